@@ -1,0 +1,94 @@
+/**
+ * Public types of the stiff integrator. Problems are written as  M·y′ = f(t, y)  with a diagonal
+ * mass matrix M (1 for differential unknowns, 0 for algebraic ones: semi-explicit index-1 DAEs).
+ * All arrays are Float64Array and the solver never allocates inside its Newton loop.
+ */
+
+/** Structure of ∂f/∂y, used to pick the linear solver and the finite-difference colouring. */
+export type JacobianStructure =
+  | { kind: 'dense' }
+  /** nonzeros only for  i − lower ≤ j ≤ i + upper */
+  | { kind: 'banded'; lower: number; upper: number }
+  /**
+   * general sparsity: for entry k, (rows[k], cols[k]) is a structural nonzero. Typical use: a banded
+   * model bordered by a few global unknowns (terminal current, temperature).
+   */
+  | { kind: 'sparse'; rows: Int32Array; cols: Int32Array };
+
+/** Where an analytic Jacobian writes ∂f_i/∂y_j. Entries not written are zero. */
+export interface JacobianSink {
+  add(i: number, j: number, value: number): void;
+}
+
+export interface DaeProblem {
+  /** number of unknowns */
+  readonly n: number;
+  /** diagonal of M: 1 (differential) or 0 (algebraic); absent ⇒ identity (pure ODE) */
+  readonly massDiag?: Float64Array;
+  /** f(t, y) written into out (length n) */
+  f(t: number, y: Float64Array, out: Float64Array): void;
+  /** optional analytic ∂f/∂y; without it the solver uses a coloured finite-difference Jacobian */
+  jacobian?(t: number, y: Float64Array, sink: JacobianSink): void;
+  /** structure of ∂f/∂y (default dense) */
+  readonly structure?: JacobianStructure;
+}
+
+/** A scalar function of the state whose zero crossing is an event (cut-off voltage, current, time). */
+export interface EventSpec {
+  readonly name: string;
+  g(t: number, y: Float64Array): number;
+  /** +1: only rising crossings, −1: only falling, 0: both */
+  readonly direction: -1 | 0 | 1;
+  /** stop the integration at the event (default true) */
+  readonly terminal?: boolean;
+}
+
+export interface SolveOptions {
+  t0: number;
+  tEnd: number;
+  rtol?: number; // default 1e-6
+  atol?: number | Float64Array; // default 1e-8
+  /** maximum step size (s); default unbounded */
+  maxStep?: number;
+  /** initial step (s); default chosen from the initial derivative */
+  firstStep?: number;
+  /** maximum BDF/NDF order, 1..5 (default 5) */
+  maxOrder?: number;
+  events?: readonly EventSpec[];
+  /** output times: the result samples the dense output at these times (in addition to steps if saveSteps) */
+  tEval?: Float64Array | readonly number[];
+  /** store every accepted step (default true when tEval is absent) */
+  saveSteps?: boolean;
+  /** maximum number of steps before failing (default 100000) */
+  maxSteps?: number;
+  /** make algebraic unknowns consistent at t0 (default true) */
+  initialiseAlgebraic?: boolean;
+}
+
+export interface EventHit {
+  name: string;
+  t: number;
+  y: Float64Array;
+}
+
+export interface SolveStats {
+  steps: number;
+  rejectedSteps: number;
+  fEvals: number;
+  jacobianEvals: number;
+  factorisations: number;
+  newtonIterations: number;
+}
+
+export interface SolveResult {
+  status: 'done' | 'event' | 'failed';
+  message?: string;
+  /** sampled times and states (row i: y at t[i]) */
+  t: number[];
+  y: Float64Array[];
+  /** final time and state (the event point when status is 'event') */
+  tFinal: number;
+  yFinal: Float64Array;
+  events: EventHit[];
+  stats: SolveStats;
+}

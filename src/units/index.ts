@@ -1,0 +1,43 @@
+/**
+ * Unit conversions at the edges. Everything inside rollcell is SI (m, s, kg, mol, A, V, K, Pa, N, J);
+ * recipes and reports use the unit named in the field (thickness_um, temperature_C, …).
+ */
+import { ZERO_CELSIUS_K } from '../materials/constants.ts';
+
+export const um = (x: number): number => x * 1e-6; // µm → m
+export const toUm = (x_m: number): number => x_m * 1e6; // m → µm
+export const mm = (x: number): number => x * 1e-3; // mm → m
+export const toMm = (x_m: number): number => x_m * 1e3;
+export const cm2 = (x: number): number => x * 1e-4; // cm² → m²
+export const toCm2 = (a_m2: number): number => a_m2 * 1e4;
+export const celsius = (t_C: number): number => t_C + ZERO_CELSIUS_K; // °C → K
+export const toCelsius = (t_K: number): number => t_K - ZERO_CELSIUS_K;
+export const MPa = (p: number): number => p * 1e6; // MPa → Pa
+export const toMPa = (p_Pa: number): number => p_Pa * 1e-6;
+export const gPerCm3 = (rho: number): number => rho * 1e3; // g cm⁻³ → kg m⁻³
+export const toGPerCm3 = (rho_kg_m3: number): number => rho_kg_m3 * 1e-3;
+export const mgPerCm2 = (x: number): number => x * 1e-2; // mg cm⁻² → kg m⁻²
+export const toMgPerCm2 = (x_kg_m2: number): number => x_kg_m2 * 1e2;
+export const mPerMin = (v: number): number => v / 60; // m min⁻¹ → m s⁻¹
+export const toMPerMin = (v_m_s: number): number => v_m_s * 60;
+export const cm2PerS = (d: number): number => d * 1e-4; // cm² s⁻¹ → m² s⁻¹
+export const toCm2PerS = (d_m2_s: number): number => d_m2_s * 1e4;
+export const mScm = (s: number): number => s * 0.1; // mS cm⁻¹ → S m⁻¹
+export const toMScm = (s_S_m: number): number => s_S_m * 10;
+export const gPerMol = (m: number): number => m * 1e-3; // g mol⁻¹ → kg mol⁻¹
+/** mAh → C (coulomb) */
+export const mAh = (q: number): number => q * 3.6;
+/** C → mAh */
+export const toMAh = (q_C: number): number => q_C / 3.6;
+/** Ah → C */
+export const Ah = (q: number): number => q * 3600;
+export const toAh = (q_C: number): number => q_C / 3600;
+/** mAh g⁻¹ → C kg⁻¹ */
+export const mAhPerG = (q: number): number => q * 3.6 * 1e3;
+/** C kg⁻¹ → mAh g⁻¹ */
+export const toMAhPerG = (q_C_kg: number): number => q_C_kg / 3.6e3;
+/** J → Wh */
+export const toWh = (e_J: number): number => e_J / 3600;
+export const GPa = (x: number): number => x * 1e9;
+export const kJPerMol = (x: number): number => x * 1e3;
+export const hours = (h: number): number => h * 3600;
