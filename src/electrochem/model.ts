@@ -38,3 +38,29 @@ export interface CellModel {
   /** per-unknown absolute tolerances, if the model knows its scales */
   readonly atol?: Float64Array;
 }
+
+/** What the cycler tells a model after each full cycle (SI). */
+export interface CycleSummary {
+  /** 1-based cycle index */
+  readonly index: number;
+  readonly charge_C: number; // charge passed on charge (C, ≥ 0)
+  readonly discharge_C: number; // charge passed on discharge (C, ≥ 0)
+  readonly duration_s: number;
+}
+
+/**
+ * Optional capabilities a model may offer; the cycler uses them when present.
+ * Implemented by the solid-state cell models (ageing, thickness for Eq. 1 of [0178]).
+ */
+export interface CellModelExtras {
+  /** apply degradation submodels after a cycle; may change parameters and the state in place */
+  afterCycle?(y: Float64Array, cycle: CycleSummary): void;
+  /** cell thickness (m) at state y under the fixture's stack pressure, for the Eq. 1 expansion rate */
+  thickness_m?(y: Float64Array): number;
+  /** mass of cathode active material (kg), for mAh/g */
+  readonly cathodeActiveMass_kg?: number;
+  /** electrode (cell) area (m²), for mAh/cm² */
+  readonly area_m2?: number;
+}
+
+export type FullCellModel = CellModel & CellModelExtras;
