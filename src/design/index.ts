@@ -1,0 +1,245 @@
+/**
+ * Cell design from a recipe, BEFORE processing: per-layer areal mass and thickness, cathode active mass
+ * and areal capacity, Al alloying capacity, Li inventory, N/P ratio, Li:Al molar ratio, cell thickness,
+ * mass, Wh/kg and Wh/L (cell, and the stack of cells of the battery block). Pure functions, SI inside;
+ * `designBlock` converts to the CONTRACT's units.
+ */
+import type { Recipe } from '../recipe/schema.ts';
+import type { DesignBlock } from '../contract.ts';
+import { getMaterial, type Material } from '../materials/library.ts';
+import { FARADAY_C_PER_MOL as F, ZERO_CELSIUS_K } from '../materials/constants.ts';
+
+export interface LayerDesign {
+  /** name as in FIG. 1/2 of the seed */
+  name: string;
+  material: string;
+  thickness_m: number;
+  /** kg m⁻² */
+  arealMass_kg_m2: number;
+  porosity: number;
+}
+
+export interface CellDesign {
+  layers: LayerDesign[];
+  area_m2: number;
+  thickness_m: number;
+  mass_kg: number;
+  cathode: {
+    activeMass_kg_m2: number;
+    compositeDensity_kg_m3: number;
+    /** volume fractions of the composite: active, electrolyte, carbon, binder, pores */
+    volumeFractions: { active: number; electrolyte: number; conductive: number; binder: number; pores: number };
+    thickness_m: number;
+    /** practical areal capacity, C m⁻² */
+    arealCapacity_C_m2: number;
+    /** theoretical areal capacity, C m⁻² */
+    theoreticalArealCapacity_C_m2: number;
+    averagePotential_V: number;
+  };
+  anode: {
+    al_mol_m2: number;
+    li_mol_m2: number;
+    liAlMolarRatio: number;
+    alThickness_m: number;
+    liThickness_m: number;
+    /** capacity of the Al to take Li up to β-LiAl (x = 1), C m⁻² */
+    alHostCapacity_C_m2: number;
+    /** Li inventory of the anode as charge, C m⁻² */
+    liInventory_C_m2: number;
+    /** anode potential used for the design's energy estimate, V vs Li */
+    designPotential_V: number;
+  };
+  /** anode host capacity (Al → LiAl) over cathode practical capacity */
+  npRatio: number;
+  capacity_C: number;
+  energy_J: number;
+  averageVoltage_V: number;
+  specificEnergy_J_kg: number;
+  energyDensity_J_m3: number;
+}
+
+const density = (id: string): number => getMaterial(id).density.value;
+
+/**
+ * Anode potential (V vs Li) for a design estimate from the Li:Al molar ratio x after prelithiation:
+ * with free Li (x > 1, Li3Al2/Li9Al4 kinetically hindered at RT — li-al-ssb-datasheet §2.2) the anode
+ * sits near 0 V (Li metal); otherwise on the α/β plateau E = 0.451 − 0.000220·T V (Huggins, Handbook of
+ * Battery Materials ch. 14, doi:10.1002/9783527637188.ch14). The cycling model uses the full OCP.
+ */
+export function anodeDesignPotential(liAl: number, T_K: number): number {
+  return liAl > 1 ? 0 : 0.451 - 0.00022 * T_K;
+}
+
+export function designCell(r: Recipe): CellDesign {
+  const layers: LayerDesign[] = [];
+  const fs = r.first_sheet;
+  const c = fs.cathode;
+  const am = getMaterial(c.active_material);
+  const se = getMaterial(c.electrolyte);
+  const cc = getMaterial(c.conductive_additive);
+  const bi = getMaterial(c.binder);
+  const w = c.composition_wt_pct;
+  // volume per kg of solid mixture
+  const vA = w.active / 100 / am.density.value;
+  const vE = w.electrolyte / 100 / se.density.value;
+  const vC = w.conductive / 100 / cc.density.value;
+  const vB = w.binder / 100 / bi.density.value;
+  const vSolid = vA + vE + vC + vB; // m³ per kg of solids
+  const phiSolid = 1 - c.porosity_pct / 100;
+  const compositeDensity = phiSolid / vSolid; // kg m⁻³ of layer
+  let cathodeThickness: number;
+  let activeMass: number;
+  if (c.thickness_um !== undefined) {
+    cathodeThickness = c.thickness_um * 1e-6;
+    activeMass = compositeDensity * cathodeThickness * (w.active / 100);
+  } else {
+    activeMass = (c.loading_mg_cm2 as number) * 1e-2; // mg cm⁻² → kg m⁻²
+    cathodeThickness = activeMass / (w.active / 100) / compositeDensity;
+  }
+  const volumeFractions = {
+    active: (vA / vSolid) * phiSolid,
+    electrolyte: (vE / vSolid) * phiSolid,
+    conductive: (vC / vSolid) * phiSolid,
+    binder: (vB / vSolid) * phiSolid,
+    pores: 1 - phiSolid,
+  };
+  if (fs.current_collector) {
+    const t = fs.current_collector.thickness_um * 1e-6;
+    layers.push({ name: 'cathode current collector (208)', material: fs.current_collector.material, thickness_m: t, arealMass_kg_m2: t * density(fs.current_collector.material), porosity: 0 });
+  }
+  layers.push({ name: 'cathode layer (202)', material: c.active_material, thickness_m: cathodeThickness, arealMass_kg_m2: compositeDensity * cathodeThickness, porosity: c.porosity_pct / 100 });
+  const sl = fs.electrolyte_layer;
+  const slT = sl.thickness_um * 1e-6;
+  layers.push({ name: 'solid electrolyte layer (206)', material: sl.material, thickness_m: slT, arealMass_kg_m2: slT * density(sl.material) * (1 - sl.porosity_pct / 100), porosity: sl.porosity_pct / 100 });
+
+  // Al-containing sheet (224)
+  const a = r.al_sheet;
+  const alT = a.thickness_um * 1e-6;
+  const al = getMaterial('Al');
+  let alMass: number; // kg m⁻² of Al metal
+  let alSheetMass: number;
+  let alPorosity = 0;
+  if (a.form === 'foil') {
+    alMass = alT * al.density.value * (a.purity_pct / 100);
+    alSheetMass = alT * al.density.value;
+  } else {
+    const pcfg = a.particles ?? { binder: 'PVDF', binder_wt_pct: 5, porosity_pct: 30, particle_diameter_um: 3 };
+    const b = getMaterial(pcfg.binder);
+    const vAl = (1 - pcfg.binder_wt_pct / 100) / al.density.value;
+    const vBi = pcfg.binder_wt_pct / 100 / b.density.value;
+    const rho = (1 - pcfg.porosity_pct / 100) / (vAl + vBi);
+    alSheetMass = rho * alT;
+    alMass = alSheetMass * (1 - pcfg.binder_wt_pct / 100) * (a.purity_pct / 100);
+    alPorosity = pcfg.porosity_pct / 100;
+  }
+  layers.push({ name: a.form === 'foil' ? 'Al foil (224)' : 'Al particles + binder (224)', material: 'Al', thickness_m: alT, arealMass_kg_m2: alSheetMass, porosity: alPorosity });
+
+  // third sheet (230): Li-containing layer (232) on a conductive layer (234)
+  const t3 = r.third_sheet;
+  const liT = t3.li_layer.thickness_um * 1e-6;
+  const li = getMaterial('Li');
+  // a Li alloy layer of li_wt_pct: take the layer density as Li's (alloying additions are minor, ≤ 20 wt %) — assumption
+  const liLayerMass = liT * li.density.value;
+  const liMass = liLayerMass * (t3.li_layer.li_wt_pct / 100);
+  const cu = t3.conductive_layer;
+  const cuT = cu.thickness_um * 1e-6;
+  const liLayer: LayerDesign = { name: 'Li-containing layer (232)', material: 'Li', thickness_m: liT, arealMass_kg_m2: liLayerMass, porosity: 0 };
+  const cuLayer: LayerDesign = { name: 'conductive layer (234)', material: cu.material, thickness_m: cuT, arealMass_kg_m2: cuT * density(cu.material), porosity: 0 };
+  if (t3.facing_al === 'li_layer') layers.push(liLayer, cuLayer);
+  else layers.push(cuLayer, liLayer);
+
+  const al_mol = alMass / (al.molarMass as NonNullable<Material['molarMass']>).value;
+  const li_mol = liMass / (li.molarMass as NonNullable<Material['molarMass']>).value;
+  const liAl = li_mol / al_mol;
+  const T = r.cell.temperature_C + ZERO_CELSIUS_K;
+
+  const area = r.cell.width_mm * 1e-3 * r.cell.length_mm * 1e-3;
+  const thickness = layers.reduce((s, l) => s + l.thickness_m, 0);
+  const stackMass = layers.reduce((s, l) => s + l.arealMass_kg_m2, 0) * area;
+  const mass = stackMass * (1 + r.cell.packaging_mass_fraction);
+
+  const practical = (am.practicalCapacity ?? am.theoreticalCapacity)!.value; // C kg⁻¹
+  const theoretical = am.theoreticalCapacity!.value;
+  const arealCap = activeMass * practical;
+  const cathodeV = am.averagePotential!.value;
+  const anodeV = anodeDesignPotential(liAl, T);
+  const avgV = cathodeV - anodeV;
+  const capacity = arealCap * area;
+  const energy = capacity * avgV;
+  const alHost = al_mol * F;
+  return {
+    layers,
+    area_m2: area,
+    thickness_m: thickness,
+    mass_kg: mass,
+    cathode: {
+      activeMass_kg_m2: activeMass,
+      compositeDensity_kg_m3: compositeDensity,
+      volumeFractions,
+      thickness_m: cathodeThickness,
+      arealCapacity_C_m2: arealCap,
+      theoreticalArealCapacity_C_m2: activeMass * theoretical,
+      averagePotential_V: cathodeV,
+    },
+    anode: {
+      al_mol_m2: al_mol,
+      li_mol_m2: li_mol,
+      liAlMolarRatio: liAl,
+      alThickness_m: alT,
+      liThickness_m: liT,
+      alHostCapacity_C_m2: alHost,
+      liInventory_C_m2: li_mol * F,
+      designPotential_V: anodeV,
+    },
+    npRatio: alHost / arealCap,
+    capacity_C: capacity,
+    energy_J: energy,
+    averageVoltage_V: avgV,
+    specificEnergy_J_kg: energy / mass,
+    energyDensity_J_m3: energy / (area * thickness),
+  };
+}
+
+const r4 = (x: number): number => Number(x.toPrecision(6));
+
+/** The CONTRACT `design` block (units in names). */
+export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlock {
+  const cells = r.battery ? r.battery.series * r.battery.parallel : 1;
+  return {
+    cell: {
+      thickness_um: r4(d.thickness_m * 1e6),
+      area_cm2: r4(d.area_m2 * 1e4),
+      mass_g: r4(d.mass_kg * 1e3),
+      capacity_mAh: r4(d.capacity_C / 3.6),
+      energy_Wh: r4(d.energy_J / 3600),
+      average_voltage_V: r4(d.averageVoltage_V),
+      layers: d.layers.map((l) => ({ name: l.name, material: l.material, thickness_um: r4(l.thickness_m * 1e6), areal_mass_mg_cm2: r4(l.arealMass_kg_m2 * 100), porosity_pct: r4(l.porosity * 100) })),
+    },
+    cathode: {
+      active_mass_mg_cm2: r4(d.cathode.activeMass_kg_m2 * 100),
+      areal_capacity_mAh_cm2: r4(d.cathode.arealCapacity_C_m2 / 3.6 / 1e4),
+      theoretical_areal_capacity_mAh_cm2: r4(d.cathode.theoreticalArealCapacity_C_m2 / 3.6 / 1e4),
+      thickness_um: r4(d.cathode.thickness_m * 1e6),
+      composite_density_g_cm3: r4(d.cathode.compositeDensity_kg_m3 / 1000),
+      volume_fractions: Object.fromEntries(Object.entries(d.cathode.volumeFractions).map(([k, v]) => [k, r4(v)])),
+    },
+    anode: {
+      al_thickness_um: r4(d.anode.alThickness_m * 1e6),
+      li_thickness_um: r4(d.anode.liThickness_m * 1e6),
+      li_al_molar_ratio: r4(d.anode.liAlMolarRatio),
+      al_host_capacity_mAh_cm2: r4(d.anode.alHostCapacity_C_m2 / 3.6 / 1e4),
+      li_inventory_mAh_cm2: r4(d.anode.liInventory_C_m2 / 3.6 / 1e4),
+      design_potential_V: r4(d.anode.designPotential_V),
+    },
+    np_ratio: r4(d.npRatio),
+    specific_energy_Wh_kg: r4(d.specificEnergy_J_kg / 3600),
+    energy_density_Wh_L: r4(d.energyDensity_J_m3 / 3600 / 1000),
+    stack: {
+      cells,
+      energy_Wh: r4((d.energy_J * cells) / 3600),
+      mass_g: r4(d.mass_kg * cells * 1e3),
+      specific_energy_Wh_kg: r4(d.specificEnergy_J_kg / 3600),
+      energy_density_Wh_L: r4(d.energyDensity_J_m3 / 3600 / 1000),
+    },
+  };
+}

@@ -1,0 +1,283 @@
+/**
+ * Recipe parsing and validation: YAML text → validated Recipe, or a list of problems, each naming the
+ * field path, the value found and what is allowed. Never throws on bad input; never hangs
+ * (size limit, alias-expansion limit, nesting limit).
+ */
+import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { recipeSchema, type Recipe } from './schema.ts';
+import { getMaterial, suggest, UnknownMaterialError, type MaterialKind } from '../materials/library.ts';
+
+export interface RecipeProblem {
+  /** dotted path, e.g. stations.240.force_N ('' for the whole document) */
+  path: string;
+  problem: string;
+  got: string;
+  allowed: string;
+  line?: number;
+}
+
+export type ParseResult = { ok: true; recipe: Recipe } | { ok: false; problems: RecipeProblem[] };
+
+/** Largest recipe accepted (bytes). Real recipes are a few kB. */
+export const MAX_RECIPE_BYTES = 1_000_000;
+/** Deepest YAML nesting accepted. */
+export const MAX_DEPTH = 32;
+
+export function formatProblem(p: RecipeProblem): string {
+  const where = p.path === '' ? '(recipe)' : p.path;
+  return `${where}: ${p.problem} (got ${p.got}; allowed ${p.allowed})${p.line ? ` [line ${p.line}]` : ''}`;
+}
+
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object') return `an object with keys ${Object.keys(v as object).slice(0, 6).join(', ') || '(none)'}`;
+  return String(v);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k as string];
+  }
+  return cur;
+}
+
+function depthOf(node: unknown, depth = 0): number {
+  if (depth > MAX_DEPTH) return depth;
+  if (isMap(node)) {
+    let m = depth;
+    for (const item of node.items) m = Math.max(m, depthOf(item.value, depth + 1));
+    return m;
+  }
+  if (isSeq(node)) {
+    let m = depth;
+    for (const item of node.items) m = Math.max(m, depthOf(item, depth + 1));
+    return m;
+  }
+  return depth;
+}
+
+/** Known keys at a schema location, for "did you mean" on unrecognised keys. */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let s: z.ZodType = recipeSchema;
+  for (const k of path) {
+    s = unwrap(s);
+    const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    if (shape && typeof k === 'string' && shape[k]) s = shape[k]!;
+    else return [];
+  }
+  s = unwrap(s);
+  const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  let cur = s as unknown as { def?: { type?: string; innerType?: z.ZodType } };
+  for (let i = 0; i < 10 && cur.def && ['optional', 'default', 'nullable', 'prefault'].includes(cur.def.type ?? ''); i++) {
+    cur = cur.def.innerType as unknown as typeof cur;
+  }
+  return cur as unknown as z.ZodType;
+}
+
+function allowedFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'number' ? 'a finite number' : `a ${issue.expected}`;
+    case 'too_small': {
+      const i = issue as z.core.$ZodIssueTooSmall;
+      if (i.origin === 'array') return `at least ${i.minimum} item(s)`;
+      if (i.origin === 'string') return 'a non-empty string';
+      return `${i.inclusive ? '>=' : '>'} ${i.minimum}`;
+    }
+    case 'too_big': {
+      const i = issue as z.core.$ZodIssueTooBig;
+      return `${i.inclusive ? '<=' : '<'} ${i.maximum}`;
+    }
+    case 'invalid_value':
+      return `one of ${(issue as z.core.$ZodIssueInvalidValue).values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'a step string, {repeat: N, steps: [...]} or {repeat_until: "...", steps: [...]}';
+    default:
+      return 'see `rollcell schema`';
+  }
+}
+
+function problemFor(issue: z.core.$ZodIssue, data: unknown): RecipeProblem[] {
+  const path = issue.path.map(String);
+  const value = valueAt(data, issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(issue.path);
+    return issue.keys.map((k) => {
+      const s = suggest(k, known);
+      return {
+        path: [...path, k].join('.'),
+        problem: `unknown key${s ? ` (did you mean "${s}"?)` : ''}`,
+        got: describeValue(valueAt(data, [...issue.path, k])),
+        allowed: known.length ? `keys ${known.join(', ')}` : 'no extra keys',
+      };
+    });
+  }
+  let problem: string;
+  if (issue.code === 'invalid_type') {
+    problem = value === undefined ? 'required field is missing' : typeof value === 'number' && !Number.isFinite(value) ? 'must be a finite number' : `wrong type`;
+  } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+    problem = 'out of the physical range';
+  } else if (issue.code === 'invalid_value') {
+    const opts = (issue as z.core.$ZodIssueInvalidValue).values.map(String);
+    const s = typeof value === 'string' ? suggest(value, opts) : undefined;
+    problem = `not a known option${s ? ` (did you mean "${s}"?)` : ''}`;
+  } else {
+    problem = issue.message;
+  }
+  return [{ path: path.join('.'), problem, got: describeValue(value), allowed: allowedFor(issue) }];
+}
+
+const MATERIAL_FIELDS: { path: string[]; kind: MaterialKind | MaterialKind[] }[] = [
+  { path: ['first_sheet', 'cathode', 'active_material'], kind: 'cathode_active' },
+  { path: ['first_sheet', 'cathode', 'electrolyte'], kind: 'solid_electrolyte' },
+  { path: ['first_sheet', 'cathode', 'conductive_additive'], kind: 'conductive_additive' },
+  { path: ['first_sheet', 'cathode', 'binder'], kind: 'binder' },
+  { path: ['first_sheet', 'electrolyte_layer', 'material'], kind: 'solid_electrolyte' },
+  { path: ['first_sheet', 'current_collector', 'material'], kind: 'collector' },
+  { path: ['al_sheet', 'particles', 'binder'], kind: 'binder' },
+  { path: ['al_sheet', 'carrier', 'material'], kind: 'carrier' },
+  { path: ['third_sheet', 'conductive_layer', 'material'], kind: 'collector' },
+];
+
+export function materialProblems(r: unknown): RecipeProblem[] {
+  const out: RecipeProblem[] = [];
+  for (const f of MATERIAL_FIELDS) {
+    const v = valueAt(r, f.path);
+    if (typeof v !== 'string') continue;
+    try {
+      getMaterial(v, f.kind);
+    } catch (e) {
+      if (!(e instanceof UnknownMaterialError)) throw e;
+      out.push({
+        path: f.path.join('.'),
+        problem: `unknown material${e.suggestion ? ` (did you mean "${e.suggestion}"?)` : ''}`,
+        got: describeValue(v),
+        allowed: `a ${Array.isArray(f.kind) ? f.kind.join('/') : f.kind} from the library (rollcell materials)`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Checks that need more than one field, or the material library. */
+export function semanticProblems(r: Recipe): RecipeProblem[] {
+  const out: RecipeProblem[] = materialProblems(r);
+  const c = r.first_sheet.cathode;
+  const w = c.composition_wt_pct;
+  const sum = w.active + w.electrolyte + w.conductive + w.binder;
+  if (Math.abs(sum - 100) > 1e-6) {
+    out.push({ path: 'first_sheet.cathode.composition_wt_pct', problem: 'mass fractions must sum to 100', got: `sum ${+sum.toFixed(6)}`, allowed: '100 (active + electrolyte + conductive + binder)' });
+  }
+  if (w.active <= 0) {
+    out.push({ path: 'first_sheet.cathode.composition_wt_pct.active', problem: 'a cathode needs active material', got: String(w.active), allowed: '> 0' });
+  }
+  if (c.thickness_um === undefined && c.loading_mg_cm2 === undefined) {
+    out.push({ path: 'first_sheet.cathode', problem: 'give the cathode thickness or its loading', got: 'neither', allowed: 'thickness_um or loading_mg_cm2' });
+  }
+  if (c.thickness_um !== undefined && c.loading_mg_cm2 !== undefined) {
+    out.push({ path: 'first_sheet.cathode', problem: 'give thickness_um or loading_mg_cm2, not both (one follows from the other and the porosity)', got: 'both', allowed: 'exactly one of them' });
+  }
+  if (r.first_sheet.supply === 'in_situ' && !r.stations['222']) {
+    out.push({ path: 'stations.222', problem: 'in-situ lamination of the first composite sheet needs station 222', got: 'nothing', allowed: 'a station block, or first_sheet.supply: ready_made' });
+  }
+  const a = r.al_sheet;
+  if (a.form === 'particles_on_carrier') {
+    if (!a.carrier) out.push({ path: 'al_sheet.carrier', problem: 'an Al-particle sheet rides on a plastic carrier ([0191]); describe it', got: 'nothing', allowed: '{material, thickness_um, removed_before}' });
+  } else {
+    if (a.particles) out.push({ path: 'al_sheet.particles', problem: 'particle settings only apply to form particles_on_carrier', got: 'a particles block', allowed: 'omit it for a foil' });
+    if (a.carrier) out.push({ path: 'al_sheet.carrier', problem: 'a carrier only applies to form particles_on_carrier', got: 'a carrier block', allowed: 'omit it for a foil' });
+  }
+  if (r.cell.width_mm > r.line.web_width_mm) {
+    out.push({ path: 'cell.width_mm', problem: 'cells are cut from the web and cannot be wider than it', got: String(r.cell.width_mm), allowed: `<= line.web_width_mm (${r.line.web_width_mm})` });
+  }
+  for (const id of ['222', '236', '240'] as const) {
+    const s = r.stations[id];
+    if (s && s.face_width_mm < r.line.web_width_mm) {
+      out.push({ path: `stations.${id}.face_width_mm`, problem: 'the roll face must cover the web', got: String(s.face_width_mm), allowed: `>= line.web_width_mm (${r.line.web_width_mm})` });
+    }
+  }
+  if (r.cycling.discharge_cutoff_V >= r.cycling.charge_cutoff_V) {
+    out.push({ path: 'cycling.discharge_cutoff_V', problem: 'the discharge cut-off must be below the charge cut-off', got: String(r.cycling.discharge_cutoff_V), allowed: `< cycling.charge_cutoff_V (${r.cycling.charge_cutoff_V})` });
+  }
+  return out;
+}
+
+/** Parses and validates recipe text. `source` is used only in messages. */
+export function parseRecipeText(text: string): ParseResult {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_RECIPE_BYTES) {
+    return { ok: false, problems: [{ path: '', problem: 'file too large for a recipe', got: `${bytes} bytes`, allowed: `<= ${MAX_RECIPE_BYTES} bytes` }] };
+  }
+  if (text.trim() === '') {
+    return { ok: false, problems: [{ path: '', problem: 'empty recipe', got: 'an empty file', allowed: 'a YAML mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell' }] };
+  }
+  const lineCounter = new LineCounter();
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    return { ok: false, problems: [{ path: '', problem: 'YAML could not be read', got: (e as Error).message.split('\n')[0]!, allowed: 'valid YAML 1.2' }] };
+  }
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.slice(0, 10).map((e) => ({
+        path: '',
+        problem: /call stack/i.test(e.message) ? `nesting too deep (more than ${MAX_DEPTH} levels)` : `YAML syntax error: ${e.message.split('\n')[0]}`,
+        got: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'invalid YAML',
+        allowed: 'valid YAML 1.2',
+        ...(e.linePos ? { line: e.linePos[0].line } : {}),
+      })),
+    };
+  }
+  if (depthOf(doc.contents) > MAX_DEPTH) {
+    return { ok: false, problems: [{ path: '', problem: 'nesting too deep', got: `more than ${MAX_DEPTH} levels`, allowed: `<= ${MAX_DEPTH} levels` }] };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0]!;
+    return { ok: false, problems: [{ path: '', problem: /alias/i.test(msg) ? 'too many YAML alias expansions (alias bomb?)' : 'YAML could not be read', got: msg, allowed: 'at most 100 alias expansions' }] };
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { ok: false, problems: [{ path: '', problem: 'a recipe is a YAML mapping', got: describeValue(data), allowed: 'a mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell' }] };
+  }
+  const parsed = recipeSchema.safeParse(data);
+  const lineOf = (path: string): number | undefined => {
+    if (path === '') return undefined;
+    const keys = path.split('.');
+    for (let n = keys.length; n > 0; n--) {
+      const node = doc.getIn(keys.slice(0, n).map((k) => (/^\d+$/.test(k) && isSeq(doc.getIn(keys.slice(0, n - 1))) ? Number(k) : k)), true) as YamlNode | undefined;
+      const range = node && (isScalar(node) || isMap(node) || isSeq(node)) ? node.range : undefined;
+      if (range) return lineCounter.linePos(range[0]).line;
+    }
+    return undefined;
+  };
+  const withLines = (ps: RecipeProblem[]): RecipeProblem[] =>
+    ps.map((p) => {
+      const line = lineOf(p.path);
+      return line ? { ...p, line } : p;
+    });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((i) => problemFor(i, data));
+    const seen = new Set(problems.map((p) => p.path));
+    for (const m of materialProblems(data)) if (!seen.has(m.path)) problems.push(m);
+    return { ok: false, problems: withLines(problems) };
+  }
+  const sem = semanticProblems(parsed.data);
+  if (sem.length > 0) return { ok: false, problems: withLines(sem) };
+  return { ok: true, recipe: parsed.data };
+}

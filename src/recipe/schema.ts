@@ -1,0 +1,237 @@
+/**
+ * The recipe language: what the seed's line (FIG. 2 of US 2025/0266422 A1) takes, in YAML.
+ * Field names carry their units (edges of the code); `toLineSpec` in ./si.ts converts to SI.
+ *
+ * Validation limits are PHYSICAL only (thickness > 0, wt% sum to 100, Li ≤ 100 wt %, known material).
+ * The seed's preferred windows (150–500 N, 30–200 °C, 10–100 µm anode, ≤ 1 mm cell, 1–10 MPa,
+ * ≥ 100 mAh/g, ≥ 0.33C) are NOT limits here: values outside are allowed and reported by the claim
+ * chart and `windows.ts` as outside the claimed window.
+ */
+import { z } from 'zod';
+
+const num = (desc: string) => z.number().describe(desc);
+const positive = (desc: string) => num(desc).gt(0);
+const nonNegative = (desc: string) => num(desc).gte(0);
+const pct = (desc: string) => num(desc).gte(0).lt(100);
+/** temperatures: physically above absolute zero */
+const temperatureC = (desc: string) => num(desc).gt(-273.15);
+
+export const materialName = z.string().min(1);
+
+export const cathodeLayerSchema = z
+  .object({
+    active_material: materialName.describe('cathode active material id from the library, e.g. NCM811 ([0058]–[0062])'),
+    electrolyte: materialName.describe('solid electrolyte mixed into the composite (catholyte), e.g. Li6PS5Cl'),
+    conductive_additive: materialName.default('VGCF').describe('conductive carbon id (carbon_black, VGCF)'),
+    binder: materialName.default('PTFE').describe('binder id (PVDF, PTFE, SBR, NBR)'),
+    composition_wt_pct: z
+      .object({
+        active: nonNegative('active material, wt %'),
+        electrolyte: nonNegative('solid electrolyte, wt %'),
+        conductive: nonNegative('conductive carbon, wt %').default(0),
+        binder: nonNegative('binder, wt %').default(0),
+      })
+      .strict()
+      .describe('mass fractions of the composite cathode; must sum to 100'),
+    thickness_um: positive('cathode layer thickness before processing, µm').optional(),
+    loading_mg_cm2: positive('cathode ACTIVE-material loading, mg/cm² (alternative to thickness_um)').optional(),
+    porosity_pct: pct('porosity of the cathode composite as supplied, %').default(20),
+    particle_radius_um: positive('active-particle radius, µm').default(2.5),
+  })
+  .strict();
+
+export const electrolyteLayerSchema = z
+  .object({
+    material: materialName.describe('solid electrolyte id ([0155]–[0165])'),
+    thickness_um: positive('solid-electrolyte layer thickness, µm'),
+    porosity_pct: pct('porosity of the electrolyte sheet as supplied, %').default(10),
+  })
+  .strict();
+
+export const collectorSchema = z
+  .object({
+    material: materialName.describe('collector metal ([0123]): Al, Cu, Ni, Ti, SS, Ag'),
+    thickness_um: positive('collector thickness, µm'),
+  })
+  .strict();
+
+export const firstSheetSchema = z
+  .object({
+    supply: z
+      .enum(['in_situ', 'ready_made'])
+      .default('in_situ')
+      .describe('laminated in situ by rollers 222 ([0189]) or supplied ready-made as a sheet/roll'),
+    cathode: cathodeLayerSchema,
+    electrolyte_layer: electrolyteLayerSchema,
+    current_collector: collectorSchema.optional().describe('optional collector on the cathode side (claim 9: an Al-containing sheet)'),
+  })
+  .strict();
+
+export const alSheetSchema = z
+  .object({
+    form: z.enum(['foil', 'particles_on_carrier']).describe('Al foil (claim 11) or Al particles + binder on a plastic carrier (claim 10)'),
+    thickness_um: positive('Al-containing sheet thickness (without carrier), µm'),
+    purity_pct: num('Al purity, wt %').gt(0).lte(100).default(99.5),
+    temper: z.enum(['O', 'H14', 'H18']).default('O').describe('foil temper (O = annealed)'),
+    placed_on: z
+      .enum(['electrolyte_layer', 'cathode_layer'])
+      .default('electrolyte_layer')
+      .describe('which face of the first composite sheet the Al sheet is placed on (claim 1: the electrolyte layer)'),
+    particles: z
+      .object({
+        binder: materialName.default('PVDF'),
+        binder_wt_pct: num('binder content of the Al-particle layer, wt %').gte(0).lt(100).default(5),
+        porosity_pct: pct('porosity of the Al-particle layer, %').default(30),
+        particle_diameter_um: positive('Al particle diameter, µm').default(3),
+      })
+      .strict()
+      .optional(),
+    carrier: z
+      .object({
+        material: materialName.default('PET'),
+        thickness_um: positive('carrier film thickness, µm').default(25),
+        removed_before: z
+          .enum(['236', 'never'])
+          .default('236')
+          .describe('the plastic carrier is peeled off before station 236 ([0192]); "never" is a recipe error'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const thirdSheetSchema = z
+  .object({
+    li_layer: z
+      .object({
+        thickness_um: positive('Li-containing layer thickness, µm'),
+        li_wt_pct: num('elemental Li content, wt % ([0199]: ≥ 80 claimed)').gt(0).lte(100).default(100),
+      })
+      .strict(),
+    conductive_layer: collectorSchema.describe('conductive layer under the Li ([0198]: Cu by default, claim 8)'),
+    facing_al: z
+      .enum(['li_layer', 'conductive_layer'])
+      .default('li_layer')
+      .describe('which side of the third sheet meets the Al layer (claim 1: the Li layer, interposed between Al and the conductive layer)'),
+  })
+  .strict();
+
+export const stationSchema = z
+  .object({
+    force_N: nonNegative('roll force per roll pair, N (the seed: 150–500 N)'),
+    roll_diameter_mm: positive('work-roll diameter, mm'),
+    face_width_mm: positive('roll face width, mm'),
+    temperature_C: temperatureC('roll / web temperature in the nip, °C (claim 7 heating: 30–200 °C)').default(25),
+    friction_coefficient: num('Coulomb friction coefficient roll–strip').gte(0).lte(1).optional(),
+  })
+  .strict();
+
+export const stationsSchema = z
+  .object({
+    '222': stationSchema.optional().describe('in-situ lamination of the first composite sheet ([0189]); required when first_sheet.supply = in_situ'),
+    '236': stationSchema.describe('roll bonding of the Al-containing sheet onto the electrolyte ([0193]–[0196])'),
+    '240': stationSchema.describe('roll bonding of the third sheet (Li on Cu) onto the Al ([0200]–[0204])'),
+  })
+  .strict();
+
+export const lineSchema = z
+  .object({
+    mode: z.enum(['continuous', 'batch']).default('continuous').describe('continuous roll-to-roll supply (claim 1) or sheet-by-sheet'),
+    speed_m_per_min: positive('line speed, m/min'),
+    web_width_mm: positive('web width, mm'),
+    roll_length_m: z
+      .object({
+        first_sheet: positive('length of a first-composite-sheet roll, m').default(500),
+        al_sheet: positive('length of an Al-sheet roll, m').default(1000),
+        third_sheet: positive('length of a Li-on-Cu roll, m').default(300),
+      })
+      .strict()
+      .default({ first_sheet: 500, al_sheet: 1000, third_sheet: 300 }),
+    downstream: z
+      .object({
+        dwell_h: nonNegative('time between station 240 and cell cutting/first charge (alloying continues), h').default(24),
+        temperature_C: temperatureC('storage / dwell temperature, °C').default(25),
+        wound: z.boolean().default(false).describe('whether the web is wound into a roll after 240 (nearly adiabatic)'),
+      })
+      .strict()
+      .default({ dwell_h: 24, temperature_C: 25, wound: false }),
+  })
+  .strict();
+
+export const cellSchema = z
+  .object({
+    width_mm: positive('cell width, mm'),
+    length_mm: positive('cell length (machine direction), mm'),
+    stack_pressure_MPa: nonNegative('stack pressure held by the fixture, MPa (claim 15: 1–10 MPa)'),
+    temperature_C: temperatureC('cell operating temperature, °C').default(25),
+    packaging_mass_fraction: num('mass of pouch/tabs as a fraction of the cell stack mass').gte(0).lt(1).default(0),
+  })
+  .strict();
+
+export const batterySchema = z
+  .object({
+    series: z.number().int().gte(1).describe('cells in series'),
+    parallel: z.number().int().gte(1).describe('cells in parallel'),
+    application: z.enum(['ev', 'ess_solar', 'ess_wind', 'other']).default('ev').describe('claim 18: EV or solar/wind storage'),
+    interconnect_resistance_mOhm: nonNegative('resistance of each cell-to-cell connection, mΩ').default(0.2),
+  })
+  .strict();
+
+export type ExperimentEntry = string | { repeat: number; steps: ExperimentEntry[] } | { repeat_until: string; steps: ExperimentEntry[] };
+
+export const experimentEntrySchema: z.ZodType<ExperimentEntry> = z.lazy(() =>
+  z.union([
+    z.string().min(1),
+    z.object({ repeat: z.number().int().gte(1), steps: z.array(experimentEntrySchema).min(1) }).strict(),
+    z.object({ repeat_until: z.string().min(1), steps: z.array(experimentEntrySchema).min(1) }).strict(),
+  ]),
+);
+
+export const cyclingSchema = z
+  .object({
+    model: z.enum(['p2d', 'spme', 'spm']).default('spme').describe('electrochemical model of the solid-state cell'),
+    charge_cutoff_V: positive('cell charge cut-off voltage of the [0178] protocol, V (seed: 4.25–4.4 V)').default(4.3),
+    discharge_cutoff_V: positive('cell discharge cut-off voltage, V').default(3.0),
+  })
+  .strict();
+
+export const specSchema = z
+  .object({
+    cell_thickness_um: z.object({ min: nonNegative('µm').optional(), max: positive('µm').optional() }).strict().optional(),
+    anode_thickness_um: z.object({ min: nonNegative('µm').optional(), max: positive('µm').optional() }).strict().optional(),
+    crack_risk_max: num('maximum crack risk (0–1)').gte(0).lte(1).optional(),
+    capacity_mAh_g_min: nonNegative('minimum specific discharge capacity, mAh/g').optional(),
+    capacity_mAh_min: nonNegative('minimum cell capacity, mAh').optional(),
+  })
+  .strict();
+
+export const recipeSchema = z
+  .object({
+    rollcell_recipe: z.literal(1).default(1).describe('recipe format version'),
+    name: z.string().min(1).describe('a name for this recipe'),
+    description: z.string().optional(),
+    first_sheet: firstSheetSchema,
+    al_sheet: alSheetSchema,
+    third_sheet: thirdSheetSchema,
+    stations: stationsSchema,
+    line: lineSchema,
+    cell: cellSchema,
+    battery: batterySchema.optional(),
+    experiment: z.array(experimentEntrySchema).min(1).optional().describe('PyBaMM-style experiment steps; default: the [0178] first-cycle protocol'),
+    cycling: cyclingSchema.default({ model: 'spme', charge_cutoff_V: 4.3, discharge_cutoff_V: 3.0 }),
+    spec: specSchema.optional(),
+    variability: z.record(z.string(), z.unknown()).optional().describe('production-run variability (see the production section of the README)'),
+    production: z.record(z.string(), z.unknown()).optional().describe('production-run settings (see the production section of the README)'),
+  })
+  .strict();
+
+export type RecipeInput = z.input<typeof recipeSchema>;
+export type Recipe = z.output<typeof recipeSchema>;
+
+/** JSON Schema (draft 2020-12) of the recipe, for editor autocompletion (`rollcell schema`). */
+export function recipeJsonSchema(): Record<string, unknown> {
+  const s = z.toJSONSchema(recipeSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  s['title'] = 'rollcell recipe';
+  s['$id'] = 'https://rollcell.dev/schema/recipe-1.json';
+  return s;
+}
