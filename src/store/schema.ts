@@ -1,0 +1,234 @@
+/**
+ * Database schema of the run-history store: the Kysely table types and the ONE set of migrations
+ * shared by SQLite and PostgreSQL (an in-code MigrationProvider; names sort in application order).
+ *
+ * Portability rules (both dialects run exactly the same DDL and queries):
+ * - numbers are `double precision` (SQLite: REAL, 8-byte IEEE like JS numbers; PostgreSQL: float8,
+ *   which node-postgres returns as a JS number) or `integer` (int4 in PG, returned as a number);
+ *   never bigint (node-postgres returns int8 as a string);
+ * - timestamps are ISO 8601 UTC text (sorts correctly, no driver Date conversion);
+ * - booleans are integer 0/1; JSON documents are text (kept byte-exact, key order preserved).
+ * Never edit a migration that has shipped: add a new one (older databases are migrated forward when
+ * they are opened).
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+export interface RecipesTable {
+  hash: string; // sha256 hex of the submitted text (UTF-8)
+  text: string;
+  parsed_json: string;
+  created_at: string;
+}
+
+export interface RunsTable {
+  id: string;
+  created_at: string;
+  rollcell_version: string;
+  recipe_hash: string;
+  seed: number | null;
+  status: string;
+  output_json: string;
+  cells_total: number | null;
+  cells_in_spec: number | null;
+  yield_pct: number | null;
+  specific_energy_Wh_kg: number | null;
+  energy_density_Wh_L: number | null;
+  np_ratio: number | null;
+  cell_thickness_um: number | null;
+  charge_capacity_mAh_g: number | null;
+  discharge_capacity_mAh_g: number | null;
+  coulombic_efficiency: number | null;
+  claims_met: number | null;
+  claims_total: number | null;
+  // added by migration 0002 (default 0 for runs saved before it)
+  n_cells: number;
+  n_cycles: number;
+  n_series: number;
+}
+
+export interface StationResultsTable {
+  run_id: string;
+  idx: number;
+  station_id: string;
+  force_N: number | null;
+  temperature_C: number | null;
+  peak_pressure_MPa: number | null;
+  bonded: number | null;
+  data_json: string;
+}
+
+export interface CellsTable {
+  run_id: string;
+  idx: number;
+  serial: string;
+  verdict: string;
+  thickness_um: number | null;
+  mass_g: number | null;
+  capacity_mAh: number | null;
+  specific_energy_Wh_kg: number | null;
+  genealogy_json: string | null;
+  data_json: string;
+}
+
+export interface CyclesTable {
+  run_id: string;
+  idx: number;
+  cell_serial: string | null;
+  cycle: number;
+  charge_Ah: number;
+  discharge_Ah: number;
+  coulombic_efficiency: number | null;
+  charge_Wh: number | null;
+  discharge_Wh: number | null;
+  data_json: string;
+}
+
+export interface TimeSeriesTable {
+  run_id: string;
+  idx: number;
+  name: string;
+  n_points: number;
+  column_names: string; // JSON array of the column names, in order
+  columns_json: string; // JSON object: column name → number[]
+}
+
+export interface StoreDatabase {
+  recipes: RecipesTable;
+  runs: RunsTable;
+  station_results: StationResultsTable;
+  cells: CellsTable;
+  cycles: CyclesTable;
+  time_series: TimeSeriesTable;
+}
+
+const DOUBLE = 'double precision' as const;
+
+/* Migrations operate on an untyped database on purpose: they describe the schema as it was at the
+   time they were written, not as it is now. */
+type AnyDb = Kysely<any>;
+
+const m0001: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('recipes')
+      .addColumn('hash', 'text', (c) => c.primaryKey())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('parsed_json', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('runs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('rollcell_version', 'text', (c) => c.notNull())
+      .addColumn('recipe_hash', 'text', (c) => c.notNull().references('recipes.hash'))
+      .addColumn('seed', DOUBLE)
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('output_json', 'text', (c) => c.notNull())
+      .addColumn('cells_total', DOUBLE)
+      .addColumn('cells_in_spec', DOUBLE)
+      .addColumn('yield_pct', DOUBLE)
+      .addColumn('specific_energy_Wh_kg', DOUBLE)
+      .addColumn('energy_density_Wh_L', DOUBLE)
+      .addColumn('np_ratio', DOUBLE)
+      .addColumn('cell_thickness_um', DOUBLE)
+      .addColumn('charge_capacity_mAh_g', DOUBLE)
+      .addColumn('discharge_capacity_mAh_g', DOUBLE)
+      .addColumn('coulombic_efficiency', DOUBLE)
+      .addColumn('claims_met', 'integer')
+      .addColumn('claims_total', 'integer')
+      .execute();
+    await db.schema.createIndex('runs_created_at_idx').on('runs').columns(['created_at', 'id']).execute();
+    await db.schema.createIndex('runs_recipe_hash_idx').on('runs').column('recipe_hash').execute();
+    await db.schema
+      .createTable('station_results')
+      .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id'))
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('station_id', 'text', (c) => c.notNull())
+      .addColumn('force_N', DOUBLE)
+      .addColumn('temperature_C', DOUBLE)
+      .addColumn('peak_pressure_MPa', DOUBLE)
+      .addColumn('bonded', 'integer')
+      .addColumn('data_json', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('station_results_pk', ['run_id', 'idx'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('station_results').execute();
+    await db.schema.dropTable('runs').execute();
+    await db.schema.dropTable('recipes').execute();
+  },
+};
+
+const m0002: Migration = {
+  async up(db: AnyDb) {
+    for (const col of ['n_cells', 'n_cycles', 'n_series']) {
+      await db.schema
+        .alterTable('runs')
+        .addColumn(col, 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    }
+    await db.schema
+      .createTable('cells')
+      .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id'))
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('serial', 'text', (c) => c.notNull())
+      .addColumn('verdict', 'text', (c) => c.notNull())
+      .addColumn('thickness_um', DOUBLE)
+      .addColumn('mass_g', DOUBLE)
+      .addColumn('capacity_mAh', DOUBLE)
+      .addColumn('specific_energy_Wh_kg', DOUBLE)
+      .addColumn('genealogy_json', 'text')
+      .addColumn('data_json', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('cells_pk', ['run_id', 'idx'])
+      .execute();
+    await db.schema.createIndex('cells_serial_idx').on('cells').columns(['run_id', 'serial']).execute();
+    await db.schema
+      .createTable('cycles')
+      .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id'))
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('cell_serial', 'text')
+      .addColumn('cycle', 'integer', (c) => c.notNull())
+      .addColumn('charge_Ah', DOUBLE, (c) => c.notNull())
+      .addColumn('discharge_Ah', DOUBLE, (c) => c.notNull())
+      .addColumn('coulombic_efficiency', DOUBLE)
+      .addColumn('charge_Wh', DOUBLE)
+      .addColumn('discharge_Wh', DOUBLE)
+      .addColumn('data_json', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('cycles_pk', ['run_id', 'idx'])
+      .execute();
+    await db.schema
+      .createTable('time_series')
+      .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id'))
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('n_points', 'integer', (c) => c.notNull())
+      .addColumn('column_names', 'text', (c) => c.notNull())
+      .addColumn('columns_json', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('time_series_pk', ['run_id', 'idx'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('time_series').execute();
+    await db.schema.dropTable('cycles').execute();
+    await db.schema.dropTable('cells').execute();
+    for (const col of ['n_series', 'n_cycles', 'n_cells']) {
+      await db.schema.alterTable('runs').dropColumn(col).execute();
+    }
+  },
+};
+
+/** All migrations, by name (applied in name order). */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_recipes_runs_stations': m0001,
+  '0002_cells_cycles_time_series': m0002,
+});
+
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};
+
+/** Names of the tables the store owns (for tests and tooling). */
+export const STORE_TABLES = ['recipes', 'runs', 'station_results', 'cells', 'cycles', 'time_series'] as const;

@@ -1,0 +1,81 @@
+/**
+ * Parsing of the `--db` value: a SQLite file path (default `./rollcell.db`; `:memory:` and a
+ * `sqlite:` prefix are accepted) or a PostgreSQL URL (`postgres://…` / `postgresql://…`, with an
+ * optional `?schema=<name>` query parameter selecting the schema the tables live in).
+ */
+import { existsSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { StoreError } from './errors.ts';
+
+export const DEFAULT_DB_SPEC = './rollcell.db';
+
+export type DbSpec =
+  | { kind: 'sqlite'; path: string; display: string }
+  | { kind: 'postgres'; connectionString: string; schema: string; display: string };
+
+const ALLOWED = 'allowed: a SQLite file path such as ./rollcell.db, or postgres://user@host:port/database';
+
+/** The spec with any password replaced by ***, for messages. */
+export function maskSpec(spec: string): string {
+  return spec.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
+/** Parse and check a `--db` value; throws StoreError('bad_spec') naming the value. */
+export function parseDbSpec(spec: string): DbSpec {
+  if (typeof spec !== 'string' || spec.trim() === '') {
+    throw new StoreError('bad_spec', `--db: must be a SQLite file path or a postgres:// URL (got ${JSON.stringify(spec)}; ${ALLOWED})`);
+  }
+  const s = spec.trim();
+  const shown = maskSpec(s);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s)?.[1]?.toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    let url: URL;
+    try {
+      url = new URL(s);
+    } catch {
+      throw new StoreError('bad_spec', `--db: not a valid PostgreSQL URL (got '${shown}'; ${ALLOWED})`);
+    }
+    if (!url.hostname && !url.searchParams.get('host')) {
+      throw new StoreError('bad_spec', `--db: PostgreSQL URL has no host (got '${shown}'; ${ALLOWED})`);
+    }
+    const schema = url.searchParams.get('schema') ?? 'public';
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+      throw new StoreError('bad_spec', `--db: schema must be a plain identifier (got '${schema}' in '${shown}'; allowed letters, digits, _)`);
+    }
+    url.searchParams.delete('schema');
+    return { kind: 'postgres', connectionString: url.toString(), schema, display: shown };
+  }
+  if (scheme !== undefined && scheme !== 'sqlite') {
+    throw new StoreError('bad_spec', `--db: unsupported database '${scheme}://' (got '${shown}'; ${ALLOWED})`);
+  }
+  let path = s;
+  if (/^sqlite:/i.test(path)) path = path.replace(/^sqlite:(\/\/)?/i, '');
+  if (path === ':memory:') return { kind: 'sqlite', path, display: ':memory:' };
+  if (path === '') throw new StoreError('bad_spec', `--db: empty SQLite path (got '${s}'; ${ALLOWED})`);
+  const abs = resolve(path);
+  if (existsSync(abs)) {
+    const st = statSync(abs);
+    if (st.isDirectory()) {
+      throw new StoreError('bad_spec', `--db: '${s}' is a directory, not a database file (${ALLOWED})`);
+    }
+    try {
+      accessSync(abs, fsConstants.R_OK | fsConstants.W_OK);
+    } catch {
+      throw new StoreError('bad_spec', `--db: SQLite file '${s}' is not readable and writable by this user`);
+    }
+  } else {
+    const dir = dirname(abs);
+    if (!existsSync(dir)) {
+      throw new StoreError('bad_spec', `--db: cannot create SQLite file '${s}': directory '${dir}' does not exist`);
+    }
+    if (!statSync(dir).isDirectory()) {
+      throw new StoreError('bad_spec', `--db: cannot create SQLite file '${s}': '${dir}' is not a directory`);
+    }
+    try {
+      accessSync(dir, fsConstants.W_OK);
+    } catch {
+      throw new StoreError('bad_spec', `--db: cannot create SQLite file '${s}': directory '${dir}' is not writable`);
+    }
+  }
+  return { kind: 'sqlite', path: abs, display: s };
+}

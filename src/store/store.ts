@@ -1,0 +1,740 @@
+/**
+ * The run-history store: one Kysely query layer over SQLite (better-sqlite3, default) or
+ * PostgreSQL (pg), one set of migrations (./schema.ts).
+ *
+ * Durability and concurrency:
+ * - a run (recipe, run row, stations, cells, cycles, time series) is written in ONE transaction:
+ *   a process killed mid-write leaves no trace of that run, and readers never see part of it;
+ * - SQLite: WAL journal (readers do not block the writer and see the last committed state),
+ *   synchronous=FULL (a committed run survives power loss), busy_timeout so a second writer waits
+ *   for the first; writes start with BEGIN IMMEDIATE (take the write lock up front: no deadlock
+ *   between two deferred transactions upgrading to write), reads run in one deferred transaction
+ *   (one snapshot);
+ * - PostgreSQL: a plain transaction per run; reads run in a REPEATABLE READ, READ ONLY transaction;
+ * - migrations run under a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: Kysely's advisory lock), so
+ *   two processes opening a fresh database at once both succeed; an older database is migrated
+ *   forward when opened; a database written by a newer rollcell is refused (not modified).
+ */
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { StoreError } from './errors.ts';
+import { diffJson } from './diff.ts';
+import { newRunId } from './ids.ts';
+import { migrationProvider, MIGRATIONS, type StoreDatabase, type RunsTable } from './schema.ts';
+import { parseDbSpec, type DbSpec } from './spec.ts';
+import type {
+  CellRecord,
+  CycleRecord,
+  ListRunsOptions,
+  RunDiff,
+  RunExport,
+  RunOutput,
+  RunRecordInput,
+  RunStatus,
+  RunSummary,
+  SaveOptions,
+  SaveProgress,
+  StationResultRecord,
+  Store,
+  StoreDialect,
+  StoredRun,
+  TimeSeriesRecord,
+} from './types.ts';
+
+/** How long a SQLite writer waits for another process's write transaction, ms (assumption: a 50 000-cell run commits in well under this). */
+export const SQLITE_BUSY_TIMEOUT_MS = 120_000;
+/** Upper bound on bound parameters per INSERT (SQLite's default limit is 32 766, PostgreSQL's 65 535). */
+const MAX_PARAMS_PER_STATEMENT = 30_000;
+const MAX_ROWS_PER_STATEMENT = 1_000;
+
+type Db = Kysely<StoreDatabase>;
+
+/* ------------------------------------------------------------------ helpers */
+
+function describeError(e: unknown): string {
+  if (e instanceof AggregateError && e.errors.length > 0) return e.errors.map(describeError).join('; ');
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    const msg = e.message || String(code ?? e.name);
+    return typeof code === 'string' && !msg.includes(code) ? `${msg} (${code})` : msg;
+  }
+  return String(e);
+}
+
+/** JSON.stringify that refuses values JSON cannot hold exactly (NaN, ±Infinity, undefined in arrays, functions, bigint). */
+export function strictJson(value: unknown, what: string): string {
+  const check = (v: unknown, path: string): void => {
+    switch (typeof v) {
+      case 'number':
+        if (!Number.isFinite(v)) {
+          throw new StoreError('invalid_input', `${path}: must be a finite number (got ${v}; allowed finite numbers, JSON cannot store NaN or Infinity)`);
+        }
+        return;
+      case 'string':
+      case 'boolean':
+        return;
+      case 'bigint':
+      case 'function':
+      case 'symbol':
+        throw new StoreError('invalid_input', `${path}: cannot be stored as JSON (got a ${typeof v}; allowed numbers, strings, booleans, null, arrays, objects)`);
+      case 'undefined':
+        return; // dropped by JSON for object members, like JSON.stringify does
+      default:
+        if (v === null) return;
+        if (Array.isArray(v)) {
+          v.forEach((x, i) => {
+            if (x === undefined) throw new StoreError('invalid_input', `${path}[${i}]: undefined array element (allowed JSON values)`);
+            check(x, `${path}[${i}]`);
+          });
+          return;
+        }
+        if (v instanceof Date) return;
+        if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return;
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) check(x, `${path}.${k}`);
+    }
+  };
+  check(value, what);
+  const s = JSON.stringify(value);
+  if (s === undefined) throw new StoreError('invalid_input', `${what}: is not JSON-serialisable (got ${typeof value})`);
+  return s;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function summaryFigures(output: RunOutput): Pick<
+  RunsTable,
+  | 'cells_total' | 'cells_in_spec' | 'yield_pct' | 'specific_energy_Wh_kg' | 'energy_density_Wh_L' | 'np_ratio'
+  | 'cell_thickness_um' | 'charge_capacity_mAh_g' | 'discharge_capacity_mAh_g' | 'coulombic_efficiency'
+  | 'claims_met' | 'claims_total'
+> {
+  const design = obj(output.design);
+  const production = obj(output.production);
+  const cycling = obj(output.cycling);
+  const claims = Array.isArray(output.claims) ? output.claims : null;
+  return {
+    cells_total: num(production?.cells_total),
+    cells_in_spec: num(production?.cells_in_spec),
+    yield_pct: num(production?.yield_pct),
+    specific_energy_Wh_kg: num(design?.specific_energy_Wh_kg),
+    energy_density_Wh_L: num(design?.energy_density_Wh_L),
+    np_ratio: num(design?.np_ratio),
+    cell_thickness_um: num(obj(design?.cell)?.thickness_um),
+    charge_capacity_mAh_g: num(cycling?.charge_capacity_mAh_g),
+    discharge_capacity_mAh_g: num(cycling?.discharge_capacity_mAh_g),
+    coulombic_efficiency: num(cycling?.coulombic_efficiency),
+    claims_met: claims ? claims.filter((c) => obj(c)?.verdict === 'met').length : null,
+    claims_total: claims ? claims.length : null,
+  };
+}
+
+const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function requireFinite(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new StoreError('invalid_input', `${path}: must be a finite number (got ${JSON.stringify(v) ?? String(v)}; allowed finite numbers)`);
+  }
+  return v;
+}
+
+function optFinite(v: unknown, path: string): number | null {
+  return v === undefined || v === null ? null : requireFinite(v, path);
+}
+
+/** Rows of one run, built and checked before the transaction starts (keeps the transaction short). */
+interface PreparedRun {
+  id: string;
+  recipeHash: string;
+  recipeRow: StoreDatabase['recipes'];
+  runRow: StoreDatabase['runs'];
+  stations: StoreDatabase['station_results'][];
+  cells: StoreDatabase['cells'][];
+  cycles: StoreDatabase['cycles'][];
+  series: StoreDatabase['time_series'][];
+}
+
+function prepareRun(input: RunRecordInput): PreparedRun {
+  if (typeof input !== 'object' || input === null) {
+    throw new StoreError('invalid_input', `saveRun: input must be an object (got ${input === null ? 'null' : typeof input})`);
+  }
+  if (typeof input.recipeText !== 'string') {
+    throw new StoreError('invalid_input', `recipeText: must be the recipe text as submitted (got ${typeof input.recipeText}; allowed a string)`);
+  }
+  if (input.recipe === undefined) {
+    throw new StoreError('invalid_input', 'recipe: the parsed recipe is missing (got undefined; allowed a JSON object)');
+  }
+  const out = input.output;
+  if (obj(out) === undefined) {
+    throw new StoreError('invalid_input', `output: must be the RunOutput object of rollcell run --json (got ${out === null ? 'null' : typeof out})`);
+  }
+  if (typeof out.rollcell_version !== 'string' || out.rollcell_version === '') {
+    throw new StoreError('invalid_input', `output.rollcell_version: must be a non-empty string (got ${JSON.stringify(out.rollcell_version) ?? 'undefined'})`);
+  }
+  const seed = input.seed;
+  if (seed !== null && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
+    throw new StoreError('invalid_input', `seed: must be an integer or null (got ${JSON.stringify(seed) ?? String(seed)}; allowed safe integers)`);
+  }
+  const status: RunStatus = input.status ?? 'completed';
+  if (status !== 'completed' && status !== 'failed') {
+    throw new StoreError('invalid_input', `status: must be 'completed' or 'failed' (got ${JSON.stringify(status)})`);
+  }
+  const id = input.runId ?? newRunId();
+  if (typeof id !== 'string' || !RUN_ID_RE.test(id)) {
+    throw new StoreError('invalid_input', `runId: must be 1-64 characters of letters, digits, '_', '.', '-' (got ${JSON.stringify(id)})`);
+  }
+  const created = input.createdAt ?? new Date();
+  if (!(created instanceof Date) || Number.isNaN(created.getTime())) {
+    throw new StoreError('invalid_input', `createdAt: must be a valid Date (got ${String(created)})`);
+  }
+  const createdAt = created.toISOString();
+
+  const outputJson = strictJson(out, 'output');
+  const recipeJson = strictJson(input.recipe, 'recipe');
+  const recipeHash = sha256Hex(input.recipeText);
+
+  const stationsIn = Array.isArray(obj(out.line)?.stations) ? (obj(out.line)!.stations as unknown[]) : [];
+  const stations = stationsIn.map((st, idx) => {
+    const s = obj(st) ?? {};
+    const bonded = s.bonded;
+    return {
+      run_id: id,
+      idx,
+      station_id: String(s.id ?? idx),
+      force_N: num(s.force_N),
+      temperature_C: num(s.temperature_C),
+      peak_pressure_MPa: num(s.peak_pressure_MPa),
+      bonded: typeof bonded === 'boolean' ? (bonded ? 1 : 0) : null,
+      data_json: JSON.stringify(st),
+    };
+  });
+
+  const cellsIn = input.cells ?? [];
+  if (!Array.isArray(cellsIn)) throw new StoreError('invalid_input', `cells: must be an array of cell records (got ${typeof cellsIn})`);
+  const cells = cellsIn.map((c, idx) => {
+    const path = `cells[${idx}]`;
+    if (obj(c) === undefined) throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
+    if (typeof c.serial !== 'string' || c.serial === '') {
+      throw new StoreError('invalid_input', `${path}.serial: must be a non-empty string (got ${JSON.stringify(c.serial) ?? 'undefined'})`);
+    }
+    if (typeof c.verdict !== 'string') {
+      throw new StoreError('invalid_input', `${path}.verdict: must be a string (got ${JSON.stringify(c.verdict) ?? 'undefined'})`);
+    }
+    return {
+      run_id: id,
+      idx,
+      serial: c.serial,
+      verdict: c.verdict,
+      thickness_um: optFinite(c.thickness_um, `${path}.thickness_um`),
+      mass_g: optFinite(c.mass_g, `${path}.mass_g`),
+      capacity_mAh: optFinite(c.capacity_mAh, `${path}.capacity_mAh`),
+      specific_energy_Wh_kg: optFinite(c.specific_energy_Wh_kg, `${path}.specific_energy_Wh_kg`),
+      genealogy_json: c.genealogy === undefined ? null : strictJson(c.genealogy, `${path}.genealogy`),
+      data_json: strictJson(c, path),
+    };
+  });
+
+  const cyclesIn = input.cycles ?? [];
+  if (!Array.isArray(cyclesIn)) throw new StoreError('invalid_input', `cycles: must be an array of cycle records (got ${typeof cyclesIn})`);
+  const cycles = cyclesIn.map((c, idx) => {
+    const path = `cycles[${idx}]`;
+    if (obj(c) === undefined) throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
+    const cycle = requireFinite(c.cycle, `${path}.cycle`);
+    if (!Number.isInteger(cycle) || Math.abs(cycle) > 2 ** 31 - 1) {
+      throw new StoreError('invalid_input', `${path}.cycle: must be an integer (got ${cycle}; allowed integers)`);
+    }
+    const charge = requireFinite(c.charge_Ah, `${path}.charge_Ah`);
+    const discharge = requireFinite(c.discharge_Ah, `${path}.discharge_Ah`);
+    let ce = optFinite(c.coulombic_efficiency, `${path}.coulombic_efficiency`);
+    if (ce === null && charge > 0) ce = discharge / charge;
+    if (c.cell_serial !== undefined && typeof c.cell_serial !== 'string') {
+      throw new StoreError('invalid_input', `${path}.cell_serial: must be a string (got ${JSON.stringify(c.cell_serial)})`);
+    }
+    return {
+      run_id: id,
+      idx,
+      cell_serial: c.cell_serial ?? null,
+      cycle,
+      charge_Ah: charge,
+      discharge_Ah: discharge,
+      coulombic_efficiency: ce,
+      charge_Wh: optFinite(c.charge_Wh, `${path}.charge_Wh`),
+      discharge_Wh: optFinite(c.discharge_Wh, `${path}.discharge_Wh`),
+      data_json: strictJson(c, path),
+    };
+  });
+
+  const seriesIn = input.timeSeries ?? [];
+  if (!Array.isArray(seriesIn)) throw new StoreError('invalid_input', `timeSeries: must be an array (got ${typeof seriesIn})`);
+  const names = new Set<string>();
+  const series = seriesIn.map((ts, idx) => {
+    const path = `timeSeries[${idx}]`;
+    if (typeof ts?.name !== 'string' || ts.name === '') {
+      throw new StoreError('invalid_input', `${path}.name: must be a non-empty string (got ${JSON.stringify(ts?.name) ?? 'undefined'})`);
+    }
+    if (names.has(ts.name)) throw new StoreError('invalid_input', `${path}.name: duplicate series name '${ts.name}' (allowed unique names)`);
+    names.add(ts.name);
+    const cols = obj(ts.columns);
+    if (cols === undefined) throw new StoreError('invalid_input', `${path}.columns: must be an object of column name → number[] (got ${typeof ts.columns})`);
+    let n: number | null = null;
+    for (const [k, arr] of Object.entries(cols)) {
+      if (!Array.isArray(arr) && !(ArrayBuffer.isView(arr) && !(arr instanceof DataView))) {
+        throw new StoreError('invalid_input', `${path}.columns.${k}: must be an array of numbers (got ${typeof arr})`);
+      }
+      const len = (arr as ArrayLike<number>).length;
+      if (n !== null && len !== n) {
+        throw new StoreError('invalid_input', `${path}.columns.${k}: length ${len} differs from the other columns (${n}); all columns must have the same length`);
+      }
+      n = len;
+    }
+    const plain: Record<string, number[]> = {};
+    for (const [k, arr] of Object.entries(cols)) plain[k] = Array.from(arr as ArrayLike<number>);
+    return {
+      run_id: id,
+      idx,
+      name: ts.name,
+      n_points: n ?? 0,
+      column_names: JSON.stringify(Object.keys(plain)),
+      columns_json: strictJson(plain, `${path}.columns`),
+    };
+  });
+
+  return {
+    id,
+    recipeHash,
+    recipeRow: { hash: recipeHash, text: input.recipeText, parsed_json: recipeJson, created_at: createdAt },
+    runRow: {
+      id,
+      created_at: createdAt,
+      rollcell_version: out.rollcell_version,
+      recipe_hash: recipeHash,
+      seed,
+      status,
+      output_json: outputJson,
+      ...summaryFigures(out),
+      n_cells: cells.length,
+      n_cycles: cycles.length,
+      n_series: series.length,
+    },
+    stations,
+    cells,
+    cycles,
+    series,
+  };
+}
+
+const SUMMARY_COLUMNS = [
+  'runs.id', 'runs.created_at', 'runs.rollcell_version', 'runs.recipe_hash', 'runs.seed', 'runs.status',
+  'runs.cells_total', 'runs.cells_in_spec', 'runs.yield_pct', 'runs.specific_energy_Wh_kg', 'runs.energy_density_Wh_L',
+  'runs.np_ratio', 'runs.cell_thickness_um', 'runs.charge_capacity_mAh_g', 'runs.discharge_capacity_mAh_g',
+  'runs.coulombic_efficiency', 'runs.claims_met', 'runs.claims_total', 'runs.n_cells', 'runs.n_cycles', 'runs.n_series',
+] as const;
+
+type SummaryRow = Omit<RunsTable, 'output_json'>;
+
+function toSummary(r: SummaryRow): RunSummary {
+  return {
+    id: r.id,
+    created_at: r.created_at,
+    rollcell_version: r.rollcell_version,
+    recipe_hash: r.recipe_hash,
+    seed: r.seed === null ? null : Number(r.seed),
+    status: r.status as RunStatus,
+    cells_total: r.cells_total,
+    cells_in_spec: r.cells_in_spec,
+    yield_pct: r.yield_pct,
+    specific_energy_Wh_kg: r.specific_energy_Wh_kg,
+    energy_density_Wh_L: r.energy_density_Wh_L,
+    np_ratio: r.np_ratio,
+    cell_thickness_um: r.cell_thickness_um,
+    charge_capacity_mAh_g: r.charge_capacity_mAh_g,
+    discharge_capacity_mAh_g: r.discharge_capacity_mAh_g,
+    coulombic_efficiency: r.coulombic_efficiency,
+    claims_met: r.claims_met === null ? null : Number(r.claims_met),
+    claims_total: r.claims_total === null ? null : Number(r.claims_total),
+    n_cells: Number(r.n_cells),
+    n_cycles: Number(r.n_cycles),
+    n_series: Number(r.n_series),
+  };
+}
+
+function toStation(r: StoreDatabase['station_results']): StationResultRecord {
+  return {
+    station_id: r.station_id,
+    force_N: r.force_N,
+    temperature_C: r.temperature_C,
+    peak_pressure_MPa: r.peak_pressure_MPa,
+    bonded: r.bonded === null ? null : Number(r.bonded) !== 0,
+    data: JSON.parse(r.data_json) as Record<string, unknown>,
+  };
+}
+
+/* ------------------------------------------------------------------ store */
+
+class KyselyStore implements Store {
+  readonly dialect: StoreDialect;
+  readonly spec: string;
+  readonly #db: Db;
+  #closed = false;
+
+  constructor(dialect: StoreDialect, spec: string, db: Db) {
+    this.dialect = dialect;
+    this.spec = spec;
+    this.#db = db;
+  }
+
+  /** The Kysely instance (for tests and tooling in this folder). */
+  get kysely(): Db {
+    this.#check();
+    return this.#db;
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StoreError('open_failed', `store ${this.spec} is closed`);
+  }
+
+  /** Run fn in one write transaction on one reserved connection. */
+  async #write<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    this.#check();
+    return this.#db.connection().execute(async (conn) => {
+      await sql.raw(this.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
+      let result: T;
+      try {
+        result = await fn(conn);
+      } catch (e) {
+        try {
+          await sql.raw('rollback').execute(conn);
+        } catch {
+          /* the original error matters more */
+        }
+        throw e;
+      }
+      await sql.raw('commit').execute(conn);
+      return result;
+    });
+  }
+
+  /** Run fn in one read-only snapshot (all its queries see the same committed state). */
+  async #read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    this.#check();
+    return this.#db.connection().execute(async (conn) => {
+      await sql.raw(this.dialect === 'sqlite' ? 'begin' : 'begin transaction isolation level repeatable read, read only').execute(conn);
+      try {
+        const r = await fn(conn);
+        await sql.raw('commit').execute(conn);
+        return r;
+      } catch (e) {
+        try {
+          await sql.raw('rollback').execute(conn);
+        } catch {
+          /* ignore */
+        }
+        throw e;
+      }
+    });
+  }
+
+  async saveRun(input: RunRecordInput, options: SaveOptions = {}): Promise<string> {
+    const p = prepareRun(input);
+    const progress = async (phase: SaveProgress['phase'], done: number, total: number) => {
+      if (options.onProgress) await options.onProgress({ phase, done, total });
+    };
+    try {
+      await this.#write(async (db) => {
+        await db.insertInto('recipes').values(p.recipeRow).onConflict((oc) => oc.column('hash').doNothing()).execute();
+        await progress('recipe', 1, 1);
+        const existing = await db.selectFrom('runs').select('id').where('id', '=', p.id).executeTakeFirst();
+        if (existing) throw new StoreError('duplicate', `runId: run '${p.id}' already exists in ${this.spec} (allowed a new id)`);
+        await db.insertInto('runs').values(p.runRow).execute();
+        await progress('run', 1, 1);
+        await insertBatched(db, 'station_results', p.stations, 8, (d, t) => progress('stations', d, t));
+        await insertBatched(db, 'cells', p.cells, 10, (d, t) => progress('cells', d, t));
+        await insertBatched(db, 'cycles', p.cycles, 10, (d, t) => progress('cycles', d, t));
+        for (let i = 0; i < p.series.length; i++) {
+          await db.insertInto('time_series').values(p.series[i]!).execute();
+          await progress('time_series', i + 1, p.series.length);
+        }
+        await progress('commit', 0, 1);
+      });
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw new StoreError('open_failed', `saving run ${p.id} to ${this.spec} failed: ${describeError(e)}`, { cause: e });
+    }
+    return p.id;
+  }
+
+  async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new StoreError('invalid_input', `limit: must be a positive integer (got ${limit}; allowed >= 1)`);
+    }
+    this.#check();
+    const rows = await this.#db
+      .selectFrom('runs')
+      .select(SUMMARY_COLUMNS)
+      .orderBy('runs.created_at', 'desc')
+      .orderBy('runs.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toSummary);
+  }
+
+  async #resolve(db: Db, idOrPrefix: string): Promise<string> {
+    if (typeof idOrPrefix !== 'string' || idOrPrefix.trim() === '') {
+      throw new StoreError('not_found', `run id: must be a run id or a prefix of one (got ${JSON.stringify(idOrPrefix)})`);
+    }
+    const q = idOrPrefix.trim();
+    const exact = await db.selectFrom('runs').select('id').where('id', 'in', [q, q.toUpperCase()]).execute();
+    if (exact.length === 1) return exact[0]!.id;
+    const n = q.length;
+    const rows = await db
+      .selectFrom('runs')
+      .select('id')
+      .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(n)})`, 'in', [...new Set([q, q.toUpperCase()])])
+      .orderBy('id')
+      .limit(11)
+      .execute();
+    if (rows.length === 0) throw new StoreError('not_found', `run id: no run matches '${q}' in ${this.spec} (see rollcell runs list)`);
+    if (rows.length > 1) {
+      const shown = rows.slice(0, 10).map((r) => r.id).join(', ');
+      throw new StoreError(
+        'ambiguous',
+        `run id: prefix '${q}' is ambiguous, it matches ${rows.length > 10 ? 'more than 10' : rows.length} runs (${shown}${rows.length > 10 ? ', …' : ''}); give more characters`,
+      );
+    }
+    return rows[0]!.id;
+  }
+
+  async resolveRunId(idOrPrefix: string): Promise<string> {
+    return this.#read((db) => this.#resolve(db, idOrPrefix));
+  }
+
+  async #getRun(db: Db, idOrPrefix: string): Promise<StoredRun> {
+    const id = await this.#resolve(db, idOrPrefix);
+    const r = await db
+      .selectFrom('runs')
+      .innerJoin('recipes', 'recipes.hash', 'runs.recipe_hash')
+      .select([...SUMMARY_COLUMNS, 'runs.output_json', 'recipes.text as recipe_text', 'recipes.parsed_json as recipe_json'])
+      .where('runs.id', '=', id)
+      .executeTakeFirstOrThrow();
+    const stations = await db.selectFrom('station_results').selectAll().where('run_id', '=', id).orderBy('idx').execute();
+    return {
+      ...toSummary(r),
+      recipe: { hash: r.recipe_hash, text: r.recipe_text, parsed: JSON.parse(r.recipe_json) as unknown },
+      output: JSON.parse(r.output_json) as RunOutput,
+      stations: stations.map(toStation),
+    };
+  }
+
+  async getRun(idOrPrefix: string): Promise<StoredRun> {
+    return this.#read((db) => this.#getRun(db, idOrPrefix));
+  }
+
+  async diffRuns(a: string, b: string): Promise<RunDiff> {
+    const [ra, rb] = await this.#read(async (db) => [await this.#getRun(db, a), await this.#getRun(db, b)] as const);
+    const strip = (r: StoredRun) => {
+      const { recipe: _r, output: _o, stations: _s, ...summary } = r;
+      return summary;
+    };
+    return {
+      a: strip(ra),
+      b: strip(rb),
+      same_recipe: ra.recipe_hash === rb.recipe_hash,
+      output: diffJson(ra.output, rb.output, { ignore: ['run_id'] }),
+      recipe: diffJson(ra.recipe.parsed, rb.recipe.parsed),
+    };
+  }
+
+  async exportRun(idOrPrefix: string): Promise<RunExport> {
+    return this.#read(async (db) => {
+      const run = await this.#getRun(db, idOrPrefix);
+      const cells = await db.selectFrom('cells').select('data_json').where('run_id', '=', run.id).orderBy('idx').execute();
+      const cycles = await db.selectFrom('cycles').select('data_json').where('run_id', '=', run.id).orderBy('idx').execute();
+      const series = await db.selectFrom('time_series').select(['name', 'columns_json']).where('run_id', '=', run.id).orderBy('idx').execute();
+      const { recipe, output, stations, ...summary } = run;
+      return {
+        format: 'rollcell-run-export',
+        format_version: 1,
+        run: summary,
+        recipe,
+        output,
+        stations,
+        cells: cells.map((c) => JSON.parse(c.data_json) as CellRecord),
+        cycles: cycles.map((c) => JSON.parse(c.data_json) as CycleRecord),
+        time_series: series.map((s): TimeSeriesRecord => ({ name: s.name, columns: JSON.parse(s.columns_json) as Record<string, number[]> })),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#db.destroy();
+  }
+}
+
+type BatchTable = 'station_results' | 'cells' | 'cycles';
+
+async function insertBatched<T extends BatchTable>(
+  db: Db | Transaction<StoreDatabase>,
+  table: T,
+  rows: StoreDatabase[T][],
+  columns: number,
+  onBatch: (done: number, total: number) => Promise<void>,
+): Promise<void> {
+  const size = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / columns)));
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    // the row types of the three tables are distinct; Kysely cannot relate a generic T to its insert type
+    await db.insertInto(table).values(chunk as never).execute();
+    await onBatch(Math.min(i + size, rows.length), rows.length);
+  }
+}
+
+/* ------------------------------------------------------------------ open + migrate */
+
+async function executedMigrations(db: Db, dialect: StoreDialect, schema: string): Promise<string[] | null> {
+  // null: no migration table yet (fresh database)
+  const exists =
+    dialect === 'sqlite'
+      ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)
+      : await sql<{ n: number }>`select cast(count(*) as integer) as n from information_schema.tables where table_schema = ${schema} and table_name = 'kysely_migration'`.execute(db);
+  if (Number(exists.rows[0]?.n ?? 0) === 0) return null;
+  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+function checkNotNewer(executed: string[] | null, display: string): void {
+  const unknown = (executed ?? []).filter((n) => !Object.hasOwn(MIGRATIONS, n));
+  if (unknown.length > 0) {
+    throw new StoreError(
+      'newer_schema',
+      `--db: database '${display}' was written by a newer rollcell (unknown schema migration ${unknown.join(', ')}); upgrade rollcell to read it — the database was not modified`,
+    );
+  }
+}
+
+async function migrate(db: Db, dialect: StoreDialect, schema: string, display: string): Promise<void> {
+  const before = await executedMigrations(db, dialect, schema);
+  checkNotNewer(before, display);
+  const all = Object.keys(MIGRATIONS);
+  if (before !== null && all.every((n) => before.includes(n))) return; // up to date: no lock needed
+  if (dialect === 'sqlite') {
+    await db.connection().execute(async (conn) => {
+      await sql.raw('begin immediate').execute(conn);
+      try {
+        // another process may have migrated while we waited for the lock
+        checkNotNewer(await executedMigrations(conn, dialect, schema), display);
+        // Kysely's SQLite adapter has no cross-process lock and runs migrations without a
+        // transaction; the BEGIN IMMEDIATE above provides both
+        const m = new Migrator({ db: conn, provider: migrationProvider, disableTransactions: true });
+        const res = await m.migrateToLatest();
+        if (res.error) throw res.error;
+        await sql.raw('commit').execute(conn);
+      } catch (e) {
+        try {
+          await sql.raw('rollback').execute(conn);
+        } catch {
+          /* ignore */
+        }
+        throw e;
+      }
+    });
+  } else {
+    // PostgreSQL: Kysely's Migrator takes an advisory lock and runs all pending migrations in one transaction
+    const res = await new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema }).migrateToLatest();
+    if (res.error) throw res.error;
+  }
+}
+
+function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>): Db {
+  let raw: Database.Database;
+  try {
+    raw = new Database(spec.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  } catch (e) {
+    throw new StoreError('bad_spec', `--db: cannot open SQLite file '${spec.display}': ${describeError(e)}`, { cause: e });
+  }
+  try {
+    raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    if (spec.path !== ':memory:') {
+      const mode = raw.pragma('journal_mode = WAL', { simple: true });
+      if (String(mode).toLowerCase() !== 'wal') {
+        throw new Error(`could not switch to WAL journal mode (got ${String(mode)})`);
+      }
+    }
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = ON');
+  } catch (e) {
+    raw.close();
+    const msg = describeError(e);
+    const hint = /not a database|file is encrypted/i.test(msg) ? ' (the file is not a SQLite database)' : '';
+    throw new StoreError('bad_spec', `--db: cannot use SQLite file '${spec.display}'${hint}: ${msg}`, { cause: e });
+  }
+  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: raw }) });
+}
+
+async function openPostgres(spec: Extract<DbSpec, { kind: 'postgres' }>): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: spec.connectionString,
+    max: 4,
+    options: `-c search_path=${spec.schema}`,
+    application_name: 'rollcell',
+    connectionTimeoutMillis: 15_000,
+  });
+  // idle clients can be cut by the server (restart, admin); without a listener that would crash the process
+  pool.on('error', () => {});
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    // create the schema if needed; concurrent creators can race on the catalog's unique index
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sql`create schema if not exists ${sql.id(spec.schema)}`.execute(db);
+        break;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if ((code === '23505' || code === '42P06') && attempt < 3) continue;
+        throw e;
+      }
+    }
+  } catch (e) {
+    await db.destroy().catch(() => {});
+    throw new StoreError('open_failed', `--db: cannot connect to PostgreSQL at '${spec.display}': ${describeError(e)}`, { cause: e });
+  }
+  return db;
+}
+
+/**
+ * Open (and create or migrate forward) the run-history database named by `dbSpec`: a SQLite file
+ * path (default `./rollcell.db`) or a `postgres://…` URL (optional `?schema=name`).
+ */
+export async function openStore(dbSpec: string): Promise<Store> {
+  const spec = parseDbSpec(dbSpec);
+  const db = spec.kind === 'sqlite' ? openSqlite(spec) : await openPostgres(spec);
+  const schema = spec.kind === 'postgres' ? spec.schema : 'main';
+  try {
+    await migrate(db, spec.kind, schema, spec.display);
+  } catch (e) {
+    await db.destroy().catch(() => {});
+    if (e instanceof StoreError) throw e;
+    const msg = describeError(e);
+    const hint = /not a database|file is encrypted/i.test(msg) ? ' (the file is not a SQLite database)' : '';
+    throw new StoreError(spec.kind === 'sqlite' ? 'bad_spec' : 'open_failed', `--db: cannot open database '${spec.display}'${hint}: ${msg}`, { cause: e });
+  }
+  return new KyselyStore(spec.kind, spec.display, db);
+}
+
+/** The Kysely instance behind a store opened by openStore (tests and tooling only). */
+export function storeKysely(store: Store): Kysely<StoreDatabase> {
+  if (!(store instanceof KyselyStore)) throw new TypeError('storeKysely: not a store opened by openStore');
+  return store.kysely;
+}

@@ -1,0 +1,207 @@
+/**
+ * Public types of the run-history store (src/store/). Everything here is plain JSON-serialisable
+ * data; units are in the field names (SI inside the physics, named units at this edge).
+ */
+import type { RunOutput } from '../contract.ts';
+
+export type { RunOutput };
+
+/** A JSON value as stored (numbers must be finite: JSON cannot hold NaN or ±Infinity). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+
+/** Run status. `completed`: the pipeline finished; `failed`: it stopped with an error (output may be partial). */
+export type RunStatus = 'completed' | 'failed';
+
+/** One produced cell (from the line model's `cells[]`). */
+export interface CellRecord {
+  /** Serial number, unique within a run (e.g. "R01-S0003-P012"). */
+  serial: string;
+  /** Quality verdict of the cell, e.g. "in_spec" / "out_of_spec" (free text, stored as given). */
+  verdict: string;
+  /** Where the cell came from: roll, segment, position, splice, … (stored as JSON). */
+  genealogy?: Record<string, unknown>;
+  /** Key figures, each optional; stored in their own columns for queries. */
+  thickness_um?: number;
+  mass_g?: number;
+  capacity_mAh?: number;
+  specific_energy_Wh_kg?: number;
+  /** Anything else; the whole record is also stored verbatim as JSON. */
+  [k: string]: unknown;
+}
+
+/** One charge/discharge cycle of a cycling experiment. */
+export interface CycleRecord {
+  /** Cycle index (1-based as reported by the cycler; stored as given). */
+  cycle: number;
+  charge_Ah: number;
+  discharge_Ah: number;
+  /** Coulombic efficiency = discharge_Ah / charge_Ah when absent and charge_Ah > 0. */
+  coulombic_efficiency?: number;
+  charge_Wh?: number;
+  discharge_Wh?: number;
+  /** Serial of the cell this cycle belongs to, when more than one cell was cycled. */
+  cell_serial?: string;
+  [k: string]: unknown;
+}
+
+/** A named time series in columnar form, e.g. {name: "cycle-1", columns: {t_s: […], voltage_V: […]}}. */
+export interface TimeSeriesRecord {
+  name: string;
+  /** Column name (with unit) → values; all columns have the same length. */
+  columns: Record<string, number[]>;
+}
+
+/** What `store.saveRun` takes. */
+export interface RunRecordInput {
+  /** The recipe exactly as submitted (YAML/JSON text). */
+  recipeText: string;
+  /** The parsed recipe (plain JSON). */
+  recipe: unknown;
+  /** RNG seed of the run (an integer), or null when none was used. */
+  seed: number | null;
+  /** The full result JSON of `rollcell run --json`. */
+  output: RunOutput;
+  cells?: CellRecord[];
+  cycles?: CycleRecord[];
+  timeSeries?: TimeSeriesRecord[];
+  /** Defaults to 'completed'. */
+  status?: RunStatus;
+  /**
+   * Run id to use (must not exist yet). Defaults to a fresh `newRunId()`. The CLI should create the
+   * id with `newRunId()` first, put it into `output.run_id`, and pass it here so both agree.
+   */
+  runId?: string;
+  /** Creation time; defaults to now. */
+  createdAt?: Date;
+}
+
+/** Progress of a `saveRun`, reported between batches (inside the transaction). */
+export interface SaveProgress {
+  phase: 'recipe' | 'run' | 'stations' | 'cells' | 'cycles' | 'time_series' | 'commit';
+  done: number;
+  total: number;
+}
+
+export interface SaveOptions {
+  /**
+   * Called between batches, inside the open transaction; `saveRun` awaits a returned promise
+   * (used by the CLI for a progress bar and by the durability tests to hold a transaction open).
+   */
+  onProgress?: (p: SaveProgress) => void | Promise<void>;
+}
+
+/** Summary columns of a run (for lists and queries); null where the output lacks the field. */
+export interface RunSummaryFigures {
+  cells_total: number | null;
+  cells_in_spec: number | null;
+  yield_pct: number | null;
+  specific_energy_Wh_kg: number | null;
+  energy_density_Wh_L: number | null;
+  np_ratio: number | null;
+  cell_thickness_um: number | null;
+  charge_capacity_mAh_g: number | null;
+  discharge_capacity_mAh_g: number | null;
+  coulombic_efficiency: number | null;
+  claims_met: number | null;
+  claims_total: number | null;
+}
+
+/** One row of `listRuns`. */
+export interface RunSummary extends RunSummaryFigures {
+  id: string;
+  /** ISO 8601 UTC. */
+  created_at: string;
+  rollcell_version: string;
+  recipe_hash: string;
+  seed: number | null;
+  status: RunStatus;
+  n_cells: number;
+  n_cycles: number;
+  n_series: number;
+}
+
+export interface StationResultRecord {
+  station_id: string;
+  force_N: number | null;
+  temperature_C: number | null;
+  peak_pressure_MPa: number | null;
+  bonded: boolean | null;
+  /** The station block as in the output. */
+  data: Record<string, unknown>;
+}
+
+/** What `getRun` returns. */
+export interface StoredRun extends RunSummary {
+  recipe: { hash: string; text: string; parsed: unknown };
+  output: RunOutput;
+  stations: StationResultRecord[];
+}
+
+/** What `exportRun` returns: everything about one run, as one JSON document. */
+export interface RunExport {
+  format: 'rollcell-run-export';
+  format_version: 1;
+  run: RunSummary;
+  recipe: { hash: string; text: string; parsed: unknown };
+  output: RunOutput;
+  stations: StationResultRecord[];
+  cells: CellRecord[];
+  cycles: CycleRecord[];
+  time_series: TimeSeriesRecord[];
+}
+
+/** A changed numeric leaf. `delta_pct` is null when the old value is 0. */
+export interface NumericChange {
+  path: string;
+  old: number;
+  new: number;
+  delta: number;
+  delta_pct: number | null;
+}
+
+/** A changed non-numeric leaf (or a leaf whose type changed). */
+export interface ValueChange {
+  path: string;
+  old: unknown;
+  new: unknown;
+}
+
+export interface JsonDiff {
+  numeric: NumericChange[];
+  changed: ValueChange[];
+  /** Paths present in b only, with b's value. */
+  added: { path: string; value: unknown }[];
+  /** Paths present in a only, with a's value. */
+  removed: { path: string; value: unknown }[];
+}
+
+/** What `diffRuns(a, b)` returns: b relative to a. */
+export interface RunDiff {
+  a: RunSummary;
+  b: RunSummary;
+  same_recipe: boolean;
+  output: JsonDiff;
+  recipe: JsonDiff;
+}
+
+export interface ListRunsOptions {
+  /** Most recent first; default 50. */
+  limit?: number;
+}
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly dialect: StoreDialect;
+  /** The spec it was opened with, password masked. */
+  readonly spec: string;
+  saveRun(input: RunRecordInput, options?: SaveOptions): Promise<string>;
+  listRuns(options?: ListRunsOptions): Promise<RunSummary[]>;
+  /** Accepts a full id or a unique prefix (case-insensitive). */
+  getRun(idOrPrefix: string): Promise<StoredRun>;
+  /** Resolve a full id or unique prefix to the full id. */
+  resolveRunId(idOrPrefix: string): Promise<string>;
+  diffRuns(a: string, b: string): Promise<RunDiff>;
+  exportRun(idOrPrefix: string): Promise<RunExport>;
+  close(): Promise<void>;
+}
