@@ -733,6 +733,15 @@ export async function openStore(dbSpec: string): Promise<Store> {
   return new KyselyStore(spec.kind, spec.display, db);
 }
 
+/**
+ * A Kysely connection to the database named by `dbSpec` WITHOUT migrating it (tests and tooling
+ * only: e.g. to build an old-schema database, or to inspect one). Close it with `destroy()`.
+ */
+export async function connectKysely(dbSpec: string): Promise<Kysely<StoreDatabase>> {
+  const spec = parseDbSpec(dbSpec);
+  return spec.kind === 'sqlite' ? openSqlite(spec) : openPostgres(spec);
+}
+
 /** The Kysely instance behind a store opened by openStore (tests and tooling only). */
 export function storeKysely(store: Store): Kysely<StoreDatabase> {
   if (!(store instanceof KyselyStore)) throw new TypeError('storeKysely: not a store opened by openStore');

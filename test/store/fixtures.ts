@@ -20,7 +20,8 @@ export function rng(seed: number): () => number {
 
 export function makeOutput(seed: number, overrides: Partial<Record<string, number>> = {}): RunOutput {
   const r = rng(seed);
-  const force = overrides.force_N ?? 12000 + r() * 1000;
+  const force0 = 12000 + r() * 1000; // drawn even when overridden, so other values do not shift
+  const force = overrides.force_N ?? force0;
   return {
     rollcell_version: '0.1.0',
     run_id: '',
@@ -29,7 +30,7 @@ export function makeOutput(seed: number, overrides: Partial<Record<string, numbe
       cathode: { active_mass_mg_cm2: 20.1, areal_capacity_mAh_cm2: 4.0 + r() / 3 },
       anode: { al_thickness_um: 20, li_thickness_um: 10, li_al_molar_ratio: 0.71234 },
       np_ratio: 1.1 + r() * 0.01,
-      specific_energy_Wh_kg: overrides.specific_energy_Wh_kg ?? 380 + r() * 10,
+      specific_energy_Wh_kg: ((e) => overrides.specific_energy_Wh_kg ?? e)(380 + r() * 10),
       energy_density_Wh_L: 900 + r() * 50,
     },
     line: {

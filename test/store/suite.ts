@@ -1,0 +1,412 @@
+/**
+ * The store test suite, ONE function run on every dialect (sqlite.test.ts on a real temp file,
+ * postgres.test.ts on a fresh schema of a real server). Durability and concurrency are tested with
+ * real child processes (test/store/writer.ts).
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { Migrator, sql } from 'kysely';
+import { openStore, StoreError, type Store, type StoreDialect } from '../../src/store/index.ts';
+import { connectKysely, storeKysely } from '../../src/store/store.ts';
+import { MIGRATIONS, migrationProvider, STORE_TABLES } from '../../src/store/schema.ts';
+import { makeCells, makeInput, makeOutput, RECIPE_TEXT } from './fixtures.ts';
+import { spawnWriter } from './helpers.ts';
+
+export interface DialectHarness {
+  dialect: StoreDialect;
+  /** A spec naming a fresh, empty database (SQLite temp file / PostgreSQL schema). */
+  freshSpec(): Promise<string>;
+  /** Drop what freshSpec created. */
+  cleanup(spec: string): Promise<void>;
+}
+
+async function withStore<T>(h: DialectHarness, t: TestContext, fn: (store: Store, spec: string) => Promise<T>): Promise<T> {
+  const spec = await h.freshSpec();
+  t.after(() => h.cleanup(spec));
+  const store = await openStore(spec);
+  try {
+    return await fn(store, spec);
+  } finally {
+    await store.close();
+  }
+}
+
+async function count(store: Store, table: (typeof STORE_TABLES)[number], runId?: string): Promise<number> {
+  const where = runId === undefined ? sql`` : sql`where run_id = ${runId}`;
+  const r = await sql<{ n: number }>`select cast(count(*) as integer) as n from ${sql.table(table)} ${where}`.execute(storeKysely(store));
+  return Number(r.rows[0]!.n);
+}
+
+async function orphanRows(store: Store): Promise<number> {
+  const db = storeKysely(store);
+  let n = 0;
+  for (const table of ['station_results', 'cells', 'cycles', 'time_series'] as const) {
+    const r = await db
+      .selectFrom(table)
+      .select(sql<number>`cast(count(*) as integer)`.as('n'))
+      .where('run_id', 'not in', db.selectFrom('runs').select('id'))
+      .executeTakeFirstOrThrow();
+    n += Number(r.n);
+  }
+  const r = await db
+    .selectFrom('runs')
+    .select(sql<number>`cast(count(*) as integer)`.as('n'))
+    .where('recipe_hash', 'not in', db.selectFrom('recipes').select('hash'))
+    .executeTakeFirstOrThrow();
+  return n + Number(r.n);
+}
+
+export function defineStoreSuite(h: DialectHarness): void {
+  const d = h.dialect;
+
+  test(`[${d}] migrations create every table on an empty database and are idempotent`, async (t) => {
+    const spec = await h.freshSpec();
+    t.after(() => h.cleanup(spec));
+    const s1 = await openStore(spec);
+    for (const table of STORE_TABLES) assert.equal(await count(s1, table), 0, `table ${table} exists and is empty`);
+    const id = await s1.saveRun(makeInput(11));
+    await s1.close();
+    // open twice more (second and third open must neither fail nor re-run migrations nor lose data)
+    for (let i = 0; i < 2; i++) {
+      const s = await openStore(spec);
+      const names = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(storeKysely(s));
+      assert.deepEqual(names.rows.map((r) => r.name), Object.keys(MIGRATIONS).sort());
+      assert.equal((await s.listRuns()).length, 1);
+      assert.equal((await s.getRun(id)).n_cells, 20);
+      await s.close();
+    }
+  });
+
+  test(`[${d}] a database at an older schema version is migrated forward on open, keeping its runs`, async (t) => {
+    const spec = await h.freshSpec();
+    t.after(() => h.cleanup(spec));
+    // build a database as the first released schema left it, with one run saved by that version
+    const raw = await connectKysely(spec);
+    const schema = d === 'postgres' ? (new URL(spec).searchParams.get('schema') ?? 'public') : undefined;
+    const m = new Migrator({ db: raw, provider: migrationProvider, migrationTableSchema: schema });
+    const first = Object.keys(MIGRATIONS).sort()[0]!;
+    const res = await m.migrateTo(first);
+    assert.equal(res.error, undefined);
+    const out = makeOutput(5);
+    out.run_id = 'OLDRUN0001';
+    await sql`insert into recipes (hash, text, parsed_json, created_at) values ('h0', 'old: 1', '{"old":1}', '2025-01-01T00:00:00.000Z')`.execute(raw);
+    await sql`insert into runs (id, created_at, rollcell_version, recipe_hash, seed, status, output_json, yield_pct)
+              values ('OLDRUN0001', '2025-01-01T00:00:00.000Z', '0.0.9', 'h0', 3, 'completed', ${JSON.stringify(out)}, 96.5)`.execute(raw);
+    await raw.destroy();
+
+    const store = await openStore(spec);
+    try {
+      const old = await store.getRun('OLDRUN');
+      assert.equal(old.rollcell_version, '0.0.9');
+      assert.deepEqual(old.output, out);
+      assert.equal(old.n_cells, 0, 'column added by the later migration defaults to 0 for old runs');
+      assert.equal(old.yield_pct, 96.5);
+      const exp = await store.exportRun('OLDRUN0001');
+      assert.deepEqual(exp.cells, []);
+      // and the migrated database takes new runs with cells
+      const id = await store.saveRun(makeInput(6, { cells: 30 }));
+      assert.equal((await store.exportRun(id)).cells.length, 30);
+      assert.equal((await store.listRuns()).length, 2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`[${d}] a database written by a newer rollcell is refused and left unmodified`, async (t) => {
+    const spec = await h.freshSpec();
+    t.after(() => h.cleanup(spec));
+    const s = await openStore(spec);
+    await s.saveRun(makeInput(1));
+    await sql`insert into kysely_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(storeKysely(s));
+    await s.close();
+    await assert.rejects(openStore(spec), (e: unknown) => {
+      assert.ok(e instanceof StoreError);
+      assert.equal(e.code, 'newer_schema');
+      assert.match(e.message, /newer rollcell/);
+      assert.match(e.message, /9999_from_the_future/);
+      return true;
+    });
+    const raw = await connectKysely(spec);
+    const n = await sql<{ n: number }>`select cast(count(*) as integer) as n from runs`.execute(raw);
+    assert.equal(Number(n.rows[0]!.n), 1);
+    await raw.destroy();
+  });
+
+  test(`[${d}] save → list → get → export round-trips exactly what was saved`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const input = makeInput(42, { cells: 1500, cycles: 120, points: 300 });
+      const createdAt = new Date('2026-03-04T05:06:07.089Z');
+      const id = await store.saveRun({ ...input, createdAt });
+      assert.match(id, /^[0-9A-HJKMNP-TV-Z]{26}$/);
+
+      const list = await store.listRuns({ limit: 10 });
+      assert.equal(list.length, 1);
+      const s = list[0]!;
+      assert.equal(s.id, id);
+      assert.equal(s.created_at, createdAt.toISOString());
+      assert.equal(s.seed, 42);
+      assert.equal(s.status, 'completed');
+      assert.equal(s.rollcell_version, '0.1.0');
+      // summary columns are the exact doubles of the output (no float32 or decimal rounding)
+      assert.equal(s.specific_energy_Wh_kg, input.output.design.specific_energy_Wh_kg);
+      assert.equal(s.energy_density_Wh_L, input.output.design.energy_density_Wh_L);
+      assert.equal(s.np_ratio, input.output.design.np_ratio);
+      assert.equal(s.cell_thickness_um, input.output.design.cell.thickness_um);
+      assert.equal(s.coulombic_efficiency, input.output.cycling!.coulombic_efficiency);
+      assert.equal(s.yield_pct, 96.5);
+      assert.equal(s.cells_in_spec, input.output.production!.cells_in_spec);
+      assert.equal(s.claims_met, 1);
+      assert.equal(s.claims_total, 2);
+      assert.deepEqual([s.n_cells, s.n_cycles, s.n_series], [1500, 120, 2]);
+
+      const got = await store.getRun(id);
+      assert.deepEqual(got.output, input.output);
+      assert.equal(JSON.stringify(got.output), JSON.stringify(input.output), 'key order preserved too');
+      assert.equal(got.recipe.text, RECIPE_TEXT);
+      assert.deepEqual(got.recipe.parsed, input.recipe);
+      assert.equal(got.stations.length, 3);
+      const st240 = got.stations.find((x) => x.station_id === '240')!;
+      const out240 = input.output.line!.stations.find((x) => x.id === '240')!;
+      assert.equal(st240.force_N, out240.force_N);
+      assert.equal(st240.peak_pressure_MPa, out240.peak_pressure_MPa);
+      assert.equal(st240.temperature_C, 105);
+      assert.equal(st240.bonded, true);
+      assert.equal(got.stations.find((x) => x.station_id === '236')!.bonded, false);
+      assert.deepEqual(st240.data, out240);
+
+      const exp = await store.exportRun(id);
+      assert.equal(exp.format, 'rollcell-run-export');
+      assert.deepEqual(exp.cells, input.cells);
+      assert.deepEqual(exp.cycles, input.cycles);
+      assert.deepEqual(exp.time_series, input.timeSeries);
+      assert.deepEqual(exp.output, input.output);
+      // the bundle is plain JSON: it survives a JSON round trip unchanged
+      assert.deepEqual(JSON.parse(JSON.stringify(exp)), exp);
+      // key figure columns of cells are queryable and exact
+      const db = storeKysely(store);
+      const c = await db.selectFrom('cells').selectAll().where('run_id', '=', id).where('serial', '=', input.cells![777]!.serial).executeTakeFirstOrThrow();
+      assert.equal(c.thickness_um, input.cells![777]!.thickness_um);
+      assert.equal(c.verdict, input.cells![777]!.verdict);
+      assert.deepEqual(JSON.parse(c.genealogy_json!), input.cells![777]!.genealogy);
+      const cy = await db.selectFrom('cycles').selectAll().where('run_id', '=', id).where('cycle', '=', 100).executeTakeFirstOrThrow();
+      assert.equal(cy.discharge_Ah, input.cycles![99]!.discharge_Ah);
+      assert.equal(cy.coulombic_efficiency, input.cycles![99]!.coulombic_efficiency);
+    });
+  });
+
+  test(`[${d}] runs are listed newest first and limit is honoured`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push(await store.saveRun({ ...makeInput(i, { cells: 2 }), createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+      const all = await store.listRuns();
+      assert.deepEqual(all.map((r) => r.id), ids.slice().reverse());
+      assert.deepEqual((await store.listRuns({ limit: 2 })).map((r) => r.id), [ids[3], ids[2]]);
+      await assert.rejects(store.listRuns({ limit: 0 }), /limit: must be a positive integer \(got 0/);
+    });
+  });
+
+  test(`[${d}] a recipe is stored once per content hash`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const a = await store.saveRun(makeInput(1));
+      const b = await store.saveRun(makeInput(2)); // same recipe text, other seed
+      const c = await store.saveRun(makeInput(3, { recipeText: `${RECIPE_TEXT}# a comment changes the submitted text\n` }));
+      assert.equal(await count(store, 'recipes'), 2);
+      assert.equal(await count(store, 'runs'), 3);
+      const [ra, rb, rc] = [await store.getRun(a), await store.getRun(b), await store.getRun(c)];
+      assert.equal(ra.recipe_hash, rb.recipe_hash);
+      assert.notEqual(ra.recipe_hash, rc.recipe_hash);
+      // sha256 of the UTF-8 text, as documented
+      const { createHash } = await import('node:crypto');
+      assert.equal(ra.recipe_hash, createHash('sha256').update(RECIPE_TEXT, 'utf8').digest('hex'));
+      const diff = await store.diffRuns(a, b);
+      assert.equal(diff.same_recipe, true);
+      assert.equal((await store.diffRuns(a, c)).same_recipe, false);
+    });
+  });
+
+  test(`[${d}] runs are found by id prefix; an ambiguous or unknown prefix is a clear error`, async (t) => {
+    await withStore(h, t, async (store) => {
+      await store.saveRun({ ...makeInput(1, { cells: 1 }), runId: 'ABCD1111' });
+      await store.saveRun({ ...makeInput(2, { cells: 1 }), runId: 'ABCE2222' });
+      const gen = await store.saveRun(makeInput(3, { cells: 1 }));
+      assert.equal((await store.getRun('ABCD')).id, 'ABCD1111');
+      assert.equal((await store.getRun('ABCE2222')).id, 'ABCE2222');
+      assert.equal((await store.getRun(gen.slice(0, 20).toLowerCase())).id, gen, 'prefixes are case-insensitive');
+      assert.equal(await store.resolveRunId(gen), gen);
+      await assert.rejects(store.getRun('ABC'), (e: unknown) => {
+        assert.ok(e instanceof StoreError);
+        assert.equal(e.code, 'ambiguous');
+        assert.match(e.message, /prefix 'ABC' is ambiguous/);
+        assert.match(e.message, /ABCD1111/);
+        assert.match(e.message, /ABCE2222/);
+        return true;
+      });
+      await assert.rejects(store.getRun('ZZZZ'), (e: unknown) => e instanceof StoreError && e.code === 'not_found' && /no run matches 'ZZZZ'/.test(e.message));
+      await assert.rejects(store.exportRun(''), (e: unknown) => e instanceof StoreError && e.code === 'not_found');
+      await assert.rejects(
+        store.saveRun({ ...makeInput(4, { cells: 1 }), runId: 'ABCD1111' }),
+        (e: unknown) => e instanceof StoreError && e.code === 'duplicate' && /'ABCD1111' already exists/.test(e.message),
+      );
+      assert.equal(await count(store, 'runs'), 3, 'the refused duplicate left nothing behind');
+      assert.equal(await count(store, 'cells'), 3);
+    });
+  });
+
+  test(`[${d}] diff reports the changed numeric fields with old, new, Δ and Δ%`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const inA = makeInput(9, { cells: 3 });
+      const inB = makeInput(9, { cells: 3 });
+      inB.output = makeOutput(9, { force_N: 15000, yield_pct: 90 });
+      const f0 = inA.output.line!.stations[2]!.force_N;
+      inB.recipeText = RECIPE_TEXT.replace('12000', '15000');
+      inB.recipe = { ...(inA.recipe as Record<string, unknown>), stations: { '240': { force_N: 15000 } } };
+      inB.output.claims![1]!.verdict = 'met';
+      delete (inB.output.cycling as Record<string, unknown>).volume_expansion_rate_pct;
+      inB.output.extra_block = { note_pct: 1 };
+      const a = await store.saveRun(inA);
+      const b = await store.saveRun(inB);
+      const diff = await store.diffRuns(a.slice(0, 24), b);
+      assert.equal(diff.a.id, a);
+      assert.equal(diff.b.id, b);
+      const byPath = new Map(diff.output.numeric.map((c) => [c.path, c]));
+      assert.deepEqual([...byPath.keys()].sort(), ['line.stations[id=240].force_N', 'production.yield_pct']);
+      const force = byPath.get('line.stations[id=240].force_N')!;
+      assert.equal(force.old, f0);
+      assert.equal(force.new, 15000);
+      assert.equal(force.delta, 15000 - f0);
+      assert.equal(force.delta_pct, ((15000 - f0) / f0) * 100);
+      const y = byPath.get('production.yield_pct')!;
+      assert.deepEqual([y.old, y.new, y.delta], [96.5, 90, -6.5]);
+      assert.ok(Math.abs(y.delta_pct! - (-6.5 / 96.5) * 100) < 1e-12);
+      assert.deepEqual(diff.output.changed, [{ path: 'claims[claim=2].verdict', old: 'not met', new: 'met' }]);
+      assert.deepEqual(diff.output.removed, [{ path: 'cycling.volume_expansion_rate_pct', value: 3.3 }]);
+      assert.deepEqual(diff.output.added, [{ path: 'extra_block', value: { note_pct: 1 } }]);
+      assert.equal(diff.same_recipe, false);
+      assert.deepEqual(diff.recipe.numeric.map((c) => [c.path, c.old, c.new]), [['stations["240"].force_N', 12000, 15000]]);
+      // a run compared with itself has no differences
+      const self = await store.diffRuns(a, a);
+      assert.equal(self.output.numeric.length + self.output.changed.length + self.output.added.length + self.output.removed.length, 0);
+    });
+  });
+
+  test(`[${d}] input that JSON cannot hold exactly is refused with its path, and nothing is written`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const bad = makeInput(1, { cells: 5 });
+      (bad.output.design as Record<string, unknown>).np_ratio = Number.NaN;
+      await assert.rejects(store.saveRun(bad), (e: unknown) => e instanceof StoreError && e.code === 'invalid_input' && /output\.design\.np_ratio: must be a finite number \(got NaN/.test(e.message));
+      const bad2 = makeInput(1, { cells: 5 });
+      bad2.cells![3]!.thickness_um = Number.POSITIVE_INFINITY;
+      await assert.rejects(store.saveRun(bad2), /cells\[3\]\.thickness_um: must be a finite number \(got null|cells\[3\]\.thickness_um: must be a finite number/);
+      const bad3 = makeInput(1, { cells: 5 });
+      bad3.timeSeries![0]!.columns.voltage_V!.pop();
+      await assert.rejects(store.saveRun(bad3), /timeSeries\[0\]\.columns\.voltage_V: length 49 differs/);
+      await assert.rejects(store.saveRun({ ...makeInput(1), seed: 1.5 }), /seed: must be an integer or null \(got 1.5/);
+      for (const table of STORE_TABLES) assert.equal(await count(store, table), 0, table);
+    });
+  });
+
+  test(`[${d}] kill -9 of a writer in mid-transaction leaves no half run; earlier runs survive; the database still works`, async (t) => {
+    await withStore(h, t, async (store, spec) => {
+      const keep = makeInput(100, { cells: 500 });
+      const keptId = await store.saveRun(keep);
+      const w = spawnWriter(spec, 7, 20_000, 12_000);
+      const held = await w.waitFor('holding');
+      assert.ok(Number(held.split(' ')[1]) >= 12_000, 'the child has inserted at least 12 000 cells in its open transaction');
+      // a reader meanwhile sees only the committed run
+      assert.deepEqual((await store.listRuns()).map((r) => r.id), [keptId]);
+      w.child.kill('SIGKILL');
+      const ex = await w.exited;
+      assert.equal(ex.signal, 'SIGKILL');
+
+      const after = await openStore(spec); // reopening after the crash works (SQLite: WAL recovery)
+      try {
+        const runs = await after.listRuns();
+        assert.deepEqual(runs.map((r) => r.id), [keptId], 'no trace of the killed run');
+        assert.equal(await count(after, 'cells'), 500);
+        assert.equal(await count(after, 'recipes'), 1, "the killed run's recipe row was rolled back too");
+        assert.equal(await count(after, 'cycles'), keep.cycles!.length);
+        assert.equal(await orphanRows(after), 0);
+        assert.deepEqual((await after.exportRun(keptId)).cells, keep.cells);
+        if (d === 'sqlite') {
+          const ic = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(storeKysely(after));
+          assert.equal(ic.rows[0]!.integrity_check, 'ok');
+        }
+        // and it still takes new runs
+        const next = await after.saveRun(makeInput(101, { cells: 50 }));
+        assert.equal((await after.getRun(next)).n_cells, 50);
+      } finally {
+        await after.close();
+      }
+    });
+  });
+
+  test(`[${d}] two processes writing runs at once on a fresh database both land`, async (t) => {
+    const spec = await h.freshSpec();
+    t.after(() => h.cleanup(spec));
+    const n = 15_000;
+    // both children open the (not yet migrated) database and write at the same time
+    const ws = [spawnWriter(spec, 21, n), spawnWriter(spec, 22, n)];
+    const ids = await Promise.all(ws.map((w) => w.waitFor('saved', 120_000)));
+    const exits = await Promise.all(ws.map((w) => w.exited));
+    for (const x of exits) assert.equal(x.code, 0, x.stderr);
+    const store = await openStore(spec);
+    try {
+      const runs = await store.listRuns();
+      assert.deepEqual(runs.map((r) => r.id).sort(), ids.map((l) => l.split(' ')[1]).sort());
+      for (const r of runs) {
+        assert.equal(r.n_cells, n);
+        assert.equal(await count(store, 'cells', r.id), n);
+        assert.equal(await count(store, 'cycles', r.id), 200);
+        assert.equal(await count(store, 'time_series', r.id), 2);
+      }
+      assert.equal(await count(store, 'recipes'), 2);
+      assert.equal(await orphanRows(store), 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`[${d}] a reader in another process sees either nothing or the whole run`, async (t) => {
+    await withStore(h, t, async (store, spec) => {
+      const n = 12_000;
+      const w = spawnWriter(spec, 31, n, 4_000);
+      await w.waitFor('holding');
+      // the writer's transaction is open with ≥ 4 000 cells inserted: none of it is visible
+      assert.equal((await store.listRuns()).length, 0);
+      assert.equal(await count(store, 'cells'), 0);
+      assert.equal(await count(store, 'recipes'), 0);
+      w.send('continue');
+      // keep reading while the writer inserts the rest and commits: every observation is all or nothing
+      const observations = new Set<string>();
+      let done = false;
+      void w.waitFor('saved', 120_000).then(
+        () => (done = true),
+        () => (done = true),
+      );
+      while (!done) {
+        const runs = await store.listRuns();
+        const cells = await count(store, 'cells');
+        if (runs.length === 0) {
+          // the run row is the second statement of the transaction; cells may only exist with it
+          assert.equal(cells, 0, 'cells visible without their run');
+          observations.add('nothing');
+        } else {
+          assert.equal(runs.length, 1);
+          const exp = await store.exportRun(runs[0]!.id);
+          assert.equal(exp.cells.length, n, 'a visible run has all its cells');
+          assert.equal(exp.cycles.length, 200);
+          assert.equal(exp.time_series.length, 2);
+          observations.add('whole');
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const ex = await w.exited;
+      assert.equal(ex.code, 0, ex.stderr);
+      const runs = await store.listRuns();
+      assert.equal(runs.length, 1);
+      assert.equal((await store.exportRun(runs[0]!.id)).cells.length, n);
+      assert.deepEqual(await store.exportRun(runs[0]!.id).then((e) => e.cells[n - 1]), makeCells(n, 32)[n - 1]);
+      assert.ok(observations.has('nothing'), 'the reader ran while the transaction was open');
+    });
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Child process used by the store durability tests: opens a store and saves one generated run.
+ *
+ *   node --import tsx test/store/writer.ts <dbSpec> <seed> <nCells> [holdAtCells]
+ *
+ * stdout protocol (one line each): `opened`, then — if holdAtCells is given — `holding <done>`
+ * once at least holdAtCells cells are inserted (the write transaction is open at that moment);
+ * it then waits for a line `continue` on stdin before going on. Finally `saved <runId>`.
+ * The recipe text is unique per seed, so a run's recipe row is part of its own transaction.
+ */
+import { createInterface } from 'node:readline';
+import { openStore } from '../../src/store/index.ts';
+import { makeInput } from './fixtures.ts';
+
+async function main(): Promise<void> {
+  const [spec, seedArg, nArg, holdArg] = process.argv.slice(2);
+  if (!spec || !seedArg || !nArg) throw new Error('usage: writer.ts <dbSpec> <seed> <nCells> [holdAtCells]');
+  const seed = Number(seedArg);
+  const nCells = Number(nArg);
+  const holdAt = holdArg === undefined ? null : Number(holdArg);
+  const lines = createInterface({ input: process.stdin });
+  const waitContinue = () =>
+    new Promise<void>((resolve) => {
+      lines.on('line', (l) => {
+        if (l.trim() === 'continue') resolve();
+      });
+    });
+  const store = await openStore(spec);
+  process.stdout.write('opened\n');
+  const input = makeInput(seed, { cells: nCells, cycles: 200, points: 500, recipeText: `# writer seed ${seed}\nseed: ${seed}\n` });
+  let held = false;
+  const id = await store.saveRun(input, {
+    onProgress: async (p) => {
+      if (holdAt !== null && !held && p.phase === 'cells' && p.done >= holdAt) {
+        held = true;
+        process.stdout.write(`holding ${p.done}\n`);
+        await waitContinue();
+      }
+    },
+  });
+  process.stdout.write(`saved ${id}\n`);
+  await store.close();
+  lines.close();
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`writer failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
