@@ -1,0 +1,277 @@
+/**
+ * Cathode open-circuit potentials U(y) (V vs Li/Li⁺) as functions of the Li stoichiometry y = c/c_max,
+ * with dU/dy, and a registry `cathodeOcp(id)`.
+ *
+ * Each entry states its source. The stoichiometry basis is the one of the source fit: an OCP must be
+ * used with the c_max and stoichiometry window it was fitted with (datasheet §8-C5).
+ */
+import { NMC811_CHEN2020_OCP_V, NMC811_CHEN2020_STO } from './nmc811-chen2020-data.ts';
+
+export interface CathodeOcp {
+  readonly id: string;
+  readonly source: string;
+  /** true where the curve is not a published fit for this exact material */
+  readonly assumption: boolean;
+  /** stoichiometry range over which the source data/fit is valid */
+  readonly validRange: readonly [number, number];
+  /** U(y) in V vs Li/Li⁺ */
+  U(y: number): number;
+  /** dU/dy (V) */
+  dUdy(y: number): number;
+}
+
+// ------------------------------------------------------------------ monotone cubic table (Fritsch–Carlson)
+/** Monotone piecewise-cubic Hermite interpolant (Fritsch & Carlson, SIAM J. Numer. Anal. 17 (1980) 238). */
+export class MonotoneTable {
+  private readonly x: Float64Array;
+  private readonly y: Float64Array;
+  private readonly m: Float64Array;
+  constructor(xs: readonly number[], ys: readonly number[]) {
+    const n = xs.length;
+    if (n < 2 || ys.length !== n) throw new RangeError(`table: need ≥ 2 points of equal length (got ${n}, ${ys.length})`);
+    this.x = Float64Array.from(xs);
+    this.y = Float64Array.from(ys);
+    for (let i = 1; i < n; i++) {
+      if (!(this.x[i]! > this.x[i - 1]!)) throw new RangeError(`table.x[${i}]: must increase (got ${this.x[i]} after ${this.x[i - 1]})`);
+    }
+    const d = new Float64Array(n - 1);
+    for (let i = 0; i < n - 1; i++) d[i] = (this.y[i + 1]! - this.y[i]!) / (this.x[i + 1]! - this.x[i]!);
+    const m = new Float64Array(n);
+    m[0] = d[0]!;
+    m[n - 1] = d[n - 2]!;
+    for (let i = 1; i < n - 1; i++) {
+      const a = d[i - 1]!;
+      const b = d[i]!;
+      if (a * b <= 0) m[i] = 0;
+      else {
+        // harmonic mean weighted by interval lengths (Fritsch–Butland), keeps monotonicity
+        const h0 = this.x[i]! - this.x[i - 1]!;
+        const h1 = this.x[i + 1]! - this.x[i]!;
+        const w1 = 2 * h1 + h0;
+        const w2 = h1 + 2 * h0;
+        m[i] = (w1 + w2) / (w1 / a + w2 / b);
+      }
+    }
+    this.m = m;
+  }
+  private find(t: number): number {
+    const x = this.x;
+    let lo = 0;
+    let hi = x.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (x[mid]! <= t) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+  /** value and derivative; linear extrapolation with the end slopes outside the table */
+  eval(t: number): { v: number; d: number } {
+    const x = this.x;
+    const n = x.length;
+    if (t <= x[0]!) return { v: this.y[0]! + this.m[0]! * (t - x[0]!), d: this.m[0]! };
+    if (t >= x[n - 1]!) return { v: this.y[n - 1]! + this.m[n - 1]! * (t - x[n - 1]!), d: this.m[n - 1]! };
+    const i = this.find(t);
+    const h = x[i + 1]! - x[i]!;
+    const s = (t - x[i]!) / h;
+    const s2 = s * s;
+    const s3 = s2 * s;
+    const y0 = this.y[i]!;
+    const y1 = this.y[i + 1]!;
+    const m0 = this.m[i]! * h;
+    const m1 = this.m[i + 1]! * h;
+    const v = (2 * s3 - 3 * s2 + 1) * y0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * y1 + (s3 - s2) * m1;
+    const dv = ((6 * s2 - 6 * s) * y0 + (3 * s2 - 4 * s + 1) * m0 + (-6 * s2 + 6 * s) * y1 + (3 * s2 - 2 * s) * m1) / h;
+    return { v, d: dv };
+  }
+}
+
+/**
+ * Site-exhaustion barrier near full lithiation, U_b(y) = −0.2·ln(1 + exp((y − 1)/0.002)) V. Layered
+ * oxides' OCP falls steeply as y → 1; the source fits/tables stop at (or extrapolate to) y = 1 without
+ * that fall, which would let a model push y past 1. Form and constants: assumption (numerical
+ * regularisation of the physical limit y ≤ 1; < 2 mV effect for y < 0.985).
+ */
+function barrier(y: number): { v: number; d: number } {
+  const z = (y - 1) / 0.002;
+  if (z > 30) return { v: -0.2 * z, d: -0.2 / 0.002 };
+  const e = Math.exp(z);
+  return { v: -0.2 * Math.log1p(e), d: (-0.2 / 0.002) * (e / (1 + e)) };
+}
+function withBarrier(u: (y: number) => number, du: (y: number) => number): { U: (y: number) => number; dUdy: (y: number) => number } {
+  return { U: (y) => u(y) + barrier(y).v, dUdy: (y) => du(y) + barrier(y).d };
+}
+
+// ------------------------------------------------------------------ entries
+const CHEN = 'Chen et al., J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050 (LG M50 NMC811, GITT table, PyBaMM data file)';
+const nmc811Table = new MonotoneTable(NMC811_CHEN2020_STO, NMC811_CHEN2020_OCP_V);
+
+const NCM811: CathodeOcp = {
+  id: 'NCM811',
+  source: CHEN,
+  assumption: false,
+  validRange: [NMC811_CHEN2020_STO[0]!, 1],
+  ...withBarrier((y) => nmc811Table.eval(y).v, (y) => nmc811Table.eval(y).d),
+};
+
+/**
+ * NMC532 polynomial fit used for NCM622 (and as proxy): U = −10.72y⁴ + 23.88y³ − 16.77y² + 2.595y + 4.563.
+ * Source: Mohtat et al., "Towards better estimability of electrode-specific state of health", J.
+ * Electrochem. Soc. 166 (2019) A3492? — the fit is PyBaMM's `NMC_ocp_Mohtat2020` (UMBL NMC532 cell).
+ * Using the NMC532 curve for NCM622 is an assumption (Ni-rich layered oxides of similar Ni content).
+ */
+const mohtat = (y: number): number => -10.72 * y ** 4 + 23.88 * y ** 3 - 16.77 * y ** 2 + 2.595 * y + 4.563;
+const dMohtat = (y: number): number => -42.88 * y ** 3 + 71.64 * y ** 2 - 33.54 * y + 2.595;
+const NCM622: CathodeOcp = {
+  id: 'NCM622',
+  source: 'NMC532 polynomial fit (Mohtat et al. 2020, UMBL cell; as in PyBaMM NMC_ocp_Mohtat2020) used for NCM622 — assumption',
+  assumption: true,
+  validRange: [0.2, 1],
+  ...withBarrier(mohtat, dMohtat),
+};
+
+/**
+ * NMC111: rational fit of Doyle/Ramadass (Ramadass et al., J. Electrochem. Soc. 151 (2004) A196,
+ * doi:10.1149/1.1634273), used for NMC111 in BattMo (computeOCP_nmc111):
+ * U = (−4.656 + 88.669y² − 401.119y⁴ + 342.909y⁶ − 462.471y⁸ + 433.434y¹⁰) /
+ *     (−1 + 18.933y² − 79.532y⁴ + 37.311y⁶ − 73.083y⁸ + 95.96y¹⁰).
+ */
+function ramadass(y: number): { v: number; d: number } {
+  const y2 = y * y;
+  const y4 = y2 * y2;
+  const y6 = y4 * y2;
+  const y8 = y4 * y4;
+  const y10 = y8 * y2;
+  const num = -4.656 + 88.669 * y2 - 401.119 * y4 + 342.909 * y6 - 462.471 * y8 + 433.434 * y10;
+  const den = -1 + 18.933 * y2 - 79.532 * y4 + 37.311 * y6 - 73.083 * y8 + 95.96 * y10;
+  const dnum = 2 * 88.669 * y - 4 * 401.119 * y2 * y + 6 * 342.909 * y4 * y - 8 * 462.471 * y6 * y + 10 * 433.434 * y8 * y;
+  const dden = 2 * 18.933 * y - 4 * 79.532 * y2 * y + 6 * 37.311 * y4 * y - 8 * 73.083 * y6 * y + 10 * 95.96 * y8 * y;
+  return { v: num / den, d: (dnum * den - num * dden) / (den * den) };
+}
+const NCM111: CathodeOcp = {
+  id: 'NCM111',
+  source: 'Ramadass et al., J. Electrochem. Soc. 151 (2004) A196, doi:10.1149/1.1634273 — rational fit, used for NMC111 in BattMo (SINTEF)',
+  assumption: false,
+  validRange: [0.35, 0.99],
+  ...withBarrier((y) => ramadass(y).v, (y) => ramadass(y).d),
+};
+
+/**
+ * NCA (LiNi0.8Co0.15Al0.05O2): fit of Samsung LiC6|NCA C/100 data by R. B. Smith, MPET (Smith & Bazant,
+ * J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes): U = −(kT/e)ln(y/(1−y)) + 4.12178
+ * − 0.2338y − 1.24566y² + 1.16769y³ − 0.20745y⁴ (y = utilisation of a 70 % practical window), at 298 K.
+ */
+const KT_298 = 0.025693; // V, k·298.15 K/e
+function nca(y: number): { v: number; d: number } {
+  const yy = Math.min(Math.max(y, 1e-6), 1 - 1e-6);
+  const v = -KT_298 * Math.log(yy / (1 - yy)) + 4.12178 - 0.2338 * yy - 1.24566 * yy ** 2 + 1.16769 * yy ** 3 - 0.20745 * yy ** 4;
+  const d = -KT_298 * (1 / yy + 1 / (1 - yy)) - 0.2338 - 2 * 1.24566 * yy + 3 * 1.16769 * yy ** 2 - 4 * 0.20745 * yy ** 3;
+  return { v, d };
+}
+const NCA: CathodeOcp = {
+  id: 'NCA',
+  source: 'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes',
+  assumption: false,
+  validRange: [0.01, 0.99],
+  U: (y) => nca(y).v,
+  dUdy: (y) => nca(y).d,
+};
+
+/**
+ * LiCoO2: Dualfoil fit (Garcia 2001 data for 0.5 < y < 0.99, K. Thomas 2003 revision), as in PyBaMM
+ * `lico2_ocp_Dualfoil1998`; stretch 1.062. Newman group DUALFOIL, http://www.cchem.berkeley.edu/jsngrp/fortran.html.
+ */
+function lco(y0: number): { v: number; d: number } {
+  const s = 1.062;
+  const y = s * y0;
+  const terms: Array<[number, number, number]> = [
+    // a·tanh(b + c·y)
+    [0.07645, 30.834, -54.4806],
+    [2.1581, 52.294, -50.294],
+    [-0.14169, 11.0923, -19.8543],
+    [0.2051, 1.4684, -5.4888],
+    [0.2531, 0.56478 / 0.1316, -1 / 0.1316],
+    [-0.02167, -0.525 / 0.006, 1 / 0.006],
+  ];
+  let v = 2.16216;
+  let d = 0;
+  for (const [a, b, c] of terms) {
+    const t = Math.tanh(b + c * y);
+    v += a * t;
+    d += a * c * (1 - t * t);
+  }
+  return { v, d: d * s };
+}
+const LCO: CathodeOcp = {
+  id: 'LCO',
+  source: 'DUALFOIL LiCoO2 fit (Garcia 2001 / K. Thomas 2003), as in PyBaMM lico2_ocp_Dualfoil1998',
+  assumption: false,
+  validRange: [0.45, 0.93],
+  U: (y) => lco(y).v,
+  dUdy: (y) => lco(y).d,
+};
+
+/**
+ * LiFePO4: Afshar, Morris, Khajepour, arXiv:1709.03970 (2017), as in PyBaMM `LFP_ocp_Afshar2017`:
+ * U = 3.4077 − 0.020269y + 0.5·exp(−150y) − 0.9·exp(−30(1−y)).
+ */
+const LFP: CathodeOcp = {
+  id: 'LFP',
+  source: 'Afshar, Morris, Khajepour, arXiv:1709.03970 (2017) (PyBaMM LFP_ocp_Afshar2017)',
+  assumption: false,
+  validRange: [0.01, 0.99],
+  U: (y) => 3.4077 - 0.020269 * y + 0.5 * Math.exp(-150 * y) - 0.9 * Math.exp(-30 * (1 - y)),
+  dUdy: (y) => -0.020269 - 75 * Math.exp(-150 * y) - 27 * Math.exp(-30 * (1 - y)),
+};
+
+/**
+ * LiNi0.5Mn1.5O4 (ordered spinel): ASSUMPTION — no published fit at hand. Two Ni²⁺/Ni³⁺ and Ni³⁺/Ni⁴⁺
+ * plateaus at 4.72 and 4.76 V (datasheet §4.1 "~4.7 V", U) split at y = 0.5, plus Nernst-like ends:
+ * U = 4.74 − 0.02·tanh((y − 0.5)/0.03) − (kT/e)·ln(y/(1−y))·0.5 (for 0 < y < 1).
+ */
+function lnmo(y: number): { v: number; d: number } {
+  const yy = Math.min(Math.max(y, 1e-6), 1 - 1e-6);
+  const t = Math.tanh((yy - 0.5) / 0.03);
+  const v = 4.74 - 0.02 * t - 0.5 * KT_298 * Math.log(yy / (1 - yy));
+  const d = (-0.02 * (1 - t * t)) / 0.03 - 0.5 * KT_298 * (1 / yy + 1 / (1 - yy));
+  return { v, d };
+}
+const LNMO: CathodeOcp = {
+  id: 'LNMO',
+  source: 'assumption: two-step Ni plateau at ~4.7 V (datasheet §4.1, U) with Nernstian ends',
+  assumption: true,
+  validRange: [0.02, 0.98],
+  U: (y) => lnmo(y).v,
+  dUdy: (y) => lnmo(y).d,
+};
+
+const REGISTRY: ReadonlyMap<string, CathodeOcp> = new Map(
+  [NCM811, NCM622, NCM111, NCA, LCO, LFP, LNMO].map((e) => [e.id, e]),
+);
+const ALIASES: Record<string, string> = {
+  NMC811: 'NCM811',
+  NMC622: 'NCM622',
+  NMC111: 'NCM111',
+  NMC532: 'NCM622',
+  'SC-NCM83': 'NCM811',
+  NCM83: 'NCM811',
+  LiCoO2: 'LCO',
+  LiFePO4: 'LFP',
+  LiNi0_5Mn1_5O4: 'LNMO',
+};
+
+export function cathodeOcpIds(): string[] {
+  return [...REGISTRY.keys()];
+}
+
+/** The cathode OCP for a material id (case-insensitive, NMC/NCM aliases accepted). */
+export function cathodeOcp(id: string): CathodeOcp {
+  const direct = REGISTRY.get(id) ?? REGISTRY.get(ALIASES[id] ?? '');
+  if (direct) return direct;
+  const up = id.toUpperCase().replace(/^NMC/, 'NCM');
+  const hit = REGISTRY.get(up);
+  if (hit) return hit;
+  throw new RangeError(
+    `cathode.active_material: unknown OCP id (got ${JSON.stringify(id)}; allowed ${[...REGISTRY.keys(), ...Object.keys(ALIASES)].join(', ')})`,
+  );
+}

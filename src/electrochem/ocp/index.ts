@@ -1,0 +1,2 @@
+export * from './li-al.ts';
+export * from './cathodes.ts';

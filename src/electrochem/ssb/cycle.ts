@@ -1,0 +1,411 @@
+/**
+ * Charge/discharge drivers for the solid-state models, used by the benchmark, the validation script and
+ * the tests, independent of the general cycler in src/cycler/:
+ *
+ *  - `runFastSteps` — a dedicated backward-Euler integrator for the SPMe/SPM (the particle and anode
+ *    equations are linear for a given current, so a step is two tridiagonal solves and the current
+ *    enters as one scalar; CV solves that scalar by Newton). Cut-offs are located by secant iteration
+ *    on the step length.
+ *  - `runDaeSteps` — any FullCellModel through the general stiff DAE solver (src/numerics, `solveDae`).
+ *  - `firstCycle` — the seed's [0178] protocol: CC-CV 0.1C to the upper cut-off, 0.02C end; CC 0.1C to 3 V,
+ *    with the Eq. 1 volume-expansion rate (B − A)/A·100 from the thickness model.
+ *  - `cycleAgeing` — repeated CC(-CV)/CC cycles with the ageing submodels applied after each cycle.
+ */
+import type { DaeProblem, SolveOptions, SolveResult } from '../../numerics/types.ts';
+import type { FullCellModel } from '../model.ts';
+import type { SsbSpme } from './spme.ts';
+
+export type Step =
+  | { readonly kind: 'cc'; readonly current_A: number; readonly vCut_V: number; readonly maxTime_s?: number }
+  | { readonly kind: 'cv'; readonly voltage_V: number; readonly iEnd_A: number; readonly maxTime_s?: number }
+  | { readonly kind: 'rest'; readonly time_s: number };
+
+export interface StepResult {
+  readonly kind: Step['kind'];
+  readonly duration_s: number;
+  /** charge passed (C), positive on charge */
+  readonly charge_C: number;
+  readonly endVoltage_V: number;
+  /** ∫V·I dt (J), positive on charge */
+  readonly energy_J: number;
+  readonly stoppedBy: 'cutoff' | 'time' | 'current';
+}
+
+// -------------------------------------------------------------------------------- fast SPMe path
+export interface FastOptions {
+  /** steps per hour at 1C (the step is 3600/(C·stepsPerFullSweep)); default 150 */
+  readonly stepsPerSweep?: number;
+}
+
+export class FastStepper {
+  readonly m: SsbSpme;
+  private readonly base: Float64Array;
+  private readonly g: Float64Array;
+  private readonly work: Float64Array;
+  private readonly stepsPerSweep: number;
+  constructor(model: SsbSpme, opts: FastOptions = {}) {
+    this.m = model;
+    this.base = new Float64Array(model.n);
+    this.g = new Float64Array(model.n);
+    this.work = new Float64Array(5 * model.n);
+    this.stepsPerSweep = opts.stepsPerSweep ?? 150;
+  }
+
+  private commit(y: Float64Array, I: number): void {
+    const n = this.m.iI;
+    for (let k = 0; k < n; k++) y[k] = this.base[k]! + I * this.g[k]!;
+    y[n] = I;
+  }
+  private vAt(I: number): number {
+    const m = this.m;
+    return m.voltageFrom(this.base[m.nr - 1]! + I * this.g[m.nr - 1]!, this.base[m.offA]! + I * this.g[m.offA]!, I).V;
+  }
+  /** solve V(I) = Vset for the current after a step (Newton) */
+  private solveI(Vset: number, I0: number): number {
+    const m = this.m;
+    let I = I0;
+    for (let it = 0; it < 40; it++) {
+      const c = this.base[m.nr - 1]! + I * this.g[m.nr - 1]!;
+      const x = this.base[m.offA]! + I * this.g[m.offA]!;
+      const v = m.voltageFrom(c, x, I);
+      const dV = v.dc * this.g[m.nr - 1]! + v.dx * this.g[m.offA]! + v.dI;
+      const dI = (v.V - Vset) / dV;
+      I -= dI;
+      if (Math.abs(dI) <= 1e-12 * Math.max(1e-6, Math.abs(I))) break;
+    }
+    return I;
+  }
+
+  run(y: Float64Array, step: Step): StepResult {
+    const m = this.m;
+    const cap = m.nominalCapacity_C;
+    if (step.kind === 'rest') {
+      let t = 0;
+      let dt = 10;
+      while (t < step.time_s) {
+        const h = Math.min(dt, step.time_s - t);
+        m.stepResponse(y, h, this.base, this.g, this.work);
+        this.commit(y, 0);
+        t += h;
+        dt *= 2;
+      }
+      return { kind: 'rest', duration_s: step.time_s, charge_C: 0, endVoltage_V: m.voltage(y), energy_J: 0, stoppedBy: 'time' };
+    }
+    if (step.kind === 'cc') {
+      const I = step.current_A;
+      if (I === 0) throw new RangeError(`step.current_A: must be ≠ 0 for a CC step (got 0; allowed ≠ 0)`);
+      const rate = Math.abs(I) / (cap / 3600);
+      const dt0 = 3600 / (rate * this.stepsPerSweep);
+      const sgn = I > 0 ? 1 : -1;
+      const tMax = step.maxTime_s ?? (10 * 3600) / rate;
+      let t = 0;
+      let q = 0;
+      let E = 0;
+      let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I).V;
+      if (sgn * (Vprev - step.vCut_V) >= 0) {
+        return { kind: 'cc', duration_s: 0, charge_C: 0, endVoltage_V: Vprev, energy_J: 0, stoppedBy: 'cutoff' };
+      }
+      while (t < tMax) {
+        let h = Math.min(dt0, tMax - t);
+        m.stepResponse(y, h, this.base, this.g, this.work);
+        let V = this.vAt(I);
+        let stopped = false;
+        if (sgn * (V - step.vCut_V) >= 0) {
+          // locate the cut-off inside the step: secant on h
+          let hLo = 0;
+          let vLo = Vprev;
+          let hHi = h;
+          let vHi = V;
+          for (let it = 0; it < 30; it++) {
+            const hn = hLo + ((step.vCut_V - vLo) * (hHi - hLo)) / (vHi - vLo);
+            const hc = Math.min(Math.max(hn, hLo + 1e-6 * (hHi - hLo)), hHi - 1e-6 * (hHi - hLo));
+            m.stepResponse(y, hc, this.base, this.g, this.work);
+            const vc = this.vAt(I);
+            if (Math.abs(vc - step.vCut_V) < 1e-7 || hHi - hLo < 1e-6) {
+              h = hc;
+              V = vc;
+              break;
+            }
+            if (sgn * (vc - step.vCut_V) >= 0) {
+              hHi = hc;
+              vHi = vc;
+            } else {
+              hLo = hc;
+              vLo = vc;
+            }
+            h = hc;
+            V = vc;
+          }
+          stopped = true;
+        }
+        this.commit(y, I);
+        t += h;
+        q += I * h;
+        E += 0.5 * (V + Vprev) * I * h;
+        Vprev = V;
+        if (stopped) return { kind: 'cc', duration_s: t, charge_C: q, endVoltage_V: V, energy_J: E, stoppedBy: 'cutoff' };
+      }
+      return { kind: 'cc', duration_s: t, charge_C: q, endVoltage_V: Vprev, energy_J: E, stoppedBy: 'time' };
+    }
+    // CV
+    const Vset = step.voltage_V;
+    const tMax = step.maxTime_s ?? 20 * 3600;
+    let t = 0;
+    let q = 0;
+    let E = 0;
+    let h = 30;
+    let Iprev = y[m.iI]!;
+    if (Iprev === 0) Iprev = step.iEnd_A * 2;
+    const iEnd = Math.abs(step.iEnd_A);
+    while (t < tMax) {
+      const hh = Math.min(h, tMax - t);
+      m.stepResponse(y, hh, this.base, this.g, this.work);
+      let I = this.solveI(Vset, Iprev);
+      let hUsed = hh;
+      if (Math.abs(I) <= iEnd) {
+        // interpolate the end time in h (current decays monotonically in a CV hold)
+        let hLo = 0;
+        let iLo = Math.abs(Iprev);
+        let hHi = hh;
+        let iHi = Math.abs(I);
+        for (let it = 0; it < 30; it++) {
+          const hn = hLo + ((iEnd - iLo) * (hHi - hLo)) / (iHi - iLo);
+          const hc = Math.min(Math.max(hn, hLo + 1e-6 * (hHi - hLo)), hHi - 1e-6 * (hHi - hLo));
+          m.stepResponse(y, hc, this.base, this.g, this.work);
+          const Ic = this.solveI(Vset, I);
+          hUsed = hc;
+          I = Ic;
+          if (Math.abs(Math.abs(Ic) - iEnd) < 1e-9 * iEnd || hHi - hLo < 1e-6) break;
+          if (Math.abs(Ic) <= iEnd) {
+            hHi = hc;
+            iHi = Math.abs(Ic);
+          } else {
+            hLo = hc;
+            iLo = Math.abs(Ic);
+          }
+        }
+        this.commit(y, I);
+        t += hUsed;
+        q += 0.5 * (I + Iprev) * hUsed;
+        E += Vset * 0.5 * (I + Iprev) * hUsed;
+        return { kind: 'cv', duration_s: t, charge_C: q, endVoltage_V: Vset, energy_J: E, stoppedBy: 'current' };
+      }
+      this.commit(y, I);
+      t += hUsed;
+      q += 0.5 * (I + Iprev) * hUsed;
+      E += Vset * 0.5 * (I + Iprev) * hUsed;
+      Iprev = I;
+      h = Math.min(h * 1.4, 1800);
+    }
+    return { kind: 'cv', duration_s: t, charge_C: q, endVoltage_V: Vset, energy_J: E, stoppedBy: 'time' };
+  }
+}
+
+// -------------------------------------------------------------------------------- general DAE path
+export type SolveDae = (problem: DaeProblem, y0: Float64Array, opts: SolveOptions) => SolveResult;
+
+let cachedSolver: SolveDae | undefined;
+/** the project's stiff solver (src/numerics/index.ts `solveDae`); throws a clear error if it is absent */
+export async function loadSolveDae(): Promise<SolveDae> {
+  if (cachedSolver) return cachedSolver;
+  const spec = '../../numerics/index.ts';
+  const mod = (await import(spec)) as { solveDae?: SolveDae };
+  if (typeof mod.solveDae !== 'function') throw new Error('numerics: solveDae is not exported by src/numerics/index.ts');
+  cachedSolver = mod.solveDae;
+  return cachedSolver;
+}
+
+export interface DaeRunOptions {
+  readonly rtol?: number;
+  readonly maxStep?: number;
+}
+
+/** run one step with the general solver; y is updated in place to the end state */
+export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Array, step: Step, opts: DaeRunOptions = {}): StepResult {
+  const cap = model.nominalCapacity_C;
+  const rtol = opts.rtol ?? 1e-5;
+  let control: { mode: 'current' | 'voltage' | 'rest'; value: number };
+  let tEnd: number;
+  const events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }> = [];
+  if (step.kind === 'cc') {
+    control = { mode: 'current', value: step.current_A };
+    const rate = Math.abs(step.current_A) / (cap / 3600);
+    tEnd = step.maxTime_s ?? (10 * 3600) / rate;
+    const sgn = step.current_A > 0 ? 1 : -1;
+    events.push({ name: 'vcut', g: (_t, yy) => sgn * (model.voltage(yy) - step.vCut_V), direction: 1 });
+    y[y.length - 1] = step.current_A; // consistent guess for the algebraic current
+  } else if (step.kind === 'cv') {
+    control = { mode: 'voltage', value: step.voltage_V };
+    tEnd = step.maxTime_s ?? 20 * 3600;
+    events.push({ name: 'iend', g: (_t, yy) => Math.abs(model.current(yy)) - Math.abs(step.iEnd_A), direction: -1 });
+  } else {
+    control = { mode: 'rest', value: 0 };
+    tEnd = step.time_s;
+    y[y.length - 1] = 0;
+  }
+  const problem = model.problem(control);
+  const v0 = model.voltage(y);
+  // track charge with a quadrature over the saved steps
+  const res = solve(problem, y, {
+    t0: 0,
+    tEnd,
+    rtol,
+    atol: model.atol ?? 1e-8,
+    events,
+    saveSteps: true,
+    maxStep: opts.maxStep ?? tEnd / 20,
+    maxSteps: 200000,
+  });
+  if (res.status === 'failed') throw new Error(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
+  let q = 0;
+  let E = 0;
+  let tp = 0;
+  let Ip = model.current(y);
+  let Vp = v0;
+  for (let k = 0; k < res.t.length; k++) {
+    const tk = res.t[k]!;
+    const yk = res.y[k]!;
+    const Ik = model.current(yk);
+    const Vk = model.voltage(yk);
+    q += 0.5 * (Ik + Ip) * (tk - tp);
+    E += 0.5 * (Ik * Vk + Ip * Vp) * (tk - tp);
+    tp = tk;
+    Ip = Ik;
+    Vp = Vk;
+  }
+  if (tp < res.tFinal) {
+    const Ik = model.current(res.yFinal);
+    const Vk = model.voltage(res.yFinal);
+    q += 0.5 * (Ik + Ip) * (res.tFinal - tp);
+    E += 0.5 * (Ik * Vk + Ip * Vp) * (res.tFinal - tp);
+  }
+  y.set(res.yFinal);
+  return {
+    kind: step.kind,
+    duration_s: res.tFinal,
+    charge_C: q,
+    endVoltage_V: model.voltage(y),
+    energy_J: E,
+    stoppedBy: res.status === 'event' ? (step.kind === 'cv' ? 'current' : 'cutoff') : 'time',
+  };
+}
+
+// -------------------------------------------------------------------------------- protocols
+export interface CycleCutoffs {
+  readonly vMax_V: number;
+  readonly vMin_V: number;
+  /** CV end current as a C-rate (e.g. 0.02); omit for CC-only charge */
+  readonly cvEndCRate?: number;
+}
+
+export interface CycleOutcome {
+  readonly charge_C: number;
+  readonly discharge_C: number;
+  readonly duration_s: number;
+  readonly dischargeEnergy_J: number;
+  readonly averageDischargeVoltage_V: number;
+  readonly steps: StepResult[];
+}
+
+export type StepRunner = (y: Float64Array, step: Step) => StepResult;
+
+export function fastRunner(model: SsbSpme, opts: FastOptions = {}): StepRunner {
+  const st = new FastStepper(model, opts);
+  return (y, step) => st.run(y, step);
+}
+export function daeRunner(solve: SolveDae, model: FullCellModel, opts: DaeRunOptions = {}): StepRunner {
+  return (y, step) => runDaeStep(solve, model, y, step, opts);
+}
+
+/** one CC(-CV) charge + CC discharge cycle; y updated in place */
+export function runCycle(run: StepRunner, model: FullCellModel, y: Float64Array, chargeCRate: number, dischargeCRate: number, cut: CycleCutoffs): CycleOutcome {
+  const I1 = model.nominalCapacity_C / 3600;
+  const steps: StepResult[] = [];
+  steps.push(run(y, { kind: 'cc', current_A: chargeCRate * I1, vCut_V: cut.vMax_V }));
+  if (cut.cvEndCRate !== undefined) steps.push(run(y, { kind: 'cv', voltage_V: cut.vMax_V, iEnd_A: cut.cvEndCRate * I1 }));
+  const dis = run(y, { kind: 'cc', current_A: -dischargeCRate * I1, vCut_V: cut.vMin_V });
+  steps.push(dis);
+  let charge = 0;
+  let dur = 0;
+  for (const s of steps) {
+    if (s.charge_C > 0) charge += s.charge_C;
+    dur += s.duration_s;
+  }
+  const discharge = -dis.charge_C;
+  return {
+    charge_C: charge,
+    discharge_C: discharge,
+    duration_s: dur,
+    dischargeEnergy_J: -dis.energy_J,
+    averageDischargeVoltage_V: discharge > 0 ? -dis.energy_J / discharge : NaN,
+    steps,
+  };
+}
+
+export interface FirstCycleResult extends CycleOutcome {
+  readonly thicknessBefore_m: number;
+  readonly thicknessAfter_m: number;
+  /** Eq. 1 of [0178]: (B − A)/A·100 */
+  readonly volumeExpansionRate_pct: number;
+  readonly chargeCapacity_mAh_g: number;
+  readonly dischargeCapacity_mAh_g: number;
+  readonly coulombicEfficiency: number;
+}
+
+/** the seed's [0178] first cycle: CC-CV 0.1C to vMax (4.25–4.4 V), 0.02C end; CC 0.1C to 3 V */
+export function firstCycle(run: StepRunner, model: FullCellModel, y: Float64Array, vMax_V = 4.3, vMin_V = 3.0): FirstCycleResult {
+  const A = model.thickness_m ? model.thickness_m(y) : NaN;
+  const c = runCycle(run, model, y, 0.1, 0.1, { vMax_V, vMin_V, cvEndCRate: 0.02 });
+  const B = model.thickness_m ? model.thickness_m(y) : NaN;
+  const mass_g = (model.cathodeActiveMass_kg ?? NaN) * 1000;
+  return {
+    ...c,
+    thicknessBefore_m: A,
+    thicknessAfter_m: B,
+    volumeExpansionRate_pct: ((B - A) / A) * 100,
+    chargeCapacity_mAh_g: c.charge_C / 3.6 / mass_g,
+    dischargeCapacity_mAh_g: c.discharge_C / 3.6 / mass_g,
+    coulombicEfficiency: c.discharge_C / c.charge_C,
+  };
+}
+
+export interface AgeingRunOptions {
+  readonly cycles: number;
+  /** C-rate for charge and discharge */
+  readonly cRate: number;
+  readonly cutoffs: CycleCutoffs;
+  /** state of charge to start from (default 0) */
+  readonly soc0?: number;
+}
+export interface AgeingRunResult {
+  readonly discharge_C: Float64Array;
+  readonly charge_C: Float64Array;
+  readonly retention: Float64Array;
+  readonly lithiumInventory_mol: Float64Array;
+  readonly finalState: Float64Array;
+}
+
+/**
+ * Long cycling with ageing (claim 19): `cycles` × [CC(-CV) charge, CC discharge], ageing applied after
+ * each cycle through model.afterCycle. Uses the fast SPMe stepper.
+ */
+export function cycleAgeing(model: SsbSpme, opts: AgeingRunOptions): AgeingRunResult {
+  if (!(Number.isInteger(opts.cycles) && opts.cycles >= 1)) throw new RangeError(`cycles: must be an integer ≥ 1 (got ${opts.cycles}; allowed 1, 2, …)`);
+  if (!(opts.cRate > 0)) throw new RangeError(`cRate: must be > 0 (got ${opts.cRate}; allowed > 0)`);
+  const run = fastRunner(model);
+  const y = model.initialState(opts.soc0 ?? 0);
+  const n = opts.cycles;
+  const dis = new Float64Array(n);
+  const ch = new Float64Array(n);
+  const li = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const c = runCycle(run, model, y, opts.cRate, opts.cRate, opts.cutoffs);
+    dis[k] = c.discharge_C;
+    ch[k] = c.charge_C;
+    model.afterCycle(y, { index: k + 1, charge_C: c.charge_C, discharge_C: c.discharge_C, duration_s: c.duration_s });
+    li[k] = model.lithiumInventory_mol(y);
+  }
+  const ret = new Float64Array(n);
+  for (let k = 0; k < n; k++) ret[k] = dis[k]! / dis[0]!;
+  return { discharge_C: dis, charge_C: ch, retention: ret, lithiumInventory_mol: li, finalState: y };
+}

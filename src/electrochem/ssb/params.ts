@@ -1,0 +1,515 @@
+/**
+ * SI parameter set of an all-solid-state cell: composite cathode | solid-electrolyte separator |
+ * Li–Al anode (prelithiated in situ) on Cu, under stack pressure (US 2025/0266422 A1, claims 13–16, 19).
+ *
+ * Sources: DS = /work/shared/data/li-al-ssb-datasheet.md (section numbers given), CHEN = Chen et al.,
+ * J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050. "assumption" marks values
+ * without a primary source. Every value is SI.
+ */
+import { R } from '../../materials/constants.ts';
+
+/** value(T) = ref·exp(−Ea/R·(1/T − 1/Tref)) */
+export interface Arrhenius {
+  readonly ref: number;
+  readonly Ea_J_mol: number;
+  readonly Tref_K: number;
+}
+export function arrhenius(a: Arrhenius, T_K: number): number {
+  return a.ref * Math.exp((-a.Ea_J_mol / R) * (1 / T_K - 1 / a.Tref_K));
+}
+const arr = (ref: number, Ea_J_mol: number, Tref_K = 298.15): Arrhenius => ({ ref, Ea_J_mol, Tref_K });
+
+export interface CathodeParams {
+  /** OCP id in electrochem/ocp (NCM811, NCM622, NCM111, NCA, LCO, LFP, LNMO) */
+  readonly activeMaterial: string;
+  readonly thickness_m: number;
+  /** volume fractions of the composite (sum with porosity = 1) */
+  readonly activeFraction: number;
+  readonly electrolyteFraction: number;
+  readonly carbonFraction: number;
+  readonly binderFraction: number;
+  readonly porosity: number;
+  readonly particleRadius_m: number;
+  /** Li site density of the active material (mol m⁻³) = ρ/M (1 Li per formula unit) */
+  readonly cMax_mol_m3: number;
+  readonly density_kg_m3: number;
+  /** pristine (as-made) Li stoichiometry y = c/c_max */
+  readonly yPristine: number;
+  /** stoichiometry limits of the design window: lowest y at full charge is found from the cut-off */
+  readonly yMinAllowed: number;
+  readonly Ds: Arrhenius; // m² s⁻¹
+  /** exchange-current density at y = 0.5 per true contact area (A m⁻²): j0 = j0ref·2√(y(1−y)) */
+  readonly j0: Arrhenius;
+  /** specific resistance of the cathode|SE interphase per true contact area (Ω m²) */
+  readonly interphaseResistance_ohm_m2: number;
+  /** fraction of the geometric particle surface in ionic contact at pressureRef_Pa */
+  readonly contactFractionRef: number;
+  /** Bruggeman exponent for the SE network in the composite (κ_eff = σ·ε_SE^b) */
+  readonly bruggemanIonic: number;
+  /** Bruggeman exponent for the electronic network (σ_eff = Σ σ_i·ε_i^b) */
+  readonly bruggemanElectronic: number;
+  /** intrinsic electronic conductivity of carbon additive and of the active material (S m⁻¹) */
+  readonly carbonConductivity_S_m: number;
+  readonly activeConductivity_S_m: number;
+  /** relative volume change of the active material between y = 1 and y = yRefVolume (negative = shrink) */
+  readonly latticeVolumeChange: number;
+  readonly yRefVolume: number;
+}
+
+export interface ElectrolyteParams {
+  readonly id: string;
+  /** bulk Li⁺ conductivity (S m⁻¹), transference number 1 */
+  readonly sigma: Arrhenius;
+  readonly density_kg_m3: number;
+  readonly youngsModulus_Pa: number;
+}
+
+export interface SeparatorParams {
+  readonly thickness_m: number;
+  readonly porosity: number;
+}
+
+export interface AnodeParams {
+  /** as-made thickness of the Li–Al layer (m) (for reference; the thickness model uses molar volumes) */
+  readonly thickness_m: number;
+  readonly al_mol_m2: number;
+  /** all Li in the anode after prelithiation (alloyed + free metal), mol m⁻² */
+  readonly li_mol_m2: number;
+  /** Li chemical diffusivity in the alloy (m² s⁻¹) */
+  readonly D: Arrhenius;
+  /** exchange-current density at the anode|SE interface (A m⁻² of contact) */
+  readonly j0: Arrhenius;
+  readonly interphaseResistance_ohm_m2: number;
+  /** fraction of the anode|SE geometric area in contact at pressureRef_Pa */
+  readonly contactFractionRef: number;
+  readonly phaseModel: 'rt' | 'equilibrium';
+  readonly hysteresis_V: number;
+  /** Al-atom fractions by phase after prelithiation (reported, informs the initial x profile) */
+  readonly phaseFractions: { readonly Al: number; readonly LiAl: number; readonly Li3Al2: number; readonly Li9Al4: number };
+  readonly freeLi_m: number;
+  readonly youngsModulus_Pa: number;
+}
+
+export interface ContactParams {
+  /** reference pressure of the contact fractions (Pa) */
+  readonly pressureRef_Pa: number;
+  /** A_contact ∝ P^n, R_int ∝ P^(−n): n = 0.5 (arXiv:2501.00600, DS §4.3) */
+  readonly exponent: number;
+}
+
+export interface CollectorParams {
+  readonly cathodeCollectorThickness_m: number;
+  readonly anodeCollectorThickness_m: number;
+  /** lumped contact + collector ohmic resistance (Ω m²) */
+  readonly contactResistance_ohm_m2: number;
+  readonly youngsModulus_Pa: number;
+}
+
+export interface AgeingParams {
+  /** interphase growth (parabolic): R_int,c += kR·√t and Li consumed = kLi·√t (per m² geometric) */
+  readonly interphase: { readonly enabled: boolean; readonly kR_ohm_m2_per_sqrt_s: number; readonly kLi_mol_m2_per_sqrt_s: number; readonly Ea_J_mol: number };
+  /** contact loss per cycle: Δf/f = −k·|Δε_v|·P0/(P0 + P) */
+  readonly contactLoss: { readonly enabled: boolean; readonly k: number; readonly P0_Pa: number };
+  /** extra loss of Li inventory per cycle (fraction of the charge passed) */
+  readonly lithiumLoss: { readonly enabled: boolean; readonly fractionPerCharge: number };
+}
+
+export interface SsbCellParams {
+  readonly area_m2: number;
+  readonly temperature_K: number;
+  readonly stackPressure_Pa: number;
+  /** voltage window for the design capacity (V) */
+  readonly vMin_V: number;
+  readonly vMax_V: number;
+  readonly cathode: CathodeParams;
+  readonly electrolyte: ElectrolyteParams;
+  readonly separator: SeparatorParams;
+  readonly anode: AnodeParams;
+  readonly contact: ContactParams;
+  readonly collectors: CollectorParams;
+  readonly ageing: AgeingParams;
+}
+
+// -------------------------------------------------------------------------------- material data
+export interface PropLike {
+  readonly value: number;
+}
+/** the subset of a materials-library entry this module reads (structurally matches src/materials Material) */
+export interface MaterialLike {
+  readonly id?: string;
+  readonly density: PropLike;
+  readonly molarMass?: PropLike;
+  readonly ionicConductivity?: PropLike;
+  readonly ionicActivationEnergy?: PropLike;
+  readonly electronicConductivity?: PropLike;
+  readonly liDiffusivity?: PropLike;
+  readonly latticeVolumeChange?: PropLike;
+  readonly youngsModulus?: PropLike;
+}
+/** lookup by id, e.g. `getMaterial` from src/materials/library.ts; throws or returns undefined on unknown ids */
+export type MaterialLookup = (id: string) => MaterialLike | undefined;
+
+interface CathodeDefaults {
+  density: number; // kg m⁻³
+  molarMass: number; // kg mol⁻¹
+  radius: number; // m
+  Ds: Arrhenius;
+  j0: Arrhenius;
+  volumeChange: number;
+  yRefVolume: number;
+  yMin: number;
+  source: string;
+}
+/**
+ * Per-cathode defaults. Densities/molar masses: DS §4.1 (comp). D_s: NCM811 4.0e-15 m² s⁻¹ (CHEN, LG M50
+ * fit), others assumption of the same order; Ea(D_s) 30 kJ mol⁻¹ (assumption). j0 at y = 0.5: 5 A m⁻²
+ * (0.5 mA cm⁻², DS §4.3 "~0.1–1 mA cm⁻²", assump), Ea 30 kJ mol⁻¹ (assumption; CHEN fit 17.8 kJ mol⁻¹
+ * for liquid). Volume changes: NCM811 −5.1 % (de Biasi et al., Adv. Mater. 31 (2019) 1900985,
+ * doi:10.1002/adma.201900985, U), NCM622 −3 %, NCM111 −1.2 % (same source, U), NCA −4.5 %
+ * (assumption), LCO +2 % at Li0.5 (Reimers & Dahn, J. Electrochem. Soc. 139 (1992) 2091, U),
+ * LFP −6.8 % (Padhi et al., J. Electrochem. Soc. 144 (1997) 1188, U), LNMO −6 % (assumption).
+ */
+const CATHODES: Record<string, CathodeDefaults> = {
+  NCM811: { density: 4780, molarMass: 0.09728, radius: 5.22e-6, Ds: arr(4.0e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.051, yRefVolume: 0.2, yMin: 0.15, source: 'DS §4.1, CHEN' },
+  NCM622: { density: 4700, molarMass: 0.09693, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.03, yRefVolume: 0.25, yMin: 0.2, source: 'DS §4.1; D_s, j0 assumption' },
+  NCM111: { density: 4760, molarMass: 0.09646, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.012, yRefVolume: 0.35, yMin: 0.36, source: 'library; D_s, j0 assumption' },
+  NCA: { density: 4850, molarMass: 0.09608, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.045, yRefVolume: 0.2, yMin: 0.05, source: 'library; D_s, j0 assumption' },
+  LCO: { density: 5060, molarMass: 0.09787, radius: 5e-6, Ds: arr(1e-14, 30e3), j0: arr(5, 30e3), volumeChange: 0.02, yRefVolume: 0.5, yMin: 0.46, source: 'library; D_s, j0 assumption' },
+  LFP: { density: 3600, molarMass: 0.15776, radius: 0.1e-6, Ds: arr(1e-16, 30e3), j0: arr(1, 30e3), volumeChange: -0.068, yRefVolume: 0, yMin: 0.02, source: 'library; D_s, j0 assumption' },
+  LNMO: { density: 4450, molarMass: 0.18269, radius: 5e-6, Ds: arr(1e-14, 30e3), j0: arr(5, 30e3), volumeChange: -0.06, yRefVolume: 0, yMin: 0.03, source: 'DS §4.1; D_s, j0 assumption' },
+};
+const CATHODE_ALIAS: Record<string, string> = { NMC811: 'NCM811', NMC622: 'NCM622', NMC111: 'NCM111', 'SC-NCM83': 'NCM811', NCM83: 'NCM811' };
+function cathodeDefaults(id: string, path: string): CathodeDefaults {
+  const d = CATHODES[id] ?? CATHODES[CATHODE_ALIAS[id] ?? ''];
+  if (!d) throw new RangeError(`${path}: unknown cathode active material (got ${JSON.stringify(id)}; allowed ${Object.keys(CATHODES).join(', ')})`);
+  return d;
+}
+export function canonicalCathodeId(id: string): string {
+  return CATHODES[id] ? id : CATHODE_ALIAS[id] ?? id;
+}
+
+/**
+ * Li6PS5Cl: σ = 0.2 S m⁻¹ (2 mS cm⁻¹, DS §4.2 range 1–4, cold-pressed RT), Ea = 0.35 eV = 33.8 kJ mol⁻¹
+ * (DS §4.2, Kraft et al. JACS 140 (2018) 16330, U), ρ = 1865 kg m⁻³ (DS §4.2, C4), E = 22 GPa (Sakuda
+ * et al., Sci. Rep. 3 (2013) 2261, U).
+ */
+const LPSCL: ElectrolyteParams = { id: 'Li6PS5Cl', sigma: arr(0.2, 33.8e3), density_kg_m3: 1865, youngsModulus_Pa: 22e9 };
+
+/** Molar volumes (m³ per mol Al or Li), DS §2.1 (comp from lattice constants). */
+export const MOLAR_VOLUME = {
+  Al: 9.997e-6,
+  Li: 12.998e-6,
+  LiAl: 19.46e-6,
+  Li3Al2: 25.19e-6,
+  Li9Al4: 33.55e-6,
+} as const;
+
+export const DEFAULT_AGEING: AgeingParams = {
+  // Parabolic interphase growth (diffusion-limited, δ ∝ √t): form from Scaltrito, Lanjan, Srinivasan,
+  // Energies 17 (2024) 2896, doi:10.3390/en17122896 (DS §5) and Koerver et al., Chem. Mater. 29 (2017)
+  // 5574 (NCM811|thiophosphate interphase). Magnitudes are ASSUMPTIONS calibrated so that a 5 mAh cm⁻²
+  // NCM811 cell keeps ≈ 83 % after 2000 cycles at 0.8C (P1, DS §1.1 — with all submodels on).
+  interphase: { enabled: true, kR_ohm_m2_per_sqrt_s: 2.0e-7, kLi_mol_m2_per_sqrt_s: 4.4e-8, Ea_J_mol: 30e3 },
+  // Contact loss ∝ cycle volume strain, suppressed by pressure: P0 = 21.7 MPa from the 0 MPa vs 125 MPa
+  // retention ratio (80 % vs 97 % after 50 cycles: 20/3 = 1 + 125/P0), Yan et al., J. Colloid Interface
+  // Sci. 2026 via DS §4.3 (secondary source, V). k is an assumption.
+  contactLoss: { enabled: true, k: 0.002, P0_Pa: 21.7e6 },
+  lithiumLoss: { enabled: false, fractionPerCharge: 0 },
+};
+
+/** the other defaults not tied to a material */
+const DEFAULTS = {
+  particleRadius_m: 5.22e-6, // CHEN
+  contactFractionCathode: 1 / 7.5, // Stavola et al. (DS §4.3): active area 7.5× below geometric (meas/V)
+  contactFractionAnode: 1.0, // P5: 5 MPa adequate for Li|Li6PS5Cl (assumption: full contact at 5 MPa)
+  pressureRef_Pa: 5e6, // assumption: reference pressure of the contact fractions
+  contactExponent: 0.5, // arXiv:2501.00600 (DS §4.3): R_int ∝ P^−0.5
+  interphaseCathode_ohm_m2: 1e-3, // 10 Ω cm² per true area (assumption; Koerver 2017 order of magnitude)
+  interphaseAnode_ohm_m2: 2e-4, // 2 Ω cm² (assumption)
+  j0Anode: arr(30, 30e3), // 3 mA cm⁻² (DS §4.3 "~1–10 mA cm⁻²", assump), Ea assumption
+  anodeD: arr(1e-13, 40e3), // 1e-9 cm² s⁻¹ (DS §2.3 working value, assump); Ea 40 kJ mol⁻¹ assumption
+  bruggeman: 1.5, // D. A. G. Bruggeman, Ann. Phys. 416 (1935) 636
+  carbonConductivity_S_m: 1e3, // materials library carbon_black (assumption)
+  activeConductivity_S_m: 1e-3, // materials library NCM811 (assumption)
+  contactResistance_ohm_m2: 1e-4, // 1 Ω cm² lumped collector contact (assumption)
+  cuThickness_m: 10e-6, // assumption (patent [0126] range 3–500 µm)
+  alCollectorThickness_m: 15e-6, // assumption
+  collectorModulus_Pa: 70e9, // Al/Cu foil ~70 GPa (library)
+  anodeModulus_Pa: 70e9, // DS §2.5 placeholder for LiAl (assumption)
+  temperature_K: 298.15,
+  stackPressure_Pa: 5e6, // claim 15 window 1–10 MPa
+  vMin_V: 3.0, // [0178]
+  vMax_V: 4.3, // [0178]: 4.25–4.4 V
+} as const;
+
+// -------------------------------------------------------------------------------- produced cell
+/** What the line model hands over for one produced cell (all SI). */
+export interface ProducedCellSI {
+  readonly area_m2: number;
+  readonly cathodeThickness_m: number;
+  readonly separatorThickness_m: number;
+  readonly anodeThickness_m: number;
+  readonly cathodeCollectorThickness_m?: number;
+  readonly anodeCollectorThickness_m?: number;
+  /** composite cathode volume fractions (active + electrolyte + carbon + binder + porosity = 1) */
+  readonly cathodeActiveFraction: number;
+  readonly cathodeElectrolyteFraction: number;
+  readonly cathodeCarbonFraction: number;
+  readonly cathodeBinderFraction: number;
+  readonly cathodePorosity: number;
+  readonly separatorPorosity?: number;
+  readonly activeMaterialId: string;
+  readonly electrolyteId: string;
+  readonly anodeAl_mol_m2: number;
+  /** Li in the anode after prelithiation (alloyed + free), mol m⁻² */
+  readonly anodeLi_mol_m2: number;
+  readonly phaseFractions: { readonly Al: number; readonly LiAl: number; readonly Li3Al2: number; readonly Li9Al4: number };
+  readonly freeLi_m: number;
+  readonly anodeD_m2_s: number;
+  readonly stackPressure_Pa: number;
+  readonly temperature_K: number;
+  readonly particleRadius_m?: number;
+}
+
+function positive(path: string, v: number): void {
+  if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${path}: must be > 0 (got ${v}; allowed > 0)`);
+}
+function fraction(path: string, v: number): void {
+  if (!(Number.isFinite(v) && v >= 0 && v <= 1)) throw new RangeError(`${path}: must be in [0, 1] (got ${v}; allowed 0..1)`);
+}
+
+export function validateProducedCell(c: ProducedCellSI): void {
+  positive('cell.area_m2', c.area_m2);
+  positive('cell.cathodeThickness_m', c.cathodeThickness_m);
+  positive('cell.separatorThickness_m', c.separatorThickness_m);
+  positive('cell.anodeThickness_m', c.anodeThickness_m);
+  for (const k of ['cathodeActiveFraction', 'cathodeElectrolyteFraction', 'cathodeCarbonFraction', 'cathodeBinderFraction', 'cathodePorosity'] as const) {
+    fraction(`cell.${k}`, c[k]);
+  }
+  const sum = c.cathodeActiveFraction + c.cathodeElectrolyteFraction + c.cathodeCarbonFraction + c.cathodeBinderFraction + c.cathodePorosity;
+  if (Math.abs(sum - 1) > 1e-6) throw new RangeError(`cell.cathode volume fractions: must sum to 1 (got ${sum}; allowed 1 ± 1e-6)`);
+  positive('cell.cathodeActiveFraction', c.cathodeActiveFraction);
+  positive('cell.cathodeElectrolyteFraction', c.cathodeElectrolyteFraction);
+  positive('cell.anodeAl_mol_m2', c.anodeAl_mol_m2);
+  if (!(c.anodeLi_mol_m2 >= 0)) throw new RangeError(`cell.anodeLi_mol_m2: must be ≥ 0 (got ${c.anodeLi_mol_m2}; allowed ≥ 0)`);
+  positive('cell.anodeD_m2_s', c.anodeD_m2_s);
+  positive('cell.stackPressure_Pa', c.stackPressure_Pa);
+  positive('cell.temperature_K', c.temperature_K);
+  if (!(c.freeLi_m >= 0)) throw new RangeError(`cell.freeLi_m: must be ≥ 0 (got ${c.freeLi_m}; allowed ≥ 0)`);
+}
+
+/**
+ * Build the model parameters for a produced cell. `materials` (optional) overrides the built-in
+ * densities, conductivities and diffusivities with the materials library's values.
+ */
+export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: MaterialLookup): SsbCellParams {
+  validateProducedCell(cell);
+  const amId = canonicalCathodeId(cell.activeMaterialId);
+  const cd = cathodeDefaults(amId, 'cell.activeMaterialId');
+  const look = (id: string): MaterialLike | undefined => {
+    if (!materials) return undefined;
+    try {
+      return materials(id);
+    } catch {
+      return undefined;
+    }
+  };
+  const am = look(amId);
+  const density = am?.density.value ?? cd.density;
+  const molarMass = am?.molarMass?.value ?? cd.molarMass;
+  const se = look(cell.electrolyteId);
+  if (!se && cell.electrolyteId !== 'Li6PS5Cl' && !materials) {
+    throw new RangeError(`cell.electrolyteId: no data without a materials library (got ${JSON.stringify(cell.electrolyteId)}; allowed Li6PS5Cl or pass materials)`);
+  }
+  const electrolyte: ElectrolyteParams = se
+    ? {
+        id: cell.electrolyteId,
+        sigma: arr(se.ionicConductivity?.value ?? LPSCL.sigma.ref, se.ionicActivationEnergy?.value ?? LPSCL.sigma.Ea_J_mol),
+        density_kg_m3: se.density.value,
+        youngsModulus_Pa: se.youngsModulus?.value ?? LPSCL.youngsModulus_Pa,
+      }
+    : LPSCL;
+  const carbon = look('carbon_black');
+  const xAl = cell.anodeLi_mol_m2 / cell.anodeAl_mol_m2;
+  return {
+    area_m2: cell.area_m2,
+    temperature_K: cell.temperature_K,
+    stackPressure_Pa: cell.stackPressure_Pa,
+    vMin_V: DEFAULTS.vMin_V,
+    vMax_V: DEFAULTS.vMax_V,
+    cathode: {
+      activeMaterial: amId,
+      thickness_m: cell.cathodeThickness_m,
+      activeFraction: cell.cathodeActiveFraction,
+      electrolyteFraction: cell.cathodeElectrolyteFraction,
+      carbonFraction: cell.cathodeCarbonFraction,
+      binderFraction: cell.cathodeBinderFraction,
+      porosity: cell.cathodePorosity,
+      particleRadius_m: cell.particleRadius_m ?? (amId === 'NCM811' ? DEFAULTS.particleRadius_m : cd.radius),
+      cMax_mol_m3: density / molarMass,
+      density_kg_m3: density,
+      yPristine: 1.0,
+      yMinAllowed: cd.yMin,
+      Ds: am?.liDiffusivity ? arr(am.liDiffusivity.value, cd.Ds.Ea_J_mol) : cd.Ds,
+      j0: cd.j0,
+      interphaseResistance_ohm_m2: DEFAULTS.interphaseCathode_ohm_m2,
+      contactFractionRef: DEFAULTS.contactFractionCathode,
+      bruggemanIonic: DEFAULTS.bruggeman,
+      bruggemanElectronic: DEFAULTS.bruggeman,
+      carbonConductivity_S_m: carbon?.electronicConductivity?.value ?? DEFAULTS.carbonConductivity_S_m,
+      activeConductivity_S_m: am?.electronicConductivity?.value ?? DEFAULTS.activeConductivity_S_m,
+      latticeVolumeChange: am?.latticeVolumeChange?.value ?? cd.volumeChange,
+      yRefVolume: cd.yRefVolume,
+    },
+    electrolyte,
+    separator: { thickness_m: cell.separatorThickness_m, porosity: cell.separatorPorosity ?? 0.05 },
+    anode: {
+      thickness_m: cell.anodeThickness_m,
+      al_mol_m2: cell.anodeAl_mol_m2,
+      li_mol_m2: cell.anodeLi_mol_m2,
+      D: arr(cell.anodeD_m2_s, DEFAULTS.anodeD.Ea_J_mol, cell.temperature_K),
+      j0: DEFAULTS.j0Anode,
+      interphaseResistance_ohm_m2: DEFAULTS.interphaseAnode_ohm_m2,
+      contactFractionRef: DEFAULTS.contactFractionAnode,
+      phaseModel: 'rt',
+      hysteresis_V: 0,
+      phaseFractions: cell.phaseFractions,
+      freeLi_m: Math.max(cell.freeLi_m, xAl > 1 ? 0 : 0),
+      youngsModulus_Pa: DEFAULTS.anodeModulus_Pa,
+    },
+    contact: { pressureRef_Pa: DEFAULTS.pressureRef_Pa, exponent: DEFAULTS.contactExponent },
+    collectors: {
+      cathodeCollectorThickness_m: cell.cathodeCollectorThickness_m ?? DEFAULTS.alCollectorThickness_m,
+      anodeCollectorThickness_m: cell.anodeCollectorThickness_m ?? DEFAULTS.cuThickness_m,
+      contactResistance_ohm_m2: DEFAULTS.contactResistance_ohm_m2,
+      youngsModulus_Pa: DEFAULTS.collectorModulus_Pa,
+    },
+    ageing: DEFAULT_AGEING,
+  };
+}
+
+/** Cathode composite fractions from weight fractions and densities (kg m⁻³), with a given porosity. */
+export function volumeFractionsFromWeights(
+  w: { active: number; electrolyte: number; carbon: number; binder: number },
+  rho: { active: number; electrolyte: number; carbon: number; binder: number },
+  porosity: number,
+): { active: number; electrolyte: number; carbon: number; binder: number; porosity: number } {
+  const va = w.active / rho.active;
+  const ve = w.electrolyte / rho.electrolyte;
+  const vc = w.carbon / rho.carbon;
+  const vb = w.binder / rho.binder;
+  const s = (va + ve + vc + vb) / (1 - porosity);
+  return { active: va / s, electrolyte: ve / s, carbon: vc / s, binder: vb / s, porosity };
+}
+
+/**
+ * A representative cell inside the seed's claim windows (the patent gives no worked numeric example —
+ * every number below is an assumption within its ranges): NCM811 / Li6PS5Cl / carbon black / PVDF
+ * = 75 / 20 / 3 / 2 wt % ([0058]–[0063] ranges), 10 % porosity, 60 µm cathode; 30 µm Li6PS5Cl separator
+ * ([0170]: 30–50 µm); anode from 10 µm Al + 13 µm Li foil → β-LiAl with Li/Al ≈ 1.0 plus a small excess
+ * of free Li (x = 1.05) — prelithiated "in situ" ([0016]: 10–100 µm anode); 10 µm Cu; 1 cm²; 5 MPa (claim 15).
+ */
+export function patentExampleCell(): ProducedCellSI {
+  const vf = volumeFractionsFromWeights(
+    { active: 0.75, electrolyte: 0.2, carbon: 0.03, binder: 0.02 },
+    { active: 4780, electrolyte: 1865, carbon: 1900, binder: 1780 },
+    0.1,
+  );
+  const alThickness = 10e-6;
+  const al = alThickness / MOLAR_VOLUME.Al; // mol m⁻²
+  const li = 1.05 * al;
+  return {
+    area_m2: 1e-4,
+    cathodeThickness_m: 60e-6,
+    separatorThickness_m: 30e-6,
+    anodeThickness_m: al * MOLAR_VOLUME.LiAl + 0.05 * al * MOLAR_VOLUME.Li,
+    cathodeActiveFraction: vf.active,
+    cathodeElectrolyteFraction: vf.electrolyte,
+    cathodeCarbonFraction: vf.carbon,
+    cathodeBinderFraction: vf.binder,
+    cathodePorosity: vf.porosity,
+    activeMaterialId: 'NCM811',
+    electrolyteId: 'Li6PS5Cl',
+    anodeAl_mol_m2: al,
+    anodeLi_mol_m2: li,
+    phaseFractions: { Al: 0, LiAl: 1, Li3Al2: 0, Li9Al4: 0 },
+    freeLi_m: 0.05 * al * MOLAR_VOLUME.Li,
+    anodeD_m2_s: 1e-13,
+    stackPressure_Pa: 5e6,
+    temperature_K: 298.15,
+  };
+}
+
+export function patentExampleParams(): SsbCellParams {
+  return ssbParamsFromProducedCell(patentExampleCell());
+}
+
+/** a copy of params with some fields replaced (deep for the first level of sub-objects) */
+export function withParams(p: SsbCellParams, patch: {
+  [K in keyof SsbCellParams]?: SsbCellParams[K] extends object ? Partial<SsbCellParams[K]> : SsbCellParams[K];
+}): SsbCellParams {
+  const out: Record<string, unknown> = { ...p };
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = (p as unknown as Record<string, unknown>)[k];
+    out[k] = cur !== null && typeof cur === 'object' && v !== null && typeof v === 'object' ? { ...cur, ...v } : v;
+  }
+  return out as unknown as SsbCellParams;
+}
+
+// -------------------------------------------------------------------------------- derived quantities
+export interface Derived {
+  readonly T: number;
+  readonly kappaEff: number; // S m⁻¹ composite ionic
+  readonly sigmaEff: number; // S m⁻¹ composite electronic
+  readonly kappaSep: number;
+  readonly Ds: number;
+  readonly Da: number;
+  readonly j0c: number; // A m⁻² (true contact area) at y=0.5
+  readonly j0a: number;
+  /** reaction area per composite volume, in contact (m⁻¹) */
+  readonly aCath: number;
+  /** contact fraction of the anode interface */
+  readonly fAnode: number;
+  readonly Rc: number; // Ω m² per true contact area
+  readonly Ra: number; // Ω m² per anode contact area
+  readonly Rcc: number;
+  readonly cathodeCapacityPerY_C: number; // C per unit Δy over the whole cell area
+  readonly cathodeLi_mol_perY: number;
+}
+
+export function contactFactor(p: SsbCellParams): number {
+  return Math.pow(p.stackPressure_Pa / p.contact.pressureRef_Pa, p.contact.exponent);
+}
+
+export function derive(p: SsbCellParams, state?: { contactRetention?: number; extraRc?: number }): Derived {
+  const T = p.temperature_K;
+  const c = p.cathode;
+  const sigmaSE = arrhenius(p.electrolyte.sigma, T);
+  const kappaEff = sigmaSE * Math.pow(c.electrolyteFraction, c.bruggemanIonic);
+  const sigmaEff =
+    c.carbonConductivity_S_m * Math.pow(c.carbonFraction, c.bruggemanElectronic) +
+    c.activeConductivity_S_m * Math.pow(c.activeFraction, c.bruggemanElectronic);
+  const kappaSep = sigmaSE * Math.pow(1 - p.separator.porosity, c.bruggemanIonic);
+  const g = contactFactor(p);
+  const fc = Math.min(1, c.contactFractionRef * g) * (state?.contactRetention ?? 1);
+  const fa = Math.min(1, p.anode.contactFractionRef * g);
+  const aCath = ((3 * c.activeFraction) / c.particleRadius_m) * fc;
+  const cathodeLi_mol_perY = c.activeFraction * c.thickness_m * p.area_m2 * c.cMax_mol_m3;
+  return {
+    T,
+    kappaEff,
+    sigmaEff,
+    kappaSep,
+    Ds: arrhenius(c.Ds, T),
+    Da: arrhenius(p.anode.D, T),
+    j0c: arrhenius(c.j0, T),
+    j0a: arrhenius(p.anode.j0, T),
+    aCath,
+    fAnode: fa,
+    Rc: c.interphaseResistance_ohm_m2 + (state?.extraRc ?? 0),
+    Ra: p.anode.interphaseResistance_ohm_m2,
+    Rcc: p.collectors.contactResistance_ohm_m2,
+    cathodeCapacityPerY_C: cathodeLi_mol_perY * 96485.33212,
+    cathodeLi_mol_perY,
+  };
+}
