@@ -136,7 +136,13 @@ const NCM622: CathodeOcp = {
  * U = (−4.656 + 88.669y² − 401.119y⁴ + 342.909y⁶ − 462.471y⁸ + 433.434y¹⁰) /
  *     (−1 + 18.933y² − 79.532y⁴ + 37.311y⁶ − 73.083y⁸ + 95.96y¹⁰).
  */
-function ramadass(y: number): { v: number; d: number } {
+function ramadass(yIn: number): { v: number; d: number } {
+  // the rational fit has a pole near y = 0.42: continue it linearly below y = 0.46 (assumption)
+  if (yIn < 0.46) {
+    const e = ramadass(0.46);
+    return { v: e.v + e.d * (yIn - 0.46), d: e.d };
+  }
+  const y = yIn;
   const y2 = y * y;
   const y4 = y2 * y2;
   const y6 = y4 * y2;
@@ -152,7 +158,7 @@ const NCM111: CathodeOcp = {
   id: 'NCM111',
   source: 'Ramadass et al., J. Electrochem. Soc. 151 (2004) A196, doi:10.1149/1.1634273 — rational fit, used for NMC111 in BattMo (SINTEF)',
   assumption: false,
-  validRange: [0.35, 0.99],
+  validRange: [0.46, 0.99],
   ...withBarrier((y) => ramadass(y).v, (y) => ramadass(y).d),
 };
 

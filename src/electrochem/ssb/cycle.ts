@@ -13,6 +13,7 @@
  */
 import type { DaeProblem, SolveOptions, SolveResult } from '../../numerics/types.ts';
 import type { FullCellModel } from '../model.ts';
+import { integrateBE } from './be.ts';
 import type { SsbSpme } from './spme.ts';
 
 export type Step =
@@ -288,6 +289,70 @@ export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Arra
     energy_J: E,
     stoppedBy: res.status === 'event' ? (step.kind === 'cv' ? 'current' : 'cutoff') : 'time',
   };
+}
+
+/** per-step setup shared by the DAE runners: control, end time and terminal events */
+function stepSetup(model: FullCellModel, y: Float64Array, step: Step): { control: { mode: 'current' | 'voltage' | 'rest'; value: number }; tEnd: number; events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }> } {
+  const cap = model.nominalCapacity_C;
+  const events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }> = [];
+  if (step.kind === 'cc') {
+    if (step.current_A === 0) throw new RangeError(`step.current_A: must be ≠ 0 for a CC step (got 0; allowed ≠ 0)`);
+    const rate = Math.abs(step.current_A) / (cap / 3600);
+    const sgn = step.current_A > 0 ? 1 : -1;
+    events.push({ name: 'vcut', g: (_t, yy) => sgn * (model.voltage(yy) - step.vCut_V), direction: 1 });
+    y[y.length - 1] = step.current_A;
+    return { control: { mode: 'current', value: step.current_A }, tEnd: step.maxTime_s ?? (10 * 3600) / rate, events };
+  }
+  if (step.kind === 'cv') {
+    events.push({ name: 'iend', g: (_t, yy) => Math.abs(model.current(yy)) - Math.abs(step.iEnd_A), direction: -1 });
+    return { control: { mode: 'voltage', value: step.voltage_V }, tEnd: step.maxTime_s ?? 20 * 3600, events };
+  }
+  y[y.length - 1] = 0;
+  return { control: { mode: 'rest', value: 0 }, tEnd: step.time_s, events };
+}
+
+/**
+ * run one step with the built-in backward-Euler integrator (be.ts); works for every SSB model (P2D,
+ * SPMe, SPM). The current's state slot must be the last entry of y.
+ */
+export function runBeStep(model: FullCellModel, y: Float64Array, step: Step, opts: DaeRunOptions = {}): StepResult {
+  const { control, tEnd, events } = stepSetup(model, y, step);
+  let q = 0;
+  let E = 0;
+  let tp = 0;
+  let Ip = model.current(y);
+  let Vp = model.voltage(y);
+  const res = integrateBE(model.problem(control), y, {
+    tEnd,
+    rtol: opts.rtol ?? 1e-4,
+    atol: model.atol ?? 1e-8,
+    events,
+    firstStep: 1,
+    maxStep: opts.maxStep ?? tEnd / 50,
+    onStep: (t, yy) => {
+      const I = model.current(yy);
+      const V = model.voltage(yy);
+      q += 0.5 * (I + Ip) * (t - tp);
+      E += 0.5 * (I * V + Ip * Vp) * (t - tp);
+      tp = t;
+      Ip = I;
+      Vp = V;
+    },
+  });
+  if (res.status === 'failed') throw new Error(`integrator failed in ${step.kind} step: ${res.message ?? ''}`);
+  y.set(res.y);
+  return {
+    kind: step.kind,
+    duration_s: res.t,
+    charge_C: q,
+    endVoltage_V: model.voltage(y),
+    energy_J: E,
+    stoppedBy: res.status === 'event' ? (step.kind === 'cv' ? 'current' : 'cutoff') : 'time',
+  };
+}
+
+export function beRunner(model: FullCellModel, opts: DaeRunOptions = {}): StepRunner {
+  return (y, step) => runBeStep(model, y, step, opts);
 }
 
 // -------------------------------------------------------------------------------- protocols

@@ -172,7 +172,7 @@ interface CathodeDefaults {
 const CATHODES: Record<string, CathodeDefaults> = {
   NCM811: { density: 4780, molarMass: 0.09728, radius: 5.22e-6, Ds: arr(4.0e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.051, yRefVolume: 0.2, yMin: 0.15, source: 'DS §4.1, CHEN' },
   NCM622: { density: 4700, molarMass: 0.09693, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.03, yRefVolume: 0.25, yMin: 0.2, source: 'DS §4.1; D_s, j0 assumption' },
-  NCM111: { density: 4760, molarMass: 0.09646, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.012, yRefVolume: 0.35, yMin: 0.36, source: 'library; D_s, j0 assumption' },
+  NCM111: { density: 4760, molarMass: 0.09646, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.012, yRefVolume: 0.47, yMin: 0.47, source: 'library; D_s, j0 assumption' },
   NCA: { density: 4850, molarMass: 0.09608, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.045, yRefVolume: 0.2, yMin: 0.05, source: 'library; D_s, j0 assumption' },
   LCO: { density: 5060, molarMass: 0.09787, radius: 5e-6, Ds: arr(1e-14, 30e3), j0: arr(5, 30e3), volumeChange: 0.02, yRefVolume: 0.5, yMin: 0.46, source: 'library; D_s, j0 assumption' },
   LFP: { density: 3600, molarMass: 0.15776, radius: 0.1e-6, Ds: arr(1e-16, 30e3), j0: arr(1, 30e3), volumeChange: -0.068, yRefVolume: 0, yMin: 0.02, source: 'library; D_s, j0 assumption' },

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cathodeOcp, liAlOcp } from '../../src/electrochem/ocp/index.ts';
+import { beRunner, cycleAgeing, fastRunner, firstCycle, runCycle } from '../../src/electrochem/ssb/cycle.ts';
+import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
+import { patentExampleCell, patentExampleParams, ssbParamsFromProducedCell, withParams, DEFAULT_AGEING, type SsbCellParams } from '../../src/electrochem/ssb/params.ts';
+import { SsbSpm } from '../../src/electrochem/ssb/spm.ts';
+import { createSpme } from '../../src/electrochem/ssb/spme.ts';
+
+const P = patentExampleParams();
+const CUT = { vMax_V: 4.3, vMin_V: 3.0 };
+const noAgeing = (p: SsbCellParams): SsbCellParams =>
+  withParams(p, {
+    ageing: {
+      interphase: { ...DEFAULT_AGEING.interphase, enabled: false },
+      contactLoss: { ...DEFAULT_AGEING.contactLoss, enabled: false },
+      lithiumLoss: { ...DEFAULT_AGEING.lithiumLoss, enabled: false },
+    },
+  });
+
+test('P2D analytic Jacobian matches finite differences for every control mode', () => {
+  const m = new SsbP2D(P, { nx: 4, nr: 4, na: 4 });
+  const y = m.initialState(0.4);
+  for (let k = 0; k < 4; k++) y[k * 7 + 6] = 0.3 * (k + 1);
+  y[m.n - 1] = 2e-4;
+  for (const mode of ['current', 'voltage', 'power', 'resistance', 'rest'] as const) {
+    const pr = m.problem({ mode, value: mode === 'resistance' ? 50 : 1e-3 });
+    const f0 = new Float64Array(m.n);
+    pr.f(0, y, f0);
+    const J = new Map<number, number>();
+    pr.jacobian!(0, y, { add: (i, j, v) => J.set(i * m.n + j, (J.get(i * m.n + j) ?? 0) + v) });
+    for (let j = 0; j < m.n; j++) {
+      const yp = Float64Array.from(y);
+      const h = 1e-6 * Math.max(1e-3, Math.abs(y[j]!));
+      yp[j] = yp[j]! + h;
+      const f1 = new Float64Array(m.n);
+      pr.f(0, yp, f1);
+      for (let i = 0; i < m.n; i++) {
+        const fd = (f1[i]! - f0[i]!) / h;
+        const an = J.get(i * m.n + j) ?? 0;
+        assert.ok(Math.abs(fd - an) <= 1e-3 * (Math.abs(fd) + Math.abs(an)) + 1e-6, `${mode} ∂f${i}/∂y${j}: ${an} vs ${fd}`);
+      }
+    }
+  }
+});
+
+test('at rest the terminal voltage equals cathode OCP − anode OCP (P2D, SPMe, SPM)', () => {
+  for (const soc of [0, 0.3, 0.7, 1]) {
+    for (const m of [new SsbP2D(P, { nx: 4, nr: 4, na: 4 }), createSpme(P), new SsbSpm(P)]) {
+      const y = m.initialState(soc);
+      const { y: ys, x } = m.core.restStoich(soc);
+      const ocv = cathodeOcp('NCM811').U(ys) - liAlOcp(x, P.temperature_K).U;
+      assert.ok(Math.abs(m.voltage(y) - ocv) < 1e-12, `${m.name} soc=${soc}`);
+      // and the rest residual vanishes (a consistent state)
+      const f = new Float64Array(m.n);
+      m.problem({ mode: 'rest', value: 0 }).f(0, y, f);
+      for (const v of f) assert.ok(Math.abs(v) < 1e-9);
+    }
+  }
+  // fully charged: 4.3 V by construction of the design window
+  assert.ok(Math.abs(createSpme(P).voltage(createSpme(P).initialState(1)) - 4.3) < 1e-6);
+});
+
+test('P2D conserves lithium to 1e-10 (relative) over a full CC-CV/CC cycle; the [0178] protocol runs', () => {
+  const m = new SsbP2D(noAgeing(P), { nx: 6, nr: 6, na: 6 });
+  const y = m.initialState(0);
+  const li0 = m.lithiumInventory_mol(y);
+  const r = firstCycle(beRunner(m), m, y);
+  const li1 = m.lithiumInventory_mol(y);
+  assert.ok(Math.abs(li1 - li0) / li0 < 1e-10, `ΔLi/Li = ${(li1 - li0) / li0}`);
+  assert.ok(r.chargeCapacity_mAh_g > 150 && r.chargeCapacity_mAh_g < 230, `charge ${r.chargeCapacity_mAh_g} mAh/g`);
+  assert.ok(r.coulombicEfficiency > 0.95 && r.coulombicEfficiency <= 1.0, `CE ${r.coulombicEfficiency}`);
+  assert.equal(r.steps.map((s) => s.stoppedBy).join(','), 'cutoff,current,cutoff');
+  assert.ok(Number.isFinite(r.volumeExpansionRate_pct));
+});
+
+test('SPMe conserves lithium over cycles (fast stepper) and ageing only removes lithium', () => {
+  const m = createSpme(noAgeing(P));
+  const y = m.initialState(0);
+  const li0 = m.lithiumInventory_mol(y);
+  const run = fastRunner(m);
+  for (let k = 0; k < 3; k++) runCycle(run, m, y, 0.5, 0.5, { ...CUT, cvEndCRate: 0.05 });
+  assert.ok(Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-12);
+  const aged = createSpme(P);
+  const a = cycleAgeing(aged, { cycles: 20, cRate: 0.5, cutoffs: CUT });
+  for (let k = 1; k < 20; k++) assert.ok(a.lithiumInventory_mol[k]! < a.lithiumInventory_mol[k - 1]!);
+});
+
+test('C/20 capacity matches the stoichiometric design capacity within 1 % (P2D and SPMe)', () => {
+  for (const m of [new SsbP2D(P, { nx: 5, nr: 6, na: 5 }), createSpme(P)]) {
+    const y = m.initialState(0);
+    const run = m instanceof SsbP2D ? beRunner(m) : fastRunner(m);
+    runCycle(run, m, y, 0.05, 0.05, CUT);
+    const c = runCycle(run, m, y, 0.05, 0.05, CUT);
+    const design = m.nominalCapacity_C;
+    assert.ok(Math.abs(c.discharge_C / design - 1) < 0.01, `${m.name}: ${c.discharge_C / design}`);
+    // design capacity itself is the stoichiometric one: ε·L·A·c_max·F·Δy
+    const { y: y0 } = m.core.restStoich(0);
+    const { y: y1 } = m.core.restStoich(1);
+    const c_ = P.cathode;
+    const stoich = c_.activeFraction * c_.thickness_m * P.area_m2 * c_.cMax_mol_m3 * 96485.33212 * (y0 - y1);
+    assert.ok(Math.abs(stoich / design - 1) < 1e-9);
+  }
+});
+
+test('SPMe and SPM agree with the P2D at low rate within their stated limits', () => {
+  const out: Record<string, { q: number; v: number }> = {};
+  for (const m of [new SsbP2D(P, { nx: 6, nr: 6, na: 6 }), createSpme(P, { nr: 6, na: 6 }), new SsbSpm(P, { nr: 6, na: 6 })]) {
+    const y = m.initialState(0);
+    const run = m instanceof SsbP2D ? beRunner(m) : fastRunner(m);
+    runCycle(run, m, y, 0.1, 0.1, { ...CUT, cvEndCRate: 0.02 });
+    const c = runCycle(run, m, y, 0.1, 0.2, { ...CUT, cvEndCRate: 0.02 });
+    out[m.name] = { q: c.discharge_C, v: c.averageDischargeVoltage_V };
+  }
+  const ref = out['ssb-p2d']!;
+  for (const name of ['ssb-spme', 'ssb-spm']) {
+    const o = out[name]!;
+    assert.ok(Math.abs(o.q / ref.q - 1) < 0.02, `${name} capacity ${o.q} vs ${ref.q}`);
+    assert.ok(Math.abs(o.v - ref.v) < 0.02, `${name} mean voltage ${o.v} vs ${ref.v}`);
+  }
+  const v = createSpme(P).validity;
+  assert.ok(v.nu2 < 1 && v.maxCRate >= 0.2);
+});
+
+test('capacity is limited by the electrode that runs out first (N/P < 1 and > 1)', () => {
+  // a cathode made partly delithiated (y = 0.3) against an anode holding little (N/P < 1) or much Li
+  const base = withParams(noAgeing(P), { cathode: { yPristine: 0.3 } });
+  const nAlm2 = base.anode.al_mol_m2;
+  const cathodeRoom = base.cathode.activeFraction * base.cathode.thickness_m * base.cathode.cMax_mol_m3 * (1 - 0.3); // mol m⁻²
+  for (const ratio of [0.4, 3]) {
+    const li = ratio * cathodeRoom;
+    const p = withParams(base, { anode: { li_mol_m2: li, al_mol_m2: Math.max(nAlm2, 2 * li) } });
+    const m = createSpme(p);
+    // start from the as-made state (q = 0: nothing moved yet)
+    const w = m.core.window;
+    const y = m.initialState(-w.qLo / (w.qHi - w.qLo));
+    const d = fastRunner(m)(y, { kind: 'cc', current_A: -0.02 * m.nominalCapacity_C / 3600, vCut_V: 3.0 });
+    const q = -d.charge_C / p.area_m2 / 96485.33212; // mol m⁻²
+    const limit = Math.min(li, cathodeRoom);
+    assert.ok(Math.abs(q / limit - 1) < 0.03, `ratio ${ratio}: delivered ${q} vs limit ${limit}`);
+  }
+});
+
+test('higher stack pressure never lowers capacity at a fixed rate', () => {
+  let prev = 0;
+  for (const Pa of [1e6, 2e6, 5e6, 10e6, 20e6]) {
+    const m = createSpme(withParams(P, { stackPressure_Pa: Pa }));
+    const y = m.initialState(0);
+    const run = fastRunner(m);
+    runCycle(run, m, y, 0.1, 0.1, { ...CUT, cvEndCRate: 0.02 });
+    const c = runCycle(run, m, y, 0.1, 1, { ...CUT, cvEndCRate: 0.02 });
+    assert.ok(c.discharge_C >= prev - 1e-9, `P = ${Pa} Pa: ${c.discharge_C} < ${prev}`);
+    prev = c.discharge_C;
+  }
+});
+
+test('ageing: discharge capacity never increases from cycle to cycle; higher pressure slows contact-loss fade', () => {
+  const ret: number[] = [];
+  for (const Pa of [2e6, 10e6]) {
+    const p = withParams(P, {
+      stackPressure_Pa: Pa,
+      ageing: { ...DEFAULT_AGEING, interphase: { ...DEFAULT_AGEING.interphase, enabled: false } },
+    });
+    const m = createSpme(p);
+    const a = cycleAgeing(m, { cycles: 150, cRate: 0.5, cutoffs: CUT });
+    for (let k = 1; k < 150; k++) assert.ok(a.discharge_C[k]! <= a.discharge_C[k - 1]! * (1 + 1e-9), `cycle ${k + 1}`);
+    ret.push(a.retention[149]!);
+  }
+  assert.ok(ret[1]! > ret[0]!, `retention at 10 MPa ${ret[1]} must exceed 2 MPa ${ret[0]}`);
+  // all submodels on: still monotone
+  const a = cycleAgeing(createSpme(P), { cycles: 100, cRate: 0.5, cutoffs: CUT });
+  for (let k = 1; k < 100; k++) assert.ok(a.discharge_C[k]! <= a.discharge_C[k - 1]! * (1 + 1e-9));
+});
+
+test('without ageing the capacity stays constant cycle to cycle', () => {
+  const a = cycleAgeing(createSpme(noAgeing(P)), { cycles: 10, cRate: 0.5, cutoffs: CUT });
+  for (let k = 2; k < 10; k++) assert.ok(Math.abs(a.discharge_C[k]! / a.discharge_C[1]! - 1) < 1e-6);
+});
+
+test('thickness: lithiating the Al anode thickens the cell by the molar-volume change', () => {
+  const m = createSpme(noAgeing(P));
+  const y0 = m.initialState(0);
+  const y1 = m.initialState(1);
+  const dq = (m.core.window.qHi - m.core.window.qLo) / P.area_m2; // mol Li m⁻² moved to the anode
+  const dt = m.thickness_m(y1) - m.thickness_m(y0);
+  // free Li (x > 1): +V_m(Li) per mol; the NCM811 shrink (−5.1 % × ε_AM) offsets part of it
+  const liGrowth = dq * 12.998e-6;
+  assert.ok(dt > 0 && dt < liGrowth, `Δt = ${dt} m, Li metal alone ${liGrowth} m`);
+  assert.ok(m.thickness_m(y0) > 100e-6 && m.thickness_m(y0) < 1e-3, 'claim 14: ≤ 1 mm');
+});
+
+test('produced-cell input is validated with field paths', () => {
+  const c = patentExampleCell();
+  assert.throws(() => ssbParamsFromProducedCell({ ...c, cathodeThickness_m: -1 }), /cell\.cathodeThickness_m: must be > 0 \(got -1; allowed > 0\)/);
+  assert.throws(() => ssbParamsFromProducedCell({ ...c, cathodePorosity: 0.5 }), /cell\.cathode volume fractions: must sum to 1/);
+  assert.throws(() => ssbParamsFromProducedCell({ ...c, activeMaterialId: 'XYZ' }), /cell\.activeMaterialId: unknown cathode active material \(got "XYZ"/);
+  assert.throws(() => createSpme(P).initialState(1.5), /soc: must be in \[0, 1\] \(got 1\.5/);
+});
