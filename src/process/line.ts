@@ -1,0 +1,623 @@
+/**
+ * A production run of the rollcell line (FIG. 2 of US 2025/0266422 A1 run continuously for hours):
+ * unwinders with finite rolls, splices, stops and speed ramps (discrete events, ./production/timeline.ts),
+ * and in between a continuous web from which cells are cut in the recipe's format, each evaluated through
+ * the line physics with its own perturbed inputs (incoming sheet thickness MD + CD, roll force with
+ * eccentricity ripple, nip temperature, line speed — ./production/variability.ts, or measured series
+ * from a line-data CSV, ./production/linedata.ts). Every cell carries its layer stack, station history,
+ * genealogy (parent roll IDs with MD position and lane, lots, station run, splice flag, serial, a slot
+ * for the battery serial) and an in/out-of-spec verdict with its failing causes.
+ *
+ * Figures: yield, scrap Pareto, throughput, OEE, SPC (X̄–R, EWMA, Cp/Cpk per lane), web tension per span,
+ * cost per kWh by BatPaC category, and the CONTRACT `production` block. Pure and deterministic: the
+ * same recipe, options and seed give the identical run.
+ *
+ * Web accounting (exact): web length = Σ cell rows × cell length + splice zones + restart zones + fragments
+ * (pieces shorter than a cell between scrap zones, and the tail); web width = lanes × cell width + edge trim.
+ */
+import type { Recipe } from '../recipe/schema.ts';
+import type { ProductionBlock } from '../contract.ts';
+import { designCell, type CellDesign } from '../design/index.ts';
+import { getMaterial } from '../materials/library.ts';
+import { Rng } from './production/rng.ts';
+import { parseProduction, parseVariability, type Production, type Variability } from './production/config.ts';
+import { buildTimeline, timeAt, SHEETS, type SheetId, type Timeline } from './production/timeline.ts';
+import { SheetField, StationSignal } from './production/variability.ts';
+import { interpSeries, type LineData } from './production/linedata.ts';
+import { STATION_IDS, nominalPerturbation, perturbRecipe, type LinePhysics, type PhysicsResult, type Perturbation, type ProducedCellLike, type StationId } from './production/physics.ts';
+import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
+import { xbarR, ewma, capability, type Capability } from './production/spc.ts';
+import { tensionReport, type TensionReport } from './production/web.ts';
+import { costRollup, type CostBreakdown } from './production/cost.ts';
+
+export type { LinePhysics, PhysicsResult, ProducedCellLike } from './production/physics.ts';
+export type { CapacityModel } from './production/capacity.ts';
+
+type LayerKey = 'cathode' | 'electrolyte' | 'al' | 'li' | 'cu';
+const LAYERS: readonly LayerKey[] = ['cathode', 'electrolyte', 'al', 'li', 'cu'];
+/** which unwinder feeds each incoming layer */
+const LAYER_SHEET: Record<LayerKey, SheetId> = { cathode: 'first_sheet', electrolyte: 'first_sheet', al: 'al_sheet', li: 'third_sheet', cu: 'third_sheet' };
+/** the sheet whose infeed gauge a line-data thickness series at a station describes */
+const STATION_FEED: Record<StationId, LayerKey[]> = { '222': ['cathode', 'electrolyte'], '236': ['al'], '240': ['li', 'cu'] };
+/** layers in the laminate after each station (for the outfeed gauge's spot term) */
+const LAYERS_AFTER: Record<StationId, LayerKey[]> = { '222': ['cathode', 'electrolyte'], '236': ['cathode', 'electrolyte', 'al'], '240': ['cathode', 'electrolyte', 'al', 'li', 'cu'] };
+const SHEET_CODE: Record<SheetId, string> = { first_sheet: 'FS', al_sheet: 'AL', third_sheet: 'LC' };
+
+export type ScrapCause =
+  | 'splice'
+  | 'defect'
+  | 'not_bonded'
+  | 'crack_risk'
+  | 'cell_thickness_high'
+  | 'cell_thickness_low'
+  | 'anode_thickness_high'
+  | 'anode_thickness_low'
+  | 'capacity_low'
+  | 'specific_capacity_low';
+/** priority for a cell's primary cause (first listed wins) */
+const CAUSE_ORDER: readonly ScrapCause[] = ['splice', 'defect', 'not_bonded', 'crack_risk', 'cell_thickness_high', 'cell_thickness_low', 'anode_thickness_high', 'anode_thickness_low', 'capacity_low', 'specific_capacity_low'];
+
+export interface ParentRoll {
+  sheet: SheetId;
+  roll_id: string;
+  lot: string;
+  /** MD position of the cell on that roll, m from the roll's start */
+  md_start_m: number;
+  md_end_m: number;
+}
+
+export interface CellRecord {
+  serial: string;
+  index: number;
+  row: number;
+  lane: number;
+  /** laminate MD interval, m */
+  s_start_m: number;
+  s_end_m: number;
+  /** CD interval on the web, mm from the operator-side edge */
+  cd_start_mm: number;
+  cd_end_mm: number;
+  stack: {
+    cell_thickness_um: number;
+    anode_thickness_um: number;
+    cathode_thickness_um: number;
+    separator_thickness_um: number;
+    free_li_um: number;
+    layers: { name: string; thickness_um: number }[];
+  };
+  capacity_mAh: number;
+  specific_capacity_mAh_g: number;
+  energy_Wh: number;
+  crack_risk: number;
+  bonded: boolean;
+  defects: number;
+  stations: { id: StationId; time_s: number; force_N: number; temperature_C: number; gauge_thickness_um: number | null }[];
+  speed_m_per_min: number;
+  genealogy: {
+    serial: string;
+    material_lots: Partial<Record<SheetId, string[]>>;
+    parents: ParentRoll[];
+    lane: number;
+    station_run: string;
+    time_s: number;
+    splice: boolean;
+    battery_serial: string | null;
+  };
+  in_spec: boolean;
+  causes: ScrapCause[];
+}
+
+export interface ProductionOptions {
+  seed: number;
+  /** run length: a duration (s) or a web length (m); default: production.duration_h of the recipe */
+  duration_s?: number;
+  web_length_m?: number;
+  /** the station physics for one perturbed recipe */
+  physics: LinePhysics;
+  /** full electrochemical capacity model used to calibrate the per-cell surrogate */
+  capacityModel?: CapacityModel;
+  /** measured series replacing simulated variability */
+  lineData?: LineData;
+  /** keep per-cell records in the result (default true) */
+  keepCells?: boolean;
+  /** include full SPC chart series (default false: summaries only) */
+  includeCharts?: boolean;
+}
+
+export interface StationState {
+  t0_s: number;
+  t1_s: number;
+  state: 'ramping' | 'running' | 'stopped';
+  cause?: string;
+  run: number;
+}
+
+export interface ProductionRun {
+  block: ProductionBlock;
+  cells: CellRecord[];
+  timeline: {
+    splices: Timeline['splices'];
+    stops: Timeline['stops'];
+    station_states: StationState[];
+    rolls: Record<SheetId, { roll_id: string; lot: string; laminate_start_m: number; length_m: number; used_m: number }[]>;
+  };
+  capacity: CapacitySurrogate;
+  tension: TensionReport;
+  cost: CostBreakdown;
+  config: { production: Production; variability: Variability };
+}
+
+const r6 = (x: number): number => Number(x.toPrecision(6));
+
+export function rollId(sheet: SheetId, idx: number): string {
+  return `${SHEET_CODE[sheet]}-${String(idx + 1).padStart(4, '0')}`;
+}
+function lotOf(P: Production, sheet: SheetId, idx: number): string {
+  return `${P.lots[sheet]}-${String(Math.floor(idx / P.lots.rolls_per_lot) + 1).padStart(3, '0')}`;
+}
+
+/** roll index of an unwinder at laminate position s (rolls start at `starts`) */
+function rollIndexAt(starts: readonly number[], s: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const m = (lo + hi + 1) >> 1;
+    if (starts[m]! <= s) lo = m;
+    else hi = m - 1;
+  }
+  return lo;
+}
+
+interface Interval {
+  s0: number;
+  s1: number;
+}
+
+/** good intervals between the (merged) scrap zones, and scrap length by cause (overlaps to the earlier zone) */
+function cutPlan(tl: Timeline): { good: Interval[]; zoneLength: { splice: number; restart: number } } {
+  const end = tl.sEnd_m;
+  const zoneLength = { splice: 0, restart: 0 };
+  const good: Interval[] = [];
+  let covered = 0; // web up to here is assigned (good interval start or zone end)
+  for (const z of tl.scrap) {
+    const a = Math.max(0, Math.min(z.s0, end));
+    const b = Math.max(0, Math.min(z.s1, end));
+    if (b <= covered) continue;
+    if (a > covered) good.push({ s0: covered, s1: a });
+    zoneLength[z.cause] += b - Math.max(a, covered);
+    covered = b;
+  }
+  if (end > covered) good.push({ s0: covered, s1: end });
+  return { good, zoneLength };
+}
+
+function stationStates(tl: Timeline): StationState[] {
+  const out: StationState[] = [];
+  for (const g of tl.segments) {
+    const state = g.a > 0 ? 'ramping' : 'running';
+    const last = out[out.length - 1];
+    if (last && last.state === state && last.run === g.run && Math.abs(last.t1_s - g.t0) < 1e-9) last.t1_s = g.t1;
+    else out.push({ t0_s: g.t0, t1_s: g.t1, state, run: g.run });
+  }
+  for (const s of tl.stops) out.push({ t0_s: s.t0_s, t1_s: s.t1_s, state: 'stopped', cause: s.cause, run: -1 });
+  out.sort((a, b) => a.t0_s - b.t0_s || (a.state === 'stopped' ? -1 : 1));
+  return out;
+}
+
+/** Runs a production shift (or a web length) of the recipe. Throws on invalid configuration. */
+export function runProduction(recipe: Recipe, opts: ProductionOptions): ProductionRun {
+  const P = parseProduction(recipe.production);
+  const V = parseVariability(recipe.variability);
+  const rng = new Rng(opts.seed);
+  const design: CellDesign = designCell(recipe);
+  const vSet = recipe.line.speed_m_per_min / 60;
+  const W = recipe.line.web_width_mm * 1e-3;
+  const cw = recipe.cell.width_mm * 1e-3;
+  const cl = recipe.cell.length_mm * 1e-3;
+  const trim = P.edge_trim_mm * 1e-3;
+  const lanes = Math.floor((W - 2 * trim + 1e-12) / cw);
+  if (lanes < 1) {
+    throw new RangeError(`cell.width_mm: no lane fits the web (got ${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side; allowed ≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm)`);
+  }
+  const cdOffset = (W - lanes * cw) / 2;
+  let end: { duration_s: number } | { web_length_m: number };
+  if (opts.web_length_m !== undefined) end = { web_length_m: opts.web_length_m };
+  else end = { duration_s: opts.duration_s ?? P.duration_h * 3600 };
+  const tl = buildTimeline({ speed_m_s: vSet, rollLength_m: recipe.line.roll_length_m, production: P, end, rng: rng.fork() });
+  const planned_s = 'duration_s' in end ? end.duration_s : tl.tEnd_s;
+
+  // ---------------------------------------------------------------- variability fields
+  const scale = V.scale;
+  const spot = V.gauge.spot_mm * 1e-3;
+  let minCorr = Infinity;
+  for (const k of LAYERS) minCorr = Math.min(minCorr, V.sheets[k].md_correlation_m);
+  const dx = Math.max(1e-3, Math.min(spot, cl / 4, minCorr / 5));
+  const fields = {} as Record<LayerKey, SheetField>;
+  const fieldRng = rng.fork();
+  for (const k of LAYERS) fields[k] = new SheetField(V.sheets[k], scale, tl.sEnd_m + cl, dx, tl.rolls[LAYER_SHEET[k]].starts_m, lanes, fieldRng.fork());
+  const sigRng = rng.fork();
+  const signals = {} as Record<StationId, StationSignal>;
+  for (const id of STATION_IDS) {
+    const st = recipe.stations[id];
+    const circ = Math.PI * (st ? st.roll_diameter_mm * 1e-3 : 0.1);
+    signals[id] = new StationSignal((scale * V.stations.force_sigma_pct) / 100, scale * V.stations.temperature_sigma_C, V.stations.correlation_time_s, (scale * V.stations.eccentricity_pct) / 100, circ, tl.tEnd_s + 1, sigRng.fork());
+  }
+  const gaugeRng = rng.fork();
+  const defectRng = rng.fork();
+  const nominal = nominalPerturbation(recipe);
+  const nominalThickness: Record<LayerKey, number> = {
+    cathode: design.cathode.thickness_m,
+    electrolyte: recipe.first_sheet.electrolyte_layer.thickness_um * 1e-6,
+    al: recipe.al_sheet.thickness_um * 1e-6,
+    li: recipe.third_sheet.li_layer.thickness_um * 1e-6,
+    cu: recipe.third_sheet.conductive_layer.thickness_um * 1e-6,
+  };
+  const LD = opts.lineData;
+  const span236_240 = P.spans_m['236_240'];
+  const span222_236 = P.spans_m['222_236'];
+  const offsetTo240: Record<StationId, number> = { '222': span222_236 + span236_240, '236': span236_240, '240': 0 };
+
+  // ---------------------------------------------------------------- capacity surrogate (calibrated at run start)
+  const calib: ProducedCellLike[] = [];
+  {
+    const k = [-2, -1, 0, 1, 2];
+    for (const z of k) {
+      const p: Perturbation = { ...nominal, force_N: { ...nominal.force_N }, temperature_C: { ...nominal.temperature_C } };
+      const f = 1 + z * Math.max(0.02, (scale * V.sheets.cathode.md_sigma_pct) / 100);
+      p.cathode = f;
+      calib.push(opts.physics(perturbRecipe(recipe, p)).cell);
+    }
+  }
+  const capModel = calibrateCapacity(calib, opts.capacityModel);
+  const avgV = design.averageVoltage_V;
+
+  // ---------------------------------------------------------------- cutting and per-cell evaluation
+  const { good, zoneLength } = cutPlan(tl);
+  const spec = recipe.spec ?? {};
+  const cells: CellRecord[] = [];
+  const keep = opts.keepCells !== false;
+  let fragment = 0;
+  let rows = 0;
+  let cellsTotal = 0;
+  let cellsGood = 0;
+  let goodCapacity_C = 0;
+  const causeCount = new Map<ScrapCause, number>();
+  const primaryCount = new Map<ScrapCause, number>();
+  // per-lane series for SPC / capability (in row order)
+  const laneGauge: number[][] = Array.from({ length: lanes }, () => []);
+  const laneCell: number[][] = Array.from({ length: lanes }, () => []);
+  const laneAnode: number[][] = Array.from({ length: lanes }, () => []);
+  const laneCap: number[][] = Array.from({ length: lanes }, () => []);
+  const joints = tl.splices.map((s) => s.s_m);
+  const cellArea = cw * cl;
+
+  for (const g of good) {
+    const n = Math.floor((g.s1 - g.s0) / cl + 1e-9);
+    fragment += g.s1 - g.s0 - n * cl;
+    for (let k = 0; k < n; k++) {
+      const sa = g.s0 + k * cl;
+      const sb = sa + cl;
+      const sc = 0.5 * (sa + sb);
+      const row = rows++;
+      const tc = timeAt(tl, sc);
+      const tStation: Record<StationId, number> = { '222': timeAt(tl, sc - offsetTo240['222']).t, '236': timeAt(tl, sc - offsetTo240['236']).t, '240': tc.t };
+      const v = Math.max(tc.v, 1e-3 * vSet);
+      // splice joints inside the cell (only possible when splice zones are not cut out)
+      let splice = false;
+      for (const j of joints) if (j > sa && j < sb) splice = true;
+      // roll genealogy (per sheet; a spliced cell has two parents on that sheet)
+      const parents: ParentRoll[] = [];
+      const lotsUsed: Partial<Record<SheetId, string[]>> = {};
+      const rollAtCentre = {} as Record<SheetId, number>;
+      for (const sh of SHEETS) {
+        const starts = tl.rolls[sh].starts_m;
+        const ia = rollIndexAt(starts, sa);
+        const ib = rollIndexAt(starts, Math.max(sa, sb - 1e-12));
+        rollAtCentre[sh] = rollIndexAt(starts, sc);
+        for (let ri = ia; ri <= ib; ri++) {
+          const r0 = starts[ri]!;
+          const lot = lotOf(P, sh, ri);
+          parents.push({ sheet: sh, roll_id: rollId(sh, ri), lot, md_start_m: r6(Math.max(sa, r0) - r0), md_end_m: r6(Math.min(sb, ri + 1 < starts.length ? starts[ri + 1]! : Infinity) - r0) });
+          const l = (lotsUsed[sh] ??= []);
+          if (!l.includes(lot)) l.push(lot);
+        }
+      }
+      // station states for this cell (force with eccentricity ripple, temperature) — or measured series
+      const force_N: Partial<Record<StationId, number>> = {};
+      const temperature_C: Partial<Record<StationId, number>> = {};
+      for (const id of STATION_IDS) {
+        const st = recipe.stations[id];
+        if (!st) continue;
+        const m = LD?.stations[id];
+        const ts = tStation[id];
+        const sig = signals[id];
+        force_N[id] = m?.force ? interpSeries(m.force, ts) : st.force_N * (1 + sig.force.at(ts) + sig.rippleMean(sa - offsetTo240[id], sb - offsetTo240[id]));
+        temperature_C[id] = m?.temperature ? interpSeries(m.temperature, ts) - 273.15 : st.temperature_C + sig.temperature.at(ts);
+      }
+      for (let lane = 0; lane < lanes; lane++) {
+        const rel = {} as Record<LayerKey, number>;
+        for (const key of LAYERS) rel[key] = fields[key].md.mean(sa, sb) + fields[key].cd[rollAtCentre[LAYER_SHEET[key]]]![lane]!;
+        if (LD) {
+          for (const id of STATION_IDS) {
+            const th = LD.stations[id]?.thickness;
+            if (!th) continue;
+            const keys = STATION_FEED[id];
+            const nom = keys.reduce((s, kk) => s + nominalThickness[kk], 0);
+            const ratio = interpSeries(th, tStation[id]) / nom;
+            for (const kk of keys) rel[kk] = ratio - 1 + fields[kk].cd[rollAtCentre[LAYER_SHEET[kk]]]![lane]!;
+          }
+        }
+        const pert: Perturbation = {
+          cathode: 1 + rel.cathode,
+          electrolyte: 1 + rel.electrolyte,
+          al: 1 + rel.al,
+          li: 1 + rel.li,
+          cu: 1 + rel.cu,
+          force_N,
+          temperature_C,
+          speed_m_per_min: v * 60,
+        };
+        for (const key of LAYERS) {
+          if (!(pert[key] > 0)) throw new RangeError(`variability.sheets.${key}.md_sigma_pct: sampled a non-positive thickness (factor ${pert[key]}; allowed σ small enough that thickness stays > 0)`);
+        }
+        const res = opts.physics(perturbRecipe(recipe, pert));
+        const c = res.cell;
+        const capC = capModel.estimate(c);
+        const activeMass_g = c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * 1e3 * activeDensity(c.activeMaterialId);
+        const capmAh = capC / 3.6;
+        const specCap = capmAh / activeMass_g;
+        const defects = defectRng.poisson(scale * V.defects.rate_per_m2 * cellArea);
+        // gauges: outfeed reading after each station = laminate thickness + spot-vs-cell deviation + noise + drift
+        const stationsRec: CellRecord['stations'] = [];
+        for (const id of STATION_IDS) {
+          if (!recipe.stations[id]) continue;
+          const after = res.afterStation_m[id];
+          let gauge: number | null = null;
+          if (after !== undefined) {
+            const ts = tStation[id];
+            let spotDev = 0;
+            if (!LD) for (const key of LAYERS_AFTER[id]) spotDev += nominalThickness[key] * (fields[key].md.mean(sc - spot / 2, sc + spot / 2) - fields[key].md.mean(sa, sb));
+            gauge = (after + spotDev) * 1e6 + scale * (V.gauge.noise_um * gaugeRng.normal() + (V.gauge.drift_um_per_h * ts) / 3600);
+            gauge = r6(gauge);
+          }
+          stationsRec.push({ id, time_s: r6(tStation[id]), force_N: r6(force_N[id]!), temperature_C: r6(temperature_C[id]!), gauge_thickness_um: gauge });
+        }
+        // verdict
+        const causes: ScrapCause[] = [];
+        const cellT = res.cellThickness_m * 1e6;
+        const anT = c.anodeThickness_m * 1e6;
+        if (splice) causes.push('splice');
+        if (defects > 0) causes.push('defect');
+        if (!res.bonded) causes.push('not_bonded');
+        if (spec.crack_risk_max !== undefined && res.crackRisk > spec.crack_risk_max) causes.push('crack_risk');
+        if (spec.cell_thickness_um?.max !== undefined && cellT > spec.cell_thickness_um.max) causes.push('cell_thickness_high');
+        if (spec.cell_thickness_um?.min !== undefined && cellT < spec.cell_thickness_um.min) causes.push('cell_thickness_low');
+        if (spec.anode_thickness_um?.max !== undefined && anT > spec.anode_thickness_um.max) causes.push('anode_thickness_high');
+        if (spec.anode_thickness_um?.min !== undefined && anT < spec.anode_thickness_um.min) causes.push('anode_thickness_low');
+        if (spec.capacity_mAh_min !== undefined && capmAh < spec.capacity_mAh_min) causes.push('capacity_low');
+        if (spec.capacity_mAh_g_min !== undefined && specCap < spec.capacity_mAh_g_min) causes.push('specific_capacity_low');
+        const inSpec = causes.length === 0;
+        cellsTotal++;
+        if (inSpec) {
+          cellsGood++;
+          goodCapacity_C += capC;
+        } else {
+          for (const cc of causes) causeCount.set(cc, (causeCount.get(cc) ?? 0) + 1);
+          const prim = CAUSE_ORDER.find((x) => causes.includes(x))!;
+          primaryCount.set(prim, (primaryCount.get(prim) ?? 0) + 1);
+        }
+        const g240 = stationsRec.find((x) => x.id === '240')?.gauge_thickness_um;
+        if (g240 !== undefined && g240 !== null) laneGauge[lane]!.push(g240);
+        laneCell[lane]!.push(cellT);
+        laneAnode[lane]!.push(anT);
+        laneCap[lane]!.push(capmAh);
+        if (keep) {
+          const index = cellsTotal - 1;
+          const serial = `${P.serial_prefix}-${opts.seed}-${String(index + 1).padStart(7, '0')}`;
+          cells.push({
+            serial,
+            index,
+            row,
+            lane,
+            s_start_m: r6(sa),
+            s_end_m: r6(sb),
+            cd_start_mm: r6((cdOffset + lane * cw) * 1e3),
+            cd_end_mm: r6((cdOffset + (lane + 1) * cw) * 1e3),
+            stack: {
+              cell_thickness_um: r6(cellT),
+              anode_thickness_um: r6(anT),
+              cathode_thickness_um: r6(c.cathodeThickness_m * 1e6),
+              separator_thickness_um: r6(c.separatorThickness_m * 1e6),
+              free_li_um: r6(c.freeLi_m * 1e6),
+              layers: res.layers.map((l) => ({ name: l.name, thickness_um: r6(l.thickness_m * 1e6) })),
+            },
+            capacity_mAh: r6(capmAh),
+            specific_capacity_mAh_g: r6(specCap),
+            energy_Wh: r6((capC * avgV) / 3600),
+            crack_risk: r6(res.crackRisk),
+            bonded: res.bonded,
+            defects,
+            stations: stationsRec,
+            speed_m_per_min: r6(v * 60),
+            genealogy: {
+              serial,
+              material_lots: lotsUsed,
+              parents,
+              lane,
+              station_run: `RUN-${tc.run + 1}`,
+              time_s: r6(tc.t),
+              splice,
+              battery_serial: null,
+            },
+            in_spec: inSpec,
+            causes,
+          });
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- figures
+  const webLength = tl.sEnd_m;
+  const rowsLength = rows * cl;
+  const edgeTrim_m2 = (W - lanes * cw) * rowsLength;
+  const cellEq = (len: number): number => (len * W) / cellArea;
+  const scrapRows: { cause: string; cells: number; cell_equivalents: number; web_area_m2: number }[] = [];
+  for (const c of CAUSE_ORDER) {
+    const n = primaryCount.get(c) ?? 0;
+    if (n > 0) scrapRows.push({ cause: c, cells: n, cell_equivalents: n, web_area_m2: n * cellArea });
+  }
+  const zone = (cause: string, len: number): void => {
+    if (len > 0) scrapRows.push({ cause, cells: 0, cell_equivalents: cellEq(len), web_area_m2: len * W });
+  };
+  zone('splice_zone', zoneLength.splice);
+  zone('restart_zone', zoneLength.restart);
+  zone('fragment', fragment);
+  if (edgeTrim_m2 > 0) scrapRows.push({ cause: 'edge_trim', cells: 0, cell_equivalents: edgeTrim_m2 / cellArea, web_area_m2: edgeTrim_m2 });
+  scrapRows.sort((a, b) => b.cell_equivalents - a.cell_equivalents);
+  const totalEq = scrapRows.reduce((s, r) => s + r.cell_equivalents, 0);
+  let cum = 0;
+  const pareto = scrapRows.map((r) => {
+    cum += r.cell_equivalents;
+    return { cause: r.cause, cells: r.cells, cell_equivalents: r6(r.cell_equivalents), web_area_m2: r6(r.web_area_m2), share_pct: r6((100 * r.cell_equivalents) / totalEq), cumulative_pct: r6((100 * cum) / totalEq) };
+  });
+
+  const hours = planned_s / 3600;
+  const goodArea = cellsGood * cellArea;
+  const goodEnergy_kWh = (goodCapacity_C * avgV) / 3.6e6;
+  const availability = planned_s > 0 ? tl.running_s / planned_s : 0;
+  const performance = tl.running_s > 0 ? webLength / (vSet * tl.running_s) : 0;
+  const possibleCells = (lanes * webLength) / cl;
+  const quality = possibleCells > 0 ? cellsGood / possibleCells : 0;
+
+  // SPC per lane: X̄–R of the 240 outfeed gauge, EWMA, capability of true cell/anode thickness and capacity
+  const n = P.spc.subgroup_size;
+  const spcLanes = [];
+  for (let l = 0; l < lanes; l++) {
+    const x = laneGauge[l]!;
+    if (x.length < n) continue;
+    const ch = xbarR(x, n);
+    const ew = ewma(ch.means, ch.grand_mean, ch.sigma_within / Math.sqrt(n), P.spc.ewma_lambda, P.spc.ewma_L);
+    const entry: Record<string, unknown> = {
+      lane: l,
+      quantity: 'gauge_240_thickness_um',
+      subgroups: ch.subgroups,
+      xbar: { center: r6(ch.xbar.center), ucl: r6(ch.xbar.ucl), lcl: r6(ch.xbar.lcl) },
+      r: { center: r6(ch.r.center), ucl: r6(ch.r.ucl), lcl: r6(ch.r.lcl) },
+      sigma_within_um: r6(ch.sigma_within),
+      xbar_r_out_of_control: ch.out_of_control.length,
+      ewma_out_of_control: ew.out_of_control.length,
+    };
+    if (opts.includeCharts) entry['charts'] = { means: ch.means, ranges: ch.ranges, ewma: ew.z, ewma_ucl: ew.ucl, ewma_lcl: ew.lcl };
+    spcLanes.push(entry);
+  }
+  const cap = (x: number[], lim?: { min?: number; max?: number }): Capability | null => (x.length >= 2 ? roundCap(capability(x, lim?.min, lim?.max, n)) : null);
+  const capabilityLanes = [];
+  for (let l = 0; l < lanes; l++) {
+    capabilityLanes.push({
+      lane: l,
+      cell_thickness_um: cap(laneCell[l]!, spec.cell_thickness_um),
+      anode_thickness_um: cap(laneAnode[l]!, spec.anode_thickness_um),
+      capacity_mAh: cap(laneCap[l]!, spec.capacity_mAh_min !== undefined ? { min: spec.capacity_mAh_min } : undefined),
+    });
+  }
+  const tension = tensionReport(recipe, P);
+  const cost = costRollup(recipe, design, P, { webArea_m2: webLength * W, goodArea_m2: goodArea, goodEnergy_kWh, planned_s });
+
+  const block: ProductionBlock = {
+    cells_total: cellsTotal,
+    cells_in_spec: cellsGood,
+    yield_pct: cellsTotal > 0 ? r6((100 * cellsGood) / cellsTotal) : 0,
+    material_yield_pct: webLength > 0 ? r6((100 * goodArea) / (webLength * W)) : 0,
+    seed: opts.seed,
+    duration_s: r6(planned_s),
+    web_length_m: r6(webLength),
+    speed_m_per_min: recipe.line.speed_m_per_min,
+    lanes,
+    rows,
+    cell_format_mm: { width: recipe.cell.width_mm, length: recipe.cell.length_mm },
+    scrap_by_cause: pareto,
+    out_of_spec_causes: Object.fromEntries(CAUSE_ORDER.filter((c) => causeCount.has(c)).map((c) => [c, causeCount.get(c)!])),
+    web_accounting: {
+      web_length_m: r6(webLength),
+      cell_rows_m: r6(rowsLength),
+      splice_zones_m: r6(zoneLength.splice),
+      restart_zones_m: r6(zoneLength.restart),
+      fragments_m: r6(fragment),
+      web_width_mm: recipe.line.web_width_mm,
+      lanes_width_mm: r6(lanes * recipe.cell.width_mm),
+      edge_trim_mm: r6((W - lanes * cw) * 1e3),
+      edge_trim_m2: r6(edgeTrim_m2),
+    },
+    throughput: {
+      cells_per_h: r6(cellsTotal / hours),
+      good_cells_per_h: r6(cellsGood / hours),
+      m2_per_h: r6(goodArea / hours),
+      kWh_per_h: r6(goodEnergy_kWh / hours),
+      good_energy_kWh: r6(goodEnergy_kWh),
+    },
+    oee: {
+      availability: r6(availability),
+      performance: r6(performance),
+      quality: r6(quality),
+      oee: r6(availability * performance * quality),
+      definition: 'A = running time / planned time; P = web length / (set speed × running time); Q = good cells / (lanes × web length / cell length) — A·P·Q = good cells / ideal cells (Nakajima 1988)',
+    },
+    events: {
+      splices: tl.splices.length,
+      stops: tl.stops.length,
+      station_runs: tl.runs,
+      downtime_s: r6(tl.downtime_s),
+      rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])),
+    },
+    spc: { subgroup_size: n, constants_source: 'Montgomery, Introduction to SQC 7th ed., App. VI; ASTM MNL 7A', lanes: spcLanes },
+    capability: capabilityLanes,
+    tension: {
+      spans: tension.spans.map((s) => ({ span: s.span, tension_N_per_m: s.tension_N_per_m, elastic_limit_N_per_m: s.elastic_limit_N_per_m === null ? null : r6(s.elastic_limit_N_per_m), utilisation: s.utilisation === null ? null : r6(s.utilisation), ok: s.ok })),
+      free_li: { ...tension.free_li, max_tension_N_per_m: r6(tension.free_li.max_tension_N_per_m), overload_factor: r6(tension.free_li.overload_factor) },
+    },
+    cost_per_kWh: cost.cost_per_kWh === null ? null : r6(cost.cost_per_kWh),
+    cost: {
+      currency: cost.currency,
+      by_category_usd_per_kWh: cost.by_category_usd_per_kWh && Object.fromEntries(Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)])),
+      assumptions: cost.assumptions,
+    },
+    capacity_model: { kind: capModel.kind, utilisation: r6(capModel.utilisation), calibration_cells: capModel.calibration_cells, calibration_max_rel_error: r6(capModel.calibration_max_rel_error) },
+    line_data: LD ? { rows: LD.rows, stations: Object.keys(LD.stations) } : null,
+  };
+
+  const rollsOut = {} as ProductionRun['timeline']['rolls'];
+  for (const sh of SHEETS) {
+    const st = tl.rolls[sh].starts_m;
+    rollsOut[sh] = st.map((s0, i) => ({ roll_id: rollId(sh, i), lot: lotOf(P, sh, i), laminate_start_m: r6(s0), length_m: tl.rolls[sh].length_m, used_m: r6(Math.min(tl.sEnd_m, i + 1 < st.length ? st[i + 1]! : Infinity) - s0) }));
+  }
+  return {
+    block,
+    cells,
+    timeline: { splices: tl.splices, stops: tl.stops, station_states: stationStates(tl), rolls: rollsOut },
+    capacity: capModel,
+    tension,
+    cost,
+    config: { production: P, variability: V },
+  };
+}
+
+function roundCap(c: Capability): Capability {
+  const o: Capability = { n: c.n, mean: r6(c.mean), sigma_within: r6(c.sigma_within), sigma_overall: r6(c.sigma_overall) };
+  if (c.lsl !== undefined) o.lsl = c.lsl;
+  if (c.usl !== undefined) o.usl = c.usl;
+  if (c.cp !== undefined) o.cp = r6(c.cp);
+  if (c.cpk !== undefined) o.cpk = r6(c.cpk);
+  if (c.ppk !== undefined) o.ppk = r6(c.ppk);
+  return o;
+}
+
+const densityCache = new Map<string, number>();
+function activeDensity(id: string): number {
+  let d = densityCache.get(id);
+  if (d === undefined) {
+    d = getMaterial(id).density.value;
+    densityCache.set(id, d);
+  }
+  return d;
+}

@@ -1,0 +1,56 @@
+/**
+ * Per-cell capacity estimate for a production run.
+ *
+ * Surrogate: Q = u · Q_stoich, Q_stoich = t_cathode · A · φ_active · ρ_active · q_practical (cathode-limited:
+ * the Li-rich prelithiated anode of the recipe holds Li in excess, so the cathode's reversible capacity
+ * limits the cell — see examples/patent-line.yaml). ρ_active and q_practical come from the material
+ * library (src/materials/library.ts, each with its source). The utilisation u is calibrated at run
+ * start against a full electrochemical model when one is injected (`capacityModel`, e.g. the SSB
+ * P2D/SPMe of src/electrochem/ssb/ — injected by the caller because process/ may not import
+ * electrochem/), from a handful of cells spanning the run's variability; without one u = 1 (the
+ * design's stoichiometric capacity, as designCell computes it).
+ */
+import { getMaterial } from '../../materials/library.ts';
+import type { ProducedCellLike } from './physics.ts';
+
+/** full model: the cell's discharge capacity, C (coulomb) */
+export type CapacityModel = (cell: ProducedCellLike) => number;
+
+export function stoichiometricCapacity_C(cell: ProducedCellLike): number {
+  const am = getMaterial(cell.activeMaterialId);
+  const q = (am.practicalCapacity ?? am.theoreticalCapacity)?.value;
+  if (q === undefined) throw new RangeError(`cell.activeMaterialId: no capacity known for "${cell.activeMaterialId}" (allowed a cathode active material with a capacity in the library)`);
+  return cell.cathodeThickness_m * cell.area_m2 * cell.cathodeActiveFraction * am.density.value * q;
+}
+
+export interface CapacitySurrogate {
+  kind: 'stoichiometric' | 'calibrated';
+  utilisation: number;
+  calibration_cells: number;
+  /** relative error of the calibrated surrogate on its calibration cells (max |Q_s/Q_full − 1|) */
+  calibration_max_rel_error: number;
+  estimate(cell: ProducedCellLike): number;
+}
+
+/** Calibrates u = Σ Q_full·Q_s / Σ Q_s² (least squares through the origin) on the sample cells. */
+export function calibrateCapacity(samples: readonly ProducedCellLike[], full?: CapacityModel): CapacitySurrogate {
+  if (!full || samples.length === 0) {
+    return { kind: 'stoichiometric', utilisation: 1, calibration_cells: 0, calibration_max_rel_error: 0, estimate: stoichiometricCapacity_C };
+  }
+  const qs = samples.map(stoichiometricCapacity_C);
+  const qf = samples.map((c, i) => {
+    const q = full(c);
+    if (!(Number.isFinite(q) && q >= 0)) throw new RangeError(`capacityModel: returned ${q} for calibration cell ${i} (allowed a finite capacity ≥ 0, C)`);
+    return q;
+  });
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < qs.length; i++) {
+    num += qf[i]! * qs[i]!;
+    den += qs[i]! * qs[i]!;
+  }
+  const u = den > 0 ? num / den : 1;
+  let maxErr = 0;
+  for (let i = 0; i < qs.length; i++) if (qf[i]! > 0) maxErr = Math.max(maxErr, Math.abs((u * qs[i]!) / qf[i]! - 1));
+  return { kind: 'calibrated', utilisation: u, calibration_cells: samples.length, calibration_max_rel_error: maxErr, estimate: (c) => u * stoichiometricCapacity_C(c) };
+}

@@ -1,0 +1,103 @@
+/**
+ * Web tension per span, checked against what each web can carry.
+ *
+ * Rule (process-models §2.3, V: PFFC, Michal 2024, "Tension: the first thing we must get right"):
+ * run a web at 10–25 % of its elastic limit, T′ ≈ (0.10–0.25)·σ_y·t (N/m). Each span's load-bearing
+ * layers are the sheet's metal layers (yield stresses from src/materials/library.ts with their sources).
+ * Li can only be run on a carrier: a free Li foil of thickness t_Li could carry 0.25·σ_y,Li·t_Li — for
+ * 20 µm Li at σ_y ≈ 0.8 MPa that is ≈ 4 N/m, two orders below a usable web tension — so the third
+ * sheet puts Li on Cu (the seed's Li-on-Cu sheet, claim 8) and the Cu carries the tension.
+ */
+import type { Recipe } from '../../recipe/schema.ts';
+import type { Production } from './config.ts';
+import { getMaterial } from '../../materials/library.ts';
+
+/** the band of the rule of thumb (PFFC 2024, process-models §2.3) */
+export const TENSION_FRACTION = { low: 0.1, high: 0.25 } as const;
+
+/** Al foil yield by temper: O from the library; H14/H18 (K: ASM Handbook Vol. 2, AA1100-H14 ≈ 115 MPa;
+ * process-models §2.3 uses 180 MPa for H18 foil) */
+function alYield_Pa(temper: 'O' | 'H14' | 'H18'): { value: number; source: string } {
+  if (temper === 'H18') return { value: 180e6, source: 'process-models §2.3 (Al H18 foil 180 MPa)' };
+  if (temper === 'H14') return { value: 115e6, source: 'ASM Handbook Vol. 2, AA1100-H14 (K)' };
+  const y = getMaterial('Al').yieldStress!;
+  return { value: y.value, source: y.source };
+}
+
+function yieldOf(id: string): { value: number; source: string } | undefined {
+  const y = getMaterial(id).yieldStress;
+  return y ? { value: y.value, source: y.source } : undefined;
+}
+
+export interface SpanTension {
+  span: 'first_sheet' | 'al_sheet' | 'third_sheet' | 'laminate';
+  tension_N_per_m: number;
+  /** load-bearing layers and their σ_y·t, N/m */
+  carriers: { layer: string; yield_MPa: number; thickness_um: number; capacity_N_per_m: number; source: string }[];
+  /** Σ σ_y·t of the carriers, N/m (elastic limit of the web) */
+  elastic_limit_N_per_m: number | null;
+  /** tension / elastic limit */
+  utilisation: number | null;
+  /** within 10–25 % of the elastic limit (or below it) */
+  ok: boolean | null;
+  note?: string;
+}
+
+export interface TensionReport {
+  spans: SpanTension[];
+  free_li: {
+    li_thickness_um: number;
+    li_yield_MPa: number;
+    /** what a free Li foil could be run at (25 % of σ_y·t), N/m */
+    max_tension_N_per_m: number;
+    /** the third sheet's set tension, N/m */
+    required_tension_N_per_m: number;
+    /** required / what free Li could carry */
+    overload_factor: number;
+    verdict: string;
+  };
+}
+
+export function tensionReport(r: Recipe, P: Production): TensionReport {
+  const T = P.tension_N_per_m;
+  const mk = (span: SpanTension['span'], tension: number, carriers: SpanTension['carriers'], note?: string): SpanTension => {
+    const lim = carriers.length ? carriers.reduce((s, c) => s + c.capacity_N_per_m, 0) : null;
+    const u = lim ? tension / lim : null;
+    const out: SpanTension = { span, tension_N_per_m: tension, carriers, elastic_limit_N_per_m: lim, utilisation: u, ok: u === null ? null : u <= TENSION_FRACTION.high };
+    if (note) out.note = note;
+    return out;
+  };
+  const carrier = (layer: string, y: { value: number; source: string } | undefined, t_um: number): SpanTension['carriers'] =>
+    y ? [{ layer, yield_MPa: y.value / 1e6, thickness_um: t_um, capacity_N_per_m: y.value * t_um * 1e-6, source: y.source }] : [];
+
+  const fs = r.first_sheet;
+  const cc = fs.current_collector;
+  const first = cc ? carrier(`${cc.material} collector`, yieldOf(cc.material), cc.thickness_um) : [];
+  const alC = r.al_sheet.form === 'foil' ? carrier('Al foil', alYield_Pa(r.al_sheet.temper), r.al_sheet.thickness_um) : [];
+  const t3 = r.third_sheet;
+  const liY = getMaterial('Li').yieldStress!;
+  const third = [...carrier(t3.conductive_layer.material, yieldOf(t3.conductive_layer.material), t3.conductive_layer.thickness_um), ...carrier('Li layer', { value: liY.value, source: liY.source }, t3.li_layer.thickness_um)];
+  const spans = [
+    mk('first_sheet', T.first_sheet, first, cc ? undefined : 'particulate cathode|SE composite without a collector: no yield data for the composite tape — its tensile limit must be measured (no source)'),
+    mk('al_sheet', T.al_sheet, alC, alC.length ? undefined : 'Al particles on a plastic carrier: the carrier film carries the tension (its strength is not in the library)'),
+    mk('third_sheet', T.third_sheet, third),
+    mk('laminate', T.laminate, [...first, ...alC, ...third]),
+  ];
+  const liT = t3.li_layer.thickness_um;
+  const maxFree = TENSION_FRACTION.high * liY.value * liT * 1e-6;
+  const factor = T.third_sheet / maxFree;
+  return {
+    spans,
+    free_li: {
+      li_thickness_um: liT,
+      li_yield_MPa: liY.value / 1e6,
+      max_tension_N_per_m: maxFree,
+      required_tension_N_per_m: T.third_sheet,
+      overload_factor: factor,
+      verdict:
+        factor > 1
+          ? `a free ${liT} µm Li foil could run at ≤ ${maxFree.toPrecision(3)} N/m (25 % of σ_y·t); the span needs ${T.third_sheet} N/m (${factor.toPrecision(3)}×): Li must ride on the ${t3.conductive_layer.material} layer`
+          : `a free Li foil could carry the set tension (${T.third_sheet} N/m ≤ ${maxFree.toPrecision(3)} N/m)`,
+    },
+  };
+}
