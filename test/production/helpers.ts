@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { parseRecipeText, type Recipe } from '../../src/recipe/index.ts';
+
+export const PATENT_TEXT = readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8');
+
+/** the patent example recipe with `patch` merged at the top level (production/variability/spec/line) */
+export function recipeWith(patch: Record<string, unknown> = {}): Recipe {
+  const obj = parse(PATENT_TEXT) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = obj[k];
+    obj[k] = cur && typeof cur === 'object' && v && typeof v === 'object' && !Array.isArray(v) ? { ...(cur as object), ...(v as object) } : v;
+  }
+  const r = parseRecipeText(JSON.stringify(obj));
+  if (!r.ok) throw new Error(r.problems.map((p) => `${p.path}: ${p.problem} (got ${p.got})`).join('\n'));
+  return r.recipe;
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/process/production/rng.ts';
+import { Ar1Field } from '../../src/process/production/variability.ts';
+
+test('xoshiro128**: deterministic integer stream, uniform moments, normal moments', () => {
+  const a = new Rng(123);
+  const b = new Rng(123);
+  for (let i = 0; i < 1000; i++) assert.equal(a.nextU32(), b.nextU32());
+  const r = new Rng(9);
+  let s = 0;
+  let q = 0;
+  const N = 200000;
+  for (let i = 0; i < N; i++) {
+    const u = r.uniform();
+    assert.ok(u >= 0 && u < 1);
+    s += u;
+    q += u * u;
+  }
+  assert.ok(Math.abs(s / N - 0.5) < 0.005);
+  assert.ok(Math.abs(q / N - s * s / N / N - 1 / 12) < 0.002);
+  let m = 0;
+  let v = 0;
+  for (let i = 0; i < N; i++) {
+    const z = r.normal();
+    m += z;
+    v += z * z;
+  }
+  assert.ok(Math.abs(m / N) < 0.01);
+  assert.ok(Math.abs(v / N - 1) < 0.02);
+});
+
+test('AR(1) field: stationary σ and lag-1 correlation exp(−Δ/ℓ); resets start independent realisations', () => {
+  const f = new Ar1Field(0, 0.1, 400000, 0.02, 1, new Rng(4));
+  const x = f.values;
+  let s2 = 0;
+  let c1 = 0;
+  for (let i = 0; i < x.length; i++) s2 += x[i]! ** 2;
+  for (let i = 1; i < x.length; i++) c1 += x[i]! * x[i - 1]!;
+  const sd = Math.sqrt(s2 / x.length);
+  assert.ok(Math.abs(sd / 0.02 - 1) < 0.03, `sd ${sd}`);
+  assert.ok(Math.abs(c1 / s2 - Math.exp(-0.1)) < 0.01, `rho ${c1 / s2}`);
+  // the mean over an interval lies between the min and max of the field there
+  const mean = f.mean(10.03, 10.57);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let p = 10.03; p <= 10.57; p += 0.001) (lo = Math.min(lo, f.at(p))), (hi = Math.max(hi, f.at(p)));
+  assert.ok(mean >= lo - 1e-12 && mean <= hi + 1e-12);
+});

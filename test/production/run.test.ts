@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runProduction } from '../../src/process/line.ts';
+import { ConfigError } from '../../src/process/production/config.ts';
+import { standinPhysics } from './standin.ts';
+import { recipeWith } from './helpers.ts';
+
+const physics = standinPhysics;
+
+test('same seed gives the identical run; another seed a different one', () => {
+  const r = recipeWith({ production: { breakdowns: { mtbf_h: 1, mttr_min: 5 } } });
+  const a = runProduction(r, { seed: 42, web_length_m: 320, physics });
+  const b = runProduction(r, { seed: 42, web_length_m: 320, physics });
+  assert.deepEqual(a.block, b.block);
+  assert.deepEqual(a.cells, b.cells);
+  assert.deepEqual(a.timeline, b.timeline);
+  const c = runProduction(r, { seed: 43, web_length_m: 320, physics });
+  assert.notDeepEqual(a.cells.map((x) => x.stack.cell_thickness_um), c.cells.map((x) => x.stack.cell_thickness_um));
+});
+
+test('σ = 0: every cell is identical and in spec for the patent example', () => {
+  const r = recipeWith({ variability: { scale: 0 }, production: { ramp_s: 0 } });
+  const run = runProduction(r, { seed: 7, web_length_m: 250, physics });
+  assert.ok(run.cells.length > 2000, `cells: ${run.cells.length}`);
+  const ref = run.cells[0]!;
+  for (const c of run.cells) {
+    assert.deepEqual(c.stack, ref.stack);
+    assert.equal(c.capacity_mAh, ref.capacity_mAh);
+    assert.deepEqual(c.stations.map((s) => [s.force_N, s.temperature_C, s.gauge_thickness_um]), ref.stations.map((s) => [s.force_N, s.temperature_C, s.gauge_thickness_um]));
+    assert.equal(c.in_spec, true, `cell ${c.serial}: ${c.causes.join(',')}`);
+  }
+  assert.equal(run.block.yield_pct, 100);
+});
+
+test('yield falls as the variability rises', () => {
+  const ys: number[] = [];
+  for (const scale of [0, 1, 2, 4]) {
+    const r = recipeWith({
+      variability: { scale, defects: { rate_per_m2: 0 } },
+      spec: { anode_thickness_um: { min: 25.5, max: 28.3 }, cell_thickness_um: { min: 124, max: 131 } },
+    });
+    ys.push(runProduction(r, { seed: 3, web_length_m: 200, physics }).block.yield_pct);
+  }
+  assert.equal(ys[0], 100);
+  for (let i = 1; i < ys.length; i++) assert.ok(ys[i]! < ys[i - 1]!, `yields ${ys.join(', ')}`);
+  assert.ok(ys[3]! < 80, `yields ${ys.join(', ')}`);
+});
+
+test('genealogy: every cell points to real roll positions, consistent with the splices', () => {
+  // short rolls so that every sheet splices; splices not cut out so that spliced cells exist
+  const r = recipeWith({
+    line: { speed_m_per_min: 1, web_width_mm: 100, roll_length_m: { first_sheet: 37.33, al_sheet: 51.1, third_sheet: 23.71 }, downstream: { dwell_h: 24, temperature_C: 25, wound: true } },
+    production: { splice: { mode: 'flying', scrap_length_m: 0 } },
+  });
+  const run = runProduction(r, { seed: 5, web_length_m: 160, physics });
+  const rolls = run.timeline.rolls;
+  const spliced = run.cells.filter((c) => c.genealogy.splice);
+  assert.ok(spliced.length >= 5, `spliced cells: ${spliced.length}`);
+  const joints = run.timeline.splices.map((s) => s.s_m);
+  for (const c of run.cells) {
+    for (const sh of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
+      const ps = c.genealogy.parents.filter((p) => p.sheet === sh);
+      assert.ok(ps.length === 1 || ps.length === 2);
+      let covered = 0;
+      for (const p of ps) {
+        const roll = rolls[sh].find((x) => x.roll_id === p.roll_id);
+        assert.ok(roll, `unknown roll ${p.roll_id}`);
+        assert.ok(p.md_start_m >= -1e-9 && p.md_end_m <= roll.length_m + 1e-6 && p.md_end_m > p.md_start_m, JSON.stringify(p));
+        // the MD position is the laminate position minus the roll's start
+        assert.ok(Math.abs(roll.laminate_start_m + p.md_start_m - Math.max(c.s_start_m, roll.laminate_start_m)) < 1e-4);
+        assert.ok(c.genealogy.material_lots[sh]!.includes(p.lot));
+        covered += p.md_end_m - p.md_start_m;
+      }
+      assert.ok(Math.abs(covered - (c.s_end_m - c.s_start_m)) < 1e-4, `cell ${c.serial} ${sh} covered ${covered}`);
+    }
+    const hasJoint = joints.some((j) => j > c.s_start_m + 1e-9 && j < c.s_end_m - 1e-9);
+    assert.equal(c.genealogy.splice, hasJoint, c.serial);
+    assert.equal(c.genealogy.parents.length > 3, hasJoint);
+    if (hasJoint) assert.ok(c.causes.includes('splice') && !c.in_spec);
+    assert.equal(c.genealogy.battery_serial, null);
+    assert.match(c.genealogy.station_run, /^RUN-\d+$/);
+  }
+  assert.equal(new Set(run.cells.map((c) => c.serial)).size, run.cells.length);
+});
+
+test('web length = cell rows + splice zones + restart zones + fragments; width = lanes + edge trim', () => {
+  const r = recipeWith({
+    line: { speed_m_per_min: 3, web_width_mm: 120, roll_length_m: { first_sheet: 120, al_sheet: 200, third_sheet: 75 }, downstream: { dwell_h: 24, temperature_C: 25, wound: true } },
+    cell: { width_mm: 25, length_mm: 70, stack_pressure_MPa: 5, temperature_C: 25 },
+    production: { splice: { mode: 'manual', scrap_length_m: 2.2 }, breakdowns: { mtbf_h: 0.5, mttr_min: 3 }, restart_scrap_m: 1.3, edge_trim_mm: 5 },
+  });
+  const run = runProduction(r, { seed: 11, duration_s: 3 * 3600, physics });
+  const w = run.block['web_accounting'] as Record<string, number>;
+  assert.ok(run.block['events'] && (run.block['events'] as { stops: number }).stops > 3);
+  assert.ok(w['splice_zones_m']! > 0 && w['restart_zones_m']! > 0);
+  const sum = w['cell_rows_m']! + w['splice_zones_m']! + w['restart_zones_m']! + w['fragments_m']!;
+  assert.ok(Math.abs(sum - w['web_length_m']!) < 1e-3, `${sum} vs ${w['web_length_m']}`);
+  assert.equal(run.block['lanes'], 4);
+  assert.ok(Math.abs(w['lanes_width_mm']! + w['edge_trim_mm']! - 120) < 1e-9);
+  // rows × lanes = cells, and every cell lies in the web outside every scrap zone
+  assert.equal(run.block.cells_total, (run.block['rows'] as number) * 4);
+  const zones = run.timeline.splices.map((s) => [s.s_m - 1.1, s.s_m + 1.1]);
+  for (const c of run.cells) for (const [a, b] of zones) assert.ok(c.s_end_m <= a! + 1e-6 || c.s_start_m >= b! - 1e-6);
+  // OEE: A·P·Q = good cells / ideal cells at set speed over the planned time
+  const o = run.block['oee'] as Record<string, number>;
+  const ideal = ((3 / 60) * 3 * 3600 * 4) / 0.07;
+  assert.ok(Math.abs(o['oee']! - run.block.cells_in_spec / ideal) < 1e-4, `${o['oee']} vs ${run.block.cells_in_spec / ideal}`);
+  assert.ok(o['availability']! < 1);
+});
+
+test('restart ramps: cells made while accelerating run slower than the set speed', () => {
+  const r = recipeWith({ production: { ramp_s: 120, restart_scrap_m: 0 } });
+  const run = runProduction(r, { seed: 1, web_length_m: 10, physics });
+  assert.ok(run.cells[0]!.speed_m_per_min < 0.5);
+  assert.equal(run.cells[run.cells.length - 1]!.speed_m_per_min, 1);
+  assert.ok(run.timeline.station_states[0]!.state === 'ramping');
+});
+
+test('invalid production settings name path, value and what is allowed', () => {
+  const r = recipeWith({ production: { splice: { scrap_length_m: -1 } } });
+  assert.throws(() => runProduction(r, { seed: 1, web_length_m: 10, physics }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /production\.splice\.scrap_length_m: .*got -1; allowed >= 0/);
+    return true;
+  });
+  const r2 = recipeWith({ variability: { sheets: { li: { md_sigma_pct: 'x' } } } });
+  assert.throws(() => runProduction(r2, { seed: 1, web_length_m: 10, physics }), /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a number\)/);
+  const r3 = recipeWith({ cell: { width_mm: 90, length_mm: 100, stack_pressure_MPa: 5 }, production: { edge_trim_mm: 10 } });
+  assert.throws(() => runProduction(r3, { seed: 1, web_length_m: 10, physics }), /cell\.width_mm: no lane fits the web \(got 90 mm on a 100 mm web with 10 mm edge trim per side; allowed ≤ 80\.000 mm\)/);
+});
+
+test('tension: a free Li foil could not carry the third-sheet tension; the Cu does', () => {
+  const run = runProduction(recipeWith(), { seed: 1, web_length_m: 5, physics });
+  const t = run.tension;
+  // 25 % × 0.8 MPa × 20 µm = 4 N/m (process-models §2.3)
+  assert.ok(Math.abs(t.free_li.max_tension_N_per_m - 4) < 1e-9);
+  assert.ok(t.free_li.overload_factor > 10);
+  const third = t.spans.find((s) => s.span === 'third_sheet')!;
+  assert.equal(third.ok, true);
+  assert.ok(third.carriers.find((c) => c.layer === 'Cu')!.capacity_N_per_m > 100 * third.carriers.find((c) => c.layer === 'Li layer')!.capacity_N_per_m);
+});
