@@ -19,6 +19,12 @@ export interface BeOptions {
   readonly maxStep?: number;
   readonly events?: readonly EventSpec[];
   readonly maxSteps?: number;
+  /**
+   * number of trailing unknowns that border an otherwise banded matrix (e.g. the anode and the terminal
+   * current of the P2D). With a sparse problem.structure the band of the leading block is derived from
+   * it and the LU only works inside the band and the border (bordered-banded elimination).
+   */
+  readonly border?: number;
   /** called after each accepted step (t, y) */
   readonly onStep?: (t: number, y: Float64Array) => void;
 }
@@ -33,52 +39,75 @@ export interface BeResult {
   readonly factorisations: number;
 }
 
-class DenseLU {
+/**
+ * LU with partial pivoting on a dense n×n store that only touches the band of the leading (n−k)×(n−k)
+ * block and the k border rows/columns (k = 0, kl = ku = n: plain dense LU).
+ */
+export class BandBorderLU {
   readonly n: number;
   readonly a: Float64Array;
   readonly piv: Int32Array;
-  constructor(n: number) {
+  private readonly m: number;
+  private readonly kl: number;
+  private readonly ku: number;
+  constructor(n: number, border = 0, kl = n, ku = n) {
     this.n = n;
     this.a = new Float64Array(n * n);
     this.piv = new Int32Array(n);
+    this.m = n - border;
+    this.kl = kl;
+    this.ku = ku;
   }
   factor(): boolean {
     const n = this.n;
+    const m = this.m;
     const a = this.a;
     for (let k = 0; k < n; k++) {
+      const inBand = k < m;
+      const rowEnd = inBand ? Math.min(m - 1, k + this.kl) : n - 1;
+      const colEnd = inBand ? Math.min(m - 1, k + this.ku + this.kl) : n - 1;
       let p = k;
       let max = Math.abs(a[k * n + k]!);
-      for (let i = k + 1; i < n; i++) {
+      for (let i = k + 1; i <= rowEnd; i++) {
         const v = Math.abs(a[i * n + k]!);
         if (v > max) {
           max = v;
           p = i;
         }
       }
-      if (max === 0) return false;
+      if (max === 0) {
+        if (process.env.BE_DEBUG) console.log('singular column', k, 'm', m, 'kl', this.kl, 'ku', this.ku);
+        return false;
+      }
       this.piv[k] = p;
       if (p !== k) {
-        for (let j = 0; j < n; j++) {
+        // swap only the U part (columns ≥ k); multipliers stay where they were made (LAPACK gbtrf style)
+        for (let j = k; j < n; j++) {
           const t = a[k * n + j]!;
           a[k * n + j] = a[p * n + j]!;
           a[p * n + j] = t;
         }
       }
       const inv = 1 / a[k * n + k]!;
-      for (let i = k + 1; i < n; i++) {
-        const l = a[i * n + k]! * inv;
-        if (l === 0) continue;
-        a[i * n + k] = l;
+      const rk = k * n;
+      const elim = (i: number): void => {
         const ri = i * n;
-        const rk = k * n;
-        for (let j = k + 1; j < n; j++) a[ri + j] = a[ri + j]! - l * a[rk + j]!;
-      }
+        const l = a[ri + k]! * inv;
+        if (l === 0) return;
+        a[ri + k] = l;
+        for (let j = k + 1; j <= colEnd; j++) a[ri + j] = a[ri + j]! - l * a[rk + j]!;
+        if (inBand) for (let j = m; j < n; j++) a[ri + j] = a[ri + j]! - l * a[rk + j]!;
+      };
+      for (let i = k + 1; i <= rowEnd; i++) elim(i);
+      if (inBand) for (let i = m; i < n; i++) elim(i);
     }
     return true;
   }
   solve(b: Float64Array): void {
     const n = this.n;
+    const m = this.m;
     const a = this.a;
+    // forward: apply the pivot of step k, then eliminate column k (rows in the band and the border)
     for (let k = 0; k < n; k++) {
       const p = this.piv[k]!;
       if (p !== k) {
@@ -86,20 +115,38 @@ class DenseLU {
         b[k] = b[p]!;
         b[p] = t;
       }
-    }
-    for (let i = 0; i < n; i++) {
-      let s = b[i]!;
-      const ri = i * n;
-      for (let j = 0; j < i; j++) s -= a[ri + j]! * b[j]!;
-      b[i] = s;
+      const bk = b[k]!;
+      if (bk === 0) continue;
+      const rowEnd = k < m ? Math.min(m - 1, k + this.kl) : n - 1;
+      for (let i = k + 1; i <= rowEnd; i++) b[i] = b[i]! - a[i * n + k]! * bk;
+      if (k < m) for (let i = m; i < n; i++) b[i] = b[i]! - a[i * n + k]! * bk;
     }
     for (let i = n - 1; i >= 0; i--) {
       let s = b[i]!;
       const ri = i * n;
-      for (let j = i + 1; j < n; j++) s -= a[ri + j]! * b[j]!;
+      const j1 = i < this.m ? Math.min(this.m - 1, i + this.ku + this.kl) : n - 1;
+      for (let j = i + 1; j <= j1; j++) s -= a[ri + j]! * b[j]!;
+      if (i < this.m) for (let j = this.m; j < n; j++) s -= a[ri + j]! * b[j]!;
       b[i] = s / a[ri + i]!;
     }
   }
+}
+
+/** band of the leading block from a sparse structure */
+function leadingBand(problem: DaeProblem, m: number): { kl: number; ku: number } {
+  const st = problem.structure;
+  if (!st || st.kind === 'dense') return { kl: m, ku: m };
+  if (st.kind === 'banded') return { kl: st.lower, ku: st.upper };
+  let kl = 0;
+  let ku = 0;
+  for (let e = 0; e < st.rows.length; e++) {
+    const i = st.rows[e]!;
+    const j = st.cols[e]!;
+    if (i >= m || j >= m) continue;
+    if (i - j > kl) kl = i - j;
+    if (j - i > ku) ku = j - i;
+  }
+  return { kl, ku };
 }
 
 export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptions): BeResult {
@@ -112,7 +159,9 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
   const t0 = opts.t0 ?? 0;
   const tEnd = opts.tEnd;
   const maxStep = opts.maxStep ?? (tEnd - t0) / 10;
-  const lu = new DenseLU(n);
+  const border = opts.border ?? 0;
+  const band = leadingBand(problem, n - border);
+  const lu = new BandBorderLU(n, border, band.kl, band.ku);
   let luDt = -1;
   let factorisations = 0;
   const y = Float64Array.from(y0);
@@ -142,18 +191,18 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
     return lu.factor();
   };
   /** Newton for M(yNew − y) − dt·f(t+dt, yNew) = 0 starting from yNew; returns convergence */
+  /**
+   * Newton for M(yNew − base) − dt·f(t+dt, yNew) = 0 from the current yNew. Modified Newton with the
+   * stored LU; on slow convergence the Jacobian is re-evaluated at the current iterate (twice at most).
+   * Convergence test as in Hairer–Wanner / scipy BDF: rate/(1 − rate)·‖Δ‖ < 0.03 (weighted norm).
+   */
   const newton = (tt: number, dt: number, base: Float64Array): boolean => {
-    // attempt 0: modified Newton with the stored LU (refactored if h changed);
-    // attempt 1: full Newton from the current iterate (refactor every iteration)
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (attempt === 0 && luDt !== dt) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0 || luDt !== dt) {
         if (!factorAt(tt, yNew, dt)) return false;
       }
       let prevNorm = Infinity;
-      let ok = false;
-      const maxIt = attempt === 0 ? 6 : 15;
-      for (let it = 0; it < maxIt; it++) {
-        if (attempt === 1 && !factorAt(tt, yNew, dt)) return false;
+      for (let it = 0; it < 7; it++) {
         problem.f(tt, yNew, f);
         for (let i = 0; i < n; i++) r[i] = -(M[i]! * (yNew[i]! - base[i]!) - dt * f[i]!);
         lu.solve(r);
@@ -165,22 +214,19 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
           norm += e * e;
         }
         norm = Math.sqrt(norm / n);
-        if (process.env.BE_DEBUG) console.log('newton', tt, dt, attempt, it, norm);
-        if (!Number.isFinite(norm)) break;
-        if (norm < 1e-3 || (it > 0 && norm < 0.05 && norm / prevNorm < 0.5)) {
-          // one more sweep so the algebraic rows are tightly satisfied
-          problem.f(tt, yNew, f);
-          for (let i = 0; i < n; i++) r[i] = -(M[i]! * (yNew[i]! - base[i]!) - dt * f[i]!);
-          lu.solve(r);
-          for (let i = 0; i < n; i++) yNew[i] = yNew[i]! + r[i]!;
-          ok = true;
+        if (process.env.BE_DEBUG === '2') console.log('newton', tt, dt, attempt, it, norm);
+        if (!Number.isFinite(norm)) {
+          yNew.set(yPred);
           break;
         }
-        if (attempt === 0 && it > 1 && norm > 0.5 * prevNorm) break;
+        if (norm < 1e-3) return true;
+        if (it > 0) {
+          const rate = norm / prevNorm;
+          if (rate >= 0.9) break;
+          if ((rate / (1 - rate)) * norm < 0.03) return true;
+        }
         prevNorm = norm;
       }
-      if (ok) return true;
-      if (!Number.isFinite(prevNorm)) yNew.set(yPred);
     }
     return false;
   };
@@ -212,6 +258,7 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
       err = Math.sqrt(err / Math.max(1, cnt));
     }
     if (err > 1) {
+      if (process.env.BE_DEBUG) console.log('reject', t, h, err);
       h *= Math.max(0.2, 0.9 / Math.sqrt(err));
       continue;
     }

@@ -329,6 +329,7 @@ export function runBeStep(model: FullCellModel, y: Float64Array, step: Step, opt
     events,
     firstStep: 1,
     maxStep: opts.maxStep ?? tEnd / 50,
+    border: (model as { borderSize?: number }).borderSize ?? 0,
     onStep: (t, yy) => {
       const I = model.current(yy);
       const V = model.voltage(yy);

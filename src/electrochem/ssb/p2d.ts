@@ -54,6 +54,8 @@ export class SsbP2D implements FullCellModel {
   readonly na: number;
   readonly n: number;
   readonly atol: Float64Array;
+  /** trailing unknowns (anode + current) that border the banded cathode block, for bordered LU */
+  readonly borderSize: number;
   private readonly B: number;
   private readonly offA: number;
   private readonly iI: number;
@@ -76,6 +78,7 @@ export class SsbP2D implements FullCellModel {
     this.offA = this.nx * this.B;
     this.iI = this.offA + this.na;
     this.n = this.iI + 1;
+    this.borderSize = this.na + 1;
     const R = params.cathode.particleRadius_m;
     this.dr = R / this.nr;
     this.faceA = new Float64Array(this.nr + 1);
