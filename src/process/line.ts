@@ -24,7 +24,7 @@ import { parseProduction, parseVariability, type Production, type Variability } 
 import { buildTimeline, timeAt, SHEETS, type SheetId, type Timeline } from './production/timeline.ts';
 import { SheetField, StationSignal } from './production/variability.ts';
 import { interpSeries, type LineData } from './production/linedata.ts';
-import { STATION_IDS, nominalPerturbation, perturbRecipe, type LinePhysics, type PhysicsResult, type Perturbation, type ProducedCellLike, type StationId } from './production/physics.ts';
+import { STATION_IDS, linearizePhysics, nominalPerturbation, perturbRecipe, type LinePhysics, type PhysicsResult, type Perturbation, type ProducedCellLike, type StationId } from './production/physics.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
 import { xbarR, ewma, capability, type Capability } from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
@@ -269,6 +269,24 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
     }
   }
   const capModel = calibrateCapacity(calib, opts.capacityModel);
+
+  // ---------------------------------------------------------------- per-cell physics: full, or linear surrogate
+  let evalPhysics = (p: Perturbation): PhysicsResult => opts.physics(perturbRecipe(recipe, p));
+  let surrogate: ReturnType<typeof linearizePhysics> | undefined;
+  const expectedCells = Math.max(1, Math.floor((lanes * tl.sEnd_m) / cl));
+  const checkEvery = Math.max(1, Math.ceil(expectedCells / 50));
+  const sErr = { cells: 0, cell_thickness_max_rel: 0, anode_thickness_max_rel: 0, crack_risk_max_abs: 0, bonded_mismatch: 0 };
+  if (P.fidelity === 'linear') {
+    const stepOf = (name: string, x0: number): number => {
+      if (name === 'speed') return 0.1 * x0;
+      if (name.startsWith('force_')) return x0 * Math.max(0.02, (3 * scale * (V.stations.force_sigma_pct + V.stations.eccentricity_pct)) / 100);
+      if (name.startsWith('temperature_')) return Math.max(1, 3 * scale * V.stations.temperature_sigma_C);
+      const sv = V.sheets[name as LayerKey];
+      return Math.max(0.01, (3 * scale * (sv.md_sigma_pct + sv.cd_sigma_pct)) / 100);
+    };
+    surrogate = linearizePhysics(opts.physics, recipe, stepOf);
+    evalPhysics = surrogate.evaluate;
+  }
   const avgV = design.averageVoltage_V;
 
   // ---------------------------------------------------------------- cutting and per-cell evaluation
@@ -360,7 +378,16 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
         for (const key of LAYERS) {
           if (!(pert[key] > 0)) throw new RangeError(`variability.sheets.${key}.md_sigma_pct: sampled a non-positive thickness (factor ${pert[key]}; allowed σ small enough that thickness stays > 0)`);
         }
-        const res = opts.physics(perturbRecipe(recipe, pert));
+        const res = evalPhysics(pert);
+        if (surrogate && cellsTotal % checkEvery === 0) {
+          const full = opts.physics(perturbRecipe(recipe, pert));
+          const rel = (a: number, b: number): number => (b !== 0 ? Math.abs(a / b - 1) : Math.abs(a));
+          sErr.cells++;
+          sErr.cell_thickness_max_rel = Math.max(sErr.cell_thickness_max_rel, rel(res.cellThickness_m, full.cellThickness_m));
+          sErr.anode_thickness_max_rel = Math.max(sErr.anode_thickness_max_rel, rel(res.cell.anodeThickness_m, full.cell.anodeThickness_m));
+          sErr.crack_risk_max_abs = Math.max(sErr.crack_risk_max_abs, Math.abs(res.crackRisk - full.crackRisk));
+          if (res.bonded !== full.bonded) sErr.bonded_mismatch++;
+        }
         const c = res.cell;
         const capC = capModel.estimate(c);
         const activeMass_g = c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * 1e3 * activeDensity(c.activeMaterialId);
@@ -582,6 +609,9 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
       by_category_usd_per_kWh: cost.by_category_usd_per_kWh && Object.fromEntries(Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)])),
       assumptions: cost.assumptions,
     },
+    physics_model: surrogate
+      ? { fidelity: 'linear', calibration_calls: surrogate.calls, bonded_varies_in_box: surrogate.bondedVaries, steps: surrogate.steps.map((x) => ({ name: x.name, step: r6(x.step) })), error_vs_full: { ...sErr, cell_thickness_max_rel: r6(sErr.cell_thickness_max_rel), anode_thickness_max_rel: r6(sErr.anode_thickness_max_rel), crack_risk_max_abs: r6(sErr.crack_risk_max_abs) } }
+      : { fidelity: 'full' },
     capacity_model: { kind: capModel.kind, utilisation: r6(capModel.utilisation), calibration_cells: capModel.calibration_cells, calibration_max_rel_error: r6(capModel.calibration_max_rel_error) },
     line_data: LD ? { rows: LD.rows, stations: Object.keys(LD.stations) } : null,
   };

@@ -139,3 +139,16 @@ test('tension: a free Li foil could not carry the third-sheet tension; the Cu do
   assert.equal(third.ok, true);
   assert.ok(third.carriers.find((c) => c.layer === 'Cu')!.capacity_N_per_m > 100 * third.carriers.find((c) => c.layer === 'Li layer')!.capacity_N_per_m);
 });
+
+test('linear surrogate of the line physics: close to the full physics on sampled cells, and reports its error', () => {
+  const full = runProduction(recipeWith(), { seed: 8, web_length_m: 60, physics });
+  const lin = runProduction(recipeWith({ production: { fidelity: 'linear' } }), { seed: 8, web_length_m: 60, physics });
+  const pm = lin.block['physics_model'] as { fidelity: string; error_vs_full: { cells: number; cell_thickness_max_rel: number } };
+  assert.equal(pm.fidelity, 'linear');
+  assert.ok(pm.error_vs_full.cells >= 10);
+  assert.equal(full.cells.length, lin.cells.length);
+  let maxRel = 0;
+  for (let i = 0; i < full.cells.length; i++) maxRel = Math.max(maxRel, Math.abs(lin.cells[i]!.stack.cell_thickness_um / full.cells[i]!.stack.cell_thickness_um - 1));
+  assert.ok(maxRel < 1e-3, `max rel ${maxRel}`);
+  assert.ok(pm.error_vs_full.cell_thickness_max_rel <= maxRel + 1e-12);
+});

@@ -99,3 +99,124 @@ export function nominalPerturbation(r: Recipe): Perturbation {
   }
   return { cathode: 1, electrolyte: 1, al: 1, li: 1, cu: 1, force_N, temperature_C, speed_m_per_min: r.line.speed_m_per_min };
 }
+
+// ------------------------------------------------------------------------------------- linear surrogate
+/** the perturbation's coordinates, in a fixed order */
+type Coord = { get: (p: Perturbation) => number; set: (p: Perturbation, v: number) => void; name: string };
+
+function coords(r: Recipe): Coord[] {
+  const out: Coord[] = [];
+  for (const k of ['cathode', 'electrolyte', 'al', 'li', 'cu'] as const) out.push({ name: k, get: (p) => p[k], set: (p, v) => (p[k] = v) });
+  for (const id of STATION_IDS) {
+    if (!r.stations[id]) continue;
+    out.push({ name: `force_${id}`, get: (p) => p.force_N[id]!, set: (p, v) => (p.force_N[id] = v) });
+    out.push({ name: `temperature_${id}`, get: (p) => p.temperature_C[id]!, set: (p, v) => (p.temperature_C[id] = v) });
+  }
+  out.push({ name: 'speed', get: (p) => p.speed_m_per_min, set: (p, v) => (p.speed_m_per_min = v) });
+  return out;
+}
+
+function clonePert(p: Perturbation): Perturbation {
+  return { ...p, force_N: { ...p.force_N }, temperature_C: { ...p.temperature_C } };
+}
+
+/** numeric outputs of a PhysicsResult, flattened (same order for every result of one recipe) */
+function flatten(res: PhysicsResult): number[] {
+  const c = res.cell;
+  const v = [
+    res.cellThickness_m,
+    res.crackRisk,
+    c.cathodeThickness_m,
+    c.separatorThickness_m,
+    c.anodeThickness_m,
+    c.cathodeCollectorThickness_m ?? 0,
+    c.anodeCollectorThickness_m ?? 0,
+    c.cathodeActiveFraction,
+    c.anodeAl_mol_m2,
+    c.anodeLi_mol_m2,
+    c.freeLi_m,
+  ];
+  for (const id of STATION_IDS) v.push(res.afterStation_m[id] ?? 0);
+  for (const l of res.layers) v.push(l.thickness_m);
+  return v;
+}
+
+export interface LinearSurrogate {
+  evaluate(p: Perturbation): PhysicsResult;
+  /** coordinates and their half-steps used for the central differences */
+  steps: { name: string; step: number }[];
+  /** the full physics calls spent on calibration */
+  calls: number;
+  /** bonded flag differed somewhere in the calibration box (the surrogate then keeps the nominal flag) */
+  bondedVaries: boolean;
+}
+
+/**
+ * First-order Taylor surrogate of the station physics about the nominal recipe: ∂y/∂x by central
+ * differences with half-steps `h` (one per coordinate, in the coordinate's units; ≈ 3σ of the run's
+ * variability). Non-negative physical outputs are kept ≥ 0 and the crack risk in [0, 1]. Its error
+ * against the full physics is measured on a sample of cells by runProduction and reported.
+ */
+export function linearizePhysics(physics: LinePhysics, r: Recipe, h: (name: string, nominal: number) => number): LinearSurrogate {
+  const cs = coords(r);
+  const p0 = nominalPerturbation(r);
+  const base = physics(perturbRecipe(r, p0));
+  const y0 = flatten(base);
+  const grads: Float64Array[] = [];
+  const steps: { name: string; step: number }[] = [];
+  let bondedVaries = false;
+  let calls = 1;
+  for (const c of cs) {
+    const x0 = c.get(p0);
+    const step = h(c.name, x0);
+    steps.push({ name: c.name, step });
+    const g = new Float64Array(y0.length);
+    if (step > 0) {
+      const pp = clonePert(p0);
+      c.set(pp, x0 + step);
+      const pm = clonePert(p0);
+      c.set(pm, x0 - step);
+      const rp = physics(perturbRecipe(r, pp));
+      const rm = physics(perturbRecipe(r, pm));
+      calls += 2;
+      if (rp.bonded !== base.bonded || rm.bonded !== base.bonded) bondedVaries = true;
+      const yp = flatten(rp);
+      const ym = flatten(rm);
+      if (yp.length !== y0.length || ym.length !== y0.length) throw new Error('linearizePhysics: the physics returned a different layer count for a perturbed recipe (allowed: the same stack)');
+      for (let i = 0; i < y0.length; i++) g[i] = (yp[i]! - ym[i]!) / (2 * step);
+    }
+    grads.push(g);
+  }
+  const nL = base.layers.length;
+  const evaluate = (p: Perturbation): PhysicsResult => {
+    const y = y0.slice();
+    for (let j = 0; j < cs.length; j++) {
+      const dx = cs[j]!.get(p) - cs[j]!.get(p0);
+      if (dx === 0) continue;
+      const g = grads[j]!;
+      for (let i = 0; i < y.length; i++) y[i] = y[i]! + g[i]! * dx;
+    }
+    const nn = (x: number): number => (x > 0 ? x : 0);
+    const c = base.cell;
+    const cell: ProducedCellLike = {
+      ...c,
+      cathodeThickness_m: nn(y[2]!),
+      separatorThickness_m: nn(y[3]!),
+      anodeThickness_m: nn(y[4]!),
+      ...(c.cathodeCollectorThickness_m !== undefined ? { cathodeCollectorThickness_m: nn(y[5]!) } : {}),
+      ...(c.anodeCollectorThickness_m !== undefined ? { anodeCollectorThickness_m: nn(y[6]!) } : {}),
+      cathodeActiveFraction: Math.min(1, nn(y[7]!)),
+      anodeAl_mol_m2: nn(y[8]!),
+      anodeLi_mol_m2: nn(y[9]!),
+      freeLi_m: nn(y[10]!),
+    };
+    const after: Partial<Record<StationId, number>> = {};
+    STATION_IDS.forEach((id, k) => {
+      if (base.afterStation_m[id] !== undefined) after[id] = nn(y[11 + k]!);
+    });
+    const layers = base.layers.map((l, k) => ({ name: l.name, thickness_m: nn(y[14 + k]!) }));
+    void nL;
+    return { cell, cellThickness_m: nn(y[0]!), crackRisk: Math.min(1, nn(y[1]!)), bonded: base.bonded, afterStation_m: after, layers };
+  };
+  return { evaluate, steps, calls, bondedVaries };
+}
