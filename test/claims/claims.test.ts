@@ -1,0 +1,218 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateClaims, formatClaimChart, layerRole, THICKNESS_REDUCTION_RESOLUTION } from '../../src/claims/index.ts';
+import type { ClaimResult } from '../../src/contract.ts';
+import { runJob } from '../../src/pipeline.ts';
+import { loadExample, syntheticOutput } from './fixtures.ts';
+
+const claim = (cs: ClaimResult[], n: number): ClaimResult => {
+  const c = cs.find((x) => x.claim === n);
+  assert.ok(c, `claim ${n} present`);
+  return c;
+};
+const element = (c: ClaimResult, id: string) => {
+  const e = c.elements.find((x) => x.id === id);
+  assert.ok(e, `element ${id} of claim ${c.claim}`);
+  return e;
+};
+
+test('patent-line with a consistent line result: claim 1 met, each element with evidence and a paragraph', () => {
+  const r = loadExample('patent-line.yaml');
+  const cs = evaluateClaims(r, syntheticOutput(r));
+  assert.deepEqual(cs.map((c) => c.claim), Array.from({ length: 20 }, (_, i) => i + 1));
+  const c1 = claim(cs, 1);
+  assert.equal(c1.verdict, 'met');
+  assert.deepEqual(c1.elements.map((e) => e.id), ['1a', '1b', '1c', '1d', '1e']);
+  for (const e of c1.elements) {
+    assert.equal(e.verdict, 'met', `${e.id}: ${e.evidence}`);
+    assert.ok(e.evidence.length > 20);
+    assert.match(e.paragraph ?? '', /\[0\d{3}\]/);
+  }
+  assert.match(element(c1, '1c').evidence, /bonded = true/);
+  assert.match(element(c1, '1e').evidence, /100 % of the Al lithiated/);
+  // the patent example's choices: claims 5, 7, 8, 11 met; 9 (no cathode collector), 10 (foil) not met
+  for (const n of [2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]) assert.equal(claim(cs, n).verdict, 'met', `claim ${n}: ${claim(cs, n)['reason'] as string}`);
+  assert.equal(claim(cs, 9).verdict, 'not met');
+  assert.equal(claim(cs, 10).verdict, 'not met');
+  assert.equal(claim(cs, 11).verdict, 'met');
+});
+
+test('not-interposed: claim 1 not met and the reason names the interposition element', () => {
+  const r = loadExample('not-interposed.yaml');
+  const cs = evaluateClaims(r, syntheticOutput(r, { alFractions: { Al: 1, LiAl: 0, Li3Al2: 0, Li9Al4: 0 } }));
+  const c1 = claim(cs, 1);
+  assert.equal(c1.verdict, 'not met');
+  assert.equal(element(c1, '1d').verdict, 'not met');
+  assert.match(element(c1, '1d').evidence, /NOT interposed/);
+  assert.equal(element(c1, '1e').verdict, 'not met');
+  assert.match(c1['reason'] as string, /1d: .*interposed/);
+  // claims 19 and 20 repeat claim 1's elements
+  assert.equal(claim(cs, 19).verdict, 'not met');
+  assert.equal(claim(cs, 20).verdict, 'not met');
+});
+
+test('interposition fails even if a line model reported an alloy: the recipe geometry decides 1d/1e', () => {
+  const r = loadExample('not-interposed.yaml');
+  const c1 = claim(evaluateClaims(r, syntheticOutput(r)), 1);
+  assert.equal(element(c1, '1e').verdict, 'not met');
+});
+
+test('force at 240 outside 150–500 N: claims 5 and 6 not met while claim 1 stays met', () => {
+  const r = loadExample('patent-line.yaml');
+  for (const f of [100, 650]) {
+    const cs = evaluateClaims(r, syntheticOutput(r, { force240_N: f }));
+    assert.equal(claim(cs, 1).verdict, 'met');
+    assert.equal(claim(cs, 5).verdict, 'not met');
+    assert.equal(claim(cs, 6).verdict, 'not met');
+    assert.match(element(claim(cs, 5), '5a').evidence, new RegExp(`${f} N .*OUTSIDE the window 150–500 N`));
+    assert.equal(element(claim(cs, 5), '5a').paragraph, '[0203]');
+  }
+  // boundaries are inside the window
+  for (const f of [150, 500]) assert.equal(claim(evaluateClaims(r, syntheticOutput(r, { force240_N: f })), 5).verdict, 'met');
+});
+
+test('absent cycling: claim 13 not evaluable with a reason; its dependants 14–18 follow', () => {
+  const r = loadExample('patent-line.yaml');
+  const cs = evaluateClaims(r, syntheticOutput(r, { cycling: null }));
+  const c13 = claim(cs, 13);
+  assert.equal(c13.verdict, 'not evaluable');
+  assert.match(c13['reason'] as string, /no cycling results/);
+  // 14 and 15 have their own elements met but inherit "not evaluable" from 13
+  for (const n of [14, 15, 16, 17, 18]) assert.equal(claim(cs, n).verdict, 'not evaluable', `claim ${n}`);
+  assert.equal(element(claim(cs, 14), '14a').verdict, 'met');
+  assert.equal(element(claim(cs, 14), '14.parent').verdict, 'not evaluable');
+  assert.equal(claim(cs, 19).verdict, 'not evaluable');
+  assert.equal(claim(cs, 1).verdict, 'met');
+});
+
+test('no line results: the line-dependent elements are not evaluable, never assumed', () => {
+  const r = loadExample('patent-line.yaml');
+  const { output } = runJob(r);
+  const cs = evaluateClaims(r, output);
+  assert.equal(claim(cs, 1).verdict, 'not evaluable');
+  assert.equal(element(claim(cs, 1), '1c').verdict, 'not evaluable');
+  assert.equal(element(claim(cs, 1), '1d').verdict, 'met');
+  for (const n of [2, 3, 4, 12]) assert.equal(claim(cs, n).verdict, 'not evaluable');
+  assert.match(element(claim(cs, 3), '3a').evidence, /reduction is not assumed/);
+  // recipe-only dependants: own element evaluated, claim not evaluable through the parent
+  assert.equal(element(claim(cs, 8), '8a').verdict, 'met');
+  assert.equal(claim(cs, 8).verdict, 'not evaluable');
+  // a recipe element that fails makes the dependent claim not met whatever the parent
+  assert.equal(claim(cs, 10).verdict, 'not met');
+});
+
+test('dependent-claim inheritance: a parent not met makes every dependant not met', () => {
+  const r = loadExample('patent-line.yaml');
+  const cs = evaluateClaims(r, syntheticOutput(r, { bonded: { '236': false } }));
+  assert.equal(claim(cs, 1).verdict, 'not met');
+  assert.match(element(claim(cs, 1), '1c').evidence, /bonded = false/);
+  for (let n = 2; n <= 18; n++) {
+    assert.equal(claim(cs, n).verdict, 'not met', `claim ${n}`);
+    assert.equal(claim(cs, n)['depends_on'], n <= 13 ? 1 : n === 18 ? 17 : 13);
+  }
+  assert.equal(element(claim(cs, 8), '8a').verdict, 'met'); // own element still met
+});
+
+test('claims 3/4: a reduction below the resolution is not met; a real one is met', () => {
+  const r = loadExample('patent-line.yaml');
+  const tiny = THICKNESS_REDUCTION_RESOLUTION / 5;
+  const cs = evaluateClaims(r, syntheticOutput(r, { reduction: { '236': tiny, '240': 0.05 } }));
+  assert.equal(claim(cs, 3).verdict, 'not met');
+  assert.match(element(claim(cs, 3), '3a').evidence, /below the resolution/);
+  assert.equal(claim(cs, 4).verdict, 'met');
+  assert.match(element(claim(cs, 4), '4b').evidence, /reduction 5 %/);
+  const none = evaluateClaims(r, syntheticOutput(r, { reduction: { '240': 0 } }));
+  assert.equal(claim(none, 4).verdict, 'not met');
+});
+
+test('claim 2: sandwiched crack risk must be below the free-standing risk', () => {
+  const r = loadExample('patent-line.yaml');
+  assert.equal(claim(evaluateClaims(r, syntheticOutput(r, { crack: { sandwiched: 0.1, free_standing: 0.7 } })), 2).verdict, 'met');
+  assert.equal(claim(evaluateClaims(r, syntheticOutput(r, { crack: { sandwiched: 0.7, free_standing: 0.7 } })), 2).verdict, 'not met');
+});
+
+test('claim 1e: bonded at 240 but no Li–Al phase → no prelithiated anode, not met', () => {
+  const r = loadExample('patent-line.yaml');
+  const c1 = claim(evaluateClaims(r, syntheticOutput(r, { alFractions: { Al: 0.999, LiAl: 0.001, Li3Al2: 0, Li9Al4: 0 } })), 1);
+  assert.equal(element(c1, '1e').verdict, 'not met');
+  assert.match(element(c1, '1e').evidence, /no prelithiated anode/);
+});
+
+test('claim 10 with the carrier example; claim 11 not met for particles; claim 9 with the Al collector', () => {
+  const r = loadExample('al-particles-on-carrier.yaml');
+  const cs = evaluateClaims(r, syntheticOutput(r));
+  assert.equal(claim(cs, 10).verdict, 'met');
+  assert.match(element(claim(cs, 10), '10b').evidence, /PET .*removed before station 236/);
+  assert.equal(claim(cs, 11).verdict, 'not met');
+  assert.equal(claim(cs, 1).verdict, 'met');
+  const rc = loadExample('with-al-collector.yaml');
+  const c9 = claim(evaluateClaims(rc, syntheticOutput(rc)), 9);
+  assert.equal(c9.verdict, 'met');
+  assert.match(element(c9, '9a').evidence, /Al 12 µm/);
+  // without the carrier there is no plastic layer to remove
+  const noCarrier = { ...r, al_sheet: { ...r.al_sheet, carrier: undefined } };
+  assert.equal(element(claim(evaluateClaims(noCarrier, syntheticOutput(noCarrier)), 10), '10b').verdict, 'not met');
+});
+
+test('claims 17/18 with the battery block', () => {
+  const r = loadExample('patent-line.yaml');
+  const cs = evaluateClaims(r, syntheticOutput(r));
+  assert.match(element(claim(cs, 17), '17a').evidence, /96s2p = 192 cells/);
+  assert.equal(claim(cs, 18).verdict, 'met');
+  const one = { ...r, battery: { ...r.battery!, series: 1, parallel: 1 } };
+  const c1 = evaluateClaims(one, syntheticOutput(one));
+  assert.equal(claim(c1, 17).verdict, 'not met');
+  assert.equal(claim(c1, 18).verdict, 'not met'); // inherits from 17
+  const other = { ...r, battery: { ...r.battery!, application: 'other' as const } };
+  const co = evaluateClaims(other, syntheticOutput(other));
+  assert.equal(claim(co, 17).verdict, 'met');
+  assert.equal(claim(co, 18).verdict, 'not met');
+  const none = { ...r, battery: undefined };
+  assert.match(element(claim(evaluateClaims(none, syntheticOutput(none)), 17), '17a').evidence, /no battery block/);
+});
+
+test('claims 7, 8, 12, 15, 16, 19 respond to their quantities', () => {
+  const r = loadExample('patent-line.yaml');
+  const cold = { ...r, stations: { ...r.stations, '240': { ...r.stations['240'], temperature_C: 25 } } };
+  assert.equal(claim(evaluateClaims(cold, syntheticOutput(cold)), 7).verdict, 'not met');
+  const ni = { ...r, third_sheet: { ...r.third_sheet, conductive_layer: { material: 'Ni', thickness_um: 10 } } };
+  assert.equal(claim(evaluateClaims(ni, syntheticOutput(ni)), 8).verdict, 'not met');
+  const lowP = { ...r, cell: { ...r.cell, stack_pressure_MPa: 0.5 } };
+  assert.equal(claim(evaluateClaims(lowP, syntheticOutput(lowP)), 15).verdict, 'not met');
+  const slow = evaluateClaims(r, syntheticOutput(r, { cycling: { charge_capacity_mAh_g: 200, discharge_capacity_mAh_g: 180, coulombic_efficiency: 0.9, volume_expansion_rate_pct: 1, max_c_rate: 0.2, cycles: 1 } }));
+  assert.equal(claim(slow, 16).verdict, 'not met');
+  assert.equal(claim(slow, 19).verdict, 'not met');
+  const noRate = evaluateClaims(r, syntheticOutput(r, { cycling: { charge_capacity_mAh_g: 200, discharge_capacity_mAh_g: 180, coulombic_efficiency: 0.9, volume_expansion_rate_pct: 1 } }));
+  assert.equal(claim(noRate, 16).verdict, 'not evaluable');
+  assert.match(claim(noRate, 16)['reason'] as string, /max_c_rate/);
+  const thick = syntheticOutput(r, { reduction: { '240': 0 } });
+  thick.line!.anode.thickness_um = 120;
+  assert.equal(claim(evaluateClaims(r, thick), 12).verdict, 'not met');
+});
+
+test('layer roles from FIG. 2 names', () => {
+  const role = (name: string) => layerRole({ name, thickness_in_um: 1, thickness_out_um: 1 });
+  assert.equal(role('cathode current collector (208)'), 'cathode_collector');
+  assert.equal(role('cathode layer (202)'), 'cathode');
+  assert.equal(role('solid electrolyte layer (206)'), 'electrolyte');
+  assert.equal(role('Al foil (224)'), 'al');
+  assert.equal(role('Al particles + binder (224)'), 'al');
+  assert.equal(role('Li-containing layer (232)'), 'li');
+  assert.equal(role('conductive layer (234)'), 'conductive');
+  assert.equal(role('prelithiated anode (238)'), 'anode');
+  assert.equal(layerRole({ name: 'x', role: 'al', thickness_in_um: 1, thickness_out_um: 1 }), 'al');
+});
+
+test('formatClaimChart: aligned columns, one row per element, summary line', () => {
+  const r = loadExample('not-interposed.yaml');
+  const cs = evaluateClaims(r, syntheticOutput(r));
+  const txt = formatClaimChart(cs, 120);
+  const lines = txt.split('\n');
+  assert.ok(lines.every((l) => l.length <= 120), 'no line longer than the width');
+  const verdictCol = lines[0]!.indexOf('verdict');
+  const rows = lines.filter((l) => /^\s{2}\d+[a-z.]/.test(l));
+  assert.ok(rows.length >= 20 * 1 + 3 * 5);
+  for (const l of rows) assert.match(l.slice(verdictCol), /^(met|not met|not evaluable)\s/);
+  assert.match(lines.at(-1)!, /^20 claims: \d+ met, \d+ not met, \d+ not evaluable$/);
+  assert.match(txt, /^1\s+NOT MET/m);
+});

@@ -1,0 +1,66 @@
+/**
+ * Fixtures for the claim chart and report tests: example recipes, and a synthetic but CONSISTENT line
+ * block built from the design's layer stack (each station thins its layers by a stated fraction, layer
+ * thickness in = the previous station's out, the anode = Li + Al after 240). It stands in for the line
+ * model's result; the numbers are chosen, not simulated, and the tests only rely on their consistency.
+ */
+import { readFileSync } from 'node:fs';
+import { parseRecipeText } from '../../src/recipe/parse.ts';
+import type { Recipe } from '../../src/recipe/schema.ts';
+import type { CyclingBlock, LineBlock, RunOutput, StationBlock, StationLayer } from '../../src/contract.ts';
+import { runJob } from '../../src/pipeline.ts';
+
+export function loadExample(name: string): Recipe {
+  const text = readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
+  const r = parseRecipeText(text);
+  if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.problems)}`);
+  return r.recipe;
+}
+
+export interface SyntheticOptions {
+  /** fractional thickness reduction of every layer in the nip of each station */
+  reduction?: Partial<Record<'222' | '236' | '240', number>>;
+  bonded?: Partial<Record<'222' | '236' | '240', boolean>>;
+  force240_N?: number;
+  alFractions?: LineBlock['anode']['al_fractions'];
+  crack?: { sandwiched: number; free_standing: number };
+  cycling?: CyclingBlock | null;
+}
+
+export function syntheticOutput(recipe: Recipe, o: SyntheticOptions = {}): RunOutput {
+  const { output, design } = runJob(recipe, { runId: 'test-run' });
+  const red = { '222': 0.02, '236': 0.03, '240': 0.05, ...o.reduction };
+  const um = (m: number): number => m * 1e6;
+  // current thickness by design-layer name
+  const t = new Map(design.layers.map((l) => [l.name, um(l.thickness_m)]));
+  const firstSheet = design.layers.filter((l) => /208|202|206/.test(l.name)).map((l) => l.name);
+  const al = design.layers.filter((l) => /224/.test(l.name)).map((l) => l.name);
+  const third = design.layers.filter((l) => /232|234/.test(l.name)).map((l) => l.name);
+  const inNip: Record<'222' | '236' | '240', string[]> = { '222': firstSheet, '236': [...firstSheet, ...al], '240': [...firstSheet, ...al, ...third] };
+  const stations: StationBlock[] = (['222', '236', '240'] as const).map((id) => {
+    const layers: StationLayer[] = inNip[id].map((name) => {
+      const tin = t.get(name)!;
+      const tout = tin * (1 - red[id]);
+      t.set(name, tout);
+      return { name, thickness_in_um: tin, thickness_out_um: tout };
+    });
+    const s = recipe.stations[id]!;
+    const force = id === '240' && o.force240_N !== undefined ? o.force240_N : s.force_N;
+    return { id, force_N: force, temperature_C: s.temperature_C, peak_pressure_MPa: 40, bonded: o.bonded?.[id] ?? true, layers };
+  });
+  const anodeT = [...al, ...third.filter((n) => /232/.test(n))].reduce((s, n) => s + t.get(n)!, 0);
+  const line: LineBlock = {
+    stations,
+    anode: {
+      thickness_um: anodeT,
+      li_diffusivity_cm2_s: 1e-9,
+      alloying_complete_s: 600,
+      free_li_um: 5,
+      al_fractions: o.alFractions ?? { Al: 0, LiAl: 1, Li3Al2: 0, Li9Al4: 0 },
+    },
+    crack: { sandwiched: { risk: o.crack?.sandwiched ?? 0.05 }, free_standing: { risk: o.crack?.free_standing ?? 0.6 } },
+  };
+  const cycling: CyclingBlock | undefined =
+    o.cycling === null ? undefined : (o.cycling ?? { charge_capacity_mAh_g: 205, discharge_capacity_mAh_g: 182, coulombic_efficiency: 0.888, volume_expansion_rate_pct: 1.2, cycles: 3, max_c_rate: 1 });
+  return cycling ? { ...output, line, cycling } : { ...output, line };
+}
