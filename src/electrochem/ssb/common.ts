@@ -33,13 +33,20 @@ export function bvEta(j: number, j0: number, T: number): { eta: number; dj: numb
   return { eta: k * Math.asinh(s), dj: k / (q * 2 * j0), dj0: (k / q) * (-j / (2 * j0 * j0)) };
 }
 
-/** cathode exchange-current density j0(y) = j0ref·2√(y(1−y)) (form of CHEN with the SE concentration fixed); dj0/dy */
+/**
+ * cathode exchange-current density j0(y) = j0ref·2√(y(1−y)) (form of CHEN with the SE concentration
+ * fixed) and dj0/dy. y(1−y) is passed through a smooth positive floor q = (s + √(s² + ε²))/2, ε = 1e-3,
+ * so j0 stays positive and differentiable when a surface stoichiometry overshoots [0, 1] inside a
+ * Newton iteration (numerical regularisation).
+ */
 export function cathodeJ0(j0ref: number, y: number): { j0: number; d: number } {
-  const e = 1e-4;
-  const yy = y < e ? e : y > 1 - e ? 1 - e : y;
-  const r = Math.sqrt(yy * (1 - yy));
-  const d = y < e || y > 1 - e ? 0 : (j0ref * (1 - 2 * yy)) / r;
-  return { j0: 2 * j0ref * r, d };
+  const s = y * (1 - y);
+  const e = 1e-3;
+  const r = Math.sqrt(s * s + e * e);
+  const q = 0.5 * (s + r);
+  const sq = Math.sqrt(q);
+  const dq = 0.5 * (1 + s / r) * (1 - 2 * y);
+  return { j0: 2 * j0ref * sq, d: (j0ref * dq) / sq };
 }
 
 export class CellCore {
