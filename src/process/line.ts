@@ -234,6 +234,10 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
   const dx = Math.max(1e-3, Math.min(spot, cl / 4, minCorr / 5));
   const fields = {} as Record<LayerKey, SheetField>;
   const fieldRng = rng.fork();
+  for (const k of LAYERS) {
+    const prof = V.sheets[k].cd_profile_pct;
+    if (prof && prof.length !== lanes) throw new RangeError(`variability.sheets.${k}.cd_profile_pct: one value per lane is needed (got a list of ${prof.length}; allowed a list of ${lanes} for ${lanes} lane(s))`);
+  }
   for (const k of LAYERS) fields[k] = new SheetField(V.sheets[k], scale, tl.sEnd_m + cl, dx, tl.rolls[LAYER_SHEET[k]].starts_m, lanes, fieldRng.fork());
   const sigRng = rng.fork();
   const signals = {} as Record<StationId, StationSignal>;
@@ -538,6 +542,19 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
     if (opts.includeCharts) entry['charts'] = { means: ch.means, ranges: ch.ranges, ewma: ew.z, ewma_ucl: ew.ucl, ewma_lcl: ew.lcl };
     spcLanes.push(entry);
   }
+  // gauge variance decomposition (process-models §3.4): σ²_total = σ²_CD (between lane means) + σ²_MD+res (within lanes)
+  let gaugeVar: Record<string, number> | null = null;
+  {
+    const ls = laneGauge.filter((x) => x.length >= 2);
+    if (ls.length) {
+      const means = ls.map((x) => x.reduce((a, b) => a + b, 0) / x.length);
+      const within = ls.map((x, i) => x.reduce((a, b) => a + (b - means[i]!) ** 2, 0) / (x.length - 1));
+      const grand = means.reduce((a, b) => a + b, 0) / means.length;
+      const cdVar = ls.length > 1 ? means.reduce((a, b) => a + (b - grand) ** 2, 0) / (ls.length - 1) : 0;
+      const mdVar = within.reduce((a, b) => a + b, 0) / within.length;
+      gaugeVar = { sigma_total_um: r6(Math.sqrt(cdVar + mdVar)), sigma_cd_um: r6(Math.sqrt(cdVar)), sigma_md_and_residual_um: r6(Math.sqrt(mdVar)), mean_um: r6(grand) };
+    }
+  }
   const cap = (x: number[], lim?: { min?: number; max?: number }): Capability | null => (x.length >= 2 ? roundCap(capability(x, lim?.min, lim?.max, n)) : null);
   const capabilityLanes = [];
   for (let l = 0; l < lanes; l++) {
@@ -554,6 +571,7 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
   const block: ProductionBlock = {
     cells_total: cellsTotal,
     cells_in_spec: cellsGood,
+    cells_out_of_spec: cellsTotal - cellsGood,
     yield_pct: cellsTotal > 0 ? r6((100 * cellsGood) / cellsTotal) : 0,
     material_yield_pct: webLength > 0 ? r6((100 * goodArea) / (webLength * W)) : 0,
     seed: opts.seed,
@@ -597,7 +615,7 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
       downtime_s: r6(tl.downtime_s),
       rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])),
     },
-    spc: { subgroup_size: n, constants_source: 'Montgomery, Introduction to SQC 7th ed., App. VI; ASTM MNL 7A', lanes: spcLanes },
+    spc: { subgroup_size: n, constants_source: 'Montgomery, Introduction to SQC 7th ed., App. VI; ASTM MNL 7A', lanes: spcLanes, gauge_240_variance: gaugeVar },
     capability: capabilityLanes,
     tension: {
       spans: tension.spans.map((s) => ({ span: s.span, tension_N_per_m: s.tension_N_per_m, elastic_limit_N_per_m: s.elastic_limit_N_per_m === null ? null : r6(s.elastic_limit_N_per_m), utilisation: s.utilisation === null ? null : r6(s.utilisation), ok: s.ok })),

@@ -152,3 +152,14 @@ test('linear surrogate of the line physics: close to the full physics on sampled
   assert.ok(maxRel < 1e-3, `max rel ${maxRel}`);
   assert.ok(pm.error_vs_full.cell_thickness_max_rel <= maxRel + 1e-12);
 });
+
+test('an explicit CD profile shows up per lane; a profile of the wrong length is an error', () => {
+  const base = { line: { speed_m_per_min: 1, web_width_mm: 100, roll_length_m: { first_sheet: 500, al_sheet: 1000, third_sheet: 300 }, downstream: { dwell_h: 24, temperature_C: 25, wound: true } }, cell: { width_mm: 30, length_mm: 50, stack_pressure_MPa: 5 } };
+  const r = recipeWith({ ...base, variability: { scale: 1, sheets: { cathode: { md_sigma_pct: 0, cd_profile_pct: [-2, 0, 2] } }, defects: { rate_per_m2: 0 } } });
+  const run = runProduction(r, { seed: 1, web_length_m: 20, physics });
+  const lane = (l: number) => run.cells.filter((c) => c.lane === l).map((c) => c.stack.cathode_thickness_um);
+  assert.ok(lane(0).every((x) => Math.abs(x - 60 * 0.98) < 1e-3));
+  assert.ok(lane(2).every((x) => Math.abs(x - 60 * 1.02) < 1e-3));
+  const bad = recipeWith({ ...base, variability: { sheets: { cathode: { md_sigma_pct: 1, cd_profile_pct: [1, 2] } } } });
+  assert.throws(() => runProduction(bad, { seed: 1, web_length_m: 5, physics }), /variability\.sheets\.cathode\.cd_profile_pct: one value per lane is needed \(got a list of 2; allowed a list of 3/);
+});
