@@ -201,7 +201,9 @@ function fmt(v: number | null, d = 3): string {
   return v === null || !Number.isFinite(v) ? '—' : v.toFixed(d);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// print when run directly or through scripts/validate.ts (which imports this file for its output)
+const entry = process.argv[1] ?? '';
+if (/validate(-ssb)?\.ts$/.test(entry)) {
   const rows = validateSsb();
   const head = ['case', 'quantity', 'simulated', 'published', 'unit', 'tol', 'pass'];
   const body = rows.map((r) => [r.case, r.quantity, fmt(r.simulated), fmt(r.published), r.unit, r.tolerance, r.pass === null ? 'n/a' : r.pass ? 'PASS' : 'FAIL']);
@@ -219,4 +221,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`- ${r.case}: ${r.inputs}`);
   }
   for (const r of rows) console.log(`- [${r.case} / ${r.quantity}] source: ${r.source}`);
+  if (rows.some((r) => r.pass === false)) process.exitCode = 1;
 }
