@@ -33,7 +33,7 @@ import { costRollup, type CostBreakdown } from './production/cost.ts';
 export type { LinePhysics, PhysicsResult, ProducedCellLike } from './production/physics.ts';
 export type { CapacityModel } from './production/capacity.ts';
 
-type LayerKey = 'cathode' | 'electrolyte' | 'al' | 'li' | 'cu';
+export type LayerKey = 'cathode' | 'electrolyte' | 'al' | 'li' | 'cu';
 const LAYERS: readonly LayerKey[] = ['cathode', 'electrolyte', 'al', 'li', 'cu'];
 /** which unwinder feeds each incoming layer */
 const LAYER_SHEET: Record<LayerKey, SheetId> = { cathode: 'first_sheet', electrolyte: 'first_sheet', al: 'al_sheet', li: 'third_sheet', cu: 'third_sheet' };
@@ -85,6 +85,8 @@ export interface CellRecord {
     free_li_um: number;
     layers: { name: string; thickness_um: number }[];
   };
+  /** incoming sheet layer thicknesses for this cell (nominal × (1 + MD + CD deviation)), µm */
+  incoming_thickness_um: Record<LayerKey, number>;
   capacity_mAh: number;
   specific_capacity_mAh_g: number;
   energy_Wh: number;
@@ -461,6 +463,13 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
               separator_thickness_um: r6(c.separatorThickness_m * 1e6),
               free_li_um: r6(c.freeLi_m * 1e6),
               layers: res.layers.map((l) => ({ name: l.name, thickness_um: r6(l.thickness_m * 1e6) })),
+            },
+            incoming_thickness_um: {
+              cathode: r6(nominalThickness.cathode * pert.cathode * 1e6),
+              electrolyte: r6(nominalThickness.electrolyte * pert.electrolyte * 1e6),
+              al: r6(nominalThickness.al * pert.al * 1e6),
+              li: r6(nominalThickness.li * pert.li * 1e6),
+              cu: r6(nominalThickness.cu * pert.cu * 1e6),
             },
             capacity_mAh: r6(capmAh),
             specific_capacity_mAh_g: r6(specCap),

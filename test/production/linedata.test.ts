@@ -67,3 +67,14 @@ test('measured series replace simulated variability in a run', () => {
     assert.notEqual(c.stations.find((s) => s.id === '222')!.force_N, 400); // not measured: simulated around 400 N
   }
 });
+
+test('genealogy CSV: one row per cell, same column count on every row, roll IDs of spliced cells joined', async () => {
+  const { genealogyCsv } = await import('../../src/process/production/export.ts');
+  const r = recipeWith({ line: { speed_m_per_min: 1, web_width_mm: 100, roll_length_m: { first_sheet: 7.05, al_sheet: 1000, third_sheet: 300 }, downstream: { dwell_h: 24, temperature_C: 25, wound: true } }, production: { splice: { scrap_length_m: 0 } } });
+  const run = runProduction(r, { seed: 3, web_length_m: 12, physics: standinPhysics });
+  const rows = genealogyCsv(run.cells).trimEnd().split('\n');
+  assert.equal(rows.length, run.cells.length + 1);
+  const n = rows[0]!.split(',').length;
+  for (const row of rows) assert.equal(row.split(',').length, n);
+  assert.ok(rows.some((row) => row.includes('FS-0001|FS-0002')));
+});
