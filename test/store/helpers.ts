@@ -1,6 +1,7 @@
 /** Process helpers for the store tests: spawn writer children and follow their stdout protocol. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
 
 const WRITER = fileURLToPath(new URL('./writer.ts', import.meta.url));
 
@@ -13,10 +14,14 @@ export interface Writer {
   send(line: string): void;
 }
 
-export function spawnWriter(spec: string, seed: number, nCells: number, holdAtCells?: number): Writer {
+/** Spawn a writer child; it is SIGKILLed when the test ends if still alive (a failing test never leaves one behind). */
+export function spawnWriter(t: TestContext, spec: string, seed: number, nCells: number, holdAtCells?: number): Writer {
   const args = ['--import', 'tsx', WRITER, spec, String(seed), String(nCells)];
   if (holdAtCells !== undefined) args.push(String(holdAtCells));
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   let out = '';
   let err = '';
   const lines: string[] = [];

@@ -3,7 +3,10 @@
  * postgres.test.ts on a fresh schema of a real server). Durability and concurrency are tested with
  * real child processes (test/store/writer.ts).
  */
-import { test, type TestContext } from 'node:test';
+import { test as nodeTest, type TestContext } from 'node:test';
+
+/** Every store test gets a time limit, so a hang shows as a failure instead of a stuck run. */
+const test = (name: string, fn: (t: TestContext) => Promise<void>) => nodeTest(name, { timeout: 120_000 }, fn);
 import assert from 'node:assert/strict';
 import { Migrator, sql } from 'kysely';
 import { openStore, StoreError, type Store, type StoreDialect } from '../../src/store/index.ts';
@@ -309,7 +312,7 @@ export function defineStoreSuite(h: DialectHarness): void {
     await withStore(h, t, async (store, spec) => {
       const keep = makeInput(100, { cells: 500 });
       const keptId = await store.saveRun(keep);
-      const w = spawnWriter(spec, 7, 20_000, 12_000);
+      const w = spawnWriter(t, spec, 7, 20_000, 12_000);
       const held = await w.waitFor('holding');
       assert.ok(Number(held.split(' ')[1]) >= 12_000, 'the child has inserted at least 12 000 cells in its open transaction');
       // a reader meanwhile sees only the committed run
@@ -345,7 +348,7 @@ export function defineStoreSuite(h: DialectHarness): void {
     t.after(() => h.cleanup(spec));
     const n = 15_000;
     // both children open the (not yet migrated) database and write at the same time
-    const ws = [spawnWriter(spec, 21, n), spawnWriter(spec, 22, n)];
+    const ws = [spawnWriter(t, spec, 21, n), spawnWriter(t, spec, 22, n)];
     const ids = await Promise.all(ws.map((w) => w.waitFor('saved', 120_000)));
     const exits = await Promise.all(ws.map((w) => w.exited));
     for (const x of exits) assert.equal(x.code, 0, x.stderr);
@@ -369,7 +372,7 @@ export function defineStoreSuite(h: DialectHarness): void {
   test(`[${d}] a reader in another process sees either nothing or the whole run`, async (t) => {
     await withStore(h, t, async (store, spec) => {
       const n = 12_000;
-      const w = spawnWriter(spec, 31, n, 4_000);
+      const w = spawnWriter(t, spec, 31, n, 4_000);
       await w.waitFor('holding');
       // the writer's transaction is open with ≥ 4 000 cells inserted: none of it is visible
       assert.equal((await store.listRuns()).length, 0);
