@@ -1,0 +1,76 @@
+/**
+ * rollcell's cycler: the PyBaMM-compatible experiment language, the step machine that runs it on any
+ * CellModel, metrics (capacity, CE, energy, DCIR, Eq. 1 expansion, rate capability), BDF CSV I/O, and an
+ * equivalent-circuit cell model. The default experiment is the first-cycle protocol of [0178].
+ */
+export {
+  parseExperiment,
+  parseStep,
+  parseStop,
+  parseLoopCondition,
+  formatParseError,
+  firstCycleProtocol,
+  firstCycleProtocolStrings,
+  editDistance,
+  closest,
+} from './experiment.ts';
+export type {
+  Experiment,
+  ExperimentInput,
+  ExperimentEntryInput,
+  ExperimentStop,
+  StepAst,
+  StepControl,
+  Termination,
+  CvPhase,
+  CycleBlock,
+  LoopBlock,
+  LoopCondition,
+  ParseError,
+  Parsed,
+} from './experiment.ts';
+export { runExperiment, ExperimentParseError } from './machine.ts';
+export type { RunOptions, ExperimentResult, StepRecord, CycleRecord, Series, DriveCycle, SolveFn } from './machine.ts';
+export {
+  stepMetrics,
+  cycleMetrics,
+  allCycleMetrics,
+  allStepMetrics,
+  capacityRetention,
+  dcInternalResistance,
+  volumeExpansionRate,
+  rateCapability,
+  firstCycleSummary,
+} from './metrics.ts';
+export type { ChargeFigures, StepMetrics, CycleMetrics, DcirResult, ExpansionRate, RateCapabilityOptions, RateCapabilityResult } from './metrics.ts';
+export {
+  BDF_REQUIRED,
+  toBdfCsv,
+  toCycleSummaryCsv,
+  parseBdfCsv,
+  parseCsvTable,
+  parseDriveCycleCsv,
+  compareVoltage,
+  formatCsvError,
+} from './bdf.ts';
+export type { BdfSeries, CsvError, CsvTable, VoltageComparison } from './bdf.ts';
+export { loadDriveCycles, readBdfFile } from './io.ts';
+export { EcmModel } from './ecm.ts';
+export type { EcmParams } from './ecm.ts';
+
+import { firstCycleProtocol } from './experiment.ts';
+import { runExperiment, type ExperimentResult, type RunOptions } from './machine.ts';
+import type { CellModel, CellModelExtras } from '../electrochem/model.ts';
+
+/**
+ * The seed's first cycle ([0178]): CC-CV charge at 0.1C to `chargeCutoff_V` (4.25–4.4 V) with a 0.02C end,
+ * then CC discharge at 0.1C to `dischargeCutoff_V` (3 V), from a discharged cell (SOC 0).
+ */
+export function runFirstCycle(
+  model: CellModel & CellModelExtras,
+  chargeCutoff_V = 4.3,
+  dischargeCutoff_V = 3.0,
+  opts: RunOptions = {},
+): ExperimentResult {
+  return runExperiment(model, firstCycleProtocol(chargeCutoff_V, dischargeCutoff_V), { initialSoc: 0, ...opts });
+}

@@ -1,0 +1,831 @@
+/**
+ * The step machine: runs a parsed experiment on any `CellModel` with the stiff DAE solver.
+ *
+ * Per step: the control (current, C-rate → A with the model's nominal capacity, voltage, power,
+ * resistance, rest, drive cycle) gives `model.problem(control)`; the problem is augmented with four
+ * quadratures (charge in, charge out, energy in, energy out; C and J) so that charge counters, SOC and
+ * capacity terminations are integrated with the same error control as the model; terminations become
+ * EventSpecs; the algebraic unknowns are made consistent at every switch (the solver's
+ * `initialiseAlgebraic`, run once as a short probe so that terminations already met at the start end the
+ * step at once, as a real cycler does). Every step is recorded; after every cycle `model.afterCycle?.()`
+ * is called and the experiment stops are checked. A failed solve ends the experiment with the step and
+ * the solver's reason; no NaN reaches the results.
+ *
+ * Sign convention: current and power are positive on charge.
+ */
+import type { CellModel, CellModelExtras, Control, ControlMode, CycleSummary } from '../electrochem/model.ts';
+import type { DaeProblem, EventSpec, JacobianStructure, SolveOptions, SolveResult } from '../numerics/types.ts';
+import { defaultSolver } from './solver.ts';
+import {
+  formatParseError,
+  parseExperiment,
+  type Experiment,
+  type ExperimentEntryInput,
+  type ExperimentInput,
+  type LoopCondition,
+  type StepAst,
+  type Termination,
+} from './experiment.ts';
+
+export type SolveFn = (problem: DaeProblem, y0: Float64Array, opts: SolveOptions) => SolveResult;
+
+/** A drive-cycle profile: times (s, from 0, increasing) and values (A, W, C-rate or V; positive on charge). */
+export interface DriveCycle {
+  readonly time_s: readonly number[];
+  readonly value: readonly number[];
+}
+
+export interface RunOptions {
+  /** initial state of charge (0..1); default: 0 when the first active step charges, else 1 */
+  initialSoc?: number;
+  /** initial state (overrides initialSoc for the model state; SOC counting still starts at initialSoc) */
+  y0?: Float64Array;
+  rtol?: number;
+  atol?: number | Float64Array;
+  /** largest solver step (s) */
+  maxStep_s?: number;
+  /** cap on a step that runs only "until …" (s); default 1000 h as PyBaMM's default step duration */
+  maxStepDuration_s?: number;
+  /** cap on the cycles of a `repeat_until` loop (default 1000) */
+  maxLoopCycles?: number;
+  /** drive cycles by source name (file path as written in the step, or a profile name) */
+  driveCycles?: Readonly<Record<string, DriveCycle>>;
+  /** solver (default numerics' solveDae) */
+  solver?: SolveFn;
+  /** record model outputs in the series (default true) */
+  recordOutputs?: boolean;
+  /** call model.afterCycle after each cycle (default true; the rate-capability test turns ageing off) */
+  callAfterCycle?: boolean;
+}
+
+export interface StepRecord {
+  /** 1-based step count over the whole test */
+  index: number;
+  /** 1-based cycle */
+  cycle: number;
+  text: string;
+  mode: ControlMode | 'cccv';
+  status: 'ok' | 'failed';
+  /** why the step ended: 'duration', 'until 4.3 V', 'already met: until 4.3 V', 'experiment time limit', … */
+  endReason: string;
+  failure?: string;
+  start_s: number;
+  end_s: number;
+  /** charge into the cell (C) and out of it (C), energies in and out (J) */
+  charge_C: number;
+  discharge_C: number;
+  chargeEnergy_J: number;
+  dischargeEnergy_J: number;
+  startVoltage_V: number;
+  endVoltage_V: number;
+  startCurrent_A: number;
+  endCurrent_A: number;
+  minVoltage_V: number;
+  maxVoltage_V: number;
+  temperature_K?: number;
+  /** rows [rowStart, rowEnd] of the series that belong to this step */
+  rowStart: number;
+  rowEnd: number;
+  warnings: string[];
+}
+
+export interface CycleRecord {
+  index: number;
+  charge_C: number;
+  discharge_C: number;
+  chargeEnergy_J: number;
+  dischargeEnergy_J: number;
+  start_s: number;
+  end_s: number;
+  minVoltage_V: number;
+  maxVoltage_V: number;
+  firstStep: number;
+  lastStep: number;
+  /** cell thickness after the cycle (m), when the model provides thickness_m */
+  thickness_m?: number;
+}
+
+export interface Series {
+  time_s: number[];
+  voltage_V: number[];
+  current_A: number[];
+  /** cumulative since the start of the test */
+  charge_C: number[];
+  discharge_C: number[];
+  chargeEnergy_J: number[];
+  dischargeEnergy_J: number[];
+  /** state of charge by coulomb counting against the nominal capacity */
+  soc: number[];
+  cycle: number[];
+  step: number[];
+  outputs: Record<string, number[]>;
+}
+
+export interface ExperimentResult {
+  model: string;
+  status: 'completed' | 'stopped' | 'failed';
+  reason?: string;
+  nominalCapacity_C: number;
+  cathodeActiveMass_kg?: number;
+  area_m2?: number;
+  initialSoc: number;
+  /** cell thickness before the first step (m), when the model provides thickness_m */
+  initialThickness_m?: number;
+  series: Series;
+  steps: StepRecord[];
+  cycles: CycleRecord[];
+  /** the model state at the end (plain numbers) */
+  finalState: number[];
+  warnings: string[];
+}
+
+const DEFAULT_MAX_STEP_DURATION_S = 1000 * 3600; // PyBaMM's default step duration (base_step.py)
+
+function describeTermination(t: Termination): string {
+  switch (t.kind) {
+    case 'voltage':
+      return `until ${t.voltage_V} V`;
+    case 'current':
+      return `until ${t.current_A} A`;
+    case 'c_rate':
+      return `until ${t.c_rate}C`;
+    case 'soc':
+      return `until ${t.soc * 100}% SOC`;
+    case 'capacity':
+      return `until ${t.charge_C / 3600} Ah`;
+    case 'specific_capacity':
+      return `until ${t.charge_C_per_kg / 3600} mAh/g`;
+  }
+}
+
+/** linear interpolation of a profile looped over its period (PyBaMM repeats a drive cycle that is shorter than the step) */
+function profileFunction(dc: DriveCycle, scale: number): (t: number) => number {
+  const ts = dc.time_s;
+  const vs = dc.value;
+  const T = ts[ts.length - 1]!;
+  return (t: number): number => {
+    let tt = t;
+    if (tt > T) tt = T > 0 ? tt - Math.floor(tt / T) * T : T;
+    if (tt <= ts[0]!) return scale * vs[0]!;
+    let lo = 0;
+    let hi = ts.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ts[mid]! <= tt) lo = mid;
+      else hi = mid;
+    }
+    const w = (tt - ts[lo]!) / (ts[hi]! - ts[lo]! || 1);
+    return scale * (vs[lo]! + w * (vs[hi]! - vs[lo]!));
+  };
+}
+
+function checkDriveCycle(name: string, dc: DriveCycle): string | undefined {
+  if (dc.time_s.length < 2 || dc.time_s.length !== dc.value.length) return `drive cycle '${name}': needs ≥ 2 rows with a time and a value (got ${dc.time_s.length} times, ${dc.value.length} values)`;
+  if (dc.time_s[0] !== 0) return `drive cycle '${name}': must start at t = 0 s (got ${dc.time_s[0]})`;
+  for (let i = 0; i < dc.time_s.length; i++) {
+    if (!Number.isFinite(dc.time_s[i]!) || !Number.isFinite(dc.value[i]!)) return `drive cycle '${name}': row ${i + 1} is not finite`;
+    if (i > 0 && !(dc.time_s[i]! > dc.time_s[i - 1]!)) return `drive cycle '${name}': times must increase (row ${i + 1}: ${dc.time_s[i]} after ${dc.time_s[i - 1]})`;
+  }
+  return undefined;
+}
+
+/**
+ * A problem with four quadratures appended: y[n] = charge in (C), y[n+1] = charge out (C),
+ * y[n+2] = energy in (J), y[n+3] = energy out (J).
+ */
+function augment(model: CellModel, inner: DaeProblem, yProbe: Float64Array): DaeProblem {
+  const n = inner.n;
+  const N = n + 4;
+  const yIn = new Float64Array(n);
+  const outIn = new Float64Array(n);
+  const mass = new Float64Array(N);
+  for (let i = 0; i < n; i++) mass[i] = inner.massDiag ? inner.massDiag[i]! : 1;
+  for (let i = n; i < N; i++) mass[i] = 1;
+  const load = (y: Float64Array): void => {
+    for (let i = 0; i < n; i++) yIn[i] = y[i]!;
+  };
+  // which unknowns the terminal current and voltage depend on (probed at two nearby states)
+  const deps: number[] = [];
+  {
+    const base = Float64Array.from(yProbe);
+    for (let j = 0; j < n; j++) {
+      let depends = false;
+      for (const shift of [0, 1e-3]) {
+        const y = Float64Array.from(base);
+        for (let k = 0; k < n; k++) y[k] = y[k]! + shift * (1 + Math.abs(y[k]!)) * ((k % 3) - 1) * 0.1;
+        const I0 = model.current(y);
+        const V0 = model.voltage(y);
+        const h = 1e-6 * (1 + Math.abs(y[j]!));
+        y[j] = y[j]! + h;
+        if (model.current(y) !== I0 || model.voltage(y) !== V0) depends = true;
+      }
+      if (depends) deps.push(j);
+    }
+  }
+  let structure: JacobianStructure | undefined;
+  const s = inner.structure ?? { kind: 'dense' };
+  if (s.kind === 'dense') structure = { kind: 'dense' };
+  else {
+    const rows: number[] = [];
+    const cols: number[] = [];
+    if (s.kind === 'banded') {
+      for (let i = 0; i < n; i++) for (let j = Math.max(0, i - s.lower); j <= Math.min(n - 1, i + s.upper); j++) {
+        rows.push(i);
+        cols.push(j);
+      }
+    } else {
+      for (let k = 0; k < s.rows.length; k++) {
+        rows.push(s.rows[k]!);
+        cols.push(s.cols[k]!);
+      }
+    }
+    for (let q = 0; q < 4; q++) for (const j of deps) {
+      rows.push(n + q);
+      cols.push(j);
+    }
+    structure = { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols) };
+  }
+  const yJ = new Float64Array(n);
+  const problem: DaeProblem = {
+    n: N,
+    massDiag: mass,
+    structure,
+    f(t: number, y: Float64Array, out: Float64Array): void {
+      load(y);
+      inner.f(t, yIn, outIn);
+      for (let i = 0; i < n; i++) out[i] = outIn[i]!;
+      const I = model.current(yIn);
+      const V = model.voltage(yIn);
+      out[n] = I > 0 ? I : 0;
+      out[n + 1] = I < 0 ? -I : 0;
+      out[n + 2] = I > 0 ? I * V : 0;
+      out[n + 3] = I < 0 ? -I * V : 0;
+    },
+    ...(inner.jacobian
+      ? {
+          jacobian(t: number, y: Float64Array, sink): void {
+            load(y);
+            inner.jacobian!(t, yIn, sink);
+            const I = model.current(yIn);
+            const V = model.voltage(yIn);
+            for (const j of deps) {
+              for (let k = 0; k < n; k++) yJ[k] = yIn[k]!;
+              const h = 1e-7 * (1 + Math.abs(yIn[j]!));
+              yJ[j] = yIn[j]! + h;
+              const dI = (model.current(yJ) - I) / h;
+              const dV = (model.voltage(yJ) - V) / h;
+              if (I > 0) {
+                sink.add(n, j, dI);
+                sink.add(n + 2, j, dI * V + I * dV);
+              } else if (I < 0) {
+                sink.add(n + 1, j, -dI);
+                sink.add(n + 3, j, -dI * V - I * dV);
+              }
+            }
+          },
+        }
+      : {}),
+  };
+  return problem;
+}
+
+interface Phase {
+  control: Control;
+  /** +1 charge, −1 discharge, 0 unknown (side taken from the start) */
+  direction: 1 | -1 | 0;
+  duration_s: number | undefined;
+  terminations: readonly Termination[];
+  period_s: number;
+  maxStep_s?: number;
+  /** drive cycles: the profile's period (s); the phase restarts the solver at each repeat (a jump in the set point) */
+  loopPeriod_s?: number;
+}
+
+type PhaseOutcome =
+  | { ok: true; endReason: string; t_end: number; y: Float64Array; q: [number, number, number, number] }
+  | { ok: false; failure: string; y: Float64Array };
+
+/** Runs an experiment (parsed, or in its YAML/string form) on a cell model. */
+export function runExperiment(
+  model: CellModel & CellModelExtras,
+  experiment: Experiment | ExperimentInput | ExperimentEntryInput[] | string,
+  opts: RunOptions = {},
+): ExperimentResult {
+  let exp: Experiment;
+  if (typeof experiment === 'object' && !Array.isArray(experiment) && 'blocks' in experiment) exp = experiment;
+  else {
+    const r = parseExperiment(experiment);
+    if (!r.ok) throw new ExperimentParseError(r.errors.map(formatParseError));
+    exp = r.value;
+  }
+  const solve = opts.solver ?? defaultSolver;
+  const Qnom = model.nominalCapacity_C;
+  if (!(Qnom > 0 && Number.isFinite(Qnom))) throw new RangeError(`model.nominalCapacity_C: must be > 0 (got ${Qnom}; allowed > 0)`);
+  const firstActive = exp.blocks.flatMap((b) => b.steps).find((s) => s.instruction !== 'rest');
+  const initialSoc = opts.initialSoc ?? (firstActive && firstActive.instruction === 'charge' ? 0 : 1);
+  if (!(Number.isFinite(initialSoc) && initialSoc >= 0 && initialSoc <= 1)) throw new RangeError(`initialSoc: must be within 0..1 (got ${initialSoc}; allowed 0..1)`);
+  let y = opts.y0 ? Float64Array.from(opts.y0) : model.initialState(initialSoc);
+  if (y.length !== model.n) throw new RangeError(`y0: length must be model.n = ${model.n} (got ${y.length})`);
+  const rtol = opts.rtol ?? 1e-6;
+  const maxStepDuration = opts.maxStepDuration_s ?? DEFAULT_MAX_STEP_DURATION_S;
+  const recordOutputs = opts.recordOutputs ?? true;
+  const timeStop = exp.stops.find((s) => s.kind === 'time');
+  const timeLimit = timeStop && timeStop.kind === 'time' ? timeStop.time_s : Infinity;
+
+  const series: Series = {
+    time_s: [], voltage_V: [], current_A: [], charge_C: [], discharge_C: [], chargeEnergy_J: [], dischargeEnergy_J: [],
+    soc: [], cycle: [], step: [], outputs: {},
+  };
+  const steps: StepRecord[] = [];
+  const cycles: CycleRecord[] = [];
+  const warnings: string[] = [];
+  const result: ExperimentResult = {
+    model: model.name,
+    status: 'completed',
+    nominalCapacity_C: Qnom,
+    ...(model.cathodeActiveMass_kg !== undefined ? { cathodeActiveMass_kg: model.cathodeActiveMass_kg } : {}),
+    ...(model.area_m2 !== undefined ? { area_m2: model.area_m2 } : {}),
+    initialSoc,
+    series,
+    steps,
+    cycles,
+    finalState: [],
+    warnings,
+  };
+  if (model.thickness_m) {
+    const th = model.thickness_m(y);
+    if (Number.isFinite(th)) result.initialThickness_m = th;
+    else warnings.push(`model.thickness_m returned ${th} before the first cycle; Eq. 1 not evaluable`);
+  }
+
+  // running totals
+  let tNow = 0;
+  let qIn = 0;
+  let qOut = 0;
+  let eIn = 0;
+  let eOut = 0;
+  let stepCount = 0;
+  let cycleCount = 0;
+  let stopped: string | undefined;
+  let failed: string | undefined;
+
+  const atolFor = (N: number, n: number): number | Float64Array => {
+    const a = new Float64Array(N);
+    const base = opts.atol ?? model.atol ?? 1e-8;
+    for (let i = 0; i < n; i++) a[i] = typeof base === 'number' ? base : base[i] ?? 1e-8;
+    const aq = Math.max(1e-9, 1e-7 * Qnom);
+    a[n] = aq;
+    a[n + 1] = aq;
+    a[n + 2] = aq * 4;
+    a[n + 3] = aq * 4;
+    return a;
+  };
+
+  const pushRow = (t: number, ym: Float64Array, q: ArrayLike<number>, cyc: number, st: number): void => {
+    const V = model.voltage(ym);
+    const I = model.current(ym);
+    series.time_s.push(t);
+    series.voltage_V.push(V);
+    series.current_A.push(I);
+    series.charge_C.push(qIn + q[0]!);
+    series.discharge_C.push(qOut + q[1]!);
+    series.chargeEnergy_J.push(eIn + q[2]!);
+    series.dischargeEnergy_J.push(eOut + q[3]!);
+    series.soc.push(initialSoc + (qIn + q[0]! - qOut - q[1]!) / Qnom);
+    series.cycle.push(cyc);
+    series.step.push(st);
+    if (recordOutputs && model.outputs) {
+      const o = model.outputs(ym);
+      const rowIndex = series.time_s.length - 1;
+      for (const k of Object.keys(o)) {
+        let col = series.outputs[k];
+        if (!col) {
+          col = new Array<number>(rowIndex).fill(Number.NaN);
+          series.outputs[k] = col;
+        }
+        col.push(o[k]!);
+      }
+    }
+  };
+
+  /** runs one control phase from state y (model layout); appends rows */
+  const runPhase = (ph: Phase, yStart: Float64Array, cyc: number, st: number, qBase: [number, number, number, number]): PhaseOutcome => {
+    const n = model.n;
+    let inner: DaeProblem;
+    try {
+      inner = model.problem(ph.control);
+    } catch (e) {
+      return { ok: false, failure: `model.problem(${ph.control.mode}) refused the control: ${(e as Error).message}`, y: yStart };
+    }
+    const prob = augment(model, inner, yStart);
+    const N = n + 4;
+    const y0 = new Float64Array(N);
+    for (let i = 0; i < n; i++) y0[i] = yStart[i]!;
+    const atol = atolFor(N, n);
+    const view = (ya: Float64Array): Float64Array => ya.subarray(0, n);
+    const qOf = (ya: Float64Array): [number, number, number, number] => [qBase[0] + ya[n]!, qBase[1] + ya[n + 1]!, qBase[2] + ya[n + 2]!, qBase[3] + ya[n + 3]!];
+    const remaining = timeLimit - tNow;
+    const cap = ph.duration_s ?? maxStepDuration;
+    const tEnd = Math.min(cap, remaining);
+    const endByTime = remaining < cap ? 'experiment time limit' : ph.duration_s !== undefined ? 'duration' : 'duration cap (no termination reached)';
+    if (!(tEnd > 0)) return { ok: true, endReason: 'experiment time limit', t_end: 0, y: yStart, q: qBase };
+
+    // probe: consistent algebraic unknowns at the switch
+    const tProbe = Math.min(1e-3, tEnd * 1e-3);
+    let probe: SolveResult;
+    try {
+      probe = solve(prob, y0, { t0: 0, tEnd: tProbe, rtol, atol, tEval: [0, tProbe], initialiseAlgebraic: true });
+    } catch (e) {
+      return { ok: false, failure: `solver threw at the start of the step: ${(e as Error).message}`, y: yStart };
+    }
+    if (probe.status === 'failed' || probe.y.length === 0) {
+      return { ok: false, failure: `could not make the algebraic unknowns consistent at the step start: ${probe.message ?? 'solver failed'}`, y: yStart };
+    }
+    const yc = Float64Array.from(probe.y[0]!);
+    for (let i = n; i < N; i++) yc[i] = 0;
+    const Vc = model.voltage(view(yc));
+    const Ic = model.current(view(yc));
+    if (!Number.isFinite(Vc) || !Number.isFinite(Ic)) return { ok: false, failure: `non-finite voltage or current at the step start (V=${Vc}, I=${Ic})`, y: yStart };
+
+    // events
+    let dir = ph.direction;
+    if (dir === 0 && Ic !== 0 && ph.control.mode !== 'rest') dir = Ic > 0 ? 1 : -1;
+    const socStart = initialSoc + (qIn + qBase[0] - qOut - qBase[1]) / Qnom;
+    const events: EventSpec[] = [];
+    for (const term of ph.terminations) {
+      const name = describeTermination(term);
+      switch (term.kind) {
+        case 'voltage': {
+          const Vc0 = term.voltage_V;
+          const side = dir !== 0 ? dir : Vc < Vc0 ? 1 : -1;
+          events.push({ name, direction: -1, g: (_t, ya) => side * (Vc0 - model.voltage(view(ya))) });
+          break;
+        }
+        case 'current':
+        case 'c_rate': {
+          const lim = term.kind === 'current' ? term.current_A : (term.c_rate * Qnom) / 3600;
+          events.push({ name, direction: -1, g: (_t, ya) => Math.abs(model.current(view(ya))) - lim });
+          break;
+        }
+        case 'soc': {
+          const target = term.soc;
+          const side = dir !== 0 ? dir : socStart < target ? 1 : -1;
+          events.push({ name, direction: -1, g: (_t, ya) => side * (target - (socStart + (ya[n]! - ya[n + 1]!) / Qnom)) });
+          break;
+        }
+        case 'capacity':
+        case 'specific_capacity': {
+          let lim: number;
+          if (term.kind === 'capacity') lim = term.charge_C;
+          else {
+            if (model.cathodeActiveMass_kg === undefined) {
+              return { ok: false, failure: `'${name}' needs the model's cathodeActiveMass_kg, which ${model.name} does not give`, y: yStart };
+            }
+            lim = term.charge_C_per_kg * model.cathodeActiveMass_kg;
+          }
+          events.push({ name, direction: -1, g: (_t, ya) => lim - (ya[n]! + ya[n + 1]!) });
+          break;
+        }
+      }
+    }
+    const met = events.find((e) => e.g(0, yc) <= 0);
+    if (met) {
+      pushRow(tNow, view(yc), qBase, cyc, st);
+      return { ok: true, endReason: `already met at the start: ${met.name}`, t_end: 0, y: Float64Array.from(view(yc)), q: qBase };
+    }
+
+    const tEval: number[] = [];
+    const per = ph.period_s;
+    for (let k = 0; k * per < tEnd; k++) tEval.push(k * per);
+    tEval.push(tEnd);
+    let res: SolveResult;
+    try {
+      res = solve(prob, yc, {
+        t0: 0,
+        tEnd,
+        rtol,
+        atol,
+        events,
+        tEval,
+        saveSteps: false,
+        initialiseAlgebraic: true,
+        ...(ph.maxStep_s !== undefined || opts.maxStep_s !== undefined ? { maxStep: Math.min(ph.maxStep_s ?? Infinity, opts.maxStep_s ?? Infinity) } : {}),
+        maxSteps: 1_000_000,
+      });
+    } catch (e) {
+      return { ok: false, failure: `solver threw: ${(e as Error).message}`, y: yStart };
+    }
+    // record samples (finite ones); the end point too
+    let lastT = -Infinity;
+    let bad: string | undefined;
+    const add = (t: number, ya: Float64Array): void => {
+      if (t <= lastT) return;
+      const V = model.voltage(view(ya));
+      const I = model.current(view(ya));
+      if (!Number.isFinite(V) || !Number.isFinite(I) || !Number.isFinite(ya[n]!) || !Number.isFinite(ya[n + 1]!)) {
+        bad ??= `non-finite voltage or current at t = ${t} s into the step (V=${V}, I=${I})`;
+        return;
+      }
+      lastT = t;
+      pushRow(tNow + t, view(ya), qOf(ya), cyc, st);
+    };
+    // samples strictly before the end point (a solver may return a tEval point a rounding error past an event)
+    const tStop = res.tFinal - 1e-9 * Math.max(1, Math.abs(res.tFinal));
+    for (let i = 0; i < res.t.length; i++) {
+      if (bad) break;
+      if (res.t[i]! < tStop) add(res.t[i]!, res.y[i]!);
+    }
+    if (res.status === 'failed') {
+      return { ok: false, failure: `solver failed at t = ${res.tFinal} s into the step: ${res.message ?? 'no reason given'}`, y: Float64Array.from(view(res.yFinal)) };
+    }
+    if (!bad) add(res.tFinal, res.yFinal);
+    if (bad) return { ok: false, failure: bad, y: yStart };
+    const yEnd = Float64Array.from(view(res.yFinal));
+    const endReason = res.status === 'event' && res.events.length > 0 ? res.events[res.events.length - 1]!.name : endByTime;
+    return { ok: true, endReason, t_end: res.tFinal, y: yEnd, q: qOf(res.yFinal) };
+  };
+
+  const controlFor = (step: StepAst): { phase: Phase; error?: string } => {
+    const c = step.control;
+    const base = { duration_s: step.duration_s, terminations: step.terminations, period_s: step.period_s ?? exp.period_s };
+    const dirOf = (v: number): 1 | -1 | 0 => (v > 0 ? 1 : v < 0 ? -1 : 0);
+    switch (c.mode) {
+      case 'current':
+        return { phase: { ...base, control: { mode: 'current', value: c.current_A }, direction: dirOf(c.current_A) } };
+      case 'c_rate':
+        return { phase: { ...base, control: { mode: 'current', value: (c.c_rate * Qnom) / 3600 }, direction: dirOf(c.c_rate) } };
+      case 'voltage':
+        return { phase: { ...base, control: { mode: 'voltage', value: c.voltage_V }, direction: 0 } };
+      case 'power':
+        return { phase: { ...base, control: { mode: 'power', value: c.power_W }, direction: dirOf(c.power_W) } };
+      case 'resistance':
+        return { phase: { ...base, control: { mode: 'resistance', value: c.resistance_ohm }, direction: -1 } };
+      case 'rest':
+        return { phase: { ...base, control: { mode: 'rest', value: 0 }, direction: 0 } };
+      case 'drive_cycle': {
+        const dc = opts.driveCycles?.[c.source];
+        const dummy: Phase = { ...base, control: { mode: 'rest', value: 0 }, direction: 0 };
+        if (!dc) return { phase: dummy, error: `drive cycle '${c.source}' was not loaded (pass it in opts.driveCycles, e.g. with loadDriveCycles from cycler/io.ts)` };
+        const bad = checkDriveCycle(c.source, dc);
+        if (bad) return { phase: dummy, error: bad };
+        const scale = c.quantity === 'c_rate' ? Qnom / 3600 : 1;
+        const mode: ControlMode = c.quantity === 'power' ? 'power' : c.quantity === 'voltage' ? 'voltage' : 'current';
+        let minDt = Infinity;
+        for (let i = 1; i < dc.time_s.length; i++) minDt = Math.min(minDt, dc.time_s[i]! - dc.time_s[i - 1]!);
+        const v0 = dc.value.find((v) => v !== 0) ?? 0;
+        return {
+          phase: {
+            ...base,
+            duration_s: step.duration_s ?? dc.time_s[dc.time_s.length - 1]!,
+            period_s: step.period_s ?? Math.min(exp.period_s, minDt),
+            control: { mode, value: profileFunction(dc, scale) },
+            direction: mode === 'voltage' ? 0 : v0 > 0 ? 1 : v0 < 0 ? -1 : 0,
+            maxStep_s: minDt,
+            loopPeriod_s: dc.time_s[dc.time_s.length - 1]!,
+          },
+        };
+      }
+    }
+  };
+
+  const runStep = (step: StepAst, cyc: number): boolean => {
+    stepCount++;
+    const st = stepCount;
+    const rowStart = series.time_s.length;
+    const tStart = tNow;
+    const stepWarnings: string[] = [];
+    if (step.temperature_K !== undefined) {
+      stepWarnings.push(`ambient temperature ${step.temperature_K} K recorded; the CellModel interface has no ambient-temperature input, so the model ran at its own temperature`);
+    }
+    const { phase, error } = controlFor(step);
+    const record = (o: { status: 'ok' | 'failed'; endReason: string; failure?: string; q: [number, number, number, number] }): StepRecord => {
+      const rowEnd = series.time_s.length - 1;
+      let vmin = Infinity;
+      let vmax = -Infinity;
+      for (let r = rowStart; r <= rowEnd; r++) {
+        vmin = Math.min(vmin, series.voltage_V[r]!);
+        vmax = Math.max(vmax, series.voltage_V[r]!);
+      }
+      const has = rowEnd >= rowStart;
+      const Vy = model.voltage(y);
+      const Iy = model.current(y);
+      const rec: StepRecord = {
+        index: st,
+        cycle: cyc,
+        text: step.text,
+        mode: step.cv ? 'cccv' : phase.control.mode,
+        status: o.status,
+        endReason: o.endReason,
+        ...(o.failure ? { failure: o.failure } : {}),
+        start_s: tStart,
+        end_s: tNow,
+        charge_C: o.q[0],
+        discharge_C: o.q[1],
+        chargeEnergy_J: o.q[2],
+        dischargeEnergy_J: o.q[3],
+        startVoltage_V: has ? series.voltage_V[rowStart]! : Vy,
+        endVoltage_V: has ? series.voltage_V[rowEnd]! : Vy,
+        startCurrent_A: has ? series.current_A[rowStart]! : Iy,
+        endCurrent_A: has ? series.current_A[rowEnd]! : Iy,
+        minVoltage_V: has ? vmin : Vy,
+        maxVoltage_V: has ? vmax : Vy,
+        ...(step.temperature_K !== undefined ? { temperature_K: step.temperature_K } : {}),
+        rowStart,
+        rowEnd,
+        warnings: stepWarnings,
+      };
+      steps.push(rec);
+      qIn += o.q[0];
+      qOut += o.q[1];
+      eIn += o.q[2];
+      eOut += o.q[3];
+      return rec;
+    };
+    if (error) {
+      record({ status: 'failed', endReason: 'failed', failure: error, q: [0, 0, 0, 0] });
+      failed = `step ${st} ("${step.text}") failed: ${error}`;
+      return false;
+    }
+    let out: PhaseOutcome;
+    if (phase.loopPeriod_s !== undefined && phase.duration_s !== undefined && phase.duration_s > phase.loopPeriod_s * (1 + 1e-12)) {
+      // a drive cycle longer than its profile: one solve per repeat, so the jump back to the profile's start is a restart
+      let left = phase.duration_s;
+      let qAcc: [number, number, number, number] = [0, 0, 0, 0];
+      let first = true;
+      for (;;) {
+        if (!first) popLast(); // the previous repeat's end row is this repeat's first row
+        first = false;
+        const seg = runPhase({ ...phase, duration_s: Math.min(left, phase.loopPeriod_s) }, y, cyc, st, qAcc);
+        out = seg;
+        if (!seg.ok) break;
+        y = seg.y;
+        tNow += seg.t_end;
+        left -= seg.t_end;
+        qAcc = seg.q;
+        if (seg.endReason !== 'duration' || left <= 1e-9 * phase.duration_s) break;
+      }
+      out = out!;
+      if (out.ok) {
+        tNow -= out.t_end; // added again below
+      }
+    } else out = runPhase(phase, y, cyc, st, [0, 0, 0, 0]);
+    if (!out.ok) {
+      record({ status: 'failed', endReason: 'failed', failure: out.failure, q: [0, 0, 0, 0] });
+      failed = `step ${st} ("${step.text}") failed: ${out.failure}`;
+      return false;
+    }
+    y = out.y;
+    tNow += out.t_end;
+    let endReason = out.endReason;
+    let q = out.q;
+    const vTerm = step.terminations.find((t) => t.kind === 'voltage');
+    const ccReachedVoltage = vTerm !== undefined && out.endReason.endsWith(describeTermination(vTerm));
+    if (step.cv && (ccReachedVoltage || out.endReason === 'duration')) {
+      // constant-voltage phase of the CC-CV step (the CC phase has put the cell at the hold voltage)
+      const cvPhase: Phase = {
+        control: { mode: 'voltage', value: step.cv.voltage_V },
+        direction: 0,
+        duration_s: step.cv.duration_s,
+        terminations: step.cv.terminations,
+        period_s: phase.period_s,
+      };
+      // the CC phase's end row is the CV phase's first row
+      series.time_s.length > rowStart && popLast();
+      const cvOut = runPhase(cvPhase, y, cyc, st, q);
+      if (!cvOut.ok) {
+        record({ status: 'failed', endReason: 'failed', failure: `CV phase: ${cvOut.failure}`, q });
+        failed = `step ${st} ("${step.text}") failed in its CV phase: ${cvOut.failure}`;
+        return false;
+      }
+      y = cvOut.y;
+      tNow += cvOut.t_end;
+      q = cvOut.q;
+      endReason = `${endReason} then ${cvOut.endReason}`;
+    }
+    record({ status: 'ok', endReason, q });
+    if (endReason.includes('experiment time limit')) {
+      stopped = `experiment time limit ${timeLimit} s reached`;
+      return false;
+    }
+    return true;
+  };
+
+  const popLast = (): void => {
+    series.time_s.pop();
+    series.voltage_V.pop();
+    series.current_A.pop();
+    series.charge_C.pop();
+    series.discharge_C.pop();
+    series.chargeEnergy_J.pop();
+    series.dischargeEnergy_J.pop();
+    series.soc.pop();
+    series.cycle.pop();
+    series.step.pop();
+    for (const k of Object.keys(series.outputs)) series.outputs[k]!.pop();
+  };
+
+  const runCycle = (stepsOfCycle: readonly StepAst[]): CycleRecord | undefined => {
+    cycleCount++;
+    const first = stepCount + 1;
+    const q0 = [qIn, qOut, eIn, eOut];
+    const t0 = tNow;
+    let ok = true;
+    for (const s of stepsOfCycle) {
+      ok = runStep(s, cycleCount);
+      if (!ok) break;
+    }
+    const mine = steps.filter((s) => s.cycle === cycleCount);
+    const rec: CycleRecord = {
+      index: cycleCount,
+      charge_C: qIn - q0[0]!,
+      discharge_C: qOut - q0[1]!,
+      chargeEnergy_J: eIn - q0[2]!,
+      dischargeEnergy_J: eOut - q0[3]!,
+      start_s: t0,
+      end_s: tNow,
+      minVoltage_V: Math.min(...mine.map((s) => s.minVoltage_V)),
+      maxVoltage_V: Math.max(...mine.map((s) => s.maxVoltage_V)),
+      firstStep: first,
+      lastStep: stepCount,
+    };
+    if (failed) {
+      cycles.push(rec);
+      return undefined;
+    }
+    if (model.afterCycle && opts.callAfterCycle !== false) {
+      const summary: CycleSummary = { index: rec.index, charge_C: rec.charge_C, discharge_C: rec.discharge_C, duration_s: rec.end_s - rec.start_s };
+      try {
+        model.afterCycle(y, summary);
+      } catch (e) {
+        failed = `model.afterCycle after cycle ${rec.index} threw: ${(e as Error).message}`;
+        cycles.push(rec);
+        return undefined;
+      }
+    }
+    if (model.thickness_m) {
+      const th = model.thickness_m(y);
+      if (Number.isFinite(th)) rec.thickness_m = th;
+      else warnings.push(`model.thickness_m returned ${th} after cycle ${rec.index}`);
+    }
+    cycles.push(rec);
+    if (!ok) return undefined;
+    // experiment stops
+    const firstDis = cycles[0]!.discharge_C;
+    for (const s of exp.stops) {
+      if (s.kind === 'capacity_fraction' && firstDis > 0 && rec.index > 1 && rec.discharge_C < s.fraction * firstDis) {
+        stopped = `capacity ${(100 * rec.discharge_C / firstDis).toFixed(2)} % of the first cycle's < ${s.fraction * 100} % after cycle ${rec.index}`;
+      } else if (s.kind === 'capacity' && rec.discharge_C > 0 && rec.discharge_C < s.charge_C) {
+        stopped = `discharge capacity ${(rec.discharge_C / 3600).toPrecision(4)} Ah < ${s.charge_C / 3600} Ah after cycle ${rec.index}`;
+      } else if (s.kind === 'voltage' && rec.minVoltage_V <= s.voltage_V) {
+        stopped = `voltage ${rec.minVoltage_V.toPrecision(4)} V ≤ ${s.voltage_V} V in cycle ${rec.index}`;
+      }
+      if (stopped) return undefined;
+    }
+    return rec;
+  };
+
+  const loopMet = (cond: LoopCondition, rec: CycleRecord): boolean => {
+    if (cond.kind === 'capacity') return rec.discharge_C < cond.charge_C;
+    const firstDis = cycles[0]!.discharge_C;
+    return rec.index > 1 && firstDis > 0 && rec.discharge_C < cond.fraction * firstDis;
+  };
+
+  outer: for (const b of exp.blocks) {
+    if (b.kind === 'cycles') {
+      for (let r = 0; r < b.repeat; r++) if (!runCycle(b.steps)) break outer;
+    } else {
+      const cap = opts.maxLoopCycles ?? 1000;
+      let k = 0;
+      for (;;) {
+        const rec = runCycle(b.steps);
+        if (!rec) break outer;
+        k++;
+        if (loopMet(b.until, rec)) break;
+        if (cycles[0]!.discharge_C <= 0 && b.until.kind === 'capacity_fraction') {
+          stopped = `'repeat until ${b.text}' needs a discharge in the first cycle to compare with`;
+          break outer;
+        }
+        if (k >= cap) {
+          warnings.push(`'repeat until ${b.text}' not met after ${cap} cycles (maxLoopCycles); went on with the next block`);
+          break;
+        }
+      }
+    }
+  }
+  if (failed) {
+    result.status = 'failed';
+    result.reason = failed;
+  } else if (stopped) {
+    result.status = 'stopped';
+    result.reason = stopped;
+  }
+  result.finalState = Array.from(y);
+  return result;
+}
+
+export class ExperimentParseError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+    this.name = 'ExperimentParseError';
+  }
+}
