@@ -26,7 +26,7 @@ import { SheetField, StationSignal } from './production/variability.ts';
 import { interpSeries, type LineData } from './production/linedata.ts';
 import { STATION_IDS, linearizePhysics, nominalPerturbation, perturbRecipe, type LinePhysics, type PhysicsResult, type Perturbation, type ProducedCellLike, type StationId } from './production/physics.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
-import { xbarR, ewma, capability, type Capability } from './production/spc.ts';
+import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
 
@@ -546,6 +546,10 @@ export function runProduction(recipe: Recipe, opts: ProductionOptions): Producti
       r: { center: r6(ch.r.center), ucl: r6(ch.r.ucl), lcl: r6(ch.r.lcl) },
       sigma_within_um: r6(ch.sigma_within),
       xbar_r_out_of_control: ch.out_of_control.length,
+      western_electric: (() => {
+        const we = westernElectric(ch.means, ch.xbar.center, (ch.xbar.ucl - ch.xbar.center) / 3);
+        return { rule1: we.rule1.length, rule2: we.rule2.length, rule3: we.rule3.length, rule4: we.rule4.length };
+      })(),
       ewma_out_of_control: ew.out_of_control.length,
     };
     if (opts.includeCharts) entry['charts'] = { means: ch.means, ranges: ch.ranges, ewma: ew.z, ewma_ucl: ew.ucl, ewma_lcl: ew.lcl };

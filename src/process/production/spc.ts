@@ -168,3 +168,36 @@ export function capability(x: ArrayLike<number>, lsl: number | undefined, usl: n
   if (o.ck !== undefined) out.ppk = o.ck;
   return out;
 }
+
+export interface RuleViolations {
+  /** rule 1: one point beyond 3σ */
+  rule1: number[];
+  /** rule 2: two of three consecutive points beyond 2σ on the same side (index of the third) */
+  rule2: number[];
+  /** rule 3: four of five consecutive points beyond 1σ on the same side (index of the fifth) */
+  rule3: number[];
+  /** rule 4: eight consecutive points on the same side of the centre line (index of the eighth) */
+  rule4: number[];
+}
+
+/**
+ * Western Electric run rules (Western Electric, *Statistical Quality Control Handbook*, 1956; Montgomery
+ * §5.3.6) on a chart of points x with centre c and the points' own σ (for X̄: σ̂/√n = A₂R̄/3).
+ */
+export function westernElectric(x: ArrayLike<number>, c: number, sigma: number): RuleViolations {
+  const out: RuleViolations = { rule1: [], rule2: [], rule3: [], rule4: [] };
+  if (!(sigma > 0)) return out;
+  const z = Array.from({ length: x.length }, (_, i) => (x[i]! - c) / sigma);
+  const count = (from: number, to: number, pred: (v: number) => boolean): number => {
+    let k = 0;
+    for (let j = Math.max(0, from); j <= to; j++) if (pred(z[j]!)) k++;
+    return k;
+  };
+  for (let i = 0; i < z.length; i++) {
+    if (Math.abs(z[i]!) > 3) out.rule1.push(i);
+    if (i >= 2 && (count(i - 2, i, (v) => v > 2) >= 2 || count(i - 2, i, (v) => v < -2) >= 2)) out.rule2.push(i);
+    if (i >= 4 && (count(i - 4, i, (v) => v > 1) >= 4 || count(i - 4, i, (v) => v < -1) >= 4)) out.rule3.push(i);
+    if (i >= 7 && (count(i - 7, i, (v) => v > 0) === 8 || count(i - 7, i, (v) => v < 0) === 8)) out.rule4.push(i);
+  }
+  return out;
+}
