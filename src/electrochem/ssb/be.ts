@@ -25,6 +25,8 @@ export interface BeOptions {
    * it and the LU only works inside the band and the border (bordered-banded elimination).
    */
   readonly border?: number;
+  /** 2 (default): variable-step BDF2 after a backward-Euler start; 1: backward Euler throughout */
+  readonly order?: 1 | 2;
   /** called after each accepted step (t, y) */
   readonly onStep?: (t: number, y: Float64Array) => void;
 }
@@ -90,16 +92,17 @@ export class BandBorderLU {
       }
       const inv = 1 / a[k * n + k]!;
       const rk = k * n;
-      const elim = (i: number): void => {
+      const last = inBand ? rowEnd + (n - m) : rowEnd;
+      for (let ii = k + 1; ii <= last; ii++) {
+        // rows in the band, then (for a band column) the border rows
+        const i = ii <= rowEnd ? ii : m + (ii - rowEnd - 1);
         const ri = i * n;
         const l = a[ri + k]! * inv;
-        if (l === 0) return;
+        if (l === 0) continue;
         a[ri + k] = l;
         for (let j = k + 1; j <= colEnd; j++) a[ri + j] = a[ri + j]! - l * a[rk + j]!;
         if (inBand) for (let j = m; j < n; j++) a[ri + j] = a[ri + j]! - l * a[rk + j]!;
-      };
-      for (let i = k + 1; i <= rowEnd; i++) elim(i);
-      if (inBand) for (let i = m; i < n; i++) elim(i);
+      }
     }
     return true;
   }
@@ -198,7 +201,10 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
    */
   const newton = (tt: number, dt: number, base: Float64Array): boolean => {
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (attempt > 0 || luDt !== dt) {
+      // a stored LU is reused while γh is within 30 % (modified Newton). Li conservation stays exact:
+      // for a model whose summed differential rows vanish identically (wᵀf ≡ 0) also wᵀJ = 0, so
+      // wᵀ(M − γh·J) = wᵀM for any stored γh and every Newton update keeps wᵀM·y exactly.
+      if (attempt > 0 || !(Math.abs(dt / luDt - 1) <= 0.3)) {
         if (!factorAt(tt, yNew, dt)) return false;
       }
       let prevNorm = Infinity;
@@ -231,23 +237,58 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
     return false;
   };
   const maxSteps = opts.maxSteps ?? 100000;
+  const yPrev2 = new Float64Array(n);
+  const psi = new Float64Array(n);
+  let hPrev2 = 0;
+  const order2 = opts.order !== 1;
+  /**
+   * corrector coefficients for a step h from t (variable-step BDF2 once two past points exist, else
+   * backward Euler): M(y₊ − ψ) = γ·h·f(y₊), ψ = a₁·y − a₂·y₋, a₁ − a₂ = 1 (so linear invariants are kept).
+   */
+  const coeffs = (hh: number): number => {
+    if (!order2 || hPrev <= 0) {
+      psi.set(y);
+      return hh;
+    }
+    const w = hh / hPrev;
+    const a1 = ((1 + w) * (1 + w)) / (1 + 2 * w);
+    const a2 = (w * w) / (1 + 2 * w);
+    for (let i = 0; i < n; i++) psi[i] = a1 * y[i]! - a2 * yPrev[i]!;
+    return ((1 + w) / (1 + 2 * w)) * hh;
+  };
+  const predict = (hh: number): void => {
+    if (hPrev > 0 && hPrev2 > 0 && order2) {
+      // quadratic through (−hPrev−hPrev2, y₋₂), (−hPrev, y₋₁), (0, y) evaluated at hh
+      const t0_ = -hPrev - hPrev2;
+      const t1_ = -hPrev;
+      const l0 = ((hh - t1_) * hh) / ((t0_ - t1_) * t0_);
+      const l1 = ((hh - t0_) * hh) / ((t1_ - t0_) * t1_);
+      const l2 = ((hh - t0_) * (hh - t1_)) / (t0_ * t1_);
+      for (let i = 0; i < n; i++) yPred[i] = l0 * yPrev2[i]! + l1 * yPrev[i]! + l2 * y[i]!;
+    } else if (hPrev > 0) {
+      for (let i = 0; i < n; i++) yPred[i] = y[i]! + (hh / hPrev) * (y[i]! - yPrev[i]!);
+    } else yPred.set(y);
+  };
   while (t < tEnd) {
     if (steps >= maxSteps) return { status: 'failed', message: `maxSteps ${maxSteps} reached at t = ${t}`, t, y, steps, factorisations };
     if (t + h > tEnd) h = tEnd - t;
-    // predictor
-    for (let i = 0; i < n; i++) yPred[i] = hPrev > 0 ? y[i]! + (h / hPrev) * (y[i]! - yPrev[i]!) : y[i]!;
+    predict(h);
     yNew.set(yPred);
-    const ok = newton(t + h, h, y);
+    const dtEff = coeffs(h);
+    const ok = newton(t + h, dtEff, psi);
     if (!ok) {
       h *= 0.25;
       if (h < 1e-10 * Math.max(1, Math.abs(t))) return { status: 'failed', message: `step size underflow at t = ${t}`, t, y, steps, factorisations };
       continue;
     }
-    // local error ≈ h/(h + hPrev)·(yNew − yPred) on differential components
+    // local error estimate from the corrector–predictor difference on differential components:
+    // BDF2 with a quadratic predictor: LTE ≈ (2/11)·(y₊ − y_pred) (constant-step constants, Milne);
+    // backward Euler with a linear predictor: LTE ≈ h/(h + h₋)·(y₊ − y_pred)
+    const bdf2 = order2 && hPrev > 0 && hPrev2 > 0;
     let err = 0;
     let cnt = 0;
     if (hPrev > 0) {
-      const c = h / (h + hPrev);
+      const c = bdf2 ? 2 / 11 : h / (h + hPrev);
       for (let i = 0; i < n; i++) {
         if (M[i] === 0) continue;
         const w = atolV[i]! + rtol * Math.abs(yNew[i]!);
@@ -257,9 +298,10 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
       }
       err = Math.sqrt(err / Math.max(1, cnt));
     }
+    const q = bdf2 ? 3 : 2; // error ~ h^q
     if (err > 1) {
       if (process.env.BE_DEBUG) console.log('reject', t, h, err);
-      h *= Math.max(0.2, 0.9 / Math.sqrt(err));
+      h *= Math.max(0.2, 0.9 * Math.pow(err, -1 / q));
       continue;
     }
     // events
@@ -285,9 +327,10 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
         let hc = hLo + (gLo * (hHi - hLo)) / (gLo - gHi);
         hc = Math.min(Math.max(hc, hLo + 1e-4 * (hHi - hLo)), hHi - 1e-4 * (hHi - hLo));
         for (let i = 0; i < n; i++) yNew[i] = y[i]! + (hc / hHi) * (yHi[i]! - y[i]!);
-        if (!newton(t + hc, hc, y)) break;
+        const dtc = coeffs(hc);
+        if (!newton(t + hc, dtc, psi)) break;
         const gc = e.g(t + hc, yNew);
-        if (Math.abs(gc) < 1e-9 || hHi - hLo < 1e-9 * Math.max(1, t)) {
+        if (Math.abs(gc) < 1e-7 * (Math.abs(gLo) + Math.abs(gHi)) || hHi - hLo < 1e-9 * Math.max(1, t)) {
           hHi = hc;
           yHi.set(yNew);
           break;
@@ -307,15 +350,18 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
       opts.onStep?.(t, y);
       return { status: 'event', event: e.name, t, y, steps, factorisations };
     }
+    yPrev2.set(yPrev);
     yPrev.set(y);
     y.set(yNew);
     t += h;
+    hPrev2 = hPrev;
     hPrev = h;
     steps++;
     for (let k = 0; k < events.length; k++) gPrev[k] = events[k]!.g(t, y);
     opts.onStep?.(t, y);
-    // keep h piecewise constant so the LU (which depends on h) is reused; double when the error allows
-    if (err < 0.25) h = Math.min(maxStep, 2 * h);
+    // keep h piecewise constant so the LU (which depends on h) is reused; grow when the error allows
+    const grow = err > 0 ? 0.9 * Math.pow(err, -1 / q) : 4;
+    if (grow >= 2) h = Math.min(maxStep, 2 * h);
   }
   return { status: 'done', t, y, steps, factorisations };
 }
