@@ -221,51 +221,28 @@ export interface DaeRunOptions {
   readonly maxStep?: number;
 }
 
-/** run one step with the general solver; y is updated in place to the end state */
+/** run one step with the general solver (src/numerics solveDae); y is updated in place to the end state */
 export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Array, step: Step, opts: DaeRunOptions = {}): StepResult {
-  const cap = model.nominalCapacity_C;
-  const rtol = opts.rtol ?? 1e-5;
-  let control: { mode: 'current' | 'voltage' | 'rest'; value: number };
-  let tEnd: number;
-  const events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }> = [];
-  if (step.kind === 'cc') {
-    control = { mode: 'current', value: step.current_A };
-    const rate = Math.abs(step.current_A) / (cap / 3600);
-    tEnd = step.maxTime_s ?? (10 * 3600) / rate;
-    const sgn = step.current_A > 0 ? 1 : -1;
-    events.push({ name: 'vcut', g: (_t, yy) => sgn * (model.voltage(yy) - step.vCut_V), direction: 1 });
-    y[y.length - 1] = step.current_A; // consistent guess for the algebraic current
-  } else if (step.kind === 'cv') {
-    control = { mode: 'voltage', value: step.voltage_V };
-    tEnd = step.maxTime_s ?? 20 * 3600;
-    events.push({ name: 'iend', g: (_t, yy) => Math.abs(model.current(yy)) - Math.abs(step.iEnd_A), direction: -1 });
-  } else {
-    control = { mode: 'rest', value: 0 };
-    tEnd = step.time_s;
-    y[y.length - 1] = 0;
-  }
-  const problem = model.problem(control);
+  const { control, tEnd, events } = stepSetup(model, y, step);
   const v0 = model.voltage(y);
-  // track charge with a quadrature over the saved steps
-  const res = solve(problem, y, {
+  const res = solve(model.problem(control), y, {
     t0: 0,
     tEnd,
-    rtol,
+    rtol: opts.rtol ?? 1e-5,
     atol: model.atol ?? 1e-8,
     events,
     saveSteps: true,
-    maxStep: opts.maxStep ?? tEnd / 20,
+    maxStep: opts.maxStep ?? tEnd / 50,
     maxSteps: 200000,
   });
   if (res.status === 'failed') throw new Error(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
+  // charge and energy by trapezoidal quadrature over the saved steps
   let q = 0;
   let E = 0;
   let tp = 0;
   let Ip = model.current(y);
   let Vp = v0;
-  for (let k = 0; k < res.t.length; k++) {
-    const tk = res.t[k]!;
-    const yk = res.y[k]!;
+  const add = (tk: number, yk: Float64Array): void => {
     const Ik = model.current(yk);
     const Vk = model.voltage(yk);
     q += 0.5 * (Ik + Ip) * (tk - tp);
@@ -273,13 +250,9 @@ export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Arra
     tp = tk;
     Ip = Ik;
     Vp = Vk;
-  }
-  if (tp < res.tFinal) {
-    const Ik = model.current(res.yFinal);
-    const Vk = model.voltage(res.yFinal);
-    q += 0.5 * (Ik + Ip) * (res.tFinal - tp);
-    E += 0.5 * (Ik * Vk + Ip * Vp) * (res.tFinal - tp);
-  }
+  };
+  for (let k = 0; k < res.t.length; k++) add(res.t[k]!, res.y[k]!);
+  if (tp < res.tFinal) add(res.tFinal, res.yFinal);
   y.set(res.yFinal);
   return {
     kind: step.kind,
