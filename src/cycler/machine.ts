@@ -381,6 +381,8 @@ export function runExperiment(
     return a;
   };
 
+  let outputKeys: string[] | undefined;
+  const outputWarned = new Set<string>();
   const pushRow = (t: number, ym: Float64Array, q: ArrayLike<number>, cyc: number, st: number): void => {
     const V = model.voltage(ym);
     const I = model.current(ym);
@@ -396,14 +398,22 @@ export function runExperiment(
     series.step.push(st);
     if (recordOutputs && model.outputs) {
       const o = model.outputs(ym);
-      const rowIndex = series.time_s.length - 1;
-      for (const k of Object.keys(o)) {
-        let col = series.outputs[k];
-        if (!col) {
-          col = new Array<number>(rowIndex).fill(Number.NaN);
-          series.outputs[k] = col;
+      if (outputKeys === undefined) {
+        // the columns are the keys of the first row; a later row without one repeats the last value (warned once)
+        outputKeys = Object.keys(o).filter((k) => typeof o[k] === 'number');
+        for (const k of outputKeys) series.outputs[k] = [];
+      }
+      for (const k of outputKeys) {
+        const col = series.outputs[k]!;
+        let v = o[k];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          if (!outputWarned.has(k)) {
+            warnings.push(`model output '${k}' was ${v === undefined ? 'missing' : v} at t = ${t} s; the previous value is repeated there`);
+            outputWarned.add(k);
+          }
+          v = col.length ? col[col.length - 1]! : 0;
         }
-        col.push(o[k]!);
+        col.push(v);
       }
     }
   };
