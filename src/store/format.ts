@@ -300,6 +300,10 @@ function diffSection(title: string, d: JsonDiff, limit: number, out: string[]): 
   }
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function diffCount(d: JsonDiff): number {
   return d.numeric.length + d.changed.length + d.added.length + d.removed.length;
 }
@@ -318,7 +322,7 @@ export function formatDiff(diff: RunDiff, options: FormatDiffOptions = {}): stri
     diffSection('results', diff.output, limit, out);
     out.push(
       '',
-      `${diff.output.numeric.length} numbers changed, ${diff.output.changed.length} other values changed, ${diff.output.added.length} added, ${diff.output.removed.length} removed`,
+      `${plural(diff.output.numeric.length, 'number')} changed, ${plural(diff.output.changed.length, 'other value')} changed, ${diff.output.added.length} added, ${diff.output.removed.length} removed`,
     );
   }
   return out.join('\n');

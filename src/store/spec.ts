@@ -39,8 +39,9 @@ export function parseDbSpec(spec: string): DbSpec {
       throw new StoreError('bad_spec', `--db: PostgreSQL URL has no host (got '${shown}'; ${ALLOWED})`);
     }
     const schema = url.searchParams.get('schema') ?? 'public';
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-      throw new StoreError('bad_spec', `--db: schema must be a plain identifier (got '${schema}' in '${shown}'; allowed letters, digits, _)`);
+    // lower case only: the name goes unquoted into search_path, where PostgreSQL folds case
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new StoreError('bad_spec', `--db: schema must be a plain lower-case identifier (got '${schema}' in '${shown}'; allowed a-z, 0-9, _)`);
     }
     url.searchParams.delete('schema');
     return { kind: 'postgres', connectionString: url.toString(), schema, display: shown };

@@ -77,7 +77,7 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.throws(() => parseDbSpec('postgres://u@h/db?schema=bad-name'), /schema must be a plain identifier \(got 'bad-name'/);
+  assert.throws(() => parseDbSpec('postgres://u@h/db?schema=bad-name'), /schema must be a plain lower-case identifier \(got 'bad-name'/);
   assert.deepEqual(parseDbSpec('postgresql://u:pw@h:5/db?schema=s1&sslmode=disable'), {
     kind: 'postgres',
     connectionString: 'postgresql://u:pw@h:5/db?sslmode=disable',
@@ -192,7 +192,7 @@ test('formatRun: sections with values and units; formatDiff: changed fields with
   const row = dtxt.split('\n').find((l) => l.includes('line.stations[id=240].force_N'));
   assert.ok(row, dtxt);
   assert.match(row, new RegExp(`line\\.stations\\[id=240\\]\\.force_N +N +${fmtNum(f0).replace('.', '\\.')} +15000 +\\+${fmtNum(15000 - f0, 4).replace('.', '\\.')} +\\+[\\d.]+%$`));
-  assert.match(dtxt, /^1 numbers changed, 0 other values changed, 0 added, 0 removed$/m);
+  assert.match(dtxt, /^1 number changed, 0 other values changed, 0 added, 0 removed$/m);
   const none = formatDiff({ ...diff, output: diffJson(run.output, run.output) });
   assert.match(none, /^results: identical$/m);
 });
