@@ -14,7 +14,7 @@
 import type { DaeProblem, SolveOptions, SolveResult } from '../../numerics/types.ts';
 import type { FullCellModel } from '../model.ts';
 import { integrateBE } from './be.ts';
-import type { SsbSpme } from './spme.ts';
+import { SsbSpme } from './spme.ts';
 
 export type Step =
   | { readonly kind: 'cc'; readonly current_A: number; readonly vCut_V: number; readonly maxTime_s?: number }
@@ -426,12 +426,13 @@ export interface AgeingRunResult {
 
 /**
  * Long cycling with ageing (claim 19): `cycles` × [CC(-CV) charge, CC discharge], ageing applied after
- * each cycle through model.afterCycle. Uses the fast SPMe stepper.
+ * each cycle through model.afterCycle. SPMe/SPM use the fast stepper; other models (the P2D) the
+ * built-in BDF2 integrator.
  */
-export function cycleAgeing(model: SsbSpme, opts: AgeingRunOptions): AgeingRunResult {
+export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): AgeingRunResult {
   if (!(Number.isInteger(opts.cycles) && opts.cycles >= 1)) throw new RangeError(`cycles: must be an integer ≥ 1 (got ${opts.cycles}; allowed 1, 2, …)`);
   if (!(opts.cRate > 0)) throw new RangeError(`cRate: must be > 0 (got ${opts.cRate}; allowed > 0)`);
-  const run = fastRunner(model);
+  const run = model instanceof SsbSpme ? fastRunner(model) : beRunner(model);
   const y = model.initialState(opts.soc0 ?? 0);
   const n = opts.cycles;
   const dis = new Float64Array(n);
@@ -441,7 +442,7 @@ export function cycleAgeing(model: SsbSpme, opts: AgeingRunOptions): AgeingRunRe
     const c = runCycle(run, model, y, opts.cRate, opts.cRate, opts.cutoffs);
     dis[k] = c.discharge_C;
     ch[k] = c.charge_C;
-    model.afterCycle(y, { index: k + 1, charge_C: c.charge_C, discharge_C: c.discharge_C, duration_s: c.duration_s });
+    model.afterCycle?.(y, { index: k + 1, charge_C: c.charge_C, discharge_C: c.discharge_C, duration_s: c.duration_s });
     li[k] = model.lithiumInventory_mol(y);
   }
   const ret = new Float64Array(n);

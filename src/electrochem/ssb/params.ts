@@ -259,7 +259,6 @@ export interface ProducedCellSI {
   readonly cathodeCarbonFraction: number;
   readonly cathodeBinderFraction: number;
   readonly cathodePorosity: number;
-  readonly separatorPorosity?: number;
   readonly activeMaterialId: string;
   readonly electrolyteId: string;
   readonly anodeAl_mol_m2: number;
@@ -270,7 +269,6 @@ export interface ProducedCellSI {
   readonly anodeD_m2_s: number;
   readonly stackPressure_Pa: number;
   readonly temperature_K: number;
-  readonly particleRadius_m?: number;
 }
 
 function positive(path: string, v: number): void {
@@ -332,7 +330,6 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
       }
     : LPSCL;
   const carbon = look('carbon_black');
-  const xAl = cell.anodeLi_mol_m2 / cell.anodeAl_mol_m2;
   return {
     area_m2: cell.area_m2,
     temperature_K: cell.temperature_K,
@@ -347,7 +344,7 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
       carbonFraction: cell.cathodeCarbonFraction,
       binderFraction: cell.cathodeBinderFraction,
       porosity: cell.cathodePorosity,
-      particleRadius_m: cell.particleRadius_m ?? (amId === 'NCM811' ? DEFAULTS.particleRadius_m : cd.radius),
+      particleRadius_m: amId === 'NCM811' ? DEFAULTS.particleRadius_m : cd.radius,
       cMax_mol_m3: density / molarMass,
       density_kg_m3: density,
       yPristine: 1.0,
@@ -364,7 +361,8 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
       yRefVolume: cd.yRefVolume,
     },
     electrolyte,
-    separator: { thickness_m: cell.separatorThickness_m, porosity: cell.separatorPorosity ?? 0.05 },
+    // separator residual porosity 5 % after calendering/roll bonding (assumption)
+    separator: { thickness_m: cell.separatorThickness_m, porosity: 0.05 },
     anode: {
       thickness_m: cell.anodeThickness_m,
       al_mol_m2: cell.anodeAl_mol_m2,
@@ -373,10 +371,11 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
       j0: DEFAULTS.j0Anode,
       interphaseResistance_ohm_m2: DEFAULTS.interphaseAnode_ohm_m2,
       contactFractionRef: DEFAULTS.contactFractionAnode,
-      phaseModel: 'rt',
+      // Li3Al2/Li9Al4 reported by the line model ⇒ use the equilibrium phase sequence, else the RT model
+      phaseModel: cell.phaseFractions.Li3Al2 + cell.phaseFractions.Li9Al4 > 0 ? 'equilibrium' : 'rt',
       hysteresis_V: 0,
       phaseFractions: cell.phaseFractions,
-      freeLi_m: Math.max(cell.freeLi_m, xAl > 1 ? 0 : 0),
+      freeLi_m: cell.freeLi_m,
       youngsModulus_Pa: DEFAULTS.anodeModulus_Pa,
     },
     contact: { pressureRef_Pa: DEFAULTS.pressureRef_Pa, exponent: DEFAULTS.contactExponent },

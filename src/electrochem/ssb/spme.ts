@@ -180,6 +180,7 @@ export class SsbSpme implements FullCellModel {
       current_A: I,
       anode_surface_x: y[this.offA]! + kx * i,
       anode_mean_x: xm / this.na,
+      anode_ocp_V: this.core.Ua(y[this.offA]! + kx * i).U,
       cathode_surface_stoich: cs / this.core.p.cathode.cMax_mol_m3,
       cathode_mean_stoich: this.cathodeMeanY(y),
       thickness_m: this.thickness_m(y),
