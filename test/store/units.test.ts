@@ -1,7 +1,7 @@
 /** Store parts that need no database server: run ids, JSON diff, --db parsing/errors, text renderers. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -67,12 +67,20 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
     });
   await expectBad('mysql://root:secret@db.example/rollcell', /--db: unsupported database 'mysql:\/\/' \(got 'mysql:\/\/root:\*\*\*@db\.example\/rollcell'/);
   await expectBad('/nonexistent-dir-xyz/sub/runs.db', /cannot create SQLite file '\/nonexistent-dir-xyz\/sub\/runs\.db': directory '\/nonexistent-dir-xyz\/sub' does not exist/);
+  // a place where no user can create files (procfs): the OS refuses, the message names the value
+  await expectBad('/proc/rollcell-store-test.db', /--db: cannot (open|create) SQLite file '\/proc\/rollcell-store-test\.db'/);
   await expectBad('', /--db: must be a SQLite file path or a postgres:\/\/ URL \(got ""/);
   const dir = mkdtempSync(join(tmpdir(), 'rollcell-spec-'));
   try {
     await expectBad(dir, new RegExp(`'${dir}' is a directory, not a database file`));
     const notDb = join(dir, 'notes.txt');
     writeFileSync(notDb, 'this is not a database, just text that is long enough to have a header..........\n'.repeat(20));
+    if (process.getuid?.() !== 0) {
+      // (root may write anywhere, so a read-only directory only stops a normal user)
+      const ro = join(dir, 'ro');
+      mkdirSync(ro, { mode: 0o555 });
+      await expectBad(join(ro, 'runs.db'), /directory '.*ro' is not writable/);
+    }
     await expectBad(notDb, /cannot (use|open) (SQLite file|database) '.*notes\.txt' \(the file is not a SQLite database\)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
