@@ -983,3 +983,71 @@ export function firstCycleProtocol(chargeCutoff_V = 4.3, dischargeCutoff_V = 3.0
 export function firstCycleProtocolStrings(chargeCutoff_V = 4.3, dischargeCutoff_V = 3.0): string[] {
   return [`Charge at 0.1C until ${fmt(chargeCutoff_V)} V`, `Hold at ${fmt(chargeCutoff_V)} V until 0.02C`, `Discharge at 0.1C until ${fmt(dischargeCutoff_V)} V`];
 }
+
+// ───────────────────────────── canonical strings ─────────────────────────────
+
+function fmtTermination(t: Termination): string {
+  switch (t.kind) {
+    case 'voltage':
+      return `${String(t.voltage_V)} V`;
+    case 'current':
+      return `${String(t.current_A)} A`;
+    case 'c_rate':
+      return `${String(t.c_rate)}C`;
+    case 'soc':
+      return `${String(t.soc * 100)}% SOC`;
+    case 'capacity':
+      return `${String(t.charge_C / 3600)} Ah`;
+    case 'specific_capacity':
+      return `${String(t.charge_C_per_kg / 3600)} mAh/g`;
+  }
+}
+
+function fmtDuration(s: number): string {
+  return `${String(s)} seconds`;
+}
+
+/**
+ * The canonical string of a step (SI units, PyBaMM syntax where PyBaMM has one), e.g.
+ * "Charge at 0.1C until 4.3 V then hold until 0.02C". parseStep(formatStep(x)) gives x back (but `text`).
+ */
+export function formatStep(s: StepAst): string {
+  const c = s.control;
+  let head: string;
+  switch (c.mode) {
+    case 'current':
+      head = `${c.current_A >= 0 ? 'Charge' : 'Discharge'} at ${String(Math.abs(c.current_A))} A`;
+      break;
+    case 'c_rate':
+      head = `${c.c_rate >= 0 ? 'Charge' : 'Discharge'} at ${String(Math.abs(c.c_rate))}C`;
+      break;
+    case 'power':
+      head = `${c.power_W >= 0 ? 'Charge' : 'Discharge'} at ${String(Math.abs(c.power_W))} W`;
+      break;
+    case 'resistance':
+      head = `Discharge at ${String(c.resistance_ohm)} Ohm`;
+      break;
+    case 'voltage':
+      head = `Hold at ${String(c.voltage_V)} V`;
+      break;
+    case 'rest':
+      head = 'Rest';
+      break;
+    case 'drive_cycle': {
+      const q = c.quantity === 'c_rate' ? 'C-rate' : c.quantity;
+      head = `Run drive cycle from ${/\s/.test(c.source) || /\sas\s/i.test(c.source) ? `"${c.source}"` : c.source} as ${q}`;
+      break;
+    }
+  }
+  const parts = [head];
+  if (s.duration_s !== undefined) parts.push(`for ${fmtDuration(s.duration_s)}`);
+  if (s.terminations.length) parts.push(`${s.duration_s !== undefined ? 'or ' : ''}until ${s.terminations.map(fmtTermination).join(' or ')}`);
+  if (s.cv) {
+    parts.push(`then hold at ${String(s.cv.voltage_V)} V`);
+    if (s.cv.duration_s !== undefined) parts.push(`for ${fmtDuration(s.cv.duration_s)}`);
+    if (s.cv.terminations.length) parts.push(`${s.cv.duration_s !== undefined ? 'or ' : ''}until ${s.cv.terminations.map(fmtTermination).join(' or ')}`);
+  }
+  if (s.temperature_K !== undefined) parts.push(`at ${String(s.temperature_K)} K`);
+  if (s.period_s !== undefined) parts.push(`(${fmtDuration(s.period_s)} period)`);
+  return parts.join(' ');
+}

@@ -11,6 +11,7 @@ export {
   formatParseError,
   firstCycleProtocol,
   firstCycleProtocolStrings,
+  formatStep,
   editDistance,
   closest,
 } from './experiment.ts';

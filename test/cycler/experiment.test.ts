@@ -8,6 +8,7 @@ import {
   formatParseError,
   firstCycleProtocol,
   editDistance,
+  formatStep,
   type StepAst,
 } from '../../src/cycler/experiment.ts';
 
@@ -271,4 +272,24 @@ test('malformed experiments: errors carry the path; stops and loops are checked'
   assert.ok(!e3.ok && /must be a non-empty list/.test(e3.errors[0]!.message));
   const e4 = parseExperiment({ steps: ['Rest for 1 hour'], period: '1 fortnight' });
   assert.ok(!e4.ok && /unknown time unit 'fortnight'/.test(e4.errors[0]!.message) && e4.errors[0]!.path === 'experiment.period');
+});
+
+test('formatStep gives canonical strings that parse back to the same AST', () => {
+  const all = [
+    ...PYBAMM.map(([s]) => s),
+    'Charge at 0.1C until 4.3 V then hold until 0.02C',
+    'Charge at 1 A until 4.2 V then hold at 4.15 V until 50 mA or for 2 hours',
+    'Discharge at 2 A until 3 V or 80% SOC or for 30 minutes',
+    'Discharge at 0.1C until 150 mAh/g',
+    'Discharge at 1C until 2 Ah',
+    "Run drive cycle from 'my profile.csv' as power for 1 hour",
+    'Rest for 1 hour at 25 °C',
+  ];
+  for (const s of all) {
+    const a = ok(s);
+    const f = formatStep(a);
+    const b = ok(f);
+    assert.deepEqual({ ...b, text: '' }, { ...a, text: '' }, `${s} → ${f}`);
+  }
+  assert.equal(formatStep(ok('Charge at 0.1C until 4.3 V then hold until 0.02C')), 'Charge at 0.1C until 4.3 V then hold at 4.3 V until 0.02C');
 });
