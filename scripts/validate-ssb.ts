@@ -197,7 +197,6 @@ export function validateSsb(): ValidationRow[] {
       ),
     );
   }
-  void fastRunner;
   return rows;
 }
 

@@ -77,10 +77,7 @@ export class BandBorderLU {
           p = i;
         }
       }
-      if (max === 0) {
-        if (process.env.BE_DEBUG) console.log('singular column', k, 'm', m, 'kl', this.kl, 'ku', this.ku);
-        return false;
-      }
+      if (max === 0) return false;
       this.piv[k] = p;
       if (p !== k) {
         // swap only the U part (columns ≥ k); multipliers stay where they were made (LAPACK gbtrf style)
@@ -220,7 +217,6 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
           norm += e * e;
         }
         norm = Math.sqrt(norm / n);
-        if (process.env.BE_DEBUG === '2') console.log('newton', tt, dt, attempt, it, norm);
         if (!Number.isFinite(norm)) {
           yNew.set(yPred);
           break;
@@ -300,7 +296,6 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
     }
     const q = bdf2 ? 3 : 2; // error ~ h^q
     if (err > 1) {
-      if (process.env.BE_DEBUG) console.log('reject', t, h, err);
       h *= Math.max(0.2, 0.9 * Math.pow(err, -1 / q));
       continue;
     }
