@@ -36,28 +36,44 @@ export function refSolve(p: DaeProblem, y0in: Float64Array, o: SolveOptions): So
   const J = new Float64Array(n * n), piv = new Int32Array(n);
   const stats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
   // Newton for  M(y − yp)/h − f(t, y) = 0  (h = Infinity → algebraic rows only, for initialisation)
+  const dfdy = new Float64Array(n * n);
+  const sink = { add: (i: number, j: number, v: number): void => { dfdy[i * n + j] = dfdy[i * n + j]! + v; } };
+  const jacobianAt = (t: number, y: Float64Array): void => {
+    stats.jacobianEvals++;
+    dfdy.fill(0);
+    if (p.jacobian) { p.jacobian(t, y, sink); return; }
+    p.f(t, y, f0); stats.fEvals++;
+    for (let j = 0; j < n; j++) {
+      const yj = y[j]!; const d = 1e-7 * Math.max(1e-3, Math.abs(yj)); y[j] = yj + d;
+      p.f(t, y, f1); stats.fEvals++; y[j] = yj;
+      for (let i = 0; i < n; i++) dfdy[i * n + j] = (f1[i]! - f0[i]!) / d;
+    }
+  };
+  // modified Newton for  M(y − yp)/h − f(t, y) = 0  (h = Infinity → algebraic rows only, for initialisation)
   const newton = (t: number, yp: Float64Array, h: number, y: Float64Array, algOnly: boolean): boolean => {
-    for (let it = 0; it < 30; it++) {
+    let fresh = false;
+    const factor = (): boolean => {
+      jacobianAt(t, y);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        J[i * n + j] = algOnly ? (M[i] ? (i === j ? 1 : 0) : -dfdy[i * n + j]!) : (i === j ? M[i]! / h : 0) - dfdy[i * n + j]!;
+      }
+      stats.factorisations++;
+      fresh = true;
+      return lu(J, n, piv);
+    };
+    if (!factor()) return false;
+    let prev = Infinity;
+    for (let it = 0; it < 40; it++) {
       p.f(t, y, f0); stats.fEvals++;
       for (let i = 0; i < n; i++) r[i] = algOnly ? (M[i] ? 0 : -f0[i]!) : (M[i]! * (y[i]! - yp[i]!)) / h - f0[i]!;
-      let nr = 0;
-      for (let i = 0; i < n; i++) nr = Math.max(nr, Math.abs(r[i]!) / (atolOf(i) + rtol * Math.abs(y[i]!)));
-      if (it > 0 && nr < 1e-3) return true;
-      for (let j = 0; j < n; j++) {
-        const yj = y[j]!; const d = 1e-7 * Math.max(1e-3, Math.abs(yj)); y[j] = yj + d;
-        p.f(t, y, f1); stats.fEvals++; y[j] = yj;
-        for (let i = 0; i < n; i++) {
-          const df = (f1[i]! - f0[i]!) / d;
-          J[i * n + j] = algOnly ? (M[i] ? (i === j ? 1 : 0) : -df) : (i === j ? M[i]! / h : 0) - df;
-        }
-      }
-      if (!lu(J, n, piv)) return false;
       luSolve(J, n, piv, r);
       let dn = 0;
       for (let i = 0; i < n; i++) { y[i]! -= r[i]!; dn = Math.max(dn, Math.abs(r[i]!) / (atolOf(i) + rtol * Math.abs(y[i]!))); }
       stats.newtonIterations++;
       if (!y.every(Number.isFinite)) return false;
-      if (dn < 1e-6) return true;
+      if (dn < 1e-4) return true;
+      if (dn > 0.5 * prev) { if (fresh && it > 0 && dn > prev) return false; if (!factor()) return false; } else fresh = false;
+      prev = dn;
     }
     return false;
   };
