@@ -8,6 +8,7 @@ import { test as nodeTest, type TestContext } from 'node:test';
 /** Every store test gets a time limit, so a hang shows as a failure instead of a stuck run. */
 const test = (name: string, fn: (t: TestContext) => Promise<void>) => nodeTest(name, { timeout: 120_000 }, fn);
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { Migrator, sql } from 'kysely';
 import { openStore, StoreError, type Store, type StoreDialect } from '../../src/store/index.ts';
 import { connectKysely, storeKysely } from '../../src/store/store.ts';
@@ -312,9 +313,15 @@ export function defineStoreSuite(h: DialectHarness): void {
     await withStore(h, t, async (store, spec) => {
       const keep = makeInput(100, { cells: 500 });
       const keptId = await store.saveRun(keep);
+      const walBefore = d === 'sqlite' ? statSync(`${spec}-wal`).size : 0;
       const w = spawnWriter(t, spec, 7, 20_000, 12_000);
       const held = await w.waitFor('holding');
       assert.ok(Number(held.split(' ')[1]) >= 12_000, 'the child has inserted at least 12 000 cells in its open transaction');
+      if (d === 'sqlite') {
+        // the open transaction has already spilled uncommitted pages into the WAL file, so the
+        // kill leaves real half-written data on disk that recovery must ignore
+        assert.ok(statSync(`${spec}-wal`).size > walBefore + 1_000_000, `WAL holds uncommitted pages (${walBefore} → ${statSync(`${spec}-wal`).size} bytes)`);
+      }
       // a reader meanwhile sees only the committed run
       assert.deepEqual((await store.listRuns()).map((r) => r.id), [keptId]);
       w.child.kill('SIGKILL');
