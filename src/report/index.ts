@@ -1,0 +1,397 @@
+/**
+ * The run report: ONE self-contained HTML file per run (inline CSS and SVG; no scripts, fonts, images or
+ * anything else from the network — a Content-Security-Policy of default-src 'none' says so to the
+ * browser). Sections: summary; the cell's cross-section to scale (FIG. 1 style); the line (FIG. 2 style)
+ * with each station's results; plots (voltage vs capacity, per-layer thickness through the stations,
+ * anode phase fractions, crack risk, capacity fade, SPC); the claim chart; the seed's windows.
+ *
+ * `renderReport` is pure; `writeReport` is the only I/O (the edge).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Recipe } from '../recipe/schema.ts';
+import type { ClaimResult, RunOutput, StationBlock } from '../contract.ts';
+import { WINDOWS, inWindow, windowText, type ClaimWindow } from '../recipe/windows.ts';
+import { evaluateClaims, layerRole, type LayerRole } from '../claims/index.ts';
+import { barChart, esc, linePlot, PALETTE, type Series } from './svg.ts';
+import { crossSectionLayers, crossSectionSvg, lineDiagramSvg } from './figures.ts';
+
+export interface ReportTimeSeries {
+  name: string;
+  t_s: readonly number[];
+  voltage_V: readonly number[];
+  current_A: readonly number[];
+  capacity_Ah: readonly number[];
+}
+
+export interface ReportCycle {
+  index: number;
+  discharge_Ah: number;
+  charge_Ah: number;
+  ce: number;
+}
+
+export interface ReportInput {
+  output: RunOutput;
+  recipe: Recipe;
+  timeSeries?: readonly ReportTimeSeries[];
+  cycles?: readonly ReportCycle[];
+}
+
+const fmt = (x: unknown, d = 4): string => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(d))) : '—');
+
+/** strip the namespace attribute: inline SVG in HTML is in the SVG namespace without it (keeps the page free of URLs) */
+const inline = (svg: string): string => svg.replace(/ xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '');
+
+const CSS = `
+:root{--fg:#1d1f24;--muted:#5b6170;--met:#1b7f3b;--notmet:#b3261e;--ne:#8a6d00;--line:#d9dce3}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);margin:0;background:#f6f7f9;line-height:1.4}
+header{background:#1f2a3a;color:#fff;padding:18px 28px}
+header h1{margin:0 0 4px;font-size:22px}
+header p{margin:0;color:#c9d2e0;font-size:13px}
+main{max-width:1240px;margin:0 auto;padding:12px 20px 40px}
+section{background:#fff;border:1px solid var(--line);border-radius:6px;padding:14px 18px;margin:16px 0}
+h2{font-size:17px;margin:0 0 10px}
+h3{font-size:14px;margin:14px 0 6px}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f0f2f5;font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.kv{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:6px 18px;font-size:13px}
+.kv div{border-bottom:1px dotted var(--line);padding:2px 0;display:flex;justify-content:space-between;gap:8px}
+.kv span:first-child{color:var(--muted)}
+.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap}
+.v-met{background:#e3f3e8;color:var(--met)}.v-not-met{background:#fbe4e2;color:var(--notmet)}.v-not-evaluable{background:#fbf3d5;color:var(--ne)}
+.plots{display:flex;flex-wrap:wrap;gap:12px}
+.plots figure{margin:0;width:540px}
+figcaption{font-size:12px;color:var(--muted)}
+.note{font-size:12px;color:var(--muted)}
+tr.claim-row td{border-top:2px solid #c9ced8}
+tr.el-row td{font-size:12px;color:#333}
+tr.el-row td:first-child{padding-left:22px}
+svg{max-width:100%;height:auto}
+`;
+
+function badge(v: string): string {
+  return `<span class="badge v-${v.replace(/\s+/g, '-')}">${esc(v)}</span>`;
+}
+
+function kv(rows: readonly (readonly [string, string])[]): string {
+  return `<div class="kv">${rows.map(([k, v]) => `<div><span>${esc(k)}</span><span>${esc(v)}</span></div>`).join('')}</div>`;
+}
+
+function figure(svg: string, caption: string): string {
+  return `<figure>${inline(svg)}<figcaption>${esc(caption)}</figcaption></figure>`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
+  const { output: o, recipe: r } = inp;
+  const d = o.design;
+  const rows: [string, string][] = [
+    ['run id', o.run_id || '—'],
+    ['rollcell version', o.rollcell_version],
+    ['cathode', `${r.first_sheet.cathode.active_material} + ${r.first_sheet.cathode.electrolyte}`],
+    ['electrolyte layer', `${r.first_sheet.electrolyte_layer.material} ${fmt(r.first_sheet.electrolyte_layer.thickness_um)} µm`],
+    ['anode (as supplied)', `Al ${fmt(d.anode.al_thickness_um)} µm + Li ${fmt(d.anode.li_thickness_um)} µm on ${r.third_sheet.conductive_layer.material}`],
+    ['Li:Al molar ratio', fmt(d.anode.li_al_molar_ratio)],
+    ['N/P ratio', fmt(d.np_ratio)],
+    ['cell area', `${fmt(d.cell.area_cm2)} cm²`],
+    ['cell thickness (design)', `${fmt(d.cell.thickness_um)} µm`],
+    ['cell mass (design)', `${fmt(d.cell.mass_g)} g`],
+    ['specific energy (design)', `${fmt(d.specific_energy_Wh_kg)} Wh/kg`],
+    ['energy density (design)', `${fmt(d.energy_density_Wh_L)} Wh/L`],
+  ];
+  if (typeof d.cell['capacity_mAh'] === 'number') rows.push(['cell capacity (design)', `${fmt(d.cell['capacity_mAh'])} mAh`]);
+  if (o.line) {
+    rows.push(['anode as made', `${fmt(o.line.anode.thickness_um)} µm, free Li ${fmt(o.line.anode.free_li_um)} µm`]);
+    rows.push(['crack risk sandwiched / free', `${fmt(o.line.crack.sandwiched.risk, 3)} / ${fmt(o.line.crack.free_standing.risk, 3)}`]);
+  }
+  if (o.cycling) {
+    rows.push(['discharge capacity', `${fmt(o.cycling.discharge_capacity_mAh_g)} mAh/g`]);
+    rows.push(['charge capacity', `${fmt(o.cycling.charge_capacity_mAh_g)} mAh/g`]);
+    rows.push(['coulombic efficiency', fmt(o.cycling.coulombic_efficiency)]);
+    rows.push(['volume expansion (Eq. 1)', `${fmt(o.cycling.volume_expansion_rate_pct)} %`]);
+  }
+  if (o.production) {
+    rows.push(['cells made / in spec', `${o.production.cells_total} / ${o.production.cells_in_spec}`]);
+    rows.push(['yield', `${fmt(o.production.yield_pct)} %`]);
+  }
+  if (r.battery) rows.push(['battery', `${r.battery.series}s${r.battery.parallel}p, ${r.battery.application}`]);
+  const n = (v: string): number => claims.filter((c) => c.verdict === v).length;
+  rows.push(['claims', `${n('met')} met, ${n('not met')} not met, ${n('not evaluable')} not evaluable`]);
+  const c1 = claims.find((c) => c.claim === 1);
+  const absent = (['line', 'cycling', 'production', 'battery'] as const).filter((k) => o[k] === undefined);
+  const warnings = Array.isArray(o['warnings']) ? (o['warnings'] as unknown[]).filter((w): w is string => typeof w === 'string') : [];
+  return `<section id="summary"><h2>Summary</h2>
+<p>Claim 1 (the method of the seed, US 2025/0266422 A1): ${c1 ? badge(c1.verdict) : '—'}${c1 && c1.verdict !== 'met' ? ` <span class="note">${esc(String(c1['reason'] ?? ''))}</span>` : ''}</p>
+${kv(rows)}
+${absent.length ? `<p class="note">Not in this run (sections that need them say so): ${esc(absent.join(', '))}.</p>` : ''}
+${warnings.length ? `<h3>Warnings</h3><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
+</section>`;
+}
+
+function stationTable(stations: readonly StationBlock[]): string {
+  const rows = stations
+    .map((s) => {
+      const tin = s.layers.reduce((a, l) => a + l.thickness_in_um, 0);
+      const tout = s.layers.reduce((a, l) => a + l.thickness_out_um, 0);
+      return `<tr><td>${esc(s.id)}</td><td class="num">${fmt(s.force_N)}</td><td class="num">${fmt(s.peak_pressure_MPa)}</td><td class="num">${fmt(s.temperature_C)}</td><td>${s.bonded ? 'yes' : '<b>no</b>'}</td><td class="num">${fmt(tin)} → ${fmt(tout)}</td><td class="num">${tin > 0 ? fmt((100 * (tin - tout)) / tin, 3) : '—'}</td></tr>`;
+    })
+    .join('');
+  return `<table class="stations"><thead><tr><th>station</th><th>force / N</th><th>peak pressure / MPa</th><th>temperature / °C</th><th>bonded</th><th>laminate in → out / µm</th><th>reduction / %</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+const SHORT: Record<LayerRole, string> = {
+  cathode_collector: 'collector 208',
+  cathode: 'cathode 202',
+  electrolyte: 'SE 206',
+  al: 'Al 224',
+  li: 'Li 232',
+  anode: 'anode 238',
+  conductive: 'conductive 234',
+  other: 'other',
+};
+
+/** per-layer thickness through the stations: supplied, after 222, after 236, after 240 */
+export function thicknessThroughStations(stations: readonly StationBlock[]): { layers: string[]; stages: string[]; values: number[][] } {
+  const order: string[] = [];
+  const supplied = new Map<string, number>();
+  for (const s of stations) for (const l of s.layers) if (!supplied.has(l.name)) {
+    supplied.set(l.name, l.thickness_in_um);
+    order.push(l.name);
+  }
+  const stages = ['supplied', ...stations.map((s) => `after ${s.id}`)];
+  const cur = new Map<string, number>();
+  const values: number[][] = [order.map((n) => supplied.get(n)!)];
+  for (const s of stations) {
+    for (const l of s.layers) cur.set(l.name, l.thickness_out_um);
+    values.push(order.map((n) => cur.get(n) ?? NaN));
+  }
+  return { layers: order, stages, values };
+}
+
+function plots(inp: ReportInput): string {
+  const { output: o, recipe: r } = inp;
+  const figs: string[] = [];
+  const notes: string[] = [];
+  // voltage vs capacity
+  const ts = (inp.timeSeries ?? []).filter((s) => s.voltage_V.length > 0);
+  if (ts.length > 0) {
+    const series: Series[] = ts.map((s, i) => ({ name: s.name, x: s.capacity_Ah.map((q) => q * 1000), y: s.voltage_V, color: PALETTE[i % PALETTE.length]! }));
+    figs.push(
+      figure(
+        linePlot({
+          title: 'Voltage vs capacity',
+          x: { label: 'capacity', unit: 'mAh' },
+          y: { label: 'cell voltage', unit: 'V' },
+          series,
+          hlines: [
+            { value: r.cycling.charge_cutoff_V, label: `charge cut-off ${r.cycling.charge_cutoff_V} V`, color: '#b3261e' },
+            { value: r.cycling.discharge_cutoff_V, label: `discharge cut-off ${r.cycling.discharge_cutoff_V} V`, color: '#8a6d00' },
+          ],
+          className: 'plot-voltage',
+        }),
+        `Cell voltage against the capacity passed in each step of the protocol (${r.experiment ? 'recipe experiment' : 'the [0178] first-cycle protocol: CC-CV 0.1C, 0.02C end; CC 0.1C to the discharge cut-off'}).`,
+      ),
+    );
+  } else notes.push('voltage vs capacity: no time series in this run');
+  // thickness through the stations
+  if (o.line && o.line.stations.length > 0) {
+    const t = thicknessThroughStations(o.line.stations);
+    const cats = t.layers.map((n) => {
+      const role = layerRole({ name: n, thickness_in_um: 0, thickness_out_um: 0 });
+      return role === 'other' ? n : SHORT[role];
+    });
+    figs.push(
+      figure(
+        barChart({
+          title: 'Layer thickness through the stations',
+          categories: cats,
+          groups: t.stages.map((s, i) => ({ name: s, values: t.values[i]! })),
+          xLabel: 'layer',
+          y: { label: 'thickness', unit: 'µm' },
+          className: 'plot-thickness',
+        }),
+        'Each layer as supplied and as it leaves each roller pair (line results); a layer not yet in the laminate has no bar.',
+      ),
+    );
+    const f = o.line.anode.al_fractions;
+    figs.push(
+      figure(
+        barChart({
+          title: 'Anode phase fractions after the line',
+          categories: ['Al (α)', 'LiAl (β)', 'Li3Al2', 'Li9Al4'],
+          groups: [{ name: 'fraction of Al atoms', values: [f.Al, f.LiAl, f.Li3Al2, f.Li9Al4], color: '#7f8fa8' }],
+          xLabel: 'phase',
+          y: { label: 'fraction of the anode Al', unit: '1', min: 0, max: 1 },
+          valueLabels: true,
+          legend: false,
+          className: 'plot-phases',
+        }),
+        `Fraction of the anode's Al atoms in each phase (sums to 1); anode ${fmt(o.line.anode.thickness_um)} µm, free Li ${fmt(o.line.anode.free_li_um)} µm, alloying complete after ${fmt(o.line.anode.alloying_complete_s)} s.`,
+      ),
+    );
+    const crackMax = r.spec?.crack_risk_max;
+    figs.push(
+      figure(
+        barChart({
+          title: 'Crack risk of the prelithiated anode',
+          categories: ['sandwiched (Cu | anode | SE)', 'free-standing Li + Al'],
+          groups: [{ name: 'crack risk', values: [o.line.crack.sandwiched.risk, o.line.crack.free_standing.risk], color: '#D55E00' }],
+          xLabel: 'roll bonding configuration',
+          y: { label: 'crack risk', unit: '1', min: 0, max: 1 },
+          valueLabels: true,
+          ...(crackMax !== undefined ? { hlines: [{ value: crackMax, label: `spec max ${crackMax}`, color: '#b3261e' }] } : {}),
+          className: 'plot-crack',
+        }),
+        'Claim 2 / [0201]: roll bonding the Li and Al between the conductive layer and the first composite sheet against the same layers bonded free-standing.',
+      ),
+    );
+  } else notes.push('thickness through the stations, anode phases, crack risk: no line results in this run');
+  // capacity fade
+  const cy = inp.cycles ?? [];
+  if (cy.length > 0) {
+    const idx = cy.map((c) => c.index);
+    figs.push(
+      figure(
+        linePlot({
+          title: 'Capacity over cycles',
+          x: { label: 'cycle', unit: '1' },
+          y: { label: 'capacity', unit: 'mAh' },
+          series: [
+            { name: 'discharge', x: idx, y: cy.map((c) => c.discharge_Ah * 1000), markers: true },
+            { name: 'charge', x: idx, y: cy.map((c) => c.charge_Ah * 1000), markers: true, dash: '5 3' },
+          ],
+          className: 'plot-fade',
+        }),
+        'Charge and discharge capacity of each cycle.',
+      ),
+    );
+    figs.push(
+      figure(
+        linePlot({ title: 'Coulombic efficiency', x: { label: 'cycle', unit: '1' }, y: { label: 'coulombic efficiency', unit: '1' }, series: [{ name: 'CE', x: idx, y: cy.map((c) => c.ce), markers: true, color: '#009E73' }], legend: false, className: 'plot-ce' }),
+        'Discharge over charge capacity of each cycle.',
+      ),
+    );
+  } else notes.push('capacity fade: no cycle records in this run');
+  // SPC
+  const spc = (o.production?.['spc'] as { lanes?: unknown[] } | undefined)?.lanes ?? [];
+  let spcCount = 0;
+  for (const lane of spc.slice(0, 2)) {
+    const L = lane as { lane?: number; quantity?: string; xbar?: { center: number; ucl: number; lcl: number }; charts?: { means?: number[]; ewma?: number[]; ewma_ucl?: number[]; ewma_lcl?: number[] } };
+    const means = L.charts?.means;
+    if (!means || !L.xbar) continue;
+    spcCount++;
+    const i = means.map((_, k) => k + 1);
+    const series: Series[] = [{ name: 'subgroup mean', x: i, y: means, markers: true }];
+    if (L.charts?.ewma) series.push({ name: 'EWMA', x: i, y: L.charts.ewma, color: '#009E73' });
+    if (L.charts?.ewma_ucl) series.push({ name: 'EWMA limits', x: i, y: L.charts.ewma_ucl, color: '#009E73', dash: '2 3' });
+    if (L.charts?.ewma_lcl) series.push({ name: 'EWMA lower limit', x: i, y: L.charts.ewma_lcl, color: '#009E73', dash: '2 3', inLegend: false });
+    const q = (L.quantity ?? 'value').replace(/_um$/, '').replace(/_/g, ' ');
+    figs.push(
+      figure(
+        linePlot({
+          title: `SPC X̄ chart, lane ${L.lane ?? '?'}`,
+          x: { label: 'subgroup', unit: '1' },
+          y: { label: q, unit: /_um$/.test(L.quantity ?? '') ? 'µm' : '1' },
+          series,
+          hlines: [
+            { value: L.xbar.ucl, label: 'UCL', color: '#b3261e' },
+            { value: L.xbar.lcl, label: 'LCL', color: '#b3261e' },
+            { value: L.xbar.center, label: 'CL', color: '#555', dash: '1 0' },
+          ],
+          className: 'plot-spc',
+        }),
+        'X̄ chart of the station-240 outfeed gauge with its 3σ limits (Montgomery, App. VI) and the EWMA.',
+      ),
+    );
+  }
+  if (spcCount === 0) notes.push('SPC charts: no production run with charts in this run');
+  return `<section id="plots"><h2>Plots</h2><div class="plots">${figs.join('\n')}</div>${notes.length ? `<p class="note">${esc(notes.join('; '))}.</p>` : ''}</section>`;
+}
+
+function claimTable(claims: readonly ClaimResult[]): string {
+  const rows: string[] = [];
+  for (const c of claims) {
+    const title = typeof c['title'] === 'string' ? (c['title'] as string) : '';
+    const dep = typeof c['depends_on'] === 'number' ? ` (depends on claim ${c['depends_on'] as number})` : '';
+    rows.push(`<tr class="claim-row" data-claim="${c.claim}" data-verdict="${esc(c.verdict)}"><td><b>${c.claim}</b></td><td>${badge(c.verdict)}</td><td colspan="2"><b>${esc(title)}</b>${esc(dep)}</td></tr>`);
+    for (const e of c.elements) rows.push(`<tr class="el-row"><td>${esc(e.id)}</td><td>${badge(e.verdict)}</td><td>${esc(e.text)}<br><span class="note">${esc(e.evidence)}</span></td><td>${esc(e.paragraph ?? '')}</td></tr>`);
+  }
+  return `<section id="claims"><h2>Claim chart (US 2025/0266422 A1, claims 1–20)</h2>
+<p class="note">An element is “not evaluable” when the result it needs is absent from this run; a dependent claim is met only if its parent is met.</p>
+<table class="claim-chart"><thead><tr><th>claim / element</th><th>verdict</th><th>element and evidence</th><th>paragraph</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+function windowValues(o: RunOutput, r: Recipe): Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> {
+  const s240 = o.line?.stations.find((s) => s.id === '240');
+  const s236 = o.line?.stations.find((s) => s.id === '236');
+  const v: Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> = {
+    force_240: { value: s240?.force_N ?? r.stations['240'].force_N, source: s240 ? 'line' : 'recipe' },
+    force_236: { value: s236?.force_N ?? r.stations['236'].force_N, source: s236 ? 'line' : 'recipe' },
+    heating_240: { value: s240?.temperature_C ?? r.stations['240'].temperature_C, source: s240 ? 'line' : 'recipe' },
+    li_content: { value: r.third_sheet.li_layer.li_wt_pct, source: 'recipe' },
+    stack_pressure: { value: r.cell.stack_pressure_MPa, source: 'recipe' },
+    charge_cutoff: { value: r.cycling.charge_cutoff_V, source: 'recipe' },
+    cell_thickness: s240 && s240.layers.length ? { value: s240.layers.reduce((a, l) => a + l.thickness_out_um, 0), source: 'line' } : { value: o.design.cell.thickness_um, source: 'design' },
+  };
+  if (o.line) v.anode_thickness = { value: o.line.anode.thickness_um, source: 'line' };
+  if (o.cycling) v.specific_capacity = { value: o.cycling.discharge_capacity_mAh_g, source: 'cycling' };
+  const cr = o.cycling?.['max_c_rate'];
+  if (typeof cr === 'number') v.c_rate = { value: cr, source: 'cycling' };
+  const av = o.design.cell['average_voltage_V'];
+  if (r.battery && typeof av === 'number') v.battery_voltage = { value: av * r.battery.series, source: 'design × series' };
+  return v;
+}
+
+function windowsTable(o: RunOutput, r: Recipe): string {
+  const vals = windowValues(o, r);
+  const rows = (Object.entries(WINDOWS) as [keyof typeof WINDOWS, ClaimWindow][]).map(([k, w]) => {
+    const v = vals[k];
+    const inside = v ? inWindow(w, v.value) : undefined;
+    return `<tr data-window="${esc(w.id)}"><td>${esc(w.quantity)}</td><td class="num">${esc(windowText(w))}</td><td>${esc(w.paragraph)}</td><td>${w.claim ?? '—'}</td><td class="num">${v ? `${fmt(v.value)} ${esc(w.unit)}` : '—'}</td><td>${v ? esc(v.source) : 'not in this run'}</td><td>${inside === undefined ? '—' : inside ? badge('met').replace('>met<', '>inside<') : badge('not met').replace('>not met<', '>outside<')}</td></tr>`;
+  });
+  return `<section id="windows"><h2>The seed's windows</h2><table class="windows"><thead><tr><th>quantity</th><th>window</th><th>paragraph</th><th>claim</th><th>this run</th><th>from</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+/** Render the run report as one self-contained HTML document. */
+export function renderReport(input: ReportInput): string {
+  const { output: o, recipe: r } = input;
+  const claims = o.claims ?? evaluateClaims(r, o);
+  const cs = crossSectionLayers(o, r);
+  const title = `rollcell report — ${r.name}`;
+  const lineSection = `<section id="line"><h2>The line</h2>${inline(lineDiagramSvg(o, r))}${
+    o.line ? stationTable(o.line.stations) : '<p class="note">No line results in this run: the drawing shows the recipe set points; bonding, pressures and reductions need the line model.</p>'
+  }</section>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${CSS}</style></head>
+<body><header><h1>${esc(title)}</h1><p>${esc(r.description ?? '')}${r.description ? ' · ' : ''}run ${esc(o.run_id || '—')} · rollcell ${esc(o.rollcell_version)}</p></header>
+<main>
+${summary(input, claims)}
+<section id="cross-section"><h2>Cell cross-section</h2>${inline(crossSectionSvg(cs))}<p class="note">${esc(cs.note)}. Layer heights share one scale (see the scale bar).</p></section>
+${lineSection}
+${plots(input)}
+${claimTable(claims)}
+${windowsTable(o, r)}
+</main></body></html>
+`;
+}
+
+/** Write the report to `<dir>/<runId>.html` (creating dir) and return the file's absolute path. */
+export function writeReport(dir: string, runId: string, html: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(runId) || runId.includes('..'))
+    throw new Error(`runId: must be 1–128 characters of letters, digits, '.', '_' or '-' starting with a letter or digit (got ${JSON.stringify(runId)})`);
+  mkdirSync(dir, { recursive: true });
+  const path = resolve(join(dir, `${runId}.html`));
+  writeFileSync(path, html, 'utf8');
+  return path;
+}
+
+export { crossSectionLayers, crossSectionSvg, lineDiagramSvg } from './figures.ts';
