@@ -1,0 +1,646 @@
+/**
+ * Doyle–Fuller–Newman (pseudo-two-dimensional) model of a liquid-electrolyte Li-ion cell, finite
+ * volumes in x (negative electrode | separator | positive electrode) and in r (one spherical particle
+ * per electrode volume).
+ *
+ * Equations (Doyle, Fuller & Newman, J. Electrochem. Soc. 140 (1993) 1526, doi:10.1149/1.2221597;
+ * notation of Marquis et al., J. Electrochem. Soc. 166 (2019) A3693, doi:10.1149/2.0341915jes):
+ *   particle     ∂c_s/∂t = r⁻²∂_r(r² D_s ∂_r c_s),   −D_s ∂_r c_s|_R = j
+ *   kinetics     j = 2k·√(c_e/c_e0 · θ(1−θ))·sinh(Fη/2RT),   η = φ_s − φ_e − U(θ,T),   θ = c_s(R)/c_max
+ *   electrolyte  ε ∂c_e/∂t = ∂_x(D_e τ ∂_x c_e) + (1−t⁺)·a·j
+ *                ∂_x i_e = a F j,   i_e = −κτ ∂_x φ_e + κτ (2RT/F)(1−t⁺)·TF·∂_x ln c_e
+ *   solid        ∂_x i_s = −a F j,  i_s = −σ_eff ∂_x φ_s
+ *   boundaries   i_s = i_dis at both current collectors, i_e = 0 and N_e = 0 there; i_s = 0 at the separator
+ * with τ the BPX transport efficiency (Bruggeman-type effective transport), j the molar flux out of the
+ * particle (mol/m²/s, positive on delithiation), i_dis = −I/A the discharge current density.
+ *
+ * Unknown layout (banded): per x-volume of an electrode [c_s(r_1..r_Nr), j, c_e, φ_e, φ_s], per
+ * separator volume [c_e, φ_e]; then the terminal current I and, with the lumped thermal option, T.
+ * The potentials are fixed by φ_s = 0 in the first negative volume (that row replaces the negative
+ * electrode's first charge balance, which is implied by the others: the three charge balances sum to
+ * zero identically), which also keeps I out of the far band: I enters only the positive collector's
+ * balance, the control row and the thermal row.
+ */
+import { F, R } from '../../materials/constants.ts';
+import type { CellModel, Control } from '../model.ts';
+import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
+import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
+import {
+  arrhenius,
+  dfdx,
+  ocp,
+  resolveMesh,
+  resolveThermal,
+  setPoint,
+  stoichiometries,
+  validateControl,
+  type LiquidMesh,
+  type LumpedThermal,
+  type ThermalOptions,
+} from './common.ts';
+
+const THETA_EPS = 1e-10;
+
+interface ElectrodeConst {
+  readonly e: BpxElectrode;
+  readonly cmax: number;
+  readonly a: number;
+  readonly epsS: number;
+  readonly sigma: number;
+  readonly Rp: number;
+  readonly dr: number;
+  /** r²_{i+1/2}/Δr for faces i = 0..Nr−2 */
+  readonly faceCoef: Float64Array;
+  /** 1/V_i with V_i = (r_{i+1/2}³ − r_{i−1/2}³)/3 */
+  readonly invVol: Float64Array;
+  /** shell volumes V_i (per 4π) */
+  readonly vol: Float64Array;
+  readonly dsConst: boolean;
+}
+
+export class DfnModel implements CellModel {
+  readonly name: string;
+  readonly nominalCapacity_C: number;
+  readonly n: number;
+  readonly atol: Float64Array;
+  readonly params: LiquidCellParams;
+  readonly mesh: LiquidMesh;
+  readonly thermal: LumpedThermal | undefined;
+  /** total electrode area (all pairs), m² */
+  readonly area_m2: number;
+
+  // mesh
+  readonly nx: number;
+  readonly nr: number;
+  readonly dom: Int8Array; // 0 negative, 1 separator, 2 positive
+  readonly dx: Float64Array;
+  readonly xc: Float64Array;
+  readonly eps: Float64Array;
+  readonly tau: Float64Array;
+  /** conductance factor of the face between volumes k and k+1: 1/(Δx_k/(2τ_k) + Δx_{k+1}/(2τ_{k+1})) */
+  readonly gFace: Float64Array;
+  /** solid conductance σ/((Δx_k+Δx_{k+1})/2) for faces within an electrode, 0 elsewhere */
+  readonly sFace: Float64Array;
+  readonly iCs: Int32Array; // first particle unknown (−1 in separator)
+  readonly iJ: Int32Array;
+  readonly iCe: Int32Array;
+  readonly iPe: Int32Array;
+  readonly iPs: Int32Array;
+  readonly iI: number;
+  readonly iT: number; // −1 when isothermal
+  readonly elec: readonly [ElectrodeConst, ElectrodeConst];
+  /** terminal-voltage series resistance of the half volumes at the collectors (Ω·m²) */
+  readonly rColl: number;
+  readonly massDiag: Float64Array;
+  private readonly bandLower: number;
+  private readonly bandUpper: number;
+  readonly Tref: number;
+  readonly T0: number;
+
+  constructor(params: LiquidCellParams, opts: { mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions } = {}) {
+    this.params = params;
+    const mesh = resolveMesh(opts.mesh);
+    this.mesh = mesh;
+    this.thermal = resolveThermal(params, opts.thermal);
+    this.name = `dfn (${mesh.negative}/${mesh.separator}/${mesh.positive} x, ${mesh.particle} r${this.thermal ? ', lumped thermal' : ''})`;
+    const c = params.cell;
+    this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
+    this.nominalCapacity_C = c.nominalCapacity_Ah * 3600;
+    this.Tref = c.referenceTemperature_K;
+    this.T0 = c.initialTemperature_K;
+    const nx = mesh.negative + mesh.separator + mesh.positive;
+    const nr = mesh.particle;
+    this.nx = nx;
+    this.nr = nr;
+    this.dom = new Int8Array(nx);
+    this.dx = new Float64Array(nx);
+    this.xc = new Float64Array(nx);
+    this.eps = new Float64Array(nx);
+    this.tau = new Float64Array(nx);
+    const doms: Array<[number, number, number, number]> = [
+      [mesh.negative, params.negative.thickness_m, params.negative.porosity, params.negative.transportEfficiency],
+      [mesh.separator, params.separator.thickness_m, params.separator.porosity, params.separator.transportEfficiency],
+      [mesh.positive, params.positive.thickness_m, params.positive.porosity, params.positive.transportEfficiency],
+    ];
+    let k = 0;
+    let x0 = 0;
+    for (let d = 0; d < 3; d++) {
+      const [m, L, ep, ta] = doms[d]!;
+      for (let i = 0; i < m; i++, k++) {
+        this.dom[k] = d;
+        this.dx[k] = L / m;
+        this.xc[k] = x0 + (i + 0.5) * (L / m);
+        this.eps[k] = ep;
+        this.tau[k] = ta;
+      }
+      x0 += L;
+    }
+    this.gFace = new Float64Array(Math.max(nx - 1, 0));
+    this.sFace = new Float64Array(Math.max(nx - 1, 0));
+    for (let f = 0; f < nx - 1; f++) {
+      this.gFace[f] = 1 / (this.dx[f]! / (2 * this.tau[f]!) + this.dx[f + 1]! / (2 * this.tau[f + 1]!));
+      const d = this.dom[f]!;
+      if (d !== 1 && this.dom[f + 1] === d) {
+        const sig = d === 0 ? params.negative.conductivity_S_m : params.positive.conductivity_S_m;
+        this.sFace[f] = sig / (0.5 * (this.dx[f]! + this.dx[f + 1]!));
+      }
+    }
+    const mkElec = (e: BpxElectrode): ElectrodeConst => {
+      const dr = e.particleRadius_m / nr;
+      const faceCoef = new Float64Array(nr - 1);
+      const invVol = new Float64Array(nr);
+      const vol = new Float64Array(nr);
+      for (let i = 0; i < nr; i++) {
+        const rm = i * dr;
+        const rp = (i + 1) * dr;
+        vol[i] = (rp ** 3 - rm ** 3) / 3;
+        invVol[i] = 1 / vol[i]!;
+        if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
+      }
+      return {
+        e,
+        cmax: e.maxConcentration_mol_m3,
+        a: e.surfaceArea_per_m,
+        epsS: e.activeFraction,
+        sigma: e.conductivity_S_m,
+        Rp: e.particleRadius_m,
+        dr,
+        faceCoef,
+        invVol,
+        vol,
+        dsConst: isConstantFn(e.diffusivity),
+      };
+    };
+    this.elec = [mkElec(params.negative), mkElec(params.positive)];
+    // unknown layout
+    this.iCs = new Int32Array(nx).fill(-1);
+    this.iJ = new Int32Array(nx).fill(-1);
+    this.iCe = new Int32Array(nx);
+    this.iPe = new Int32Array(nx);
+    this.iPs = new Int32Array(nx).fill(-1);
+    let idx = 0;
+    for (let kk = 0; kk < nx; kk++) {
+      if (this.dom[kk] !== 1) {
+        this.iCs[kk] = idx;
+        idx += nr;
+        this.iJ[kk] = idx++;
+        this.iCe[kk] = idx++;
+        this.iPe[kk] = idx++;
+        this.iPs[kk] = idx++;
+      } else {
+        this.iCe[kk] = idx++;
+        this.iPe[kk] = idx++;
+      }
+    }
+    this.iI = idx++;
+    this.iT = this.thermal ? idx++ : -1;
+    this.n = idx;
+    this.rColl = this.dx[nx - 1]! / (2 * params.positive.conductivity_S_m) + this.dx[0]! / (2 * params.negative.conductivity_S_m);
+    this.massDiag = new Float64Array(this.n);
+    this.atol = new Float64Array(this.n);
+    for (let kk = 0; kk < nx; kk++) {
+      this.massDiag[this.iCe[kk]!] = 1;
+      this.atol[this.iCe[kk]!] = 1e-3;
+      this.atol[this.iPe[kk]!] = 1e-6;
+      if (this.dom[kk] !== 1) {
+        for (let i = 0; i < nr; i++) {
+          this.massDiag[this.iCs[kk]! + i] = 1;
+          this.atol[this.iCs[kk]! + i] = 1e-3;
+        }
+        this.atol[this.iJ[kk]!] = 1e-11;
+        this.atol[this.iPs[kk]!] = 1e-6;
+      }
+    }
+    this.atol[this.iI] = 1e-6;
+    if (this.iT >= 0) {
+      this.massDiag[this.iT] = 1;
+      this.atol[this.iT] = 1e-4;
+    }
+    // bandwidth from the structure of the analytic Jacobian
+    let lo = 0;
+    let up = 0;
+    const y = this.initialState(0.5);
+    this.jac(0, y, { mode: 'current', value: -1 }, {
+      add: (i: number, j: number) => {
+        if (i - j > lo) lo = i - j;
+        if (j - i > up) up = j - i;
+      },
+    });
+    this.bandLower = lo;
+    this.bandUpper = up;
+  }
+
+  get structure(): { kind: 'banded'; lower: number; upper: number } {
+    return { kind: 'banded', lower: this.bandLower, upper: this.bandUpper };
+  }
+
+  temperature(y: Float64Array): number {
+    return this.iT >= 0 ? y[this.iT]! : this.T0;
+  }
+
+  initialState(soc: number): Float64Array {
+    const p = this.params;
+    const { xn, xp } = stoichiometries(p, soc);
+    const T = this.T0;
+    const y = new Float64Array(this.n);
+    const un = ocp(p.negative, xn, T, this.Tref);
+    const up = ocp(p.positive, xp, T, this.Tref);
+    for (let k = 0; k < this.nx; k++) {
+      y[this.iCe[k]!] = p.electrolyte.initialConcentration_mol_m3;
+      y[this.iPe[k]!] = -un;
+      const d = this.dom[k]!;
+      if (d === 1) continue;
+      const el = this.elec[d === 0 ? 0 : 1];
+      const th = d === 0 ? xn : xp;
+      for (let i = 0; i < this.nr; i++) y[this.iCs[k]! + i] = th * el.cmax;
+      y[this.iJ[k]!] = 0;
+      y[this.iPs[k]!] = d === 0 ? 0 : up - un;
+    }
+    y[this.iI] = 0;
+    if (this.iT >= 0) y[this.iT] = T;
+    return y;
+  }
+
+  voltage(y: Float64Array): number {
+    return y[this.iPs[this.nx - 1]!]! + (y[this.iI]! * this.rColl) / this.area_m2 - y[this.iPs[0]!]!;
+  }
+
+  current(y: Float64Array): number {
+    return y[this.iI]!;
+  }
+
+  /** moles of Li in the particles of both electrodes (the cyclable lithium) */
+  lithiumInventory_mol(y: Float64Array): number {
+    let tot = 0;
+    for (let k = 0; k < this.nx; k++) {
+      const d = this.dom[k]!;
+      if (d === 1) continue;
+      const el = this.elec[d === 0 ? 0 : 1];
+      let s = 0;
+      const b = this.iCs[k]!;
+      for (let i = 0; i < this.nr; i++) s += el.vol[i]! * y[b + i]!;
+      tot += (el.epsS * this.dx[k]! * s) / (el.Rp ** 3 / 3);
+    }
+    return tot * this.area_m2;
+  }
+
+  /** moles of Li⁺ in the electrolyte */
+  electrolyteLithium_mol(y: Float64Array): number {
+    let tot = 0;
+    for (let k = 0; k < this.nx; k++) tot += this.eps[k]! * this.dx[k]! * y[this.iCe[k]!]!;
+    return tot * this.area_m2;
+  }
+
+  /** surface stoichiometry of electrode volume k */
+  private surfaceTheta(y: Float64Array, k: number, T: number): number {
+    const el = this.elec[this.dom[k] === 0 ? 0 : 1];
+    const cN = y[this.iCs[k]! + this.nr - 1]!;
+    const Ds = el.e.diffusivity(cN / el.cmax, this.Tref) * arrhenius(el.e.diffusivityActivation_J_mol, this.Tref, T);
+    return (cN - (y[this.iJ[k]!]! * el.dr) / (2 * Ds)) / el.cmax;
+  }
+
+  outputs(y: Float64Array): Record<string, number> {
+    const T = this.temperature(y);
+    const avg = (d: number, f: (k: number) => number): number => {
+      let s = 0;
+      let w = 0;
+      for (let k = 0; k < this.nx; k++)
+        if (this.dom[k] === d) {
+          s += f(k) * this.dx[k]!;
+          w += this.dx[k]!;
+        }
+      return s / w;
+    };
+    const bulk = (k: number): number => {
+      const el = this.elec[this.dom[k] === 0 ? 0 : 1];
+      let s = 0;
+      for (let i = 0; i < this.nr; i++) s += el.vol[i]! * y[this.iCs[k]! + i]!;
+      return s / (el.Rp ** 3 / 3) / el.cmax;
+    };
+    let ceMin = Infinity;
+    let ceMax = -Infinity;
+    for (let k = 0; k < this.nx; k++) {
+      const c = y[this.iCe[k]!]!;
+      if (c < ceMin) ceMin = c;
+      if (c > ceMax) ceMax = c;
+    }
+    return {
+      V: this.voltage(y),
+      I_A: this.current(y),
+      T_K: T,
+      anode_surface_x: avg(0, (k) => this.surfaceTheta(y, k, T)),
+      cathode_surface_x: avg(2, (k) => this.surfaceTheta(y, k, T)),
+      anode_x: avg(0, bulk),
+      cathode_x: avg(2, bulk),
+      electrolyte_c_min_mol_m3: ceMin,
+      electrolyte_c_max_mol_m3: ceMax,
+    };
+  }
+
+  problem(control: Control): DaeProblem {
+    validateControl(control);
+    return {
+      n: this.n,
+      massDiag: this.massDiag,
+      structure: this.structure,
+      f: (t, y, out) => this.residual(t, y, control, out),
+      jacobian: (t, y, sink) => this.jac(t, y, control, sink),
+    };
+  }
+
+  /** f(t, y) of M·y′ = f */
+  residual(t: number, y: Float64Array, control: Control, out: Float64Array): void {
+    const p = this.params;
+    const nx = this.nx;
+    const nr = this.nr;
+    const Tref = this.Tref;
+    const T = this.iT >= 0 ? y[this.iT]! : this.T0;
+    const ely = p.electrolyte;
+    const arrDe = arrhenius(ely.diffusivityActivation_J_mol, Tref, T);
+    const arrKe = arrhenius(ely.conductivityActivation_J_mol, Tref, T);
+    const tp = ely.transferenceNumber;
+    const ce0 = ely.initialConcentration_mol_m3;
+    const RTF2 = (2 * R * T) / F;
+    const halfFRT = F / (2 * R * T);
+    const I = y[this.iI]!;
+    const idis = -I / this.area_m2;
+    let heatRxn = 0; // Σ a F j (U − T dU/dT) Δx  (W/m²)
+
+    // zero the conservation rows, then accumulate face fluxes
+    for (let k = 0; k < nx; k++) {
+      out[this.iCe[k]!] = 0;
+      out[this.iPe[k]!] = 0;
+      if (this.iPs[k]! >= 0) out[this.iPs[k]!] = 0;
+    }
+    // electrolyte faces
+    for (let f = 0; f < nx - 1; f++) {
+      const a = this.iCe[f]!;
+      const b = this.iCe[f + 1]!;
+      const ca = y[a]!;
+      const cb = y[b]!;
+      const cf = 0.5 * (ca + cb);
+      const G = this.gFace[f]!;
+      const De = ely.diffusivity(cf, Tref) * arrDe;
+      const N = -De * G * (cb - ca); // mol/m²/s in +x (diffusive part)
+      out[a] = out[a]! - N;
+      out[b] = out[b]! + N;
+      const ka = ely.conductivity(cf, Tref) * arrKe;
+      const nu = RTF2 * (1 - tp) * ely.thermodynamicFactor(cf, Tref);
+      const ie = -ka * G * (y[this.iPe[f + 1]!]! - y[this.iPe[f]!]!) + ka * G * nu * (Math.log(cb) - Math.log(ca));
+      out[this.iPe[f]!] = out[this.iPe[f]!]! - ie;
+      out[this.iPe[f + 1]!] = out[this.iPe[f + 1]!]! + ie;
+      const sF = this.sFace[f]!;
+      if (sF > 0) {
+        const is = -sF * (y[this.iPs[f + 1]!]! - y[this.iPs[f]!]!);
+        out[this.iPs[f]!] = out[this.iPs[f]!]! - is;
+        out[this.iPs[f + 1]!] = out[this.iPs[f + 1]!]! + is;
+      }
+    }
+    // volumes
+    for (let k = 0; k < nx; k++) {
+      const d = this.dom[k]!;
+      const dxk = this.dx[k]!;
+      const ice = this.iCe[k]!;
+      if (d === 1) {
+        out[ice] = out[ice]! / (this.eps[k]! * dxk);
+        continue;
+      }
+      const el = this.elec[d === 0 ? 0 : 1];
+      const e = el.e;
+      const b = this.iCs[k]!;
+      const jj = y[this.iJ[k]!]!;
+      const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
+      // particle
+      const cmax = el.cmax;
+      let prevFlux = 0; // r² D ∂c/∂r at the inner face (into shell i from i+1 positive)
+      for (let i = 0; i < nr; i++) {
+        let flux: number;
+        if (i < nr - 1) {
+          const c0 = y[b + i]!;
+          const c1 = y[b + i + 1]!;
+          const Ds = el.dsConst ? e.diffusivity(0, Tref) * arrDs : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref) * arrDs;
+          flux = el.faceCoef[i]! * Ds * (c1 - c0);
+        } else flux = -el.Rp * el.Rp * jj;
+        out[b + i] = (flux - prevFlux) * el.invVol[i]!;
+        prevFlux = flux;
+      }
+      // kinetics
+      const cN = y[b + nr - 1]!;
+      const DsN = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity(cN / cmax, Tref)) * arrDs;
+      const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
+      let g = th * (1 - th);
+      if (g < THETA_EPS) g = THETA_EPS;
+      const ce = y[ice]!;
+      const cer = ce > 0 ? ce / ce0 : 0;
+      const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
+      const U = ocp(e, th, T, Tref);
+      const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
+      const jbv = 2 * kT * Math.sqrt(cer * g) * Math.sinh(halfFRT * eta);
+      out[this.iJ[k]!] = F * (jj - jbv);
+      const src = el.a * jj * dxk; // mol/m²/s
+      out[ice] = (out[ice]! + (1 - tp) * src) / (this.eps[k]! * dxk);
+      out[this.iPe[k]!] = out[this.iPe[k]!]! + F * src;
+      out[this.iPs[k]!] = out[this.iPs[k]!]! - F * src;
+      if (this.iT >= 0) heatRxn += F * src * (U - T * e.entropic(th, Tref));
+    }
+    // collectors: i_s = i_dis enters the positive collector face
+    const last = this.iPs[nx - 1]!;
+    out[last] = out[last]! - idis;
+    // gauge replaces the first negative charge balance
+    out[this.iPs[0]!] = y[this.iPs[0]!]!;
+    // control
+    const V = y[last]! + (I * this.rColl) / this.area_m2 - y[this.iPs[0]!]!;
+    out[this.iI] = this.controlResidual(control, t, I, V);
+    if (this.iT >= 0) {
+      const th = this.thermal!;
+      const Q = I * V - this.area_m2 * heatRxn; // W
+      out[this.iT] = (Q - th.hA_W_K * (T - th.ambient_K)) / th.heatCapacity_J_K;
+    }
+  }
+
+  private controlResidual(control: Control, t: number, I: number, V: number): number {
+    switch (control.mode) {
+      case 'current':
+        return I - setPoint(control, t);
+      case 'voltage':
+        return V - setPoint(control, t);
+      case 'power':
+        return I * V - setPoint(control, t);
+      case 'resistance':
+        return V + I * setPoint(control, t);
+      case 'rest':
+        return I;
+    }
+  }
+
+  /** analytic ∂f/∂y (the lumped-thermal couplings outside the band are left out: an inexact Newton matrix) */
+  jac(t: number, y: Float64Array, control: Control, sink: JacobianSink): void {
+    const p = this.params;
+    const nx = this.nx;
+    const nr = this.nr;
+    const Tref = this.Tref;
+    const T = this.iT >= 0 ? y[this.iT]! : this.T0;
+    const ely = p.electrolyte;
+    const arrDe = arrhenius(ely.diffusivityActivation_J_mol, Tref, T);
+    const arrKe = arrhenius(ely.conductivityActivation_J_mol, Tref, T);
+    const tp = ely.transferenceNumber;
+    const ce0 = ely.initialConcentration_mol_m3;
+    const RTF2 = (2 * R * T) / F;
+    const halfFRT = F / (2 * R * T);
+    const deConst = isConstantFn(ely.diffusivity);
+    const kaConst = isConstantFn(ely.conductivity);
+    const I = y[this.iI]!;
+
+    for (let f = 0; f < nx - 1; f++) {
+      const a = this.iCe[f]!;
+      const b = this.iCe[f + 1]!;
+      const ca = y[a]!;
+      const cb = y[b]!;
+      const cf = 0.5 * (ca + cb);
+      const G = this.gFace[f]!;
+      const wa = 1 / (this.eps[f]! * this.dx[f]!);
+      const wb = 1 / (this.eps[f + 1]! * this.dx[f + 1]!);
+      const De = ely.diffusivity(cf, Tref) * arrDe;
+      const dDe = deConst ? 0 : dfdx(ely.diffusivity, cf, Tref, 1e-6 * Math.max(Math.abs(cf), 1)) * arrDe;
+      // N = −De G (cb − ca)
+      const dNdcb = -De * G - 0.5 * dDe * G * (cb - ca);
+      const dNdca = De * G - 0.5 * dDe * G * (cb - ca);
+      sink.add(a, a, -dNdca * wa);
+      sink.add(a, b, -dNdcb * wa);
+      sink.add(b, a, dNdca * wb);
+      sink.add(b, b, dNdcb * wb);
+      const ka = ely.conductivity(cf, Tref) * arrKe;
+      const dka = kaConst ? 0 : dfdx(ely.conductivity, cf, Tref, 1e-6 * Math.max(Math.abs(cf), 1)) * arrKe;
+      const nu = RTF2 * (1 - tp) * ely.thermodynamicFactor(cf, Tref);
+      const pa = this.iPe[f]!;
+      const pb = this.iPe[f + 1]!;
+      const dphi = y[pb]! - y[pa]!;
+      const dln = Math.log(cb) - Math.log(ca);
+      const bracket = -dphi + nu * dln;
+      const dieDpb = -ka * G;
+      const dieDpa = ka * G;
+      const dieDcb = 0.5 * dka * G * bracket + (ka * G * nu) / cb;
+      const dieDca = 0.5 * dka * G * bracket - (ka * G * nu) / ca;
+      // out[pa] −= ie ; out[pb] += ie
+      sink.add(pa, pa, -dieDpa);
+      sink.add(pa, pb, -dieDpb);
+      sink.add(pa, a, -dieDca);
+      sink.add(pa, b, -dieDcb);
+      sink.add(pb, pa, dieDpa);
+      sink.add(pb, pb, dieDpb);
+      sink.add(pb, a, dieDca);
+      sink.add(pb, b, dieDcb);
+      const sF = this.sFace[f]!;
+      if (sF > 0) {
+        const sa = this.iPs[f]!;
+        const sb = this.iPs[f + 1]!;
+        // is = −sF (φb − φa); out[sa] −= is; out[sb] += is
+        if (f !== 0) {
+          sink.add(sa, sa, -sF);
+          sink.add(sa, sb, sF);
+        }
+        sink.add(sb, sa, sF);
+        sink.add(sb, sb, -sF);
+      }
+    }
+    for (let k = 0; k < nx; k++) {
+      const d = this.dom[k]!;
+      if (d === 1) continue;
+      const dxk = this.dx[k]!;
+      const ice = this.iCe[k]!;
+      const el = this.elec[d === 0 ? 0 : 1];
+      const e = el.e;
+      const b = this.iCs[k]!;
+      const ij = this.iJ[k]!;
+      const jj = y[ij]!;
+      const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
+      const cmax = el.cmax;
+      // particle: out[b+i] = (flux_i − flux_{i−1})/V_i
+      for (let i = 0; i < nr - 1; i++) {
+        const c0 = y[b + i]!;
+        const c1 = y[b + i + 1]!;
+        let dF0: number;
+        let dF1: number;
+        if (el.dsConst) {
+          const Ds = e.diffusivity(0, Tref) * arrDs;
+          dF1 = el.faceCoef[i]! * Ds;
+          dF0 = -dF1;
+        } else {
+          const s = (0.5 * (c0 + c1)) / cmax;
+          const Ds = e.diffusivity(s, Tref) * arrDs;
+          const dDs = (dfdx(e.diffusivity, s, Tref, 1e-7) * arrDs * 0.5) / cmax;
+          dF1 = el.faceCoef[i]! * (Ds + dDs * (c1 - c0));
+          dF0 = el.faceCoef[i]! * (-Ds + dDs * (c1 - c0));
+        }
+        // flux_i appears in row i (+) and row i+1 (−)
+        sink.add(b + i, b + i, dF0 * el.invVol[i]!);
+        sink.add(b + i, b + i + 1, dF1 * el.invVol[i]!);
+        sink.add(b + i + 1, b + i, -dF0 * el.invVol[i + 1]!);
+        sink.add(b + i + 1, b + i + 1, -dF1 * el.invVol[i + 1]!);
+      }
+      sink.add(b + nr - 1, ij, -el.Rp * el.Rp * el.invVol[nr - 1]!);
+      // kinetics row: F (j − jbv(θ(cN, j), ce, φs − φe))
+      const cN = y[b + nr - 1]!;
+      const DsN = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity(cN / cmax, Tref)) * arrDs;
+      const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
+      const gRaw = th * (1 - th);
+      const g = gRaw < THETA_EPS ? THETA_EPS : gRaw;
+      const dg = gRaw < THETA_EPS ? 0 : 1 - 2 * th;
+      const ce = y[ice]!;
+      const cer = ce > 0 ? ce / ce0 : 0;
+      const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
+      const U = ocp(e, th, T, Tref);
+      const dU = dfdx(e.ocp, th, Tref, 1e-6) + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
+      const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
+      const sq = Math.sqrt(cer * g);
+      const sh = Math.sinh(halfFRT * eta);
+      const chd = 2 * kT * sq * Math.cosh(halfFRT * eta) * halfFRT; // ∂jbv/∂η
+      const djbvDth = (sq > 0 ? 2 * kT * sh * (cer * dg) / (2 * sq) : 0) - chd * dU;
+      const dthDcN = 1 / cmax;
+      const dthDj = -el.dr / (2 * DsN * cmax);
+      sink.add(ij, ij, F * (1 - djbvDth * dthDj));
+      sink.add(ij, b + nr - 1, -F * djbvDth * dthDcN);
+      sink.add(ij, ice, ce > 0 && sq > 0 ? (-F * 2 * kT * sh * g) / (2 * sq * ce0) : 0);
+      sink.add(ij, this.iPs[k]!, -F * chd);
+      sink.add(ij, this.iPe[k]!, F * chd);
+      // sources
+      const srcJ = el.a * dxk; // ∂src/∂j
+      sink.add(ice, ij, ((1 - tp) * srcJ) / (this.eps[k]! * dxk));
+      sink.add(this.iPe[k]!, ij, F * srcJ);
+      if (k !== 0) sink.add(this.iPs[k]!, ij, -F * srcJ);
+    }
+    const last = this.iPs[nx - 1]!;
+    sink.add(last, this.iI, 1 / this.area_m2);
+    sink.add(this.iPs[0]!, this.iPs[0]!, 1);
+    // control row
+    const V = y[last]! + (I * this.rColl) / this.area_m2 - y[this.iPs[0]!]!;
+    const dVdI = this.rColl / this.area_m2;
+    switch (control.mode) {
+      case 'current':
+      case 'rest':
+        sink.add(this.iI, this.iI, 1);
+        sink.add(this.iI, last, 0);
+        break;
+      case 'voltage':
+        sink.add(this.iI, this.iI, dVdI);
+        sink.add(this.iI, last, 1);
+        break;
+      case 'power':
+        sink.add(this.iI, this.iI, V + I * dVdI);
+        sink.add(this.iI, last, I);
+        break;
+      case 'resistance': {
+        const Rl = setPoint(control, t);
+        sink.add(this.iI, this.iI, dVdI + Rl);
+        sink.add(this.iI, last, 1);
+        break;
+      }
+    }
+    if (this.iT >= 0) {
+      const th = this.thermal!;
+      sink.add(this.iT, this.iT, -th.hA_W_K / th.heatCapacity_J_K);
+      sink.add(this.iT, this.iI, (V + I * dVdI) / th.heatCapacity_J_K);
+      sink.add(this.iT, last, I / th.heatCapacity_J_K);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Liquid-electrolyte Li-ion cell models (DFN, SPMe, SPM) built from BPX parameters (../bpx.ts),
+ * drivers for measured current profiles and constant-current discharges, and the profile CSV reader.
+ */
+import type { LiquidCellParams } from '../bpx.ts';
+import type { LiquidModelOptions } from './common.ts';
+import { DfnModel } from './dfn.ts';
+import { SpmeModel } from './spme.ts';
+
+export { DfnModel } from './dfn.ts';
+export { SpmeModel } from './spme.ts';
+export * from './common.ts';
+export * from './simulate.ts';
+export * from './profile-csv.ts';
+export { solveDaeLocal } from './bdf-local.ts';
+
+export type LiquidModel = DfnModel | SpmeModel;
+
+/** Build a liquid-electrolyte cell model: 'dfn' (default), 'spme' or 'spm'. */
+export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOptions = {}): LiquidModel {
+  const kind = opts.model ?? 'dfn';
+  const common = { ...(opts.mesh ? { mesh: opts.mesh } : {}), ...(opts.thermal !== undefined ? { thermal: opts.thermal } : {}) };
+  switch (kind) {
+    case 'dfn':
+      return new DfnModel(params, common);
+    case 'spme':
+      return new SpmeModel(params, { ...common, electrolyte: true });
+    case 'spm':
+      return new SpmeModel(params, { ...common, electrolyte: false });
+    default:
+      throw new Error(`model: unknown liquid model '${String(kind)}' (allowed dfn, spme, spm)`);
+  }
+}

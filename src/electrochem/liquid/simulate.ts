@@ -1,0 +1,155 @@
+/**
+ * Drivers for the liquid models: a measured current trace (piecewise-linear in time) and a constant
+ * current to a cut-off voltage. Current is positive on charge.
+ */
+import type { CellModel } from '../model.ts';
+import type { DaeProblem, EventSpec, SolveOptions, SolveResult } from '../../numerics/types.ts';
+import { solveDaeLocal } from './bdf-local.ts';
+
+export type DaeSolver = (problem: DaeProblem, y0: Float64Array, opts: SolveOptions) => SolveResult;
+
+export interface SimulateOptions {
+  /** initial state (default: model.initialState(soc0)) */
+  readonly y0?: Float64Array;
+  /** initial state of charge, 0..1 of the stoichiometric window (default 1) */
+  readonly soc0?: number;
+  readonly rtol?: number;
+  /** stop when the voltage falls below this (V) */
+  readonly minVoltage_V?: number;
+  /** stop when the voltage rises above this (V) */
+  readonly maxVoltage_V?: number;
+  /** output times (s); default: the profile's sample times (profile) or every solver step (constant current) */
+  readonly tEval?: Float64Array;
+  readonly maxStep_s?: number;
+  /** the DAE solver (default: the project's solveDae when present, else the local BDF2) */
+  readonly solver?: DaeSolver;
+}
+
+export interface SimulationSeries {
+  readonly t_s: Float64Array;
+  readonly V: Float64Array;
+  readonly I_A: Float64Array;
+  /** charge passed since the start, positive on charge (A·h) */
+  readonly capacity_Ah: Float64Array;
+  readonly T_K: Float64Array;
+  readonly status: 'done' | 'event' | 'failed';
+  readonly message?: string;
+  readonly yFinal: Float64Array;
+  readonly stats: SolveResult['stats'];
+}
+
+let defaultSolver: DaeSolver = solveDaeLocal;
+/** replace the default DAE solver (used once the project's stiff solver is wired in) */
+export function setDefaultSolver(s: DaeSolver): void {
+  defaultSolver = s;
+}
+export function getDefaultSolver(): DaeSolver {
+  return defaultSolver;
+}
+
+function series(model: CellModel, res: SolveResult): SimulationSeries {
+  const m = res.t.length;
+  const t = new Float64Array(m);
+  const V = new Float64Array(m);
+  const I = new Float64Array(m);
+  const Q = new Float64Array(m);
+  const T = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const y = res.y[i]!;
+    t[i] = res.t[i]!;
+    V[i] = model.voltage(y);
+    I[i] = model.current(y);
+    const o = model.outputs?.(y);
+    T[i] = o?.['T_K'] ?? NaN;
+    if (i > 0) Q[i] = Q[i - 1]! + (0.5 * (I[i]! + I[i - 1]!) * (t[i]! - t[i - 1]!)) / 3600;
+  }
+  return {
+    t_s: t,
+    V,
+    I_A: I,
+    capacity_Ah: Q,
+    T_K: T,
+    status: res.status,
+    ...(res.message !== undefined ? { message: res.message } : {}),
+    yFinal: res.yFinal,
+    stats: res.stats,
+  };
+}
+
+function voltageEvents(model: CellModel, opts: SimulateOptions): EventSpec[] {
+  const ev: EventSpec[] = [];
+  if (opts.minVoltage_V !== undefined) {
+    const v = opts.minVoltage_V;
+    ev.push({ name: 'min voltage', g: (_t, y) => model.voltage(y) - v, direction: -1 });
+  }
+  if (opts.maxVoltage_V !== undefined) {
+    const v = opts.maxVoltage_V;
+    ev.push({ name: 'max voltage', g: (_t, y) => model.voltage(y) - v, direction: 1 });
+  }
+  return ev;
+}
+
+/** piecewise-linear interpolation of a profile (constant outside its time range) */
+export function profileInterpolant(t_s: Float64Array, I_A: Float64Array): (t: number) => number {
+  const n = t_s.length;
+  let last = 0;
+  return (t: number): number => {
+    if (t <= t_s[0]!) return I_A[0]!;
+    if (t >= t_s[n - 1]!) return I_A[n - 1]!;
+    // the solver's calls are nearly monotonic in t: search from the last interval
+    let k = last;
+    if (t < t_s[k]! || t > t_s[k + 1]!) {
+      let lo = 0;
+      let hi = n - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (t_s[mid]! <= t) lo = mid;
+        else hi = mid;
+      }
+      k = lo;
+      last = k;
+    }
+    const w = (t - t_s[k]!) / (t_s[k + 1]! - t_s[k]!);
+    return I_A[k]! + w * (I_A[k + 1]! - I_A[k]!);
+  };
+}
+
+/** Drive the model with a measured current trace (piecewise-linear in time). */
+export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64Array; I_A: Float64Array }, opts: SimulateOptions = {}): SimulationSeries {
+  const { t_s, I_A } = profile;
+  if (t_s.length !== I_A.length || t_s.length < 2) throw new Error(`profile: t_s and I_A must have the same length ≥ 2 (got ${t_s.length} and ${I_A.length})`);
+  const t0 = t_s[0]!;
+  const value = profileInterpolant(t_s, I_A);
+  const problem = model.problem({ mode: 'current', value: (t: number) => value(t) });
+  const y0 = opts.y0 ?? model.initialState(opts.soc0 ?? 1);
+  const solver = opts.solver ?? defaultSolver;
+  const res = solver(problem, y0, {
+    t0,
+    tEnd: t_s[t_s.length - 1]!,
+    rtol: opts.rtol ?? 1e-6,
+    ...(model.atol ? { atol: model.atol } : {}),
+    events: voltageEvents(model, opts),
+    tEval: opts.tEval ?? t_s,
+    ...(opts.maxStep_s !== undefined ? { maxStep: opts.maxStep_s } : {}),
+  });
+  return series(model, res);
+}
+
+/** Constant current (A, positive on charge) until a cut-off voltage (V): below it on discharge, above it on charge. */
+export function simulateConstantCurrent(model: CellModel, I_A: number, cutoff_V: number, opts: SimulateOptions & { tEnd_s?: number } = {}): SimulationSeries {
+  if (!Number.isFinite(I_A) || I_A === 0) throw new Error(`I_A: must be a non-zero finite current (got ${I_A})`);
+  const problem = model.problem({ mode: 'current', value: I_A });
+  const y0 = opts.y0 ?? model.initialState(opts.soc0 ?? (I_A < 0 ? 1 : 0));
+  const solver = opts.solver ?? defaultSolver;
+  const tEnd = opts.tEnd_s ?? (2 * model.nominalCapacity_C) / Math.abs(I_A);
+  const res = solver(problem, y0, {
+    t0: 0,
+    tEnd,
+    rtol: opts.rtol ?? 1e-6,
+    ...(model.atol ? { atol: model.atol } : {}),
+    events: voltageEvents(model, I_A < 0 ? { minVoltage_V: cutoff_V } : { maxVoltage_V: cutoff_V }),
+    ...(opts.tEval ? { tEval: opts.tEval } : { saveSteps: true }),
+    ...(opts.maxStep_s !== undefined ? { maxStep: opts.maxStep_s } : {}),
+  });
+  return series(model, res);
+}
