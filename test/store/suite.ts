@@ -201,9 +201,14 @@ export function defineStoreSuite(h: DialectHarness): void {
   test(`[${d}] runs are listed newest first and limit is honoured`, async (t) => {
     await withStore(h, t, async (store) => {
       const ids: string[] = [];
-      for (let i = 0; i < 4; i++) ids.push(await store.saveRun({ ...makeInput(i, { cells: 2 }), createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+      for (let i = 0; i < 4; i++) {
+        // a failed run is history too: it is kept and listed with its status
+        const status = i === 2 ? ('failed' as const) : undefined;
+        ids.push(await store.saveRun({ ...makeInput(i, { cells: 2 }), status, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+      }
       const all = await store.listRuns();
       assert.deepEqual(all.map((r) => r.id), ids.slice().reverse());
+      assert.deepEqual(all.map((r) => r.status), ['completed', 'failed', 'completed', 'completed']);
       assert.deepEqual((await store.listRuns({ limit: 2 })).map((r) => r.id), [ids[3], ids[2]]);
       await assert.rejects(store.listRuns({ limit: 0 }), /limit: must be a positive integer \(got 0/);
     });
