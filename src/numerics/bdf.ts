@@ -1,0 +1,736 @@
+/**
+ * Variable-step, variable-order (1–5) BDF/NDF integrator for  M·y′ = f(t, y)  with a diagonal,
+ * possibly singular M (semi-explicit index-1 DAEs).
+ *
+ * Method: the quasi-constant-step numerical differentiation formulas (NDF) in backward-difference form
+ * with the κ coefficients, error constants, step-size change by the R·U transformation and order
+ * selection of L. F. Shampine & M. W. Reichelt, "The MATLAB ODE Suite", SIAM J. Sci. Comput. 18(1)
+ * (1997) 1–22, doi:10.1137/S1064827594276424 (the algorithm of MATLAB's ode15s and SciPy's `BDF`).
+ * The mass matrix enters the corrector as  M·(d + ψ) = c·f(t, y),  c = h/α_k; algebraic rows are
+ * divided by c (they read f_i = 0), so their part of the Newton matrix does not depend on h. The
+ * simplified Newton iteration reuses J and the LU factors across steps: the matrix is refactorised
+ * only when c has moved more than 30 % from the factorised value (the γ-ratio test of CVODE:
+ * A. C. Hindmarsh et al., ACM TOMS 31 (2005) 363–396, doi:10.1145/1089014.1089020) or Newton fails,
+ * and J is re-evaluated only when Newton fails with a factorisation that is already current.
+ *
+ * Consistent initialisation: damped Newton on the algebraic equations with the differential unknowns
+ * fixed; the initial algebraic derivatives come from the differentiated constraints
+ * (∂g/∂y · y′ = −∂g/∂t), so the first step's predictor is consistent.
+ *
+ * Events: g is checked at every accepted step; a sign change is located on the BDF interpolating
+ * polynomial (dense output) with Brent's method.
+ */
+import type { DaeProblem, EventHit, EventSpec, SolveOptions, SolveResult, SolveStats } from './types.ts';
+import { createLinearSystem, type LinearSystem } from './system.ts';
+import { brent } from './roots.ts';
+
+const MAX_ORDER = 5;
+const NEWTON_MAXITER = 4;
+const MIN_FACTOR = 0.2;
+const MAX_FACTOR = 10;
+const EPS = 2.220446049250313e-16;
+const SQRT_EPS = Math.sqrt(EPS);
+/** refactorise when |c/c_LU − 1| exceeds this (CVODE's DGMAX) */
+const LU_REUSE_TOL = 0.3;
+/** do not increase the step for gains below this (saves factorisations) */
+const MIN_GROWTH = 1.2;
+
+const KAPPA = [0, -0.185, -1 / 9, -0.0823, -0.0415, 0];
+const GAMMA = new Float64Array(MAX_ORDER + 1);
+for (let k = 1; k <= MAX_ORDER; k++) GAMMA[k] = GAMMA[k - 1]! + 1 / k;
+const ALPHA = new Float64Array(MAX_ORDER + 1);
+const ERROR_CONST = new Float64Array(MAX_ORDER + 2);
+for (let k = 0; k <= MAX_ORDER; k++) {
+  ALPHA[k] = (1 - KAPPA[k]!) * GAMMA[k]!;
+  ERROR_CONST[k] = KAPPA[k]! * GAMMA[k]! + 1 / (k + 1);
+}
+ERROR_CONST[MAX_ORDER + 1] = 1 / (MAX_ORDER + 2);
+
+/** Options beyond the shared SolveOptions (all optional). */
+export interface DaeSolverOptions extends SolveOptions {
+  /** include algebraic unknowns in the local error estimate (default true, as DASSL); false excludes them (IDA's suppressalg) */
+  algebraicErrorControl?: boolean;
+}
+
+export interface DaeSolver {
+  readonly n: number;
+  /** the linear solver picked for the problem's structure */
+  readonly linearSolver: string;
+  solve(y0: Float64Array, opts: DaeSolverOptions): SolveResult;
+}
+
+/** R(order, factor) of Shampine & Reichelt: (order+1)² entries, row-major, into out */
+function computeR(order: number, factor: number, out: Float64Array): void {
+  const s = order + 1;
+  out.fill(0, 0, s * s);
+  for (let j = 0; j < s; j++) out[j] = 1; // row 0
+  for (let i = 1; i < s; i++) {
+    for (let j = 1; j < s; j++) {
+      const mij = (i - 1 - factor * j) / i;
+      out[i * s + j] = out[(i - 1) * s + j]! * mij;
+    }
+    out[i * s] = 0;
+  }
+}
+
+class BdfSolver implements DaeSolver {
+  readonly n: number;
+  readonly linearSolver: string;
+  private readonly p: DaeProblem;
+  private readonly sys: LinearSystem;
+  private readonly m: Float64Array;
+  private readonly isAlg: Uint8Array;
+  private readonly nAlg: number;
+  private readonly D: Float64Array;
+  private readonly y: Float64Array;
+  private readonly yPred: Float64Array;
+  private readonly d: Float64Array;
+  private readonly psi: Float64Array;
+  private readonly scale: Float64Array;
+  private readonly fv: Float64Array;
+  private readonly f1: Float64Array;
+  private readonly dy: Float64Array;
+  private readonly yTmp: Float64Array;
+  private readonly atolV: Float64Array;
+  private readonly wIter: Float64Array;
+  private readonly wInit: Float64Array;
+  private readonly yOut: Float64Array;
+  private readonly R: Float64Array;
+  private readonly U: Float64Array;
+  private readonly RU: Float64Array;
+  private readonly Dtmp: Float64Array;
+  private readonly pcum: Float64Array;
+  private stats: SolveStats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
+  private rtol = 1e-6;
+  private errAlg = true;
+
+  constructor(problem: DaeProblem) {
+    const n = problem.n;
+    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`problem.n: must be an integer ≥ 1 (got ${n})`);
+    if (typeof problem.f !== 'function') throw new TypeError('problem.f: must be a function f(t, y, out)');
+    this.p = problem;
+    this.n = n;
+    this.sys = createLinearSystem(n, problem.structure);
+    this.linearSolver = this.sys.describe();
+    this.m = new Float64Array(n).fill(1);
+    this.isAlg = new Uint8Array(n);
+    let nAlg = 0;
+    if (problem.massDiag) {
+      if (problem.massDiag.length !== n) throw new RangeError(`problem.massDiag: length must be n = ${n} (got ${problem.massDiag.length})`);
+      for (let i = 0; i < n; i++) {
+        const v = problem.massDiag[i]!;
+        if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`problem.massDiag.${i}: must be finite and ≥ 0 (got ${v}; allowed 0 for algebraic, > 0 for differential)`);
+        this.m[i] = v;
+        if (v === 0) {
+          this.isAlg[i] = 1;
+          nAlg++;
+        }
+      }
+    }
+    this.nAlg = nAlg;
+    this.D = new Float64Array((MAX_ORDER + 3) * n);
+    this.y = new Float64Array(n);
+    this.yPred = new Float64Array(n);
+    this.d = new Float64Array(n);
+    this.psi = new Float64Array(n);
+    this.scale = new Float64Array(n);
+    this.fv = new Float64Array(n);
+    this.f1 = new Float64Array(n);
+    this.dy = new Float64Array(n);
+    this.yTmp = new Float64Array(n);
+    this.atolV = new Float64Array(n);
+    this.wIter = new Float64Array(n);
+    this.wInit = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.wInit[i] = this.isAlg[i] ? -1 : 0;
+    this.yOut = new Float64Array(n);
+    const s = MAX_ORDER + 1;
+    this.R = new Float64Array(s * s);
+    this.U = new Float64Array(s * s);
+    this.RU = new Float64Array(s * s);
+    this.Dtmp = new Float64Array(s * n);
+    this.pcum = new Float64Array(MAX_ORDER + 1);
+  }
+
+  private evalF(t: number, y: Float64Array, out: Float64Array): void {
+    this.p.f(t, y, out);
+    this.stats.fEvals++;
+  }
+
+  private finite(v: Float64Array): boolean {
+    for (let i = 0; i < this.n; i++) if (!Number.isFinite(v[i]!)) return false;
+    return true;
+  }
+
+  /** J at (t, y); f0 = f(t, y) must be given for the finite-difference Jacobian */
+  private evalJ(t: number, y: Float64Array, f0: Float64Array): void {
+    const sys = this.sys;
+    sys.clearJ();
+    this.stats.jacobianEvals++;
+    if (this.p.jacobian) {
+      this.p.jacobian(t, y, sys);
+      return;
+    }
+    const n = this.n;
+    const yt = this.yTmp;
+    const f1 = this.f1;
+    const dl = this.dy; // perturbations, reused
+    yt.set(y);
+    const { groupPtr, groupCols, colPtr, colRows } = sys;
+    const nGroups = groupPtr.length - 1;
+    for (let g = 0; g < nGroups; g++) {
+      for (let q = groupPtr[g]!; q < groupPtr[g + 1]!; q++) {
+        const j = groupCols[q]!;
+        const typ = this.atolV[j]! / this.rtol;
+        const ref = Math.max(Math.abs(y[j]!), typ, 1e-300);
+        const yj = y[j]! + SQRT_EPS * ref;
+        yt[j] = yj;
+        dl[j] = yj - y[j]!;
+      }
+      this.evalF(t, yt, f1);
+      for (let q = groupPtr[g]!; q < groupPtr[g + 1]!; q++) {
+        const j = groupCols[q]!;
+        const inv = 1 / dl[j]!;
+        for (let e = colPtr[j]!; e < colPtr[j + 1]!; e++) {
+          const i = colRows[e]!;
+          const v = (f1[i]! - f0[i]!) * inv;
+          if (v !== 0) sys.add(i, j, v);
+        }
+        yt[j] = y[j]!;
+      }
+    }
+    void n;
+  }
+
+  private norm(v: Float64Array, scale: Float64Array, mult = 1): number {
+    const n = this.n;
+    let s = 0;
+    let cnt = 0;
+    const isAlg = this.isAlg;
+    const all = this.errAlg;
+    for (let i = 0; i < n; i++) {
+      if (!all && isAlg[i]) continue;
+      const e = (mult * v[i]!) / scale[i]!;
+      s += e * e;
+      cnt++;
+    }
+    return cnt > 0 ? Math.sqrt(s / cnt) : 0;
+  }
+
+  private normAll(v: Float64Array, scale: Float64Array): number {
+    const n = this.n;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const e = v[i]! / scale[i]!;
+      s += e * e;
+    }
+    return Math.sqrt(s / n);
+  }
+
+  /** D[0..order] ← (R·U)ᵀ D[0..order] for a step-size change by factor */
+  private changeD(order: number, factor: number): void {
+    const s = order + 1;
+    const { R, U, RU, D, Dtmp, n } = this;
+    computeR(order, factor, R);
+    computeR(order, 1, U);
+    for (let i = 0; i < s; i++)
+      for (let j = 0; j < s; j++) {
+        let acc = 0;
+        for (let k = 0; k < s; k++) acc += R[i * s + k]! * U[k * s + j]!;
+        RU[i * s + j] = acc;
+      }
+    // new D[j] = Σ_i RU[i][j] · D[i]
+    Dtmp.fill(0, 0, s * n);
+    for (let j = 0; j < s; j++) {
+      const dst = j * n;
+      for (let i = 0; i < s; i++) {
+        const c = RU[i * s + j]!;
+        if (c === 0) continue;
+        const src = i * n;
+        for (let q = 0; q < n; q++) Dtmp[dst + q]! += c * D[src + q]!;
+      }
+    }
+    D.set(Dtmp.subarray(0, s * n), 0);
+  }
+
+  /** dense output at time t of the step ending at tNew with signed step h and order k, into out */
+  private dense(t: number, tNew: number, h: number, order: number, out: Float64Array): void {
+    const { D, n, pcum } = this;
+    let p = 1;
+    for (let j = 0; j < order; j++) {
+      p *= (t - (tNew - j * h)) / ((j + 1) * h);
+      pcum[j] = p;
+    }
+    for (let q = 0; q < n; q++) {
+      let v = D[q]!;
+      for (let j = 1; j <= order; j++) v += D[j * n + q]! * pcum[j - 1]!;
+      out[q] = v;
+    }
+  }
+
+  /**
+   * Newton on the algebraic equations with the differential unknowns fixed. Leaves J (at the last
+   * iterate) in the linear system and the matrix diag(m) − diag(wInit)·J factorised. Returns null on
+   * success or a message.
+   */
+  private initialise(t0: number, y: Float64Array, doNewton: boolean): string | null {
+    const n = this.n;
+    const { fv, dy, isAlg, sys, m, wInit, yTmp, scale } = this;
+    this.evalF(t0, y, fv);
+    if (!this.finite(fv)) return `f(t0, y0) is not finite`;
+    this.evalJ(t0, y, fv);
+    if (this.nAlg === 0) return null;
+    if (!sys.factor(m, wInit)) return 'the algebraic Jacobian ∂g/∂z is singular at t0 (index > 1 or a missing algebraic equation)';
+    this.stats.factorisations++;
+    if (!doNewton) return null;
+    const resNorm = (v: Float64Array): number => {
+      let s = 0;
+      for (let i = 0; i < n; i++) if (isAlg[i]) s += v[i]! * v[i]!;
+      return Math.sqrt(s);
+    };
+    let r = resNorm(fv);
+    let prevStep = Infinity;
+    const fTry = this.f1;
+    for (let it = 0; it < 40; it++) {
+      if (r === 0) return null;
+      for (let i = 0; i < n; i++) dy[i] = isAlg[i] ? -fv[i]! : 0;
+      sys.solve(dy);
+      for (let i = 0; i < n; i++) scale[i] = this.atolV[i]! + this.rtol * Math.abs(y[i]!);
+      const stepNorm = this.normAll(dy, scale);
+      if (!Number.isFinite(stepNorm)) return 'Newton step for the algebraic unknowns is not finite';
+      let lambda = 1;
+      let accepted = false;
+      let rTry = Infinity;
+      for (let ls = 0; ls < 12; ls++) {
+        for (let i = 0; i < n; i++) yTmp[i] = y[i]! + lambda * dy[i]!;
+        this.evalF(t0, yTmp, fTry);
+        rTry = this.finite(fTry) ? resNorm(fTry) : Infinity;
+        if (rTry <= (1 - 1e-4 * lambda) * r || (stepNorm * lambda < 1e-3 && rTry <= r * 1.0000001)) {
+          accepted = true;
+          break;
+        }
+        lambda *= 0.5;
+      }
+      if (!accepted) {
+        if (stepNorm < 1e-2) return null; // at roundoff level of the residual
+        return `consistent initialisation: line search failed (algebraic residual ${r.toExponential(3)})`;
+      }
+      y.set(yTmp);
+      fv.set(fTry);
+      r = rTry;
+      if (stepNorm * lambda < 1e-4) break;
+      // refresh J when Newton converges slowly (chord otherwise)
+      if (lambda < 1 || stepNorm > 0.3 * prevStep) {
+        this.evalJ(t0, y, fv);
+        if (!sys.factor(m, wInit)) return 'the algebraic Jacobian ∂g/∂z is singular during initialisation';
+        this.stats.factorisations++;
+      }
+      prevStep = stepNorm * lambda;
+      if (it === 39) return `consistent initialisation did not converge in 40 Newton iterations (algebraic residual ${r.toExponential(3)})`;
+    }
+    // make sure the factorised matrix matches J at the final point (cheap relative to a failed first step)
+    this.evalJ(t0, y, fv);
+    if (!sys.factor(m, wInit)) return 'the algebraic Jacobian ∂g/∂z is singular at the consistent point';
+    this.stats.factorisations++;
+    return null;
+  }
+
+  solve(y0: Float64Array, opts: DaeSolverOptions): SolveResult {
+    const n = this.n;
+    const p = this.p;
+    // ---------- validation ----------
+    if (!(y0 instanceof Float64Array) || y0.length !== n) throw new RangeError(`y0: must be a Float64Array of length n = ${n} (got ${y0 && (y0 as Float64Array).length})`);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(y0[i]!)) throw new RangeError(`y0.${i}: must be finite (got ${y0[i]})`);
+    const t0 = opts.t0;
+    const tEnd = opts.tEnd;
+    if (!Number.isFinite(t0)) throw new RangeError(`opts.t0: must be finite (got ${t0})`);
+    if (!Number.isFinite(tEnd)) throw new RangeError(`opts.tEnd: must be finite (got ${tEnd})`);
+    const rtol = opts.rtol ?? 1e-6;
+    if (!(rtol > 0 && rtol < 1)) throw new RangeError(`opts.rtol: must be in (0, 1) (got ${rtol})`);
+    this.rtol = Math.max(rtol, 100 * EPS);
+    const atol = opts.atol ?? 1e-8;
+    if (typeof atol === 'number') {
+      if (!(atol >= 0 && Number.isFinite(atol))) throw new RangeError(`opts.atol: must be finite and ≥ 0 (got ${atol})`);
+      this.atolV.fill(atol);
+    } else {
+      if (atol.length !== n) throw new RangeError(`opts.atol: per-unknown atol must have length n = ${n} (got ${atol.length})`);
+      for (let i = 0; i < n; i++) {
+        if (!(atol[i]! >= 0 && Number.isFinite(atol[i]!))) throw new RangeError(`opts.atol.${i}: must be finite and ≥ 0 (got ${atol[i]})`);
+        this.atolV[i] = atol[i]!;
+      }
+    }
+    for (let i = 0; i < n; i++) if (this.atolV[i] === 0 && y0[i] === 0) this.atolV[i] = 1e-300; // avoid 0/0 in the norm
+    const maxOrder = opts.maxOrder ?? MAX_ORDER;
+    if (!(Number.isInteger(maxOrder) && maxOrder >= 1 && maxOrder <= MAX_ORDER)) throw new RangeError(`opts.maxOrder: must be an integer in 1..5 (got ${maxOrder})`);
+    const maxStep = opts.maxStep ?? Infinity;
+    if (!(maxStep > 0)) throw new RangeError(`opts.maxStep: must be > 0 (got ${maxStep})`);
+    const maxSteps = opts.maxSteps ?? 100000;
+    if (!(maxSteps >= 1)) throw new RangeError(`opts.maxSteps: must be ≥ 1 (got ${maxSteps})`);
+    if (opts.firstStep !== undefined && !(opts.firstStep > 0 && Number.isFinite(opts.firstStep))) throw new RangeError(`opts.firstStep: must be > 0 (got ${opts.firstStep})`);
+    this.errAlg = opts.algebraicErrorControl ?? true;
+    const events: readonly EventSpec[] = opts.events ?? [];
+    events.forEach((e, k) => {
+      if (typeof e.g !== 'function') throw new TypeError(`opts.events.${k}.g: must be a function g(t, y)`);
+      if (e.direction !== -1 && e.direction !== 0 && e.direction !== 1) throw new RangeError(`opts.events.${k}.direction: must be -1, 0 or 1 (got ${String(e.direction)})`);
+    });
+    const tdir = tEnd >= t0 ? 1 : -1;
+    let tEval: Float64Array | null = null;
+    if (opts.tEval) {
+      tEval = Float64Array.from(opts.tEval);
+      for (let i = 0; i < tEval.length; i++) {
+        const v = tEval[i]!;
+        if (!Number.isFinite(v)) throw new RangeError(`opts.tEval.${i}: must be finite (got ${v})`);
+        if ((v - t0) * tdir < 0 || (v - tEnd) * tdir > 0) throw new RangeError(`opts.tEval.${i}: must lie within [t0, tEnd] (got ${v}; allowed ${Math.min(t0, tEnd)}..${Math.max(t0, tEnd)})`);
+        if (i > 0 && (v - tEval[i - 1]!) * tdir < 0) throw new RangeError(`opts.tEval.${i}: must be sorted in the direction of integration (got ${v} after ${tEval[i - 1]})`);
+      }
+    }
+    const saveSteps = opts.saveSteps ?? !tEval;
+
+    this.stats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
+    const stats = this.stats;
+    const { D, y, yPred, d, psi, scale, fv, dy, m, isAlg, sys, wIter, atolV } = this;
+    y.set(y0);
+    const outT: number[] = [];
+    const outY: Float64Array[] = [];
+    const hits: EventHit[] = [];
+    const finish = (status: SolveResult['status'], tF: number, yF: Float64Array, message?: string): SolveResult => {
+      const r: SolveResult = { status, t: outT, y: outY, tFinal: tF, yFinal: Float64Array.from(yF), events: hits, stats: { ...stats } };
+      if (message !== undefined) r.message = message;
+      return r;
+    };
+
+    // ---------- consistent initialisation & initial derivative ----------
+    const hasAlg = this.nAlg > 0;
+    const initMsg = this.initialise(t0, y, hasAlg && opts.initialiseAlgebraic !== false);
+    if (initMsg) {
+      outT.push(t0);
+      outY.push(Float64Array.from(y));
+      return finish('failed', t0, y, initMsg);
+    }
+    // fv = f(t0, y) and J(t0, y) are current; matrix diag(m) − diag(wInit)J is factorised
+    const yp = this.yOut; // temporarily holds y′(t0)
+    if (hasAlg) {
+      // ∂g/∂t by a forward difference in t
+      const dt = SQRT_EPS * Math.max(Math.abs(t0), Math.abs(tEnd - t0) * 1e-3, 1e-8);
+      this.evalF(t0 + dt, y, this.f1);
+      for (let i = 0; i < n; i++) yp[i] = isAlg[i] ? -(this.f1[i]! - fv[i]!) / dt : fv[i]!;
+      sys.solve(yp);
+      if (!this.finite(yp)) for (let i = 0; i < n; i++) yp[i] = isAlg[i] ? 0 : fv[i]! / m[i]!;
+    } else for (let i = 0; i < n; i++) yp[i] = fv[i]! / m[i]!;
+
+    if (saveSteps) {
+      outT.push(t0);
+      outY.push(Float64Array.from(y));
+    }
+    let iEval = 0;
+    if (tEval) {
+      while (iEval < tEval.length && tEval[iEval] === t0) {
+        outT.push(t0);
+        outY.push(Float64Array.from(y));
+        iEval++;
+      }
+    }
+    if (t0 === tEnd) return finish('done', t0, y);
+
+    // event values at t0
+    const nEv = events.length;
+    const gPrev = new Float64Array(nEv);
+    for (let k = 0; k < nEv; k++) gPrev[k] = events[k]!.g(t0, y);
+
+    // ---------- initial step (Hairer, Nørsett & Wanner, Solving ODEs I, §II.4) ----------
+    const span = Math.abs(tEnd - t0);
+    let hAbs: number;
+    if (opts.firstStep !== undefined) hAbs = opts.firstStep;
+    else {
+      for (let i = 0; i < n; i++) scale[i] = atolV[i]! + this.rtol * Math.abs(y[i]!);
+      const d0 = this.normAll(y, scale);
+      const d1 = this.normAll(yp, scale);
+      let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+      h0 = Math.min(h0, span, maxStep);
+      const y1 = this.yTmp;
+      for (let i = 0; i < n; i++) y1[i] = y[i]! + tdir * h0 * yp[i]!;
+      this.evalF(t0 + tdir * h0, y1, this.f1);
+      let s2 = 0;
+      let cnt = 0;
+      for (let i = 0; i < n; i++) {
+        if (isAlg[i]) continue;
+        const e = (this.f1[i]! / m[i]! - yp[i]!) / scale[i]!;
+        s2 += e * e;
+        cnt++;
+      }
+      const d2 = cnt > 0 ? Math.sqrt(s2 / cnt) / h0 : 0;
+      const h1 = d1 <= 1e-15 && d2 <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : Math.pow(0.01 / Math.max(d1, d2), 1 / 2);
+      hAbs = Math.min(100 * h0, h1);
+      if (!Number.isFinite(hAbs) || hAbs <= 0) hAbs = 1e-6;
+    }
+    hAbs = Math.min(hAbs, span, maxStep);
+
+    // ---------- history ----------
+    D.fill(0);
+    D.set(y, 0);
+    for (let i = 0; i < n; i++) D[n + i] = tdir * hAbs * yp[i]!;
+    let t = t0;
+    let order = 1;
+    let nEqual = 0;
+    let jacCurrent = true; // J is at (t0, y0)
+    let luValid = false;
+    let cLu = NaN;
+    const newtonTol = Math.max((10 * EPS) / this.rtol, Math.min(0.03, Math.sqrt(this.rtol)));
+    const yNew = this.yTmp; // scratch during Newton
+    const yOut = this.yOut;
+
+    const factorIter = (c: number): boolean => {
+      for (let i = 0; i < n; i++) wIter[i] = isAlg[i] ? 1 : c;
+      stats.factorisations++;
+      const ok = sys.factor(m, wIter);
+      luValid = ok;
+      cLu = c;
+      return ok;
+    };
+
+    for (;;) {
+      if (stats.steps >= maxSteps) return finish('failed', t, D.subarray(0, n), `maximum number of steps (${maxSteps}) reached at t = ${t}`);
+      const minStep = 10 * Math.max(Math.abs(t) * EPS, Number.MIN_VALUE);
+      if (hAbs > maxStep) {
+        this.changeD(order, maxStep / hAbs);
+        hAbs = maxStep;
+        nEqual = 0;
+      } else if (hAbs < minStep) {
+        this.changeD(order, minStep / hAbs);
+        hAbs = minStep;
+        nEqual = 0;
+      }
+      // ----- one step attempt loop -----
+      let accepted = false;
+      let h = 0;
+      let tNew = t;
+      let errNorm = 0;
+      let safety = 0.9;
+      while (!accepted) {
+        if (hAbs < minStep) return finish('failed', t, D.subarray(0, n), `step size became too small (${hAbs.toExponential(3)} s) at t = ${t}`);
+        h = hAbs * tdir;
+        tNew = t + h;
+        if ((tNew - tEnd) * tdir > 0) {
+          tNew = tEnd;
+          this.changeD(order, Math.abs(tNew - t) / hAbs);
+          nEqual = 0;
+        }
+        h = tNew - t;
+        hAbs = Math.abs(h);
+        // predictor and ψ
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let j = 0; j <= order; j++) s += D[j * n + i]!;
+          yPred[i] = s;
+          scale[i] = atolV[i]! + this.rtol * Math.abs(s);
+          let ps = 0;
+          for (let j = 1; j <= order; j++) ps += GAMMA[j]! * D[j * n + i]!;
+          psi[i] = ps / ALPHA[order]!;
+        }
+        const c = h / ALPHA[order]!;
+        let converged = false;
+        let nIter = 0;
+        for (;;) {
+          let ok = true;
+          if (!luValid || Math.abs(c / cLu - 1) > LU_REUSE_TOL) ok = factorIter(c);
+          if (ok) {
+            // ----- simplified Newton -----
+            d.fill(0);
+            yNew.set(yPred);
+            let dyNormOld = -1;
+            converged = false;
+            for (let k = 0; k < NEWTON_MAXITER; k++) {
+              nIter = k + 1;
+              stats.newtonIterations++;
+              this.evalF(tNew, yNew, fv);
+              if (!this.finite(fv)) break;
+              for (let i = 0; i < n; i++) dy[i] = isAlg[i] ? fv[i]! : c * fv[i]! - m[i]! * (psi[i]! + d[i]!);
+              sys.solve(dy);
+              const dyNorm = this.normAll(dy, scale);
+              if (!Number.isFinite(dyNorm)) break;
+              const rate = dyNormOld >= 0 ? dyNorm / dyNormOld : -1;
+              if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol)) break;
+              for (let i = 0; i < n; i++) {
+                yNew[i]! += dy[i]!;
+                d[i]! += dy[i]!;
+              }
+              if (dyNorm === 0 || (rate >= 0 && (rate / (1 - rate)) * dyNorm < newtonTol)) {
+                converged = true;
+                break;
+              }
+              // first iteration: accept a tiny correction directly
+              if (rate < 0 && dyNorm < 1e-3 * newtonTol) {
+                converged = true;
+                break;
+              }
+              dyNormOld = dyNorm;
+            }
+          }
+          if (converged) break;
+          // failure: refresh the factorisation if stale, then J, then give up on this h
+          if (ok && Math.abs(c / cLu - 1) > 1e-12) {
+            luValid = false;
+            continue;
+          }
+          if (!jacCurrent) {
+            this.evalF(tNew, yPred, fv);
+            if (this.finite(fv)) {
+              this.evalJ(tNew, yPred, fv);
+              jacCurrent = true;
+              luValid = false;
+              continue;
+            }
+          }
+          break;
+        }
+        if (!converged) {
+          stats.rejectedSteps++;
+          hAbs *= 0.5;
+          this.changeD(order, 0.5);
+          nEqual = 0;
+          continue;
+        }
+        safety = (0.9 * (2 * NEWTON_MAXITER + 1)) / (2 * NEWTON_MAXITER + nIter);
+        for (let i = 0; i < n; i++) scale[i] = atolV[i]! + this.rtol * Math.abs(yNew[i]!);
+        errNorm = this.norm(d, scale, ERROR_CONST[order]!);
+        if (errNorm > 1) {
+          stats.rejectedSteps++;
+          const factor = Math.max(MIN_FACTOR, safety * Math.pow(errNorm, -1 / (order + 1)));
+          hAbs *= factor;
+          this.changeD(order, factor);
+          nEqual = 0;
+          continue;
+        }
+        accepted = true;
+      }
+      // ----- accepted: update the differences -----
+      stats.steps++;
+      nEqual++;
+      const tOld = t;
+      t = tNew;
+      jacCurrent = false;
+      {
+        const o1 = (order + 1) * n;
+        const o2 = (order + 2) * n;
+        for (let i = 0; i < n; i++) {
+          D[o2 + i] = d[i]! - D[o1 + i]!;
+          D[o1 + i] = d[i]!;
+        }
+        for (let j = order; j >= 0; j--) {
+          const oj = j * n;
+          const oj1 = (j + 1) * n;
+          for (let i = 0; i < n; i++) D[oj + i]! += D[oj1 + i]!;
+        }
+      }
+      // ----- events (on the step's interpolating polynomial) -----
+      let stopT = NaN;
+      if (nEv > 0) {
+        let firstTerminal = Infinity; // in units of (te − tOld)·tdir
+        let firstIdx = -1;
+        const found: { k: number; te: number }[] = [];
+        for (let k = 0; k < nEv; k++) {
+          const ev = events[k]!;
+          const gNew = ev.g(t, D.subarray(0, n));
+          if (Number.isNaN(gNew)) return finish('failed', t, D.subarray(0, n), `event '${ev.name}': g returned NaN at t = ${t}`);
+          const g0 = gPrev[k]!;
+          let cross = false;
+          if (g0 !== 0 && gNew !== 0 ? g0 * gNew < 0 : g0 !== 0 && gNew === 0) {
+            const rising = gNew > g0;
+            cross = ev.direction === 0 || (ev.direction === 1) === rising;
+          }
+          if (gNew !== 0) gPrev[k] = gNew;
+          if (!cross) continue;
+          const fn = (tt: number): number => {
+            this.dense(tt, t, h, order, yOut);
+            return ev.g(tt, yOut);
+          };
+          const r = brent(fn, tOld, t, { xtol: 1e-12 * Math.max(Math.abs(t), Math.abs(h)), rtol: 4 * EPS }, g0, gNew);
+          found.push({ k, te: r.x });
+          if (ev.terminal !== false && (r.x - tOld) * tdir < firstTerminal) {
+            firstTerminal = (r.x - tOld) * tdir;
+            firstIdx = k;
+          }
+        }
+        if (found.length > 0) {
+          found.sort((a, b) => (a.te - b.te) * tdir);
+          const limit = firstIdx >= 0 ? tOld + tdir * firstTerminal : Infinity;
+          for (const fnd of found) {
+            if (firstIdx >= 0 && (fnd.te - limit) * tdir > 0) continue;
+            this.dense(fnd.te, t, h, order, yOut);
+            hits.push({ name: events[fnd.k]!.name, t: fnd.te, y: Float64Array.from(yOut) });
+          }
+          if (firstIdx >= 0) stopT = limit;
+        }
+      }
+      const tStop = Number.isNaN(stopT) ? t : stopT;
+      // ----- outputs -----
+      if (tEval) {
+        while (iEval < tEval.length && (tEval[iEval]! - tStop) * tdir <= 0) {
+          const te = tEval[iEval]!;
+          if (te === t) outY.push(Float64Array.from(D.subarray(0, n)));
+          else {
+            this.dense(te, t, h, order, yOut);
+            outY.push(Float64Array.from(yOut));
+          }
+          outT.push(te);
+          iEval++;
+        }
+      }
+      if (!Number.isNaN(stopT)) {
+        this.dense(stopT, t, h, order, yOut);
+        if (saveSteps) {
+          outT.push(stopT);
+          outY.push(Float64Array.from(yOut));
+        }
+        return finish('event', stopT, yOut);
+      }
+      if (saveSteps) {
+        outT.push(t);
+        outY.push(Float64Array.from(D.subarray(0, n)));
+      }
+      if (t === tEnd) return finish('done', t, D.subarray(0, n));
+      // ----- order and step-size selection -----
+      if (nEqual < order + 1) continue;
+      const errM = order > 1 ? this.norm(D.subarray(order * n, (order + 1) * n), scale, ERROR_CONST[order - 1]!) : Infinity;
+      const errP = order < maxOrder ? this.norm(D.subarray((order + 2) * n, (order + 3) * n), scale, ERROR_CONST[order + 1]!) : Infinity;
+      const fM = order > 1 ? Math.pow(errM, -1 / order) : 0;
+      const f0 = Math.pow(errNorm, -1 / (order + 1));
+      const fP = order < maxOrder ? Math.pow(errP, -1 / (order + 2)) : 0;
+      let delta = 0;
+      let best = f0;
+      if (fM > best) {
+        best = fM;
+        delta = -1;
+      }
+      if (fP > best) {
+        best = fP;
+        delta = 1;
+      }
+      const factor = Math.min(MAX_FACTOR, safety * best);
+      if (delta === 0 && factor >= 1 && factor < MIN_GROWTH) {
+        nEqual = 0;
+        continue;
+      }
+      order += delta;
+      hAbs *= factor;
+      this.changeD(order, factor);
+      nEqual = 0;
+    }
+  }
+}
+
+const cache = new WeakMap<DaeProblem, BdfSolver>();
+
+/** A solver with its workspace sized for the problem, reusable for many solves of it. */
+export function createDaeSolver(problem: DaeProblem): DaeSolver {
+  return new BdfSolver(problem);
+}
+
+/** Solves M·y′ = f(t, y) from y0 over [t0, tEnd] (workspace cached per problem object). */
+export function solveDae(problem: DaeProblem, y0: Float64Array, opts: SolveOptions | DaeSolverOptions): SolveResult {
+  let s = cache.get(problem);
+  if (!s || s.n !== problem.n) {
+    s = new BdfSolver(problem);
+    cache.set(problem, s);
+  }
+  return s.solve(y0, opts);
+}

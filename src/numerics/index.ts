@@ -1,0 +1,30 @@
+/**
+ * rollcell's stiff integrator and numerical utilities (see DESIGN.md, `numerics/`).
+ *  - solveDae / createDaeSolver: variable-order BDF/NDF for M·y′ = f(t, y), M diagonal (index-1 DAEs)
+ *  - dense, banded and bordered-banded LU; root finding; table interpolation
+ */
+export type {
+  DaeProblem,
+  EventHit,
+  EventSpec,
+  JacobianSink,
+  JacobianStructure,
+  SolveOptions,
+  SolveResult,
+  SolveStats,
+} from './types.ts';
+export { solveDae, createDaeSolver, type DaeSolver, type DaeSolverOptions } from './bdf.ts';
+export { createLinearSystem, type LinearSystem } from './system.ts';
+export { denseLuFactor, denseLuSolve, BandLu, BorderedBandLu, chooseBorderedLayout, type BorderedLayout } from './linalg.ts';
+export { brent, illinois, type RootOptions, type RootResult } from './roots.ts';
+export {
+  linearInterpolant,
+  pchipInterpolant,
+  pchipSlopes,
+  interpLinear,
+  interpPchip,
+  findInterval,
+  type Interpolant,
+  type TableOptions,
+  type Extrapolation,
+} from './interp.ts';
