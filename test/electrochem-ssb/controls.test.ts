@@ -44,3 +44,17 @@ test('models run through the project solver solveDae when src/numerics provides 
   assert.ok(-r.charge_C > 0.9 * m.nominalCapacity_C, `delivered ${-r.charge_C} of ${m.nominalCapacity_C}`);
   assert.ok(Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-9);
 });
+
+test('every registered cathode cycles in the solid-state cell; C/2 capacity close to its design window', async () => {
+  const { patentExampleCell, ssbParamsFromProducedCell, withParams, fastRunner, runCycle } = await import('../../src/electrochem/ssb/index.ts');
+  const cut: Record<string, [number, number]> = { NCM811: [3.0, 4.3], NCM622: [3.0, 4.3], NCM111: [3.0, 4.3], NCA: [3.0, 4.3], LCO: [3.0, 4.2], LFP: [2.5, 3.8], LNMO: [3.5, 4.9] };
+  for (const [id, [lo, hi]] of Object.entries(cut)) {
+    const p = withParams(ssbParamsFromProducedCell({ ...patentExampleCell(), activeMaterialId: id }), { vMin_V: lo, vMax_V: hi });
+    const m = createSsbModel('spme', p);
+    const y = m.initialState(0);
+    const c = runCycle(fastRunner(m as Parameters<typeof fastRunner>[0]), m, y, 0.1, 0.5, { vMax_V: hi, vMin_V: lo, cvEndCRate: 0.02 });
+    const r = c.discharge_C / m.nominalCapacity_C;
+    assert.ok(r > 0.85 && r < 1.02, `${id}: C/2 discharge ${r} of design`);
+    assert.ok(c.averageDischargeVoltage_V > lo && c.averageDischargeVoltage_V < hi, `${id}: mean voltage ${c.averageDischargeVoltage_V}`);
+  }
+});

@@ -164,21 +164,38 @@ const NCM111: CathodeOcp = {
 
 /**
  * NCA (LiNi0.8Co0.15Al0.05O2): fit of Samsung LiC6|NCA C/100 data by R. B. Smith, MPET (Smith & Bazant,
- * J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes): U = −(kT/e)ln(y/(1−y)) + 4.12178
- * − 0.2338y − 1.24566y² + 1.16769y³ − 0.20745y⁴ (y = utilisation of a 70 % practical window), at 298 K.
+ * J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes): U = −(kT/e)ln(u/(1−u)) + 4.12178
+ * − 0.2338u − 1.24566u² + 1.16769u³ − 0.20745u⁴ with u = (y − 0.3)/0.7 the utilisation of the
+ * 70 % practical window (Li fraction y from 0.3 to 1), at 298 K.
  */
 const KT_298 = 0.025693; // V, k·298.15 K/e
-function nca(y: number): { v: number; d: number } {
-  const yy = Math.min(Math.max(y, 1e-6), 1 - 1e-6);
-  const v = -KT_298 * Math.log(yy / (1 - yy)) + 4.12178 - 0.2338 * yy - 1.24566 * yy ** 2 + 1.16769 * yy ** 3 - 0.20745 * yy ** 4;
-  const d = -KT_298 * (1 / yy + 1 / (1 - yy)) - 0.2338 - 2 * 1.24566 * yy + 3 * 1.16769 * yy ** 2 - 4 * 0.20745 * yy ** 3;
+/** evaluate f on (0, 1) and continue it linearly (value and slope at the edge) outside [e, 1 − e] */
+function logistic01(f: (y: number) => { v: number; d: number }, y: number, e = 1e-6): { v: number; d: number } {
+  if (y < e) {
+    const a = f(e);
+    return { v: a.v + a.d * (y - e), d: a.d };
+  }
+  if (y > 1 - e) {
+    const a = f(1 - e);
+    return { v: a.v + a.d * (y - 1 + e), d: a.d };
+  }
+  return f(y);
+}
+function ncaFit(u: number): { v: number; d: number } {
+  const v = -KT_298 * Math.log(u / (1 - u)) + 4.12178 - 0.2338 * u - 1.24566 * u ** 2 + 1.16769 * u ** 3 - 0.20745 * u ** 4;
+  const d = -KT_298 * (1 / u + 1 / (1 - u)) - 0.2338 - 2 * 1.24566 * u + 3 * 1.16769 * u ** 2 - 4 * 0.20745 * u ** 3;
   return { v, d };
+}
+/** the fit's u is the utilisation of a 70 % window: Li fraction y = 0.3 + 0.7·u (MPET NCA_ss2 docstring) */
+function nca(y: number): { v: number; d: number } {
+  const r = logistic01(ncaFit, (y - 0.3) / 0.7, 1e-3);
+  return { v: r.v, d: r.d / 0.7 };
 }
 const NCA: CathodeOcp = {
   id: 'NCA',
-  source: 'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes',
+  source: 'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes (fit variable = utilisation of the Li window 0.3–1.0)',
   assumption: false,
-  validRange: [0.01, 0.99],
+  validRange: [0.31, 0.99],
   U: (y) => nca(y).v,
   dUdy: (y) => nca(y).d,
 };
@@ -235,20 +252,21 @@ const LFP: CathodeOcp = {
  * plateaus at 4.72 and 4.76 V (datasheet §4.1 "~4.7 V", U) split at y = 0.5, plus Nernst-like ends:
  * U = 4.74 − 0.02·tanh((y − 0.5)/0.03) − (kT/e)·ln(y/(1−y))·0.5 (for 0 < y < 1).
  */
-function lnmo(y: number): { v: number; d: number } {
-  const yy = Math.min(Math.max(y, 1e-6), 1 - 1e-6);
+function lnmoFit(yy: number): { v: number; d: number } {
   const t = Math.tanh((yy - 0.5) / 0.03);
   const v = 4.74 - 0.02 * t - 0.5 * KT_298 * Math.log(yy / (1 - yy));
   const d = (-0.02 * (1 - t * t)) / 0.03 - 0.5 * KT_298 * (1 / yy + 1 / (1 - yy));
   return { v, d };
+}
+function lnmo(y: number): { v: number; d: number } {
+  return logistic01(lnmoFit, y, 1e-3);
 }
 const LNMO: CathodeOcp = {
   id: 'LNMO',
   source: 'assumption: two-step Ni plateau at ~4.7 V (datasheet §4.1, U) with Nernstian ends',
   assumption: true,
   validRange: [0.02, 0.98],
-  U: (y) => lnmo(y).v,
-  dUdy: (y) => lnmo(y).d,
+  ...withBarrier((y) => lnmo(y).v, (y) => lnmo(y).d),
 };
 
 const REGISTRY: ReadonlyMap<string, CathodeOcp> = new Map(

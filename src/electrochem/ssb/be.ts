@@ -318,7 +318,8 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
       let hHi = h;
       let gHi = e.g(t + h, yNew);
       const yHi = Float64Array.from(yNew);
-      for (let it = 0; it < 40; it++) {
+      let side = 0;
+      for (let it = 0; it < 60; it++) {
         let hc = hLo + (gLo * (hHi - hLo)) / (gLo - gHi);
         hc = Math.min(Math.max(hc, hLo + 1e-4 * (hHi - hLo)), hHi - 1e-4 * (hHi - hLo));
         for (let i = 0; i < n; i++) yNew[i] = y[i]! + (hc / hHi) * (yHi[i]! - y[i]!);
@@ -330,13 +331,18 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
           yHi.set(yNew);
           break;
         }
+        // Illinois variant of regula falsi: halve the retained end's g so the bracket always shrinks
         if ((gc >= 0) === (gHi >= 0)) {
           hHi = hc;
           gHi = gc;
           yHi.set(yNew);
+          if (side === 1) gLo *= 0.5;
+          side = 1;
         } else {
           hLo = hc;
           gLo = gc;
+          if (side === -1) gHi *= 0.5;
+          side = -1;
         }
       }
       y.set(yHi);
