@@ -62,7 +62,7 @@ function roundTo(x: number, step: number): number {
 
 /** tick label: as many decimals as the step needs, exponent form for very large/small magnitudes */
 export function tickLabel(x: number, step: number): string {
-  if (x === 0 || Math.abs(x) < 1e-12 * Math.abs(step)) return '0';
+  if (x === 0 || Math.abs(x) < 1e-9 * Math.abs(step)) return '0';
   const a = Math.abs(x);
   if (a >= 1e6 || a < 1e-4) return x.toExponential(Math.max(0, Math.min(3, Math.ceil(Math.log10(a / step)))));
   const e = Math.floor(Math.log10(step) + 1e-9);
