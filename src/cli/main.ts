@@ -12,6 +12,7 @@ import { runJob } from '../pipeline.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
+import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 
 /** Invalid user input: printed line by line, exit code 2. */
 export class InputError extends Error {
@@ -70,11 +71,74 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .option('--out <dir>', 'directory for the HTML report', 'out')
     .option('--seed <n>', 'seed of the random number generator', '1')
-    .action((file: string, o: { json?: boolean; seed: string }) => {
-      const { recipe } = loadRecipe(file);
+    .action(async (file: string, o: { json?: boolean; seed: string; db: string; out: string }) => {
+      const { recipe, text } = loadRecipe(file);
       const seed = parseSeed(o.seed);
-      const res = runJob(recipe, { seed });
-      out(o.json ? JSON.stringify(res.output, null, 2) : formatSummary(recipe, res));
+      const store = await openStore(o.db);
+      try {
+        const runId = newRunId();
+        let res;
+        try {
+          res = runJob(recipe, { seed, runId });
+        } catch (e) {
+          // nothing a user ran is lost: a failed run is stored with its error
+          await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, status: 'failed', output: { rollcell_version: ROLLCELL_VERSION, run_id: runId, design: { cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 }, cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 }, anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 }, np_ratio: 0, specific_energy_Wh_kg: 0, energy_density_Wh_L: 0 }, error: (e as Error).message } });
+          throw e;
+        }
+        await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, output: res.output });
+        out(o.json ? JSON.stringify(res.output, null, 2) : formatSummary(recipe, res) + `\n\nstored as run ${runId} in ${o.db}`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  const runs = program.command('runs').description('run history: list / show <id> / diff <a> <b> / export <id>');
+  const withStore = async <T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> => {
+    const store = await openStore(db);
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  };
+  runs
+    .command('list')
+    .description('the stored runs, newest first')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (o: { db: string; limit: string }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      out(await withStore(o.db, async (s) => formatRunList(await s.listRuns({ limit }))));
+    });
+  runs
+    .command('show')
+    .description('one run (an id prefix is enough)')
+    .argument('<id>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--json', 'the stored result JSON')
+    .action(async (id: string, o: { db: string; json?: boolean }) => {
+      out(await withStore(o.db, async (s) => {
+        const r = await s.getRun(id);
+        return o.json ? JSON.stringify(r.output, null, 2) : formatRun(r);
+      }));
+    });
+  runs
+    .command('diff')
+    .description('what changed between two runs')
+    .argument('<a>')
+    .argument('<b>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .action(async (a: string, b: string, o: { db: string }) => {
+      out(await withStore(o.db, async (s) => formatDiff(await s.diffRuns(a, b))));
+    });
+  runs
+    .command('export')
+    .description('a JSON bundle: recipe, result, cells, cycles, series')
+    .argument('<id>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .action(async (id: string, o: { db: string }) => {
+      out(await withStore(o.db, async (s) => JSON.stringify(await s.exportRun(id), null, 2)));
     });
 
   program
@@ -128,6 +192,10 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     }
     if (e instanceof InputError) {
       for (const l of e.lines) process.stderr.write(l + '\n');
+      return 2;
+    }
+    if (e instanceof StoreError && e.isUserError) {
+      process.stderr.write(`${e.message}\n`);
       return 2;
     }
     const err = e as Error;
