@@ -1,0 +1,117 @@
+/**
+ * `npm run bench:shift` (node --import tsx bench/shift.bench.ts): an 8-hour shift of
+ * examples/patent-line.yaml with ≥ 50 000 cells, each through the line physics (src/process/stations.ts)
+ * and a per-cell capacity estimate. Prints `name: value` lines, among them `shift_cells: N` and
+ * `shift_seconds: S`. Never part of `npm test`.
+ *
+ * Bench line (stated, not the example's pilot speed): the example's recipe with the line at
+ * 12 m/min (the example runs 1 m/min; 12 m/min is just above the 1–10 m/min pilot range of
+ * process-models §3.3, chosen so the example's own 80 × 100 mm cell on its 100 mm web gives > 50 000
+ * cells in 8 h: 5 760 m of laminate → one lane × ~57 000 rows before splice/restart scrap).
+ *
+ * Per-cell electrochemistry: a surrogate Q = u·Q_stoich (src/process/production/capacity.ts) calibrated at
+ * run start against the solid-state SPMe ([0178] first cycle, src/electrochem/ssb/) on five cells; its
+ * error against the SPMe is printed for a sample of produced cells. Per-cell line physics: the run's
+ * `production.fidelity` (`full` = every cell through simulateStations; `linear` = a first-order surrogate
+ * calibrated at run start) — chosen below from the measured cost of one physics call, and its error
+ * against the full physics on sampled cells is printed.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { parseRecipeText } from '../src/recipe/index.ts';
+import { runProduction, type ProducedCellLike } from '../src/process/line.ts';
+import { stationPhysics } from '../src/process/production/stations-adapter.ts';
+import { nominalPerturbation, perturbRecipe } from '../src/process/production/physics.ts';
+import { stoichiometricCapacity_C } from '../src/process/production/capacity.ts';
+import { ssbParamsFromProducedCell, type ProducedCellSI } from '../src/electrochem/ssb/params.ts';
+import { createSpme } from '../src/electrochem/ssb/spme.ts';
+import { fastRunner, firstCycle } from '../src/electrochem/ssb/cycle.ts';
+
+const SPEED_M_PER_MIN = 12;
+const SHIFT_S = 8 * 3600;
+const BUDGET_S = 60;
+
+const obj = parse(readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
+obj['line'] = { ...obj['line'], speed_m_per_min: SPEED_M_PER_MIN };
+
+/** the [0178] first-cycle discharge capacity of a produced cell from the SSB SPMe, C */
+function spmeCapacity_C(cell: ProducedCellLike): number {
+  const m = createSpme(ssbParamsFromProducedCell(cell as unknown as ProducedCellSI));
+  return firstCycle(fastRunner(m), m, m.initialState(0), 4.3, 3.0).discharge_C;
+}
+
+// cost of one full physics call → fidelity
+const probe = parseRecipeText(JSON.stringify(obj));
+if (!probe.ok) throw new Error(probe.problems.map((p) => `${p.path}: ${p.problem}`).join('\n'));
+const nom = nominalPerturbation(probe.recipe);
+let t0 = performance.now();
+let calls = 0;
+while (performance.now() - t0 < 300 || calls < 5) {
+  stationPhysics(perturbRecipe(probe.recipe, { ...nom, li: 1 + 1e-3 * (calls % 7) }));
+  calls++;
+}
+const perCall_ms = (performance.now() - t0) / calls;
+const fidelity = (perCall_ms * 60000) / 1000 < 0.6 * BUDGET_S ? 'full' : 'linear';
+obj['production'] = { ...(obj['production'] ?? {}), fidelity };
+
+const pr = parseRecipeText(JSON.stringify(obj));
+if (!pr.ok) throw new Error(pr.problems.map((p) => `${p.path}: ${p.problem}`).join('\n'));
+const recipe = pr.recipe;
+
+t0 = performance.now();
+const run = runProduction(recipe, { seed: 2025, duration_s: SHIFT_S, physics: stationPhysics, capacityModel: spmeCapacity_C });
+const seconds = (performance.now() - t0) / 1000;
+const b = run.block;
+
+// capacity surrogate error against the SPMe on a sample of produced cells (outside the timed run)
+const sample = 20;
+let maxRel = 0;
+let sumRel = 0;
+const step = Math.max(1, Math.floor(run.cells.length / sample));
+let n = 0;
+for (let i = 0; i < run.cells.length && n < sample; i += step, n++) {
+  const c = run.cells[i]!;
+  // re-create the produced cell for this cell's perturbation
+  const inc = c.incoming_thickness_um;
+  const res = stationPhysics(perturbRecipe(recipe, {
+    ...nom,
+    cathode: inc.cathode / (recipe.first_sheet.cathode.thickness_um ?? inc.cathode),
+    electrolyte: inc.electrolyte / recipe.first_sheet.electrolyte_layer.thickness_um,
+    al: inc.al / recipe.al_sheet.thickness_um,
+    li: inc.li / recipe.third_sheet.li_layer.thickness_um,
+    cu: inc.cu / recipe.third_sheet.conductive_layer.thickness_um,
+    force_N: Object.fromEntries(c.stations.map((s) => [s.id, s.force_N])),
+    temperature_C: Object.fromEntries(c.stations.map((s) => [s.id, s.temperature_C])),
+    speed_m_per_min: c.speed_m_per_min,
+  }));
+  const qFull = spmeCapacity_C(res.cell);
+  const qSur = run.capacity.estimate(res.cell);
+  const rel = Math.abs(qSur / qFull - 1);
+  maxRel = Math.max(maxRel, rel);
+  sumRel += rel;
+}
+
+const pm = b['physics_model'] as { fidelity: string; error_vs_full?: Record<string, number> };
+console.log(`shift_cells: ${b.cells_total}`);
+console.log(`shift_seconds: ${seconds.toFixed(2)}`);
+console.log(`shift_cells_per_second: ${(b.cells_total / seconds).toFixed(0)}`);
+console.log(`shift_line_speed_m_per_min: ${SPEED_M_PER_MIN}`);
+console.log(`shift_cell_format_mm: ${recipe.cell.width_mm}x${recipe.cell.length_mm} (${b['lanes']} lane(s) on ${recipe.line.web_width_mm} mm)`);
+console.log(`shift_yield_pct: ${b.yield_pct}`);
+console.log(`shift_oee: ${(b['oee'] as { oee: number }).oee}`);
+console.log(`shift_cost_per_kWh_usd: ${b['cost_per_kWh']}`);
+console.log(`shift_physics_call_ms: ${perCall_ms.toFixed(3)}`);
+console.log(`shift_physics_fidelity: ${pm.fidelity}`);
+if (pm.error_vs_full) {
+  console.log(`shift_physics_surrogate_cells_checked: ${pm.error_vs_full['cells']}`);
+  console.log(`shift_physics_surrogate_cell_thickness_max_rel_error: ${pm.error_vs_full['cell_thickness_max_rel']}`);
+  console.log(`shift_physics_surrogate_anode_thickness_max_rel_error: ${pm.error_vs_full['anode_thickness_max_rel']}`);
+  console.log(`shift_physics_surrogate_crack_risk_max_abs_error: ${pm.error_vs_full['crack_risk_max_abs']}`);
+  console.log(`shift_physics_surrogate_bonded_mismatches: ${pm.error_vs_full['bonded_mismatch']}`);
+}
+console.log(`shift_capacity_model: ${run.capacity.kind} u=${run.capacity.utilisation.toFixed(5)} (SPMe [0178] first cycle, ${run.capacity.calibration_cells} calibration cells)`);
+console.log(`shift_capacity_surrogate_sample_cells: ${n}`);
+console.log(`shift_capacity_surrogate_max_rel_error: ${maxRel.toExponential(3)}`);
+console.log(`shift_capacity_surrogate_mean_rel_error: ${(sumRel / Math.max(1, n)).toExponential(3)}`);
+console.log(`shift_capacity_stoich_vs_spme_nominal: ${(stoichiometricCapacity_C(stationPhysics(perturbRecipe(recipe, nom)).cell) / 3.6).toFixed(4)} mAh vs ${(spmeCapacity_C(stationPhysics(perturbRecipe(recipe, nom)).cell) / 3.6).toFixed(4)} mAh`);
+console.log(`shift_goal_met: ${b.cells_total >= 50000 && seconds <= BUDGET_S}`);
