@@ -6,7 +6,8 @@
  * Solvers: the P2D runs on the built-in variable-step BDF2 integrator with the bordered-banded
  * LU (src/electrochem/ssb/be.ts); the SPMe on its dedicated linear-implicit stepper (cycle.ts FastStepper).
  */
-import { beRunner, cycleAgeing, fastRunner, firstCycle } from '../src/electrochem/ssb/cycle.ts';
+import { solveDae } from '../src/numerics/index.ts';
+import { beRunner, cycleAgeing, daeRunner, fastRunner, firstCycle } from '../src/electrochem/ssb/cycle.ts';
 import { SsbP2D } from '../src/electrochem/ssb/p2d.ts';
 import { patentExampleParams } from '../src/electrochem/ssb/params.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
@@ -59,9 +60,17 @@ export async function bench(): Promise<string[]> {
     retention = a.retention[999]!;
   }, 3);
   const cAge = lastCpu;
+  // the same P2D through the project's general variable-order BDF/NDF solver (src/numerics), for reference
+  const runGeneral = daeRunner(solveDae, p2d, { rtol: 1e-4 });
+  firstCycle(runGeneral, p2d, p2d.initialState(0));
+  const tGen = timeIt(() => {
+    firstCycle(runGeneral, p2d, p2d.initialState(0));
+  }, 3);
+  const cGen = lastCpu;
   return [
     `ssb_p2d_first_cycle_ms: ${tP2d.toFixed(2)} ms (cpu ${cP2d.toFixed(2)} ms; goal ≤ 20; ${p2d.n} unknowns, BDF2 + bordered-banded LU; discharge ${p2dCap.toFixed(1)} mAh/g)`,
     `ssb_spme_first_cycle_ms: ${tSpme.toFixed(3)} ms (cpu ${cSpme.toFixed(3)} ms; goal ≤ 1; discharge ${spmeCap.toFixed(1)} mAh/g)`,
+    `ssb_p2d_first_cycle_solveDae_ms: ${tGen.toFixed(1)} ms (cpu ${cGen.toFixed(1)} ms; same model through src/numerics solveDae, for reference)`,
     `ssb_1000_cycles_s: ${(tAge / 1000).toFixed(3)} s (cpu ${(cAge / 1000).toFixed(3)} s; goal ≤ 10; 0.5C CC/CC 3.0–4.3 V, all ageing submodels on, retention ${(retention * 100).toFixed(1)} %)`,
   ];
 }

@@ -11,6 +11,7 @@
  *    with the Eq. 1 volume-expansion rate (B − A)/A·100 from the thickness model.
  *  - `cycleAgeing` — repeated CC(-CV)/CC cycles with the ageing submodels applied after each cycle.
  */
+import { solveDae } from '../../numerics/index.ts';
 import type { DaeProblem, SolveOptions, SolveResult } from '../../numerics/types.ts';
 import type { FullCellModel } from '../model.ts';
 import { integrateBE } from './be.ts';
@@ -205,15 +206,9 @@ export class FastStepper {
 // -------------------------------------------------------------------------------- general DAE path
 export type SolveDae = (problem: DaeProblem, y0: Float64Array, opts: SolveOptions) => SolveResult;
 
-let cachedSolver: SolveDae | undefined;
-/** the project's stiff solver (src/numerics/index.ts `solveDae`); throws a clear error if it is absent */
+/** the project's stiff solver (src/numerics/index.ts `solveDae`, variable-order BDF/NDF) */
 export async function loadSolveDae(): Promise<SolveDae> {
-  if (cachedSolver) return cachedSolver;
-  const spec = '../../numerics/index.ts';
-  const mod = (await import(spec)) as { solveDae?: SolveDae };
-  if (typeof mod.solveDae !== 'function') throw new Error('numerics: solveDae is not exported by src/numerics/index.ts');
-  cachedSolver = mod.solveDae;
-  return cachedSolver;
+  return solveDae;
 }
 
 export interface DaeRunOptions {
@@ -225,7 +220,9 @@ export interface DaeRunOptions {
 export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Array, step: Step, opts: DaeRunOptions = {}): StepResult {
   const { control, tEnd, events } = stepSetup(model, y, step);
   const v0 = model.voltage(y);
-  const res = solve(model.problem(control), y, {
+  // algebraic unknowns (potentials, reaction currents, the current) are kept out of the local error
+  // test (IDA's suppressalg): they follow the differential states and would otherwise force tiny steps
+  const solveOpts: SolveOptions & { algebraicErrorControl?: boolean } = {
     t0: 0,
     tEnd,
     rtol: opts.rtol ?? 1e-5,
@@ -234,7 +231,9 @@ export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Arra
     saveSteps: true,
     maxStep: opts.maxStep ?? tEnd / 50,
     maxSteps: 200000,
-  });
+    algebraicErrorControl: false,
+  };
+  const res = solve(model.problem(control), y, solveOpts);
   if (res.status === 'failed') throw new Error(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
   // charge and energy by trapezoidal quadrature over the saved steps
   let q = 0;
