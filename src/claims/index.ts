@@ -252,7 +252,7 @@ function numField(obj: Record<string, unknown> | undefined, names: readonly stri
 function parentElement(claim: number, parent: ClaimResult): ClaimElement {
   const v = parent.verdict;
   const why = v === 'met' ? 'is met' : v === 'not met' ? 'is NOT met' : 'is not evaluable';
-  return el(`${claim}.parent`, `the method of claim ${parent.claim}`, v, `claim ${parent.claim} ${why}${typeof parent['reason'] === 'string' && v !== 'met' ? ` (${parent['reason'] as string})` : ''}`);
+  return el(`${claim}.parent`, `the method of claim ${parent.claim}`, v, `claim ${parent.claim} ${why}${v === 'met' ? '' : ` (see claim ${parent.claim})`}`);
 }
 
 function reasonOf(verdict: Verdict, elements: readonly ClaimElement[]): string {

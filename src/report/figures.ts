@@ -185,7 +185,7 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
   const H = 370;
   const webY = 210;
   const views = stationViews(output, recipe);
-  const x = { '222': 250, '236': 500, '240': 750 } as const;
+  const x = { '222': 290, '236': 520, '240': 760 } as const;
   const R = 22; // roller radius, px
   const p: string[] = [
     `<svg class="line-diagram" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="roll-to-roll line" ${FONT} font-size="12">`,
@@ -207,13 +207,14 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
   const fs = recipe.first_sheet;
   // first composite sheet 220
   if (views.some((v) => v.id === '222')) {
-    unwinder(60, 90, '204', `cathode ${fs.cathode.active_material}`);
-    unwinder(60, 300 - 40, '206', `SE ${fs.electrolyte_layer.material}`);
-    feed(80, 90, x['222'] - R, webY - 4, '#3b3f58');
-    feed(80, 260, x['222'] - R, webY + 4, '#c9a94a');
+    // the electrolyte on top (the Al and the third sheet are laid on it from above), the cathode below
+    unwinder(60, 90, '206', `SE ${fs.electrolyte_layer.material}`);
+    unwinder(60, 270, '204', `cathode ${fs.cathode.active_material}`);
+    feed(80, 90, x['222'] - R, webY - 4, '#c9a94a');
+    feed(80, 270, x['222'] - R, webY + 4, '#3b3f58');
     if (fs.current_collector) {
-      unwinder(150, 60, '208', `${fs.current_collector.material} collector`);
-      feed(170, 60, x['222'] - R, webY - 8, '#999');
+      unwinder(150, 320, '208', `${fs.current_collector.material} collector`);
+      feed(170, 320, x['222'] - R, webY + 8, '#999');
     }
   } else {
     unwinder(120, webY, '220', 'first composite sheet (ready-made)');
@@ -222,17 +223,23 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
   p.push(`<text x="${(x['222'] + x['236']) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">220 first composite sheet</text>`);
   // Al sheet 224
   const a = recipe.al_sheet;
-  unwinder(380, 70, '224', a.form === 'foil' ? `Al foil ${fmt(a.thickness_um)} µm` : `Al particles ${fmt(a.thickness_um)} µm`);
-  feed(400, 70, x['236'] - R, webY - 4, '#9aa3ad');
+  const alLabel = a.form === 'foil' ? `Al foil ${fmt(a.thickness_um)} µm` : `Al particles ${fmt(a.thickness_um)} µm`;
+  if (a.placed_on === 'electrolyte_layer') {
+    unwinder(400, 70, '224', alLabel);
+    feed(420, 70, x['236'] - R, webY - 4, '#9aa3ad');
+  } else {
+    unwinder(400, 320, '224', `${alLabel} (on the cathode side)`);
+    feed(420, 320, x['236'] - R, webY + 4, '#9aa3ad');
+  }
   if (a.form === 'particles_on_carrier' && a.carrier) {
-    p.push(`<g class="carrier-rewind"><circle cx="440" cy="130" r="12" fill="#fff" stroke="#333" stroke-dasharray="3 2"/><text x="456" y="134" font-size="11">${esc(`${a.carrier.material} carrier removed`)}</text></g>`);
+    p.push(`<g class="carrier-rewind"><circle cx="455" cy="130" r="12" fill="#fff" stroke="#333" stroke-dasharray="3 2"/><text x="471" y="134" font-size="11">${esc(`${a.carrier.material} carrier removed`)}</text></g>`);
   }
   p.push(`<line x1="${x['236']}" y1="${webY}" x2="${x['240']}" y2="${webY}" stroke="#59606e" stroke-width="5"/>`);
   p.push(`<text x="${(x['236'] + x['240']) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">226 second composite sheet</text>`);
   // third sheet 230
   const t = recipe.third_sheet;
-  unwinder(630, 70, '230', `Li ${fmt(t.li_layer.thickness_um)} µm on ${t.conductive_layer.material} (${t.facing_al === 'li_layer' ? 'Li facing Al' : `${t.conductive_layer.material} facing Al`})`);
-  feed(650, 70, x['240'] - R, webY - 4, '#c87533');
+  unwinder(640, 70, '230', `Li ${fmt(t.li_layer.thickness_um)} µm on ${t.conductive_layer.material} (${t.facing_al === 'li_layer' ? 'Li facing Al' : `${t.conductive_layer.material} facing Al`})`);
+  feed(660, 70, x['240'] - R, webY - 4, '#c87533');
   p.push(`<line x1="${x['240']}" y1="${webY}" x2="${W - 30}" y2="${webY}" stroke="#7f8fa8" stroke-width="6" marker-end="url(#arrow)"/>`);
   p.push(`<text x="${(x['240'] + W) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">cell laminate, anode 238</text>`);
   for (const id of ['222', '236', '240'] as const) if (views.some((v) => v.id === id)) rollers(x[id], id);
