@@ -65,6 +65,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .v-met{background:#e3f3e8;color:var(--met)}.v-not-met{background:#fbe4e2;color:var(--notmet)}.v-not-evaluable{background:#fbf3d5;color:var(--ne)}
 .plots{display:flex;flex-wrap:wrap;gap:12px}
 .plots figure{margin:0;width:540px}
+.plots figure:has(svg[width="640"]){width:640px}
 figcaption{font-size:12px;color:var(--muted)}
 .note{font-size:12px;color:var(--muted)}
 tr.claim-row td{border-top:2px solid #c9ced8}
@@ -313,6 +314,59 @@ function plots(inp: ReportInput): string {
   return `<section id="plots"><h2>Plots</h2><div class="plots">${figs.join('\n')}</div>${notes.length ? `<p class="note">${esc(notes.join('; '))}.</p>` : ''}</section>`;
 }
 
+const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+const obj = (x: unknown): Record<string, unknown> | undefined => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
+
+/** what the production run made: counts, yield, OEE, throughput, cost, scrap Pareto (when the run has a production block) */
+function productionSection(o: RunOutput): string {
+  const p = o.production;
+  if (!p) return '';
+  const rows: [string, string][] = [
+    ['cells made', String(p.cells_total)],
+    ['cells in spec', String(p.cells_in_spec)],
+    ['yield', `${fmt(p.yield_pct)} %`],
+  ];
+  const add = (k: string, v: number | undefined, unit = ''): void => {
+    if (v !== undefined) rows.push([k, `${fmt(v)}${unit}`]);
+  };
+  add('material yield', num(p['material_yield_pct']), ' %');
+  add('web length', num(p['web_length_m']), ' m');
+  add('duration', num(p['duration_s']) !== undefined ? num(p['duration_s'])! / 3600 : undefined, ' h');
+  const oee = obj(p['oee']);
+  if (oee) {
+    add('availability', num(oee['availability']));
+    add('performance', num(oee['performance']));
+    add('quality', num(oee['quality']));
+    add('OEE', num(oee['oee']));
+  }
+  const th = obj(p['throughput']);
+  if (th) {
+    add('good cells per hour', num(th['good_cells_per_h']));
+    add('good energy', num(th['good_energy_kWh']), ' kWh');
+  }
+  add('cost', num(p['cost_per_kWh']), ' USD/kWh');
+  const pareto = Array.isArray(p['scrap_by_cause']) ? (p['scrap_by_cause'] as unknown[]).map(obj).filter((x): x is Record<string, unknown> => x !== undefined) : [];
+  const causes = pareto.filter((r) => typeof r['cause'] === 'string' && num(r['cell_equivalents']) !== undefined);
+  const chart =
+    causes.length > 0
+      ? figure(
+          barChart({
+            title: 'Scrap by cause (Pareto)',
+            categories: causes.map((r) => String(r['cause']).replace(/_/g, ' ')),
+            groups: [{ name: 'scrap', values: causes.map((r) => num(r['cell_equivalents'])!), color: '#CC79A7' }],
+            xLabel: 'cause',
+            y: { label: 'scrap', unit: 'cell equivalents' },
+            legend: false,
+            valueLabels: true,
+            className: 'plot-pareto',
+            width: 640,
+          }),
+          'Scrap of the production run by primary cause, in cell equivalents (web area over cell area), largest first.',
+        )
+      : '<p class="note">No scrap in this run.</p>';
+  return `<section id="production"><h2>Production run</h2>${kv(rows)}<div class="plots">${chart}</div></section>`;
+}
+
 function claimTable(claims: readonly ClaimResult[]): string {
   const rows: string[] = [];
   for (const c of claims) {
@@ -377,6 +431,7 @@ export function renderReport(input: ReportInput): string {
 ${summary(input, claims)}
 <section id="cross-section"><h2>Cell cross-section</h2>${inline(crossSectionSvg(cs))}<p class="note">${esc(cs.note)}. Layer heights share one scale (see the scale bar).</p></section>
 ${lineSection}
+${productionSection(o)}
 ${plots(input)}
 ${claimTable(claims)}
 ${windowsTable(o, r)}

@@ -44,7 +44,7 @@ test('report opens in headless chromium: plots rendered, axis labels visible, no
     await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
 
     const svgs = await page.$$eval('svg', (els) => els.map((e) => ({ cls: e.getAttribute('class') ?? '', w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height })));
-    for (const cls of ['cross-section', 'line-diagram', 'plot-voltage', 'plot-thickness', 'plot-phases', 'plot-crack', 'plot-fade', 'plot-ce', 'plot-spc']) {
+    for (const cls of ['cross-section', 'line-diagram', 'plot-voltage', 'plot-thickness', 'plot-phases', 'plot-crack', 'plot-fade', 'plot-ce', 'plot-spc', 'plot-pareto']) {
       const s = svgs.find((x) => x.cls.split(/\s+/).includes(cls));
       assert.ok(s, `svg.${cls} present (found: ${svgs.map((x) => x.cls).join(' | ')})`);
       assert.ok(s.w > 100 && s.h > 100, `svg.${cls} has a non-zero box (${s.w}×${s.h})`);

@@ -22,8 +22,8 @@ test('self-contained: no http(s) reference, no script, no external stylesheet, f
 });
 
 test('every section is present: summary, cross-section, line, plots, claim chart, windows', () => {
-  for (const id of ['summary', 'cross-section', 'line', 'plots', 'claims', 'windows']) assert.match(html, new RegExp(`<section id="${id}">`));
-  for (const cls of ['plot-voltage', 'plot-thickness', 'plot-phases', 'plot-crack', 'plot-fade', 'plot-ce', 'plot-spc']) assert.match(html, new RegExp(`class="plot [^"]*${cls}`), cls);
+  for (const id of ['summary', 'cross-section', 'line', 'production', 'plots', 'claims', 'windows']) assert.match(html, new RegExp(`<section id="${id}">`));
+  for (const cls of ['plot-voltage', 'plot-thickness', 'plot-phases', 'plot-crack', 'plot-fade', 'plot-ce', 'plot-spc', 'plot-pareto']) assert.match(html, new RegExp(`class="plot [^"]*${cls}`), cls);
   assert.equal([...html.matchAll(/<tr class="claim-row"/g)].length, 20);
   // the line drawing labels the seed's reference numerals and each station's result
   for (const s of ['204', '206', '224', '230', 'rollers 222', 'rollers 236', 'rollers 240', '220 first composite sheet', '226 second composite sheet', 'anode 238']) assert.ok(html.includes(s), s);
