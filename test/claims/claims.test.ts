@@ -216,3 +216,20 @@ test('formatClaimChart: aligned columns, one row per element, summary line', () 
   assert.match(lines.at(-1)!, /^20 claims: \d+ met, \d+ not met, \d+ not evaluable$/);
   assert.match(txt, /^1\s+NOT MET/m);
 });
+
+test('batch mode or an Al sheet placed on the cathode side: claim 1 not met, naming the element', () => {
+  const r = loadExample('patent-line.yaml');
+  const batch = { ...r, line: { ...r.line, mode: 'batch' as const } };
+  const c1 = claim(evaluateClaims(batch, syntheticOutput(batch)), 1);
+  assert.equal(c1.verdict, 'not met');
+  for (const e of c1.elements) {
+    assert.equal(e.verdict, 'not met', e.id);
+    assert.match(e.evidence, /line\.mode = batch/);
+  }
+  const wrongFace = { ...r, al_sheet: { ...r.al_sheet, placed_on: 'cathode_layer' as const } };
+  const c1b = claim(evaluateClaims(wrongFace, syntheticOutput(wrongFace)), 1);
+  assert.equal(c1b.verdict, 'not met');
+  assert.equal(element(c1b, '1b').verdict, 'not met');
+  assert.match(element(c1b, '1b').evidence, /not placed on the solid electrolyte layer/);
+  assert.equal(element(c1b, '1a').verdict, 'met');
+});
