@@ -219,3 +219,20 @@ test('produced-cell input is validated with field paths', () => {
   assert.throws(() => ssbParamsFromProducedCell({ ...c, activeMaterialId: 'XYZ' }), /cell\.activeMaterialId: unknown cathode active material \(got "XYZ"/);
   assert.throws(() => createSpme(P).initialState(1.5), /soc: must be in \[0, 1\] \(got 1\.5/);
 });
+
+test('materials library values flow into the parameters; unknown electrolytes are rejected', async () => {
+  const { getMaterial } = await import('../../src/materials/library.ts');
+  const base = ssbParamsFromProducedCell(patentExampleCell(), getMaterial);
+  assert.ok(Math.abs(base.cathode.cMax_mol_m3 - 4780 / 0.09728) / base.cathode.cMax_mol_m3 < 0.01, 'c_max = ρ/M');
+  const lgps = ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'LGPS' }, getMaterial);
+  assert.ok(lgps.electrolyte.sigma.ref > 5 * base.electrolyte.sigma.ref, 'LGPS conducts better than Li6PS5Cl');
+  // better SE ⇒ no less capacity at 1C
+  const cap = (p: SsbCellParams): number => {
+    const m = createSpme(p);
+    const y = m.initialState(1);
+    return -fastRunner(m)(y, { kind: 'cc', current_A: -m.nominalCapacity_C / 3600, vCut_V: 3.0 }).charge_C;
+  };
+  assert.ok(cap(lgps) >= cap(base));
+  assert.throws(() => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'Unobtainium' }, getMaterial), /cell\.electrolyteId: not in the materials library \(got "Unobtainium"/);
+  assert.throws(() => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'PVDF' }, getMaterial), /cell\.electrolyteId: material has no ionic conductivity/);
+});

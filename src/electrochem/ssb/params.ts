@@ -318,8 +318,15 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
   const density = am?.density.value ?? cd.density;
   const molarMass = am?.molarMass?.value ?? cd.molarMass;
   const se = look(cell.electrolyteId);
-  if (!se && cell.electrolyteId !== 'Li6PS5Cl' && !materials) {
-    throw new RangeError(`cell.electrolyteId: no data without a materials library (got ${JSON.stringify(cell.electrolyteId)}; allowed Li6PS5Cl or pass materials)`);
+  if (!se && cell.electrolyteId !== 'Li6PS5Cl') {
+    throw new RangeError(
+      materials
+        ? `cell.electrolyteId: not in the materials library (got ${JSON.stringify(cell.electrolyteId)}; allowed a solid electrolyte id of the library)`
+        : `cell.electrolyteId: no data without a materials library (got ${JSON.stringify(cell.electrolyteId)}; allowed Li6PS5Cl or pass materials)`,
+    );
+  }
+  if (se && !se.ionicConductivity) {
+    throw new RangeError(`cell.electrolyteId: material has no ionic conductivity (got ${JSON.stringify(cell.electrolyteId)}; allowed a solid electrolyte)`);
   }
   const electrolyte: ElectrolyteParams = se
     ? {
