@@ -375,7 +375,8 @@ export function runCycle(run: StepRunner, model: FullCellModel, y: Float64Array,
     discharge_C: discharge,
     duration_s: dur,
     dischargeEnergy_J: -dis.energy_J,
-    averageDischargeVoltage_V: discharge > 0 ? -dis.energy_J / discharge : NaN,
+    // 0 when nothing was discharged (the step stopped at once)
+    averageDischargeVoltage_V: discharge > 0 ? -dis.energy_J / discharge : 0,
     steps,
   };
 }
@@ -392,10 +393,13 @@ export interface FirstCycleResult extends CycleOutcome {
 
 /** the seed's [0178] first cycle: CC-CV 0.1C to vMax (4.25–4.4 V), 0.02C end; CC 0.1C to 3 V */
 export function firstCycle(run: StepRunner, model: FullCellModel, y: Float64Array, vMax_V = 4.3, vMin_V = 3.0): FirstCycleResult {
-  const A = model.thickness_m ? model.thickness_m(y) : NaN;
+  if (!model.thickness_m || model.cathodeActiveMass_kg === undefined) {
+    throw new RangeError(`model: ${model.name} lacks thickness_m or cathodeActiveMass_kg (got neither; allowed a solid-state model with both)`);
+  }
+  const A = model.thickness_m(y);
   const c = runCycle(run, model, y, 0.1, 0.1, { vMax_V, vMin_V, cvEndCRate: 0.02 });
-  const B = model.thickness_m ? model.thickness_m(y) : NaN;
-  const mass_g = (model.cathodeActiveMass_kg ?? NaN) * 1000;
+  const B = model.thickness_m(y);
+  const mass_g = model.cathodeActiveMass_kg * 1000;
   return {
     ...c,
     thicknessBefore_m: A,
@@ -403,7 +407,7 @@ export function firstCycle(run: StepRunner, model: FullCellModel, y: Float64Arra
     volumeExpansionRate_pct: ((B - A) / A) * 100,
     chargeCapacity_mAh_g: c.charge_C / 3.6 / mass_g,
     dischargeCapacity_mAh_g: c.discharge_C / 3.6 / mass_g,
-    coulombicEfficiency: c.discharge_C / c.charge_C,
+    coulombicEfficiency: c.charge_C > 0 ? c.discharge_C / c.charge_C : 0,
   };
 }
 
