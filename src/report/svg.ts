@@ -414,3 +414,8 @@ function hash(s: string): number {
   for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
   return h;
 }
+
+/** A plot as a stand-alone .svg file's text (XML declaration + the SVG, which already carries its namespace). */
+export function standaloneSvg(svg: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+}

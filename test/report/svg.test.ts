@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, decimate, esc, legendCorner, linePlot, niceStep, niceTicks, tickLabel } from '../../src/report/svg.ts';
+import { barChart, decimate, esc, legendCorner, linePlot, niceStep, niceTicks, standaloneSvg, tickLabel } from '../../src/report/svg.ts';
 
 test('esc escapes the five XML specials', () => {
   assert.equal(esc(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
@@ -79,4 +79,13 @@ test('legendCorner avoids the corner where the data are', () => {
   const topRight = Array.from({ length: 50 }, (_, i) => [470 - i, 30 + (i % 5)] as const);
   const c = legendCorner(f, items, topRight);
   assert.notDeepEqual(c, { x: f.right - 6, y: f.top + 6 });
+});
+
+test('standaloneSvg: an XML declaration and a namespaced root, parseable as one element', () => {
+  const s = standaloneSvg(linePlot({ x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 'a', x: [0, 1], y: [0, 1] }] }));
+  assert.match(s, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  // balanced tags (a cheap well-formedness check): every non-self-closing open tag is closed
+  const opens = [...s.matchAll(/<([a-zA-Z]+)(\s[^>]*)?(?<!\/)>/g)].map((m) => m[1]);
+  const closes = [...s.matchAll(/<\/([a-zA-Z]+)>/g)].map((m) => m[1]);
+  assert.deepEqual([...opens].sort(), [...closes].sort());
 });
