@@ -418,7 +418,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
 
   // claim 16: C-rate ≥ 0.33
   {
-    const f = numField(cyc as Record<string, unknown> | undefined, ['max_c_rate', 'rate_capability_C', 'c_rate_max', 'c_rate']);
+    const f = numField(cyc as Record<string, unknown> | undefined, ['max_c_rate', 'rate_capability_C', 'c_rate_max']);
     put(
       finish(
         16,
