@@ -18,10 +18,12 @@ const noAgeing = (p: SsbCellParams): SsbCellParams =>
     },
   });
 
-test('P2D analytic Jacobian matches finite differences for every control mode', () => {
-  const m = new SsbP2D(P, { nx: 4, nr: 4, na: 4 });
+for (const kind of ['p2d', 'spme', 'spm'] as const)
+test(`${kind}: analytic Jacobian matches finite differences for every control mode (with anode hysteresis on)`, () => {
+  const ph = withParams(P, { anode: { hysteresis_V: 0.03, li_mol_m2: 0.5 * P.anode.al_mol_m2 } });
+  const m = kind === 'p2d' ? new SsbP2D(ph, { nx: 4, nr: 4, na: 4 }) : kind === 'spme' ? createSpme(ph, { nr: 4, na: 4 }) : new SsbSpm(ph, { nr: 4, na: 4 });
   const y = m.initialState(0.4);
-  for (let k = 0; k < 4; k++) y[k * 7 + 6] = 0.3 * (k + 1);
+  if (kind === 'p2d') for (let k = 0; k < 4; k++) y[k * 7 + 6] = 0.3 * (k + 1);
   y[m.n - 1] = 2e-4;
   for (const mode of ['current', 'voltage', 'power', 'resistance', 'rest'] as const) {
     const pr = m.problem({ mode, value: mode === 'resistance' ? 50 : 1e-3 });

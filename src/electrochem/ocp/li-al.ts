@@ -135,7 +135,7 @@ export function liAlOcp(
   T_K: number,
   opts: LiAlOcpOptions = {},
   direction = 0,
-): { U: number; dUdx: number } {
+): { U: number; dUdx: number; dUdDirection: number } {
   if (!Number.isFinite(x)) throw new RangeError(`anode.x: must be finite (got ${x}; allowed a real Li/Al ratio)`);
   if (!(T_K > 0)) throw new RangeError(`temperature_K: must be > 0 (got ${T_K}; allowed > 0)`);
   const pw = piecewise(T_K, opts.phaseModel ?? 'rt');
@@ -154,13 +154,15 @@ export function liAlOcp(
   U += a.u;
   dU += a.du;
   const h = opts.hysteresis_V ?? 0;
-  if (h !== 0 && direction !== 0) {
+  let dDir = 0;
+  if (h !== 0) {
     // gate: 1 for alloy, 0 for free Li (smooth over the last ramp)
     const g = 1 - dramp(x - pw.alloyEnd);
-    U += -0.5 * h * direction * g;
+    dDir = -0.5 * h * g;
+    U += dDir * direction;
     dU += -0.5 * h * direction * -((ROUND_W * ROUND_W) / (2 * Math.pow((x - pw.alloyEnd) ** 2 + ROUND_W ** 2, 1.5)));
   }
-  return { U, dUdx: dU };
+  return { U, dUdx: dU, dUdDirection: dDir };
 }
 
 /** convenience: OCP only */

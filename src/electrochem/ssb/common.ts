@@ -77,8 +77,17 @@ export class CellCore {
     this.d = derive(this.p, { extraRc: this.ageing.extraRc });
   }
 
-  Ua(x: number, direction = 0): { U: number; dUdx: number } {
+  Ua(x: number, direction = 0): { U: number; dUdx: number; dUdDirection: number } {
     return liAlOcp(x, this.T, { phaseModel: this.p.anode.phaseModel, hysteresis_V: this.p.anode.hysteresis_V }, direction);
+  }
+
+  /**
+   * hysteresis direction from the anode current density i (A m⁻², positive = lithiation on charge):
+   * a smooth sign, tanh(i/i_h) with i_h = 1 A m⁻² (assumption), and its derivative
+   */
+  static direction(i: number): { dir: number; d: number } {
+    const t = Math.tanh(i);
+    return { dir: t, d: 1 - t * t };
   }
 
   /** stoichiometries of a uniform rest state at the given soc (fraction of the design window) */

@@ -144,11 +144,12 @@ export class SsbP2D implements FullCellModel {
     const fa = core.d.fAnode;
     const ja = -i / fa; // anode oxidation current per contact area
     const s = this.anodeSurfaceX(y, i);
-    const ua = core.Ua(s.xs, Math.tanh(i / 1)); // hysteresis direction from the sign of i (A m⁻²)
+    const dir = CellCore.direction(i); // hysteresis branch from the sign of i
+    const ua = core.Ua(s.xs, dir.dir);
     const bv = bvEta(ja, core.d.j0a, core.T);
     const v = -ua.U - core.d.Ra * ja - bv.eta;
     const dja_di = -1 / fa;
-    const dv_di = -ua.dUdx * s.dxdi - (core.d.Ra + bv.dj) * dja_di;
+    const dv_di = -ua.dUdx * s.dxdi - ua.dUdDirection * dir.d - (core.d.Ra + bv.dj) * dja_di;
     return { v, dx0: -ua.dUdx * s.dxdx0, dI: dv_di / A };
   }
 

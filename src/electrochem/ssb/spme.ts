@@ -137,10 +137,11 @@ export class SsbSpme implements FullCellModel {
     const La = p.anode.thickness_m;
     const kx = La / this.na / (2 * d.Da * (p.anode.al_mol_m2 / La) * F);
     const xs = x0 + kx * i;
-    const ua = core.Ua(xs, Math.tanh(i));
+    const dir = CellCore.direction(i);
+    const ua = core.Ua(xs, dir.dir);
     const bva = bvEta(ja, d.j0a, core.T);
     const V = core.ocpC.U(ys) + bvc.eta + d.Rc * j - ua.U - d.Ra * ja - bva.eta + i * this.rOhm();
-    const dVdi = (dUc * dcs_dj) / cmax / ar + (bvc.dj + d.Rc) / ar - ua.dUdx * kx + (d.Ra + bva.dj) / fa + this.rOhm();
+    const dVdi = (dUc * dcs_dj) / cmax / ar + (bvc.dj + d.Rc) / ar - ua.dUdx * kx - ua.dUdDirection * dir.d + (d.Ra + bva.dj) / fa + this.rOhm();
     return { V, dc: dUc / cmax, dx: -ua.dUdx, dI: dVdi / A };
   }
 
