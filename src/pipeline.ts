@@ -7,6 +7,8 @@ import type { RunOutput } from './contract.ts';
 import { designBlock, designCell, type CellDesign } from './design/index.ts';
 import { checkWindow, WINDOWS, type WindowCheck } from './recipe/windows.ts';
 import { ROLLCELL_VERSION } from './version.ts';
+import { evaluateClaims } from './claims/index.ts';
+import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
 
 export interface JobOptions {
   seed?: number;
@@ -18,6 +20,8 @@ export interface JobResult {
   design: CellDesign;
   windows: WindowCheck[];
   warnings: string[];
+  timeSeries: ReportTimeSeries[];
+  cycles: ReportCycle[];
 }
 
 export function recipeWindowChecks(r: Recipe, d: CellDesign): WindowCheck[] {
@@ -44,5 +48,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     windows,
     warnings,
   };
-  return { output, design, windows, warnings };
+  output.claims = evaluateClaims(recipe, output);
+  return { output, design, windows, warnings, timeSeries: [], cycles: [] };
 }

@@ -9,6 +9,7 @@ import { parseRecipeText, formatProblem, MAX_RECIPE_BYTES, type RecipeProblem } 
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
+import { renderReport, writeReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
@@ -85,8 +86,9 @@ function buildProgram(out: (s: string) => void): Command {
           await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, status: 'failed', output: { rollcell_version: ROLLCELL_VERSION, run_id: runId, design: { cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 }, cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 }, anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 }, np_ratio: 0, specific_energy_Wh_kg: 0, energy_density_Wh_L: 0 }, error: (e as Error).message } });
           throw e;
         }
+        res.output.report = writeReport(o.out, runId, renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles }));
         await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, output: res.output });
-        out(o.json ? JSON.stringify(res.output, null, 2) : formatSummary(recipe, res) + `\n\nstored as run ${runId} in ${o.db}`);
+        out(o.json ? JSON.stringify(res.output, null, 2) : formatSummary(recipe, res) + `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${o.db}`);
       } finally {
         await store.close();
       }

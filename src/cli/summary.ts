@@ -2,6 +2,7 @@
 import type { Recipe } from '../recipe/schema.ts';
 import type { JobResult } from '../pipeline.ts';
 import { kv, table } from './table.ts';
+import { formatClaimChart } from '../claims/index.ts';
 
 export function formatSummary(recipe: Recipe, res: JobResult): string {
   const d = res.output.design;
@@ -45,6 +46,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
       ),
     );
   }
+  if (res.output.claims) parts.push('\nClaim chart (US 2025/0266422 A1)\n' + formatClaimChart(res.output.claims));
   if (res.warnings.length) parts.push('\nWarnings:\n' + res.warnings.map((w) => `  - ${w}`).join('\n'));
   return parts.join('\n');
 }
