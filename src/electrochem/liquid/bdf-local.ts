@@ -318,12 +318,17 @@ export function solveDaeLocal(problem: DaeProblem, y0: Float64Array, opts: Solve
     }
     // error estimate
     const kErr = order === 1 ? 0.5 : 2 / 11;
+    // local error of the differential unknowns only (algebraic ones follow them: IDA's "suppressalg"),
+    // so that kinks of a piecewise-linear set point do not force tiny steps
     let err = 0;
+    let nd = 0;
     for (let i = 0; i < n; i++) {
+      if (M[i] === 0) continue;
       const s = (kErr * (ynew[i]! - ypred[i]!)) / (atol[i]! + rtol * Math.max(Math.abs(ynew[i]!), Math.abs(yCur[i]!)));
       err += s * s;
+      nd++;
     }
-    err = Math.sqrt(err / n);
+    err = Math.sqrt(err / Math.max(nd, 1));
     if (order === 1 && stats.steps === 0) err = Math.min(err, 0.5); // first step: no history for the predictor
     if (err > 1) {
       stats.rejectedSteps++;

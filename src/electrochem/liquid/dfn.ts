@@ -261,8 +261,9 @@ export class DfnModel implements CellModel {
     return y;
   }
 
+  /** φ_s at the positive collector minus φ_s at the negative collector; the gauge holds φ_s = 0 in the first negative volume */
   voltage(y: Float64Array): number {
-    return y[this.iPs[this.nx - 1]!]! + (y[this.iI]! * this.rColl) / this.area_m2 - y[this.iPs[0]!]!;
+    return y[this.iPs[this.nx - 1]!]! + (y[this.iI]! * this.rColl) / this.area_m2;
   }
 
   current(y: Float64Array): number {
@@ -449,7 +450,7 @@ export class DfnModel implements CellModel {
     // gauge replaces the first negative charge balance
     out[this.iPs[0]!] = y[this.iPs[0]!]!;
     // control
-    const V = y[last]! + (I * this.rColl) / this.area_m2 - y[this.iPs[0]!]!;
+    const V = y[last]! + (I * this.rColl) / this.area_m2;
     out[this.iI] = this.controlResidual(control, t, I, V);
     if (this.iT >= 0) {
       const th = this.thermal!;
@@ -613,7 +614,7 @@ export class DfnModel implements CellModel {
     sink.add(last, this.iI, 1 / this.area_m2);
     sink.add(this.iPs[0]!, this.iPs[0]!, 1);
     // control row
-    const V = y[last]! + (I * this.rColl) / this.area_m2 - y[this.iPs[0]!]!;
+    const V = y[last]! + (I * this.rColl) / this.area_m2;
     const dVdI = this.rColl / this.area_m2;
     switch (control.mode) {
       case 'current':

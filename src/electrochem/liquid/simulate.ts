@@ -4,9 +4,11 @@
  */
 import type { CellModel } from '../model.ts';
 import type { DaeProblem, EventSpec, SolveOptions, SolveResult } from '../../numerics/types.ts';
-import { solveDaeLocal } from './bdf-local.ts';
+import { solveDae } from '../../numerics/index.ts';
 
-export type DaeSolver = (problem: DaeProblem, y0: Float64Array, opts: SolveOptions) => SolveResult;
+/** SolveOptions plus the project's solver extension (algebraic unknowns out of the error test) */
+export type DaeSolveOptions = SolveOptions & { algebraicErrorControl?: boolean };
+export type DaeSolver = (problem: DaeProblem, y0: Float64Array, opts: DaeSolveOptions) => SolveResult;
 
 export interface SimulateOptions {
   /** initial state (default: model.initialState(soc0)) */
@@ -18,10 +20,10 @@ export interface SimulateOptions {
   readonly minVoltage_V?: number;
   /** stop when the voltage rises above this (V) */
   readonly maxVoltage_V?: number;
-  /** output times (s); default: the profile's sample times (profile) or every solver step (constant current) */
+  /** output times (s; the start time is added when missing); default: the profile's sample times (profile) or every solver step (constant current) */
   readonly tEval?: Float64Array;
   readonly maxStep_s?: number;
-  /** the DAE solver (default: the project's solveDae when present, else the local BDF2) */
+  /** the DAE solver (default: the project's variable-order BDF/NDF solveDae; ./bdf-local.ts has a BDF2 cross-check) */
   readonly solver?: DaeSolver;
 }
 
@@ -38,7 +40,7 @@ export interface SimulationSeries {
   readonly stats: SolveResult['stats'];
 }
 
-let defaultSolver: DaeSolver = solveDaeLocal;
+let defaultSolver: DaeSolver = solveDae;
 /** replace the default DAE solver (used once the project's stiff solver is wired in) */
 export function setDefaultSolver(s: DaeSolver): void {
   defaultSolver = s;
@@ -89,6 +91,15 @@ function voltageEvents(model: CellModel, opts: SimulateOptions): EventSpec[] {
   return ev;
 }
 
+/** output times that start at t0 (so that the capacity counts from the start) */
+function withStart(t0: number, tEval: Float64Array): Float64Array {
+  if (tEval.length > 0 && tEval[0]! <= t0) return tEval;
+  const out = new Float64Array(tEval.length + 1);
+  out[0] = t0;
+  out.set(tEval, 1);
+  return out;
+}
+
 /** piecewise-linear interpolation of a profile (constant outside its time range) */
 export function profileInterpolant(t_s: Float64Array, I_A: Float64Array): (t: number) => number {
   const n = t_s.length;
@@ -129,7 +140,10 @@ export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64
     rtol: opts.rtol ?? 1e-6,
     ...(model.atol ? { atol: model.atol } : {}),
     events: voltageEvents(model, opts),
-    tEval: opts.tEval ?? t_s,
+    tEval: opts.tEval ? withStart(t0, opts.tEval) : t_s,
+    // the set point is piecewise linear: its kinks would otherwise force tiny steps through the
+    // algebraic unknowns (I, potentials), which follow the differential ones (index 1)
+    algebraicErrorControl: false,
     ...(opts.maxStep_s !== undefined ? { maxStep: opts.maxStep_s } : {}),
   });
   return series(model, res);
@@ -148,7 +162,7 @@ export function simulateConstantCurrent(model: CellModel, I_A: number, cutoff_V:
     rtol: opts.rtol ?? 1e-6,
     ...(model.atol ? { atol: model.atol } : {}),
     events: voltageEvents(model, I_A < 0 ? { minVoltage_V: cutoff_V } : { maxVoltage_V: cutoff_V }),
-    ...(opts.tEval ? { tEval: opts.tEval } : { saveSteps: true }),
+    ...(opts.tEval ? { tEval: withStart(0, opts.tEval) } : { saveSteps: true }),
     ...(opts.maxStep_s !== undefined ? { maxStep: opts.maxStep_s } : {}),
   });
   return series(model, res);

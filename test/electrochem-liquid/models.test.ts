@@ -1,0 +1,206 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseBpxText } from '../../src/electrochem/bpx.ts';
+import {
+  createLiquidModel,
+  DfnModel,
+  ocvAtSoc,
+  ocp,
+  simulateConstantCurrent,
+  simulateCurrentProfile,
+  solveDaeLocal,
+  stoichiometricCapacity_C,
+  type LiquidMesh,
+} from '../../src/electrochem/liquid/index.ts';
+import { solveDae } from '../../src/numerics/index.ts';
+import type { CellModel, Control } from '../../src/electrochem/model.ts';
+
+const P = parseBpxText(readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8'));
+const COARSE: LiquidMesh = { negative: 6, separator: 3, positive: 6, particle: 6 };
+const I1C = -12.5;
+
+function fdJacobianError(m: CellModel & { n: number }, y: Float64Array, control: Control): { err: string; max: number } {
+  const pr = m.problem(control);
+  const J = new Map<number, number>();
+  pr.jacobian!(0, y, { add: (i, j, v) => J.set(i * m.n + j, (J.get(i * m.n + j) ?? 0) + v) });
+  const f1 = new Float64Array(m.n);
+  const f2 = new Float64Array(m.n);
+  let max = 0;
+  let err = '';
+  for (let j = 0; j < m.n; j++) {
+    const h = 1e-6 * Math.max(Math.abs(y[j]!), 1e-3);
+    const yp = y.slice();
+    yp[j] = yp[j]! + h;
+    const ym = y.slice();
+    ym[j] = ym[j]! - h;
+    pr.f(0, yp, f1);
+    pr.f(0, ym, f2);
+    for (let i = 0; i < m.n; i++) {
+      const fd = (f1[i]! - f2[i]!) / (2 * h);
+      const an = J.get(i * m.n + j) ?? 0;
+      const scale = Math.max(Math.abs(fd), Math.abs(an));
+      if (scale < 1e-9) continue;
+      const e = Math.abs(fd - an) / scale;
+      if (e > max) {
+        max = e;
+        err = `(${i},${j}) fd ${fd} analytic ${an}`;
+      }
+    }
+  }
+  return { err, max };
+}
+
+test('every model is at equilibrium at rest (f = 0) and its analytic Jacobian matches finite differences', () => {
+  for (const model of ['dfn', 'spme', 'spm'] as const) {
+    const m = createLiquidModel(P, { model, mesh: COARSE });
+    for (const soc of [0.05, 0.5, 1]) {
+      const y = m.initialState(soc);
+      const out = new Float64Array(m.n);
+      m.problem({ mode: 'rest', value: 0 }).f(0, y, out);
+      const worst = Math.max(...Array.from(out, Math.abs));
+      assert.ok(worst < 1e-9, `${model} soc ${soc}: max |f| = ${worst}`);
+      assert.ok(Math.abs(m.voltage(y) - ocvAtSoc(P, soc)) < 1e-12, `${model}: rest voltage is the OCV`);
+    }
+    // a state away from equilibrium, under load
+    const y = m.initialState(0.6);
+    const res = simulateConstantCurrent(m, 2 * I1C, 2.5, { y0: y, tEnd_s: 300 });
+    for (const control of [
+      { mode: 'current', value: 2 * I1C },
+      { mode: 'voltage', value: 3.8 },
+      { mode: 'power', value: -50 },
+      { mode: 'resistance', value: 0.2 },
+    ] as const) {
+      const { err, max } = fdJacobianError(m, res.yFinal, control);
+      assert.ok(max < 1e-3, `${model} ${control.mode}: Jacobian mismatch ${max} at ${err}`);
+    }
+  }
+});
+
+test('cyclable lithium is conserved to 1e-10 over a full discharge/charge cycle (all models, DFN also lumped-thermal)', () => {
+  for (const [model, thermal] of [
+    ['dfn', false],
+    ['dfn', true],
+    ['spme', false],
+    ['spm', false],
+  ] as const) {
+    const m = createLiquidModel(P, { model, mesh: COARSE, thermal });
+    const y0 = m.initialState(1);
+    const n0 = m.lithiumInventory_mol(y0);
+    const d = simulateConstantCurrent(m, I1C, 2.8, { y0 });
+    assert.equal(d.status, 'event');
+    const c = simulateConstantCurrent(m, -I1C, 4.15, { y0: d.yFinal });
+    assert.equal(c.status, 'event');
+    const n1 = m.lithiumInventory_mol(c.yFinal);
+    assert.ok(Math.abs(n1 - n0) / n0 < 1e-10, `${model}${thermal ? ' thermal' : ''}: relative Li change ${(n1 - n0) / n0}`);
+    // and the Li really moved between the electrodes in between
+    const o = m.outputs!(d.yFinal);
+    assert.ok(o['anode_x']! < 0.1, `${model}: negative electrode delithiated (x = ${o['anode_x']})`);
+  }
+});
+
+test('DFN mesh refinement converges: < 1 mV between the two finest meshes at 1C', () => {
+  // from 300 s on: at the instant of the current step the particle surface gradient is unbounded and
+  // the finite-volume surface value converges only as O(Δr) (4.0922, 4.0963, 4.0984, 4.0994 V for
+  // 5, 10, 20, 40 shells)
+  const tEval = Float64Array.from([0, 300, 1200, 2400, 3300]);
+  const meshes: LiquidMesh[] = [
+    { negative: 5, separator: 3, positive: 5, particle: 5 },
+    { negative: 10, separator: 5, positive: 10, particle: 10 },
+    { negative: 20, separator: 10, positive: 20, particle: 20 },
+  ];
+  const V = meshes.map((mesh) => {
+    const m = createLiquidModel(P, { model: 'dfn', mesh });
+    const r = simulateCurrentProfile(m, { t_s: Float64Array.from([0, 3400]), I_A: Float64Array.from([I1C, I1C]) }, { tEval });
+    assert.equal(r.V.length, tEval.length);
+    return r.V;
+  });
+  const diff = (a: Float64Array, b: Float64Array): number => Math.max(...Array.from(a, (v, i) => (i === 0 ? 0 : Math.abs(v - b[i]!))));
+  const d12 = diff(V[0]!, V[1]!);
+  const d23 = diff(V[1]!, V[2]!);
+  assert.ok(d23 < 1e-3, `finest meshes differ by ${(d23 * 1000).toFixed(3)} mV`);
+  assert.ok(d23 < d12, `refinement converges (${d12} then ${d23})`);
+});
+
+test('at C/20 SPM, SPMe and DFN agree within 5 mV, and the DFN capacity is the stoichiometric one within 0.5 %', () => {
+  const Ic20 = I1C / 20;
+  const tEval = Float64Array.from({ length: 31 }, (_, i) => (i === 0 ? 0 : 1000 + (i - 1) * 2400));
+  const res = (['dfn', 'spme', 'spm'] as const).map((model) => {
+    const m = createLiquidModel(P, { model, mesh: COARSE });
+    return simulateCurrentProfile(m, { t_s: Float64Array.from([0, 75000]), I_A: Float64Array.from([Ic20, Ic20]) }, { tEval });
+  });
+  for (const r of res.slice(1)) {
+    for (let i = 0; i < tEval.length; i++) assert.ok(Math.abs(r.V[i]! - res[0]!.V[i]!) < 5e-3, `t = ${tEval[i]}: ${r.V[i]} vs DFN ${res[0]!.V[i]}`);
+  }
+  const m = createLiquidModel(P, { model: 'dfn', mesh: COARSE });
+  const d = simulateConstantCurrent(m, Ic20, P.cell.lowerCutoff_V, { y0: m.initialState(1) });
+  const q = (-d.capacity_Ah[d.capacity_Ah.length - 1]! * 3600) / stoichiometricCapacity_C(P);
+  assert.ok(Math.abs(q - 1) < 0.005, `C/20 capacity / stoichiometric capacity = ${q}`);
+});
+
+test('open-circuit rest after a discharge relaxes to the OCV of the mean stoichiometries', () => {
+  const m = createLiquidModel(P, { model: 'dfn', mesh: COARSE });
+  const d = simulateConstantCurrent(m, 2 * I1C, 2.5, { y0: m.initialState(0.9), tEnd_s: 900 });
+  const rest = m.problem({ mode: 'rest', value: 0 });
+  const r = solveDae(rest, d.yFinal, { t0: 0, tEnd: 6 * 3600, rtol: 1e-7, atol: m.atol!, tEval: [1, 6 * 3600] });
+  assert.equal(r.status, 'done');
+  const o = m.outputs!(r.yFinal);
+  const Tref = P.cell.referenceTemperature_K;
+  const ocvBulk = ocp(P.positive, o['cathode_x']!, Tref, Tref) - ocp(P.negative, o['anode_x']!, Tref, Tref);
+  const v1 = m.voltage(r.y[0]!);
+  const vEnd = m.voltage(r.yFinal);
+  assert.ok(Math.abs(vEnd - ocvBulk) < 1e-3, `after 6 h: V = ${vEnd}, OCV = ${ocvBulk}`);
+  assert.ok(vEnd > v1 + 0.01, `voltage recovers on rest (${v1} → ${vEnd})`);
+  assert.equal(m.current(r.yFinal), 0);
+});
+
+test('voltage, power and resistance control hold their set points', () => {
+  const m = createLiquidModel(P, { model: 'dfn', mesh: COARSE });
+  const y0 = m.initialState(0.5);
+  const run = (control: Control, tEnd: number) => solveDae(m.problem(control), y0, { t0: 0, tEnd, rtol: 1e-7, atol: m.atol!, tEval: [tEnd / 2, tEnd] });
+  const cv = run({ mode: 'voltage', value: 4.0 }, 1800);
+  for (const y of cv.y) assert.ok(Math.abs(m.voltage(y) - 4.0) < 1e-8);
+  assert.ok(m.current(cv.y[0]!) > m.current(cv.y[1]!) && m.current(cv.y[1]!) > 0, 'CV charge: current positive and decaying');
+  const cp = run({ mode: 'power', value: -40 }, 1200);
+  for (const y of cp.y) assert.ok(Math.abs(m.current(y) * m.voltage(y) + 40) < 1e-6);
+  const cr = run({ mode: 'resistance', value: 0.5 }, 1200);
+  for (const y of cr.y) assert.ok(Math.abs(m.voltage(y) + m.current(y) * 0.5) < 1e-8);
+  assert.ok(m.current(cr.y[1]!) < 0, 'a resistive load discharges the cell');
+});
+
+test('a constant current profile reproduces the constant-current discharge; the local BDF2 agrees with the project solver', () => {
+  const m = createLiquidModel(P, { model: 'spme', mesh: COARSE });
+  const tEval = Float64Array.from([0, 100, 1000, 2000, 3000]);
+  const a = simulateCurrentProfile(m, { t_s: Float64Array.from([0, 3600]), I_A: Float64Array.from([I1C, I1C]) }, { tEval });
+  const b = simulateConstantCurrent(m, I1C, 2.7, { y0: m.initialState(1), tEval });
+  const c = simulateConstantCurrent(m, I1C, 2.7, { y0: m.initialState(1), tEval, solver: solveDaeLocal });
+  for (let i = 0; i < tEval.length; i++) {
+    assert.ok(Math.abs(a.V[i]! - b.V[i]!) < 1e-4);
+    assert.ok(Math.abs(c.V[i]! - b.V[i]!) < 2e-4, `local ${c.V[i]} vs project ${b.V[i]}`);
+    assert.ok(Math.abs(b.capacity_Ah[i]! - (I1C * tEval[i]!) / 3600) < 1e-9 + 1e-6 * Math.abs(b.capacity_Ah[i]!));
+  }
+});
+
+test('lumped thermal: the cell warms on a 2C discharge, more with a smaller heat-transfer coefficient, and not at rest', () => {
+  const rise = (h: number): number => {
+    const m = createLiquidModel(P, { model: 'spme', mesh: COARSE, thermal: { h_W_m2K: h } });
+    const r = simulateConstantCurrent(m, 2 * I1C, 3.0, { y0: m.initialState(1) });
+    return Math.max(...Array.from(r.T_K)) - P.cell.initialTemperature_K;
+  };
+  const r10 = rise(10);
+  const r50 = rise(50);
+  assert.ok(r10 > 1 && r10 < 40, `ΔT(h=10) = ${r10} K`);
+  assert.ok(r50 > 0 && r50 < r10, `ΔT(h=50) = ${r50} K < ΔT(h=10)`);
+  const m = new DfnModel(P, { mesh: COARSE, thermal: true });
+  const r = solveDae(m.problem({ mode: 'rest', value: 0 }), m.initialState(0.5), { t0: 0, tEnd: 3600, atol: m.atol, tEval: [3600] });
+  assert.ok(Math.abs(m.temperature(r.yFinal) - P.cell.initialTemperature_K) < 1e-9);
+});
+
+test('model options are checked', () => {
+  assert.throws(() => createLiquidModel(P, { mesh: { particle: 1 } }), /mesh\.particle: must be an integer ≥ 2 \(got 1\)/);
+  assert.throws(() => createLiquidModel(P, { mesh: { negative: 2.5 } }), /mesh\.negative: must be an integer ≥ 1 \(got 2\.5\)/);
+  assert.throws(() => createLiquidModel(P, { model: 'p3d' as 'dfn' }), /model: unknown liquid model 'p3d'/);
+  const m = createLiquidModel(P, { mesh: COARSE });
+  assert.throws(() => m.initialState(1.2), /soc: must be within 0\.\.1 \(got 1\.2\)/);
+  assert.throws(() => m.problem({ mode: 'resistance', value: -1 }), /control\.value: resistance must be > 0/);
+});

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseProfileCsv, ProfileCsvError, profileInterpolant } from '../../src/electrochem/liquid/index.ts';
+
+test('profile CSV in the About:Energy format is read (discharge negative)', () => {
+  const p = parseProfileCsv('Time [s],I[A],U[V]\n0,-0.0058,4.1937\n0.002,-12.49,4.1413\n10,-12.5,4.10\n', 'x.csv');
+  assert.deepEqual(Array.from(p.t_s), [0, 0.002, 10]);
+  assert.deepEqual(Array.from(p.I_A), [-0.0058, -12.49, -12.5]);
+  assert.deepEqual(Array.from(p.U_V!), [4.1937, 4.1413, 4.1]);
+  const q = parseProfileCsv('Time [s],I[A]\r\n0,1\r\n5,2\r\n');
+  assert.equal(q.U_V, undefined);
+  const f = profileInterpolant(q.t_s, q.I_A);
+  assert.equal(f(2.5), 1.5);
+  assert.equal(f(10), 2);
+});
+
+test('malformed profile CSV: errors name the line and the column', () => {
+  const bad: Array<[string, RegExp]> = [
+    ['Time,I\n0,1\n', /x\.csv:1: header must be "Time \[s\],I\[A\]"/],
+    ['Time [s],I[A],U[V]\n0,-1,4.1\n1,abc,4.0\n', /x\.csv:3: column 2 \(I\[A\]\) is not a finite number \(got "abc"\)/],
+    ['Time [s],I[A],U[V]\n0,-1,4.1\n1,-1\n', /x\.csv:3: expected 3 columns \(got 2\)/],
+    ['Time [s],I[A],U[V]\n0,-1,4.1\n0,-1,4.0\n', /x\.csv:3: column 1 \(Time \[s\]\) must increase strictly \(got 0 after 0\)/],
+    ['Time [s],I[A],U[V]\n0,-1,\n', /x\.csv:2: column 3 \(U\[V\]\) is not a finite number/],
+    ['Time [s],I[A],U[V]\n0,-1,4\n', /x\.csv: needs at least 2 data rows/],
+    ['', /x\.csv: empty file/],
+  ];
+  for (const [text, re] of bad) assert.throws(() => parseProfileCsv(text, 'x.csv'), (e: unknown) => e instanceof ProfileCsvError && re.test(e.message), `expected ${re}`);
+});
