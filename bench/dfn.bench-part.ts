@@ -1,0 +1,48 @@
+/**
+ * Liquid-electrolyte model timings (part of `npm run bench:electrochem`): a 1C discharge of the
+ * About:Energy 12.5 Ah NMC111/graphite cell (BPX file) from the fully charged state to the 2.7 V
+ * cut-off, model build included, rtol 1e-6; median of 20 runs after 5 warm-up runs.
+ * DFN: 20 volumes per electrode, 10 in the separator, 10 per particle radius (n = 581 unknowns).
+ * SPMe: same mesh (electrolyte in x, 10 per particle radius).
+ */
+import { readFileSync } from 'node:fs';
+import { parseBpxText } from '../src/electrochem/bpx.ts';
+import { createLiquidModel, simulateConstantCurrent, type LiquidMesh } from '../src/electrochem/liquid/index.ts';
+
+const MESH: LiquidMesh = { negative: 20, separator: 10, positive: 20, particle: 10 };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
+}
+
+export async function bench(): Promise<string[]> {
+  const text = readFileSync(new URL('../test/electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8');
+  const params = parseBpxText(text);
+  const I = -params.cell.nominalCapacity_Ah; // 1C, discharge
+  const lines: string[] = [];
+  for (const model of ['dfn', 'spme'] as const) {
+    const run = (): { ms: number; steps: number; n: number; tEnd: number } => {
+      const t0 = performance.now();
+      const m = createLiquidModel(params, { model, mesh: MESH });
+      const r = simulateConstantCurrent(m, I, params.cell.lowerCutoff_V, { y0: m.initialState(1), rtol: 1e-6 });
+      const ms = performance.now() - t0;
+      if (r.status !== 'event') throw new Error(`${model} 1C discharge did not reach the cut-off (${r.status}: ${r.message ?? ''})`);
+      return { ms, steps: r.stats.steps, n: m.n, tEnd: r.t_s[r.t_s.length - 1]! };
+    };
+    for (let i = 0; i < 5; i++) run();
+    const times: number[] = [];
+    let last = run();
+    for (let i = 0; i < 20; i++) {
+      last = run();
+      times.push(last.ms);
+    }
+    lines.push(`${model}_1C_discharge_ms: ${median(times).toFixed(2)} ms`);
+    lines.push(`${model}_1C_discharge_info: n=${last.n} steps=${last.steps} t_end=${last.tEnd.toFixed(0)} s`);
+  }
+  return lines;
+}
+
+const isMain = process.argv[1] !== undefined && new URL(import.meta.url).pathname === process.argv[1];
+if (isMain) for (const l of await bench()) console.log(l);
