@@ -72,19 +72,24 @@ export function liAlCell(opts: {
   separator_m: number;
   anodeD_m2_s: number;
   cathodeDs_m2_s?: number;
+  /** cathode active material (default NCM811) and its density / molar mass (DS §4.1) */
+  active?: { id: string; density: number; molarMass: number };
+  /** fixed Al foil thickness (m) instead of sizing the Al for xLiAl0 → xLiAlMax */
+  al_m?: number;
 }): SsbCellParams {
+  const act = opts.active ?? { id: 'NCM811', density: 4780, molarMass: 0.09728 };
   const vf = volumeFractionsFromWeights(
     { active: 0.75, electrolyte: 0.2, carbon: 0.03, binder: 0.02 },
-    { active: 4780, electrolyte: 1865, carbon: 1900, binder: 1780 },
+    { active: act.density, electrolyte: 1865, carbon: 1900, binder: 1780 },
     0.1,
   );
   // thickness from the areal capacity: practical 0.70 Li per formula unit between 3.0 and 4.3 V vs Li
   // (≈ 193 mAh/g; the OCP table's window) — assumption used only to size the electrode
-  const cmax = 4780 / 0.09728;
+  const cmax = act.density / act.molarMass;
   const qPerM2 = opts.areal_mAh_cm2 * 36000; // C m⁻² (1 mAh cm⁻² = 36 000 C m⁻²)
   const L = qPerM2 / (vf.active * cmax * F * 0.7);
   const liMoved = qPerM2 / F;
-  const al = liMoved / (opts.xLiAlMax - opts.xLiAl0);
+  const al = opts.al_m !== undefined ? opts.al_m / MOLAR_VOLUME.Al : liMoved / (opts.xLiAlMax - opts.xLiAl0);
   const cell: ProducedCellSI = {
     area_m2: 1e-4,
     cathodeThickness_m: L,
@@ -95,7 +100,7 @@ export function liAlCell(opts: {
     cathodeCarbonFraction: vf.carbon,
     cathodeBinderFraction: vf.binder,
     cathodePorosity: vf.porosity,
-    activeMaterialId: 'NCM811',
+    activeMaterialId: act.id,
     electrolyteId: 'Li6PS5Cl',
     anodeAl_mol_m2: al,
     anodeLi_mol_m2: opts.xLiAl0 * al,
@@ -169,6 +174,33 @@ export function validateSsb(): ValidationRow[] {
     const areal = -dis.charge_C / 3.6 / (p.area_m2 * 1e4);
     rows.push(row('P3 Li0.4Al‖SC-NCM83 (P2D)', 'areal capacity at 13.9 mA/cm² (3C)', areal, 2.1, 'mAh/cm²', 0.05, null, 'P3 (DS §1.1, V): "areal capacity 2.1 mAh/cm²" at 3C — read as delivered at 3C (C7)', inputs));
     rows.push(row('P3 Li0.4Al‖SC-NCM83 (P2D)', 'average discharge voltage at 3C', -dis.energy_J / -dis.charge_C, null, 'V', null, null, 'not in the datasheet', inputs));
+  }
+
+  // ---------------------------------------------------------------- P2: Al–In foil (not prelithiated) ‖ NCM622
+  {
+    const p = liAlCell({
+      areal_mAh_cm2: 3,
+      xLiAl0: 0,
+      xLiAlMax: 0.9,
+      particleRadius_m: 5e-6,
+      stackPressure_Pa: 10e6,
+      separator_m: 50e-6,
+      anodeD_m2_s: 1e-11,
+      active: { id: 'NCM622', density: 4700, molarMass: 0.09693 },
+      al_m: 30e-6,
+    });
+    const inputs =
+      'published: 30 µm Al94.5In5.5 foil, not prelithiated, Li6PS5Cl, NCM622, 6.5 mA/cm², "hundreds of stable cycles", "practically relevant areal capacity" (no number). assumed: In ignored (pure Al OCP), 3 mAh/cm² cathode, D(Li–Al) 1e-7 cm²/s, 10 MPa, cut-offs from 3.0–4.3 V vs Li shifted by the plateau';
+    const m = new SsbP2D(p);
+    const y = m.initialState(0);
+    const run = beRunner(m);
+    const first = runCycle(run, m, y, 0.1, 0.1, { vMax_V: p.vMax_V, vMin_V: p.vMin_V, cvEndCRate: 0.02 });
+    run(y, { kind: 'cc', current_A: 0.1 * m.nominalCapacity_C / 3600, vCut_V: p.vMax_V });
+    run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: 0.02 * m.nominalCapacity_C / 3600 });
+    const dis = run(y, { kind: 'cc', current_A: -6.5e-3 * 1e4 * p.area_m2, vCut_V: p.vMin_V });
+    const mass_g = m.cathodeActiveMass_kg * 1000;
+    rows.push(row('P2 Al‖NCM622, no prelithiation (P2D)', 'first-cycle CE (0.1C)', first.discharge_C / first.charge_C, null, '1', null, null, 'P2 (DS §1.1): not reported in the datasheet', inputs));
+    rows.push(row('P2 Al‖NCM622, no prelithiation (P2D)', 'specific capacity at 6.5 mA/cm²', -dis.charge_C / 3.6 / mass_g, null, 'mAh/g', null, null, 'P2 (DS §1.1): no number in the datasheet', inputs));
   }
 
   // ---------------------------------------------------------------- B6: Li–Al plateau (Huggins)
