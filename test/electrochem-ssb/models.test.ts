@@ -238,3 +238,16 @@ test('materials library values flow into the parameters; unknown electrolytes ar
   assert.throws(() => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'Unobtainium' }, getMaterial), /cell\.electrolyteId: not in the materials library \(got "Unobtainium"/);
   assert.throws(() => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'PVDF' }, getMaterial), /cell\.electrolyteId: material has no ionic conductivity/);
 });
+
+test('after a pulse and a long rest the voltage relaxes to U_c(mean y) − U_a(mean x)', () => {
+  for (const m of [createSpme(noAgeing(P)), new SsbP2D(noAgeing(P), { nx: 4, nr: 5, na: 4 })]) {
+    const y = m.initialState(0.8);
+    const run = m instanceof SsbP2D ? beRunner(m) : fastRunner(m);
+    run(y, { kind: 'cc', current_A: -m.nominalCapacity_C / 3600, vCut_V: 3.0, maxTime_s: 1800 });
+    run(y, { kind: 'rest', time_s: 48 * 3600 });
+    const o = m.outputs(y);
+    const ocv = cathodeOcp('NCM811').U(o['cathode_mean_stoich']!) - liAlOcp(o['anode_mean_x']!, P.temperature_K).U;
+    assert.ok(Math.abs(m.voltage(y) - ocv) < 1e-3, `${m.name}: V ${m.voltage(y)} vs OCV ${ocv}`);
+    assert.equal(m.current(y), 0);
+  }
+});
