@@ -8,7 +8,9 @@
  *   atom   := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
  * Functions: exp, log (natural), log10, sqrt, tanh, cosh, sinh, abs, pow, min, max, arctan/atan.
  * Constants: pi, e. Variables are given by the caller (e.g. x, sto, c_e, T).
- * The result is a closure tree over a Float64Array of variable values; evaluation allocates nothing.
+ * The expression is parsed to a tree, constant-folded and compiled to a small stack program
+ * (typed arrays, fused operations with constant operands) run by an interpreter loop: evaluation
+ * allocates nothing and avoids the megamorphic calls of a closure tree.
  */
 
 export type Compiled = (v: Float64Array) => number;
@@ -93,7 +95,141 @@ const BINARY: Record<string, (a: number, b: number) => number> = {
 const FUNCTION_NAMES = [...Object.keys(UNARY), ...Object.keys(BINARY)];
 const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E };
 
-/** Compile `src` into a closure. `where` names the field for error messages. */
+type Node =
+  | { k: 'num'; v: number }
+  | { k: 'var'; i: number }
+  | { k: 'un'; f: string; a: Node }
+  | { k: 'bin'; op: '+' | '-' | '*' | '/' | '^' | 'pow' | 'min' | 'max'; a: Node; b: Node };
+
+// opcodes
+const O_CONST = 0, O_VAR = 1, O_ADD = 2, O_SUB = 3, O_MUL = 4, O_DIV = 5, O_POW = 6, O_MIN = 7, O_MAX = 8;
+const O_NEG = 9, O_ADDC = 10, O_SUBC = 11, O_MULC = 12, O_DIVC = 13, O_POWC = 14, O_RSUBC = 15, O_RDIVC = 16;
+const O_SQ = 17, O_CUBE = 18, O_UNARY = 19; // O_UNARY + index into UNARY_LIST
+const UNARY_LIST: ReadonlyArray<[string, (a: number) => number]> = Object.entries(UNARY);
+
+function fold(n: Node): Node {
+  if (n.k === 'un') {
+    const a = fold(n.a);
+    if (a.k === 'num') return { k: 'num', v: n.f === '-' ? -a.v : UNARY[n.f]!(a.v) };
+    return { k: 'un', f: n.f, a };
+  }
+  if (n.k === 'bin') {
+    const a = fold(n.a);
+    const b = fold(n.b);
+    if (a.k === 'num' && b.k === 'num') return { k: 'num', v: applyBin(n.op, a.v, b.v) };
+    return { k: 'bin', op: n.op, a, b };
+  }
+  return n;
+}
+
+function applyBin(op: string, a: number, b: number): number {
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return a / b;
+    case 'min': return Math.min(a, b);
+    case 'max': return Math.max(a, b);
+    default: return Math.pow(a, b);
+  }
+}
+
+interface Program {
+  code: Int32Array;
+  arg: Float64Array;
+  stack: Float64Array;
+}
+
+function compileProgram(root: Node): Program {
+  const code: number[] = [];
+  const arg: number[] = [];
+  let depth = 0;
+  let maxDepth = 0;
+  const emit = (op: number, a = 0, dd = 0): void => {
+    code.push(op);
+    arg.push(a);
+    depth += dd;
+    if (depth > maxDepth) maxDepth = depth;
+  };
+  const gen = (n: Node): void => {
+    switch (n.k) {
+      case 'num':
+        emit(O_CONST, n.v, 1);
+        return;
+      case 'var':
+        emit(O_VAR, n.i, 1);
+        return;
+      case 'un':
+        gen(n.a);
+        if (n.f === '-') emit(O_NEG);
+        else emit(O_UNARY + UNARY_LIST.findIndex(([k]) => k === n.f));
+        return;
+      case 'bin': {
+        const { op, a, b } = n;
+        if (b.k === 'num' && (op === '+' || op === '-' || op === '*' || op === '/' || op === '^')) {
+          gen(a);
+          if (op === '^' && b.v === 2) emit(O_SQ);
+          else if (op === '^' && b.v === 3) emit(O_CUBE);
+          else if (op === '^' && b.v === 1) return;
+          else if (op === '^' && b.v === 0.5) emit(O_UNARY + UNARY_LIST.findIndex(([k]) => k === 'sqrt'));
+          else emit(op === '+' ? O_ADDC : op === '-' ? O_SUBC : op === '*' ? O_MULC : op === '/' ? O_DIVC : O_POWC, b.v);
+          return;
+        }
+        if (a.k === 'num' && (op === '+' || op === '*' || op === '-' || op === '/')) {
+          gen(b);
+          emit(op === '+' ? O_ADDC : op === '*' ? O_MULC : op === '-' ? O_RSUBC : O_RDIVC, a.v);
+          return;
+        }
+        gen(a);
+        gen(b);
+        emit(op === '+' ? O_ADD : op === '-' ? O_SUB : op === '*' ? O_MUL : op === '/' ? O_DIV : op === 'min' ? O_MIN : op === 'max' ? O_MAX : O_POW, 0, -1);
+        return;
+      }
+    }
+  };
+  gen(root);
+  return { code: Int32Array.from(code), arg: Float64Array.from(arg), stack: new Float64Array(Math.max(maxDepth, 1)) };
+}
+
+function runner(p: Program): Compiled {
+  const { code, arg, stack } = p;
+  const n = code.length;
+  const fns = UNARY_LIST.map(([, f]) => f);
+  return (v: Float64Array): number => {
+    let sp = -1;
+    for (let pc = 0; pc < n; pc++) {
+      const op = code[pc]!;
+      switch (op) {
+        case O_CONST: stack[++sp] = arg[pc]!; break;
+        case O_VAR: stack[++sp] = v[arg[pc]!]!; break;
+        case O_ADD: sp--; stack[sp] = stack[sp]! + stack[sp + 1]!; break;
+        case O_SUB: sp--; stack[sp] = stack[sp]! - stack[sp + 1]!; break;
+        case O_MUL: sp--; stack[sp] = stack[sp]! * stack[sp + 1]!; break;
+        case O_DIV: sp--; stack[sp] = stack[sp]! / stack[sp + 1]!; break;
+        case O_POW: sp--; stack[sp] = Math.pow(stack[sp]!, stack[sp + 1]!); break;
+        case O_MIN: sp--; stack[sp] = Math.min(stack[sp]!, stack[sp + 1]!); break;
+        case O_MAX: sp--; stack[sp] = Math.max(stack[sp]!, stack[sp + 1]!); break;
+        case O_NEG: stack[sp] = -stack[sp]!; break;
+        case O_ADDC: stack[sp] = stack[sp]! + arg[pc]!; break;
+        case O_SUBC: stack[sp] = stack[sp]! - arg[pc]!; break;
+        case O_MULC: stack[sp] = stack[sp]! * arg[pc]!; break;
+        case O_DIVC: stack[sp] = stack[sp]! / arg[pc]!; break;
+        case O_POWC: stack[sp] = Math.pow(stack[sp]!, arg[pc]!); break;
+        case O_RSUBC: stack[sp] = arg[pc]! - stack[sp]!; break;
+        case O_RDIVC: stack[sp] = arg[pc]! / stack[sp]!; break;
+        case O_SQ: { const x = stack[sp]!; stack[sp] = x * x; break; }
+        case O_CUBE: { const x = stack[sp]!; stack[sp] = x * x * x; break; }
+        case O_UNARY + 0: stack[sp] = Math.exp(stack[sp]!); break; // exp
+        case O_UNARY + 4: stack[sp] = Math.sqrt(stack[sp]!); break; // sqrt
+        case O_UNARY + 5: stack[sp] = Math.tanh(stack[sp]!); break; // tanh
+        default: stack[sp] = fns[op - O_UNARY]!(stack[sp]!);
+      }
+    }
+    return stack[0]!;
+  };
+}
+
+/** Compile `src` into an evaluator. `where` names the field for error messages. */
 export function compileExpression(src: string, variables: readonly string[], where = 'expression'): CompiledExpression {
   const toks = tokenize(src, where);
   let pos = 0;
@@ -111,43 +247,30 @@ export function compileExpression(src: string, variables: readonly string[], whe
     pos++;
   };
 
-  function parseExpr(): Compiled {
+  function parseExpr(): Node {
     let left = parseTerm();
     for (;;) {
-      if (isOp('+')) {
+      if (isOp('+') || isOp('-')) {
+        const op = (peek() as { v: string }).v as '+' | '-';
         pos++;
-        const a = left;
-        const b = parseTerm();
-        left = (v) => a(v) + b(v);
-      } else if (isOp('-')) {
-        pos++;
-        const a = left;
-        const b = parseTerm();
-        left = (v) => a(v) - b(v);
+        left = { k: 'bin', op, a: left, b: parseTerm() };
       } else return left;
     }
   }
-  function parseTerm(): Compiled {
+  function parseTerm(): Node {
     let left = parseUnary();
     for (;;) {
-      if (isOp('*')) {
+      if (isOp('*') || isOp('/')) {
+        const op = (peek() as { v: string }).v as '*' | '/';
         pos++;
-        const a = left;
-        const b = parseUnary();
-        left = (v) => a(v) * b(v);
-      } else if (isOp('/')) {
-        pos++;
-        const a = left;
-        const b = parseUnary();
-        left = (v) => a(v) / b(v);
+        left = { k: 'bin', op, a: left, b: parseUnary() };
       } else return left;
     }
   }
-  function parseUnary(): Compiled {
+  function parseUnary(): Node {
     if (isOp('-')) {
       pos++;
-      const a = parseUnary();
-      return (v) => -a(v);
+      return { k: 'un', f: '-', a: parseUnary() };
     }
     if (isOp('+')) {
       pos++;
@@ -155,21 +278,19 @@ export function compileExpression(src: string, variables: readonly string[], whe
     }
     return parsePower();
   }
-  function parsePower(): Compiled {
+  function parsePower(): Node {
     const base = parseAtom();
     if (isOp('**') || isOp('^')) {
       pos++;
-      const ex = parseUnary();
-      return (v) => Math.pow(base(v), ex(v));
+      return { k: 'bin', op: '^', a: base, b: parseUnary() };
     }
     return base;
   }
-  function parseAtom(): Compiled {
+  function parseAtom(): Node {
     const t = peek();
     if (t.k === 'num') {
       pos++;
-      const c = t.v;
-      return () => c;
+      return { k: 'num', v: t.v };
     }
     if (t.k === 'op' && t.v === '(') {
       pos++;
@@ -181,34 +302,29 @@ export function compileExpression(src: string, variables: readonly string[], whe
       pos++;
       if (isOp('(')) {
         pos++;
-        const args: Compiled[] = [parseExpr()];
+        const args: Node[] = [parseExpr()];
         while (isOp(',')) {
           pos++;
           args.push(parseExpr());
         }
         expect(')');
-        const u = UNARY[t.v];
-        const b = BINARY[t.v];
-        if (u) {
+        if (UNARY[t.v]) {
           if (args.length !== 1) fail(`function ${t.v} takes 1 argument (got ${args.length})`);
-          const a = args[0]!;
-          return (v) => u(a(v));
+          return { k: 'un', f: t.v, a: args[0]! };
         }
-        if (b) {
+        if (BINARY[t.v]) {
           if (args.length !== 2) fail(`function ${t.v} takes 2 arguments (got ${args.length})`);
-          const a = args[0]!;
-          const c = args[1]!;
-          return (v) => b(a(v), c(v));
+          return { k: 'bin', op: t.v as 'pow' | 'min' | 'max', a: args[0]!, b: args[1]! };
         }
         throw new ExpressionError(`${where}: unknown function '${t.v}' in "${src}" (allowed: ${FUNCTION_NAMES.join(', ')})`);
       }
       const idx = variables.indexOf(t.v);
       if (idx >= 0) {
         used.add(t.v);
-        return (v) => v[idx]!;
+        return { k: 'var', i: idx };
       }
       const c = CONSTANTS[t.v];
-      if (c !== undefined) return () => c;
+      if (c !== undefined) return { k: 'num', v: c };
       throw new ExpressionError(`${where}: unknown variable '${t.v}' in "${src}" (allowed: ${[...variables, ...Object.keys(CONSTANTS)].join(', ')})`);
     }
     if (t.k === 'end') return fail('unexpected end of expression');
@@ -216,7 +332,9 @@ export function compileExpression(src: string, variables: readonly string[], whe
   }
 
   if (src.trim() === '') throw new ExpressionError(`${where}: empty expression`);
-  const evaluate = parseExpr();
+  const tree = parseExpr();
   if (peek().k !== 'end') fail('unexpected trailing input');
+  const folded = fold(tree);
+  const evaluate = folded.k === 'num' ? ((c: number) => () => c)(folded.v) : runner(compileProgram(folded));
   return { evaluate, variables, used, source: src };
 }

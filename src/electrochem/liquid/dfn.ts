@@ -398,6 +398,16 @@ export class DfnModel implements CellModel {
       }
     }
     // volumes
+    // per-electrode temperature factors, once per call
+    const e0 = this.elec[0];
+    const e1 = this.elec[1];
+    const arrDs0 = arrhenius(e0.e.diffusivityActivation_J_mol, Tref, T);
+    const arrDs1 = arrhenius(e1.e.diffusivityActivation_J_mol, Tref, T);
+    const kT0 = e0.e.rateConstant_mol_m2_s * arrhenius(e0.e.rateActivation_J_mol, Tref, T);
+    const kT1 = e1.e.rateConstant_mol_m2_s * arrhenius(e1.e.rateActivation_J_mol, Tref, T);
+    const dsc0 = e0.dsConst ? e0.e.diffusivity(0, Tref) * arrDs0 : 0;
+    const dsc1 = e1.dsConst ? e1.e.diffusivity(0, Tref) * arrDs1 : 0;
+    const isoRef = T === Tref;
     for (let k = 0; k < nx; k++) {
       const d = this.dom[k]!;
       const dxk = this.dx[k]!;
@@ -406,35 +416,38 @@ export class DfnModel implements CellModel {
         out[ice] = out[ice]! / (this.eps[k]! * dxk);
         continue;
       }
-      const el = this.elec[d === 0 ? 0 : 1];
+      const neg = d === 0;
+      const el = neg ? e0 : e1;
       const e = el.e;
       const b = this.iCs[k]!;
       const jj = y[this.iJ[k]!]!;
-      const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
+      const arrDs = neg ? arrDs0 : arrDs1;
+      const dsc = neg ? dsc0 : dsc1;
+      const faceCoef = el.faceCoef;
+      const invVol = el.invVol;
       // particle
       const cmax = el.cmax;
       let prevFlux = 0; // r² D ∂c/∂r at the inner face (into shell i from i+1 positive)
-      for (let i = 0; i < nr; i++) {
-        let flux: number;
-        if (i < nr - 1) {
-          const c0 = y[b + i]!;
-          const c1 = y[b + i + 1]!;
-          const Ds = el.dsConst ? e.diffusivity(0, Tref) * arrDs : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref) * arrDs;
-          flux = el.faceCoef[i]! * Ds * (c1 - c0);
-        } else flux = -el.Rp * el.Rp * jj;
-        out[b + i] = (flux - prevFlux) * el.invVol[i]!;
+      let c0 = y[b]!;
+      for (let i = 0; i < nr - 1; i++) {
+        const c1 = y[b + i + 1]!;
+        const Ds = el.dsConst ? dsc : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref) * arrDs;
+        const flux = faceCoef[i]! * Ds * (c1 - c0);
+        out[b + i] = (flux - prevFlux) * invVol[i]!;
         prevFlux = flux;
+        c0 = c1;
       }
+      out[b + nr - 1] = (-el.Rp * el.Rp * jj - prevFlux) * invVol[nr - 1]!;
       // kinetics
-      const cN = y[b + nr - 1]!;
-      const DsN = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity(cN / cmax, Tref)) * arrDs;
+      const cN = c0;
+      const DsN = el.dsConst ? dsc : e.diffusivity(cN / cmax, Tref) * arrDs;
       const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
       let g = th * (1 - th);
       if (g < THETA_EPS) g = THETA_EPS;
       const ce = y[ice]!;
       const cer = ce > 0 ? ce / ce0 : 0;
-      const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
-      const U = ocp(e, th, T, Tref);
+      const kT = neg ? kT0 : kT1;
+      const U = isoRef ? e.ocp(th, Tref) : ocp(e, th, T, Tref);
       const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
       const jbv = 2 * kT * Math.sqrt(cer * g) * Math.sinh(halfFRT * eta);
       out[this.iJ[k]!] = F * (jj - jbv);
