@@ -17,6 +17,7 @@
  *   - SOC terminations:        "until 80% SOC" (SOC by coulomb counting against the nominal capacity)
  *   - capacity terminations:   "until 2 Ah", "until 500 mAh", "until 150 mAh/g" (charge passed in the step;
  *                              mAh/g per cathode active mass, needs the model's cathodeActiveMass_kg)
+ *   - power / resistance ends: "Hold at 4.2 V until 0.5 W" (|I·V| falls to 0.5 W), "until 2 Ohm" (|V/I| rises to 2 Ω)
  *   - drive cycles from a CSV: "Run drive cycle from data/us06.csv as current" (or "as power", "as C-rate",
  *                              "as voltage"); values in rollcell's sign convention (positive on charge)
  *   - conditional loops:       YAML `{ repeat_until: "capacity < 80 %", steps: [...] }`
@@ -56,7 +57,11 @@ export type Termination =
   /** charge passed in the step reaches this value, C (coulomb) */
   | { readonly kind: 'capacity'; readonly charge_C: number }
   /** charge passed per kg of cathode active material reaches this value, C/kg */
-  | { readonly kind: 'specific_capacity'; readonly charge_C_per_kg: number };
+  | { readonly kind: 'specific_capacity'; readonly charge_C_per_kg: number }
+  /** |I·V| falls to this power, W (rollcell extension, e.g. the end of a CV hold) */
+  | { readonly kind: 'power'; readonly power_W: number }
+  /** the apparent resistance |V/I| rises to this value, Ω (rollcell extension) */
+  | { readonly kind: 'resistance'; readonly resistance_ohm: number };
 
 /** The constant-voltage phase of a one-string CC-CV step. */
 export interface CvPhase {
@@ -469,7 +474,8 @@ class Parser {
       if (e.unit === 'V') return { kind: 'voltage', voltage_V: n.value * e.factor };
       if (e.unit === 'A') return { kind: 'current', current_A: n.value * e.factor };
       if (e.unit === 'C') return { kind: 'c_rate', c_rate: n.value };
-      throw new Fail(`'${u.text}' is not a step termination`, u.start, txt, `terminate on voltage (V), current (A, mA, C-rate), SOC (%) or capacity (Ah, mAh, mAh/g)`);
+      if (e.unit === 'W') return { kind: 'power', power_W: n.value * e.factor };
+      return { kind: 'resistance', resistance_ohm: n.value * e.factor };
     }
     const q = CHARGE_UNITS[u.text];
     if (q !== undefined) return { kind: 'capacity', charge_C: n.value * q };
@@ -477,7 +483,7 @@ class Parser {
     if (sq !== undefined) return { kind: 'specific_capacity', charge_C_per_kg: n.value * sq };
     if (TIME_UNITS[u.text] !== undefined) throw new Fail(`a time after 'until'`, n.tok.start, txt, `write 'for ${txt}' for a time limit`);
     const c = closest(u.text, [...Object.keys(ELECTRIC_UNITS), ...Object.keys(CHARGE_UNITS), ...Object.keys(SPECIFIC_UNITS)]);
-    throw new Fail(`unknown unit '${u.text}' in the termination`, u.start, u.text, c ? `did you mean '${c}'?` : `allowed: V, mV, A, mA, C, %, Ah, mAh, mAh/g`);
+    throw new Fail(`unknown unit '${u.text}' in the termination`, u.start, u.text, c ? `did you mean '${c}'?` : `allowed: V, mV, A, mA, C, W, mW, Ohm, %, Ah, mAh, mAh/g`);
   }
 
   /** "until X or Y …" after the 'until' keyword; stops before "or for" / suffixes */
@@ -1000,6 +1006,10 @@ function fmtTermination(t: Termination): string {
       return `${String(t.charge_C / 3600)} Ah`;
     case 'specific_capacity':
       return `${String(t.charge_C_per_kg / 3600)} mAh/g`;
+    case 'power':
+      return `${String(t.power_W)} W`;
+    case 'resistance':
+      return `${String(t.resistance_ohm)} Ohm`;
   }
 }
 

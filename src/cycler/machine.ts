@@ -155,6 +155,10 @@ function describeTermination(t: Termination): string {
       return `until ${t.charge_C / 3600} Ah`;
     case 'specific_capacity':
       return `until ${t.charge_C_per_kg / 3600} mAh/g`;
+    case 'power':
+      return `until ${t.power_W} W`;
+    case 'resistance':
+      return `until ${t.resistance_ohm} Ohm`;
   }
 }
 
@@ -494,6 +498,17 @@ export function runExperiment(
             lim = term.charge_C_per_kg * model.cathodeActiveMass_kg;
           }
           events.push({ name, direction: -1, g: (_t, ya) => lim - (ya[n]! + ya[n + 1]!) });
+          break;
+        }
+        case 'power': {
+          const lim = term.power_W;
+          events.push({ name, direction: -1, g: (_t, ya) => Math.abs(model.current(view(ya)) * model.voltage(view(ya))) - lim });
+          break;
+        }
+        case 'resistance': {
+          // |V| − R·|I| falls through 0 when |V/I| rises to R (no division: finite at I = 0)
+          const lim = term.resistance_ohm;
+          events.push({ name, direction: -1, g: (_t, ya) => lim * Math.abs(model.current(view(ya))) - Math.abs(model.voltage(view(ya))) });
           break;
         }
       }

@@ -2,8 +2,8 @@
  * A small, independent reference DAE solver for the cycler's tests (M·y′ = f with diagonal M):
  * backward Euler with step doubling and Richardson extrapolation (2nd order), dense FD Jacobian,
  * linear interpolation for tEval, event location by bisection on the interpolant.
- * Used to cross-check the step machine independently of numerics/solveDae, and as the cycler's fallback
- * solver for small models while numerics' solveDae is not available.
+ * Used to cross-check the step machine independently of numerics/solveDae (pass it as RunOptions.solver);
+ * dense linear algebra, so meant for small models (the ECM, the SPMe).
  */
 import type { DaeProblem, SolveOptions, SolveResult, EventHit } from '../numerics/types.ts';
 

@@ -110,6 +110,9 @@ test('rollcell extensions: CC-CV in one step, several terminations, SOC, capacit
   assert.deepEqual(ok('Discharge at 1C until 2 Ah').terminations, [{ kind: 'capacity', charge_C: 7200 }]);
   assert.deepEqual(ok('Discharge at 1C until 2 A.h').terminations, [{ kind: 'capacity', charge_C: 7200 }]);
   near((ok('Discharge at 1C until 500 mAh').terminations[0] as { charge_C: number }).charge_C, 1800);
+  assert.deepEqual(ok('Hold at 4.3 V until 0.5 W').terminations, [{ kind: 'power', power_W: 0.5 }]);
+  assert.deepEqual(ok('Hold at 4.3 V until 2 Ohm').terminations, [{ kind: 'resistance', resistance_ohm: 2 }]);
+  assert.deepEqual(ok('Hold at 4.3 V until 500 mW or 1 A').terminations, [{ kind: 'power', power_W: 0.5 }, { kind: 'current', current_A: 1 }]);
   near((ok('Discharge at 0.1C until 150 mAh/g').terminations[0] as { charge_C_per_kg: number }).charge_C_per_kg, 540000);
   assert.deepEqual(ok('Run drive cycle from data/us06.csv as current').control, { mode: 'drive_cycle', source: 'data/us06.csv', quantity: 'current' });
   assert.deepEqual(ok("Run drive cycle from 'my profile.csv' as power for 1 hour").control, { mode: 'drive_cycle', source: 'my profile.csv', quantity: 'power' });
@@ -218,7 +221,7 @@ const BAD: [string, RegExp, number, RegExp?][] = [
   ['Charge at 1C until 4.2 V until 50 mA', /a second 'until'/, 26, /join terminations with 'or'/],
   ['Charge at 1C for 1 hour for 2 hours', /a second 'for' duration/, 25],
   ['Charge at 1C until 4.2 V or', /expected 'until' or 'for' after 'or'|expected a termination value/, 28],
-  ['Charge at 1C until 2 W', /'W' is not a step termination/, 22],
+  ['Charge at 1C until 2 parsecs', /unknown unit 'parsecs' in the termination/, 22, /allowed: V, mV, A, mA, C, W, mW, Ohm, %, Ah, mAh, mAh\/g/],
   ['Charge at 1C until 5 kg', /unknown unit 'kg' in the termination/, 22],
   ['Rest for 1 hour at 25 C', /'C' after 'at' reads as a C-rate, not a temperature/, 23, /write '25 °C' or '25oC'/],
   ['Rest for 1 hour at 25 F', /unknown temperature unit 'F'/, 23],
@@ -282,6 +285,7 @@ test('formatStep gives canonical strings that parse back to the same AST', () =>
     'Discharge at 2 A until 3 V or 80% SOC or for 30 minutes',
     'Discharge at 0.1C until 150 mAh/g',
     'Discharge at 1C until 2 Ah',
+    'Hold at 4.3 V until 0.5 W or 2 Ohm',
     "Run drive cycle from 'my profile.csv' as power for 1 hour",
     'Rest for 1 hour at 25 °C',
   ];

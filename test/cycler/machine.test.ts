@@ -60,6 +60,15 @@ test('CV hold: current decays exponentially with τ = R0·Q/(dOCV/dSOC) and stop
   }
   // the charge passed in the hold is ∫ I0 e^{−t/τ} dt = τ·(1 − 1/50)
   assert.ok(rel(hold.charge_C, tau * (1 - 1 / 50)) < 1e-3);
+  // power and apparent-resistance ends of the same hold: |I·V| = 0.5 W ⇒ I = 0.125 A; |V/I| = 20 Ω ⇒ I = 0.2 A
+  const rp = done(runExperiment(m, [['Charge at 1 A until 4 V', 'Hold at 4 V until 0.5 W']], { initialSoc: 0 }));
+  const hp = rp.steps[1]!;
+  assert.equal(hp.endReason, 'until 0.5 W');
+  assert.ok(rel(hp.end_s - hp.start_s, tau * Math.log(1 / 0.125)) < 1e-3 && Math.abs(hp.endCurrent_A - 0.125) < 1e-5);
+  const rr = done(runExperiment(m, [['Charge at 1 A until 4 V', 'Hold at 4 V until 20 Ohm']], { initialSoc: 0 }));
+  const hr = rr.steps[1]!;
+  assert.equal(hr.endReason, 'until 20 Ohm');
+  assert.ok(Math.abs(hr.endVoltage_V / hr.endCurrent_A - 20) < 1e-3, `${hr.endVoltage_V / hr.endCurrent_A}`);
 });
 
 test('power step keeps I·V = P throughout (charge and discharge)', () => {
