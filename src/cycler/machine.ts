@@ -619,8 +619,9 @@ export function runExperiment(
     const rowStart = series.time_s.length;
     const tStart = tNow;
     const stepWarnings: string[] = [];
-    if (step.temperature_K !== undefined) {
-      stepWarnings.push(`ambient temperature ${step.temperature_K} K recorded; the CellModel interface has no ambient-temperature input, so the model ran at its own temperature`);
+    const temperature_K = step.temperature_K ?? exp.temperature_K;
+    if (temperature_K !== undefined) {
+      stepWarnings.push(`ambient temperature ${temperature_K} K recorded; the CellModel interface has no ambient-temperature input, so the model ran at its own temperature`);
     }
     const { phase, error } = controlFor(step);
     const record = (o: { status: 'ok' | 'failed'; endReason: string; failure?: string; q: [number, number, number, number] }): StepRecord => {
@@ -654,7 +655,7 @@ export function runExperiment(
         endCurrent_A: has ? series.current_A[rowEnd]! : Iy,
         minVoltage_V: has ? vmin : Vy,
         maxVoltage_V: has ? vmax : Vy,
-        ...(step.temperature_K !== undefined ? { temperature_K: step.temperature_K } : {}),
+        ...(temperature_K !== undefined ? { temperature_K } : {}),
         rowStart,
         rowEnd,
         warnings: stepWarnings,

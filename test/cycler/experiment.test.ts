@@ -297,3 +297,43 @@ test('formatStep gives canonical strings that parse back to the same AST', () =>
   }
   assert.equal(formatStep(ok('Charge at 0.1C until 4.3 V then hold until 0.02C')), 'Charge at 0.1C until 4.3 V then hold at 4.3 V until 0.02C');
 });
+
+test('fuzz: mutated step strings never throw and never give a non-finite number', () => {
+  // deterministic LCG (seeded) mutations of valid strings: deletions, insertions, swaps, truncations
+  let seed = 12345;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const alphabet = 'abcCVAWmhs0123456789./%() -°Ωuntilforatholdthen';
+  const base = [...PYBAMM.map(([s]) => s), 'Charge at 0.1C until 4.3 V then hold until 0.02C', 'Discharge at 2 A until 3 V or 80% SOC or for 30 minutes'];
+  const finite = (x: unknown): boolean => {
+    if (typeof x === 'number') return Number.isFinite(x);
+    if (x && typeof x === 'object') return Object.values(x).every(finite);
+    return true;
+  };
+  let parsed = 0;
+  for (let k = 0; k < 3000; k++) {
+    let s = base[Math.floor(rnd() * base.length)]!;
+    const edits = 1 + Math.floor(rnd() * 3);
+    for (let e = 0; e < edits; e++) {
+      const i = Math.floor(rnd() * (s.length + 1));
+      const op = rnd();
+      if (op < 0.35) s = s.slice(0, i) + s.slice(i + 1);
+      else if (op < 0.7) s = s.slice(0, i) + alphabet[Math.floor(rnd() * alphabet.length)]! + s.slice(i);
+      else if (op < 0.9 && i < s.length - 1) s = s.slice(0, i) + s[i + 1]! + s[i]! + s.slice(i + 2);
+      else s = s.slice(0, i);
+    }
+    const r = parseStep(s);
+    if (r.ok) {
+      parsed++;
+      assert.ok(finite(r.value), `${s} → ${JSON.stringify(r.value)}`);
+      assert.ok(r.value.terminations.length > 0 || r.value.duration_s !== undefined || r.value.control.mode === 'drive_cycle' || r.value.cv !== undefined, s);
+    } else {
+      const e = r.errors[0]!;
+      assert.ok(e.column >= 1 && e.column <= s.length + 1, `${s}: column ${e.column}`);
+      assert.ok(e.message.length > 0 && !/undefined|NaN/.test(formatParseError(e)), `${s}: ${formatParseError(e)}`);
+    }
+  }
+  assert.ok(parsed > 100 && parsed < 3000, `${parsed} of 3000 mutations parsed`);
+});
