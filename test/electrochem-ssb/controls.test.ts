@@ -58,3 +58,17 @@ test('every registered cathode cycles in the solid-state cell; C/2 capacity clos
     assert.ok(c.averageDischargeVoltage_V > lo && c.averageDischargeVoltage_V < hi, `${id}: mean voltage ${c.averageDischargeVoltage_V}`);
   }
 });
+
+test('the project cycler runs the seed first cycle ([0178]) on the SSB models from an as-made cell', async () => {
+  const { runFirstCycle } = await import('../../src/cycler/index.ts');
+  const caps: number[] = [];
+  for (const kind of ['spme', 'p2d'] as const) {
+    const m = createSsbModel(kind, P, { nx: 5, nr: 5, na: 5 });
+    const r = runFirstCycle(m, 4.3, 3.0, { rtol: 1e-4 });
+    assert.equal(r.status, 'completed', `${kind}: ${JSON.stringify((r as { reason?: string }).reason ?? '')}`);
+    const c = r.cycles[0]!;
+    assert.ok(c.discharge_C > 0.95 * m.nominalCapacity_C && c.discharge_C <= c.charge_C * 1.0001, `${kind}: ${c.discharge_C} of ${m.nominalCapacity_C}`);
+    caps.push(c.discharge_C);
+  }
+  assert.ok(Math.abs(caps[0]! / caps[1]! - 1) < 0.01, 'SPMe and P2D agree at 0.1C through the cycler');
+});

@@ -360,19 +360,25 @@ export class SsbP2D implements FullCellModel {
     out[this.iI] = this.controlResidual(control, t, y);
   }
 
+  /**
+   * control equation; current and power rows are written per unit area (A m⁻², W m⁻²) so every
+   * algebraic residual is of order one in SI (flux rows in A m⁻², kinetics and voltage rows in V) —
+   * this keeps residual-norm line searches (consistent initialisation) well scaled.
+   */
   private controlResidual(control: Control, t: number, y: Float64Array): number {
     const I = y[this.iI]!;
+    const A = this.core.p.area_m2;
     switch (control.mode) {
       case 'current':
-        return I - controlValue(control, t);
+        return (I - controlValue(control, t)) / A;
       case 'voltage':
         return this.voltage(y) - controlValue(control, t);
       case 'power':
-        return this.voltage(y) * I - controlValue(control, t);
+        return (this.voltage(y) * I - controlValue(control, t)) / A;
       case 'resistance':
         return this.voltage(y) + I * controlValue(control, t);
       case 'rest':
-        return I;
+        return I / A;
       default:
         throw new RangeError(`control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`);
     }
@@ -486,7 +492,7 @@ export class SsbP2D implements FullCellModel {
     switch (control.mode) {
       case 'current':
       case 'rest':
-        sink.add(iI, iI, 1);
+        sink.add(iI, iI, 1 / A);
         sink.add(iI, nr, 0);
         break;
       case 'voltage':
@@ -494,8 +500,8 @@ export class SsbP2D implements FullCellModel {
         sink.add(iI, iI, Rv / A);
         break;
       case 'power':
-        sink.add(iI, nr, I);
-        sink.add(iI, iI, V + (I * Rv) / A);
+        sink.add(iI, nr, I / A);
+        sink.add(iI, iI, (V + (I * Rv) / A) / A);
         break;
       case 'resistance': {
         const Rl = controlValue(control, t);

@@ -270,21 +270,23 @@ export class SsbSpme implements FullCellModel {
       out[this.offA + m] = r;
     }
     const V = this.voltage(y);
+    const A = p.area_m2;
+    // current and power rows per unit area (A m⁻², W m⁻²), as in the P2D
     switch (control.mode) {
       case 'current':
-        out[this.iI] = I - controlValue(control, t);
+        out[this.iI] = (I - controlValue(control, t)) / A;
         break;
       case 'voltage':
         out[this.iI] = V - controlValue(control, t);
         break;
       case 'power':
-        out[this.iI] = V * I - controlValue(control, t);
+        out[this.iI] = (V * I - controlValue(control, t)) / A;
         break;
       case 'resistance':
         out[this.iI] = V + I * controlValue(control, t);
         break;
       case 'rest':
-        out[this.iI] = I;
+        out[this.iI] = I / A;
         break;
       default:
         throw new RangeError(`control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`);
@@ -334,7 +336,7 @@ export class SsbSpme implements FullCellModel {
     switch (control.mode) {
       case 'current':
       case 'rest':
-        sink.add(this.iI, this.iI, 1);
+        sink.add(this.iI, this.iI, 1 / A);
         break;
       case 'voltage':
         sink.add(this.iI, nr - 1, v.dc);
@@ -342,9 +344,9 @@ export class SsbSpme implements FullCellModel {
         sink.add(this.iI, this.iI, v.dI);
         break;
       case 'power':
-        sink.add(this.iI, nr - 1, v.dc * I);
-        sink.add(this.iI, this.offA, v.dx * I);
-        sink.add(this.iI, this.iI, v.dI * I + v.V);
+        sink.add(this.iI, nr - 1, (v.dc * I) / A);
+        sink.add(this.iI, this.offA, (v.dx * I) / A);
+        sink.add(this.iI, this.iI, (v.dI * I + v.V) / A);
         break;
       case 'resistance':
         sink.add(this.iI, nr - 1, v.dc);
