@@ -1,12 +1,14 @@
 /**
- * A small variable-step backward-Euler DAE integrator (M·y′ = f(t, y), diagonal M) with modified Newton
- * (dense LU reused across steps), local-error control from the predictor–corrector difference, and
- * terminal events located by secant iteration on the step length.
+ * A small variable-step BDF2 DAE integrator (backward-Euler start) for M·y′ = f(t, y) with diagonal M,
+ * modified Newton with an LU reused across steps (bordered-banded when the problem is a band bordered
+ * by a few global unknowns, as the SSB P2D is), local-error control from the predictor–corrector
+ * difference (Milne), and terminal events located by Illinois regula falsi on the step length.
  *
- * It exists so the solid-state models can run (and be tested) without the general BDF solver, and is
- * fast for the SSB models because their differential equations are linear: the only nonlinear rows are
- * the kinetics, so one LU per many steps suffices. Linear invariants (Li conservation) are exact to
- * round-off because constant Jacobian rows are reproduced exactly by a reused LU.
+ * It exists so the solid-state models can run (and be tested) independently of the general solver in
+ * src/numerics, and is fast for them because their differential equations are linear: the only
+ * nonlinear rows are the kinetics, so one LU serves many steps. Li conservation is exact to round-off
+ * (the corrector coefficients sum to one and the models' summed differential rows vanish identically).
+ * `integrateBE` keeps its historical name; `order: 1` gives plain backward Euler.
  */
 import type { DaeProblem, EventSpec, JacobianSink } from '../../numerics/types.ts';
 
