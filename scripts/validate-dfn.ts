@@ -3,7 +3,7 @@
  * NMC111/graphite pouch cell, BPX parameters as published (nmc_pouch_cell_BPX.json) and five measured
  * discharges at 25 °C (C/20, C/2, 1C, 2C, drive cycle) — /work/shared/validation/about-energy-nmc.
  *
- *   node --import tsx scripts/validate-dfn.ts [--out out/validation] [--data <dir>] [--only 1C,2C] [--thermal] [--soc-from-ocv]
+ *   node --import tsx scripts/validate-dfn.ts [--out out/validation] [--data <dir>] [--only 1C,2C] [--model dfn|spme|spm] [--thermal] [--soc-from-ocv]
  *
  * The model is driven by the measured current (piecewise-linear between samples) from rest at the BPX
  * initial state: State.Initial state-of-charge when the file has one, otherwise the fully charged end
@@ -32,6 +32,8 @@ export interface ValidateDfnOptions {
   /** start at the SOC whose OCV equals the first measured voltage instead of the BPX initial state */
   socFromOcv?: boolean;
   mesh?: Partial<LiquidMesh>;
+  /** the liquid model to validate (default 'dfn'; SPMe and SPM for comparison) */
+  model?: 'dfn' | 'spme' | 'spm';
   rtol?: number;
   /** only these profiles (names as in PROFILES) */
   only?: readonly string[];
@@ -70,7 +72,7 @@ export async function validateDfn(opts: ValidateDfnOptions = {}): Promise<Valida
     if (opts.only && !opts.only.includes(prof.name)) continue;
     const csv = parseProfileCsv(readFileSync(join(dataDir, prof.file), 'utf8'), prof.file);
     const U = csv.U_V!;
-    const model = createLiquidModel(params, { model: 'dfn', thermal: opts.thermal ?? false, mesh: opts.mesh ?? VALIDATION_MESH });
+    const model = createLiquidModel(params, { model: opts.model ?? 'dfn', thermal: opts.thermal ?? false, mesh: opts.mesh ?? VALIDATION_MESH });
     const soc0 = opts.socFromOcv ? socAtOcv(params, U[0]!) : (params.initialSoc ?? 1);
     const t0 = performance.now();
     const sim = simulateCurrentProfile(model, csv, { soc0, rtol: opts.rtol ?? 1e-6, minVoltage_V: 2.0 });
@@ -99,8 +101,9 @@ export async function validateDfn(opts: ValidateDfnOptions = {}): Promise<Valida
       `${prof.name.padEnd(12)} RMSE ${rmse.toFixed(1).padStart(5)} mV  (goal ≤ ${prof.goal_mV} mV${rmse <= prof.goal_mV ? ', met' : ', NOT met'})  coverage ${(row.coverage * 100).toFixed(1)} %  ΔT_max ${row.maxTemperatureRise_K.toFixed(1)} K  ${sim.status}  ${wall.toFixed(0)} ms`,
     );
     if (opts.out) {
-      const svg = overlaySvg(`${params.title} — ${prof.name} (RMSE ${rmse.toFixed(1)} mV)`, csv.t_s, U, sim.t_s, sim.V);
-      const fname = `dfn-${prof.file.replace(/\.csv$/, '')}.svg`;
+      const label = (opts.model ?? 'dfn') === 'dfn' ? 'DFN model' : `${(opts.model ?? '').toUpperCase().replace('SPME', 'SPMe')} model`;
+      const svg = overlaySvg(`${params.title} — ${prof.name} (RMSE ${rmse.toFixed(1)} mV)`, csv.t_s, U, sim.t_s, sim.V, label);
+      const fname = `${opts.model ?? 'dfn'}-${prof.file.replace(/\.csv$/, '')}.svg`;
       writeFileSync(join(opts.out, fname), svg);
     }
   }
@@ -108,7 +111,7 @@ export async function validateDfn(opts: ValidateDfnOptions = {}): Promise<Valida
 }
 
 /** Hand-written SVG: measured vs model voltage over time, with axes, ticks, units and a legend. */
-export function overlaySvg(title: string, tm: Float64Array, vm: Float64Array, ts: Float64Array, vs: Float64Array): string {
+export function overlaySvg(title: string, tm: Float64Array, vm: Float64Array, ts: Float64Array, vs: Float64Array, modelLabel = 'DFN model'): string {
   const W = 900;
   const H = 520;
   const L = 80;
@@ -166,7 +169,7 @@ ${ticks}
 <text transform="translate(20,${(Tp + H - B) / 2}) rotate(-90)" text-anchor="middle">terminal voltage (V)</text>
 <g transform="translate(${W - Rr - 200},${Tp + 15})"><rect x="-10" y="-12" width="200" height="48" fill="white" stroke="#999"/>
 <line x1="0" y1="0" x2="30" y2="0" stroke="#1f77b4" stroke-width="2"/><text x="38" y="4">measured</text>
-<line x1="0" y1="22" x2="30" y2="22" stroke="#d62728" stroke-width="1.5" stroke-dasharray="6,3"/><text x="38" y="26">DFN model (rollcell)</text></g>
+<line x1="0" y1="22" x2="30" y2="22" stroke="#d62728" stroke-width="1.5" stroke-dasharray="6,3"/><text x="38" y="26">${esc(modelLabel)} (rollcell)</text></g>
 </svg>
 `;
 }
@@ -182,7 +185,9 @@ if (isMain) {
   const out = argValue(argv, '--out') ?? 'out/validation';
   const dataDir = argValue(argv, '--data') ?? DEFAULT_DATA;
   const only = argValue(argv, '--only');
-  const rows = await validateDfn({ out, dataDir, thermal: argv.includes('--thermal'), socFromOcv: argv.includes('--soc-from-ocv'), ...(only ? { only: only.split(',') } : {}) });
+  const model = argValue(argv, '--model');
+  if (model !== undefined && model !== 'dfn' && model !== 'spme' && model !== 'spm') throw new Error(`--model: unknown model '${model}' (allowed dfn, spme, spm)`);
+  const rows = await validateDfn({ out, dataDir, thermal: argv.includes('--thermal'), socFromOcv: argv.includes('--soc-from-ocv'), ...(model ? { model } : {}), ...(only ? { only: only.split(',') } : {}) });
   const met = rows.filter((r) => r.rmse_mV <= r.goal_mV).length;
   console.log(`${met}/${rows.length} goals met; plots in ${out}`);
 }
