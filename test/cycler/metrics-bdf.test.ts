@@ -159,3 +159,28 @@ test('BDF import errors name line and column; measured vs predicted RMSE', () =>
   const dc = parseDriveCycleCsv('Time [s],I[A],U[V]\n5,-1,4\n6,-2,4\n7,0,4\n');
   assert.ok(dc.ok && dc.value.time_s[0] === 0 && dc.value.value[1] === -2);
 });
+
+test('io: drive cycles named by an experiment load from disk; measured-file errors name file, line and column', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { parseExperiment } = await import('../../src/cycler/experiment.ts');
+  const { loadDriveCycles, readBdfFile } = await import('../../src/cycler/io.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'cycler-'));
+  writeFileSync(join(dir, 'pulse.csv'), 'Time [s],I[A]\n0,-1\n10,-1\n10.5,0\n20,0\n');
+  const e = parseExperiment(['Run drive cycle from pulse.csv as current']);
+  assert.ok(e.ok);
+  if (!e.ok) return;
+  const dc = loadDriveCycles(e.value, dir);
+  assert.deepEqual(dc['pulse.csv'], { time_s: [0, 10, 10.5, 20], value: [-1, -1, 0, 0] });
+  const r = runExperiment(ecm(), e.value, { initialSoc: 0.5, driveCycles: dc });
+  assert.equal(r.status, 'completed', r.reason);
+  // ∫I dt = −10 − 0.25 = −10.25 C
+  const last = r.series.time_s.length - 1;
+  assert.ok(Math.abs(r.series.charge_C[last]! - r.series.discharge_C[last]! + 10.25) < 1e-3);
+  const missing = parseExperiment(['Run drive cycle from nope.csv as current']);
+  assert.ok(missing.ok);
+  if (missing.ok) assert.throws(() => loadDriveCycles(missing.value, dir), /drive cycle 'nope.csv': cannot read .*nope.csv \(ENOENT\)/);
+  writeFileSync(join(dir, 'bad.csv'), 'Test Time / s,Voltage / V,Current / A\n0,4.1,1\n1,4.1,x\n');
+  assert.throws(() => readBdfFile(join(dir, 'bad.csv')), /bad.csv: line 3, column 3 \(Current \/ A\): not a finite number \(got 'x'\)/);
+});
