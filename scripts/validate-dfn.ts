@@ -151,7 +151,7 @@ export function overlaySvg(title: string, tm: Float64Array, vm: Float64Array, ts
     ticks += `<line x1="${x.toFixed(1)}" y1="${Tp}" x2="${x.toFixed(1)}" y2="${H - B}" stroke="#eee"/>`;
   }
   const ys = niceStep(vMax - vMin, 6);
-  for (let v = vMin; v <= vMax + 1e-9; v += ys) {
+  for (let v = Math.ceil(vMin / ys - 1e-9) * ys; v <= vMax + 1e-9; v += ys) {
     const y = Y(v);
     ticks += `<line x1="${L - 5}" y1="${y.toFixed(1)}" x2="${L}" y2="${y.toFixed(1)}" stroke="#333"/><text x="${L - 8}" y="${(y + 4).toFixed(1)}" text-anchor="end">${v.toFixed(2)}</text>`;
     ticks += `<line x1="${L}" y1="${y.toFixed(1)}" x2="${W - Rr}" y2="${y.toFixed(1)}" stroke="#eee"/>`;

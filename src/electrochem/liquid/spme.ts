@@ -103,6 +103,8 @@ export class SpmeModel implements CellModel {
   private readonly rows: Int32Array;
   private readonly cols: Int32Array;
   private readonly vbuf: Float64Array;
+  /** the unknowns the terminal voltage depends on */
+  private readonly vCols: Int32Array;
 
   constructor(params: LiquidCellParams, opts: { electrolyte: boolean; mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions }) {
     this.params = params;
@@ -166,6 +168,10 @@ export class SpmeModel implements CellModel {
       this.atol[this.iT] = 1e-4;
     }
     this.vbuf = new Float64Array(this.n);
+    const vc: number[] = [this.iN + this.nr - 1, this.iP + this.nr - 1, this.iI];
+    for (let k = 0; k < nx; k++) vc.push(this.iCe + k);
+    if (this.iT >= 0) vc.push(this.iT);
+    this.vCols = Int32Array.from(vc);
     // structure: every entry the Jacobian may write, for any control
     const seen = new Set<number>();
     const rows: number[] = [];
@@ -220,10 +226,14 @@ export class SpmeModel implements CellModel {
     return tot * this.area_m2;
   }
 
-  /** molar flux out of the particles (mol/m²/s) of the negative and positive electrodes at current I */
-  private fluxes(I: number): { jn: number; jp: number } {
-    const idis = -I / this.area_m2;
-    return { jn: idis / (this.pn.a * F * this.pn.L), jp: -idis / (this.pp.a * F * this.pp.L) };
+  /** molar flux out of the negative particles (mol/m²/s) at current I (positive on delithiation) */
+  private jn(I: number): number {
+    return -I / this.area_m2 / (this.pn.a * F * this.pn.L);
+  }
+
+  /** molar flux out of the positive particles (mol/m²/s) at current I */
+  private jp(I: number): number {
+    return I / this.area_m2 / (this.pp.a * F * this.pp.L);
   }
 
   private surfaceTheta(y: Float64Array, pt: Particle, b: number, j: number, T: number): number {
@@ -236,7 +246,8 @@ export class SpmeModel implements CellModel {
   voltage(y: Float64Array): number {
     const T = this.temperature(y);
     const I = y[this.iI]!;
-    const { jn, jp } = this.fluxes(I);
+    const jn = this.jn(I);
+    const jp = this.jp(I);
     const thn = this.surfaceTheta(y, this.pn, this.iN, jn, T);
     const thp = this.surfaceTheta(y, this.pp, this.iP, jp, T);
     const p = this.params;
@@ -302,7 +313,8 @@ export class SpmeModel implements CellModel {
 
   outputs(y: Float64Array): Record<string, number> {
     const T = this.temperature(y);
-    const { jn, jp } = this.fluxes(y[this.iI]!);
+    const jn = this.jn(y[this.iI]!);
+    const jp = this.jp(y[this.iI]!);
     const bulk = (pt: Particle, b: number): number => {
       let s = 0;
       for (let i = 0; i < this.nr; i++) s += pt.vol[i]! * y[b + i]!;
@@ -333,7 +345,8 @@ export class SpmeModel implements CellModel {
   residual(t: number, y: Float64Array, control: Control, out: Float64Array): void {
     const T = this.temperature(y);
     const I = y[this.iI]!;
-    const { jn, jp } = this.fluxes(I);
+    const jn = this.jn(I);
+    const jp = this.jp(I);
     this.particleRhs(y, this.pn, this.iN, jn, T, out);
     this.particleRhs(y, this.pp, this.iP, jp, T, out);
     const ely = this.params.electrolyte;
@@ -481,15 +494,14 @@ export class SpmeModel implements CellModel {
     const Rl = control.mode === 'resistance' ? setPoint(control, t) : 0;
     const yy = this.vbuf;
     yy.set(y);
-    const cols: number[] = [this.iN + nr - 1, this.iP + nr - 1, this.iI];
-    for (let k = 0; k < this.nx; k++) cols.push(this.iCe + k);
-    if (this.iT >= 0) cols.push(this.iT);
+    const cols = this.vCols;
     const th = this.thermal;
     const p = this.params;
     const heat = (yv: Float64Array): number => {
       const Tv = this.temperature(yv);
       const Iv = yv[this.iI]!;
-      const { jn, jp } = this.fluxes(Iv);
+      const jn = this.jn(Iv);
+      const jp = this.jp(Iv);
       const thn = this.surfaceTheta(yv, this.pn, this.iN, jn, Tv);
       const thp = this.surfaceTheta(yv, this.pp, this.iP, jp, Tv);
       const Vv = this.voltage(yv);
