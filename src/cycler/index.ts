@@ -75,3 +75,31 @@ export function runFirstCycle(
 ): ExperimentResult {
   return runExperiment(model, firstCycleProtocol(chargeCutoff_V, dischargeCutoff_V), { initialSoc: 0, ...opts });
 }
+
+import { parseExperiment, type Experiment, type Parsed } from './experiment.ts';
+
+/**
+ * The experiment of `rollcell cycle`: the `--experiment "<step>"` strings in order as one cycle, then
+ * `--current-profile <csv>` as a drive-cycle step (current, positive on charge); neither given → the
+ * [0178] first-cycle protocol at `chargeCutoff_V`. Load the profile with loadDriveCycles(exp, cwd).
+ */
+export function experimentFromCli(steps: readonly string[], currentProfile?: string, chargeCutoff_V = 4.3, dischargeCutoff_V = 3.0): Parsed<Experiment> {
+  if (steps.length === 0 && currentProfile === undefined) return { ok: true, value: firstCycleProtocol(chargeCutoff_V, dischargeCutoff_V) };
+  const list: string[] = [...steps];
+  if (currentProfile !== undefined) {
+    const src = /\s/.test(currentProfile) ? `"${currentProfile.replace(/"/g, '')}"` : currentProfile;
+    list.push(`Run drive cycle from ${src} as current`);
+  }
+  const r = parseExperiment([list], '--experiment');
+  if (r.ok) return r;
+  // name the CLI flag and position instead of the list path
+  return {
+    ok: false,
+    errors: r.errors.map((e) => {
+      const k = /\[0\]\[(\d+)\]/.exec(e.path ?? '');
+      const i = k ? Number(k[1]) : -1;
+      const path = i >= 0 && i < steps.length ? `--experiment #${i + 1}` : i >= steps.length ? '--current-profile' : e.path ?? '--experiment';
+      return { ...e, path };
+    }),
+  };
+}

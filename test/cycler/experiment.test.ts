@@ -337,3 +337,18 @@ test('fuzz: mutated step strings never throw and never give a non-finite number'
   }
   assert.ok(parsed > 100 && parsed < 3000, `${parsed} of 3000 mutations parsed`);
 });
+
+test('experimentFromCli: steps as one cycle, --current-profile as a drive-cycle step, default [0178] protocol', async () => {
+  const { experimentFromCli } = await import('../../src/cycler/index.ts');
+  const d = experimentFromCli([]);
+  assert.ok(d.ok && d.value.blocks[0]!.steps.length === 3 && d.value.blocks[0]!.steps[1]!.control.mode === 'voltage');
+  const e = experimentFromCli(['Rest for 1 minute', 'Discharge at 1C until 3 V'], 'data/my profile.csv');
+  assert.ok(e.ok);
+  if (e.ok) {
+    assert.equal(e.value.blocks.length, 1);
+    assert.deepEqual(e.value.blocks[0]!.steps.map((s) => s.control.mode), ['rest', 'c_rate', 'drive_cycle']);
+    assert.deepEqual(e.value.blocks[0]!.steps[2]!.control, { mode: 'drive_cycle', source: 'data/my profile.csv', quantity: 'current' });
+  }
+  const bad = experimentFromCli(['Rest for 1 minute', 'Dischrge at 1C until 3 V']);
+  assert.ok(!bad.ok && bad.errors[0]!.path === '--experiment #2' && /did you mean 'Discharge'/.test(formatParseError(bad.errors[0]!)));
+});
