@@ -673,6 +673,8 @@ export function runExperiment(
       return false;
     }
     let out: PhaseOutcome;
+    /** counters of the repeats that completed before a failure */
+    let qBeforeFailure: [number, number, number, number] = [0, 0, 0, 0];
     if (phase.loopPeriod_s !== undefined && phase.duration_s !== undefined && phase.duration_s > phase.loopPeriod_s * (1 + 1e-12)) {
       // a drive cycle longer than its profile: one solve per repeat, so the jump back to the profile's start is a restart
       let left = phase.duration_s;
@@ -683,7 +685,10 @@ export function runExperiment(
         first = false;
         const seg = runPhase({ ...phase, duration_s: Math.min(left, phase.loopPeriod_s) }, y, cyc, st, qAcc);
         out = seg;
-        if (!seg.ok) break;
+        if (!seg.ok) {
+          qBeforeFailure = qAcc;
+          break;
+        }
         y = seg.y;
         tNow += seg.t_end;
         left -= seg.t_end;
@@ -696,7 +701,7 @@ export function runExperiment(
       }
     } else out = runPhase(phase, y, cyc, st, [0, 0, 0, 0]);
     if (!out.ok) {
-      record({ status: 'failed', endReason: 'failed', failure: out.failure, q: [0, 0, 0, 0] });
+      record({ status: 'failed', endReason: 'failed', failure: out.failure, q: qBeforeFailure });
       failed = `step ${st} ("${step.text}") failed: ${out.failure}`;
       return false;
     }
