@@ -201,17 +201,17 @@ export class DfnModel implements CellModel {
     for (let kk = 0; kk < nx; kk++) {
       this.massDiag[this.iCe[kk]!] = 1;
       this.atol[this.iCe[kk]!] = 1e-3;
-      this.atol[this.iPe[kk]!] = 1e-6;
+      this.atol[this.iPe[kk]!] = 1e-5; // V: 10 µV (the voltage is ~4 V, rtol 1e-6 of it is 4 µV)
       if (this.dom[kk] !== 1) {
         for (let i = 0; i < nr; i++) {
           this.massDiag[this.iCs[kk]! + i] = 1;
           this.atol[this.iCs[kk]! + i] = 1e-3;
         }
-        this.atol[this.iJ[kk]!] = 1e-11;
-        this.atol[this.iPs[kk]!] = 1e-6;
+        this.atol[this.iJ[kk]!] = 1e-10; // mol/m²/s (1C flux ≈ 1e-5)
+        this.atol[this.iPs[kk]!] = 1e-5;
       }
     }
-    this.atol[this.iI] = 1e-6;
+    this.atol[this.iI] = 1e-5; // A
     if (this.iT >= 0) {
       this.massDiag[this.iT] = 1;
       this.atol[this.iT] = 1e-4;
