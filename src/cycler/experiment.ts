@@ -888,12 +888,14 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
 }
 
 /**
- * Parses an experiment: a list of entries (PyBaMM-style strings, string lists = one cycle,
+ * Parses an experiment: a list of entries (PyBaMM-style step strings, string lists = one cycle,
  * `{repeat: N, steps}` = N cycles, `{repeat_until: "capacity < 80 %", steps}` = a loop of cycles),
- * or an object `{ steps, termination?, period?, temperature? }`.
+ * or an object `{ steps, termination?, period?, temperature? }`, or one string with a step per line.
  *
- * Cycles (as in PyBaMM): a top-level string is one cycle of one step; a top-level list is one cycle;
- * `{repeat: N, steps}` is N cycles, each running `steps` (nested lists/repeats expand inside the cycle).
+ * Cycles: consecutive top-level strings form ONE cycle (so the recipe's plain list
+ * `[Charge …, Hold …, Discharge …]` is one charge–discharge cycle; PyBaMM would count each string as a
+ * cycle — write PyBaMM's tuples as lists or groups); a top-level list is one cycle; `{repeat: N, steps}`
+ * is N cycles, each running `steps` (nested lists/repeats expand inside the cycle).
  */
 export function parseExperiment(input: ExperimentInput | ExperimentEntryInput[] | string, path = 'experiment'): Parsed<Experiment> {
   const errors: ParseError[] = [];
@@ -905,13 +907,23 @@ export function parseExperiment(input: ExperimentInput | ExperimentEntryInput[] 
   if (!Array.isArray(spec.steps) || spec.steps.length === 0) {
     return { ok: false, errors: [valueError(path, `${path}: must be a non-empty list of steps (got ${JSON.stringify(spec.steps)}; allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`, spec.steps)] };
   }
+  // consecutive top-level strings form one cycle
+  let pending: StepAst[] | undefined;
+  const flush = (): void => {
+    if (pending && pending.length) blocks.push({ kind: 'cycles', repeat: 1, steps: pending });
+    pending = undefined;
+  };
   spec.steps.forEach((e, k) => {
     const p = `${path}[${k}]`;
     if (typeof e === 'string') {
       const r = parseStep(e, p);
-      if (r.ok) blocks.push({ kind: 'cycles', repeat: 1, steps: [r.value] });
+      pending ??= [];
+      if (r.ok) pending.push(r.value);
       else errors.push(...r.errors);
-    } else if (Array.isArray(e)) {
+      return;
+    }
+    flush();
+    if (Array.isArray(e)) {
       const steps = flattenSteps(e, p, errors);
       if (steps.length) blocks.push({ kind: 'cycles', repeat: 1, steps });
     } else if (isObj(e) && 'repeat' in e) {
@@ -936,6 +948,7 @@ export function parseExperiment(input: ExperimentInput | ExperimentEntryInput[] 
       errors.push(valueError(p, `${p}: must be a step string, a list of steps, {repeat, steps} or {repeat_until, steps} (got ${JSON.stringify(e)})`, e));
     }
   });
+  flush();
   const stops: ExperimentStop[] = [];
   const terms = spec.termination === undefined ? [] : Array.isArray(spec.termination) ? spec.termination : [spec.termination];
   terms.forEach((t, k) => {

@@ -144,7 +144,7 @@ test('experiment stops (PyBaMM termination=) and loop conditions', () => {
   assert.ok(c2.ok && c2.value.kind === 'capacity' && c2.value.charge_C === 7200);
 });
 
-test('experiments: strings are cycles, lists are one cycle, {repeat} is N cycles, {repeat_until} loops', () => {
+test('experiments: consecutive strings are one cycle, lists are one cycle, {repeat} is N cycles, {repeat_until} loops', () => {
   const r = parseExperiment({
     steps: [
       'Rest for 1 hour',
@@ -160,14 +160,19 @@ test('experiments: strings are cycles, lists are one cycle, {repeat} is N cycles
   const e = r.value;
   assert.equal(e.blocks.length, 4);
   assert.deepEqual(e.blocks.map((b) => b.kind), ['cycles', 'cycles', 'cycles', 'loop']);
+  assert.deepEqual(e.blocks.map((b) => b.steps.length), [1, 2, 5, 2]);
   assert.equal(e.blocks[2]!.kind === 'cycles' && e.blocks[2]!.repeat, 3);
   assert.equal(e.blocks[2]!.steps.length, 5); // 1 + 2×2 expanded nested repeat
   assert.equal(e.period_s, 10);
   near(e.temperature_K!, 298.15, 1e-9);
   assert.equal(e.stops.length, 2);
   // a newline-separated string
+  // consecutive top-level strings are one cycle (the recipe's plain list); groups start new cycles
   const t = parseExperiment('Charge at 1C until 4.2 V\n# comment\nDischarge at 1C until 3 V');
-  assert.ok(t.ok && t.value.blocks.length === 2);
+  assert.ok(t.ok && t.value.blocks.length === 1 && t.value.blocks[0]!.steps.length === 2);
+  const u = parseExperiment(['Charge at 1C until 4.2 V', 'Discharge at 1C until 3 V', { repeat: 3, steps: ['Rest for 1 hour'] }, 'Rest for 2 hours', 'Rest for 3 hours']);
+  assert.ok(u.ok);
+  if (u.ok) assert.deepEqual(u.value.blocks.map((b) => [b.kind === 'cycles' ? b.repeat : 0, b.steps.length]), [[1, 2], [3, 1], [1, 2]]);
 });
 
 test('default experiment is the [0178] first-cycle protocol and checks the 4.25–4.4 V window', () => {
