@@ -1,53 +1,215 @@
 /**
- * The main job (DESIGN.md's one flow): recipe → design → line → cells → cycling → claims.
+ * The main job (DESIGN.md's one flow): recipe → design → line (stations 222 → 236 → 240, alloying,
+ * cracking) → the produced cell → cycling on the solid-state model → claims.
  * Pure composition of the physics folders; the CLI adds storage and the report.
  */
 import type { Recipe } from './recipe/schema.ts';
-import type { RunOutput } from './contract.ts';
+import type { CyclingBlock, RunOutput } from './contract.ts';
 import { designBlock, designCell, type CellDesign } from './design/index.ts';
 import { checkWindow, WINDOWS, type WindowCheck } from './recipe/windows.ts';
 import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
+import { processInputFromRecipe } from './process/from-recipe.ts';
+import { simulateStations, type ProcessResult } from './process/stations.ts';
+import type { ProducedCell } from './process/types.ts';
+import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type ProducedCellSI, type SsbModelKind } from './electrochem/ssb/index.ts';
+import type { FullCellModel } from './electrochem/model.ts';
+import { getMaterial } from './materials/library.ts';
+import { ZERO_CELSIUS_K } from './materials/constants.ts';
+import { runExperiment, firstCycleSummary, rateCapability, firstCycleProtocolStrings, type ExperimentResult } from './cycler/index.ts';
 
 export interface JobOptions {
   seed?: number;
   runId?: string;
+  /** skip the cycling (e.g. for quick what-ifs of the line only) */
+  noCycling?: boolean;
 }
 
 export interface JobResult {
   output: RunOutput;
   design: CellDesign;
+  process: ProcessResult;
+  cellSI: ProducedCellSI | null;
   windows: WindowCheck[];
   warnings: string[];
   timeSeries: ReportTimeSeries[];
   cycles: ReportCycle[];
+  experiment: ExperimentResult | null;
 }
 
-export function recipeWindowChecks(r: Recipe, d: CellDesign): WindowCheck[] {
+export function recipeWindowChecks(r: Recipe, d: CellDesign, proc?: ProcessResult): WindowCheck[] {
   const out: WindowCheck[] = [
     checkWindow(WINDOWS.force_240, r.stations['240'].force_N),
     checkWindow(WINDOWS.force_236, r.stations['236'].force_N),
     checkWindow(WINDOWS.heating_240, r.stations['240'].temperature_C),
     checkWindow(WINDOWS.li_content, r.third_sheet.li_layer.li_wt_pct),
-    checkWindow(WINDOWS.cell_thickness, d.thickness_m * 1e6),
+    checkWindow(WINDOWS.cell_thickness, (proc ? proc.cell.cellThickness_m : d.thickness_m) * 1e6),
     checkWindow(WINDOWS.stack_pressure, r.cell.stack_pressure_MPa),
     checkWindow(WINDOWS.charge_cutoff, r.cycling.charge_cutoff_V),
   ];
+  if (proc) out.push(checkWindow(WINDOWS.anode_thickness, proc.cell.anodeThickness_m * 1e6));
   return out;
+}
+
+/** The line's station physics for a recipe. */
+export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe)): ProcessResult {
+  return simulateStations(processInputFromRecipe(recipe, design));
+}
+
+/**
+ * The produced cell in the form the solid-state models take: thicknesses and porosities after the nips,
+ * the composite's volume fractions (solids scaled by the densification), the anode after prelithiation.
+ */
+export function producedCellSI(recipe: Recipe, design: CellDesign, cell: ProducedCell): ProducedCellSI {
+  const vf = design.cathode.volumeFractions;
+  const solid0 = 1 - vf.pores;
+  const p1 = cell.cathodePorosity;
+  const k = (1 - p1) / solid0;
+  // Li of a Li alloy layer below 100 wt % (design counts only elemental Li): scale the line's Li
+  const liScale = recipe.third_sheet.li_layer.li_wt_pct / 100;
+  return {
+    area_m2: design.area_m2,
+    cathodeThickness_m: cell.cathodeThickness_m,
+    separatorThickness_m: cell.separatorThickness_m,
+    anodeThickness_m: cell.anodeThickness_m,
+    ...(cell.cathodeCollectorThickness_m > 0 ? { cathodeCollectorThickness_m: cell.cathodeCollectorThickness_m } : {}),
+    ...(cell.anodeCollectorThickness_m > 0 ? { anodeCollectorThickness_m: cell.anodeCollectorThickness_m } : {}),
+    cathodeActiveFraction: vf.active * k,
+    cathodeElectrolyteFraction: vf.electrolyte * k,
+    cathodeCarbonFraction: vf.conductive * k,
+    cathodeBinderFraction: 1 - p1 - (vf.active + vf.electrolyte + vf.conductive) * k,
+    cathodePorosity: p1,
+    activeMaterialId: recipe.first_sheet.cathode.active_material,
+    electrolyteId: recipe.first_sheet.cathode.electrolyte,
+    anodeAl_mol_m2: cell.anodeAl_mol_m2,
+    anodeLi_mol_m2: cell.anodeLi_mol_m2 * liScale,
+    phaseFractions: cell.phaseFractions,
+    freeLi_m: cell.freeLi_m * liScale,
+    anodeD_m2_s: cell.anodeD_m2_s,
+    stackPressure_Pa: recipe.cell.stack_pressure_MPa * 1e6,
+    temperature_K: recipe.cell.temperature_C + ZERO_CELSIUS_K,
+  };
+}
+
+/** A fresh solid-state cell model of the cell the recipe's line produces. */
+export function buildCellModel(recipe: Recipe, kind: SsbModelKind, cellSI?: ProducedCellSI): FullCellModel {
+  let si = cellSI;
+  if (!si) {
+    const design = designCell(recipe);
+    si = producedCellSI(recipe, design, runLine(recipe, design).cell);
+  }
+  return createSsbModel(kind, ssbParamsFromProducedCell(si, getMaterial));
+}
+
+const r6 = (x: number): number => Number(x.toPrecision(6));
+
+export interface CyclingRun {
+  block: CyclingBlock;
+  experiment: ExperimentResult;
+  timeSeries: ReportTimeSeries[];
+  cycles: ReportCycle[];
+}
+
+/** The recipe's experiment (default: [0178]), rate capability (claim 16) and ageing cycles (claim 19). */
+export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
+  const c = recipe.cycling;
+  const kind = c.model;
+  // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
+  const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
+  const exp = runExperiment(buildCellModel(recipe, kind, cellSI), steps, recipe.experiment ? {} : { initialSoc: 0 });
+  const fc = firstCycleSummary(exp);
+  const block: CyclingBlock = {
+    model: kind,
+    protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
+    status: exp.status,
+    ...(exp.reason ? { reason: exp.reason } : {}),
+    charge_capacity_mAh_g: fc.charge_capacity_mAh_g ?? NaN,
+    discharge_capacity_mAh_g: fc.discharge_capacity_mAh_g ?? NaN,
+    coulombic_efficiency: fc.coulombic_efficiency ?? NaN,
+    volume_expansion_rate_pct: fc.volume_expansion_rate_pct ?? NaN,
+    ...(fc.volume_expansion.evaluable ? { thickness_before_um: r6(fc.volume_expansion.before_um), thickness_after_um: r6(fc.volume_expansion.after_um) } : { volume_expansion_note: fc.volume_expansion.reason }),
+    charge_capacity_Ah: fc.charge_capacity_Ah,
+    discharge_capacity_Ah: fc.discharge_capacity_Ah,
+    charge_cutoff_V: c.charge_cutoff_V,
+    discharge_cutoff_V: c.discharge_cutoff_V,
+  };
+  // NaN never leaves rollcell: a figure the run could not produce is null with a reason
+  for (const k of ['charge_capacity_mAh_g', 'discharge_capacity_mAh_g', 'coulombic_efficiency', 'volume_expansion_rate_pct'] as const) {
+    const v = block[k];
+    if (Number.isFinite(v)) block[k] = r6(v);
+    else (block as Record<string, unknown>)[k] = null;
+  }
+  const s = exp.series;
+  const timeSeries: ReportTimeSeries[] = [
+    {
+      name: block['protocol'] as string,
+      t_s: s.time_s,
+      voltage_V: s.voltage_V,
+      current_A: s.current_A,
+      capacity_Ah: s.charge_C.map((q, i) => (q - (s.discharge_C[i] ?? 0)) / 3600),
+    },
+  ];
+  const cycles: ReportCycle[] = [];
+  if (c.rate_capability) {
+    const rc = rateCapability(buildCellModel(recipe, kind, cellSI), { chargeCutoff_V: c.charge_cutoff_V, dischargeCutoff_V: c.discharge_cutoff_V, fraction: 0.8, maxRate: 10, claimRate: 0.33 });
+    block['max_c_rate'] = r6(rc.highestRate);
+    block['rate_capability'] = {
+      reference_rate_C: rc.referenceRate,
+      reference_capacity_Ah: r6(rc.referenceCapacity_Ah),
+      fraction: rc.fraction,
+      at_search_limit: rc.atSearchLimit,
+      meets_0_33C: rc.meetsClaimRate,
+      evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
+    };
+  }
+  if (c.ageing_cycles > 0) {
+    const model = buildCellModel(recipe, kind === 'p2d' ? 'spme' : kind, cellSI);
+    const ag = cycleAgeing(model, { cycles: c.ageing_cycles, cRate: c.ageing_c_rate, cutoffs: { vMax_V: c.charge_cutoff_V, vMin_V: c.discharge_cutoff_V, cvEndCRate: 0.02 } });
+    for (let i = 0; i < ag.discharge_C.length; i++) {
+      const q = ag.discharge_C[i]!;
+      const ch = ag.charge_C[i]!;
+      cycles.push({ index: i + 1, discharge_Ah: q / 3600, charge_Ah: ch / 3600, ce: ch > 0 ? q / ch : 0 });
+    }
+    block['cycles'] = ag.discharge_C.length;
+    block['ageing'] = {
+      model: model.name,
+      c_rate: c.ageing_c_rate,
+      cycles: ag.discharge_C.length,
+      capacity_retention_pct: r6((ag.retention[ag.retention.length - 1] ?? NaN) * 100),
+      first_discharge_Ah: r6((ag.discharge_C[0] ?? 0) / 3600),
+      last_discharge_Ah: r6((ag.discharge_C[ag.discharge_C.length - 1] ?? 0) / 3600),
+    };
+  }
+  return { block, experiment: exp, timeSeries, cycles };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const design = designCell(recipe);
-  const windows = recipeWindowChecks(recipe, design);
-  const warnings = windows.filter((w) => !w.inside).map((w) => `${w.quantity} ${w.value} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`);
+  const proc = runLine(recipe, design);
+  const windows = recipeWindowChecks(recipe, design, proc);
+  const warnings = windows.filter((w) => !w.inside).map((w) => `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`);
+  for (const w of proc.warnings) warnings.push(w.message);
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
     design: designBlock(recipe, design),
+    line: proc.line,
     windows,
     warnings,
   };
+  let cellSI: ProducedCellSI | null = null;
+  let cyc: CyclingRun | null = null;
+  const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
+  if (!opts.noCycling) {
+    if (canCycle) {
+      cellSI = producedCellSI(recipe, design, proc.cell);
+      cyc = runCycling(recipe, cellSI);
+      output.cycling = cyc.block;
+    } else {
+      warnings.push('no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)');
+    }
+  }
   output.claims = evaluateClaims(recipe, output);
-  return { output, design, windows, warnings, timeSeries: [], cycles: [] };
+  return { output, design, process: proc, cellSI, windows, warnings, timeSeries: cyc?.timeSeries ?? [], cycles: cyc?.cycles ?? [], experiment: cyc?.experiment ?? null };
 }

@@ -192,6 +192,9 @@ export const cyclingSchema = z
     model: z.enum(['p2d', 'spme', 'spm']).default('spme').describe('electrochemical model of the solid-state cell'),
     charge_cutoff_V: positive('cell charge cut-off voltage of the [0178] protocol, V (seed: 4.25–4.4 V)').default(4.3),
     discharge_cutoff_V: positive('cell discharge cut-off voltage, V').default(3.0),
+    ageing_cycles: z.number().int().gte(0).lte(100000).default(200).describe('cycles of repeated charge/discharge with ageing (claim 19); 0 = none'),
+    ageing_c_rate: positive('C-rate of the ageing cycles').default(0.33),
+    rate_capability: z.boolean().default(true).describe('find the highest C-rate that still delivers 80 % of the C/10 capacity (claim 16)'),
   })
   .strict();
 
@@ -218,7 +221,7 @@ export const recipeSchema = z
     cell: cellSchema,
     battery: batterySchema.optional(),
     experiment: z.array(experimentEntrySchema).min(1).optional().describe('PyBaMM-style experiment steps; default: the [0178] first-cycle protocol'),
-    cycling: cyclingSchema.default({ model: 'spme', charge_cutoff_V: 4.3, discharge_cutoff_V: 3.0 }),
+    cycling: cyclingSchema.default({ model: 'spme', charge_cutoff_V: 4.3, discharge_cutoff_V: 3.0, ageing_cycles: 200, ageing_c_rate: 0.33, rate_capability: true }),
     spec: specSchema.optional(),
     variability: z.record(z.string(), z.unknown()).optional().describe('production-run variability (see the production section of the README)'),
     production: z.record(z.string(), z.unknown()).optional().describe('production-run settings (see the production section of the README)'),

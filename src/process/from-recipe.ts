@@ -1,0 +1,106 @@
+/**
+ * Recipe (external units) → ProcessInput (SI) for the station physics. The cathode thickness comes from
+ * the design (a loading given in mg/cm² becomes a thickness there).
+ */
+import type { Recipe } from '../recipe/schema.ts';
+import type { MechanicalId } from '../materials/mechanics.ts';
+import { designCell, type CellDesign } from '../design/index.ts';
+import { ZERO_CELSIUS_K } from '../materials/constants.ts';
+import type { LayerInput, ProcessInput, StationInput } from './types.ts';
+
+/** Open web between rollers 240 and the winder, m (assumption: a 2 m span). */
+export const OPEN_SPAN_TO_WINDER_M = 2;
+
+const SULFIDES = new Set(['li6ps5cl', 'li3ps4', 'li10gep2s12']);
+const OXIDES = new Set(['llzo', 'latp']);
+const HALIDES = new Set(['li3incl6']);
+
+/** Mechanical class of a solid electrolyte from the library id. */
+export function electrolyteMechanics(id: string): MechanicalId {
+  const k = id.toLowerCase();
+  if (SULFIDES.has(k)) return 'sulfide-SE';
+  if (OXIDES.has(k)) return 'oxide-SE';
+  if (HALIDES.has(k)) return 'halide-SE';
+  if (k.startsWith('peo')) return 'polymer-SE';
+  throw new RangeError(`electrolyte: no mechanical class for "${id}" (allowed Li6PS5Cl, Li3PS4, Li10GeP2S12, LLZO, LATP, Li3InCl6, PEO-LiTFSI)`);
+}
+
+/** Collector foils: Al collectors are hard-rolled (H18); Ti and Ag are approximated by Ni (assumption). */
+export function collectorMechanics(id: string): MechanicalId {
+  switch (id.toLowerCase()) {
+    case 'al':
+      return 'Al-H18';
+    case 'cu':
+      return 'Cu';
+    case 'ss':
+    case 'stainless_steel':
+    case 'sus304':
+    case 'steel':
+      return 'SS';
+    default:
+      return 'Ni';
+  }
+}
+
+function station(r: Recipe, id: '222' | '236' | '240'): StationInput | undefined {
+  const s = r.stations[id];
+  if (!s) return undefined;
+  return {
+    id,
+    force_N: s.force_N,
+    rollDiameter_m: s.roll_diameter_mm * 1e-3,
+    faceWidth_m: s.face_width_mm * 1e-3,
+    temperature_K: s.temperature_C + ZERO_CELSIUS_K,
+    ...(s.friction_coefficient !== undefined ? { friction: { mu: s.friction_coefficient } } : {}),
+  };
+}
+
+export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r)): ProcessInput {
+  const fs = r.first_sheet;
+  const cathode: LayerInput = { name: 'cathode layer (202)', material: 'cathode-composite', thickness_m: d.cathode.thickness_m, porosity: fs.cathode.porosity_pct / 100 };
+  const electrolyte: LayerInput = {
+    name: 'solid electrolyte layer (206)',
+    material: electrolyteMechanics(fs.electrolyte_layer.material),
+    thickness_m: fs.electrolyte_layer.thickness_um * 1e-6,
+    porosity: fs.electrolyte_layer.porosity_pct / 100,
+  };
+  const collector: LayerInput | undefined = fs.current_collector
+    ? { name: 'cathode current collector (208)', material: collectorMechanics(fs.current_collector.material), thickness_m: fs.current_collector.thickness_um * 1e-6 }
+    : undefined;
+  const a = r.al_sheet;
+  const alLayer: LayerInput =
+    a.form === 'foil'
+      ? { name: 'Al foil (224)', material: a.temper === 'O' ? 'Al-O' : 'Al-H18', thickness_m: a.thickness_um * 1e-6 }
+      : { name: 'Al particles + binder (224)', material: 'Al-particles', thickness_m: a.thickness_um * 1e-6, porosity: (a.particles?.porosity_pct ?? 30) / 100 };
+  const t3 = r.third_sheet;
+  const stations: ProcessInput['stations'] = { '236': station(r, '236')!, '240': station(r, '240')! };
+  const s222 = station(r, '222');
+  if (s222) stations['222'] = s222;
+  const speed = r.line.speed_m_per_min / 60;
+  const T_down = r.line.downstream.temperature_C + ZERO_CELSIUS_K;
+  const downstream_s = r.line.downstream.dwell_h * 3600;
+  const wound = r.line.downstream.wound;
+  return {
+    firstSheet: { inSitu: fs.supply === 'in_situ', cathode, electrolyte, ...(collector ? { collector } : {}) },
+    alSheet: {
+      form: a.form === 'foil' ? 'foil' : 'particles_binder',
+      layer: alLayer,
+      ...(a.form === 'particles_on_carrier' && a.carrier ? { carrier: { thickness_m: a.carrier.thickness_um * 1e-6, removedBefore236: a.carrier.removed_before === '236' } } : {}),
+    },
+    thirdSheet: {
+      li: { name: 'Li-containing layer (232)', material: 'Li', thickness_m: t3.li_layer.thickness_um * 1e-6 },
+      conductor: { name: 'conductive layer (234)', material: collectorMechanics(t3.conductive_layer.material), thickness_m: t3.conductive_layer.thickness_um * 1e-6 },
+      orientation: t3.facing_al === 'li_layer' ? 'li_facing_al' : 'cu_facing_al',
+    },
+    stations,
+    line: {
+      speed_m_s: speed,
+      webWidth_m: r.line.web_width_mm * 1e-3,
+      dwell_s: wound ? Math.min(downstream_s, OPEN_SPAN_TO_WINDER_M / speed) : downstream_s,
+      dwellTemperature_K: T_down,
+      storage_s: wound ? Math.max(0, downstream_s - OPEN_SPAN_TO_WINDER_M / speed) : 0,
+      storageTemperature_K: T_down,
+      stackPressure_Pa: r.cell.stack_pressure_MPa * 1e6,
+    },
+  };
+}
