@@ -229,6 +229,100 @@ function runner(p: Program): Compiled {
   };
 }
 
+/**
+ * Fast path: a single-variable expression that is a constant plus a linear term plus a sum of
+ * c·f(a·x + b) (f a unary function) and c·(a·x + b)^p — the shape of the usual fitted OCP and
+ * electrolyte-property expressions (tanh/exp sums, polynomials, power laws) — is evaluated as that sum.
+ */
+interface TermSum {
+  k0: number;
+  lin: number;
+  /** unary terms: c, function index in UNARY_LIST, a, b */
+  u: Array<[number, number, number, number]>;
+  /** power terms: c, p, a, b */
+  p: Array<[number, number, number, number]>;
+}
+
+function termSum(n: Node, vi: number): TermSum | null {
+  switch (n.k) {
+    case 'num':
+      return { k0: n.v, lin: 0, u: [], p: [] };
+    case 'var':
+      return n.i === vi ? { k0: 0, lin: 1, u: [], p: [] } : null;
+    case 'un': {
+      const a = termSum(n.a, vi);
+      if (!a) return null;
+      if (n.f === '-') return scale(a, -1);
+      if (a.u.length || a.p.length) return null;
+      return { k0: 0, lin: 0, u: [[1, UNARY_LIST.findIndex(([k]) => k === n.f), a.lin, a.k0]], p: [] };
+    }
+    case 'bin': {
+      const a = termSum(n.a, vi);
+      const b = termSum(n.b, vi);
+      if (!a || !b) return null;
+      const isConst = (t: TermSum): boolean => t.lin === 0 && t.u.length === 0 && t.p.length === 0;
+      switch (n.op) {
+        case '+':
+          return { k0: a.k0 + b.k0, lin: a.lin + b.lin, u: [...a.u, ...b.u], p: [...a.p, ...b.p] };
+        case '-':
+          return termSum({ k: 'bin', op: '+', a: n.a, b: { k: 'un', f: '-', a: n.b } }, vi);
+        case '*':
+          if (isConst(a)) return scale(b, a.k0);
+          if (isConst(b)) return scale(a, b.k0);
+          return null;
+        case '/':
+          return isConst(b) ? scale(a, 1 / b.k0) : null;
+        case '^':
+        case 'pow':
+          if (!isConst(b) || a.u.length || a.p.length) return null;
+          return { k0: 0, lin: 0, u: [], p: [[1, b.k0, a.lin, a.k0]] };
+        default:
+          return null;
+      }
+    }
+  }
+}
+
+function scale(t: TermSum, c: number): TermSum {
+  return {
+    k0: t.k0 * c,
+    lin: t.lin * c,
+    u: t.u.map(([k, f, a, b]) => [k * c, f, a, b] as [number, number, number, number]),
+    p: t.p.map(([k, q, a, b]) => [k * c, q, a, b] as [number, number, number, number]),
+  };
+}
+
+function termSumEvaluator(t: TermSum, vi: number): Compiled {
+  const nu = t.u.length;
+  const np = t.p.length;
+  const uc = Float64Array.from(t.u.map((x) => x[0]));
+  const uf = Int32Array.from(t.u.map((x) => x[1]));
+  const ua = Float64Array.from(t.u.map((x) => x[2]));
+  const ub = Float64Array.from(t.u.map((x) => x[3]));
+  const pc = Float64Array.from(t.p.map((x) => x[0]));
+  const pp = Float64Array.from(t.p.map((x) => x[1]));
+  const pa = Float64Array.from(t.p.map((x) => x[2]));
+  const pb = Float64Array.from(t.p.map((x) => x[3]));
+  const fns = UNARY_LIST.map(([, f]) => f);
+  const k0 = t.k0;
+  const lin = t.lin;
+  return (v: Float64Array): number => {
+    const x = v[vi]!;
+    let s = k0 + lin * x;
+    for (let i = 0; i < nu; i++) {
+      const z = ua[i]! * x + ub[i]!;
+      const f = uf[i]!;
+      s += uc[i]! * (f === 5 ? Math.tanh(z) : f === 0 ? Math.exp(z) : fns[f]!(z));
+    }
+    for (let i = 0; i < np; i++) {
+      const z = pa[i]! * x + pb[i]!;
+      const q = pp[i]!;
+      s += pc[i]! * (q === 2 ? z * z : q === 3 ? z * z * z : q === 1.5 ? z * Math.sqrt(z) : q === 0.5 ? Math.sqrt(z) : Math.pow(z, q));
+    }
+    return s;
+  };
+}
+
 /** Compile `src` into an evaluator. `where` names the field for error messages. */
 export function compileExpression(src: string, variables: readonly string[], where = 'expression'): CompiledExpression {
   const toks = tokenize(src, where);
@@ -335,6 +429,12 @@ export function compileExpression(src: string, variables: readonly string[], whe
   const tree = parseExpr();
   if (peek().k !== 'end') fail('unexpected trailing input');
   const folded = fold(tree);
-  const evaluate = folded.k === 'num' ? ((c: number) => () => c)(folded.v) : runner(compileProgram(folded));
+  let evaluate: Compiled;
+  if (folded.k === 'num') evaluate = ((c: number) => () => c)(folded.v);
+  else {
+    const usedIdx = [...used].map((u) => variables.indexOf(u));
+    const ts = usedIdx.length === 1 ? termSum(folded, usedIdx[0]!) : null;
+    evaluate = ts ? termSumEvaluator(ts, usedIdx[0]!) : runner(compileProgram(folded));
+  }
   return { evaluate, variables, used, source: src };
 }
