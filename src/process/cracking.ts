@@ -43,14 +43,14 @@ export interface CrackLayer {
   brittle?: boolean;
 }
 
-interface Ply {
+export interface Ply {
   E: number; // Ē for the load case
   t: number;
   e: number; // eigenstrain
 }
 
 /** Solve the laminate for ε₀, κ (free curvature when kappaFixed is undefined). */
-function laminate(plies: readonly Ply[], N: number, kappaFixed: number | undefined): { e0: number; k: number; z: number[] } {
+export function laminate(plies: readonly Ply[], N: number, kappaFixed: number | undefined): { e0: number; k: number; z: number[] } {
   let A = 0;
   let B = 0;
   let D = 0;

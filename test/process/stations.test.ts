@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simulateStations, trySimulateStations, validateProcessInput } from '../../src/process/stations.ts';
+import { ProcessInputError } from '../../src/process/types.ts';
+import { mechanicalProperties } from '../../src/materials/mechanics.ts';
+import { arealHeatCapacity, heatOfAlloying } from '../../src/process/thermal.ts';
+import { patentExample } from './fixtures.ts';
+
+test('the line block has the CONTRACT shape', () => {
+  const r = simulateStations(patentExample());
+  const L = r.line;
+  assert.deepEqual(L.stations.map((s) => s.id), ['236', '240']);
+  for (const s of L.stations) {
+    for (const k of ['force_N', 'temperature_C', 'peak_pressure_MPa'] as const) assert.equal(typeof s[k], 'number');
+    assert.equal(typeof s.bonded, 'boolean');
+    for (const l of s.layers) assert.ok(typeof l.name === 'string' && l.thickness_out_um <= l.thickness_in_um);
+  }
+  const f = L.anode.al_fractions;
+  assert.ok(Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-5);
+  for (const k of ['thickness_um', 'li_diffusivity_cm2_s', 'alloying_complete_s', 'free_li_um'] as const) assert.ok(Number.isFinite(L.anode[k]));
+  for (const c of [L.crack.sandwiched, L.crack.free_standing]) assert.ok(c.risk >= 0 && c.risk <= 1);
+  assert.doesNotThrow(() => JSON.stringify(r.line));
+  // patent example: Li deforms, Al and Cu stay elastic at 6 N/mm; anode within claim 12's 10–100 µm
+  const s240 = L.stations[1]!;
+  assert.equal(s240.li_yields, true);
+  assert.equal(s240.al_yields, false);
+  assert.ok(L.anode.thickness_um > 10 && L.anode.thickness_um < 100);
+});
+
+test('in-situ first sheet runs station 222 first', () => {
+  const inp = patentExample();
+  inp.firstSheet.inSitu = true;
+  inp.stations['222'] = { id: '222', force_N: 300, rollDiameter_m: 0.1, faceWidth_m: 0.3, temperature_K: 298.15 };
+  const r = simulateStations(inp);
+  assert.deepEqual(r.line.stations.map((s) => s.id), ['222', '236', '240']);
+  // compaction is irreversible: 236 at the same force densifies the composite no further than 222 did
+  const c222 = r.line.stations[0]!.layers.find((l) => l.name === 'cathode')!;
+  const c236 = r.line.stations[1]!.layers.find((l) => l.name === 'cathode')!;
+  assert.ok(c222.thickness_out_um < c222.thickness_in_um);
+  assert.ok(c236.thickness_out_um <= c236.thickness_in_um);
+});
+
+test('Al particles with the carrier still on at 236 is an error naming the field', () => {
+  const inp = patentExample();
+  inp.alSheet = { form: 'particles_binder', layer: { name: 'al', material: 'Al-particles', thickness_m: 15e-6, porosity: 0.4 }, carrier: { thickness_m: 25e-6, removedBefore236: false } };
+  const issues = validateProcessInput(inp);
+  assert.equal(issues.length, 1);
+  assert.equal(issues[0]!.path, 'alSheet.carrier.removedBefore236');
+  assert.throws(() => simulateStations(inp), (e: unknown) => e instanceof ProcessInputError && /alSheet\.carrier\.removedBefore236: .*\(got false; allowed true\)/.test(e.message));
+  const t = trySimulateStations(inp);
+  assert.equal(t.ok, false);
+  inp.alSheet.carrier!.removedBefore236 = true;
+  const ok = simulateStations(inp);
+  assert.equal(ok.line.stations[0]!.layers[0]!.deformation, 'compaction');
+});
+
+test('bad numbers are error values with path, value and allowed range', () => {
+  const inp = patentExample();
+  inp.stations['240'].force_N = -5;
+  inp.thirdSheet.li.thickness_m = Number.NaN;
+  const issues = validateProcessInput(inp);
+  const paths = issues.map((i) => i.path).sort();
+  assert.deepEqual(paths, ['stations.240.force_N', 'thirdSheet.li.thickness_m']);
+  assert.throws(() => simulateStations(inp), /stations\.240\.force_N: must be ≥ 0 \(got -5; allowed ≥ 0\)/);
+  assert.throws(() => mechanicalProperties('unobtainium'), /unknown material id \(got 'unobtainium'; allowed Li, /);
+});
+
+test('melting flag: station 240 above 180.5 °C, and not at 100 °C from the recipe heating', () => {
+  const hot = simulateStations(patentExample({ T240_K: 190 + 273.15 }));
+  assert.ok(hot.warnings.some((w) => w.code === 'li_melting'));
+  const mild = patentExample({ T240_K: 60 + 273.15 });
+  mild.line.dwell_s = 0;
+  const r = simulateStations(mild);
+  assert.ok(!r.warnings.some((w) => w.code === 'li_melting'));
+});
+
+test('reaction heat: adiabatic rise = Q/C_A, and a wound roll with unfinished alloying overheats', () => {
+  const inp = patentExample({ T240_K: 30 + 273.15 });
+  inp.line.dwell_s = 1;
+  inp.line.dwellTemperature_K = 298.15;
+  const r = simulateStations(inp);
+  const a = r.detail.alloy!;
+  const Q = heatOfAlloying(a.end.LiAl, a.end.Li3Al2, a.end.Li9Al4);
+  // ≈ 41 kJ per mol LiAl formula unit (Dębski 2014)
+  assert.ok(Math.abs(heatOfAlloying(1, 0, 0) - 41.1e3) < 0.2e3);
+  assert.ok(Math.abs(a.heatTotal_J_m2 - Q) < 1e-9 * Q);
+  const web = r.line.stations[1]!.layers.map((l) => ({ material: inp.firstSheet.cathode.name === l.name ? inp.firstSheet.cathode.material : l.name === 'electrolyte' ? inp.firstSheet.electrolyte.material : l.name === 'al' ? inp.alSheet.layer.material : l.name === 'li' ? 'Li' : 'Cu', thickness_m: l.thickness_out_um * 1e-6, porosity: ((l.porosity_out_pct as number | undefined) ?? 0) / 100 }));
+  const C = arealHeatCapacity(web);
+  assert.ok(Math.abs(a.adiabaticRise_K - Q / C) < 1e-4 * (Q / C), `${a.adiabaticRise_K} vs ${Q / C}`);
+  // datasheet: a representative stack rises ≈ 130 K adiabatically; this one is of that order
+  assert.ok(a.adiabaticRise_K > 80 && a.adiabaticRise_K < 250);
+  // wound almost unreacted: the nearly adiabatic roll heats by a large part of ΔT_ad
+  assert.ok(a.peakSegment === 'roll');
+  assert.ok(a.peakT_K - 298.15 > 0.5 * a.adiabaticRise_K, `peak ${a.peakT_K} rise ${a.adiabaticRise_K}`);
+});
+
+test('third sheet turned over (Cu facing Al): no prelithiation, all Li left as metal, warning', () => {
+  const inp = patentExample();
+  inp.thirdSheet.orientation = 'cu_facing_al';
+  const r = simulateStations(inp);
+  assert.equal(r.line.anode.al_fractions.Al, 1);
+  assert.equal(r.cell.anodeLi_mol_m2, 0);
+  assert.ok(r.warnings.some((w) => w.code === 'li_on_roll'));
+  assert.ok(r.warnings.some((w) => w.code === 'no_alloying'));
+});
+
+test('patent force window: light lamination nip — Al foil and the composite are barely reduced at 236 (claim 3 not by plastic Al thinning)', () => {
+  const r = simulateStations(patentExample({ force: 500 }));
+  const s236 = r.line.stations[0]!;
+  assert.equal(s236.al_yields, false);
+  assert.ok((s236.line_load_N_per_mm as number) <= 10);
+  const al = s236.layers[0]!;
+  assert.equal(al.thickness_out_um, al.thickness_in_um);
+});
