@@ -95,6 +95,15 @@ export interface LiquidCellParams {
   readonly separator: BpxSeparator;
   /** State.Initial state-of-charge if the file gives one */
   readonly initialSoc?: number;
+  /** the file's Validation section: measured experiments (SI) */
+  readonly validation?: Readonly<Record<string, BpxExperiment>>;
+}
+
+export interface BpxExperiment {
+  readonly t_s: Float64Array;
+  readonly I_A: Float64Array;
+  readonly V: Float64Array;
+  readonly T_K?: Float64Array;
 }
 
 /** functions that do not depend on their arguments (BPX numbers): models skip their derivatives */
@@ -425,6 +434,7 @@ export function parseBpx(doc: unknown): LiquidCellParams {
     initialSoc = num(ic, 'Initial state-of-charge', icPath, { min: 0, max: 1 }, true) ?? num(ic, 'Initial state of charge', icPath, { min: 0, max: 1 }, true);
   }
   const title = typeof header['Title'] === 'string' ? header['Title'] : 'BPX cell';
+  const validation = readValidation(doc['Validation']);
   const out: LiquidCellParams = {
     title,
     bpxVersion: version,
@@ -434,6 +444,7 @@ export function parseBpx(doc: unknown): LiquidCellParams {
     positive: readElectrode(posO, `${P}.Positive electrode`),
     separator,
     ...(initialSoc !== undefined ? { initialSoc } : {}),
+    ...(validation ? { validation } : {}),
   };
   // sanity check of the OCP functions at the window ends (finite values)
   for (const [name, el] of [
@@ -444,6 +455,45 @@ export function parseBpx(doc: unknown): LiquidCellParams {
       const u = el.ocp(th, Tref);
       if (!Number.isFinite(u)) throw new BpxError(`${P}.${name}.OCP [V]: not finite at stoichiometry ${th} (got ${u})`);
     }
+  }
+  return out;
+}
+
+function readValidation(v: Json): Record<string, BpxExperiment> | undefined {
+  if (v === undefined) return undefined;
+  if (!isObj(v)) throw new BpxError(`Validation: must be an object of experiments (got ${describe(v)})`);
+  const out: Record<string, BpxExperiment> = {};
+  for (const [name, e] of Object.entries(v)) {
+    const path = `Validation.${name}`;
+    if (!isObj(e)) throw new BpxError(`${path}: must be an object with Time [s], Current [A], Voltage [V] (got ${describe(e)})`);
+    checkKeys(e, new Set(['Time [s]', 'Current [A]', 'Voltage [V]', 'Temperature [K]']), path);
+    const arr = (key: string, optional: boolean): Float64Array | undefined => {
+      const a = e[key];
+      if (a === undefined) {
+        if (optional) return undefined;
+        throw new BpxError(`${path}.${key}: missing (required BPX field)`);
+      }
+      if (!Array.isArray(a)) throw new BpxError(`${path}.${key}: must be an array of numbers (got ${describe(a)})`);
+      const f = new Float64Array(a.length);
+      for (let i = 0; i < a.length; i++) {
+        const x: unknown = a[i];
+        if (typeof x !== 'number' || !Number.isFinite(x)) throw new BpxError(`${path}.${key}[${i}]: must be a finite number (got ${describe(x)})`);
+        f[i] = x;
+      }
+      return f;
+    };
+    const t = arr('Time [s]', false)!;
+    const I = arr('Current [A]', false)!;
+    const V = arr('Voltage [V]', false)!;
+    const T = arr('Temperature [K]', true);
+    for (const [key, a] of [
+      ['Current [A]', I],
+      ['Voltage [V]', V],
+      ['Temperature [K]', T],
+    ] as const)
+      if (a && a.length !== t.length) throw new BpxError(`${path}.${key}: must have the length of Time [s] (got ${a.length}, expected ${t.length})`);
+    for (let i = 1; i < t.length; i++) if (!(t[i]! > t[i - 1]!)) throw new BpxError(`${path}.Time [s][${i}]: must increase strictly (got ${t[i]} after ${t[i - 1]})`);
+    out[name] = { t_s: t, I_A: I, V, ...(T ? { T_K: T } : {}) };
   }
   return out;
 }

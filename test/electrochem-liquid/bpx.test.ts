@@ -89,6 +89,11 @@ test('the About:Energy NMC BPX file converts to SI parameters', () => {
   assert.ok(Math.abs(ocvAtSoc(p, 0) - 2.7) < 0.005, `OCV(SOC 0) = ${ocvAtSoc(p, 0)}`);
   // balanced electrodes: the stoichiometric capacity is 13.19 Ah (nominal 12.5 Ah)
   assert.ok(Math.abs(stoichiometricCapacity_C(p) / 3600 - 13.187) < 0.01);
+  // the file's own Validation section
+  const v = p.validation!['1C discharge']!;
+  assert.equal(v.t_s.length, 38);
+  assert.equal(v.I_A[0], -12.5);
+  assert.equal(v.T_K![0], 298.15);
   const soc = socAtOcv(p, 3.7);
   assert.ok(Math.abs(ocvAtSoc(p, soc) - 3.7) < 1e-9);
 });
@@ -125,6 +130,8 @@ test('BPX errors name the field, the bad value and what is allowed', () => {
     [(d) => delete d['Parameterisation']['Separator'], /Parameterisation\.Separator: missing/],
     [(d) => (d['Parameterisation']['Negative electrode']['Minimum stoichiometry'] = 0.9), /Parameterisation\.Negative electrode\.Maximum stoichiometry: must be > Minimum stoichiometry/],
     [(d) => (d['Parameterisation']['Negative electrode']['Surface area per unit volume [m-1]'] = 2e6), /Surface area per unit volume \[m-1\]: active fraction a·R\/3 = .* exceeds 1/],
+    [(d) => d['Validation']['1C discharge']['Voltage [V]'].pop(), /Validation\.1C discharge\.Voltage \[V\]: must have the length of Time \[s\] \(got 37, expected 38\)/],
+    [(d) => (d['Validation']['C/20 discharge']['Current [A]'][3] = 'x'), /Validation\.C\/20 discharge\.Current \[A\]\[3\]: must be a finite number/],
   ];
   for (const [mutate, re] of cases) {
     const d = doc();

@@ -2,7 +2,7 @@
  * Liquid-electrolyte Li-ion cell models (DFN, SPMe, SPM) built from BPX parameters (../bpx.ts),
  * drivers for measured current profiles and constant-current discharges, and the profile CSV reader.
  */
-import type { LiquidCellParams } from '../bpx.ts';
+import { parseBpxText, type LiquidCellParams } from '../bpx.ts';
 import type { LiquidModelOptions } from './common.ts';
 import { DfnModel } from './dfn.ts';
 import { SpmeModel } from './spme.ts';
@@ -30,4 +30,9 @@ export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOpt
     default:
       throw new Error(`model: unknown liquid model '${String(kind)}' (allowed dfn, spme, spm)`);
   }
+}
+
+/** Parse BPX JSON text and build a liquid model from it (for the CLI: `--cell <bpx.json> --model dfn`). */
+export function createLiquidModelFromBpx(bpxText: string, opts: LiquidModelOptions = {}, source = 'BPX'): LiquidModel {
+  return createLiquidModel(parseBpxText(bpxText, source), opts);
 }
