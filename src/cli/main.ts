@@ -144,6 +144,20 @@ function buildProgram(out: (s: string) => void): Command {
     });
 
   program
+    .command('cycle')
+    .description('run an experiment (or a measured current profile) on one cell: a BPX cell (dfn|spme|spm) or the cell a recipe produces (p2d|spme|spm)')
+    .requiredOption('--cell <file>', 'recipe YAML or BPX JSON')
+    .requiredOption('--model <model>', 'p2d, spme, spm (recipe) or dfn, spme, spm (BPX)')
+    .option('--experiment <step>', 'an experiment step (repeatable), PyBaMM syntax', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--current-profile <csv>', 'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)')
+    .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o: { cell: string; model: string; experiment?: string[]; currentProfile?: string; csv?: string; json?: boolean }) => {
+      const { cycleCommand } = await import('./cycle.ts');
+      cycleCommand(o, out);
+    });
+
+  program
     .command('validate')
     .description('check a recipe; prints nothing and exits 0 when valid')
     .argument('<recipe>', 'recipe YAML file')

@@ -1,8 +1,7 @@
 /** The readable summary `rollcell run` prints (aligned tables with units). */
 import type { Recipe } from '../recipe/schema.ts';
 import type { JobResult } from '../pipeline.ts';
-import { kv, table } from './table.ts';
-import { formatClaimChart } from '../claims/index.ts';
+import { kv, table, fmtNum } from './table.ts';
 
 export function formatSummary(recipe: Recipe, res: JobResult): string {
   const d = res.output.design;
@@ -46,7 +45,73 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
       ),
     );
   }
-  if (res.output.claims) parts.push('\nClaim chart (US 2025/0266422 A1)\n' + formatClaimChart(res.output.claims));
+  const line = res.output.line;
+  if (line) {
+    parts.push(
+      table(
+        ['station', 'force N', 'line load N/mm', 'peak MPa', 'mean MPa', 'T °C', 'contact mm', 'reduction %', 'bonded', 'layers (in → out µm)'],
+        line.stations.map((s) => [
+          s.id,
+          s.force_N,
+          s['line_load_N_per_mm'] as number,
+          s.peak_pressure_MPa,
+          s['mean_pressure_MPa'] as number,
+          s.temperature_C,
+          s['contact_length_mm'] as number,
+          s['reduction_pct'] as number,
+          s.bonded ? 'yes' : 'NO',
+          s.layers.map((l) => `${l.name.replace(/ \(\d+\)$/, '')} ${fmtNum(l.thickness_in_um, 3)}→${fmtNum(l.thickness_out_um, 3)}`).join('; '),
+        ]),
+        '\nLine — stations 222 → 236 → 240 (FIG. 2)',
+      ),
+    );
+    const a = line.anode;
+    parts.push(
+      kv(
+        [
+          ['anode thickness', a.thickness_um, 'µm'],
+          ['Al atoms as α-Al / LiAl / Li3Al2 / Li9Al4', `${fmtNum(a.al_fractions.Al, 3)} / ${fmtNum(a.al_fractions.LiAl, 3)} / ${fmtNum(a.al_fractions.Li3Al2, 3)} / ${fmtNum(a.al_fractions.Li9Al4, 3)}`, '—'],
+          ['free Li left', a.free_li_um, 'µm'],
+          ['Li diffusivity of the anode', a.li_diffusivity_cm2_s, 'cm²/s'],
+          ['alloying complete after', a.alloying_complete_s, 's'],
+          ['crack risk sandwiched (claim 2)', line.crack.sandwiched.risk, '0–1'],
+          ['crack risk free-standing', line.crack.free_standing.risk, '0–1'],
+        ],
+        '\nLine — prelithiated anode (238) and cracking',
+      ),
+    );
+  }
+  const c = res.output.cycling;
+  if (c) {
+    const ag = c['ageing'] as { cycles: number; capacity_retention_pct: number } | undefined;
+    parts.push(
+      kv(
+        [
+          ['model', String(c['model']), ''],
+          ['charge capacity', c.charge_capacity_mAh_g, 'mAh/g'],
+          ['discharge capacity (claim 13)', c.discharge_capacity_mAh_g, 'mAh/g'],
+          ['coulombic efficiency', c.coulombic_efficiency, '—'],
+          ['volume expansion rate, Eq. 1 of [0178]', c.volume_expansion_rate_pct, '%'],
+          ['highest C-rate with 80 % of C/10 capacity (claim 16)', (c['max_c_rate'] as number | undefined) ?? null, 'C'],
+          ...(ag ? ([[`capacity retention after ${ag.cycles} cycles (claim 19)`, ag.capacity_retention_pct, '%']] as [string, number, string][]) : []),
+        ],
+        `\nCycling — ${String(c['protocol'])}`,
+      ),
+    );
+  }
+  if (res.output.claims) {
+    parts.push(
+      table(
+        ['claim', 'verdict', 'why (first element that decides)'],
+        res.output.claims.map((cl) => {
+          const decisive = cl.elements.find((e) => e.verdict === cl.verdict && cl.verdict !== 'met') ?? cl.elements[cl.elements.length - 1];
+          const why = cl.verdict === 'met' ? 'all elements met' : `${decisive?.id ?? ''}: ${(decisive?.evidence ?? '').slice(0, 90)}`;
+          return [cl.claim, cl.verdict === 'met' ? 'met' : cl.verdict.toUpperCase(), why];
+        }),
+        '\nClaim chart (US 2025/0266422 A1) — details in the report',
+      ),
+    );
+  }
   if (res.warnings.length) parts.push('\nWarnings:\n' + res.warnings.map((w) => `  - ${w}`).join('\n'));
   return parts.join('\n');
 }
