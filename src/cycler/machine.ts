@@ -56,6 +56,8 @@ export interface RunOptions {
   recordOutputs?: boolean;
   /** call model.afterCycle after each cycle (default true; the rate-capability test turns ageing off) */
   callAfterCycle?: boolean;
+  /** 'full' (default): record the time series; 'none': only step and cycle records (long ageing runs) */
+  series?: 'full' | 'none';
 }
 
 export interface StepRecord {
@@ -387,9 +389,22 @@ export function runExperiment(
 
   let outputKeys: string[] | undefined;
   const outputWarned = new Set<string>();
+  const keepSeries = opts.series !== 'none';
+  /** the current step's first/last/min/max of V and I, kept whether or not the series is recorded */
+  const agg = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
   const pushRow = (t: number, ym: Float64Array, q: ArrayLike<number>, cyc: number, st: number): void => {
     const V = model.voltage(ym);
     const I = model.current(ym);
+    if (agg.count === 0) {
+      agg.startV = V;
+      agg.startI = I;
+    }
+    agg.count++;
+    agg.endV = V;
+    agg.endI = I;
+    agg.minV = Math.min(agg.minV, V);
+    agg.maxV = Math.max(agg.maxV, V);
+    if (!keepSeries) return;
     series.time_s.push(t);
     series.voltage_V.push(V);
     series.current_A.push(I);
@@ -619,6 +634,7 @@ export function runExperiment(
     const rowStart = series.time_s.length;
     const tStart = tNow;
     const stepWarnings: string[] = [];
+    Object.assign(agg, { count: 0, minV: Infinity, maxV: -Infinity });
     const temperature_K = step.temperature_K ?? exp.temperature_K;
     if (temperature_K !== undefined) {
       stepWarnings.push(`ambient temperature ${temperature_K} K recorded; the CellModel interface has no ambient-temperature input, so the model ran at its own temperature`);
@@ -626,13 +642,7 @@ export function runExperiment(
     const { phase, error } = controlFor(step);
     const record = (o: { status: 'ok' | 'failed'; endReason: string; failure?: string; q: [number, number, number, number] }): StepRecord => {
       const rowEnd = series.time_s.length - 1;
-      let vmin = Infinity;
-      let vmax = -Infinity;
-      for (let r = rowStart; r <= rowEnd; r++) {
-        vmin = Math.min(vmin, series.voltage_V[r]!);
-        vmax = Math.max(vmax, series.voltage_V[r]!);
-      }
-      const has = rowEnd >= rowStart;
+      const has = agg.count > 0;
       const Vy = model.voltage(y);
       const Iy = model.current(y);
       const rec: StepRecord = {
@@ -649,12 +659,12 @@ export function runExperiment(
         discharge_C: o.q[1],
         chargeEnergy_J: o.q[2],
         dischargeEnergy_J: o.q[3],
-        startVoltage_V: has ? series.voltage_V[rowStart]! : Vy,
-        endVoltage_V: has ? series.voltage_V[rowEnd]! : Vy,
-        startCurrent_A: has ? series.current_A[rowStart]! : Iy,
-        endCurrent_A: has ? series.current_A[rowEnd]! : Iy,
-        minVoltage_V: has ? vmin : Vy,
-        maxVoltage_V: has ? vmax : Vy,
+        startVoltage_V: has ? agg.startV : Vy,
+        endVoltage_V: has ? agg.endV : Vy,
+        startCurrent_A: has ? agg.startI : Iy,
+        endCurrent_A: has ? agg.endI : Iy,
+        minVoltage_V: has ? agg.minV : Vy,
+        maxVoltage_V: has ? agg.maxV : Vy,
         ...(temperature_K !== undefined ? { temperature_K } : {}),
         rowStart,
         rowEnd,
@@ -742,6 +752,8 @@ export function runExperiment(
   };
 
   const popLast = (): void => {
+    // (the popped row repeats as the next phase's first row, so the step aggregates need no change)
+    if (!keepSeries) return;
     series.time_s.pop();
     series.voltage_V.pop();
     series.current_A.pop();

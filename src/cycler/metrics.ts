@@ -125,6 +125,7 @@ export function dcInternalResistance(r: ExperimentResult, stepIndex: number, aft
   const k = r.steps.findIndex((x) => x.index === stepIndex);
   if (k < 0) throw new RangeError(`stepIndex: no step ${stepIndex} (got ${stepIndex}; allowed 1..${r.steps.length})`);
   if (k === 0) throw new RangeError(`stepIndex: step ${stepIndex} is the first step; DCIR needs a step before the pulse (allowed 2..${r.steps.length})`);
+  if (r.series.time_s.length === 0) throw new RangeError(`result.series: DCIR needs the recorded time series (run with series: 'full')`);
   const st = r.steps[k]!;
   const prev = r.steps[k - 1]!;
   if (!(after_s > 0) || after_s > st.end_s - st.start_s) {

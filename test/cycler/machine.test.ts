@@ -251,3 +251,26 @@ test('the machine agrees with an independent reference solver on the [0178] prot
     assert.ok(rel(x.steps[i]!.charge_C + x.steps[i]!.discharge_C, y.steps[i]!.charge_C + y.steps[i]!.discharge_C) < 2e-3, `step ${i + 1}`);
   }
 });
+
+test("series: 'none' keeps the same step and cycle records without the time series", () => {
+  const m = linear();
+  const exp = [['Charge at 1C until 4.1 V then hold until C/20', 'Rest for 10 minutes', 'Discharge at 1C until 3.1 V']];
+  const full = done(runExperiment(m, exp, { initialSoc: 0 }));
+  const lean = runExperiment(m, exp, { initialSoc: 0, series: 'none' });
+  assert.equal(lean.status, 'completed');
+  assert.equal(lean.series.time_s.length, 0);
+  assert.ok(full.series.time_s.length > 100);
+  for (let i = 0; i < full.steps.length; i++) {
+    const a = full.steps[i]!;
+    const b = lean.steps[i]!;
+    for (const k of ['charge_C', 'discharge_C', 'startVoltage_V', 'endVoltage_V', 'minVoltage_V', 'maxVoltage_V', 'startCurrent_A', 'endCurrent_A', 'end_s'] as const) {
+      assert.equal(b[k], a[k], `step ${i + 1} ${k}`);
+    }
+  }
+  // and the step aggregates agree with the series
+  const s = full.steps[0]!;
+  assert.equal(s.startVoltage_V, full.series.voltage_V[s.rowStart]);
+  assert.equal(s.endVoltage_V, full.series.voltage_V[s.rowEnd]);
+  assert.equal(s.maxVoltage_V, Math.max(...full.series.voltage_V.slice(s.rowStart, s.rowEnd + 1)));
+  assert.deepEqual(lean.cycles.map((c) => c.discharge_C), full.cycles.map((c) => c.discharge_C));
+});
