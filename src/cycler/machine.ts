@@ -66,7 +66,8 @@ export interface StepRecord {
   /** 1-based cycle */
   cycle: number;
   text: string;
-  mode: ControlMode | 'cccv';
+  /** the control mode; 'cccv' for a one-step CC-CV, 'drive_cycle' for a profile */
+  mode: ControlMode | 'cccv' | 'drive_cycle';
   status: 'ok' | 'failed';
   /** why the step ended: 'duration', 'until 4.3 V', 'already met: until 4.3 V', 'experiment time limit', … */
   endReason: string;
@@ -649,7 +650,7 @@ export function runExperiment(
         index: st,
         cycle: cyc,
         text: step.text,
-        mode: step.cv ? 'cccv' : phase.control.mode,
+        mode: step.cv ? 'cccv' : step.control.mode === 'drive_cycle' ? 'drive_cycle' : phase.control.mode,
         status: o.status,
         endReason: o.endReason,
         ...(o.failure ? { failure: o.failure } : {}),

@@ -240,6 +240,7 @@ test('drive cycle from a profile: looped, ∫I dt matches the profile integral',
   const last = r.series.time_s.length - 1;
   const net = r.series.charge_C[last]! - r.series.discharge_C[last]!;
   assert.ok(Math.abs(net + 15) < 1e-3, `net ${net} C`);
+  assert.equal(r.steps[0]!.mode, 'drive_cycle');
   assert.ok(Math.abs(r.series.current_A[r.series.time_s.indexOf(5)]! + 1) < 1e-6);
 });
 
