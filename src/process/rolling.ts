@@ -279,10 +279,14 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
     let Rp = R;
     for (let it = 0; it < 60; it++) {
       const RpNow = Rp;
+      // friction hill over the strip's deformation zone only (undeformed-roll geometry, L·√(R/R′)):
+      // the flattened central region of a foil contact does not deform plastically (Fleck & Johnson,
+      // Int. J. Mech. Sci. 29 (1987) 507); flattening spreads the load (lower p̄) without lengthening the hill
+      const hs = Math.sqrt(R / RpNow);
       const f = (Lc: number): number => {
         const p = Pp / Lc;
         let d = 0;
-        for (const r of rs) d += draft(r, p, Lc, v);
+        for (const r of rs) d += draft(r, p, Lc * hs, v);
         const de = 1.5 * p * Ce;
         return Math.sqrt(RpNow * (d + de)) + Math.sqrt(RpNow * de) - Lc;
       };
@@ -299,7 +303,7 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
       L = flo <= 0 ? Lel : solveMonotone(f, Lel, Lhi, flo, fhi, 1e-10 * Lhi, 200);
       pm = Pp / L;
       D = 0;
-      for (const r of rs) D += draft(r, pm, L, v);
+      for (const r of rs) D += draft(r, pm, L * hs, v);
       const de = 1.5 * pm * Ce;
       const RpNew = R * flatteningRatio(Pp, D + de);
       if (Math.abs(RpNew - Rp) <= 1e-8 * Rp) {
