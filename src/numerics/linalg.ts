@@ -310,19 +310,31 @@ export interface BorderedLayout {
 }
 
 export function chooseBorderedLayout(n: number, rows: Int32Array, cols: Int32Array): BorderedLayout {
-  const reach = new Float64Array(n);
-  for (let e = 0; e < rows.length; e++) {
-    const i = rows[e]!;
-    const j = cols[e]!;
-    const d = Math.abs(i - j);
-    if (d > reach[i]!) reach[i] = d;
-    if (d > reach[j]!) reach[j] = d;
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => reach[b]! - reach[a]! || a - b);
   const maxK = Math.min(16, Math.floor(n / 4));
   const isBorder = new Uint8Array(n);
+  // greedy order of border candidates: repeatedly take the unknown whose couplings (among the
+  // non-border unknowns) spread farthest from the diagonal (sum of |i − j| over its row and column)
+  const order: number[] = [];
+  const reach = new Float64Array(n);
+  for (let q = 0; q < maxK; q++) {
+    reach.fill(0);
+    for (let e = 0; e < rows.length; e++) {
+      const i = rows[e]!;
+      const j = cols[e]!;
+      if (isBorder[i] || isBorder[j]) continue;
+      const d = Math.abs(i - j);
+      reach[i]! += d;
+      if (i !== j) reach[j]! += d;
+    }
+    let bi = -1;
+    for (let i = 0; i < n; i++) if (!isBorder[i] && (bi < 0 || reach[i]! > reach[bi]!)) bi = i;
+    if (bi < 0) break;
+    order.push(bi);
+    isBorder[bi] = 1;
+  }
+  isBorder.fill(0);
   let best: BorderedLayout | null = null;
-  for (let k = 0; k <= maxK; k++) {
+  for (let k = 0; k <= order.length; k++) {
     if (k > 0) isBorder[order[k - 1]!] = 1;
     // band unknowns keep relative order; compute their new indices
     const newIdx = new Int32Array(n);
@@ -347,7 +359,6 @@ export function chooseBorderedLayout(n: number, rows: Int32Array, cols: Int32Arr
       for (let i = 0; i < n; i++) if (!isBorder[i]) perm[p++] = i;
       for (let q = 0; q < k; q++) perm[p++] = order[q]!;
       for (let q = 0; q < n; q++) inv[perm[q]!] = q;
-      // border unknowns sorted by original index for determinism
       best = { perm, inv, nb, k, kl, ku, cost };
     }
   }

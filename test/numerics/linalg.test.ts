@@ -1,0 +1,194 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BandLu, BorderedBandLu, chooseBorderedLayout, createLinearSystem, denseLuFactor, denseLuSolve } from '../../src/numerics/index.ts';
+
+/** mulberry32 seeded RNG in [−1, 1) */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  };
+}
+
+function matvec(a: Float64Array, n: number, x: Float64Array): Float64Array {
+  const b = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) b[i]! += a[i * n + j]! * x[j]!;
+  return b;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+test('dense LU solves a system that needs pivoting (zero leading pivot)', () => {
+  const n = 3;
+  const a = Float64Array.from([0, 2, 1, 1, 1, 1, 2, 1, 3]);
+  const x = Float64Array.from([1, -2, 3]);
+  const b = matvec(a, n, x);
+  const lu = Float64Array.from(a);
+  const piv = new Int32Array(n);
+  assert.equal(denseLuFactor(lu, n, piv), true);
+  denseLuSolve(lu, n, piv, b);
+  assert.ok(maxAbsDiff(b, x) < 1e-14, `x = ${Array.from(b)}`);
+});
+
+test('dense LU reports an exactly singular matrix', () => {
+  const a = Float64Array.from([1, 2, 2, 4]);
+  assert.equal(denseLuFactor(a, 2, new Int32Array(2)), false);
+});
+
+test('dense LU: random 30×30 system, residual at round-off level', () => {
+  const r = rng(1);
+  const n = 30;
+  const a = new Float64Array(n * n).map(() => r());
+  const x = new Float64Array(n).map(() => r());
+  const b = matvec(a, n, x);
+  const lu = Float64Array.from(a);
+  const piv = new Int32Array(n);
+  assert.ok(denseLuFactor(lu, n, piv));
+  denseLuSolve(lu, n, piv, b);
+  assert.ok(maxAbsDiff(b, x) < 1e-10);
+});
+
+test('banded LU (with row interchanges) agrees with dense LU', () => {
+  const r = rng(7);
+  for (const [n, kl, ku] of [
+    [25, 2, 3],
+    [40, 4, 1],
+    [12, 0, 2],
+    [15, 3, 0],
+    [1, 0, 0],
+  ] as const) {
+    const band = new BandLu(n, kl, ku);
+    const dense = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = Math.max(0, i - kl); j <= Math.min(n - 1, i + ku); j++) {
+        // small diagonal forces pivoting
+        const v = i === j ? (kl > 0 ? 0.01 * r() : 2 + r()) : r();
+        band.set(i, j, v);
+        dense[i * n + j] = v;
+      }
+    const x = new Float64Array(n).map(() => r());
+    const b = matvec(dense, n, x);
+    const b2 = Float64Array.from(b);
+    assert.ok(band.factor(), `band factor n=${n}`);
+    band.solve(b);
+    const lu = Float64Array.from(dense);
+    const piv = new Int32Array(n);
+    assert.ok(denseLuFactor(lu, n, piv));
+    denseLuSolve(lu, n, piv, b2);
+    assert.ok(maxAbsDiff(b, b2) < 1e-9, `n=${n} kl=${kl} ku=${ku}: ${maxAbsDiff(b, b2)}`);
+    // residual of the banded solution
+    const res = matvec(dense, n, b);
+    assert.ok(maxAbsDiff(res, matvec(dense, n, x)) < 1e-9);
+  }
+});
+
+test('banded LU rejects entries outside the band with a clear message', () => {
+  const band = new BandLu(5, 1, 1);
+  assert.throws(() => band.set(0, 3, 1), /outside the band/);
+});
+
+test('bordered-banded (Schur complement) agrees with dense LU on band + 2 dense border rows/cols', () => {
+  const r = rng(11);
+  const nb = 30;
+  const k = 2;
+  const kl = 2;
+  const ku = 1;
+  const n = nb + k;
+  const bb = new BorderedBandLu(nb, k, kl, ku);
+  const dense = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const inBand = i < nb && j < nb && j >= i - kl && j <= i + ku;
+      const border = i >= nb || j >= nb;
+      if (!inBand && !border) continue;
+      const v = i === j ? 3 + r() : r();
+      bb.add(i, j, v);
+      dense[i * n + j] = v;
+    }
+  const x = new Float64Array(n).map(() => r());
+  const b = matvec(dense, n, x);
+  assert.ok(bb.factor());
+  bb.solve(b);
+  assert.ok(maxAbsDiff(b, x) < 1e-10, `${maxAbsDiff(b, x)}`);
+});
+
+test('layout chooser finds the border unknowns of an arrow-like pattern', () => {
+  // tridiagonal 50×50 plus unknowns 10 and 49 coupled to everything
+  const n = 50;
+  const rows: number[] = [];
+  const cols: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      if (Math.abs(i - j) <= 1 || i === 10 || j === 10 || i === 49 || j === 49) {
+        rows.push(i);
+        cols.push(j);
+      }
+    }
+  const L = chooseBorderedLayout(n, Int32Array.from(rows), Int32Array.from(cols));
+  assert.equal(L.k, 2);
+  assert.deepEqual([...L.perm.subarray(L.nb)].sort((a, b) => a - b), [10, 49]);
+  // removing unknown 10 joins its neighbours 9 and 11: bandwidth ≤ 2
+  assert.ok(L.kl <= 2 && L.ku <= 2, `kl=${L.kl} ku=${L.ku}`);
+});
+
+test('sparse linear system (bordered) solves diag(m) − diag(w)·J like the dense one', () => {
+  const r = rng(5);
+  const n = 60;
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const vals: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      if (Math.abs(i - j) <= 2 || i === 0 || j === 0 || j === n - 1) {
+        rows.push(i);
+        cols.push(j);
+        vals.push(r());
+      }
+    }
+  const sp = createLinearSystem(n, { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols) });
+  assert.equal(sp.kind, 'bordered');
+  const de = createLinearSystem(n, { kind: 'dense' });
+  for (let e = 0; e < rows.length; e++) {
+    sp.add(rows[e]!, cols[e]!, vals[e]!);
+    de.add(rows[e]!, cols[e]!, vals[e]!);
+  }
+  const m = new Float64Array(n).map((_, i) => (i % 3 === 0 ? 0 : 1));
+  const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.3));
+  assert.ok(sp.factor(m, w));
+  assert.ok(de.factor(m, w));
+  const b = new Float64Array(n).map(() => r());
+  const b2 = Float64Array.from(b);
+  sp.solve(b);
+  de.solve(b2);
+  assert.ok(maxAbsDiff(b, b2) < 1e-8, `${maxAbsDiff(b, b2)}`);
+  // colouring: columns sharing a colour never share a row
+  const { groupPtr, groupCols, colPtr, colRows } = sp;
+  for (let g = 0; g + 1 < groupPtr.length; g++) {
+    const seen = new Set<number>();
+    for (let q = groupPtr[g]!; q < groupPtr[g + 1]!; q++) {
+      const j = groupCols[q]!;
+      for (let e = colPtr[j]!; e < colPtr[j + 1]!; e++) {
+        assert.ok(!seen.has(colRows[e]!), `colour ${g}: row ${colRows[e]} hit twice`);
+        seen.add(colRows[e]!);
+      }
+    }
+  }
+});
+
+test('banded system: analytic entries outside the declared band are an error, not silently dropped', () => {
+  const s = createLinearSystem(20, { kind: 'banded', lower: 1, upper: 1 });
+  assert.throws(() => s.add(0, 5, 2), /outside the declared band/);
+});
+
+test('sparse structure with mismatched rows/cols lengths is rejected', () => {
+  assert.throws(() => createLinearSystem(5, { kind: 'sparse', rows: Int32Array.from([0, 1]), cols: Int32Array.from([0]) }), /structure.rows/);
+  assert.throws(() => createLinearSystem(5, { kind: 'sparse', rows: Int32Array.from([0, 7]), cols: Int32Array.from([0, 1]) }), /rows.1/);
+});
