@@ -177,8 +177,8 @@ class Fail extends Error {
   }
 }
 
-const WORD_START = /[A-Za-zµΩ°_]/;
-const WORD_CHAR = /[A-Za-z0-9µΩ°_]/;
+const WORD_START = /[A-Za-zµμΩ°_]/;
+const WORD_CHAR = /[A-Za-z0-9µμΩ°_]/;
 
 function lex(s: string): Token[] {
   const out: Token[] = [];
@@ -270,7 +270,8 @@ const ELECTRIC_UNITS: Record<string, { unit: ElectricUnit; factor: number }> = {
   A: { unit: 'A', factor: 1 },
   mA: { unit: 'A', factor: 1e-3 },
   uA: { unit: 'A', factor: 1e-6 },
-  µA: { unit: 'A', factor: 1e-6 },
+  µA: { unit: 'A', factor: 1e-6 }, // U+00B5 micro sign
+  μA: { unit: 'A', factor: 1e-6 }, // U+03BC Greek mu
   kA: { unit: 'A', factor: 1e3 },
   V: { unit: 'V', factor: 1 },
   mV: { unit: 'V', factor: 1e-3 },
@@ -395,20 +396,20 @@ class Parser {
     }
     const t0 = this.peek();
     if (t0 && t0.kind === 'word') {
-      const sug = closest(t0.text, ['C']) && /^c\//i.test(this.src.slice(t0.start)) ? `write C-rates as 'C/20'` : undefined;
-      throw new Fail(`expected a value with a unit ${context}, found '${t0.text}'`, t0.start, t0.text, sug ?? `e.g. '1 A', '0.5C', 'C/20', '4.2 V', '2 W', '3 Ohm'`);
+      const sug = /^c$/i.test(t0.text) ? `a C-rate needs a number: write '1C' or 'C/20'` : `e.g. '1 A', '0.5C', 'C/20', '4.2 V', '2 W', '3 Ohm'`;
+      throw new Fail(`expected a value with a unit ${context}, found '${t0.text}'`, t0.start, t0.text, sug);
     }
     const n = this.number(`a value with a unit ${context}`);
     const u = this.unitAfter();
     const numText = n.tok.text;
     if (!u) {
-      throw new Fail(`missing unit after '${fmtSigned(n.value)}' ${context}`, n.tok.start, numText, missingUnitHint(n.value, hintUnits));
+      throw new Fail(`missing unit after '${fmt(n.value)}' ${context}`, n.tok.start, numText, missingUnitHint(n.value, hintUnits));
     }
     const e = ELECTRIC_UNITS[u.text];
     if (!e) {
       const cands = Object.keys(ELECTRIC_UNITS).filter((k) => allowed.includes(ELECTRIC_UNITS[k]!.unit));
       const c = closest(u.text, cands);
-      throw new Fail(`unknown unit '${u.text}' ${context}`, u.start, u.text, c ? `did you mean '${c}'? write '${fmtSigned(n.value)} ${c}'` : `allowed units: ${cands.join(', ')}`);
+      throw new Fail(`unknown unit '${u.text}' ${context}`, u.start, u.text, c ? `did you mean '${c}'? write '${fmt(n.value)} ${c}'` : `allowed units: ${cands.join(', ')}`);
     }
     if (!allowed.includes(e.unit)) {
       throw new Fail(`unit '${u.text}' is not allowed ${context}`, u.start, u.text, `allowed units: ${allowed.map((a) => (a === 'C' ? 'C (C-rate)' : a)).join(', ')}`);
@@ -495,10 +496,6 @@ class Parser {
     }
     return out;
   }
-}
-
-function fmtSigned(x: number): string {
-  return fmt(x);
 }
 
 function missingUnitHint(v: number, allowed: readonly ElectricUnit[]): string {

@@ -120,6 +120,8 @@ test('rollcell extensions: CC-CV in one step, several terminations, SOC, capacit
   near(ok('Rest for 1 hour at 298.15 K').temperature_K!, 298.15, 1e-9);
   near(ok('Discharge at 2 Ohm for 10 minutes').duration_s!, 600);
   near((ok('Discharge at 500 mOhm for 1 minute').control as { resistance_ohm: number }).resistance_ohm, 0.5);
+  near((ok('Hold at 4.2 V until 500 μA').terminations[0] as { current_A: number }).current_A, 5e-4);
+  near((ok('Hold at 4.2 V until 500 µA').terminations[0] as { current_A: number }).current_A, 5e-4);
   near((ok('Charge at 0.5 W for 1 day').control as { power_W: number }).power_W, 0.5);
   assert.equal(ok('charge at 1C until 4.2 V').instruction, 'charge'); // case-insensitive instructions
 });
@@ -203,6 +205,8 @@ const BAD: [string, RegExp, number, RegExp?][] = [
   ['Hodl at 4.2 V for 1 hour', /unknown instruction 'Hodl'/, 1, /did you mean 'Hold'\?/],
   ['Fly at 1C for 1 hour', /unknown instruction 'Fly'/, 1, /instructions: Charge, Discharge, Hold, Rest, Run/],
   ['Charge 1C until 4.2 V', /expected 'at' after 'Charge', found '1'/, 8],
+  ['Charge at C until 4.2 V', /expected a value with a unit after 'Charge at', found 'C'/, 11, /a C-rate needs a number: write '1C' or 'C\/20'/],
+  ['Discharge at fast for 1 hour', /expected a value with a unit/, 14, /e\.g\. '1 A', '0\.5C'/],
   ['Charge at 0.1 until 4.2 V', /missing unit after '0.1'/, 11, /write '0.1C' or '0.1 A' or '0.1 W'/],
   ['Charge at 1C until 4.2', /missing unit after '4.2' in the termination/, 20, /missing unit: write '4.2 V'/],
   ['Hold at 4.2 until 50 mA', /missing unit after '4.2'/, 9, /write '4.2 V'/],
