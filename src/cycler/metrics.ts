@@ -187,8 +187,8 @@ export interface RateCapabilityResult {
   atSearchLimit: boolean;
   claimRate: number;
   meetsClaimRate: boolean;
-  /** every discharge evaluated: C-rate and capacity (Ah) */
-  evaluations: { rate: number; capacity_Ah: number; ok: boolean }[];
+  /** every discharge evaluated: C-rate, capacity (Ah), whether it met the fraction; a failed solve counts as not met */
+  evaluations: { rate: number; capacity_Ah: number; ok: boolean; failure?: string }[];
 }
 
 /**
@@ -211,18 +211,21 @@ export function rateCapability(model: CellModel & CellModelExtras, opts: RateCap
   if (charged.status === 'failed') throw new Error(`rate capability: the reference charge failed: ${charged.reason}`);
   const y0 = Float64Array.from(charged.finalState);
   const evaluations: RateCapabilityResult['evaluations'] = [];
-  const capacityAt = (rate: number): number => {
+  /** capacity (Ah) delivered to the cut-off; a failed solve counts as what was delivered until the failure */
+  const capacityAt = (rate: number): { q: number; failure?: string } => {
     const r = runExperiment(model, [`Discharge at ${rate}C until ${opts.dischargeCutoff_V} V`], { ...run, y0, initialSoc: 1 });
-    if (r.status === 'failed') throw new Error(`rate capability: the ${rate}C discharge failed: ${r.reason}`);
-    return r.cycles[0]!.discharge_C / 3600;
+    const q = (r.cycles[0]?.discharge_C ?? 0) / 3600;
+    return r.status === 'failed' ? { q, failure: r.reason ?? 'failed' } : { q };
   };
-  const qRef = capacityAt(ref);
+  const refRun = capacityAt(ref);
+  if (refRun.failure) throw new Error(`rate capability: the reference ${ref}C discharge failed: ${refRun.failure}`);
+  const qRef = refRun.q;
   evaluations.push({ rate: ref, capacity_Ah: qRef, ok: true });
   if (!(qRef > 0)) throw new Error(`rate capability: no capacity at the reference rate ${ref}C`);
   const meets = (rate: number): boolean => {
-    const q = capacityAt(rate);
-    const ok = q >= fraction * qRef;
-    evaluations.push({ rate, capacity_Ah: q, ok });
+    const c = capacityAt(rate);
+    const ok = !c.failure && c.q >= fraction * qRef;
+    evaluations.push({ rate, capacity_Ah: c.q, ok, ...(c.failure ? { failure: c.failure } : {}) });
     return ok;
   };
   let lo = ref;

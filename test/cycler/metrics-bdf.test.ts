@@ -93,6 +93,16 @@ test('rate capability: bisection finds the analytic highest C-rate delivering 80
   assert.ok(Math.abs(res.highestRate / rStar - 1) < 0.01, `${res.highestRate} vs ${rStar}`);
   assert.equal(res.meetsClaimRate, rStar >= 0.33);
   assert.ok(res.evaluations.length > 3 && res.evaluations.length < 40);
+  // a discharge the model cannot run counts as not delivering (here: a model that refuses more than 2 A)
+  class Limited extends EcmModel {
+    override problem(c: Parameters<EcmModel['problem']>[0]): ReturnType<EcmModel['problem']> {
+      if (c.mode === 'current' && typeof c.value === 'number' && Math.abs(c.value) > 2) throw new RangeError(`control.value: beyond 2 A (got ${c.value})`);
+      return super.problem(c);
+    }
+  }
+  const lim = rateCapability(new Limited({ capacity_C: Q, ocvSoc: [0, 1], ocvV: [3.0, 4.2], R0_ohm: 0.05, R1_ohm: 0, tau1_s: 30 }), { chargeCutoff_V: 4.2, dischargeCutoff_V: 3.0 });
+  assert.ok(Math.abs(lim.highestRate / 2 - 1) < 0.01 && lim.highestRate <= 2, `${lim.highestRate}`);
+  assert.ok(lim.evaluations.some((e) => !e.ok && /beyond 2 A/.test(e.failure ?? '')));
   // a low-resistance cell hits the search limit
   const good = rateCapability(ecm({ R0_ohm: 0.001, R1_ohm: 0 }), { chargeCutoff_V: 4.2, dischargeCutoff_V: 3.0, maxRate: 5 });
   assert.ok(good.atSearchLimit && good.highestRate === 5 && good.meetsClaimRate);
