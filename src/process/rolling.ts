@@ -290,17 +290,29 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
         const de = 1.5 * p * Ce;
         return Math.sqrt(RpNow * (d + de)) + Math.sqrt(RpNow * de) - Lc;
       };
-      // exact elastic solution (f ≥ 0 there) and an upper bound with the whole stack squeezed (f ≤ 0)
-      const Lel = 2 * Math.cbrt(0.75 * Pp * RpNow * Ce);
-      const deEl = (1.5 * Pp * Ce) / Lel;
-      let Lhi = Math.sqrt(RpNow * (H + deEl)) + Math.sqrt(RpNow * deEl);
-      let fhi = f(Lhi);
-      while (fhi > 0) {
-        Lhi *= 2;
-        fhi = f(Lhi);
+      if (L > 0) {
+        // warm start: the root moves little between flattening iterations
+        const lo = L * 0.97;
+        const hi = L * 1.03;
+        const flo = f(lo);
+        const fhi = f(hi);
+        if (flo >= 0 && fhi <= 0) {
+          L = solveMonotone(f, lo, hi, flo, fhi, 1e-10 * hi, 200);
+        } else L = 0;
       }
-      const flo = f(Lel);
-      L = flo <= 0 ? Lel : solveMonotone(f, Lel, Lhi, flo, fhi, 1e-10 * Lhi, 200);
+      if (L === 0) {
+        // exact elastic solution (f ≥ 0 there) and an upper bound with the whole stack squeezed (f ≤ 0)
+        const Lel = 2 * Math.cbrt(0.75 * Pp * RpNow * Ce);
+        const deEl = (1.5 * Pp * Ce) / Lel;
+        let Lhi = Math.sqrt(RpNow * (H + deEl)) + Math.sqrt(RpNow * deEl);
+        let fhi = f(Lhi);
+        while (fhi > 0) {
+          Lhi *= 2;
+          fhi = f(Lhi);
+        }
+        const flo = f(Lel);
+        L = flo <= 0 ? Lel : solveMonotone(f, Lel, Lhi, flo, fhi, 1e-10 * Lhi, 200);
+      }
       pm = Pp / L;
       D = 0;
       for (const r of rs) D += draft(r, pm, L * hs, v);

@@ -122,7 +122,7 @@ function porosityOf(l: LayerInput): number {
   return l.porosity ?? mechanicalPorosity(l);
 }
 
-function stationBlock(st: StationInput, roll: RollResult, bond: BondResult): StationBlock {
+function stationBlock(st: StationInput, roll: RollResult, bond: BondResult, firstSheet: ReadonlySet<string>): StationBlock {
   const liIdx = roll.layers.findIndex((l) => l.material === 'Li');
   const alIdx = roll.layers.findIndex((l) => l.material.startsWith('Al'));
   const comp = roll.layers.filter((l) => l.mode === 'compaction');
@@ -158,9 +158,24 @@ function stationBlock(st: StationInput, roll: RollResult, bond: BondResult): Sta
     bond_mechanism: bond.mechanism,
     bond_strength_MPa: r6(bond.strength_Pa / 1e6),
     bond_index: r6(bond.index),
+    al_reduction_pct: alIdx >= 0 ? r6(roll.layers[alIdx]!.reduction * 100) : null,
+    first_sheet_reduction_pct: firstSheetReduction(roll, firstSheet),
     li_yields: liIdx >= 0 ? roll.layers[liIdx]!.yielded : null,
     al_yields: alIdx >= 0 ? roll.layers[alIdx]!.yielded : null,
   };
+}
+
+/** permanent thickness reduction of the first composite sheet (electrolyte + cathode + collector), % */
+function firstSheetReduction(roll: RollResult, firstSheet: ReadonlySet<string>): number {
+  let hin = 0;
+  let hout = 0;
+  for (const l of roll.layers) {
+    if (firstSheet.has(l.name)) {
+      hin += l.thickness_in_m;
+      hout += l.thickness_out_m;
+    }
+  }
+  return hin > 0 ? r6(((hin - hout) / hin) * 100) : 0;
 }
 
 const n = (l: LayerInput, M: number): number => (mechanicalProperties(l.material).density.value * l.thickness_m * (1 - porosityOf(l))) / M;
@@ -175,6 +190,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   const details: Partial<Record<StationId, StationDetail>> = {};
   const blocks: StationBlock[] = [];
   const fs = inp.firstSheet;
+  const firstNames: ReadonlySet<string> = new Set([fs.cathode.name, fs.electrolyte.name, ...(fs.collector ? [fs.collector.name] : [])]);
   let se = fs.electrolyte;
   let cat = fs.cathode;
   let coll = fs.collector;
@@ -186,7 +202,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     const roll = rollStack(st, stack, ctx);
     const bond = adhesionBond(se.material, cat.material, roll.peakPressure_Pa, st.temperature_K);
     details['222'] = { roll, bond };
-    blocks.push(stationBlock(st, roll, bond));
+    blocks.push(stationBlock(st, roll, bond, firstNames));
     se = after(se, roll, 0);
     cat = after(cat, roll, 1);
     if (coll) coll = after(coll, roll, 2);
@@ -201,7 +217,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     const roll = rollStack(st, stack, ctx);
     const bond = adhesionBond(alL.material, se.material, roll.peakPressure_Pa, st.temperature_K);
     details['236'] = { roll, bond };
-    blocks.push(stationBlock(st, roll, bond));
+    blocks.push(stationBlock(st, roll, bond, firstNames));
     alL = after(alL, roll, 0);
     se = after(se, roll, 1);
     cat = after(cat, roll, 2);
@@ -229,7 +245,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       warnings.push({ code: 'li_on_roll', message: 'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from Al — no prelithiation (claim 1 requires Li facing the Al)' });
     }
     details['240'] = { roll, bond };
-    blocks.push(stationBlock(st240, roll, bond));
+    blocks.push(stationBlock(st240, roll, bond, firstNames));
     cu = after(cu, roll, liFacing ? 0 : 1);
     li = after(li, roll, iLi);
     alL = after(alL, roll, 2);
@@ -251,6 +267,9 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     if (id === '240' && (toC(st.temperature_K) < 30 || toC(st.temperature_K) > 200)) warnings.push({ code: 'out_of_window', message: `stations.240 temperature ${toC(st.temperature_K).toFixed(1)} °C outside the seed's 30–200 °C ([0204])` });
   }
 
+  if (inp.line.dwellTemperature_K > LI_MELTING_K) warnings.push({ code: 'li_melting', message: `line.dwellTemperature ${toC(inp.line.dwellTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)` });
+  if (inp.line.storageTemperature_K > LI_MELTING_K) warnings.push({ code: 'li_melting', message: `line.storageTemperature ${toC(inp.line.storageTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)` });
+
   // ---- alloying downstream
   const nLi = n(li, MOLAR_MASS_LI.value);
   const nAl = n(alL, MOLAR_MASS_AL.value);
@@ -261,6 +280,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   let webT = 0;
   for (const l of webLayers) webT += l.thickness_m;
   let alloy: AlloyResult | null = null;
+  let thermalWhatIf: { openWebPeak_K: number; woundPeak_K: number } | null = null;
   let final: PhaseAmounts;
   if (liFacing && bonded240) {
     alloy = alloyHistory(
@@ -275,6 +295,13 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       st240.temperature_K,
     );
     final = alloy.final;
+    // what-if bounds for safety: everything after the nip in the open web (held by convection) vs wound at once
+    const tNip = details['240']!.roll.nipTime_s;
+    const nip = { kind: 'nip' as const, duration_s: tNip, T_env_K: st240.temperature_K, tau_s: 0 };
+    const long = Math.max(10 * alloy.complete_s, 3600);
+    const openWeb = alloyHistory(nLi, nAl, [nip, { kind: 'dwell', duration_s: long, T_env_K: ln.ambient_K ?? 298.15, tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10) }], C_A, st240.temperature_K);
+    const wound = alloyHistory(nLi, nAl, [nip, { kind: 'roll', duration_s: long, T_env_K: ln.storageTemperature_K, tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15) }], C_A, st240.temperature_K);
+    thermalWhatIf = { openWebPeak_K: openWeb.peakT_K, woundPeak_K: wound.peakT_K };
     if (alloy.peakT_K > LI_MELTING_K) {
       warnings.push({ code: 'li_melting_in_roll', message: `reaction heat raises the web to ${toC(alloy.peakT_K).toFixed(1)} °C in the ${alloy.peakSegment} (> 180.5 °C, Li melts; adiabatic rise ${alloy.adiabaticRise_K.toFixed(0)} K)` });
     }
@@ -372,6 +399,8 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       peak_temperature_C: alloy ? r6(toC(alloy.peakT_K)) : r6(toC(st240.temperature_K)),
       peak_temperature_where: alloy ? alloy.peakSegment : 'nip',
       adiabatic_rise_K: alloy ? r6(alloy.adiabaticRise_K) : 0,
+      open_web_peak_C: thermalWhatIf ? r6(toC(thermalWhatIf.openWebPeak_K)) : null,
+      wound_at_once_peak_C: thermalWhatIf ? r6(toC(thermalWhatIf.woundPeak_K)) : null,
       reaction_heat_J_m2: alloy ? r6(alloy.heatTotal_J_m2) : 0,
       extent_after: alloy ? alloy.extentAfter.map((e) => ({ where: e.kind, extent: r6(e.extent), temperature_C: r6(toC(e.T_end_K)) })) : [],
     },
