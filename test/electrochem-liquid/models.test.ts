@@ -210,6 +210,26 @@ test('a BPX file with tabulated OCPs and diffusivity gives the same cell as the 
   for (let i = 0; i < tEval.length; i++) assert.ok(Math.abs(a.V[i]! - b.V[i]!) < 1e-3, `t = ${tEval[i]}: ${a.V[i]} vs table ${b.V[i]}`);
 });
 
+test('an exhausted electrode ends the drivers at the stoichiometry limit; f is never finite garbage beyond it', () => {
+  for (const model of ['dfn', 'spme', 'spm'] as const) {
+    const m = createLiquidModel(P, { model, mesh: COARSE });
+    const y0 = m.initialState(0.02);
+    // no voltage cut-off: only the particle surface can stop a 2C discharge of an almost empty cell
+    const r = simulateConstantCurrent(m, 2 * I1C, -100, { y0, tEnd_s: 600 });
+    assert.equal(r.status, 'event', `${model}: ${r.status} ${r.message ?? ''}`);
+    const margin = (m as unknown as { stoichiometryMargin(y: Float64Array): number }).stoichiometryMargin(r.yFinal);
+    assert.ok(Math.abs(margin - 1e-5) < 1e-7, `${model}: margin ${margin} at the end`);
+    assert.ok(r.t_s[r.t_s.length - 1]! < 600 && Number.isFinite(r.V[r.V.length - 1]!));
+    // a state beyond the limit has no finite residual
+    const bad = r.yFinal.slice();
+    const cs = model === 'dfn' ? (m as DfnModel).iCs[0]! : 0;
+    for (let i = 0; i < COARSE.particle; i++) bad[cs + i] = -0.05 * P.negative.maxConcentration_mol_m3;
+    const out = new Float64Array(m.n);
+    m.problem({ mode: 'current', value: 2 * I1C }).f(0, bad, out);
+    assert.ok(out.every((v) => Number.isNaN(v)), `${model}: f beyond the limit`);
+  }
+});
+
 test('model options are checked', () => {
   assert.throws(() => createLiquidModel(P, { mesh: { particle: 1 } }), /mesh\.particle: must be an integer ≥ 2 \(got 1\)/);
   assert.throws(() => createLiquidModel(P, { mesh: { negative: 2.5 } }), /mesh\.negative: must be an integer ≥ 1 \(got 2\.5\)/);

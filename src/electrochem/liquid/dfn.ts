@@ -40,6 +40,8 @@ import {
 } from './common.ts';
 
 const THETA_EPS = 1e-10;
+/** surface stoichiometries beyond [−THETA_OUT, 1 + THETA_OUT] are unphysical: f returns NaN (the solver rejects the step) */
+export const THETA_OUT = 0.01;
 
 interface ElectrodeConst {
   readonly e: BpxElectrode;
@@ -300,6 +302,22 @@ export class DfnModel implements CellModel {
     return (cN - (y[this.iJ[k]!]! * el.dr) / (2 * Ds)) / el.cmax;
   }
 
+  /**
+   * Smallest distance of any particle surface stoichiometry from 0 or 1: the drivers stop at its zero
+   * crossing ('stoichiometry limit'), where the cell cannot carry the imposed current any more.
+   */
+  stoichiometryMargin(y: Float64Array): number {
+    const T = this.temperature(y);
+    let m = Infinity;
+    for (let k = 0; k < this.nx; k++) {
+      if (this.dom[k] === 1) continue;
+      const th = this.surfaceTheta(y, k, T);
+      const d = th < 1 - th ? th : 1 - th;
+      if (d < m) m = d;
+    }
+    return m;
+  }
+
   outputs(y: Float64Array): Record<string, number> {
     const T = this.temperature(y);
     const avg = (d: number, f: (k: number) => number): number => {
@@ -442,6 +460,11 @@ export class DfnModel implements CellModel {
       const cN = c0;
       const DsN = el.dsConst ? dsc : e.diffusivity(cN / cmax, Tref) * arrDs;
       const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
+      if (th < -THETA_OUT || th > 1 + THETA_OUT) {
+        // the particle surface left its stoichiometric range: no physical state, the step must fail
+        out.fill(NaN);
+        return;
+      }
       let g = th * (1 - th);
       if (g < THETA_EPS) g = THETA_EPS;
       const ce = y[ice]!;

@@ -78,8 +78,15 @@ function series(model: CellModel, res: SolveResult): SimulationSeries {
   };
 }
 
+/** distance of a particle surface stoichiometry from 0 or 1 at which the drivers stop */
+export const STOICHIOMETRY_LIMIT = 1e-5;
+
 function voltageEvents(model: CellModel, opts: SimulateOptions): EventSpec[] {
   const ev: EventSpec[] = [];
+  const margin = (model as Partial<{ stoichiometryMargin(y: Float64Array): number }>).stoichiometryMargin;
+  // the surface of a particle within 1e-5 of an end of its stoichiometric range: the kinetics (∝ √(θ(1−θ)))
+  // make the problem arbitrarily stiff there, so the drivers stop just before it
+  if (typeof margin === 'function') ev.push({ name: 'stoichiometry limit', g: (_t, y) => margin.call(model, y) - STOICHIOMETRY_LIMIT, direction: -1 });
   if (opts.minVoltage_V !== undefined) {
     const v = opts.minVoltage_V;
     ev.push({ name: 'min voltage', g: (_t, y) => model.voltage(y) - v, direction: -1 });

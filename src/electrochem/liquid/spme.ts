@@ -17,6 +17,7 @@ import { F, R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
+import { THETA_OUT } from './dfn.ts';
 import {
   arrhenius,
   ocp,
@@ -311,6 +312,18 @@ export class SpmeModel implements CellModel {
     return ((2 * R * T) / F) * Math.asinh(j / (2 * k * Math.sqrt(cer * g)));
   }
 
+  private stoichiometryMarginAt(y: Float64Array, jn: number, jp: number, T: number): number {
+    const a = this.surfaceTheta(y, this.pn, this.iN, jn, T);
+    const b = this.surfaceTheta(y, this.pp, this.iP, jp, T);
+    return Math.min(a, 1 - a, b, 1 - b);
+  }
+
+  /** smallest distance of a particle surface stoichiometry from 0 or 1 (see DfnModel.stoichiometryMargin) */
+  stoichiometryMargin(y: Float64Array): number {
+    const I = y[this.iI]!;
+    return this.stoichiometryMarginAt(y, this.jn(I), this.jp(I), this.temperature(y));
+  }
+
   outputs(y: Float64Array): Record<string, number> {
     const T = this.temperature(y);
     const jn = this.jn(y[this.iI]!);
@@ -347,6 +360,11 @@ export class SpmeModel implements CellModel {
     const I = y[this.iI]!;
     const jn = this.jn(I);
     const jp = this.jp(I);
+    if (this.stoichiometryMarginAt(y, jn, jp, T) < -THETA_OUT) {
+      // a particle surface left its stoichiometric range: no physical state, the step must fail
+      out.fill(NaN);
+      return;
+    }
     this.particleRhs(y, this.pn, this.iN, jn, T, out);
     this.particleRhs(y, this.pp, this.iP, jp, T, out);
     const ely = this.params.electrolyte;
