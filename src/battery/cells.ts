@@ -1,0 +1,188 @@
+/**
+ * The cells a battery is built from: the recipe's design cell (with a stated, seeded cell-to-cell
+ * spread) or the cells of a production run (each with its own produced layer stack and genealogy).
+ * Each becomes an SSB SPMe (src/electrochem/ssb) of the whole pouch cell: `cell_layers` unit cells
+ * (the recipe's width × length stack) in parallel inside one pouch, which for a per-area model is the
+ * same cell with layers × the area (assumption: identical layers, no in-pouch spread).
+ */
+import { designCell, type CellDesign } from '../design/index.ts';
+import { MOLAR_VOLUME, ssbParamsFromProducedCell, withParams, type ProducedCellSI, type SsbCellParams } from '../electrochem/ssb/params.ts';
+import { SsbSpme } from '../electrochem/ssb/spme.ts';
+import { getMaterial } from '../materials/library.ts';
+import type { MaterialLike } from '../electrochem/ssb/params.ts';
+import type { CellRecord } from '../process/line.ts';
+import { Rng } from '../process/production/rng.ts';
+import type { Recipe } from '../recipe/schema.ts';
+
+/** Li–Al anode D (m² s⁻¹): 1e-13 = 1e-9 cm² s⁻¹, DS §2.3 working value (assumption), as in params.ts */
+const ANODE_D_M2_S = 1e-13;
+
+/** where a pack cell comes from */
+export interface CellOrigin {
+  readonly kind: 'design' | 'production';
+  /** production serial, or D-<n> for a design-spread cell */
+  readonly serial: string;
+  /** multiplicative deviations applied to the design cell (design-spread cells) */
+  readonly capacityFactor?: number;
+  readonly resistanceFactor?: number;
+  /** production genealogy: parent rolls (sheet, roll id, lot), lane, station run, time on the line */
+  readonly genealogy?: {
+    readonly parents: readonly { readonly sheet: string; readonly roll_id: string; readonly lot: string; readonly md_start_m: number }[];
+    readonly lane: number;
+    readonly station_run: string;
+    readonly time_s: number;
+    readonly cathode_thickness_um: number;
+    readonly separator_thickness_um: number;
+    readonly anode_thickness_um: number;
+    readonly in_spec: boolean;
+  };
+}
+
+export interface CellSpec {
+  readonly params: SsbCellParams;
+  readonly mass_kg: number;
+  readonly volume_m3: number;
+  /** pouch footprint (one face), m² */
+  readonly footprint_m2: number;
+  readonly origin: CellOrigin;
+}
+
+const lookup = (id: string): MaterialLike | undefined => getMaterial(id) as unknown as MaterialLike;
+
+function anodeFromMoles(al: number, li: number): Pick<ProducedCellSI, 'anodeAl_mol_m2' | 'anodeLi_mol_m2' | 'anodeThickness_m' | 'freeLi_m' | 'phaseFractions'> {
+  const x = li / al;
+  const V = MOLAR_VOLUME;
+  const free = Math.max(0, li - al);
+  const thickness = x >= 1 ? al * V.LiAl + free * V.Li : al * (V.Al + x * (V.LiAl - V.Al));
+  return {
+    anodeAl_mol_m2: al,
+    anodeLi_mol_m2: li,
+    anodeThickness_m: thickness,
+    freeLi_m: free * V.Li,
+    // RT alloying: Al → β-LiAl first; free Li on top when Li/Al > 1 (DS §2.2)
+    phaseFractions: x >= 1 ? { Al: 0, LiAl: 1, Li3Al2: 0, Li9Al4: 0 } : { Al: 1 - x, LiAl: x, Li3Al2: 0, Li9Al4: 0 },
+  };
+}
+
+/** the produced unit cell (SI) of the recipe's design, before spread */
+export function designUnitCell(recipe: Recipe, d: CellDesign = designCell(recipe)): ProducedCellSI {
+  const c = recipe.first_sheet.cathode;
+  const vf = d.cathode.volumeFractions;
+  const cu = d.layers.find((l) => l.name.startsWith('conductive layer'));
+  const alCc = d.layers.find((l) => l.name.startsWith('cathode current collector'));
+  return {
+    area_m2: d.area_m2,
+    cathodeThickness_m: d.cathode.thickness_m,
+    separatorThickness_m: recipe.first_sheet.electrolyte_layer.thickness_um * 1e-6,
+    ...anodeFromMoles(d.anode.al_mol_m2, d.anode.li_mol_m2),
+    cathodeCollectorThickness_m: alCc?.thickness_m,
+    anodeCollectorThickness_m: cu?.thickness_m,
+    cathodeActiveFraction: vf.active,
+    cathodeElectrolyteFraction: vf.electrolyte,
+    cathodeCarbonFraction: vf.conductive,
+    cathodeBinderFraction: vf.binder,
+    cathodePorosity: vf.pores,
+    activeMaterialId: c.active_material,
+    electrolyteId: c.electrolyte,
+    anodeD_m2_s: ANODE_D_M2_S,
+    stackPressure_Pa: recipe.cell.stack_pressure_MPa * 1e6,
+    temperature_K: recipe.cell.temperature_C + 273.15,
+  };
+}
+
+/** SSB parameters of a whole pouch cell: the unit cell × layers (area), with optional spread factors */
+export function pouchParams(unit: ProducedCellSI, layers: number, capacityFactor = 1, resistanceFactor = 1): SsbCellParams {
+  if (!(capacityFactor > 0)) throw new RangeError(`cell.capacityFactor: must be > 0 (got ${capacityFactor}; allowed > 0 — reduce spread.capacity_sigma_pct)`);
+  if (!(resistanceFactor > 0)) throw new RangeError(`cell.resistanceFactor: must be > 0 (got ${resistanceFactor}; allowed > 0 — reduce spread.resistance_sigma_pct)`);
+  const base = ssbParamsFromProducedCell(unit, lookup);
+  // capacity spread as active area (capacity ∝ area; all areal resistances then scale as 1/area too);
+  // resistance spread on the interphase and contact resistances (the cell's dominant resistances)
+  return withParams(base, {
+    area_m2: unit.area_m2 * layers * capacityFactor,
+    cathode: { interphaseResistance_ohm_m2: base.cathode.interphaseResistance_ohm_m2 * resistanceFactor },
+    anode: { interphaseResistance_ohm_m2: base.anode.interphaseResistance_ohm_m2 * resistanceFactor },
+    collectors: { contactResistance_ohm_m2: base.collectors.contactResistance_ohm_m2 * resistanceFactor },
+  });
+}
+
+/**
+ * n design cells with seeded normal spread (σ in %): capacity factor N(1, σc), resistance factor
+ * N(1, σr), truncated nowhere — a draw ≤ 0 is an error naming the σ (never a silent clamp).
+ */
+export function designCells(recipe: Recipe, n: number, layers: number, spread: { capacity_sigma_pct: number; resistance_sigma_pct: number }, seed: number): CellSpec[] {
+  const d = designCell(recipe);
+  const unit = designUnitCell(recipe, d);
+  const rng = new Rng(seed);
+  const out: CellSpec[] = [];
+  for (let i = 0; i < n; i++) {
+    const fc = 1 + (spread.capacity_sigma_pct / 100) * rng.normal();
+    const fr = 1 + (spread.resistance_sigma_pct / 100) * rng.normal();
+    out.push({
+      params: pouchParams(unit, layers, fc, fr),
+      mass_kg: d.mass_kg * layers * fc,
+      volume_m3: d.area_m2 * fc * d.thickness_m * layers,
+      footprint_m2: d.area_m2 * fc,
+      origin: { kind: 'design', serial: `D-${String(i + 1).padStart(4, '0')}`, capacityFactor: fc, resistanceFactor: fr },
+    });
+  }
+  return out;
+}
+
+/**
+ * A production cell's own unit cell: its produced cathode/separator thicknesses, its incoming Al and Li
+ * thicknesses (moles ∝ thickness at the design's density and purity), its cut size; composition from the
+ * recipe (not varied by the line model).
+ */
+export function producedUnitCell(recipe: Recipe, rec: CellRecord, d: CellDesign = designCell(recipe)): ProducedCellSI {
+  const u = designUnitCell(recipe, d);
+  const alNom = recipe.al_sheet.thickness_um;
+  const liNom = recipe.third_sheet.li_layer.thickness_um;
+  const al = d.anode.al_mol_m2 * (rec.incoming_thickness_um.al / alNom);
+  const li = d.anode.li_mol_m2 * (rec.incoming_thickness_um.li / liNom);
+  const w = (rec.cd_end_mm - rec.cd_start_mm) * 1e-3;
+  const l = rec.s_end_m - rec.s_start_m;
+  return {
+    ...u,
+    area_m2: w > 0 && l > 0 ? w * l : u.area_m2,
+    cathodeThickness_m: rec.stack.cathode_thickness_um * 1e-6,
+    separatorThickness_m: rec.stack.separator_thickness_um * 1e-6,
+    ...anodeFromMoles(al, li),
+  };
+}
+
+/** pack cells from a production run's records (in the order given; scrapped cells are rejected) */
+export function productionCells(recipe: Recipe, records: readonly CellRecord[], n: number, layers: number): CellSpec[] {
+  const good = records.filter((r) => r.in_spec);
+  if (good.length < n) {
+    throw new RangeError(`cells: the production run has too few in-spec cells for the pack (got ${good.length} of ${records.length}; allowed ≥ ${n} = series × parallel)`);
+  }
+  const d = designCell(recipe);
+  return good.slice(0, n).map((rec) => {
+    const unit = producedUnitCell(recipe, rec, d);
+    const massScale = (unit.area_m2 / d.area_m2) * ((rec.stack.cell_thickness_um * 1e-6) / d.thickness_m);
+    return {
+      params: pouchParams(unit, layers),
+      mass_kg: d.mass_kg * massScale * layers,
+      volume_m3: unit.area_m2 * rec.stack.cell_thickness_um * 1e-6 * layers,
+      footprint_m2: unit.area_m2,
+      origin: {
+        kind: 'production',
+        serial: rec.serial,
+        genealogy: {
+          parents: rec.genealogy.parents.map((p) => ({ sheet: p.sheet, roll_id: p.roll_id, lot: p.lot, md_start_m: p.md_start_m })),
+          lane: rec.lane,
+          station_run: rec.genealogy.station_run,
+          time_s: rec.genealogy.time_s,
+          cathode_thickness_um: rec.stack.cathode_thickness_um,
+          separator_thickness_um: rec.stack.separator_thickness_um,
+          anode_thickness_um: rec.stack.anode_thickness_um,
+          in_spec: rec.in_spec,
+        },
+      },
+    };
+  });
+}
+
+export function spmeOf(spec: CellSpec): SsbSpme {
+  return new SsbSpme(spec.params, {}, 'spme');
+}

@@ -1,0 +1,609 @@
+/**
+ * Pack runs for the CLI (`rollcell battery`): build the pack from the recipe (design cells with a seeded
+ * spread, or a production run's cells), measure its C/3 capacity and energy, run a duty profile for
+ * `days`, estimate the capacity after N years with the SSB ageing submodels, and return the `battery`
+ * block (JSON, units in names) plus a text summary. Pure and deterministic for a given seed.
+ */
+import type { Recipe } from '../recipe/schema.ts';
+import type { CellRecord } from '../process/line.ts';
+import { Rng } from '../process/production/rng.ts';
+import { SsbSpme } from '../electrochem/ssb/spme.ts';
+import { fastRunner, runCycle } from '../electrochem/ssb/cycle.ts';
+import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
+import { designCells, productionCells, spmeOf, type CellSpec } from './cells.ts';
+import { Pack, type PackOptions } from './pack.ts';
+import { driveCycle, parseProfileCsv, solarDays, speedProfile, windDays, binAverage, meanWindPower, type PowerProfile } from './profiles.ts';
+
+export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
+export const BATTERY_PROFILES: readonly BatteryProfileName[] = ['ev:UDDS', 'ev:US06', 'ev:WLTC', 'ess:solar', 'ess:wind', 'csv'];
+
+export interface BatteryCommandOptions {
+  readonly profile: BatteryProfileName;
+  readonly days?: number;
+  readonly seed?: number;
+  /** a production run's cells (in-spec cells are taken in order); default: design cells with spread */
+  readonly cells?: readonly CellRecord[];
+  /** settings beyond the recipe's battery block (else recipe.battery.extras, else defaults) */
+  readonly extras?: BatteryExtrasInput;
+  /** for profile 'csv': the CSV text and what its second column is */
+  readonly csv?: { readonly text: string; readonly column: 'power_W' | 'power_kW' | 'current_A' | 'speed_km_h' | 'speed_m_s' | 'speed_mph'; readonly name?: string; readonly repeat_until_empty?: boolean };
+  /** skip the multi-year estimate (faster) */
+  readonly ageing?: boolean;
+  /** points kept in the time series (default 400) */
+  readonly seriesPoints?: number;
+}
+
+export interface LimitingCell {
+  index: number;
+  group: number;
+  position_in_group: number;
+  serial: string;
+  limit: 'v_min' | 'v_max' | 'none';
+  deratings: number;
+  capacity_Ah: number;
+  capacity_vs_pack_mean_pct: number;
+  resistance_mOhm: number;
+  resistance_vs_pack_mean_pct: number;
+  group_capacity_Ah: number;
+  group_capacity_rank: number;
+  reason: string;
+  genealogy?: CellSpec['origin']['genealogy'];
+}
+
+export interface BatteryBlock {
+  profile: string;
+  seed: number;
+  days: number;
+  cell_model: string;
+  pack: {
+    series: number;
+    parallel: number;
+    cells: number;
+    cell_source: 'design' | 'production';
+    cell_layers: number;
+    interconnect_resistance_mOhm: number;
+    voltage_min_V: number;
+    voltage_max_V: number;
+    nominal_voltage_V: number;
+    in_seed_voltage_window_1_500_V: boolean;
+    capacity_nominal_Ah: number;
+    capacity_C3_Ah: number;
+    energy_C3_kWh: number;
+    mass_kg: number;
+    volume_L: number;
+    specific_energy_Wh_kg: number;
+    energy_density_Wh_L: number;
+    cell_capacity_Ah: { mean: number; sigma: number; min: number; max: number };
+    cell_resistance_mOhm: { mean: number; sigma: number; min: number; max: number };
+    c3_stopped_by_cell: number;
+  };
+  results: {
+    duration_h: number;
+    energy_out_kWh: number;
+    energy_in_kWh: number;
+    throughput_kWh: number;
+    round_trip_efficiency: number;
+    interconnect_loss_Wh: number;
+    balancing_loss_Wh: number;
+    cell_voltage_min_V: number;
+    cell_voltage_max_V: number;
+    soc_spread_max_pct: number;
+    soc_spread_end_pct: number;
+    temperature_max_C: number | null;
+    max_cell_c_rate: number;
+    model_validity_c_rate: number;
+    deratings: { count: number; discharge: number; charge: number; energy_not_delivered_Wh: number; first: { t_s: number; requested_W: number | null; delivered_W: number | null; requested_A: number; delivered_A: number; cell: number; limit: string }[] };
+    ev?: { range_km: number; cycles: number; distance_per_cycle_km: number; consumption_Wh_per_km: number; stopped_by: string };
+    conservation: { energy_balance_error_J: number; charge_balance_error_C: number };
+  };
+  limiting_cell: LimitingCell;
+  ageing: { years: number; equivalent_full_cycles_per_year: number; capacity_Ah_by_year: number[]; capacity_retention_pct_after_years: number } | null;
+  series: { time_s: number[]; pack_voltage_V: number[]; pack_current_A: number[]; cell_voltage_min_V: number[]; cell_voltage_max_V: number[]; soc_min_pct: number[]; soc_max_pct: number[]; temperature_max_C: number[] };
+  notes: string[];
+}
+
+const r = (x: number, p = 6): number => Number(x.toPrecision(p));
+
+function extrasOf(recipe: Recipe, opt?: BatteryExtrasInput): BatteryExtras {
+  if (opt !== undefined) return parseBatteryExtras(opt);
+  const b = recipe.battery as unknown as Record<string, unknown> | undefined;
+  return parseBatteryExtras(b && typeof b === 'object' && 'extras' in b ? b['extras'] : {});
+}
+
+export interface BuiltPack {
+  pack: Pack;
+  specs: CellSpec[];
+  extras: BatteryExtras;
+  source: 'design' | 'production';
+  options: PackOptions;
+}
+
+/** the pack of the recipe's battery block with its cells */
+export function buildPack(recipe: Recipe, o: { seed: number; cells?: readonly CellRecord[]; extras?: BatteryExtrasInput; initialSoc?: number }): BuiltPack {
+  const b = recipe.battery;
+  if (!b) throw new RangeError('battery: the recipe has no battery block (got undefined; allowed {series, parallel, application, interconnect_resistance_mOhm})');
+  const ex = extrasOf(recipe, o.extras);
+  const n = b.series * b.parallel;
+  if (n < 2) throw new RangeError(`battery: needs at least two cells (got ${b.series}s${b.parallel}p; allowed series × parallel ≥ 2, claim 17)`);
+  const specs = o.cells ? productionCells(recipe, o.cells, n, ex.cell_layers) : designCells(recipe, n, ex.cell_layers, ex.spread, o.seed);
+  const rIc = b.interconnect_resistance_mOhm * 1e-3;
+  const options: PackOptions = {
+    series: b.series,
+    parallel: b.parallel,
+    cellConnection_ohm: rIc,
+    seriesLink_ohm: rIc,
+    vMin_V: ex.bms.cell_v_min_V ?? recipe.cycling.discharge_cutoff_V,
+    vMax_V: ex.bms.cell_v_max_V ?? recipe.cycling.charge_cutoff_V,
+    bleed_ohm: ex.bms.bleed_resistance_ohm,
+    balanceThreshold_V: ex.bms.balance_threshold_mV * 1e-3,
+    balancing: ex.bms.balancing,
+    initialSoc: o.initialSoc ?? ex.initial_soc ?? (b.application === 'ev' ? 1 : 0.5),
+    thermal: ex.thermal.enabled
+      ? { ambient_K: ex.thermal.ambient_C + 273.15, heatCapacity_J_kgK: ex.thermal.heat_capacity_J_kgK, h_W_m2K: ex.thermal.h_W_m2K, neighbour_W_K: ex.thermal.neighbour_conductance_W_K }
+      : undefined,
+  };
+  return { pack: new Pack(specs, options), specs, extras: ex, source: o.cells ? 'production' : 'design', options };
+}
+
+/** instantaneous DC resistance of a cell model at 50 % SOC (Ω): dV/dI of the SPMe at zero current */
+export function cellResistance_ohm(m: SsbSpme): number {
+  const y = m.initialState(0.5);
+  return m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).dI;
+}
+
+const stats = (x: number[]): { mean: number; sigma: number; min: number; max: number } => {
+  const mean = x.reduce((a, b) => a + b, 0) / x.length;
+  const sigma = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, x.length - 1));
+  return { mean: r(mean), sigma: r(sigma), min: r(Math.min(...x)), max: r(Math.max(...x)) };
+};
+
+/** C/3 constant-current discharge from the initial state until the first cell reaches v_min */
+export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: number; stoppedByCell: number } {
+  let cap = 0;
+  for (let gi = 0; gi < pack.Ns; gi++) {
+    let s = 0;
+    for (let j = 0; j < pack.Np; j++) s += pack.cellCapacity_C(gi * pack.Np + j);
+    cap = gi === 0 ? s : Math.min(cap, s);
+  }
+  const I = -cap / 3 / 3600;
+  const q0 = pack.packCharge_C;
+  const e0 = pack.packEnergy_J;
+  const d0 = pack.deratings.length;
+  for (let i = 0; i < 100000; i++) {
+    pack.stepCurrent(I, dt);
+    if (pack.deratings.length > d0) break;
+  }
+  const stop = pack.deratings[d0];
+  return { capacity_C: -(pack.packCharge_C - q0), energy_J: -(pack.packEnergy_J - e0), stoppedByCell: stop ? stop.cell : -1 };
+}
+
+interface Trace {
+  t: number[];
+  vp: number[];
+  ip: number[];
+  vmin: number[];
+  vmax: number[];
+  smin: number[];
+  smax: number[];
+  tmax: number[];
+}
+
+function record(pack: Pack, tr: Trace, I: number, Vp: number): void {
+  let vmin = Infinity;
+  let vmax = -Infinity;
+  let smin = Infinity;
+  let smax = -Infinity;
+  let tmax = -Infinity;
+  for (let k = 0; k < pack.n; k++) {
+    vmin = Math.min(vmin, pack.V[k]!);
+    vmax = Math.max(vmax, pack.V[k]!);
+    const s = pack.soc(k);
+    smin = Math.min(smin, s);
+    smax = Math.max(smax, s);
+    tmax = Math.max(tmax, pack.T[k]!);
+  }
+  tr.t.push(pack.t);
+  tr.vp.push(Vp);
+  tr.ip.push(I);
+  tr.vmin.push(vmin);
+  tr.vmax.push(vmax);
+  tr.smin.push(smin);
+  tr.smax.push(smax);
+  tr.tmax.push(tmax);
+}
+
+function downsample(tr: Trace, n: number): BatteryBlock['series'] {
+  const m = tr.t.length;
+  const stride = Math.max(1, Math.ceil(m / n));
+  const out: BatteryBlock['series'] = { time_s: [], pack_voltage_V: [], pack_current_A: [], cell_voltage_min_V: [], cell_voltage_max_V: [], soc_min_pct: [], soc_max_pct: [], temperature_max_C: [] };
+  for (let i = 0; i < m; i += stride) {
+    const e = Math.min(m, i + stride);
+    let vmin = Infinity;
+    let vmax = -Infinity;
+    let smin = Infinity;
+    let smax = -Infinity;
+    let tmax = -Infinity;
+    for (let j = i; j < e; j++) {
+      vmin = Math.min(vmin, tr.vmin[j]!);
+      vmax = Math.max(vmax, tr.vmax[j]!);
+      smin = Math.min(smin, tr.smin[j]!);
+      smax = Math.max(smax, tr.smax[j]!);
+      tmax = Math.max(tmax, tr.tmax[j]!);
+    }
+    out.time_s.push(r(tr.t[e - 1]!));
+    out.pack_voltage_V.push(r(tr.vp[e - 1]!, 5));
+    out.pack_current_A.push(r(tr.ip[e - 1]!, 5));
+    out.cell_voltage_min_V.push(r(vmin, 5));
+    out.cell_voltage_max_V.push(r(vmax, 5));
+    out.soc_min_pct.push(r(smin * 100, 4));
+    out.soc_max_pct.push(r(smax * 100, 4));
+    out.temperature_max_C.push(r(tmax - 273.15, 4));
+  }
+  return out;
+}
+
+function profileOf(recipe: Recipe, ex: BatteryExtras, opts: BatteryCommandOptions, packEnergy_J: number, days: number, rng: Rng): PowerProfile {
+  const p = opts.profile;
+  if (p === 'ev:UDDS' || p === 'ev:US06' || p === 'ev:WLTC') return driveCycle(p.slice(3) as 'UDDS' | 'US06' | 'WLTC', ex.vehicle, 1);
+  const Ewh = packEnergy_J / 3600;
+  if (p === 'ess:solar') {
+    // defaults (assumption): PV sized so a clear day (≈ 7 peak-sun hours) yields ≈ 1.4× the pack energy,
+    // evening load 18–23 h drawing ≈ 80 % of the pack energy
+    const pv = ex.solar.pv_peak_kW !== undefined ? ex.solar.pv_peak_kW * 1000 : Ewh / 5;
+    const load = ex.solar.evening_load_kW !== undefined ? ex.solar.evening_load_kW * 1000 : (0.8 * Ewh) / 5;
+    return solarDays({ latitude_deg: ex.solar.latitude_deg, day_of_year: ex.solar.day_of_year, pv_peak_W: pv, evening_load_W: load, cloud_sigma: ex.solar.cloud_sigma, days, dt_s: 60 }, rng);
+  }
+  if (p === 'ess:wind') {
+    const w = ex.wind;
+    // default rating (assumption): turbine rated power = pack energy / 2 h
+    const rated = w.rated_kW !== undefined ? w.rated_kW * 1000 : Ewh / 2;
+    const o = { k: w.weibull_k, c_m_s: w.weibull_c_m_s, rated_W: rated, cut_in_m_s: w.cut_in_m_s, rated_m_s: w.rated_m_s, cut_out_m_s: w.cut_out_m_s, days, dt_s: 60 };
+    return windDays({ ...o, export_W: w.grid_export_kW !== undefined ? w.grid_export_kW * 1000 : meanWindPower(o) }, rng);
+  }
+  if (p === 'csv') {
+    const c = opts.csv;
+    if (!c) throw new RangeError('csv: profile "csv" needs the CSV text (got none; allowed {text, column})');
+    const tab = parseProfileCsv(c.text, c.name ?? 'profile.csv');
+    if (c.column.startsWith('speed')) {
+      const unit = c.column === 'speed_km_h' ? 'km/h' : c.column === 'speed_mph' ? 'mph' : 'm/s';
+      return speedProfile(tab, ex.vehicle, unit, 1, c.name ?? 'profile.csv');
+    }
+    if (c.column === 'current_A') {
+      // a pack current (A, positive on charge) is turned into power at the present pack voltage by the caller
+      const I = binAverage(tab, 1);
+      return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: I, note: 'current profile (A, positive on charge)' };
+    }
+    const k = c.column === 'power_kW' ? 1000 : 1;
+    const P = binAverage(tab, 1);
+    for (let i = 0; i < P.length; i++) P[i] = P[i]! * k;
+    return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: P, note: 'power profile (positive on charge)' };
+  }
+  throw new RangeError(`profile: unknown (got ${JSON.stringify(p)}; allowed ${BATTERY_PROFILES.join(', ')})`);
+}
+
+/**
+ * Capacity after N years: every cell's SPMe goes through `daysPerYear × years` ageing updates
+ * (applyAgeing via afterCycle: √t interphase growth over 86 400 s, contact loss from the day's
+ * cycling depth, Li loss), with that cell's per-day charge/discharge from the simulated profile; at the
+ * end of each year each cell's C/3 capacity is measured (CC charge to v_max + CV to C/20, CC discharge to
+ * v_min, SSB fast stepper). Pack capacity = the smallest group sum (series string limited by its weakest
+ * group; within a group the cells share by Kirchhoff and all empty together at C/3 — assumption).
+ */
+function ageingEstimate(built: BuiltPack, perCellDaily_C: Float64Array, years: number, vMin: number, vMax: number): BatteryBlock['ageing'] {
+  const { pack, specs } = built;
+  const models = specs.map(spmeOf);
+  const ys = models.map((m) => m.initialState(0.5));
+  const capOf = (k: number): number => {
+    const m = models[k]!;
+    const yy = ys[k]!;
+    const c = runCycle(fastRunner(m, { stepsPerSweep: 60 }), m, yy, 1 / 3, 1 / 3, { vMax_V: vMax, vMin_V: vMin, cvEndCRate: 0.05 });
+    return c.discharge_C;
+  };
+  const packCap = (): number => {
+    const caps = models.map((_, k) => capOf(k));
+    let mn = Infinity;
+    for (let gi = 0; gi < pack.Ns; gi++) {
+      let s = 0;
+      for (let j = 0; j < pack.Np; j++) s += caps[gi * pack.Np + j]!;
+      mn = Math.min(mn, s);
+    }
+    return mn;
+  };
+  const byYear = [packCap()];
+  let efc = 0;
+  for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
+  efc = (efc / models.length) * 365;
+  let idx = 0;
+  for (let yr = 1; yr <= years; yr++) {
+    for (let d = 0; d < 365; d++) {
+      idx++;
+      for (let k = 0; k < models.length; k++) {
+        const q = perCellDaily_C[k]!;
+        models[k]!.afterCycle(ys[k]!, { index: idx, charge_C: q, discharge_C: q, duration_s: 86400 });
+      }
+    }
+    byYear.push(packCap());
+  }
+  return {
+    years,
+    equivalent_full_cycles_per_year: r(efc, 4),
+    capacity_Ah_by_year: byYear.map((c) => r(c / 3600, 5)),
+    capacity_retention_pct_after_years: r((byYear[byYear.length - 1]! / byYear[0]!) * 100, 4),
+  };
+}
+
+function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
+  const { pack, specs } = built;
+  const dis = pack.deratings.filter((d) => d.limit === 'v_min');
+  const pool = dis.length > 0 ? dis : pack.deratings;
+  const counts = new Map<number, number>();
+  for (const d of pool) counts.set(d.cell, (counts.get(d.cell) ?? 0) + 1);
+  let k = -1;
+  let best = -1;
+  for (const [c, n] of counts) if (n > best) (best = n), (k = c);
+  let limit: LimitingCell['limit'] = pool.find((d) => d.cell === k)?.limit ?? 'none';
+  if (k < 0) {
+    // no derating: the cell closest to a limit at the end of the run (lowest cell voltage)
+    let vmin = Infinity;
+    for (let i = 0; i < pack.n; i++) if (pack.V[i]! < vmin) (vmin = pack.V[i]!), (k = i);
+    limit = 'none';
+  }
+  const caps = specs.map((_, i) => pack.cellCapacity_C(i) / 3600);
+  const meanCap = caps.reduce((a, b) => a + b, 0) / caps.length;
+  const meanR = resist.reduce((a, b) => a + b, 0) / resist.length;
+  const groupCaps: number[] = [];
+  for (let gi = 0; gi < pack.Ns; gi++) {
+    let s = 0;
+    for (let j = 0; j < pack.Np; j++) s += caps[gi * pack.Np + j]!;
+    groupCaps.push(s);
+  }
+  const g = pack.group(k);
+  const rank = groupCaps.filter((c) => c < groupCaps[g]!).length + 1;
+  const capPct = (caps[k]! / meanCap - 1) * 100;
+  const resPct = (resist[k]! / meanR - 1) * 100;
+  const parts: string[] = [];
+  if (limit === 'none') parts.push('no cell reached a BMS limit; this is the cell with the lowest voltage at the end');
+  else parts.push(`${dis.length > 0 ? 'reached the lower' : 'reached the upper'} cell voltage limit first (${best} BMS deratings)`);
+  parts.push(`its group ${g} holds ${groupCaps[g]!.toFixed(3)} Ah (rank ${rank} of ${pack.Ns}, 1 = smallest; string mean ${(groupCaps.reduce((a, b) => a + b, 0) / pack.Ns).toFixed(3)} Ah)`);
+  parts.push(`cell capacity ${capPct >= 0 ? '+' : ''}${capPct.toFixed(2)} % and resistance ${resPct >= 0 ? '+' : ''}${resPct.toFixed(2)} % vs the pack mean`);
+  const gen = specs[k]!.origin.genealogy;
+  if (gen) {
+    parts.push(`made on lane ${gen.lane}, station run ${gen.station_run}, from rolls ${gen.parents.map((p) => `${p.roll_id} (${p.sheet}, lot ${p.lot}, ${p.md_start_m.toFixed(1)} m)`).join(', ')}; cathode ${gen.cathode_thickness_um.toFixed(2)} µm, anode ${gen.anode_thickness_um.toFixed(2)} µm`);
+  }
+  return {
+    index: k,
+    group: g,
+    position_in_group: k % pack.Np,
+    serial: specs[k]!.origin.serial,
+    limit,
+    deratings: Math.max(0, best),
+    capacity_Ah: r(caps[k]!),
+    capacity_vs_pack_mean_pct: r(capPct, 4),
+    resistance_mOhm: r(resist[k]! * 1e3),
+    resistance_vs_pack_mean_pct: r(resPct, 4),
+    group_capacity_Ah: r(groupCaps[g]!),
+    group_capacity_rank: rank,
+    reason: parts.join('; '),
+    genealogy: gen,
+  };
+}
+
+/** `rollcell battery`: the battery block and a text summary */
+export function runBatteryCommand(recipe: Recipe, opts: BatteryCommandOptions): { block: BatteryBlock; summary: string } {
+  const seed = opts.seed ?? 1;
+  const days = opts.days ?? 1;
+  if (!(Number.isInteger(days) && days >= 1 && days <= 365)) throw new RangeError(`days: must be an integer in 1..365 (got ${days}; allowed 1..365)`);
+  if (!(Number.isInteger(seed))) throw new RangeError(`seed: must be an integer (got ${seed}; allowed an integer)`);
+  if (!BATTERY_PROFILES.includes(opts.profile)) throw new RangeError(`profile: unknown (got ${JSON.stringify(opts.profile)}; allowed ${BATTERY_PROFILES.join(', ')})`);
+  const notes: string[] = [];
+  // ---- static pack figures from a C/3 discharge of a fresh, fully charged copy
+  const ref = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras, initialSoc: 1 });
+  const c3 = measureC3(ref.pack);
+  const ex = ref.extras;
+  const resist = ref.pack.models.map(cellResistance_ohm);
+  const caps = ref.pack.models.map((m) => m.nominalCapacity_C / 3600);
+  let capNom = Infinity;
+  for (let gi = 0; gi < ref.pack.Ns; gi++) {
+    let s = 0;
+    for (let j = 0; j < ref.pack.Np; j++) s += caps[gi * ref.pack.Np + j]!;
+    capNom = Math.min(capNom, s);
+  }
+  const cellMass = ref.specs.reduce((a, s) => a + s.mass_kg, 0);
+  const cellVol = ref.specs.reduce((a, s) => a + s.volume_m3, 0);
+  const massPack = cellMass / ex.cell_to_pack_mass_ratio;
+  const volPack = cellVol / ex.cell_to_pack_volume_ratio;
+  const vMin = ref.pack.vMin;
+  const vMax = ref.pack.vMax;
+  const Ns = ref.pack.Ns;
+  const Np = ref.pack.Np;
+  const packV = { min: Ns * vMin, max: Ns * vMax };
+  const nominalV = c3.capacity_C > 0 ? c3.energy_J / c3.capacity_C : 0;
+
+  // ---- the duty profile
+  const built = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras });
+  const pack = built.pack;
+  const rng = new Rng(seed ^ 0x5eed);
+  const prof = profileOf(recipe, ex, opts, c3.energy_J, days, rng);
+  const tr: Trace = { t: [], vp: [], ip: [], vmin: [], vmax: [], smin: [], smax: [], tmax: [] };
+  const q0 = Float64Array.from({ length: pack.n }, (_, k) => pack.anodeCharge_C(k));
+  const V0start = Float64Array.from(pack.V0);
+  let notDelivered_J = 0;
+  let evOut: BatteryBlock['results']['ev'];
+  const isEv = opts.profile.startsWith('ev:') || (opts.profile === 'csv' && opts.csv?.column.startsWith('speed') === true);
+  const isCurrent = opts.profile === 'csv' && opts.csv?.column === 'current_A';
+  let maxC = 0;
+  const capMean = caps.reduce((a, b) => a + b, 0) / caps.length;
+  const step = (P: number, dt: number): void => {
+    if (isCurrent) {
+      const res = pack.stepCurrent(P, dt);
+      if (res.derated) notDelivered_J += Math.abs((P - res.I_A) * res.V_pack_V) * dt;
+      record(pack, tr, res.I_A, res.V_pack_V);
+    } else {
+      const res = pack.stepPower(P, dt);
+      if (res.derated) notDelivered_J += Math.abs(P - res.P_W) * dt;
+      record(pack, tr, res.I_A, res.V_pack_V);
+    }
+    for (let k = 0; k < pack.n; k++) maxC = Math.max(maxC, Math.abs(pack.I[k]!) / capMean);
+  };
+  const dailyCharge = new Float64Array(pack.n);
+  if (isEv) {
+    const P = prof.power_W;
+    const dist = prof.distance_m ?? 0;
+    let range_km = 0;
+    let cycles = 0;
+    let stoppedBy = 'cycle limit (500 cycles)';
+    let consumption = 0;
+    for (let day = 0; day < days; day++) {
+      // drive until a whole cycle delivers < 90 % of the requested discharge energy (the vehicle can no
+      // longer follow the trace), at most 500 cycles
+      let driven = 0;
+      let outJ = 0;
+      let c = 0;
+      for (; c < 500; c++) {
+        let req = 0;
+        let got = 0;
+        let net = 0;
+        for (let i = 0; i < P.length; i++) {
+          const e0 = pack.energyOut_J;
+          const i0 = pack.energyIn_J;
+          step(P[i]!, prof.dt_s);
+          if (P[i]! < 0) {
+            req += -P[i]! * prof.dt_s;
+            got += pack.energyOut_J - e0 - (pack.energyIn_J - i0);
+          }
+          net += pack.energyOut_J - e0 - (pack.energyIn_J - i0);
+        }
+        const frac = req > 0 ? got / req : 1;
+        outJ += net;
+        if (frac < 0.9) {
+          driven += dist * Math.max(0, frac);
+          stoppedBy = `the pack delivered ${(frac * 100).toFixed(1)} % of cycle ${c + 1}'s traction energy (< 90 %)`;
+          c++;
+          break;
+        }
+        driven += dist;
+      }
+      if (day === 0) {
+        range_km = driven / 1000;
+        cycles = c;
+        consumption = driven > 0 ? outJ / 3600 / (driven / 1000) : 0;
+      }
+      // recharge: CC at C/3 of the pack, held at the cell v_max by the BMS (→ CV-like taper), to C/20
+      const Ic = capNom * 3600 / 3 / 3600;
+      for (let i = 0; i < 2000; i++) {
+        const res = pack.stepCurrent(Ic, 30);
+        record(pack, tr, res.I_A, res.V_pack_V);
+        if (res.I_A < Ic / (20 / 3)) break;
+      }
+    }
+    evOut = { range_km: r(range_km, 5), cycles, distance_per_cycle_km: r(dist / 1000, 5), consumption_Wh_per_km: r(consumption, 5), stopped_by: stoppedBy };
+    // ageing: km per day → partial cycles of depth km_per_day / range
+    const kmPerDay = 40; // assumption: ≈ 14 600 km per year
+    for (let k = 0; k < pack.n; k++) dailyCharge[k] = range_km > 0 ? (pack.cellThroughput_C[k]! / 2 / days) * Math.min(1, kmPerDay / range_km) : 0;
+    notes.push('EV ageing: 40 km per day (assumption), each day one partial cycle of depth 40 km / range');
+  } else {
+    for (let i = 0; i < prof.power_W.length; i++) step(prof.power_W[i]!, prof.dt_s);
+    for (let k = 0; k < pack.n; k++) dailyCharge[k] = pack.cellThroughput_C[k]! / 2 / days;
+  }
+  // conservation checks
+  let sumCellE = 0;
+  let dq = 0;
+  let dE = 0;
+  for (let k = 0; k < pack.n; k++) {
+    sumCellE += pack.cellEnergy_J[k]!;
+    const d = pack.anodeCharge_C(k) - q0[k]!;
+    dq = Math.max(dq, Math.abs(d - pack.cellCharge_C[k]!));
+    dE += 0.5 * (V0start[k]! + pack.V0[k]!) * d;
+  }
+  const eBal = pack.packEnergy_J - (sumCellE + pack.interconnectLoss_J + pack.bleedLoss_J);
+  // round trip: out / in, corrected by the change of stored energy (≈ mean rest voltage × charge)
+  const rte = pack.energyIn_J > 0 ? (pack.energyOut_J + Math.max(0, dE)) / (pack.energyIn_J - Math.min(0, dE)) : 0;
+  let socSpreadMax = 0;
+  for (let i = 0; i < tr.t.length; i++) socSpreadMax = Math.max(socSpreadMax, tr.smax[i]! - tr.smin[i]!);
+  const lc = limitingCell(built, resist);
+  const ageing = opts.ageing === false || ex.years === 0 ? null : ageingEstimate(built, dailyCharge, Math.round(ex.years), vMin, vMax);
+  const validity = ref.pack.models[0]!.validity.maxCRate;
+  if (maxC > validity) notes.push(`cells ran up to ${maxC.toFixed(2)}C, above the SPMe's stated validity (${validity}C vs the P2D): voltages at the peaks are less accurate`);
+  notes.push(`thermal model is one-way (temperatures reported; the electrochemistry stays at ${(recipe.cell.temperature_C).toFixed(1)} °C)`);
+  notes.push(prof.note);
+  const d = pack.deratings;
+  const block: BatteryBlock = {
+    profile: opts.profile === 'csv' ? `csv:${opts.csv?.name ?? 'profile.csv'}` : opts.profile,
+    seed,
+    days,
+    cell_model: 'ssb-spme (full SPMe of src/electrochem/ssb per cell, backward Euler, Kirchhoff-coupled)',
+    pack: {
+      series: Ns,
+      parallel: Np,
+      cells: Ns * Np,
+      cell_source: built.source,
+      cell_layers: ex.cell_layers,
+      interconnect_resistance_mOhm: built.options.cellConnection_ohm * 1e3,
+      voltage_min_V: r(packV.min),
+      voltage_max_V: r(packV.max),
+      nominal_voltage_V: r(nominalV, 5),
+      in_seed_voltage_window_1_500_V: packV.min >= 1 && packV.max <= 500,
+      capacity_nominal_Ah: r(capNom),
+      capacity_C3_Ah: r(c3.capacity_C / 3600),
+      energy_C3_kWh: r(c3.energy_J / 3.6e6),
+      mass_kg: r(massPack),
+      volume_L: r(volPack * 1000),
+      specific_energy_Wh_kg: r(c3.energy_J / 3600 / massPack, 5),
+      energy_density_Wh_L: r(c3.energy_J / 3600 / (volPack * 1000), 5),
+      cell_capacity_Ah: stats(caps),
+      cell_resistance_mOhm: stats(resist.map((x) => x * 1e3)),
+      c3_stopped_by_cell: c3.stoppedByCell,
+    },
+    results: {
+      duration_h: r(pack.t / 3600, 5),
+      energy_out_kWh: r(pack.energyOut_J / 3.6e6),
+      energy_in_kWh: r(pack.energyIn_J / 3.6e6),
+      throughput_kWh: r((pack.energyOut_J + pack.energyIn_J) / 3.6e6),
+      round_trip_efficiency: r(rte, 5),
+      interconnect_loss_Wh: r(pack.interconnectLoss_J / 3600),
+      balancing_loss_Wh: r(pack.bleedLoss_J / 3600),
+      cell_voltage_min_V: r(Math.min(...tr.vmin), 5),
+      cell_voltage_max_V: r(Math.max(...tr.vmax), 5),
+      soc_spread_max_pct: r(socSpreadMax * 100, 4),
+      soc_spread_end_pct: r((tr.smax[tr.smax.length - 1]! - tr.smin[tr.smin.length - 1]!) * 100, 4),
+      temperature_max_C: built.options.thermal ? r(Math.max(...tr.tmax) - 273.15, 4) : null,
+      max_cell_c_rate: r(maxC, 4),
+      model_validity_c_rate: validity,
+      deratings: {
+        count: d.length,
+        discharge: d.filter((x) => x.limit === 'v_min').length,
+        charge: d.filter((x) => x.limit === 'v_max').length,
+        energy_not_delivered_Wh: r(notDelivered_J / 3600),
+        first: d.slice(0, 10).map((x) => ({ t_s: x.t_s, requested_W: x.requested_W === undefined ? null : r(x.requested_W), delivered_W: x.delivered_W === undefined ? null : r(x.delivered_W), requested_A: r(x.requested_A), delivered_A: r(x.delivered_A), cell: x.cell, limit: x.limit })),
+      },
+      ev: evOut,
+      conservation: { energy_balance_error_J: eBal, charge_balance_error_C: dq },
+    },
+    limiting_cell: lc,
+    ageing,
+    series: downsample(tr, opts.seriesPoints ?? 400),
+    notes,
+  };
+  if (!evOut) delete block.results.ev;
+  return { block, summary: summaryText(block) };
+}
+
+export function summaryText(b: BatteryBlock): string {
+  const p = b.pack;
+  const s = b.results;
+  const lines = [
+    `battery ${p.series}s${p.parallel}p (${p.cells} ${p.cell_source} cells, ${p.cell_layers} layers each) — profile ${b.profile}, ${b.days} day(s), seed ${b.seed}`,
+    `  pack: ${p.voltage_min_V}–${p.voltage_max_V} V (nominal ${p.nominal_voltage_V} V, seed window 1–500 V: ${p.in_seed_voltage_window_1_500_V ? 'inside' : 'OUTSIDE'}), ${p.capacity_C3_Ah} Ah / ${p.energy_C3_kWh} kWh at C/3, ${p.mass_kg} kg, ${p.volume_L} L, ${p.specific_energy_Wh_kg} Wh/kg, ${p.energy_density_Wh_L} Wh/L`,
+    `  cells: capacity ${p.cell_capacity_Ah.mean} ± ${p.cell_capacity_Ah.sigma} Ah, resistance ${p.cell_resistance_mOhm.mean} ± ${p.cell_resistance_mOhm.sigma} mΩ`,
+  ];
+  if (s.ev) lines.push(`  EV: range ${s.ev.range_km} km (${s.ev.cycles} cycles of ${s.ev.distance_per_cycle_km} km, ${s.ev.consumption_Wh_per_km} Wh/km; stopped: ${s.ev.stopped_by})`);
+  lines.push(
+    `  energy out ${s.energy_out_kWh} kWh, in ${s.energy_in_kWh} kWh, round-trip efficiency ${(s.round_trip_efficiency * 100).toFixed(2)} %, interconnect loss ${s.interconnect_loss_Wh} Wh, balancing ${s.balancing_loss_Wh} Wh`,
+    `  cell voltage ${s.cell_voltage_min_V}–${s.cell_voltage_max_V} V, SOC spread max ${s.soc_spread_max_pct} % (end ${s.soc_spread_end_pct} %), peak ${s.max_cell_c_rate}C${s.temperature_max_C !== null ? `, T max ${s.temperature_max_C} °C` : ''}`,
+    `  BMS deratings: ${s.deratings.count} (${s.deratings.discharge} at v_min, ${s.deratings.charge} at v_max), ${s.deratings.energy_not_delivered_Wh} Wh not delivered/accepted`,
+    `  limiting cell #${b.limiting_cell.index} (${b.limiting_cell.serial}): ${b.limiting_cell.reason}`,
+  );
+  if (b.ageing) lines.push(`  after ${b.ageing.years} years (${b.ageing.equivalent_full_cycles_per_year} full cycles/yr): ${b.ageing.capacity_Ah_by_year[b.ageing.capacity_Ah_by_year.length - 1]} Ah (${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`);
+  for (const n of b.notes) lines.push(`  note: ${n}`);
+  return lines.join('\n');
+}
