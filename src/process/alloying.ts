@@ -137,8 +137,16 @@ export function stateAtExtent(nLi: number, nAl: number, end: PhaseAmounts, xi: n
   };
 }
 
-export function dEff(T_K: number): number {
-  return D_REF_M2_S * Math.exp((-EA_GROWTH_J_MOL / GAS_CONSTANT_J_PER_MOL_K) * (1 / T_K - 1 / D_REF_T_K));
+/** growth-kinetics parameters (defaults: the assumptions above); exposed so users can calibrate them */
+export interface AlloyKinetics {
+  /** D_eff at 25 °C, m² s⁻¹ */
+  dRef_m2_s?: number;
+  /** activation energy, J mol⁻¹ */
+  ea_J_mol?: number;
+}
+
+export function dEff(T_K: number, kin?: AlloyKinetics): number {
+  return (kin?.dRef_m2_s ?? D_REF_M2_S) * Math.exp((-(kin?.ea_J_mol ?? EA_GROWTH_J_MOL) / GAS_CONSTANT_J_PER_MOL_K) * (1 / T_K - 1 / D_REF_T_K));
 }
 
 export interface AlloySegment {
@@ -175,7 +183,7 @@ const STEPS_PER_SEGMENT = 48;
  * @param C_A areal heat capacity of the laminate, J m⁻² K⁻¹
  * @param T0 temperature entering the first segment, K
  */
-export function alloyHistory(nLi: number, nAl: number, segments: readonly AlloySegment[], C_A: number, T0: number): AlloyResult {
+export function alloyHistory(nLi: number, nAl: number, segments: readonly AlloySegment[], C_A: number, T0: number, kin?: AlloyKinetics): AlloyResult {
   const end = equilibriumPhases(nLi, nAl);
   const Xf = end.alpha * vmSolution(end.xAlpha) + end.LiAl * vmSolution(end.xBeta) + end.Li3Al2 * LI_AL_PHASES.Li3Al2.molarVolume.value + end.Li9Al4 * LI_AL_PHASES.Li9Al4.molarVolume.value;
   const Qtot = heatOfAlloying(end.LiAl, end.Li3Al2, end.Li9Al4);
@@ -197,7 +205,7 @@ export function alloyHistory(nLi: number, nAl: number, segments: readonly AlloyS
     for (let k = 0; k < n && dur > 0; k++) {
       if (s < 1 && Xf > 0) {
         const xiOld = Math.sqrt(s);
-        const ds = (2 * dEff(T) * dt) / (Xf * Xf);
+        const ds = (2 * dEff(T, kin) * dt) / (Xf * Xf);
         if (s + ds >= 1 && Number.isNaN(complete)) {
           complete = t + ((1 - s) / ds) * dt;
         }
@@ -216,7 +224,7 @@ export function alloyHistory(nLi: number, nAl: number, segments: readonly AlloyS
     }
     extentAfter.push({ kind: seg.kind, extent: Math.sqrt(s), T_end_K: T });
   }
-  if (Number.isNaN(complete)) complete = t + ((1 - s) * Xf * Xf) / (2 * dEff(T)); // continue at the last temperature
+  if (Number.isNaN(complete)) complete = t + ((1 - s) * Xf * Xf) / (2 * dEff(T, kin)); // continue at the last temperature
   const xi = Math.sqrt(s);
   return {
     end,
@@ -245,9 +253,8 @@ export function liInventory(a: PhaseAmounts): number {
 }
 
 /** Bruggeman effective Li diffusivity of the anode at temperature T (m² s⁻¹). */
-export function anodeDiffusivity(a: PhaseAmounts, T_K = 298.15): number {
-  const scale = Math.exp((-EA_GROWTH_J_MOL / GAS_CONSTANT_J_PER_MOL_K) * (1 / T_K - 1 / D_REF_T_K));
-  const Db = D_REF_M2_S * scale;
+export function anodeDiffusivity(a: PhaseAmounts, T_K = 298.15, kin?: AlloyKinetics): number {
+  const Db = dEff(T_K, kin);
   const ph = phaseVolumes(a);
   const Ds = [Db * D_ALPHA_OVER_BETA, Db * D_ALPHA_OVER_BETA, Db, Db, Db, D_LI_METAL_M2_S];
   let V = 0;

@@ -108,6 +108,10 @@ export interface CrackInput {
   webTension_N_per_m: number;
   coreRadius_m: number;
   stackPressure_Pa: number;
+  /** override of the Li–Al fracture toughness, Pa m^½ (the library value is an assumption) */
+  fractureToughness_Pa_m05?: number;
+  /** override of the in-plane share of the growth strain */
+  growthInPlaneFraction?: number;
 }
 
 const EXTENTS = [0.1, 0.25, 0.5, 0.75, 1];
@@ -125,14 +129,14 @@ export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; fre
   const alloyAl = end.alpha + end.LiAl + end.Li3Al2 + end.Li9Al4;
   const Vprod = end.alpha * vmSolution(end.xAlpha) + end.LiAl * vmSolution(end.xBeta) + end.Li3Al2 * LI_AL_PHASES.Li3Al2.molarVolume.value + end.Li9Al4 * LI_AL_PHASES.Li9Al4.molarVolume.value;
   const vAl = LI_AL_PHASES.Al.molarVolume.value;
-  const growth = alloyAl > 0 ? GROWTH_IN_PLANE_FRACTION * (Math.cbrt(Vprod / (alloyAl * vAl)) - 1) : 0;
+  const growth = alloyAl > 0 ? (inp.growthInPlaneFraction ?? GROWTH_IN_PLANE_FRACTION) * (Math.cbrt(Vprod / (alloyAl * vAl)) - 1) : 0;
   // dominant product phase sets the alloy's elastic and fracture data
   const prodId: MechanicalId = end.Li9Al4 > Math.max(end.LiAl, end.Li3Al2) ? 'Li9Al4' : end.Li3Al2 > end.LiAl ? 'Li3Al2' : 'LiAl';
   const prod = mechanicalProperties(prodId);
   const pm = moduli(prodId);
   const al = moduli('Al-O');
   const Eprime = pm.Eps;
-  const Gamma = (prod.fractureToughness?.value ?? 1e6) ** 2 / Eprime;
+  const Gamma = (inp.fractureToughness_Pa_m05 ?? prod.fractureToughness?.value ?? 1e6) ** 2 / Eprime;
   const sFlow = prod.tensileStrength.value;
   const dT = T_REF - inp.T_form_K;
 

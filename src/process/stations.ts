@@ -98,6 +98,13 @@ export function validateProcessInput(inp: ProcessInput): ProcessIssue[] {
     const opt0: [keyof typeof ln, number | undefined][] = [['webTension_N_per_m', ln.webTension_N_per_m], ['stackPressure_Pa', ln.stackPressure_Pa]];
     for (const [k, v] of opt0) if (v !== undefined && !(Number.isFinite(v) && v >= 0)) issues.push({ path: `line.${k}`, message: 'must be ≥ 0', value: v, allowed: '≥ 0' });
   }
+  const mo = inp.model;
+  if (mo) {
+    const pos: [string, number | undefined][] = [['alloyDRef_m2_s', mo.alloyDRef_m2_s], ['alloyEa_J_mol', mo.alloyEa_J_mol], ['liAlFractureToughness_Pa_m05', mo.liAlFractureToughness_Pa_m05]];
+    for (const [k, v] of pos) if (v !== undefined && !(Number.isFinite(v) && v > 0)) issues.push({ path: `model.${k}`, message: 'must be > 0', value: v, allowed: '> 0' });
+    const g = mo.growthInPlaneFraction;
+    if (g !== undefined && !(g >= 0 && g <= 1)) issues.push({ path: 'model.growthInPlaneFraction', message: 'must be in [0, 1]', value: g, allowed: '0..1' });
+  }
   return issues;
 }
 
@@ -275,6 +282,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   const nAl = n(alL, MOLAR_MASS_AL.value);
   const bonded240 = details['240']!.bond.bonded;
   const ln = inp.line;
+  const kin = { ...(inp.model?.alloyDRef_m2_s !== undefined ? { dRef_m2_s: inp.model.alloyDRef_m2_s } : {}), ...(inp.model?.alloyEa_J_mol !== undefined ? { ea_J_mol: inp.model.alloyEa_J_mol } : {}) };
   const webLayers = [cu, li, alL, se, cat, ...(coll ? [coll] : [])].map((l) => ({ material: l.material, thickness_m: l.thickness_m, porosity: porosityOf(l) }));
   const C_A = arealHeatCapacity(webLayers);
   let webT = 0;
@@ -293,14 +301,15 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       ],
       C_A,
       st240.temperature_K,
+      kin,
     );
     final = alloy.final;
     // what-if bounds for safety: everything after the nip in the open web (held by convection) vs wound at once
     const tNip = details['240']!.roll.nipTime_s;
     const nip = { kind: 'nip' as const, duration_s: tNip, T_env_K: st240.temperature_K, tau_s: 0 };
     const long = Math.max(10 * alloy.complete_s, 3600);
-    const openWeb = alloyHistory(nLi, nAl, [nip, { kind: 'dwell', duration_s: long, T_env_K: ln.ambient_K ?? 298.15, tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10) }], C_A, st240.temperature_K);
-    const wound = alloyHistory(nLi, nAl, [nip, { kind: 'roll', duration_s: long, T_env_K: ln.storageTemperature_K, tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15) }], C_A, st240.temperature_K);
+    const openWeb = alloyHistory(nLi, nAl, [nip, { kind: 'dwell', duration_s: long, T_env_K: ln.ambient_K ?? 298.15, tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10) }], C_A, st240.temperature_K, kin);
+    const wound = alloyHistory(nLi, nAl, [nip, { kind: 'roll', duration_s: long, T_env_K: ln.storageTemperature_K, tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15) }], C_A, st240.temperature_K, kin);
     thermalWhatIf = { openWebPeak_K: openWeb.peakT_K, woundPeak_K: wound.peakT_K };
     if (alloy.peakT_K > LI_MELTING_K) {
       warnings.push({ code: 'li_melting_in_roll', message: `reaction heat raises the web to ${toC(alloy.peakT_K).toFixed(1)} °C in the ${alloy.peakSegment} (> 180.5 °C, Li melts; adiabatic rise ${alloy.adiabaticRise_K.toFixed(0)} K)` });
@@ -314,7 +323,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   // ---- anode
   const alOnly: PhaseAmounts = liFacing ? final : { ...final, Li: 0 };
   const anodeT = anodeThickness(alOnly);
-  const D = anodeDiffusivity(alOnly, 298.15);
+  const D = anodeDiffusivity(alOnly, 298.15, kin);
   const fr = alFractions(alOnly);
   const freeLi_m = final.Li * LI_AL_PHASES.Li.molarVolume.value;
   const claimD = D * 1e4;
@@ -334,6 +343,8 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     webTension_N_per_m: ln.webTension_N_per_m ?? 100,
     coreRadius_m: ln.coreRadius_m ?? 0.0381,
     stackPressure_Pa: ln.stackPressure_Pa ?? 5e6,
+    ...(inp.model?.liAlFractureToughness_Pa_m05 !== undefined ? { fractureToughness_Pa_m05: inp.model.liAlFractureToughness_Pa_m05 } : {}),
+    ...(inp.model?.growthInPlaneFraction !== undefined ? { growthInPlaneFraction: inp.model.growthInPlaneFraction } : {}),
   });
 
   const cellLayers: ProducedCell['layers'] = [

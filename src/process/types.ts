@@ -102,12 +102,25 @@ export interface LineInput {
   stackPressure_Pa?: number;
 }
 
+/** Uncertain model parameters (defaults are flagged assumptions in alloying.ts / cracking.ts). */
+export interface ModelOverrides {
+  /** Li–Al growth D_eff at 25 °C, m² s⁻¹ (default 1e-13) */
+  alloyDRef_m2_s?: number;
+  /** its activation energy, J mol⁻¹ (default 40 kJ/mol) */
+  alloyEa_J_mol?: number;
+  /** Li–Al fracture toughness, Pa m^½ (default 1 MPa√m) */
+  liAlFractureToughness_Pa_m05?: number;
+  /** in-plane share of the isotropic growth strain (default 0.1) */
+  growthInPlaneFraction?: number;
+}
+
 export interface ProcessInput {
   firstSheet: FirstSheetInput;
   alSheet: AlSheetInput;
   thirdSheet: ThirdSheetInput;
   stations: { '222'?: StationInput; '236': StationInput; '240': StationInput };
   line: LineInput;
+  model?: ModelOverrides;
 }
 
 /** A bad-input problem: path, offending value and what is allowed. */

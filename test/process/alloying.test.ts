@@ -109,3 +109,14 @@ test('anode diffusivity: Bruggeman medium between α and β values, in the seed 
   const cm2 = twoPhase * 1e4;
   assert.ok(cm2 >= 1e-14 && cm2 <= 1e-7, `${cm2}`);
 });
+
+test('uncertain kinetics are inputs: a slower D_eff leaves the same recipe less alloyed at the end of the line', () => {
+  const base = patentExample();
+  base.line.dwell_s = 0;
+  base.line.storage_s = 600;
+  const fast = simulateStations(base);
+  const slow = simulateStations({ ...base, model: { alloyDRef_m2_s: 1e-15 } });
+  assert.ok(slow.detail.alloy!.extent < fast.detail.alloy!.extent);
+  assert.ok(slow.line.anode.alloying_complete_s > fast.line.anode.alloying_complete_s);
+  assert.throws(() => simulateStations({ ...base, model: { alloyEa_J_mol: -1 } }), /model\.alloyEa_J_mol: must be > 0/);
+});
