@@ -25,6 +25,7 @@ import { buildTimeline, timeAt, SHEETS, type SheetId, type Timeline } from './pr
 import { SheetField, StationSignal } from './production/variability.ts';
 import { interpSeries, type LineData } from './production/linedata.ts';
 import { STATION_IDS, linearizePhysics, nominalPerturbation, perturbRecipe, type LinePhysics, type PhysicsResult, type Perturbation, type ProducedCellLike, type StationId } from './production/physics.ts';
+import { stationPhysics } from './production/stations-adapter.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
 import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
@@ -114,8 +115,8 @@ export interface ProductionOptions {
   /** run length: a duration (s) or a web length (m); default: production.duration_h of the recipe */
   duration_s?: number;
   web_length_m?: number;
-  /** the station physics for one perturbed recipe */
-  physics: LinePhysics;
+  /** the station physics for one perturbed recipe (default: src/process/stations.ts through ./production/stations-adapter.ts) */
+  physics?: LinePhysics;
   /** full electrochemical capacity model used to calibrate the per-cell surrogate */
   capacityModel?: CapacityModel;
   /** measured series replacing simulated variability */
@@ -207,7 +208,8 @@ function stationStates(tl: Timeline): StationState[] {
 }
 
 /** Runs a production shift (or a web length) of the recipe. Throws on invalid configuration. */
-export function runProduction(recipe: Recipe, opts: ProductionOptions): ProductionRun {
+export function runProduction(recipe: Recipe, options: ProductionOptions): ProductionRun {
+  const opts = { ...options, physics: options.physics ?? stationPhysics };
   const P = parseProduction(recipe.production);
   const V = parseVariability(recipe.variability);
   const rng = new Rng(opts.seed);

@@ -1,0 +1,36 @@
+/** Production runs through the real station physics (src/process/stations.ts, the default physics). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runProduction } from '../../src/process/line.ts';
+import { recipeWith } from './helpers.ts';
+
+test('station physics, σ = 0: every cell identical and in spec for the patent example', () => {
+  const run = runProduction(recipeWith({ variability: { scale: 0 }, production: { ramp_s: 0 } }), { seed: 1, web_length_m: 40 });
+  assert.ok(run.cells.length >= 380);
+  const ref = run.cells[0]!;
+  for (const c of run.cells) {
+    assert.deepEqual(c.stack, ref.stack);
+    assert.equal(c.capacity_mAh, ref.capacity_mAh);
+    assert.equal(c.in_spec, true, c.causes.join(','));
+  }
+  // the cell the line makes: anode within the seed's 10–100 µm, thinner cell than the design stack (Li thinned at 240)
+  assert.ok(ref.stack.anode_thickness_um > 10 && ref.stack.anode_thickness_um < 100);
+  assert.equal(run.block.yield_pct, 100);
+});
+
+test('station physics: same seed → identical run; variability spreads the stack', () => {
+  const r = recipeWith();
+  const a = runProduction(r, { seed: 9, web_length_m: 25 });
+  const b = runProduction(r, { seed: 9, web_length_m: 25 });
+  assert.deepEqual(a.cells, b.cells);
+  const t = a.cells.map((c) => c.stack.anode_thickness_um);
+  assert.ok(Math.max(...t) - Math.min(...t) > 0.1, 'anode thickness varies');
+  // a thicker incoming Li layer gives a thicker anode (Li–Al by volume) — correlation over the cells
+  const li = a.cells.map((c) => c.incoming_thickness_um.li);
+  const mean = (x: number[]) => x.reduce((p, q) => p + q, 0) / x.length;
+  const ml = mean(li);
+  const mt = mean(t);
+  let cov = 0;
+  for (let i = 0; i < t.length; i++) cov += (li[i]! - ml) * (t[i]! - mt);
+  assert.ok(cov > 0);
+});
