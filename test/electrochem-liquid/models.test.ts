@@ -52,8 +52,14 @@ function fdJacobianError(m: CellModel & { n: number }, y: Float64Array, control:
 }
 
 test('every model is at equilibrium at rest (f = 0) and its analytic Jacobian matches finite differences', () => {
-  for (const model of ['dfn', 'spme', 'spm'] as const) {
-    const m = createLiquidModel(P, { model, mesh: COARSE });
+  for (const [model, thermal] of [
+    ['dfn', false],
+    ['spme', false],
+    ['spm', false],
+    ['dfn', true],
+    ['spme', true],
+  ] as const) {
+    const m = createLiquidModel(P, { model, mesh: COARSE, thermal });
     for (const soc of [0.05, 0.5, 1]) {
       const y = m.initialState(soc);
       const out = new Float64Array(m.n);
@@ -72,7 +78,7 @@ test('every model is at equilibrium at rest (f = 0) and its analytic Jacobian ma
       { mode: 'resistance', value: 0.2 },
     ] as const) {
       const { err, max } = fdJacobianError(m, res.yFinal, control);
-      assert.ok(max < 1e-3, `${model} ${control.mode}: Jacobian mismatch ${max} at ${err}`);
+      assert.ok(max < 1e-3, `${model}${thermal ? ' thermal' : ''} ${control.mode}: Jacobian mismatch ${max} at ${err}`);
     }
   }
 });

@@ -23,7 +23,7 @@
  */
 import { F, R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
-import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
+import type { DaeProblem, JacobianSink, JacobianStructure } from '../../numerics/types.ts';
 import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
 import {
   arrhenius,
@@ -218,22 +218,35 @@ export class DfnModel implements CellModel {
       this.massDiag[this.iT] = 1;
       this.atol[this.iT] = 1e-4;
     }
-    // bandwidth from the structure of the analytic Jacobian
+    // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
+    // T row and column are full, so a sparse (bordered-banded) pattern
     let lo = 0;
     let up = 0;
     const y = this.initialState(0.5);
+    const seen = new Set<number>();
+    const rows: number[] = [];
+    const cols: number[] = [];
     this.jac(0, y, { mode: 'current', value: -1 }, {
       add: (i: number, j: number) => {
         if (i - j > lo) lo = i - j;
         if (j - i > up) up = j - i;
+        const key = i * this.n + j;
+        if (!seen.has(key)) {
+          seen.add(key);
+          rows.push(i);
+          cols.push(j);
+        }
       },
     });
     this.bandLower = lo;
     this.bandUpper = up;
+    this.pattern = { rows: Int32Array.from(rows), cols: Int32Array.from(cols) };
   }
 
-  get structure(): { kind: 'banded'; lower: number; upper: number } {
-    return { kind: 'banded', lower: this.bandLower, upper: this.bandUpper };
+  private readonly pattern: { rows: Int32Array; cols: Int32Array };
+
+  get structure(): JacobianStructure {
+    return this.iT >= 0 ? { kind: 'sparse', rows: this.pattern.rows, cols: this.pattern.cols } : { kind: 'banded', lower: this.bandLower, upper: this.bandUpper };
   }
 
   temperature(y: Float64Array): number {
@@ -510,7 +523,7 @@ export class DfnModel implements CellModel {
     }
   }
 
-  /** analytic ∂f/∂y (the lumped-thermal couplings outside the band are left out: an inexact Newton matrix) */
+  /** analytic ∂f/∂y (OCP and concentration-dependent property slopes by central differences) */
   jac(t: number, y: Float64Array, control: Control, sink: JacobianSink): void {
     const p = this.params;
     const nx = this.nx;
@@ -527,6 +540,13 @@ export class DfnModel implements CellModel {
     const deConst = isConstantFn(ely.diffusivity);
     const kaConst = isConstantFn(ely.conductivity);
     const I = y[this.iI]!;
+    const iT = this.iT;
+    const thermal = iT >= 0;
+    const RT2 = R * T * T;
+    const dlnDe = ely.diffusivityActivation_J_mol / RT2; // ∂ln(Arrhenius)/∂T
+    const dlnKe = ely.conductivityActivation_J_mol / RT2;
+    const heatC = thermal ? this.thermal!.heatCapacity_J_K : 1;
+    let dHeatDT = 0; // ∂(Σ a F j Uh Δx)/∂T through θ(T)
 
     for (let f = 0; f < nx - 1; f++) {
       const a = this.iCe[f]!;
@@ -567,6 +587,15 @@ export class DfnModel implements CellModel {
       sink.add(pb, pb, dieDpb);
       sink.add(pb, a, dieDca);
       sink.add(pb, b, dieDcb);
+      if (thermal) {
+        const N = -De * G * (cb - ca);
+        sink.add(a, iT, -N * dlnDe * wa);
+        sink.add(b, iT, N * dlnDe * wb);
+        const ie = ka * G * bracket;
+        const dieDT = ie * dlnKe + (ka * G * nu * dln) / T;
+        sink.add(pa, iT, -dieDT);
+        sink.add(pb, iT, dieDT);
+      }
       const sF = this.sFace[f]!;
       if (sF > 0) {
         const sa = this.iPs[f]!;
@@ -614,6 +643,12 @@ export class DfnModel implements CellModel {
         sink.add(b + i, b + i + 1, dF1 * el.invVol[i]!);
         sink.add(b + i + 1, b + i, -dF0 * el.invVol[i + 1]!);
         sink.add(b + i + 1, b + i + 1, -dF1 * el.invVol[i + 1]!);
+        if (thermal) {
+          const Dsf = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref)) * arrDs;
+          const dflux = el.faceCoef[i]! * Dsf * (c1 - c0) * (e.diffusivityActivation_J_mol / RT2);
+          sink.add(b + i, iT, dflux * el.invVol[i]!);
+          sink.add(b + i + 1, iT, -dflux * el.invVol[i + 1]!);
+        }
       }
       sink.add(b + nr - 1, ij, -el.Rp * el.Rp * el.invVol[nr - 1]!);
       // kinetics row: F (j − jbv(θ(cN, j), ce, φs − φe))
@@ -640,6 +675,21 @@ export class DfnModel implements CellModel {
       sink.add(ij, ice, ce > 0 && sq > 0 ? (-F * 2 * kT * sh * g) / (2 * sq * ce0) : 0);
       sink.add(ij, this.iPs[k]!, -F * chd);
       sink.add(ij, this.iPe[k]!, F * chd);
+      if (thermal) {
+        const dlnDs = e.diffusivityActivation_J_mol / RT2;
+        const dthDT = ((jj * el.dr) / (2 * DsN * cmax)) * dlnDs;
+        const A = halfFRT * eta;
+        const dAdT = halfFRT * -e.entropic(th, Tref) - A / T;
+        const djbvDT = 2 * kT * ((e.rateActivation_J_mol / RT2) * sq * sh + sq * Math.cosh(A) * dAdT) + djbvDth * dthDT;
+        sink.add(ij, iT, -F * djbvDT);
+        // heat of reaction a F j (U − T dU/dT) Δx, with U − T dU/dT = U_ref(θ) − T_ref dU/dT(θ)
+        const Uh = e.ocp(th, Tref) - Tref * e.entropic(th, Tref);
+        const dUh = dfdx(e.ocp, th, Tref, 1e-6) - Tref * dfdx(e.entropic, th, Tref, 1e-6);
+        const w = (-this.area_m2 * F * el.a * dxk) / heatC;
+        sink.add(iT, ij, w * (Uh + jj * dUh * dthDj));
+        sink.add(iT, b + nr - 1, w * jj * dUh * dthDcN);
+        dHeatDT += w * jj * dUh * dthDT;
+      }
       // sources
       const srcJ = el.a * dxk; // ∂src/∂j
       sink.add(ice, ij, ((1 - tp) * srcJ) / (this.eps[k]! * dxk));
@@ -675,7 +725,7 @@ export class DfnModel implements CellModel {
     }
     if (this.iT >= 0) {
       const th = this.thermal!;
-      sink.add(this.iT, this.iT, -th.hA_W_K / th.heatCapacity_J_K);
+      sink.add(this.iT, this.iT, -th.hA_W_K / th.heatCapacity_J_K + dHeatDT);
       sink.add(this.iT, this.iI, (V + I * dVdI) / th.heatCapacity_J_K);
       sink.add(this.iT, last, I / th.heatCapacity_J_K);
     }

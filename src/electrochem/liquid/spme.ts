@@ -467,6 +467,13 @@ export class SpmeModel implements CellModel {
         sink.add(b + i, b + i + 1, dF1 * pt.invVol[i]!);
         sink.add(b + i + 1, b + i, -dF0 * pt.invVol[i + 1]!);
         sink.add(b + i + 1, b + i + 1, -dF1 * pt.invVol[i + 1]!);
+        if (this.iT >= 0) {
+          // Arrhenius factor of D_s: ∂flux/∂T = flux·Ea/(R T²)
+          const Dsf = (pt.dsConst ? pt.e.diffusivity(0, Tref) : pt.e.diffusivity((0.5 * (c0 + c1)) / pt.cmax, Tref)) * arrDs;
+          const dflux = (pt.faceCoef[i]! * Dsf * (c1 - c0) * pt.e.diffusivityActivation_J_mol) / (R * T * T);
+          sink.add(b + i, this.iT, dflux * pt.invVol[i]!);
+          sink.add(b + i + 1, this.iT, -dflux * pt.invVol[i + 1]!);
+        }
       }
       sink.add(b + nr - 1, this.iI, -pt.Rp * pt.Rp * djdI * pt.invVol[nr - 1]!);
     }
@@ -499,6 +506,11 @@ export class SpmeModel implements CellModel {
         sink.add(b + f, b + f + 1, -dNdcb * wa);
         sink.add(b + f + 1, b + f, dNdca * wb);
         sink.add(b + f + 1, b + f + 1, dNdcb * wb);
+        if (this.iT >= 0) {
+          const dN = (-De * G * (cb - ca) * ely.diffusivityActivation_J_mol) / (R * T * T);
+          sink.add(b + f, this.iT, -dN * wa);
+          sink.add(b + f + 1, this.iT, dN * wb);
+        }
       }
     }
     const needV = control.mode !== 'current' && control.mode !== 'rest';
