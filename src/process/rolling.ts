@@ -168,14 +168,37 @@ function kbarOf(r: Resolved, phi: number, L: number, v: number): number {
   return PLANE_STRAIN_FACTOR * r.soften * ((r.sy + 2 * sOut) / 3);
 }
 
-/** friction-hill mean-pressure factor Q and peak factor for a layer of mean thickness hm */
+/**
+ * Friction-hill factor Q = p̄/k̄ (or p_peak/k̄ when `peak`) of a thin plastic layer of mean thickness h̄
+ * over a deformation zone of length L (slab method, flat-platen approximation, hill rising from both ends
+ * over L/2):
+ *  - 'sticking': Ford–Alexander π/4 + L/(4h̄), peak π/4 + L/(2h̄);
+ *  - Coulomb μ with Orowan's friction limit τ = min(μp, k), k = k̄/2 (Orowan, Proc. IMechE 150 (1943) 140):
+ *    slip zone p = k̄·e^(2μs/h̄) (Stone, Iron Steel Eng. 30 (1953) 61: mean (eˣ − 1)/x, x = μL/h̄, when
+ *    it never sticks) up to p* = k̄/(2μ) at s* = h̄·ln(1/(2μ))/(2μ), then the sticking slope dp/ds = k̄/h̄
+ *    (closed form of the two zones, C). Checked against a von Kármán integration in test/process/karman.test.ts.
+ */
+export function frictionHillFactor(L: number, hm: number, friction: number | 'sticking', peak = false): number {
+  if (friction === 'sticking') return peak ? PI4 + L / (2 * hm) : PI4 + L / (4 * hm);
+  const mu = friction;
+  const half = L / 2;
+  if (mu <= 0) return 1;
+  const pStar = 1 / (2 * mu); // p*/k̄
+  const sStar = pStar > 1 ? (hm * Math.log(pStar)) / (2 * mu) : 0;
+  if (sStar >= half) {
+    const x = (mu * L) / hm;
+    if (peak) return Math.exp(x);
+    return x < 1e-8 ? 1 + x / 2 : Math.expm1(x) / x;
+  }
+  const p0 = Math.max(1, pStar);
+  const slip = pStar > 1 ? (hm / (2 * mu)) * (pStar - 1) : 0; // ∫ over the slip zone / k̄
+  const rest = half - sStar;
+  if (peak) return p0 + rest / hm;
+  return (slip + p0 * rest + (rest * rest) / (2 * hm)) / half;
+}
+
 function hill(r: Resolved, L: number, hm: number, wantPeak: boolean): number {
-  const stick = PI4 + L / (4 * hm);
-  if (r.sticking) return wantPeak ? PI4 + L / (2 * hm) : stick;
-  const x = (r.mu * L) / hm;
-  const stone = x < 1e-8 ? 1 + x / 2 : Math.expm1(x) / x;
-  if (stone <= stick) return wantPeak ? Math.exp(x) : stone;
-  return wantPeak ? PI4 + L / (2 * hm) : stick;
+  return frictionHillFactor(L, hm, r.sticking ? 'sticking' : r.mu, wantPeak);
 }
 
 /** required mean pressure to thin layer r by log strain φ in a nip of length L */
