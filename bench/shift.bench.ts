@@ -13,8 +13,8 @@
  * run start against the solid-state SPMe ([0178] first cycle, src/electrochem/ssb/) on five cells; its
  * error against the SPMe is printed for a sample of produced cells. Per-cell line physics: the run's
  * `production.fidelity` (`full` = every cell through simulateStations; `linear` = a first-order surrogate
- * calibrated at run start) — `full` unless one physics call measured after warm-up is too slow for the
- * budget; the surrogate's error against the full physics on sampled cells is printed. `--full` / `--linear` force the choice.
+ * calibrated at run start, selected with `--linear`) — `full` by default; with `--linear` the surrogate's
+ * error against the full physics on sampled cells is printed.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -52,9 +52,8 @@ while (performance.now() - t0 < 300 || calls < 5) {
   calls++;
 }
 const perCall_ms = (performance.now() - t0) / calls;
-// full physics for every cell unless one call is so slow that 60 000 of them would not fit in 75 % of the budget
-const forced = process.argv.includes('--full') ? 'full' : process.argv.includes('--linear') ? 'linear' : undefined;
-const fidelity = forced ?? ((perCall_ms * 60000) / 1000 < 0.75 * BUDGET_S ? 'full' : 'linear');
+// full station physics for every cell by default; `--linear` runs the first-order surrogate instead
+const fidelity = process.argv.includes('--linear') ? 'linear' : 'full';
 obj['production'] = { ...(obj['production'] ?? {}), fidelity };
 
 const pr = parseRecipeText(JSON.stringify(obj));

@@ -34,3 +34,11 @@ test('station physics: same seed → identical run; variability spreads the stac
   for (let i = 0; i < t.length; i++) cov += (li[i]! - ml) * (t[i]! - mt);
   assert.ok(cov > 0);
 });
+
+test('station physics: yield falls as the variability rises (tight anode window)', () => {
+  const ys = [0, 1, 3].map((scale) =>
+    runProduction(recipeWith({ variability: { scale, defects: { rate_per_m2: 0 } }, spec: { anode_thickness_um: { min: 24.0, max: 25.2 } } }), { seed: 4, web_length_m: 20 }).block.yield_pct,
+  );
+  assert.equal(ys[0], 100);
+  assert.ok(ys[1]! < ys[0]! && ys[2]! < ys[1]!, `yields ${ys.join(', ')}`);
+});
