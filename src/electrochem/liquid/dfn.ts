@@ -14,8 +14,14 @@
  * with τ the BPX transport efficiency (Bruggeman-type effective transport), j the molar flux out of the
  * particle (mol/m²/s, positive on delithiation), i_dis = −I/A the discharge current density.
  *
- * Unknown layout (banded): per x-volume of an electrode [c_s(r_1..r_Nr), j, c_e, φ_e, φ_s], per
- * separator volume [c_e, φ_e]; then the terminal current I and, with the lumped thermal option, T.
+ * Unknown layout: per x-volume of an electrode [c_s(r_1..r_Nr), j, c_e, φ_e, φ_s], per separator
+ * volume [c_e, φ_e]; then the terminal current I and, with the lumped thermal option, T. The Jacobian
+ * (analytic) is banded (bandwidth Nr + 4 or 5) when isothermal; the temperature row and column are
+ * full (Arrhenius factors, heat of reaction), so the thermal model declares the sparse pattern, which
+ * the solver factorises as a band bordered by T.
+ * Lumped thermal model: m·c_p·dT/dt = I·V − A·Σ a F j (U − T ∂U/∂T) Δx − h·A_ext·(T − T_amb)
+ * (irreversible + reversible heat; Bernardi, Pawlikowski & Newman, J. Electrochem. Soc. 132 (1985) 5,
+ * doi:10.1149/1.2113792).
  * The potentials are fixed by φ_s = 0 in the first negative volume (that row replaces the negative
  * electrode's first charge balance, which is implied by the others: the three charge balances sum to
  * zero identically), which also keeps I out of the far band: I enters only the positive collector's
