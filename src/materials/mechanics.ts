@@ -9,8 +9,10 @@
  *                  law ε̇ = A·σⁿ·exp(−Q/RT); LePage et al., J. Electrochem. Soc. 166 (2019) A89,
  *                  doi:10.1149/2.0221902jes; Masias et al., J. Mater. Sci. 54 (2019) 2585). Above the melting
  *                  point the material is a Newtonian liquid of viscosity η.
- *  - `hollomon`:   σ = max(σ_y, K·ε^n)·(1 − T*^m), T* = (T − T_ref)/(T_m − T_ref) (Hollomon, Trans. AIME 162
- *                  (1945) 268; thermal softening term of Johnson & Cook, Proc. 7th Int. Symp. Ballistics (1983) 541).
+ *  - `hollomon`:   σ = K·(ε₀ + ε)^n·(1 − T*^m), ε₀ = (σ_y/K)^(1/n), T* = (T − T_ref)/(T_m − T_ref): Hollomon's
+ *                  law (Trans. AIME 162 (1945) 268) in Swift's pre-strained form (J. Mech. Phys. Solids 1 (1952) 1),
+ *                  so a harder temper of the same alloy is the same curve further along (temper as prestrain,
+ *                  assumption); thermal softening of Johnson & Cook, Proc. 7th Int. Symp. Ballistics (1983) 541.
  *  - `compaction`: particulate layer, Heckel law ln(1/(1 − D)) = K·p + A (Heckel, Trans. Metall. Soc. AIME 221
  *                  (1961) 671), written as porosity ε(p) = ε_green·exp(−p/P_y) with P_y = 1/K.
  *  - `brittle`:    elastic to fracture (intermetallics), characterised by K_Ic.
@@ -90,6 +92,7 @@ export interface MechanicalProperties {
 export type MechanicalId =
   | 'Li'
   | 'Al-O'
+  | 'Al-H14'
   | 'Al-H18'
   | 'Al-particles'
   | 'Cu'
@@ -156,6 +159,19 @@ const ENTRIES: readonly MechanicalProperties[] = [
     },
   },
   {
+    id: 'Al-H14',
+    name: 'aluminium foil, half hard (H14, 1xxx)',
+    ...AL_COMMON,
+    tensileStrength: p(MPa(125), 'Pa', 'ASM Handbook vol. 2 (1100-H14 UTS 125 MPa); U'),
+    flowLaw: {
+      kind: 'hollomon',
+      yieldStress: p(MPa(115), 'Pa', 'ASM Handbook vol. 2 (1100-H14 yield 115 MPa); U'),
+      K: p(MPa(165), 'Pa', DS + ' §3.2 (O-temper K; the temper is a prestrain on the same curve, assumption)', true),
+      n: p(0.22, '1', DS + ' §3.2 (O-temper n; temper as prestrain, assumption)', true),
+      thermalSofteningM: p(1.0, '1', JC),
+    },
+  },
+  {
     id: 'Al-H18',
     name: 'aluminium battery foil, full hard (H18)',
     ...AL_COMMON,
@@ -163,8 +179,8 @@ const ENTRIES: readonly MechanicalProperties[] = [
     flowLaw: {
       kind: 'hollomon',
       yieldStress: p(MPa(170), 'Pa', 'assumption: ≈ 0.9 × UTS for full-hard foil (UTS ≥ 180 MPa, ' + DS + ' §3.2)', true),
-      K: p(MPa(200), 'Pa', 'assumption: nearly non-hardening full-hard temper', true),
-      n: p(0.03, '1', 'assumption: nearly non-hardening full-hard temper', true),
+      K: p(MPa(165), 'Pa', DS + ' §3.2 (O-temper K; the temper is a prestrain on the same curve, assumption)', true),
+      n: p(0.22, '1', DS + ' §3.2 (O-temper n; temper as prestrain, assumption)', true),
       thermalSofteningM: p(1.0, '1', JC),
     },
   },

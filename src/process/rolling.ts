@@ -66,6 +66,7 @@ interface Resolved {
   sy: number;
   K: number;
   nH: number;
+  eps0H: number;
   soften: number;
   // scratch: draft result
   hOut: number;
@@ -124,7 +125,7 @@ function resolve(l: LayerInput, T: number, friction: StationInput['friction']): 
   const r: Resolved = {
     mode: 3, h0: l.thickness_m, eps0: 0, epsGreen: 0, epsMin: 0, pSeen: l.maxPressureSeen_Pa ?? 0, Py: Infinity,
     M: confinedModulus(E0, nu), sticking: false, mu: friction?.mu ?? DEFAULT_MU,
-    sRef: 0, rateRef: 1, thermal: 1, invN: 1, eta: 0, sy: 0, K: 0, nH: 0, soften: 1, hOut: l.thickness_m, uGuess: Math.log(0.01), kbar: 0, peak: 0,
+    sRef: 0, rateRef: 1, thermal: 1, invN: 1, eta: 0, sy: 0, K: 0, nH: 0, eps0H: 0, soften: 1, hOut: l.thickness_m, uGuess: Math.log(0.01), kbar: 0, peak: 0,
   };
   if (fl.kind === 'creep') {
     if (T >= m.meltingPoint.value) {
@@ -143,6 +144,7 @@ function resolve(l: LayerInput, T: number, friction: StationInput['friction']): 
     r.sy = o.yieldStress ?? fl.yieldStress.value;
     r.K = fl.K.value;
     r.nH = fl.n.value;
+    r.eps0H = Math.pow(r.sy / r.K, 1 / r.nH);
     const Ts = Math.max(0, (T - T_REF_HOLLOMON) / (m.meltingPoint.value - T_REF_HOLLOMON));
     r.soften = Math.max(0, 1 - Ts ** fl.thermalSofteningM.value);
   } else if (fl.kind === 'compaction') {
@@ -162,9 +164,10 @@ function kbarOf(r: Resolved, phi: number, L: number, v: number): number {
     const rate = (v * phi) / L; // Hoff–Dahl mean equivalent strain rate (process-models.md §1.1)
     return PLANE_STRAIN_FACTOR * r.sRef * Math.pow(rate / r.rateRef, r.invN) * r.thermal;
   }
-  // Hollomon, mean over the pass weighted (σ_in + 2σ_out)/3 (PyRolL roll_pass hook, process-models.md §1.4a)
+  // Hollomon–Swift σ = K(ε₀ + ε)^n, mean over the pass weighted (σ_in + 2σ_out)/3 (PyRolL roll_pass hook,
+  // process-models.md §1.4a); ε = (2/√3)φ, the plane-strain equivalent strain
   const eps = PLANE_STRAIN_FACTOR * phi;
-  const sOut = Math.max(r.sy, r.K * Math.pow(eps, r.nH));
+  const sOut = r.K * Math.pow(r.eps0H + eps, r.nH);
   return PLANE_STRAIN_FACTOR * r.soften * ((r.sy + 2 * sOut) / 3);
 }
 

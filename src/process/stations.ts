@@ -71,6 +71,8 @@ export function validateProcessInput(inp: ProcessInput): ProcessIssue[] {
   checkLayer('alSheet.layer', inp.alSheet?.layer, issues);
   checkLayer('thirdSheet.li', inp.thirdSheet?.li, issues);
   checkLayer('thirdSheet.conductor', inp.thirdSheet?.conductor, issues);
+  const wLi = inp.thirdSheet?.liMassFraction;
+  if (wLi !== undefined && !(wLi > 0 && wLi <= 1)) issues.push({ path: 'thirdSheet.liMassFraction', message: 'must be in (0, 1]', value: wLi, allowed: '0 < w ≤ 1' });
   const al = inp.alSheet;
   if (al && al.form === 'particles_binder' && al.carrier && al.carrier.removedBefore236 !== true) {
     issues.push({
@@ -278,7 +280,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   if (inp.line.storageTemperature_K > LI_MELTING_K) warnings.push({ code: 'li_melting', message: `line.storageTemperature ${toC(inp.line.storageTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)` });
 
   // ---- alloying downstream
-  const nLi = n(li, MOLAR_MASS_LI.value);
+  const nLi = n(li, MOLAR_MASS_LI.value) * (inp.thirdSheet.liMassFraction ?? 1);
   const nAl = n(alL, MOLAR_MASS_AL.value);
   const bonded240 = details['240']!.bond.bonded;
   const ln = inp.line;

@@ -73,6 +73,8 @@ export interface ThirdSheetInput {
   conductor: LayerInput;
   /** 'li_facing_al' is the claim; 'cu_facing_al' puts the conductor against the Al (Li faces the roll) */
   orientation: 'li_facing_al' | 'cu_facing_al';
+  /** elemental Li mass fraction of the Li-containing layer ([0199]: ≥ 0.8 claimed; default 1) */
+  liMassFraction?: number;
 }
 
 export interface LineInput {

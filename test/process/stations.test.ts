@@ -112,3 +112,20 @@ test('patent force window: light lamination nip — Al foil and the composite ar
   const al = s236.layers[0]!;
   assert.equal(al.thickness_out_um, al.thickness_in_um);
 });
+
+test('Li mass fraction of the Li layer scales the Li delivered to the anode ([0199])', () => {
+  const a = simulateStations(patentExample());
+  const inp = patentExample();
+  inp.thirdSheet.liMassFraction = 0.8;
+  const b = simulateStations(inp);
+  assert.ok(Math.abs(b.cell.anodeLi_mol_m2 / a.cell.anodeLi_mol_m2 - 0.8) < 1e-12);
+  inp.thirdSheet.liMassFraction = 1.2;
+  assert.throws(() => simulateStations(inp), /thirdSheet\.liMassFraction: must be in \(0, 1\]/);
+});
+
+test('Al temper: harder foil needs more pressure to yield (O < H14 < H18 reductions on a small-roll strip)', async () => {
+  const { rollStack } = await import('../../src/process/rolling.ts');
+  const red = (m: 'Al-O' | 'Al-H14' | 'Al-H18'): number =>
+    rollStack({ id: '236', force_N: 500, rollDiameter_m: 0.005, faceWidth_m: 0.002, temperature_K: 298.15 }, [{ name: 'al', material: m, thickness_m: 10e-6 }], { speed_m_s: 1 / 60, webWidth_m: 0.05 }).layers[0]!.reduction;
+  assert.ok(red('Al-O') > red('Al-H14') && red('Al-H14') > red('Al-H18'));
+});
