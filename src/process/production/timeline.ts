@@ -171,25 +171,27 @@ export function buildTimeline(inp: TimelineInput): Timeline {
       stop('breakdown', brkRng.exponential(P.breakdowns.mttr_min * 60));
       continue;
     }
-    // roll end on one (or more) unwinders at the same position
+    // roll end on one (or more) unwinders at the same position: rolls are changed in parallel (one stop, the longest)
+    let dtStop = 0;
+    let cause: StopEvent['cause'] = 'splice';
     for (const sh of SHEETS) {
       if (nextEnd[sh] !== sE) continue;
       const from = rollIdx[sh];
       rollIdx[sh] = from + 1;
       rolls[sh].starts_m.push(sE);
       nextEnd[sh] = sE + rolls[sh].length_m;
-      let dtStop = 0;
-      let cause: StopEvent['cause'] = 'splice';
+      let dt1 = 0;
       if (P.splice.mode === 'manual') {
-        dtStop = P.splice.roll_change_min * 60;
+        dt1 = P.splice.roll_change_min * 60;
         cause = 'roll_change';
       } else if (P.splice.mode === 'zero_speed') {
-        dtStop = Math.max(0, P.splice.time_s - P.splice.festoon_s);
+        dt1 = Math.max(0, P.splice.time_s - P.splice.festoon_s);
       }
-      splices.push({ sheet: sh, s_m: sE, t_s: t, from_roll: from, downtime_s: dtStop });
+      dtStop = Math.max(dtStop, dt1);
+      splices.push({ sheet: sh, s_m: sE, t_s: t, from_roll: from, downtime_s: dt1 });
       if (P.splice.scrap_length_m > 0) scrap.push({ cause: 'splice', s0: Math.max(0, sE - P.splice.scrap_length_m / 2), s1: sE + P.splice.scrap_length_m / 2 });
-      if (dtStop > 0 && t < tLimit) stop(cause, dtStop);
     }
+    if (dtStop > 0 && t < tLimit) stop(cause, dtStop);
   }
   scrap.sort((x, y) => x.s0 - y.s0);
   return { segments, splices, stops, scrap, rolls, tEnd_s: t, sEnd_m: s, runs: run + 1, running_s: running, downtime_s: downtime };
