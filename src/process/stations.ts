@@ -71,6 +71,7 @@ export function validateProcessInput(inp: ProcessInput): ProcessIssue[] {
   checkLayer('alSheet.layer', inp.alSheet?.layer, issues);
   checkLayer('thirdSheet.li', inp.thirdSheet?.li, issues);
   checkLayer('thirdSheet.conductor', inp.thirdSheet?.conductor, issues);
+  if (inp.alSheet?.placedOn === 'cathode' && inp.firstSheet?.collector) issues.push({ path: 'alSheet.placedOn', message: 'the cathode face is covered by the collector', value: 'cathode', allowed: "'electrolyte' (or no cathode collector)" });
   const wLi = inp.thirdSheet?.liMassFraction;
   if (wLi !== undefined && !(wLi > 0 && wLi <= 1)) issues.push({ path: 'thirdSheet.liMassFraction', message: 'must be in (0, 1]', value: wLi, allowed: '0 < w ≤ 1' });
   const al = inp.alSheet;
@@ -120,6 +121,20 @@ function after(l: LayerInput, r: RollResult, i: number): LayerInput {
     out.maxPressureSeen_Pa = o.maxPressureSeen_Pa;
   }
   return out;
+}
+
+/** the first-sheet layers after a nip, from their positions in the stack (offset = index of the first one) */
+function updateFirst(first: LayerInput[], roll: RollResult, offset: number, se: LayerInput, cat: LayerInput, coll: LayerInput | undefined): [LayerInput, LayerInput, LayerInput | undefined] {
+  let s2 = se;
+  let c2 = cat;
+  let k2 = coll;
+  first.forEach((l, i) => {
+    const a = after(l, roll, offset + i);
+    if (l === se) s2 = a;
+    else if (l === cat) c2 = a;
+    else if (l === coll) k2 = a;
+  });
+  return [s2, c2, k2];
 }
 
 function mechanicalPorosity(l: LayerInput): number {
@@ -218,20 +233,21 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     if (!bond.bonded) warnings.push({ code: 'not_bonded', message: `station 222: electrolyte–cathode contact fraction ${bond.index.toFixed(3)} below the lamination threshold` });
   }
 
-  // ---- 236: Al sheet onto the electrolyte
+  // ---- 236: Al sheet onto the electrolyte (or, not as claimed, onto the cathode)
   let alL = inp.alSheet.layer;
+  const onCathode = inp.alSheet.placedOn === 'cathode';
   {
     const st = inp.stations['236'];
-    const stack = coll ? [alL, se, cat, coll] : [alL, se, cat];
+    const first = onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])];
+    const stack = [alL, ...first];
     const roll = rollStack(st, stack, ctx);
-    const bond = adhesionBond(alL.material, se.material, roll.peakPressure_Pa, st.temperature_K);
+    const bond = adhesionBond(alL.material, first[0]!.material, roll.peakPressure_Pa, st.temperature_K);
     details['236'] = { roll, bond };
     blocks.push(stationBlock(st, roll, bond, firstNames));
     alL = after(alL, roll, 0);
-    se = after(se, roll, 1);
-    cat = after(cat, roll, 2);
-    if (coll) coll = after(coll, roll, 3);
-    if (!bond.bonded) warnings.push({ code: 'not_bonded', message: `station 236: Al–electrolyte contact fraction ${bond.index.toFixed(3)} below the lamination threshold` });
+    [se, cat, coll] = updateFirst(first, roll, 1, se, cat, coll);
+    if (onCathode) warnings.push({ code: 'short_circuit', message: 'Al sheet placed on the cathode layer: the Li–Al anode touches the cathode with no electrolyte between (claim 1 places it on the electrolyte)' });
+    if (!bond.bonded) warnings.push({ code: 'not_bonded', message: `station 236: Al–${first[0]!.name} contact fraction ${bond.index.toFixed(3)} below the lamination threshold` });
     if (roll.layers[0]!.yielded) warnings.push({ code: 'al_yields', message: `station 236: the Al sheet yields (peak ${(roll.peakPressure_Pa / 1e6).toFixed(1)} MPa)` });
   }
 
@@ -242,7 +258,8 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   let cu = inp.thirdSheet.conductor;
   {
     const top = liFacing ? [cu, li] : [li, cu];
-    const stack = coll ? [...top, alL, se, cat, coll] : [...top, alL, se, cat];
+    const first = onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])];
+    const stack = [...top, alL, ...first];
     const roll = rollStack(st240, stack, ctx);
     const iLi = liFacing ? 1 : 0;
     const liRes = roll.layers[iLi]!;
@@ -258,9 +275,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     cu = after(cu, roll, liFacing ? 0 : 1);
     li = after(li, roll, iLi);
     alL = after(alL, roll, 2);
-    se = after(se, roll, 3);
-    cat = after(cat, roll, 4);
-    if (coll) coll = after(coll, roll, 5);
+    [se, cat, coll] = updateFirst(first, roll, 3, se, cat, coll);
     if (liRes.reduction > 0 && liRes.mode !== 'liquid') {
       warnings.push({ code: 'li_displaced', message: `station 240: Li thinned ${(liRes.reduction * 100).toFixed(2)} % while Cu and Al stay elastic; the displaced Li (${um(liRes.thickness_in_m - liRes.thickness_out_m).toFixed(3)} µm) must extrude backwards or to the web edges (edge bead)` });
     }
@@ -334,7 +349,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
 
   // ---- cracking
   const end = alloy ? alloy.end : equilibriumPhases(0, nAl);
-  const below: CrackLayer[] = [se, cat, ...(coll ? [coll] : [])].map((l) => ({ material: l.material, thickness_m: l.thickness_m, porosity: porosityOf(l) }));
+  const below: CrackLayer[] = (onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({ material: l.material, thickness_m: l.thickness_m, porosity: porosityOf(l) }));
   const crack = crackRisk({
     above: [{ material: cu.material, thickness_m: cu.thickness_m }],
     below,
@@ -353,9 +368,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     { name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 },
     { name: 'anode', material: 'Li-Al', thickness_m: anodeT, porosity: 0 },
     ...(liFacing ? [] : [{ name: li.name, material: li.material, thickness_m: freeLi_m, porosity: 0 }]),
-    { name: se.name, material: se.material, thickness_m: se.thickness_m, porosity: porosityOf(se) },
-    { name: cat.name, material: cat.material, thickness_m: cat.thickness_m, porosity: porosityOf(cat) },
-    ...(coll ? [{ name: coll.name, material: coll.material, thickness_m: coll.thickness_m, porosity: porosityOf(coll) }] : []),
+    ...(onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({ name: l.name, material: l.material, thickness_m: l.thickness_m, porosity: porosityOf(l) })),
   ];
   let cellT = 0;
   for (const l of cellLayers) cellT += l.thickness_m;

@@ -55,6 +55,8 @@ export interface AlSheetInput {
   layer: LayerInput;
   /** plastic carrier of a particle sheet (claim 10, [0191]–[0192]) */
   carrier?: { thickness_m: number; removedBefore236: boolean };
+  /** face of the first sheet the Al goes on (claim 1: the electrolyte; default) */
+  placedOn?: 'electrolyte' | 'cathode';
   /** surface state of the Al facing Li (brushed lowers the Bay threshold) */
   surface?: 'as_rolled' | 'brushed';
 }
@@ -143,7 +145,7 @@ export class ProcessInputError extends Error {
 }
 
 export interface ProcessWarning {
-  code: 'li_melting' | 'li_melting_in_roll' | 'out_of_window' | 'not_bonded' | 'li_on_roll' | 'no_alloying' | 'alloying_incomplete' | 'li_displaced' | 'al_yields';
+  code: 'li_melting' | 'li_melting_in_roll' | 'out_of_window' | 'not_bonded' | 'li_on_roll' | 'no_alloying' | 'alloying_incomplete' | 'li_displaced' | 'al_yields' | 'short_circuit';
   message: string;
 }
 

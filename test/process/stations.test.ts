@@ -129,3 +129,12 @@ test('Al temper: harder foil needs more pressure to yield (O < H14 < H18 reducti
     rollStack({ id: '236', force_N: 500, rollDiameter_m: 0.005, faceWidth_m: 0.002, temperature_K: 298.15 }, [{ name: 'al', material: m, thickness_m: 10e-6 }], { speed_m_s: 1 / 60, webWidth_m: 0.05 }).layers[0]!.reduction;
   assert.ok(red('Al-O') > red('Al-H14') && red('Al-H14') > red('Al-H18'));
 });
+
+test('Al placed on the cathode (not the claim): the stack order follows and the short circuit is flagged', () => {
+  const inp = patentExample();
+  inp.alSheet.placedOn = 'cathode';
+  const r = simulateStations(inp);
+  assert.deepEqual(r.line.stations[0]!.layers.map((l) => l.name), ['al', 'cathode', 'electrolyte']);
+  assert.deepEqual(r.cell.layers.map((l) => l.name), ['cu', 'anode', 'cathode', 'electrolyte']);
+  assert.ok(r.warnings.some((w) => w.code === 'short_circuit'));
+});
