@@ -163,3 +163,25 @@ test('an explicit CD profile shows up per lane; a profile of the wrong length is
   const bad = recipeWith({ ...base, variability: { sheets: { cathode: { md_sigma_pct: 1, cd_profile_pct: [1, 2] } } } });
   assert.throws(() => runProduction(bad, { seed: 1, web_length_m: 5, physics }), /variability\.sheets\.cathode\.cd_profile_pct: one value per lane is needed \(got a list of 2; allowed a list of 3/);
 });
+
+test('roll eccentricity: a force ripple at one roll revolution, averaged over the cell length (sinc attenuation)', () => {
+  const r = recipeWith({ variability: { scale: 1, stations: { force_sigma_pct: 0, temperature_sigma_C: 0, eccentricity_pct: 1 } }, production: { ramp_s: 0 } });
+  const run = runProduction(r, { seed: 12, web_length_m: 30, physics });
+  // 100 mm cells on a 100 mm roll (circumference π·100 mm): cell-mean amplitude = e·sin(x)/x, x = π·L/C = 1.0
+  const x = (Math.PI * 0.1) / (Math.PI * 0.1);
+  const amp = 0.01 * (Math.sin(x) / x);
+  const dev = run.cells.map((c) => c.stations.find((s) => s.id === '240')!.force_N / 300 - 1);
+  const max = Math.max(...dev.map(Math.abs));
+  assert.ok(max <= amp + 1e-6 && max > 0.95 * amp, `max ${max} vs ${amp}`);
+  // periodic in web position with the roll circumference: cells one circumference apart (π cells ≈ not integer) differ,
+  // but the deviation predicted from the phase fits every cell
+  const k = (2 * Math.PI) / (Math.PI * 0.1);
+  const c0 = run.cells[0]!;
+  const phiFit = (c: (typeof run.cells)[number], phi: number) => (0.01 * (Math.cos(k * c.s_start_m + phi) - Math.cos(k * c.s_end_m + phi))) / (k * 0.1);
+  let best = { phi: 0, err: Infinity };
+  for (let phi = 0; phi < 2 * Math.PI; phi += 0.001) {
+    const e = Math.abs(phiFit(c0, phi) - dev[0]!) + Math.abs(phiFit(run.cells[1]!, phi) - dev[1]!);
+    if (e < best.err) best = { phi, err: e };
+  }
+  for (let i = 0; i < run.cells.length; i++) assert.ok(Math.abs(phiFit(run.cells[i]!, best.phi) - dev[i]!) < 2e-5, `cell ${i}`);
+});
