@@ -63,7 +63,9 @@ export function syntheticOutput(recipe: Recipe, o: SyntheticOptions = {}): RunOu
   };
   const cycling: CyclingBlock | undefined =
     o.cycling === null ? undefined : (o.cycling ?? { charge_capacity_mAh_g: 205, discharge_capacity_mAh_g: 182, coulombic_efficiency: 0.888, volume_expansion_rate_pct: 1.2, cycles: 3, max_c_rate: 1 });
-  const res: RunOutput = cycling ? { ...output, line, cycling } : { ...output, line };
+  const res: RunOutput = { ...output, line };
+  if (cycling) res.cycling = cycling;
+  else delete res.cycling;
   // the pipeline's claim chart was computed without these synthetic results: compute it again
   res.claims = evaluateClaims(recipe, res);
   return res;

@@ -1,0 +1,215 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { recipeSchema, type Recipe } from '../../src/recipe/schema.ts';
+import { designCells, type CellSpec } from '../../src/battery/cells.ts';
+import { Pack, type PackOptions } from '../../src/battery/pack.ts';
+import { parseBatteryExtras } from '../../src/battery/config.ts';
+import { roadLoad, parseProfileCsv, ProfileCsvError, haurwitzGhi, windDays, solarDays, driveCycle, binAverage, CYCLE_DISTANCE_M } from '../../src/battery/profiles.ts';
+import { measureC3, runBatteryCommand } from '../../src/battery/run.ts';
+import { Rng } from '../../src/process/production/rng.ts';
+
+const RECIPE: Recipe = recipeSchema.parse(parse(readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8')));
+const small = (series: number, parallel: number): Recipe => ({ ...RECIPE, battery: { series, parallel, application: 'ev', interconnect_resistance_mOhm: 0.5 } });
+const LAYERS = 10;
+const cells = (n: number, sc: number, sr: number, seed = 3): CellSpec[] => designCells(RECIPE, n, LAYERS, { capacity_sigma_pct: sc, resistance_sigma_pct: sr }, seed);
+const opts = (series: number, parallel: number, extra: Partial<PackOptions> = {}): PackOptions => ({ series, parallel, cellConnection_ohm: 5e-4, seriesLink_ohm: 5e-4, ...extra });
+
+test('pack energy = Σ cell energies + interconnect and bleed losses (to 1e-9), over charge, discharge and balancing', () => {
+  const p = new Pack(cells(6, 2, 5), opts(3, 2, { initialSoc: 0.6, balanceThreshold_V: 1e-4 }));
+  const C = p.cellCapacity_C(0) / 3600;
+  for (let i = 0; i < 300; i++) p.stepPower(i % 50 < 25 ? -3.5 * 2 * C * 3 : 2.0 * 2 * C * 3, 2);
+  for (let i = 0; i < 60; i++) p.rest(10);
+  assert.ok(p.bleedLoss_J > 0, 'balancing ran');
+  let sum = 0;
+  for (let k = 0; k < p.n; k++) sum += p.cellEnergy_J[k]!;
+  const scale = p.energyIn_J + p.energyOut_J;
+  const err = p.packEnergy_J - (sum + p.interconnectLoss_J + p.bleedLoss_J);
+  assert.ok(Math.abs(err) <= 1e-9 * scale, `energy balance error ${err} J of ${scale} J`);
+  // delivered-energy form of the brief: on a pure discharge, pack out = Σ cell out − losses
+  const q = new Pack(cells(4, 1, 3), opts(2, 2, { balancing: false }));
+  for (let i = 0; i < 200; i++) q.stepCurrent(-2 * q.cellCapacity_C(0) / 3600, 5);
+  let cellOut = 0;
+  for (let k = 0; k < q.n; k++) cellOut -= q.cellEnergy_J[k]!;
+  assert.ok(Math.abs(-q.packEnergy_J - (cellOut - q.interconnectLoss_J)) <= 1e-9 * cellOut);
+  assert.ok(q.interconnectLoss_J > 0);
+});
+
+test('identical cells share current equally; spread cells do not, and Kirchhoff holds in every group', () => {
+  const same = new Pack(cells(4, 0, 0), opts(2, 2, { balancing: false }));
+  const I = -2 * same.cellCapacity_C(0) / 3600;
+  for (let i = 0; i < 50; i++) same.stepCurrent(I, 5);
+  for (let k = 0; k < 4; k++) assert.ok(Math.abs(same.I[k]! - I / 2) < 1e-9 * Math.abs(I), `cell ${k}: ${same.I[k]} vs ${I / 2}`);
+  const spread = new Pack(cells(4, 3, 10, 7), opts(2, 2, { balancing: false }));
+  for (let i = 0; i < 50; i++) spread.stepCurrent(I, 5);
+  for (let g = 0; g < 2; g++) {
+    const a = spread.I[2 * g]!;
+    const b = spread.I[2 * g + 1]!;
+    assert.ok(Math.abs(a - b) > 1e-3 * Math.abs(I), `group ${g} split ${a} / ${b} should differ`);
+    assert.ok(Math.abs(a + b - I) < 1e-9 * Math.abs(I), 'currents sum to the pack current');
+    const va = spread.V[2 * g]! + spread.rc * a;
+    const vb = spread.V[2 * g + 1]! + spread.rc * b;
+    assert.ok(Math.abs(va - vb) < 1e-9, `equal busbar voltage ${va} vs ${vb}`);
+  }
+  // the larger cell (more capacity, lower resistance per capacity) carries more of the discharge current
+  const caps = [0, 1].map((k) => spread.cellCapacity_C(k));
+  assert.equal(Math.abs(spread.I[0]!) > Math.abs(spread.I[1]!), caps[0]! > caps[1]!);
+});
+
+test('the series string stops at the first cell to reach its lower voltage limit', () => {
+  const cs = cells(4, 0, 0);
+  // make cell 2 the weak one: 8 % less capacity
+  const weak = designCells(RECIPE, 1, LAYERS * 0.92, { capacity_sigma_pct: 0, resistance_sigma_pct: 0 }, 1)[0]!;
+  cs[2] = weak;
+  const p = new Pack(cs, opts(4, 1, { balancing: false }));
+  const r = measureC3(p, 20);
+  assert.equal(r.stoppedByCell, 2);
+  assert.ok(Math.abs(p.V[2]! - p.vMin) < 2e-3, `weak cell at ${p.V[2]} V`);
+  for (const k of [0, 1, 3]) assert.ok(p.V[k]! > p.vMin + 0.02, `cell ${k} still at ${p.V[k]} V`);
+  const d = p.deratings[0]!;
+  assert.equal(d.limit, 'v_min');
+  assert.ok(Math.abs(d.delivered_A) < Math.abs(d.requested_A), 'derating is recorded with the delivered current');
+});
+
+test('passive balancing shrinks the SOC spread over a rest; without it the spread stays', () => {
+  const run = (balancing: boolean): { before: number; after: number } => {
+    const p = new Pack(cells(4, 0, 0), opts(4, 1, { balancing, initialSoc: 0.6 }));
+    // unbalance group 0 by a charge at 1C on cell 0 only: put it through its own solve by a 2-cell trick —
+    // here simply set its state to a higher SOC
+    p.y[0]!.set(p.models[0]!.initialState(0.7));
+    p.V0[0] = p.models[0]!.voltage(p.y[0]!);
+    const spread = (): number => {
+      const s = [0, 1, 2, 3].map((k) => p.soc(k));
+      return Math.max(...s) - Math.min(...s);
+    };
+    const before = spread();
+    for (let i = 0; i < 4 * 360; i++) p.rest(10);
+    return { before, after: spread() };
+  };
+  const on = run(true);
+  const off = run(false);
+  assert.ok(on.after < on.before - 0.005, `with balancing ${on.before} → ${on.after}`);
+  assert.ok(Math.abs(off.after - off.before) < 1e-9, `without balancing ${off.before} → ${off.after}`);
+});
+
+test('charge conservation over a profile: ∫I dt of each cell = F·Δ(anode Li); group currents sum to the pack current minus bleed', () => {
+  const p = new Pack(cells(6, 2, 5, 11), opts(3, 2, { initialSoc: 0.5, balanceThreshold_V: 1e-4 }));
+  const q0 = Array.from({ length: 6 }, (_, k) => p.anodeCharge_C(k));
+  const veh = parseBatteryExtras({}).vehicle;
+  const prof = driveCycle('UDDS', veh, 1);
+  const scale = (3 * p.cellCapacity_C(0) * 4) / 3600 / Math.max(...prof.power_W.map(Math.abs)); // peak ≈ 2C per cell at ~4 V
+  let worst = 0;
+  for (let i = 0; i < 600; i++) {
+    const r = p.stepPower(prof.power_W[i]! * scale * 3.9 * 3, 1);
+    for (let g = 0; g < 3; g++) {
+      const bleed = p.bleeding[g] ? p.Vbus[g]! / p.bleedR : 0;
+      worst = Math.max(worst, Math.abs(p.I[2 * g]! + p.I[2 * g + 1]! + bleed - r.I_A));
+    }
+  }
+  assert.ok(worst < 1e-7, `Kirchhoff current law error ${worst} A`);
+  for (let k = 0; k < 6; k++) {
+    const d = p.anodeCharge_C(k) - q0[k]!;
+    assert.ok(Math.abs(d - p.cellCharge_C[k]!) < 1e-9 * p.cellCapacity_C(k), `cell ${k}: ${d} vs ${p.cellCharge_C[k]} (cap ${p.cellCapacity_C(k)})`);
+  }
+});
+
+test('road-load power of a known speed trace equals the hand calculation', () => {
+  const veh = { ...parseBatteryExtras({}).vehicle, mass_kg: 1000, rolling_resistance: 0.01, drag_area_m2: 0.5, air_density_kg_m3: 1.2, rotating_mass_factor: 1, drivetrain_efficiency: 0.9, regen_fraction: 0.5, auxiliary_power_W: 0 };
+  const rl = roadLoad([0, 10, 20, 30], [0, 10, 10, 0], veh);
+  // 0→10 m/s in 10 s: v̄ = 5, a = 1: F = 1000 + 1000·9.80665·0.01 + ½·1.2·0.5·25 = 1105.5665 N
+  assert.ok(Math.abs(rl.wheel_W[0]! - 1105.5665 * 5) < 1e-9);
+  assert.ok(Math.abs(rl.battery_W[0]! - (1105.5665 * 5) / 0.9) < 1e-9);
+  // cruise at 10 m/s: F = 98.0665 + 30 = 128.0665 N
+  assert.ok(Math.abs(rl.wheel_W[1]! - 1280.665) < 1e-9);
+  // braking 10→0: F = −1000 + 98.0665 + 7.5 = −894.4335 N, P = −4472.1675 W; recovered ·0.5·0.9
+  assert.ok(Math.abs(rl.wheel_W[2]! + 4472.1675) < 1e-9);
+  assert.ok(Math.abs(rl.battery_W[2]! + 4472.1675 * 0.45) < 1e-9);
+  // distance = Σ v̄·Δt = 5·10 + 10·10 + 5·10 = 200 m
+  assert.ok(Math.abs(rl.distance_m - 200) < 1e-12, `distance ${rl.distance_m}`);
+  assert.throws(() => roadLoad([0, 1], [0, -1], veh), /speed must be ≥ 0 \(got -1 at sample 2/);
+});
+
+test('malformed profile CSV errors name the line and column', () => {
+  const bad = (text: string, re: RegExp, line: number, col: number): void => {
+    try {
+      parseProfileCsv(text, 'p.csv');
+      assert.fail('no error');
+    } catch (e) {
+      assert.ok(e instanceof ProfileCsvError, String(e));
+      assert.match(e.message, re);
+      assert.equal(e.line, line);
+      assert.equal(e.column, col);
+    }
+  };
+  bad('# t, P\n0,1\n1,abc\n', /p\.csv: line 3, column 2 \(value\): not a finite number \(got "abc"/, 3, 2);
+  bad('0,1\n2,1\n2,3\n', /line 3, column 1 \(time\): must increase \(got 2 after 2/, 3, 1);
+  bad('0,1\n1,2,3\n', /line 2: expected 2 columns/, 2, 3);
+  bad('0,1\n1,\n', /line 2, column 2 .*got ""/, 2, 2);
+  bad('0,NaN\n1,2\n', /line 1, column 2/, 1, 2);
+  const ok = parseProfileCsv('# time [s], power [kW]\n0, 1\n1, 2\n\n3, 4\n');
+  assert.deepEqual(Array.from(ok.t), [0, 1, 3]);
+  assert.equal(ok.header, 'time [s], power [kW]');
+  // bin averages preserve the trace's integral
+  const b = binAverage({ t: [0, 0.5, 1, 2.5, 3], v: [0, 1, 1, 4, 0] }, 1);
+  assert.deepEqual(Array.from(b), [0.75, 2, 2.75]);
+});
+
+test('a profile that asks more than the pack can give is derated and reported, never NaN', () => {
+  const csv = '# time [s], power [kW]\n0,-200\n30,-200\n31,150\n60,150\n';
+  const { block, summary } = runBatteryCommand(small(2, 1), { profile: 'csv', csv: { text: csv, column: 'power_kW', name: 'huge.csv' }, seed: 4, ageing: false, extras: { cell_layers: LAYERS } });
+  assert.ok(block.results.deratings.discharge > 0 && block.results.deratings.charge > 0, JSON.stringify(block.results.deratings));
+  assert.ok(block.results.deratings.energy_not_delivered_Wh > 0);
+  const f = block.results.deratings.first[0]!;
+  assert.ok(f.requested_W !== null && f.delivered_W !== null && Math.abs(f.delivered_W) < Math.abs(f.requested_W));
+  assert.ok(!JSON.stringify(block).includes('null') || block.results.temperature_max_C !== null);
+  const finite = (x: unknown): void => {
+    if (typeof x === 'number') assert.ok(Number.isFinite(x), 'finite number');
+    else if (Array.isArray(x)) x.forEach(finite);
+    else if (x && typeof x === 'object') Object.values(x).forEach(finite);
+  };
+  finite(block);
+  assert.match(summary, /BMS deratings: \d+/);
+  assert.ok(block.results.cell_voltage_min_V >= 3.0 - 1e-6 && block.results.cell_voltage_max_V <= 4.3 + 1e-6);
+});
+
+test('solar and wind days: Haurwitz at zenith, Weibull mean, seeded determinism', () => {
+  assert.ok(Math.abs(haurwitzGhi(1) - 1098 * Math.exp(-0.059)) < 1e-9);
+  assert.equal(haurwitzGhi(-0.1), 0);
+  const o = { k: 2, c_m_s: 7, rated_W: 1e4, cut_in_m_s: 3, rated_m_s: 12, cut_out_m_s: 25, days: 200, dt_s: 600 };
+  const w = windDays(o, new Rng(5));
+  const mean = w.wind_m_s.reduce((a, b) => a + b, 0) / w.wind_m_s.length;
+  assert.ok(Math.abs(mean - 7 * 0.886227) < 0.35, `mean wind ${mean} m/s vs c·Γ(1.5) = 6.20`);
+  const w2 = windDays(o, new Rng(5));
+  assert.deepEqual(Array.from(w2.power_W.slice(0, 50)), Array.from(w.power_W.slice(0, 50)));
+  const s = solarDays({ latitude_deg: 35, day_of_year: 172, pv_peak_W: 1000, evening_load_W: 500, cloud_sigma: 0.15, days: 1, dt_s: 60 }, new Rng(1));
+  assert.equal(s.pv_W[60]!, 0, 'no PV at 01:00');
+  assert.ok(s.pv_W[12 * 60]! > 700 && s.pv_W[12 * 60]! <= 1000, `noon PV ${s.pv_W[12 * 60]}`);
+  assert.ok(s.power_W[20 * 60]! < 0, 'evening discharge');
+});
+
+test('runBatteryCommand: ESS day on a small pack — seeded, finite, conservation and ageing that only loses capacity', () => {
+  const a = runBatteryCommand({ ...small(3, 2), battery: { series: 3, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 } }, { profile: 'ess:solar', days: 1, seed: 9, extras: { cell_layers: LAYERS, years: 2 } });
+  const b = runBatteryCommand({ ...small(3, 2), battery: { series: 3, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 } }, { profile: 'ess:solar', days: 1, seed: 9, extras: { cell_layers: LAYERS, years: 2 } });
+  assert.deepEqual(a.block, b.block);
+  const r = a.block.results;
+  assert.ok(r.energy_in_kWh > 0 && r.energy_out_kWh > 0);
+  assert.ok(r.round_trip_efficiency > 0.8 && r.round_trip_efficiency < 1, `RTE ${r.round_trip_efficiency}`);
+  assert.ok(Math.abs(r.conservation.energy_balance_error_J) < 1e-9 * (r.throughput_kWh * 3.6e6));
+  assert.ok(r.conservation.charge_balance_error_C < 1e-6);
+  const ag = a.block.ageing!;
+  assert.equal(ag.capacity_Ah_by_year.length, 3);
+  for (let i = 1; i < 3; i++) assert.ok(ag.capacity_Ah_by_year[i]! < ag.capacity_Ah_by_year[i - 1]!, JSON.stringify(ag));
+  assert.ok(a.block.pack.in_seed_voltage_window_1_500_V);
+  assert.equal(a.block.pack.cells, 6);
+  assert.ok(a.block.limiting_cell.index >= 0 && a.block.limiting_cell.reason.length > 0);
+  assert.equal(CYCLE_DISTANCE_M.UDDS, 11990);
+});
+
+test('bad battery input is rejected with the field, value and allowed range', () => {
+  assert.throws(() => runBatteryCommand({ ...RECIPE, battery: undefined }, { profile: 'ev:UDDS' }), /battery: the recipe has no battery block/);
+  assert.throws(() => runBatteryCommand(small(1, 1), { profile: 'ev:UDDS' }), /needs at least two cells \(got 1s1p/);
+  assert.throws(() => runBatteryCommand(small(2, 1), { profile: 'ev:UDDS', days: 0 }), /days: must be an integer in 1\.\.365 \(got 0/);
+  assert.throws(() => parseBatteryExtras({ spread: { capacity_sigma_pct: -1 } }), /battery\.extras\.spread\.capacity_sigma_pct: .*\(got -1\)/);
+  assert.throws(() => designCells(RECIPE, 50, 1, { capacity_sigma_pct: 200, resistance_sigma_pct: 0 }, 1), /capacityFactor: must be > 0/);
+});
