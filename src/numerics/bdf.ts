@@ -110,7 +110,7 @@ class BdfSolver implements DaeSolver {
     if (typeof problem.f !== 'function') throw new TypeError('problem.f: must be a function f(t, y, out)');
     this.p = problem;
     this.n = n;
-    this.sys = createLinearSystem(n, problem.structure);
+    this.sys = createLinearSystem(n, problem.structure, problem.massDiag);
     this.linearSolver = this.sys.describe();
     this.m = new Float64Array(n).fill(1);
     this.isAlg = new Uint8Array(n);

@@ -7,10 +7,11 @@
  */
 import type { JacobianSink, JacobianStructure } from './types.ts';
 import { BandLu, BorderedBandLu, chooseBorderedLayout, denseLuFactor, denseLuSolve } from './linalg.ts';
+import { CondensedCore } from './condensed.ts';
 
 export interface LinearSystem extends JacobianSink {
   readonly n: number;
-  readonly kind: 'dense' | 'banded' | 'bordered';
+  readonly kind: 'dense' | 'banded' | 'bordered' | 'condensed';
   /** zero the stored J */
   clearJ(): void;
   /** adds ∂f_i/∂y_j to the stored J (JacobianSink) */
@@ -285,8 +286,66 @@ class BorderedSystem implements LinearSystem {
   }
 }
 
+/**
+ * Sparse pattern with static condensation of tree-like differential unknowns (./condensed.ts). When a
+ * condensation pivot is too small, that factorisation is done by a bordered-banded LU of the whole
+ * matrix instead (built on first need).
+ */
+class CondensedSystem implements LinearSystem {
+  readonly kind = 'condensed' as const;
+  readonly core: CondensedCore;
+  readonly groupPtr: Int32Array;
+  readonly groupCols: Int32Array;
+  readonly colPtr: Int32Array;
+  readonly colRows: Int32Array;
+  private fallback: BorderedSystem | null = null;
+  private usingFallback = false;
+  constructor(readonly n: number, private readonly rows: Int32Array, private readonly cols: Int32Array, massDiag: Float64Array | undefined) {
+    this.core = new CondensedCore(n, rows, cols, massDiag);
+    // column pattern (diagonal included) from the core's row CSR
+    const { rowPtr, colIdx } = this.core;
+    const cnt = new Int32Array(n + 1);
+    for (let e = 0; e < colIdx.length; e++) cnt[colIdx[e]! + 1]!++;
+    for (let j = 0; j < n; j++) cnt[j + 1]! += cnt[j]!;
+    this.colPtr = cnt.slice();
+    this.colRows = new Int32Array(colIdx.length);
+    const fill = cnt.slice(0, n);
+    for (let i = 0; i < n; i++) for (let e = rowPtr[i]!; e < rowPtr[i + 1]!; e++) this.colRows[fill[colIdx[e]!]!++] = i;
+    const g = greedyColouring(n, this.colPtr, this.colRows);
+    this.groupPtr = g.groupPtr;
+    this.groupCols = g.groupCols;
+  }
+  clearJ(): void {
+    this.core.J.fill(0);
+  }
+  add(i: number, j: number, v: number): void {
+    this.core.add(i, j, v);
+  }
+  factor(m: Float64Array, w: Float64Array): boolean {
+    if (this.core.factor(m, w)) {
+      this.usingFallback = false;
+      return true;
+    }
+    // a small condensation pivot (or a singular band): LU with pivoting over the whole matrix
+    if (!this.fallback) this.fallback = new BorderedSystem(this.n, this.rows, this.cols);
+    const fb = this.fallback;
+    fb.clearJ();
+    this.core.replay(fb);
+    this.usingFallback = true;
+    return fb.factor(m, w);
+  }
+  solve(b: Float64Array): void {
+    if (this.usingFallback) this.fallback!.solve(b);
+    else this.core.solve(b);
+  }
+  describe(): string {
+    const c = this.core;
+    return `condensed n=${this.n}: ${c.layout.peel.length} eliminated, band=${c.nb} (kl=${c.layout.kl} ku=${c.layout.ku}) border=${c.k}`;
+  }
+}
+
 /** builds the linear system for a structure; sparse patterns whose bordered-banded cost exceeds dense LU fall back to dense */
-export function createLinearSystem(n: number, structure: JacobianStructure | undefined): LinearSystem {
+export function createLinearSystem(n: number, structure: JacobianStructure | undefined, massDiag?: Float64Array): LinearSystem {
   const s = structure ?? { kind: 'dense' };
   if (s.kind === 'dense') return new DenseSystem(n);
   if (s.kind === 'banded') {
@@ -307,6 +366,7 @@ export function createLinearSystem(n: number, structure: JacobianStructure | und
       if (!(i >= 0 && i < n && Number.isInteger(i))) throw new RangeError(`problem.structure.rows.${e}: must be an integer in 0..${n - 1} (got ${i})`);
       if (!(j >= 0 && j < n && Number.isInteger(j))) throw new RangeError(`problem.structure.cols.${e}: must be an integer in 0..${n - 1} (got ${j})`);
     }
+    if (s.condense) return new CondensedSystem(n, rows, cols, massDiag);
     const sys = new BorderedSystem(n, rows, cols);
     const denseCost = (n * n * n) / 3;
     const L = sys.nb * (sys.kl + 1) * (sys.kl + sys.ku + 1) + 2 * sys.k * sys.nb * (sys.kl + sys.ku + 1) + 2 * sys.k * sys.k * sys.nb + (sys.k * sys.k * sys.k) / 3;

@@ -13,7 +13,17 @@ export type JacobianStructure =
    * general sparsity: for entry k, (rows[k], cols[k]) is a structural nonzero. Typical use: a banded
    * model bordered by a few global unknowns (terminal current, temperature).
    */
-  | { kind: 'sparse'; rows: Int32Array; cols: Int32Array };
+  | {
+      kind: 'sparse';
+      rows: Int32Array;
+      cols: Int32Array;
+      /**
+       * eliminate the differential unknowns that hang off the rest of the graph as trees (particle
+       * concentration chains, …) before a bordered-banded LU of the remainder (./condensed.ts);
+       * default false (plain bordered-banded LU)
+       */
+      condense?: boolean;
+    };
 
 /** Where an analytic Jacobian writes ∂f_i/∂y_j. Entries not written are zero. */
 export interface JacobianSink {

@@ -192,3 +192,103 @@ test('sparse structure with mismatched rows/cols lengths is rejected', () => {
   assert.throws(() => createLinearSystem(5, { kind: 'sparse', rows: Int32Array.from([0, 1]), cols: Int32Array.from([0]) }), /structure.rows/);
   assert.throws(() => createLinearSystem(5, { kind: 'sparse', rows: Int32Array.from([0, 7]), cols: Int32Array.from([0, 1]) }), /rows.1/);
 });
+
+/** a DFN-like pattern: per "volume" a chain of 6 differential unknowns hanging off an algebraic hub, hubs coupled as a band, plus one border unknown coupled to everything */
+function chainPattern(nv: number, chain: number, withBorder: boolean): { n: number; rows: number[]; cols: number[]; m: Float64Array } {
+  const per = chain + 2;
+  const n = nv * per + (withBorder ? 1 : 0);
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const m = new Float64Array(n);
+  const put = (i: number, j: number): void => {
+    rows.push(i);
+    cols.push(j);
+  };
+  for (let v = 0; v < nv; v++) {
+    const b = v * per;
+    for (let i = 0; i < chain; i++) {
+      m[b + i] = 1;
+      put(b + i, b + i);
+      if (i + 1 < chain) {
+        put(b + i, b + i + 1);
+        put(b + i + 1, b + i);
+      }
+    }
+    const hub = b + chain; // algebraic
+    const e = b + chain + 1; // differential, banded with neighbours
+    m[e] = 1;
+    put(b + chain - 1, hub);
+    put(hub, b + chain - 1);
+    put(hub, hub);
+    put(hub, e);
+    put(e, hub);
+    put(e, e);
+    if (v + 1 < nv) {
+      put(e, e + per);
+      put(e + per, e);
+      put(hub, hub + per);
+    }
+  }
+  if (withBorder) {
+    const t = n - 1;
+    m[t] = 1;
+    for (let i = 0; i < n; i++) {
+      put(t, i);
+      put(i, t);
+    }
+  }
+  return { n, rows, cols, m };
+}
+
+for (const withBorder of [false, true]) {
+  test(`condensed system (chains eliminated onto their hub${withBorder ? ', with a dense border unknown' : ''}) agrees with dense LU`, () => {
+    const r = rng(withBorder ? 11 : 12);
+    const { n, rows, cols, m } = chainPattern(9, 6, withBorder);
+    const st = { kind: 'sparse' as const, rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true };
+    const cs = createLinearSystem(n, st, m);
+    assert.equal(cs.kind, 'condensed');
+    assert.match(cs.describe(), withBorder ? /54 eliminated.*border=1/ : /54 eliminated.*border=0/);
+    const de = createLinearSystem(n, { kind: 'dense' });
+    for (let e = 0; e < rows.length; e++) {
+      // diffusion-like chains (negative diagonal), arbitrary couplings elsewhere
+      const i = rows[e]!;
+      const j = cols[e]!;
+      const v = i === j && m[i] === 1 ? -2 - Math.abs(r()) : r();
+      cs.add(i, j, v);
+      de.add(i, j, v);
+    }
+    const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.7));
+    assert.ok(cs.factor(m, w));
+    assert.ok(de.factor(m, w));
+    for (let rep = 0; rep < 2; rep++) {
+      const b = new Float64Array(n).map(() => r());
+      const b2 = Float64Array.from(b);
+      cs.solve(b);
+      de.solve(b2);
+      assert.ok(maxAbsDiff(b, b2) < 1e-10, `${maxAbsDiff(b, b2)}`);
+    }
+  });
+}
+
+test('condensed system: a vanishing elimination pivot falls back to pivoting LU and still solves exactly', () => {
+  const { n, rows, cols, m } = chainPattern(5, 4, false);
+  const cs = createLinearSystem(n, { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true }, m);
+  const de = createLinearSystem(n, { kind: 'dense' });
+  const r = rng(3);
+  for (let e = 0; e < rows.length; e++) {
+    const i = rows[e]!;
+    const j = cols[e]!;
+    // unknown 0 (a chain end): 1 − w·J = 0 exactly, the chain cannot be eliminated without pivoting
+    const v = i === 0 && j === 0 ? 1 / 0.5 : i === j ? -3 : r();
+    cs.add(i, j, v);
+    de.add(i, j, v);
+  }
+  const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.5));
+  assert.ok(cs.factor(m, w));
+  assert.ok(de.factor(m, w));
+  const b = new Float64Array(n).map(() => r());
+  const b2 = Float64Array.from(b);
+  cs.solve(b);
+  de.solve(b2);
+  assert.ok(maxAbsDiff(b, b2) < 1e-10, `${maxAbsDiff(b, b2)}`);
+});

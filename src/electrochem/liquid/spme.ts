@@ -349,7 +349,7 @@ export class SpmeModel implements CellModel {
     return {
       n: this.n,
       massDiag: this.massDiag,
-      structure: { kind: 'sparse', rows: this.rows, cols: this.cols },
+      structure: { kind: 'sparse', rows: this.rows, cols: this.cols, condense: true },
       f: (t, y, out) => this.residual(t, y, control, out),
       jacobian: (t, y, sink) => this.jac(t, y, control, sink),
     };

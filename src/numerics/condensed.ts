@@ -1,0 +1,430 @@
+/**
+ * Condensed sparse linear system for the integrator's Newton matrix A = diag(m) − diag(w)·J: unknowns
+ * whose couplings form trees hanging off the rest of the problem (chains of particle concentrations
+ * attached to one pore-wall flux, an electrolyte chain attached only to the terminal current…) are
+ * eliminated first, leaf by leaf, without pivoting (static condensation; each elimination only
+ * changes the diagonal of its parent and the border). The remaining unknowns are factorised as a band
+ * bordered by the few unknowns of very high degree (temperature, terminal current), with partial
+ * pivoting in the band (BorderedBandLu).
+ *
+ * For the DFN with 10 particle volumes this turns a band of width 30 over 581 unknowns into a band of
+ * width ≈ 9 over 181 unknowns plus 400 scalar eliminations, i.e. ≈ 20× fewer flops per factorisation
+ * and ≈ 5× fewer per solve. Only differential unknowns (m > 0) are eliminated this way: their pivots
+ * 1 − c·∂f_v/∂y_v stay away from zero for dissipative problems; should a pivot still be small
+ * relative to its row and column (|a_vv| < 1e-8·max|a_v·|, |a_·v|), that factorisation falls back to
+ * the bordered-banded LU of the whole matrix (with pivoting).
+ * Reference for the idea (Schur complement / static condensation of a block-arrow system):
+ * G. H. Golub & C. F. Van Loan, Matrix Computations, 4th ed., 2013, §4.5 (block tridiagonal) and
+ * §3.2.11 (block LU).
+ */
+import type { JacobianSink } from './types.ts';
+import { BorderedBandLu } from './linalg.ts';
+
+/** symmetric adjacency (without the diagonal) of a pattern, CSR */
+function adjacency(n: number, rows: Int32Array, cols: Int32Array): { ptr: Int32Array; adj: Int32Array } {
+  const sets: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
+  for (let e = 0; e < rows.length; e++) {
+    const i = rows[e]!;
+    const j = cols[e]!;
+    if (i === j) continue;
+    sets[i]!.add(j);
+    sets[j]!.add(i);
+  }
+  const ptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i]! + sets[i]!.size;
+  const adj = new Int32Array(ptr[n]!);
+  for (let i = 0; i < n; i++) {
+    let p = ptr[i]!;
+    for (const j of [...sets[i]!].sort((a, b) => a - b)) adj[p++] = j;
+  }
+  return { ptr, adj };
+}
+
+export interface CondensedLayout {
+  /** peeled unknowns in elimination order */
+  readonly peel: Int32Array;
+  /** parent of peel[q] (an unknown index) or −1 */
+  readonly parent: Int32Array;
+  /** band unknowns (original order) */
+  readonly band: Int32Array;
+  /** border unknowns */
+  readonly border: Int32Array;
+  readonly kl: number;
+  readonly ku: number;
+}
+
+/**
+ * Chooses the condensed layout: border = unknowns whose degree exceeds max(12, 4× the mean degree)
+ * (at most 16, highest first); peeled = differential unknowns removed leaf by leaf from the graph
+ * without the border; band = the rest, in their original order.
+ */
+export function chooseCondensedLayout(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined): CondensedLayout {
+  const { ptr, adj } = adjacency(n, rows, cols);
+  const deg = new Int32Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    deg[i] = ptr[i + 1]! - ptr[i]!;
+    sum += deg[i]!;
+  }
+  const thr = Math.max(12, (4 * sum) / Math.max(n, 1));
+  const cand: number[] = [];
+  for (let i = 0; i < n; i++) if (deg[i]! > thr) cand.push(i);
+  cand.sort((a, b) => deg[b]! - deg[a]! || a - b);
+  const border = cand.slice(0, 16).sort((a, b) => a - b);
+  const isBorder = new Uint8Array(n);
+  for (const b of border) isBorder[b] = 1;
+  // degree among non-border unknowns
+  const d = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (isBorder[i]) continue;
+    let c = 0;
+    for (let e = ptr[i]!; e < ptr[i + 1]!; e++) if (!isBorder[adj[e]!]) c++;
+    d[i] = c;
+  }
+  const gone = new Uint8Array(n);
+  const peel: number[] = [];
+  const parent: number[] = [];
+  const canPeel = (i: number): boolean => !isBorder[i] && !gone[i] && d[i]! <= 1 && (massDiag === undefined || massDiag[i]! > 0);
+  const queue: number[] = [];
+  for (let i = 0; i < n; i++) if (canPeel(i)) queue.push(i);
+  for (let qh = 0; qh < queue.length; qh++) {
+    const v = queue[qh]!;
+    if (!canPeel(v)) continue;
+    gone[v] = 1;
+    let p = -1;
+    for (let e = ptr[v]!; e < ptr[v + 1]!; e++) {
+      const u = adj[e]!;
+      if (!isBorder[u] && !gone[u]) p = u;
+    }
+    peel.push(v);
+    parent.push(p);
+    if (p >= 0) {
+      d[p]!--;
+      if (canPeel(p)) queue.push(p);
+    }
+  }
+  const band: number[] = [];
+  for (let i = 0; i < n; i++) if (!isBorder[i] && !gone[i]) band.push(i);
+  const pos = new Int32Array(n).fill(-1);
+  band.forEach((v, q) => (pos[v] = q));
+  let kl = 0;
+  let ku = 0;
+  for (let e = 0; e < rows.length; e++) {
+    const pi = pos[rows[e]!]!;
+    const pj = pos[cols[e]!]!;
+    if (pi < 0 || pj < 0) continue;
+    if (pi - pj > kl) kl = pi - pj;
+    if (pj - pi > ku) ku = pj - pi;
+  }
+  return { peel: Int32Array.from(peel), parent: Int32Array.from(parent), band: Int32Array.from(band), border: Int32Array.from(border), kl, ku };
+}
+
+// destination kinds of a pattern slot
+const D_BAND = 0;
+const D_B = 1;
+const D_C = 2;
+const D_S = 3;
+const D_PIV = 4;
+const D_UP = 5;
+const D_LO = 6;
+const D_ROWB = 7;
+const D_COLB = 8;
+
+/**
+ * The condensed system. J is stored per pattern slot (CSR by row); factor() scatters
+ * A = diag(m) − diag(w)·J into the peeled scalars and the bordered band, eliminates the peeled
+ * unknowns and factorises the bordered band.
+ */
+export class CondensedCore {
+  readonly n: number;
+  readonly layout: CondensedLayout;
+  readonly nb: number;
+  readonly k: number;
+  readonly lu: BorderedBandLu;
+  /** CSR of the pattern by row (diagonal included), column indices sorted */
+  readonly rowPtr: Int32Array;
+  readonly colIdx: Int32Array;
+  readonly J: Float64Array;
+  private readonly slotRow: Int32Array;
+  private readonly destKind: Uint8Array;
+  private readonly destIdx: Int32Array;
+  private readonly np: number;
+  private readonly pivv: Float64Array;
+  private readonly up: Float64Array;
+  private readonly lo: Float64Array;
+  private readonly rowB: Float64Array;
+  private readonly colB: Float64Array;
+  /** for peeled q: parent kind (0 none, 1 peeled, 2 band) and index (q' or band position) */
+  private readonly parKind: Uint8Array;
+  private readonly parIdx: Int32Array;
+  private readonly peel: Int32Array;
+  private readonly perm: Int32Array; // reduced position → unknown (band then border)
+  private readonly xw: Float64Array;
+
+  constructor(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined) {
+    this.n = n;
+    const L = chooseCondensedLayout(n, rows, cols, massDiag);
+    this.layout = L;
+    const nb = L.band.length;
+    const k = L.border.length;
+    this.nb = nb;
+    this.k = k;
+    this.lu = new BorderedBandLu(nb, k, Math.min(L.kl, Math.max(nb - 1, 0)), Math.min(L.ku, Math.max(nb - 1, 0)));
+    // CSR pattern with the diagonal
+    const sets: Set<number>[] = Array.from({ length: n }, (_, i) => new Set<number>([i]));
+    for (let e = 0; e < rows.length; e++) sets[rows[e]!]!.add(cols[e]!);
+    this.rowPtr = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) this.rowPtr[i + 1] = this.rowPtr[i]! + sets[i]!.size;
+    const nnz = this.rowPtr[n]!;
+    this.colIdx = new Int32Array(nnz);
+    this.slotRow = new Int32Array(nnz);
+    for (let i = 0; i < n; i++) {
+      let p = this.rowPtr[i]!;
+      for (const j of [...sets[i]!].sort((a, b) => a - b)) {
+        this.slotRow[p] = i;
+        this.colIdx[p++] = j;
+      }
+    }
+    this.J = new Float64Array(nnz);
+    const np = L.peel.length;
+    this.np = np;
+    this.peel = L.peel;
+    this.pivv = new Float64Array(np);
+    this.up = new Float64Array(np);
+    this.lo = new Float64Array(np);
+    this.rowB = new Float64Array(np * k);
+    this.colB = new Float64Array(np * k);
+    // roles
+    const peelPos = new Int32Array(n).fill(-1);
+    L.peel.forEach((v, q) => (peelPos[v] = q));
+    const bandPos = new Int32Array(n).fill(-1);
+    L.band.forEach((v, q) => (bandPos[v] = q));
+    const borderPos = new Int32Array(n).fill(-1);
+    L.border.forEach((v, q) => (borderPos[v] = q));
+    this.parKind = new Uint8Array(np);
+    this.parIdx = new Int32Array(np);
+    for (let q = 0; q < np; q++) {
+      const p = L.parent[q]!;
+      if (p < 0) continue;
+      if (peelPos[p]! >= 0) {
+        this.parKind[q] = 1;
+        this.parIdx[q] = peelPos[p]!;
+      } else {
+        this.parKind[q] = 2;
+        this.parIdx[q] = bandPos[p]!;
+      }
+    }
+    this.perm = new Int32Array(n - np);
+    this.perm.set(L.band, 0);
+    this.perm.set(L.border, nb);
+    this.xw = new Float64Array(n - np);
+    // destination of every slot
+    this.destKind = new Uint8Array(nnz);
+    this.destIdx = new Int32Array(nnz);
+    const kl = this.lu.band ? this.lu.band.kl : 0;
+    const ku = this.lu.band ? this.lu.band.ku : 0;
+    const ld = this.lu.band ? this.lu.band.ld : 0;
+    for (let s = 0; s < nnz; s++) {
+      const i = this.slotRow[s]!;
+      const j = this.colIdx[s]!;
+      const qi = peelPos[i]!;
+      const qj = peelPos[j]!;
+      let kind: number;
+      let idx: number;
+      if (qi >= 0 && qi === qj) {
+        kind = D_PIV;
+        idx = qi;
+      } else if (qi >= 0 && L.parent[qi] === j) {
+        kind = D_UP;
+        idx = qi;
+      } else if (qj >= 0 && L.parent[qj] === i) {
+        kind = D_LO;
+        idx = qj;
+      } else if (qi >= 0 && borderPos[j]! >= 0) {
+        kind = D_ROWB;
+        idx = qi * k + borderPos[j]!;
+      } else if (qj >= 0 && borderPos[i]! >= 0) {
+        kind = D_COLB;
+        idx = qj * k + borderPos[i]!;
+      } else if (qi >= 0 || qj >= 0) {
+        throw new Error(`condensed system: entry (${i}, ${j}) does not fit the elimination tree (internal error)`);
+      } else {
+        const bi = bandPos[i]!;
+        const bj = bandPos[j]!;
+        if (bi >= 0 && bj >= 0) {
+          kind = D_BAND;
+          idx = kl + ku + bi - bj + bj * ld;
+        } else if (bi >= 0) {
+          kind = D_B;
+          idx = borderPos[j]! * nb + bi;
+        } else if (bj >= 0) {
+          kind = D_C;
+          idx = borderPos[i]! * nb + bj;
+        } else {
+          kind = D_S;
+          idx = borderPos[i]! * k + borderPos[j]!;
+        }
+      }
+      this.destKind[s] = kind;
+      this.destIdx[s] = idx;
+    }
+  }
+
+  /** slot of (i, j), −1 when not in the pattern */
+  slot(i: number, j: number): number {
+    let lo = this.rowPtr[i]!;
+    let hi = this.rowPtr[i + 1]! - 1;
+    const c = this.colIdx;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = c[mid]!;
+      if (v === j) return mid;
+      if (v < j) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** A = diag(m) − diag(w)·J: condensation and LU; false when a pivot is zero/small or the band LU fails */
+  factor(m: Float64Array, w: Float64Array): boolean {
+    const { lu, J, destKind, destIdx, slotRow, colIdx, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx } = this;
+    const band = lu.band;
+    const ab = band ? band.ab : null;
+    if (ab) ab.fill(0);
+    lu.B.fill(0);
+    lu.C.fill(0);
+    lu.S.fill(0);
+    rowB.fill(0);
+    colB.fill(0);
+    up.fill(0);
+    lo.fill(0);
+    pivv.fill(0);
+    const nnz = J.length;
+    for (let s = 0; s < nnz; s++) {
+      const i = slotRow[s]!;
+      let v = -w[i]! * J[s]!;
+      if (i === colIdx[s]) v += m[i]!;
+      const d = destIdx[s]!;
+      switch (destKind[s]) {
+        case D_BAND:
+          ab![d] = v;
+          break;
+        case D_B:
+          lu.B[d] = v;
+          break;
+        case D_C:
+          lu.C[d] = v;
+          break;
+        case D_S:
+          lu.S[d] = v;
+          break;
+        case D_PIV:
+          pivv[d] = v;
+          break;
+        case D_UP:
+          up[d] = v;
+          break;
+        case D_LO:
+          lo[d] = v;
+          break;
+        case D_ROWB:
+          rowB[d] = v;
+          break;
+        case D_COLB:
+          colB[d] = v;
+          break;
+      }
+    }
+    const S = lu.S;
+    const B = lu.B;
+    const C = lu.C;
+    const kl = band ? band.kl : 0;
+    const ku = band ? band.ku : 0;
+    const ld = band ? band.ld : 0;
+    for (let q = 0; q < np; q++) {
+      const piv = pivv[q]!;
+      const u = up[q]!;
+      const l = lo[q]!;
+      let big = Math.abs(u) > Math.abs(l) ? Math.abs(u) : Math.abs(l);
+      const qk = q * k;
+      for (let c = 0; c < k; c++) {
+        const a = Math.abs(rowB[qk + c]!);
+        const b = Math.abs(colB[qk + c]!);
+        if (a > big) big = a;
+        if (b > big) big = b;
+      }
+      if (!(Math.abs(piv) > 1e-8 * big) || !Number.isFinite(piv)) return false;
+      const inv = 1 / piv;
+      const lm = l * inv; // multiplier of the parent row
+      const kind = parKind[q]!;
+      if (kind === 1) {
+        const p = parIdx[q]!;
+        pivv[p]! -= lm * u;
+        const pk = p * k;
+        for (let c = 0; c < k; c++) {
+          rowB[pk + c]! -= lm * rowB[qk + c]!;
+          colB[pk + c]! -= colB[qk + c]! * u * inv;
+        }
+      } else if (kind === 2) {
+        const p = parIdx[q]!;
+        ab![kl + ku + p * ld]! -= lm * u;
+        for (let c = 0; c < k; c++) {
+          B[c * nb + p]! -= lm * rowB[qk + c]!;
+          C[c * nb + p]! -= colB[qk + c]! * u * inv;
+        }
+      }
+      for (let r = 0; r < k; r++) {
+        const cr = colB[qk + r]! * inv;
+        if (cr === 0) continue;
+        for (let c = 0; c < k; c++) S[r * k + c]! -= cr * rowB[qk + c]!;
+      }
+    }
+    return lu.factor();
+  }
+
+  /** solves A·x = b in place */
+  solve(b: Float64Array): void {
+    const { np, k, nb, peel, pivv, up, lo, rowB, colB, parKind, perm, xw, lu, layout } = this;
+    const parent = layout.parent;
+    const border = layout.border;
+    // forward elimination of the peeled unknowns
+    for (let q = 0; q < np; q++) {
+      const bv = b[peel[q]!]!;
+      if (bv === 0) continue;
+      const t = bv / pivv[q]!;
+      if (parKind[q] !== 0) b[parent[q]!]! -= lo[q]! * t;
+      const qk = q * k;
+      for (let c = 0; c < k; c++) b[border[c]!]! -= colB[qk + c]! * t;
+    }
+    // reduced bordered-band system
+    const nr = nb + k;
+    for (let p = 0; p < nr; p++) xw[p] = b[perm[p]!]!;
+    lu.solve(xw);
+    for (let p = 0; p < nr; p++) b[perm[p]!] = xw[p]!;
+    // back substitution
+    for (let q = np - 1; q >= 0; q--) {
+      const v = peel[q]!;
+      let s = b[v]!;
+      if (parKind[q] !== 0) s -= up[q]! * b[parent[q]!]!;
+      const qk = q * k;
+      for (let c = 0; c < k; c++) s -= rowB[qk + c]! * b[border[c]!]!;
+      b[v] = s / pivv[q]!;
+    }
+  }
+
+  /** adds to J(i, j); entries outside the pattern: zero is ignored, anything else is an error */
+  add(i: number, j: number, v: number): void {
+    const s = this.slot(i, j);
+    if (s < 0) {
+      if (v === 0) return;
+      throw new RangeError(`jacobian: entry (${i}, ${j}) = ${v} is not in the declared sparsity pattern (structure.rows/cols)`);
+    }
+    this.J[s]! += v;
+  }
+
+  /** replays the stored J into another sink */
+  replay(sink: JacobianSink): void {
+    const { J, slotRow, colIdx } = this;
+    for (let s = 0; s < J.length; s++) if (J[s] !== 0) sink.add(slotRow[s]!, colIdx[s]!, J[s]!);
+  }
+}
