@@ -17,13 +17,30 @@ import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type ProducedCe
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { ZERO_CELSIUS_K } from './materials/constants.ts';
+import { runProduction, type ProductionRun } from './process/line.ts';
+import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
 import { runExperiment, firstCycleSummary, rateCapability, firstCycleProtocolStrings, type ExperimentResult } from './cycler/index.ts';
+
+const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = { ev: 'ev:UDDS', ess_solar: 'ess:solar', ess_wind: 'ess:wind', other: 'ev:UDDS' };
 
 export interface JobOptions {
   seed?: number;
   runId?: string;
   /** skip the cycling (e.g. for quick what-ifs of the line only) */
   noCycling?: boolean;
+  /**
+   * run a production run of the recipe (`production` block; default duration production.duration_h)
+   * and put its CONTRACT `production` block in the output. Off by default in the library (tests and
+   * what-ifs stay fast); `rollcell run` turns it on. An object limits the run length.
+   */
+  production?: boolean | { web_length_m?: number; duration_s?: number };
+  /**
+   * run the recipe's battery (its `battery` block) on a duty profile (default by application: ev →
+   * ev:UDDS, ess_solar → ess:solar, ess_wind → ess:wind, other → ev:UDDS) with cells from the
+   * production run when there is one (else design cells with the stated spread). Off by default in
+   * the library; `rollcell run` turns it on.
+   */
+  battery?: boolean | { profile?: BatteryProfileName; days?: number };
 }
 
 export interface JobResult {
@@ -36,6 +53,8 @@ export interface JobResult {
   timeSeries: ReportTimeSeries[];
   cycles: ReportCycle[];
   experiment: ExperimentResult | null;
+  /** the production run (when requested), with its per-cell records */
+  productionRun: ProductionRun | null;
 }
 
 export function recipeWindowChecks(r: Recipe, d: CellDesign, proc?: ProcessResult): WindowCheck[] {
@@ -210,6 +229,21 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       warnings.push('no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)');
     }
   }
+  let prod: ProductionRun | null = null;
+  if (opts.production) {
+    const lim = typeof opts.production === 'object' ? opts.production : {};
+    prod = runProduction(recipe, { seed: opts.seed ?? 1, includeCharts: true, ...lim });
+    output.production = prod.block;
+  }
+  if (opts.battery && recipe.battery) {
+    const bo = typeof opts.battery === 'object' ? opts.battery : {};
+    const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
+    const n = recipe.battery.series * recipe.battery.parallel;
+    const inSpec = prod ? prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0) : 0;
+    const cells = prod && inSpec >= n ? prod.cells : undefined;
+    if (prod && !cells) warnings.push(`battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`);
+    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells }).block as unknown as Record<string, unknown>;
+  }
   output.claims = evaluateClaims(recipe, output);
-  return { output, design, process: proc, cellSI, windows, warnings, timeSeries: cyc?.timeSeries ?? [], cycles: cyc?.cycles ?? [], experiment: cyc?.experiment ?? null };
+  return { output, design, process: proc, cellSI, windows, warnings, timeSeries: cyc?.timeSeries ?? [], cycles: cyc?.cycles ?? [], experiment: cyc?.experiment ?? null, productionRun: prod };
 }

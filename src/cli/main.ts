@@ -13,6 +13,10 @@ import { renderReport, writeReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
+import { BATTERY_PROFILES } from '../battery/run.ts';
+import { BatteryInputError, toInputError } from './battery.ts';
+import type { JobResult } from '../pipeline.ts';
+import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from '../store/types.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 
 /** Invalid user input: printed line by line, exit code 2. */
@@ -55,6 +59,22 @@ function parseSeed(v: string): number {
   return n;
 }
 
+/** per-cell records, cycles and time series of a run, in the store's shapes (nothing a user ran is lost) */
+export function storedDetail(res: JobResult): { cells: StoredCell[]; cycles: StoredCycle[]; timeSeries: TimeSeriesRecord[] } {
+  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map((c) => ({
+    ...c,
+    verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
+    thickness_um: c.stack.cell_thickness_um,
+    capacity_mAh: c.capacity_mAh,
+  }));
+  const cycles: StoredCycle[] = res.cycles.map((c) => ({ cycle: c.index, charge_Ah: c.charge_Ah, discharge_Ah: c.discharge_Ah, coulombic_efficiency: c.ce }));
+  const timeSeries: TimeSeriesRecord[] = res.timeSeries.map((t) => ({
+    name: t.name,
+    columns: { t_s: [...t.t_s], voltage_V: [...t.voltage_V], current_A: [...t.current_A], capacity_Ah: [...t.capacity_Ah] },
+  }));
+  return { cells, cycles, timeSeries };
+}
+
 function buildProgram(out: (s: string) => void): Command {
   const program = new Command();
   program
@@ -72,7 +92,9 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .option('--out <dir>', 'directory for the HTML report', 'out')
     .option('--seed <n>', 'seed of the random number generator', '1')
-    .action(async (file: string, o: { json?: boolean; seed: string; db: string; out: string }) => {
+    .option('--no-production', 'skip the production run (the `production` block)')
+    .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
+    .action(async (file: string, o: { json?: boolean; seed: string; db: string; out: string; production: boolean; battery: boolean }) => {
       const { recipe, text } = loadRecipe(file);
       const seed = parseSeed(o.seed);
       const store = await openStore(o.db);
@@ -80,14 +102,18 @@ function buildProgram(out: (s: string) => void): Command {
         const runId = newRunId();
         let res;
         try {
-          res = runJob(recipe, { seed, runId });
+          try {
+            res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery });
+          } catch (e) {
+            throw toInputError(e);
+          }
         } catch (e) {
           // nothing a user ran is lost: a failed run is stored with its error
           await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, status: 'failed', output: { rollcell_version: ROLLCELL_VERSION, run_id: runId, design: { cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 }, cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 }, anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 }, np_ratio: 0, specific_energy_Wh_kg: 0, energy_density_Wh_L: 0 }, error: (e as Error).message } });
           throw e;
         }
         res.output.report = writeReport(o.out, runId, renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles }));
-        await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, output: res.output });
+        await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, output: res.output, ...storedDetail(res) });
         out(o.json ? JSON.stringify(res.output, null, 2) : formatSummary(recipe, res) + `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${o.db}`);
       } finally {
         await store.close();
@@ -158,6 +184,23 @@ function buildProgram(out: (s: string) => void): Command {
     });
 
   program
+    .command('battery')
+    .description("the recipe's battery (its battery block) on a duty profile: EV drive cycle or a solar/wind storage day")
+    .argument('<recipe>', 'recipe YAML file with a battery block')
+    .requiredOption('--profile <name>', `duty profile: ${BATTERY_PROFILES.join(', ')}`)
+    .option('--days <n>', 'days of the profile (EV: drive-cycle repeats per day until the pack is empty)', '1')
+    .option('--seed <n>', 'seed of the random number generator (cell spread, clouds, wind)', '1')
+    .option('--cells <source>', "'design' (design cell with the stated spread) or 'production' (in-spec cells of a production run)", 'design')
+    .option('--profile-csv <file>', 'with --profile csv: time [s] and one value column')
+    .option('--csv-column <kind>', 'what the CSV value column is: power_W, power_kW, current_A, speed_km_h, speed_m_s, speed_mph', 'power_W')
+    .option('--json', 'print the battery block as JSON')
+    .action(async (file: string, o: { profile: string; days: string; seed: string; cells: string; profileCsv?: string; csvColumn?: string; json?: boolean }) => {
+      const { recipe } = loadRecipe(file);
+      const { batteryCommand } = await import('./battery.ts');
+      out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }));
+    });
+
+  program
     .command('validate')
     .description('check a recipe; prints nothing and exits 0 when valid')
     .argument('<recipe>', 'recipe YAML file')
@@ -206,7 +249,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2; // commander already printed the message
     }
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof BatteryInputError) {
       for (const l of e.lines) process.stderr.write(l + '\n');
       return 2;
     }

@@ -99,6 +99,49 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
       ),
     );
   }
+  const pr = res.output.production;
+  if (pr) {
+    const th = pr['throughput'] as { cells_per_h: number; m2_per_h: number; kWh_per_h: number } | undefined;
+    const oee = pr['oee'] as { oee: number } | undefined;
+    const causes = Object.entries((pr['out_of_spec_causes'] as Record<string, number> | undefined) ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+    parts.push(
+      kv(
+        [
+          ['run length', (pr['duration_s'] as number) / 3600, 'h'],
+          ['web length', pr['web_length_m'] as number, 'm'],
+          ['cells made', pr.cells_total, '—'],
+          ['cells in spec', pr.cells_in_spec, '—'],
+          ['yield', pr.yield_pct, '%'],
+          ...(causes ? ([['out of spec by cause', causes, '']] as [string, string, string][]) : []),
+          ...(th ? ([['throughput', th.cells_per_h, 'cells/h'], ['throughput (good area)', th.m2_per_h, 'm²/h'], ['throughput (good energy)', th.kWh_per_h, 'kWh/h']] as [string, number, string][]) : []),
+          ...(oee ? ([['OEE', oee.oee, '—']] as [string, number, string][]) : []),
+          ['cost', (pr['cost_per_kWh'] as number | null) ?? null, '$/kWh'],
+        ],
+        '\nProduction run (seeded; traceable cells stored with the run)',
+      ),
+    );
+  }
+  const b = res.output.battery as { profile: string; pack: Record<string, number>; results: Record<string, unknown>; limiting_cell: { serial: string; reason: string }; ageing: { years: number; capacity_retention_pct_after_years: number } | null } | undefined;
+  if (b) {
+    const ev = b.results['ev'] as { range_km: number } | undefined;
+    parts.push(
+      kv(
+        [
+          ['pack', `${b.pack['series']}s${b.pack['parallel']}p`, ''],
+          ['pack voltage', `${fmtNum(b.pack['voltage_min_V']!, 4)}–${fmtNum(b.pack['voltage_max_V']!, 4)}`, 'V'],
+          ['pack capacity at C/3', b.pack['capacity_C3_Ah']!, 'Ah'],
+          ['pack energy at C/3', b.pack['energy_C3_kWh']!, 'kWh'],
+          ['pack specific energy', b.pack['specific_energy_Wh_kg']!, 'Wh/kg'],
+          ...(ev ? ([['EV range per charge', ev.range_km, 'km']] as [string, number, string][]) : []),
+          ['round-trip efficiency', b.results['round_trip_efficiency'] as number, '—'],
+          ['SOC spread (max)', b.results['soc_spread_max_pct'] as number, '%'],
+          ['limiting cell', `${b.limiting_cell.serial}: ${b.limiting_cell.reason.split(';')[0]}`, ''],
+          ...(b.ageing ? ([[`capacity retention after ${b.ageing.years} years`, b.ageing.capacity_retention_pct_after_years, '%']] as [string, number, string][]) : []),
+        ],
+        `\nBattery (claims 17–18) — profile ${b.profile}`,
+      ),
+    );
+  }
   if (res.output.claims) {
     parts.push(
       table(

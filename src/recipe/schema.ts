@@ -7,6 +7,8 @@
  * ≥ 100 mAh/g, ≥ 0.33C) are NOT limits here: values outside are allowed and reported by the claim
  * chart and `windows.ts` as outside the claimed window.
  */
+import { variabilitySchema, productionSchema } from '../process/production/config.ts';
+import { batteryExtrasSchema } from '../battery/config.ts';
 import { z } from 'zod';
 
 const num = (desc: string) => z.number().describe(desc);
@@ -174,6 +176,7 @@ export const batterySchema = z
     parallel: z.number().int().gte(1).describe('cells in parallel'),
     application: z.enum(['ev', 'ess_solar', 'ess_wind', 'other']).default('ev').describe('claim 18: EV or solar/wind storage'),
     interconnect_resistance_mOhm: nonNegative('resistance of each cell-to-cell connection, mΩ').default(0.2),
+    extras: batteryExtrasSchema.optional().describe('pack and duty settings: cell layers, vehicle, spread, thermal, BMS, solar, wind (README: batteries)'),
   })
   .strict();
 
@@ -223,8 +226,8 @@ export const recipeSchema = z
     experiment: z.array(experimentEntrySchema).min(1).optional().describe('PyBaMM-style experiment steps; default: the [0178] first-cycle protocol'),
     cycling: cyclingSchema.default({ model: 'spme', charge_cutoff_V: 4.3, discharge_cutoff_V: 3.0, ageing_cycles: 200, ageing_c_rate: 0.33, rate_capability: true }),
     spec: specSchema.optional(),
-    variability: z.record(z.string(), z.unknown()).optional().describe('production-run variability (see the production section of the README)'),
-    production: z.record(z.string(), z.unknown()).optional().describe('production-run settings (see the production section of the README)'),
+    variability: variabilitySchema.optional().describe('production-run variability: seeded random sheet thickness, force, temperature, eccentricity, gauges (README: production)'),
+    production: productionSchema.optional().describe('production-run settings: shift length, rolls, splices, ramps, lots, stops, cost (README: production)'),
   })
   .strict();
 
