@@ -179,7 +179,10 @@ function argValue(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
-const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
+// run as a script, or as part of `npm run validate` (scripts/validate.ts imports this file)
+const isMain =
+  process.argv[1] !== undefined &&
+  (resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname) || resolve(process.argv[1]) === resolve(new URL('./validate.ts', import.meta.url).pathname));
 if (isMain) {
   const argv = process.argv.slice(2);
   const out = argValue(argv, '--out') ?? 'out/validation';
