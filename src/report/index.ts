@@ -367,6 +367,94 @@ function productionSection(o: RunOutput): string {
   return `<section id="production"><h2>Production run</h2>${kv(rows)}<div class="plots">${chart}</div></section>`;
 }
 
+/** the battery of the produced cells on its duty profile (claims 17–18), when the run has a battery block */
+function batterySection(o: RunOutput): string {
+  const b = obj(o.battery);
+  if (!b) return '';
+  const pack = obj(b['pack']) ?? {};
+  const res = obj(b['results']) ?? {};
+  const lim = obj(b['limiting_cell']);
+  const ageing = obj(b['ageing']);
+  const rows: [string, string][] = [['profile', String(b['profile'] ?? '—')], ['pack', `${String(pack['series'])}s${String(pack['parallel'])}p of ${String(pack['cell_source'] ?? '?')} cells`]];
+  const add = (k: string, v: number | undefined, unit = ''): void => {
+    if (v !== undefined) rows.push([k, `${fmt(v)}${unit}`]);
+  };
+  add('pack voltage min', num(pack['voltage_min_V']), ' V');
+  add('pack voltage max', num(pack['voltage_max_V']), ' V');
+  add('capacity at C/3', num(pack['capacity_C3_Ah']), ' Ah');
+  add('energy at C/3', num(pack['energy_C3_kWh']), ' kWh');
+  add('pack mass', num(pack['mass_kg']), ' kg');
+  add('specific energy', num(pack['specific_energy_Wh_kg']), ' Wh/kg');
+  const ev = obj(res['ev']);
+  if (ev) {
+    add('EV range per charge', num(ev['range_km']), ' km');
+    add('consumption', num(ev['consumption_Wh_per_km']), ' Wh/km');
+  }
+  add('energy throughput', num(res['throughput_kWh']), ' kWh');
+  add('round-trip efficiency', num(res['round_trip_efficiency']));
+  add('SOC spread, max', num(res['soc_spread_max_pct']), ' %');
+  const der = obj(res['deratings']);
+  if (der) add('BMS deratings', num(der['count']));
+  if (lim) rows.push(['limiting cell', `${String(lim['serial'])}: ${String(lim['reason'])}`]);
+  if (ageing) add(`capacity retention after ${String(ageing['years'])} years`, num(ageing['capacity_retention_pct_after_years']), ' %');
+  const ser = obj(b['series']);
+  const figs: string[] = [];
+  const arr = (k: string): number[] | undefined => {
+    const v = ser?.[k];
+    return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined;
+  };
+  const t = arr('time_s');
+  const th = t?.map((x) => x / 3600);
+  const vmin = arr('cell_voltage_min_V');
+  const vmax = arr('cell_voltage_max_V');
+  if (th && vmin && vmax) {
+    figs.push(
+      figure(
+        linePlot({
+          title: 'Cell voltage: lowest and highest cell',
+          x: { label: 'time', unit: 'h' },
+          y: { label: 'cell voltage', unit: 'V' },
+          series: [
+            { name: 'highest cell', x: th, y: vmax, color: '#D55E00' },
+            { name: 'lowest cell', x: th, y: vmin, color: '#0072B2' },
+          ],
+          className: 'plot-battery-voltage',
+        }),
+        'Highest and lowest cell voltage in the pack over the duty profile; the BMS limits the pack current when a cell reaches its window.',
+      ),
+    );
+  }
+  const smin = arr('soc_min_pct');
+  const smax = arr('soc_max_pct');
+  if (th && smin && smax) {
+    figs.push(
+      figure(
+        linePlot({
+          title: 'State of charge spread',
+          x: { label: 'time', unit: 'h' },
+          y: { label: 'SOC', unit: '%' },
+          series: [
+            { name: 'highest cell', x: th, y: smax, color: '#D55E00' },
+            { name: 'lowest cell', x: th, y: smin, color: '#0072B2' },
+          ],
+          className: 'plot-battery-soc',
+        }),
+        'Highest and lowest cell state of charge: the spread comes from the cell-to-cell variation of the line and is narrowed by passive balancing.',
+      ),
+    );
+  }
+  const capY = Array.isArray(ageing?.['capacity_Ah_by_year']) ? (ageing!['capacity_Ah_by_year'] as unknown[]).filter((x): x is number => typeof x === 'number') : [];
+  if (capY.length > 1) {
+    figs.push(
+      figure(
+        linePlot({ title: 'Pack capacity by year', x: { label: 'year', unit: '1' }, y: { label: 'capacity', unit: 'Ah' }, series: [{ name: 'capacity', x: capY.map((_, i) => i), y: capY, markers: true, color: '#009E73' }], legend: false, className: 'plot-battery-ageing' }),
+        'Pack capacity after each year of the duty profile, from the cell ageing submodels (interphase growth, contact loss, Li inventory loss).',
+      ),
+    );
+  }
+  return `<section id="battery"><h2>Battery (claims 17–18)</h2>${kv(rows)}<div class="plots">${figs.join('\n')}</div></section>`;
+}
+
 function claimTable(claims: readonly ClaimResult[]): string {
   const rows: string[] = [];
   for (const c of claims) {
@@ -432,6 +520,7 @@ ${summary(input, claims)}
 <section id="cross-section"><h2>Cell cross-section</h2>${inline(crossSectionSvg(cs))}<p class="note">${esc(cs.note)}. Layer heights share one scale (see the scale bar).</p></section>
 ${lineSection}
 ${productionSection(o)}
+${batterySection(o)}
 ${plots(input)}
 ${claimTable(claims)}
 ${windowsTable(o, r)}

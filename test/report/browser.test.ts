@@ -22,7 +22,7 @@ test('report opens in headless chromium: plots rendered, axis labels visible, no
   assert.ok(existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (npm cannot download browsers here), or set ROLLCELL_SKIP_BROWSER=1 to skip this test`);
   const tmp = mkdtempSync(join(tmpdir(), 'rollcell-report-'));
   const profile = join(tmp, 'profile');
-  const input = patentReportInput(undefined, { production: true });
+  const input = patentReportInput(undefined, { production: true, battery: true });
   const path = writeReport(tmp, 'patent-line', renderReport(input));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

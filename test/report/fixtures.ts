@@ -8,6 +8,7 @@ import type { ReportCycle, ReportInput, ReportTimeSeries } from '../../src/repor
 import { loadExample, syntheticOutput } from '../claims/fixtures.ts';
 import { evaluateClaims } from '../../src/claims/index.ts';
 import { runProduction } from '../../src/process/line.ts';
+import { runBatteryCommand } from '../../src/battery/run.ts';
 import { standinPhysics } from '../production/standin.ts';
 
 export function syntheticTimeSeries(q_Ah: number, vLo: number, vHi: number): ReportTimeSeries[] {
@@ -43,8 +44,10 @@ export function syntheticCycles(q_Ah: number, n = 10): ReportCycle[] {
  * The report input of the patent example; with `production`, a short production run (the production
  * tests' stand-in station physics, 100 m of web, SPC chart series included) supplies the production block.
  */
-export function patentReportInput(recipe: Recipe = loadExample('patent-line.yaml'), opts: { production?: boolean } = {}): ReportInput {
+export function patentReportInput(recipe: Recipe = loadExample('patent-line.yaml'), opts: { production?: boolean; battery?: boolean } = {}): ReportInput {
   const output = syntheticOutput(recipe);
+  // a small pack (2s2p, solar-storage day) of the recipe's design cells: real pack physics, fast
+  if (opts.battery) output.battery = runBatteryCommand({ ...recipe, battery: { series: 2, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 } }, { profile: 'ess:solar', seed: 5 }).block as unknown as Record<string, unknown>;
   if (opts.production) output.production = runProduction(recipe, { seed: 7, web_length_m: 100, physics: standinPhysics, keepCells: false, includeCharts: true }).block;
   output.claims = evaluateClaims(recipe, output);
   const q = Number(output.design.cell['capacity_mAh']) / 1000;

@@ -9,7 +9,8 @@ import { runJob } from '../../src/pipeline.ts';
 import { loadExample, syntheticOutput } from '../claims/fixtures.ts';
 import { patentReportInput } from './fixtures.ts';
 
-const html = renderReport(patentReportInput(undefined, { production: true }));
+const input = patentReportInput(undefined, { production: true, battery: true });
+const html = renderReport(input);
 
 test('self-contained: no http(s) reference, no script, no external stylesheet, font or image; a CSP forbids loads', () => {
   assert.doesNotMatch(html, /https?:\/\//i);
@@ -22,8 +23,8 @@ test('self-contained: no http(s) reference, no script, no external stylesheet, f
 });
 
 test('every section is present: summary, cross-section, line, plots, claim chart, windows', () => {
-  for (const id of ['summary', 'cross-section', 'line', 'production', 'plots', 'claims', 'windows']) assert.match(html, new RegExp(`<section id="${id}">`));
-  for (const cls of ['plot-voltage', 'plot-thickness', 'plot-phases', 'plot-crack', 'plot-fade', 'plot-ce', 'plot-spc', 'plot-pareto']) assert.match(html, new RegExp(`class="plot [^"]*${cls}`), cls);
+  for (const id of ['summary', 'cross-section', 'line', 'production', 'battery', 'plots', 'claims', 'windows']) assert.match(html, new RegExp(`<section id="${id}">`));
+  for (const cls of ['plot-voltage', 'plot-thickness', 'plot-phases', 'plot-crack', 'plot-fade', 'plot-ce', 'plot-spc', 'plot-pareto', 'plot-battery-voltage', 'plot-battery-soc', 'plot-battery-ageing']) assert.match(html, new RegExp(`class="plot [^"]*${cls}`), cls);
   assert.equal([...html.matchAll(/<tr class="claim-row"/g)].length, 20);
   // the line drawing labels the seed's reference numerals and each station's result
   for (const s of ['204', '206', '224', '230', 'rollers 222', 'rollers 236', 'rollers 240', '220 first composite sheet', '226 second composite sheet', 'anode 238']) assert.ok(html.includes(s), s);
@@ -108,4 +109,13 @@ test('writeReport writes <dir>/<runId>.html and rejects a run id that could leav
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('battery section: the limiting cell is named with its reason, and no battery block means no section', () => {
+  const b = input.output.battery as { limiting_cell: { serial: string }; pack: { series: number; parallel: number } };
+  const sec = html.slice(html.indexOf('<section id="battery">'), html.indexOf('</section>', html.indexOf('<section id="battery">')));
+  assert.ok(sec.includes(`${b.limiting_cell.serial}: `), 'limiting cell serial shown');
+  assert.ok(sec.includes(`${b.pack.series}s${b.pack.parallel}p`));
+  const without = renderReport({ ...input, output: { ...input.output, battery: undefined } });
+  assert.doesNotMatch(without, /<section id="battery">/);
 });
