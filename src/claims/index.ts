@@ -444,7 +444,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     if (!b) e = el('17a', 'a solid state battery comprising at least two cell assemblies', 'not met', 'the recipe has no battery block: no battery is made of these cells', '[0176]');
     else {
       const n = b.series * b.parallel;
-      e = el('17a', 'a solid state battery comprising at least two cell assemblies', n >= 2 ? 'met' : 'not met', `battery ${b.series}s${b.parallel}p = ${n} cell${n === 1 ? '' : 's'} (${n >= 2 ? '≥' : '<'} 2)`, '[0176]');
+      e = el('17a', 'a solid state battery comprising at least two cell assemblies', n >= 2 ? 'met' : 'not met', `battery ${b.series}s${b.parallel}p = ${n} cell${n === 1 ? '' : 's'} (${n >= 2 ? '≥' : '<'} 2)${batteryEvidence(o)}`, '[0176]');
     }
     put(finish(17, [e], P(13)));
   }
@@ -458,7 +458,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     if (!b) e = el('18a', text, 'not met', 'the recipe has no battery block');
     else {
       const ok = b.application !== 'other';
-      e = el('18a', text, ok ? 'met' : 'not met', `battery.application = ${b.application} (${names[b.application]})`);
+      e = el('18a', text, ok ? 'met' : 'not met', `battery.application = ${b.application} (${names[b.application]})${batteryUseEvidence(o)}`);
     }
     put(finish(18, [e], P(17)));
   }
@@ -533,4 +533,23 @@ export function formatClaimChart(claims: readonly ClaimResult[], width = 110): s
   const n = (v: Verdict): number => claims.filter((c) => c.verdict === v).length;
   out.push(`${claims.length} claims: ${n('met')} met, ${n('not met')} not met, ${n('not evaluable')} not evaluable`);
   return out.join('\n');
+}
+
+/** what the simulated pack did (run output `battery` block), appended to claim 17's evidence */
+function batteryEvidence(o: RunOutput): string {
+  const b = o.battery as { pack?: { voltage_min_V?: number; voltage_max_V?: number; energy_C3_kWh?: number; cell_source?: string } } | undefined;
+  const p = b?.pack;
+  if (!p || typeof p.voltage_min_V !== 'number' || typeof p.voltage_max_V !== 'number' || typeof p.energy_C3_kWh !== 'number') return '';
+  return `; simulated pack of ${p.cell_source ?? 'design'} cells: ${p.voltage_min_V.toPrecision(3)}–${p.voltage_max_V.toPrecision(3)} V, ${p.energy_C3_kWh.toPrecision(3)} kWh at C/3`;
+}
+
+/** the duty-profile result (run output `battery` block), appended to claim 18's evidence */
+function batteryUseEvidence(o: RunOutput): string {
+  const b = o.battery as { profile?: string; results?: { ev?: { range_km?: number }; round_trip_efficiency?: number } } | undefined;
+  if (!b?.profile || !b.results) return '';
+  const ev = b.results.ev?.range_km;
+  const rte = b.results.round_trip_efficiency;
+  if (typeof ev === 'number') return `; simulated on ${b.profile}: ${ev.toPrecision(3)} km per charge`;
+  if (typeof rte === 'number') return `; simulated on ${b.profile}: round-trip efficiency ${(100 * rte).toPrecision(3)} %`;
+  return '';
 }

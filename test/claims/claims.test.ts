@@ -235,3 +235,18 @@ test('batch mode or an Al sheet placed on the cathode side: claim 1 not met, nam
   assert.match(element(c1b, '1b').evidence, /not placed on the solid electrolyte layer/);
   assert.equal(element(c1b, '1a').verdict, 'met');
 });
+
+test('claims 17–18 quote the simulated pack and its duty profile when the run has a battery block', async () => {
+  const { runBatteryCommand } = await import('../../src/battery/run.ts');
+  const r = loadExample('patent-line.yaml');
+  const small = { ...r, battery: { series: 2, parallel: 1, application: 'ess_wind' as const, interconnect_resistance_mOhm: 0.2 } };
+  const out = syntheticOutput(small);
+  const before = element(claim(evaluateClaims(small, out), 17), '17a').evidence;
+  assert.doesNotMatch(before, /simulated/);
+  out.battery = runBatteryCommand(small, { profile: 'ess:wind', seed: 2 }).block as unknown as Record<string, unknown>;
+  const cs = evaluateClaims(small, out);
+  const pack = (out.battery as { pack: { voltage_max_V: number } }).pack;
+  assert.match(element(claim(cs, 17), '17a').evidence, new RegExp(`2s1p = 2 cells .*simulated pack of design cells: .*–${pack.voltage_max_V.toPrecision(3)} V`));
+  assert.match(element(claim(cs, 18), '18a').evidence, /ess_wind .*simulated on ess:wind: round-trip efficiency \d/);
+  assert.equal(claim(cs, 18).verdict, 'met');
+});
