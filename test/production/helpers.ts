@@ -12,6 +12,6 @@ export function recipeWith(patch: Record<string, unknown> = {}): Recipe {
     obj[k] = cur && typeof cur === 'object' && v && typeof v === 'object' && !Array.isArray(v) ? { ...(cur as object), ...(v as object) } : v;
   }
   const r = parseRecipeText(JSON.stringify(obj));
-  if (!r.ok) throw new Error(r.problems.map((p) => `${p.path}: ${p.problem} (got ${p.got})`).join('\n'));
+  if (!r.ok) throw new Error(r.problems.map((p) => `${p.path}: ${p.problem} (got ${p.got}; allowed ${p.allowed})`).join('\n'));
   return r.recipe;
 }

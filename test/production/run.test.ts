@@ -117,13 +117,17 @@ test('restart ramps: cells made while accelerating run slower than the set speed
 });
 
 test('invalid production settings name path, value and what is allowed', () => {
-  const r = recipeWith({ production: { splice: { scrap_length_m: -1 } } });
+  // the recipe parser checks the production and variability blocks (rollcell validate catches them)
+  assert.throws(() => recipeWith({ production: { splice: { scrap_length_m: -1 } } }), /production\.splice\.scrap_length_m: out of the physical range \(got -1; allowed >= 0\)/);
+  assert.throws(() => recipeWith({ variability: { sheets: { li: { md_sigma_pct: 'x' } } } }), /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a finite number\)/);
+  // and runProduction checks again when given a recipe object built in code
+  const r = { ...recipeWith(), production: { splice: { scrap_length_m: -1 } } } as unknown as Parameters<typeof runProduction>[0];
   assert.throws(() => runProduction(r, { seed: 1, web_length_m: 10, physics }), (e: unknown) => {
     assert.ok(e instanceof ConfigError);
     assert.match(e.message, /production\.splice\.scrap_length_m: .*got -1; allowed >= 0/);
     return true;
   });
-  const r2 = recipeWith({ variability: { sheets: { li: { md_sigma_pct: 'x' } } } });
+  const r2 = { ...recipeWith(), variability: { sheets: { li: { md_sigma_pct: 'x' } } } } as unknown as Parameters<typeof runProduction>[0];
   assert.throws(() => runProduction(r2, { seed: 1, web_length_m: 10, physics }), /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a number\)/);
   const r3 = recipeWith({ cell: { width_mm: 90, length_mm: 100, stack_pressure_MPa: 5 }, production: { edge_trim_mm: 10 } });
   assert.throws(() => runProduction(r3, { seed: 1, web_length_m: 10, physics }), /cell\.width_mm: no lane fits the web \(got 90 mm on a 100 mm web with 10 mm edge trim per side; allowed ≤ 80\.000 mm\)/);
