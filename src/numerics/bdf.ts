@@ -50,6 +50,15 @@ ERROR_CONST[MAX_ORDER + 1] = 1 / (MAX_ORDER + 2);
 export interface DaeSolverOptions extends SolveOptions {
   /** include algebraic unknowns in the local error estimate (default true, as DASSL); false excludes them (IDA's suppressalg) */
   algebraicErrorControl?: boolean;
+  /**
+   * Newton convergence test with a remembered convergence rate (CVODE: ‖δ‖·min(1, rate) ≤ newtonTol,
+   * the rate carried over from step to step and reset to 1 when the matrix is refactorised), so that a
+   * good predictor converges in one iteration. newtonTol is in the weighted RMS norm of the error test
+   * (CVODE uses 0.1 × the error-test tolerance; about 0.03–0.1 here). Absent (default): the strict test
+   * of SciPy's BDF (tolerance max(10ε/rtol, min(0.03, √rtol)), at least two iterations unless the first
+   * update is negligible).
+   */
+  newtonTol?: number;
 }
 
 export interface DaeSolver {
@@ -474,7 +483,10 @@ class BdfSolver implements DaeSolver {
     let jacCurrent = true; // J is at (t0, y0)
     let luValid = false;
     let cLu = NaN;
-    const newtonTol = Math.max((10 * EPS) / this.rtol, Math.min(0.03, Math.sqrt(this.rtol)));
+    const remember = opts.newtonTol !== undefined;
+    if (remember && !(opts.newtonTol! > 0 && opts.newtonTol! < 1)) throw new RangeError(`opts.newtonTol: must be in (0, 1) (got ${opts.newtonTol})`);
+    const newtonTol = remember ? opts.newtonTol! : Math.max((10 * EPS) / this.rtol, Math.min(0.03, Math.sqrt(this.rtol)));
+    let crate = 1; // remembered Newton convergence rate (remember mode)
     const yNew = this.yTmp; // scratch during Newton
     const yOut = this.yOut;
 
@@ -484,6 +496,7 @@ class BdfSolver implements DaeSolver {
       const ok = sys.factor(m, wIter);
       luValid = ok;
       cLu = c;
+      crate = 1;
       return ok;
     };
 
@@ -548,10 +561,24 @@ class BdfSolver implements DaeSolver {
               const dyNorm = this.normAll(dy, scale);
               if (!Number.isFinite(dyNorm)) break;
               const rate = dyNormOld >= 0 ? dyNorm / dyNormOld : -1;
-              if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol)) break;
+              if (remember) {
+                // CVODE (cvNlsConvTest): divergence when the rate exceeds 2 (RDIV) after the first iteration
+                if (rate >= 0) {
+                  crate = Math.max(0.3 * crate, rate);
+                  if (dyNorm > 2 * dyNormOld) break;
+                }
+              } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol)) break;
               for (let i = 0; i < n; i++) {
                 yNew[i]! += dy[i]!;
                 d[i]! += dy[i]!;
+              }
+              if (remember) {
+                if (dyNorm * Math.min(1, crate) <= newtonTol) {
+                  converged = true;
+                  break;
+                }
+                dyNormOld = dyNorm;
+                continue;
               }
               if (dyNorm === 0 || (rate >= 0 && (rate / (1 - rate)) * dyNorm < newtonTol)) {
                 converged = true;

@@ -20,24 +20,49 @@
 import type { JacobianSink } from './types.ts';
 import { BorderedBandLu } from './linalg.ts';
 
-/** symmetric adjacency (without the diagonal) of a pattern, CSR */
-function adjacency(n: number, rows: Int32Array, cols: Int32Array): { ptr: Int32Array; adj: Int32Array } {
-  const sets: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
-  for (let e = 0; e < rows.length; e++) {
+/**
+ * CSR (row pointers, sorted unique column indices) of a pattern; symmetric: with the transpose added;
+ * diag: with (or without) the diagonal. Typed arrays only (cheap enough to run at every model build).
+ */
+export function patternCsr(n: number, rows: Int32Array, cols: Int32Array, symmetric: boolean, diag: boolean): { ptr: Int32Array; idx: Int32Array } {
+  const cnt = new Int32Array(n + 1);
+  const ne = rows.length;
+  for (let e = 0; e < ne; e++) {
     const i = rows[e]!;
     const j = cols[e]!;
     if (i === j) continue;
-    sets[i]!.add(j);
-    sets[j]!.add(i);
+    cnt[i + 1]!++;
+    if (symmetric) cnt[j + 1]!++;
   }
+  if (diag) for (let i = 0; i < n; i++) cnt[i + 1]!++;
+  for (let i = 0; i < n; i++) cnt[i + 1]! += cnt[i]!;
+  const raw = new Int32Array(cnt[n]!);
+  const fill = cnt.slice(0, n);
+  if (diag) for (let i = 0; i < n; i++) raw[fill[i]!++] = i;
+  for (let e = 0; e < ne; e++) {
+    const i = rows[e]!;
+    const j = cols[e]!;
+    if (i === j) continue;
+    raw[fill[i]!++] = j;
+    if (symmetric) raw[fill[j]!++] = i;
+  }
+  // sort each row and drop duplicates
   const ptr = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i]! + sets[i]!.size;
-  const adj = new Int32Array(ptr[n]!);
+  let w = 0;
   for (let i = 0; i < n; i++) {
-    let p = ptr[i]!;
-    for (const j of [...sets[i]!].sort((a, b) => a - b)) adj[p++] = j;
+    const seg = raw.subarray(cnt[i]!, cnt[i + 1]!);
+    seg.sort();
+    let last = -1;
+    for (let q = 0; q < seg.length; q++) {
+      const j = seg[q]!;
+      if (j !== last) {
+        raw[w++] = j;
+        last = j;
+      }
+    }
+    ptr[i + 1] = w;
   }
-  return { ptr, adj };
+  return { ptr, idx: raw.slice(0, w) };
 }
 
 export interface CondensedLayout {
@@ -59,7 +84,7 @@ export interface CondensedLayout {
  * without the border; band = the rest, in their original order.
  */
 export function chooseCondensedLayout(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined): CondensedLayout {
-  const { ptr, adj } = adjacency(n, rows, cols);
+  const { ptr, idx: adj } = patternCsr(n, rows, cols, true, false);
   const deg = new Int32Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -171,20 +196,12 @@ export class CondensedCore {
     this.k = k;
     this.lu = new BorderedBandLu(nb, k, Math.min(L.kl, Math.max(nb - 1, 0)), Math.min(L.ku, Math.max(nb - 1, 0)));
     // CSR pattern with the diagonal
-    const sets: Set<number>[] = Array.from({ length: n }, (_, i) => new Set<number>([i]));
-    for (let e = 0; e < rows.length; e++) sets[rows[e]!]!.add(cols[e]!);
-    this.rowPtr = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) this.rowPtr[i + 1] = this.rowPtr[i]! + sets[i]!.size;
-    const nnz = this.rowPtr[n]!;
-    this.colIdx = new Int32Array(nnz);
+    const pc = patternCsr(n, rows, cols, false, true);
+    this.rowPtr = pc.ptr;
+    this.colIdx = pc.idx;
+    const nnz = this.colIdx.length;
     this.slotRow = new Int32Array(nnz);
-    for (let i = 0; i < n; i++) {
-      let p = this.rowPtr[i]!;
-      for (const j of [...sets[i]!].sort((a, b) => a - b)) {
-        this.slotRow[p] = i;
-        this.colIdx[p++] = j;
-      }
-    }
+    for (let i = 0; i < n; i++) this.slotRow.fill(i, this.rowPtr[i]!, this.rowPtr[i + 1]!);
     this.J = new Float64Array(nnz);
     const np = L.peel.length;
     this.np = np;

@@ -422,3 +422,17 @@ test('a reused solver gives identical results on repeated solves (no state leaks
   assert.deepEqual(Array.from(a.yFinal), Array.from(b.yFinal));
   assert.deepEqual(a.stats, b.stats);
 });
+
+test('remembered-rate Newton test (newtonTol): references still met, fewer Newton iterations than the strict test', () => {
+  const strict = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), { t0: 0, tEnd: 40, rtol: 1e-9, atol: robAtol(1e-9) });
+  const loose = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), { t0: 0, tEnd: 40, rtol: 1e-9, atol: robAtol(1e-9), newtonTol: 0.1 });
+  assert.equal(loose.status, 'done', loose.message);
+  for (let i = 0; i < 3; i++) assert.ok(relErr(loose.yFinal[i]!, ROB40[i]!) < 1e-7, `y${i + 1} = ${loose.yFinal[i]} vs ${ROB40[i]}`);
+  assert.ok(loose.stats.newtonIterations < strict.stats.newtonIterations, `${loose.stats.newtonIterations} vs strict ${strict.stats.newtonIterations}`);
+  // Van der Pol μ = 1000: first downward zero crossing (SciPy Radau, rtol 1e-10: 807.0847)
+  const ev = { name: 'x=0', g: (_t: number, y: Float64Array) => y[0]!, direction: -1 as const, terminal: false };
+  const v = solveDae(vdp, Float64Array.from([2, 0]), { t0: 0, tEnd: 1000, rtol: 1e-8, atol: 1e-10, events: [ev], newtonTol: 0.1 });
+  assert.equal(v.status, 'done', v.message);
+  assert.ok(Math.abs(v.events[0]!.t - 807.0847) < 1e-2, `first crossing ${v.events[0]?.t}`);
+  assert.throws(() => solveDae(vdp, Float64Array.from([2, 0]), { t0: 0, tEnd: 1, newtonTol: 2 }), /opts.newtonTol/);
+});
