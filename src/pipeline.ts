@@ -128,6 +128,8 @@ export interface CyclingRun {
   experiment: ExperimentResult;
   timeSeries: ReportTimeSeries[];
   cycles: ReportCycle[];
+  /** what could not be evaluated and why */
+  notes: string[];
 }
 
 /** The recipe's experiment (default: [0178]), rate capability (claim 16) and ageing cycles (claim 19). */
@@ -170,7 +172,9 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
     },
   ];
   const cycles: ReportCycle[] = [];
+  const notes: string[] = [];
   if (c.rate_capability) {
+    try {
     const rc = rateCapability(buildCellModel(recipe, kind, cellSI), { chargeCutoff_V: c.charge_cutoff_V, dischargeCutoff_V: c.discharge_cutoff_V, fraction: 0.8, maxRate: 10, claimRate: 0.33 });
     block['max_c_rate'] = r6(rc.highestRate);
     block['rate_capability'] = {
@@ -181,8 +185,16 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
       meets_0_33C: rc.meetsClaimRate,
       evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
     };
+    } catch (e) {
+      // a cell that delivers nothing at the reference rate has no rate capability: null with the reason
+      block['max_c_rate'] = null;
+      block['rate_capability'] = { error: (e as Error).message };
+      notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, "")})`);
+    }
   }
-  if (c.ageing_cycles > 0) {
+  if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
+    notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
+  } else if (c.ageing_cycles > 0) {
     const model = buildCellModel(recipe, kind === 'p2d' ? 'spme' : kind, cellSI);
     const ag = cycleAgeing(model, { cycles: c.ageing_cycles, cRate: c.ageing_c_rate, cutoffs: { vMax_V: c.charge_cutoff_V, vMin_V: c.discharge_cutoff_V, cvEndCRate: 0.02 } });
     for (let i = 0; i < ag.discharge_C.length; i++) {
@@ -200,7 +212,8 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
       last_discharge_Ah: r6((ag.discharge_C[ag.discharge_C.length - 1] ?? 0) / 3600),
     };
   }
-  return { block, experiment: exp, timeSeries, cycles };
+  if (notes.length) block['notes'] = notes;
+  return { block, experiment: exp, timeSeries, cycles, notes };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
@@ -225,6 +238,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       cellSI = producedCellSI(recipe, design, proc.cell);
       cyc = runCycling(recipe, cellSI);
       output.cycling = cyc.block;
+      warnings.push(...cyc.notes);
     } else {
       warnings.push('no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)');
     }

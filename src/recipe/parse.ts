@@ -195,6 +195,9 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
   const a = r.al_sheet;
   if (a.form === 'particles_on_carrier') {
     if (!a.carrier) out.push({ path: 'al_sheet.carrier', problem: 'an Al-particle sheet rides on a plastic carrier ([0191]); describe it', got: 'nothing', allowed: '{material, thickness_um, removed_before}' });
+    else if (a.carrier.removed_before === 'never') {
+      out.push({ path: 'al_sheet.carrier.removed_before', problem: 'the plastic carrier must be peeled off before station 236 ([0192], claim 10): bonded with the carrier on, the Al particles never touch the electrolyte', got: '"never"', allowed: '"236"' });
+    }
   } else {
     if (a.particles) out.push({ path: 'al_sheet.particles', problem: 'particle settings only apply to form particles_on_carrier', got: 'a particles block', allowed: 'omit it for a foil' });
     if (a.carrier) out.push({ path: 'al_sheet.carrier', problem: 'a carrier only applies to form particles_on_carrier', got: 'a carrier block', allowed: 'omit it for a foil' });

@@ -61,6 +61,10 @@ const cases: [string, string, string[]][] = [
   ['unknown station id', mutate((r) => (r.stations['241'] = r.stations['240'])), ['stations.241: unknown key']],
   ['in-situ without 222', mutate((r) => delete r.stations['222']), ['stations.222: in-situ lamination of the first composite sheet needs station 222']],
   ['particles without carrier', mutate((r) => (r.al_sheet.form = 'particles_on_carrier')), ['al_sheet.carrier: an Al-particle sheet rides on a plastic carrier']],
+  ['carrier never peeled', mutate((r) => {
+    r.al_sheet.form = 'particles_on_carrier';
+    r.al_sheet.carrier = { material: 'PET', thickness_um: 25, removed_before: 'never' };
+  }), ['al_sheet.carrier.removed_before: the plastic carrier must be peeled off before station 236', '(got "never"; allowed "236")']],
   ['carrier on a foil', mutate((r) => (r.al_sheet.carrier = { material: 'PET', thickness_um: 25 })), ['al_sheet.carrier: a carrier only applies to form particles_on_carrier']],
   ['neither thickness nor loading', mutate((r) => delete r.first_sheet.cathode.thickness_um), ['first_sheet.cathode: give the cathode thickness or its loading']],
   ['both thickness and loading', mutate((r) => (r.first_sheet.cathode.loading_mg_cm2 = 10)), ['give thickness_um or loading_mg_cm2, not both']],

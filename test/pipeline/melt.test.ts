@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse, stringify } from 'yaml';
+import { parseRecipeText } from '../../src/recipe/index.ts';
+import { runJob } from '../../src/pipeline.ts';
+import { PATENT_YAML } from '../helpers.ts';
+
+test("station 240 above Li's melting point (190 °C, inside the seed's 30–200 °C): flagged, claim 1 not met, cycling figures null with reasons — no crash, no NaN", () => {
+  const o = parse(PATENT_YAML) as Record<string, any>;
+  o.stations['240'].temperature_C = 190;
+  o.cycling = { ...(o.cycling ?? {}), ageing_cycles: 10 };
+  const r = parseRecipeText(stringify(o));
+  assert.ok(r.ok);
+  const { output, warnings } = runJob(r.recipe);
+  assert.ok(warnings.some((w) => /190\.0 °C ≥ 180\.5 °C: Li is liquid/.test(w)), warnings.join('\n'));
+  // the molten Li is squeezed out of the nip: (almost) no Li–Al phase forms
+  assert.ok(output.line!.anode.al_fractions.Al > 0.99);
+  assert.equal(output.claims!.find((c) => c.claim === 1)!.verdict, 'not met');
+  const cyc = output.cycling as Record<string, unknown>;
+  if (cyc['max_c_rate'] === null) assert.ok(warnings.some((w) => /rate capability not evaluable/.test(w)));
+  // every number in the output is finite (JSON would silently turn NaN into null)
+  const bad: string[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === 'number' && !Number.isFinite(v)) bad.push(path);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+  };
+  walk(output, 'output');
+  assert.deepEqual(bad, []);
+});
