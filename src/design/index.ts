@@ -4,6 +4,7 @@
  * mass, Wh/kg and Wh/L (cell, and the stack of cells of the battery block). Pure functions, SI inside;
  * `designBlock` converts to the CONTRACT's units.
  */
+import { liAlOcp } from '../electrochem/ocp/li-al.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { DesignBlock } from '../contract.ts';
 import { getMaterial, type Material } from '../materials/library.ts';
@@ -61,13 +62,15 @@ export interface CellDesign {
 const density = (id: string): number => getMaterial(id).density.value;
 
 /**
- * Anode potential (V vs Li) for a design estimate from the Li:Al molar ratio x after prelithiation:
- * with free Li (x > 1, Li3Al2/Li9Al4 kinetically hindered at RT — li-al-ssb-datasheet §2.2) the anode
- * sits near 0 V (Li metal); otherwise on the α/β plateau E = 0.451 − 0.000220·T V (Huggins, Handbook of
- * Battery Materials ch. 14, doi:10.1002/9783527637188.ch14). The cycling model uses the full OCP.
+ * Anode potential (V vs Li) for a design estimate from the Li:Al molar ratio x after prelithiation: the
+ * Li–Al OCP of src/electrochem/ocp/li-al.ts with the phases the line model forms (equilibrium alloying:
+ * the roll-bonding heat and the dwell take Li-rich anodes through β-LiAl into Li3Al2 / Li9Al4 —
+ * src/process/alloying.ts), i.e. ≈ 0.385 V on the α/β plateau (x < 0.95), the β slope to x = 1,
+ * ≈ 0.10 V for 1 < x < 1.5 (β + Li3Al2), ≈ 0.05 V for 1.5 < x < 2.25, 0 V beyond (free Li).
+ * The cycling model uses the same OCP with the produced cell's actual phase fractions.
  */
 export function anodeDesignPotential(liAl: number, T_K: number): number {
-  return liAl > 1 ? 0 : 0.451 - 0.00022 * T_K;
+  return liAlOcp(liAl, T_K, { phaseModel: 'equilibrium' }).U;
 }
 
 export function designCell(r: Recipe): CellDesign {
