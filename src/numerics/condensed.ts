@@ -171,8 +171,12 @@ export class CondensedCore {
   readonly colIdx: Int32Array;
   readonly J: Float64Array;
   private readonly slotRow: Int32Array;
-  private readonly destKind: Uint8Array;
-  private readonly destIdx: Int32Array;
+  /** off-diagonal slots grouped by destination kind: kPtr[kind]..kPtr[kind+1] into kSlot/kRow/kIdx */
+  private readonly kPtr: Int32Array;
+  private readonly kSlot: Int32Array;
+  private readonly kRow: Int32Array;
+  private readonly kIdx: Int32Array;
+  private readonly kDst: Float64Array[];
   private readonly np: number;
   private readonly pivv: Float64Array;
   private readonly up: Float64Array;
@@ -236,8 +240,8 @@ export class CondensedCore {
     this.perm.set(L.border, nb);
     this.xw = new Float64Array(n - np);
     // destination of every slot
-    this.destKind = new Uint8Array(nnz);
-    this.destIdx = new Int32Array(nnz);
+    const destKind = new Uint8Array(nnz);
+    const destIdx = new Int32Array(nnz);
     const kl = this.lu.band ? this.lu.band.kl : 0;
     const ku = this.lu.band ? this.lu.band.ku : 0;
     const ld = this.lu.band ? this.lu.band.ld : 0;
@@ -282,10 +286,27 @@ export class CondensedCore {
           idx = borderPos[i]! * k + borderPos[j]!;
         }
       }
-      this.destKind[s] = kind;
-      this.destIdx[s] = idx;
+      destKind[s] = kind;
+      destIdx[s] = idx;
     }
+    // group the slots by destination (the diagonal values get m added in factor())
+    this.kPtr = new Int32Array(10);
+    for (let s = 0; s < nnz; s++) this.kPtr[destKind[s]! + 1]!++;
+    for (let q = 0; q < 9; q++) this.kPtr[q + 1]! += this.kPtr[q]!;
+    this.kSlot = new Int32Array(nnz);
+    this.kRow = new Int32Array(nnz);
+    this.kIdx = new Int32Array(nnz);
+    const fillK = this.kPtr.slice(0, 9);
+    for (let s = 0; s < nnz; s++) {
+      const q = fillK[destKind[s]!]!++;
+      this.kSlot[q] = s;
+      this.kRow[q] = this.slotRow[s]!;
+      this.kIdx[q] = destIdx[s]!;
+    }
+    const lu = this.lu;
+    this.kDst = [lu.band ? lu.band.ab : new Float64Array(0), lu.B, lu.C, lu.S, this.pivv, this.up, this.lo, this.rowB, this.colB];
   }
+
 
   /** slot of (i, j), −1 when not in the pattern */
   slot(i: number, j: number): number {
@@ -304,60 +325,35 @@ export class CondensedCore {
 
   /** A = diag(m) − diag(w)·J: condensation and LU; false when a pivot is zero/small or the band LU fails */
   factor(m: Float64Array, w: Float64Array): boolean {
-    const { lu, J, destKind, destIdx, slotRow, colIdx, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx } = this;
+    const { lu, J, kPtr, kSlot, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } = this;
     const band = lu.band;
     const ab = band ? band.ab : null;
     if (ab) ab.fill(0);
-    lu.B.fill(0);
-    lu.C.fill(0);
-    lu.S.fill(0);
-    rowB.fill(0);
-    colB.fill(0);
+    if (k > 0) {
+      lu.B.fill(0);
+      lu.C.fill(0);
+      lu.S.fill(0);
+      rowB.fill(0);
+      colB.fill(0);
+    }
     up.fill(0);
     lo.fill(0);
-    pivv.fill(0);
-    const nnz = J.length;
-    for (let s = 0; s < nnz; s++) {
-      const i = slotRow[s]!;
-      let v = -w[i]! * J[s]!;
-      if (i === colIdx[s]) v += m[i]!;
-      const d = destIdx[s]!;
-      switch (destKind[s]) {
-        case D_BAND:
-          ab![d] = v;
-          break;
-        case D_B:
-          lu.B[d] = v;
-          break;
-        case D_C:
-          lu.C[d] = v;
-          break;
-        case D_S:
-          lu.S[d] = v;
-          break;
-        case D_PIV:
-          pivv[d] = v;
-          break;
-        case D_UP:
-          up[d] = v;
-          break;
-        case D_LO:
-          lo[d] = v;
-          break;
-        case D_ROWB:
-          rowB[d] = v;
-          break;
-        case D_COLB:
-          colB[d] = v;
-          break;
-      }
+    // scatter −w_i·J_ij by destination kind
+    for (let kind = 0; kind < 9; kind++) {
+      const dst = kDst[kind]!;
+      for (let q = kPtr[kind]!, e = kPtr[kind + 1]!; q < e; q++) dst[kIdx[q]!] = -w[kRow[q]!]! * J[kSlot[q]!]!;
     }
-    const S = lu.S;
-    const B = lu.B;
-    const C = lu.C;
+    // + diag(m)
     const kl = band ? band.kl : 0;
     const ku = band ? band.ku : 0;
     const ld = band ? band.ld : 0;
+    const bandIdx = layout.band;
+    if (ab) for (let p = 0; p < nb; p++) ab[kl + ku + p * ld]! += m[bandIdx[p]!]!;
+    for (let q = 0; q < np; q++) pivv[q]! += m[peel[q]!]!;
+    const S = lu.S;
+    for (let c = 0; c < k; c++) S[c * k + c]! += m[layout.border[c]!]!;
+    const B = lu.B;
+    const C = lu.C;
     for (let q = 0; q < np; q++) {
       const piv = pivv[q]!;
       const u = up[q]!;
@@ -377,10 +373,12 @@ export class CondensedCore {
       if (kind === 1) {
         const p = parIdx[q]!;
         pivv[p]! -= lm * u;
-        const pk = p * k;
-        for (let c = 0; c < k; c++) {
-          rowB[pk + c]! -= lm * rowB[qk + c]!;
-          colB[pk + c]! -= colB[qk + c]! * u * inv;
+        if (k > 0) {
+          const pk = p * k;
+          for (let c = 0; c < k; c++) {
+            rowB[pk + c]! -= lm * rowB[qk + c]!;
+            colB[pk + c]! -= colB[qk + c]! * u * inv;
+          }
         }
       } else if (kind === 2) {
         const p = parIdx[q]!;
@@ -405,13 +403,20 @@ export class CondensedCore {
     const parent = layout.parent;
     const border = layout.border;
     // forward elimination of the peeled unknowns
-    for (let q = 0; q < np; q++) {
-      const bv = b[peel[q]!]!;
-      if (bv === 0) continue;
-      const t = bv / pivv[q]!;
-      if (parKind[q] !== 0) b[parent[q]!]! -= lo[q]! * t;
-      const qk = q * k;
-      for (let c = 0; c < k; c++) b[border[c]!]! -= colB[qk + c]! * t;
+    if (k === 0) {
+      for (let q = 0; q < np; q++) {
+        const bv = b[peel[q]!]!;
+        if (bv !== 0 && parKind[q] !== 0) b[parent[q]!]! -= (lo[q]! * bv) / pivv[q]!;
+      }
+    } else {
+      for (let q = 0; q < np; q++) {
+        const bv = b[peel[q]!]!;
+        if (bv === 0) continue;
+        const t = bv / pivv[q]!;
+        if (parKind[q] !== 0) b[parent[q]!]! -= lo[q]! * t;
+        const qk = q * k;
+        for (let c = 0; c < k; c++) b[border[c]!]! -= colB[qk + c]! * t;
+      }
     }
     // reduced bordered-band system
     const nr = nb + k;
@@ -419,13 +424,21 @@ export class CondensedCore {
     lu.solve(xw);
     for (let p = 0; p < nr; p++) b[perm[p]!] = xw[p]!;
     // back substitution
-    for (let q = np - 1; q >= 0; q--) {
-      const v = peel[q]!;
-      let s = b[v]!;
-      if (parKind[q] !== 0) s -= up[q]! * b[parent[q]!]!;
-      const qk = q * k;
-      for (let c = 0; c < k; c++) s -= rowB[qk + c]! * b[border[c]!]!;
-      b[v] = s / pivv[q]!;
+    if (k === 0) {
+      for (let q = np - 1; q >= 0; q--) {
+        const v = peel[q]!;
+        const pq = parent[q]!;
+        b[v] = (pq >= 0 ? b[v]! - up[q]! * b[pq]! : b[v]!) / pivv[q]!;
+      }
+    } else {
+      for (let q = np - 1; q >= 0; q--) {
+        const v = peel[q]!;
+        let s = b[v]!;
+        if (parKind[q] !== 0) s -= up[q]! * b[parent[q]!]!;
+        const qk = q * k;
+        for (let c = 0; c < k; c++) s -= rowB[qk + c]! * b[border[c]!]!;
+        b[v] = s / pivv[q]!;
+      }
     }
   }
 

@@ -172,27 +172,31 @@ export class BandLu {
     const kv = ku + kl;
     if (kl > 0) {
       for (let j = 0; j < n - 1; j++) {
-        const lm = Math.min(kl, n - 1 - j);
+        const lm = kl < n - 1 - j ? kl : n - 1 - j;
         const l = piv[j]!;
+        const oj = offset + j;
         if (l !== j) {
           const t = b[offset + l]!;
-          b[offset + l] = b[offset + j]!;
-          b[offset + j] = t;
+          b[offset + l] = b[oj]!;
+          b[oj] = t;
         }
-        const bj = b[offset + j]!;
+        const bj = b[oj]!;
         if (bj !== 0) {
           const cj = j * ld + kv;
-          for (let t = 1; t <= lm; t++) b[offset + j + t]! -= ab[cj + t]! * bj;
+          for (let t = 1; t <= lm; t++) b[oj + t]! -= ab[cj + t]! * bj;
         }
       }
     }
     for (let j = n - 1; j >= 0; j--) {
       const cj = j * ld + kv;
-      const x = b[offset + j]! / ab[cj]!;
-      b[offset + j] = x;
+      const oj = offset + j;
+      const x = b[oj]! / ab[cj]!;
+      b[oj] = x;
       if (x !== 0) {
-        const i0 = Math.max(0, j - kv);
-        for (let i = i0; i < j; i++) b[offset + i]! -= ab[cj + i - j]! * x;
+        const m = j < kv ? j : kv; // rows j − m .. j − 1
+        const a0 = cj - m;
+        const b0 = oj - m;
+        for (let t = 0; t < m; t++) b[b0 + t]! -= ab[a0 + t]! * x;
       }
     }
   }

@@ -2,9 +2,13 @@
  * Pieces shared by the liquid-electrolyte DFN, SPMe and SPM: options, Arrhenius factors, the
  * state-of-charge window, the control equation and the lumped thermal parameters.
  */
-import { F, R } from '../../materials/constants.ts';
+import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { Control } from '../model.ts';
 import type { BpxElectrode, LiquidCellParams, PropertyFn } from '../bpx.ts';
+
+/** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
+const F = FARADAY;
+const R = GAS_R;
 
 export interface LiquidMesh {
   /** finite volumes across the negative electrode, separator, positive electrode */

@@ -27,7 +27,7 @@
  * zero identically), which also keeps I out of the far band: I enters only the positive collector's
  * balance, the control row and the thermal row.
  */
-import { F, R } from '../../materials/constants.ts';
+import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem, JacobianSink, JacobianStructure } from '../../numerics/types.ts';
 import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
@@ -44,6 +44,10 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
+
+/** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
+const F = FARADAY;
+const R = GAS_R;
 
 const THETA_EPS = 1e-10;
 /** surface stoichiometries beyond [−THETA_OUT, 1 + THETA_OUT] are unphysical: f returns NaN (the solver rejects the step) */
@@ -200,6 +204,7 @@ export class DfnModel implements CellModel {
         this.iPe[kk] = idx++;
       }
     }
+    this.lnCe = new Float64Array(nx);
     this.iI = idx++;
     this.iT = this.thermal ? idx++ : -1;
     this.n = idx;
@@ -250,6 +255,8 @@ export class DfnModel implements CellModel {
   }
 
   private readonly pattern: { rows: Int32Array; cols: Int32Array };
+  /** scratch: ln c_e per volume (residual) */
+  private readonly lnCe: Float64Array;
 
   get structure(): JacobianStructure {
     // sparse pattern with the particle chains condensed onto their pore-wall flux (../../numerics/condensed.ts):
@@ -407,10 +414,12 @@ export class DfnModel implements CellModel {
     let heatRxn = 0; // Σ a F j (U − T dU/dT) Δx  (W/m²)
 
     // zero the conservation rows, then accumulate face fluxes
+    const lnCe = this.lnCe;
     for (let k = 0; k < nx; k++) {
       out[this.iCe[k]!] = 0;
       out[this.iPe[k]!] = 0;
       if (this.iPs[k]! >= 0) out[this.iPs[k]!] = 0;
+      lnCe[k] = Math.log(y[this.iCe[k]!]!);
     }
     // electrolyte faces
     for (let f = 0; f < nx - 1; f++) {
@@ -426,7 +435,7 @@ export class DfnModel implements CellModel {
       out[b] = out[b]! + N;
       const ka = ely.conductivity(cf, Tref) * arrKe;
       const nu = RTF2 * (1 - tp) * ely.thermodynamicFactor(cf, Tref);
-      const ie = -ka * G * (y[this.iPe[f + 1]!]! - y[this.iPe[f]!]!) + ka * G * nu * (Math.log(cb) - Math.log(ca));
+      const ie = -ka * G * (y[this.iPe[f + 1]!]! - y[this.iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
       out[this.iPe[f]!] = out[this.iPe[f]!]! - ie;
       out[this.iPe[f + 1]!] = out[this.iPe[f + 1]!]! + ie;
       const sF = this.sFace[f]!;

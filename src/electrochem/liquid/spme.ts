@@ -13,7 +13,7 @@
  * Unknowns: [c_s,n(r_1..r_Nr), c_s,p(r_1..r_Nr), c_e(x_1..x_N) (SPMe only), I, T (thermal only)].
  * Structure: sparse (banded particle / electrolyte blocks bordered by I and T).
  */
-import { F, R } from '../../materials/constants.ts';
+import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
@@ -30,6 +30,10 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
+
+/** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
+const F = FARADAY;
+const R = GAS_R;
 
 const THETA_EPS = 1e-10;
 
