@@ -146,7 +146,11 @@ const FIRST_SHEET_ROLES: readonly LayerRole[] = ['cathode_collector', 'cathode',
 function reductionElement(id: string, text: string, what: string, r: Reduction | undefined, st: StationBlock, paragraph: string): ClaimElement {
   if (!r) return el(id, text, 'not evaluable', `station ${st.id} reports no ${what} layer (layers: ${st.layers.map((l) => l.name).join(', ') || 'none'})`, paragraph);
   const ok = r.fraction >= THICKNESS_REDUCTION_RESOLUTION;
-  const ev = `${what} ${fmt(r.in_um)} → ${fmt(r.out_um)} µm at ${st.id}: reduction ${pctText(r.fraction)} (${ok ? '≥' : 'below'} the resolution ${pctText(THICKNESS_REDUCTION_RESOLUTION)})`;
+  let ev = `${what} ${fmt(r.in_um)} → ${fmt(r.out_um)} µm at ${st.id}: reduction ${pctText(r.fraction)} (${ok ? '≥' : 'below'} the resolution ${pctText(THICKNESS_REDUCTION_RESOLUTION)})`;
+  // what it would take: the force for a 1 % Al reduction with this station's rolls (line model)
+  const need = st['al_reduction_1pct_force_N'];
+  const load = st['al_reduction_1pct_line_load_N_per_mm'];
+  if (!ok && /Al/.test(what) && typeof need === 'number') ev += `; a 1 % Al reduction would need ≈ ${fmt(need)} N${typeof load === 'number' ? ` (${fmt(load)} N/mm)` : ''} at these rolls, vs ${fmt(st.force_N)} N set`;
   return el(id, text, ok ? 'met' : 'not met', ev, paragraph);
 }
 

@@ -7,6 +7,7 @@ import type { MechanicalId } from '../materials/mechanics.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { ZERO_CELSIUS_K } from '../materials/constants.ts';
 import type { LayerInput, ProcessInput, StationInput } from './types.ts';
+import { forceForAlReduction, type ProcessResult } from './stations.ts';
 
 /** Open web between rollers 240 and the winder, m (assumption: a 2 m span). */
 export const OPEN_SPAN_TO_WINDER_M = 2;
@@ -103,4 +104,21 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
       stackPressure_Pa: r.cell.stack_pressure_MPa * 1e6,
     },
   };
+}
+
+/**
+ * Adds to the line block, for stations 236 and 240, the force (and line load) a 1 % permanent reduction
+ * of the Al-containing layer would need with that station's rolls — the evidence behind claims 3 and 4
+ * (`al_reduction_1pct_force_N`, `al_reduction_1pct_line_load_N_per_mm`; null with a note when no force
+ * below 10 MN does it). Mutates and returns `res`.
+ */
+export function withReductionForces(inp: ProcessInput, res: ProcessResult): ProcessResult {
+  for (const f of forceForAlReduction(inp, res, 0.01)) {
+    const b = res.line.stations.find((s) => s.id === f.id);
+    if (!b) continue;
+    b['al_reduction_1pct_force_N'] = f.force_N;
+    b['al_reduction_1pct_line_load_N_per_mm'] = f.line_load_N_per_mm;
+    if (f.note) b['al_reduction_1pct_note'] = f.note;
+  }
+  return res;
 }

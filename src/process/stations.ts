@@ -9,7 +9,7 @@
 import type { LineBlock, StationBlock } from '../contract.ts';
 import { LI_AL_PHASES, MOLAR_MASS_AL, MOLAR_MASS_LI, mechanicalProperties, MECHANICAL_IDS } from '../materials/mechanics.ts';
 import { ZERO_CELSIUS_K } from '../materials/constants.ts';
-import { rollStack, type RollResult } from './rolling.ts';
+import { forceForReduction, rollStack, type RollResult } from './rolling.ts';
 import { adhesionBond, coldWeldLi, type BondResult } from './bonding.ts';
 import { alFractions, alloyHistory, anodeDiffusivity, anodeThickness, equilibriumPhases, liInPhases, liInventory, phaseVolumes, type AlloyResult, type PhaseAmounts } from './alloying.ts';
 import { arealHeatCapacity, LI_MELTING_K, rollTimeConstant, webTimeConstant } from './thermal.ts';
@@ -23,6 +23,8 @@ const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 export interface StationDetail {
   roll: RollResult;
   bond: BondResult;
+  /** the layers as they entered the nip (top roll first) */
+  stack?: readonly LayerInput[];
 }
 
 export interface ProcessResult {
@@ -242,7 +244,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     const stack = [alL, ...first];
     const roll = rollStack(st, stack, ctx);
     const bond = adhesionBond(alL.material, first[0]!.material, roll.peakPressure_Pa, st.temperature_K);
-    details['236'] = { roll, bond };
+    details['236'] = { roll, bond, stack };
     blocks.push(stationBlock(st, roll, bond, firstNames));
     alL = after(alL, roll, 0);
     [se, cat, coll] = updateFirst(first, roll, 1, se, cat, coll);
@@ -270,7 +272,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       bond = adhesionBond(cu.material, alL.material, roll.peakPressure_Pa, st240.temperature_K);
       warnings.push({ code: 'li_on_roll', message: 'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from Al — no prelithiation (claim 1 requires Li facing the Al)' });
     }
-    details['240'] = { roll, bond };
+    details['240'] = { roll, bond, stack };
     blocks.push(stationBlock(st240, roll, bond, firstNames));
     cu = after(cu, roll, liFacing ? 0 : 1);
     li = after(li, roll, iLi);
@@ -441,4 +443,26 @@ export function trySimulateStations(inp: ProcessInput): { ok: true; result: Proc
   const issues = validateProcessInput(inp);
   if (issues.length) return { ok: false, issues };
   return { ok: true, result: simulateStations(inp) };
+}
+
+/**
+ * Claims 3 and 4 evidence: the roll force each Al-bonding station (236, 240) would need, with its roll
+ * geometry, temperature and incoming stack, for a permanent reduction `target` of the Al-containing
+ * layer (e.g. 0.01 = 1 %). Pure; a few dozen nip solves per station, so it is run once per job, not per
+ * production cell.
+ */
+export function forceForAlReduction(inp: ProcessInput, res: ProcessResult, target: number): { id: '236' | '240'; target_pct: number; force_N: number | null; line_load_N_per_mm: number | null; note?: string }[] {
+  const ctx = { speed_m_s: inp.line.speed_m_s, webWidth_m: inp.line.webWidth_m };
+  const out: { id: '236' | '240'; target_pct: number; force_N: number | null; line_load_N_per_mm: number | null; note?: string }[] = [];
+  for (const id of ['236', '240'] as const) {
+    const d = res.detail.stations[id];
+    const st = inp.stations[id];
+    if (!d?.stack) continue;
+    const iAl = d.stack.findIndex((l) => l.material.startsWith('Al'));
+    if (iAl < 0) continue;
+    const f = forceForReduction(st, d.stack, ctx, target, iAl, 1e7);
+    if ('force_N' in f) out.push({ id, target_pct: target * 100, force_N: r6(f.force_N), line_load_N_per_mm: r6(f.force_N / (d.roll.contactWidth_m * 1e3)) });
+    else out.push({ id, target_pct: target * 100, force_N: null, line_load_N_per_mm: null, note: f.error });
+  }
+  return out;
 }
