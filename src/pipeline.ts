@@ -19,7 +19,8 @@ import { getMaterial } from './materials/library.ts';
 import { ZERO_CELSIUS_K } from './materials/constants.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
 import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
-import { runExperiment, firstCycleSummary, rateCapability, firstCycleProtocolStrings, type ExperimentResult } from './cycler/index.ts';
+import { runExperiment, firstCycleSummary, rateCapability, firstCycleProtocolStrings, allCycleMetrics, type ExperimentResult } from './cycler/index.ts';
+import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = { ev: 'ev:UDDS', ess_solar: 'ess:solar', ess_wind: 'ess:wind', other: 'ev:UDDS' };
 
@@ -132,13 +133,19 @@ export interface CyclingRun {
   notes: string[];
 }
 
-/** The recipe's experiment (default: [0178]), rate capability (claim 16) and ageing cycles (claim 19). */
+/**
+ * The recipe's experiment (default: [0178]), rate capability (claim 16) and ageing cycles (claim 19).
+ * The experiment starts from the cell as produced (SOC 0: discharged, cathode lithiated, the Li in the
+ * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
+ * the fresh cell as produced.
+ */
 export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
   const c = recipe.cycling;
   const kind = c.model;
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
-  const exp = runExperiment(buildCellModel(recipe, kind, cellSI), steps, recipe.experiment ? {} : { initialSoc: 0 });
+  const initialSoc = c.initial_soc ?? 0;
+  const exp = runExperiment(buildCellModel(recipe, kind, cellSI), steps, { initialSoc });
   const fc = firstCycleSummary(exp);
   const block: CyclingBlock = {
     model: kind,
@@ -154,6 +161,17 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
     discharge_capacity_Ah: fc.discharge_capacity_Ah,
     charge_cutoff_V: c.charge_cutoff_V,
     discharge_cutoff_V: c.discharge_cutoff_V,
+    // every cycle of the experiment (the figures above are its first cycle)
+    experiment: {
+      initial_soc: initialSoc,
+      cycles: exp.cycles.length,
+      per_cycle: allCycleMetrics(exp).map((m) => ({
+        cycle: m.index,
+        charge_Ah: r6(m.charge_Ah),
+        discharge_Ah: r6(m.discharge_Ah),
+        coulombic_efficiency: m.coulombicEfficiency === null || !Number.isFinite(m.coulombicEfficiency) ? null : r6(m.coulombicEfficiency),
+      })),
+    },
   };
   // NaN never leaves rollcell: a figure the run could not produce is null with a reason
   for (const k of ['charge_capacity_mAh_g', 'discharge_capacity_mAh_g', 'coulombic_efficiency', 'volume_expansion_rate_pct'] as const) {
@@ -195,21 +213,37 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
     notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
   } else if (c.ageing_cycles > 0) {
-    const model = buildCellModel(recipe, kind === 'p2d' ? 'spme' : kind, cellSI);
-    const ag = cycleAgeing(model, { cycles: c.ageing_cycles, cRate: c.ageing_c_rate, cutoffs: { vMax_V: c.charge_cutoff_V, vMin_V: c.discharge_cutoff_V, cvEndCRate: 0.02 } });
-    for (let i = 0; i < ag.discharge_C.length; i++) {
+    const mechanisms = { ...ALL_MECHANISMS, ...c.ageing_mechanisms };
+    const eolPct = c.end_of_life_retention_pct ?? 80;
+    const params = ssbParamsFromProducedCell(cellSI, getMaterial);
+    const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, { ...params, ageing: ageingWithMechanisms(params.ageing, mechanisms) });
+    const ag = cycleAgeing(model, { cycles: c.ageing_cycles, cRate: c.ageing_c_rate, cutoffs: { vMax_V: c.charge_cutoff_V, vMin_V: c.discharge_cutoff_V, cvEndCRate: 0.02 }, endOfLifeRetention: eolPct / 100 });
+    const n = ag.discharge_C.length;
+    for (let i = 0; i < n; i++) {
       const q = ag.discharge_C[i]!;
       const ch = ag.charge_C[i]!;
-      cycles.push({ index: i + 1, discharge_Ah: q / 3600, charge_Ah: ch / 3600, ce: ch > 0 ? q / ch : 0 });
+      const R = ag.resistance_ohm[i]!;
+      cycles.push({ index: i + 1, discharge_Ah: q / 3600, charge_Ah: ch / 3600, ce: ch > 0 ? q / ch : 0, ...(Number.isFinite(R) ? { resistance_mOhm: R * 1000 } : {}) });
     }
-    block['cycles'] = ag.discharge_C.length;
+    const R0 = ag.resistance_ohm[0] ?? NaN;
+    const R1 = ag.resistance_ohm[n - 1] ?? NaN;
+    const fin = (x: number): number | null => (Number.isFinite(x) ? r6(x) : null);
+    block['cycles'] = n;
     block['ageing'] = {
       model: model.name,
       c_rate: c.ageing_c_rate,
-      cycles: ag.discharge_C.length,
-      capacity_retention_pct: r6((ag.retention[ag.retention.length - 1] ?? NaN) * 100),
+      mechanisms,
+      cycles: n,
+      cycles_requested: c.ageing_cycles,
+      capacity_retention_pct: r6((ag.retention[n - 1] ?? NaN) * 100),
       first_discharge_Ah: r6((ag.discharge_C[0] ?? 0) / 3600),
-      last_discharge_Ah: r6((ag.discharge_C[ag.discharge_C.length - 1] ?? 0) / 3600),
+      last_discharge_Ah: r6((ag.discharge_C[n - 1] ?? 0) / 3600),
+      // DC resistance from the voltage step at the start of each discharge (instantaneous: ohmic, interphase, charge transfer)
+      dc_resistance_first_mOhm: fin(R0 * 1000),
+      dc_resistance_last_mOhm: fin(R1 * 1000),
+      resistance_growth_pct: fin((R1 / R0 - 1) * 100),
+      end_of_life_retention_pct: eolPct,
+      cycles_to_end_of_life: ag.endOfLifeCycle,
     };
   }
   if (notes.length) block['notes'] = notes;

@@ -198,6 +198,17 @@ export const cyclingSchema = z
     ageing_cycles: z.number().int().gte(0).lte(100000).default(200).describe('cycles of repeated charge/discharge with ageing (claim 19); 0 = none'),
     ageing_c_rate: positive('C-rate of the ageing cycles').default(0.33),
     rate_capability: z.boolean().default(true).describe('find the highest C-rate that still delivers 80 % of the C/10 capacity (claim 16)'),
+    ageing_mechanisms: z
+      .object({
+        interphase: z.boolean().default(true).describe('interphase growth at the cathode|electrolyte interface: resistance growth ∝ √t'),
+        contact_loss: z.boolean().default(true).describe('contact loss (loss of active material) driven by volume change, opposed by stack pressure'),
+        li_inventory: z.boolean().default(true).describe('loss of Li inventory by side reactions'),
+      })
+      .strict()
+      .optional()
+      .describe('switch the ageing sub-models of the ageing cycles on/off; default: all on'),
+    end_of_life_retention_pct: num('end of life: the ageing cycles stop after the first cycle below this capacity retention, % of the first cycle (default 80; 0 = run all ageing_cycles)').gte(0).lt(100).optional(),
+    initial_soc: num("state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, discharged — cathode lithiated, the Li in the prelithiated anode)").gte(0).lte(1).optional(),
   })
   .strict();
 

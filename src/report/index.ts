@@ -29,6 +29,8 @@ export interface ReportCycle {
   discharge_Ah: number;
   charge_Ah: number;
   ce: number;
+  /** DC resistance of the cycle (voltage step at the start of its discharge), mΩ */
+  resistance_mOhm?: number;
 }
 
 export interface ReportInput {
@@ -277,6 +279,23 @@ function plots(inp: ReportInput): string {
         'Discharge over charge capacity of each cycle.',
       ),
     );
+    const rc = cy.filter((c) => c.resistance_mOhm !== undefined && Number.isFinite(c.resistance_mOhm));
+    if (rc.length > 0) {
+      const ag = o.cycling?.['ageing'] as { resistance_growth_pct?: number | null } | undefined;
+      figs.push(
+        figure(
+          linePlot({
+            title: 'DC resistance over cycles',
+            x: { label: 'cycle', unit: '1' },
+            y: { label: 'DC resistance', unit: 'mΩ' },
+            series: [{ name: 'DC resistance', x: rc.map((c) => c.index), y: rc.map((c) => c.resistance_mOhm!), markers: true, color: '#CC79A7' }],
+            legend: false,
+            className: 'plot-resistance',
+          }),
+          `Resistance growth: DC resistance of each cycle from the voltage step at the start of its discharge (ΔV/ΔI, instantaneous: ohmic, interphase and charge-transfer parts)${typeof ag?.resistance_growth_pct === 'number' ? `; +${fmt(ag.resistance_growth_pct, 3)} % over the run` : ''}.`,
+        ),
+      );
+    } else notes.push('resistance growth: no resistance records in this run');
   } else notes.push('capacity fade: no cycle records in this run');
   // SPC
   const spc = (o.production?.['spc'] as { lanes?: unknown[] } | undefined)?.lanes ?? [];

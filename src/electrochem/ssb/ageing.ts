@@ -16,10 +16,48 @@
  * 3. Extra loss of Li inventory per charge passed (e.g. anode-side interphase), off by default.
  *
  * Every step only ever reduces capacity-relevant quantities: no submodel can raise capacity.
+ *
+ * The recipe switches the mechanisms (`cycling.ageing_mechanisms`) through `ageingWithMechanisms`:
+ *   interphase   — the interphase's resistance growth (kR·√t)
+ *   contact_loss — loss of active material by contact loss (2.)
+ *   li_inventory — Li consumed by side reactions: the interphase's kLi·√t and the per-charge loss (3.)
+ * With all three off nothing changes between cycles.
  */
 import { F, R } from '../../materials/constants.ts';
 import type { CycleSummary } from '../model.ts';
+import type { AgeingParams } from './params.ts';
 import { cathodeVolumeStrain, type CellCore } from './common.ts';
+
+/** the switchable ageing mechanisms (recipe `cycling.ageing_mechanisms`) */
+export interface AgeingMechanisms {
+  /** interphase growth at the cathode|SE interface: resistance growth kR·√t */
+  readonly interphase: boolean;
+  /** contact loss (loss of active material) driven by volume change, opposed by stack pressure */
+  readonly contact_loss: boolean;
+  /** loss of Li inventory by side reactions (the interphase's Li consumption and the per-charge loss) */
+  readonly li_inventory: boolean;
+}
+
+export const ALL_MECHANISMS: AgeingMechanisms = { interphase: true, contact_loss: true, li_inventory: true };
+
+/**
+ * The ageing parameters with the given mechanisms switched off (a switched-on mechanism keeps the base
+ * setting, so all on gives `base` unchanged). Interphase resistance and its Li consumption are split:
+ * the resistance belongs to `interphase`, the Li to `li_inventory`.
+ */
+export function ageingWithMechanisms(base: AgeingParams, m: AgeingMechanisms): AgeingParams {
+  const ip = base.interphase;
+  return {
+    interphase: {
+      ...ip,
+      enabled: ip.enabled && (m.interphase || m.li_inventory),
+      kR_ohm_m2_per_sqrt_s: m.interphase ? ip.kR_ohm_m2_per_sqrt_s : 0,
+      kLi_mol_m2_per_sqrt_s: m.li_inventory ? ip.kLi_mol_m2_per_sqrt_s : 0,
+    },
+    contactLoss: { ...base.contactLoss, enabled: base.contactLoss.enabled && m.contact_loss },
+    lithiumLoss: { ...base.lithiumLoss, enabled: base.lithiumLoss.enabled && m.li_inventory },
+  };
+}
 
 export interface AgeingHooks {
   /** remove this many mol Li from the anode of the current state */

@@ -28,6 +28,14 @@ export interface StepResult {
   /** charge passed (C), positive on charge */
   readonly charge_C: number;
   readonly endVoltage_V: number;
+  /**
+   * voltage just after the switch to this step's control: instantaneous (same state, new current) in the
+   * fast SPMe/SPM stepper; the first integrator point (≈ 1 s) in the DAE/BE runners
+   */
+  readonly startVoltage_V: number;
+  /** current at the start (after the switch) and at the end of the step (A, positive on charge) */
+  readonly startCurrent_A: number;
+  readonly endCurrent_A: number;
   /** ∫V·I dt (J), positive on charge */
   readonly energy_J: number;
   readonly stoppedBy: 'cutoff' | 'time' | 'current';
@@ -82,6 +90,7 @@ export class FastStepper {
     const m = this.m;
     const cap = m.nominalCapacity_C;
     if (step.kind === 'rest') {
+      const v0 = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).V;
       let t = 0;
       let dt = 10;
       while (t < step.time_s) {
@@ -91,7 +100,7 @@ export class FastStepper {
         t += h;
         dt *= 2;
       }
-      return { kind: 'rest', duration_s: step.time_s, charge_C: 0, endVoltage_V: m.voltage(y), energy_J: 0, stoppedBy: 'time' };
+      return { kind: 'rest', duration_s: step.time_s, charge_C: 0, endVoltage_V: m.voltage(y), startVoltage_V: v0, startCurrent_A: 0, endCurrent_A: 0, energy_J: 0, stoppedBy: 'time' };
     }
     if (step.kind === 'cc') {
       const I = step.current_A;
@@ -104,8 +113,10 @@ export class FastStepper {
       let q = 0;
       let E = 0;
       let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I).V;
+      const V0 = Vprev;
+      const cc = { kind: 'cc' as const, startVoltage_V: V0, startCurrent_A: I, endCurrent_A: I };
       if (sgn * (Vprev - step.vCut_V) >= 0) {
-        return { kind: 'cc', duration_s: 0, charge_C: 0, endVoltage_V: Vprev, energy_J: 0, stoppedBy: 'cutoff' };
+        return { ...cc, duration_s: 0, charge_C: 0, endVoltage_V: Vprev, energy_J: 0, stoppedBy: 'cutoff' };
       }
       while (t < tMax) {
         let h = Math.min(dt0, tMax - t);
@@ -145,9 +156,9 @@ export class FastStepper {
         q += I * h;
         E += 0.5 * (V + Vprev) * I * h;
         Vprev = V;
-        if (stopped) return { kind: 'cc', duration_s: t, charge_C: q, endVoltage_V: V, energy_J: E, stoppedBy: 'cutoff' };
+        if (stopped) return { ...cc, duration_s: t, charge_C: q, endVoltage_V: V, energy_J: E, stoppedBy: 'cutoff' };
       }
-      return { kind: 'cc', duration_s: t, charge_C: q, endVoltage_V: Vprev, energy_J: E, stoppedBy: 'time' };
+      return { ...cc, duration_s: t, charge_C: q, endVoltage_V: Vprev, energy_J: E, stoppedBy: 'time' };
     }
     // CV
     const Vset = step.voltage_V;
@@ -158,6 +169,10 @@ export class FastStepper {
     let h = 30;
     let Iprev = y[m.iI]!;
     if (Iprev === 0) Iprev = step.iEnd_A * 2;
+    // instantaneous current at the switch: V(I) = Vset for the present state (a vanishing step)
+    m.stepResponse(y, 1e-9, this.base, this.g, this.work);
+    const I0 = this.solveI(Vset, Iprev);
+    const cv = { kind: 'cv' as const, startVoltage_V: Vset, startCurrent_A: I0, endVoltage_V: Vset };
     const iEnd = Math.abs(step.iEnd_A);
     while (t < tMax) {
       const hh = Math.min(h, tMax - t);
@@ -190,7 +205,7 @@ export class FastStepper {
         t += hUsed;
         q += 0.5 * (I + Iprev) * hUsed;
         E += Vset * 0.5 * (I + Iprev) * hUsed;
-        return { kind: 'cv', duration_s: t, charge_C: q, endVoltage_V: Vset, energy_J: E, stoppedBy: 'current' };
+        return { ...cv, endCurrent_A: I, duration_s: t, charge_C: q, energy_J: E, stoppedBy: 'current' };
       }
       this.commit(y, I);
       t += hUsed;
@@ -199,7 +214,7 @@ export class FastStepper {
       Iprev = I;
       h = Math.min(h * 1.4, 1800);
     }
-    return { kind: 'cv', duration_s: t, charge_C: q, endVoltage_V: Vset, energy_J: E, stoppedBy: 'time' };
+    return { ...cv, endCurrent_A: Iprev, duration_s: t, charge_C: q, energy_J: E, stoppedBy: 'time' };
   }
 }
 
@@ -241,9 +256,15 @@ export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Arra
   let tp = 0;
   let Ip = model.current(y);
   let Vp = v0;
+  let Vs = NaN;
+  let Is = NaN;
   const add = (tk: number, yk: Float64Array): void => {
     const Ik = model.current(yk);
     const Vk = model.voltage(yk);
+    if (Number.isNaN(Vs) && tk > 0) {
+      Vs = Vk;
+      Is = Ik;
+    }
     q += 0.5 * (Ik + Ip) * (tk - tp);
     E += 0.5 * (Ik * Vk + Ip * Vp) * (tk - tp);
     tp = tk;
@@ -258,6 +279,9 @@ export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Arra
     duration_s: res.tFinal,
     charge_C: q,
     endVoltage_V: model.voltage(y),
+    startVoltage_V: Number.isNaN(Vs) ? model.voltage(y) : Vs,
+    startCurrent_A: Number.isNaN(Is) ? model.current(y) : Is,
+    endCurrent_A: model.current(y),
     energy_J: E,
     stoppedBy: res.status === 'event' ? (step.kind === 'cv' ? 'current' : 'cutoff') : 'time',
   };
@@ -294,6 +318,8 @@ export function runBeStep(model: FullCellModel, y: Float64Array, step: Step, opt
   let tp = 0;
   let Ip = model.current(y);
   let Vp = model.voltage(y);
+  let Vs = NaN;
+  let Is = NaN;
   const res = integrateBE(model.problem(control), y, {
     tEnd,
     rtol: opts.rtol ?? 1e-4,
@@ -305,6 +331,10 @@ export function runBeStep(model: FullCellModel, y: Float64Array, step: Step, opt
     onStep: (t, yy) => {
       const I = model.current(yy);
       const V = model.voltage(yy);
+      if (Number.isNaN(Vs)) {
+        Vs = V;
+        Is = I;
+      }
       q += 0.5 * (I + Ip) * (t - tp);
       E += 0.5 * (I * V + Ip * Vp) * (t - tp);
       tp = t;
@@ -319,6 +349,9 @@ export function runBeStep(model: FullCellModel, y: Float64Array, step: Step, opt
     duration_s: res.t,
     charge_C: q,
     endVoltage_V: model.voltage(y),
+    startVoltage_V: Number.isNaN(Vs) ? model.voltage(y) : Vs,
+    startCurrent_A: Number.isNaN(Is) ? model.current(y) : Is,
+    endCurrent_A: model.current(y),
     energy_J: E,
     stoppedBy: res.status === 'event' ? (step.kind === 'cv' ? 'current' : 'cutoff') : 'time',
   };
@@ -342,6 +375,12 @@ export interface CycleOutcome {
   readonly duration_s: number;
   readonly dischargeEnergy_J: number;
   readonly averageDischargeVoltage_V: number;
+  /**
+   * DC resistance (Ω) from the voltage step at the start of the discharge: (V_end,charge − V_start,discharge)
+   * / (I_end,charge − I_discharge) — instantaneous in the fast stepper (ohmic, interphase and charge-transfer
+   * parts, no solid diffusion); NaN when the current does not change
+   */
+  readonly dcResistance_ohm: number;
   readonly steps: StepResult[];
 }
 
@@ -370,6 +409,8 @@ export function runCycle(run: StepRunner, model: FullCellModel, y: Float64Array,
     dur += s.duration_s;
   }
   const discharge = -dis.charge_C;
+  const last = steps[steps.length - 2]!;
+  const dI = last.endCurrent_A - dis.startCurrent_A;
   return {
     charge_C: charge,
     discharge_C: discharge,
@@ -377,6 +418,7 @@ export function runCycle(run: StepRunner, model: FullCellModel, y: Float64Array,
     dischargeEnergy_J: -dis.energy_J,
     // 0 when nothing was discharged (the step stopped at once)
     averageDischargeVoltage_V: discharge > 0 ? -dis.energy_J / discharge : 0,
+    dcResistance_ohm: dI > 0 ? (last.endVoltage_V - dis.startVoltage_V) / dI : NaN,
     steps,
   };
 }
@@ -418,12 +460,22 @@ export interface AgeingRunOptions {
   readonly cutoffs: CycleCutoffs;
   /** state of charge to start from (default 0) */
   readonly soc0?: number;
+  /**
+   * end of life: stop after the first cycle whose discharge capacity falls below this fraction of the
+   * first cycle's (0..1, e.g. 0.8); omitted or 0: run all `cycles`
+   */
+  readonly endOfLifeRetention?: number;
 }
 export interface AgeingRunResult {
+  /** per cycle run (length = cycles run, ≤ opts.cycles) */
   readonly discharge_C: Float64Array;
   readonly charge_C: Float64Array;
   readonly retention: Float64Array;
   readonly lithiumInventory_mol: Float64Array;
+  /** DC resistance of each cycle from the voltage step at the start of its discharge (Ω; see CycleOutcome) */
+  readonly resistance_ohm: Float64Array;
+  /** the cycle (1-based) whose retention first fell below endOfLifeRetention; null if not reached */
+  readonly endOfLifeCycle: number | null;
   readonly finalState: Float64Array;
 }
 
@@ -435,20 +487,39 @@ export interface AgeingRunResult {
 export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): AgeingRunResult {
   if (!(Number.isInteger(opts.cycles) && opts.cycles >= 1)) throw new RangeError(`cycles: must be an integer ≥ 1 (got ${opts.cycles}; allowed 1, 2, …)`);
   if (!(opts.cRate > 0)) throw new RangeError(`cRate: must be > 0 (got ${opts.cRate}; allowed > 0)`);
+  const eol = opts.endOfLifeRetention ?? 0;
+  if (!(eol >= 0 && eol < 1)) throw new RangeError(`endOfLifeRetention: must be within 0..1 (got ${opts.endOfLifeRetention}; allowed 0 ≤ x < 1, 0 = no stop)`);
   const run = model instanceof SsbSpme ? fastRunner(model) : beRunner(model);
   const y = model.initialState(opts.soc0 ?? 0);
   const n = opts.cycles;
   const dis = new Float64Array(n);
   const ch = new Float64Array(n);
   const li = new Float64Array(n);
+  const res = new Float64Array(n);
+  let ran = n;
+  let eolCycle: number | null = null;
   for (let k = 0; k < n; k++) {
     const c = runCycle(run, model, y, opts.cRate, opts.cRate, opts.cutoffs);
     dis[k] = c.discharge_C;
     ch[k] = c.charge_C;
+    res[k] = c.dcResistance_ohm;
     model.afterCycle?.(y, { index: k + 1, charge_C: c.charge_C, discharge_C: c.discharge_C, duration_s: c.duration_s });
     li[k] = model.lithiumInventory_mol(y);
+    if (eol > 0 && k > 0 && dis[k]! < eol * dis[0]!) {
+      ran = k + 1;
+      eolCycle = k + 1;
+      break;
+    }
   }
-  const ret = new Float64Array(n);
-  for (let k = 0; k < n; k++) ret[k] = dis[k]! / dis[0]!;
-  return { discharge_C: dis, charge_C: ch, retention: ret, lithiumInventory_mol: li, finalState: y };
+  const ret = new Float64Array(ran);
+  for (let k = 0; k < ran; k++) ret[k] = dis[k]! / dis[0]!;
+  return {
+    discharge_C: dis.slice(0, ran),
+    charge_C: ch.slice(0, ran),
+    retention: ret,
+    lithiumInventory_mol: li.slice(0, ran),
+    resistance_ohm: res.slice(0, ran),
+    endOfLifeCycle: eolCycle,
+    finalState: y,
+  };
 }
