@@ -424,44 +424,19 @@ function batterySection(o: RunOutput): string {
   };
   const t = arr('time_s');
   const th = t?.map((x) => x / 3600);
-  const vmin = arr('cell_voltage_min_V');
-  const vmax = arr('cell_voltage_max_V');
-  if (th && vmin && vmax) {
-    figs.push(
-      figure(
-        linePlot({
-          title: 'Cell voltage: lowest and highest cell',
-          x: { label: 'time', unit: 'h' },
-          y: { label: 'cell voltage', unit: 'V' },
-          series: [
-            { name: 'highest cell', x: th, y: vmax, color: '#D55E00' },
-            { name: 'lowest cell', x: th, y: vmin, color: '#0072B2' },
-          ],
-          className: 'plot-battery-voltage',
-        }),
-        'Highest and lowest cell voltage in the pack over the duty profile; the BMS limits the pack current when a cell reaches its window.',
-      ),
-    );
-  }
-  const smin = arr('soc_min_pct');
-  const smax = arr('soc_max_pct');
-  if (th && smin && smax) {
-    figs.push(
-      figure(
-        linePlot({
-          title: 'State of charge spread',
-          x: { label: 'time', unit: 'h' },
-          y: { label: 'SOC', unit: '%' },
-          series: [
-            { name: 'highest cell', x: th, y: smax, color: '#D55E00' },
-            { name: 'lowest cell', x: th, y: smin, color: '#0072B2' },
-          ],
-          className: 'plot-battery-soc',
-        }),
-        'Highest and lowest cell state of charge: the spread comes from the cell-to-cell variation of the line and is narrowed by passive balancing.',
-      ),
-    );
-  }
+  /** highest and lowest cell of the pack over time */
+  const band = (lo: number[] | undefined, hi: number[] | undefined, title: string, y: { label: string; unit: string }, cls: string, caption: string): void => {
+    if (!th || !lo || !hi) return;
+    const series = [
+      { name: 'highest cell', x: th, y: hi, color: '#D55E00' },
+      { name: 'lowest cell', x: th, y: lo, color: '#0072B2' },
+    ];
+    figs.push(figure(linePlot({ title, x: { label: 'time', unit: 'h' }, y, series, className: cls }), caption));
+  };
+  band(arr('cell_voltage_min_V'), arr('cell_voltage_max_V'), 'Cell voltage: lowest and highest cell', { label: 'cell voltage', unit: 'V' }, 'plot-battery-voltage',
+    'Highest and lowest cell voltage in the pack over the duty profile; the BMS limits the pack current when a cell reaches its window.');
+  band(arr('soc_min_pct'), arr('soc_max_pct'), 'State of charge spread', { label: 'SOC', unit: '%' }, 'plot-battery-soc',
+    'Highest and lowest cell state of charge: the spread comes from the cell-to-cell variation of the line and is narrowed by passive balancing.');
   const capY = Array.isArray(ageing?.['capacity_Ah_by_year']) ? (ageing!['capacity_Ah_by_year'] as unknown[]).filter((x): x is number => typeof x === 'number') : [];
   if (capY.length > 1) {
     figs.push(
