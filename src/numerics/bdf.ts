@@ -112,6 +112,14 @@ class BdfSolver implements DaeSolver {
   private stats: SolveStats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
   private rtol = 1e-6;
   private errAlg = true;
+  // Newton / LU state of the current solve (fields rather than closure variables: the step loop is
+  // split into small methods so that V8 optimises them quickly)
+  private luValid = false;
+  private cLu = NaN;
+  private crate = 1;
+  private newtonTol = 1e-3;
+  private remember = false;
+  private nIter = 0;
 
   constructor(problem: DaeProblem) {
     const n = problem.n;
@@ -233,6 +241,96 @@ class BdfSolver implements DaeSolver {
       s += e * e;
     }
     return Math.sqrt(s / n);
+  }
+
+  /** A = diag(m) − diag(w)·J with w = c (differential rows) or 1 (algebraic rows), factorised */
+  private factorIter(c: number): boolean {
+    const { n, isAlg, wIter } = this;
+    for (let i = 0; i < n; i++) wIter[i] = isAlg[i] ? 1 : c;
+    this.stats.factorisations++;
+    const ok = this.sys.factor(this.m, wIter);
+    this.luValid = ok;
+    this.cLu = c;
+    this.crate = 1;
+    return ok;
+  }
+
+  /** predictor y_pred = Σ D[0..order], its error scale, and ψ */
+  private predict(order: number): void {
+    const { n, D, yPred, scale, psi, atolV } = this;
+    const rtol = this.rtol;
+    const alpha = ALPHA[order]!;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j <= order; j++) s += D[j * n + i]!;
+      yPred[i] = s;
+      scale[i] = atolV[i]! + rtol * Math.abs(s);
+      let ps = 0;
+      for (let j = 1; j <= order; j++) ps += GAMMA[j]! * D[j * n + i]!;
+      psi[i] = ps / alpha;
+    }
+  }
+
+  /**
+   * Simplified Newton iteration for the corrector at tNew with c = h/α (the matrix must be factorised);
+   * leaves the solution in yTmp and the correction in d. Returns true when converged; this.nIter holds
+   * the iterations done.
+   */
+  private newton(tNew: number, c: number): boolean {
+    const { n, d, yTmp: yNew, yPred, fv, dy, isAlg, m, psi, scale, sys, stats } = this;
+    const remember = this.remember;
+    const newtonTol = this.newtonTol;
+    d.fill(0);
+    yNew.set(yPred);
+    let dyNormOld = -1;
+    for (let k = 0; k < NEWTON_MAXITER; k++) {
+      this.nIter = k + 1;
+      stats.newtonIterations++;
+      this.evalF(tNew, yNew, fv);
+      if (!this.finite(fv)) return false;
+      for (let i = 0; i < n; i++) dy[i] = isAlg[i] ? fv[i]! : c * fv[i]! - m[i]! * (psi[i]! + d[i]!);
+      sys.solve(dy);
+      const dyNorm = this.normAll(dy, scale);
+      if (!Number.isFinite(dyNorm)) return false;
+      const rate = dyNormOld >= 0 ? dyNorm / dyNormOld : -1;
+      if (remember) {
+        // CVODE (cvNlsConvTest): divergence when the rate exceeds 2 (RDIV) after the first iteration
+        if (rate >= 0) {
+          this.crate = Math.max(0.3 * this.crate, rate);
+          if (dyNorm > 2 * dyNormOld) return false;
+        }
+      } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol)) return false;
+      for (let i = 0; i < n; i++) {
+        yNew[i]! += dy[i]!;
+        d[i]! += dy[i]!;
+      }
+      if (remember) {
+        if (dyNorm * Math.min(1, this.crate) <= newtonTol) return true;
+        dyNormOld = dyNorm;
+        continue;
+      }
+      if (dyNorm === 0 || (rate >= 0 && (rate / (1 - rate)) * dyNorm < newtonTol)) return true;
+      // first iteration: accept a tiny correction directly
+      if (rate < 0 && dyNorm < 1e-3 * newtonTol) return true;
+      dyNormOld = dyNorm;
+    }
+    return false;
+  }
+
+  /** accepted step: D[order+2] ← d − D[order+1], D[order+1] ← d, then D[j] += D[j+1] for j = order..0 */
+  private updateD(order: number): void {
+    const { n, D, d } = this;
+    const o1 = (order + 1) * n;
+    const o2 = (order + 2) * n;
+    for (let i = 0; i < n; i++) {
+      D[o2 + i] = d[i]! - D[o1 + i]!;
+      D[o1 + i] = d[i]!;
+    }
+    for (let j = order; j >= 0; j--) {
+      const oj = j * n;
+      const oj1 = (j + 1) * n;
+      for (let i = 0; i < n; i++) D[oj + i]! += D[oj1 + i]!;
+    }
   }
 
   /** D[0..order] ← (R·U)ᵀ D[0..order] for a step-size change by factor */
@@ -481,24 +579,15 @@ class BdfSolver implements DaeSolver {
     let order = 1;
     let nEqual = 0;
     let jacCurrent = true; // J is at (t0, y0)
-    let luValid = false;
-    let cLu = NaN;
+    this.luValid = false;
+    this.cLu = NaN;
     const remember = opts.newtonTol !== undefined;
     if (remember && !(opts.newtonTol! > 0 && opts.newtonTol! < 1)) throw new RangeError(`opts.newtonTol: must be in (0, 1) (got ${opts.newtonTol})`);
-    const newtonTol = remember ? opts.newtonTol! : Math.max((10 * EPS) / this.rtol, Math.min(0.03, Math.sqrt(this.rtol)));
-    let crate = 1; // remembered Newton convergence rate (remember mode)
-    const yNew = this.yTmp; // scratch during Newton
+    this.remember = remember;
+    this.newtonTol = remember ? opts.newtonTol! : Math.max((10 * EPS) / this.rtol, Math.min(0.03, Math.sqrt(this.rtol)));
+    this.crate = 1; // remembered Newton convergence rate (remember mode)
+    const yNew = this.yTmp; // the corrector's solution after newton()
     const yOut = this.yOut;
-
-    const factorIter = (c: number): boolean => {
-      for (let i = 0; i < n; i++) wIter[i] = isAlg[i] ? 1 : c;
-      stats.factorisations++;
-      const ok = sys.factor(m, wIter);
-      luValid = ok;
-      cLu = c;
-      crate = 1;
-      return ok;
-    };
 
     for (;;) {
       if (stats.steps >= maxSteps) return finish('failed', t, D.subarray(0, n), `maximum number of steps (${maxSteps}) reached at t = ${t}`);
@@ -530,72 +619,22 @@ class BdfSolver implements DaeSolver {
         h = tNew - t;
         hAbs = Math.abs(h);
         // predictor and ψ
-        for (let i = 0; i < n; i++) {
-          let s = 0;
-          for (let j = 0; j <= order; j++) s += D[j * n + i]!;
-          yPred[i] = s;
-          scale[i] = atolV[i]! + this.rtol * Math.abs(s);
-          let ps = 0;
-          for (let j = 1; j <= order; j++) ps += GAMMA[j]! * D[j * n + i]!;
-          psi[i] = ps / ALPHA[order]!;
-        }
+        this.predict(order);
         const c = h / ALPHA[order]!;
         let converged = false;
         let nIter = 0;
         for (;;) {
           let ok = true;
-          if (!luValid || Math.abs(c / cLu - 1) > LU_REUSE_TOL) ok = factorIter(c);
+          if (!this.luValid || Math.abs(c / this.cLu - 1) > LU_REUSE_TOL) ok = this.factorIter(c);
           if (ok) {
             // ----- simplified Newton -----
-            d.fill(0);
-            yNew.set(yPred);
-            let dyNormOld = -1;
-            converged = false;
-            for (let k = 0; k < NEWTON_MAXITER; k++) {
-              nIter = k + 1;
-              stats.newtonIterations++;
-              this.evalF(tNew, yNew, fv);
-              if (!this.finite(fv)) break;
-              for (let i = 0; i < n; i++) dy[i] = isAlg[i] ? fv[i]! : c * fv[i]! - m[i]! * (psi[i]! + d[i]!);
-              sys.solve(dy);
-              const dyNorm = this.normAll(dy, scale);
-              if (!Number.isFinite(dyNorm)) break;
-              const rate = dyNormOld >= 0 ? dyNorm / dyNormOld : -1;
-              if (remember) {
-                // CVODE (cvNlsConvTest): divergence when the rate exceeds 2 (RDIV) after the first iteration
-                if (rate >= 0) {
-                  crate = Math.max(0.3 * crate, rate);
-                  if (dyNorm > 2 * dyNormOld) break;
-                }
-              } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol)) break;
-              for (let i = 0; i < n; i++) {
-                yNew[i]! += dy[i]!;
-                d[i]! += dy[i]!;
-              }
-              if (remember) {
-                if (dyNorm * Math.min(1, crate) <= newtonTol) {
-                  converged = true;
-                  break;
-                }
-                dyNormOld = dyNorm;
-                continue;
-              }
-              if (dyNorm === 0 || (rate >= 0 && (rate / (1 - rate)) * dyNorm < newtonTol)) {
-                converged = true;
-                break;
-              }
-              // first iteration: accept a tiny correction directly
-              if (rate < 0 && dyNorm < 1e-3 * newtonTol) {
-                converged = true;
-                break;
-              }
-              dyNormOld = dyNorm;
-            }
+            converged = this.newton(tNew, c);
+            nIter = this.nIter;
           }
           if (converged) break;
           // failure: refresh the factorisation if stale, then J, then give up on this h
-          if (ok && Math.abs(c / cLu - 1) > 1e-12) {
-            luValid = false;
+          if (ok && Math.abs(c / this.cLu - 1) > 1e-12) {
+            this.luValid = false;
             continue;
           }
           if (!jacCurrent) {
@@ -603,7 +642,7 @@ class BdfSolver implements DaeSolver {
             if (this.finite(fv)) {
               this.evalJ(tNew, yPred, fv);
               jacCurrent = true;
-              luValid = false;
+              this.luValid = false;
               continue;
             }
           }
@@ -635,19 +674,7 @@ class BdfSolver implements DaeSolver {
       const tOld = t;
       t = tNew;
       jacCurrent = false;
-      {
-        const o1 = (order + 1) * n;
-        const o2 = (order + 2) * n;
-        for (let i = 0; i < n; i++) {
-          D[o2 + i] = d[i]! - D[o1 + i]!;
-          D[o1 + i] = d[i]!;
-        }
-        for (let j = order; j >= 0; j--) {
-          const oj = j * n;
-          const oj1 = (j + 1) * n;
-          for (let i = 0; i < n; i++) D[oj + i]! += D[oj1 + i]!;
-        }
-      }
+      this.updateD(order);
       // ----- events (on the step's interpolating polynomial) -----
       let stopT = NaN;
       if (nEv > 0) {

@@ -144,6 +144,8 @@ export function chooseCondensedLayout(n: number, rows: Int32Array, cols: Int32Ar
   return { peel: Int32Array.from(peel), parent: Int32Array.from(parent), band: Int32Array.from(band), border: Int32Array.from(border), kl, ku };
 }
 
+const kindNone = (k: number): boolean => k === 0;
+
 // destination kinds of a pattern slot
 const D_BAND = 0;
 const D_B = 1;
@@ -179,6 +181,9 @@ export class CondensedCore {
   private readonly kDst: Float64Array[];
   private readonly np: number;
   private readonly pivv: Float64Array;
+  /** 1/pivot and the parent-row multiplier lo/pivot of each peeled unknown (set by factor) */
+  private readonly invPiv: Float64Array;
+  private readonly mult: Float64Array;
   private readonly up: Float64Array;
   private readonly lo: Float64Array;
   private readonly rowB: Float64Array;
@@ -211,6 +216,8 @@ export class CondensedCore {
     this.np = np;
     this.peel = L.peel;
     this.pivv = new Float64Array(np);
+    this.invPiv = new Float64Array(np);
+    this.mult = new Float64Array(np);
     this.up = new Float64Array(np);
     this.lo = new Float64Array(np);
     this.rowB = new Float64Array(np * k);
@@ -369,6 +376,8 @@ export class CondensedCore {
       if (!(Math.abs(piv) > 1e-8 * big) || !Number.isFinite(piv)) return false;
       const inv = 1 / piv;
       const lm = l * inv; // multiplier of the parent row
+      this.invPiv[q] = inv;
+      this.mult[q] = kindNone(parKind[q]!) ? 0 : lm;
       const kind = parKind[q]!;
       if (kind === 1) {
         const p = parIdx[q]!;
@@ -399,21 +408,22 @@ export class CondensedCore {
 
   /** solves A·x = b in place */
   solve(b: Float64Array): void {
-    const { np, k, nb, peel, pivv, up, lo, rowB, colB, parKind, perm, xw, lu, layout } = this;
+    const { np, k, nb, peel, up, rowB, colB, perm, xw, lu, layout, invPiv, mult } = this;
     const parent = layout.parent;
     const border = layout.border;
     // forward elimination of the peeled unknowns
     if (k === 0) {
       for (let q = 0; q < np; q++) {
-        const bv = b[peel[q]!]!;
-        if (bv !== 0 && parKind[q] !== 0) b[parent[q]!]! -= (lo[q]! * bv) / pivv[q]!;
+        const pq = parent[q]!;
+        if (pq >= 0) b[pq]! -= mult[q]! * b[peel[q]!]!;
       }
     } else {
       for (let q = 0; q < np; q++) {
         const bv = b[peel[q]!]!;
         if (bv === 0) continue;
-        const t = bv / pivv[q]!;
-        if (parKind[q] !== 0) b[parent[q]!]! -= lo[q]! * t;
+        const t = bv * invPiv[q]!;
+        const pq = parent[q]!;
+        if (pq >= 0) b[pq]! -= mult[q]! * bv;
         const qk = q * k;
         for (let c = 0; c < k; c++) b[border[c]!]! -= colB[qk + c]! * t;
       }
@@ -428,16 +438,17 @@ export class CondensedCore {
       for (let q = np - 1; q >= 0; q--) {
         const v = peel[q]!;
         const pq = parent[q]!;
-        b[v] = (pq >= 0 ? b[v]! - up[q]! * b[pq]! : b[v]!) / pivv[q]!;
+        b[v] = (pq >= 0 ? b[v]! - up[q]! * b[pq]! : b[v]!) * invPiv[q]!;
       }
     } else {
       for (let q = np - 1; q >= 0; q--) {
         const v = peel[q]!;
         let s = b[v]!;
-        if (parKind[q] !== 0) s -= up[q]! * b[parent[q]!]!;
+        const pq = parent[q]!;
+        if (pq >= 0) s -= up[q]! * b[pq]!;
         const qk = q * k;
         for (let c = 0; c < k; c++) s -= rowB[qk + c]! * b[border[c]!]!;
-        b[v] = s / pivv[q]!;
+        b[v] = s * invPiv[q]!;
       }
     }
   }

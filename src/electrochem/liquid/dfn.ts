@@ -32,12 +32,12 @@ import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem, JacobianSink, JacobianStructure } from '../../numerics/types.ts';
 import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
 import {
-  arrhenius,
-  dfdx,
-  ocp,
+  arrhenius as arrheniusImported,
+  dfdx as dfdxImported,
+  ocp as ocpImported,
   resolveMesh,
   resolveThermal,
-  setPoint,
+  setPoint as setPointImported,
   stoichiometries,
   validateControl,
   type LiquidMesh,
@@ -47,6 +47,10 @@ import {
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
+const arrhenius = arrheniusImported;
+const ocp = ocpImported;
+const setPoint = setPointImported;
+const dfdx = dfdxImported;
 const R = GAS_R;
 
 const THETA_EPS = 1e-10;

@@ -19,11 +19,11 @@ import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
 import { THETA_OUT } from './dfn.ts';
 import {
-  arrhenius,
-  ocp,
+  arrhenius as arrheniusImported,
+  ocp as ocpImported,
   resolveMesh,
   resolveThermal,
-  setPoint,
+  setPoint as setPointImported,
   stoichiometries,
   validateControl,
   type LiquidMesh,
@@ -33,6 +33,9 @@ import {
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
+const arrhenius = arrheniusImported;
+const ocp = ocpImported;
+const setPoint = setPointImported;
 const R = GAS_R;
 
 const THETA_EPS = 1e-10;
