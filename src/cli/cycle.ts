@@ -1,7 +1,14 @@
 /**
  * `rollcell cycle`: runs an experiment (or a measured current profile) on one cell — a BPX cell with the
  * liquid DFN/SPMe/SPM, or the cell a recipe's line produces with the solid-state P2D/SPMe/SPM.
- * Writes Battery Data Format CSV (current positive on charge).
+ * Writes Battery Data Format CSV (current positive on charge): the time series (`--csv`) and the
+ * per-cycle summary (`--summary-csv`); `--compare <measured.csv>` reads a measured BDF CSV (or the
+ * validation format `Time [s],I[A],U[V]`) and prints the voltage RMSE of the run against it.
+ *
+ * Start state: a recipe's cell starts as produced — discharged (SOC 0: cathode lithiated, the Li in the
+ * prelithiated anode) — or at the recipe's `cycling.initial_soc`; a BPX cell from SOC 0 for the default
+ * protocol, else from the experiment's natural start (0 when it begins with a charge, 1 otherwise;
+ * 1 for a current profile). `--initial-soc` overrides all of these.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseBpxText } from '../electrochem/bpx.ts';
@@ -9,7 +16,21 @@ import { createLiquidModel } from '../electrochem/liquid/index.ts';
 import { parseProfileCsv } from '../electrochem/liquid/profile-csv.ts';
 import { simulateCurrentProfile } from '../electrochem/liquid/simulate.ts';
 import type { FullCellModel } from '../electrochem/model.ts';
-import { runExperiment, toBdfCsv, firstCycleSummary, ExperimentParseError, parseExperiment, formatParseError } from '../cycler/index.ts';
+import {
+  runExperiment,
+  toBdfCsv,
+  toCycleSummaryCsv,
+  parseBdfCsv,
+  compareVoltage,
+  formatCsvError,
+  loadDriveCycles,
+  firstCycleSummary,
+  allCycleMetrics,
+  ExperimentParseError,
+  parseExperiment,
+  formatParseError,
+  type DriveCycle,
+} from '../cycler/index.ts';
 import { buildCellModel } from '../pipeline.ts';
 import { InputError, inputError, loadRecipe } from './main.ts';
 import { kv } from './table.ts';
@@ -20,6 +41,12 @@ export interface CycleOptions {
   experiment?: string[];
   currentProfile?: string;
   csv?: string;
+  /** per-cycle summary CSV (BDF-style names) */
+  summaryCsv?: string;
+  /** measured BDF CSV (or Time [s],I[A],U[V]) to compare the voltage with */
+  compare?: string;
+  /** initial state of charge, 0–1 (as typed on the command line) */
+  initialSoc?: string;
   json?: boolean;
 }
 
@@ -34,8 +61,54 @@ function readText(path: string, field: string): string {
   }
 }
 
+/** `--initial-soc`: a number 0–1, or an InputError */
+export function parseInitialSoc(v: string): number {
+  const x = v.trim() === '' ? NaN : Number(v);
+  if (!(Number.isFinite(x) && x >= 0 && x <= 1)) throw inputError('--initial-soc', 'not a state of charge', JSON.stringify(v), 'a number 0–1 (0 = discharged as produced, 1 = charged)');
+  return x;
+}
+
+/** reads a measured BDF CSV for --compare, or an InputError naming the file, line and column */
+function readMeasured(path: string): { time_s: number[]; voltage_V: number[] } {
+  const r = parseBdfCsv(readText(path, '--compare'));
+  if (!r.ok) throw new InputError(r.errors.map((e) => `--compare: ${formatCsvError(e, path)}`));
+  return r.value;
+}
+
+function compareWith(path: string, predicted: { time_s: readonly number[]; voltage_V: readonly number[] }): { voltage_rmse_mV: number; voltage_max_error_mV: number; compared_points: number; compared_with: string } {
+  const measured = readMeasured(path);
+  try {
+    const c = compareVoltage(predicted, measured);
+    return { voltage_rmse_mV: c.rmse_V * 1000, voltage_max_error_mV: c.maxAbsError_V * 1000, compared_points: c.points, compared_with: path };
+  } catch (e) {
+    throw inputError('--compare', (e as Error).message.replace(/^[^:]*: /, ''), JSON.stringify(path), 'a measured CSV whose times overlap the run (Test Time / s from the start of the run)');
+  }
+}
+
+const CSV_NUM = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '' : String(x));
+
+/** one-row per-cycle summary of a current-profile run (the columns of toCycleSummaryCsv without mass/area) */
+function profileSummaryCsv(t: ArrayLike<number>, V: ArrayLike<number>, I: ArrayLike<number>): string {
+  let qc = 0;
+  let qd = 0;
+  let ec = 0;
+  let ed = 0;
+  for (let i = 1; i < t.length; i++) {
+    const dt = t[i]! - t[i - 1]!;
+    const dq = 0.5 * (I[i]! + I[i - 1]!) * dt;
+    const de = 0.5 * (I[i]! * V[i]! + I[i - 1]! * V[i - 1]!) * dt;
+    if (dq > 0) qc += dq;
+    else qd -= dq;
+    if (de > 0) ec += de;
+    else ed -= de;
+  }
+  const head = 'Cycle Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah,Coulombic Efficiency / 1,Charging Energy / Wh,Discharging Energy / Wh,Energy Efficiency / 1,Mean Charging Voltage / V,Mean Discharging Voltage / V,Cycle Start Time / s,Cycle End Time / s';
+  const row = [1, qc / 3600, qd / 3600, qc > 0 ? qd / qc : null, ec / 3600, ed / 3600, ec > 0 ? ed / ec : null, qc > 0 ? ec / qc : null, qd > 0 ? ed / qd : null, t[0] ?? 0, t[t.length - 1] ?? 0].map(CSV_NUM).join(',');
+  return `${head}\n${row}\n`;
+}
+
 /** The model for `--cell` and `--model`, or an InputError. */
-export function cellModelFor(cell: string, model: string): { model: FullCellModel; kind: 'bpx' | 'recipe'; chargeCutoff_V: number; dischargeCutoff_V: number } {
+export function cellModelFor(cell: string, model: string): { model: FullCellModel; kind: 'bpx' | 'recipe'; chargeCutoff_V: number; dischargeCutoff_V: number; initialSoc?: number } {
   if (/\.json$/i.test(cell)) {
     if (!(BPX_MODELS as readonly string[]).includes(model)) throw inputError('--model', 'not a model for a BPX (liquid-electrolyte) cell', JSON.stringify(model), BPX_MODELS.join(', '));
     let params;
@@ -52,11 +125,14 @@ export function cellModelFor(cell: string, model: string): { model: FullCellMode
   if (!(SSB_MODELS as readonly string[]).includes(model)) throw inputError('--model', 'not a model for the solid-state cell of a recipe', JSON.stringify(model), SSB_MODELS.join(', '));
   const { recipe } = loadRecipe(cell);
   const m = buildCellModel(recipe, model as (typeof SSB_MODELS)[number]);
-  return { model: m, kind: 'recipe', chargeCutoff_V: recipe.cycling.charge_cutoff_V, dischargeCutoff_V: recipe.cycling.discharge_cutoff_V };
+  // a recipe's cell starts as produced (discharged) unless the recipe asks otherwise
+  return { model: m, kind: 'recipe', chargeCutoff_V: recipe.cycling.charge_cutoff_V, dischargeCutoff_V: recipe.cycling.discharge_cutoff_V, initialSoc: recipe.cycling.initial_soc ?? 0 };
 }
 
 export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
-  const { model, chargeCutoff_V, dischargeCutoff_V } = cellModelFor(o.cell, o.model);
+  const socArg = o.initialSoc !== undefined ? parseInitialSoc(o.initialSoc) : undefined;
+  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc } = cellModelFor(o.cell, o.model);
+  const initialSoc = socArg ?? cellSoc;
   if (o.currentProfile) {
     if (o.experiment?.length) throw inputError('--experiment', 'give either experiment steps or a current profile, not both', `${o.experiment.length} step(s)`, '--experiment … or --current-profile <csv>');
     let profile;
@@ -66,7 +142,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       if (e instanceof InputError) throw e;
       throw new InputError([`--current-profile: ${(e as Error).message}`]);
     }
-    const s = simulateCurrentProfile(model, profile);
+    const s = simulateCurrentProfile(model, profile, initialSoc !== undefined ? { soc0: initialSoc } : {});
     const rows = ['Test Time / s,Voltage / V,Current / A,Cycle Count / 1,Step Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah'];
     let qc = 0;
     let qd = 0;
@@ -79,6 +155,8 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       rows.push(`${s.t_s[i]},${s.V[i]},${s.I_A[i]},1,1,${qc},${qd}`);
     }
     if (o.csv) writeFileSync(o.csv, rows.join('\n') + '\n');
+    if (o.summaryCsv) writeFileSync(o.summaryCsv, profileSummaryCsv(s.t_s, s.V, s.I_A));
+    const cmp = o.compare ? compareWith(o.compare, { time_s: Array.from(s.t_s), voltage_V: Array.from(s.V) }) : undefined;
     let rmse: number | undefined;
     if (profile.U_V) {
       // measured voltage interpolated at the model's times
@@ -104,30 +182,56 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       points: s.t_s.length,
       charge_Ah: qc,
       discharge_Ah: qd,
+      ...(initialSoc !== undefined ? { initial_soc: initialSoc } : {}),
       ...(rmse !== undefined ? { voltage_rmse_mV: rmse * 1000 } : {}),
+      ...(cmp ?? {}),
       ...(o.csv ? { csv: o.csv } : {}),
+      ...(o.summaryCsv ? { summary_csv: o.summaryCsv } : {}),
     };
     out(o.json ? JSON.stringify(summary, null, 2) : kv(Object.entries(summary).map(([k, v]) => [k, v as number | string])));
     return;
   }
   const steps = o.experiment?.length ? o.experiment : undefined;
+  let driveCycles: Record<string, DriveCycle> | undefined;
   if (steps) {
     const parsed = parseExperiment(steps);
     if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `--experiment ${formatParseError(e)}`));
+    try {
+      driveCycles = loadDriveCycles(parsed.value, process.cwd());
+    } catch (e) {
+      throw new InputError((e as Error).message.split('\n').map((l) => `--experiment: ${l}`));
+    }
   }
+  // the default protocol starts discharged; user steps from the cell's start state (recipe: as produced)
+  const soc = initialSoc ?? (steps ? undefined : 0);
   let result;
   try {
     result = runExperiment(
       model,
       steps ?? [[`Charge at 0.1C until ${chargeCutoff_V} V`, `Hold at ${chargeCutoff_V} V until 0.02C`, `Discharge at 0.1C until ${dischargeCutoff_V} V`]],
-      steps ? {} : { initialSoc: 0 },
+      { ...(soc !== undefined ? { initialSoc: soc } : {}), ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}) },
     );
   } catch (e) {
     if (e instanceof ExperimentParseError) throw new InputError((e as ExperimentParseError).message.split('\n').map((l) => `--experiment: ${l}`));
     throw e;
   }
   if (o.csv) writeFileSync(o.csv, toBdfCsv(result));
+  if (o.summaryCsv) writeFileSync(o.summaryCsv, toCycleSummaryCsv(result));
+  const cmp = o.compare ? compareWith(o.compare, result.series) : undefined;
   const fc = firstCycleSummary(result);
-  const summary = { model: model.name, status: result.status, ...(result.reason ? { reason: result.reason } : {}), ...fc, steps: result.steps.length, ...(o.csv ? { csv: o.csv } : {}) };
+  const perCycle = allCycleMetrics(result).map((m) => ({ cycle: m.index, charge_Ah: m.charge_Ah, discharge_Ah: m.discharge_Ah, coulombic_efficiency: m.coulombicEfficiency }));
+  const summary = {
+    model: model.name,
+    status: result.status,
+    ...(result.reason ? { reason: result.reason } : {}),
+    initial_soc: result.initialSoc,
+    ...fc,
+    steps: result.steps.length,
+    cycles: result.cycles.length,
+    ...(cmp ? { voltage_rmse_mV: cmp.voltage_rmse_mV, voltage_max_error_mV: cmp.voltage_max_error_mV, compared_points: cmp.compared_points, compared_with: cmp.compared_with } : {}),
+    ...(o.csv ? { csv: o.csv } : {}),
+    ...(o.summaryCsv ? { summary_csv: o.summaryCsv } : {}),
+    per_cycle: perCycle,
+  };
   out(o.json ? JSON.stringify(summary, null, 2) : kv(Object.entries(summary).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [k, v as number | string])));
 }

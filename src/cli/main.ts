@@ -177,8 +177,11 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--experiment <step>', 'an experiment step (repeatable), PyBaMM syntax', (v: string, prev: string[] = []) => [...prev, v])
     .option('--current-profile <csv>', 'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)')
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
+    .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
+    .option('--compare <measured.csv>', 'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE')
+    .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
     .option('--json', 'print the summary as JSON')
-    .action(async (o: { cell: string; model: string; experiment?: string[]; currentProfile?: string; csv?: string; json?: boolean }) => {
+    .action(async (o: { cell: string; model: string; experiment?: string[]; currentProfile?: string; csv?: string; summaryCsv?: string; compare?: string; initialSoc?: string; json?: boolean }) => {
       const { cycleCommand } = await import('./cycle.ts');
       cycleCommand(o, out);
     });
