@@ -10,7 +10,7 @@ import { checkWindow, WINDOWS, type WindowCheck } from './recipe/windows.ts';
 import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
-import { processInputFromRecipe } from './process/from-recipe.ts';
+import { processInputFromRecipe, withReductionForces } from './process/from-recipe.ts';
 import { simulateStations, type ProcessResult } from './process/stations.ts';
 import type { ProducedCell } from './process/types.ts';
 import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type ProducedCellSI, type SsbModelKind } from './electrochem/ssb/index.ts';
@@ -253,6 +253,7 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const design = designCell(recipe);
   const proc = runLine(recipe, design);
+  withReductionForces(processInputFromRecipe(recipe, design), proc); // claims 3/4 evidence, once per job
   const windows = recipeWindowChecks(recipe, design, proc);
   const warnings = windows.filter((w) => !w.inside).map((w) => `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`);
   for (const w of proc.warnings) warnings.push(w.message);

@@ -49,7 +49,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   if (line) {
     parts.push(
       table(
-        ['station', 'force N', 'line load N/mm', 'peak MPa', 'mean MPa', 'T °C', 'contact mm', 'reduction %', 'bonded', 'layers (in → out µm)'],
+        ['station', 'force N', 'line load N/mm', 'peak MPa', 'mean MPa', 'T °C', 'contact mm', 'reduction %', 'bonded', '1 % Al needs N', 'layers (in → out µm)'],
         line.stations.map((s) => [
           s.id,
           s.force_N,
@@ -60,6 +60,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           s['contact_length_mm'] as number,
           s['reduction_pct'] as number,
           s.bonded ? 'yes' : 'NO',
+          (s['al_reduction_1pct_force_N'] as number | null | undefined) ?? null,
           s.layers.map((l) => `${l.name.replace(/ \(\d+\)$/, '')} ${fmtNum(l.thickness_in_um, 3)}→${fmtNum(l.thickness_out_um, 3)}`).join('; '),
         ]),
         '\nLine — stations 222 → 236 → 240 (FIG. 2)',
