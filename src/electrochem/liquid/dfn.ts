@@ -17,8 +17,10 @@
  * Unknown layout: per x-volume of an electrode [c_s(r_1..r_Nr), j, c_e, φ_e, φ_s], per separator
  * volume [c_e, φ_e]; then the terminal current I and, with the lumped thermal option, T. The Jacobian
  * (analytic) is banded (bandwidth Nr + 4 or 5) when isothermal; the temperature row and column are
- * full (Arrhenius factors, heat of reaction), so the thermal model declares the sparse pattern, which
- * the solver factorises as a band bordered by T.
+ * full (Arrhenius factors, heat of reaction). The model declares its sparse pattern with condense: the
+ * solver eliminates each particle chain onto its pore-wall flux j (static condensation, no pivoting
+ * needed: the particle blocks are diagonally dominant) and factorises the remaining [j, c_e, φ_e, φ_s]
+ * band (width ≈ 9, bordered by T when thermal) — ../../numerics/condensed.ts.
  * Lumped thermal model: m·c_p·dT/dt = I·V − A·Σ a F j (U − T ∂U/∂T) Δx − h·A_ext·(T − T_amb)
  * (irreversible + reversible heat; Bernardi, Pawlikowski & Newman, J. Electrochem. Soc. 132 (1985) 5,
  * doi:10.1149/1.2113792).
