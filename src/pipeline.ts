@@ -292,6 +292,13 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     const cells = prod && inSpec >= n ? prod.cells : undefined;
     if (prod && !cells) warnings.push(`battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`);
     output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells }).block as unknown as Record<string, unknown>;
+    if (cells) {
+      // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
+      const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
+      let k = 0;
+      for (const c of cells) if (c.in_spec && k++ < n) c.genealogy.battery_serial = serial;
+      (output.battery as Record<string, unknown>)['battery_serial'] = serial;
+    }
   }
   output.claims = evaluateClaims(recipe, output);
   return { output, design, process: proc, cellSI, windows, warnings, timeSeries: cyc?.timeSeries ?? [], cycles: cyc?.cycles ?? [], experiment: cyc?.experiment ?? null, productionRun: prod };

@@ -93,6 +93,11 @@ test('run with a short production run: production block, every cell stored with 
   const bundle = JSON.parse(ex.stdout) as Record<string, any>;
   assert.equal(bundle.cells.length, p.cells_total);
   assert.ok(bundle.cells.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial));
+  // passport: exactly the pack's cells (the first series × parallel in-spec cells) point to the battery
+  const inPack = bundle.cells.filter((c: Record<string, any>) => c.genealogy.battery_serial === out.battery.battery_serial);
+  assert.equal(inPack.length, 4);
+  assert.ok(inPack.every((c: Record<string, any>) => c.in_spec));
+  assert.ok(inPack.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial));
   assert.ok(bundle.cycles.length >= 1 && bundle.time_series.length >= 1);
 });
 
