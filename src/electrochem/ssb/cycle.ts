@@ -9,7 +9,9 @@
  *  - `runDaeSteps` — any FullCellModel through the general stiff DAE solver (src/numerics, `solveDae`).
  *  - `firstCycle` — the seed's [0178] protocol: CC-CV 0.1C to the upper cut-off, 0.02C end; CC 0.1C to 3 V,
  *    with the Eq. 1 volume-expansion rate (B − A)/A·100 from the thickness model.
- *  - `cycleAgeing` — repeated CC(-CV)/CC cycles with the ageing submodels applied after each cycle.
+ *  - `cycleAgeing` — repeated CC(-CV)/CC cycles with the ageing submodels applied after each cycle:
+ *    capacity-fade and DC-resistance curves (the voltage step at the start of each discharge), optional
+ *    end-of-life stop at a capacity retention.
  */
 import { solveDae } from '../../numerics/index.ts';
 import type { DaeProblem, SolveOptions, SolveResult } from '../../numerics/types.ts';
