@@ -88,81 +88,90 @@ export class FastStepper {
     return I;
   }
 
+  // one method per step kind keeps the hot CC loop small enough for V8 to optimise it well
   run(y: Float64Array, step: Step): StepResult {
+    if (step.kind === 'cc') return this.runCc(y, step);
+    if (step.kind === 'cv') return this.runCv(y, step);
+    return this.runRest(y, step);
+  }
+
+  private runRest(y: Float64Array, step: Extract<Step, { kind: 'rest' }>): StepResult {
+    const m = this.m;
+    const v0 = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).V;
+    let t = 0;
+    let dt = 10;
+    while (t < step.time_s) {
+      const h = Math.min(dt, step.time_s - t);
+      m.stepResponse(y, h, this.base, this.g, this.work);
+      this.commit(y, 0);
+      t += h;
+      dt *= 2;
+    }
+    return { kind: 'rest', duration_s: step.time_s, charge_C: 0, endVoltage_V: m.voltage(y), startVoltage_V: v0, startCurrent_A: 0, endCurrent_A: 0, energy_J: 0, stoppedBy: 'time' };
+  }
+
+  private runCc(y: Float64Array, step: Extract<Step, { kind: 'cc' }>): StepResult {
     const m = this.m;
     const cap = m.nominalCapacity_C;
-    if (step.kind === 'rest') {
-      const v0 = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).V;
-      let t = 0;
-      let dt = 10;
-      while (t < step.time_s) {
-        const h = Math.min(dt, step.time_s - t);
-        m.stepResponse(y, h, this.base, this.g, this.work);
-        this.commit(y, 0);
-        t += h;
-        dt *= 2;
-      }
-      return { kind: 'rest', duration_s: step.time_s, charge_C: 0, endVoltage_V: m.voltage(y), startVoltage_V: v0, startCurrent_A: 0, endCurrent_A: 0, energy_J: 0, stoppedBy: 'time' };
+    const I = step.current_A;
+    if (I === 0) throw new RangeError(`step.current_A: must be ≠ 0 for a CC step (got 0; allowed ≠ 0)`);
+    const rate = Math.abs(I) / (cap / 3600);
+    const dt0 = 3600 / (rate * this.stepsPerSweep);
+    const sgn = I > 0 ? 1 : -1;
+    const tMax = step.maxTime_s ?? (10 * 3600) / rate;
+    let t = 0;
+    let q = 0;
+    let E = 0;
+    let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I).V;
+    const V0 = Vprev;
+    if (sgn * (Vprev - step.vCut_V) >= 0) {
+      return { kind: 'cc', startVoltage_V: V0, startCurrent_A: I, endCurrent_A: I, duration_s: 0, charge_C: 0, endVoltage_V: Vprev, energy_J: 0, stoppedBy: 'cutoff' };
     }
-    if (step.kind === 'cc') {
-      const I = step.current_A;
-      if (I === 0) throw new RangeError(`step.current_A: must be ≠ 0 for a CC step (got 0; allowed ≠ 0)`);
-      const rate = Math.abs(I) / (cap / 3600);
-      const dt0 = 3600 / (rate * this.stepsPerSweep);
-      const sgn = I > 0 ? 1 : -1;
-      const tMax = step.maxTime_s ?? (10 * 3600) / rate;
-      let t = 0;
-      let q = 0;
-      let E = 0;
-      let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I).V;
-      const V0 = Vprev;
-      const cc = { kind: 'cc' as const, startVoltage_V: V0, startCurrent_A: I, endCurrent_A: I };
-      if (sgn * (Vprev - step.vCut_V) >= 0) {
-        return { ...cc, duration_s: 0, charge_C: 0, endVoltage_V: Vprev, energy_J: 0, stoppedBy: 'cutoff' };
-      }
-      while (t < tMax) {
-        let h = Math.min(dt0, tMax - t);
-        m.stepResponse(y, h, this.base, this.g, this.work);
-        let V = this.vAt(I);
-        let stopped = false;
-        if (sgn * (V - step.vCut_V) >= 0) {
-          // locate the cut-off inside the step: secant on h
-          let hLo = 0;
-          let vLo = Vprev;
-          let hHi = h;
-          let vHi = V;
-          for (let it = 0; it < 30; it++) {
-            const hn = hLo + ((step.vCut_V - vLo) * (hHi - hLo)) / (vHi - vLo);
-            const hc = Math.min(Math.max(hn, hLo + 1e-6 * (hHi - hLo)), hHi - 1e-6 * (hHi - hLo));
-            m.stepResponse(y, hc, this.base, this.g, this.work);
-            const vc = this.vAt(I);
-            if (Math.abs(vc - step.vCut_V) < 1e-7 || hHi - hLo < 1e-6) {
-              h = hc;
-              V = vc;
-              break;
-            }
-            if (sgn * (vc - step.vCut_V) >= 0) {
-              hHi = hc;
-              vHi = vc;
-            } else {
-              hLo = hc;
-              vLo = vc;
-            }
+    while (t < tMax) {
+      let h = Math.min(dt0, tMax - t);
+      m.stepResponse(y, h, this.base, this.g, this.work);
+      let V = this.vAt(I);
+      let stopped = false;
+      if (sgn * (V - step.vCut_V) >= 0) {
+        // locate the cut-off inside the step: secant on h
+        let hLo = 0;
+        let vLo = Vprev;
+        let hHi = h;
+        let vHi = V;
+        for (let it = 0; it < 30; it++) {
+          const hn = hLo + ((step.vCut_V - vLo) * (hHi - hLo)) / (vHi - vLo);
+          const hc = Math.min(Math.max(hn, hLo + 1e-6 * (hHi - hLo)), hHi - 1e-6 * (hHi - hLo));
+          m.stepResponse(y, hc, this.base, this.g, this.work);
+          const vc = this.vAt(I);
+          if (Math.abs(vc - step.vCut_V) < 1e-7 || hHi - hLo < 1e-6) {
             h = hc;
             V = vc;
+            break;
           }
-          stopped = true;
+          if (sgn * (vc - step.vCut_V) >= 0) {
+            hHi = hc;
+            vHi = vc;
+          } else {
+            hLo = hc;
+            vLo = vc;
+          }
+          h = hc;
+          V = vc;
         }
-        this.commit(y, I);
-        t += h;
-        q += I * h;
-        E += 0.5 * (V + Vprev) * I * h;
-        Vprev = V;
-        if (stopped) return { ...cc, duration_s: t, charge_C: q, endVoltage_V: V, energy_J: E, stoppedBy: 'cutoff' };
+        stopped = true;
       }
-      return { ...cc, duration_s: t, charge_C: q, endVoltage_V: Vprev, energy_J: E, stoppedBy: 'time' };
+      this.commit(y, I);
+      t += h;
+      q += I * h;
+      E += 0.5 * (V + Vprev) * I * h;
+      Vprev = V;
+      if (stopped) return { kind: 'cc', startVoltage_V: V0, startCurrent_A: I, endCurrent_A: I, duration_s: t, charge_C: q, endVoltage_V: V, energy_J: E, stoppedBy: 'cutoff' };
     }
-    // CV
+    return { kind: 'cc', startVoltage_V: V0, startCurrent_A: I, endCurrent_A: I, duration_s: t, charge_C: q, endVoltage_V: Vprev, energy_J: E, stoppedBy: 'time' };
+  }
+
+  private runCv(y: Float64Array, step: Extract<Step, { kind: 'cv' }>): StepResult {
+    const m = this.m;
     const Vset = step.voltage_V;
     const tMax = step.maxTime_s ?? 20 * 3600;
     let t = 0;
