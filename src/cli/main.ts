@@ -67,7 +67,7 @@ export function storedDetail(res: JobResult): { cells: StoredCell[]; cycles: Sto
     thickness_um: c.stack.cell_thickness_um,
     capacity_mAh: c.capacity_mAh,
   }));
-  const cycles: StoredCycle[] = res.cycles.map((c) => ({ cycle: c.index, charge_Ah: c.charge_Ah, discharge_Ah: c.discharge_Ah, coulombic_efficiency: c.ce }));
+  const cycles: StoredCycle[] = res.cycles.map((c) => ({ cycle: c.index, charge_Ah: c.charge_Ah, discharge_Ah: c.discharge_Ah, coulombic_efficiency: c.ce, ...(c.resistance_mOhm !== undefined ? { resistance_mOhm: c.resistance_mOhm } : {}) }));
   const timeSeries: TimeSeriesRecord[] = res.timeSeries.map((t) => ({
     name: t.name,
     columns: { t_s: [...t.t_s], voltage_V: [...t.voltage_V], current_A: [...t.current_A], capacity_Ah: [...t.capacity_Ah] },

@@ -84,7 +84,23 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   }
   const c = res.output.cycling;
   if (c) {
-    const ag = c['ageing'] as { cycles: number; capacity_retention_pct: number } | undefined;
+    const ag = c['ageing'] as
+      | { cycles: number; capacity_retention_pct: number; resistance_growth_pct?: number | null; dc_resistance_first_mOhm?: number | null; dc_resistance_last_mOhm?: number | null; cycles_to_end_of_life?: number | null; end_of_life_retention_pct?: number | null; mechanisms?: Record<string, boolean> }
+      | undefined;
+    const ex = c['experiment'] as { cycles?: number; per_cycle?: { discharge_Ah: number; coulombic_efficiency: number | null }[] } | undefined;
+    const agRows: [string, number | string | null, string][] = [];
+    if (ag) {
+      agRows.push([`capacity retention after ${ag.cycles} cycles (claim 19)`, ag.capacity_retention_pct, '%']);
+      if (typeof ag.dc_resistance_first_mOhm === 'number' && typeof ag.dc_resistance_last_mOhm === 'number') agRows.push(['DC resistance, first → last cycle', `${fmtNum(ag.dc_resistance_first_mOhm, 4)} → ${fmtNum(ag.dc_resistance_last_mOhm, 4)}`, 'mΩ']);
+      if (typeof ag.resistance_growth_pct === 'number') agRows.push(['DC resistance growth', ag.resistance_growth_pct, '%']);
+      if (typeof ag.end_of_life_retention_pct === 'number' && ag.end_of_life_retention_pct > 0) agRows.push([`cycles to end of life (< ${ag.end_of_life_retention_pct} % retention)`, ag.cycles_to_end_of_life ?? 'not reached', '']);
+      const off = Object.entries(ag.mechanisms ?? {}).filter(([, on]) => !on).map(([k]) => k);
+      if (off.length) agRows.push(['ageing mechanisms off', off.join(', '), '']);
+    }
+    if (ex?.cycles && ex.cycles > 1 && ex.per_cycle?.length) {
+      const last = ex.per_cycle[ex.per_cycle.length - 1]!;
+      agRows.push(['experiment cycles', ex.cycles, ''], ['last cycle discharge', last.discharge_Ah * 1000, 'mAh'], ['last cycle coulombic efficiency', last.coulombic_efficiency, '—']);
+    }
     parts.push(
       kv(
         [
@@ -94,7 +110,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ['coulombic efficiency', c.coulombic_efficiency, '—'],
           ['volume expansion rate, Eq. 1 of [0178]', c.volume_expansion_rate_pct, '%'],
           ['highest C-rate with 80 % of C/10 capacity (claim 16)', (c['max_c_rate'] as number | undefined) ?? null, 'C'],
-          ...(ag ? ([[`capacity retention after ${ag.cycles} cycles (claim 19)`, ag.capacity_retention_pct, '%']] as [string, number, string][]) : []),
+          ...agRows,
         ],
         `\nCycling — ${String(c['protocol'])}`,
       ),
