@@ -59,6 +59,13 @@ export interface DaeSolverOptions extends SolveOptions {
    * update is negligible).
    */
   newtonTol?: number;
+  /**
+   * Receives every output sample (accepted steps when saveSteps, tEval times, the terminal event)
+   * instead of the result's t / y arrays, which then stay empty. y is a view into the solver's
+   * workspace, valid only during the call (copy what you keep). Saves a copy of the state per sample
+   * when the caller needs only a few outputs of it.
+   */
+  output?: (t: number, y: Float64Array) => void;
 }
 
 export interface DaeSolver {
@@ -498,6 +505,14 @@ class BdfSolver implements DaeSolver {
     y.set(y0);
     const outT: number[] = [];
     const outY: Float64Array[] = [];
+    const sink = opts.output;
+    const emit = (tt: number, v: Float64Array): void => {
+      if (sink) sink(tt, v);
+      else {
+        outT.push(tt);
+        outY.push(Float64Array.from(v));
+      }
+    };
     const hits: EventHit[] = [];
     const finish = (status: SolveResult['status'], tF: number, yF: Float64Array, message?: string): SolveResult => {
       const r: SolveResult = { status, t: outT, y: outY, tFinal: tF, yFinal: Float64Array.from(yF), events: hits, stats: { ...stats } };
@@ -509,8 +524,7 @@ class BdfSolver implements DaeSolver {
     const hasAlg = this.nAlg > 0;
     const initMsg = this.initialise(t0, y, hasAlg && opts.initialiseAlgebraic !== false);
     if (initMsg) {
-      outT.push(t0);
-      outY.push(Float64Array.from(y));
+      emit(t0, y);
       return finish('failed', t0, y, initMsg);
     }
     // fv = f(t0, y) and J(t0, y) are current; matrix diag(m) − diag(wInit)J is factorised
@@ -524,15 +538,11 @@ class BdfSolver implements DaeSolver {
       if (!this.finite(yp)) for (let i = 0; i < n; i++) yp[i] = isAlg[i] ? 0 : fv[i]! / m[i]!;
     } else for (let i = 0; i < n; i++) yp[i] = fv[i]! / m[i]!;
 
-    if (saveSteps) {
-      outT.push(t0);
-      outY.push(Float64Array.from(y));
-    }
+    if (saveSteps) emit(t0, y);
     let iEval = 0;
     if (tEval) {
       while (iEval < tEval.length && tEval[iEval] === t0) {
-        outT.push(t0);
-        outY.push(Float64Array.from(y));
+        emit(t0, y);
         iEval++;
       }
     }
@@ -587,10 +597,11 @@ class BdfSolver implements DaeSolver {
     this.newtonTol = remember ? opts.newtonTol! : Math.max((10 * EPS) / this.rtol, Math.min(0.03, Math.sqrt(this.rtol)));
     this.crate = 1; // remembered Newton convergence rate (remember mode)
     const yNew = this.yTmp; // the corrector's solution after newton()
+    const D0 = D.subarray(0, n); // the current state (a view)
     const yOut = this.yOut;
 
     for (;;) {
-      if (stats.steps >= maxSteps) return finish('failed', t, D.subarray(0, n), `maximum number of steps (${maxSteps}) reached at t = ${t}`);
+      if (stats.steps >= maxSteps) return finish('failed', t, D0, `maximum number of steps (${maxSteps}) reached at t = ${t}`);
       const minStep = 10 * Math.max(Math.abs(t) * EPS, Number.MIN_VALUE);
       if (hAbs > maxStep) {
         this.changeD(order, maxStep / hAbs);
@@ -608,7 +619,7 @@ class BdfSolver implements DaeSolver {
       let errNorm = 0;
       let safety = 0.9;
       while (!accepted) {
-        if (hAbs < minStep) return finish('failed', t, D.subarray(0, n), `step size became too small (${hAbs.toExponential(3)} s) at t = ${t}`);
+        if (hAbs < minStep) return finish('failed', t, D0, `step size became too small (${hAbs.toExponential(3)} s) at t = ${t}`);
         h = hAbs * tdir;
         tNew = t + h;
         if ((tNew - tEnd) * tdir > 0) {
@@ -683,8 +694,8 @@ class BdfSolver implements DaeSolver {
         const found: { k: number; te: number }[] = [];
         for (let k = 0; k < nEv; k++) {
           const ev = events[k]!;
-          const gNew = ev.g(t, D.subarray(0, n));
-          if (Number.isNaN(gNew)) return finish('failed', t, D.subarray(0, n), `event '${ev.name}': g returned NaN at t = ${t}`);
+          const gNew = ev.g(t, D0);
+          if (Number.isNaN(gNew)) return finish('failed', t, D0, `event '${ev.name}': g returned NaN at t = ${t}`);
           const g0 = gPrev[k]!;
           let cross = false;
           if (g0 !== 0 && gNew !== 0 ? g0 * gNew < 0 : g0 !== 0 && gNew === 0) {
@@ -720,28 +731,21 @@ class BdfSolver implements DaeSolver {
       if (tEval) {
         while (iEval < tEval.length && (tEval[iEval]! - tStop) * tdir <= 0) {
           const te = tEval[iEval]!;
-          if (te === t) outY.push(Float64Array.from(D.subarray(0, n)));
+          if (te === t) emit(te, D0);
           else {
             this.dense(te, t, h, order, yOut);
-            outY.push(Float64Array.from(yOut));
+            emit(te, yOut);
           }
-          outT.push(te);
           iEval++;
         }
       }
       if (!Number.isNaN(stopT)) {
         this.dense(stopT, t, h, order, yOut);
-        if (saveSteps) {
-          outT.push(stopT);
-          outY.push(Float64Array.from(yOut));
-        }
+        if (saveSteps) emit(stopT, yOut);
         return finish('event', stopT, yOut);
       }
-      if (saveSteps) {
-        outT.push(t);
-        outY.push(Float64Array.from(D.subarray(0, n)));
-      }
-      if (t === tEnd) return finish('done', t, D.subarray(0, n));
+      if (saveSteps) emit(t, D0);
+      if (t === tEnd) return finish('done', t, D0);
       // ----- order and step-size selection -----
       if (nEqual < order + 1) continue;
       const errM = order > 1 ? this.norm(D.subarray(order * n, (order + 1) * n), scale, ERROR_CONST[order - 1]!) : Infinity;

@@ -7,7 +7,12 @@ import type { DaeProblem, EventSpec, SolveOptions, SolveResult } from '../../num
 import { solveDae } from '../../numerics/index.ts';
 
 /** SolveOptions plus the project's solver extension (algebraic unknowns out of the error test) */
-export type DaeSolveOptions = SolveOptions & { algebraicErrorControl?: boolean; newtonTol?: number };
+export type DaeSolveOptions = SolveOptions & {
+  algebraicErrorControl?: boolean;
+  newtonTol?: number;
+  /** output samples by callback instead of res.t / res.y (y valid only during the call); a solver may ignore it and fill res.t / res.y */
+  output?: (t: number, y: Float64Array) => void;
+};
 
 /**
  * Newton tolerance of the liquid drivers (remembered-rate test, see DaeSolverOptions.newtonTol): 0.1 of
@@ -57,33 +62,73 @@ export function getDefaultSolver(): DaeSolver {
   return defaultSolver;
 }
 
-function series(model: CellModel, res: SolveResult): SimulationSeries {
-  const m = res.t.length;
-  const t = new Float64Array(m);
-  const V = new Float64Array(m);
-  const I = new Float64Array(m);
-  const Q = new Float64Array(m);
-  const T = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    const y = res.y[i]!;
-    t[i] = res.t[i]!;
-    V[i] = model.voltage(y);
-    I[i] = model.current(y);
-    const o = model.outputs?.(y);
-    T[i] = o?.['T_K'] ?? NaN;
-    if (i > 0) Q[i] = Q[i - 1]! + (0.5 * (I[i]! + I[i - 1]!) * (t[i]! - t[i - 1]!)) / 3600;
+/**
+ * Collects the driver outputs (t, V, I, T, charge) sample by sample from the solver's output callback,
+ * so that the state vector is never copied per sample.
+ */
+class SeriesCollector {
+  private t: Float64Array = new Float64Array(256);
+  private V: Float64Array = new Float64Array(256);
+  private I: Float64Array = new Float64Array(256);
+  private Q: Float64Array = new Float64Array(256);
+  private T: Float64Array = new Float64Array(256);
+  private m = 0;
+  private readonly temperature: (y: Float64Array) => number;
+  /** the callback handed to the solver */
+  readonly sample: (t: number, y: Float64Array) => void;
+
+  constructor(private readonly model: CellModel) {
+    const tm = (model as Partial<{ temperature(y: Float64Array): number }>).temperature;
+    this.temperature = typeof tm === 'function' ? (y) => tm.call(model, y) : (y) => model.outputs?.(y)?.['T_K'] ?? NaN;
+    this.sample = (t, y) => this.push(t, y);
   }
-  return {
-    t_s: t,
-    V,
-    I_A: I,
-    capacity_Ah: Q,
-    T_K: T,
-    status: res.status,
-    ...(res.message !== undefined ? { message: res.message } : {}),
-    yFinal: res.yFinal,
-    stats: res.stats,
-  };
+
+  reset(): void {
+    this.m = 0;
+  }
+
+  private grow(): void {
+    const cap = this.t.length * 2;
+    const g = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.t = g(this.t);
+    this.V = g(this.V);
+    this.I = g(this.I);
+    this.Q = g(this.Q);
+    this.T = g(this.T);
+  }
+
+  push(t: number, y: Float64Array): void {
+    const i = this.m;
+    if (i === this.t.length) this.grow();
+    const I = this.model.current(y);
+    this.t[i] = t;
+    this.V[i] = this.model.voltage(y);
+    this.I[i] = I;
+    this.T[i] = this.temperature(y);
+    this.Q[i] = i > 0 ? this.Q[i - 1]! + (0.5 * (I + this.I[i - 1]!) * (t - this.t[i - 1]!)) / 3600 : 0;
+    this.m = i + 1;
+  }
+
+  series(res: SolveResult): SimulationSeries {
+    // a solver without the output callback (e.g. a custom one) returns its samples in res
+    if (this.m === 0) for (let i = 0; i < res.t.length; i++) this.push(res.t[i]!, res.y[i]!);
+    const m = this.m;
+    return {
+      t_s: this.t.slice(0, m),
+      V: this.V.slice(0, m),
+      I_A: this.I.slice(0, m),
+      capacity_Ah: this.Q.slice(0, m),
+      T_K: this.T.slice(0, m),
+      status: res.status,
+      ...(res.message !== undefined ? { message: res.message } : {}),
+      yFinal: res.yFinal,
+      stats: res.stats,
+    };
+  }
 }
 
 /** distance of a particle surface stoichiometry from 0 or 1 at which the drivers stop */
@@ -163,9 +208,13 @@ export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64
   // algebraic unknowns (I, potentials), which follow the differential ones (index 1); should the
   // solver fail that way (seen at a 2 ms current ramp of the thermal DFN), it is run again with them
   // in the error test
-  let res = solver(problem, y0, { ...base, algebraicErrorControl: false });
-  if (res.status === 'failed') res = solver(problem, y0, { ...base, algebraicErrorControl: true });
-  return series(model, res);
+  const out = new SeriesCollector(model);
+  let res = solver(problem, y0, { ...base, algebraicErrorControl: false, output: out.sample });
+  if (res.status === 'failed') {
+    out.reset();
+    res = solver(problem, y0, { ...base, algebraicErrorControl: true, output: out.sample });
+  }
+  return out.series(res);
 }
 
 /** Constant current (A, positive on charge) until a cut-off voltage (V): below it on discharge, above it on charge. */
@@ -175,7 +224,9 @@ export function simulateConstantCurrent(model: CellModel, I_A: number, cutoff_V:
   const y0 = opts.y0 ?? model.initialState(opts.soc0 ?? (I_A < 0 ? 1 : 0));
   const solver = opts.solver ?? defaultSolver;
   const tEnd = opts.tEnd_s ?? (2 * model.nominalCapacity_C) / Math.abs(I_A);
+  const out = new SeriesCollector(model);
   const res = solver(problem, y0, {
+    output: out.sample,
     t0: 0,
     tEnd,
     rtol: opts.rtol ?? 1e-6,
@@ -185,5 +236,5 @@ export function simulateConstantCurrent(model: CellModel, I_A: number, cutoff_V:
     ...(opts.tEval ? { tEval: withStart(0, opts.tEval) } : { saveSteps: true }),
     ...(opts.maxStep_s !== undefined ? { maxStep: opts.maxStep_s } : {}),
   });
-  return series(model, res);
+  return out.series(res);
 }
