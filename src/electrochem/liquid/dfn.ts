@@ -46,6 +46,7 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
+import { ocpTable, tableSlope as tableSlopeImported, tableValue as tableValueImported, type OcpTable } from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -54,6 +55,8 @@ const ocp = ocpImported;
 const setPoint = setPointImported;
 const dfdx = dfdxImported;
 const R = GAS_R;
+const tableValue = tableValueImported;
+const tableSlope = tableSlopeImported;
 
 const THETA_EPS = 1e-10;
 /** surface stoichiometries beyond [−THETA_OUT, 1 + THETA_OUT] are unphysical: f returns NaN (the solver rejects the step) */
@@ -74,6 +77,18 @@ interface ElectrodeConst {
   /** shell volumes V_i (per 4π) */
   readonly vol: Float64Array;
   readonly dsConst: boolean;
+  /** U_ref(θ) at T_ref tabulated (./ocp-table.ts), null: the exact expression */
+  readonly ocpT: OcpTable | null;
+}
+
+/** U_ref(θ) at the reference temperature (table when available) */
+function uRef(el: ElectrodeConst, th: number, Tref: number): number {
+  return el.ocpT ? tableValue(el.ocpT, th) : el.e.ocp(th, Tref);
+}
+
+/** dU_ref/dθ at the reference temperature (derivative of the table when available) */
+function duRef(el: ElectrodeConst, th: number, Tref: number): number {
+  return el.ocpT ? tableSlope(el.ocpT, th) : dfdx(el.e.ocp, th, Tref, 1e-6);
 }
 
 export class DfnModel implements CellModel {
@@ -187,6 +202,7 @@ export class DfnModel implements CellModel {
         invVol,
         vol,
         dsConst: isConstantFn(e.diffusivity),
+        ocpT: ocpTable(e.ocp, params.cell.referenceTemperature_K),
       };
     };
     this.elec = [mkElec(params.negative), mkElec(params.positive)];
@@ -506,7 +522,7 @@ export class DfnModel implements CellModel {
       const ce = y[ice]!;
       const cer = ce > 0 ? ce / ce0 : 0;
       const kT = neg ? kT0 : kT1;
-      const U = isoRef ? e.ocp(th, Tref) : ocp(e, th, T, Tref);
+      const U = isoRef ? uRef(el, th, Tref) : uRef(el, th, Tref) + (T - Tref) * e.entropic(th, Tref);
       const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
       const jbv = 2 * kT * Math.sqrt(cer * g) * Math.sinh(halfFRT * eta);
       out[this.iJ[k]!] = F * (jj - jbv);
@@ -684,8 +700,10 @@ export class DfnModel implements CellModel {
       const ce = y[ice]!;
       const cer = ce > 0 ? ce / ce0 : 0;
       const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
-      const U = ocp(e, th, T, Tref);
-      const dU = dfdx(e.ocp, th, Tref, 1e-6) + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
+      const U0 = uRef(el, th, Tref);
+      const dU0 = duRef(el, th, Tref);
+      const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
+      const dU = dU0 + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
       const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
       const sq = Math.sqrt(cer * g);
       const sh = Math.sinh(halfFRT * eta);
@@ -706,8 +724,8 @@ export class DfnModel implements CellModel {
         const djbvDT = 2 * kT * ((e.rateActivation_J_mol / RT2) * sq * sh + sq * Math.cosh(A) * dAdT) + djbvDth * dthDT;
         sink.add(ij, iT, -F * djbvDT);
         // heat of reaction a F j (U − T dU/dT) Δx, with U − T dU/dT = U_ref(θ) − T_ref dU/dT(θ)
-        const Uh = e.ocp(th, Tref) - Tref * e.entropic(th, Tref);
-        const dUh = dfdx(e.ocp, th, Tref, 1e-6) - Tref * dfdx(e.entropic, th, Tref, 1e-6);
+        const Uh = U0 - Tref * e.entropic(th, Tref);
+        const dUh = dU0 - Tref * dfdx(e.entropic, th, Tref, 1e-6);
         const w = (-this.area_m2 * F * el.a * dxk) / heatC;
         sink.add(iT, ij, w * (Uh + jj * dUh * dthDj));
         sink.add(iT, b + nr - 1, w * jj * dUh * dthDcN);
