@@ -262,19 +262,27 @@ class BdfSolver implements DaeSolver {
     return ok;
   }
 
-  /** predictor y_pred = Σ D[0..order], its error scale, and ψ */
+  /** predictor y_pred = Σ D[0..order], its error scale, and ψ (row sweeps over D; same sums, same order) */
   private predict(order: number): void {
     const { n, D, yPred, scale, psi, atolV } = this;
     const rtol = this.rtol;
     const alpha = ALPHA[order]!;
     for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j <= order; j++) s += D[j * n + i]!;
-      yPred[i] = s;
-      scale[i] = atolV[i]! + rtol * Math.abs(s);
-      let ps = 0;
-      for (let j = 1; j <= order; j++) ps += GAMMA[j]! * D[j * n + i]!;
-      psi[i] = ps / alpha;
+      yPred[i] = D[i]!;
+      psi[i] = 0;
+    }
+    for (let j = 1; j <= order; j++) {
+      const o = j * n;
+      const g = GAMMA[j]!;
+      for (let i = 0; i < n; i++) {
+        const v = D[o + i]!;
+        yPred[i]! += v;
+        psi[i]! += g * v;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      scale[i] = atolV[i]! + rtol * Math.abs(yPred[i]!);
+      psi[i] = psi[i]! / alpha;
     }
   }
 
@@ -294,10 +302,26 @@ class BdfSolver implements DaeSolver {
       this.nIter = k + 1;
       stats.newtonIterations++;
       this.evalF(tNew, yNew, fv);
-      if (!this.finite(fv)) return false;
-      for (let i = 0; i < n; i++) dy[i] = isAlg[i] ? fv[i]! : c * fv[i]! - m[i]! * (psi[i]! + d[i]!);
+      // residual of the corrector and the finiteness check of f in one sweep (v − v is NaN for ±Inf, NaN)
+      let bad = 0;
+      for (let i = 0; i < n; i++) {
+        const v = fv[i]!;
+        bad += v - v;
+        dy[i] = isAlg[i] ? v : c * v - m[i]! * (psi[i]! + d[i]!);
+      }
+      if (bad !== 0) return false;
       sys.solve(dy);
-      const dyNorm = this.normAll(dy, scale);
+      // the update is applied together with its norm; on a false return the caller restarts from the
+      // predictor, so an update that fails the tests below is never used
+      let sq = 0;
+      for (let i = 0; i < n; i++) {
+        const v = dy[i]!;
+        const e = v / scale[i]!;
+        sq += e * e;
+        yNew[i]! += v;
+        d[i]! += v;
+      }
+      const dyNorm = Math.sqrt(sq / n);
       if (!Number.isFinite(dyNorm)) return false;
       const rate = dyNormOld >= 0 ? dyNorm / dyNormOld : -1;
       if (remember) {
@@ -307,10 +331,6 @@ class BdfSolver implements DaeSolver {
           if (dyNorm > 2 * dyNormOld) return false;
         }
       } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol)) return false;
-      for (let i = 0; i < n; i++) {
-        yNew[i]! += dy[i]!;
-        d[i]! += dy[i]!;
-      }
       if (remember) {
         if (dyNorm * Math.min(1, this.crate) <= newtonTol) return true;
         dyNormOld = dyNorm;

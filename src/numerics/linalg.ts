@@ -83,6 +83,8 @@ export class BandLu {
   readonly ld: number;
   readonly ab: Float64Array;
   readonly piv: Int32Array;
+  /** upper bandwidth of U after factor(): ku when no rows were swapped, else kl + ku */
+  uw: number;
 
   constructor(n: number, kl: number, ku: number) {
     if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`n: must be an integer ≥ 1 (got ${n})`);
@@ -94,6 +96,7 @@ export class BandLu {
     this.ld = 2 * kl + ku + 1;
     this.ab = new Float64Array(this.ld * n);
     this.piv = new Int32Array(n);
+    this.uw = kl + ku;
   }
 
   /** index of A(i, j) in ab (caller guarantees i − kl ≤ j ≤ i + ku) */
@@ -127,6 +130,8 @@ export class BandLu {
       for (let i = 0; i < kl; i++) ab[base + i] = 0;
     }
     let ju = 0;
+    let swapped = false;
+    this.uw = kv;
     for (let j = 0; j < n; j++) {
       const km = Math.min(kl, n - 1 - j);
       const cj = j * ld + kv; // position of A(j, j)
@@ -144,6 +149,7 @@ export class BandLu {
       const jEnd = Math.min(j + ku + jp, n - 1);
       if (jEnd > ju) ju = jEnd;
       if (jp !== 0) {
+        swapped = true;
         // swap rows j and j+jp over columns j..ju
         for (let c = 0; c <= ju - j; c++) {
           const a = cj + c * (ld - 1);
@@ -163,12 +169,14 @@ export class BandLu {
         }
       }
     }
+    // without row interchanges U keeps the upper bandwidth ku (the fill-in rows stay zero)
+    this.uw = swapped ? kv : ku;
     return true;
   }
 
   /** solves A·x = b in place with the factors (dgbtrs, no transpose) */
   solve(b: Float64Array, offset = 0): void {
-    const { n, kl, ku, ld, ab, piv } = this;
+    const { n, kl, ku, ld, ab, piv, uw } = this;
     const kv = ku + kl;
     if (kl > 0) {
       for (let j = 0; j < n - 1; j++) {
@@ -193,7 +201,7 @@ export class BandLu {
       const x = b[oj]! / ab[cj]!;
       b[oj] = x;
       if (x !== 0) {
-        const m = j < kv ? j : kv; // rows j − m .. j − 1
+        const m = j < uw ? j : uw; // rows j − m .. j − 1 (U's band above the diagonal)
         const a0 = cj - m;
         const b0 = oj - m;
         for (let t = 0; t < m; t++) b[b0 + t]! -= ab[a0 + t]! * x;
