@@ -146,6 +146,9 @@ export function chooseCondensedLayout(n: number, rows: Int32Array, cols: Int32Ar
 
 const kindNone = (k: number): boolean => k === 0;
 
+/** relative pivot tolerance of the band LU (BandLu.pivotThreshold) */
+const PIVOT_THRESHOLD = 0.1;
+
 // destination kinds of a pattern slot
 const D_BAND = 0;
 const D_B = 1;
@@ -194,6 +197,8 @@ export class CondensedCore {
   private readonly peel: Int32Array;
   private readonly perm: Int32Array; // reduced position → unknown (band then border)
   private readonly xw: Float64Array;
+  /** row scale of the band rows (1/largest entry, set by factor) */
+  private readonly rowScale: Float64Array;
 
   constructor(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined) {
     this.n = n;
@@ -204,6 +209,9 @@ export class CondensedCore {
     this.nb = nb;
     this.k = k;
     this.lu = new BorderedBandLu(nb, k, Math.min(L.kl, Math.max(nb - 1, 0)), Math.min(L.ku, Math.max(nb - 1, 0)));
+    // threshold pivoting in the band: rows are swapped only when the diagonal is below 0.1 of its column's
+    // largest entry, so that U mostly keeps the band's own upper width (cheaper solves)
+    if (this.lu.band) this.lu.band.pivotThreshold = PIVOT_THRESHOLD;
     // CSR pattern with the diagonal
     const pc = patternCsr(n, rows, cols, false, true);
     this.rowPtr = pc.ptr;
@@ -246,6 +254,7 @@ export class CondensedCore {
     this.perm.set(L.band, 0);
     this.perm.set(L.border, nb);
     this.xw = new Float64Array(n - np);
+    this.rowScale = new Float64Array(nb).fill(1);
     // destination of every slot
     const destKind = new Uint8Array(nnz);
     const destIdx = new Int32Array(nnz);
@@ -403,6 +412,37 @@ export class CondensedCore {
         for (let c = 0; c < k; c++) S[r * k + c]! -= cr * rowB[qk + c]!;
       }
     }
+    // row equilibration of the band rows (A and B blocks): each scaled to a largest entry of 1, so that
+    // the threshold pivoting compares like with like (the rows carry different units)
+    if (ab) {
+      const rs = this.rowScale;
+      rs.fill(0);
+      const bkl = band!.kl;
+      const bku = band!.ku;
+      const kv = bkl + bku;
+      for (let j = 0; j < nb; j++) {
+        const i0 = j - bku < 0 ? 0 : j - bku;
+        const i1 = j + bkl > nb - 1 ? nb - 1 : j + bkl;
+        const base = kv + j * ld - j;
+        for (let i = i0; i <= i1; i++) {
+          const a = Math.abs(ab[base + i]!);
+          if (a > rs[i]!) rs[i] = a;
+        }
+      }
+      for (let c = 0; c < k; c++)
+        for (let i = 0; i < nb; i++) {
+          const a = Math.abs(B[c * nb + i]!);
+          if (a > rs[i]!) rs[i] = a;
+        }
+      for (let i = 0; i < nb; i++) rs[i] = rs[i]! > 0 ? 1 / rs[i]! : 1;
+      for (let j = 0; j < nb; j++) {
+        const i0 = j - bku < 0 ? 0 : j - bku;
+        const i1 = j + bkl > nb - 1 ? nb - 1 : j + bkl;
+        const base = kv + j * ld - j;
+        for (let i = i0; i <= i1; i++) ab[base + i]! *= rs[i]!;
+      }
+      for (let c = 0; c < k; c++) for (let i = 0; i < nb; i++) B[c * nb + i]! *= rs[i]!;
+    }
     return lu.factor();
   }
 
@@ -430,7 +470,9 @@ export class CondensedCore {
     }
     // reduced bordered-band system
     const nr = nb + k;
-    for (let p = 0; p < nr; p++) xw[p] = b[perm[p]!]!;
+    const rs = this.rowScale;
+    for (let p = 0; p < nb; p++) xw[p] = b[perm[p]!]! * rs[p]!;
+    for (let p = nb; p < nr; p++) xw[p] = b[perm[p]!]!;
     lu.solve(xw);
     for (let p = 0; p < nr; p++) b[perm[p]!] = xw[p]!;
     // back substitution

@@ -83,8 +83,18 @@ export class BandLu {
   readonly ld: number;
   readonly ab: Float64Array;
   readonly piv: Int32Array;
-  /** upper bandwidth of U after factor(): ku when no rows were swapped, else kl + ku */
-  uw: number;
+  /**
+   * entries of U above the diagonal in each column after factor() (≤ kl + ku): row interchanges widen
+   * U only near the rows they happen in, and the back substitution skips the rest (zeros)
+   */
+  readonly um: Int32Array;
+  private readonly reach: Int32Array;
+  /**
+   * threshold partial pivoting: the diagonal stays the pivot while |a_jj| ≥ pivotThreshold·max_i |a_ij|
+   * (1: classic partial pivoting, the default; 0.1 is the usual sparse-LU choice, e.g. UMFPACK's
+   * relative pivot tolerance, with growth bounded by 1 + 1/threshold per step)
+   */
+  pivotThreshold = 1;
 
   constructor(n: number, kl: number, ku: number) {
     if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`n: must be an integer ≥ 1 (got ${n})`);
@@ -96,7 +106,8 @@ export class BandLu {
     this.ld = 2 * kl + ku + 1;
     this.ab = new Float64Array(this.ld * n);
     this.piv = new Int32Array(n);
-    this.uw = kl + ku;
+    this.um = new Int32Array(n);
+    this.reach = new Int32Array(n);
   }
 
   /** index of A(i, j) in ab (caller guarantees i − kl ≤ j ≤ i + ku) */
@@ -130,8 +141,7 @@ export class BandLu {
       for (let i = 0; i < kl; i++) ab[base + i] = 0;
     }
     let ju = 0;
-    let swapped = false;
-    this.uw = kv;
+    const reach = this.reach;
     for (let j = 0; j < n; j++) {
       const km = Math.min(kl, n - 1 - j);
       const cj = j * ld + kv; // position of A(j, j)
@@ -144,12 +154,13 @@ export class BandLu {
           jp = t;
         }
       }
+      if (jp !== 0 && Math.abs(ab[cj]!) >= this.pivotThreshold * best) jp = 0;
       piv[j] = j + jp;
       if (best === 0 || !Number.isFinite(best)) return false;
       const jEnd = Math.min(j + ku + jp, n - 1);
       if (jEnd > ju) ju = jEnd;
+      reach[j] = ju; // row j of U ends at column ju
       if (jp !== 0) {
-        swapped = true;
         // swap rows j and j+jp over columns j..ju
         for (let c = 0; c <= ju - j; c++) {
           const a = cj + c * (ld - 1);
@@ -169,14 +180,19 @@ export class BandLu {
         }
       }
     }
-    // without row interchanges U keeps the upper bandwidth ku (the fill-in rows stay zero)
-    this.uw = swapped ? kv : ku;
+    // column j of U: rows top..j−1 with top the first row whose reach includes j (reach is monotonic)
+    const um = this.um;
+    let top = 0;
+    for (let j = 0; j < n; j++) {
+      while (reach[top]! < j) top++;
+      um[j] = j - top;
+    }
     return true;
   }
 
   /** solves A·x = b in place with the factors (dgbtrs, no transpose) */
   solve(b: Float64Array, offset = 0): void {
-    const { n, kl, ku, ld, ab, piv, uw } = this;
+    const { n, kl, ku, ld, ab, piv, um } = this;
     const kv = ku + kl;
     if (kl > 0) {
       for (let j = 0; j < n - 1; j++) {
@@ -201,7 +217,7 @@ export class BandLu {
       const x = b[oj]! / ab[cj]!;
       b[oj] = x;
       if (x !== 0) {
-        const m = j < uw ? j : uw; // rows j − m .. j − 1 (U's band above the diagonal)
+        const m = um[j]!; // rows j − m .. j − 1 (U's nonzeros above the diagonal)
         const a0 = cj - m;
         const b0 = oj - m;
         for (let t = 0; t < m; t++) b[b0 + t]! -= ab[a0 + t]! * x;
