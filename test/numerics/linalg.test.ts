@@ -292,3 +292,39 @@ test('condensed system: a vanishing elimination pivot falls back to pivoting LU 
   de.solve(b2);
   assert.ok(maxAbsDiff(b, b2) < 1e-10, `${maxAbsDiff(b, b2)}`);
 });
+
+test('banded LU with threshold pivoting: diagonal pivots above the threshold are kept (U keeps width ku, classic pivoting widens it), a weak one is swapped; residuals at round-off', () => {
+  const r = rng(11);
+  const n = 60;
+  const kl = 1;
+  const ku = 1;
+  for (const [threshold, weak] of [
+    [0.1, false],
+    [1, false],
+    [0.1, true],
+  ] as const) {
+    const band = new BandLu(n, kl, ku);
+    band.pivotThreshold = threshold;
+    const dense = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = Math.max(0, i - kl); j <= Math.min(n - 1, i + ku); j++) {
+        // diagonal 1 (0.01 for the weak pivot), sub-diagonal up to 5, super-diagonal up to 0.05: the
+        // eliminated diagonal stays ≥ 0.75 ≥ 0.1 × 5
+        const v = i === j ? (weak && i === 30 ? 0.01 : 1) : i > j ? 5 * r() : 0.05 * r();
+        band.set(i, j, v);
+        dense[i * n + j] = v;
+      }
+    const x = new Float64Array(n).map(() => r());
+    const b0 = matvec(dense, n, x);
+    const b = Float64Array.from(b0);
+    assert.ok(band.factor());
+    band.solve(b);
+    // backward error (the matrix is ill-conditioned: |A⁻¹| grows like 5^k down the sub-diagonal)
+    const res = maxAbsDiff(matvec(dense, n, b), b0);
+    assert.ok(res < 1e-12, `threshold ${threshold} weak=${weak}: residual ${res}`);
+    const maxUm = Math.max(...band.um);
+    if (threshold === 1) assert.ok(maxUm > ku, 'classic partial pivoting swaps rows here');
+    else if (!weak) assert.equal(maxUm, ku, 'no interchange: U keeps the upper bandwidth ku');
+    else assert.ok(band.piv[30] !== 30, 'the weak pivot is swapped');
+  }
+});
