@@ -20,7 +20,6 @@ import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.t
 import { THETA_OUT } from './dfn.ts';
 import {
   arrhenius as arrheniusImported,
-  ocp as ocpImported,
   resolveMesh,
   resolveThermal,
   setPoint as setPointImported,
@@ -30,13 +29,14 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
+import { ocpTable, tableValue as tableValueImported, type OcpTable } from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
 const arrhenius = arrheniusImported;
-const ocp = ocpImported;
 const setPoint = setPointImported;
 const R = GAS_R;
+const tableValue = tableValueImported;
 
 const THETA_EPS = 1e-10;
 
@@ -52,9 +52,17 @@ interface Particle {
   readonly vol: Float64Array;
   readonly dsConst: boolean;
   readonly epsS: number;
+  /** U_ref(θ) at T_ref tabulated (./ocp-table.ts), null: the exact expression */
+  readonly ocpT: OcpTable | null;
 }
 
-function mkParticle(e: BpxElectrode, nr: number): Particle {
+/** U(θ, T) = U_ref(θ) (table when available) + (T − T_ref)·dU/dT */
+function particleOcp(pt: Particle, th: number, T: number, Tref: number): number {
+  const u = pt.ocpT ? tableValue(pt.ocpT, th) : pt.e.ocp(th, Tref);
+  return T === Tref ? u : u + (T - Tref) * pt.e.entropic(th, Tref);
+}
+
+function mkParticle(e: BpxElectrode, nr: number, Tref: number): Particle {
   const dr = e.particleRadius_m / nr;
   const faceCoef = new Float64Array(nr - 1);
   const invVol = new Float64Array(nr);
@@ -78,6 +86,7 @@ function mkParticle(e: BpxElectrode, nr: number): Particle {
     vol,
     dsConst: isConstantFn(e.diffusivity),
     epsS: e.activeFraction,
+    ocpT: ocpTable(e.ocp, Tref),
   };
 }
 
@@ -127,8 +136,8 @@ export class SpmeModel implements CellModel {
     this.Tref = c.referenceTemperature_K;
     this.T0 = c.initialTemperature_K;
     this.nr = mesh.particle;
-    this.pn = mkParticle(params.negative, this.nr);
-    this.pp = mkParticle(params.positive, this.nr);
+    this.pn = mkParticle(params.negative, this.nr, this.Tref);
+    this.pp = mkParticle(params.positive, this.nr, this.Tref);
     this.nx = opts.electrolyte ? mesh.negative + mesh.separator + mesh.positive : 0;
     const nx = this.nx;
     this.dom = new Int8Array(nx);
@@ -308,7 +317,7 @@ export class SpmeModel implements CellModel {
     }
     const etaN = this.eta(this.pn, jn, thn, cen, T);
     const etaP = this.eta(this.pp, jp, thp, cep, T);
-    return ocp(p.positive, thp, T, this.Tref) - ocp(p.negative, thn, T, this.Tref) + etaP - etaN + dPhiE + dPhiS;
+    return particleOcp(this.pp, thp, T, this.Tref) - particleOcp(this.pn, thn, T, this.Tref) + etaP - etaN + dPhiE + dPhiS;
   }
 
   private eta(pt: Particle, j: number, th: number, ce: number, T: number): number {
@@ -353,6 +362,18 @@ export class SpmeModel implements CellModel {
 
   problem(control: Control): DaeProblem {
     validateControl(control);
+    if ((control.mode === 'current' || control.mode === 'rest') && this.iT < 0) {
+      // the current is known: the particle and electrolyte equations take the set point directly, so
+      // I's column is empty outside its own row (I − I_set = 0) and the Jacobian is tridiagonal (three
+      // independent diffusion chains); same solution as the general form, a banded LU of width 3
+      return {
+        n: this.n,
+        massDiag: this.massDiag,
+        structure: { kind: 'banded', lower: 1, upper: 1 },
+        f: (t, y, out) => this.residual(t, y, control, out, true),
+        jacobian: (t, y, sink) => this.jac(t, y, control, sink, true),
+      };
+    }
     return {
       n: this.n,
       massDiag: this.massDiag,
@@ -362,11 +383,13 @@ export class SpmeModel implements CellModel {
     };
   }
 
-  residual(t: number, y: Float64Array, control: Control, out: Float64Array): void {
+  /** f(t, y); setCurrent: the particle and electrolyte equations use the control's current instead of y[iI] (current / rest control) */
+  residual(t: number, y: Float64Array, control: Control, out: Float64Array, setCurrent = false): void {
     const T = this.temperature(y);
     const I = y[this.iI]!;
-    const jn = this.jn(I);
-    const jp = this.jp(I);
+    const Is = setCurrent ? (control.mode === 'rest' ? 0 : setPoint(control, t)) : I;
+    const jn = this.jn(Is);
+    const jp = this.jp(Is);
     if (this.stoichiometryMarginAt(y, jn, jp, T) < -THETA_OUT) {
       // a particle surface left its stoichiometric range: no physical state, the step must fail
       out.fill(NaN);
@@ -417,8 +440,8 @@ export class SpmeModel implements CellModel {
       const p = this.params;
       const thn = this.surfaceTheta(y, this.pn, this.iN, jn, T);
       const thp = this.surfaceTheta(y, this.pp, this.iP, jp, T);
-      const Un = ocp(p.negative, thn, T, Tref);
-      const Up = ocp(p.positive, thp, T, Tref);
+      const Un = particleOcp(this.pn, thn, T, Tref);
+      const Up = particleOcp(this.pp, thp, T, Tref);
       const Q = I * (V - (Up - Un)) + I * T * (p.positive.entropic(thp, Tref) - p.negative.entropic(thn, Tref));
       out[this.iT] = (Q - th.hA_W_K * (T - th.ambient_K)) / th.heatCapacity_J_K;
     }
@@ -445,7 +468,7 @@ export class SpmeModel implements CellModel {
    * ∂f/∂y: particle and electrolyte blocks analytic (diffusivities' concentration dependence by central
    * differences), the voltage-dependent control and thermal rows by central differences of V.
    */
-  jac(t: number, y: Float64Array, control: Control, sink: JacobianSink): void {
+  jac(t: number, y: Float64Array, control: Control, sink: JacobianSink, setCurrent = false): void {
     const T = this.temperature(y);
     const Tref = this.Tref;
     const nr = this.nr;
@@ -482,7 +505,7 @@ export class SpmeModel implements CellModel {
           sink.add(b + i + 1, this.iT, -dflux * pt.invVol[i + 1]!);
         }
       }
-      sink.add(b + nr - 1, this.iI, -pt.Rp * pt.Rp * djdI * pt.invVol[nr - 1]!);
+      if (!setCurrent) sink.add(b + nr - 1, this.iI, -pt.Rp * pt.Rp * djdI * pt.invVol[nr - 1]!);
     }
     const ely = this.params.electrolyte;
     if (this.nx > 0) {
@@ -495,7 +518,7 @@ export class SpmeModel implements CellModel {
         if (d === 1) continue;
         const pt = d === 0 ? this.pn : this.pp;
         const djdI = d === 0 ? idisDI / (this.pn.a * F * this.pn.L) : -idisDI / (this.pp.a * F * this.pp.L);
-        sink.add(b + k, this.iI, ((1 - tp) * pt.a * djdI) / this.eps[k]!);
+        if (!setCurrent) sink.add(b + k, this.iI, ((1 - tp) * pt.a * djdI) / this.eps[k]!);
       }
       for (let f = 0; f < this.nx - 1; f++) {
         const ca = y[b + f]!;
@@ -542,7 +565,7 @@ export class SpmeModel implements CellModel {
       const thn = this.surfaceTheta(yv, this.pn, this.iN, jn, Tv);
       const thp = this.surfaceTheta(yv, this.pp, this.iP, jp, Tv);
       const Vv = this.voltage(yv);
-      const Q = Iv * (Vv - (ocp(p.positive, thp, Tv, Tref) - ocp(p.negative, thn, Tv, Tref))) + Iv * Tv * (p.positive.entropic(thp, Tref) - p.negative.entropic(thn, Tref));
+      const Q = Iv * (Vv - (particleOcp(this.pp, thp, Tv, Tref) - particleOcp(this.pn, thn, Tv, Tref))) + Iv * Tv * (p.positive.entropic(thp, Tref) - p.negative.entropic(thn, Tref));
       return (Q - th!.hA_W_K * (Tv - th!.ambient_K)) / th!.heatCapacity_J_K;
     };
     for (const j of cols) {
