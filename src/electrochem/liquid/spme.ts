@@ -259,6 +259,18 @@ export class SpmeModel implements CellModel {
     return (cN - (j * pt.dr) / (2 * Ds)) / pt.cmax;
   }
 
+  /** Δx-weighted mean of ln c_e over domain d */
+  private meanLn(y: Float64Array, d: number): number {
+    let s = 0;
+    let w = 0;
+    for (let k = 0; k < this.nx; k++)
+      if (this.dom[k] === d) {
+        s += Math.log(y[this.iCe + k]!) * this.dx[k]!;
+        w += this.dx[k]!;
+      }
+    return s / w;
+  }
+
   /** terminal voltage (V) */
   voltage(y: Float64Array): number {
     const T = this.temperature(y);
@@ -278,8 +290,12 @@ export class SpmeModel implements CellModel {
     if (this.nx > 0) {
       let sn = 0;
       let sp = 0;
-      let lnN = 0;
-      let lnP = 0;
+      // the volumes of a domain are equal, so the mean of ln c_e there is ln(Π c_e)/count (one log
+      // instead of one per volume; the sum of logs when the product leaves the safe range)
+      let prodN = 1;
+      let prodP = 1;
+      let cntN = 0;
+      let cntP = 0;
       let ln = 0;
       let lp = 0;
       let cs = 0;
@@ -290,11 +306,13 @@ export class SpmeModel implements CellModel {
         const d = this.dom[k]!;
         if (d === 0) {
           sn += c * w;
-          lnN += Math.log(c) * w;
+          prodN *= c;
+          cntN++;
           ln += w;
         } else if (d === 2) {
           sp += c * w;
-          lnP += Math.log(c) * w;
+          prodP *= c;
+          cntP++;
           lp += w;
         } else {
           cs += c * w;
@@ -307,7 +325,9 @@ export class SpmeModel implements CellModel {
       const arrK = arrhenius(ely.conductivityActivation_J_mol, this.Tref, T);
       const tp = ely.transferenceNumber;
       const ceAll = (sn + sp + cs) / (ln + lp + ls);
-      const conc = ((2 * R * T) / F) * (1 - tp) * ely.thermodynamicFactor(ceAll, this.Tref) * (lnP / lp - lnN / ln);
+      const lnMeanN = prodN > 1e-290 && prodN < 1e290 ? Math.log(prodN) / cntN : this.meanLn(y, 0);
+      const lnMeanP = prodP > 1e-290 && prodP < 1e290 ? Math.log(prodP) / cntP : this.meanLn(y, 2);
+      const conc = ((2 * R * T) / F) * (1 - tp) * ely.thermodynamicFactor(ceAll, this.Tref) * (lnMeanP - lnMeanN);
       const kn = ely.conductivity(cen, this.Tref) * arrK * p.negative.transportEfficiency;
       const ks = ely.conductivity(ces, this.Tref) * arrK * p.separator.transportEfficiency;
       const kp = ely.conductivity(cep, this.Tref) * arrK * p.positive.transportEfficiency;
