@@ -32,7 +32,7 @@
 import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem, JacobianSink, JacobianStructure } from '../../numerics/types.ts';
-import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
+import { isConstantFn, type BpxElectrode, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
 import {
   arrhenius as arrheniusImported,
   dfdx as dfdxImported,
@@ -46,7 +46,7 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
-import { ocpTable, tableSlope as tableSlopeImported, tableValue as tableValueImported, type OcpTable } from './ocp-table.ts';
+import { electrolyteTable, ocpTable, tableSlope as tableSlopeImported, tableValue as tableValueImported, type OcpTable } from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -84,6 +84,16 @@ interface ElectrodeConst {
 /** U_ref(θ) at the reference temperature (table when available) */
 function uRef(el: ElectrodeConst, th: number, Tref: number): number {
   return el.ocpT ? tableValue(el.ocpT, th) : el.e.ocp(th, Tref);
+}
+
+/** a property of c_e at T_ref: its table, else the function */
+function prop(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
+  return t ? tableValue(t, x) : f(x, Tref);
+}
+
+/** its slope: the table's, else a central difference */
+function propSlope(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
+  return t ? tableSlope(t, x) : dfdx(f, x, Tref, 1e-6 * Math.max(Math.abs(x), 1));
 }
 
 /** dU_ref/dθ at the reference temperature (derivative of the table when available) */
@@ -206,6 +216,11 @@ export class DfnModel implements CellModel {
       };
     };
     this.elec = [mkElec(params.negative), mkElec(params.positive)];
+    const ely = params.electrolyte;
+    const tab = (f: PropertyFn): OcpTable | null => (isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3));
+    this.deT = tab(ely.diffusivity);
+    this.kaT = tab(ely.conductivity);
+    this.tfT = tab(ely.thermodynamicFactor);
     // unknown layout
     this.iCs = new Int32Array(nx).fill(-1);
     this.iJ = new Int32Array(nx).fill(-1);
@@ -277,6 +292,10 @@ export class DfnModel implements CellModel {
   }
 
   private readonly pattern: { rows: Int32Array; cols: Int32Array };
+  /** electrolyte diffusivity, conductivity and thermodynamic factor of c_e at T_ref tabulated (null: constant or not tabulable) */
+  private readonly deT: OcpTable | null;
+  private readonly kaT: OcpTable | null;
+  private readonly tfT: OcpTable | null;
   /** scratch: ln c_e per volume (residual) */
   private readonly lnCe: Float64Array;
 
@@ -425,6 +444,7 @@ export class DfnModel implements CellModel {
     const Tref = this.Tref;
     const T = this.iT >= 0 ? y[this.iT]! : this.T0;
     const ely = p.electrolyte;
+    const { deT, kaT, tfT } = this;
     const arrDe = arrhenius(ely.diffusivityActivation_J_mol, Tref, T);
     const arrKe = arrhenius(ely.conductivityActivation_J_mol, Tref, T);
     const tp = ely.transferenceNumber;
@@ -451,12 +471,12 @@ export class DfnModel implements CellModel {
       const cb = y[b]!;
       const cf = 0.5 * (ca + cb);
       const G = this.gFace[f]!;
-      const De = ely.diffusivity(cf, Tref) * arrDe;
+      const De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
       const N = -De * G * (cb - ca); // mol/m²/s in +x (diffusive part)
       out[a] = out[a]! - N;
       out[b] = out[b]! + N;
-      const ka = ely.conductivity(cf, Tref) * arrKe;
-      const nu = RTF2 * (1 - tp) * ely.thermodynamicFactor(cf, Tref);
+      const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
+      const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
       const ie = -ka * G * (y[this.iPe[f + 1]!]! - y[this.iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
       out[this.iPe[f]!] = out[this.iPe[f]!]! - ie;
       out[this.iPe[f + 1]!] = out[this.iPe[f + 1]!]! + ie;
@@ -570,6 +590,7 @@ export class DfnModel implements CellModel {
     const Tref = this.Tref;
     const T = this.iT >= 0 ? y[this.iT]! : this.T0;
     const ely = p.electrolyte;
+    const { deT, kaT, tfT } = this;
     const arrDe = arrhenius(ely.diffusivityActivation_J_mol, Tref, T);
     const arrKe = arrhenius(ely.conductivityActivation_J_mol, Tref, T);
     const tp = ely.transferenceNumber;
@@ -596,8 +617,8 @@ export class DfnModel implements CellModel {
       const G = this.gFace[f]!;
       const wa = 1 / (this.eps[f]! * this.dx[f]!);
       const wb = 1 / (this.eps[f + 1]! * this.dx[f + 1]!);
-      const De = ely.diffusivity(cf, Tref) * arrDe;
-      const dDe = deConst ? 0 : dfdx(ely.diffusivity, cf, Tref, 1e-6 * Math.max(Math.abs(cf), 1)) * arrDe;
+      const De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
+      const dDe = deConst ? 0 : propSlope(deT, ely.diffusivity, cf, Tref) * arrDe;
       // N = −De G (cb − ca)
       const dNdcb = -De * G - 0.5 * dDe * G * (cb - ca);
       const dNdca = De * G - 0.5 * dDe * G * (cb - ca);
@@ -605,9 +626,9 @@ export class DfnModel implements CellModel {
       sink.add(a, b, -dNdcb * wa);
       sink.add(b, a, dNdca * wb);
       sink.add(b, b, dNdcb * wb);
-      const ka = ely.conductivity(cf, Tref) * arrKe;
-      const dka = kaConst ? 0 : dfdx(ely.conductivity, cf, Tref, 1e-6 * Math.max(Math.abs(cf), 1)) * arrKe;
-      const nu = RTF2 * (1 - tp) * ely.thermodynamicFactor(cf, Tref);
+      const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
+      const dka = kaConst ? 0 : propSlope(kaT, ely.conductivity, cf, Tref) * arrKe;
+      const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
       const pa = this.iPe[f]!;
       const pb = this.iPe[f + 1]!;
       const dphi = y[pb]! - y[pa]!;

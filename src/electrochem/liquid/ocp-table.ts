@@ -11,7 +11,10 @@
  * instead. The derivative of the interpolant is exact for the interpolant, so residual and Jacobian
  * stay consistent.
  *
- * Tables are cached per OCP function and reference temperature: models built again from the same
+ * The same tables serve the electrolyte properties of c_e (diffusivity, conductivity, thermodynamic
+ * factor) over [c0/20, 4·c0], checked to a relative PROPERTY_TABLE_RTOL.
+ *
+ * Tables are cached per function, reference temperature and range: models built again from the same
  * parsed parameters reuse them.
  */
 import type { PropertyFn } from '../bpx.ts';
@@ -36,14 +39,17 @@ export interface OcpTable {
   readonly maxError: number;
 }
 
-const cache = new WeakMap<PropertyFn, Map<number, OcpTable | null>>();
+const cache = new WeakMap<PropertyFn, Map<string, OcpTable | null>>();
 
-function build(f: PropertyFn, Tref: number): OcpTable | null {
-  const n = INTERVALS;
-  const h = (X1 - X0) / n;
+/**
+ * Hermite table of f(·, Tref) on [lo, hi] with n intervals; null when |table − exact| at an interval
+ * midpoint exceeds tolAbs + tolRel·max|f(node)|.
+ */
+function build(f: PropertyFn, Tref: number, lo: number, hi: number, n: number, tolAbs: number, tolRel: number): OcpTable | null {
+  const h = (hi - lo) / n;
   // values on the grid plus G ghost nodes each side; slopes by 6th-order central differences of them
   const y = new Float64Array(n + 1 + 2 * G);
-  for (let i = 0; i < y.length; i++) y[i] = f(X0 + (i - G) * h, Tref);
+  for (let i = 0; i < y.length; i++) y[i] = f(lo + (i - G) * h, Tref);
   const d = new Float64Array(n + 1); // slope per unit u (×h)
   for (let i = 0; i <= n; i++) {
     const k = i + G;
@@ -60,34 +66,53 @@ function build(f: PropertyFn, Tref: number): OcpTable | null {
     c[4 * i + 2] = 3 * (y1 - y0) - 2 * d0 - d1;
     c[4 * i + 3] = 2 * (y0 - y1) + d0 + d1;
   }
+  let fmax = 0;
+  for (let i = G; i <= n + G; i++) fmax = Math.max(fmax, Math.abs(y[i]!));
+  const tol = tolAbs + tolRel * fmax;
   let maxError = 0;
   for (let i = 0; i < n; i++) {
     // a cubic Hermite interpolant's error term ∝ u²(1−u)² peaks at the midpoint
     const b = 4 * i;
     const v = c[b]! + 0.5 * (c[b + 1]! + 0.5 * (c[b + 2]! + 0.5 * c[b + 3]!));
-    const e = Math.abs(v - f(X0 + (i + 0.5) * h, Tref));
+    const e = Math.abs(v - f(lo + (i + 0.5) * h, Tref));
     if (!(e <= maxError)) maxError = e; // NaN too
   }
-  if (!(maxError <= OCP_TABLE_TOL)) return null;
-  return { x0: X0, invh: 1 / h, nInt: n, c, f, Tref, maxError };
+  if (!(maxError <= tol)) return null;
+  return { x0: lo, invh: 1 / h, nInt: n, c, f, Tref, maxError };
 }
 
-/** the table of f(·, Tref), or null when the interpolant does not meet OCP_TABLE_TOL (use f then) */
-export function ocpTable(f: PropertyFn, Tref: number): OcpTable | null {
+function cached(f: PropertyFn, key: string, make: () => OcpTable | null): OcpTable | null {
   let m = cache.get(f);
   if (!m) {
     m = new Map();
     cache.set(f, m);
   }
-  let t = m.get(Tref);
+  let t = m.get(key);
   if (t === undefined) {
-    t = build(f, Tref);
-    m.set(Tref, t);
+    t = make();
+    m.set(key, t);
   }
   return t;
 }
 
-/** U_ref(θ) from the table (exact function outside its range) */
+/** the OCP table of f(·, Tref) over θ ∈ [0, 1], or null when it does not meet OCP_TABLE_TOL (use f then) */
+export function ocpTable(f: PropertyFn, Tref: number): OcpTable | null {
+  return cached(f, `ocp ${Tref}`, () => build(f, Tref, X0, X1, INTERVALS, OCP_TABLE_TOL, 0));
+}
+
+/** largest allowed |table − exact| of an electrolyte property, relative to its largest value on the table */
+export const PROPERTY_TABLE_RTOL = 1e-9;
+
+/**
+ * Table of an electrolyte property f(c_e, Tref) over [c0/20, 4·c0] (c0 the initial concentration;
+ * exact outside), or null when it does not meet PROPERTY_TABLE_RTOL (e.g. a tabulated property with
+ * kinks) — use f then.
+ */
+export function electrolyteTable(f: PropertyFn, Tref: number, c0: number): OcpTable | null {
+  return cached(f, `ce ${Tref} ${c0}`, () => build(f, Tref, c0 / 20, 4 * c0, INTERVALS, 0, PROPERTY_TABLE_RTOL));
+}
+
+/** the tabulated function's value (exact function outside its range) */
 export function tableValue(t: OcpTable, x: number): number {
   const s = (x - t.x0) * t.invh;
   if (!(s >= 0 && s < t.nInt)) return t.f(x, t.Tref);
@@ -98,10 +123,13 @@ export function tableValue(t: OcpTable, x: number): number {
   return c[b]! + u * (c[b + 1]! + u * (c[b + 2]! + u * c[b + 3]!));
 }
 
-/** dU_ref/dθ of the table (central difference of the exact function outside its range) */
+/** slope of the table (central difference of the exact function outside its range) */
 export function tableSlope(t: OcpTable, x: number): number {
   const s = (x - t.x0) * t.invh;
-  if (!(s >= 0 && s < t.nInt)) return (t.f(x + 1e-6, t.Tref) - t.f(x - 1e-6, t.Tref)) / 2e-6;
+  if (!(s >= 0 && s < t.nInt)) {
+    const h = 1e-6 * Math.max(Math.abs(x), 1);
+    return (t.f(x + h, t.Tref) - t.f(x - h, t.Tref)) / (2 * h);
+  }
   const i = s | 0;
   const u = s - i;
   const c = t.c;

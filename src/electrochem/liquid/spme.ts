@@ -16,7 +16,7 @@
 import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
-import { isConstantFn, type BpxElectrode, type LiquidCellParams } from '../bpx.ts';
+import { isConstantFn, type BpxElectrode, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
 import { THETA_OUT } from './dfn.ts';
 import {
   arrhenius as arrheniusImported,
@@ -29,7 +29,7 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
-import { ocpTable, tableValue as tableValueImported, type OcpTable } from './ocp-table.ts';
+import { electrolyteTable, ocpTable, tableSlope as tableSlopeImported, tableValue as tableValueImported, type OcpTable } from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -37,6 +37,12 @@ const arrhenius = arrheniusImported;
 const setPoint = setPointImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
+const tableSlope = tableSlopeImported;
+
+/** a property of c_e at T_ref: its table, else the function */
+function prop(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
+  return t ? tableValue(t, x) : f(x, Tref);
+}
 
 const THETA_EPS = 1e-10;
 
@@ -120,6 +126,10 @@ export class SpmeModel implements CellModel {
   private readonly rows: Int32Array;
   private readonly cols: Int32Array;
   private readonly vbuf: Float64Array;
+  /** electrolyte diffusivity, conductivity and thermodynamic factor of c_e at T_ref tabulated (null: constant or not tabulable) */
+  private readonly deT: OcpTable | null;
+  private readonly kaT: OcpTable | null;
+  private readonly tfT: OcpTable | null;
   /** the unknowns the terminal voltage depends on */
   private readonly vCols: Int32Array;
 
@@ -138,6 +148,11 @@ export class SpmeModel implements CellModel {
     this.nr = mesh.particle;
     this.pn = mkParticle(params.negative, this.nr, this.Tref);
     this.pp = mkParticle(params.positive, this.nr, this.Tref);
+    const ely = params.electrolyte;
+    const tab = (f: PropertyFn): OcpTable | null => (isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3));
+    this.deT = tab(ely.diffusivity);
+    this.kaT = tab(ely.conductivity);
+    this.tfT = tab(ely.thermodynamicFactor);
     this.nx = opts.electrolyte ? mesh.negative + mesh.separator + mesh.positive : 0;
     const nx = this.nx;
     this.dom = new Int8Array(nx);
@@ -327,10 +342,10 @@ export class SpmeModel implements CellModel {
       const ceAll = (sn + sp + cs) / (ln + lp + ls);
       const lnMeanN = prodN > 1e-290 && prodN < 1e290 ? Math.log(prodN) / cntN : this.meanLn(y, 0);
       const lnMeanP = prodP > 1e-290 && prodP < 1e290 ? Math.log(prodP) / cntP : this.meanLn(y, 2);
-      const conc = ((2 * R * T) / F) * (1 - tp) * ely.thermodynamicFactor(ceAll, this.Tref) * (lnMeanP - lnMeanN);
-      const kn = ely.conductivity(cen, this.Tref) * arrK * p.negative.transportEfficiency;
-      const ks = ely.conductivity(ces, this.Tref) * arrK * p.separator.transportEfficiency;
-      const kp = ely.conductivity(cep, this.Tref) * arrK * p.positive.transportEfficiency;
+      const conc = ((2 * R * T) / F) * (1 - tp) * prop(this.tfT, ely.thermodynamicFactor, ceAll, this.Tref) * (lnMeanP - lnMeanN);
+      const kn = prop(this.kaT, ely.conductivity, cen, this.Tref) * arrK * p.negative.transportEfficiency;
+      const ks = prop(this.kaT, ely.conductivity, ces, this.Tref) * arrK * p.separator.transportEfficiency;
+      const kp = prop(this.kaT, ely.conductivity, cep, this.Tref) * arrK * p.positive.transportEfficiency;
       const ohm = -idis * (p.negative.thickness_m / (3 * kn) + p.separator.thickness_m / ks + p.positive.thickness_m / (3 * kp));
       dPhiE = conc + ohm;
       dPhiS = -idis * (p.negative.thickness_m / (3 * p.negative.conductivity_S_m) + p.positive.thickness_m / (3 * p.positive.conductivity_S_m));
@@ -423,6 +438,7 @@ export class SpmeModel implements CellModel {
       const arrDe = arrhenius(ely.diffusivityActivation_J_mol, Tref, T);
       const tp = ely.transferenceNumber;
       const b = this.iCe;
+      const deT = this.deT;
       for (let k = 0; k < this.nx; k++) {
         const d = this.dom[k]!;
         out[b + k] = d === 0 ? (1 - tp) * this.pn.a * jn * this.dx[k]! : d === 2 ? (1 - tp) * this.pp.a * jp * this.dx[k]! : 0;
@@ -430,7 +446,7 @@ export class SpmeModel implements CellModel {
       for (let f = 0; f < this.nx - 1; f++) {
         const ca = y[b + f]!;
         const cb = y[b + f + 1]!;
-        const N = -ely.diffusivity(0.5 * (ca + cb), Tref) * arrDe * this.gFace[f]! * (cb - ca);
+        const N = -prop(deT, ely.diffusivity, 0.5 * (ca + cb), Tref) * arrDe * this.gFace[f]! * (cb - ca);
         out[b + f] = out[b + f]! - N;
         out[b + f + 1] = out[b + f + 1]! + N;
       }
@@ -545,9 +561,9 @@ export class SpmeModel implements CellModel {
         const cb = y[b + f + 1]!;
         const cf = 0.5 * (ca + cb);
         const G = this.gFace[f]!;
-        const De = ely.diffusivity(cf, Tref) * arrDe;
+        const De = prop(this.deT, ely.diffusivity, cf, Tref) * arrDe;
         const h = 1e-6 * Math.max(Math.abs(cf), 1);
-        const dDe = deConst ? 0 : ((ely.diffusivity(cf + h, Tref) - ely.diffusivity(cf - h, Tref)) / (2 * h)) * arrDe;
+        const dDe = deConst ? 0 : (this.deT ? tableSlope(this.deT, cf) : (ely.diffusivity(cf + h, Tref) - ely.diffusivity(cf - h, Tref)) / (2 * h)) * arrDe;
         const dNdcb = -De * G - 0.5 * dDe * G * (cb - ca);
         const dNdca = De * G - 0.5 * dDe * G * (cb - ca);
         const wa = 1 / (this.eps[f]! * this.dx[f]!);
