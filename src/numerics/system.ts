@@ -30,6 +30,14 @@ export interface LinearSystem extends JacobianSink {
   describe(): string;
 }
 
+/** column pattern and colouring for the finite-difference Jacobian (built on first use: not needed with an analytic Jacobian) */
+interface FdPattern {
+  readonly groupPtr: Int32Array;
+  readonly groupCols: Int32Array;
+  readonly colPtr: Int32Array;
+  readonly colRows: Int32Array;
+}
+
 function greedyColouring(n: number, colPtr: Int32Array, colRows: Int32Array): { groupPtr: Int32Array; groupCols: Int32Array } {
   // rows → columns (CSR of the pattern)
   const rowCount = new Int32Array(n + 1);
@@ -68,26 +76,39 @@ class DenseSystem implements LinearSystem {
   readonly J: Float64Array;
   readonly lu: Float64Array;
   readonly piv: Int32Array;
-  readonly groupPtr: Int32Array;
-  readonly groupCols: Int32Array;
-  readonly colPtr: Int32Array;
-  readonly colRows: Int32Array;
+  private fd: FdPattern | null = null;
+  get groupPtr(): Int32Array {
+    return (this.fd ??= this.buildFd()).groupPtr;
+  }
+  get groupCols(): Int32Array {
+    return (this.fd ??= this.buildFd()).groupCols;
+  }
+  get colPtr(): Int32Array {
+    return (this.fd ??= this.buildFd()).colPtr;
+  }
+  get colRows(): Int32Array {
+    return (this.fd ??= this.buildFd()).colRows;
+  }
   constructor(readonly n: number) {
     this.J = new Float64Array(n * n);
     this.lu = new Float64Array(n * n);
     this.piv = new Int32Array(n);
-    this.groupPtr = new Int32Array(n + 1);
-    this.groupCols = new Int32Array(n);
+  }
+  private buildFd(): FdPattern {
+    const n = this.n;
+    const groupPtr = new Int32Array(n + 1);
+    const groupCols = new Int32Array(n);
     for (let j = 0; j < n; j++) {
-      this.groupPtr[j + 1] = j + 1;
-      this.groupCols[j] = j;
+      groupPtr[j + 1] = j + 1;
+      groupCols[j] = j;
     }
-    this.colPtr = new Int32Array(n + 1);
-    this.colRows = new Int32Array(n * n);
+    const colPtr = new Int32Array(n + 1);
+    const colRows = new Int32Array(n * n);
     for (let j = 0; j < n; j++) {
-      this.colPtr[j + 1] = (j + 1) * n;
-      for (let i = 0; i < n; i++) this.colRows[j * n + i] = i;
+      colPtr[j + 1] = (j + 1) * n;
+      for (let i = 0; i < n; i++) colRows[j * n + i] = i;
     }
+    return { groupPtr, groupCols, colPtr, colRows };
   }
   clearJ(): void {
     this.J.fill(0);
@@ -119,29 +140,41 @@ class BandSystem implements LinearSystem {
   readonly J: Float64Array;
   readonly lw: number;
   readonly lu: BandLu;
-  readonly groupPtr: Int32Array;
-  readonly groupCols: Int32Array;
-  readonly colPtr: Int32Array;
-  readonly colRows: Int32Array;
+  private fd: FdPattern | null = null;
+  get groupPtr(): Int32Array {
+    return (this.fd ??= this.buildFd()).groupPtr;
+  }
+  get groupCols(): Int32Array {
+    return (this.fd ??= this.buildFd()).groupCols;
+  }
+  get colPtr(): Int32Array {
+    return (this.fd ??= this.buildFd()).colPtr;
+  }
+  get colRows(): Int32Array {
+    return (this.fd ??= this.buildFd()).colRows;
+  }
   constructor(readonly n: number, readonly kl: number, readonly ku: number) {
     this.lu = new BandLu(n, kl, ku);
     this.lw = kl + ku + 1;
     this.J = new Float64Array(this.lw * n);
+  }
+  private buildFd(): FdPattern {
+    const { n, kl, ku } = this;
     const nc = Math.min(this.lw, n);
-    this.groupPtr = new Int32Array(nc + 1);
-    this.groupCols = new Int32Array(n);
+    const groupPtr = new Int32Array(nc + 1);
+    const groupCols = new Int32Array(n);
     let p = 0;
     for (let c = 0; c < nc; c++) {
-      for (let j = c; j < n; j += nc) this.groupCols[p++] = j;
-      this.groupPtr[c + 1] = p;
+      for (let j = c; j < n; j += nc) groupCols[p++] = j;
+      groupPtr[c + 1] = p;
     }
-    this.colPtr = new Int32Array(n + 1);
+    const colPtr = new Int32Array(n + 1);
     const rows: number[] = [];
     for (let j = 0; j < n; j++) {
       for (let i = Math.max(0, j - ku); i <= Math.min(n - 1, j + kl); i++) rows.push(i);
-      this.colPtr[j + 1] = rows.length;
+      colPtr[j + 1] = rows.length;
     }
-    this.colRows = Int32Array.from(rows);
+    return { groupPtr, groupCols, colPtr, colRows: Int32Array.from(rows) };
   }
   clearJ(): void {
     this.J.fill(0);
@@ -193,10 +226,19 @@ class BorderedSystem implements LinearSystem {
   readonly k: number;
   readonly kl: number;
   readonly ku: number;
-  readonly groupPtr: Int32Array;
-  readonly groupCols: Int32Array;
-  readonly colPtr: Int32Array;
-  readonly colRows: Int32Array;
+  private fd: FdPattern | null = null;
+  get groupPtr(): Int32Array {
+    return (this.fd ??= this.buildFd()).groupPtr;
+  }
+  get groupCols(): Int32Array {
+    return (this.fd ??= this.buildFd()).groupCols;
+  }
+  get colPtr(): Int32Array {
+    return (this.fd ??= this.buildFd()).colPtr;
+  }
+  get colRows(): Int32Array {
+    return (this.fd ??= this.buildFd()).colRows;
+  }
   private readonly xw: Float64Array;
   constructor(readonly n: number, rows: Int32Array, cols: Int32Array) {
     const L = chooseBorderedLayout(n, rows, cols);
@@ -213,20 +255,25 @@ class BorderedSystem implements LinearSystem {
     this.JC = new Float64Array(L.k * L.nb);
     this.JD = new Float64Array(L.k * L.k);
     this.xw = new Float64Array(n);
+    this.rows = rows;
+    this.cols = cols;
+  }
+  private readonly rows: Int32Array;
+  private readonly cols: Int32Array;
+  private buildFd(): FdPattern {
+    const { n, rows, cols } = this;
     // pattern by column, with the diagonal, duplicates removed
     const sets: Set<number>[] = Array.from({ length: n }, (_, j) => new Set<number>([j]));
     for (let e = 0; e < rows.length; e++) sets[cols[e]!]!.add(rows[e]!);
-    this.colPtr = new Int32Array(n + 1);
+    const colPtr = new Int32Array(n + 1);
     const all: number[] = [];
     for (let j = 0; j < n; j++) {
       const s = [...sets[j]!].sort((a, b) => a - b);
       for (const i of s) all.push(i);
-      this.colPtr[j + 1] = all.length;
+      colPtr[j + 1] = all.length;
     }
-    this.colRows = Int32Array.from(all);
-    const g = greedyColouring(n, this.colPtr, this.colRows);
-    this.groupPtr = g.groupPtr;
-    this.groupCols = g.groupCols;
+    const colRows = Int32Array.from(all);
+    return { colPtr, colRows, ...greedyColouring(n, colPtr, colRows) };
   }
   clearJ(): void {
     this.Jb.fill(0);
@@ -294,26 +341,36 @@ class BorderedSystem implements LinearSystem {
 class CondensedSystem implements LinearSystem {
   readonly kind = 'condensed' as const;
   readonly core: CondensedCore;
-  readonly groupPtr: Int32Array;
-  readonly groupCols: Int32Array;
-  readonly colPtr: Int32Array;
-  readonly colRows: Int32Array;
+  private fd: FdPattern | null = null;
+  get groupPtr(): Int32Array {
+    return (this.fd ??= this.buildFd()).groupPtr;
+  }
+  get groupCols(): Int32Array {
+    return (this.fd ??= this.buildFd()).groupCols;
+  }
+  get colPtr(): Int32Array {
+    return (this.fd ??= this.buildFd()).colPtr;
+  }
+  get colRows(): Int32Array {
+    return (this.fd ??= this.buildFd()).colRows;
+  }
   private fallback: BorderedSystem | null = null;
   private usingFallback = false;
   constructor(readonly n: number, private readonly rows: Int32Array, private readonly cols: Int32Array, massDiag: Float64Array | undefined) {
     this.core = new CondensedCore(n, rows, cols, massDiag);
+  }
+  private buildFd(): FdPattern {
+    const n = this.n;
     // column pattern (diagonal included) from the core's row CSR
     const { rowPtr, colIdx } = this.core;
     const cnt = new Int32Array(n + 1);
     for (let e = 0; e < colIdx.length; e++) cnt[colIdx[e]! + 1]!++;
     for (let j = 0; j < n; j++) cnt[j + 1]! += cnt[j]!;
-    this.colPtr = cnt.slice();
-    this.colRows = new Int32Array(colIdx.length);
+    const colPtr = cnt.slice();
+    const colRows = new Int32Array(colIdx.length);
     const fill = cnt.slice(0, n);
-    for (let i = 0; i < n; i++) for (let e = rowPtr[i]!; e < rowPtr[i + 1]!; e++) this.colRows[fill[colIdx[e]!]!++] = i;
-    const g = greedyColouring(n, this.colPtr, this.colRows);
-    this.groupPtr = g.groupPtr;
-    this.groupCols = g.groupCols;
+    for (let i = 0; i < n; i++) for (let e = rowPtr[i]!; e < rowPtr[i + 1]!; e++) colRows[fill[colIdx[e]!]!++] = i;
+    return { colPtr, colRows, ...greedyColouring(n, colPtr, colRows) };
   }
   clearJ(): void {
     this.core.J.fill(0);

@@ -123,8 +123,8 @@ export class SpmeModel implements CellModel {
   readonly massDiag: Float64Array;
   readonly Tref: number;
   readonly T0: number;
-  private readonly rows: Int32Array;
-  private readonly cols: Int32Array;
+  /** sparsity pattern of the general (sparse) problem, built on first use */
+  private patternCache: { rows: Int32Array; cols: Int32Array } | null = null;
   private readonly vbuf: Float64Array;
   /** electrolyte diffusivity, conductivity and thermodynamic factor of c_e at T_ref tabulated (null: constant or not tabulable) */
   private readonly deT: OcpTable | null;
@@ -204,7 +204,11 @@ export class SpmeModel implements CellModel {
     for (let k = 0; k < nx; k++) vc.push(this.iCe + k);
     if (this.iT >= 0) vc.push(this.iT);
     this.vCols = Int32Array.from(vc);
-    // structure: every entry the Jacobian may write, for any control
+  }
+
+  /** structure: every entry the Jacobian may write, for any control (built once, on first need) */
+  private pattern(): { rows: Int32Array; cols: Int32Array } {
+    if (this.patternCache) return this.patternCache;
     const seen = new Set<number>();
     const rows: number[] = [];
     const cols: number[] = [];
@@ -221,8 +225,8 @@ export class SpmeModel implements CellModel {
     };
     this.jac(0, y, { mode: 'voltage', value: 3.7 }, rec);
     this.jac(0, y, { mode: 'current', value: -1 }, rec);
-    this.rows = Int32Array.from(rows);
-    this.cols = Int32Array.from(cols);
+    this.patternCache = { rows: Int32Array.from(rows), cols: Int32Array.from(cols) };
+    return this.patternCache;
   }
 
   temperature(y: Float64Array): number {
@@ -412,7 +416,7 @@ export class SpmeModel implements CellModel {
     return {
       n: this.n,
       massDiag: this.massDiag,
-      structure: { kind: 'sparse', rows: this.rows, cols: this.cols, condense: true },
+      structure: { kind: 'sparse', ...this.pattern(), condense: true },
       f: (t, y, out) => this.residual(t, y, control, out),
       jacobian: (t, y, sink) => this.jac(t, y, control, sink),
     };
