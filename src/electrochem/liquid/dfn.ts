@@ -377,10 +377,23 @@ export class DfnModel implements CellModel {
    */
   stoichiometryMargin(y: Float64Array): number {
     const T = this.temperature(y);
+    const Tref = this.Tref;
+    const nr = this.nr;
+    // per electrode: the Arrhenius factor, and D_s itself when it is constant (evaluated once per call)
+    const [e0, e1] = this.elec;
+    const arr0 = arrhenius(e0.e.diffusivityActivation_J_mol, Tref, T);
+    const arr1 = arrhenius(e1.e.diffusivityActivation_J_mol, Tref, T);
+    const ds0 = e0.dsConst ? e0.e.diffusivity(0, Tref) * arr0 : 0;
+    const ds1 = e1.dsConst ? e1.e.diffusivity(0, Tref) * arr1 : 0;
     let m = Infinity;
     for (let k = 0; k < this.nx; k++) {
-      if (this.dom[k] === 1) continue;
-      const th = this.surfaceTheta(y, k, T);
+      const dk = this.dom[k]!;
+      if (dk === 1) continue;
+      const neg = dk === 0;
+      const el = neg ? e0 : e1;
+      const cN = y[this.iCs[k]! + nr - 1]!;
+      const Ds = el.dsConst ? (neg ? ds0 : ds1) : el.e.diffusivity(cN / el.cmax, Tref) * (neg ? arr0 : arr1);
+      const th = (cN - (y[this.iJ[k]!]! * el.dr) / (2 * Ds)) / el.cmax;
       const d = th < 1 - th ? th : 1 - th;
       if (d < m) m = d;
     }

@@ -63,6 +63,30 @@ export function getDefaultSolver(): DaeSolver {
 }
 
 /**
+ * The terminal voltage of the last (t, y) asked for: the solver evaluates the voltage events and then
+ * hands the same state to the output callback, so the second evaluation is a lookup. Keyed on the
+ * time and the state array; reset between solves (a solver reuses its buffers).
+ */
+class VoltageMemo {
+  private t = NaN;
+  private y: Float64Array | null = null;
+  private v = 0;
+  constructor(private readonly model: CellModel) {}
+  at(t: number, y: Float64Array): number {
+    if (t === this.t && y === this.y) return this.v;
+    const v = this.model.voltage(y);
+    this.t = t;
+    this.y = y;
+    this.v = v;
+    return v;
+  }
+  reset(): void {
+    this.t = NaN;
+    this.y = null;
+  }
+}
+
+/**
  * Collects the driver outputs (t, V, I, T, charge) sample by sample from the solver's output callback,
  * so that the state vector is never copied per sample.
  */
@@ -77,7 +101,10 @@ class SeriesCollector {
   /** the callback handed to the solver */
   readonly sample: (t: number, y: Float64Array) => void;
 
+  readonly memo: VoltageMemo;
+
   constructor(private readonly model: CellModel) {
+    this.memo = new VoltageMemo(model);
     const tm = (model as Partial<{ temperature(y: Float64Array): number }>).temperature;
     this.temperature = typeof tm === 'function' ? (y) => tm.call(model, y) : (y) => model.outputs?.(y)?.['T_K'] ?? NaN;
     this.sample = (t, y) => this.push(t, y);
@@ -85,6 +112,7 @@ class SeriesCollector {
 
   reset(): void {
     this.m = 0;
+    this.memo.reset();
   }
 
   private grow(): void {
@@ -106,7 +134,7 @@ class SeriesCollector {
     if (i === this.t.length) this.grow();
     const I = this.model.current(y);
     this.t[i] = t;
-    this.V[i] = this.model.voltage(y);
+    this.V[i] = this.memo.at(t, y);
     this.I[i] = I;
     this.T[i] = this.temperature(y);
     this.Q[i] = i > 0 ? this.Q[i - 1]! + (0.5 * (I + this.I[i - 1]!) * (t - this.t[i - 1]!)) / 3600 : 0;
@@ -115,7 +143,10 @@ class SeriesCollector {
 
   series(res: SolveResult): SimulationSeries {
     // a solver without the output callback (e.g. a custom one) returns its samples in res
-    if (this.m === 0) for (let i = 0; i < res.t.length; i++) this.push(res.t[i]!, res.y[i]!);
+    if (this.m === 0) {
+      this.memo.reset();
+      for (let i = 0; i < res.t.length; i++) this.push(res.t[i]!, res.y[i]!);
+    }
     const m = this.m;
     return {
       t_s: this.t.slice(0, m),
@@ -134,7 +165,7 @@ class SeriesCollector {
 /** distance of a particle surface stoichiometry from 0 or 1 at which the drivers stop */
 export const STOICHIOMETRY_LIMIT = 1e-5;
 
-function voltageEvents(model: CellModel, opts: SimulateOptions): EventSpec[] {
+function voltageEvents(model: CellModel, opts: SimulateOptions, memo: VoltageMemo): EventSpec[] {
   const ev: EventSpec[] = [];
   const margin = (model as Partial<{ stoichiometryMargin(y: Float64Array): number }>).stoichiometryMargin;
   // the surface of a particle within 1e-5 of an end of its stoichiometric range: the kinetics (∝ √(θ(1−θ)))
@@ -142,11 +173,11 @@ function voltageEvents(model: CellModel, opts: SimulateOptions): EventSpec[] {
   if (typeof margin === 'function') ev.push({ name: 'stoichiometry limit', g: (_t, y) => margin.call(model, y) - STOICHIOMETRY_LIMIT, direction: -1 });
   if (opts.minVoltage_V !== undefined) {
     const v = opts.minVoltage_V;
-    ev.push({ name: 'min voltage', g: (_t, y) => model.voltage(y) - v, direction: -1 });
+    ev.push({ name: 'min voltage', g: (t, y) => memo.at(t, y) - v, direction: -1 });
   }
   if (opts.maxVoltage_V !== undefined) {
     const v = opts.maxVoltage_V;
-    ev.push({ name: 'max voltage', g: (_t, y) => model.voltage(y) - v, direction: 1 });
+    ev.push({ name: 'max voltage', g: (t, y) => memo.at(t, y) - v, direction: 1 });
   }
   return ev;
 }
@@ -194,13 +225,14 @@ export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64
   const problem = model.problem({ mode: 'current', value: (t: number) => value(t) });
   const y0 = opts.y0 ?? model.initialState(opts.soc0 ?? 1);
   const solver = opts.solver ?? defaultSolver;
+  const out = new SeriesCollector(model);
   const base: DaeSolveOptions = {
     t0,
     tEnd: t_s[t_s.length - 1]!,
     rtol: opts.rtol ?? 1e-6,
     newtonTol: LIQUID_NEWTON_TOL,
     ...(model.atol ? { atol: model.atol } : {}),
-    events: voltageEvents(model, opts),
+    events: voltageEvents(model, opts, out.memo),
     tEval: opts.tEval ? withStart(t0, opts.tEval) : t_s,
     ...(opts.maxStep_s !== undefined ? { maxStep: opts.maxStep_s } : {}),
   };
@@ -208,7 +240,6 @@ export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64
   // algebraic unknowns (I, potentials), which follow the differential ones (index 1); should the
   // solver fail that way (seen at a 2 ms current ramp of the thermal DFN), it is run again with them
   // in the error test
-  const out = new SeriesCollector(model);
   let res = solver(problem, y0, { ...base, algebraicErrorControl: false, output: out.sample });
   if (res.status === 'failed') {
     out.reset();
@@ -232,7 +263,7 @@ export function simulateConstantCurrent(model: CellModel, I_A: number, cutoff_V:
     rtol: opts.rtol ?? 1e-6,
     newtonTol: LIQUID_NEWTON_TOL,
     ...(model.atol ? { atol: model.atol } : {}),
-    events: voltageEvents(model, I_A < 0 ? { minVoltage_V: cutoff_V } : { maxVoltage_V: cutoff_V }),
+    events: voltageEvents(model, I_A < 0 ? { minVoltage_V: cutoff_V } : { maxVoltage_V: cutoff_V }, out.memo),
     ...(opts.tEval ? { tEval: withStart(0, opts.tEval) } : { saveSteps: true }),
     ...(opts.maxStep_s !== undefined ? { maxStep: opts.maxStep_s } : {}),
   });
