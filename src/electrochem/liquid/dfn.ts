@@ -332,6 +332,46 @@ export class DfnModel implements CellModel {
     return y;
   }
 
+  /**
+   * A starting point for the algebraic unknowns at terminal current I (A), the differential ones as in
+   * y: uniform pore-wall flux in each electrode, the Butler–Volmer overpotential at it, no ohmic drops
+   * (φ_s = 0 in the negative electrode, φ_e uniform). The drivers hand it to the solver's consistent
+   * initialisation, which then needs a few Newton iterations instead of starting from rest.
+   */
+  algebraicGuess(y: Float64Array, I: number): void {
+    const T = this.temperature(y);
+    const Tref = this.Tref;
+    const ce0 = this.params.electrolyte.initialConcentration_mol_m3;
+    const idis = -I / this.area_m2;
+    const twoRTF = (2 * R * T) / F;
+    const phiS = (k: number, phiE: number): number => {
+      const el = this.elec[this.dom[k] === 0 ? 0 : 1];
+      const e = el.e;
+      const L = this.dom[k] === 0 ? this.params.negative.thickness_m : this.params.positive.thickness_m;
+      const j = ((this.dom[k] === 0 ? 1 : -1) * idis) / (el.a * F * L);
+      y[this.iJ[k]!] = j;
+      const cN = y[this.iCs[k]! + this.nr - 1]!;
+      const Ds = e.diffusivity(cN / el.cmax, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, T);
+      let th = (cN - (j * el.dr) / (2 * Ds)) / el.cmax;
+      th = th < 1e-6 ? 1e-6 : th > 1 - 1e-6 ? 1 - 1e-6 : th;
+      const cer = Math.max(y[this.iCe[k]!]! / ce0, 1e-6);
+      const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
+      const eta = twoRTF * Math.asinh(j / (2 * kT * Math.sqrt(cer * th * (1 - th))));
+      const U = T === Tref ? uRef(el, th, Tref) : ocp(e, th, T, Tref);
+      return phiE + U + eta;
+    };
+    // φ_e from the first negative volume (φ_s = 0 there)
+    const phiE = -phiS(0, 0);
+    for (let k = 0; k < this.nx; k++) {
+      y[this.iPe[k]!] = phiE;
+      if (this.dom[k] === 0) {
+        phiS(k, 0);
+        y[this.iPs[k]!] = 0;
+      } else if (this.dom[k] === 2) y[this.iPs[k]!] = phiS(k, phiE);
+    }
+    y[this.iI] = I;
+  }
+
   /** φ_s at the positive collector minus φ_s at the negative collector; the gauge holds φ_s = 0 in the first negative volume */
   voltage(y: Float64Array): number {
     return y[this.iPs[this.nx - 1]!]! + (y[this.iI]! * this.rColl) / this.area_m2;

@@ -182,6 +182,19 @@ function voltageEvents(model: CellModel, opts: SimulateOptions, memo: VoltageMem
   return ev;
 }
 
+/**
+ * y0 with the model's starting guess for its algebraic unknowns at current I (a copy; y0 itself when
+ * the model has none): the consistent initialisation then starts close to its solution.
+ */
+function withAlgebraicGuess(model: CellModel, y0: Float64Array, I: number): Float64Array {
+  const guess = (model as Partial<{ algebraicGuess(y: Float64Array, I: number): void }>).algebraicGuess;
+  if (typeof guess !== 'function' || !Number.isFinite(I)) return y0;
+  const y = y0.slice();
+  guess.call(model, y, I);
+  for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i]!)) return y0;
+  return y;
+}
+
 /** output times that start at t0 (so that the capacity counts from the start) */
 function withStart(t0: number, tEval: Float64Array): Float64Array {
   if (tEval.length > 0 && tEval[0]! <= t0) return tEval;
@@ -223,7 +236,7 @@ export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64
   const t0 = t_s[0]!;
   const value = profileInterpolant(t_s, I_A);
   const problem = model.problem({ mode: 'current', value: (t: number) => value(t) });
-  const y0 = opts.y0 ?? model.initialState(opts.soc0 ?? 1);
+  const y0 = withAlgebraicGuess(model, opts.y0 ?? model.initialState(opts.soc0 ?? 1), value(t0));
   const solver = opts.solver ?? defaultSolver;
   const out = new SeriesCollector(model);
   const base: DaeSolveOptions = {
@@ -252,7 +265,7 @@ export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64
 export function simulateConstantCurrent(model: CellModel, I_A: number, cutoff_V: number, opts: SimulateOptions & { tEnd_s?: number } = {}): SimulationSeries {
   if (!Number.isFinite(I_A) || I_A === 0) throw new Error(`I_A: must be a non-zero finite current (got ${I_A})`);
   const problem = model.problem({ mode: 'current', value: I_A });
-  const y0 = opts.y0 ?? model.initialState(opts.soc0 ?? (I_A < 0 ? 1 : 0));
+  const y0 = withAlgebraicGuess(model, opts.y0 ?? model.initialState(opts.soc0 ?? (I_A < 0 ? 1 : 0)), I_A);
   const solver = opts.solver ?? defaultSolver;
   const tEnd = opts.tEnd_s ?? (2 * model.nominalCapacity_C) / Math.abs(I_A);
   const out = new SeriesCollector(model);
