@@ -236,7 +236,9 @@ export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64
   const t0 = t_s[0]!;
   const value = profileInterpolant(t_s, I_A);
   const problem = model.problem({ mode: 'current', value: (t: number) => value(t) });
-  const y0 = withAlgebraicGuess(model, opts.y0 ?? model.initialState(opts.soc0 ?? 1), value(t0));
+  // (no algebraic starting guess here: measured profiles start at rest or close to it, where the
+  // model's initial state is already close to consistent)
+  const y0 = opts.y0 ?? model.initialState(opts.soc0 ?? 1);
   const solver = opts.solver ?? defaultSolver;
   const out = new SeriesCollector(model);
   const base: DaeSolveOptions = {
