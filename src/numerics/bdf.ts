@@ -127,6 +127,8 @@ class BdfSolver implements DaeSolver {
   private newtonTol = 1e-3;
   private remember = false;
   private nIter = 0;
+  /** order for which yPred, ψ and scale already hold the next predictor (set by updateD, −1: none) */
+  private predFor = -1;
 
   constructor(problem: DaeProblem) {
     const n = problem.n;
@@ -266,6 +268,13 @@ class BdfSolver implements DaeSolver {
   private predict(order: number): void {
     const { n, D, yPred, scale, psi, atolV } = this;
     const rtol = this.rtol;
+    if (this.predFor === order) {
+      // yPred and ψ were computed by updateD for this step
+      this.predFor = -1;
+      for (let i = 0; i < n; i++) scale[i] = atolV[i]! + rtol * Math.abs(yPred[i]!);
+      return;
+    }
+    this.predFor = -1;
     const alpha = ALPHA[order]!;
     for (let i = 0; i < n; i++) {
       yPred[i] = D[i]!;
@@ -344,24 +353,43 @@ class BdfSolver implements DaeSolver {
     return false;
   }
 
-  /** accepted step: D[order+2] ← d − D[order+1], D[order+1] ← d, then D[j] += D[j+1] for j = order..0 */
+  /**
+   * accepted step: D[order+2] ← d − D[order+1], D[order+1] ← d, then D[j] += D[j+1] for j = order..0;
+   * in the same sweep the predictor of the next step at this order (yPred and ψ: the sums of predict(),
+   * in the same order), used when the step size and order stay (predFor; scale keeps the error
+   * weights of this step for the order selection)
+   */
   private updateD(order: number): void {
-    const { n, D, d } = this;
+    const { n, D, d, yPred, psi } = this;
+    const alpha = ALPHA[order]!;
     const o1 = (order + 1) * n;
     const o2 = (order + 2) * n;
     for (let i = 0; i < n; i++) {
-      D[o2 + i] = d[i]! - D[o1 + i]!;
-      D[o1 + i] = d[i]!;
+      const di = d[i]!;
+      D[o2 + i] = di - D[o1 + i]!;
+      D[o1 + i] = di;
+      let acc = di;
+      for (let j = order; j >= 0; j--) {
+        const q = j * n + i;
+        acc = D[q]! + acc;
+        D[q] = acc;
+      }
+      let s = D[i]!;
+      let ps = 0;
+      for (let j = 1; j <= order; j++) {
+        const v = D[j * n + i]!;
+        s += v;
+        ps += GAMMA[j]! * v;
+      }
+      yPred[i] = s;
+      psi[i] = ps / alpha;
     }
-    for (let j = order; j >= 0; j--) {
-      const oj = j * n;
-      const oj1 = (j + 1) * n;
-      for (let i = 0; i < n; i++) D[oj + i]! += D[oj1 + i]!;
-    }
+    this.predFor = order;
   }
 
   /** D[0..order] ← (R·U)ᵀ D[0..order] for a step-size change by factor */
   private changeD(order: number, factor: number): void {
+    this.predFor = -1;
     const s = order + 1;
     const { R, U, RU, D, Dtmp, n } = this;
     computeR(order, factor, R);
@@ -603,6 +631,7 @@ class BdfSolver implements DaeSolver {
 
     // ---------- history ----------
     D.fill(0);
+    this.predFor = -1;
     D.set(y, 0);
     for (let i = 0; i < n; i++) D[n + i] = tdir * hAbs * yp[i]!;
     let t = t0;
