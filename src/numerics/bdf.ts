@@ -242,6 +242,24 @@ class BdfSolver implements DaeSolver {
     return cnt > 0 ? Math.sqrt(s / cnt) : 0;
   }
 
+  /** error weights scale = atol + rtol·|y| and the weighted RMS norm of mult·d in one sweep (as norm()) */
+  private errorNorm(y: Float64Array, mult: number): number {
+    const { n, scale, atolV, d, isAlg } = this;
+    const rtol = this.rtol;
+    const all = this.errAlg;
+    let s = 0;
+    let cnt = 0;
+    for (let i = 0; i < n; i++) {
+      const w = atolV[i]! + rtol * Math.abs(y[i]!);
+      scale[i] = w;
+      if (!all && isAlg[i]) continue;
+      const e = (mult * d[i]!) / w;
+      s += e * e;
+      cnt++;
+    }
+    return cnt > 0 ? Math.sqrt(s / cnt) : 0;
+  }
+
   private normAll(v: Float64Array, scale: Float64Array): number {
     const n = this.n;
     let s = 0;
@@ -716,8 +734,7 @@ class BdfSolver implements DaeSolver {
           continue;
         }
         safety = (0.9 * (2 * NEWTON_MAXITER + 1)) / (2 * NEWTON_MAXITER + nIter);
-        for (let i = 0; i < n; i++) scale[i] = atolV[i]! + this.rtol * Math.abs(yNew[i]!);
-        errNorm = this.norm(d, scale, ERROR_CONST[order]!);
+        errNorm = this.errorNorm(yNew, ERROR_CONST[order]!);
         if (errNorm > 1) {
           stats.rejectedSteps++;
           const factor = Math.max(MIN_FACTOR, safety * Math.pow(errNorm, -1 / (order + 1)));

@@ -141,7 +141,48 @@ export function chooseCondensedLayout(n: number, rows: Int32Array, cols: Int32Ar
     if (pi - pj > kl) kl = pi - pj;
     if (pj - pi > ku) ku = pj - pi;
   }
-  return { peel: Int32Array.from(peel), parent: Int32Array.from(parent), band: Int32Array.from(band), border: Int32Array.from(border), kl, ku };
+  // elimination order: children before parents, each tree in post-order, so that a chain of
+  // consecutive unknowns (a particle's shells) is eliminated in one contiguous run (any such order
+  // gives the same arithmetic for chains; the solve has a fast path for these runs)
+  const np = peel.length;
+  const peelPos = new Int32Array(n).fill(-1);
+  peel.forEach((v, q) => (peelPos[v] = q));
+  const childPtr = new Int32Array(np + 1);
+  for (let q = 0; q < np; q++) {
+    const pp = parent[q]! >= 0 ? peelPos[parent[q]!]! : -1;
+    if (pp >= 0) childPtr[pp + 1]!++;
+  }
+  for (let q = 0; q < np; q++) childPtr[q + 1]! += childPtr[q]!;
+  const childIdx = new Int32Array(childPtr[np]!);
+  const fillC = childPtr.slice(0, np);
+  for (let q = 0; q < np; q++) {
+    const pp = parent[q]! >= 0 ? peelPos[parent[q]!]! : -1;
+    if (pp >= 0) childIdx[fillC[pp]!++] = q;
+  }
+  const order: number[] = [];
+  const visit = (root: number): void => {
+    // iterative post-order
+    const stack: number[] = [root];
+    const next: number[] = [childPtr[root]!];
+    while (stack.length) {
+      const top = stack.length - 1;
+      const q = stack[top]!;
+      if (next[top]! < childPtr[q + 1]!) {
+        const c = childIdx[next[top]!++]!;
+        stack.push(c);
+        next.push(childPtr[c]!);
+      } else {
+        order.push(q);
+        stack.pop();
+        next.pop();
+      }
+    }
+  };
+  // roots (parent not peeled), by the position of their last-eliminated original order
+  for (let q = 0; q < np; q++) if (!(parent[q]! >= 0 && peelPos[parent[q]!]! >= 0)) visit(q);
+  const peelOrd = Int32Array.from(order, (q) => peel[q]!);
+  const parentOrd = Int32Array.from(order, (q) => parent[q]!);
+  return { peel: peelOrd, parent: parentOrd, band: Int32Array.from(band), border: Int32Array.from(border), kl, ku };
 }
 
 const kindNone = (k: number): boolean => k === 0;
@@ -197,6 +238,9 @@ export class CondensedCore {
   private readonly peel: Int32Array;
   private readonly perm: Int32Array; // reduced position → unknown (band then border)
   private readonly xw: Float64Array;
+  /** runs of the elimination order along chains: q0 and length; within a run peel[q+1] = peel[q] + 1 = parent[q] */
+  private readonly runQ0: Int32Array;
+  private readonly runLen: Int32Array;
   /** row scale of the band rows (1/largest entry, set by factor) */
   private readonly rowScale: Float64Array;
 
@@ -255,6 +299,20 @@ export class CondensedCore {
     this.perm.set(L.border, nb);
     this.xw = new Float64Array(n - np);
     this.rowScale = new Float64Array(nb).fill(1);
+    {
+      const q0s: number[] = [];
+      const lens: number[] = [];
+      let q = 0;
+      while (q < np) {
+        const start = q;
+        while (q + 1 < np && L.peel[q + 1] === L.peel[q]! + 1 && L.parent[q] === L.peel[q + 1]) q++;
+        q0s.push(start);
+        lens.push(q - start + 1);
+        q++;
+      }
+      this.runQ0 = Int32Array.from(q0s);
+      this.runLen = Int32Array.from(lens);
+    }
     // destination of every slot
     const destKind = new Uint8Array(nnz);
     const destIdx = new Int32Array(nnz);
@@ -452,10 +510,22 @@ export class CondensedCore {
     const parent = layout.parent;
     const border = layout.border;
     // forward elimination of the peeled unknowns
+    const { runQ0, runLen } = this;
+    const nRuns = runQ0.length;
     if (k === 0) {
-      for (let q = 0; q < np; q++) {
-        const pq = parent[q]!;
-        if (pq >= 0) b[pq]! -= mult[q]! * b[peel[q]!]!;
+      // along each chain run: b[v+1] −= mult·b[v] with v = peel[q], then the run's last onto its parent
+      for (let r = 0; r < nRuns; r++) {
+        const q0 = runQ0[r]!;
+        const qe = q0 + runLen[r]! - 1;
+        let v = peel[q0]!;
+        let x = b[v]!;
+        for (let q = q0; q < qe; q++) {
+          v++;
+          x = b[v]! - mult[q]! * x;
+          b[v] = x;
+        }
+        const pq = parent[qe]!;
+        if (pq >= 0) b[pq]! -= mult[qe]! * x;
       }
     } else {
       for (let q = 0; q < np; q++) {
@@ -477,10 +547,18 @@ export class CondensedCore {
     for (let p = 0; p < nr; p++) b[perm[p]!] = xw[p]!;
     // back substitution
     if (k === 0) {
-      for (let q = np - 1; q >= 0; q--) {
-        const v = peel[q]!;
-        const pq = parent[q]!;
-        b[v] = (pq >= 0 ? b[v]! - up[q]! * b[pq]! : b[v]!) * invPiv[q]!;
+      for (let r = nRuns - 1; r >= 0; r--) {
+        const q0 = runQ0[r]!;
+        const qe = q0 + runLen[r]! - 1;
+        let v = peel[qe]!;
+        const pq = parent[qe]!;
+        let x = (pq >= 0 ? b[v]! - up[qe]! * b[pq]! : b[v]!) * invPiv[qe]!;
+        b[v] = x;
+        for (let q = qe - 1; q >= q0; q--) {
+          v--;
+          x = (b[v]! - up[q]! * x) * invPiv[q]!;
+          b[v] = x;
+        }
       }
     } else {
       for (let q = np - 1; q >= 0; q--) {
