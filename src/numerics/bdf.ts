@@ -382,25 +382,105 @@ class BdfSolver implements DaeSolver {
     const alpha = ALPHA[order]!;
     const o1 = (order + 1) * n;
     const o2 = (order + 2) * n;
-    for (let i = 0; i < n; i++) {
-      const di = d[i]!;
-      D[o2 + i] = di - D[o1 + i]!;
-      D[o1 + i] = di;
-      let acc = di;
-      for (let j = order; j >= 0; j--) {
-        const q = j * n + i;
-        acc = D[q]! + acc;
-        D[q] = acc;
-      }
-      let s = D[i]!;
-      let ps = 0;
-      for (let j = 1; j <= order; j++) {
-        const v = D[j * n + i]!;
-        s += v;
-        ps += GAMMA[j]! * v;
-      }
-      yPred[i] = s;
-      psi[i] = ps / alpha;
+    // unrolled per order (the sums in the order of predict(): y = D0 + D1 + …, ψ = 0 + γ1·D1 + …)
+    const n1 = n;
+    const n2 = 2 * n;
+    const n3 = 3 * n;
+    const n4 = 4 * n;
+    const n5 = 5 * n;
+    const g1 = GAMMA[1]!;
+    const g2 = GAMMA[2]!;
+    const g3 = GAMMA[3]!;
+    const g4 = GAMMA[4]!;
+    const g5 = GAMMA[5]!;
+    switch (order) {
+      case 1:
+        for (let i = 0; i < n; i++) {
+          const di = d[i]!;
+          D[o2 + i] = di - D[o1 + i]!;
+          D[o1 + i] = di;
+          const a1 = D[n1 + i]! + di;
+          D[n1 + i] = a1;
+          const a0 = D[i]! + a1;
+          D[i] = a0;
+          yPred[i] = a0 + a1;
+          psi[i] = (0 + g1 * a1) / alpha;
+        }
+        break;
+      case 2:
+        for (let i = 0; i < n; i++) {
+          const di = d[i]!;
+          D[o2 + i] = di - D[o1 + i]!;
+          D[o1 + i] = di;
+          const a2 = D[n2 + i]! + di;
+          D[n2 + i] = a2;
+          const a1 = D[n1 + i]! + a2;
+          D[n1 + i] = a1;
+          const a0 = D[i]! + a1;
+          D[i] = a0;
+          yPred[i] = (a0 + a1) + a2;
+          psi[i] = ((0 + g1 * a1) + g2 * a2) / alpha;
+        }
+        break;
+      case 3:
+        for (let i = 0; i < n; i++) {
+          const di = d[i]!;
+          D[o2 + i] = di - D[o1 + i]!;
+          D[o1 + i] = di;
+          const a3 = D[n3 + i]! + di;
+          D[n3 + i] = a3;
+          const a2 = D[n2 + i]! + a3;
+          D[n2 + i] = a2;
+          const a1 = D[n1 + i]! + a2;
+          D[n1 + i] = a1;
+          const a0 = D[i]! + a1;
+          D[i] = a0;
+          yPred[i] = ((a0 + a1) + a2) + a3;
+          psi[i] = (((0 + g1 * a1) + g2 * a2) + g3 * a3) / alpha;
+        }
+        break;
+      case 4:
+        for (let i = 0; i < n; i++) {
+          const di = d[i]!;
+          D[o2 + i] = di - D[o1 + i]!;
+          D[o1 + i] = di;
+          const a4 = D[n4 + i]! + di;
+          D[n4 + i] = a4;
+          const a3 = D[n3 + i]! + a4;
+          D[n3 + i] = a3;
+          const a2 = D[n2 + i]! + a3;
+          D[n2 + i] = a2;
+          const a1 = D[n1 + i]! + a2;
+          D[n1 + i] = a1;
+          const a0 = D[i]! + a1;
+          D[i] = a0;
+          yPred[i] = (((a0 + a1) + a2) + a3) + a4;
+          psi[i] = ((((0 + g1 * a1) + g2 * a2) + g3 * a3) + g4 * a4) / alpha;
+        }
+        break;
+      case 5:
+        for (let i = 0; i < n; i++) {
+          const di = d[i]!;
+          D[o2 + i] = di - D[o1 + i]!;
+          D[o1 + i] = di;
+          const a5 = D[n5 + i]! + di;
+          D[n5 + i] = a5;
+          const a4 = D[n4 + i]! + a5;
+          D[n4 + i] = a4;
+          const a3 = D[n3 + i]! + a4;
+          D[n3 + i] = a3;
+          const a2 = D[n2 + i]! + a3;
+          D[n2 + i] = a2;
+          const a1 = D[n1 + i]! + a2;
+          D[n1 + i] = a1;
+          const a0 = D[i]! + a1;
+          D[i] = a0;
+          yPred[i] = ((((a0 + a1) + a2) + a3) + a4) + a5;
+          psi[i] = (((((0 + g1 * a1) + g2 * a2) + g3 * a3) + g4 * a4) + g5 * a5) / alpha;
+        }
+        break;
+      default:
+        throw new RangeError(`order ${order} (internal error)`);
     }
     this.predFor = order;
   }
@@ -418,18 +498,153 @@ class BdfSolver implements DaeSolver {
         for (let k = 0; k < s; k++) acc += R[i * s + k]! * U[k * s + j]!;
         RU[i * s + j] = acc;
       }
-    // new D[j] = Σ_i RU[i][j] · D[i]
-    Dtmp.fill(0, 0, s * n);
-    for (let j = 0; j < s; j++) {
-      const dst = j * n;
-      for (let i = 0; i < s; i++) {
-        const c = RU[i * s + j]!;
-        if (c === 0) continue;
-        const src = i * n;
-        for (let q = 0; q < n; q++) Dtmp[dst + q]! += c * D[src + q]!;
+    // new D[j] = Σ_i RU[i][j] · D[i] (j ≥ 1; column 0 of RU is (1, 0, …): D[0] stays), one sweep,
+    // unrolled per order, the terms summed in ascending i as before
+    switch (order) {
+      case 1: {
+        const c01 = RU[1]!;
+        const c11 = RU[3]!;
+        for (let q = 0; q < n; q++) {
+          const d0 = D[q]!;
+          const d1 = D[1 * n + q]!;
+          D[1 * n + q] = (0 + c01 * d0) + c11 * d1;
+        }
+        break;
+      }
+      case 2: {
+        const c01 = RU[1]!;
+        const c02 = RU[2]!;
+        const c11 = RU[4]!;
+        const c12 = RU[5]!;
+        const c21 = RU[7]!;
+        const c22 = RU[8]!;
+        for (let q = 0; q < n; q++) {
+          const d0 = D[q]!;
+          const d1 = D[1 * n + q]!;
+          const d2 = D[2 * n + q]!;
+          D[1 * n + q] = ((0 + c01 * d0) + c11 * d1) + c21 * d2;
+          D[2 * n + q] = ((0 + c02 * d0) + c12 * d1) + c22 * d2;
+        }
+        break;
+      }
+      case 3: {
+        const c01 = RU[1]!;
+        const c02 = RU[2]!;
+        const c03 = RU[3]!;
+        const c11 = RU[5]!;
+        const c12 = RU[6]!;
+        const c13 = RU[7]!;
+        const c21 = RU[9]!;
+        const c22 = RU[10]!;
+        const c23 = RU[11]!;
+        const c31 = RU[13]!;
+        const c32 = RU[14]!;
+        const c33 = RU[15]!;
+        for (let q = 0; q < n; q++) {
+          const d0 = D[q]!;
+          const d1 = D[1 * n + q]!;
+          const d2 = D[2 * n + q]!;
+          const d3 = D[3 * n + q]!;
+          D[1 * n + q] = (((0 + c01 * d0) + c11 * d1) + c21 * d2) + c31 * d3;
+          D[2 * n + q] = (((0 + c02 * d0) + c12 * d1) + c22 * d2) + c32 * d3;
+          D[3 * n + q] = (((0 + c03 * d0) + c13 * d1) + c23 * d2) + c33 * d3;
+        }
+        break;
+      }
+      case 4: {
+        const c01 = RU[1]!;
+        const c02 = RU[2]!;
+        const c03 = RU[3]!;
+        const c04 = RU[4]!;
+        const c11 = RU[6]!;
+        const c12 = RU[7]!;
+        const c13 = RU[8]!;
+        const c14 = RU[9]!;
+        const c21 = RU[11]!;
+        const c22 = RU[12]!;
+        const c23 = RU[13]!;
+        const c24 = RU[14]!;
+        const c31 = RU[16]!;
+        const c32 = RU[17]!;
+        const c33 = RU[18]!;
+        const c34 = RU[19]!;
+        const c41 = RU[21]!;
+        const c42 = RU[22]!;
+        const c43 = RU[23]!;
+        const c44 = RU[24]!;
+        for (let q = 0; q < n; q++) {
+          const d0 = D[q]!;
+          const d1 = D[1 * n + q]!;
+          const d2 = D[2 * n + q]!;
+          const d3 = D[3 * n + q]!;
+          const d4 = D[4 * n + q]!;
+          D[1 * n + q] = ((((0 + c01 * d0) + c11 * d1) + c21 * d2) + c31 * d3) + c41 * d4;
+          D[2 * n + q] = ((((0 + c02 * d0) + c12 * d1) + c22 * d2) + c32 * d3) + c42 * d4;
+          D[3 * n + q] = ((((0 + c03 * d0) + c13 * d1) + c23 * d2) + c33 * d3) + c43 * d4;
+          D[4 * n + q] = ((((0 + c04 * d0) + c14 * d1) + c24 * d2) + c34 * d3) + c44 * d4;
+        }
+        break;
+      }
+      case 5: {
+        const c01 = RU[1]!;
+        const c02 = RU[2]!;
+        const c03 = RU[3]!;
+        const c04 = RU[4]!;
+        const c05 = RU[5]!;
+        const c11 = RU[7]!;
+        const c12 = RU[8]!;
+        const c13 = RU[9]!;
+        const c14 = RU[10]!;
+        const c15 = RU[11]!;
+        const c21 = RU[13]!;
+        const c22 = RU[14]!;
+        const c23 = RU[15]!;
+        const c24 = RU[16]!;
+        const c25 = RU[17]!;
+        const c31 = RU[19]!;
+        const c32 = RU[20]!;
+        const c33 = RU[21]!;
+        const c34 = RU[22]!;
+        const c35 = RU[23]!;
+        const c41 = RU[25]!;
+        const c42 = RU[26]!;
+        const c43 = RU[27]!;
+        const c44 = RU[28]!;
+        const c45 = RU[29]!;
+        const c51 = RU[31]!;
+        const c52 = RU[32]!;
+        const c53 = RU[33]!;
+        const c54 = RU[34]!;
+        const c55 = RU[35]!;
+        for (let q = 0; q < n; q++) {
+          const d0 = D[q]!;
+          const d1 = D[1 * n + q]!;
+          const d2 = D[2 * n + q]!;
+          const d3 = D[3 * n + q]!;
+          const d4 = D[4 * n + q]!;
+          const d5 = D[5 * n + q]!;
+          D[1 * n + q] = (((((0 + c01 * d0) + c11 * d1) + c21 * d2) + c31 * d3) + c41 * d4) + c51 * d5;
+          D[2 * n + q] = (((((0 + c02 * d0) + c12 * d1) + c22 * d2) + c32 * d3) + c42 * d4) + c52 * d5;
+          D[3 * n + q] = (((((0 + c03 * d0) + c13 * d1) + c23 * d2) + c33 * d3) + c43 * d4) + c53 * d5;
+          D[4 * n + q] = (((((0 + c04 * d0) + c14 * d1) + c24 * d2) + c34 * d3) + c44 * d4) + c54 * d5;
+          D[5 * n + q] = (((((0 + c05 * d0) + c15 * d1) + c25 * d2) + c35 * d3) + c45 * d4) + c55 * d5;
+        }
+        break;
+      }
+      default: {
+        Dtmp.fill(0, 0, s * n);
+        for (let j = 0; j < s; j++) {
+          const dst = j * n;
+          for (let i = 0; i < s; i++) {
+            const c = RU[i * s + j]!;
+            if (c === 0) continue;
+            const src = i * n;
+            for (let q = 0; q < n; q++) Dtmp[dst + q]! += c * D[src + q]!;
+          }
+        }
+        D.set(Dtmp.subarray(0, s * n), 0);
       }
     }
-    D.set(Dtmp.subarray(0, s * n), 0);
   }
 
   /** dense output at time t of the step ending at tNew with signed step h and order k, into out */
