@@ -88,6 +88,8 @@ export class BandLu {
    * U only near the rows they happen in, and the back substitution skips the rest (zeros)
    */
   readonly um: Int32Array;
+  /** entries of L below the diagonal in each column up to its last nonzero (set by factor()) */
+  readonly lm: Int32Array;
   private readonly reach: Int32Array;
   /**
    * threshold partial pivoting: the diagonal stays the pivot while |a_jj| ≥ pivotThreshold·max_i |a_ij|
@@ -107,6 +109,7 @@ export class BandLu {
     this.ab = new Float64Array(this.ld * n);
     this.piv = new Int32Array(n);
     this.um = new Int32Array(n);
+    this.lm = new Int32Array(n);
     this.reach = new Int32Array(n);
   }
 
@@ -181,22 +184,31 @@ export class BandLu {
       }
     }
     // column j of U: rows top..j−1 with top the first row whose reach includes j (reach is monotonic)
+    // trimmed to the first nonzero from the top, and L's columns to their last nonzero: the solves
+    // skip the structural zeros of the band (exact zeros: same results)
     const um = this.um;
+    const lmv = this.lm;
     let top = 0;
     for (let j = 0; j < n; j++) {
       while (reach[top]! < j) top++;
-      um[j] = j - top;
+      const cj = j * ld + kv;
+      let m = j - top;
+      while (m > 0 && ab[cj - m] === 0) m--;
+      um[j] = m;
+      let l = Math.min(kl, n - 1 - j);
+      while (l > 0 && ab[cj + l] === 0) l--;
+      lmv[j] = l;
     }
     return true;
   }
 
   /** solves A·x = b in place with the factors (dgbtrs, no transpose) */
   solve(b: Float64Array, offset = 0): void {
-    const { n, kl, ku, ld, ab, piv, um } = this;
+    const { n, kl, ku, ld, ab, piv, um, lm: lmv } = this;
     const kv = ku + kl;
     if (kl > 0) {
       for (let j = 0; j < n - 1; j++) {
-        const lm = kl < n - 1 - j ? kl : n - 1 - j;
+        const lm = lmv[j]!;
         const l = piv[j]!;
         const oj = offset + j;
         if (l !== j) {
