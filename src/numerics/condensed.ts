@@ -50,11 +50,23 @@ export function patternCsr(n: number, rows: Int32Array, cols: Int32Array, symmet
   const ptr = new Int32Array(n + 1);
   let w = 0;
   for (let i = 0; i < n; i++) {
-    const seg = raw.subarray(cnt[i]!, cnt[i + 1]!);
-    seg.sort();
+    const a = cnt[i]!;
+    const e = cnt[i + 1]!;
+    // insertion sort for short rows (most), the typed-array sort for long ones (a border's row)
+    if (e - a > 32) raw.subarray(a, e).sort();
+    else
+      for (let q = a + 1; q < e; q++) {
+        const v = raw[q]!;
+        let r = q - 1;
+        while (r >= a && raw[r]! > v) {
+          raw[r + 1] = raw[r]!;
+          r--;
+        }
+        raw[r + 1] = v;
+      }
     let last = -1;
-    for (let q = 0; q < seg.length; q++) {
-      const j = seg[q]!;
+    for (let q = a; q < e; q++) {
+      const j = raw[q]!;
       if (j !== last) {
         raw[w++] = j;
         last = j;
