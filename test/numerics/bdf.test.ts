@@ -436,3 +436,20 @@ test('remembered-rate Newton test (newtonTol): references still met, fewer Newto
   assert.ok(Math.abs(v.events[0]!.t - 807.0847) < 1e-2, `first crossing ${v.events[0]?.t}`);
   assert.throws(() => solveDae(vdp, Float64Array.from([2, 0]), { t0: 0, tEnd: 1, newtonTol: 2 }), /opts.newtonTol/);
 });
+
+test('output callback: the same samples (steps, tEval times, terminal event) as the stored result, which then stays empty', () => {
+  const ev = { name: 'y3 = 0.2', g: (_t: number, y: Float64Array) => y[2]! - 0.2, direction: 1 as const };
+  for (const extra of [{ saveSteps: true }, { tEval: [0, 1e-3, 0.1, 1, 10] }] as const) {
+    const opts = { t0: 0, tEnd: 40, rtol: 1e-8, atol: robAtol(1e-8), events: [ev], ...extra };
+    const stored = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), opts);
+    const t: number[] = [];
+    const y: Float64Array[] = [];
+    const viaCb = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), { ...opts, output: (tt: number, yy: Float64Array) => (t.push(tt), y.push(yy.slice())) });
+    assert.equal(viaCb.t.length, 0);
+    assert.equal(viaCb.y.length, 0);
+    assert.equal(viaCb.status, 'event');
+    assert.deepEqual(t, stored.t);
+    for (let i = 0; i < t.length; i++) assert.deepEqual(Array.from(y[i]!), Array.from(stored.y[i]!));
+    if ('saveSteps' in extra) assert.equal(t[t.length - 1], viaCb.tFinal, 'the last sample is the event');
+  }
+});
