@@ -28,6 +28,10 @@
  * electrode's first charge balance, which is implied by the others: the three charge balances sum to
  * zero identically), which also keeps I out of the far band: I enters only the positive collector's
  * balance, the control row and the thermal row.
+ * Speed: U_ref(θ) and the electrolyte properties of c_e come from cubic Hermite tables checked against
+ * the BPX expressions when the model is built (./ocp-table.ts: ≤ 0.1 µV, ≤ 1e-9 relative; the exact
+ * expressions where a table does not meet that or outside its range), and algebraicGuess() gives the
+ * drivers a starting point for the consistent initialisation at the drive current.
  */
 import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
