@@ -130,6 +130,32 @@ test('DFN mesh refinement converges: < 1 mV between the two finest meshes at 1C'
   assert.ok(d23 < d12, `refinement converges (${d12} then ${d23})`);
 });
 
+test("the DFN reproduces the BPX file's own Validation data (C/20 and 1C), and that RMSE is mesh-converged", () => {
+  const rmse = (key: string, mesh: LiquidMesh): number => {
+    const v = P.validation![key]!;
+    const r = simulateCurrentProfile(createLiquidModel(P, { model: 'dfn', mesh }), { t_s: v.t_s, I_A: v.I_A });
+    assert.equal(r.V.length, v.t_s.length, `${key}: the model covers every sample`);
+    let s = 0;
+    for (let i = 0; i < r.V.length; i++) s += (r.V[i]! - v.V[i]!) ** 2;
+    return Math.sqrt(s / r.V.length) * 1000;
+  };
+  const meshes: LiquidMesh[] = [
+    { negative: 10, separator: 5, positive: 10, particle: 10 },
+    { negative: 20, separator: 10, positive: 20, particle: 20 },
+    { negative: 40, separator: 20, positive: 40, particle: 40 },
+  ];
+  const r1 = meshes.map((m) => rmse('1C discharge', m));
+  const d12 = Math.abs(r1[1]! - r1[0]!);
+  const d23 = Math.abs(r1[2]! - r1[1]!);
+  // the discretisation moves the RMSE by a fraction of a millivolt and less with each refinement
+  assert.ok(d23 < 0.25 && d23 < d12, `1C RMSE ${r1.map((x) => x.toFixed(3)).join(', ')} mV`);
+  // BPX parameters as given, SOC 1 at the start, isothermal: the DFN follows the measured discharges
+  // of the file's Validation section (100 s / 1000 s samples, down to the 2.7 V knee)
+  assert.ok(r1[1]! < 21, `1C RMSE ${r1[1]!.toFixed(2)} mV`);
+  const r20 = rmse('C/20 discharge', meshes[1]!);
+  assert.ok(r20 < 18.5, `C/20 RMSE ${r20.toFixed(2)} mV`);
+});
+
 test('at C/20 SPM, SPMe and DFN agree within 5 mV, and the DFN capacity is the stoichiometric one within 0.5 %', () => {
   const Ic20 = I1C / 20;
   const tEval = Float64Array.from({ length: 31 }, (_, i) => (i === 0 ? 0 : 1000 + (i - 1) * 2400));
