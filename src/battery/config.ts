@@ -47,9 +47,9 @@ export const spreadSchema = z
 export const thermalSchema = z
   .object({
     enabled: z.boolean().default(true),
-    ambient_C: z.number().finite().default(25),
+    ambient_C: z.number().finite().gte(-60).lte(100).default(25).describe('ambient / coolant temperature, °C (−60 … 100)'),
     // c_p of Li-ion/SSB cells ≈ 0.9–1.1 kJ kg⁻¹ K⁻¹ (Maleki et al., J. Electrochem. Soc. 146 (1999) 947, U)
-    heat_capacity_J_kgK: pos('cell specific heat, J/(kg·K)').default(1000),
+    heat_capacity_J_kgK: pos('cell specific heat, J/(kg·K) (100 … 5000)').gte(100).lte(5000).default(1000),
     // h over both cell faces to the pack air/coolant: assumption (forced air 10–50 W m⁻² K⁻¹)
     h_W_m2K: nonneg('heat-transfer coefficient cell → coolant, W/(m²·K)').default(20),
     // cell-to-cell conduction through the stack faces and busbars: assumption
@@ -63,7 +63,7 @@ export const bmsSchema = z
     cell_v_min_V: pos('lowest cell voltage, V').optional(),
     cell_v_max_V: pos('highest cell voltage, V').optional(),
     // passive balancing: 39 Ω bleed ≈ 100 mA at 3.9 V, the usual 50–200 mA of passive balancing ICs (assumption)
-    bleed_resistance_ohm: pos('bleed resistor across each parallel group, Ω').default(39),
+    bleed_resistance_ohm: pos('bleed resistor across each parallel group, Ω (≥ 1: passive balancing bleeds tens to hundreds of mA)').gte(1).default(39),
     balance_threshold_mV: pos('bleed a group whose voltage exceeds the lowest group by more than this, mV').default(5),
     balancing: z.boolean().default(true),
   })
@@ -105,6 +105,10 @@ export const batteryExtrasSchema = z
         grid_export_kW: nonneg('constant export the storage serves, kW').optional(),
       })
       .strict()
+      .refine((w) => w.cut_in_m_s < w.rated_m_s && w.rated_m_s < w.cut_out_m_s, {
+        message: 'turbine speeds must satisfy cut_in_m_s < rated_m_s < cut_out_m_s',
+        path: ['rated_m_s'],
+      })
       .default({ weibull_k: 2, weibull_c_m_s: 7, cut_in_m_s: 3, rated_m_s: 12, cut_out_m_s: 25 }),
   })
   .strict();

@@ -141,7 +141,7 @@ export class Pack {
     const p0 = cells[0]!.params;
     this.vMin = o.vMin_V ?? p0.vMin_V;
     this.vMax = o.vMax_V ?? p0.vMax_V;
-    if (!(this.vMax > this.vMin)) throw new RangeError(`bms.cell_v_max_V: must be > cell_v_min_V (got ${this.vMax} ≤ ${this.vMin}; allowed > ${this.vMin})`);
+    if (!(this.vMax > this.vMin)) throw new RangeError(`battery.extras.bms.cell_v_max_V: must be > cell_v_min_V (got ${this.vMax} ≤ ${this.vMin}; allowed > ${this.vMin})`);
     this.bleedR = o.bleed_ohm ?? 39;
     this.threshold = o.balanceThreshold_V ?? 0.005;
     this.balancing = o.balancing ?? true;

@@ -76,6 +76,9 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
  * Average of a piecewise-linear trace over bins [k·dt, (k+1)·dt) up to its last time (exact integral of
  * the linear interpolant, so ∫ of the result = ∫ of the trace over the covered span).
  */
+/** longest profile accepted, in steps (31 days at 1 s): beyond it the run takes hours and gigabytes */
+export const MAX_PROFILE_STEPS = 31 * 86400;
+
 export function binAverage(tab: { t: ArrayLike<number>; v: ArrayLike<number> }, dt: number): Float64Array {
   if (!(dt > 0)) throw new RangeError(`dt_s: must be > 0 (got ${dt}; allowed > 0)`);
   const t = tab.t;
@@ -83,6 +86,7 @@ export function binAverage(tab: { t: ArrayLike<number>; v: ArrayLike<number> }, 
   const t0 = t[0]!;
   const tEnd = t[t.length - 1]!;
   const nb = Math.max(1, Math.round((tEnd - t0) / dt));
+  if (nb > MAX_PROFILE_STEPS) throw new RangeError(`profile: the CSV spans ${tEnd - t0} s = ${nb} steps of ${dt} s (got ${nb} steps; allowed ≤ ${MAX_PROFILE_STEPS}, i.e. ≤ ${(MAX_PROFILE_STEPS * dt) / 86400} days — use --days to repeat a shorter profile)`);
   const out = new Float64Array(nb);
   let i = 0;
   const val = (x: number): number => {

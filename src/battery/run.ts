@@ -126,6 +126,11 @@ export function buildPack(recipe: Recipe, o: { seed: number; cells?: readonly Ce
   const n = b.series * b.parallel;
   if (n < 2) throw new RangeError(`battery: needs at least two cells (got ${b.series}s${b.parallel}p; allowed series × parallel ≥ 2, claim 17)`);
   const specs = o.cells ? productionCells(recipe, o.cells, n, ex.cell_layers) : designCells(recipe, n, ex.cell_layers, ex.spread, o.seed);
+  // the BMS window must lie inside the cell's own cut-offs (the model's valid range and the seed's [0178] window)
+  const vLo = recipe.cycling.discharge_cutoff_V;
+  const vHi = recipe.cycling.charge_cutoff_V;
+  if (ex.bms.cell_v_min_V !== undefined && ex.bms.cell_v_min_V < vLo) throw new RangeError(`battery.extras.bms.cell_v_min_V: below the cell's discharge cut-off (got ${ex.bms.cell_v_min_V} V; allowed ≥ cycling.discharge_cutoff_V = ${vLo} V)`);
+  if (ex.bms.cell_v_max_V !== undefined && ex.bms.cell_v_max_V > vHi) throw new RangeError(`battery.extras.bms.cell_v_max_V: above the cell's charge cut-off (got ${ex.bms.cell_v_max_V} V; allowed ≤ cycling.charge_cutoff_V = ${vHi} V)`);
   const rIc = b.interconnect_resistance_mOhm * 1e-3;
   const options: PackOptions = {
     series: b.series,

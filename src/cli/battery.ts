@@ -76,6 +76,6 @@ export function toInputError(e: unknown): unknown {
   if (e instanceof ProfileCsvError) return new BatteryInputError([e.message]);
   if (e instanceof ConfigError) return new BatteryInputError(e.problems);
   // the battery module reports input problems as RangeError with `<path>: <problem> (got …; allowed …)`
-  if (e instanceof RangeError && /^[\w.\-[\]]+: .*\(got .*; allowed .*\)/s.test(e.message)) return new BatteryInputError(e.message.split('; battery.').map((l, i) => (i === 0 ? l : `battery.${l}`)));
+  if (e instanceof RangeError && /^[^:\n]{1,80}: .*\(got .*; allowed .*\)/s.test(e.message)) return new BatteryInputError(e.message.split('; battery.').map((l, i) => (i === 0 ? l : `battery.${l}`)));
   return e;
 }

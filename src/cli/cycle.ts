@@ -154,8 +154,8 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       }
       rows.push(`${s.t_s[i]},${s.V[i]},${s.I_A[i]},1,1,${qc},${qd}`);
     }
-    if (o.csv) writeFileSync(o.csv, rows.join('\n') + '\n');
-    if (o.summaryCsv) writeFileSync(o.summaryCsv, profileSummaryCsv(s.t_s, s.V, s.I_A));
+    if (o.csv) writeOut('--csv', o.csv, rows.join('\n') + '\n');
+    if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, profileSummaryCsv(s.t_s, s.V, s.I_A));
     const cmp = o.compare ? compareWith(o.compare, { time_s: Array.from(s.t_s), voltage_V: Array.from(s.V) }) : undefined;
     let rmse: number | undefined;
     if (profile.U_V) {
@@ -215,8 +215,8 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     if (e instanceof ExperimentParseError) throw new InputError((e as ExperimentParseError).message.split('\n').map((l) => `--experiment: ${l}`));
     throw e;
   }
-  if (o.csv) writeFileSync(o.csv, toBdfCsv(result));
-  if (o.summaryCsv) writeFileSync(o.summaryCsv, toCycleSummaryCsv(result));
+  if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result));
+  if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result));
   const cmp = o.compare ? compareWith(o.compare, result.series) : undefined;
   const fc = firstCycleSummary(result);
   const perCycle = allCycleMetrics(result).map((m) => ({ cycle: m.index, charge_Ah: m.charge_Ah, discharge_Ah: m.discharge_Ah, coulombic_efficiency: m.coulombicEfficiency }));
@@ -234,4 +234,15 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     per_cycle: perCycle,
   };
   out(o.json ? JSON.stringify(summary, null, 2) : kv(Object.entries(summary).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [k, v as number | string])));
+}
+
+/** writes an output file, or an input error naming the option when the path cannot be written */
+function writeOut(option: string, path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? 'not writable (permission denied)' : 'cannot be written';
+    throw inputError(option, why, JSON.stringify(path), 'a writable file path in an existing directory');
+  }
 }

@@ -20,7 +20,8 @@ import type { ProductionBlock } from '../contract.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { getMaterial } from '../materials/library.ts';
 import { Rng } from './production/rng.ts';
-import { parseProduction, parseVariability, type Production, type Variability } from './production/config.ts';
+import { ConfigError, parseProduction, parseVariability, type Production, type Variability } from './production/config.ts';
+import { ProcessInputError } from './types.ts';
 import { buildTimeline, timeAt, SHEETS, type SheetId, type Timeline } from './production/timeline.ts';
 import { SheetField, StationSignal } from './production/variability.ts';
 import { interpSeries, type LineData } from './production/linedata.ts';
@@ -209,7 +210,20 @@ function stationStates(tl: Timeline): StationState[] {
 
 /** Runs a production shift (or a web length) of the recipe. Throws on invalid configuration. */
 export function runProduction(recipe: Recipe, options: ProductionOptions): ProductionRun {
-  const opts = { ...options, physics: options.physics ?? stationPhysics };
+  const basePhysics = options.physics ?? stationPhysics;
+  // a sampled cell the line cannot take (σ so large that a thickness or force turns negative) is a
+  // problem of the variability settings, reported as such — not an internal error
+  const physics: LinePhysics = (r) => {
+    try {
+      return basePhysics(r);
+    } catch (e) {
+      if (e instanceof ProcessInputError) {
+        throw new ConfigError(e.issues.map((i) => `variability: a sampled cell is outside what the line can take — ${i.path} = ${String(i.value)} (got scale ${String((recipe.variability as { scale?: number } | undefined)?.scale ?? 1)} with the recipe's σ; allowed σ and scale small enough that every sampled thickness, force and temperature stays physical: ${i.allowed})`));
+      }
+      throw e;
+    }
+  };
+  const opts = { ...options, physics };
   const P = parseProduction(recipe.production);
   const V = parseVariability(recipe.variability);
   const rng = new Rng(opts.seed);
@@ -384,7 +398,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           speed_m_per_min: v * 60,
         };
         for (const key of LAYERS) {
-          if (!(pert[key] > 0)) throw new RangeError(`variability.sheets.${key}.md_sigma_pct: sampled a non-positive thickness (factor ${pert[key]}; allowed σ small enough that thickness stays > 0)`);
+          if (!(pert[key] > 0)) throw new ConfigError([`variability.sheets.${key}: sampled a non-positive thickness (got a thickness factor ${pert[key]}; allowed md_sigma_pct, cd_sigma_pct or cd_profile_pct small enough that the thickness stays > 0)`]);
         }
         const res = evalPhysics(pert);
         if (surrogate && cellsTotal % checkEvery === 0) {

@@ -175,7 +175,7 @@ export const batterySchema = z
     series: z.number().int().gte(1).describe('cells in series'),
     parallel: z.number().int().gte(1).describe('cells in parallel'),
     application: z.enum(['ev', 'ess_solar', 'ess_wind', 'other']).default('ev').describe('claim 18: EV or solar/wind storage'),
-    interconnect_resistance_mOhm: nonNegative('resistance of each cell-to-cell connection, mΩ').default(0.2),
+    interconnect_resistance_mOhm: nonNegative('resistance of each cell-to-cell connection, mΩ (0 … 100; welded busbars ≈ 0.05–0.5)').lte(100).default(0.2),
     extras: batteryExtrasSchema.optional().describe('pack and duty settings: cell layers, vehicle, spread, thermal, BMS, solar, wind (README: batteries)'),
   })
   .strict();

@@ -80,7 +80,7 @@ export type SheetVariability = z.output<typeof sheetVariabilitySchema>;
 // ------------------------------------------------------------------------------------- production
 export const productionSchema = z
   .object({
-    duration_h: pos('length of the production run (a shift), h').default(8),
+    duration_h: pos('length of the production run (a shift), h (≤ 168: a week; every cell is kept)').lte(168).default(8),
     ramp_s: nonNeg('time to accelerate from standstill to the set speed after a (re)start, s (assumption)').default(30),
     restart_scrap_m: nonNeg('web length scrapped after every (re)start (thermal re-equilibration of the heated nips), m (assumption)').default(1),
     edge_trim_mm: nonNeg('minimum edge trim per side, mm').default(0),
