@@ -418,7 +418,9 @@ export class Pack {
     let fa = f(0);
     if (fa > 0) return 0; // even at rest a cell is outside: deliver nothing (recorded by the caller)
     let b = Ireq;
+    if (b === 0) return 0;
     let fb = f(b);
+    if (fb <= 0) return b; // the requested current is feasible after all (no bracket to search)
     let side = 0;
     for (let it = 0; it < 60; it++) {
       // regula falsi while both ends are finite; bisection while the upper end is outside the model

@@ -82,7 +82,8 @@ export interface BatteryBlock {
     energy_out_kWh: number;
     energy_in_kWh: number;
     throughput_kWh: number;
-    round_trip_efficiency: number;
+    /** null when no energy went in or came out (undefined ratio) */
+    round_trip_efficiency: number | null;
     interconnect_loss_Wh: number;
     balancing_loss_Wh: number;
     cell_voltage_min_V: number;
@@ -564,7 +565,7 @@ export function runBatteryCommand(recipe: Recipe, opts: BatteryCommandOptions): 
       energy_out_kWh: r(pack.energyOut_J / 3.6e6),
       energy_in_kWh: r(pack.energyIn_J / 3.6e6),
       throughput_kWh: r((pack.energyOut_J + pack.energyIn_J) / 3.6e6),
-      round_trip_efficiency: r(rte, 5),
+      round_trip_efficiency: pack.energyIn_J > 0 && pack.energyOut_J > 0 ? r(rte, 5) : null,
       interconnect_loss_Wh: r(pack.interconnectLoss_J / 3600),
       balancing_loss_Wh: r(pack.bleedLoss_J / 3600),
       cell_voltage_min_V: r(Math.min(...tr.vmin), 5),
@@ -603,7 +604,7 @@ export function summaryText(b: BatteryBlock): string {
   ];
   if (s.ev) lines.push(`  EV: range ${s.ev.range_km} km (${s.ev.cycles} cycles of ${s.ev.distance_per_cycle_km} km, ${s.ev.consumption_Wh_per_km} Wh/km; stopped: ${s.ev.stopped_by})`);
   lines.push(
-    `  energy out ${s.energy_out_kWh} kWh, in ${s.energy_in_kWh} kWh, round-trip efficiency ${(s.round_trip_efficiency * 100).toFixed(2)} %, interconnect loss ${s.interconnect_loss_Wh} Wh, balancing ${s.balancing_loss_Wh} Wh`,
+    `  energy out ${s.energy_out_kWh} kWh, in ${s.energy_in_kWh} kWh, round-trip efficiency ${s.round_trip_efficiency === null ? 'undefined (no energy in or out)' : `${(s.round_trip_efficiency * 100).toFixed(2)} %`}, interconnect loss ${s.interconnect_loss_Wh} Wh, balancing ${s.balancing_loss_Wh} Wh`,
     `  cell voltage ${s.cell_voltage_min_V}–${s.cell_voltage_max_V} V, SOC spread max ${s.soc_spread_max_pct} % (end ${s.soc_spread_end_pct} %), peak ${s.max_cell_c_rate}C${s.temperature_max_C !== null ? `, T max ${s.temperature_max_C} °C` : ''}`,
     `  BMS deratings: ${s.deratings.count} (${s.deratings.discharge} at v_min, ${s.deratings.charge} at v_max), ${s.deratings.energy_not_delivered_Wh} Wh not delivered/accepted`,
     `  limiting cell #${b.limiting_cell.index} (${b.limiting_cell.serial}): ${b.limiting_cell.reason}`,

@@ -150,7 +150,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ['pack energy at C/3', b.pack['energy_C3_kWh']!, 'kWh'],
           ['pack specific energy', b.pack['specific_energy_Wh_kg']!, 'Wh/kg'],
           ...(ev ? ([['EV range per charge', ev.range_km, 'km']] as [string, number, string][]) : []),
-          ['round-trip efficiency', b.results['round_trip_efficiency'] as number, '—'],
+          ['round-trip efficiency', (b.results['round_trip_efficiency'] as number | null) ?? 'undefined (no energy in or out)', '—'],
           ['SOC spread (max)', b.results['soc_spread_max_pct'] as number, '%'],
           ['limiting cell', `${b.limiting_cell.serial}: ${b.limiting_cell.reason.split(';')[0]}`, ''],
           ...(b.ageing ? ([[`capacity retention after ${b.ageing.years} years`, b.ageing.capacity_retention_pct_after_years, '%']] as [string, number, string][]) : []),

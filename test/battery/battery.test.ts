@@ -194,7 +194,7 @@ test('runBatteryCommand: ESS day on a small pack — seeded, finite, conservatio
   assert.deepEqual(a.block, b.block);
   const r = a.block.results;
   assert.ok(r.energy_in_kWh > 0 && r.energy_out_kWh > 0);
-  assert.ok(r.round_trip_efficiency > 0.8 && r.round_trip_efficiency < 1, `RTE ${r.round_trip_efficiency}`);
+  assert.ok(r.round_trip_efficiency !== null && r.round_trip_efficiency > 0.8 && r.round_trip_efficiency < 1, `RTE ${r.round_trip_efficiency}`);
   assert.ok(Math.abs(r.conservation.energy_balance_error_J) < 1e-9 * (r.throughput_kWh * 3.6e6));
   assert.ok(r.conservation.charge_balance_error_C < 1e-6);
   const ag = a.block.ageing!;

@@ -59,3 +59,13 @@ test('cycle: an output path that cannot be written is an input error naming the 
   inputError(await cli(['cycle', '--cell', ex, '--model', 'spm', '--summary-csv', join(dir, 'no-such-dir', 'x.csv')]), /--summary-csv: its directory does not exist/);
   inputError(await cli(['cycle', '--cell', ex, '--model', 'spm', '--csv', dir]), /--csv: is a directory/);
 });
+
+test('battery: a profile with no energy flow has an undefined round-trip efficiency (null), not 0 %', async () => {
+  const csv = join(dir, 'zero.csv');
+  writeFileSync(csv, '0,0\n600,0\n');
+  const r = await cli(['battery', recipe(() => {}), '--profile', 'csv', '--profile-csv', csv, '--csv-column', 'power_W', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const b = JSON.parse(r.stdout) as { results: { round_trip_efficiency: number | null; energy_out_kWh: number } };
+  assert.equal(b.results.energy_out_kWh, 0);
+  assert.equal(b.results.round_trip_efficiency, null);
+});
