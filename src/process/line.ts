@@ -234,6 +234,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const cl = recipe.cell.length_mm * 1e-3;
   const trim = P.edge_trim_mm * 1e-3;
   const lanes = Math.floor((W - 2 * trim + 1e-12) / cw);
+  if (2 * P.edge_trim_mm >= recipe.line.web_width_mm) {
+    throw new ConfigError([`production.edge_trim_mm: the two edge trims take the whole web (got ${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web; allowed < ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm)`]);
+  }
   if (lanes < 1) {
     throw new RangeError(`cell.width_mm: no lane fits the web (got ${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side; allowed ≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm)`);
   }

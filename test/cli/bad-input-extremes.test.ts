@@ -69,3 +69,8 @@ test('battery: a profile with no energy flow has an undefined round-trip efficie
   assert.equal(b.results.energy_out_kWh, 0);
   assert.equal(b.results.round_trip_efficiency, null);
 });
+
+test('run: edge trims wider than the web name production.edge_trim_mm, not the cell width', async () => {
+  const r = await cli(['run', recipe((x) => (x.production.edge_trim_mm = 200)), '--db', join(dir, 'e.db'), '--out', join(dir, 'out'), '--no-battery']);
+  inputError(r, /production\.edge_trim_mm: the two edge trims take the whole web \(got 200 mm per side on a 100 mm web; allowed < 50 mm/);
+});
