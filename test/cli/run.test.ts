@@ -10,7 +10,7 @@ const db = join(dir, 'runs.db');
 const example = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 
 test('run --json prints the CONTRACT design block and stores the run under the printed id', async () => {
-  const r = await cli(['run', example, '--json', '--db', db]);
+  const r = await cli(['run', example, '--json', '--db', db, '--out', join(dir, 'out')]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as Record<string, any>;
   for (const k of ['thickness_um', 'area_cm2', 'mass_g']) assert.equal(typeof out.design.cell[k], 'number');
