@@ -6,52 +6,12 @@
  * Median of 20 runs after 5 warm-up runs; each line also reports steps (and checks the answer against
  * the reference used by test/numerics/bdf.test.ts, so a wrong fast run cannot pass unnoticed).
  */
-import { solveDae, type DaeProblem, type SolveOptions, type SolveResult } from '../src/numerics/index.ts';
-
-const robertson: DaeProblem = {
-  n: 3,
-  f(_t, y, o) {
-    o[0] = -0.04 * y[0]! + 1e4 * y[1]! * y[2]!;
-    o[1] = 0.04 * y[0]! - 1e4 * y[1]! * y[2]! - 3e7 * y[1]! * y[1]!;
-    o[2] = 3e7 * y[1]! * y[1]!;
-  },
-  jacobian(_t, y, s) {
-    s.add(0, 0, -0.04);
-    s.add(0, 1, 1e4 * y[2]!);
-    s.add(0, 2, 1e4 * y[1]!);
-    s.add(1, 0, 0.04);
-    s.add(1, 1, -1e4 * y[2]! - 6e7 * y[1]!);
-    s.add(1, 2, -1e4 * y[1]!);
-    s.add(2, 1, 6e7 * y[1]!);
-  },
-};
-
-const robertsonDae: DaeProblem = {
-  n: 3,
-  massDiag: Float64Array.from([1, 1, 0]),
-  f(_t, y, o) {
-    o[0] = -0.04 * y[0]! + 1e4 * y[1]! * y[2]!;
-    o[1] = 0.04 * y[0]! - 1e4 * y[1]! * y[2]! - 3e7 * y[1]! * y[1]!;
-    o[2] = y[0]! + y[1]! + y[2]! - 1;
-  },
-};
+import { solveDae, type SolveOptions, type SolveResult } from '../src/numerics/index.ts';
+import { robertson, robertsonDae, ROB4E10, vanDerPol } from '../test/numerics/problems.ts';
 
 const MU = 1000;
-const vdp: DaeProblem = {
-  n: 2,
-  f(_t, y, o) {
-    o[0] = y[1]!;
-    o[1] = MU * (1 - y[0]! * y[0]!) * y[1]! - y[0]!;
-  },
-  jacobian(_t, y, s) {
-    s.add(0, 1, 1);
-    s.add(1, 0, -2 * MU * y[0]! * y[1]! - 1);
-    s.add(1, 1, MU * (1 - y[0]! * y[0]!));
-  },
-};
-
-/** Hairer & Wanner, Solving ODEs II, §IV.10: Robertson at t = 4e10 */
-const ROB4E10_Y1 = 5.2083e-8;
+const vdp = vanDerPol(MU);
+const ROB4E10_Y1 = ROB4E10[0];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -2,44 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDaeSolver, solveDae } from '../../src/numerics/index.ts';
 import type { DaeProblem, JacobianSink } from '../../src/numerics/index.ts';
-
-// ---------- problems ----------
-
-/** Robertson's chemical kinetics (stiff ODE). */
-const robertson: DaeProblem = {
-  n: 3,
-  f(_t, y, o) {
-    o[0] = -0.04 * y[0]! + 1e4 * y[1]! * y[2]!;
-    o[1] = 0.04 * y[0]! - 1e4 * y[1]! * y[2]! - 3e7 * y[1]! * y[1]!;
-    o[2] = 3e7 * y[1]! * y[1]!;
-  },
-  jacobian(_t, y, s) {
-    s.add(0, 0, -0.04);
-    s.add(0, 1, 1e4 * y[2]!);
-    s.add(0, 2, 1e4 * y[1]!);
-    s.add(1, 0, 0.04);
-    s.add(1, 1, -1e4 * y[2]! - 6e7 * y[1]!);
-    s.add(1, 2, -1e4 * y[1]!);
-    s.add(2, 1, 6e7 * y[1]!);
-  },
-};
-
-/** Robertson as an index-1 DAE: y3 algebraic from y1 + y2 + y3 = 1 (finite-difference Jacobian). */
-const robertsonDae: DaeProblem = {
-  n: 3,
-  massDiag: Float64Array.from([1, 1, 0]),
-  f(_t, y, o) {
-    o[0] = -0.04 * y[0]! + 1e4 * y[1]! * y[2]!;
-    o[1] = 0.04 * y[0]! - 1e4 * y[1]! * y[2]! - 3e7 * y[1]! * y[1]!;
-    o[2] = y[0]! + y[1]! + y[2]! - 1;
-  },
-};
-
-// Reference: E. Hairer & G. Wanner, Solving ODEs II, 2nd ed., Springer 1996, §IV.10 (Robertson);
-// values at t = 40 as quoted in the issue; at t = 4e10 y1 = 5.2083e-8, y2 = 2.0833e-13 (ibid. and
-// SciPy LSODA at rtol 1e-12).
-const ROB40 = [0.7158270687, 9.185534764e-6, 0.2841637457];
-const ROB4E10 = [5.2083e-8, 2.0833e-13, 0.99999994792];
+import { robertson, robertsonDae, ROB40, ROB4E10, vanDerPol } from './problems.ts';
 
 const robAtol = (rtol: number): Float64Array => Float64Array.from([1e-6 * rtol, 1e-10 * rtol, 1e-6 * rtol]);
 
@@ -95,18 +58,7 @@ test('error decreases as rtol tightens (y′ = −y², y = 1/(1+t))', () => {
 
 // ---------- Van der Pol, μ = 1000 ----------
 const MU = 1000;
-const vdp: DaeProblem = {
-  n: 2,
-  f(_t, y, o) {
-    o[0] = y[1]!;
-    o[1] = MU * (1 - y[0]! * y[0]!) * y[1]! - y[0]!;
-  },
-  jacobian(_t, y, s) {
-    s.add(0, 1, 1);
-    s.add(1, 0, -2 * MU * y[0]! * y[1]! - 1);
-    s.add(1, 1, MU * (1 - y[0]! * y[0]!));
-  },
-};
+const vdp = vanDerPol(MU);
 
 test('Van der Pol μ = 1000: period ≈ (3 − 2 ln 2)μ and agreement with a tight-tolerance run', () => {
   const downCross = { name: 'x=0', g: (_t: number, y: Float64Array) => y[0]!, direction: -1 as const, terminal: false };
