@@ -71,30 +71,42 @@ function greedyColouring(n: number, colPtr: Int32Array, colRows: Int32Array): { 
   return { groupPtr, groupCols };
 }
 
-class DenseSystem implements LinearSystem {
+/**
+ * The finite-difference colouring (column groups and each column's rows) of a system, built on first
+ * use only: models with an analytic Jacobian never pay for it.
+ */
+abstract class LazyFdPattern {
+  private fd: FdPattern | null = null;
+  protected abstract buildFd(): FdPattern;
+  private pattern(): FdPattern {
+    return (this.fd ??= this.buildFd());
+  }
+  get groupPtr(): Int32Array {
+    return this.pattern().groupPtr;
+  }
+  get groupCols(): Int32Array {
+    return this.pattern().groupCols;
+  }
+  get colPtr(): Int32Array {
+    return this.pattern().colPtr;
+  }
+  get colRows(): Int32Array {
+    return this.pattern().colRows;
+  }
+}
+
+class DenseSystem extends LazyFdPattern implements LinearSystem {
   readonly kind = 'dense' as const;
   readonly J: Float64Array;
   readonly lu: Float64Array;
   readonly piv: Int32Array;
-  private fd: FdPattern | null = null;
-  get groupPtr(): Int32Array {
-    return (this.fd ??= this.buildFd()).groupPtr;
-  }
-  get groupCols(): Int32Array {
-    return (this.fd ??= this.buildFd()).groupCols;
-  }
-  get colPtr(): Int32Array {
-    return (this.fd ??= this.buildFd()).colPtr;
-  }
-  get colRows(): Int32Array {
-    return (this.fd ??= this.buildFd()).colRows;
-  }
   constructor(readonly n: number) {
+    super();
     this.J = new Float64Array(n * n);
     this.lu = new Float64Array(n * n);
     this.piv = new Int32Array(n);
   }
-  private buildFd(): FdPattern {
+  protected buildFd(): FdPattern {
     const n = this.n;
     const groupPtr = new Int32Array(n + 1);
     const groupCols = new Int32Array(n);
@@ -134,31 +146,19 @@ class DenseSystem implements LinearSystem {
   }
 }
 
-class BandSystem implements LinearSystem {
+class BandSystem extends LazyFdPattern implements LinearSystem {
   readonly kind = 'banded' as const;
   /** compact band storage of J: J(i,j) at (ku + i − j) + j·(kl+ku+1) */
   readonly J: Float64Array;
   readonly lw: number;
   readonly lu: BandLu;
-  private fd: FdPattern | null = null;
-  get groupPtr(): Int32Array {
-    return (this.fd ??= this.buildFd()).groupPtr;
-  }
-  get groupCols(): Int32Array {
-    return (this.fd ??= this.buildFd()).groupCols;
-  }
-  get colPtr(): Int32Array {
-    return (this.fd ??= this.buildFd()).colPtr;
-  }
-  get colRows(): Int32Array {
-    return (this.fd ??= this.buildFd()).colRows;
-  }
   constructor(readonly n: number, readonly kl: number, readonly ku: number) {
+    super();
     this.lu = new BandLu(n, kl, ku);
     this.lw = kl + ku + 1;
     this.J = new Float64Array(this.lw * n);
   }
-  private buildFd(): FdPattern {
+  protected buildFd(): FdPattern {
     const { n, kl, ku } = this;
     const nc = Math.min(this.lw, n);
     const groupPtr = new Int32Array(nc + 1);
@@ -211,7 +211,7 @@ class BandSystem implements LinearSystem {
   }
 }
 
-class BorderedSystem implements LinearSystem {
+class BorderedSystem extends LazyFdPattern implements LinearSystem {
   readonly kind = 'bordered' as const;
   readonly lu: BorderedBandLu;
   /** J in the same block layout (permuted numbering), compact band for the A block */
@@ -226,21 +226,9 @@ class BorderedSystem implements LinearSystem {
   readonly k: number;
   readonly kl: number;
   readonly ku: number;
-  private fd: FdPattern | null = null;
-  get groupPtr(): Int32Array {
-    return (this.fd ??= this.buildFd()).groupPtr;
-  }
-  get groupCols(): Int32Array {
-    return (this.fd ??= this.buildFd()).groupCols;
-  }
-  get colPtr(): Int32Array {
-    return (this.fd ??= this.buildFd()).colPtr;
-  }
-  get colRows(): Int32Array {
-    return (this.fd ??= this.buildFd()).colRows;
-  }
   private readonly xw: Float64Array;
   constructor(readonly n: number, rows: Int32Array, cols: Int32Array) {
+    super();
     const L = chooseBorderedLayout(n, rows, cols);
     this.perm = L.perm;
     this.inv = L.inv;
@@ -260,7 +248,7 @@ class BorderedSystem implements LinearSystem {
   }
   private readonly rows: Int32Array;
   private readonly cols: Int32Array;
-  private buildFd(): FdPattern {
+  protected buildFd(): FdPattern {
     const { n, rows, cols } = this;
     // pattern by column, with the diagonal, duplicates removed
     const sets: Set<number>[] = Array.from({ length: n }, (_, j) => new Set<number>([j]));
@@ -338,28 +326,16 @@ class BorderedSystem implements LinearSystem {
  * condensation pivot is too small, that factorisation is done by a bordered-banded LU of the whole
  * matrix instead (built on first need).
  */
-class CondensedSystem implements LinearSystem {
+class CondensedSystem extends LazyFdPattern implements LinearSystem {
   readonly kind = 'condensed' as const;
   readonly core: CondensedCore;
-  private fd: FdPattern | null = null;
-  get groupPtr(): Int32Array {
-    return (this.fd ??= this.buildFd()).groupPtr;
-  }
-  get groupCols(): Int32Array {
-    return (this.fd ??= this.buildFd()).groupCols;
-  }
-  get colPtr(): Int32Array {
-    return (this.fd ??= this.buildFd()).colPtr;
-  }
-  get colRows(): Int32Array {
-    return (this.fd ??= this.buildFd()).colRows;
-  }
   private fallback: BorderedSystem | null = null;
   private usingFallback = false;
   constructor(readonly n: number, private readonly rows: Int32Array, private readonly cols: Int32Array, massDiag: Float64Array | undefined) {
+    super();
     this.core = new CondensedCore(n, rows, cols, massDiag);
   }
-  private buildFd(): FdPattern {
+  protected buildFd(): FdPattern {
     const n = this.n;
     // column pattern (diagonal included) from the core's row CSR
     const { rowPtr, colIdx } = this.core;
