@@ -252,8 +252,9 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const design = designCell(recipe);
-  const proc = runLine(recipe, design);
-  withReductionForces(processInputFromRecipe(recipe, design), proc); // claims 3/4 evidence, once per job
+  // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
+  const lineInput = processInputFromRecipe(recipe, design);
+  const proc = withReductionForces(lineInput, simulateStations(lineInput));
   const windows = recipeWindowChecks(recipe, design, proc);
   const warnings = windows.filter((w) => !w.inside).map((w) => `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`);
   for (const w of proc.warnings) warnings.push(w.message);

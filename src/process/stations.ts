@@ -445,15 +445,25 @@ export function trySimulateStations(inp: ProcessInput): { ok: true; result: Proc
   return { ok: true, result: simulateStations(inp) };
 }
 
+/** the force a target Al reduction needs at one station */
+export interface ReductionForce {
+  id: '236' | '240';
+  target_pct: number;
+  /** null when no force below 10 MN reaches the target (see note) */
+  force_N: number | null;
+  line_load_N_per_mm: number | null;
+  note?: string;
+}
+
 /**
  * Claims 3 and 4 evidence: the roll force each Al-bonding station (236, 240) would need, with its roll
  * geometry, temperature and incoming stack, for a permanent reduction `target` of the Al-containing
  * layer (e.g. 0.01 = 1 %). Pure; a few dozen nip solves per station, so it is run once per job, not per
  * production cell.
  */
-export function forceForAlReduction(inp: ProcessInput, res: ProcessResult, target: number): { id: '236' | '240'; target_pct: number; force_N: number | null; line_load_N_per_mm: number | null; note?: string }[] {
+export function forceForAlReduction(inp: ProcessInput, res: ProcessResult, target: number): ReductionForce[] {
   const ctx = { speed_m_s: inp.line.speed_m_s, webWidth_m: inp.line.webWidth_m };
-  const out: { id: '236' | '240'; target_pct: number; force_N: number | null; line_load_N_per_mm: number | null; note?: string }[] = [];
+  const out: ReductionForce[] = [];
   for (const id of ['236', '240'] as const) {
     const d = res.detail.stations[id];
     const st = inp.stations[id];
