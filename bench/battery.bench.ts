@@ -17,13 +17,18 @@ import { designCells, spmeOf } from '../src/battery/cells.ts';
 import { Pack } from '../src/battery/pack.ts';
 import { FastStepper } from '../src/electrochem/ssb/cycle.ts';
 
-const recipe = recipeSchema.parse(parse(readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8')));
+const recipe = recipeSchema.parse(
+  parse(readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8')),
+);
 const ex = parseBatteryExtras({});
 const prof = driveCycle('UDDS', ex.vehicle, 1);
 
 // warm-up (JIT) on a small pack, then the timed run
 {
-  const w = buildPack({ ...recipe, battery: { series: 4, parallel: 2, application: 'ev', interconnect_resistance_mOhm: 0.2 } }, { seed: 2 });
+  const w = buildPack(
+    { ...recipe, battery: { series: 4, parallel: 2, application: 'ev', interconnect_resistance_mOhm: 0.2 } },
+    { seed: 2 },
+  );
   for (let i = 0; i < 200; i++) w.pack.stepPower(prof.power_W[i]! / 24, 1);
 }
 const built = buildPack(recipe, { seed: 1 });

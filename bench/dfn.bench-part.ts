@@ -21,7 +21,10 @@ function median(xs: number[]): number {
 }
 
 export async function bench(): Promise<string[]> {
-  const text = readFileSync(new URL('../test/electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8');
+  const text = readFileSync(
+    new URL('../test/electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url),
+    'utf8',
+  );
   const params = parseBpxText(text);
   const I = -params.cell.nominalCapacity_Ah; // 1C, discharge
   const lines: string[] = [];
@@ -33,7 +36,8 @@ export async function bench(): Promise<string[]> {
       const m = createLiquidModel(params, { model, mesh: MESH });
       const r = simulateConstantCurrent(m, I, params.cell.lowerCutoff_V, { y0: m.initialState(1), rtol: 1e-6 });
       const ms = performance.now() - t0;
-      if (r.status !== 'event') throw new Error(`${model} 1C discharge did not reach the cut-off (${r.status}: ${r.message ?? ''})`);
+      if (r.status !== 'event')
+        throw new Error(`${model} 1C discharge did not reach the cut-off (${r.status}: ${r.message ?? ''})`);
       return { ms, steps: r.stats.steps, n: m.n, tEnd: r.t_s[r.t_s.length - 1]! };
     };
     for (let i = 0; i < warmup[model]; i++) run();

@@ -38,7 +38,11 @@ export async function bench(): Promise<string[]> {
   const robAtol = Float64Array.from([1e-14, 1e-18, 1e-14]);
   const robOpts: SolveOptions = { t0: 0, tEnd: 4e10, rtol: 1e-8, atol: robAtol, saveSteps: false };
   const checkRob = (r: SolveResult): string | null =>
-    r.status !== 'done' ? `robertson: ${r.status} ${r.message ?? ''}` : Math.abs(r.yFinal[0]! / ROB4E10_Y1 - 1) > 1e-4 ? `robertson: y1(4e10) = ${r.yFinal[0]} (reference ${ROB4E10_Y1})` : null;
+    r.status !== 'done'
+      ? `robertson: ${r.status} ${r.message ?? ''}`
+      : Math.abs(r.yFinal[0]! / ROB4E10_Y1 - 1) > 1e-4
+        ? `robertson: y1(4e10) = ${r.yFinal[0]} (reference ${ROB4E10_Y1})`
+        : null;
   const a = time(() => solveDae(robertson, Float64Array.from([1, 0, 0]), robOpts), checkRob);
   lines.push(`robertson_ode_ms: ${a.ms.toFixed(3)} ms`);
   lines.push(`robertson_ode_info: steps=${a.r.stats.steps} f=${a.r.stats.fEvals} lu=${a.r.stats.factorisations}`);
@@ -47,9 +51,22 @@ export async function bench(): Promise<string[]> {
   lines.push(`robertson_dae_info: steps=${b.r.stats.steps} f=${b.r.stats.fEvals} lu=${b.r.stats.factorisations}`);
   const ev = { name: 'x=0', g: (_t: number, y: Float64Array) => y[0]!, direction: -1 as const, terminal: false };
   const c = time(
-    () => solveDae(vdp, Float64Array.from([2, 0]), { t0: 0, tEnd: 3000, rtol: 1e-6, atol: 1e-8, events: [ev], saveSteps: false }),
+    () =>
+      solveDae(vdp, Float64Array.from([2, 0]), {
+        t0: 0,
+        tEnd: 3000,
+        rtol: 1e-6,
+        atol: 1e-8,
+        events: [ev],
+        saveSteps: false,
+      }),
     // SciPy Radau (rtol 1e-10): first downward zero crossing at t = 807.0847
-    (r) => (r.status !== 'done' ? `vdp: ${r.status}` : r.events.length !== 2 || Math.abs(r.events[0]!.t - 807.0847) > 0.1 ? `vdp: crossings ${r.events.map((e) => e.t).join(', ')}` : null),
+    (r) =>
+      r.status !== 'done'
+        ? `vdp: ${r.status}`
+        : r.events.length !== 2 || Math.abs(r.events[0]!.t - 807.0847) > 0.1
+          ? `vdp: crossings ${r.events.map((e) => e.t).join(', ')}`
+          : null,
   );
   lines.push(`vdp_mu1000_ms: ${c.ms.toFixed(3)} ms`);
   lines.push(`vdp_mu1000_info: steps=${c.r.stats.steps} f=${c.r.stats.fEvals} lu=${c.r.stats.factorisations}`);

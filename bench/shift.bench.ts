@@ -31,7 +31,10 @@ const SPEED_M_PER_MIN = 12;
 const SHIFT_S = 8 * 3600;
 const BUDGET_S = 60;
 
-const obj = parse(readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
+const obj = parse(readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8')) as Record<
+  string,
+  Record<string, unknown>
+>;
 obj['line'] = { ...obj['line'], speed_m_per_min: SPEED_M_PER_MIN };
 
 /** the [0178] first-cycle discharge capacity of a produced cell from the SSB SPMe, C */
@@ -61,7 +64,12 @@ if (!pr.ok) throw new Error(pr.problems.map((p) => `${p.path}: ${p.problem}`).jo
 const recipe = pr.recipe;
 
 t0 = performance.now();
-const run = runProduction(recipe, { seed: 2025, duration_s: SHIFT_S, physics: stationPhysics, capacityModel: spmeCapacity_C });
+const run = runProduction(recipe, {
+  seed: 2025,
+  duration_s: SHIFT_S,
+  physics: stationPhysics,
+  capacityModel: spmeCapacity_C,
+});
 const seconds = (performance.now() - t0) / 1000;
 const b = run.block;
 
@@ -75,17 +83,19 @@ for (let i = 0; i < run.cells.length && n < sample; i += step, n++) {
   const c = run.cells[i]!;
   // re-create the produced cell for this cell's perturbation
   const inc = c.incoming_thickness_um;
-  const res = stationPhysics(perturbRecipe(recipe, {
-    ...nom,
-    cathode: inc.cathode / (recipe.first_sheet.cathode.thickness_um ?? inc.cathode),
-    electrolyte: inc.electrolyte / recipe.first_sheet.electrolyte_layer.thickness_um,
-    al: inc.al / recipe.al_sheet.thickness_um,
-    li: inc.li / recipe.third_sheet.li_layer.thickness_um,
-    cu: inc.cu / recipe.third_sheet.conductive_layer.thickness_um,
-    force_N: Object.fromEntries(c.stations.map((s) => [s.id, s.force_N])),
-    temperature_C: Object.fromEntries(c.stations.map((s) => [s.id, s.temperature_C])),
-    speed_m_per_min: c.speed_m_per_min,
-  }));
+  const res = stationPhysics(
+    perturbRecipe(recipe, {
+      ...nom,
+      cathode: inc.cathode / (recipe.first_sheet.cathode.thickness_um ?? inc.cathode),
+      electrolyte: inc.electrolyte / recipe.first_sheet.electrolyte_layer.thickness_um,
+      al: inc.al / recipe.al_sheet.thickness_um,
+      li: inc.li / recipe.third_sheet.li_layer.thickness_um,
+      cu: inc.cu / recipe.third_sheet.conductive_layer.thickness_um,
+      force_N: Object.fromEntries(c.stations.map((s) => [s.id, s.force_N])),
+      temperature_C: Object.fromEntries(c.stations.map((s) => [s.id, s.temperature_C])),
+      speed_m_per_min: c.speed_m_per_min,
+    }),
+  );
   const qFull = spmeCapacity_C(res.cell);
   const qSur = run.capacity.estimate(res.cell);
   const rel = Math.abs(qSur / qFull - 1);
@@ -98,13 +108,17 @@ console.log(`shift_cells: ${b.cells_total}`);
 console.log(`shift_seconds: ${seconds.toFixed(2)}`);
 console.log(`shift_cells_per_second: ${(b.cells_total / seconds).toFixed(0)}`);
 console.log(`shift_line_speed_m_per_min: ${SPEED_M_PER_MIN}`);
-console.log(`shift_cell_format_mm: ${recipe.cell.width_mm}x${recipe.cell.length_mm} (${b['lanes']} lane(s) on ${recipe.line.web_width_mm} mm)`);
+console.log(
+  `shift_cell_format_mm: ${recipe.cell.width_mm}x${recipe.cell.length_mm} (${b['lanes']} lane(s) on ${recipe.line.web_width_mm} mm)`,
+);
 console.log(`shift_yield_pct: ${b.yield_pct}`);
 console.log(`shift_oee: ${(b['oee'] as { oee: number }).oee}`);
 console.log(`shift_cost_per_kWh_usd: ${b['cost_per_kWh']}`);
 console.log(`shift_physics_call_ms: ${perCall_ms.toFixed(3)}`);
 console.log(`shift_physics_fidelity: ${pm.fidelity}`);
-console.log(`shift_physics_calls: ${stationPhysicsStats.calls} (bracket-error retries: ${stationPhysicsStats.bracketRetries})`);
+console.log(
+  `shift_physics_calls: ${stationPhysicsStats.calls} (bracket-error retries: ${stationPhysicsStats.bracketRetries})`,
+);
 if (pm.error_vs_full) {
   console.log(`shift_physics_surrogate_cells_checked: ${pm.error_vs_full['cells']}`);
   console.log(`shift_physics_surrogate_cell_thickness_max_rel_error: ${pm.error_vs_full['cell_thickness_max_rel']}`);
@@ -112,9 +126,13 @@ if (pm.error_vs_full) {
   console.log(`shift_physics_surrogate_crack_risk_max_abs_error: ${pm.error_vs_full['crack_risk_max_abs']}`);
   console.log(`shift_physics_surrogate_bonded_mismatches: ${pm.error_vs_full['bonded_mismatch']}`);
 }
-console.log(`shift_capacity_model: ${run.capacity.kind} u=${run.capacity.utilisation.toFixed(5)} (SPMe [0178] first cycle, ${run.capacity.calibration_cells} calibration cells)`);
+console.log(
+  `shift_capacity_model: ${run.capacity.kind} u=${run.capacity.utilisation.toFixed(5)} (SPMe [0178] first cycle, ${run.capacity.calibration_cells} calibration cells)`,
+);
 console.log(`shift_capacity_surrogate_sample_cells: ${n}`);
 console.log(`shift_capacity_surrogate_max_rel_error: ${maxRel.toExponential(3)}`);
 console.log(`shift_capacity_surrogate_mean_rel_error: ${(sumRel / Math.max(1, n)).toExponential(3)}`);
-console.log(`shift_capacity_stoich_vs_spme_nominal: ${(stoichiometricCapacity_C(stationPhysics(perturbRecipe(recipe, nom)).cell) / 3.6).toFixed(4)} mAh vs ${(spmeCapacity_C(stationPhysics(perturbRecipe(recipe, nom)).cell) / 3.6).toFixed(4)} mAh`);
+console.log(
+  `shift_capacity_stoich_vs_spme_nominal: ${(stoichiometricCapacity_C(stationPhysics(perturbRecipe(recipe, nom)).cell) / 3.6).toFixed(4)} mAh vs ${(spmeCapacity_C(stationPhysics(perturbRecipe(recipe, nom)).cell) / 3.6).toFixed(4)} mAh`,
+);
 console.log(`shift_goal_met: ${b.cells_total >= 50000 && seconds <= BUDGET_S}`);

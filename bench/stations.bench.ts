@@ -9,13 +9,34 @@ import { rollStack, forceForReduction } from '../src/process/rolling.ts';
 import type { ProcessInput } from '../src/process/types.ts';
 
 function example(force = 300, T240 = 373.15, v = 1 / 60, web = 0.05): ProcessInput {
-  const st = (id: '236' | '240', T: number) => ({ id, force_N: force, rollDiameter_m: 0.1, faceWidth_m: 0.3, temperature_K: T });
+  const st = (id: '236' | '240', T: number) => ({
+    id,
+    force_N: force,
+    rollDiameter_m: 0.1,
+    faceWidth_m: 0.3,
+    temperature_K: T,
+  });
   return {
-    firstSheet: { inSitu: false, cathode: { name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 }, electrolyte: { name: 'electrolyte', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 } },
+    firstSheet: {
+      inSitu: false,
+      cathode: { name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
+      electrolyte: { name: 'electrolyte', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 },
+    },
     alSheet: { form: 'foil', layer: { name: 'al', material: 'Al-O', thickness_m: 10e-6 } },
-    thirdSheet: { li: { name: 'li', material: 'Li', thickness_m: 13e-6 }, conductor: { name: 'cu', material: 'Cu', thickness_m: 10e-6 }, orientation: 'li_facing_al' },
+    thirdSheet: {
+      li: { name: 'li', material: 'Li', thickness_m: 13e-6 },
+      conductor: { name: 'cu', material: 'Cu', thickness_m: 10e-6 },
+      orientation: 'li_facing_al',
+    },
     stations: { '236': st('236', 298.15), '240': st('240', T240) },
-    line: { speed_m_s: v, webWidth_m: web, dwell_s: 60, dwellTemperature_K: 298.15, storage_s: 86400, storageTemperature_K: 298.15 },
+    line: {
+      speed_m_s: v,
+      webWidth_m: web,
+      dwell_s: 60,
+      dwellTemperature_K: 298.15,
+      storage_s: 86400,
+      storageTemperature_K: 298.15,
+    },
   };
 }
 
@@ -24,17 +45,26 @@ const N = 5000;
 for (let i = 0; i < 200; i++) simulateStations(example(300 + (i % 7)));
 let t0 = performance.now();
 let sink = 0;
-for (let i = 0; i < N; i++) sink += simulateStations(example(280 + (i % 40), 363 + (i % 20), (0.9 + (i % 10) * 0.02) / 60)).cell.anodeThickness_m;
+for (let i = 0; i < N; i++)
+  sink += simulateStations(example(280 + (i % 40), 363 + (i % 20), (0.9 + (i % 10) * 0.02) / 60)).cell.anodeThickness_m;
 const perCall = (performance.now() - t0) / N;
-console.log(`simulateStations: ${(perCall * 1000).toFixed(1)} µs per call (${N} perturbed calls; checksum ${sink.toExponential(3)})`);
+console.log(
+  `simulateStations: ${(perCall * 1000).toFixed(1)} µs per call (${N} perturbed calls; checksum ${sink.toExponential(3)})`,
+);
 
 // ---- §1.4b table: Li 30 µm alone between Ø100 mm rolls, Ford–Alexander sticking
 console.log('\nLi 30 µm between Ø 100 mm rolls at 25 °C, 1 m/min (cf. process-models.md §1.4b, σ̄ = 1–3 MPa):');
 console.log('P′ N/mm | Δh µm | r % | L mm | p̄ MPa | p_peak MPa');
 for (const Pp of [0.75, 1.5, 3, 5, 10]) {
-  const r = rollStack({ id: '240', force_N: Pp * 50, rollDiameter_m: 0.1, faceWidth_m: 0.05, temperature_K: 298.15 }, [{ name: 'li', material: 'Li', thickness_m: 30e-6 }], { speed_m_s: 1 / 60, webWidth_m: 0.05 });
+  const r = rollStack(
+    { id: '240', force_N: Pp * 50, rollDiameter_m: 0.1, faceWidth_m: 0.05, temperature_K: 298.15 },
+    [{ name: 'li', material: 'Li', thickness_m: 30e-6 }],
+    { speed_m_s: 1 / 60, webWidth_m: 0.05 },
+  );
   const l = r.layers[0]!;
-  console.log(`${Pp.toFixed(2).padStart(6)} | ${((l.thickness_in_m - l.thickness_out_m) * 1e6).toFixed(2).padStart(5)} | ${(l.reduction * 100).toFixed(1).padStart(4)} | ${(r.contactLength_m * 1e3).toFixed(3)} | ${(r.meanPressure_Pa / 1e6).toFixed(1).padStart(5)} | ${(r.peakPressure_Pa / 1e6).toFixed(1)}`);
+  console.log(
+    `${Pp.toFixed(2).padStart(6)} | ${((l.thickness_in_m - l.thickness_out_m) * 1e6).toFixed(2).padStart(5)} | ${(l.reduction * 100).toFixed(1).padStart(4)} | ${(r.contactLength_m * 1e3).toFixed(3)} | ${(r.meanPressure_Pa / 1e6).toFixed(1).padStart(5)} | ${(r.peakPressure_Pa / 1e6).toFixed(1)}`,
+  );
 }
 
 // ---- Al foil yield transition (10 µm O temper alone, 500 N)
@@ -43,7 +73,11 @@ const widths = [50, 20, 10, 5, 2, 1];
 console.log('Ø \\ w  ' + widths.map((w) => String(w).padStart(6)).join(''));
 for (const D of [200, 100, 50, 20, 10, 5]) {
   const row = widths.map((w) => {
-    const r = rollStack({ id: '236', force_N: 500, rollDiameter_m: D / 1000, faceWidth_m: w / 1000, temperature_K: 298.15 }, [{ name: 'al', material: 'Al-O', thickness_m: 10e-6 }], { speed_m_s: 1 / 60, webWidth_m: 0.05 });
+    const r = rollStack(
+      { id: '236', force_N: 500, rollDiameter_m: D / 1000, faceWidth_m: w / 1000, temperature_K: 298.15 },
+      [{ name: 'al', material: 'Al-O', thickness_m: 10e-6 }],
+      { speed_m_s: 1 / 60, webWidth_m: 0.05 },
+    );
     return (r.layers[0]!.yielded ? `${(r.layers[0]!.reduction * 100).toFixed(1)}%` : 'el.').padStart(6);
   });
   console.log(String(D).padStart(5) + '  ' + row.join(''));
@@ -52,17 +86,39 @@ for (const D of [200, 100, 50, 20, 10, 5]) {
 // ---- what force would a 10 % Li reduction need in the patent stack?
 {
   const inp = example();
-  const stack = [inp.thirdSheet.conductor, inp.thirdSheet.li, inp.alSheet.layer, inp.firstSheet.electrolyte, inp.firstSheet.cathode];
+  const stack = [
+    inp.thirdSheet.conductor,
+    inp.thirdSheet.li,
+    inp.alSheet.layer,
+    inp.firstSheet.electrolyte,
+    inp.firstSheet.cathode,
+  ];
   for (const web of [0.05, 0.2]) {
     const f = forceForReduction({ ...inp.stations['240'] }, stack, { speed_m_s: 1 / 60, webWidth_m: web }, 0.1, 1);
-    console.log(`\nforce for 10 % Li reduction at 100 °C, Ø 100 mm, web ${web * 1000} mm: ${'force_N' in f ? f.force_N.toFixed(0) + ' N' : f.error}`);
+    console.log(
+      `\nforce for 10 % Li reduction at 100 °C, Ø 100 mm, web ${web * 1000} mm: ${'force_N' in f ? f.force_N.toFixed(0) + ' N' : f.error}`,
+    );
   }
 }
 
 // ---- patent example summary
 const r = simulateStations(example());
 console.log('\npatent-like example (300 N, 100 °C, Ø 100 mm, 50 mm web, 1 m/min):');
-for (const s of r.line.stations) console.log(`  ${s.id}: p̄ ${s.mean_pressure_MPa} MPa, p_peak ${s.peak_pressure_MPa} MPa, L ${s.contact_length_mm} mm, bonded ${s.bonded}, ` + s.layers.map((l) => `${l.name} ${l.thickness_in_um}→${l.thickness_out_um}`).join(', '));
-console.log('  anode:', JSON.stringify(r.line.anode.al_fractions), 'thickness', r.line.anode.thickness_um, 'µm, complete after', r.line.anode.alloying_complete_s, 's, peak', r.line.anode.peak_temperature_C, '°C');
+for (const s of r.line.stations)
+  console.log(
+    `  ${s.id}: p̄ ${s.mean_pressure_MPa} MPa, p_peak ${s.peak_pressure_MPa} MPa, L ${s.contact_length_mm} mm, bonded ${s.bonded}, ` +
+      s.layers.map((l) => `${l.name} ${l.thickness_in_um}→${l.thickness_out_um}`).join(', '),
+  );
+console.log(
+  '  anode:',
+  JSON.stringify(r.line.anode.al_fractions),
+  'thickness',
+  r.line.anode.thickness_um,
+  'µm, complete after',
+  r.line.anode.alloying_complete_s,
+  's, peak',
+  r.line.anode.peak_temperature_C,
+  '°C',
+);
 console.log('  crack risk sandwiched', r.line.crack.sandwiched.risk, 'free-standing', r.line.crack.free_standing.risk);
 console.log('  warnings:', r.warnings.map((w) => w.code).join(', '));

@@ -47,7 +47,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseBpxText } from '../src/electrochem/bpx.ts';
-import { createLiquidModel, parseProfileCsv, simulateCurrentProfile, socAtOcv, type LiquidMesh } from '../src/electrochem/liquid/index.ts';
+import {
+  createLiquidModel,
+  parseProfileCsv,
+  simulateCurrentProfile,
+  socAtOcv,
+  type LiquidMesh,
+} from '../src/electrochem/liquid/index.ts';
 
 export interface ValidateDfnOptions {
   /** directory with nmc_pouch_cell_BPX.json and the NMC_25degC_*.csv files */
@@ -97,7 +103,10 @@ export const MESH_LADDER: readonly LiquidMesh[] = [
 ];
 
 /** RMSE per profile (rows) and mesh (columns) of MESH_LADDER, printed as a table */
-export async function meshStudy(opts: Omit<ValidateDfnOptions, 'mesh' | 'out' | 'log'> = {}, log: (line: string) => void = (s) => console.log(s)): Promise<number[][]> {
+export async function meshStudy(
+  opts: Omit<ValidateDfnOptions, 'mesh' | 'out' | 'log'> = {},
+  log: (line: string) => void = (s) => console.log(s),
+): Promise<number[][]> {
   const cols: ValidationRow[][] = [];
   for (const mesh of MESH_LADDER) cols.push(await validateDfn({ ...opts, mesh, out: null, log: () => {} }));
   const label = (m: LiquidMesh): string => `${m.negative}/${m.separator}/${m.positive}x ${m.particle}r`;
@@ -114,14 +123,21 @@ export async function meshStudy(opts: Omit<ValidateDfnOptions, 'mesh' | 'out' | 
 export async function validateDfn(opts: ValidateDfnOptions = {}): Promise<ValidationRow[]> {
   const dataDir = opts.dataDir ?? DEFAULT_DATA;
   const log = opts.log ?? ((s: string) => console.log(s));
-  const params = parseBpxText(readFileSync(join(dataDir, 'nmc_pouch_cell_BPX.json'), 'utf8'), 'nmc_pouch_cell_BPX.json');
+  const params = parseBpxText(
+    readFileSync(join(dataDir, 'nmc_pouch_cell_BPX.json'), 'utf8'),
+    'nmc_pouch_cell_BPX.json',
+  );
   const rows: ValidationRow[] = [];
   if (opts.out) mkdirSync(opts.out, { recursive: true });
   for (const prof of PROFILES) {
     if (opts.only && !opts.only.includes(prof.name)) continue;
     const csv = parseProfileCsv(readFileSync(join(dataDir, prof.file), 'utf8'), prof.file);
     const U = csv.U_V!;
-    const model = createLiquidModel(params, { model: opts.model ?? 'dfn', thermal: opts.thermal ?? false, mesh: opts.mesh ?? VALIDATION_MESH });
+    const model = createLiquidModel(params, {
+      model: opts.model ?? 'dfn',
+      thermal: opts.thermal ?? false,
+      mesh: opts.mesh ?? VALIDATION_MESH,
+    });
     const soc0 = opts.socFromOcv ? socAtOcv(params, U[0]!) : (params.initialSoc ?? 1);
     const t0 = performance.now();
     const sim = simulateCurrentProfile(model, csv, { soc0, rtol: opts.rtol ?? 1e-6, minVoltage_V: 2.0 });
@@ -150,8 +166,18 @@ export async function validateDfn(opts: ValidateDfnOptions = {}): Promise<Valida
       `${prof.name.padEnd(12)} RMSE ${rmse.toFixed(1).padStart(5)} mV  (goal ≤ ${prof.goal_mV} mV${rmse <= prof.goal_mV ? ', met' : ', NOT met'})  coverage ${(row.coverage * 100).toFixed(1)} %  ΔT_max ${row.maxTemperatureRise_K.toFixed(1)} K  ${sim.status}  ${wall.toFixed(0)} ms`,
     );
     if (opts.out) {
-      const label = (opts.model ?? 'dfn') === 'dfn' ? 'DFN model' : `${(opts.model ?? '').toUpperCase().replace('SPME', 'SPMe')} model`;
-      const svg = overlaySvg(`${params.title} — ${prof.name} (RMSE ${rmse.toFixed(1)} mV)`, csv.t_s, U, sim.t_s, sim.V, label);
+      const label =
+        (opts.model ?? 'dfn') === 'dfn'
+          ? 'DFN model'
+          : `${(opts.model ?? '').toUpperCase().replace('SPME', 'SPMe')} model`;
+      const svg = overlaySvg(
+        `${params.title} — ${prof.name} (RMSE ${rmse.toFixed(1)} mV)`,
+        csv.t_s,
+        U,
+        sim.t_s,
+        sim.V,
+        label,
+      );
       const fname = `${opts.model ?? 'dfn'}-${prof.file.replace(/\.csv$/, '')}.svg`;
       writeFileSync(join(opts.out, fname), svg);
     }
@@ -160,7 +186,14 @@ export async function validateDfn(opts: ValidateDfnOptions = {}): Promise<Valida
 }
 
 /** Hand-written SVG: measured vs model voltage over time, with axes, ticks, units and a legend. */
-export function overlaySvg(title: string, tm: Float64Array, vm: Float64Array, ts: Float64Array, vs: Float64Array, modelLabel = 'DFN model'): string {
+export function overlaySvg(
+  title: string,
+  tm: Float64Array,
+  vm: Float64Array,
+  ts: Float64Array,
+  vs: Float64Array,
+  modelLabel = 'DFN model',
+): string {
   const W = 900;
   const H = 520;
   const L = 80;
@@ -173,10 +206,12 @@ export function overlaySvg(title: string, tm: Float64Array, vm: Float64Array, ts
   const tMax = Math.max(tm[tm.length - 1]!, ts[ts.length - 1] ?? 0) * tScale;
   let vMin = Infinity;
   let vMax = -Infinity;
-  for (const arr of [vm, vs]) for (const v of arr) if (Number.isFinite(v)) {
-    if (v < vMin) vMin = v;
-    if (v > vMax) vMax = v;
-  }
+  for (const arr of [vm, vs])
+    for (const v of arr)
+      if (Number.isFinite(v)) {
+        if (v < vMin) vMin = v;
+        if (v > vMax) vMax = v;
+      }
   vMin = Math.floor(vMin * 10) / 10;
   vMax = Math.ceil(vMax * 10) / 10;
   const X = (t: number): number => L + ((t * tScale) / tMax) * (W - L - Rr);
@@ -231,19 +266,34 @@ function argValue(argv: string[], name: string): string | undefined {
 // run as a script, or as part of `npm run validate` (scripts/validate.ts imports this file)
 const isMain =
   process.argv[1] !== undefined &&
-  (resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname) || resolve(process.argv[1]) === resolve(new URL('./validate.ts', import.meta.url).pathname));
+  (resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname) ||
+    resolve(process.argv[1]) === resolve(new URL('./validate.ts', import.meta.url).pathname));
 if (isMain) {
   const argv = process.argv.slice(2);
   const out = argValue(argv, '--out') ?? 'out/validation';
   const dataDir = argValue(argv, '--data') ?? DEFAULT_DATA;
   const only = argValue(argv, '--only');
   const model = argValue(argv, '--model');
-  if (model !== undefined && model !== 'dfn' && model !== 'spme' && model !== 'spm') throw new Error(`--model: unknown model '${model}' (allowed dfn, spme, spm)`);
+  if (model !== undefined && model !== 'dfn' && model !== 'spme' && model !== 'spm')
+    throw new Error(`--model: unknown model '${model}' (allowed dfn, spme, spm)`);
   if (argv.includes('--mesh-study')) {
-    await meshStudy({ dataDir, thermal: argv.includes('--thermal'), socFromOcv: argv.includes('--soc-from-ocv'), ...(model ? { model } : {}), ...(only ? { only: only.split(',') } : {}) });
+    await meshStudy({
+      dataDir,
+      thermal: argv.includes('--thermal'),
+      socFromOcv: argv.includes('--soc-from-ocv'),
+      ...(model ? { model } : {}),
+      ...(only ? { only: only.split(',') } : {}),
+    });
     process.exit(0);
   }
-  const rows = await validateDfn({ out, dataDir, thermal: argv.includes('--thermal'), socFromOcv: argv.includes('--soc-from-ocv'), ...(model ? { model } : {}), ...(only ? { only: only.split(',') } : {}) });
+  const rows = await validateDfn({
+    out,
+    dataDir,
+    thermal: argv.includes('--thermal'),
+    socFromOcv: argv.includes('--soc-from-ocv'),
+    ...(model ? { model } : {}),
+    ...(only ? { only: only.split(',') } : {}),
+  });
   const met = rows.filter((r) => r.rmse_mV <= r.goal_mV).length;
   console.log(`${met}/${rows.length} goals met; plots in ${out}`);
 }

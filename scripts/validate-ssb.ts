@@ -127,8 +127,10 @@ export function liAlCell(opts: {
   // cut-offs: the cathode's 3.0–4.3 V vs Li shifted by the α/β plateau (≈ 0.385 V) — assumption
   const Ua = liAlOcp(0.5 * (opts.xLiAl0 + opts.xLiAlMax), 298.15).U;
   p = withParams(p, { vMin_V: 3.0 - Ua, vMax_V: 4.3 - Ua });
-  if (opts.cathodeDs_m2_s !== undefined) p = withParams(p, { cathode: { Ds: { ...p.cathode.Ds, ref: opts.cathodeDs_m2_s } } });
-  if (opts.seSigma_S_m !== undefined) p = withParams(p, { electrolyte: { sigma: { ...p.electrolyte.sigma, ref: opts.seSigma_S_m } } });
+  if (opts.cathodeDs_m2_s !== undefined)
+    p = withParams(p, { cathode: { Ds: { ...p.cathode.Ds, ref: opts.cathodeDs_m2_s } } });
+  if (opts.seSigma_S_m !== undefined)
+    p = withParams(p, { electrolyte: { sigma: { ...p.electrolyte.sigma, ref: opts.seSigma_S_m } } });
   return p;
 }
 
@@ -175,8 +177,11 @@ export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
   const params = ssbParamsFromProducedCell(si, getMaterial);
   const model = createSsbModel('p2d', params);
   const c = recipe.cycling;
-  const exp = runExperiment(model, [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)], { initialSoc: 0 });
-  if (exp.status !== 'completed') throw new Error(`seed example: [0178] protocol did not complete (${exp.status}: ${exp.reason ?? ''})`);
+  const exp = runExperiment(model, [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)], {
+    initialSoc: 0,
+  });
+  if (exp.status !== 'completed')
+    throw new Error(`seed example: [0178] protocol did not complete (${exp.status}: ${exp.reason ?? ''})`);
   const m = cycleMetrics(exp, 1);
   const cyc = exp.cycles[0]!;
   const alMol = params.anode.al_mol_m2 * params.area_m2;
@@ -196,14 +201,61 @@ export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
   const cse = 'seed example, line-built (P2D)';
   const expectV = NCM811_VS_LI.averageDischarge_V - anodeMean_V;
   const rows = [
-    row(cse, 'discharge capacity, 1st cycle 0.1C', m.discharge_mAh_g ?? NaN, NCM811_VS_LI.practicalCapacity_mAh_g, 'mAh/g', 0.05, null,
-      'DS §4.1: NCM811 practical ~200 mAh/g to ~4.3 V vs Li (cricutcom-setup.com/2313-0105/8/7/67, V; Noh et al., J. Power Sources 233 (2013) 121, doi:10.1016/j.jpowsour.2013.01.063) — the cathode reaches ≈ 4.3 V vs Li here because the anode sits at ≈ 0–0.05 V at the top of charge', inputs),
-    row(cse, 'average discharge voltage, 1st cycle 0.1C', m.meanDischargeVoltage_V ?? NaN, expectV, 'V', 0.05, null,
+    row(
+      cse,
+      'discharge capacity, 1st cycle 0.1C',
+      m.discharge_mAh_g ?? NaN,
+      NCM811_VS_LI.practicalCapacity_mAh_g,
+      'mAh/g',
+      0.05,
+      null,
+      'DS §4.1: NCM811 practical ~200 mAh/g to ~4.3 V vs Li (cricutcom-setup.com/2313-0105/8/7/67, V; Noh et al., J. Power Sources 233 (2013) 121, doi:10.1016/j.jpowsour.2013.01.063) — the cathode reaches ≈ 4.3 V vs Li here because the anode sits at ≈ 0–0.05 V at the top of charge',
+      inputs,
+    ),
+    row(
+      cse,
+      'average discharge voltage, 1st cycle 0.1C',
+      m.meanDischargeVoltage_V ?? NaN,
+      expectV,
+      'V',
+      0.05,
+      null,
       `expected = NCM811 average ${NCM811_VS_LI.averageDischarge_V} V vs Li (Noh et al. 2013, doi:10.1016/j.jpowsour.2013.01.063, 3.0–4.3 V) − charge-weighted mean anode OCP ${anodeMean_V.toFixed(3)} V over Li:Al ${xTop.toFixed(2)} → ${xEnd.toFixed(2)} (comp; the anode is NOT free Li at 0 V: the line forms Li3Al2 (β + Li3Al2 plateau 0.10 V, Li3Al2 + Li9Al4 plateau 0.05 V; Huggins Handbook Fig. 14.1, DS §2.2, read at 423 °C, used at RT — assumption); the charge carries the anode past Li:Al 1.5 onto the 0.05 V plateau, so the mean is below the 0.10 V plateau of the produced cell)`,
-      inputs),
-    row(cse, 'claim 13: ≥ 100 mAh/g', m.discharge_mAh_g ?? NaN, null, 'mAh/g', null, null, 'claim 13 (line-built cell)', inputs),
-    row(cse, 'first-cycle CE', m.coulombicEfficiency ?? NaN, null, '1', null, null, 'no published value for this cell', inputs),
-    row(cse, 'Eq. 1 volume expansion rate', firstCycleSummary(exp).volume_expansion_rate_pct ?? NaN, null, '%', null, null, '[0178] (no published value)', inputs),
+      inputs,
+    ),
+    row(
+      cse,
+      'claim 13: ≥ 100 mAh/g',
+      m.discharge_mAh_g ?? NaN,
+      null,
+      'mAh/g',
+      null,
+      null,
+      'claim 13 (line-built cell)',
+      inputs,
+    ),
+    row(
+      cse,
+      'first-cycle CE',
+      m.coulombicEfficiency ?? NaN,
+      null,
+      '1',
+      null,
+      null,
+      'no published value for this cell',
+      inputs,
+    ),
+    row(
+      cse,
+      'Eq. 1 volume expansion rate',
+      firstCycleSummary(exp).volume_expansion_rate_pct ?? NaN,
+      null,
+      '%',
+      null,
+      null,
+      '[0178] (no published value)',
+      inputs,
+    ),
   ];
   return { rows, x0, xTop, xEnd, anodeMean_V };
 }
@@ -223,35 +275,117 @@ export function validateSsb(): ValidationRow[] {
     const inputs =
       'hand-entered (patentExampleParams, NOT the line-built cell): 75/20/3/2 wt % NCM811/Li6PS5Cl/C/PVDF, 60 µm, 10 % porosity, 30 µm SE, 10 µm Al + 13.1 µm Li → β-LiAl + free Li (x = 1.05, rt OCP: excess Li is Li metal at 0 V), 5 MPa, 25 °C, cut-off 4.3 V';
     const cse = 'seed, hand-entered params (P2D)';
-    rows.push(row(cse, 'discharge capacity, 1st cycle 0.1C', r.dischargeCapacity_mAh_g, NCM811_VS_LI.practicalCapacity_mAh_g, 'mAh/g', 0.05, null, 'DS §4.1: NCM811 practical ~200 mAh/g (~4.3 V vs Li), cricutcom-setup.com/2313-0105/8/7/67 (V)', inputs));
-    rows.push(row(cse, 'average discharge voltage', r.averageDischargeVoltage_V, NCM811_VS_LI.averageDischarge_V, 'V', 0.05, null, 'materials library NCM811 average 3.8 V vs Li (Noh et al., J. Power Sources 233 (2013) 121); this hand-entered anode holds free Li (x > 1, rt OCP) and so sits at ≈ 0 V over the discharge', inputs));
+    rows.push(
+      row(
+        cse,
+        'discharge capacity, 1st cycle 0.1C',
+        r.dischargeCapacity_mAh_g,
+        NCM811_VS_LI.practicalCapacity_mAh_g,
+        'mAh/g',
+        0.05,
+        null,
+        'DS §4.1: NCM811 practical ~200 mAh/g (~4.3 V vs Li), cricutcom-setup.com/2313-0105/8/7/67 (V)',
+        inputs,
+      ),
+    );
+    rows.push(
+      row(
+        cse,
+        'average discharge voltage',
+        r.averageDischargeVoltage_V,
+        NCM811_VS_LI.averageDischarge_V,
+        'V',
+        0.05,
+        null,
+        'materials library NCM811 average 3.8 V vs Li (Noh et al., J. Power Sources 233 (2013) 121); this hand-entered anode holds free Li (x > 1, rt OCP) and so sits at ≈ 0 V over the discharge',
+        inputs,
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- P1: Li0.5Al ‖ NCM811
   {
-    const p = liAlCell({ areal_mAh_cm2: 5, xLiAl0: 0.5, xLiAlMax: 0.92, particleRadius_m: 4e-6, stackPressure_Pa: 10e6, separator_m: 50e-6, anodeD_m2_s: 1e-11 });
+    const p = liAlCell({
+      areal_mAh_cm2: 5,
+      xLiAl0: 0.5,
+      xLiAlMax: 0.92,
+      particleRadius_m: 4e-6,
+      stackPressure_Pa: 10e6,
+      separator_m: 50e-6,
+      anodeD_m2_s: 1e-11,
+    });
     const inputs =
       'published: Li0.5Al, NCM811 loading 5 mAh/cm², 4 mA/cm² (0.8C), 83 % after 2000 cycles. assumed: D(Li–Al) 1e-7 cm²/s (upper end of claim window; P1 reports β-LiAl as a fast Li conductor and 7 mA/cm² rate), NCM811 particle radius 4 µm (D50 ≈ 8 µm, typical ASSB grade), composite 75/20/3/2 wt %, 50 µm Li6PS5Cl, Al sized for x = 0.5→0.92, 10 MPa, 25 °C, cut-offs 2.62–3.92 V (3.0–4.3 V vs Li)';
     const m = new SsbP2D(p);
     const y = m.initialState(0);
     const run = beRunner(m);
-    const I = (4 * 1e-3 * 1e4 * p.area_m2); // 4 mA/cm² in A
+    const I = 4 * 1e-3 * 1e4 * p.area_m2; // 4 mA/cm² in A
     runCycle(run, m, y, 0.1, 0.1, { vMax_V: p.vMax_V, vMin_V: p.vMin_V, cvEndCRate: 0.02 });
     const ch = run(y, { kind: 'cc', current_A: I, vCut_V: p.vMax_V });
-    run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: 0.02 * m.nominalCapacity_C / 3600 });
+    run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: (0.02 * m.nominalCapacity_C) / 3600 });
     const dis = run(y, { kind: 'cc', current_A: -I, vCut_V: p.vMin_V });
     void ch;
     const areal = -dis.charge_C / 3.6 / (p.area_m2 * 1e4);
-    rows.push(row('P1 Li0.5Al‖NCM811 (P2D)', 'areal capacity at 4 mA/cm²', areal, 5, 'mAh/cm²', 0.05, null, `${cite(P1, 'loading')}. The delivered capacity at 4 mA/cm² is not stated (${P1.figures['deliveredCapacity']!.where}): the loading is taken as the delivered capacity (assumption)`, inputs));
-    rows.push(row('P1 Li0.5Al‖NCM811 (P2D)', 'average discharge voltage at 4 mA/cm²', -dis.energy_J / -dis.charge_C, P1.figures['averageDischargeVoltage']!.value, 'V', 0.05, null, cite(P1, 'averageDischargeVoltage'), inputs));
+    rows.push(
+      row(
+        'P1 Li0.5Al‖NCM811 (P2D)',
+        'areal capacity at 4 mA/cm²',
+        areal,
+        5,
+        'mAh/cm²',
+        0.05,
+        null,
+        `${cite(P1, 'loading')}. The delivered capacity at 4 mA/cm² is not stated (${P1.figures['deliveredCapacity']!.where}): the loading is taken as the delivered capacity (assumption)`,
+        inputs,
+      ),
+    );
+    rows.push(
+      row(
+        'P1 Li0.5Al‖NCM811 (P2D)',
+        'average discharge voltage at 4 mA/cm²',
+        -dis.energy_J / -dis.charge_C,
+        P1.figures['averageDischargeVoltage']!.value,
+        'V',
+        0.05,
+        null,
+        cite(P1, 'averageDischargeVoltage'),
+        inputs,
+      ),
+    );
     const s = createSpme(p);
-    const a = cycleAgeing(s, { cycles: 2000, cRate: (4e-3 * 1e4 * p.area_m2) / (s.nominalCapacity_C / 3600), cutoffs: { vMax_V: p.vMax_V, vMin_V: p.vMin_V } });
-    rows.push(row('P1 Li0.5Al‖NCM811 (SPMe + ageing)', 'retention after 2000 cycles', a.retention[1999]! * 100, 83, '%', 0.05, null, `${cite(P1, 'retention2000')} — the ageing coefficients are CALIBRATED to this point (not an independent check)`, inputs));
+    const a = cycleAgeing(s, {
+      cycles: 2000,
+      cRate: (4e-3 * 1e4 * p.area_m2) / (s.nominalCapacity_C / 3600),
+      cutoffs: { vMax_V: p.vMax_V, vMin_V: p.vMin_V },
+    });
+    rows.push(
+      row(
+        'P1 Li0.5Al‖NCM811 (SPMe + ageing)',
+        'retention after 2000 cycles',
+        a.retention[1999]! * 100,
+        83,
+        '%',
+        0.05,
+        null,
+        `${cite(P1, 'retention2000')} — the ageing coefficients are CALIBRATED to this point (not an independent check)`,
+        inputs,
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- P3: Li0.4Al ‖ SC-NCM83
   {
-    const p = liAlCell({ areal_mAh_cm2: 4.6, xLiAl0: 0.4, xLiAlMax: 0.92, particleRadius_m: 2e-6, stackPressure_Pa: 10e6, seSigma_S_m: 0.5, separator_m: 30e-6, anodeD_m2_s: 1e-11, cathodeDs_m2_s: 3e-16 });
+    const p = liAlCell({
+      areal_mAh_cm2: 4.6,
+      xLiAl0: 0.4,
+      xLiAlMax: 0.92,
+      particleRadius_m: 2e-6,
+      stackPressure_Pa: 10e6,
+      seSigma_S_m: 0.5,
+      separator_m: 30e-6,
+      anodeD_m2_s: 1e-11,
+      cathodeDs_m2_s: 3e-16,
+    });
     const inputs =
       'published: Li0.4Al, single-crystal NCM83, Li10Si0.3PS6.7Cl1.8, 3C = 13.9 mA/cm² (→ 4.6 mAh/cm² nominal, C7), RT. assumed: D(Li–Al) 1e-7 cm²/s, NCM811 OCP for NCM83, CALIBRATED to this point: D_s(SC-NCM83) = 3e-16 m²/s (inside the 1e-16–1e-15 m²/s GITT range usually reported for single-crystal NCM — so this row checks consistency, not prediction), SC radius 2 µm, σ_SE 5 mS/cm, 30 µm SE, 10 MPa, cut-offs 3.0–4.3 V vs Li';
     const m = new SsbP2D(p);
@@ -259,12 +393,36 @@ export function validateSsb(): ValidationRow[] {
     const run = beRunner(m);
     runCycle(run, m, y, 0.1, 0.1, { vMax_V: p.vMax_V, vMin_V: p.vMin_V, cvEndCRate: 0.02 });
     const I = 13.9e-3 * 1e4 * p.area_m2;
-    run(y, { kind: 'cc', current_A: 0.1 * m.nominalCapacity_C / 3600, vCut_V: p.vMax_V });
-    run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: 0.02 * m.nominalCapacity_C / 3600 });
+    run(y, { kind: 'cc', current_A: (0.1 * m.nominalCapacity_C) / 3600, vCut_V: p.vMax_V });
+    run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: (0.02 * m.nominalCapacity_C) / 3600 });
     const dis = run(y, { kind: 'cc', current_A: -I, vCut_V: p.vMin_V });
     const areal = -dis.charge_C / 3.6 / (p.area_m2 * 1e4);
-    rows.push(row('P3 Li0.4Al‖SC-NCM83 (P2D)', 'areal capacity at 13.9 mA/cm² (3C)', areal, 2.1, 'mAh/cm²', 0.05, null, `${cite(P3, 'arealCapacity3C')} — CALIBRATED: D_s(SC-NCM83) was fitted to this point (consistency, not prediction). No second P3 point (${P3.figures['capacityOtherRate']!.where})`, inputs));
-    rows.push(row('P3 Li0.4Al‖SC-NCM83 (P2D)', 'average discharge voltage at 3C', -dis.energy_J / -dis.charge_C, P3.figures['averageDischargeVoltage']!.value, 'V', 0.05, null, cite(P3, 'averageDischargeVoltage'), inputs));
+    rows.push(
+      row(
+        'P3 Li0.4Al‖SC-NCM83 (P2D)',
+        'areal capacity at 13.9 mA/cm² (3C)',
+        areal,
+        2.1,
+        'mAh/cm²',
+        0.05,
+        null,
+        `${cite(P3, 'arealCapacity3C')} — CALIBRATED: D_s(SC-NCM83) was fitted to this point (consistency, not prediction). No second P3 point (${P3.figures['capacityOtherRate']!.where})`,
+        inputs,
+      ),
+    );
+    rows.push(
+      row(
+        'P3 Li0.4Al‖SC-NCM83 (P2D)',
+        'average discharge voltage at 3C',
+        -dis.energy_J / -dis.charge_C,
+        P3.figures['averageDischargeVoltage']!.value,
+        'V',
+        0.05,
+        null,
+        cite(P3, 'averageDischargeVoltage'),
+        inputs,
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- P2: Al–In foil (not prelithiated) ‖ NCM622
@@ -286,20 +444,64 @@ export function validateSsb(): ValidationRow[] {
     const y = m.initialState(0);
     const run = beRunner(m);
     const first = runCycle(run, m, y, 0.1, 0.1, { vMax_V: p.vMax_V, vMin_V: p.vMin_V, cvEndCRate: 0.02 });
-    run(y, { kind: 'cc', current_A: 0.1 * m.nominalCapacity_C / 3600, vCut_V: p.vMax_V });
-    run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: 0.02 * m.nominalCapacity_C / 3600 });
+    run(y, { kind: 'cc', current_A: (0.1 * m.nominalCapacity_C) / 3600, vCut_V: p.vMax_V });
+    run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: (0.02 * m.nominalCapacity_C) / 3600 });
     const dis = run(y, { kind: 'cc', current_A: -6.5e-3 * 1e4 * p.area_m2, vCut_V: p.vMin_V });
     const mass_g = m.cathodeActiveMass_kg * 1000;
-    rows.push(row('P2 Al‖NCM622, no prelithiation (P2D)', 'first-cycle CE (0.1C)', first.discharge_C / first.charge_C, P2.figures['firstCycleCE']!.value, '1', 0.05, null, cite(P2, 'firstCycleCE'), inputs));
-    rows.push(row('P2 Al‖NCM622, no prelithiation (P2D)', 'specific capacity at 6.5 mA/cm²', -dis.charge_C / 3.6 / mass_g, P2.figures['specificCapacity']!.value, 'mAh/g', 0.05, null, cite(P2, 'specificCapacity'), inputs));
-    rows.push(row('P2 Al‖NCM622, no prelithiation (P2D)', 'average discharge voltage at 6.5 mA/cm²', -dis.energy_J / -dis.charge_C, P2.figures['averageDischargeVoltage']!.value, 'V', 0.05, null, cite(P2, 'averageDischargeVoltage'), inputs));
+    rows.push(
+      row(
+        'P2 Al‖NCM622, no prelithiation (P2D)',
+        'first-cycle CE (0.1C)',
+        first.discharge_C / first.charge_C,
+        P2.figures['firstCycleCE']!.value,
+        '1',
+        0.05,
+        null,
+        cite(P2, 'firstCycleCE'),
+        inputs,
+      ),
+    );
+    rows.push(
+      row(
+        'P2 Al‖NCM622, no prelithiation (P2D)',
+        'specific capacity at 6.5 mA/cm²',
+        -dis.charge_C / 3.6 / mass_g,
+        P2.figures['specificCapacity']!.value,
+        'mAh/g',
+        0.05,
+        null,
+        cite(P2, 'specificCapacity'),
+        inputs,
+      ),
+    );
+    rows.push(
+      row(
+        'P2 Al‖NCM622, no prelithiation (P2D)',
+        'average discharge voltage at 6.5 mA/cm²',
+        -dis.energy_J / -dis.charge_C,
+        P2.figures['averageDischargeVoltage']!.value,
+        'V',
+        0.05,
+        null,
+        cite(P2, 'averageDischargeVoltage'),
+        inputs,
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- B6: Li–Al plateau (Huggins)
   for (const T of [298.15, 323.15, 373.15]) {
     // a Li_xAl full cell discharged at C/20 to mid state of charge; the anode potential is read from
     // the terminal voltage as U_a = U_c(y_surface) − V (includes the small C/20 polarisation)
-    const p = liAlCell({ areal_mAh_cm2: 3, xLiAl0: 0.3, xLiAlMax: 0.9, particleRadius_m: 5e-6, stackPressure_Pa: 5e6, separator_m: 30e-6, anodeD_m2_s: 1e-13 });
+    const p = liAlCell({
+      areal_mAh_cm2: 3,
+      xLiAl0: 0.3,
+      xLiAlMax: 0.9,
+      particleRadius_m: 5e-6,
+      stackPressure_Pa: 5e6,
+      separator_m: 30e-6,
+      anodeD_m2_s: 1e-13,
+    });
     const pT = withParams(p, { temperature_K: T });
     const m = createSpme(pT);
     const y = m.initialState(1);
@@ -333,7 +535,15 @@ const entry = process.argv[1] ?? '';
 if (/validate(-ssb)?\.ts$/.test(entry)) {
   const rows = validateSsb();
   const head = ['case', 'quantity', 'simulated', 'published', 'unit', 'tol', 'pass'];
-  const body = rows.map((r) => [r.case, r.quantity, fmt(r.simulated), fmt(r.published), r.unit, r.tolerance, r.pass === null ? 'n/a' : r.pass ? 'PASS' : 'FAIL']);
+  const body = rows.map((r) => [
+    r.case,
+    r.quantity,
+    fmt(r.simulated),
+    fmt(r.published),
+    r.unit,
+    r.tolerance,
+    r.pass === null ? 'n/a' : r.pass ? 'PASS' : 'FAIL',
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (c: string[]): string => c.map((x, i) => x.padEnd(w[i]!)).join(' | ');
   console.log(line(head));

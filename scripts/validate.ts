@@ -12,4 +12,4 @@ for (const p of parts) {
     console.error(`${p}: ${(e as Error).message}`);
   }
 }
-process.exitCode = failed ? 1 : process.exitCode ?? 0;
+process.exitCode = failed ? 1 : (process.exitCode ?? 0);

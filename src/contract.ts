@@ -40,7 +40,11 @@ export interface LineBlock {
     al_fractions: { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number };
     [k: string]: unknown;
   };
-  crack: { sandwiched: { risk: number; [k: string]: unknown }; free_standing: { risk: number; [k: string]: unknown }; [k: string]: unknown };
+  crack: {
+    sandwiched: { risk: number; [k: string]: unknown };
+    free_standing: { risk: number; [k: string]: unknown };
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 

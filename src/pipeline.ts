@@ -13,16 +13,34 @@ import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
 import { processInputFromRecipe, withReductionForces } from './process/from-recipe.ts';
 import { simulateStations, type ProcessResult } from './process/stations.ts';
 import type { ProducedCell } from './process/types.ts';
-import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type ProducedCellSI, type SsbModelKind } from './electrochem/ssb/index.ts';
+import {
+  createSsbModel,
+  ssbParamsFromProducedCell,
+  cycleAgeing,
+  type ProducedCellSI,
+  type SsbModelKind,
+} from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { ZERO_CELSIUS_K } from './materials/constants.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
 import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
-import { runExperiment, firstCycleSummary, rateCapability, firstCycleProtocolStrings, allCycleMetrics, type ExperimentResult } from './cycler/index.ts';
+import {
+  runExperiment,
+  firstCycleSummary,
+  rateCapability,
+  firstCycleProtocolStrings,
+  allCycleMetrics,
+  type ExperimentResult,
+} from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
 
-const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = { ev: 'ev:UDDS', ess_solar: 'ess:solar', ess_wind: 'ess:wind', other: 'ev:UDDS' };
+const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
+  ev: 'ev:UDDS',
+  ess_solar: 'ess:solar',
+  ess_wind: 'ess:wind',
+  other: 'ev:UDDS',
+};
 
 export interface JobOptions {
   seed?: number;
@@ -156,7 +174,9 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
     discharge_capacity_mAh_g: fc.discharge_capacity_mAh_g ?? NaN,
     coulombic_efficiency: fc.coulombic_efficiency ?? NaN,
     volume_expansion_rate_pct: fc.volume_expansion_rate_pct ?? NaN,
-    ...(fc.volume_expansion.evaluable ? { thickness_before_um: r6(fc.volume_expansion.before_um), thickness_after_um: r6(fc.volume_expansion.after_um) } : { volume_expansion_note: fc.volume_expansion.reason }),
+    ...(fc.volume_expansion.evaluable
+      ? { thickness_before_um: r6(fc.volume_expansion.before_um), thickness_after_um: r6(fc.volume_expansion.after_um) }
+      : { volume_expansion_note: fc.volume_expansion.reason }),
     charge_capacity_Ah: fc.charge_capacity_Ah,
     discharge_capacity_Ah: fc.discharge_capacity_Ah,
     charge_cutoff_V: c.charge_cutoff_V,
@@ -169,12 +189,18 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
         cycle: m.index,
         charge_Ah: r6(m.charge_Ah),
         discharge_Ah: r6(m.discharge_Ah),
-        coulombic_efficiency: m.coulombicEfficiency === null || !Number.isFinite(m.coulombicEfficiency) ? null : r6(m.coulombicEfficiency),
+        coulombic_efficiency:
+          m.coulombicEfficiency === null || !Number.isFinite(m.coulombicEfficiency) ? null : r6(m.coulombicEfficiency),
       })),
     },
   };
   // NaN never leaves rollcell: a figure the run could not produce is null with a reason
-  for (const k of ['charge_capacity_mAh_g', 'discharge_capacity_mAh_g', 'coulombic_efficiency', 'volume_expansion_rate_pct'] as const) {
+  for (const k of [
+    'charge_capacity_mAh_g',
+    'discharge_capacity_mAh_g',
+    'coulombic_efficiency',
+    'volume_expansion_rate_pct',
+  ] as const) {
     const v = block[k];
     if (Number.isFinite(v)) block[k] = r6(v);
     else (block as Record<string, unknown>)[k] = null;
@@ -193,21 +219,27 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
   const notes: string[] = [];
   if (c.rate_capability) {
     try {
-    const rc = rateCapability(buildCellModel(recipe, kind, cellSI), { chargeCutoff_V: c.charge_cutoff_V, dischargeCutoff_V: c.discharge_cutoff_V, fraction: 0.8, maxRate: 10, claimRate: 0.33 });
-    block['max_c_rate'] = r6(rc.highestRate);
-    block['rate_capability'] = {
-      reference_rate_C: rc.referenceRate,
-      reference_capacity_Ah: r6(rc.referenceCapacity_Ah),
-      fraction: rc.fraction,
-      at_search_limit: rc.atSearchLimit,
-      meets_0_33C: rc.meetsClaimRate,
-      evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
-    };
+      const rc = rateCapability(buildCellModel(recipe, kind, cellSI), {
+        chargeCutoff_V: c.charge_cutoff_V,
+        dischargeCutoff_V: c.discharge_cutoff_V,
+        fraction: 0.8,
+        maxRate: 10,
+        claimRate: 0.33,
+      });
+      block['max_c_rate'] = r6(rc.highestRate);
+      block['rate_capability'] = {
+        reference_rate_C: rc.referenceRate,
+        reference_capacity_Ah: r6(rc.referenceCapacity_Ah),
+        fraction: rc.fraction,
+        at_search_limit: rc.atSearchLimit,
+        meets_0_33C: rc.meetsClaimRate,
+        evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
+      };
     } catch (e) {
       // a cell that delivers nothing at the reference rate has no rate capability: null with the reason
       block['max_c_rate'] = null;
       block['rate_capability'] = { error: (e as Error).message };
-      notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, "")})`);
+      notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
     }
   }
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
@@ -216,14 +248,28 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
     const mechanisms = { ...ALL_MECHANISMS, ...c.ageing_mechanisms };
     const eolPct = c.end_of_life_retention_pct ?? 80;
     const params = ssbParamsFromProducedCell(cellSI, getMaterial);
-    const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, { ...params, ageing: ageingWithMechanisms(params.ageing, mechanisms) });
-    const ag = cycleAgeing(model, { cycles: c.ageing_cycles, cRate: c.ageing_c_rate, cutoffs: { vMax_V: c.charge_cutoff_V, vMin_V: c.discharge_cutoff_V, cvEndCRate: 0.02 }, endOfLifeRetention: eolPct / 100 });
+    const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, {
+      ...params,
+      ageing: ageingWithMechanisms(params.ageing, mechanisms),
+    });
+    const ag = cycleAgeing(model, {
+      cycles: c.ageing_cycles,
+      cRate: c.ageing_c_rate,
+      cutoffs: { vMax_V: c.charge_cutoff_V, vMin_V: c.discharge_cutoff_V, cvEndCRate: 0.02 },
+      endOfLifeRetention: eolPct / 100,
+    });
     const n = ag.discharge_C.length;
     for (let i = 0; i < n; i++) {
       const q = ag.discharge_C[i]!;
       const ch = ag.charge_C[i]!;
       const R = ag.resistance_ohm[i]!;
-      cycles.push({ index: i + 1, discharge_Ah: q / 3600, charge_Ah: ch / 3600, ce: ch > 0 ? q / ch : 0, ...(Number.isFinite(R) ? { resistance_mOhm: R * 1000 } : {}) });
+      cycles.push({
+        index: i + 1,
+        discharge_Ah: q / 3600,
+        charge_Ah: ch / 3600,
+        ce: ch > 0 ? q / ch : 0,
+        ...(Number.isFinite(R) ? { resistance_mOhm: R * 1000 } : {}),
+      });
     }
     const R0 = ag.resistance_ohm[0] ?? NaN;
     const R1 = ag.resistance_ohm[n - 1] ?? NaN;
@@ -256,7 +302,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const lineInput = processInputFromRecipe(recipe, design);
   const proc = withReductionForces(lineInput, simulateStations(lineInput));
   const windows = recipeWindowChecks(recipe, design, proc);
-  const warnings = windows.filter((w) => !w.inside).map((w) => `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`);
+  const warnings = windows
+    .filter((w) => !w.inside)
+    .map(
+      (w) =>
+        `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`,
+    );
   for (const w of proc.warnings) warnings.push(w.message);
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
@@ -276,7 +327,9 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
     } else {
-      warnings.push('no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)');
+      warnings.push(
+        'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
+      );
     }
   }
   let prod: ProductionRun | null = null;
@@ -291,8 +344,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     const n = recipe.battery.series * recipe.battery.parallel;
     const inSpec = prod ? prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0) : 0;
     const cells = prod && inSpec >= n ? prod.cells : undefined;
-    if (prod && !cells) warnings.push(`battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`);
-    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells }).block as unknown as Record<string, unknown>;
+    if (prod && !cells)
+      warnings.push(
+        `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
+      );
+    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells })
+      .block as unknown as Record<string, unknown>;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
@@ -302,5 +359,16 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     }
   }
   output.claims = evaluateClaims(recipe, output);
-  return { output, design, process: proc, cellSI, windows, warnings, timeSeries: cyc?.timeSeries ?? [], cycles: cyc?.cycles ?? [], experiment: cyc?.experiment ?? null, productionRun: prod };
+  return {
+    output,
+    design,
+    process: proc,
+    cellSI,
+    windows,
+    warnings,
+    timeSeries: cyc?.timeSeries ?? [],
+    cycles: cyc?.cycles ?? [],
+    experiment: cyc?.experiment ?? null,
+    productionRun: prod,
+  };
 }

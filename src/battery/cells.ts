@@ -6,7 +6,13 @@
  * same cell with layers × the area (assumption: identical layers, no in-pouch spread).
  */
 import { designCell, type CellDesign } from '../design/index.ts';
-import { MOLAR_VOLUME, ssbParamsFromProducedCell, withParams, type ProducedCellSI, type SsbCellParams } from '../electrochem/ssb/params.ts';
+import {
+  MOLAR_VOLUME,
+  ssbParamsFromProducedCell,
+  withParams,
+  type ProducedCellSI,
+  type SsbCellParams,
+} from '../electrochem/ssb/params.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { getMaterial } from '../materials/library.ts';
 import type { MaterialLike } from '../electrochem/ssb/params.ts';
@@ -27,7 +33,12 @@ export interface CellOrigin {
   readonly resistanceFactor?: number;
   /** production genealogy: parent rolls (sheet, roll id, lot), lane, station run, time on the line */
   readonly genealogy?: {
-    readonly parents: readonly { readonly sheet: string; readonly roll_id: string; readonly lot: string; readonly md_start_m: number }[];
+    readonly parents: readonly {
+      readonly sheet: string;
+      readonly roll_id: string;
+      readonly lot: string;
+      readonly md_start_m: number;
+    }[];
     readonly lane: number;
     readonly station_run: string;
     readonly time_s: number;
@@ -49,7 +60,10 @@ export interface CellSpec {
 
 const lookup = (id: string): MaterialLike | undefined => getMaterial(id) as unknown as MaterialLike;
 
-function anodeFromMoles(al: number, li: number): Pick<ProducedCellSI, 'anodeAl_mol_m2' | 'anodeLi_mol_m2' | 'anodeThickness_m' | 'freeLi_m' | 'phaseFractions'> {
+function anodeFromMoles(
+  al: number,
+  li: number,
+): Pick<ProducedCellSI, 'anodeAl_mol_m2' | 'anodeLi_mol_m2' | 'anodeThickness_m' | 'freeLi_m' | 'phaseFractions'> {
   const x = li / al;
   const V = MOLAR_VOLUME;
   const free = Math.max(0, li - al);
@@ -91,9 +105,20 @@ export function designUnitCell(recipe: Recipe, d: CellDesign = designCell(recipe
 }
 
 /** SSB parameters of a whole pouch cell: the unit cell × layers (area), with optional spread factors */
-export function pouchParams(unit: ProducedCellSI, layers: number, capacityFactor = 1, resistanceFactor = 1): SsbCellParams {
-  if (!(capacityFactor > 0)) throw new RangeError(`cell.capacityFactor: must be > 0 (got ${capacityFactor}; allowed > 0 — reduce spread.capacity_sigma_pct)`);
-  if (!(resistanceFactor > 0)) throw new RangeError(`cell.resistanceFactor: must be > 0 (got ${resistanceFactor}; allowed > 0 — reduce spread.resistance_sigma_pct)`);
+export function pouchParams(
+  unit: ProducedCellSI,
+  layers: number,
+  capacityFactor = 1,
+  resistanceFactor = 1,
+): SsbCellParams {
+  if (!(capacityFactor > 0))
+    throw new RangeError(
+      `cell.capacityFactor: must be > 0 (got ${capacityFactor}; allowed > 0 — reduce spread.capacity_sigma_pct)`,
+    );
+  if (!(resistanceFactor > 0))
+    throw new RangeError(
+      `cell.resistanceFactor: must be > 0 (got ${resistanceFactor}; allowed > 0 — reduce spread.resistance_sigma_pct)`,
+    );
   const base = ssbParamsFromProducedCell(unit, lookup);
   // capacity spread as active area (capacity ∝ area; all areal resistances then scale as 1/area too);
   // resistance spread on the interphase and contact resistances (the cell's dominant resistances)
@@ -109,7 +134,13 @@ export function pouchParams(unit: ProducedCellSI, layers: number, capacityFactor
  * n design cells with seeded normal spread (σ in %): capacity factor N(1, σc), resistance factor
  * N(1, σr), truncated nowhere — a draw ≤ 0 is an error naming the σ (never a silent clamp).
  */
-export function designCells(recipe: Recipe, n: number, layers: number, spread: { capacity_sigma_pct: number; resistance_sigma_pct: number }, seed: number): CellSpec[] {
+export function designCells(
+  recipe: Recipe,
+  n: number,
+  layers: number,
+  spread: { capacity_sigma_pct: number; resistance_sigma_pct: number },
+  seed: number,
+): CellSpec[] {
   const d = designCell(recipe);
   const unit = designUnitCell(recipe, d);
   const rng = new Rng(seed);
@@ -122,7 +153,12 @@ export function designCells(recipe: Recipe, n: number, layers: number, spread: {
       mass_kg: d.mass_kg * layers * fc,
       volume_m3: d.area_m2 * fc * d.thickness_m * layers,
       footprint_m2: d.area_m2 * fc,
-      origin: { kind: 'design', serial: `D-${String(i + 1).padStart(4, '0')}`, capacityFactor: fc, resistanceFactor: fr },
+      origin: {
+        kind: 'design',
+        serial: `D-${String(i + 1).padStart(4, '0')}`,
+        capacityFactor: fc,
+        resistanceFactor: fr,
+      },
     });
   }
   return out;
@@ -154,7 +190,9 @@ export function producedUnitCell(recipe: Recipe, rec: CellRecord, d: CellDesign 
 export function productionCells(recipe: Recipe, records: readonly CellRecord[], n: number, layers: number): CellSpec[] {
   const good = records.filter((r) => r.in_spec);
   if (good.length < n) {
-    throw new RangeError(`cells: the production run has too few in-spec cells for the pack (got ${good.length} of ${records.length}; allowed ≥ ${n} = series × parallel)`);
+    throw new RangeError(
+      `cells: the production run has too few in-spec cells for the pack (got ${good.length} of ${records.length}; allowed ≥ ${n} = series × parallel)`,
+    );
   }
   const d = designCell(recipe);
   return good.slice(0, n).map((rec) => {
@@ -169,7 +207,12 @@ export function productionCells(recipe: Recipe, records: readonly CellRecord[], 
         kind: 'production',
         serial: rec.serial,
         genealogy: {
-          parents: rec.genealogy.parents.map((p) => ({ sheet: p.sheet, roll_id: p.roll_id, lot: p.lot, md_start_m: p.md_start_m })),
+          parents: rec.genealogy.parents.map((p) => ({
+            sheet: p.sheet,
+            roll_id: p.roll_id,
+            lot: p.lot,
+            md_start_m: p.md_start_m,
+          })),
           lane: rec.lane,
           station_run: rec.genealogy.station_run,
           time_s: rec.genealogy.time_s,

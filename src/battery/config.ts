@@ -17,8 +17,18 @@ export const vehicleSchema = z
     rolling_resistance: nonneg('rolling-resistance coefficient Crr (-)').default(0.009),
     drag_area_m2: nonneg('Cd·A, m² (Cd 0.28 × A 2.3 m²)').default(0.65),
     rotating_mass_factor: z.number().gte(1).default(1.05).describe('equivalent-mass factor for rotating parts (-)'),
-    drivetrain_efficiency: z.number().gt(0).lte(1).default(0.9).describe('battery → wheel efficiency (motor + inverter + gear), -'),
-    regen_fraction: z.number().gte(0).lte(1).default(0.6).describe('fraction of the braking power at the wheel that regenerative braking recovers, -'),
+    drivetrain_efficiency: z
+      .number()
+      .gt(0)
+      .lte(1)
+      .default(0.9)
+      .describe('battery → wheel efficiency (motor + inverter + gear), -'),
+    regen_fraction: z
+      .number()
+      .gte(0)
+      .lte(1)
+      .default(0.6)
+      .describe('fraction of the braking power at the wheel that regenerative braking recovers, -'),
     auxiliary_power_W: nonneg('auxiliary load on the pack, W').default(300),
     air_density_kg_m3: pos('air density, kg/m³ (ISA sea level 1.225)').default(1.225),
     /** net battery energy per distance used to scale the built-in UDDS/US06 current shapes (see profiles.ts) */
@@ -47,7 +57,13 @@ export const spreadSchema = z
 export const thermalSchema = z
   .object({
     enabled: z.boolean().default(true),
-    ambient_C: z.number().finite().gte(-60).lte(100).default(25).describe('ambient / coolant temperature, °C (−60 … 100)'),
+    ambient_C: z
+      .number()
+      .finite()
+      .gte(-60)
+      .lte(100)
+      .default(25)
+      .describe('ambient / coolant temperature, °C (−60 … 100)'),
     // c_p of Li-ion/SSB cells ≈ 0.9–1.1 kJ kg⁻¹ K⁻¹ (Maleki et al., J. Electrochem. Soc. 146 (1999) 947, U)
     heat_capacity_J_kgK: pos('cell specific heat, J/(kg·K) (100 … 5000)').gte(100).lte(5000).default(1000),
     // h over both cell faces to the pack air/coolant: assumption (forced air 10–50 W m⁻² K⁻¹)
@@ -63,7 +79,11 @@ export const bmsSchema = z
     cell_v_min_V: pos('lowest cell voltage, V').optional(),
     cell_v_max_V: pos('highest cell voltage, V').optional(),
     // passive balancing: 39 Ω bleed ≈ 100 mA at 3.9 V, the usual 50–200 mA of passive balancing ICs (assumption)
-    bleed_resistance_ohm: pos('bleed resistor across each parallel group, Ω (≥ 1: passive balancing bleeds tens to hundreds of mA)').gte(1).default(39),
+    bleed_resistance_ohm: pos(
+      'bleed resistor across each parallel group, Ω (≥ 1: passive balancing bleeds tens to hundreds of mA)',
+    )
+      .gte(1)
+      .default(39),
     balance_threshold_mV: pos('bleed a group whose voltage exceeds the lowest group by more than this, mV').default(5),
     balancing: z.boolean().default(true),
   })
@@ -76,7 +96,12 @@ export const batteryExtrasSchema = z
     /** cell-to-pack mass and volume ratios: Löbberding et al., World Electr. Veh. J. 11 (2020) 77, doi:10.3390/wevj11040077 (typical 0.6–0.75 mass, 0.4–0.6 volume; U) */
     cell_to_pack_mass_ratio: z.number().gt(0).lte(1).default(0.7),
     cell_to_pack_volume_ratio: z.number().gt(0).lte(1).default(0.5),
-    initial_soc: z.number().gte(0).lte(1).optional().describe('state of charge at the start (default 1 for EV, 0.5 for storage)'),
+    initial_soc: z
+      .number()
+      .gte(0)
+      .lte(1)
+      .optional()
+      .describe('state of charge at the start (default 1 for EV, 0.5 for storage)'),
     years: z.number().gte(0).lte(30).default(10).describe('horizon of the capacity-after-N-years estimate'),
     vehicle: vehicleSchema.default(vehicleSchema.parse({})),
     spread: spreadSchema.default(spreadSchema.parse({})),
@@ -123,7 +148,8 @@ export function parseBatteryExtras(data: unknown): BatteryExtras {
   if (r.success) return r.data;
   const msgs = r.error.issues.map((i) => {
     let v: unknown = data;
-    for (const k of i.path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
+    for (const k of i.path)
+      v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
     return `battery.extras.${i.path.join('.')}: ${i.message} (got ${JSON.stringify(v)})`;
   });
   throw new RangeError(msgs.join('; '));

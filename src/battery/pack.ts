@@ -121,11 +121,20 @@ export class Pack {
 
   constructor(cells: readonly CellSpec[], o: PackOptions) {
     const { series: Ns, parallel: Np } = o;
-    if (!(Number.isInteger(Ns) && Ns >= 1)) throw new RangeError(`battery.series: must be an integer ≥ 1 (got ${Ns}; allowed 1, 2, …)`);
-    if (!(Number.isInteger(Np) && Np >= 1)) throw new RangeError(`battery.parallel: must be an integer ≥ 1 (got ${Np}; allowed 1, 2, …)`);
-    if (Ns * Np < 2) throw new RangeError(`battery: needs at least two cells (got ${Ns}s${Np}p; allowed series × parallel ≥ 2, claim 17)`);
-    if (cells.length !== Ns * Np) throw new RangeError(`cells: must number series × parallel (got ${cells.length}; allowed ${Ns * Np})`);
-    for (const [k, v] of [['cellConnection_ohm', o.cellConnection_ohm], ['seriesLink_ohm', o.seriesLink_ohm]] as const) {
+    if (!(Number.isInteger(Ns) && Ns >= 1))
+      throw new RangeError(`battery.series: must be an integer ≥ 1 (got ${Ns}; allowed 1, 2, …)`);
+    if (!(Number.isInteger(Np) && Np >= 1))
+      throw new RangeError(`battery.parallel: must be an integer ≥ 1 (got ${Np}; allowed 1, 2, …)`);
+    if (Ns * Np < 2)
+      throw new RangeError(
+        `battery: needs at least two cells (got ${Ns}s${Np}p; allowed series × parallel ≥ 2, claim 17)`,
+      );
+    if (cells.length !== Ns * Np)
+      throw new RangeError(`cells: must number series × parallel (got ${cells.length}; allowed ${Ns * Np})`);
+    for (const [k, v] of [
+      ['cellConnection_ohm', o.cellConnection_ohm],
+      ['seriesLink_ohm', o.seriesLink_ohm],
+    ] as const) {
       if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`battery.${k}: must be ≥ 0 (got ${v}; allowed ≥ 0)`);
     }
     this.Ns = Ns;
@@ -134,14 +143,18 @@ export class Pack {
     this.specs = cells;
     this.models = cells.map(spmeOf);
     const soc0 = o.initialSoc ?? 1;
-    if (!(soc0 >= 0 && soc0 <= 1)) throw new RangeError(`battery.initial_soc: must be in [0, 1] (got ${soc0}; allowed 0..1)`);
+    if (!(soc0 >= 0 && soc0 <= 1))
+      throw new RangeError(`battery.initial_soc: must be in [0, 1] (got ${soc0}; allowed 0..1)`);
     this.y = this.models.map((m) => m.initialState(soc0));
     this.rc = o.cellConnection_ohm;
     this.rs = o.seriesLink_ohm;
     const p0 = cells[0]!.params;
     this.vMin = o.vMin_V ?? p0.vMin_V;
     this.vMax = o.vMax_V ?? p0.vMax_V;
-    if (!(this.vMax > this.vMin)) throw new RangeError(`battery.extras.bms.cell_v_max_V: must be > cell_v_min_V (got ${this.vMax} ≤ ${this.vMin}; allowed > ${this.vMin})`);
+    if (!(this.vMax > this.vMin))
+      throw new RangeError(
+        `battery.extras.bms.cell_v_max_V: must be > cell_v_min_V (got ${this.vMax} ≤ ${this.vMin}; allowed > ${this.vMin})`,
+      );
     this.bleedR = o.bleed_ohm ?? 39;
     this.threshold = o.balanceThreshold_V ?? 0.005;
     this.balancing = o.balancing ?? true;
@@ -304,13 +317,17 @@ export class Pack {
   /** a solve whose result is committed must have succeeded */
   private solveStrict(I: number, bleed: Uint8Array): number {
     const V = this.solve(I, bleed);
-    if (this.failedCell >= 0) throw new Error(`pack: no consistent solution for cell ${this.failedCell} at pack current ${I} A (state outside the cell model's window)`);
+    if (this.failedCell >= 0)
+      throw new Error(
+        `pack: no consistent solution for cell ${this.failedCell} at pack current ${I} A (state outside the cell model's window)`,
+      );
     return V;
   }
 
   /** most violating cell at the trial solution: signed excess (>0 = violated) and the cell */
   private violation(): { excess: number; cell: number; limit: 'v_min' | 'v_max' } {
-    if (this.failedCell >= 0) return { excess: Infinity, cell: this.failedCell, limit: this.failedSign < 0 ? 'v_min' : 'v_max' };
+    if (this.failedCell >= 0)
+      return { excess: Infinity, cell: this.failedCell, limit: this.failedSign < 0 ? 'v_min' : 'v_max' };
     let ex = -Infinity;
     let cell = 0;
     let limit: 'v_min' | 'v_max' = 'v_min';
@@ -318,8 +335,8 @@ export class Pack {
       const V = this.trialV[k]!;
       const lo = this.vMin - V;
       const hi = V - this.vMax;
-      if (lo > ex) (ex = lo), (cell = k), (limit = 'v_min');
-      if (hi > ex) (ex = hi), (cell = k), (limit = 'v_max');
+      if (lo > ex) ((ex = lo), (cell = k), (limit = 'v_min'));
+      if (hi > ex) ((ex = hi), (cell = k), (limit = 'v_max'));
     }
     return { excess: ex, cell, limit };
   }
@@ -341,7 +358,8 @@ export class Pack {
    * crossed. Returns the delivered current and the pack voltage.
    */
   stepCurrent(Ireq: number, dt: number): StepReport {
-    if (!Number.isFinite(Ireq)) throw new RangeError(`pack current: must be finite (got ${Ireq}; allowed a finite number of A)`);
+    if (!Number.isFinite(Ireq))
+      throw new RangeError(`pack current: must be finite (got ${Ireq}; allowed a finite number of A)`);
     if (!(dt > 0)) throw new RangeError(`dt_s: must be > 0 (got ${dt}; allowed > 0)`);
     this.updateBleed();
     this.prepare(dt);
@@ -366,7 +384,8 @@ export class Pack {
    * current that delivers P, the step is derated to that limit and recorded with both powers.
    */
   stepPower(Preq: number, dt: number): StepReport & { P_W: number } {
-    if (!Number.isFinite(Preq)) throw new RangeError(`pack power: must be finite (got ${Preq}; allowed a finite number of W)`);
+    if (!Number.isFinite(Preq))
+      throw new RangeError(`pack power: must be finite (got ${Preq}; allowed a finite number of W)`);
     if (!(dt > 0)) throw new RangeError(`dt_s: must be > 0 (got ${dt}; allowed > 0)`);
     this.updateBleed();
     this.prepare(dt);
@@ -385,7 +404,15 @@ export class Pack {
         Vp = this.solveStrict(Ilim, this.bleeding);
         if (Math.abs(Ilim * Vp) < Math.abs(Preq) * (1 - 1e-9)) {
           const w = this.violation();
-          this.deratings.push({ t_s: this.t, requested_A: Preq / Vp, delivered_A: Ilim, cell: w.cell, limit: v.limit, requested_W: Preq, delivered_W: Ilim * Vp });
+          this.deratings.push({
+            t_s: this.t,
+            requested_A: Preq / Vp,
+            delivered_A: Ilim,
+            cell: w.cell,
+            limit: v.limit,
+            requested_W: Preq,
+            delivered_W: Ilim * Vp,
+          });
           I = Ilim;
           derated = true;
           break;
@@ -467,7 +494,7 @@ export class Pack {
     for (let gi = 0; gi < this.Ns; gi++) {
       this.Vbus[gi] = this.trialBus[gi]!;
       if (this.bleeding[gi]) {
-        bleed += (this.Vbus[gi]! * this.Vbus[gi]!) / this.bleedR * dt;
+        bleed += ((this.Vbus[gi]! * this.Vbus[gi]!) / this.bleedR) * dt;
         bleedQ += (this.Vbus[gi]! / this.bleedR) * dt;
       }
     }

@@ -45,30 +45,49 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
       continue;
     }
     const cells = raw.split(/[,;\t]/).map((c) => c.trim());
-    if (t.length === 0 && cells.some((c) => c !== '' && !Number.isFinite(Number(c))) && header === '' && !/^[-+.\d]/.test(cells[0]!)) {
+    if (
+      t.length === 0 &&
+      cells.some((c) => c !== '' && !Number.isFinite(Number(c))) &&
+      header === '' &&
+      !/^[-+.\d]/.test(cells[0]!)
+    ) {
       header = raw;
       continue;
     }
     if (cells.length !== 2) {
-      throw new ProfileCsvError(ln, Math.min(cells.length, 3), `${name}: line ${ln}: expected 2 columns (time [s], value) (got ${cells.length}: ${JSON.stringify(raw.slice(0, 60))}; allowed exactly 2)`);
+      throw new ProfileCsvError(
+        ln,
+        Math.min(cells.length, 3),
+        `${name}: line ${ln}: expected 2 columns (time [s], value) (got ${cells.length}: ${JSON.stringify(raw.slice(0, 60))}; allowed exactly 2)`,
+      );
     }
     for (let c = 0; c < 2; c++) {
       const s = cells[c]!;
       const x = Number(s);
       if (s === '' || !Number.isFinite(x)) {
-        throw new ProfileCsvError(ln, c + 1, `${name}: line ${ln}, column ${c + 1} (${c === 0 ? 'time' : 'value'}): not a finite number (got ${JSON.stringify(s)}; allowed a finite decimal number)`);
+        throw new ProfileCsvError(
+          ln,
+          c + 1,
+          `${name}: line ${ln}, column ${c + 1} (${c === 0 ? 'time' : 'value'}): not a finite number (got ${JSON.stringify(s)}; allowed a finite decimal number)`,
+        );
       }
     }
     const tt = Number(cells[0]);
     const vv = Number(cells[1]);
-    if (t.length === 0 && tt < 0) throw new ProfileCsvError(ln, 1, `${name}: line ${ln}, column 1 (time): must be ≥ 0 (got ${tt}; allowed ≥ 0)`);
+    if (t.length === 0 && tt < 0)
+      throw new ProfileCsvError(ln, 1, `${name}: line ${ln}, column 1 (time): must be ≥ 0 (got ${tt}; allowed ≥ 0)`);
     if (t.length > 0 && !(tt > t[t.length - 1]!)) {
-      throw new ProfileCsvError(ln, 1, `${name}: line ${ln}, column 1 (time): must increase (got ${tt} after ${t[t.length - 1]}; allowed > ${t[t.length - 1]})`);
+      throw new ProfileCsvError(
+        ln,
+        1,
+        `${name}: line ${ln}, column 1 (time): must increase (got ${tt} after ${t[t.length - 1]}; allowed > ${t[t.length - 1]})`,
+      );
     }
     t.push(tt);
     v.push(vv);
   }
-  if (t.length < 2) throw new ProfileCsvError(lines.length, 1, `${name}: needs at least 2 data rows (got ${t.length}; allowed ≥ 2)`);
+  if (t.length < 2)
+    throw new ProfileCsvError(lines.length, 1, `${name}: needs at least 2 data rows (got ${t.length}; allowed ≥ 2)`);
   return { t: Float64Array.from(t), v: Float64Array.from(v), header };
 }
 
@@ -86,7 +105,10 @@ export function binAverage(tab: { t: ArrayLike<number>; v: ArrayLike<number> }, 
   const t0 = t[0]!;
   const tEnd = t[t.length - 1]!;
   const nb = Math.max(1, Math.round((tEnd - t0) / dt));
-  if (nb > MAX_PROFILE_STEPS) throw new RangeError(`profile: the CSV spans ${tEnd - t0} s = ${nb} steps of ${dt} s (got ${nb} steps; allowed ≤ ${MAX_PROFILE_STEPS}, i.e. ≤ ${(MAX_PROFILE_STEPS * dt) / 86400} days — use --days to repeat a shorter profile)`);
+  if (nb > MAX_PROFILE_STEPS)
+    throw new RangeError(
+      `profile: the CSV spans ${tEnd - t0} s = ${nb} steps of ${dt} s (got ${nb} steps; allowed ≤ ${MAX_PROFILE_STEPS}, i.e. ≤ ${(MAX_PROFILE_STEPS * dt) / 86400} days — use --days to repeat a shorter profile)`,
+    );
   const out = new Float64Array(nb);
   let i = 0;
   const val = (x: number): number => {
@@ -146,18 +168,29 @@ export function roadLoad(t: ArrayLike<number>, speed_m_s: ArrayLike<number>, veh
   let dist = 0;
   for (let i = 0; i < n; i++) {
     const dt = t[i + 1]! - t[i]!;
-    if (!(dt > 0)) throw new RangeError(`speed trace: time must increase (got ${t[i + 1]} after ${t[i]} at sample ${i + 2}; allowed increasing)`);
+    if (!(dt > 0))
+      throw new RangeError(
+        `speed trace: time must increase (got ${t[i + 1]} after ${t[i]} at sample ${i + 2}; allowed increasing)`,
+      );
     const v0 = speed_m_s[i]!;
     const v1 = speed_m_s[i + 1]!;
-    if (!(v0 >= 0 && v1 >= 0)) throw new RangeError(`speed trace: speed must be ≥ 0 (got ${v0 < 0 ? v0 : v1} at sample ${v0 < 0 ? i + 1 : i + 2}; allowed ≥ 0)`);
+    if (!(v0 >= 0 && v1 >= 0))
+      throw new RangeError(
+        `speed trace: speed must be ≥ 0 (got ${v0 < 0 ? v0 : v1} at sample ${v0 < 0 ? i + 1 : i + 2}; allowed ≥ 0)`,
+      );
     const vm = 0.5 * (v0 + v1);
     const acc = (v1 - v0) / dt;
-    const F = veh.rotating_mass_factor * veh.mass_kg * acc + (vm > 0 ? veh.mass_kg * G0 * veh.rolling_resistance : 0) + 0.5 * veh.air_density_kg_m3 * veh.drag_area_m2 * vm * vm;
+    const F =
+      veh.rotating_mass_factor * veh.mass_kg * acc +
+      (vm > 0 ? veh.mass_kg * G0 * veh.rolling_resistance : 0) +
+      0.5 * veh.air_density_kg_m3 * veh.drag_area_m2 * vm * vm;
     const Pw = F * vm;
     v[i] = vm;
     a[i] = acc;
     w[i] = Pw;
-    b[i] = (Pw >= 0 ? Pw / veh.drivetrain_efficiency : Pw * veh.regen_fraction * veh.drivetrain_efficiency) + veh.auxiliary_power_W;
+    b[i] =
+      (Pw >= 0 ? Pw / veh.drivetrain_efficiency : Pw * veh.regen_fraction * veh.drivetrain_efficiency) +
+      veh.auxiliary_power_W;
     dts[i] = dt;
     dist += vm * dt;
   }
@@ -194,7 +227,13 @@ export function driveCycle(name: DriveCycleName, veh: Vehicle, dt = 1): PowerPro
     const tab = parseProfileCsv(WLTC_CSV, 'WLTC.csv');
     const p = binAverage(tab, dt);
     for (let i = 0; i < p.length; i++) p[i] = -p[i]! * 1000 * veh.wltc_power_scale;
-    return { name, dt_s: dt, power_W: p, distance_m: CYCLE_DISTANCE_M.WLTC, note: 'PyBaMM WLTC power trace (kW) × wltc_power_scale' };
+    return {
+      name,
+      dt_s: dt,
+      power_W: p,
+      distance_m: CYCLE_DISTANCE_M.WLTC,
+      note: 'PyBaMM WLTC power trace (kW) × wltc_power_scale',
+    };
   }
   const tab = parseProfileCsv(name === 'UDDS' ? UDDS_CSV : US06_CSV, `${name}.csv`);
   const I = binAverage(tab, dt);
@@ -204,11 +243,23 @@ export function driveCycle(name: DriveCycleName, veh: Vehicle, dt = 1): PowerPro
   const k = target_J / net; // W per A of the reference shape
   const p = new Float64Array(I.length);
   for (let i = 0; i < I.length; i++) p[i] = -k * I[i]!;
-  return { name, dt_s: dt, power_W: p, distance_m: CYCLE_DISTANCE_M[name], note: `PyBaMM ${name} current shape scaled to ${veh.consumption_Wh_per_km[name]} Wh/km over ${CYCLE_DISTANCE_M[name] / 1000} km` };
+  return {
+    name,
+    dt_s: dt,
+    power_W: p,
+    distance_m: CYCLE_DISTANCE_M[name],
+    note: `PyBaMM ${name} current shape scaled to ${veh.consumption_Wh_per_km[name]} Wh/km over ${CYCLE_DISTANCE_M[name] / 1000} km`,
+  };
 }
 
 /** a (time [s], speed) trace → pack power through the road-load model; unit: 'm/s' | 'km/h' | 'mph' */
-export function speedProfile(tab: ProfileTable, veh: Vehicle, unit: 'm/s' | 'km/h' | 'mph', dt = 1, name = 'speed trace'): PowerProfile {
+export function speedProfile(
+  tab: ProfileTable,
+  veh: Vehicle,
+  unit: 'm/s' | 'km/h' | 'mph',
+  dt = 1,
+  name = 'speed trace',
+): PowerProfile {
   const f = unit === 'm/s' ? 1 : unit === 'km/h' ? 1 / 3.6 : 0.44704;
   const v = Float64Array.from(tab.v, (x) => x * f);
   const rl = roadLoad(tab.t, v, veh);
@@ -228,7 +279,9 @@ export function speedProfile(tab: ProfileTable, veh: Vehicle, unit: 'm/s' | 'km/
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
 }
 
@@ -278,11 +331,18 @@ export function solarDays(o: SolarDayOptions, rng: Rng): PowerProfile & { pv_W: 
     const hour = (t % 86400) / 3600;
     z = rho * z + Math.sqrt(1 - rho * rho) * rng.normal();
     const kc = Math.exp(-o.cloud_sigma * Math.abs(z));
-    pv[i] = (o.pv_peak_W * haurwitzGhi(cosZenith(o.latitude_deg, ((day - 1) % 365) + 1, hour))) / 1000 * kc;
+    pv[i] = ((o.pv_peak_W * haurwitzGhi(cosZenith(o.latitude_deg, ((day - 1) % 365) + 1, hour))) / 1000) * kc;
     load[i] = hour >= 18 && hour < 23 ? o.evening_load_W : 0.1 * o.evening_load_W;
     p[i] = pv[i]! - load[i]!;
   }
-  return { name: 'ess:solar', dt_s: o.dt_s, power_W: p, pv_W: pv, load_W: load, note: 'Haurwitz clear sky × AR(1) cloud index; evening load 18–23 h' };
+  return {
+    name: 'ess:solar',
+    dt_s: o.dt_s,
+    power_W: p,
+    pv_W: pv,
+    load_W: load,
+    note: 'Haurwitz clear sky × AR(1) cloud index; evening load 18–23 h',
+  };
 }
 
 // ----------------------------------------------------------------------------------- wind storage
@@ -300,7 +360,10 @@ export interface WindOptions {
 }
 
 /** turbine power curve: cubic between cut-in and rated, rated to cut-out, zero otherwise (IEC 61400-12 form; assumption) */
-export function turbinePower(v: number, o: Pick<WindOptions, 'rated_W' | 'cut_in_m_s' | 'rated_m_s' | 'cut_out_m_s'>): number {
+export function turbinePower(
+  v: number,
+  o: Pick<WindOptions, 'rated_W' | 'cut_in_m_s' | 'rated_m_s' | 'cut_out_m_s'>,
+): number {
   if (v < o.cut_in_m_s || v >= o.cut_out_m_s) return 0;
   if (v >= o.rated_m_s) return o.rated_W;
   return (o.rated_W * (v ** 3 - o.cut_in_m_s ** 3)) / (o.rated_m_s ** 3 - o.cut_in_m_s ** 3);
@@ -323,7 +386,10 @@ export function meanWindPower(o: WindOptions): number {
  * (assumption: the usual way to give a correlated series a Weibull marginal), turbine power curve, and
  * the storage firming the output to a constant export: pack power = P_turbine − P_export.
  */
-export function windDays(o: WindOptions, rng: Rng): PowerProfile & { wind_m_s: Float64Array; turbine_W: Float64Array; export_W: number } {
+export function windDays(
+  o: WindOptions,
+  rng: Rng,
+): PowerProfile & { wind_m_s: Float64Array; turbine_W: Float64Array; export_W: number } {
   const n = Math.round((o.days * 86400) / o.dt_s);
   const rho = Math.exp(-o.dt_s / 7200);
   const exp = o.export_W ?? meanWindPower(o);
@@ -339,5 +405,13 @@ export function windDays(o: WindOptions, rng: Rng): PowerProfile & { wind_m_s: F
     tp[i] = turbinePower(v, o);
     p[i] = tp[i]! - exp;
   }
-  return { name: 'ess:wind', dt_s: o.dt_s, power_W: p, wind_m_s: w, turbine_W: tp, export_W: exp, note: 'Weibull AR(1) wind, cubic power curve, constant export' };
+  return {
+    name: 'ess:wind',
+    dt_s: o.dt_s,
+    power_W: p,
+    wind_m_s: w,
+    turbine_W: tp,
+    export_W: exp,
+    note: 'Weibull AR(1) wind, cubic power curve, constant export',
+  };
 }

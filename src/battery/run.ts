@@ -12,10 +12,26 @@ import { fastRunner, runCycle } from '../electrochem/ssb/cycle.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
 import { designCells, productionCells, spmeOf, type CellSpec } from './cells.ts';
 import { Pack, type PackOptions } from './pack.ts';
-import { driveCycle, parseProfileCsv, solarDays, speedProfile, windDays, binAverage, meanWindPower, type PowerProfile } from './profiles.ts';
+import {
+  driveCycle,
+  parseProfileCsv,
+  solarDays,
+  speedProfile,
+  windDays,
+  binAverage,
+  meanWindPower,
+  type PowerProfile,
+} from './profiles.ts';
 
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
-export const BATTERY_PROFILES: readonly BatteryProfileName[] = ['ev:UDDS', 'ev:US06', 'ev:WLTC', 'ess:solar', 'ess:wind', 'csv'];
+export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
+  'ev:UDDS',
+  'ev:US06',
+  'ev:WLTC',
+  'ess:solar',
+  'ess:wind',
+  'csv',
+];
 
 export interface BatteryCommandOptions {
   readonly profile: BatteryProfileName;
@@ -26,7 +42,12 @@ export interface BatteryCommandOptions {
   /** settings beyond the recipe's battery block (else recipe.battery.extras, else defaults) */
   readonly extras?: BatteryExtrasInput;
   /** for profile 'csv': the CSV text and what its second column is */
-  readonly csv?: { readonly text: string; readonly column: 'power_W' | 'power_kW' | 'current_A' | 'speed_km_h' | 'speed_m_s' | 'speed_mph'; readonly name?: string; readonly repeat_until_empty?: boolean };
+  readonly csv?: {
+    readonly text: string;
+    readonly column: 'power_W' | 'power_kW' | 'current_A' | 'speed_km_h' | 'speed_m_s' | 'speed_mph';
+    readonly name?: string;
+    readonly repeat_until_empty?: boolean;
+  };
   /** skip the multi-year estimate (faster) */
   readonly ageing?: boolean;
   /** points kept in the time series (default 400) */
@@ -93,13 +114,47 @@ export interface BatteryBlock {
     temperature_max_C: number | null;
     max_cell_c_rate: number;
     model_validity_c_rate: number;
-    deratings: { count: number; discharge: number; charge: number; energy_not_delivered_Wh: number; first: { t_s: number; requested_W: number | null; delivered_W: number | null; requested_A: number; delivered_A: number; cell: number; limit: string }[] };
-    ev?: { range_km: number; cycles: number; distance_per_cycle_km: number; consumption_Wh_per_km: number; stopped_by: string };
+    deratings: {
+      count: number;
+      discharge: number;
+      charge: number;
+      energy_not_delivered_Wh: number;
+      first: {
+        t_s: number;
+        requested_W: number | null;
+        delivered_W: number | null;
+        requested_A: number;
+        delivered_A: number;
+        cell: number;
+        limit: string;
+      }[];
+    };
+    ev?: {
+      range_km: number;
+      cycles: number;
+      distance_per_cycle_km: number;
+      consumption_Wh_per_km: number;
+      stopped_by: string;
+    };
     conservation: { energy_balance_error_J: number; charge_balance_error_C: number };
   };
   limiting_cell: LimitingCell;
-  ageing: { years: number; equivalent_full_cycles_per_year: number; capacity_Ah_by_year: number[]; capacity_retention_pct_after_years: number } | null;
-  series: { time_s: number[]; pack_voltage_V: number[]; pack_current_A: number[]; cell_voltage_min_V: number[]; cell_voltage_max_V: number[]; soc_min_pct: number[]; soc_max_pct: number[]; temperature_max_C: number[] };
+  ageing: {
+    years: number;
+    equivalent_full_cycles_per_year: number;
+    capacity_Ah_by_year: number[];
+    capacity_retention_pct_after_years: number;
+  } | null;
+  series: {
+    time_s: number[];
+    pack_voltage_V: number[];
+    pack_current_A: number[];
+    cell_voltage_min_V: number[];
+    cell_voltage_max_V: number[];
+    soc_min_pct: number[];
+    soc_max_pct: number[];
+    temperature_max_C: number[];
+  };
   notes: string[];
 }
 
@@ -120,18 +175,35 @@ export interface BuiltPack {
 }
 
 /** the pack of the recipe's battery block with its cells */
-export function buildPack(recipe: Recipe, o: { seed: number; cells?: readonly CellRecord[]; extras?: BatteryExtrasInput; initialSoc?: number }): BuiltPack {
+export function buildPack(
+  recipe: Recipe,
+  o: { seed: number; cells?: readonly CellRecord[]; extras?: BatteryExtrasInput; initialSoc?: number },
+): BuiltPack {
   const b = recipe.battery;
-  if (!b) throw new RangeError('battery: the recipe has no battery block (got undefined; allowed {series, parallel, application, interconnect_resistance_mOhm})');
+  if (!b)
+    throw new RangeError(
+      'battery: the recipe has no battery block (got undefined; allowed {series, parallel, application, interconnect_resistance_mOhm})',
+    );
   const ex = extrasOf(recipe, o.extras);
   const n = b.series * b.parallel;
-  if (n < 2) throw new RangeError(`battery: needs at least two cells (got ${b.series}s${b.parallel}p; allowed series × parallel ≥ 2, claim 17)`);
-  const specs = o.cells ? productionCells(recipe, o.cells, n, ex.cell_layers) : designCells(recipe, n, ex.cell_layers, ex.spread, o.seed);
+  if (n < 2)
+    throw new RangeError(
+      `battery: needs at least two cells (got ${b.series}s${b.parallel}p; allowed series × parallel ≥ 2, claim 17)`,
+    );
+  const specs = o.cells
+    ? productionCells(recipe, o.cells, n, ex.cell_layers)
+    : designCells(recipe, n, ex.cell_layers, ex.spread, o.seed);
   // the BMS window must lie inside the cell's own cut-offs (the model's valid range and the seed's [0178] window)
   const vLo = recipe.cycling.discharge_cutoff_V;
   const vHi = recipe.cycling.charge_cutoff_V;
-  if (ex.bms.cell_v_min_V !== undefined && ex.bms.cell_v_min_V < vLo) throw new RangeError(`battery.extras.bms.cell_v_min_V: below the cell's discharge cut-off (got ${ex.bms.cell_v_min_V} V; allowed ≥ cycling.discharge_cutoff_V = ${vLo} V)`);
-  if (ex.bms.cell_v_max_V !== undefined && ex.bms.cell_v_max_V > vHi) throw new RangeError(`battery.extras.bms.cell_v_max_V: above the cell's charge cut-off (got ${ex.bms.cell_v_max_V} V; allowed ≤ cycling.charge_cutoff_V = ${vHi} V)`);
+  if (ex.bms.cell_v_min_V !== undefined && ex.bms.cell_v_min_V < vLo)
+    throw new RangeError(
+      `battery.extras.bms.cell_v_min_V: below the cell's discharge cut-off (got ${ex.bms.cell_v_min_V} V; allowed ≥ cycling.discharge_cutoff_V = ${vLo} V)`,
+    );
+  if (ex.bms.cell_v_max_V !== undefined && ex.bms.cell_v_max_V > vHi)
+    throw new RangeError(
+      `battery.extras.bms.cell_v_max_V: above the cell's charge cut-off (got ${ex.bms.cell_v_max_V} V; allowed ≤ cycling.charge_cutoff_V = ${vHi} V)`,
+    );
   const rIc = b.interconnect_resistance_mOhm * 1e-3;
   const options: PackOptions = {
     series: b.series,
@@ -145,7 +217,12 @@ export function buildPack(recipe: Recipe, o: { seed: number; cells?: readonly Ce
     balancing: ex.bms.balancing,
     initialSoc: o.initialSoc ?? ex.initial_soc ?? (b.application === 'ev' ? 1 : 0.5),
     thermal: ex.thermal.enabled
-      ? { ambient_K: ex.thermal.ambient_C + 273.15, heatCapacity_J_kgK: ex.thermal.heat_capacity_J_kgK, h_W_m2K: ex.thermal.h_W_m2K, neighbour_W_K: ex.thermal.neighbour_conductance_W_K }
+      ? {
+          ambient_K: ex.thermal.ambient_C + 273.15,
+          heatCapacity_J_kgK: ex.thermal.heat_capacity_J_kgK,
+          h_W_m2K: ex.thermal.h_W_m2K,
+          neighbour_W_K: ex.thermal.neighbour_conductance_W_K,
+        }
       : undefined,
   };
   return { pack: new Pack(specs, options), specs, extras: ex, source: o.cells ? 'production' : 'design', options };
@@ -180,7 +257,11 @@ export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: 
     if (pack.deratings.length > d0) break;
   }
   const stop = pack.deratings[d0];
-  return { capacity_C: -(pack.packCharge_C - q0), energy_J: -(pack.packEnergy_J - e0), stoppedByCell: stop ? stop.cell : -1 };
+  return {
+    capacity_C: -(pack.packCharge_C - q0),
+    energy_J: -(pack.packEnergy_J - e0),
+    stoppedByCell: stop ? stop.cell : -1,
+  };
 }
 
 interface Trace {
@@ -221,7 +302,16 @@ function record(pack: Pack, tr: Trace, I: number, Vp: number): void {
 function downsample(tr: Trace, n: number): BatteryBlock['series'] {
   const m = tr.t.length;
   const stride = Math.max(1, Math.ceil(m / n));
-  const out: BatteryBlock['series'] = { time_s: [], pack_voltage_V: [], pack_current_A: [], cell_voltage_min_V: [], cell_voltage_max_V: [], soc_min_pct: [], soc_max_pct: [], temperature_max_C: [] };
+  const out: BatteryBlock['series'] = {
+    time_s: [],
+    pack_voltage_V: [],
+    pack_current_A: [],
+    cell_voltage_min_V: [],
+    cell_voltage_max_V: [],
+    soc_min_pct: [],
+    soc_max_pct: [],
+    temperature_max_C: [],
+  };
   for (let i = 0; i < m; i += stride) {
     const e = Math.min(m, i + stride);
     let vmin = Infinity;
@@ -248,23 +338,54 @@ function downsample(tr: Trace, n: number): BatteryBlock['series'] {
   return out;
 }
 
-function profileOf(recipe: Recipe, ex: BatteryExtras, opts: BatteryCommandOptions, packEnergy_J: number, days: number, rng: Rng): PowerProfile {
+function profileOf(
+  recipe: Recipe,
+  ex: BatteryExtras,
+  opts: BatteryCommandOptions,
+  packEnergy_J: number,
+  days: number,
+  rng: Rng,
+): PowerProfile {
   const p = opts.profile;
-  if (p === 'ev:UDDS' || p === 'ev:US06' || p === 'ev:WLTC') return driveCycle(p.slice(3) as 'UDDS' | 'US06' | 'WLTC', ex.vehicle, 1);
+  if (p === 'ev:UDDS' || p === 'ev:US06' || p === 'ev:WLTC')
+    return driveCycle(p.slice(3) as 'UDDS' | 'US06' | 'WLTC', ex.vehicle, 1);
   const Ewh = packEnergy_J / 3600;
   if (p === 'ess:solar') {
     // defaults (assumption): PV sized so a clear day (≈ 7 peak-sun hours) yields ≈ 1.4× the pack energy,
     // evening load 18–23 h drawing ≈ 80 % of the pack energy
     const pv = ex.solar.pv_peak_kW !== undefined ? ex.solar.pv_peak_kW * 1000 : Ewh / 5;
     const load = ex.solar.evening_load_kW !== undefined ? ex.solar.evening_load_kW * 1000 : (0.8 * Ewh) / 5;
-    return solarDays({ latitude_deg: ex.solar.latitude_deg, day_of_year: ex.solar.day_of_year, pv_peak_W: pv, evening_load_W: load, cloud_sigma: ex.solar.cloud_sigma, days, dt_s: 60 }, rng);
+    return solarDays(
+      {
+        latitude_deg: ex.solar.latitude_deg,
+        day_of_year: ex.solar.day_of_year,
+        pv_peak_W: pv,
+        evening_load_W: load,
+        cloud_sigma: ex.solar.cloud_sigma,
+        days,
+        dt_s: 60,
+      },
+      rng,
+    );
   }
   if (p === 'ess:wind') {
     const w = ex.wind;
     // default rating (assumption): turbine rated power = pack energy / 2 h
     const rated = w.rated_kW !== undefined ? w.rated_kW * 1000 : Ewh / 2;
-    const o = { k: w.weibull_k, c_m_s: w.weibull_c_m_s, rated_W: rated, cut_in_m_s: w.cut_in_m_s, rated_m_s: w.rated_m_s, cut_out_m_s: w.cut_out_m_s, days, dt_s: 60 };
-    return windDays({ ...o, export_W: w.grid_export_kW !== undefined ? w.grid_export_kW * 1000 : meanWindPower(o) }, rng);
+    const o = {
+      k: w.weibull_k,
+      c_m_s: w.weibull_c_m_s,
+      rated_W: rated,
+      cut_in_m_s: w.cut_in_m_s,
+      rated_m_s: w.rated_m_s,
+      cut_out_m_s: w.cut_out_m_s,
+      days,
+      dt_s: 60,
+    };
+    return windDays(
+      { ...o, export_W: w.grid_export_kW !== undefined ? w.grid_export_kW * 1000 : meanWindPower(o) },
+      rng,
+    );
   }
   if (p === 'csv') {
     const c = opts.csv;
@@ -295,14 +416,24 @@ function profileOf(recipe: Recipe, ex: BatteryExtras, opts: BatteryCommandOption
  * v_min, SSB fast stepper). Pack capacity = the smallest group sum (series string limited by its weakest
  * group; within a group the cells share by Kirchhoff and all empty together at C/3 — assumption).
  */
-function ageingEstimate(built: BuiltPack, perCellDaily_C: Float64Array, years: number, vMin: number, vMax: number): BatteryBlock['ageing'] {
+function ageingEstimate(
+  built: BuiltPack,
+  perCellDaily_C: Float64Array,
+  years: number,
+  vMin: number,
+  vMax: number,
+): BatteryBlock['ageing'] {
   const { pack, specs } = built;
   const models = specs.map(spmeOf);
   const ys = models.map((m) => m.initialState(0.5));
   const capOf = (k: number): number => {
     const m = models[k]!;
     const yy = ys[k]!;
-    const c = runCycle(fastRunner(m, { stepsPerSweep: 60 }), m, yy, 1 / 3, 1 / 3, { vMax_V: vMax, vMin_V: vMin, cvEndCRate: 0.05 });
+    const c = runCycle(fastRunner(m, { stepsPerSweep: 60 }), m, yy, 1 / 3, 1 / 3, {
+      vMax_V: vMax,
+      vMin_V: vMin,
+      cvEndCRate: 0.05,
+    });
     return c.discharge_C;
   };
   const packCap = (): number => {
@@ -346,12 +477,12 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
   for (const d of pool) counts.set(d.cell, (counts.get(d.cell) ?? 0) + 1);
   let k = -1;
   let best = -1;
-  for (const [c, n] of counts) if (n > best) (best = n), (k = c);
+  for (const [c, n] of counts) if (n > best) ((best = n), (k = c));
   let limit: LimitingCell['limit'] = pool.find((d) => d.cell === k)?.limit ?? 'none';
   if (k < 0) {
     // no derating: the cell closest to a limit at the end of the run (lowest cell voltage)
     let vmin = Infinity;
-    for (let i = 0; i < pack.n; i++) if (pack.V[i]! < vmin) (vmin = pack.V[i]!), (k = i);
+    for (let i = 0; i < pack.n; i++) if (pack.V[i]! < vmin) ((vmin = pack.V[i]!), (k = i));
     limit = 'none';
   }
   const caps = specs.map((_, i) => pack.cellCapacity_C(i) / 3600);
@@ -369,12 +500,21 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
   const resPct = (resist[k]! / meanR - 1) * 100;
   const parts: string[] = [];
   if (limit === 'none') parts.push('no cell reached a BMS limit; this is the cell with the lowest voltage at the end');
-  else parts.push(`${dis.length > 0 ? 'reached the lower' : 'reached the upper'} cell voltage limit first (${best} BMS deratings)`);
-  parts.push(`its group ${g} holds ${groupCaps[g]!.toFixed(3)} Ah (rank ${rank} of ${pack.Ns}, 1 = smallest; string mean ${(groupCaps.reduce((a, b) => a + b, 0) / pack.Ns).toFixed(3)} Ah)`);
-  parts.push(`cell capacity ${capPct >= 0 ? '+' : ''}${capPct.toFixed(2)} % and resistance ${resPct >= 0 ? '+' : ''}${resPct.toFixed(2)} % vs the pack mean`);
+  else
+    parts.push(
+      `${dis.length > 0 ? 'reached the lower' : 'reached the upper'} cell voltage limit first (${best} BMS deratings)`,
+    );
+  parts.push(
+    `its group ${g} holds ${groupCaps[g]!.toFixed(3)} Ah (rank ${rank} of ${pack.Ns}, 1 = smallest; string mean ${(groupCaps.reduce((a, b) => a + b, 0) / pack.Ns).toFixed(3)} Ah)`,
+  );
+  parts.push(
+    `cell capacity ${capPct >= 0 ? '+' : ''}${capPct.toFixed(2)} % and resistance ${resPct >= 0 ? '+' : ''}${resPct.toFixed(2)} % vs the pack mean`,
+  );
   const gen = specs[k]!.origin.genealogy;
   if (gen) {
-    parts.push(`made on lane ${gen.lane}, station run ${gen.station_run}, from rolls ${gen.parents.map((p) => `${p.roll_id} (${p.sheet}, lot ${p.lot}, ${p.md_start_m.toFixed(1)} m)`).join(', ')}; cathode ${gen.cathode_thickness_um.toFixed(2)} µm, anode ${gen.anode_thickness_um.toFixed(2)} µm`);
+    parts.push(
+      `made on lane ${gen.lane}, station run ${gen.station_run}, from rolls ${gen.parents.map((p) => `${p.roll_id} (${p.sheet}, lot ${p.lot}, ${p.md_start_m.toFixed(1)} m)`).join(', ')}; cathode ${gen.cathode_thickness_um.toFixed(2)} µm, anode ${gen.anode_thickness_um.toFixed(2)} µm`,
+    );
   }
   return {
     index: k,
@@ -395,12 +535,19 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
 }
 
 /** `rollcell battery`: the battery block and a text summary */
-export function runBatteryCommand(recipe: Recipe, opts: BatteryCommandOptions): { block: BatteryBlock; summary: string } {
+export function runBatteryCommand(
+  recipe: Recipe,
+  opts: BatteryCommandOptions,
+): { block: BatteryBlock; summary: string } {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
-  if (!(Number.isInteger(days) && days >= 1 && days <= 365)) throw new RangeError(`days: must be an integer in 1..365 (got ${days}; allowed 1..365)`);
-  if (!(Number.isInteger(seed))) throw new RangeError(`seed: must be an integer (got ${seed}; allowed an integer)`);
-  if (!BATTERY_PROFILES.includes(opts.profile)) throw new RangeError(`profile: unknown (got ${JSON.stringify(opts.profile)}; allowed ${BATTERY_PROFILES.join(', ')})`);
+  if (!(Number.isInteger(days) && days >= 1 && days <= 365))
+    throw new RangeError(`days: must be an integer in 1..365 (got ${days}; allowed 1..365)`);
+  if (!Number.isInteger(seed)) throw new RangeError(`seed: must be an integer (got ${seed}; allowed an integer)`);
+  if (!BATTERY_PROFILES.includes(opts.profile))
+    throw new RangeError(
+      `profile: unknown (got ${JSON.stringify(opts.profile)}; allowed ${BATTERY_PROFILES.join(', ')})`,
+    );
   const notes: string[] = [];
   // ---- static pack figures from a C/3 discharge of a fresh, fully charged copy
   const ref = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras, initialSoc: 1 });
@@ -435,7 +582,8 @@ export function runBatteryCommand(recipe: Recipe, opts: BatteryCommandOptions): 
   const V0start = Float64Array.from(pack.V0);
   let notDelivered_J = 0;
   let evOut: BatteryBlock['results']['ev'];
-  const isEv = opts.profile.startsWith('ev:') || (opts.profile === 'csv' && opts.csv?.column.startsWith('speed') === true);
+  const isEv =
+    opts.profile.startsWith('ev:') || (opts.profile === 'csv' && opts.csv?.column.startsWith('speed') === true);
   const isCurrent = opts.profile === 'csv' && opts.csv?.column === 'current_A';
   let maxC = 0;
   const capMean = caps.reduce((a, b) => a + b, 0) / caps.length;
@@ -495,17 +643,24 @@ export function runBatteryCommand(recipe: Recipe, opts: BatteryCommandOptions): 
         consumption = driven > 0 ? outJ / 3600 / (driven / 1000) : 0;
       }
       // recharge: CC at C/3 of the pack, held at the cell v_max by the BMS (→ CV-like taper), to C/20
-      const Ic = capNom * 3600 / 3 / 3600;
+      const Ic = (capNom * 3600) / 3 / 3600;
       for (let i = 0; i < 2000; i++) {
         const res = pack.stepCurrent(Ic, 30);
         record(pack, tr, res.I_A, res.V_pack_V);
         if (res.I_A < Ic / (20 / 3)) break;
       }
     }
-    evOut = { range_km: r(range_km, 5), cycles, distance_per_cycle_km: r(dist / 1000, 5), consumption_Wh_per_km: r(consumption, 5), stopped_by: stoppedBy };
+    evOut = {
+      range_km: r(range_km, 5),
+      cycles,
+      distance_per_cycle_km: r(dist / 1000, 5),
+      consumption_Wh_per_km: r(consumption, 5),
+      stopped_by: stoppedBy,
+    };
     // ageing: km per day → partial cycles of depth km_per_day / range
     const kmPerDay = 40; // assumption: ≈ 14 600 km per year
-    for (let k = 0; k < pack.n; k++) dailyCharge[k] = range_km > 0 ? (pack.cellThroughput_C[k]! / 2 / days) * Math.min(1, kmPerDay / range_km) : 0;
+    for (let k = 0; k < pack.n; k++)
+      dailyCharge[k] = range_km > 0 ? (pack.cellThroughput_C[k]! / 2 / days) * Math.min(1, kmPerDay / range_km) : 0;
     notes.push('EV ageing: 40 km per day (assumption), each day one partial cycle of depth 40 km / range');
   } else {
     for (let i = 0; i < prof.power_W.length; i++) step(prof.power_W[i]!, prof.dt_s);
@@ -527,10 +682,18 @@ export function runBatteryCommand(recipe: Recipe, opts: BatteryCommandOptions): 
   let socSpreadMax = 0;
   for (let i = 0; i < tr.t.length; i++) socSpreadMax = Math.max(socSpreadMax, tr.smax[i]! - tr.smin[i]!);
   const lc = limitingCell(built, resist);
-  const ageing = opts.ageing === false || ex.years === 0 ? null : ageingEstimate(built, dailyCharge, Math.round(ex.years), vMin, vMax);
+  const ageing =
+    opts.ageing === false || ex.years === 0
+      ? null
+      : ageingEstimate(built, dailyCharge, Math.round(ex.years), vMin, vMax);
   const validity = ref.pack.models[0]!.validity.maxCRate;
-  if (maxC > validity) notes.push(`cells ran up to ${maxC.toFixed(2)}C, above the SPMe's stated validity (${validity}C vs the P2D): voltages at the peaks are less accurate`);
-  notes.push(`thermal model is one-way (temperatures reported; the electrochemistry stays at ${(recipe.cell.temperature_C).toFixed(1)} °C)`);
+  if (maxC > validity)
+    notes.push(
+      `cells ran up to ${maxC.toFixed(2)}C, above the SPMe's stated validity (${validity}C vs the P2D): voltages at the peaks are less accurate`,
+    );
+  notes.push(
+    `thermal model is one-way (temperatures reported; the electrochemistry stays at ${recipe.cell.temperature_C.toFixed(1)} °C)`,
+  );
   notes.push(prof.note);
   const d = pack.deratings;
   const block: BatteryBlock = {
@@ -580,7 +743,15 @@ export function runBatteryCommand(recipe: Recipe, opts: BatteryCommandOptions): 
         discharge: d.filter((x) => x.limit === 'v_min').length,
         charge: d.filter((x) => x.limit === 'v_max').length,
         energy_not_delivered_Wh: r(notDelivered_J / 3600),
-        first: d.slice(0, 10).map((x) => ({ t_s: x.t_s, requested_W: x.requested_W === undefined ? null : r(x.requested_W), delivered_W: x.delivered_W === undefined ? null : r(x.delivered_W), requested_A: r(x.requested_A), delivered_A: r(x.delivered_A), cell: x.cell, limit: x.limit })),
+        first: d.slice(0, 10).map((x) => ({
+          t_s: x.t_s,
+          requested_W: x.requested_W === undefined ? null : r(x.requested_W),
+          delivered_W: x.delivered_W === undefined ? null : r(x.delivered_W),
+          requested_A: r(x.requested_A),
+          delivered_A: r(x.delivered_A),
+          cell: x.cell,
+          limit: x.limit,
+        })),
       },
       ev: evOut,
       conservation: { energy_balance_error_J: eBal, charge_balance_error_C: dq },
@@ -602,14 +773,20 @@ export function summaryText(b: BatteryBlock): string {
     `  pack: ${p.voltage_min_V}–${p.voltage_max_V} V (nominal ${p.nominal_voltage_V} V, seed window 1–500 V: ${p.in_seed_voltage_window_1_500_V ? 'inside' : 'OUTSIDE'}), ${p.capacity_C3_Ah} Ah / ${p.energy_C3_kWh} kWh at C/3, ${p.mass_kg} kg, ${p.volume_L} L, ${p.specific_energy_Wh_kg} Wh/kg, ${p.energy_density_Wh_L} Wh/L`,
     `  cells: capacity ${p.cell_capacity_Ah.mean} ± ${p.cell_capacity_Ah.sigma} Ah, resistance ${p.cell_resistance_mOhm.mean} ± ${p.cell_resistance_mOhm.sigma} mΩ`,
   ];
-  if (s.ev) lines.push(`  EV: range ${s.ev.range_km} km (${s.ev.cycles} cycles of ${s.ev.distance_per_cycle_km} km, ${s.ev.consumption_Wh_per_km} Wh/km; stopped: ${s.ev.stopped_by})`);
+  if (s.ev)
+    lines.push(
+      `  EV: range ${s.ev.range_km} km (${s.ev.cycles} cycles of ${s.ev.distance_per_cycle_km} km, ${s.ev.consumption_Wh_per_km} Wh/km; stopped: ${s.ev.stopped_by})`,
+    );
   lines.push(
     `  energy out ${s.energy_out_kWh} kWh, in ${s.energy_in_kWh} kWh, round-trip efficiency ${s.round_trip_efficiency === null ? 'undefined (no energy in or out)' : `${(s.round_trip_efficiency * 100).toFixed(2)} %`}, interconnect loss ${s.interconnect_loss_Wh} Wh, balancing ${s.balancing_loss_Wh} Wh`,
     `  cell voltage ${s.cell_voltage_min_V}–${s.cell_voltage_max_V} V, SOC spread max ${s.soc_spread_max_pct} % (end ${s.soc_spread_end_pct} %), peak ${s.max_cell_c_rate}C${s.temperature_max_C !== null ? `, T max ${s.temperature_max_C} °C` : ''}`,
     `  BMS deratings: ${s.deratings.count} (${s.deratings.discharge} at v_min, ${s.deratings.charge} at v_max), ${s.deratings.energy_not_delivered_Wh} Wh not delivered/accepted`,
     `  limiting cell #${b.limiting_cell.index} (${b.limiting_cell.serial}): ${b.limiting_cell.reason}`,
   );
-  if (b.ageing) lines.push(`  after ${b.ageing.years} years (${b.ageing.equivalent_full_cycles_per_year} full cycles/yr): ${b.ageing.capacity_Ah_by_year[b.ageing.capacity_Ah_by_year.length - 1]} Ah (${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`);
+  if (b.ageing)
+    lines.push(
+      `  after ${b.ageing.years} years (${b.ageing.equivalent_full_cycles_per_year} full cycles/yr): ${b.ageing.capacity_Ah_by_year[b.ageing.capacity_Ah_by_year.length - 1]} Ah (${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`,
+    );
   for (const n of b.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }

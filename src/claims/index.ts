@@ -11,7 +11,15 @@
  * Pure: no I/O. The windows come from ../recipe/windows.ts (the seed's paragraphs).
  */
 import type { Recipe } from '../recipe/schema.ts';
-import type { ClaimElement, ClaimResult, LineBlock, RunOutput, StationBlock, StationLayer, Verdict } from '../contract.ts';
+import type {
+  ClaimElement,
+  ClaimResult,
+  LineBlock,
+  RunOutput,
+  StationBlock,
+  StationLayer,
+  Verdict,
+} from '../contract.ts';
 import { WINDOWS, inWindow, windowText, type ClaimWindow } from '../recipe/windows.ts';
 import { getMaterial } from '../materials/library.ts';
 
@@ -34,8 +42,23 @@ export const ALLOY_FORMED_MIN_FRACTION = 0.01;
 export const AMBIENT_C = 25;
 
 export const CLAIM_PARENTS: Readonly<Record<number, number | undefined>> = {
-  2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 8: 1, 9: 1, 10: 1, 11: 1, 12: 1, 13: 1,
-  14: 13, 15: 13, 16: 13, 17: 13, 18: 17,
+  2: 1,
+  3: 1,
+  4: 1,
+  5: 1,
+  6: 1,
+  7: 1,
+  8: 1,
+  9: 1,
+  10: 1,
+  11: 1,
+  12: 1,
+  13: 1,
+  14: 13,
+  15: 13,
+  16: 13,
+  17: 13,
+  18: 17,
 };
 
 /** One-line summary of each claim (for the chart and the report). */
@@ -96,20 +119,38 @@ export function combine(verdicts: readonly Verdict[]): Verdict {
   return 'met';
 }
 
-function windowElement(id: string, text: string, w: ClaimWindow, value: number | undefined, source: string, absentWhy: string): ClaimElement {
+function windowElement(
+  id: string,
+  text: string,
+  w: ClaimWindow,
+  value: number | undefined,
+  source: string,
+  absentWhy: string,
+): ClaimElement {
   if (value === undefined || !Number.isFinite(value)) return el(id, text, 'not evaluable', absentWhy, w.paragraph);
   const inside = inWindow(w, value);
-  return el(id, text, inside ? 'met' : 'not met', `${w.quantity} = ${fmt(value)} ${w.unit} (${source}); ${inside ? 'inside' : 'OUTSIDE'} the window ${windowText(w)}`, w.paragraph);
+  return el(
+    id,
+    text,
+    inside ? 'met' : 'not met',
+    `${w.quantity} = ${fmt(value)} ${w.unit} (${source}); ${inside ? 'inside' : 'OUTSIDE'} the window ${windowText(w)}`,
+    w.paragraph,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // station layers: classify by name (FIG. 2 reference numerals or words) or by an explicit `role`
 
-export type LayerRole = 'cathode_collector' | 'cathode' | 'electrolyte' | 'al' | 'li' | 'conductive' | 'anode' | 'other';
+export type LayerRole =
+  'cathode_collector' | 'cathode' | 'electrolyte' | 'al' | 'li' | 'conductive' | 'anode' | 'other';
 
 export function layerRole(l: StationLayer): LayerRole {
   const explicit = l['role'];
-  if (typeof explicit === 'string' && ['cathode_collector', 'cathode', 'electrolyte', 'al', 'li', 'conductive', 'anode'].includes(explicit)) return explicit as LayerRole;
+  if (
+    typeof explicit === 'string' &&
+    ['cathode_collector', 'cathode', 'electrolyte', 'al', 'li', 'conductive', 'anode'].includes(explicit)
+  )
+    return explicit as LayerRole;
   const n = l.name.toLowerCase();
   if (/\b208\b|cathode[ _-]*(current[ _-]*)?collector|cathode_cc/.test(n)) return 'cathode_collector';
   if (/\b234\b|conductive|\bcu\b|copper|anode[ _-]*(current[ _-]*)?collector/.test(n)) return 'conductive';
@@ -143,14 +184,29 @@ function reductionOf(layers: readonly StationLayer[], roles: readonly LayerRole[
 /** first composite sheet: the cathode, the electrolyte and (claim 9) the collector formed over the cathode */
 const FIRST_SHEET_ROLES: readonly LayerRole[] = ['cathode_collector', 'cathode', 'electrolyte'];
 
-function reductionElement(id: string, text: string, what: string, r: Reduction | undefined, st: StationBlock, paragraph: string): ClaimElement {
-  if (!r) return el(id, text, 'not evaluable', `station ${st.id} reports no ${what} layer (layers: ${st.layers.map((l) => l.name).join(', ') || 'none'})`, paragraph);
+function reductionElement(
+  id: string,
+  text: string,
+  what: string,
+  r: Reduction | undefined,
+  st: StationBlock,
+  paragraph: string,
+): ClaimElement {
+  if (!r)
+    return el(
+      id,
+      text,
+      'not evaluable',
+      `station ${st.id} reports no ${what} layer (layers: ${st.layers.map((l) => l.name).join(', ') || 'none'})`,
+      paragraph,
+    );
   const ok = r.fraction >= THICKNESS_REDUCTION_RESOLUTION;
   let ev = `${what} ${fmt(r.in_um)} → ${fmt(r.out_um)} µm at ${st.id}: reduction ${pctText(r.fraction)} (${ok ? '≥' : 'below'} the resolution ${pctText(THICKNESS_REDUCTION_RESOLUTION)})`;
   // what it would take: the force for a 1 % Al reduction with this station's rolls (line model)
   const need = st['al_reduction_1pct_force_N'];
   const load = st['al_reduction_1pct_line_load_N_per_mm'];
-  if (!ok && /Al/.test(what) && typeof need === 'number') ev += `; a 1 % Al reduction would need ≈ ${fmt(need)} N${typeof load === 'number' ? ` (${fmt(load)} N/mm)` : ''} at these rolls, vs ${fmt(st.force_N)} N set`;
+  if (!ok && /Al/.test(what) && typeof need === 'number')
+    ev += `; a 1 % Al reduction would need ≈ ${fmt(need)} N${typeof load === 'number' ? ` (${fmt(load)} N/mm)` : ''} at these rolls, vs ${fmt(st.force_N)} N set`;
   return el(id, text, ok ? 'met' : 'not met', ev, paragraph);
 }
 
@@ -165,67 +221,187 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
 
   // (a) continuously supplying a first composite sheet: cathode layer + SE layer formed on the cathode
   {
-    const text = 'continuously supplying a first composite sheet comprising a cathode layer and a solid electrolyte layer formed on the cathode layer';
+    const text =
+      'continuously supplying a first composite sheet comprising a cathode layer and a solid electrolyte layer formed on the cathode layer';
     const fs = r.first_sheet;
     const comp = `cathode ${fs.cathode.active_material} ${fs.cathode.thickness_um !== undefined ? `${fs.cathode.thickness_um} µm` : `${fs.cathode.loading_mg_cm2} mg/cm²`} + ${fs.electrolyte_layer.material} ${fs.electrolyte_layer.thickness_um} µm, supply ${fs.supply}`;
     const s222 = station(line, '222');
-    if (!continuous) out.push(el(`${prefix}a`, text, 'not met', `${modeText}: the sheets are not supplied continuously; ${comp}`, '[0184]'));
+    if (!continuous)
+      out.push(
+        el(`${prefix}a`, text, 'not met', `${modeText}: the sheets are not supplied continuously; ${comp}`, '[0184]'),
+      );
     else if (fs.supply === 'in_situ' && s222 && !s222.bonded)
-      out.push(el(`${prefix}a`, text, 'not met', `${modeText}; the cathode and electrolyte layers did NOT bond at rollers 222 (bonded = false, peak ${fmt(s222.peak_pressure_MPa)} MPa): no first composite sheet forms`, '[0189]'));
-    else out.push(el(`${prefix}a`, text, 'met', `${modeText}; ${comp}${s222 ? `; rollers 222 bonded (peak ${fmt(s222.peak_pressure_MPa)} MPa)` : ''}`, '[0184]–[0189]'));
+      out.push(
+        el(
+          `${prefix}a`,
+          text,
+          'not met',
+          `${modeText}; the cathode and electrolyte layers did NOT bond at rollers 222 (bonded = false, peak ${fmt(s222.peak_pressure_MPa)} MPa): no first composite sheet forms`,
+          '[0189]',
+        ),
+      );
+    else
+      out.push(
+        el(
+          `${prefix}a`,
+          text,
+          'met',
+          `${modeText}; ${comp}${s222 ? `; rollers 222 bonded (peak ${fmt(s222.peak_pressure_MPa)} MPa)` : ''}`,
+          '[0184]–[0189]',
+        ),
+      );
   }
 
   // (b) continuously supplying an Al-containing sheet placed on the SE layer
   {
-    const text = 'continuously supplying an aluminum-containing sheet over the first composite sheet such that it is placed on the solid electrolyte layer';
+    const text =
+      'continuously supplying an aluminum-containing sheet over the first composite sheet such that it is placed on the solid electrolyte layer';
     const a = r.al_sheet;
     const desc = `al_sheet.form = ${a.form}, ${a.thickness_um} µm, al_sheet.placed_on = ${a.placed_on}`;
     if (!continuous) out.push(el(`${prefix}b`, text, 'not met', `${modeText}; ${desc}`, '[0190]'));
-    else if (a.placed_on !== 'electrolyte_layer') out.push(el(`${prefix}b`, text, 'not met', `${desc}: the Al sheet is not placed on the solid electrolyte layer`, '[0190]'));
+    else if (a.placed_on !== 'electrolyte_layer')
+      out.push(
+        el(
+          `${prefix}b`,
+          text,
+          'not met',
+          `${desc}: the Al sheet is not placed on the solid electrolyte layer`,
+          '[0190]',
+        ),
+      );
     else if (a.form === 'particles_on_carrier' && a.carrier && a.carrier.removed_before === 'never')
-      out.push(el(`${prefix}b`, text, 'not met', `${desc}; the plastic carrier stays between the Al layer and the electrolyte (al_sheet.carrier.removed_before = never)`, '[0192]'));
+      out.push(
+        el(
+          `${prefix}b`,
+          text,
+          'not met',
+          `${desc}; the plastic carrier stays between the Al layer and the electrolyte (al_sheet.carrier.removed_before = never)`,
+          '[0192]',
+        ),
+      );
     else out.push(el(`${prefix}b`, text, 'met', `${modeText}; ${desc}`, '[0190]'));
   }
 
   // (c) continuously roll-bonding at 236 → second composite sheet
   {
-    const text = 'continuously roll-bonding the aluminum-containing sheet and the first composite sheet to provide a second composite sheet (cathode, SE, Al-containing layer)';
+    const text =
+      'continuously roll-bonding the aluminum-containing sheet and the first composite sheet to provide a second composite sheet (cathode, SE, Al-containing layer)';
     const s = station(line, '236');
     const set = `rollers 236 set to ${r.stations['236'].force_N} N, ${r.stations['236'].temperature_C} °C`;
     if (!continuous) out.push(el(`${prefix}c`, text, 'not met', `${modeText}; ${set}`, '[0193]'));
-    else if (!s) out.push(el(`${prefix}c`, text, 'not evaluable', `${set}, but the run has no line results for station 236 (whether the Al bonds to the electrolyte needs the line model)`, '[0193]–[0194]'));
-    else if (!s.bonded) out.push(el(`${prefix}c`, text, 'not met', `station 236: bonded = false at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa — no second composite sheet forms`, '[0193]–[0194]'));
-    else out.push(el(`${prefix}c`, text, 'met', `station 236: bonded = true at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa, ${fmt(s.temperature_C)} °C`, '[0193]–[0194]'));
+    else if (!s)
+      out.push(
+        el(
+          `${prefix}c`,
+          text,
+          'not evaluable',
+          `${set}, but the run has no line results for station 236 (whether the Al bonds to the electrolyte needs the line model)`,
+          '[0193]–[0194]',
+        ),
+      );
+    else if (!s.bonded)
+      out.push(
+        el(
+          `${prefix}c`,
+          text,
+          'not met',
+          `station 236: bonded = false at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa — no second composite sheet forms`,
+          '[0193]–[0194]',
+        ),
+      );
+    else
+      out.push(
+        el(
+          `${prefix}c`,
+          text,
+          'met',
+          `station 236: bonded = true at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa, ${fmt(s.temperature_C)} °C`,
+          '[0193]–[0194]',
+        ),
+      );
   }
 
   // (d) third composite sheet (Li layer + conductive layer), Li on the Al, Li interposed between Al and conductive layer
   const interposed = r.third_sheet.facing_al === 'li_layer';
   {
-    const text = 'continuously supplying a third composite sheet (lithium-containing layer + conductive layer) with the lithium-containing layer placed on the aluminum-containing layer and interposed between it and the conductive layer';
+    const text =
+      'continuously supplying a third composite sheet (lithium-containing layer + conductive layer) with the lithium-containing layer placed on the aluminum-containing layer and interposed between it and the conductive layer';
     const t = r.third_sheet;
     const desc = `third sheet: Li layer ${t.li_layer.thickness_um} µm (${t.li_layer.li_wt_pct} wt % Li) on ${t.conductive_layer.material} ${t.conductive_layer.thickness_um} µm, third_sheet.facing_al = ${t.facing_al}`;
     if (!continuous) out.push(el(`${prefix}d`, text, 'not met', `${modeText}; ${desc}`, '[0197]'));
     else if (!interposed)
-      out.push(el(`${prefix}d`, text, 'not met', `${desc}: the conductive layer, not the Li-containing layer, meets the Al — the Li-containing layer is NOT interposed between the Al-containing layer and the conductive layer`, '[0197]'));
-    else out.push(el(`${prefix}d`, text, 'met', `${modeText}; ${desc}: Li-containing layer interposed between the Al-containing layer and the conductive layer`, '[0197]'));
+      out.push(
+        el(
+          `${prefix}d`,
+          text,
+          'not met',
+          `${desc}: the conductive layer, not the Li-containing layer, meets the Al — the Li-containing layer is NOT interposed between the Al-containing layer and the conductive layer`,
+          '[0197]',
+        ),
+      );
+    else
+      out.push(
+        el(
+          `${prefix}d`,
+          text,
+          'met',
+          `${modeText}; ${desc}: Li-containing layer interposed between the Al-containing layer and the conductive layer`,
+          '[0197]',
+        ),
+      );
   }
 
   // (e) roll-bonding at 240: Li + Al compressed together into a prelithiated anode, interposed between conductive layer and first sheet
   {
-    const text = 'continuously roll-bonding the second and third composite sheets so that the Li-containing and Al-containing layers are compressed together to form a prelithiated anode while interposed between the conductive layer and the first composite sheet';
+    const text =
+      'continuously roll-bonding the second and third composite sheets so that the Li-containing and Al-containing layers are compressed together to form a prelithiated anode while interposed between the conductive layer and the first composite sheet';
     const s = station(line, '240');
     const set = `rollers 240 set to ${r.stations['240'].force_N} N, ${r.stations['240'].temperature_C} °C`;
     if (!continuous) out.push(el(`${prefix}e`, text, 'not met', `${modeText}; ${set}`, '[0200]'));
     else if (!interposed)
-      out.push(el(`${prefix}e`, text, 'not met', `third_sheet.facing_al = ${r.third_sheet.facing_al}: the Li-containing and Al-containing layers are not in contact, so they are not compressed together and are not interposed between the conductive layer and the first composite sheet`, '[0200]'));
-    else if (!s || !line) out.push(el(`${prefix}e`, text, 'not evaluable', `${set}, but the run has no line results for station 240 and the anode (bond and Li–Al alloy formation need the line model)`, '[0200]'));
-    else if (!s.bonded) out.push(el(`${prefix}e`, text, 'not met', `station 240: bonded = false at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa — the third sheet does not bond`, '[0200]'));
+      out.push(
+        el(
+          `${prefix}e`,
+          text,
+          'not met',
+          `third_sheet.facing_al = ${r.third_sheet.facing_al}: the Li-containing and Al-containing layers are not in contact, so they are not compressed together and are not interposed between the conductive layer and the first composite sheet`,
+          '[0200]',
+        ),
+      );
+    else if (!s || !line)
+      out.push(
+        el(
+          `${prefix}e`,
+          text,
+          'not evaluable',
+          `${set}, but the run has no line results for station 240 and the anode (bond and Li–Al alloy formation need the line model)`,
+          '[0200]',
+        ),
+      );
+    else if (!s.bonded)
+      out.push(
+        el(
+          `${prefix}e`,
+          text,
+          'not met',
+          `station 240: bonded = false at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa — the third sheet does not bond`,
+          '[0200]',
+        ),
+      );
     else {
       const f = line.anode.al_fractions;
       const alloyed = f.LiAl + f.Li3Al2 + f.Li9Al4;
       const phases = `al_fractions Al ${fmt(f.Al)}, LiAl ${fmt(f.LiAl)}, Li3Al2 ${fmt(f.Li3Al2)}, Li9Al4 ${fmt(f.Li9Al4)}`;
       if (!(alloyed >= ALLOY_FORMED_MIN_FRACTION))
-        out.push(el(`${prefix}e`, text, 'not met', `station 240 bonded, but only ${pctText(alloyed)} of the Al is in a Li–Al phase (< ${pctText(ALLOY_FORMED_MIN_FRACTION)}): no prelithiated anode forms (${phases})`, '[0200]'));
+        out.push(
+          el(
+            `${prefix}e`,
+            text,
+            'not met',
+            `station 240 bonded, but only ${pctText(alloyed)} of the Al is in a Li–Al phase (< ${pctText(ALLOY_FORMED_MIN_FRACTION)}): no prelithiated anode forms (${phases})`,
+            '[0200]',
+          ),
+        );
       else
         out.push(
           el(
@@ -243,7 +419,10 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
 
 // ---------------------------------------------------------------------------------------------------------
 
-function numField(obj: Record<string, unknown> | undefined, names: readonly string[]): { name: string; value: number } | undefined {
+function numField(
+  obj: Record<string, unknown> | undefined,
+  names: readonly string[],
+): { name: string; value: number } | undefined {
   if (!obj) return undefined;
   for (const n of names) {
     const v = obj[n];
@@ -256,7 +435,12 @@ function numField(obj: Record<string, unknown> | undefined, names: readonly stri
 function parentElement(claim: number, parent: ClaimResult): ClaimElement {
   const v = parent.verdict;
   const why = v === 'met' ? 'is met' : v === 'not met' ? 'is NOT met' : 'is not evaluable';
-  return el(`${claim}.parent`, `the method of claim ${parent.claim}`, v, `claim ${parent.claim} ${why}${v === 'met' ? '' : ` (see claim ${parent.claim})`}`);
+  return el(
+    `${claim}.parent`,
+    `the method of claim ${parent.claim}`,
+    v,
+    `claim ${parent.claim} ${why}${v === 'met' ? '' : ` (see claim ${parent.claim})`}`,
+  );
 }
 
 function reasonOf(verdict: Verdict, elements: readonly ClaimElement[]): string {
@@ -268,7 +452,13 @@ function reasonOf(verdict: Verdict, elements: readonly ClaimElement[]): string {
 function finish(claim: number, elements: ClaimElement[], parent?: ClaimResult): ClaimResult {
   const all = parent ? [parentElement(claim, parent), ...elements] : elements;
   const verdict = combine(all.map((e) => e.verdict));
-  const res: ClaimResult = { claim, verdict, elements: all, title: CLAIM_TITLES[claim], reason: reasonOf(verdict, all) };
+  const res: ClaimResult = {
+    claim,
+    verdict,
+    elements: all,
+    title: CLAIM_TITLES[claim],
+    reason: reasonOf(verdict, all),
+  };
   if (parent) res['depends_on'] = parent.claim;
   return res;
 }
@@ -293,14 +483,21 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
 
   // claim 2: crack inhibition, sandwiched vs free-standing
   {
-    const text = 'roll bonding sandwiched between the conductive layer and the first composite sheet substantially inhibits crack formation in the prelithiated anode compared with Li and Al layers not so interposed';
+    const text =
+      'roll bonding sandwiched between the conductive layer and the first composite sheet substantially inhibits crack formation in the prelithiated anode compared with Li and Al layers not so interposed';
     let e: ClaimElement;
     if (!line) e = el('2a', text, 'not evaluable', 'the run has no line results (crack model)', '[0201]');
     else {
       const a = line.crack.sandwiched.risk;
       const b = line.crack.free_standing.risk;
       const ok = a < b;
-      e = el('2a', text, ok ? 'met' : 'not met', `crack risk sandwiched ${fmt(a)} ${ok ? '<' : '≥'} free-standing ${fmt(b)}${ok && b > 0 ? ` (${pctText(1 - a / b)} lower)` : ''}`, '[0201]');
+      e = el(
+        '2a',
+        text,
+        ok ? 'met' : 'not met',
+        `crack risk sandwiched ${fmt(a)} ${ok ? '<' : '≥'} free-standing ${fmt(b)}${ok && b > 0 ? ` (${pctText(1 - a / b)} lower)` : ''}`,
+        '[0201]',
+      );
     }
     put(finish(2, [e], P(1)));
   }
@@ -319,7 +516,18 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
       els.push(el(`${claim}a`, tAl, 'not evaluable', why, para), el(`${claim}b`, tFs, 'not evaluable', why, para));
     } else {
       els.push(reductionElement(`${claim}a`, tAl, 'Al-containing', reductionOf(s.layers, ['al']), s, para));
-      els.push(reductionElement(`${claim}b`, tFs, 'first composite sheet (cathode + electrolyte' + (r.first_sheet.current_collector ? ' + collector' : '') + ')', reductionOf(s.layers, FIRST_SHEET_ROLES), s, para));
+      els.push(
+        reductionElement(
+          `${claim}b`,
+          tFs,
+          'first composite sheet (cathode + electrolyte' +
+            (r.first_sheet.current_collector ? ' + collector' : '') +
+            ')',
+          reductionOf(s.layers, FIRST_SHEET_ROLES),
+          s,
+          para,
+        ),
+      );
     }
     put(finish(claim, els, P(1)));
   }
@@ -329,8 +537,29 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     const s = station(line, '240');
     const f = s ? s.force_N : r.stations['240'].force_N;
     const src = s ? 'line result, station 240' : 'recipe stations.240.force_N';
-    put(finish(5, [windowElement('5a', 'roll bonding at 240 applies an isostatic pressure of 150–500 N', WINDOWS.force_240, f, src, '')], P(1)));
-    put(finish(6, [windowElement('6a', 'roll bonding at 240 applies a force of 150–500 N', WINDOWS.force_240, f, src, '')], P(1)));
+    put(
+      finish(
+        5,
+        [
+          windowElement(
+            '5a',
+            'roll bonding at 240 applies an isostatic pressure of 150–500 N',
+            WINDOWS.force_240,
+            f,
+            src,
+            '',
+          ),
+        ],
+        P(1),
+      ),
+    );
+    put(
+      finish(
+        6,
+        [windowElement('6a', 'roll bonding at 240 applies a force of 150–500 N', WINDOWS.force_240, f, src, '')],
+        P(1),
+      ),
+    );
   }
 
   // claim 7: heating at 240
@@ -339,11 +568,22 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     const T = s ? s.temperature_C : r.stations['240'].temperature_C;
     const src = s ? 'line result, station 240' : 'recipe stations.240.temperature_C';
     const ok = T >= (WINDOWS.heating_240.min as number) && T > AMBIENT_C;
-    const upper = T > (WINDOWS.heating_240.max as number) ? `; above the ${WINDOWS.heating_240.max} °C end of [0204]'s range, which claim 7 does not limit` : '';
+    const upper =
+      T > (WINDOWS.heating_240.max as number)
+        ? `; above the ${WINDOWS.heating_240.max} °C end of [0204]'s range, which claim 7 does not limit`
+        : '';
     put(
       finish(
         7,
-        [el('7a', 'heating the second and third composite sheets while roll bonding at 240', ok ? 'met' : 'not met', `nip temperature ${fmt(T)} °C (${src}); heating means above ambient (${AMBIENT_C} °C) and at least ${WINDOWS.heating_240.min} °C: ${ok ? 'heated' : 'NOT heated'}${upper}`, WINDOWS.heating_240.paragraph)],
+        [
+          el(
+            '7a',
+            'heating the second and third composite sheets while roll bonding at 240',
+            ok ? 'met' : 'not met',
+            `nip temperature ${fmt(T)} °C (${src}); heating means above ambient (${AMBIENT_C} °C) and at least ${WINDOWS.heating_240.min} °C: ${ok ? 'heated' : 'NOT heated'}${upper}`,
+            WINDOWS.heating_240.paragraph,
+          ),
+        ],
         P(1),
       ),
     );
@@ -353,15 +593,45 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   {
     const m = r.third_sheet.conductive_layer.material;
     const ok = materialContains(m, 'Cu');
-    put(finish(8, [el('8a', 'the conductive layer comprises copper', ok ? 'met' : 'not met', `third_sheet.conductive_layer.material = ${m}${ok ? '' : ' (no copper)'}`, '[0198]')], P(1)));
+    put(
+      finish(
+        8,
+        [
+          el(
+            '8a',
+            'the conductive layer comprises copper',
+            ok ? 'met' : 'not met',
+            `third_sheet.conductive_layer.material = ${m}${ok ? '' : ' (no copper)'}`,
+            '[0198]',
+          ),
+        ],
+        P(1),
+      ),
+    );
   }
 
   // claim 9: a second Al-containing sheet formed over the cathode layer
   {
     const cc = r.first_sheet.current_collector;
     const ok = cc !== undefined && materialContains(cc.material, 'Al');
-    const ev = cc ? `first_sheet.current_collector = ${cc.material} ${cc.thickness_um} µm${ok ? '' : ' (not Al-containing)'}` : 'first_sheet.current_collector is absent: no second Al-containing sheet over the cathode';
-    put(finish(9, [el('9a', 'the first composite sheet comprises a second aluminum-containing sheet formed over the cathode layer', ok ? 'met' : 'not met', ev, '[0185], [0188]')], P(1)));
+    const ev = cc
+      ? `first_sheet.current_collector = ${cc.material} ${cc.thickness_um} µm${ok ? '' : ' (not Al-containing)'}`
+      : 'first_sheet.current_collector is absent: no second Al-containing sheet over the cathode';
+    put(
+      finish(
+        9,
+        [
+          el(
+            '9a',
+            'the first composite sheet comprises a second aluminum-containing sheet formed over the cathode layer',
+            ok ? 'met' : 'not met',
+            ev,
+            '[0185], [0188]',
+          ),
+        ],
+        P(1),
+      ),
+    );
   }
 
   // claim 10: Al particles + binder; a plastic layer removed
@@ -370,19 +640,84 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     const els: ClaimElement[] = [];
     if (a.form === 'particles_on_carrier') {
       const p = a.particles;
-      els.push(el('10a', 'the aluminum-containing sheet comprises aluminum particles and a binder', 'met', `al_sheet.form = particles_on_carrier; binder ${p?.binder ?? 'PVDF (default)'} ${p?.binder_wt_pct ?? 5} wt %, particles ${p?.particle_diameter_um ?? 3} µm`, '[0191]'));
-    } else els.push(el('10a', 'the aluminum-containing sheet comprises aluminum particles and a binder', 'not met', `al_sheet.form = ${a.form}: no Al particles and binder`, '[0191]'));
+      els.push(
+        el(
+          '10a',
+          'the aluminum-containing sheet comprises aluminum particles and a binder',
+          'met',
+          `al_sheet.form = particles_on_carrier; binder ${p?.binder ?? 'PVDF (default)'} ${p?.binder_wt_pct ?? 5} wt %, particles ${p?.particle_diameter_um ?? 3} µm`,
+          '[0191]',
+        ),
+      );
+    } else
+      els.push(
+        el(
+          '10a',
+          'the aluminum-containing sheet comprises aluminum particles and a binder',
+          'not met',
+          `al_sheet.form = ${a.form}: no Al particles and binder`,
+          '[0191]',
+        ),
+      );
     if (a.form === 'particles_on_carrier' && a.carrier && a.carrier.removed_before !== 'never')
-      els.push(el('10b', 'removing a plastic layer from the aluminum-containing sheet', 'met', `carrier ${a.carrier.material} ${a.carrier.thickness_um} µm removed before station ${a.carrier.removed_before}`, '[0192]'));
-    else els.push(el('10b', 'removing a plastic layer from the aluminum-containing sheet', 'not met', a.carrier ? `carrier ${a.carrier.material} removed_before = ${a.carrier.removed_before}` : 'al_sheet.carrier is absent: no plastic layer is removed', '[0192]'));
+      els.push(
+        el(
+          '10b',
+          'removing a plastic layer from the aluminum-containing sheet',
+          'met',
+          `carrier ${a.carrier.material} ${a.carrier.thickness_um} µm removed before station ${a.carrier.removed_before}`,
+          '[0192]',
+        ),
+      );
+    else
+      els.push(
+        el(
+          '10b',
+          'removing a plastic layer from the aluminum-containing sheet',
+          'not met',
+          a.carrier
+            ? `carrier ${a.carrier.material} removed_before = ${a.carrier.removed_before}`
+            : 'al_sheet.carrier is absent: no plastic layer is removed',
+          '[0192]',
+        ),
+      );
     put(finish(10, els, P(1)));
   }
 
   // claim 11: Al foil
-  put(finish(11, [el('11a', 'the aluminum-containing sheet comprises an aluminum foil', r.al_sheet.form === 'foil' ? 'met' : 'not met', `al_sheet.form = ${r.al_sheet.form}${r.al_sheet.form === 'foil' ? `, ${r.al_sheet.thickness_um} µm, ${r.al_sheet.purity_pct} % Al, temper ${r.al_sheet.temper}` : ''}`, '[0191]')], P(1)));
+  put(
+    finish(
+      11,
+      [
+        el(
+          '11a',
+          'the aluminum-containing sheet comprises an aluminum foil',
+          r.al_sheet.form === 'foil' ? 'met' : 'not met',
+          `al_sheet.form = ${r.al_sheet.form}${r.al_sheet.form === 'foil' ? `, ${r.al_sheet.thickness_um} µm, ${r.al_sheet.purity_pct} % Al, temper ${r.al_sheet.temper}` : ''}`,
+          '[0191]',
+        ),
+      ],
+      P(1),
+    ),
+  );
 
   // claim 12: anode thickness 10–100 µm
-  put(finish(12, [windowElement('12a', 'the prelithiated anode is 10–100 µm thick', WINDOWS.anode_thickness, line?.anode.thickness_um, 'line result line.anode.thickness_um', 'the run has no line results (line.anode.thickness_um): the prelithiated anode is made at 240 and its thickness needs the line model')], P(1)));
+  put(
+    finish(
+      12,
+      [
+        windowElement(
+          '12a',
+          'the prelithiated anode is 10–100 µm thick',
+          WINDOWS.anode_thickness,
+          line?.anode.thickness_um,
+          'line result line.anode.thickness_um',
+          'the run has no line results (line.anode.thickness_um): the prelithiated anode is made at 240 and its thickness needs the line model',
+        ),
+      ],
+      P(1),
+    ),
+  );
 
   // claim 13: specific capacity ≥ 100 mAh/g
   put(
@@ -414,11 +749,32 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
       t = o.design.cell.thickness_um;
       src = 'design stack before rolling (roll bonding only thins it)';
     }
-    put(finish(14, [windowElement('14a', 'the cell assembly is 1 mm thick or less', WINDOWS.cell_thickness, t, src, '')], P(13)));
+    put(
+      finish(
+        14,
+        [windowElement('14a', 'the cell assembly is 1 mm thick or less', WINDOWS.cell_thickness, t, src, '')],
+        P(13),
+      ),
+    );
   }
 
   // claim 15: stack pressure 1–10 MPa
-  put(finish(15, [windowElement('15a', 'the cell assembly is under a pressure of 1–10 MPa', WINDOWS.stack_pressure, r.cell.stack_pressure_MPa, 'recipe cell.stack_pressure_MPa', '')], P(13)));
+  put(
+    finish(
+      15,
+      [
+        windowElement(
+          '15a',
+          'the cell assembly is under a pressure of 1–10 MPa',
+          WINDOWS.stack_pressure,
+          r.cell.stack_pressure_MPa,
+          'recipe cell.stack_pressure_MPa',
+          '',
+        ),
+      ],
+      P(13),
+    ),
+  );
 
   // claim 16: C-rate ≥ 0.33
   {
@@ -433,7 +789,9 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
             WINDOWS.c_rate,
             f?.value,
             `cycling.${f?.name ?? 'max_c_rate'}`,
-            cyc ? 'the cycling results carry no rate-capability figure (cycling.max_c_rate): the C-rate the cell sustains is not known' : 'the run has no cycling results (cycling.max_c_rate)',
+            cyc
+              ? 'the cycling results carry no rate-capability figure (cycling.max_c_rate): the C-rate the cell sustains is not known'
+              : 'the run has no cycling results (cycling.max_c_rate)',
           ),
         ],
         P(13),
@@ -445,10 +803,23 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   {
     const b = r.battery;
     let e: ClaimElement;
-    if (!b) e = el('17a', 'a solid state battery comprising at least two cell assemblies', 'not met', 'the recipe has no battery block: no battery is made of these cells', '[0176]');
+    if (!b)
+      e = el(
+        '17a',
+        'a solid state battery comprising at least two cell assemblies',
+        'not met',
+        'the recipe has no battery block: no battery is made of these cells',
+        '[0176]',
+      );
     else {
       const n = b.series * b.parallel;
-      e = el('17a', 'a solid state battery comprising at least two cell assemblies', n >= 2 ? 'met' : 'not met', `battery ${b.series}s${b.parallel}p = ${n} cell${n === 1 ? '' : 's'} (${n >= 2 ? '≥' : '<'} 2)${batteryEvidence(o)}`, '[0176]');
+      e = el(
+        '17a',
+        'a solid state battery comprising at least two cell assemblies',
+        n >= 2 ? 'met' : 'not met',
+        `battery ${b.series}s${b.parallel}p = ${n} cell${n === 1 ? '' : 's'} (${n >= 2 ? '≥' : '<'} 2)${batteryEvidence(o)}`,
+        '[0176]',
+      );
     }
     put(finish(17, [e], P(13)));
   }
@@ -456,13 +827,24 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // claim 18: EV or wind/solar ESS
   {
     const b = r.battery;
-    const names: Record<string, string> = { ev: 'electric vehicle', ess_solar: 'energy storage for a solar power generator', ess_wind: 'energy storage for a wind generator', other: 'other use' };
+    const names: Record<string, string> = {
+      ev: 'electric vehicle',
+      ess_solar: 'energy storage for a solar power generator',
+      ess_wind: 'energy storage for a wind generator',
+      other: 'other use',
+    };
     let e: ClaimElement;
-    const text = 'an electric vehicle, or an energy storage system for power from a wind and/or solar generator, comprising the battery';
+    const text =
+      'an electric vehicle, or an energy storage system for power from a wind and/or solar generator, comprising the battery';
     if (!b) e = el('18a', text, 'not met', 'the recipe has no battery block');
     else {
       const ok = b.application !== 'other';
-      e = el('18a', text, ok ? 'met' : 'not met', `battery.application = ${b.application} (${names[b.application]})${batteryUseEvidence(o)}`);
+      e = el(
+        '18a',
+        text,
+        ok ? 'met' : 'not met',
+        `battery.application = ${b.application} (${names[b.application]})${batteryUseEvidence(o)}`,
+      );
     }
     put(finish(18, [e], P(17)));
   }
@@ -470,10 +852,35 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // claim 19: method of use — the cells made by claim 1's method, repeatedly charged and discharged
   {
     const els = claim1Elements(r, o, '19');
-    const f = numField(cyc as Record<string, unknown> | undefined, ['cycles', 'cycle_count', 'n_cycles', 'cycles_completed']);
+    const f = numField(cyc as Record<string, unknown> | undefined, [
+      'cycles',
+      'cycle_count',
+      'n_cycles',
+      'cycles_completed',
+    ]);
     const text = 'repeatedly charging and discharging the cell assembly';
-    if (!f) els.push(el('19f', text, 'not evaluable', cyc ? 'the cycling results do not say how many cycles were run (cycling.cycles)' : 'the run has no cycling results', '[0183]'));
-    else els.push(el('19f', text, f.value >= 2 ? 'met' : 'not met', `cycling.${f.name} = ${f.value} (${f.value >= 2 ? '≥' : '<'} 2: ${f.value >= 2 ? 'repeated' : 'not repeated'})`, '[0183]'));
+    if (!f)
+      els.push(
+        el(
+          '19f',
+          text,
+          'not evaluable',
+          cyc
+            ? 'the cycling results do not say how many cycles were run (cycling.cycles)'
+            : 'the run has no cycling results',
+          '[0183]',
+        ),
+      );
+    else
+      els.push(
+        el(
+          '19f',
+          text,
+          f.value >= 2 ? 'met' : 'not met',
+          `cycling.${f.name} = ${f.value} (${f.value >= 2 ? '≥' : '<'} 2: ${f.value >= 2 ? 'repeated' : 'not repeated'})`,
+          '[0183]',
+        ),
+      );
     put(finish(19, els));
   }
 
@@ -482,7 +889,15 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     const els = claim1Elements(r, o, '20');
     const p = o.production;
     const ev = `the run's cell: ${fmt(o.design.cell.thickness_um)} µm, ${fmt(o.design.cell.area_cm2)} cm² (design)${p ? `; production made ${p.cells_total} cells, ${p.cells_in_spec} in spec` : ''}`;
-    els.push(el('20f', 'a cell for a battery produced by that method', p && p.cells_total === 0 ? 'not met' : 'met', p && p.cells_total === 0 ? 'the production run made no cells' : ev, '[0184]'));
+    els.push(
+      el(
+        '20f',
+        'a cell for a battery produced by that method',
+        p && p.cells_total === 0 ? 'not met' : 'met',
+        p && p.cells_total === 0 ? 'the production run made no cells' : ev,
+        '[0184]',
+      ),
+    );
     put(finish(20, els));
   }
 
@@ -519,7 +934,8 @@ export function formatClaimChart(claims: readonly ClaimResult[], width = 110): s
   const pW = Math.max(9, ...claims.flatMap((c) => c.elements.map((e) => (e.paragraph ?? '').length)));
   const evW = Math.max(30, width - idW - vW - pW - 6);
   const rule = '-'.repeat(idW + vW + evW + pW + 6);
-  const row = (a: string, b: string, c: string, d: string): string => `${a.padEnd(idW)}  ${b.padEnd(vW)}  ${c.padEnd(evW)}  ${d}`.trimEnd();
+  const row = (a: string, b: string, c: string, d: string): string =>
+    `${a.padEnd(idW)}  ${b.padEnd(vW)}  ${c.padEnd(evW)}  ${d}`.trimEnd();
   const out: string[] = [row('claim', 'verdict', 'element / evidence', 'paragraph'), rule];
   for (const c of claims) {
     const title = typeof c['title'] === 'string' ? (c['title'] as string) : '';
@@ -541,19 +957,29 @@ export function formatClaimChart(claims: readonly ClaimResult[], width = 110): s
 
 /** what the simulated pack did (run output `battery` block), appended to claim 17's evidence */
 function batteryEvidence(o: RunOutput): string {
-  const b = o.battery as { pack?: { voltage_min_V?: number; voltage_max_V?: number; energy_C3_kWh?: number; cell_source?: string } } | undefined;
+  const b = o.battery as
+    | { pack?: { voltage_min_V?: number; voltage_max_V?: number; energy_C3_kWh?: number; cell_source?: string } }
+    | undefined;
   const p = b?.pack;
-  if (!p || typeof p.voltage_min_V !== 'number' || typeof p.voltage_max_V !== 'number' || typeof p.energy_C3_kWh !== 'number') return '';
+  if (
+    !p ||
+    typeof p.voltage_min_V !== 'number' ||
+    typeof p.voltage_max_V !== 'number' ||
+    typeof p.energy_C3_kWh !== 'number'
+  )
+    return '';
   return `; simulated pack of ${p.cell_source ?? 'design'} cells: ${p.voltage_min_V.toPrecision(3)}–${p.voltage_max_V.toPrecision(3)} V, ${p.energy_C3_kWh.toPrecision(3)} kWh at C/3`;
 }
 
 /** the duty-profile result (run output `battery` block), appended to claim 18's evidence */
 function batteryUseEvidence(o: RunOutput): string {
-  const b = o.battery as { profile?: string; results?: { ev?: { range_km?: number }; round_trip_efficiency?: number } } | undefined;
+  const b = o.battery as
+    { profile?: string; results?: { ev?: { range_km?: number }; round_trip_efficiency?: number } } | undefined;
   if (!b?.profile || !b.results) return '';
   const ev = b.results.ev?.range_km;
   const rte = b.results.round_trip_efficiency;
   if (typeof ev === 'number') return `; simulated on ${b.profile}: ${ev.toPrecision(3)} km per charge`;
-  if (typeof rte === 'number') return `; simulated on ${b.profile}: round-trip efficiency ${(100 * rte).toPrecision(3)} %`;
+  if (typeof rte === 'number')
+    return `; simulated on ${b.profile}: round-trip efficiency ${(100 * rte).toPrecision(3)} %`;
   return '';
 }

@@ -6,7 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Recipe } from '../recipe/schema.ts';
-import { BATTERY_PROFILES, runBatteryCommand, type BatteryCommandOptions, type BatteryProfileName } from '../battery/run.ts';
+import {
+  BATTERY_PROFILES,
+  runBatteryCommand,
+  type BatteryCommandOptions,
+  type BatteryProfileName,
+} from '../battery/run.ts';
 import { ProfileCsvError } from '../battery/profiles.ts';
 import { runProduction } from '../process/line.ts';
 import { ConfigError } from '../process/production/config.ts';
@@ -31,29 +36,63 @@ export class BatteryInputError extends Error {
     super(lines.join('\n'));
   }
 }
-const bad = (path: string, problem: string, got: string, allowed: string): BatteryInputError => new BatteryInputError([formatProblem({ path, problem, got, allowed })]);
+const bad = (path: string, problem: string, got: string, allowed: string): BatteryInputError =>
+  new BatteryInputError([formatProblem({ path, problem, got, allowed })]);
 
 /** the options checked and converted; throws BatteryInputError naming the flag */
-export function batteryOptions(recipe: Recipe, o: BatteryCliOptions): { opts: BatteryCommandOptions; fromProduction: boolean } {
-  if (!recipe.battery) throw bad('battery', 'the recipe has no battery block', 'nothing', 'battery: { series, parallel, application, interconnect_resistance_mOhm } with series × parallel ≥ 2');
-  if (!(BATTERY_PROFILES as readonly string[]).includes(o.profile)) throw bad('--profile', 'unknown duty profile', JSON.stringify(o.profile), BATTERY_PROFILES.join(', '));
+export function batteryOptions(
+  recipe: Recipe,
+  o: BatteryCliOptions,
+): { opts: BatteryCommandOptions; fromProduction: boolean } {
+  if (!recipe.battery)
+    throw bad(
+      'battery',
+      'the recipe has no battery block',
+      'nothing',
+      'battery: { series, parallel, application, interconnect_resistance_mOhm } with series × parallel ≥ 2',
+    );
+  if (!(BATTERY_PROFILES as readonly string[]).includes(o.profile))
+    throw bad('--profile', 'unknown duty profile', JSON.stringify(o.profile), BATTERY_PROFILES.join(', '));
   const days = Number(o.days);
-  if (!Number.isInteger(days) || days < 1 || days > 365) throw bad('--days', 'must be a whole number of days', JSON.stringify(o.days), '1 … 365');
-  if (o.cells !== 'design' && o.cells !== 'production') throw bad('--cells', 'unknown cell source', JSON.stringify(o.cells), "'design' (design cell with the stated spread) or 'production' (in-spec cells of a production run)");
+  if (!Number.isInteger(days) || days < 1 || days > 365)
+    throw bad('--days', 'must be a whole number of days', JSON.stringify(o.days), '1 … 365');
+  if (o.cells !== 'design' && o.cells !== 'production')
+    throw bad(
+      '--cells',
+      'unknown cell source',
+      JSON.stringify(o.cells),
+      "'design' (design cell with the stated spread) or 'production' (in-spec cells of a production run)",
+    );
   let csv: BatteryCommandOptions['csv'];
   if (o.profile === 'csv') {
-    if (!o.profileCsv) throw bad('--profile-csv', 'the csv profile needs a file', 'nothing', 'a CSV of time [s] and one value column');
+    if (!o.profileCsv)
+      throw bad('--profile-csv', 'the csv profile needs a file', 'nothing', 'a CSV of time [s] and one value column');
     const column = o.csvColumn ?? 'power_W';
-    if (!(CSV_COLUMNS as readonly string[]).includes(column)) throw bad('--csv-column', 'unknown column kind', JSON.stringify(column), CSV_COLUMNS.join(', '));
+    if (!(CSV_COLUMNS as readonly string[]).includes(column))
+      throw bad('--csv-column', 'unknown column kind', JSON.stringify(column), CSV_COLUMNS.join(', '));
     let text: string;
     try {
       text = readFileSync(o.profileCsv, 'utf8');
     } catch {
-      throw bad('--profile-csv', 'file not found or not readable', JSON.stringify(o.profileCsv), 'an existing, readable CSV file');
+      throw bad(
+        '--profile-csv',
+        'file not found or not readable',
+        JSON.stringify(o.profileCsv),
+        'an existing, readable CSV file',
+      );
     }
     csv = { text, column: column as CsvColumn, name: o.profileCsv };
-  } else if (o.profileCsv) throw bad('--profile-csv', 'only used with --profile csv', JSON.stringify(o.profileCsv), `--profile csv (got --profile ${o.profile})`);
-  return { opts: { profile: o.profile as BatteryProfileName, days, seed: o.seed, csv }, fromProduction: o.cells === 'production' };
+  } else if (o.profileCsv)
+    throw bad(
+      '--profile-csv',
+      'only used with --profile csv',
+      JSON.stringify(o.profileCsv),
+      `--profile csv (got --profile ${o.profile})`,
+    );
+  return {
+    opts: { profile: o.profile as BatteryProfileName, days, seed: o.seed, csv },
+    fromProduction: o.cells === 'production',
+  };
 }
 
 /** runs the command; returns the text to print */
@@ -76,6 +115,7 @@ export function toInputError(e: unknown): unknown {
   if (e instanceof ProfileCsvError) return new BatteryInputError([e.message]);
   if (e instanceof ConfigError) return new BatteryInputError(e.problems);
   // the battery module reports input problems as RangeError with `<path>: <problem> (got …; allowed …)`
-  if (e instanceof RangeError && /^[^:\n]{1,80}: .*\(got .*; allowed .*\)/s.test(e.message)) return new BatteryInputError(e.message.split('; battery.').map((l, i) => (i === 0 ? l : `battery.${l}`)));
+  if (e instanceof RangeError && /^[^:\n]{1,80}: .*\(got .*; allowed .*\)/s.test(e.message))
+    return new BatteryInputError(e.message.split('; battery.').map((l, i) => (i === 0 ? l : `battery.${l}`)));
   return e;
 }

@@ -64,7 +64,13 @@ function readText(path: string, field: string): string {
 /** `--initial-soc`: a number 0–1, or an InputError */
 export function parseInitialSoc(v: string): number {
   const x = v.trim() === '' ? NaN : Number(v);
-  if (!(Number.isFinite(x) && x >= 0 && x <= 1)) throw inputError('--initial-soc', 'not a state of charge', JSON.stringify(v), 'a number 0–1 (0 = discharged as produced, 1 = charged)');
+  if (!(Number.isFinite(x) && x >= 0 && x <= 1))
+    throw inputError(
+      '--initial-soc',
+      'not a state of charge',
+      JSON.stringify(v),
+      'a number 0–1 (0 = discharged as produced, 1 = charged)',
+    );
   return x;
 }
 
@@ -75,17 +81,31 @@ function readMeasured(path: string): { time_s: number[]; voltage_V: number[] } {
   return r.value;
 }
 
-function compareWith(path: string, predicted: { time_s: readonly number[]; voltage_V: readonly number[] }): { voltage_rmse_mV: number; voltage_max_error_mV: number; compared_points: number; compared_with: string } {
+function compareWith(
+  path: string,
+  predicted: { time_s: readonly number[]; voltage_V: readonly number[] },
+): { voltage_rmse_mV: number; voltage_max_error_mV: number; compared_points: number; compared_with: string } {
   const measured = readMeasured(path);
   try {
     const c = compareVoltage(predicted, measured);
-    return { voltage_rmse_mV: c.rmse_V * 1000, voltage_max_error_mV: c.maxAbsError_V * 1000, compared_points: c.points, compared_with: path };
+    return {
+      voltage_rmse_mV: c.rmse_V * 1000,
+      voltage_max_error_mV: c.maxAbsError_V * 1000,
+      compared_points: c.points,
+      compared_with: path,
+    };
   } catch (e) {
-    throw inputError('--compare', (e as Error).message.replace(/^[^:]*: /, ''), JSON.stringify(path), 'a measured CSV whose times overlap the run (Test Time / s from the start of the run)');
+    throw inputError(
+      '--compare',
+      (e as Error).message.replace(/^[^:]*: /, ''),
+      JSON.stringify(path),
+      'a measured CSV whose times overlap the run (Test Time / s from the start of the run)',
+    );
   }
 }
 
-const CSV_NUM = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '' : String(x));
+const CSV_NUM = (x: number | null | undefined): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '' : String(x);
 
 /** one-row per-cycle summary of a current-profile run (the columns of toCycleSummaryCsv without mass/area) */
 function profileSummaryCsv(t: ArrayLike<number>, V: ArrayLike<number>, I: ArrayLike<number>): string {
@@ -102,15 +122,45 @@ function profileSummaryCsv(t: ArrayLike<number>, V: ArrayLike<number>, I: ArrayL
     if (de > 0) ec += de;
     else ed -= de;
   }
-  const head = 'Cycle Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah,Coulombic Efficiency / 1,Charging Energy / Wh,Discharging Energy / Wh,Energy Efficiency / 1,Mean Charging Voltage / V,Mean Discharging Voltage / V,Cycle Start Time / s,Cycle End Time / s';
-  const row = [1, qc / 3600, qd / 3600, qc > 0 ? qd / qc : null, ec / 3600, ed / 3600, ec > 0 ? ed / ec : null, qc > 0 ? ec / qc : null, qd > 0 ? ed / qd : null, t[0] ?? 0, t[t.length - 1] ?? 0].map(CSV_NUM).join(',');
+  const head =
+    'Cycle Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah,Coulombic Efficiency / 1,Charging Energy / Wh,Discharging Energy / Wh,Energy Efficiency / 1,Mean Charging Voltage / V,Mean Discharging Voltage / V,Cycle Start Time / s,Cycle End Time / s';
+  const row = [
+    1,
+    qc / 3600,
+    qd / 3600,
+    qc > 0 ? qd / qc : null,
+    ec / 3600,
+    ed / 3600,
+    ec > 0 ? ed / ec : null,
+    qc > 0 ? ec / qc : null,
+    qd > 0 ? ed / qd : null,
+    t[0] ?? 0,
+    t[t.length - 1] ?? 0,
+  ]
+    .map(CSV_NUM)
+    .join(',');
   return `${head}\n${row}\n`;
 }
 
 /** The model for `--cell` and `--model`, or an InputError. */
-export function cellModelFor(cell: string, model: string): { model: FullCellModel; kind: 'bpx' | 'recipe'; chargeCutoff_V: number; dischargeCutoff_V: number; initialSoc?: number } {
+export function cellModelFor(
+  cell: string,
+  model: string,
+): {
+  model: FullCellModel;
+  kind: 'bpx' | 'recipe';
+  chargeCutoff_V: number;
+  dischargeCutoff_V: number;
+  initialSoc?: number;
+} {
   if (/\.json$/i.test(cell)) {
-    if (!(BPX_MODELS as readonly string[]).includes(model)) throw inputError('--model', 'not a model for a BPX (liquid-electrolyte) cell', JSON.stringify(model), BPX_MODELS.join(', '));
+    if (!(BPX_MODELS as readonly string[]).includes(model))
+      throw inputError(
+        '--model',
+        'not a model for a BPX (liquid-electrolyte) cell',
+        JSON.stringify(model),
+        BPX_MODELS.join(', '),
+      );
     let params;
     try {
       params = parseBpxText(readText(cell, '--cell'), cell);
@@ -120,13 +170,30 @@ export function cellModelFor(cell: string, model: string): { model: FullCellMode
     }
     const m = createLiquidModel(params, { model: model as (typeof BPX_MODELS)[number] });
     const p = params as unknown as { cell?: { upperVoltageCutoff_V?: number; lowerVoltageCutoff_V?: number } };
-    return { model: m, kind: 'bpx', chargeCutoff_V: p.cell?.upperVoltageCutoff_V ?? 4.2, dischargeCutoff_V: p.cell?.lowerVoltageCutoff_V ?? 2.5 };
+    return {
+      model: m,
+      kind: 'bpx',
+      chargeCutoff_V: p.cell?.upperVoltageCutoff_V ?? 4.2,
+      dischargeCutoff_V: p.cell?.lowerVoltageCutoff_V ?? 2.5,
+    };
   }
-  if (!(SSB_MODELS as readonly string[]).includes(model)) throw inputError('--model', 'not a model for the solid-state cell of a recipe', JSON.stringify(model), SSB_MODELS.join(', '));
+  if (!(SSB_MODELS as readonly string[]).includes(model))
+    throw inputError(
+      '--model',
+      'not a model for the solid-state cell of a recipe',
+      JSON.stringify(model),
+      SSB_MODELS.join(', '),
+    );
   const { recipe } = loadRecipe(cell);
   const m = buildCellModel(recipe, model as (typeof SSB_MODELS)[number]);
   // a recipe's cell starts as produced (discharged) unless the recipe asks otherwise
-  return { model: m, kind: 'recipe', chargeCutoff_V: recipe.cycling.charge_cutoff_V, dischargeCutoff_V: recipe.cycling.discharge_cutoff_V, initialSoc: recipe.cycling.initial_soc ?? 0 };
+  return {
+    model: m,
+    kind: 'recipe',
+    chargeCutoff_V: recipe.cycling.charge_cutoff_V,
+    dischargeCutoff_V: recipe.cycling.discharge_cutoff_V,
+    initialSoc: recipe.cycling.initial_soc ?? 0,
+  };
 }
 
 export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
@@ -134,7 +201,13 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc } = cellModelFor(o.cell, o.model);
   const initialSoc = socArg ?? cellSoc;
   if (o.currentProfile) {
-    if (o.experiment?.length) throw inputError('--experiment', 'give either experiment steps or a current profile, not both', `${o.experiment.length} step(s)`, '--experiment … or --current-profile <csv>');
+    if (o.experiment?.length)
+      throw inputError(
+        '--experiment',
+        'give either experiment steps or a current profile, not both',
+        `${o.experiment.length} step(s)`,
+        '--experiment … or --current-profile <csv>',
+      );
     let profile;
     try {
       profile = parseProfileCsv(readText(o.currentProfile, '--current-profile'), o.currentProfile);
@@ -143,7 +216,9 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       throw new InputError([`--current-profile: ${(e as Error).message}`]);
     }
     const s = simulateCurrentProfile(model, profile, initialSoc !== undefined ? { soc0: initialSoc } : {});
-    const rows = ['Test Time / s,Voltage / V,Current / A,Cycle Count / 1,Step Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah'];
+    const rows = [
+      'Test Time / s,Voltage / V,Current / A,Cycle Count / 1,Step Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah',
+    ];
     let qc = 0;
     let qd = 0;
     for (let i = 0; i < s.t_s.length; i++) {
@@ -156,7 +231,9 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     }
     if (o.csv) writeOut('--csv', o.csv, rows.join('\n') + '\n');
     if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, profileSummaryCsv(s.t_s, s.V, s.I_A));
-    const cmp = o.compare ? compareWith(o.compare, { time_s: Array.from(s.t_s), voltage_V: Array.from(s.V) }) : undefined;
+    const cmp = o.compare
+      ? compareWith(o.compare, { time_s: Array.from(s.t_s), voltage_V: Array.from(s.V) })
+      : undefined;
     let rmse: number | undefined;
     if (profile.U_V) {
       // measured voltage interpolated at the model's times
@@ -188,7 +265,11 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       ...(o.csv ? { csv: o.csv } : {}),
       ...(o.summaryCsv ? { summary_csv: o.summaryCsv } : {}),
     };
-    out(o.json ? JSON.stringify(summary, null, 2) : kv(Object.entries(summary).map(([k, v]) => [k, v as number | string])));
+    out(
+      o.json
+        ? JSON.stringify(summary, null, 2)
+        : kv(Object.entries(summary).map(([k, v]) => [k, v as number | string])),
+    );
     return;
   }
   const steps = o.experiment?.length ? o.experiment : undefined;
@@ -208,18 +289,33 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   try {
     result = runExperiment(
       model,
-      steps ?? [[`Charge at 0.1C until ${chargeCutoff_V} V`, `Hold at ${chargeCutoff_V} V until 0.02C`, `Discharge at 0.1C until ${dischargeCutoff_V} V`]],
-      { ...(soc !== undefined ? { initialSoc: soc } : {}), ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}) },
+      steps ?? [
+        [
+          `Charge at 0.1C until ${chargeCutoff_V} V`,
+          `Hold at ${chargeCutoff_V} V until 0.02C`,
+          `Discharge at 0.1C until ${dischargeCutoff_V} V`,
+        ],
+      ],
+      {
+        ...(soc !== undefined ? { initialSoc: soc } : {}),
+        ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
+      },
     );
   } catch (e) {
-    if (e instanceof ExperimentParseError) throw new InputError((e as ExperimentParseError).message.split('\n').map((l) => `--experiment: ${l}`));
+    if (e instanceof ExperimentParseError)
+      throw new InputError((e as ExperimentParseError).message.split('\n').map((l) => `--experiment: ${l}`));
     throw e;
   }
   if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result));
   if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result));
   const cmp = o.compare ? compareWith(o.compare, result.series) : undefined;
   const fc = firstCycleSummary(result);
-  const perCycle = allCycleMetrics(result).map((m) => ({ cycle: m.index, charge_Ah: m.charge_Ah, discharge_Ah: m.discharge_Ah, coulombic_efficiency: m.coulombicEfficiency }));
+  const perCycle = allCycleMetrics(result).map((m) => ({
+    cycle: m.index,
+    charge_Ah: m.charge_Ah,
+    discharge_Ah: m.discharge_Ah,
+    coulombic_efficiency: m.coulombicEfficiency,
+  }));
   const summary = {
     model: model.name,
     status: result.status,
@@ -228,12 +324,27 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     ...fc,
     steps: result.steps.length,
     cycles: result.cycles.length,
-    ...(cmp ? { voltage_rmse_mV: cmp.voltage_rmse_mV, voltage_max_error_mV: cmp.voltage_max_error_mV, compared_points: cmp.compared_points, compared_with: cmp.compared_with } : {}),
+    ...(cmp
+      ? {
+          voltage_rmse_mV: cmp.voltage_rmse_mV,
+          voltage_max_error_mV: cmp.voltage_max_error_mV,
+          compared_points: cmp.compared_points,
+          compared_with: cmp.compared_with,
+        }
+      : {}),
     ...(o.csv ? { csv: o.csv } : {}),
     ...(o.summaryCsv ? { summary_csv: o.summaryCsv } : {}),
     per_cycle: perCycle,
   };
-  out(o.json ? JSON.stringify(summary, null, 2) : kv(Object.entries(summary).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [k, v as number | string])));
+  out(
+    o.json
+      ? JSON.stringify(summary, null, 2)
+      : kv(
+          Object.entries(summary)
+            .filter(([, v]) => typeof v !== 'object')
+            .map(([k, v]) => [k, v as number | string]),
+        ),
+  );
 }
 
 /** writes an output file, or an input error naming the option when the path cannot be written */
@@ -242,7 +353,14 @@ function writeOut(option: string, path: string, text: string): void {
     writeFileSync(path, text);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? 'not writable (permission denied)' : 'cannot be written';
+    const why =
+      code === 'EISDIR'
+        ? 'is a directory'
+        : code === 'ENOENT'
+          ? 'its directory does not exist'
+          : code === 'EACCES'
+            ? 'not writable (permission denied)'
+            : 'cannot be written';
     throw inputError(option, why, JSON.stringify(path), 'a writable file path in an existing directory');
   }
 }

@@ -39,9 +39,15 @@ export function loadRecipe(file: string): { recipe: Recipe; text: string } {
     size = st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw inputError('recipe', 'file not found or not readable', JSON.stringify(file), 'an existing, readable YAML file');
+    throw inputError(
+      'recipe',
+      'file not found or not readable',
+      JSON.stringify(file),
+      'an existing, readable YAML file',
+    );
   }
-  if (size > MAX_RECIPE_BYTES) throw inputError('', 'file too large for a recipe', `${size} bytes`, `<= ${MAX_RECIPE_BYTES} bytes`);
+  if (size > MAX_RECIPE_BYTES)
+    throw inputError('', 'file too large for a recipe', `${size} bytes`, `<= ${MAX_RECIPE_BYTES} bytes`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -55,22 +61,38 @@ export function loadRecipe(file: string): { recipe: Recipe; text: string } {
 
 function parseSeed(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw inputError('--seed', 'must be a non-negative integer', JSON.stringify(v), '0 … 4294967295');
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1)
+    throw inputError('--seed', 'must be a non-negative integer', JSON.stringify(v), '0 … 4294967295');
   return n;
 }
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (nothing a user ran is lost) */
-export function storedDetail(res: JobResult): { cells: StoredCell[]; cycles: StoredCycle[]; timeSeries: TimeSeriesRecord[] } {
+export function storedDetail(res: JobResult): {
+  cells: StoredCell[];
+  cycles: StoredCycle[];
+  timeSeries: TimeSeriesRecord[];
+} {
   const cells: StoredCell[] = (res.productionRun?.cells ?? []).map((c) => ({
     ...c,
     verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
     thickness_um: c.stack.cell_thickness_um,
     capacity_mAh: c.capacity_mAh,
   }));
-  const cycles: StoredCycle[] = res.cycles.map((c) => ({ cycle: c.index, charge_Ah: c.charge_Ah, discharge_Ah: c.discharge_Ah, coulombic_efficiency: c.ce, ...(c.resistance_mOhm !== undefined ? { resistance_mOhm: c.resistance_mOhm } : {}) }));
+  const cycles: StoredCycle[] = res.cycles.map((c) => ({
+    cycle: c.index,
+    charge_Ah: c.charge_Ah,
+    discharge_Ah: c.discharge_Ah,
+    coulombic_efficiency: c.ce,
+    ...(c.resistance_mOhm !== undefined ? { resistance_mOhm: c.resistance_mOhm } : {}),
+  }));
   const timeSeries: TimeSeriesRecord[] = res.timeSeries.map((t) => ({
     name: t.name,
-    columns: { t_s: [...t.t_s], voltage_V: [...t.voltage_V], current_A: [...t.current_A], capacity_Ah: [...t.capacity_Ah] },
+    columns: {
+      t_s: [...t.t_s],
+      voltage_V: [...t.voltage_V],
+      current_A: [...t.current_A],
+      capacity_Ah: [...t.capacity_Ah],
+    },
   }));
   return { cells, cycles, timeSeries };
 }
@@ -79,7 +101,9 @@ function buildProgram(out: (s: string) => void): Command {
   const program = new Command();
   program
     .name('rollcell')
-    .description('Digital twin of a roll-to-roll all-solid-state cell line with an in-situ prelithiated Li–Al anode (US 2025/0266422 A1)')
+    .description(
+      'Digital twin of a roll-to-roll all-solid-state cell line with an in-situ prelithiated Li–Al anode (US 2025/0266422 A1)',
+    )
     .version(ROLLCELL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => process.stderr.write(s) });
@@ -94,31 +118,70 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--seed <n>', 'seed of the random number generator', '1')
     .option('--no-production', 'skip the production run (the `production` block)')
     .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
-    .action(async (file: string, o: { json?: boolean; seed: string; db: string; out: string; production: boolean; battery: boolean }) => {
-      const { recipe, text } = loadRecipe(file);
-      const seed = parseSeed(o.seed);
-      const store = await openStore(o.db);
-      try {
-        const runId = newRunId();
-        let res;
+    .action(
+      async (
+        file: string,
+        o: { json?: boolean; seed: string; db: string; out: string; production: boolean; battery: boolean },
+      ) => {
+        const { recipe, text } = loadRecipe(file);
+        const seed = parseSeed(o.seed);
+        const store = await openStore(o.db);
         try {
+          const runId = newRunId();
+          let res;
           try {
-            res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery });
+            try {
+              res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery });
+            } catch (e) {
+              throw toInputError(e);
+            }
           } catch (e) {
-            throw toInputError(e);
+            // nothing a user ran is lost: a failed run is stored with its error
+            await store.saveRun({
+              recipeText: text,
+              recipe: recipe as unknown,
+              seed,
+              runId,
+              status: 'failed',
+              output: {
+                rollcell_version: ROLLCELL_VERSION,
+                run_id: runId,
+                design: {
+                  cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
+                  cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
+                  anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
+                  np_ratio: 0,
+                  specific_energy_Wh_kg: 0,
+                  energy_density_Wh_L: 0,
+                },
+                error: (e as Error).message,
+              },
+            });
+            throw e;
           }
-        } catch (e) {
-          // nothing a user ran is lost: a failed run is stored with its error
-          await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, status: 'failed', output: { rollcell_version: ROLLCELL_VERSION, run_id: runId, design: { cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 }, cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 }, anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 }, np_ratio: 0, specific_energy_Wh_kg: 0, energy_density_Wh_L: 0 }, error: (e as Error).message } });
-          throw e;
+          res.output.report = writeReport(
+            o.out,
+            runId,
+            renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles }),
+          );
+          await store.saveRun({
+            recipeText: text,
+            recipe: recipe as unknown,
+            seed,
+            runId,
+            output: res.output,
+            ...storedDetail(res),
+          });
+          out(
+            o.json
+              ? JSON.stringify(res.output, null, 2)
+              : formatSummary(recipe, res) + `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${o.db}`,
+          );
+        } finally {
+          await store.close();
         }
-        res.output.report = writeReport(o.out, runId, renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles }));
-        await store.saveRun({ recipeText: text, recipe: recipe as unknown, seed, runId, output: res.output, ...storedDetail(res) });
-        out(o.json ? JSON.stringify(res.output, null, 2) : formatSummary(recipe, res) + `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${o.db}`);
-      } finally {
-        await store.close();
-      }
-    });
+      },
+    );
 
   const runs = program.command('runs').description('run history: list / show <id> / diff <a> <b> / export <id>');
   const withStore = async <T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> => {
@@ -136,7 +199,8 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--limit <n>', 'how many', '20')
     .action(async (o: { db: string; limit: string }) => {
       const limit = Number(o.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      if (!Number.isInteger(limit) || limit < 1)
+        throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
       out(await withStore(o.db, async (s) => formatRunList(await s.listRuns({ limit }))));
     });
   runs
@@ -146,10 +210,12 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .option('--json', 'the stored result JSON')
     .action(async (id: string, o: { db: string; json?: boolean }) => {
-      out(await withStore(o.db, async (s) => {
-        const r = await s.getRun(id);
-        return o.json ? JSON.stringify(r.output, null, 2) : formatRun(r);
-      }));
+      out(
+        await withStore(o.db, async (s) => {
+          const r = await s.getRun(id);
+          return o.json ? JSON.stringify(r.output, null, 2) : formatRun(r);
+        }),
+      );
     });
   runs
     .command('diff')
@@ -171,37 +237,84 @@ function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('cycle')
-    .description('run an experiment (or a measured current profile) on one cell: a BPX cell (dfn|spme|spm) or the cell a recipe produces (p2d|spme|spm)')
+    .description(
+      'run an experiment (or a measured current profile) on one cell: a BPX cell (dfn|spme|spm) or the cell a recipe produces (p2d|spme|spm)',
+    )
     .requiredOption('--cell <file>', 'recipe YAML or BPX JSON')
     .requiredOption('--model <model>', 'p2d, spme, spm (recipe) or dfn, spme, spm (BPX)')
-    .option('--experiment <step>', 'an experiment step (repeatable), PyBaMM syntax', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--current-profile <csv>', 'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)')
+    .option(
+      '--experiment <step>',
+      'an experiment step (repeatable), PyBaMM syntax',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--current-profile <csv>',
+      'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)',
+    )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
-    .option('--compare <measured.csv>', 'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE')
+    .option(
+      '--compare <measured.csv>',
+      'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE',
+    )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
     .option('--json', 'print the summary as JSON')
-    .action(async (o: { cell: string; model: string; experiment?: string[]; currentProfile?: string; csv?: string; summaryCsv?: string; compare?: string; initialSoc?: string; json?: boolean }) => {
-      const { cycleCommand } = await import('./cycle.ts');
-      cycleCommand(o, out);
-    });
+    .action(
+      async (o: {
+        cell: string;
+        model: string;
+        experiment?: string[];
+        currentProfile?: string;
+        csv?: string;
+        summaryCsv?: string;
+        compare?: string;
+        initialSoc?: string;
+        json?: boolean;
+      }) => {
+        const { cycleCommand } = await import('./cycle.ts');
+        cycleCommand(o, out);
+      },
+    );
 
   program
     .command('battery')
-    .description("the recipe's battery (its battery block) on a duty profile: EV drive cycle or a solar/wind storage day")
+    .description(
+      "the recipe's battery (its battery block) on a duty profile: EV drive cycle or a solar/wind storage day",
+    )
     .argument('<recipe>', 'recipe YAML file with a battery block')
     .requiredOption('--profile <name>', `duty profile: ${BATTERY_PROFILES.join(', ')}`)
     .option('--days <n>', 'days of the profile (EV: drive-cycle repeats per day until the pack is empty)', '1')
     .option('--seed <n>', 'seed of the random number generator (cell spread, clouds, wind)', '1')
-    .option('--cells <source>', "'design' (design cell with the stated spread) or 'production' (in-spec cells of a production run)", 'design')
+    .option(
+      '--cells <source>',
+      "'design' (design cell with the stated spread) or 'production' (in-spec cells of a production run)",
+      'design',
+    )
     .option('--profile-csv <file>', 'with --profile csv: time [s] and one value column')
-    .option('--csv-column <kind>', 'what the CSV value column is: power_W, power_kW, current_A, speed_km_h, speed_m_s, speed_mph', 'power_W')
+    .option(
+      '--csv-column <kind>',
+      'what the CSV value column is: power_W, power_kW, current_A, speed_km_h, speed_m_s, speed_mph',
+      'power_W',
+    )
     .option('--json', 'print the battery block as JSON')
-    .action(async (file: string, o: { profile: string; days: string; seed: string; cells: string; profileCsv?: string; csvColumn?: string; json?: boolean }) => {
-      const { recipe } = loadRecipe(file);
-      const { batteryCommand } = await import('./battery.ts');
-      out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }));
-    });
+    .action(
+      async (
+        file: string,
+        o: {
+          profile: string;
+          days: string;
+          seed: string;
+          cells: string;
+          profileCsv?: string;
+          csvColumn?: string;
+          json?: boolean;
+        },
+      ) => {
+        const { recipe } = loadRecipe(file);
+        const { batteryCommand } = await import('./battery.ts');
+        out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }));
+      },
+    );
 
   program
     .command('validate')
@@ -242,14 +355,18 @@ function buildProgram(out: (s: string) => void): Command {
   return program;
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+): Promise<number> {
   const program = buildProgram(out);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       return 2; // commander already printed the message
     }
     if (e instanceof InputError || e instanceof BatteryInputError) {

@@ -6,13 +6,21 @@ import { kv, table, fmtNum } from './table.ts';
 export function formatSummary(recipe: Recipe, res: JobResult): string {
   const d = res.output.design;
   const parts: string[] = [];
-  parts.push(`rollcell ${res.output.rollcell_version} — ${recipe.name}${res.output.run_id ? `  (run ${res.output.run_id})` : ''}`);
+  parts.push(
+    `rollcell ${res.output.rollcell_version} — ${recipe.name}${res.output.run_id ? `  (run ${res.output.run_id})` : ''}`,
+  );
   parts.push(
     table(
       ['layer (FIG. 1/2)', 'material', 'thickness µm', 'areal mass mg/cm²', 'porosity %'],
-      (d.cell['layers'] as { name: string; material: string; thickness_um: number; areal_mass_mg_cm2: number; porosity_pct: number }[]).map((l) => [
-        l.name, l.material, l.thickness_um, l.areal_mass_mg_cm2, l.porosity_pct,
-      ]),
+      (
+        d.cell['layers'] as {
+          name: string;
+          material: string;
+          thickness_um: number;
+          areal_mass_mg_cm2: number;
+          porosity_pct: number;
+        }[]
+      ).map((l) => [l.name, l.material, l.thickness_um, l.areal_mass_mg_cm2, l.porosity_pct]),
       '\nDesign — layer stack as supplied (before the nips)',
     ),
   );
@@ -41,7 +49,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
       table(
         ['seed window', 'value', 'unit', 'window', 'inside', 'para.'],
         res.windows.map((w) => [w.quantity, w.value, w.unit, w.window, w.inside ? 'yes' : 'NO', w.paragraph]),
-        '\nThe seed\'s preferred windows',
+        "\nThe seed's preferred windows",
       ),
     );
   }
@@ -49,7 +57,19 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   if (line) {
     parts.push(
       table(
-        ['station', 'force N', 'line load N/mm', 'peak MPa', 'mean MPa', 'T °C', 'contact mm', 'reduction %', 'bonded', '1 % Al needs N', 'layers (in → out µm)'],
+        [
+          'station',
+          'force N',
+          'line load N/mm',
+          'peak MPa',
+          'mean MPa',
+          'T °C',
+          'contact mm',
+          'reduction %',
+          'bonded',
+          '1 % Al needs N',
+          'layers (in → out µm)',
+        ],
         line.stations.map((s) => [
           s.id,
           s.force_N,
@@ -61,7 +81,12 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           s['reduction_pct'] as number,
           s.bonded ? 'yes' : 'NO',
           (s['al_reduction_1pct_force_N'] as number | null | undefined) ?? null,
-          s.layers.map((l) => `${l.name.replace(/ \(\d+\)$/, '')} ${fmtNum(l.thickness_in_um, 3)}→${fmtNum(l.thickness_out_um, 3)}`).join('; '),
+          s.layers
+            .map(
+              (l) =>
+                `${l.name.replace(/ \(\d+\)$/, '')} ${fmtNum(l.thickness_in_um, 3)}→${fmtNum(l.thickness_out_um, 3)}`,
+            )
+            .join('; '),
         ]),
         '\nLine — stations 222 → 236 → 240 (FIG. 2)',
       ),
@@ -71,7 +96,11 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
       kv(
         [
           ['anode thickness', a.thickness_um, 'µm'],
-          ['Al atoms as α-Al / LiAl / Li3Al2 / Li9Al4', `${fmtNum(a.al_fractions.Al, 3)} / ${fmtNum(a.al_fractions.LiAl, 3)} / ${fmtNum(a.al_fractions.Li3Al2, 3)} / ${fmtNum(a.al_fractions.Li9Al4, 3)}`, '—'],
+          [
+            'Al atoms as α-Al / LiAl / Li3Al2 / Li9Al4',
+            `${fmtNum(a.al_fractions.Al, 3)} / ${fmtNum(a.al_fractions.LiAl, 3)} / ${fmtNum(a.al_fractions.Li3Al2, 3)} / ${fmtNum(a.al_fractions.Li9Al4, 3)}`,
+            '—',
+          ],
           ['free Li left', a.free_li_um, 'µm'],
           ['Li diffusivity of the anode', a.li_diffusivity_cm2_s, 'cm²/s'],
           ['alloying complete after', a.alloying_complete_s, 's'],
@@ -85,21 +114,48 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   const c = res.output.cycling;
   if (c) {
     const ag = c['ageing'] as
-      | { cycles: number; capacity_retention_pct: number; resistance_growth_pct?: number | null; dc_resistance_first_mOhm?: number | null; dc_resistance_last_mOhm?: number | null; cycles_to_end_of_life?: number | null; end_of_life_retention_pct?: number | null; mechanisms?: Record<string, boolean> }
+      | {
+          cycles: number;
+          capacity_retention_pct: number;
+          resistance_growth_pct?: number | null;
+          dc_resistance_first_mOhm?: number | null;
+          dc_resistance_last_mOhm?: number | null;
+          cycles_to_end_of_life?: number | null;
+          end_of_life_retention_pct?: number | null;
+          mechanisms?: Record<string, boolean>;
+        }
       | undefined;
-    const ex = c['experiment'] as { cycles?: number; per_cycle?: { discharge_Ah: number; coulombic_efficiency: number | null }[] } | undefined;
+    const ex = c['experiment'] as
+      { cycles?: number; per_cycle?: { discharge_Ah: number; coulombic_efficiency: number | null }[] } | undefined;
     const agRows: [string, number | string | null, string][] = [];
     if (ag) {
       agRows.push([`capacity retention after ${ag.cycles} cycles (claim 19)`, ag.capacity_retention_pct, '%']);
-      if (typeof ag.dc_resistance_first_mOhm === 'number' && typeof ag.dc_resistance_last_mOhm === 'number') agRows.push(['DC resistance, first → last cycle', `${fmtNum(ag.dc_resistance_first_mOhm, 4)} → ${fmtNum(ag.dc_resistance_last_mOhm, 4)}`, 'mΩ']);
-      if (typeof ag.resistance_growth_pct === 'number') agRows.push(['DC resistance growth', ag.resistance_growth_pct, '%']);
-      if (typeof ag.end_of_life_retention_pct === 'number' && ag.end_of_life_retention_pct > 0) agRows.push([`cycles to end of life (< ${ag.end_of_life_retention_pct} % retention)`, ag.cycles_to_end_of_life ?? 'not reached', '']);
-      const off = Object.entries(ag.mechanisms ?? {}).filter(([, on]) => !on).map(([k]) => k);
+      if (typeof ag.dc_resistance_first_mOhm === 'number' && typeof ag.dc_resistance_last_mOhm === 'number')
+        agRows.push([
+          'DC resistance, first → last cycle',
+          `${fmtNum(ag.dc_resistance_first_mOhm, 4)} → ${fmtNum(ag.dc_resistance_last_mOhm, 4)}`,
+          'mΩ',
+        ]);
+      if (typeof ag.resistance_growth_pct === 'number')
+        agRows.push(['DC resistance growth', ag.resistance_growth_pct, '%']);
+      if (typeof ag.end_of_life_retention_pct === 'number' && ag.end_of_life_retention_pct > 0)
+        agRows.push([
+          `cycles to end of life (< ${ag.end_of_life_retention_pct} % retention)`,
+          ag.cycles_to_end_of_life ?? 'not reached',
+          '',
+        ]);
+      const off = Object.entries(ag.mechanisms ?? {})
+        .filter(([, on]) => !on)
+        .map(([k]) => k);
       if (off.length) agRows.push(['ageing mechanisms off', off.join(', '), '']);
     }
     if (ex?.cycles && ex.cycles > 1 && ex.per_cycle?.length) {
       const last = ex.per_cycle[ex.per_cycle.length - 1]!;
-      agRows.push(['experiment cycles', ex.cycles, ''], ['last cycle discharge', last.discharge_Ah * 1000, 'mAh'], ['last cycle coulombic efficiency', last.coulombic_efficiency, '—']);
+      agRows.push(
+        ['experiment cycles', ex.cycles, ''],
+        ['last cycle discharge', last.discharge_Ah * 1000, 'mAh'],
+        ['last cycle coulombic efficiency', last.coulombic_efficiency, '—'],
+      );
     }
     parts.push(
       kv(
@@ -109,7 +165,11 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ['discharge capacity (claim 13)', c.discharge_capacity_mAh_g, 'mAh/g'],
           ['coulombic efficiency', c.coulombic_efficiency, '—'],
           ['volume expansion rate, Eq. 1 of [0178]', c.volume_expansion_rate_pct, '%'],
-          ['highest C-rate with 80 % of C/10 capacity (claim 16)', (c['max_c_rate'] as number | undefined) ?? null, 'C'],
+          [
+            'highest C-rate with 80 % of C/10 capacity (claim 16)',
+            (c['max_c_rate'] as number | undefined) ?? null,
+            'C',
+          ],
           ...agRows,
         ],
         `\nCycling — ${String(c['protocol'])}`,
@@ -120,7 +180,9 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   if (pr) {
     const th = pr['throughput'] as { cells_per_h: number; m2_per_h: number; kWh_per_h: number } | undefined;
     const oee = pr['oee'] as { oee: number } | undefined;
-    const causes = Object.entries((pr['out_of_spec_causes'] as Record<string, number> | undefined) ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+    const causes = Object.entries((pr['out_of_spec_causes'] as Record<string, number> | undefined) ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     parts.push(
       kv(
         [
@@ -130,7 +192,13 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ['cells in spec', pr.cells_in_spec, '—'],
           ['yield', pr.yield_pct, '%'],
           ...(causes ? ([['out of spec by cause', causes, '']] as [string, string, string][]) : []),
-          ...(th ? ([['throughput', th.cells_per_h, 'cells/h'], ['throughput (good area)', th.m2_per_h, 'm²/h'], ['throughput (good energy)', th.kWh_per_h, 'kWh/h']] as [string, number, string][]) : []),
+          ...(th
+            ? ([
+                ['throughput', th.cells_per_h, 'cells/h'],
+                ['throughput (good area)', th.m2_per_h, 'm²/h'],
+                ['throughput (good energy)', th.kWh_per_h, 'kWh/h'],
+              ] as [string, number, string][])
+            : []),
           ...(oee ? ([['OEE', oee.oee, '—']] as [string, number, string][]) : []),
           ['cost', (pr['cost_per_kWh'] as number | null) ?? null, '$/kWh'],
         ],
@@ -138,7 +206,15 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
       ),
     );
   }
-  const b = res.output.battery as { profile: string; pack: Record<string, number>; results: Record<string, unknown>; limiting_cell: { serial: string; reason: string }; ageing: { years: number; capacity_retention_pct_after_years: number } | null } | undefined;
+  const b = res.output.battery as
+    | {
+        profile: string;
+        pack: Record<string, number>;
+        results: Record<string, unknown>;
+        limiting_cell: { serial: string; reason: string };
+        ageing: { years: number; capacity_retention_pct_after_years: number } | null;
+      }
+    | undefined;
   if (b) {
     const ev = b.results['ev'] as { range_km: number } | undefined;
     parts.push(
@@ -150,10 +226,18 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ['pack energy at C/3', b.pack['energy_C3_kWh']!, 'kWh'],
           ['pack specific energy', b.pack['specific_energy_Wh_kg']!, 'Wh/kg'],
           ...(ev ? ([['EV range per charge', ev.range_km, 'km']] as [string, number, string][]) : []),
-          ['round-trip efficiency', (b.results['round_trip_efficiency'] as number | null) ?? 'undefined (no energy in or out)', '—'],
+          [
+            'round-trip efficiency',
+            (b.results['round_trip_efficiency'] as number | null) ?? 'undefined (no energy in or out)',
+            '—',
+          ],
           ['SOC spread (max)', b.results['soc_spread_max_pct'] as number, '%'],
           ['limiting cell', `${b.limiting_cell.serial}: ${b.limiting_cell.reason.split(';')[0]}`, ''],
-          ...(b.ageing ? ([[`capacity retention after ${b.ageing.years} years`, b.ageing.capacity_retention_pct_after_years, '%']] as [string, number, string][]) : []),
+          ...(b.ageing
+            ? ([
+                [`capacity retention after ${b.ageing.years} years`, b.ageing.capacity_retention_pct_after_years, '%'],
+              ] as [string, number, string][])
+            : []),
         ],
         `\nBattery (claims 17–18) — profile ${b.profile}`,
       ),
@@ -164,8 +248,13 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
       table(
         ['claim', 'verdict', 'why (first element that decides)'],
         res.output.claims.map((cl) => {
-          const decisive = cl.elements.find((e) => e.verdict === cl.verdict && cl.verdict !== 'met') ?? cl.elements[cl.elements.length - 1];
-          const why = cl.verdict === 'met' ? 'all elements met' : `${decisive?.id ?? ''}: ${(decisive?.evidence ?? '').slice(0, 90)}`;
+          const decisive =
+            cl.elements.find((e) => e.verdict === cl.verdict && cl.verdict !== 'met') ??
+            cl.elements[cl.elements.length - 1];
+          const why =
+            cl.verdict === 'met'
+              ? 'all elements met'
+              : `${decisive?.id ?? ''}: ${(decisive?.evidence ?? '').slice(0, 90)}`;
           return [cl.claim, cl.verdict === 'met' ? 'met' : cl.verdict.toUpperCase(), why];
         }),
         '\nClaim chart (US 2025/0266422 A1) — details in the report',

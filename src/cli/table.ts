@@ -10,11 +10,18 @@ export function fmtNum(x: number, digits = 4): string {
 }
 
 export function table(headers: string[], rows: Cell[][], title?: string): string {
-  const str = (c: Cell): string => (c === null || c === undefined ? '—' : typeof c === 'number' ? fmtNum(c) : String(c));
+  const str = (c: Cell): string =>
+    c === null || c === undefined ? '—' : typeof c === 'number' ? fmtNum(c) : String(c);
   const cells = rows.map((r) => r.map(str));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const isNum = headers.map((_, i) => rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined));
-  const line = (r: string[]): string => r.map((c, i) => (isNum[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const isNum = headers.map((_, i) =>
+    rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined),
+  );
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => (isNum[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
   if (title) out.push(title);
   out.push(line(headers), widths.map((w) => '─'.repeat(w)).join('  '));
@@ -24,5 +31,9 @@ export function table(headers: string[], rows: Cell[][], title?: string): string
 
 /** Two-column key/value table. */
 export function kv(rows: [string, Cell, string?][], title?: string): string {
-  return table(['quantity', 'value', 'unit'], rows.map(([k, v, u]) => [k, v, u ?? '']), title);
+  return table(
+    ['quantity', 'value', 'unit'],
+    rows.map(([k, v, u]) => [k, v, u ?? '']),
+    title,
+  );
 }

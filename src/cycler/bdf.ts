@@ -32,13 +32,7 @@ function csvField(s: string): string {
 export function toBdfCsv(result: ExperimentResult, opts: { outputs?: boolean } = {}): string {
   const s = result.series;
   const extra = opts.outputs === false ? [] : Object.keys(s.outputs).sort();
-  const header = [
-    ...BDF_REQUIRED,
-    'Charging Energy / Wh',
-    'Discharging Energy / Wh',
-    'State of Charge / 1',
-    ...extra,
-  ];
+  const header = [...BDF_REQUIRED, 'Charging Energy / Wh', 'Discharging Energy / Wh', 'State of Charge / 1', ...extra];
   const lines = [header.map(csvField).join(',')];
   for (let i = 0; i < s.time_s.length; i++) {
     const row = [
@@ -188,7 +182,8 @@ const ALIASES: Record<string, string> = {
  */
 export function parseCsvTable(text: string, required: readonly string[]): CsvParsed<CsvTable> {
   const rows = splitCsv(text);
-  if (rows.length === 0) return { ok: false, errors: [{ line: 1, column: 1, message: 'empty file (expected a header line)' }] };
+  if (rows.length === 0)
+    return { ok: false, errors: [{ line: 1, column: 1, message: 'empty file (expected a header line)' }] };
   const header = rows[0]!.fields.map((h) => {
     const t = h.trim();
     return ALIASES[t] ?? t;
@@ -196,7 +191,11 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
   const errors: CsvError[] = [];
   for (const r of required) {
     if (!header.includes(r)) {
-      errors.push({ line: rows[0]!.line, column: header.length + 1, message: `missing column '${r}' (found: ${header.map((h) => `'${h}'`).join(', ')})` });
+      errors.push({
+        line: rows[0]!.line,
+        column: header.length + 1,
+        message: `missing column '${r}' (found: ${header.map((h) => `'${h}'`).join(', ')})`,
+      });
     }
   }
   const seen = new Set<string>();
@@ -210,7 +209,11 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
   for (let r = 1; r < rows.length; r++) {
     const { fields, line } = rows[r]!;
     if (fields.length !== header.length) {
-      errors.push({ line, column: Math.min(fields.length, header.length) + 1, message: `expected ${header.length} fields, found ${fields.length}` });
+      errors.push({
+        line,
+        column: Math.min(fields.length, header.length) + 1,
+        message: `expected ${header.length} fields, found ${fields.length}`,
+      });
       if (errors.length > 20) break;
       continue;
     }
@@ -254,7 +257,17 @@ export function parseBdfCsv(text: string): CsvParsed<BdfSeries> {
   const col = t.value.header.indexOf('Test Time / s') + 1;
   for (let i = 1; i < time.length; i++) {
     if (!(time[i]! >= time[i - 1]!)) {
-      return { ok: false, errors: [{ line: i + 2, column: col, field: 'Test Time / s', message: `time goes backwards (${time[i]} after ${time[i - 1]})` }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            line: i + 2,
+            column: col,
+            field: 'Test Time / s',
+            message: `time goes backwards (${time[i]} after ${time[i - 1]})`,
+          },
+        ],
+      };
     }
   }
   return {
@@ -283,13 +296,39 @@ export function parseDriveCycleCsv(text: string, valueColumn?: string): CsvParse
   const { header, columns } = t.value;
   const name = valueColumn ?? header.find((h) => h === 'Current / A') ?? header.find((h) => h !== 'Test Time / s');
   if (!name || !columns[name]) {
-    return { ok: false, errors: [{ line: 1, column: header.length + 1, message: `missing value column${valueColumn ? ` '${valueColumn}'` : ''} (found: ${header.join(', ')})` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          line: 1,
+          column: header.length + 1,
+          message: `missing value column${valueColumn ? ` '${valueColumn}'` : ''} (found: ${header.join(', ')})`,
+        },
+      ],
+    };
   }
   const time = columns['Test Time / s']!;
-  if (time.length < 2) return { ok: false, errors: [{ line: 2, column: 1, field: 'Test Time / s', message: `a drive cycle needs ≥ 2 rows (got ${time.length})` }] };
+  if (time.length < 2)
+    return {
+      ok: false,
+      errors: [
+        { line: 2, column: 1, field: 'Test Time / s', message: `a drive cycle needs ≥ 2 rows (got ${time.length})` },
+      ],
+    };
   const col = header.indexOf('Test Time / s') + 1;
   for (let i = 1; i < time.length; i++) {
-    if (!(time[i]! > time[i - 1]!)) return { ok: false, errors: [{ line: i + 2, column: col, field: 'Test Time / s', message: `time must increase (${time[i]} after ${time[i - 1]})` }] };
+    if (!(time[i]! > time[i - 1]!))
+      return {
+        ok: false,
+        errors: [
+          {
+            line: i + 2,
+            column: col,
+            field: 'Test Time / s',
+            message: `time must increase (${time[i]} after ${time[i - 1]})`,
+          },
+        ],
+      };
   }
   const t0 = time[0]!;
   return { ok: true, value: { time_s: time.map((x) => x - t0), value: columns[name]!.slice() } };
@@ -319,7 +358,14 @@ export function compareVoltage(
   const pt = predicted.time_s;
   const pv = predicted.voltage_V;
   if (pt.length < 2) throw new RangeError(`predicted.time_s: needs ≥ 2 points (got ${pt.length})`);
-  const out: VoltageComparison = { rmse_V: 0, maxAbsError_V: 0, points: 0, time_s: [], measured_V: [], predicted_V: [] };
+  const out: VoltageComparison = {
+    rmse_V: 0,
+    maxAbsError_V: 0,
+    points: 0,
+    time_s: [],
+    measured_V: [],
+    predicted_V: [],
+  };
   let k = 0;
   let se = 0;
   for (let i = 0; i < measured.time_s.length; i++) {
@@ -337,7 +383,10 @@ export function compareVoltage(
     out.measured_V.push(measured.voltage_V[i]!);
     out.predicted_V.push(v);
   }
-  if (out.points === 0) throw new RangeError(`measured.time_s: no measured point lies within the predicted time range ${pt[0]}–${pt[pt.length - 1]} s`);
+  if (out.points === 0)
+    throw new RangeError(
+      `measured.time_s: no measured point lies within the predicted time range ${pt[0]}–${pt[pt.length - 1]} s`,
+    );
   out.rmse_V = Math.sqrt(se / out.points);
   return out;
 }

@@ -44,13 +44,16 @@ function check(p: EcmParams): void {
   if (!(p.R0_ohm >= 0 && finite(p.R0_ohm))) bad('R0_ohm', p.R0_ohm, '≥ 0');
   if (!(p.R1_ohm >= 0 && finite(p.R1_ohm))) bad('R1_ohm', p.R1_ohm, '≥ 0');
   if (!(p.tau1_s > 0 && finite(p.tau1_s))) bad('tau1_s', p.tau1_s, '> 0');
-  if (p.ocvSoc.length < 2 || p.ocvSoc.length !== p.ocvV.length) bad('ocvSoc', p.ocvSoc.length, `≥ 2 points, as many as ocvV (${p.ocvV.length})`);
+  if (p.ocvSoc.length < 2 || p.ocvSoc.length !== p.ocvV.length)
+    bad('ocvSoc', p.ocvSoc.length, `≥ 2 points, as many as ocvV (${p.ocvV.length})`);
   for (let i = 0; i < p.ocvSoc.length; i++) {
     if (!finite(p.ocvSoc[i]!)) bad(`ocvSoc.${i}`, p.ocvSoc[i], 'finite');
     if (!finite(p.ocvV[i]!)) bad(`ocvV.${i}`, p.ocvV[i], 'finite');
-    if (i > 0 && !(p.ocvSoc[i]! > p.ocvSoc[i - 1]!)) bad(`ocvSoc.${i}`, p.ocvSoc[i], `> ocvSoc.${i - 1} (${p.ocvSoc[i - 1]}); strictly increasing`);
+    if (i > 0 && !(p.ocvSoc[i]! > p.ocvSoc[i - 1]!))
+      bad(`ocvSoc.${i}`, p.ocvSoc[i], `> ocvSoc.${i - 1} (${p.ocvSoc[i - 1]}); strictly increasing`);
   }
-  if (p.cathodeActiveMass_kg !== undefined && !(p.cathodeActiveMass_kg > 0)) bad('cathodeActiveMass_kg', p.cathodeActiveMass_kg, '> 0');
+  if (p.cathodeActiveMass_kg !== undefined && !(p.cathodeActiveMass_kg > 0))
+    bad('cathodeActiveMass_kg', p.cathodeActiveMass_kg, '> 0');
   if (p.area_m2 !== undefined && !(p.area_m2 > 0)) bad('area_m2', p.area_m2, '> 0');
 }
 
@@ -122,7 +125,8 @@ export class EcmModel implements CellModel, CellModelExtras {
     const Q = this.capacity_C;
     const value = control.value;
     const sp = typeof value === 'number' ? (): number => value : value;
-    if (typeof value === 'number' && !finite(value)) throw new RangeError(`control.value: must be finite (got ${value})`);
+    if (typeof value === 'number' && !finite(value))
+      throw new RangeError(`control.value: must be finite (got ${value})`);
     if (control.mode === 'resistance' && typeof value === 'number' && !(value > 0)) {
       throw new RangeError(`control.value: a resistance must be > 0 Ω (got ${value}; allowed > 0)`);
     }

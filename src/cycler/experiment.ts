@@ -44,7 +44,11 @@ export type StepControl =
   | { readonly mode: 'resistance'; readonly resistance_ohm: number }
   | { readonly mode: 'rest' }
   /** a time series read from a CSV (or a named profile) applied as current/power/C-rate/voltage */
-  | { readonly mode: 'drive_cycle'; readonly source: string; readonly quantity: 'current' | 'power' | 'c_rate' | 'voltage' };
+  | {
+      readonly mode: 'drive_cycle';
+      readonly source: string;
+      readonly quantity: 'current' | 'power' | 'c_rate' | 'voltage';
+    };
 
 export type Termination =
   | { readonly kind: 'voltage'; readonly voltage_V: number }
@@ -205,7 +209,11 @@ function lex(s: string): Token[] {
     if (WORD_START.test(c)) {
       let j = i + 1;
       // letters, digits after the first letter, and "A.h"-style dots between letters
-      while (j < s.length && (WORD_CHAR.test(s[j]!) || (s[j] === '.' && /[A-Za-z]/.test(s[j + 1] ?? '') && /[A-Za-z]/.test(s[j - 1]!)))) j++;
+      while (
+        j < s.length &&
+        (WORD_CHAR.test(s[j]!) || (s[j] === '.' && /[A-Za-z]/.test(s[j + 1] ?? '') && /[A-Za-z]/.test(s[j - 1]!)))
+      )
+        j++;
       out.push({ kind: 'word', text: s.slice(i, j), start: i, end: j });
       i = j;
       continue;
@@ -294,10 +302,20 @@ const SPECIFIC_UNITS: Record<string, number> = { 'mAh/g': 3600, 'Ah/kg': 3600 };
 
 /** time units → s (PyBaMM: second(s)/s/sec, minute(s)/m/min, hour(s)/h/hr; rollcell adds day(s)) */
 const TIME_UNITS: Record<string, number> = {
-  s: 1, sec: 1, second: 1, seconds: 1,
-  m: 60, min: 60, minute: 60, minutes: 60,
-  h: 3600, hr: 3600, hour: 3600, hours: 3600,
-  day: 86400, days: 86400,
+  s: 1,
+  sec: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hour: 3600,
+  hours: 3600,
+  day: 86400,
+  days: 86400,
 };
 
 const KEYWORDS = ['at', 'for', 'until', 'or', 'then', 'hold', 'from', 'as', 'period'];
@@ -329,7 +347,8 @@ class Parser {
   expectWord(w: string, context: string, hint?: string): Token {
     const t = this.peek();
     if (this.isWord(t, w)) return this.next()!;
-    if (t === undefined) throw new Fail(`expected '${w}' ${context} but the step ends`, this.endPos(), '', `add '${w} …'`);
+    if (t === undefined)
+      throw new Fail(`expected '${w}' ${context} but the step ends`, this.endPos(), '', `add '${w} …'`);
     const sug = t.kind === 'word' && editDistance(t.text, w) <= 1 ? `did you mean '${w}'?` : hint;
     throw new Fail(`expected '${w}' ${context}, found '${t.text}'`, t.start, t.text, sug);
   }
@@ -388,45 +407,94 @@ class Parser {
   }
 
   /** an electric quantity: number + A/V/W/Ohm/C (with prefixes) or C/x */
-  electric(context: string, allowed: readonly ElectricUnit[], hintUnits: readonly ElectricUnit[] = allowed): { unit: ElectricUnit; value: number; start: number; end: number; text: string } {
+  electric(
+    context: string,
+    allowed: readonly ElectricUnit[],
+    hintUnits: readonly ElectricUnit[] = allowed,
+  ): { unit: ElectricUnit; value: number; start: number; end: number; text: string } {
     const cf = this.cRateFraction();
     if (cf) {
-      if (!allowed.includes('C')) throw new Fail(`a C-rate is not allowed ${context}`, cf.start, this.src.slice(cf.start, cf.end), `allowed units: ${allowed.join(', ')}`);
+      if (!allowed.includes('C'))
+        throw new Fail(
+          `a C-rate is not allowed ${context}`,
+          cf.start,
+          this.src.slice(cf.start, cf.end),
+          `allowed units: ${allowed.join(', ')}`,
+        );
       return { unit: 'C', value: cf.value, start: cf.start, end: cf.end, text: this.src.slice(cf.start, cf.end) };
     }
     const t0 = this.peek();
     if (t0 && t0.kind === 'word') {
-      const sug = /^c$/i.test(t0.text) ? `a C-rate needs a number: write '1C' or 'C/20'` : `e.g. '1 A', '0.5C', 'C/20', '4.2 V', '2 W', '3 Ohm'`;
+      const sug = /^c$/i.test(t0.text)
+        ? `a C-rate needs a number: write '1C' or 'C/20'`
+        : `e.g. '1 A', '0.5C', 'C/20', '4.2 V', '2 W', '3 Ohm'`;
       throw new Fail(`expected a value with a unit ${context}, found '${t0.text}'`, t0.start, t0.text, sug);
     }
     const n = this.number(`a value with a unit ${context}`);
     const u = this.unitAfter();
     const numText = n.tok.text;
     if (!u) {
-      throw new Fail(`missing unit after '${fmt(n.value)}' ${context}`, n.tok.start, numText, missingUnitHint(n.value, hintUnits));
+      throw new Fail(
+        `missing unit after '${fmt(n.value)}' ${context}`,
+        n.tok.start,
+        numText,
+        missingUnitHint(n.value, hintUnits),
+      );
     }
     const e = ELECTRIC_UNITS[u.text];
     if (!e) {
       const cands = Object.keys(ELECTRIC_UNITS).filter((k) => allowed.includes(ELECTRIC_UNITS[k]!.unit));
       const c = closest(u.text, cands);
-      throw new Fail(`unknown unit '${u.text}' ${context}`, u.start, u.text, c ? `did you mean '${c}'? write '${fmt(n.value)} ${c}'` : `allowed units: ${cands.join(', ')}`);
+      throw new Fail(
+        `unknown unit '${u.text}' ${context}`,
+        u.start,
+        u.text,
+        c ? `did you mean '${c}'? write '${fmt(n.value)} ${c}'` : `allowed units: ${cands.join(', ')}`,
+      );
     }
     if (!allowed.includes(e.unit)) {
-      throw new Fail(`unit '${u.text}' is not allowed ${context}`, u.start, u.text, `allowed units: ${allowed.map((a) => (a === 'C' ? 'C (C-rate)' : a)).join(', ')}`);
+      throw new Fail(
+        `unit '${u.text}' is not allowed ${context}`,
+        u.start,
+        u.text,
+        `allowed units: ${allowed.map((a) => (a === 'C' ? 'C (C-rate)' : a)).join(', ')}`,
+      );
     }
-    return { unit: e.unit, value: n.value * e.factor, start: n.tok.start, end: u.end, text: this.src.slice(n.tok.start, u.end) };
+    return {
+      unit: e.unit,
+      value: n.value * e.factor,
+      start: n.tok.start,
+      end: u.end,
+      text: this.src.slice(n.tok.start, u.end),
+    };
   }
 
   duration(context: string): number {
     const n = this.number(`a duration ${context} (e.g. '30 minutes')`);
     const u = this.unitAfter();
-    if (!u) throw new Fail(`missing time unit after '${n.tok.text}' ${context}`, n.tok.start, n.tok.text, `write '${n.tok.text} seconds', '${n.tok.text} minutes' or '${n.tok.text} hours'`);
+    if (!u)
+      throw new Fail(
+        `missing time unit after '${n.tok.text}' ${context}`,
+        n.tok.start,
+        n.tok.text,
+        `write '${n.tok.text} seconds', '${n.tok.text} minutes' or '${n.tok.text} hours'`,
+      );
     const f = TIME_UNITS[u.text];
     if (f === undefined) {
       const c = closest(u.text, Object.keys(TIME_UNITS));
-      throw new Fail(`unknown time unit '${u.text}' ${context}`, u.start, u.text, c ? `did you mean '${c}'?` : `allowed: seconds, minutes, hours, days (s, min, h)`);
+      throw new Fail(
+        `unknown time unit '${u.text}' ${context}`,
+        u.start,
+        u.text,
+        c ? `did you mean '${c}'?` : `allowed: seconds, minutes, hours, days (s, min, h)`,
+      );
     }
-    if (!(n.value > 0)) throw new Fail(`duration must be > 0 ${context} (got ${n.tok.text} ${u.text})`, n.tok.start, `${n.tok.text} ${u.text}`);
+    if (!(n.value > 0))
+      throw new Fail(
+        `duration must be > 0 ${context} (got ${n.tok.text} ${u.text})`,
+        n.tok.start,
+        `${n.tok.text} ${u.text}`,
+      );
     return n.value * f;
   }
 
@@ -434,14 +502,31 @@ class Parser {
     const n = this.number(`a temperature after 'at' (e.g. '25 °C')`);
     const u = this.unitAfter();
     const txt = u ? this.src.slice(n.tok.start, u.end) : n.tok.text;
-    if (!u) throw new Fail(`missing temperature unit after '${n.tok.text}'`, n.tok.start, n.tok.text, `write '${n.tok.text} °C', '${n.tok.text}oC' or '${n.tok.text} K'`);
+    if (!u)
+      throw new Fail(
+        `missing temperature unit after '${n.tok.text}'`,
+        n.tok.start,
+        n.tok.text,
+        `write '${n.tok.text} °C', '${n.tok.text}oC' or '${n.tok.text} K'`,
+      );
     let K: number;
     if (['oC', '°C', 'degC'].includes(u.text)) K = n.value + 273.15;
     else if (u.text === 'K') K = n.value;
-    else if (u.text === 'C') throw new Fail(`'C' after 'at' reads as a C-rate, not a temperature`, u.start, txt, `write '${n.tok.text} °C' or '${n.tok.text}oC'`);
+    else if (u.text === 'C')
+      throw new Fail(
+        `'C' after 'at' reads as a C-rate, not a temperature`,
+        u.start,
+        txt,
+        `write '${n.tok.text} °C' or '${n.tok.text}oC'`,
+      );
     else {
       const c = closest(u.text, ['oC', '°C', 'degC', 'K']);
-      throw new Fail(`unknown temperature unit '${u.text}'`, u.start, u.text, c ? `did you mean '${c}'?` : `allowed: oC, °C, degC, K`);
+      throw new Fail(
+        `unknown temperature unit '${u.text}'`,
+        u.start,
+        u.text,
+        c ? `did you mean '${c}'?` : `allowed: oC, °C, degC, K`,
+      );
     }
     if (!(K > 0)) throw new Fail(`temperature must be above absolute zero (got ${txt})`, n.tok.start, txt);
     return K;
@@ -454,13 +539,30 @@ class Parser {
     const t0 = this.peek();
     if (t0 && t0.kind === 'word') {
       const c = closest(t0.text, ['SOC']);
-      throw new Fail(`expected a termination value after 'until', found '${t0.text}'`, t0.start, t0.text, c ? `write e.g. '80% SOC'` : `e.g. 'until 4.2 V', 'until 50 mA', 'until C/50', 'until 80% SOC', 'until 2 Ah'`);
+      throw new Fail(
+        `expected a termination value after 'until', found '${t0.text}'`,
+        t0.start,
+        t0.text,
+        c ? `write e.g. '80% SOC'` : `e.g. 'until 4.2 V', 'until 50 mA', 'until C/50', 'until 80% SOC', 'until 2 Ah'`,
+      );
     }
     const n = this.number(`a termination value after 'until' (e.g. '4.2 V')`);
     const u = this.unitAfter();
-    if (!u) throw new Fail(`missing unit after '${n.tok.text}' in the termination`, n.tok.start, n.tok.text, missingUnitHint(n.value, ['V', 'A', 'C']));
+    if (!u)
+      throw new Fail(
+        `missing unit after '${n.tok.text}' in the termination`,
+        n.tok.start,
+        n.tok.text,
+        missingUnitHint(n.value, ['V', 'A', 'C']),
+      );
     const txt = this.src.slice(n.tok.start, u.end);
-    if (n.value < 0) throw new Fail(`termination value must be ≥ 0 (got ${txt})`, n.tok.start, txt, `write magnitudes; the step's direction gives the sign`);
+    if (n.value < 0)
+      throw new Fail(
+        `termination value must be ≥ 0 (got ${txt})`,
+        n.tok.start,
+        txt,
+        `write magnitudes; the step's direction gives the sign`,
+      );
     if (u.text === '%') {
       const w = this.peek();
       if (this.isWord(w, 'SOC')) {
@@ -468,7 +570,12 @@ class Parser {
         if (n.value > 100) throw new Fail(`SOC must be within 0–100 % (got ${txt})`, n.tok.start, txt);
         return { kind: 'soc', soc: n.value / 100 };
       }
-      throw new Fail(`'%' in a termination must be followed by 'SOC'`, u.start, w ? w.text : '%', w && w.kind === 'word' && closest(w.text, ['SOC']) ? `did you mean 'SOC'?` : `write '${n.tok.text}% SOC'`);
+      throw new Fail(
+        `'%' in a termination must be followed by 'SOC'`,
+        u.start,
+        w ? w.text : '%',
+        w && w.kind === 'word' && closest(w.text, ['SOC']) ? `did you mean 'SOC'?` : `write '${n.tok.text}% SOC'`,
+      );
     }
     const e = ELECTRIC_UNITS[u.text];
     if (e) {
@@ -482,9 +589,19 @@ class Parser {
     if (q !== undefined) return { kind: 'capacity', charge_C: n.value * q };
     const sq = SPECIFIC_UNITS[u.text];
     if (sq !== undefined) return { kind: 'specific_capacity', charge_C_per_kg: n.value * sq };
-    if (TIME_UNITS[u.text] !== undefined) throw new Fail(`a time after 'until'`, n.tok.start, txt, `write 'for ${txt}' for a time limit`);
-    const c = closest(u.text, [...Object.keys(ELECTRIC_UNITS), ...Object.keys(CHARGE_UNITS), ...Object.keys(SPECIFIC_UNITS)]);
-    throw new Fail(`unknown unit '${u.text}' in the termination`, u.start, u.text, c ? `did you mean '${c}'?` : `allowed: V, mV, A, mA, C, W, mW, Ohm, %, Ah, mAh, mAh/g`);
+    if (TIME_UNITS[u.text] !== undefined)
+      throw new Fail(`a time after 'until'`, n.tok.start, txt, `write 'for ${txt}' for a time limit`);
+    const c = closest(u.text, [
+      ...Object.keys(ELECTRIC_UNITS),
+      ...Object.keys(CHARGE_UNITS),
+      ...Object.keys(SPECIFIC_UNITS),
+    ]);
+    throw new Fail(
+      `unknown unit '${u.text}' in the termination`,
+      u.start,
+      u.text,
+      c ? `did you mean '${c}'?` : `allowed: V, mV, A, mA, C, W, mW, Ohm, %, Ah, mAh, mAh/g`,
+    );
   }
 
   /** "until X or Y …" after the 'until' keyword; stops before "or for" / suffixes */
@@ -534,11 +651,22 @@ function parseStepOrThrow(input: string): StepAst {
   if (input.trim() === '') throw new Fail('empty step', 0, '', `e.g. 'Discharge at 0.1C until 3 V'`);
   const p = new Parser(input, lex(input));
   const first = p.next()!;
-  if (first.kind !== 'word') throw new Fail(`a step starts with an instruction, found '${first.text}'`, first.start, first.text, `start with ${INSTRUCTIONS.map((w) => `'${w}'`).join(', ')}`);
+  if (first.kind !== 'word')
+    throw new Fail(
+      `a step starts with an instruction, found '${first.text}'`,
+      first.start,
+      first.text,
+      `start with ${INSTRUCTIONS.map((w) => `'${w}'`).join(', ')}`,
+    );
   const instrWord = INSTRUCTIONS.find((w) => w.toLowerCase() === first.text.toLowerCase());
   if (!instrWord) {
     const c = closest(first.text, INSTRUCTIONS);
-    throw new Fail(`unknown instruction '${first.text}'`, first.start, first.text, c ? `did you mean '${c}'?` : `instructions: ${INSTRUCTIONS.join(', ')}`);
+    throw new Fail(
+      `unknown instruction '${first.text}'`,
+      first.start,
+      first.text,
+      c ? `did you mean '${c}'?` : `instructions: ${INSTRUCTIONS.join(', ')}`,
+    );
   }
   const instruction = instrWord.toLowerCase() as StepAst['instruction'];
   let control: StepControl;
@@ -549,16 +677,39 @@ function parseStepOrThrow(input: string): StepAst {
     control = parseRun(p);
   } else {
     p.expectWord('at', `after '${instrWord}'`);
-    const allowed: ElectricUnit[] = instruction === 'hold' ? ['V'] : instruction === 'charge' ? ['C', 'A', 'W'] : ['C', 'A', 'W', 'Ohm'];
+    const allowed: ElectricUnit[] =
+      instruction === 'hold' ? ['V'] : instruction === 'charge' ? ['C', 'A', 'W'] : ['C', 'A', 'W', 'Ohm'];
     const before = p.peek();
     const q = p.electric(`after '${instrWord} at'`, ['C', 'A', 'V', 'W', 'Ohm'], allowed);
     if (!allowed.includes(q.unit)) {
-      if (q.unit === 'V') throw new Fail(`'${instrWord}' cannot be voltage-controlled`, q.start, q.text, `use 'Hold at ${q.text} until …' for a constant-voltage step`);
-      if (instruction === 'hold') throw new Fail(`'Hold' takes a voltage, got '${q.text}'`, q.start, q.text, `use 'Charge at ${q.text}' or 'Discharge at ${q.text}', or 'Hold at 4.2 V'`);
-      throw new Fail(`'Charge' through a resistance is not possible`, q.start, q.text, `use 'Discharge at ${q.text}' (a resistive load)`);
+      if (q.unit === 'V')
+        throw new Fail(
+          `'${instrWord}' cannot be voltage-controlled`,
+          q.start,
+          q.text,
+          `use 'Hold at ${q.text} until …' for a constant-voltage step`,
+        );
+      if (instruction === 'hold')
+        throw new Fail(
+          `'Hold' takes a voltage, got '${q.text}'`,
+          q.start,
+          q.text,
+          `use 'Charge at ${q.text}' or 'Discharge at ${q.text}', or 'Hold at 4.2 V'`,
+        );
+      throw new Fail(
+        `'Charge' through a resistance is not possible`,
+        q.start,
+        q.text,
+        `use 'Discharge at ${q.text}' (a resistive load)`,
+      );
     }
     if (!(q.value > 0)) {
-      throw new Fail(`value must be > 0 (got '${q.text}')`, before ? before.start : q.start, q.text, `write a magnitude; 'Charge'/'Discharge' gives the direction`);
+      throw new Fail(
+        `value must be > 0 (got '${q.text}')`,
+        before ? before.start : q.start,
+        q.text,
+        `write a magnitude; 'Charge'/'Discharge' gives the direction`,
+      );
     }
     const sign = instruction === 'charge' ? 1 : -1;
     switch (q.unit) {
@@ -591,18 +742,25 @@ function parseStepOrThrow(input: string): StepAst {
     const t = p.peek()!;
     if (p.isWord(t, 'for')) {
       p.next();
-      if (duration_s !== undefined) throw new Fail(`a second 'for' duration`, t.start, t.text, `give one duration per step`);
+      if (duration_s !== undefined)
+        throw new Fail(`a second 'for' duration`, t.start, t.text, `give one duration per step`);
       duration_s = p.duration(`after 'for'`);
       sawClause = true;
     } else if (p.isWord(t, 'or')) {
       p.next();
       const n = p.peek();
       if (!p.isWord(n, 'until') && !p.isWord(n, 'for')) {
-        throw new Fail(`expected 'until' or 'for' after 'or'`, n ? n.start : p.endPos(), n ? n.text : '', `e.g. 'for 1 hour or until 3 V'`);
+        throw new Fail(
+          `expected 'until' or 'for' after 'or'`,
+          n ? n.start : p.endPos(),
+          n ? n.text : '',
+          `e.g. 'for 1 hour or until 3 V'`,
+        );
       }
     } else if (p.isWord(t, 'until')) {
       p.next();
-      if (terminations.length > 0) throw new Fail(`a second 'until'`, t.start, t.text, `join terminations with 'or': 'until 4.2 V or 50 mA'`);
+      if (terminations.length > 0)
+        throw new Fail(`a second 'until'`, t.start, t.text, `join terminations with 'or': 'until 4.2 V or 50 mA'`);
       terminations = p.terminations();
       sawClause = true;
     } else if (p.isWord(t, 'then')) {
@@ -616,24 +774,56 @@ function parseStepOrThrow(input: string): StepAst {
       p.next();
       if (period_s !== undefined) throw new Fail(`a second period`, t.start, t.text);
       period_s = p.duration(`in the period '(… period)'`);
-      p.expectWord('period', `in '(1 minute period)'`, `write '(${p.src.slice(t.end, p.peek()?.start ?? p.src.length).trim()} period)'`);
+      p.expectWord(
+        'period',
+        `in '(1 minute period)'`,
+        `write '(${p.src.slice(t.end, p.peek()?.start ?? p.src.length).trim()} period)'`,
+      );
       const c = p.next();
-      if (!c || c.kind !== 'sym' || c.text !== ')') throw new Fail(`expected ')' after 'period'`, c ? c.start : p.endPos(), c ? c.text : '', `write '(1 minute period)'`);
+      if (!c || c.kind !== 'sym' || c.text !== ')')
+        throw new Fail(
+          `expected ')' after 'period'`,
+          c ? c.start : p.endPos(),
+          c ? c.text : '',
+          `write '(1 minute period)'`,
+        );
     } else {
       if (t.kind === 'bad') throw new Fail(`unexpected character '${t.text}'`, t.start, t.text);
       const c = t.kind === 'word' ? closest(t.text, ['for', 'until', 'or', 'then', 'at', 'period']) : undefined;
-      throw new Fail(`unexpected '${t.text}'`, t.start, t.text, c ? `did you mean '${c}'?` : `after the set point come 'for <time>', 'until <condition>', '(<time> period)' or 'at <temperature>'`);
+      throw new Fail(
+        `unexpected '${t.text}'`,
+        t.start,
+        t.text,
+        c
+          ? `did you mean '${c}'?`
+          : `after the set point come 'for <time>', 'until <condition>', '(<time> period)' or 'at <temperature>'`,
+      );
     }
   }
 
   if (control.mode !== 'drive_cycle' && !sawClause && !cv) {
-    throw new Fail(`a step needs 'for <time>' or 'until <condition>'`, p.endPos(), input.trim(), `e.g. '${input.trim()} for 1 hour' or '${input.trim()} until 4.2 V'`);
+    throw new Fail(
+      `a step needs 'for <time>' or 'until <condition>'`,
+      p.endPos(),
+      input.trim(),
+      `e.g. '${input.trim()} for 1 hour' or '${input.trim()} until 4.2 V'`,
+    );
   }
   if (control.mode === 'rest' && terminations.some((x) => x.kind === 'current' || x.kind === 'c_rate')) {
-    throw new Fail(`a rest has zero current; a current termination would end it at once`, 0, input, `use 'Rest for <time>'`);
+    throw new Fail(
+      `a rest has zero current; a current termination would end it at once`,
+      0,
+      input,
+      `use 'Rest for <time>'`,
+    );
   }
   if (control.mode === 'voltage' && terminations.some((x) => x.kind === 'voltage')) {
-    throw new Fail(`a voltage hold cannot terminate on a voltage`, 0, input, `terminate a hold on current ('until 50 mA', 'until C/50') or time ('for 1 hour')`);
+    throw new Fail(
+      `a voltage hold cannot terminate on a voltage`,
+      0,
+      input,
+      `terminate a hold on current ('until 50 mA', 'until C/50') or time ('for 1 hour')`,
+    );
   }
   return {
     kind: 'step',
@@ -651,11 +841,13 @@ function parseStepOrThrow(input: string): StepAst {
 function parseCv(p: Parser, instruction: StepAst['instruction'], ccTerms: Termination[]): CvPhase {
   const h = p.peek();
   if (!p.isWord(h, 'hold')) {
-    const sug = h && h.kind === 'word' && closest(h.text, ['hold']) ? `did you mean 'hold'?` : `write '… then hold until 0.02C'`;
+    const sug =
+      h && h.kind === 'word' && closest(h.text, ['hold']) ? `did you mean 'hold'?` : `write '… then hold until 0.02C'`;
     throw new Fail(`expected 'hold' after 'then'`, h ? h.start : p.endPos(), h ? h.text : '', sug);
   }
   p.next();
-  if (instruction !== 'charge' && instruction !== 'discharge') throw new Fail(`'then hold' follows a Charge or Discharge step`, h!.start, h!.text);
+  if (instruction !== 'charge' && instruction !== 'discharge')
+    throw new Fail(`'then hold' follows a Charge or Discharge step`, h!.start, h!.text);
   let voltage_V: number | undefined;
   if (p.isWord(p.peek(), 'at')) {
     p.next();
@@ -664,7 +856,12 @@ function parseCv(p: Parser, instruction: StepAst['instruction'], ccTerms: Termin
   } else {
     const v = ccTerms.find((x) => x.kind === 'voltage');
     if (!v || v.kind !== 'voltage') {
-      throw new Fail(`'then hold' needs the hold voltage: a voltage termination before it or 'then hold at <V>'`, h!.start, h!.text, `e.g. 'Charge at 0.1C until 4.3 V then hold until 0.02C'`);
+      throw new Fail(
+        `'then hold' needs the hold voltage: a voltage termination before it or 'then hold at <V>'`,
+        h!.start,
+        h!.text,
+        `e.g. 'Charge at 0.1C until 4.3 V then hold until 0.02C'`,
+      );
     }
     voltage_V = v.voltage_V;
   }
@@ -683,9 +880,20 @@ function parseCv(p: Parser, instruction: StepAst['instruction'], ccTerms: Termin
     } else break;
   }
   if (duration_s === undefined && terms.length === 0) {
-    throw new Fail(`the hold needs 'until <current>' or 'for <time>'`, p.endPos(), '', `e.g. '… then hold until 0.02C'`);
+    throw new Fail(
+      `the hold needs 'until <current>' or 'for <time>'`,
+      p.endPos(),
+      '',
+      `e.g. '… then hold until 0.02C'`,
+    );
   }
-  if (terms.some((x) => x.kind === 'voltage')) throw new Fail(`a voltage hold cannot terminate on a voltage`, h!.start, h!.text, `terminate the hold on current ('until C/50')`);
+  if (terms.some((x) => x.kind === 'voltage'))
+    throw new Fail(
+      `a voltage hold cannot terminate on a voltage`,
+      h!.start,
+      h!.text,
+      `terminate the hold on current ('until C/50')`,
+    );
   return { voltage_V, ...(duration_s !== undefined ? { duration_s } : {}), terminations: terms };
 }
 
@@ -697,7 +905,13 @@ function parseRun(p: Parser): StepControl {
     p.expectWord('cycle', `in 'Run drive cycle from <file.csv> as current'`);
     p.expectWord('from', `in 'Run drive cycle from <file.csv> as current'`);
     const f = p.peek();
-    if (!f) throw new Fail(`missing file after 'from'`, p.endPos(), '', `write 'Run drive cycle from profile.csv as current'`);
+    if (!f)
+      throw new Fail(
+        `missing file after 'from'`,
+        p.endPos(),
+        '',
+        `write 'Run drive cycle from profile.csv as current'`,
+      );
     let source: string;
     if (f.kind === 'quoted') {
       p.next();
@@ -706,13 +920,25 @@ function parseRun(p: Parser): StepControl {
       // raw text up to " as "
       const rest = p.src.slice(f.start);
       const m = /\s+as\s+/i.exec(rest);
-      if (!m) throw new Fail(`missing 'as current' or 'as power' after the file`, p.endPos(), rest.trim(), `write 'Run drive cycle from ${rest.trim()} as current'`);
+      if (!m)
+        throw new Fail(
+          `missing 'as current' or 'as power' after the file`,
+          p.endPos(),
+          rest.trim(),
+          `write 'Run drive cycle from ${rest.trim()} as current'`,
+        );
       source = rest.slice(0, m.index);
       while (!p.atEnd() && p.peek()!.start < f.start + m.index) p.next();
     }
     p.expectWord('as', `after the drive-cycle file`);
     const q = p.next();
-    const kinds: Record<string, 'current' | 'power' | 'c_rate' | 'voltage'> = { current: 'current', power: 'power', 'c-rate': 'c_rate', c_rate: 'c_rate', voltage: 'voltage' };
+    const kinds: Record<string, 'current' | 'power' | 'c_rate' | 'voltage'> = {
+      current: 'current',
+      power: 'power',
+      'c-rate': 'c_rate',
+      c_rate: 'c_rate',
+      voltage: 'voltage',
+    };
     let qt = q?.text.toLowerCase() ?? '';
     if (q && q.text === 'C' && p.peek()?.text === '-') {
       p.next();
@@ -722,7 +948,12 @@ function parseRun(p: Parser): StepControl {
     const quantity = kinds[qt];
     if (!quantity) {
       const c = q ? closest(q.text, ['current', 'power', 'voltage']) : undefined;
-      throw new Fail(`a drive cycle is applied 'as current', 'as power', 'as C-rate' or 'as voltage'`, q ? q.start : p.endPos(), q ? q.text : '', c ? `did you mean '${c}'?` : undefined);
+      throw new Fail(
+        `a drive cycle is applied 'as current', 'as power', 'as C-rate' or 'as voltage'`,
+        q ? q.start : p.endPos(),
+        q ? q.text : '',
+        c ? `did you mean '${c}'?` : undefined,
+      );
     }
     return { mode: 'drive_cycle', source, quantity };
   }
@@ -734,11 +965,21 @@ function parseRun(p: Parser): StepControl {
     const close = p.next();
     const map: Record<string, 'current' | 'power' | 'voltage'> = { A: 'current', W: 'power', V: 'voltage' };
     if (!u || !map[u.text] || !close || close.text !== ')') {
-      throw new Fail(`expected '(A)', '(W)' or '(V)' after the drive-cycle name`, u ? u.start : p.endPos(), u ? u.text : '', `e.g. 'Run US06 (A)'`);
+      throw new Fail(
+        `expected '(A)', '(W)' or '(V)' after the drive-cycle name`,
+        u ? u.start : p.endPos(),
+        u ? u.text : '',
+        `e.g. 'Run US06 (A)'`,
+      );
     }
     return { mode: 'drive_cycle', source: t.text, quantity: map[u.text]! };
   }
-  throw new Fail(`expected 'drive cycle from <file.csv> as current' after 'Run'`, t ? t.start : p.endPos(), t ? t.text : '', `e.g. 'Run drive cycle from us06.csv as current' or 'Run US06 (A)'`);
+  throw new Fail(
+    `expected 'drive cycle from <file.csv> as current' after 'Run'`,
+    t ? t.start : p.endPos(),
+    t ? t.text : '',
+    `e.g. 'Run drive cycle from us06.csv as current' or 'Run US06 (A)'`,
+  );
 }
 
 // ───────────────────────────── experiment-level strings ─────────────────────────────
@@ -749,18 +990,30 @@ export function parseStop(input: string, path?: string): Parsed<ExperimentStop> 
     const p = new Parser(input, lex(input));
     const n = p.number(`a value (e.g. '80% capacity', '4 Ah capacity', '2.5 V', '100 hours')`);
     const u = p.unitAfter();
-    if (!u) throw new Fail(`missing unit after '${n.tok.text}'`, n.tok.start, n.tok.text, `write '${n.tok.text}% capacity', '${n.tok.text} Ah capacity', '${n.tok.text} V' or '${n.tok.text} hours'`);
+    if (!u)
+      throw new Fail(
+        `missing unit after '${n.tok.text}'`,
+        n.tok.start,
+        n.tok.text,
+        `write '${n.tok.text}% capacity', '${n.tok.text} Ah capacity', '${n.tok.text} V' or '${n.tok.text} hours'`,
+      );
     let stop: ExperimentStop;
     const needCapacity = (): void => {
       const w = p.next();
       if (!w || !p.isWord(w, 'capacity')) {
         const c = w && w.kind === 'word' ? closest(w.text, ['capacity']) : undefined;
-        throw new Fail(`expected 'capacity' after '${input.slice(n.tok.start, u.end)}'`, w ? w.start : p.endPos(), w ? w.text : '', c ? `did you mean 'capacity'?` : `write '${input.slice(n.tok.start, u.end)} capacity'`);
+        throw new Fail(
+          `expected 'capacity' after '${input.slice(n.tok.start, u.end)}'`,
+          w ? w.start : p.endPos(),
+          w ? w.text : '',
+          c ? `did you mean 'capacity'?` : `write '${input.slice(n.tok.start, u.end)} capacity'`,
+        );
       }
     };
     if (u.text === '%') {
       needCapacity();
-      if (!(n.value > 0 && n.value <= 100)) throw new Fail(`capacity stop must be within (0, 100] % (got ${n.tok.text}%)`, n.tok.start, n.tok.text);
+      if (!(n.value > 0 && n.value <= 100))
+        throw new Fail(`capacity stop must be within (0, 100] % (got ${n.tok.text}%)`, n.tok.start, n.tok.text);
       stop = { kind: 'capacity_fraction', fraction: n.value / 100 };
     } else if (CHARGE_UNITS[u.text] !== undefined) {
       needCapacity();
@@ -773,10 +1026,16 @@ export function parseStop(input: string, path?: string): Parsed<ExperimentStop> 
       stop = { kind: 'time', time_s: n.value * TIME_UNITS[u.text]! };
     } else {
       const c = closest(u.text, ['%', 'Ah', 'A.h', 'mAh', 'V', ...Object.keys(TIME_UNITS)]);
-      throw new Fail(`unknown unit '${u.text}' in the experiment stop`, u.start, u.text, c ? `did you mean '${c}'?` : `e.g. '80% capacity', '4 Ah capacity', '2.5 V', '100 hours'`);
+      throw new Fail(
+        `unknown unit '${u.text}' in the experiment stop`,
+        u.start,
+        u.text,
+        c ? `did you mean '${c}'?` : `e.g. '80% capacity', '4 Ah capacity', '2.5 V', '100 hours'`,
+      );
     }
     const extra = p.peek();
-    if (extra) throw new Fail(`unexpected '${extra.text}'`, extra.start, input.slice(extra.start), `e.g. '80% capacity'`);
+    if (extra)
+      throw new Fail(`unexpected '${extra.text}'`, extra.start, input.slice(extra.start), `e.g. '80% capacity'`);
     return { ok: true, value: stop };
   } catch (e) {
     return { ok: false, errors: [toError(e, input, path)] };
@@ -794,23 +1053,46 @@ export function parseLoopCondition(input: string, path?: string): Parsed<LoopCon
     const w = p.next();
     if (!w || !p.isWord(w, 'capacity')) {
       const c = w && w.kind === 'word' ? closest(w.text, ['capacity']) : undefined;
-      throw new Fail(`a loop condition reads 'capacity < 80 %'`, w ? w.start : p.endPos(), w ? w.text : '', c ? `did you mean 'capacity'?` : `e.g. 'capacity < 80 %' or 'capacity < 2 Ah'`);
+      throw new Fail(
+        `a loop condition reads 'capacity < 80 %'`,
+        w ? w.start : p.endPos(),
+        w ? w.text : '',
+        c ? `did you mean 'capacity'?` : `e.g. 'capacity < 80 %' or 'capacity < 2 Ah'`,
+      );
     }
     const lt = p.next();
-    if (!lt || lt.text !== '<') throw new Fail(`expected '<' after 'capacity'`, lt ? lt.start : p.endPos(), lt ? lt.text : '', `e.g. 'capacity < 80 %'`);
+    if (!lt || lt.text !== '<')
+      throw new Fail(
+        `expected '<' after 'capacity'`,
+        lt ? lt.start : p.endPos(),
+        lt ? lt.text : '',
+        `e.g. 'capacity < 80 %'`,
+      );
     const n = p.number(`a value after '<'`);
     const u = p.unitAfter();
-    if (!u) throw new Fail(`missing unit after '${n.tok.text}'`, n.tok.start, n.tok.text, `write '${n.tok.text} %' or '${n.tok.text} Ah'`);
+    if (!u)
+      throw new Fail(
+        `missing unit after '${n.tok.text}'`,
+        n.tok.start,
+        n.tok.text,
+        `write '${n.tok.text} %' or '${n.tok.text} Ah'`,
+      );
     let cond: LoopCondition;
     if (u.text === '%') {
-      if (!(n.value > 0 && n.value <= 100)) throw new Fail(`capacity fraction must be within (0, 100] % (got ${n.tok.text} %)`, n.tok.start, n.tok.text);
+      if (!(n.value > 0 && n.value <= 100))
+        throw new Fail(`capacity fraction must be within (0, 100] % (got ${n.tok.text} %)`, n.tok.start, n.tok.text);
       cond = { kind: 'capacity_fraction', fraction: n.value / 100 };
     } else if (CHARGE_UNITS[u.text] !== undefined) {
       if (!(n.value > 0)) throw new Fail(`capacity must be > 0`, n.tok.start, n.tok.text);
       cond = { kind: 'capacity', charge_C: n.value * CHARGE_UNITS[u.text]! };
     } else {
       const c = closest(u.text, ['%', 'Ah', 'mAh']);
-      throw new Fail(`unknown unit '${u.text}' in the loop condition`, u.start, u.text, c ? `did you mean '${c}'?` : `allowed: %, Ah, mAh`);
+      throw new Fail(
+        `unknown unit '${u.text}' in the loop condition`,
+        u.start,
+        u.text,
+        c ? `did you mean '${c}'?` : `allowed: %, Ah, mAh`,
+      );
     }
     const extra = p.peek();
     if (extra) throw new Fail(`unexpected '${extra.text}'`, extra.start, input.slice(extra.start));
@@ -856,7 +1138,13 @@ function valueError(path: string, message: string, got: unknown): ParseError {
 function flattenSteps(entries: unknown, path: string, errors: ParseError[]): StepAst[] {
   const out: StepAst[] = [];
   if (!Array.isArray(entries) || entries.length === 0) {
-    errors.push(valueError(path, `must be a non-empty list of steps (got ${JSON.stringify(entries)}; allowed: step strings, lists, {repeat, steps})`, entries));
+    errors.push(
+      valueError(
+        path,
+        `must be a non-empty list of steps (got ${JSON.stringify(entries)}; allowed: step strings, lists, {repeat, steps})`,
+        entries,
+      ),
+    );
     return out;
   }
   entries.forEach((e, k) => {
@@ -870,15 +1158,33 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
     } else if (isObj(e) && 'repeat' in e) {
       const n = e['repeat'];
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-        errors.push(valueError(`${p}.repeat`, `${p}.repeat: must be an integer ≥ 1 (got ${JSON.stringify(n)}; allowed integers ≥ 1)`, n));
+        errors.push(
+          valueError(
+            `${p}.repeat`,
+            `${p}.repeat: must be an integer ≥ 1 (got ${JSON.stringify(n)}; allowed integers ≥ 1)`,
+            n,
+          ),
+        );
         return;
       }
       const inner = flattenSteps(e['steps'], `${p}.steps`, errors);
       for (let r = 0; r < n; r++) out.push(...inner);
     } else if (isObj(e) && 'repeat_until' in e) {
-      errors.push(valueError(p, `${p}: a 'repeat_until' loop must be at the top level of the experiment (got a nested loop; allowed: top-level only)`, e));
+      errors.push(
+        valueError(
+          p,
+          `${p}: a 'repeat_until' loop must be at the top level of the experiment (got a nested loop; allowed: top-level only)`,
+          e,
+        ),
+      );
     } else {
-      errors.push(valueError(p, `${p}: must be a step string, a list of steps or {repeat: N, steps: [...]} (got ${JSON.stringify(e)})`, e));
+      errors.push(
+        valueError(
+          p,
+          `${p}: must be a step string, a list of steps or {repeat: N, steps: [...]} (got ${JSON.stringify(e)})`,
+          e,
+        ),
+      );
     }
   });
   return out;
@@ -894,15 +1200,33 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
  * cycle — write PyBaMM's tuples as lists or groups); a top-level list is one cycle; `{repeat: N, steps}`
  * is N cycles, each running `steps` (nested lists/repeats expand inside the cycle).
  */
-export function parseExperiment(input: ExperimentInput | ExperimentEntryInput[] | string, path = 'experiment'): Parsed<Experiment> {
+export function parseExperiment(
+  input: ExperimentInput | ExperimentEntryInput[] | string,
+  path = 'experiment',
+): Parsed<Experiment> {
   const errors: ParseError[] = [];
   let spec: ExperimentInput;
-  if (typeof input === 'string') spec = { steps: input.split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#')) };
+  if (typeof input === 'string')
+    spec = {
+      steps: input
+        .split(/\r?\n/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '' && !s.startsWith('#')),
+    };
   else if (Array.isArray(input)) spec = { steps: input };
   else spec = input;
   const blocks: (CycleBlock | LoopBlock)[] = [];
   if (!Array.isArray(spec.steps) || spec.steps.length === 0) {
-    return { ok: false, errors: [valueError(path, `${path}: must be a non-empty list of steps (got ${JSON.stringify(spec.steps)}; allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`, spec.steps)] };
+    return {
+      ok: false,
+      errors: [
+        valueError(
+          path,
+          `${path}: must be a non-empty list of steps (got ${JSON.stringify(spec.steps)}; allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`,
+          spec.steps,
+        ),
+      ],
+    };
   }
   // consecutive top-level strings form one cycle
   let pending: StepAst[] | undefined;
@@ -926,7 +1250,13 @@ export function parseExperiment(input: ExperimentInput | ExperimentEntryInput[] 
     } else if (isObj(e) && 'repeat' in e) {
       const n = e['repeat'];
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-        errors.push(valueError(`${p}.repeat`, `${p}.repeat: must be an integer ≥ 1 (got ${JSON.stringify(n)}; allowed integers ≥ 1)`, n));
+        errors.push(
+          valueError(
+            `${p}.repeat`,
+            `${p}.repeat: must be an integer ≥ 1 (got ${JSON.stringify(n)}; allowed integers ≥ 1)`,
+            n,
+          ),
+        );
         return;
       }
       const steps = flattenSteps(e['steps'], `${p}.steps`, errors);
@@ -934,7 +1264,13 @@ export function parseExperiment(input: ExperimentInput | ExperimentEntryInput[] 
     } else if (isObj(e) && 'repeat_until' in e) {
       const c = e['repeat_until'];
       if (typeof c !== 'string') {
-        errors.push(valueError(`${p}.repeat_until`, `${p}.repeat_until: must be a condition string (got ${JSON.stringify(c)}; allowed e.g. 'capacity < 80 %')`, c));
+        errors.push(
+          valueError(
+            `${p}.repeat_until`,
+            `${p}.repeat_until: must be a condition string (got ${JSON.stringify(c)}; allowed e.g. 'capacity < 80 %')`,
+            c,
+          ),
+        );
         return;
       }
       const cond = parseLoopCondition(c, `${p}.repeat_until`);
@@ -942,12 +1278,19 @@ export function parseExperiment(input: ExperimentInput | ExperimentEntryInput[] 
       if (!cond.ok) errors.push(...cond.errors);
       else if (steps.length) blocks.push({ kind: 'loop', until: cond.value, text: c, steps });
     } else {
-      errors.push(valueError(p, `${p}: must be a step string, a list of steps, {repeat, steps} or {repeat_until, steps} (got ${JSON.stringify(e)})`, e));
+      errors.push(
+        valueError(
+          p,
+          `${p}: must be a step string, a list of steps, {repeat, steps} or {repeat_until, steps} (got ${JSON.stringify(e)})`,
+          e,
+        ),
+      );
     }
   });
   flush();
   const stops: ExperimentStop[] = [];
-  const terms = spec.termination === undefined ? [] : Array.isArray(spec.termination) ? spec.termination : [spec.termination];
+  const terms =
+    spec.termination === undefined ? [] : Array.isArray(spec.termination) ? spec.termination : [spec.termination];
   terms.forEach((t, k) => {
     const r = parseStop(t, `${path}.termination[${k}]`);
     if (r.ok) stops.push(r.value);
@@ -981,23 +1324,33 @@ export function formatParseError(e: ParseError): string {
  * 0.02C end, CC discharge at 0.1C to 3 V), with the charge cut-off in the seed's 4.25–4.4 V window. */
 export function firstCycleProtocol(chargeCutoff_V = 4.3, dischargeCutoff_V = 3.0): Experiment {
   if (!(chargeCutoff_V >= 4.25 && chargeCutoff_V <= 4.4)) {
-    throw new RangeError(`cycling.charge_cutoff_V: must be within the [0178] window 4.25–4.4 V (got ${chargeCutoff_V}; allowed 4.25–4.4)`);
+    throw new RangeError(
+      `cycling.charge_cutoff_V: must be within the [0178] window 4.25–4.4 V (got ${chargeCutoff_V}; allowed 4.25–4.4)`,
+    );
   }
   if (!(dischargeCutoff_V > 0 && dischargeCutoff_V < chargeCutoff_V)) {
-    throw new RangeError(`cycling.discharge_cutoff_V: must be > 0 and below the charge cut-off (got ${dischargeCutoff_V}; allowed 0 < V < ${chargeCutoff_V})`);
+    throw new RangeError(
+      `cycling.discharge_cutoff_V: must be > 0 and below the charge cut-off (got ${dischargeCutoff_V}; allowed 0 < V < ${chargeCutoff_V})`,
+    );
   }
-  const r = parseExperiment([[
-    `Charge at 0.1C until ${fmt(chargeCutoff_V)} V`,
-    `Hold at ${fmt(chargeCutoff_V)} V until 0.02C`,
-    `Discharge at 0.1C until ${fmt(dischargeCutoff_V)} V`,
-  ]]);
+  const r = parseExperiment([
+    [
+      `Charge at 0.1C until ${fmt(chargeCutoff_V)} V`,
+      `Hold at ${fmt(chargeCutoff_V)} V until 0.02C`,
+      `Discharge at 0.1C until ${fmt(dischargeCutoff_V)} V`,
+    ],
+  ]);
   if (!r.ok) throw new Error(`internal: default protocol does not parse: ${r.errors.map(formatParseError).join('; ')}`);
   return r.value;
 }
 
 /** the [0178] protocol as experiment strings (for reports and the recipe default) */
 export function firstCycleProtocolStrings(chargeCutoff_V = 4.3, dischargeCutoff_V = 3.0): string[] {
-  return [`Charge at 0.1C until ${fmt(chargeCutoff_V)} V`, `Hold at ${fmt(chargeCutoff_V)} V until 0.02C`, `Discharge at 0.1C until ${fmt(dischargeCutoff_V)} V`];
+  return [
+    `Charge at 0.1C until ${fmt(chargeCutoff_V)} V`,
+    `Hold at ${fmt(chargeCutoff_V)} V until 0.02C`,
+    `Discharge at 0.1C until ${fmt(dischargeCutoff_V)} V`,
+  ];
 }
 
 // ───────────────────────────── canonical strings ─────────────────────────────
@@ -1061,11 +1414,15 @@ export function formatStep(s: StepAst): string {
   }
   const parts = [head];
   if (s.duration_s !== undefined) parts.push(`for ${fmtDuration(s.duration_s)}`);
-  if (s.terminations.length) parts.push(`${s.duration_s !== undefined ? 'or ' : ''}until ${s.terminations.map(fmtTermination).join(' or ')}`);
+  if (s.terminations.length)
+    parts.push(`${s.duration_s !== undefined ? 'or ' : ''}until ${s.terminations.map(fmtTermination).join(' or ')}`);
   if (s.cv) {
     parts.push(`then hold at ${String(s.cv.voltage_V)} V`);
     if (s.cv.duration_s !== undefined) parts.push(`for ${fmtDuration(s.cv.duration_s)}`);
-    if (s.cv.terminations.length) parts.push(`${s.cv.duration_s !== undefined ? 'or ' : ''}until ${s.cv.terminations.map(fmtTermination).join(' or ')}`);
+    if (s.cv.terminations.length)
+      parts.push(
+        `${s.cv.duration_s !== undefined ? 'or ' : ''}until ${s.cv.terminations.map(fmtTermination).join(' or ')}`,
+      );
   }
   if (s.temperature_K !== undefined) parts.push(`at ${String(s.temperature_K)} K`);
   if (s.period_s !== undefined) parts.push(`(${fmtDuration(s.period_s)} period)`);

@@ -43,7 +43,15 @@ export {
   rateCapability,
   firstCycleSummary,
 } from './metrics.ts';
-export type { ChargeFigures, StepMetrics, CycleMetrics, DcirResult, ExpansionRate, RateCapabilityOptions, RateCapabilityResult } from './metrics.ts';
+export type {
+  ChargeFigures,
+  StepMetrics,
+  CycleMetrics,
+  DcirResult,
+  ExpansionRate,
+  RateCapabilityOptions,
+  RateCapabilityResult,
+} from './metrics.ts';
 export {
   BDF_REQUIRED,
   toBdfCsv,
@@ -83,8 +91,14 @@ import { parseExperiment, type Experiment, type Parsed } from './experiment.ts';
  * `--current-profile <csv>` as a drive-cycle step (current, positive on charge); neither given → the
  * [0178] first-cycle protocol at `chargeCutoff_V`. Load the profile with loadDriveCycles(exp, cwd).
  */
-export function experimentFromCli(steps: readonly string[], currentProfile?: string, chargeCutoff_V = 4.3, dischargeCutoff_V = 3.0): Parsed<Experiment> {
-  if (steps.length === 0 && currentProfile === undefined) return { ok: true, value: firstCycleProtocol(chargeCutoff_V, dischargeCutoff_V) };
+export function experimentFromCli(
+  steps: readonly string[],
+  currentProfile?: string,
+  chargeCutoff_V = 4.3,
+  dischargeCutoff_V = 3.0,
+): Parsed<Experiment> {
+  if (steps.length === 0 && currentProfile === undefined)
+    return { ok: true, value: firstCycleProtocol(chargeCutoff_V, dischargeCutoff_V) };
   const list: string[] = [...steps];
   if (currentProfile !== undefined) {
     const src = /\s/.test(currentProfile) ? `"${currentProfile.replace(/"/g, '')}"` : currentProfile;
@@ -98,7 +112,12 @@ export function experimentFromCli(steps: readonly string[], currentProfile?: str
     errors: r.errors.map((e) => {
       const k = /\[0\]\[(\d+)\]/.exec(e.path ?? '');
       const i = k ? Number(k[1]) : -1;
-      const path = i >= 0 && i < steps.length ? `--experiment #${i + 1}` : i >= steps.length ? '--current-profile' : e.path ?? '--experiment';
+      const path =
+        i >= 0 && i < steps.length
+          ? `--experiment #${i + 1}`
+          : i >= steps.length
+            ? '--current-profile'
+            : (e.path ?? '--experiment');
       return { ...e, path };
     }),
   };

@@ -20,7 +20,9 @@ export function loadDriveCycles(exp: Experiment, baseDir = process.cwd()): Recor
       try {
         text = readFileSync(path, 'utf8');
       } catch (e) {
-        throw new Error(`drive cycle '${src}': cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new Error(
+          `drive cycle '${src}': cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
       }
       const r = parseDriveCycleCsv(text);
       if (!r.ok) throw new Error(r.errors.map((x) => formatCsvError(x, src)).join('\n'));

@@ -187,11 +187,14 @@ function profileFunction(dc: DriveCycle, scale: number): (t: number) => number {
 }
 
 function checkDriveCycle(name: string, dc: DriveCycle): string | undefined {
-  if (dc.time_s.length < 2 || dc.time_s.length !== dc.value.length) return `drive cycle '${name}': needs ≥ 2 rows with a time and a value (got ${dc.time_s.length} times, ${dc.value.length} values)`;
+  if (dc.time_s.length < 2 || dc.time_s.length !== dc.value.length)
+    return `drive cycle '${name}': needs ≥ 2 rows with a time and a value (got ${dc.time_s.length} times, ${dc.value.length} values)`;
   if (dc.time_s[0] !== 0) return `drive cycle '${name}': must start at t = 0 s (got ${dc.time_s[0]})`;
   for (let i = 0; i < dc.time_s.length; i++) {
-    if (!Number.isFinite(dc.time_s[i]!) || !Number.isFinite(dc.value[i]!)) return `drive cycle '${name}': row ${i + 1} is not finite`;
-    if (i > 0 && !(dc.time_s[i]! > dc.time_s[i - 1]!)) return `drive cycle '${name}': times must increase (row ${i + 1}: ${dc.time_s[i]} after ${dc.time_s[i - 1]})`;
+    if (!Number.isFinite(dc.time_s[i]!) || !Number.isFinite(dc.value[i]!))
+      return `drive cycle '${name}': row ${i + 1} is not finite`;
+    if (i > 0 && !(dc.time_s[i]! > dc.time_s[i - 1]!))
+      return `drive cycle '${name}': times must increase (row ${i + 1}: ${dc.time_s[i]} after ${dc.time_s[i - 1]})`;
   }
   return undefined;
 }
@@ -236,20 +239,22 @@ function augment(model: CellModel, inner: DaeProblem, yProbe: Float64Array): Dae
     const rows: number[] = [];
     const cols: number[] = [];
     if (s.kind === 'banded') {
-      for (let i = 0; i < n; i++) for (let j = Math.max(0, i - s.lower); j <= Math.min(n - 1, i + s.upper); j++) {
-        rows.push(i);
-        cols.push(j);
-      }
+      for (let i = 0; i < n; i++)
+        for (let j = Math.max(0, i - s.lower); j <= Math.min(n - 1, i + s.upper); j++) {
+          rows.push(i);
+          cols.push(j);
+        }
     } else {
       for (let k = 0; k < s.rows.length; k++) {
         rows.push(s.rows[k]!);
         cols.push(s.cols[k]!);
       }
     }
-    for (let q = 0; q < 4; q++) for (const j of deps) {
-      rows.push(n + q);
-      cols.push(j);
-    }
+    for (let q = 0; q < 4; q++)
+      for (const j of deps) {
+        rows.push(n + q);
+        cols.push(j);
+      }
     structure = { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols) };
   }
   const yJ = new Float64Array(n);
@@ -327,10 +332,12 @@ export function runExperiment(
   }
   const solve = opts.solver ?? defaultSolver;
   const Qnom = model.nominalCapacity_C;
-  if (!(Qnom > 0 && Number.isFinite(Qnom))) throw new RangeError(`model.nominalCapacity_C: must be > 0 (got ${Qnom}; allowed > 0)`);
+  if (!(Qnom > 0 && Number.isFinite(Qnom)))
+    throw new RangeError(`model.nominalCapacity_C: must be > 0 (got ${Qnom}; allowed > 0)`);
   const firstActive = exp.blocks.flatMap((b) => b.steps).find((s) => s.instruction !== 'rest');
   const initialSoc = opts.initialSoc ?? (firstActive && firstActive.instruction === 'charge' ? 0 : 1);
-  if (!(Number.isFinite(initialSoc) && initialSoc >= 0 && initialSoc <= 1)) throw new RangeError(`initialSoc: must be within 0..1 (got ${initialSoc}; allowed 0..1)`);
+  if (!(Number.isFinite(initialSoc) && initialSoc >= 0 && initialSoc <= 1))
+    throw new RangeError(`initialSoc: must be within 0..1 (got ${initialSoc}; allowed 0..1)`);
   let y = opts.y0 ? Float64Array.from(opts.y0) : model.initialState(initialSoc);
   if (y.length !== model.n) throw new RangeError(`y0: length must be model.n = ${model.n} (got ${y.length})`);
   const rtol = opts.rtol ?? 1e-6;
@@ -340,8 +347,17 @@ export function runExperiment(
   const timeLimit = timeStop && timeStop.kind === 'time' ? timeStop.time_s : Infinity;
 
   const series: Series = {
-    time_s: [], voltage_V: [], current_A: [], charge_C: [], discharge_C: [], chargeEnergy_J: [], dischargeEnergy_J: [],
-    soc: [], cycle: [], step: [], outputs: {},
+    time_s: [],
+    voltage_V: [],
+    current_A: [],
+    charge_C: [],
+    discharge_C: [],
+    chargeEnergy_J: [],
+    dischargeEnergy_J: [],
+    soc: [],
+    cycle: [],
+    step: [],
+    outputs: {},
   };
   const steps: StepRecord[] = [];
   const cycles: CycleRecord[] = [];
@@ -379,7 +395,7 @@ export function runExperiment(
   const atolFor = (N: number, n: number): number | Float64Array => {
     const a = new Float64Array(N);
     const base = opts.atol ?? model.atol ?? 1e-8;
-    for (let i = 0; i < n; i++) a[i] = typeof base === 'number' ? base : base[i] ?? 1e-8;
+    for (let i = 0; i < n; i++) a[i] = typeof base === 'number' ? base : (base[i] ?? 1e-8);
     const aq = Math.max(1e-9, 1e-7 * Qnom);
     a[n] = aq;
     a[n + 1] = aq;
@@ -428,7 +444,9 @@ export function runExperiment(
         let v = o[k];
         if (typeof v !== 'number' || !Number.isFinite(v)) {
           if (!outputWarned.has(k)) {
-            warnings.push(`model output '${k}' was ${v === undefined ? 'missing' : v} at t = ${t} s; the previous value is repeated there`);
+            warnings.push(
+              `model output '${k}' was ${v === undefined ? 'missing' : v} at t = ${t} s; the previous value is repeated there`,
+            );
             outputWarned.add(k);
           }
           v = col.length ? col[col.length - 1]! : 0;
@@ -439,13 +457,23 @@ export function runExperiment(
   };
 
   /** runs one control phase from state y (model layout); appends rows */
-  const runPhase = (ph: Phase, yStart: Float64Array, cyc: number, st: number, qBase: [number, number, number, number]): PhaseOutcome => {
+  const runPhase = (
+    ph: Phase,
+    yStart: Float64Array,
+    cyc: number,
+    st: number,
+    qBase: [number, number, number, number],
+  ): PhaseOutcome => {
     const n = model.n;
     let inner: DaeProblem;
     try {
       inner = model.problem(ph.control);
     } catch (e) {
-      return { ok: false, failure: `model.problem(${ph.control.mode}) refused the control: ${(e as Error).message}`, y: yStart };
+      return {
+        ok: false,
+        failure: `model.problem(${ph.control.mode}) refused the control: ${(e as Error).message}`,
+        y: yStart,
+      };
     }
     const prob = augment(model, inner, yStart);
     const N = n + 4;
@@ -453,11 +481,21 @@ export function runExperiment(
     for (let i = 0; i < n; i++) y0[i] = yStart[i]!;
     const atol = atolFor(N, n);
     const view = (ya: Float64Array): Float64Array => ya.subarray(0, n);
-    const qOf = (ya: Float64Array): [number, number, number, number] => [qBase[0] + ya[n]!, qBase[1] + ya[n + 1]!, qBase[2] + ya[n + 2]!, qBase[3] + ya[n + 3]!];
+    const qOf = (ya: Float64Array): [number, number, number, number] => [
+      qBase[0] + ya[n]!,
+      qBase[1] + ya[n + 1]!,
+      qBase[2] + ya[n + 2]!,
+      qBase[3] + ya[n + 3]!,
+    ];
     const remaining = timeLimit - tNow;
     const cap = ph.duration_s ?? maxStepDuration;
     const tEnd = Math.min(cap, remaining);
-    const endByTime = remaining < cap ? 'experiment time limit' : ph.duration_s !== undefined ? 'duration' : 'duration cap (no termination reached)';
+    const endByTime =
+      remaining < cap
+        ? 'experiment time limit'
+        : ph.duration_s !== undefined
+          ? 'duration'
+          : 'duration cap (no termination reached)';
     if (!(tEnd > 0)) return { ok: true, endReason: 'experiment time limit', t_end: 0, y: yStart, q: qBase };
 
     // probe: consistent algebraic unknowns at the switch
@@ -469,13 +507,18 @@ export function runExperiment(
       return { ok: false, failure: `solver threw at the start of the step: ${(e as Error).message}`, y: yStart };
     }
     if (probe.status === 'failed' || probe.y.length === 0) {
-      return { ok: false, failure: `could not make the algebraic unknowns consistent at the step start: ${probe.message ?? 'solver failed'}`, y: yStart };
+      return {
+        ok: false,
+        failure: `could not make the algebraic unknowns consistent at the step start: ${probe.message ?? 'solver failed'}`,
+        y: yStart,
+      };
     }
     const yc = Float64Array.from(probe.y[0]!);
     for (let i = n; i < N; i++) yc[i] = 0;
     const Vc = model.voltage(view(yc));
     const Ic = model.current(view(yc));
-    if (!Number.isFinite(Vc) || !Number.isFinite(Ic)) return { ok: false, failure: `non-finite voltage or current at the step start (V=${Vc}, I=${Ic})`, y: yStart };
+    if (!Number.isFinite(Vc) || !Number.isFinite(Ic))
+      return { ok: false, failure: `non-finite voltage or current at the step start (V=${Vc}, I=${Ic})`, y: yStart };
 
     // events
     let dir = ph.direction;
@@ -500,7 +543,11 @@ export function runExperiment(
         case 'soc': {
           const target = term.soc;
           const side = dir !== 0 ? dir : socStart < target ? 1 : -1;
-          events.push({ name, direction: -1, g: (_t, ya) => side * (target - (socStart + (ya[n]! - ya[n + 1]!) / Qnom)) });
+          events.push({
+            name,
+            direction: -1,
+            g: (_t, ya) => side * (target - (socStart + (ya[n]! - ya[n + 1]!) / Qnom)),
+          });
           break;
         }
         case 'capacity':
@@ -509,7 +556,11 @@ export function runExperiment(
           if (term.kind === 'capacity') lim = term.charge_C;
           else {
             if (model.cathodeActiveMass_kg === undefined) {
-              return { ok: false, failure: `'${name}' needs the model's cathodeActiveMass_kg, which ${model.name} does not give`, y: yStart };
+              return {
+                ok: false,
+                failure: `'${name}' needs the model's cathodeActiveMass_kg, which ${model.name} does not give`,
+                y: yStart,
+              };
             }
             lim = term.charge_C_per_kg * model.cathodeActiveMass_kg;
           }
@@ -518,13 +569,21 @@ export function runExperiment(
         }
         case 'power': {
           const lim = term.power_W;
-          events.push({ name, direction: -1, g: (_t, ya) => Math.abs(model.current(view(ya)) * model.voltage(view(ya))) - lim });
+          events.push({
+            name,
+            direction: -1,
+            g: (_t, ya) => Math.abs(model.current(view(ya)) * model.voltage(view(ya))) - lim,
+          });
           break;
         }
         case 'resistance': {
           // |V| − R·|I| falls through 0 when |V/I| rises to R (no division: finite at I = 0)
           const lim = term.resistance_ohm;
-          events.push({ name, direction: -1, g: (_t, ya) => lim * Math.abs(model.current(view(ya))) - Math.abs(model.voltage(view(ya))) });
+          events.push({
+            name,
+            direction: -1,
+            g: (_t, ya) => lim * Math.abs(model.current(view(ya))) - Math.abs(model.voltage(view(ya))),
+          });
           break;
         }
       }
@@ -532,7 +591,13 @@ export function runExperiment(
     const met = events.find((e) => e.g(0, yc) <= 0);
     if (met) {
       pushRow(tNow, view(yc), qBase, cyc, st);
-      return { ok: true, endReason: `already met at the start: ${met.name}`, t_end: 0, y: Float64Array.from(view(yc)), q: qBase };
+      return {
+        ok: true,
+        endReason: `already met at the start: ${met.name}`,
+        t_end: 0,
+        y: Float64Array.from(view(yc)),
+        q: qBase,
+      };
     }
 
     const tEval: number[] = [];
@@ -550,7 +615,9 @@ export function runExperiment(
         tEval,
         saveSteps: false,
         initialiseAlgebraic: true,
-        ...(ph.maxStep_s !== undefined || opts.maxStep_s !== undefined ? { maxStep: Math.min(ph.maxStep_s ?? Infinity, opts.maxStep_s ?? Infinity) } : {}),
+        ...(ph.maxStep_s !== undefined || opts.maxStep_s !== undefined
+          ? { maxStep: Math.min(ph.maxStep_s ?? Infinity, opts.maxStep_s ?? Infinity) }
+          : {}),
         maxSteps: 1_000_000,
       });
     } catch (e) {
@@ -577,24 +644,35 @@ export function runExperiment(
       if (res.t[i]! < tStop) add(res.t[i]!, res.y[i]!);
     }
     if (res.status === 'failed') {
-      return { ok: false, failure: `solver failed at t = ${res.tFinal} s into the step: ${res.message ?? 'no reason given'}`, y: Float64Array.from(view(res.yFinal)) };
+      return {
+        ok: false,
+        failure: `solver failed at t = ${res.tFinal} s into the step: ${res.message ?? 'no reason given'}`,
+        y: Float64Array.from(view(res.yFinal)),
+      };
     }
     if (!bad) add(res.tFinal, res.yFinal);
     if (bad) return { ok: false, failure: bad, y: yStart };
     const yEnd = Float64Array.from(view(res.yFinal));
-    const endReason = res.status === 'event' && res.events.length > 0 ? res.events[res.events.length - 1]!.name : endByTime;
+    const endReason =
+      res.status === 'event' && res.events.length > 0 ? res.events[res.events.length - 1]!.name : endByTime;
     return { ok: true, endReason, t_end: res.tFinal, y: yEnd, q: qOf(res.yFinal) };
   };
 
   const controlFor = (step: StepAst): { phase: Phase; error?: string } => {
     const c = step.control;
-    const base = { duration_s: step.duration_s, terminations: step.terminations, period_s: step.period_s ?? exp.period_s };
+    const base = {
+      duration_s: step.duration_s,
+      terminations: step.terminations,
+      period_s: step.period_s ?? exp.period_s,
+    };
     const dirOf = (v: number): 1 | -1 | 0 => (v > 0 ? 1 : v < 0 ? -1 : 0);
     switch (c.mode) {
       case 'current':
         return { phase: { ...base, control: { mode: 'current', value: c.current_A }, direction: dirOf(c.current_A) } };
       case 'c_rate':
-        return { phase: { ...base, control: { mode: 'current', value: (c.c_rate * Qnom) / 3600 }, direction: dirOf(c.c_rate) } };
+        return {
+          phase: { ...base, control: { mode: 'current', value: (c.c_rate * Qnom) / 3600 }, direction: dirOf(c.c_rate) },
+        };
       case 'voltage':
         return { phase: { ...base, control: { mode: 'voltage', value: c.voltage_V }, direction: 0 } };
       case 'power':
@@ -606,7 +684,11 @@ export function runExperiment(
       case 'drive_cycle': {
         const dc = opts.driveCycles?.[c.source];
         const dummy: Phase = { ...base, control: { mode: 'rest', value: 0 }, direction: 0 };
-        if (!dc) return { phase: dummy, error: `drive cycle '${c.source}' was not loaded (pass it in opts.driveCycles, e.g. with loadDriveCycles from cycler/io.ts)` };
+        if (!dc)
+          return {
+            phase: dummy,
+            error: `drive cycle '${c.source}' was not loaded (pass it in opts.driveCycles, e.g. with loadDriveCycles from cycler/io.ts)`,
+          };
         const bad = checkDriveCycle(c.source, dc);
         if (bad) return { phase: dummy, error: bad };
         const scale = c.quantity === 'c_rate' ? Qnom / 3600 : 1;
@@ -638,10 +720,17 @@ export function runExperiment(
     Object.assign(agg, { count: 0, minV: Infinity, maxV: -Infinity });
     const temperature_K = step.temperature_K ?? exp.temperature_K;
     if (temperature_K !== undefined) {
-      stepWarnings.push(`ambient temperature ${temperature_K} K recorded; the CellModel interface has no ambient-temperature input, so the model ran at its own temperature`);
+      stepWarnings.push(
+        `ambient temperature ${temperature_K} K recorded; the CellModel interface has no ambient-temperature input, so the model ran at its own temperature`,
+      );
     }
     const { phase, error } = controlFor(step);
-    const record = (o: { status: 'ok' | 'failed'; endReason: string; failure?: string; q: [number, number, number, number] }): StepRecord => {
+    const record = (o: {
+      status: 'ok' | 'failed';
+      endReason: string;
+      failure?: string;
+      q: [number, number, number, number];
+    }): StepRecord => {
       const rowEnd = series.time_s.length - 1;
       const has = agg.count > 0;
       const Vy = model.voltage(y);
@@ -686,7 +775,11 @@ export function runExperiment(
     let out: PhaseOutcome;
     /** counters of the repeats that completed before a failure */
     let qBeforeFailure: [number, number, number, number] = [0, 0, 0, 0];
-    if (phase.loopPeriod_s !== undefined && phase.duration_s !== undefined && phase.duration_s > phase.loopPeriod_s * (1 + 1e-12)) {
+    if (
+      phase.loopPeriod_s !== undefined &&
+      phase.duration_s !== undefined &&
+      phase.duration_s > phase.loopPeriod_s * (1 + 1e-12)
+    ) {
       // a drive cycle longer than its profile: one solve per repeat, so the jump back to the profile's start is a restart
       let left = phase.duration_s;
       let qAcc: [number, number, number, number] = [0, 0, 0, 0];
@@ -797,7 +890,12 @@ export function runExperiment(
       return undefined;
     }
     if (model.afterCycle && opts.callAfterCycle !== false) {
-      const summary: CycleSummary = { index: rec.index, charge_C: rec.charge_C, discharge_C: rec.discharge_C, duration_s: rec.end_s - rec.start_s };
+      const summary: CycleSummary = {
+        index: rec.index,
+        charge_C: rec.charge_C,
+        discharge_C: rec.discharge_C,
+        duration_s: rec.end_s - rec.start_s,
+      };
       try {
         model.afterCycle(y, summary);
       } catch (e) {
@@ -817,7 +915,7 @@ export function runExperiment(
     const firstDis = cycles[0]!.discharge_C;
     for (const s of exp.stops) {
       if (s.kind === 'capacity_fraction' && firstDis > 0 && rec.index > 1 && rec.discharge_C < s.fraction * firstDis) {
-        stopped = `capacity ${(100 * rec.discharge_C / firstDis).toFixed(2)} % of the first cycle's < ${s.fraction * 100} % after cycle ${rec.index}`;
+        stopped = `capacity ${((100 * rec.discharge_C) / firstDis).toFixed(2)} % of the first cycle's < ${s.fraction * 100} % after cycle ${rec.index}`;
       } else if (s.kind === 'capacity' && rec.discharge_C > 0 && rec.discharge_C < s.charge_C) {
         stopped = `discharge capacity ${(rec.discharge_C / 3600).toPrecision(4)} Ah < ${s.charge_C / 3600} Ah after cycle ${rec.index}`;
       } else if (s.kind === 'voltage' && rec.minVoltage_V <= s.voltage_V) {
@@ -850,7 +948,9 @@ export function runExperiment(
           break outer;
         }
         if (k >= cap) {
-          warnings.push(`'repeat until ${b.text}' not met after ${cap} cycles (maxLoopCycles); went on with the next block`);
+          warnings.push(
+            `'repeat until ${b.text}' not met after ${cap} cycles (maxLoopCycles); went on with the next block`,
+          );
           break;
         }
       }

@@ -113,7 +113,10 @@ function interpRows(r: ExperimentResult, from: number, to: number, t: number): {
   const t0 = s.time_s[k]!;
   const t1 = s.time_s[k + 1]!;
   const w = t1 > t0 ? Math.min(1, Math.max(0, (t - t0) / (t1 - t0))) : 1;
-  return { V: s.voltage_V[k]! + w * (s.voltage_V[k + 1]! - s.voltage_V[k]!), I: s.current_A[k]! + w * (s.current_A[k + 1]! - s.current_A[k]!) };
+  return {
+    V: s.voltage_V[k]! + w * (s.voltage_V[k + 1]! - s.voltage_V[k]!),
+    I: s.current_A[k]! + w * (s.current_A[k + 1]! - s.current_A[k]!),
+  };
 }
 
 /**
@@ -124,19 +127,34 @@ function interpRows(r: ExperimentResult, from: number, to: number, t: number): {
 export function dcInternalResistance(r: ExperimentResult, stepIndex: number, after_s: number): DcirResult {
   const k = r.steps.findIndex((x) => x.index === stepIndex);
   if (k < 0) throw new RangeError(`stepIndex: no step ${stepIndex} (got ${stepIndex}; allowed 1..${r.steps.length})`);
-  if (k === 0) throw new RangeError(`stepIndex: step ${stepIndex} is the first step; DCIR needs a step before the pulse (allowed 2..${r.steps.length})`);
-  if (r.series.time_s.length === 0) throw new RangeError(`result.series: DCIR needs the recorded time series (run with series: 'full')`);
+  if (k === 0)
+    throw new RangeError(
+      `stepIndex: step ${stepIndex} is the first step; DCIR needs a step before the pulse (allowed 2..${r.steps.length})`,
+    );
+  if (r.series.time_s.length === 0)
+    throw new RangeError(`result.series: DCIR needs the recorded time series (run with series: 'full')`);
   const st = r.steps[k]!;
   const prev = r.steps[k - 1]!;
   if (!(after_s > 0) || after_s > st.end_s - st.start_s) {
-    throw new RangeError(`after_s: must be within the pulse (got ${after_s}; allowed 0 < t ≤ ${st.end_s - st.start_s} s)`);
+    throw new RangeError(
+      `after_s: must be within the pulse (got ${after_s}; allowed 0 < t ≤ ${st.end_s - st.start_s} s)`,
+    );
   }
   const Vb = r.series.voltage_V[prev.rowEnd]!;
   const Ib = r.series.current_A[prev.rowEnd]!;
   const a = interpRows(r, st.rowStart, st.rowEnd, st.start_s + after_s);
   const dI = a.I - Ib;
-  if (!(Math.abs(dI) > 0)) throw new RangeError(`step ${stepIndex}: the current does not change at the step (ΔI = 0 A); DCIR needs a current pulse`);
-  return { resistance_ohm: (a.V - Vb) / dI, deltaV_V: a.V - Vb, deltaI_A: dI, before_s: r.series.time_s[prev.rowEnd]!, after_s: st.start_s + after_s };
+  if (!(Math.abs(dI) > 0))
+    throw new RangeError(
+      `step ${stepIndex}: the current does not change at the step (ΔI = 0 A); DCIR needs a current pulse`,
+    );
+  return {
+    resistance_ohm: (a.V - Vb) / dI,
+    deltaV_V: a.V - Vb,
+    deltaI_A: dI,
+    before_s: r.series.time_s[prev.rowEnd]!,
+    after_s: st.start_s + after_s,
+  };
 }
 
 export type ExpansionRate =
@@ -149,10 +167,17 @@ export type ExpansionRate =
  */
 export function volumeExpansionRate(r: ExperimentResult, afterCycle = 1): ExpansionRate {
   if (r.initialThickness_m === undefined) {
-    return { evaluable: false, reason: `model ${r.model} gives no cell thickness (thickness_m), so Eq. 1 of [0178] cannot be evaluated` };
+    return {
+      evaluable: false,
+      reason: `model ${r.model} gives no cell thickness (thickness_m), so Eq. 1 of [0178] cannot be evaluated`,
+    };
   }
   const c = r.cycles.find((x) => x.index === afterCycle);
-  if (!c) return { evaluable: false, reason: `cycle ${afterCycle} did not run (${r.cycles.length} cycles${r.reason ? `; ${r.reason}` : ''})` };
+  if (!c)
+    return {
+      evaluable: false,
+      reason: `cycle ${afterCycle} did not run (${r.cycles.length} cycles${r.reason ? `; ${r.reason}` : ''})`,
+    };
   if (c.thickness_m === undefined) return { evaluable: false, reason: `no thickness after cycle ${afterCycle}` };
   const A = r.initialThickness_m;
   const B = c.thickness_m;
@@ -205,15 +230,26 @@ export function rateCapability(model: CellModel & CellModelExtras, opts: RateCap
   if (!(fraction > 0 && fraction <= 1)) throw new RangeError(`fraction: must be within (0, 1] (got ${fraction})`);
   if (!(ref > 0)) throw new RangeError(`referenceRate: must be > 0 (got ${ref})`);
   if (!(maxRate > ref)) throw new RangeError(`maxRate: must be > referenceRate ${ref} (got ${maxRate})`);
-  if (!(opts.chargeCutoff_V > opts.dischargeCutoff_V)) throw new RangeError(`chargeCutoff_V: must be > dischargeCutoff_V (got ${opts.chargeCutoff_V} ≤ ${opts.dischargeCutoff_V})`);
+  if (!(opts.chargeCutoff_V > opts.dischargeCutoff_V))
+    throw new RangeError(
+      `chargeCutoff_V: must be > dischargeCutoff_V (got ${opts.chargeCutoff_V} ≤ ${opts.dischargeCutoff_V})`,
+    );
   const run: RunOptions = { ...opts.run, callAfterCycle: false };
-  const charged = runExperiment(model, [[`Charge at ${ref}C until ${opts.chargeCutoff_V} V`, `Hold at ${opts.chargeCutoff_V} V until C/50`]], { initialSoc: 0, ...run });
+  const charged = runExperiment(
+    model,
+    [[`Charge at ${ref}C until ${opts.chargeCutoff_V} V`, `Hold at ${opts.chargeCutoff_V} V until C/50`]],
+    { initialSoc: 0, ...run },
+  );
   if (charged.status === 'failed') throw new Error(`rate capability: the reference charge failed: ${charged.reason}`);
   const y0 = Float64Array.from(charged.finalState);
   const evaluations: RateCapabilityResult['evaluations'] = [];
   /** capacity (Ah) delivered to the cut-off; a failed solve counts as what was delivered until the failure */
   const capacityAt = (rate: number): { q: number; failure?: string } => {
-    const r = runExperiment(model, [`Discharge at ${rate}C until ${opts.dischargeCutoff_V} V`], { ...run, y0, initialSoc: 1 });
+    const r = runExperiment(model, [`Discharge at ${rate}C until ${opts.dischargeCutoff_V} V`], {
+      ...run,
+      y0,
+      initialSoc: 1,
+    });
     const q = (r.cycles[0]?.discharge_C ?? 0) / 3600;
     return r.status === 'failed' ? { q, failure: r.reason ?? 'failed' } : { q };
   };
@@ -241,7 +277,16 @@ export function rateCapability(model: CellModel & CellModelExtras, opts: RateCap
       else hi = mid;
     }
   }
-  return { referenceRate: ref, referenceCapacity_Ah: qRef, fraction, highestRate: lo, atSearchLimit: atLimit, claimRate, meetsClaimRate: lo >= claimRate, evaluations };
+  return {
+    referenceRate: ref,
+    referenceCapacity_Ah: qRef,
+    fraction,
+    highestRate: lo,
+    atSearchLimit: atLimit,
+    claimRate,
+    meetsClaimRate: lo >= claimRate,
+    evaluations,
+  };
 }
 
 /** the CONTRACT's `cycling` block figures for the first cycle (nulls where the model gives no mass/thickness) */

@@ -108,12 +108,30 @@ export function designCell(r: Recipe): CellDesign {
   };
   if (fs.current_collector) {
     const t = fs.current_collector.thickness_um * 1e-6;
-    layers.push({ name: 'cathode current collector (208)', material: fs.current_collector.material, thickness_m: t, arealMass_kg_m2: t * density(fs.current_collector.material), porosity: 0 });
+    layers.push({
+      name: 'cathode current collector (208)',
+      material: fs.current_collector.material,
+      thickness_m: t,
+      arealMass_kg_m2: t * density(fs.current_collector.material),
+      porosity: 0,
+    });
   }
-  layers.push({ name: 'cathode layer (202)', material: c.active_material, thickness_m: cathodeThickness, arealMass_kg_m2: compositeDensity * cathodeThickness, porosity: c.porosity_pct / 100 });
+  layers.push({
+    name: 'cathode layer (202)',
+    material: c.active_material,
+    thickness_m: cathodeThickness,
+    arealMass_kg_m2: compositeDensity * cathodeThickness,
+    porosity: c.porosity_pct / 100,
+  });
   const sl = fs.electrolyte_layer;
   const slT = sl.thickness_um * 1e-6;
-  layers.push({ name: 'solid electrolyte layer (206)', material: sl.material, thickness_m: slT, arealMass_kg_m2: slT * density(sl.material) * (1 - sl.porosity_pct / 100), porosity: sl.porosity_pct / 100 });
+  layers.push({
+    name: 'solid electrolyte layer (206)',
+    material: sl.material,
+    thickness_m: slT,
+    arealMass_kg_m2: slT * density(sl.material) * (1 - sl.porosity_pct / 100),
+    porosity: sl.porosity_pct / 100,
+  });
 
   // Al-containing sheet (224)
   const a = r.al_sheet;
@@ -135,7 +153,13 @@ export function designCell(r: Recipe): CellDesign {
     alMass = alSheetMass * (1 - pcfg.binder_wt_pct / 100) * (a.purity_pct / 100);
     alPorosity = pcfg.porosity_pct / 100;
   }
-  layers.push({ name: a.form === 'foil' ? 'Al foil (224)' : 'Al particles + binder (224)', material: 'Al', thickness_m: alT, arealMass_kg_m2: alSheetMass, porosity: alPorosity });
+  layers.push({
+    name: a.form === 'foil' ? 'Al foil (224)' : 'Al particles + binder (224)',
+    material: 'Al',
+    thickness_m: alT,
+    arealMass_kg_m2: alSheetMass,
+    porosity: alPorosity,
+  });
 
   // third sheet (230): Li-containing layer (232) on a conductive layer (234)
   const t3 = r.third_sheet;
@@ -146,8 +170,20 @@ export function designCell(r: Recipe): CellDesign {
   const liMass = liLayerMass * (t3.li_layer.li_wt_pct / 100);
   const cu = t3.conductive_layer;
   const cuT = cu.thickness_um * 1e-6;
-  const liLayer: LayerDesign = { name: 'Li-containing layer (232)', material: 'Li', thickness_m: liT, arealMass_kg_m2: liLayerMass, porosity: 0 };
-  const cuLayer: LayerDesign = { name: 'conductive layer (234)', material: cu.material, thickness_m: cuT, arealMass_kg_m2: cuT * density(cu.material), porosity: 0 };
+  const liLayer: LayerDesign = {
+    name: 'Li-containing layer (232)',
+    material: 'Li',
+    thickness_m: liT,
+    arealMass_kg_m2: liLayerMass,
+    porosity: 0,
+  };
+  const cuLayer: LayerDesign = {
+    name: 'conductive layer (234)',
+    material: cu.material,
+    thickness_m: cuT,
+    arealMass_kg_m2: cuT * density(cu.material),
+    porosity: 0,
+  };
   if (t3.facing_al === 'li_layer') layers.push(liLayer, cuLayer);
   else layers.push(cuLayer, liLayer);
 
@@ -216,7 +252,13 @@ export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlo
       capacity_mAh: r4(d.capacity_C / 3.6),
       energy_Wh: r4(d.energy_J / 3600),
       average_voltage_V: r4(d.averageVoltage_V),
-      layers: d.layers.map((l) => ({ name: l.name, material: l.material, thickness_um: r4(l.thickness_m * 1e6), areal_mass_mg_cm2: r4(l.arealMass_kg_m2 * 100), porosity_pct: r4(l.porosity * 100) })),
+      layers: d.layers.map((l) => ({
+        name: l.name,
+        material: l.material,
+        thickness_um: r4(l.thickness_m * 1e6),
+        areal_mass_mg_cm2: r4(l.arealMass_kg_m2 * 100),
+        porosity_pct: r4(l.porosity * 100),
+      })),
     },
     cathode: {
       active_mass_mg_cm2: r4(d.cathode.activeMass_kg_m2 * 100),

@@ -132,7 +132,12 @@ function describe(v: Json): string {
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
-function section(obj: Record<string, Json>, key: string, path: string, optional = false): Record<string, Json> | undefined {
+function section(
+  obj: Record<string, Json>,
+  key: string,
+  path: string,
+  optional = false,
+): Record<string, Json> | undefined {
   const v = obj[key];
   if (v === undefined) {
     if (optional) return undefined;
@@ -150,17 +155,26 @@ interface NumSpec {
 
 function num(obj: Record<string, Json>, key: string, path: string, spec?: NumSpec): number;
 function num(obj: Record<string, Json>, key: string, path: string, spec: NumSpec, optional: true): number | undefined;
-function num(obj: Record<string, Json>, key: string, path: string, spec: NumSpec = {}, optional = false): number | undefined {
+function num(
+  obj: Record<string, Json>,
+  key: string,
+  path: string,
+  spec: NumSpec = {},
+  optional = false,
+): number | undefined {
   const v = obj[key];
   const where = `${path}.${key}`;
   if (v === undefined) {
     if (optional) return undefined;
     throw new BpxError(`${where}: missing (required BPX field)`);
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new BpxError(`${where}: must be a finite number (got ${describe(v)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new BpxError(`${where}: must be a finite number (got ${describe(v)})`);
   const allowed = `${spec.min !== undefined ? (spec.exclusiveMin ? '> ' : '≥ ') + spec.min : ''}${spec.min !== undefined && spec.max !== undefined ? ' and ' : ''}${spec.max !== undefined ? '≤ ' + spec.max : ''}`;
-  if (spec.min !== undefined && (spec.exclusiveMin ? v <= spec.min : v < spec.min)) throw new BpxError(`${where}: out of range (got ${v}; allowed ${allowed})`);
-  if (spec.max !== undefined && v > spec.max) throw new BpxError(`${where}: out of range (got ${v}; allowed ${allowed})`);
+  if (spec.min !== undefined && (spec.exclusiveMin ? v <= spec.min : v < spec.min))
+    throw new BpxError(`${where}: out of range (got ${v}; allowed ${allowed})`);
+  if (spec.max !== undefined && v > spec.max)
+    throw new BpxError(`${where}: out of range (got ${v}; allowed ${allowed})`);
   return v;
 }
 
@@ -233,23 +247,29 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[], 
     const ys = v['y'];
     if (!Array.isArray(xs)) throw new BpxError(`${where}.x: must be an array of numbers (got ${describe(xs)})`);
     if (!Array.isArray(ys)) throw new BpxError(`${where}.y: must be an array of numbers (got ${describe(ys)})`);
-    if (xs.length !== ys.length) throw new BpxError(`${where}: x and y must have the same length (got ${xs.length} and ${ys.length})`);
+    if (xs.length !== ys.length)
+      throw new BpxError(`${where}: x and y must have the same length (got ${xs.length} and ${ys.length})`);
     if (xs.length < 2) throw new BpxError(`${where}.x: needs at least 2 points (got ${xs.length})`);
     const fx = new Float64Array(xs.length);
     const fy = new Float64Array(ys.length);
     for (let i = 0; i < xs.length; i++) {
       const a: unknown = xs[i];
       const b: unknown = ys[i];
-      if (typeof a !== 'number' || !Number.isFinite(a)) throw new BpxError(`${where}.x[${i}]: must be a finite number (got ${describe(a)})`);
-      if (typeof b !== 'number' || !Number.isFinite(b)) throw new BpxError(`${where}.y[${i}]: must be a finite number (got ${describe(b)})`);
-      if (i > 0 && a <= fx[i - 1]!) throw new BpxError(`${where}.x[${i}]: must be strictly increasing (got ${a} after ${fx[i - 1]})`);
+      if (typeof a !== 'number' || !Number.isFinite(a))
+        throw new BpxError(`${where}.x[${i}]: must be a finite number (got ${describe(a)})`);
+      if (typeof b !== 'number' || !Number.isFinite(b))
+        throw new BpxError(`${where}.y[${i}]: must be a finite number (got ${describe(b)})`);
+      if (i > 0 && a <= fx[i - 1]!)
+        throw new BpxError(`${where}.x[${i}]: must be strictly increasing (got ${a} after ${fx[i - 1]})`);
       fx[i] = a;
       fy[i] = b;
     }
     const f = tableFunction(fx, fy);
     return (x: number) => f(x);
   }
-  throw new BpxError(`${where}: must be a number, an expression string or a table {"x": [...], "y": [...]} (got ${describe(v)})`);
+  throw new BpxError(
+    `${where}: must be a number, an expression string or a table {"x": [...], "y": [...]} (got ${describe(v)})`,
+  );
 }
 
 const ELECTRODE_KEYS = new Set([
@@ -270,11 +290,18 @@ const ELECTRODE_KEYS = new Set([
   'Reaction rate constant activation energy [J.mol-1]',
 ]);
 
-function checkKeys(obj: Record<string, Json>, allowed: ReadonlySet<string>, path: string, hints: Record<string, string> = {}): void {
+function checkKeys(
+  obj: Record<string, Json>,
+  allowed: ReadonlySet<string>,
+  path: string,
+  hints: Record<string, string> = {},
+): void {
   for (const k of Object.keys(obj)) {
     if (allowed.has(k)) continue;
     const hint = hints[k];
-    throw new BpxError(`${path}.${k}: ${hint ?? `unsupported or unknown BPX field (allowed: ${[...allowed].join(', ')})`}`);
+    throw new BpxError(
+      `${path}.${k}: ${hint ?? `unsupported or unknown BPX field (allowed: ${[...allowed].join(', ')})`}`,
+    );
   }
 }
 
@@ -294,7 +321,8 @@ function readElectrode(o: Record<string, Json>, path: string): BpxElectrode {
     );
   const stoMin = num(o, 'Minimum stoichiometry', path, { min: 0, max: 1 });
   const stoMax = num(o, 'Maximum stoichiometry', path, { min: 0, max: 1 });
-  if (stoMax <= stoMin) throw new BpxError(`${path}.Maximum stoichiometry: must be > Minimum stoichiometry (got ${stoMax} ≤ ${stoMin})`);
+  if (stoMax <= stoMin)
+    throw new BpxError(`${path}.Maximum stoichiometry: must be > Minimum stoichiometry (got ${stoMax} ≤ ${stoMin})`);
   const sto = ['x', 'sto'] as const;
   return {
     thickness_m: num(o, 'Thickness [m]', path, POS),
@@ -306,10 +334,18 @@ function readElectrode(o: Record<string, Json>, path: string): BpxElectrode {
     conductivity_S_m: num(o, 'Conductivity [S.m-1]', path, POS),
     rateConstant_mol_m2_s: num(o, 'Reaction rate constant [mol.m-2.s-1]', path, POS),
     rateActivation_J_mol: num(o, 'Reaction rate constant activation energy [J.mol-1]', path, NONNEG, true) ?? 0,
-    diffusivity: bpxFunction(o['Diffusivity [m2.s-1]'] ?? missing(`${path}.Diffusivity [m2.s-1]`), `${path}.Diffusivity [m2.s-1]`, sto, POS),
+    diffusivity: bpxFunction(
+      o['Diffusivity [m2.s-1]'] ?? missing(`${path}.Diffusivity [m2.s-1]`),
+      `${path}.Diffusivity [m2.s-1]`,
+      sto,
+      POS,
+    ),
     diffusivityActivation_J_mol: num(o, 'Diffusivity activation energy [J.mol-1]', path, NONNEG, true) ?? 0,
     ocp: bpxFunction(o['OCP [V]'] ?? missing(`${path}.OCP [V]`), `${path}.OCP [V]`, sto),
-    entropic: o['Entropic change coefficient [V.K-1]'] === undefined ? constantFn(0) : bpxFunction(o['Entropic change coefficient [V.K-1]'], `${path}.Entropic change coefficient [V.K-1]`, sto),
+    entropic:
+      o['Entropic change coefficient [V.K-1]'] === undefined
+        ? constantFn(0)
+        : bpxFunction(o['Entropic change coefficient [V.K-1]'], `${path}.Entropic change coefficient [V.K-1]`, sto),
     stoMin,
     stoMax,
     maxConcentration_mol_m3: num(o, 'Maximum concentration [mol.m-3]', path, POS),
@@ -326,15 +362,21 @@ export function parseBpx(doc: unknown): LiquidCellParams {
   checkKeys(doc, new Set(['Header', 'Parameterisation', 'State', 'Validation']), 'BPX');
   const header = section(doc, 'Header', 'BPX')!;
   const ver = header['BPX'];
-  if (typeof ver !== 'string' && typeof ver !== 'number') throw new BpxError(`Header.BPX: must be the BPX version string (got ${describe(ver)})`);
+  if (typeof ver !== 'string' && typeof ver !== 'number')
+    throw new BpxError(`Header.BPX: must be the BPX version string (got ${describe(ver)})`);
   const version = String(ver);
   const major = Number(version.split('.')[0]);
-  if (!Number.isFinite(major) || major > 1) throw new BpxError(`Header.BPX: unsupported version ${version} (allowed 0.x and 1.x)`);
+  if (!Number.isFinite(major) || major > 1)
+    throw new BpxError(`Header.BPX: unsupported version ${version} (allowed 0.x and 1.x)`);
   const model = header['Model'];
   if (model !== undefined && model !== 'DFN' && model !== 'SPMe' && model !== 'SPM')
     throw new BpxError(`Header.Model: unsupported model ${describe(model)} (allowed DFN, SPMe, SPM)`);
   const par = section(doc, 'Parameterisation', 'BPX')!;
-  checkKeys(par, new Set(['Cell', 'Electrolyte', 'Negative electrode', 'Positive electrode', 'Separator', 'User-defined']), 'Parameterisation');
+  checkKeys(
+    par,
+    new Set(['Cell', 'Electrolyte', 'Negative electrode', 'Positive electrode', 'Separator', 'User-defined']),
+    'Parameterisation',
+  );
   const P = 'Parameterisation';
   const cellO = section(par, 'Cell', P)!;
   const elyO = section(par, 'Electrolyte', P)!;
@@ -372,14 +414,26 @@ export function parseBpx(doc: unknown): LiquidCellParams {
   const icPath = state && isObj(state['Initial conditions']) ? 'State.Initial conditions' : 'State';
   const tsPath = state && isObj(state['Thermal state']) ? 'State.Thermal state' : 'State';
   const Tref = num(cellO, 'Reference temperature [K]', cp, POS, true) ?? 298.15;
-  const Tamb = (ts && num(ts, 'Ambient temperature [K]', tsPath, POS, true)) ?? num(cellO, 'Ambient temperature [K]', cp, POS, true) ?? Tref;
-  const Tinit = (ic && num(ic, 'Initial temperature [K]', icPath, POS, true)) ?? num(cellO, 'Initial temperature [K]', cp, POS, true) ?? Tamb;
-  const h = (ts && num(ts, 'Heat transfer coefficient [W.m-2.K-1]', tsPath, NONNEG, true)) ?? num(cellO, 'Heat transfer coefficient [W.m-2.K-1]', cp, NONNEG, true);
+  const Tamb =
+    (ts && num(ts, 'Ambient temperature [K]', tsPath, POS, true)) ??
+    num(cellO, 'Ambient temperature [K]', cp, POS, true) ??
+    Tref;
+  const Tinit =
+    (ic && num(ic, 'Initial temperature [K]', icPath, POS, true)) ??
+    num(cellO, 'Initial temperature [K]', cp, POS, true) ??
+    Tamb;
+  const h =
+    (ts && num(ts, 'Heat transfer coefficient [W.m-2.K-1]', tsPath, NONNEG, true)) ??
+    num(cellO, 'Heat transfer coefficient [W.m-2.K-1]', cp, NONNEG, true);
   const pairs = num(cellO, 'Number of electrode pairs connected in parallel to make a cell', cp, { min: 1 });
-  if (!Number.isInteger(pairs)) throw new BpxError(`${cp}.Number of electrode pairs connected in parallel to make a cell: must be an integer (got ${pairs})`);
+  if (!Number.isInteger(pairs))
+    throw new BpxError(
+      `${cp}.Number of electrode pairs connected in parallel to make a cell: must be an integer (got ${pairs})`,
+    );
   const vmin = num(cellO, 'Lower voltage cut-off [V]', cp, POS);
   const vmax = num(cellO, 'Upper voltage cut-off [V]', cp, POS);
-  if (vmax <= vmin) throw new BpxError(`${cp}.Upper voltage cut-off [V]: must be > lower cut-off (got ${vmax} ≤ ${vmin})`);
+  if (vmax <= vmin)
+    throw new BpxError(`${cp}.Upper voltage cut-off [V]: must be > lower cut-off (got ${vmax} ≤ ${vmin})`);
   const cell: BpxCell = {
     electrodeArea_m2: num(cellO, 'Electrode area [m2]', cp, POS),
     electrodePairs: pairs,
@@ -411,16 +465,31 @@ export function parseBpx(doc: unknown): LiquidCellParams {
     ]),
     ep,
   );
-  const ce0 = (ic && num(ic, 'Initial electrolyte concentration [mol.m-3]', icPath, POS, true)) ?? num(elyO, 'Initial concentration [mol.m-3]', ep, POS);
+  const ce0 =
+    (ic && num(ic, 'Initial electrolyte concentration [mol.m-3]', icPath, POS, true)) ??
+    num(elyO, 'Initial concentration [mol.m-3]', ep, POS);
   const ce = ['x', 'c_e'] as const;
   const electrolyte: BpxElectrolyte = {
     initialConcentration_mol_m3: ce0,
     transferenceNumber: num(elyO, 'Cation transference number', ep, { min: 0, max: 1 }),
-    diffusivity: bpxFunction(elyO['Diffusivity [m2.s-1]'] ?? missing(`${ep}.Diffusivity [m2.s-1]`), `${ep}.Diffusivity [m2.s-1]`, ce, POS),
-    conductivity: bpxFunction(elyO['Conductivity [S.m-1]'] ?? missing(`${ep}.Conductivity [S.m-1]`), `${ep}.Conductivity [S.m-1]`, ce, POS),
+    diffusivity: bpxFunction(
+      elyO['Diffusivity [m2.s-1]'] ?? missing(`${ep}.Diffusivity [m2.s-1]`),
+      `${ep}.Diffusivity [m2.s-1]`,
+      ce,
+      POS,
+    ),
+    conductivity: bpxFunction(
+      elyO['Conductivity [S.m-1]'] ?? missing(`${ep}.Conductivity [S.m-1]`),
+      `${ep}.Conductivity [S.m-1]`,
+      ce,
+      POS,
+    ),
     diffusivityActivation_J_mol: num(elyO, 'Diffusivity activation energy [J.mol-1]', ep, NONNEG, true) ?? 0,
     conductivityActivation_J_mol: num(elyO, 'Conductivity activation energy [J.mol-1]', ep, NONNEG, true) ?? 0,
-    thermodynamicFactor: elyO['Thermodynamic factor'] === undefined ? constantFn(1) : bpxFunction(elyO['Thermodynamic factor'], `${ep}.Thermodynamic factor`, ce, POS),
+    thermodynamicFactor:
+      elyO['Thermodynamic factor'] === undefined
+        ? constantFn(1)
+        : bpxFunction(elyO['Thermodynamic factor'], `${ep}.Thermodynamic factor`, ce, POS),
   };
   const sp = `${P}.Separator`;
   checkKeys(sepO, new Set(['Thickness [m]', 'Porosity', 'Transport efficiency']), sp);
@@ -431,7 +500,9 @@ export function parseBpx(doc: unknown): LiquidCellParams {
   };
   let initialSoc: number | undefined;
   if (ic) {
-    initialSoc = num(ic, 'Initial state-of-charge', icPath, { min: 0, max: 1 }, true) ?? num(ic, 'Initial state of charge', icPath, { min: 0, max: 1 }, true);
+    initialSoc =
+      num(ic, 'Initial state-of-charge', icPath, { min: 0, max: 1 }, true) ??
+      num(ic, 'Initial state of charge', icPath, { min: 0, max: 1 }, true);
   }
   const title = typeof header['Title'] === 'string' ? header['Title'] : 'BPX cell';
   const validation = readValidation(doc['Validation']);
@@ -465,7 +536,8 @@ function readValidation(v: Json): Record<string, BpxExperiment> | undefined {
   const out: Record<string, BpxExperiment> = {};
   for (const [name, e] of Object.entries(v)) {
     const path = `Validation.${name}`;
-    if (!isObj(e)) throw new BpxError(`${path}: must be an object with Time [s], Current [A], Voltage [V] (got ${describe(e)})`);
+    if (!isObj(e))
+      throw new BpxError(`${path}: must be an object with Time [s], Current [A], Voltage [V] (got ${describe(e)})`);
     checkKeys(e, new Set(['Time [s]', 'Current [A]', 'Voltage [V]', 'Temperature [K]']), path);
     const arr = (key: string, optional: boolean): Float64Array | undefined => {
       const a = e[key];
@@ -477,7 +549,8 @@ function readValidation(v: Json): Record<string, BpxExperiment> | undefined {
       const f = new Float64Array(a.length);
       for (let i = 0; i < a.length; i++) {
         const x: unknown = a[i];
-        if (typeof x !== 'number' || !Number.isFinite(x)) throw new BpxError(`${path}.${key}[${i}]: must be a finite number (got ${describe(x)})`);
+        if (typeof x !== 'number' || !Number.isFinite(x))
+          throw new BpxError(`${path}.${key}[${i}]: must be a finite number (got ${describe(x)})`);
         f[i] = x;
       }
       return f;
@@ -491,8 +564,11 @@ function readValidation(v: Json): Record<string, BpxExperiment> | undefined {
       ['Voltage [V]', V],
       ['Temperature [K]', T],
     ] as const)
-      if (a && a.length !== t.length) throw new BpxError(`${path}.${key}: must have the length of Time [s] (got ${a.length}, expected ${t.length})`);
-    for (let i = 1; i < t.length; i++) if (!(t[i]! > t[i - 1]!)) throw new BpxError(`${path}.Time [s][${i}]: must increase strictly (got ${t[i]} after ${t[i - 1]})`);
+      if (a && a.length !== t.length)
+        throw new BpxError(`${path}.${key}: must have the length of Time [s] (got ${a.length}, expected ${t.length})`);
+    for (let i = 1; i < t.length; i++)
+      if (!(t[i]! > t[i - 1]!))
+        throw new BpxError(`${path}.Time [s][${i}]: must increase strictly (got ${t[i]} after ${t[i - 1]})`);
     out[name] = { t_s: t, I_A: I, V, ...(T ? { T_K: T } : {}) };
   }
   return out;

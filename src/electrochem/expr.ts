@@ -68,7 +68,9 @@ function tokenize(src: string, where: string): Tok[] {
       i++;
       continue;
     }
-    throw new ExpressionError(`${where}: unexpected character '${c}' at position ${i} in "${src}" (allowed: numbers, variables, + - * / ** ^ ( ) , and functions ${FUNCTION_NAMES.join(', ')})`);
+    throw new ExpressionError(
+      `${where}: unexpected character '${c}' at position ${i} in "${src}" (allowed: numbers, variables, + - * / ** ^ ( ) , and functions ${FUNCTION_NAMES.join(', ')})`,
+    );
   }
   out.push({ k: 'end', p: src.length });
   return out;
@@ -102,9 +104,26 @@ type Node =
   | { k: 'bin'; op: '+' | '-' | '*' | '/' | '^' | 'pow' | 'min' | 'max'; a: Node; b: Node };
 
 // opcodes
-const O_CONST = 0, O_VAR = 1, O_ADD = 2, O_SUB = 3, O_MUL = 4, O_DIV = 5, O_POW = 6, O_MIN = 7, O_MAX = 8;
-const O_NEG = 9, O_ADDC = 10, O_SUBC = 11, O_MULC = 12, O_DIVC = 13, O_POWC = 14, O_RSUBC = 15, O_RDIVC = 16;
-const O_SQ = 17, O_CUBE = 18, O_UNARY = 19; // O_UNARY + index into UNARY_LIST
+const O_CONST = 0,
+  O_VAR = 1,
+  O_ADD = 2,
+  O_SUB = 3,
+  O_MUL = 4,
+  O_DIV = 5,
+  O_POW = 6,
+  O_MIN = 7,
+  O_MAX = 8;
+const O_NEG = 9,
+  O_ADDC = 10,
+  O_SUBC = 11,
+  O_MULC = 12,
+  O_DIVC = 13,
+  O_POWC = 14,
+  O_RSUBC = 15,
+  O_RDIVC = 16;
+const O_SQ = 17,
+  O_CUBE = 18,
+  O_UNARY = 19; // O_UNARY + index into UNARY_LIST
 const UNARY_LIST: ReadonlyArray<[string, (a: number) => number]> = Object.entries(UNARY);
 
 function fold(n: Node): Node {
@@ -124,13 +143,20 @@ function fold(n: Node): Node {
 
 function applyBin(op: string, a: number, b: number): number {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return a / b;
-    case 'min': return Math.min(a, b);
-    case 'max': return Math.max(a, b);
-    default: return Math.pow(a, b);
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    case 'min':
+      return Math.min(a, b);
+    case 'max':
+      return Math.max(a, b);
+    default:
+      return Math.pow(a, b);
   }
 }
 
@@ -172,7 +198,8 @@ function compileProgram(root: Node): Program {
           else if (op === '^' && b.v === 3) emit(O_CUBE);
           else if (op === '^' && b.v === 1) return;
           else if (op === '^' && b.v === 0.5) emit(O_UNARY + UNARY_LIST.findIndex(([k]) => k === 'sqrt'));
-          else emit(op === '+' ? O_ADDC : op === '-' ? O_SUBC : op === '*' ? O_MULC : op === '/' ? O_DIVC : O_POWC, b.v);
+          else
+            emit(op === '+' ? O_ADDC : op === '-' ? O_SUBC : op === '*' ? O_MULC : op === '/' ? O_DIVC : O_POWC, b.v);
           return;
         }
         if (a.k === 'num' && (op === '+' || op === '*' || op === '-' || op === '/')) {
@@ -182,7 +209,23 @@ function compileProgram(root: Node): Program {
         }
         gen(a);
         gen(b);
-        emit(op === '+' ? O_ADD : op === '-' ? O_SUB : op === '*' ? O_MUL : op === '/' ? O_DIV : op === 'min' ? O_MIN : op === 'max' ? O_MAX : O_POW, 0, -1);
+        emit(
+          op === '+'
+            ? O_ADD
+            : op === '-'
+              ? O_SUB
+              : op === '*'
+                ? O_MUL
+                : op === '/'
+                  ? O_DIV
+                  : op === 'min'
+                    ? O_MIN
+                    : op === 'max'
+                      ? O_MAX
+                      : O_POW,
+          0,
+          -1,
+        );
         return;
       }
     }
@@ -200,29 +243,85 @@ function runner(p: Program): Compiled {
     for (let pc = 0; pc < n; pc++) {
       const op = code[pc]!;
       switch (op) {
-        case O_CONST: stack[++sp] = arg[pc]!; break;
-        case O_VAR: stack[++sp] = v[arg[pc]!]!; break;
-        case O_ADD: sp--; stack[sp] = stack[sp]! + stack[sp + 1]!; break;
-        case O_SUB: sp--; stack[sp] = stack[sp]! - stack[sp + 1]!; break;
-        case O_MUL: sp--; stack[sp] = stack[sp]! * stack[sp + 1]!; break;
-        case O_DIV: sp--; stack[sp] = stack[sp]! / stack[sp + 1]!; break;
-        case O_POW: sp--; stack[sp] = Math.pow(stack[sp]!, stack[sp + 1]!); break;
-        case O_MIN: sp--; stack[sp] = Math.min(stack[sp]!, stack[sp + 1]!); break;
-        case O_MAX: sp--; stack[sp] = Math.max(stack[sp]!, stack[sp + 1]!); break;
-        case O_NEG: stack[sp] = -stack[sp]!; break;
-        case O_ADDC: stack[sp] = stack[sp]! + arg[pc]!; break;
-        case O_SUBC: stack[sp] = stack[sp]! - arg[pc]!; break;
-        case O_MULC: stack[sp] = stack[sp]! * arg[pc]!; break;
-        case O_DIVC: stack[sp] = stack[sp]! / arg[pc]!; break;
-        case O_POWC: stack[sp] = Math.pow(stack[sp]!, arg[pc]!); break;
-        case O_RSUBC: stack[sp] = arg[pc]! - stack[sp]!; break;
-        case O_RDIVC: stack[sp] = arg[pc]! / stack[sp]!; break;
-        case O_SQ: { const x = stack[sp]!; stack[sp] = x * x; break; }
-        case O_CUBE: { const x = stack[sp]!; stack[sp] = x * x * x; break; }
-        case O_UNARY + 0: stack[sp] = Math.exp(stack[sp]!); break; // exp
-        case O_UNARY + 4: stack[sp] = Math.sqrt(stack[sp]!); break; // sqrt
-        case O_UNARY + 5: stack[sp] = Math.tanh(stack[sp]!); break; // tanh
-        default: stack[sp] = fns[op - O_UNARY]!(stack[sp]!);
+        case O_CONST:
+          stack[++sp] = arg[pc]!;
+          break;
+        case O_VAR:
+          stack[++sp] = v[arg[pc]!]!;
+          break;
+        case O_ADD:
+          sp--;
+          stack[sp] = stack[sp]! + stack[sp + 1]!;
+          break;
+        case O_SUB:
+          sp--;
+          stack[sp] = stack[sp]! - stack[sp + 1]!;
+          break;
+        case O_MUL:
+          sp--;
+          stack[sp] = stack[sp]! * stack[sp + 1]!;
+          break;
+        case O_DIV:
+          sp--;
+          stack[sp] = stack[sp]! / stack[sp + 1]!;
+          break;
+        case O_POW:
+          sp--;
+          stack[sp] = Math.pow(stack[sp]!, stack[sp + 1]!);
+          break;
+        case O_MIN:
+          sp--;
+          stack[sp] = Math.min(stack[sp]!, stack[sp + 1]!);
+          break;
+        case O_MAX:
+          sp--;
+          stack[sp] = Math.max(stack[sp]!, stack[sp + 1]!);
+          break;
+        case O_NEG:
+          stack[sp] = -stack[sp]!;
+          break;
+        case O_ADDC:
+          stack[sp] = stack[sp]! + arg[pc]!;
+          break;
+        case O_SUBC:
+          stack[sp] = stack[sp]! - arg[pc]!;
+          break;
+        case O_MULC:
+          stack[sp] = stack[sp]! * arg[pc]!;
+          break;
+        case O_DIVC:
+          stack[sp] = stack[sp]! / arg[pc]!;
+          break;
+        case O_POWC:
+          stack[sp] = Math.pow(stack[sp]!, arg[pc]!);
+          break;
+        case O_RSUBC:
+          stack[sp] = arg[pc]! - stack[sp]!;
+          break;
+        case O_RDIVC:
+          stack[sp] = arg[pc]! / stack[sp]!;
+          break;
+        case O_SQ: {
+          const x = stack[sp]!;
+          stack[sp] = x * x;
+          break;
+        }
+        case O_CUBE: {
+          const x = stack[sp]!;
+          stack[sp] = x * x * x;
+          break;
+        }
+        case O_UNARY + 0:
+          stack[sp] = Math.exp(stack[sp]!);
+          break; // exp
+        case O_UNARY + 4:
+          stack[sp] = Math.sqrt(stack[sp]!);
+          break; // sqrt
+        case O_UNARY + 5:
+          stack[sp] = Math.tanh(stack[sp]!);
+          break; // tanh
+        default:
+          stack[sp] = fns[op - O_UNARY]!(stack[sp]!);
       }
     }
     return stack[0]!;
@@ -317,7 +416,17 @@ function termSumEvaluator(t: TermSum, vi: number): Compiled {
     for (let i = 0; i < np; i++) {
       const z = pa[i]! * x + pb[i]!;
       const q = pp[i]!;
-      s += pc[i]! * (q === 2 ? z * z : q === 3 ? z * z * z : q === 1.5 ? z * Math.sqrt(z) : q === 0.5 ? Math.sqrt(z) : Math.pow(z, q));
+      s +=
+        pc[i]! *
+        (q === 2
+          ? z * z
+          : q === 3
+            ? z * z * z
+            : q === 1.5
+              ? z * Math.sqrt(z)
+              : q === 0.5
+                ? Math.sqrt(z)
+                : Math.pow(z, q));
     }
     return s;
   };
@@ -410,7 +519,9 @@ export function compileExpression(src: string, variables: readonly string[], whe
           if (args.length !== 2) fail(`function ${t.v} takes 2 arguments (got ${args.length})`);
           return { k: 'bin', op: t.v as 'pow' | 'min' | 'max', a: args[0]!, b: args[1]! };
         }
-        throw new ExpressionError(`${where}: unknown function '${t.v}' in "${src}" (allowed: ${FUNCTION_NAMES.join(', ')})`);
+        throw new ExpressionError(
+          `${where}: unknown function '${t.v}' in "${src}" (allowed: ${FUNCTION_NAMES.join(', ')})`,
+        );
       }
       const idx = variables.indexOf(t.v);
       if (idx >= 0) {
@@ -419,7 +530,9 @@ export function compileExpression(src: string, variables: readonly string[], whe
       }
       const c = CONSTANTS[t.v];
       if (c !== undefined) return { k: 'num', v: c };
-      throw new ExpressionError(`${where}: unknown variable '${t.v}' in "${src}" (allowed: ${[...variables, ...Object.keys(CONSTANTS)].join(', ')})`);
+      throw new ExpressionError(
+        `${where}: unknown variable '${t.v}' in "${src}" (allowed: ${[...variables, ...Object.keys(CONSTANTS)].join(', ')})`,
+      );
     }
     if (t.k === 'end') return fail('unexpected end of expression');
     return fail(`unexpected '${t.k === 'op' ? t.v : ''}'`);
@@ -430,7 +543,11 @@ export function compileExpression(src: string, variables: readonly string[], whe
   if (peek().k !== 'end') fail('unexpected trailing input');
   const folded = fold(tree);
   let evaluate: Compiled;
-  if (folded.k === 'num') evaluate = ((c: number) => () => c)(folded.v);
+  if (folded.k === 'num')
+    evaluate = (
+      (c: number) => () =>
+        c
+    )(folded.v);
   else {
     const usedIdx = [...used].map((u) => variables.indexOf(u));
     const ts = usedIdx.length === 1 ? termSum(folded, usedIdx[0]!) : null;

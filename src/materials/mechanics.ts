@@ -111,26 +111,48 @@ export type MechanicalId =
 const JC = 'Johnson & Cook, Proc. 7th Int. Symp. Ballistics (1983) 541 (m for OFHC Cu 1.09, 2024-T351 Al 1.0; U)';
 const CRC = 'CRC Handbook of Chemistry and Physics, 97th ed. (2016); U';
 const PRIMER = 'Lenard, Primer on Flat Rolling, 2nd ed., Elsevier (2014); U';
-const HECKEL_SE = 'assumption: Heckel P_y back-fitted to tape-cast Li6PS5Cl keeping ~30 % porosity at 350 MPa from ~50 % green (chemrxiv 67916a4ffa469535b9578236 via ' + PM + ' §1.7) and pellets densified at 370–625 MPa (' + DS + ' §4.2)';
+const HECKEL_SE =
+  'assumption: Heckel P_y back-fitted to tape-cast Li6PS5Cl keeping ~30 % porosity at 350 MPa from ~50 % green (chemrxiv 67916a4ffa469535b9578236 via ' +
+  PM +
+  ' §1.7) and pellets densified at 370–625 MPa (' +
+  DS +
+  ' §4.2)';
 
 const LI: MechanicalProperties = {
   id: 'Li',
   name: 'lithium metal',
-  youngsModulus: p(GPa(7.8), 'Pa', 'Masias et al., J. Mater. Sci. 54 (2019) 2585, doi:10.1007/s10853-018-2971-3 (U; factor-4 spread, Darnbrough et al. Mater. Des. 2023)'),
+  youngsModulus: p(
+    GPa(7.8),
+    'Pa',
+    'Masias et al., J. Mater. Sci. 54 (2019) 2585, doi:10.1007/s10853-018-2971-3 (U; factor-4 spread, Darnbrough et al. Mater. Des. 2023)',
+  ),
   poissonRatio: p(0.36, '1', 'Masias et al. 2019 (U)'),
   density: p(534, 'kg m^-3', DS + ' §2.1'),
   specificHeat: p(3582, 'J kg^-1 K^-1', CRC),
   thermalExpansion: p(46e-6, 'K^-1', CRC),
   meltingPoint: p(453.65, 'K', DS + ' §6 (180.5 °C, U)'),
-  tensileStrength: p(MPa(0.8), 'Pa', 'Masias et al. 2019: tensile yield 0.73–0.81 MPa (U); Li bulk is the bond-strength ceiling'),
+  tensileStrength: p(
+    MPa(0.8),
+    'Pa',
+    'Masias et al. 2019: tensile yield 0.73–0.81 MPa (U); Li bulk is the bond-strength ceiling',
+  ),
   flowLaw: {
     kind: 'creep',
-    sigmaRef: p(MPa(0.8), 'Pa', DS + ' §3.1: σ0 chosen so σ ≈ 0.8 MPa at 1e-3 s⁻¹, 298 K (assumption built on Masias 2019)', true),
+    sigmaRef: p(
+      MPa(0.8),
+      'Pa',
+      DS + ' §3.1: σ0 chosen so σ ≈ 0.8 MPa at 1e-3 s⁻¹, 298 K (assumption built on Masias 2019)',
+      true,
+    ),
     strainRateRef: p(1e-3, 's^-1', DS + ' §3.1'),
     temperatureRef: p(298.15, 'K', DS + ' §3.1'),
     n: p(6.6, '1', 'LePage et al., J. Electrochem. Soc. 166 (2019) A89, doi:10.1149/2.0221902jes; Masias 2019 (U)'),
     Q: p(37e3, 'J mol^-1', 'LePage et al. 2019 (U)'),
-    liquidViscosity: p(5.7e-4, 'Pa s', 'liquid Li near the melting point, Davison, Compilation of Thermophysical Properties of Liquid Lithium, NASA TN D-4650 (1968); U'),
+    liquidViscosity: p(
+      5.7e-4,
+      'Pa s',
+      'liquid Li near the melting point, Davison, Compilation of Thermophysical Properties of Liquid Lithium, NASA TN D-4650 (1968); U',
+    ),
   },
 };
 
@@ -178,7 +200,12 @@ const ENTRIES: readonly MechanicalProperties[] = [
     tensileStrength: p(MPa(190), 'Pa', DS + ' §3.2: H18 battery foil ≥ 180 MPa (alufoil.cn, V)'),
     flowLaw: {
       kind: 'hollomon',
-      yieldStress: p(MPa(170), 'Pa', 'assumption: ≈ 0.9 × UTS for full-hard foil (UTS ≥ 180 MPa, ' + DS + ' §3.2)', true),
+      yieldStress: p(
+        MPa(170),
+        'Pa',
+        'assumption: ≈ 0.9 × UTS for full-hard foil (UTS ≥ 180 MPa, ' + DS + ' §3.2)',
+        true,
+      ),
       K: p(MPa(165), 'Pa', DS + ' §3.2 (O-temper K; the temper is a prestrain on the same curve, assumption)', true),
       n: p(0.22, '1', DS + ' §3.2 (O-temper n; temper as prestrain, assumption)', true),
       thermalSofteningM: p(1.0, '1', JC),
@@ -193,7 +220,12 @@ const ENTRIES: readonly MechanicalProperties[] = [
     tensileStrength: p(MPa(2), 'Pa', 'assumption: binder-limited cohesion', true),
     flowLaw: {
       kind: 'compaction',
-      heckelYieldPressure: p(MPa(110), 'Pa', 'assumption: Heckel P_y ≈ 3σ_y of annealed Al powder (Heckel 1961: K = 1/(3σ_0))', true),
+      heckelYieldPressure: p(
+        MPa(110),
+        'Pa',
+        'assumption: Heckel P_y ≈ 3σ_y of annealed Al powder (Heckel 1961: K = 1/(3σ_0))',
+        true,
+      ),
       greenPorosity: p(0.4, '1', 'assumption: cast particle sheet', true),
       minPorosity: p(0.05, '1', 'assumption', true),
     },
@@ -247,7 +279,11 @@ const ENTRIES: readonly MechanicalProperties[] = [
     flowLaw: {
       kind: 'hollomon',
       yieldStress: p(MPa(250), 'Pa', 'ASM Handbook vol. 1 (annealed 304 ≥ 205 MPa); U'),
-      K: p(MPa(1275), 'Pa', 'Hollomon fit for AISI 304, widely quoted (Kalpakjian, Manufacturing Processes, Table 2.3); U'),
+      K: p(
+        MPa(1275),
+        'Pa',
+        'Hollomon fit for AISI 304, widely quoted (Kalpakjian, Manufacturing Processes, Table 2.3); U',
+      ),
       n: p(0.45, '1', 'Kalpakjian Table 2.3; U'),
       thermalSofteningM: p(1.0, '1', 'assumption (Johnson–Cook form)', true),
     },
@@ -294,7 +330,11 @@ const ENTRIES: readonly MechanicalProperties[] = [
   {
     id: 'sulfide-SE',
     name: 'sulfide solid electrolyte layer (Li6PS5Cl-type, + binder)',
-    youngsModulus: p(GPa(22), 'Pa', 'Sakuda et al., Sci. Rep. 3 (2013) 2261, doi:10.1038/srep02261 (18–25 GPa sulfide glasses; U)'),
+    youngsModulus: p(
+      GPa(22),
+      'Pa',
+      'Sakuda et al., Sci. Rep. 3 (2013) 2261, doi:10.1038/srep02261 (18–25 GPa sulfide glasses; U)',
+    ),
     poissonRatio: p(0.3, '1', 'assumption', true),
     density: p(1865, 'kg m^-3', DS + ' §4.2 (crystallographic, comp)'),
     specificHeat: p(800, 'J kg^-1 K^-1', 'assumption', true),
@@ -320,7 +360,12 @@ const ENTRIES: readonly MechanicalProperties[] = [
     tensileStrength: p(MPa(2), 'Pa', 'assumption: unsintered binder-bonded layer', true),
     flowLaw: {
       kind: 'compaction',
-      heckelYieldPressure: p(MPa(5000), 'Pa', 'assumption: hard ceramic particles barely densify by cold pressing (sintering needed)', true),
+      heckelYieldPressure: p(
+        MPa(5000),
+        'Pa',
+        'assumption: hard ceramic particles barely densify by cold pressing (sintering needed)',
+        true,
+      ),
       greenPorosity: p(0.4, '1', 'assumption', true),
       minPorosity: p(0.05, '1', 'assumption', true),
     },
@@ -362,7 +407,12 @@ const ENTRIES: readonly MechanicalProperties[] = [
   {
     id: 'cathode-composite',
     name: 'cathode composite (NCM + sulfide SE + carbon + binder)',
-    youngsModulus: p(GPa(40), 'Pa', 'assumption: dense-equivalent of NCM (~199 GPa) and sulfide SE (~22 GPa) mix; reduced for porosity in the models', true),
+    youngsModulus: p(
+      GPa(40),
+      'Pa',
+      'assumption: dense-equivalent of NCM (~199 GPa) and sulfide SE (~22 GPa) mix; reduced for porosity in the models',
+      true,
+    ),
     poissonRatio: p(0.3, '1', 'assumption', true),
     density: p(3500, 'kg m^-3', 'assumption: 70 vol% NCM811 (4.78) + 30 vol% Li6PS5Cl (1.87)', true),
     specificHeat: p(700, 'J kg^-1 K^-1', 'assumption', true),
@@ -371,9 +421,19 @@ const ENTRIES: readonly MechanicalProperties[] = [
     tensileStrength: p(MPa(3), 'Pa', 'assumption', true),
     flowLaw: {
       kind: 'compaction',
-      heckelYieldPressure: p(MPa(900), 'Pa', 'assumption: hard NCM skeleton raises P_y above the pure sulfide value (' + HECKEL_SE + ')', true),
+      heckelYieldPressure: p(
+        MPa(900),
+        'Pa',
+        'assumption: hard NCM skeleton raises P_y above the pure sulfide value (' + HECKEL_SE + ')',
+        true,
+      ),
       greenPorosity: p(0.3, '1', 'assumption: as-coated composite', true),
-      minPorosity: p(0.05, '1', 'Meyer et al., J. Mater. Process. Technol. 249 (2017) 172 (NCM compacts keep closed pores; value assumption)', true),
+      minPorosity: p(
+        0.05,
+        '1',
+        'Meyer et al., J. Mater. Process. Technol. 249 (2017) 172 (NCM compacts keep closed pores; value assumption)',
+        true,
+      ),
     },
   },
   {
@@ -425,11 +485,40 @@ const DEBSKI = 'Dębski, Gąsior et al., J. Alloys Compd. 586 (2014) 703 (calori
 
 /** Datasheet §2.1 (lattice, comp) and Dębski 2014 enthalpies. */
 export const LI_AL_PHASES: Readonly<Record<LiAlPhase, PhaseData>> = {
-  Al: { liPerAl: 0, molarVolume: p(9.997e-6, 'm^3 mol^-1', DS + ' §2.1 (M/ρ)'), formationEnthalpyPerAtom: p(0, 'J mol^-1', 'element'), density: p(2699, 'kg m^-3', DS + ' §2.1') },
-  LiAl: { liPerAl: 1, molarVolume: p(19.46e-6, 'm^3 mol^-1', DS + ' §2.1 (a = 6.37 Å, Z = 8)'), formationEnthalpyPerAtom: p(-20.55e3, 'J mol^-1', DEBSKI + ': −20.7 (solution) / −20.4 (direct) kJ per mol atoms, mean'), density: p(1743, 'kg m^-3', DS + ' §2.1') },
-  Li3Al2: { liPerAl: 1.5, molarVolume: p(25.19e-6, 'm^3 mol^-1', DS + ' §2.1 (per Al)'), formationEnthalpyPerAtom: p(-19.1e3, 'J mol^-1', DEBSKI), density: p(1485, 'kg m^-3', DS + ' §2.1') },
-  Li9Al4: { liPerAl: 2.25, molarVolume: p(33.55e-6, 'm^3 mol^-1', DS + ' §2.1 (per Al)'), formationEnthalpyPerAtom: p(-15.1e3, 'J mol^-1', DEBSKI), density: p(1270, 'kg m^-3', DS + ' §2.1') },
-  Li: { liPerAl: Number.NaN, molarVolume: p(12.998e-6, 'm^3 mol^-1', DS + ' §2.1 (M/ρ)'), formationEnthalpyPerAtom: p(0, 'J mol^-1', 'element'), density: p(534, 'kg m^-3', DS + ' §2.1') },
+  Al: {
+    liPerAl: 0,
+    molarVolume: p(9.997e-6, 'm^3 mol^-1', DS + ' §2.1 (M/ρ)'),
+    formationEnthalpyPerAtom: p(0, 'J mol^-1', 'element'),
+    density: p(2699, 'kg m^-3', DS + ' §2.1'),
+  },
+  LiAl: {
+    liPerAl: 1,
+    molarVolume: p(19.46e-6, 'm^3 mol^-1', DS + ' §2.1 (a = 6.37 Å, Z = 8)'),
+    formationEnthalpyPerAtom: p(
+      -20.55e3,
+      'J mol^-1',
+      DEBSKI + ': −20.7 (solution) / −20.4 (direct) kJ per mol atoms, mean',
+    ),
+    density: p(1743, 'kg m^-3', DS + ' §2.1'),
+  },
+  Li3Al2: {
+    liPerAl: 1.5,
+    molarVolume: p(25.19e-6, 'm^3 mol^-1', DS + ' §2.1 (per Al)'),
+    formationEnthalpyPerAtom: p(-19.1e3, 'J mol^-1', DEBSKI),
+    density: p(1485, 'kg m^-3', DS + ' §2.1'),
+  },
+  Li9Al4: {
+    liPerAl: 2.25,
+    molarVolume: p(33.55e-6, 'm^3 mol^-1', DS + ' §2.1 (per Al)'),
+    formationEnthalpyPerAtom: p(-15.1e3, 'J mol^-1', DEBSKI),
+    density: p(1270, 'kg m^-3', DS + ' §2.1'),
+  },
+  Li: {
+    liPerAl: Number.NaN,
+    molarVolume: p(12.998e-6, 'm^3 mol^-1', DS + ' §2.1 (M/ρ)'),
+    formationEnthalpyPerAtom: p(0, 'J mol^-1', 'element'),
+    density: p(534, 'kg m^-3', DS + ' §2.1'),
+  },
 };
 
 /** Li solubility limit in α-Al (Li/Al) and the Li-poor edge of β-LiAl. */

@@ -116,7 +116,14 @@ class BdfSolver implements DaeSolver {
   private readonly RU: Float64Array;
   private readonly Dtmp: Float64Array;
   private readonly pcum: Float64Array;
-  private stats: SolveStats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
+  private stats: SolveStats = {
+    steps: 0,
+    rejectedSteps: 0,
+    fEvals: 0,
+    jacobianEvals: 0,
+    factorisations: 0,
+    newtonIterations: 0,
+  };
   private rtol = 1e-6;
   private errAlg = true;
   // Newton / LU state of the current solve (fields rather than closure variables: the step loop is
@@ -142,10 +149,14 @@ class BdfSolver implements DaeSolver {
     this.isAlg = new Uint8Array(n);
     let nAlg = 0;
     if (problem.massDiag) {
-      if (problem.massDiag.length !== n) throw new RangeError(`problem.massDiag: length must be n = ${n} (got ${problem.massDiag.length})`);
+      if (problem.massDiag.length !== n)
+        throw new RangeError(`problem.massDiag: length must be n = ${n} (got ${problem.massDiag.length})`);
       for (let i = 0; i < n; i++) {
         const v = problem.massDiag[i]!;
-        if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`problem.massDiag.${i}: must be finite and ≥ 0 (got ${v}; allowed 0 for algebraic, > 0 for differential)`);
+        if (!(Number.isFinite(v) && v >= 0))
+          throw new RangeError(
+            `problem.massDiag.${i}: must be finite and ≥ 0 (got ${v}; allowed 0 for algebraic, > 0 for differential)`,
+          );
         this.m[i] = v;
         if (v === 0) {
           this.isAlg[i] = 1;
@@ -357,7 +368,8 @@ class BdfSolver implements DaeSolver {
           this.crate = Math.max(0.3 * this.crate, rate);
           if (dyNorm > 2 * dyNormOld) return false;
         }
-      } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol)) return false;
+      } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol))
+        return false;
       if (remember) {
         if (dyNorm * Math.min(1, this.crate) <= newtonTol) return true;
         dyNormOld = dyNorm;
@@ -418,8 +430,8 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = (a0 + a1) + a2;
-          psi[i] = ((0 + g1 * a1) + g2 * a2) / alpha;
+          yPred[i] = a0 + a1 + a2;
+          psi[i] = (0 + g1 * a1 + g2 * a2) / alpha;
         }
         break;
       case 3:
@@ -435,8 +447,8 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = ((a0 + a1) + a2) + a3;
-          psi[i] = (((0 + g1 * a1) + g2 * a2) + g3 * a3) / alpha;
+          yPred[i] = a0 + a1 + a2 + a3;
+          psi[i] = (0 + g1 * a1 + g2 * a2 + g3 * a3) / alpha;
         }
         break;
       case 4:
@@ -454,8 +466,8 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = (((a0 + a1) + a2) + a3) + a4;
-          psi[i] = ((((0 + g1 * a1) + g2 * a2) + g3 * a3) + g4 * a4) / alpha;
+          yPred[i] = a0 + a1 + a2 + a3 + a4;
+          psi[i] = (0 + g1 * a1 + g2 * a2 + g3 * a3 + g4 * a4) / alpha;
         }
         break;
       case 5:
@@ -475,8 +487,8 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = ((((a0 + a1) + a2) + a3) + a4) + a5;
-          psi[i] = (((((0 + g1 * a1) + g2 * a2) + g3 * a3) + g4 * a4) + g5 * a5) / alpha;
+          yPred[i] = a0 + a1 + a2 + a3 + a4 + a5;
+          psi[i] = (0 + g1 * a1 + g2 * a2 + g3 * a3 + g4 * a4 + g5 * a5) / alpha;
         }
         break;
       default:
@@ -507,7 +519,7 @@ class BdfSolver implements DaeSolver {
         for (let q = 0; q < n; q++) {
           const d0 = D[q]!;
           const d1 = D[1 * n + q]!;
-          D[1 * n + q] = (0 + c01 * d0) + c11 * d1;
+          D[1 * n + q] = 0 + c01 * d0 + c11 * d1;
         }
         break;
       }
@@ -522,8 +534,8 @@ class BdfSolver implements DaeSolver {
           const d0 = D[q]!;
           const d1 = D[1 * n + q]!;
           const d2 = D[2 * n + q]!;
-          D[1 * n + q] = ((0 + c01 * d0) + c11 * d1) + c21 * d2;
-          D[2 * n + q] = ((0 + c02 * d0) + c12 * d1) + c22 * d2;
+          D[1 * n + q] = 0 + c01 * d0 + c11 * d1 + c21 * d2;
+          D[2 * n + q] = 0 + c02 * d0 + c12 * d1 + c22 * d2;
         }
         break;
       }
@@ -545,9 +557,9 @@ class BdfSolver implements DaeSolver {
           const d1 = D[1 * n + q]!;
           const d2 = D[2 * n + q]!;
           const d3 = D[3 * n + q]!;
-          D[1 * n + q] = (((0 + c01 * d0) + c11 * d1) + c21 * d2) + c31 * d3;
-          D[2 * n + q] = (((0 + c02 * d0) + c12 * d1) + c22 * d2) + c32 * d3;
-          D[3 * n + q] = (((0 + c03 * d0) + c13 * d1) + c23 * d2) + c33 * d3;
+          D[1 * n + q] = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3;
+          D[2 * n + q] = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3;
+          D[3 * n + q] = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3;
         }
         break;
       }
@@ -578,10 +590,10 @@ class BdfSolver implements DaeSolver {
           const d2 = D[2 * n + q]!;
           const d3 = D[3 * n + q]!;
           const d4 = D[4 * n + q]!;
-          D[1 * n + q] = ((((0 + c01 * d0) + c11 * d1) + c21 * d2) + c31 * d3) + c41 * d4;
-          D[2 * n + q] = ((((0 + c02 * d0) + c12 * d1) + c22 * d2) + c32 * d3) + c42 * d4;
-          D[3 * n + q] = ((((0 + c03 * d0) + c13 * d1) + c23 * d2) + c33 * d3) + c43 * d4;
-          D[4 * n + q] = ((((0 + c04 * d0) + c14 * d1) + c24 * d2) + c34 * d3) + c44 * d4;
+          D[1 * n + q] = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3 + c41 * d4;
+          D[2 * n + q] = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3 + c42 * d4;
+          D[3 * n + q] = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3 + c43 * d4;
+          D[4 * n + q] = 0 + c04 * d0 + c14 * d1 + c24 * d2 + c34 * d3 + c44 * d4;
         }
         break;
       }
@@ -623,11 +635,11 @@ class BdfSolver implements DaeSolver {
           const d3 = D[3 * n + q]!;
           const d4 = D[4 * n + q]!;
           const d5 = D[5 * n + q]!;
-          D[1 * n + q] = (((((0 + c01 * d0) + c11 * d1) + c21 * d2) + c31 * d3) + c41 * d4) + c51 * d5;
-          D[2 * n + q] = (((((0 + c02 * d0) + c12 * d1) + c22 * d2) + c32 * d3) + c42 * d4) + c52 * d5;
-          D[3 * n + q] = (((((0 + c03 * d0) + c13 * d1) + c23 * d2) + c33 * d3) + c43 * d4) + c53 * d5;
-          D[4 * n + q] = (((((0 + c04 * d0) + c14 * d1) + c24 * d2) + c34 * d3) + c44 * d4) + c54 * d5;
-          D[5 * n + q] = (((((0 + c05 * d0) + c15 * d1) + c25 * d2) + c35 * d3) + c45 * d4) + c55 * d5;
+          D[1 * n + q] = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3 + c41 * d4 + c51 * d5;
+          D[2 * n + q] = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3 + c42 * d4 + c52 * d5;
+          D[3 * n + q] = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3 + c43 * d4 + c53 * d5;
+          D[4 * n + q] = 0 + c04 * d0 + c14 * d1 + c24 * d2 + c34 * d3 + c44 * d4 + c54 * d5;
+          D[5 * n + q] = 0 + c05 * d0 + c15 * d1 + c25 * d2 + c35 * d3 + c45 * d4 + c55 * d5;
         }
         break;
       }
@@ -674,7 +686,8 @@ class BdfSolver implements DaeSolver {
     if (!this.finite(fv)) return `f(t0, y0) is not finite`;
     this.evalJ(t0, y, fv);
     if (this.nAlg === 0) return null;
-    if (!sys.factor(m, wInit)) return 'the algebraic Jacobian ∂g/∂z is singular at t0 (index > 1 or a missing algebraic equation)';
+    if (!sys.factor(m, wInit))
+      return 'the algebraic Jacobian ∂g/∂z is singular at t0 (index > 1 or a missing algebraic equation)';
     this.stats.factorisations++;
     if (!doNewton) return null;
     const resNorm = (v: Float64Array): number => {
@@ -720,7 +733,8 @@ class BdfSolver implements DaeSolver {
         this.stats.factorisations++;
       }
       prevStep = stepNorm * lambda;
-      if (it === 39) return `consistent initialisation did not converge in 40 Newton iterations (algebraic residual ${r.toExponential(3)})`;
+      if (it === 39)
+        return `consistent initialisation did not converge in 40 Newton iterations (algebraic residual ${r.toExponential(3)})`;
     }
     // make sure the factorised matrix matches J at the final point (cheap relative to a failed first step)
     this.evalJ(t0, y, fv);
@@ -733,8 +747,10 @@ class BdfSolver implements DaeSolver {
     const n = this.n;
     const p = this.p;
     // ---------- validation ----------
-    if (!(y0 instanceof Float64Array) || y0.length !== n) throw new RangeError(`y0: must be a Float64Array of length n = ${n} (got ${y0 && (y0 as Float64Array).length})`);
-    for (let i = 0; i < n; i++) if (!Number.isFinite(y0[i]!)) throw new RangeError(`y0.${i}: must be finite (got ${y0[i]})`);
+    if (!(y0 instanceof Float64Array) || y0.length !== n)
+      throw new RangeError(`y0: must be a Float64Array of length n = ${n} (got ${y0 && (y0 as Float64Array).length})`);
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(y0[i]!)) throw new RangeError(`y0.${i}: must be finite (got ${y0[i]})`);
     const t0 = opts.t0;
     const tEnd = opts.tEnd;
     if (!Number.isFinite(t0)) throw new RangeError(`opts.t0: must be finite (got ${t0})`);
@@ -744,28 +760,34 @@ class BdfSolver implements DaeSolver {
     this.rtol = Math.max(rtol, 100 * EPS);
     const atol = opts.atol ?? 1e-8;
     if (typeof atol === 'number') {
-      if (!(atol >= 0 && Number.isFinite(atol))) throw new RangeError(`opts.atol: must be finite and ≥ 0 (got ${atol})`);
+      if (!(atol >= 0 && Number.isFinite(atol)))
+        throw new RangeError(`opts.atol: must be finite and ≥ 0 (got ${atol})`);
       this.atolV.fill(atol);
     } else {
-      if (atol.length !== n) throw new RangeError(`opts.atol: per-unknown atol must have length n = ${n} (got ${atol.length})`);
+      if (atol.length !== n)
+        throw new RangeError(`opts.atol: per-unknown atol must have length n = ${n} (got ${atol.length})`);
       for (let i = 0; i < n; i++) {
-        if (!(atol[i]! >= 0 && Number.isFinite(atol[i]!))) throw new RangeError(`opts.atol.${i}: must be finite and ≥ 0 (got ${atol[i]})`);
+        if (!(atol[i]! >= 0 && Number.isFinite(atol[i]!)))
+          throw new RangeError(`opts.atol.${i}: must be finite and ≥ 0 (got ${atol[i]})`);
         this.atolV[i] = atol[i]!;
       }
     }
     for (let i = 0; i < n; i++) if (this.atolV[i] === 0 && y0[i] === 0) this.atolV[i] = 1e-300; // avoid 0/0 in the norm
     const maxOrder = opts.maxOrder ?? MAX_ORDER;
-    if (!(Number.isInteger(maxOrder) && maxOrder >= 1 && maxOrder <= MAX_ORDER)) throw new RangeError(`opts.maxOrder: must be an integer in 1..5 (got ${maxOrder})`);
+    if (!(Number.isInteger(maxOrder) && maxOrder >= 1 && maxOrder <= MAX_ORDER))
+      throw new RangeError(`opts.maxOrder: must be an integer in 1..5 (got ${maxOrder})`);
     const maxStep = opts.maxStep ?? Infinity;
     if (!(maxStep > 0)) throw new RangeError(`opts.maxStep: must be > 0 (got ${maxStep})`);
     const maxSteps = opts.maxSteps ?? 100000;
     if (!(maxSteps >= 1)) throw new RangeError(`opts.maxSteps: must be ≥ 1 (got ${maxSteps})`);
-    if (opts.firstStep !== undefined && !(opts.firstStep > 0 && Number.isFinite(opts.firstStep))) throw new RangeError(`opts.firstStep: must be > 0 (got ${opts.firstStep})`);
+    if (opts.firstStep !== undefined && !(opts.firstStep > 0 && Number.isFinite(opts.firstStep)))
+      throw new RangeError(`opts.firstStep: must be > 0 (got ${opts.firstStep})`);
     this.errAlg = opts.algebraicErrorControl ?? true;
     const events: readonly EventSpec[] = opts.events ?? [];
     events.forEach((e, k) => {
       if (typeof e.g !== 'function') throw new TypeError(`opts.events.${k}.g: must be a function g(t, y)`);
-      if (e.direction !== -1 && e.direction !== 0 && e.direction !== 1) throw new RangeError(`opts.events.${k}.direction: must be -1, 0 or 1 (got ${String(e.direction)})`);
+      if (e.direction !== -1 && e.direction !== 0 && e.direction !== 1)
+        throw new RangeError(`opts.events.${k}.direction: must be -1, 0 or 1 (got ${String(e.direction)})`);
     });
     const tdir = tEnd >= t0 ? 1 : -1;
     let tEval: Float64Array | null = null;
@@ -774,8 +796,14 @@ class BdfSolver implements DaeSolver {
       for (let i = 0; i < tEval.length; i++) {
         const v = tEval[i]!;
         if (!Number.isFinite(v)) throw new RangeError(`opts.tEval.${i}: must be finite (got ${v})`);
-        if ((v - t0) * tdir < 0 || (v - tEnd) * tdir > 0) throw new RangeError(`opts.tEval.${i}: must lie within [t0, tEnd] (got ${v}; allowed ${Math.min(t0, tEnd)}..${Math.max(t0, tEnd)})`);
-        if (i > 0 && (v - tEval[i - 1]!) * tdir < 0) throw new RangeError(`opts.tEval.${i}: must be sorted in the direction of integration (got ${v} after ${tEval[i - 1]})`);
+        if ((v - t0) * tdir < 0 || (v - tEnd) * tdir > 0)
+          throw new RangeError(
+            `opts.tEval.${i}: must lie within [t0, tEnd] (got ${v}; allowed ${Math.min(t0, tEnd)}..${Math.max(t0, tEnd)})`,
+          );
+        if (i > 0 && (v - tEval[i - 1]!) * tdir < 0)
+          throw new RangeError(
+            `opts.tEval.${i}: must be sorted in the direction of integration (got ${v} after ${tEval[i - 1]})`,
+          );
       }
     }
     const saveSteps = opts.saveSteps ?? !tEval;
@@ -796,7 +824,15 @@ class BdfSolver implements DaeSolver {
     };
     const hits: EventHit[] = [];
     const finish = (status: SolveResult['status'], tF: number, yF: Float64Array, message?: string): SolveResult => {
-      const r: SolveResult = { status, t: outT, y: outY, tFinal: tF, yFinal: Float64Array.from(yF), events: hits, stats: { ...stats } };
+      const r: SolveResult = {
+        status,
+        t: outT,
+        y: outY,
+        tFinal: tF,
+        yFinal: Float64Array.from(yF),
+        events: hits,
+        stats: { ...stats },
+      };
       if (message !== undefined) r.message = message;
       return r;
     };
@@ -874,16 +910,20 @@ class BdfSolver implements DaeSolver {
     this.luValid = false;
     this.cLu = NaN;
     const remember = opts.newtonTol !== undefined;
-    if (remember && !(opts.newtonTol! > 0 && opts.newtonTol! < 1)) throw new RangeError(`opts.newtonTol: must be in (0, 1) (got ${opts.newtonTol})`);
+    if (remember && !(opts.newtonTol! > 0 && opts.newtonTol! < 1))
+      throw new RangeError(`opts.newtonTol: must be in (0, 1) (got ${opts.newtonTol})`);
     this.remember = remember;
-    this.newtonTol = remember ? opts.newtonTol! : Math.max((10 * EPS) / this.rtol, Math.min(0.03, Math.sqrt(this.rtol)));
+    this.newtonTol = remember
+      ? opts.newtonTol!
+      : Math.max((10 * EPS) / this.rtol, Math.min(0.03, Math.sqrt(this.rtol)));
     this.crate = 1; // remembered Newton convergence rate (remember mode)
     const yNew = this.yTmp; // the corrector's solution after newton()
     const D0 = D.subarray(0, n); // the current state (a view)
     const yOut = this.yOut;
 
     for (;;) {
-      if (stats.steps >= maxSteps) return finish('failed', t, D0, `maximum number of steps (${maxSteps}) reached at t = ${t}`);
+      if (stats.steps >= maxSteps)
+        return finish('failed', t, D0, `maximum number of steps (${maxSteps}) reached at t = ${t}`);
       const minStep = 10 * Math.max(Math.abs(t) * EPS, Number.MIN_VALUE);
       if (hAbs > maxStep) {
         this.changeD(order, maxStep / hAbs);
@@ -901,7 +941,8 @@ class BdfSolver implements DaeSolver {
       let errNorm = 0;
       let safety = 0.9;
       while (!accepted) {
-        if (hAbs < minStep) return finish('failed', t, D0, `step size became too small (${hAbs.toExponential(3)} s) at t = ${t}`);
+        if (hAbs < minStep)
+          return finish('failed', t, D0, `step size became too small (${hAbs.toExponential(3)} s) at t = ${t}`);
         h = hAbs * tdir;
         tNew = t + h;
         if ((tNew - tEnd) * tdir > 0) {
@@ -1029,8 +1070,12 @@ class BdfSolver implements DaeSolver {
       if (t === tEnd) return finish('done', t, D0);
       // ----- order and step-size selection -----
       if (nEqual < order + 1) continue;
-      const errM = order > 1 ? this.norm(D.subarray(order * n, (order + 1) * n), scale, ERROR_CONST[order - 1]!) : Infinity;
-      const errP = order < maxOrder ? this.norm(D.subarray((order + 2) * n, (order + 3) * n), scale, ERROR_CONST[order + 1]!) : Infinity;
+      const errM =
+        order > 1 ? this.norm(D.subarray(order * n, (order + 1) * n), scale, ERROR_CONST[order - 1]!) : Infinity;
+      const errP =
+        order < maxOrder
+          ? this.norm(D.subarray((order + 2) * n, (order + 3) * n), scale, ERROR_CONST[order + 1]!)
+          : Infinity;
       const fM = order > 1 ? Math.pow(errM, -1 / order) : 0;
       const f0 = Math.pow(errNorm, -1 / (order + 1));
       const fP = order < maxOrder ? Math.pow(errP, -1 / (order + 2)) : 0;

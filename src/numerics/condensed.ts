@@ -24,7 +24,13 @@ import { BorderedBandLu } from './linalg.ts';
  * CSR (row pointers, sorted unique column indices) of a pattern; symmetric: with the transpose added;
  * diag: with (or without) the diagonal. Typed arrays only (cheap enough to run at every model build).
  */
-export function patternCsr(n: number, rows: Int32Array, cols: Int32Array, symmetric: boolean, diag: boolean): { ptr: Int32Array; idx: Int32Array } {
+export function patternCsr(
+  n: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  symmetric: boolean,
+  diag: boolean,
+): { ptr: Int32Array; idx: Int32Array } {
   const cnt = new Int32Array(n + 1);
   const ne = rows.length;
   for (let e = 0; e < ne; e++) {
@@ -95,7 +101,12 @@ export interface CondensedLayout {
  * (at most 16, highest first); peeled = differential unknowns removed leaf by leaf from the graph
  * without the border; band = the rest, in their original order.
  */
-export function chooseCondensedLayout(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined): CondensedLayout {
+export function chooseCondensedLayout(
+  n: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  massDiag: Float64Array | undefined,
+): CondensedLayout {
   const { ptr, idx: adj } = patternCsr(n, rows, cols, true, false);
   const deg = new Int32Array(n);
   let sum = 0;
@@ -121,7 +132,8 @@ export function chooseCondensedLayout(n: number, rows: Int32Array, cols: Int32Ar
   const gone = new Uint8Array(n);
   const peel: number[] = [];
   const parent: number[] = [];
-  const canPeel = (i: number): boolean => !isBorder[i] && !gone[i] && d[i]! <= 1 && (massDiag === undefined || massDiag[i]! > 0);
+  const canPeel = (i: number): boolean =>
+    !isBorder[i] && !gone[i] && d[i]! <= 1 && (massDiag === undefined || massDiag[i]! > 0);
   const queue: number[] = [];
   for (let i = 0; i < n; i++) if (canPeel(i)) queue.push(i);
   for (let qh = 0; qh < queue.length; qh++) {
@@ -390,9 +402,18 @@ export class CondensedCore {
       this.kIdx[q] = destIdx[s]!;
     }
     const lu = this.lu;
-    this.kDst = [lu.band ? lu.band.ab : new Float64Array(0), lu.B, lu.C, lu.S, this.pivv, this.up, this.lo, this.rowB, this.colB];
+    this.kDst = [
+      lu.band ? lu.band.ab : new Float64Array(0),
+      lu.B,
+      lu.C,
+      lu.S,
+      this.pivv,
+      this.up,
+      this.lo,
+      this.rowB,
+      this.colB,
+    ];
   }
-
 
   /** slot of (i, j), −1 when not in the pattern */
   slot(i: number, j: number): number {
@@ -411,7 +432,8 @@ export class CondensedCore {
 
   /** A = diag(m) − diag(w)·J: condensation and LU; false when a pivot is zero/small or the band LU fails */
   factor(m: Float64Array, w: Float64Array): boolean {
-    const { lu, J, kPtr, kSlot, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } = this;
+    const { lu, J, kPtr, kSlot, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } =
+      this;
     const band = lu.band;
     const ab = band ? band.ab : null;
     if (ab) ab.fill(0);
@@ -590,7 +612,9 @@ export class CondensedCore {
     const s = this.slot(i, j);
     if (s < 0) {
       if (v === 0) return;
-      throw new RangeError(`jacobian: entry (${i}, ${j}) = ${v} is not in the declared sparsity pattern (structure.rows/cols)`);
+      throw new RangeError(
+        `jacobian: entry (${i}, ${j}) = ${v} is not in the declared sparsity pattern (structure.rows/cols)`,
+      );
     }
     this.J[s]! += v;
   }

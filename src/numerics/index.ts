@@ -15,7 +15,14 @@ export type {
 } from './types.ts';
 export { solveDae, createDaeSolver, type DaeSolver, type DaeSolverOptions } from './bdf.ts';
 export { createLinearSystem, type LinearSystem } from './system.ts';
-export { denseLuFactor, denseLuSolve, BandLu, BorderedBandLu, chooseBorderedLayout, type BorderedLayout } from './linalg.ts';
+export {
+  denseLuFactor,
+  denseLuSolve,
+  BandLu,
+  BorderedBandLu,
+  chooseBorderedLayout,
+  type BorderedLayout,
+} from './linalg.ts';
 export { brent, illinois, type RootOptions, type RootResult } from './roots.ts';
 export {
   linearInterpolant,

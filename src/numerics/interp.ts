@@ -18,12 +18,16 @@ export interface TableOptions {
 type Num = ArrayLike<number>;
 
 function validate(name: string, x: Num, y: Num): void {
-  if (x.length !== y.length) throw new RangeError(`${name}.y: length must equal ${name}.x length (got ${y.length} vs ${x.length})`);
+  if (x.length !== y.length)
+    throw new RangeError(`${name}.y: length must equal ${name}.x length (got ${y.length} vs ${x.length})`);
   if (x.length < 2) throw new RangeError(`${name}.x: needs at least 2 points (got ${x.length})`);
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i]!)) throw new RangeError(`${name}.x.${i}: must be finite (got ${x[i]})`);
     if (!Number.isFinite(y[i]!)) throw new RangeError(`${name}.y.${i}: must be finite (got ${y[i]})`);
-    if (i > 0 && !(x[i]! > x[i - 1]!)) throw new RangeError(`${name}.x.${i}: must be strictly increasing (got ${x[i]} after ${x[i - 1]}; allowed > ${x[i - 1]})`);
+    if (i > 0 && !(x[i]! > x[i - 1]!))
+      throw new RangeError(
+        `${name}.x.${i}: must be strictly increasing (got ${x[i]} after ${x[i - 1]}; allowed > ${x[i - 1]})`,
+      );
   }
 }
 
@@ -46,7 +50,8 @@ function outside(name: string, mode: Extrapolation, t: number, x: Num): boolean 
   if (Number.isNaN(t)) throw new RangeError(`${name}: query point must not be NaN`);
   const n = x.length;
   if (t < x[0]! || t > x[n - 1]!) {
-    if (mode === 'error') throw new RangeError(`${name}: query ${t} is outside the table (allowed ${x[0]}..${x[n - 1]})`);
+    if (mode === 'error')
+      throw new RangeError(`${name}: query ${t} is outside the table (allowed ${x[0]}..${x[n - 1]})`);
     return true;
   }
   return false;
@@ -136,7 +141,12 @@ export function pchipInterpolant(x: Num, y: Num, opts: TableOptions = {}): Inter
     const s = (t - xs[k]!) / h;
     const s2 = s * s;
     const s3 = s2 * s;
-    return (2 * s3 - 3 * s2 + 1) * ys[k]! + (s3 - 2 * s2 + s) * h * d[k]! + (-2 * s3 + 3 * s2) * ys[k + 1]! + (s3 - s2) * h * d[k + 1]!;
+    return (
+      (2 * s3 - 3 * s2 + 1) * ys[k]! +
+      (s3 - 2 * s2 + s) * h * d[k]! +
+      (-2 * s3 + 3 * s2) * ys[k + 1]! +
+      (s3 - s2) * h * d[k + 1]!
+    );
   }) as Interpolant;
   f.derivative = (t: number): number => {
     if (outside(name, mode, t, xs)) {
@@ -147,7 +157,13 @@ export function pchipInterpolant(x: Num, y: Num, opts: TableOptions = {}): Inter
     const h = xs[k + 1]! - xs[k]!;
     const s = (t - xs[k]!) / h;
     const s2 = s * s;
-    return ((6 * s2 - 6 * s) * ys[k]! + (3 * s2 - 4 * s + 1) * h * d[k]! + (-6 * s2 + 6 * s) * ys[k + 1]! + (3 * s2 - 2 * s) * h * d[k + 1]!) / h;
+    return (
+      ((6 * s2 - 6 * s) * ys[k]! +
+        (3 * s2 - 4 * s + 1) * h * d[k]! +
+        (-6 * s2 + 6 * s) * ys[k + 1]! +
+        (3 * s2 - 2 * s) * h * d[k + 1]!) /
+      h
+    );
   };
   return f;
 }

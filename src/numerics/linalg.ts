@@ -100,8 +100,10 @@ export class BandLu {
 
   constructor(n: number, kl: number, ku: number) {
     if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`n: must be an integer ≥ 1 (got ${n})`);
-    if (!(Number.isInteger(kl) && kl >= 0 && kl < n)) throw new RangeError(`structure.lower: must be an integer in 0..n−1 (got ${kl}; n = ${n})`);
-    if (!(Number.isInteger(ku) && ku >= 0 && ku < n)) throw new RangeError(`structure.upper: must be an integer in 0..n−1 (got ${ku}; n = ${n})`);
+    if (!(Number.isInteger(kl) && kl >= 0 && kl < n))
+      throw new RangeError(`structure.lower: must be an integer in 0..n−1 (got ${kl}; n = ${n})`);
+    if (!(Number.isInteger(ku) && ku >= 0 && ku < n))
+      throw new RangeError(`structure.upper: must be an integer in 0..n−1 (got ${ku}; n = ${n})`);
     this.n = n;
     this.kl = kl;
     this.ku = ku;
@@ -125,7 +127,8 @@ export class BandLu {
 
   /** sets A(i, j) (must lie in the band) */
   set(i: number, j: number, v: number): void {
-    if (j < i - this.kl || j > i + this.ku) throw new RangeError(`band matrix: entry (${i}, ${j}) is outside the band (lower ${this.kl}, upper ${this.ku})`);
+    if (j < i - this.kl || j > i + this.ku)
+      throw new RangeError(`band matrix: entry (${i}, ${j}) is outside the band (lower ${this.kl}, upper ${this.ku})`);
     this.ab[this.kl + this.ku + i - j + j * this.ld] = v;
   }
 

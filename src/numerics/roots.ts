@@ -28,11 +28,19 @@ function checkBracket(name: string, a: number, b: number, fa: number, fb: number
   if (!Number.isFinite(b)) throw new RangeError(`${name}: b must be finite (got ${b})`);
   if (Number.isNaN(fa)) throw new RangeError(`${name}: f(a) is NaN at a = ${a}`);
   if (Number.isNaN(fb)) throw new RangeError(`${name}: f(b) is NaN at b = ${b}`);
-  if (fa * fb > 0) throw new RangeError(`${name}: f(a) and f(b) must differ in sign (got f(${a}) = ${fa}, f(${b}) = ${fb})`);
+  if (fa * fb > 0)
+    throw new RangeError(`${name}: f(a) and f(b) must differ in sign (got f(${a}) = ${fa}, f(${b}) = ${fb})`);
 }
 
 /** Brent's method on [a, b] with f(a)·f(b) ≤ 0. fa/fb may be passed when already known. */
-export function brent(f: (x: number) => number, a: number, b: number, opts: RootOptions = {}, fa0?: number, fb0?: number): RootResult {
+export function brent(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  opts: RootOptions = {},
+  fa0?: number,
+  fb0?: number,
+): RootResult {
   const xtol = opts.xtol ?? 0;
   const rtol = opts.rtol ?? 4 * EPS;
   const maxIter = opts.maxIter ?? 200;
@@ -99,7 +107,14 @@ export function brent(f: (x: number) => number, a: number, b: number, opts: Root
 }
 
 /** Illinois regula falsi on [a, b] with f(a)·f(b) ≤ 0. */
-export function illinois(f: (x: number) => number, a: number, b: number, opts: RootOptions = {}, fa0?: number, fb0?: number): RootResult {
+export function illinois(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  opts: RootOptions = {},
+  fa0?: number,
+  fb0?: number,
+): RootResult {
   const xtol = opts.xtol ?? 0;
   const rtol = opts.rtol ?? 4 * EPS;
   const maxIter = opts.maxIter ?? 200;

@@ -38,7 +38,11 @@ interface FdPattern {
   readonly colRows: Int32Array;
 }
 
-function greedyColouring(n: number, colPtr: Int32Array, colRows: Int32Array): { groupPtr: Int32Array; groupCols: Int32Array } {
+function greedyColouring(
+  n: number,
+  colPtr: Int32Array,
+  colRows: Int32Array,
+): { groupPtr: Int32Array; groupCols: Int32Array } {
   // rows → columns (CSR of the pattern)
   const rowCount = new Int32Array(n + 1);
   for (let e = 0; e < colRows.length; e++) rowCount[colRows[e]! + 1]!++;
@@ -152,7 +156,11 @@ class BandSystem extends LazyFdPattern implements LinearSystem {
   readonly J: Float64Array;
   readonly lw: number;
   readonly lu: BandLu;
-  constructor(readonly n: number, readonly kl: number, readonly ku: number) {
+  constructor(
+    readonly n: number,
+    readonly kl: number,
+    readonly ku: number,
+  ) {
     super();
     this.lu = new BandLu(n, kl, ku);
     this.lw = kl + ku + 1;
@@ -183,7 +191,9 @@ class BandSystem extends LazyFdPattern implements LinearSystem {
     const d = i - j;
     if (d > this.kl || -d > this.ku) {
       if (v === 0) return;
-      throw new RangeError(`jacobian: entry (${i}, ${j}) = ${v} lies outside the declared band (structure.lower ${this.kl}, structure.upper ${this.ku})`);
+      throw new RangeError(
+        `jacobian: entry (${i}, ${j}) = ${v} lies outside the declared band (structure.lower ${this.kl}, structure.upper ${this.ku})`,
+      );
     }
     this.J[this.ku + d + j * this.lw]! += v;
   }
@@ -227,7 +237,11 @@ class BorderedSystem extends LazyFdPattern implements LinearSystem {
   readonly kl: number;
   readonly ku: number;
   private readonly xw: Float64Array;
-  constructor(readonly n: number, rows: Int32Array, cols: Int32Array) {
+  constructor(
+    readonly n: number,
+    rows: Int32Array,
+    cols: Int32Array,
+  ) {
     super();
     const L = chooseBorderedLayout(n, rows, cols);
     this.perm = L.perm;
@@ -277,7 +291,9 @@ class BorderedSystem extends LazyFdPattern implements LinearSystem {
       const d = pi - pj;
       if (d > this.kl || -d > this.ku) {
         if (v === 0) return;
-        throw new RangeError(`jacobian: entry (${i}, ${j}) = ${v} is not in the declared sparsity pattern (structure.rows/cols)`);
+        throw new RangeError(
+          `jacobian: entry (${i}, ${j}) = ${v} is not in the declared sparsity pattern (structure.rows/cols)`,
+        );
       }
       this.Jb[this.ku + d + pj * this.lw]! += v;
     } else if (pi < nb) this.JB[(pj - nb) * nb + pi]! += v;
@@ -331,7 +347,12 @@ class CondensedSystem extends LazyFdPattern implements LinearSystem {
   readonly core: CondensedCore;
   private fallback: BorderedSystem | null = null;
   private usingFallback = false;
-  constructor(readonly n: number, private readonly rows: Int32Array, private readonly cols: Int32Array, massDiag: Float64Array | undefined) {
+  constructor(
+    readonly n: number,
+    private readonly rows: Int32Array,
+    private readonly cols: Int32Array,
+    massDiag: Float64Array | undefined,
+  ) {
     super();
     this.core = new CondensedCore(n, rows, cols, massDiag);
   }
@@ -378,13 +399,19 @@ class CondensedSystem extends LazyFdPattern implements LinearSystem {
 }
 
 /** builds the linear system for a structure; sparse patterns whose bordered-banded cost exceeds dense LU fall back to dense */
-export function createLinearSystem(n: number, structure: JacobianStructure | undefined, massDiag?: Float64Array): LinearSystem {
+export function createLinearSystem(
+  n: number,
+  structure: JacobianStructure | undefined,
+  massDiag?: Float64Array,
+): LinearSystem {
   const s = structure ?? { kind: 'dense' };
   if (s.kind === 'dense') return new DenseSystem(n);
   if (s.kind === 'banded') {
     const { lower, upper } = s;
-    if (!(Number.isInteger(lower) && lower >= 0)) throw new RangeError(`problem.structure.lower: must be an integer ≥ 0 (got ${lower})`);
-    if (!(Number.isInteger(upper) && upper >= 0)) throw new RangeError(`problem.structure.upper: must be an integer ≥ 0 (got ${upper})`);
+    if (!(Number.isInteger(lower) && lower >= 0))
+      throw new RangeError(`problem.structure.lower: must be an integer ≥ 0 (got ${lower})`);
+    if (!(Number.isInteger(upper) && upper >= 0))
+      throw new RangeError(`problem.structure.upper: must be an integer ≥ 0 (got ${upper})`);
     const kl = Math.min(lower, n - 1);
     const ku = Math.min(upper, n - 1);
     if ((kl + 1) * (kl + ku + 1) * 3 >= n * n) return new DenseSystem(n);
@@ -392,19 +419,30 @@ export function createLinearSystem(n: number, structure: JacobianStructure | und
   }
   if (s.kind === 'sparse') {
     const { rows, cols } = s;
-    if (rows.length !== cols.length) throw new RangeError(`problem.structure.rows: length must equal structure.cols length (got ${rows.length} vs ${cols.length})`);
+    if (rows.length !== cols.length)
+      throw new RangeError(
+        `problem.structure.rows: length must equal structure.cols length (got ${rows.length} vs ${cols.length})`,
+      );
     for (let e = 0; e < rows.length; e++) {
       const i = rows[e]!;
       const j = cols[e]!;
-      if (!(i >= 0 && i < n && Number.isInteger(i))) throw new RangeError(`problem.structure.rows.${e}: must be an integer in 0..${n - 1} (got ${i})`);
-      if (!(j >= 0 && j < n && Number.isInteger(j))) throw new RangeError(`problem.structure.cols.${e}: must be an integer in 0..${n - 1} (got ${j})`);
+      if (!(i >= 0 && i < n && Number.isInteger(i)))
+        throw new RangeError(`problem.structure.rows.${e}: must be an integer in 0..${n - 1} (got ${i})`);
+      if (!(j >= 0 && j < n && Number.isInteger(j)))
+        throw new RangeError(`problem.structure.cols.${e}: must be an integer in 0..${n - 1} (got ${j})`);
     }
     if (s.condense) return new CondensedSystem(n, rows, cols, massDiag);
     const sys = new BorderedSystem(n, rows, cols);
     const denseCost = (n * n * n) / 3;
-    const L = sys.nb * (sys.kl + 1) * (sys.kl + sys.ku + 1) + 2 * sys.k * sys.nb * (sys.kl + sys.ku + 1) + 2 * sys.k * sys.k * sys.nb + (sys.k * sys.k * sys.k) / 3;
+    const L =
+      sys.nb * (sys.kl + 1) * (sys.kl + sys.ku + 1) +
+      2 * sys.k * sys.nb * (sys.kl + sys.ku + 1) +
+      2 * sys.k * sys.k * sys.nb +
+      (sys.k * sys.k * sys.k) / 3;
     if (L >= denseCost && n <= 400) return new DenseSystem(n);
     return sys;
   }
-  throw new RangeError(`problem.structure.kind: must be 'dense', 'banded' or 'sparse' (got ${(s as { kind: string }).kind})`);
+  throw new RangeError(
+    `problem.structure.kind: must be 'dense', 'banded' or 'sparse' (got ${(s as { kind: string }).kind})`,
+  );
 }

@@ -146,7 +146,10 @@ export interface AlloyKinetics {
 }
 
 export function dEff(T_K: number, kin?: AlloyKinetics): number {
-  return (kin?.dRef_m2_s ?? D_REF_M2_S) * Math.exp((-(kin?.ea_J_mol ?? EA_GROWTH_J_MOL) / GAS_CONSTANT_J_PER_MOL_K) * (1 / T_K - 1 / D_REF_T_K));
+  return (
+    (kin?.dRef_m2_s ?? D_REF_M2_S) *
+    Math.exp((-(kin?.ea_J_mol ?? EA_GROWTH_J_MOL) / GAS_CONSTANT_J_PER_MOL_K) * (1 / T_K - 1 / D_REF_T_K))
+  );
 }
 
 export interface AlloySegment {
@@ -183,9 +186,20 @@ const STEPS_PER_SEGMENT = 48;
  * @param C_A areal heat capacity of the laminate, J m⁻² K⁻¹
  * @param T0 temperature entering the first segment, K
  */
-export function alloyHistory(nLi: number, nAl: number, segments: readonly AlloySegment[], C_A: number, T0: number, kin?: AlloyKinetics): AlloyResult {
+export function alloyHistory(
+  nLi: number,
+  nAl: number,
+  segments: readonly AlloySegment[],
+  C_A: number,
+  T0: number,
+  kin?: AlloyKinetics,
+): AlloyResult {
   const end = equilibriumPhases(nLi, nAl);
-  const Xf = end.alpha * vmSolution(end.xAlpha) + end.LiAl * vmSolution(end.xBeta) + end.Li3Al2 * LI_AL_PHASES.Li3Al2.molarVolume.value + end.Li9Al4 * LI_AL_PHASES.Li9Al4.molarVolume.value;
+  const Xf =
+    end.alpha * vmSolution(end.xAlpha) +
+    end.LiAl * vmSolution(end.xBeta) +
+    end.Li3Al2 * LI_AL_PHASES.Li3Al2.molarVolume.value +
+    end.Li9Al4 * LI_AL_PHASES.Li9Al4.molarVolume.value;
   const Qtot = heatOfAlloying(end.LiAl, end.Li3Al2, end.Li9Al4);
   let s = 0; // ξ²
   let T = T0;

@@ -50,15 +50,29 @@ export interface BondResult {
  * @param pMean mean nip pressure, Pa
  * @param kbar plane-strain flow stress of the deforming layer in the nip, Pa
  */
-export function coldWeldLi(Y: number, pMean: number, kbar: number, T_K: number, surface: 'as_rolled' | 'brushed' = 'as_rolled'): BondResult {
+export function coldWeldLi(
+  Y: number,
+  pMean: number,
+  kbar: number,
+  T_K: number,
+  surface: 'as_rolled' | 'brushed' = 'as_rolled',
+): BondResult {
   const li = mechanicalProperties('Li');
   const Tm = li.meltingPoint.value;
-  if (T_K >= Tm) return { mechanism: 'liquid_wetting', bonded: true, strength_Pa: li.tensileStrength.value, index: 1, limitedBy: 'li_bulk' };
+  if (T_K >= Tm)
+    return {
+      mechanism: 'liquid_wetting',
+      bonded: true,
+      strength_Pa: li.tensileStrength.value,
+      index: 1,
+      limitedBy: 'li_bulk',
+    };
   const T0 = 298.15;
   const base = surface === 'brushed' ? BAY_THRESHOLD_LI / 2 : BAY_THRESHOLD_LI;
   const Yt = base * Math.min(1, Math.max(0, 1 - (T_K - T0) / (Tm - T0)));
   const pE = EXTRUSION_FACTOR * kbar;
-  if (!(Y > Yt) || !(pMean > pE)) return { mechanism: 'cold_weld', bonded: false, strength_Pa: 0, index: 0, limitedBy: 'threshold', threshold: Yt };
+  if (!(Y > Yt) || !(pMean > pE))
+    return { mechanism: 'cold_weld', bonded: false, strength_Pa: 0, index: 0, limitedBy: 'threshold', threshold: Yt };
   const sB = BAY_BETA * ((Y - Yt) / (1 - Yt)) * (pMean - pE);
   const ceiling = li.tensileStrength.value;
   const index = ((Y - Yt) / (1 - Yt)) * ((pMean - pE) / Math.max(kbar, 1e-30));
@@ -90,5 +104,11 @@ export function adhesionBond(materialA: string, materialB: string, pPeak: number
   const H = Math.min(contactHardness(materialA, T_K), contactHardness(materialB, T_K));
   const phi = Math.min(1, pPeak / H);
   const bonded = phi >= CONTACT_FRACTION_BONDED;
-  return { mechanism: 'adhesion', bonded, strength_Pa: bonded ? phi * ADHESION_STRENGTH_PA : 0, index: phi, limitedBy: bonded ? 'contact' : 'threshold' };
+  return {
+    mechanism: 'adhesion',
+    bonded,
+    strength_Pa: bonded ? phi * ADHESION_STRENGTH_PA : 0,
+    index: phi,
+    limitedBy: bonded ? 'contact' : 'threshold',
+  };
 }

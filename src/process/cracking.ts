@@ -50,7 +50,11 @@ export interface Ply {
 }
 
 /** Solve the laminate for ε₀, κ (free curvature when kappaFixed is undefined). */
-export function laminate(plies: readonly Ply[], N: number, kappaFixed: number | undefined): { e0: number; k: number; z: number[] } {
+export function laminate(
+  plies: readonly Ply[],
+  N: number,
+  kappaFixed: number | undefined,
+): { e0: number; k: number; z: number[] } {
   let A = 0;
   let B = 0;
   let D = 0;
@@ -127,11 +131,19 @@ function moduli(material: MechanicalId, porosity = 0): { Ebi: number; Eps: numbe
 export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; free_standing: CrackConfigResult } {
   const end = inp.end;
   const alloyAl = end.alpha + end.LiAl + end.Li3Al2 + end.Li9Al4;
-  const Vprod = end.alpha * vmSolution(end.xAlpha) + end.LiAl * vmSolution(end.xBeta) + end.Li3Al2 * LI_AL_PHASES.Li3Al2.molarVolume.value + end.Li9Al4 * LI_AL_PHASES.Li9Al4.molarVolume.value;
+  const Vprod =
+    end.alpha * vmSolution(end.xAlpha) +
+    end.LiAl * vmSolution(end.xBeta) +
+    end.Li3Al2 * LI_AL_PHASES.Li3Al2.molarVolume.value +
+    end.Li9Al4 * LI_AL_PHASES.Li9Al4.molarVolume.value;
   const vAl = LI_AL_PHASES.Al.molarVolume.value;
-  const growth = alloyAl > 0 ? (inp.growthInPlaneFraction ?? GROWTH_IN_PLANE_FRACTION) * (Math.cbrt(Vprod / (alloyAl * vAl)) - 1) : 0;
+  const growth =
+    alloyAl > 0
+      ? (inp.growthInPlaneFraction ?? GROWTH_IN_PLANE_FRACTION) * (Math.cbrt(Vprod / (alloyAl * vAl)) - 1)
+      : 0;
   // dominant product phase sets the alloy's elastic and fracture data
-  const prodId: MechanicalId = end.Li9Al4 > Math.max(end.LiAl, end.Li3Al2) ? 'Li9Al4' : end.Li3Al2 > end.LiAl ? 'Li3Al2' : 'LiAl';
+  const prodId: MechanicalId =
+    end.Li9Al4 > Math.max(end.LiAl, end.Li3Al2) ? 'Li9Al4' : end.Li3Al2 > end.LiAl ? 'Li3Al2' : 'LiAl';
   const prod = mechanicalProperties(prodId);
   const pm = moduli(prodId);
   const al = moduli('Al-O');
@@ -148,17 +160,33 @@ export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; fre
       const h = xi * Vprod;
       const hAl = (1 - xi) * inp.nAl_mol_m2 * vAl;
       const layers: { id: MechanicalId; t: number; por: number; alloy: boolean }[] = [];
-      if (sandwich) for (const l of inp.above) layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
+      if (sandwich)
+        for (const l of inp.above)
+          layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
       layers.push({ id: prodId, t: h, por: 0, alloy: true });
       if (hAl > 0) layers.push({ id: 'Al-O', t: hAl, por: 0, alloy: false });
-      if (sandwich) for (const l of inp.below) layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
+      if (sandwich)
+        for (const l of inp.below)
+          layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
       const mods = layers.map((l) => (l.id === prodId && l.alloy ? pm : l.id === 'Al-O' ? al : moduli(l.id, l.por)));
       // (1) growth eigenstrain, biaxial moduli, free curvature; relaxed to ± the alloy strength
-      const g = laminate(layers.map((l, i) => ({ E: mods[i]!.Ebi, t: l.t, e: l.alloy ? growth : 0 })), 0, undefined);
+      const g = laminate(
+        layers.map((l, i) => ({ E: mods[i]!.Ebi, t: l.t, e: l.alloy ? growth : 0 })),
+        0,
+        undefined,
+      );
       // (2) cooling, (3a) web tension, free curvature
-      const th = laminate(layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: mods[i]!.alpha * dT })), inp.webTension_N_per_m, undefined);
+      const th = laminate(
+        layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: mods[i]!.alpha * dT })),
+        inp.webTension_N_per_m,
+        undefined,
+      );
       // (3b) bending on the core: extra curvature ±1/R about the laminate's neutral axis
-      const bend = laminate(layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: 0 })), 0, 1 / inp.coreRadius_m);
+      const bend = laminate(
+        layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: 0 })),
+        0,
+        1 / inp.coreRadius_m,
+      );
       const ia = layers.findIndex((l) => l.alloy);
       const zA = g.z[ia]!;
       const zB = g.z[ia + 1]!;

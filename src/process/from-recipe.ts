@@ -23,7 +23,9 @@ export function electrolyteMechanics(id: string): MechanicalId {
   if (OXIDES.has(k)) return 'oxide-SE';
   if (HALIDES.has(k)) return 'halide-SE';
   if (k.startsWith('peo')) return 'polymer-SE';
-  throw new RangeError(`electrolyte: no mechanical class for "${id}" (allowed Li6PS5Cl, Li3PS4, Li10GeP2S12, LLZO, LATP, Li3InCl6, PEO-LiTFSI)`);
+  throw new RangeError(
+    `electrolyte: no mechanical class for "${id}" (allowed Li6PS5Cl, Li3PS4, Li10GeP2S12, LLZO, LATP, Li3InCl6, PEO-LiTFSI)`,
+  );
 }
 
 /** Collector foils: Al collectors are hard-rolled (H18); Ti and Ag are approximated by Ni (assumption). */
@@ -58,7 +60,12 @@ function station(r: Recipe, id: '222' | '236' | '240'): StationInput | undefined
 
 export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r)): ProcessInput {
   const fs = r.first_sheet;
-  const cathode: LayerInput = { name: 'cathode layer (202)', material: 'cathode-composite', thickness_m: d.cathode.thickness_m, porosity: fs.cathode.porosity_pct / 100 };
+  const cathode: LayerInput = {
+    name: 'cathode layer (202)',
+    material: 'cathode-composite',
+    thickness_m: d.cathode.thickness_m,
+    porosity: fs.cathode.porosity_pct / 100,
+  };
   const electrolyte: LayerInput = {
     name: 'solid electrolyte layer (206)',
     material: electrolyteMechanics(fs.electrolyte_layer.material),
@@ -66,13 +73,22 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
     porosity: fs.electrolyte_layer.porosity_pct / 100,
   };
   const collector: LayerInput | undefined = fs.current_collector
-    ? { name: 'cathode current collector (208)', material: collectorMechanics(fs.current_collector.material), thickness_m: fs.current_collector.thickness_um * 1e-6 }
+    ? {
+        name: 'cathode current collector (208)',
+        material: collectorMechanics(fs.current_collector.material),
+        thickness_m: fs.current_collector.thickness_um * 1e-6,
+      }
     : undefined;
   const a = r.al_sheet;
   const alLayer: LayerInput =
     a.form === 'foil'
       ? { name: 'Al foil (224)', material: a.temper === 'O' ? 'Al-O' : 'Al-H18', thickness_m: a.thickness_um * 1e-6 }
-      : { name: 'Al particles + binder (224)', material: 'Al-particles', thickness_m: a.thickness_um * 1e-6, porosity: (a.particles?.porosity_pct ?? 30) / 100 };
+      : {
+          name: 'Al particles + binder (224)',
+          material: 'Al-particles',
+          thickness_m: a.thickness_um * 1e-6,
+          porosity: (a.particles?.porosity_pct ?? 30) / 100,
+        };
   const t3 = r.third_sheet;
   const stations: ProcessInput['stations'] = { '236': station(r, '236')!, '240': station(r, '240')! };
   const s222 = station(r, '222');
@@ -86,11 +102,22 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
     alSheet: {
       form: a.form === 'foil' ? 'foil' : 'particles_binder',
       layer: alLayer,
-      ...(a.form === 'particles_on_carrier' && a.carrier ? { carrier: { thickness_m: a.carrier.thickness_um * 1e-6, removedBefore236: a.carrier.removed_before === '236' } } : {}),
+      ...(a.form === 'particles_on_carrier' && a.carrier
+        ? {
+            carrier: {
+              thickness_m: a.carrier.thickness_um * 1e-6,
+              removedBefore236: a.carrier.removed_before === '236',
+            },
+          }
+        : {}),
     },
     thirdSheet: {
       li: { name: 'Li-containing layer (232)', material: 'Li', thickness_m: t3.li_layer.thickness_um * 1e-6 },
-      conductor: { name: 'conductive layer (234)', material: collectorMechanics(t3.conductive_layer.material), thickness_m: t3.conductive_layer.thickness_um * 1e-6 },
+      conductor: {
+        name: 'conductive layer (234)',
+        material: collectorMechanics(t3.conductive_layer.material),
+        thickness_m: t3.conductive_layer.thickness_um * 1e-6,
+      },
       orientation: t3.facing_al === 'li_layer' ? 'li_facing_al' : 'cu_facing_al',
     },
     stations,

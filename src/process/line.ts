@@ -20,12 +20,28 @@ import type { ProductionBlock } from '../contract.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { getMaterial } from '../materials/library.ts';
 import { Rng } from './production/rng.ts';
-import { ConfigError, parseProduction, parseVariability, type Production, type Variability } from './production/config.ts';
+import {
+  ConfigError,
+  parseProduction,
+  parseVariability,
+  type Production,
+  type Variability,
+} from './production/config.ts';
 import { ProcessInputError } from './types.ts';
 import { buildTimeline, timeAt, SHEETS, type SheetId, type Timeline } from './production/timeline.ts';
 import { SheetField, StationSignal } from './production/variability.ts';
 import { interpSeries, type LineData } from './production/linedata.ts';
-import { STATION_IDS, linearizePhysics, nominalPerturbation, perturbRecipe, type LinePhysics, type PhysicsResult, type Perturbation, type ProducedCellLike, type StationId } from './production/physics.ts';
+import {
+  STATION_IDS,
+  linearizePhysics,
+  nominalPerturbation,
+  perturbRecipe,
+  type LinePhysics,
+  type PhysicsResult,
+  type Perturbation,
+  type ProducedCellLike,
+  type StationId,
+} from './production/physics.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
 import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
@@ -38,11 +54,25 @@ export type { CapacityModel } from './production/capacity.ts';
 export type LayerKey = 'cathode' | 'electrolyte' | 'al' | 'li' | 'cu';
 const LAYERS: readonly LayerKey[] = ['cathode', 'electrolyte', 'al', 'li', 'cu'];
 /** which unwinder feeds each incoming layer */
-const LAYER_SHEET: Record<LayerKey, SheetId> = { cathode: 'first_sheet', electrolyte: 'first_sheet', al: 'al_sheet', li: 'third_sheet', cu: 'third_sheet' };
+const LAYER_SHEET: Record<LayerKey, SheetId> = {
+  cathode: 'first_sheet',
+  electrolyte: 'first_sheet',
+  al: 'al_sheet',
+  li: 'third_sheet',
+  cu: 'third_sheet',
+};
 /** the sheet whose infeed gauge a line-data thickness series at a station describes */
-const STATION_FEED: Record<StationId, LayerKey[]> = { '222': ['cathode', 'electrolyte'], '236': ['al'], '240': ['li', 'cu'] };
+const STATION_FEED: Record<StationId, LayerKey[]> = {
+  '222': ['cathode', 'electrolyte'],
+  '236': ['al'],
+  '240': ['li', 'cu'],
+};
 /** layers in the laminate after each station (for the outfeed gauge's spot term) */
-const LAYERS_AFTER: Record<StationId, LayerKey[]> = { '222': ['cathode', 'electrolyte'], '236': ['cathode', 'electrolyte', 'al'], '240': ['cathode', 'electrolyte', 'al', 'li', 'cu'] };
+const LAYERS_AFTER: Record<StationId, LayerKey[]> = {
+  '222': ['cathode', 'electrolyte'],
+  '236': ['cathode', 'electrolyte', 'al'],
+  '240': ['cathode', 'electrolyte', 'al', 'li', 'cu'],
+};
 const SHEET_CODE: Record<SheetId, string> = { first_sheet: 'FS', al_sheet: 'AL', third_sheet: 'LC' };
 
 export type ScrapCause =
@@ -57,7 +87,18 @@ export type ScrapCause =
   | 'capacity_low'
   | 'specific_capacity_low';
 /** priority for a cell's primary cause (first listed wins) */
-const CAUSE_ORDER: readonly ScrapCause[] = ['splice', 'defect', 'not_bonded', 'crack_risk', 'cell_thickness_high', 'cell_thickness_low', 'anode_thickness_high', 'anode_thickness_low', 'capacity_low', 'specific_capacity_low'];
+const CAUSE_ORDER: readonly ScrapCause[] = [
+  'splice',
+  'defect',
+  'not_bonded',
+  'crack_risk',
+  'cell_thickness_high',
+  'cell_thickness_low',
+  'anode_thickness_high',
+  'anode_thickness_low',
+  'capacity_low',
+  'specific_capacity_low',
+];
 
 export interface ParentRoll {
   sheet: SheetId;
@@ -95,7 +136,13 @@ export interface CellRecord {
   crack_risk: number;
   bonded: boolean;
   defects: number;
-  stations: { id: StationId; time_s: number; force_N: number; temperature_C: number; gauge_thickness_um: number | null }[];
+  stations: {
+    id: StationId;
+    time_s: number;
+    force_N: number;
+    temperature_C: number;
+    gauge_thickness_um: number | null;
+  }[];
   speed_m_per_min: number;
   genealogy: {
     serial: string;
@@ -143,7 +190,10 @@ export interface ProductionRun {
     splices: Timeline['splices'];
     stops: Timeline['stops'];
     station_states: StationState[];
-    rolls: Record<SheetId, { roll_id: string; lot: string; laminate_start_m: number; length_m: number; used_m: number }[]>;
+    rolls: Record<
+      SheetId,
+      { roll_id: string; lot: string; laminate_start_m: number; length_m: number; used_m: number }[]
+    >;
   };
   capacity: CapacitySurrogate;
   tension: TensionReport;
@@ -218,7 +268,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       return basePhysics(r);
     } catch (e) {
       if (e instanceof ProcessInputError) {
-        throw new ConfigError(e.issues.map((i) => `variability: a sampled cell is outside what the line can take — ${i.path} = ${String(i.value)} (got scale ${String((recipe.variability as { scale?: number } | undefined)?.scale ?? 1)} with the recipe's σ; allowed σ and scale small enough that every sampled thickness, force and temperature stays physical: ${i.allowed})`));
+        throw new ConfigError(
+          e.issues.map(
+            (i) =>
+              `variability: a sampled cell is outside what the line can take — ${i.path} = ${String(i.value)} (got scale ${String((recipe.variability as { scale?: number } | undefined)?.scale ?? 1)} with the recipe's σ; allowed σ and scale small enough that every sampled thickness, force and temperature stays physical: ${i.allowed})`,
+          ),
+        );
       }
       throw e;
     }
@@ -235,16 +290,26 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const trim = P.edge_trim_mm * 1e-3;
   const lanes = Math.floor((W - 2 * trim + 1e-12) / cw);
   if (2 * P.edge_trim_mm >= recipe.line.web_width_mm) {
-    throw new ConfigError([`production.edge_trim_mm: the two edge trims take the whole web (got ${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web; allowed < ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm)`]);
+    throw new ConfigError([
+      `production.edge_trim_mm: the two edge trims take the whole web (got ${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web; allowed < ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm)`,
+    ]);
   }
   if (lanes < 1) {
-    throw new RangeError(`cell.width_mm: no lane fits the web (got ${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side; allowed ≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm)`);
+    throw new RangeError(
+      `cell.width_mm: no lane fits the web (got ${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side; allowed ≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm)`,
+    );
   }
   const cdOffset = (W - lanes * cw) / 2;
   let end: { duration_s: number } | { web_length_m: number };
   if (opts.web_length_m !== undefined) end = { web_length_m: opts.web_length_m };
   else end = { duration_s: opts.duration_s ?? P.duration_h * 3600 };
-  const tl = buildTimeline({ speed_m_s: vSet, rollLength_m: recipe.line.roll_length_m, production: P, end, rng: rng.fork() });
+  const tl = buildTimeline({
+    speed_m_s: vSet,
+    rollLength_m: recipe.line.roll_length_m,
+    production: P,
+    end,
+    rng: rng.fork(),
+  });
   const planned_s = 'duration_s' in end ? end.duration_s : tl.tEnd_s;
 
   // ---------------------------------------------------------------- variability fields
@@ -257,15 +322,35 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const fieldRng = rng.fork();
   for (const k of LAYERS) {
     const prof = V.sheets[k].cd_profile_pct;
-    if (prof && prof.length !== lanes) throw new RangeError(`variability.sheets.${k}.cd_profile_pct: one value per lane is needed (got a list of ${prof.length}; allowed a list of ${lanes} for ${lanes} lane(s))`);
+    if (prof && prof.length !== lanes)
+      throw new RangeError(
+        `variability.sheets.${k}.cd_profile_pct: one value per lane is needed (got a list of ${prof.length}; allowed a list of ${lanes} for ${lanes} lane(s))`,
+      );
   }
-  for (const k of LAYERS) fields[k] = new SheetField(V.sheets[k], scale, tl.sEnd_m + cl, dx, tl.rolls[LAYER_SHEET[k]].starts_m, lanes, fieldRng.fork());
+  for (const k of LAYERS)
+    fields[k] = new SheetField(
+      V.sheets[k],
+      scale,
+      tl.sEnd_m + cl,
+      dx,
+      tl.rolls[LAYER_SHEET[k]].starts_m,
+      lanes,
+      fieldRng.fork(),
+    );
   const sigRng = rng.fork();
   const signals = {} as Record<StationId, StationSignal>;
   for (const id of STATION_IDS) {
     const st = recipe.stations[id];
     const circ = Math.PI * (st ? st.roll_diameter_mm * 1e-3 : 0.1);
-    signals[id] = new StationSignal((scale * V.stations.force_sigma_pct) / 100, scale * V.stations.temperature_sigma_C, V.stations.correlation_time_s, (scale * V.stations.eccentricity_pct) / 100, circ, tl.tEnd_s + 1, sigRng.fork());
+    signals[id] = new StationSignal(
+      (scale * V.stations.force_sigma_pct) / 100,
+      scale * V.stations.temperature_sigma_C,
+      V.stations.correlation_time_s,
+      (scale * V.stations.eccentricity_pct) / 100,
+      circ,
+      tl.tEnd_s + 1,
+      sigRng.fork(),
+    );
   }
   const gaugeRng = rng.fork();
   const defectRng = rng.fork();
@@ -287,7 +372,11 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   {
     const k = [-2, -1, 0, 1, 2];
     for (const z of k) {
-      const p: Perturbation = { ...nominal, force_N: { ...nominal.force_N }, temperature_C: { ...nominal.temperature_C } };
+      const p: Perturbation = {
+        ...nominal,
+        force_N: { ...nominal.force_N },
+        temperature_C: { ...nominal.temperature_C },
+      };
       const f = 1 + z * Math.max(0.02, (scale * V.sheets.cathode.md_sigma_pct) / 100);
       p.cathode = f;
       calib.push(opts.physics(perturbRecipe(recipe, p)).cell);
@@ -300,11 +389,18 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   let surrogate: ReturnType<typeof linearizePhysics> | undefined;
   const expectedCells = Math.max(1, Math.floor((lanes * tl.sEnd_m) / cl));
   const checkEvery = Math.max(1, Math.ceil(expectedCells / 50));
-  const sErr = { cells: 0, cell_thickness_max_rel: 0, anode_thickness_max_rel: 0, crack_risk_max_abs: 0, bonded_mismatch: 0 };
+  const sErr = {
+    cells: 0,
+    cell_thickness_max_rel: 0,
+    anode_thickness_max_rel: 0,
+    crack_risk_max_abs: 0,
+    bonded_mismatch: 0,
+  };
   if (P.fidelity === 'linear') {
     const stepOf = (name: string, x0: number): number => {
       if (name === 'speed') return 0.1 * x0;
-      if (name.startsWith('force_')) return x0 * Math.max(0.02, (3 * scale * (V.stations.force_sigma_pct + V.stations.eccentricity_pct)) / 100);
+      if (name.startsWith('force_'))
+        return x0 * Math.max(0.02, (3 * scale * (V.stations.force_sigma_pct + V.stations.eccentricity_pct)) / 100);
       if (name.startsWith('temperature_')) return Math.max(1, 3 * scale * V.stations.temperature_sigma_C);
       const sv = V.sheets[name as LayerKey];
       return Math.max(0.01, (3 * scale * (sv.md_sigma_pct + sv.cd_sigma_pct)) / 100);
@@ -343,7 +439,11 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const sc = 0.5 * (sa + sb);
       const row = rows++;
       const tc = timeAt(tl, sc);
-      const tStation: Record<StationId, number> = { '222': timeAt(tl, sc - offsetTo240['222']).t, '236': timeAt(tl, sc - offsetTo240['236']).t, '240': tc.t };
+      const tStation: Record<StationId, number> = {
+        '222': timeAt(tl, sc - offsetTo240['222']).t,
+        '236': timeAt(tl, sc - offsetTo240['236']).t,
+        '240': tc.t,
+      };
       const v = Math.max(tc.v, 1e-3 * vSet);
       // splice joints inside the cell (only possible when splice zones are not cut out)
       let splice = false;
@@ -360,7 +460,13 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         for (let ri = ia; ri <= ib; ri++) {
           const r0 = starts[ri]!;
           const lot = lotOf(P, sh, ri);
-          parents.push({ sheet: sh, roll_id: rollId(sh, ri), lot, md_start_m: r6(Math.max(sa, r0) - r0), md_end_m: r6(Math.min(sb, ri + 1 < starts.length ? starts[ri + 1]! : Infinity) - r0) });
+          parents.push({
+            sheet: sh,
+            roll_id: rollId(sh, ri),
+            lot,
+            md_start_m: r6(Math.max(sa, r0) - r0),
+            md_end_m: r6(Math.min(sb, ri + 1 < starts.length ? starts[ri + 1]! : Infinity) - r0),
+          });
           const l = (lotsUsed[sh] ??= []);
           if (!l.includes(lot)) l.push(lot);
         }
@@ -374,12 +480,17 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         const m = LD?.stations[id];
         const ts = tStation[id];
         const sig = signals[id];
-        force_N[id] = m?.force ? interpSeries(m.force, ts) : st.force_N * (1 + sig.force.at(ts) + sig.rippleMean(sa - offsetTo240[id], sb - offsetTo240[id]));
-        temperature_C[id] = m?.temperature ? interpSeries(m.temperature, ts) - 273.15 : st.temperature_C + sig.temperature.at(ts);
+        force_N[id] = m?.force
+          ? interpSeries(m.force, ts)
+          : st.force_N * (1 + sig.force.at(ts) + sig.rippleMean(sa - offsetTo240[id], sb - offsetTo240[id]));
+        temperature_C[id] = m?.temperature
+          ? interpSeries(m.temperature, ts) - 273.15
+          : st.temperature_C + sig.temperature.at(ts);
       }
       for (let lane = 0; lane < lanes; lane++) {
         const rel = {} as Record<LayerKey, number>;
-        for (const key of LAYERS) rel[key] = fields[key].md.mean(sa, sb) + fields[key].cd[rollAtCentre[LAYER_SHEET[key]]]![lane]!;
+        for (const key of LAYERS)
+          rel[key] = fields[key].md.mean(sa, sb) + fields[key].cd[rollAtCentre[LAYER_SHEET[key]]]![lane]!;
         if (LD) {
           for (const id of STATION_IDS) {
             const th = LD.stations[id]?.thickness;
@@ -401,21 +512,31 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           speed_m_per_min: v * 60,
         };
         for (const key of LAYERS) {
-          if (!(pert[key] > 0)) throw new ConfigError([`variability.sheets.${key}: sampled a non-positive thickness (got a thickness factor ${pert[key]}; allowed md_sigma_pct, cd_sigma_pct or cd_profile_pct small enough that the thickness stays > 0)`]);
+          if (!(pert[key] > 0))
+            throw new ConfigError([
+              `variability.sheets.${key}: sampled a non-positive thickness (got a thickness factor ${pert[key]}; allowed md_sigma_pct, cd_sigma_pct or cd_profile_pct small enough that the thickness stays > 0)`,
+            ]);
         }
         const res = evalPhysics(pert);
         if (surrogate && cellsTotal % checkEvery === 0) {
           const full = opts.physics(perturbRecipe(recipe, pert));
           const rel = (a: number, b: number): number => (b !== 0 ? Math.abs(a / b - 1) : Math.abs(a));
           sErr.cells++;
-          sErr.cell_thickness_max_rel = Math.max(sErr.cell_thickness_max_rel, rel(res.cellThickness_m, full.cellThickness_m));
-          sErr.anode_thickness_max_rel = Math.max(sErr.anode_thickness_max_rel, rel(res.cell.anodeThickness_m, full.cell.anodeThickness_m));
+          sErr.cell_thickness_max_rel = Math.max(
+            sErr.cell_thickness_max_rel,
+            rel(res.cellThickness_m, full.cellThickness_m),
+          );
+          sErr.anode_thickness_max_rel = Math.max(
+            sErr.anode_thickness_max_rel,
+            rel(res.cell.anodeThickness_m, full.cell.anodeThickness_m),
+          );
           sErr.crack_risk_max_abs = Math.max(sErr.crack_risk_max_abs, Math.abs(res.crackRisk - full.crackRisk));
           if (res.bonded !== full.bonded) sErr.bonded_mismatch++;
         }
         const c = res.cell;
         const capC = capModel.estimate(c);
-        const activeMass_g = c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * 1e3 * activeDensity(c.activeMaterialId);
+        const activeMass_g =
+          c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * 1e3 * activeDensity(c.activeMaterialId);
         const capmAh = capC / 3.6;
         const specCap = capmAh / activeMass_g;
         const defects = defectRng.poisson(scale * V.defects.rate_per_m2 * cellArea);
@@ -428,11 +549,23 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           if (after !== undefined) {
             const ts = tStation[id];
             let spotDev = 0;
-            if (!LD) for (const key of LAYERS_AFTER[id]) spotDev += nominalThickness[key] * (fields[key].md.mean(sc - spot / 2, sc + spot / 2) - fields[key].md.mean(sa, sb));
-            gauge = (after + spotDev) * 1e6 + scale * (V.gauge.noise_um * gaugeRng.normal() + (V.gauge.drift_um_per_h * ts) / 3600);
+            if (!LD)
+              for (const key of LAYERS_AFTER[id])
+                spotDev +=
+                  nominalThickness[key] *
+                  (fields[key].md.mean(sc - spot / 2, sc + spot / 2) - fields[key].md.mean(sa, sb));
+            gauge =
+              (after + spotDev) * 1e6 +
+              scale * (V.gauge.noise_um * gaugeRng.normal() + (V.gauge.drift_um_per_h * ts) / 3600);
             gauge = r6(gauge);
           }
-          stationsRec.push({ id, time_s: r6(tStation[id]), force_N: r6(force_N[id]!), temperature_C: r6(temperature_C[id]!), gauge_thickness_um: gauge });
+          stationsRec.push({
+            id,
+            time_s: r6(tStation[id]),
+            force_N: r6(force_N[id]!),
+            temperature_C: r6(temperature_C[id]!),
+            gauge_thickness_um: gauge,
+          });
         }
         // verdict
         const causes: ScrapCause[] = [];
@@ -442,12 +575,17 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         if (defects > 0) causes.push('defect');
         if (!res.bonded) causes.push('not_bonded');
         if (spec.crack_risk_max !== undefined && res.crackRisk > spec.crack_risk_max) causes.push('crack_risk');
-        if (spec.cell_thickness_um?.max !== undefined && cellT > spec.cell_thickness_um.max) causes.push('cell_thickness_high');
-        if (spec.cell_thickness_um?.min !== undefined && cellT < spec.cell_thickness_um.min) causes.push('cell_thickness_low');
-        if (spec.anode_thickness_um?.max !== undefined && anT > spec.anode_thickness_um.max) causes.push('anode_thickness_high');
-        if (spec.anode_thickness_um?.min !== undefined && anT < spec.anode_thickness_um.min) causes.push('anode_thickness_low');
+        if (spec.cell_thickness_um?.max !== undefined && cellT > spec.cell_thickness_um.max)
+          causes.push('cell_thickness_high');
+        if (spec.cell_thickness_um?.min !== undefined && cellT < spec.cell_thickness_um.min)
+          causes.push('cell_thickness_low');
+        if (spec.anode_thickness_um?.max !== undefined && anT > spec.anode_thickness_um.max)
+          causes.push('anode_thickness_high');
+        if (spec.anode_thickness_um?.min !== undefined && anT < spec.anode_thickness_um.min)
+          causes.push('anode_thickness_low');
         if (spec.capacity_mAh_min !== undefined && capmAh < spec.capacity_mAh_min) causes.push('capacity_low');
-        if (spec.capacity_mAh_g_min !== undefined && specCap < spec.capacity_mAh_g_min) causes.push('specific_capacity_low');
+        if (spec.capacity_mAh_g_min !== undefined && specCap < spec.capacity_mAh_g_min)
+          causes.push('specific_capacity_low');
         const inSpec = causes.length === 0;
         cellsTotal++;
         if (inSpec) {
@@ -532,13 +670,26 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   zone('splice_zone', zoneLength.splice);
   zone('restart_zone', zoneLength.restart);
   zone('fragment', fragment);
-  if (edgeTrim_m2 > 0) scrapRows.push({ cause: 'edge_trim', cells: 0, cell_equivalents: edgeTrim_m2 / cellArea, web_area_m2: edgeTrim_m2 });
+  if (edgeTrim_m2 > 0)
+    scrapRows.push({
+      cause: 'edge_trim',
+      cells: 0,
+      cell_equivalents: edgeTrim_m2 / cellArea,
+      web_area_m2: edgeTrim_m2,
+    });
   scrapRows.sort((a, b) => b.cell_equivalents - a.cell_equivalents);
   const totalEq = scrapRows.reduce((s, r) => s + r.cell_equivalents, 0);
   let cum = 0;
   const pareto = scrapRows.map((r) => {
     cum += r.cell_equivalents;
-    return { cause: r.cause, cells: r.cells, cell_equivalents: r6(r.cell_equivalents), web_area_m2: r6(r.web_area_m2), share_pct: r6((100 * r.cell_equivalents) / totalEq), cumulative_pct: r6((100 * cum) / totalEq) };
+    return {
+      cause: r.cause,
+      cells: r.cells,
+      cell_equivalents: r6(r.cell_equivalents),
+      web_area_m2: r6(r.web_area_m2),
+      share_pct: r6((100 * r.cell_equivalents) / totalEq),
+      cumulative_pct: r6((100 * cum) / totalEq),
+    };
   });
 
   const hours = planned_s / 3600;
@@ -571,7 +722,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       })(),
       ewma_out_of_control: ew.out_of_control.length,
     };
-    if (opts.includeCharts) entry['charts'] = { means: ch.means, ranges: ch.ranges, ewma: ew.z, ewma_ucl: ew.ucl, ewma_lcl: ew.lcl };
+    if (opts.includeCharts)
+      entry['charts'] = { means: ch.means, ranges: ch.ranges, ewma: ew.z, ewma_ucl: ew.ucl, ewma_lcl: ew.lcl };
     spcLanes.push(entry);
   }
   // gauge variance decomposition (process-models §3.4): σ²_total = σ²_CD (between lane means) + σ²_MD+res (within lanes)
@@ -584,10 +736,16 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const grand = means.reduce((a, b) => a + b, 0) / means.length;
       const cdVar = ls.length > 1 ? means.reduce((a, b) => a + (b - grand) ** 2, 0) / (ls.length - 1) : 0;
       const mdVar = within.reduce((a, b) => a + b, 0) / within.length;
-      gaugeVar = { sigma_total_um: r6(Math.sqrt(cdVar + mdVar)), sigma_cd_um: r6(Math.sqrt(cdVar)), sigma_md_and_residual_um: r6(Math.sqrt(mdVar)), mean_um: r6(grand) };
+      gaugeVar = {
+        sigma_total_um: r6(Math.sqrt(cdVar + mdVar)),
+        sigma_cd_um: r6(Math.sqrt(cdVar)),
+        sigma_md_and_residual_um: r6(Math.sqrt(mdVar)),
+        mean_um: r6(grand),
+      };
     }
   }
-  const cap = (x: number[], lim?: { min?: number; max?: number }): Capability | null => (x.length >= 2 ? roundCap(capability(x, lim?.min, lim?.max, n)) : null);
+  const cap = (x: number[], lim?: { min?: number; max?: number }): Capability | null =>
+    x.length >= 2 ? roundCap(capability(x, lim?.min, lim?.max, n)) : null;
   const capabilityLanes = [];
   for (let l = 0; l < lanes; l++) {
     capabilityLanes.push({
@@ -598,7 +756,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     });
   }
   const tension = tensionReport(recipe, P);
-  const cost = costRollup(recipe, design, P, { webArea_m2: webLength * W, goodArea_m2: goodArea, goodEnergy_kWh, planned_s });
+  const cost = costRollup(recipe, design, P, {
+    webArea_m2: webLength * W,
+    goodArea_m2: goodArea,
+    goodEnergy_kWh,
+    planned_s,
+  });
 
   const block: ProductionBlock = {
     cells_total: cellsTotal,
@@ -614,7 +777,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     rows,
     cell_format_mm: { width: recipe.cell.width_mm, length: recipe.cell.length_mm },
     scrap_by_cause: pareto,
-    out_of_spec_causes: Object.fromEntries(CAUSE_ORDER.filter((c) => causeCount.has(c)).map((c) => [c, causeCount.get(c)!])),
+    out_of_spec_causes: Object.fromEntries(
+      CAUSE_ORDER.filter((c) => causeCount.has(c)).map((c) => [c, causeCount.get(c)!]),
+    ),
     web_accounting: {
       web_length_m: r6(webLength),
       cell_rows_m: r6(rowsLength),
@@ -638,7 +803,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       performance: r6(performance),
       quality: r6(quality),
       oee: r6(availability * performance * quality),
-      definition: 'A = running time / planned time; P = web length / (set speed × running time); Q = good cells / (lanes × web length / cell length) — A·P·Q = good cells / ideal cells (Nakajima 1988)',
+      definition:
+        'A = running time / planned time; P = web length / (set speed × running time); Q = good cells / (lanes × web length / cell length) — A·P·Q = good cells / ideal cells (Nakajima 1988)',
     },
     events: {
       splices: tl.splices.length,
@@ -647,29 +813,68 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       downtime_s: r6(tl.downtime_s),
       rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])),
     },
-    spc: { subgroup_size: n, constants_source: 'Montgomery, Introduction to SQC 7th ed., App. VI; ASTM MNL 7A', lanes: spcLanes, gauge_240_variance: gaugeVar },
+    spc: {
+      subgroup_size: n,
+      constants_source: 'Montgomery, Introduction to SQC 7th ed., App. VI; ASTM MNL 7A',
+      lanes: spcLanes,
+      gauge_240_variance: gaugeVar,
+    },
     capability: capabilityLanes,
     tension: {
-      spans: tension.spans.map((s) => ({ span: s.span, tension_N_per_m: s.tension_N_per_m, elastic_limit_N_per_m: s.elastic_limit_N_per_m === null ? null : r6(s.elastic_limit_N_per_m), utilisation: s.utilisation === null ? null : r6(s.utilisation), ok: s.ok })),
-      free_li: { ...tension.free_li, max_tension_N_per_m: r6(tension.free_li.max_tension_N_per_m), overload_factor: r6(tension.free_li.overload_factor) },
+      spans: tension.spans.map((s) => ({
+        span: s.span,
+        tension_N_per_m: s.tension_N_per_m,
+        elastic_limit_N_per_m: s.elastic_limit_N_per_m === null ? null : r6(s.elastic_limit_N_per_m),
+        utilisation: s.utilisation === null ? null : r6(s.utilisation),
+        ok: s.ok,
+      })),
+      free_li: {
+        ...tension.free_li,
+        max_tension_N_per_m: r6(tension.free_li.max_tension_N_per_m),
+        overload_factor: r6(tension.free_li.overload_factor),
+      },
     },
     cost_per_kWh: cost.cost_per_kWh === null ? null : r6(cost.cost_per_kWh),
     cost: {
       currency: cost.currency,
-      by_category_usd_per_kWh: cost.by_category_usd_per_kWh && Object.fromEntries(Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)])),
+      by_category_usd_per_kWh:
+        cost.by_category_usd_per_kWh &&
+        Object.fromEntries(Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)])),
       assumptions: cost.assumptions,
     },
     physics_model: surrogate
-      ? { fidelity: 'linear', calibration_calls: surrogate.calls, bonded_varies_in_box: surrogate.bondedVaries, steps: surrogate.steps.map((x) => ({ name: x.name, step: r6(x.step) })), error_vs_full: { ...sErr, cell_thickness_max_rel: r6(sErr.cell_thickness_max_rel), anode_thickness_max_rel: r6(sErr.anode_thickness_max_rel), crack_risk_max_abs: r6(sErr.crack_risk_max_abs) } }
+      ? {
+          fidelity: 'linear',
+          calibration_calls: surrogate.calls,
+          bonded_varies_in_box: surrogate.bondedVaries,
+          steps: surrogate.steps.map((x) => ({ name: x.name, step: r6(x.step) })),
+          error_vs_full: {
+            ...sErr,
+            cell_thickness_max_rel: r6(sErr.cell_thickness_max_rel),
+            anode_thickness_max_rel: r6(sErr.anode_thickness_max_rel),
+            crack_risk_max_abs: r6(sErr.crack_risk_max_abs),
+          },
+        }
       : { fidelity: 'full' },
-    capacity_model: { kind: capModel.kind, utilisation: r6(capModel.utilisation), calibration_cells: capModel.calibration_cells, calibration_max_rel_error: r6(capModel.calibration_max_rel_error) },
+    capacity_model: {
+      kind: capModel.kind,
+      utilisation: r6(capModel.utilisation),
+      calibration_cells: capModel.calibration_cells,
+      calibration_max_rel_error: r6(capModel.calibration_max_rel_error),
+    },
     line_data: LD ? { rows: LD.rows, stations: Object.keys(LD.stations) } : null,
   };
 
   const rollsOut = {} as ProductionRun['timeline']['rolls'];
   for (const sh of SHEETS) {
     const st = tl.rolls[sh].starts_m;
-    rollsOut[sh] = st.map((s0, i) => ({ roll_id: rollId(sh, i), lot: lotOf(P, sh, i), laminate_start_m: r6(s0), length_m: tl.rolls[sh].length_m, used_m: r6(Math.min(tl.sEnd_m, i + 1 < st.length ? st[i + 1]! : Infinity) - s0) }));
+    rollsOut[sh] = st.map((s0, i) => ({
+      roll_id: rollId(sh, i),
+      lot: lotOf(P, sh, i),
+      laminate_start_m: r6(s0),
+      length_m: tl.rolls[sh].length_m,
+      used_m: r6(Math.min(tl.sEnd_m, i + 1 < st.length ? st[i + 1]! : Infinity) - s0),
+    }));
   }
   return {
     block,
@@ -683,7 +888,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
 }
 
 function roundCap(c: Capability): Capability {
-  const o: Capability = { n: c.n, mean: r6(c.mean), sigma_within: r6(c.sigma_within), sigma_overall: r6(c.sigma_overall) };
+  const o: Capability = {
+    n: c.n,
+    mean: r6(c.mean),
+    sigma_within: r6(c.sigma_within),
+    sigma_overall: r6(c.sigma_overall),
+  };
   if (c.lsl !== undefined) o.lsl = c.lsl;
   if (c.usl !== undefined) o.usl = c.usl;
   if (c.cp !== undefined) o.cp = r6(c.cp);

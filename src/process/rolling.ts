@@ -123,9 +123,30 @@ function resolve(l: LayerInput, T: number, friction: StationInput['friction']): 
   const E0 = o.youngsModulus ?? m.youngsModulus.value;
   const nu = m.poissonRatio.value;
   const r: Resolved = {
-    mode: 3, h0: l.thickness_m, eps0: 0, epsGreen: 0, epsMin: 0, pSeen: l.maxPressureSeen_Pa ?? 0, Py: Infinity,
-    M: confinedModulus(E0, nu), sticking: false, mu: friction?.mu ?? DEFAULT_MU,
-    sRef: 0, rateRef: 1, thermal: 1, invN: 1, eta: 0, sy: 0, K: 0, nH: 0, eps0H: 0, soften: 1, hOut: l.thickness_m, uGuess: Math.log(0.01), kbar: 0, peak: 0,
+    mode: 3,
+    h0: l.thickness_m,
+    eps0: 0,
+    epsGreen: 0,
+    epsMin: 0,
+    pSeen: l.maxPressureSeen_Pa ?? 0,
+    Py: Infinity,
+    M: confinedModulus(E0, nu),
+    sticking: false,
+    mu: friction?.mu ?? DEFAULT_MU,
+    sRef: 0,
+    rateRef: 1,
+    thermal: 1,
+    invN: 1,
+    eta: 0,
+    sy: 0,
+    K: 0,
+    nH: 0,
+    eps0H: 0,
+    soften: 1,
+    hOut: l.thickness_m,
+    uGuess: Math.log(0.01),
+    kbar: 0,
+    peak: 0,
   };
   if (fl.kind === 'creep') {
     if (T >= m.meltingPoint.value) {
@@ -136,7 +157,9 @@ function resolve(l: LayerInput, T: number, friction: StationInput['friction']): 
       r.sRef = o.yieldStress ?? fl.sigmaRef.value;
       r.rateRef = fl.strainRateRef.value;
       r.invN = 1 / fl.n.value;
-      r.thermal = Math.exp((fl.Q.value / (fl.n.value * GAS_CONSTANT_J_PER_MOL_K)) * (1 / T - 1 / fl.temperatureRef.value));
+      r.thermal = Math.exp(
+        (fl.Q.value / (fl.n.value * GAS_CONSTANT_J_PER_MOL_K)) * (1 / T - 1 / fl.temperatureRef.value),
+      );
       r.sticking = friction?.liSticking ?? true;
     }
   } else if (fl.kind === 'hollomon') {
@@ -403,7 +426,8 @@ export function forceForReduction(
   layerIndex?: number,
   maxForce_N = 1e7,
 ): { force_N: number } | { error: string } {
-  if (!(targetReduction > 0 && targetReduction < 1)) return { error: `targetReduction: must be in (0, 1) (got ${targetReduction}; allowed 0 < r < 1)` };
+  if (!(targetReduction > 0 && targetReduction < 1))
+    return { error: `targetReduction: must be in (0, 1) (got ${targetReduction}; allowed 0 < r < 1)` };
   const red = (F: number): number => {
     const res = rollStack({ ...station, force_N: F }, layers, ctx);
     return layerIndex === undefined ? res.totalReduction : res.layers[layerIndex]!.reduction;
@@ -413,7 +437,10 @@ export function forceForReduction(
   while (red(hi) < targetReduction) {
     lo = hi;
     hi *= 2;
-    if (hi > maxForce_N) return { error: `targetReduction: ${targetReduction} not reached below ${maxForce_N} N (allowed: a reduction the stack can take)` };
+    if (hi > maxForce_N)
+      return {
+        error: `targetReduction: ${targetReduction} not reached below ${maxForce_N} N (allowed: a reduction the stack can take)`,
+      };
   }
   for (let i = 0; i < 60 && hi - lo > 1e-6 * hi; i++) {
     const mid = 0.5 * (lo + hi);

@@ -3,7 +3,15 @@
  * Dowell & Jarratt, BIT 11 (1971) 168), with a bisection safeguard. Used in the roll-gap solves, which run
  * ~10⁵ times per production shift.
  */
-export function solveMonotone(f: (x: number) => number, a: number, b: number, fa: number, fb: number, xtol: number, maxIter = 100): number {
+export function solveMonotone(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  fa: number,
+  fb: number,
+  xtol: number,
+  maxIter = 100,
+): number {
   if (fa === 0) return a;
   if (fb === 0) return b;
   if (fa * fb > 0) throw new RangeError(`solveMonotone: root not bracketed (f(${a}) = ${fa}, f(${b}) = ${fb})`);

@@ -7,14 +7,40 @@
  * `simulateStations` returns the CONTRACT `line` block and an SI `ProducedCell`. Pure and deterministic.
  */
 import type { LineBlock, StationBlock } from '../contract.ts';
-import { LI_AL_PHASES, MOLAR_MASS_AL, MOLAR_MASS_LI, mechanicalProperties, MECHANICAL_IDS } from '../materials/mechanics.ts';
+import {
+  LI_AL_PHASES,
+  MOLAR_MASS_AL,
+  MOLAR_MASS_LI,
+  mechanicalProperties,
+  MECHANICAL_IDS,
+} from '../materials/mechanics.ts';
 import { ZERO_CELSIUS_K } from '../materials/constants.ts';
 import { forceForReduction, rollStack, type RollResult } from './rolling.ts';
 import { adhesionBond, coldWeldLi, type BondResult } from './bonding.ts';
-import { alFractions, alloyHistory, anodeDiffusivity, anodeThickness, equilibriumPhases, liInPhases, liInventory, phaseVolumes, type AlloyResult, type PhaseAmounts } from './alloying.ts';
+import {
+  alFractions,
+  alloyHistory,
+  anodeDiffusivity,
+  anodeThickness,
+  equilibriumPhases,
+  liInPhases,
+  liInventory,
+  phaseVolumes,
+  type AlloyResult,
+  type PhaseAmounts,
+} from './alloying.ts';
 import { arealHeatCapacity, LI_MELTING_K, rollTimeConstant, webTimeConstant } from './thermal.ts';
 import { crackRisk, type CrackConfigResult, type CrackLayer } from './cracking.ts';
-import { ProcessInputError, type LayerInput, type ProcessInput, type ProcessIssue, type ProcessWarning, type ProducedCell, type StationId, type StationInput } from './types.ts';
+import {
+  ProcessInputError,
+  type LayerInput,
+  type ProcessInput,
+  type ProcessIssue,
+  type ProcessWarning,
+  type ProducedCell,
+  type StationId,
+  type StationInput,
+} from './types.ts';
 
 const um = (m: number): number => m * 1e6;
 const toC = (K: number): number => K - ZERO_CELSIUS_K;
@@ -45,9 +71,17 @@ function checkLayer(path: string, l: LayerInput | undefined, issues: ProcessIssu
     issues.push({ path, message: 'is required', value: l, allowed: 'a layer' });
     return;
   }
-  if (!MECHANICAL_IDS.includes(l.material)) issues.push({ path: `${path}.material`, message: 'unknown material id', value: l.material, allowed: MECHANICAL_IDS.join(', ') });
-  if (!(Number.isFinite(l.thickness_m) && l.thickness_m > 0)) issues.push({ path: `${path}.thickness_m`, message: 'must be > 0', value: l.thickness_m, allowed: '> 0' });
-  if (l.porosity !== undefined && !(l.porosity >= 0 && l.porosity < 1)) issues.push({ path: `${path}.porosity`, message: 'must be in [0, 1)', value: l.porosity, allowed: '0 ≤ ε < 1' });
+  if (!MECHANICAL_IDS.includes(l.material))
+    issues.push({
+      path: `${path}.material`,
+      message: 'unknown material id',
+      value: l.material,
+      allowed: MECHANICAL_IDS.join(', '),
+    });
+  if (!(Number.isFinite(l.thickness_m) && l.thickness_m > 0))
+    issues.push({ path: `${path}.thickness_m`, message: 'must be > 0', value: l.thickness_m, allowed: '> 0' });
+  if (l.porosity !== undefined && !(l.porosity >= 0 && l.porosity < 1))
+    issues.push({ path: `${path}.porosity`, message: 'must be in [0, 1)', value: l.porosity, allowed: '0 ≤ ε < 1' });
 }
 
 function checkStation(path: string, s: StationInput | undefined, id: StationId, issues: ProcessIssue[]): void {
@@ -56,12 +90,17 @@ function checkStation(path: string, s: StationInput | undefined, id: StationId, 
     return;
   }
   if (s.id !== id) issues.push({ path: `${path}.id`, message: 'does not match its key', value: s.id, allowed: id });
-  if (!(Number.isFinite(s.force_N) && s.force_N >= 0)) issues.push({ path: `${path}.force_N`, message: 'must be ≥ 0', value: s.force_N, allowed: '≥ 0' });
-  if (!(Number.isFinite(s.rollDiameter_m) && s.rollDiameter_m > 0)) issues.push({ path: `${path}.rollDiameter_m`, message: 'must be > 0', value: s.rollDiameter_m, allowed: '> 0' });
-  if (!(Number.isFinite(s.faceWidth_m) && s.faceWidth_m > 0)) issues.push({ path: `${path}.faceWidth_m`, message: 'must be > 0', value: s.faceWidth_m, allowed: '> 0' });
-  if (!(Number.isFinite(s.temperature_K) && s.temperature_K > 0)) issues.push({ path: `${path}.temperature_K`, message: 'must be > 0', value: s.temperature_K, allowed: '> 0 K' });
+  if (!(Number.isFinite(s.force_N) && s.force_N >= 0))
+    issues.push({ path: `${path}.force_N`, message: 'must be ≥ 0', value: s.force_N, allowed: '≥ 0' });
+  if (!(Number.isFinite(s.rollDiameter_m) && s.rollDiameter_m > 0))
+    issues.push({ path: `${path}.rollDiameter_m`, message: 'must be > 0', value: s.rollDiameter_m, allowed: '> 0' });
+  if (!(Number.isFinite(s.faceWidth_m) && s.faceWidth_m > 0))
+    issues.push({ path: `${path}.faceWidth_m`, message: 'must be > 0', value: s.faceWidth_m, allowed: '> 0' });
+  if (!(Number.isFinite(s.temperature_K) && s.temperature_K > 0))
+    issues.push({ path: `${path}.temperature_K`, message: 'must be > 0', value: s.temperature_K, allowed: '> 0 K' });
   const mu = s.friction?.mu;
-  if (mu !== undefined && !(mu >= 0 && mu <= 1)) issues.push({ path: `${path}.friction.mu`, message: 'must be in [0, 1]', value: mu, allowed: '0 ≤ μ ≤ 1' });
+  if (mu !== undefined && !(mu >= 0 && mu <= 1))
+    issues.push({ path: `${path}.friction.mu`, message: 'must be in [0, 1]', value: mu, allowed: '0 ≤ μ ≤ 1' });
 }
 
 /** Every problem of the input as an error value (empty when valid). */
@@ -73,20 +112,33 @@ export function validateProcessInput(inp: ProcessInput): ProcessIssue[] {
   checkLayer('alSheet.layer', inp.alSheet?.layer, issues);
   checkLayer('thirdSheet.li', inp.thirdSheet?.li, issues);
   checkLayer('thirdSheet.conductor', inp.thirdSheet?.conductor, issues);
-  if (inp.alSheet?.placedOn === 'cathode' && inp.firstSheet?.collector) issues.push({ path: 'alSheet.placedOn', message: 'the cathode face is covered by the collector', value: 'cathode', allowed: "'electrolyte' (or no cathode collector)" });
+  if (inp.alSheet?.placedOn === 'cathode' && inp.firstSheet?.collector)
+    issues.push({
+      path: 'alSheet.placedOn',
+      message: 'the cathode face is covered by the collector',
+      value: 'cathode',
+      allowed: "'electrolyte' (or no cathode collector)",
+    });
   const wLi = inp.thirdSheet?.liMassFraction;
-  if (wLi !== undefined && !(wLi > 0 && wLi <= 1)) issues.push({ path: 'thirdSheet.liMassFraction', message: 'must be in (0, 1]', value: wLi, allowed: '0 < w ≤ 1' });
+  if (wLi !== undefined && !(wLi > 0 && wLi <= 1))
+    issues.push({ path: 'thirdSheet.liMassFraction', message: 'must be in (0, 1]', value: wLi, allowed: '0 < w ≤ 1' });
   const al = inp.alSheet;
   if (al && al.form === 'particles_binder' && al.carrier && al.carrier.removedBefore236 !== true) {
     issues.push({
       path: 'alSheet.carrier.removedBefore236',
-      message: 'the plastic carrier of the Al-particle sheet must be peeled off before station 236 (claim 10, [0192]); roll-bonding it on puts the film between Al and electrolyte',
+      message:
+        'the plastic carrier of the Al-particle sheet must be peeled off before station 236 (claim 10, [0192]); roll-bonding it on puts the film between Al and electrolyte',
       value: al.carrier.removedBefore236,
       allowed: 'true',
     });
   }
   if (al && al.form === 'foil' && al.carrier && al.carrier.removedBefore236 !== true) {
-    issues.push({ path: 'alSheet.carrier.removedBefore236', message: 'a carrier film still on the Al sheet at station 236', value: al.carrier.removedBefore236, allowed: 'true' });
+    issues.push({
+      path: 'alSheet.carrier.removedBefore236',
+      message: 'a carrier film still on the Al sheet at station 236',
+      value: al.carrier.removedBefore236,
+      allowed: 'true',
+    });
   }
   if (inp.firstSheet?.inSitu) checkStation('stations.222', inp.stations?.['222'], '222', issues);
   checkStation('stations.236', inp.stations?.['236'], '236', issues);
@@ -94,21 +146,52 @@ export function validateProcessInput(inp: ProcessInput): ProcessIssue[] {
   const ln = inp.line;
   if (!ln) issues.push({ path: 'line', message: 'is required', value: ln, allowed: 'line settings' });
   else {
-    const pos: [keyof typeof ln, number | undefined][] = [['speed_m_s', ln.speed_m_s], ['webWidth_m', ln.webWidth_m], ['dwellTemperature_K', ln.dwellTemperature_K], ['storageTemperature_K', ln.storageTemperature_K]];
-    for (const [k, v] of pos) if (!(Number.isFinite(v) && (v as number) > 0)) issues.push({ path: `line.${k}`, message: 'must be > 0', value: v, allowed: '> 0' });
-    const nn: [keyof typeof ln, number | undefined][] = [['dwell_s', ln.dwell_s], ['storage_s', ln.storage_s]];
-    for (const [k, v] of nn) if (!(Number.isFinite(v) && (v as number) >= 0)) issues.push({ path: `line.${k}`, message: 'must be ≥ 0', value: v, allowed: '≥ 0' });
-    const opt: [keyof typeof ln, number | undefined][] = [['htc_W_m2K', ln.htc_W_m2K], ['rollOuterRadius_m', ln.rollOuterRadius_m], ['coreRadius_m', ln.coreRadius_m], ['ambient_K', ln.ambient_K]];
-    for (const [k, v] of opt) if (v !== undefined && !(Number.isFinite(v) && v > 0)) issues.push({ path: `line.${k}`, message: 'must be > 0', value: v, allowed: '> 0' });
-    const opt0: [keyof typeof ln, number | undefined][] = [['webTension_N_per_m', ln.webTension_N_per_m], ['stackPressure_Pa', ln.stackPressure_Pa]];
-    for (const [k, v] of opt0) if (v !== undefined && !(Number.isFinite(v) && v >= 0)) issues.push({ path: `line.${k}`, message: 'must be ≥ 0', value: v, allowed: '≥ 0' });
+    const pos: [keyof typeof ln, number | undefined][] = [
+      ['speed_m_s', ln.speed_m_s],
+      ['webWidth_m', ln.webWidth_m],
+      ['dwellTemperature_K', ln.dwellTemperature_K],
+      ['storageTemperature_K', ln.storageTemperature_K],
+    ];
+    for (const [k, v] of pos)
+      if (!(Number.isFinite(v) && (v as number) > 0))
+        issues.push({ path: `line.${k}`, message: 'must be > 0', value: v, allowed: '> 0' });
+    const nn: [keyof typeof ln, number | undefined][] = [
+      ['dwell_s', ln.dwell_s],
+      ['storage_s', ln.storage_s],
+    ];
+    for (const [k, v] of nn)
+      if (!(Number.isFinite(v) && (v as number) >= 0))
+        issues.push({ path: `line.${k}`, message: 'must be ≥ 0', value: v, allowed: '≥ 0' });
+    const opt: [keyof typeof ln, number | undefined][] = [
+      ['htc_W_m2K', ln.htc_W_m2K],
+      ['rollOuterRadius_m', ln.rollOuterRadius_m],
+      ['coreRadius_m', ln.coreRadius_m],
+      ['ambient_K', ln.ambient_K],
+    ];
+    for (const [k, v] of opt)
+      if (v !== undefined && !(Number.isFinite(v) && v > 0))
+        issues.push({ path: `line.${k}`, message: 'must be > 0', value: v, allowed: '> 0' });
+    const opt0: [keyof typeof ln, number | undefined][] = [
+      ['webTension_N_per_m', ln.webTension_N_per_m],
+      ['stackPressure_Pa', ln.stackPressure_Pa],
+    ];
+    for (const [k, v] of opt0)
+      if (v !== undefined && !(Number.isFinite(v) && v >= 0))
+        issues.push({ path: `line.${k}`, message: 'must be ≥ 0', value: v, allowed: '≥ 0' });
   }
   const mo = inp.model;
   if (mo) {
-    const pos: [string, number | undefined][] = [['alloyDRef_m2_s', mo.alloyDRef_m2_s], ['alloyEa_J_mol', mo.alloyEa_J_mol], ['liAlFractureToughness_Pa_m05', mo.liAlFractureToughness_Pa_m05]];
-    for (const [k, v] of pos) if (v !== undefined && !(Number.isFinite(v) && v > 0)) issues.push({ path: `model.${k}`, message: 'must be > 0', value: v, allowed: '> 0' });
+    const pos: [string, number | undefined][] = [
+      ['alloyDRef_m2_s', mo.alloyDRef_m2_s],
+      ['alloyEa_J_mol', mo.alloyEa_J_mol],
+      ['liAlFractureToughness_Pa_m05', mo.liAlFractureToughness_Pa_m05],
+    ];
+    for (const [k, v] of pos)
+      if (v !== undefined && !(Number.isFinite(v) && v > 0))
+        issues.push({ path: `model.${k}`, message: 'must be > 0', value: v, allowed: '> 0' });
     const g = mo.growthInPlaneFraction;
-    if (g !== undefined && !(g >= 0 && g <= 1)) issues.push({ path: 'model.growthInPlaneFraction', message: 'must be in [0, 1]', value: g, allowed: '0..1' });
+    if (g !== undefined && !(g >= 0 && g <= 1))
+      issues.push({ path: 'model.growthInPlaneFraction', message: 'must be in [0, 1]', value: g, allowed: '0..1' });
   }
   return issues;
 }
@@ -126,7 +209,14 @@ function after(l: LayerInput, r: RollResult, i: number): LayerInput {
 }
 
 /** the first-sheet layers after a nip, from their positions in the stack (offset = index of the first one) */
-function updateFirst(first: LayerInput[], roll: RollResult, offset: number, se: LayerInput, cat: LayerInput, coll: LayerInput | undefined): [LayerInput, LayerInput, LayerInput | undefined] {
+function updateFirst(
+  first: LayerInput[],
+  roll: RollResult,
+  offset: number,
+  se: LayerInput,
+  cat: LayerInput,
+  coll: LayerInput | undefined,
+): [LayerInput, LayerInput, LayerInput | undefined] {
   let s2 = se;
   let c2 = cat;
   let k2 = coll;
@@ -148,7 +238,12 @@ function porosityOf(l: LayerInput): number {
   return l.porosity ?? mechanicalPorosity(l);
 }
 
-function stationBlock(st: StationInput, roll: RollResult, bond: BondResult, firstSheet: ReadonlySet<string>): StationBlock {
+function stationBlock(
+  st: StationInput,
+  roll: RollResult,
+  bond: BondResult,
+  firstSheet: ReadonlySet<string>,
+): StationBlock {
   const liIdx = roll.layers.findIndex((l) => l.material === 'Li');
   const alIdx = roll.layers.findIndex((l) => l.material.startsWith('Al'));
   const comp = roll.layers.filter((l) => l.mode === 'compaction');
@@ -171,7 +266,9 @@ function stationBlock(st: StationInput, roll: RollResult, bond: BondResult, firs
       reduction_pct: r6(l.reduction * 100),
       yielded: l.yielded,
       deformation: l.mode,
-      ...(l.mode === 'compaction' ? { porosity_in_pct: r6(l.porosity_in * 100), porosity_out_pct: r6(l.porosity_out * 100) } : {}),
+      ...(l.mode === 'compaction'
+        ? { porosity_in_pct: r6(l.porosity_in * 100), porosity_out_pct: r6(l.porosity_out * 100) }
+        : {}),
     })),
     mean_pressure_MPa: r6(roll.meanPressure_Pa / 1e6),
     contact_length_mm: r6(roll.contactLength_m * 1e3),
@@ -204,7 +301,8 @@ function firstSheetReduction(roll: RollResult, firstSheet: ReadonlySet<string>):
   return hin > 0 ? r6(((hin - hout) / hin) * 100) : 0;
 }
 
-const n = (l: LayerInput, M: number): number => (mechanicalProperties(l.material).density.value * l.thickness_m * (1 - porosityOf(l))) / M;
+const n = (l: LayerInput, M: number): number =>
+  (mechanicalProperties(l.material).density.value * l.thickness_m * (1 - porosityOf(l))) / M;
 
 // ------------------------------------------------------------------------------------ main
 /** Run 222 (if in situ) → carrier check → 236 → 240 → alloying → cracking. Throws ProcessInputError on bad input. */
@@ -216,7 +314,11 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   const details: Partial<Record<StationId, StationDetail>> = {};
   const blocks: StationBlock[] = [];
   const fs = inp.firstSheet;
-  const firstNames: ReadonlySet<string> = new Set([fs.cathode.name, fs.electrolyte.name, ...(fs.collector ? [fs.collector.name] : [])]);
+  const firstNames: ReadonlySet<string> = new Set([
+    fs.cathode.name,
+    fs.electrolyte.name,
+    ...(fs.collector ? [fs.collector.name] : []),
+  ]);
   let se = fs.electrolyte;
   let cat = fs.cathode;
   let coll = fs.collector;
@@ -232,7 +334,11 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     se = after(se, roll, 0);
     cat = after(cat, roll, 1);
     if (coll) coll = after(coll, roll, 2);
-    if (!bond.bonded) warnings.push({ code: 'not_bonded', message: `station 222: electrolyte–cathode contact fraction ${bond.index.toFixed(3)} below the lamination threshold` });
+    if (!bond.bonded)
+      warnings.push({
+        code: 'not_bonded',
+        message: `station 222: electrolyte–cathode contact fraction ${bond.index.toFixed(3)} below the lamination threshold`,
+      });
   }
 
   // ---- 236: Al sheet onto the electrolyte (or, not as claimed, onto the cathode)
@@ -248,9 +354,22 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     blocks.push(stationBlock(st, roll, bond, firstNames));
     alL = after(alL, roll, 0);
     [se, cat, coll] = updateFirst(first, roll, 1, se, cat, coll);
-    if (onCathode) warnings.push({ code: 'short_circuit', message: 'Al sheet placed on the cathode layer: the Li–Al anode touches the cathode with no electrolyte between (claim 1 places it on the electrolyte)' });
-    if (!bond.bonded) warnings.push({ code: 'not_bonded', message: `station 236: Al–${first[0]!.name} contact fraction ${bond.index.toFixed(3)} below the lamination threshold` });
-    if (roll.layers[0]!.yielded) warnings.push({ code: 'al_yields', message: `station 236: the Al sheet yields (peak ${(roll.peakPressure_Pa / 1e6).toFixed(1)} MPa)` });
+    if (onCathode)
+      warnings.push({
+        code: 'short_circuit',
+        message:
+          'Al sheet placed on the cathode layer: the Li–Al anode touches the cathode with no electrolyte between (claim 1 places it on the electrolyte)',
+      });
+    if (!bond.bonded)
+      warnings.push({
+        code: 'not_bonded',
+        message: `station 236: Al–${first[0]!.name} contact fraction ${bond.index.toFixed(3)} below the lamination threshold`,
+      });
+    if (roll.layers[0]!.yielded)
+      warnings.push({
+        code: 'al_yields',
+        message: `station 236: the Al sheet yields (peak ${(roll.peakPressure_Pa / 1e6).toFixed(1)} MPa)`,
+      });
   }
 
   // ---- 240: Li/Cu sheet onto the Al
@@ -267,10 +386,20 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     const liRes = roll.layers[iLi]!;
     let bond: BondResult;
     if (liFacing) {
-      bond = coldWeldLi(liRes.reduction, roll.meanPressure_Pa, liRes.flowStress_Pa, st240.temperature_K, inp.alSheet.surface);
+      bond = coldWeldLi(
+        liRes.reduction,
+        roll.meanPressure_Pa,
+        liRes.flowStress_Pa,
+        st240.temperature_K,
+        inp.alSheet.surface,
+      );
     } else {
       bond = adhesionBond(cu.material, alL.material, roll.peakPressure_Pa, st240.temperature_K);
-      warnings.push({ code: 'li_on_roll', message: 'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from Al — no prelithiation (claim 1 requires Li facing the Al)' });
+      warnings.push({
+        code: 'li_on_roll',
+        message:
+          'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from Al — no prelithiation (claim 1 requires Li facing the Al)',
+      });
     }
     details['240'] = { roll, bond, stack };
     blocks.push(stationBlock(st240, roll, bond, firstNames));
@@ -279,30 +408,72 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     alL = after(alL, roll, 2);
     [se, cat, coll] = updateFirst(first, roll, 3, se, cat, coll);
     if (liRes.reduction > 0 && liRes.mode !== 'liquid') {
-      warnings.push({ code: 'li_displaced', message: `station 240: Li thinned ${(liRes.reduction * 100).toFixed(2)} % while Cu and Al stay elastic; the displaced Li (${um(liRes.thickness_in_m - liRes.thickness_out_m).toFixed(3)} µm) must extrude backwards or to the web edges (edge bead)` });
+      warnings.push({
+        code: 'li_displaced',
+        message: `station 240: Li thinned ${(liRes.reduction * 100).toFixed(2)} % while Cu and Al stay elastic; the displaced Li (${um(liRes.thickness_in_m - liRes.thickness_out_m).toFixed(3)} µm) must extrude backwards or to the web edges (edge bead)`,
+      });
     }
-    if (liRes.mode === 'liquid') warnings.push({ code: 'li_melting', message: `station 240 at ${toC(st240.temperature_K).toFixed(1)} °C ≥ 180.5 °C: Li is liquid in the nip and is squeezed out (Stefan squeeze film) to ${um(liRes.thickness_out_m).toFixed(3)} µm` });
-    if (!bond.bonded) warnings.push({ code: 'not_bonded', message: `station 240: ${bond.mechanism} criterion not met (index ${bond.index.toFixed(3)})` });
+    if (liRes.mode === 'liquid')
+      warnings.push({
+        code: 'li_melting',
+        message: `station 240 at ${toC(st240.temperature_K).toFixed(1)} °C ≥ 180.5 °C: Li is liquid in the nip and is squeezed out (Stefan squeeze film) to ${um(liRes.thickness_out_m).toFixed(3)} µm`,
+      });
+    if (!bond.bonded)
+      warnings.push({
+        code: 'not_bonded',
+        message: `station 240: ${bond.mechanism} criterion not met (index ${bond.index.toFixed(3)})`,
+      });
   }
-  for (const [id, st] of [['222', inp.stations['222']], ['236', inp.stations['236']], ['240', st240]] as const) {
+  for (const [id, st] of [
+    ['222', inp.stations['222']],
+    ['236', inp.stations['236']],
+    ['240', st240],
+  ] as const) {
     if (!st || (id === '222' && !fs.inSitu)) continue;
     if (st.temperature_K > LI_MELTING_K && id === '240') {
-      if (!warnings.some((w) => w.code === 'li_melting')) warnings.push({ code: 'li_melting', message: `station 240 heated to ${toC(st.temperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)` });
+      if (!warnings.some((w) => w.code === 'li_melting'))
+        warnings.push({
+          code: 'li_melting',
+          message: `station 240 heated to ${toC(st.temperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)`,
+        });
     }
-    if (id !== '222' && (st.force_N < 150 || st.force_N > 500)) warnings.push({ code: 'out_of_window', message: `stations.${id}.force_N = ${st.force_N} N outside the seed's 150–500 N ([0196], [0203])` });
-    if (id === '240' && (toC(st.temperature_K) < 30 || toC(st.temperature_K) > 200)) warnings.push({ code: 'out_of_window', message: `stations.240 temperature ${toC(st.temperature_K).toFixed(1)} °C outside the seed's 30–200 °C ([0204])` });
+    if (id !== '222' && (st.force_N < 150 || st.force_N > 500))
+      warnings.push({
+        code: 'out_of_window',
+        message: `stations.${id}.force_N = ${st.force_N} N outside the seed's 150–500 N ([0196], [0203])`,
+      });
+    if (id === '240' && (toC(st.temperature_K) < 30 || toC(st.temperature_K) > 200))
+      warnings.push({
+        code: 'out_of_window',
+        message: `stations.240 temperature ${toC(st.temperature_K).toFixed(1)} °C outside the seed's 30–200 °C ([0204])`,
+      });
   }
 
-  if (inp.line.dwellTemperature_K > LI_MELTING_K) warnings.push({ code: 'li_melting', message: `line.dwellTemperature ${toC(inp.line.dwellTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)` });
-  if (inp.line.storageTemperature_K > LI_MELTING_K) warnings.push({ code: 'li_melting', message: `line.storageTemperature ${toC(inp.line.storageTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)` });
+  if (inp.line.dwellTemperature_K > LI_MELTING_K)
+    warnings.push({
+      code: 'li_melting',
+      message: `line.dwellTemperature ${toC(inp.line.dwellTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)`,
+    });
+  if (inp.line.storageTemperature_K > LI_MELTING_K)
+    warnings.push({
+      code: 'li_melting',
+      message: `line.storageTemperature ${toC(inp.line.storageTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)`,
+    });
 
   // ---- alloying downstream
   const nLi = n(li, MOLAR_MASS_LI.value) * (inp.thirdSheet.liMassFraction ?? 1);
   const nAl = n(alL, MOLAR_MASS_AL.value);
   const bonded240 = details['240']!.bond.bonded;
   const ln = inp.line;
-  const kin = { ...(inp.model?.alloyDRef_m2_s !== undefined ? { dRef_m2_s: inp.model.alloyDRef_m2_s } : {}), ...(inp.model?.alloyEa_J_mol !== undefined ? { ea_J_mol: inp.model.alloyEa_J_mol } : {}) };
-  const webLayers = [cu, li, alL, se, cat, ...(coll ? [coll] : [])].map((l) => ({ material: l.material, thickness_m: l.thickness_m, porosity: porosityOf(l) }));
+  const kin = {
+    ...(inp.model?.alloyDRef_m2_s !== undefined ? { dRef_m2_s: inp.model.alloyDRef_m2_s } : {}),
+    ...(inp.model?.alloyEa_J_mol !== undefined ? { ea_J_mol: inp.model.alloyEa_J_mol } : {}),
+  };
+  const webLayers = [cu, li, alL, se, cat, ...(coll ? [coll] : [])].map((l) => ({
+    material: l.material,
+    thickness_m: l.thickness_m,
+    porosity: porosityOf(l),
+  }));
   const C_A = arealHeatCapacity(webLayers);
   let webT = 0;
   for (const l of webLayers) webT += l.thickness_m;
@@ -315,8 +486,18 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       nAl,
       [
         { kind: 'nip', duration_s: details['240']!.roll.nipTime_s, T_env_K: st240.temperature_K, tau_s: 0 },
-        { kind: 'dwell', duration_s: ln.dwell_s, T_env_K: ln.dwellTemperature_K, tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10) },
-        { kind: 'roll', duration_s: ln.storage_s, T_env_K: ln.storageTemperature_K, tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15) },
+        {
+          kind: 'dwell',
+          duration_s: ln.dwell_s,
+          T_env_K: ln.dwellTemperature_K,
+          tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10),
+        },
+        {
+          kind: 'roll',
+          duration_s: ln.storage_s,
+          T_env_K: ln.storageTemperature_K,
+          tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15),
+        },
       ],
       C_A,
       st240.temperature_K,
@@ -327,16 +508,58 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     const tNip = details['240']!.roll.nipTime_s;
     const nip = { kind: 'nip' as const, duration_s: tNip, T_env_K: st240.temperature_K, tau_s: 0 };
     const long = Math.max(10 * alloy.complete_s, 3600);
-    const openWeb = alloyHistory(nLi, nAl, [nip, { kind: 'dwell', duration_s: long, T_env_K: ln.ambient_K ?? 298.15, tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10) }], C_A, st240.temperature_K, kin);
-    const wound = alloyHistory(nLi, nAl, [nip, { kind: 'roll', duration_s: long, T_env_K: ln.storageTemperature_K, tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15) }], C_A, st240.temperature_K, kin);
+    const openWeb = alloyHistory(
+      nLi,
+      nAl,
+      [
+        nip,
+        {
+          kind: 'dwell',
+          duration_s: long,
+          T_env_K: ln.ambient_K ?? 298.15,
+          tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10),
+        },
+      ],
+      C_A,
+      st240.temperature_K,
+      kin,
+    );
+    const wound = alloyHistory(
+      nLi,
+      nAl,
+      [
+        nip,
+        {
+          kind: 'roll',
+          duration_s: long,
+          T_env_K: ln.storageTemperature_K,
+          tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15),
+        },
+      ],
+      C_A,
+      st240.temperature_K,
+      kin,
+    );
     thermalWhatIf = { openWebPeak_K: openWeb.peakT_K, woundPeak_K: wound.peakT_K };
     if (alloy.peakT_K > LI_MELTING_K) {
-      warnings.push({ code: 'li_melting_in_roll', message: `reaction heat raises the web to ${toC(alloy.peakT_K).toFixed(1)} °C in the ${alloy.peakSegment} (> 180.5 °C, Li melts; adiabatic rise ${alloy.adiabaticRise_K.toFixed(0)} K)` });
+      warnings.push({
+        code: 'li_melting_in_roll',
+        message: `reaction heat raises the web to ${toC(alloy.peakT_K).toFixed(1)} °C in the ${alloy.peakSegment} (> 180.5 °C, Li melts; adiabatic rise ${alloy.adiabaticRise_K.toFixed(0)} K)`,
+      });
     }
-    if (alloy.extent < 1) warnings.push({ code: 'alloying_incomplete', message: `alloying ${(alloy.extent * 100).toFixed(1)} % complete at the end of storage; complete after ${alloy.complete_s.toFixed(0)} s` });
+    if (alloy.extent < 1)
+      warnings.push({
+        code: 'alloying_incomplete',
+        message: `alloying ${(alloy.extent * 100).toFixed(1)} % complete at the end of storage; complete after ${alloy.complete_s.toFixed(0)} s`,
+      });
   } else {
     final = { Al: nAl, alpha: 0, xAlpha: 0, LiAl: 0, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: nLi };
-    warnings.push({ code: 'no_alloying', message: liFacing ? 'Li–Al interface not bonded at station 240: no metallic contact, no prelithiation' : 'Cu between Li and Al: no prelithiation' });
+    warnings.push({
+      code: 'no_alloying',
+      message: liFacing
+        ? 'Li–Al interface not bonded at station 240: no metallic contact, no prelithiation'
+        : 'Cu between Li and Al: no prelithiation',
+    });
   }
 
   // ---- anode
@@ -346,12 +569,24 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   const fr = alFractions(alOnly);
   const freeLi_m = final.Li * LI_AL_PHASES.Li.molarVolume.value;
   const claimD = D * 1e4;
-  if (anodeT < 10e-6 || anodeT > 100e-6) warnings.push({ code: 'out_of_window', message: `anode thickness ${um(anodeT).toFixed(2)} µm outside claim 12's 10–100 µm` });
-  if (claimD < 1e-14 || claimD > 1e-7) warnings.push({ code: 'out_of_window', message: `anode Li diffusivity ${claimD.toExponential(2)} cm²/s outside the seed's 1e-14–1e-7 cm²/s ([0120])` });
+  if (anodeT < 10e-6 || anodeT > 100e-6)
+    warnings.push({
+      code: 'out_of_window',
+      message: `anode thickness ${um(anodeT).toFixed(2)} µm outside claim 12's 10–100 µm`,
+    });
+  if (claimD < 1e-14 || claimD > 1e-7)
+    warnings.push({
+      code: 'out_of_window',
+      message: `anode Li diffusivity ${claimD.toExponential(2)} cm²/s outside the seed's 1e-14–1e-7 cm²/s ([0120])`,
+    });
 
   // ---- cracking
   const end = alloy ? alloy.end : equilibriumPhases(0, nAl);
-  const below: CrackLayer[] = (onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({ material: l.material, thickness_m: l.thickness_m, porosity: porosityOf(l) }));
+  const below: CrackLayer[] = (onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({
+    material: l.material,
+    thickness_m: l.thickness_m,
+    porosity: porosityOf(l),
+  }));
   const crack = crackRisk({
     above: [{ material: cu.material, thickness_m: cu.thickness_m }],
     below,
@@ -362,15 +597,24 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     webTension_N_per_m: ln.webTension_N_per_m ?? 100,
     coreRadius_m: ln.coreRadius_m ?? 0.0381,
     stackPressure_Pa: ln.stackPressure_Pa ?? 5e6,
-    ...(inp.model?.liAlFractureToughness_Pa_m05 !== undefined ? { fractureToughness_Pa_m05: inp.model.liAlFractureToughness_Pa_m05 } : {}),
-    ...(inp.model?.growthInPlaneFraction !== undefined ? { growthInPlaneFraction: inp.model.growthInPlaneFraction } : {}),
+    ...(inp.model?.liAlFractureToughness_Pa_m05 !== undefined
+      ? { fractureToughness_Pa_m05: inp.model.liAlFractureToughness_Pa_m05 }
+      : {}),
+    ...(inp.model?.growthInPlaneFraction !== undefined
+      ? { growthInPlaneFraction: inp.model.growthInPlaneFraction }
+      : {}),
   });
 
   const cellLayers: ProducedCell['layers'] = [
     { name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 },
     { name: 'anode', material: 'Li-Al', thickness_m: anodeT, porosity: 0 },
     ...(liFacing ? [] : [{ name: li.name, material: li.material, thickness_m: freeLi_m, porosity: 0 }]),
-    ...(onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({ name: l.name, material: l.material, thickness_m: l.thickness_m, porosity: porosityOf(l) })),
+    ...(onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({
+      name: l.name,
+      material: l.material,
+      thickness_m: l.thickness_m,
+      porosity: porosityOf(l),
+    })),
   ];
   let cellT = 0;
   for (const l of cellLayers) cellT += l.thickness_m;
@@ -430,7 +674,9 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       open_web_peak_C: thermalWhatIf ? r6(toC(thermalWhatIf.openWebPeak_K)) : null,
       wound_at_once_peak_C: thermalWhatIf ? r6(toC(thermalWhatIf.woundPeak_K)) : null,
       reaction_heat_J_m2: alloy ? r6(alloy.heatTotal_J_m2) : 0,
-      extent_after: alloy ? alloy.extentAfter.map((e) => ({ where: e.kind, extent: r6(e.extent), temperature_C: r6(toC(e.T_end_K)) })) : [],
+      extent_after: alloy
+        ? alloy.extentAfter.map((e) => ({ where: e.kind, extent: r6(e.extent), temperature_C: r6(toC(e.T_end_K)) }))
+        : [],
     },
     crack: { sandwiched: cr(crack.sandwiched), free_standing: cr(crack.free_standing) },
     warnings: warnings.map((w) => ({ ...w })),
@@ -439,7 +685,9 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
 }
 
 /** Same as simulateStations but returns the input problems as a value instead of throwing. */
-export function trySimulateStations(inp: ProcessInput): { ok: true; result: ProcessResult } | { ok: false; issues: ProcessIssue[] } {
+export function trySimulateStations(
+  inp: ProcessInput,
+): { ok: true; result: ProcessResult } | { ok: false; issues: ProcessIssue[] } {
   const issues = validateProcessInput(inp);
   if (issues.length) return { ok: false, issues };
   return { ok: true, result: simulateStations(inp) };
@@ -471,7 +719,13 @@ export function forceForAlReduction(inp: ProcessInput, res: ProcessResult, targe
     const iAl = d.stack.findIndex((l) => l.material.startsWith('Al'));
     if (iAl < 0) continue;
     const f = forceForReduction(st, d.stack, ctx, target, iAl, 1e7);
-    if ('force_N' in f) out.push({ id, target_pct: target * 100, force_N: r6(f.force_N), line_load_N_per_mm: r6(f.force_N / (d.roll.contactWidth_m * 1e3)) });
+    if ('force_N' in f)
+      out.push({
+        id,
+        target_pct: target * 100,
+        force_N: r6(f.force_N),
+        line_load_N_per_mm: r6(f.force_N / (d.roll.contactWidth_m * 1e3)),
+      });
     else out.push({ id, target_pct: target * 100, force_N: null, line_load_N_per_mm: null, note: f.error });
   }
   return out;

@@ -52,7 +52,12 @@ export function webTimeConstant(arealHeatCapacity_J_m2K: number, htc_W_m2K: numb
 }
 
 /** wound-roll time constant ρc·r²/(k·j₀₁²), s; ρc = C_A / web thickness */
-export function rollTimeConstant(arealHeatCapacity_J_m2K: number, webThickness_m: number, outerRadius_m: number, k = ROLL_RADIAL_CONDUCTIVITY): number {
+export function rollTimeConstant(
+  arealHeatCapacity_J_m2K: number,
+  webThickness_m: number,
+  outerRadius_m: number,
+  k = ROLL_RADIAL_CONDUCTIVITY,
+): number {
   const rhoC = arealHeatCapacity_J_m2K / webThickness_m;
   return (rhoC * outerRadius_m * outerRadius_m) / (k * J01_SQ);
 }

@@ -145,7 +145,17 @@ export class ProcessInputError extends Error {
 }
 
 export interface ProcessWarning {
-  code: 'li_melting' | 'li_melting_in_roll' | 'out_of_window' | 'not_bonded' | 'li_on_roll' | 'no_alloying' | 'alloying_incomplete' | 'li_displaced' | 'al_yields' | 'short_circuit';
+  code:
+    | 'li_melting'
+    | 'li_melting_in_roll'
+    | 'out_of_window'
+    | 'not_bonded'
+    | 'li_on_roll'
+    | 'no_alloying'
+    | 'alloying_incomplete'
+    | 'li_displaced'
+    | 'al_yields'
+    | 'short_circuit';
   message: string;
 }
 

@@ -36,7 +36,12 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v === 'object') return `an object with keys ${Object.keys(v as object).slice(0, 6).join(', ') || '(none)'}`;
+  if (typeof v === 'object')
+    return `an object with keys ${
+      Object.keys(v as object)
+        .slice(0, 6)
+        .join(', ') || '(none)'
+    }`;
   return String(v);
 }
 
@@ -80,7 +85,11 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
 
 function unwrap(s: z.ZodType): z.ZodType {
   let cur = s as unknown as { def?: { type?: string; innerType?: z.ZodType } };
-  for (let i = 0; i < 10 && cur.def && ['optional', 'default', 'nullable', 'prefault'].includes(cur.def.type ?? ''); i++) {
+  for (
+    let i = 0;
+    i < 10 && cur.def && ['optional', 'default', 'nullable', 'prefault'].includes(cur.def.type ?? '');
+    i++
+  ) {
     cur = cur.def.innerType as unknown as typeof cur;
   }
   return cur as unknown as z.ZodType;
@@ -126,7 +135,12 @@ function problemFor(issue: z.core.$ZodIssue, data: unknown): RecipeProblem[] {
   }
   let problem: string;
   if (issue.code === 'invalid_type') {
-    problem = value === undefined ? 'required field is missing' : typeof value === 'number' && !Number.isFinite(value) ? 'must be a finite number' : `wrong type`;
+    problem =
+      value === undefined
+        ? 'required field is missing'
+        : typeof value === 'number' && !Number.isFinite(value)
+          ? 'must be a finite number'
+          : `wrong type`;
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
     problem = 'out of the physical range';
   } else if (issue.code === 'invalid_value') {
@@ -178,41 +192,105 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
   const w = c.composition_wt_pct;
   const sum = w.active + w.electrolyte + w.conductive + w.binder;
   if (Math.abs(sum - 100) > 1e-6) {
-    out.push({ path: 'first_sheet.cathode.composition_wt_pct', problem: 'mass fractions must sum to 100', got: `sum ${+sum.toFixed(6)}`, allowed: '100 (active + electrolyte + conductive + binder)' });
+    out.push({
+      path: 'first_sheet.cathode.composition_wt_pct',
+      problem: 'mass fractions must sum to 100',
+      got: `sum ${+sum.toFixed(6)}`,
+      allowed: '100 (active + electrolyte + conductive + binder)',
+    });
   }
   if (w.active <= 0) {
-    out.push({ path: 'first_sheet.cathode.composition_wt_pct.active', problem: 'a cathode needs active material', got: String(w.active), allowed: '> 0' });
+    out.push({
+      path: 'first_sheet.cathode.composition_wt_pct.active',
+      problem: 'a cathode needs active material',
+      got: String(w.active),
+      allowed: '> 0',
+    });
   }
   if (c.thickness_um === undefined && c.loading_mg_cm2 === undefined) {
-    out.push({ path: 'first_sheet.cathode', problem: 'give the cathode thickness or its loading', got: 'neither', allowed: 'thickness_um or loading_mg_cm2' });
+    out.push({
+      path: 'first_sheet.cathode',
+      problem: 'give the cathode thickness or its loading',
+      got: 'neither',
+      allowed: 'thickness_um or loading_mg_cm2',
+    });
   }
   if (c.thickness_um !== undefined && c.loading_mg_cm2 !== undefined) {
-    out.push({ path: 'first_sheet.cathode', problem: 'give thickness_um or loading_mg_cm2, not both (one follows from the other and the porosity)', got: 'both', allowed: 'exactly one of them' });
+    out.push({
+      path: 'first_sheet.cathode',
+      problem: 'give thickness_um or loading_mg_cm2, not both (one follows from the other and the porosity)',
+      got: 'both',
+      allowed: 'exactly one of them',
+    });
   }
   if (r.first_sheet.supply === 'in_situ' && !r.stations['222']) {
-    out.push({ path: 'stations.222', problem: 'in-situ lamination of the first composite sheet needs station 222', got: 'nothing', allowed: 'a station block, or first_sheet.supply: ready_made' });
+    out.push({
+      path: 'stations.222',
+      problem: 'in-situ lamination of the first composite sheet needs station 222',
+      got: 'nothing',
+      allowed: 'a station block, or first_sheet.supply: ready_made',
+    });
   }
   const a = r.al_sheet;
   if (a.form === 'particles_on_carrier') {
-    if (!a.carrier) out.push({ path: 'al_sheet.carrier', problem: 'an Al-particle sheet rides on a plastic carrier ([0191]); describe it', got: 'nothing', allowed: '{material, thickness_um, removed_before}' });
+    if (!a.carrier)
+      out.push({
+        path: 'al_sheet.carrier',
+        problem: 'an Al-particle sheet rides on a plastic carrier ([0191]); describe it',
+        got: 'nothing',
+        allowed: '{material, thickness_um, removed_before}',
+      });
     else if (a.carrier.removed_before === 'never') {
-      out.push({ path: 'al_sheet.carrier.removed_before', problem: 'the plastic carrier must be peeled off before station 236 ([0192], claim 10): bonded with the carrier on, the Al particles never touch the electrolyte', got: '"never"', allowed: '"236"' });
+      out.push({
+        path: 'al_sheet.carrier.removed_before',
+        problem:
+          'the plastic carrier must be peeled off before station 236 ([0192], claim 10): bonded with the carrier on, the Al particles never touch the electrolyte',
+        got: '"never"',
+        allowed: '"236"',
+      });
     }
   } else {
-    if (a.particles) out.push({ path: 'al_sheet.particles', problem: 'particle settings only apply to form particles_on_carrier', got: 'a particles block', allowed: 'omit it for a foil' });
-    if (a.carrier) out.push({ path: 'al_sheet.carrier', problem: 'a carrier only applies to form particles_on_carrier', got: 'a carrier block', allowed: 'omit it for a foil' });
+    if (a.particles)
+      out.push({
+        path: 'al_sheet.particles',
+        problem: 'particle settings only apply to form particles_on_carrier',
+        got: 'a particles block',
+        allowed: 'omit it for a foil',
+      });
+    if (a.carrier)
+      out.push({
+        path: 'al_sheet.carrier',
+        problem: 'a carrier only applies to form particles_on_carrier',
+        got: 'a carrier block',
+        allowed: 'omit it for a foil',
+      });
   }
   if (r.cell.width_mm > r.line.web_width_mm) {
-    out.push({ path: 'cell.width_mm', problem: 'cells are cut from the web and cannot be wider than it', got: String(r.cell.width_mm), allowed: `<= line.web_width_mm (${r.line.web_width_mm})` });
+    out.push({
+      path: 'cell.width_mm',
+      problem: 'cells are cut from the web and cannot be wider than it',
+      got: String(r.cell.width_mm),
+      allowed: `<= line.web_width_mm (${r.line.web_width_mm})`,
+    });
   }
   for (const id of ['222', '236', '240'] as const) {
     const s = r.stations[id];
     if (s && s.face_width_mm < r.line.web_width_mm) {
-      out.push({ path: `stations.${id}.face_width_mm`, problem: 'the roll face must cover the web', got: String(s.face_width_mm), allowed: `>= line.web_width_mm (${r.line.web_width_mm})` });
+      out.push({
+        path: `stations.${id}.face_width_mm`,
+        problem: 'the roll face must cover the web',
+        got: String(s.face_width_mm),
+        allowed: `>= line.web_width_mm (${r.line.web_width_mm})`,
+      });
     }
   }
   if (r.cycling.discharge_cutoff_V >= r.cycling.charge_cutoff_V) {
-    out.push({ path: 'cycling.discharge_cutoff_V', problem: 'the discharge cut-off must be below the charge cut-off', got: String(r.cycling.discharge_cutoff_V), allowed: `< cycling.charge_cutoff_V (${r.cycling.charge_cutoff_V})` });
+    out.push({
+      path: 'cycling.discharge_cutoff_V',
+      problem: 'the discharge cut-off must be below the charge cut-off',
+      got: String(r.cycling.discharge_cutoff_V),
+      allowed: `< cycling.charge_cutoff_V (${r.cycling.charge_cutoff_V})`,
+    });
   }
   return out;
 }
@@ -221,24 +299,56 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
 export function parseRecipeText(text: string): ParseResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_RECIPE_BYTES) {
-    return { ok: false, problems: [{ path: '', problem: 'file too large for a recipe', got: `${bytes} bytes`, allowed: `<= ${MAX_RECIPE_BYTES} bytes` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          problem: 'file too large for a recipe',
+          got: `${bytes} bytes`,
+          allowed: `<= ${MAX_RECIPE_BYTES} bytes`,
+        },
+      ],
+    };
   }
   if (text.trim() === '') {
-    return { ok: false, problems: [{ path: '', problem: 'empty recipe', got: 'an empty file', allowed: 'a YAML mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          problem: 'empty recipe',
+          got: 'an empty file',
+          allowed: 'a YAML mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell',
+        },
+      ],
+    };
   }
   const lineCounter = new LineCounter();
   let doc;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   } catch (e) {
-    return { ok: false, problems: [{ path: '', problem: 'YAML could not be read', got: (e as Error).message.split('\n')[0]!, allowed: 'valid YAML 1.2' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          problem: 'YAML could not be read',
+          got: (e as Error).message.split('\n')[0]!,
+          allowed: 'valid YAML 1.2',
+        },
+      ],
+    };
   }
   if (doc.errors.length > 0) {
     return {
       ok: false,
       problems: doc.errors.slice(0, 10).map((e) => ({
         path: '',
-        problem: /call stack/i.test(e.message) ? `nesting too deep (more than ${MAX_DEPTH} levels)` : `YAML syntax error: ${e.message.split('\n')[0]}`,
+        problem: /call stack/i.test(e.message)
+          ? `nesting too deep (more than ${MAX_DEPTH} levels)`
+          : `YAML syntax error: ${e.message.split('\n')[0]}`,
         got: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'invalid YAML',
         allowed: 'valid YAML 1.2',
         ...(e.linePos ? { line: e.linePos[0].line } : {}),
@@ -246,24 +356,57 @@ export function parseRecipeText(text: string): ParseResult {
     };
   }
   if (depthOf(doc.contents) > MAX_DEPTH) {
-    return { ok: false, problems: [{ path: '', problem: 'nesting too deep', got: `more than ${MAX_DEPTH} levels`, allowed: `<= ${MAX_DEPTH} levels` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          problem: 'nesting too deep',
+          got: `more than ${MAX_DEPTH} levels`,
+          allowed: `<= ${MAX_DEPTH} levels`,
+        },
+      ],
+    };
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0]!;
-    return { ok: false, problems: [{ path: '', problem: /alias/i.test(msg) ? 'too many YAML alias expansions (alias bomb?)' : 'YAML could not be read', got: msg, allowed: 'at most 100 alias expansions' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          problem: /alias/i.test(msg) ? 'too many YAML alias expansions (alias bomb?)' : 'YAML could not be read',
+          got: msg,
+          allowed: 'at most 100 alias expansions',
+        },
+      ],
+    };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, problems: [{ path: '', problem: 'a recipe is a YAML mapping', got: describeValue(data), allowed: 'a mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          problem: 'a recipe is a YAML mapping',
+          got: describeValue(data),
+          allowed: 'a mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell',
+        },
+      ],
+    };
   }
   const parsed = recipeSchema.safeParse(data);
   const lineOf = (path: string): number | undefined => {
     if (path === '') return undefined;
     const keys = path.split('.');
     for (let n = keys.length; n > 0; n--) {
-      const node = doc.getIn(keys.slice(0, n).map((k) => (/^\d+$/.test(k) && isSeq(doc.getIn(keys.slice(0, n - 1))) ? Number(k) : k)), true) as YamlNode | undefined;
+      const node = doc.getIn(
+        keys.slice(0, n).map((k) => (/^\d+$/.test(k) && isSeq(doc.getIn(keys.slice(0, n - 1))) ? Number(k) : k)),
+        true,
+      ) as YamlNode | undefined;
       const range = node && (isScalar(node) || isMap(node) || isSeq(node)) ? node.range : undefined;
       if (range) return lineCounter.linePos(range[0]).line;
     }

@@ -65,13 +65,17 @@ export const firstSheetSchema = z
       .describe('laminated in situ by rollers 222 ([0189]) or supplied ready-made as a sheet/roll'),
     cathode: cathodeLayerSchema,
     electrolyte_layer: electrolyteLayerSchema,
-    current_collector: collectorSchema.optional().describe('optional collector on the cathode side (claim 9: an Al-containing sheet)'),
+    current_collector: collectorSchema
+      .optional()
+      .describe('optional collector on the cathode side (claim 9: an Al-containing sheet)'),
   })
   .strict();
 
 export const alSheetSchema = z
   .object({
-    form: z.enum(['foil', 'particles_on_carrier']).describe('Al foil (claim 11) or Al particles + binder on a plastic carrier (claim 10)'),
+    form: z
+      .enum(['foil', 'particles_on_carrier'])
+      .describe('Al foil (claim 11) or Al particles + binder on a plastic carrier (claim 10)'),
     thickness_um: positive('Al-containing sheet thickness (without carrier), µm'),
     purity_pct: num('Al purity, wt %').gt(0).lte(100).default(99.5),
     temper: z.enum(['O', 'H14', 'H18']).default('O').describe('foil temper (O = annealed)'),
@@ -114,7 +118,9 @@ export const thirdSheetSchema = z
     facing_al: z
       .enum(['li_layer', 'conductive_layer'])
       .default('li_layer')
-      .describe('which side of the third sheet meets the Al layer (claim 1: the Li layer, interposed between Al and the conductive layer)'),
+      .describe(
+        'which side of the third sheet meets the Al layer (claim 1: the Li layer, interposed between Al and the conductive layer)',
+      ),
   })
   .strict();
 
@@ -130,7 +136,9 @@ export const stationSchema = z
 
 export const stationsSchema = z
   .object({
-    '222': stationSchema.optional().describe('in-situ lamination of the first composite sheet ([0189]); required when first_sheet.supply = in_situ'),
+    '222': stationSchema
+      .optional()
+      .describe('in-situ lamination of the first composite sheet ([0189]); required when first_sheet.supply = in_situ'),
     '236': stationSchema.describe('roll bonding of the Al-containing sheet onto the electrolyte ([0193]–[0196])'),
     '240': stationSchema.describe('roll bonding of the third sheet (Li on Cu) onto the Al ([0200]–[0204])'),
   })
@@ -138,7 +146,10 @@ export const stationsSchema = z
 
 export const lineSchema = z
   .object({
-    mode: z.enum(['continuous', 'batch']).default('continuous').describe('continuous roll-to-roll supply (claim 1) or sheet-by-sheet'),
+    mode: z
+      .enum(['continuous', 'batch'])
+      .default('continuous')
+      .describe('continuous roll-to-roll supply (claim 1) or sheet-by-sheet'),
     speed_m_per_min: positive('line speed, m/min'),
     web_width_mm: positive('web width, mm'),
     roll_length_m: z
@@ -151,7 +162,9 @@ export const lineSchema = z
       .default({ first_sheet: 500, al_sheet: 1000, third_sheet: 300 }),
     downstream: z
       .object({
-        dwell_h: nonNegative('time between station 240 and cell cutting/first charge (alloying continues), h').default(24),
+        dwell_h: nonNegative('time between station 240 and cell cutting/first charge (alloying continues), h').default(
+          24,
+        ),
         temperature_C: temperatureC('storage / dwell temperature, °C').default(25),
         wound: z.boolean().default(false).describe('whether the web is wound into a roll after 240 (nearly adiabatic)'),
       })
@@ -174,13 +187,23 @@ export const batterySchema = z
   .object({
     series: z.number().int().gte(1).describe('cells in series'),
     parallel: z.number().int().gte(1).describe('cells in parallel'),
-    application: z.enum(['ev', 'ess_solar', 'ess_wind', 'other']).default('ev').describe('claim 18: EV or solar/wind storage'),
-    interconnect_resistance_mOhm: nonNegative('resistance of each cell-to-cell connection, mΩ (0 … 100; welded busbars ≈ 0.05–0.5)').lte(100).default(0.2),
-    extras: batteryExtrasSchema.optional().describe('pack and duty settings: cell layers, vehicle, spread, thermal, BMS, solar, wind (README: batteries)'),
+    application: z
+      .enum(['ev', 'ess_solar', 'ess_wind', 'other'])
+      .default('ev')
+      .describe('claim 18: EV or solar/wind storage'),
+    interconnect_resistance_mOhm: nonNegative(
+      'resistance of each cell-to-cell connection, mΩ (0 … 100; welded busbars ≈ 0.05–0.5)',
+    )
+      .lte(100)
+      .default(0.2),
+    extras: batteryExtrasSchema
+      .optional()
+      .describe('pack and duty settings: cell layers, vehicle, spread, thermal, BMS, solar, wind (README: batteries)'),
   })
   .strict();
 
-export type ExperimentEntry = string | { repeat: number; steps: ExperimentEntry[] } | { repeat_until: string; steps: ExperimentEntry[] };
+export type ExperimentEntry =
+  string | { repeat: number; steps: ExperimentEntry[] } | { repeat_until: string; steps: ExperimentEntry[] };
 
 export const experimentEntrySchema: z.ZodType<ExperimentEntry> = z.lazy(() =>
   z.union([
@@ -195,27 +218,58 @@ export const cyclingSchema = z
     model: z.enum(['p2d', 'spme', 'spm']).default('spme').describe('electrochemical model of the solid-state cell'),
     charge_cutoff_V: positive('cell charge cut-off voltage of the [0178] protocol, V (seed: 4.25–4.4 V)').default(4.3),
     discharge_cutoff_V: positive('cell discharge cut-off voltage, V').default(3.0),
-    ageing_cycles: z.number().int().gte(0).lte(100000).default(200).describe('cycles of repeated charge/discharge with ageing (claim 19); 0 = none'),
+    ageing_cycles: z
+      .number()
+      .int()
+      .gte(0)
+      .lte(100000)
+      .default(200)
+      .describe('cycles of repeated charge/discharge with ageing (claim 19); 0 = none'),
     ageing_c_rate: positive('C-rate of the ageing cycles').default(0.33),
-    rate_capability: z.boolean().default(true).describe('find the highest C-rate that still delivers 80 % of the C/10 capacity (claim 16)'),
+    rate_capability: z
+      .boolean()
+      .default(true)
+      .describe('find the highest C-rate that still delivers 80 % of the C/10 capacity (claim 16)'),
     ageing_mechanisms: z
       .object({
-        interphase: z.boolean().default(true).describe('interphase growth at the cathode|electrolyte interface: resistance growth ∝ √t'),
-        contact_loss: z.boolean().default(true).describe('contact loss (loss of active material) driven by volume change, opposed by stack pressure'),
+        interphase: z
+          .boolean()
+          .default(true)
+          .describe('interphase growth at the cathode|electrolyte interface: resistance growth ∝ √t'),
+        contact_loss: z
+          .boolean()
+          .default(true)
+          .describe('contact loss (loss of active material) driven by volume change, opposed by stack pressure'),
         li_inventory: z.boolean().default(true).describe('loss of Li inventory by side reactions'),
       })
       .strict()
       .optional()
       .describe('switch the ageing sub-models of the ageing cycles on/off; default: all on'),
-    end_of_life_retention_pct: num('end of life: the ageing cycles stop after the first cycle below this capacity retention, % of the first cycle (default 80; 0 = run all ageing_cycles)').gte(0).lt(100).optional(),
-    initial_soc: num("state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, discharged — cathode lithiated, the Li in the prelithiated anode)").gte(0).lte(1).optional(),
+    end_of_life_retention_pct: num(
+      'end of life: the ageing cycles stop after the first cycle below this capacity retention, % of the first cycle (default 80; 0 = run all ageing_cycles)',
+    )
+      .gte(0)
+      .lt(100)
+      .optional(),
+    initial_soc: num(
+      'state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, discharged — cathode lithiated, the Li in the prelithiated anode)',
+    )
+      .gte(0)
+      .lte(1)
+      .optional(),
   })
   .strict();
 
 export const specSchema = z
   .object({
-    cell_thickness_um: z.object({ min: nonNegative('µm').optional(), max: positive('µm').optional() }).strict().optional(),
-    anode_thickness_um: z.object({ min: nonNegative('µm').optional(), max: positive('µm').optional() }).strict().optional(),
+    cell_thickness_um: z
+      .object({ min: nonNegative('µm').optional(), max: positive('µm').optional() })
+      .strict()
+      .optional(),
+    anode_thickness_um: z
+      .object({ min: nonNegative('µm').optional(), max: positive('µm').optional() })
+      .strict()
+      .optional(),
     crack_risk_max: num('maximum crack risk (0–1)').gte(0).lte(1).optional(),
     capacity_mAh_g_min: nonNegative('minimum specific discharge capacity, mAh/g').optional(),
     capacity_mAh_min: nonNegative('minimum cell capacity, mAh').optional(),
@@ -234,11 +288,28 @@ export const recipeSchema = z
     line: lineSchema,
     cell: cellSchema,
     battery: batterySchema.optional(),
-    experiment: z.array(experimentEntrySchema).min(1).optional().describe('PyBaMM-style experiment steps; default: the [0178] first-cycle protocol'),
-    cycling: cyclingSchema.default({ model: 'spme', charge_cutoff_V: 4.3, discharge_cutoff_V: 3.0, ageing_cycles: 200, ageing_c_rate: 0.33, rate_capability: true }),
+    experiment: z
+      .array(experimentEntrySchema)
+      .min(1)
+      .optional()
+      .describe('PyBaMM-style experiment steps; default: the [0178] first-cycle protocol'),
+    cycling: cyclingSchema.default({
+      model: 'spme',
+      charge_cutoff_V: 4.3,
+      discharge_cutoff_V: 3.0,
+      ageing_cycles: 200,
+      ageing_c_rate: 0.33,
+      rate_capability: true,
+    }),
     spec: specSchema.optional(),
-    variability: variabilitySchema.optional().describe('production-run variability: seeded random sheet thickness, force, temperature, eccentricity, gauges (README: production)'),
-    production: productionSchema.optional().describe('production-run settings: shift length, rolls, splices, ramps, lots, stops, cost (README: production)'),
+    variability: variabilitySchema
+      .optional()
+      .describe(
+        'production-run variability: seeded random sheet thickness, force, temperature, eccentricity, gauges (README: production)',
+      ),
+    production: productionSchema
+      .optional()
+      .describe('production-run settings: shift length, rolls, splices, ramps, lots, stops, cost (README: production)'),
   })
   .strict();
 

@@ -13,17 +13,91 @@ export interface ClaimWindow {
 }
 
 export const WINDOWS = {
-  force_240: { id: 'force_240', quantity: 'roll force at rollers 240', unit: 'N', min: 150, max: 500, paragraph: '[0203]', claim: 5 },
-  force_236: { id: 'force_236', quantity: 'roll force at rollers 236', unit: 'N', min: 150, max: 500, paragraph: '[0196]' },
-  heating_240: { id: 'heating_240', quantity: 'heating at rollers 240', unit: '°C', min: 30, max: 200, paragraph: '[0204]', claim: 7 },
-  li_content: { id: 'li_content', quantity: 'elemental Li in the Li-containing layer', unit: 'wt %', min: 80, max: 100, paragraph: '[0199]' },
-  anode_thickness: { id: 'anode_thickness', quantity: 'prelithiated anode thickness', unit: 'µm', min: 10, max: 100, paragraph: '[0205]', claim: 12 },
-  specific_capacity: { id: 'specific_capacity', quantity: 'specific capacity', unit: 'mAh/g', min: 100, paragraph: '[0013]', claim: 13 },
-  cell_thickness: { id: 'cell_thickness', quantity: 'cell thickness', unit: 'µm', max: 1000, paragraph: '[0206]', claim: 14 },
-  stack_pressure: { id: 'stack_pressure', quantity: 'stack pressure', unit: 'MPa', min: 1, max: 10, paragraph: '[0207]', claim: 15 },
+  force_240: {
+    id: 'force_240',
+    quantity: 'roll force at rollers 240',
+    unit: 'N',
+    min: 150,
+    max: 500,
+    paragraph: '[0203]',
+    claim: 5,
+  },
+  force_236: {
+    id: 'force_236',
+    quantity: 'roll force at rollers 236',
+    unit: 'N',
+    min: 150,
+    max: 500,
+    paragraph: '[0196]',
+  },
+  heating_240: {
+    id: 'heating_240',
+    quantity: 'heating at rollers 240',
+    unit: '°C',
+    min: 30,
+    max: 200,
+    paragraph: '[0204]',
+    claim: 7,
+  },
+  li_content: {
+    id: 'li_content',
+    quantity: 'elemental Li in the Li-containing layer',
+    unit: 'wt %',
+    min: 80,
+    max: 100,
+    paragraph: '[0199]',
+  },
+  anode_thickness: {
+    id: 'anode_thickness',
+    quantity: 'prelithiated anode thickness',
+    unit: 'µm',
+    min: 10,
+    max: 100,
+    paragraph: '[0205]',
+    claim: 12,
+  },
+  specific_capacity: {
+    id: 'specific_capacity',
+    quantity: 'specific capacity',
+    unit: 'mAh/g',
+    min: 100,
+    paragraph: '[0013]',
+    claim: 13,
+  },
+  cell_thickness: {
+    id: 'cell_thickness',
+    quantity: 'cell thickness',
+    unit: 'µm',
+    max: 1000,
+    paragraph: '[0206]',
+    claim: 14,
+  },
+  stack_pressure: {
+    id: 'stack_pressure',
+    quantity: 'stack pressure',
+    unit: 'MPa',
+    min: 1,
+    max: 10,
+    paragraph: '[0207]',
+    claim: 15,
+  },
   c_rate: { id: 'c_rate', quantity: 'C-rate', unit: 'C', min: 0.33, paragraph: '[0013]', claim: 16 },
-  charge_cutoff: { id: 'charge_cutoff', quantity: 'first-cycle charge cut-off', unit: 'V', min: 4.25, max: 4.4, paragraph: '[0178]' },
-  battery_voltage: { id: 'battery_voltage', quantity: 'battery output voltage', unit: 'V', min: 1, max: 500, paragraph: '[0176]' },
+  charge_cutoff: {
+    id: 'charge_cutoff',
+    quantity: 'first-cycle charge cut-off',
+    unit: 'V',
+    min: 4.25,
+    max: 4.4,
+    paragraph: '[0178]',
+  },
+  battery_voltage: {
+    id: 'battery_voltage',
+    quantity: 'battery output voltage',
+    unit: 'V',
+    min: 1,
+    max: 500,
+    paragraph: '[0176]',
+  },
 } as const satisfies Record<string, ClaimWindow>;
 
 export function inWindow(w: ClaimWindow, value: number): boolean {
@@ -47,5 +121,13 @@ export interface WindowCheck {
 }
 
 export function checkWindow(w: ClaimWindow, value: number): WindowCheck {
-  return { id: w.id, quantity: w.quantity, value, unit: w.unit, window: windowText(w), inside: inWindow(w, value), paragraph: w.paragraph };
+  return {
+    id: w.id,
+    quantity: w.quantity,
+    value,
+    unit: w.unit,
+    window: windowText(w),
+    inside: inWindow(w, value),
+    paragraph: w.paragraph,
+  };
 }

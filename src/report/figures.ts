@@ -52,7 +52,16 @@ const ROLE_REF: Record<LayerRole, string> = {
   other: '',
 };
 
-const STACK_ORDER: readonly LayerRole[] = ['cathode_collector', 'cathode', 'electrolyte', 'al', 'anode', 'li', 'conductive', 'other'];
+const STACK_ORDER: readonly LayerRole[] = [
+  'cathode_collector',
+  'cathode',
+  'electrolyte',
+  'al',
+  'anode',
+  'li',
+  'conductive',
+  'other',
+];
 
 /**
  * The layers of the produced cell: the layers leaving station 240 (thickness_out_um). When the line
@@ -71,7 +80,14 @@ export function crossSectionLayers(output: RunOutput, recipe: Recipe): CrossSect
     let note = 'produced layers leaving rollers 240 (line results)';
     const a = output.line.anode;
     // only when the anode is the Li + Al pair in contact (interposed); otherwise draw what the line reports
-    if (!hasAnode && hasAl && hasLi && recipe.third_sheet.facing_al === 'li_layer' && Number.isFinite(a.thickness_um) && a.thickness_um > 0) {
+    if (
+      !hasAnode &&
+      hasAl &&
+      hasLi &&
+      recipe.third_sheet.facing_al === 'li_layer' &&
+      Number.isFinite(a.thickness_um) &&
+      a.thickness_um > 0
+    ) {
       const f = a.al_fractions;
       const alloyed = f.LiAl + f.Li3Al2 + f.Li9Al4;
       if (alloyed > 0) {
@@ -89,7 +105,11 @@ export function crossSectionLayers(output: RunOutput, recipe: Recipe): CrossSect
   const list = Array.isArray(dl) ? (dl as { name: string; thickness_um: number }[]) : [];
   return {
     source: 'design',
-    layers: list.map((l) => ({ name: l.name, role: layerRole({ name: l.name, thickness_in_um: l.thickness_um, thickness_out_um: l.thickness_um }), thickness_um: l.thickness_um })),
+    layers: list.map((l) => ({
+      name: l.name,
+      role: layerRole({ name: l.name, thickness_in_um: l.thickness_um, thickness_out_um: l.thickness_um }),
+      thickness_um: l.thickness_um,
+    })),
     note: 'design stack before processing (no line results in this run)',
   };
 }
@@ -123,7 +143,11 @@ export function crossSectionSvg(cs: CrossSection, opts: { width?: number; maxHei
       `<rect class="xs-layer" data-name="${esc(l.name)}" data-thickness-um="${l.thickness_um}" x="${left}" y="${n2(y)}" width="${stackW}" height="${h}" fill="${color}" stroke="#222" stroke-width="0.6"><title>${esc(`${l.name}: ${fmt(l.thickness_um, 4)} µm`)}</title></rect>`,
     );
     const ref = ROLE_REF[l.role];
-    labels.push({ y: y + h / 2, text: `${l.name}${ref && !l.name.includes(ref.split(' ')[0]!) ? ` [${ref}]` : ''} — ${fmt(l.thickness_um, 4)} µm`, color });
+    labels.push({
+      y: y + h / 2,
+      text: `${l.name}${ref && !l.name.includes(ref.split(' ')[0]!) ? ` [${ref}]` : ''} — ${fmt(l.thickness_um, 4)} µm`,
+      color,
+    });
     y += h;
   }
   // labels on the right, pushed apart to at least 15 px
@@ -132,16 +156,22 @@ export function crossSectionSvg(cs: CrossSection, opts: { width?: number; maxHei
   for (let i = 1; i < ly.length; i++) if (ly[i]! - ly[i - 1]! < minGap) ly[i] = ly[i - 1]! + minGap;
   const lx = left + stackW + 40;
   labels.forEach((l, i) => {
-    p.push(`<line x1="${left + stackW}" y1="${n2(l.y)}" x2="${lx - 4}" y2="${n2(ly[i]!)}" stroke="#666" stroke-width="0.8"/>`);
+    p.push(
+      `<line x1="${left + stackW}" y1="${n2(l.y)}" x2="${lx - 4}" y2="${n2(ly[i]!)}" stroke="#666" stroke-width="0.8"/>`,
+    );
     p.push(`<text class="xs-label" x="${lx}" y="${n2(ly[i]!)}" dy="0.32em">${esc(l.text)}</text>`);
   });
   // scale bar
   const bar = niceStep(total / 4, 1);
   const barPx = bar * scale;
   const by = top + total * scale + 22;
-  p.push(`<g class="scale-bar"><line x1="${left}" x2="${n2(left + barPx)}" y1="${n2(by)}" y2="${n2(by)}" stroke="#000" stroke-width="3"/>`);
+  p.push(
+    `<g class="scale-bar"><line x1="${left}" x2="${n2(left + barPx)}" y1="${n2(by)}" y2="${n2(by)}" stroke="#000" stroke-width="3"/>`,
+  );
   p.push(`<text x="${n2(left + barPx + 8)}" y="${n2(by)}" dy="0.32em">${esc(`${fmt(bar)} µm`)}</text></g>`);
-  p.push(`<text class="xs-note" x="${left}" y="${n2(by + 22)}" fill="#555" font-size="11">${esc(`total ${fmt(total, 4)} µm (${cs.source === 'line' ? 'after rollers 240' : 'design, before rolling'})`)}</text>`);
+  p.push(
+    `<text class="xs-note" x="${left}" y="${n2(by + 22)}" fill="#555" font-size="11">${esc(`total ${fmt(total, 4)} µm (${cs.source === 'line' ? 'after rollers 240' : 'design, before rolling'})`)}</text>`,
+  );
   p.push('</svg>');
   return p.join('');
 }
@@ -158,14 +188,22 @@ export interface StationView {
 }
 
 export function stationViews(output: RunOutput, recipe: Recipe): StationView[] {
-  const ids: ('222' | '236' | '240')[] = recipe.stations['222'] || recipe.first_sheet.supply === 'in_situ' ? ['222', '236', '240'] : ['236', '240'];
+  const ids: ('222' | '236' | '240')[] =
+    recipe.stations['222'] || recipe.first_sheet.supply === 'in_situ' ? ['222', '236', '240'] : ['236', '240'];
   const out: StationView[] = [];
   for (const id of ids) {
     const s: StationBlock | undefined = output.line?.stations.find((x) => x.id === id);
     if (s) {
       const tin = s.layers.reduce((a, l) => a + l.thickness_in_um, 0);
       const tout = s.layers.reduce((a, l) => a + l.thickness_out_um, 0);
-      const v: StationView = { id, force_N: s.force_N, temperature_C: s.temperature_C, peak_pressure_MPa: s.peak_pressure_MPa, bonded: s.bonded, source: 'line' };
+      const v: StationView = {
+        id,
+        force_N: s.force_N,
+        temperature_C: s.temperature_C,
+        peak_pressure_MPa: s.peak_pressure_MPa,
+        bonded: s.bonded,
+        source: 'line',
+      };
       if (tin > 0) v.reduction = (tin - tout) / tin;
       out.push(v);
     } else {
@@ -194,15 +232,25 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
     `<text class="plot-title" x="${W / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">The line (FIG. 2 style): ${esc(recipe.line.mode)}, ${esc(fmt(recipe.line.speed_m_per_min))} m/min, web ${esc(fmt(recipe.line.web_width_mm))} mm</text>`,
   ];
   const unwinder = (cx: number, cy: number, label: string, sub: string): void => {
-    p.push(`<g class="unwinder"><circle cx="${cx}" cy="${cy}" r="20" fill="#f4f4f4" stroke="#333"/><circle cx="${cx}" cy="${cy}" r="5" fill="#333"/>`);
-    p.push(`<text x="${cx}" y="${cy - 27}" text-anchor="middle" font-weight="600">${esc(label)}</text><text x="${cx}" y="${cy + 36}" text-anchor="middle" font-size="11" fill="#444">${esc(sub)}</text></g>`);
+    p.push(
+      `<g class="unwinder"><circle cx="${cx}" cy="${cy}" r="20" fill="#f4f4f4" stroke="#333"/><circle cx="${cx}" cy="${cy}" r="5" fill="#333"/>`,
+    );
+    p.push(
+      `<text x="${cx}" y="${cy - 27}" text-anchor="middle" font-weight="600">${esc(label)}</text><text x="${cx}" y="${cy + 36}" text-anchor="middle" font-size="11" fill="#444">${esc(sub)}</text></g>`,
+    );
   };
   const feed = (x1: number, y1: number, x2: number, y2: number, color: string): void => {
-    p.push(`<path d="M${x1},${y1} C${n2((x1 + x2) / 2)},${y1} ${n2((x1 + x2) / 2)},${y2} ${x2},${y2}" fill="none" stroke="${color}" stroke-width="3"/>`);
+    p.push(
+      `<path d="M${x1},${y1} C${n2((x1 + x2) / 2)},${y1} ${n2((x1 + x2) / 2)},${y2} ${x2},${y2}" fill="none" stroke="${color}" stroke-width="3"/>`,
+    );
   };
   const rollers = (cx: number, id: string): void => {
-    p.push(`<g class="rollers" data-station="${id}"><circle cx="${cx}" cy="${webY - R - 2}" r="${R}" fill="#dfe6ee" stroke="#333"/><circle cx="${cx}" cy="${webY + R + 2}" r="${R}" fill="#dfe6ee" stroke="#333"/>`);
-    p.push(`<text x="${cx}" y="${webY + 2 * R + 20}" text-anchor="middle" font-weight="700">rollers ${esc(id)}</text></g>`);
+    p.push(
+      `<g class="rollers" data-station="${id}"><circle cx="${cx}" cy="${webY - R - 2}" r="${R}" fill="#dfe6ee" stroke="#333"/><circle cx="${cx}" cy="${webY + R + 2}" r="${R}" fill="#dfe6ee" stroke="#333"/>`,
+    );
+    p.push(
+      `<text x="${cx}" y="${webY + 2 * R + 20}" text-anchor="middle" font-weight="700">rollers ${esc(id)}</text></g>`,
+    );
   };
   const fs = recipe.first_sheet;
   // first composite sheet 220
@@ -219,8 +267,12 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
   } else {
     unwinder(120, webY, '220', 'first composite sheet (ready-made)');
   }
-  p.push(`<line x1="${views.some((v) => v.id === '222') ? x['222'] : 140}" y1="${webY}" x2="${x['236']}" y2="${webY}" stroke="#3b3f58" stroke-width="4"/>`);
-  p.push(`<text x="${(x['222'] + x['236']) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">220 first composite sheet</text>`);
+  p.push(
+    `<line x1="${views.some((v) => v.id === '222') ? x['222'] : 140}" y1="${webY}" x2="${x['236']}" y2="${webY}" stroke="#3b3f58" stroke-width="4"/>`,
+  );
+  p.push(
+    `<text x="${(x['222'] + x['236']) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">220 first composite sheet</text>`,
+  );
   // Al sheet 224
   const a = recipe.al_sheet;
   const alLabel = a.form === 'foil' ? `Al foil ${fmt(a.thickness_um)} µm` : `Al particles ${fmt(a.thickness_um)} µm`;
@@ -232,16 +284,29 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
     feed(420, 320, x['236'] - R, webY + 4, '#9aa3ad');
   }
   if (a.form === 'particles_on_carrier' && a.carrier) {
-    p.push(`<g class="carrier-rewind"><circle cx="455" cy="130" r="12" fill="#fff" stroke="#333" stroke-dasharray="3 2"/><text x="471" y="134" font-size="11">${esc(`${a.carrier.material} carrier removed`)}</text></g>`);
+    p.push(
+      `<g class="carrier-rewind"><circle cx="455" cy="130" r="12" fill="#fff" stroke="#333" stroke-dasharray="3 2"/><text x="471" y="134" font-size="11">${esc(`${a.carrier.material} carrier removed`)}</text></g>`,
+    );
   }
   p.push(`<line x1="${x['236']}" y1="${webY}" x2="${x['240']}" y2="${webY}" stroke="#59606e" stroke-width="5"/>`);
-  p.push(`<text x="${(x['236'] + x['240']) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">226 second composite sheet</text>`);
+  p.push(
+    `<text x="${(x['236'] + x['240']) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">226 second composite sheet</text>`,
+  );
   // third sheet 230
   const t = recipe.third_sheet;
-  unwinder(640, 70, '230', `Li ${fmt(t.li_layer.thickness_um)} µm on ${t.conductive_layer.material} (${t.facing_al === 'li_layer' ? 'Li facing Al' : `${t.conductive_layer.material} facing Al`})`);
+  unwinder(
+    640,
+    70,
+    '230',
+    `Li ${fmt(t.li_layer.thickness_um)} µm on ${t.conductive_layer.material} (${t.facing_al === 'li_layer' ? 'Li facing Al' : `${t.conductive_layer.material} facing Al`})`,
+  );
   feed(660, 70, x['240'] - R, webY - 4, '#c87533');
-  p.push(`<line x1="${x['240']}" y1="${webY}" x2="${W - 30}" y2="${webY}" stroke="#7f8fa8" stroke-width="6" marker-end="url(#arrow)"/>`);
-  p.push(`<text x="${(x['240'] + W) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">cell laminate, anode 238</text>`);
+  p.push(
+    `<line x1="${x['240']}" y1="${webY}" x2="${W - 30}" y2="${webY}" stroke="#7f8fa8" stroke-width="6" marker-end="url(#arrow)"/>`,
+  );
+  p.push(
+    `<text x="${(x['240'] + W) / 2}" y="${webY + 16}" text-anchor="middle" font-size="11">cell laminate, anode 238</text>`,
+  );
   for (const id of ['222', '236', '240'] as const) if (views.some((v) => v.id === id)) rollers(x[id], id);
   // results boxes above each station
   for (const v of views) {
@@ -254,8 +319,12 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
     ].filter((s) => s.length > 0);
     const bx = cx - 62;
     const by = webY + 2 * R + 32;
-    p.push(`<g class="station-result" data-station="${v.id}" data-source="${v.source}"><rect x="${bx}" y="${by}" width="124" height="${lines.length * 14 + 8}" rx="4" fill="${v.bonded === false ? '#fde2e1' : '#eef5ee'}" stroke="#888"/>`);
-    lines.forEach((s, i) => p.push(`<text x="${cx}" y="${by + 15 + i * 14}" text-anchor="middle" font-size="11">${esc(s)}</text>`));
+    p.push(
+      `<g class="station-result" data-station="${v.id}" data-source="${v.source}"><rect x="${bx}" y="${by}" width="124" height="${lines.length * 14 + 8}" rx="4" fill="${v.bonded === false ? '#fde2e1' : '#eef5ee'}" stroke="#888"/>`,
+    );
+    lines.forEach((s, i) =>
+      p.push(`<text x="${cx}" y="${by + 15 + i * 14}" text-anchor="middle" font-size="11">${esc(s)}</text>`),
+    );
     p.push('</g>');
   }
   p.push('</svg>');

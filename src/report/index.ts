@@ -40,7 +40,8 @@ export interface ReportInput {
   cycles?: readonly ReportCycle[];
 }
 
-const fmt = (x: unknown, d = 4): string => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(d))) : '—');
+const fmt = (x: unknown, d = 4): string =>
+  typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(d))) : '—';
 
 /** strip the namespace attribute: inline SVG in HTML is in the SVG namespace without it (keeps the page free of URLs) */
 const inline = (svg: string): string => svg.replace(/ xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '');
@@ -97,8 +98,14 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
     ['run id', o.run_id || '—'],
     ['rollcell version', o.rollcell_version],
     ['cathode', `${r.first_sheet.cathode.active_material} + ${r.first_sheet.cathode.electrolyte}`],
-    ['electrolyte layer', `${r.first_sheet.electrolyte_layer.material} ${fmt(r.first_sheet.electrolyte_layer.thickness_um)} µm`],
-    ['anode (as supplied)', `Al ${fmt(d.anode.al_thickness_um)} µm + Li ${fmt(d.anode.li_thickness_um)} µm on ${r.third_sheet.conductive_layer.material}`],
+    [
+      'electrolyte layer',
+      `${r.first_sheet.electrolyte_layer.material} ${fmt(r.first_sheet.electrolyte_layer.thickness_um)} µm`,
+    ],
+    [
+      'anode (as supplied)',
+      `Al ${fmt(d.anode.al_thickness_um)} µm + Li ${fmt(d.anode.li_thickness_um)} µm on ${r.third_sheet.conductive_layer.material}`,
+    ],
     ['Li:Al molar ratio', fmt(d.anode.li_al_molar_ratio)],
     ['N/P ratio', fmt(d.np_ratio)],
     ['cell area', `${fmt(d.cell.area_cm2)} cm²`],
@@ -107,10 +114,14 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
     ['specific energy (design)', `${fmt(d.specific_energy_Wh_kg)} Wh/kg`],
     ['energy density (design)', `${fmt(d.energy_density_Wh_L)} Wh/L`],
   ];
-  if (typeof d.cell['capacity_mAh'] === 'number') rows.push(['cell capacity (design)', `${fmt(d.cell['capacity_mAh'])} mAh`]);
+  if (typeof d.cell['capacity_mAh'] === 'number')
+    rows.push(['cell capacity (design)', `${fmt(d.cell['capacity_mAh'])} mAh`]);
   if (o.line) {
     rows.push(['anode as made', `${fmt(o.line.anode.thickness_um)} µm, free Li ${fmt(o.line.anode.free_li_um)} µm`]);
-    rows.push(['crack risk sandwiched / free', `${fmt(o.line.crack.sandwiched.risk, 3)} / ${fmt(o.line.crack.free_standing.risk, 3)}`]);
+    rows.push([
+      'crack risk sandwiched / free',
+      `${fmt(o.line.crack.sandwiched.risk, 3)} / ${fmt(o.line.crack.free_standing.risk, 3)}`,
+    ]);
   }
   if (o.cycling) {
     rows.push(['discharge capacity', `${fmt(o.cycling.discharge_capacity_mAh_g)} mAh/g`]);
@@ -127,7 +138,9 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
   rows.push(['claims', `${n('met')} met, ${n('not met')} not met, ${n('not evaluable')} not evaluable`]);
   const c1 = claims.find((c) => c.claim === 1);
   const absent = (['line', 'cycling', 'production', 'battery'] as const).filter((k) => o[k] === undefined);
-  const warnings = Array.isArray(o['warnings']) ? (o['warnings'] as unknown[]).filter((w): w is string => typeof w === 'string') : [];
+  const warnings = Array.isArray(o['warnings'])
+    ? (o['warnings'] as unknown[]).filter((w): w is string => typeof w === 'string')
+    : [];
   return `<section id="summary"><h2>Summary</h2>
 <p>Claim 1 (the method of the seed, US 2025/0266422 A1): ${c1 ? badge(c1.verdict) : '—'}${c1 && c1.verdict !== 'met' ? ` <span class="note">${esc(String(c1['reason'] ?? ''))}</span>` : ''}</p>
 ${kv(rows)}
@@ -159,13 +172,19 @@ const SHORT: Record<LayerRole, string> = {
 };
 
 /** per-layer thickness through the stations: supplied, after 222, after 236, after 240 */
-export function thicknessThroughStations(stations: readonly StationBlock[]): { layers: string[]; stages: string[]; values: number[][] } {
+export function thicknessThroughStations(stations: readonly StationBlock[]): {
+  layers: string[];
+  stages: string[];
+  values: number[][];
+} {
   const order: string[] = [];
   const supplied = new Map<string, number>();
-  for (const s of stations) for (const l of s.layers) if (!supplied.has(l.name)) {
-    supplied.set(l.name, l.thickness_in_um);
-    order.push(l.name);
-  }
+  for (const s of stations)
+    for (const l of s.layers)
+      if (!supplied.has(l.name)) {
+        supplied.set(l.name, l.thickness_in_um);
+        order.push(l.name);
+      }
   const stages = ['supplied', ...stations.map((s) => `after ${s.id}`)];
   const cur = new Map<string, number>();
   const values: number[][] = [order.map((n) => supplied.get(n)!)];
@@ -183,7 +202,12 @@ function plots(inp: ReportInput): string {
   // voltage vs capacity
   const ts = (inp.timeSeries ?? []).filter((s) => s.voltage_V.length > 0);
   if (ts.length > 0) {
-    const series: Series[] = ts.map((s, i) => ({ name: s.name, x: s.capacity_Ah.map((q) => q * 1000), y: s.voltage_V, color: PALETTE[i % PALETTE.length]! }));
+    const series: Series[] = ts.map((s, i) => ({
+      name: s.name,
+      x: s.capacity_Ah.map((q) => q * 1000),
+      y: s.voltage_V,
+      color: PALETTE[i % PALETTE.length]!,
+    }));
     figs.push(
       figure(
         linePlot({
@@ -192,8 +216,16 @@ function plots(inp: ReportInput): string {
           y: { label: 'cell voltage', unit: 'V' },
           series,
           hlines: [
-            { value: r.cycling.charge_cutoff_V, label: `charge cut-off ${r.cycling.charge_cutoff_V} V`, color: '#b3261e' },
-            { value: r.cycling.discharge_cutoff_V, label: `discharge cut-off ${r.cycling.discharge_cutoff_V} V`, color: '#8a6d00' },
+            {
+              value: r.cycling.charge_cutoff_V,
+              label: `charge cut-off ${r.cycling.charge_cutoff_V} V`,
+              color: '#b3261e',
+            },
+            {
+              value: r.cycling.discharge_cutoff_V,
+              label: `discharge cut-off ${r.cycling.discharge_cutoff_V} V`,
+              color: '#8a6d00',
+            },
           ],
           className: 'plot-voltage',
         }),
@@ -243,11 +275,19 @@ function plots(inp: ReportInput): string {
         barChart({
           title: 'Crack risk of the prelithiated anode',
           categories: ['sandwiched (Cu | anode | SE)', 'free-standing Li + Al'],
-          groups: [{ name: 'crack risk', values: [o.line.crack.sandwiched.risk, o.line.crack.free_standing.risk], color: '#D55E00' }],
+          groups: [
+            {
+              name: 'crack risk',
+              values: [o.line.crack.sandwiched.risk, o.line.crack.free_standing.risk],
+              color: '#D55E00',
+            },
+          ],
           xLabel: 'roll bonding configuration',
           y: { label: 'crack risk', unit: '1', min: 0, max: 1 },
           valueLabels: true,
-          ...(crackMax !== undefined ? { hlines: [{ value: crackMax, label: `spec max ${crackMax}`, color: '#b3261e' }] } : {}),
+          ...(crackMax !== undefined
+            ? { hlines: [{ value: crackMax, label: `spec max ${crackMax}`, color: '#b3261e' }] }
+            : {}),
           className: 'plot-crack',
         }),
         'Claim 2 / [0201]: roll bonding the Li and Al between the conductive layer and the first composite sheet against the same layers bonded free-standing.',
@@ -275,7 +315,14 @@ function plots(inp: ReportInput): string {
     );
     figs.push(
       figure(
-        linePlot({ title: 'Coulombic efficiency', x: { label: 'cycle', unit: '1' }, y: { label: 'coulombic efficiency', unit: '1' }, series: [{ name: 'CE', x: idx, y: cy.map((c) => c.ce), markers: true, color: '#009E73' }], legend: false, className: 'plot-ce' }),
+        linePlot({
+          title: 'Coulombic efficiency',
+          x: { label: 'cycle', unit: '1' },
+          y: { label: 'coulombic efficiency', unit: '1' },
+          series: [{ name: 'CE', x: idx, y: cy.map((c) => c.ce), markers: true, color: '#009E73' }],
+          legend: false,
+          className: 'plot-ce',
+        }),
         'Discharge over charge capacity of each cycle.',
       ),
     );
@@ -288,7 +335,15 @@ function plots(inp: ReportInput): string {
             title: 'DC resistance over cycles',
             x: { label: 'cycle', unit: '1' },
             y: { label: 'DC resistance', unit: 'mΩ' },
-            series: [{ name: 'DC resistance', x: rc.map((c) => c.index), y: rc.map((c) => c.resistance_mOhm!), markers: true, color: '#CC79A7' }],
+            series: [
+              {
+                name: 'DC resistance',
+                x: rc.map((c) => c.index),
+                y: rc.map((c) => c.resistance_mOhm!),
+                markers: true,
+                color: '#CC79A7',
+              },
+            ],
             legend: false,
             className: 'plot-resistance',
           }),
@@ -301,15 +356,29 @@ function plots(inp: ReportInput): string {
   const spc = (o.production?.['spc'] as { lanes?: unknown[] } | undefined)?.lanes ?? [];
   let spcCount = 0;
   for (const lane of spc.slice(0, 2)) {
-    const L = lane as { lane?: number; quantity?: string; xbar?: { center: number; ucl: number; lcl: number }; charts?: { means?: number[]; ewma?: number[]; ewma_ucl?: number[]; ewma_lcl?: number[] } };
+    const L = lane as {
+      lane?: number;
+      quantity?: string;
+      xbar?: { center: number; ucl: number; lcl: number };
+      charts?: { means?: number[]; ewma?: number[]; ewma_ucl?: number[]; ewma_lcl?: number[] };
+    };
     const means = L.charts?.means;
     if (!means || !L.xbar) continue;
     spcCount++;
     const i = means.map((_, k) => k + 1);
     const series: Series[] = [{ name: 'subgroup mean', x: i, y: means, markers: true }];
     if (L.charts?.ewma) series.push({ name: 'EWMA', x: i, y: L.charts.ewma, color: '#009E73' });
-    if (L.charts?.ewma_ucl) series.push({ name: 'EWMA limits', x: i, y: L.charts.ewma_ucl, color: '#009E73', dash: '2 3' });
-    if (L.charts?.ewma_lcl) series.push({ name: 'EWMA lower limit', x: i, y: L.charts.ewma_lcl, color: '#009E73', dash: '2 3', inLegend: false });
+    if (L.charts?.ewma_ucl)
+      series.push({ name: 'EWMA limits', x: i, y: L.charts.ewma_ucl, color: '#009E73', dash: '2 3' });
+    if (L.charts?.ewma_lcl)
+      series.push({
+        name: 'EWMA lower limit',
+        x: i,
+        y: L.charts.ewma_lcl,
+        color: '#009E73',
+        dash: '2 3',
+        inLegend: false,
+      });
     const q = (L.quantity ?? 'value').replace(/_um$/, '').replace(/_/g, ' ');
     figs.push(
       figure(
@@ -334,7 +403,8 @@ function plots(inp: ReportInput): string {
 }
 
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
-const obj = (x: unknown): Record<string, unknown> | undefined => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
+const obj = (x: unknown): Record<string, unknown> | undefined =>
+  x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
 
 /** what the production run made: counts, yield, OEE, throughput, cost, scrap Pareto (when the run has a production block) */
 function productionSection(o: RunOutput): string {
@@ -364,7 +434,9 @@ function productionSection(o: RunOutput): string {
     add('good energy', num(th['good_energy_kWh']), ' kWh');
   }
   add('cost', num(p['cost_per_kWh']), ' USD/kWh');
-  const pareto = Array.isArray(p['scrap_by_cause']) ? (p['scrap_by_cause'] as unknown[]).map(obj).filter((x): x is Record<string, unknown> => x !== undefined) : [];
+  const pareto = Array.isArray(p['scrap_by_cause'])
+    ? (p['scrap_by_cause'] as unknown[]).map(obj).filter((x): x is Record<string, unknown> => x !== undefined)
+    : [];
   const causes = pareto.filter((r) => typeof r['cause'] === 'string' && num(r['cell_equivalents']) !== undefined);
   const chart =
     causes.length > 0
@@ -394,7 +466,10 @@ function batterySection(o: RunOutput): string {
   const res = obj(b['results']) ?? {};
   const lim = obj(b['limiting_cell']);
   const ageing = obj(b['ageing']);
-  const rows: [string, string][] = [['profile', String(b['profile'] ?? '—')], ['pack', `${String(pack['series'])}s${String(pack['parallel'])}p of ${String(pack['cell_source'] ?? '?')} cells`]];
+  const rows: [string, string][] = [
+    ['profile', String(b['profile'] ?? '—')],
+    ['pack', `${String(pack['series'])}s${String(pack['parallel'])}p of ${String(pack['cell_source'] ?? '?')} cells`],
+  ];
   const add = (k: string, v: number | undefined, unit = ''): void => {
     if (v !== undefined) rows.push([k, `${fmt(v)}${unit}`]);
   };
@@ -415,17 +490,31 @@ function batterySection(o: RunOutput): string {
   const der = obj(res['deratings']);
   if (der) add('BMS deratings', num(der['count']));
   if (lim) rows.push(['limiting cell', `${String(lim['serial'])}: ${String(lim['reason'])}`]);
-  if (ageing) add(`capacity retention after ${String(ageing['years'])} years`, num(ageing['capacity_retention_pct_after_years']), ' %');
+  if (ageing)
+    add(
+      `capacity retention after ${String(ageing['years'])} years`,
+      num(ageing['capacity_retention_pct_after_years']),
+      ' %',
+    );
   const ser = obj(b['series']);
   const figs: string[] = [];
   const arr = (k: string): number[] | undefined => {
     const v = ser?.[k];
-    return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined;
+    return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))
+      ? (v as number[])
+      : undefined;
   };
   const t = arr('time_s');
   const th = t?.map((x) => x / 3600);
   /** highest and lowest cell of the pack over time */
-  const band = (lo: number[] | undefined, hi: number[] | undefined, title: string, y: { label: string; unit: string }, cls: string, caption: string): void => {
+  const band = (
+    lo: number[] | undefined,
+    hi: number[] | undefined,
+    title: string,
+    y: { label: string; unit: string },
+    cls: string,
+    caption: string,
+  ): void => {
     if (!th || !lo || !hi) return;
     const series = [
       { name: 'highest cell', x: th, y: hi, color: '#D55E00' },
@@ -433,15 +522,36 @@ function batterySection(o: RunOutput): string {
     ];
     figs.push(figure(linePlot({ title, x: { label: 'time', unit: 'h' }, y, series, className: cls }), caption));
   };
-  band(arr('cell_voltage_min_V'), arr('cell_voltage_max_V'), 'Cell voltage: lowest and highest cell', { label: 'cell voltage', unit: 'V' }, 'plot-battery-voltage',
-    'Highest and lowest cell voltage in the pack over the duty profile; the BMS limits the pack current when a cell reaches its window.');
-  band(arr('soc_min_pct'), arr('soc_max_pct'), 'State of charge spread', { label: 'SOC', unit: '%' }, 'plot-battery-soc',
-    'Highest and lowest cell state of charge: the spread comes from the cell-to-cell variation of the line and is narrowed by passive balancing.');
-  const capY = Array.isArray(ageing?.['capacity_Ah_by_year']) ? (ageing!['capacity_Ah_by_year'] as unknown[]).filter((x): x is number => typeof x === 'number') : [];
+  band(
+    arr('cell_voltage_min_V'),
+    arr('cell_voltage_max_V'),
+    'Cell voltage: lowest and highest cell',
+    { label: 'cell voltage', unit: 'V' },
+    'plot-battery-voltage',
+    'Highest and lowest cell voltage in the pack over the duty profile; the BMS limits the pack current when a cell reaches its window.',
+  );
+  band(
+    arr('soc_min_pct'),
+    arr('soc_max_pct'),
+    'State of charge spread',
+    { label: 'SOC', unit: '%' },
+    'plot-battery-soc',
+    'Highest and lowest cell state of charge: the spread comes from the cell-to-cell variation of the line and is narrowed by passive balancing.',
+  );
+  const capY = Array.isArray(ageing?.['capacity_Ah_by_year'])
+    ? (ageing!['capacity_Ah_by_year'] as unknown[]).filter((x): x is number => typeof x === 'number')
+    : [];
   if (capY.length > 1) {
     figs.push(
       figure(
-        linePlot({ title: 'Pack capacity by year', x: { label: 'year', unit: '1' }, y: { label: 'capacity', unit: 'Ah' }, series: [{ name: 'capacity', x: capY.map((_, i) => i), y: capY, markers: true, color: '#009E73' }], legend: false, className: 'plot-battery-ageing' }),
+        linePlot({
+          title: 'Pack capacity by year',
+          x: { label: 'year', unit: '1' },
+          y: { label: 'capacity', unit: 'Ah' },
+          series: [{ name: 'capacity', x: capY.map((_, i) => i), y: capY, markers: true, color: '#009E73' }],
+          legend: false,
+          className: 'plot-battery-ageing',
+        }),
         'Pack capacity after each year of the duty profile, from the cell ageing submodels (interphase growth, contact loss, Li inventory loss).',
       ),
     );
@@ -454,15 +564,23 @@ function claimTable(claims: readonly ClaimResult[]): string {
   for (const c of claims) {
     const title = typeof c['title'] === 'string' ? (c['title'] as string) : '';
     const dep = typeof c['depends_on'] === 'number' ? ` (depends on claim ${c['depends_on'] as number})` : '';
-    rows.push(`<tr class="claim-row" data-claim="${c.claim}" data-verdict="${esc(c.verdict)}"><td><b>${c.claim}</b></td><td>${badge(c.verdict)}</td><td colspan="2"><b>${esc(title)}</b>${esc(dep)}</td></tr>`);
-    for (const e of c.elements) rows.push(`<tr class="el-row"><td>${esc(e.id)}</td><td>${badge(e.verdict)}</td><td>${esc(e.text)}<br><span class="note">${esc(e.evidence)}</span></td><td>${esc(e.paragraph ?? '')}</td></tr>`);
+    rows.push(
+      `<tr class="claim-row" data-claim="${c.claim}" data-verdict="${esc(c.verdict)}"><td><b>${c.claim}</b></td><td>${badge(c.verdict)}</td><td colspan="2"><b>${esc(title)}</b>${esc(dep)}</td></tr>`,
+    );
+    for (const e of c.elements)
+      rows.push(
+        `<tr class="el-row"><td>${esc(e.id)}</td><td>${badge(e.verdict)}</td><td>${esc(e.text)}<br><span class="note">${esc(e.evidence)}</span></td><td>${esc(e.paragraph ?? '')}</td></tr>`,
+      );
   }
   return `<section id="claims"><h2>Claim chart (US 2025/0266422 A1, claims 1–20)</h2>
 <p class="note">An element is “not evaluable” when the result it needs is absent from this run; a dependent claim is met only if its parent is met.</p>
 <table class="claim-chart"><thead><tr><th>claim / element</th><th>verdict</th><th>element and evidence</th><th>paragraph</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
-function windowValues(o: RunOutput, r: Recipe): Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> {
+function windowValues(
+  o: RunOutput,
+  r: Recipe,
+): Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> {
   const s240 = o.line?.stations.find((s) => s.id === '240');
   const s236 = o.line?.stations.find((s) => s.id === '236');
   const v: Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> = {
@@ -472,14 +590,18 @@ function windowValues(o: RunOutput, r: Recipe): Partial<Record<keyof typeof WIND
     li_content: { value: r.third_sheet.li_layer.li_wt_pct, source: 'recipe' },
     stack_pressure: { value: r.cell.stack_pressure_MPa, source: 'recipe' },
     charge_cutoff: { value: r.cycling.charge_cutoff_V, source: 'recipe' },
-    cell_thickness: s240 && s240.layers.length ? { value: s240.layers.reduce((a, l) => a + l.thickness_out_um, 0), source: 'line' } : { value: o.design.cell.thickness_um, source: 'design' },
+    cell_thickness:
+      s240 && s240.layers.length
+        ? { value: s240.layers.reduce((a, l) => a + l.thickness_out_um, 0), source: 'line' }
+        : { value: o.design.cell.thickness_um, source: 'design' },
   };
   if (o.line) v.anode_thickness = { value: o.line.anode.thickness_um, source: 'line' };
   if (o.cycling) v.specific_capacity = { value: o.cycling.discharge_capacity_mAh_g, source: 'cycling' };
   const cr = o.cycling?.['max_c_rate'];
   if (typeof cr === 'number') v.c_rate = { value: cr, source: 'cycling' };
   const av = o.design.cell['average_voltage_V'];
-  if (r.battery && typeof av === 'number') v.battery_voltage = { value: av * r.battery.series, source: 'design × series' };
+  if (r.battery && typeof av === 'number')
+    v.battery_voltage = { value: av * r.battery.series, source: 'design × series' };
   return v;
 }
 
@@ -500,7 +622,9 @@ export function renderReport(input: ReportInput): string {
   const cs = crossSectionLayers(o, r);
   const title = `rollcell report — ${r.name}`;
   const lineSection = `<section id="line"><h2>The line</h2>${inline(lineDiagramSvg(o, r))}${
-    o.line ? stationTable(o.line.stations) : '<p class="note">No line results in this run: the drawing shows the recipe set points; bonding, pressures and reductions need the line model.</p>'
+    o.line
+      ? stationTable(o.line.stations)
+      : '<p class="note">No line results in this run: the drawing shows the recipe set points; bonding, pressures and reductions need the line model.</p>'
   }</section>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -525,7 +649,9 @@ ${windowsTable(o, r)}
 /** Write the report to `<dir>/<runId>.html` (creating dir) and return the file's absolute path. */
 export function writeReport(dir: string, runId: string, html: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(runId) || runId.includes('..'))
-    throw new Error(`runId: must be 1–128 characters of letters, digits, '.', '_' or '-' starting with a letter or digit (got ${JSON.stringify(runId)})`);
+    throw new Error(
+      `runId: must be 1–128 characters of letters, digits, '.', '_' or '-' starting with a letter or digit (got ${JSON.stringify(runId)})`,
+    );
   mkdirSync(dir, { recursive: true });
   const path = resolve(join(dir, `${runId}.html`));
   writeFileSync(path, html, 'utf8');

@@ -8,13 +8,27 @@
  */
 
 /** Colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008). */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
+export const PALETTE = [
+  '#0072B2',
+  '#D55E00',
+  '#009E73',
+  '#CC79A7',
+  '#E69F00',
+  '#56B4E9',
+  '#000000',
+  '#F0E442',
+] as const;
 
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 
 /** Escape a string for XML/HTML text and attribute values. */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export interface Ticks {
@@ -139,12 +153,21 @@ function axisLabel(a: Axis): string {
 function svgOpen(width: number, height: number, title: string | undefined, cls: string): string {
   const label = title ?? 'plot';
   return `<svg xmlns="http://www.w3.org/2000/svg" class="${esc(cls)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(label)}" ${FONT} font-size="12"><title>${esc(label)}</title><rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>${
-    title ? `<text class="plot-title" x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>` : ''
+    title
+      ? `<text class="plot-title" x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>`
+      : ''
   }`;
 }
 
 /** Axes with ticks, grid and labels; returns the SVG and the scales. */
-export function axes(f: Frame, xt: Ticks, yt: Ticks, xAxis: Axis, yAxis: Axis, xCategorical?: readonly string[]): { svg: string; sx: (x: number) => number; sy: (y: number) => number } {
+export function axes(
+  f: Frame,
+  xt: Ticks,
+  yt: Ticks,
+  xAxis: Axis,
+  yAxis: Axis,
+  xCategorical?: readonly string[],
+): { svg: string; sx: (x: number) => number; sy: (y: number) => number } {
   const sx = (x: number): number => f.left + ((x - xt.min) / (xt.max - xt.min)) * (f.right - f.left);
   const sy = (y: number): number => f.bottom - ((y - yt.min) / (yt.max - yt.min)) * (f.bottom - f.top);
   const p: string[] = ['<g class="axes">'];
@@ -152,20 +175,30 @@ export function axes(f: Frame, xt: Ticks, yt: Ticks, xAxis: Axis, yAxis: Axis, x
     const y = n2(sy(v));
     p.push(`<line x1="${f.left}" x2="${f.right}" y1="${y}" y2="${y}" stroke="#e4e4e4"/>`);
     p.push(`<line x1="${f.left - 5}" x2="${f.left}" y1="${y}" y2="${y}" stroke="#333"/>`);
-    p.push(`<text class="tick" x="${f.left - 8}" y="${y}" dy="0.32em" text-anchor="end">${esc(tickLabel(v, yt.step))}</text>`);
+    p.push(
+      `<text class="tick" x="${f.left - 8}" y="${y}" dy="0.32em" text-anchor="end">${esc(tickLabel(v, yt.step))}</text>`,
+    );
   }
   if (!xCategorical) {
     for (const v of xt.values) {
       const x = n2(sx(v));
       p.push(`<line x1="${x}" x2="${x}" y1="${f.top}" y2="${f.bottom}" stroke="#f0f0f0"/>`);
       p.push(`<line x1="${x}" x2="${x}" y1="${f.bottom}" y2="${f.bottom + 5}" stroke="#333"/>`);
-      p.push(`<text class="tick" x="${x}" y="${f.bottom + 17}" text-anchor="middle">${esc(tickLabel(v, xt.step))}</text>`);
+      p.push(
+        `<text class="tick" x="${x}" y="${f.bottom + 17}" text-anchor="middle">${esc(tickLabel(v, xt.step))}</text>`,
+      );
     }
   }
-  p.push(`<rect x="${f.left}" y="${f.top}" width="${n2(f.right - f.left)}" height="${n2(f.bottom - f.top)}" fill="none" stroke="#333"/>`);
-  p.push(`<text class="axis-label x-label" x="${n2((f.left + f.right) / 2)}" y="${f.height - 8}" text-anchor="middle">${esc(axisLabel(xAxis))}</text>`);
+  p.push(
+    `<rect x="${f.left}" y="${f.top}" width="${n2(f.right - f.left)}" height="${n2(f.bottom - f.top)}" fill="none" stroke="#333"/>`,
+  );
+  p.push(
+    `<text class="axis-label x-label" x="${n2((f.left + f.right) / 2)}" y="${f.height - 8}" text-anchor="middle">${esc(axisLabel(xAxis))}</text>`,
+  );
   const cy = n2((f.top + f.bottom) / 2);
-  p.push(`<text class="axis-label y-label" x="14" y="${cy}" text-anchor="middle" transform="rotate(-90 14 ${cy})">${esc(axisLabel(yAxis))}</text>`);
+  p.push(
+    `<text class="axis-label y-label" x="14" y="${cy}" text-anchor="middle" transform="rotate(-90 14 ${cy})">${esc(axisLabel(yAxis))}</text>`,
+  );
   p.push('</g>');
   return { svg: p.join(''), sx, sy };
 }
@@ -186,11 +219,17 @@ export function legend(items: readonly LegendItem[], x: number, y: number): stri
   if (items.length === 0) return '';
   const { w, h } = legendSize(items);
   const x0 = n2(x - w);
-  const p = [`<g class="legend"><rect x="${x0}" y="${y}" width="${n2(w)}" height="${h}" fill="#fff" fill-opacity="0.88" stroke="#bbb"/>`];
+  const p = [
+    `<g class="legend"><rect x="${x0}" y="${y}" width="${n2(w)}" height="${h}" fill="#fff" fill-opacity="0.88" stroke="#bbb"/>`,
+  ];
   items.forEach((it, i) => {
     const yy = y + 12 + i * 16;
-    if (it.kind === 'box') p.push(`<rect x="${n2(x - w + 8)}" y="${yy - 5}" width="18" height="10" fill="${esc(it.color)}"/>`);
-    else p.push(`<line x1="${n2(x - w + 6)}" x2="${n2(x - w + 28)}" y1="${yy}" y2="${yy}" stroke="${esc(it.color)}" stroke-width="2"${it.dash ? ` stroke-dasharray="${esc(it.dash)}"` : ''}/>`);
+    if (it.kind === 'box')
+      p.push(`<rect x="${n2(x - w + 8)}" y="${yy - 5}" width="18" height="10" fill="${esc(it.color)}"/>`);
+    else
+      p.push(
+        `<line x1="${n2(x - w + 6)}" x2="${n2(x - w + 28)}" y1="${yy}" y2="${yy}" stroke="${esc(it.color)}" stroke-width="2"${it.dash ? ` stroke-dasharray="${esc(it.dash)}"` : ''}/>`,
+      );
     p.push(`<text x="${n2(x - w + 34)}" y="${yy}" dy="0.32em">${esc(it.name)}</text>`);
   });
   p.push('</g>');
@@ -234,9 +273,16 @@ export function linePlot(o: LinePlotOptions): string {
   const width = o.width ?? 540;
   const height = o.height ?? 320;
   const f = frame(width, height, o.title !== undefined);
-  const series = o.series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i % PALETTE.length]!, ...decimate(s.x, s.y) }));
+  const series = o.series.map((s, i) => ({
+    ...s,
+    color: s.color ?? PALETTE[i % PALETTE.length]!,
+    ...decimate(s.x, s.y),
+  }));
   const [x0, x1] = extent(series.flatMap((s) => s.x.filter((_, i) => Number.isFinite(s.y[i]!))));
-  const [y0, y1] = extent([...series.flatMap((s) => s.y.filter((_, i) => Number.isFinite(s.x[i]!))), ...(o.hlines ?? []).map((h) => h.value)]);
+  const [y0, y1] = extent([
+    ...series.flatMap((s) => s.y.filter((_, i) => Number.isFinite(s.x[i]!))),
+    ...(o.hlines ?? []).map((h) => h.value),
+  ]);
   const noData = !Number.isFinite(x0) || !Number.isFinite(y0);
   const xt = niceTicks(o.x.min ?? (noData ? 0 : x0), o.x.max ?? (noData ? 1 : x1));
   const yt = niceTicks(o.y.min ?? (noData ? 0 : y0), o.y.max ?? (noData ? 1 : y1));
@@ -249,7 +295,9 @@ export function linePlot(o: LinePlotOptions): string {
   const ax = axes(f, xt, yt, o.x, o.y);
   const p: string[] = [svgOpen(width, height, o.title, `plot line-plot ${o.className ?? ''}`.trim()), ax.svg];
   const clipId = `clip${Math.abs(hash(`${width}x${height}|${o.title ?? ''}`))}`;
-  p.push(`<defs><clipPath id="${clipId}"><rect x="${f.left}" y="${f.top}" width="${n2(f.right - f.left)}" height="${n2(f.bottom - f.top)}"/></clipPath></defs>`);
+  p.push(
+    `<defs><clipPath id="${clipId}"><rect x="${f.left}" y="${f.top}" width="${n2(f.right - f.left)}" height="${n2(f.bottom - f.top)}"/></clipPath></defs>`,
+  );
   p.push(`<g class="series-group" clip-path="url(#${clipId})">`);
   for (const h of o.hlines ?? []) {
     const y = n2(ax.sy(h.value));
@@ -274,18 +322,30 @@ export function linePlot(o: LinePlotOptions): string {
     }
     if (cur.length) segs.push(cur.join(' '));
     p.push(`<g class="series" data-name="${esc(s.name)}">`);
-    if (!s.noLine) for (const seg of segs) p.push(`<polyline fill="none" stroke="${esc(s.color)}" stroke-width="1.8"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ''} points="${seg}"/>`);
+    if (!s.noLine)
+      for (const seg of segs)
+        p.push(
+          `<polyline fill="none" stroke="${esc(s.color)}" stroke-width="1.8"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ''} points="${seg}"/>`,
+        );
     p.push(pts.join(''), '</g>');
   }
   p.push('</g>');
-  if (noData) p.push(`<text class="no-data" x="${n2((f.left + f.right) / 2)}" y="${n2((f.top + f.bottom) / 2)}" text-anchor="middle" fill="#888">no data</text>`);
+  if (noData)
+    p.push(
+      `<text class="no-data" x="${n2((f.left + f.right) / 2)}" y="${n2((f.top + f.bottom) / 2)}" text-anchor="middle" fill="#888">no data</text>`,
+    );
   const items: LegendItem[] = [
-    ...series.filter((s) => s.inLegend !== false).map((s) => ({ name: s.name, color: s.color, ...(s.dash ? { dash: s.dash } : {}) })),
+    ...series
+      .filter((s) => s.inLegend !== false)
+      .map((s) => ({ name: s.name, color: s.color, ...(s.dash ? { dash: s.dash } : {}) })),
   ];
   if (o.legend ?? items.length > 1) {
     const pts: [number, number][] = [];
-    for (const s of series) for (let i = 0; i < s.x.length; i++) if (Number.isFinite(s.x[i]!) && Number.isFinite(s.y[i]!)) pts.push([ax.sx(s.x[i]!), ax.sy(s.y[i]!)]);
-    for (const h of o.hlines ?? []) for (let k = 0; k <= 20; k++) pts.push([f.left + ((f.right - f.left) * k) / 20, ax.sy(h.value)]);
+    for (const s of series)
+      for (let i = 0; i < s.x.length; i++)
+        if (Number.isFinite(s.x[i]!) && Number.isFinite(s.y[i]!)) pts.push([ax.sx(s.x[i]!), ax.sy(s.y[i]!)]);
+    for (const h of o.hlines ?? [])
+      for (let k = 0; k <= 20; k++) pts.push([f.left + ((f.right - f.left) * k) / 20, ax.sy(h.value)]);
     const c = legendCorner(f, items, pts);
     p.push(legend(items, c.x, c.y));
   }
@@ -299,7 +359,11 @@ export function legendSize(items: readonly LegendItem[]): { w: number; h: number
 }
 
 /** the plot corner (top-right, top-left, bottom-right, bottom-left) whose legend box covers the fewest data points */
-export function legendCorner(f: Frame, items: readonly LegendItem[], pts: readonly (readonly [number, number])[]): { x: number; y: number } {
+export function legendCorner(
+  f: Frame,
+  items: readonly LegendItem[],
+  pts: readonly (readonly [number, number])[],
+): { x: number; y: number } {
   const { w, h } = legendSize(items);
   const corners = [
     { x: f.right - 6, y: f.top + 6 },
@@ -352,7 +416,9 @@ export function barChart(o: BarChartOptions): string {
   const groups = o.groups.map((g, i) => ({ ...g, color: g.color ?? PALETTE[i % PALETTE.length]! }));
   const nc = o.categories.length;
   const vals: number[] = [0, ...(o.hlines ?? []).map((h) => h.value)];
-  if (o.stacked) for (let c = 0; c < nc; c++) vals.push(groups.reduce((s, g) => s + (Number.isFinite(g.values[c]!) ? g.values[c]! : 0), 0));
+  if (o.stacked)
+    for (let c = 0; c < nc; c++)
+      vals.push(groups.reduce((s, g) => s + (Number.isFinite(g.values[c]!) ? g.values[c]! : 0), 0));
   else for (const g of groups) vals.push(...g.values.filter((v) => Number.isFinite(v)));
   const [lo, hi] = extent(vals);
   const yt = niceTicks(o.y.min ?? lo, o.y.max ?? hi);
@@ -369,7 +435,9 @@ export function barChart(o: BarChartOptions): string {
   const barPts: [number, number][] = [];
   for (let c = 0; c < nc; c++) {
     const cx = f.left + slot * (c + 0.5);
-    p.push(`<text class="tick category" x="${n2(cx)}" y="${f.bottom + 17}" text-anchor="middle">${esc(o.categories[c]!)}</text>`);
+    p.push(
+      `<text class="tick category" x="${n2(cx)}" y="${f.bottom + 17}" text-anchor="middle">${esc(o.categories[c]!)}</text>`,
+    );
     let stackBase = 0;
     groups.forEach((g, gi) => {
       const v = g.values[c];
@@ -382,20 +450,25 @@ export function barChart(o: BarChartOptions): string {
       const yb = o.stacked ? ax.sy(Math.min(base, top)) : v >= 0 ? y0 : ax.sy(v);
       const yTop = v >= 0 || o.stacked ? ya : y0;
       const h = Math.max(0.5, Math.abs(yb - yTop));
-      for (let k = 0; k <= 4; k++) for (let m = 0; m <= 2; m++) barPts.push([x + (bw * 0.92 * m) / 2, Math.min(yTop, yb) + (h * k) / 4]);
-      p.push(`<rect class="bar" data-series="${esc(g.name)}" data-category="${esc(o.categories[c]!)}" x="${n2(x)}" y="${n2(Math.min(yTop, yb))}" width="${n2(bw * 0.92)}" height="${n2(h)}" fill="${esc(g.color)}"><title>${esc(`${g.name} — ${o.categories[c]!}: ${v}`)}</title></rect>`);
+      for (let k = 0; k <= 4; k++)
+        for (let m = 0; m <= 2; m++) barPts.push([x + (bw * 0.92 * m) / 2, Math.min(yTop, yb) + (h * k) / 4]);
+      p.push(
+        `<rect class="bar" data-series="${esc(g.name)}" data-category="${esc(o.categories[c]!)}" x="${n2(x)}" y="${n2(Math.min(yTop, yb))}" width="${n2(bw * 0.92)}" height="${n2(h)}" fill="${esc(g.color)}"><title>${esc(`${g.name} — ${o.categories[c]!}: ${v}`)}</title></rect>`,
+      );
       const vy = Math.min(yTop, yb) - 3 < f.top + 10 ? Math.min(yTop, yb) + 12 : Math.min(yTop, yb) - 3;
-      if (o.valueLabels) p.push(`<text class="value" x="${n2(x + (bw * 0.92) / 2)}" y="${n2(vy)}" text-anchor="middle" font-size="10">${esc(tickLabel(v, yt.step / 10))}</text>`);
+      if (o.valueLabels)
+        p.push(
+          `<text class="value" x="${n2(x + (bw * 0.92) / 2)}" y="${n2(vy)}" text-anchor="middle" font-size="10">${esc(tickLabel(v, yt.step / 10))}</text>`,
+        );
     });
   }
   for (const h of o.hlines ?? []) {
     const y = n2(ax.sy(h.value));
     p.push(refLine(f, Number(y), h));
   }
-  const items: LegendItem[] = [
-    ...groups.map((g) => ({ name: g.name, color: g.color, kind: 'box' as const })),
-  ];
-  for (const hl of o.hlines ?? []) for (let k = 0; k <= 20; k++) barPts.push([f.left + ((f.right - f.left) * k) / 20, ax.sy(hl.value)]);
+  const items: LegendItem[] = [...groups.map((g) => ({ name: g.name, color: g.color, kind: 'box' as const }))];
+  for (const hl of o.hlines ?? [])
+    for (let k = 0; k <= 20; k++) barPts.push([f.left + ((f.right - f.left) * k) / 20, ax.sy(hl.value)]);
   const barLegend = legendCorner(f, items, barPts);
   if (o.legend ?? items.length > 1) p.push(legend(items, barLegend.x, barLegend.y));
   p.push('</svg>');
@@ -405,7 +478,9 @@ export function barChart(o: BarChartOptions): string {
 /** a horizontal reference line across the frame, its label written just above its right end */
 function refLine(f: Frame, y: number, h: RefLine): string {
   const color = esc(h.color ?? '#888');
-  const lbl = h.label ? `<text class="ref-label" x="${f.right - 4}" y="${n2(y - 4 < f.top + 10 ? y + 12 : y - 4)}" text-anchor="end" font-size="10" fill="${color}">${esc(h.label)}</text>` : '';
+  const lbl = h.label
+    ? `<text class="ref-label" x="${f.right - 4}" y="${n2(y - 4 < f.top + 10 ? y + 12 : y - 4)}" text-anchor="end" font-size="10" fill="${color}">${esc(h.label)}</text>`
+    : '';
   return `<line class="ref-line" x1="${f.left}" x2="${f.right}" y1="${n2(y)}" y2="${n2(y)}" stroke="${color}" stroke-dasharray="${esc(h.dash ?? '5 4')}"/>${lbl}`;
 }
 

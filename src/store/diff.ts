@@ -26,9 +26,15 @@ function arrayKeyField(a: unknown[], b: unknown[]): string | null {
       for (const el of arr) {
         if (!isPlainObject(el)) return null;
         const k = el[field];
-        if (typeof k !== 'string' && typeof k !== 'number') { ok = false; break; }
+        if (typeof k !== 'string' && typeof k !== 'number') {
+          ok = false;
+          break;
+        }
         const ks = String(k);
-        if (seen.has(ks)) { ok = false; break; }
+        if (seen.has(ks)) {
+          ok = false;
+          break;
+        }
         seen.add(ks);
       }
       if (!ok) break;

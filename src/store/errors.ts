@@ -17,6 +17,11 @@ export class StoreError extends Error {
   }
   /** True for errors caused by what the user typed (CLI exit code 2). */
   get isUserError(): boolean {
-    return this.code === 'bad_spec' || this.code === 'not_found' || this.code === 'ambiguous' || this.code === 'invalid_input';
+    return (
+      this.code === 'bad_spec' ||
+      this.code === 'not_found' ||
+      this.code === 'ambiguous' ||
+      this.code === 'invalid_input'
+    );
   }
 }

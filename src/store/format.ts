@@ -64,7 +64,8 @@ const UNIT_SUFFIXES: ReadonlyArray<readonly [string, string]> = [
 export function unitOf(key: string): { label: string; unit: string } {
   let best: readonly [string, string] | undefined;
   for (const entry of UNIT_SUFFIXES) {
-    if (key.endsWith(entry[0]) && key.length > entry[0].length && (!best || entry[0].length > best[0].length)) best = entry;
+    if (key.endsWith(entry[0]) && key.length > entry[0].length && (!best || entry[0].length > best[0].length))
+      best = entry;
   }
   if (!best) return { label: key, unit: '' };
   return { label: key.slice(0, -best[0].length), unit: best[1] };
@@ -93,7 +94,10 @@ function fmtSigned(v: number, digits = 4): string {
 }
 
 function fmtDate(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC');
+  return iso
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/Z$/, ' UTC');
 }
 
 function fmtValue(v: unknown): string {
@@ -111,9 +115,17 @@ type Align = 'l' | 'r';
 /** Render rows as an aligned table; `align` per column (default: right for numbers-looking columns). */
 export function table(headers: string[], rows: string[][], align?: Align[]): string {
   const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const al = align ?? headers.map((_, i) => (rows.length > 0 && rows.every((r) => /^[+\-–]?[\d.]+(e[+-]?\d+)?%?$|^–$|^\d+\/\d+$/.test(r[i] ?? '')) ? 'r' : 'l'));
+  const al =
+    align ??
+    headers.map((_, i) =>
+      rows.length > 0 && rows.every((r) => /^[+\-–]?[\d.]+(e[+-]?\d+)?%?$|^–$|^\d+\/\d+$/.test(r[i] ?? '')) ? 'r' : 'l',
+    );
   const cell = (s: string, i: number) => (al[i] === 'r' ? s.padStart(width[i]!) : s.padEnd(width[i]!));
-  const line = (cells: string[]) => cells.map((c, i) => cell(c, i)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => cell(c, i))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(width.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -122,7 +134,21 @@ export function table(headers: string[], rows: string[][], align?: Align[]): str
 /** `rollcell runs list`: one line per run, newest first (as given). */
 export function formatRunList(runs: RunSummary[]): string {
   if (runs.length === 0) return 'no runs stored yet (rollcell run <recipe.yaml> stores one)';
-  const headers = ['id', 'created (UTC)', 'status', 'seed', 'cells', 'yield %', 'Wh/kg', 'Wh/L', 'N/P', 'dis. mAh/g', 'CE %', 'claims met', 'recipe'];
+  const headers = [
+    'id',
+    'created (UTC)',
+    'status',
+    'seed',
+    'cells',
+    'yield %',
+    'Wh/kg',
+    'Wh/L',
+    'N/P',
+    'dis. mAh/g',
+    'CE %',
+    'claims met',
+    'recipe',
+  ];
   const rows = runs.map((r) => [
     r.id,
     fmtDate(r.created_at).replace(' UTC', ''),
@@ -155,7 +181,10 @@ function renderBlock(block: Record<string, unknown>, indent: string, out: string
     if (leaves.length === 0) return;
     const w = Math.max(...leaves.map((l) => l[0].length));
     const wv = Math.max(...leaves.map((l) => l[1].length));
-    for (const [k, v, u] of leaves) out.push(`${indent}${k.padEnd(w)}  ${/^[+-]?[\d.]/.test(v) ? v.padStart(wv) : v.padEnd(wv)}${u ? ` ${u}` : ''}`.trimEnd());
+    for (const [k, v, u] of leaves)
+      out.push(
+        `${indent}${k.padEnd(w)}  ${/^[+-]?[\d.]/.test(v) ? v.padStart(wv) : v.padEnd(wv)}${u ? ` ${u}` : ''}`.trimEnd(),
+      );
     leaves.length = 0;
   };
   for (const [key, v] of Object.entries(block)) {
@@ -166,17 +195,28 @@ function renderBlock(block: Record<string, unknown>, indent: string, out: string
     } else if (Array.isArray(v) && v.length > 0 && v.every(isObj)) {
       flush();
       out.push(`${indent}${key}`);
-      const cols = [...new Set(v.flatMap((el) => Object.keys(el).filter((k) => !isObj(el[k]) && !Array.isArray(el[k]))))];
+      const cols = [
+        ...new Set(v.flatMap((el) => Object.keys(el).filter((k) => !isObj(el[k]) && !Array.isArray(el[k])))),
+      ];
       const headers = cols.map((c) => {
         const { label, unit } = unitOf(c);
         return unit ? `${label} ${unit}` : c;
       });
-      const rows = v.map((el) => cols.map((c) => (typeof el[c] === 'boolean' ? (el[c] ? 'yes' : 'no') : fmtValue(el[c]))));
-      out.push(...table(headers, rows).split('\n').map((l) => `${indent}  ${l}`));
+      const rows = v.map((el) =>
+        cols.map((c) => (typeof el[c] === 'boolean' ? (el[c] ? 'yes' : 'no') : fmtValue(el[c]))),
+      );
+      out.push(
+        ...table(headers, rows)
+          .split('\n')
+          .map((l) => `${indent}  ${l}`),
+      );
     } else if (Array.isArray(v) && v.every((x) => typeof x === 'number')) {
       const { label, unit } = unitOf(key);
       const nums = v as number[];
-      const shown = nums.length <= 8 ? nums.map((x) => fmtNum(x)).join(', ') : `${nums.length} values, ${fmtNum(Math.min(...nums))} … ${fmtNum(Math.max(...nums))}`;
+      const shown =
+        nums.length <= 8
+          ? nums.map((x) => fmtNum(x)).join(', ')
+          : `${nums.length} values, ${fmtNum(Math.min(...nums))} … ${fmtNum(Math.max(...nums))}`;
       leaves.push([label, `[${shown}]`, unit]);
     } else {
       const { label, unit } = unitOf(key);
@@ -217,13 +257,25 @@ export function formatRun(run: StoredRun): string {
       fmtNum(s.peak_pressure_MPa),
       s.bonded === null ? '–' : s.bonded ? 'yes' : 'no',
     ]);
-    out.push(...table(['station', 'force N', 'T °C', 'peak pressure MPa', 'bonded'], rows, ['l', 'r', 'r', 'r', 'l']).split('\n').map((l) => `  ${l}`));
+    out.push(
+      ...table(['station', 'force N', 'T °C', 'peak pressure MPa', 'bonded'], rows, ['l', 'r', 'r', 'r', 'l'])
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
     for (const s of run.stations) {
       const layers = Array.isArray(s.data.layers) ? s.data.layers.filter(isObj) : [];
       if (layers.length === 0) continue;
       out.push(`  station ${s.station_id} layers`);
-      const lrows = layers.map((l) => [String(l.name ?? '?'), fmtNum(l.thickness_in_um as number), fmtNum(l.thickness_out_um as number)]);
-      out.push(...table(['layer', 'in µm', 'out µm'], lrows, ['l', 'r', 'r']).split('\n').map((l) => `    ${l}`));
+      const lrows = layers.map((l) => [
+        String(l.name ?? '?'),
+        fmtNum(l.thickness_in_um as number),
+        fmtNum(l.thickness_out_um as number),
+      ]);
+      out.push(
+        ...table(['layer', 'in µm', 'out µm'], lrows, ['l', 'r', 'r'])
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
     }
   }
   if (isObj(o.line)) {
@@ -247,9 +299,23 @@ export function formatRun(run: StoredRun): string {
       c.verdict,
       `${c.elements.filter((e) => e.verdict === 'met').length}/${c.elements.length}`,
     ]);
-    out.push(...table(['claim', 'verdict', 'elements met'], rows, ['r', 'l', 'r']).split('\n').map((l) => `  ${l}`));
+    out.push(
+      ...table(['claim', 'verdict', 'elements met'], rows, ['r', 'l', 'r'])
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   }
-  const known = new Set(['rollcell_version', 'run_id', 'design', 'line', 'production', 'cycling', 'battery', 'claims', 'report']);
+  const known = new Set([
+    'rollcell_version',
+    'run_id',
+    'design',
+    'line',
+    'production',
+    'cycling',
+    'battery',
+    'claims',
+    'report',
+  ]);
   const extra = Object.fromEntries(Object.entries(o).filter(([k]) => !known.has(k)));
   if (Object.keys(extra).length > 0) {
     out.push('', 'other');
@@ -269,33 +335,51 @@ function diffSection(title: string, d: JsonDiff, limit: number, out: string[]): 
   const more = (n: number) => (n > limit ? [`  … and ${n - limit} more`] : []);
   if (d.numeric.length > 0) {
     out.push('', `${title}: changed numbers (b − a)`);
-    const rows = d.numeric.slice(0, limit).map((c) => [
-      c.path,
-      unitOfPath(c.path),
-      fmtNum(c.old),
-      fmtNum(c.new),
-      fmtSigned(c.delta),
-      c.delta_pct === null ? '–' : `${fmtSigned(c.delta_pct, 3)}%`,
-    ]);
-    out.push(...table(['field', 'unit', 'a', 'b', 'Δ', 'Δ%'], rows, ['l', 'l', 'r', 'r', 'r', 'r']).split('\n').map((l) => `  ${l}`));
+    const rows = d.numeric
+      .slice(0, limit)
+      .map((c) => [
+        c.path,
+        unitOfPath(c.path),
+        fmtNum(c.old),
+        fmtNum(c.new),
+        fmtSigned(c.delta),
+        c.delta_pct === null ? '–' : `${fmtSigned(c.delta_pct, 3)}%`,
+      ]);
+    out.push(
+      ...table(['field', 'unit', 'a', 'b', 'Δ', 'Δ%'], rows, ['l', 'l', 'r', 'r', 'r', 'r'])
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
     out.push(...more(d.numeric.length));
   }
   if (d.changed.length > 0) {
     out.push('', `${title}: changed values`);
     const rows = d.changed.slice(0, limit).map((c) => [c.path, fmtValue(c.old), fmtValue(c.new)]);
-    out.push(...table(['field', 'a', 'b'], rows, ['l', 'l', 'l']).split('\n').map((l) => `  ${l}`));
+    out.push(
+      ...table(['field', 'a', 'b'], rows, ['l', 'l', 'l'])
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
     out.push(...more(d.changed.length));
   }
   if (d.added.length > 0) {
     out.push('', `${title}: only in b`);
     const rows = d.added.slice(0, limit).map((c) => [c.path, fmtValue(c.value), unitOfPath(c.path)]);
-    out.push(...table(['field', 'value', 'unit'], rows, ['l', 'l', 'l']).split('\n').map((l) => `  ${l}`));
+    out.push(
+      ...table(['field', 'value', 'unit'], rows, ['l', 'l', 'l'])
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
     out.push(...more(d.added.length));
   }
   if (d.removed.length > 0) {
     out.push('', `${title}: only in a`);
     const rows = d.removed.slice(0, limit).map((c) => [c.path, fmtValue(c.value), unitOfPath(c.path)]);
-    out.push(...table(['field', 'value', 'unit'], rows, ['l', 'l', 'l']).split('\n').map((l) => `  ${l}`));
+    out.push(
+      ...table(['field', 'value', 'unit'], rows, ['l', 'l', 'l'])
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
     out.push(...more(d.removed.length));
   }
 }
@@ -312,10 +396,15 @@ function diffCount(d: JsonDiff): number {
 export function formatDiff(diff: RunDiff, options: FormatDiffOptions = {}): string {
   const limit = options.limit ?? 200;
   const out: string[] = [];
-  out.push(`a  ${diff.a.id}  ${fmtDate(diff.a.created_at)}  seed ${diff.a.seed ?? '–'}  recipe ${diff.a.recipe_hash.slice(0, 10)}`);
-  out.push(`b  ${diff.b.id}  ${fmtDate(diff.b.created_at)}  seed ${diff.b.seed ?? '–'}  recipe ${diff.b.recipe_hash.slice(0, 10)}`);
+  out.push(
+    `a  ${diff.a.id}  ${fmtDate(diff.a.created_at)}  seed ${diff.a.seed ?? '–'}  recipe ${diff.a.recipe_hash.slice(0, 10)}`,
+  );
+  out.push(
+    `b  ${diff.b.id}  ${fmtDate(diff.b.created_at)}  seed ${diff.b.seed ?? '–'}  recipe ${diff.b.recipe_hash.slice(0, 10)}`,
+  );
   if (diff.same_recipe) out.push('recipe: identical text');
-  else if (diffCount(diff.recipe) === 0) out.push('recipe: text differs, parsed content identical (comments/formatting)');
+  else if (diffCount(diff.recipe) === 0)
+    out.push('recipe: text differs, parsed content identical (comments/formatting)');
   else diffSection('recipe', diff.recipe, limit, out);
   if (diffCount(diff.output) === 0) out.push('results: identical');
   else {

@@ -23,7 +23,10 @@ export function maskSpec(spec: string): string {
 /** Parse and check a `--db` value; throws StoreError('bad_spec') naming the value. */
 export function parseDbSpec(spec: string): DbSpec {
   if (typeof spec !== 'string' || spec.trim() === '') {
-    throw new StoreError('bad_spec', `--db: must be a SQLite file path or a postgres:// URL (got ${JSON.stringify(spec)}; ${ALLOWED})`);
+    throw new StoreError(
+      'bad_spec',
+      `--db: must be a SQLite file path or a postgres:// URL (got ${JSON.stringify(spec)}; ${ALLOWED})`,
+    );
   }
   const s = spec.trim();
   const shown = maskSpec(s);
@@ -41,7 +44,10 @@ export function parseDbSpec(spec: string): DbSpec {
     const schema = url.searchParams.get('schema') ?? 'public';
     // lower case only: the name goes unquoted into search_path, where PostgreSQL folds case
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new StoreError('bad_spec', `--db: schema must be a plain lower-case identifier (got '${schema}' in '${shown}'; allowed a-z, 0-9, _)`);
+      throw new StoreError(
+        'bad_spec',
+        `--db: schema must be a plain lower-case identifier (got '${schema}' in '${shown}'; allowed a-z, 0-9, _)`,
+      );
     }
     url.searchParams.delete('schema');
     return { kind: 'postgres', connectionString: url.toString(), schema, display: shown };

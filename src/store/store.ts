@@ -69,7 +69,10 @@ export function strictJson(value: unknown, what: string): string {
     switch (typeof v) {
       case 'number':
         if (!Number.isFinite(v)) {
-          throw new StoreError('invalid_input', `${path}: must be a finite number (got ${v}; allowed finite numbers, JSON cannot store NaN or Infinity)`);
+          throw new StoreError(
+            'invalid_input',
+            `${path}: must be a finite number (got ${v}; allowed finite numbers, JSON cannot store NaN or Infinity)`,
+          );
         }
         return;
       case 'string':
@@ -78,14 +81,18 @@ export function strictJson(value: unknown, what: string): string {
       case 'bigint':
       case 'function':
       case 'symbol':
-        throw new StoreError('invalid_input', `${path}: cannot be stored as JSON (got a ${typeof v}; allowed numbers, strings, booleans, null, arrays, objects)`);
+        throw new StoreError(
+          'invalid_input',
+          `${path}: cannot be stored as JSON (got a ${typeof v}; allowed numbers, strings, booleans, null, arrays, objects)`,
+        );
       case 'undefined':
         return; // dropped by JSON for object members, like JSON.stringify does
       default:
         if (v === null) return;
         if (Array.isArray(v)) {
           v.forEach((x, i) => {
-            if (x === undefined) throw new StoreError('invalid_input', `${path}[${i}]: undefined array element (allowed JSON values)`);
+            if (x === undefined)
+              throw new StoreError('invalid_input', `${path}[${i}]: undefined array element (allowed JSON values)`);
             check(x, `${path}[${i}]`);
           });
           return;
@@ -113,11 +120,22 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-function summaryFigures(output: RunOutput): Pick<
+function summaryFigures(
+  output: RunOutput,
+): Pick<
   RunsTable,
-  | 'cells_total' | 'cells_in_spec' | 'yield_pct' | 'specific_energy_Wh_kg' | 'energy_density_Wh_L' | 'np_ratio'
-  | 'cell_thickness_um' | 'charge_capacity_mAh_g' | 'discharge_capacity_mAh_g' | 'coulombic_efficiency'
-  | 'claims_met' | 'claims_total'
+  | 'cells_total'
+  | 'cells_in_spec'
+  | 'yield_pct'
+  | 'specific_energy_Wh_kg'
+  | 'energy_density_Wh_L'
+  | 'np_ratio'
+  | 'cell_thickness_um'
+  | 'charge_capacity_mAh_g'
+  | 'discharge_capacity_mAh_g'
+  | 'coulombic_efficiency'
+  | 'claims_met'
+  | 'claims_total'
 > {
   const design = obj(output.design);
   const production = obj(output.production);
@@ -143,7 +161,10 @@ const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function requireFinite(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new StoreError('invalid_input', `${path}: must be a finite number (got ${JSON.stringify(v) ?? String(v)}; allowed finite numbers)`);
+    throw new StoreError(
+      'invalid_input',
+      `${path}: must be a finite number (got ${JSON.stringify(v) ?? String(v)}; allowed finite numbers)`,
+    );
   }
   return v;
 }
@@ -166,24 +187,42 @@ interface PreparedRun {
 
 function prepareRun(input: RunRecordInput): PreparedRun {
   if (typeof input !== 'object' || input === null) {
-    throw new StoreError('invalid_input', `saveRun: input must be an object (got ${input === null ? 'null' : typeof input})`);
+    throw new StoreError(
+      'invalid_input',
+      `saveRun: input must be an object (got ${input === null ? 'null' : typeof input})`,
+    );
   }
   if (typeof input.recipeText !== 'string') {
-    throw new StoreError('invalid_input', `recipeText: must be the recipe text as submitted (got ${typeof input.recipeText}; allowed a string)`);
+    throw new StoreError(
+      'invalid_input',
+      `recipeText: must be the recipe text as submitted (got ${typeof input.recipeText}; allowed a string)`,
+    );
   }
   if (input.recipe === undefined) {
-    throw new StoreError('invalid_input', 'recipe: the parsed recipe is missing (got undefined; allowed a JSON object)');
+    throw new StoreError(
+      'invalid_input',
+      'recipe: the parsed recipe is missing (got undefined; allowed a JSON object)',
+    );
   }
   const out = input.output;
   if (obj(out) === undefined) {
-    throw new StoreError('invalid_input', `output: must be the RunOutput object of rollcell run --json (got ${out === null ? 'null' : typeof out})`);
+    throw new StoreError(
+      'invalid_input',
+      `output: must be the RunOutput object of rollcell run --json (got ${out === null ? 'null' : typeof out})`,
+    );
   }
   if (typeof out.rollcell_version !== 'string' || out.rollcell_version === '') {
-    throw new StoreError('invalid_input', `output.rollcell_version: must be a non-empty string (got ${JSON.stringify(out.rollcell_version) ?? 'undefined'})`);
+    throw new StoreError(
+      'invalid_input',
+      `output.rollcell_version: must be a non-empty string (got ${JSON.stringify(out.rollcell_version) ?? 'undefined'})`,
+    );
   }
   const seed = input.seed;
   if (seed !== null && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
-    throw new StoreError('invalid_input', `seed: must be an integer or null (got ${JSON.stringify(seed) ?? String(seed)}; allowed safe integers)`);
+    throw new StoreError(
+      'invalid_input',
+      `seed: must be an integer or null (got ${JSON.stringify(seed) ?? String(seed)}; allowed safe integers)`,
+    );
   }
   const status: RunStatus = input.status ?? 'completed';
   if (status !== 'completed' && status !== 'failed') {
@@ -191,7 +230,10 @@ function prepareRun(input: RunRecordInput): PreparedRun {
   }
   const id = input.runId ?? newRunId();
   if (typeof id !== 'string' || !RUN_ID_RE.test(id)) {
-    throw new StoreError('invalid_input', `runId: must be 1-64 characters of letters, digits, '_', '.', '-' (got ${JSON.stringify(id)})`);
+    throw new StoreError(
+      'invalid_input',
+      `runId: must be 1-64 characters of letters, digits, '_', '.', '-' (got ${JSON.stringify(id)})`,
+    );
   }
   const created = input.createdAt ?? new Date();
   if (!(created instanceof Date) || Number.isNaN(created.getTime())) {
@@ -220,15 +262,23 @@ function prepareRun(input: RunRecordInput): PreparedRun {
   });
 
   const cellsIn = input.cells ?? [];
-  if (!Array.isArray(cellsIn)) throw new StoreError('invalid_input', `cells: must be an array of cell records (got ${typeof cellsIn})`);
+  if (!Array.isArray(cellsIn))
+    throw new StoreError('invalid_input', `cells: must be an array of cell records (got ${typeof cellsIn})`);
   const cells = cellsIn.map((c, idx) => {
     const path = `cells[${idx}]`;
-    if (obj(c) === undefined) throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
+    if (obj(c) === undefined)
+      throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
     if (typeof c.serial !== 'string' || c.serial === '') {
-      throw new StoreError('invalid_input', `${path}.serial: must be a non-empty string (got ${JSON.stringify(c.serial) ?? 'undefined'})`);
+      throw new StoreError(
+        'invalid_input',
+        `${path}.serial: must be a non-empty string (got ${JSON.stringify(c.serial) ?? 'undefined'})`,
+      );
     }
     if (typeof c.verdict !== 'string') {
-      throw new StoreError('invalid_input', `${path}.verdict: must be a string (got ${JSON.stringify(c.verdict) ?? 'undefined'})`);
+      throw new StoreError(
+        'invalid_input',
+        `${path}.verdict: must be a string (got ${JSON.stringify(c.verdict) ?? 'undefined'})`,
+      );
     }
     return {
       run_id: id,
@@ -245,10 +295,12 @@ function prepareRun(input: RunRecordInput): PreparedRun {
   });
 
   const cyclesIn = input.cycles ?? [];
-  if (!Array.isArray(cyclesIn)) throw new StoreError('invalid_input', `cycles: must be an array of cycle records (got ${typeof cyclesIn})`);
+  if (!Array.isArray(cyclesIn))
+    throw new StoreError('invalid_input', `cycles: must be an array of cycle records (got ${typeof cyclesIn})`);
   const cycles = cyclesIn.map((c, idx) => {
     const path = `cycles[${idx}]`;
-    if (obj(c) === undefined) throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
+    if (obj(c) === undefined)
+      throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
     const cycle = requireFinite(c.cycle, `${path}.cycle`);
     if (!Number.isInteger(cycle) || Math.abs(cycle) > 2 ** 31 - 1) {
       throw new StoreError('invalid_input', `${path}.cycle: must be an integer (got ${cycle}; allowed integers)`);
@@ -258,7 +310,10 @@ function prepareRun(input: RunRecordInput): PreparedRun {
     let ce = optFinite(c.coulombic_efficiency, `${path}.coulombic_efficiency`);
     if (ce === null && charge > 0) ce = discharge / charge;
     if (c.cell_serial !== undefined && typeof c.cell_serial !== 'string') {
-      throw new StoreError('invalid_input', `${path}.cell_serial: must be a string (got ${JSON.stringify(c.cell_serial)})`);
+      throw new StoreError(
+        'invalid_input',
+        `${path}.cell_serial: must be a string (got ${JSON.stringify(c.cell_serial)})`,
+      );
     }
     return {
       run_id: id,
@@ -275,17 +330,26 @@ function prepareRun(input: RunRecordInput): PreparedRun {
   });
 
   const seriesIn = input.timeSeries ?? [];
-  if (!Array.isArray(seriesIn)) throw new StoreError('invalid_input', `timeSeries: must be an array (got ${typeof seriesIn})`);
+  if (!Array.isArray(seriesIn))
+    throw new StoreError('invalid_input', `timeSeries: must be an array (got ${typeof seriesIn})`);
   const names = new Set<string>();
   const series = seriesIn.map((ts, idx) => {
     const path = `timeSeries[${idx}]`;
     if (typeof ts?.name !== 'string' || ts.name === '') {
-      throw new StoreError('invalid_input', `${path}.name: must be a non-empty string (got ${JSON.stringify(ts?.name) ?? 'undefined'})`);
+      throw new StoreError(
+        'invalid_input',
+        `${path}.name: must be a non-empty string (got ${JSON.stringify(ts?.name) ?? 'undefined'})`,
+      );
     }
-    if (names.has(ts.name)) throw new StoreError('invalid_input', `${path}.name: duplicate series name '${ts.name}' (allowed unique names)`);
+    if (names.has(ts.name))
+      throw new StoreError('invalid_input', `${path}.name: duplicate series name '${ts.name}' (allowed unique names)`);
     names.add(ts.name);
     const cols = obj(ts.columns);
-    if (cols === undefined) throw new StoreError('invalid_input', `${path}.columns: must be an object of column name → number[] (got ${typeof ts.columns})`);
+    if (cols === undefined)
+      throw new StoreError(
+        'invalid_input',
+        `${path}.columns: must be an object of column name → number[] (got ${typeof ts.columns})`,
+      );
     let n: number | null = null;
     for (const [k, arr] of Object.entries(cols)) {
       if (!Array.isArray(arr) && !(ArrayBuffer.isView(arr) && !(arr instanceof DataView))) {
@@ -293,7 +357,10 @@ function prepareRun(input: RunRecordInput): PreparedRun {
       }
       const len = (arr as ArrayLike<number>).length;
       if (n !== null && len !== n) {
-        throw new StoreError('invalid_input', `${path}.columns.${k}: length ${len} differs from the other columns (${n}); all columns must have the same length`);
+        throw new StoreError(
+          'invalid_input',
+          `${path}.columns.${k}: length ${len} differs from the other columns (${n}); all columns must have the same length`,
+        );
       }
       n = len;
     }
@@ -334,10 +401,27 @@ function prepareRun(input: RunRecordInput): PreparedRun {
 }
 
 const SUMMARY_COLUMNS = [
-  'runs.id', 'runs.created_at', 'runs.rollcell_version', 'runs.recipe_hash', 'runs.seed', 'runs.status',
-  'runs.cells_total', 'runs.cells_in_spec', 'runs.yield_pct', 'runs.specific_energy_Wh_kg', 'runs.energy_density_Wh_L',
-  'runs.np_ratio', 'runs.cell_thickness_um', 'runs.charge_capacity_mAh_g', 'runs.discharge_capacity_mAh_g',
-  'runs.coulombic_efficiency', 'runs.claims_met', 'runs.claims_total', 'runs.n_cells', 'runs.n_cycles', 'runs.n_series',
+  'runs.id',
+  'runs.created_at',
+  'runs.rollcell_version',
+  'runs.recipe_hash',
+  'runs.seed',
+  'runs.status',
+  'runs.cells_total',
+  'runs.cells_in_spec',
+  'runs.yield_pct',
+  'runs.specific_energy_Wh_kg',
+  'runs.energy_density_Wh_L',
+  'runs.np_ratio',
+  'runs.cell_thickness_um',
+  'runs.charge_capacity_mAh_g',
+  'runs.discharge_capacity_mAh_g',
+  'runs.coulombic_efficiency',
+  'runs.claims_met',
+  'runs.claims_total',
+  'runs.n_cells',
+  'runs.n_cycles',
+  'runs.n_series',
 ] as const;
 
 type SummaryRow = Omit<RunsTable, 'output_json'>;
@@ -428,7 +512,9 @@ class KyselyStore implements Store {
   async #read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     this.#check();
     return this.#db.connection().execute(async (conn) => {
-      await sql.raw(this.dialect === 'sqlite' ? 'begin' : 'begin transaction isolation level repeatable read, read only').execute(conn);
+      await sql
+        .raw(this.dialect === 'sqlite' ? 'begin' : 'begin transaction isolation level repeatable read, read only')
+        .execute(conn);
       try {
         const r = await fn(conn);
         await sql.raw('commit').execute(conn);
@@ -451,10 +537,15 @@ class KyselyStore implements Store {
     };
     try {
       await this.#write(async (db) => {
-        await db.insertInto('recipes').values(p.recipeRow).onConflict((oc) => oc.column('hash').doNothing()).execute();
+        await db
+          .insertInto('recipes')
+          .values(p.recipeRow)
+          .onConflict((oc) => oc.column('hash').doNothing())
+          .execute();
         await progress('recipe', 1, 1);
         const existing = await db.selectFrom('runs').select('id').where('id', '=', p.id).executeTakeFirst();
-        if (existing) throw new StoreError('duplicate', `runId: run '${p.id}' already exists in ${this.spec} (allowed a new id)`);
+        if (existing)
+          throw new StoreError('duplicate', `runId: run '${p.id}' already exists in ${this.spec} (allowed a new id)`);
         await db.insertInto('runs').values(p.runRow).execute();
         await progress('run', 1, 1);
         await insertBatched(db, 'station_results', p.stations, 8, (d, t) => progress('stations', d, t));
@@ -468,7 +559,9 @@ class KyselyStore implements Store {
       });
     } catch (e) {
       if (e instanceof StoreError) throw e;
-      throw new StoreError('open_failed', `saving run ${p.id} to ${this.spec} failed: ${describeError(e)}`, { cause: e });
+      throw new StoreError('open_failed', `saving run ${p.id} to ${this.spec} failed: ${describeError(e)}`, {
+        cause: e,
+      });
     }
     return p.id;
   }
@@ -491,7 +584,10 @@ class KyselyStore implements Store {
 
   async #resolve(db: Db, idOrPrefix: string): Promise<string> {
     if (typeof idOrPrefix !== 'string' || idOrPrefix.trim() === '') {
-      throw new StoreError('not_found', `run id: must be a run id or a prefix of one (got ${JSON.stringify(idOrPrefix)})`);
+      throw new StoreError(
+        'not_found',
+        `run id: must be a run id or a prefix of one (got ${JSON.stringify(idOrPrefix)})`,
+      );
     }
     const q = idOrPrefix.trim();
     const exact = await db.selectFrom('runs').select('id').where('id', 'in', [q, q.toUpperCase()]).execute();
@@ -504,9 +600,13 @@ class KyselyStore implements Store {
       .orderBy('id')
       .limit(11)
       .execute();
-    if (rows.length === 0) throw new StoreError('not_found', `run id: no run matches '${q}' in ${this.spec} (see rollcell runs list)`);
+    if (rows.length === 0)
+      throw new StoreError('not_found', `run id: no run matches '${q}' in ${this.spec} (see rollcell runs list)`);
     if (rows.length > 1) {
-      const shown = rows.slice(0, 10).map((r) => r.id).join(', ');
+      const shown = rows
+        .slice(0, 10)
+        .map((r) => r.id)
+        .join(', ');
       throw new StoreError(
         'ambiguous',
         `run id: prefix '${q}' is ambiguous, it matches ${rows.length > 10 ? 'more than 10' : rows.length} runs (${shown}${rows.length > 10 ? ', …' : ''}); give more characters`,
@@ -524,10 +624,20 @@ class KyselyStore implements Store {
     const r = await db
       .selectFrom('runs')
       .innerJoin('recipes', 'recipes.hash', 'runs.recipe_hash')
-      .select([...SUMMARY_COLUMNS, 'runs.output_json', 'recipes.text as recipe_text', 'recipes.parsed_json as recipe_json'])
+      .select([
+        ...SUMMARY_COLUMNS,
+        'runs.output_json',
+        'recipes.text as recipe_text',
+        'recipes.parsed_json as recipe_json',
+      ])
       .where('runs.id', '=', id)
       .executeTakeFirstOrThrow();
-    const stations = await db.selectFrom('station_results').selectAll().where('run_id', '=', id).orderBy('idx').execute();
+    const stations = await db
+      .selectFrom('station_results')
+      .selectAll()
+      .where('run_id', '=', id)
+      .orderBy('idx')
+      .execute();
     return {
       ...toSummary(r),
       recipe: { hash: r.recipe_hash, text: r.recipe_text, parsed: JSON.parse(r.recipe_json) as unknown },
@@ -558,9 +668,24 @@ class KyselyStore implements Store {
   async exportRun(idOrPrefix: string): Promise<RunExport> {
     return this.#read(async (db) => {
       const run = await this.#getRun(db, idOrPrefix);
-      const cells = await db.selectFrom('cells').select('data_json').where('run_id', '=', run.id).orderBy('idx').execute();
-      const cycles = await db.selectFrom('cycles').select('data_json').where('run_id', '=', run.id).orderBy('idx').execute();
-      const series = await db.selectFrom('time_series').select(['name', 'columns_json']).where('run_id', '=', run.id).orderBy('idx').execute();
+      const cells = await db
+        .selectFrom('cells')
+        .select('data_json')
+        .where('run_id', '=', run.id)
+        .orderBy('idx')
+        .execute();
+      const cycles = await db
+        .selectFrom('cycles')
+        .select('data_json')
+        .where('run_id', '=', run.id)
+        .orderBy('idx')
+        .execute();
+      const series = await db
+        .selectFrom('time_series')
+        .select(['name', 'columns_json'])
+        .where('run_id', '=', run.id)
+        .orderBy('idx')
+        .execute();
       const { recipe, output, stations, ...summary } = run;
       return {
         format: 'rollcell-run-export',
@@ -571,7 +696,10 @@ class KyselyStore implements Store {
         stations,
         cells: cells.map((c) => JSON.parse(c.data_json) as CellRecord),
         cycles: cycles.map((c) => JSON.parse(c.data_json) as CycleRecord),
-        time_series: series.map((s): TimeSeriesRecord => ({ name: s.name, columns: JSON.parse(s.columns_json) as Record<string, number[]> })),
+        time_series: series.map((s): TimeSeriesRecord => ({
+          name: s.name,
+          columns: JSON.parse(s.columns_json) as Record<string, number[]>,
+        })),
       };
     });
   }
@@ -596,7 +724,10 @@ async function insertBatched<T extends BatchTable>(
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
     // the row types of the three tables are distinct; Kysely cannot relate a generic T to its insert type
-    await db.insertInto(table).values(chunk as never).execute();
+    await db
+      .insertInto(table)
+      .values(chunk as never)
+      .execute();
     await onBatch(Math.min(i + size, rows.length), rows.length);
   }
 }
@@ -607,8 +738,14 @@ async function executedMigrations(db: Db, dialect: StoreDialect, schema: string)
   // null: no migration table yet (fresh database)
   const exists =
     dialect === 'sqlite'
-      ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)
-      : await sql<{ n: number }>`select cast(count(*) as integer) as n from information_schema.tables where table_schema = ${schema} and table_name = 'kysely_migration'`.execute(db);
+      ? await sql<{
+          n: number;
+        }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)
+      : await sql<{
+          n: number;
+        }>`select cast(count(*) as integer) as n from information_schema.tables where table_schema = ${schema} and table_name = 'kysely_migration'`.execute(
+          db,
+        );
   if (Number(exists.rows[0]?.n ?? 0) === 0) return null;
   const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
   return rows.rows.map((r) => r.name);
@@ -662,7 +799,9 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>): Db {
   try {
     raw = new Database(spec.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw new StoreError('bad_spec', `--db: cannot open SQLite file '${spec.display}': ${describeError(e)}`, { cause: e });
+    throw new StoreError('bad_spec', `--db: cannot open SQLite file '${spec.display}': ${describeError(e)}`, {
+      cause: e,
+    });
   }
   try {
     raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
@@ -708,7 +847,11 @@ async function openPostgres(spec: Extract<DbSpec, { kind: 'postgres' }>): Promis
     }
   } catch (e) {
     await db.destroy().catch(() => {});
-    throw new StoreError('open_failed', `--db: cannot connect to PostgreSQL at '${spec.display}': ${describeError(e)}`, { cause: e });
+    throw new StoreError(
+      'open_failed',
+      `--db: cannot connect to PostgreSQL at '${spec.display}': ${describeError(e)}`,
+      { cause: e },
+    );
   }
   return db;
 }
@@ -728,7 +871,11 @@ export async function openStore(dbSpec: string): Promise<Store> {
     if (e instanceof StoreError) throw e;
     const msg = describeError(e);
     const hint = /not a database|file is encrypted/i.test(msg) ? ' (the file is not a SQLite database)' : '';
-    throw new StoreError(spec.kind === 'sqlite' ? 'bad_spec' : 'open_failed', `--db: cannot open database '${spec.display}'${hint}: ${msg}`, { cause: e });
+    throw new StoreError(
+      spec.kind === 'sqlite' ? 'bad_spec' : 'open_failed',
+      `--db: cannot open database '${spec.display}'${hint}: ${msg}`,
+      { cause: e },
+    );
   }
   return new KyselyStore(spec.kind, spec.display, db);
 }

@@ -6,15 +6,37 @@ import { recipeSchema, type Recipe } from '../../src/recipe/schema.ts';
 import { designCells, type CellSpec } from '../../src/battery/cells.ts';
 import { Pack, type PackOptions } from '../../src/battery/pack.ts';
 import { parseBatteryExtras } from '../../src/battery/config.ts';
-import { roadLoad, parseProfileCsv, ProfileCsvError, haurwitzGhi, windDays, solarDays, driveCycle, binAverage, CYCLE_DISTANCE_M } from '../../src/battery/profiles.ts';
+import {
+  roadLoad,
+  parseProfileCsv,
+  ProfileCsvError,
+  haurwitzGhi,
+  windDays,
+  solarDays,
+  driveCycle,
+  binAverage,
+  CYCLE_DISTANCE_M,
+} from '../../src/battery/profiles.ts';
 import { measureC3, runBatteryCommand } from '../../src/battery/run.ts';
 import { Rng } from '../../src/process/production/rng.ts';
 
-const RECIPE: Recipe = recipeSchema.parse(parse(readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8')));
-const small = (series: number, parallel: number): Recipe => ({ ...RECIPE, battery: { series, parallel, application: 'ev', interconnect_resistance_mOhm: 0.5 } });
+const RECIPE: Recipe = recipeSchema.parse(
+  parse(readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8')),
+);
+const small = (series: number, parallel: number): Recipe => ({
+  ...RECIPE,
+  battery: { series, parallel, application: 'ev', interconnect_resistance_mOhm: 0.5 },
+});
 const LAYERS = 10;
-const cells = (n: number, sc: number, sr: number, seed = 3): CellSpec[] => designCells(RECIPE, n, LAYERS, { capacity_sigma_pct: sc, resistance_sigma_pct: sr }, seed);
-const opts = (series: number, parallel: number, extra: Partial<PackOptions> = {}): PackOptions => ({ series, parallel, cellConnection_ohm: 5e-4, seriesLink_ohm: 5e-4, ...extra });
+const cells = (n: number, sc: number, sr: number, seed = 3): CellSpec[] =>
+  designCells(RECIPE, n, LAYERS, { capacity_sigma_pct: sc, resistance_sigma_pct: sr }, seed);
+const opts = (series: number, parallel: number, extra: Partial<PackOptions> = {}): PackOptions => ({
+  series,
+  parallel,
+  cellConnection_ohm: 5e-4,
+  seriesLink_ohm: 5e-4,
+  ...extra,
+});
 
 test('pack energy = Σ cell energies + interconnect and bleed losses (to 1e-9), over charge, discharge and balancing', () => {
   const p = new Pack(cells(6, 2, 5), opts(3, 2, { initialSoc: 0.6, balanceThreshold_V: 1e-4 }));
@@ -29,7 +51,7 @@ test('pack energy = Σ cell energies + interconnect and bleed losses (to 1e-9), 
   assert.ok(Math.abs(err) <= 1e-9 * scale, `energy balance error ${err} J of ${scale} J`);
   // delivered-energy form of the brief: on a pure discharge, pack out = Σ cell out − losses
   const q = new Pack(cells(4, 1, 3), opts(2, 2, { balancing: false }));
-  for (let i = 0; i < 200; i++) q.stepCurrent(-2 * q.cellCapacity_C(0) / 3600, 5);
+  for (let i = 0; i < 200; i++) q.stepCurrent((-2 * q.cellCapacity_C(0)) / 3600, 5);
   let cellOut = 0;
   for (let k = 0; k < q.n; k++) cellOut -= q.cellEnergy_J[k]!;
   assert.ok(Math.abs(-q.packEnergy_J - (cellOut - q.interconnectLoss_J)) <= 1e-9 * cellOut);
@@ -38,9 +60,10 @@ test('pack energy = Σ cell energies + interconnect and bleed losses (to 1e-9), 
 
 test('identical cells share current equally; spread cells do not, and Kirchhoff holds in every group', () => {
   const same = new Pack(cells(4, 0, 0), opts(2, 2, { balancing: false }));
-  const I = -2 * same.cellCapacity_C(0) / 3600;
+  const I = (-2 * same.cellCapacity_C(0)) / 3600;
   for (let i = 0; i < 50; i++) same.stepCurrent(I, 5);
-  for (let k = 0; k < 4; k++) assert.ok(Math.abs(same.I[k]! - I / 2) < 1e-9 * Math.abs(I), `cell ${k}: ${same.I[k]} vs ${I / 2}`);
+  for (let k = 0; k < 4; k++)
+    assert.ok(Math.abs(same.I[k]! - I / 2) < 1e-9 * Math.abs(I), `cell ${k}: ${same.I[k]} vs ${I / 2}`);
   const spread = new Pack(cells(4, 3, 10, 7), opts(2, 2, { balancing: false }));
   for (let i = 0; i < 50; i++) spread.stepCurrent(I, 5);
   for (let g = 0; g < 2; g++) {
@@ -110,12 +133,25 @@ test('charge conservation over a profile: ∫I dt of each cell = F·Δ(anode Li)
   assert.ok(worst < 1e-7, `Kirchhoff current law error ${worst} A`);
   for (let k = 0; k < 6; k++) {
     const d = p.anodeCharge_C(k) - q0[k]!;
-    assert.ok(Math.abs(d - p.cellCharge_C[k]!) < 1e-9 * p.cellCapacity_C(k), `cell ${k}: ${d} vs ${p.cellCharge_C[k]} (cap ${p.cellCapacity_C(k)})`);
+    assert.ok(
+      Math.abs(d - p.cellCharge_C[k]!) < 1e-9 * p.cellCapacity_C(k),
+      `cell ${k}: ${d} vs ${p.cellCharge_C[k]} (cap ${p.cellCapacity_C(k)})`,
+    );
   }
 });
 
 test('road-load power of a known speed trace equals the hand calculation', () => {
-  const veh = { ...parseBatteryExtras({}).vehicle, mass_kg: 1000, rolling_resistance: 0.01, drag_area_m2: 0.5, air_density_kg_m3: 1.2, rotating_mass_factor: 1, drivetrain_efficiency: 0.9, regen_fraction: 0.5, auxiliary_power_W: 0 };
+  const veh = {
+    ...parseBatteryExtras({}).vehicle,
+    mass_kg: 1000,
+    rolling_resistance: 0.01,
+    drag_area_m2: 0.5,
+    air_density_kg_m3: 1.2,
+    rotating_mass_factor: 1,
+    drivetrain_efficiency: 0.9,
+    regen_fraction: 0.5,
+    auxiliary_power_W: 0,
+  };
   const rl = roadLoad([0, 10, 20, 30], [0, 10, 10, 0], veh);
   // 0→10 m/s in 10 s: v̄ = 5, a = 1: F = 1000 + 1000·9.80665·0.01 + ½·1.2·0.5·25 = 1105.5665 N
   assert.ok(Math.abs(rl.wheel_W[0]! - 1105.5665 * 5) < 1e-9);
@@ -157,8 +193,17 @@ test('malformed profile CSV errors name the line and column', () => {
 
 test('a profile that asks more than the pack can give is derated and reported, never NaN', () => {
   const csv = '# time [s], power [kW]\n0,-200\n30,-200\n31,150\n60,150\n';
-  const { block, summary } = runBatteryCommand(small(2, 1), { profile: 'csv', csv: { text: csv, column: 'power_kW', name: 'huge.csv' }, seed: 4, ageing: false, extras: { cell_layers: LAYERS } });
-  assert.ok(block.results.deratings.discharge > 0 && block.results.deratings.charge > 0, JSON.stringify(block.results.deratings));
+  const { block, summary } = runBatteryCommand(small(2, 1), {
+    profile: 'csv',
+    csv: { text: csv, column: 'power_kW', name: 'huge.csv' },
+    seed: 4,
+    ageing: false,
+    extras: { cell_layers: LAYERS },
+  });
+  assert.ok(
+    block.results.deratings.discharge > 0 && block.results.deratings.charge > 0,
+    JSON.stringify(block.results.deratings),
+  );
   assert.ok(block.results.deratings.energy_not_delivered_Wh > 0);
   const f = block.results.deratings.first[0]!;
   assert.ok(f.requested_W !== null && f.delivered_W !== null && Math.abs(f.delivered_W) < Math.abs(f.requested_W));
@@ -182,24 +227,43 @@ test('solar and wind days: Haurwitz at zenith, Weibull mean, seeded determinism'
   assert.ok(Math.abs(mean - 7 * 0.886227) < 0.35, `mean wind ${mean} m/s vs c·Γ(1.5) = 6.20`);
   const w2 = windDays(o, new Rng(5));
   assert.deepEqual(Array.from(w2.power_W.slice(0, 50)), Array.from(w.power_W.slice(0, 50)));
-  const s = solarDays({ latitude_deg: 35, day_of_year: 172, pv_peak_W: 1000, evening_load_W: 500, cloud_sigma: 0.15, days: 1, dt_s: 60 }, new Rng(1));
+  const s = solarDays(
+    { latitude_deg: 35, day_of_year: 172, pv_peak_W: 1000, evening_load_W: 500, cloud_sigma: 0.15, days: 1, dt_s: 60 },
+    new Rng(1),
+  );
   assert.equal(s.pv_W[60]!, 0, 'no PV at 01:00');
   assert.ok(s.pv_W[12 * 60]! > 700 && s.pv_W[12 * 60]! <= 1000, `noon PV ${s.pv_W[12 * 60]}`);
   assert.ok(s.power_W[20 * 60]! < 0, 'evening discharge');
 });
 
 test('runBatteryCommand: ESS day on a small pack — seeded, finite, conservation and ageing that only loses capacity', () => {
-  const a = runBatteryCommand({ ...small(3, 2), battery: { series: 3, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 } }, { profile: 'ess:solar', days: 1, seed: 9, extras: { cell_layers: LAYERS, years: 2 } });
-  const b = runBatteryCommand({ ...small(3, 2), battery: { series: 3, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 } }, { profile: 'ess:solar', days: 1, seed: 9, extras: { cell_layers: LAYERS, years: 2 } });
+  const a = runBatteryCommand(
+    {
+      ...small(3, 2),
+      battery: { series: 3, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 },
+    },
+    { profile: 'ess:solar', days: 1, seed: 9, extras: { cell_layers: LAYERS, years: 2 } },
+  );
+  const b = runBatteryCommand(
+    {
+      ...small(3, 2),
+      battery: { series: 3, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 },
+    },
+    { profile: 'ess:solar', days: 1, seed: 9, extras: { cell_layers: LAYERS, years: 2 } },
+  );
   assert.deepEqual(a.block, b.block);
   const r = a.block.results;
   assert.ok(r.energy_in_kWh > 0 && r.energy_out_kWh > 0);
-  assert.ok(r.round_trip_efficiency !== null && r.round_trip_efficiency > 0.8 && r.round_trip_efficiency < 1, `RTE ${r.round_trip_efficiency}`);
+  assert.ok(
+    r.round_trip_efficiency !== null && r.round_trip_efficiency > 0.8 && r.round_trip_efficiency < 1,
+    `RTE ${r.round_trip_efficiency}`,
+  );
   assert.ok(Math.abs(r.conservation.energy_balance_error_J) < 1e-9 * (r.throughput_kWh * 3.6e6));
   assert.ok(r.conservation.charge_balance_error_C < 1e-6);
   const ag = a.block.ageing!;
   assert.equal(ag.capacity_Ah_by_year.length, 3);
-  for (let i = 1; i < 3; i++) assert.ok(ag.capacity_Ah_by_year[i]! < ag.capacity_Ah_by_year[i - 1]!, JSON.stringify(ag));
+  for (let i = 1; i < 3; i++)
+    assert.ok(ag.capacity_Ah_by_year[i]! < ag.capacity_Ah_by_year[i - 1]!, JSON.stringify(ag));
   assert.ok(a.block.pack.in_seed_voltage_window_1_500_V);
   assert.equal(a.block.pack.cells, 6);
   assert.ok(a.block.limiting_cell.index >= 0 && a.block.limiting_cell.reason.length > 0);
@@ -207,9 +271,21 @@ test('runBatteryCommand: ESS day on a small pack — seeded, finite, conservatio
 });
 
 test('bad battery input is rejected with the field, value and allowed range', () => {
-  assert.throws(() => runBatteryCommand({ ...RECIPE, battery: undefined }, { profile: 'ev:UDDS' }), /battery: the recipe has no battery block/);
+  assert.throws(
+    () => runBatteryCommand({ ...RECIPE, battery: undefined }, { profile: 'ev:UDDS' }),
+    /battery: the recipe has no battery block/,
+  );
   assert.throws(() => runBatteryCommand(small(1, 1), { profile: 'ev:UDDS' }), /needs at least two cells \(got 1s1p/);
-  assert.throws(() => runBatteryCommand(small(2, 1), { profile: 'ev:UDDS', days: 0 }), /days: must be an integer in 1\.\.365 \(got 0/);
-  assert.throws(() => parseBatteryExtras({ spread: { capacity_sigma_pct: -1 } }), /battery\.extras\.spread\.capacity_sigma_pct: .*\(got -1\)/);
-  assert.throws(() => designCells(RECIPE, 50, 1, { capacity_sigma_pct: 200, resistance_sigma_pct: 0 }, 1), /capacityFactor: must be > 0/);
+  assert.throws(
+    () => runBatteryCommand(small(2, 1), { profile: 'ev:UDDS', days: 0 }),
+    /days: must be an integer in 1\.\.365 \(got 0/,
+  );
+  assert.throws(
+    () => parseBatteryExtras({ spread: { capacity_sigma_pct: -1 } }),
+    /battery\.extras\.spread\.capacity_sigma_pct: .*\(got -1\)/,
+  );
+  assert.throws(
+    () => designCells(RECIPE, 50, 1, { capacity_sigma_pct: 200, resistance_sigma_pct: 0 }, 1),
+    /capacityFactor: must be > 0/,
+  );
 });

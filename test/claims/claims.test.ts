@@ -19,10 +19,16 @@ const element = (c: ClaimResult, id: string) => {
 test('patent-line with a consistent line result: claim 1 met, each element with evidence and a paragraph', () => {
   const r = loadExample('patent-line.yaml');
   const cs = evaluateClaims(r, syntheticOutput(r));
-  assert.deepEqual(cs.map((c) => c.claim), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.deepEqual(
+    cs.map((c) => c.claim),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
   const c1 = claim(cs, 1);
   assert.equal(c1.verdict, 'met');
-  assert.deepEqual(c1.elements.map((e) => e.id), ['1a', '1b', '1c', '1d', '1e']);
+  assert.deepEqual(
+    c1.elements.map((e) => e.id),
+    ['1a', '1b', '1c', '1d', '1e'],
+  );
   for (const e of c1.elements) {
     assert.equal(e.verdict, 'met', `${e.id}: ${e.evidence}`);
     assert.ok(e.evidence.length > 20);
@@ -31,7 +37,8 @@ test('patent-line with a consistent line result: claim 1 met, each element with 
   assert.match(element(c1, '1c').evidence, /bonded = true/);
   assert.match(element(c1, '1e').evidence, /100 % of the Al lithiated/);
   // the patent example's choices: claims 5, 7, 8, 11 met; 9 (no cathode collector), 10 (foil) not met
-  for (const n of [2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]) assert.equal(claim(cs, n).verdict, 'met', `claim ${n}: ${claim(cs, n)['reason'] as string}`);
+  for (const n of [2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
+    assert.equal(claim(cs, n).verdict, 'met', `claim ${n}: ${claim(cs, n)['reason'] as string}`);
   assert.equal(claim(cs, 9).verdict, 'not met');
   assert.equal(claim(cs, 10).verdict, 'not met');
   assert.equal(claim(cs, 11).verdict, 'met');
@@ -68,7 +75,8 @@ test('force at 240 outside 150–500 N: claims 5 and 6 not met while claim 1 sta
     assert.equal(element(claim(cs, 5), '5a').paragraph, '[0203]');
   }
   // boundaries are inside the window
-  for (const f of [150, 500]) assert.equal(claim(evaluateClaims(r, syntheticOutput(r, { force240_N: f })), 5).verdict, 'met');
+  for (const f of [150, 500])
+    assert.equal(claim(evaluateClaims(r, syntheticOutput(r, { force240_N: f })), 5).verdict, 'met');
 });
 
 test('absent cycling: claim 13 not evaluable with a reason; its dependants 14–18 follow', () => {
@@ -129,13 +137,22 @@ test('claims 3/4: a reduction below the resolution is not met; a real one is met
 
 test('claim 2: sandwiched crack risk must be below the free-standing risk', () => {
   const r = loadExample('patent-line.yaml');
-  assert.equal(claim(evaluateClaims(r, syntheticOutput(r, { crack: { sandwiched: 0.1, free_standing: 0.7 } })), 2).verdict, 'met');
-  assert.equal(claim(evaluateClaims(r, syntheticOutput(r, { crack: { sandwiched: 0.7, free_standing: 0.7 } })), 2).verdict, 'not met');
+  assert.equal(
+    claim(evaluateClaims(r, syntheticOutput(r, { crack: { sandwiched: 0.1, free_standing: 0.7 } })), 2).verdict,
+    'met',
+  );
+  assert.equal(
+    claim(evaluateClaims(r, syntheticOutput(r, { crack: { sandwiched: 0.7, free_standing: 0.7 } })), 2).verdict,
+    'not met',
+  );
 });
 
 test('claim 1e: bonded at 240 but no Li–Al phase → no prelithiated anode, not met', () => {
   const r = loadExample('patent-line.yaml');
-  const c1 = claim(evaluateClaims(r, syntheticOutput(r, { alFractions: { Al: 0.999, LiAl: 0.001, Li3Al2: 0, Li9Al4: 0 } })), 1);
+  const c1 = claim(
+    evaluateClaims(r, syntheticOutput(r, { alFractions: { Al: 0.999, LiAl: 0.001, Li3Al2: 0, Li9Al4: 0 } })),
+    1,
+  );
   assert.equal(element(c1, '1e').verdict, 'not met');
   assert.match(element(c1, '1e').evidence, /no prelithiated anode/);
 });
@@ -181,10 +198,32 @@ test('claims 7, 8, 12, 15, 16, 19 respond to their quantities', () => {
   assert.equal(claim(evaluateClaims(ni, syntheticOutput(ni)), 8).verdict, 'not met');
   const lowP = { ...r, cell: { ...r.cell, stack_pressure_MPa: 0.5 } };
   assert.equal(claim(evaluateClaims(lowP, syntheticOutput(lowP)), 15).verdict, 'not met');
-  const slow = evaluateClaims(r, syntheticOutput(r, { cycling: { charge_capacity_mAh_g: 200, discharge_capacity_mAh_g: 180, coulombic_efficiency: 0.9, volume_expansion_rate_pct: 1, max_c_rate: 0.2, cycles: 1 } }));
+  const slow = evaluateClaims(
+    r,
+    syntheticOutput(r, {
+      cycling: {
+        charge_capacity_mAh_g: 200,
+        discharge_capacity_mAh_g: 180,
+        coulombic_efficiency: 0.9,
+        volume_expansion_rate_pct: 1,
+        max_c_rate: 0.2,
+        cycles: 1,
+      },
+    }),
+  );
   assert.equal(claim(slow, 16).verdict, 'not met');
   assert.equal(claim(slow, 19).verdict, 'not met');
-  const noRate = evaluateClaims(r, syntheticOutput(r, { cycling: { charge_capacity_mAh_g: 200, discharge_capacity_mAh_g: 180, coulombic_efficiency: 0.9, volume_expansion_rate_pct: 1 } }));
+  const noRate = evaluateClaims(
+    r,
+    syntheticOutput(r, {
+      cycling: {
+        charge_capacity_mAh_g: 200,
+        discharge_capacity_mAh_g: 180,
+        coulombic_efficiency: 0.9,
+        volume_expansion_rate_pct: 1,
+      },
+    }),
+  );
   assert.equal(claim(noRate, 16).verdict, 'not evaluable');
   assert.match(claim(noRate, 16)['reason'] as string, /max_c_rate/);
   const thick = syntheticOutput(r, { reduction: { '240': 0 } });
@@ -210,7 +249,10 @@ test('formatClaimChart: aligned columns, one row per element, summary line', () 
   const cs = evaluateClaims(r, syntheticOutput(r));
   const txt = formatClaimChart(cs, 120);
   const lines = txt.split('\n');
-  assert.ok(lines.every((l) => l.length <= 120), 'no line longer than the width');
+  assert.ok(
+    lines.every((l) => l.length <= 120),
+    'no line longer than the width',
+  );
   const verdictCol = lines[0]!.indexOf('verdict');
   const rows = lines.filter((l) => /^\s{2}\d+[a-z.]/.test(l));
   assert.ok(rows.length >= 20 * 1 + 3 * 5);
@@ -239,14 +281,20 @@ test('batch mode or an Al sheet placed on the cathode side: claim 1 not met, nam
 test('claims 17–18 quote the simulated pack and its duty profile when the run has a battery block', async () => {
   const { runBatteryCommand } = await import('../../src/battery/run.ts');
   const r = loadExample('patent-line.yaml');
-  const small = { ...r, battery: { series: 2, parallel: 1, application: 'ess_wind' as const, interconnect_resistance_mOhm: 0.2 } };
+  const small = {
+    ...r,
+    battery: { series: 2, parallel: 1, application: 'ess_wind' as const, interconnect_resistance_mOhm: 0.2 },
+  };
   const out = syntheticOutput(small);
   const before = element(claim(evaluateClaims(small, out), 17), '17a').evidence;
   assert.doesNotMatch(before, /simulated/);
   out.battery = runBatteryCommand(small, { profile: 'ess:wind', seed: 2 }).block as unknown as Record<string, unknown>;
   const cs = evaluateClaims(small, out);
   const pack = (out.battery as { pack: { voltage_max_V: number } }).pack;
-  assert.match(element(claim(cs, 17), '17a').evidence, new RegExp(`2s1p = 2 cells .*simulated pack of design cells: .*–${pack.voltage_max_V.toPrecision(3)} V`));
+  assert.match(
+    element(claim(cs, 17), '17a').evidence,
+    new RegExp(`2s1p = 2 cells .*simulated pack of design cells: .*–${pack.voltage_max_V.toPrecision(3)} V`),
+  );
   assert.match(element(claim(cs, 18), '18a').evidence, /ess_wind .*simulated on ess:wind: round-trip efficiency \d/);
   assert.equal(claim(cs, 18).verdict, 'met');
 });

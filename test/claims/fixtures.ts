@@ -37,7 +37,11 @@ export function syntheticOutput(recipe: Recipe, o: SyntheticOptions = {}): RunOu
   const firstSheet = design.layers.filter((l) => /208|202|206/.test(l.name)).map((l) => l.name);
   const al = design.layers.filter((l) => /224/.test(l.name)).map((l) => l.name);
   const third = design.layers.filter((l) => /232|234/.test(l.name)).map((l) => l.name);
-  const inNip: Record<'222' | '236' | '240', string[]> = { '222': firstSheet, '236': [...firstSheet, ...al], '240': [...firstSheet, ...al, ...third] };
+  const inNip: Record<'222' | '236' | '240', string[]> = {
+    '222': firstSheet,
+    '236': [...firstSheet, ...al],
+    '240': [...firstSheet, ...al, ...third],
+  };
   const stations: StationBlock[] = (['222', '236', '240'] as const).map((id) => {
     const layers: StationLayer[] = inNip[id].map((name) => {
       const tin = t.get(name)!;
@@ -47,7 +51,14 @@ export function syntheticOutput(recipe: Recipe, o: SyntheticOptions = {}): RunOu
     });
     const s = recipe.stations[id]!;
     const force = id === '240' && o.force240_N !== undefined ? o.force240_N : s.force_N;
-    return { id, force_N: force, temperature_C: s.temperature_C, peak_pressure_MPa: 40, bonded: o.bonded?.[id] ?? true, layers };
+    return {
+      id,
+      force_N: force,
+      temperature_C: s.temperature_C,
+      peak_pressure_MPa: 40,
+      bonded: o.bonded?.[id] ?? true,
+      layers,
+    };
   });
   const anodeT = [...al, ...third.filter((n) => /232/.test(n))].reduce((s, n) => s + t.get(n)!, 0);
   const line: LineBlock = {
@@ -59,10 +70,22 @@ export function syntheticOutput(recipe: Recipe, o: SyntheticOptions = {}): RunOu
       free_li_um: 5,
       al_fractions: o.alFractions ?? { Al: 0, LiAl: 1, Li3Al2: 0, Li9Al4: 0 },
     },
-    crack: { sandwiched: { risk: o.crack?.sandwiched ?? 0.05 }, free_standing: { risk: o.crack?.free_standing ?? 0.6 } },
+    crack: {
+      sandwiched: { risk: o.crack?.sandwiched ?? 0.05 },
+      free_standing: { risk: o.crack?.free_standing ?? 0.6 },
+    },
   };
   const cycling: CyclingBlock | undefined =
-    o.cycling === null ? undefined : (o.cycling ?? { charge_capacity_mAh_g: 205, discharge_capacity_mAh_g: 182, coulombic_efficiency: 0.888, volume_expansion_rate_pct: 1.2, cycles: 3, max_c_rate: 1 });
+    o.cycling === null
+      ? undefined
+      : (o.cycling ?? {
+          charge_capacity_mAh_g: 205,
+          discharge_capacity_mAh_g: 182,
+          coulombic_efficiency: 0.888,
+          volume_expansion_rate_pct: 1.2,
+          cycles: 3,
+          max_c_rate: 1,
+        });
   const res: RunOutput = { ...output, line };
   if (cycling) res.cycling = cycling;
   else delete res.cycling;

@@ -30,10 +30,16 @@ test('battery --json: a 2s2p pack on a solar-storage day; finite figures, conser
   assert.equal(b.pack.cells, 4);
   assert.equal(b.pack.cell_source, 'design');
   // the BMS window of every cell is the recipe's cycling cut-offs (3.0–4.3 V): pack window = 2 × that
-  assert.ok(Math.abs(b.pack.voltage_min_V - 2 * 3.0) < 1e-9 && Math.abs(b.pack.voltage_max_V - 2 * 4.3) < 1e-9, `${b.pack.voltage_min_V}–${b.pack.voltage_max_V}`);
+  assert.ok(
+    Math.abs(b.pack.voltage_min_V - 2 * 3.0) < 1e-9 && Math.abs(b.pack.voltage_max_V - 2 * 4.3) < 1e-9,
+    `${b.pack.voltage_min_V}–${b.pack.voltage_max_V}`,
+  );
   assert.ok(b.results.cell_voltage_min_V >= 3.0 - 1e-6 && b.results.cell_voltage_max_V <= 4.3 + 1e-6);
   const scale = Math.max(1, b.results.throughput_kWh * 3.6e6);
-  assert.ok(Math.abs(b.results.conservation.energy_balance_error_J) < 1e-6 * scale, JSON.stringify(b.results.conservation));
+  assert.ok(
+    Math.abs(b.results.conservation.energy_balance_error_J) < 1e-6 * scale,
+    JSON.stringify(b.results.conservation),
+  );
   assert.ok(b.results.round_trip_efficiency > 0.5 && b.results.round_trip_efficiency <= 1);
   assert.match(b.limiting_cell.serial, /\S/);
 });
@@ -42,7 +48,10 @@ test('battery: bad flags and a recipe without a battery exit 2 with the field, t
   const f = recipeFile('small2.yaml', () => {});
   let r = await cli(['battery', f, '--profile', 'ev:FTP75']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--profile: unknown duty profile \(got "ev:FTP75"; allowed ev:UDDS, ev:US06, ev:WLTC, ess:solar, ess:wind, csv\)/);
+  assert.match(
+    r.stderr,
+    /--profile: unknown duty profile \(got "ev:FTP75"; allowed ev:UDDS, ev:US06, ev:WLTC, ess:solar, ess:wind, csv\)/,
+  );
   r = await cli(['battery', f, '--profile', 'ess:wind', '--days', '0']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--days: .*got "0"; allowed 1 … 365/);
@@ -83,7 +92,11 @@ test('run with a short production run: production block, every cell stored with 
   assert.equal(out.battery.pack.cell_source, 'production');
   // the limiting cell traces back to its parent rolls on the line
   const g = out.battery.limiting_cell.genealogy;
-  assert.deepEqual(g.parents.map((q: Record<string, any>) => q.sheet).sort(), ['al_sheet', 'first_sheet', 'third_sheet'], JSON.stringify(g));
+  assert.deepEqual(
+    g.parents.map((q: Record<string, any>) => q.sheet).sort(),
+    ['al_sheet', 'first_sheet', 'third_sheet'],
+    JSON.stringify(g),
+  );
   for (const par of g.parents) {
     assert.match(par.roll_id, /-\d{4}$/);
     assert.ok(par.md_start_m >= 0 && par.md_start_m <= p.web_length_m);
@@ -94,7 +107,9 @@ test('run with a short production run: production block, every cell stored with 
   assert.equal(bundle.cells.length, p.cells_total);
   assert.ok(bundle.cells.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial));
   // passport: exactly the pack's cells (the first series × parallel in-spec cells) point to the battery
-  const inPack = bundle.cells.filter((c: Record<string, any>) => c.genealogy.battery_serial === out.battery.battery_serial);
+  const inPack = bundle.cells.filter(
+    (c: Record<string, any>) => c.genealogy.battery_serial === out.battery.battery_serial,
+  );
   assert.equal(inPack.length, 4);
   assert.ok(inPack.every((c: Record<string, any>) => c.in_spec));
   assert.ok(inPack.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial));
@@ -103,7 +118,17 @@ test('run with a short production run: production block, every cell stored with 
 
 test('run --no-production --no-battery leaves both blocks out', async () => {
   const f = recipeFile('plain.yaml', () => {});
-  const r = await cli(['run', f, '--json', '--db', join(dir, 'plain.db'), '--out', join(dir, 'out'), '--no-production', '--no-battery']);
+  const r = await cli([
+    'run',
+    f,
+    '--json',
+    '--db',
+    join(dir, 'plain.db'),
+    '--out',
+    join(dir, 'out'),
+    '--no-production',
+    '--no-battery',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as Record<string, any>;
   assert.equal(out.production, undefined);

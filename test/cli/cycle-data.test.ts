@@ -18,12 +18,29 @@ test('cycle --summary-csv writes the per-cycle summary that agrees with the run'
   const sum = join(dir, 'summary.csv');
   // the CLI's steps form one cycle
   const steps = ['Charge at 0.2C until 4.3 V', 'Hold at 4.3 V until 0.05C', 'Discharge at 0.2C until 3 V'];
-  const r = await cli(['cycle', '--cell', RECIPE, '--model', 'spme', ...steps.flatMap((s) => ['--experiment', s]), '--summary-csv', sum, '--json']);
+  const r = await cli([
+    'cycle',
+    '--cell',
+    RECIPE,
+    '--model',
+    'spme',
+    ...steps.flatMap((s) => ['--experiment', s]),
+    '--summary-csv',
+    sum,
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const o = JSON.parse(r.stdout);
   const lines = readFileSync(sum, 'utf8').trim().split('\n');
   const head = lines[0]!.split(',');
-  for (const c of ['Cycle Count / 1', 'Charging Capacity / Ah', 'Discharging Capacity / Ah', 'Coulombic Efficiency / 1', 'Specific Discharging Capacity / mAh/g']) assert.ok(head.includes(c), c);
+  for (const c of [
+    'Cycle Count / 1',
+    'Charging Capacity / Ah',
+    'Discharging Capacity / Ah',
+    'Coulombic Efficiency / 1',
+    'Specific Discharging Capacity / mAh/g',
+  ])
+    assert.ok(head.includes(c), c);
   assert.equal(o.cycles, 1);
   assert.equal(lines.length - 1, 1);
   assert.equal(o.per_cycle.length, 1);
@@ -53,12 +70,23 @@ test('cycle --compare prints the voltage RMSE against a measured CSV (BDF or Tim
   const lines = readFileSync(own, 'utf8').trim().split('\n');
   const head = lines[0]!.split(',');
   const iv = head.indexOf('Voltage / V');
-  const shifted = [lines[0]!, ...lines.slice(1).map((l) => l.split(',').map((x, j) => (j === iv ? String(Number(x) + 0.01) : x)).join(','))];
+  const shifted = [
+    lines[0]!,
+    ...lines.slice(1).map((l) =>
+      l
+        .split(',')
+        .map((x, j) => (j === iv ? String(Number(x) + 0.01) : x))
+        .join(','),
+    ),
+  ];
   const sh = join(dir, 'shifted.csv');
   writeFileSync(sh, shifted.join('\n') + '\n');
   r = await cli([...args, '--compare', sh, '--json']);
   o = JSON.parse(r.stdout);
-  assert.ok(Math.abs(o.voltage_rmse_mV - 10) < 1e-6 && Math.abs(o.voltage_max_error_mV - 10) < 1e-6, `${o.voltage_rmse_mV} mV`);
+  assert.ok(
+    Math.abs(o.voltage_rmse_mV - 10) < 1e-6 && Math.abs(o.voltage_max_error_mV - 10) < 1e-6,
+    `${o.voltage_rmse_mV} mV`,
+  );
   // the validation set's format, a real 1C discharge of the cell: tens of mV, not volts
   r = await cli([...args, '--compare', MEASURED, '--json']);
   assert.equal(r.code, 0, r.stderr);
@@ -98,11 +126,30 @@ test('cycle --current-profile with --compare and --summary-csv: same RMSE as the
   const sum = join(dir, 'profile-summary.csv');
   const own = await cli(['cycle', '--cell', BPX, '--model', 'spm', '--current-profile', prof, '--json']);
   assert.equal(own.code, 0, own.stderr);
-  const r = await cli(['cycle', '--cell', BPX, '--model', 'spm', '--current-profile', prof, '--compare', prof, '--summary-csv', sum, '--json']);
+  const r = await cli([
+    'cycle',
+    '--cell',
+    BPX,
+    '--model',
+    'spm',
+    '--current-profile',
+    prof,
+    '--compare',
+    prof,
+    '--summary-csv',
+    sum,
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const a = JSON.parse(own.stdout);
   const o = JSON.parse(r.stdout);
-  assert.ok(Math.abs(o.voltage_rmse_mV - a.voltage_rmse_mV) < 1e-3 * a.voltage_rmse_mV, `${o.voltage_rmse_mV} vs ${a.voltage_rmse_mV}`);
-  const [head, row] = readFileSync(sum, 'utf8').trim().split('\n').map((l) => l.split(','));
+  assert.ok(
+    Math.abs(o.voltage_rmse_mV - a.voltage_rmse_mV) < 1e-3 * a.voltage_rmse_mV,
+    `${o.voltage_rmse_mV} vs ${a.voltage_rmse_mV}`,
+  );
+  const [head, row] = readFileSync(sum, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   assert.ok(Math.abs(Number(row![head!.indexOf('Discharging Capacity / Ah')]) - o.discharge_Ah) < 1e-12);
 });

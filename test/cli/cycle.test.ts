@@ -11,24 +11,51 @@ const RECIPE = new URL('../../examples/patent-line.yaml', import.meta.url).pathn
 
 test('cycle on a BPX cell writes BDF CSV whose discharge capacity equals ∫|I| dt', async () => {
   const csv = join(dir, 'bpx.csv');
-  const r = await cli(['cycle', '--cell', BPX, '--model', 'spm', '--experiment', 'Discharge at 1C until 2.5 V', '--csv', csv, '--json']);
+  const r = await cli([
+    'cycle',
+    '--cell',
+    BPX,
+    '--model',
+    'spm',
+    '--experiment',
+    'Discharge at 1C until 2.5 V',
+    '--csv',
+    csv,
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const lines = readFileSync(csv, 'utf8').trim().split('\n');
   const head = lines[0]!.split(',');
-  for (const c of ['Test Time / s', 'Voltage / V', 'Current / A', 'Cycle Count / 1', 'Step Count / 1', 'Charging Capacity / Ah', 'Discharging Capacity / Ah']) assert.ok(head.includes(c), c);
+  for (const c of [
+    'Test Time / s',
+    'Voltage / V',
+    'Current / A',
+    'Cycle Count / 1',
+    'Step Count / 1',
+    'Charging Capacity / Ah',
+    'Discharging Capacity / Ah',
+  ])
+    assert.ok(head.includes(c), c);
   const rows = lines.slice(1).map((l) => l.split(',').map(Number));
   const it = head.indexOf('Test Time / s');
   const ii = head.indexOf('Current / A');
   const iq = head.indexOf('Discharging Capacity / Ah');
   let q = 0;
-  for (let k = 1; k < rows.length; k++) q += (-0.5 * (rows[k]![ii]! + rows[k - 1]![ii]!) * (rows[k]![it]! - rows[k - 1]![it]!)) / 3600;
-  assert.ok(rows.every((row) => row[ii]! <= 0), 'discharge current is negative (BDF convention)');
+  for (let k = 1; k < rows.length; k++)
+    q += (-0.5 * (rows[k]![ii]! + rows[k - 1]![ii]!) * (rows[k]![it]! - rows[k - 1]![it]!)) / 3600;
+  assert.ok(
+    rows.every((row) => row[ii]! <= 0),
+    'discharge current is negative (BDF convention)',
+  );
   assert.ok(Math.abs(q - rows[rows.length - 1]![iq]!) < 1e-3 * q, `${q} vs ${rows[rows.length - 1]![iq]}`);
 });
 
 test('cycle --current-profile reports the voltage RMSE against the measured U[V]', async () => {
   const prof = join(dir, 'p.csv');
-  const src = readFileSync(new URL('../../../shared/validation/about-energy-nmc/NMC_25degC_1C.csv', import.meta.url), 'utf8').split('\n');
+  const src = readFileSync(
+    new URL('../../../shared/validation/about-energy-nmc/NMC_25degC_1C.csv', import.meta.url),
+    'utf8',
+  ).split('\n');
   writeFileSync(prof, src.slice(0, 600).join('\n'));
   const r = await cli(['cycle', '--cell', BPX, '--model', 'spme', '--current-profile', prof, '--json']);
   assert.equal(r.code, 0, r.stderr);

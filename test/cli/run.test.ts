@@ -14,9 +14,12 @@ test('run --json prints the CONTRACT design block and stores the run under the p
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as Record<string, any>;
   for (const k of ['thickness_um', 'area_cm2', 'mass_g']) assert.equal(typeof out.design.cell[k], 'number');
-  for (const k of ['active_mass_mg_cm2', 'areal_capacity_mAh_cm2']) assert.equal(typeof out.design.cathode[k], 'number');
-  for (const k of ['al_thickness_um', 'li_thickness_um', 'li_al_molar_ratio']) assert.equal(typeof out.design.anode[k], 'number');
-  for (const k of ['np_ratio', 'specific_energy_Wh_kg', 'energy_density_Wh_L']) assert.equal(typeof out.design[k], 'number');
+  for (const k of ['active_mass_mg_cm2', 'areal_capacity_mAh_cm2'])
+    assert.equal(typeof out.design.cathode[k], 'number');
+  for (const k of ['al_thickness_um', 'li_thickness_um', 'li_al_molar_ratio'])
+    assert.equal(typeof out.design.anode[k], 'number');
+  for (const k of ['np_ratio', 'specific_energy_Wh_kg', 'energy_density_Wh_L'])
+    assert.equal(typeof out.design[k], 'number');
   assert.match(out.run_id, /^[0-9A-Z]{26}$/);
   const shown = await cli(['runs', 'show', out.run_id.slice(0, 20), '--db', db, '--json']);
   assert.equal(shown.code, 0, shown.stderr);

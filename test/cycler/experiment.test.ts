@@ -17,7 +17,8 @@ const ok = (s: string): StepAst => {
   if (!r.ok) assert.fail(`${s}: ${formatParseError(r.errors[0]!)}`);
   return r.value;
 };
-const near = (a: number, b: number, rel = 1e-12): void => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
+const near = (a: number, b: number, rel = 1e-12): void =>
+  assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
 
 // Every example string of PyBaMM's step grammar (pybamm/experiment/step/base_step.py `_examples`,
 // experiment.py examples of v21.11–v23.4, the Experiment docstrings), with the AST each must give.
@@ -29,7 +30,10 @@ const PYBAMM: [string, Partial<StepAst> & { control: StepAst['control'] }][] = [
   ['Discharge at 1 A for 0.5 hours', { control: { mode: 'current', current_A: -1 }, duration_s: 1800 }],
   ['Discharge at 1 A for 90 seconds', { control: { mode: 'current', current_A: -1 }, duration_s: 90 }],
   ['Charge at 200 mA for 45 minutes', { control: { mode: 'current', current_A: 0.2 }, duration_s: 2700 }],
-  ['Charge at 200mA for 45 minutes (1 minute period)', { control: { mode: 'current', current_A: 0.2 }, duration_s: 2700, period_s: 60 }],
+  [
+    'Charge at 200mA for 45 minutes (1 minute period)',
+    { control: { mode: 'current', current_A: 0.2 }, duration_s: 2700, period_s: 60 },
+  ],
   ['Discharge at 1W for 0.5 hours', { control: { mode: 'power', power_W: -1 }, duration_s: 1800 }],
   ['Discharge at 1 W for 0.5 hours', { control: { mode: 'power', power_W: -1 }, duration_s: 1800 }],
   ['Charge at 200mW for 45 minutes', { control: { mode: 'power', power_W: 0.2 }, duration_s: 2700 }],
@@ -38,32 +42,115 @@ const PYBAMM: [string, Partial<StepAst> & { control: StepAst['control'] }][] = [
   ['Rest for 10 minutes (5 minute period)', { control: { mode: 'rest' }, duration_s: 600, period_s: 300 }],
   ['Hold at 1V for 20 seconds', { control: { mode: 'voltage', voltage_V: 1 }, duration_s: 20 }],
   ['Hold at 1 V for 20 seconds', { control: { mode: 'voltage', voltage_V: 1 }, duration_s: 20 }],
-  ['Charge at 1 C until 4.1V', { control: { mode: 'c_rate', c_rate: 1 }, terminations: [{ kind: 'voltage', voltage_V: 4.1 }] }],
-  ['Charge at 1 C until 4.1 V', { control: { mode: 'c_rate', c_rate: 1 }, terminations: [{ kind: 'voltage', voltage_V: 4.1 }] }],
-  ['Hold at 4.1 V until 50mA', { control: { mode: 'voltage', voltage_V: 4.1 }, terminations: [{ kind: 'current', current_A: 0.05 }] }],
-  ['Hold at 4.1 V until 50 mA', { control: { mode: 'voltage', voltage_V: 4.1 }, terminations: [{ kind: 'current', current_A: 0.05 }] }],
-  ['Hold at 3V until C/50', { control: { mode: 'voltage', voltage_V: 3 }, terminations: [{ kind: 'c_rate', c_rate: 0.02 }] }],
-  ['Discharge at C/3 for 2 hours or until 2.5 V', { control: { mode: 'c_rate', c_rate: -1 / 3 }, duration_s: 7200, terminations: [{ kind: 'voltage', voltage_V: 2.5 }] }],
-  ['Discharge at 1C for 1 hour or until 3.0V', { control: { mode: 'c_rate', c_rate: -1 }, duration_s: 3600, terminations: [{ kind: 'voltage', voltage_V: 3 }] }],
-  ['Discharge at 1C for 3600 seconds or until 2.5V', { control: { mode: 'c_rate', c_rate: -1 }, duration_s: 3600, terminations: [{ kind: 'voltage', voltage_V: 2.5 }] }],
-  ['Charge at 0.5C until 4.2V', { control: { mode: 'c_rate', c_rate: 0.5 }, terminations: [{ kind: 'voltage', voltage_V: 4.2 }] }],
-  ['Hold at 4.2V until 50mA', { control: { mode: 'voltage', voltage_V: 4.2 }, terminations: [{ kind: 'current', current_A: 0.05 }] }],
-  ['Hold at 4.2V until C/20', { control: { mode: 'voltage', voltage_V: 4.2 }, terminations: [{ kind: 'c_rate', c_rate: 0.05 }] }],
+  [
+    'Charge at 1 C until 4.1V',
+    { control: { mode: 'c_rate', c_rate: 1 }, terminations: [{ kind: 'voltage', voltage_V: 4.1 }] },
+  ],
+  [
+    'Charge at 1 C until 4.1 V',
+    { control: { mode: 'c_rate', c_rate: 1 }, terminations: [{ kind: 'voltage', voltage_V: 4.1 }] },
+  ],
+  [
+    'Hold at 4.1 V until 50mA',
+    { control: { mode: 'voltage', voltage_V: 4.1 }, terminations: [{ kind: 'current', current_A: 0.05 }] },
+  ],
+  [
+    'Hold at 4.1 V until 50 mA',
+    { control: { mode: 'voltage', voltage_V: 4.1 }, terminations: [{ kind: 'current', current_A: 0.05 }] },
+  ],
+  [
+    'Hold at 3V until C/50',
+    { control: { mode: 'voltage', voltage_V: 3 }, terminations: [{ kind: 'c_rate', c_rate: 0.02 }] },
+  ],
+  [
+    'Discharge at C/3 for 2 hours or until 2.5 V',
+    {
+      control: { mode: 'c_rate', c_rate: -1 / 3 },
+      duration_s: 7200,
+      terminations: [{ kind: 'voltage', voltage_V: 2.5 }],
+    },
+  ],
+  [
+    'Discharge at 1C for 1 hour or until 3.0V',
+    { control: { mode: 'c_rate', c_rate: -1 }, duration_s: 3600, terminations: [{ kind: 'voltage', voltage_V: 3 }] },
+  ],
+  [
+    'Discharge at 1C for 3600 seconds or until 2.5V',
+    { control: { mode: 'c_rate', c_rate: -1 }, duration_s: 3600, terminations: [{ kind: 'voltage', voltage_V: 2.5 }] },
+  ],
+  [
+    'Charge at 0.5C until 4.2V',
+    { control: { mode: 'c_rate', c_rate: 0.5 }, terminations: [{ kind: 'voltage', voltage_V: 4.2 }] },
+  ],
+  [
+    'Hold at 4.2V until 50mA',
+    { control: { mode: 'voltage', voltage_V: 4.2 }, terminations: [{ kind: 'current', current_A: 0.05 }] },
+  ],
+  [
+    'Hold at 4.2V until C/20',
+    { control: { mode: 'voltage', voltage_V: 4.2 }, terminations: [{ kind: 'c_rate', c_rate: 0.05 }] },
+  ],
   ['Charge at 2A for 30 minutes', { control: { mode: 'current', current_A: 2 }, duration_s: 1800 }],
-  ['Discharge at C/5 for 10 hours or until 3.3V', { control: { mode: 'c_rate', c_rate: -0.2 }, duration_s: 36000, terminations: [{ kind: 'voltage', voltage_V: 3.3 }] }],
+  [
+    'Discharge at C/5 for 10 hours or until 3.3V',
+    {
+      control: { mode: 'c_rate', c_rate: -0.2 },
+      duration_s: 36000,
+      terminations: [{ kind: 'voltage', voltage_V: 3.3 }],
+    },
+  ],
   ['Rest for 1 hour', { control: { mode: 'rest' }, duration_s: 3600 }],
   ['Rest for 3600 seconds', { control: { mode: 'rest' }, duration_s: 3600 }],
-  ['Discharge at 1C for 0.5 hours at 27oC', { control: { mode: 'c_rate', c_rate: -1 }, duration_s: 1800, temperature_K: 300.15 }],
-  ['Charge at 0.5 C for 45 minutes at -5oC', { control: { mode: 'c_rate', c_rate: 0.5 }, duration_s: 2700, temperature_K: 268.15 }],
-  ['Discharge at 1 A for 0.5 hours at -5.1oC', { control: { mode: 'current', current_A: -1 }, duration_s: 1800, temperature_K: 268.05 }],
-  ['Charge at 200 mA for 45 minutes at 10.2oC (1 minute period)', { control: { mode: 'current', current_A: 0.2 }, duration_s: 2700, temperature_K: 283.35, period_s: 60 }],
-  ['Discharge at C/3 for 2 hours or until 2.5 V at 26oC', { control: { mode: 'c_rate', c_rate: -1 / 3 }, duration_s: 7200, terminations: [{ kind: 'voltage', voltage_V: 2.5 }], temperature_K: 299.15 }],
+  [
+    'Discharge at 1C for 0.5 hours at 27oC',
+    { control: { mode: 'c_rate', c_rate: -1 }, duration_s: 1800, temperature_K: 300.15 },
+  ],
+  [
+    'Charge at 0.5 C for 45 minutes at -5oC',
+    { control: { mode: 'c_rate', c_rate: 0.5 }, duration_s: 2700, temperature_K: 268.15 },
+  ],
+  [
+    'Discharge at 1 A for 0.5 hours at -5.1oC',
+    { control: { mode: 'current', current_A: -1 }, duration_s: 1800, temperature_K: 268.05 },
+  ],
+  [
+    'Charge at 200 mA for 45 minutes at 10.2oC (1 minute period)',
+    { control: { mode: 'current', current_A: 0.2 }, duration_s: 2700, temperature_K: 283.35, period_s: 60 },
+  ],
+  [
+    'Discharge at C/3 for 2 hours or until 2.5 V at 26oC',
+    {
+      control: { mode: 'c_rate', c_rate: -1 / 3 },
+      duration_s: 7200,
+      terminations: [{ kind: 'voltage', voltage_V: 2.5 }],
+      temperature_K: 299.15,
+    },
+  ],
   ['Run US06 (A)', { control: { mode: 'drive_cycle', source: 'US06', quantity: 'current' } }],
-  ['Run US06 (A) for 20 seconds', { control: { mode: 'drive_cycle', source: 'US06', quantity: 'current' }, duration_s: 20 }],
-  ['Run US06 (V) for 45 minutes', { control: { mode: 'drive_cycle', source: 'US06', quantity: 'voltage' }, duration_s: 2700 }],
-  ['Run US06 (W) for 2 hours', { control: { mode: 'drive_cycle', source: 'US06', quantity: 'power' }, duration_s: 7200 }],
-  ['Run US06 (A) at -5oC', { control: { mode: 'drive_cycle', source: 'US06', quantity: 'current' }, temperature_K: 268.15 }],
-  ['Discharge at 4 Ohm for 10 hours or until 3 V', { control: { mode: 'resistance', resistance_ohm: 4 }, duration_s: 36000, terminations: [{ kind: 'voltage', voltage_V: 3 }] }],
+  [
+    'Run US06 (A) for 20 seconds',
+    { control: { mode: 'drive_cycle', source: 'US06', quantity: 'current' }, duration_s: 20 },
+  ],
+  [
+    'Run US06 (V) for 45 minutes',
+    { control: { mode: 'drive_cycle', source: 'US06', quantity: 'voltage' }, duration_s: 2700 },
+  ],
+  [
+    'Run US06 (W) for 2 hours',
+    { control: { mode: 'drive_cycle', source: 'US06', quantity: 'power' }, duration_s: 7200 },
+  ],
+  [
+    'Run US06 (A) at -5oC',
+    { control: { mode: 'drive_cycle', source: 'US06', quantity: 'current' }, temperature_K: 268.15 },
+  ],
+  [
+    'Discharge at 4 Ohm for 10 hours or until 3 V',
+    {
+      control: { mode: 'resistance', resistance_ohm: 4 },
+      duration_s: 36000,
+      terminations: [{ kind: 'voltage', voltage_V: 3 }],
+    },
+  ],
 ];
 
 test('every PyBaMM example string parses into the right AST', () => {
@@ -102,9 +189,15 @@ test('rollcell extensions: CC-CV in one step, several terminations, SOC, capacit
   near(cccv2.cv!.terminations[0]!.kind === 'current' ? cccv2.cv!.terminations[0]!.current_A : NaN, 0.05);
   assert.equal(cccv2.cv!.duration_s, 7200);
   const multi = ok('Charge at 1 A until 4.2 V or 50 mA');
-  assert.deepEqual(multi.terminations.map((t) => t.kind), ['voltage', 'current']);
+  assert.deepEqual(
+    multi.terminations.map((t) => t.kind),
+    ['voltage', 'current'],
+  );
   const multi2 = ok('Discharge at 2 A until 3 V or 80% SOC or for 30 minutes');
-  assert.deepEqual(multi2.terminations.map((t) => t.kind), ['voltage', 'soc']);
+  assert.deepEqual(
+    multi2.terminations.map((t) => t.kind),
+    ['voltage', 'soc'],
+  );
   assert.equal(multi2.duration_s, 1800);
   assert.deepEqual(ok('Charge at 0.5C until 80% SOC').terminations, [{ kind: 'soc', soc: 0.8 }]);
   assert.deepEqual(ok('Discharge at 1C until 2 Ah').terminations, [{ kind: 'capacity', charge_C: 7200 }]);
@@ -112,10 +205,24 @@ test('rollcell extensions: CC-CV in one step, several terminations, SOC, capacit
   near((ok('Discharge at 1C until 500 mAh').terminations[0] as { charge_C: number }).charge_C, 1800);
   assert.deepEqual(ok('Hold at 4.3 V until 0.5 W').terminations, [{ kind: 'power', power_W: 0.5 }]);
   assert.deepEqual(ok('Hold at 4.3 V until 2 Ohm').terminations, [{ kind: 'resistance', resistance_ohm: 2 }]);
-  assert.deepEqual(ok('Hold at 4.3 V until 500 mW or 1 A').terminations, [{ kind: 'power', power_W: 0.5 }, { kind: 'current', current_A: 1 }]);
-  near((ok('Discharge at 0.1C until 150 mAh/g').terminations[0] as { charge_C_per_kg: number }).charge_C_per_kg, 540000);
-  assert.deepEqual(ok('Run drive cycle from data/us06.csv as current').control, { mode: 'drive_cycle', source: 'data/us06.csv', quantity: 'current' });
-  assert.deepEqual(ok("Run drive cycle from 'my profile.csv' as power for 1 hour").control, { mode: 'drive_cycle', source: 'my profile.csv', quantity: 'power' });
+  assert.deepEqual(ok('Hold at 4.3 V until 500 mW or 1 A').terminations, [
+    { kind: 'power', power_W: 0.5 },
+    { kind: 'current', current_A: 1 },
+  ]);
+  near(
+    (ok('Discharge at 0.1C until 150 mAh/g').terminations[0] as { charge_C_per_kg: number }).charge_C_per_kg,
+    540000,
+  );
+  assert.deepEqual(ok('Run drive cycle from data/us06.csv as current').control, {
+    mode: 'drive_cycle',
+    source: 'data/us06.csv',
+    quantity: 'current',
+  });
+  assert.deepEqual(ok("Run drive cycle from 'my profile.csv' as power for 1 hour").control, {
+    mode: 'drive_cycle',
+    source: 'my profile.csv',
+    quantity: 'power',
+  });
   near(ok('Rest for 1 hour at 25 °C').temperature_K!, 298.15, 1e-9);
   near(ok('Rest for 1 hour at 298.15 K').temperature_K!, 298.15, 1e-9);
   near(ok('Discharge at 2 Ohm for 10 minutes').duration_s!, 600);
@@ -151,7 +258,10 @@ test('experiments: consecutive strings are one cycle, lists are one cycle, {repe
     steps: [
       'Rest for 1 hour',
       ['Charge at 1C until 4.2 V', 'Hold at 4.2 V until C/50'],
-      { repeat: 3, steps: ['Discharge at 1C until 3 V', { repeat: 2, steps: ['Rest for 1 minute', 'Charge at 1 A for 1 minute'] }] },
+      {
+        repeat: 3,
+        steps: ['Discharge at 1C until 3 V', { repeat: 2, steps: ['Rest for 1 minute', 'Charge at 1 A for 1 minute'] }],
+      },
       { repeat_until: 'capacity < 80 %', steps: ['Charge at 1C until 4.2 V', 'Discharge at 1C until 3 V'] },
     ],
     termination: ['80% capacity', '1000 hours'],
@@ -161,8 +271,14 @@ test('experiments: consecutive strings are one cycle, lists are one cycle, {repe
   assert.ok(r.ok, r.ok ? '' : r.errors.map(formatParseError).join('\n'));
   const e = r.value;
   assert.equal(e.blocks.length, 4);
-  assert.deepEqual(e.blocks.map((b) => b.kind), ['cycles', 'cycles', 'cycles', 'loop']);
-  assert.deepEqual(e.blocks.map((b) => b.steps.length), [1, 2, 5, 2]);
+  assert.deepEqual(
+    e.blocks.map((b) => b.kind),
+    ['cycles', 'cycles', 'cycles', 'loop'],
+  );
+  assert.deepEqual(
+    e.blocks.map((b) => b.steps.length),
+    [1, 2, 5, 2],
+  );
   assert.equal(e.blocks[2]!.kind === 'cycles' && e.blocks[2]!.repeat, 3);
   assert.equal(e.blocks[2]!.steps.length, 5); // 1 + 2×2 expanded nested repeat
   assert.equal(e.period_s, 10);
@@ -172,23 +288,43 @@ test('experiments: consecutive strings are one cycle, lists are one cycle, {repe
   // consecutive top-level strings are one cycle (the recipe's plain list); groups start new cycles
   const t = parseExperiment('Charge at 1C until 4.2 V\n# comment\nDischarge at 1C until 3 V');
   assert.ok(t.ok && t.value.blocks.length === 1 && t.value.blocks[0]!.steps.length === 2);
-  const u = parseExperiment(['Charge at 1C until 4.2 V', 'Discharge at 1C until 3 V', { repeat: 3, steps: ['Rest for 1 hour'] }, 'Rest for 2 hours', 'Rest for 3 hours']);
+  const u = parseExperiment([
+    'Charge at 1C until 4.2 V',
+    'Discharge at 1C until 3 V',
+    { repeat: 3, steps: ['Rest for 1 hour'] },
+    'Rest for 2 hours',
+    'Rest for 3 hours',
+  ]);
   assert.ok(u.ok);
-  if (u.ok) assert.deepEqual(u.value.blocks.map((b) => [b.kind === 'cycles' ? b.repeat : 0, b.steps.length]), [[1, 2], [3, 1], [1, 2]]);
+  if (u.ok)
+    assert.deepEqual(
+      u.value.blocks.map((b) => [b.kind === 'cycles' ? b.repeat : 0, b.steps.length]),
+      [
+        [1, 2],
+        [3, 1],
+        [1, 2],
+      ],
+    );
 });
 
 test('default experiment is the [0178] first-cycle protocol and checks the 4.25–4.4 V window', () => {
   const e = firstCycleProtocol(4.25);
   assert.equal(e.blocks.length, 1);
   const st = e.blocks[0]!.steps;
-  assert.deepEqual(st.map((s) => s.control), [
-    { mode: 'c_rate', c_rate: 0.1 },
-    { mode: 'voltage', voltage_V: 4.25 },
-    { mode: 'c_rate', c_rate: -0.1 },
-  ]);
+  assert.deepEqual(
+    st.map((s) => s.control),
+    [
+      { mode: 'c_rate', c_rate: 0.1 },
+      { mode: 'voltage', voltage_V: 4.25 },
+      { mode: 'c_rate', c_rate: -0.1 },
+    ],
+  );
   assert.deepEqual(st[1]!.terminations, [{ kind: 'c_rate', c_rate: 0.02 }]);
   assert.deepEqual(st[2]!.terminations, [{ kind: 'voltage', voltage_V: 3 }]);
-  assert.throws(() => firstCycleProtocol(4.5), /charge_cutoff_V: must be within the \[0178\] window 4.25–4.4 V \(got 4.5/);
+  assert.throws(
+    () => firstCycleProtocol(4.5),
+    /charge_cutoff_V: must be within the \[0178\] window 4.25–4.4 V \(got 4.5/,
+  );
 });
 
 test('edit distance', () => {
@@ -205,7 +341,12 @@ const BAD: [string, RegExp, number, RegExp?][] = [
   ['Hodl at 4.2 V for 1 hour', /unknown instruction 'Hodl'/, 1, /did you mean 'Hold'\?/],
   ['Fly at 1C for 1 hour', /unknown instruction 'Fly'/, 1, /instructions: Charge, Discharge, Hold, Rest, Run/],
   ['Charge 1C until 4.2 V', /expected 'at' after 'Charge', found '1'/, 8],
-  ['Charge at C until 4.2 V', /expected a value with a unit after 'Charge at', found 'C'/, 11, /a C-rate needs a number: write '1C' or 'C\/20'/],
+  [
+    'Charge at C until 4.2 V',
+    /expected a value with a unit after 'Charge at', found 'C'/,
+    11,
+    /a C-rate needs a number: write '1C' or 'C\/20'/,
+  ],
   ['Discharge at fast for 1 hour', /expected a value with a unit/, 14, /e\.g\. '1 A', '0\.5C'/],
   ['Charge at 0.1 until 4.2 V', /missing unit after '0.1'/, 11, /write '0.1C' or '0.1 A' or '0.1 W'/],
   ['Charge at 1C until 4.2', /missing unit after '4.2' in the termination/, 20, /missing unit: write '4.2 V'/],
@@ -230,7 +371,12 @@ const BAD: [string, RegExp, number, RegExp?][] = [
   ['Charge at 1C until 4.2 V until 50 mA', /a second 'until'/, 26, /join terminations with 'or'/],
   ['Charge at 1C for 1 hour for 2 hours', /a second 'for' duration/, 25],
   ['Charge at 1C until 4.2 V or', /expected 'until' or 'for' after 'or'|expected a termination value/, 28],
-  ['Charge at 1C until 2 parsecs', /unknown unit 'parsecs' in the termination/, 22, /allowed: V, mV, A, mA, C, W, mW, Ohm, %, Ah, mAh, mAh\/g/],
+  [
+    'Charge at 1C until 2 parsecs',
+    /unknown unit 'parsecs' in the termination/,
+    22,
+    /allowed: V, mV, A, mA, C, W, mW, Ohm, %, Ah, mAh, mAh\/g/,
+  ],
   ['Charge at 1C until 5 kg', /unknown unit 'kg' in the termination/, 22],
   ['Rest for 1 hour at 25 C', /'C' after 'at' reads as a C-rate, not a temperature/, 23, /write '25 °C' or '25oC'/],
   ['Rest for 1 hour at 25 F', /unknown temperature unit 'F'/, 23],
@@ -267,13 +413,23 @@ test(`≥ 30 malformed strings give their message, column and suggestion (${BAD.
 });
 
 test('malformed experiments: errors carry the path; stops and loops are checked', () => {
-  const r = parseExperiment({ steps: ['Charge at 1C until 4.2 V', { repeat: 0, steps: ['Rest for 1 hour'] }, ['Rest for 1 hour', 'Dischrge at 1C until 3 V']], termination: ['80 % capcity', '4 Wh capacity'] });
+  const r = parseExperiment({
+    steps: [
+      'Charge at 1C until 4.2 V',
+      { repeat: 0, steps: ['Rest for 1 hour'] },
+      ['Rest for 1 hour', 'Dischrge at 1C until 3 V'],
+    ],
+    termination: ['80 % capcity', '4 Wh capacity'],
+  });
   assert.equal(r.ok, false);
   if (r.ok) return;
   const lines = r.errors.map(formatParseError);
   assert.equal(lines.length, 4, lines.join('\n'));
   assert.match(lines[0]!, /^experiment\[1\]\.repeat: .*must be an integer ≥ 1 \(got 0/);
-  assert.match(lines[1]!, /^experiment\[2\]\[1\]: unknown instruction 'Dischrge' at column 1 .*did you mean 'Discharge'\?/);
+  assert.match(
+    lines[1]!,
+    /^experiment\[2\]\[1\]: unknown instruction 'Dischrge' at column 1 .*did you mean 'Discharge'\?/,
+  );
   assert.match(lines[2]!, /^experiment\.termination\[0\]: expected 'capacity'.*did you mean 'capacity'\?/);
   assert.match(lines[3]!, /^experiment\.termination\[1\]: unknown unit 'Wh'/);
   const l = parseLoopCondition('capacity > 80 %');
@@ -283,7 +439,9 @@ test('malformed experiments: errors carry the path; stops and loops are checked'
   const e3 = parseExperiment([]);
   assert.ok(!e3.ok && /must be a non-empty list/.test(e3.errors[0]!.message));
   const e4 = parseExperiment({ steps: ['Rest for 1 hour'], period: '1 fortnight' });
-  assert.ok(!e4.ok && /unknown time unit 'fortnight'/.test(e4.errors[0]!.message) && e4.errors[0]!.path === 'experiment.period');
+  assert.ok(
+    !e4.ok && /unknown time unit 'fortnight'/.test(e4.errors[0]!.message) && e4.errors[0]!.path === 'experiment.period',
+  );
 });
 
 test('formatStep gives canonical strings that parse back to the same AST', () => {
@@ -304,7 +462,10 @@ test('formatStep gives canonical strings that parse back to the same AST', () =>
     const b = ok(f);
     assert.deepEqual({ ...b, text: '' }, { ...a, text: '' }, `${s} → ${f}`);
   }
-  assert.equal(formatStep(ok('Charge at 0.1C until 4.3 V then hold until 0.02C')), 'Charge at 0.1C until 4.3 V then hold at 4.3 V until 0.02C');
+  assert.equal(
+    formatStep(ok('Charge at 0.1C until 4.3 V then hold until 0.02C')),
+    'Charge at 0.1C until 4.3 V then hold at 4.3 V until 0.02C',
+  );
 });
 
 test('fuzz: mutated step strings never throw and never give a non-finite number', () => {
@@ -315,7 +476,11 @@ test('fuzz: mutated step strings never throw and never give a non-finite number'
     return seed / 2147483648;
   };
   const alphabet = 'abcCVAWmhs0123456789./%() -°Ωuntilforatholdthen';
-  const base = [...PYBAMM.map(([s]) => s), 'Charge at 0.1C until 4.3 V then hold until 0.02C', 'Discharge at 2 A until 3 V or 80% SOC or for 30 minutes'];
+  const base = [
+    ...PYBAMM.map(([s]) => s),
+    'Charge at 0.1C until 4.3 V then hold until 0.02C',
+    'Discharge at 2 A until 3 V or 80% SOC or for 30 minutes',
+  ];
   const finite = (x: unknown): boolean => {
     if (typeof x === 'number') return Number.isFinite(x);
     if (x && typeof x === 'object') return Object.values(x).every(finite);
@@ -337,7 +502,13 @@ test('fuzz: mutated step strings never throw and never give a non-finite number'
     if (r.ok) {
       parsed++;
       assert.ok(finite(r.value), `${s} → ${JSON.stringify(r.value)}`);
-      assert.ok(r.value.terminations.length > 0 || r.value.duration_s !== undefined || r.value.control.mode === 'drive_cycle' || r.value.cv !== undefined, s);
+      assert.ok(
+        r.value.terminations.length > 0 ||
+          r.value.duration_s !== undefined ||
+          r.value.control.mode === 'drive_cycle' ||
+          r.value.cv !== undefined,
+        s,
+      );
     } else {
       const e = r.errors[0]!;
       assert.ok(e.column >= 1 && e.column <= s.length + 1, `${s}: column ${e.column}`);
@@ -355,9 +526,20 @@ test('experimentFromCli: steps as one cycle, --current-profile as a drive-cycle 
   assert.ok(e.ok);
   if (e.ok) {
     assert.equal(e.value.blocks.length, 1);
-    assert.deepEqual(e.value.blocks[0]!.steps.map((s) => s.control.mode), ['rest', 'c_rate', 'drive_cycle']);
-    assert.deepEqual(e.value.blocks[0]!.steps[2]!.control, { mode: 'drive_cycle', source: 'data/my profile.csv', quantity: 'current' });
+    assert.deepEqual(
+      e.value.blocks[0]!.steps.map((s) => s.control.mode),
+      ['rest', 'c_rate', 'drive_cycle'],
+    );
+    assert.deepEqual(e.value.blocks[0]!.steps[2]!.control, {
+      mode: 'drive_cycle',
+      source: 'data/my profile.csv',
+      quantity: 'current',
+    });
   }
   const bad = experimentFromCli(['Rest for 1 minute', 'Dischrge at 1C until 3 V']);
-  assert.ok(!bad.ok && bad.errors[0]!.path === '--experiment #2' && /did you mean 'Discharge'/.test(formatParseError(bad.errors[0]!)));
+  assert.ok(
+    !bad.ok &&
+      bad.errors[0]!.path === '--experiment #2' &&
+      /did you mean 'Discharge'/.test(formatParseError(bad.errors[0]!)),
+  );
 });

@@ -16,7 +16,8 @@ const linear = (over: Partial<EcmParams> = {}): EcmModel =>
 const rel = (x: number, y: number): number => Math.abs(x - y) / Math.max(Math.abs(y), 1e-12);
 const done = (r: ExperimentResult): ExperimentResult => {
   assert.notEqual(r.status, 'failed', r.reason);
-  for (const k of ['time_s', 'voltage_V', 'current_A', 'charge_C', 'discharge_C'] as const) assert.ok(r.series[k].every(Number.isFinite), `${k} has a non-finite value`);
+  for (const k of ['time_s', 'voltage_V', 'current_A', 'charge_C', 'discharge_C'] as const)
+    assert.ok(r.series[k].every(Number.isFinite), `${k} has a non-finite value`);
   return r;
 };
 const rowsOf = (r: ExperimentResult, step: number): number[] => {
@@ -47,15 +48,26 @@ test('CC charge reaches the voltage cut-off at the analytic time (linear OCV + R
 
 test('CV hold: current decays exponentially with τ = R0·Q/(dOCV/dSOC) and stops at the C-rate limit', () => {
   const m = linear({ R1_ohm: 0 });
-  const r = done(runExperiment(m, [['Charge at 1 A until 4 V', 'Hold at 4 V until C/50 (5 second period)']], { initialSoc: 0 }));
+  const r = done(
+    runExperiment(m, [['Charge at 1 A until 4 V', 'Hold at 4 V until C/50 (5 second period)']], { initialSoc: 0 }),
+  );
   const hold = r.steps[1]!;
   const tau = (0.05 * Q) / b; // 150 s
   assert.equal(hold.endReason, 'until 0.02C');
-  assert.ok(Math.abs(hold.startCurrent_A - 1) < 1e-4, `I(0+) = ${hold.startCurrent_A} (continuous at the CC→CV switch)`);
-  assert.ok(rel(hold.end_s - hold.start_s, tau * Math.log(50)) < 1e-3, `hold lasted ${hold.end_s - hold.start_s} s, analytic ${tau * Math.log(50)} s`);
+  assert.ok(
+    Math.abs(hold.startCurrent_A - 1) < 1e-4,
+    `I(0+) = ${hold.startCurrent_A} (continuous at the CC→CV switch)`,
+  );
+  assert.ok(
+    rel(hold.end_s - hold.start_s, tau * Math.log(50)) < 1e-3,
+    `hold lasted ${hold.end_s - hold.start_s} s, analytic ${tau * Math.log(50)} s`,
+  );
   for (const k of rowsOf(r, 2)) {
     const t = r.series.time_s[k]! - hold.start_s;
-    assert.ok(rel(r.series.current_A[k]!, Math.exp(-t / tau)) < 2e-3, `I(${t}) = ${r.series.current_A[k]} vs ${Math.exp(-t / tau)}`);
+    assert.ok(
+      rel(r.series.current_A[k]!, Math.exp(-t / tau)) < 2e-3,
+      `I(${t}) = ${r.series.current_A[k]} vs ${Math.exp(-t / tau)}`,
+    );
     assert.ok(Math.abs(r.series.voltage_V[k]! - 4) < 1e-6);
   }
   // the charge passed in the hold is ∫ I0 e^{−t/τ} dt = τ·(1 − 1/50)
@@ -73,8 +85,18 @@ test('CV hold: current decays exponentially with τ = R0·Q/(dOCV/dSOC) and stop
 
 test('power step keeps I·V = P throughout (charge and discharge)', () => {
   const m = linear();
-  const r = done(runExperiment(m, [['Discharge at 2 W for 10 minutes (10 second period)', 'Charge at 1500 mW for 5 minutes (10 second period)']], { initialSoc: 0.8 }));
-  for (const k of rowsOf(r, 1)) assert.ok(Math.abs(r.series.current_A[k]! * r.series.voltage_V[k]! + 2) < 1e-6, `P = ${r.series.current_A[k]! * r.series.voltage_V[k]!}`);
+  const r = done(
+    runExperiment(
+      m,
+      [['Discharge at 2 W for 10 minutes (10 second period)', 'Charge at 1500 mW for 5 minutes (10 second period)']],
+      { initialSoc: 0.8 },
+    ),
+  );
+  for (const k of rowsOf(r, 1))
+    assert.ok(
+      Math.abs(r.series.current_A[k]! * r.series.voltage_V[k]! + 2) < 1e-6,
+      `P = ${r.series.current_A[k]! * r.series.voltage_V[k]!}`,
+    );
   for (const k of rowsOf(r, 2)) assert.ok(Math.abs(r.series.current_A[k]! * r.series.voltage_V[k]! - 1.5) < 1e-6);
   // energy out of the cell = 2 W × 600 s
   assert.ok(rel(r.steps[0]!.dischargeEnergy_J, 1200) < 1e-4, `E = ${r.steps[0]!.dischargeEnergy_J} J`);
@@ -99,7 +121,16 @@ test('capacity conservation: ∫I dt equals the charge counters; SOC counter equ
     runExperiment(
       m,
       {
-        steps: [['Charge at 1C until 4.1 V', 'Hold at 4.1 V until C/20', 'Rest for 10 minutes', 'Discharge at 0.5C until 3.2 V', 'Discharge at 1 W for 10 minutes', 'Rest for 5 minutes']],
+        steps: [
+          [
+            'Charge at 1C until 4.1 V',
+            'Hold at 4.1 V until C/20',
+            'Rest for 10 minutes',
+            'Discharge at 0.5C until 3.2 V',
+            'Discharge at 1 W for 10 minutes',
+            'Rest for 5 minutes',
+          ],
+        ],
         period: '2 seconds',
       },
       { initialSoc: 0.05 },
@@ -107,7 +138,8 @@ test('capacity conservation: ∫I dt equals the charge counters; SOC counter equ
   );
   const s = r.series;
   let q = 0;
-  for (let k = 1; k < s.time_s.length; k++) q += 0.5 * (s.current_A[k]! + s.current_A[k - 1]!) * (s.time_s[k]! - s.time_s[k - 1]!);
+  for (let k = 1; k < s.time_s.length; k++)
+    q += 0.5 * (s.current_A[k]! + s.current_A[k - 1]!) * (s.time_s[k]! - s.time_s[k - 1]!);
   const last = s.time_s.length - 1;
   const net = s.charge_C[last]! - s.discharge_C[last]!;
   assert.ok(Math.abs(q - net) < 1e-3 * Q * 0.01, `trapezoid ${q} C vs counters ${net} C`);
@@ -118,15 +150,26 @@ test('capacity conservation: ∫I dt equals the charge counters; SOC counter equ
   // the coulomb-counted SOC equals the model's own SOC state
   assert.ok(Math.abs(s.soc[last]! - r.finalState[0]!) < 1e-6, `${s.soc[last]} vs ${r.finalState[0]}`);
   // counters are monotone
-  for (let k = 1; k <= last; k++) assert.ok(s.charge_C[k]! >= s.charge_C[k - 1]! - 1e-9 && s.discharge_C[k]! >= s.discharge_C[k - 1]! - 1e-9);
+  for (let k = 1; k <= last; k++)
+    assert.ok(s.charge_C[k]! >= s.charge_C[k - 1]! - 1e-9 && s.discharge_C[k]! >= s.discharge_C[k - 1]! - 1e-9);
 });
 
 test('[0178] first cycle on the lossless ECM: CE ≤ 1, both steps end on their cut-offs', () => {
   // an NMC-like OCV table (assumption, illustrative shape)
-  const m = new EcmModel({ capacity_C: Q, ocvSoc: [0, 0.05, 0.2, 0.5, 0.8, 1], ocvV: [3.0, 3.45, 3.62, 3.8, 4.05, 4.35], R0_ohm: 0.03, R1_ohm: 0.02, tau1_s: 60 });
+  const m = new EcmModel({
+    capacity_C: Q,
+    ocvSoc: [0, 0.05, 0.2, 0.5, 0.8, 1],
+    ocvV: [3.0, 3.45, 3.62, 3.8, 4.05, 4.35],
+    R0_ohm: 0.03,
+    R1_ohm: 0.02,
+    tau1_s: 60,
+  });
   for (const cut of [4.25, 4.4]) {
     const r = done(runExperiment(m, firstCycleProtocol(cut), { initialSoc: 0 }));
-    assert.deepEqual(r.steps.map((s) => s.endReason), [`until ${cut} V`, 'until 0.02C', 'until 3 V']);
+    assert.deepEqual(
+      r.steps.map((s) => s.endReason),
+      [`until ${cut} V`, 'until 0.02C', 'until 3 V'],
+    );
     const c = r.cycles[0]!;
     const ce = c.discharge_C / c.charge_C;
     assert.ok(ce <= 1 + 1e-6 && ce > 0.9, `CE = ${ce}`);
@@ -139,7 +182,14 @@ test('several terminations: the first reached ends the step; time limits; capaci
   const r = done(
     runExperiment(
       m,
-      [['Charge at 1 A until 4.1 V or 50% SOC', 'Charge at 1 A until 0.25 Ah', 'Discharge at 2 A for 30 minutes or until 3 V', 'Rest for 10 minutes']],
+      [
+        [
+          'Charge at 1 A until 4.1 V or 50% SOC',
+          'Charge at 1 A until 0.25 Ah',
+          'Discharge at 2 A for 30 minutes or until 3 V',
+          'Rest for 10 minutes',
+        ],
+      ],
       { initialSoc: 0 },
     ),
   );
@@ -186,7 +236,19 @@ class FadingEcm extends EcmModel {
 test('afterCycle is called per cycle with the cycle summary; "80% capacity" stops; repeat_until loops', () => {
   const m = new FadingEcm({ capacity_C: Q, ocvSoc: [0, 1], ocvV: [a, a + b], R0_ohm: 0.01, R1_ohm: 0, tau1_s: 10 });
   const r = done(
-    runExperiment(m, { steps: [{ repeat: 20, steps: ['Charge at 1C until 4.15 V', 'Hold at 4.15 V until C/50', 'Discharge at 1C until 3.05 V'] }], termination: '80% capacity' }, { initialSoc: 0 }),
+    runExperiment(
+      m,
+      {
+        steps: [
+          {
+            repeat: 20,
+            steps: ['Charge at 1C until 4.15 V', 'Hold at 4.15 V until C/50', 'Discharge at 1C until 3.05 V'],
+          },
+        ],
+        termination: '80% capacity',
+      },
+      { initialSoc: 0 },
+    ),
   );
   assert.equal(r.status, 'stopped');
   assert.match(r.reason!, /capacity .* < 80 % after cycle 6/);
@@ -198,19 +260,39 @@ test('afterCycle is called per cycle with the cycle summary; "80% capacity" stop
     assert.ok(c.duration_s > 0);
   });
   // discharge capacities fall by 5 % per cycle
-  for (let i = 2; i < r.cycles.length; i++) assert.ok(Math.abs(r.cycles[i]!.discharge_C / r.cycles[i - 1]!.discharge_C - 0.95) < 0.01);
+  for (let i = 2; i < r.cycles.length; i++)
+    assert.ok(Math.abs(r.cycles[i]!.discharge_C / r.cycles[i - 1]!.discharge_C - 0.95) < 0.01);
   const m2 = new FadingEcm({ capacity_C: Q, ocvSoc: [0, 1], ocvV: [a, a + b], R0_ohm: 0.01, R1_ohm: 0, tau1_s: 10 });
-  const r2 = done(runExperiment(m2, [{ repeat_until: 'capacity < 90 %', steps: ['Charge at 1C until 4.15 V', 'Discharge at 1C until 3.05 V'] }, 'Rest for 1 minute'], { initialSoc: 0 }));
+  const r2 = done(
+    runExperiment(
+      m2,
+      [
+        { repeat_until: 'capacity < 90 %', steps: ['Charge at 1C until 4.15 V', 'Discharge at 1C until 3.05 V'] },
+        'Rest for 1 minute',
+      ],
+      { initialSoc: 0 },
+    ),
+  );
   assert.equal(r2.status, 'completed');
   // 0.95, 0.9025 of cycle 1 stay ≥ 90 %, cycle 4 (0.857) ends the loop; the top-level rest is cycle 5
   assert.equal(r2.cycles.length, 5);
-  assert.ok(r2.cycles[3]!.discharge_C < 0.9 * r2.cycles[0]!.discharge_C && r2.cycles[2]!.discharge_C >= 0.9 * r2.cycles[0]!.discharge_C);
+  assert.ok(
+    r2.cycles[3]!.discharge_C < 0.9 * r2.cycles[0]!.discharge_C &&
+      r2.cycles[2]!.discharge_C >= 0.9 * r2.cycles[0]!.discharge_C,
+  );
   assert.equal(r2.cycles[4]!.charge_C + r2.cycles[4]!.discharge_C, 0);
 });
 
 test('time stop and failures are reported per step with a reason, never NaN', () => {
   const m = linear();
-  const r = runExperiment(m, { steps: [{ repeat: 10, steps: ['Charge at 1C until 4.1 V', 'Discharge at 1C until 3.1 V'] }], termination: '2 hours' }, { initialSoc: 0 });
+  const r = runExperiment(
+    m,
+    {
+      steps: [{ repeat: 10, steps: ['Charge at 1C until 4.1 V', 'Discharge at 1C until 3.1 V'] }],
+      termination: '2 hours',
+    },
+    { initialSoc: 0 },
+  );
   assert.equal(r.status, 'stopped');
   assert.match(r.reason!, /experiment time limit 7200 s/);
   assert.ok(Math.abs(r.series.time_s[r.series.time_s.length - 1]! - 7200) < 1e-6);
@@ -222,20 +304,43 @@ test('time stop and failures are reported per step with a reason, never NaN', ()
   // a solver that fails
   const f = runExperiment(m, ['Discharge at 1C until 3 V'], {
     initialSoc: 0.5,
-    solver: (p, y0, o) => (o.tEnd < 1 ? refSolve(p, y0, o) : { status: 'failed', message: 'Newton did not converge', t: [], y: [], tFinal: 12.5, yFinal: y0, events: [], stats: { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 } }),
+    solver: (p, y0, o) =>
+      o.tEnd < 1
+        ? refSolve(p, y0, o)
+        : {
+            status: 'failed',
+            message: 'Newton did not converge',
+            t: [],
+            y: [],
+            tFinal: 12.5,
+            yFinal: y0,
+            events: [],
+            stats: { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 },
+          },
   });
   assert.equal(f.status, 'failed');
-  assert.match(f.reason!, /step 1 \("Discharge at 1C until 3 V"\) failed: solver failed at t = 12.5 s into the step: Newton did not converge/);
+  assert.match(
+    f.reason!,
+    /step 1 \("Discharge at 1C until 3 V"\) failed: solver failed at t = 12.5 s into the step: Newton did not converge/,
+  );
   assert.ok(f.steps.every((s) => Object.values(s).every((v) => typeof v !== 'number' || Number.isFinite(v))));
   // a model that refuses a control
-  const bad = runExperiment(m, ['Discharge at 1C for 1 minute', 'Discharge at 1 mOhm for 1 minute'], { initialSoc: 0.5, solver: refSolve });
+  const bad = runExperiment(m, ['Discharge at 1C for 1 minute', 'Discharge at 1 mOhm for 1 minute'], {
+    initialSoc: 0.5,
+    solver: refSolve,
+  });
   assert.equal(bad.status, 'completed'); // 1 mΩ is a valid load for the ECM
 });
 
 test('drive cycle from a profile: looped, ∫I dt matches the profile integral', () => {
   const m = linear();
   const profile = { time_s: [0, 10, 20, 30], value: [-1, -1, 0.5, 0.5] };
-  const r = done(runExperiment(m, ['Run drive cycle from p.csv as current for 60 seconds (1 second period)'], { initialSoc: 0.5, driveCycles: { 'p.csv': profile } }));
+  const r = done(
+    runExperiment(m, ['Run drive cycle from p.csv as current for 60 seconds (1 second period)'], {
+      initialSoc: 0.5,
+      driveCycles: { 'p.csv': profile },
+    }),
+  );
   // one period: ∫ = −10 + (−1+0.5)/2·10 + 5 = −7.5 C; two periods in 60 s
   const last = r.series.time_s.length - 1;
   const net = r.series.charge_C[last]! - r.series.discharge_C[last]!;
@@ -245,11 +350,21 @@ test('drive cycle from a profile: looped, ∫I dt matches the profile integral',
 });
 
 test('the machine agrees with an independent reference solver on the [0178] protocol', () => {
-  const m = new EcmModel({ capacity_C: Q, ocvSoc: [0, 0.05, 0.2, 0.5, 0.8, 1], ocvV: [3.0, 3.45, 3.62, 3.8, 4.05, 4.35], R0_ohm: 0.03, R1_ohm: 0.02, tau1_s: 60 });
+  const m = new EcmModel({
+    capacity_C: Q,
+    ocvSoc: [0, 0.05, 0.2, 0.5, 0.8, 1],
+    ocvV: [3.0, 3.45, 3.62, 3.8, 4.05, 4.35],
+    R0_ohm: 0.03,
+    R1_ohm: 0.02,
+    tau1_s: 60,
+  });
   const x = done(runExperiment(m, firstCycleProtocol(4.3), { initialSoc: 0 }));
   const y = done(runExperiment(m, firstCycleProtocol(4.3), { initialSoc: 0, solver: refSolve }));
   for (let i = 0; i < 3; i++) {
-    assert.ok(rel(x.steps[i]!.charge_C + x.steps[i]!.discharge_C, y.steps[i]!.charge_C + y.steps[i]!.discharge_C) < 2e-3, `step ${i + 1}`);
+    assert.ok(
+      rel(x.steps[i]!.charge_C + x.steps[i]!.discharge_C, y.steps[i]!.charge_C + y.steps[i]!.discharge_C) < 2e-3,
+      `step ${i + 1}`,
+    );
   }
 });
 
@@ -264,7 +379,17 @@ test("series: 'none' keeps the same step and cycle records without the time seri
   for (let i = 0; i < full.steps.length; i++) {
     const a = full.steps[i]!;
     const b = lean.steps[i]!;
-    for (const k of ['charge_C', 'discharge_C', 'startVoltage_V', 'endVoltage_V', 'minVoltage_V', 'maxVoltage_V', 'startCurrent_A', 'endCurrent_A', 'end_s'] as const) {
+    for (const k of [
+      'charge_C',
+      'discharge_C',
+      'startVoltage_V',
+      'endVoltage_V',
+      'minVoltage_V',
+      'maxVoltage_V',
+      'startCurrent_A',
+      'endCurrent_A',
+      'end_s',
+    ] as const) {
       assert.equal(b[k], a[k], `step ${i + 1} ${k}`);
     }
   }
@@ -273,5 +398,8 @@ test("series: 'none' keeps the same step and cycle records without the time seri
   assert.equal(s.startVoltage_V, full.series.voltage_V[s.rowStart]);
   assert.equal(s.endVoltage_V, full.series.voltage_V[s.rowEnd]);
   assert.equal(s.maxVoltage_V, Math.max(...full.series.voltage_V.slice(s.rowStart, s.rowEnd + 1)));
-  assert.deepEqual(lean.cycles.map((c) => c.discharge_C), full.cycles.map((c) => c.discharge_C));
+  assert.deepEqual(
+    lean.cycles.map((c) => c.discharge_C),
+    full.cycles.map((c) => c.discharge_C),
+  );
 });

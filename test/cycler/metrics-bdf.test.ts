@@ -2,8 +2,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EcmModel, type EcmParams } from '../../src/cycler/ecm.ts';
 import { runExperiment, type ExperimentResult } from '../../src/cycler/machine.ts';
-import { cycleMetrics, stepMetrics, dcInternalResistance, volumeExpansionRate, rateCapability, firstCycleSummary, capacityRetention } from '../../src/cycler/metrics.ts';
-import { toBdfCsv, parseBdfCsv, toCycleSummaryCsv, compareVoltage, parseDriveCycleCsv, formatCsvError, BDF_REQUIRED } from '../../src/cycler/bdf.ts';
+import {
+  cycleMetrics,
+  stepMetrics,
+  dcInternalResistance,
+  volumeExpansionRate,
+  rateCapability,
+  firstCycleSummary,
+  capacityRetention,
+} from '../../src/cycler/metrics.ts';
+import {
+  toBdfCsv,
+  parseBdfCsv,
+  toCycleSummaryCsv,
+  compareVoltage,
+  parseDriveCycleCsv,
+  formatCsvError,
+  BDF_REQUIRED,
+} from '../../src/cycler/bdf.ts';
 import { runFirstCycle } from '../../src/cycler/index.ts';
 import type { CycleSummary } from '../../src/electrochem/model.ts';
 
@@ -14,7 +30,11 @@ const ecm = (over: Partial<EcmParams> = {}): EcmModel =>
 test('capacities in Ah, mAh/g (cathode active mass), mAh/cm² (area); CE and mean voltages', () => {
   // 1 Ah cell with 5 g of cathode active material over 100 cm² (illustrative, assumption)
   const m = ecm({ cathodeActiveMass_kg: 5e-3, area_m2: 1e-2 });
-  const r = runExperiment(m, [['Charge at 0.5C until 4.1 V', 'Hold at 4.1 V until C/50', 'Discharge at 0.5C until 3.1 V']], { initialSoc: 0 });
+  const r = runExperiment(
+    m,
+    [['Charge at 0.5C until 4.1 V', 'Hold at 4.1 V until C/50', 'Discharge at 0.5C until 3.1 V']],
+    { initialSoc: 0 },
+  );
   assert.equal(r.status, 'completed', r.reason);
   const c = cycleMetrics(r, 1);
   assert.ok(Math.abs(c.charge_Ah - r.cycles[0]!.charge_C / 3600) < 1e-12);
@@ -37,7 +57,9 @@ test('capacities in Ah, mAh/g (cathode active mass), mAh/cm² (area); CE and mea
 
 test('DCIR from a pulse equals R0 + R1·(1 − e^{−t/τ}) + (dOCV/dSOC)·t/Q', () => {
   const m = ecm();
-  const r = runExperiment(m, [['Rest for 10 minutes', 'Discharge at 2 A for 30 seconds (0.5 second period)']], { initialSoc: 0.5 });
+  const r = runExperiment(m, [['Rest for 10 minutes', 'Discharge at 2 A for 30 seconds (0.5 second period)']], {
+    initialSoc: 0.5,
+  });
   assert.equal(r.status, 'completed', r.reason);
   for (const t of [0.5, 1, 10, 30]) {
     const d = dcInternalResistance(r, 2, t);
@@ -96,20 +118,37 @@ test('rate capability: bisection finds the analytic highest C-rate delivering 80
   // a discharge the model cannot run counts as not delivering (here: a model that refuses more than 2 A)
   class Limited extends EcmModel {
     override problem(c: Parameters<EcmModel['problem']>[0]): ReturnType<EcmModel['problem']> {
-      if (c.mode === 'current' && typeof c.value === 'number' && Math.abs(c.value) > 2) throw new RangeError(`control.value: beyond 2 A (got ${c.value})`);
+      if (c.mode === 'current' && typeof c.value === 'number' && Math.abs(c.value) > 2)
+        throw new RangeError(`control.value: beyond 2 A (got ${c.value})`);
       return super.problem(c);
     }
   }
-  const lim = rateCapability(new Limited({ capacity_C: Q, ocvSoc: [0, 1], ocvV: [3.0, 4.2], R0_ohm: 0.05, R1_ohm: 0, tau1_s: 30 }), { chargeCutoff_V: 4.2, dischargeCutoff_V: 3.0 });
+  const lim = rateCapability(
+    new Limited({ capacity_C: Q, ocvSoc: [0, 1], ocvV: [3.0, 4.2], R0_ohm: 0.05, R1_ohm: 0, tau1_s: 30 }),
+    { chargeCutoff_V: 4.2, dischargeCutoff_V: 3.0 },
+  );
   assert.ok(Math.abs(lim.highestRate / 2 - 1) < 0.01 && lim.highestRate <= 2, `${lim.highestRate}`);
   assert.ok(lim.evaluations.some((e) => !e.ok && /beyond 2 A/.test(e.failure ?? '')));
   // a low-resistance cell hits the search limit
-  const good = rateCapability(ecm({ R0_ohm: 0.001, R1_ohm: 0 }), { chargeCutoff_V: 4.2, dischargeCutoff_V: 3.0, maxRate: 5 });
+  const good = rateCapability(ecm({ R0_ohm: 0.001, R1_ohm: 0 }), {
+    chargeCutoff_V: 4.2,
+    dischargeCutoff_V: 3.0,
+    maxRate: 5,
+  });
   assert.ok(good.atSearchLimit && good.highestRate === 5 && good.meetsClaimRate);
 });
 
 function sample(): ExperimentResult {
-  const r = runExperiment(ecm(), { steps: [{ repeat: 2, steps: ['Charge at 1C until 4.1 V', 'Hold at 4.1 V until C/20', 'Discharge at 1C until 3.1 V'] }], period: '30 seconds' }, { initialSoc: 0 });
+  const r = runExperiment(
+    ecm(),
+    {
+      steps: [
+        { repeat: 2, steps: ['Charge at 1C until 4.1 V', 'Hold at 4.1 V until C/20', 'Discharge at 1C until 3.1 V'] },
+      ],
+      period: '30 seconds',
+    },
+    { initialSoc: 0 },
+  );
   assert.equal(r.status, 'completed', r.reason);
   return r;
 }
@@ -128,8 +167,14 @@ test('BDF round trip: write then read back gives the same numbers; current posit
   assert.deepEqual(v.current_A, r.series.current_A);
   assert.deepEqual(v.cycle, r.series.cycle);
   assert.deepEqual(v.step, r.series.step);
-  assert.deepEqual(v.chargeCapacity_Ah, r.series.charge_C.map((x) => x / 3600));
-  assert.deepEqual(v.dischargeCapacity_Ah, r.series.discharge_C.map((x) => x / 3600));
+  assert.deepEqual(
+    v.chargeCapacity_Ah,
+    r.series.charge_C.map((x) => x / 3600),
+  );
+  assert.deepEqual(
+    v.dischargeCapacity_Ah,
+    r.series.discharge_C.map((x) => x / 3600),
+  );
   assert.deepEqual(v.columns['soc'], r.series.outputs['soc']);
   // charge steps have positive current in the file
   const k = r.series.step.indexOf(1) + 1;
@@ -137,7 +182,10 @@ test('BDF round trip: write then read back gives the same numbers; current posit
   // cycle summary
   const sum = toCycleSummaryCsv(r).trim().split('\n');
   assert.equal(sum.length, 3);
-  assert.match(sum[0]!, /^Cycle Count \/ 1,Charging Capacity \/ Ah,Discharging Capacity \/ Ah,Coulombic Efficiency \/ 1/);
+  assert.match(
+    sum[0]!,
+    /^Cycle Count \/ 1,Charging Capacity \/ Ah,Discharging Capacity \/ Ah,Coulombic Efficiency \/ 1/,
+  );
   assert.equal(Number(sum[2]!.split(',')[2]), r.cycles[1]!.discharge_C / 3600);
 });
 
@@ -146,16 +194,28 @@ test('BDF import errors name line and column; measured vs predicted RMSE', () =>
   const r = parseBdfCsv(bad);
   assert.ok(!r.ok);
   if (r.ok) return;
-  assert.equal(formatCsvError(r.errors[0]!, 'm.csv'), "m.csv: line 3, column 2 (Voltage / V): not a finite number (got 'abc')");
+  assert.equal(
+    formatCsvError(r.errors[0]!, 'm.csv'),
+    "m.csv: line 3, column 2 (Voltage / V): not a finite number (got 'abc')",
+  );
   assert.match(formatCsvError(r.errors[1]!), /line 4, column 3: expected 3 fields, found 2/);
   const miss = parseBdfCsv('Time,Voltage / V\n0,1\n');
-  assert.ok(!miss.ok && /missing column 'Test Time \/ s' \(found: 'Time', 'Voltage \/ V'\)/.test(miss.errors[0]!.message) && miss.errors[0]!.line === 1);
+  assert.ok(
+    !miss.ok &&
+      /missing column 'Test Time \/ s' \(found: 'Time', 'Voltage \/ V'\)/.test(miss.errors[0]!.message) &&
+      miss.errors[0]!.line === 1,
+  );
   const back = parseBdfCsv('Test Time / s,Voltage / V,Current / A\n0,4,1\n2,4,1\n1,4,1\n');
   assert.ok(!back.ok && back.errors[0]!.line === 4 && /time goes backwards/.test(back.errors[0]!.message));
   // the shared validation files (About:Energy, ../shared/validation) use `Time [s],I[A],U[V]`; their first lines:
   const val = 'Time [s],I[A],U[V]\n0,-0.00584834,4.193675688\n0.002,-12.4946539,4.14132665\n';
   const mv = parseBdfCsv(val);
-  assert.ok(mv.ok && mv.value.time_s.length === 2 && mv.value.current_A[1] === -12.4946539 && mv.value.voltage_V[1] === 4.14132665);
+  assert.ok(
+    mv.ok &&
+      mv.value.time_s.length === 2 &&
+      mv.value.current_A[1] === -12.4946539 &&
+      mv.value.voltage_V[1] === 4.14132665,
+  );
   // RMSE: identical → 0; shifted by 10 mV → 0.01 V
   const s = sample();
   // (rows at a step switch share a time with different voltages, the IR jump; compare the other rows)
@@ -190,7 +250,14 @@ test('io: drive cycles named by an experiment load from disk; measured-file erro
   assert.ok(Math.abs(r.series.charge_C[last]! - r.series.discharge_C[last]! + 10.25) < 1e-3);
   const missing = parseExperiment(['Run drive cycle from nope.csv as current']);
   assert.ok(missing.ok);
-  if (missing.ok) assert.throws(() => loadDriveCycles(missing.value, dir), /drive cycle 'nope.csv': cannot read .*nope.csv \(ENOENT\)/);
+  if (missing.ok)
+    assert.throws(
+      () => loadDriveCycles(missing.value, dir),
+      /drive cycle 'nope.csv': cannot read .*nope.csv \(ENOENT\)/,
+    );
   writeFileSync(join(dir, 'bad.csv'), 'Test Time / s,Voltage / V,Current / A\n0,4.1,1\n1,4.1,x\n');
-  assert.throws(() => readBdfFile(join(dir, 'bad.csv')), /bad.csv: line 3, column 3 \(Current \/ A\): not a finite number \(got 'x'\)/);
+  assert.throws(
+    () => readBdfFile(join(dir, 'bad.csv')),
+    /bad.csv: line 3, column 3 \(Current \/ A\): not a finite number \(got 'x'\)/,
+  );
 });

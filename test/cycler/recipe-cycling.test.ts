@@ -26,7 +26,10 @@ const design = designCell(r0);
 const cellSI = producedCellSI(r0, design, runLine(r0, design).cell);
 
 test('a recipe experiment starts from the cell as produced (discharged) and reports every cycle', () => {
-  const steps = { repeat: 2, steps: ['Discharge at 0.2C until 3 V', 'Charge at 0.2C until 4.3 V', 'Discharge at 0.2C until 3 V'] };
+  const steps = {
+    repeat: 2,
+    steps: ['Discharge at 0.2C until 3 V', 'Charge at 0.2C until 4.3 V', 'Discharge at 0.2C until 3 V'],
+  };
   const rec = recipe((r) => {
     r.cycling = { ...base, ageing_cycles: 0 };
     r.experiment = [steps];
@@ -35,11 +38,21 @@ test('a recipe experiment starts from the cell as produced (discharged) and repo
   const first = run.experiment.steps[0]!;
   // as produced the cathode is lithiated: the first discharge has nothing to give
   assert.match(first.endReason, /already met|until 3 V/);
-  assert.ok(first.discharge_C < 1e-6 * (run.experiment.cycles[0]!.charge_C + 1), `first discharge ${first.discharge_C} C`);
-  const e = run.block['experiment'] as { initial_soc: number; cycles: number; per_cycle: { cycle: number; charge_Ah: number; discharge_Ah: number; coulombic_efficiency: number | null }[] };
+  assert.ok(
+    first.discharge_C < 1e-6 * (run.experiment.cycles[0]!.charge_C + 1),
+    `first discharge ${first.discharge_C} C`,
+  );
+  const e = run.block['experiment'] as {
+    initial_soc: number;
+    cycles: number;
+    per_cycle: { cycle: number; charge_Ah: number; discharge_Ah: number; coulombic_efficiency: number | null }[];
+  };
   assert.equal(e.initial_soc, 0);
   assert.equal(e.cycles, 2);
-  assert.deepEqual(e.per_cycle.map((c) => c.cycle), [1, 2]);
+  assert.deepEqual(
+    e.per_cycle.map((c) => c.cycle),
+    [1, 2],
+  );
   for (const c of e.per_cycle) {
     assert.ok(c.charge_Ah > 0.1 && c.discharge_Ah > 0.1, JSON.stringify(c));
     assert.ok(c.coulombic_efficiency! > 0.9 && c.coulombic_efficiency! <= 1.0001, JSON.stringify(c));
@@ -47,16 +60,32 @@ test('a recipe experiment starts from the cell as produced (discharged) and repo
   // the first-cycle figures are those of cycle 1
   assert.ok(Math.abs((run.block['charge_capacity_Ah'] as number) - e.per_cycle[0]!.charge_Ah) < 1e-5);
   // asked to start charged, the first discharge delivers the cell's capacity
-  const charged = runCycling(recipe((r) => {
-    r.cycling = { ...base, ageing_cycles: 0, initial_soc: 1 };
-    r.experiment = [steps];
-  }), cellSI);
+  const charged = runCycling(
+    recipe((r) => {
+      r.cycling = { ...base, ageing_cycles: 0, initial_soc: 1 };
+      r.experiment = [steps];
+    }),
+    cellSI,
+  );
   assert.equal((charged.block['experiment'] as { initial_soc: number }).initial_soc, 1);
-  assert.ok(charged.experiment.steps[0]!.discharge_C / 3600 > 0.5 * e.per_cycle[0]!.discharge_Ah, `${charged.experiment.steps[0]!.discharge_C / 3600} Ah`);
+  assert.ok(
+    charged.experiment.steps[0]!.discharge_C / 3600 > 0.5 * e.per_cycle[0]!.discharge_Ah,
+    `${charged.experiment.steps[0]!.discharge_C / 3600} Ah`,
+  );
 });
 
 test('ageing from the recipe: mechanisms off keep 100 %, resistance grows with them on, the report plots it', () => {
-  const off = runCycling(recipe((r) => (r.cycling = { ...base, ageing_cycles: 30, ageing_mechanisms: { interphase: false, contact_loss: false, li_inventory: false } })), cellSI);
+  const off = runCycling(
+    recipe(
+      (r) =>
+        (r.cycling = {
+          ...base,
+          ageing_cycles: 30,
+          ageing_mechanisms: { interphase: false, contact_loss: false, li_inventory: false },
+        }),
+    ),
+    cellSI,
+  );
   const agOff = off.block['ageing'] as Record<string, any>;
   assert.ok(Math.abs(agOff['capacity_retention_pct'] - 100) < 1e-3, `retention ${agOff['capacity_retention_pct']}`);
   assert.ok(Math.abs(agOff['resistance_growth_pct']) < 1e-3, `resistance growth ${agOff['resistance_growth_pct']}`);
@@ -71,13 +100,21 @@ test('ageing from the recipe: mechanisms off keep 100 %, resistance grows with t
   assert.equal(ag['end_of_life_retention_pct'], 80);
   assert.equal(ag['cycles_to_end_of_life'], null);
   assert.equal(on.cycles.length, 30);
-  for (let k = 1; k < on.cycles.length; k++) assert.ok(on.cycles[k]!.resistance_mOhm! > on.cycles[k - 1]!.resistance_mOhm!);
-  const html = renderReport({ output: { rollcell_version: 't', run_id: 't', design: designBlock(rec, design), cycling: on.block }, recipe: rec, cycles: on.cycles });
+  for (let k = 1; k < on.cycles.length; k++)
+    assert.ok(on.cycles[k]!.resistance_mOhm! > on.cycles[k - 1]!.resistance_mOhm!);
+  const html = renderReport({
+    output: { rollcell_version: 't', run_id: 't', design: designBlock(rec, design), cycling: on.block },
+    recipe: rec,
+    cycles: on.cycles,
+  });
   assert.match(html, /class="plot [^"]*plot-resistance/);
 });
 
 test('end of life from the recipe: the ageing stops at the first cycle below the threshold', () => {
-  const run = runCycling(recipe((r) => (r.cycling = { ...base, ageing_cycles: 400, end_of_life_retention_pct: 99.5 })), cellSI);
+  const run = runCycling(
+    recipe((r) => (r.cycling = { ...base, ageing_cycles: 400, end_of_life_retention_pct: 99.5 })),
+    cellSI,
+  );
   const ag = run.block['ageing'] as Record<string, any>;
   const n = ag['cycles'] as number;
   assert.ok(n < 400, `ran ${n}`);
@@ -96,8 +133,20 @@ test('bad cycling input names the field, the value and what is allowed', () => {
     assert.equal(p.ok, false);
     return p.ok ? '' : p.problems.map(formatProblem).join('\n');
   };
-  assert.match(bad((r) => (r.cycling = { ...base, end_of_life_retention_pct: 120 })), /cycling\.end_of_life_retention_pct.*120/);
-  assert.match(bad((r) => (r.cycling = { ...base, initial_soc: -0.1 })), /cycling\.initial_soc.*-0\.1/);
-  assert.match(bad((r) => (r.cycling = { ...base, ageing_mechanisms: { interphase: 'yes' } })), /cycling\.ageing_mechanisms\.interphase/);
-  assert.match(bad((r) => (r.cycling = { ...base, ageing_mechanisms: { sei: true } })), /cycling\.ageing_mechanisms.*sei/);
+  assert.match(
+    bad((r) => (r.cycling = { ...base, end_of_life_retention_pct: 120 })),
+    /cycling\.end_of_life_retention_pct.*120/,
+  );
+  assert.match(
+    bad((r) => (r.cycling = { ...base, initial_soc: -0.1 })),
+    /cycling\.initial_soc.*-0\.1/,
+  );
+  assert.match(
+    bad((r) => (r.cycling = { ...base, ageing_mechanisms: { interphase: 'yes' } })),
+    /cycling\.ageing_mechanisms\.interphase/,
+  );
+  assert.match(
+    bad((r) => (r.cycling = { ...base, ageing_mechanisms: { sei: true } })),
+    /cycling\.ageing_mechanisms.*sei/,
+  );
 });

@@ -12,15 +12,28 @@ test('[0178] first cycle on the solid-state SPMe agrees with the SSB runner (cap
   const m = createSpme(P);
   const r = runFirstCycle(m, 4.3, 3.0, { callAfterCycle: false });
   assert.equal(r.status, 'completed', r.reason);
-  assert.deepEqual(r.steps.map((s) => s.endReason), ['until 4.3 V', 'until 0.02C', 'until 3 V']);
+  assert.deepEqual(
+    r.steps.map((s) => s.endReason),
+    ['until 4.3 V', 'until 0.02C', 'until 3 V'],
+  );
   const m2 = createSpme(P);
   const ref = firstCycle(beRunner(m2), m2, m2.initialState(0), 4.3, 3.0);
   const c = r.cycles[0]!;
   assert.ok(Math.abs(c.charge_C / ref.charge_C - 1) < 2e-3, `charge ${c.charge_C} C vs ${ref.charge_C} C`);
-  assert.ok(Math.abs(c.discharge_C / ref.discharge_C - 1) < 2e-3, `discharge ${c.discharge_C} C vs ${ref.discharge_C} C`);
+  assert.ok(
+    Math.abs(c.discharge_C / ref.discharge_C - 1) < 2e-3,
+    `discharge ${c.discharge_C} C vs ${ref.discharge_C} C`,
+  );
   const s = firstCycleSummary(r);
   assert.ok(s.coulombic_efficiency! <= 1 && s.coulombic_efficiency! > 0.95);
-  assert.ok(s.discharge_capacity_mAh_g! > 100 && s.discharge_capacity_mAh_g! < 250, `${s.discharge_capacity_mAh_g} mAh/g`);
+  assert.ok(
+    s.discharge_capacity_mAh_g! > 100 && s.discharge_capacity_mAh_g! < 250,
+    `${s.discharge_capacity_mAh_g} mAh/g`,
+  );
   assert.ok(s.volume_expansion.evaluable);
-  assert.ok(Math.abs(s.volume_expansion_rate_pct! - ref.volumeExpansionRate_pct) < 0.02 * Math.abs(ref.volumeExpansionRate_pct) + 1e-4, `${s.volume_expansion_rate_pct} vs ${ref.volumeExpansionRate_pct}`);
+  assert.ok(
+    Math.abs(s.volume_expansion_rate_pct! - ref.volumeExpansionRate_pct) <
+      0.02 * Math.abs(ref.volumeExpansionRate_pct) + 1e-4,
+    `${s.volume_expansion_rate_pct} vs ${ref.volumeExpansionRate_pct}`,
+  );
 });

@@ -35,7 +35,10 @@ test('areal capacity = active loading × specific capacity (hand calculation)', 
   const rho = 0.85 / vSolid; // g/cm³
   const loading_mg_cm2 = rho * 60e-4 * 0.7 * 1000;
   const b = designBlock(r, d);
-  assert.ok(Math.abs(b.cathode.active_mass_mg_cm2 - loading_mg_cm2) < 1e-3, `${b.cathode.active_mass_mg_cm2} vs ${loading_mg_cm2}`);
+  assert.ok(
+    Math.abs(b.cathode.active_mass_mg_cm2 - loading_mg_cm2) < 1e-3,
+    `${b.cathode.active_mass_mg_cm2} vs ${loading_mg_cm2}`,
+  );
   assert.ok(Math.abs(b.cathode.areal_capacity_mAh_cm2 - (loading_mg_cm2 / 1000) * 200) < 1e-3);
 });
 
@@ -61,7 +64,12 @@ test('Li:Al molar ratio and N/P from the foil thicknesses (hand calculation)', (
   const cath = designBlock(recipe(), d).cathode.areal_capacity_mAh_cm2;
   assert.ok(Math.abs(d.npRatio - host_mAh_cm2 / cath) < 1e-3);
   // datasheet §2.1: 1.30 µm Li per µm Al converts Al fully to LiAl
-  const d2 = designCell(recipe((o) => { o.third_sheet.li_layer.thickness_um = 13.0; o.al_sheet.purity_pct = 100; }));
+  const d2 = designCell(
+    recipe((o) => {
+      o.third_sheet.li_layer.thickness_um = 13.0;
+      o.al_sheet.purity_pct = 100;
+    }),
+  );
   assert.ok(Math.abs(d2.anode.liAlMolarRatio - 1) < 0.01, `Li:Al ${d2.anode.liAlMolarRatio}`);
 });
 

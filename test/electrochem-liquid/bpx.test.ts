@@ -29,7 +29,10 @@ test('expression parser: precedence, associativity, unary minus and functions as
   // the BPX entropic coefficient of the NMC file
   const x = 0.3;
   const want = (-0.1112 * x + 0.02914 + 0.3561 * Math.exp(-((x - 0.08309) ** 2) / 0.004616)) / 1000;
-  assert.ok(Math.abs(ev('(-0.1112 * x + 0.02914 + 0.3561 * exp(-((x - 0.08309) ** 2) / 0.004616)) / 1000', { x }) - want) < 1e-18);
+  assert.ok(
+    Math.abs(ev('(-0.1112 * x + 0.02914 + 0.3561 * exp(-((x - 0.08309) ** 2) / 0.004616)) / 1000', { x }) - want) <
+      1e-18,
+  );
 });
 
 test('compiled BPX expressions equal the same formulas written in TypeScript', () => {
@@ -38,8 +41,15 @@ test('compiled BPX expressions equal the same formulas written in TypeScript', (
     ['x'],
   ).evaluate;
   const unRef = (x: number): number =>
-    9.47057878e-1 * Math.exp(-1.59418743e2 * x) - 3.50928033e4 + 1.64230269e-1 * Math.tanh(-4.55509094e1 * (x - 3.24116012e-2)) + 3.69968491e-2 * Math.tanh(-1.96718868e1 * (x - 1.68334476e-1)) + 1.91517003e4 * Math.tanh(3.19648312 * (x - 1.85139824)) + 5.42448511e4 * Math.tanh(-3.19009848 * (x - 2.01660395));
-  const ka = compileExpression('0.1297 * (x / 1000) ** 3 - 2.51 * (x / 1000) ** 1.5 + 3.329 * (x / 1000)', ['x']).evaluate;
+    9.47057878e-1 * Math.exp(-1.59418743e2 * x) -
+    3.50928033e4 +
+    1.64230269e-1 * Math.tanh(-4.55509094e1 * (x - 3.24116012e-2)) +
+    3.69968491e-2 * Math.tanh(-1.96718868e1 * (x - 1.68334476e-1)) +
+    1.91517003e4 * Math.tanh(3.19648312 * (x - 1.85139824)) +
+    5.42448511e4 * Math.tanh(-3.19009848 * (x - 2.01660395));
+  const ka = compileExpression('0.1297 * (x / 1000) ** 3 - 2.51 * (x / 1000) ** 1.5 + 3.329 * (x / 1000)', [
+    'x',
+  ]).evaluate;
   const kaRef = (c: number): number => 0.1297 * (c / 1000) ** 3 - 2.51 * (c / 1000) ** 1.5 + 3.329 * (c / 1000);
   const mixed = compileExpression('2 * x * x - sqrt(x) / (1 + x) + max(x, 0.5)', ['x']).evaluate; // not a term sum: interpreter
   for (let i = 0; i <= 100; i++) {
@@ -55,7 +65,10 @@ test('compiled BPX expressions equal the same formulas written in TypeScript', (
 });
 
 test('expression parser rejects what it does not understand, naming the field', () => {
-  assert.throws(() => compileExpression('x +', ['x'], 'F.OCP [V]'), (e: unknown) => e instanceof ExpressionError && /F\.OCP \[V\]: unexpected end/.test(e.message));
+  assert.throws(
+    () => compileExpression('x +', ['x'], 'F.OCP [V]'),
+    (e: unknown) => e instanceof ExpressionError && /F\.OCP \[V\]: unexpected end/.test(e.message),
+  );
   assert.throws(() => compileExpression('foo(x)', ['x'], 'F.OCP'), /F\.OCP: unknown function 'foo'/);
   assert.throws(() => compileExpression('y * 2', ['x'], 'F.OCP'), /F\.OCP: unknown variable 'y'.*allowed: x/);
   assert.throws(() => compileExpression('x; process.exit()', ['x'], 'F'), /F: unexpected character ';'/);
@@ -104,7 +117,11 @@ test('BPX 1.0 State placement of initial conditions and thermal state is read', 
   delete d['Parameterisation'].Cell['Initial temperature [K]'];
   delete d['Parameterisation'].Electrolyte['Initial concentration [mol.m-3]'];
   d['State'] = {
-    'Initial conditions': { 'Initial state-of-charge': 0.4, 'Initial temperature [K]': 300, 'Initial electrolyte concentration [mol.m-3]': 1100 },
+    'Initial conditions': {
+      'Initial state-of-charge': 0.4,
+      'Initial temperature [K]': 300,
+      'Initial electrolyte concentration [mol.m-3]': 1100,
+    },
     'Thermal state': { 'Ambient temperature [K]': 295, 'Heat transfer coefficient [W.m-2.K-1]': 12 },
   };
   const p = parseBpx(d);
@@ -117,26 +134,69 @@ test('BPX 1.0 State placement of initial conditions and thermal state is read', 
 
 test('BPX errors name the field, the bad value and what is allowed', () => {
   const cases: Array<[(d: Record<string, any>) => void, RegExp]> = [
-    [(d) => delete d['Parameterisation']['Negative electrode']['Thickness [m]'], /Parameterisation\.Negative electrode\.Thickness \[m\]: missing/],
-    [(d) => (d['Parameterisation']['Positive electrode']['Porosity'] = 1.5), /Parameterisation\.Positive electrode\.Porosity: out of range \(got 1\.5; allowed > 0 and ≤ 1\)/],
-    [(d) => (d['Parameterisation']['Separator']['Thickness [m]'] = 'thin'), /Parameterisation\.Separator\.Thickness \[m\]: must be a finite number \(got "thin"\)/],
-    [(d) => (d['Parameterisation']['Negative electrode']['OCP [V]'] = '0.1 * sin(x)'), /Parameterisation\.Negative electrode\.OCP \[V\]: unknown function 'sin'/],
-    [(d) => (d['Parameterisation']['Electrolyte']['Conductivity [S.m-1]'] = '1 + c'), /Parameterisation\.Electrolyte\.Conductivity \[S\.m-1\]: unknown variable 'c'/],
-    [(d) => (d['Parameterisation']['Positive electrode']['OCP [V]'] = { x: [0, 1], y: [4] }), /Parameterisation\.Positive electrode\.OCP \[V\]: x and y must have the same length \(got 2 and 1\)/],
-    [(d) => (d['Parameterisation']['Positive electrode']['OCP [V]'] = { x: [0, 0.5, 0.4], y: [4, 3.9, 3.8] }), /Parameterisation\.Positive electrode\.OCP \[V\]\.x\[2\]: must be strictly increasing/],
-    [(d) => (d['Parameterisation']['Negative electrode']['Particle'] = {}), /Parameterisation\.Negative electrode\.Particle: blended electrodes .* not supported/],
-    [(d) => (d['Parameterisation']['Cell']['Colour'] = 'red'), /Parameterisation\.Cell\.Colour: unsupported or unknown BPX field/],
+    [
+      (d) => delete d['Parameterisation']['Negative electrode']['Thickness [m]'],
+      /Parameterisation\.Negative electrode\.Thickness \[m\]: missing/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Positive electrode']['Porosity'] = 1.5),
+      /Parameterisation\.Positive electrode\.Porosity: out of range \(got 1\.5; allowed > 0 and ≤ 1\)/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Separator']['Thickness [m]'] = 'thin'),
+      /Parameterisation\.Separator\.Thickness \[m\]: must be a finite number \(got "thin"\)/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Negative electrode']['OCP [V]'] = '0.1 * sin(x)'),
+      /Parameterisation\.Negative electrode\.OCP \[V\]: unknown function 'sin'/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Electrolyte']['Conductivity [S.m-1]'] = '1 + c'),
+      /Parameterisation\.Electrolyte\.Conductivity \[S\.m-1\]: unknown variable 'c'/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Positive electrode']['OCP [V]'] = { x: [0, 1], y: [4] }),
+      /Parameterisation\.Positive electrode\.OCP \[V\]: x and y must have the same length \(got 2 and 1\)/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Positive electrode']['OCP [V]'] = { x: [0, 0.5, 0.4], y: [4, 3.9, 3.8] }),
+      /Parameterisation\.Positive electrode\.OCP \[V\]\.x\[2\]: must be strictly increasing/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Negative electrode']['Particle'] = {}),
+      /Parameterisation\.Negative electrode\.Particle: blended electrodes .* not supported/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Cell']['Colour'] = 'red'),
+      /Parameterisation\.Cell\.Colour: unsupported or unknown BPX field/,
+    ],
     [(d) => (d['Header']['BPX'] = '2.0.0'), /Header\.BPX: unsupported version 2\.0\.0/],
     [(d) => delete d['Parameterisation']['Separator'], /Parameterisation\.Separator: missing/],
-    [(d) => (d['Parameterisation']['Negative electrode']['Minimum stoichiometry'] = 0.9), /Parameterisation\.Negative electrode\.Maximum stoichiometry: must be > Minimum stoichiometry/],
-    [(d) => (d['Parameterisation']['Negative electrode']['Surface area per unit volume [m-1]'] = 2e6), /Surface area per unit volume \[m-1\]: active fraction a·R\/3 = .* exceeds 1/],
-    [(d) => d['Validation']['1C discharge']['Voltage [V]'].pop(), /Validation\.1C discharge\.Voltage \[V\]: must have the length of Time \[s\] \(got 37, expected 38\)/],
-    [(d) => (d['Validation']['C/20 discharge']['Current [A]'][3] = 'x'), /Validation\.C\/20 discharge\.Current \[A\]\[3\]: must be a finite number/],
+    [
+      (d) => (d['Parameterisation']['Negative electrode']['Minimum stoichiometry'] = 0.9),
+      /Parameterisation\.Negative electrode\.Maximum stoichiometry: must be > Minimum stoichiometry/,
+    ],
+    [
+      (d) => (d['Parameterisation']['Negative electrode']['Surface area per unit volume [m-1]'] = 2e6),
+      /Surface area per unit volume \[m-1\]: active fraction a·R\/3 = .* exceeds 1/,
+    ],
+    [
+      (d) => d['Validation']['1C discharge']['Voltage [V]'].pop(),
+      /Validation\.1C discharge\.Voltage \[V\]: must have the length of Time \[s\] \(got 37, expected 38\)/,
+    ],
+    [
+      (d) => (d['Validation']['C/20 discharge']['Current [A]'][3] = 'x'),
+      /Validation\.C\/20 discharge\.Current \[A\]\[3\]: must be a finite number/,
+    ],
   ];
   for (const [mutate, re] of cases) {
     const d = doc();
     mutate(d);
-    assert.throws(() => parseBpx(d), (e: unknown) => e instanceof BpxError && re.test(e.message), `expected ${re}`);
+    assert.throws(
+      () => parseBpx(d),
+      (e: unknown) => e instanceof BpxError && re.test(e.message),
+      `expected ${re}`,
+    );
   }
   assert.throws(() => parseBpxText('{"Header": '), /BPX: not valid JSON/);
 });

@@ -21,7 +21,11 @@ const P = parseBpxText(readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json'
 const COARSE: LiquidMesh = { negative: 6, separator: 3, positive: 6, particle: 6 };
 const I1C = -12.5;
 
-function fdJacobianError(m: CellModel & { n: number }, y: Float64Array, control: Control): { err: string; max: number } {
+function fdJacobianError(
+  m: CellModel & { n: number },
+  y: Float64Array,
+  control: Control,
+): { err: string; max: number } {
   const pr = m.problem(control);
   const J = new Map<number, number>();
   pr.jacobian!(0, y, { add: (i, j, v) => J.set(i * m.n + j, (J.get(i * m.n + j) ?? 0) + v) });
@@ -68,7 +72,10 @@ test('every model is at equilibrium at rest (f = 0) and its analytic Jacobian ma
       const worst = Math.max(...Array.from(out, Math.abs));
       assert.ok(worst < 1e-9, `${model} soc ${soc}: max |f| = ${worst}`);
       // the models evaluate U_ref(θ) from a table checked to OCP_TABLE_TOL (0.1 µV) against the expression
-      assert.ok(Math.abs(m.voltage(y) - ocvAtSoc(P, soc)) < 2 * OCP_TABLE_TOL, `${model}: rest voltage is the OCV (${m.voltage(y) - ocvAtSoc(P, soc)} V off)`);
+      assert.ok(
+        Math.abs(m.voltage(y) - ocvAtSoc(P, soc)) < 2 * OCP_TABLE_TOL,
+        `${model}: rest voltage is the OCV (${m.voltage(y) - ocvAtSoc(P, soc)} V off)`,
+      );
     }
     // a state away from equilibrium, under load
     const y = m.initialState(0.6);
@@ -100,7 +107,10 @@ test('cyclable lithium is conserved to 1e-10 over a full discharge/charge cycle 
     const c = simulateConstantCurrent(m, -I1C, 4.15, { y0: d.yFinal });
     assert.equal(c.status, 'event');
     const n1 = m.lithiumInventory_mol(c.yFinal);
-    assert.ok(Math.abs(n1 - n0) / n0 < 1e-10, `${model}${thermal ? ' thermal' : ''}: relative Li change ${(n1 - n0) / n0}`);
+    assert.ok(
+      Math.abs(n1 - n0) / n0 < 1e-10,
+      `${model}${thermal ? ' thermal' : ''}: relative Li change ${(n1 - n0) / n0}`,
+    );
     // and the Li really moved between the electrodes in between
     const o = m.outputs!(d.yFinal);
     assert.ok(o['anode_x']! < 0.1, `${model}: negative electrode delithiated (x = ${o['anode_x']})`);
@@ -119,11 +129,16 @@ test('DFN mesh refinement converges: < 1 mV between the two finest meshes at 1C'
   ];
   const V = meshes.map((mesh) => {
     const m = createLiquidModel(P, { model: 'dfn', mesh });
-    const r = simulateCurrentProfile(m, { t_s: Float64Array.from([0, 3400]), I_A: Float64Array.from([I1C, I1C]) }, { tEval });
+    const r = simulateCurrentProfile(
+      m,
+      { t_s: Float64Array.from([0, 3400]), I_A: Float64Array.from([I1C, I1C]) },
+      { tEval },
+    );
     assert.equal(r.V.length, tEval.length);
     return r.V;
   });
-  const diff = (a: Float64Array, b: Float64Array): number => Math.max(...Array.from(a, (v, i) => (i === 0 ? 0 : Math.abs(v - b[i]!))));
+  const diff = (a: Float64Array, b: Float64Array): number =>
+    Math.max(...Array.from(a, (v, i) => (i === 0 ? 0 : Math.abs(v - b[i]!))));
   const d12 = diff(V[0]!, V[1]!);
   const d23 = diff(V[1]!, V[2]!);
   assert.ok(d23 < 1e-3, `finest meshes differ by ${(d23 * 1000).toFixed(3)} mV`);
@@ -161,10 +176,15 @@ test('at C/20 SPM, SPMe and DFN agree within 5 mV, and the DFN capacity is the s
   const tEval = Float64Array.from({ length: 31 }, (_, i) => (i === 0 ? 0 : 1000 + (i - 1) * 2400));
   const res = (['dfn', 'spme', 'spm'] as const).map((model) => {
     const m = createLiquidModel(P, { model, mesh: COARSE });
-    return simulateCurrentProfile(m, { t_s: Float64Array.from([0, 75000]), I_A: Float64Array.from([Ic20, Ic20]) }, { tEval });
+    return simulateCurrentProfile(
+      m,
+      { t_s: Float64Array.from([0, 75000]), I_A: Float64Array.from([Ic20, Ic20]) },
+      { tEval },
+    );
   });
   for (const r of res.slice(1)) {
-    for (let i = 0; i < tEval.length; i++) assert.ok(Math.abs(r.V[i]! - res[0]!.V[i]!) < 5e-3, `t = ${tEval[i]}: ${r.V[i]} vs DFN ${res[0]!.V[i]}`);
+    for (let i = 0; i < tEval.length; i++)
+      assert.ok(Math.abs(r.V[i]! - res[0]!.V[i]!) < 5e-3, `t = ${tEval[i]}: ${r.V[i]} vs DFN ${res[0]!.V[i]}`);
   }
   const m = createLiquidModel(P, { model: 'dfn', mesh: COARSE });
   const d = simulateConstantCurrent(m, Ic20, P.cell.lowerCutoff_V, { y0: m.initialState(1) });
@@ -191,10 +211,14 @@ test('open-circuit rest after a discharge relaxes to the OCV of the mean stoichi
 test('voltage, power and resistance control hold their set points', () => {
   const m = createLiquidModel(P, { model: 'dfn', mesh: COARSE });
   const y0 = m.initialState(0.5);
-  const run = (control: Control, tEnd: number) => solveDae(m.problem(control), y0, { t0: 0, tEnd, rtol: 1e-7, atol: m.atol!, tEval: [tEnd / 2, tEnd] });
+  const run = (control: Control, tEnd: number) =>
+    solveDae(m.problem(control), y0, { t0: 0, tEnd, rtol: 1e-7, atol: m.atol!, tEval: [tEnd / 2, tEnd] });
   const cv = run({ mode: 'voltage', value: 4.0 }, 1800);
   for (const y of cv.y) assert.ok(Math.abs(m.voltage(y) - 4.0) < 1e-8);
-  assert.ok(m.current(cv.y[0]!) > m.current(cv.y[1]!) && m.current(cv.y[1]!) > 0, 'CV charge: current positive and decaying');
+  assert.ok(
+    m.current(cv.y[0]!) > m.current(cv.y[1]!) && m.current(cv.y[1]!) > 0,
+    'CV charge: current positive and decaying',
+  );
   const cp = run({ mode: 'power', value: -40 }, 1200);
   for (const y of cp.y) assert.ok(Math.abs(m.current(y) * m.voltage(y) + 40) < 1e-6);
   const cr = run({ mode: 'resistance', value: 0.5 }, 1200);
@@ -205,7 +229,11 @@ test('voltage, power and resistance control hold their set points', () => {
 test('a constant current profile reproduces the constant-current discharge; the local BDF2 agrees with the project solver', () => {
   const m = createLiquidModel(P, { model: 'spme', mesh: COARSE });
   const tEval = Float64Array.from([0, 100, 1000, 2000, 3000]);
-  const a = simulateCurrentProfile(m, { t_s: Float64Array.from([0, 3600]), I_A: Float64Array.from([I1C, I1C]) }, { tEval });
+  const a = simulateCurrentProfile(
+    m,
+    { t_s: Float64Array.from([0, 3600]), I_A: Float64Array.from([I1C, I1C]) },
+    { tEval },
+  );
   const b = simulateConstantCurrent(m, I1C, 2.7, { y0: m.initialState(1), tEval });
   const c = simulateConstantCurrent(m, I1C, 2.7, { y0: m.initialState(1), tEval, solver: solveDaeLocal });
   for (let i = 0; i < tEval.length; i++) {
@@ -226,22 +254,33 @@ test('lumped thermal: the cell warms on a 2C discharge, more with a smaller heat
   assert.ok(r10 > 1 && r10 < 40, `ΔT(h=10) = ${r10} K`);
   assert.ok(r50 > 0 && r50 < r10, `ΔT(h=50) = ${r50} K < ΔT(h=10)`);
   const m = new DfnModel(P, { mesh: COARSE, thermal: true });
-  const r = solveDae(m.problem({ mode: 'rest', value: 0 }), m.initialState(0.5), { t0: 0, tEnd: 3600, atol: m.atol, tEval: [3600] });
+  const r = solveDae(m.problem({ mode: 'rest', value: 0 }), m.initialState(0.5), {
+    t0: 0,
+    tEnd: 3600,
+    atol: m.atol,
+    tEval: [3600],
+  });
   assert.ok(Math.abs(m.temperature(r.yFinal) - P.cell.initialTemperature_K) < 1e-9);
 });
 
 test('a BPX file with tabulated OCPs and diffusivity gives the same cell as the expressions (table support end to end)', () => {
-  const doc = JSON.parse(readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8')) as Record<string, any>;
+  const doc = JSON.parse(
+    readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8'),
+  ) as Record<string, any>;
   const xs = Array.from({ length: 401 }, (_, i) => i / 400);
   const T = P.cell.referenceTemperature_K;
   doc['Parameterisation']['Positive electrode']['OCP [V]'] = { x: xs, y: xs.map((x) => P.positive.ocp(x, T)) };
   const cs = Array.from({ length: 41 }, (_, i) => 50 * i);
-  doc['Parameterisation']['Electrolyte']['Diffusivity [m2.s-1]'] = { x: cs, y: cs.map((c) => P.electrolyte.diffusivity(c, T)) };
+  doc['Parameterisation']['Electrolyte']['Diffusivity [m2.s-1]'] = {
+    x: cs,
+    y: cs.map((c) => P.electrolyte.diffusivity(c, T)),
+  };
   const Q = parseBpx(doc);
   const tEval = Float64Array.from([0, 600, 1800, 3000]);
   const a = simulateConstantCurrent(createLiquidModel(P, { model: 'dfn', mesh: COARSE }), I1C, 2.7, { tEval });
   const b = simulateConstantCurrent(createLiquidModel(Q, { model: 'dfn', mesh: COARSE }), I1C, 2.7, { tEval });
-  for (let i = 0; i < tEval.length; i++) assert.ok(Math.abs(a.V[i]! - b.V[i]!) < 1e-3, `t = ${tEval[i]}: ${a.V[i]} vs table ${b.V[i]}`);
+  for (let i = 0; i < tEval.length; i++)
+    assert.ok(Math.abs(a.V[i]! - b.V[i]!) < 1e-3, `t = ${tEval[i]}: ${a.V[i]} vs table ${b.V[i]}`);
 });
 
 test('an exhausted electrode ends the drivers at the stoichiometry limit; f is never finite garbage beyond it', () => {
@@ -260,13 +299,22 @@ test('an exhausted electrode ends the drivers at the stoichiometry limit; f is n
     for (let i = 0; i < COARSE.particle; i++) bad[cs + i] = -0.05 * P.negative.maxConcentration_mol_m3;
     const out = new Float64Array(m.n);
     m.problem({ mode: 'current', value: 2 * I1C }).f(0, bad, out);
-    assert.ok(out.every((v) => Number.isNaN(v)), `${model}: f beyond the limit`);
+    assert.ok(
+      out.every((v) => Number.isNaN(v)),
+      `${model}: f beyond the limit`,
+    );
   }
 });
 
 test('model options are checked', () => {
-  assert.throws(() => createLiquidModel(P, { mesh: { particle: 1 } }), /mesh\.particle: must be an integer ≥ 2 \(got 1\)/);
-  assert.throws(() => createLiquidModel(P, { mesh: { negative: 2.5 } }), /mesh\.negative: must be an integer ≥ 1 \(got 2\.5\)/);
+  assert.throws(
+    () => createLiquidModel(P, { mesh: { particle: 1 } }),
+    /mesh\.particle: must be an integer ≥ 2 \(got 1\)/,
+  );
+  assert.throws(
+    () => createLiquidModel(P, { mesh: { negative: 2.5 } }),
+    /mesh\.negative: must be an integer ≥ 1 \(got 2\.5\)/,
+  );
   assert.throws(() => createLiquidModel(P, { model: 'p3d' as 'dfn' }), /model: unknown liquid model 'p3d'/);
   const m = createLiquidModel(P, { mesh: COARSE });
   assert.throws(() => m.initialState(1.2), /soc: must be within 0\.\.1 \(got 1\.2\)/);
@@ -286,6 +334,13 @@ test('DFN algebraic starting guess: the consistent initial state and the voltage
   const b = solveDae(problem, guess, opts);
   assert.equal(a.status, 'done');
   assert.equal(b.status, 'done');
-  for (const k of [0, 1]) assert.ok(Math.abs(m.voltage(a.y[k]!) - m.voltage(b.y[k]!)) < 1e-6, `t = ${opts.tEval[k]} s: ${m.voltage(a.y[k]!)} vs ${m.voltage(b.y[k]!)}`);
-  assert.ok(b.stats.fEvals < a.stats.fEvals, `fewer f evaluations from the guess (${b.stats.fEvals} vs ${a.stats.fEvals})`);
+  for (const k of [0, 1])
+    assert.ok(
+      Math.abs(m.voltage(a.y[k]!) - m.voltage(b.y[k]!)) < 1e-6,
+      `t = ${opts.tEval[k]} s: ${m.voltage(a.y[k]!)} vs ${m.voltage(b.y[k]!)}`,
+    );
+  assert.ok(
+    b.stats.fEvals < a.stats.fEvals,
+    `fewer f evaluations from the guess (${b.stats.fEvals} vs ${a.stats.fEvals})`,
+  );
 });

@@ -2,7 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseBpxText } from '../../src/electrochem/bpx.ts';
-import { OCP_TABLE_TOL, PROPERTY_TABLE_RTOL, electrolyteTable, ocpTable, tableSlope, tableValue } from '../../src/electrochem/liquid/ocp-table.ts';
+import {
+  OCP_TABLE_TOL,
+  PROPERTY_TABLE_RTOL,
+  electrolyteTable,
+  ocpTable,
+  tableSlope,
+  tableValue,
+} from '../../src/electrochem/liquid/ocp-table.ts';
 
 const params = parseBpxText(readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8'));
 const Tref = params.cell.referenceTemperature_K;
@@ -17,7 +24,10 @@ test('OCP table of the BPX NMC cell: value within 0.1 µV and slope within 0.1 %
       const u = e.ocp(x, Tref);
       assert.ok(Math.abs(tableValue(t, x) - u) <= OCP_TABLE_TOL, `U(${x}): table ${tableValue(t, x)} vs ${u}`);
       const du = (e.ocp(x + 1e-6, Tref) - e.ocp(x - 1e-6, Tref)) / 2e-6;
-      assert.ok(Math.abs(tableSlope(t, x) - du) <= 1e-3 * Math.abs(du) + 1e-4, `dU/dθ(${x}): table ${tableSlope(t, x)} vs ${du}`);
+      assert.ok(
+        Math.abs(tableSlope(t, x) - du) <= 1e-3 * Math.abs(du) + 1e-4,
+        `dU/dθ(${x}): table ${tableSlope(t, x)} vs ${du}`,
+      );
     }
     for (const x of [-0.005, 1.005]) assert.equal(tableValue(t, x), e.ocp(x, Tref));
   }
@@ -36,7 +46,8 @@ test('electrolyte property tables of the BPX NMC cell: diffusivity and conductiv
     assert.ok(t, 'table built');
     let fmax = 0;
     for (let c = c0 / 20; c <= 4 * c0; c += 1) fmax = Math.max(fmax, Math.abs(f(c, Tref)));
-    for (let c = c0 / 20; c < 4 * c0; c += 0.737) assert.ok(Math.abs(tableValue(t, c) - f(c, Tref)) <= PROPERTY_TABLE_RTOL * fmax, `c = ${c}`);
+    for (let c = c0 / 20; c < 4 * c0; c += 0.737)
+      assert.ok(Math.abs(tableValue(t, c) - f(c, Tref)) <= PROPERTY_TABLE_RTOL * fmax, `c = ${c}`);
     for (const c of [c0 / 40, 5 * c0]) assert.equal(tableValue(t, c), f(c, Tref));
   }
 });

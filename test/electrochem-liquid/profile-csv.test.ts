@@ -19,10 +19,18 @@ test('malformed profile CSV: errors name the line and the column', () => {
     ['Time,I\n0,1\n', /x\.csv:1: header must be "Time \[s\],I\[A\]"/],
     ['Time [s],I[A],U[V]\n0,-1,4.1\n1,abc,4.0\n', /x\.csv:3: column 2 \(I\[A\]\) is not a finite number \(got "abc"\)/],
     ['Time [s],I[A],U[V]\n0,-1,4.1\n1,-1\n', /x\.csv:3: expected 3 columns \(got 2\)/],
-    ['Time [s],I[A],U[V]\n0,-1,4.1\n0,-1,4.0\n', /x\.csv:3: column 1 \(Time \[s\]\) must increase strictly \(got 0 after 0\)/],
+    [
+      'Time [s],I[A],U[V]\n0,-1,4.1\n0,-1,4.0\n',
+      /x\.csv:3: column 1 \(Time \[s\]\) must increase strictly \(got 0 after 0\)/,
+    ],
     ['Time [s],I[A],U[V]\n0,-1,\n', /x\.csv:2: column 3 \(U\[V\]\) is not a finite number/],
     ['Time [s],I[A],U[V]\n0,-1,4\n', /x\.csv: needs at least 2 data rows/],
     ['', /x\.csv: empty file/],
   ];
-  for (const [text, re] of bad) assert.throws(() => parseProfileCsv(text, 'x.csv'), (e: unknown) => e instanceof ProfileCsvError && re.test(e.message), `expected ${re}`);
+  for (const [text, re] of bad)
+    assert.throws(
+      () => parseProfileCsv(text, 'x.csv'),
+      (e: unknown) => e instanceof ProfileCsvError && re.test(e.message),
+      `expected ${re}`,
+    );
 });

@@ -15,7 +15,12 @@ const OFF: AgeingMechanisms = { interphase: false, contact_loss: false, li_inven
 
 function age(mech: AgeingMechanisms, cycles = 60, p: SsbCellParams = P, endOfLifeRetention?: number) {
   const m = createSsbModel('spme', withParams(p, { ageing: ageingWithMechanisms(p.ageing, mech) }));
-  return cycleAgeing(m, { cycles, cRate: 0.5, cutoffs: CUT, ...(endOfLifeRetention !== undefined ? { endOfLifeRetention } : {}) });
+  return cycleAgeing(m, {
+    cycles,
+    cRate: 0.5,
+    cutoffs: CUT,
+    ...(endOfLifeRetention !== undefined ? { endOfLifeRetention } : {}),
+  });
 }
 const fade = (a: { retention: Float64Array }): number => 1 - a.retention[a.retention.length - 1]!;
 
@@ -35,21 +40,32 @@ test('switching a mechanism off removes its fade; all off keeps ≈ 100 % retent
   const liOnly = age({ ...OFF, li_inventory: true });
   assert.ok(fade(all) > fade(noContact) + 1e-3, `all ${fade(all)} vs without contact loss ${fade(noContact)}`);
   assert.ok(fade(contactOnly) > 1e-3, `contact loss alone ${fade(contactOnly)}`);
-  for (const [name, a] of [['interphase', interphaseOnly], ['li_inventory', liOnly]] as const) {
+  for (const [name, a] of [
+    ['interphase', interphaseOnly],
+    ['li_inventory', liOnly],
+  ] as const) {
     assert.ok(fade(a) > 0 && fade(a) < fade(all), `${name} alone: fade ${fade(a)} (all on ${fade(all)})`);
   }
   // Li is lost only with li_inventory on (contact loss takes the Li of the isolated particles with them)
-  assert.ok(Math.abs(interphaseOnly.lithiumInventory_mol.at(-1)! - interphaseOnly.lithiumInventory_mol[0]!) < 1e-10 * interphaseOnly.lithiumInventory_mol[0]!);
+  assert.ok(
+    Math.abs(interphaseOnly.lithiumInventory_mol.at(-1)! - interphaseOnly.lithiumInventory_mol[0]!) <
+      1e-10 * interphaseOnly.lithiumInventory_mol[0]!,
+  );
   assert.ok(liOnly.lithiumInventory_mol.at(-1)! < liOnly.lithiumInventory_mol[0]!);
   // no mechanism raises capacity from one cycle to the next
   for (const a of [all, noContact, contactOnly, interphaseOnly, liOnly]) {
-    for (let k = 1; k < a.discharge_C.length; k++) assert.ok(a.discharge_C[k]! <= a.discharge_C[k - 1]! * (1 + 1e-9), `cycle ${k + 1} capacity rose`);
+    for (let k = 1; k < a.discharge_C.length; k++)
+      assert.ok(a.discharge_C[k]! <= a.discharge_C[k - 1]! * (1 + 1e-9), `cycle ${k + 1} capacity rose`);
   }
 });
 
 test('DC resistance grows monotonically with interphase growth on, and more than without it', () => {
   const ip = age({ ...OFF, interphase: true });
-  for (let k = 1; k < ip.resistance_ohm.length; k++) assert.ok(ip.resistance_ohm[k]! > ip.resistance_ohm[k - 1]!, `cycle ${k + 1}: ${ip.resistance_ohm[k]} ≤ ${ip.resistance_ohm[k - 1]}`);
+  for (let k = 1; k < ip.resistance_ohm.length; k++)
+    assert.ok(
+      ip.resistance_ohm[k]! > ip.resistance_ohm[k - 1]!,
+      `cycle ${k + 1}: ${ip.resistance_ohm[k]} ≤ ${ip.resistance_ohm[k - 1]}`,
+    );
   const all = age(ALL_MECHANISMS);
   for (let k = 1; k < all.resistance_ohm.length; k++) assert.ok(all.resistance_ohm[k]! > all.resistance_ohm[k - 1]!);
   const growth = (a: { resistance_ohm: Float64Array }): number => a.resistance_ohm.at(-1)! / a.resistance_ohm[0]! - 1;
@@ -65,12 +81,21 @@ test('the DC resistance is the voltage step at the start of the discharge over t
   const cv = c.steps[1]!;
   const dis = c.steps[2]!;
   assert.equal(cv.kind, 'cv');
-  assert.ok(Math.abs(cv.endCurrent_A - 0.02 * (m.nominalCapacity_C / 3600)) < 1e-6 * cv.endCurrent_A, `CV end ${cv.endCurrent_A} A`);
+  assert.ok(
+    Math.abs(cv.endCurrent_A - 0.02 * (m.nominalCapacity_C / 3600)) < 1e-6 * cv.endCurrent_A,
+    `CV end ${cv.endCurrent_A} A`,
+  );
   assert.ok(Math.abs(dis.startCurrent_A + 0.5 * (m.nominalCapacity_C / 3600)) < 1e-12);
   assert.ok(dis.startVoltage_V < cv.endVoltage_V, 'the voltage drops when the discharge starts');
-  assert.ok(Math.abs(c.dcResistance_ohm - (cv.endVoltage_V - dis.startVoltage_V) / (cv.endCurrent_A - dis.startCurrent_A)) < 1e-12 * c.dcResistance_ohm);
+  assert.ok(
+    Math.abs(c.dcResistance_ohm - (cv.endVoltage_V - dis.startVoltage_V) / (cv.endCurrent_A - dis.startCurrent_A)) <
+      1e-12 * c.dcResistance_ohm,
+  );
   // a cell with twice the cathode interphase resistance shows a higher DC resistance
-  const thick = createSsbModel('spme', withParams(P, { cathode: { interphaseResistance_ohm_m2: 2 * P.cathode.interphaseResistance_ohm_m2 } })) as SsbSpme;
+  const thick = createSsbModel(
+    'spme',
+    withParams(P, { cathode: { interphaseResistance_ohm_m2: 2 * P.cathode.interphaseResistance_ohm_m2 } }),
+  ) as SsbSpme;
   const y2 = thick.initialState(0);
   const c2 = runCycle(fastRunner(thick), thick, y2, 0.5, 0.5, CUT);
   assert.ok(c2.dcResistance_ohm > c.dcResistance_ohm * 1.05, `${c2.dcResistance_ohm} vs ${c.dcResistance_ohm}`);

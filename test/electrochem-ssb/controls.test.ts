@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSsbModel, integrateBE, loadSolveDae, patentExampleParams, runDaeStep, type SsbModelKind } from '../../src/electrochem/ssb/index.ts';
+import {
+  createSsbModel,
+  integrateBE,
+  loadSolveDae,
+  patentExampleParams,
+  runDaeStep,
+  type SsbModelKind,
+} from '../../src/electrochem/ssb/index.ts';
 
 const P = patentExampleParams();
 
@@ -10,7 +17,14 @@ for (const kind of ['p2d', 'spme', 'spm'] as SsbModelKind[]) {
     const y0 = m.initialState(0.8);
     const Pw = -0.1 * (m.nominalCapacity_C / 3600) * 3.8; // ≈ C/10 discharge power, W (negative: discharge)
     y0[m.n - 1] = Pw / m.voltage(y0);
-    const r = integrateBE(m.problem({ mode: 'power', value: Pw }), y0, { tEnd: 1800, atol: m.atol, rtol: 1e-5, firstStep: 1, maxStep: 300, border: (m as { borderSize?: number }).borderSize ?? 0 });
+    const r = integrateBE(m.problem({ mode: 'power', value: Pw }), y0, {
+      tEnd: 1800,
+      atol: m.atol,
+      rtol: 1e-5,
+      firstStep: 1,
+      maxStep: 300,
+      border: (m as { borderSize?: number }).borderSize ?? 0,
+    });
     assert.equal(r.status, 'done');
     const V = m.voltage(r.y);
     const I = m.current(r.y);
@@ -19,7 +33,14 @@ for (const kind of ['p2d', 'spme', 'spm'] as SsbModelKind[]) {
     const Rl = 3.8 / (0.1 * (m.nominalCapacity_C / 3600)); // Ω load for ≈ C/10
     const y1 = m.initialState(0.8);
     y1[m.n - 1] = -m.voltage(y1) / Rl;
-    const r2 = integrateBE(m.problem({ mode: 'resistance', value: Rl }), y1, { tEnd: 1800, atol: m.atol, rtol: 1e-5, firstStep: 1, maxStep: 300, border: (m as { borderSize?: number }).borderSize ?? 0 });
+    const r2 = integrateBE(m.problem({ mode: 'resistance', value: Rl }), y1, {
+      tEnd: 1800,
+      atol: m.atol,
+      rtol: 1e-5,
+      firstStep: 1,
+      maxStep: 300,
+      border: (m as { borderSize?: number }).borderSize ?? 0,
+    });
     assert.equal(r2.status, 'done');
     assert.ok(Math.abs(m.voltage(r2.y) + m.current(r2.y) * Rl) < 1e-6, 'V = −I·R');
     const out = m.outputs!(r2.y);
@@ -38,7 +59,7 @@ test('models run through the project solver solveDae when src/numerics provides 
   const m = createSsbModel('spme', P);
   const y = m.initialState(1);
   const li0 = m.lithiumInventory_mol(y);
-  const r = runDaeStep(solve, m, y, { kind: 'cc', current_A: -0.2 * m.nominalCapacity_C / 3600, vCut_V: 3.0 });
+  const r = runDaeStep(solve, m, y, { kind: 'cc', current_A: (-0.2 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 });
   assert.equal(r.stoppedBy, 'cutoff');
   assert.ok(Math.abs(r.endVoltage_V - 3.0) < 1e-3);
   assert.ok(-r.charge_C > 0.9 * m.nominalCapacity_C, `delivered ${-r.charge_C} of ${m.nominalCapacity_C}`);
@@ -46,16 +67,35 @@ test('models run through the project solver solveDae when src/numerics provides 
 });
 
 test('every registered cathode cycles in the solid-state cell; C/2 capacity close to its design window', async () => {
-  const { patentExampleCell, ssbParamsFromProducedCell, withParams, fastRunner, runCycle } = await import('../../src/electrochem/ssb/index.ts');
-  const cut: Record<string, [number, number]> = { NCM811: [3.0, 4.3], NCM622: [3.0, 4.3], NCM111: [3.0, 4.3], NCA: [3.0, 4.3], LCO: [3.0, 4.2], LFP: [2.5, 3.8], LNMO: [3.5, 4.9] };
+  const { patentExampleCell, ssbParamsFromProducedCell, withParams, fastRunner, runCycle } =
+    await import('../../src/electrochem/ssb/index.ts');
+  const cut: Record<string, [number, number]> = {
+    NCM811: [3.0, 4.3],
+    NCM622: [3.0, 4.3],
+    NCM111: [3.0, 4.3],
+    NCA: [3.0, 4.3],
+    LCO: [3.0, 4.2],
+    LFP: [2.5, 3.8],
+    LNMO: [3.5, 4.9],
+  };
   for (const [id, [lo, hi]] of Object.entries(cut)) {
-    const p = withParams(ssbParamsFromProducedCell({ ...patentExampleCell(), activeMaterialId: id }), { vMin_V: lo, vMax_V: hi });
+    const p = withParams(ssbParamsFromProducedCell({ ...patentExampleCell(), activeMaterialId: id }), {
+      vMin_V: lo,
+      vMax_V: hi,
+    });
     const m = createSsbModel('spme', p);
     const y = m.initialState(0);
-    const c = runCycle(fastRunner(m as Parameters<typeof fastRunner>[0]), m, y, 0.1, 0.5, { vMax_V: hi, vMin_V: lo, cvEndCRate: 0.02 });
+    const c = runCycle(fastRunner(m as Parameters<typeof fastRunner>[0]), m, y, 0.1, 0.5, {
+      vMax_V: hi,
+      vMin_V: lo,
+      cvEndCRate: 0.02,
+    });
     const r = c.discharge_C / m.nominalCapacity_C;
     assert.ok(r > 0.85 && r < 1.02, `${id}: C/2 discharge ${r} of design`);
-    assert.ok(c.averageDischargeVoltage_V > lo && c.averageDischargeVoltage_V < hi, `${id}: mean voltage ${c.averageDischargeVoltage_V}`);
+    assert.ok(
+      c.averageDischargeVoltage_V > lo && c.averageDischargeVoltage_V < hi,
+      `${id}: mean voltage ${c.averageDischargeVoltage_V}`,
+    );
   }
 });
 
@@ -67,7 +107,10 @@ test('the project cycler runs the seed first cycle ([0178]) on the SSB models fr
     const r = runFirstCycle(m, 4.3, 3.0, { rtol: 1e-4 });
     assert.equal(r.status, 'completed', `${kind}: ${JSON.stringify((r as { reason?: string }).reason ?? '')}`);
     const c = r.cycles[0]!;
-    assert.ok(c.discharge_C > 0.95 * m.nominalCapacity_C && c.discharge_C <= c.charge_C * 1.0001, `${kind}: ${c.discharge_C} of ${m.nominalCapacity_C}`);
+    assert.ok(
+      c.discharge_C > 0.95 * m.nominalCapacity_C && c.discharge_C <= c.charge_C * 1.0001,
+      `${kind}: ${c.discharge_C} of ${m.nominalCapacity_C}`,
+    );
     caps.push(c.discharge_C);
   }
   assert.ok(Math.abs(caps[0]! / caps[1]! - 1) < 0.01, 'SPMe and P2D agree at 0.1C through the cycler');

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BandBorderLU, integrateBE } from '../../src/electrochem/ssb/be.ts';
-import { createSsbModel, fastRunner, patentExampleParams, runCycle, withParams } from '../../src/electrochem/ssb/index.ts';
+import {
+  createSsbModel,
+  fastRunner,
+  patentExampleParams,
+  runCycle,
+  withParams,
+} from '../../src/electrochem/ssb/index.ts';
 
 test('bordered-banded LU solves random band+border systems that need pivoting', () => {
   let seed = 3;
@@ -9,7 +15,11 @@ test('bordered-banded LU solves random band+border systems that need pivoting', 
     seed = (seed * 16807) % 2147483647;
     return seed / 2147483647 - 0.5;
   };
-  for (const [n, k, kl, ku] of [[30, 4, 3, 2], [60, 7, 6, 6], [97, 9, 11, 11]] as const) {
+  for (const [n, k, kl, ku] of [
+    [30, 4, 3, 2],
+    [60, 7, 6, 6],
+    [97, 9, 11, 11],
+  ] as const) {
     const m = n - k;
     const A = new Float64Array(n * n);
     for (let i = 0; i < n; i++)
@@ -45,7 +55,13 @@ test('BDF2 integrator: second-order accurate on y′ = −y with an algebraic co
   };
   const errs: number[] = [];
   for (const rtol of [1e-4, 1e-6]) {
-    const r = integrateBE(problem, Float64Array.from([1, 2]), { tEnd: 2, rtol, atol: 1e-10, firstStep: 1e-3, maxStep: 0.5 });
+    const r = integrateBE(problem, Float64Array.from([1, 2]), {
+      tEnd: 2,
+      rtol,
+      atol: 1e-10,
+      firstStep: 1e-3,
+      maxStep: 0.5,
+    });
     assert.equal(r.status, 'done');
     errs.push(Math.abs(r.y[0]! - Math.exp(-2)));
     assert.ok(Math.abs(r.y[1]! - 2 * r.y[0]!) < 1e-8, 'algebraic constraint holds');
@@ -83,5 +99,8 @@ test('warmer cell delivers more at 1C (Arrhenius transport and kinetics)', () =>
 });
 
 test('createSsbModel names the bad kind', () => {
-  assert.throws(() => createSsbModel('dfn' as 'p2d', patentExampleParams()), /model: unknown solid-state model \(got "dfn"; allowed p2d, spme, spm\)/);
+  assert.throws(
+    () => createSsbModel('dfn' as 'p2d', patentExampleParams()),
+    /model: unknown solid-state model \(got "dfn"; allowed p2d, spme, spm\)/,
+  );
 });

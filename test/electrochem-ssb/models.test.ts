@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { cathodeOcp, liAlOcp } from '../../src/electrochem/ocp/index.ts';
 import { beRunner, cycleAgeing, fastRunner, firstCycle, runCycle } from '../../src/electrochem/ssb/cycle.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
-import { patentExampleCell, patentExampleParams, ssbParamsFromProducedCell, withParams, DEFAULT_AGEING, type SsbCellParams } from '../../src/electrochem/ssb/params.ts';
+import {
+  patentExampleCell,
+  patentExampleParams,
+  ssbParamsFromProducedCell,
+  withParams,
+  DEFAULT_AGEING,
+  type SsbCellParams,
+} from '../../src/electrochem/ssb/params.ts';
 import { SsbSpm } from '../../src/electrochem/ssb/spm.ts';
 import { createSpme } from '../../src/electrochem/ssb/spme.ts';
 
@@ -19,32 +26,40 @@ const noAgeing = (p: SsbCellParams): SsbCellParams =>
   });
 
 for (const kind of ['p2d', 'spme', 'spm'] as const)
-test(`${kind}: analytic Jacobian matches finite differences for every control mode (with anode hysteresis on)`, () => {
-  const ph = withParams(P, { anode: { hysteresis_V: 0.03, li_mol_m2: 0.5 * P.anode.al_mol_m2 } });
-  const m = kind === 'p2d' ? new SsbP2D(ph, { nx: 4, nr: 4, na: 4 }) : kind === 'spme' ? createSpme(ph, { nr: 4, na: 4 }) : new SsbSpm(ph, { nr: 4, na: 4 });
-  const y = m.initialState(0.4);
-  if (kind === 'p2d') for (let k = 0; k < 4; k++) y[k * 7 + 6] = 0.3 * (k + 1);
-  y[m.n - 1] = 2e-4;
-  for (const mode of ['current', 'voltage', 'power', 'resistance', 'rest'] as const) {
-    const pr = m.problem({ mode, value: mode === 'resistance' ? 50 : 1e-3 });
-    const f0 = new Float64Array(m.n);
-    pr.f(0, y, f0);
-    const J = new Map<number, number>();
-    pr.jacobian!(0, y, { add: (i, j, v) => J.set(i * m.n + j, (J.get(i * m.n + j) ?? 0) + v) });
-    for (let j = 0; j < m.n; j++) {
-      const yp = Float64Array.from(y);
-      const h = 1e-6 * Math.max(1e-3, Math.abs(y[j]!));
-      yp[j] = yp[j]! + h;
-      const f1 = new Float64Array(m.n);
-      pr.f(0, yp, f1);
-      for (let i = 0; i < m.n; i++) {
-        const fd = (f1[i]! - f0[i]!) / h;
-        const an = J.get(i * m.n + j) ?? 0;
-        assert.ok(Math.abs(fd - an) <= 1e-3 * (Math.abs(fd) + Math.abs(an)) + 1e-6, `${mode} ∂f${i}/∂y${j}: ${an} vs ${fd}`);
+  test(`${kind}: analytic Jacobian matches finite differences for every control mode (with anode hysteresis on)`, () => {
+    const ph = withParams(P, { anode: { hysteresis_V: 0.03, li_mol_m2: 0.5 * P.anode.al_mol_m2 } });
+    const m =
+      kind === 'p2d'
+        ? new SsbP2D(ph, { nx: 4, nr: 4, na: 4 })
+        : kind === 'spme'
+          ? createSpme(ph, { nr: 4, na: 4 })
+          : new SsbSpm(ph, { nr: 4, na: 4 });
+    const y = m.initialState(0.4);
+    if (kind === 'p2d') for (let k = 0; k < 4; k++) y[k * 7 + 6] = 0.3 * (k + 1);
+    y[m.n - 1] = 2e-4;
+    for (const mode of ['current', 'voltage', 'power', 'resistance', 'rest'] as const) {
+      const pr = m.problem({ mode, value: mode === 'resistance' ? 50 : 1e-3 });
+      const f0 = new Float64Array(m.n);
+      pr.f(0, y, f0);
+      const J = new Map<number, number>();
+      pr.jacobian!(0, y, { add: (i, j, v) => J.set(i * m.n + j, (J.get(i * m.n + j) ?? 0) + v) });
+      for (let j = 0; j < m.n; j++) {
+        const yp = Float64Array.from(y);
+        const h = 1e-6 * Math.max(1e-3, Math.abs(y[j]!));
+        yp[j] = yp[j]! + h;
+        const f1 = new Float64Array(m.n);
+        pr.f(0, yp, f1);
+        for (let i = 0; i < m.n; i++) {
+          const fd = (f1[i]! - f0[i]!) / h;
+          const an = J.get(i * m.n + j) ?? 0;
+          assert.ok(
+            Math.abs(fd - an) <= 1e-3 * (Math.abs(fd) + Math.abs(an)) + 1e-6,
+            `${mode} ∂f${i}/∂y${j}: ${an} vs ${fd}`,
+          );
+        }
       }
     }
-  }
-});
+  });
 
 test('at rest the terminal voltage equals cathode OCP − anode OCP (P2D, SPMe, SPM)', () => {
   for (const soc of [0, 0.3, 0.7, 1]) {
@@ -159,7 +174,7 @@ test('capacity is limited by the electrode that runs out first (N/P < 1 and > 1)
     // start from the as-made state (q = 0: nothing moved yet)
     const w = m.core.window;
     const y = m.initialState(-w.qLo / (w.qHi - w.qLo));
-    const d = fastRunner(m)(y, { kind: 'cc', current_A: -0.02 * m.nominalCapacity_C / 3600, vCut_V: 3.0 });
+    const d = fastRunner(m)(y, { kind: 'cc', current_A: (-0.02 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 });
     const q = -d.charge_C / p.area_m2 / 96485.33212; // mol m⁻²
     const limit = Math.min(li, cathodeRoom);
     assert.ok(Math.abs(q / limit - 1) < 0.03, `ratio ${ratio}: delivered ${q} vs limit ${limit}`);
@@ -216,9 +231,18 @@ test('thickness: lithiating the Al anode thickens the cell by the molar-volume c
 
 test('produced-cell input is validated with field paths', () => {
   const c = patentExampleCell();
-  assert.throws(() => ssbParamsFromProducedCell({ ...c, cathodeThickness_m: -1 }), /cell\.cathodeThickness_m: must be > 0 \(got -1; allowed > 0\)/);
-  assert.throws(() => ssbParamsFromProducedCell({ ...c, cathodePorosity: 0.5 }), /cell\.cathode volume fractions: must sum to 1/);
-  assert.throws(() => ssbParamsFromProducedCell({ ...c, activeMaterialId: 'XYZ' }), /cell\.activeMaterialId: unknown cathode active material \(got "XYZ"/);
+  assert.throws(
+    () => ssbParamsFromProducedCell({ ...c, cathodeThickness_m: -1 }),
+    /cell\.cathodeThickness_m: must be > 0 \(got -1; allowed > 0\)/,
+  );
+  assert.throws(
+    () => ssbParamsFromProducedCell({ ...c, cathodePorosity: 0.5 }),
+    /cell\.cathode volume fractions: must sum to 1/,
+  );
+  assert.throws(
+    () => ssbParamsFromProducedCell({ ...c, activeMaterialId: 'XYZ' }),
+    /cell\.activeMaterialId: unknown cathode active material \(got "XYZ"/,
+  );
   assert.throws(() => createSpme(P).initialState(1.5), /soc: must be in \[0, 1\] \(got 1\.5/);
 });
 
@@ -235,8 +259,14 @@ test('materials library values flow into the parameters; unknown electrolytes ar
     return -fastRunner(m)(y, { kind: 'cc', current_A: -m.nominalCapacity_C / 3600, vCut_V: 3.0 }).charge_C;
   };
   assert.ok(cap(lgps) >= cap(base));
-  assert.throws(() => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'Unobtainium' }, getMaterial), /cell\.electrolyteId: not in the materials library \(got "Unobtainium"/);
-  assert.throws(() => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'PVDF' }, getMaterial), /cell\.electrolyteId: material has no ionic conductivity/);
+  assert.throws(
+    () => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'Unobtainium' }, getMaterial),
+    /cell\.electrolyteId: not in the materials library \(got "Unobtainium"/,
+  );
+  assert.throws(
+    () => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'PVDF' }, getMaterial),
+    /cell\.electrolyteId: material has no ionic conductivity/,
+  );
 });
 
 test('after a pulse and a long rest the voltage relaxes to U_c(mean y) − U_a(mean x)', () => {

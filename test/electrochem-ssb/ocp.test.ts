@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cathodeOcp, cathodeOcpIds, liAlOcp, liAlPhaseFractions, liAlPlateau_V, MonotoneTable } from '../../src/electrochem/ocp/index.ts';
+import {
+  cathodeOcp,
+  cathodeOcpIds,
+  liAlOcp,
+  liAlPhaseFractions,
+  liAlPlateau_V,
+  MonotoneTable,
+} from '../../src/electrochem/ocp/index.ts';
 import { NMC811_CHEN2020_OCP_V, NMC811_CHEN2020_STO } from '../../src/electrochem/ocp/nmc811-chen2020-data.ts';
 
 test('Li–Al α/β plateau follows E = 451 − 0.220·T mV (Huggins) within 1 mV over 0.1 ≤ x ≤ 0.9', () => {
@@ -33,7 +40,9 @@ test('Li–Al OCP is non-increasing in x and its derivative matches finite diffe
     assert.ok(U <= prev + 1e-9, `monotone at x=${x}`);
     prev = U;
     const h = 1e-7;
-    const fd = (liAlOcp(x + h, T, { phaseModel: 'equilibrium' }).U - liAlOcp(x - h, T, { phaseModel: 'equilibrium' }).U) / (2 * h);
+    const fd =
+      (liAlOcp(x + h, T, { phaseModel: 'equilibrium' }).U - liAlOcp(x - h, T, { phaseModel: 'equilibrium' }).U) /
+      (2 * h);
     assert.ok(Math.abs(fd - dUdx) <= 1e-4 * Math.max(1, Math.abs(fd)), `dU/dx at ${x}: ${dUdx} vs ${fd}`);
   }
 });
@@ -71,7 +80,10 @@ test('cathode registry: every OCP decreases with lithiation in its valid range; 
       prev = U;
       const h = 1e-6;
       const fd = (o.U(y + h) - o.U(y - h)) / (2 * h);
-      assert.ok(Math.abs(fd - o.dUdy(y)) <= 1e-3 * Math.max(1, Math.abs(fd)), `${id} dU/dy at ${y}: ${o.dUdy(y)} vs ${fd}`);
+      assert.ok(
+        Math.abs(fd - o.dUdy(y)) <= 1e-3 * Math.max(1, Math.abs(fd)),
+        `${id} dU/dy at ${y}: ${o.dUdy(y)} vs ${fd}`,
+      );
     }
     assert.ok(o.source.length > 10);
   }
@@ -88,7 +100,10 @@ test('NCM811 OCP reproduces the Chen 2020 GITT table at its nodes', () => {
 });
 
 test('unknown cathode id gives an error naming the field, the value and the allowed ids', () => {
-  assert.throws(() => cathodeOcp('NCM999'), /cathode\.active_material: unknown OCP id \(got "NCM999"; allowed .*NCM811.*LFP/);
+  assert.throws(
+    () => cathodeOcp('NCM999'),
+    /cathode\.active_material: unknown OCP id \(got "NCM999"; allowed .*NCM811.*LFP/,
+  );
 });
 
 test('monotone table keeps monotone data monotone', () => {

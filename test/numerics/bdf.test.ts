@@ -14,13 +14,15 @@ test('Robertson ODE to t = 40 matches Hairer & Wanner to 1e-8 relative', () => {
   const r = solveDae(robertson, Float64Array.from([1, 0, 0]), { t0: 0, tEnd: 40, rtol: 1e-10, atol: robAtol(1e-10) });
   assert.equal(r.status, 'done');
   assert.equal(r.tFinal, 40);
-  for (let i = 0; i < 3; i++) assert.ok(relErr(r.yFinal[i]!, ROB40[i]!) < 1e-8, `y${i + 1} = ${r.yFinal[i]} vs ${ROB40[i]}`);
+  for (let i = 0; i < 3; i++)
+    assert.ok(relErr(r.yFinal[i]!, ROB40[i]!) < 1e-8, `y${i + 1} = ${r.yFinal[i]} vs ${ROB40[i]}`);
 });
 
 test('Robertson ODE to t = 4e10 matches the reference to 1e-4 relative', () => {
   const r = solveDae(robertson, Float64Array.from([1, 0, 0]), { t0: 0, tEnd: 4e10, rtol: 1e-8, atol: robAtol(1e-8) });
   assert.equal(r.status, 'done');
-  for (let i = 0; i < 3; i++) assert.ok(relErr(r.yFinal[i]!, ROB4E10[i]!) < 1e-4, `y${i + 1} = ${r.yFinal[i]} vs ${ROB4E10[i]}`);
+  for (let i = 0; i < 3; i++)
+    assert.ok(relErr(r.yFinal[i]!, ROB4E10[i]!) < 1e-4, `y${i + 1} = ${r.yFinal[i]} vs ${ROB4E10[i]}`);
 });
 
 test('Robertson DAE (y3 algebraic) to t = 40 and 4e10: reference values and mass conservation to 1e-10', () => {
@@ -31,7 +33,8 @@ test('Robertson DAE (y3 algebraic) to t = 40 and 4e10: reference values and mass
     // inconsistent y3 guess: the solver makes it consistent at t0
     const r = solveDae(robertsonDae, Float64Array.from([1, 0, 0.3]), { t0: 0, tEnd, rtol: 1e-9, atol: robAtol(1e-9) });
     assert.equal(r.status, 'done', r.message);
-    for (let i = 0; i < 3; i++) assert.ok(relErr(r.yFinal[i]!, ref[i]!) < tol, `t=${tEnd}: y${i + 1} = ${r.yFinal[i]} vs ${ref[i]}`);
+    for (let i = 0; i < 3; i++)
+      assert.ok(relErr(r.yFinal[i]!, ref[i]!) < tol, `t=${tEnd}: y${i + 1} = ${r.yFinal[i]} vs ${ref[i]}`);
     assert.ok(Math.abs(r.y[0]![2]!) < 1e-12, `initialised y3 = ${r.y[0]![2]}`);
     for (const y of r.y) assert.ok(Math.abs(y[0]! + y[1]! + y[2]! - 1) < 1e-10, `sum = ${y[0]! + y[1]! + y[2]!}`);
   }
@@ -52,7 +55,8 @@ test('error decreases as rtol tightens (y′ = −y², y = 1/(1+t))', () => {
     const r = solveDae(p, Float64Array.from([1]), { t0: 0, tEnd: 10, rtol, atol: rtol * 1e-3 });
     return Math.abs(r.yFinal[0]! - 1 / 11) * 11;
   });
-  for (let k = 1; k < errs.length; k++) assert.ok(errs[k]! < errs[k - 1]! / 5, `errors ${errs.map((e) => e.toExponential(2))}`);
+  for (let k = 1; k < errs.length; k++)
+    assert.ok(errs[k]! < errs[k - 1]! / 5, `errors ${errs.map((e) => e.toExponential(2))}`);
   assert.ok(errs[3]! < 1e-8);
 });
 
@@ -63,7 +67,15 @@ const vdp = vanDerPol(MU);
 test('Van der Pol μ = 1000: period ≈ (3 − 2 ln 2)μ and agreement with a tight-tolerance run', () => {
   const downCross = { name: 'x=0', g: (_t: number, y: Float64Array) => y[0]!, direction: -1 as const, terminal: false };
   const tEval = [400, 800, 1200, 2000, 2500];
-  const run = (rtol: number) => solveDae(vdp, Float64Array.from([2, 0]), { t0: 0, tEnd: 3000, rtol, atol: rtol * 1e-2, tEval, events: [downCross] });
+  const run = (rtol: number) =>
+    solveDae(vdp, Float64Array.from([2, 0]), {
+      t0: 0,
+      tEnd: 3000,
+      rtol,
+      atol: rtol * 1e-2,
+      tEval,
+      events: [downCross],
+    });
   const tight = run(1e-9);
   assert.equal(tight.status, 'done', tight.message);
   assert.equal(tight.events.length, 2);
@@ -77,7 +89,8 @@ test('Van der Pol μ = 1000: period ≈ (3 − 2 ln 2)μ and agreement with a ti
   assert.ok(Math.abs(tight.y[1]![0]! - 1.0839233646) < 1e-6, `x(800) = ${tight.y[1]![0]}`);
   assert.ok(Math.abs(tight.y[4]![0]! - -1.9465395178) < 1e-6, `x(2500) = ${tight.y[4]![0]}`);
   // looser runs converge towards the tight one
-  const maxDiff = (r: ReturnType<typeof run>): number => Math.max(...tEval.map((_, k) => Math.abs(r.y[k]![0]! - tight.y[k]![0]!)));
+  const maxDiff = (r: ReturnType<typeof run>): number =>
+    Math.max(...tEval.map((_, k) => Math.abs(r.y[k]![0]! - tight.y[k]![0]!)));
   const e5 = maxDiff(run(1e-5));
   const e7 = maxDiff(run(1e-7));
   assert.ok(e5 < 3e-3, `rtol 1e-5: ${e5}`);
@@ -185,13 +198,27 @@ test('event direction filters crossings; non-terminal events record every zero o
     },
   };
   const y0 = Float64Array.from([0, 1]); // y = sin t
-  const rising = solveDae(osc, y0, { t0: 0, tEnd: 1, events: [{ name: 'up', g: (_t, y) => y[0]! - 0.5, direction: 1 }] });
+  const rising = solveDae(osc, y0, {
+    t0: 0,
+    tEnd: 1,
+    events: [{ name: 'up', g: (_t, y) => y[0]! - 0.5, direction: 1 }],
+  });
   assert.equal(rising.status, 'event');
   assert.ok(Math.abs(rising.tFinal - Math.PI / 6) < 1e-5);
-  const falling = solveDae(osc, y0, { t0: 0, tEnd: 1, events: [{ name: 'down', g: (_t, y) => y[0]! - 0.5, direction: -1 }] });
+  const falling = solveDae(osc, y0, {
+    t0: 0,
+    tEnd: 1,
+    events: [{ name: 'down', g: (_t, y) => y[0]! - 0.5, direction: -1 }],
+  });
   assert.equal(falling.status, 'done');
   assert.equal(falling.events.length, 0);
-  const zeros = solveDae(osc, y0, { t0: 0, tEnd: 10, rtol: 1e-9, atol: 1e-12, events: [{ name: 'zero', g: (_t, y) => y[0]!, direction: 0, terminal: false }] });
+  const zeros = solveDae(osc, y0, {
+    t0: 0,
+    tEnd: 10,
+    rtol: 1e-9,
+    atol: 1e-12,
+    events: [{ name: 'zero', g: (_t, y) => y[0]!, direction: 0, terminal: false }],
+  });
   assert.equal(zeros.status, 'done');
   assert.deepEqual(
     zeros.events.map((e) => Math.round(e.t / Math.PI)),
@@ -236,7 +263,10 @@ function borderedProblem(N: number, structure: 'dense' | 'sparse', analytic: boo
   const p: DaeProblem = {
     n,
     massDiag,
-    structure: structure === 'dense' ? { kind: 'dense' } : { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols) },
+    structure:
+      structure === 'dense'
+        ? { kind: 'dense' }
+        : { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols) },
     f(t, y, o) {
       const D = Dc(y[iT]!);
       const I = y[iI]!;
@@ -277,7 +307,7 @@ function borderedProblem(N: number, structure: 'dense' | 'sparse', analytic: boo
 test('bordered-banded (sparse) and dense linear solvers give the same DAE solution; analytic = FD Jacobian', () => {
   const N = 40;
   const y0 = new Float64Array(N + 2);
-  for (let i = 0; i < N; i++) y0[i] = 1 + 0.3 * Math.cos(Math.PI * (i + 0.5) / N);
+  for (let i = 0; i < N; i++) y0[i] = 1 + 0.3 * Math.cos((Math.PI * (i + 0.5)) / N);
   y0[N + 1] = 1;
   const opts = { t0: 0, tEnd: 5, rtol: 1e-8, atol: 1e-10, tEval: [1, 2.5, 5] };
   const sparseSolver = createDaeSolver(borderedProblem(N, 'sparse', true));
@@ -290,7 +320,11 @@ test('bordered-banded (sparse) and dense linear solvers give the same DAE soluti
   for (const r of results) assert.equal(r.status, 'done', r.message);
   for (let k = 1; k < results.length; k++)
     for (let q = 0; q < 3; q++)
-      for (let i = 0; i < N + 2; i++) assert.ok(Math.abs(results[k]!.y[q]![i]! - results[0]!.y[q]![i]!) < 2e-6, `solver ${k}, t=${opts.tEval[q]}, i=${i}: ${results[k]!.y[q]![i]!} vs ${results[0]!.y[q]![i]!}`);
+      for (let i = 0; i < N + 2; i++)
+        assert.ok(
+          Math.abs(results[k]!.y[q]![i]! - results[0]!.y[q]![i]!) < 2e-6,
+          `solver ${k}, t=${opts.tEval[q]}, i=${i}: ${results[k]!.y[q]![i]!} vs ${results[0]!.y[q]![i]!}`,
+        );
   // the constraint holds along the solution
   const yF = results[0]!.yFinal;
   let s = 0;
@@ -305,7 +339,8 @@ test('banded structure (FD Jacobian coloured by bandwidth) agrees with dense on 
     n: N,
     structure: structure === 'dense' ? { kind: 'dense' } : { kind: 'banded', lower: 1, upper: 1 },
     f(_t, y, o) {
-      for (let i = 0; i < N; i++) o[i] = ((i > 0 ? y[i - 1]! : 0) - 2 * y[i]! + (i < N - 1 ? y[i + 1]! : 0)) / (dx * dx);
+      for (let i = 0; i < N; i++)
+        o[i] = ((i > 0 ? y[i - 1]! : 0) - 2 * y[i]! + (i < N - 1 ? y[i + 1]! : 0)) / (dx * dx);
     },
   });
   const y0 = new Float64Array(N).map((_, i) => Math.sin((i + 1) * dx));
@@ -329,7 +364,13 @@ test('banded structure (FD Jacobian coloured by bandwidth) agrees with dense on 
 test('tEval sampling on dense output, saveSteps, exact stop at tEnd, maxStep, per-unknown atol', () => {
   const p: DaeProblem = { n: 2, f: (_t, y, o) => ((o[0] = -y[0]!), (o[1] = -10 * y[1]!), undefined) };
   const tEval = Array.from({ length: 21 }, (_, k) => k * 0.15);
-  const r = solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 3, rtol: 1e-9, atol: Float64Array.from([1e-12, 1e-12]), tEval });
+  const r = solveDae(p, Float64Array.from([1, 1]), {
+    t0: 0,
+    tEnd: 3,
+    rtol: 1e-9,
+    atol: Float64Array.from([1e-12, 1e-12]),
+    tEval,
+  });
   assert.deepEqual(r.t, tEval);
   for (let k = 0; k < tEval.length; k++) assert.ok(Math.abs(r.y[k]![0]! - Math.exp(-tEval[k]!)) < 1e-8);
   const s = solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 3, maxStep: 0.1 });
@@ -357,14 +398,29 @@ test('blow-up (y′ = y², y(0) = 1) fails with a message instead of returning N
 
 test('bad input names the field, the value and what is allowed', () => {
   const p: DaeProblem = { n: 2, f: (_t, y, o) => o.set(y) };
-  assert.throws(() => solveDae(p, Float64Array.from([1]), { t0: 0, tEnd: 1 }), /y0: must be a Float64Array of length n = 2/);
+  assert.throws(
+    () => solveDae(p, Float64Array.from([1]), { t0: 0, tEnd: 1 }),
+    /y0: must be a Float64Array of length n = 2/,
+  );
   assert.throws(() => solveDae(p, Float64Array.from([1, NaN]), { t0: 0, tEnd: 1 }), /y0\.1: must be finite/);
   assert.throws(() => solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 1, rtol: -1 }), /opts\.rtol/);
-  assert.throws(() => solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 1, tEval: [0.5, 0.2] }), /opts\.tEval\.1: must be sorted/);
-  assert.throws(() => solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 1, tEval: [2] }), /opts\.tEval\.0: must lie within/);
-  assert.throws(() => solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 1, atol: Float64Array.from([1]) }), /opts\.atol/);
+  assert.throws(
+    () => solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 1, tEval: [0.5, 0.2] }),
+    /opts\.tEval\.1: must be sorted/,
+  );
+  assert.throws(
+    () => solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 1, tEval: [2] }),
+    /opts\.tEval\.0: must lie within/,
+  );
+  assert.throws(
+    () => solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 1, atol: Float64Array.from([1]) }),
+    /opts\.atol/,
+  );
   assert.throws(() => solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 1, maxOrder: 6 }), /opts\.maxOrder/);
-  assert.throws(() => solveDae({ ...p, massDiag: Float64Array.from([1]) }, Float64Array.from([1, 1]), { t0: 0, tEnd: 1 }), /problem\.massDiag/);
+  assert.throws(
+    () => solveDae({ ...p, massDiag: Float64Array.from([1]) }, Float64Array.from([1, 1]), { t0: 0, tEnd: 1 }),
+    /problem\.massDiag/,
+  );
 });
 
 test('a reused solver gives identical results on repeated solves (no state leaks between solves)', () => {
@@ -376,14 +432,36 @@ test('a reused solver gives identical results on repeated solves (no state leaks
 });
 
 test('remembered-rate Newton test (newtonTol): references still met, fewer Newton iterations than the strict test', () => {
-  const strict = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), { t0: 0, tEnd: 40, rtol: 1e-9, atol: robAtol(1e-9) });
-  const loose = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), { t0: 0, tEnd: 40, rtol: 1e-9, atol: robAtol(1e-9), newtonTol: 0.1 });
+  const strict = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), {
+    t0: 0,
+    tEnd: 40,
+    rtol: 1e-9,
+    atol: robAtol(1e-9),
+  });
+  const loose = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), {
+    t0: 0,
+    tEnd: 40,
+    rtol: 1e-9,
+    atol: robAtol(1e-9),
+    newtonTol: 0.1,
+  });
   assert.equal(loose.status, 'done', loose.message);
-  for (let i = 0; i < 3; i++) assert.ok(relErr(loose.yFinal[i]!, ROB40[i]!) < 1e-7, `y${i + 1} = ${loose.yFinal[i]} vs ${ROB40[i]}`);
-  assert.ok(loose.stats.newtonIterations < strict.stats.newtonIterations, `${loose.stats.newtonIterations} vs strict ${strict.stats.newtonIterations}`);
+  for (let i = 0; i < 3; i++)
+    assert.ok(relErr(loose.yFinal[i]!, ROB40[i]!) < 1e-7, `y${i + 1} = ${loose.yFinal[i]} vs ${ROB40[i]}`);
+  assert.ok(
+    loose.stats.newtonIterations < strict.stats.newtonIterations,
+    `${loose.stats.newtonIterations} vs strict ${strict.stats.newtonIterations}`,
+  );
   // Van der Pol μ = 1000: first downward zero crossing (SciPy Radau, rtol 1e-10: 807.0847)
   const ev = { name: 'x=0', g: (_t: number, y: Float64Array) => y[0]!, direction: -1 as const, terminal: false };
-  const v = solveDae(vdp, Float64Array.from([2, 0]), { t0: 0, tEnd: 1000, rtol: 1e-8, atol: 1e-10, events: [ev], newtonTol: 0.1 });
+  const v = solveDae(vdp, Float64Array.from([2, 0]), {
+    t0: 0,
+    tEnd: 1000,
+    rtol: 1e-8,
+    atol: 1e-10,
+    events: [ev],
+    newtonTol: 0.1,
+  });
   assert.equal(v.status, 'done', v.message);
   assert.ok(Math.abs(v.events[0]!.t - 807.0847) < 1e-2, `first crossing ${v.events[0]?.t}`);
   assert.throws(() => solveDae(vdp, Float64Array.from([2, 0]), { t0: 0, tEnd: 1, newtonTol: 2 }), /opts.newtonTol/);
@@ -396,7 +474,10 @@ test('output callback: the same samples (steps, tEval times, terminal event) as 
     const stored = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), opts);
     const t: number[] = [];
     const y: Float64Array[] = [];
-    const viaCb = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), { ...opts, output: (tt: number, yy: Float64Array) => (t.push(tt), y.push(yy.slice())) });
+    const viaCb = solveDae(robertsonDae, Float64Array.from([1, 0, 0]), {
+      ...opts,
+      output: (tt: number, yy: Float64Array) => (t.push(tt), y.push(yy.slice())),
+    });
     assert.equal(viaCb.t.length, 0);
     assert.equal(viaCb.y.length, 0);
     assert.equal(viaCb.status, 'event');

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BandLu, BorderedBandLu, chooseBorderedLayout, createLinearSystem, denseLuFactor, denseLuSolve } from '../../src/numerics/index.ts';
+import {
+  BandLu,
+  BorderedBandLu,
+  chooseBorderedLayout,
+  createLinearSystem,
+  denseLuFactor,
+  denseLuSolve,
+} from '../../src/numerics/index.ts';
 
 /** mulberry32 seeded RNG in [−1, 1) */
 function rng(seed: number): () => number {
@@ -134,7 +141,10 @@ test('layout chooser finds the border unknowns of an arrow-like pattern', () => 
     }
   const L = chooseBorderedLayout(n, Int32Array.from(rows), Int32Array.from(cols));
   assert.equal(L.k, 2);
-  assert.deepEqual([...L.perm.subarray(L.nb)].sort((a, b) => a - b), [10, 49]);
+  assert.deepEqual(
+    [...L.perm.subarray(L.nb)].sort((a, b) => a - b),
+    [10, 49],
+  );
   // removing unknown 10 joins its neighbours 9 and 11: bandwidth ≤ 2
   assert.ok(L.kl <= 2 && L.ku <= 2, `kl=${L.kl} ku=${L.ku}`);
 });
@@ -189,12 +199,22 @@ test('banded system: analytic entries outside the declared band are an error, no
 });
 
 test('sparse structure with mismatched rows/cols lengths is rejected', () => {
-  assert.throws(() => createLinearSystem(5, { kind: 'sparse', rows: Int32Array.from([0, 1]), cols: Int32Array.from([0]) }), /structure.rows/);
-  assert.throws(() => createLinearSystem(5, { kind: 'sparse', rows: Int32Array.from([0, 7]), cols: Int32Array.from([0, 1]) }), /rows.1/);
+  assert.throws(
+    () => createLinearSystem(5, { kind: 'sparse', rows: Int32Array.from([0, 1]), cols: Int32Array.from([0]) }),
+    /structure.rows/,
+  );
+  assert.throws(
+    () => createLinearSystem(5, { kind: 'sparse', rows: Int32Array.from([0, 7]), cols: Int32Array.from([0, 1]) }),
+    /rows.1/,
+  );
 });
 
 /** a DFN-like pattern: per "volume" a chain of 6 differential unknowns hanging off an algebraic hub, hubs coupled as a band, plus one border unknown coupled to everything */
-function chainPattern(nv: number, chain: number, withBorder: boolean): { n: number; rows: number[]; cols: number[]; m: Float64Array } {
+function chainPattern(
+  nv: number,
+  chain: number,
+  withBorder: boolean,
+): { n: number; rows: number[]; cols: number[]; m: Float64Array } {
   const per = chain + 2;
   const n = nv * per + (withBorder ? 1 : 0);
   const rows: number[] = [];
@@ -272,7 +292,11 @@ for (const withBorder of [false, true]) {
 
 test('condensed system: a vanishing elimination pivot falls back to pivoting LU and still solves exactly', () => {
   const { n, rows, cols, m } = chainPattern(5, 4, false);
-  const cs = createLinearSystem(n, { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true }, m);
+  const cs = createLinearSystem(
+    n,
+    { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true },
+    m,
+  );
   const de = createLinearSystem(n, { kind: 'dense' });
   const r = rng(3);
   for (let e = 0; e < rows.length; e++) {

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { brent, illinois, linearInterpolant, pchipInterpolant, interpLinear, interpPchip, findInterval } from '../../src/numerics/index.ts';
+import {
+  brent,
+  illinois,
+  linearInterpolant,
+  pchipInterpolant,
+  interpLinear,
+  interpPchip,
+  findInterval,
+} from '../../src/numerics/index.ts';
 
 test('brent and illinois find cube roots and transcendental roots to 1e-12', () => {
   for (const solver of [brent, illinois]) {
@@ -38,12 +46,18 @@ test('linear interpolation: exact on lines, clamps by default, errors on request
   assert.equal(f(-1), 1);
   assert.equal(f(10), 7);
   assert.equal(f.derivative(2), 2);
-  assert.throws(() => linearInterpolant([0, 1], [0, 1], { extrapolate: 'error', name: 'ocp' })(2), /ocp: query 2 is outside the table/);
+  assert.throws(
+    () => linearInterpolant([0, 1], [0, 1], { extrapolate: 'error', name: 'ocp' })(2),
+    /ocp: query 2 is outside the table/,
+  );
   assert.equal(interpLinear([0, 2], [0, 4], 1.5), 3);
 });
 
 test('tables: unsorted, duplicate, NaN and length mismatches name the offending entry', () => {
-  assert.throws(() => linearInterpolant([0, 2, 1], [0, 1, 2], { name: 'ocp' }), /ocp\.x\.2: must be strictly increasing/);
+  assert.throws(
+    () => linearInterpolant([0, 2, 1], [0, 1, 2], { name: 'ocp' }),
+    /ocp\.x\.2: must be strictly increasing/,
+  );
   assert.throws(() => pchipInterpolant([0, 1, 1], [0, 1, 2]), /x\.2: must be strictly increasing/);
   assert.throws(() => pchipInterpolant([0, 1, 2], [0, NaN, 2]), /y\.1: must be finite/);
   assert.throws(() => linearInterpolant([0, 1], [0, 1, 2]), /length/);

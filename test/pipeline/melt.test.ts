@@ -12,14 +12,20 @@ test("station 240 above Li's melting point (190 °C, inside the seed's 30–200 
   const r = parseRecipeText(stringify(o));
   assert.ok(r.ok);
   const { output, warnings } = runJob(r.recipe);
-  assert.ok(warnings.some((w) => /190\.0 °C ≥ 180\.5 °C: Li is liquid/.test(w)), warnings.join('\n'));
+  assert.ok(
+    warnings.some((w) => /190\.0 °C ≥ 180\.5 °C: Li is liquid/.test(w)),
+    warnings.join('\n'),
+  );
   // the molten Li is squeezed out of the nip: (almost) no Li–Al phase forms
   assert.ok(output.line!.anode.al_fractions.Al > 0.99);
   assert.equal(output.claims!.find((c) => c.claim === 1)!.verdict, 'not met');
   const cyc = output.cycling as Record<string, unknown>;
   // the Li-free anode delivers no capacity at the reference rate: no rate capability, said in a warning
   assert.equal(cyc['max_c_rate'], null);
-  assert.ok(warnings.some((w) => /rate capability not evaluable/.test(w)), warnings.join('\n'));
+  assert.ok(
+    warnings.some((w) => /rate capability not evaluable/.test(w)),
+    warnings.join('\n'),
+  );
   // every number in the output is finite (JSON would silently turn NaN into null)
   const bad: string[] = [];
   const walk = (v: unknown, path: string): void => {

@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alloyHistory, alFractions, anodeDiffusivity, anodeThickness, equilibriumPhases, liInPhases, alInPhases, phaseVolumes, stateAtExtent, type AlloySegment } from '../../src/process/alloying.ts';
+import {
+  alloyHistory,
+  alFractions,
+  anodeDiffusivity,
+  anodeThickness,
+  equilibriumPhases,
+  liInPhases,
+  alInPhases,
+  phaseVolumes,
+  stateAtExtent,
+  type AlloySegment,
+} from '../../src/process/alloying.ts';
 import { LI_AL_PHASES } from '../../src/materials/mechanics.ts';
 import { simulateStations } from '../../src/process/stations.ts';
 import { patentExample } from './fixtures.ts';

@@ -19,11 +19,18 @@ test('patent-like example: sandwiched Li–Al cracks less than free-standing, an
   assert.equal(s.isolated_fraction, 0);
 });
 
-test('laminate solver reproduces Timoshenko\'s bimetal: equal layers, eigenstrain e in the top one', () => {
+test("laminate solver reproduces Timoshenko's bimetal: equal layers, eigenstrain e in the top one", () => {
   const e = 0.01;
   const t = 10e-6;
   const E = 100e9;
-  const r = laminate([{ E, t, e: 0 }, { E, t, e }], 0, undefined);
+  const r = laminate(
+    [
+      { E, t, e: 0 },
+      { E, t, e },
+    ],
+    0,
+    undefined,
+  );
   // ε₀ at z = 0 (bottom face) and κ: stresses +e/4·E at the top face, −e/2·E in the top layer at the interface
   const sTop = E * (r.e0 + r.k * 2 * t - e);
   const sIfTop = E * (r.e0 + r.k * t - e);
@@ -40,14 +47,33 @@ test('the same web tension loads a free-standing film far more than the laminate
   const Ea = 93e9;
   const free = laminate([{ E: Ea, t: h, e: 0 }], N, undefined);
   // ε₀ is the strain at z = 0 (bottom face); at mid-thickness the free film carries σ = N/h exactly
-  assert.ok(Math.abs(Ea * (free.e0 + free.k * h / 2) - N / h) < 1e-9 * (N / h));
-  const sand = laminate([{ E: 74e9, t: 10e-6, e: 0 }, { E: Ea, t: h, e: 0 }, { E: 31e9, t: 30e-6, e: 0 }, { E: 40e9, t: 60e-6, e: 0 }], N, 0);
+  assert.ok(Math.abs(Ea * (free.e0 + (free.k * h) / 2) - N / h) < 1e-9 * (N / h));
+  const sand = laminate(
+    [
+      { E: 74e9, t: 10e-6, e: 0 },
+      { E: Ea, t: h, e: 0 },
+      { E: 31e9, t: 30e-6, e: 0 },
+      { E: 40e9, t: 60e-6, e: 0 },
+    ],
+    N,
+    0,
+  );
   assert.ok(Ea * sand.e0 < 0.5 * (N / h));
   // and the free-standing driving force never falls when the web tension rises
   const end = equilibriumPhases(1, 1);
   let prev = -1;
   for (const T of [0, 100, 500, 2000]) {
-    const c = crackRisk({ above: [{ material: 'Cu', thickness_m: 10e-6 }], below: [{ material: 'sulfide-SE', thickness_m: 30e-6 }], nAl_mol_m2: 1, end, extent: 1, T_form_K: 298.15, webTension_N_per_m: T, coreRadius_m: 1, stackPressure_Pa: 0 });
+    const c = crackRisk({
+      above: [{ material: 'Cu', thickness_m: 10e-6 }],
+      below: [{ material: 'sulfide-SE', thickness_m: 30e-6 }],
+      nAl_mol_m2: 1,
+      end,
+      extent: 1,
+      T_form_K: 298.15,
+      webTension_N_per_m: T,
+      coreRadius_m: 1,
+      stackPressure_Pa: 0,
+    });
     assert.ok(c.free_standing.G_J_m2 >= prev);
     prev = c.free_standing.G_J_m2;
   }
@@ -57,7 +83,20 @@ test('crack risk is in [0, 1] and a hotter formation temperature (more cooling m
   const end = equilibriumPhases(1, 1);
   let prev = -1;
   for (const T of [300, 350, 400, 450]) {
-    const c = crackRisk({ above: [{ material: 'Cu', thickness_m: 10e-6 }], below: [{ material: 'sulfide-SE', thickness_m: 30e-6 }, { material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 }], nAl_mol_m2: 1, end, extent: 1, T_form_K: T, webTension_N_per_m: 100, coreRadius_m: 0.0381, stackPressure_Pa: 0 });
+    const c = crackRisk({
+      above: [{ material: 'Cu', thickness_m: 10e-6 }],
+      below: [
+        { material: 'sulfide-SE', thickness_m: 30e-6 },
+        { material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
+      ],
+      nAl_mol_m2: 1,
+      end,
+      extent: 1,
+      T_form_K: T,
+      webTension_N_per_m: 100,
+      coreRadius_m: 0.0381,
+      stackPressure_Pa: 0,
+    });
     for (const x of [c.sandwiched, c.free_standing]) assert.ok(x.risk >= 0 && x.risk <= 1);
     assert.ok(c.sandwiched.G_J_m2 >= prev - 1e-15);
     prev = c.sandwiched.G_J_m2;

@@ -2,9 +2,17 @@
  *  300 N, 100 °C, Ø 100 mm rolls, 50 mm web, 1 m/min. */
 import type { ProcessInput } from '../../src/process/types.ts';
 
-export function patentExample(over: { force?: number; T240_K?: number; speed_m_s?: number; webWidth_m?: number } = {}): ProcessInput {
+export function patentExample(
+  over: { force?: number; T240_K?: number; speed_m_s?: number; webWidth_m?: number } = {},
+): ProcessInput {
   const web = over.webWidth_m ?? 0.05;
-  const st = (id: '222' | '236' | '240', T: number) => ({ id, force_N: over.force ?? 300, rollDiameter_m: 0.1, faceWidth_m: 0.3, temperature_K: T });
+  const st = (id: '222' | '236' | '240', T: number) => ({
+    id,
+    force_N: over.force ?? 300,
+    rollDiameter_m: 0.1,
+    faceWidth_m: 0.3,
+    temperature_K: T,
+  });
   return {
     firstSheet: {
       inSitu: false,

@@ -41,24 +41,42 @@ function karmanMeanFactor(h0: number, h1: number, R: number, friction: number | 
 }
 
 test('Ford–Alexander sticking hill agrees with the von Kármán slab solution for thin layers (L/h̄ ≥ 5)', () => {
-  for (const [h0, red, R] of [[30e-6, 0.1, 0.05], [13e-6, 0.05, 0.05], [10e-6, 0.2, 0.01], [50e-6, 0.3, 0.1]] as const) {
+  for (const [h0, red, R] of [
+    [30e-6, 0.1, 0.05],
+    [13e-6, 0.05, 0.05],
+    [10e-6, 0.2, 0.01],
+    [50e-6, 0.3, 0.1],
+  ] as const) {
     const h1 = h0 * (1 - red);
     const L = Math.sqrt(R * (h0 - h1));
     const hm = (h0 + h1) / 2;
     const ref = karmanMeanFactor(h0, h1, R, 'sticking');
     const fa = frictionHillFactor(L, hm, 'sticking');
     assert.ok(L / hm >= 5);
-    assert.ok(Math.abs(fa - ref) / ref < 0.08, `L/h̄=${(L / hm).toFixed(1)}: FA ${fa.toFixed(3)} vs von Kármán ${ref.toFixed(3)}`);
+    assert.ok(
+      Math.abs(fa - ref) / ref < 0.08,
+      `L/h̄=${(L / hm).toFixed(1)}: FA ${fa.toFixed(3)} vs von Kármán ${ref.toFixed(3)}`,
+    );
   }
 });
 
 test('Coulomb slip–stick hill (Stone + Orowan friction limit) agrees with the von Kármán slab solution for foil (μ = 0.05–0.3)', () => {
-  for (const [h0, red, R, mu] of [[10e-6, 0.05, 0.05, 0.05], [10e-6, 0.1, 0.05, 0.1], [20e-6, 0.1, 0.1, 0.15], [10e-6, 0.2, 0.01, 0.1], [10e-6, 0.1, 0.05, 0.3], [5e-6, 0.1, 0.1, 0.2]] as const) {
+  for (const [h0, red, R, mu] of [
+    [10e-6, 0.05, 0.05, 0.05],
+    [10e-6, 0.1, 0.05, 0.1],
+    [20e-6, 0.1, 0.1, 0.15],
+    [10e-6, 0.2, 0.01, 0.1],
+    [10e-6, 0.1, 0.05, 0.3],
+    [5e-6, 0.1, 0.1, 0.2],
+  ] as const) {
     const h1 = h0 * (1 - red);
     const L = Math.sqrt(R * (h0 - h1));
     const hm = (h0 + h1) / 2;
     const ref = karmanMeanFactor(h0, h1, R, mu);
     const st = frictionHillFactor(L, hm, mu);
-    assert.ok(Math.abs(st - ref) / ref < 0.03, `x=${((mu * L) / hm).toFixed(2)}: Stone ${st.toFixed(3)} vs von Kármán ${ref.toFixed(3)}`);
+    assert.ok(
+      Math.abs(st - ref) / ref < 0.03,
+      `x=${((mu * L) / hm).toFixed(2)}: Stone ${st.toFixed(3)} vs von Kármán ${ref.toFixed(3)}`,
+    );
   }
 });

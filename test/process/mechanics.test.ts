@@ -5,7 +5,15 @@ import { mechanicalProperties, MECHANICAL_IDS, LI_AL_PHASES, confinedModulus } f
 test('every mechanical entry has value, unit and source; assumptions are flagged', () => {
   for (const id of MECHANICAL_IDS) {
     const m = mechanicalProperties(id);
-    for (const k of ['youngsModulus', 'poissonRatio', 'density', 'specificHeat', 'thermalExpansion', 'meltingPoint', 'tensileStrength'] as const) {
+    for (const k of [
+      'youngsModulus',
+      'poissonRatio',
+      'density',
+      'specificHeat',
+      'thermalExpansion',
+      'meltingPoint',
+      'tensileStrength',
+    ] as const) {
       const p = m[k];
       assert.ok(Number.isFinite(p.value) && p.value >= 0, `${id}.${k}`);
       assert.ok(p.unit.length > 0 && p.source.length > 0, `${id}.${k} unit/source`);
@@ -29,8 +37,10 @@ test('Li flow law and melting point as the brief fixes them; roll steel E = 210 
 });
 
 test('phase molar volumes reproduce the datasheet densities (ρ = M/Vm)', () => {
-  const MLi = 6.94e-3, MAl = 26.9815e-3;
-  const rho = (xLi: number, ph: 'LiAl' | 'Li3Al2' | 'Li9Al4'): number => (xLi * MLi + MAl) / LI_AL_PHASES[ph].molarVolume.value;
+  const MLi = 6.94e-3,
+    MAl = 26.9815e-3;
+  const rho = (xLi: number, ph: 'LiAl' | 'Li3Al2' | 'Li9Al4'): number =>
+    (xLi * MLi + MAl) / LI_AL_PHASES[ph].molarVolume.value;
   assert.ok(Math.abs(rho(1, 'LiAl') - 1743) / 1743 < 0.005);
   assert.ok(Math.abs(rho(1.5, 'Li3Al2') - 1485) / 1485 < 0.005);
   assert.ok(Math.abs(rho(2.25, 'Li9Al4') - 1270) / 1270 < 0.005);
@@ -44,5 +54,8 @@ test('confined modulus: ν = 0 gives E; ν → 0.5 stiffens without bound', () =
 });
 
 test('unknown id is a clear error', () => {
-  assert.throws(() => mechanicalProperties('Al-T6'), /mechanics\.id: unknown material id \(got 'Al-T6'; allowed .*Al-O.*\)/);
+  assert.throws(
+    () => mechanicalProperties('Al-T6'),
+    /mechanics\.id: unknown material id \(got 'Al-T6'; allowed .*Al-O.*\)/,
+  );
 });

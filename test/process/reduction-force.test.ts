@@ -19,7 +19,12 @@ test('claims 3/4 evidence: the force reported for a 1 % Al reduction at 236 and 
     // the example's 300 N leaves the Al elastic: the 1 % force is far above it
     assert.ok((F as number) > 3 * inp.stations[id].force_N, `${id}: ${F} N`);
     // line load = force / contact width
-    assert.ok(Math.abs((b['al_reduction_1pct_line_load_N_per_mm'] as number) - (F as number) / (b['contact_width_mm'] as number)) < 1e-3 * (F as number));
+    assert.ok(
+      Math.abs(
+        (b['al_reduction_1pct_line_load_N_per_mm'] as number) - (F as number) / (b['contact_width_mm'] as number),
+      ) <
+        1e-3 * (F as number),
+    );
     // run station `id` at that force: the Al layer comes out 1 % thinner (bisection tolerance)
     const inp2 = processInputFromRecipe(r.recipe);
     inp2.stations[id] = { ...inp2.stations[id], force_N: F as number };

@@ -4,8 +4,20 @@ import { rollStack, forceForReduction, flatteningRatio, HITCHCOCK_C } from '../.
 import type { LayerInput, StationInput } from '../../src/process/types.ts';
 
 const ctx = { speed_m_s: 1 / 60, webWidth_m: 0.05 };
-const st = (F: number, o: Partial<StationInput> = {}): StationInput => ({ id: '240', force_N: F, rollDiameter_m: 0.1, faceWidth_m: 0.3, temperature_K: 373.15, ...o });
-const li = (t = 13e-6, ys?: number): LayerInput => ({ name: 'li', material: 'Li', thickness_m: t, ...(ys ? { mechanics: { yieldStress: ys } } : {}) });
+const st = (F: number, o: Partial<StationInput> = {}): StationInput => ({
+  id: '240',
+  force_N: F,
+  rollDiameter_m: 0.1,
+  faceWidth_m: 0.3,
+  temperature_K: 373.15,
+  ...o,
+});
+const li = (t = 13e-6, ys?: number): LayerInput => ({
+  name: 'li',
+  material: 'Li',
+  thickness_m: t,
+  ...(ys ? { mechanics: { yieldStress: ys } } : {}),
+});
 const stack240 = (): LayerInput[] => [
   { name: 'cu', material: 'Cu', thickness_m: 10e-6 },
   li(),
@@ -33,7 +45,16 @@ test('reduction increases monotonically with force', () => {
 });
 
 test('reduction decreases with the flow stress of the soft layer', () => {
-  const red = (ys: number): number => rollStack(st(300), [{ name: 'cu', material: 'Cu', thickness_m: 10e-6 }, li(13e-6, ys), { name: 'al', material: 'Al-O', thickness_m: 10e-6 }], ctx).layers[1]!.reduction;
+  const red = (ys: number): number =>
+    rollStack(
+      st(300),
+      [
+        { name: 'cu', material: 'Cu', thickness_m: 10e-6 },
+        li(13e-6, ys),
+        { name: 'al', material: 'Al-O', thickness_m: 10e-6 },
+      ],
+      ctx,
+    ).layers[1]!.reduction;
   const a = red(0.4e6);
   const b = red(0.8e6);
   const c = red(1.6e6);
@@ -41,7 +62,11 @@ test('reduction decreases with the flow stress of the soft layer', () => {
 });
 
 test('the soft Li layer takes most of the reduction in a Li/Al stack (from the per-layer pressure model)', () => {
-  const r = rollStack(st(500, { faceWidth_m: 0.01 }), [li(20e-6), { name: 'al', material: 'Al-O', thickness_m: 20e-6 }], ctx);
+  const r = rollStack(
+    st(500, { faceWidth_m: 0.01 }),
+    [li(20e-6), { name: 'al', material: 'Al-O', thickness_m: 20e-6 }],
+    ctx,
+  );
   const dLi = r.layers[0]!.thickness_in_m - r.layers[0]!.thickness_out_m;
   const dAl = r.layers[1]!.thickness_in_m - r.layers[1]!.thickness_out_m;
   assert.ok(dLi > 0);
@@ -50,11 +75,18 @@ test('the soft Li layer takes most of the reduction in a Li/Al stack (from the p
 
 test('a very thin Li layer on thick annealed Al can flip: its friction hill makes the Al yield first', () => {
   // 1 µm Li on 200 µm O-temper Al, small roll, narrow strip: L/h of Li is huge, so Al must deform first
-  const r = rollStack(st(500, { faceWidth_m: 0.002, rollDiameter_m: 0.01, temperature_K: 298.15 }), [li(1e-6), { name: 'al', material: 'Al-O', thickness_m: 200e-6 }], ctx);
+  const r = rollStack(
+    st(500, { faceWidth_m: 0.002, rollDiameter_m: 0.01, temperature_K: 298.15 }),
+    [li(1e-6), { name: 'al', material: 'Al-O', thickness_m: 200e-6 }],
+    ctx,
+  );
   assert.ok(r.layers[1]!.yielded, 'Al yields');
   const rel = (i: number): number => r.layers[i]!.reduction;
   assert.ok(rel(1) > 0);
-  assert.ok(r.layers[1]!.thickness_in_m - r.layers[1]!.thickness_out_m > r.layers[0]!.thickness_in_m - r.layers[0]!.thickness_out_m);
+  assert.ok(
+    r.layers[1]!.thickness_in_m - r.layers[1]!.thickness_out_m >
+      r.layers[0]!.thickness_in_m - r.layers[0]!.thickness_out_m,
+  );
 });
 
 test('Al foil on the electrolyte composite stays elastic at 150–500 N on a wide web but yields on a narrow strip with a small roll (transition)', () => {
@@ -72,7 +104,11 @@ test('Al foil on the electrolyte composite stays elastic at 150–500 N on a wid
   }
   // 1 mm strip: sweep the roll diameter down; the Al must start to yield and keep yielding
   const diam = [0.1, 0.05, 0.02, 0.01, 0.005];
-  const y = diam.map((d) => rollStack(st(500, { id: '236', temperature_K: 298.15, rollDiameter_m: d, faceWidth_m: 0.001 }), stack(), ctx).layers[0]!.yielded);
+  const y = diam.map(
+    (d) =>
+      rollStack(st(500, { id: '236', temperature_K: 298.15, rollDiameter_m: d, faceWidth_m: 0.001 }), stack(), ctx)
+        .layers[0]!.yielded,
+  );
   assert.equal(y[0], false);
   assert.equal(y[y.length - 1], true);
   const first = y.indexOf(true);
@@ -80,7 +116,11 @@ test('Al foil on the electrolyte composite stays elastic at 150–500 N on a wid
   // Ø 5 mm: narrowing the strip (higher line load) never reduces the Al less
   let prev = -1;
   for (const w of [0.05, 0.02, 0.01, 0.005, 0.002, 0.001]) {
-    const red = rollStack(st(500, { id: '236', temperature_K: 298.15, rollDiameter_m: 0.005, faceWidth_m: w }), stack(), ctx).layers[0]!.reduction;
+    const red = rollStack(
+      st(500, { id: '236', temperature_K: 298.15, rollDiameter_m: 0.005, faceWidth_m: w }),
+      stack(),
+      ctx,
+    ).layers[0]!.reduction;
     assert.ok(red >= prev, `w=${w}`);
     prev = red;
   }
@@ -91,7 +131,11 @@ test('bare Al foil reduction never falls as the line load rises (roll flattening
   for (const D of [0.1, 0.02, 0.005]) {
     let prev = -1;
     for (let w = 0.05; w >= 0.001; w *= 0.8) {
-      const red = rollStack(st(500, { id: '236', temperature_K: 298.15, rollDiameter_m: D, faceWidth_m: w }), [{ name: 'al', material: 'Al-O', thickness_m: 10e-6 }], ctx).layers[0]!.reduction;
+      const red = rollStack(
+        st(500, { id: '236', temperature_K: 298.15, rollDiameter_m: D, faceWidth_m: w }),
+        [{ name: 'al', material: 'Al-O', thickness_m: 10e-6 }],
+        ctx,
+      ).layers[0]!.reduction;
       assert.ok(red >= prev - 1e-12, `Ø${D} w=${w}: ${red} < ${prev}`);
       prev = red;
     }
@@ -101,7 +145,8 @@ test('bare Al foil reduction never falls as the line load rises (roll flattening
 test('purely elastic stack: contact length equals the Winkler solution 2a = 2(3P′R′C/4)^(1/3)', () => {
   const layers: LayerInput[] = [{ name: 'x', material: 'LiAl', thickness_m: 50e-6 }];
   const r = rollStack(st(300, { id: '236' }), layers, ctx);
-  const E = 70e9, nu = 0.25;
+  const E = 70e9,
+    nu = 0.25;
   const M = (E * (1 - nu)) / ((1 + nu) * (1 - 2 * nu));
   const Rp = 0.05 * r.flattening;
   const a = Math.cbrt((0.75 * r.lineLoad_N_per_m * Rp * 50e-6) / M);

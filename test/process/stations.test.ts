@@ -9,7 +9,10 @@ import { patentExample } from './fixtures.ts';
 test('the line block has the CONTRACT shape', () => {
   const r = simulateStations(patentExample());
   const L = r.line;
-  assert.deepEqual(L.stations.map((s) => s.id), ['236', '240']);
+  assert.deepEqual(
+    L.stations.map((s) => s.id),
+    ['236', '240'],
+  );
   for (const s of L.stations) {
     for (const k of ['force_N', 'temperature_C', 'peak_pressure_MPa'] as const) assert.equal(typeof s[k], 'number');
     assert.equal(typeof s.bonded, 'boolean');
@@ -17,7 +20,8 @@ test('the line block has the CONTRACT shape', () => {
   }
   const f = L.anode.al_fractions;
   assert.ok(Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-5);
-  for (const k of ['thickness_um', 'li_diffusivity_cm2_s', 'alloying_complete_s', 'free_li_um'] as const) assert.ok(Number.isFinite(L.anode[k]));
+  for (const k of ['thickness_um', 'li_diffusivity_cm2_s', 'alloying_complete_s', 'free_li_um'] as const)
+    assert.ok(Number.isFinite(L.anode[k]));
   for (const c of [L.crack.sandwiched, L.crack.free_standing]) assert.ok(c.risk >= 0 && c.risk <= 1);
   assert.doesNotThrow(() => JSON.stringify(r.line));
   // patent example: Li deforms, Al and Cu stay elastic at 6 N/mm; anode within claim 12's 10–100 µm
@@ -32,7 +36,10 @@ test('in-situ first sheet runs station 222 first', () => {
   inp.firstSheet.inSitu = true;
   inp.stations['222'] = { id: '222', force_N: 300, rollDiameter_m: 0.1, faceWidth_m: 0.3, temperature_K: 298.15 };
   const r = simulateStations(inp);
-  assert.deepEqual(r.line.stations.map((s) => s.id), ['222', '236', '240']);
+  assert.deepEqual(
+    r.line.stations.map((s) => s.id),
+    ['222', '236', '240'],
+  );
   // compaction is irreversible: 236 at the same force densifies the composite no further than 222 did
   const c222 = r.line.stations[0]!.layers.find((l) => l.name === 'cathode')!;
   const c236 = r.line.stations[1]!.layers.find((l) => l.name === 'cathode')!;
@@ -42,11 +49,20 @@ test('in-situ first sheet runs station 222 first', () => {
 
 test('Al particles with the carrier still on at 236 is an error naming the field', () => {
   const inp = patentExample();
-  inp.alSheet = { form: 'particles_binder', layer: { name: 'al', material: 'Al-particles', thickness_m: 15e-6, porosity: 0.4 }, carrier: { thickness_m: 25e-6, removedBefore236: false } };
+  inp.alSheet = {
+    form: 'particles_binder',
+    layer: { name: 'al', material: 'Al-particles', thickness_m: 15e-6, porosity: 0.4 },
+    carrier: { thickness_m: 25e-6, removedBefore236: false },
+  };
   const issues = validateProcessInput(inp);
   assert.equal(issues.length, 1);
   assert.equal(issues[0]!.path, 'alSheet.carrier.removedBefore236');
-  assert.throws(() => simulateStations(inp), (e: unknown) => e instanceof ProcessInputError && /alSheet\.carrier\.removedBefore236: .*\(got false; allowed true\)/.test(e.message));
+  assert.throws(
+    () => simulateStations(inp),
+    (e: unknown) =>
+      e instanceof ProcessInputError &&
+      /alSheet\.carrier\.removedBefore236: .*\(got false; allowed true\)/.test(e.message),
+  );
   const t = trySimulateStations(inp);
   assert.equal(t.ok, false);
   inp.alSheet.carrier!.removedBefore236 = true;
@@ -84,7 +100,20 @@ test('reaction heat: adiabatic rise = Q/C_A, and a wound roll with unfinished al
   // ≈ 41 kJ per mol LiAl formula unit (Dębski 2014)
   assert.ok(Math.abs(heatOfAlloying(1, 0, 0) - 41.1e3) < 0.2e3);
   assert.ok(Math.abs(a.heatTotal_J_m2 - Q) < 1e-9 * Q);
-  const web = r.line.stations[1]!.layers.map((l) => ({ material: inp.firstSheet.cathode.name === l.name ? inp.firstSheet.cathode.material : l.name === 'electrolyte' ? inp.firstSheet.electrolyte.material : l.name === 'al' ? inp.alSheet.layer.material : l.name === 'li' ? 'Li' : 'Cu', thickness_m: l.thickness_out_um * 1e-6, porosity: ((l.porosity_out_pct as number | undefined) ?? 0) / 100 }));
+  const web = r.line.stations[1]!.layers.map((l) => ({
+    material:
+      inp.firstSheet.cathode.name === l.name
+        ? inp.firstSheet.cathode.material
+        : l.name === 'electrolyte'
+          ? inp.firstSheet.electrolyte.material
+          : l.name === 'al'
+            ? inp.alSheet.layer.material
+            : l.name === 'li'
+              ? 'Li'
+              : 'Cu',
+    thickness_m: l.thickness_out_um * 1e-6,
+    porosity: ((l.porosity_out_pct as number | undefined) ?? 0) / 100,
+  }));
   const C = arealHeatCapacity(web);
   assert.ok(Math.abs(a.adiabaticRise_K - Q / C) < 1e-4 * (Q / C), `${a.adiabaticRise_K} vs ${Q / C}`);
   // datasheet: a representative stack rises ≈ 130 K adiabatically; this one is of that order
@@ -126,7 +155,11 @@ test('Li mass fraction of the Li layer scales the Li delivered to the anode ([01
 test('Al temper: harder foil needs more pressure to yield (O < H14 < H18 reductions on a small-roll strip)', async () => {
   const { rollStack } = await import('../../src/process/rolling.ts');
   const red = (m: 'Al-O' | 'Al-H14' | 'Al-H18'): number =>
-    rollStack({ id: '236', force_N: 500, rollDiameter_m: 0.005, faceWidth_m: 0.002, temperature_K: 298.15 }, [{ name: 'al', material: m, thickness_m: 10e-6 }], { speed_m_s: 1 / 60, webWidth_m: 0.05 }).layers[0]!.reduction;
+    rollStack(
+      { id: '236', force_N: 500, rollDiameter_m: 0.005, faceWidth_m: 0.002, temperature_K: 298.15 },
+      [{ name: 'al', material: m, thickness_m: 10e-6 }],
+      { speed_m_s: 1 / 60, webWidth_m: 0.05 },
+    ).layers[0]!.reduction;
   assert.ok(red('Al-O') > red('Al-H14') && red('Al-H14') > red('Al-H18'));
 });
 
@@ -134,7 +167,13 @@ test('Al placed on the cathode (not the claim): the stack order follows and the 
   const inp = patentExample();
   inp.alSheet.placedOn = 'cathode';
   const r = simulateStations(inp);
-  assert.deepEqual(r.line.stations[0]!.layers.map((l) => l.name), ['al', 'cathode', 'electrolyte']);
-  assert.deepEqual(r.cell.layers.map((l) => l.name), ['cu', 'anode', 'cathode', 'electrolyte']);
+  assert.deepEqual(
+    r.line.stations[0]!.layers.map((l) => l.name),
+    ['al', 'cathode', 'electrolyte'],
+  );
+  assert.deepEqual(
+    r.cell.layers.map((l) => l.name),
+    ['cu', 'anode', 'cathode', 'electrolyte'],
+  );
   assert.ok(r.warnings.some((w) => w.code === 'short_circuit'));
 });

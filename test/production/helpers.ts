@@ -9,9 +9,13 @@ export function recipeWith(patch: Record<string, unknown> = {}): Recipe {
   const obj = parse(PATENT_TEXT) as Record<string, unknown>;
   for (const [k, v] of Object.entries(patch)) {
     const cur = obj[k];
-    obj[k] = cur && typeof cur === 'object' && v && typeof v === 'object' && !Array.isArray(v) ? { ...(cur as object), ...(v as object) } : v;
+    obj[k] =
+      cur && typeof cur === 'object' && v && typeof v === 'object' && !Array.isArray(v)
+        ? { ...(cur as object), ...(v as object) }
+        : v;
   }
   const r = parseRecipeText(JSON.stringify(obj));
-  if (!r.ok) throw new Error(r.problems.map((p) => `${p.path}: ${p.problem} (got ${p.got}; allowed ${p.allowed})`).join('\n'));
+  if (!r.ok)
+    throw new Error(r.problems.map((p) => `${p.path}: ${p.problem} (got ${p.got}; allowed ${p.allowed})`).join('\n'));
   return r.recipe;
 }

@@ -58,7 +58,12 @@ test('a valid file parses, empty fields are "not measured", series interpolate',
 
 test('measured series replace simulated variability in a run', () => {
   const csv = `${HEADER}\n0,240,280,90,\n100000,240,280,90,\n0,236,310,30,\n`;
-  const run = runProduction(recipeWith(), { seed: 2, web_length_m: 30, physics: standinPhysics, lineData: parseLineData(csv) });
+  const run = runProduction(recipeWith(), {
+    seed: 2,
+    web_length_m: 30,
+    physics: standinPhysics,
+    lineData: parseLineData(csv),
+  });
   for (const c of run.cells) {
     const s240 = c.stations.find((s) => s.id === '240')!;
     assert.equal(s240.force_N, 280);
@@ -70,7 +75,15 @@ test('measured series replace simulated variability in a run', () => {
 
 test('genealogy CSV: one row per cell, same column count on every row, roll IDs of spliced cells joined', async () => {
   const { genealogyCsv } = await import('../../src/process/production/export.ts');
-  const r = recipeWith({ line: { speed_m_per_min: 1, web_width_mm: 100, roll_length_m: { first_sheet: 7.05, al_sheet: 1000, third_sheet: 300 }, downstream: { dwell_h: 24, temperature_C: 25, wound: true } }, production: { splice: { scrap_length_m: 0 } } });
+  const r = recipeWith({
+    line: {
+      speed_m_per_min: 1,
+      web_width_mm: 100,
+      roll_length_m: { first_sheet: 7.05, al_sheet: 1000, third_sheet: 300 },
+      downstream: { dwell_h: 24, temperature_C: 25, wound: true },
+    },
+    production: { splice: { scrap_length_m: 0 } },
+  });
   const run = runProduction(r, { seed: 3, web_length_m: 12, physics: standinPhysics });
   const rows = genealogyCsv(run.cells).trimEnd().split('\n');
   assert.equal(rows.length, run.cells.length + 1);

@@ -18,7 +18,7 @@ test('xoshiro128**: deterministic integer stream, uniform moments, normal moment
     q += u * u;
   }
   assert.ok(Math.abs(s / N - 0.5) < 0.005);
-  assert.ok(Math.abs(q / N - s * s / N / N - 1 / 12) < 0.002);
+  assert.ok(Math.abs(q / N - (s * s) / N / N - 1 / 12) < 0.002);
   let m = 0;
   let v = 0;
   for (let i = 0; i < N; i++) {
@@ -44,6 +44,6 @@ test('AR(1) field: stationary σ and lag-1 correlation exp(−Δ/ℓ); resets st
   const mean = f.mean(10.03, 10.57);
   let lo = Infinity;
   let hi = -Infinity;
-  for (let p = 10.03; p <= 10.57; p += 0.001) (lo = Math.min(lo, f.at(p))), (hi = Math.max(hi, f.at(p)));
+  for (let p = 10.03; p <= 10.57; p += 0.001) ((lo = Math.min(lo, f.at(p))), (hi = Math.max(hi, f.at(p))));
   assert.ok(mean >= lo - 1e-12 && mean <= hi + 1e-12);
 });

@@ -15,7 +15,10 @@ test('same seed gives the identical run; another seed a different one', () => {
   assert.deepEqual(a.cells, b.cells);
   assert.deepEqual(a.timeline, b.timeline);
   const c = runProduction(r, { seed: 43, web_length_m: 320, physics });
-  assert.notDeepEqual(a.cells.map((x) => x.stack.cell_thickness_um), c.cells.map((x) => x.stack.cell_thickness_um));
+  assert.notDeepEqual(
+    a.cells.map((x) => x.stack.cell_thickness_um),
+    c.cells.map((x) => x.stack.cell_thickness_um),
+  );
 });
 
 test('σ = 0: every cell is identical and in spec for the patent example', () => {
@@ -26,7 +29,10 @@ test('σ = 0: every cell is identical and in spec for the patent example', () =>
   for (const c of run.cells) {
     assert.deepEqual(c.stack, ref.stack);
     assert.equal(c.capacity_mAh, ref.capacity_mAh);
-    assert.deepEqual(c.stations.map((s) => [s.force_N, s.temperature_C, s.gauge_thickness_um]), ref.stations.map((s) => [s.force_N, s.temperature_C, s.gauge_thickness_um]));
+    assert.deepEqual(
+      c.stations.map((s) => [s.force_N, s.temperature_C, s.gauge_thickness_um]),
+      ref.stations.map((s) => [s.force_N, s.temperature_C, s.gauge_thickness_um]),
+    );
     assert.equal(c.in_spec, true, `cell ${c.serial}: ${c.causes.join(',')}`);
   }
   assert.equal(run.block.yield_pct, 100);
@@ -49,7 +55,12 @@ test('yield falls as the variability rises', () => {
 test('genealogy: every cell points to real roll positions, consistent with the splices', () => {
   // short rolls so that every sheet splices; splices not cut out so that spliced cells exist
   const r = recipeWith({
-    line: { speed_m_per_min: 1, web_width_mm: 100, roll_length_m: { first_sheet: 37.33, al_sheet: 51.1, third_sheet: 23.71 }, downstream: { dwell_h: 24, temperature_C: 25, wound: true } },
+    line: {
+      speed_m_per_min: 1,
+      web_width_mm: 100,
+      roll_length_m: { first_sheet: 37.33, al_sheet: 51.1, third_sheet: 23.71 },
+      downstream: { dwell_h: 24, temperature_C: 25, wound: true },
+    },
     production: { splice: { mode: 'flying', scrap_length_m: 0 } },
   });
   const run = runProduction(r, { seed: 5, web_length_m: 160, physics });
@@ -65,7 +76,10 @@ test('genealogy: every cell points to real roll positions, consistent with the s
       for (const p of ps) {
         const roll = rolls[sh].find((x) => x.roll_id === p.roll_id);
         assert.ok(roll, `unknown roll ${p.roll_id}`);
-        assert.ok(p.md_start_m >= -1e-9 && p.md_end_m <= roll.length_m + 1e-6 && p.md_end_m > p.md_start_m, JSON.stringify(p));
+        assert.ok(
+          p.md_start_m >= -1e-9 && p.md_end_m <= roll.length_m + 1e-6 && p.md_end_m > p.md_start_m,
+          JSON.stringify(p),
+        );
         // the MD position is the laminate position minus the roll's start
         assert.ok(Math.abs(roll.laminate_start_m + p.md_start_m - Math.max(c.s_start_m, roll.laminate_start_m)) < 1e-4);
         assert.ok(c.genealogy.material_lots[sh]!.includes(p.lot));
@@ -85,9 +99,19 @@ test('genealogy: every cell points to real roll positions, consistent with the s
 
 test('web length = cell rows + splice zones + restart zones + fragments; width = lanes + edge trim', () => {
   const r = recipeWith({
-    line: { speed_m_per_min: 3, web_width_mm: 120, roll_length_m: { first_sheet: 120, al_sheet: 200, third_sheet: 75 }, downstream: { dwell_h: 24, temperature_C: 25, wound: true } },
+    line: {
+      speed_m_per_min: 3,
+      web_width_mm: 120,
+      roll_length_m: { first_sheet: 120, al_sheet: 200, third_sheet: 75 },
+      downstream: { dwell_h: 24, temperature_C: 25, wound: true },
+    },
     cell: { width_mm: 25, length_mm: 70, stack_pressure_MPa: 5, temperature_C: 25 },
-    production: { splice: { mode: 'manual', scrap_length_m: 2.2 }, breakdowns: { mtbf_h: 0.5, mttr_min: 3 }, restart_scrap_m: 1.3, edge_trim_mm: 5 },
+    production: {
+      splice: { mode: 'manual', scrap_length_m: 2.2 },
+      breakdowns: { mtbf_h: 0.5, mttr_min: 3 },
+      restart_scrap_m: 1.3,
+      edge_trim_mm: 5,
+    },
   });
   const run = runProduction(r, { seed: 11, duration_s: 3 * 3600, physics });
   const w = run.block['web_accounting'] as Record<string, number>;
@@ -104,7 +128,10 @@ test('web length = cell rows + splice zones + restart zones + fragments; width =
   // OEE: A·P·Q = good cells / ideal cells at set speed over the planned time
   const o = run.block['oee'] as Record<string, number>;
   const ideal = ((3 / 60) * 3 * 3600 * 4) / 0.07;
-  assert.ok(Math.abs(o['oee']! - run.block.cells_in_spec / ideal) < 1e-4, `${o['oee']} vs ${run.block.cells_in_spec / ideal}`);
+  assert.ok(
+    Math.abs(o['oee']! - run.block.cells_in_spec / ideal) < 1e-4,
+    `${o['oee']} vs ${run.block.cells_in_spec / ideal}`,
+  );
   assert.ok(o['availability']! < 1);
 });
 
@@ -118,19 +145,41 @@ test('restart ramps: cells made while accelerating run slower than the set speed
 
 test('invalid production settings name path, value and what is allowed', () => {
   // the recipe parser checks the production and variability blocks (rollcell validate catches them)
-  assert.throws(() => recipeWith({ production: { splice: { scrap_length_m: -1 } } }), /production\.splice\.scrap_length_m: out of the physical range \(got -1; allowed >= 0\)/);
-  assert.throws(() => recipeWith({ variability: { sheets: { li: { md_sigma_pct: 'x' } } } }), /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a finite number\)/);
+  assert.throws(
+    () => recipeWith({ production: { splice: { scrap_length_m: -1 } } }),
+    /production\.splice\.scrap_length_m: out of the physical range \(got -1; allowed >= 0\)/,
+  );
+  assert.throws(
+    () => recipeWith({ variability: { sheets: { li: { md_sigma_pct: 'x' } } } }),
+    /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a finite number\)/,
+  );
   // and runProduction checks again when given a recipe object built in code
-  const r = { ...recipeWith(), production: { splice: { scrap_length_m: -1 } } } as unknown as Parameters<typeof runProduction>[0];
-  assert.throws(() => runProduction(r, { seed: 1, web_length_m: 10, physics }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /production\.splice\.scrap_length_m: .*got -1; allowed >= 0/);
-    return true;
+  const r = { ...recipeWith(), production: { splice: { scrap_length_m: -1 } } } as unknown as Parameters<
+    typeof runProduction
+  >[0];
+  assert.throws(
+    () => runProduction(r, { seed: 1, web_length_m: 10, physics }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /production\.splice\.scrap_length_m: .*got -1; allowed >= 0/);
+      return true;
+    },
+  );
+  const r2 = { ...recipeWith(), variability: { sheets: { li: { md_sigma_pct: 'x' } } } } as unknown as Parameters<
+    typeof runProduction
+  >[0];
+  assert.throws(
+    () => runProduction(r2, { seed: 1, web_length_m: 10, physics }),
+    /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a number\)/,
+  );
+  const r3 = recipeWith({
+    cell: { width_mm: 90, length_mm: 100, stack_pressure_MPa: 5 },
+    production: { edge_trim_mm: 10 },
   });
-  const r2 = { ...recipeWith(), variability: { sheets: { li: { md_sigma_pct: 'x' } } } } as unknown as Parameters<typeof runProduction>[0];
-  assert.throws(() => runProduction(r2, { seed: 1, web_length_m: 10, physics }), /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a number\)/);
-  const r3 = recipeWith({ cell: { width_mm: 90, length_mm: 100, stack_pressure_MPa: 5 }, production: { edge_trim_mm: 10 } });
-  assert.throws(() => runProduction(r3, { seed: 1, web_length_m: 10, physics }), /cell\.width_mm: no lane fits the web \(got 90 mm on a 100 mm web with 10 mm edge trim per side; allowed ≤ 80\.000 mm\)/);
+  assert.throws(
+    () => runProduction(r3, { seed: 1, web_length_m: 10, physics }),
+    /cell\.width_mm: no lane fits the web \(got 90 mm on a 100 mm web with 10 mm edge trim per side; allowed ≤ 80\.000 mm\)/,
+  );
 });
 
 test('tension: a free Li foil could not carry the third-sheet tension; the Cu does', () => {
@@ -141,35 +190,69 @@ test('tension: a free Li foil could not carry the third-sheet tension; the Cu do
   assert.ok(t.free_li.overload_factor > 10);
   const third = t.spans.find((s) => s.span === 'third_sheet')!;
   assert.equal(third.ok, true);
-  assert.ok(third.carriers.find((c) => c.layer === 'Cu')!.capacity_N_per_m > 100 * third.carriers.find((c) => c.layer === 'Li layer')!.capacity_N_per_m);
+  assert.ok(
+    third.carriers.find((c) => c.layer === 'Cu')!.capacity_N_per_m >
+      100 * third.carriers.find((c) => c.layer === 'Li layer')!.capacity_N_per_m,
+  );
 });
 
 test('linear surrogate of the line physics: close to the full physics on sampled cells, and reports its error', () => {
   const full = runProduction(recipeWith(), { seed: 8, web_length_m: 60, physics });
   const lin = runProduction(recipeWith({ production: { fidelity: 'linear' } }), { seed: 8, web_length_m: 60, physics });
-  const pm = lin.block['physics_model'] as { fidelity: string; error_vs_full: { cells: number; cell_thickness_max_rel: number } };
+  const pm = lin.block['physics_model'] as {
+    fidelity: string;
+    error_vs_full: { cells: number; cell_thickness_max_rel: number };
+  };
   assert.equal(pm.fidelity, 'linear');
   assert.ok(pm.error_vs_full.cells >= 10);
   assert.equal(full.cells.length, lin.cells.length);
   let maxRel = 0;
-  for (let i = 0; i < full.cells.length; i++) maxRel = Math.max(maxRel, Math.abs(lin.cells[i]!.stack.cell_thickness_um / full.cells[i]!.stack.cell_thickness_um - 1));
+  for (let i = 0; i < full.cells.length; i++)
+    maxRel = Math.max(
+      maxRel,
+      Math.abs(lin.cells[i]!.stack.cell_thickness_um / full.cells[i]!.stack.cell_thickness_um - 1),
+    );
   assert.ok(maxRel < 1e-3, `max rel ${maxRel}`);
   assert.ok(pm.error_vs_full.cell_thickness_max_rel <= maxRel + 1e-12);
 });
 
 test('an explicit CD profile shows up per lane; a profile of the wrong length is an error', () => {
-  const base = { line: { speed_m_per_min: 1, web_width_mm: 100, roll_length_m: { first_sheet: 500, al_sheet: 1000, third_sheet: 300 }, downstream: { dwell_h: 24, temperature_C: 25, wound: true } }, cell: { width_mm: 30, length_mm: 50, stack_pressure_MPa: 5 } };
-  const r = recipeWith({ ...base, variability: { scale: 1, sheets: { cathode: { md_sigma_pct: 0, cd_profile_pct: [-2, 0, 2] } }, defects: { rate_per_m2: 0 } } });
+  const base = {
+    line: {
+      speed_m_per_min: 1,
+      web_width_mm: 100,
+      roll_length_m: { first_sheet: 500, al_sheet: 1000, third_sheet: 300 },
+      downstream: { dwell_h: 24, temperature_C: 25, wound: true },
+    },
+    cell: { width_mm: 30, length_mm: 50, stack_pressure_MPa: 5 },
+  };
+  const r = recipeWith({
+    ...base,
+    variability: {
+      scale: 1,
+      sheets: { cathode: { md_sigma_pct: 0, cd_profile_pct: [-2, 0, 2] } },
+      defects: { rate_per_m2: 0 },
+    },
+  });
   const run = runProduction(r, { seed: 1, web_length_m: 20, physics });
   const lane = (l: number) => run.cells.filter((c) => c.lane === l).map((c) => c.stack.cathode_thickness_um);
   assert.ok(lane(0).every((x) => Math.abs(x - 60 * 0.98) < 1e-3));
   assert.ok(lane(2).every((x) => Math.abs(x - 60 * 1.02) < 1e-3));
-  const bad = recipeWith({ ...base, variability: { sheets: { cathode: { md_sigma_pct: 1, cd_profile_pct: [1, 2] } } } });
-  assert.throws(() => runProduction(bad, { seed: 1, web_length_m: 5, physics }), /variability\.sheets\.cathode\.cd_profile_pct: one value per lane is needed \(got a list of 2; allowed a list of 3/);
+  const bad = recipeWith({
+    ...base,
+    variability: { sheets: { cathode: { md_sigma_pct: 1, cd_profile_pct: [1, 2] } } },
+  });
+  assert.throws(
+    () => runProduction(bad, { seed: 1, web_length_m: 5, physics }),
+    /variability\.sheets\.cathode\.cd_profile_pct: one value per lane is needed \(got a list of 2; allowed a list of 3/,
+  );
 });
 
 test('roll eccentricity: a force ripple at one roll revolution, averaged over the cell length (sinc attenuation)', () => {
-  const r = recipeWith({ variability: { scale: 1, stations: { force_sigma_pct: 0, temperature_sigma_C: 0, eccentricity_pct: 1 } }, production: { ramp_s: 0 } });
+  const r = recipeWith({
+    variability: { scale: 1, stations: { force_sigma_pct: 0, temperature_sigma_C: 0, eccentricity_pct: 1 } },
+    production: { ramp_s: 0 },
+  });
   const run = runProduction(r, { seed: 12, web_length_m: 30, physics });
   // 100 mm cells on a 100 mm roll (circumference π·100 mm): cell-mean amplitude = e·sin(x)/x, x = π·L/C = 1.0
   const x = (Math.PI * 0.1) / (Math.PI * 0.1);
@@ -181,11 +264,13 @@ test('roll eccentricity: a force ripple at one roll revolution, averaged over th
   // but the deviation predicted from the phase fits every cell
   const k = (2 * Math.PI) / (Math.PI * 0.1);
   const c0 = run.cells[0]!;
-  const phiFit = (c: (typeof run.cells)[number], phi: number) => (0.01 * (Math.cos(k * c.s_start_m + phi) - Math.cos(k * c.s_end_m + phi))) / (k * 0.1);
+  const phiFit = (c: (typeof run.cells)[number], phi: number) =>
+    (0.01 * (Math.cos(k * c.s_start_m + phi) - Math.cos(k * c.s_end_m + phi))) / (k * 0.1);
   let best = { phi: 0, err: Infinity };
   for (let phi = 0; phi < 2 * Math.PI; phi += 0.001) {
     const e = Math.abs(phiFit(c0, phi) - dev[0]!) + Math.abs(phiFit(run.cells[1]!, phi) - dev[1]!);
     if (e < best.err) best = { phi, err: e };
   }
-  for (let i = 0; i < run.cells.length; i++) assert.ok(Math.abs(phiFit(run.cells[i]!, best.phi) - dev[i]!) < 2e-5, `cell ${i}`);
+  for (let i = 0; i < run.cells.length; i++)
+    assert.ok(Math.abs(phiFit(run.cells[i]!, best.phi) - dev[i]!) < 2e-5, `cell ${i}`);
 });

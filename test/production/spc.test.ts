@@ -58,10 +58,19 @@ test('Cp/Cpk from the within-subgroup σ, one-sided specs give Cpk only', () => 
 
 test('Western Electric rules fire on the patterns they describe', async () => {
   const { westernElectric } = await import('../../src/process/production/spc.ts');
-  const w = westernElectric([0, 0, 3.5, 0, 2.5, 2.2, 0, 1.5, 1.2, 1.1, 1.3, 0, 0.1, 0.2, 0.1, 0.3, 0.2, 0.1, 0.2, 0.4], 0, 1);
+  const w = westernElectric(
+    [0, 0, 3.5, 0, 2.5, 2.2, 0, 1.5, 1.2, 1.1, 1.3, 0, 0.1, 0.2, 0.1, 0.3, 0.2, 0.1, 0.2, 0.4],
+    0,
+    1,
+  );
   assert.deepEqual(w.rule1, [2]);
   assert.ok(w.rule2.includes(5));
   assert.ok(w.rule3.includes(10));
   assert.ok(w.rule4.includes(19));
-  assert.deepEqual(westernElectric([0.5, -0.5, 0.5, -0.5, 0.5, -0.5, 0.5, -0.5, 0.5], 0, 1), { rule1: [], rule2: [], rule3: [], rule4: [] });
+  assert.deepEqual(westernElectric([0.5, -0.5, 0.5, -0.5, 0.5, -0.5, 0.5, -0.5, 0.5], 0, 1), {
+    rule1: [],
+    rule2: [],
+    rule3: [],
+    rule4: [],
+  });
 });

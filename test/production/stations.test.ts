@@ -5,7 +5,10 @@ import { runProduction } from '../../src/process/line.ts';
 import { recipeWith } from './helpers.ts';
 
 test('station physics, σ = 0: every cell identical and in spec for the patent example', () => {
-  const run = runProduction(recipeWith({ variability: { scale: 0 }, production: { ramp_s: 0 } }), { seed: 1, web_length_m: 40 });
+  const run = runProduction(recipeWith({ variability: { scale: 0 }, production: { ramp_s: 0 } }), {
+    seed: 1,
+    web_length_m: 40,
+  });
   assert.ok(run.cells.length >= 380);
   const ref = run.cells[0]!;
   for (const c of run.cells) {
@@ -36,8 +39,15 @@ test('station physics: same seed → identical run; variability spreads the stac
 });
 
 test('station physics: yield falls as the variability rises (tight anode window)', () => {
-  const ys = [0, 1, 3].map((scale) =>
-    runProduction(recipeWith({ variability: { scale, defects: { rate_per_m2: 0 } }, spec: { anode_thickness_um: { min: 24.0, max: 25.2 } } }), { seed: 4, web_length_m: 20 }).block.yield_pct,
+  const ys = [0, 1, 3].map(
+    (scale) =>
+      runProduction(
+        recipeWith({
+          variability: { scale, defects: { rate_per_m2: 0 } },
+          spec: { anode_thickness_um: { min: 24.0, max: 25.2 } },
+        }),
+        { seed: 4, web_length_m: 20 },
+      ).block.yield_pct,
   );
   assert.equal(ys[0], 100);
   assert.ok(ys[1]! < ys[0]! && ys[2]! < ys[1]!, `yields ${ys.join(', ')}`);

@@ -10,7 +10,13 @@ import { recipeWith } from './helpers.ts';
 const rolls = { first_sheet: 100, al_sheet: 250, third_sheet: 60 };
 
 function tl(prod: Record<string, unknown>, end: { duration_s: number } | { web_length_m: number }) {
-  return buildTimeline({ speed_m_s: 1 / 60 * 6, rollLength_m: rolls, production: productionSchema.parse(prod), end, rng: new Rng(1) });
+  return buildTimeline({
+    speed_m_s: (1 / 60) * 6,
+    rollLength_m: rolls,
+    production: productionSchema.parse(prod),
+    end,
+    rng: new Rng(1),
+  });
 }
 
 test('zero-speed splice: no stop while the festoon covers the splice time, a stop of the shortfall otherwise', () => {
@@ -28,7 +34,7 @@ test('zero-speed splice: no stop while the festoon covers the splice time, a sto
   assert.equal(c.runs, 10);
   const v = 0.1;
   const ideal = 400 / v;
-  assert.ok(Math.abs(c.tEnd_s - (ideal + 9 * 600 + 10 * 30 / 2)) < 1e-6, `${c.tEnd_s}`);
+  assert.ok(Math.abs(c.tEnd_s - (ideal + 9 * 600 + (10 * 30) / 2)) < 1e-6, `${c.tEnd_s}`);
   const f = tl({ splice: { mode: 'flying' } }, { web_length_m: 400 });
   assert.equal(f.stops.length, 0);
 });
@@ -62,5 +68,8 @@ test('unplanned stops lower availability; OEE = A·P·Q; cost categories add up 
   // scrap cost ∝ scrapped area: web area − good-cell area
   const perM2 = c.materials.reduce((s, m) => s + m.cost_usd_per_m2, 0);
   const goodArea = run.block.cells_in_spec * 0.08 * 0.1;
-  assert.ok(Math.abs(c.run_total_usd.scrap - perM2 * ((run.block['web_length_m'] as number) * 0.1 - goodArea)) < 1e-6 * c.run_total_usd.scrap + 1e-3);
+  assert.ok(
+    Math.abs(c.run_total_usd.scrap - perM2 * ((run.block['web_length_m'] as number) * 0.1 - goodArea)) <
+      1e-6 * c.run_total_usd.scrap + 1e-3,
+  );
 });

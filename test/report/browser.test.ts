@@ -18,63 +18,113 @@ import { patentReportInput } from './fixtures.ts';
 const CHROMIUM = process.env['ROLLCELL_CHROMIUM'] ?? '/usr/bin/chromium';
 const skip = process.env['ROLLCELL_SKIP_BROWSER'] === '1';
 
-test('report opens in headless chromium: plots rendered, axis labels visible, no network, no console errors', { skip: skip ? 'ROLLCELL_SKIP_BROWSER=1' : false, timeout: 60_000 }, async () => {
-  assert.ok(existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (npm cannot download browsers here), or set ROLLCELL_SKIP_BROWSER=1 to skip this test`);
-  const tmp = mkdtempSync(join(tmpdir(), 'rollcell-report-'));
-  const profile = join(tmp, 'profile');
-  const input = patentReportInput(undefined, { production: true, battery: true });
-  const path = writeReport(tmp, 'patent-line', renderReport(input));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-    viewport: { width: 1200, height: 900 },
-  });
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) requests.push(r.url());
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
-
-    const svgs = await page.$$eval('svg', (els) => els.map((e) => ({ cls: e.getAttribute('class') ?? '', w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height })));
-    for (const cls of ['cross-section', 'line-diagram', 'plot-voltage', 'plot-thickness', 'plot-phases', 'plot-crack', 'plot-fade', 'plot-ce', 'plot-spc', 'plot-pareto']) {
-      const s = svgs.find((x) => x.cls.split(/\s+/).includes(cls));
-      assert.ok(s, `svg.${cls} present (found: ${svgs.map((x) => x.cls).join(' | ')})`);
-      assert.ok(s.w > 100 && s.h > 100, `svg.${cls} has a non-zero box (${s.w}×${s.h})`);
-    }
-    // drawn content: polylines and bars have non-zero boxes
-    const marks = await page.$$eval('svg.line-plot polyline, svg.bar-chart rect.bar, rect.xs-layer', (els) => els.map((e) => (e as unknown as { getBBox(): { width: number; height: number } }).getBBox()).map((b) => ({ w: b.width, h: b.height })));
-    assert.ok(marks.length > 20, `plot marks drawn (${marks.length})`);
-    assert.ok(marks.filter((b) => b.w > 0 || b.h > 0).length === marks.length, 'every plot mark has a non-empty box');
-    // axis labels visible, with units
-    const labels = await page.$$eval('svg .axis-label', (els) =>
-      els.map((e) => {
-        const r = e.getBoundingClientRect();
-        const st = (globalThis as unknown as { getComputedStyle(x: unknown): { visibility: string; display: string; opacity: string } }).getComputedStyle(e);
-        return { text: e.textContent ?? '', w: r.width, h: r.height, visible: st.visibility !== 'hidden' && st.display !== 'none' && st.opacity !== '0' };
-      }),
+test(
+  'report opens in headless chromium: plots rendered, axis labels visible, no network, no console errors',
+  { skip: skip ? 'ROLLCELL_SKIP_BROWSER=1' : false, timeout: 60_000 },
+  async () => {
+    assert.ok(
+      existsSync(CHROMIUM),
+      `chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (npm cannot download browsers here), or set ROLLCELL_SKIP_BROWSER=1 to skip this test`,
     );
-    assert.ok(labels.length >= 12, `axis labels (${labels.length})`);
-    for (const l of labels.filter((x) => x.text.length > 0)) assert.ok(l.visible && l.w > 5 && l.h > 5, `axis label "${l.text}" visible (${l.w}×${l.h})`);
-    for (const want of ['cell voltage / V', 'capacity / mAh', 'thickness / µm', 'crack risk / 1']) assert.ok(labels.some((l) => l.text === want), `axis label "${want}"`);
-    // the claim chart rendered its 20 claims
-    assert.equal(await page.locator('table.claim-chart tr.claim-row').count(), 20);
-    assert.deepEqual(requests, [], 'no network requests');
-    assert.deepEqual(errors, [], 'no console errors');
+    const tmp = mkdtempSync(join(tmpdir(), 'rollcell-report-'));
+    const profile = join(tmp, 'profile');
+    const input = patentReportInput(undefined, { production: true, battery: true });
+    const path = writeReport(tmp, 'patent-line', renderReport(input));
+    const ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-quic',
+        '--disable-sync',
+      ],
+      viewport: { width: 1200, height: 900 },
+    });
+    try {
+      const page = ctx.pages()[0] ?? (await ctx.newPage());
+      const requests: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) requests.push(r.url());
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
 
-    const out = resolve('test-output');
-    mkdirSync(out, { recursive: true });
-    await page.screenshot({ path: join(out, 'report.png'), fullPage: true });
-    assert.ok(existsSync(join(out, 'report.png')));
-  } finally {
-    await ctx.close();
-    rmSync(tmp, { recursive: true, force: true });
-  }
-});
+      const svgs = await page.$$eval('svg', (els) =>
+        els.map((e) => ({
+          cls: e.getAttribute('class') ?? '',
+          w: e.getBoundingClientRect().width,
+          h: e.getBoundingClientRect().height,
+        })),
+      );
+      for (const cls of [
+        'cross-section',
+        'line-diagram',
+        'plot-voltage',
+        'plot-thickness',
+        'plot-phases',
+        'plot-crack',
+        'plot-fade',
+        'plot-ce',
+        'plot-spc',
+        'plot-pareto',
+      ]) {
+        const s = svgs.find((x) => x.cls.split(/\s+/).includes(cls));
+        assert.ok(s, `svg.${cls} present (found: ${svgs.map((x) => x.cls).join(' | ')})`);
+        assert.ok(s.w > 100 && s.h > 100, `svg.${cls} has a non-zero box (${s.w}×${s.h})`);
+      }
+      // drawn content: polylines and bars have non-zero boxes
+      const marks = await page.$$eval('svg.line-plot polyline, svg.bar-chart rect.bar, rect.xs-layer', (els) =>
+        els
+          .map((e) => (e as unknown as { getBBox(): { width: number; height: number } }).getBBox())
+          .map((b) => ({ w: b.width, h: b.height })),
+      );
+      assert.ok(marks.length > 20, `plot marks drawn (${marks.length})`);
+      assert.ok(marks.filter((b) => b.w > 0 || b.h > 0).length === marks.length, 'every plot mark has a non-empty box');
+      // axis labels visible, with units
+      const labels = await page.$$eval('svg .axis-label', (els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          const st = (
+            globalThis as unknown as {
+              getComputedStyle(x: unknown): { visibility: string; display: string; opacity: string };
+            }
+          ).getComputedStyle(e);
+          return {
+            text: e.textContent ?? '',
+            w: r.width,
+            h: r.height,
+            visible: st.visibility !== 'hidden' && st.display !== 'none' && st.opacity !== '0',
+          };
+        }),
+      );
+      assert.ok(labels.length >= 12, `axis labels (${labels.length})`);
+      for (const l of labels.filter((x) => x.text.length > 0))
+        assert.ok(l.visible && l.w > 5 && l.h > 5, `axis label "${l.text}" visible (${l.w}×${l.h})`);
+      for (const want of ['cell voltage / V', 'capacity / mAh', 'thickness / µm', 'crack risk / 1'])
+        assert.ok(
+          labels.some((l) => l.text === want),
+          `axis label "${want}"`,
+        );
+      // the claim chart rendered its 20 claims
+      assert.equal(await page.locator('table.claim-chart tr.claim-row').count(), 20);
+      assert.deepEqual(requests, [], 'no network requests');
+      assert.deepEqual(errors, [], 'no console errors');
+
+      const out = resolve('test-output');
+      mkdirSync(out, { recursive: true });
+      await page.screenshot({ path: join(out, 'report.png'), fullPage: true });
+      assert.ok(existsSync(join(out, 'report.png')));
+    } finally {
+      await ctx.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+);

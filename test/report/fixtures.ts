@@ -44,12 +44,31 @@ export function syntheticCycles(q_Ah: number, n = 10): ReportCycle[] {
  * The report input of the patent example; with `production`, a short production run (the production
  * tests' stand-in station physics, 100 m of web, SPC chart series included) supplies the production block.
  */
-export function patentReportInput(recipe: Recipe = loadExample('patent-line.yaml'), opts: { production?: boolean; battery?: boolean } = {}): ReportInput {
+export function patentReportInput(
+  recipe: Recipe = loadExample('patent-line.yaml'),
+  opts: { production?: boolean; battery?: boolean } = {},
+): ReportInput {
   const output = syntheticOutput(recipe);
   // a small pack (2s2p, solar-storage day) of the recipe's design cells: real pack physics, fast
-  if (opts.battery) output.battery = runBatteryCommand({ ...recipe, battery: { series: 2, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 } }, { profile: 'ess:solar', seed: 5 }).block as unknown as Record<string, unknown>;
-  if (opts.production) output.production = runProduction(recipe, { seed: 7, web_length_m: 100, physics: standinPhysics, keepCells: false, includeCharts: true }).block;
+  if (opts.battery)
+    output.battery = runBatteryCommand(
+      { ...recipe, battery: { series: 2, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 } },
+      { profile: 'ess:solar', seed: 5 },
+    ).block as unknown as Record<string, unknown>;
+  if (opts.production)
+    output.production = runProduction(recipe, {
+      seed: 7,
+      web_length_m: 100,
+      physics: standinPhysics,
+      keepCells: false,
+      includeCharts: true,
+    }).block;
   output.claims = evaluateClaims(recipe, output);
   const q = Number(output.design.cell['capacity_mAh']) / 1000;
-  return { output, recipe, timeSeries: syntheticTimeSeries(q, recipe.cycling.discharge_cutoff_V, recipe.cycling.charge_cutoff_V), cycles: syntheticCycles(q) };
+  return {
+    output,
+    recipe,
+    timeSeries: syntheticTimeSeries(q, recipe.cycling.discharge_cutoff_V, recipe.cycling.charge_cutoff_V),
+    cycles: syntheticCycles(q),
+  };
 }

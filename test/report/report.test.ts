@@ -23,17 +23,45 @@ test('self-contained: no http(s) reference, no script, no external stylesheet, f
 });
 
 test('every section is present: summary, cross-section, line, plots, claim chart, windows', () => {
-  for (const id of ['summary', 'cross-section', 'line', 'production', 'battery', 'plots', 'claims', 'windows']) assert.match(html, new RegExp(`<section id="${id}">`));
-  for (const cls of ['plot-voltage', 'plot-thickness', 'plot-phases', 'plot-crack', 'plot-fade', 'plot-ce', 'plot-spc', 'plot-pareto', 'plot-battery-voltage', 'plot-battery-soc', 'plot-battery-ageing']) assert.match(html, new RegExp(`class="plot [^"]*${cls}`), cls);
+  for (const id of ['summary', 'cross-section', 'line', 'production', 'battery', 'plots', 'claims', 'windows'])
+    assert.match(html, new RegExp(`<section id="${id}">`));
+  for (const cls of [
+    'plot-voltage',
+    'plot-thickness',
+    'plot-phases',
+    'plot-crack',
+    'plot-fade',
+    'plot-ce',
+    'plot-spc',
+    'plot-pareto',
+    'plot-battery-voltage',
+    'plot-battery-soc',
+    'plot-battery-ageing',
+  ])
+    assert.match(html, new RegExp(`class="plot [^"]*${cls}`), cls);
   assert.equal([...html.matchAll(/<tr class="claim-row"/g)].length, 20);
   // the line drawing labels the seed's reference numerals and each station's result
-  for (const s of ['204', '206', '224', '230', 'rollers 222', 'rollers 236', 'rollers 240', '220 first composite sheet', '226 second composite sheet', 'anode 238']) assert.ok(html.includes(s), s);
+  for (const s of [
+    '204',
+    '206',
+    '224',
+    '230',
+    'rollers 222',
+    'rollers 236',
+    'rollers 240',
+    '220 first composite sheet',
+    '226 second composite sheet',
+    'anode 238',
+  ])
+    assert.ok(html.includes(s), s);
   assert.equal([...html.matchAll(/class="station-result" data-station="\d+" data-source="line"/g)].length, 3);
   assert.match(html, /reduction 5 %/);
 });
 
 function sectionLayers(h: string): { name: string; t: number; height: number }[] {
-  return [...h.matchAll(/<rect class="xs-layer" data-name="([^"]*)" data-thickness-um="([^"]*)"[^>]*height="([^"]*)"/g)].map((m) => ({ name: m[1]!, t: Number(m[2]), height: Number(m[3]) }));
+  return [
+    ...h.matchAll(/<rect class="xs-layer" data-name="([^"]*)" data-thickness-um="([^"]*)"[^>]*height="([^"]*)"/g),
+  ].map((m) => ({ name: m[1]!, t: Number(m[2]), height: Number(m[3]) }));
 }
 
 test('cross-section is to scale: layer heights in the same ratios as the produced thicknesses', () => {
@@ -41,11 +69,17 @@ test('cross-section is to scale: layer heights in the same ratios as the produce
   const out = syntheticOutput(r); // reductions 2 % at 222, 3 % at 236, 5 % at 240
   const layers = sectionLayers(renderReport({ output: out, recipe: r }));
   const k = 0.98 * 0.97 * 0.95;
-  const want: Record<string, number> = { 'cathode layer (202)': 60 * k, 'solid electrolyte layer (206)': 30 * k, 'conductive layer (234)': 10 * 0.95, 'prelithiated anode (238)': out.line!.anode.thickness_um };
+  const want: Record<string, number> = {
+    'cathode layer (202)': 60 * k,
+    'solid electrolyte layer (206)': 30 * k,
+    'conductive layer (234)': 10 * 0.95,
+    'prelithiated anode (238)': out.line!.anode.thickness_um,
+  };
   assert.deepEqual(layers.map((l) => l.name).sort(), Object.keys(want).sort());
   for (const l of layers) assert.ok(Math.abs(l.t - want[l.name]!) < 1e-9, `${l.name}: ${l.t} vs ${want[l.name]}`);
   const scale = layers[0]!.height / layers[0]!.t;
-  for (const l of layers) assert.ok(Math.abs(l.height / l.t - scale) < 1e-9 * scale, `${l.name} drawn at the common scale`);
+  for (const l of layers)
+    assert.ok(Math.abs(l.height / l.t - scale) < 1e-9 * scale, `${l.name} drawn at the common scale`);
   // cathode : electrolyte = 2 : 1 as supplied and as rolled (same reductions)
   const h = Object.fromEntries(layers.map((l) => [l.name, l.height]));
   assert.ok(Math.abs(h['cathode layer (202)']! / h['solid electrolyte layer (206)']! - 2) < 1e-9);
@@ -57,7 +91,10 @@ test('without line results the cross-section is the design stack, to scale, and 
   delete output.line;
   const h = renderReport({ output, recipe: r });
   const layers = sectionLayers(h);
-  assert.deepEqual(layers.map((l) => l.t).sort((a, b) => a - b), [10, 10, 12, 20, 30, 60]);
+  assert.deepEqual(
+    layers.map((l) => l.t).sort((a, b) => a - b),
+    [10, 10, 12, 20, 30, 60],
+  );
   const scale = layers[0]!.height / layers[0]!.t;
   for (const l of layers) assert.ok(Math.abs(l.height - l.t * scale) < 1e-9 * l.height);
   assert.match(h, /design stack before processing/);
@@ -72,7 +109,13 @@ test('user strings are escaped: a recipe name with <script> cannot inject markup
   const r = loadExample('patent-line.yaml');
   const evil = { ...r, name: '<script>alert("x")</script> & co', description: '<img src=x onerror=alert(1)>' };
   const out = syntheticOutput(evil);
-  const h = renderReport({ output: { ...out, run_id: '"><svg onload=alert(2)>' }, recipe: evil, timeSeries: [{ name: '</title><script>', t_s: [0, 1], voltage_V: [3, 4], current_A: [1, 1], capacity_Ah: [0, 0.1] }] });
+  const h = renderReport({
+    output: { ...out, run_id: '"><svg onload=alert(2)>' },
+    recipe: evil,
+    timeSeries: [
+      { name: '</title><script>', t_s: [0, 1], voltage_V: [3, 4], current_A: [1, 1], capacity_Ah: [0, 0.1] },
+    ],
+  });
   assert.doesNotMatch(h, /<script/i);
   assert.doesNotMatch(h, /<img/i);
   assert.doesNotMatch(h, /<svg onload/i);
@@ -113,7 +156,10 @@ test('writeReport writes <dir>/<runId>.html and rejects a run id that could leav
 
 test('battery section: the limiting cell is named with its reason, and no battery block means no section', () => {
   const b = input.output.battery as { limiting_cell: { serial: string }; pack: { series: number; parallel: number } };
-  const sec = html.slice(html.indexOf('<section id="battery">'), html.indexOf('</section>', html.indexOf('<section id="battery">')));
+  const sec = html.slice(
+    html.indexOf('<section id="battery">'),
+    html.indexOf('</section>', html.indexOf('<section id="battery">')),
+  );
   assert.ok(sec.includes(`${b.limiting_cell.serial}: `), 'limiting cell serial shown');
   assert.ok(sec.includes(`${b.pack.series}s${b.pack.parallel}p`));
   const without = renderReport({ ...input, output: { ...input.output, battery: undefined } });

@@ -1,20 +1,44 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, decimate, esc, legendCorner, linePlot, niceStep, niceTicks, standaloneSvg, tickLabel } from '../../src/report/svg.ts';
+import {
+  barChart,
+  decimate,
+  esc,
+  legendCorner,
+  linePlot,
+  niceStep,
+  niceTicks,
+  standaloneSvg,
+  tickLabel,
+} from '../../src/report/svg.ts';
 
 test('esc escapes the five XML specials', () => {
   assert.equal(esc(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
 });
 
 test('niceTicks: covers the data, 1-2-2.5-5 steps, a handful of ticks, ticks on whole steps', () => {
-  const cases: [number, number][] = [[0, 1], [3.0, 4.3], [-7.2, 13.9], [0.0012, 0.0047], [165.3, 186.8], [1e5, 3.3e6], [-5, -5], [42, 42], [0, 0]];
+  const cases: [number, number][] = [
+    [0, 1],
+    [3.0, 4.3],
+    [-7.2, 13.9],
+    [0.0012, 0.0047],
+    [165.3, 186.8],
+    [1e5, 3.3e6],
+    [-5, -5],
+    [42, 42],
+    [0, 0],
+  ];
   for (const [lo, hi] of cases) {
     const t = niceTicks(lo, hi);
     assert.ok(t.min <= Math.min(lo, hi) && t.max >= Math.max(lo, hi), `[${lo}, ${hi}] covered by [${t.min}, ${t.max}]`);
     const mant = t.step / Math.pow(10, Math.floor(Math.log10(t.step) + 1e-12));
-    assert.ok([1, 2, 2.5, 5, 10].some((m) => Math.abs(m - mant) < 1e-9), `step ${t.step} is nice`);
+    assert.ok(
+      [1, 2, 2.5, 5, 10].some((m) => Math.abs(m - mant) < 1e-9),
+      `step ${t.step} is nice`,
+    );
     assert.ok(t.values.length >= 2 && t.values.length <= 8, `${t.values.length} ticks for [${lo}, ${hi}]`);
-    for (const v of t.values) assert.ok(Math.abs(v / t.step - Math.round(v / t.step)) < 1e-6, `${v} on a whole step of ${t.step}`);
+    for (const v of t.values)
+      assert.ok(Math.abs(v / t.step - Math.round(v / t.step)) < 1e-6, `${v} on a whole step of ${t.step}`);
   }
   assert.deepEqual(niceTicks(0, 10).values, [0, 2, 4, 6, 8, 10]);
   assert.deepEqual(niceTicks(NaN, 3).values, niceTicks(0, 1).values);
@@ -39,10 +63,20 @@ test('decimate keeps the ends and at most max points', () => {
 });
 
 const points = (svg: string): [number, number][][] =>
-  [...svg.matchAll(/<polyline[^>]*points="([^"]*)"/g)].map((m) => m[1]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]));
+  [...svg.matchAll(/<polyline[^>]*points="([^"]*)"/g)].map((m) =>
+    m[1]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]),
+  );
 
 test('linePlot: one polyline per series, points mapped linearly onto the frame, axis labels with units, legend', () => {
-  const svg = linePlot({ title: 'T', x: { label: 'capacity', unit: 'mAh' }, y: { label: 'voltage', unit: 'V' }, series: [{ name: 'a', x: [0, 1, 2], y: [3, 3.5, 4] }, { name: 'b <x>', x: [0, 2], y: [4, 3] }] });
+  const svg = linePlot({
+    title: 'T',
+    x: { label: 'capacity', unit: 'mAh' },
+    y: { label: 'voltage', unit: 'V' },
+    series: [
+      { name: 'a', x: [0, 1, 2], y: [3, 3.5, 4] },
+      { name: 'b <x>', x: [0, 2], y: [4, 3] },
+    ],
+  });
   const pl = points(svg);
   assert.equal(pl.length, 2);
   const [p0, p1, p2] = pl[0]!;
@@ -57,7 +91,11 @@ test('linePlot: one polyline per series, points mapped linearly onto the frame, 
 });
 
 test('linePlot: non-finite points break the line; an empty plot says no data', () => {
-  const svg = linePlot({ x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 's', x: [0, 1, 2, 3, 4], y: [1, 2, NaN, 3, 4] }] });
+  const svg = linePlot({
+    x: { label: 'x' },
+    y: { label: 'y' },
+    series: [{ name: 's', x: [0, 1, 2, 3, 4], y: [1, 2, NaN, 3, 4] }],
+  });
   assert.equal(points(svg).length, 2);
   const empty = linePlot({ x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 's', x: [], y: [] }] });
   assert.match(empty, /no data/);
@@ -65,11 +103,22 @@ test('linePlot: non-finite points break the line; an empty plot says no data', (
 });
 
 test('barChart: bar heights proportional to the values on a zero-based axis', () => {
-  const svg = barChart({ categories: ['a', 'b', 'c'], groups: [{ name: 'g', values: [1, 2, 4] }], y: { label: 'v', unit: 'µm' } });
+  const svg = barChart({
+    categories: ['a', 'b', 'c'],
+    groups: [{ name: 'g', values: [1, 2, 4] }],
+    y: { label: 'v', unit: 'µm' },
+  });
   const h = [...svg.matchAll(/<rect class="bar"[^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
   assert.equal(h.length, 3);
   assert.ok(Math.abs(h[1]! / h[0]! - 2) < 0.01 && Math.abs(h[2]! / h[0]! - 4) < 0.01, `heights ${h}`);
-  const grouped = barChart({ categories: ['a'], groups: [{ name: 'g1', values: [1] }, { name: 'g2', values: [NaN] }], y: { label: 'v' } });
+  const grouped = barChart({
+    categories: ['a'],
+    groups: [
+      { name: 'g1', values: [1] },
+      { name: 'g2', values: [NaN] },
+    ],
+    y: { label: 'v' },
+  });
   assert.equal([...grouped.matchAll(/<rect class="bar"/g)].length, 1, 'a non-finite value draws no bar');
 });
 
@@ -82,7 +131,9 @@ test('legendCorner avoids the corner where the data are', () => {
 });
 
 test('standaloneSvg: an XML declaration and a namespaced root, parseable as one element', () => {
-  const s = standaloneSvg(linePlot({ x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 'a', x: [0, 1], y: [0, 1] }] }));
+  const s = standaloneSvg(
+    linePlot({ x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 'a', x: [0, 1], y: [0, 1] }] }),
+  );
   assert.match(s, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   // balanced tags (a cheap well-formedness check): every non-self-closing open tag is closed
   const opens = [...s.matchAll(/<([a-zA-Z]+)(\s[^>]*)?(?<!\/)>/g)].map((m) => m[1]);

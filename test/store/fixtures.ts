@@ -51,7 +51,11 @@ export function makeOutput(seed: number, overrides: Partial<Record<string, numbe
       },
       crack: { sandwiched: { risk: 0.05 }, free_standing: { risk: 0.6 } },
     },
-    production: { cells_total: 1000, cells_in_spec: 950 + Math.floor(r() * 40), yield_pct: overrides.yield_pct ?? 96.5 },
+    production: {
+      cells_total: 1000,
+      cells_in_spec: 950 + Math.floor(r() * 40),
+      yield_pct: overrides.yield_pct ?? 96.5,
+    },
     cycling: {
       charge_capacity_mAh_g: 200 + r(),
       discharge_capacity_mAh_g: 190 + r(),
@@ -74,7 +78,12 @@ export function makeCells(n: number, seed: number): CellRecord[] {
     cells[i] = {
       serial: `R${String(Math.floor(i / 5000) + 1).padStart(2, '0')}-${String(i).padStart(6, '0')}`,
       verdict: thickness < 99.8 ? 'in_spec' : 'out_of_spec',
-      genealogy: { roll: Math.floor(i / 5000) + 1, segment: Math.floor(i / 50), position_m: i * 0.1 + r() * 1e-3, splice: i % 977 === 0 },
+      genealogy: {
+        roll: Math.floor(i / 5000) + 1,
+        segment: Math.floor(i / 50),
+        position_m: i * 0.1 + r() * 1e-3,
+        splice: i % 977 === 0,
+      },
       thickness_um: thickness,
       mass_g: 2.3 + r() * 0.1,
       capacity_mAh: 400 + r() * 10,
@@ -90,7 +99,14 @@ export function makeCycles(n: number, seed: number): CycleRecord[] {
   return Array.from({ length: n }, (_, i) => {
     const charge = 0.4 - i * 1e-5 + r() * 1e-4;
     const discharge = charge * (0.99 + r() * 0.009);
-    return { cycle: i + 1, charge_Ah: charge, discharge_Ah: discharge, coulombic_efficiency: discharge / charge, charge_Wh: charge * 3.9, discharge_Wh: discharge * 3.7 };
+    return {
+      cycle: i + 1,
+      charge_Ah: charge,
+      discharge_Ah: discharge,
+      coulombic_efficiency: discharge / charge,
+      charge_Wh: charge * 3.9,
+      discharge_Wh: discharge * 3.7,
+    };
   });
 }
 
@@ -112,11 +128,18 @@ stations:
     force_N: 12000
 `;
 
-export function makeInput(seed: number, opts: { cells?: number; cycles?: number; points?: number; recipeText?: string } = {}): RunRecordInput {
+export function makeInput(
+  seed: number,
+  opts: { cells?: number; cycles?: number; points?: number; recipeText?: string } = {},
+): RunRecordInput {
   const recipeText = opts.recipeText ?? RECIPE_TEXT;
   return {
     recipeText,
-    recipe: { cell: { format: 'pouch', area_cm2: 100 }, stations: { '240': { force_N: 12000 } }, text_length: recipeText.length },
+    recipe: {
+      cell: { format: 'pouch', area_cm2: 100 },
+      stations: { '240': { force_N: 12000 } },
+      text_length: recipeText.length,
+    },
     seed,
     output: makeOutput(seed),
     cells: makeCells(opts.cells ?? 20, seed + 1),

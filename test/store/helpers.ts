@@ -57,7 +57,10 @@ export function spawnWriter(t: TestContext, spec: string, seed: number, nCells: 
       const seen = lines.find((l) => l.startsWith(prefix));
       if (seen) return Promise.resolve(seen);
       return new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`writer: no '${prefix}' line within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`writer: no '${prefix}' line within ${timeoutMs} ms; stderr: ${err}`)),
+          timeoutMs,
+        );
         waiters.push({
           prefix,
           resolve: (l) => {
@@ -67,7 +70,9 @@ export function spawnWriter(t: TestContext, spec: string, seed: number, nCells: 
         });
         void exited.then((x) => {
           clearTimeout(timer);
-          reject(new Error(`writer exited (code ${x.code}, signal ${x.signal}) before '${prefix}'; stderr: ${x.stderr}`));
+          reject(
+            new Error(`writer exited (code ${x.code}, signal ${x.signal}) before '${prefix}'; stderr: ${x.stderr}`),
+          );
         });
       });
     },

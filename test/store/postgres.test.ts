@@ -15,7 +15,11 @@ const skip = process.env.ROLLCELL_SKIP_PG === '1';
 
 if (!url) {
   if (skip) {
-    test('[postgres] store suite', { skip: 'ROLLCELL_SKIP_PG=1 and ROLLCELL_PG_URL unset: PostgreSQL store tests NOT run' }, () => {});
+    test(
+      '[postgres] store suite',
+      { skip: 'ROLLCELL_SKIP_PG=1 and ROLLCELL_PG_URL unset: PostgreSQL store tests NOT run' },
+      () => {},
+    );
   } else {
     test('[postgres] store suite needs a PostgreSQL server', () => {
       throw new Error(

@@ -24,7 +24,11 @@ export interface DialectHarness {
   cleanup(spec: string): Promise<void>;
 }
 
-async function withStore<T>(h: DialectHarness, t: TestContext, fn: (store: Store, spec: string) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  h: DialectHarness,
+  t: TestContext,
+  fn: (store: Store, spec: string) => Promise<T>,
+): Promise<T> {
   const spec = await h.freshSpec();
   t.after(() => h.cleanup(spec));
   const store = await openStore(spec);
@@ -37,7 +41,9 @@ async function withStore<T>(h: DialectHarness, t: TestContext, fn: (store: Store
 
 async function count(store: Store, table: (typeof STORE_TABLES)[number], runId?: string): Promise<number> {
   const where = runId === undefined ? sql`` : sql`where run_id = ${runId}`;
-  const r = await sql<{ n: number }>`select cast(count(*) as integer) as n from ${sql.table(table)} ${where}`.execute(storeKysely(store));
+  const r = await sql<{ n: number }>`select cast(count(*) as integer) as n from ${sql.table(table)} ${where}`.execute(
+    storeKysely(store),
+  );
   return Number(r.rows[0]!.n);
 }
 
@@ -73,8 +79,13 @@ export function defineStoreSuite(h: DialectHarness): void {
     // open twice more (second and third open must neither fail nor re-run migrations nor lose data)
     for (let i = 0; i < 2; i++) {
       const s = await openStore(spec);
-      const names = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(storeKysely(s));
-      assert.deepEqual(names.rows.map((r) => r.name), Object.keys(MIGRATIONS).sort());
+      const names = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+        storeKysely(s),
+      );
+      assert.deepEqual(
+        names.rows.map((r) => r.name),
+        Object.keys(MIGRATIONS).sort(),
+      );
       assert.equal((await s.listRuns()).length, 1);
       assert.equal((await s.getRun(id)).n_cells, 20);
       await s.close();
@@ -93,9 +104,13 @@ export function defineStoreSuite(h: DialectHarness): void {
     assert.equal(res.error, undefined);
     const out = makeOutput(5);
     out.run_id = 'OLDRUN0001';
-    await sql`insert into recipes (hash, text, parsed_json, created_at) values ('h0', 'old: 1', '{"old":1}', '2025-01-01T00:00:00.000Z')`.execute(raw);
+    await sql`insert into recipes (hash, text, parsed_json, created_at) values ('h0', 'old: 1', '{"old":1}', '2025-01-01T00:00:00.000Z')`.execute(
+      raw,
+    );
     await sql`insert into runs (id, created_at, rollcell_version, recipe_hash, seed, status, output_json, yield_pct)
-              values ('OLDRUN0001', '2025-01-01T00:00:00.000Z', '0.0.9', 'h0', 3, 'completed', ${JSON.stringify(out)}, 96.5)`.execute(raw);
+              values ('OLDRUN0001', '2025-01-01T00:00:00.000Z', '0.0.9', 'h0', 3, 'completed', ${JSON.stringify(out)}, 96.5)`.execute(
+      raw,
+    );
     await raw.destroy();
 
     const store = await openStore(spec);
@@ -121,7 +136,9 @@ export function defineStoreSuite(h: DialectHarness): void {
     t.after(() => h.cleanup(spec));
     const s = await openStore(spec);
     await s.saveRun(makeInput(1));
-    await sql`insert into kysely_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(storeKysely(s));
+    await sql`insert into kysely_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(
+      storeKysely(s),
+    );
     await s.close();
     await assert.rejects(openStore(spec), (e: unknown) => {
       assert.ok(e instanceof StoreError);
@@ -188,11 +205,21 @@ export function defineStoreSuite(h: DialectHarness): void {
       assert.deepEqual(JSON.parse(JSON.stringify(exp)), exp);
       // key figure columns of cells are queryable and exact
       const db = storeKysely(store);
-      const c = await db.selectFrom('cells').selectAll().where('run_id', '=', id).where('serial', '=', input.cells![777]!.serial).executeTakeFirstOrThrow();
+      const c = await db
+        .selectFrom('cells')
+        .selectAll()
+        .where('run_id', '=', id)
+        .where('serial', '=', input.cells![777]!.serial)
+        .executeTakeFirstOrThrow();
       assert.equal(c.thickness_um, input.cells![777]!.thickness_um);
       assert.equal(c.verdict, input.cells![777]!.verdict);
       assert.deepEqual(JSON.parse(c.genealogy_json!), input.cells![777]!.genealogy);
-      const cy = await db.selectFrom('cycles').selectAll().where('run_id', '=', id).where('cycle', '=', 100).executeTakeFirstOrThrow();
+      const cy = await db
+        .selectFrom('cycles')
+        .selectAll()
+        .where('run_id', '=', id)
+        .where('cycle', '=', 100)
+        .executeTakeFirstOrThrow();
       assert.equal(cy.discharge_Ah, input.cycles![99]!.discharge_Ah);
       assert.equal(cy.coulombic_efficiency, input.cycles![99]!.coulombic_efficiency);
     });
@@ -204,12 +231,23 @@ export function defineStoreSuite(h: DialectHarness): void {
       for (let i = 0; i < 4; i++) {
         // a failed run is history too: it is kept and listed with its status
         const status = i === 2 ? ('failed' as const) : undefined;
-        ids.push(await store.saveRun({ ...makeInput(i, { cells: 2 }), status, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+        ids.push(
+          await store.saveRun({ ...makeInput(i, { cells: 2 }), status, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }),
+        );
       }
       const all = await store.listRuns();
-      assert.deepEqual(all.map((r) => r.id), ids.slice().reverse());
-      assert.deepEqual(all.map((r) => r.status), ['completed', 'failed', 'completed', 'completed']);
-      assert.deepEqual((await store.listRuns({ limit: 2 })).map((r) => r.id), [ids[3], ids[2]]);
+      assert.deepEqual(
+        all.map((r) => r.id),
+        ids.slice().reverse(),
+      );
+      assert.deepEqual(
+        all.map((r) => r.status),
+        ['completed', 'failed', 'completed', 'completed'],
+      );
+      assert.deepEqual(
+        (await store.listRuns({ limit: 2 })).map((r) => r.id),
+        [ids[3], ids[2]],
+      );
       await assert.rejects(store.listRuns({ limit: 0 }), /limit: must be a positive integer \(got 0/);
     });
   });
@@ -218,7 +256,9 @@ export function defineStoreSuite(h: DialectHarness): void {
     await withStore(h, t, async (store) => {
       const a = await store.saveRun(makeInput(1));
       const b = await store.saveRun(makeInput(2)); // same recipe text, other seed
-      const c = await store.saveRun(makeInput(3, { recipeText: `${RECIPE_TEXT}# a comment changes the submitted text\n` }));
+      const c = await store.saveRun(
+        makeInput(3, { recipeText: `${RECIPE_TEXT}# a comment changes the submitted text\n` }),
+      );
       assert.equal(await count(store, 'recipes'), 2);
       assert.equal(await count(store, 'runs'), 3);
       const [ra, rb, rc] = [await store.getRun(a), await store.getRun(b), await store.getRun(c)];
@@ -250,11 +290,15 @@ export function defineStoreSuite(h: DialectHarness): void {
         assert.match(e.message, /ABCE2222/);
         return true;
       });
-      await assert.rejects(store.getRun('ZZZZ'), (e: unknown) => e instanceof StoreError && e.code === 'not_found' && /no run matches 'ZZZZ'/.test(e.message));
+      await assert.rejects(
+        store.getRun('ZZZZ'),
+        (e: unknown) => e instanceof StoreError && e.code === 'not_found' && /no run matches 'ZZZZ'/.test(e.message),
+      );
       await assert.rejects(store.exportRun(''), (e: unknown) => e instanceof StoreError && e.code === 'not_found');
       await assert.rejects(
         store.saveRun({ ...makeInput(4, { cells: 1 }), runId: 'ABCD1111' }),
-        (e: unknown) => e instanceof StoreError && e.code === 'duplicate' && /'ABCD1111' already exists/.test(e.message),
+        (e: unknown) =>
+          e instanceof StoreError && e.code === 'duplicate' && /'ABCD1111' already exists/.test(e.message),
       );
       assert.equal(await count(store, 'runs'), 3, 'the refused duplicate left nothing behind');
       assert.equal(await count(store, 'cells'), 3);
@@ -291,10 +335,16 @@ export function defineStoreSuite(h: DialectHarness): void {
       assert.deepEqual(diff.output.removed, [{ path: 'cycling.volume_expansion_rate_pct', value: 3.3 }]);
       assert.deepEqual(diff.output.added, [{ path: 'extra_block', value: { note_pct: 1 } }]);
       assert.equal(diff.same_recipe, false);
-      assert.deepEqual(diff.recipe.numeric.map((c) => [c.path, c.old, c.new]), [['stations["240"].force_N', 12000, 15000]]);
+      assert.deepEqual(
+        diff.recipe.numeric.map((c) => [c.path, c.old, c.new]),
+        [['stations["240"].force_N', 12000, 15000]],
+      );
       // a run compared with itself has no differences
       const self = await store.diffRuns(a, a);
-      assert.equal(self.output.numeric.length + self.output.changed.length + self.output.added.length + self.output.removed.length, 0);
+      assert.equal(
+        self.output.numeric.length + self.output.changed.length + self.output.added.length + self.output.removed.length,
+        0,
+      );
     });
   });
 
@@ -302,10 +352,19 @@ export function defineStoreSuite(h: DialectHarness): void {
     await withStore(h, t, async (store) => {
       const bad = makeInput(1, { cells: 5 });
       (bad.output.design as Record<string, unknown>).np_ratio = Number.NaN;
-      await assert.rejects(store.saveRun(bad), (e: unknown) => e instanceof StoreError && e.code === 'invalid_input' && /output\.design\.np_ratio: must be a finite number \(got NaN/.test(e.message));
+      await assert.rejects(
+        store.saveRun(bad),
+        (e: unknown) =>
+          e instanceof StoreError &&
+          e.code === 'invalid_input' &&
+          /output\.design\.np_ratio: must be a finite number \(got NaN/.test(e.message),
+      );
       const bad2 = makeInput(1, { cells: 5 });
       bad2.cells![3]!.thickness_um = Number.POSITIVE_INFINITY;
-      await assert.rejects(store.saveRun(bad2), /cells\[3\]\.thickness_um: must be a finite number \(got null|cells\[3\]\.thickness_um: must be a finite number/);
+      await assert.rejects(
+        store.saveRun(bad2),
+        /cells\[3\]\.thickness_um: must be a finite number \(got null|cells\[3\]\.thickness_um: must be a finite number/,
+      );
       const bad3 = makeInput(1, { cells: 5 });
       bad3.timeSeries![0]!.columns.voltage_V!.pop();
       await assert.rejects(store.saveRun(bad3), /timeSeries\[0\]\.columns\.voltage_V: length 49 differs/);
@@ -321,14 +380,23 @@ export function defineStoreSuite(h: DialectHarness): void {
       const walBefore = d === 'sqlite' ? statSync(`${spec}-wal`).size : 0;
       const w = spawnWriter(t, spec, 7, 20_000, 12_000);
       const held = await w.waitFor('holding');
-      assert.ok(Number(held.split(' ')[1]) >= 12_000, 'the child has inserted at least 12 000 cells in its open transaction');
+      assert.ok(
+        Number(held.split(' ')[1]) >= 12_000,
+        'the child has inserted at least 12 000 cells in its open transaction',
+      );
       if (d === 'sqlite') {
         // the open transaction has already spilled uncommitted pages into the WAL file, so the
         // kill leaves real half-written data on disk that recovery must ignore
-        assert.ok(statSync(`${spec}-wal`).size > walBefore + 1_000_000, `WAL holds uncommitted pages (${walBefore} → ${statSync(`${spec}-wal`).size} bytes)`);
+        assert.ok(
+          statSync(`${spec}-wal`).size > walBefore + 1_000_000,
+          `WAL holds uncommitted pages (${walBefore} → ${statSync(`${spec}-wal`).size} bytes)`,
+        );
       }
       // a reader meanwhile sees only the committed run
-      assert.deepEqual((await store.listRuns()).map((r) => r.id), [keptId]);
+      assert.deepEqual(
+        (await store.listRuns()).map((r) => r.id),
+        [keptId],
+      );
       w.child.kill('SIGKILL');
       const ex = await w.exited;
       assert.equal(ex.signal, 'SIGKILL');
@@ -336,7 +404,11 @@ export function defineStoreSuite(h: DialectHarness): void {
       const after = await openStore(spec); // reopening after the crash works (SQLite: WAL recovery)
       try {
         const runs = await after.listRuns();
-        assert.deepEqual(runs.map((r) => r.id), [keptId], 'no trace of the killed run');
+        assert.deepEqual(
+          runs.map((r) => r.id),
+          [keptId],
+          'no trace of the killed run',
+        );
         assert.equal(await count(after, 'cells'), 500);
         assert.equal(await count(after, 'recipes'), 1, "the killed run's recipe row was rolled back too");
         assert.equal(await count(after, 'cycles'), keep.cycles!.length);

@@ -36,8 +36,31 @@ test('run ids are 26-char Crockford base32, sort by creation time, and are uniqu
 });
 
 test('diffJson: numeric changes with Δ and Δ%, keyed arrays, index arrays, added/removed, ignore', () => {
-  const a = { x: 10, z: 0, s: 'a', arr: [1, 2, 3], st: [{ id: 'b', f_N: 1 }, { id: 'a', f_N: 2 }], gone: true, run_id: 'A' };
-  const b = { x: 12.5, z: 4, s: 'b', arr: [1, 5], st: [{ id: 'a', f_N: 2 }, { id: 'b', f_N: 3 }, { id: 'c', f_N: 9 }], new: null, run_id: 'B' };
+  const a = {
+    x: 10,
+    z: 0,
+    s: 'a',
+    arr: [1, 2, 3],
+    st: [
+      { id: 'b', f_N: 1 },
+      { id: 'a', f_N: 2 },
+    ],
+    gone: true,
+    run_id: 'A',
+  };
+  const b = {
+    x: 12.5,
+    z: 4,
+    s: 'b',
+    arr: [1, 5],
+    st: [
+      { id: 'a', f_N: 2 },
+      { id: 'b', f_N: 3 },
+      { id: 'c', f_N: 9 },
+    ],
+    new: null,
+    run_id: 'B',
+  };
   const d = diffJson(a, b, { ignore: ['run_id'] });
   assert.deepEqual(d.numeric, [
     { path: 'x', old: 10, new: 12.5, delta: 2.5, delta_pct: 25 },
@@ -46,8 +69,14 @@ test('diffJson: numeric changes with Δ and Δ%, keyed arrays, index arrays, add
     { path: 'st[id=b].f_N', old: 1, new: 3, delta: 2, delta_pct: 200 },
   ]);
   assert.deepEqual(d.changed, [{ path: 's', old: 'a', new: 'b' }]);
-  assert.deepEqual(d.removed, [{ path: 'arr[2]', value: 3 }, { path: 'gone', value: true }]);
-  assert.deepEqual(d.added, [{ path: 'st[id=c]', value: { id: 'c', f_N: 9 } }, { path: 'new', value: null }]);
+  assert.deepEqual(d.removed, [
+    { path: 'arr[2]', value: 3 },
+    { path: 'gone', value: true },
+  ]);
+  assert.deepEqual(d.added, [
+    { path: 'st[id=c]', value: { id: 'c', f_N: 9 } },
+    { path: 'new', value: null },
+  ]);
   // negative old value: Δ% relative to |old|
   assert.equal(diffJson({ v: -4 }, { v: -2 }).numeric[0]!.delta_pct, 50);
   // type change is a value change, not numeric
@@ -65,27 +94,45 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
       assert.match(e.message, re);
       return true;
     });
-  await expectBad('mysql://root:secret@db.example/rollcell', /--db: unsupported database 'mysql:\/\/' \(got 'mysql:\/\/root:\*\*\*@db\.example\/rollcell'/);
-  await expectBad('/nonexistent-dir-xyz/sub/runs.db', /cannot create SQLite file '\/nonexistent-dir-xyz\/sub\/runs\.db': directory '\/nonexistent-dir-xyz\/sub' does not exist/);
+  await expectBad(
+    'mysql://root:secret@db.example/rollcell',
+    /--db: unsupported database 'mysql:\/\/' \(got 'mysql:\/\/root:\*\*\*@db\.example\/rollcell'/,
+  );
+  await expectBad(
+    '/nonexistent-dir-xyz/sub/runs.db',
+    /cannot create SQLite file '\/nonexistent-dir-xyz\/sub\/runs\.db': directory '\/nonexistent-dir-xyz\/sub' does not exist/,
+  );
   // a place where no user can create files (procfs): the OS refuses, the message names the value
-  await expectBad('/proc/rollcell-store-test.db', /--db: cannot (open|create) SQLite file '\/proc\/rollcell-store-test\.db'/);
+  await expectBad(
+    '/proc/rollcell-store-test.db',
+    /--db: cannot (open|create) SQLite file '\/proc\/rollcell-store-test\.db'/,
+  );
   await expectBad('', /--db: must be a SQLite file path or a postgres:\/\/ URL \(got ""/);
   const dir = mkdtempSync(join(tmpdir(), 'rollcell-spec-'));
   try {
     await expectBad(dir, new RegExp(`'${dir}' is a directory, not a database file`));
     const notDb = join(dir, 'notes.txt');
-    writeFileSync(notDb, 'this is not a database, just text that is long enough to have a header..........\n'.repeat(20));
+    writeFileSync(
+      notDb,
+      'this is not a database, just text that is long enough to have a header..........\n'.repeat(20),
+    );
     if (process.getuid?.() !== 0) {
       // (root may write anywhere, so a read-only directory only stops a normal user)
       const ro = join(dir, 'ro');
       mkdirSync(ro, { mode: 0o555 });
       await expectBad(join(ro, 'runs.db'), /directory '.*ro' is not writable/);
     }
-    await expectBad(notDb, /cannot (use|open) (SQLite file|database) '.*notes\.txt' \(the file is not a SQLite database\)/);
+    await expectBad(
+      notDb,
+      /cannot (use|open) (SQLite file|database) '.*notes\.txt' \(the file is not a SQLite database\)/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.throws(() => parseDbSpec('postgres://u@h/db?schema=bad-name'), /schema must be a plain lower-case identifier \(got 'bad-name'/);
+  assert.throws(
+    () => parseDbSpec('postgres://u@h/db?schema=bad-name'),
+    /schema must be a plain lower-case identifier \(got 'bad-name'/,
+  );
   assert.deepEqual(parseDbSpec('postgresql://u:pw@h:5/db?schema=s1&sslmode=disable'), {
     kind: 'postgres',
     connectionString: 'postgresql://u:pw@h:5/db?sslmode=disable',
@@ -99,7 +146,10 @@ test('--db: an unreachable PostgreSQL server is a clear error naming the URL (pa
   await assert.rejects(openStore('postgres://rollcell:hunter2@127.0.0.1:1/nowhere'), (e: unknown) => {
     assert.ok(e instanceof StoreError);
     assert.equal(e.code, 'open_failed');
-    assert.match(e.message, /cannot connect to PostgreSQL at 'postgres:\/\/rollcell:\*\*\*@127\.0\.0\.1:1\/nowhere': .*ECONNREFUSED/);
+    assert.match(
+      e.message,
+      /cannot connect to PostgreSQL at 'postgres:\/\/rollcell:\*\*\*@127\.0\.0\.1:1\/nowhere': .*ECONNREFUSED/,
+    );
     assert.doesNotMatch(e.message, /hunter2/);
     return true;
   });
@@ -161,9 +211,15 @@ test('formatRunList: one aligned row per run with units in the header', () => {
   const runs = [storedRunOf(1), storedRunOf(2)].map(({ recipe: _r, output: _o, stations: _s, ...sum }) => sum);
   const txt = formatRunList(runs);
   const lines = txt.split('\n');
-  assert.match(lines[0]!, /^id\s+created \(UTC\)\s+status\s+seed\s+cells\s+yield %\s+Wh\/kg\s+Wh\/L\s+N\/P\s+dis\. mAh\/g\s+CE %\s+claims met\s+recipe$/);
+  assert.match(
+    lines[0]!,
+    /^id\s+created \(UTC\)\s+status\s+seed\s+cells\s+yield %\s+Wh\/kg\s+Wh\/L\s+N\/P\s+dis\. mAh\/g\s+CE %\s+claims met\s+recipe$/,
+  );
   assert.equal(lines.length, 5); // header, rule, 2 rows, count
-  assert.match(lines[2]!, /^RUN1A+\s+2026-11-25 05:00:00\s+completed\s+1\s+1000\s+96\.50\s+\d+\.\d\s+\d+\.\d\s+1\.\d{3}\s+190\.3\s+95\.13\s+1\/2\s+abababab/);
+  assert.match(
+    lines[2]!,
+    /^RUN1A+\s+2026-11-25 05:00:00\s+completed\s+1\s+1000\s+96\.50\s+\d+\.\d\s+\d+\.\d\s+1\.\d{3}\s+190\.3\s+95\.13\s+1\/2\s+abababab/,
+  );
   // aligned: every column of each row starts at the same offset as its header
   const col = (l: string, re: RegExp) => l.search(re);
   assert.equal(col(lines[2]!, /completed/), col(lines[0]!, /status/));
@@ -199,7 +255,12 @@ test('formatRun: sections with values and units; formatDiff: changed fields with
   assert.match(dtxt, /^ {2}field +unit +a +b +Δ +Δ%$/m);
   const row = dtxt.split('\n').find((l) => l.includes('line.stations[id=240].force_N'));
   assert.ok(row, dtxt);
-  assert.match(row, new RegExp(`line\\.stations\\[id=240\\]\\.force_N +N +${fmtNum(f0).replace('.', '\\.')} +15000 +\\+${fmtNum(15000 - f0, 4).replace('.', '\\.')} +\\+[\\d.]+%$`));
+  assert.match(
+    row,
+    new RegExp(
+      `line\\.stations\\[id=240\\]\\.force_N +N +${fmtNum(f0).replace('.', '\\.')} +15000 +\\+${fmtNum(15000 - f0, 4).replace('.', '\\.')} +\\+[\\d.]+%$`,
+    ),
+  );
   assert.match(dtxt, /^1 number changed, 0 other values changed, 0 added, 0 removed$/m);
   const none = formatDiff({ ...diff, output: diffJson(run.output, run.output) });
   assert.match(none, /^results: identical$/m);

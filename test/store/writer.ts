@@ -35,7 +35,12 @@ async function main(): Promise<void> {
     await sql`pragma cache_size = -500`.execute(storeKysely(store));
   }
   process.stdout.write('opened\n');
-  const input = makeInput(seed, { cells: nCells, cycles: 200, points: 500, recipeText: `# writer seed ${seed}\nseed: ${seed}\n` });
+  const input = makeInput(seed, {
+    cells: nCells,
+    cycles: 200,
+    points: 500,
+    recipeText: `# writer seed ${seed}\nseed: ${seed}\n`,
+  });
   let held = false;
   const id = await store.saveRun(input, {
     onProgress: async (p) => {

@@ -148,7 +148,14 @@ export function solveDaeLocal(problem: DaeProblem, y0: Float64Array, opts: Solve
   const M = problem.massDiag ?? new Float64Array(n).fill(1);
   const st = problem.structure ?? { kind: 'dense' as const };
   const lin = st.kind === 'banded' ? bandedLU(n, st.lower, st.upper) : denseLU(n);
-  const stats: SolveStats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
+  const stats: SolveStats = {
+    steps: 0,
+    rejectedSteps: 0,
+    fEvals: 0,
+    jacobianEvals: 0,
+    factorisations: 0,
+    newtonIterations: 0,
+  };
   const maxStep = opts.maxStep ?? Infinity;
   const maxSteps = opts.maxSteps ?? 100000;
   const events = opts.events ?? [];
@@ -248,7 +255,8 @@ export function solveDaeLocal(problem: DaeProblem, y0: Float64Array, opts: Solve
       a0 = 1;
       a1 = -1;
       a2 = 0;
-      for (let i = 0; i < n; i++) ypred[i] = yCur[i]! + ((yCur[i]! - yPrev[i]!) * h) / Math.max(tCur - tPrev, 1e-300) * (tCur > tPrev ? 1 : 0);
+      for (let i = 0; i < n; i++)
+        ypred[i] = yCur[i]! + (((yCur[i]! - yPrev[i]!) * h) / Math.max(tCur - tPrev, 1e-300)) * (tCur > tPrev ? 1 : 0);
     } else {
       a0 = (1 + 2 * w) / (1 + w);
       a1 = -(1 + w);
@@ -260,7 +268,9 @@ export function solveDaeLocal(problem: DaeProblem, y0: Float64Array, opts: Solve
       const l2 = ((tn - tPrev2) * (tn - tPrev)) / ((tCur - tPrev2) * (tCur - tPrev));
       const ok = tPrev2 < tPrev;
       for (let i = 0; i < n; i++)
-        ypred[i] = ok ? l0 * yPrev2[i]! + l1 * yPrev[i]! + l2 * yCur[i]! : yCur[i]! + ((yCur[i]! - yPrev[i]!) * h) / (tCur - tPrev);
+        ypred[i] = ok
+          ? l0 * yPrev2[i]! + l1 * yPrev[i]! + l2 * yCur[i]!
+          : yCur[i]! + ((yCur[i]! - yPrev[i]!) * h) / (tCur - tPrev);
     }
     const c = a0 / h;
     for (let i = 0; i < n; i++) rhsConst[i] = (a1 * yCur[i]! + a2 * yPrev[i]!) / h;
@@ -298,7 +308,7 @@ export function solveDaeLocal(problem: DaeProblem, y0: Float64Array, opts: Solve
       }
       nrm = Math.sqrt(nrm / n);
       if (!Number.isFinite(nrm)) break;
-      if (nrm < 0.03 || (it > 0 && nrm < 0.3 && nrm * (nrm / prevNorm) / (1 - nrm / prevNorm) < 0.03)) {
+      if (nrm < 0.03 || (it > 0 && nrm < 0.3 && (nrm * (nrm / prevNorm)) / (1 - nrm / prevNorm) < 0.03)) {
         converged = true;
         break;
       }

@@ -54,7 +54,10 @@ export interface LumpedThermal {
   readonly ambient_K: number;
 }
 
-export function resolveThermal(p: LiquidCellParams, opt: boolean | ThermalOptions | undefined): LumpedThermal | undefined {
+export function resolveThermal(
+  p: LiquidCellParams,
+  opt: boolean | ThermalOptions | undefined,
+): LumpedThermal | undefined {
   if (!opt) return undefined;
   const o: ThermalOptions = opt === true ? {} : opt;
   const c = p.cell;
@@ -102,7 +105,10 @@ export function ocvAtSoc(p: LiquidCellParams, soc: number, T = p.cell.initialTem
 export function socAtOcv(p: LiquidCellParams, V: number, T = p.cell.initialTemperature_K): number {
   const lo0 = ocvAtSoc(p, 0, T);
   const hi0 = ocvAtSoc(p, 1, T);
-  if (!(V >= lo0 && V <= hi0)) throw new Error(`voltage: ${V} V is outside the OCV window of the cell (allowed ${lo0.toFixed(4)}..${hi0.toFixed(4)} V)`);
+  if (!(V >= lo0 && V <= hi0))
+    throw new Error(
+      `voltage: ${V} V is outside the OCV window of the cell (allowed ${lo0.toFixed(4)}..${hi0.toFixed(4)} V)`,
+    );
   let lo = 0;
   let hi = 1;
   for (let i = 0; i < 60; i++) {
@@ -137,7 +143,10 @@ export function stoichiometricCapacity_C(p: LiquidCellParams): number {
 
 export function validateControl(c: Control): void {
   const allowed = ['current', 'voltage', 'power', 'resistance', 'rest'];
-  if (!allowed.includes(c.mode)) throw new Error(`control.mode: unknown mode '${String(c.mode)}' (allowed ${allowed.join(', ')})`);
-  if (typeof c.value === 'number' && !Number.isFinite(c.value)) throw new Error(`control.value: must be finite (got ${c.value})`);
-  if (c.mode === 'resistance' && typeof c.value === 'number' && !(c.value > 0)) throw new Error(`control.value: resistance must be > 0 Ω (got ${c.value})`);
+  if (!allowed.includes(c.mode))
+    throw new Error(`control.mode: unknown mode '${String(c.mode)}' (allowed ${allowed.join(', ')})`);
+  if (typeof c.value === 'number' && !Number.isFinite(c.value))
+    throw new Error(`control.value: must be finite (got ${c.value})`);
+  if (c.mode === 'resistance' && typeof c.value === 'number' && !(c.value > 0))
+    throw new Error(`control.value: resistance must be > 0 Ω (got ${c.value})`);
 }

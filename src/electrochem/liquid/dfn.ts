@@ -50,7 +50,13 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
-import { electrolyteTable, ocpTable, tableSlope as tableSlopeImported, tableValue as tableValueImported, type OcpTable } from './ocp-table.ts';
+import {
+  electrolyteTable,
+  ocpTable,
+  tableSlope as tableSlopeImported,
+  tableValue as tableValueImported,
+  type OcpTable,
+} from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -221,7 +227,8 @@ export class DfnModel implements CellModel {
     };
     this.elec = [mkElec(params.negative), mkElec(params.positive)];
     const ely = params.electrolyte;
-    const tab = (f: PropertyFn): OcpTable | null => (isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3));
+    const tab = (f: PropertyFn): OcpTable | null =>
+      isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3);
     this.deT = tab(ely.diffusivity);
     this.kaT = tab(ely.conductivity);
     this.tfT = tab(ely.thermodynamicFactor);
@@ -249,7 +256,8 @@ export class DfnModel implements CellModel {
     this.iI = idx++;
     this.iT = this.thermal ? idx++ : -1;
     this.n = idx;
-    this.rColl = this.dx[nx - 1]! / (2 * params.positive.conductivity_S_m) + this.dx[0]! / (2 * params.negative.conductivity_S_m);
+    this.rColl =
+      this.dx[nx - 1]! / (2 * params.positive.conductivity_S_m) + this.dx[0]! / (2 * params.negative.conductivity_S_m);
     this.massDiag = new Float64Array(this.n);
     this.atol = new Float64Array(this.n);
     for (let kk = 0; kk < nx; kk++) {
@@ -278,18 +286,23 @@ export class DfnModel implements CellModel {
     const seen = new Set<number>();
     const rows: number[] = [];
     const cols: number[] = [];
-    this.jac(0, y, { mode: 'current', value: -1 }, {
-      add: (i: number, j: number) => {
-        if (i - j > lo) lo = i - j;
-        if (j - i > up) up = j - i;
-        const key = i * this.n + j;
-        if (!seen.has(key)) {
-          seen.add(key);
-          rows.push(i);
-          cols.push(j);
-        }
+    this.jac(
+      0,
+      y,
+      { mode: 'current', value: -1 },
+      {
+        add: (i: number, j: number) => {
+          if (i - j > lo) lo = i - j;
+          if (j - i > up) up = j - i;
+          const key = i * this.n + j;
+          if (!seen.has(key)) {
+            seen.add(key);
+            rows.push(i);
+            cols.push(j);
+          }
+        },
       },
-    });
+    );
     this.bandLower = lo;
     this.bandUpper = up;
     this.pattern = { rows: Int32Array.from(rows), cols: Int32Array.from(cols) };
@@ -786,7 +799,7 @@ export class DfnModel implements CellModel {
       const sq = Math.sqrt(cer * g);
       const sh = Math.sinh(halfFRT * eta);
       const chd = 2 * kT * sq * Math.cosh(halfFRT * eta) * halfFRT; // ∂jbv/∂η
-      const djbvDth = (sq > 0 ? 2 * kT * sh * (cer * dg) / (2 * sq) : 0) - chd * dU;
+      const djbvDth = (sq > 0 ? (2 * kT * sh * (cer * dg)) / (2 * sq) : 0) - chd * dU;
       const dthDcN = 1 / cmax;
       const dthDj = -el.dr / (2 * DsN * cmax);
       sink.add(ij, ij, F * (1 - djbvDth * dthDj));

@@ -19,7 +19,10 @@ export type LiquidModel = DfnModel | SpmeModel;
 /** Build a liquid-electrolyte cell model: 'dfn' (default), 'spme' or 'spm'. */
 export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOptions = {}): LiquidModel {
   const kind = opts.model ?? 'dfn';
-  const common = { ...(opts.mesh ? { mesh: opts.mesh } : {}), ...(opts.thermal !== undefined ? { thermal: opts.thermal } : {}) };
+  const common = {
+    ...(opts.mesh ? { mesh: opts.mesh } : {}),
+    ...(opts.thermal !== undefined ? { thermal: opts.thermal } : {}),
+  };
   switch (kind) {
     case 'dfn':
       return new DfnModel(params, common);

@@ -45,7 +45,15 @@ const cache = new WeakMap<PropertyFn, Map<string, OcpTable | null>>();
  * Hermite table of f(·, Tref) on [lo, hi] with n intervals; null when |table − exact| at an interval
  * midpoint exceeds tolAbs + tolRel·max|f(node)|.
  */
-function build(f: PropertyFn, Tref: number, lo: number, hi: number, n: number, tolAbs: number, tolRel: number): OcpTable | null {
+function build(
+  f: PropertyFn,
+  Tref: number,
+  lo: number,
+  hi: number,
+  n: number,
+  tolAbs: number,
+  tolRel: number,
+): OcpTable | null {
   const h = (hi - lo) / n;
   // values on the grid plus G ghost nodes each side; slopes by 6th-order central differences of them
   const y = new Float64Array(n + 1 + 2 * G);

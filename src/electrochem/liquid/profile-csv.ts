@@ -33,9 +33,12 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
   const allowedI = ['i[a]', 'i [a]', 'current [a]'];
   const allowedU = ['u[v]', 'u [v]', 'voltage [v]'];
   if (header.length < 2 || !allowedT.includes(header[0]!) || !allowedI.includes(header[1]!))
-    throw new ProfileCsvError(`${source}:${li + 1}: header must be "Time [s],I[A]" optionally followed by ",U[V]" (got "${lines[li]!.trim()}")`);
+    throw new ProfileCsvError(
+      `${source}:${li + 1}: header must be "Time [s],I[A]" optionally followed by ",U[V]" (got "${lines[li]!.trim()}")`,
+    );
   const hasU = header.length >= 3;
-  if (hasU && !allowedU.includes(header[2]!)) throw new ProfileCsvError(`${source}:${li + 1}: column 3 header must be "U[V]" (got "${header[2]}")`);
+  if (hasU && !allowedU.includes(header[2]!))
+    throw new ProfileCsvError(`${source}:${li + 1}: column 3 header must be "U[V]" (got "${header[2]}")`);
   const ncol = hasU ? 3 : 2;
   const names = ['Time [s]', 'I[A]', 'U[V]'];
   const t: number[] = [];
@@ -51,11 +54,16 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
     for (let c = 0; c < ncol; c++) {
       const s = cells[c]!.trim();
       const v = s === '' ? NaN : Number(s);
-      if (!Number.isFinite(v)) throw new ProfileCsvError(`${source}:${k + 1}: column ${c + 1} (${names[c]}) is not a finite number (got "${s}")`);
+      if (!Number.isFinite(v))
+        throw new ProfileCsvError(
+          `${source}:${k + 1}: column ${c + 1} (${names[c]}) is not a finite number (got "${s}")`,
+        );
       vals.push(v);
     }
     if (t.length > 0 && !(vals[0]! > t[t.length - 1]!))
-      throw new ProfileCsvError(`${source}:${k + 1}: column 1 (Time [s]) must increase strictly (got ${vals[0]} after ${t[t.length - 1]})`);
+      throw new ProfileCsvError(
+        `${source}:${k + 1}: column 1 (Time [s]) must increase strictly (got ${vals[0]} after ${t[t.length - 1]})`,
+      );
     t.push(vals[0]!);
     I.push(vals[1]!);
     if (hasU) U.push(vals[2]!);

@@ -170,7 +170,8 @@ function voltageEvents(model: CellModel, opts: SimulateOptions, memo: VoltageMem
   const margin = (model as Partial<{ stoichiometryMargin(y: Float64Array): number }>).stoichiometryMargin;
   // the surface of a particle within 1e-5 of an end of its stoichiometric range: the kinetics (∝ √(θ(1−θ)))
   // make the problem arbitrarily stiff there, so the drivers stop just before it
-  if (typeof margin === 'function') ev.push({ name: 'stoichiometry limit', g: (_t, y) => margin.call(model, y) - STOICHIOMETRY_LIMIT, direction: -1 });
+  if (typeof margin === 'function')
+    ev.push({ name: 'stoichiometry limit', g: (_t, y) => margin.call(model, y) - STOICHIOMETRY_LIMIT, direction: -1 });
   if (opts.minVoltage_V !== undefined) {
     const v = opts.minVoltage_V;
     ev.push({ name: 'min voltage', g: (t, y) => memo.at(t, y) - v, direction: -1 });
@@ -230,9 +231,14 @@ export function profileInterpolant(t_s: Float64Array, I_A: Float64Array): (t: nu
 }
 
 /** Drive the model with a measured current trace (piecewise-linear in time). */
-export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64Array; I_A: Float64Array }, opts: SimulateOptions = {}): SimulationSeries {
+export function simulateCurrentProfile(
+  model: CellModel,
+  profile: { t_s: Float64Array; I_A: Float64Array },
+  opts: SimulateOptions = {},
+): SimulationSeries {
   const { t_s, I_A } = profile;
-  if (t_s.length !== I_A.length || t_s.length < 2) throw new Error(`profile: t_s and I_A must have the same length ≥ 2 (got ${t_s.length} and ${I_A.length})`);
+  if (t_s.length !== I_A.length || t_s.length < 2)
+    throw new Error(`profile: t_s and I_A must have the same length ≥ 2 (got ${t_s.length} and ${I_A.length})`);
   const t0 = t_s[0]!;
   const value = profileInterpolant(t_s, I_A);
   const problem = model.problem({ mode: 'current', value: (t: number) => value(t) });
@@ -264,7 +270,12 @@ export function simulateCurrentProfile(model: CellModel, profile: { t_s: Float64
 }
 
 /** Constant current (A, positive on charge) until a cut-off voltage (V): below it on discharge, above it on charge. */
-export function simulateConstantCurrent(model: CellModel, I_A: number, cutoff_V: number, opts: SimulateOptions & { tEnd_s?: number } = {}): SimulationSeries {
+export function simulateConstantCurrent(
+  model: CellModel,
+  I_A: number,
+  cutoff_V: number,
+  opts: SimulateOptions & { tEnd_s?: number } = {},
+): SimulationSeries {
   if (!Number.isFinite(I_A) || I_A === 0) throw new Error(`I_A: must be a non-zero finite current (got ${I_A})`);
   const problem = model.problem({ mode: 'current', value: I_A });
   const y0 = withAlgebraicGuess(model, opts.y0 ?? model.initialState(opts.soc0 ?? (I_A < 0 ? 1 : 0)), I_A);

@@ -29,7 +29,13 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
-import { electrolyteTable, ocpTable, tableSlope as tableSlopeImported, tableValue as tableValueImported, type OcpTable } from './ocp-table.ts';
+import {
+  electrolyteTable,
+  ocpTable,
+  tableSlope as tableSlopeImported,
+  tableValue as tableValueImported,
+  type OcpTable,
+} from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -133,7 +139,10 @@ export class SpmeModel implements CellModel {
   /** the unknowns the terminal voltage depends on */
   private readonly vCols: Int32Array;
 
-  constructor(params: LiquidCellParams, opts: { electrolyte: boolean; mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions }) {
+  constructor(
+    params: LiquidCellParams,
+    opts: { electrolyte: boolean; mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions },
+  ) {
     this.params = params;
     this.electrolyte = opts.electrolyte;
     const mesh = resolveMesh(opts.mesh);
@@ -149,7 +158,8 @@ export class SpmeModel implements CellModel {
     this.pn = mkParticle(params.negative, this.nr, this.Tref);
     this.pp = mkParticle(params.positive, this.nr, this.Tref);
     const ely = params.electrolyte;
-    const tab = (f: PropertyFn): OcpTable | null => (isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3));
+    const tab = (f: PropertyFn): OcpTable | null =>
+      isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3);
     this.deT = tab(ely.diffusivity);
     this.kaT = tab(ely.conductivity);
     this.tfT = tab(ely.thermodynamicFactor);
@@ -177,7 +187,8 @@ export class SpmeModel implements CellModel {
       }
     }
     this.gFace = new Float64Array(Math.max(nx - 1, 0));
-    for (let f = 0; f < nx - 1; f++) this.gFace[f] = 1 / (this.dx[f]! / (2 * this.tau[f]!) + this.dx[f + 1]! / (2 * this.tau[f + 1]!));
+    for (let f = 0; f < nx - 1; f++)
+      this.gFace[f] = 1 / (this.dx[f]! / (2 * this.tau[f]!) + this.dx[f + 1]! / (2 * this.tau[f + 1]!));
     let idx = 0;
     this.iN = idx;
     idx += this.nr;
@@ -274,7 +285,9 @@ export class SpmeModel implements CellModel {
 
   private surfaceTheta(y: Float64Array, pt: Particle, b: number, j: number, T: number): number {
     const cN = y[b + this.nr - 1]!;
-    const Ds = (pt.dsConst ? pt.e.diffusivity(0, this.Tref) : pt.e.diffusivity(cN / pt.cmax, this.Tref)) * arrhenius(pt.e.diffusivityActivation_J_mol, this.Tref, T);
+    const Ds =
+      (pt.dsConst ? pt.e.diffusivity(0, this.Tref) : pt.e.diffusivity(cN / pt.cmax, this.Tref)) *
+      arrhenius(pt.e.diffusivityActivation_J_mol, this.Tref, T);
     return (cN - (j * pt.dr) / (2 * Ds)) / pt.cmax;
   }
 
@@ -346,17 +359,24 @@ export class SpmeModel implements CellModel {
       const ceAll = (sn + sp + cs) / (ln + lp + ls);
       const lnMeanN = prodN > 1e-290 && prodN < 1e290 ? Math.log(prodN) / cntN : this.meanLn(y, 0);
       const lnMeanP = prodP > 1e-290 && prodP < 1e290 ? Math.log(prodP) / cntP : this.meanLn(y, 2);
-      const conc = ((2 * R * T) / F) * (1 - tp) * prop(this.tfT, ely.thermodynamicFactor, ceAll, this.Tref) * (lnMeanP - lnMeanN);
+      const conc =
+        ((2 * R * T) / F) * (1 - tp) * prop(this.tfT, ely.thermodynamicFactor, ceAll, this.Tref) * (lnMeanP - lnMeanN);
       const kn = prop(this.kaT, ely.conductivity, cen, this.Tref) * arrK * p.negative.transportEfficiency;
       const ks = prop(this.kaT, ely.conductivity, ces, this.Tref) * arrK * p.separator.transportEfficiency;
       const kp = prop(this.kaT, ely.conductivity, cep, this.Tref) * arrK * p.positive.transportEfficiency;
-      const ohm = -idis * (p.negative.thickness_m / (3 * kn) + p.separator.thickness_m / ks + p.positive.thickness_m / (3 * kp));
+      const ohm =
+        -idis * (p.negative.thickness_m / (3 * kn) + p.separator.thickness_m / ks + p.positive.thickness_m / (3 * kp));
       dPhiE = conc + ohm;
-      dPhiS = -idis * (p.negative.thickness_m / (3 * p.negative.conductivity_S_m) + p.positive.thickness_m / (3 * p.positive.conductivity_S_m));
+      dPhiS =
+        -idis *
+        (p.negative.thickness_m / (3 * p.negative.conductivity_S_m) +
+          p.positive.thickness_m / (3 * p.positive.conductivity_S_m));
     }
     const etaN = this.eta(this.pn, jn, thn, cen, T);
     const etaP = this.eta(this.pp, jp, thp, cep, T);
-    return particleOcp(this.pp, thp, T, this.Tref) - particleOcp(this.pn, thn, T, this.Tref) + etaP - etaN + dPhiE + dPhiS;
+    return (
+      particleOcp(this.pp, thp, T, this.Tref) - particleOcp(this.pn, thn, T, this.Tref) + etaP - etaN + dPhiE + dPhiS
+    );
   }
 
   private eta(pt: Particle, j: number, th: number, ce: number, T: number): number {
@@ -445,7 +465,8 @@ export class SpmeModel implements CellModel {
       const deT = this.deT;
       for (let k = 0; k < this.nx; k++) {
         const d = this.dom[k]!;
-        out[b + k] = d === 0 ? (1 - tp) * this.pn.a * jn * this.dx[k]! : d === 2 ? (1 - tp) * this.pp.a * jp * this.dx[k]! : 0;
+        out[b + k] =
+          d === 0 ? (1 - tp) * this.pn.a * jn * this.dx[k]! : d === 2 ? (1 - tp) * this.pp.a * jp * this.dx[k]! : 0;
       }
       for (let f = 0; f < this.nx - 1; f++) {
         const ca = y[b + f]!;
@@ -496,7 +517,9 @@ export class SpmeModel implements CellModel {
       if (i < nr - 1) {
         const c0 = y[b + i]!;
         const c1 = y[b + i + 1]!;
-        const Ds = (pt.dsConst ? pt.e.diffusivity(0, this.Tref) : pt.e.diffusivity((0.5 * (c0 + c1)) / pt.cmax, this.Tref)) * arrDs;
+        const Ds =
+          (pt.dsConst ? pt.e.diffusivity(0, this.Tref) : pt.e.diffusivity((0.5 * (c0 + c1)) / pt.cmax, this.Tref)) *
+          arrDs;
         flux = pt.faceCoef[i]! * Ds * (c1 - c0);
       } else flux = -pt.Rp * pt.Rp * j;
       out[b + i] = (flux - prev) * pt.invVol[i]!;
@@ -529,7 +552,8 @@ export class SpmeModel implements CellModel {
         } else {
           const s = (0.5 * (c0 + c1)) / pt.cmax;
           const Ds = pt.e.diffusivity(s, Tref) * arrDs;
-          const dDs = (((pt.e.diffusivity(s + 1e-7, Tref) - pt.e.diffusivity(s - 1e-7, Tref)) / 2e-7) * arrDs * 0.5) / pt.cmax;
+          const dDs =
+            (((pt.e.diffusivity(s + 1e-7, Tref) - pt.e.diffusivity(s - 1e-7, Tref)) / 2e-7) * arrDs * 0.5) / pt.cmax;
           dF1 = pt.faceCoef[i]! * (Ds + dDs * (c1 - c0));
           dF0 = pt.faceCoef[i]! * (-Ds + dDs * (c1 - c0));
         }
@@ -539,7 +563,8 @@ export class SpmeModel implements CellModel {
         sink.add(b + i + 1, b + i + 1, -dF1 * pt.invVol[i + 1]!);
         if (this.iT >= 0) {
           // Arrhenius factor of D_s: ∂flux/∂T = flux·Ea/(R T²)
-          const Dsf = (pt.dsConst ? pt.e.diffusivity(0, Tref) : pt.e.diffusivity((0.5 * (c0 + c1)) / pt.cmax, Tref)) * arrDs;
+          const Dsf =
+            (pt.dsConst ? pt.e.diffusivity(0, Tref) : pt.e.diffusivity((0.5 * (c0 + c1)) / pt.cmax, Tref)) * arrDs;
           const dflux = (pt.faceCoef[i]! * Dsf * (c1 - c0) * pt.e.diffusivityActivation_J_mol) / (R * T * T);
           sink.add(b + i, this.iT, dflux * pt.invVol[i]!);
           sink.add(b + i + 1, this.iT, -dflux * pt.invVol[i + 1]!);
@@ -567,7 +592,11 @@ export class SpmeModel implements CellModel {
         const G = this.gFace[f]!;
         const De = prop(this.deT, ely.diffusivity, cf, Tref) * arrDe;
         const h = 1e-6 * Math.max(Math.abs(cf), 1);
-        const dDe = deConst ? 0 : (this.deT ? tableSlope(this.deT, cf) : (ely.diffusivity(cf + h, Tref) - ely.diffusivity(cf - h, Tref)) / (2 * h)) * arrDe;
+        const dDe = deConst
+          ? 0
+          : (this.deT
+              ? tableSlope(this.deT, cf)
+              : (ely.diffusivity(cf + h, Tref) - ely.diffusivity(cf - h, Tref)) / (2 * h)) * arrDe;
         const dNdcb = -De * G - 0.5 * dDe * G * (cb - ca);
         const dNdca = De * G - 0.5 * dDe * G * (cb - ca);
         const wa = 1 / (this.eps[f]! * this.dx[f]!);
@@ -605,7 +634,9 @@ export class SpmeModel implements CellModel {
       const thn = this.surfaceTheta(yv, this.pn, this.iN, jn, Tv);
       const thp = this.surfaceTheta(yv, this.pp, this.iP, jp, Tv);
       const Vv = this.voltage(yv);
-      const Q = Iv * (Vv - (particleOcp(this.pp, thp, Tv, Tref) - particleOcp(this.pn, thn, Tv, Tref))) + Iv * Tv * (p.positive.entropic(thp, Tref) - p.negative.entropic(thn, Tref));
+      const Q =
+        Iv * (Vv - (particleOcp(this.pp, thp, Tv, Tref) - particleOcp(this.pn, thn, Tv, Tref))) +
+        Iv * Tv * (p.positive.entropic(thp, Tref) - p.negative.entropic(thn, Tref));
       return (Q - th!.hA_W_K * (Tv - th!.ambient_K)) / th!.heatCapacity_J_K;
     };
     for (const j of cols) {

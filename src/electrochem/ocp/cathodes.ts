@@ -28,11 +28,13 @@ export class MonotoneTable {
   private readonly m: Float64Array;
   constructor(xs: readonly number[], ys: readonly number[]) {
     const n = xs.length;
-    if (n < 2 || ys.length !== n) throw new RangeError(`table: need ≥ 2 points of equal length (got ${n}, ${ys.length})`);
+    if (n < 2 || ys.length !== n)
+      throw new RangeError(`table: need ≥ 2 points of equal length (got ${n}, ${ys.length})`);
     this.x = Float64Array.from(xs);
     this.y = Float64Array.from(ys);
     for (let i = 1; i < n; i++) {
-      if (!(this.x[i]! > this.x[i - 1]!)) throw new RangeError(`table.x[${i}]: must increase (got ${this.x[i]} after ${this.x[i - 1]})`);
+      if (!(this.x[i]! > this.x[i - 1]!))
+        throw new RangeError(`table.x[${i}]: must increase (got ${this.x[i]} after ${this.x[i - 1]})`);
     }
     const d = new Float64Array(n - 1);
     for (let i = 0; i < n - 1; i++) d[i] = (this.y[i + 1]! - this.y[i]!) / (this.x[i + 1]! - this.x[i]!);
@@ -98,12 +100,16 @@ function barrier(y: number): { v: number; d: number } {
   const e = Math.exp(z);
   return { v: -0.2 * Math.log1p(e), d: (-0.2 / 0.002) * (e / (1 + e)) };
 }
-function withBarrier(u: (y: number) => number, du: (y: number) => number): { U: (y: number) => number; dUdy: (y: number) => number } {
+function withBarrier(
+  u: (y: number) => number,
+  du: (y: number) => number,
+): { U: (y: number) => number; dUdy: (y: number) => number } {
   return { U: (y) => u(y) + barrier(y).v, dUdy: (y) => du(y) + barrier(y).d };
 }
 
 // ------------------------------------------------------------------ entries
-const CHEN = 'Chen et al., J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050 (LG M50 NMC811, GITT table, PyBaMM data file)';
+const CHEN =
+  'Chen et al., J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050 (LG M50 NMC811, GITT table, PyBaMM data file)';
 const nmc811Table = new MonotoneTable(NMC811_CHEN2020_STO, NMC811_CHEN2020_OCP_V);
 
 const NCM811: CathodeOcp = {
@@ -111,7 +117,10 @@ const NCM811: CathodeOcp = {
   source: CHEN,
   assumption: false,
   validRange: [NMC811_CHEN2020_STO[0]!, 1],
-  ...withBarrier((y) => nmc811Table.eval(y).v, (y) => nmc811Table.eval(y).d),
+  ...withBarrier(
+    (y) => nmc811Table.eval(y).v,
+    (y) => nmc811Table.eval(y).d,
+  ),
 };
 
 /**
@@ -124,7 +133,8 @@ const mohtat = (y: number): number => -10.72 * y ** 4 + 23.88 * y ** 3 - 16.77 *
 const dMohtat = (y: number): number => -42.88 * y ** 3 + 71.64 * y ** 2 - 33.54 * y + 2.595;
 const NCM622: CathodeOcp = {
   id: 'NCM622',
-  source: 'NMC532 polynomial fit (Mohtat et al. 2020, UMBL cell; as in PyBaMM NMC_ocp_Mohtat2020) used for NCM622 — assumption',
+  source:
+    'NMC532 polynomial fit (Mohtat et al. 2020, UMBL cell; as in PyBaMM NMC_ocp_Mohtat2020) used for NCM622 — assumption',
   assumption: true,
   validRange: [0.2, 1],
   ...withBarrier(mohtat, dMohtat),
@@ -150,16 +160,21 @@ function ramadass(yIn: number): { v: number; d: number } {
   const y10 = y8 * y2;
   const num = -4.656 + 88.669 * y2 - 401.119 * y4 + 342.909 * y6 - 462.471 * y8 + 433.434 * y10;
   const den = -1 + 18.933 * y2 - 79.532 * y4 + 37.311 * y6 - 73.083 * y8 + 95.96 * y10;
-  const dnum = 2 * 88.669 * y - 4 * 401.119 * y2 * y + 6 * 342.909 * y4 * y - 8 * 462.471 * y6 * y + 10 * 433.434 * y8 * y;
+  const dnum =
+    2 * 88.669 * y - 4 * 401.119 * y2 * y + 6 * 342.909 * y4 * y - 8 * 462.471 * y6 * y + 10 * 433.434 * y8 * y;
   const dden = 2 * 18.933 * y - 4 * 79.532 * y2 * y + 6 * 37.311 * y4 * y - 8 * 73.083 * y6 * y + 10 * 95.96 * y8 * y;
   return { v: num / den, d: (dnum * den - num * dden) / (den * den) };
 }
 const NCM111: CathodeOcp = {
   id: 'NCM111',
-  source: 'Ramadass et al., J. Electrochem. Soc. 151 (2004) A196, doi:10.1149/1.1634273 — rational fit, used for NMC111 in BattMo (SINTEF)',
+  source:
+    'Ramadass et al., J. Electrochem. Soc. 151 (2004) A196, doi:10.1149/1.1634273 — rational fit, used for NMC111 in BattMo (SINTEF)',
   assumption: false,
   validRange: [0.46, 0.99],
-  ...withBarrier((y) => ramadass(y).v, (y) => ramadass(y).d),
+  ...withBarrier(
+    (y) => ramadass(y).v,
+    (y) => ramadass(y).d,
+  ),
 };
 
 /**
@@ -182,7 +197,8 @@ function logistic01(f: (y: number) => { v: number; d: number }, y: number, e = 1
   return f(y);
 }
 function ncaFit(u: number): { v: number; d: number } {
-  const v = -KT_298 * Math.log(u / (1 - u)) + 4.12178 - 0.2338 * u - 1.24566 * u ** 2 + 1.16769 * u ** 3 - 0.20745 * u ** 4;
+  const v =
+    -KT_298 * Math.log(u / (1 - u)) + 4.12178 - 0.2338 * u - 1.24566 * u ** 2 + 1.16769 * u ** 3 - 0.20745 * u ** 4;
   const d = -KT_298 * (1 / u + 1 / (1 - u)) - 0.2338 - 2 * 1.24566 * u + 3 * 1.16769 * u ** 2 - 4 * 0.20745 * u ** 3;
   return { v, d };
 }
@@ -193,7 +209,8 @@ function nca(y: number): { v: number; d: number } {
 }
 const NCA: CathodeOcp = {
   id: 'NCA',
-  source: 'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes (fit variable = utilisation of the Li window 0.3–1.0)',
+  source:
+    'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes (fit variable = utilisation of the Li window 0.3–1.0)',
   assumption: false,
   validRange: [0.31, 0.99],
   U: (y) => nca(y).v,
@@ -266,7 +283,10 @@ const LNMO: CathodeOcp = {
   source: 'assumption: two-step Ni plateau at ~4.7 V (datasheet §4.1, U) with Nernstian ends',
   assumption: true,
   validRange: [0.02, 0.98],
-  ...withBarrier((y) => lnmo(y).v, (y) => lnmo(y).d),
+  ...withBarrier(
+    (y) => lnmo(y).v,
+    (y) => lnmo(y).d,
+  ),
 };
 
 const REGISTRY: ReadonlyMap<string, CathodeOcp> = new Map(

@@ -68,7 +68,8 @@ export function applyAgeing(core: CellCore, cycle: CycleSummary, hooks: AgeingHo
   const p = core.p;
   const a = p.ageing;
   const st = core.ageing;
-  if (!(cycle.duration_s >= 0)) throw new RangeError(`cycle.duration_s: must be ≥ 0 (got ${cycle.duration_s}; allowed ≥ 0)`);
+  if (!(cycle.duration_s >= 0))
+    throw new RangeError(`cycle.duration_s: must be ≥ 0 (got ${cycle.duration_s}; allowed ≥ 0)`);
   const t1 = st.age_s;
   const t2 = t1 + cycle.duration_s;
   if (a.interphase.enabled) {

@@ -268,7 +268,8 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
     } else yPred.set(y);
   };
   while (t < tEnd) {
-    if (steps >= maxSteps) return { status: 'failed', message: `maxSteps ${maxSteps} reached at t = ${t}`, t, y, steps, factorisations };
+    if (steps >= maxSteps)
+      return { status: 'failed', message: `maxSteps ${maxSteps} reached at t = ${t}`, t, y, steps, factorisations };
     if (t + h > tEnd) h = tEnd - t;
     predict(h);
     yNew.set(yPred);
@@ -276,7 +277,8 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
     const ok = newton(t + h, dtEff, psi);
     if (!ok) {
       h *= 0.25;
-      if (h < 1e-10 * Math.max(1, Math.abs(t))) return { status: 'failed', message: `step size underflow at t = ${t}`, t, y, steps, factorisations };
+      if (h < 1e-10 * Math.max(1, Math.abs(t)))
+        return { status: 'failed', message: `step size underflow at t = ${t}`, t, y, steps, factorisations };
       continue;
     }
     // local error estimate from the corrector–predictor difference on differential components:
@@ -334,7 +336,7 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
           break;
         }
         // Illinois variant of regula falsi: halve the retained end's g so the bracket always shrinks
-        if ((gc >= 0) === (gHi >= 0)) {
+        if (gc >= 0 === gHi >= 0) {
           hHi = hc;
           gHi = gc;
           yHi.set(yNew);

@@ -78,7 +78,12 @@ export class CellCore {
   }
 
   Ua(x: number, direction = 0): { U: number; dUdx: number; dUdDirection: number } {
-    return liAlOcp(x, this.T, { phaseModel: this.p.anode.phaseModel, hysteresis_V: this.p.anode.hysteresis_V }, direction);
+    return liAlOcp(
+      x,
+      this.T,
+      { phaseModel: this.p.anode.phaseModel, hysteresis_V: this.p.anode.hysteresis_V },
+      direction,
+    );
   }
 
   /**
@@ -130,8 +135,10 @@ export function validateParams(p: SsbCellParams): void {
   pos('cathode.cMax_mol_m3', p.cathode.cMax_mol_m3);
   pos('separator.thickness_m', p.separator.thickness_m);
   pos('anode.al_mol_m2', p.anode.al_mol_m2);
-  if (!(p.anode.li_mol_m2 >= 0)) throw new RangeError(`anode.li_mol_m2: must be ≥ 0 (got ${p.anode.li_mol_m2}; allowed ≥ 0)`);
-  if (!(p.vMax_V > p.vMin_V)) throw new RangeError(`vMax_V: must be > vMin_V (got ${p.vMax_V} ≤ ${p.vMin_V}; allowed vMax_V > vMin_V)`);
+  if (!(p.anode.li_mol_m2 >= 0))
+    throw new RangeError(`anode.li_mol_m2: must be ≥ 0 (got ${p.anode.li_mol_m2}; allowed ≥ 0)`);
+  if (!(p.vMax_V > p.vMin_V))
+    throw new RangeError(`vMax_V: must be > vMin_V (got ${p.vMax_V} ≤ ${p.vMin_V}; allowed vMax_V > vMin_V)`);
 }
 
 /**
@@ -151,7 +158,10 @@ export function designWindow(p: SsbCellParams, ocpC: CathodeOcp): { qLo: number;
   // feasible q range from the stoichiometries: y ≤ 1, x ≥ 0, y ≥ yMinAllowed
   let lo = Math.max((y0 - 1) * nC, -x0 * nAl);
   const hiBound = (y0 - p.cathode.yMinAllowed) * nC;
-  if (!(hiBound > lo)) throw new RangeError(`cathode.yPristine: leaves no window (got ${y0}; allowed > yMinAllowed ${p.cathode.yMinAllowed})`);
+  if (!(hiBound > lo))
+    throw new RangeError(
+      `cathode.yPristine: leaves no window (got ${y0}; allowed > yMinAllowed ${p.cathode.yMinAllowed})`,
+    );
   // shift lo up to where OCV ≥ vMin (OCV increases with q)
   if (ocv(lo) < p.vMin_V) lo = bisect((q) => ocv(q) - p.vMin_V, lo, hiBound);
   let hi = hiBound;
@@ -213,7 +223,11 @@ export function thicknessModel(p: SsbCellParams, yMean: number, xs: ArrayLike<nu
   let vAnode = 0;
   for (let m = 0; m < xs.length; m++) vAnode += anodeVolumePerAl(xs[m]!, p.anode.phaseModel);
   const tAnode = (vAnode * p.anode.al_mol_m2) / xs.length;
-  const tCath = c.thickness_m * (1 + c.activeFraction * (1 - c.porosity) * cathodeVolumeStrain(p, yMean) - c.activeFraction * cathodeVolumeStrain(p, c.yPristine) * (1 - c.porosity));
+  const tCath =
+    c.thickness_m *
+    (1 +
+      c.activeFraction * (1 - c.porosity) * cathodeVolumeStrain(p, yMean) -
+      c.activeFraction * cathodeVolumeStrain(p, c.yPristine) * (1 - c.porosity));
   const tFilm = ageing ? (ageing.lostLi_mol / p.area_m2) * 2.8e-5 : 0;
   const tSep = p.separator.thickness_m;
   const tCC = p.collectors.cathodeCollectorThickness_m + p.collectors.anodeCollectorThickness_m;

@@ -107,7 +107,17 @@ export class FastStepper {
       t += h;
       dt *= 2;
     }
-    return { kind: 'rest', duration_s: step.time_s, charge_C: 0, endVoltage_V: m.voltage(y), startVoltage_V: v0, startCurrent_A: 0, endCurrent_A: 0, energy_J: 0, stoppedBy: 'time' };
+    return {
+      kind: 'rest',
+      duration_s: step.time_s,
+      charge_C: 0,
+      endVoltage_V: m.voltage(y),
+      startVoltage_V: v0,
+      startCurrent_A: 0,
+      endCurrent_A: 0,
+      energy_J: 0,
+      stoppedBy: 'time',
+    };
   }
 
   private runCc(y: Float64Array, step: Extract<Step, { kind: 'cc' }>): StepResult {
@@ -125,7 +135,17 @@ export class FastStepper {
     let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I).V;
     const V0 = Vprev;
     if (sgn * (Vprev - step.vCut_V) >= 0) {
-      return { kind: 'cc', startVoltage_V: V0, startCurrent_A: I, endCurrent_A: I, duration_s: 0, charge_C: 0, endVoltage_V: Vprev, energy_J: 0, stoppedBy: 'cutoff' };
+      return {
+        kind: 'cc',
+        startVoltage_V: V0,
+        startCurrent_A: I,
+        endCurrent_A: I,
+        duration_s: 0,
+        charge_C: 0,
+        endVoltage_V: Vprev,
+        energy_J: 0,
+        stoppedBy: 'cutoff',
+      };
     }
     while (t < tMax) {
       let h = Math.min(dt0, tMax - t);
@@ -165,9 +185,30 @@ export class FastStepper {
       q += I * h;
       E += 0.5 * (V + Vprev) * I * h;
       Vprev = V;
-      if (stopped) return { kind: 'cc', startVoltage_V: V0, startCurrent_A: I, endCurrent_A: I, duration_s: t, charge_C: q, endVoltage_V: V, energy_J: E, stoppedBy: 'cutoff' };
+      if (stopped)
+        return {
+          kind: 'cc',
+          startVoltage_V: V0,
+          startCurrent_A: I,
+          endCurrent_A: I,
+          duration_s: t,
+          charge_C: q,
+          endVoltage_V: V,
+          energy_J: E,
+          stoppedBy: 'cutoff',
+        };
     }
-    return { kind: 'cc', startVoltage_V: V0, startCurrent_A: I, endCurrent_A: I, duration_s: t, charge_C: q, endVoltage_V: Vprev, energy_J: E, stoppedBy: 'time' };
+    return {
+      kind: 'cc',
+      startVoltage_V: V0,
+      startCurrent_A: I,
+      endCurrent_A: I,
+      duration_s: t,
+      charge_C: q,
+      endVoltage_V: Vprev,
+      energy_J: E,
+      stoppedBy: 'time',
+    };
   }
 
   private runCv(y: Float64Array, step: Extract<Step, { kind: 'cv' }>): StepResult {
@@ -243,7 +284,13 @@ export interface DaeRunOptions {
 }
 
 /** run one step with the general solver (src/numerics solveDae); y is updated in place to the end state */
-export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Array, step: Step, opts: DaeRunOptions = {}): StepResult {
+export function runDaeStep(
+  solve: SolveDae,
+  model: FullCellModel,
+  y: Float64Array,
+  step: Step,
+  opts: DaeRunOptions = {},
+): StepResult {
   const { control, tEnd, events } = stepSetup(model, y, step);
   const v0 = model.voltage(y);
   // algebraic unknowns (potentials, reaction currents, the current) are kept out of the local error
@@ -299,7 +346,15 @@ export function runDaeStep(solve: SolveDae, model: FullCellModel, y: Float64Arra
 }
 
 /** per-step setup shared by the DAE runners: control, end time and terminal events */
-function stepSetup(model: FullCellModel, y: Float64Array, step: Step): { control: { mode: 'current' | 'voltage' | 'rest'; value: number }; tEnd: number; events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }> } {
+function stepSetup(
+  model: FullCellModel,
+  y: Float64Array,
+  step: Step,
+): {
+  control: { mode: 'current' | 'voltage' | 'rest'; value: number };
+  tEnd: number;
+  events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }>;
+} {
   const cap = model.nominalCapacity_C;
   const events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }> = [];
   if (step.kind === 'cc') {
@@ -406,11 +461,19 @@ export function daeRunner(solve: SolveDae, model: FullCellModel, opts: DaeRunOpt
 }
 
 /** one CC(-CV) charge + CC discharge cycle; y updated in place */
-export function runCycle(run: StepRunner, model: FullCellModel, y: Float64Array, chargeCRate: number, dischargeCRate: number, cut: CycleCutoffs): CycleOutcome {
+export function runCycle(
+  run: StepRunner,
+  model: FullCellModel,
+  y: Float64Array,
+  chargeCRate: number,
+  dischargeCRate: number,
+  cut: CycleCutoffs,
+): CycleOutcome {
   const I1 = model.nominalCapacity_C / 3600;
   const steps: StepResult[] = [];
   steps.push(run(y, { kind: 'cc', current_A: chargeCRate * I1, vCut_V: cut.vMax_V }));
-  if (cut.cvEndCRate !== undefined) steps.push(run(y, { kind: 'cv', voltage_V: cut.vMax_V, iEnd_A: cut.cvEndCRate * I1 }));
+  if (cut.cvEndCRate !== undefined)
+    steps.push(run(y, { kind: 'cv', voltage_V: cut.vMax_V, iEnd_A: cut.cvEndCRate * I1 }));
   const dis = run(y, { kind: 'cc', current_A: -dischargeCRate * I1, vCut_V: cut.vMin_V });
   steps.push(dis);
   let charge = 0;
@@ -445,9 +508,17 @@ export interface FirstCycleResult extends CycleOutcome {
 }
 
 /** the seed's [0178] first cycle: CC-CV 0.1C to vMax (4.25–4.4 V), 0.02C end; CC 0.1C to 3 V */
-export function firstCycle(run: StepRunner, model: FullCellModel, y: Float64Array, vMax_V = 4.3, vMin_V = 3.0): FirstCycleResult {
+export function firstCycle(
+  run: StepRunner,
+  model: FullCellModel,
+  y: Float64Array,
+  vMax_V = 4.3,
+  vMin_V = 3.0,
+): FirstCycleResult {
   if (!model.thickness_m || model.cathodeActiveMass_kg === undefined) {
-    throw new RangeError(`model: ${model.name} lacks thickness_m or cathodeActiveMass_kg (got neither; allowed a solid-state model with both)`);
+    throw new RangeError(
+      `model: ${model.name} lacks thickness_m or cathodeActiveMass_kg (got neither; allowed a solid-state model with both)`,
+    );
   }
   const A = model.thickness_m(y);
   const c = runCycle(run, model, y, 0.1, 0.1, { vMax_V, vMin_V, cvEndCRate: 0.02 });
@@ -496,10 +567,14 @@ export interface AgeingRunResult {
  * built-in BDF2 integrator.
  */
 export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): AgeingRunResult {
-  if (!(Number.isInteger(opts.cycles) && opts.cycles >= 1)) throw new RangeError(`cycles: must be an integer ≥ 1 (got ${opts.cycles}; allowed 1, 2, …)`);
+  if (!(Number.isInteger(opts.cycles) && opts.cycles >= 1))
+    throw new RangeError(`cycles: must be an integer ≥ 1 (got ${opts.cycles}; allowed 1, 2, …)`);
   if (!(opts.cRate > 0)) throw new RangeError(`cRate: must be > 0 (got ${opts.cRate}; allowed > 0)`);
   const eol = opts.endOfLifeRetention ?? 0;
-  if (!(eol >= 0 && eol < 1)) throw new RangeError(`endOfLifeRetention: must be within 0..1 (got ${opts.endOfLifeRetention}; allowed 0 ≤ x < 1, 0 = no stop)`);
+  if (!(eol >= 0 && eol < 1))
+    throw new RangeError(
+      `endOfLifeRetention: must be within 0..1 (got ${opts.endOfLifeRetention}; allowed 0 ≤ x < 1, 0 = no stop)`,
+    );
   const run = model instanceof SsbSpme ? fastRunner(model) : beRunner(model);
   const y = model.initialState(opts.soc0 ?? 0);
   const n = opts.cycles;

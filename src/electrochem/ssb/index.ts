@@ -43,7 +43,11 @@ export { integrateBE, type BeOptions, type BeResult } from './be.ts';
 export type SsbModelKind = 'p2d' | 'spme' | 'spm';
 
 /** a solid-state cell model of the given kind (CLI names: p2d, spme, spm) */
-export function createSsbModel(kind: SsbModelKind, params: SsbCellParams, opts: P2dOptions & SpmeOptions = {}): FullCellModel & { readonly core: SsbP2D['core'] } {
+export function createSsbModel(
+  kind: SsbModelKind,
+  params: SsbCellParams,
+  opts: P2dOptions & SpmeOptions = {},
+): FullCellModel & { readonly core: SsbP2D['core'] } {
   switch (kind) {
     case 'p2d':
       return new SsbP2D(params, opts);

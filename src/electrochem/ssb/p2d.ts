@@ -71,8 +71,13 @@ export class SsbP2D implements FullCellModel {
     this.nx = opts.nx ?? 8;
     this.nr = opts.nr ?? 8;
     this.na = opts.na ?? 8;
-    for (const [k, v] of [['nx', this.nx], ['nr', this.nr], ['na', this.na]] as const) {
-      if (!(Number.isInteger(v) && v >= 2)) throw new RangeError(`p2d.${k}: must be an integer ≥ 2 (got ${v}; allowed 2, 3, …)`);
+    for (const [k, v] of [
+      ['nx', this.nx],
+      ['nr', this.nr],
+      ['na', this.na],
+    ] as const) {
+      if (!(Number.isInteger(v) && v >= 2))
+        throw new RangeError(`p2d.${k}: must be an integer ≥ 2 (got ${v}; allowed 2, 3, …)`);
     }
     this.B = this.nr + 3;
     this.offA = this.nx * this.B;
@@ -165,7 +170,7 @@ export class SsbP2D implements FullCellModel {
 
   lithiumInventory_mol(y: Float64Array): number {
     const c = this.core.p.cathode;
-    const vp = (c.particleRadius_m ** 3) / 3;
+    const vp = c.particleRadius_m ** 3 / 3;
     const perNode = (c.activeFraction * this.core.ageing.activeScale * this.h() * this.core.p.area_m2) / vp;
     let cath = 0;
     for (let k = 0; k < this.nx; k++) {
@@ -183,7 +188,7 @@ export class SsbP2D implements FullCellModel {
   /** mean cathode stoichiometry (volume average over all particles) */
   cathodeMeanY(y: Float64Array): number {
     const c = this.core.p.cathode;
-    const vp = (c.particleRadius_m ** 3) / 3;
+    const vp = c.particleRadius_m ** 3 / 3;
     let s = 0;
     for (let k = 0; k < this.nx; k++) for (let r = 0; r < this.nr; r++) s += this.shellV[r]! * y[k * this.B + r]!;
     return s / (vp * this.nx * c.cMax_mol_m3);
@@ -380,7 +385,9 @@ export class SsbP2D implements FullCellModel {
       case 'rest':
         return I / A;
       default:
-        throw new RangeError(`control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`);
+        throw new RangeError(
+          `control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`,
+        );
     }
   }
 

@@ -85,7 +85,12 @@ export interface AnodeParams {
   readonly phaseModel: 'rt' | 'equilibrium';
   readonly hysteresis_V: number;
   /** Al-atom fractions by phase after prelithiation (reported, informs the initial x profile) */
-  readonly phaseFractions: { readonly Al: number; readonly LiAl: number; readonly Li3Al2: number; readonly Li9Al4: number };
+  readonly phaseFractions: {
+    readonly Al: number;
+    readonly LiAl: number;
+    readonly Li3Al2: number;
+    readonly Li9Al4: number;
+  };
   readonly freeLi_m: number;
   readonly youngsModulus_Pa: number;
 }
@@ -107,7 +112,12 @@ export interface CollectorParams {
 
 export interface AgeingParams {
   /** interphase growth (parabolic): R_int,c += kR·√t and Li consumed = kLi·√t (per m² geometric) */
-  readonly interphase: { readonly enabled: boolean; readonly kR_ohm_m2_per_sqrt_s: number; readonly kLi_mol_m2_per_sqrt_s: number; readonly Ea_J_mol: number };
+  readonly interphase: {
+    readonly enabled: boolean;
+    readonly kR_ohm_m2_per_sqrt_s: number;
+    readonly kLi_mol_m2_per_sqrt_s: number;
+    readonly Ea_J_mol: number;
+  };
   /** contact loss per cycle: Δf/f = −k·|Δε_v|·P0/(P0 + P) */
   readonly contactLoss: { readonly enabled: boolean; readonly k: number; readonly P0_Pa: number };
   /** extra loss of Li inventory per cycle (fraction of the charge passed) */
@@ -170,22 +180,101 @@ interface CathodeDefaults {
  * LFP −6.8 % (Padhi et al., J. Electrochem. Soc. 144 (1997) 1188, U), LNMO −6 % (assumption).
  */
 const CATHODES: Record<string, CathodeDefaults> = {
-  NCM811: { density: 4780, molarMass: 0.09728, radius: 5.22e-6, Ds: arr(4.0e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.051, yRefVolume: 0.2, yMin: 0.15, source: 'DS §4.1, CHEN' },
-  NCM622: { density: 4700, molarMass: 0.09693, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.03, yRefVolume: 0.25, yMin: 0.2, source: 'DS §4.1; D_s, j0 assumption' },
-  NCM111: { density: 4760, molarMass: 0.09646, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.012, yRefVolume: 0.47, yMin: 0.47, source: 'library; D_s, j0 assumption' },
-  NCA: { density: 4850, molarMass: 0.09608, radius: 5e-6, Ds: arr(5e-15, 30e3), j0: arr(5, 30e3), volumeChange: -0.045, yRefVolume: 0.2, yMin: 0.05, source: 'library; D_s, j0 assumption' },
-  LCO: { density: 5060, molarMass: 0.09787, radius: 5e-6, Ds: arr(1e-14, 30e3), j0: arr(5, 30e3), volumeChange: 0.02, yRefVolume: 0.5, yMin: 0.46, source: 'library; D_s, j0 assumption' },
-  LFP: { density: 3600, molarMass: 0.15776, radius: 0.1e-6, Ds: arr(1e-16, 30e3), j0: arr(1, 30e3), volumeChange: -0.068, yRefVolume: 0, yMin: 0.02, source: 'library; D_s, j0 assumption' },
-  LNMO: { density: 4450, molarMass: 0.18269, radius: 5e-6, Ds: arr(1e-14, 30e3), j0: arr(5, 30e3), volumeChange: -0.06, yRefVolume: 0, yMin: 0.03, source: 'DS §4.1; D_s, j0 assumption' },
+  NCM811: {
+    density: 4780,
+    molarMass: 0.09728,
+    radius: 5.22e-6,
+    Ds: arr(4.0e-15, 30e3),
+    j0: arr(5, 30e3),
+    volumeChange: -0.051,
+    yRefVolume: 0.2,
+    yMin: 0.15,
+    source: 'DS §4.1, CHEN',
+  },
+  NCM622: {
+    density: 4700,
+    molarMass: 0.09693,
+    radius: 5e-6,
+    Ds: arr(5e-15, 30e3),
+    j0: arr(5, 30e3),
+    volumeChange: -0.03,
+    yRefVolume: 0.25,
+    yMin: 0.2,
+    source: 'DS §4.1; D_s, j0 assumption',
+  },
+  NCM111: {
+    density: 4760,
+    molarMass: 0.09646,
+    radius: 5e-6,
+    Ds: arr(5e-15, 30e3),
+    j0: arr(5, 30e3),
+    volumeChange: -0.012,
+    yRefVolume: 0.47,
+    yMin: 0.47,
+    source: 'library; D_s, j0 assumption',
+  },
+  NCA: {
+    density: 4850,
+    molarMass: 0.09608,
+    radius: 5e-6,
+    Ds: arr(5e-15, 30e3),
+    j0: arr(5, 30e3),
+    volumeChange: -0.045,
+    yRefVolume: 0.2,
+    yMin: 0.05,
+    source: 'library; D_s, j0 assumption',
+  },
+  LCO: {
+    density: 5060,
+    molarMass: 0.09787,
+    radius: 5e-6,
+    Ds: arr(1e-14, 30e3),
+    j0: arr(5, 30e3),
+    volumeChange: 0.02,
+    yRefVolume: 0.5,
+    yMin: 0.46,
+    source: 'library; D_s, j0 assumption',
+  },
+  LFP: {
+    density: 3600,
+    molarMass: 0.15776,
+    radius: 0.1e-6,
+    Ds: arr(1e-16, 30e3),
+    j0: arr(1, 30e3),
+    volumeChange: -0.068,
+    yRefVolume: 0,
+    yMin: 0.02,
+    source: 'library; D_s, j0 assumption',
+  },
+  LNMO: {
+    density: 4450,
+    molarMass: 0.18269,
+    radius: 5e-6,
+    Ds: arr(1e-14, 30e3),
+    j0: arr(5, 30e3),
+    volumeChange: -0.06,
+    yRefVolume: 0,
+    yMin: 0.03,
+    source: 'DS §4.1; D_s, j0 assumption',
+  },
 };
-const CATHODE_ALIAS: Record<string, string> = { NMC811: 'NCM811', NMC622: 'NCM622', NMC111: 'NCM111', 'SC-NCM83': 'NCM811', NCM83: 'NCM811' };
+const CATHODE_ALIAS: Record<string, string> = {
+  NMC811: 'NCM811',
+  NMC622: 'NCM622',
+  NMC111: 'NCM111',
+  'SC-NCM83': 'NCM811',
+  NCM83: 'NCM811',
+};
 function cathodeDefaults(id: string, path: string): CathodeDefaults {
   const d = CATHODES[id] ?? CATHODES[CATHODE_ALIAS[id] ?? ''];
-  if (!d) throw new RangeError(`${path}: unknown cathode active material (got ${JSON.stringify(id)}; allowed ${Object.keys(CATHODES).join(', ')})`);
+  if (!d)
+    throw new RangeError(
+      `${path}: unknown cathode active material (got ${JSON.stringify(id)}; allowed ${Object.keys(CATHODES).join(', ')})`,
+    );
   return d;
 }
 export function canonicalCathodeId(id: string): string {
-  return CATHODES[id] ? id : CATHODE_ALIAS[id] ?? id;
+  return CATHODES[id] ? id : (CATHODE_ALIAS[id] ?? id);
 }
 
 /**
@@ -193,7 +282,12 @@ export function canonicalCathodeId(id: string): string {
  * (DS §4.2, Kraft et al. JACS 140 (2018) 16330, U), ρ = 1865 kg m⁻³ (DS §4.2, C4), E = 22 GPa (Sakuda
  * et al., Sci. Rep. 3 (2013) 2261, U).
  */
-const LPSCL: ElectrolyteParams = { id: 'Li6PS5Cl', sigma: arr(0.2, 33.8e3), density_kg_m3: 1865, youngsModulus_Pa: 22e9 };
+const LPSCL: ElectrolyteParams = {
+  id: 'Li6PS5Cl',
+  sigma: arr(0.2, 33.8e3),
+  density_kg_m3: 1865,
+  youngsModulus_Pa: 22e9,
+};
 
 /** Molar volumes (m³ per mol Al or Li), DS §2.1 (comp from lattice constants). */
 export const MOLAR_VOLUME = {
@@ -264,7 +358,12 @@ export interface ProducedCellSI {
   readonly anodeAl_mol_m2: number;
   /** Li in the anode after prelithiation (alloyed + free), mol m⁻² */
   readonly anodeLi_mol_m2: number;
-  readonly phaseFractions: { readonly Al: number; readonly LiAl: number; readonly Li3Al2: number; readonly Li9Al4: number };
+  readonly phaseFractions: {
+    readonly Al: number;
+    readonly LiAl: number;
+    readonly Li3Al2: number;
+    readonly Li9Al4: number;
+  };
   readonly freeLi_m: number;
   readonly anodeD_m2_s: number;
   readonly stackPressure_Pa: number;
@@ -275,7 +374,8 @@ function positive(path: string, v: number): void {
   if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${path}: must be > 0 (got ${v}; allowed > 0)`);
 }
 function fraction(path: string, v: number): void {
-  if (!(Number.isFinite(v) && v >= 0 && v <= 1)) throw new RangeError(`${path}: must be in [0, 1] (got ${v}; allowed 0..1)`);
+  if (!(Number.isFinite(v) && v >= 0 && v <= 1))
+    throw new RangeError(`${path}: must be in [0, 1] (got ${v}; allowed 0..1)`);
 }
 
 export function validateProducedCell(c: ProducedCellSI): void {
@@ -283,15 +383,28 @@ export function validateProducedCell(c: ProducedCellSI): void {
   positive('cell.cathodeThickness_m', c.cathodeThickness_m);
   positive('cell.separatorThickness_m', c.separatorThickness_m);
   positive('cell.anodeThickness_m', c.anodeThickness_m);
-  for (const k of ['cathodeActiveFraction', 'cathodeElectrolyteFraction', 'cathodeCarbonFraction', 'cathodeBinderFraction', 'cathodePorosity'] as const) {
+  for (const k of [
+    'cathodeActiveFraction',
+    'cathodeElectrolyteFraction',
+    'cathodeCarbonFraction',
+    'cathodeBinderFraction',
+    'cathodePorosity',
+  ] as const) {
     fraction(`cell.${k}`, c[k]);
   }
-  const sum = c.cathodeActiveFraction + c.cathodeElectrolyteFraction + c.cathodeCarbonFraction + c.cathodeBinderFraction + c.cathodePorosity;
-  if (Math.abs(sum - 1) > 1e-6) throw new RangeError(`cell.cathode volume fractions: must sum to 1 (got ${sum}; allowed 1 ± 1e-6)`);
+  const sum =
+    c.cathodeActiveFraction +
+    c.cathodeElectrolyteFraction +
+    c.cathodeCarbonFraction +
+    c.cathodeBinderFraction +
+    c.cathodePorosity;
+  if (Math.abs(sum - 1) > 1e-6)
+    throw new RangeError(`cell.cathode volume fractions: must sum to 1 (got ${sum}; allowed 1 ± 1e-6)`);
   positive('cell.cathodeActiveFraction', c.cathodeActiveFraction);
   positive('cell.cathodeElectrolyteFraction', c.cathodeElectrolyteFraction);
   positive('cell.anodeAl_mol_m2', c.anodeAl_mol_m2);
-  if (!(c.anodeLi_mol_m2 >= 0)) throw new RangeError(`cell.anodeLi_mol_m2: must be ≥ 0 (got ${c.anodeLi_mol_m2}; allowed ≥ 0)`);
+  if (!(c.anodeLi_mol_m2 >= 0))
+    throw new RangeError(`cell.anodeLi_mol_m2: must be ≥ 0 (got ${c.anodeLi_mol_m2}; allowed ≥ 0)`);
   positive('cell.anodeD_m2_s', c.anodeD_m2_s);
   positive('cell.stackPressure_Pa', c.stackPressure_Pa);
   positive('cell.temperature_K', c.temperature_K);
@@ -326,12 +439,17 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
     );
   }
   if (se && !se.ionicConductivity) {
-    throw new RangeError(`cell.electrolyteId: material has no ionic conductivity (got ${JSON.stringify(cell.electrolyteId)}; allowed a solid electrolyte)`);
+    throw new RangeError(
+      `cell.electrolyteId: material has no ionic conductivity (got ${JSON.stringify(cell.electrolyteId)}; allowed a solid electrolyte)`,
+    );
   }
   const electrolyte: ElectrolyteParams = se
     ? {
         id: cell.electrolyteId,
-        sigma: arr(se.ionicConductivity?.value ?? LPSCL.sigma.ref, se.ionicActivationEnergy?.value ?? LPSCL.sigma.Ea_J_mol),
+        sigma: arr(
+          se.ionicConductivity?.value ?? LPSCL.sigma.ref,
+          se.ionicActivationEnergy?.value ?? LPSCL.sigma.Ea_J_mol,
+        ),
         density_kg_m3: se.density.value,
         youngsModulus_Pa: se.youngsModulus?.value ?? LPSCL.youngsModulus_Pa,
       }
@@ -453,9 +571,12 @@ export function patentExampleParams(): SsbCellParams {
 }
 
 /** a copy of params with some fields replaced (deep for the first level of sub-objects) */
-export function withParams(p: SsbCellParams, patch: {
-  [K in keyof SsbCellParams]?: SsbCellParams[K] extends object ? Partial<SsbCellParams[K]> : SsbCellParams[K];
-}): SsbCellParams {
+export function withParams(
+  p: SsbCellParams,
+  patch: {
+    [K in keyof SsbCellParams]?: SsbCellParams[K] extends object ? Partial<SsbCellParams[K]> : SsbCellParams[K];
+  },
+): SsbCellParams {
   const out: Record<string, unknown> = { ...p };
   for (const [k, v] of Object.entries(patch)) {
     const cur = (p as unknown as Record<string, unknown>)[k];

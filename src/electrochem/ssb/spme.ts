@@ -57,8 +57,12 @@ export class SsbSpme implements FullCellModel {
     this.core = new CellCore(params);
     this.nr = opts.nr ?? 10;
     this.na = opts.na ?? 10;
-    for (const [k, v] of [['nr', this.nr], ['na', this.na]] as const) {
-      if (!(Number.isInteger(v) && v >= 2)) throw new RangeError(`${variant}.${k}: must be an integer ≥ 2 (got ${v}; allowed 2, 3, …)`);
+    for (const [k, v] of [
+      ['nr', this.nr],
+      ['na', this.na],
+    ] as const) {
+      if (!(Number.isInteger(v) && v >= 2))
+        throw new RangeError(`${variant}.${k}: must be an integer ≥ 2 (got ${v}; allowed 2, 3, …)`);
     }
     this.offA = this.nr;
     this.iI = this.nr + this.na;
@@ -105,7 +109,9 @@ export class SsbSpme implements FullCellModel {
     const d = this.core.d;
     const p = this.core.p;
     if (this.variant === 'spm') return d.Rcc;
-    return (p.cathode.thickness_m / 3) * (1 / d.kappaEff + 1 / d.sigmaEff) + p.separator.thickness_m / d.kappaSep + d.Rcc;
+    return (
+      (p.cathode.thickness_m / 3) * (1 / d.kappaEff + 1 / d.sigmaEff) + p.separator.thickness_m / d.kappaSep + d.Rcc
+    );
   }
   /** reaction area per geometric area (m² m⁻²) */
   areaRatio(): number {
@@ -141,7 +147,13 @@ export class SsbSpme implements FullCellModel {
     const ua = core.Ua(xs, dir.dir);
     const bva = bvEta(ja, d.j0a, core.T);
     const V = core.ocpC.U(ys) + bvc.eta + d.Rc * j - ua.U - d.Ra * ja - bva.eta + i * this.rOhm();
-    const dVdi = (dUc * dcs_dj) / cmax / ar + (bvc.dj + d.Rc) / ar - ua.dUdx * kx - ua.dUdDirection * dir.d + (d.Ra + bva.dj) / fa + this.rOhm();
+    const dVdi =
+      (dUc * dcs_dj) / cmax / ar +
+      (bvc.dj + d.Rc) / ar -
+      ua.dUdx * kx -
+      ua.dUdDirection * dir.d +
+      (d.Ra + bva.dj) / fa +
+      this.rOhm();
     return { V, dc: dUc / cmax, dx: -ua.dUdx, dI: dVdi / A };
   }
 
@@ -223,7 +235,8 @@ export class SsbSpme implements FullCellModel {
     rows.push(nr - 1);
     cols.push(this.iI);
     for (let m = 0; m < this.na; m++) {
-      for (const c of [m - 1, m, m + 1]) if (c >= 0 && c < this.na) (rows.push(this.offA + m), cols.push(this.offA + c));
+      for (const c of [m - 1, m, m + 1])
+        if (c >= 0 && c < this.na) (rows.push(this.offA + m), cols.push(this.offA + c));
     }
     rows.push(this.offA);
     cols.push(this.iI);
@@ -289,7 +302,9 @@ export class SsbSpme implements FullCellModel {
         out[this.iI] = I / A;
         break;
       default:
-        throw new RangeError(`control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`);
+        throw new RangeError(
+          `control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`,
+        );
     }
   }
 
@@ -401,7 +416,16 @@ export class SsbSpme implements FullCellModel {
 }
 
 /** Thomas algorithm for two right-hand sides in place on [o, o + n) */
-function thomas2(a: Float64Array, b: Float64Array, c: Float64Array, d1: Float64Array, d2: Float64Array, o: number, n: number, cp: Float64Array): void {
+function thomas2(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  d1: Float64Array,
+  d2: Float64Array,
+  o: number,
+  n: number,
+  cp: Float64Array,
+): void {
   let beta = b[o]!;
   d1[o] = d1[o]! / beta;
   d2[o] = d2[o]! / beta;

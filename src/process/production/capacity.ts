@@ -19,7 +19,10 @@ export type CapacityModel = (cell: ProducedCellLike) => number;
 export function stoichiometricCapacity_C(cell: ProducedCellLike): number {
   const am = getMaterial(cell.activeMaterialId);
   const q = (am.practicalCapacity ?? am.theoreticalCapacity)?.value;
-  if (q === undefined) throw new RangeError(`cell.activeMaterialId: no capacity known for "${cell.activeMaterialId}" (allowed a cathode active material with a capacity in the library)`);
+  if (q === undefined)
+    throw new RangeError(
+      `cell.activeMaterialId: no capacity known for "${cell.activeMaterialId}" (allowed a cathode active material with a capacity in the library)`,
+    );
   return cell.cathodeThickness_m * cell.area_m2 * cell.cathodeActiveFraction * am.density.value * q;
 }
 
@@ -35,12 +38,19 @@ export interface CapacitySurrogate {
 /** Calibrates u = Σ Q_full·Q_s / Σ Q_s² (least squares through the origin) on the sample cells. */
 export function calibrateCapacity(samples: readonly ProducedCellLike[], full?: CapacityModel): CapacitySurrogate {
   if (!full || samples.length === 0) {
-    return { kind: 'stoichiometric', utilisation: 1, calibration_cells: 0, calibration_max_rel_error: 0, estimate: stoichiometricCapacity_C };
+    return {
+      kind: 'stoichiometric',
+      utilisation: 1,
+      calibration_cells: 0,
+      calibration_max_rel_error: 0,
+      estimate: stoichiometricCapacity_C,
+    };
   }
   const qs = samples.map(stoichiometricCapacity_C);
   const qf = samples.map((c, i) => {
     const q = full(c);
-    if (!(Number.isFinite(q) && q >= 0)) throw new RangeError(`capacityModel: returned ${q} for calibration cell ${i} (allowed a finite capacity ≥ 0, C)`);
+    if (!(Number.isFinite(q) && q >= 0))
+      throw new RangeError(`capacityModel: returned ${q} for calibration cell ${i} (allowed a finite capacity ≥ 0, C)`);
     return q;
   });
   let num = 0;
@@ -52,5 +62,11 @@ export function calibrateCapacity(samples: readonly ProducedCellLike[], full?: C
   const u = den > 0 ? num / den : 1;
   let maxErr = 0;
   for (let i = 0; i < qs.length; i++) if (qf[i]! > 0) maxErr = Math.max(maxErr, Math.abs((u * qs[i]!) / qf[i]! - 1));
-  return { kind: 'calibrated', utilisation: u, calibration_cells: samples.length, calibration_max_rel_error: maxErr, estimate: (c) => u * stoichiometricCapacity_C(c) };
+  return {
+    kind: 'calibrated',
+    utilisation: u,
+    calibration_cells: samples.length,
+    calibration_max_rel_error: maxErr,
+    estimate: (c) => u * stoichiometricCapacity_C(c),
+  };
 }

@@ -19,8 +19,13 @@ export const sheetVariabilitySchema = z
   .object({
     md_sigma_pct: nonNeg('standard deviation of the thickness in machine direction, % of nominal'),
     md_correlation_m: pos('correlation length of the MD process (OU: ρ(Δs) = exp(−Δs/ℓ)), m').default(5),
-    cd_sigma_pct: nonNeg('standard deviation of the cross-direction (per-lane) thickness profile, % of nominal').default(0),
-    cd_profile_pct: z.array(num('per-lane deviation, %')).optional().describe('explicit CD profile, one value per lane (overrides cd_sigma_pct)'),
+    cd_sigma_pct: nonNeg(
+      'standard deviation of the cross-direction (per-lane) thickness profile, % of nominal',
+    ).default(0),
+    cd_profile_pct: z
+      .array(num('per-lane deviation, %'))
+      .optional()
+      .describe('explicit CD profile, one value per lane (overrides cd_sigma_pct)'),
   })
   .strict();
 
@@ -29,13 +34,17 @@ export const stationVariabilitySchema = z
     force_sigma_pct: nonNeg('standard deviation of the roll force (OU in time), % of set point').default(2),
     temperature_sigma_C: nonNeg('standard deviation of the nip temperature (OU in time), K').default(1),
     correlation_time_s: pos('correlation time of force/temperature fluctuations, s').default(60),
-    eccentricity_pct: nonNeg('roll eccentricity: amplitude of the periodic force ripple at one roll revolution, % of set point').default(1),
+    eccentricity_pct: nonNeg(
+      'roll eccentricity: amplitude of the periodic force ripple at one roll revolution, % of set point',
+    ).default(1),
   })
   .strict();
 
 export const gaugeSchema = z
   .object({
-    spot_mm: pos('gauge spot size (MD averaging length), mm (beta gauges 5–20 mm, process-models §3.4, V weak)').default(10),
+    spot_mm: pos(
+      'gauge spot size (MD averaging length), mm (beta gauges 5–20 mm, process-models §3.4, V weak)',
+    ).default(10),
     noise_um: nonNeg('gauge white noise (1σ), µm (assumption)').default(0.3),
     drift_um_per_h: num('slow calibration drift, µm/h (assumption)').default(0.05),
   })
@@ -63,11 +72,18 @@ export const variabilitySchema = z
       })
       .strict()
       .default(SHEET_DEFAULTS),
-    stations: stationVariabilitySchema.default({ force_sigma_pct: 2, temperature_sigma_C: 1, correlation_time_s: 60, eccentricity_pct: 1 }),
+    stations: stationVariabilitySchema.default({
+      force_sigma_pct: 2,
+      temperature_sigma_C: 1,
+      correlation_time_s: 60,
+      eccentricity_pct: 1,
+    }),
     gauge: gaugeSchema.default({ spot_mm: 10, noise_um: 0.3, drift_um_per_h: 0.05 }),
     defects: z
       .object({
-        rate_per_m2: nonNeg('Poisson rate of point defects (pinholes, agglomerates, pick-off), per m² of web (assumption)').default(0.5),
+        rate_per_m2: nonNeg(
+          'Poisson rate of point defects (pinholes, agglomerates, pick-off), per m² of web (assumption)',
+        ).default(0.5),
       })
       .strict()
       .default({ rate_per_m2: 0.5 }),
@@ -80,16 +96,29 @@ export type SheetVariability = z.output<typeof sheetVariabilitySchema>;
 // ------------------------------------------------------------------------------------- production
 export const productionSchema = z
   .object({
-    duration_h: pos('length of the production run (a shift), h (≤ 168: a week; every cell is kept)').lte(168).default(8),
+    duration_h: pos('length of the production run (a shift), h (≤ 168: a week; every cell is kept)')
+      .lte(168)
+      .default(8),
     ramp_s: nonNeg('time to accelerate from standstill to the set speed after a (re)start, s (assumption)').default(30),
-    restart_scrap_m: nonNeg('web length scrapped after every (re)start (thermal re-equilibration of the heated nips), m (assumption)').default(1),
+    restart_scrap_m: nonNeg(
+      'web length scrapped after every (re)start (thermal re-equilibration of the heated nips), m (assumption)',
+    ).default(1),
     edge_trim_mm: nonNeg('minimum edge trim per side, mm').default(0),
     splice: z
       .object({
-        mode: z.enum(['zero_speed', 'flying', 'manual']).default('zero_speed').describe('zero-speed splice with festoon, flying splice, or manual roll change with a line stop (process-models §3.2)'),
+        mode: z
+          .enum(['zero_speed', 'flying', 'manual'])
+          .default('zero_speed')
+          .describe(
+            'zero-speed splice with festoon, flying splice, or manual roll change with a line stop (process-models §3.2)',
+          ),
         time_s: pos('time for the expiring roll to be stopped and taped to the new roll, s (assumption)').default(40),
-        festoon_s: nonNeg('festoon storage in seconds of line at set speed (30–60 s, process-models §3.2, V jaynn.com)').default(45),
-        scrap_length_m: nonNeg('web length cut out around each splice (0.5–3 m, process-models §3.2, A); 0 = not cut out: cells with the joint are scrapped').default(1.5),
+        festoon_s: nonNeg(
+          'festoon storage in seconds of line at set speed (30–60 s, process-models §3.2, V jaynn.com)',
+        ).default(45),
+        scrap_length_m: nonNeg(
+          'web length cut out around each splice (0.5–3 m, process-models §3.2, A); 0 = not cut out: cells with the joint are scrapped',
+        ).default(1.5),
         roll_change_min: pos('manual roll change downtime, min (5–15 min, process-models §3.2, A)').default(10),
       })
       .strict()
@@ -139,7 +168,10 @@ export const productionSchema = z
       .default({ subgroup_size: 5, ewma_lambda: 0.2, ewma_L: 3 }),
     cost: z
       .object({
-        prices_usd_per_kg: z.record(z.string(), pos('material price, $/kg')).default({}).describe('overrides of the default material prices, by material id'),
+        prices_usd_per_kg: z
+          .record(z.string(), pos('material price, $/kg'))
+          .default({})
+          .describe('overrides of the default material prices, by material id'),
         labour_usd_per_h: pos('direct labour rate, $/h').default(35),
         operators: pos('operators on the line per shift').default(3),
         capex_usd: nonNeg('installed capital of the line, $').default(5e6),
@@ -150,11 +182,23 @@ export const productionSchema = z
         electricity_usd_per_kWh: nonNeg('electricity price, $/kWh').default(0.1),
       })
       .strict()
-      .default({ prices_usd_per_kg: {}, labour_usd_per_h: 35, operators: 3, capex_usd: 5e6, depreciation_years: 10, interest_pct: 8, operating_h_per_year: 6000, line_power_kW: 60, electricity_usd_per_kWh: 0.1 }),
+      .default({
+        prices_usd_per_kg: {},
+        labour_usd_per_h: 35,
+        operators: 3,
+        capex_usd: 5e6,
+        depreciation_years: 10,
+        interest_pct: 8,
+        operating_h_per_year: 6000,
+        line_power_kW: 60,
+        electricity_usd_per_kWh: 0.1,
+      }),
     fidelity: z
       .enum(['full', 'linear'])
       .default('full')
-      .describe('per-cell line physics: full station physics for every cell, or a first-order surrogate (Jacobian by finite differences at run start)'),
+      .describe(
+        'per-cell line physics: full station physics for every cell, or a first-order surrogate (Jacobian by finite differences at run start)',
+      ),
   })
   .strict();
 
@@ -173,7 +217,8 @@ function describe(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (v !== null && typeof v === 'object') return `an object with keys ${Object.keys(v).slice(0, 6).join(', ') || '(none)'}`;
+  if (v !== null && typeof v === 'object')
+    return `an object with keys ${Object.keys(v).slice(0, 6).join(', ') || '(none)'}`;
   return String(v);
 }
 
@@ -211,9 +256,20 @@ function parseWith<T extends z.ZodType>(schema: T, root: string, data: unknown):
   const r = schema.safeParse(data ?? {});
   if (r.success) return r.data;
   const problems = r.error.issues.flatMap((i) => {
-    if (i.code === 'unrecognized_keys') return i.keys.map((k) => `${[root, ...i.path.map(String), k].join('.')}: unknown key (got ${describe(at(data, [...i.path, k]))}; allowed ${allowed(i)})`);
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map(
+        (k) =>
+          `${[root, ...i.path.map(String), k].join('.')}: unknown key (got ${describe(at(data, [...i.path, k]))}; allowed ${allowed(i)})`,
+      );
     const v = at(data, i.path);
-    const what = i.code === 'too_small' || i.code === 'too_big' ? 'out of the physical range' : v === undefined ? 'required field is missing' : i.code === 'invalid_type' ? 'wrong type' : i.message;
+    const what =
+      i.code === 'too_small' || i.code === 'too_big'
+        ? 'out of the physical range'
+        : v === undefined
+          ? 'required field is missing'
+          : i.code === 'invalid_type'
+            ? 'wrong type'
+            : i.message;
     return [`${[root, ...i.path.map(String)].join('.')}: ${what} (got ${describe(v)}; allowed ${allowed(i)})`];
   });
   throw new ConfigError(problems);

@@ -69,8 +69,19 @@ export function arealMaterials(r: Recipe, d: CellDesign, P: Production): Materia
     const user = P.cost.prices_usd_per_kg[id];
     const def = DEFAULT_PRICES_USD_PER_KG[id];
     const price = user ?? def ?? KIND_FALLBACK[getMaterial(id).kind];
-    const src = user !== undefined ? 'recipe production.cost.prices_usd_per_kg' : def !== undefined ? 'assumption (cost.ts default)' : `assumption (fallback for ${getMaterial(id).kind})`;
-    out.push({ material: id, areal_mass_g_m2: m * 1e3, price_usd_per_kg: price, price_source: src, cost_usd_per_m2: m * price });
+    const src =
+      user !== undefined
+        ? 'recipe production.cost.prices_usd_per_kg'
+        : def !== undefined
+          ? 'assumption (cost.ts default)'
+          : `assumption (fallback for ${getMaterial(id).kind})`;
+    out.push({
+      material: id,
+      areal_mass_g_m2: m * 1e3,
+      price_usd_per_kg: price,
+      price_source: src,
+      cost_usd_per_m2: m * price,
+    });
   }
   return out;
 }
@@ -88,8 +99,21 @@ export interface CostInput {
 export interface CostBreakdown {
   cost_per_kWh: number | null;
   currency: 'USD';
-  by_category_usd_per_kWh: { materials: number; scrap: number; labour: number; depreciation: number; energy: number } | null;
-  run_total_usd: { materials: number; scrap: number; labour: number; depreciation: number; energy: number; total: number };
+  by_category_usd_per_kWh: {
+    materials: number;
+    scrap: number;
+    labour: number;
+    depreciation: number;
+    energy: number;
+  } | null;
+  run_total_usd: {
+    materials: number;
+    scrap: number;
+    labour: number;
+    depreciation: number;
+    energy: number;
+    total: number;
+  };
   materials: MaterialShare[];
   capital_recovery_factor: number;
   assumptions: string[];
@@ -114,7 +138,16 @@ export function costRollup(r: Recipe, d: CellDesign, P: Production, x: CostInput
   return {
     cost_per_kWh: E > 0 ? total / E : null,
     currency: 'USD',
-    by_category_usd_per_kWh: E > 0 ? { materials: per(materials), scrap: per(scrap), labour: per(labour), depreciation: per(depreciation), energy: per(energy) } : null,
+    by_category_usd_per_kWh:
+      E > 0
+        ? {
+            materials: per(materials),
+            scrap: per(scrap),
+            labour: per(labour),
+            depreciation: per(depreciation),
+            energy: per(energy),
+          }
+        : null,
     run_total_usd: { materials, scrap, labour, depreciation, energy, total },
     materials: mats,
     capital_recovery_factor: crf,

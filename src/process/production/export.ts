@@ -40,7 +40,12 @@ export function genealogyCsv(cells: readonly CellRecord[]): string {
     const s240 = c.stations.find((s) => s.id === '240');
     const per = SHEETS.flatMap((sh) => {
       const ps = g.parents.filter((p) => p.sheet === sh);
-      return [ps.map((p) => p.roll_id).join('|'), String(ps[0]?.md_start_m ?? ''), String(ps[ps.length - 1]?.md_end_m ?? ''), (g.material_lots[sh] ?? []).join('|')];
+      return [
+        ps.map((p) => p.roll_id).join('|'),
+        String(ps[0]?.md_start_m ?? ''),
+        String(ps[ps.length - 1]?.md_end_m ?? ''),
+        (g.material_lots[sh] ?? []).join('|'),
+      ];
     });
     const row = [
       c.serial,

@@ -74,19 +74,33 @@ export function parseLineData(text: string): LineData {
       const seen = new Set<string>();
       fields.forEach((h, i) => {
         if (!(LINE_DATA_COLUMNS as readonly string[]).includes(h)) {
-          throw new LineDataError(lineNo, h === '' ? `#${i + 1}` : h, `unknown column "${h}" (allowed ${LINE_DATA_COLUMNS.join(', ')})`);
+          throw new LineDataError(
+            lineNo,
+            h === '' ? `#${i + 1}` : h,
+            `unknown column "${h}" (allowed ${LINE_DATA_COLUMNS.join(', ')})`,
+          );
         }
         if (seen.has(h)) throw new LineDataError(lineNo, h, 'column appears twice');
         seen.add(h);
       });
-      for (const req of ['time_s', 'station']) if (!seen.has(req)) throw new LineDataError(lineNo, req, `required column missing (header has ${fields.join(', ')})`);
+      for (const req of ['time_s', 'station'])
+        if (!seen.has(req))
+          throw new LineDataError(lineNo, req, `required column missing (header has ${fields.join(', ')})`);
       if (!fields.some((h) => h === 'force_N' || h === 'temperature_C' || h === 'thickness_um')) {
-        throw new LineDataError(lineNo, 'force_N', 'no measured column (need at least one of force_N, temperature_C, thickness_um)');
+        throw new LineDataError(
+          lineNo,
+          'force_N',
+          'no measured column (need at least one of force_N, temperature_C, thickness_um)',
+        );
       }
       continue;
     }
     if (fields.length !== header.length) {
-      throw new LineDataError(lineNo, fields.length > header.length ? `#${header.length + 1}` : header[fields.length]!, `expected ${header.length} fields as in the header on line ${headerLine} (got ${fields.length})`);
+      throw new LineDataError(
+        lineNo,
+        fields.length > header.length ? `#${header.length + 1}` : header[fields.length]!,
+        `expected ${header.length} fields as in the header on line ${headerLine} (got ${fields.length})`,
+      );
     }
     const rec: Partial<Record<LineDataColumn, string>> = {};
     header.forEach((h, i) => (rec[h as LineDataColumn] = fields[i]!));
@@ -97,16 +111,27 @@ export function parseLineData(text: string): LineData {
         return undefined;
       }
       const v = Number(s);
-      if (!Number.isFinite(v) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new LineDataError(lineNo, col, `not a number (got ${JSON.stringify(s)}; allowed a finite decimal number)`);
+      if (!Number.isFinite(v) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s))
+        throw new LineDataError(
+          lineNo,
+          col,
+          `not a number (got ${JSON.stringify(s)}; allowed a finite decimal number)`,
+        );
       return v;
     };
     const t = numAt('time_s', true)!;
     if (t < 0) throw new LineDataError(lineNo, 'time_s', `must be ≥ 0 (got ${t}; allowed ≥ 0)`);
     const st = rec.station ?? '';
-    if (!(STATIONS as readonly string[]).includes(st)) throw new LineDataError(lineNo, 'station', `unknown station (got ${JSON.stringify(st)}; allowed 222, 236, 240)`);
+    if (!(STATIONS as readonly string[]).includes(st))
+      throw new LineDataError(lineNo, 'station', `unknown station (got ${JSON.stringify(st)}; allowed 222, 236, 240)`);
     const sid = st as StationId;
     const prev = lastT[sid];
-    if (prev !== undefined && t < prev) throw new LineDataError(lineNo, 'time_s', `time goes backwards for station ${sid} (got ${t} after ${prev}; allowed non-decreasing)`);
+    if (prev !== undefined && t < prev)
+      throw new LineDataError(
+        lineNo,
+        'time_s',
+        `time goes backwards for station ${sid} (got ${t} after ${prev}; allowed non-decreasing)`,
+      );
     lastT[sid] = t;
     const slot = (out.stations[sid] ??= {});
     const push = (key: 'force' | 'temperature' | 'thickness', v: number): void => {
@@ -121,7 +146,8 @@ export function parseLineData(text: string): LineData {
     }
     const T = numAt('temperature_C', false);
     if (T !== undefined) {
-      if (!(T > -273.15)) throw new LineDataError(lineNo, 'temperature_C', `below absolute zero (got ${T}; allowed > -273.15)`);
+      if (!(T > -273.15))
+        throw new LineDataError(lineNo, 'temperature_C', `below absolute zero (got ${T}; allowed > -273.15)`);
       push('temperature', T + 273.15);
     }
     const h = numAt('thickness_um', false);

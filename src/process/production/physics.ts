@@ -80,7 +80,10 @@ export function perturbRecipe(r: Recipe, p: Perturbation): Recipe {
     third_sheet: {
       ...r.third_sheet,
       li_layer: { ...r.third_sheet.li_layer, thickness_um: r.third_sheet.li_layer.thickness_um * p.li },
-      conductive_layer: { ...r.third_sheet.conductive_layer, thickness_um: r.third_sheet.conductive_layer.thickness_um * p.cu },
+      conductive_layer: {
+        ...r.third_sheet.conductive_layer,
+        thickness_um: r.third_sheet.conductive_layer.thickness_um * p.cu,
+      },
     },
     stations: stations as Recipe['stations'],
     line: { ...r.line, speed_m_per_min: p.speed_m_per_min },
@@ -97,7 +100,16 @@ export function nominalPerturbation(r: Recipe): Perturbation {
       temperature_C[id] = st.temperature_C;
     }
   }
-  return { cathode: 1, electrolyte: 1, al: 1, li: 1, cu: 1, force_N, temperature_C, speed_m_per_min: r.line.speed_m_per_min };
+  return {
+    cathode: 1,
+    electrolyte: 1,
+    al: 1,
+    li: 1,
+    cu: 1,
+    force_N,
+    temperature_C,
+    speed_m_per_min: r.line.speed_m_per_min,
+  };
 }
 
 // ------------------------------------------------------------------------------------- linear surrogate
@@ -106,7 +118,8 @@ type Coord = { get: (p: Perturbation) => number; set: (p: Perturbation, v: numbe
 
 function coords(r: Recipe): Coord[] {
   const out: Coord[] = [];
-  for (const k of ['cathode', 'electrolyte', 'al', 'li', 'cu'] as const) out.push({ name: k, get: (p) => p[k], set: (p, v) => (p[k] = v) });
+  for (const k of ['cathode', 'electrolyte', 'al', 'li', 'cu'] as const)
+    out.push({ name: k, get: (p) => p[k], set: (p, v) => (p[k] = v) });
   for (const id of STATION_IDS) {
     if (!r.stations[id]) continue;
     out.push({ name: `force_${id}`, get: (p) => p.force_N[id]!, set: (p, v) => (p.force_N[id] = v) });
@@ -157,7 +170,11 @@ export interface LinearSurrogate {
  * variability). Non-negative physical outputs are kept ≥ 0 and the crack risk in [0, 1]. Its error
  * against the full physics is measured on a sample of cells by runProduction and reported.
  */
-export function linearizePhysics(physics: LinePhysics, r: Recipe, h: (name: string, nominal: number) => number): LinearSurrogate {
+export function linearizePhysics(
+  physics: LinePhysics,
+  r: Recipe,
+  h: (name: string, nominal: number) => number,
+): LinearSurrogate {
   const cs = coords(r);
   const p0 = nominalPerturbation(r);
   const base = physics(perturbRecipe(r, p0));
@@ -182,7 +199,10 @@ export function linearizePhysics(physics: LinePhysics, r: Recipe, h: (name: stri
       if (rp.bonded !== base.bonded || rm.bonded !== base.bonded) bondedVaries = true;
       const yp = flatten(rp);
       const ym = flatten(rm);
-      if (yp.length !== y0.length || ym.length !== y0.length) throw new Error('linearizePhysics: the physics returned a different layer count for a perturbed recipe (allowed: the same stack)');
+      if (yp.length !== y0.length || ym.length !== y0.length)
+        throw new Error(
+          'linearizePhysics: the physics returned a different layer count for a perturbed recipe (allowed: the same stack)',
+        );
       for (let i = 0; i < y0.length; i++) g[i] = (yp[i]! - ym[i]!) / (2 * step);
     }
     grads.push(g);
@@ -216,7 +236,14 @@ export function linearizePhysics(physics: LinePhysics, r: Recipe, h: (name: stri
     });
     const layers = base.layers.map((l, k) => ({ name: l.name, thickness_m: nn(y[14 + k]!) }));
     void nL;
-    return { cell, cellThickness_m: nn(y[0]!), crackRisk: Math.min(1, nn(y[1]!)), bonded: base.bonded, afterStation_m: after, layers };
+    return {
+      cell,
+      cellThickness_m: nn(y[0]!),
+      crackRisk: Math.min(1, nn(y[1]!)),
+      bonded: base.bonded,
+      afterStation_m: after,
+      layers,
+    };
   };
   return { evaluate, steps, calls, bondedVaries };
 }

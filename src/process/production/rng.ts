@@ -27,7 +27,8 @@ export class Rng {
 
   /** `seed`: any finite number; its integer part (mod 2³²) and fractional bits are both used. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed: must be a finite number (got ${seed}; allowed finite integer)`);
+    if (!Number.isFinite(seed))
+      throw new RangeError(`seed: must be a finite number (got ${seed}; allowed finite integer)`);
     const lo = Math.floor(seed) >>> 0;
     const hi = Math.floor(seed / 4294967296) >>> 0;
     let st = lo ^ Math.imul(hi, 0x27d4eb2d);

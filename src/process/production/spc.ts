@@ -79,9 +79,26 @@ export function xbarR(data: ArrayLike<number>, n: number): XbarRChart {
   const eps = 1e-12 * (Math.abs(xbb) + rbar);
   const ooc: number[] = [];
   for (let g = 0; g < k; g++) {
-    if (means[g]! > xbar.ucl + eps || means[g]! < xbar.lcl - eps || ranges[g]! > r.ucl + eps || ranges[g]! < r.lcl - eps) ooc.push(g);
+    if (
+      means[g]! > xbar.ucl + eps ||
+      means[g]! < xbar.lcl - eps ||
+      ranges[g]! > r.ucl + eps ||
+      ranges[g]! < r.lcl - eps
+    )
+      ooc.push(g);
   }
-  return { n, subgroups: k, grand_mean: xbb, r_bar: rbar, sigma_within: rbar / c.d2, xbar, r, means, ranges, out_of_control: ooc };
+  return {
+    n,
+    subgroups: k,
+    grand_mean: xbb,
+    r_bar: rbar,
+    sigma_within: rbar / c.d2,
+    xbar,
+    r,
+    means,
+    ranges,
+    out_of_control: ooc,
+  };
 }
 
 export interface EwmaChart {
@@ -97,7 +114,8 @@ export interface EwmaChart {
 
 /** EWMA chart of individual values (or subgroup means with sigma = σ/√n). */
 export function ewma(data: ArrayLike<number>, target: number, sigma: number, lambda: number, L: number): EwmaChart {
-  if (!(lambda > 0 && lambda <= 1)) throw new RangeError(`spc.ewma_lambda: out of range (got ${lambda}; allowed 0 < λ ≤ 1)`);
+  if (!(lambda > 0 && lambda <= 1))
+    throw new RangeError(`spc.ewma_lambda: out of range (got ${lambda}; allowed 0 < λ ≤ 1)`);
   const z: number[] = [];
   const ucl: number[] = [];
   const lcl: number[] = [];

@@ -98,7 +98,13 @@ export const stationPhysics: LinePhysics = (recipe: Recipe): PhysicsResult => {
     stationPhysicsStats.bracketRetries++;
     for (const f of [1 + 1e-6, 1 - 1e-6, 1 + 1e-5, 1 - 1e-5, 1 + 1e-4, 1 - 1e-4, 1 + 1e-3, 1 - 1e-3]) {
       try {
-        return once({ ...recipe, third_sheet: { ...recipe.third_sheet, li_layer: { ...recipe.third_sheet.li_layer, thickness_um: recipe.third_sheet.li_layer.thickness_um * f } } });
+        return once({
+          ...recipe,
+          third_sheet: {
+            ...recipe.third_sheet,
+            li_layer: { ...recipe.third_sheet.li_layer, thickness_um: recipe.third_sheet.li_layer.thickness_um * f },
+          },
+        });
       } catch (e2) {
         if (!(e2 instanceof RangeError && /root not bracketed/.test(e2.message))) throw e2;
       }

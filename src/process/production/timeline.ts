@@ -93,8 +93,10 @@ export function buildTimeline(inp: TimelineInput): Timeline {
   if (!(vSet > 0)) throw new RangeError(`line.speed_m_per_min: must be > 0 (got ${vSet * 60}; allowed > 0)`);
   const tLimit = 'duration_s' in inp.end ? inp.end.duration_s : Infinity;
   const sLimit = 'web_length_m' in inp.end ? inp.end.web_length_m : Infinity;
-  if ('duration_s' in inp.end && !(tLimit > 0)) throw new RangeError(`duration_s: must be > 0 (got ${tLimit}; allowed > 0)`);
-  if ('web_length_m' in inp.end && !(sLimit > 0)) throw new RangeError(`web_length_m: must be > 0 (got ${sLimit}; allowed > 0)`);
+  if ('duration_s' in inp.end && !(tLimit > 0))
+    throw new RangeError(`duration_s: must be > 0 (got ${tLimit}; allowed > 0)`);
+  if ('web_length_m' in inp.end && !(sLimit > 0))
+    throw new RangeError(`web_length_m: must be > 0 (got ${sLimit}; allowed > 0)`);
   const accel = P.ramp_s > 0 ? vSet / P.ramp_s : Infinity;
   const mtbf = P.breakdowns.mtbf_h * 3600;
   const brkRng = rng.fork();
@@ -146,7 +148,7 @@ export function buildTimeline(inp: TimelineInput): Timeline {
     let dtPhase = a > 0 ? (vSet - v) / a : Infinity;
     let sheetEvent: SheetId | undefined;
     let sE = Infinity;
-    for (const sh of SHEETS) if (nextEnd[sh] < sE) (sE = nextEnd[sh]), (sheetEvent = sh);
+    for (const sh of SHEETS) if (nextEnd[sh] < sE) ((sE = nextEnd[sh]), (sheetEvent = sh));
     const dtRoll = timeToDistance(v, a, sE - s);
     const dtEnd = Math.min(tLimit - t, timeToDistance(v, a, sLimit - s));
     const dtFail = ttf;
@@ -189,12 +191,28 @@ export function buildTimeline(inp: TimelineInput): Timeline {
       }
       dtStop = Math.max(dtStop, dt1);
       splices.push({ sheet: sh, s_m: sE, t_s: t, from_roll: from, downtime_s: dt1 });
-      if (P.splice.scrap_length_m > 0) scrap.push({ cause: 'splice', s0: Math.max(0, sE - P.splice.scrap_length_m / 2), s1: sE + P.splice.scrap_length_m / 2 });
+      if (P.splice.scrap_length_m > 0)
+        scrap.push({
+          cause: 'splice',
+          s0: Math.max(0, sE - P.splice.scrap_length_m / 2),
+          s1: sE + P.splice.scrap_length_m / 2,
+        });
     }
     if (dtStop > 0 && t < tLimit) stop(cause, dtStop);
   }
   scrap.sort((x, y) => x.s0 - y.s0);
-  return { segments, splices, stops, scrap, rolls, tEnd_s: t, sEnd_m: s, runs: run + 1, running_s: running, downtime_s: downtime };
+  return {
+    segments,
+    splices,
+    stops,
+    scrap,
+    rolls,
+    tEnd_s: t,
+    sEnd_m: s,
+    runs: run + 1,
+    running_s: running,
+    downtime_s: downtime,
+  };
 }
 
 /** Time at which laminate position s passed station 240, and the station run (binary search). */

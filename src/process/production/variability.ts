@@ -83,14 +83,32 @@ export class SheetField {
   readonly md: Ar1Field;
   /** cd[roll][lane] */
   readonly cd: Float64Array[];
-  constructor(cfg: SheetVariability, scale: number, length_m: number, dx: number, rollStarts: readonly number[], lanes: number, rng: Rng) {
+  constructor(
+    cfg: SheetVariability,
+    scale: number,
+    length_m: number,
+    dx: number,
+    rollStarts: readonly number[],
+    lanes: number,
+    rng: Rng,
+  ) {
     const n = Math.max(2, Math.ceil(length_m / dx) + 2);
-    this.md = new Ar1Field(0, dx, n, (scale * cfg.md_sigma_pct) / 100, cfg.md_correlation_m, rng.fork(), rollStarts.slice(1));
+    this.md = new Ar1Field(
+      0,
+      dx,
+      n,
+      (scale * cfg.md_sigma_pct) / 100,
+      cfg.md_correlation_m,
+      rng.fork(),
+      rollStarts.slice(1),
+    );
     const cdRng = rng.fork();
     this.cd = rollStarts.map(() => {
       const prof = new Float64Array(lanes);
       for (let l = 0; l < lanes; l++) {
-        prof[l] = cfg.cd_profile_pct ? (scale * (cfg.cd_profile_pct[l] ?? 0)) / 100 : (scale * cfg.cd_sigma_pct * cdRng.normal()) / 100;
+        prof[l] = cfg.cd_profile_pct
+          ? (scale * (cfg.cd_profile_pct[l] ?? 0)) / 100
+          : (scale * cfg.cd_sigma_pct * cdRng.normal()) / 100;
       }
       return prof;
     });

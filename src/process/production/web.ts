@@ -60,26 +60,70 @@ export interface TensionReport {
 
 export function tensionReport(r: Recipe, P: Production): TensionReport {
   const T = P.tension_N_per_m;
-  const mk = (span: SpanTension['span'], tension: number, carriers: SpanTension['carriers'], note?: string): SpanTension => {
+  const mk = (
+    span: SpanTension['span'],
+    tension: number,
+    carriers: SpanTension['carriers'],
+    note?: string,
+  ): SpanTension => {
     const lim = carriers.length ? carriers.reduce((s, c) => s + c.capacity_N_per_m, 0) : null;
     const u = lim ? tension / lim : null;
-    const out: SpanTension = { span, tension_N_per_m: tension, carriers, elastic_limit_N_per_m: lim, utilisation: u, ok: u === null ? null : u <= TENSION_FRACTION.high };
+    const out: SpanTension = {
+      span,
+      tension_N_per_m: tension,
+      carriers,
+      elastic_limit_N_per_m: lim,
+      utilisation: u,
+      ok: u === null ? null : u <= TENSION_FRACTION.high,
+    };
     if (note) out.note = note;
     return out;
   };
-  const carrier = (layer: string, y: { value: number; source: string } | undefined, t_um: number): SpanTension['carriers'] =>
-    y ? [{ layer, yield_MPa: y.value / 1e6, thickness_um: t_um, capacity_N_per_m: y.value * t_um * 1e-6, source: y.source }] : [];
+  const carrier = (
+    layer: string,
+    y: { value: number; source: string } | undefined,
+    t_um: number,
+  ): SpanTension['carriers'] =>
+    y
+      ? [
+          {
+            layer,
+            yield_MPa: y.value / 1e6,
+            thickness_um: t_um,
+            capacity_N_per_m: y.value * t_um * 1e-6,
+            source: y.source,
+          },
+        ]
+      : [];
 
   const fs = r.first_sheet;
   const cc = fs.current_collector;
   const first = cc ? carrier(`${cc.material} collector`, yieldOf(cc.material), cc.thickness_um) : [];
-  const alC = r.al_sheet.form === 'foil' ? carrier('Al foil', alYield_Pa(r.al_sheet.temper), r.al_sheet.thickness_um) : [];
+  const alC =
+    r.al_sheet.form === 'foil' ? carrier('Al foil', alYield_Pa(r.al_sheet.temper), r.al_sheet.thickness_um) : [];
   const t3 = r.third_sheet;
   const liY = getMaterial('Li').yieldStress!;
-  const third = [...carrier(t3.conductive_layer.material, yieldOf(t3.conductive_layer.material), t3.conductive_layer.thickness_um), ...carrier('Li layer', { value: liY.value, source: liY.source }, t3.li_layer.thickness_um)];
+  const third = [
+    ...carrier(t3.conductive_layer.material, yieldOf(t3.conductive_layer.material), t3.conductive_layer.thickness_um),
+    ...carrier('Li layer', { value: liY.value, source: liY.source }, t3.li_layer.thickness_um),
+  ];
   const spans = [
-    mk('first_sheet', T.first_sheet, first, cc ? undefined : 'particulate cathode|SE composite without a collector: no yield data for the composite tape — its tensile limit must be measured (no source)'),
-    mk('al_sheet', T.al_sheet, alC, alC.length ? undefined : 'Al particles on a plastic carrier: the carrier film carries the tension (its strength is not in the library)'),
+    mk(
+      'first_sheet',
+      T.first_sheet,
+      first,
+      cc
+        ? undefined
+        : 'particulate cathode|SE composite without a collector: no yield data for the composite tape — its tensile limit must be measured (no source)',
+    ),
+    mk(
+      'al_sheet',
+      T.al_sheet,
+      alC,
+      alC.length
+        ? undefined
+        : 'Al particles on a plastic carrier: the carrier film carries the tension (its strength is not in the library)',
+    ),
     mk('third_sheet', T.third_sheet, third),
     mk('laminate', T.laminate, [...first, ...alC, ...third]),
   ];
