@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import { parseRecipeText, formatProblem, MAX_RECIPE_BYTES, type RecipeProblem } from '../recipe/parse.ts';
+import { ProblemError } from '../problems.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
@@ -371,6 +372,10 @@ export async function main(
     }
     if (e instanceof InputError || e instanceof BatteryInputError) {
       for (const l of e.lines) process.stderr.write(l + '\n');
+      return 2;
+    }
+    if (e instanceof ProblemError) {
+      process.stderr.write(e.message + '\n');
       return 2;
     }
     if (e instanceof StoreError && e.isUserError) {

@@ -6,16 +6,12 @@
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { recipeSchema, type Recipe } from './schema.ts';
+import { formatProblem, type Problem } from '../problems.ts';
 import { getMaterial, suggest, UnknownMaterialError, type MaterialKind } from '../materials/library.ts';
 
-export interface RecipeProblem {
-  /** dotted path, e.g. stations.240.force_N ('' for the whole document) */
-  path: string;
-  problem: string;
-  got: string;
-  allowed: string;
-  line?: number;
-}
+/** A recipe problem is the project's one error value (src/problems.ts). */
+export type RecipeProblem = Problem;
+export { formatProblem };
 
 export type ParseResult = { ok: true; recipe: Recipe } | { ok: false; problems: RecipeProblem[] };
 
@@ -23,11 +19,6 @@ export type ParseResult = { ok: true; recipe: Recipe } | { ok: false; problems: 
 export const MAX_RECIPE_BYTES = 1_000_000;
 /** Deepest YAML nesting accepted. */
 export const MAX_DEPTH = 32;
-
-export function formatProblem(p: RecipeProblem): string {
-  const where = p.path === '' ? '(recipe)' : p.path;
-  return `${where}: ${p.problem} (got ${p.got}; allowed ${p.allowed})${p.line ? ` [line ${p.line}]` : ''}`;
-}
 
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
