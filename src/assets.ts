@@ -1,0 +1,31 @@
+/**
+ * Static data files shipped with rollcell (tables, drive cycles, material data with sources), read once
+ * and cached. The files live under `data/` at the repository root, beside their README and licence
+ * notes (PyBaMM keeps `input/parameters/…/data/*.csv` the same way). This is the only module under
+ * `src/` outside the edges that touches the file system, and it reads only files of the package itself.
+ */
+import { readFileSync } from 'node:fs';
+
+const cache = new Map<string, string>();
+
+/** URL of a packaged data file, from a path relative to `data/` (e.g. `materials/li-al.json`). */
+export function assetUrl(rel: string): URL {
+  if (rel.startsWith('/') || rel.split('/').includes('..'))
+    throw new Error(`asset path must stay inside data/: ${rel}`);
+  return new URL(`../data/${rel}`, import.meta.url);
+}
+
+/** Text of a packaged data file (UTF-8), read once. */
+export function assetText(rel: string): string {
+  let t = cache.get(rel);
+  if (t === undefined) {
+    t = readFileSync(assetUrl(rel), 'utf8');
+    cache.set(rel, t);
+  }
+  return t;
+}
+
+/** A packaged JSON data file, parsed (the caller validates its shape). */
+export function assetJson(rel: string): unknown {
+  return JSON.parse(assetText(rel)) as unknown;
+}
