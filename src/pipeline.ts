@@ -24,7 +24,8 @@ import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { ZERO_CELSIUS_K } from './materials/constants.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
+import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import type { CellRecord as ProducedCellRecord } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -60,7 +61,15 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
+  batteryFrames?: number;
+  /** told when each stage of the job starts and ends (progress for the CLI and the server) */
+  onStage?: (stage: JobStage, state: 'start' | 'done') => void;
+  /** each produced cell as soon as the production run makes it (live shift views) */
+  onCell?: (cell: ProducedCellRecord) => void;
 }
+
+export type JobStage = 'line' | 'cycling' | 'production' | 'battery' | 'claims';
 
 export interface JobResult {
   output: RunOutput;
@@ -74,6 +83,8 @@ export interface JobResult {
   experiment: ExperimentResult | null;
   /** the production run (when requested), with its per-cell records */
   productionRun: ProductionRun | null;
+  /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
+  batteryFrames: CellFrames | null;
 }
 
 export function recipeWindowChecks(r: Recipe, d: CellDesign, proc?: ProcessResult): WindowCheck[] {
@@ -297,6 +308,8 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const stage = opts.onStage ?? (() => {});
+  stage('line', 'start');
   const design = designCell(recipe);
   // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
@@ -309,6 +322,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
         `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`,
     );
   for (const w of proc.warnings) warnings.push(w.message);
+  stage('line', 'done');
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
@@ -322,10 +336,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
   if (!opts.noCycling) {
     if (canCycle) {
+      stage('cycling', 'start');
       cellSI = producedCellSI(recipe, design, proc.cell);
       cyc = runCycling(recipe, cellSI);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
+      stage('cycling', 'done');
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -335,9 +351,17 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
-    prod = runProduction(recipe, { seed: opts.seed ?? 1, includeCharts: true, ...lim });
+    stage('production', 'start');
+    prod = runProduction(recipe, {
+      seed: opts.seed ?? 1,
+      includeCharts: true,
+      ...lim,
+      ...(opts.onCell ? { onCell: opts.onCell } : {}),
+    });
     output.production = prod.block;
+    stage('production', 'done');
   }
+  let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
@@ -348,8 +372,17 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
       );
-    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells })
-      .block as unknown as Record<string, unknown>;
+    stage('battery', 'start');
+    const bat = runBatteryCommand(recipe, {
+      profile,
+      days: bo.days ?? 1,
+      seed: opts.seed ?? 1,
+      cells,
+      ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
+    });
+    output.battery = bat.block as unknown as Record<string, unknown>;
+    batteryFrames = bat.cellFrames ?? null;
+    stage('battery', 'done');
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
@@ -358,7 +391,9 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       (output.battery as Record<string, unknown>)['battery_serial'] = serial;
     }
   }
+  stage('claims', 'start');
   output.claims = evaluateClaims(recipe, output);
+  stage('claims', 'done');
   return {
     output,
     design,
@@ -370,5 +405,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     cycles: cyc?.cycles ?? [],
     experiment: cyc?.experiment ?? null,
     productionRun: prod,
+    batteryFrames,
   };
 }

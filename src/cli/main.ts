@@ -16,8 +16,6 @@ import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import { BatteryInputError, toInputError } from './battery.ts';
-import type { JobResult } from '../pipeline.ts';
-import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from '../store/types.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 
 /** Invalid user input: printed line by line, exit code 2. */
@@ -67,36 +65,9 @@ function parseSeed(v: string): number {
   return n;
 }
 
-/** per-cell records, cycles and time series of a run, in the store's shapes (nothing a user ran is lost) */
-export function storedDetail(res: JobResult): {
-  cells: StoredCell[];
-  cycles: StoredCycle[];
-  timeSeries: TimeSeriesRecord[];
-} {
-  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map((c) => ({
-    ...c,
-    verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
-    thickness_um: c.stack.cell_thickness_um,
-    capacity_mAh: c.capacity_mAh,
-  }));
-  const cycles: StoredCycle[] = res.cycles.map((c) => ({
-    cycle: c.index,
-    charge_Ah: c.charge_Ah,
-    discharge_Ah: c.discharge_Ah,
-    coulombic_efficiency: c.ce,
-    ...(c.resistance_mOhm !== undefined ? { resistance_mOhm: c.resistance_mOhm } : {}),
-  }));
-  const timeSeries: TimeSeriesRecord[] = res.timeSeries.map((t) => ({
-    name: t.name,
-    columns: {
-      t_s: [...t.t_s],
-      voltage_V: [...t.voltage_V],
-      current_A: [...t.current_A],
-      capacity_Ah: [...t.capacity_Ah],
-    },
-  }));
-  return { cells, cycles, timeSeries };
-}
+/** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
+export { storedDetail } from '../run-record.ts';
+import { storedDetail } from '../run-record.ts';
 
 function buildProgram(out: (s: string) => void): Command {
   const program = new Command();
@@ -132,7 +103,7 @@ function buildProgram(out: (s: string) => void): Command {
           let res;
           try {
             try {
-              res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery });
+              res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery, batteryFrames: 60 });
             } catch (e) {
               throw toInputError(e);
             }

@@ -173,6 +173,8 @@ export interface ProductionOptions {
   keepCells?: boolean;
   /** include full SPC chart series (default false: summaries only) */
   includeCharts?: boolean;
+  /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
+  onCell?: (cell: CellRecord) => void;
 }
 
 export interface StationState {
@@ -649,6 +651,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             in_spec: inSpec,
             causes,
           });
+          opts.onCell?.(cells[cells.length - 1]!);
         }
       }
     }
