@@ -25,7 +25,7 @@ import { getMaterial } from './materials/library.ts';
 import { ZERO_CELSIUS_K } from './materials/constants.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
 import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
-import type { CellRecord as ProducedCellRecord } from './process/line.ts';
+import type { CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -67,6 +67,8 @@ export interface JobOptions {
   onStage?: (stage: JobStage, state: 'start' | 'done') => void;
   /** each produced cell as soon as the production run makes it (live shift views) */
   onCell?: (cell: ProducedCellRecord) => void;
+  /** the production run's timeline (stops, splices), before its first cell */
+  onProductionStart?: (info: ProductionStart) => void;
 }
 
 export type JobStage = 'line' | 'cycling' | 'production' | 'battery' | 'claims';
@@ -357,8 +359,16 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       includeCharts: true,
       ...lim,
       ...(opts.onCell ? { onCell: opts.onCell } : {}),
+      ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
     });
     output.production = prod.block;
+    // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
+    output.production['stops'] = prod.timeline.stops.map((s) => ({
+      cause: s.cause,
+      t0_s: r6(s.t0_s),
+      t1_s: r6(s.t1_s),
+      s_m: r6(s.s_m),
+    }));
     stage('production', 'done');
   }
   let batteryFrames: CellFrames | null = null;

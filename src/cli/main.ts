@@ -289,6 +289,65 @@ function buildProgram(out: (s: string) => void): Command {
     );
 
   program
+    .command('serve')
+    .description('the web dashboard and HTTP API (OpenAPI at /api/openapi.json); 127.0.0.1 by default')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--port <n>', 'TCP port (0: any free port)', '8080')
+    .option('--host <addr>', 'address to bind; any non-loopback address requires a token', '127.0.0.1')
+    .option('--token <t>', 'token required on every request (generated when binding a non-loopback address)')
+    .option('--concurrency <n>', 'runs computed at once (worker threads; default cores − 1)')
+    .action(async (o: { db: string; port: string; host: string; token?: string; concurrency?: string }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw inputError('--port', 'not a TCP port', JSON.stringify(o.port), '0 … 65535');
+      let concurrency: number | undefined;
+      if (o.concurrency !== undefined) {
+        concurrency = Number(o.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+          throw inputError('--concurrency', 'not a worker count', JSON.stringify(o.concurrency), '1 … 256');
+      }
+      if (o.token !== undefined && (o.token.length < 16 || !/^[\x21-\x7e]+$/.test(o.token)))
+        throw inputError(
+          '--token',
+          'too short or not printable',
+          `${o.token.length} characters`,
+          '≥ 16 printable ASCII characters',
+        );
+      const { startServer } = await import('../server/serve.ts');
+      let srv;
+      try {
+        srv = await startServer({
+          db: o.db,
+          port,
+          host: o.host,
+          ...(o.token ? { token: o.token } : {}),
+          ...(concurrency ? { concurrency } : {}),
+        });
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'EADDRINUSE') throw inputError('--port', 'already in use', String(port), 'a free port (or 0)');
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+          throw inputError(
+            '--host',
+            'not an address of this machine',
+            JSON.stringify(o.host),
+            '127.0.0.1, ::1, 0.0.0.0 or a local address',
+          );
+        throw e;
+      }
+      out(
+        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}/api/openapi.json · database: ${srv.store.spec}${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          void srv.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  program
     .command('validate')
     .description('check a recipe; prints nothing and exits 0 when valid')
     .argument('<recipe>', 'recipe YAML file')

@@ -175,6 +175,17 @@ export interface ProductionOptions {
   includeCharts?: boolean;
   /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
   onCell?: (cell: CellRecord) => void;
+  /** called once the run's event timeline is known, before the first cell (for live views) */
+  onStart?: (info: ProductionStart) => void;
+}
+
+export interface ProductionStart {
+  planned_s: number;
+  lanes: number;
+  speed_m_per_min: number;
+  cell_length_mm: number;
+  stops: Timeline['stops'];
+  splices: Timeline['splices'];
 }
 
 export interface StationState {
@@ -313,6 +324,14 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     rng: rng.fork(),
   });
   const planned_s = 'duration_s' in end ? end.duration_s : tl.tEnd_s;
+  opts.onStart?.({
+    planned_s,
+    lanes,
+    speed_m_per_min: recipe.line.speed_m_per_min,
+    cell_length_mm: recipe.cell.length_mm,
+    stops: tl.stops,
+    splices: tl.splices,
+  });
 
   // ---------------------------------------------------------------- variability fields
   const scale = V.scale;

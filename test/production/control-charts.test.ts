@@ -9,6 +9,7 @@ import {
   honestLimits,
   histogram,
   autocorrelation,
+  capabilityIndices,
 } from '../../src/process/production/control-charts.ts';
 import { Rng } from '../../src/process/production/rng.ts';
 
@@ -106,4 +107,23 @@ test('histogram counts every value and those outside the spec', () => {
   assert.equal(h.below_lsl, 1);
   assert.equal(h.above_usl, 1);
   assert.ok(h.edges[0]! <= 1 && h.edges.at(-1)! >= 6);
+});
+
+test('capability: Cp = Pp for a stable process; within σ < overall σ when the mean wanders', () => {
+  const rng = new Rng(11);
+  const iid = Array.from({ length: 5000 }, () => 10 + rng.normal());
+  const c = capabilityIndices(iid, 7, 13, 5);
+  assert.ok(Math.abs(c.cp! - 1) < 0.05 && Math.abs(c.pp! - 1) < 0.05, `Cp ${c.cp} Pp ${c.pp} ≈ 1 for ±3σ specs`);
+  assert.ok(c.cpk! <= c.cp! && c.ppk! <= c.pp!);
+  const wander: number[] = [];
+  let e = 0;
+  for (let i = 0; i < 5000; i++) {
+    e = 0.98 * e + 0.3 * rng.normal();
+    wander.push(10 + e + 0.2 * rng.normal());
+  }
+  const w = capabilityIndices(wander, 7, 13, 5);
+  assert.ok(w.pp! < w.cp!, `Pp ${w.pp} < Cp ${w.cp} when the mean drifts`);
+  const one = capabilityIndices(iid, undefined, 13);
+  assert.equal(one.cp, null);
+  assert.ok(one.cpk !== null && one.pp === null);
 });

@@ -360,3 +360,55 @@ export function histogram(x: ArrayLike<number>, bins: number, lsl?: number, usl?
   }
   return { edges, counts, below_lsl: below, above_usl: above };
 }
+
+export interface CapabilityIndices {
+  n: number;
+  mean: number;
+  sigma_within: number;
+  sigma_overall: number;
+  lsl: number | null;
+  usl: number | null;
+  /** potential (within σ) and performance (overall σ) indices; null when not defined (one-sided, σ = 0) */
+  cp: number | null;
+  cpk: number | null;
+  pp: number | null;
+  ppk: number | null;
+}
+
+/**
+ * Cp, Cpk (σ within = R̄/d₂ of subgroups of n, AIAG SPC manual 2nd ed.) and Pp, Ppk (overall sample σ)
+ * against [lsl, usl]; one-sided specs give only the *k indices (the one available side).
+ */
+export function capabilityIndices(x: ArrayLike<number>, lsl?: number, usl?: number, n = 5): CapabilityIndices {
+  const N = x.length;
+  let m = 0;
+  for (let i = 0; i < N; i++) m += x[i]!;
+  m /= N;
+  let q = 0;
+  for (let i = 0; i < N; i++) q += (x[i]! - m) ** 2;
+  const so = N > 1 ? Math.sqrt(q / (N - 1)) : 0;
+  const g = N >= 2 * n ? n : 2;
+  const { ranges } = subgroupStats(x, g);
+  const sw = ranges.length ? mean(ranges) / chartConstants(g).d2 : 0;
+  const both = lsl !== undefined && usl !== undefined;
+  const p = (s: number): number | null => (both && s > 0 ? (usl! - lsl!) / (6 * s) : null);
+  const pk = (s: number): number | null => {
+    if (!(s > 0)) return null;
+    const parts: number[] = [];
+    if (usl !== undefined) parts.push((usl - m) / (3 * s));
+    if (lsl !== undefined) parts.push((m - lsl) / (3 * s));
+    return parts.length ? Math.min(...parts) : null;
+  };
+  return {
+    n: N,
+    mean: m,
+    sigma_within: sw,
+    sigma_overall: so,
+    lsl: lsl ?? null,
+    usl: usl ?? null,
+    cp: p(sw),
+    cpk: pk(sw),
+    pp: p(so),
+    ppk: pk(so),
+  };
+}
