@@ -37,8 +37,16 @@ import { rollsOf, cellsOfRoll, packSerials } from './present/genealogy.ts';
 import { comparePayload } from './present/compare.ts';
 import { halfCycles, dqdv } from './present/run.ts';
 import { cellsCsv, seriesBdf, runXlsx } from './export.ts';
-import { runExperiment, firstCycleSummary } from '../cycler/index.ts';
-import { createLiquidModel } from '../electrochem/liquid/index.ts';
+import { runExperiment, firstCycleSummary, parseExperiment } from '../cycler/index.ts';
+import { createLiquidModel, simulateConstantCurrent } from '../electrochem/liquid/index.ts';
+
+/** the parsed shape of one experiment step that the constant-current fast path reads */
+interface FastStep {
+  kind: string;
+  text: string;
+  control?: { mode: string; c_rate?: number; current_A?: number };
+  terminations?: { kind: string; voltage_V?: number }[];
+}
 import { buildCellModel } from '../pipeline.ts';
 import type { Problem } from '../problems.ts';
 
@@ -62,6 +70,8 @@ export interface AppOptions {
   /** example recipes offered in the Recipe view */
   examplesDir?: string;
   log?: (s: string) => void;
+  /** stored runs kept parsed in memory (runs are immutable once stored); 0 reads the store every time */
+  runCacheSize?: number;
 }
 
 /* ------------------------------------------------------------------ small LRU caches of immutable run data */
@@ -78,6 +88,7 @@ class Lru<V> {
     return v;
   }
   set(k: string, v: V): void {
+    if (this.size <= 0) return;
     this.#m.delete(k);
     this.#m.set(k, v);
     while (this.#m.size > this.size) this.#m.delete(this.#m.keys().next().value!);
@@ -115,7 +126,7 @@ const MIME: Record<string, string> = {
 export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   const app = new Hono();
   const routes: RouteDef[] = [];
-  const runCache = new Lru<StoredRun>(16);
+  const runCache = new Lru<StoredRun>(o.runCacheSize ?? 16);
   const cellsCache = new Lru<Record<string, unknown>[]>(3);
   const seriesCache = new Lru<Record<string, Float64Array>>(8);
   const shiftCache = new Lru<ReturnType<typeof shiftPayload>>(8);
@@ -1075,6 +1086,49 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           'bpx (a BPX object) or text (a recipe)',
         );
       const steps = req.experiment ?? ['Discharge at 1C until 2.5 V'];
+      // fast path: one constant-current step to a voltage cut-off on a BPX cell is a single DAE solve
+      // with a terminal event (the same solver and mesh as the cycler, without its step machine)
+      if (req.bpx && req.initial_soc === undefined) {
+        const ex = parseExperiment(steps);
+        const b =
+          ex.ok && ex.value.blocks.length === 1
+            ? (ex.value.blocks[0] as unknown as { repeat?: number; steps: unknown[] })
+            : null;
+        const st = b && b.repeat === 1 && b.steps.length === 1 ? (b.steps[0] as unknown as FastStep) : null;
+        if (
+          st &&
+          st.kind === 'step' &&
+          st.terminations?.length === 1 &&
+          st.terminations[0]!.kind === 'voltage' &&
+          (st.control?.mode === 'c_rate' || st.control?.mode === 'current')
+        ) {
+          const cap = model.nominalCapacity_C / 3600;
+          const I = st.control.mode === 'c_rate' ? st.control.c_rate! * cap : st.control.current_A!;
+          const r = simulateConstantCurrent(model, I, st.terminations[0]!.voltage_V!, {
+            y0: model.initialState(I < 0 ? 1 : 0),
+          });
+          const d = m4(r.t_s, r.V, -Infinity, Infinity, Math.ceil(req.points / 4));
+          const q = Math.abs(r.capacity_Ah[r.capacity_Ah.length - 1] ?? 0);
+          return c.json({
+            model: req.model,
+            status: r.status === 'failed' ? 'failed' : 'completed',
+            summary: {
+              step: st.text,
+              stopped_by: r.status === 'event' ? `voltage ${st.terminations[0]!.voltage_V} V` : r.status,
+              [I < 0 ? 'discharge_capacity_Ah' : 'charge_capacity_Ah']: q,
+              duration_s: r.t_s[r.t_s.length - 1] ?? 0,
+              initial_soc: I < 0 ? 1 : 0,
+              points: r.t_s.length,
+            },
+            series: {
+              time_s: d.index.map((i) => r.t_s[i]!),
+              voltage_V: d.index.map((i) => r.V[i]!),
+              current_A: d.index.map((i) => r.I_A[i]!),
+            },
+            elapsed_ms: performance.now() - t0,
+          });
+        }
+      }
       let res;
       try {
         res = runExperiment(

@@ -333,7 +333,7 @@ export interface Histogram {
   above_usl: number;
 }
 
-/** Histogram with `bins` equal bins spanning the data and the spec limits. */
+/** Histogram with `bins` equal bins spanning the data and the spec limits within 3 data spans of it. */
 export function histogram(x: ArrayLike<number>, bins: number, lsl?: number, usl?: number): Histogram {
   let lo = Infinity;
   let hi = -Infinity;
@@ -341,8 +341,10 @@ export function histogram(x: ArrayLike<number>, bins: number, lsl?: number, usl?
     lo = Math.min(lo, x[i]!);
     hi = Math.max(hi, x[i]!);
   }
-  if (lsl !== undefined && Number.isFinite(lsl)) lo = Math.min(lo, lsl);
-  if (usl !== undefined && Number.isFinite(usl)) hi = Math.max(hi, usl);
+  // spec limits widen the range only when they are near the data (a limit 10 spans away would squash the bars)
+  const span = Math.max(hi - lo, 1e-12);
+  if (lsl !== undefined && Number.isFinite(lsl) && lsl >= lo - 3 * span) lo = Math.min(lo, lsl);
+  if (usl !== undefined && Number.isFinite(usl) && usl <= hi + 3 * span) hi = Math.max(hi, usl);
   if (!(hi > lo)) hi = lo + 1;
   const pad = (hi - lo) * 0.02;
   lo -= pad;

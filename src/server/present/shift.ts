@@ -278,13 +278,21 @@ export function shiftPayload(
   ctx: ShiftContext,
   quantity: SpcQuantity = 'gauge_240_thickness_um',
 ): ShiftPayload {
-  const sorted = [...cells].sort((a, b) => a.index - b.index);
-  const tLast = sorted.length ? Math.max(...sorted.map((c) => c.t_s)) : 0;
+  // cells arrive in production order (index and time ascending): sort only when they do not
+  let ordered = true;
+  let tLast = 0;
+  for (let i = 0; i < cells.length; i++) {
+    if (i > 0 && cells[i]!.index < cells[i - 1]!.index) ordered = false;
+    if (cells[i]!.t_s > tLast) tLast = cells[i]!.t_s;
+  }
+  const sorted = ordered ? cells : [...cells].sort((a, b) => a.index - b.index);
   const tNow = ctx.t_now_s ?? tLast;
   const good = sorted.filter((c) => c.in_spec).length;
   // output vs pace: cumulative cells and good cells against the ideal (lanes × set speed / cell length)
   const idealRate = (ctx.lanes * ctx.speed_m_per_min) / 60 / (ctx.cell_length_mm / 1000); // cells per s
-  const byTime = [...sorted].sort((a, b) => a.t_s - b.t_s);
+  let timeOrdered = true;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]!.t_s < sorted[i - 1]!.t_s) timeOrdered = false;
+  const byTime = timeOrdered ? sorted : [...sorted].sort((a, b) => a.t_s - b.t_s);
   const step = Math.max(1, Math.ceil(byTime.length / 600));
   const pace = { t_s: [0], cells: [0], good: [0], ideal: [0] };
   let g = 0;

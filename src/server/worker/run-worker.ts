@@ -86,7 +86,7 @@ async function main(task: RunTask): Promise<void> {
         pending.push(sc);
         const now = performance.now();
         if (now - lastBatch >= task.batchMs) flush();
-        if (start && now - lastShift >= 1000) {
+        if (start && now - lastShift >= 2000) {
           post({ type: 'shift', payload: shiftPayload(cells, ctx(false)) });
           lastShift = performance.now();
         }
