@@ -28,6 +28,18 @@ const pct = (xs: number[], p: number): number => {
 };
 const line = (name: string, v: number, unit: string) => console.log(`${name}: ${Number(v.toPrecision(4))} ${unit}`);
 
+// a keep-alive socket the server closed while this process was busy (a long synchronous save) resets
+// once; retry that request on a new connection
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+  try {
+    return await realFetch(input, init);
+  } catch (e) {
+    if ((e as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw e;
+    return realFetch(input, init);
+  }
+};
+
 const PATENT = readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'rollcell-bench-api-'));
 const db = join(dir, 'bench.db');
@@ -186,7 +198,7 @@ try {
 
   // ---------------------------------------------------------------- first paint of a stored run in a browser
   try {
-    const { launchBrowser } = await import('../test/server/browser-shim.ts');
+    const { launchBrowser } = await import('../test/support/browser.ts');
     const b = await launchBrowser();
     try {
       const page = b.page;

@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from './browser-shim.ts';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestServer, smallRecipe, type TestServer } from './helpers.ts';
 
-const skip = process.env['ROLLCELL_SKIP_BROWSER'] === '1';
 const shots = process.env['ROLLCELL_SCREENSHOTS'];
 let t: TestServer;
 let b: TestBrowser;
@@ -40,7 +39,6 @@ async function visit(path: string, ready: string): Promise<void> {
 }
 
 before(async () => {
-  if (skip) return;
   t = await startTestServer();
   // two small stored runs (one with a battery) made through the API, and one whose name is a payload
   runA = (
@@ -70,7 +68,7 @@ after(async () => {
   await t?.close();
 });
 
-test('every view loads with no console error and no remote request', { skip, timeout: 180_000 }, async () => {
+test('every view loads with no console error and no remote request', { timeout: 180_000 }, async () => {
   await visit('/', '[data-testid=runs-table] tr[data-run]');
   await shot('runs');
   await visit('/recipe', '[data-testid=valid]');
@@ -124,7 +122,7 @@ test('every view loads with no console error and no remote request', { skip, tim
   assert.deepEqual(foreign, [], 'no request left the origin');
 });
 
-test('a recipe edit shows its validation message (the CLI’s)', { skip, timeout: 60_000 }, async () => {
+test('a recipe edit shows its validation message (the CLI’s)', { timeout: 60_000 }, async () => {
   await visit('/recipe', '[data-testid=valid]');
   const f = page.locator('[data-path="stations.240.force_N"] input');
   await f.fill('-5');
@@ -139,7 +137,7 @@ test('a recipe edit shows its validation message (the CLI’s)', { skip, timeout
   await page.locator('[data-testid=valid]').waitFor({ timeout: 15_000 });
 });
 
-test('the genealogy drill-down reaches a roll, and the roll lists the cell', { skip, timeout: 60_000 }, async () => {
+test('the genealogy drill-down reaches a roll, and the roll lists the cell', { timeout: 60_000 }, async () => {
   await visit(`/runs/${runA}/genealogy`, '[data-testid=cells] a');
   const serial = (await page.locator('[data-testid=cell-link]').first().textContent())!;
   await page.locator('[data-testid=cell-link]').first().click();
@@ -152,7 +150,7 @@ test('the genealogy drill-down reaches a roll, and the roll lists the cell', { s
   assert.deepEqual(errors, []);
 });
 
-test('a run started from the browser finishes and appears in the list', { skip, timeout: 120_000 }, async () => {
+test('a run started from the browser finishes and appears in the list', { timeout: 120_000 }, async () => {
   await visit('/', '[data-testid=start-run]');
   await page.locator('[data-testid=run-production]').selectOption('300');
   await page.locator('[data-testid=start-run]').click();
@@ -165,7 +163,7 @@ test('a run started from the browser finishes and appears in the list', { skip, 
 
 test(
   'a <script> or SVG payload in a recipe name renders as text and never executes',
-  { skip, timeout: 120_000 },
+  { timeout: 120_000 },
   async () => {
     const r = await t.post('/api/recipes', { name: XSS, text: smallRecipe(XSS, `# ${XSS}\n`) });
     assert.equal(r.status, 201);
