@@ -11,6 +11,7 @@ import { openStore, parseDbSpec, type Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import { JobManager } from './jobs.ts';
 import { ensureWebBuilt } from './web-build.ts';
+import { problem } from '../problems.ts';
 
 export interface ServeOptions {
   db: string;
@@ -47,8 +48,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const log = o.log ?? ((s: string) => process.stderr.write(s + '\n'));
   const spec = parseDbSpec(o.db);
   if (spec.kind === 'sqlite' && spec.path === ':memory:')
-    throw new Error(
-      '--db: the server runs each job in a worker thread that opens the database itself; use a file or a postgres:// URL, not :memory:',
+    throw problem(
+      '--db',
+      'an in-memory database cannot be shared with the run workers',
+      ':memory:',
+      'a SQLite file or a postgres:// URL (each run’s worker thread opens the database itself)',
     );
   const loopback = isLoopback(o.host);
   const token = loopback ? (o.token ?? null) : (o.token ?? randomBytes(24).toString('base64url'));

@@ -11,7 +11,7 @@ import {
   autocorrelation,
   capabilityIndices,
 } from '../../src/process/production/control-charts.ts';
-import { Rng } from '../../src/process/production/rng.ts';
+import { Rng } from '../../src/numerics/rng.ts';
 
 test('c4, A3, B3, B4 reproduce Montgomery App. VI (3 decimals)', () => {
   // Montgomery 7th ed. Appendix VI: c4(2)=0.7979, c4(5)=0.9400, c4(10)=0.9727, c4(25)=0.9896
