@@ -1320,7 +1320,7 @@ function directed(terms: readonly Termination[], direction: string | undefined):
 /** `{string: "Discharge at 1C until 2.5 V", temperature: "10oC", period: "10 seconds", tags: [...]}` */
 function parseStringStepObject(o: Record<string, unknown>, path: string): Parsed<StepAst> {
   const errors: ParseError[] = [];
-  unknownKeys(o, STRING_STEP_KEYS, path, errors);
+  unknownKeys(o, [...STRING_STEP_KEYS, 'termination', 'duration'], path, errors);
   for (const k of ['termination', 'duration'])
     if (k in o)
       errors.push(
