@@ -301,7 +301,12 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     const file = o.experimentFile;
     const format = experimentFormatOf(file);
     if (!format)
-      throw inputError('--experiment-file', 'unknown file type', JSON.stringify(file), '.yaml, .yml, .json, .txt or .py');
+      throw inputError(
+        '--experiment-file',
+        'unknown file type',
+        JSON.stringify(file),
+        '.yaml, .yml, .json, .txt or .py',
+      );
     const r = parseExperimentFile(readText(file, '--experiment-file'), format, file);
     if (!r.ok) throw new ProblemError(r.problems);
     experiment = r.value;
@@ -315,7 +320,9 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     const parsed = parseExperiment(steps);
     if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `--experiment ${formatParseError(e)}`));
     experiment = parsed.value;
-    const dirs = parsed.value.blocks[0]!.steps.map((x) => x.instruction).filter((i) => i === 'charge' || i === 'discharge');
+    const dirs = parsed.value.blocks[0]!.steps.map((x) => x.instruction).filter(
+      (i) => i === 'charge' || i === 'discharge',
+    );
     const turns = dirs.filter((d, k) => k > 0 && d === 'charge' && dirs[k - 1] === 'discharge').length;
     if (turns > 0)
       warnings.push(

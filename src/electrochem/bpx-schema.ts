@@ -210,7 +210,11 @@ function asFloat(v: Json, path: string, errs: Errs): number | undefined {
     const n = Number(t);
     if (t !== '' && /^[+-]?(\d+(_\d+)*\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf(inity)?|nan)$/i.test(t))
       return /^[+-]?inf/i.test(t) ? (t.startsWith('-') ? -Infinity : Infinity) : /nan/i.test(t) ? NaN : n;
-    errs.push({ path, message: 'Input should be a valid number, unable to parse string as a number', type: 'float_parsing' });
+    errs.push({
+      path,
+      message: 'Input should be a valid number, unable to parse string as a number',
+      type: 'float_parsing',
+    });
     return undefined;
   }
   errs.push({ path, message: 'Input should be a valid number', type: 'float_type' });
@@ -280,7 +284,11 @@ function asFft(v: Json, path: string, errs: Errs): void {
     if (asFloat(v, path, []) !== undefined) return;
     const bad = bpxFunctionSyntaxError(v);
     if (bad)
-      errs.push({ path, message: `Value error, Invalid Function: ${bad.message}, found end of text`, type: 'value_error' });
+      errs.push({
+        path,
+        message: `Value error, Invalid Function: ${bad.message}, found end of text`,
+        type: 'value_error',
+      });
     return;
   }
   if (isObj(v)) {
@@ -440,7 +448,8 @@ function model(v: Json, fields: readonly FieldSpec[], path: string, errs: Errs, 
   }
   const known = new Set(fields.map((s) => s.alias));
   for (const k of Object.keys(v))
-    if (!known.has(k)) errs.push({ path: join(path, k), message: 'Extra inputs are not permitted', type: 'extra_forbidden' });
+    if (!known.has(k))
+      errs.push({ path: join(path, k), message: 'Extra inputs are not permitted', type: 'extra_forbidden' });
   return true;
 }
 
@@ -476,7 +485,8 @@ function electrode(v: Json, kind: ElectrodeKind, path: string, errs: Errs): void
     // the electrode's own fields, then Particle: a dict of Particle models
     const base = kind === 'blended' ? ELECTRODE : CONTACT_BASE;
     const cls = kind === 'blended' ? 'ElectrodeBlended' : 'ElectrodeBlendedSPM';
-    if (!isObj(v)) inner.push({ path, message: `Input should be a valid dictionary or instance of ${cls}`, type: 'model_type' });
+    if (!isObj(v))
+      inner.push({ path, message: `Input should be a valid dictionary or instance of ${cls}`, type: 'model_type' });
     else {
       const { Particle: part, ...rest } = v;
       model(rest, base, path, inner, cls);
@@ -560,7 +570,11 @@ function userDefined(v: Json, path: string, errs: Errs): void {
       if (typeof x === 'string') {
         const bad = bpxFunctionSyntaxError(x);
         if (bad) {
-          errs.push({ path, message: `Value error, Invalid Function: ${bad.message} (at '${kp}')`, type: 'value_error' });
+          errs.push({
+            path,
+            message: `Value error, Invalid Function: ${bad.message} (at '${kp}')`,
+            type: 'value_error',
+          });
           throw new Stop();
         }
       } else if (isObj(x)) {
@@ -579,7 +593,11 @@ function userDefined(v: Json, path: string, errs: Errs): void {
       } else if (typeof x === 'number') {
         continue;
       } else {
-        throw new Abort({ path: kp, message: `TypeError: ${k} must be of type 'FloatFunctionTable'`, type: 'TypeError' });
+        throw new Abort({
+          path: kp,
+          message: `TypeError: ${k} must be of type 'FloatFunctionTable'`,
+          type: 'TypeError',
+        });
       }
     }
   };
@@ -613,7 +631,8 @@ function parameterisation(v: Json, kind: 'full' | 'spm' | 'partial', path: strin
   }
   const keys = kind === 'spm' ? SPM_KEYS : FULL_KEYS;
   const required = kind === 'partial' ? [] : kind === 'spm' ? SPM_KEYS.slice(0, 3) : FULL_KEYS.slice(0, 5);
-  for (const k of required) if (v[k] === undefined) errs.push({ path: join(path, k), message: 'Field required', type: 'missing' });
+  for (const k of required)
+    if (v[k] === undefined) errs.push({ path: join(path, k), message: 'Field required', type: 'missing' });
   const kinds: Partial<Record<'Negative electrode' | 'Positive electrode', ElectrodeKind>> = {};
   for (const k of keys) {
     const x = v[k];
@@ -640,7 +659,8 @@ function parameterisation(v: Json, kind: 'full' | 'spm' | 'partial', path: strin
     }
   }
   for (const k of Object.keys(v))
-    if (!keys.includes(k)) errs.push({ path: join(path, k), message: 'Extra inputs are not permitted', type: 'extra_forbidden' });
+    if (!keys.includes(k))
+      errs.push({ path: join(path, k), message: 'Extra inputs are not permitted', type: 'extra_forbidden' });
   if (errs.length) return { errs, warnings };
   // model validators (mode="after")
   if (kind === 'partial') {
@@ -691,10 +711,11 @@ function pyFloat(x: number): string {
 function pythonFunction(src: string, where: string): (x: number) => number {
   type Tok = { k: 'n' | 'x' | 'f' | 'o'; v: string };
   const toks: Tok[] = [];
-  const re = /\s*(?:(\d+(?:[eE][+-]?\d+)|(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+)|(x)(?![A-Za-z0-9])|([A-Za-z][A-Za-z0-9]*)|(\*\*|[-+*/(),]))/y;
+  const re =
+    /\s*(?:(\d+(?:[eE][+-]?\d+)|(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+)|(x)(?![A-Za-z0-9])|([A-Za-z][A-Za-z0-9]*)|(\*\*|[-+*/(),]))/y;
   let m: RegExpExecArray | null;
   let pos = 0;
-  while (pos < src.length && (m = (re.lastIndex = pos, re.exec(src)))) {
+  while (pos < src.length && (m = ((re.lastIndex = pos), re.exec(src)))) {
     pos = re.lastIndex;
     if (m[1]) toks.push({ k: 'n', v: m[1] });
     else if (m[2]) toks.push({ k: 'x', v: 'x' });
@@ -705,13 +726,15 @@ function pythonFunction(src: string, where: string): (x: number) => number {
   const FN: Record<string, (a: number) => number> = {
     exp: (a) => {
       const r = Math.exp(a);
-      if (!Number.isFinite(r)) throw new Abort({ path: where, message: 'OverflowError: math range error', type: 'OverflowError' });
+      if (!Number.isFinite(r))
+        throw new Abort({ path: where, message: 'OverflowError: math range error', type: 'OverflowError' });
       return r;
     },
     tanh: Math.tanh,
     cosh: (a) => {
       const r = Math.cosh(a);
-      if (!Number.isFinite(r)) throw new Abort({ path: where, message: 'OverflowError: math range error', type: 'OverflowError' });
+      if (!Number.isFinite(r))
+        throw new Abort({ path: where, message: 'OverflowError: math range error', type: 'OverflowError' });
       return r;
     },
   };
@@ -720,10 +743,18 @@ function pythonFunction(src: string, where: string): (x: number) => number {
     const peek = (): Tok | undefined => toks[i];
     const pow = (a: number, b: number): number => {
       if (a === 0 && b < 0)
-        throw new Abort({ path: where, message: 'ZeroDivisionError: 0.0 cannot be raised to a negative power', type: 'ZeroDivisionError' });
+        throw new Abort({
+          path: where,
+          message: 'ZeroDivisionError: 0.0 cannot be raised to a negative power',
+          type: 'ZeroDivisionError',
+        });
       const r = Math.pow(a, b);
       if (Number.isNaN(r) && a < 0)
-        throw new Abort({ path: where, message: 'TypeError: a negative number raised to a fractional power is complex in Python', type: 'TypeError' });
+        throw new Abort({
+          path: where,
+          message: 'TypeError: a negative number raised to a fractional power is complex in Python',
+          type: 'TypeError',
+        });
       return r;
     };
     const unary = (): number => {
@@ -750,7 +781,8 @@ function pythonFunction(src: string, where: string): (x: number) => number {
       if (t.k === 'x') return x;
       if (t.k === 'f') {
         const fn = FN[t.v];
-        if (!fn) throw new Abort({ path: where, message: `NameError: name '${t.v}' is not defined`, type: 'NameError' });
+        if (!fn)
+          throw new Abort({ path: where, message: `NameError: name '${t.v}' is not defined`, type: 'NameError' });
         i++; // (
         const args = [expr()];
         while (peek()?.v === ',') {
@@ -759,7 +791,11 @@ function pythonFunction(src: string, where: string): (x: number) => number {
         }
         i++; // )
         if (args.length !== 1)
-          throw new Abort({ path: where, message: `TypeError: ${t.v}() takes exactly one argument (${args.length} given)`, type: 'TypeError' });
+          throw new Abort({
+            path: where,
+            message: `TypeError: ${t.v}() takes exactly one argument (${args.length} given)`,
+            type: 'TypeError',
+          });
         return fn(args[0]!);
       }
       // '('
@@ -772,7 +808,12 @@ function pythonFunction(src: string, where: string): (x: number) => number {
       for (let t = peek(); t && t.k === 'o' && (t.v === '*' || t.v === '/'); t = peek()) {
         i++;
         const b = unary();
-        if (t.v === '/' && b === 0) throw new Abort({ path: where, message: 'ZeroDivisionError: float division by zero', type: 'ZeroDivisionError' });
+        if (t.v === '/' && b === 0)
+          throw new Abort({
+            path: where,
+            message: 'ZeroDivisionError: float division by zero',
+            type: 'ZeroDivisionError',
+          });
         a = t.v === '*' ? a * b : a / b;
       }
       return a;
@@ -925,10 +966,18 @@ function materialChecks(doc: Obj): BpxIssue | undefined {
     if (value === undefined || value === null) continue;
     const expected = materials(par[electrodeKey]);
     const fp = `State.${section}.${field}`;
-    const sorted = (xs: Iterable<string>): string => `[${[...xs].sort().map((x) => `'${x}'`).join(', ')}]`;
+    const sorted = (xs: Iterable<string>): string =>
+      `[${[...xs]
+        .sort()
+        .map((x) => `'${x}'`)
+        .join(', ')}]`;
     if (expected === undefined) {
       if (isObj(value))
-        return { path: fp, message: `Value error, '${fp}' must be a float. Electrode is a single material.`, type: 'value_error' };
+        return {
+          path: fp,
+          message: `Value error, '${fp}' must be a float. Electrode is a single material.`,
+          type: 'value_error',
+        };
       continue;
     }
     if (!isObj(value))
@@ -988,7 +1037,8 @@ export function validateBpx(input: Json, opts: BpxValidateOptions = {}): BpxVerd
 }
 
 function validateV1(doc: Json, vTol: number, warnings: string[]): Errs {
-  if (!isObj(doc)) return [{ path: '', message: 'Input should be a valid dictionary or instance of BPX', type: 'model_type' }];
+  if (!isObj(doc))
+    return [{ path: '', message: 'Input should be a valid dictionary or instance of BPX', type: 'model_type' }];
   // the model validator (mode="before") _dispatch_param_subclasses: the Header, then the Parameterisation
   const headerErrs: Errs = [];
   const header = doc['Header'];
@@ -1005,16 +1055,32 @@ function validateV1(doc: Json, vTol: number, warnings: string[]): Errs {
       const s = ver.toFixed(1);
       if (k >= 0) headerErrs.splice(k, 1);
       if (!/^\d+\.\d+(?:\.\d+)?$/.test(s))
-        headerErrs.push({ path: 'Header.BPX', message: "String should match pattern '^\\d+\\.\\d+(?:\\.\\d+)?$'", type: 'string_pattern_mismatch' });
+        headerErrs.push({
+          path: 'Header.BPX',
+          message: "String should match pattern '^\\d+\\.\\d+(?:\\.\\d+)?$'",
+          type: 'string_pattern_mismatch',
+        });
     } else if (typeof ver === 'string' && !/^\d+\.\d+(?:\.\d+)?$/.test(ver))
-      headerErrs.push({ path: 'Header.BPX', message: "String should match pattern '^\\d+\\.\\d+(?:\\.\\d+)?$'", type: 'string_pattern_mismatch' });
+      headerErrs.push({
+        path: 'Header.BPX',
+        message: "String should match pattern '^\\d+\\.\\d+(?:\\.\\d+)?$'",
+        type: 'string_pattern_mismatch',
+      });
     const m = h['Model'];
     if (typeof m === 'string' && !['SPM', 'SPMe', 'DFN', 'Partial'].includes(m))
-      headerErrs.push({ path: 'Header.Model', message: "Input should be 'SPM', 'SPMe', 'DFN' or 'Partial'", type: 'literal_error' });
+      headerErrs.push({
+        path: 'Header.Model',
+        message: "Input should be 'SPM', 'SPMe', 'DFN' or 'Partial'",
+        type: 'literal_error',
+      });
     else if (m !== undefined && typeof m !== 'string') {
       const k = headerErrs.findIndex((e) => e.path === 'Header.Model');
       if (k >= 0) headerErrs.splice(k, 1);
-      headerErrs.push({ path: 'Header.Model', message: "Input should be 'SPM', 'SPMe', 'DFN' or 'Partial'", type: 'literal_error' });
+      headerErrs.push({
+        path: 'Header.Model',
+        message: "Input should be 'SPM', 'SPMe', 'DFN' or 'Partial'",
+        type: 'literal_error',
+      });
     }
   }
   if (headerErrs.length) return headerErrs;
@@ -1053,7 +1119,8 @@ function validateV1(doc: Json, vTol: number, warnings: string[]): Errs {
   if (state !== undefined) stateModel(state, 'State', errs);
   const val = doc['Validation'];
   if (val !== undefined) {
-    if (!isObj(val)) errs.push({ path: 'Validation', message: 'Input should be a valid dictionary', type: 'dict_type' });
+    if (!isObj(val))
+      errs.push({ path: 'Validation', message: 'Input should be a valid dictionary', type: 'dict_type' });
     else for (const [name, e] of Object.entries(val)) model(e, EXPERIMENT, `Validation.${name}`, errs, 'Experiment');
   }
   for (const k of Object.keys(doc))

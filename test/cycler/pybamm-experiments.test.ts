@@ -108,9 +108,21 @@ test("PyBaMM's Experiment.to_config records (values positive on discharge) and d
     JSON.stringify({
       cycles: [
         [
-          { type: 'c-rate', value: 1, terminations: [{ type: 'voltage', value: 2.5 }], description: 'Discharge at 1C until 2.5 V' },
+          {
+            type: 'c-rate',
+            value: 1,
+            terminations: [{ type: 'voltage', value: 2.5 }],
+            description: 'Discharge at 1C until 2.5 V',
+          },
           { type: 'current', value: -2, duration: 600, terminations: [{ type: 'current', value: 0.5, operator: '<' }] },
-          { type: 'current', value: [[0, 1], [10, -1], [20, 0]] },
+          {
+            type: 'current',
+            value: [
+              [0, 1],
+              [10, -1],
+              [20, 0],
+            ],
+          },
           { type: 'rest', duration: '10 minutes' },
         ],
       ],
@@ -136,7 +148,11 @@ test("PyBaMM's Experiment.to_config records (values positive on discharge) and d
 });
 
 test('errors in experiment files name the file position', () => {
-  const r = parseExperimentFile('- Discharge at 1C until 3 V\n- [Rest for 1 hour, Chrge at 1C until 4.2 V]\n', 'yaml', 'p.yaml');
+  const r = parseExperimentFile(
+    '- Discharge at 1C until 3 V\n- [Rest for 1 hour, Chrge at 1C until 4.2 V]\n',
+    'yaml',
+    'p.yaml',
+  );
   assert.ok(!r.ok);
   assert.equal(r.problems[0]!.path, 'p.yaml[1][1]');
   assert.equal(r.problems[0]!.line, 2);
@@ -160,7 +176,10 @@ test('a step temperature reaches the model: "… at 10oC" runs as the cell whose
   const at10 = runExperiment(createLiquidModel(params, { model: 'spme' }), ['Discharge at 1C for 20 minutes at 10oC'], {
     initialSoc: 1,
   });
-  const cold = createLiquidModel({ ...params, cell: { ...params.cell, ambientTemperature_K: 283.15 } }, { model: 'spme' });
+  const cold = createLiquidModel(
+    { ...params, cell: { ...params.cell, ambientTemperature_K: 283.15 } },
+    { model: 'spme' },
+  );
   const ref = runExperiment(cold, ['Discharge at 1C for 20 minutes'], { initialSoc: 1 });
   const warm = runExperiment(createLiquidModel(params, { model: 'spme' }), ['Discharge at 1C for 20 minutes'], {
     initialSoc: 1,
@@ -171,7 +190,10 @@ test('a step temperature reaches the model: "… at 10oC" runs as the cell whose
   for (let i = 0; i < n; i++) assert.ok(Math.abs(at10.series.voltage_V[i]! - ref.series.voltage_V[i]!) < 1e-9);
   // colder: slower kinetics and transport, lower voltage under load (by tens of mV at 1C)
   const k = Math.floor(n / 2);
-  assert.ok(warm.series.voltage_V[k]! - at10.series.voltage_V[k]! > 0.02, `${warm.series.voltage_V[k]} vs ${at10.series.voltage_V[k]}`);
+  assert.ok(
+    warm.series.voltage_V[k]! - at10.series.voltage_V[k]! > 0.02,
+    `${warm.series.voltage_V[k]} vs ${at10.series.voltage_V[k]}`,
+  );
 });
 
 test('a discharge longer than the charge lasts stops on the model limit (PyBaMM: infeasible), not with a solver failure', () => {
@@ -183,10 +205,14 @@ test('a discharge longer than the charge lasts stops on the model limit (PyBaMM:
   assert.equal(r.steps[0]!.status, 'ok');
   assert.ok(r.steps[0]!.end_s > 3000 && r.steps[0]!.end_s < 7200);
   // no termination and no 'for': the default duration (2 h at 1C) ends the experiment as infeasible
-  const d = runExperiment(createLiquidModel(params, { model: 'spm' }), ['Rest for 1 minute', 'Hold at 3.9 V until 1e-9 A'], {
-    initialSoc: 0.5,
-    maxStepDuration_s: 600,
-  });
+  const d = runExperiment(
+    createLiquidModel(params, { model: 'spm' }),
+    ['Rest for 1 minute', 'Hold at 3.9 V until 1e-9 A'],
+    {
+      initialSoc: 0.5,
+      maxStepDuration_s: 600,
+    },
+  );
   assert.equal(d.status, 'stopped');
   assert.match(d.reason!, /default duration/);
 });
