@@ -27,6 +27,7 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { stageTicker, type Progress } from './progress.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -53,6 +54,8 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /** progress of each stage (line, cycling, production shift, battery), for the edges to show */
+  progress?: Progress;
 }
 
 export interface JobResult {
@@ -112,14 +115,16 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
+export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progress): CyclingRun {
   const c = recipe.cycling;
+  const ticker = stageTicker(progress, 'cycling', 3, 'parts');
   const kind = c.model;
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
   const exp = runExperiment(buildCellModel(recipe, kind, cell), steps, { initialSoc });
   const fc = firstCycleSummary(exp);
+  ticker.tick(1);
   const block: CyclingBlock = {
     model: kind,
     protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
@@ -197,6 +202,7 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
       notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
     }
   }
+  ticker.tick(2);
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
     notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
   } else if (c.ageing_cycles > 0) {
@@ -248,14 +254,17 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
     };
   }
   if (notes.length) block['notes'] = notes;
+  ticker.end();
   return { block, experiment: exp, timeSeries, cycles, notes };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
   const design = designCell(recipe);
   // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
   const proc = withReductionForces(lineInput, simulateStations(lineInput));
+  lineTicker.end();
   const windows = recipeWindowChecks(recipe, design, proc);
   const warnings = windows
     .filter((w) => !w.inside)
@@ -278,7 +287,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   if (!opts.noCycling) {
     if (canCycle) {
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI);
+      cyc = runCycling(recipe, cellSI, opts.progress);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
     } else {
@@ -290,7 +299,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
-    prod = runProduction(recipe, { seed: opts.seed ?? 1, includeCharts: true, ...lim });
+    prod = runProduction(recipe, {
+      seed: opts.seed ?? 1,
+      includeCharts: true,
+      ...lim,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    });
     output.production = prod.block;
   }
   if (opts.battery && recipe.battery) {
@@ -303,8 +317,13 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
       );
-    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells })
-      .block as unknown as Record<string, unknown>;
+    output.battery = runBatteryCommand(recipe, {
+      profile,
+      days: bo.days ?? 1,
+      seed: opts.seed ?? 1,
+      cells,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    }).block as unknown as Record<string, unknown>;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
