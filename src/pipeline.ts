@@ -6,18 +6,21 @@
 import type { Recipe } from './recipe/schema.ts';
 import type { CyclingBlock, RunOutput } from './contract.ts';
 import { designBlock, designCell, type CellDesign } from './design/index.ts';
-import { checkWindow, WINDOWS, type WindowCheck } from './recipe/windows.ts';
+import type { WindowCheck } from './recipe/windows.ts';
+import { evaluateWindows, windowWarning } from './claims/windows.ts';
+import { presentLine, warningText } from './present/line.ts';
 import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
-import { operatingConditions, processInputFromRecipe, withReductionForces } from './process/from-recipe.ts';
-import { simulateStations, type ProcessResult } from './process/stations.ts';
-import type { ProducedCell } from './process/types.ts';
+import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
+import { simulateStations, withReductionForces } from './process/stations.ts';
+import type { LineResult, ProducedCell } from './process/types.ts';
 import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type SsbModelKind } from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
+import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import type { CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -53,12 +56,23 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
+  batteryFrames?: number;
+  /** told when each stage of the job starts and ends (progress for the CLI and the server) */
+  onStage?: (stage: JobStage, state: 'start' | 'done') => void;
+  /** each produced cell as soon as the production run makes it (live shift views) */
+  onCell?: (cell: ProducedCellRecord) => void;
+  /** the production run's timeline (stops, splices), before its first cell */
+  onProductionStart?: (info: ProductionStart) => void;
 }
+
+export type JobStage = 'line' | 'cycling' | 'production' | 'battery' | 'claims';
 
 export interface JobResult {
   output: RunOutput;
   design: CellDesign;
-  process: ProcessResult;
+  /** the line's typed SI result (stations, anode, cracking, the produced cell) */
+  process: LineResult;
   /** the produced cell the cycling ran on (null when no cycling) */
   cellSI: ProducedCell | null;
   windows: WindowCheck[];
@@ -68,24 +82,12 @@ export interface JobResult {
   experiment: ExperimentResult | null;
   /** the production run (when requested), with its per-cell records */
   productionRun: ProductionRun | null;
-}
-
-export function recipeWindowChecks(r: Recipe, d: CellDesign, proc?: ProcessResult): WindowCheck[] {
-  const out: WindowCheck[] = [
-    checkWindow(WINDOWS.force_240, r.stations['240'].force_N),
-    checkWindow(WINDOWS.force_236, r.stations['236'].force_N),
-    checkWindow(WINDOWS.heating_240, r.stations['240'].temperature_C),
-    checkWindow(WINDOWS.li_content, r.third_sheet.li_layer.li_wt_pct),
-    checkWindow(WINDOWS.cell_thickness, (proc ? proc.cell.cellThickness_m : d.thickness_m) * 1e6),
-    checkWindow(WINDOWS.stack_pressure, r.cell.stack_pressure_MPa),
-    checkWindow(WINDOWS.charge_cutoff, r.cycling.charge_cutoff_V),
-  ];
-  if (proc) out.push(checkWindow(WINDOWS.anode_thickness, proc.cell.anodeThickness_m * 1e6));
-  return out;
+  /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
+  batteryFrames: CellFrames | null;
 }
 
 /** The line's station physics for a recipe. */
-export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe)): ProcessResult {
+export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe)): LineResult {
   return simulateStations(processInputFromRecipe(recipe, design));
 }
 
@@ -96,6 +98,22 @@ export function buildCellModel(recipe: Recipe, kind: SsbModelKind, cell?: Produc
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
+
+/**
+ * The full model the production run calibrates its per-cell capacity surrogate against: the [0178] first
+ * cycle of the produced cell on the recipe's solid-state model (SPMe for a P2D recipe: five calibration
+ * cells at run start), discharge capacity in C.
+ */
+export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
+  const c = recipe.cycling;
+  const kind = c.model === 'p2d' ? 'spme' : c.model;
+  const exp = runExperiment(
+    buildCellModel(recipe, kind, cell),
+    [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)],
+    { initialSoc: 0 },
+  );
+  return (firstCycleSummary(exp).discharge_capacity_Ah ?? 0) * 3600;
+}
 
 export interface CyclingRun {
   block: CyclingBlock;
@@ -252,24 +270,21 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const stage = opts.onStage ?? (() => {});
+  stage('line', 'start');
   const design = designCell(recipe);
   // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
   const proc = withReductionForces(lineInput, simulateStations(lineInput));
-  const windows = recipeWindowChecks(recipe, design, proc);
-  const warnings = windows
-    .filter((w) => !w.inside)
-    .map(
-      (w) =>
-        `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`,
-    );
-  for (const w of proc.warnings) warnings.push(w.message);
+  const warnings: string[] = [];
+  for (const w of proc.warnings) warnings.push(warningText(w));
+  stage('line', 'done');
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
     design: designBlock(recipe, design),
-    line: proc.line,
-    windows,
+    line: presentLine(proc),
+    windows: [],
     warnings,
   };
   let cellSI: ProducedCell | null = null;
@@ -277,10 +292,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
   if (!opts.noCycling) {
     if (canCycle) {
+      stage('cycling', 'start');
       cellSI = proc.cell;
       cyc = runCycling(recipe, cellSI);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
+      stage('cycling', 'done');
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -290,9 +307,26 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
-    prod = runProduction(recipe, { seed: opts.seed ?? 1, includeCharts: true, ...lim });
+    stage('production', 'start');
+    prod = runProduction(recipe, {
+      seed: opts.seed ?? 1,
+      includeCharts: true,
+      capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
+      ...lim,
+      ...(opts.onCell ? { onCell: opts.onCell } : {}),
+      ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
+    });
     output.production = prod.block;
+    // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
+    output.production['stops'] = prod.timeline.stops.map((s) => ({
+      cause: s.cause,
+      t0_s: r6(s.t0_s),
+      t1_s: r6(s.t1_s),
+      s_m: r6(s.s_m),
+    }));
+    stage('production', 'done');
   }
+  let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
@@ -303,8 +337,17 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
       );
-    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells })
-      .block as unknown as Record<string, unknown>;
+    stage('battery', 'start');
+    const bat = runBatteryCommand(recipe, {
+      profile,
+      days: bo.days ?? 1,
+      seed: opts.seed ?? 1,
+      cells,
+      ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
+    });
+    output.battery = bat.block as unknown as Record<string, unknown>;
+    batteryFrames = bat.cellFrames ?? null;
+    stage('battery', 'done');
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
@@ -313,7 +356,17 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       (output.battery as Record<string, unknown>)['battery_serial'] = serial;
     }
   }
+  // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
+  const cyc0 = output.cycling;
+  const windows = evaluateWindows(recipe, design, proc, {
+    specificCapacity_mAh_g: cyc0 ? cyc0.discharge_capacity_mAh_g : null,
+    cRate: typeof cyc0?.['max_c_rate'] === 'number' ? cyc0['max_c_rate'] : null,
+  });
+  output.windows = windows;
+  warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
+  stage('claims', 'start');
   output.claims = evaluateClaims(recipe, output);
+  stage('claims', 'done');
   return {
     output,
     design,
@@ -325,5 +378,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     cycles: cyc?.cycles ?? [],
     experiment: cyc?.experiment ?? null,
     productionRun: prod,
+    batteryFrames,
   };
 }

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseRecipeText, MAX_RECIPE_BYTES } from '../recipe/parse.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { ProblemError, problem } from '../problems.ts';
+import { parseErrorProblem, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
 
 /** a bad flag or file: `<path>: <problem> (got <value>; allowed <what>)`, exit code 2 */
 export function inputError(path: string, what: string, got: string, allowed: string): ProblemError {
@@ -43,6 +44,11 @@ export function loadRecipe(file: string): { recipe: Recipe; text: string } {
   }
   const r = parseRecipeText(text);
   if (!r.ok) throw new ProblemError(r.problems, file);
+  if (r.recipe.experiment) {
+    // the steps themselves (the schema checks the structure; the experiment language is the cycler's)
+    const e = parseExperiment(r.recipe.experiment as ExperimentEntryInput[], 'experiment');
+    if (!e.ok) throw new ProblemError(e.errors.map(parseErrorProblem), file);
+  }
   return { recipe: r.recipe, text };
 }
 

@@ -28,8 +28,8 @@ import { ProblemError } from '../../problems.ts';
 
 export const LINE_DATA_COLUMNS = ['time_s', 'station', 'force_N', 'temperature_C', 'thickness_um'] as const;
 export type LineDataColumn = (typeof LINE_DATA_COLUMNS)[number];
-export type StationId = '222' | '236' | '240';
-const STATIONS: readonly StationId[] = ['222', '236', '240'];
+import { STATION_IDS as STATIONS, type StationId } from '../../recipe/stations.ts';
+export type { StationId };
 
 /** a malformed line-data CSV: the one error value, naming the column, with the file's line */
 export class LineDataError extends ProblemError {
