@@ -30,6 +30,7 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { stageTicker, type Progress } from './progress.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -56,6 +57,8 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /** progress of each stage (line, cycling, production shift, battery), for the edges to show */
+  progress?: Progress;
   /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
   batteryFrames?: number;
   /** told when each stage of the job starts and ends (progress for the CLI and the server) */
@@ -130,14 +133,16 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
+export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progress): CyclingRun {
   const c = recipe.cycling;
+  const ticker = stageTicker(progress, 'cycling', 3, 'parts');
   const kind = c.model;
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
   const exp = runExperiment(buildCellModel(recipe, kind, cell), steps, { initialSoc });
   const fc = firstCycleSummary(exp);
+  ticker.tick(1);
   const block: CyclingBlock = {
     model: kind,
     protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
@@ -215,6 +220,7 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
       notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
     }
   }
+  ticker.tick(2);
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
     notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
   } else if (c.ageing_cycles > 0) {
@@ -266,16 +272,19 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
     };
   }
   if (notes.length) block['notes'] = notes;
+  ticker.end();
   return { block, experiment: exp, timeSeries, cycles, notes };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
   const stage = opts.onStage ?? (() => {});
   stage('line', 'start');
   const design = designCell(recipe);
   // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
   const proc = withReductionForces(lineInput, simulateStations(lineInput));
+  lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
   stage('line', 'done');
@@ -294,7 +303,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     if (canCycle) {
       stage('cycling', 'start');
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI);
+      cyc = runCycling(recipe, cellSI, opts.progress);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
       stage('cycling', 'done');
@@ -315,6 +324,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...lim,
       ...(opts.onCell ? { onCell: opts.onCell } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
@@ -343,6 +353,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       days: bo.days ?? 1,
       seed: opts.seed ?? 1,
       cells,
+      ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
     output.battery = bat.block as unknown as Record<string, unknown>;

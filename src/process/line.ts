@@ -51,6 +51,7 @@ import { xbarR, ewma, capability, westernElectric, type Capability } from './pro
 import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
 import { problem } from '../problems.ts';
+import { stageTicker, type Progress } from '../progress.ts';
 
 export type { LinePhysics, PhysicsResult } from './production/physics.ts';
 export type { CapacityModel } from './production/capacity.ts';
@@ -174,6 +175,8 @@ export interface ProductionOptions {
   keepCells?: boolean;
   /** include full SPC chart series (default false: summaries only) */
   includeCharts?: boolean;
+  /** progress of the shift (stage 'production shift', in cells), for the edges to show */
+  progress?: Progress;
   /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
   onCell?: (cell: CellRecord) => void;
   /** called once the run's event timeline is known, before the first cell (for live views) */
@@ -467,6 +470,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const joints = tl.splices.map((s) => s.s_m);
   const cellArea = cw * cl;
 
+  const ticker = stageTicker(opts.progress, 'production shift', lanes * Math.floor(tl.sEnd_m / cl), 'cells');
   for (const g of good) {
     const n = Math.floor((g.s1 - g.s0) / cl + 1e-9);
     fragment += g.s1 - g.s0 - n * cl;
@@ -475,6 +479,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const sb = sa + cl;
       const sc = 0.5 * (sa + sb);
       const row = rows++;
+      ticker.tick(lanes * row);
       const tc = timeAt(tl, sc);
       const tStation: Record<StationId, number> = {
         '222': timeAt(tl, sc - offsetTo240['222']).t,
@@ -697,6 +702,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       }
     }
   }
+  ticker.end();
 
   // ---------------------------------------------------------------- figures
   const webLength = tl.sEnd_m;
