@@ -40,3 +40,4 @@ export {
   type Extrapolation,
 } from './interp.ts';
 export { Rng } from './rng.ts';
+export { symmetricEigen, cholesky, solveSpd, type SymmetricEigen } from './dense.ts';

@@ -12,6 +12,7 @@ export { SpmeModel } from './spme.ts';
 export * from './common.ts';
 export * from './simulate.ts';
 export * from './profile-csv.ts';
+export * from './sensitivity.ts';
 
 export type LiquidModel = DfnModel | SpmeModel;
 
