@@ -27,6 +27,121 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
+import type { DriveCycle } from './cycler/machine.ts';
+import { experimentSizeProblems } from './cycler/limits.ts';
+import { parseProduction } from './process/production/config.ts';
+import type { Problem } from './problems.ts';
+
+/**
+ * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
+ * runs in bounded memory and time. Choices, not physics:
+ * - a pack of at most 10 000 cells (every cell is its own SPMe; a large EV pack has ≈ 7 000 cylindrical
+ *   cells, a pouch-cell pack a few hundred);
+ * - a production run of at most 100 000 cells (every cell is kept with its genealogy and readings,
+ *   ≈ 7 kB each in memory);
+ * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
+ */
+export const JOB_LIMITS = { packCells: 10_000, productionCells: 100_000, rollChanges: 10_000 } as const;
+
+/** An experiment parse error as the project's Problem, with the recipe's dotted path (`experiment.0`). */
+export function experimentProblem(e: ParseError, fallbackPath = 'experiment'): Problem {
+  const bracketPath = e.path ?? fallbackPath;
+  const path = bracketPath.replace(/\[(\d+)\]/g, '.$1');
+  let msg = e.message;
+  for (const p of [bracketPath, path]) if (msg.startsWith(`${p}: `)) msg = msg.slice(p.length + 2);
+  const m = /^(.*?) \(got (.*); allowed:? (.*)\)$/s.exec(msg);
+  if (m) return { path, problem: m[1]!, got: m[2]!, allowed: m[3]! };
+  const grammar = 'a step in the experiment grammar (rollcell cycle --help; e.g. "Discharge at 1C until 3 V")';
+  return {
+    path,
+    problem: e.input !== '' ? `${msg} at column ${e.column}` : msg,
+    got: e.input !== '' ? JSON.stringify(e.input) : JSON.stringify(e.text),
+    allowed: e.suggestion ? `${e.suggestion}; ${grammar}` : grammar,
+  };
+}
+
+/** The recipe's experiment, parsed; undefined when the recipe has none (the default protocol runs). */
+export function recipeExperiment(
+  recipe: Recipe,
+): { ok: true; value: Experiment } | { ok: false; problems: Problem[] } | undefined {
+  if (!recipe.experiment) return undefined;
+  const r = parseExperiment(recipe.experiment as ExperimentEntryInput[]);
+  return r.ok ? r : { ok: false, problems: r.errors.map((e) => experimentProblem(e)) };
+}
+
+/** The drive-cycle files the recipe's experiment names (paths as written). */
+export function recipeDriveCycleSources(recipe: Recipe): string[] {
+  const r = recipeExperiment(recipe);
+  if (!r?.ok) return [];
+  const out = new Set<string>();
+  for (const b of r.value.blocks)
+    for (const s of b.steps) if (s.control.mode === 'drive_cycle') out.add(s.control.source);
+  return [...out];
+}
+
+/**
+ * Everything a run checks before it starts, beyond the recipe's own validation: the experiment steps
+ * (grammar and size, with the drive cycles when given) and the job limits. `validate` and `run` both
+ * call it (through the CLI's loadRecipe), so what validates runs.
+ */
+export function jobProblems(
+  recipe: Recipe,
+  driveCycles?: Readonly<Record<string, DriveCycle>>,
+  stages: { production?: boolean; battery?: boolean } = {},
+): Problem[] {
+  const out: Problem[] = [];
+  const exp = recipeExperiment(recipe);
+  if (exp && !exp.ok) out.push(...exp.problems);
+  else if (exp?.ok && driveCycles)
+    for (const z of experimentSizeProblems(exp.value, driveCycles))
+      out.push({
+        path: 'experiment',
+        problem: `${z.problem}${z.where !== 'experiment' ? ` at step ${z.where}` : ''}`,
+        got: z.got,
+        allowed: z.allowed,
+      });
+  const b = recipe.battery;
+  if (b && stages.battery !== false && b.series * b.parallel > JOB_LIMITS.packCells)
+    out.push({
+      path: b.series >= b.parallel ? 'battery.series' : 'battery.parallel',
+      problem: 'pack too large to simulate cell by cell',
+      got: `${b.series}s${b.parallel}p = ${b.series * b.parallel} cells`,
+      allowed: `series × parallel <= ${JOB_LIMITS.packCells}`,
+    });
+  let P: ReturnType<typeof parseProduction> | undefined;
+  try {
+    P = stages.production === false ? undefined : parseProduction(recipe.production);
+  } catch {
+    P = undefined; // reported by the recipe's own validation
+  }
+  if (P) {
+    const web_m = recipe.line.speed_m_per_min * 60 * P.duration_h;
+    const lanes = Math.max(
+      0,
+      Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
+    );
+    const cells = (web_m / (recipe.cell.length_mm * 1e-3)) * lanes;
+    if (cells > JOB_LIMITS.productionCells)
+      out.push({
+        path: 'production.duration_h',
+        problem: 'the production run would make too many cells',
+        got: `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min for ${P.duration_h} h, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
+        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter duration_h, a slower line or larger cells`,
+      });
+    for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
+      const len = recipe.line.roll_length_m[k];
+      if (web_m / len > JOB_LIMITS.rollChanges)
+        out.push({
+          path: `line.roll_length_m.${k}`,
+          problem: 'rolls so short that the production run would change rolls too often',
+          got: `${len} m (about ${Math.round(web_m / len)} roll changes in ${+web_m.toPrecision(4)} m of web)`,
+          allowed: `rolls of at least ${+(web_m / JOB_LIMITS.rollChanges).toPrecision(3)} m (<= ${JOB_LIMITS.rollChanges} roll changes per run)`,
+        });
+    }
+  }
+  return out;
+}
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -53,6 +168,8 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /** the drive cycles the recipe's experiment names, read by the caller (the edge), by source as written */
+  driveCycles?: Readonly<Record<string, DriveCycle>>;
 }
 
 export interface JobResult {
@@ -112,13 +229,20 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
+export function runCycling(
+  recipe: Recipe,
+  cell: ProducedCell,
+  driveCycles?: Readonly<Record<string, DriveCycle>>,
+): CyclingRun {
   const c = recipe.cycling;
   const kind = c.model;
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
-  const exp = runExperiment(buildCellModel(recipe, kind, cell), steps, { initialSoc });
+  const exp = runExperiment(buildCellModel(recipe, kind, cell), steps, {
+    initialSoc,
+    ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
+  });
   const fc = firstCycleSummary(exp);
   const block: CyclingBlock = {
     model: kind,
@@ -278,7 +402,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   if (!opts.noCycling) {
     if (canCycle) {
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI);
+      cyc = runCycling(recipe, cellSI, opts.driveCycles);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
     } else {

@@ -10,20 +10,20 @@
  * protocol, else from the experiment's natural start (0 when it begins with a charge, 1 otherwise;
  * 1 for a current profile). `--initial-soc` overrides all of these.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { checkOutputFile, MAX_FILE_BYTES, readUserFile, writeFileAtomic } from '../io/files.ts';
+import { ProblemError } from '../problems.ts';
 import { parseBpxText } from '../electrochem/bpx.ts';
 import { createLiquidModel } from '../electrochem/liquid/index.ts';
-import { parseProfileCsv } from '../electrochem/liquid/profile-csv.ts';
+import { parseProfileCsv, ProfileCsvError } from '../electrochem/liquid/profile-csv.ts';
 import { simulateCurrentProfile } from '../electrochem/liquid/simulate.ts';
 import type { FullCellModel } from '../electrochem/model.ts';
 import {
   runExperiment,
   toBdfCsv,
   toCycleSummaryCsv,
-  parseBdfCsv,
   compareVoltage,
-  formatCsvError,
   loadDriveCycles,
+  readBdfFile,
   firstCycleSummary,
   allCycleMetrics,
   ExperimentParseError,
@@ -32,6 +32,8 @@ import {
   type DriveCycle,
 } from '../cycler/index.ts';
 import { buildCellModel } from '../pipeline.ts';
+import { experimentSizeProblems } from '../cycler/limits.ts';
+import { resolve } from 'node:path';
 import { InputError, inputError, loadRecipe } from './main.ts';
 import { kv } from './table.ts';
 
@@ -48,17 +50,15 @@ export interface CycleOptions {
   /** initial state of charge, 0–1 (as typed on the command line) */
   initialSoc?: string;
   json?: boolean;
+  /** replace existing output files (never an input or a database) */
+  force?: boolean;
 }
 
 const BPX_MODELS = ['dfn', 'spme', 'spm'] as const;
 const SSB_MODELS = ['p2d', 'spme', 'spm'] as const;
 
-function readText(path: string, field: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw inputError(field, 'file not found or not readable', JSON.stringify(path), 'an existing, readable file');
-  }
+function readText(path: string, field: string, what: string, maxBytes: number = MAX_FILE_BYTES.csv): string {
+  return readUserFile(path, { field, maxBytes, what });
 }
 
 /** `--initial-soc`: a number 0–1, or an InputError */
@@ -74,11 +74,9 @@ export function parseInitialSoc(v: string): number {
   return x;
 }
 
-/** reads a measured BDF CSV for --compare, or an InputError naming the file, line and column */
+/** reads a measured BDF CSV for --compare, or a ProblemError naming the file, line and column */
 function readMeasured(path: string): { time_s: number[]; voltage_V: number[] } {
-  const r = parseBdfCsv(readText(path, '--compare'));
-  if (!r.ok) throw new InputError(r.errors.map((e) => `--compare: ${formatCsvError(e, path)}`));
-  return r.value;
+  return readBdfFile(path, '--compare');
 }
 
 function compareWith(
@@ -163,9 +161,9 @@ export function cellModelFor(
       );
     let params;
     try {
-      params = parseBpxText(readText(cell, '--cell'), cell);
+      params = parseBpxText(readText(cell, '--cell', 'BPX JSON file', MAX_FILE_BYTES.bpx), cell);
     } catch (e) {
-      if (e instanceof InputError) throw e;
+      if (e instanceof InputError || e instanceof ProblemError) throw e;
       throw new InputError([`--cell: ${(e as Error).message}`]);
     }
     const m = createLiquidModel(params, { model: model as (typeof BPX_MODELS)[number] });
@@ -184,7 +182,7 @@ export function cellModelFor(
       JSON.stringify(model),
       SSB_MODELS.join(', '),
     );
-  const { recipe } = loadRecipe(cell);
+  const { recipe } = loadRecipe(cell, { production: false, battery: false });
   const m = buildCellModel(recipe, model as (typeof SSB_MODELS)[number]);
   // a recipe's cell starts as produced (discharged) unless the recipe asks otherwise
   return {
@@ -197,6 +195,12 @@ export function cellModelFor(
 }
 
 export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
+  // output paths first: before any work, and never onto an input or a database
+  const inputs = [o.cell, o.currentProfile, o.compare].filter((x): x is string => typeof x === 'string');
+  if (o.csv) checkOutputFile(o.csv, { field: '--csv', force: o.force, inputs });
+  if (o.summaryCsv) checkOutputFile(o.summaryCsv, { field: '--summary-csv', force: o.force, inputs });
+  if (o.csv && o.summaryCsv && resolve(o.csv) === resolve(o.summaryCsv))
+    throw inputError('--summary-csv', 'is the same file as --csv', JSON.stringify(o.summaryCsv), 'a different file');
   const socArg = o.initialSoc !== undefined ? parseInitialSoc(o.initialSoc) : undefined;
   const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc } = cellModelFor(o.cell, o.model);
   const initialSoc = socArg ?? cellSoc;
@@ -210,9 +214,15 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       );
     let profile;
     try {
-      profile = parseProfileCsv(readText(o.currentProfile, '--current-profile'), o.currentProfile);
+      profile = parseProfileCsv(readText(o.currentProfile, '--current-profile', 'CSV file'), o.currentProfile);
     } catch (e) {
-      if (e instanceof InputError) throw e;
+      if (e instanceof InputError || e instanceof ProblemError) throw e;
+      if (e instanceof ProfileCsvError && e.detail)
+        throw new ProblemError({
+          ...e.detail,
+          path: '--current-profile',
+          problem: `${o.currentProfile}: ${e.detail.problem}`,
+        });
       throw new InputError([`--current-profile: ${(e as Error).message}`]);
     }
     const s = simulateCurrentProfile(model, profile, initialSoc !== undefined ? { soc0: initialSoc } : {});
@@ -229,8 +239,8 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       }
       rows.push(`${s.t_s[i]},${s.V[i]},${s.I_A[i]},1,1,${qc},${qd}`);
     }
-    if (o.csv) writeOut('--csv', o.csv, rows.join('\n') + '\n');
-    if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, profileSummaryCsv(s.t_s, s.V, s.I_A));
+    if (o.csv) writeOut('--csv', o.csv, rows.join('\n') + '\n', o.force);
+    if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, profileSummaryCsv(s.t_s, s.V, s.I_A), o.force);
     const cmp = o.compare
       ? compareWith(o.compare, { time_s: Array.from(s.t_s), voltage_V: Array.from(s.V) })
       : undefined;
@@ -277,11 +287,17 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   if (steps) {
     const parsed = parseExperiment(steps);
     if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `--experiment ${formatParseError(e)}`));
-    try {
-      driveCycles = loadDriveCycles(parsed.value, process.cwd());
-    } catch (e) {
-      throw new InputError((e as Error).message.split('\n').map((l) => `--experiment: ${l}`));
-    }
+    driveCycles = loadDriveCycles(parsed.value, process.cwd(), '--experiment');
+    const size = experimentSizeProblems(parsed.value, driveCycles);
+    if (size.length)
+      throw new ProblemError(
+        size.map((z) => ({
+          path: '--experiment',
+          problem: `${z.problem} at ${z.where}`,
+          got: z.got,
+          allowed: z.allowed,
+        })),
+      );
   }
   // the default protocol starts discharged; user steps from the cell's start state (recipe: as produced)
   const soc = initialSoc ?? (steps ? undefined : 0);
@@ -306,8 +322,8 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       throw new InputError((e as ExperimentParseError).message.split('\n').map((l) => `--experiment: ${l}`));
     throw e;
   }
-  if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result));
-  if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result));
+  if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result), o.force);
+  if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result), o.force);
   const cmp = o.compare ? compareWith(o.compare, result.series) : undefined;
   const fc = firstCycleSummary(result);
   const perCycle = allCycleMetrics(result).map((m) => ({
@@ -347,20 +363,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   );
 }
 
-/** writes an output file, or an input error naming the option when the path cannot be written */
-function writeOut(option: string, path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EISDIR'
-        ? 'is a directory'
-        : code === 'ENOENT'
-          ? 'its directory does not exist'
-          : code === 'EACCES'
-            ? 'not writable (permission denied)'
-            : 'cannot be written';
-    throw inputError(option, why, JSON.stringify(path), 'a writable file path in an existing directory');
-  }
+/** writes an output file (checked up front by cycleCommand) through a temporary file and a rename */
+function writeOut(option: string, path: string, text: string, force?: boolean): void {
+  writeFileAtomic(path, text, { field: option, force });
 }

@@ -4,21 +4,27 @@
  * ROLLCELL_DEBUG=1.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
-import { parseRecipeText, formatProblem, MAX_RECIPE_BYTES, type RecipeProblem } from '../recipe/parse.ts';
-import { ProblemError } from '../problems.ts';
+import { dirname, join, resolve } from 'node:path';
+import { parseRecipeText, formatProblem } from '../recipe/parse.ts';
+import { ProblemError, type Problem } from '../problems.ts';
+import { readUserFile, MAX_FILE_BYTES, checkOutputDir, stageFile, type StagedFile } from '../io/files.ts';
+import { escapeJsonControls, safeText } from '../io/text.ts';
+import { readDriveCycle } from '../cycler/io.ts';
+import type { DriveCycle } from '../cycler/machine.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
-import { runJob } from '../pipeline.ts';
-import { renderReport, writeReport } from '../report/index.ts';
+import { runJob, jobProblems, recipeDriveCycleSources } from '../pipeline.ts';
+import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import { BatteryInputError, toInputError } from './battery.ts';
 import type { JobResult } from '../pipeline.ts';
+import type { RunOutput } from '../contract.ts';
 import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from '../store/types.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
+import { maskSpec } from '../store/index.ts';
 
 /** Invalid user input: printed line by line, exit code 2. */
 export class InputError extends Error {
@@ -31,33 +37,39 @@ export function inputError(path: string, problem: string, got: string, allowed: 
   return new InputError([formatProblem({ path, problem, got, allowed })]);
 }
 
-/** Reads and validates a recipe file, or throws InputError. */
-export function loadRecipe(file: string): { recipe: Recipe; text: string } {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw inputError('recipe', 'not a regular file', JSON.stringify(file), 'a YAML recipe file');
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw inputError(
-      'recipe',
-      'file not found or not readable',
-      JSON.stringify(file),
-      'an existing, readable YAML file',
-    );
-  }
-  if (size > MAX_RECIPE_BYTES)
-    throw inputError('', 'file too large for a recipe', `${size} bytes`, `<= ${MAX_RECIPE_BYTES} bytes`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError('recipe', 'file not readable', JSON.stringify(file), 'a readable YAML file');
-  }
-  const r = parseRecipeText(text);
-  if (!r.ok) throw new InputError(r.problems.map((p: RecipeProblem) => `${file}: ${formatProblem(p)}`));
-  return { recipe: r.recipe, text };
+export interface LoadedRecipe {
+  recipe: Recipe;
+  /** the text as read (stored with the run) */
+  text: string;
+  /** the drive cycles the recipe's experiment names, read relative to the recipe's directory */
+  driveCycles: Record<string, DriveCycle>;
+}
+
+/**
+ * Reads and validates a recipe file — the ONE validation `validate`, `run`, `cycle` and `battery` share:
+ * the recipe's schema and cross-field checks, its experiment steps, the drive-cycle files they name
+ * (read relative to the recipe's directory, as regular files under the size cap) and the job limits.
+ * Throws a ProblemError (exit 2) naming the file, the field and the line.
+ */
+export function loadRecipe(file: string, stages: { production?: boolean; battery?: boolean } = {}): LoadedRecipe {
+  const text = readUserFile(file, { field: 'recipe', maxBytes: MAX_FILE_BYTES.recipe, what: 'YAML recipe file' });
+  const baseDir = dirname(resolve(file));
+  const driveCycles: Record<string, DriveCycle> = {};
+  const r = parseRecipeText(text, (recipe) => {
+    const problems: Problem[] = [];
+    for (const src of recipeDriveCycleSources(recipe)) {
+      try {
+        driveCycles[src] = readDriveCycle(src, baseDir, 'experiment');
+      } catch (e) {
+        if (e instanceof ProblemError) problems.push(...e.problems);
+        else throw e;
+      }
+    }
+    if (problems.length) return problems;
+    return jobProblems(recipe, driveCycles, stages);
+  });
+  if (!r.ok) throw new ProblemError(r.problems, file);
+  return { recipe: r.recipe, text, driveCycles };
 }
 
 function parseSeed(v: string): number {
@@ -98,6 +110,119 @@ export function storedDetail(res: JobResult): {
   return { cells, cycles, timeSeries };
 }
 
+/** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
+export function firstNonFinite(v: unknown, path = 'output', depth = 0): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `${path} = ${v}`;
+  if (v === null || typeof v !== 'object' || depth > 64) return undefined;
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+    const a = v as ArrayLike<unknown>;
+    for (let i = 0; i < a.length; i++) {
+      const r = firstNonFinite(a[i], `${path}[${i}]`, depth + 1);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const r = firstNonFinite(x, `${path}.${k}`, depth + 1);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** An internal defect found while finishing a run (exit 1, but the run is recorded as failed). */
+export class RunDefectError extends Error {}
+
+/**
+ * Runs the job and stores it. Nothing a user ran is lost and nothing half-done is left:
+ * - the run is stored as completed, with its report written to a temporary file first and moved into
+ *   place only once the run is committed (never a report without a run);
+ * - a run that fails (bad input found late, a defect, a non-finite number, a report that cannot be
+ *   written) is stored as failed with the reason, and no report is left;
+ * - when the store itself fails (disk full, database gone), nothing is left and the message says so.
+ */
+async function runAndStore(
+  store: Store,
+  runId: string,
+  loaded: LoadedRecipe,
+  seed: number,
+  o: { production: boolean; battery: boolean },
+  outDir: string,
+): Promise<JobResult> {
+  const { recipe, text, driveCycles } = loaded;
+  let staged: StagedFile | undefined;
+  let saved = false;
+  try {
+    let res: JobResult;
+    try {
+      res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery, driveCycles });
+    } catch (e) {
+      throw toInputError(e);
+    }
+    const bad = firstNonFinite(res.output);
+    if (bad)
+      throw new RunDefectError(
+        `the run produced a non-finite number (${bad}); this is a defect of rollcell, please report it with the recipe`,
+      );
+    const reportPath = join(outDir, `${runId}.html`);
+    res.output.report = reportPath;
+    const html = renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles });
+    staged = stageFile(reportPath, html, { field: '--out' });
+    await store.saveRun({
+      recipeText: text,
+      recipe: recipe as unknown,
+      seed,
+      runId,
+      output: res.output,
+      ...storedDetail(res),
+    });
+    saved = true;
+    staged.commit();
+    return res;
+  } catch (e) {
+    staged?.abort();
+    if (!saved) {
+      const reason = e instanceof Error ? e.message : String(e);
+      try {
+        await store.saveRun({
+          recipeText: text,
+          recipe: recipe as unknown,
+          seed,
+          runId,
+          status: 'failed',
+          output: failedOutput(runId, reason),
+        });
+      } catch (e2) {
+        // the store itself failed: say so, with the original reason first
+        const why = e2 instanceof Error ? e2.message : String(e2);
+        if (e instanceof ProblemError || e instanceof InputError || e instanceof BatteryInputError)
+          throw new InputError([
+            ...String(e.message).split('\n'),
+            `(the failed run could not be recorded either: ${why})`,
+          ]);
+        throw new Error(`${reason}; the failed run could not be recorded either: ${why}`);
+      }
+    }
+    throw e;
+  }
+}
+
+/** The stored output of a failed run: the contract's required blocks, zeroed, and the reason. */
+function failedOutput(runId: string, reason: string): RunOutput {
+  return {
+    rollcell_version: ROLLCELL_VERSION,
+    run_id: runId,
+    design: {
+      cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
+      cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
+      anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
+      np_ratio: 0,
+      specific_energy_Wh_kg: 0,
+      energy_density_Wh_L: 0,
+    },
+    error: reason,
+  };
+}
+
 function buildProgram(out: (s: string) => void): Command {
   const program = new Command();
   program
@@ -107,7 +232,10 @@ function buildProgram(out: (s: string) => void): Command {
     )
     .version(ROLLCELL_VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => out(s.replace(/\n$/, '')),
+      writeErr: (s) => process.stderr.write(safeText(s)),
+    });
 
   program
     .command('run')
@@ -124,59 +252,21 @@ function buildProgram(out: (s: string) => void): Command {
         file: string,
         o: { json?: boolean; seed: string; db: string; out: string; production: boolean; battery: boolean },
       ) => {
-        const { recipe, text } = loadRecipe(file);
+        // every check before any work: the recipe (one validation with `validate`), the seed, the
+        // report directory and the database (opened and integrity-checked)
+        const loaded = loadRecipe(file, { production: o.production, battery: o.battery });
+        const { recipe } = loaded;
         const seed = parseSeed(o.seed);
+        const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
         try {
           const runId = newRunId();
-          let res;
-          try {
-            try {
-              res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery });
-            } catch (e) {
-              throw toInputError(e);
-            }
-          } catch (e) {
-            // nothing a user ran is lost: a failed run is stored with its error
-            await store.saveRun({
-              recipeText: text,
-              recipe: recipe as unknown,
-              seed,
-              runId,
-              status: 'failed',
-              output: {
-                rollcell_version: ROLLCELL_VERSION,
-                run_id: runId,
-                design: {
-                  cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
-                  cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
-                  anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
-                  np_ratio: 0,
-                  specific_energy_Wh_kg: 0,
-                  energy_density_Wh_L: 0,
-                },
-                error: (e as Error).message,
-              },
-            });
-            throw e;
-          }
-          res.output.report = writeReport(
-            o.out,
-            runId,
-            renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles }),
-          );
-          await store.saveRun({
-            recipeText: text,
-            recipe: recipe as unknown,
-            seed,
-            runId,
-            output: res.output,
-            ...storedDetail(res),
-          });
+          const res = await runAndStore(store, runId, loaded, seed, o, outDir);
           out(
             o.json
               ? JSON.stringify(res.output, null, 2)
-              : formatSummary(recipe, res) + `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${o.db}`,
+              : formatSummary(recipe, res) +
+                  `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${maskSpec(o.db)}`,
           );
         } finally {
           await store.close();
@@ -260,6 +350,7 @@ function buildProgram(out: (s: string) => void): Command {
     )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
     .option('--json', 'print the summary as JSON')
+    .option('--force', 'replace existing --csv/--summary-csv files (never an input or a database)')
     .action(
       async (o: {
         cell: string;
@@ -271,6 +362,7 @@ function buildProgram(out: (s: string) => void): Command {
         compare?: string;
         initialSoc?: string;
         json?: boolean;
+        force?: boolean;
       }) => {
         const { cycleCommand } = await import('./cycle.ts');
         cycleCommand(o, out);
@@ -311,7 +403,7 @@ function buildProgram(out: (s: string) => void): Command {
           json?: boolean;
         },
       ) => {
-        const { recipe } = loadRecipe(file);
+        const { recipe } = loadRecipe(file, { production: o.cells === 'production' });
         const { batteryCommand } = await import('./battery.ts');
         out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }));
       },
@@ -360,7 +452,11 @@ export async function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
 ): Promise<number> {
-  const program = buildProgram(out);
+  // everything printed goes through here: control characters escaped (a recipe name cannot drive the
+  // terminal), credentials redacted from messages
+  const print = (s: string): void => out(escapeJsonControls(s));
+  const say = (s: string): void => void process.stderr.write(safeText(s) + '\n');
+  const program = buildProgram(print);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -371,20 +467,20 @@ export async function main(
       return 2; // commander already printed the message
     }
     if (e instanceof InputError || e instanceof BatteryInputError) {
-      for (const l of e.lines) process.stderr.write(l + '\n');
+      for (const l of e.lines) say(l);
       return 2;
     }
     if (e instanceof ProblemError) {
-      process.stderr.write(e.message + '\n');
+      say(e.message);
       return 2;
     }
     if (e instanceof StoreError && e.isUserError) {
-      process.stderr.write(`${e.message}\n`);
+      say(e.message);
       return 2;
     }
     const err = e as Error;
-    process.stderr.write(`rollcell: internal error: ${err?.message ?? String(e)}\n`);
-    if (process.env['ROLLCELL_DEBUG'] === '1' && err?.stack) process.stderr.write(err.stack + '\n');
+    say(`rollcell: internal error: ${err?.message ?? String(e)}`);
+    if (process.env['ROLLCELL_DEBUG'] === '1' && err?.stack) say(err.stack);
     return 1;
   }
 }

@@ -177,6 +177,18 @@ const ALIASES: Record<string, string> = {
 };
 
 /**
+ * Largest magnitudes accepted per column (choices far beyond any cell test — absolute Unix times of
+ * ≈ 1.7e9 s fit — and small enough that squares and sums of a million rows stay finite).
+ */
+export const CSV_MAX_ABS: Readonly<Record<string, number>> = {
+  'Test Time / s': 1e10,
+  'Voltage / V': 1e3,
+  'Current / A': 1e5,
+  'Power / W': 1e9,
+};
+const CSV_MAX_ABS_OTHER = 1e12;
+
+/**
  * Reads a CSV of numbers. `required` columns must exist (after aliasing); every cell of every column
  * must be a finite number (empty cells allowed only in optional columns, read as NaN-free gaps → error).
  */
@@ -222,6 +234,17 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
       const v = raw === '' ? NaN : Number(raw);
       if (!Number.isFinite(v)) {
         errors.push({ line, column: k + 1, field: header[k]!, message: `not a finite number (got '${raw}')` });
+        if (errors.length > 20) break;
+        continue;
+      }
+      const max = CSV_MAX_ABS[header[k]!] ?? CSV_MAX_ABS_OTHER;
+      if (Math.abs(v) > max) {
+        errors.push({
+          line,
+          column: k + 1,
+          field: header[k]!,
+          message: `too large to be a measurement (got ${raw}; allowed a magnitude ≤ ${max})`,
+        });
         if (errors.length > 20) break;
         continue;
       }

@@ -170,6 +170,11 @@ function num(
   }
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new BpxError(`${where}: must be a finite number (got ${describe(v)})`);
+  // no BPX quantity in its SI unit comes near 1e15; beyond it products and × 3600 overflow to Infinity
+  if (Math.abs(v) > BPX_MAX_MAGNITUDE)
+    throw new BpxError(
+      `${where}: number too large to be physical (got ${v}; allowed a magnitude ≤ ${BPX_MAX_MAGNITUDE})`,
+    );
   const allowed = `${spec.min !== undefined ? (spec.exclusiveMin ? '> ' : '≥ ') + spec.min : ''}${spec.min !== undefined && spec.max !== undefined ? ' and ' : ''}${spec.max !== undefined ? '≤ ' + spec.max : ''}`;
   if (spec.min !== undefined && (spec.exclusiveMin ? v <= spec.min : v < spec.min))
     throw new BpxError(`${where}: out of range (got ${v}; allowed ${allowed})`);
@@ -177,6 +182,11 @@ function num(
     throw new BpxError(`${where}: out of range (got ${v}; allowed ${allowed})`);
   return v;
 }
+
+/** Largest magnitude of a BPX number (SI units) accepted: a choice far above any real parameter. */
+export const BPX_MAX_MAGNITUDE = 1e15;
+/** Largest nominal cell capacity accepted, A·h (the largest single cells are ≈ 1 000 A·h LFP prismatic cells). */
+export const BPX_MAX_CAPACITY_AH = 1e5;
 
 const POS = { min: 0, exclusiveMin: true } as const;
 const NONNEG = { min: 0 } as const;
@@ -439,7 +449,7 @@ export function parseBpx(doc: unknown): LiquidCellParams {
     electrodePairs: pairs,
     lowerCutoff_V: vmin,
     upperCutoff_V: vmax,
-    nominalCapacity_Ah: num(cellO, 'Nominal cell capacity [A.h]', cp, POS),
+    nominalCapacity_Ah: num(cellO, 'Nominal cell capacity [A.h]', cp, { ...POS, max: BPX_MAX_CAPACITY_AH }),
     referenceTemperature_K: Tref,
     ambientTemperature_K: Tamb,
     initialTemperature_K: Tinit,

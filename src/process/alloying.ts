@@ -280,7 +280,13 @@ export function anodeDiffusivity(a: PhaseAmounts, T_K = 298.15, kin?: AlloyKinet
   };
   const a0 = Math.log(lo);
   const b0 = Math.log(hi);
-  return Math.exp(solveMonotone(g, a0, b0, g(a0), g(b0), 1e-12, 200));
+  const ga = g(a0);
+  const gb = g(b0);
+  // g(ln lo) ≥ 0 ≥ g(ln hi) exactly; exp(ln x) ≠ x by an ulp, so when one phase holds (nearly) all the
+  // volume the endpoint's value is a rounding error of either sign: the root is that endpoint
+  if (gb >= 0) return hi;
+  if (ga <= 0) return lo;
+  return Math.exp(solveMonotone(g, a0, b0, ga, gb, 1e-12, 200));
 }
 
 export { LI_MELTING_K };

@@ -19,6 +19,57 @@ export type ParseResult = { ok: true; recipe: Recipe } | { ok: false; problems: 
 export const MAX_RECIPE_BYTES = 1_000_000;
 /** Deepest YAML nesting accepted. */
 export const MAX_DEPTH = 32;
+/** Problems reported in full; beyond these, one line says how many more there are (keeps validation linear). */
+export const MAX_PROBLEMS = 20;
+/**
+ * Largest magnitude of a non-zero number in a recipe, and the smallest. Every physical quantity of a
+ * recipe in its unit (µm, mm, N, °C, h, m/min, %, USD …) lies far inside [1e-9, 1e12]; outside it a
+ * number is a typo or an attack, and its SI conversion (× 1e-6, × 3600, squares) can overflow to
+ * Infinity or underflow to 0, which the physics cannot take.
+ */
+export const MAX_MAGNITUDE = 1e12;
+export const MIN_MAGNITUDE = 1e-9;
+
+/** Numbers of the parsed YAML outside [MIN_MAGNITUDE, MAX_MAGNITUDE] (0 is fine), as problems. */
+function magnitudeProblems(data: unknown): RecipeProblem[] {
+  const out: RecipeProblem[] = [];
+  const walk = (v: unknown, path: string[]): void => {
+    if (out.length > MAX_PROBLEMS) return;
+    if (typeof v === 'number') {
+      const a = Math.abs(v);
+      if (Number.isFinite(v) && v !== 0 && (a > MAX_MAGNITUDE || a < MIN_MAGNITUDE))
+        out.push({
+          path: path.join('.'),
+          problem: a > MAX_MAGNITUDE ? 'number too large to be physical' : 'number too small to be physical',
+          got: String(v),
+          allowed: `0 or a magnitude from ${MIN_MAGNITUDE} to ${MAX_MAGNITUDE} (in the field's unit)`,
+        });
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, String(i)]));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, [...path, k]);
+  };
+  walk(data, []);
+  return out;
+}
+
+/** The first MAX_PROBLEMS problems, and one more line with the count of the rest. */
+export function capProblems(ps: RecipeProblem[]): RecipeProblem[] {
+  if (ps.length <= MAX_PROBLEMS) return ps;
+  return [
+    ...ps.slice(0, MAX_PROBLEMS),
+    {
+      path: '',
+      problem: `${ps.length - MAX_PROBLEMS} more problem(s) not shown`,
+      got: `${ps.length} problems in all`,
+      allowed: `fix the first ${MAX_PROBLEMS} and validate again`,
+    },
+  ];
+}
+
+/** Checks a caller adds to the recipe's own (e.g. the experiment steps, which the cycler parses). */
+export type ExtraRecipeCheck = (recipe: Recipe) => RecipeProblem[];
 
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -58,6 +109,36 @@ function depthOf(node: unknown, depth = 0): number {
     return m;
   }
   return depth;
+}
+
+/** Keys given twice in one mapping (one problem each, with its line), in linear time. */
+function duplicateKeys(
+  node: unknown,
+  lc: LineCounter,
+  path: string[] = [],
+  out: RecipeProblem[] = [],
+): RecipeProblem[] {
+  if (path.length > MAX_DEPTH || out.length > MAX_PROBLEMS) return out;
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const item of node.items) {
+      const k = isScalar(item.key) ? String(item.key.value) : JSON.stringify(String(item.key));
+      if (seen.has(k)) {
+        const range = isScalar(item.key) ? item.key.range : undefined;
+        const pos = range ? lc.linePos(range[0]) : undefined;
+        out.push({
+          path: [...path, k].join('.'),
+          problem: 'key given twice in the same mapping',
+          got: `a second "${k}"`,
+          allowed: 'each key once',
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        });
+      }
+      seen.add(k);
+      duplicateKeys(item.value, lc, [...path, k], out);
+    }
+  } else if (isSeq(node)) node.items.forEach((x, i) => duplicateKeys(x, lc, [...path, String(i)], out));
+  return out;
 }
 
 /** Known keys at a schema location, for "did you mean" on unrecognised keys. */
@@ -286,8 +367,11 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
   return out;
 }
 
-/** Parses and validates recipe text. `source` is used only in messages. */
-export function parseRecipeText(text: string): ParseResult {
+/**
+ * Parses and validates recipe text. `extra` adds checks that need more than the recipe module knows
+ * (the job's: experiment steps, limits); their problems get line numbers like the others.
+ */
+export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_RECIPE_BYTES) {
     return {
@@ -318,7 +402,8 @@ export function parseRecipeText(text: string): ParseResult {
   const lineCounter = new LineCounter();
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // yaml's own uniqueKeys check compares every pair of keys (40 000 keys: minutes); duplicateKeys is linear
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   } catch (e) {
     return {
       ok: false,
@@ -346,6 +431,8 @@ export function parseRecipeText(text: string): ParseResult {
       })),
     };
   }
+  const dups = duplicateKeys(doc.contents, lineCounter);
+  if (dups.length > 0) return { ok: false, problems: capProblems(dups) };
   if (depthOf(doc.contents) > MAX_DEPTH) {
     return {
       ok: false,
@@ -403,18 +490,36 @@ export function parseRecipeText(text: string): ParseResult {
     }
     return undefined;
   };
+  // lines only for the problems shown: finding a node's line is a walk of the document
   const withLines = (ps: RecipeProblem[]): RecipeProblem[] =>
-    ps.map((p) => {
+    capProblems(ps).map((p) => {
       const line = lineOf(p.path);
       return line ? { ...p, line } : p;
     });
+  const mag = magnitudeProblems(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((i) => problemFor(i, data));
-    const seen = new Set(problems.map((p) => p.path));
-    for (const m of materialProblems(data)) if (!seen.has(m.path)) problems.push(m);
+    const problems: RecipeProblem[] = [];
+    const seen = new Set<string>();
+    const add = (p: RecipeProblem): void => {
+      if (!seen.has(p.path)) problems.push(p);
+      seen.add(p.path);
+    };
+    for (const i of parsed.error.issues) {
+      if (problems.length > MAX_PROBLEMS && i.code === 'unrecognized_keys') {
+        // count the rest without describing each (40 000 unknown keys validate in milliseconds)
+        for (const k of i.keys) add({ path: [...i.path.map(String), k].join('.'), problem: '', got: '', allowed: '' });
+        continue;
+      }
+      for (const p of problemFor(i, data)) add(p);
+    }
+    for (const m of mag) add(m);
+    for (const m of materialProblems(data)) add(m);
     return { ok: false, problems: withLines(problems) };
   }
+  if (mag.length > 0) return { ok: false, problems: withLines(mag) };
   const sem = semanticProblems(parsed.data);
   if (sem.length > 0) return { ok: false, problems: withLines(sem) };
+  const more = extra ? extra(parsed.data) : [];
+  if (more.length > 0) return { ok: false, problems: withLines(more) };
   return { ok: true, recipe: parsed.data };
 }

@@ -177,7 +177,9 @@ export const cellSchema = z
   .object({
     width_mm: positive('cell width, mm'),
     length_mm: positive('cell length (machine direction), mm'),
-    stack_pressure_MPa: nonNegative('stack pressure held by the fixture, MPa (claim 15: 1–10 MPa)'),
+    stack_pressure_MPa: positive(
+      'stack pressure held by the fixture, MPa (claim 15: 1–10 MPa); > 0: the solid-state cell models need the pressure that keeps the particles in contact',
+    ),
     temperature_C: temperatureC('cell operating temperature, °C').default(25),
     packaging_mass_fraction: num('mass of pouch/tabs as a fraction of the cell stack mass').gte(0).lt(1).default(0),
   })

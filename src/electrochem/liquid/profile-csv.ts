@@ -13,32 +13,67 @@ export interface CurrentProfile {
   readonly U_V?: Float64Array;
 }
 
+/** What is wrong with a profile file, where: the parts of the project's Problem (src/problems.ts). */
+export interface ProfileCsvProblem {
+  problem: string;
+  got: string;
+  allowed: string;
+  line?: number;
+  column?: number;
+}
+
 export class ProfileCsvError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly detail?: ProfileCsvProblem,
+  ) {
     super(message);
     this.name = 'ProfileCsvError';
   }
 }
 
+const HEADER = 'a header "Time [s],I[A]" optionally followed by ",U[V]"';
+
+function fail(source: string, p: ProfileCsvProblem): ProfileCsvError {
+  const at = p.line ? ` [line ${p.line}${p.column ? `, column ${p.column}` : ''}]` : '';
+  return new ProfileCsvError(`${source}: ${p.problem} (got ${p.got}; allowed ${p.allowed})${at}`, p);
+}
+
 const norm = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * Largest magnitudes accepted per column (time s, current A, voltage V): choices far beyond any cell
+ * test (absolute Unix times ≈ 1.7e9 s fit), small enough that squares and sums stay finite.
+ */
+export const PROFILE_MAX_ABS = [1e10, 1e5, 1e3] as const;
 
 /** Parse CSV text; `source` names the file in error messages. */
 export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentProfile {
   const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && lines[li]!.trim() === '') li++;
-  if (li >= lines.length) throw new ProfileCsvError(`${source}: empty file (expected header "Time [s],I[A],U[V]")`);
+  if (li >= lines.length) throw fail(source, { problem: 'empty file', got: 'no lines', allowed: HEADER, line: 1 });
   const header = lines[li]!.split(',').map(norm);
   const allowedT = ['time [s]', 'time [s] ', 't [s]'];
   const allowedI = ['i[a]', 'i [a]', 'current [a]'];
   const allowedU = ['u[v]', 'u [v]', 'voltage [v]'];
   if (header.length < 2 || !allowedT.includes(header[0]!) || !allowedI.includes(header[1]!))
-    throw new ProfileCsvError(
-      `${source}:${li + 1}: header must be "Time [s],I[A]" optionally followed by ",U[V]" (got "${lines[li]!.trim()}")`,
-    );
+    throw fail(source, {
+      problem: 'not the expected header',
+      got: JSON.stringify(lines[li]!.trim().slice(0, 80)),
+      allowed: HEADER,
+      line: li + 1,
+      column: 1,
+    });
   const hasU = header.length >= 3;
   if (hasU && !allowedU.includes(header[2]!))
-    throw new ProfileCsvError(`${source}:${li + 1}: column 3 header must be "U[V]" (got "${header[2]}")`);
+    throw fail(source, {
+      problem: 'column 3 header must be "U[V]"',
+      got: JSON.stringify(header[2]),
+      allowed: HEADER,
+      line: li + 1,
+      column: 3,
+    });
   const ncol = hasU ? 3 : 2;
   const names = ['Time [s]', 'I[A]', 'U[V]'];
   const t: number[] = [];
@@ -49,25 +84,47 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
     if (raw.trim() === '') continue;
     const cells = raw.split(',');
     if (cells.length !== ncol && !(cells.length > ncol && cells.slice(ncol).every((c) => c.trim() === '')))
-      throw new ProfileCsvError(`${source}:${k + 1}: expected ${ncol} columns (got ${cells.length})`);
+      throw fail(source, {
+        problem: 'wrong number of columns',
+        got: `${cells.length} columns`,
+        allowed: `${ncol} columns as in the header`,
+        line: k + 1,
+      });
     const vals: number[] = [];
     for (let c = 0; c < ncol; c++) {
       const s = cells[c]!.trim();
       const v = s === '' ? NaN : Number(s);
       if (!Number.isFinite(v))
-        throw new ProfileCsvError(
-          `${source}:${k + 1}: column ${c + 1} (${names[c]}) is not a finite number (got "${s}")`,
-        );
+        throw fail(source, {
+          problem: `${names[c]} is not a finite number`,
+          got: JSON.stringify(s.slice(0, 40)),
+          allowed: 'a number',
+          line: k + 1,
+          column: c + 1,
+        });
+      if (Math.abs(v) > PROFILE_MAX_ABS[c]!)
+        throw fail(source, {
+          problem: `${names[c]} too large to be a measurement`,
+          got: s,
+          allowed: `a magnitude ≤ ${PROFILE_MAX_ABS[c]}`,
+          line: k + 1,
+          column: c + 1,
+        });
       vals.push(v);
     }
     if (t.length > 0 && !(vals[0]! > t[t.length - 1]!))
-      throw new ProfileCsvError(
-        `${source}:${k + 1}: column 1 (Time [s]) must increase strictly (got ${vals[0]} after ${t[t.length - 1]})`,
-      );
+      throw fail(source, {
+        problem: 'Time [s] must increase strictly',
+        got: `${vals[0]} after ${t[t.length - 1]}`,
+        allowed: 'increasing times',
+        line: k + 1,
+        column: 1,
+      });
     t.push(vals[0]!);
     I.push(vals[1]!);
     if (hasU) U.push(vals[2]!);
   }
-  if (t.length < 2) throw new ProfileCsvError(`${source}: needs at least 2 data rows (got ${t.length})`);
+  if (t.length < 2)
+    throw fail(source, { problem: 'too few data rows', got: `${t.length}`, allowed: 'at least 2 data rows' });
   return { t_s: Float64Array.from(t), I_A: Float64Array.from(I), ...(hasU ? { U_V: Float64Array.from(U) } : {}) };
 }
