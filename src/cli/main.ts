@@ -140,7 +140,7 @@ export class RunDefectError extends Error {}
  *   written) is stored as failed with the reason, and no report is left;
  * - when the store itself fails (disk full, database gone), nothing is left and the message says so.
  */
-async function runAndStore(
+export async function runAndStore(
   store: Store,
   runId: string,
   loaded: LoadedRecipe,

@@ -58,6 +58,7 @@ function human(bytes: number): string {
 }
 
 function kindOf(st: Stats): string {
+  if (st.isFile()) return 'a regular file';
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';

@@ -829,9 +829,17 @@ export function checkIntegrity(raw: Database.Database, display: string): void {
       'bad_spec',
       `--db: cannot use SQLite file '${display}' (the file is not a SQLite database): ${problems[0]}; it was not modified`,
     );
+  const details = problems
+    .map((x) =>
+      x
+        .replace(/\*\*\* in database \w+ \*\*\*/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .filter((x) => x !== '');
   throw new StoreError(
     'corrupt',
-    `--db: database '${display}' is damaged (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}); it was not modified and nothing was written to it — restore it from a backup, or recover what is readable with \`sqlite3 ${display} .recover\` into a new file`,
+    `--db: database '${display}' is damaged; it was not modified (got ${details.slice(0, 3).join('; ')}${details.length > 3 ? '; …' : ''}; allowed an undamaged SQLite file: restore it from a backup, or recover what is readable with \`sqlite3 '${display}' .recover\` into a new file)`,
   );
 }
 
