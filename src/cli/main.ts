@@ -85,7 +85,8 @@ export function storedDetail(res: JobResult): {
   cycles: StoredCycle[];
   timeSeries: TimeSeriesRecord[];
 } {
-  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map((c) => ({
+  // the SI produced cell stays in memory (the battery takes it); the store keeps the record's presented fields
+  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map(({ cell: _si, ...c }) => ({
     ...c,
     verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
     thickness_um: c.stack.cell_thickness_um,
