@@ -46,6 +46,9 @@ import type { Problem } from './problems.ts';
  */
 export const JOB_LIMITS = { packCells: 10_000, productionCells: 100_000, rollChanges: 10_000 } as const;
 
+/** Coldest nip or dwell the line model evaluates, °C: 0.4 × T_m(Li) = 181.5 K (validity of the Li creep law). */
+export const MIN_LINE_TEMPERATURE_C = -91.6;
+
 /** An experiment parse error as the project's Problem, with the recipe's dotted path (`experiment.0`). */
 export function experimentProblem(e: ParseError, fallbackPath = 'experiment'): Problem {
   const bracketPath = e.path ?? fallbackPath;
@@ -102,6 +105,25 @@ export function jobProblems(
         problem: `${z.problem}${z.where !== 'experiment' ? ` at step ${z.where}` : ''}`,
         got: z.got,
         allowed: z.allowed,
+      });
+  // the line's flow laws hold down to ≈ 0.4 of lithium's melting point (power-law creep, LePage et al.
+  // 2019; below it Li deforms by rate-independent slip the model does not describe, and the creep law's
+  // Arrhenius factor overflows towards 0 K): a colder nip cannot be evaluated
+  const cold: [string, number][] = [
+    ...(['222', '236', '240'] as const).flatMap((id): [string, number][] => {
+      const st = recipe.stations[id];
+      return st ? [[`stations.${id}.temperature_C`, st.temperature_C]] : [];
+    }),
+    // the dwell's alloying kinetics (Arrhenius) underflow to a zero rate towards 0 K: same range
+    ['line.downstream.temperature_C', recipe.line.downstream.temperature_C],
+  ];
+  for (const [path, T] of cold)
+    if (T < MIN_LINE_TEMPERATURE_C)
+      out.push({
+        path,
+        problem: "below the temperature range of the line model (lithium's power-law creep and alloying kinetics)",
+        got: `${T} °C`,
+        allowed: `>= ${MIN_LINE_TEMPERATURE_C} °C (0.4 × the melting point of Li, 453.65 K)`,
       });
   const b = recipe.battery;
   if (b && stages.battery !== false && b.series * b.parallel > JOB_LIMITS.packCells)

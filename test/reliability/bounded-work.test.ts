@@ -64,7 +64,11 @@ test('experiment limits: 10⁹ repeats, a nested repeat of 10⁹ steps, a 1e308 
     if (!r.ok) assert.match(r.errors.map((e) => e.message).join('\n'), re);
     assert.ok(Date.now() - t0 < 1000, 'refused at once');
   }
-  assert.equal(parseExperiment(['Rest for 100000 hours (7 minute period)']).ok, true, 'with the period it suggests it fits');
+  assert.equal(
+    parseExperiment(['Rest for 100000 hours (7 minute period)']).ok,
+    true,
+    'with the period it suggests it fits',
+  );
   assert.equal(EXPERIMENT_LIMITS.seriesPoints, 1_000_000);
 });
 

@@ -18,7 +18,7 @@ import { ProblemError } from '../../src/problems.ts';
 import { openStore } from '../../src/store/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcell-files-'));
-const BPX = new URL('../../../shared/validation/about-energy-nmc/nmc_pouch_cell_BPX.json', import.meta.url).pathname;
+const BPX = new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url).pathname;
 const bpx = existsSync(BPX) ? BPX : undefined;
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
