@@ -52,6 +52,8 @@ export interface BatteryCommandOptions {
   readonly ageing?: boolean;
   /** points kept in the time series (default 400) */
   readonly seriesPoints?: number;
+  /** called as the duty profile advances (days of an EV profile, hours of a storage profile): for a progress line */
+  readonly onProgress?: (done: number, total: number, unit: string) => void;
 }
 
 export interface LimitingCell {
@@ -720,6 +722,7 @@ export function runBatteryCommand(
         record(pack, tr, res.I_A, res.V_pack_V);
         if (res.I_A < Ic / (20 / 3)) break;
       }
+      opts.onProgress?.(day + 1, days, 'day');
     }
     evOut = {
       range_km: r(range_km, 5),
@@ -734,7 +737,12 @@ export function runBatteryCommand(
       dailyCharge[k] = range_km > 0 ? (pack.cellThroughput_C[k]! / 2 / days) * Math.min(1, kmPerDay / range_km) : 0;
     notes.push('EV ageing: 40 km per day (assumption), each day one partial cycle of depth 40 km / range');
   } else {
-    for (let i = 0; i < prof.power_W.length; i++) step(prof.power_W[i]!, prof.dt_s);
+    const perHour = Math.max(1, Math.round(3600 / prof.dt_s));
+    const hours = Math.ceil(prof.power_W.length / perHour);
+    for (let i = 0; i < prof.power_W.length; i++) {
+      step(prof.power_W[i]!, prof.dt_s);
+      if ((i + 1) % perHour === 0) opts.onProgress?.((i + 1) / perHour, hours, 'h');
+    }
     for (let k = 0; k < pack.n; k++) dailyCharge[k] = pack.cellThroughput_C[k]! / 2 / days;
   }
   // conservation checks

@@ -5,6 +5,7 @@
  * src/battery/run.ts.
  */
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
+import { progressLine } from './progress.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import {
   BATTERY_PROFILES,
@@ -90,7 +91,9 @@ export function batteryCommand(recipe: Recipe, o: BatteryCliOptions): string {
   const { opts, fromProduction } = batteryOptions(recipe, o);
   try {
     const cells = fromProduction ? runProduction(recipe, { seed: o.seed }).cells : undefined;
-    const { block, summary } = runBatteryCommand(recipe, { ...opts, cells });
+    const progress = progressLine(`battery ${opts.profile}`);
+    const { block, summary } = runBatteryCommand(recipe, { ...opts, cells, onProgress: progress.update });
+    progress.finish();
     return o.json ? JSON.stringify(block, null, 2) : summary;
   } catch (e) {
     throw toInputError(e);
