@@ -52,8 +52,26 @@ export interface BatteryCommandOptions {
   readonly ageing?: boolean;
   /** points kept in the time series (default 400) */
   readonly seriesPoints?: number;
+  /**
+   * keep per-cell snapshots (voltage, SOC, temperature of every cell) at between `cellFrames` and
+   * 2·`cellFrames` evenly spaced steps of the duty profile (for the dashboard's pack heatmaps); default none
+   */
+  readonly cellFrames?: number;
   /** called as the duty profile advances (days of an EV profile, hours of a storage profile): for a progress line */
   readonly onProgress?: (done: number, total: number, unit: string) => void;
+}
+
+/** Per-cell snapshots over the duty profile: frame f, cell k (series group k / parallel, position k % parallel). */
+export interface CellFrames {
+  series: number;
+  parallel: number;
+  /** serial of each pack cell (production serial, or D-<n> for a design-spread cell) */
+  serials: string[];
+  time_s: number[];
+  /** [frame][cell] */
+  voltage_V: number[][];
+  soc_pct: number[][];
+  temperature_C: number[][];
 }
 
 export interface LimitingCell {
@@ -279,6 +297,8 @@ export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: 
  * 2 × `points` steps the series is exactly the stride-downsampling of every step.
  */
 export class PackTrace {
+  /** per-cell snapshots for the dashboard (evenly spaced in steps, between want and 2·want of them) */
+  frames?: { want: number; stride: number; calls: number; data: CellFrames };
   /** steps recorded */
   m = 0;
   vminAll = Infinity;
@@ -370,6 +390,26 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
     tmax = Math.max(tmax, pack.T[k]!);
   }
   tr.push(pack.t, Vp, I, vmin, vmax, smin, smax, tmax);
+  const f = tr.frames;
+  if (f && f.calls++ % f.stride === 0) {
+    const d = f.data;
+    d.time_s.push(pack.t);
+    d.voltage_V.push(Array.from(pack.V, (v) => r(v, 5)));
+    d.soc_pct.push(Array.from({ length: pack.n }, (_, k) => r(pack.soc(k) * 100, 4)));
+    d.temperature_C.push(Array.from(pack.T, (T) => r(T - 273.15, 4)));
+    if (d.time_s.length >= 2 * f.want) {
+      // keep every other snapshot and halve the rate: the frames stay evenly spaced in steps
+      const keep = <T>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
+      f.data = {
+        ...d,
+        time_s: keep(d.time_s),
+        voltage_V: keep(d.voltage_V),
+        soc_pct: keep(d.soc_pct),
+        temperature_C: keep(d.temperature_C),
+      };
+      f.stride *= 2;
+    }
+  }
 }
 
 export function downsample(tr: PackTrace, n: number): BatteryBlock['series'] {
@@ -611,7 +651,7 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
 export function runBatteryCommand(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { block: BatteryBlock; summary: string } {
+): { block: BatteryBlock; summary: string; cellFrames?: CellFrames } {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
@@ -651,6 +691,21 @@ export function runBatteryCommand(
   const rng = new Rng(seed ^ 0x5eed);
   const prof = profileOf(recipe, ex, opts, c3.energy_J, days, rng);
   const tr = new PackTrace(opts.seriesPoints ?? 400);
+  if (opts.cellFrames !== undefined && opts.cellFrames > 0)
+    tr.frames = {
+      want: Math.ceil(opts.cellFrames),
+      stride: 1,
+      calls: 0,
+      data: {
+        series: pack.Ns,
+        parallel: pack.Np,
+        serials: built.specs.map((c) => c.origin.serial),
+        time_s: [],
+        voltage_V: [],
+        soc_pct: [],
+        temperature_C: [],
+      },
+    };
   const q0 = Float64Array.from({ length: pack.n }, (_, k) => pack.anodeCharge_C(k));
   const V0start = Float64Array.from(pack.V0);
   let notDelivered_J = 0;
@@ -840,7 +895,7 @@ export function runBatteryCommand(
     notes,
   };
   if (!evOut) delete block.results.ev;
-  return { block, summary: summaryText(block) };
+  return { block, summary: summaryText(block), ...(tr.frames ? { cellFrames: tr.frames.data } : {}) };
 }
 
 export function summaryText(b: BatteryBlock): string {

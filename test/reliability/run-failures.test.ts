@@ -52,30 +52,27 @@ test('a run that fails at run time (an input problem found late) is stored as fa
   assert.deepEqual(files, [], 'no report (and no temporary file) without a completed run');
 });
 
-/** a store double: saveRun fails as told, everything else unused */
+/** a store double: saveRun fails as told, every other method unused (rejects) */
 function failingStore(
   fail: (input: RunRecordInput, call: number) => Error | undefined,
 ): Store & { saved: RunRecordInput[] } {
   let calls = 0;
   const saved: RunRecordInput[] = [];
-  const no = () => Promise.reject(new Error('unused'));
-  return {
+  const base = {
     dialect: 'sqlite',
     spec: 'double',
     saved,
-    saveRun: async (input) => {
+    saveRun: async (input: RunRecordInput) => {
       const e = fail(input, ++calls);
       if (e) throw e;
       saved.push(input);
       return input.runId ?? 'x';
     },
-    listRuns: no,
-    getRun: no,
-    resolveRunId: no,
-    diffRuns: no,
-    exportRun: no,
     close: async () => {},
   };
+  return new Proxy(base, {
+    get: (t, k) => (k in t ? t[k as keyof typeof t] : () => Promise.reject(new Error('unused'))),
+  }) as unknown as Store & { saved: RunRecordInput[] };
 }
 
 test('when saving the run fails, the report is removed and the failure is recorded; when that fails too, nothing is left and both reasons are given', async () => {
