@@ -34,7 +34,8 @@ import { parseExperiment, type ExperimentEntryInput, type ParseError, type Exper
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
 import { parseProduction } from './process/production/config.ts';
-import type { Problem } from './problems.ts';
+import { ProblemError, type Problem } from './problems.ts';
+import { parseRecipeText } from './recipe/parse.ts';
 
 /**
  * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
@@ -65,6 +66,46 @@ export function experimentProblem(e: ParseError, fallbackPath = 'experiment'): P
     got: e.input !== '' ? JSON.stringify(e.input) : JSON.stringify(e.text),
     allowed: e.suggestion ? `${e.suggestion}; ${grammar}` : grammar,
   };
+}
+
+/**
+ * Recipe text → a recipe the job can run, or the problems: the recipe's own validation plus the job's
+ * (experiment steps, drive cycles, limits) — the ONE validation `validate`, `run`, `cycle`, `battery`
+ * and the server share. `readDriveCycle` reads a drive-cycle file an experiment step names (the CLI
+ * reads it relative to the recipe); without it such a step is refused (the server reads no file a
+ * recipe names).
+ */
+export function parseJobRecipe(
+  text: string,
+  o: {
+    stages?: { production?: boolean; battery?: boolean };
+    readDriveCycle?: (source: string) => DriveCycle;
+  } = {},
+): ({ ok: true; recipe: Recipe } | { ok: false; problems: Problem[] }) & { driveCycles: Record<string, DriveCycle> } {
+  const driveCycles: Record<string, DriveCycle> = {};
+  const r = parseRecipeText(text, (recipe) => {
+    const problems: Problem[] = [];
+    for (const src of recipeDriveCycleSources(recipe)) {
+      if (!o.readDriveCycle) {
+        problems.push({
+          path: 'experiment',
+          problem: 'drive-cycle files are read only by the command line',
+          got: JSON.stringify(src),
+          allowed: 'experiment steps without "Run drive cycle from <file>" here',
+        });
+        continue;
+      }
+      try {
+        driveCycles[src] = o.readDriveCycle(src);
+      } catch (e) {
+        if (e instanceof ProblemError) problems.push(...e.problems);
+        else throw e;
+      }
+    }
+    if (problems.length) return problems;
+    return jobProblems(recipe, driveCycles, o.stages);
+  });
+  return { ...r, driveCycles };
 }
 
 /** The recipe's experiment, parsed; undefined when the recipe has none (the default protocol runs). */

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { dirname, join, resolve } from 'node:path';
-import { parseRecipeText, formatProblem } from '../recipe/parse.ts';
+import { formatProblem } from '../recipe/parse.ts';
 import { ProblemError, type Problem } from '../problems.ts';
 import { readUserFile, MAX_FILE_BYTES, checkOutputDir, stageFile, type StagedFile } from '../io/files.ts';
 import { escapeJsonControls, safeText } from '../io/text.ts';
@@ -13,7 +13,7 @@ import { readDriveCycle } from '../cycler/io.ts';
 import type { DriveCycle } from '../cycler/machine.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
-import { runJob, jobProblems, recipeDriveCycleSources } from '../pipeline.ts';
+import { runJob, parseJobRecipe } from '../pipeline.ts';
 import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
@@ -53,22 +53,9 @@ export interface LoadedRecipe {
 export function loadRecipe(file: string, stages: { production?: boolean; battery?: boolean } = {}): LoadedRecipe {
   const text = readUserFile(file, { field: 'recipe', maxBytes: MAX_FILE_BYTES.recipe, what: 'YAML recipe file' });
   const baseDir = dirname(resolve(file));
-  const driveCycles: Record<string, DriveCycle> = {};
-  const r = parseRecipeText(text, (recipe) => {
-    const problems: Problem[] = [];
-    for (const src of recipeDriveCycleSources(recipe)) {
-      try {
-        driveCycles[src] = readDriveCycle(src, baseDir, 'experiment');
-      } catch (e) {
-        if (e instanceof ProblemError) problems.push(...e.problems);
-        else throw e;
-      }
-    }
-    if (problems.length) return problems;
-    return jobProblems(recipe, driveCycles, stages);
-  });
+  const r = parseJobRecipe(text, { stages, readDriveCycle: (src) => readDriveCycle(src, baseDir, 'experiment') });
   if (!r.ok) throw new ProblemError(r.problems, file);
-  return { recipe: r.recipe, text, driveCycles };
+  return { recipe: r.recipe, text, driveCycles: r.driveCycles };
 }
 
 function parseSeed(v: string): number {
