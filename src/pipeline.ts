@@ -48,6 +48,13 @@ import { parseRecipeText } from './recipe/parse.ts';
  */
 export const JOB_LIMITS = { packCells: 10_000, productionCells: 100_000, rollChanges: 10_000 } as const;
 
+/**
+ * Cell operating temperatures the solid-state cell models are used at, °C (assumption: their Arrhenius
+ * parameters — electrolyte conductivity, Li–Al diffusivity, kinetics — rest on data between about
+ * −20 and 100 °C; beyond ≈ 50 K outside it the extrapolation is not trusted, and towards 0 K it fails).
+ */
+export const CELL_TEMPERATURE_RANGE_C = [-40, 150] as const;
+
 /** Coldest nip or dwell the line model evaluates, °C: 0.4 × T_m(Li) = 181.5 K (validity of the Li creep law). */
 export const MIN_LINE_TEMPERATURE_C = -91.6;
 
@@ -167,7 +174,41 @@ export function jobProblems(
         got: `${T} °C`,
         allowed: `>= ${MIN_LINE_TEMPERATURE_C} °C (0.4 × the melting point of Li, 453.65 K)`,
       });
+  const Tc = recipe.cell.temperature_C;
+  if (Tc < CELL_TEMPERATURE_RANGE_C[0] || Tc > CELL_TEMPERATURE_RANGE_C[1])
+    out.push({
+      path: 'cell.temperature_C',
+      problem: 'outside the temperature range of the cell models',
+      got: `${Tc} °C`,
+      allowed: `${CELL_TEMPERATURE_RANGE_C[0]} … ${CELL_TEMPERATURE_RANGE_C[1]} °C (assumption: where their Arrhenius parameters are extrapolated at most ≈ 50 K beyond the data)`,
+    });
   const b = recipe.battery;
+  // the BMS window inside the cell's own cut-offs (the battery's check, here so validate finds it too)
+  const bms = (b?.extras as { bms?: { cell_v_min_V?: number; cell_v_max_V?: number } } | undefined)?.bms;
+  if (
+    b &&
+    stages.battery !== false &&
+    bms?.cell_v_min_V !== undefined &&
+    bms.cell_v_min_V < recipe.cycling.discharge_cutoff_V
+  )
+    out.push({
+      path: 'battery.extras.bms.cell_v_min_V',
+      problem: "below the cell's discharge cut-off",
+      got: `${bms.cell_v_min_V} V`,
+      allowed: `≥ cycling.discharge_cutoff_V = ${recipe.cycling.discharge_cutoff_V} V`,
+    });
+  if (
+    b &&
+    stages.battery !== false &&
+    bms?.cell_v_max_V !== undefined &&
+    bms.cell_v_max_V > recipe.cycling.charge_cutoff_V
+  )
+    out.push({
+      path: 'battery.extras.bms.cell_v_max_V',
+      problem: "above the cell's charge cut-off",
+      got: `${bms.cell_v_max_V} V`,
+      allowed: `≤ cycling.charge_cutoff_V = ${recipe.cycling.charge_cutoff_V} V`,
+    });
   if (b && stages.battery !== false && b.series * b.parallel > JOB_LIMITS.packCells)
     out.push({
       path: b.series >= b.parallel ? 'battery.series' : 'battery.parallel',

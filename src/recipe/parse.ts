@@ -30,6 +30,21 @@ export const MAX_PROBLEMS = 20;
 export const MAX_MAGNITUDE = 1e12;
 export const MIN_MAGNITUDE = 1e-9;
 
+/**
+ * Physical ceilings by the unit a field's name carries (the recipe's names end in their unit): beyond
+ * them a value describes no roll-to-roll line or cell, and the models' SI arithmetic leaves its range.
+ */
+export const UNIT_CEILINGS: readonly { suffix: RegExp; max: number; unit: string; why: string }[] = [
+  // the rolls are steel (melting ≈ 1400–1500 °C); Li boils at 1342 °C and Al melts at 660 °C
+  { suffix: /temperature_C$|ambient_C$/, max: 1400, unit: '°C', why: 'hotter than the steel rolls melt' },
+  { suffix: /_um$/, max: 10_000, unit: 'µm', why: 'thicker than 10 mm is a plate, not a sheet' },
+  { suffix: /_mm$/, max: 10_000, unit: 'mm', why: 'wider or longer than 10 m' },
+  { suffix: /force_N$/, max: 1e8, unit: 'N', why: 'beyond the largest rolling mills (≈ 100 MN)' },
+  { suffix: /_MPa$/, max: 1000, unit: 'MPa', why: 'beyond the yield strength of every layer' },
+  { suffix: /speed_m_per_min$/, max: 10_000, unit: 'm/min', why: 'faster than any web line' },
+  { suffix: /dwell_h$/, max: 100_000, unit: 'h', why: 'longer than 11 years' },
+];
+
 /** Numbers of the parsed YAML outside [MIN_MAGNITUDE, MAX_MAGNITUDE] (0 is fine), as problems. */
 function magnitudeProblems(data: unknown): RecipeProblem[] {
   const out: RecipeProblem[] = [];
@@ -44,6 +59,17 @@ function magnitudeProblems(data: unknown): RecipeProblem[] {
           got: String(v),
           allowed: `0 or a magnitude from ${MIN_MAGNITUDE} to ${MAX_MAGNITUDE} (in the field's unit)`,
         });
+      else {
+        const key = path[path.length - 1] ?? '';
+        const c = UNIT_CEILINGS.find((u) => u.suffix.test(key));
+        if (c && Number.isFinite(v) && v > c.max)
+          out.push({
+            path: path.join('.'),
+            problem: `too large to be physical (${c.why})`,
+            got: String(v),
+            allowed: `<= ${c.max} ${c.unit}`,
+          });
+      }
       return;
     }
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, String(i)]));

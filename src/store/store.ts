@@ -1015,7 +1015,7 @@ export function checkIntegrity(raw: Database.Database, display: string): void {
   );
 }
 
-function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>): Db {
+function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = true): Db {
   let raw: Database.Database;
   try {
     raw = new Database(spec.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -1025,7 +1025,7 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>): Db {
     });
   }
   raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  if (spec.path !== ':memory:') checkIntegrity(raw, spec.display);
+  if (spec.path !== ':memory:' && integrityCheck) checkIntegrity(raw, spec.display);
   try {
     if (spec.path !== ':memory:') {
       const mode = raw.pragma('journal_mode = WAL', { simple: true });
@@ -1089,13 +1089,22 @@ async function openPostgres(spec: Extract<DbSpec, { kind: 'postgres' }>): Promis
   return db;
 }
 
+export interface OpenOptions {
+  /**
+   * SQLite: refuse a damaged file before anything is written, not even the journal mode (default
+   * true; tools that only inspect a file may turn it off). `PRAGMA quick_check` reads every page once:
+   * its cost grows with the file (figures from `npm run bench:store-open` in the README).
+   */
+  integrityCheck?: boolean;
+}
+
 /**
  * Open (and create or migrate forward) the run-history database named by `dbSpec`: a SQLite file
  * path (default `./rollcell.db`) or a `postgres://…` URL (optional `?schema=name`).
  */
-export async function openStore(dbSpec: string): Promise<Store> {
+export async function openStore(dbSpec: string, options: OpenOptions = {}): Promise<Store> {
   const spec = parseDbSpec(dbSpec);
-  const db = spec.kind === 'sqlite' ? openSqlite(spec) : await openPostgres(spec);
+  const db = spec.kind === 'sqlite' ? openSqlite(spec, options.integrityCheck ?? true) : await openPostgres(spec);
   const schema = spec.kind === 'postgres' ? spec.schema : 'main';
   try {
     await migrate(db, spec.kind, schema, spec.display);
