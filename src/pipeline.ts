@@ -13,7 +13,7 @@ import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
 import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
-import { simulateStations, withReductionForces } from './process/stations.ts';
+import { simulateStations, withJobEvidence } from './process/stations.ts';
 import type { LineResult, ProducedCell } from './process/types.ts';
 import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type SsbModelKind } from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
@@ -30,6 +30,9 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { createSpme } from './electrochem/ssb/spme.ts';
+import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
+import { stageTicker, type Progress } from './progress.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
@@ -277,6 +280,8 @@ export interface JobOptions {
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
   /** the drive cycles the recipe's experiment names, read by the caller (the edge), by source as written */
   driveCycles?: Readonly<Record<string, DriveCycle>>;
+  /** progress of each stage (line, cycling, production shift, battery), for the edges to show */
+  progress?: Progress;
   /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
   batteryFrames?: number;
   /** told when each stage of the job starts and ends (progress for the CLI and the server) */
@@ -322,18 +327,13 @@ const r6 = (x: number): number => Number(x.toPrecision(6));
 
 /**
  * The full model the production run calibrates its per-cell capacity surrogate against: the [0178] first
- * cycle of the produced cell on the recipe's solid-state model (SPMe for a P2D recipe: five calibration
- * cells at run start), discharge capacity in C.
+ * cycle (CC-CV to the charge cut-off, CC to the discharge cut-off) of the produced cell on the solid-state
+ * SPMe with its fast linear-response stepper (five calibration cells at run start), discharge capacity in C.
  */
 export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
   const c = recipe.cycling;
-  const kind = c.model === 'p2d' ? 'spme' : c.model;
-  const exp = runExperiment(
-    buildCellModel(recipe, kind, cell),
-    [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)],
-    { initialSoc: 0 },
-  );
-  return (firstCycleSummary(exp).discharge_capacity_Ah ?? 0) * 3600;
+  const m = createSpme(ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial));
+  return firstCycle(fastRunner(m), m, m.initialState(0), c.charge_cutoff_V, c.discharge_cutoff_V).discharge_C;
 }
 
 export interface CyclingRun {
@@ -354,9 +354,11 @@ export interface CyclingRun {
 export function runCycling(
   recipe: Recipe,
   cell: ProducedCell,
+  progress?: Progress,
   driveCycles?: Readonly<Record<string, DriveCycle>>,
 ): CyclingRun {
   const c = recipe.cycling;
+  const ticker = stageTicker(progress, 'cycling', 3, 'parts');
   const kind = c.model;
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
@@ -366,6 +368,7 @@ export function runCycling(
     ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
   });
   const fc = firstCycleSummary(exp);
+  ticker.tick(1);
   const block: CyclingBlock = {
     model: kind,
     protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
@@ -443,6 +446,7 @@ export function runCycling(
       notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
     }
   }
+  ticker.tick(2);
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
     notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
   } else if (c.ageing_cycles > 0) {
@@ -494,16 +498,20 @@ export function runCycling(
     };
   }
   if (notes.length) block['notes'] = notes;
+  ticker.end();
   return { block, experiment: exp, timeSeries, cycles, notes };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
   const stage = opts.onStage ?? (() => {});
   stage('line', 'start');
   const design = designCell(recipe);
-  // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
+  // the line, plus the job-level evidence the claims cite (claims 3/4 forces over μ, thermal bounds, what
+  // claims 1 and 2 depend on) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
-  const proc = withReductionForces(lineInput, simulateStations(lineInput));
+  const proc = withJobEvidence(lineInput, simulateStations(lineInput));
+  lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
   stage('line', 'done');
@@ -522,7 +530,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     if (canCycle) {
       stage('cycling', 'start');
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI, opts.driveCycles);
+      cyc = runCycling(recipe, cellSI, opts.progress, opts.driveCycles);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
       stage('cycling', 'done');
@@ -543,6 +551,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...lim,
       ...(opts.onCell ? { onCell: opts.onCell } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
@@ -571,6 +580,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       days: bo.days ?? 1,
       seed: opts.seed ?? 1,
       cells,
+      ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
     output.battery = bat.block as unknown as Record<string, unknown>;

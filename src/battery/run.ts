@@ -7,6 +7,7 @@
 import type { Recipe } from '../recipe/schema.ts';
 import type { CellRecord } from '../process/line.ts';
 import { Rng } from '../numerics/rng.ts';
+import { stageTicker, type Progress } from '../progress.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { fastRunner, runCycle } from '../electrochem/ssb/cycle.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
@@ -22,6 +23,7 @@ import {
   meanWindPower,
   type PowerProfile,
 } from './profiles.ts';
+import { problem } from '../problems.ts';
 
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
 export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
@@ -52,13 +54,13 @@ export interface BatteryCommandOptions {
   readonly ageing?: boolean;
   /** points kept in the time series (default 400) */
   readonly seriesPoints?: number;
+  /** progress of the C/3 measurement, the duty profile and the ageing estimate, for the edges to show */
+  readonly progress?: Progress;
   /**
    * keep per-cell snapshots (voltage, SOC, temperature of every cell) at between `cellFrames` and
    * 2·`cellFrames` evenly spaced steps of the duty profile (for the dashboard's pack heatmaps); default none
    */
   readonly cellFrames?: number;
-  /** called as the duty profile advances (days of an EV profile, hours of a storage profile): for a progress line */
-  readonly onProgress?: (done: number, total: number, unit: string) => void;
 }
 
 /** Per-cell snapshots over the duty profile: frame f, cell k (series group k / parallel, position k % parallel). */
@@ -207,8 +209,11 @@ export function buildPack(
   const ex = extrasOf(recipe, o.extras);
   const n = b.series * b.parallel;
   if (n < 2)
-    throw new RangeError(
-      `battery: needs at least two cells (got ${b.series}s${b.parallel}p; allowed series × parallel ≥ 2, claim 17)`,
+    throw problem(
+      'battery',
+      'needs at least two cells',
+      `${b.series}s${b.parallel}p`,
+      'series × parallel ≥ 2, claim 17',
     );
   const specs = o.cells
     ? productionCells(recipe, o.cells, n, ex.cell_layers)
@@ -217,12 +222,18 @@ export function buildPack(
   const vLo = recipe.cycling.discharge_cutoff_V;
   const vHi = recipe.cycling.charge_cutoff_V;
   if (ex.bms.cell_v_min_V !== undefined && ex.bms.cell_v_min_V < vLo)
-    throw new RangeError(
-      `battery.extras.bms.cell_v_min_V: below the cell's discharge cut-off (got ${ex.bms.cell_v_min_V} V; allowed ≥ cycling.discharge_cutoff_V = ${vLo} V)`,
+    throw problem(
+      'battery.extras.bms.cell_v_min_V',
+      `below the cell's discharge cut-off`,
+      `${ex.bms.cell_v_min_V} V`,
+      `≥ cycling.discharge_cutoff_V = ${vLo} V`,
     );
   if (ex.bms.cell_v_max_V !== undefined && ex.bms.cell_v_max_V > vHi)
-    throw new RangeError(
-      `battery.extras.bms.cell_v_max_V: above the cell's charge cut-off (got ${ex.bms.cell_v_max_V} V; allowed ≤ cycling.charge_cutoff_V = ${vHi} V)`,
+    throw problem(
+      'battery.extras.bms.cell_v_max_V',
+      `above the cell's charge cut-off`,
+      `${ex.bms.cell_v_max_V} V`,
+      `≤ cycling.charge_cutoff_V = ${vHi} V`,
     );
   const rIc = b.interconnect_resistance_mOhm * 1e-3;
   const options: PackOptions = {
@@ -267,7 +278,11 @@ const stats = (x: number[]): { mean: number; sigma: number; min: number; max: nu
 };
 
 /** C/3 constant-current discharge from the initial state until the first cell reaches v_min */
-export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: number; stoppedByCell: number } {
+export function measureC3(
+  pack: Pack,
+  dt = 30,
+  progress?: Progress,
+): { capacity_C: number; energy_J: number; stoppedByCell: number } {
   let cap = 0;
   for (let gi = 0; gi < pack.Ns; gi++) {
     let s = 0;
@@ -278,10 +293,13 @@ export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: 
   const q0 = pack.packCharge_C;
   const e0 = pack.packEnergy_J;
   const d0 = pack.deratings.length;
+  const ticker = stageTicker(progress, 'battery: C/3 capacity', 100, '%');
   for (let i = 0; i < 100000; i++) {
     pack.stepCurrent(I, dt);
+    ticker.tick(Math.min(99, (100 * (q0 - pack.packCharge_C)) / cap));
     if (pack.deratings.length > d0) break;
   }
+  ticker.end();
   const stop = pack.deratings[d0];
   return {
     capacity_C: -(pack.packCharge_C - q0),
@@ -518,7 +536,7 @@ function profileOf(
     for (let i = 0; i < P.length; i++) P[i] = P[i]! * k;
     return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: P, note: 'power profile (positive on charge)' };
   }
-  throw new RangeError(`profile: unknown (got ${JSON.stringify(p)}; allowed ${BATTERY_PROFILES.join(', ')})`);
+  throw problem('profile', 'unknown', String(JSON.stringify(p)), String(BATTERY_PROFILES.join(', ')));
 }
 
 /**
@@ -535,6 +553,7 @@ function ageingEstimate(
   years: number,
   vMin: number,
   vMax: number,
+  progress?: Progress,
 ): BatteryBlock['ageing'] {
   const { pack, specs } = built;
   const models = specs.map(spmeOf);
@@ -559,6 +578,7 @@ function ageingEstimate(
     }
     return mn;
   };
+  const ticker = stageTicker(progress, 'battery: ageing', years, 'years');
   const byYear = [packCap()];
   let efc = 0;
   for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
@@ -573,7 +593,9 @@ function ageingEstimate(
       }
     }
     byYear.push(packCap());
+    ticker.tick(yr);
   }
+  ticker.end();
   return {
     years,
     equivalent_full_cycles_per_year: r(efc, 4),
@@ -655,16 +677,14 @@ export function runBatteryCommand(
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
-    throw new RangeError(`days: must be an integer in 1..365 (got ${days}; allowed 1..365)`);
-  if (!Number.isInteger(seed)) throw new RangeError(`seed: must be an integer (got ${seed}; allowed an integer)`);
+    throw problem('days', 'must be an integer in 1..365', String(days), '1..365');
+  if (!Number.isInteger(seed)) throw problem('seed', 'must be an integer', String(seed), 'an integer');
   if (!BATTERY_PROFILES.includes(opts.profile))
-    throw new RangeError(
-      `profile: unknown (got ${JSON.stringify(opts.profile)}; allowed ${BATTERY_PROFILES.join(', ')})`,
-    );
+    throw problem('profile', 'unknown', String(JSON.stringify(opts.profile)), String(BATTERY_PROFILES.join(', ')));
   const notes: string[] = [];
   // ---- static pack figures from a C/3 discharge of a fresh, fully charged copy
   const ref = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras, initialSoc: 1 });
-  const c3 = measureC3(ref.pack);
+  const c3 = measureC3(ref.pack, 30, opts.progress);
   const ex = ref.extras;
   const resist = ref.pack.models.map(cellResistance_ohm);
   const caps = ref.pack.models.map((m) => m.nominalCapacity_C / 3600);
@@ -728,6 +748,13 @@ export function runBatteryCommand(
     for (let k = 0; k < pack.n; k++) maxC = Math.max(maxC, Math.abs(pack.I[k]!) / capMean);
   };
   const dailyCharge = new Float64Array(pack.n);
+  // EV: each day is driven to empty (≈ the C/3 energy) and recharged; progress in days
+  const ticker = stageTicker(
+    opts.progress,
+    'battery: duty profile',
+    isEv ? days : prof.power_W.length,
+    isEv ? 'days' : 'steps',
+  );
   if (isEv) {
     const P = prof.power_W;
     const dist = prof.distance_m ?? 0;
@@ -736,6 +763,7 @@ export function runBatteryCommand(
     let stoppedBy = 'cycle limit (500 cycles)';
     let consumption = 0;
     for (let day = 0; day < days; day++) {
+      const dayOut0 = pack.energyOut_J;
       // drive until a whole cycle delivers < 90 % of the requested discharge energy (the vehicle can no
       // longer follow the trace), at most 500 cycles
       let driven = 0;
@@ -749,6 +777,7 @@ export function runBatteryCommand(
           const e0 = pack.energyOut_J;
           const i0 = pack.energyIn_J;
           step(P[i]!, prof.dt_s);
+          ticker.tick(day + 0.8 * Math.min(1, (pack.energyOut_J - dayOut0) / Math.max(1, c3.energy_J)));
           if (P[i]! < 0) {
             req += -P[i]! * prof.dt_s;
             got += pack.energyOut_J - e0 - (pack.energyIn_J - i0);
@@ -775,9 +804,9 @@ export function runBatteryCommand(
       for (let i = 0; i < 2000; i++) {
         const res = pack.stepCurrent(Ic, 30);
         record(pack, tr, res.I_A, res.V_pack_V);
+        ticker.tick(day + 0.8 + Math.min(0.19, (0.2 * i) / 400));
         if (res.I_A < Ic / (20 / 3)) break;
       }
-      opts.onProgress?.(day + 1, days, 'day');
     }
     evOut = {
       range_km: r(range_km, 5),
@@ -792,14 +821,13 @@ export function runBatteryCommand(
       dailyCharge[k] = range_km > 0 ? (pack.cellThroughput_C[k]! / 2 / days) * Math.min(1, kmPerDay / range_km) : 0;
     notes.push('EV ageing: 40 km per day (assumption), each day one partial cycle of depth 40 km / range');
   } else {
-    const perHour = Math.max(1, Math.round(3600 / prof.dt_s));
-    const hours = Math.ceil(prof.power_W.length / perHour);
     for (let i = 0; i < prof.power_W.length; i++) {
       step(prof.power_W[i]!, prof.dt_s);
-      if ((i + 1) % perHour === 0) opts.onProgress?.((i + 1) / perHour, hours, 'h');
+      ticker.tick(i + 1);
     }
     for (let k = 0; k < pack.n; k++) dailyCharge[k] = pack.cellThroughput_C[k]! / 2 / days;
   }
+  ticker.end();
   // conservation checks
   let sumCellE = 0;
   let dq = 0;
@@ -818,7 +846,7 @@ export function runBatteryCommand(
   const ageing =
     opts.ageing === false || ex.years === 0
       ? null
-      : ageingEstimate(built, dailyCharge, Math.round(ex.years), vMin, vMax);
+      : ageingEstimate(built, dailyCharge, Math.round(ex.years), vMin, vMax, opts.progress);
   const validity = ref.pack.models[0]!.validity.maxCRate;
   if (maxC > validity)
     notes.push(

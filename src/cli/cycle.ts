@@ -16,7 +16,7 @@ import { ProblemError } from '../problems.ts';
 import { experimentFormatOf, parseExperimentFile } from '../cycler/experiment-file.ts';
 import { parseBpxText } from '../electrochem/bpx.ts';
 import { createLiquidModel } from '../electrochem/liquid/index.ts';
-import { parseProfileCsv, ProfileCsvError } from '../electrochem/liquid/profile-csv.ts';
+import { parseProfileCsv } from '../electrochem/liquid/profile-csv.ts';
 import { simulateCurrentProfile } from '../electrochem/liquid/simulate.ts';
 import type { FullCellModel } from '../electrochem/model.ts';
 import {
@@ -28,15 +28,14 @@ import {
   readBdfFile,
   firstCycleSummary,
   allCycleMetrics,
-  ExperimentParseError,
   parseExperiment,
-  formatParseError,
+  parseErrorProblem,
   type DriveCycle,
   type Experiment,
 } from '../cycler/index.ts';
 import { buildCellModel } from '../pipeline.ts';
 import { experimentSizeProblems } from '../cycler/limits.ts';
-import { InputError, inputError, loadRecipe } from './main.ts';
+import { inputError, loadRecipe, underFlag } from './input.ts';
 import { kv } from './table.ts';
 
 export interface CycleOptions {
@@ -65,7 +64,7 @@ function readText(path: string, field: string, what: string, maxBytes: number = 
   return readUserFile(path, { field, maxBytes, what });
 }
 
-/** `--initial-soc`: a number 0–1, or an InputError */
+/** `--initial-soc`: a number 0–1, or a ProblemError */
 export function parseInitialSoc(v: string): number {
   const x = v.trim() === '' ? NaN : Number(v);
   if (!(Number.isFinite(x) && x >= 0 && x <= 1))
@@ -144,7 +143,7 @@ function profileSummaryCsv(t: ArrayLike<number>, V: ArrayLike<number>, I: ArrayL
   return `${head}\n${row}\n`;
 }
 
-/** The model for `--cell` and `--model`, or an InputError. */
+/** The model for `--cell` and `--model`, or a ProblemError. */
 export function cellModelFor(
   cell: string,
   model: string,
@@ -167,8 +166,7 @@ export function cellModelFor(
     try {
       params = parseBpxText(readText(cell, '--cell', 'BPX JSON file', MAX_FILE_BYTES.bpx), cell);
     } catch (e) {
-      if (e instanceof InputError || e instanceof ProblemError) throw e;
-      throw new InputError([`--cell: ${(e as Error).message}`]);
+      throw underFlag('--cell', e);
     }
     const m = createLiquidModel(params, { model: model as (typeof BPX_MODELS)[number] });
     // the cell's own cut-offs; the start state of the file's State (BPX 1.x), when it gives one
@@ -235,14 +233,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     try {
       profile = parseProfileCsv(readText(o.currentProfile, '--current-profile', 'CSV file'), o.currentProfile);
     } catch (e) {
-      if (e instanceof InputError || e instanceof ProblemError) throw e;
-      if (e instanceof ProfileCsvError && e.detail)
-        throw new ProblemError({
-          ...e.detail,
-          path: '--current-profile',
-          problem: `${o.currentProfile}: ${e.detail.problem}`,
-        });
-      throw new InputError([`--current-profile: ${(e as Error).message}`]);
+      throw underFlag('--current-profile', e);
     }
     const s = simulateCurrentProfile(model, profile, initialSoc !== undefined ? { soc0: initialSoc } : {});
     const rows = [
@@ -326,7 +317,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   } else if (steps) {
     // the --experiment steps form ONE cycle (use --experiment-file for PyBaMM's cycles, tuples and * N)
     const parsed = parseExperiment(steps);
-    if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `--experiment ${formatParseError(e)}`));
+    if (!parsed.ok) throw new ProblemError(parsed.errors.map(parseErrorProblem), '--experiment');
     experiment = parsed.value;
     const dirs = parsed.value.blocks[0]!.steps.map((x) => x.instruction).filter(
       (i) => i === 'charge' || i === 'discharge',
@@ -366,9 +357,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       },
     );
   } catch (e) {
-    if (e instanceof ExperimentParseError)
-      throw new InputError((e as ExperimentParseError).message.split('\n').map((l) => `--experiment: ${l}`));
-    throw e;
+    throw underFlag('--experiment', e);
   }
   if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result), o.force);
   if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result), o.force);

@@ -5,12 +5,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { dirname, join, resolve } from 'node:path';
-import { formatProblem } from '../recipe/parse.ts';
-import { ProblemError, type Problem } from '../problems.ts';
-import { readUserFile, MAX_FILE_BYTES, checkOutputDir, stageFile, type StagedFile } from '../io/files.ts';
+import { ProblemError } from '../problems.ts';
+import { checkOutputDir, stageFile, type StagedFile } from '../io/files.ts';
 import { escapeJsonControls, safeText } from '../io/text.ts';
-import { readDriveCycle } from '../cycler/io.ts';
-import type { DriveCycle } from '../cycler/machine.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob, parseJobRecipe } from '../pipeline.ts';
@@ -18,52 +15,14 @@ import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
+import { createReporter, type Reporter } from './progress.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
-import { BatteryInputError, toInputError } from './battery.ts';
 import type { JobResult } from '../pipeline.ts';
 import type { RunOutput } from '../contract.ts';
+import type { Progress } from '../progress.ts';
+import { inputError, loadRecipe, parseSeed, type LoadedRecipe } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 import { maskSpec } from '../store/index.ts';
-
-/** Invalid user input: printed line by line, exit code 2. */
-export class InputError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
-  }
-}
-
-export function inputError(path: string, problem: string, got: string, allowed: string): InputError {
-  return new InputError([formatProblem({ path, problem, got, allowed })]);
-}
-
-export interface LoadedRecipe {
-  recipe: Recipe;
-  /** the text as read (stored with the run) */
-  text: string;
-  /** the drive cycles the recipe's experiment names, read relative to the recipe's directory */
-  driveCycles: Record<string, DriveCycle>;
-}
-
-/**
- * Reads and validates a recipe file — the ONE validation `validate`, `run`, `cycle` and `battery` share:
- * the recipe's schema and cross-field checks, its experiment steps, the drive-cycle files they name
- * (read relative to the recipe's directory, as regular files under the size cap) and the job limits.
- * Throws a ProblemError (exit 2) naming the file, the field and the line.
- */
-export function loadRecipe(file: string, stages: { production?: boolean; battery?: boolean } = {}): LoadedRecipe {
-  const text = readUserFile(file, { field: 'recipe', maxBytes: MAX_FILE_BYTES.recipe, what: 'YAML recipe file' });
-  const baseDir = dirname(resolve(file));
-  const r = parseJobRecipe(text, { stages, readDriveCycle: (src) => readDriveCycle(src, baseDir, 'experiment') });
-  if (!r.ok) throw new ProblemError(r.problems, file);
-  return { recipe: r.recipe, text, driveCycles: r.driveCycles };
-}
-
-function parseSeed(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1)
-    throw inputError('--seed', 'must be a non-negative integer', JSON.stringify(v), '0 … 4294967295');
-  return n;
-}
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
@@ -89,8 +48,6 @@ export function firstNonFinite(v: unknown, path = 'output', depth = 0): string |
 }
 
 /** An internal defect found while finishing a run (exit 1, but the run is recorded as failed). */
-
-/** An internal defect found while finishing a run (exit 1, but the run is recorded as failed). */
 export class RunDefectError extends Error {}
 
 /**
@@ -108,24 +65,21 @@ export async function runAndStore(
   seed: number,
   o: { production: boolean; battery: boolean },
   outDir: string,
+  progress?: Progress,
 ): Promise<JobResult> {
   const { recipe, text, driveCycles } = loaded;
   let staged: StagedFile | undefined;
   let saved = false;
   try {
-    let res: JobResult;
-    try {
-      res = runJob(recipe, {
-        seed,
-        runId,
-        production: o.production,
-        battery: o.battery,
-        batteryFrames: 60,
-        driveCycles,
-      });
-    } catch (e) {
-      throw toInputError(e);
-    }
+    const res = runJob(recipe, {
+      seed,
+      runId,
+      production: o.production,
+      battery: o.battery,
+      batteryFrames: 60,
+      driveCycles,
+      ...(progress ? { progress } : {}),
+    });
     const bad = firstNonFinite(res.output);
     if (bad)
       throw new RunDefectError(
@@ -162,11 +116,19 @@ export async function runAndStore(
       } catch (e2) {
         // the store itself failed: say so, with the original reason first
         const why = e2 instanceof Error ? e2.message : String(e2);
-        if (e instanceof ProblemError || e instanceof InputError || e instanceof BatteryInputError)
-          throw new InputError([
-            ...String(e.message).split('\n'),
-            `(the failed run could not be recorded either: ${why})`,
-          ]);
+        if (e instanceof ProblemError)
+          throw new ProblemError(
+            [
+              ...e.problems,
+              {
+                path: '--db',
+                problem: 'the failed run could not be recorded either',
+                got: JSON.stringify(why),
+                allowed: 'a database that takes writes',
+              },
+            ],
+            e.prefix,
+          );
         throw new Error(`${reason}; the failed run could not be recorded either: ${why}`);
       }
     }
@@ -191,7 +153,14 @@ function failedOutput(runId: string, reason: string): RunOutput {
   };
 }
 
-function buildProgram(out: (s: string) => void): Command {
+/** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
+export interface MainOptions {
+  progress?: boolean;
+}
+
+function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
+  const reporterFor = (quiet: boolean | undefined): Reporter =>
+    createReporter({ quiet: quiet === true || !mo.progress });
   const program = new Command();
   program
     .name('rollcell')
@@ -215,10 +184,19 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--seed <n>', 'seed of the random number generator', '1')
     .option('--no-production', 'skip the production run (the `production` block)')
     .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
+    .option('-q, --quiet', 'no progress on stderr')
     .action(
       async (
         file: string,
-        o: { json?: boolean; seed: string; db: string; out: string; production: boolean; battery: boolean },
+        o: {
+          json?: boolean;
+          seed: string;
+          db: string;
+          out: string;
+          production: boolean;
+          battery: boolean;
+          quiet?: boolean;
+        },
       ) => {
         // every check before any work: the recipe (one validation with `validate`), the seed, the
         // report directory and the database (opened and integrity-checked)
@@ -229,7 +207,13 @@ function buildProgram(out: (s: string) => void): Command {
         const store = await openStore(o.db);
         try {
           const runId = newRunId();
-          const res = await runAndStore(store, runId, loaded, seed, o, outDir);
+          const reporter = reporterFor(o.quiet);
+          let res;
+          try {
+            res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress);
+          } finally {
+            reporter.close();
+          }
           out(
             o.json
               ? JSON.stringify(res.output, null, 2)
@@ -363,6 +347,7 @@ function buildProgram(out: (s: string) => void): Command {
       'power_W',
     )
     .option('--json', 'print the battery block as JSON')
+    .option('-q, --quiet', 'no progress on stderr')
     .action(
       async (
         file: string,
@@ -374,11 +359,17 @@ function buildProgram(out: (s: string) => void): Command {
           profileCsv?: string;
           csvColumn?: string;
           json?: boolean;
+          quiet?: boolean;
         },
       ) => {
         const { recipe } = loadRecipe(file, { production: o.cells === 'production' });
         const { batteryCommand } = await import('./battery.ts');
-        out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }));
+        const reporter = reporterFor(o.quiet);
+        try {
+          out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress));
+        } finally {
+          reporter.close();
+        }
       },
     );
 
@@ -483,12 +474,13 @@ function buildProgram(out: (s: string) => void): Command {
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+  mo: MainOptions = {},
 ): Promise<number> {
   // everything printed goes through here: control characters escaped (a recipe name cannot drive the
   // terminal), credentials redacted from messages
   const print = (s: string): void => out(escapeJsonControls(s));
   const say = (s: string): void => void process.stderr.write(safeText(s) + '\n');
-  const program = buildProgram(print);
+  const program = buildProgram(print, mo);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -497,10 +489,6 @@ export async function main(
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return 0;
       return 2; // commander already printed the message
-    }
-    if (e instanceof InputError || e instanceof BatteryInputError) {
-      for (const l of e.lines) say(l);
-      return 2;
     }
     if (e instanceof ProblemError) {
       say(e.message);

@@ -2,33 +2,17 @@
  * File I/O at the cycler's edge (the CLI and the pipeline use it; physics stays pure):
  * loads the drive-cycle CSVs an experiment names, and reads measured BDF CSVs — through the one
  * file-safety helper (regular files under a size cap, src/io/files.ts). Errors are ProblemErrors naming
- * the option or field, the file, the line and the column.
+ * the file, the line and the column, under the option or field that named the file.
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { Experiment } from './experiment.ts';
 import type { DriveCycle } from './machine.ts';
-import { parseBdfCsv, parseDriveCycleCsv, type BdfSeries, type CsvError } from './bdf.ts';
+import { csvProblem, parseBdfCsv, parseDriveCycleCsv, type BdfSeries } from './bdf.ts';
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
 import { ProblemError, type Problem } from '../problems.ts';
 import { EXPERIMENT_LIMITS } from './limits.ts';
 
-/** A CSV reader's error as the project's Problem: `<field>: <file>: <what> (got …; allowed …) [line, column]`. */
-export function csvProblem(e: CsvError, field: string, file: string, allowed: string): Problem {
-  const m = /^(.*?) \((?:got|found:?) (.*)\)$/s.exec(e.message);
-  return {
-    path: field,
-    problem: `${file}: ${e.field ? `column '${e.field}': ` : ''}${m ? m[1]! : e.message}`,
-    got: m ? m[2]! : `column ${e.column} of line ${e.line}`,
-    allowed,
-    line: e.line,
-    column: e.column,
-  };
-}
-
-const DRIVE_CYCLE_ALLOWED =
-  'a CSV with a time column (Test Time / s or Time [s]) increasing from its first row, and a value column';
-
-/** Reads one drive-cycle CSV (`src` as written in the step, relative to `baseDir`). */
+/** Reads one drive-cycle CSV (`src` as written in the step, relative to `baseDir`); errors under `field`. */
 export function readDriveCycle(src: string, baseDir: string, field: string): DriveCycle {
   const path = isAbsolute(src) ? src : resolve(baseDir, src);
   let text: string;
@@ -39,7 +23,11 @@ export function readDriveCycle(src: string, baseDir: string, field: string): Dri
     throw new ProblemError(e.problems.map((p) => ({ ...p, problem: `drive cycle '${src}': ${p.problem}` })));
   }
   const r = parseDriveCycleCsv(text);
-  if (!r.ok) throw new ProblemError(r.errors.map((x) => csvProblem(x, field, src, DRIVE_CYCLE_ALLOWED)));
+  if (!r.ok)
+    throw new ProblemError(
+      r.errors.map((x) => csvProblem(x, src)),
+      field,
+    );
   const T = r.value.time_s[r.value.time_s.length - 1]!;
   if (!(T <= EXPERIMENT_LIMITS.stepDuration_s))
     throw new ProblemError({
@@ -59,18 +47,20 @@ export function loadDriveCycles(
 ): Record<string, DriveCycle> {
   const out: Record<string, DriveCycle> = {};
   const problems: Problem[] = [];
+  let prefix: string | undefined;
   for (const b of exp.blocks) {
     for (const s of b.steps) {
       if (s.control.mode !== 'drive_cycle' || out[s.control.source]) continue;
       try {
         out[s.control.source] = readDriveCycle(s.control.source, baseDir, field);
       } catch (e) {
-        if (e instanceof ProblemError) problems.push(...e.problems);
-        else throw e;
+        if (!(e instanceof ProblemError)) throw e;
+        problems.push(...e.problems);
+        prefix ??= e.prefix;
       }
     }
   }
-  if (problems.length) throw new ProblemError(problems);
+  if (problems.length) throw new ProblemError(problems, prefix);
   return out;
 }
 
@@ -80,9 +70,8 @@ export function readBdfFile(path: string, field = '--compare'): BdfSeries {
   const r = parseBdfCsv(text);
   if (!r.ok)
     throw new ProblemError(
-      r.errors.map((x) =>
-        csvProblem(x, field, path, 'a BDF CSV (Test Time / s, Voltage / V, Current / A; or Time [s], I[A], U[V])'),
-      ),
+      r.errors.map((x) => csvProblem(x, path)),
+      field,
     );
   return r.value;
 }

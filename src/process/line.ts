@@ -50,6 +50,8 @@ import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from '.
 import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
+import { problem } from '../problems.ts';
+import { stageTicker, type Progress } from '../progress.ts';
 
 export type { LinePhysics, PhysicsResult } from './production/physics.ts';
 export type { CapacityModel } from './production/capacity.ts';
@@ -173,6 +175,8 @@ export interface ProductionOptions {
   keepCells?: boolean;
   /** include full SPC chart series (default false: summaries only) */
   includeCharts?: boolean;
+  /** progress of the shift (stage 'production shift', in cells), for the edges to show */
+  progress?: Progress;
   /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
   onCell?: (cell: CellRecord) => void;
   /** called once the run's event timeline is known, before the first cell (for live views) */
@@ -282,10 +286,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     } catch (e) {
       if (e instanceof ProcessInputError) {
         throw new ConfigError(
-          e.issues.map(
-            (i) =>
-              `variability: a sampled cell is outside what the line can take — ${i.path} = ${String(i.value)} (got scale ${String((recipe.variability as { scale?: number } | undefined)?.scale ?? 1)} with the recipe's σ; allowed σ and scale small enough that every sampled thickness, force and temperature stays physical: ${i.allowed})`,
-          ),
+          e.issues.map((i) => ({
+            path: 'variability',
+            problem: `a sampled cell is outside what the line can take — ${i.path} = ${String(i.value)}`,
+            got: `scale ${String((recipe.variability as { scale?: number } | undefined)?.scale ?? 1)} with the recipe's σ`,
+            allowed: `σ and scale small enough that every sampled thickness, force and temperature stays physical: ${i.allowed}`,
+          })),
         );
       }
       throw e;
@@ -306,12 +312,20 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const lanes = Math.floor((W - 2 * trim + 1e-12) / cw);
   if (2 * P.edge_trim_mm >= recipe.line.web_width_mm) {
     throw new ConfigError([
-      `production.edge_trim_mm: the two edge trims take the whole web (got ${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web; allowed < ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm)`,
+      {
+        path: 'production.edge_trim_mm',
+        problem: 'the two edge trims take the whole web',
+        got: `${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web`,
+        allowed: `< ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm`,
+      },
     ]);
   }
   if (lanes < 1) {
-    throw new RangeError(
-      `cell.width_mm: no lane fits the web (got ${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side; allowed ≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm)`,
+    throw problem(
+      'cell.width_mm',
+      'no lane fits the web',
+      `${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side`,
+      `≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm`,
     );
   }
   const cdOffset = (W - lanes * cw) / 2;
@@ -346,8 +360,11 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   for (const k of LAYERS) {
     const prof = V.sheets[k].cd_profile_pct;
     if (prof && prof.length !== lanes)
-      throw new RangeError(
-        `variability.sheets.${k}.cd_profile_pct: one value per lane is needed (got a list of ${prof.length}; allowed a list of ${lanes} for ${lanes} lane(s))`,
+      throw problem(
+        `variability.sheets.${k}.cd_profile_pct`,
+        'one value per lane is needed',
+        `a list of ${prof.length}`,
+        `a list of ${lanes} for ${lanes} lane(s)`,
       );
   }
   for (const k of LAYERS)
@@ -453,6 +470,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const joints = tl.splices.map((s) => s.s_m);
   const cellArea = cw * cl;
 
+  const ticker = stageTicker(opts.progress, 'production shift', lanes * Math.floor(tl.sEnd_m / cl), 'cells');
   for (const g of good) {
     const n = Math.floor((g.s1 - g.s0) / cl + 1e-9);
     fragment += g.s1 - g.s0 - n * cl;
@@ -461,6 +479,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const sb = sa + cl;
       const sc = 0.5 * (sa + sb);
       const row = rows++;
+      ticker.tick(lanes * row);
       const tc = timeAt(tl, sc);
       const tStation: Record<StationId, number> = {
         '222': timeAt(tl, sc - offsetTo240['222']).t,
@@ -537,7 +556,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         for (const key of LAYERS) {
           if (!(pert[key] > 0))
             throw new ConfigError([
-              `variability.sheets.${key}: sampled a non-positive thickness (got a thickness factor ${pert[key]}; allowed md_sigma_pct, cd_sigma_pct or cd_profile_pct small enough that the thickness stays > 0)`,
+              {
+                path: `variability.sheets.${key}`,
+                problem: 'sampled a non-positive thickness',
+                got: `a thickness factor ${pert[key]}`,
+                allowed: 'md_sigma_pct, cd_sigma_pct or cd_profile_pct small enough that the thickness stays > 0',
+              },
             ]);
         }
         const res = evalPhysics(pert);
@@ -678,6 +702,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       }
     }
   }
+  ticker.end();
 
   // ---------------------------------------------------------------- figures
   const webLength = tl.sEnd_m;

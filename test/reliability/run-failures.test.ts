@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { cli, patentObject } from '../helpers.ts';
-import { firstNonFinite, loadRecipe, runAndStore } from '../../src/cli/main.ts';
+import { firstNonFinite, runAndStore } from '../../src/cli/main.ts';
+import { loadRecipe } from '../../src/cli/input.ts';
 import { openStore, type RunRecordInput, type Store } from '../../src/store/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcell-runfail-'));

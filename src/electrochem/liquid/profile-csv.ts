@@ -5,6 +5,7 @@
  * The voltage column is optional (a pure current profile may have only the first two columns).
  * Errors name the line (1-based) and the column.
  */
+import { ProblemError, type Problem } from '../../problems.ts';
 
 export interface CurrentProfile {
   readonly t_s: Float64Array;
@@ -13,37 +14,20 @@ export interface CurrentProfile {
   readonly U_V?: Float64Array;
 }
 
-/** What is wrong with a profile file, where: the parts of the project's Problem (src/problems.ts). */
-export interface ProfileCsvProblem {
-  problem: string;
-  got: string;
-  allowed: string;
-  line?: number;
-  column?: number;
-}
-
-export class ProfileCsvError extends Error {
-  constructor(
-    message: string,
-    readonly detail?: ProfileCsvProblem,
-  ) {
-    super(message);
+/** a malformed current-profile CSV: the one error value, with the file's line (and column) */
+export class ProfileCsvError extends ProblemError {
+  constructor(p: Problem) {
+    super(p);
     this.name = 'ProfileCsvError';
   }
-}
-
-const HEADER = 'a header "Time [s],I[A]" optionally followed by ",U[V]"';
-
-function fail(source: string, p: ProfileCsvProblem): ProfileCsvError {
-  const at = p.line ? ` [line ${p.line}${p.column ? `, column ${p.column}` : ''}]` : '';
-  return new ProfileCsvError(`${source}: ${p.problem} (got ${p.got}; allowed ${p.allowed})${at}`, p);
 }
 
 const norm = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
  * Largest magnitudes accepted per column (time s, current A, voltage V): choices far beyond any cell
- * test (absolute Unix times ≈ 1.7e9 s fit), small enough that squares and sums stay finite.
+ * test (absolute Unix times ≈ 1.7e9 s fit), small enough that squares and sums stay finite (a voltage of
+ * 1e308 made the RMSE Infinity, printed as null).
  */
 export const PROFILE_MAX_ABS = [1e10, 1e5, 1e3] as const;
 
@@ -52,25 +36,32 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
   const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && lines[li]!.trim() === '') li++;
-  if (li >= lines.length) throw fail(source, { problem: 'empty file', got: 'no lines', allowed: HEADER, line: 1 });
+  if (li >= lines.length)
+    throw new ProfileCsvError({
+      path: source,
+      problem: 'empty file',
+      got: 'no lines',
+      allowed: 'a header "Time [s],I[A],U[V]", then rows',
+    });
   const header = lines[li]!.split(',').map(norm);
   const allowedT = ['time [s]', 'time [s] ', 't [s]'];
   const allowedI = ['i[a]', 'i [a]', 'current [a]'];
   const allowedU = ['u[v]', 'u [v]', 'voltage [v]'];
   if (header.length < 2 || !allowedT.includes(header[0]!) || !allowedI.includes(header[1]!))
-    throw fail(source, {
-      problem: 'not the expected header',
-      got: JSON.stringify(lines[li]!.trim().slice(0, 80)),
-      allowed: HEADER,
+    throw new ProfileCsvError({
+      path: source,
+      problem: 'unknown header',
+      got: `"${lines[li]!.trim()}"`,
+      allowed: '"Time [s],I[A]" optionally followed by ",U[V]"',
       line: li + 1,
-      column: 1,
     });
   const hasU = header.length >= 3;
   if (hasU && !allowedU.includes(header[2]!))
-    throw fail(source, {
-      problem: 'column 3 header must be "U[V]"',
-      got: JSON.stringify(header[2]),
-      allowed: HEADER,
+    throw new ProfileCsvError({
+      path: source,
+      problem: 'unknown column 3 header',
+      got: `"${header[2]}"`,
+      allowed: '"U[V]"',
       line: li + 1,
       column: 3,
     });
@@ -84,10 +75,11 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
     if (raw.trim() === '') continue;
     const cells = raw.split(',');
     if (cells.length !== ncol && !(cells.length > ncol && cells.slice(ncol).every((c) => c.trim() === '')))
-      throw fail(source, {
+      throw new ProfileCsvError({
+        path: source,
         problem: 'wrong number of columns',
-        got: `${cells.length} columns`,
-        allowed: `${ncol} columns as in the header`,
+        got: String(cells.length),
+        allowed: `${ncol} (as the header)`,
         line: k + 1,
       });
     const vals: number[] = [];
@@ -95,16 +87,18 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
       const s = cells[c]!.trim();
       const v = s === '' ? NaN : Number(s);
       if (!Number.isFinite(v))
-        throw fail(source, {
-          problem: `${names[c]} is not a finite number`,
-          got: JSON.stringify(s.slice(0, 40)),
-          allowed: 'a number',
+        throw new ProfileCsvError({
+          path: `${source} (${names[c]})`,
+          problem: 'not a finite number',
+          got: `"${s}"`,
+          allowed: 'a finite decimal number',
           line: k + 1,
           column: c + 1,
         });
       if (Math.abs(v) > PROFILE_MAX_ABS[c]!)
-        throw fail(source, {
-          problem: `${names[c]} too large to be a measurement`,
+        throw new ProfileCsvError({
+          path: `${source} (${names[c]})`,
+          problem: 'too large to be a measurement',
           got: s,
           allowed: `a magnitude ≤ ${PROFILE_MAX_ABS[c]}`,
           line: k + 1,
@@ -113,10 +107,11 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
       vals.push(v);
     }
     if (t.length > 0 && !(vals[0]! > t[t.length - 1]!))
-      throw fail(source, {
-        problem: 'Time [s] must increase strictly',
+      throw new ProfileCsvError({
+        path: `${source} (Time [s])`,
+        problem: 'must increase strictly',
         got: `${vals[0]} after ${t[t.length - 1]}`,
-        allowed: 'increasing times',
+        allowed: `> ${t[t.length - 1]}`,
         line: k + 1,
         column: 1,
       });
@@ -125,6 +120,11 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
     if (hasU) U.push(vals[2]!);
   }
   if (t.length < 2)
-    throw fail(source, { problem: 'too few data rows', got: `${t.length}`, allowed: 'at least 2 data rows' });
+    throw new ProfileCsvError({
+      path: source,
+      problem: 'needs at least 2 data rows',
+      got: String(t.length),
+      allowed: '≥ 2',
+    });
   return { t_s: Float64Array.from(t), I_A: Float64Array.from(I), ...(hasU ? { U_V: Float64Array.from(U) } : {}) };
 }
