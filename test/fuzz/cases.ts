@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { main } from '../../src/cli/main.ts';
+import { ProblemError } from '../../src/problems.ts';
 import { parseBdfCsv, parseDriveCycleCsv } from '../../src/cycler/bdf.ts';
 import { parseProfileCsv as parseCurrentProfile, ProfileCsvError } from '../../src/electrochem/liquid/profile-csv.ts';
 import {
@@ -201,7 +202,7 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
           if (avg.some((x) => !Number.isFinite(x)))
             return { outcome: 'internal', detail: 'non-finite duty profile average' };
         } catch (e) {
-          if (!(e instanceof DutyCsvError || (e instanceof RangeError && messageProblems(e.message).length === 0)))
+          if (!(e instanceof DutyCsvError || (e instanceof ProblemError && messageProblems(e.message).length === 0)))
             return { outcome: 'internal', detail: `duty profile: ${String(e)}` };
         }
         return { outcome: b.ok || d.ok ? 'ok' : 'handled', detail: 'readers' };
