@@ -127,6 +127,7 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
     alSheet: {
       form: a.form === 'foil' ? 'foil' : 'particles_binder',
       layer: alLayer,
+      alMassFraction: fromPct(a.purity_pct) * (a.form === 'foil' ? 1 : 1 - fromPct(a.particles?.binder_wt_pct ?? 5)),
       ...(a.form === 'particles_on_carrier' && a.carrier
         ? {
             carrier: {
