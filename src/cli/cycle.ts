@@ -155,6 +155,8 @@ export function cellModelFor(
 ): {
   model: FullCellModel;
   kind: 'bpx' | 'recipe';
+  /** the BPX file's warnings (validator and doubtful physics), the legacy-conversion note left out */
+  notes?: string[];
   chargeCutoff_V: number;
   dischargeCutoff_V: number;
   initialSoc?: number;
@@ -182,6 +184,7 @@ export function cellModelFor(
       chargeCutoff_V: params.cell.upperCutoff_V,
       dischargeCutoff_V: params.cell.lowerCutoff_V,
       ...(params.initialSoc !== undefined ? { initialSoc: params.initialSoc } : {}),
+      notes: (params.warnings ?? []).filter((w) => !/legacy BPX v0/.test(w)).map((w) => `BPX: ${w}`),
     };
   }
   if (!(SSB_MODELS as readonly string[]).includes(model))
@@ -205,8 +208,15 @@ export function cellModelFor(
 
 export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   const socArg = o.initialSoc !== undefined ? parseInitialSoc(o.initialSoc) : undefined;
-  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc } = cellModelFor(o.cell, o.model);
+  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc, notes } = cellModelFor(o.cell, o.model);
   const initialSoc = socArg ?? cellSoc;
+  if (initialSoc !== undefined && !(initialSoc >= 0 && initialSoc <= 1))
+    throw inputError(
+      'State.Initial conditions.Initial state-of-charge',
+      'must be between 0 and 1 to start from it (PyBaMM refuses it too)',
+      String(initialSoc),
+      '0–1, or --initial-soc to start elsewhere',
+    );
   if (o.experimentFile && o.experiment?.length)
     throw inputError(
       '--experiment-file',
@@ -296,7 +306,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   const steps = o.experiment?.length ? o.experiment : undefined;
   let driveCycles: Record<string, DriveCycle> | undefined;
   let experiment: Experiment | undefined;
-  const warnings: string[] = [];
+  const warnings: string[] = [...(notes ?? [])];
   if (o.experimentFile) {
     const file = o.experimentFile;
     const format = experimentFormatOf(file);

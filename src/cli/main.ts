@@ -28,6 +28,13 @@ export class InputError extends Error {
   }
 }
 
+/** ends a command with an exit code after it has printed its own output (e.g. `bpx check` of a refused file) */
+export class ExitStatus extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
 export function inputError(path: string, problem: string, got: string, allowed: string): InputError {
   return new InputError([formatProblem({ path, problem, got, allowed })]);
 }
@@ -289,6 +296,23 @@ function buildProgram(out: (s: string) => void): Command {
       },
     );
 
+  const bpx = program
+    .command('bpx')
+    .description('Battery Parameter eXchange files: check a file against the standard, export a recipe cell');
+  bpx
+    .command('check')
+    .description(
+      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths and warnings; and which rollcell models run it (exit 2 when refused)",
+    )
+    .argument('<file>', 'BPX JSON (or YAML) file')
+    .option('--v-tol <V>', "tolerance of the validator's voltage-limit check, V", '0.001')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, o: { vTol?: string; json?: boolean }) => {
+      const { bpxCheckCommand } = await import('./bpx.ts');
+      const code = bpxCheckCommand(file, o, out);
+      if (code !== 0) throw new ExitStatus(code);
+    });
+
   program
     .command('battery')
     .description(
@@ -382,6 +406,7 @@ export async function main(
         return 0;
       return 2; // commander already printed the message
     }
+    if (e instanceof ExitStatus) return e.code;
     if (e instanceof InputError || e instanceof BatteryInputError) {
       for (const l of e.lines) process.stderr.write(l + '\n');
       return 2;
