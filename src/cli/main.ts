@@ -268,7 +268,7 @@ function buildProgram(out: (s: string) => void): Command {
     )
     .option(
       '--current-profile <csv>',
-      'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)',
+      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
     )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
@@ -277,6 +277,10 @@ function buildProgram(out: (s: string) => void): Command {
       'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE',
     )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
+    .option(
+      '--start-time <time>',
+      "the run's start for the files' Unix Time / s: ISO 8601 or Unix seconds (default now)",
+    )
     .option('--json', 'print the summary as JSON')
     .action(
       async (o: {
@@ -289,6 +293,7 @@ function buildProgram(out: (s: string) => void): Command {
         summaryCsv?: string;
         compare?: string;
         initialSoc?: string;
+        startTime?: string;
         json?: boolean;
       }) => {
         const { cycleCommand } = await import('./cycle.ts');

@@ -156,8 +156,10 @@ function constantFn(v: number): PropertyFn {
 
 /** A BPX document rollcell cannot read: the problems with their BPX field paths. */
 export class BpxError extends ProblemError {
-  constructor(problems: Problem | readonly Problem[]) {
-    super(problems);
+  constructor(problems: Problem | readonly Problem[]);
+  constructor(path: string, problem: string, got: string, allowed: string);
+  constructor(a: Problem | readonly Problem[] | string, problem?: string, got?: string, allowed?: string) {
+    super(typeof a === 'string' ? { path: a, problem: problem ?? '', got: got ?? '', allowed: allowed ?? '' } : a);
     this.name = 'BpxError';
   }
 }
