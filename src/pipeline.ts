@@ -19,7 +19,8 @@ import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type SsbModelKi
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
+import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import type { CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -29,6 +30,7 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { stageTicker, type Progress } from './progress.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -55,7 +57,19 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /** progress of each stage (line, cycling, production shift, battery), for the edges to show */
+  progress?: Progress;
+  /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
+  batteryFrames?: number;
+  /** told when each stage of the job starts and ends (progress for the CLI and the server) */
+  onStage?: (stage: JobStage, state: 'start' | 'done') => void;
+  /** each produced cell as soon as the production run makes it (live shift views) */
+  onCell?: (cell: ProducedCellRecord) => void;
+  /** the production run's timeline (stops, splices), before its first cell */
+  onProductionStart?: (info: ProductionStart) => void;
 }
+
+export type JobStage = 'line' | 'cycling' | 'production' | 'battery' | 'claims';
 
 export interface JobResult {
   output: RunOutput;
@@ -71,6 +85,8 @@ export interface JobResult {
   experiment: ExperimentResult | null;
   /** the production run (when requested), with its per-cell records */
   productionRun: ProductionRun | null;
+  /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
+  batteryFrames: CellFrames | null;
 }
 
 /** The line's station physics for a recipe. */
@@ -117,14 +133,16 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
+export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progress): CyclingRun {
   const c = recipe.cycling;
+  const ticker = stageTicker(progress, 'cycling', 3, 'parts');
   const kind = c.model;
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
   const exp = runExperiment(buildCellModel(recipe, kind, cell), steps, { initialSoc });
   const fc = firstCycleSummary(exp);
+  ticker.tick(1);
   const block: CyclingBlock = {
     model: kind,
     protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
@@ -202,6 +220,7 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
       notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
     }
   }
+  ticker.tick(2);
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
     notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
   } else if (c.ageing_cycles > 0) {
@@ -253,16 +272,22 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
     };
   }
   if (notes.length) block['notes'] = notes;
+  ticker.end();
   return { block, experiment: exp, timeSeries, cycles, notes };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
+  const stage = opts.onStage ?? (() => {});
+  stage('line', 'start');
   const design = designCell(recipe);
   // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
   const proc = withReductionForces(lineInput, simulateStations(lineInput));
+  lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
+  stage('line', 'done');
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
@@ -276,10 +301,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
   if (!opts.noCycling) {
     if (canCycle) {
+      stage('cycling', 'start');
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI);
+      cyc = runCycling(recipe, cellSI, opts.progress);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
+      stage('cycling', 'done');
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -289,14 +316,27 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
+    stage('production', 'start');
     prod = runProduction(recipe, {
       seed: opts.seed ?? 1,
       includeCharts: true,
       capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
       ...lim,
+      ...(opts.onCell ? { onCell: opts.onCell } : {}),
+      ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
     });
     output.production = prod.block;
+    // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
+    output.production['stops'] = prod.timeline.stops.map((s) => ({
+      cause: s.cause,
+      t0_s: r6(s.t0_s),
+      t1_s: r6(s.t1_s),
+      s_m: r6(s.s_m),
+    }));
+    stage('production', 'done');
   }
+  let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
@@ -307,8 +347,18 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
       );
-    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells })
-      .block as unknown as Record<string, unknown>;
+    stage('battery', 'start');
+    const bat = runBatteryCommand(recipe, {
+      profile,
+      days: bo.days ?? 1,
+      seed: opts.seed ?? 1,
+      cells,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
+    });
+    output.battery = bat.block as unknown as Record<string, unknown>;
+    batteryFrames = bat.cellFrames ?? null;
+    stage('battery', 'done');
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
@@ -325,7 +375,9 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   });
   output.windows = windows;
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
+  stage('claims', 'start');
   output.claims = evaluateClaims(recipe, output);
+  stage('claims', 'done');
   return {
     output,
     design,
@@ -337,5 +389,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     cycles: cyc?.cycles ?? [],
     experiment: cyc?.experiment ?? null,
     productionRun: prod,
+    batteryFrames,
   };
 }
