@@ -10,7 +10,7 @@ import { ProblemError } from '../problems.ts';
 import { validateBpx } from '../electrochem/bpx-schema.ts';
 import { parseBpx } from '../electrochem/bpx.ts';
 import { checkModelParams } from '../electrochem/liquid/common.ts';
-import { inputError } from './main.ts';
+import { inputError } from './input.ts';
 
 export interface BpxCheckOptions {
   vTol?: string;

@@ -25,19 +25,18 @@ import {
   toCycleSummaryCsv,
   parseBdfCsv,
   compareVoltage,
-  formatCsvError,
+  csvProblem,
   loadDriveCycles,
   firstCycleSummary,
   allCycleMetrics,
-  ExperimentParseError,
   parseExperiment,
-  formatParseError,
+  parseErrorProblem,
   type DriveCycle,
   type Experiment,
 } from '../cycler/index.ts';
-import { csvProblem, parseCsvTable, parseDriveCycleCsv, toBdfTableCsv } from '../cycler/bdf.ts';
+import { parseCsvTable, parseDriveCycleCsv, toBdfTableCsv } from '../cycler/bdf.ts';
 import { buildCellModel } from '../pipeline.ts';
-import { InputError, inputError, loadRecipe } from './main.ts';
+import { inputError, loadRecipe, underFlag } from './input.ts';
 import { kv } from './table.ts';
 
 export interface CycleOptions {
@@ -97,10 +96,14 @@ export function parseInitialSoc(v: string): number {
   return x;
 }
 
-/** reads a measured BDF CSV for --compare, or an InputError naming the file, line and column */
+/** reads a measured BDF CSV for --compare, or a ProblemError naming the file, line and column */
 function readMeasured(path: string): { time_s: number[]; voltage_V: number[] } {
   const r = parseBdfCsv(readText(path, '--compare'));
-  if (!r.ok) throw new InputError(r.errors.map((e) => `--compare: ${formatCsvError(e, path)}`));
+  if (!r.ok)
+    throw new ProblemError(
+      r.errors.map((e) => csvProblem(e, path)),
+      '--compare',
+    );
   return r.value;
 }
 
@@ -282,7 +285,7 @@ function readCurrentProfile(path: string): CurrentProfile & { format: string } {
   };
 }
 
-/** The model for `--cell` and `--model`, or an InputError. */
+/** The model for `--cell` and `--model`, or a ProblemError. */
 export function cellModelFor(
   cell: string,
   model: string,
@@ -307,8 +310,7 @@ export function cellModelFor(
     try {
       params = parseBpxText(readText(cell, '--cell'), cell);
     } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError([`--cell: ${(e as Error).message}`]);
+      throw underFlag('--cell', e);
     }
     const m = createLiquidModel(params, { model: model as (typeof BPX_MODELS)[number] });
     // the cell's own cut-offs; the start state of the file's State (BPX 1.x), when it gives one
@@ -441,11 +443,15 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     const r = parseExperimentFile(readText(file, '--experiment-file'), format, file);
     if (!r.ok) throw new ProblemError(r.problems);
     experiment = r.value;
-    driveCycles = loadDriveCycles(experiment, dirname(resolve(file)));
+    try {
+      driveCycles = loadDriveCycles(experiment, dirname(resolve(file)));
+    } catch (e) {
+      throw underFlag('--experiment-file', e);
+    }
   } else if (steps) {
     // the --experiment steps form ONE cycle (use --experiment-file for PyBaMM's cycles, tuples and * N)
     const parsed = parseExperiment(steps);
-    if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `--experiment ${formatParseError(e)}`));
+    if (!parsed.ok) throw new ProblemError(parsed.errors.map(parseErrorProblem), '--experiment');
     experiment = parsed.value;
     const dirs = parsed.value.blocks[0]!.steps.map((x) => x.instruction).filter(
       (i) => i === 'charge' || i === 'discharge',
@@ -455,7 +461,11 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       warnings.push(
         `the ${steps.length} --experiment steps form one cycle that charges again after discharging (${turns + 1} charge–discharge turns); its capacities add up over them — give the cycles as an --experiment-file (PyBaMM's list of tuples, * N)`,
       );
-    driveCycles = loadDriveCycles(parsed.value, process.cwd());
+    try {
+      driveCycles = loadDriveCycles(parsed.value, process.cwd());
+    } catch (e) {
+      throw underFlag('--experiment', e);
+    }
   }
   // the default protocol starts discharged; user steps from the cell's start state (recipe: as produced)
   const soc = initialSoc ?? (steps ? undefined : 0);
@@ -476,9 +486,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       },
     );
   } catch (e) {
-    if (e instanceof ExperimentParseError)
-      throw new InputError((e as ExperimentParseError).message.split('\n').map((l) => `--experiment: ${l}`));
-    throw e;
+    throw underFlag('--experiment', e);
   }
   if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result, { startTime_s }));
   if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result, { startTime_s }));

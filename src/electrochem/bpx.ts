@@ -202,12 +202,7 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[]):
     try {
       compiled = compileExpression(v, names, where);
     } catch (e) {
-      if (e instanceof ExpressionError)
-        throw bad(
-          e.message.startsWith(`${where}: `) ? e.message.slice(where.length + 2) : e.message,
-          JSON.stringify(v),
-          `an expression of ${primary.join(' / ')} (functions exp, log, sqrt, tanh, cosh, …)`,
-        );
+      if (e instanceof ExpressionError) throw new BpxError(e.problems.map((q) => ({ ...q, path: where })));
       throw e;
     }
     const ev = compiled.evaluate;
