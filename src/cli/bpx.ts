@@ -125,3 +125,65 @@ export function bpxCheckCommand(file: string, o: BpxCheckOptions, out: (s: strin
   }
   return r.valid ? 0 : 2;
 }
+
+export interface BpxExportOptions {
+  out?: string;
+  json?: boolean;
+}
+
+/**
+ * `rollcell bpx export <recipe.yaml>`: the cell the recipe's line produces as a BPX 1.1 SPM parameter set
+ * (src/electrochem/bpx-export.ts) — written to --out (a summary and what BPX cannot express printed), or
+ * the document on stdout.
+ */
+export async function bpxExportCommand(file: string, o: BpxExportOptions, out: (s: string) => void): Promise<void> {
+  const { loadRecipe } = await import('./input.ts');
+  const { runLine } = await import('../pipeline.ts');
+  const { operatingConditions } = await import('../process/from-recipe.ts');
+  const { ssbParamsFromProducedCell } = await import('../electrochem/ssb/params.ts');
+  const { getMaterial } = await import('../materials/library.ts');
+  const { exportBpx } = await import('../electrochem/bpx-export.ts');
+  const { recipe } = loadRecipe(file);
+  const params = ssbParamsFromProducedCell(runLine(recipe).cell, operatingConditions(recipe), getMaterial);
+  const r = exportBpx(params, `${recipe.name} (rollcell produced cell)`);
+  const v = validateBpx(r.document);
+  if (!v.valid)
+    // an exported document the standard refuses is rollcell's bug, not the user's input
+    throw new Error(
+      `bpx export: the document fails the BPX validation: ${v.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    );
+  const text = JSON.stringify(r.document, null, 2) + '\n';
+  if (!o.out) {
+    out(text.trimEnd());
+    return;
+  }
+  const { writeFileSync } = await import('node:fs');
+  try {
+    writeFileSync(o.out, text);
+  } catch {
+    throw inputError(
+      '--out',
+      'cannot be written',
+      JSON.stringify(o.out),
+      'a writable file path in an existing directory',
+    );
+  }
+  const report = {
+    file: o.out,
+    model: 'SPM',
+    bpx: '1.1.1',
+    accepted_by_the_standard: true,
+    warnings: v.warnings,
+    not_expressed: r.notExpressed,
+  };
+  out(
+    o.json
+      ? JSON.stringify(report, null, 2)
+      : [
+          `${o.out}: a BPX 1.1 SPM parameter set of the cell ${recipe.name} produces (accepted by the standard's validation)`,
+          ...v.warnings.map((w) => `  warning  ${w}`),
+          'not expressed by BPX:',
+          ...r.notExpressed.map((n) => `  - ${n}`),
+        ].join('\n'),
+  );
+}

@@ -250,6 +250,18 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       const code = bpxCheckCommand(file, o, out);
       if (code !== 0) throw new ExitStatus(code);
     });
+  bpx
+    .command('export')
+    .description(
+      "the cell a recipe's line produces as a BPX 1.1 file (an SPM parameter set: what the standard can express of a solid-state cell; the rest is listed)",
+    )
+    .argument('<recipe>', 'recipe YAML file')
+    .option('--out <file.json>', 'write the BPX file there (else the document goes to stdout)')
+    .option('--json', 'print the summary as JSON (with --out)')
+    .action(async (file: string, o: { out?: string; json?: boolean }) => {
+      const { bpxExportCommand } = await import('./bpx.ts');
+      await bpxExportCommand(file, o, out);
+    });
 
   program
     .command('battery')

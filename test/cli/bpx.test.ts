@@ -86,3 +86,26 @@ test('cycle honours the BPX State: 318 K and SOC 0.5 from the file, --initial-so
   assert.equal(r.code, 2);
   assert.match(r.stderr, /State\.Initial conditions\.Initial state-of-charge: must be between 0 and 1/);
 });
+
+test('bpx export: the produced cell as a BPX SPM set the standard accepts; its C/10 charge matches the solid-state SPM', async () => {
+  const RECIPE = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
+  const f = join(dir, 'patent.bpx.json');
+  let r = await cli(['bpx', 'export', RECIPE, '--out', f, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout);
+  assert.equal(rep.accepted_by_the_standard, true);
+  assert.ok(rep.not_expressed.some((n: string) => /solid electrolyte/.test(n)));
+  r = await cli(['bpx', 'check', f, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).rollcell.models, ['spm']);
+  const step = ['--experiment', 'Charge at 0.1C until 4.3 V', '--json'];
+  const a = await cli(['cycle', '--cell', f, '--model', 'spm', ...step]);
+  const b = await cli(['cycle', '--cell', RECIPE, '--model', 'spm', ...step]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  const qa = JSON.parse(a.stdout).charge_capacity_Ah;
+  const qb = JSON.parse(b.stdout).charge_capacity_Ah;
+  // the BPX file starts where the cell does (State: SOC 0, as produced); capacities within 1 %
+  assert.equal(JSON.parse(a.stdout).initial_soc, 0);
+  assert.ok(Math.abs(qa / qb - 1) < 0.01, `${qa} vs ${qb} Ah`);
+});
