@@ -18,6 +18,7 @@ import {
   ssbParamsFromProducedCell,
   cycleAgeing,
   type ProducedCellSI,
+  type SsbCellParams,
   type SsbModelKind,
 } from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
@@ -60,7 +61,29 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /**
+   * compute the force each station would need for a 1 % Al reduction (default true). It only adds
+   * evidence text to claims 3/4 (never a verdict); sweeps turn it off (it costs ≈ 20 ms of root finding).
+   */
+  reductionForces?: boolean;
+  /** how the cycling runs (sampling of the series, model-parameter overrides); see CyclingOptions */
+  cycling?: CyclingOptions;
 }
+
+export interface CyclingOptions {
+  /**
+   * 'full' (default): the experiment's series sampled every period (1 minute unless a step says
+   * otherwise), as the report draws it; 'summary': sampled only at step ends (the solver takes the
+   * same steps and locates the same events, so every capacity, CE and Eq. 1 figure is the same; the
+   * series is not kept). Sweeps use 'summary': sampling a 20 h first cycle every minute is ¾ of its cost.
+   */
+  series?: 'full' | 'summary';
+  /** change the cell-model parameters before the models are built (sensitivity studies of material/model parameters) */
+  params?: (p: SsbCellParams) => SsbCellParams;
+}
+
+/** a step period longer than any step: the series holds the step ends only */
+const SUMMARY_PERIOD = '100000 hours';
 
 export interface JobResult {
   output: RunOutput;
@@ -131,13 +154,19 @@ export function producedCellSI(recipe: Recipe, design: CellDesign, cell: Produce
 }
 
 /** A fresh solid-state cell model of the cell the recipe's line produces. */
-export function buildCellModel(recipe: Recipe, kind: SsbModelKind, cellSI?: ProducedCellSI): FullCellModel {
+export function buildCellModel(
+  recipe: Recipe,
+  kind: SsbModelKind,
+  cellSI?: ProducedCellSI,
+  tune?: (p: SsbCellParams) => SsbCellParams,
+): FullCellModel {
   let si = cellSI;
   if (!si) {
     const design = designCell(recipe);
     si = producedCellSI(recipe, design, runLine(recipe, design).cell);
   }
-  return createSsbModel(kind, ssbParamsFromProducedCell(si, getMaterial));
+  const p = ssbParamsFromProducedCell(si, getMaterial);
+  return createSsbModel(kind, tune ? tune(p) : p);
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
@@ -157,13 +186,19 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
+export function runCycling(recipe: Recipe, cellSI: ProducedCellSI, opts: CyclingOptions = {}): CyclingRun {
   const c = recipe.cycling;
   const kind = c.model;
+  const tune = opts.params;
+  const summary = opts.series === 'summary';
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
-  const exp = runExperiment(buildCellModel(recipe, kind, cellSI), steps, { initialSoc });
+  const exp = runExperiment(
+    buildCellModel(recipe, kind, cellSI, tune),
+    summary ? { steps, period: SUMMARY_PERIOD } : steps,
+    summary ? { initialSoc, series: 'none', recordOutputs: false } : { initialSoc },
+  );
   const fc = firstCycleSummary(exp);
   const block: CyclingBlock = {
     model: kind,
@@ -219,7 +254,7 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
   const notes: string[] = [];
   if (c.rate_capability) {
     try {
-      const rc = rateCapability(buildCellModel(recipe, kind, cellSI), {
+      const rc = rateCapability(buildCellModel(recipe, kind, cellSI, tune), {
         chargeCutoff_V: c.charge_cutoff_V,
         dischargeCutoff_V: c.discharge_cutoff_V,
         fraction: 0.8,
@@ -247,7 +282,8 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
   } else if (c.ageing_cycles > 0) {
     const mechanisms = { ...ALL_MECHANISMS, ...c.ageing_mechanisms };
     const eolPct = c.end_of_life_retention_pct ?? 80;
-    const params = ssbParamsFromProducedCell(cellSI, getMaterial);
+    const p0 = ssbParamsFromProducedCell(cellSI, getMaterial);
+    const params = tune ? tune(p0) : p0;
     const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, {
       ...params,
       ageing: ageingWithMechanisms(params.ageing, mechanisms),
@@ -300,7 +336,8 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const design = designCell(recipe);
   // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
-  const proc = withReductionForces(lineInput, simulateStations(lineInput));
+  const proc0 = simulateStations(lineInput);
+  const proc = opts.reductionForces === false ? proc0 : withReductionForces(lineInput, proc0);
   const windows = recipeWindowChecks(recipe, design, proc);
   const warnings = windows
     .filter((w) => !w.inside)
@@ -323,7 +360,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   if (!opts.noCycling) {
     if (canCycle) {
       cellSI = producedCellSI(recipe, design, proc.cell);
-      cyc = runCycling(recipe, cellSI);
+      cyc = runCycling(recipe, cellSI, opts.cycling);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
     } else {
