@@ -204,6 +204,9 @@ function specProblems(path: string, spec: ParameterSpec): Problem[] {
   return out;
 }
 
+/** pass as `modelParams` to re-plan a stored study without checking its model.* paths again */
+export const UNCHECKED: unique symbol = Symbol('unchecked');
+
 /**
  * The plan of a study on a recipe. `modelParams` is the base recipe's cell-model parameters (for
  * checking `model.*` paths), or undefined when the base recipe cannot cycle.
@@ -256,7 +259,9 @@ export function planStudy(study: Study, base: Record<string, unknown>, modelPara
   const factors: Factor[] = [];
   for (const [path, spec] of Object.entries(params)) {
     problems.push(...specProblems(path, spec));
-    if (path.startsWith('model.')) {
+    if (path.startsWith('model.') && modelParams === UNCHECKED) {
+      // a stored study, checked when it was run
+    } else if (path.startsWith('model.')) {
       if (modelParams === undefined) {
         problems.push({
           path: `parameters.${path}`,

@@ -158,7 +158,8 @@ export function wilson(k: number, n: number, z = 1.959963984540054): [number, nu
   const den = 1 + (z * z) / n;
   const c = (p + (z * z) / (2 * n)) / den;
   const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
+  // exact ends at k = 0 and k = n (the formula leaves rounding dust there)
+  return [k === 0 ? 0 : Math.max(0, c - h), k === n ? 1 : Math.min(1, c + h)];
 }
 
 /** the probability that a verdict column is 'met' (points that failed count as not met) */
