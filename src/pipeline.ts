@@ -66,6 +66,8 @@ export interface JobOptions {
    * evidence text to claims 3/4 (never a verdict); sweeps turn it off (it costs ≈ 20 ms of root finding).
    */
   reductionForces?: boolean;
+  /** evaluate the claim chart (default true); a sweep whose outputs name no claim skips it */
+  claims?: boolean;
   /** how the cycling runs (sampling of the series, model-parameter overrides); see CyclingOptions */
   cycling?: CyclingOptions;
 }
@@ -395,7 +397,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       (output.battery as Record<string, unknown>)['battery_serial'] = serial;
     }
   }
-  output.claims = evaluateClaims(recipe, output);
+  if (opts.claims !== false) output.claims = evaluateClaims(recipe, output);
   return {
     output,
     design,

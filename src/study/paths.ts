@@ -58,6 +58,18 @@ export function recipeLeaf(
   return { ok: true, kind: 'other' };
 }
 
+/** The schema of a recipe leaf (with its optional/default wrappers), or undefined for a block or an unknown path. */
+export function recipeLeafSchema(path: string): z.ZodType | undefined {
+  let s: z.ZodType = recipeSchema;
+  for (const k of path.split('.')) {
+    const shape = (unwrap(s) as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    if (!shape?.[k]) return undefined;
+    s = shape[k]!;
+  }
+  const t = (unwrap(s) as unknown as { def?: { type?: string } }).def?.type;
+  return t === 'object' || t === 'array' || t === 'union' || t === 'lazy' ? undefined : s;
+}
+
 /** A deep copy of plain JSON data. */
 export function cloneData<T>(x: T): T {
   return structuredClone(x);
