@@ -69,8 +69,10 @@ const DASHES = ['', '7 4', '2 3', '10 3 2 3', '5 5', '1 2', '12 4'];
 
 export function heatmap(o: HeatmapOptions): string {
   const width = o.width ?? 640;
-  const height = o.height ?? 430;
-  const f: Frame = { width, height, left: 64, right: width - 190, top: 30, bottom: height - 46 };
+  const nLegend = o.boundaries.length + (o.feasible ? 2 : 0) + 1;
+  const plotH = o.height ?? 360;
+  const height = plotH + 16 * nLegend + 12;
+  const f: Frame = { width, height: plotH, left: 64, right: width - 100, top: 30, bottom: plotH - 46 };
   const ex = edges(o.xs);
   const ey = edges(o.ys);
   const xt = niceTicks(ex[0]!, ex[ex.length - 1]!);
@@ -144,7 +146,7 @@ export function heatmap(o: HeatmapOptions): string {
     const present = b.inside.some((r) => r.some((v) => v === true)) && b.inside.some((r) => r.some((v) => v === false));
     if (present) seg(b.inside, color, dash, 2.5);
     items.push({
-      name: `${b.name}${present ? '' : b.inside.some((r) => r.some((v) => v === true)) ? ' (met everywhere)' : ' (met nowhere)'}`,
+      name: `${b.name}${present ? ' (boundary)' : b.inside.some((r) => r.some((v) => v === true)) ? ' (met everywhere)' : ' (met nowhere)'}`,
       color,
       ...(dash ? { dash } : {}),
     });
@@ -172,8 +174,23 @@ export function heatmap(o: HeatmapOptions): string {
       `<line x1="${cbx + 14}" x2="${cbx + 18}" y1="${n2(y)}" y2="${n2(y)}" stroke="#333"/><text x="${cbx + 21}" y="${n2(y)}" dy="0.32em" font-size="11">${esc(tickLabel(v, zt.step))}</text>`,
     );
   }
-  p.push(`<text x="${cbx}" y="${f.top + cbh + 16}" font-size="11">${esc(o.zLabel)}</text>`);
-  p.push(legend(items, width - 4, f.top + cbh + 26));
+  p.push(`<text x="${cbx}" y="${f.top + cbh + 16}" font-size="11">${esc(o.zLabel.split(' / ')[0]!)}</text>`);
+  if (o.zLabel.includes(' / '))
+    p.push(`<text x="${cbx}" y="${f.top + cbh + 30}" font-size="11">/ ${esc(o.zLabel.split(' / ')[1]!)}</text>`);
+  // legend below the plot, two columns
+  items.forEach((it, k) => {
+    const x = 24;
+    const y = plotH + 2 + k * 16;
+    if (it.kind === 'box')
+      p.push(
+        `<rect x="${x + 2}" y="${y + 3}" width="18" height="10" fill="${esc(it.color)}" stroke="#999" stroke-width="0.5"/>`,
+      );
+    else
+      p.push(
+        `<line x1="${x}" x2="${x + 22}" y1="${y + 8}" y2="${y + 8}" stroke="${esc(it.color)}" stroke-width="2.5"${it.dash ? ` stroke-dasharray="${esc(it.dash)}"` : ''}/>`,
+      );
+    p.push(`<text x="${x + 28}" y="${y + 8}" dy="0.32em" font-size="11">${esc(it.name)}</text>`);
+  });
   p.push('</svg>');
   return p.join('');
 }
@@ -272,7 +289,7 @@ export function parallelCoordinates(o: {
   width?: number;
   height?: number;
 }): string {
-  const width = o.width ?? Math.max(640, 110 * o.axes.length + 80);
+  const width = o.width ?? Math.max(640, 140 * o.axes.length + 60);
   const height = o.height ?? 380;
   const top = 56;
   const bottom = height - 64;
@@ -282,8 +299,13 @@ export function parallelCoordinates(o: {
     o.axes.length === 1 ? (left + right) / 2 : left + (i * (right - left)) / (o.axes.length - 1),
   );
   const p: string[] = [open(width, height, o.title)];
-  const yOf = (a: ParallelAxis, v: number): number =>
-    a.hi > a.lo ? bottom - ((v - a.lo) / (a.hi - a.lo)) * (bottom - top) : (top + bottom) / 2;
+  // numeric axes span nice ticks around their data
+  const ticks = o.axes.map((a) => (a.categories ? null : niceTicks(a.lo, a.hi, 5)));
+  const span = o.axes.map((a, i) => (ticks[i] ? [ticks[i].min, ticks[i].max] : [a.lo, a.hi]) as [number, number]);
+  const yOf = (a: ParallelAxis, v: number): number => {
+    const [lo, hi] = span[o.axes.indexOf(a)]!;
+    return hi > lo ? bottom - ((v - lo) / (hi - lo)) * (bottom - top) : (top + bottom) / 2;
+  };
   const draw = (cls: 'feasible' | 'other'): void => {
     const color = cls === 'feasible' ? '#009E73' : '#9aa0a6';
     const op = cls === 'feasible' ? 0.55 : 0.25;
@@ -318,19 +340,21 @@ export function parallelCoordinates(o: {
         );
       });
     } else {
-      const t = niceTicks(a.lo, a.hi, 5);
+      const t = ticks[i]!;
       for (const v of t.values) {
-        if (v < a.lo - 1e-12 * Math.abs(a.hi) || v > a.hi + 1e-12 * Math.abs(a.hi)) continue;
         const y = n2(yOf(a, v));
         p.push(
           `<line x1="${x}" x2="${n2(xs[i]! - 4)}" y1="${y}" y2="${y}" stroke="#333"/><text x="${n2(xs[i]! - 6)}" y="${y}" dy="0.32em" text-anchor="end" font-size="10">${esc(tickLabel(v, t.step))}</text>`,
         );
       }
     }
-    const words = a.label.split('.').slice(-2).join('.');
-    p.push(`<text x="${x}" y="${bottom + 18}" text-anchor="middle" font-size="11">${esc(words)}</text>`);
+    const parts = a.label.split('.');
+    const name = parts[parts.length - 1]!;
     p.push(
-      `<text x="${x}" y="${bottom + 32}" text-anchor="middle" font-size="10" fill="#555">${esc(a.unit ? `/ ${a.unit}` : '')}</text>`,
+      `<text x="${x}" y="${bottom + 16}" text-anchor="middle" font-size="11">${esc(name)}${esc(a.unit ? ` / ${a.unit}` : '')}</text>`,
+    );
+    p.push(
+      `<text x="${x}" y="${bottom + 30}" text-anchor="middle" font-size="10" fill="#555">${esc(parts.slice(0, -1).join('.'))}</text>`,
     );
   });
   p.push(

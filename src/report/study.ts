@@ -154,7 +154,7 @@ function maps(sp: StudyPlan, rows: readonly Row[], feasibleBounds: StudyPlan['fe
     const share = (rs: Row[], pred: (r: Row) => boolean): boolean | null =>
       rs.length ? rs.filter(pred).length * 2 >= rs.length : null;
     const boundaries: Boundary[] = BOUNDARY_CLAIMS.filter((c) => sp.columns.includes(`claims.${c}`)).map((c) => ({
-      name: `claim ${c}: ${CLAIM_TITLES[c] ?? ''}`.slice(0, 44),
+      name: `claim ${c}: ${CLAIM_TITLES[c] ?? ''}`.slice(0, 76),
       inside: cells.map((row) =>
         row.map((rs) =>
           share(
@@ -326,7 +326,7 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
   if (sum.solve) {
     const a = sum.solve;
     parts.push(
-      `<section><h2>Solve</h2><p>${esc(a.message)}</p>${
+      `<section id="solve"><h2>Solve</h2><p>${esc(a.message)}</p>${
         a.best
           ? htmlTable(
               ['', 'value'],
@@ -366,7 +366,7 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
       }
     }
     parts.push(
-      `<section><h2>Pareto front (${sum.pareto.length} settings)</h2><div class="plots">${figs.join('')}</div>${htmlTable(
+      `<section id="pareto"><h2>Pareto front (${sum.pareto.length} settings)</h2><div class="plots">${figs.join('')}</div>${htmlTable(
         ['point', ...sp.factors.map((f) => f.path), ...objs],
         sum.pareto.map((m) => [
           m.idx,
@@ -392,7 +392,7 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
     );
   }
   const figs = maps(sp, rows, sp.feasible);
-  if (figs.length) parts.push(`<section><h2>Maps</h2><div class="plots">${figs.join('')}</div></section>`);
+  if (figs.length) parts.push(`<section id="maps"><h2>Maps</h2><div class="plots">${figs.join('')}</div></section>`);
   if (sum.sensitivity?.length) {
     const sf = sum.sensitivity
       .filter((r) => !/^claims\./.test(r.output) || r.variance > 0)
@@ -403,7 +403,7 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
           `${r.rows} base rows (${r.rows_left_out} left out: a point failed or gave no number), ${r.bootstrap} bootstrap resamples; estimators of Saltelli et al. (2010) and Jansen (1999).${/^claims\./.test(r.output) ? ' The output is the indicator "claim met" (1/0).' : ''}`,
         ),
       );
-    parts.push(`<section><h2>Sensitivity</h2><div class="plots">${sf.join('')}</div></section>`);
+    parts.push(`<section id="sensitivity"><h2>Sensitivity</h2><div class="plots">${sf.join('')}</div></section>`);
   }
   if (sum.failures?.length)
     parts.push(

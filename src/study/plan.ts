@@ -8,7 +8,15 @@ import { z } from 'zod';
 import { readYamlMapping, describeValue } from '../recipe/parse.ts';
 import { ProblemError, type Problem } from '../problems.ts';
 import { assetJson } from '../assets.ts';
-import { studySchema, type Bound, type ParameterSpec, type Stages, type Study } from './schema.ts';
+import {
+  distSpecSchema,
+  rangeSpecSchema,
+  studySchema,
+  type Bound,
+  type ParameterSpec,
+  type Stages,
+  type Study,
+} from './schema.ts';
 import { makeFactor, makePlan, type Factor, type Plan } from './design.ts';
 import { getPath, recipeLeaf } from './paths.ts';
 
@@ -126,10 +134,33 @@ export interface StudyPlan {
   feasible: Record<string, Bound>;
 }
 
-function zodProblems(err: z.ZodError, data: unknown): Problem[] {
-  return err.issues.map((i) => {
-    const path = i.path.map(String).join('.');
-    const value = getPath(data, path);
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = data;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k as string];
+  }
+  return cur;
+}
+
+function zodProblems(err: z.ZodError, data: unknown, prefix: readonly PropertyKey[] = []): Problem[] {
+  return err.issues.flatMap((i): Problem[] => {
+    const full = [...prefix, ...i.path];
+    const path = full.map(String).join('.');
+    const value = valueAt(data, full);
+    // a parameter spec that matches none of its forms: check it against the form it looks like
+    if (
+      i.code === 'invalid_union' &&
+      full[0] === 'parameters' &&
+      full.length === 2 &&
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value)
+    ) {
+      const form = 'from' in value ? rangeSpecSchema : 'dist' in value ? distSpecSchema : undefined;
+      const r = form?.safeParse(value);
+      if (r && !r.success) return zodProblems(r.error, data, full);
+    }
     let allowed = 'see the study format in the README (sweeps)';
     if (i.code === 'too_small') allowed = `>= ${String((i as { minimum: unknown }).minimum)}`;
     else if (i.code === 'too_big') allowed = `<= ${String((i as { maximum: unknown }).maximum)}`;
@@ -138,18 +169,25 @@ function zodProblems(err: z.ZodError, data: unknown): Problem[] {
     else if (i.code === 'unrecognized_keys') allowed = 'no extra keys';
     else if (i.code === 'invalid_type') allowed = `a ${(i as { expected: string }).expected}`;
     else if (i.code === 'invalid_union')
-      allowed = path.startsWith('parameters')
-        ? 'a list of levels, {from, to, n?, scale?}, or {dist: uniform|normal|lognormal|triangular, …}'
-        : 'one of the documented forms';
-    return {
-      path: i.code === 'unrecognized_keys' ? [path, ...i.keys].filter(Boolean).join('.') : path,
-      problem:
-        i.code === 'unrecognized_keys' ? 'unknown key' : value === undefined ? 'required field is missing' : i.message,
-      got: describeValue(
-        i.code === 'unrecognized_keys' ? getPath(data, [path, i.keys[0]].filter(Boolean).join('.')) : value,
-      ),
-      allowed,
-    };
+      allowed =
+        full[0] === 'parameters'
+          ? 'a list of levels, {from, to, n?, scale?}, or {dist: uniform|normal|lognormal|triangular, …}'
+          : 'one of the documented forms';
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => ({
+        path: [path, k].filter(Boolean).join('.'),
+        problem: 'unknown key',
+        got: describeValue(valueAt(data, [...full, k])),
+        allowed,
+      }));
+    return [
+      {
+        path,
+        problem: value === undefined ? 'required field is missing' : i.message,
+        got: describeValue(value),
+        allowed,
+      },
+    ];
   });
 }
 
