@@ -15,8 +15,8 @@ import { runSweep, runSolve, runOptimise, contextOf, type PreparedStudy, type St
 import type { Progress } from '../study/engine.ts';
 import { inlineExecutor, poolExecutor, defaultWorkers } from '../study/pool.ts';
 import { openStore, StudyStore, studyId, type StudyKind, type StoredStudy } from '../store/index.ts';
-import { runLine, producedCellSI } from '../pipeline.ts';
-import { designCell } from '../design/index.ts';
+import { runLine } from '../pipeline.ts';
+import { operatingConditions } from '../process/from-recipe.ts';
 import { ssbParamsFromProducedCell } from '../electrochem/ssb/index.ts';
 import { getMaterial } from '../materials/library.ts';
 import { applySets, parseSet } from './set.ts';
@@ -54,10 +54,9 @@ const prefixed = (file: string, ps: readonly Problem[]): ProblemError => new Pro
 function baseModelParams(recipe: ReturnType<typeof validateRecipeData> & { ok: true }): unknown {
   try {
     const r = recipe.recipe;
-    const d = designCell(r);
-    const proc = runLine(r, d);
+    const proc = runLine(r);
     if (!proc.cell.bonded['240'] || r.third_sheet.facing_al !== 'li_layer') return undefined;
-    return ssbParamsFromProducedCell(producedCellSI(r, d, proc.cell), getMaterial);
+    return ssbParamsFromProducedCell(proc.cell, operatingConditions(r), getMaterial);
   } catch {
     return undefined;
   }
