@@ -126,7 +126,7 @@ export function prepareStudy(
       study,
       base,
       seed: study.seed,
-      design: study.design.type,
+      design: kind === 'solve' ? 'sobol + box refinement' : kind === 'optimise' ? 'nsga-ii' : study.design.type,
       inputs: sp.factors.map((f) => f.path),
       outputs: sp.columns,
       nPoints: kind === 'sweep' ? sp.plan.size : 0,
@@ -296,7 +296,10 @@ function formatOutcome(
     lines.push(
       `feasible window: ${s.feasible.count} of ${s.points} points meet ${Object.keys(s.feasible.bounds).join(', ')}`,
     );
-  if (s.failures.length) lines.push(`most common failure (${s.failures[0]!.count}×): ${s.failures[0]!.reason}`);
+  if (s.failures.length)
+    lines.push(
+      `most common failure (${s.failures[0]!.count}×, first at point ${s.failures[0]!.first_idx}): ${s.failures[0]!.first_error}`,
+    );
   if (s.claims)
     lines.push(
       '',

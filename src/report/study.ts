@@ -381,7 +381,9 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
       `<section><h2>Claims under these inputs</h2><p class="note">${
         sum.claims.basis === 'probability'
           ? 'Probability that each claim is met when the inputs vary over their ranges (sampled points; failed points count as not met), with the Wilson 95 % interval.'
-          : 'Share of the grid points at which each claim is met (a grid is not a probability distribution).'
+          : sum.claims.basis === 'grid share'
+            ? 'Share of the grid points at which each claim is met (a grid is not a probability distribution).'
+            : 'Share of the settings the search evaluated at which each claim is met (a search is not a probability distribution).'
       }</p>${htmlTable(
         ['claim', 'title', sum.claims.basis === 'probability' ? 'P(met)' : 'share met', '95 % interval', 'points'],
         sum.claims.claims.map((c) => {
@@ -408,8 +410,8 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
   if (sum.failures?.length)
     parts.push(
       `<section><h2>Failed points</h2>${htmlTable(
-        ['count', 'first point', 'reason'],
-        sum.failures.map((f) => [f.count, f.first_idx, f.reason]),
+        ['count', 'first point', 'reason (as at the first point)'],
+        sum.failures.map((f) => [f.count, f.first_idx, f.first_error ?? f.reason]),
       )}</section>`,
     );
   const head = ['idx', 'status', ...sp.factors.map((f) => f.path), ...sp.columns];

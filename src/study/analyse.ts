@@ -21,12 +21,13 @@ export interface StudySummary {
   points: number;
   failed: number;
   /** most common failure reasons */
-  failures: { reason: string; count: number; first_idx: number }[];
+  /** failure reasons with their numbers replaced by # (grouped), and the first point that failed so */
+  failures: { reason: string; count: number; first_idx: number; first_error: string }[];
   feasible: { bounds: Record<string, Bound>; count: number } | null;
   /** Sobol' indices per numeric output (Saltelli designs) */
   sensitivity?: SobolResult[];
   /** P(claim met) under the inputs' distributions (sampling designs), or the share of grid points */
-  claims?: { basis: 'probability' | 'grid share'; claims: Probability[] };
+  claims?: { basis: 'probability' | 'grid share' | 'share of the evaluated settings'; claims: Probability[] };
   [k: string]: unknown;
 }
 
@@ -49,12 +50,13 @@ export function isFeasible(
 
 export function summarise(sp: StudyPlan, rows: readonly Row[]): StudySummary {
   const failedRows = rows.filter((r) => r.status === 'failed');
-  const reasons = new Map<string, { count: number; first_idx: number }>();
+  const reasons = new Map<string, { count: number; first_idx: number; first_error: string }>();
   for (const r of failedRows) {
-    const k = (r.error ?? 'unknown').slice(0, 300);
+    // one reason whatever the numbers in it (a root finder's bracket values differ from point to point)
+    const k = (r.error ?? 'unknown').replace(/-?\d+(\.\d+)?(e[-+]?\d+)?/gi, '#').slice(0, 300);
     const e = reasons.get(k);
     if (e) e.count++;
-    else reasons.set(k, { count: 1, first_idx: r.idx });
+    else reasons.set(k, { count: 1, first_idx: r.idx, first_error: (r.error ?? 'unknown').slice(0, 500) });
   }
   const out: StudySummary = {
     points: rows.length,
@@ -101,7 +103,12 @@ export function summarise(sp: StudyPlan, rows: readonly Row[]): StudySummary {
     const pool =
       design.type === 'saltelli' && sp.plan.saltelli ? rows.filter((r) => r.idx % (sp.plan.saltelli!.d + 2) < 2) : rows;
     out.claims = {
-      basis: design.type === 'grid' || design.type === 'points' ? 'grid share' : 'probability',
+      basis:
+        sp.study.solve || sp.study.optimise
+          ? 'share of the evaluated settings'
+          : design.type === 'grid' || design.type === 'points'
+            ? 'grid share'
+            : 'probability',
       claims: claimCols.map((c) => {
         const j = sp.columns.indexOf(c);
         return probabilityMet(

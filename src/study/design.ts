@@ -134,6 +134,28 @@ export interface Plan {
   point(i: number): Value[];
   /** Saltelli layout: N base rows, each of d + 2 points [A, B, A_B^(1) … A_B^(d)] */
   readonly saltelli?: { N: number; d: number };
+  /** the seed of point i (default: its own, from the study seed) */
+  seedOf?(i: number): number;
+  /** the replicate of point i, when the design is replicated */
+  replicateOf?(i: number): number;
+}
+
+/**
+ * `replicates` runs of every point of `plan` (point i is design point ⌊i / R⌋, replicate i mod R); with
+ * common seeds, replicate r of every design point gets the same seed.
+ */
+export function replicated(plan: Plan, replicates: number, seeds: 'per_point' | 'common', seed: number): Plan {
+  if (replicates === 1 && seeds === 'per_point') return plan;
+  const R = replicates;
+  return {
+    kind: plan.kind,
+    factors: plan.factors,
+    size: plan.size * R,
+    point: (i) => plan.point(Math.floor(i / R)),
+    seedOf: (i) => (seeds === 'common' ? pointSeed(seed, 0x40000000 + (i % R)) : pointSeed(seed, i)),
+    ...(R > 1 ? { replicateOf: (i: number) => i % R } : {}),
+    ...(plan.saltelli && R === 1 ? { saltelli: plan.saltelli } : {}),
+  };
 }
 
 /** counter-based uniform in [0, 1) from (seed, i, j): the same number whichever worker asks */

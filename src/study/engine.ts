@@ -43,7 +43,14 @@ export interface RunPointsOptions {
 
 /** the task of point i of a plan */
 export function taskOf(plan: Plan, seed: number, i: number, tag?: string): PointTask {
-  return { idx: i, values: plan.point(i), seed: pointSeed(seed, i), ...(tag ? { tag } : {}) };
+  const rep = plan.replicateOf?.(i);
+  const t = tag ?? (rep !== undefined ? `rep ${rep + 1}` : undefined);
+  return {
+    idx: i,
+    values: plan.point(i),
+    seed: plan.seedOf ? plan.seedOf(i) : pointSeed(seed, i),
+    ...(t ? { tag: t } : {}),
+  };
 }
 
 /** a batch size that keeps every worker busy and the per-batch overhead small */

@@ -17,7 +17,7 @@ import {
   type Stages,
   type Study,
 } from './schema.ts';
-import { makeFactor, makePlan, type Factor, type Plan } from './design.ts';
+import { makeFactor, makePlan, replicated, type Factor, type Plan } from './design.ts';
 import { getPath, recipeLeaf } from './paths.ts';
 
 /** One input of the library's sensitivity catalogue (data/study/library-inputs.json). */
@@ -427,6 +427,13 @@ export function planStudy(study: Study, base: Record<string, unknown>, modelPara
       got: String(Object.keys(study.optimise.objectives).length),
       allowed: '>= 2 (use solve for one)',
     });
+  if (study.replicates > 1 && design.type === 'saltelli')
+    problems.push({
+      path: 'replicates',
+      problem: 'a Saltelli design is not replicated (its matrices are the sample)',
+      got: String(study.replicates),
+      allowed: '1 with design saltelli',
+    });
   if (design.type === 'grid') {
     const size = factors.reduce((n, f) => n * f.levels().length, 1);
     if (size > 10_000_000)
@@ -442,7 +449,7 @@ export function planStudy(study: Study, base: Record<string, unknown>, modelPara
     study,
     base,
     factors,
-    plan: makePlan(design, factors, study.seed),
+    plan: replicated(makePlan(design, factors, study.seed), study.replicates, study.seeds, study.seed),
     columns,
     sources,
     feasible: study.feasible ?? {},

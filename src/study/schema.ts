@@ -138,6 +138,19 @@ export const studySchema = z
       .optional()
       .describe("add inputs with the library's ranges (data/study/library-inputs.json): all, or a list of paths"),
     design: designSchema.default({ type: 'grid' }),
+    replicates: z
+      .number()
+      .int()
+      .gte(1)
+      .lte(10_000)
+      .default(1)
+      .describe('runs of every design point, each with its own seed (production and battery variability)'),
+    seeds: z
+      .enum(['per_point', 'common'])
+      .default('per_point')
+      .describe(
+        "per_point: every point its own seed; common: replicate r of every design point shares one seed (common random numbers: differences between points are the inputs', not the noise's)",
+      ),
     stages: stagesSchema.default({ first_cycle: false, rate: false, battery: false }),
     outputs: z.array(z.string().min(1)).min(1).optional().describe('output paths (default: a standard set)'),
     feasible: z
