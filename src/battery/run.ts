@@ -6,7 +6,7 @@
  */
 import type { Recipe } from '../recipe/schema.ts';
 import type { CellRecord } from '../process/line.ts';
-import { Rng } from '../process/production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { fastRunner, runCycle } from '../electrochem/ssb/cycle.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';

@@ -15,7 +15,7 @@
  */
 import type { CellModel, CellModelExtras, Control, ControlMode, CycleSummary } from '../electrochem/model.ts';
 import type { DaeProblem, EventSpec, JacobianStructure, SolveOptions, SolveResult } from '../numerics/types.ts';
-import { defaultSolver } from './solver.ts';
+import { findInterval, solveDae } from '../numerics/index.ts';
 import {
   formatParseError,
   parseExperiment,
@@ -50,7 +50,7 @@ export interface RunOptions {
   maxLoopCycles?: number;
   /** drive cycles by source name (file path as written in the step, or a profile name) */
   driveCycles?: Readonly<Record<string, DriveCycle>>;
-  /** solver (default numerics' solveDae) */
+  /** solver (default numerics' solveDae; the tests pass an independent reference to cross-check) */
   solver?: SolveFn;
   /** record model outputs in the series (default true) */
   recordOutputs?: boolean;
@@ -174,13 +174,8 @@ function profileFunction(dc: DriveCycle, scale: number): (t: number) => number {
     let tt = t;
     if (tt > T) tt = T > 0 ? tt - Math.floor(tt / T) * T : T;
     if (tt <= ts[0]!) return scale * vs[0]!;
-    let lo = 0;
-    let hi = ts.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (ts[mid]! <= tt) lo = mid;
-      else hi = mid;
-    }
+    const lo = findInterval(ts, tt);
+    const hi = lo + 1;
     const w = (tt - ts[lo]!) / (ts[hi]! - ts[lo]! || 1);
     return scale * (vs[lo]! + w * (vs[hi]! - vs[lo]!));
   };
@@ -330,7 +325,7 @@ export function runExperiment(
     if (!r.ok) throw new ExperimentParseError(r.errors.map(formatParseError));
     exp = r.value;
   }
-  const solve = opts.solver ?? defaultSolver;
+  const solve = opts.solver ?? solveDae;
   const Qnom = model.nominalCapacity_C;
   if (!(Qnom > 0 && Number.isFinite(Qnom)))
     throw new RangeError(`model.nominalCapacity_C: must be > 0 (got ${Qnom}; allowed > 0)`);

@@ -19,7 +19,7 @@ import type { Recipe } from '../recipe/schema.ts';
 import type { ProductionBlock } from '../contract.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { getMaterial } from '../materials/library.ts';
-import { Rng } from './production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
 import {
   ConfigError,
   parseProduction,

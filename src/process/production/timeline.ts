@@ -15,7 +15,7 @@
  * - Unplanned stops: exponential times between failures in running time (MTBF) and exponential repair
  *   times (MTTR) — the usual constant-hazard assumption (assumption).
  */
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../numerics/rng.ts';
 import type { Production } from './config.ts';
 
 export type SheetId = 'first_sheet' | 'al_sheet' | 'third_sheet';
