@@ -8,7 +8,7 @@
  */
 import quantile from '@stdlib/stats-base-dists-normal-quantile';
 import cdf from '@stdlib/stats-base-dists-normal-cdf';
-import { Rng } from '../process/production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
 import { SobolSequence } from '../numerics/sobol.ts';
 import type { DesignSpec, ParameterSpec } from './schema.ts';
 

@@ -10,7 +10,7 @@
  * npm has no maintained multi-objective optimiser for Node (checked: only unmaintained genetic-js
  * copies), so it is written here, about 200 lines, after the paper.
  */
-import { Rng } from '../process/production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
 
 export interface Individual {
   genes: number[];

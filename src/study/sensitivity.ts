@@ -10,7 +10,7 @@
  * Comput. Simul. 58 (1997) 99), seeded. Rows where any of the d + 2 points failed or gave no number are
  * left out (and counted). Pure.
  */
-import { Rng } from '../process/production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
 
 export interface SobolIndex {
   input: string;
