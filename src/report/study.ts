@@ -93,8 +93,10 @@ function binsOf(
   k: number,
 ): { centres: number[]; of: (v: number) => number } {
   const i = sp.factors.indexOf(f);
-  if (sp.study.design.type === 'grid' || sp.study.design.type === 'points') {
-    const vals = [...new Set(rows.map((r) => r.values[i] as number))].sort((a, b) => a - b);
+  const searched = sp.study.solve !== undefined || sp.study.optimise !== undefined;
+  const vals = [...new Set(rows.map((r) => r.values[i] as number))].sort((a, b) => a - b);
+  // a grid's own levels (a search's settings and any set of more than 60 values are binned)
+  if (!searched && (sp.study.design.type === 'grid' || sp.study.design.type === 'points') && vals.length <= 60) {
     const at = new Map(vals.map((v, j) => [v, j]));
     return { centres: vals, of: (v) => at.get(v) ?? -1 };
   }
