@@ -210,7 +210,7 @@ function maps(sp: StudyPlan, rows: readonly Row[], feasibleBounds: StudyPlan['fe
       }
       const sorted = groups.map((g) => [...g].sort((x, y) => x - y));
       const s: BandSeries = {
-        name: sp.factors.length > 1 ? 'median' : col.split('.').slice(-1)[0]!,
+        name: sp.factors.length > 1 || sp.study.replicates > 1 ? 'median' : col.split('.').slice(-1)[0]!,
         x: b.centres,
         mid: sorted.map((g) => quantileOf(g, 0.5)),
         lo: sorted.map((g) => quantileOf(g, 0.1)),
@@ -236,10 +236,10 @@ function maps(sp: StudyPlan, rows: readonly Row[], feasibleBounds: StudyPlan['fe
             x: axisOf(f.path, f.unit),
             y: { label: col, unit: outputUnit(col) },
             series: [s],
-            bandLabel: '10–90 % over the other inputs',
+            bandLabel: `10–90 % over the ${sp.factors.length > 1 ? (sp.study.replicates > 1 ? 'other inputs and replicates' : 'other inputs') : 'replicates'}`,
             window,
           }),
-          `${col} against ${f.path}${sp.factors.length > 1 ? ': median and 10–90 % band of the points in each bin (the other inputs vary)' : ''}.${hasWindow ? ' Green: bins where every point is feasible.' : ''}`,
+          `${col} against ${f.path}${sp.factors.length > 1 || sp.study.replicates > 1 ? `: median and 10–90 % band of the points in each bin (${sp.factors.length > 1 ? 'the other inputs vary' : `${sp.study.replicates} replicates`})` : ''}.${hasWindow ? ' Green: bins where every point is feasible.' : ''}`,
         ),
       );
     }
