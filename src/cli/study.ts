@@ -7,23 +7,17 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { ProblemError, formatProblem, type Problem } from '../problems.ts';
-import { readYamlMapping, validateRecipeData, MAX_RECIPE_BYTES } from '../recipe/parse.ts';
-import { ROLLCELL_VERSION } from '../version.ts';
-import { parseStudyText, planStudy } from '../study/plan.ts';
+import { ProblemError, formatProblem } from '../problems.ts';
+import { MAX_RECIPE_BYTES } from '../recipe/parse.ts';
 import { runSweep, runSolve, runOptimise, contextOf, type PreparedStudy, type StudyOutcome } from '../study/session.ts';
 import type { Progress } from '../study/engine.ts';
 import { inlineExecutor, poolExecutor, defaultWorkers } from '../study/pool.ts';
-import { openStore, StudyStore, studyId, type StudyKind, type StoredStudy } from '../store/index.ts';
-import { runLine } from '../pipeline.ts';
-import { operatingConditions } from '../process/from-recipe.ts';
-import { ssbParamsFromProducedCell } from '../electrochem/ssb/index.ts';
-import { getMaterial } from '../materials/library.ts';
-import { applySets, parseSet } from './set.ts';
+import { openStore, StudyStore, type StudyKind, type StoredStudy } from '../store/index.ts';
+import { parseSet } from './set.ts';
+import { prepareStudyText } from '../study/prepare.ts';
 import { table, fmtNum } from './table.ts';
 import { renderStudyReport } from '../report/study.ts';
 import { toCsv, toParquet, toXlsx, type StudyTable } from '../report/study-table.ts';
-import type { Study } from '../study/schema.ts';
 
 function readText(file: string, role: string, what: string): string {
   try {
@@ -48,21 +42,7 @@ function readText(file: string, role: string, what: string): string {
   }
 }
 
-const prefixed = (file: string, ps: readonly Problem[]): ProblemError => new ProblemError(ps, file);
-
-/** the cell-model parameters of the base recipe (to check model.* paths), when its cell cycles */
-function baseModelParams(recipe: ReturnType<typeof validateRecipeData> & { ok: true }): unknown {
-  try {
-    const r = recipe.recipe;
-    const proc = runLine(r);
-    if (!proc.cell.bonded['240'] || r.third_sheet.facing_al !== 'li_layer') return undefined;
-    return ssbParamsFromProducedCell(proc.cell, operatingConditions(r), getMaterial);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Reads and checks the recipe and the study; throws ProblemError naming the file and the field. */
+/** Reads the recipe and study files and checks them; throws ProblemError naming the file and the field. */
 export function prepareStudy(
   kind: StudyKind,
   recipeFile: string,
@@ -71,67 +51,12 @@ export function prepareStudy(
 ): PreparedStudy {
   const recipeText = readText(recipeFile, 'recipe', 'YAML recipe file');
   const studyText = readText(studyFile, 'study', 'YAML study file');
-  const y = readYamlMapping(recipeText);
-  if (!y.ok) throw prefixed(recipeFile, y.problems);
-  const overrides = sets.map(parseSet);
-  const base = y.data;
-  applySets(base, overrides);
-  const v = validateRecipeData(base);
-  if (!v.ok) throw prefixed(recipeFile, v.problems);
-  let study: Study;
-  try {
-    study = parseStudyText(studyText);
-  } catch (e) {
-    if (e instanceof ProblemError) throw prefixed(studyFile, e.problems);
-    throw e;
-  }
-  if (kind === 'solve' && !study.solve)
-    throw prefixed(studyFile, [
-      {
-        path: 'solve',
-        problem: 'rollcell solve needs a solve block',
-        got: 'nothing',
-        allowed: '{targets: {path: bound}, minimise?: path}',
-      },
-    ]);
-  if (kind === 'optimise' && !study.optimise)
-    throw prefixed(studyFile, [
-      {
-        path: 'optimise',
-        problem: 'rollcell optimise needs an optimise block',
-        got: 'nothing',
-        allowed: '{objectives: {path: min|max}, constraints?: …}',
-      },
-    ]);
-  let sp;
-  try {
-    sp = planStudy(study, base, baseModelParams(v));
-  } catch (e) {
-    if (e instanceof ProblemError) throw prefixed(studyFile, e.problems);
-    throw e;
-  }
-  const id = studyId(kind, [ROLLCELL_VERSION, kind, recipeText, studyText, JSON.stringify(overrides)]);
-  return {
-    id,
+  return prepareStudyText(
     kind,
-    sp,
-    def: {
-      id,
-      kind,
-      name: study.name,
-      rollcellVersion: ROLLCELL_VERSION,
-      recipeText,
-      recipe: v.recipe,
-      studyText,
-      study,
-      base,
-      seed: study.seed,
-      design: kind === 'solve' ? 'sobol + box refinement' : kind === 'optimise' ? 'nsga-ii' : study.design.type,
-      inputs: sp.factors.map((f) => f.path),
-      outputs: sp.columns,
-      nPoints: kind === 'sweep' ? sp.plan.size : 0,
-    },
-  };
+    { text: recipeText, name: recipeFile },
+    { text: studyText, name: studyFile },
+    sets.map(parseSet),
+  );
 }
 
 function progressReporter(label: string): { update: (p: Progress) => void; stop: () => void } {
