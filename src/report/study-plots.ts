@@ -383,8 +383,8 @@ export function sobolBars(o: {
   const rowH = 22;
   const left = 250;
   const top = 34;
-  const height = top + rows.length * rowH + 56;
-  const right = width - 20;
+  const height = top + rows.length * rowH + 108;
+  const right = width - 30;
   const all = rows.flatMap((r) => [r.S1, r.ST, ...r.S1_ci, ...r.ST_ci]).filter(Number.isFinite);
   const t = niceTicks(Math.min(0, ...all), Math.max(0.1, ...all), 6);
   const sx = (v: number): number => left + ((v - t.min) / (t.max - t.min)) * (right - left);
@@ -424,7 +424,7 @@ export function sobolBars(o: {
         { name: `${Math.round(o.confidence * 100)} % bootstrap CI`, color: '#222' },
       ],
       right,
-      height - 52 - 0,
+      top + rows.length * rowH + 44,
     ),
   );
   p.push('</svg>');

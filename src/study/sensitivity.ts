@@ -88,6 +88,7 @@ export function sobolIndices(
   const fB = new Float64Array(N);
   const fAB = inputs.map(() => new Float64Array(N));
   const good: number[] = [];
+  let scale = { mean: 0, sd: 1 };
   for (let r = 0; r < N; r++) {
     let ok = true;
     const at = (k: number): number => {
@@ -102,6 +103,26 @@ export function sobolIndices(
     fB[r] = at(1);
     for (let i = 0; i < d; i++) fAB[i]![r] = at(2 + i);
     if (ok) good.push(r);
+  }
+  // standardise (as SALib does): the estimators' expectations do not change, their variance at small N
+  // falls a lot when the output's mean is large against its spread
+  {
+    let m = 0;
+    let m2 = 0;
+    for (const r of good) {
+      m += fA[r]! + fB[r]!;
+      m2 += fA[r]! * fA[r]! + fB[r]! * fB[r]!;
+    }
+    const n2 = 2 * Math.max(1, good.length);
+    const mean = m / n2;
+    const sd = Math.sqrt(Math.max(0, m2 / n2 - mean * mean)) || 1;
+    const z = (a: Float64Array): void => {
+      for (let r = 0; r < N; r++) a[r] = (a[r]! - mean) / sd;
+    };
+    z(fA);
+    z(fB);
+    fAB.forEach(z);
+    scale = { mean, sd };
   }
   const B = opts.bootstrap ?? 200;
   const conf = opts.confidence ?? 0.95;
@@ -128,8 +149,8 @@ export function sobolIndices(
     output: opts.output ?? 'y',
     rows: good.length,
     rows_left_out: N - good.length,
-    variance: est.V,
-    mean: est.mean,
+    variance: est.V * scale.sd * scale.sd,
+    mean: scale.mean + est.mean * scale.sd,
     confidence: conf,
     bootstrap: B,
     indices: inputs.map((input, i) => ({
