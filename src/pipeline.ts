@@ -6,13 +6,15 @@
 import type { Recipe } from './recipe/schema.ts';
 import type { CyclingBlock, RunOutput } from './contract.ts';
 import { designBlock, designCell, type CellDesign } from './design/index.ts';
-import { checkWindow, WINDOWS, type WindowCheck } from './recipe/windows.ts';
+import type { WindowCheck } from './recipe/windows.ts';
+import { evaluateWindows, windowWarning } from './claims/windows.ts';
+import { presentLine, warningText } from './present/line.ts';
 import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
-import { operatingConditions, processInputFromRecipe, withReductionForces } from './process/from-recipe.ts';
-import { simulateStations, type ProcessResult } from './process/stations.ts';
-import type { ProducedCell } from './process/types.ts';
+import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
+import { simulateStations, withReductionForces } from './process/stations.ts';
+import type { LineResult, ProducedCell } from './process/types.ts';
 import {
   createSsbModel,
   ssbParamsFromProducedCell,
@@ -88,7 +90,8 @@ const SUMMARY_PERIOD = '100000 hours';
 export interface JobResult {
   output: RunOutput;
   design: CellDesign;
-  process: ProcessResult;
+  /** the line's typed SI result (stations, anode, cracking, the produced cell) */
+  process: LineResult;
   /** the produced cell the cycling ran on (null when no cycling) */
   cellSI: ProducedCell | null;
   windows: WindowCheck[];
@@ -100,22 +103,8 @@ export interface JobResult {
   productionRun: ProductionRun | null;
 }
 
-export function recipeWindowChecks(r: Recipe, d: CellDesign, proc?: ProcessResult): WindowCheck[] {
-  const out: WindowCheck[] = [
-    checkWindow(WINDOWS.force_240, r.stations['240'].force_N),
-    checkWindow(WINDOWS.force_236, r.stations['236'].force_N),
-    checkWindow(WINDOWS.heating_240, r.stations['240'].temperature_C),
-    checkWindow(WINDOWS.li_content, r.third_sheet.li_layer.li_wt_pct),
-    checkWindow(WINDOWS.cell_thickness, (proc ? proc.cell.cellThickness_m : d.thickness_m) * 1e6),
-    checkWindow(WINDOWS.stack_pressure, r.cell.stack_pressure_MPa),
-    checkWindow(WINDOWS.charge_cutoff, r.cycling.charge_cutoff_V),
-  ];
-  if (proc) out.push(checkWindow(WINDOWS.anode_thickness, proc.cell.anodeThickness_m * 1e6));
-  return out;
-}
-
 /** The line's station physics for a recipe. */
-export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe)): ProcessResult {
+export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe)): LineResult {
   return simulateStations(processInputFromRecipe(recipe, design));
 }
 
@@ -132,6 +121,22 @@ export function buildCellModel(
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
+
+/**
+ * The full model the production run calibrates its per-cell capacity surrogate against: the [0178] first
+ * cycle of the produced cell on the recipe's solid-state model (SPMe for a P2D recipe: five calibration
+ * cells at run start), discharge capacity in C.
+ */
+export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
+  const c = recipe.cycling;
+  const kind = c.model === 'p2d' ? 'spme' : c.model;
+  const exp = runExperiment(
+    buildCellModel(recipe, kind, cell),
+    [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)],
+    { initialSoc: 0 },
+  );
+  return (firstCycleSummary(exp).discharge_capacity_Ah ?? 0) * 3600;
+}
 
 export interface CyclingRun {
   block: CyclingBlock;
@@ -300,20 +305,14 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const lineInput = processInputFromRecipe(recipe, design);
   const proc0 = simulateStations(lineInput);
   const proc = opts.reductionForces === false ? proc0 : withReductionForces(lineInput, proc0);
-  const windows = recipeWindowChecks(recipe, design, proc);
-  const warnings = windows
-    .filter((w) => !w.inside)
-    .map(
-      (w) =>
-        `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`,
-    );
-  for (const w of proc.warnings) warnings.push(w.message);
+  const warnings: string[] = [];
+  for (const w of proc.warnings) warnings.push(warningText(w));
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
     design: designBlock(recipe, design),
-    line: proc.line,
-    windows,
+    line: presentLine(proc),
+    windows: [],
     warnings,
   };
   let cellSI: ProducedCell | null = null;
@@ -334,7 +333,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
-    prod = runProduction(recipe, { seed: opts.seed ?? 1, includeCharts: true, ...lim });
+    prod = runProduction(recipe, {
+      seed: opts.seed ?? 1,
+      includeCharts: true,
+      capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
+      ...lim,
+    });
     output.production = prod.block;
   }
   if (opts.battery && recipe.battery) {
@@ -357,6 +361,14 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       (output.battery as Record<string, unknown>)['battery_serial'] = serial;
     }
   }
+  // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
+  const cyc0 = output.cycling;
+  const windows = evaluateWindows(recipe, design, proc, {
+    specificCapacity_mAh_g: cyc0 ? cyc0.discharge_capacity_mAh_g : null,
+    cRate: typeof cyc0?.['max_c_rate'] === 'number' ? cyc0['max_c_rate'] : null,
+  });
+  output.windows = windows;
+  warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
   if (opts.claims !== false) output.claims = evaluateClaims(recipe, output);
   return {
     output,

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import { parseRecipeText, formatProblem, MAX_RECIPE_BYTES, type RecipeProblem } from '../recipe/parse.ts';
 import { ProblemError } from '../problems.ts';
+import { formatParseError, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
@@ -59,6 +60,11 @@ export function loadRecipe(file: string): { recipe: Recipe; text: string } {
   }
   const r = parseRecipeText(text);
   if (!r.ok) throw new InputError(r.problems.map((p: RecipeProblem) => `${file}: ${formatProblem(p)}`));
+  if (r.recipe.experiment) {
+    // the steps themselves (the schema checks the structure; the experiment language is the cycler's)
+    const e = parseExperiment(r.recipe.experiment as ExperimentEntryInput[], 'experiment');
+    if (!e.ok) throw new InputError(e.errors.map((x) => `${file}: ${formatParseError(x)}`));
+  }
   return { recipe: r.recipe, text };
 }
 
@@ -75,7 +81,8 @@ export function storedDetail(res: JobResult): {
   cycles: StoredCycle[];
   timeSeries: TimeSeriesRecord[];
 } {
-  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map((c) => ({
+  // the SI produced cell stays in memory (the battery takes it); the store keeps the record's presented fields
+  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map(({ cell: _si, ...c }) => ({
     ...c,
     verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
     thickness_um: c.stack.cell_thickness_um,
@@ -251,6 +258,10 @@ function buildProgram(out: (s: string) => void): Command {
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option(
+      '--experiment-file <file>',
+      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle",
+    )
+    .option(
       '--current-profile <csv>',
       'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)',
     )
@@ -267,6 +278,7 @@ function buildProgram(out: (s: string) => void): Command {
         cell: string;
         model: string;
         experiment?: string[];
+        experimentFile?: string;
         currentProfile?: string;
         csv?: string;
         summaryCsv?: string;
