@@ -25,7 +25,8 @@ import {
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
+import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import type { CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -70,6 +71,14 @@ export interface JobOptions {
   claims?: boolean;
   /** how the cycling runs (sampling of the series, model-parameter overrides); see CyclingOptions */
   cycling?: CyclingOptions;
+  /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
+  batteryFrames?: number;
+  /** told when each stage of the job starts and ends (progress for the CLI and the server) */
+  onStage?: (stage: JobStage, state: 'start' | 'done') => void;
+  /** each produced cell as soon as the production run makes it (live shift views) */
+  onCell?: (cell: ProducedCellRecord) => void;
+  /** the production run's timeline (stops, splices), before its first cell */
+  onProductionStart?: (info: ProductionStart) => void;
 }
 
 export interface CyclingOptions {
@@ -87,6 +96,8 @@ export interface CyclingOptions {
 /** a step period longer than any step: the series holds the step ends only */
 const SUMMARY_PERIOD = '100000 hours';
 
+export type JobStage = 'line' | 'cycling' | 'production' | 'battery' | 'claims';
+
 export interface JobResult {
   output: RunOutput;
   design: CellDesign;
@@ -101,6 +112,8 @@ export interface JobResult {
   experiment: ExperimentResult | null;
   /** the production run (when requested), with its per-cell records */
   productionRun: ProductionRun | null;
+  /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
+  batteryFrames: CellFrames | null;
 }
 
 /** The line's station physics for a recipe. */
@@ -300,6 +313,8 @@ export function runCycling(recipe: Recipe, cell: ProducedCell, opts: CyclingOpti
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const stage = opts.onStage ?? (() => {});
+  stage('line', 'start');
   const design = designCell(recipe);
   // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
@@ -307,6 +322,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const proc = opts.reductionForces === false ? proc0 : withReductionForces(lineInput, proc0);
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
+  stage('line', 'done');
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
@@ -320,10 +336,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
   if (!opts.noCycling) {
     if (canCycle) {
+      stage('cycling', 'start');
       cellSI = proc.cell;
       cyc = runCycling(recipe, cellSI, opts.cycling);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
+      stage('cycling', 'done');
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -333,14 +351,26 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
+    stage('production', 'start');
     prod = runProduction(recipe, {
       seed: opts.seed ?? 1,
       includeCharts: true,
       capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
       ...lim,
+      ...(opts.onCell ? { onCell: opts.onCell } : {}),
+      ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
     });
     output.production = prod.block;
+    // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
+    output.production['stops'] = prod.timeline.stops.map((s) => ({
+      cause: s.cause,
+      t0_s: r6(s.t0_s),
+      t1_s: r6(s.t1_s),
+      s_m: r6(s.s_m),
+    }));
+    stage('production', 'done');
   }
+  let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
@@ -351,8 +381,17 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
       );
-    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells })
-      .block as unknown as Record<string, unknown>;
+    stage('battery', 'start');
+    const bat = runBatteryCommand(recipe, {
+      profile,
+      days: bo.days ?? 1,
+      seed: opts.seed ?? 1,
+      cells,
+      ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
+    });
+    output.battery = bat.block as unknown as Record<string, unknown>;
+    batteryFrames = bat.cellFrames ?? null;
+    stage('battery', 'done');
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
@@ -369,7 +408,11 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   });
   output.windows = windows;
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-  if (opts.claims !== false) output.claims = evaluateClaims(recipe, output);
+  if (opts.claims !== false) {
+    stage('claims', 'start');
+    output.claims = evaluateClaims(recipe, output);
+    stage('claims', 'done');
+  }
   return {
     output,
     design,
@@ -381,5 +424,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     cycles: cyc?.cycles ?? [],
     experiment: cyc?.experiment ?? null,
     productionRun: prod,
+    batteryFrames,
   };
 }

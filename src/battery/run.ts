@@ -52,6 +52,24 @@ export interface BatteryCommandOptions {
   readonly ageing?: boolean;
   /** points kept in the time series (default 400) */
   readonly seriesPoints?: number;
+  /**
+   * keep per-cell snapshots (voltage, SOC, temperature of every cell) at between `cellFrames` and
+   * 2·`cellFrames` evenly spaced steps of the duty profile (for the dashboard's pack heatmaps); default none
+   */
+  readonly cellFrames?: number;
+}
+
+/** Per-cell snapshots over the duty profile: frame f, cell k (series group k / parallel, position k % parallel). */
+export interface CellFrames {
+  series: number;
+  parallel: number;
+  /** serial of each pack cell (production serial, or D-<n> for a design-spread cell) */
+  serials: string[];
+  time_s: number[];
+  /** [frame][cell] */
+  voltage_V: number[][];
+  soc_pct: number[][];
+  temperature_C: number[][];
 }
 
 export interface LimitingCell {
@@ -265,6 +283,7 @@ export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: 
 }
 
 interface Trace {
+  frames?: { want: number; stride: number; calls: number; data: CellFrames };
   t: number[];
   vp: number[];
   ip: number[];
@@ -297,6 +316,26 @@ function record(pack: Pack, tr: Trace, I: number, Vp: number): void {
   tr.smin.push(smin);
   tr.smax.push(smax);
   tr.tmax.push(tmax);
+  const f = tr.frames;
+  if (f && f.calls++ % f.stride === 0) {
+    const d = f.data;
+    d.time_s.push(pack.t);
+    d.voltage_V.push(Array.from(pack.V, (v) => r(v, 5)));
+    d.soc_pct.push(Array.from({ length: pack.n }, (_, k) => r(pack.soc(k) * 100, 4)));
+    d.temperature_C.push(Array.from(pack.T, (T) => r(T - 273.15, 4)));
+    if (d.time_s.length >= 2 * f.want) {
+      // keep every other snapshot and halve the rate: the frames stay evenly spaced in steps
+      const keep = <T>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
+      f.data = {
+        ...d,
+        time_s: keep(d.time_s),
+        voltage_V: keep(d.voltage_V),
+        soc_pct: keep(d.soc_pct),
+        temperature_C: keep(d.temperature_C),
+      };
+      f.stride *= 2;
+    }
+  }
 }
 
 function downsample(tr: Trace, n: number): BatteryBlock['series'] {
@@ -538,7 +577,7 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
 export function runBatteryCommand(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { block: BatteryBlock; summary: string } {
+): { block: BatteryBlock; summary: string; cellFrames?: CellFrames } {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
@@ -578,6 +617,21 @@ export function runBatteryCommand(
   const rng = new Rng(seed ^ 0x5eed);
   const prof = profileOf(recipe, ex, opts, c3.energy_J, days, rng);
   const tr: Trace = { t: [], vp: [], ip: [], vmin: [], vmax: [], smin: [], smax: [], tmax: [] };
+  if (opts.cellFrames !== undefined && opts.cellFrames > 0)
+    tr.frames = {
+      want: Math.ceil(opts.cellFrames),
+      stride: 1,
+      calls: 0,
+      data: {
+        series: pack.Ns,
+        parallel: pack.Np,
+        serials: built.specs.map((c) => c.origin.serial),
+        time_s: [],
+        voltage_V: [],
+        soc_pct: [],
+        temperature_C: [],
+      },
+    };
   const q0 = Float64Array.from({ length: pack.n }, (_, k) => pack.anodeCharge_C(k));
   const V0start = Float64Array.from(pack.V0);
   let notDelivered_J = 0;
@@ -762,7 +816,7 @@ export function runBatteryCommand(
     notes,
   };
   if (!evOut) delete block.results.ev;
-  return { block, summary: summaryText(block) };
+  return { block, summary: summaryText(block), ...(tr.frames ? { cellFrames: tr.frames.data } : {}) };
 }
 
 export function summaryText(b: BatteryBlock): string {

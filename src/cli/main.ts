@@ -17,8 +17,6 @@ import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import { BatteryInputError, toInputError } from './battery.ts';
-import type { JobResult } from '../pipeline.ts';
-import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from '../store/types.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 import { collectSet } from './set.ts';
 import type { StudyCommandOptions } from './study.ts';
@@ -75,37 +73,9 @@ function parseSeed(v: string): number {
   return n;
 }
 
-/** per-cell records, cycles and time series of a run, in the store's shapes (nothing a user ran is lost) */
-export function storedDetail(res: JobResult): {
-  cells: StoredCell[];
-  cycles: StoredCycle[];
-  timeSeries: TimeSeriesRecord[];
-} {
-  // the SI produced cell stays in memory (the battery takes it); the store keeps the record's presented fields
-  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map(({ cell: _si, ...c }) => ({
-    ...c,
-    verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
-    thickness_um: c.stack.cell_thickness_um,
-    capacity_mAh: c.capacity_mAh,
-  }));
-  const cycles: StoredCycle[] = res.cycles.map((c) => ({
-    cycle: c.index,
-    charge_Ah: c.charge_Ah,
-    discharge_Ah: c.discharge_Ah,
-    coulombic_efficiency: c.ce,
-    ...(c.resistance_mOhm !== undefined ? { resistance_mOhm: c.resistance_mOhm } : {}),
-  }));
-  const timeSeries: TimeSeriesRecord[] = res.timeSeries.map((t) => ({
-    name: t.name,
-    columns: {
-      t_s: [...t.t_s],
-      voltage_V: [...t.voltage_V],
-      current_A: [...t.current_A],
-      capacity_Ah: [...t.capacity_Ah],
-    },
-  }));
-  return { cells, cycles, timeSeries };
-}
+/** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
+export { storedDetail } from '../run-record.ts';
+import { storedDetail } from '../run-record.ts';
 
 function buildProgram(out: (s: string) => void): Command {
   const program = new Command();
@@ -141,7 +111,7 @@ function buildProgram(out: (s: string) => void): Command {
           let res;
           try {
             try {
-              res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery });
+              res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery, batteryFrames: 60 });
             } catch (e) {
               throw toInputError(e);
             }
@@ -381,6 +351,65 @@ function buildProgram(out: (s: string) => void): Command {
     .action(async (id: string, o: { db: string; out: string; csv?: string; xlsx?: string; parquet?: string }) => {
       const { studiesExport } = await import('./study.ts');
       await studiesExport(o.db, id, o, out);
+    });
+
+  program
+    .command('serve')
+    .description('the web dashboard and HTTP API (OpenAPI at /api/openapi.json); 127.0.0.1 by default')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--port <n>', 'TCP port (0: any free port)', '8080')
+    .option('--host <addr>', 'address to bind; any non-loopback address requires a token', '127.0.0.1')
+    .option('--token <t>', 'token required on every request (generated when binding a non-loopback address)')
+    .option('--concurrency <n>', 'runs computed at once (worker threads; default cores − 1)')
+    .action(async (o: { db: string; port: string; host: string; token?: string; concurrency?: string }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw inputError('--port', 'not a TCP port', JSON.stringify(o.port), '0 … 65535');
+      let concurrency: number | undefined;
+      if (o.concurrency !== undefined) {
+        concurrency = Number(o.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+          throw inputError('--concurrency', 'not a worker count', JSON.stringify(o.concurrency), '1 … 256');
+      }
+      if (o.token !== undefined && (o.token.length < 16 || !/^[\x21-\x7e]+$/.test(o.token)))
+        throw inputError(
+          '--token',
+          'too short or not printable',
+          `${o.token.length} characters`,
+          '≥ 16 printable ASCII characters',
+        );
+      const { startServer } = await import('../server/serve.ts');
+      let srv;
+      try {
+        srv = await startServer({
+          db: o.db,
+          port,
+          host: o.host,
+          ...(o.token ? { token: o.token } : {}),
+          ...(concurrency ? { concurrency } : {}),
+        });
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'EADDRINUSE') throw inputError('--port', 'already in use', String(port), 'a free port (or 0)');
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+          throw inputError(
+            '--host',
+            'not an address of this machine',
+            JSON.stringify(o.host),
+            '127.0.0.1, ::1, 0.0.0.0 or a local address',
+          );
+        throw e;
+      }
+      out(
+        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}/api/openapi.json · database: ${srv.store.spec}${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          void srv.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
 
   program

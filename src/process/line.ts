@@ -173,6 +173,19 @@ export interface ProductionOptions {
   keepCells?: boolean;
   /** include full SPC chart series (default false: summaries only) */
   includeCharts?: boolean;
+  /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
+  onCell?: (cell: CellRecord) => void;
+  /** called once the run's event timeline is known, before the first cell (for live views) */
+  onStart?: (info: ProductionStart) => void;
+}
+
+export interface ProductionStart {
+  planned_s: number;
+  lanes: number;
+  speed_m_per_min: number;
+  cell_length_mm: number;
+  stops: Timeline['stops'];
+  splices: Timeline['splices'];
 }
 
 export interface StationState {
@@ -313,6 +326,14 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     rng: rng.fork(),
   });
   const planned_s = 'duration_s' in end ? end.duration_s : tl.tEnd_s;
+  opts.onStart?.({
+    planned_s,
+    lanes,
+    speed_m_per_min: recipe.line.speed_m_per_min,
+    cell_length_mm: recipe.cell.length_mm,
+    stops: tl.stops,
+    splices: tl.splices,
+  });
 
   // ---------------------------------------------------------------- variability fields
   const scale = V.scale;
@@ -652,6 +673,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             in_spec: inSpec,
             causes,
           });
+          opts.onCell?.(cells[cells.length - 1]!);
         }
       }
     }

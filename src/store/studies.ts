@@ -1,5 +1,5 @@
 /**
- * Studies in the run-history database (tables `studies` and `study_points`, migration 0003): one row
+ * Studies in the run-history database (tables `studies` and `study_points`, migration 0004): one row
  * per study with its definition, one row per point keyed by (study id, point index). Writes are
  * idempotent — a point already stored is kept, never duplicated (insert … on conflict do nothing) — so
  * an interrupted study resumes where it stopped, and two writers of the same point (a retried shard)
