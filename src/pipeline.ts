@@ -36,6 +36,7 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { stageTicker, type Progress } from './progress.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -71,6 +72,8 @@ export interface JobOptions {
   claims?: boolean;
   /** how the cycling runs (sampling of the series, model-parameter overrides); see CyclingOptions */
   cycling?: CyclingOptions;
+  /** progress of each stage (line, cycling, production shift, battery), for the edges to show */
+  progress?: Progress;
   /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
   batteryFrames?: number;
   /** told when each stage of the job starts and ends (progress for the CLI and the server) */
@@ -166,8 +169,14 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cell: ProducedCell, opts: CyclingOptions = {}): CyclingRun {
+export function runCycling(
+  recipe: Recipe,
+  cell: ProducedCell,
+  progress?: Progress,
+  opts: CyclingOptions = {},
+): CyclingRun {
   const c = recipe.cycling;
+  const ticker = stageTicker(progress, 'cycling', 3, 'parts');
   const kind = c.model;
   const tune = opts.params;
   const summary = opts.series === 'summary';
@@ -180,6 +189,7 @@ export function runCycling(recipe: Recipe, cell: ProducedCell, opts: CyclingOpti
     summary ? { initialSoc, series: 'none', recordOutputs: false } : { initialSoc },
   );
   const fc = firstCycleSummary(exp);
+  ticker.tick(1);
   const block: CyclingBlock = {
     model: kind,
     protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
@@ -257,6 +267,7 @@ export function runCycling(recipe: Recipe, cell: ProducedCell, opts: CyclingOpti
       notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
     }
   }
+  ticker.tick(2);
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
     notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
   } else if (c.ageing_cycles > 0) {
@@ -309,10 +320,12 @@ export function runCycling(recipe: Recipe, cell: ProducedCell, opts: CyclingOpti
     };
   }
   if (notes.length) block['notes'] = notes;
+  ticker.end();
   return { block, experiment: exp, timeSeries, cycles, notes };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
   const stage = opts.onStage ?? (() => {});
   stage('line', 'start');
   const design = designCell(recipe);
@@ -320,6 +333,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const lineInput = processInputFromRecipe(recipe, design);
   const proc0 = simulateStations(lineInput);
   const proc = opts.reductionForces === false ? proc0 : withReductionForces(lineInput, proc0);
+  lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
   stage('line', 'done');
@@ -338,7 +352,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     if (canCycle) {
       stage('cycling', 'start');
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI, opts.cycling);
+      cyc = runCycling(recipe, cellSI, opts.progress, opts.cycling);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
       stage('cycling', 'done');
@@ -359,6 +373,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...lim,
       ...(opts.onCell ? { onCell: opts.onCell } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
@@ -387,6 +402,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       days: bo.days ?? 1,
       seed: opts.seed ?? 1,
       cells,
+      ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
     output.battery = bat.block as unknown as Record<string, unknown>;

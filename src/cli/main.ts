@@ -15,6 +15,7 @@ import { renderReport, writeReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
+import { createReporter, type Reporter } from './progress.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import { BatteryInputError, toInputError } from './battery.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
@@ -77,7 +78,14 @@ function parseSeed(v: string): number {
 export { storedDetail } from '../run-record.ts';
 import { storedDetail } from '../run-record.ts';
 
-function buildProgram(out: (s: string) => void): Command {
+/** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
+export interface MainOptions {
+  progress?: boolean;
+}
+
+function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
+  const reporterFor = (quiet: boolean | undefined): Reporter =>
+    createReporter({ quiet: quiet === true || !mo.progress });
   const program = new Command();
   program
     .name('rollcell')
@@ -98,10 +106,19 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--seed <n>', 'seed of the random number generator', '1')
     .option('--no-production', 'skip the production run (the `production` block)')
     .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
+    .option('-q, --quiet', 'no progress on stderr')
     .action(
       async (
         file: string,
-        o: { json?: boolean; seed: string; db: string; out: string; production: boolean; battery: boolean },
+        o: {
+          json?: boolean;
+          seed: string;
+          db: string;
+          out: string;
+          production: boolean;
+          battery: boolean;
+          quiet?: boolean;
+        },
       ) => {
         const { recipe, text } = loadRecipe(file);
         const seed = parseSeed(o.seed);
@@ -111,7 +128,19 @@ function buildProgram(out: (s: string) => void): Command {
           let res;
           try {
             try {
-              res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery, batteryFrames: 60 });
+              const reporter = reporterFor(o.quiet);
+              try {
+                res = runJob(recipe, {
+                  seed,
+                  runId,
+                  production: o.production,
+                  battery: o.battery,
+                  batteryFrames: 60,
+                  progress: reporter.progress,
+                });
+              } finally {
+                reporter.close();
+              }
             } catch (e) {
               throw toInputError(e);
             }
@@ -282,6 +311,7 @@ function buildProgram(out: (s: string) => void): Command {
       'power_W',
     )
     .option('--json', 'print the battery block as JSON')
+    .option('-q, --quiet', 'no progress on stderr')
     .action(
       async (
         file: string,
@@ -293,11 +323,17 @@ function buildProgram(out: (s: string) => void): Command {
           profileCsv?: string;
           csvColumn?: string;
           json?: boolean;
+          quiet?: boolean;
         },
       ) => {
         const { recipe } = loadRecipe(file);
         const { batteryCommand } = await import('./battery.ts');
-        out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }));
+        const reporter = reporterFor(o.quiet);
+        try {
+          out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress));
+        } finally {
+          reporter.close();
+        }
       },
     );
 
@@ -454,8 +490,9 @@ function buildProgram(out: (s: string) => void): Command {
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+  mo: MainOptions = {},
 ): Promise<number> {
-  const program = buildProgram(out);
+  const program = buildProgram(out, mo);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -50,6 +50,7 @@ import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from '.
 import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
+import { stageTicker, type Progress } from '../progress.ts';
 
 export type { LinePhysics, PhysicsResult } from './production/physics.ts';
 export type { CapacityModel } from './production/capacity.ts';
@@ -173,6 +174,8 @@ export interface ProductionOptions {
   keepCells?: boolean;
   /** include full SPC chart series (default false: summaries only) */
   includeCharts?: boolean;
+  /** progress of the shift (stage 'production shift', in cells), for the edges to show */
+  progress?: Progress;
   /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
   onCell?: (cell: CellRecord) => void;
   /** called once the run's event timeline is known, before the first cell (for live views) */
@@ -453,6 +456,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const joints = tl.splices.map((s) => s.s_m);
   const cellArea = cw * cl;
 
+  const ticker = stageTicker(opts.progress, 'production shift', lanes * Math.floor(tl.sEnd_m / cl), 'cells');
   for (const g of good) {
     const n = Math.floor((g.s1 - g.s0) / cl + 1e-9);
     fragment += g.s1 - g.s0 - n * cl;
@@ -461,6 +465,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const sb = sa + cl;
       const sc = 0.5 * (sa + sb);
       const row = rows++;
+      ticker.tick(lanes * row);
       const tc = timeAt(tl, sc);
       const tStation: Record<StationId, number> = {
         '222': timeAt(tl, sc - offsetTo240['222']).t,
@@ -678,6 +683,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       }
     }
   }
+  ticker.end();
 
   // ---------------------------------------------------------------- figures
   const webLength = tl.sEnd_m;
