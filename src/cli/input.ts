@@ -10,6 +10,13 @@ import { readDriveCycle } from '../cycler/io.ts';
 import type { DriveCycle } from '../cycler/machine.ts';
 import { parseJobRecipe } from '../pipeline.ts';
 
+/** ends a command with an exit code after it has printed its own output (e.g. `bpx check` of a refused file) */
+export class ExitStatus extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
 /** a bad flag or file: `<path>: <problem> (got <value>; allowed <what>)`, exit code 2 */
 export function inputError(path: string, what: string, got: string, allowed: string): ProblemError {
   return problem(path, what, got, allowed);

@@ -20,9 +20,11 @@ import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
 import type { RunOutput } from '../contract.ts';
 import type { Progress } from '../progress.ts';
-import { inputError, loadRecipe, parseSeed, type LoadedRecipe } from './input.ts';
+import { ExitStatus, inputError, loadRecipe, parseSeed, type LoadedRecipe } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 import { maskSpec } from '../store/index.ts';
+import { collectSet } from './set.ts';
+import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
@@ -296,7 +298,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .option(
       '--current-profile <csv>',
-      'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)',
+      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
     )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
@@ -305,6 +307,10 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE',
     )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
+    .option(
+      '--start-time <time>',
+      "the run's start for the files' Unix Time / s: ISO 8601 or Unix seconds (default now)",
+    )
     .option('--json', 'print the summary as JSON')
     .option('--force', 'replace existing --csv/--summary-csv files (never an input or a database)')
     .action(
@@ -318,6 +324,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         summaryCsv?: string;
         compare?: string;
         initialSoc?: string;
+        startTime?: string;
         json?: boolean;
         force?: boolean;
       }) => {
@@ -325,6 +332,35 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         cycleCommand(o, out);
       },
     );
+
+  const bpx = program
+    .command('bpx')
+    .description('Battery Parameter eXchange files: check a file against the standard, export a recipe cell');
+  bpx
+    .command('check')
+    .description(
+      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths and warnings; and which rollcell models run it (exit 2 when refused)",
+    )
+    .argument('<file>', 'BPX JSON (or YAML) file')
+    .option('--v-tol <V>', "tolerance of the validator's voltage-limit check, V", '0.001')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, o: { vTol?: string; json?: boolean }) => {
+      const { bpxCheckCommand } = await import('./bpx.ts');
+      const code = bpxCheckCommand(file, o, out);
+      if (code !== 0) throw new ExitStatus(code);
+    });
+  bpx
+    .command('export')
+    .description(
+      "the cell a recipe's line produces as a BPX 1.1 file (an SPM parameter set: what the standard can express of a solid-state cell; the rest is listed)",
+    )
+    .argument('<recipe>', 'recipe YAML file')
+    .option('--out <file.json>', 'write the BPX file there (else the document goes to stdout)')
+    .option('--json', 'print the summary as JSON (with --out)')
+    .action(async (file: string, o: { out?: string; json?: boolean }) => {
+      const { bpxExportCommand } = await import('./bpx.ts');
+      await bpxExportCommand(file, o, out);
+    });
 
   program
     .command('battery')
@@ -372,6 +408,58 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         }
       },
     );
+
+  const studyOptions = (c: Command): Command =>
+    c
+      .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+      .option('--out <dir>', 'directory for the HTML study report', 'out')
+      .option('--workers <n>', 'worker threads (default: every core; 0 = this thread)')
+      .option('--set <path=value>', 'change a recipe value for every point (repeatable)', collectSet)
+      .option('--csv <file>', 'write the table of points as CSV')
+      .option('--xlsx <file>', 'write the table of points as XLSX')
+      .option('--parquet <file>', 'write the table of points as Parquet')
+      .option('--json', 'print the study summary as JSON');
+  for (const [kind, what] of [
+    ['sweep', 'run a study: recipe paths over ranges/lists/distributions on a grid, LHS, Sobol or Saltelli design'],
+    ['solve', "find the settings that meet the study's targets under its constraints (or the closest point)"],
+    ['optimise', "a Pareto front of the study's objectives (NSGA-II)"],
+  ] as const) {
+    studyOptions(
+      program
+        .command(kind)
+        .description(what)
+        .argument('<recipe>', 'recipe YAML file')
+        .argument('<study>', 'study YAML file'),
+    ).action(async (recipe: string, study: string, o: StudyCommandOptions) => {
+      const { studyCommand } = await import('./study.ts');
+      await studyCommand(kind, recipe, study, o, out);
+    });
+  }
+  const studies = program.command('studies').description('stored studies: list / export <id>');
+  studies
+    .command('list')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (o: { db: string; limit: string }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      const { studiesList } = await import('./study.ts');
+      await studiesList(o.db, limit, out);
+    });
+  studies
+    .command('export')
+    .description('the HTML report and the table (CSV/XLSX/Parquet) of a stored study (an id prefix is enough)')
+    .argument('<id>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--out <dir>', 'directory for the HTML study report', 'out')
+    .option('--csv <file>', 'CSV file')
+    .option('--xlsx <file>', 'XLSX file')
+    .option('--parquet <file>', 'Parquet file')
+    .action(async (id: string, o: { db: string; out: string; csv?: string; xlsx?: string; parquet?: string }) => {
+      const { studiesExport } = await import('./study.ts');
+      await studiesExport(o.db, id, o, out);
+    });
 
   program
     .command('serve')
@@ -490,6 +578,7 @@ export async function main(
         return 0;
       return 2; // commander already printed the message
     }
+    if (e instanceof ExitStatus) return e.code;
     if (e instanceof ProblemError) {
       say(e.message);
       return 2;

@@ -36,7 +36,7 @@ export function readDriveCycle(src: string, baseDir: string, field: string): Dri
       got: `${T} s`,
       allowed: `<= ${EXPERIMENT_LIMITS.stepDuration_s} s (${EXPERIMENT_LIMITS.stepDuration_s / 3600} h)`,
     });
-  return r.value;
+  return { time_s: r.value.time_s, value: r.value.value };
 }
 
 /** Reads every 'Run drive cycle from <file> as …' source of the experiment (paths relative to baseDir). */
@@ -50,7 +50,7 @@ export function loadDriveCycles(
   let prefix: string | undefined;
   for (const b of exp.blocks) {
     for (const s of b.steps) {
-      if (s.control.mode !== 'drive_cycle' || out[s.control.source]) continue;
+      if (s.control.mode !== 'drive_cycle' || s.control.data || out[s.control.source]) continue;
       try {
         out[s.control.source] = readDriveCycle(s.control.source, baseDir, field);
       } catch (e) {

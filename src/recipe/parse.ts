@@ -285,11 +285,20 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
   return out;
 }
 
+/** A YAML document read with the recipe's limits (size, nesting, alias expansions), as plain data. */
+export type YamlRead =
+  | { ok: true; data: Record<string, unknown>; lineOf: (path: string) => number | undefined }
+  | { ok: false; problems: Problem[] };
+
 /**
- * Parses and validates recipe text. `extra` adds checks that need more than the recipe module knows
- * (the job's: experiment steps, limits); their problems get line numbers like the others.
+ * Reads YAML text as a mapping with the same guards as a recipe (size, syntax, nesting depth, alias
+ * bombs); `what` names the document in messages ("a recipe", "a study"). Never throws on bad input.
  */
-export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseResult {
+export function readYamlMapping(
+  text: string,
+  what = 'a recipe',
+  keysHint = 'name, first_sheet, al_sheet, third_sheet, stations, line, cell',
+): YamlRead {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_RECIPE_BYTES) {
     return {
@@ -297,7 +306,7 @@ export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseRe
       problems: [
         {
           path: '',
-          problem: 'file too large for a recipe',
+          problem: `file too large for ${what}`,
           got: `${bytes} bytes`,
           allowed: `<= ${MAX_RECIPE_BYTES} bytes`,
         },
@@ -310,9 +319,9 @@ export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseRe
       problems: [
         {
           path: '',
-          problem: 'empty recipe',
+          problem: `empty ${what.replace(/^an? /, '')}`,
           got: 'an empty file',
-          allowed: 'a YAML mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell',
+          allowed: `a YAML mapping with ${keysHint}`,
         },
       ],
     };
@@ -387,14 +396,13 @@ export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseRe
       problems: [
         {
           path: '',
-          problem: 'a recipe is a YAML mapping',
+          problem: `${what} is a YAML mapping`,
           got: describeValue(data),
-          allowed: 'a mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell',
+          allowed: `a mapping with ${keysHint}`,
         },
       ],
     };
   }
-  const parsed = recipeSchema.safeParse(data);
   const lineOf = (path: string): number | undefined => {
     if (path === '') return undefined;
     const keys = path.split('.');
@@ -408,12 +416,15 @@ export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseRe
     }
     return undefined;
   };
-  // lines only for the problems shown: finding a node's line is a walk of the document
-  const withLines = (ps: RecipeProblem[]): RecipeProblem[] =>
-    capProblems(ps).map((p) => {
-      const line = lineOf(p.path);
-      return line ? { ...p, line } : p;
-    });
+  return { ok: true, data: data as Record<string, unknown>, lineOf };
+}
+
+/**
+ * Validates recipe data (a parsed YAML/JSON object, e.g. a recipe with a sweep point's values set):
+ * the schema, then the checks across fields and the material library. Never throws on bad input.
+ */
+export function validateRecipeData(data: unknown, extra?: ExtraRecipeCheck): ParseResult {
+  const parsed = recipeSchema.safeParse(data);
   const mag = magnitudeProblems(data);
   if (!parsed.success) {
     const problems: RecipeProblem[] = [];
@@ -425,12 +436,31 @@ export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseRe
     for (const p of zodProblems(parsed.error, data, recipeSchema)) add(p);
     for (const m of mag) add(m);
     for (const m of materialProblems(data)) add(m);
-    return { ok: false, problems: withLines(problems) };
+    return { ok: false, problems: capProblems(problems) };
   }
-  if (mag.length > 0) return { ok: false, problems: withLines(mag) };
+  if (mag.length > 0) return { ok: false, problems: capProblems(mag) };
   const sem = semanticProblems(parsed.data);
-  if (sem.length > 0) return { ok: false, problems: withLines(sem) };
+  if (sem.length > 0) return { ok: false, problems: capProblems(sem) };
   const more = extra ? extra(parsed.data) : [];
-  if (more.length > 0) return { ok: false, problems: withLines(more) };
+  if (more.length > 0) return { ok: false, problems: capProblems(more) };
   return { ok: true, recipe: parsed.data };
+}
+
+/**
+ * Parses and validates recipe text. `extra` adds checks that need more than the recipe module knows
+ * (the job's: experiment steps, limits); their problems get line numbers like the others.
+ */
+export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseResult {
+  const y = readYamlMapping(text);
+  if (!y.ok) return y;
+  // lines only for the problems shown (capped): finding a node's line is a walk of the document
+  const r = validateRecipeData(y.data, extra);
+  if (r.ok) return r;
+  return {
+    ok: false,
+    problems: r.problems.map((p) => {
+      const line = y.lineOf(p.path);
+      return line ? { ...p, line } : p;
+    }),
+  };
 }
