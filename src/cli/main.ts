@@ -4,22 +4,156 @@
  * ROLLCELL_DEBUG=1.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { dirname, join, resolve } from 'node:path';
 import { ProblemError } from '../problems.ts';
+import { checkOutputDir, stageFile, type StagedFile } from '../io/files.ts';
+import { escapeJsonControls, safeText } from '../io/text.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
-import { runJob } from '../pipeline.ts';
-import { renderReport, writeReport } from '../report/index.ts';
+import { runJob, parseJobRecipe } from '../pipeline.ts';
+import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
-import { inputError, loadRecipe, parseSeed } from './input.ts';
+import type { JobResult } from '../pipeline.ts';
+import type { RunOutput } from '../contract.ts';
+import type { Progress } from '../progress.ts';
+import { ExitStatus, inputError, loadRecipe, parseSeed, type LoadedRecipe } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
+import { maskSpec } from '../store/index.ts';
+import { collectSet } from './set.ts';
+import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
 import { storedDetail } from '../run-record.ts';
+
+/** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
+export function firstNonFinite(v: unknown, path = 'output', depth = 0): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `${path} = ${v}`;
+  if (v === null || typeof v !== 'object' || depth > 64) return undefined;
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+    const a = v as ArrayLike<unknown>;
+    for (let i = 0; i < a.length; i++) {
+      const r = firstNonFinite(a[i], `${path}[${i}]`, depth + 1);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const r = firstNonFinite(x, `${path}.${k}`, depth + 1);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** An internal defect found while finishing a run (exit 1, but the run is recorded as failed). */
+export class RunDefectError extends Error {}
+
+/**
+ * Runs the job and stores it. Nothing a user ran is lost and nothing half-done is left:
+ * - the run is stored as completed, with its report written to a temporary file first and moved into
+ *   place only once the run is committed (never a report without a run);
+ * - a run that fails (bad input found late, a defect, a non-finite number, a report that cannot be
+ *   written) is stored as failed with the reason, and no report is left;
+ * - when the store itself fails (disk full, database gone), nothing is left and the message says so.
+ */
+export async function runAndStore(
+  store: Store,
+  runId: string,
+  loaded: LoadedRecipe,
+  seed: number,
+  o: { production: boolean; battery: boolean },
+  outDir: string,
+  progress?: Progress,
+): Promise<JobResult> {
+  const { recipe, text, driveCycles } = loaded;
+  let staged: StagedFile | undefined;
+  let saved = false;
+  try {
+    const res = runJob(recipe, {
+      seed,
+      runId,
+      production: o.production,
+      battery: o.battery,
+      batteryFrames: 60,
+      driveCycles,
+      ...(progress ? { progress } : {}),
+    });
+    const bad = firstNonFinite(res.output);
+    if (bad)
+      throw new RunDefectError(
+        `the run produced a non-finite number (${bad}); this is a defect of rollcell, please report it with the recipe`,
+      );
+    const reportPath = join(outDir, `${runId}.html`);
+    res.output.report = reportPath;
+    const html = renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles });
+    staged = stageFile(reportPath, html, { field: '--out' });
+    await store.saveRun({
+      recipeText: text,
+      recipe: recipe as unknown,
+      seed,
+      runId,
+      output: res.output,
+      ...storedDetail(res),
+    });
+    saved = true;
+    staged.commit();
+    return res;
+  } catch (e) {
+    staged?.abort();
+    if (!saved) {
+      const reason = e instanceof Error ? e.message : String(e);
+      try {
+        await store.saveRun({
+          recipeText: text,
+          recipe: recipe as unknown,
+          seed,
+          runId,
+          status: 'failed',
+          output: failedOutput(runId, reason),
+        });
+      } catch (e2) {
+        // the store itself failed: say so, with the original reason first
+        const why = e2 instanceof Error ? e2.message : String(e2);
+        if (e instanceof ProblemError)
+          throw new ProblemError(
+            [
+              ...e.problems,
+              {
+                path: '--db',
+                problem: 'the failed run could not be recorded either',
+                got: JSON.stringify(why),
+                allowed: 'a database that takes writes',
+              },
+            ],
+            e.prefix,
+          );
+        throw new Error(`${reason}; the failed run could not be recorded either: ${why}`);
+      }
+    }
+    throw e;
+  }
+}
+
+/** The stored output of a failed run: the contract's required blocks, zeroed, and the reason. */
+function failedOutput(runId: string, reason: string): RunOutput {
+  return {
+    rollcell_version: ROLLCELL_VERSION,
+    run_id: runId,
+    design: {
+      cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
+      cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
+      anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
+      np_ratio: 0,
+      specific_energy_Wh_kg: 0,
+      energy_density_Wh_L: 0,
+    },
+    error: reason,
+  };
+}
 
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
 export interface MainOptions {
@@ -37,7 +171,10 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .version(ROLLCELL_VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => out(s.replace(/\n$/, '')),
+      writeErr: (s) => process.stderr.write(safeText(s)),
+    });
 
   program
     .command('run')
@@ -63,67 +200,27 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           quiet?: boolean;
         },
       ) => {
-        const { recipe, text } = loadRecipe(file);
+        // every check before any work: the recipe (one validation with `validate`), the seed, the
+        // report directory and the database (opened and integrity-checked)
+        const loaded = loadRecipe(file, { production: o.production, battery: o.battery });
+        const { recipe } = loaded;
         const seed = parseSeed(o.seed);
+        const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
         try {
           const runId = newRunId();
+          const reporter = reporterFor(o.quiet);
           let res;
           try {
-            const reporter = reporterFor(o.quiet);
-            try {
-              res = runJob(recipe, {
-                seed,
-                runId,
-                production: o.production,
-                battery: o.battery,
-                batteryFrames: 60,
-                progress: reporter.progress,
-              });
-            } finally {
-              reporter.close();
-            }
-          } catch (e) {
-            // nothing a user ran is lost: a failed run is stored with its error
-            await store.saveRun({
-              recipeText: text,
-              recipe: recipe as unknown,
-              seed,
-              runId,
-              status: 'failed',
-              output: {
-                rollcell_version: ROLLCELL_VERSION,
-                run_id: runId,
-                design: {
-                  cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
-                  cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
-                  anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
-                  np_ratio: 0,
-                  specific_energy_Wh_kg: 0,
-                  energy_density_Wh_L: 0,
-                },
-                error: (e as Error).message,
-              },
-            });
-            throw e;
+            res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress);
+          } finally {
+            reporter.close();
           }
-          res.output.report = writeReport(
-            o.out,
-            runId,
-            renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles }),
-          );
-          await store.saveRun({
-            recipeText: text,
-            recipe: recipe as unknown,
-            seed,
-            runId,
-            output: res.output,
-            ...storedDetail(res),
-          });
           out(
             o.json
               ? JSON.stringify(res.output, null, 2)
-              : formatSummary(recipe, res) + `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${o.db}`,
+              : formatSummary(recipe, res) +
+                  `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${maskSpec(o.db)}`,
           );
         } finally {
           await store.close();
@@ -201,7 +298,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .option(
       '--current-profile <csv>',
-      'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)',
+      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
     )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
@@ -210,7 +307,12 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE',
     )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
+    .option(
+      '--start-time <time>',
+      "the run's start for the files' Unix Time / s: ISO 8601 or Unix seconds (default now)",
+    )
     .option('--json', 'print the summary as JSON')
+    .option('--force', 'replace existing --csv/--summary-csv files (never an input or a database)')
     .action(
       async (o: {
         cell: string;
@@ -222,12 +324,43 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         summaryCsv?: string;
         compare?: string;
         initialSoc?: string;
+        startTime?: string;
         json?: boolean;
+        force?: boolean;
       }) => {
         const { cycleCommand } = await import('./cycle.ts');
         cycleCommand(o, out);
       },
     );
+
+  const bpx = program
+    .command('bpx')
+    .description('Battery Parameter eXchange files: check a file against the standard, export a recipe cell');
+  bpx
+    .command('check')
+    .description(
+      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths and warnings; and which rollcell models run it (exit 2 when refused)",
+    )
+    .argument('<file>', 'BPX JSON (or YAML) file')
+    .option('--v-tol <V>', "tolerance of the validator's voltage-limit check, V", '0.001')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, o: { vTol?: string; json?: boolean }) => {
+      const { bpxCheckCommand } = await import('./bpx.ts');
+      const code = bpxCheckCommand(file, o, out);
+      if (code !== 0) throw new ExitStatus(code);
+    });
+  bpx
+    .command('export')
+    .description(
+      "the cell a recipe's line produces as a BPX 1.1 file (an SPM parameter set: what the standard can express of a solid-state cell; the rest is listed)",
+    )
+    .argument('<recipe>', 'recipe YAML file')
+    .option('--out <file.json>', 'write the BPX file there (else the document goes to stdout)')
+    .option('--json', 'print the summary as JSON (with --out)')
+    .action(async (file: string, o: { out?: string; json?: boolean }) => {
+      const { bpxExportCommand } = await import('./bpx.ts');
+      await bpxExportCommand(file, o, out);
+    });
 
   program
     .command('battery')
@@ -265,7 +398,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           quiet?: boolean;
         },
       ) => {
-        const { recipe } = loadRecipe(file);
+        const { recipe } = loadRecipe(file, { production: o.cells === 'production' });
         const { batteryCommand } = await import('./battery.ts');
         const reporter = reporterFor(o.quiet);
         try {
@@ -275,6 +408,58 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         }
       },
     );
+
+  const studyOptions = (c: Command): Command =>
+    c
+      .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+      .option('--out <dir>', 'directory for the HTML study report', 'out')
+      .option('--workers <n>', 'worker threads (default: every core; 0 = this thread)')
+      .option('--set <path=value>', 'change a recipe value for every point (repeatable)', collectSet)
+      .option('--csv <file>', 'write the table of points as CSV')
+      .option('--xlsx <file>', 'write the table of points as XLSX')
+      .option('--parquet <file>', 'write the table of points as Parquet')
+      .option('--json', 'print the study summary as JSON');
+  for (const [kind, what] of [
+    ['sweep', 'run a study: recipe paths over ranges/lists/distributions on a grid, LHS, Sobol or Saltelli design'],
+    ['solve', "find the settings that meet the study's targets under its constraints (or the closest point)"],
+    ['optimise', "a Pareto front of the study's objectives (NSGA-II)"],
+  ] as const) {
+    studyOptions(
+      program
+        .command(kind)
+        .description(what)
+        .argument('<recipe>', 'recipe YAML file')
+        .argument('<study>', 'study YAML file'),
+    ).action(async (recipe: string, study: string, o: StudyCommandOptions) => {
+      const { studyCommand } = await import('./study.ts');
+      await studyCommand(kind, recipe, study, o, out);
+    });
+  }
+  const studies = program.command('studies').description('stored studies: list / export <id>');
+  studies
+    .command('list')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (o: { db: string; limit: string }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      const { studiesList } = await import('./study.ts');
+      await studiesList(o.db, limit, out);
+    });
+  studies
+    .command('export')
+    .description('the HTML report and the table (CSV/XLSX/Parquet) of a stored study (an id prefix is enough)')
+    .argument('<id>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--out <dir>', 'directory for the HTML study report', 'out')
+    .option('--csv <file>', 'CSV file')
+    .option('--xlsx <file>', 'XLSX file')
+    .option('--parquet <file>', 'Parquet file')
+    .action(async (id: string, o: { db: string; out: string; csv?: string; xlsx?: string; parquet?: string }) => {
+      const { studiesExport } = await import('./study.ts');
+      await studiesExport(o.db, id, o, out);
+    });
 
   program
     .command('serve')
@@ -379,7 +564,11 @@ export async function main(
   out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
   mo: MainOptions = {},
 ): Promise<number> {
-  const program = buildProgram(out, mo);
+  // everything printed goes through here: control characters escaped (a recipe name cannot drive the
+  // terminal), credentials redacted from messages
+  const print = (s: string): void => out(escapeJsonControls(s));
+  const say = (s: string): void => void process.stderr.write(safeText(s) + '\n');
+  const program = buildProgram(print, mo);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -389,17 +578,18 @@ export async function main(
         return 0;
       return 2; // commander already printed the message
     }
+    if (e instanceof ExitStatus) return e.code;
     if (e instanceof ProblemError) {
-      process.stderr.write(e.message + '\n');
+      say(e.message);
       return 2;
     }
     if (e instanceof StoreError && e.isUserError) {
-      process.stderr.write(`${e.message}\n`);
+      say(e.message);
       return 2;
     }
     const err = e as Error;
-    process.stderr.write(`rollcell: internal error: ${err?.message ?? String(e)}\n`);
-    if (process.env['ROLLCELL_DEBUG'] === '1' && err?.stack) process.stderr.write(err.stack + '\n');
+    say(`rollcell: internal error: ${err?.message ?? String(e)}`);
+    if (process.env['ROLLCELL_DEBUG'] === '1' && err?.stack) say(err.stack);
     return 1;
   }
 }
