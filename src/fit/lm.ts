@@ -159,9 +159,11 @@ export async function levenbergMarquardt(
     history.push(rec);
     opts.onIteration?.(rec);
     const small = step.every((s, i) => Math.abs(s) <= xtol * (bounds[i]![1] - bounds[i]![0]));
-    if (accepted && (prevCost - cost) / prevCost < ftol) {
+    // Moré's test: both the actual and the predicted relative reductions below ftol (a small actual
+    // reduction alone also happens while the damping is still large, far from the optimum)
+    if (accepted && (prevCost - cost) / prevCost < ftol && pred / prevCost < ftol) {
       converged = true;
-      message = `converged: the objective changed by less than ${ftol} (relative)`;
+      message = `converged: the objective changed by less than ${ftol} (relative), as predicted`;
       break;
     }
     if (small) {

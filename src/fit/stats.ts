@@ -8,7 +8,7 @@
  *
  * Identifiability: a parameter is reported as not identifiable from the data when its correlation
  * with another exceeds 0.95 in magnitude, or when it loads on a flat direction of F (an eigenvalue
- * below 1e-8 of the largest: the data do not change along it), following the practice of Raue et
+ * below 1e-8 of F scaled to unit diagonal — scale-free: the data do not change along it), following the practice of Raue et
  * al., Bioinformatics 25 (2009) 1923, doi:10.1093/bioinformatics/btp358 (practical
  * non-identifiability). Measured voltages are strongly autocorrelated, so these intervals are lower
  * bounds of the true uncertainty (said in the report).
@@ -41,7 +41,7 @@ export interface FisherAnalysis {
   readonly estimates: readonly ParameterEstimate[];
   /** correlation matrix (row-major, np×np); NaN where undefined */
   readonly correlation: readonly number[];
-  /** eigenvalues of F (ascending) and, per flat direction, the parameters that load on it */
+  /** eigenvalues of F scaled to unit diagonal (ascending, sum = number of parameters) and, per flat direction, the parameters that load on it */
   readonly eigenvalues: readonly number[];
   readonly flatDirections: readonly { readonly eigenvalue: number; readonly loadings: Record<string, number> }[];
   /** pairs with |r| > CORRELATION_LIMIT */
@@ -70,18 +70,28 @@ export function fisherAnalysis(problem: FitProblem, x: Float64Array, ev: Evaluat
         if (i !== j) F[j * np + i]! += h / s2;
       }
   });
-  const eig = symmetricEigen(F, np);
-  const lmax = Math.max(...eig.values, 0);
+  // flat directions are judged on the Fisher matrix scaled to unit diagonal (the correlation form of
+  // F), so that the verdict does not depend on the parameters' units or scales; a parameter that does
+  // not move the model at all (zero diagonal) is flat by itself
+  const dmax = Math.max(...Array.from({ length: np }, (_, i) => F[i * np + i]!), 0);
+  const scale = Float64Array.from({ length: np }, (_, i) => {
+    const d = F[i * np + i]!;
+    return d > 1e-300 && d > 1e-30 * dmax ? 1 / Math.sqrt(d) : 0;
+  });
+  const Fs = new Float64Array(np * np);
+  for (let i = 0; i < np; i++)
+    for (let j = 0; j < np; j++) Fs[i * np + j] = scale[i] && scale[j] ? F[i * np + j]! * scale[i]! * scale[j]! : 0;
+  const eig = symmetricEigen(Fs, np);
   const cov = new Float64Array(np * np);
   const flat: { eigenvalue: number; loadings: Record<string, number> }[] = [];
   const onFlat = new Uint8Array(np);
   for (let k = 0; k < np; k++) {
     const lam = eig.values[k]!;
-    if (!(lam > FLAT_RATIO * lmax)) {
+    if (!(lam > FLAT_RATIO)) {
       const loadings: Record<string, number> = {};
       for (let i = 0; i < np; i++) {
         const v = eig.vectors[i * np + k]!;
-        if (Math.abs(v) > 0.2) {
+        if (Math.abs(v) > 0.2 || scale[i] === 0) {
           loadings[ps[i]!.name] = Number(v.toFixed(3));
           onFlat[i] = 1;
         }
@@ -90,7 +100,8 @@ export function fisherAnalysis(problem: FitProblem, x: Float64Array, ev: Evaluat
       continue;
     }
     for (let i = 0; i < np; i++)
-      for (let j = 0; j < np; j++) cov[i * np + j]! += (eig.vectors[i * np + k]! * eig.vectors[j * np + k]!) / lam;
+      for (let j = 0; j < np; j++)
+        cov[i * np + j]! += (eig.vectors[i * np + k]! * scale[i]! * eig.vectors[j * np + k]! * scale[j]!) / lam;
   }
   const sd = Array.from({ length: np }, (_, i) => Math.sqrt(cov[i * np + i]!));
   const corr: number[] = [];

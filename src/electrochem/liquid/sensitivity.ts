@@ -82,7 +82,7 @@ export function simulateProfileSensitivities(
     algebraicErrorControl: false,
     tEval: opts.tEval,
     output,
-    sensitivity: { np, s0: opts.s0, rhs },
+    ...(np > 0 ? { sensitivity: { np, s0: opts.s0, rhs } } : {}),
     ...(typeof margin === 'function'
       ? {
           events: [
