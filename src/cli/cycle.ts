@@ -36,7 +36,7 @@ import {
   type Experiment,
 } from '../cycler/index.ts';
 import { buildCellModel } from '../pipeline.ts';
-import { InputError, inputError, loadRecipe } from './main.ts';
+import { InputError, inputError, loadRecipe, parseSetFlags } from './main.ts';
 import { kv } from './table.ts';
 
 export interface CycleOptions {
@@ -54,6 +54,8 @@ export interface CycleOptions {
   /** initial state of charge, 0–1 (as typed on the command line) */
   initialSoc?: string;
   json?: boolean;
+  /** `--set` overrides of a recipe cell */
+  set?: string[];
 }
 
 const BPX_MODELS = ['dfn', 'spme', 'spm'] as const;
@@ -152,6 +154,7 @@ function profileSummaryCsv(t: ArrayLike<number>, V: ArrayLike<number>, I: ArrayL
 export function cellModelFor(
   cell: string,
   model: string,
+  set: readonly string[] = [],
 ): {
   model: FullCellModel;
   kind: 'bpx' | 'recipe';
@@ -160,6 +163,13 @@ export function cellModelFor(
   initialSoc?: number;
 } {
   if (/\.json$/i.test(cell)) {
+    if (set.length)
+      throw inputError(
+        '--set',
+        'overrides apply to a recipe, not to a BPX cell file',
+        JSON.stringify(set[0]),
+        'a recipe YAML for --cell, or no --set',
+      );
     if (!(BPX_MODELS as readonly string[]).includes(model))
       throw inputError(
         '--model',
@@ -191,7 +201,7 @@ export function cellModelFor(
       JSON.stringify(model),
       SSB_MODELS.join(', '),
     );
-  const { recipe } = loadRecipe(cell);
+  const { recipe } = loadRecipe(cell, parseSetFlags(set));
   const m = buildCellModel(recipe, model as (typeof SSB_MODELS)[number]);
   // a recipe's cell starts as produced (discharged) unless the recipe asks otherwise
   return {
@@ -205,7 +215,7 @@ export function cellModelFor(
 
 export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   const socArg = o.initialSoc !== undefined ? parseInitialSoc(o.initialSoc) : undefined;
-  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc } = cellModelFor(o.cell, o.model);
+  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc } = cellModelFor(o.cell, o.model, o.set);
   const initialSoc = socArg ?? cellSoc;
   if (o.experimentFile && o.experiment?.length)
     throw inputError(

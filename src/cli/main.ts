@@ -5,7 +5,14 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
-import { parseRecipeText, formatProblem, MAX_RECIPE_BYTES, type RecipeProblem } from '../recipe/parse.ts';
+import {
+  parseRecipeText,
+  formatProblem,
+  concernsOverride,
+  MAX_RECIPE_BYTES,
+  type RecipeProblem,
+} from '../recipe/parse.ts';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { ProblemError } from '../problems.ts';
 import { formatParseError, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
@@ -31,8 +38,52 @@ export function inputError(path: string, problem: string, got: string, allowed: 
   return new InputError([formatProblem({ path, problem, got, allowed })]);
 }
 
-/** Reads and validates a recipe file, or throws InputError. */
-export function loadRecipe(file: string): { recipe: Recipe; text: string } {
+/** One `--set <path>=<value>` flag: the raw text (for messages), the path and the value parsed as YAML. */
+export interface SetFlag {
+  raw: string;
+  path: string;
+  value: unknown;
+}
+
+/** Parses `--set` flags (value as YAML: 450, true, NCM811, [1, 2], {md_sigma_pct: 3}), or throws InputError. */
+export function parseSetFlags(raw: readonly string[] | undefined): SetFlag[] {
+  const out: SetFlag[] = [];
+  const bad: string[] = [];
+  for (const r of raw ?? []) {
+    const eq = r.indexOf('=');
+    const path = eq > 0 ? r.slice(0, eq).trim() : '';
+    if (!path || !/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(path)) {
+      bad.push(
+        formatProblem({
+          path: '--set',
+          problem: 'expected <path>=<value> with a dotted field path',
+          got: JSON.stringify(r),
+          allowed: 'e.g. --set stations.240.force_N=450 (paths as in `rollcell schema`)',
+        }),
+      );
+      continue;
+    }
+    const text = r.slice(eq + 1);
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) {
+      bad.push(
+        formatProblem({
+          path: `--set ${path}`,
+          problem: 'the value is not valid YAML',
+          got: JSON.stringify(text),
+          allowed: 'a YAML value: 450, true, NCM811, "a text", [1, 2], {md_sigma_pct: 3}',
+        }),
+      );
+      continue;
+    }
+    out.push({ raw: r, path, value: doc.toJS() as unknown });
+  }
+  if (bad.length) throw new InputError(bad);
+  return out;
+}
+
+/** Reads and validates a recipe file with `--set` overrides applied, or throws InputError. */
+export function loadRecipe(file: string, sets: readonly SetFlag[] = []): { recipe: Recipe; text: string } {
   let size: number;
   try {
     const st = statSync(file);
@@ -55,14 +106,55 @@ export function loadRecipe(file: string): { recipe: Recipe; text: string } {
   } catch {
     throw inputError('recipe', 'file not readable', JSON.stringify(file), 'a readable YAML file');
   }
-  const r = parseRecipeText(text);
-  if (!r.ok) throw new InputError(r.problems.map((p: RecipeProblem) => `${file}: ${formatProblem(p)}`));
+  const r = parseRecipeText(text, sets);
+  if (!r.ok) {
+    // a problem at an overridden field names the flag, the others the file (same messages either way)
+    const origin = (p: RecipeProblem): string => {
+      const f = [...sets].reverse().find((x) => concernsOverride(p.path, x.path));
+      return f ? `--set ${f.raw}` : file;
+    };
+    throw new InputError(r.problems.map((p: RecipeProblem) => `${origin(p)}: ${formatProblem(p)}`));
+  }
   if (r.recipe.experiment) {
     // the steps themselves (the schema checks the structure; the experiment language is the cycler's)
     const e = parseExperiment(r.recipe.experiment as ExperimentEntryInput[], 'experiment');
     if (!e.ok) throw new InputError(e.errors.map((x) => `${file}: ${formatParseError(x)}`));
   }
-  return { recipe: r.recipe, text };
+  return { recipe: r.recipe, text: sets.length ? effectiveText(file, text, sets) : text };
+}
+
+/**
+ * The recipe text with the `--set` values written into it (comments and layout kept), headed by a
+ * comment naming the flags: what a run stores, so the stored recipe reproduces the run.
+ */
+function effectiveText(file: string, text: string, sets: readonly SetFlag[]): string {
+  const doc = parseDocument(text);
+  for (const f of sets) {
+    let node: unknown = doc.contents;
+    const keys = f.path.split('.');
+    keys.forEach((k, i) => {
+      const last = i === keys.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === k);
+        if (last) {
+          if (pair) pair.value = doc.createNode(f.value);
+          else node.set(k, doc.createNode(f.value));
+        } else if (pair && (isMap(pair.value) || isSeq(pair.value))) node = pair.value;
+        else {
+          const child = doc.createNode({});
+          if (pair) pair.value = child;
+          else node.set(k, child);
+          node = child;
+        }
+      } else if (isSeq(node) && /^\d+$/.test(k)) {
+        const idx = Number(k);
+        if (last) node.set(idx, doc.createNode(f.value));
+        else node = node.get(idx, true);
+      }
+    });
+  }
+  const head = `# ${file} with ${sets.map((f) => `--set ${f.raw}`).join(' ')}\n`;
+  return head + doc.toString();
 }
 
 function parseSeed(v: string): number {
@@ -80,6 +172,13 @@ import { storedDetail } from '../run-record.ts';
 export interface MainOptions {
   progress?: boolean;
 }
+
+/** `--set <path=value>` (repeatable): every command that takes a recipe */
+const SET_OPTION = [
+  '--set <path=value>',
+  'override a recipe field, validated like the file (repeatable; paths as in `rollcell schema`), e.g. --set stations.240.force_N=450',
+  (v: string, prev: string[] = []) => [...prev, v],
+] as const;
 
 function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
   const reporterFor = (quiet: boolean | undefined): Reporter =>
@@ -105,10 +204,12 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .option('--no-production', 'skip the production run (the `production` block)')
     .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
     .option('-q, --quiet', 'no progress on stderr')
+    .option(...SET_OPTION)
     .action(
       async (
         file: string,
         o: {
+          set?: string[];
           json?: boolean;
           seed: string;
           db: string;
@@ -118,7 +219,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           quiet?: boolean;
         },
       ) => {
-        const { recipe, text } = loadRecipe(file);
+        const { recipe, text } = loadRecipe(file, parseSetFlags(o.set));
         const seed = parseSeed(o.seed);
         const store = await openStore(o.db);
         try {
@@ -269,6 +370,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE',
     )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
+    .option(...SET_OPTION)
     .option('--json', 'print the summary as JSON')
     .action(
       async (o: {
@@ -281,6 +383,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         summaryCsv?: string;
         compare?: string;
         initialSoc?: string;
+        set?: string[];
         json?: boolean;
       }) => {
         const { cycleCommand } = await import('./cycle.ts');
@@ -310,6 +413,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .option('--json', 'print the battery block as JSON')
     .option('-q, --quiet', 'no progress on stderr')
+    .option(...SET_OPTION)
     .action(
       async (
         file: string,
@@ -322,9 +426,10 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           csvColumn?: string;
           json?: boolean;
           quiet?: boolean;
+          set?: string[];
         },
       ) => {
-        const { recipe } = loadRecipe(file);
+        const { recipe } = loadRecipe(file, parseSetFlags(o.set));
         const { batteryCommand } = await import('./battery.ts');
         const reporter = reporterFor(o.quiet);
         try {
@@ -398,8 +503,9 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .command('validate')
     .description('check a recipe; prints nothing and exits 0 when valid')
     .argument('<recipe>', 'recipe YAML file')
-    .action((file: string) => {
-      loadRecipe(file);
+    .option(...SET_OPTION)
+    .action((file: string, o: { set?: string[] }) => {
+      loadRecipe(file, parseSetFlags(o.set));
     });
 
   program

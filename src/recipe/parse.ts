@@ -286,8 +286,73 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
   return out;
 }
 
-/** Parses and validates recipe text. `source` is used only in messages. */
-export function parseRecipeText(text: string): ParseResult {
+/**
+ * A change applied to a recipe on top of its file (`--set stations.240.force_N=450`): the dotted path as
+ * in the schema and in problem paths, and the value (already parsed from YAML). Validated exactly like
+ * the file; problems at an overridden path carry no line number (the value is not in the file).
+ */
+export interface RecipeOverride {
+  readonly path: string;
+  readonly value: unknown;
+}
+
+/** Does a problem at `problemPath` concern the overridden `path` (one is a prefix of the other)? */
+export function concernsOverride(problemPath: string, path: string): boolean {
+  return (
+    problemPath === path ||
+    problemPath.startsWith(path + '.') ||
+    (problemPath !== '' && path.startsWith(problemPath + '.'))
+  );
+}
+
+/** Applies overrides to the recipe data in place; problems for paths that cannot be set. */
+function applyOverrides(data: Record<string, unknown>, overrides: readonly RecipeOverride[]): RecipeProblem[] {
+  const out: RecipeProblem[] = [];
+  for (const o of overrides) {
+    const keys = o.path.split('.');
+    if (o.path === '' || keys.some((k) => k === '')) {
+      out.push({
+        path: o.path,
+        problem: 'not a field path',
+        got: JSON.stringify(o.path),
+        allowed: 'a dotted path as in `rollcell schema`, e.g. stations.240.force_N',
+      });
+      continue;
+    }
+    let cur: unknown = data;
+    let ok = true;
+    for (let i = 0; i < keys.length - 1; i++) {
+      const k = keys[i]!;
+      const c = cur as Record<string, unknown> | unknown[];
+      const idx = Array.isArray(c) && /^\d+$/.test(k) ? Number(k) : k;
+      let next = (c as Record<string | number, unknown>)[idx];
+      if (next === undefined || next === null) {
+        next = {};
+        (c as Record<string | number, unknown>)[idx] = next;
+      } else if (typeof next !== 'object') {
+        out.push({
+          path: keys.slice(0, i + 1).join('.'),
+          problem: `not a block, so ${keys.slice(i + 1).join('.')} cannot be set inside it`,
+          got: describeValue(next),
+          allowed: 'a path to a field of the recipe (`rollcell schema`)',
+        });
+        ok = false;
+        break;
+      }
+      cur = next;
+    }
+    if (!ok) continue;
+    const last = keys[keys.length - 1]!;
+    const c = cur as Record<string | number, unknown>;
+    c[Array.isArray(cur) && /^\d+$/.test(last) ? Number(last) : last] = o.value;
+  }
+  return out;
+}
+
+/**
+ * Parses and validates recipe text, with optional overrides (`--set`) applied on top before validation.
+ */
+export function parseRecipeText(text: string, overrides: readonly RecipeOverride[] = []): ParseResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_RECIPE_BYTES) {
     return {
@@ -389,9 +454,15 @@ export function parseRecipeText(text: string): ParseResult {
       ],
     };
   }
+  if (overrides.length > 0) {
+    const bad = applyOverrides(data as Record<string, unknown>, overrides);
+    if (bad.length > 0) return { ok: false, problems: bad };
+  }
   const parsed = recipeSchema.safeParse(data);
   const lineOf = (path: string): number | undefined => {
     if (path === '') return undefined;
+    // a value from an override is not in the file: no line
+    if (overrides.some((o) => concernsOverride(path, o.path))) return undefined;
     const keys = path.split('.');
     for (let n = keys.length; n > 0; n--) {
       const node = doc.getIn(
