@@ -31,6 +31,7 @@ import {
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
 import { stageTicker, type Progress } from './progress.ts';
+import type { LineData } from './process/production/linedata.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -50,6 +51,8 @@ export interface JobOptions {
    * what-ifs stay fast); `rollcell run` turns it on. An object limits the run length.
    */
   production?: boolean | { web_length_m?: number; duration_s?: number };
+  /** measured line data replacing the simulated variability of the production run (read by the edge) */
+  lineData?: LineData;
   /**
    * run the recipe's battery (its `battery` block) on a duty profile (default by application: ev →
    * ev:UDDS, ess_solar → ess:solar, ess_wind → ess:wind, other → ev:UDDS) with cells from the
@@ -325,6 +328,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.onCell ? { onCell: opts.onCell } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.lineData ? { lineData: opts.lineData } : {}),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)

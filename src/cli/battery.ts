@@ -5,6 +5,7 @@
  * src/battery/run.ts.
  */
 import type { Progress } from '../progress.ts';
+import type { LineData } from '../process/production/linedata.ts';
 import { readFileSync } from 'node:fs';
 import type { Recipe } from '../recipe/schema.ts';
 import {
@@ -97,11 +98,12 @@ export function batteryOptions(
 }
 
 /** runs the command; returns the text to print */
-export function batteryCommand(recipe: Recipe, o: BatteryCliOptions, progress?: Progress): string {
+export function batteryCommand(recipe: Recipe, o: BatteryCliOptions, progress?: Progress, lineData?: LineData): string {
   const { opts, fromProduction } = batteryOptions(recipe, o);
   try {
     const cells = fromProduction
-      ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}) }).cells
+      ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}), ...(lineData ? { lineData } : {}) })
+          .cells
       : undefined;
     const { block, summary } = runBatteryCommand(recipe, { ...opts, cells, ...(progress ? { progress } : {}) });
     return o.json ? JSON.stringify(block, null, 2) : summary;

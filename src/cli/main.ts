@@ -23,6 +23,7 @@ import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
+import { loadLineData } from './line-data.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import { BatteryInputError, toInputError } from './battery.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
@@ -173,6 +174,12 @@ export interface MainOptions {
   progress?: boolean;
 }
 
+/** `--line-data <file>`: measured series for the production run */
+const LINE_DATA_OPTION = [
+  '--line-data <file>',
+  "CSV of measured gauge/force/temperature series replacing the simulated variability of the production run (overrides the recipe's production.line_data)",
+] as const;
+
 /** `--set <path=value>` (repeatable): every command that takes a recipe */
 const SET_OPTION = [
   '--set <path=value>',
@@ -205,11 +212,13 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
     .option('-q, --quiet', 'no progress on stderr')
     .option(...SET_OPTION)
+    .option(...LINE_DATA_OPTION)
     .action(
       async (
         file: string,
         o: {
           set?: string[];
+          lineData?: string;
           json?: boolean;
           seed: string;
           db: string;
@@ -220,6 +229,14 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         },
       ) => {
         const { recipe, text } = loadRecipe(file, parseSetFlags(o.set));
+        if (o.lineData !== undefined && !o.production)
+          throw inputError(
+            '--line-data',
+            'measured line data feed the production run, which --no-production turns off',
+            JSON.stringify(o.lineData),
+            '--line-data without --no-production',
+          );
+        const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
         const seed = parseSeed(o.seed);
         const store = await openStore(o.db);
         try {
@@ -236,7 +253,18 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
                   battery: o.battery,
                   batteryFrames: 60,
                   progress: reporter.progress,
+                  ...(lineData ? { lineData: lineData.data } : {}),
                 });
+                if (lineData && res.output.production) {
+                  // which file fed the run (the block already counts its rows and stations)
+                  const ld = res.output.production['line_data'] as Record<string, unknown> | null;
+                  res.output.production['line_data'] = {
+                    ...ld,
+                    file: lineData.file,
+                    source: lineData.source,
+                    sha256: lineData.sha256,
+                  };
+                }
               } finally {
                 reporter.close();
               }
@@ -414,6 +442,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .option('--json', 'print the battery block as JSON')
     .option('-q, --quiet', 'no progress on stderr')
     .option(...SET_OPTION)
+    .option(...LINE_DATA_OPTION)
     .action(
       async (
         file: string,
@@ -427,13 +456,15 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           json?: boolean;
           quiet?: boolean;
           set?: string[];
+          lineData?: string;
         },
       ) => {
         const { recipe } = loadRecipe(file, parseSetFlags(o.set));
+        const lineData = o.cells === 'production' ? loadLineData(file, recipe, o.lineData) : undefined;
         const { batteryCommand } = await import('./battery.ts');
         const reporter = reporterFor(o.quiet);
         try {
-          out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress));
+          out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress, lineData?.data));
         } finally {
           reporter.close();
         }

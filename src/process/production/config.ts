@@ -104,6 +104,13 @@ export const productionSchema = z
       'web length scrapped after every (re)start (thermal re-equilibration of the heated nips), m (assumption)',
     ).default(1),
     edge_trim_mm: nonNeg('minimum edge trim per side, mm').default(0),
+    line_data: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'CSV of measured series (time_s, station, force_N, temperature_C, thickness_um) that replace the simulated variability; a path relative to the recipe file (`rollcell run --line-data` overrides it)',
+      ),
     splice: z
       .object({
         mode: z
