@@ -3,6 +3,7 @@
  * `<path>: <problem> (got <value>; allowed <what>)`); 1 internal error. Never a stack trace unless
  * ROLLCELL_DEBUG=1.
  */
+import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import {
@@ -24,6 +25,7 @@ import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { loadLineData } from './line-data.ts';
+import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import { BatteryInputError, toInputError } from './battery.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
@@ -172,6 +174,8 @@ import { storedDetail } from '../run-record.ts';
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
 export interface MainOptions {
   progress?: boolean;
+  /** where streamed output (exports) goes (default process.stdout) */
+  stdout?: Writable & { isTTY?: boolean };
 }
 
 /** `--line-data <file>`: measured series for the production run */
@@ -364,11 +368,46 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     });
   runs
     .command('export')
-    .description('a JSON bundle: recipe, result, cells, cycles, series')
-    .argument('<id>')
+    .description(
+      'a run as JSON (the whole run), CSV (one table) or XLSX (a worksheet per table), streamed: cells (one row per cell with genealogy, gauge and station readings, verdict and causes), cycles, series, spc',
+    )
+    .argument('<id>', 'run id (a prefix is enough)')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--format <format>', 'json, csv or xlsx (default: from the --out extension, else json)')
+    .option(
+      '--what <table>',
+      'cells, cycles, series or spc (repeatable or comma-separated; default: everything)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--out <file>', 'write to this file (written completely, then renamed into place) instead of stdout')
+    .option('--force', 'overwrite an existing --out file')
+    .action(async (id: string, o: { db: string } & ExportCliOptions) => {
+      const { exportCommand } = await import('./export.ts');
+      const path = await withStore(o.db, (s) => exportCommand(s, id, o, mo.stdout ?? process.stdout));
+      if (path) process.stderr.write(`exported to ${path}\n`);
+    });
+  runs
+    .command('delete')
+    .description('delete a run with its cells, cycles and series')
+    .argument('<id>', 'run id (a prefix is enough)')
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .action(async (id: string, o: { db: string }) => {
-      out(await withStore(o.db, async (s) => JSON.stringify(await s.exportRun(id), null, 2)));
+      const r = await withStore(o.db, (s) => s.deleteRun(id));
+      out(`deleted run ${r.runs.join(', ')} (${r.cells} cells, ${r.cycles} cycles, ${r.time_series} series)`);
+    });
+  runs
+    .command('prune')
+    .description('delete all but the newest N runs')
+    .requiredOption('--keep <n>', 'how many of the newest runs to keep')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .action(async (o: { db: string; keep: string }) => {
+      const keep = Number(o.keep);
+      if (!Number.isInteger(keep) || keep < 0)
+        throw inputError('--keep', 'must be a whole number of runs', JSON.stringify(o.keep), '0, 1, 2, …');
+      const r = await withStore(o.db, (s) => s.pruneRuns(keep));
+      out(
+        `deleted ${r.runs.length} run(s) (${r.cells} cells, ${r.cycles} cycles, ${r.time_series} series); kept the newest ${keep}`,
+      );
     });
 
   program
