@@ -3,7 +3,7 @@
  * `<path>: <problem> (got <value>; allowed <what>)`); 1 internal error. Never a stack trace unless
  * ROLLCELL_DEBUG=1.
  */
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import {
@@ -383,7 +383,18 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .option('--force', 'overwrite an existing --out file')
     .action(async (id: string, o: { db: string } & ExportCliOptions) => {
       const { exportCommand } = await import('./export.ts');
-      const path = await withStore(o.db, (s) => exportCommand(s, id, o, mo.stdout ?? process.stdout));
+      // the bin streams to stdout; an in-process caller (out callback) gets the text in one piece
+      let text = '';
+      const sink =
+        mo.stdout ??
+        new Writable({
+          write(chunk: Buffer | string, _enc, cb) {
+            text += chunk.toString();
+            cb();
+          },
+        });
+      const path = await withStore(o.db, (s) => exportCommand(s, id, o, sink));
+      if (!mo.stdout && !o.out) out(text.replace(/\n$/, ''));
       if (path) process.stderr.write(`exported to ${path}\n`);
     });
   runs
@@ -589,6 +600,9 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .addOption(new Option('--kind <kind>', 'only this kind'))
     .option('--json', 'as JSON')
     .action((o: { kind?: string; json?: boolean }) => {
+      const kinds = [...new Set(allMaterials().map((m) => m.kind))].sort();
+      if (o.kind !== undefined && !kinds.includes(o.kind as (typeof kinds)[number]))
+        throw inputError('--kind', 'unknown kind of material', JSON.stringify(o.kind), kinds.join(', '));
       const ms = allMaterials().filter((m) => !o.kind || m.kind === o.kind);
       if (o.json) return out(JSON.stringify(ms, null, 2));
       out(

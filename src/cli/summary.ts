@@ -251,10 +251,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           const decisive =
             cl.elements.find((e) => e.verdict === cl.verdict && cl.verdict !== 'met') ??
             cl.elements[cl.elements.length - 1];
-          const why =
-            cl.verdict === 'met'
-              ? 'all elements met'
-              : `${decisive?.id ?? ''}: ${(decisive?.evidence ?? '').slice(0, 90)}`;
+          const why = cl.verdict === 'met' ? 'all elements met' : `${decisive?.id ?? ''}: ${decisive?.evidence ?? ''}`;
           return [cl.claim, cl.verdict === 'met' ? 'met' : cl.verdict.toUpperCase(), why];
         }),
         '\nClaim chart (US 2025/0266422 A1) — details in the report',
