@@ -32,6 +32,7 @@ import {
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
+import { applyFindingsToClaims, lineFindings, type ValidityFinding } from './validity.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -290,6 +291,8 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
+  // what the line cannot make as described (src/validity.ts): cells out of spec, claims not evaluable
+  const findings: ValidityFinding[] = lineFindings(proc.warnings);
   stage('line', 'done');
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
@@ -329,6 +332,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
+      isImpossible: (ws) => lineFindings(ws).some((f) => f.kind === 'impossible'),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
@@ -380,7 +384,16 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   output.windows = windows;
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
   stage('claims', 'start');
-  output.claims = evaluateClaims(recipe, output);
+  output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
+  if (findings.length) {
+    output.validity = { findings: findings.map((f) => ({ ...f, claims: f.claims === 'all' ? 'all' : [...f.claims] })) };
+    // the findings lead the warnings: no clean headline beside them
+    warnings.unshift(
+      ...findings.map(
+        (f) => `${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'}: ${f.reason}`,
+      ),
+    );
+  }
   stage('claims', 'done');
   return {
     output,

@@ -582,11 +582,21 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
 
   program
     .command('validate')
-    .description('check a recipe; prints nothing and exits 0 when valid')
+    .description(
+      "check a recipe: exit 0 when valid (stdout stays empty); the line's warnings that `run` would print (the seed's windows, Li melting, …) go to stderr",
+    )
     .argument('<recipe>', 'recipe YAML file')
     .option(...SET_OPTION)
     .action((file: string, o: { set?: string[] }) => {
-      loadRecipe(file, parseSetFlags(o.set));
+      const { recipe } = loadRecipe(file, parseSetFlags(o.set));
+      // the line's physics (no cycling, no production): the same warnings `run` prints about the line
+      let warnings: string[] = [];
+      try {
+        warnings = runJob(recipe, { noCycling: true }).warnings;
+      } catch (e) {
+        throw toInputError(e);
+      }
+      for (const w of warnings) process.stderr.write(`${file}: warning: ${w}\n`);
     });
 
   program

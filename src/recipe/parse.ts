@@ -398,17 +398,26 @@ export function parseRecipeText(text: string, overrides: readonly RecipeOverride
     };
   }
   if (doc.errors.length > 0) {
+    // the first syntax error, with its line and column: the ones after it are usually its cascade
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
+    const rest = doc.errors.length - 1;
+    const tabs = /tab/i.test(e.message) ? ' (indent with spaces)' : '';
     return {
       ok: false,
-      problems: doc.errors.slice(0, 10).map((e) => ({
-        path: '',
-        problem: /call stack/i.test(e.message)
-          ? `nesting too deep (more than ${MAX_DEPTH} levels)`
-          : `YAML syntax error: ${e.message.split('\n')[0]}`,
-        got: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'invalid YAML',
-        allowed: 'valid YAML 1.2',
-        ...(e.linePos ? { line: e.linePos[0].line } : {}),
-      })),
+      problems: [
+        {
+          path: '',
+          problem: /call stack/i.test(e.message)
+            ? `nesting too deep (more than ${MAX_DEPTH} levels)`
+            : `YAML syntax error: ${e.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?$/, '')}${tabs}${
+                rest > 0 ? ` — ${rest} more error${rest > 1 ? 's' : ''} after it, probably caused by this one` : ''
+              }`,
+          got: pos ? `line ${pos.line}, column ${pos.col}` : 'invalid YAML',
+          allowed: 'valid YAML 1.2',
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        },
+      ],
     };
   }
   if (depthOf(doc.contents) > MAX_DEPTH) {
