@@ -36,7 +36,6 @@ const LINE_CODES: Record<ProcessWarning['code'], FindingKind | null> = {
   not_bonded: null, // judged per cell (not_bonded scrap) and by the claims' bonding elements
   al_yields: null,
   li_on_roll: null,
-  li_displaced: null,
   alloying_incomplete: null,
   no_alloying: null,
 };

@@ -24,7 +24,7 @@ import {
   type ExportWhat,
 } from '../export/tables.ts';
 import { EXPORT_FORMATS, sinkFor, type ExportFormat, type TableSink } from '../export/writers.ts';
-import { inputError } from './main.ts';
+import { inputError } from './input.ts';
 
 export interface ExportCliOptions {
   format?: string;

@@ -8,9 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Recipe } from '../recipe/schema.ts';
-import { formatProblem } from '../problems.ts';
+import { ProblemError } from '../problems.ts';
 import { LineDataError, parseLineData, type LineData } from '../process/production/linedata.ts';
-import { InputError } from './main.ts';
 
 /** largest line-data file read (bytes): a week of 10 Hz data at three nips is ≈ 100 MB */
 export const MAX_LINE_DATA_BYTES = 512 * 1024 * 1024;
@@ -29,8 +28,8 @@ export function loadLineData(recipeFile: string, recipe: Recipe, flag?: string):
   const given = flag ?? fromRecipe;
   if (given === undefined) return undefined;
   const path = flag !== undefined ? resolve(flag) : resolve(dirname(recipeFile), given);
-  const fail = (problem: string, got: string, allowed: string, line?: number): never => {
-    throw new InputError([formatProblem({ path: source, problem, got, allowed, ...(line ? { line } : {}) })]);
+  const fail = (problem: string, got: string, allowed: string): never => {
+    throw new ProblemError({ path: source, problem, got, allowed });
   };
   let size = 0;
   try {
@@ -38,7 +37,7 @@ export function loadLineData(recipeFile: string, recipe: Recipe, flag?: string):
     if (!st.isFile()) fail('not a regular file', JSON.stringify(given), 'a CSV file of measured line data');
     size = st.size;
   } catch (e) {
-    if (e instanceof InputError) throw e;
+    if (e instanceof ProblemError) throw e;
     fail('file not found or not readable', JSON.stringify(path), 'an existing CSV file (README: measured line data)');
   }
   if (size > MAX_LINE_DATA_BYTES) fail('file too large', `${size} bytes`, `≤ ${MAX_LINE_DATA_BYTES} bytes`);
@@ -52,16 +51,10 @@ export function loadLineData(recipeFile: string, recipe: Recipe, flag?: string):
     };
   } catch (e) {
     if (!(e instanceof LineDataError)) throw e;
-    // "<problem> (got …; allowed …)" → the Problem's parts; the column is named in the problem
-    const m = /^(.*?)\s*\(got (.*); allowed (.*)\)$/s.exec(e.problem);
-    throw new InputError([
-      `${given}: ${formatProblem({
-        path: source,
-        problem: `column ${e.column}: ${m ? m[1] : e.problem}`,
-        got: m ? m[2]! : `line ${e.line}`,
-        allowed: m ? m[3]! : 'the line-data format (README: measured line data)',
-        line: e.line,
-      })}`,
-    ]);
+    const p = e.problems[0]!;
+    throw new ProblemError(
+      { path: source, problem: `column ${e.column}: ${p.problem}`, got: p.got, allowed: p.allowed, line: e.line },
+      given,
+    );
   }
 }

@@ -5,17 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
-import {
-  parseRecipeText,
-  formatProblem,
-  concernsOverride,
-  MAX_RECIPE_BYTES,
-  type RecipeProblem,
-} from '../recipe/parse.ts';
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { ProblemError } from '../problems.ts';
-import { formatParseError, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
@@ -27,145 +17,8 @@ import { createReporter, type Reporter } from './progress.ts';
 import { loadLineData } from './line-data.ts';
 import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
-import { BatteryInputError, toInputError } from './battery.ts';
+import { ExitStatus, inputError, loadRecipe, parseSeed, parseSetFlags } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
-
-/** Invalid user input: printed line by line, exit code 2. */
-export class InputError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
-  }
-}
-
-export function inputError(path: string, problem: string, got: string, allowed: string): InputError {
-  return new InputError([formatProblem({ path, problem, got, allowed })]);
-}
-
-/** One `--set <path>=<value>` flag: the raw text (for messages), the path and the value parsed as YAML. */
-export interface SetFlag {
-  raw: string;
-  path: string;
-  value: unknown;
-}
-
-/** Parses `--set` flags (value as YAML: 450, true, NCM811, [1, 2], {md_sigma_pct: 3}), or throws InputError. */
-export function parseSetFlags(raw: readonly string[] | undefined): SetFlag[] {
-  const out: SetFlag[] = [];
-  const bad: string[] = [];
-  for (const r of raw ?? []) {
-    const eq = r.indexOf('=');
-    const path = eq > 0 ? r.slice(0, eq).trim() : '';
-    if (!path || !/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(path)) {
-      bad.push(
-        formatProblem({
-          path: '--set',
-          problem: 'expected <path>=<value> with a dotted field path',
-          got: JSON.stringify(r),
-          allowed: 'e.g. --set stations.240.force_N=450 (paths as in `rollcell schema`)',
-        }),
-      );
-      continue;
-    }
-    const text = r.slice(eq + 1);
-    const doc = parseDocument(text, { prettyErrors: false });
-    if (doc.errors.length > 0) {
-      bad.push(
-        formatProblem({
-          path: `--set ${path}`,
-          problem: 'the value is not valid YAML',
-          got: JSON.stringify(text),
-          allowed: 'a YAML value: 450, true, NCM811, "a text", [1, 2], {md_sigma_pct: 3}',
-        }),
-      );
-      continue;
-    }
-    out.push({ raw: r, path, value: doc.toJS() as unknown });
-  }
-  if (bad.length) throw new InputError(bad);
-  return out;
-}
-
-/** Reads and validates a recipe file with `--set` overrides applied, or throws InputError. */
-export function loadRecipe(file: string, sets: readonly SetFlag[] = []): { recipe: Recipe; text: string } {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw inputError('recipe', 'not a regular file', JSON.stringify(file), 'a YAML recipe file');
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw inputError(
-      'recipe',
-      'file not found or not readable',
-      JSON.stringify(file),
-      'an existing, readable YAML file',
-    );
-  }
-  if (size > MAX_RECIPE_BYTES)
-    throw inputError('', 'file too large for a recipe', `${size} bytes`, `<= ${MAX_RECIPE_BYTES} bytes`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError('recipe', 'file not readable', JSON.stringify(file), 'a readable YAML file');
-  }
-  const r = parseRecipeText(text, sets);
-  if (!r.ok) {
-    // a problem at an overridden field names the flag, the others the file (same messages either way)
-    const origin = (p: RecipeProblem): string => {
-      const f = [...sets].reverse().find((x) => concernsOverride(p.path, x.path));
-      return f ? `--set ${f.raw}` : file;
-    };
-    throw new InputError(r.problems.map((p: RecipeProblem) => `${origin(p)}: ${formatProblem(p)}`));
-  }
-  if (r.recipe.experiment) {
-    // the steps themselves (the schema checks the structure; the experiment language is the cycler's)
-    const e = parseExperiment(r.recipe.experiment as ExperimentEntryInput[], 'experiment');
-    if (!e.ok) throw new InputError(e.errors.map((x) => `${file}: ${formatParseError(x)}`));
-  }
-  return { recipe: r.recipe, text: sets.length ? effectiveText(file, text, sets) : text };
-}
-
-/**
- * The recipe text with the `--set` values written into it (comments and layout kept), headed by a
- * comment naming the flags: what a run stores, so the stored recipe reproduces the run.
- */
-function effectiveText(file: string, text: string, sets: readonly SetFlag[]): string {
-  const doc = parseDocument(text);
-  for (const f of sets) {
-    let node: unknown = doc.contents;
-    const keys = f.path.split('.');
-    keys.forEach((k, i) => {
-      const last = i === keys.length - 1;
-      if (isMap(node)) {
-        const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === k);
-        if (last) {
-          if (pair) pair.value = doc.createNode(f.value);
-          else node.set(k, doc.createNode(f.value));
-        } else if (pair && (isMap(pair.value) || isSeq(pair.value))) node = pair.value;
-        else {
-          const child = doc.createNode({});
-          if (pair) pair.value = child;
-          else node.set(k, child);
-          node = child;
-        }
-      } else if (isSeq(node) && /^\d+$/.test(k)) {
-        const idx = Number(k);
-        if (last) node.set(idx, doc.createNode(f.value));
-        else node = node.get(idx, true);
-      }
-    });
-  }
-  const head = `# ${file} with ${sets.map((f) => `--set ${f.raw}`).join(' ')}\n`;
-  return head + doc.toString();
-}
-
-function parseSeed(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1)
-    throw inputError('--seed', 'must be a non-negative integer', JSON.stringify(v), '0 … 4294967295');
-  return n;
-}
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
@@ -247,33 +100,29 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           const runId = newRunId();
           let res;
           try {
+            const reporter = reporterFor(o.quiet);
             try {
-              const reporter = reporterFor(o.quiet);
-              try {
-                res = runJob(recipe, {
-                  seed,
-                  runId,
-                  production: o.production,
-                  battery: o.battery,
-                  batteryFrames: 60,
-                  progress: reporter.progress,
-                  ...(lineData ? { lineData: lineData.data } : {}),
-                });
-                if (lineData && res.output.production) {
-                  // which file fed the run (the block already counts its rows and stations)
-                  const ld = res.output.production['line_data'] as Record<string, unknown> | null;
-                  res.output.production['line_data'] = {
-                    ...ld,
-                    file: lineData.file,
-                    source: lineData.source,
-                    sha256: lineData.sha256,
-                  };
-                }
-              } finally {
-                reporter.close();
+              res = runJob(recipe, {
+                seed,
+                runId,
+                production: o.production,
+                battery: o.battery,
+                batteryFrames: 60,
+                progress: reporter.progress,
+                ...(lineData ? { lineData: lineData.data } : {}),
+              });
+              if (lineData && res.output.production) {
+                // which file fed the run (the block already counts its rows and stations)
+                const ld = res.output.production['line_data'] as Record<string, unknown> | null;
+                res.output.production['line_data'] = {
+                  ...ld,
+                  file: lineData.file,
+                  source: lineData.source,
+                  sha256: lineData.sha256,
+                };
               }
-            } catch (e) {
-              throw toInputError(e);
+            } finally {
+              reporter.close();
             }
           } catch (e) {
             // nothing a user ran is lost: a failed run is stored with its error
@@ -439,7 +288,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .option(
       '--current-profile <csv>',
-      'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)',
+      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
     )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
@@ -449,6 +298,10 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
     .option(...SET_OPTION)
+    .option(
+      '--start-time <time>',
+      "the run's start for the files' Unix Time / s: ISO 8601 or Unix seconds (default now)",
+    )
     .option('--json', 'print the summary as JSON')
     .action(
       async (o: {
@@ -462,12 +315,42 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         compare?: string;
         initialSoc?: string;
         set?: string[];
+        startTime?: string;
         json?: boolean;
       }) => {
         const { cycleCommand } = await import('./cycle.ts');
         cycleCommand(o, out);
       },
     );
+
+  const bpx = program
+    .command('bpx')
+    .description('Battery Parameter eXchange files: check a file against the standard, export a recipe cell');
+  bpx
+    .command('check')
+    .description(
+      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths and warnings; and which rollcell models run it (exit 2 when refused)",
+    )
+    .argument('<file>', 'BPX JSON (or YAML) file')
+    .option('--v-tol <V>', "tolerance of the validator's voltage-limit check, V", '0.001')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, o: { vTol?: string; json?: boolean }) => {
+      const { bpxCheckCommand } = await import('./bpx.ts');
+      const code = bpxCheckCommand(file, o, out);
+      if (code !== 0) throw new ExitStatus(code);
+    });
+  bpx
+    .command('export')
+    .description(
+      "the cell a recipe's line produces as a BPX 1.1 file (an SPM parameter set: what the standard can express of a solid-state cell; the rest is listed)",
+    )
+    .argument('<recipe>', 'recipe YAML file')
+    .option('--out <file.json>', 'write the BPX file there (else the document goes to stdout)')
+    .option('--json', 'print the summary as JSON (with --out)')
+    .action(async (file: string, o: { out?: string; json?: boolean }) => {
+      const { bpxExportCommand } = await import('./bpx.ts');
+      await bpxExportCommand(file, o, out);
+    });
 
   program
     .command('battery')
@@ -590,12 +473,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .action((file: string, o: { set?: string[] }) => {
       const { recipe } = loadRecipe(file, parseSetFlags(o.set));
       // the line's physics (no cycling, no production): the same warnings `run` prints about the line
-      let warnings: string[] = [];
-      try {
-        warnings = runJob(recipe, { noCycling: true }).warnings;
-      } catch (e) {
-        throw toInputError(e);
-      }
+      const warnings = runJob(recipe, { noCycling: true }).warnings;
       for (const w of warnings) process.stderr.write(`${file}: warning: ${w}\n`);
     });
 
@@ -648,10 +526,7 @@ export async function main(
         return 0;
       return 2; // commander already printed the message
     }
-    if (e instanceof InputError || e instanceof BatteryInputError) {
-      for (const l of e.lines) process.stderr.write(l + '\n');
-      return 2;
-    }
+    if (e instanceof ExitStatus) return e.code;
     if (e instanceof ProblemError) {
       process.stderr.write(e.message + '\n');
       return 2;

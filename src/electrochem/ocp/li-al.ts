@@ -27,6 +27,7 @@
  * direction = +1 on lithiation (cell charge), −1 on delithiation; free Li metal stays at 0 V.
  */
 import { F, R } from '../../materials/constants.ts';
+import { problem } from '../../problems.ts';
 
 export type LiAlPhaseModel = 'rt' | 'equilibrium';
 
@@ -136,8 +137,8 @@ export function liAlOcp(
   opts: LiAlOcpOptions = {},
   direction = 0,
 ): { U: number; dUdx: number; dUdDirection: number } {
-  if (!Number.isFinite(x)) throw new RangeError(`anode.x: must be finite (got ${x}; allowed a real Li/Al ratio)`);
-  if (!(T_K > 0)) throw new RangeError(`temperature_K: must be > 0 (got ${T_K}; allowed > 0)`);
+  if (!Number.isFinite(x)) throw problem('anode.x', 'must be finite', String(x), 'a real Li/Al ratio');
+  if (!(T_K > 0)) throw problem('temperature_K', 'must be > 0', String(T_K), '> 0');
   const pw = piecewise(T_K, opts.phaseModel ?? 'rt');
   let U = pw.u0 + pw.s0 * x;
   let dU = pw.s0;
@@ -175,7 +176,7 @@ export function liAlPhaseFractions(
   x: number,
   model: LiAlPhaseModel = 'rt',
 ): { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number; freeLi_per_Al: number } {
-  if (!(x >= 0)) throw new RangeError(`anode.x: must be ≥ 0 (got ${x}; allowed ≥ 0)`);
+  if (!(x >= 0)) throw problem('anode.x', 'must be ≥ 0', String(x), '≥ 0');
   if (x <= X_LIAL) {
     // α (x_α) + β (taken as x = 1 for the lever rule on the whole β field — assumption)
     const fb = x <= X_ALPHA ? 0 : (x - X_ALPHA) / (X_LIAL - X_ALPHA);

@@ -23,6 +23,7 @@ import { applyAgeing } from './ageing.ts';
 import { CellCore, bvEta, cathodeJ0 } from './common.ts';
 import { controlValue } from './p2d.ts';
 import type { SsbCellParams } from './params.ts';
+import { problem } from '../../problems.ts';
 
 export interface SpmeOptions {
   readonly nr?: number;
@@ -62,7 +63,7 @@ export class SsbSpme implements FullCellModel {
       ['na', this.na],
     ] as const) {
       if (!(Number.isInteger(v) && v >= 2))
-        throw new RangeError(`${variant}.${k}: must be an integer ≥ 2 (got ${v}; allowed 2, 3, …)`);
+        throw problem(`${variant}.${k}`, 'must be an integer ≥ 2', String(v), '2, 3, …');
     }
     this.offA = this.nr;
     this.iI = this.nr + this.na;
@@ -302,8 +303,11 @@ export class SsbSpme implements FullCellModel {
         out[this.iI] = I / A;
         break;
       default:
-        throw new RangeError(
-          `control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`,
+        throw problem(
+          'control.mode',
+          'unknown',
+          String(String((control as Control).mode)),
+          'current, voltage, power, resistance, rest',
         );
     }
   }

@@ -1,0 +1,164 @@
+/**
+ * The CLI's input helpers, shared by the commands: the one error value for a bad flag or file
+ * (`ProblemError`, exit code 2 by type) and the recipe loader.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { parseRecipeText, concernsOverride, MAX_RECIPE_BYTES } from '../recipe/parse.ts';
+import type { Recipe } from '../recipe/schema.ts';
+import { ProblemError, formatProblem, problem, type Problem } from '../problems.ts';
+import { parseErrorProblem, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
+
+/** ends a command with an exit code after it has printed its own output (e.g. `bpx check` of a refused file) */
+export class ExitStatus extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** a bad flag or file: `<path>: <problem> (got <value>; allowed <what>)`, exit code 2 */
+export function inputError(path: string, what: string, got: string, allowed: string): ProblemError {
+  return problem(path, what, got, allowed);
+}
+
+/** the problems of e under a prefix (the flag that brought the input: `--cell`, `--experiment`), or e itself */
+export function underFlag(flag: string, e: unknown): unknown {
+  return e instanceof ProblemError ? new ProblemError(e.problems, e.prefix ? `${flag}: ${e.prefix}` : flag) : e;
+}
+
+/**
+ * Problems from more than one source (the recipe file, `--set` flags), each printed with its own
+ * prefix: `<file>: <problem>` or `--set <path=value>: <problem>`.
+ */
+export class SourcedProblemError extends ProblemError {
+  constructor(
+    problems: readonly Problem[],
+    readonly sources: readonly string[],
+  ) {
+    super(problems);
+    this.message = problems.map((p, i) => `${sources[i]}: ${formatProblem(p)}`).join('\n');
+  }
+}
+
+/** One `--set <path>=<value>` flag: the raw text (for messages), the path and the value parsed as YAML. */
+export interface SetFlag {
+  raw: string;
+  path: string;
+  value: unknown;
+}
+
+/** Parses `--set` flags (value as YAML: 450, true, NCM811, [1, 2], {md_sigma_pct: 3}), or throws a ProblemError. */
+export function parseSetFlags(raw: readonly string[] | undefined): SetFlag[] {
+  const out: SetFlag[] = [];
+  const bad: Problem[] = [];
+  for (const r of raw ?? []) {
+    const eq = r.indexOf('=');
+    const path = eq > 0 ? r.slice(0, eq).trim() : '';
+    if (!path || !/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(path)) {
+      bad.push({
+        path: '--set',
+        problem: 'expected <path>=<value> with a dotted field path',
+        got: JSON.stringify(r),
+        allowed: 'e.g. --set stations.240.force_N=450 (paths as in `rollcell schema`)',
+      });
+      continue;
+    }
+    const text = r.slice(eq + 1);
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) {
+      bad.push({
+        path: `--set ${path}`,
+        problem: 'the value is not valid YAML',
+        got: JSON.stringify(text),
+        allowed: 'a YAML value: 450, true, NCM811, "a text", [1, 2], {md_sigma_pct: 3}',
+      });
+      continue;
+    }
+    out.push({ raw: r, path, value: doc.toJS() as unknown });
+  }
+  if (bad.length) throw new ProblemError(bad);
+  return out;
+}
+
+/** Reads and validates a recipe file with `--set` overrides applied, or throws a ProblemError. */
+export function loadRecipe(file: string, sets: readonly SetFlag[] = []): { recipe: Recipe; text: string } {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw inputError('recipe', 'not a regular file', JSON.stringify(file), 'a YAML recipe file');
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ProblemError) throw e;
+    throw inputError(
+      'recipe',
+      'file not found or not readable',
+      JSON.stringify(file),
+      'an existing, readable YAML file',
+    );
+  }
+  if (size > MAX_RECIPE_BYTES)
+    throw inputError('', 'file too large for a recipe', `${size} bytes`, `<= ${MAX_RECIPE_BYTES} bytes`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw inputError('recipe', 'file not readable', JSON.stringify(file), 'a readable YAML file');
+  }
+  const r = parseRecipeText(text, sets);
+  if (!r.ok) {
+    if (sets.length === 0) throw new ProblemError(r.problems, file);
+    // a problem at an overridden field names the flag, the others the file (same messages either way)
+    const origin = (p: Problem): string => {
+      const f = [...sets].reverse().find((x) => concernsOverride(p.path, x.path));
+      return f ? `--set ${f.raw}` : file;
+    };
+    throw new SourcedProblemError(r.problems, r.problems.map(origin));
+  }
+  if (r.recipe.experiment) {
+    // the steps themselves (the schema checks the structure; the experiment language is the cycler's)
+    const e = parseExperiment(r.recipe.experiment as ExperimentEntryInput[], 'experiment');
+    if (!e.ok) throw new ProblemError(e.errors.map(parseErrorProblem), file);
+  }
+  return { recipe: r.recipe, text: sets.length ? effectiveText(file, text, sets) : text };
+}
+
+/**
+ * The recipe text with the `--set` values written into it (comments and layout kept), headed by a
+ * comment naming the flags: what a run stores, so the stored recipe reproduces the run.
+ */
+function effectiveText(file: string, text: string, sets: readonly SetFlag[]): string {
+  const doc = parseDocument(text);
+  for (const f of sets) {
+    let node: unknown = doc.contents;
+    const keys = f.path.split('.');
+    keys.forEach((k, i) => {
+      const last = i === keys.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === k);
+        if (last) {
+          if (pair) pair.value = doc.createNode(f.value);
+          else node.set(k, doc.createNode(f.value));
+        } else if (pair && (isMap(pair.value) || isSeq(pair.value))) node = pair.value;
+        else {
+          const child = doc.createNode({});
+          if (pair) pair.value = child;
+          else node.set(k, child);
+          node = child;
+        }
+      } else if (isSeq(node) && /^\d+$/.test(k)) {
+        const idx = Number(k);
+        if (last) node.set(idx, doc.createNode(f.value));
+        else node = node.get(idx, true);
+      }
+    });
+  }
+  const head = `# ${file} with ${sets.map((f) => `--set ${f.raw}`).join(' ')}\n`;
+  return head + doc.toString();
+}
+
+export function parseSeed(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1)
+    throw inputError('--seed', 'must be a non-negative integer', JSON.stringify(v), '0 … 4294967295');
+  return n;
+}
