@@ -89,12 +89,7 @@ export function batteryOptions(
 }
 
 /** runs the command; returns the text to print (bad input anywhere below is a ProblemError) */
-export function batteryCommand(
-  recipe: Recipe,
-  o: BatteryCliOptions,
-  progress?: Progress,
-  lineData?: LineData,
-): string {
+export function batteryCommand(recipe: Recipe, o: BatteryCliOptions, progress?: Progress, lineData?: LineData): string {
   const { opts, fromProduction } = batteryOptions(recipe, o);
   const cells = fromProduction
     ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}), ...(lineData ? { lineData } : {}) })
