@@ -40,7 +40,7 @@ import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
-import { applyFindingsToClaims, lineFindings, type ValidityFinding } from './validity.ts';
+import { applyFindingsToClaims, classifyLineWarning, lineFindings, type ValidityFinding } from './validity.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -330,10 +330,11 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const proc0 = simulateStations(lineInput);
   const proc = opts.reductionForces === false ? proc0 : withJobEvidence(lineInput, proc0);
   lineTicker.end();
-  const warnings: string[] = [];
-  for (const w of proc.warnings) warnings.push(warningText(w));
-  // what the line cannot make as described (src/validity.ts): cells out of spec, claims not evaluable
+  // what the line cannot make as described (src/validity.ts): cells out of spec, claims not evaluable;
+  // they head the warnings (below), the line's other warnings follow
   const findings: ValidityFinding[] = lineFindings(proc.warnings);
+  const warnings: string[] = [];
+  for (const w of proc.warnings) if (classifyLineWarning(w) === null) warnings.push(warningText(w));
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',

@@ -159,17 +159,47 @@ export function wrapText(text: string, width: number): string[] {
   return out;
 }
 
-/** a row whose long cells wrap: the first physical row, then continuation rows (blank elsewhere) */
-export function wrapRow(r: string[], width: number): string[][] {
-  const parts = r.map((c) => wrapText(c ?? '', width));
+/** widest a whole table gets (its text columns share what is left after the others) */
+export const TABLE_MAX_WIDTH = 160;
+/** narrowest a text column is squeezed to so that its table fits TABLE_MAX_WIDTH */
+const MIN_TEXT_WIDTH = 24;
+
+/**
+ * The wrap width of each column: every column at most `maxWidth`, and while the table is wider than
+ * TABLE_MAX_WIDTH the widest text columns (those with spaces to wrap at) give up width, down to
+ * MIN_TEXT_WIDTH. Columns of numbers and single words keep their width.
+ */
+export function columnWidths(headers: readonly string[], rows: readonly string[][], maxWidth: number): number[] {
+  const natural = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const w = natural.map((n) => Math.min(n, maxWidth));
+  const wrappable = headers.map((_, i) => rows.some((r) => (r[i] ?? '').includes(' ')));
+  const total = (): number => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
+  for (let guard = 0; total() > TABLE_MAX_WIDTH && guard < 1000; guard++) {
+    let widest = -1;
+    for (let i = 0; i < w.length; i++)
+      if (wrappable[i] && w[i]! > MIN_TEXT_WIDTH && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+    if (widest < 0) break;
+    w[widest] = Math.max(MIN_TEXT_WIDTH, w[widest]! - Math.max(1, Math.min(8, total() - TABLE_MAX_WIDTH)));
+  }
+  return w.map((x, i) => Math.max(x, headers[i]!.length));
+}
+
+/**
+ * a row whose long cells wrap: the first physical row, then continuation rows (blank elsewhere); `width`
+ * is one width for every column or one per column
+ */
+export function wrapRow(r: string[], width: number | readonly number[]): string[][] {
+  const parts = r.map((c, i) => wrapText(c ?? '', typeof width === 'number' ? width : (width[i] ?? TEXT_COLUMN_WIDTH)));
   const n = Math.max(1, ...parts.map((p) => p.length));
   return Array.from({ length: n }, (_, k) => parts.map((p) => p[k] ?? ''));
 }
 
 /** Render rows as an aligned table; `align` per column (default: right for numbers-looking columns). */
 export function table(headers: string[], rowsIn: string[][], align?: Align[], maxWidth = TEXT_COLUMN_WIDTH): string {
-  // long text wraps at word boundaries inside its column (continuation lines), never past maxWidth
-  const rows = rowsIn.flatMap((r) => wrapRow(r, maxWidth));
+  // long text wraps at word boundaries inside its column (continuation lines), never past maxWidth, and
+  // text columns narrow until the table fits TABLE_MAX_WIDTH
+  const wrapAt = columnWidths(headers, rowsIn, maxWidth);
+  const rows = rowsIn.flatMap((r) => wrapRow(r, wrapAt));
   const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const al =
     align ??

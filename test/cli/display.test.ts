@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers.ts';
-import { formatDiff, unitOf, wrapText } from '../../src/store/format.ts';
+import { TABLE_MAX_WIDTH, formatDiff, table, unitOf, wrapText } from '../../src/store/format.ts';
 import type { RunDiff, RunSummary } from '../../src/store/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcell-display-'));
@@ -59,6 +59,11 @@ test('runs diff: changed scalars first, each changed array summarised in one lin
 
 test('tables wrap long reasons at word boundaries: the claim chart shows every word of the deciding evidence', async () => {
   assert.deepEqual(wrapText('aaa bbb ccc ddd', 7), ['aaa bbb', 'ccc ddd']);
+  // three long text columns share the table's width: each narrows, none is cut, every word is kept
+  const long = (w: string): string => Array.from({ length: 20 }, (_, i) => `${w}${i}`).join(' ');
+  const t3 = table(['a', 'b', 'c', 'n'], [[long('alpha'), long('beta'), long('gamma'), '1.5']]);
+  for (const l of t3.split('\n')) assert.ok(l.length <= TABLE_MAX_WIDTH, `${l.length} > ${TABLE_MAX_WIDTH}`);
+  for (const w of ['alpha19', 'beta0', 'gamma7', '1.5']) assert.ok(t3.includes(w), w);
   const r = await cli([
     'run',
     example,

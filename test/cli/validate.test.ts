@@ -4,8 +4,15 @@ import { cli } from '../helpers.ts';
 
 const example = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 
-test('validate prints the warnings run would print (here: Li melts in the wound roll at 10 m/min) on stderr, exit 0, stdout empty', async () => {
-  const r = await cli(['validate', example, '--set', 'line.speed_m_per_min=10']);
+test('validate prints the warnings run would print (here: the reaction heat melts the Li in a roll wound at 10 m/min and stored at 150 °C) on stderr, exit 0, stdout empty', async () => {
+  const r = await cli([
+    'validate',
+    example,
+    '--set',
+    'line.speed_m_per_min=10',
+    '--set',
+    'line.downstream.temperature_C=150',
+  ]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '');
   assert.match(
