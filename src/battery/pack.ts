@@ -170,7 +170,7 @@ export class Pack {
     const nn = this.models[0]!.n;
     this.base = this.models.map(() => new Float64Array(nn));
     this.g = this.models.map(() => new Float64Array(nn));
-    this.work = new Float64Array(5 * nn);
+    this.work = new Float64Array(6 * nn);
     this.trialI = new Float64Array(this.n);
     this.trialV = new Float64Array(this.n);
     this.trialBus = new Float64Array(Ns);
@@ -234,7 +234,7 @@ export class Pack {
     const g = this.g[k]!;
     const ic = m.nr - 1;
     const ia = m.offA;
-    const v = m.voltageFrom(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I);
+    const v = m.voltageFrom(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I, m.stepSide_A_m2);
     return { V: v.V, d: v.dc * g[ic]! + v.dx * g[ia]! + v.dI };
   }
 

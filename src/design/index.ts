@@ -70,7 +70,7 @@ const density = (id: string): number => getMaterial(id).density.value;
  * The cycling model uses the same OCP with the produced cell's actual phase fractions.
  */
 export function anodeDesignPotential(liAl: number, T_K: number): number {
-  return liAlOcp(liAl, T_K, { phaseModel: 'equilibrium' }).U;
+  return liAlOcp(liAl, T_K, { hysteresis_V: 0 }).U;
 }
 
 export function designCell(r: Recipe): CellDesign {

@@ -5,7 +5,7 @@
  */
 import { F, R } from '../../materials/constants.ts';
 import { cathodeOcp, type CathodeOcp } from '../ocp/cathodes.ts';
-import { liAlOcp } from '../ocp/li-al.ts';
+import { liAlElectrodeData, liAlHostLimit, liAlOcp } from '../ocp/li-al.ts';
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
 
 /** mutable degradation state of a model (changed only by afterCycle / ageing.ts) */
@@ -19,10 +19,15 @@ export interface AgeingState {
   /** cumulative Li consumed by the interphase and other side reactions (mol) */
   lostLi_mol: number;
   cycles: number;
+  /**
+   * void thickness the anode keeps after dealloying (m): the alloy shrinks on delithiation and, under a
+   * stack pressure that cannot close them at once, part of the released volume stays as pores
+   */
+  anodeVoid_m: number;
 }
 
 export function freshAgeing(): AgeingState {
-  return { activeScale: 1, extraRc: 0, age_s: 0, lostLi_mol: 0, cycles: 0 };
+  return { activeScale: 1, extraRc: 0, age_s: 0, lostLi_mol: 0, cycles: 0, anodeVoid_m: 0 };
 }
 
 /** symmetric Butler–Volmer solved for the overpotential: η = (2RT/F)·asinh(j/(2 j0)); with ∂η/∂j, ∂η/∂j0 */
@@ -47,6 +52,64 @@ export function cathodeJ0(j0ref: number, y: number): { j0: number; d: number } {
   const sq = Math.sqrt(q);
   const dq = 0.5 * (1 + s / r) * (1 - 2 * y);
   return { j0: 2 * j0ref * sq, d: (j0ref * dq) / sq };
+}
+
+/**
+ * D_s(y)/D_s,ref of the active material and its derivative (CathodeParams.DsVacancy): 1 up to yRef,
+ * then [((1 − y)/(1 − yRef))² + floor]/(1 + floor) (divacancy hops); held at the floor for y ≥ 1.
+ */
+export function dsFactor(v: { readonly yRef: number; readonly floor: number } | null, y: number): { f: number; df: number } {
+  if (!v || y <= v.yRef) return { f: 1, df: 0 };
+  const w = 1 - v.yRef;
+  const u = y >= 1 ? 0 : (1 - y) / w;
+  const k = 1 / (1 + v.floor);
+  return { f: (u * u + v.floor) * k, df: y >= 1 ? 0 : ((-2 * u) / w) * k };
+}
+
+/**
+ * Kirchhoff transform of the stoichiometry-dependent diffusivity: φ(y) = ∫₀^y f(y′) dy′ with f = dsFactor.
+ * Fluxes between two points are exact in steady state as D_ref·c_max·(φ(y_a) − φ(y_b))/Δr, however
+ * steeply D varies between them; the inverse gives the particle surface from the outer shell and the
+ * surface flux.
+ */
+export function dsPhi(v: { readonly yRef: number; readonly floor: number } | null, y: number): number {
+  if (!v || y <= v.yRef) return y;
+  const w = 1 - v.yRef;
+  const k = 1 / (1 + v.floor);
+  if (y >= 1) return v.yRef + k * (v.floor * w + w / 3) + k * v.floor * (y - 1);
+  const u = 1 - y;
+  return v.yRef + k * (v.floor * (y - v.yRef) + (w * w * w - u * u * u) / (3 * w * w));
+}
+/** inverse of dsPhi (monotone; Newton safeguarded by bisection) */
+export function dsPhiInv(v: { readonly yRef: number; readonly floor: number } | null, phi: number): number {
+  if (!v || phi <= v.yRef) return phi;
+  const p1 = dsPhi(v, 1);
+  const k = 1 / (1 + v.floor);
+  if (phi >= p1) return 1 + (phi - p1) / (k * v.floor);
+  let lo = v.yRef;
+  let hi = 1;
+  let y = 0.5 * (lo + hi);
+  for (let it = 0; it < 60; it++) {
+    const g = dsPhi(v, y) - phi;
+    if (g > 0) hi = y;
+    else lo = y;
+    const d = dsFactor(v, y).f;
+    let yn = y - g / d;
+    if (!(yn > lo && yn < hi)) yn = 0.5 * (lo + hi);
+    if (Math.abs(yn - y) < 1e-15) return yn;
+    y = yn;
+  }
+  return y;
+}
+
+/** smooth min(x, xHost) over a width w (the Li held by the host lattice) and its derivative in x */
+export function hostX(x: number, xHost: number, w = 2e-3): { h: number; s: number; ds: number } {
+  const u = (x - xHost) / w;
+  if (u > 30) return { h: xHost, s: 0, ds: 0 };
+  if (u < -30) return { h: x, s: 1, ds: 0 };
+  const e = Math.exp(u);
+  const s = 1 / (1 + e);
+  return { h: x - w * Math.log1p(e), s, ds: (-s * (1 - s)) / w };
 }
 
 export class CellCore {
@@ -77,13 +140,101 @@ export class CellCore {
     this.d = derive(this.p, { extraRc: this.ageing.extraRc });
   }
 
+  /** D_s at particle concentration c (mol m⁻³) and dD/dc */
+  ds(c: number): { D: number; dD: number } {
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const f = dsFactor(this.p.cathode.DsVacancy, c / cmax);
+    return { D: this.d.Ds * f.f, dD: (this.d.Ds * f.df) / cmax };
+  }
+  /** Kirchhoff potential Φ(c) = ∫₀^c D dc′ (mol m⁻¹ s⁻¹) */
+  dsPhi(c: number): number {
+    const cmax = this.p.cathode.cMax_mol_m3;
+    return this.d.Ds * cmax * dsPhi(this.p.cathode.DsVacancy, c / cmax);
+  }
+  /**
+   * particle surface concentration from the outer shell's c and the outward flux per area N (mol m⁻² s⁻¹)
+   * over the half shell δ: Φ(c_s) = Φ(c) − N·δ; with ∂c_s/∂c and ∂c_s/∂(N·δ)
+   */
+  surfaceC(c: number, Ndelta: number): { cs: number; dc: number; dN: number } {
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const v = this.p.cathode.DsVacancy;
+    const phi = this.dsPhi(c) - Ndelta;
+    const cs = cmax * dsPhiInv(v, phi / (this.d.Ds * cmax));
+    const Ds = this.ds(cs).D;
+    return { cs, dc: this.ds(c).D / Ds, dN: -1 / Ds };
+  }
+
+  /**
+   * CEI growth rate (C m⁻² s⁻¹ on the basis of `cap`) for SE-oxidation charge Q already passed, its
+   * capacity `cap` (same basis: qMax × particle surface) and the cathode surface concentration c:
+   * r(E)·max(0, cap − Q), E = U_c(c/c_max). Derivatives in c and Q.
+   */
+  cei(c: number, Q: number, cap: number): { rate: number; dc: number; dQ: number } {
+    const ce = this.p.cathode.cei;
+    const room = cap - Q;
+    if (!(room > 0) || ce.qMax_C_m2 <= 0) return { rate: 0, dc: 0, dQ: 0 };
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const y = c / cmax;
+    const b = (ce.alpha * F) / (R * this.T);
+    const arg = Math.min(60, b * (this.ocpC.U(y) - ce.ERef_V));
+    const r = this.ceiK * Math.exp(arg);
+    const dr = arg >= 60 ? 0 : (r * b * this.ocpC.dUdy(y)) / cmax;
+    return { rate: r * room, dc: dr * room, dQ: -r };
+  }
+  /** CEI rate constant at the cell temperature (s⁻¹) */
+  get ceiK(): number {
+    const k = this.p.cathode.cei.k;
+    return k.ref * Math.exp((-k.Ea_J_mol / R) * (1 / this.T - 1 / k.Tref_K));
+  }
+
+  /**
+   * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes (index 0 at the
+   * SE): the host lattice filled uniformly up to x_host; the line's free Li (p.anode.freeLi_m, the Li
+   * left unalloyed behind the alloy, against the Cu) in the last volume; any other Li beyond the host
+   * limit as metal at the SE interface (first volume).
+   */
+  initialAnodeProfile(xMean: number, na: number): Float64Array {
+    const a = this.p.anode;
+    const xh = this.xHost;
+    const xFree = Math.max(0, a.freeLi_m / MOLAR_VOLUME.Li / a.al_mol_m2);
+    const out = new Float64Array(na);
+    const host = Math.max(0, Math.min(xh, xMean - xFree));
+    const metal = xMean - host; // ≥ xFree unless xMean < xFree
+    const back = Math.min(metal, xFree);
+    const front = metal - back;
+    out.fill(host);
+    out[na - 1] = out[na - 1]! + back * na;
+    out[0] = out[0]! + front * na;
+    return out;
+  }
+
+  /**
+   * After a cycle: the anode's residual porosity after dealloying. The discharge took Li out of the
+   * alloy (the cycle's discharge charge); the volume that left is V(x_end + Δx) − V(x_end) per Al, of
+   * which a fraction `anode.voidRetention` stays as pores (Eq. 1's B). Li-metal stripping leaves no
+   * alloy skeleton behind and is excluded (only the host part of the swing counts).
+   */
+  recordSwing(xs: ArrayLike<number>, cycle: { discharge_C: number }): void {
+    const f = this.p.anode.voidRetention;
+    if (!(f > 0) || !(cycle.discharge_C > 0)) return;
+    const xh = this.xHost;
+    let xm = 0;
+    for (let m = 0; m < xs.length; m++) xm += Math.min(xh, xs[m]!);
+    xm /= xs.length;
+    const dx = cycle.discharge_C / F / this.nAl;
+    const top = Math.min(xh, xm + dx);
+    const T = this.T;
+    const dV = anodeVolumePerAl(top, T) - anodeVolumePerAl(xm, T);
+    this.ageing.anodeVoid_m += f * Math.max(0, dV) * this.p.anode.al_mol_m2;
+  }
+
+  /** Li/Al above which the anode's host lattice is full and Li is metal (the Li-richest phase at T) */
+  get xHost(): number {
+    return liAlHostLimit(this.T);
+  }
+
   Ua(x: number, direction = 0): { U: number; dUdx: number; dUdDirection: number } {
-    return liAlOcp(
-      x,
-      this.T,
-      { phaseModel: this.p.anode.phaseModel, hysteresis_V: this.p.anode.hysteresis_V },
-      direction,
-    );
+    return liAlOcp(x, this.T, { hysteresis_V: this.p.anode.hysteresis_V }, direction);
   }
 
   /**
@@ -153,10 +304,10 @@ export function designWindow(p: SsbCellParams, ocpC: CathodeOcp): { qLo: number;
   const y0 = p.cathode.yPristine;
   const x0 = p.anode.li_mol_m2 / p.anode.al_mol_m2;
   const T = p.temperature_K;
-  const opts = { phaseModel: p.anode.phaseModel };
-  const ocv = (q: number): number => ocpC.U(y0 - q / nC) - liAlOcp(x0 + q / nAl, T, opts).U;
-  // feasible q range from the stoichiometries: y ≤ 1, x ≥ 0, y ≥ yMinAllowed
-  let lo = Math.max((y0 - 1) * nC, -x0 * nAl);
+  const ocv = (q: number): number => ocpC.U(y0 - q / nC) - liAlOcp(x0 + q / nAl, T, { hysteresis_V: 0 }).U;
+  // feasible q range from the stoichiometries: y ≤ y_pristine (the oxide is made with every site it can
+  // fill filled — a prelithiated anode's spare Li cannot push it further), x ≥ 0, y ≥ yMinAllowed
+  let lo = Math.max(0, -x0 * nAl);
   const hiBound = (y0 - p.cathode.yMinAllowed) * nC;
   if (!(hiBound > lo))
     throw new RangeError(
@@ -185,15 +336,24 @@ function bisect(f: (q: number) => number, a: number, b: number): number {
   return 0.5 * (a + b);
 }
 
-/** volume per Al atom (m³ mol⁻¹) at Li/Al = x (linear between phases, Vegard-type; assumption) */
-export function anodeVolumePerAl(x: number, model: 'rt' | 'equilibrium'): number {
+/**
+ * Volume per Al atom (m³ mol⁻¹) at Li/Al = x and temperature T: linear between the phases stable at T
+ * (Al, β-LiAl, Li3Al2, Li9Al4 — molar volumes of DS §2.1), i.e. the lever rule of a two-phase mixture;
+ * beyond the host limit each further Li adds the molar volume of Li metal.
+ */
+export function anodeVolumePerAl(x: number, T_K = 298.15): number {
   const V = MOLAR_VOLUME;
   if (x <= 0) return V.Al;
-  if (x <= 1) return V.Al + x * (V.LiAl - V.Al);
-  if (model === 'rt') return V.LiAl + (x - 1) * V.Li;
-  if (x <= 1.5) return V.LiAl + ((x - 1) / 0.5) * (V.Li3Al2 - V.LiAl);
-  if (x <= 2.25) return V.Li3Al2 + ((x - 1.5) / 0.75) * (V.Li9Al4 - V.Li3Al2);
-  return V.Li9Al4 + (x - 2.25) * V.Li;
+  const data = liAlElectrodeData(T_K);
+  let xa = 0;
+  let va: number = V.Al;
+  for (const pl of data.plateaus) {
+    const vb = V[pl.richPhase];
+    if (x <= pl.richX) return va + ((x - xa) / (pl.richX - xa)) * (vb - va);
+    xa = pl.richX;
+    va = vb;
+  }
+  return va + (x - xa) * V.Li;
 }
 
 /** relative volume change of the cathode active material at stoichiometry y (vs y = 1) */
@@ -221,7 +381,7 @@ export function thicknessModel(p: SsbCellParams, yMean: number, xs: ArrayLike<nu
   const P = p.stackPressure_Pa;
   const Ec = p.electrolyte.youngsModulus_Pa; // composite modulus ~ SE modulus (assumption)
   let vAnode = 0;
-  for (let m = 0; m < xs.length; m++) vAnode += anodeVolumePerAl(xs[m]!, p.anode.phaseModel);
+  for (let m = 0; m < xs.length; m++) vAnode += anodeVolumePerAl(xs[m]!, p.temperature_K);
   const tAnode = (vAnode * p.anode.al_mol_m2) / xs.length;
   const tCath =
     c.thickness_m *
@@ -229,10 +389,11 @@ export function thicknessModel(p: SsbCellParams, yMean: number, xs: ArrayLike<nu
       c.activeFraction * (1 - c.porosity) * cathodeVolumeStrain(p, yMean) -
       c.activeFraction * cathodeVolumeStrain(p, c.yPristine) * (1 - c.porosity));
   const tFilm = ageing ? (ageing.lostLi_mol / p.area_m2) * 2.8e-5 : 0;
+  const tVoid = ageing ? ageing.anodeVoid_m : 0;
   const tSep = p.separator.thickness_m;
   const tCC = p.collectors.cathodeCollectorThickness_m + p.collectors.anodeCollectorThickness_m;
   return (
-    tAnode * (1 - P / p.anode.youngsModulus_Pa) +
+    (tAnode + tVoid) * (1 - P / p.anode.youngsModulus_Pa) +
     (tCath + tFilm) * (1 - P / Ec) +
     tSep * (1 - P / Ec) +
     tCC * (1 - P / p.collectors.youngsModulus_Pa)

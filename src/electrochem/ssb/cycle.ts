@@ -59,7 +59,7 @@ export class FastStepper {
     this.m = model;
     this.base = new Float64Array(model.n);
     this.g = new Float64Array(model.n);
-    this.work = new Float64Array(5 * model.n);
+    this.work = new Float64Array(6 * model.n);
     this.stepsPerSweep = opts.stepsPerSweep ?? 150;
   }
 
@@ -70,7 +70,12 @@ export class FastStepper {
   }
   private vAt(I: number): number {
     const m = this.m;
-    return m.voltageFrom(this.base[m.nr - 1]! + I * this.g[m.nr - 1]!, this.base[m.offA]! + I * this.g[m.offA]!, I).V;
+    return m.voltageFrom(
+      this.base[m.nr - 1]! + I * this.g[m.nr - 1]!,
+      this.base[m.offA]! + I * this.g[m.offA]!,
+      I,
+      m.stepSide_A_m2,
+    ).V;
   }
   /** solve V(I) = Vset for the current after a step (Newton) */
   private solveI(Vset: number, I0: number): number {
@@ -79,7 +84,7 @@ export class FastStepper {
     for (let it = 0; it < 40; it++) {
       const c = this.base[m.nr - 1]! + I * this.g[m.nr - 1]!;
       const x = this.base[m.offA]! + I * this.g[m.offA]!;
-      const v = m.voltageFrom(c, x, I);
+      const v = m.voltageFrom(c, x, I, m.stepSide_A_m2);
       const dV = v.dc * this.g[m.nr - 1]! + v.dx * this.g[m.offA]! + v.dI;
       const dI = (v.V - Vset) / dV;
       I -= dI;
@@ -97,7 +102,9 @@ export class FastStepper {
 
   private runRest(y: Float64Array, step: Extract<Step, { kind: 'rest' }>): StepResult {
     const m = this.m;
-    const v0 = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).V;
+    const yRest = Float64Array.from(y);
+    yRest[m.iI] = 0;
+    const v0 = m.voltage(yRest);
     let t = 0;
     let dt = 10;
     while (t < step.time_s) {
@@ -132,7 +139,7 @@ export class FastStepper {
     let t = 0;
     let q = 0;
     let E = 0;
-    let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I).V;
+    let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I, m.sideCurrent(y[m.nr - 1]!, y[m.iQ]!).i).V;
     const V0 = Vprev;
     if (sgn * (Vprev - step.vCut_V) >= 0) {
       return {
