@@ -19,11 +19,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseRecipeText } from '../src/recipe/index.ts';
-import { runProduction, type ProducedCellLike } from '../src/process/line.ts';
+import { runProduction } from '../src/process/line.ts';
+import type { ProducedCell } from '../src/process/types.ts';
+import { operatingConditions } from '../src/process/from-recipe.ts';
 import { stationPhysics, stationPhysicsStats } from '../src/process/production/stations-adapter.ts';
 import { nominalPerturbation, perturbRecipe } from '../src/process/production/physics.ts';
 import { stoichiometricCapacity_C } from '../src/process/production/capacity.ts';
-import { ssbParamsFromProducedCell, type ProducedCellSI } from '../src/electrochem/ssb/params.ts';
+import { ssbParamsFromProducedCell } from '../src/electrochem/ssb/params.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from '../src/electrochem/ssb/cycle.ts';
 
@@ -38,14 +40,15 @@ const obj = parse(readFileSync(new URL('../examples/patent-line.yaml', import.me
 obj['line'] = { ...obj['line'], speed_m_per_min: SPEED_M_PER_MIN };
 
 /** the [0178] first-cycle discharge capacity of a produced cell from the SSB SPMe, C */
-function spmeCapacity_C(cell: ProducedCellLike): number {
-  const m = createSpme(ssbParamsFromProducedCell(cell as unknown as ProducedCellSI));
+function spmeCapacity_C(cell: ProducedCell): number {
+  const m = createSpme(ssbParamsFromProducedCell(cell, conditions));
   return firstCycle(fastRunner(m), m, m.initialState(0), 4.3, 3.0).discharge_C;
 }
 
 // cost of one full physics call → fidelity
 const probe = parseRecipeText(JSON.stringify(obj));
 if (!probe.ok) throw new Error(probe.problems.map((p) => `${p.path}: ${p.problem}`).join('\n'));
+const conditions = operatingConditions(probe.recipe);
 const nom = nominalPerturbation(probe.recipe);
 for (let i = 0; i < 300; i++) stationPhysics(perturbRecipe(probe.recipe, { ...nom, li: 1 + 1e-3 * (i % 7) })); // JIT warm-up
 let t0 = performance.now();

@@ -17,16 +17,26 @@ function example(force = 300, T240 = 373.15, v = 1 / 60, web = 0.05): ProcessInp
     temperature_K: T,
   });
   return {
+    cell: { width_m: 0.08, length_m: 0.1 },
     firstSheet: {
       inSitu: false,
       cathode: { name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
       electrolyte: { name: 'electrolyte', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 },
+      // NCM811 / Li6PS5Cl / carbon / binder 70/27/2/1 wt % at 20 % porosity (volume fractions)
+      composite: {
+        activeMaterialId: 'NCM811',
+        electrolyteId: 'Li6PS5Cl',
+        volumeFractions: { active: 0.4, electrolyte: 0.36, conductive: 0.03, binder: 0.01, pores: 0.2 },
+        particleRadius_m: 2.5e-6,
+      },
+      electrolyteId: 'Li6PS5Cl',
     },
     alSheet: { form: 'foil', layer: { name: 'al', material: 'Al-O', thickness_m: 10e-6 } },
     thirdSheet: {
       li: { name: 'li', material: 'Li', thickness_m: 13e-6 },
       conductor: { name: 'cu', material: 'Cu', thickness_m: 10e-6 },
       orientation: 'li_facing_al',
+      conductorId: 'Cu',
     },
     stations: { '236': st('236', 298.15), '240': st('240', T240) },
     line: {

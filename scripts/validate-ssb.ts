@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { liAlOcp, type LiAlPhaseModel } from '../src/electrochem/ocp/index.ts';
 import { parseRecipeText, formatProblem } from '../src/recipe/index.ts';
 import { designCell } from '../src/design/index.ts';
-import { runLine, producedCellSI } from '../src/pipeline.ts';
+import { runLine } from '../src/pipeline.ts';
+import { operatingConditions } from '../src/process/from-recipe.ts';
+import type { ProducedCell } from '../src/process/types.ts';
 import { createSsbModel } from '../src/electrochem/ssb/index.ts';
 import { getMaterial } from '../src/materials/library.ts';
 import { runExperiment, firstCycleProtocolStrings, cycleMetrics, firstCycleSummary } from '../src/cycler/index.ts';
@@ -29,7 +31,7 @@ import {
   ssbParamsFromProducedCell,
   volumeFractionsFromWeights,
   withParams,
-  type ProducedCellSI,
+  patentExampleCell,
   type SsbCellParams,
 } from '../src/electrochem/ssb/params.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
@@ -102,7 +104,8 @@ export function liAlCell(opts: {
   const L = qPerM2 / (vf.active * cmax * F * 0.7);
   const liMoved = qPerM2 / F;
   const al = opts.al_m !== undefined ? opts.al_m / MOLAR_VOLUME.Al : liMoved / (opts.xLiAlMax - opts.xLiAl0);
-  const cell: ProducedCellSI = {
+  const cell: ProducedCell = {
+    ...patentExampleCell(),
     area_m2: 1e-4,
     cathodeThickness_m: L,
     separatorThickness_m: opts.separator_m,
@@ -119,10 +122,8 @@ export function liAlCell(opts: {
     phaseFractions: { Al: 1 - opts.xLiAl0, LiAl: opts.xLiAl0, Li3Al2: 0, Li9Al4: 0 },
     freeLi_m: 0,
     anodeD_m2_s: opts.anodeD_m2_s,
-    stackPressure_Pa: opts.stackPressure_Pa,
-    temperature_K: 298.15,
   };
-  let p = ssbParamsFromProducedCell(cell);
+  let p = ssbParamsFromProducedCell(cell, { stackPressure_Pa: opts.stackPressure_Pa, temperature_K: 298.15 });
   p = withParams(p, { cathode: { particleRadius_m: opts.particleRadius_m } });
   // cut-offs: the cathode's 3.0–4.3 V vs Li shifted by the α/β plateau (≈ 0.385 V) — assumption
   const Ua = liAlOcp(0.5 * (opts.xLiAl0 + opts.xLiAlMax), 298.15).U;
@@ -165,7 +166,7 @@ export interface SeedLineCase {
 
 /**
  * The seed's example cell as the line produces it (the path `rollcell run` takes): recipe → designCell →
- * runLine → producedCellSI → P2D with the materials library → the [0178] first-cycle protocol on the
+ * runLine → P2D with the materials library → the [0178] first-cycle protocol on the
  * cycler, starting from the cell as produced (SOC 0).
  */
 export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
@@ -173,8 +174,8 @@ export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
   if (!parsed.ok) throw new Error(`${recipePath}: ${parsed.problems.map(formatProblem).join('; ')}`);
   const recipe = parsed.recipe;
   const design = designCell(recipe);
-  const si = producedCellSI(recipe, design, runLine(recipe, design).cell);
-  const params = ssbParamsFromProducedCell(si, getMaterial);
+  const si = runLine(recipe, design).cell;
+  const params = ssbParamsFromProducedCell(si, operatingConditions(recipe), getMaterial);
   const model = createSsbModel('p2d', params);
   const c = recipe.cycling;
   const exp = runExperiment(model, [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)], {
@@ -192,11 +193,11 @@ export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
   const anodeMean_V = anodeMeanOcp_V(xEnd, xTop, T, params.anode.phaseModel);
   const pf = si.phaseFractions;
   const inputs =
-    `built by the line from ${recipePath.replace(/^.*\/examples\//, 'examples/')} (recipe → designCell → runLine → producedCellSI → P2D, materials library): ` +
+    `built by the line from ${recipePath.replace(/^.*\/examples\//, 'examples/')} (recipe → designCell → runLine → P2D, materials library): ` +
     `${recipe.first_sheet.cathode.active_material} ${Object.values(recipe.first_sheet.cathode.composition_wt_pct).join('/')} wt %, cathode ${(si.cathodeThickness_m * 1e6).toFixed(1)} µm at ${(si.cathodePorosity * 100).toFixed(1)} % porosity, ` +
     `SE ${(si.separatorThickness_m * 1e6).toFixed(1)} µm, anode ${(si.anodeThickness_m * 1e6).toFixed(1)} µm with Li:Al ${x0.toFixed(3)} ` +
     `(Al fractions: LiAl ${(pf.LiAl * 100).toFixed(0)} %, Li3Al2 ${(pf.Li3Al2 * 100).toFixed(0)} %, Li9Al4 ${(pf.Li9Al4 * 100).toFixed(0)} %; free Li ${(si.freeLi_m * 1e6).toFixed(2)} µm; ${params.anode.phaseModel} OCP), ` +
-    `${(si.stackPressure_Pa / 1e6).toFixed(0)} MPa, ${(T - 273.15).toFixed(0)} °C; [0178] protocol CC-CV 0.1C to ${c.charge_cutoff_V} V (0.02C), CC 0.1C to ${c.discharge_cutoff_V} V from SOC 0; ` +
+    `${(params.stackPressure_Pa / 1e6).toFixed(0)} MPa, ${(T - 273.15).toFixed(0)} °C; [0178] protocol CC-CV 0.1C to ${c.charge_cutoff_V} V (0.02C), CC 0.1C to ${c.discharge_cutoff_V} V from SOC 0; ` +
     `anode Li:Al ${x0.toFixed(2)} → ${xTop.toFixed(2)} at the top of charge → ${xEnd.toFixed(2)}`;
   const cse = 'seed example, line-built (P2D)';
   const expectV = NCM811_VS_LI.averageDischarge_V - anodeMean_V;

@@ -10,19 +10,12 @@ import { checkWindow, WINDOWS, type WindowCheck } from './recipe/windows.ts';
 import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
-import { processInputFromRecipe, withReductionForces } from './process/from-recipe.ts';
+import { operatingConditions, processInputFromRecipe, withReductionForces } from './process/from-recipe.ts';
 import { simulateStations, type ProcessResult } from './process/stations.ts';
 import type { ProducedCell } from './process/types.ts';
-import {
-  createSsbModel,
-  ssbParamsFromProducedCell,
-  cycleAgeing,
-  type ProducedCellSI,
-  type SsbModelKind,
-} from './electrochem/ssb/index.ts';
+import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type SsbModelKind } from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
-import { ZERO_CELSIUS_K } from './materials/constants.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
 import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
 import {
@@ -66,7 +59,8 @@ export interface JobResult {
   output: RunOutput;
   design: CellDesign;
   process: ProcessResult;
-  cellSI: ProducedCellSI | null;
+  /** the produced cell the cycling ran on (null when no cycling) */
+  cellSI: ProducedCell | null;
   windows: WindowCheck[];
   warnings: string[];
   timeSeries: ReportTimeSeries[];
@@ -95,49 +89,10 @@ export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe))
   return simulateStations(processInputFromRecipe(recipe, design));
 }
 
-/**
- * The produced cell in the form the solid-state models take: thicknesses and porosities after the nips,
- * the composite's volume fractions (solids scaled by the densification), the anode after prelithiation.
- */
-export function producedCellSI(recipe: Recipe, design: CellDesign, cell: ProducedCell): ProducedCellSI {
-  const vf = design.cathode.volumeFractions;
-  const solid0 = 1 - vf.pores;
-  const p1 = cell.cathodePorosity;
-  const k = (1 - p1) / solid0;
-  // Li of a Li alloy layer below 100 wt % (design counts only elemental Li): scale the line's Li
-  const liScale = recipe.third_sheet.li_layer.li_wt_pct / 100;
-  return {
-    area_m2: design.area_m2,
-    cathodeThickness_m: cell.cathodeThickness_m,
-    separatorThickness_m: cell.separatorThickness_m,
-    anodeThickness_m: cell.anodeThickness_m,
-    ...(cell.cathodeCollectorThickness_m > 0 ? { cathodeCollectorThickness_m: cell.cathodeCollectorThickness_m } : {}),
-    ...(cell.anodeCollectorThickness_m > 0 ? { anodeCollectorThickness_m: cell.anodeCollectorThickness_m } : {}),
-    cathodeActiveFraction: vf.active * k,
-    cathodeElectrolyteFraction: vf.electrolyte * k,
-    cathodeCarbonFraction: vf.conductive * k,
-    cathodeBinderFraction: 1 - p1 - (vf.active + vf.electrolyte + vf.conductive) * k,
-    cathodePorosity: p1,
-    activeMaterialId: recipe.first_sheet.cathode.active_material,
-    electrolyteId: recipe.first_sheet.cathode.electrolyte,
-    anodeAl_mol_m2: cell.anodeAl_mol_m2,
-    anodeLi_mol_m2: cell.anodeLi_mol_m2 * liScale,
-    phaseFractions: cell.phaseFractions,
-    freeLi_m: cell.freeLi_m * liScale,
-    anodeD_m2_s: cell.anodeD_m2_s,
-    stackPressure_Pa: recipe.cell.stack_pressure_MPa * 1e6,
-    temperature_K: recipe.cell.temperature_C + ZERO_CELSIUS_K,
-  };
-}
-
-/** A fresh solid-state cell model of the cell the recipe's line produces. */
-export function buildCellModel(recipe: Recipe, kind: SsbModelKind, cellSI?: ProducedCellSI): FullCellModel {
-  let si = cellSI;
-  if (!si) {
-    const design = designCell(recipe);
-    si = producedCellSI(recipe, design, runLine(recipe, design).cell);
-  }
-  return createSsbModel(kind, ssbParamsFromProducedCell(si, getMaterial));
+/** A fresh solid-state cell model of the cell the recipe's line produces (or of `cell`, when given). */
+export function buildCellModel(recipe: Recipe, kind: SsbModelKind, cell?: ProducedCell): FullCellModel {
+  const c = cell ?? runLine(recipe).cell;
+  return createSsbModel(kind, ssbParamsFromProducedCell(c, operatingConditions(recipe), getMaterial));
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
@@ -157,13 +112,13 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
+export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
   const c = recipe.cycling;
   const kind = c.model;
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
-  const exp = runExperiment(buildCellModel(recipe, kind, cellSI), steps, { initialSoc });
+  const exp = runExperiment(buildCellModel(recipe, kind, cell), steps, { initialSoc });
   const fc = firstCycleSummary(exp);
   const block: CyclingBlock = {
     model: kind,
@@ -219,7 +174,7 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
   const notes: string[] = [];
   if (c.rate_capability) {
     try {
-      const rc = rateCapability(buildCellModel(recipe, kind, cellSI), {
+      const rc = rateCapability(buildCellModel(recipe, kind, cell), {
         chargeCutoff_V: c.charge_cutoff_V,
         dischargeCutoff_V: c.discharge_cutoff_V,
         fraction: 0.8,
@@ -247,7 +202,7 @@ export function runCycling(recipe: Recipe, cellSI: ProducedCellSI): CyclingRun {
   } else if (c.ageing_cycles > 0) {
     const mechanisms = { ...ALL_MECHANISMS, ...c.ageing_mechanisms };
     const eolPct = c.end_of_life_retention_pct ?? 80;
-    const params = ssbParamsFromProducedCell(cellSI, getMaterial);
+    const params = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
     const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, {
       ...params,
       ageing: ageingWithMechanisms(params.ageing, mechanisms),
@@ -317,12 +272,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     windows,
     warnings,
   };
-  let cellSI: ProducedCellSI | null = null;
+  let cellSI: ProducedCell | null = null;
   let cyc: CyclingRun | null = null;
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
   if (!opts.noCycling) {
     if (canCycle) {
-      cellSI = producedCellSI(recipe, design, proc.cell);
+      cellSI = proc.cell;
       cyc = runCycling(recipe, cellSI);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);

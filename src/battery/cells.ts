@@ -6,13 +6,9 @@
  * same cell with layers × the area (assumption: identical layers, no in-pouch spread).
  */
 import { designCell, type CellDesign } from '../design/index.ts';
-import {
-  MOLAR_VOLUME,
-  ssbParamsFromProducedCell,
-  withParams,
-  type ProducedCellSI,
-  type SsbCellParams,
-} from '../electrochem/ssb/params.ts';
+import { MOLAR_VOLUME, ssbParamsFromProducedCell, withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
+import type { OperatingConditions, ProducedCell } from '../process/types.ts';
+import { operatingConditions } from '../process/from-recipe.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { getMaterial } from '../materials/library.ts';
 import type { MaterialLike } from '../electrochem/ssb/params.ts';
@@ -63,7 +59,18 @@ const lookup = (id: string): MaterialLike | undefined => getMaterial(id) as unkn
 function anodeFromMoles(
   al: number,
   li: number,
-): Pick<ProducedCellSI, 'anodeAl_mol_m2' | 'anodeLi_mol_m2' | 'anodeThickness_m' | 'freeLi_m' | 'phaseFractions'> {
+): Pick<
+  ProducedCell,
+  | 'anodeAl_mol_m2'
+  | 'anodeLi_mol_m2'
+  | 'anodeThickness_m'
+  | 'freeLi_m'
+  | 'freeLi_mol_m2'
+  | 'phaseFractions'
+  | 'anodePhases'
+  | 'liAlRatio'
+  | 'liInventory_mol_m2'
+> {
   const x = li / al;
   const V = MOLAR_VOLUME;
   const free = Math.max(0, li - al);
@@ -73,40 +80,89 @@ function anodeFromMoles(
     anodeLi_mol_m2: li,
     anodeThickness_m: thickness,
     freeLi_m: free * V.Li,
+    freeLi_mol_m2: free,
+    liAlRatio: x,
+    liInventory_mol_m2: li,
+    anodePhases:
+      x >= 1
+        ? { Al: 0, alpha: 0, xAlpha: 0, LiAl: al, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: free }
+        : { Al: (1 - x) * al, alpha: 0, xAlpha: 0, LiAl: x * al, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: 0 },
     // RT alloying: Al → β-LiAl first; free Li on top when Li/Al > 1 (DS §2.2)
     phaseFractions: x >= 1 ? { Al: 0, LiAl: 1, Li3Al2: 0, Li9Al4: 0 } : { Al: 1 - x, LiAl: x, Li3Al2: 0, Li9Al4: 0 },
   };
 }
 
 /** the produced unit cell (SI) of the recipe's design, before spread */
-export function designUnitCell(recipe: Recipe, d: CellDesign = designCell(recipe)): ProducedCellSI {
+export function designUnitCell(recipe: Recipe, d: CellDesign = designCell(recipe)): ProducedCell {
   const c = recipe.first_sheet.cathode;
   const vf = d.cathode.volumeFractions;
   const cu = d.layers.find((l) => l.name.startsWith('conductive layer'));
   const alCc = d.layers.find((l) => l.name.startsWith('cathode current collector'));
+  const separatorThickness_m = recipe.first_sheet.electrolyte_layer.thickness_um * 1e-6;
+  const anode = anodeFromMoles(d.anode.al_mol_m2, d.anode.li_mol_m2);
+  const layers: ProducedCell['layers'] = [
+    ...(cu
+      ? [{ role: 'conductor' as const, name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 }]
+      : []),
+    { role: 'anode', name: 'anode', material: 'Li-Al', thickness_m: anode.anodeThickness_m, porosity: 0 },
+    {
+      role: 'electrolyte',
+      name: 'solid electrolyte layer (206)',
+      material: recipe.first_sheet.electrolyte_layer.material,
+      thickness_m: separatorThickness_m,
+      porosity: recipe.first_sheet.electrolyte_layer.porosity_pct / 100,
+    },
+    {
+      role: 'cathode',
+      name: 'cathode layer (202)',
+      material: c.active_material,
+      thickness_m: d.cathode.thickness_m,
+      porosity: vf.pores,
+    },
+    ...(alCc
+      ? [
+          {
+            role: 'collector' as const,
+            name: alCc.name,
+            material: alCc.material,
+            thickness_m: alCc.thickness_m,
+            porosity: 0,
+          },
+        ]
+      : []),
+  ];
   return {
     area_m2: d.area_m2,
+    layers,
+    cellThickness_m: layers.reduce((t, l) => t + l.thickness_m, 0),
     cathodeThickness_m: d.cathode.thickness_m,
-    separatorThickness_m: recipe.first_sheet.electrolyte_layer.thickness_um * 1e-6,
-    ...anodeFromMoles(d.anode.al_mol_m2, d.anode.li_mol_m2),
-    cathodeCollectorThickness_m: alCc?.thickness_m,
-    anodeCollectorThickness_m: cu?.thickness_m,
+    cathodePorosity: vf.pores,
     cathodeActiveFraction: vf.active,
     cathodeElectrolyteFraction: vf.electrolyte,
     cathodeCarbonFraction: vf.conductive,
     cathodeBinderFraction: vf.binder,
-    cathodePorosity: vf.pores,
     activeMaterialId: c.active_material,
     electrolyteId: c.electrolyte,
+    cathodeParticleRadius_m: c.particle_radius_um * 1e-6,
+    cathodeCollectorThickness_m: alCc?.thickness_m ?? 0,
+    cathodeCollectorMaterialId: alCc?.material ?? null,
+    separatorThickness_m,
+    separatorPorosity: recipe.first_sheet.electrolyte_layer.porosity_pct / 100,
+    separatorElectrolyteId: recipe.first_sheet.electrolyte_layer.material,
+    ...anode,
+    anodePorosity: 0,
     anodeD_m2_s: ANODE_D_M2_S,
-    stackPressure_Pa: recipe.cell.stack_pressure_MPa * 1e6,
-    temperature_K: recipe.cell.temperature_C + 273.15,
+    anodeCollectorThickness_m: cu?.thickness_m ?? 0,
+    anodeCollectorMaterialId: cu?.material ?? null,
+    bonded: { '236': true, '240': true },
+    crackRisk: 0,
   };
 }
 
 /** SSB parameters of a whole pouch cell: the unit cell × layers (area), with optional spread factors */
 export function pouchParams(
-  unit: ProducedCellSI,
+  unit: ProducedCell,
+  conditions: OperatingConditions,
   layers: number,
   capacityFactor = 1,
   resistanceFactor = 1,
@@ -119,7 +175,7 @@ export function pouchParams(
     throw new RangeError(
       `cell.resistanceFactor: must be > 0 (got ${resistanceFactor}; allowed > 0 — reduce spread.resistance_sigma_pct)`,
     );
-  const base = ssbParamsFromProducedCell(unit, lookup);
+  const base = ssbParamsFromProducedCell(unit, conditions, lookup);
   // capacity spread as active area (capacity ∝ area; all areal resistances then scale as 1/area too);
   // resistance spread on the interphase and contact resistances (the cell's dominant resistances)
   return withParams(base, {
@@ -143,13 +199,14 @@ export function designCells(
 ): CellSpec[] {
   const d = designCell(recipe);
   const unit = designUnitCell(recipe, d);
+  const cond = operatingConditions(recipe);
   const rng = new Rng(seed);
   const out: CellSpec[] = [];
   for (let i = 0; i < n; i++) {
     const fc = 1 + (spread.capacity_sigma_pct / 100) * rng.normal();
     const fr = 1 + (spread.resistance_sigma_pct / 100) * rng.normal();
     out.push({
-      params: pouchParams(unit, layers, fc, fr),
+      params: pouchParams(unit, cond, layers, fc, fr),
       mass_kg: d.mass_kg * layers * fc,
       volume_m3: d.area_m2 * fc * d.thickness_m * layers,
       footprint_m2: d.area_m2 * fc,
@@ -169,7 +226,7 @@ export function designCells(
  * thicknesses (moles ∝ thickness at the design's density and purity), its cut size; composition from the
  * recipe (not varied by the line model).
  */
-export function producedUnitCell(recipe: Recipe, rec: CellRecord, d: CellDesign = designCell(recipe)): ProducedCellSI {
+export function producedUnitCell(recipe: Recipe, rec: CellRecord, d: CellDesign = designCell(recipe)): ProducedCell {
   const u = designUnitCell(recipe, d);
   const alNom = recipe.al_sheet.thickness_um;
   const liNom = recipe.third_sheet.li_layer.thickness_um;
@@ -195,11 +252,12 @@ export function productionCells(recipe: Recipe, records: readonly CellRecord[], 
     );
   }
   const d = designCell(recipe);
+  const cond = operatingConditions(recipe);
   return good.slice(0, n).map((rec) => {
     const unit = producedUnitCell(recipe, rec, d);
     const massScale = (unit.area_m2 / d.area_m2) * ((rec.stack.cell_thickness_um * 1e-6) / d.thickness_m);
     return {
-      params: pouchParams(unit, layers),
+      params: pouchParams(unit, cond, layers),
       mass_kg: d.mass_kg * massScale * layers,
       volume_m3: unit.area_m2 * rec.stack.cell_thickness_um * 1e-6 * layers,
       footprint_m2: unit.area_m2,

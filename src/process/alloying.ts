@@ -28,6 +28,7 @@ import { GAS_CONSTANT_J_PER_MOL_K } from '../materials/constants.ts';
 import { ALPHA_SOLUBILITY_LI_PER_AL, BETA_LI_POOR_EDGE_LI_PER_AL, LI_AL_PHASES } from '../materials/mechanics.ts';
 import { heatOfAlloying, lumpedStep, LI_MELTING_K } from './thermal.ts';
 import { solveMonotone } from './roots.ts';
+import type { PhaseAmounts } from './types.ts';
 
 export const D_REF_M2_S = 1e-13; // 1e-9 cm² s⁻¹ at 298.15 K, datasheet §2.3 working value (assumption)
 export const D_REF_T_K = 298.15;
@@ -41,21 +42,7 @@ const V_AL = LI_AL_PHASES.Al.molarVolume.value;
 const V_LIAL = LI_AL_PHASES.LiAl.molarVolume.value;
 const V_LI = LI_AL_PHASES.Li.molarVolume.value;
 
-/** Li–Al amounts per m² (mol of Al in each Al-bearing phase; Li metal in mol Li). */
-export interface PhaseAmounts {
-  /** pure, unreacted Al */
-  Al: number;
-  /** α solid solution (mol Al) and its Li/Al */
-  alpha: number;
-  xAlpha: number;
-  /** β-LiAl (mol Al) and its Li/Al */
-  LiAl: number;
-  xBeta: number;
-  Li3Al2: number;
-  Li9Al4: number;
-  /** Li metal, mol Li */
-  Li: number;
-}
+export type { PhaseAmounts };
 
 /** Equilibrium end state for n_Li, n_Al (mol m⁻²). */
 export function equilibriumPhases(nLi: number, nAl: number): PhaseAmounts {

@@ -6,7 +6,7 @@ import type { Recipe } from '../recipe/schema.ts';
 import type { MechanicalId } from '../materials/mechanics.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { ZERO_CELSIUS_K } from '../materials/constants.ts';
-import type { LayerInput, ProcessInput, StationInput } from './types.ts';
+import type { LayerInput, OperatingConditions, ProcessInput, StationInput } from './types.ts';
 import { forceForAlReduction, type ProcessResult } from './stations.ts';
 
 /** Open web between rollers 240 and the winder, m (assumption: a 2 m span). */
@@ -98,7 +98,20 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
   const downstream_s = r.line.downstream.dwell_h * 3600;
   const wound = r.line.downstream.wound;
   return {
-    firstSheet: { inSitu: fs.supply === 'in_situ', cathode, electrolyte, ...(collector ? { collector } : {}) },
+    cell: { width_m: r.cell.width_mm * 1e-3, length_m: r.cell.length_mm * 1e-3 },
+    firstSheet: {
+      inSitu: fs.supply === 'in_situ',
+      cathode,
+      electrolyte,
+      ...(collector ? { collector, collectorId: fs.current_collector!.material } : {}),
+      composite: {
+        activeMaterialId: fs.cathode.active_material,
+        electrolyteId: fs.cathode.electrolyte,
+        volumeFractions: d.cathode.volumeFractions,
+        particleRadius_m: fs.cathode.particle_radius_um * 1e-6,
+      },
+      electrolyteId: fs.electrolyte_layer.material,
+    },
     alSheet: {
       form: a.form === 'foil' ? 'foil' : 'particles_binder',
       layer: alLayer,
@@ -119,6 +132,8 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
         thickness_m: t3.conductive_layer.thickness_um * 1e-6,
       },
       orientation: t3.facing_al === 'li_layer' ? 'li_facing_al' : 'cu_facing_al',
+      conductorId: t3.conductive_layer.material,
+      liMassFraction: t3.li_layer.li_wt_pct / 100,
     },
     stations,
     line: {
@@ -131,6 +146,11 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
       stackPressure_Pa: r.cell.stack_pressure_MPa * 1e6,
     },
   };
+}
+
+/** The finished cell's operating conditions (stack pressure, temperature) in SI. */
+export function operatingConditions(r: Recipe): OperatingConditions {
+  return { stackPressure_Pa: r.cell.stack_pressure_MPa * 1e6, temperature_K: r.cell.temperature_C + ZERO_CELSIUS_K };
 }
 
 /**

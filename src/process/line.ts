@@ -39,16 +39,16 @@ import {
   type LinePhysics,
   type PhysicsResult,
   type Perturbation,
-  type ProducedCellLike,
   type StationId,
 } from './production/physics.ts';
+import type { ProducedCell } from './types.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
 import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
 
-export type { LinePhysics, PhysicsResult, ProducedCellLike } from './production/physics.ts';
+export type { LinePhysics, PhysicsResult } from './production/physics.ts';
 export type { CapacityModel } from './production/capacity.ts';
 
 export type LayerKey = 'cathode' | 'electrolyte' | 'al' | 'li' | 'cu';
@@ -368,7 +368,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const offsetTo240: Record<StationId, number> = { '222': span222_236 + span236_240, '236': span236_240, '240': 0 };
 
   // ---------------------------------------------------------------- capacity surrogate (calibrated at run start)
-  const calib: ProducedCellLike[] = [];
+  const calib: ProducedCell[] = [];
   {
     const k = [-2, -1, 0, 1, 2];
     for (const z of k) {

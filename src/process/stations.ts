@@ -36,6 +36,7 @@ import {
   type LayerInput,
   type ProcessInput,
   type ProcessIssue,
+  type CellLayer,
   type ProcessWarning,
   type ProducedCell,
   type StationId,
@@ -106,6 +107,27 @@ function checkStation(path: string, s: StationInput | undefined, id: StationId, 
 /** Every problem of the input as an error value (empty when valid). */
 export function validateProcessInput(inp: ProcessInput): ProcessIssue[] {
   const issues: ProcessIssue[] = [];
+  for (const k of ['width_m', 'length_m'] as const) {
+    const v = inp.cell?.[k];
+    if (!(Number.isFinite(v) && (v as number) > 0))
+      issues.push({ path: `cell.${k}`, message: 'must be > 0', value: v, allowed: '> 0' });
+  }
+  const vf = inp.firstSheet?.composite?.volumeFractions;
+  if (!vf)
+    issues.push({ path: 'firstSheet.composite', message: 'is required', value: vf, allowed: 'the cathode make-up' });
+  else {
+    const sum = vf.active + vf.electrolyte + vf.conductive + vf.binder + vf.pores;
+    if (!(Math.abs(sum - 1) <= 1e-9 && vf.active > 0 && vf.pores >= 0 && vf.pores < 1))
+      issues.push({
+        path: 'firstSheet.composite.volumeFractions',
+        message: 'must be ≥ 0 and sum to 1 with active > 0 and pores < 1',
+        value: JSON.stringify(vf),
+        allowed: 'active + electrolyte + conductive + binder + pores = 1',
+      });
+    const rp = inp.firstSheet.composite.particleRadius_m;
+    if (!(Number.isFinite(rp) && rp > 0))
+      issues.push({ path: 'firstSheet.composite.particleRadius_m', message: 'must be > 0', value: rp, allowed: '> 0' });
+  }
   checkLayer('firstSheet.cathode', inp.firstSheet?.cathode, issues);
   checkLayer('firstSheet.electrolyte', inp.firstSheet?.electrolyte, issues);
   if (inp.firstSheet?.collector) checkLayer('firstSheet.collector', inp.firstSheet.collector, issues);
@@ -605,11 +627,16 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       : {}),
   });
 
-  const cellLayers: ProducedCell['layers'] = [
-    { name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 },
-    { name: 'anode', material: 'Li-Al', thickness_m: anodeT, porosity: 0 },
-    ...(liFacing ? [] : [{ name: li.name, material: li.material, thickness_m: freeLi_m, porosity: 0 }]),
+  const firstRole = (l: LayerInput): CellLayer['role'] =>
+    l === se ? 'electrolyte' : l === cat ? 'cathode' : 'collector';
+  const cellLayers: CellLayer[] = [
+    { role: 'conductor', name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 },
+    { role: 'anode', name: 'anode', material: 'Li-Al', thickness_m: anodeT, porosity: 0 },
+    ...(liFacing
+      ? []
+      : [{ role: 'li' as const, name: li.name, material: li.material, thickness_m: freeLi_m, porosity: 0 }]),
     ...(onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({
+      role: firstRole(l),
       name: l.name,
       material: l.material,
       thickness_m: l.thickness_m,
@@ -623,24 +650,44 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     '236': details['236']!.bond.bonded,
     '240': details['240']!.bond.bonded,
   };
+  // composite volume fractions after densification: the solids keep their proportions, the pores shrink
+  const vf = fs.composite.volumeFractions;
+  const pCat = porosityOf(cat);
+  const kDense = (1 - pCat) / (1 - vf.pores);
+  const anodeLi = liFacing ? liInPhases(final) : 0;
   const cell: ProducedCell = {
+    area_m2: inp.cell.width_m * inp.cell.length_m,
     layers: cellLayers,
+    cellThickness_m: cellT,
     cathodeThickness_m: cat.thickness_m,
-    cathodePorosity: porosityOf(cat),
+    cathodePorosity: pCat,
+    cathodeActiveFraction: vf.active * kDense,
+    cathodeElectrolyteFraction: vf.electrolyte * kDense,
+    cathodeCarbonFraction: vf.conductive * kDense,
+    cathodeBinderFraction: 1 - pCat - (vf.active + vf.electrolyte + vf.conductive) * kDense,
+    activeMaterialId: fs.composite.activeMaterialId,
+    electrolyteId: fs.composite.electrolyteId,
+    cathodeParticleRadius_m: fs.composite.particleRadius_m,
+    cathodeCollectorThickness_m: coll ? coll.thickness_m : 0,
+    cathodeCollectorMaterialId: coll ? (fs.collectorId ?? null) : null,
     separatorThickness_m: se.thickness_m,
     separatorPorosity: porosityOf(se),
+    separatorElectrolyteId: fs.electrolyteId,
     anodeThickness_m: anodeT,
-    anodeCollectorThickness_m: cu.thickness_m,
-    cathodeCollectorThickness_m: coll ? coll.thickness_m : 0,
+    anodePorosity: 0,
     anodeAl_mol_m2: nAl,
-    anodeLi_mol_m2: liFacing ? liInPhases(final) : 0,
-    liInventory_mol_m2: liFacing ? liInventory(final) : 0,
+    anodeLi_mol_m2: anodeLi,
+    liAlRatio: nAl > 0 ? anodeLi / nAl : 0,
+    anodePhases: { ...alOnly },
     phaseFractions: fr,
+    freeLi_mol_m2: liFacing ? final.Li : 0,
     freeLi_m: liFacing ? freeLi_m : 0,
+    liInventory_mol_m2: liFacing ? liInventory(final) : 0,
     anodeD_m2_s: D,
+    anodeCollectorThickness_m: cu.thickness_m,
+    anodeCollectorMaterialId: inp.thirdSheet.conductorId,
     bonded: bondedFlags,
     crackRisk: crack.sandwiched.risk,
-    cellThickness_m: cellT,
   };
 
   const cr = (c: CrackConfigResult): Record<string, unknown> & { risk: number } => ({

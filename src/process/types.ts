@@ -68,6 +68,11 @@ export interface FirstSheetInput {
   electrolyte: LayerInput;
   /** optional Al collector under the cathode (claim 9) */
   collector?: LayerInput;
+  /** the composite cathode's make-up (library ids, volume fractions, particle size) */
+  composite: CathodeComposite;
+  /** materials-library ids of the separator's electrolyte and of the cathode collector */
+  electrolyteId: string;
+  collectorId?: string;
 }
 
 export interface ThirdSheetInput {
@@ -75,6 +80,8 @@ export interface ThirdSheetInput {
   conductor: LayerInput;
   /** 'li_facing_al' is the claim; 'cu_facing_al' puts the conductor against the Al (Li faces the roll) */
   orientation: 'li_facing_al' | 'cu_facing_al';
+  /** materials-library id of the conductive layer (e.g. Cu) */
+  conductorId: string;
   /** elemental Li mass fraction of the Li-containing layer ([0199]: ≥ 0.8 claimed; default 1) */
   liMassFraction?: number;
 }
@@ -119,6 +126,8 @@ export interface ModelOverrides {
 }
 
 export interface ProcessInput {
+  /** the cut cell (one face), m */
+  cell: { width_m: number; length_m: number };
   firstSheet: FirstSheetInput;
   alSheet: AlSheetInput;
   thirdSheet: ThirdSheetInput;
@@ -159,27 +168,145 @@ export interface ProcessWarning {
   message: string;
 }
 
-/** SI description of the cell the line makes, for the electrochemistry and production models. */
+/** What a layer is in the cell (set by the recipe → SI step; never recovered from a display name). */
+export type LayerRole =
+  | 'cathode' // composite cathode (202)
+  | 'electrolyte' // solid-electrolyte separator layer (206)
+  | 'collector' // cathode current collector (208)
+  | 'al' // Al-containing layer (224) before alloying
+  | 'carrier' // plastic carrier of an Al-particle sheet
+  | 'li' // Li-containing layer (232) before alloying
+  | 'conductor' // conductive layer (234), the anode current collector
+  | 'anode'; // the prelithiated Li–Al anode (238) after alloying
+
+/**
+ * Li–Al amounts per m² of anode: mol of Al in each Al-bearing phase (α solid solution and β-LiAl with
+ * their Li/Al), and Li metal in mol of Li. Li atoms = α·xα + β·xβ + 1.5·Li₃Al₂ + 2.25·Li₉Al₄ + Li;
+ * Al atoms = Al + α + β + Li₃Al₂ + Li₉Al₄.
+ */
+export interface PhaseAmounts {
+  /** pure, unreacted Al, mol m⁻² */
+  Al: number;
+  /** α-Al(Li) solid solution, mol Al m⁻², and its Li/Al */
+  alpha: number;
+  xAlpha: number;
+  /** β-LiAl, mol Al m⁻², and its Li/Al */
+  LiAl: number;
+  xBeta: number;
+  /** Li₃Al₂, mol Al m⁻² */
+  Li3Al2: number;
+  /** Li₉Al₄, mol Al m⁻² */
+  Li9Al4: number;
+  /** Li metal, mol Li m⁻² */
+  Li: number;
+}
+
+/** The composite cathode's make-up as supplied (before the nips), carried by the line to the produced cell. */
+export interface CathodeComposite {
+  /** materials-library ids */
+  activeMaterialId: string;
+  electrolyteId: string;
+  /** volume fractions of the composite as supplied: active + electrolyte + conductive + binder + pores = 1 */
+  volumeFractions: { active: number; electrolyte: number; conductive: number; binder: number; pores: number };
+  /** active-material particle radius, m */
+  particleRadius_m: number;
+}
+
+/** Operating conditions of a finished cell (not made by the line; from the recipe → SI step). */
+export interface OperatingConditions {
+  /** stack pressure on the cell, Pa */
+  stackPressure_Pa: number;
+  /** cell temperature, K */
+  temperature_K: number;
+}
+
+/** One layer of the produced cell (final thickness), top (anode collector) to bottom (cathode side). */
+export interface CellLayer {
+  role: LayerRole;
+  /** display name as in FIG. 1/2 of the seed */
+  name: string;
+  /** mechanical class (materials/mechanics.ts), or 'Li-Al' for the alloyed anode */
+  material: string;
+  /** m */
+  thickness_m: number;
+  /** void fraction 0..1 */
+  porosity: number;
+}
+
+/**
+ * THE produced cell: the one SI description of a cell the line makes, owned by process/ and consumed by
+ * production (per cell), the electrochemical models (one mapping: electrochem/ssb/params.ts
+ * `ssbParamsFromProducedCell`) and the battery. Every field is SI; amounts are per m² of cell face.
+ */
 export interface ProducedCell {
-  /** layers top (Cu side) to bottom (cathode side), final thicknesses */
-  layers: { name: string; material: string; thickness_m: number; porosity: number }[];
-  cathodeThickness_m: number;
-  cathodePorosity: number;
-  separatorThickness_m: number;
-  separatorPorosity: number;
-  anodeThickness_m: number;
-  anodeCollectorThickness_m: number;
-  cathodeCollectorThickness_m: number;
-  /** Al and Li in the anode, mol m⁻² */
-  anodeAl_mol_m2: number;
-  anodeLi_mol_m2: number;
-  /** Li that can cycle (alloyed above α + free Li), mol m⁻² */
-  liInventory_mol_m2: number;
-  /** fraction of the anode's Al atoms per phase (α-Al counted as Al) */
-  phaseFractions: { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number };
-  freeLi_m: number;
-  anodeD_m2_s: number;
-  bonded: { '222'?: boolean; '236': boolean; '240': boolean };
-  crackRisk: number;
+  /** cut cell area (one face), m² */
+  area_m2: number;
+  /** the layer stack, top (Cu side) to bottom (cathode side), final thicknesses */
+  layers: CellLayer[];
+  /** Σ layer thicknesses, m */
   cellThickness_m: number;
+
+  // ---- composite cathode after the nips
+  /** m */
+  cathodeThickness_m: number;
+  /** void fraction after densification */
+  cathodePorosity: number;
+  /** volume fractions of the densified composite: active + electrolyte + carbon + binder + porosity = 1 */
+  cathodeActiveFraction: number;
+  cathodeElectrolyteFraction: number;
+  cathodeCarbonFraction: number;
+  cathodeBinderFraction: number;
+  /** materials-library ids of the active material and of the composite's electrolyte */
+  activeMaterialId: string;
+  electrolyteId: string;
+  /** active-material particle radius (recipe's particle_radius_um), m */
+  cathodeParticleRadius_m: number;
+  /**
+   * surface coating of the active material (recipe `first_sheet.cathode.coating`; absent = none): decides
+   * the cathode–electrolyte interphase the first charge forms (electrochem/ssb/params.ts ceiDefaults)
+   */
+  cathodeCoating?: 'none' | 'LiNbO3' | 'Nb2O5';
+  /** cathode current collector (208): thickness, m (0 = none) and library id (null = none) */
+  cathodeCollectorThickness_m: number;
+  cathodeCollectorMaterialId: string | null;
+
+  // ---- solid-electrolyte separator after the nips
+  /** m */
+  separatorThickness_m: number;
+  /** void fraction */
+  separatorPorosity: number;
+  /** materials-library id of the separator's electrolyte */
+  separatorElectrolyteId: string;
+
+  // ---- prelithiated Li–Al anode (238) as it leaves the line (after dwell and storage)
+  /** m (Σ phase amounts × molar volumes, plus pores) */
+  anodeThickness_m: number;
+  /** void fraction of the anode (0 for a dense alloy) */
+  anodePorosity: number;
+  /** Al atoms in the anode, mol m⁻² */
+  anodeAl_mol_m2: number;
+  /** elemental Li in the anode (alloyed + free metal; the Li-containing layer's li_wt_pct share), mol m⁻² */
+  anodeLi_mol_m2: number;
+  /** as-formed Li:Al molar ratio, anodeLi/anodeAl (0 when no Al) */
+  liAlRatio: number;
+  /** phase amounts (mol Al per phase, Li metal in mol Li) */
+  anodePhases: PhaseAmounts;
+  /** fraction of the anode's Al atoms per phase (α-Al counted as Al), summing to 1 */
+  phaseFractions: { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number };
+  /** Li metal left unalloyed: mol m⁻² and the thickness it fills, m */
+  freeLi_mol_m2: number;
+  freeLi_m: number;
+  /** Li above the α solubility (cyclable: β, Li-rich phases and free Li), mol m⁻² */
+  liInventory_mol_m2: number;
+  /** effective Li diffusivity of the anode at 25 °C, m² s⁻¹ */
+  anodeD_m2_s: number;
+  /** anode current collector (the conductive layer 234): thickness, m, and library id */
+  anodeCollectorThickness_m: number;
+  anodeCollectorMaterialId: string | null;
+
+  // ---- line verdicts
+  /** each station bonded its new interface */
+  bonded: { '222'?: boolean; '236': boolean; '240': boolean };
+  /** crack risk of the anode as made (sandwiched), 0–1 */
+  crackRisk: number;
 }

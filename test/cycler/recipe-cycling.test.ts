@@ -9,7 +9,7 @@ import { patentObject } from '../helpers.ts';
 import { parseRecipeText, formatProblem } from '../../src/recipe/parse.ts';
 import type { Recipe } from '../../src/recipe/schema.ts';
 import { designBlock, designCell } from '../../src/design/index.ts';
-import { runLine, producedCellSI, runCycling } from '../../src/pipeline.ts';
+import { runLine, runCycling } from '../../src/pipeline.ts';
 import { renderReport } from '../../src/report/index.ts';
 
 type Obj = Record<string, any>;
@@ -23,7 +23,7 @@ function recipe(fn: (r: Obj) => void): Recipe {
 const base = { model: 'spme', charge_cutoff_V: 4.3, discharge_cutoff_V: 3.0, rate_capability: false };
 const r0 = recipe((r) => (r.cycling = { ...base, ageing_cycles: 0 }));
 const design = designCell(r0);
-const cellSI = producedCellSI(r0, design, runLine(r0, design).cell);
+const cellSI = runLine(r0, design).cell;
 
 test('a recipe experiment starts from the cell as produced (discharged) and reports every cycle', () => {
   const steps = {

@@ -67,7 +67,7 @@ test('models run through the project solver solveDae when src/numerics provides 
 });
 
 test('every registered cathode cycles in the solid-state cell; C/2 capacity close to its design window', async () => {
-  const { patentExampleCell, ssbParamsFromProducedCell, withParams, fastRunner, runCycle } =
+  const { patentExampleCell, patentExampleConditions, ssbParamsFromProducedCell, withParams, fastRunner, runCycle } =
     await import('../../src/electrochem/ssb/index.ts');
   const cut: Record<string, [number, number]> = {
     NCM811: [3.0, 4.3],
@@ -79,10 +79,13 @@ test('every registered cathode cycles in the solid-state cell; C/2 capacity clos
     LNMO: [3.5, 4.9],
   };
   for (const [id, [lo, hi]] of Object.entries(cut)) {
-    const p = withParams(ssbParamsFromProducedCell({ ...patentExampleCell(), activeMaterialId: id }), {
-      vMin_V: lo,
-      vMax_V: hi,
-    });
+    const p = withParams(
+      ssbParamsFromProducedCell({ ...patentExampleCell(), activeMaterialId: id }, patentExampleConditions()),
+      {
+        vMin_V: lo,
+        vMax_V: hi,
+      },
+    );
     const m = createSsbModel('spme', p);
     const y = m.initialState(0);
     const c = runCycle(fastRunner(m as Parameters<typeof fastRunner>[0]), m, y, 0.1, 0.5, {

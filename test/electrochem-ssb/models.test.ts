@@ -5,6 +5,7 @@ import { beRunner, cycleAgeing, fastRunner, firstCycle, runCycle } from '../../s
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
 import {
   patentExampleCell,
+  patentExampleConditions,
   patentExampleParams,
   ssbParamsFromProducedCell,
   withParams,
@@ -232,15 +233,15 @@ test('thickness: lithiating the Al anode thickens the cell by the molar-volume c
 test('produced-cell input is validated with field paths', () => {
   const c = patentExampleCell();
   assert.throws(
-    () => ssbParamsFromProducedCell({ ...c, cathodeThickness_m: -1 }),
+    () => ssbParamsFromProducedCell({ ...c, cathodeThickness_m: -1 }, patentExampleConditions()),
     /cell\.cathodeThickness_m: must be > 0 \(got -1; allowed > 0\)/,
   );
   assert.throws(
-    () => ssbParamsFromProducedCell({ ...c, cathodePorosity: 0.5 }),
+    () => ssbParamsFromProducedCell({ ...c, cathodePorosity: 0.5 }, patentExampleConditions()),
     /cell\.cathode volume fractions: must sum to 1/,
   );
   assert.throws(
-    () => ssbParamsFromProducedCell({ ...c, activeMaterialId: 'XYZ' }),
+    () => ssbParamsFromProducedCell({ ...c, activeMaterialId: 'XYZ' }, patentExampleConditions()),
     /cell\.activeMaterialId: unknown cathode active material \(got "XYZ"/,
   );
   assert.throws(() => createSpme(P).initialState(1.5), /soc: must be in \[0, 1\] \(got 1\.5/);
@@ -248,9 +249,13 @@ test('produced-cell input is validated with field paths', () => {
 
 test('materials library values flow into the parameters; unknown electrolytes are rejected', async () => {
   const { getMaterial } = await import('../../src/materials/library.ts');
-  const base = ssbParamsFromProducedCell(patentExampleCell(), getMaterial);
+  const base = ssbParamsFromProducedCell(patentExampleCell(), patentExampleConditions(), getMaterial);
   assert.ok(Math.abs(base.cathode.cMax_mol_m3 - 4780 / 0.09728) / base.cathode.cMax_mol_m3 < 0.01, 'c_max = ρ/M');
-  const lgps = ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'LGPS' }, getMaterial);
+  const lgps = ssbParamsFromProducedCell(
+    { ...patentExampleCell(), electrolyteId: 'LGPS' },
+    patentExampleConditions(),
+    getMaterial,
+  );
   assert.ok(lgps.electrolyte.sigma.ref > 5 * base.electrolyte.sigma.ref, 'LGPS conducts better than Li6PS5Cl');
   // better SE ⇒ no less capacity at 1C
   const cap = (p: SsbCellParams): number => {
@@ -260,11 +265,21 @@ test('materials library values flow into the parameters; unknown electrolytes ar
   };
   assert.ok(cap(lgps) >= cap(base));
   assert.throws(
-    () => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'Unobtainium' }, getMaterial),
+    () =>
+      ssbParamsFromProducedCell(
+        { ...patentExampleCell(), electrolyteId: 'Unobtainium' },
+        patentExampleConditions(),
+        getMaterial,
+      ),
     /cell\.electrolyteId: not in the materials library \(got "Unobtainium"/,
   );
   assert.throws(
-    () => ssbParamsFromProducedCell({ ...patentExampleCell(), electrolyteId: 'PVDF' }, getMaterial),
+    () =>
+      ssbParamsFromProducedCell(
+        { ...patentExampleCell(), electrolyteId: 'PVDF' },
+        patentExampleConditions(),
+        getMaterial,
+      ),
     /cell\.electrolyteId: material has no ionic conductivity/,
   );
 });

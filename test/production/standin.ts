@@ -7,6 +7,7 @@
 import type { Recipe } from '../../src/recipe/schema.ts';
 import { designCell } from '../../src/design/index.ts';
 import type { LinePhysics, PhysicsResult } from '../../src/process/line.ts';
+import { patentExampleCell } from '../../src/electrochem/ssb/params.ts';
 
 const V_LIAL = 19.5e-6; // m³/mol (process-models §2.4)
 const V_LI = 13.0e-6; // m³/mol
@@ -26,6 +27,7 @@ export const standinPhysics: LinePhysics = (r: Recipe): PhysicsResult => {
   const alT = d.anode.alThickness_m;
   return {
     cell: {
+      ...patentExampleCell(),
       area_m2: d.area_m2,
       cathodeThickness_m: cath,
       separatorThickness_m: sep,

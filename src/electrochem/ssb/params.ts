@@ -8,6 +8,7 @@
  */
 import { R } from '../../materials/constants.ts';
 import { liAlElectrodeData } from '../ocp/li-al-data.ts';
+import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
 
 /** value(T) = ref·exp(−Ea/R·(1/T − 1/Tref)) */
 export interface Arrhenius {
@@ -414,12 +415,9 @@ const DEFAULTS = {
   // divacancy D_s(y) of layered oxides (see CathodeParams.DsVacancy): reference at mid window (y = 0.5,
   // where the constant-D fits of CHEN apply — assumption), floor 1e-3 (assumption, range 1e-4–1e-2)
   dsVacancy: { yRef: 0.5, floor: 1e-3 },
-  separatorPorosity: 0.05, // fallback only when the line gives none (assumption)
   carbonConductivity_S_m: 1e3, // materials library carbon_black (assumption)
   activeConductivity_S_m: 1e-3, // materials library NCM811 (assumption)
   contactResistance_ohm_m2: 1e-4, // 1 Ω cm² lumped collector contact (assumption)
-  cuThickness_m: 10e-6, // assumption (patent [0126] range 3–500 µm)
-  alCollectorThickness_m: 15e-6, // assumption
   collectorModulus_Pa: 70e9, // Al/Cu foil ~70 GPa (library)
   anodeModulus_Pa: 70e9, // DS §2.5 placeholder for LiAl (assumption)
   // Residual porosity after dealloying: delithiated alloy anodes keep pores where the Li left (dealloying
@@ -434,42 +432,10 @@ const DEFAULTS = {
 } as const;
 
 // -------------------------------------------------------------------------------- produced cell
-/** What the line model hands over for one produced cell (all SI). */
-export interface ProducedCellSI {
-  readonly area_m2: number;
-  readonly cathodeThickness_m: number;
-  readonly separatorThickness_m: number;
-  readonly anodeThickness_m: number;
-  readonly cathodeCollectorThickness_m?: number;
-  readonly anodeCollectorThickness_m?: number;
-  /** composite cathode volume fractions (active + electrolyte + carbon + binder + porosity = 1) */
-  readonly cathodeActiveFraction: number;
-  readonly cathodeElectrolyteFraction: number;
-  readonly cathodeCarbonFraction: number;
-  readonly cathodeBinderFraction: number;
-  readonly cathodePorosity: number;
-  readonly activeMaterialId: string;
-  readonly electrolyteId: string;
-  /** active-material particle radius (m): the recipe's `first_sheet.cathode.particle_radius_um` */
-  readonly cathodeParticleRadius_m?: number;
-  /** surface coating of the active material (default 'none') */
-  readonly cathodeCoating?: CathodeCoating;
-  /** residual porosity of the SE separator after the nips (the line's value) */
-  readonly separatorPorosity?: number;
-  readonly anodeAl_mol_m2: number;
-  /** Li in the anode after prelithiation (alloyed + free), mol m⁻² */
-  readonly anodeLi_mol_m2: number;
-  readonly phaseFractions: {
-    readonly Al: number;
-    readonly LiAl: number;
-    readonly Li3Al2: number;
-    readonly Li9Al4: number;
-  };
-  readonly freeLi_m: number;
-  readonly anodeD_m2_s: number;
-  readonly stackPressure_Pa: number;
-  readonly temperature_K: number;
-}
+// The cell the line makes is process/'s one SI `ProducedCell` (src/process/types.ts, every field documented
+// there); the cell's operating conditions (stack pressure, temperature) come with it from the recipe → SI
+// step (`operatingConditions` in src/process/from-recipe.ts). This module maps the two into model
+// parameters in ONE place, `ssbParamsFromProducedCell`.
 
 function positive(path: string, v: number): void {
   if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${path}: must be > 0 (got ${v}; allowed > 0)`);
@@ -479,7 +445,7 @@ function fraction(path: string, v: number): void {
     throw new RangeError(`${path}: must be in [0, 1] (got ${v}; allowed 0..1)`);
 }
 
-export function validateProducedCell(c: ProducedCellSI): void {
+export function validateProducedCell(c: ProducedCell, conditions: OperatingConditions): void {
   positive('cell.area_m2', c.area_m2);
   positive('cell.cathodeThickness_m', c.cathodeThickness_m);
   positive('cell.separatorThickness_m', c.separatorThickness_m);
@@ -504,13 +470,9 @@ export function validateProducedCell(c: ProducedCellSI): void {
   positive('cell.cathodeActiveFraction', c.cathodeActiveFraction);
   positive('cell.cathodeElectrolyteFraction', c.cathodeElectrolyteFraction);
   positive('cell.anodeAl_mol_m2', c.anodeAl_mol_m2);
-  if (c.cathodeParticleRadius_m !== undefined) positive('cell.cathodeParticleRadius_m', c.cathodeParticleRadius_m);
-  if (c.separatorPorosity !== undefined) {
-    if (!(Number.isFinite(c.separatorPorosity) && c.separatorPorosity >= 0 && c.separatorPorosity < 1))
-      throw new RangeError(
-        `cell.separatorPorosity: must be in [0, 1) (got ${c.separatorPorosity}; allowed 0 ≤ φ < 1)`,
-      );
-  }
+  positive('cell.cathodeParticleRadius_m', c.cathodeParticleRadius_m);
+  if (!(Number.isFinite(c.separatorPorosity) && c.separatorPorosity >= 0 && c.separatorPorosity < 1))
+    throw new RangeError(`cell.separatorPorosity: must be in [0, 1) (got ${c.separatorPorosity}; allowed 0 ≤ φ < 1)`);
   if (c.cathodeCoating !== undefined && !CATHODE_COATINGS.includes(c.cathodeCoating))
     throw new RangeError(
       `cell.cathodeCoating: unknown coating (got ${JSON.stringify(c.cathodeCoating)}; allowed ${CATHODE_COATINGS.join(', ')})`,
@@ -518,17 +480,31 @@ export function validateProducedCell(c: ProducedCellSI): void {
   if (!(c.anodeLi_mol_m2 >= 0))
     throw new RangeError(`cell.anodeLi_mol_m2: must be ≥ 0 (got ${c.anodeLi_mol_m2}; allowed ≥ 0)`);
   positive('cell.anodeD_m2_s', c.anodeD_m2_s);
-  positive('cell.stackPressure_Pa', c.stackPressure_Pa);
-  positive('cell.temperature_K', c.temperature_K);
+  positive('conditions.stackPressure_Pa', conditions.stackPressure_Pa);
+  positive('conditions.temperature_K', conditions.temperature_K);
   if (!(c.freeLi_m >= 0)) throw new RangeError(`cell.freeLi_m: must be ≥ 0 (got ${c.freeLi_m}; allowed ≥ 0)`);
 }
 
 /**
- * Build the model parameters for a produced cell. `materials` (optional) overrides the built-in
- * densities, conductivities and diffusivities with the materials library's values.
+ * THE mapping from a produced cell (process/types.ts `ProducedCell`, SI) and its operating conditions to
+ * the solid-state model parameters. Field by field:
+ *  - area, cathode thickness/porosity/volume fractions, separator thickness, anode thickness, Al and Li
+ *    amounts (the line's anodeLi_mol_m2 already holds only the elemental Li share), phase fractions,
+ *    free Li and the anode D (its Arrhenius reference at the cell temperature) are taken as they are;
+ *  - the cathode's library id selects the per-cathode defaults below; `materials` (optional) overrides
+ *    densities, conductivities and diffusivities with the materials library's values;
+ *  - the particle radius and the separator porosity are the line's (the recipe's radius; the separator's
+ *    porosity after the nips); the coating selects the CEI (ceiDefaults);
+ *  - collectors are the produced ones: a thickness of 0 means the cell has none (Eq. 1's A is the sum of
+ *    the produced layers);
+ *  - stack pressure and temperature come from `conditions`.
  */
-export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: MaterialLookup): SsbCellParams {
-  validateProducedCell(cell);
+export function ssbParamsFromProducedCell(
+  cell: ProducedCell,
+  conditions: OperatingConditions,
+  materials?: MaterialLookup,
+): SsbCellParams {
+  validateProducedCell(cell, conditions);
   const amId = canonicalCathodeId(cell.activeMaterialId);
   const cd = cathodeDefaults(amId, 'cell.activeMaterialId');
   const look = (id: string): MaterialLike | undefined => {
@@ -569,8 +545,8 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
   const carbon = look('carbon_black');
   return {
     area_m2: cell.area_m2,
-    temperature_K: cell.temperature_K,
-    stackPressure_Pa: cell.stackPressure_Pa,
+    temperature_K: conditions.temperature_K,
+    stackPressure_Pa: conditions.stackPressure_Pa,
     vMin_V: DEFAULTS.vMin_V,
     vMax_V: DEFAULTS.vMax_V,
     cathode: {
@@ -581,7 +557,8 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
       carbonFraction: cell.cathodeCarbonFraction,
       binderFraction: cell.cathodeBinderFraction,
       porosity: cell.cathodePorosity,
-      particleRadius_m: cell.cathodeParticleRadius_m ?? cd.radius,
+      // the recipe's particle radius, as the line hands it over
+      particleRadius_m: cell.cathodeParticleRadius_m,
       cMax_mol_m3: density / molarMass,
       density_kg_m3: density,
       yPristine: DEFAULTS.yPristine,
@@ -601,17 +578,17 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
     },
     electrolyte,
     // the separator's residual porosity after the nips, as the line reports it
-    separator: { thickness_m: cell.separatorThickness_m, porosity: cell.separatorPorosity ?? DEFAULTS.separatorPorosity },
+    separator: { thickness_m: cell.separatorThickness_m, porosity: cell.separatorPorosity },
     anode: {
       thickness_m: cell.anodeThickness_m,
       al_mol_m2: cell.anodeAl_mol_m2,
       li_mol_m2: cell.anodeLi_mol_m2,
-      D: arr(cell.anodeD_m2_s, DEFAULTS.anodeD.Ea_J_mol, cell.temperature_K),
+      D: arr(cell.anodeD_m2_s, DEFAULTS.anodeD.Ea_J_mol, conditions.temperature_K),
       j0: DEFAULTS.j0Anode,
       interphaseResistance_ohm_m2: DEFAULTS.interphaseAnode_ohm_m2,
       contactFractionRef: DEFAULTS.contactFractionAnode,
       // the material's published lithiation/delithiation hysteresis (electrochem/ocp/li-al-data.ts)
-      hysteresis_V: liAlElectrodeData(cell.temperature_K).hysteresis_V,
+      hysteresis_V: liAlElectrodeData(conditions.temperature_K).hysteresis_V,
       phaseFractions: cell.phaseFractions,
       freeLi_m: cell.freeLi_m,
       youngsModulus_Pa: DEFAULTS.anodeModulus_Pa,
@@ -619,8 +596,9 @@ export function ssbParamsFromProducedCell(cell: ProducedCellSI, materials?: Mate
     },
     contact: { pressureRef_Pa: DEFAULTS.pressureRef_Pa, exponent: DEFAULTS.contactExponent },
     collectors: {
-      cathodeCollectorThickness_m: cell.cathodeCollectorThickness_m ?? DEFAULTS.alCollectorThickness_m,
-      anodeCollectorThickness_m: cell.anodeCollectorThickness_m ?? DEFAULTS.cuThickness_m,
+      // the produced layers only: a collector the line did not put on the cell (0) is not there (Eq. 1's A)
+      cathodeCollectorThickness_m: cell.cathodeCollectorThickness_m,
+      anodeCollectorThickness_m: cell.anodeCollectorThickness_m,
       contactResistance_ohm_m2: DEFAULTS.contactResistance_ohm_m2,
       youngsModulus_Pa: DEFAULTS.collectorModulus_Pa,
     },
@@ -649,7 +627,7 @@ export function volumeFractionsFromWeights(
  * ([0170]: 30–50 µm); anode from 10 µm Al + 13 µm Li foil → β-LiAl with Li/Al ≈ 1.0 plus a small excess
  * of free Li (x = 1.05) — prelithiated "in situ" ([0016]: 10–100 µm anode); 10 µm Cu; 1 cm²; 5 MPa (claim 15).
  */
-export function patentExampleCell(): ProducedCellSI {
+export function patentExampleCell(): ProducedCell {
   const vf = volumeFractionsFromWeights(
     { active: 0.75, electrolyte: 0.2, carbon: 0.03, binder: 0.02 },
     { active: 4780, electrolyte: 1865, carbon: 1900, binder: 1780 },
@@ -658,30 +636,69 @@ export function patentExampleCell(): ProducedCellSI {
   const alThickness = 10e-6;
   const al = alThickness / MOLAR_VOLUME.Al; // mol m⁻²
   const li = 1.05 * al;
+  const freeLi = 0.05 * al;
+  const anodeThickness_m = al * MOLAR_VOLUME.LiAl + freeLi * MOLAR_VOLUME.Li;
+  const layers: ProducedCell['layers'] = [
+    { role: 'conductor', name: 'conductive layer (234)', material: 'Cu', thickness_m: 10e-6, porosity: 0 },
+    { role: 'anode', name: 'anode', material: 'Li-Al', thickness_m: anodeThickness_m, porosity: 0 },
+    {
+      role: 'electrolyte',
+      name: 'solid electrolyte layer (206)',
+      material: 'sulfide-SE',
+      thickness_m: 30e-6,
+      porosity: 0.05,
+    },
+    {
+      role: 'cathode',
+      name: 'cathode layer (202)',
+      material: 'cathode-composite',
+      thickness_m: 60e-6,
+      porosity: vf.porosity,
+    },
+  ];
   return {
     area_m2: 1e-4,
+    layers,
+    cellThickness_m: layers.reduce((t, l) => t + l.thickness_m, 0),
     cathodeThickness_m: 60e-6,
-    separatorThickness_m: 30e-6,
-    anodeThickness_m: al * MOLAR_VOLUME.LiAl + 0.05 * al * MOLAR_VOLUME.Li,
+    cathodePorosity: vf.porosity,
     cathodeActiveFraction: vf.active,
     cathodeElectrolyteFraction: vf.electrolyte,
     cathodeCarbonFraction: vf.carbon,
     cathodeBinderFraction: vf.binder,
-    cathodePorosity: vf.porosity,
     activeMaterialId: 'NCM811',
     electrolyteId: 'Li6PS5Cl',
+    cathodeParticleRadius_m: 5.22e-6, // CHEN (LG M50 NMC811)
+    cathodeCollectorThickness_m: 0,
+    cathodeCollectorMaterialId: null,
+    separatorThickness_m: 30e-6,
+    separatorPorosity: 0.05,
+    separatorElectrolyteId: 'Li6PS5Cl',
+    anodeThickness_m,
+    anodePorosity: 0,
     anodeAl_mol_m2: al,
     anodeLi_mol_m2: li,
+    liAlRatio: li / al,
+    anodePhases: { Al: 0, alpha: 0, xAlpha: 0, LiAl: al, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: freeLi },
     phaseFractions: { Al: 0, LiAl: 1, Li3Al2: 0, Li9Al4: 0 },
-    freeLi_m: 0.05 * al * MOLAR_VOLUME.Li,
+    freeLi_mol_m2: freeLi,
+    freeLi_m: freeLi * MOLAR_VOLUME.Li,
+    liInventory_mol_m2: li,
     anodeD_m2_s: 1e-13,
-    stackPressure_Pa: 5e6,
-    temperature_K: 298.15,
+    anodeCollectorThickness_m: 10e-6,
+    anodeCollectorMaterialId: 'Cu',
+    bonded: { '236': true, '240': true },
+    crackRisk: 0,
   };
 }
 
+/** the patent example's operating conditions: 5 MPa (claim 15), 25 °C */
+export function patentExampleConditions(): OperatingConditions {
+  return { stackPressure_Pa: 5e6, temperature_K: 298.15 };
+}
+
 export function patentExampleParams(): SsbCellParams {
-  return ssbParamsFromProducedCell(patentExampleCell());
+  return ssbParamsFromProducedCell(patentExampleCell(), patentExampleConditions());
 }
 
 /** a copy of params with some fields replaced (deep for the first level of sub-objects) */

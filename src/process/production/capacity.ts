@@ -11,12 +11,12 @@
  * design's stoichiometric capacity, as designCell computes it).
  */
 import { getMaterial } from '../../materials/library.ts';
-import type { ProducedCellLike } from './physics.ts';
+import type { ProducedCell } from '../types.ts';
 
 /** full model: the cell's discharge capacity, C (coulomb) */
-export type CapacityModel = (cell: ProducedCellLike) => number;
+export type CapacityModel = (cell: ProducedCell) => number;
 
-export function stoichiometricCapacity_C(cell: ProducedCellLike): number {
+export function stoichiometricCapacity_C(cell: ProducedCell): number {
   const am = getMaterial(cell.activeMaterialId);
   const q = (am.practicalCapacity ?? am.theoreticalCapacity)?.value;
   if (q === undefined)
@@ -32,11 +32,11 @@ export interface CapacitySurrogate {
   calibration_cells: number;
   /** relative error of the calibrated surrogate on its calibration cells (max |Q_s/Q_full − 1|) */
   calibration_max_rel_error: number;
-  estimate(cell: ProducedCellLike): number;
+  estimate(cell: ProducedCell): number;
 }
 
 /** Calibrates u = Σ Q_full·Q_s / Σ Q_s² (least squares through the origin) on the sample cells. */
-export function calibrateCapacity(samples: readonly ProducedCellLike[], full?: CapacityModel): CapacitySurrogate {
+export function calibrateCapacity(samples: readonly ProducedCell[], full?: CapacityModel): CapacitySurrogate {
   if (!full || samples.length === 0) {
     return {
       kind: 'stoichiometric',

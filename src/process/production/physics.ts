@@ -1,31 +1,16 @@
 /**
  * The narrow interface between the production run and the station physics (src/process/stations.ts):
  * the run perturbs the recipe for each cell (incoming sheet thicknesses, roll forces, nip temperatures,
- * line speed) and asks the physics for the cell it makes. `ProducedCellLike` is the subset of the SI
- * produced cell that production needs (structurally compatible with electrochem's ProducedCellSI).
+ * line speed) and asks the physics for the cell it makes (the one SI `ProducedCell` of ../types.ts).
  */
 import type { Recipe } from '../../recipe/schema.ts';
+import type { ProducedCell } from '../types.ts';
 
 export type StationId = '222' | '236' | '240';
 export const STATION_IDS: readonly StationId[] = ['222', '236', '240'];
 
-export interface ProducedCellLike {
-  readonly area_m2: number;
-  readonly cathodeThickness_m: number;
-  readonly separatorThickness_m: number;
-  readonly anodeThickness_m: number;
-  readonly cathodeCollectorThickness_m?: number;
-  readonly anodeCollectorThickness_m?: number;
-  /** volume fraction of active material in the composite cathode */
-  readonly cathodeActiveFraction: number;
-  readonly activeMaterialId: string;
-  readonly anodeAl_mol_m2: number;
-  readonly anodeLi_mol_m2: number;
-  readonly freeLi_m: number;
-}
-
 export interface PhysicsResult {
-  cell: ProducedCellLike;
+  cell: ProducedCell;
   /** whole cell stack thickness (collectors included), m */
   cellThickness_m: number;
   /** crack risk of the anode as made (sandwiched between Cu and the electrolyte), 0–1 */
@@ -142,8 +127,8 @@ function flatten(res: PhysicsResult): number[] {
     c.cathodeThickness_m,
     c.separatorThickness_m,
     c.anodeThickness_m,
-    c.cathodeCollectorThickness_m ?? 0,
-    c.anodeCollectorThickness_m ?? 0,
+    c.cathodeCollectorThickness_m,
+    c.anodeCollectorThickness_m,
     c.cathodeActiveFraction,
     c.anodeAl_mol_m2,
     c.anodeLi_mol_m2,
@@ -218,13 +203,13 @@ export function linearizePhysics(
     }
     const nn = (x: number): number => (x > 0 ? x : 0);
     const c = base.cell;
-    const cell: ProducedCellLike = {
+    const cell: ProducedCell = {
       ...c,
       cathodeThickness_m: nn(y[2]!),
       separatorThickness_m: nn(y[3]!),
       anodeThickness_m: nn(y[4]!),
-      ...(c.cathodeCollectorThickness_m !== undefined ? { cathodeCollectorThickness_m: nn(y[5]!) } : {}),
-      ...(c.anodeCollectorThickness_m !== undefined ? { anodeCollectorThickness_m: nn(y[6]!) } : {}),
+      cathodeCollectorThickness_m: nn(y[5]!),
+      anodeCollectorThickness_m: nn(y[6]!),
       cathodeActiveFraction: Math.min(1, nn(y[7]!)),
       anodeAl_mol_m2: nn(y[8]!),
       anodeLi_mol_m2: nn(y[9]!),
