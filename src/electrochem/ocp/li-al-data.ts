@@ -1,8 +1,21 @@
 /**
- * The Li–Al electrode data the OCP is built from, at temperature T: the two-phase plateaus stable at T
- * with their coexistence potentials E(T), the single-phase slopes between them, the host limit, and
- * the lithiation/delithiation hysteresis.
+ * The Li–Al electrode at temperature T, built from the shared, sourced Li–Al data
+ * (src/materials/li-al.ts, data/materials/li-al.json): the two-phase plateaus that lithiation reaches
+ * electrochemically at T with their coexistence potentials E(T), the single-phase slope of β, the host
+ * limit (the Li-richest phase that forms electrochemically at T) and the hysteresis.
+ *
+ * Which phases an electrochemical lithiation reaches (the data's `formsAtRT.electrochemical`):
+ *  - α-Al and β-LiAl form at and below room temperature (Baranski & Fawcett, J. Electrochem. Soc. 129
+ *    (1982), doi:10.1149/1.2124050, read);
+ *  - Li3Al2 (and so Li9Al4) is kinetically hindered at plain RT: "at plain RT a lithiated Al anode stops
+ *    at β-LiAl and further Li plates as metal"; slightly above ambient it forms (Zheng et al., ACS Appl.
+ *    Energy Mater. (2023), doi:10.1021/acsaem.2c03673, read). The temperature at which it starts to
+ *    form, LI_RICH_ONSET_K = 313 K (40 °C), is an assumption (range 303–333 K) — a kinetic threshold, so
+ *    the OCP's host limit jumps there (the one discontinuity in T, stated).
+ *  - Li9Al4 decomposes above 335 °C (McAlister 1982, recalled): above that the host ends at Li3Al2.
  */
+import { liAlData, plateauPotential, type LiAlPlateau as DataPlateau } from '../../materials/li-al.ts';
+
 export type LiAlPhaseName = 'LiAl' | 'Li3Al2' | 'Li9Al4';
 
 export interface LiAlPlateau {
@@ -11,7 +24,7 @@ export interface LiAlPlateau {
   readonly xTo: number;
   /** coexistence potential at T (V vs Li/Li⁺) */
   readonly E_V: number;
-  /** the Li-rich phase of the field and its Li/Al (for the lever rule) */
+  /** the Li-rich phase of the field and its Li/Al (for the lever rule and the molar volumes) */
   readonly richPhase: LiAlPhaseName;
   readonly richX: number;
   readonly source: string;
@@ -22,41 +35,59 @@ export interface LiAlElectrodeData {
   readonly plateaus: readonly LiAlPlateau[];
   /** single-phase field after plateau k: to Li/Al xTo, the potential falling by drop_V */
   readonly singlePhase: readonly ({ readonly xTo: number; readonly drop_V: number } | undefined)[];
-  /** Li/Al at which the host lattice is full: Li beyond it is metal */
+  /** Li/Al at which the host lattice is full at T: Li beyond it is metal */
   readonly xHost: number;
   /** full width of the lithiation/delithiation hysteresis of the alloy plateaus (V) */
   readonly hysteresis_V: number;
 }
 
-const HUGGINS =
-  'Huggins, Handbook of Battery Materials 2nd ed., ch. 14, Fig. 14.2, doi:10.1002/9783527637188.ch14: E = 451 − 0.220·T[K] mV (datasheet §2.2, V)';
+/** temperature above which Li3Al2 (then Li9Al4) forms electrochemically — assumption, see the header */
+export const LI_RICH_ONSET_K = 313.15;
+
+const cache = new Map<number, LiAlElectrodeData>();
 
 /** The Li–Al electrode at temperature T (K). */
 export function liAlElectrodeData(T_K: number): LiAlElectrodeData {
-  const Eab = 0.451 - 2.2e-4 * T_K;
-  return {
+  const hit = cache.get(T_K);
+  if (hit) return hit;
+  const d = liAlData();
+  const ab = d.plateaus.alphaBeta;
+  const xAlpha = d.phases.alpha.xMaxRT!.value;
+  const xBetaLo = d.phases.beta.xMinRT!.value;
+  const xBeta = d.phases.beta.xMaxRT!.value;
+  const pl = (p: DataPlateau, xFrom: number, xTo: number, rich: LiAlPhaseName, richX: number): LiAlPlateau => ({
+    xFrom,
+    xTo,
+    E_V: plateauPotential(p, T_K),
+    richPhase: rich,
+    richX,
+    source: p.Eref.source,
+  });
+  const plateaus: LiAlPlateau[] = [pl(ab, xAlpha, xBetaLo, 'LiAl', xBeta)];
+  const singlePhase: ({ xTo: number; drop_V: number } | undefined)[] = [
+    { xTo: xBeta, drop_V: ab.singlePhaseDrop?.value ?? 0.04 },
+  ];
+  let xHost = xBeta;
+  const x32 = d.phases.Li3Al2.x!.value;
+  const x94 = d.phases.Li9Al4.x!.value;
+  if (T_K >= LI_RICH_ONSET_K && T_K < d.phases.Li3Al2.stableUpTo!.value) {
+    plateaus.push(pl(d.plateaus.betaLi3Al2, xBeta, x32, 'Li3Al2', x32));
+    singlePhase.push(undefined);
+    xHost = x32;
+    if (T_K < d.phases.Li9Al4.stableUpTo!.value) {
+      plateaus.push(pl(d.plateaus.Li3Al2Li9Al4, x32, x94, 'Li9Al4', x94));
+      singlePhase.push(undefined);
+      xHost = x94;
+    }
+  }
+  const out: LiAlElectrodeData = {
     T_K,
-    plateaus: [
-      { xFrom: 0.05, xTo: 0.95, E_V: Eab, richPhase: 'LiAl', richX: 1, source: HUGGINS },
-      {
-        xFrom: 1,
-        xTo: 1.5,
-        E_V: 0.1,
-        richPhase: 'Li3Al2',
-        richX: 1.5,
-        source: 'Huggins Fig. 14.1 (423 °C), placeholder until src/materials/li-al.ts',
-      },
-      {
-        xFrom: 1.5,
-        xTo: 2.25,
-        E_V: 0.05,
-        richPhase: 'Li9Al4',
-        richX: 2.25,
-        source: 'Huggins Fig. 14.1 (423 °C), placeholder until src/materials/li-al.ts',
-      },
-    ],
-    singlePhase: [{ xTo: 1, drop_V: 0.04 }, undefined, undefined],
-    xHost: 2.25,
-    hysteresis_V: 0,
+    plateaus,
+    singlePhase,
+    xHost,
+    hysteresis_V: ab.hysteresis.value,
   };
+  if (cache.size > 256) cache.clear();
+  cache.set(T_K, out);
+  return out;
 }

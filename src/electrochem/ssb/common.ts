@@ -55,15 +55,18 @@ export function cathodeJ0(j0ref: number, y: number): { j0: number; d: number } {
 }
 
 /**
- * D_s(y)/D_s,ref of the active material and its derivative (CathodeParams.DsVacancy): 1 up to yRef,
- * then [((1 − y)/(1 − yRef))² + floor]/(1 + floor) (divacancy hops); held at the floor for y ≥ 1.
+ * D_s(y)/D_s,ref of the active material and its derivative (CathodeParams.DsVacancy): a smooth crossover
+ * from the mid-window value (1 at y = 0) to the divacancy law ∝ (1 − y)² near full lithiation and a floor:
+ *   f(y) = floor + (1 − floor)·(1 + w²)·u²/(u² + w²),  u = 1 − y  (held at u = 0 for y ≥ 1).
+ * For u ≪ w, f ≈ (1 + w²)(1 − y)²/w²: the divacancy scaling; f(0.9) ≈ 0.05, f(0.95) ≈ 0.02 for w = 0.5.
  */
-export function dsFactor(v: { readonly yRef: number; readonly floor: number } | null, y: number): { f: number; df: number } {
-  if (!v || y <= v.yRef) return { f: 1, df: 0 };
-  const w = 1 - v.yRef;
-  const u = y >= 1 ? 0 : (1 - y) / w;
-  const k = 1 / (1 + v.floor);
-  return { f: (u * u + v.floor) * k, df: y >= 1 ? 0 : ((-2 * u) / w) * k };
+export function dsFactor(v: { readonly width: number; readonly floor: number } | null, y: number): { f: number; df: number } {
+  if (!v) return { f: 1, df: 0 };
+  const u = y >= 1 ? 0 : 1 - y;
+  const w2 = v.width * v.width;
+  const k = (1 - v.floor) * (1 + w2);
+  const q = u * u + w2;
+  return { f: v.floor + (k * u * u) / q, df: y >= 1 ? 0 : (-k * 2 * u * w2) / (q * q) };
 }
 
 /**
@@ -72,29 +75,30 @@ export function dsFactor(v: { readonly yRef: number; readonly floor: number } | 
  * steeply D varies between them; the inverse gives the particle surface from the outer shell and the
  * surface flux.
  */
-export function dsPhi(v: { readonly yRef: number; readonly floor: number } | null, y: number): number {
-  if (!v || y <= v.yRef) return y;
-  const w = 1 - v.yRef;
-  const k = 1 / (1 + v.floor);
-  if (y >= 1) return v.yRef + k * (v.floor * w + w / 3) + k * v.floor * (y - 1);
-  const u = 1 - y;
-  return v.yRef + k * (v.floor * (y - v.yRef) + (w * w * w - u * u * u) / (3 * w * w));
+export function dsPhi(v: { readonly width: number; readonly floor: number } | null, y: number): number {
+  if (!v) return y;
+  const w = v.width;
+  const k = (1 - v.floor) * (1 + w * w);
+  // ∫ u²/(u² + w²) du = u − w·atan(u/w)
+  const G = (u: number): number => u - w * Math.atan(u / w);
+  if (y >= 1) return v.floor * y + k * G(1);
+  return v.floor * y + k * (G(1) - G(1 - y));
 }
 /** inverse of dsPhi (monotone; Newton safeguarded by bisection) */
-export function dsPhiInv(v: { readonly yRef: number; readonly floor: number } | null, phi: number): number {
-  if (!v || phi <= v.yRef) return phi;
+export function dsPhiInv(v: { readonly width: number; readonly floor: number } | null, phi: number): number {
+  if (!v) return phi;
   const p1 = dsPhi(v, 1);
-  const k = 1 / (1 + v.floor);
-  if (phi >= p1) return 1 + (phi - p1) / (k * v.floor);
-  let lo = v.yRef;
+  if (phi >= p1) return 1 + (phi - p1) / v.floor;
+  let lo = -1;
   let hi = 1;
-  let y = 0.5 * (lo + hi);
-  for (let it = 0; it < 60; it++) {
+  // below y = 0 the law is continued with its own formula (f > 0); bracket downwards if needed
+  while (dsPhi(v, lo) > phi) lo = 2 * lo - 1;
+  let y = Math.min(1, Math.max(lo, phi));
+  for (let it = 0; it < 80; it++) {
     const g = dsPhi(v, y) - phi;
     if (g > 0) hi = y;
     else lo = y;
-    const d = dsFactor(v, y).f;
-    let yn = y - g / d;
+    let yn = y - g / dsFactor(v, y).f;
     if (!(yn > lo && yn < hi)) yn = 0.5 * (lo + hi);
     if (Math.abs(yn - y) < 1e-15) return yn;
     y = yn;
@@ -189,19 +193,20 @@ export class CellCore {
 
   /**
    * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes (index 0 at the
-   * SE): the host lattice filled uniformly up to x_host; the line's free Li (p.anode.freeLi_m, the Li
-   * left unalloyed behind the alloy, against the Cu) in the last volume; any other Li beyond the host
-   * limit as metal at the SE interface (first volume).
+   * SE): the host lattice filled uniformly up to x_host; the Li the anode was made with beyond the host
+   * (the line's free Li, and at room temperature also its Li-rich phases, which lithiation cannot
+   * re-form there) in the last volume, against the Cu where the Li foil was; any further Li beyond the
+   * host as metal at the SE interface (first volume): plated.
    */
   initialAnodeProfile(xMean: number, na: number): Float64Array {
     const a = this.p.anode;
     const xh = this.xHost;
-    const xFree = Math.max(0, a.freeLi_m / MOLAR_VOLUME.Li / a.al_mol_m2);
+    const x0 = a.li_mol_m2 / a.al_mol_m2;
     const out = new Float64Array(na);
-    const host = Math.max(0, Math.min(xh, xMean - xFree));
-    const metal = xMean - host; // ≥ xFree unless xMean < xFree
-    const back = Math.min(metal, xFree);
-    const front = metal - back;
+    const host = Math.min(xh, xMean);
+    const beyond = xMean - host;
+    const back = Math.min(beyond, Math.max(0, x0 - xh));
+    const front = beyond - back;
     out.fill(host);
     out[na - 1] = out[na - 1]! + back * na;
     out[0] = out[0]! + front * na;

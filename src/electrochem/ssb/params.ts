@@ -45,14 +45,15 @@ export interface CathodeParams {
    * stoichiometry dependence of D_s for layered oxides (null: constant). Li hops in layered oxides by a
    * divacancy mechanism, so D_s falls as the square of the vacancy fraction when y → 1 (Van der Ven &
    * Ceder, Electrochem. Solid-State Lett. 3 (2000) 301, doi:10.1149/1.1391130, LixCoO2; the same
-   * O3 layered framework holds for NCM): D_s(y) = D_s·[((1 − y)/(1 − yRef))² + floor]/(1 + floor) for
-   * y > yRef, D_s below. `floor`: a residual non-divacancy hop (assumption, range 1e-4–1e-2). This is
+   * O3 layered framework holds for NCM): D_s(y) = D_s·f(y), f a smooth crossover from 1 (empty host)
+   * to ∝ (1 − y)² below a vacancy fraction `width` and a `floor` (common.ts dsFactor). `floor`: a residual
+   * non-divacancy hop (assumption, range 1e-3–3e-2). This is
    * the kinetic, recoverable first-cycle loss near full lithiation (Kasnatscheew et al., Phys. Chem.
    * Chem. Phys. 18 (2016) 3956, doi:10.1039/C5CP07718D; Robert & Novák, Chem. Mater. 30 (2018) 1907,
    * doi:10.1021/acs.chemmater.7b04934: NCA's first-cycle loss is slow Li diffusion near full lithiation,
    * regained by a deeper or slower discharge).
    */
-  readonly DsVacancy: { readonly yRef: number; readonly floor: number } | null;
+  readonly DsVacancy: { readonly width: number; readonly floor: number } | null;
   /** exchange-current density at y = 0.5 per true contact area (A m⁻²): j0 = j0ref·2√(y(1−y)) */
   readonly j0: Arrhenius;
   /** specific resistance of the cathode|SE interphase per true contact area (Ω m²) */
@@ -412,9 +413,12 @@ const DEFAULTS = {
   // A fully filled lattice (y = 1) would put the lattice-gas OCP at −∞; y_pristine = 0.9999 gives an
   // as-made OCV of ≈ 3.37 V vs Li for NCM811, as fresh Li|NCM half cells show (≈ 3.2–3.5 V).
   yPristine: 1 - 1e-4,
-  // divacancy D_s(y) of layered oxides (see CathodeParams.DsVacancy): reference at mid window (y = 0.5,
-  // where the constant-D fits of CHEN apply — assumption), floor 1e-3 (assumption, range 1e-4–1e-2)
-  dsVacancy: { yRef: 0.5, floor: 1e-3 },
+  // divacancy D_s(y) of layered oxides (see CathodeParams.DsVacancy): D_s is CHEN's constant-D fit at
+  // the empty end, the (1 − y)² law sets in below a vacancy fraction of 0.5 (the middle of the window,
+  // where the constant-D fit applies — assumption), floor 1e-2 (assumption, range 1e-3–3e-2). Together:
+  // D falls ≈ 20× from mid window to y = 0.9 and ≈ 50× to 0.95 — the 1–2 decades GITT shows for
+  // Ni-rich NCM towards the end of discharge (general literature, U)
+  dsVacancy: { width: 0.5, floor: 1e-2 },
   carbonConductivity_S_m: 1e3, // materials library carbon_black (assumption)
   activeConductivity_S_m: 1e-3, // materials library NCM811 (assumption)
   contactResistance_ohm_m2: 1e-4, // 1 Ω cm² lumped collector contact (assumption)
