@@ -61,7 +61,7 @@ export async function bench(): Promise<string[]> {
   }, 3);
   const cAge = lastCpu;
   // the same P2D through the project's general variable-order BDF/NDF solver (src/numerics), for reference
-  const runGeneral = daeRunner(solveDae, p2d, { rtol: 1e-4 });
+  const runGeneral = daeRunner(solveDae, p2d, { rtol: 1e-6 });
   firstCycle(runGeneral, p2d, p2d.initialState(0));
   const tGen = timeIt(() => {
     firstCycle(runGeneral, p2d, p2d.initialState(0));

@@ -4,7 +4,7 @@
  * mass, Wh/kg and Wh/L (cell, and the stack of cells of the battery block). Pure functions, SI inside;
  * `designBlock` converts to the CONTRACT's units.
  */
-import { liAlOcp } from '../electrochem/ocp/li-al.ts';
+import { liAlHostLimit, liAlOcp } from '../electrochem/ocp/li-al.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { DesignBlock } from '../contract.ts';
 import { getMaterial, type Material } from '../materials/library.ts';
@@ -45,13 +45,20 @@ export interface CellDesign {
     liThickness_m: number;
     /** capacity of the Al to take Li up to β-LiAl (x = 1), C m⁻² */
     alHostCapacity_C_m2: number;
+    /**
+     * host capacity LEFT after prelithiation at the cell temperature (electrochem/ocp liAlHostLimit − the
+     * Li:Al the recipe supplies), C m⁻²: what a charge can put into the alloy before Li plates
+     */
+    hostCapacityLeft_C_m2: number;
     /** Li inventory of the anode as charge, C m⁻² */
     liInventory_C_m2: number;
     /** anode potential used for the design's energy estimate, V vs Li */
     designPotential_V: number;
   };
-  /** anode host capacity (Al → LiAl) over cathode practical capacity */
+  /** N/P: the anode host capacity left after prelithiation over the cathode's practical capacity */
   npRatio: number;
+  /** the former N/P: the empty Al → LiAl host over the cathode capacity (ignores the prelithiation) */
+  npRatioEmptyAl: number;
   capacity_C: number;
   energy_J: number;
   averageVoltage_V: number;
@@ -206,6 +213,9 @@ export function designCell(r: Recipe): CellDesign {
   const capacity = arealCap * area;
   const energy = capacity * avgV;
   const alHost = al_mol * F;
+  // the host capacity LEFT after prelithiation: the Li-richest phase lithiation forms at the cell's
+  // temperature (β-LiAl at RT) minus the Li the anode already holds; beyond it Li plates as metal
+  const hostLeft = Math.max(0, liAlHostLimit(T) - liAl) * al_mol * F;
   return {
     layers,
     area_m2: area,
@@ -227,10 +237,12 @@ export function designCell(r: Recipe): CellDesign {
       alThickness_m: alT,
       liThickness_m: liT,
       alHostCapacity_C_m2: alHost,
+      hostCapacityLeft_C_m2: hostLeft,
       liInventory_C_m2: li_mol * F,
       designPotential_V: anodeV,
     },
-    npRatio: alHost / arealCap,
+    npRatio: hostLeft / arealCap,
+    npRatioEmptyAl: alHost / arealCap,
     capacity_C: capacity,
     energy_J: energy,
     averageVoltage_V: avgV,
@@ -273,10 +285,12 @@ export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlo
       li_thickness_um: r4(d.anode.liThickness_m * 1e6),
       li_al_molar_ratio: r4(d.anode.liAlMolarRatio),
       al_host_capacity_mAh_cm2: r4(d.anode.alHostCapacity_C_m2 / 3.6 / 1e4),
+      host_capacity_left_mAh_cm2: r4(d.anode.hostCapacityLeft_C_m2 / 3.6 / 1e4),
       li_inventory_mAh_cm2: r4(d.anode.liInventory_C_m2 / 3.6 / 1e4),
       design_potential_V: r4(d.anode.designPotential_V),
     },
     np_ratio: r4(d.npRatio),
+    np_ratio_empty_al_host: r4(d.npRatioEmptyAl),
     specific_energy_Wh_kg: r4(d.specificEnergy_J_kg / 3600),
     energy_density_Wh_L: r4(d.energyDensity_J_m3 / 3600 / 1000),
     stack: {

@@ -109,6 +109,7 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
         electrolyteId: fs.cathode.electrolyte,
         volumeFractions: d.cathode.volumeFractions,
         particleRadius_m: fs.cathode.particle_radius_um * 1e-6,
+        coating: fs.cathode.coating,
       },
       electrolyteId: fs.electrolyte_layer.material,
     },

@@ -210,6 +210,8 @@ export interface CathodeComposite {
   volumeFractions: { active: number; electrolyte: number; conductive: number; binder: number; pores: number };
   /** active-material particle radius, m */
   particleRadius_m: number;
+  /** surface coating of the active material (absent = none); handed on to the ProducedCell */
+  coating?: 'none' | 'LiNbO3' | 'Nb2O5';
 }
 
 /** Operating conditions of a finished cell (not made by the line; from the recipe → SI step). */

@@ -84,23 +84,25 @@ export function dsPhi(v: { readonly width: number; readonly floor: number } | nu
   if (y >= 1) return v.floor * y + k * G(1);
   return v.floor * y + k * (G(1) - G(1 - y));
 }
-/** inverse of dsPhi (monotone; Newton safeguarded by bisection) */
-export function dsPhiInv(v: { readonly width: number; readonly floor: number } | null, phi: number): number {
+/**
+ * inverse of dsPhi (monotone increasing): Newton from the start value y0 (e.g. the outer shell's
+ * stoichiometry, close to the answer), safeguarded by a bracket that is widened only when needed
+ */
+export function dsPhiInv(v: { readonly width: number; readonly floor: number } | null, phi: number, y0 = 0.5): number {
   if (!v) return phi;
   const p1 = dsPhi(v, 1);
   if (phi >= p1) return 1 + (phi - p1) / v.floor;
-  let lo = -1;
+  let lo = -Infinity;
   let hi = 1;
-  // below y = 0 the law is continued with its own formula (f > 0); bracket downwards if needed
-  while (dsPhi(v, lo) > phi) lo = 2 * lo - 1;
-  let y = Math.min(1, Math.max(lo, phi));
-  for (let it = 0; it < 80; it++) {
+  let y = Math.min(y0, 1);
+  for (let it = 0; it < 100; it++) {
     const g = dsPhi(v, y) - phi;
-    if (g > 0) hi = y;
-    else lo = y;
+    if (g === 0) return y;
+    if (g > 0) hi = Math.min(hi, y);
+    else lo = Math.max(lo, y);
     let yn = y - g / dsFactor(v, y).f;
-    if (!(yn > lo && yn < hi)) yn = 0.5 * (lo + hi);
-    if (Math.abs(yn - y) < 1e-15) return yn;
+    if (!(yn > lo && yn < hi)) yn = Number.isFinite(lo) ? 0.5 * (lo + hi) : Math.min(yn, hi - 1e-3);
+    if (Math.abs(yn - y) <= 1e-14 * (1 + Math.abs(y))) return yn;
     y = yn;
   }
   return y;
@@ -163,7 +165,7 @@ export class CellCore {
     const cmax = this.p.cathode.cMax_mol_m3;
     const v = this.p.cathode.DsVacancy;
     const phi = this.dsPhi(c) - Ndelta;
-    const cs = cmax * dsPhiInv(v, phi / (this.d.Ds * cmax));
+    const cs = cmax * dsPhiInv(v, phi / (this.d.Ds * cmax), c / cmax);
     const Ds = this.ds(cs).D;
     return { cs, dc: this.ds(c).D / Ds, dN: -1 / Ds };
   }
