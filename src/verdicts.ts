@@ -45,7 +45,11 @@ export interface DependentVerdict {
 }
 
 /** Band of a figure from its nominal value and its values with each parameter at either end. */
-export function band(nominal: number, points: readonly SensitivityPoint[], parameters: readonly AssumedParameter[]): BandedFigure {
+export function band(
+  nominal: number,
+  points: readonly SensitivityPoint[],
+  parameters: readonly AssumedParameter[],
+): BandedFigure {
   const all = [nominal, ...points.map((p) => p.value)].filter((v) => Number.isFinite(v));
   return {
     nominal,

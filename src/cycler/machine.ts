@@ -863,7 +863,10 @@ export function runExperiment(
       while (out.ok && out.endReason.endsWith(PLATING_EVENT)) {
         const next = cur * factor;
         if (Math.abs(next) < minI) {
-          out = { ...out, endReason: `Li plating at the lowest derated current (${((cur * 3600) / Qnom).toPrecision(3)}C)` };
+          out = {
+            ...out,
+            endReason: `Li plating at the lowest derated current (${((cur * 3600) / Qnom).toPrecision(3)}C)`,
+          };
           break;
         }
         y = out.y;

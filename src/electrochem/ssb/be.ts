@@ -326,9 +326,15 @@ export function integrateBE(problem: DaeProblem, y0: Float64Array, opts: BeOptio
       for (let it = 0; it < 60; it++) {
         let hc = hLo + (gLo * (hHi - hLo)) / (gLo - gHi);
         hc = Math.min(Math.max(hc, hLo + 1e-4 * (hHi - hLo)), hHi - 1e-4 * (hHi - hLo));
-        for (let i = 0; i < n; i++) yNew[i] = y[i]! + (hc / hHi) * (yHi[i]! - y[i]!);
-        const dtc = coeffs(hc);
-        if (!newton(t + hc, dtc, psi)) break;
+        // a step to hc that the corrector cannot converge (a cliff past the crossing, e.g. a particle
+        // surface running full at the end of a discharge): retry closer to the low end of the bracket
+        let conv = false;
+        for (let r = 0; r < 30 && !conv; r++) {
+          for (let i = 0; i < n; i++) yNew[i] = y[i]! + (hc / hHi) * (yHi[i]! - y[i]!);
+          conv = newton(t + hc, coeffs(hc), psi);
+          if (!conv) hc = hLo + 0.5 * (hc - hLo);
+        }
+        if (!conv) break;
         const gc = e.g(t + hc, yNew);
         if (Math.abs(gc) < 1e-7 * (Math.abs(gLo) + Math.abs(gHi)) || hHi - hLo < 1e-9 * Math.max(1, t)) {
           hHi = hc;

@@ -60,7 +60,10 @@ export function cathodeJ0(j0ref: number, y: number): { j0: number; d: number } {
  *   f(y) = floor + (1 − floor)·(1 + w²)·u²/(u² + w²),  u = 1 − y  (held at u = 0 for y ≥ 1).
  * For u ≪ w, f ≈ (1 + w²)(1 − y)²/w²: the divacancy scaling; f(0.9) ≈ 0.05, f(0.95) ≈ 0.02 for w = 0.5.
  */
-export function dsFactor(v: { readonly width: number; readonly floor: number } | null, y: number): { f: number; df: number } {
+export function dsFactor(
+  v: { readonly width: number; readonly floor: number } | null,
+  y: number,
+): { f: number; df: number } {
   if (!v) return { f: 1, df: 0 };
   const u = y >= 1 ? 0 : 1 - y;
   const w2 = v.width * v.width;
@@ -117,6 +120,9 @@ export function hostX(x: number, xHost: number, w = 2e-3): { h: number; s: numbe
   const s = 1 / (1 + e);
   return { h: x - w * Math.log1p(e), s, ds: (-s * (1 - s)) / w };
 }
+
+/** shortest time constant of CEI formation on a fresh surface (s): assumption, range 10–600 s */
+export const CEI_MIN_TIME_S = 60;
 
 export class CellCore {
   readonly p: SsbCellParams;
@@ -183,8 +189,13 @@ export class CellCore {
     const y = c / cmax;
     const b = (ce.alpha * F) / (R * this.T);
     const arg = Math.min(60, b * (this.ocpC.U(y) - ce.ERef_V));
-    const r = this.ceiK * Math.exp(arg);
-    const dr = arg >= 60 ? 0 : (r * b * this.ocpC.dUdy(y)) / cmax;
+    const r0 = this.ceiK * Math.exp(arg);
+    const dr0 = arg >= 60 ? 0 : (r0 * b * this.ocpC.dUdy(y)) / cmax;
+    // the film cannot form faster than within CEI_MIN_TIME_S (SE oxidation kinetics of a fresh surface):
+    // r = r₀/(1 + r₀·t_min) saturates at 1/t_min (assumption)
+    const q = 1 + r0 * CEI_MIN_TIME_S;
+    const r = r0 / q;
+    const dr = dr0 / (q * q);
     return { rate: r * room, dc: dr * room, dQ: -r };
   }
   /** CEI rate constant at the cell temperature (s⁻¹) */
@@ -194,25 +205,33 @@ export class CellCore {
   }
 
   /**
-   * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes (index 0 at the
-   * SE): the host lattice filled uniformly up to x_host; the Li the anode was made with beyond the host
-   * (the line's free Li, and at room temperature also its Li-rich phases, which lithiation cannot
-   * re-form there) in the last volume, against the Cu where the Li foil was; any further Li beyond the
-   * host as metal at the SE interface (first volume): plated.
+   * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes: uniform (at rest
+   * the host's Li is uniform, and the Li the anode holds beyond the host — the line's free Li and, at
+   * room temperature, its Li-rich phases that lithiation cannot re-form — sits throughout the alloy).
    */
   initialAnodeProfile(xMean: number, na: number): Float64Array {
+    return new Float64Array(na).fill(xMean);
+  }
+
+  /** Li/Al the as-made anode holds beyond the host at the cell temperature (free Li, Li-rich phases) */
+  get xBeyondHostAsMade(): number {
     const a = this.p.anode;
+    return Math.max(0, a.li_mol_m2 / a.al_mol_m2 - this.xHost);
+  }
+
+  /**
+   * Li metal in the anode (mol m⁻²) over na equal-Al volumes (index 0 at the SE): `plated` is what the
+   * first volume holds beyond the host on top of what it held as made (Li deposited at the separator);
+   * `free` all other Li beyond the host (the as-made excess, wherever it is).
+   */
+  lithiumMetal(xs: ArrayLike<number>): { plated: number; free: number } {
     const xh = this.xHost;
-    const x0 = a.li_mol_m2 / a.al_mol_m2;
-    const out = new Float64Array(na);
-    const host = Math.min(xh, xMean);
-    const beyond = xMean - host;
-    const back = Math.min(beyond, Math.max(0, x0 - xh));
-    const front = beyond - back;
-    out.fill(host);
-    out[na - 1] = out[na - 1]! + back * na;
-    out[0] = out[0]! + front * na;
-    return out;
+    const per = this.p.anode.al_mol_m2 / xs.length;
+    let total = 0;
+    for (let m = 0; m < xs.length; m++) total += xs[m]! - hostX(xs[m]!, xh).h;
+    const x0 = xs[0]!;
+    const plated = Math.max(0, x0 - hostX(x0, xh).h - this.xBeyondHostAsMade);
+    return { plated: plated * per, free: Math.max(0, total - plated) * per };
   }
 
   /**
@@ -304,6 +323,9 @@ export function validateParams(p: SsbCellParams): void {
  * (cathode at yPristine, anode at x0 = Li/Al). qLo: most discharged rest state (cathode full, anode
  * empty, or OCV = vMin); qHi: OCV = vMax or the cathode's lowest allowed stoichiometry.
  */
+/** the most lithiated rest state of a layered oxide: every site but a vacancy fraction of 1e-4 (params.ts yPristine) */
+export const Y_FULL = 1 - 1e-4;
+
 export function designWindow(p: SsbCellParams, ocpC: CathodeOcp): { qLo: number; qHi: number; y0: number; x0: number } {
   const d = derive(p);
   const nC = d.cathodeLi_mol_perY;
@@ -312,9 +334,10 @@ export function designWindow(p: SsbCellParams, ocpC: CathodeOcp): { qLo: number;
   const x0 = p.anode.li_mol_m2 / p.anode.al_mol_m2;
   const T = p.temperature_K;
   const ocv = (q: number): number => ocpC.U(y0 - q / nC) - liAlOcp(x0 + q / nAl, T, { hysteresis_V: 0 }).U;
-  // feasible q range from the stoichiometries: y ≤ y_pristine (the oxide is made with every site it can
-  // fill filled — a prelithiated anode's spare Li cannot push it further), x ≥ 0, y ≥ yMinAllowed
-  let lo = Math.max(0, -x0 * nAl);
+  // feasible q range from the stoichiometries: y ≤ the full stoichiometry (a cathode made full stays at
+  // or below its as-made state however much spare Li a prelithiated anode holds; one made partly
+  // delithiated can be filled up to full), x ≥ 0, y ≥ yMinAllowed
+  let lo = Math.max((y0 - Math.max(y0, Y_FULL)) * nC, -x0 * nAl);
   const hiBound = (y0 - p.cathode.yMinAllowed) * nC;
   if (!(hiBound > lo))
     throw new RangeError(

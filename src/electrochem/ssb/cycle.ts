@@ -370,14 +370,18 @@ function stepSetup(
     const sgn = step.current_A > 0 ? 1 : -1;
     events.push({ name: 'vcut', g: (_t, yy) => sgn * (model.voltage(yy) - step.vCut_V), direction: 1 });
     y[y.length - 1] = step.current_A;
-    return { control: { mode: 'current', value: step.current_A }, tEnd: step.maxTime_s ?? (10 * 3600) / rate, events };
+    const control = { mode: 'current' as const, value: step.current_A };
+    model.consistentGuess?.(control, y);
+    return { control, tEnd: step.maxTime_s ?? (10 * 3600) / rate, events };
   }
   if (step.kind === 'cv') {
     events.push({ name: 'iend', g: (_t, yy) => Math.abs(model.current(yy)) - Math.abs(step.iEnd_A), direction: -1 });
     return { control: { mode: 'voltage', value: step.voltage_V }, tEnd: step.maxTime_s ?? 20 * 3600, events };
   }
   y[y.length - 1] = 0;
-  return { control: { mode: 'rest', value: 0 }, tEnd: step.time_s, events };
+  const control = { mode: 'rest' as const, value: 0 };
+  model.consistentGuess?.(control, y);
+  return { control, tEnd: step.time_s, events };
 }
 
 /**

@@ -208,13 +208,9 @@ export class SsbP2D implements FullCellModel {
     return cath + an - this.ceiLithium_mol(y);
   }
 
-  /** Li metal in the anode (mol m⁻²): at the SE interface (plated) and behind the alloy (free Li) */
+  /** Li metal in the anode (mol m⁻²): deposited at the separator (plated) and the rest beyond the host (free) */
   lithiumMetal_mol_m2(y: Float64Array): { plated: number; free: number } {
-    const xh = this.core.xHost;
-    const per = this.core.p.anode.al_mol_m2 / this.na;
-    let free = 0;
-    for (let m = 1; m < this.na; m++) free += Math.max(0, y[this.offA + m]! - xh) * per;
-    return { plated: Math.max(0, y[this.offA]! - xh) * per, free };
+    return this.core.lithiumMetal(this.anodeX(y));
   }
 
   /** mean cathode stoichiometry (volume average over all particles) */

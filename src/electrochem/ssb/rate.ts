@@ -11,7 +11,13 @@
  * The verdict on claim 16 is "met", "not met" or "met/not met, depends on <parameter>" (src/verdicts.ts).
  */
 import { arrhenius as dataArrhenius, arrheniusBounds, liAlData } from '../../materials/li-al.ts';
-import { band, verdictOverBand, type AssumedParameter, type BandedFigure, type DependentVerdict } from '../../verdicts.ts';
+import {
+  band,
+  verdictOverBand,
+  type AssumedParameter,
+  type BandedFigure,
+  type DependentVerdict,
+} from '../../verdicts.ts';
 import { fastRunner, type StepRunner } from './cycle.ts';
 import { withParams, type SsbCellParams } from './params.ts';
 import { SsbSpme } from './spme.ts';
@@ -110,7 +116,9 @@ function withParameter(p: SsbCellParams, id: string, v: number): SsbCellParams {
     case 'anode_j0':
       return withParams(p, { anode: { j0: { ...p.anode.j0, ref: v } } });
     default:
-      throw new RangeError(`parameter: unknown rate parameter (got ${JSON.stringify(id)}; allowed anode_D, ionic_tortuosity, cathode_Ds, anode_j0)`);
+      throw new RangeError(
+        `parameter: unknown rate parameter (got ${JSON.stringify(id)}; allowed anode_D, ionic_tortuosity, cathode_Ds, anode_j0)`,
+      );
   }
 }
 
@@ -130,7 +138,11 @@ export function rateCapabilityBand(
   const nominal = highestCRate(p, opts).highestRate;
   const pars = rateParameters(p);
   const points = pars.flatMap((par) =>
-    par.range.map((at) => ({ parameter: par.id, at, value: highestCRate(withParameter(p, par.id, at), opts).highestRate })),
+    par.range.map((at) => ({
+      parameter: par.id,
+      at,
+      value: highestCRate(withParameter(p, par.id, at), opts).highestRate,
+    })),
   );
   const b = band(nominal, points, pars);
   return { band: b, claim16: verdictOverBand(b, (r) => r >= claimRate), claimRate };

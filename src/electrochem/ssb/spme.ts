@@ -227,17 +227,11 @@ export class SsbSpme implements FullCellModel {
     an *= this.core.nAl / this.na;
     return this.cathodeMeanY(y) * this.core.nC * this.core.ageing.activeScale + an - this.ceiLithium_mol(y);
   }
-  /** Li metal in the anode (mol m⁻²): at the SE interface (plated) and behind the alloy (free Li) */
+  /** Li metal in the anode (mol m⁻²): deposited at the separator (plated) and the rest beyond the host (free) */
   lithiumMetal_mol_m2(y: Float64Array): { plated: number; free: number } {
-    const xh = this.core.xHost;
-    const per = this.core.p.anode.al_mol_m2 / this.na;
-    let free = 0;
-    for (let m = 1; m < this.na; m++) {
-      const x = y[this.offA + m]!;
-      free += Math.max(0, x - xh) * per;
-    }
-    return { plated: Math.max(0, y[this.offA]! - xh) * per, free };
+    return this.core.lithiumMetal(this.anodeX(y));
   }
+
   /** anode potential vs Li/Li⁺ at the separator (V): Li plates when it falls below 0 (CellModel.platingIndicator) */
   platingIndicator(y: Float64Array): number {
     const d = this.core.d;
