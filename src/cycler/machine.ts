@@ -966,6 +966,15 @@ export function runExperiment(
       cycles.push(rec);
       return undefined;
     }
+    if (opts.callAfterCycle === false && model.recordCycleGeometry) {
+      // ageing off: the cycle still leaves its geometry (e.g. the anode's dealloying porosity, Eq. 1)
+      model.recordCycleGeometry(y, {
+        index: rec.index,
+        charge_C: rec.charge_C,
+        discharge_C: rec.discharge_C,
+        duration_s: rec.end_s - rec.start_s,
+      });
+    }
     if (model.afterCycle && opts.callAfterCycle !== false) {
       const summary: CycleSummary = {
         index: rec.index,

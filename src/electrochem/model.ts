@@ -62,6 +62,11 @@ export interface CycleSummary {
 export interface CellModelExtras {
   /** apply degradation submodels after a cycle; may change parameters and the state in place */
   afterCycle?(y: Float64Array, cycle: CycleSummary): void;
+  /**
+   * record what a cycle leaves in the cell's geometry without ageing it (the anode's residual porosity
+   * after dealloying, for Eq. 1's B); afterCycle does this too
+   */
+  recordCycleGeometry?(y: Float64Array, cycle: CycleSummary): void;
   /** cell thickness (m) at state y under the fixture's stack pressure, for the Eq. 1 expansion rate */
   thickness_m?(y: Float64Array): number;
   /**

@@ -397,10 +397,13 @@ export function cathodeVolumeStrain(p: SsbCellParams, y: number): number {
 }
 
 /**
- * Thickness model for the Eq. 1 expansion rate (seed [0178]): sum of layers, each laterally
- * constrained (all volume change goes into thickness — assumption for a bonded web in a fixture) and
- * elastically compressed by the stack pressure P held by the fixture: t = t₀·(1 − P/E).
- *  - anode: Σ (n_Al/N)·V(x_m) / A, with the phase molar volumes of DS §2.1;
+ * Thickness model for the Eq. 1 expansion rate (seed [0178]): the produced layers only (A at the as-made
+ * state is their sum), each laterally constrained (all volume change goes into thickness — assumption for
+ * a bonded web in a fixture) and elastically compressed by the stack pressure P held by the fixture:
+ * t = t₀·(1 − P/E) (the stack-pressure compliance).
+ *  - anode: the line's as-made thickness plus Σ (n_Al/N)·(V(x_m) − V(x₀)) / A — the volume per Al of the
+ *    phases lithiation forms at T (DS §2.1) and Li metal beyond the host; the Li that stays in the anode
+ *    after a cycle (trapped, plated) thickens it; plus the residual porosity after dealloying;
  *  - cathode composite: L·(1 + ε_AM·(1 − φ)·ΔV/V(y)), where the pore fraction φ accommodates part of
  *    the particle breathing (electrolyte/pore compliance — assumption), ΔV/V from the cited lattice change;
  *  - separator and collectors: constant; interphase growth adds a film (Li consumed × V_m(Li2S-like)
@@ -410,9 +413,14 @@ export function thicknessModel(p: SsbCellParams, yMean: number, xs: ArrayLike<nu
   const c = p.cathode;
   const P = p.stackPressure_Pa;
   const Ec = p.electrolyte.youngsModulus_Pa; // composite modulus ~ SE modulus (assumption)
-  let vAnode = 0;
-  for (let m = 0; m < xs.length; m++) vAnode += anodeVolumePerAl(xs[m]!, p.temperature_K);
-  const tAnode = (vAnode * p.anode.al_mol_m2) / xs.length;
+  // the anode as the line made it (its phases and pores) plus the volume its Li/Al change since then
+  // adds or removes (the phases lithiation forms at the cell temperature, and Li metal beyond the host)
+  const T = p.temperature_K;
+  const x0 = p.anode.li_mol_m2 / p.anode.al_mol_m2;
+  const v0 = anodeVolumePerAl(x0, T);
+  let dv = 0;
+  for (let m = 0; m < xs.length; m++) dv += anodeVolumePerAl(xs[m]!, T) - v0;
+  const tAnode = p.anode.thickness_m + (dv * p.anode.al_mol_m2) / xs.length;
   const tCath =
     c.thickness_m *
     (1 +

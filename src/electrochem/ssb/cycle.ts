@@ -533,6 +533,12 @@ export function firstCycle(
   }
   const A = model.thickness_m(y);
   const c = runCycle(run, model, y, 0.1, 0.1, { vMax_V, vMin_V, cvEndCRate: 0.02 });
+  model.recordCycleGeometry?.(y, {
+    index: 1,
+    charge_C: c.charge_C,
+    discharge_C: c.discharge_C,
+    duration_s: c.duration_s,
+  });
   const B = model.thickness_m(y);
   const mass_g = model.cathodeActiveMass_kg * 1000;
   return {

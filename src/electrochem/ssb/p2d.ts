@@ -263,6 +263,9 @@ export class SsbP2D implements FullCellModel {
     return this.core.thickness(this.cathodeMeanY(y), this.anodeX(y));
   }
 
+  recordCycleGeometry(y: Float64Array, cycle: CycleSummary): void {
+    this.core.recordSwing(this.anodeX(y), cycle);
+  }
   afterCycle(y: Float64Array, cycle: CycleSummary): void {
     this.core.recordSwing(this.anodeX(y), cycle);
     applyAgeing(this.core, cycle, {

@@ -277,6 +277,9 @@ export class SsbSpme implements FullCellModel {
   thickness_m(y: Float64Array): number {
     return this.core.thickness(this.cathodeMeanY(y), this.anodeX(y));
   }
+  recordCycleGeometry(y: Float64Array, cycle: CycleSummary): void {
+    this.core.recordSwing(this.anodeX(y), cycle);
+  }
   afterCycle(y: Float64Array, cycle: CycleSummary): void {
     this.core.recordSwing(this.anodeX(y), cycle);
     applyAgeing(this.core, cycle, {
