@@ -22,8 +22,10 @@ import { parseRecipeText } from '../src/recipe/index.ts';
 import { runProduction } from '../src/process/line.ts';
 import type { ProducedCell } from '../src/process/types.ts';
 import { operatingConditions } from '../src/process/from-recipe.ts';
-import { stationPhysics, stationPhysicsStats } from '../src/process/production/stations-adapter.ts';
-import { nominalPerturbation, perturbRecipe } from '../src/process/production/physics.ts';
+import { stationPhysics } from '../src/process/production/stations-adapter.ts';
+import { processInputFromRecipe } from '../src/process/from-recipe.ts';
+import type { LinePhysics } from '../src/process/production/physics.ts';
+import { nominalPerturbation, perturbInput } from '../src/process/production/physics.ts';
 import { stoichiometricCapacity_C } from '../src/process/production/capacity.ts';
 import { ssbParamsFromProducedCell } from '../src/electrochem/ssb/params.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
@@ -49,15 +51,27 @@ function spmeCapacity_C(cell: ProducedCell): number {
 const probe = parseRecipeText(JSON.stringify(obj));
 if (!probe.ok) throw new Error(probe.problems.map((p) => `${p.path}: ${p.problem}`).join('\n'));
 const conditions = operatingConditions(probe.recipe);
-const nom = nominalPerturbation(probe.recipe);
-for (let i = 0; i < 300; i++) stationPhysics(perturbRecipe(probe.recipe, { ...nom, li: 1 + 1e-3 * (i % 7) })); // JIT warm-up
+const base = processInputFromRecipe(probe.recipe);
+const nom = nominalPerturbation(base);
+for (let i = 0; i < 300; i++) stationPhysics(perturbInput(base, { ...nom, li: 1 + 1e-3 * (i % 7) })); // JIT warm-up
 let t0 = performance.now();
 let calls = 0;
+const samples: number[] = [];
 while (performance.now() - t0 < 300 || calls < 5) {
-  stationPhysics(perturbRecipe(probe.recipe, { ...nom, li: 1 + 1e-3 * (calls % 7) }));
+  const inp = perturbInput(base, { ...nom, li: 1 + 1e-3 * (calls % 7) });
+  const t1 = performance.now();
+  stationPhysics(inp);
+  samples.push(performance.now() - t1);
   calls++;
 }
 const perCall_ms = (performance.now() - t0) / calls;
+samples.sort((a, b) => a - b);
+const medianCall_ms = samples[samples.length >> 1]!;
+let physicsCalls = 0;
+const countedPhysics: LinePhysics = (inp) => {
+  physicsCalls++;
+  return stationPhysics(inp);
+};
 // full station physics for every cell by default; `--linear` runs the first-order surrogate instead
 const fidelity = process.argv.includes('--linear') ? 'linear' : 'full';
 obj['production'] = { ...(obj['production'] ?? {}), fidelity };
@@ -70,7 +84,7 @@ t0 = performance.now();
 const run = runProduction(recipe, {
   seed: 2025,
   duration_s: SHIFT_S,
-  physics: stationPhysics,
+  physics: countedPhysics,
   capacityModel: spmeCapacity_C,
 });
 const seconds = (performance.now() - t0) / 1000;
@@ -84,21 +98,8 @@ const step = Math.max(1, Math.floor(run.cells.length / sample));
 let n = 0;
 for (let i = 0; i < run.cells.length && n < sample; i += step, n++) {
   const c = run.cells[i]!;
-  // re-create the produced cell for this cell's perturbation
-  const inc = c.incoming_thickness_um;
-  const res = stationPhysics(
-    perturbRecipe(recipe, {
-      ...nom,
-      cathode: inc.cathode / (recipe.first_sheet.cathode.thickness_um ?? inc.cathode),
-      electrolyte: inc.electrolyte / recipe.first_sheet.electrolyte_layer.thickness_um,
-      al: inc.al / recipe.al_sheet.thickness_um,
-      li: inc.li / recipe.third_sheet.li_layer.thickness_um,
-      cu: inc.cu / recipe.third_sheet.conductive_layer.thickness_um,
-      force_N: Object.fromEntries(c.stations.map((s) => [s.id, s.force_N])),
-      temperature_C: Object.fromEntries(c.stations.map((s) => [s.id, s.temperature_C])),
-      speed_m_per_min: c.speed_m_per_min,
-    }),
-  );
+  // the produced cell the run made for this cell (SI)
+  const res = { cell: c.cell };
   const qFull = spmeCapacity_C(res.cell);
   const qSur = run.capacity.estimate(res.cell);
   const rel = Math.abs(qSur / qFull - 1);
@@ -118,10 +119,9 @@ console.log(`shift_yield_pct: ${b.yield_pct}`);
 console.log(`shift_oee: ${(b['oee'] as { oee: number }).oee}`);
 console.log(`shift_cost_per_kWh_usd: ${b['cost_per_kWh']}`);
 console.log(`shift_physics_call_ms: ${perCall_ms.toFixed(3)}`);
+console.log(`shift_physics_call_median_ms: ${medianCall_ms.toFixed(3)}`);
 console.log(`shift_physics_fidelity: ${pm.fidelity}`);
-console.log(
-  `shift_physics_calls: ${stationPhysicsStats.calls} (bracket-error retries: ${stationPhysicsStats.bracketRetries})`,
-);
+console.log(`shift_physics_calls: ${physicsCalls}`);
 if (pm.error_vs_full) {
   console.log(`shift_physics_surrogate_cells_checked: ${pm.error_vs_full['cells']}`);
   console.log(`shift_physics_surrogate_cell_thickness_max_rel_error: ${pm.error_vs_full['cell_thickness_max_rel']}`);
@@ -136,6 +136,6 @@ console.log(`shift_capacity_surrogate_sample_cells: ${n}`);
 console.log(`shift_capacity_surrogate_max_rel_error: ${maxRel.toExponential(3)}`);
 console.log(`shift_capacity_surrogate_mean_rel_error: ${(sumRel / Math.max(1, n)).toExponential(3)}`);
 console.log(
-  `shift_capacity_stoich_vs_spme_nominal: ${(stoichiometricCapacity_C(stationPhysics(perturbRecipe(recipe, nom)).cell) / 3.6).toFixed(4)} mAh vs ${(spmeCapacity_C(stationPhysics(perturbRecipe(recipe, nom)).cell) / 3.6).toFixed(4)} mAh`,
+  `shift_capacity_stoich_vs_spme_nominal: ${(stoichiometricCapacity_C(stationPhysics(perturbInput(base, nom)).cell) / 3.6).toFixed(4)} mAh vs ${(spmeCapacity_C(stationPhysics(perturbInput(base, nom)).cell) / 3.6).toFixed(4)} mAh`,
 );
 console.log(`shift_goal_met: ${b.cells_total >= 50000 && seconds <= BUDGET_S}`);

@@ -5,6 +5,7 @@
  * Run: node --import tsx bench/stations.bench.ts
  */
 import { simulateStations } from '../src/process/stations.ts';
+import { presentLine } from '../src/present/line.ts';
 import { rollStack, forceForReduction } from '../src/process/rolling.ts';
 import type { ProcessInput } from '../src/process/types.ts';
 
@@ -20,8 +21,14 @@ function example(force = 300, T240 = 373.15, v = 1 / 60, web = 0.05): ProcessInp
     cell: { width_m: 0.08, length_m: 0.1 },
     firstSheet: {
       inSitu: false,
-      cathode: { name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
-      electrolyte: { name: 'electrolyte', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 },
+      cathode: { role: 'cathode', name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
+      electrolyte: {
+        role: 'electrolyte',
+        name: 'electrolyte',
+        material: 'sulfide-SE',
+        thickness_m: 30e-6,
+        porosity: 0.2,
+      },
       // NCM811 / Li6PS5Cl / carbon / binder 70/27/2/1 wt % at 20 % porosity (volume fractions)
       composite: {
         activeMaterialId: 'NCM811',
@@ -31,10 +38,10 @@ function example(force = 300, T240 = 373.15, v = 1 / 60, web = 0.05): ProcessInp
       },
       electrolyteId: 'Li6PS5Cl',
     },
-    alSheet: { form: 'foil', layer: { name: 'al', material: 'Al-O', thickness_m: 10e-6 } },
+    alSheet: { form: 'foil', layer: { role: 'al', name: 'al', material: 'Al-O', thickness_m: 10e-6 } },
     thirdSheet: {
-      li: { name: 'li', material: 'Li', thickness_m: 13e-6 },
-      conductor: { name: 'cu', material: 'Cu', thickness_m: 10e-6 },
+      li: { role: 'li', name: 'li', material: 'Li', thickness_m: 13e-6 },
+      conductor: { role: 'conductor', name: 'cu', material: 'Cu', thickness_m: 10e-6 },
       orientation: 'li_facing_al',
       conductorId: 'Cu',
     },
@@ -68,7 +75,7 @@ console.log('P′ N/mm | Δh µm | r % | L mm | p̄ MPa | p_peak MPa');
 for (const Pp of [0.75, 1.5, 3, 5, 10]) {
   const r = rollStack(
     { id: '240', force_N: Pp * 50, rollDiameter_m: 0.1, faceWidth_m: 0.05, temperature_K: 298.15 },
-    [{ name: 'li', material: 'Li', thickness_m: 30e-6 }],
+    [{ role: 'li', name: 'li', material: 'Li', thickness_m: 30e-6 }],
     { speed_m_s: 1 / 60, webWidth_m: 0.05 },
   );
   const l = r.layers[0]!;
@@ -85,7 +92,7 @@ for (const D of [200, 100, 50, 20, 10, 5]) {
   const row = widths.map((w) => {
     const r = rollStack(
       { id: '236', force_N: 500, rollDiameter_m: D / 1000, faceWidth_m: w / 1000, temperature_K: 298.15 },
-      [{ name: 'al', material: 'Al-O', thickness_m: 10e-6 }],
+      [{ role: 'al', name: 'al', material: 'Al-O', thickness_m: 10e-6 }],
       { speed_m_s: 1 / 60, webWidth_m: 0.05 },
     );
     return (r.layers[0]!.yielded ? `${(r.layers[0]!.reduction * 100).toFixed(1)}%` : 'el.').padStart(6);
@@ -114,21 +121,26 @@ for (const D of [200, 100, 50, 20, 10, 5]) {
 // ---- patent example summary
 const r = simulateStations(example());
 console.log('\npatent-like example (300 N, 100 °C, Ø 100 mm, 50 mm web, 1 m/min):');
-for (const s of r.line.stations)
+for (const s of presentLine(r).stations)
   console.log(
     `  ${s.id}: p̄ ${s.mean_pressure_MPa} MPa, p_peak ${s.peak_pressure_MPa} MPa, L ${s.contact_length_mm} mm, bonded ${s.bonded}, ` +
       s.layers.map((l) => `${l.name} ${l.thickness_in_um}→${l.thickness_out_um}`).join(', '),
   );
 console.log(
   '  anode:',
-  JSON.stringify(r.line.anode.al_fractions),
+  JSON.stringify(presentLine(r).anode.al_fractions),
   'thickness',
-  r.line.anode.thickness_um,
+  presentLine(r).anode.thickness_um,
   'µm, complete after',
-  r.line.anode.alloying_complete_s,
+  presentLine(r).anode.alloying_complete_s,
   's, peak',
-  r.line.anode.peak_temperature_C,
+  presentLine(r).anode.peak_temperature_C,
   '°C',
 );
-console.log('  crack risk sandwiched', r.line.crack.sandwiched.risk, 'free-standing', r.line.crack.free_standing.risk);
+console.log(
+  '  crack risk sandwiched',
+  presentLine(r).crack.sandwiched.risk,
+  'free-standing',
+  presentLine(r).crack.free_standing.risk,
+);
 console.log('  warnings:', r.warnings.map((w) => w.code).join(', '));

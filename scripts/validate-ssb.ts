@@ -27,7 +27,7 @@ import { createSsbModel } from '../src/electrochem/ssb/index.ts';
 import { getMaterial } from '../src/materials/library.ts';
 import { runExperiment, firstCycleProtocolStrings, cycleMetrics, firstCycleSummary } from '../src/cycler/index.ts';
 import { cite, NCM811_VS_LI, P1, P2, P3 } from '../src/electrochem/ssb/literature.ts';
-import { beRunner, cycleAgeing, fastRunner, firstCycle, runCycle } from '../src/electrochem/ssb/cycle.ts';
+import { daeRunner, cycleAgeing, fastRunner, firstCycle, runCycle } from '../src/electrochem/ssb/cycle.ts';
 import { SsbP2D } from '../src/electrochem/ssb/p2d.ts';
 import {
   MOLAR_VOLUME,
@@ -275,7 +275,7 @@ export function validateSsb(): ValidationRow[] {
     const p = patentExampleParams();
     const m = new SsbP2D(p);
     const y = m.initialState(0);
-    const r = firstCycle(beRunner(m), m, y, 4.3, 3.0);
+    const r = firstCycle(daeRunner(m), m, y, 4.3, 3.0);
     const inputs =
       'hand-entered (patentExampleParams, NOT the line-built cell): 75/20/3/2 wt % NCM811/Li6PS5Cl/C/PVDF, 60 µm, 10 % porosity, 30 µm SE, 10 µm Al + 13.1 µm Li → β-LiAl + free Li (x = 1.05, rt OCP: excess Li is Li metal at 0 V), 5 MPa, 25 °C, cut-off 4.3 V';
     const cse = 'seed, hand-entered params (P2D)';
@@ -322,7 +322,7 @@ export function validateSsb(): ValidationRow[] {
       'published: Li0.5Al, NCM811 loading 5 mAh/cm², 4 mA/cm² (0.8C), 83 % after 2000 cycles. assumed: D(Li–Al) 1e-7 cm²/s (upper end of claim window; P1 reports β-LiAl as a fast Li conductor and 7 mA/cm² rate), NCM811 particle radius 4 µm (D50 ≈ 8 µm, typical ASSB grade), composite 75/20/3/2 wt %, 50 µm Li6PS5Cl, Al sized for x = 0.5→0.92, 10 MPa, 25 °C, cut-offs 2.62–3.92 V (3.0–4.3 V vs Li)';
     const m = new SsbP2D(p);
     const y = m.initialState(0);
-    const run = beRunner(m);
+    const run = daeRunner(m);
     const I = 4 * 1e-3 * 1e4 * p.area_m2; // 4 mA/cm² in A
     runCycle(run, m, y, 0.1, 0.1, { vMax_V: p.vMax_V, vMin_V: p.vMin_V, cvEndCRate: 0.02 });
     const ch = run(y, { kind: 'cc', current_A: I, vCut_V: p.vMax_V });
@@ -394,7 +394,7 @@ export function validateSsb(): ValidationRow[] {
       'published: Li0.4Al, single-crystal NCM83, Li10Si0.3PS6.7Cl1.8, 3C = 13.9 mA/cm² (→ 4.6 mAh/cm² nominal, C7), RT. assumed: D(Li–Al) 1e-7 cm²/s, NCM811 OCP for NCM83, CALIBRATED to this point: D_s(SC-NCM83) = 3e-16 m²/s (inside the 1e-16–1e-15 m²/s GITT range usually reported for single-crystal NCM — so this row checks consistency, not prediction), SC radius 2 µm, σ_SE 5 mS/cm, 30 µm SE, 10 MPa, cut-offs 3.0–4.3 V vs Li';
     const m = new SsbP2D(p);
     const y = m.initialState(0);
-    const run = beRunner(m);
+    const run = daeRunner(m);
     runCycle(run, m, y, 0.1, 0.1, { vMax_V: p.vMax_V, vMin_V: p.vMin_V, cvEndCRate: 0.02 });
     const I = 13.9e-3 * 1e4 * p.area_m2;
     run(y, { kind: 'cc', current_A: (0.1 * m.nominalCapacity_C) / 3600, vCut_V: p.vMax_V });
@@ -446,7 +446,9 @@ export function validateSsb(): ValidationRow[] {
       'published: 30 µm Al94.5In5.5 foil, not prelithiated, Li6PS5Cl, NCM622, 6.5 mA/cm², "hundreds of stable cycles", "practically relevant areal capacity" (no number). assumed: In ignored (pure Al OCP), 3 mAh/cm² cathode, D(Li–Al) 1e-7 cm²/s, 10 MPa, cut-offs from 3.0–4.3 V vs Li shifted by the plateau';
     const m = new SsbP2D(p);
     const y = m.initialState(0);
-    const run = beRunner(m);
+    // rtol 1e-5: at 1e-4 the 6.5 mA/cm² discharge (≈ 2C, transport-limited) ends 2 % early (139.1 vs
+    // 142.0 mAh/g, converged from 5e-5 on)
+    const run = daeRunner(m, { rtol: 1e-5 });
     const first = runCycle(run, m, y, 0.1, 0.1, { vMax_V: p.vMax_V, vMin_V: p.vMin_V, cvEndCRate: 0.02 });
     run(y, { kind: 'cc', current_A: (0.1 * m.nominalCapacity_C) / 3600, vCut_V: p.vMax_V });
     run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: (0.02 * m.nominalCapacity_C) / 3600 });

@@ -13,8 +13,13 @@ export interface DesignBlock {
   [k: string]: unknown;
 }
 
+import type { LayerRole } from './process/types.ts';
+export type { LayerRole };
+
 export interface StationLayer {
   name: string;
+  /** what the layer is: cathode, electrolyte, collector, al, carrier, li, conductor, anode */
+  role?: LayerRole;
   thickness_in_um: number;
   thickness_out_um: number;
   [k: string]: unknown;

@@ -6,18 +6,21 @@
 import type { Recipe } from './recipe/schema.ts';
 import type { CyclingBlock, RunOutput } from './contract.ts';
 import { designBlock, designCell, type CellDesign } from './design/index.ts';
-import { checkWindow, WINDOWS, type WindowCheck } from './recipe/windows.ts';
+import type { WindowCheck } from './recipe/windows.ts';
+import { evaluateWindows, windowWarning } from './claims/windows.ts';
+import { presentLine, warningText } from './present/line.ts';
 import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
-import { operatingConditions, processInputFromRecipe, withReductionForces } from './process/from-recipe.ts';
-import { simulateStations, type ProcessResult } from './process/stations.ts';
-import type { ProducedCell } from './process/types.ts';
+import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
+import { simulateStations, withReductionForces } from './process/stations.ts';
+import type { LineResult, ProducedCell } from './process/types.ts';
 import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type SsbModelKind } from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBatteryCommand, type BatteryProfileName } from './battery/run.ts';
+import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import type { CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -31,6 +34,7 @@ import type { CellCore } from './electrochem/ssb/common.ts';
 import { assessFirstCycle, perGram } from './electrochem/ssb/firstcycle.ts';
 import { molM2ToMAhCm2 } from './electrochem/ssb/plating.ts';
 import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
+import { stageTicker, type Progress } from './progress.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -57,12 +61,25 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /** progress of each stage (line, cycling, production shift, battery), for the edges to show */
+  progress?: Progress;
+  /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
+  batteryFrames?: number;
+  /** told when each stage of the job starts and ends (progress for the CLI and the server) */
+  onStage?: (stage: JobStage, state: 'start' | 'done') => void;
+  /** each produced cell as soon as the production run makes it (live shift views) */
+  onCell?: (cell: ProducedCellRecord) => void;
+  /** the production run's timeline (stops, splices), before its first cell */
+  onProductionStart?: (info: ProductionStart) => void;
 }
+
+export type JobStage = 'line' | 'cycling' | 'production' | 'battery' | 'claims';
 
 export interface JobResult {
   output: RunOutput;
   design: CellDesign;
-  process: ProcessResult;
+  /** the line's typed SI result (stations, anode, cracking, the produced cell) */
+  process: LineResult;
   /** the produced cell the cycling ran on (null when no cycling) */
   cellSI: ProducedCell | null;
   windows: WindowCheck[];
@@ -72,24 +89,12 @@ export interface JobResult {
   experiment: ExperimentResult | null;
   /** the production run (when requested), with its per-cell records */
   productionRun: ProductionRun | null;
-}
-
-export function recipeWindowChecks(r: Recipe, d: CellDesign, proc?: ProcessResult): WindowCheck[] {
-  const out: WindowCheck[] = [
-    checkWindow(WINDOWS.force_240, r.stations['240'].force_N),
-    checkWindow(WINDOWS.force_236, r.stations['236'].force_N),
-    checkWindow(WINDOWS.heating_240, r.stations['240'].temperature_C),
-    checkWindow(WINDOWS.li_content, r.third_sheet.li_layer.li_wt_pct),
-    checkWindow(WINDOWS.cell_thickness, (proc ? proc.cell.cellThickness_m : d.thickness_m) * 1e6),
-    checkWindow(WINDOWS.stack_pressure, r.cell.stack_pressure_MPa),
-    checkWindow(WINDOWS.charge_cutoff, r.cycling.charge_cutoff_V),
-  ];
-  if (proc) out.push(checkWindow(WINDOWS.anode_thickness, proc.cell.anodeThickness_m * 1e6));
-  return out;
+  /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
+  batteryFrames: CellFrames | null;
 }
 
 /** The line's station physics for a recipe. */
-export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe)): ProcessResult {
+export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe)): LineResult {
   return simulateStations(processInputFromRecipe(recipe, design));
 }
 
@@ -100,6 +105,22 @@ export function buildCellModel(recipe: Recipe, kind: SsbModelKind, cell?: Produc
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
+
+/**
+ * The full model the production run calibrates its per-cell capacity surrogate against: the [0178] first
+ * cycle of the produced cell on the recipe's solid-state model (SPMe for a P2D recipe: five calibration
+ * cells at run start), discharge capacity in C.
+ */
+export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
+  const c = recipe.cycling;
+  const kind = c.model === 'p2d' ? 'spme' : c.model;
+  const exp = runExperiment(
+    buildCellModel(recipe, kind, cell),
+    [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)],
+    { initialSoc: 0 },
+  );
+  return (firstCycleSummary(exp).discharge_capacity_Ah ?? 0) * 3600;
+}
 
 export interface CyclingRun {
   block: CyclingBlock;
@@ -116,8 +137,9 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
+export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progress): CyclingRun {
   const c = recipe.cycling;
+  const ticker = stageTicker(progress, 'cycling', 3, 'parts');
   const kind = c.model;
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
@@ -125,6 +147,7 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
   const model = buildCellModel(recipe, kind, cell);
   const exp = runExperiment(model, steps, { initialSoc, plating: { action: c.plating ?? 'report' } });
   const fc = firstCycleSummary(exp);
+  ticker.tick(1);
   const block: CyclingBlock = {
     model: kind,
     protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
@@ -271,6 +294,7 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
       notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
     }
   }
+  ticker.tick(2);
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
     notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
   } else if (c.ageing_cycles > 0) {
@@ -322,28 +346,28 @@ export function runCycling(recipe: Recipe, cell: ProducedCell): CyclingRun {
     };
   }
   if (notes.length) block['notes'] = notes;
+  ticker.end();
   return { block, experiment: exp, timeSeries, cycles, notes };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
+  const stage = opts.onStage ?? (() => {});
+  stage('line', 'start');
   const design = designCell(recipe);
   // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
   const proc = withReductionForces(lineInput, simulateStations(lineInput));
-  const windows = recipeWindowChecks(recipe, design, proc);
-  const warnings = windows
-    .filter((w) => !w.inside)
-    .map(
-      (w) =>
-        `${w.quantity} ${w.value.toPrecision(4)} ${w.unit} is outside the seed's window ${w.window} (${w.paragraph})`,
-    );
-  for (const w of proc.warnings) warnings.push(w.message);
+  lineTicker.end();
+  const warnings: string[] = [];
+  for (const w of proc.warnings) warnings.push(warningText(w));
+  stage('line', 'done');
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
     design: designBlock(recipe, design),
-    line: proc.line,
-    windows,
+    line: presentLine(proc),
+    windows: [],
     warnings,
   };
   let cellSI: ProducedCell | null = null;
@@ -351,10 +375,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
   if (!opts.noCycling) {
     if (canCycle) {
+      stage('cycling', 'start');
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI);
+      cyc = runCycling(recipe, cellSI, opts.progress);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
+      stage('cycling', 'done');
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -364,9 +390,27 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
-    prod = runProduction(recipe, { seed: opts.seed ?? 1, includeCharts: true, ...lim });
+    stage('production', 'start');
+    prod = runProduction(recipe, {
+      seed: opts.seed ?? 1,
+      includeCharts: true,
+      capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
+      ...lim,
+      ...(opts.onCell ? { onCell: opts.onCell } : {}),
+      ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    });
     output.production = prod.block;
+    // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
+    output.production['stops'] = prod.timeline.stops.map((s) => ({
+      cause: s.cause,
+      t0_s: r6(s.t0_s),
+      t1_s: r6(s.t1_s),
+      s_m: r6(s.s_m),
+    }));
+    stage('production', 'done');
   }
+  let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
@@ -377,8 +421,18 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
       );
-    output.battery = runBatteryCommand(recipe, { profile, days: bo.days ?? 1, seed: opts.seed ?? 1, cells })
-      .block as unknown as Record<string, unknown>;
+    stage('battery', 'start');
+    const bat = runBatteryCommand(recipe, {
+      profile,
+      days: bo.days ?? 1,
+      seed: opts.seed ?? 1,
+      cells,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
+    });
+    output.battery = bat.block as unknown as Record<string, unknown>;
+    batteryFrames = bat.cellFrames ?? null;
+    stage('battery', 'done');
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
@@ -387,7 +441,17 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       (output.battery as Record<string, unknown>)['battery_serial'] = serial;
     }
   }
+  // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
+  const cyc0 = output.cycling;
+  const windows = evaluateWindows(recipe, design, proc, {
+    specificCapacity_mAh_g: cyc0 ? cyc0.discharge_capacity_mAh_g : null,
+    cRate: typeof cyc0?.['max_c_rate'] === 'number' ? cyc0['max_c_rate'] : null,
+  });
+  output.windows = windows;
+  warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
+  stage('claims', 'start');
   output.claims = evaluateClaims(recipe, output);
+  stage('claims', 'done');
   return {
     output,
     design,
@@ -399,5 +463,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     cycles: cyc?.cycles ?? [],
     experiment: cyc?.experiment ?? null,
     productionRun: prod,
+    batteryFrames,
   };
 }

@@ -13,7 +13,7 @@ import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { getMaterial } from '../materials/library.ts';
 import type { MaterialLike } from '../electrochem/ssb/params.ts';
 import type { CellRecord } from '../process/line.ts';
-import { Rng } from '../process/production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
 import type { Recipe } from '../recipe/schema.ts';
 
 /** Li–Al anode D (m² s⁻¹): 1e-13 = 1e-9 cm² s⁻¹, DS §2.3 working value (assumption), as in params.ts */

@@ -2,19 +2,25 @@
  * A battery pack: Ns parallel groups in series, Np cells per group, every cell its own solid-state SPMe
  * (src/electrochem/ssb/spme.ts — the full SPMe, not a reduced form).
  *
- * Time stepping (backward Euler, the same discretisation as the SSB fast stepper in cycle.ts): over a
- * step dt the SPMe's particle and anode diffusion are linear in the cell current, so each cell's end
- * state is base_k + I_k·g_k (two tridiagonal solves, once per cell and step) and its terminal voltage
+ * Time stepping (backward Euler, the same discretisation as the SSB fast stepper in cycle.ts): each cell
+ * is a CellStepper (stepper.ts: prepare / voltageAt / commit): over a step dt its end state is
+ * base_k + I_k·g_k (the model's own step response, once per cell and step) and its terminal voltage
  * V_k(I_k) follows from the SPMe's voltage function. Kirchhoff for each group g (cells k in g, each with
  * its own connection resistance r_c to the group busbar, a bleed resistor R_b across the busbar when
  * balancing):
  *     V_k(I_k) + r_c·I_k = V_bus,g  for every k in g,     Σ_k I_k = I − s_g·V_bus,g / R_b
- * (s_g = 1 while group g bleeds). Solved by Newton on (I_k, V_bus) jointly: each cell's V_k is
- * linearised, the linear system is solved exactly for V_bus, iterated to |ΔI_k| ≤ 1e-12·(|I|+1e-3) A.
+ * (s_g = 1 while group g bleeds). Solved by Newton on the cell currents of all groups at once: each
+ * cell's V_k is linearised at its trial current, the linear system is solved exactly for every V_bus,
+ * iterated (damped when an update makes the residual grow) to |ΔI_k| ≤ 1e-8·(|I| + 1 A), with the
+ * error left after an update estimated from the convergence rate. Under power control the pack current
+ * is an unknown of the same iteration: on the linearisation V_pack = α + β·I, and P = V_pack·I is solved
+ * as a quadratic. Every iteration starts from the previous linearisation (the predictor), so a step
+ * typically costs two voltage evaluations per cell.
  * The string: V_pack = Σ_g V_bus,g + I·(Ns − 1)·r_s (r_s: the group-to-group link).
  *
  * BMS: cell voltage limits (vMin, vMax). A requested current that would take any cell past a limit in
- * this step is derated to the largest |I| that keeps every cell inside (Illinois root finding on I) and
+ * this step is derated to the largest |I| that keeps every cell inside (Newton on the limiting cell's
+ * voltage inside a bracket, Illinois steps when Newton stalls) and
  * the derating is recorded (time, requested, delivered, limiting cell, which limit) — never silently.
  * Passive balancing (while charging or at rest): a group's bleed resistor is switched on while its rest-
  * voltage estimate exceeds the lowest group's by more than the threshold.
@@ -29,6 +35,7 @@ import type { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { F } from '../materials/constants.ts';
 import type { CellSpec } from './cells.ts';
 import { spmeOf } from './cells.ts';
+import { CellStepper } from './stepper.ts';
 
 export interface PackOptions {
   readonly series: number;
@@ -102,10 +109,16 @@ export class Pack {
   bleedLoss_J = 0;
   bleedCharge_C = 0;
   readonly deratings: Derating[] = [];
-  private readonly base: Float64Array[];
-  private readonly g: Float64Array[];
-  private readonly work: Float64Array;
+  private readonly steppers: CellStepper[];
+  private readonly sK: Float64Array;
+  private readonly aK: Float64Array;
+  private readonly gS: Float64Array;
+  private readonly gA: Float64Array;
   private readonly trialI: Float64Array;
+  private readonly prevI: Float64Array;
+  private readonly stepI: Float64Array;
+  /** Kirchhoff residual of the last linearisation: largest spread of V_k + r_c·I_k within a group (V) */
+  private residual = 0;
   private readonly trialV: Float64Array;
   private readonly trialBus: Float64Array;
   private readonly thermal: PackOptions['thermal'];
@@ -113,8 +126,6 @@ export class Pack {
   private readonly hA: Float64Array;
   private lastDt = -1;
   private lastI = 0;
-  private readonly aBuf: Float64Array;
-  private readonly sBuf: Float64Array;
   /** zero-current voltage of each cell's committed surface state (BMS rest-voltage estimate, heat) */
   readonly V0: Float64Array;
   private fresh = true;
@@ -167,15 +178,17 @@ export class Pack {
     this.cellCharge_C = new Float64Array(this.n);
     this.cellEnergy_J = new Float64Array(this.n);
     this.cellThroughput_C = new Float64Array(this.n);
-    const nn = this.models[0]!.n;
-    this.base = this.models.map(() => new Float64Array(nn));
-    this.g = this.models.map(() => new Float64Array(nn));
-    this.work = new Float64Array(6 * nn);
+    const work = new Float64Array(8 * this.models[0]!.n);
+    this.steppers = this.models.map((m) => new CellStepper(m, work));
+    this.sK = new Float64Array(this.n);
+    this.aK = new Float64Array(this.n);
+    this.gS = new Float64Array(Ns);
+    this.gA = new Float64Array(Ns);
     this.trialI = new Float64Array(this.n);
+    this.prevI = new Float64Array(this.n);
+    this.stepI = new Float64Array(this.n);
     this.trialV = new Float64Array(this.n);
     this.trialBus = new Float64Array(Ns);
-    this.aBuf = new Float64Array(Np);
-    this.sBuf = new Float64Array(Np);
     this.V0 = Float64Array.from(this.V);
     this.thermal = o.thermal;
     this.T = new Float64Array(this.n).fill(o.thermal?.ambient_K ?? p0.temperature_K);
@@ -222,24 +235,109 @@ export class Pack {
   }
 
   private prepare(dt: number): void {
-    for (let k = 0; k < this.n; k++) this.models[k]!.stepResponse(this.y[k]!, dt, this.base[k]!, this.g[k]!, this.work);
+    for (let k = 0; k < this.n; k++) this.steppers[k]!.prepare(this.y[k]!, dt);
     this.lastDt = dt;
     this.fresh = true;
   }
 
-  /** V_k(I) after the prepared step: value and dV/dI */
-  private cellV(k: number, I: number): { V: number; d: number } {
-    const m = this.models[k]!;
-    const b = this.base[k]!;
-    const g = this.g[k]!;
-    const ic = m.nr - 1;
-    const ia = m.offA;
-    const v = m.voltageFrom(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I, m.stepSide_A_m2);
-    return { V: v.V, d: v.dc * g[ic]! + v.dx * g[ia]! + v.dI };
-  }
-
   /** dV_pack/dI of the last solve (Ω) */
   private slope = 0;
+  /** V_pack of the last solve (V) */
+  private lastVp = 0;
+  /** the last linearisation as V_pack ≈ α + β·I (the next step's predictor) */
+  private lastAlpha = 0;
+  private lastBeta = 0;
+  private linValid = false;
+
+  /** warm start of the cell currents for pack current I: the last committed split (first solve of a step) or the last trial, shifted per group to sum to I */
+  private warmStart(I: number, bleed: Uint8Array): void {
+    const Np = this.Np;
+    const src = this.fresh ? this.I : this.trialI;
+    this.fresh = false;
+    for (let gi = 0; gi < this.Ns; gi++) {
+      const o = gi * Np;
+      const Gb = bleed[gi] ? 1 / this.bleedR : 0;
+      let sum = 0;
+      for (let j = 0; j < Np; j++) sum += src[o + j]!;
+      const shift = (I - Gb * this.Vbus[gi]! - sum) / Np;
+      for (let j = 0; j < Np; j++) this.trialI[o + j] = src[o + j]! + shift;
+    }
+  }
+
+  /**
+   * Linearise every cell at its trial current, V_k(I_k) ≈ V_k + s_k·(I_k' − I_k) with s_k = dV_k/dI + r_c
+   * (the connection resistance included), and sum each group's conductances. False (failedCell set)
+   * when a cell's trial state is outside its model.
+   */
+  private linearise(I: number, bleed: Uint8Array): boolean {
+    const rc = this.rc;
+    const Np = this.Np;
+    let res = 0;
+    for (let gi = 0; gi < this.Ns; gi++) {
+      const o = gi * Np;
+      let S = bleed[gi] ? 1 / this.bleedR : 0;
+      let A = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let j = 0; j < Np; j++) {
+        const k = o + j;
+        const Ik = this.trialI[k]!;
+        const v = this.steppers[k]!.voltageAt(Ik);
+        const sk = v.dVdI + rc;
+        if (!(sk > 0) || !Number.isFinite(v.V)) {
+          this.fail(k, I);
+          return false;
+        }
+        const u = v.V + rc * Ik;
+        if (u < lo) lo = u;
+        if (u > hi) hi = u;
+        const ak = u - sk * Ik;
+        this.sK[k] = sk;
+        this.aK[k] = ak;
+        S += 1 / sk;
+        A += ak / sk;
+      }
+      this.gS[gi] = S;
+      this.gA[gi] = A;
+      if (hi - lo > res) res = hi - lo;
+    }
+    this.residual = res;
+    return true;
+  }
+
+  /**
+   * Kirchhoff for pack current I on the linearisation: V_bus,g = (I + Σ a_k/s_k)/(Σ 1/s_k + G_b),
+   * I_k = (V_bus,g − a_k)/s_k; the cell voltages are taken from the linearisation (V_k = V_bus − r_c·I_k
+   * holds exactly). Returns the largest change of a cell current.
+   */
+  private distribute(I: number): number {
+    const Np = this.Np;
+    const rc = this.rc;
+    let Vp = 0;
+    let slope = 0;
+    let md = 0;
+    for (let gi = 0; gi < this.Ns; gi++) {
+      const o = gi * Np;
+      const S = this.gS[gi]!;
+      const Vbus = (I + this.gA[gi]!) / S;
+      for (let j = 0; j < Np; j++) {
+        const k = o + j;
+        const In = (Vbus - this.aK[k]!) / this.sK[k]!;
+        md = Math.max(md, Math.abs(In - this.trialI[k]!));
+        this.trialI[k] = In;
+        this.trialV[k] = Vbus - rc * In;
+      }
+      this.trialBus[gi] = Vbus;
+      Vp += Vbus;
+      slope += 1 / S;
+    }
+    this.slope = slope + (this.Ns - 1) * this.rs;
+    this.lastVp = Vp + I * (this.Ns - 1) * this.rs;
+    this.lastBeta = this.slope;
+    this.lastAlpha = this.lastVp - this.slope * I;
+    this.linValid = true;
+    return md;
+  }
 
   /**
    * Kirchhoff solve of every group at pack current I (into trialI/trialV/trialBus); returns V_pack.
@@ -248,56 +346,52 @@ export class Pack {
    * from the last linearisation, which makes V_bus = V_k + r_c·I_k hold exactly for every cell.
    */
   private solve(I: number, bleed: Uint8Array): number {
-    this.failedCell = -1;
-    const Np = this.Np;
-    const rc = this.rc;
-    const tol = 1e-8 * (Math.abs(I) + 1);
-    const fresh = this.fresh;
-    this.fresh = false;
-    const a = this.aBuf;
-    const s = this.sBuf;
-    let Vp = 0;
-    let slope = 0;
-    for (let gi = 0; gi < this.Ns; gi++) {
-      const o = gi * Np;
-      const Gb = bleed[gi] ? 1 / this.bleedR : 0;
-      // warm start: the last committed split (first solve of a step) or the last trial, shifted to sum to I
-      const src = fresh ? this.I : this.trialI;
-      let sum = 0;
-      for (let j = 0; j < Np; j++) sum += src[o + j]!;
-      for (let j = 0; j < Np; j++) this.trialI[o + j] = src[o + j]! + (I - Gb * this.Vbus[gi]! - sum) / Np;
-      let Vbus = 0;
-      let S = 0;
-      for (let it = 0; ; it++) {
-        S = Gb;
-        let A = 0;
-        for (let j = 0; j < Np; j++) {
-          const Ik = this.trialI[o + j]!;
-          const v = this.cellV(o + j, Ik);
-          const sk = v.d + rc;
-          if (!(sk > 0) || !Number.isFinite(v.V)) return this.fail(o + j, I);
-          s[j] = sk;
-          a[j] = v.V + rc * Ik - sk * Ik;
-          S += 1 / sk;
-          A += a[j]! / sk;
-        }
-        Vbus = (I + A) / S;
-        let md = 0;
-        for (let j = 0; j < Np; j++) {
-          const In = (Vbus - a[j]!) / s[j]!;
-          md = Math.max(md, Math.abs(In - this.trialI[o + j]!));
-          this.trialI[o + j] = In;
-        }
-        if (md <= tol) break;
-        if (it >= 50 || !Number.isFinite(md)) return this.fail(o, I);
-      }
-      for (let j = 0; j < Np; j++) this.trialV[o + j] = Vbus - rc * this.trialI[o + j]!;
-      this.trialBus[gi] = Vbus;
-      Vp += Vbus;
-      slope += 1 / S;
+    const V = this.solveFrom(I, bleed, this.linValid);
+    // a start from the last linearisation (e.g. at a rejected current past a limit) can put one cell
+    // of a group outside its model: start again from the committed split before calling I infeasible
+    if (this.failedCell >= 0) {
+      this.fresh = true;
+      return this.solveFrom(I, bleed, false);
     }
-    this.slope = slope + (this.Ns - 1) * this.rs;
-    return Vp + I * (this.Ns - 1) * this.rs;
+    return V;
+  }
+
+  /**
+   * Newton on the cell currents at pack current I. Start: the split the last linearisation gives for I
+   * (predictor), or the committed split shifted to sum to I.
+   */
+  private solveFrom(I: number, bleed: Uint8Array, predict: boolean): number {
+    this.failedCell = -1;
+    const tol = 1e-8 * (Math.abs(I) + 1);
+    if (predict) {
+      this.distribute(I);
+      this.fresh = false;
+    } else this.warmStart(I, bleed);
+    let prevRes = Infinity;
+    let prevMd = 0;
+    let lambda = 1;
+    for (let it = 0; ; it++) {
+      if (!this.linearise(I, bleed)) return NaN;
+      // damped Newton: a full step that made the Kirchhoff residual (spread of V_k + r_c·I_k within a
+      // group) larger is halved back along its direction (cells at a steep part of their curves, e.g.
+      // extreme currents, can make the plain iteration cycle); the blends keep Σ I_k = I
+      if (this.residual > prevRes && lambda > 1 / 1024 && it < 200) {
+        lambda /= 2;
+        for (let k = 0; k < this.n; k++) this.trialI[k] = this.prevI[k]! + lambda * this.stepI[k]!;
+        continue;
+      }
+      this.prevI.set(this.trialI);
+      const md = this.distribute(I);
+      // converged when the update, or the error left after it estimated from the convergence rate
+      const rate = it > 0 && lambda === 1 && prevMd > 0 ? md / prevMd : 1;
+      if (md * (rate < 0.5 ? rate / (1 - rate) : 1) <= tol) break;
+      prevMd = md;
+      if (it >= 200 || !Number.isFinite(md)) return this.fail(0, I);
+      for (let k = 0; k < this.n; k++) this.stepI[k] = this.trialI[k]! - this.prevI[k]!;
+      prevRes = this.residual;
+      lambda = 1;
+    }
+    return this.lastVp;
   }
 
   /** cell whose model left its valid state in the last solve (−1: none) */
@@ -324,6 +418,13 @@ export class Pack {
     return V;
   }
 
+  /** V_pack of the solution derate() left in the trial state (which must be a consistent one) */
+  private derated(): number {
+    if (this.failedCell >= 0)
+      throw new Error(`pack: no consistent solution for cell ${this.failedCell} at the derated current`);
+    return this.lastVp;
+  }
+
   /** most violating cell at the trial solution: signed excess (>0 = violated) and the cell */
   private violation(): { excess: number; cell: number; limit: 'v_min' | 'v_max' } {
     if (this.failedCell >= 0)
@@ -339,6 +440,12 @@ export class Pack {
       if (hi > ex) ((ex = hi), (cell = k), (limit = 'v_max'));
     }
     return { excess: ex, cell, limit };
+  }
+
+  /** d(excess)/dI of a cell's limit at the last solve: dV_k/dI = (1 − r_c/s_k)/S_g (sign by limit) */
+  private excessSlope(cell: number, limit: 'v_min' | 'v_max'): number {
+    const dV = (1 - this.rc / this.sK[cell]!) / this.gS[this.group(cell)]!;
+    return limit === 'v_min' ? -dV : dV;
   }
 
   private updateBleed(): void {
@@ -368,8 +475,8 @@ export class Pack {
     const v = this.violation();
     let derated = false;
     if (v.excess > 0) {
-      I = this.derate(Ireq);
-      Vp = this.solveStrict(I, this.bleeding);
+      I = this.derate(Ireq, v.excess);
+      Vp = this.derated();
       derated = true;
       const w = this.violation();
       this.deratings.push({ t_s: this.t, requested_A: Ireq, delivered_A: I, cell: w.cell, limit: v.limit });
@@ -379,9 +486,11 @@ export class Pack {
   }
 
   /**
-   * Advance dt at a requested pack terminal power (W, positive on charge): Newton on
-   * P(I) = V_pack(I)·I with dV_pack/dI from the group solves. If a cell limit caps |I| below the
-   * current that delivers P, the step is derated to that limit and recorded with both powers.
+   * Advance dt at a requested pack terminal power (W, positive on charge): a fast joint Newton iteration
+   * (powerFast), falling back to a safeguarded one (powerSafe) at steep parts of the cells' curves. A
+   * current that would take a cell past a limit is derated to the largest |I| that keeps every cell
+   * inside, and the derating is recorded with both powers; a demand the pack cannot meet at all is such
+   * a derating too, never an error.
    */
   stepPower(Preq: number, dt: number): StepReport & { P_W: number } {
     if (!Number.isFinite(Preq))
@@ -389,74 +498,179 @@ export class Pack {
     if (!(dt > 0)) throw new RangeError(`dt_s: must be > 0 (got ${dt}; allowed > 0)`);
     this.updateBleed();
     this.prepare(dt);
+    const bleed = this.bleeding;
     let V0 = 0;
     for (let gi = 0; gi < this.Ns; gi++) V0 += this.Vbus[gi]!;
-    let I = Preq / V0;
-    let Vp = V0;
+    const I0 = Preq / V0;
+    let I = this.powerFast(Preq, I0, bleed);
+    let Vp: number;
     let derated = false;
-    let cap = Infinity; // |I| above which a cell limit is crossed (found lazily)
-    for (let it = 0; it < 40; it++) {
-      Vp = this.solve(I, this.bleeding);
+    if (I === null) {
+      // the fast iteration did not settle (cells at a steep part of their curves): the safeguarded path
+      const r = this.powerSafe(Preq, I0, bleed);
+      I = r.I;
+      Vp = r.Vp;
+      derated = r.derated;
+    } else {
+      Vp = this.lastVp;
       const v = this.violation();
       if (v.excess > 0) {
-        const Ilim = this.derate(I);
-        cap = Math.abs(Ilim);
-        Vp = this.solveStrict(Ilim, this.bleeding);
-        if (Math.abs(Ilim * Vp) < Math.abs(Preq) * (1 - 1e-9)) {
-          const w = this.violation();
-          this.deratings.push({
-            t_s: this.t,
-            requested_A: Preq / Vp,
-            delivered_A: Ilim,
-            cell: w.cell,
-            limit: v.limit,
-            requested_W: Preq,
-            delivered_W: Ilim * Vp,
-          });
-          I = Ilim;
-          derated = true;
-          break;
-        }
+        const Ilim = this.derate(I, v.excess);
+        Vp = this.derated();
+        this.recordPowerDerating(Preq, Ilim, Vp, v.limit);
         I = Ilim;
+        derated = true;
       }
-      const r = Vp * I - Preq;
-      const dI = -r / (Vp + I * this.slope);
-      let In = I + dI;
-      if (Math.abs(In) > cap) In = Math.sign(In) * cap;
-      if (Math.abs(dI) <= 1e-9 * (Math.abs(I) + 1e-3)) {
-        I = In;
-        Vp = this.solveStrict(I, this.bleeding);
-        break;
-      }
-      I = In;
-      if (it === 39) throw new Error(`pack: power ${Preq} W not reached (I = ${I} A, V = ${Vp} V)`);
     }
     this.commit(I, Vp, dt);
     return { I_A: I, V_pack_V: Vp, derated, P_W: I * Vp };
   }
 
-  /** largest |I| ≤ |Ireq| (same sign) keeping every cell inside its limits in this step (Illinois) */
-  private derate(Ireq: number): number {
+  private recordPowerDerating(Preq: number, I: number, Vp: number, limit: 'v_min' | 'v_max'): void {
+    const w = this.violation();
+    this.deratings.push({
+      t_s: this.t,
+      requested_A: Preq / Vp,
+      delivered_A: I,
+      cell: w.cell,
+      limit,
+      requested_W: Preq,
+      delivered_W: I * Vp,
+    });
+  }
+
+  /**
+   * The fast path of stepPower: Newton on all unknowns at once. Every cell is linearised at its trial
+   * current, which makes the pack voltage affine in the pack current, V_pack = α + β·I, so P = V_pack·I
+   * is a quadratic solved exactly for I (the root continuous with P/α); the cell currents follow by
+   * Kirchhoff and are re-linearised, until |ΔI_k| ≤ 1e-8·(|I| + 1 A) and |ΔI| ≤ 1e-9·(|I| + 1 mA) — the
+   * same fixed point and tolerances as the nested solve. Null when it has not settled in 8 iterations or
+   * a cell left its model (then the safeguarded path decides).
+   */
+  private powerFast(Preq: number, I0: number, bleed: Uint8Array): number | null {
+    this.failedCell = -1;
+    let I = I0;
+    let mdPrev = 0;
+    if (this.linValid && this.lastBeta > 0) {
+      // predictor: the last linearisation (previous step) gives V_pack ≈ α + β·I, solved for P, and the
+      // split of that current between the cells of each group
+      const d = this.lastAlpha * this.lastAlpha + 4 * this.lastBeta * Preq;
+      if (d >= 0 && this.lastAlpha > 0) I = (2 * Preq) / (this.lastAlpha + Math.sqrt(d));
+      this.distribute(I);
+      this.fresh = false;
+    } else this.warmStart(I, bleed);
+    for (let it = 0; it < 8; it++) {
+      if (!this.linearise(I, bleed)) return null;
+      let alpha = 0;
+      let beta = (this.Ns - 1) * this.rs;
+      for (let gi = 0; gi < this.Ns; gi++) {
+        alpha += this.gA[gi]! / this.gS[gi]!;
+        beta += 1 / this.gS[gi]!;
+      }
+      const disc = alpha * alpha + 4 * beta * Preq;
+      if (!(disc >= 0) || !(alpha > 0)) return null; // beyond the pack's power capability on this linearisation
+      const In = (2 * Preq) / (alpha + Math.sqrt(disc));
+      const md = this.distribute(In);
+      const dI = Math.abs(In - I);
+      I = In;
+      // converged when the update, or the error left after it estimated from the convergence rate of
+      // the last two updates (rate·Δ/(1 − rate), as SUNDIALS and scipy's BDF stop their Newton
+      // iterations), is within the tolerances
+      const rate = it > 0 && mdPrev > 0 ? md / mdPrev : 1;
+      const left = rate < 0.5 ? rate / (1 - rate) : 1;
+      if (md * left <= 1e-8 * (Math.abs(I) + 1) && dI * left <= 1e-9 * (Math.abs(I) + 1e-3)) return I;
+      mdPrev = md;
+    }
+    return null;
+  }
+
+  /**
+   * The safeguarded path of stepPower: Newton on P(I) = V_pack(I)·I − P_req with every iterate an exact
+   * Kirchhoff solve, kept inside a bracket of the root; an iterate that takes a cell past a limit (or out
+   * of its model) caps |I| at the derated current, and when even that current does not deliver the
+   * demand, the step is derated there and recorded — a demand the pack cannot meet is a BMS limit.
+   */
+  private powerSafe(Preq: number, I0: number, bleed: Uint8Array): { I: number; Vp: number; derated: boolean } {
+    const sgn = Preq < 0 ? -1 : 1;
+    // bracket on |I| (same sign as Preq): lo delivers at most |Preq|, hi delivers at least |Preq| or is infeasible
+    let lo = 0;
+    let hi = Infinity;
+    let I = I0;
+    let Vp = 0;
+    for (let it = 0; it < 100; it++) {
+      Vp = this.solve(I, bleed);
+      const v = this.violation();
+      if (v.excess > 0) {
+        const Ilim = this.derate(I, v.excess);
+        Vp = this.derated();
+        if (Math.abs(Ilim * Vp) < Math.abs(Preq) * (1 - 1e-9) || Math.abs(Ilim) <= lo) {
+          this.recordPowerDerating(Preq, Ilim, Vp, v.limit);
+          return { I: Ilim, Vp, derated: true };
+        }
+        hi = Math.abs(Ilim);
+        I = Ilim;
+        continue;
+      }
+      const r = Vp * I - Preq;
+      // |P| short of the demand → need more |I|
+      if (sgn * r < 0) lo = Math.max(lo, Math.abs(I));
+      else hi = Math.min(hi, Math.abs(I));
+      const dI = -r / (Vp + I * this.slope);
+      let In = I + dI;
+      if (!(Math.abs(dI) > 1e-9 * (Math.abs(I) + 1e-3)) && Number.isFinite(dI)) {
+        Vp = this.solveStrict(In, bleed);
+        return { I: In, Vp, derated: false };
+      }
+      const a = Math.abs(In);
+      if (!Number.isFinite(In) || Math.sign(In) !== sgn || a <= lo || a >= hi)
+        In = sgn * (Number.isFinite(hi) ? 0.5 * (lo + hi) : 2 * Math.max(lo, Math.abs(I), 1e-3));
+      I = In;
+    }
+    throw new Error(`pack: power ${Preq} W: no consistent current found (last I = ${I} A, V = ${Vp} V)`);
+  }
+
+  /**
+   * Largest |I| ≤ |Ireq| (same sign) keeping every cell inside its limits in this step, given the excess
+   * at Ireq from the solve just done (> 0: violated). A bracket [feasible, violating] is narrowed by
+   * Newton steps on the limiting cell's voltage (its slope from the linearised Kirchhoff solve, aimed at
+   * the middle of the acceptance band) while they at least halve the excess, else by Illinois steps
+   * (bisection while the violating end is outside the model). Accepts an excess in (−0.1 mV, 0]. On
+   * return the trial solution (trialI/V, lastVp) is the one at the returned current.
+   */
+  private derate(Ireq: number, fReq: number): number {
     const f = (I: number): number => {
       this.solve(I, this.bleeding);
       return this.violation().excess;
     };
+    if (Ireq === 0 || !(fReq > 0)) return Ireq;
     let a = 0;
-    let fa = f(0);
-    if (fa > 0) return 0; // even at rest a cell is outside: deliver nothing (recorded by the caller)
+    let fa = NaN; // the excess at rest, evaluated only when a step needs it
     let b = Ireq;
-    if (b === 0) return 0;
-    let fb = f(b);
-    if (fb <= 0) return b; // the requested current is feasible after all (no bracket to search)
+    let fb = fReq;
+    let at = b; // where the trial solution is
+    let newton = Number.isFinite(fb) ? this.newtonTarget(b, fb) : NaN;
     let side = 0;
+    let lastF = Infinity;
     for (let it = 0; it < 60; it++) {
-      // regula falsi while both ends are finite; bisection while the upper end is outside the model
-      const c = Number.isFinite(fb) ? b - (fb * (b - a)) / (fb - fa) : 0.5 * (a + b);
+      let c = newton;
+      if (!(c > Math.min(a, b) && c < Math.max(a, b))) {
+        if (Number.isNaN(fa)) {
+          fa = f(0);
+          at = 0;
+          if (fa > 0) return 0; // even at rest a cell is outside: deliver nothing (recorded by the caller)
+        }
+        // regula falsi while both ends are finite; bisection while the violating end is outside the model
+        c = Number.isFinite(fb) ? b - (fb * (b - a)) / (fb - fa) : 0.5 * (a + b);
+      }
       const fc = f(c);
+      at = c;
+      // Newton again only while it makes progress (|excess| at least halved); else an Illinois step
+      newton = Number.isFinite(fc) && Math.abs(fc) <= 0.5 * lastF ? this.newtonTarget(c, fc) : NaN;
+      lastF = Number.isFinite(fc) ? Math.abs(fc) : Infinity;
       if (fc > 0) {
         b = c;
         fb = fc;
-        if (side === -1 && Number.isFinite(fb)) fa /= 2;
+        if (side === -1 && Number.isFinite(fb) && Number.isFinite(fa)) fa /= 2;
         side = -1;
       } else {
         a = c;
@@ -466,7 +680,18 @@ export class Pack {
       }
       if ((fc <= 0 && fc > -1e-4) || Math.abs(b - a) < 1e-9 * (Math.abs(Ireq) + 1e-6)) break;
     }
+    if (at !== a) {
+      const fz = f(a);
+      if (a === 0 && fz > 0) return 0;
+    }
     return a; // the feasible side
+  }
+
+  /** Newton step from the last solve at current I with excess e towards excess −0.05 mV */
+  private newtonTarget(I: number, e: number): number {
+    const v = this.violation();
+    const d = this.excessSlope(v.cell, v.limit);
+    return d !== 0 && Number.isFinite(d) ? I - (e + 5e-5) / d : NaN;
   }
 
   private commit(I: number, Vp: number, dt: number): void {
@@ -476,10 +701,7 @@ export class Pack {
       const Ik = this.trialI[k]!;
       const m = this.models[k]!;
       const y = this.y[k]!;
-      const b = this.base[k]!;
-      const g = this.g[k]!;
-      for (let i = 0; i < m.iI; i++) y[i] = b[i]! + Ik * g[i]!;
-      y[m.iI] = Ik;
+      this.steppers[k]!.commit(y, Ik);
       this.V0[k] = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).V;
       const V = this.trialV[k]!;
       this.I[k] = Ik;

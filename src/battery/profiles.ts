@@ -5,7 +5,7 @@
  */
 import { UDDS_CSV, US06_CSV, WLTC_CSV } from './drive-cycle-data.ts';
 import type { Vehicle } from './config.ts';
-import { Rng } from '../process/production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
 
 // ------------------------------------------------------------------------------------------- CSV
 export class ProfileCsvError extends Error {

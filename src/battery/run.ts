@@ -6,7 +6,8 @@
  */
 import type { Recipe } from '../recipe/schema.ts';
 import type { CellRecord } from '../process/line.ts';
-import { Rng } from '../process/production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
+import { stageTicker, type Progress } from '../progress.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { fastRunner, runCycle } from '../electrochem/ssb/cycle.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
@@ -52,6 +53,26 @@ export interface BatteryCommandOptions {
   readonly ageing?: boolean;
   /** points kept in the time series (default 400) */
   readonly seriesPoints?: number;
+  /** progress of the C/3 measurement, the duty profile and the ageing estimate, for the edges to show */
+  readonly progress?: Progress;
+  /**
+   * keep per-cell snapshots (voltage, SOC, temperature of every cell) at between `cellFrames` and
+   * 2·`cellFrames` evenly spaced steps of the duty profile (for the dashboard's pack heatmaps); default none
+   */
+  readonly cellFrames?: number;
+}
+
+/** Per-cell snapshots over the duty profile: frame f, cell k (series group k / parallel, position k % parallel). */
+export interface CellFrames {
+  series: number;
+  parallel: number;
+  /** serial of each pack cell (production serial, or D-<n> for a design-spread cell) */
+  serials: string[];
+  time_s: number[];
+  /** [frame][cell] */
+  voltage_V: number[][];
+  soc_pct: number[][];
+  temperature_C: number[][];
 }
 
 export interface LimitingCell {
@@ -241,7 +262,11 @@ const stats = (x: number[]): { mean: number; sigma: number; min: number; max: nu
 };
 
 /** C/3 constant-current discharge from the initial state until the first cell reaches v_min */
-export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: number; stoppedByCell: number } {
+export function measureC3(
+  pack: Pack,
+  dt = 30,
+  progress?: Progress,
+): { capacity_C: number; energy_J: number; stoppedByCell: number } {
   let cap = 0;
   for (let gi = 0; gi < pack.Ns; gi++) {
     let s = 0;
@@ -252,10 +277,13 @@ export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: 
   const q0 = pack.packCharge_C;
   const e0 = pack.packEnergy_J;
   const d0 = pack.deratings.length;
+  const ticker = stageTicker(progress, 'battery: C/3 capacity', 100, '%');
   for (let i = 0; i < 100000; i++) {
     pack.stepCurrent(I, dt);
+    ticker.tick(Math.min(99, (100 * (q0 - pack.packCharge_C)) / cap));
     if (pack.deratings.length > d0) break;
   }
+  ticker.end();
   const stop = pack.deratings[d0];
   return {
     capacity_C: -(pack.packCharge_C - q0),
@@ -265,6 +293,7 @@ export function measureC3(pack: Pack, dt = 30): { capacity_C: number; energy_J: 
 }
 
 interface Trace {
+  frames?: { want: number; stride: number; calls: number; data: CellFrames };
   t: number[];
   vp: number[];
   ip: number[];
@@ -297,6 +326,26 @@ function record(pack: Pack, tr: Trace, I: number, Vp: number): void {
   tr.smin.push(smin);
   tr.smax.push(smax);
   tr.tmax.push(tmax);
+  const f = tr.frames;
+  if (f && f.calls++ % f.stride === 0) {
+    const d = f.data;
+    d.time_s.push(pack.t);
+    d.voltage_V.push(Array.from(pack.V, (v) => r(v, 5)));
+    d.soc_pct.push(Array.from({ length: pack.n }, (_, k) => r(pack.soc(k) * 100, 4)));
+    d.temperature_C.push(Array.from(pack.T, (T) => r(T - 273.15, 4)));
+    if (d.time_s.length >= 2 * f.want) {
+      // keep every other snapshot and halve the rate: the frames stay evenly spaced in steps
+      const keep = <T>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
+      f.data = {
+        ...d,
+        time_s: keep(d.time_s),
+        voltage_V: keep(d.voltage_V),
+        soc_pct: keep(d.soc_pct),
+        temperature_C: keep(d.temperature_C),
+      };
+      f.stride *= 2;
+    }
+  }
 }
 
 function downsample(tr: Trace, n: number): BatteryBlock['series'] {
@@ -422,6 +471,7 @@ function ageingEstimate(
   years: number,
   vMin: number,
   vMax: number,
+  progress?: Progress,
 ): BatteryBlock['ageing'] {
   const { pack, specs } = built;
   const models = specs.map(spmeOf);
@@ -446,6 +496,7 @@ function ageingEstimate(
     }
     return mn;
   };
+  const ticker = stageTicker(progress, 'battery: ageing', years, 'years');
   const byYear = [packCap()];
   let efc = 0;
   for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
@@ -460,7 +511,9 @@ function ageingEstimate(
       }
     }
     byYear.push(packCap());
+    ticker.tick(yr);
   }
+  ticker.end();
   return {
     years,
     equivalent_full_cycles_per_year: r(efc, 4),
@@ -538,7 +591,7 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
 export function runBatteryCommand(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { block: BatteryBlock; summary: string } {
+): { block: BatteryBlock; summary: string; cellFrames?: CellFrames } {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
@@ -551,7 +604,7 @@ export function runBatteryCommand(
   const notes: string[] = [];
   // ---- static pack figures from a C/3 discharge of a fresh, fully charged copy
   const ref = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras, initialSoc: 1 });
-  const c3 = measureC3(ref.pack);
+  const c3 = measureC3(ref.pack, 30, opts.progress);
   const ex = ref.extras;
   const resist = ref.pack.models.map(cellResistance_ohm);
   const caps = ref.pack.models.map((m) => m.nominalCapacity_C / 3600);
@@ -578,6 +631,21 @@ export function runBatteryCommand(
   const rng = new Rng(seed ^ 0x5eed);
   const prof = profileOf(recipe, ex, opts, c3.energy_J, days, rng);
   const tr: Trace = { t: [], vp: [], ip: [], vmin: [], vmax: [], smin: [], smax: [], tmax: [] };
+  if (opts.cellFrames !== undefined && opts.cellFrames > 0)
+    tr.frames = {
+      want: Math.ceil(opts.cellFrames),
+      stride: 1,
+      calls: 0,
+      data: {
+        series: pack.Ns,
+        parallel: pack.Np,
+        serials: built.specs.map((c) => c.origin.serial),
+        time_s: [],
+        voltage_V: [],
+        soc_pct: [],
+        temperature_C: [],
+      },
+    };
   const q0 = Float64Array.from({ length: pack.n }, (_, k) => pack.anodeCharge_C(k));
   const V0start = Float64Array.from(pack.V0);
   let notDelivered_J = 0;
@@ -600,6 +668,13 @@ export function runBatteryCommand(
     for (let k = 0; k < pack.n; k++) maxC = Math.max(maxC, Math.abs(pack.I[k]!) / capMean);
   };
   const dailyCharge = new Float64Array(pack.n);
+  // EV: each day is driven to empty (≈ the C/3 energy) and recharged; progress in days
+  const ticker = stageTicker(
+    opts.progress,
+    'battery: duty profile',
+    isEv ? days : prof.power_W.length,
+    isEv ? 'days' : 'steps',
+  );
   if (isEv) {
     const P = prof.power_W;
     const dist = prof.distance_m ?? 0;
@@ -608,6 +683,7 @@ export function runBatteryCommand(
     let stoppedBy = 'cycle limit (500 cycles)';
     let consumption = 0;
     for (let day = 0; day < days; day++) {
+      const dayOut0 = pack.energyOut_J;
       // drive until a whole cycle delivers < 90 % of the requested discharge energy (the vehicle can no
       // longer follow the trace), at most 500 cycles
       let driven = 0;
@@ -621,6 +697,7 @@ export function runBatteryCommand(
           const e0 = pack.energyOut_J;
           const i0 = pack.energyIn_J;
           step(P[i]!, prof.dt_s);
+          ticker.tick(day + 0.8 * Math.min(1, (pack.energyOut_J - dayOut0) / Math.max(1, c3.energy_J)));
           if (P[i]! < 0) {
             req += -P[i]! * prof.dt_s;
             got += pack.energyOut_J - e0 - (pack.energyIn_J - i0);
@@ -647,6 +724,7 @@ export function runBatteryCommand(
       for (let i = 0; i < 2000; i++) {
         const res = pack.stepCurrent(Ic, 30);
         record(pack, tr, res.I_A, res.V_pack_V);
+        ticker.tick(day + 0.8 + Math.min(0.19, (0.2 * i) / 400));
         if (res.I_A < Ic / (20 / 3)) break;
       }
     }
@@ -663,9 +741,13 @@ export function runBatteryCommand(
       dailyCharge[k] = range_km > 0 ? (pack.cellThroughput_C[k]! / 2 / days) * Math.min(1, kmPerDay / range_km) : 0;
     notes.push('EV ageing: 40 km per day (assumption), each day one partial cycle of depth 40 km / range');
   } else {
-    for (let i = 0; i < prof.power_W.length; i++) step(prof.power_W[i]!, prof.dt_s);
+    for (let i = 0; i < prof.power_W.length; i++) {
+      step(prof.power_W[i]!, prof.dt_s);
+      ticker.tick(i + 1);
+    }
     for (let k = 0; k < pack.n; k++) dailyCharge[k] = pack.cellThroughput_C[k]! / 2 / days;
   }
+  ticker.end();
   // conservation checks
   let sumCellE = 0;
   let dq = 0;
@@ -685,7 +767,7 @@ export function runBatteryCommand(
   const ageing =
     opts.ageing === false || ex.years === 0
       ? null
-      : ageingEstimate(built, dailyCharge, Math.round(ex.years), vMin, vMax);
+      : ageingEstimate(built, dailyCharge, Math.round(ex.years), vMin, vMax, opts.progress);
   const validity = ref.pack.models[0]!.validity.maxCRate;
   if (maxC > validity)
     notes.push(
@@ -762,7 +844,7 @@ export function runBatteryCommand(
     notes,
   };
   if (!evOut) delete block.results.ev;
-  return { block, summary: summaryText(block) };
+  return { block, summary: summaryText(block), ...(tr.frames ? { cellFrames: tr.frames.data } : {}) };
 }
 
 export function summaryText(b: BatteryBlock): string {

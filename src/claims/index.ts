@@ -14,6 +14,7 @@ import type { Recipe } from '../recipe/schema.ts';
 import type {
   ClaimElement,
   ClaimResult,
+  LayerRole as ContractLayerRole,
   LineBlock,
   RunOutput,
   StationBlock,
@@ -139,27 +140,12 @@ function windowElement(
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// station layers: classify by name (FIG. 2 reference numerals or words) or by an explicit `role`
+// station layers: the role the line set on each layer (runs stored before roles existed read as 'other')
 
-export type LayerRole =
-  'cathode_collector' | 'cathode' | 'electrolyte' | 'al' | 'li' | 'conductive' | 'anode' | 'other';
+export type SectionRole = ContractLayerRole | 'other';
 
-export function layerRole(l: StationLayer): LayerRole {
-  const explicit = l['role'];
-  if (
-    typeof explicit === 'string' &&
-    ['cathode_collector', 'cathode', 'electrolyte', 'al', 'li', 'conductive', 'anode'].includes(explicit)
-  )
-    return explicit as LayerRole;
-  const n = l.name.toLowerCase();
-  if (/\b208\b|cathode[ _-]*(current[ _-]*)?collector|cathode_cc/.test(n)) return 'cathode_collector';
-  if (/\b234\b|conductive|\bcu\b|copper|anode[ _-]*(current[ _-]*)?collector/.test(n)) return 'conductive';
-  if (/\b238\b|prelithiated|anode|li[ –-]?al\b|lial/.test(n)) return 'anode';
-  if (/\b232\b|li(thium)?[ _-]*(-)?containing|^li\b|\bli layer|lithium/.test(n)) return 'li';
-  if (/\b224\b|\bal\b|alumin/.test(n)) return 'al';
-  if (/\b206\b|electrolyte|separator|\bse\b/.test(n)) return 'electrolyte';
-  if (/\b202\b|\b204\b|cathode/.test(n)) return 'cathode';
-  return 'other';
+export function layerRole(l: { role?: ContractLayerRole }): SectionRole {
+  return l.role ?? 'other';
 }
 
 function station(line: LineBlock | undefined, id: '222' | '236' | '240'): StationBlock | undefined {
@@ -172,7 +158,7 @@ interface Reduction {
   fraction: number;
 }
 
-function reductionOf(layers: readonly StationLayer[], roles: readonly LayerRole[]): Reduction | undefined {
+function reductionOf(layers: readonly StationLayer[], roles: readonly SectionRole[]): Reduction | undefined {
   const sel = layers.filter((l) => roles.includes(layerRole(l)));
   if (sel.length === 0) return undefined;
   const tin = sel.reduce((s, l) => s + l.thickness_in_um, 0);
@@ -182,7 +168,7 @@ function reductionOf(layers: readonly StationLayer[], roles: readonly LayerRole[
 }
 
 /** first composite sheet: the cathode, the electrolyte and (claim 9) the collector formed over the cathode */
-const FIRST_SHEET_ROLES: readonly LayerRole[] = ['cathode_collector', 'cathode', 'electrolyte'];
+const FIRST_SHEET_ROLES: readonly SectionRole[] = ['collector', 'cathode', 'electrolyte'];
 
 function reductionElement(
   id: string,
@@ -532,11 +518,19 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     put(finish(claim, els, P(1)));
   }
 
-  // claims 5 and 6: force at 240 in 150–500 N (line result when present, else the recipe set point)
+  // claims 5 and 6: the force set at 240 (a set point, evaluated once in the run's windows) and what the
+  // line physics computed from it: the nip pressure and the contact it acts over
   {
     const s = station(line, '240');
-    const f = s ? s.force_N : r.stations['240'].force_N;
-    const src = s ? 'line result, station 240' : 'recipe stations.240.force_N';
+    const f = r.stations['240'].force_N;
+    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const pm = num(s?.['mean_pressure_MPa']);
+    const L = num(s?.['contact_length_mm']);
+    const w = num(s?.['contact_width_mm']);
+    const nip = !s
+      ? '; no line results in this run (the nip pressure it gives needs the line model)'
+      : `; the line computed from it ${pm !== undefined ? `a mean nip pressure of ${fmt(pm)} MPa (peak ${fmt(s.peak_pressure_MPa)} MPa)` : `a peak nip pressure of ${fmt(s.peak_pressure_MPa)} MPa`}${L !== undefined && w !== undefined ? ` over a contact ${fmt(L)} mm long and ${fmt(w)} mm wide` : ''}`;
+    const src = `set point stations.240.force_N${nip}`;
     put(
       finish(
         5,
@@ -564,9 +558,8 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
 
   // claim 7: heating at 240
   {
-    const s = station(line, '240');
-    const T = s ? s.temperature_C : r.stations['240'].temperature_C;
-    const src = s ? 'line result, station 240' : 'recipe stations.240.temperature_C';
+    const T = r.stations['240'].temperature_C;
+    const src = 'set point stations.240.temperature_C';
     const ok = T >= (WINDOWS.heating_240.min as number) && T > AMBIENT_C;
     const upper =
       T > (WINDOWS.heating_240.max as number)

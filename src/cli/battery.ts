@@ -4,6 +4,7 @@
  * the recipe's pack (its `battery` block) on a duty profile. I/O edge only; the work is
  * src/battery/run.ts.
  */
+import type { Progress } from '../progress.ts';
 import { readFileSync } from 'node:fs';
 import type { Recipe } from '../recipe/schema.ts';
 import {
@@ -96,11 +97,13 @@ export function batteryOptions(
 }
 
 /** runs the command; returns the text to print */
-export function batteryCommand(recipe: Recipe, o: BatteryCliOptions): string {
+export function batteryCommand(recipe: Recipe, o: BatteryCliOptions, progress?: Progress): string {
   const { opts, fromProduction } = batteryOptions(recipe, o);
   try {
-    const cells = fromProduction ? runProduction(recipe, { seed: o.seed }).cells : undefined;
-    const { block, summary } = runBatteryCommand(recipe, { ...opts, cells });
+    const cells = fromProduction
+      ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}) }).cells
+      : undefined;
+    const { block, summary } = runBatteryCommand(recipe, { ...opts, cells, ...(progress ? { progress } : {}) });
     return o.json ? JSON.stringify(block, null, 2) : summary;
   } catch (e) {
     throw toInputError(e);

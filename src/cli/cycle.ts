@@ -11,6 +11,9 @@
  * 1 for a current profile). `--initial-soc` overrides all of these.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ProblemError } from '../problems.ts';
+import { experimentFormatOf, parseExperimentFile } from '../cycler/experiment-file.ts';
 import { parseBpxText } from '../electrochem/bpx.ts';
 import { createLiquidModel } from '../electrochem/liquid/index.ts';
 import { parseProfileCsv } from '../electrochem/liquid/profile-csv.ts';
@@ -30,6 +33,7 @@ import {
   parseExperiment,
   formatParseError,
   type DriveCycle,
+  type Experiment,
 } from '../cycler/index.ts';
 import { buildCellModel } from '../pipeline.ts';
 import { InputError, inputError, loadRecipe } from './main.ts';
@@ -39,6 +43,8 @@ export interface CycleOptions {
   cell: string;
   model: string;
   experiment?: string[];
+  /** PyBaMM's experiment structure in YAML, JSON or text (src/cycler/experiment-file.ts) */
+  experimentFile?: string;
   currentProfile?: string;
   csv?: string;
   /** per-cycle summary CSV (BDF-style names) */
@@ -169,12 +175,13 @@ export function cellModelFor(
       throw new InputError([`--cell: ${(e as Error).message}`]);
     }
     const m = createLiquidModel(params, { model: model as (typeof BPX_MODELS)[number] });
-    const p = params as unknown as { cell?: { upperVoltageCutoff_V?: number; lowerVoltageCutoff_V?: number } };
+    // the cell's own cut-offs; the start state of the file's State (BPX 1.x), when it gives one
     return {
       model: m,
       kind: 'bpx',
-      chargeCutoff_V: p.cell?.upperVoltageCutoff_V ?? 4.2,
-      dischargeCutoff_V: p.cell?.lowerVoltageCutoff_V ?? 2.5,
+      chargeCutoff_V: params.cell.upperCutoff_V,
+      dischargeCutoff_V: params.cell.lowerCutoff_V,
+      ...(params.initialSoc !== undefined ? { initialSoc: params.initialSoc } : {}),
     };
   }
   if (!(SSB_MODELS as readonly string[]).includes(model))
@@ -200,7 +207,21 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   const socArg = o.initialSoc !== undefined ? parseInitialSoc(o.initialSoc) : undefined;
   const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc } = cellModelFor(o.cell, o.model);
   const initialSoc = socArg ?? cellSoc;
+  if (o.experimentFile && o.experiment?.length)
+    throw inputError(
+      '--experiment-file',
+      'give either --experiment steps or an experiment file, not both',
+      `${o.experiment.length} step(s) and ${JSON.stringify(o.experimentFile)}`,
+      '--experiment … or --experiment-file <yaml|json|txt>',
+    );
   if (o.currentProfile) {
+    if (o.experimentFile)
+      throw inputError(
+        '--experiment-file',
+        'give either an experiment file or a current profile, not both',
+        JSON.stringify(o.experimentFile),
+        '--experiment-file <file> or --current-profile <csv>',
+      );
     if (o.experiment?.length)
       throw inputError(
         '--experiment',
@@ -274,9 +295,39 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   }
   const steps = o.experiment?.length ? o.experiment : undefined;
   let driveCycles: Record<string, DriveCycle> | undefined;
-  if (steps) {
+  let experiment: Experiment | undefined;
+  const warnings: string[] = [];
+  if (o.experimentFile) {
+    const file = o.experimentFile;
+    const format = experimentFormatOf(file);
+    if (!format)
+      throw inputError(
+        '--experiment-file',
+        'unknown file type',
+        JSON.stringify(file),
+        '.yaml, .yml, .json, .txt or .py',
+      );
+    const r = parseExperimentFile(readText(file, '--experiment-file'), format, file);
+    if (!r.ok) throw new ProblemError(r.problems);
+    experiment = r.value;
+    try {
+      driveCycles = loadDriveCycles(experiment, dirname(resolve(file)));
+    } catch (e) {
+      throw new InputError((e as Error).message.split('\n').map((l) => `--experiment-file: ${l}`));
+    }
+  } else if (steps) {
+    // the --experiment steps form ONE cycle (use --experiment-file for PyBaMM's cycles, tuples and * N)
     const parsed = parseExperiment(steps);
     if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `--experiment ${formatParseError(e)}`));
+    experiment = parsed.value;
+    const dirs = parsed.value.blocks[0]!.steps.map((x) => x.instruction).filter(
+      (i) => i === 'charge' || i === 'discharge',
+    );
+    const turns = dirs.filter((d, k) => k > 0 && d === 'charge' && dirs[k - 1] === 'discharge').length;
+    if (turns > 0)
+      warnings.push(
+        `the ${steps.length} --experiment steps form one cycle that charges again after discharging (${turns + 1} charge–discharge turns); its capacities add up over them — give the cycles as an --experiment-file (PyBaMM's list of tuples, * N)`,
+      );
     try {
       driveCycles = loadDriveCycles(parsed.value, process.cwd());
     } catch (e) {
@@ -289,7 +340,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   try {
     result = runExperiment(
       model,
-      steps ?? [
+      experiment ?? [
         [
           `Charge at 0.1C until ${chargeCutoff_V} V`,
           `Hold at ${chargeCutoff_V} V until 0.02C`,
@@ -324,6 +375,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     ...fc,
     steps: result.steps.length,
     cycles: result.cycles.length,
+    ...(warnings.length || result.warnings.length ? { warnings: [...warnings, ...result.warnings] } : {}),
     ...(cmp
       ? {
           voltage_rmse_mV: cmp.voltage_rmse_mV,

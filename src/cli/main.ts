@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import { parseRecipeText, formatProblem, MAX_RECIPE_BYTES, type RecipeProblem } from '../recipe/parse.ts';
 import { ProblemError } from '../problems.ts';
+import { formatParseError, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
@@ -14,10 +15,9 @@ import { renderReport, writeReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
+import { createReporter, type Reporter } from './progress.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import { BatteryInputError, toInputError } from './battery.ts';
-import type { JobResult } from '../pipeline.ts';
-import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from '../store/types.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 
 /** Invalid user input: printed line by line, exit code 2. */
@@ -57,6 +57,11 @@ export function loadRecipe(file: string): { recipe: Recipe; text: string } {
   }
   const r = parseRecipeText(text);
   if (!r.ok) throw new InputError(r.problems.map((p: RecipeProblem) => `${file}: ${formatProblem(p)}`));
+  if (r.recipe.experiment) {
+    // the steps themselves (the schema checks the structure; the experiment language is the cycler's)
+    const e = parseExperiment(r.recipe.experiment as ExperimentEntryInput[], 'experiment');
+    if (!e.ok) throw new InputError(e.errors.map((x) => `${file}: ${formatParseError(x)}`));
+  }
   return { recipe: r.recipe, text };
 }
 
@@ -67,38 +72,18 @@ function parseSeed(v: string): number {
   return n;
 }
 
-/** per-cell records, cycles and time series of a run, in the store's shapes (nothing a user ran is lost) */
-export function storedDetail(res: JobResult): {
-  cells: StoredCell[];
-  cycles: StoredCycle[];
-  timeSeries: TimeSeriesRecord[];
-} {
-  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map((c) => ({
-    ...c,
-    verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
-    thickness_um: c.stack.cell_thickness_um,
-    capacity_mAh: c.capacity_mAh,
-  }));
-  const cycles: StoredCycle[] = res.cycles.map((c) => ({
-    cycle: c.index,
-    charge_Ah: c.charge_Ah,
-    discharge_Ah: c.discharge_Ah,
-    coulombic_efficiency: c.ce,
-    ...(c.resistance_mOhm !== undefined ? { resistance_mOhm: c.resistance_mOhm } : {}),
-  }));
-  const timeSeries: TimeSeriesRecord[] = res.timeSeries.map((t) => ({
-    name: t.name,
-    columns: {
-      t_s: [...t.t_s],
-      voltage_V: [...t.voltage_V],
-      current_A: [...t.current_A],
-      capacity_Ah: [...t.capacity_Ah],
-    },
-  }));
-  return { cells, cycles, timeSeries };
+/** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
+export { storedDetail } from '../run-record.ts';
+import { storedDetail } from '../run-record.ts';
+
+/** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
+export interface MainOptions {
+  progress?: boolean;
 }
 
-function buildProgram(out: (s: string) => void): Command {
+function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
+  const reporterFor = (quiet: boolean | undefined): Reporter =>
+    createReporter({ quiet: quiet === true || !mo.progress });
   const program = new Command();
   program
     .name('rollcell')
@@ -119,10 +104,19 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--seed <n>', 'seed of the random number generator', '1')
     .option('--no-production', 'skip the production run (the `production` block)')
     .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
+    .option('-q, --quiet', 'no progress on stderr')
     .action(
       async (
         file: string,
-        o: { json?: boolean; seed: string; db: string; out: string; production: boolean; battery: boolean },
+        o: {
+          json?: boolean;
+          seed: string;
+          db: string;
+          out: string;
+          production: boolean;
+          battery: boolean;
+          quiet?: boolean;
+        },
       ) => {
         const { recipe, text } = loadRecipe(file);
         const seed = parseSeed(o.seed);
@@ -132,7 +126,19 @@ function buildProgram(out: (s: string) => void): Command {
           let res;
           try {
             try {
-              res = runJob(recipe, { seed, runId, production: o.production, battery: o.battery });
+              const reporter = reporterFor(o.quiet);
+              try {
+                res = runJob(recipe, {
+                  seed,
+                  runId,
+                  production: o.production,
+                  battery: o.battery,
+                  batteryFrames: 60,
+                  progress: reporter.progress,
+                });
+              } finally {
+                reporter.close();
+              }
             } catch (e) {
               throw toInputError(e);
             }
@@ -249,6 +255,10 @@ function buildProgram(out: (s: string) => void): Command {
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option(
+      '--experiment-file <file>',
+      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle",
+    )
+    .option(
       '--current-profile <csv>',
       'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)',
     )
@@ -265,6 +275,7 @@ function buildProgram(out: (s: string) => void): Command {
         cell: string;
         model: string;
         experiment?: string[];
+        experimentFile?: string;
         currentProfile?: string;
         csv?: string;
         summaryCsv?: string;
@@ -298,6 +309,7 @@ function buildProgram(out: (s: string) => void): Command {
       'power_W',
     )
     .option('--json', 'print the battery block as JSON')
+    .option('-q, --quiet', 'no progress on stderr')
     .action(
       async (
         file: string,
@@ -309,13 +321,78 @@ function buildProgram(out: (s: string) => void): Command {
           profileCsv?: string;
           csvColumn?: string;
           json?: boolean;
+          quiet?: boolean;
         },
       ) => {
         const { recipe } = loadRecipe(file);
         const { batteryCommand } = await import('./battery.ts');
-        out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }));
+        const reporter = reporterFor(o.quiet);
+        try {
+          out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress));
+        } finally {
+          reporter.close();
+        }
       },
     );
+
+  program
+    .command('serve')
+    .description('the web dashboard and HTTP API (OpenAPI at /api/openapi.json); 127.0.0.1 by default')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--port <n>', 'TCP port (0: any free port)', '8080')
+    .option('--host <addr>', 'address to bind; any non-loopback address requires a token', '127.0.0.1')
+    .option('--token <t>', 'token required on every request (generated when binding a non-loopback address)')
+    .option('--concurrency <n>', 'runs computed at once (worker threads; default cores − 1)')
+    .action(async (o: { db: string; port: string; host: string; token?: string; concurrency?: string }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw inputError('--port', 'not a TCP port', JSON.stringify(o.port), '0 … 65535');
+      let concurrency: number | undefined;
+      if (o.concurrency !== undefined) {
+        concurrency = Number(o.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+          throw inputError('--concurrency', 'not a worker count', JSON.stringify(o.concurrency), '1 … 256');
+      }
+      if (o.token !== undefined && (o.token.length < 16 || !/^[\x21-\x7e]+$/.test(o.token)))
+        throw inputError(
+          '--token',
+          'too short or not printable',
+          `${o.token.length} characters`,
+          '≥ 16 printable ASCII characters',
+        );
+      const { startServer } = await import('../server/serve.ts');
+      let srv;
+      try {
+        srv = await startServer({
+          db: o.db,
+          port,
+          host: o.host,
+          ...(o.token ? { token: o.token } : {}),
+          ...(concurrency ? { concurrency } : {}),
+        });
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'EADDRINUSE') throw inputError('--port', 'already in use', String(port), 'a free port (or 0)');
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+          throw inputError(
+            '--host',
+            'not an address of this machine',
+            JSON.stringify(o.host),
+            '127.0.0.1, ::1, 0.0.0.0 or a local address',
+          );
+        throw e;
+      }
+      out(
+        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}/api/openapi.json · database: ${srv.store.spec}${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          void srv.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
 
   program
     .command('validate')
@@ -359,8 +436,9 @@ function buildProgram(out: (s: string) => void): Command {
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+  mo: MainOptions = {},
 ): Promise<number> {
-  const program = buildProgram(out);
+  const program = buildProgram(out, mo);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -15,6 +15,7 @@
  */
 import type { CellModel, CellModelExtras, Control } from '../electrochem/model.ts';
 import type { DaeProblem, JacobianSink } from '../numerics/types.ts';
+import { findInterval } from '../numerics/interp.ts';
 import { F } from '../materials/constants.ts';
 
 export interface EcmParams {
@@ -86,19 +87,7 @@ export class EcmModel implements CellModel, CellModelExtras {
   ocv(soc: number): { V: number; dV: number } {
     const xs = this.params.ocvSoc;
     const vs = this.params.ocvV;
-    const m = xs.length;
-    let k = 0;
-    if (soc >= xs[m - 1]!) k = m - 2;
-    else if (soc > xs[0]!) {
-      let lo = 0;
-      let hi = m - 1;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (xs[mid]! <= soc) lo = mid;
-        else hi = mid;
-      }
-      k = lo;
-    }
+    const k = findInterval(xs, soc);
     const dV = (vs[k + 1]! - vs[k]!) / (xs[k + 1]! - xs[k]!);
     return { V: vs[k]! + dV * (soc - xs[k]!), dV };
   }

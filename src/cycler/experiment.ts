@@ -46,16 +46,28 @@ export type StepControl =
   /** a time series read from a CSV (or a named profile) applied as current/power/C-rate/voltage */
   | {
       readonly mode: 'drive_cycle';
+      /** the file (or profile name) the samples come from; `inline` for samples given in the experiment */
       readonly source: string;
-      readonly quantity: 'current' | 'power' | 'c_rate' | 'voltage';
+      readonly quantity: 'current' | 'power' | 'c_rate' | 'voltage' | 'resistance';
+      /** samples given in the experiment itself (PyBaMM's drive-cycle array), in rollcell's sign convention */
+      readonly data?: { readonly time_s: readonly number[]; readonly value: readonly number[] };
     };
 
+/**
+ * A comparison written before a termination value (`until < 2.5 V`, PyBaMM's `termination="> 4.2 V"`):
+ * '<' ends the step when the quantity falls below the value, '>' when it rises above it. Without one, a
+ * voltage termination is crossed in the step's own direction and a current termination is |I| falling
+ * to the value. As in PyBaMM, a current compared with an operator is PyBaMM's signed current, POSITIVE ON
+ * DISCHARGE (the opposite of rollcell's convention; `> 0.4 A` = discharging at more than 0.4 A).
+ */
+export type TerminationOperator = '<' | '>';
+
 export type Termination =
-  | { readonly kind: 'voltage'; readonly voltage_V: number }
-  /** |I| falls to (or below) this current, A */
-  | { readonly kind: 'current'; readonly current_A: number }
-  /** |I| falls to this C-rate, 1/h */
-  | { readonly kind: 'c_rate'; readonly c_rate: number }
+  | { readonly kind: 'voltage'; readonly voltage_V: number; readonly operator?: TerminationOperator }
+  /** without an operator: |I| falls to (or below) this current, A; with one: see TerminationOperator */
+  | { readonly kind: 'current'; readonly current_A: number; readonly operator?: TerminationOperator }
+  /** |I| falls to this C-rate, 1/h (PyBaMM ignores an operator here: |C-rate| − value, and so does rollcell) */
+  | { readonly kind: 'c_rate'; readonly c_rate: number; readonly operator?: TerminationOperator }
   /** state of charge reaches this fraction (0..1) */
   | { readonly kind: 'soc'; readonly soc: number }
   /** charge passed in the step reaches this value, C (coulomb) */
@@ -85,7 +97,10 @@ export interface StepAst {
   readonly text: string;
   readonly instruction: 'charge' | 'discharge' | 'hold' | 'rest' | 'run';
   readonly control: StepControl;
-  /** time limit of the step (s); absent: run until a termination (machine's default cap applies) */
+  /**
+   * time limit of the step (s); absent: PyBaMM's default duration applies (defaultDuration_s: 2/|C-rate| h
+   * for a C-rate step, the profile's length for a drive cycle, 24 h otherwise)
+   */
   readonly duration_s?: number;
   readonly terminations: readonly Termination[];
   /** sampling period of the recorded series (s) */
@@ -94,6 +109,8 @@ export interface StepAst {
   readonly temperature_K?: number;
   /** CV phase of a CC-CV step ("… until 4.3 V then hold until 0.02C") */
   readonly cv?: CvPhase;
+  /** PyBaMM's step tags (Experiment.search_tag) */
+  readonly tags?: readonly string[];
 }
 
 /** a block of cycles: `repeat` cycles, each running `steps` in order */
@@ -135,20 +152,34 @@ export interface Experiment {
 }
 
 /** YAML/JSON form of an experiment entry (the recipe's `experiment:` list) */
+/**
+ * A step written as an object: `{string: "Discharge at 1C until 2.5 V", temperature: "10oC", period: …,
+ * tags: …}` (PyBaMM's `pybamm.step.string(text, **kwargs)`) or a typed step `{type: "c-rate", value: 1,
+ * termination: "2.5 V", …}` (PyBaMM's step functions and Experiment.to_config records; values positive on
+ * discharge as in PyBaMM).
+ */
+export type StepObjectInput = { readonly [key: string]: unknown };
+
+/** YAML/JSON form of an experiment entry (the recipe's `experiment:` list, experiment files) */
 export type ExperimentEntryInput =
   | string
+  | StepObjectInput
   | { repeat: number; steps: ExperimentEntryInput[] }
   | { repeat_until: string; steps: ExperimentEntryInput[] }
   | ExperimentEntryInput[];
 
 export interface ExperimentInput {
-  steps: ExperimentEntryInput[];
+  steps?: ExperimentEntryInput[];
+  /** PyBaMM's Experiment.to_config: a list of cycles, each a list of steps */
+  cycles?: ExperimentEntryInput[][];
+  /** PyBaMM's name for the list */
+  operating_conditions?: ExperimentEntryInput[];
   /** experiment stops: "80% capacity", "4 Ah capacity", "2.5 V", "100 hours" */
   termination?: string | string[];
-  /** default period, e.g. "1 minute" */
-  period?: string;
-  /** default ambient temperature, e.g. "25 °C" */
-  temperature?: string;
+  /** default period: a time string ("1 minute") or seconds */
+  period?: string | number;
+  /** default ambient temperature: "25 °C", "25oC", "298.15 K" or kelvin */
+  temperature?: string | number;
 }
 
 export interface ParseError {
@@ -537,10 +568,27 @@ class Parser {
     return K;
   }
 
-  /** one termination: "4.2 V", "50 mA", "C/50", "0.02C", "80% SOC", "2 Ah", "150 mAh/g" */
+  /** one termination: "4.2 V", "50 mA", "C/50", "0.02C", "80% SOC", "2 Ah", "150 mAh/g", "< 2.5 V", "> -0.5 A" */
   termination(): Termination {
+    const o = this.peek();
+    let operator: TerminationOperator | undefined;
+    if (o && o.kind === 'sym' && (o.text === '<' || o.text === '>')) {
+      this.next();
+      operator = o.text;
+    }
+    const withOp = <T extends Termination>(t: T, start: number, text: string): T => {
+      if (operator === undefined) return t;
+      if (t.kind !== 'voltage' && t.kind !== 'current' && t.kind !== 'c_rate')
+        throw new Fail(
+          `'${operator}' applies to a voltage, current or C-rate termination only`,
+          start,
+          text,
+          `write e.g. 'until ${operator} 2.5 V' or drop the '${operator}'`,
+        );
+      return { ...t, operator };
+    };
     const cf = this.cRateFraction();
-    if (cf) return { kind: 'c_rate', c_rate: cf.value };
+    if (cf) return withOp({ kind: 'c_rate', c_rate: cf.value }, cf.start, this.src.slice(cf.start, cf.end));
     const t0 = this.peek();
     if (this.isWord(t0, 'plating')) {
       this.next();
@@ -570,13 +618,26 @@ class Parser {
         missingUnitHint(n.value, ['V', 'A', 'C']),
       );
     const txt = this.src.slice(n.tok.start, u.end);
-    if (n.value < 0)
+    if (n.value < 0 && operator === undefined)
       throw new Fail(
         `termination value must be ≥ 0 (got ${txt})`,
         n.tok.start,
         txt,
-        `write magnitudes; the step's direction gives the sign`,
+        `write magnitudes; the step's direction gives the sign (a signed current needs '<' or '>': 'until > -0.5 A')`,
       );
+    if (operator !== undefined) {
+      const e = ELECTRIC_UNITS[u.text];
+      if (!e || e.unit === 'W' || e.unit === 'Ohm')
+        throw new Fail(
+          `'${operator}' applies to a voltage, current or C-rate termination only`,
+          n.tok.start,
+          txt,
+          `write e.g. 'until ${operator} 2.5 V'`,
+        );
+      if (e.unit === 'V') return withOp({ kind: 'voltage', voltage_V: n.value * e.factor }, n.tok.start, txt);
+      if (e.unit === 'A') return withOp({ kind: 'current', current_A: n.value * e.factor }, n.tok.start, txt);
+      return withOp({ kind: 'c_rate', c_rate: n.value }, n.tok.start, txt);
+    }
     if (u.text === '%') {
       const w = this.peek();
       if (this.isWord(w, 'SOC')) {
@@ -946,12 +1007,13 @@ function parseRun(p: Parser): StepControl {
     }
     p.expectWord('as', `after the drive-cycle file`);
     const q = p.next();
-    const kinds: Record<string, 'current' | 'power' | 'c_rate' | 'voltage'> = {
+    const kinds: Record<string, 'current' | 'power' | 'c_rate' | 'voltage' | 'resistance'> = {
       current: 'current',
       power: 'power',
       'c-rate': 'c_rate',
       c_rate: 'c_rate',
       voltage: 'voltage',
+      resistance: 'resistance',
     };
     let qt = q?.text.toLowerCase() ?? '';
     if (q && q.text === 'C' && p.peek()?.text === '-') {
@@ -963,7 +1025,7 @@ function parseRun(p: Parser): StepControl {
     if (!quantity) {
       const c = q ? closest(q.text, ['current', 'power', 'voltage']) : undefined;
       throw new Fail(
-        `a drive cycle is applied 'as current', 'as power', 'as C-rate' or 'as voltage'`,
+        `a drive cycle is applied 'as current', 'as power', 'as C-rate', 'as voltage' or 'as resistance'`,
         q ? q.start : p.endPos(),
         q ? q.text : '',
         c ? `did you mean '${c}'?` : undefined,
@@ -1141,11 +1203,425 @@ function parseTemperatureString(input: string, path: string): Parsed<number> {
   }
 }
 
+/** one termination string as PyBaMM's `termination=` takes it: "2.5V", "< 2.5 V", "> 4.2 V", "C/50", "50 mA" */
+export function parseTerminationString(input: string, path?: string): Parsed<Termination> {
+  try {
+    const p = new Parser(input, lex(input));
+    if (p.isWord(p.peek(), 'until')) p.next();
+    const t = p.termination();
+    const extra = p.peek();
+    if (extra)
+      throw new Fail(
+        `unexpected '${extra.text}' after the termination`,
+        extra.start,
+        input.slice(extra.start),
+        `give one termination per string; several as a list: ["< 2.5 V", "> 4.2 V"]`,
+      );
+    return { ok: true, value: t };
+  } catch (e) {
+    return { ok: false, errors: [toError(e, input, path)] };
+  }
+}
+
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function valueError(path: string, message: string, got: unknown): ParseError {
   const s = JSON.stringify(got) ?? String(got);
   return { message, column: 1, text: s.length > 60 ? s.slice(0, 57) + '...' : s, input: s, path };
+}
+
+/** a duration: a number of seconds (PyBaMM) or a time string ("1 minute", "2 hours") */
+function durationValue(v: unknown, path: string, errors: ParseError[]): number | undefined {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v) && v > 0) return v;
+    errors.push(valueError(path, `${path}: time must be positive (got ${v}; allowed a number of seconds > 0)`, v));
+    return undefined;
+  }
+  if (typeof v === 'string') {
+    const r = parseDurationString(v, path);
+    if (r.ok) return r.value;
+    errors.push(...r.errors);
+    return undefined;
+  }
+  errors.push(valueError(path, `${path}: must be a number of seconds or a time string (got ${JSON.stringify(v)})`, v));
+  return undefined;
+}
+
+/** a temperature: a number in kelvin (PyBaMM) or a temperature string ("25oC", "298.15 K", "25 °C") */
+function temperatureValue(v: unknown, path: string, errors: ParseError[]): number | undefined {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v) && v > 0) return v;
+    errors.push(valueError(path, `${path}: must be above absolute zero (got ${v} K; allowed > 0 K)`, v));
+    return undefined;
+  }
+  if (typeof v === 'string') {
+    const r = parseTemperatureString(v, path);
+    if (r.ok) return r.value;
+    errors.push(...r.errors);
+    return undefined;
+  }
+  errors.push(
+    valueError(path, `${path}: must be a number (K) or a temperature string like "25oC" (got ${JSON.stringify(v)})`, v),
+  );
+  return undefined;
+}
+
+function tagsValue(v: unknown, path: string, errors: ParseError[]): string[] | undefined {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  errors.push(valueError(path, `${path}: must be a string or a list of strings (got ${JSON.stringify(v)})`, v));
+  return undefined;
+}
+
+/** keys of `pybamm.step.string(text, **kwargs)` written as an object (`string` or `step` holds the text) */
+const STRING_STEP_KEYS = ['string', 'step', 'period', 'temperature', 'tags', 'description', 'direction', 'skip_ok'];
+/** keys of a typed step: PyBaMM's step functions (`pybamm.step.c_rate(1, termination="2.5 V")`) and its
+ * Experiment.to_config step records, plus rollcell's `file` (drive cycle from a CSV) */
+const TYPED_STEP_KEYS = [
+  'type',
+  'value',
+  'file',
+  'duration',
+  'termination',
+  'terminations',
+  'period',
+  'temperature',
+  'tags',
+  'description',
+  'direction',
+  'skip_ok',
+];
+const STEP_TYPES: Record<string, 'current' | 'c_rate' | 'voltage' | 'power' | 'resistance' | 'rest'> = {
+  current: 'current',
+  'c-rate': 'c_rate',
+  c_rate: 'c_rate',
+  'C-rate': 'c_rate',
+  crate: 'c_rate',
+  voltage: 'voltage',
+  power: 'power',
+  resistance: 'resistance',
+  rest: 'rest',
+};
+const DIRECTIONS = ['charge', 'discharge', 'rest'];
+
+/** is this object a step (as opposed to a repeat block or an experiment)? */
+export function isStepObject(e: unknown): e is Record<string, unknown> {
+  return isObj(e) && ('string' in e || 'step' in e || 'type' in e);
+}
+
+function unknownKeys(o: Record<string, unknown>, allowed: readonly string[], path: string, errors: ParseError[]): void {
+  for (const k of Object.keys(o)) {
+    if (allowed.includes(k)) continue;
+    const c = closest(k, allowed);
+    errors.push(
+      valueError(
+        `${path}.${k}`,
+        `${path}.${k}: unknown key (allowed ${allowed.join(', ')})${c ? `; did you mean '${c}'?` : ''}`,
+        o[k],
+      ),
+    );
+  }
+}
+
+/** a voltage termination without an operator on a voltage-controlled step takes PyBaMM's `direction` */
+function directed(terms: readonly Termination[], direction: string | undefined): Termination[] {
+  const op: TerminationOperator | undefined =
+    direction === 'charge' ? '>' : direction === 'discharge' ? '<' : undefined;
+  if (!op) return [...terms];
+  return terms.map((t) => (t.kind === 'voltage' && t.operator === undefined ? { ...t, operator: op } : t));
+}
+
+/** `{string: "Discharge at 1C until 2.5 V", temperature: "10oC", period: "10 seconds", tags: [...]}` */
+function parseStringStepObject(o: Record<string, unknown>, path: string): Parsed<StepAst> {
+  const errors: ParseError[] = [];
+  unknownKeys(o, [...STRING_STEP_KEYS, 'termination', 'duration'], path, errors);
+  for (const k of ['termination', 'duration'])
+    if (k in o)
+      errors.push(
+        valueError(
+          `${path}.${k}`,
+          `${path}.${k}: a step string carries its own ${k === 'duration' ? "'for …'" : "'until …'"} (PyBaMM's step.string passes ${k}= itself and raises TypeError for a second one)`,
+          o[k],
+        ),
+      );
+  const key = 'string' in o ? 'string' : 'step';
+  const text = o[key];
+  if (typeof text !== 'string') {
+    errors.push(
+      valueError(`${path}.${key}`, `${path}.${key}: must be a step string (got ${JSON.stringify(text)})`, text),
+    );
+    return { ok: false, errors };
+  }
+  const r = parseStep(text, `${path}.${key}`);
+  if (!r.ok) return { ok: false, errors: [...errors, ...r.errors] };
+  let step: StepAst = r.value;
+  if (o['period'] !== undefined) {
+    if (step.period_s !== undefined)
+      errors.push(
+        valueError(
+          `${path}.period`,
+          `${path}.period: Period cannot be specified both as a keyword argument and in the string`,
+          o['period'],
+        ),
+      );
+    const v = durationValue(o['period'], `${path}.period`, errors);
+    if (v !== undefined) step = { ...step, period_s: v };
+  }
+  if (o['temperature'] !== undefined) {
+    if (step.temperature_K !== undefined)
+      errors.push(
+        valueError(
+          `${path}.temperature`,
+          `${path}.temperature: the temperature is given both in the string and as a keyword`,
+          o['temperature'],
+        ),
+      );
+    const v = temperatureValue(o['temperature'], `${path}.temperature`, errors);
+    if (v !== undefined) step = { ...step, temperature_K: v };
+  }
+  if (o['tags'] !== undefined) {
+    const t = tagsValue(o['tags'], `${path}.tags`, errors);
+    if (t) step = { ...step, tags: t };
+  }
+  if (o['description'] !== undefined && typeof o['description'] !== 'string')
+    errors.push(valueError(`${path}.description`, `${path}.description: must be a string`, o['description']));
+  const dir = o['direction'];
+  if (dir !== undefined && dir !== null && !(typeof dir === 'string' && DIRECTIONS.includes(dir)))
+    errors.push(
+      valueError(`${path}.direction`, `${path}.direction: Invalid direction (allowed charge, discharge, rest)`, dir),
+    );
+  if (o['skip_ok'] !== undefined && typeof o['skip_ok'] !== 'boolean')
+    errors.push(valueError(`${path}.skip_ok`, `${path}.skip_ok: must be true or false`, o['skip_ok']));
+  if (errors.length) return { ok: false, errors };
+  if (step.control.mode === 'voltage' && typeof dir === 'string')
+    step = { ...step, terminations: directed(step.terminations, dir) };
+  return { ok: true, value: step };
+}
+
+/**
+ * A typed step: PyBaMM's `pybamm.step.current/c_rate/voltage/power/resistance/rest(value, duration=…,
+ * termination=…, period=…, temperature=…, tags=…)` or a step record of PyBaMM's Experiment.to_config
+ * (`{"type": "c-rate", "value": 1, "terminations": [{"type": "voltage", "value": 2.5}]}`). The value is
+ * in PyBaMM's sign convention, POSITIVE ON DISCHARGE (it is PyBaMM's format); a list of [t, value] rows
+ * is a drive cycle; rollcell's `file: us06.csv` reads the drive cycle from a CSV instead.
+ */
+function parseTypedStep(o: Record<string, unknown>, path: string): Parsed<StepAst> {
+  const errors: ParseError[] = [];
+  unknownKeys(o, TYPED_STEP_KEYS, path, errors);
+  const typeRaw = o['type'];
+  const type = typeof typeRaw === 'string' ? STEP_TYPES[typeRaw] : undefined;
+  if (!type) {
+    errors.push(
+      valueError(
+        `${path}.type`,
+        `${path}.type: Unknown step type ${JSON.stringify(typeRaw)} (allowed current, c-rate, voltage, power, resistance, rest)`,
+        typeRaw,
+      ),
+    );
+    return { ok: false, errors };
+  }
+  const duration_s = o['duration'] !== undefined ? durationValue(o['duration'], `${path}.duration`, errors) : undefined;
+  const period_s = o['period'] !== undefined ? durationValue(o['period'], `${path}.period`, errors) : undefined;
+  const temperature_K =
+    o['temperature'] !== undefined ? temperatureValue(o['temperature'], `${path}.temperature`, errors) : undefined;
+  const tags = o['tags'] !== undefined ? tagsValue(o['tags'], `${path}.tags`, errors) : undefined;
+  const description = o['description'];
+  if (description !== undefined && typeof description !== 'string')
+    errors.push(valueError(`${path}.description`, `${path}.description: must be a string`, description));
+  const dir = o['direction'];
+  if (dir !== undefined && dir !== null && !(typeof dir === 'string' && DIRECTIONS.includes(dir)))
+    errors.push(
+      valueError(`${path}.direction`, `${path}.direction: Invalid direction (allowed charge, discharge, rest)`, dir),
+    );
+  if (o['skip_ok'] !== undefined && typeof o['skip_ok'] !== 'boolean')
+    errors.push(valueError(`${path}.skip_ok`, `${path}.skip_ok: must be true or false`, o['skip_ok']));
+  // terminations: PyBaMM's termination= (strings) and the config's terminations (records)
+  let terminations: Termination[] = [];
+  const tRaw = o['termination'];
+  if (tRaw !== undefined && tRaw !== null) {
+    const list = Array.isArray(tRaw) ? tRaw : [tRaw];
+    list.forEach((t, k) => {
+      const tp = Array.isArray(tRaw) ? `${path}.termination[${k}]` : `${path}.termination`;
+      if (typeof t !== 'string') {
+        errors.push(valueError(tp, `${tp}: must be a termination string like "2.5 V" or "< 2.5 V"`, t));
+        return;
+      }
+      const r = parseTerminationString(t, tp);
+      if (r.ok) terminations.push(r.value);
+      else errors.push(...r.errors);
+    });
+  }
+  const recs = o['terminations'];
+  if (recs !== undefined && recs !== null) {
+    if (!Array.isArray(recs))
+      errors.push(valueError(`${path}.terminations`, `${path}.terminations: must be a list of {type, value}`, recs));
+    else
+      recs.forEach((t, k) => {
+        const tp = `${path}.terminations[${k}]`;
+        if (!isObj(t)) {
+          errors.push(valueError(tp, `${tp}: must be {type, value, operator?}`, t));
+          return;
+        }
+        unknownKeys(t, ['type', 'value', 'operator'], tp, errors);
+        const v = t['value'];
+        const op = t['operator'];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          errors.push(valueError(`${tp}.value`, `${tp}.value: must be a finite number`, v));
+          return;
+        }
+        if (op !== undefined && op !== null && op !== '<' && op !== '>') {
+          errors.push(valueError(`${tp}.operator`, `${tp}.operator: Invalid operator (allowed '<', '>')`, op));
+          return;
+        }
+        const operator = op === '<' || op === '>' ? { operator: op as TerminationOperator } : {};
+        if (t['type'] === 'voltage') terminations.push({ kind: 'voltage', voltage_V: v, ...operator });
+        else if (t['type'] === 'current') terminations.push({ kind: 'current', current_A: v, ...operator });
+        else if (t['type'] === 'c-rate' || t['type'] === 'c_rate' || t['type'] === 'C-rate')
+          terminations.push({ kind: 'c_rate', c_rate: v, ...operator });
+        else
+          errors.push(
+            valueError(
+              `${tp}.type`,
+              `${tp}.type: Unknown termination type ${JSON.stringify(t['type'])} (allowed voltage, current, c-rate)`,
+              t['type'],
+            ),
+          );
+      });
+  }
+  // the value: a number (PyBaMM sign: positive on discharge), drive-cycle rows, or rollcell's file
+  const v = o['value'];
+  const file = o['file'];
+  let control: StepControl | undefined;
+  let instruction: StepAst['instruction'] = 'rest';
+  const quantity = type === 'rest' ? 'current' : type;
+  if (type === 'rest') {
+    if (v !== undefined && v !== 0 && v !== null)
+      errors.push(valueError(`${path}.value`, `${path}.value: Rest steps must have a current value of 0`, v));
+    control = { mode: 'rest' };
+  } else if (file !== undefined) {
+    if (v !== undefined)
+      errors.push(valueError(`${path}.file`, `${path}.file: give either value or file, not both`, file));
+    if (typeof file !== 'string' || file.trim() === '')
+      errors.push(valueError(`${path}.file`, `${path}.file: must be a CSV file path`, file));
+    else {
+      control = { mode: 'drive_cycle', source: file, quantity };
+      instruction = 'run';
+    }
+  } else if (Array.isArray(v)) {
+    const time_s: number[] = [];
+    const value: number[] = [];
+    const flip = quantity === 'voltage' ? 1 : -1; // PyBaMM's values are positive on discharge
+    let bad = false;
+    v.forEach((row, k) => {
+      if (bad) return;
+      if (!Array.isArray(row) || row.length !== 2 || !row.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        errors.push(
+          valueError(
+            `${path}.value[${k}]`,
+            `${path}.value[${k}]: Drive cycle must be a 2-column array with time in the first column (got ${JSON.stringify(row)})`,
+            row,
+          ),
+        );
+        bad = true;
+        return;
+      }
+      time_s.push(row[0] as number);
+      value.push(flip * (row[1] as number) + 0); // + 0: no −0
+    });
+    if (!bad) {
+      if (time_s.length < 2)
+        errors.push(valueError(`${path}.value`, `${path}.value: a drive cycle needs at least 2 rows`, v));
+      else if (time_s[0] !== 0)
+        errors.push(valueError(`${path}.value[0][0]`, `${path}.value: Drive cycle must start at t=0`, time_s[0]));
+      else if (time_s.some((t, k) => k > 0 && !(t > time_s[k - 1]!)))
+        errors.push(valueError(`${path}.value`, `${path}.value: drive-cycle times must increase`, time_s));
+      else {
+        control = { mode: 'drive_cycle', source: 'inline', quantity, data: { time_s, value } };
+        instruction = 'run';
+      }
+    }
+  } else if (typeof v === 'number' && Number.isFinite(v)) {
+    switch (type) {
+      case 'current':
+        control = v === 0 ? { mode: 'rest' } : { mode: 'current', current_A: -v + 0 };
+        instruction = v > 0 ? 'discharge' : v < 0 ? 'charge' : 'rest';
+        break;
+      case 'c_rate':
+        if (v === 0) errors.push(valueError(`${path}.value`, `${path}.value: a C-rate step needs a non-zero value`, v));
+        control = { mode: 'c_rate', c_rate: -v + 0 };
+        instruction = v > 0 ? 'discharge' : 'charge';
+        break;
+      case 'power':
+        if (v === 0) errors.push(valueError(`${path}.value`, `${path}.value: a power step needs a non-zero value`, v));
+        control = { mode: 'power', power_W: -v + 0 };
+        instruction = v > 0 ? 'discharge' : 'charge';
+        break;
+      case 'voltage':
+        if (!(v > 0)) errors.push(valueError(`${path}.value`, `${path}.value: a voltage must be > 0 V (got ${v})`, v));
+        control = { mode: 'voltage', voltage_V: v };
+        instruction = 'hold';
+        break;
+      case 'resistance':
+        if (!(v > 0))
+          errors.push(valueError(`${path}.value`, `${path}.value: a resistance must be > 0 Ω (a load; got ${v})`, v));
+        control = { mode: 'resistance', resistance_ohm: v };
+        instruction = 'discharge';
+        break;
+    }
+  } else if (typeof v === 'string') {
+    errors.push(
+      valueError(
+        `${path}.value`,
+        `${path}.value: a name here is a PyBaMM InputParameter, which rollcell does not have (give a number, drive-cycle rows or file)`,
+        v,
+      ),
+    );
+  } else {
+    errors.push(valueError(`${path}.value`, `${path}.value: Value is required for '${typeRaw as string}' steps`, v));
+  }
+  if (errors.length || !control) return { ok: false, errors };
+  if (control.mode === 'voltage' && typeof dir === 'string') terminations = directed(terminations, dir);
+  const head: StepAst = {
+    kind: 'step',
+    text: '',
+    instruction,
+    control,
+    ...(duration_s !== undefined ? { duration_s } : {}),
+    terminations,
+    ...(period_s !== undefined ? { period_s } : {}),
+    ...(temperature_K !== undefined ? { temperature_K } : {}),
+    ...(tags ? { tags } : {}),
+  };
+  const text = typeof description === 'string' ? description : formatStep(head);
+  return { ok: true, value: { ...head, text } };
+}
+
+/** One experiment entry that is a step: a string, `{string: …, period, temperature, tags}` or a typed step. */
+export function parseStepEntry(e: unknown, path: string): Parsed<StepAst> {
+  if (typeof e === 'string') return parseStep(e, path);
+  if (isObj(e) && ('string' in e || 'step' in e)) return parseStringStepObject(e, path);
+  if (isObj(e) && 'type' in e) return parseTypedStep(e, path);
+  return {
+    ok: false,
+    errors: [
+      valueError(path, `${path}: Operating conditions must be a Step object or string (got ${JSON.stringify(e)})`, e),
+    ],
+  };
+}
+
+/**
+ * PyBaMM's default duration of a step written without 'for' (base_step.py `default_duration`): the
+ * profile's length for a drive cycle, 2/|C-rate| hours for a C-rate step (`CRate._default_timespan`,
+ * "1 / value × 2" h: a 2× safety factor on the time the C-rate needs), otherwise 24 hours. A step that
+ * reaches its default duration without a termination makes the experiment infeasible (PyBaMM stops).
+ */
+export function defaultDuration_s(control: StepControl, profileLength_s?: number): number {
+  if (control.mode === 'drive_cycle') {
+    if (control.data) return control.data.time_s[control.data.time_s.length - 1]!;
+    if (profileLength_s !== undefined) return profileLength_s;
+  }
+  if (control.mode === 'c_rate') return (2 * 3600) / Math.abs(control.c_rate);
+  return 24 * 3600;
 }
 
 /** flattens nested entries into one list of steps (nested repeats expanded) */
@@ -1155,7 +1631,7 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
     errors.push(
       valueError(
         path,
-        `must be a non-empty list of steps (got ${JSON.stringify(entries)}; allowed: step strings, lists, {repeat, steps})`,
+        `${path}: must be a non-empty list of steps (got ${JSON.stringify(entries)}; allowed: step strings, lists, {repeat, steps})`,
         entries,
       ),
     );
@@ -1163,8 +1639,8 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
   }
   entries.forEach((e, k) => {
     const p = `${path}[${k}]`;
-    if (typeof e === 'string') {
-      const r = parseStep(e, p);
+    if (typeof e === 'string' || isStepObject(e)) {
+      const r = parseStepEntry(e, p);
       if (r.ok) out.push(r.value);
       else errors.push(...r.errors);
     } else if (Array.isArray(e)) {
@@ -1195,7 +1671,7 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
       errors.push(
         valueError(
           p,
-          `${p}: must be a step string, a list of steps or {repeat: N, steps: [...]} (got ${JSON.stringify(e)})`,
+          `${p}: must be a step string, a step object, a list of steps or {repeat: N, steps: [...]} (got ${JSON.stringify(e)})`,
           e,
         ),
       );
@@ -1204,57 +1680,88 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
   return out;
 }
 
+export interface ExperimentOptions {
+  /**
+   * How top-level steps become cycles. 'pybamm' (experiment files, `--experiment`): PyBaMM's rule, every
+   * top-level entry is a cycle — a step string is a cycle of one step, a list (PyBaMM's tuple) is one
+   * cycle. 'grouped' (the recipe's `cycling.experiment`, default): consecutive top-level steps form one
+   * cycle, so a plain list `[Charge …, Hold …, Discharge …]` is one charge–discharge cycle.
+   */
+  cycles?: 'pybamm' | 'grouped';
+}
+
+const EXPERIMENT_KEYS = ['steps', 'cycles', 'operating_conditions', 'termination', 'period', 'temperature'];
+
 /**
- * Parses an experiment: a list of entries (PyBaMM-style step strings, string lists = one cycle,
+ * Parses an experiment: a list of entries (step strings or step objects, lists = one cycle,
  * `{repeat: N, steps}` = N cycles, `{repeat_until: "capacity < 80 %", steps}` = a loop of cycles),
- * or an object `{ steps, termination?, period?, temperature? }`, or one string with a step per line.
- *
- * Cycles: consecutive top-level strings form ONE cycle (so the recipe's plain list
- * `[Charge …, Hold …, Discharge …]` is one charge–discharge cycle; PyBaMM would count each string as a
- * cycle — write PyBaMM's tuples as lists or groups); a top-level list is one cycle; `{repeat: N, steps}`
- * is N cycles, each running `steps` (nested lists/repeats expand inside the cycle).
+ * an object `{ steps | cycles | operating_conditions, termination?, period?, temperature? }` (PyBaMM's
+ * Experiment arguments; `cycles` is Experiment.to_config's list of cycles), or one string with a step per
+ * line. How top-level steps become cycles: `opts.cycles` ('grouped' by default, see ExperimentOptions).
+ * Adjacent identical cycles are kept as one block with a repeat count (PyBaMM's `[(…)] * 1000`).
  */
 export function parseExperiment(
   input: ExperimentInput | ExperimentEntryInput[] | string,
   path = 'experiment',
+  opts: ExperimentOptions = {},
 ): Parsed<Experiment> {
   const errors: ParseError[] = [];
-  let spec: ExperimentInput;
+  const pybamm = opts.cycles === 'pybamm';
+  let entries: unknown;
+  let entriesPath = path;
+  let spec: Record<string, unknown> = {};
   if (typeof input === 'string')
-    spec = {
-      steps: input
-        .split(/\r?\n/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#')),
-    };
-  else if (Array.isArray(input)) spec = { steps: input };
-  else spec = input;
-  const blocks: (CycleBlock | LoopBlock)[] = [];
-  if (!Array.isArray(spec.steps) || spec.steps.length === 0) {
+    entries = input
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && !s.startsWith('#'));
+  else if (Array.isArray(input)) entries = input;
+  else if (isObj(input)) {
+    spec = input as unknown as Record<string, unknown>;
+    unknownKeys(spec, EXPERIMENT_KEYS, path, errors);
+    const which = ['steps', 'cycles', 'operating_conditions'].filter((k) => spec[k] !== undefined);
+    if (which.length > 1)
+      errors.push(
+        valueError(path, `${path}: give one of steps, cycles, operating_conditions (got ${which.join(', ')})`, which),
+      );
+    const key = which[0] ?? 'steps';
+    entriesPath = key === 'steps' ? path : `${path}.${key}`;
+    entries = spec[key];
+    if (key === 'cycles' && Array.isArray(entries)) {
+      // Experiment.to_config: every element is a cycle (a list of steps)
+      entries = entries.map((c) => (Array.isArray(c) ? c : [c]));
+    }
+  } else entries = input;
+  if (!Array.isArray(entries) || entries.length === 0) {
     return {
       ok: false,
       errors: [
+        ...errors,
         valueError(
-          path,
-          `${path}: must be a non-empty list of steps (got ${JSON.stringify(spec.steps)}; allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`,
-          spec.steps,
+          entriesPath,
+          `${entriesPath}: must be a non-empty list of steps (got ${JSON.stringify(entries)}; allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`,
+          entries,
         ),
       ],
     };
   }
-  // consecutive top-level strings form one cycle
+  const blocks: (CycleBlock | LoopBlock)[] = [];
+  // 'grouped': consecutive top-level steps form one cycle
   let pending: StepAst[] | undefined;
   const flush = (): void => {
     if (pending && pending.length) blocks.push({ kind: 'cycles', repeat: 1, steps: pending });
     pending = undefined;
   };
-  spec.steps.forEach((e, k) => {
-    const p = `${path}[${k}]`;
-    if (typeof e === 'string') {
-      const r = parseStep(e, p);
-      pending ??= [];
-      if (r.ok) pending.push(r.value);
-      else errors.push(...r.errors);
+  entries.forEach((e, k) => {
+    const p = `${entriesPath}[${k}]`;
+    if (typeof e === 'string' || isStepObject(e)) {
+      const r = parseStepEntry(e, p);
+      if (!r.ok) {
+        errors.push(...r.errors);
+        return;
+      }
+      if (pybamm) blocks.push({ kind: 'cycles', repeat: 1, steps: [r.value] });
+      else (pending ??= []).push(r.value);
       return;
     }
     flush();
@@ -1262,6 +1769,7 @@ export function parseExperiment(
       const steps = flattenSteps(e, p, errors);
       if (steps.length) blocks.push({ kind: 'cycles', repeat: 1, steps });
     } else if (isObj(e) && 'repeat' in e) {
+      unknownKeys(e, ['repeat', 'steps'], p, errors);
       const n = e['repeat'];
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
         errors.push(
@@ -1276,6 +1784,7 @@ export function parseExperiment(
       const steps = flattenSteps(e['steps'], `${p}.steps`, errors);
       if (steps.length) blocks.push({ kind: 'cycles', repeat: n, steps });
     } else if (isObj(e) && 'repeat_until' in e) {
+      unknownKeys(e, ['repeat_until', 'steps'], p, errors);
       const c = e['repeat_until'];
       if (typeof c !== 'string') {
         errors.push(
@@ -1295,7 +1804,7 @@ export function parseExperiment(
       errors.push(
         valueError(
           p,
-          `${p}: must be a step string, a list of steps, {repeat, steps} or {repeat_until, steps} (got ${JSON.stringify(e)})`,
+          `${p}: must be a step string, a step object, a list of steps, {repeat, steps} or {repeat_until, steps} (got ${JSON.stringify(e)})`,
           e,
         ),
       );
@@ -1303,27 +1812,54 @@ export function parseExperiment(
   });
   flush();
   const stops: ExperimentStop[] = [];
+  const termination = spec['termination'];
   const terms =
-    spec.termination === undefined ? [] : Array.isArray(spec.termination) ? spec.termination : [spec.termination];
+    termination === undefined || termination === null ? [] : Array.isArray(termination) ? termination : [termination];
   terms.forEach((t, k) => {
-    const r = parseStop(t, `${path}.termination[${k}]`);
+    const tp = Array.isArray(termination) ? `${path}.termination[${k}]` : `${path}.termination`;
+    if (typeof t !== 'string') {
+      errors.push(valueError(tp, `${tp}: must be a string like '80% capacity' (got ${JSON.stringify(t)})`, t));
+      return;
+    }
+    const r = parseStop(t, tp);
     if (r.ok) stops.push(r.value);
     else errors.push(...r.errors);
   });
   let period_s = 60; // PyBaMM's default period: 1 minute
-  if (spec.period !== undefined) {
-    const r = parseDurationString(spec.period, `${path}.period`);
-    if (r.ok) period_s = r.value;
-    else errors.push(...r.errors);
+  if (spec['period'] !== undefined && spec['period'] !== null) {
+    const v = durationValue(spec['period'], `${path}.period`, errors);
+    if (v !== undefined) period_s = v;
   }
   let temperature_K: number | undefined;
-  if (spec.temperature !== undefined) {
-    const r = parseTemperatureString(spec.temperature, `${path}.temperature`);
-    if (r.ok) temperature_K = r.value;
-    else errors.push(...r.errors);
-  }
+  if (spec['temperature'] !== undefined && spec['temperature'] !== null)
+    temperature_K = temperatureValue(spec['temperature'], `${path}.temperature`, errors);
   if (errors.length) return { ok: false, errors };
-  return { ok: true, value: { blocks, stops, period_s, ...(temperature_K !== undefined ? { temperature_K } : {}) } };
+  return {
+    ok: true,
+    value: {
+      blocks: mergeRepeats(blocks),
+      stops,
+      period_s,
+      ...(temperature_K !== undefined ? { temperature_K } : {}),
+    },
+  };
+}
+
+/** adjacent cycle blocks with the same steps become one block with the summed repeat count */
+function mergeRepeats(blocks: readonly (CycleBlock | LoopBlock)[]): (CycleBlock | LoopBlock)[] {
+  const out: (CycleBlock | LoopBlock)[] = [];
+  const keys: string[] = [];
+  for (const b of blocks) {
+    const key = b.kind === 'cycles' ? JSON.stringify(b.steps) : '';
+    const prev = out[out.length - 1];
+    if (b.kind === 'cycles' && prev !== undefined && prev.kind === 'cycles' && keys[keys.length - 1] === key) {
+      out[out.length - 1] = { kind: 'cycles', repeat: prev.repeat + b.repeat, steps: prev.steps };
+      continue;
+    }
+    out.push(b);
+    keys.push(key);
+  }
+  return out;
 }
 
 /** one line per error: `<path>: <message> at column <c> ('<text>'); <suggestion>` */
@@ -1369,14 +1905,16 @@ export function firstCycleProtocolStrings(chargeCutoff_V = 4.3, dischargeCutoff_
 
 // ───────────────────────────── canonical strings ─────────────────────────────
 
-function fmtTermination(t: Termination): string {
+/** the canonical text of a termination ("4.2 V", "< 2.5 V", "0.05 A", "0.02C", "80% SOC", …) */
+export function fmtTermination(t: Termination): string {
+  const op = 'operator' in t && t.operator ? `${t.operator} ` : '';
   switch (t.kind) {
     case 'voltage':
-      return `${String(t.voltage_V)} V`;
+      return `${op}${String(t.voltage_V)} V`;
     case 'current':
-      return `${String(t.current_A)} A`;
+      return `${op}${String(t.current_A)} A`;
     case 'c_rate':
-      return `${String(t.c_rate)}C`;
+      return `${op}${String(t.c_rate)}C`;
     case 'soc':
       return `${String(t.soc * 100)}% SOC`;
     case 'capacity':

@@ -15,8 +15,9 @@
  */
 import type { CellModel, CellModelExtras, Control, ControlMode, CycleSummary } from '../electrochem/model.ts';
 import type { DaeProblem, EventSpec, JacobianStructure, SolveOptions, SolveResult } from '../numerics/types.ts';
-import { defaultSolver } from './solver.ts';
+import { findInterval, solveDae } from '../numerics/index.ts';
 import {
+  defaultDuration_s,
   formatParseError,
   parseExperiment,
   type Experiment,
@@ -44,13 +45,17 @@ export interface RunOptions {
   atol?: number | Float64Array;
   /** largest solver step (s) */
   maxStep_s?: number;
-  /** cap on a step that runs only "until …" (s); default 1000 h as PyBaMM's default step duration */
+  /**
+   * cap on a step written without 'for' (s). Default: PyBaMM's default duration of the step
+   * (defaultDuration_s: 2/|C-rate| h for a C-rate step, the profile's length for a drive cycle, 24 h
+   * otherwise); reaching it without a termination makes the experiment infeasible, as in PyBaMM.
+   */
   maxStepDuration_s?: number;
   /** cap on the cycles of a `repeat_until` loop (default 1000) */
   maxLoopCycles?: number;
   /** drive cycles by source name (file path as written in the step, or a profile name) */
   driveCycles?: Readonly<Record<string, DriveCycle>>;
-  /** solver (default numerics' solveDae) */
+  /** solver (default numerics' solveDae; the tests pass an independent reference to cross-check) */
   solver?: SolveFn;
   /** record model outputs in the series (default true) */
   recordOutputs?: boolean;
@@ -154,18 +159,23 @@ export interface ExperimentResult {
   warnings: string[];
 }
 
-const DEFAULT_MAX_STEP_DURATION_S = 1000 * 3600;
+/** why a step without 'for' ended when it reached PyBaMM's default duration */
+const DEFAULT_DURATION_END = 'default duration (no termination reached)';
+
+/** PyBaMM's experiments keep the model's voltage cut-offs as safety events this far beyond them (V) */
+const SAFETY_VOLTAGE_MARGIN_V = 1;
 /** the event name of the plating policy (RunOptions.plating) */
-const PLATING_EVENT = 'Li plating (plating policy)'; // PyBaMM's default step duration (base_step.py)
+const PLATING_EVENT = 'Li plating (plating policy)';
 
 function describeTermination(t: Termination): string {
+  const op = 'operator' in t && t.operator ? `${t.operator} ` : '';
   switch (t.kind) {
     case 'voltage':
-      return `until ${t.voltage_V} V`;
+      return `until ${op}${t.voltage_V} V`;
     case 'current':
-      return `until ${t.current_A} A`;
+      return `until ${op}${t.current_A} A`;
     case 'c_rate':
-      return `until ${t.c_rate}C`;
+      return `until ${op}${t.c_rate}C`;
     case 'soc':
       return `until ${t.soc * 100}% SOC`;
     case 'capacity':
@@ -190,13 +200,8 @@ function profileFunction(dc: DriveCycle, scale: number): (t: number) => number {
     let tt = t;
     if (tt > T) tt = T > 0 ? tt - Math.floor(tt / T) * T : T;
     if (tt <= ts[0]!) return scale * vs[0]!;
-    let lo = 0;
-    let hi = ts.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (ts[mid]! <= tt) lo = mid;
-      else hi = mid;
-    }
+    const lo = findInterval(ts, tt);
+    const hi = lo + 1;
     const w = (tt - ts[lo]!) / (ts[hi]! - ts[lo]! || 1);
     return scale * (vs[lo]! + w * (vs[hi]! - vs[lo]!));
   };
@@ -322,6 +327,8 @@ interface Phase {
   /** +1 charge, −1 discharge, 0 unknown (side taken from the start) */
   direction: 1 | -1 | 0;
   duration_s: number | undefined;
+  /** PyBaMM's default duration, used when duration_s is absent (s) */
+  defaultDuration_s: number;
   terminations: readonly Termination[];
   period_s: number;
   maxStep_s?: number;
@@ -330,7 +337,15 @@ interface Phase {
 }
 
 type PhaseOutcome =
-  | { ok: true; endReason: string; t_end: number; y: Float64Array; q: [number, number, number, number] }
+  | {
+      ok: true;
+      endReason: string;
+      t_end: number;
+      y: Float64Array;
+      q: [number, number, number, number];
+      /** the phase ended on one of the model's limits, not on a termination of the step */
+      infeasible?: string;
+    }
   | { ok: false; failure: string; y: Float64Array };
 
 /** Runs an experiment (parsed, or in its YAML/string form) on a cell model. */
@@ -346,7 +361,7 @@ export function runExperiment(
     if (!r.ok) throw new ExperimentParseError(r.errors.map(formatParseError));
     exp = r.value;
   }
-  const solve = opts.solver ?? defaultSolver;
+  const solve = opts.solver ?? solveDae;
   const Qnom = model.nominalCapacity_C;
   if (!(Qnom > 0 && Number.isFinite(Qnom)))
     throw new RangeError(`model.nominalCapacity_C: must be > 0 (got ${Qnom}; allowed > 0)`);
@@ -357,7 +372,11 @@ export function runExperiment(
   let y = opts.y0 ? Float64Array.from(opts.y0) : model.initialState(initialSoc);
   if (y.length !== model.n) throw new RangeError(`y0: length must be model.n = ${model.n} (got ${y.length})`);
   const rtol = opts.rtol ?? 1e-6;
-  const maxStepDuration = opts.maxStepDuration_s ?? DEFAULT_MAX_STEP_DURATION_S;
+  const maxStepDuration = opts.maxStepDuration_s;
+  if (maxStepDuration !== undefined && !(maxStepDuration > 0))
+    throw new RangeError(`maxStepDuration_s: must be > 0 s (got ${maxStepDuration}; allowed > 0)`);
+  const modelAmbient_K = model.ambientTemperature_K;
+  const limits = model.voltageLimits_V;
   const recordOutputs = opts.recordOutputs ?? true;
   const timeStop = exp.stops.find((s) => s.kind === 'time');
   const timeLimit = timeStop && timeStop.kind === 'time' ? timeStop.time_s : Infinity;
@@ -514,23 +533,38 @@ export function runExperiment(
       qBase[3] + ya[n + 3]!,
     ];
     const remaining = timeLimit - tNow;
-    const cap = ph.duration_s ?? maxStepDuration;
+    const cap = ph.duration_s ?? Math.min(ph.defaultDuration_s, maxStepDuration ?? Infinity);
     const tEnd = Math.min(cap, remaining);
     const endByTime =
-      remaining < cap
-        ? 'experiment time limit'
-        : ph.duration_s !== undefined
-          ? 'duration'
-          : 'duration cap (no termination reached)';
+      remaining < cap ? 'experiment time limit' : ph.duration_s !== undefined ? 'duration' : DEFAULT_DURATION_END;
     if (!(tEnd > 0)) return { ok: true, endReason: 'experiment time limit', t_end: 0, y: yStart, q: qBase };
 
     // probe: consistent algebraic unknowns at the switch
     const tProbe = Math.min(1e-3, tEnd * 1e-3);
+    const probeFrom = (p: DaeProblem, y: Float64Array, a: number | Float64Array): SolveResult =>
+      solve(p, y, { t0: 0, tEnd: tProbe, rtol, atol: a, tEval: [0, tProbe], initialiseAlgebraic: true });
     let probe: SolveResult;
     try {
-      probe = solve(prob, y0, { t0: 0, tEnd: tProbe, rtol, atol, tEval: [0, tProbe], initialiseAlgebraic: true });
+      probe = probeFrom(prob, y0, atol);
     } catch (e) {
       return { ok: false, failure: `solver threw at the start of the step: ${(e as Error).message}`, y: yStart };
+    }
+    if ((probe.status === 'failed' || probe.y.length === 0) && ph.control.mode === 'voltage') {
+      // A voltage hold far from the present voltage: PyBaMM applies the set point at once and the cell
+      // draws the inrush current. The consistent initialisation's Newton iteration can miss that state
+      // from rest, so the set point is walked from the present voltage to the hold voltage in steps
+      // (each consistent state, at t = 0, the start of the next); the step then starts from the state at
+      // the hold voltage itself — the same inrush state, found by continuation.
+      const walked = walkVoltage(ph.control, yStart, probeFrom, (atol as Float64Array).subarray(0, n));
+      if (walked) {
+        const yw = new Float64Array(N);
+        yw.set(walked);
+        try {
+          probe = probeFrom(prob, yw, atol);
+        } catch (e) {
+          return { ok: false, failure: `solver threw at the start of the step: ${(e as Error).message}`, y: yStart };
+        }
+      }
     }
     if (probe.status === 'failed' || probe.y.length === 0) {
       return {
@@ -556,12 +590,25 @@ export function runExperiment(
       switch (term.kind) {
         case 'voltage': {
           const Vc0 = term.voltage_V;
-          const side = dir !== 0 ? dir : Vc < Vc0 ? 1 : -1;
+          // '>' ends the step when V rises to the value, '<' when it falls to it; without an operator the
+          // step's direction decides (a hold or rest: the side the voltage starts on)
+          const side = term.operator === '>' ? 1 : term.operator === '<' ? -1 : dir !== 0 ? dir : Vc < Vc0 ? 1 : -1;
           events.push({ name, direction: -1, g: (_t, ya) => side * (Vc0 - model.voltage(view(ya))) });
           break;
         }
         case 'current':
         case 'c_rate': {
+          if (term.kind === 'current' && term.operator !== undefined) {
+            // PyBaMM's signed current, positive on discharge: I_PyBaMM = −I
+            const lim = term.current_A;
+            const g: EventSpec['g'] =
+              term.operator === '>'
+                ? (_t, ya) => lim + model.current(view(ya))
+                : (_t, ya) => -model.current(view(ya)) - lim;
+            events.push({ name, direction: -1, g });
+            break;
+          }
+          // |I| falls to the value
           const lim = term.kind === 'current' ? term.current_A : (term.c_rate * Qnom) / 3600;
           events.push({ name, direction: -1, g: (_t, ya) => Math.abs(model.current(view(ya))) - lim });
           break;
@@ -637,6 +684,22 @@ export function runExperiment(
       const pi = model.platingIndicator.bind(model);
       events.push({ name: PLATING_EVENT, direction: -1, g: (_t, ya) => pi(view(ya)) });
     }
+    // the model's own limits (not terminations of the step): reaching one first makes the step, and the
+    // experiment, infeasible — PyBaMM's "Minimum voltage [V]" / "Maximum voltage [V]" events 1 V beyond
+    // the cut-offs in experiments, and the edge of the model's valid range
+    const safety = new Set<string>();
+    if (limits) {
+      const lo = limits.min - SAFETY_VOLTAGE_MARGIN_V;
+      const hi = limits.max + SAFETY_VOLTAGE_MARGIN_V;
+      events.push({ name: 'Minimum voltage [V]', direction: -1, g: (_t, ya) => model.voltage(view(ya)) - lo });
+      events.push({ name: 'Maximum voltage [V]', direction: -1, g: (_t, ya) => hi - model.voltage(view(ya)) });
+      safety.add('Minimum voltage [V]').add('Maximum voltage [V]');
+    }
+    if (model.validityMargin) {
+      const vm = model.validityMargin.bind(model);
+      events.push({ name: 'model validity limit', direction: -1, g: (_t, ya) => vm(view(ya)) });
+      safety.add('model validity limit');
+    }
     const met = events.find((e) => e.g(0, yc) <= 0);
     if (met) {
       pushRow(tNow, view(yc), qBase, cyc, st);
@@ -646,6 +709,7 @@ export function runExperiment(
         t_end: 0,
         y: Float64Array.from(view(yc)),
         q: qBase,
+        ...(safety.has(met.name) ? { infeasible: met.name } : {}),
       };
     }
 
@@ -704,13 +768,55 @@ export function runExperiment(
     const yEnd = Float64Array.from(view(res.yFinal));
     const endReason =
       res.status === 'event' && res.events.length > 0 ? res.events[res.events.length - 1]!.name : endByTime;
-    return { ok: true, endReason, t_end: res.tFinal, y: yEnd, q: qOf(res.yFinal) };
+    return {
+      ok: true,
+      endReason,
+      t_end: res.tFinal,
+      y: yEnd,
+      q: qOf(res.yFinal),
+      ...(safety.has(endReason) ? { infeasible: endReason } : {}),
+    };
+  };
+
+  /** consistent state at a voltage set point reached by continuation from the present voltage (or undefined) */
+  const walkVoltage = (
+    control: Control,
+    yStart: Float64Array,
+    probeFrom: (p: DaeProblem, y: Float64Array, a: number | Float64Array) => SolveResult,
+    atolInner: Float64Array,
+  ): Float64Array | undefined => {
+    const target = control.value;
+    const V0 = model.voltage(yStart);
+    if (typeof target !== 'number' || !Number.isFinite(V0)) return undefined;
+    // adaptive continuation: grow the increment after a success, cut it after a failure
+    let y = Float64Array.from(yStart);
+    let V = V0;
+    let h = (target - V0) / 4;
+    for (let solves = 0; solves < 200 && V !== target; solves++) {
+      const Vn = Math.abs(target - V) <= Math.abs(h) ? target : V + h;
+      let r: SolveResult | undefined;
+      try {
+        r = probeFrom(model.problem({ mode: 'voltage', value: Vn }), y, atolInner);
+      } catch {
+        r = undefined;
+      }
+      if (r && r.status !== 'failed' && r.y.length > 0) {
+        y = Float64Array.from(r.y[0]!);
+        V = Vn;
+        h *= 1.5;
+      } else {
+        h /= 4;
+        if (Math.abs(h) < 1e-5) return undefined;
+      }
+    }
+    return V === target ? y : undefined;
   };
 
   const controlFor = (step: StepAst): { phase: Phase; error?: string } => {
     const c = step.control;
     const base = {
       duration_s: step.duration_s,
+      defaultDuration_s: defaultDuration_s(c),
       terminations: step.terminations,
       period_s: step.period_s ?? exp.period_s,
     };
@@ -731,7 +837,7 @@ export function runExperiment(
       case 'rest':
         return { phase: { ...base, control: { mode: 'rest', value: 0 }, direction: 0 } };
       case 'drive_cycle': {
-        const dc = opts.driveCycles?.[c.source];
+        const dc = c.data ?? opts.driveCycles?.[c.source];
         const dummy: Phase = { ...base, control: { mode: 'rest', value: 0 }, direction: 0 };
         if (!dc)
           return {
@@ -741,7 +847,14 @@ export function runExperiment(
         const bad = checkDriveCycle(c.source, dc);
         if (bad) return { phase: dummy, error: bad };
         const scale = c.quantity === 'c_rate' ? Qnom / 3600 : 1;
-        const mode: ControlMode = c.quantity === 'power' ? 'power' : c.quantity === 'voltage' ? 'voltage' : 'current';
+        const mode: ControlMode =
+          c.quantity === 'power'
+            ? 'power'
+            : c.quantity === 'voltage'
+              ? 'voltage'
+              : c.quantity === 'resistance'
+                ? 'resistance'
+                : 'current';
         let minDt = Infinity;
         for (let i = 1; i < dc.time_s.length; i++) minDt = Math.min(minDt, dc.time_s[i]! - dc.time_s[i - 1]!);
         const v0 = dc.value.find((v) => v !== 0) ?? 0;
@@ -751,7 +864,7 @@ export function runExperiment(
             duration_s: step.duration_s ?? dc.time_s[dc.time_s.length - 1]!,
             period_s: step.period_s ?? Math.min(exp.period_s, minDt),
             control: { mode, value: profileFunction(dc, scale) },
-            direction: mode === 'voltage' ? 0 : v0 > 0 ? 1 : v0 < 0 ? -1 : 0,
+            direction: mode === 'voltage' ? 0 : mode === 'resistance' ? -1 : v0 > 0 ? 1 : v0 < 0 ? -1 : 0,
             maxStep_s: minDt,
             loopPeriod_s: dc.time_s[dc.time_s.length - 1]!,
           },
@@ -767,10 +880,16 @@ export function runExperiment(
     const tStart = tNow;
     const stepWarnings: string[] = [];
     Object.assign(agg, { count: 0, minV: Infinity, maxV: -Infinity });
-    const temperature_K = step.temperature_K ?? exp.temperature_K;
-    if (temperature_K !== undefined) {
+    // the ambient temperature of the step: its own, else the experiment's, else the model's (PyBaMM)
+    const asked_K = step.temperature_K ?? exp.temperature_K;
+    let temperature_K = asked_K;
+    if (model.setAmbientTemperature && modelAmbient_K !== undefined) {
+      const T = asked_K ?? modelAmbient_K;
+      if (model.ambientTemperature_K !== T) model.setAmbientTemperature(T);
+      temperature_K = T;
+    } else if (asked_K !== undefined) {
       stepWarnings.push(
-        `ambient temperature ${temperature_K} K recorded; the CellModel interface has no ambient-temperature input, so the model ran at its own temperature`,
+        `ambient temperature ${asked_K} K recorded but not applied: ${model.name} has no ambient-temperature input, so it ran at its own temperature`,
       );
     }
     const { phase, error } = controlFor(step);
@@ -890,14 +1009,16 @@ export function runExperiment(
     tNow += out.t_end;
     let endReason = out.endReason;
     let q = out.q;
+    let infeasible = out.infeasible ?? (out.endReason === DEFAULT_DURATION_END ? out.endReason : undefined);
     const vTerm = step.terminations.find((t) => t.kind === 'voltage');
     const ccReachedVoltage = vTerm !== undefined && out.endReason.endsWith(describeTermination(vTerm));
-    if (step.cv && (ccReachedVoltage || out.endReason === 'duration')) {
+    if (step.cv && !infeasible && (ccReachedVoltage || out.endReason === 'duration')) {
       // constant-voltage phase of the CC-CV step (the CC phase has put the cell at the hold voltage)
       const cvPhase: Phase = {
         control: { mode: 'voltage', value: step.cv.voltage_V },
         direction: 0,
         duration_s: step.cv.duration_s,
+        defaultDuration_s: defaultDuration_s({ mode: 'voltage', voltage_V: step.cv.voltage_V }),
         terminations: step.cv.terminations,
         period_s: phase.period_s,
       };
@@ -913,8 +1034,18 @@ export function runExperiment(
       tNow += cvOut.t_end;
       q = cvOut.q;
       endReason = `${endReason} then ${cvOut.endReason}`;
+      infeasible = cvOut.infeasible ?? (cvOut.endReason === DEFAULT_DURATION_END ? cvOut.endReason : undefined);
     }
     record({ status: 'ok', endReason, q });
+    if (infeasible) {
+      // PyBaMM: a step that ends on a model event, or at its default duration, makes the experiment
+      // infeasible; the data up to there are kept
+      stopped =
+        infeasible === DEFAULT_DURATION_END
+          ? `experiment infeasible: step ${st} ("${step.text}") reached its default duration without meeting a termination`
+          : `experiment infeasible: step ${st} ("${step.text}") reached '${infeasible}' before its terminations`;
+      return false;
+    }
     if (endReason.includes('experiment time limit')) {
       stopped = `experiment time limit ${timeLimit} s reached`;
       return false;

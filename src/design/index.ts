@@ -7,10 +7,13 @@
 import { liAlHostLimit, liAlOcp } from '../electrochem/ocp/li-al.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { DesignBlock } from '../contract.ts';
+import type { LayerRole } from '../process/types.ts';
 import { getMaterial, type Material } from '../materials/library.ts';
 import { FARADAY_C_PER_MOL as F, ZERO_CELSIUS_K } from '../materials/constants.ts';
 
 export interface LayerDesign {
+  /** what the layer is (cathode, electrolyte, collector, al, li, conductor) */
+  role: LayerRole;
   /** name as in FIG. 1/2 of the seed */
   name: string;
   material: string;
@@ -116,6 +119,7 @@ export function designCell(r: Recipe): CellDesign {
   if (fs.current_collector) {
     const t = fs.current_collector.thickness_um * 1e-6;
     layers.push({
+      role: 'collector',
       name: 'cathode current collector (208)',
       material: fs.current_collector.material,
       thickness_m: t,
@@ -124,6 +128,7 @@ export function designCell(r: Recipe): CellDesign {
     });
   }
   layers.push({
+    role: 'cathode',
     name: 'cathode layer (202)',
     material: c.active_material,
     thickness_m: cathodeThickness,
@@ -133,6 +138,7 @@ export function designCell(r: Recipe): CellDesign {
   const sl = fs.electrolyte_layer;
   const slT = sl.thickness_um * 1e-6;
   layers.push({
+    role: 'electrolyte',
     name: 'solid electrolyte layer (206)',
     material: sl.material,
     thickness_m: slT,
@@ -161,6 +167,7 @@ export function designCell(r: Recipe): CellDesign {
     alPorosity = pcfg.porosity_pct / 100;
   }
   layers.push({
+    role: 'al',
     name: a.form === 'foil' ? 'Al foil (224)' : 'Al particles + binder (224)',
     material: 'Al',
     thickness_m: alT,
@@ -178,6 +185,7 @@ export function designCell(r: Recipe): CellDesign {
   const cu = t3.conductive_layer;
   const cuT = cu.thickness_um * 1e-6;
   const liLayer: LayerDesign = {
+    role: 'li',
     name: 'Li-containing layer (232)',
     material: 'Li',
     thickness_m: liT,
@@ -185,6 +193,7 @@ export function designCell(r: Recipe): CellDesign {
     porosity: 0,
   };
   const cuLayer: LayerDesign = {
+    role: 'conductor',
     name: 'conductive layer (234)',
     material: cu.material,
     thickness_m: cuT,
@@ -266,6 +275,7 @@ export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlo
       average_voltage_V: r4(d.averageVoltage_V),
       layers: d.layers.map((l) => ({
         name: l.name,
+        role: l.role,
         material: l.material,
         thickness_um: r4(l.thickness_m * 1e6),
         areal_mass_mg_cm2: r4(l.arealMass_kg_m2 * 100),

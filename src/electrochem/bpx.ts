@@ -20,6 +20,7 @@
  *  - OCP(θ, T) = OCP_ref(θ) + (T − T_ref)·dU/dT(θ).
  */
 import { compileExpression, ExpressionError } from './expr.ts';
+import { findInterval } from '../numerics/interp.ts';
 
 /** A scalar property as a function of its primary variable (θ or c_e in mol/m³) and T (K). */
 export type PropertyFn = (x: number, T: number) => number;
@@ -184,23 +185,12 @@ const FRACTION = { min: 0, max: 1, exclusiveMin: true } as const;
 
 /** Linear interpolation with linear extrapolation outside the table. */
 export function tableFunction(xs: Float64Array, ys: Float64Array): (x: number) => number {
-  const n = xs.length;
   return (x: number): number => {
-    let lo = 0;
-    let hi = n - 1;
-    if (x <= xs[0]!) hi = 1;
-    else if (x >= xs[n - 1]!) lo = n - 2;
-    else {
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (xs[mid]! <= x) lo = mid;
-        else hi = mid;
-      }
-    }
+    const lo = findInterval(xs, x);
     const x0 = xs[lo]!;
-    const x1 = xs[lo + 1 === hi ? hi : lo + 1]!;
+    const x1 = xs[lo + 1]!;
     const y0 = ys[lo]!;
-    const y1 = ys[lo + 1 === hi ? hi : lo + 1]!;
+    const y1 = ys[lo + 1]!;
     return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
   };
 }

@@ -79,6 +79,26 @@ export interface CellModelExtras {
   readonly cathodeActiveMass_kg?: number;
   /** electrode (cell) area (m²), for mAh/cm² */
   readonly area_m2?: number;
+  /**
+   * Sets the ambient (chamber) temperature, K, for the problems built from now on: an isothermal model
+   * runs at it (PyBaMM's isothermal models: T = ambient), a lumped-thermal model exchanges heat with it.
+   * The cycler calls it per step with the step's or the experiment's temperature.
+   */
+  setAmbientTemperature?(T_K: number): void;
+  /** the ambient temperature the model runs at now, K */
+  readonly ambientTemperature_K?: number;
+  /**
+   * The model's own voltage limits (V), e.g. a BPX cell's lower and upper cut-offs. As in PyBaMM's
+   * experiments, the cycler stops a step (and the experiment, as infeasible) 1 V beyond them when no
+   * termination of the step was met first ("Minimum voltage [V]" / "Maximum voltage [V]" events).
+   */
+  readonly voltageLimits_V?: { readonly min: number; readonly max: number };
+  /**
+   * A scalar that stays positive while the state is inside the model's valid range and falls through
+   * zero at its edge (e.g. a surface stoichiometry reaching 0 or 1): the cycler ends the step there as
+   * infeasible instead of letting the solver fail.
+   */
+  validityMargin?(y: Float64Array): number;
 }
 
 export type FullCellModel = CellModel & CellModelExtras;

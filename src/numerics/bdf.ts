@@ -75,6 +75,12 @@ export interface DaeSolver {
   solve(y0: Float64Array, opts: DaeSolverOptions): SolveResult;
 }
 
+/** a sign change of an event function from g0 to g1 in its direction (+1 rising, −1 falling, 0 both) */
+function crosses(g0: number, g1: number, direction: -1 | 0 | 1): boolean {
+  if (!(g0 !== 0 && g1 !== 0 ? g0 * g1 < 0 : g0 !== 0 && g1 === 0)) return false;
+  return direction === 0 || (direction === 1) === g1 > g0;
+}
+
 /** R(order, factor) of Shampine & Reichelt: (order+1)² entries, row-major, into out */
 function computeR(order: number, factor: number, out: Float64Array): void {
   const s = order + 1;
@@ -116,6 +122,13 @@ class BdfSolver implements DaeSolver {
   private readonly RU: Float64Array;
   private readonly Dtmp: Float64Array;
   private readonly pcum: Float64Array;
+  /** projection workspace (events on consistent states): residual and update */
+  private readonly fp: Float64Array;
+  private readonly dp: Float64Array;
+  /** the history D of the step being shortened onto a terminal event */
+  private readonly Dsave: Float64Array;
+  /** the linear system holds the projection matrix diag(m) − diag(wInit)·J for this step's events */
+  private projReady = false;
   private stats: SolveStats = {
     steps: 0,
     rejectedSteps: 0,
@@ -186,6 +199,9 @@ class BdfSolver implements DaeSolver {
     this.RU = new Float64Array(s * s);
     this.Dtmp = new Float64Array(s * n);
     this.pcum = new Float64Array(MAX_ORDER + 1);
+    this.fp = new Float64Array(n);
+    this.dp = new Float64Array(n);
+    this.Dsave = new Float64Array((MAX_ORDER + 3) * n);
   }
 
   private evalF(t: number, y: Float64Array, out: Float64Array): void {
@@ -329,14 +345,14 @@ class BdfSolver implements DaeSolver {
    * leaves the solution in yTmp and the correction in d. Returns true when converged; this.nIter holds
    * the iterations done.
    */
-  private newton(tNew: number, c: number): boolean {
+  private newton(tNew: number, c: number, maxIter = NEWTON_MAXITER): boolean {
     const { n, d, yTmp: yNew, yPred, fv, dy, isAlg, m, psi, scale, sys, stats } = this;
     const remember = this.remember;
     const newtonTol = this.newtonTol;
     d.fill(0);
     yNew.set(yPred);
     let dyNormOld = -1;
-    for (let k = 0; k < NEWTON_MAXITER; k++) {
+    for (let k = 0; k < maxIter; k++) {
       this.nIter = k + 1;
       stats.newtonIterations++;
       this.evalF(tNew, yNew, fv);
@@ -368,7 +384,7 @@ class BdfSolver implements DaeSolver {
           this.crate = Math.max(0.3 * this.crate, rate);
           if (dyNorm > 2 * dyNormOld) return false;
         }
-      } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol))
+      } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, maxIter - k) / (1 - rate)) * dyNorm > newtonTol))
         return false;
       if (remember) {
         if (dyNorm * Math.min(1, this.crate) <= newtonTol) return true;
@@ -659,6 +675,120 @@ class BdfSolver implements DaeSolver {
     }
   }
 
+  /**
+   * The corrector's solution of the current step shortened to s·h (history D restored from Dsave
+   * first): leaves the state in yTmp and the correction in d, and returns false when Newton fails.
+   */
+  private trialStep(tOld: number, h: number, s: number, order: number): boolean {
+    this.D.set(this.Dsave.subarray(0, (order + 3) * this.n));
+    this.changeD(order, s);
+    this.predict(order);
+    const c = (s * h) / ALPHA[order]!;
+    const tc = tOld + s * h;
+    // as a step attempt: the stored LU, then a refactorisation for this c, then a fresh J
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!this.luValid || Math.abs(c / this.cLu - 1) > LU_REUSE_TOL) {
+        if (!this.factorIter(c)) return false;
+      }
+      // a shortened step's predictor is an extrapolation over the knee the event sits in: more iterations
+      if (this.newton(tc, c, 3 * NEWTON_MAXITER)) return true;
+      if (Math.abs(c / this.cLu - 1) <= 1e-12) {
+        if (attempt === 2) break;
+        this.evalF(tc, this.yPred, this.fv);
+        if (!this.finite(this.fv)) break;
+        this.evalJ(tc, this.yPred, this.fv);
+        attempt = 1;
+      }
+      this.luValid = false;
+    }
+    return false;
+  }
+
+  /**
+   * Terminal events of a DAE, located on the corrector's solution rather than on the interpolating
+   * polynomial (whose algebraic unknowns can be far off over a long step: the end of a discharge): the
+   * step from tOld is re-solved with a shortened length s·h and g found by the Illinois variant of
+   * regula falsi on s (each trial one corrector solve). Returns the event index and s (the state on the
+   * crossed side, or on g = 0, is left in yTmp/d with D set for the step s·h), or null when no terminal
+   * event crosses in the step. gNew holds each event's value at the step's end.
+   */
+  private locateTerminal(
+    events: readonly EventSpec[],
+    gPrev: Float64Array,
+    gNew: Float64Array,
+    tOld: number,
+    h: number,
+    order: number,
+  ): { k: number; s: number } | null {
+    let best: { k: number; s: number } | null = null;
+    let saved = false;
+    let lastS = 1;
+    for (let k = 0; k < events.length; k++) {
+      const ev = events[k]!;
+      if (ev.terminal === false || !crosses(gPrev[k]!, gNew[k]!, ev.direction)) continue;
+      if (!saved) {
+        this.Dsave.set(this.D.subarray(0, (order + 3) * this.n));
+        saved = true;
+      }
+      let sLo = 0;
+      let gLo = gPrev[k]!;
+      let sHi: number = best ? best.s : 1;
+      let gHi = gNew[k]!;
+      if (best) {
+        // only a crossing before the earlier event's time matters
+        if (!this.trialStep(tOld, h, sHi, order)) continue;
+        lastS = sHi;
+        gHi = ev.g(tOld + sHi * h, this.yTmp);
+        if (!crosses(gLo, gHi, ev.direction)) continue;
+      }
+      let sEnd: number = sHi;
+      let side = 0;
+      for (let it = 0; it < 60; it++) {
+        const w = sHi - sLo;
+        let sc = sLo + (gLo * w) / (gLo - gHi);
+        if (!(sc > sLo + 1e-6 * w && sc < sHi - 1e-6 * w)) sc = Math.min(Math.max(sc, sLo + 1e-6 * w), sHi - 1e-6 * w);
+        if (!Number.isFinite(sc)) sc = sLo + 0.5 * w;
+        const ok = this.trialStep(tOld, h, sc, order);
+        lastS = sc;
+        const gc = ok ? ev.g(tOld + sc * h, this.yTmp) : NaN;
+        if (ok && gc === 0) {
+          sEnd = sc;
+          break;
+        }
+        // a failed Newton is taken as beyond the event (the bracket shrinks towards the last good side)
+        if (!ok || crosses(gLo, gc, ev.direction) || gc * gHi > 0) {
+          sHi = sc;
+          if (ok) gHi = gc;
+          if (side === 1) gLo *= 0.5;
+          side = 1;
+        } else {
+          sLo = sc;
+          gLo = gc;
+          if (side === -1) gHi *= 0.5;
+          side = -1;
+        }
+        sEnd = sHi;
+        if (
+          (sHi - sLo) * Math.abs(h) <= 1e-12 * Math.max(Math.abs(tOld), Math.abs(h)) ||
+          Math.abs(gc) <= 1e-12 * Math.abs(gNew[k]! - gPrev[k]!)
+        ) {
+          if (ok && Math.abs(gc) <= 1e-12 * Math.abs(gNew[k]! - gPrev[k]!)) sEnd = sc;
+          break;
+        }
+      }
+      best = { k, s: sEnd };
+    }
+    if (best && lastS !== best.s && !this.trialStep(tOld, h, best.s, order)) return null;
+    if (!best && saved) this.D.set(this.Dsave.subarray(0, (order + 3) * this.n));
+    return best;
+  }
+
+  /** dense output with the algebraic unknowns made consistent (event location and event states) */
+  private denseState(t: number, tNew: number, h: number, order: number, out: Float64Array): void {
+    this.dense(t, tNew, h, order, out);
+    if (this.nAlg > 0 && t !== tNew) this.project(t, out);
+  }
+
   /** dense output at time t of the step ending at tNew with signed step h and order k, into out */
   private dense(t: number, tNew: number, h: number, order: number, out: Float64Array): void {
     const { D, n, pcum } = this;
@@ -672,6 +802,47 @@ class BdfSolver implements DaeSolver {
       for (let j = 1; j <= order; j++) v += D[j * n + q]! * pcum[j - 1]!;
       out[q] = v;
     }
+  }
+
+  /**
+   * Makes the algebraic unknowns of y consistent with its differential ones at t (Newton on g(x, z) = 0
+   * with x fixed), so that event functions are evaluated on states of the DAE rather than on the
+   * interpolating polynomial of the algebraic unknowns, which is poor over long steps where they turn
+   * sharply (the end of a discharge). J is evaluated at the first point of the step's event search
+   * and the matrix diag(m) − diag(wInit)·J factorised once; chord iterations after that. Leaves y
+   * unchanged when the iteration fails (the interpolated state is then used, as before).
+   */
+  private project(t: number, y: Float64Array): void {
+    const { n, isAlg, sys, m, wInit, fp, dp, atolV } = this;
+    const rtol = this.rtol;
+    if (!this.projReady) {
+      this.evalF(t, y, fp);
+      if (!this.finite(fp)) return;
+      this.evalJ(t, y, fp);
+      this.luValid = false;
+      this.stats.factorisations++;
+      if (!sys.factor(m, wInit)) return;
+      this.projReady = true;
+    }
+    const y0 = this.yTmp;
+    y0.set(y);
+    for (let it = 0; it < 10; it++) {
+      this.evalF(t, y, fp);
+      for (let i = 0; i < n; i++) dp[i] = isAlg[i] ? -fp[i]! : 0;
+      sys.solve(dp);
+      let sq = 0;
+      for (let i = 0; i < n; i++) {
+        if (!isAlg[i]) continue;
+        const v = dp[i]!;
+        y[i]! += v;
+        const e = v / (atolV[i]! + rtol * Math.abs(y[i]!));
+        sq += e * e;
+      }
+      const nrm = Math.sqrt(sq / this.nAlg);
+      if (!Number.isFinite(nrm)) break;
+      if (nrm < 1e-3) return;
+    }
+    y.set(y0);
   }
 
   /**
@@ -868,6 +1039,7 @@ class BdfSolver implements DaeSolver {
     // event values at t0
     const nEv = events.length;
     const gPrev = new Float64Array(nEv);
+    const gEnd = new Float64Array(nEv);
     for (let k = 0; k < nEv; k++) gPrev[k] = events[k]!.g(t0, y);
 
     // ---------- initial step (Hairer, Nørsett & Wanner, Solving ODEs I, §II.4) ----------
@@ -984,6 +1156,9 @@ class BdfSolver implements DaeSolver {
         }
         if (!converged) {
           stats.rejectedSteps++;
+          // J was evaluated at this attempt's predictor, which may lie far off (an extrapolation over a
+          // knee); the shorter step may evaluate it again at its own predictor
+          jacCurrent = false;
           hAbs *= 0.5;
           this.changeD(order, 0.5);
           nEqual = 0;
@@ -1001,6 +1176,25 @@ class BdfSolver implements DaeSolver {
         }
         accepted = true;
       }
+      // ----- a DAE's terminal events: shorten the step onto the first one (corrector solutions) -----
+      let termK = -1;
+      if (nEv > 0 && this.nAlg > 0) {
+        for (let k = 0; k < nEv; k++) {
+          const gk = events[k]!.g(tNew, yNew);
+          if (Number.isNaN(gk))
+            return finish('failed', t, D0, `event '${events[k]!.name}': g returned NaN at t = ${tNew}`);
+          gEnd[k] = gk;
+        }
+        const hit = this.locateTerminal(events, gPrev, gEnd, t, h, order);
+        if (hit) {
+          termK = hit.k;
+          if (hit.s !== 1) {
+            h *= hit.s;
+            tNew = t + h;
+            hAbs = Math.abs(h);
+          }
+        }
+      }
       // ----- accepted: update the differences -----
       stats.steps++;
       nEqual++;
@@ -1008,8 +1202,9 @@ class BdfSolver implements DaeSolver {
       t = tNew;
       jacCurrent = false;
       this.updateD(order);
-      // ----- events (on the step's interpolating polynomial) -----
+      // ----- events (on the step's interpolating polynomial; a DAE's terminal event at the step's end) -----
       let stopT = NaN;
+      this.projReady = false;
       if (nEv > 0) {
         let firstTerminal = Infinity; // in units of (te − tOld)·tdir
         let firstIdx = -1;
@@ -1019,20 +1214,22 @@ class BdfSolver implements DaeSolver {
           const gNew = ev.g(t, D0);
           if (Number.isNaN(gNew)) return finish('failed', t, D0, `event '${ev.name}': g returned NaN at t = ${t}`);
           const g0 = gPrev[k]!;
-          let cross = false;
-          if (g0 !== 0 && gNew !== 0 ? g0 * gNew < 0 : g0 !== 0 && gNew === 0) {
-            const rising = gNew > g0;
-            cross = ev.direction === 0 || (ev.direction === 1) === rising;
-          }
+          const cross = k === termK || crosses(g0, gNew, ev.direction);
           if (gNew !== 0) gPrev[k] = gNew;
           if (!cross) continue;
+          if (k === termK) {
+            found.push({ k, te: t });
+            firstTerminal = (t - tOld) * tdir;
+            firstIdx = k;
+            continue;
+          }
           const fn = (tt: number): number => {
-            this.dense(tt, t, h, order, yOut);
+            this.denseState(tt, t, h, order, yOut);
             return ev.g(tt, yOut);
           };
           const r = brent(fn, tOld, t, { xtol: 1e-12 * Math.max(Math.abs(t), Math.abs(h)), rtol: 4 * EPS }, g0, gNew);
           found.push({ k, te: r.x });
-          if (ev.terminal !== false && (r.x - tOld) * tdir < firstTerminal) {
+          if (ev.terminal !== false && (r.x - tOld) * tdir < firstTerminal && termK < 0) {
             firstTerminal = (r.x - tOld) * tdir;
             firstIdx = k;
           }
@@ -1042,7 +1239,8 @@ class BdfSolver implements DaeSolver {
           const limit = firstIdx >= 0 ? tOld + tdir * firstTerminal : Infinity;
           for (const fnd of found) {
             if (firstIdx >= 0 && (fnd.te - limit) * tdir > 0) continue;
-            this.dense(fnd.te, t, h, order, yOut);
+            if (fnd.te === t) yOut.set(D0);
+            else this.denseState(fnd.te, t, h, order, yOut);
             hits.push({ name: events[fnd.k]!.name, t: fnd.te, y: Float64Array.from(yOut) });
           }
           if (firstIdx >= 0) stopT = limit;
@@ -1062,7 +1260,8 @@ class BdfSolver implements DaeSolver {
         }
       }
       if (!Number.isNaN(stopT)) {
-        this.dense(stopT, t, h, order, yOut);
+        if (stopT === t) yOut.set(D0);
+        else this.denseState(stopT, t, h, order, yOut);
         if (saveSteps) emit(stopT, yOut);
         return finish('event', stopT, yOut);
       }

@@ -1,7 +1,9 @@
 /**
  * rollcell's stiff integrator and numerical utilities (see DESIGN.md, `numerics/`).
  *  - solveDae / createDaeSolver: variable-order BDF/NDF for M·y′ = f(t, y), M diagonal (index-1 DAEs)
- *  - dense, banded and bordered-banded LU; root finding; table interpolation
+ *  - dense, banded and bordered-banded LU; root finding; table interpolation; a seeded RNG
+ *
+ * This folder is the only place that steps a DAE, factors a matrix or locates an event.
  */
 export type {
   DaeProblem,
@@ -35,3 +37,4 @@ export {
   type TableOptions,
   type Extrapolation,
 } from './interp.ts';
+export { Rng } from './rng.ts';

@@ -12,6 +12,12 @@ export interface RootOptions {
   rtol?: number;
   /** maximum iterations (default 200) */
   maxIter?: number;
+  /**
+   * absolute tolerance on |f| at the bracket ends (default 0): an end with |f| ≤ ftol is a root. A function
+   * whose root sits at a bracket end evaluates there to ±rounding (e.g. +6e-17 instead of 0); with ftol the
+   * bracket test accepts it instead of failing on the sign.
+   */
+  ftol?: number;
 }
 
 export interface RootResult {
@@ -46,9 +52,10 @@ export function brent(
   const maxIter = opts.maxIter ?? 200;
   let fa = fa0 ?? f(a);
   let fb = fb0 ?? f(b);
+  const ftol = opts.ftol ?? 0;
+  if (Math.abs(fa) <= ftol) return { x: a, fx: fa, iterations: 0, converged: true };
+  if (Math.abs(fb) <= ftol) return { x: b, fx: fb, iterations: 0, converged: true };
   checkBracket('brent', a, b, fa, fb);
-  if (fa === 0) return { x: a, fx: 0, iterations: 0, converged: true };
-  if (fb === 0) return { x: b, fx: 0, iterations: 0, converged: true };
   let c = a;
   let fc = fa;
   let d = b - a;
@@ -120,9 +127,10 @@ export function illinois(
   const maxIter = opts.maxIter ?? 200;
   let fa = fa0 ?? f(a);
   let fb = fb0 ?? f(b);
+  const ftol = opts.ftol ?? 0;
+  if (Math.abs(fa) <= ftol) return { x: a, fx: fa, iterations: 0, converged: true };
+  if (Math.abs(fb) <= ftol) return { x: b, fx: fb, iterations: 0, converged: true };
   checkBracket('illinois', a, b, fa, fb);
-  if (fa === 0) return { x: a, fx: 0, iterations: 0, converged: true };
-  if (fb === 0) return { x: b, fx: 0, iterations: 0, converged: true };
   let side = 0;
   for (let it = 1; it <= maxIter; it++) {
     let x = (a * fb - b * fa) / (fb - fa);

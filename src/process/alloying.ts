@@ -27,7 +27,7 @@
 import { GAS_CONSTANT_J_PER_MOL_K } from '../materials/constants.ts';
 import { ALPHA_SOLUBILITY_LI_PER_AL, BETA_LI_POOR_EDGE_LI_PER_AL, LI_AL_PHASES } from '../materials/mechanics.ts';
 import { heatOfAlloying, lumpedStep, LI_MELTING_K } from './thermal.ts';
-import { solveMonotone } from './roots.ts';
+import { illinois } from '../numerics/roots.ts';
 import type { PhaseAmounts } from './types.ts';
 
 export const D_REF_M2_S = 1e-13; // 1e-9 cm² s⁻¹ at 298.15 K, datasheet §2.3 working value (assumption)
@@ -280,7 +280,8 @@ export function anodeDiffusivity(a: PhaseAmounts, T_K = 298.15, kin?: AlloyKinet
   };
   const a0 = Math.log(lo);
   const b0 = Math.log(hi);
-  return Math.exp(solveMonotone(g, a0, b0, g(a0), g(b0), 1e-12, 200));
+  // the Bruggeman sum is O(1): |g| ≤ 1e-12 at a bracket end is a root at that end (rounding, not a sign)
+  return Math.exp(illinois(g, a0, b0, { xtol: 1e-12, maxIter: 200, ftol: 1e-12 }).x);
 }
 
 export { LI_MELTING_K };

@@ -7,7 +7,6 @@ import type { MechanicalId } from '../materials/mechanics.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { ZERO_CELSIUS_K } from '../materials/constants.ts';
 import type { LayerInput, OperatingConditions, ProcessInput, StationInput } from './types.ts';
-import { forceForAlReduction, type ProcessResult } from './stations.ts';
 
 /** Open web between rollers 240 and the winder, m (assumption: a 2 m span). */
 export const OPEN_SPAN_TO_WINDER_M = 2;
@@ -61,12 +60,14 @@ function station(r: Recipe, id: '222' | '236' | '240'): StationInput | undefined
 export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r)): ProcessInput {
   const fs = r.first_sheet;
   const cathode: LayerInput = {
+    role: 'cathode',
     name: 'cathode layer (202)',
     material: 'cathode-composite',
     thickness_m: d.cathode.thickness_m,
     porosity: fs.cathode.porosity_pct / 100,
   };
   const electrolyte: LayerInput = {
+    role: 'electrolyte',
     name: 'solid electrolyte layer (206)',
     material: electrolyteMechanics(fs.electrolyte_layer.material),
     thickness_m: fs.electrolyte_layer.thickness_um * 1e-6,
@@ -74,6 +75,7 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
   };
   const collector: LayerInput | undefined = fs.current_collector
     ? {
+        role: 'collector',
         name: 'cathode current collector (208)',
         material: collectorMechanics(fs.current_collector.material),
         thickness_m: fs.current_collector.thickness_um * 1e-6,
@@ -82,8 +84,14 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
   const a = r.al_sheet;
   const alLayer: LayerInput =
     a.form === 'foil'
-      ? { name: 'Al foil (224)', material: a.temper === 'O' ? 'Al-O' : 'Al-H18', thickness_m: a.thickness_um * 1e-6 }
+      ? {
+          role: 'al',
+          name: 'Al foil (224)',
+          material: a.temper === 'O' ? 'Al-O' : 'Al-H18',
+          thickness_m: a.thickness_um * 1e-6,
+        }
       : {
+          role: 'al',
           name: 'Al particles + binder (224)',
           material: 'Al-particles',
           thickness_m: a.thickness_um * 1e-6,
@@ -126,8 +134,14 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
         : {}),
     },
     thirdSheet: {
-      li: { name: 'Li-containing layer (232)', material: 'Li', thickness_m: t3.li_layer.thickness_um * 1e-6 },
+      li: {
+        role: 'li',
+        name: 'Li-containing layer (232)',
+        material: 'Li',
+        thickness_m: t3.li_layer.thickness_um * 1e-6,
+      },
       conductor: {
+        role: 'conductor',
         name: 'conductive layer (234)',
         material: collectorMechanics(t3.conductive_layer.material),
         thickness_m: t3.conductive_layer.thickness_um * 1e-6,
@@ -141,6 +155,7 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
       speed_m_s: speed,
       webWidth_m: r.line.web_width_mm * 1e-3,
       dwell_s: wound ? Math.min(downstream_s, OPEN_SPAN_TO_WINDER_M / speed) : downstream_s,
+      ...(wound ? { openSpan_m: OPEN_SPAN_TO_WINDER_M } : {}),
       dwellTemperature_K: T_down,
       storage_s: wound ? Math.max(0, downstream_s - OPEN_SPAN_TO_WINDER_M / speed) : 0,
       storageTemperature_K: T_down,
@@ -152,21 +167,4 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
 /** The finished cell's operating conditions (stack pressure, temperature) in SI. */
 export function operatingConditions(r: Recipe): OperatingConditions {
   return { stackPressure_Pa: r.cell.stack_pressure_MPa * 1e6, temperature_K: r.cell.temperature_C + ZERO_CELSIUS_K };
-}
-
-/**
- * Adds to the line block, for stations 236 and 240, the force (and line load) a 1 % permanent reduction
- * of the Al-containing layer would need with that station's rolls — the evidence behind claims 3 and 4
- * (`al_reduction_1pct_force_N`, `al_reduction_1pct_line_load_N_per_mm`; null with a note when no force
- * below 10 MN does it). Mutates and returns `res`.
- */
-export function withReductionForces(inp: ProcessInput, res: ProcessResult): ProcessResult {
-  for (const f of forceForAlReduction(inp, res, 0.01)) {
-    const b = res.line.stations.find((s) => s.id === f.id);
-    if (!b) continue;
-    b['al_reduction_1pct_force_N'] = f.force_N;
-    b['al_reduction_1pct_line_load_N_per_mm'] = f.line_load_N_per_mm;
-    if (f.note) b['al_reduction_1pct_note'] = f.note;
-  }
-  return res;
 }

@@ -19,7 +19,7 @@ import type { Recipe } from '../recipe/schema.ts';
 import type { ProductionBlock } from '../contract.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { getMaterial } from '../materials/library.ts';
-import { Rng } from './production/rng.ts';
+import { Rng } from '../numerics/rng.ts';
 import {
   ConfigError,
   parseProduction,
@@ -35,18 +35,22 @@ import {
   STATION_IDS,
   linearizePhysics,
   nominalPerturbation,
-  perturbRecipe,
+  perturbInput,
   type LinePhysics,
   type PhysicsResult,
   type Perturbation,
   type StationId,
 } from './production/physics.ts';
 import type { ProducedCell } from './types.ts';
+import { processInputFromRecipe } from './from-recipe.ts';
+import { ZERO_CELSIUS_K } from '../materials/constants.ts';
+import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
 import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
+import { stageTicker, type Progress } from '../progress.ts';
 
 export type { LinePhysics, PhysicsResult } from './production/physics.ts';
 export type { CapacityModel } from './production/capacity.ts';
@@ -61,12 +65,7 @@ const LAYER_SHEET: Record<LayerKey, SheetId> = {
   li: 'third_sheet',
   cu: 'third_sheet',
 };
-/** the sheet whose infeed gauge a line-data thickness series at a station describes */
-const STATION_FEED: Record<StationId, LayerKey[]> = {
-  '222': ['cathode', 'electrolyte'],
-  '236': ['al'],
-  '240': ['li', 'cu'],
-};
+
 /** layers in the laminate after each station (for the outfeed gauge's spot term) */
 const LAYERS_AFTER: Record<StationId, LayerKey[]> = {
   '222': ['cathode', 'electrolyte'],
@@ -130,6 +129,8 @@ export interface CellRecord {
   };
   /** incoming sheet layer thicknesses for this cell (nominal × (1 + MD + CD deviation)), µm */
   incoming_thickness_um: Record<LayerKey, number>;
+  /** the produced cell (SI), as the line physics made it for this cell */
+  cell: ProducedCell;
   capacity_mAh: number;
   specific_capacity_mAh_g: number;
   energy_Wh: number;
@@ -173,6 +174,21 @@ export interface ProductionOptions {
   keepCells?: boolean;
   /** include full SPC chart series (default false: summaries only) */
   includeCharts?: boolean;
+  /** progress of the shift (stage 'production shift', in cells), for the edges to show */
+  progress?: Progress;
+  /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
+  onCell?: (cell: CellRecord) => void;
+  /** called once the run's event timeline is known, before the first cell (for live views) */
+  onStart?: (info: ProductionStart) => void;
+}
+
+export interface ProductionStart {
+  planned_s: number;
+  lanes: number;
+  speed_m_per_min: number;
+  cell_length_mm: number;
+  stops: Timeline['stops'];
+  splices: Timeline['splices'];
 }
 
 export interface StationState {
@@ -283,6 +299,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const V = parseVariability(recipe.variability);
   const rng = new Rng(opts.seed);
   const design: CellDesign = designCell(recipe);
+  // the one recipe → SI step; every cell perturbs this SI input directly
+  const base = processInputFromRecipe(recipe, design);
   const vSet = recipe.line.speed_m_per_min / 60;
   const W = recipe.line.web_width_mm * 1e-3;
   const cw = recipe.cell.width_mm * 1e-3;
@@ -311,6 +329,14 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     rng: rng.fork(),
   });
   const planned_s = 'duration_s' in end ? end.duration_s : tl.tEnd_s;
+  opts.onStart?.({
+    planned_s,
+    lanes,
+    speed_m_per_min: recipe.line.speed_m_per_min,
+    cell_length_mm: recipe.cell.length_mm,
+    stops: tl.stops,
+    splices: tl.splices,
+  });
 
   // ---------------------------------------------------------------- variability fields
   const scale = V.scale;
@@ -354,13 +380,13 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   }
   const gaugeRng = rng.fork();
   const defectRng = rng.fork();
-  const nominal = nominalPerturbation(recipe);
+  const nominal = nominalPerturbation(base);
   const nominalThickness: Record<LayerKey, number> = {
-    cathode: design.cathode.thickness_m,
-    electrolyte: recipe.first_sheet.electrolyte_layer.thickness_um * 1e-6,
-    al: recipe.al_sheet.thickness_um * 1e-6,
-    li: recipe.third_sheet.li_layer.thickness_um * 1e-6,
-    cu: recipe.third_sheet.conductive_layer.thickness_um * 1e-6,
+    cathode: base.firstSheet.cathode.thickness_m,
+    electrolyte: base.firstSheet.electrolyte.thickness_m,
+    al: base.alSheet.layer.thickness_m,
+    li: base.thirdSheet.li.thickness_m,
+    cu: base.thirdSheet.conductor.thickness_m,
   };
   const LD = opts.lineData;
   const span236_240 = P.spans_m['236_240'];
@@ -375,17 +401,17 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const p: Perturbation = {
         ...nominal,
         force_N: { ...nominal.force_N },
-        temperature_C: { ...nominal.temperature_C },
+        temperature_K: { ...nominal.temperature_K },
       };
       const f = 1 + z * Math.max(0.02, (scale * V.sheets.cathode.md_sigma_pct) / 100);
       p.cathode = f;
-      calib.push(opts.physics(perturbRecipe(recipe, p)).cell);
+      calib.push(opts.physics(perturbInput(base, p)).cell);
     }
   }
   const capModel = calibrateCapacity(calib, opts.capacityModel);
 
   // ---------------------------------------------------------------- per-cell physics: full, or linear surrogate
-  let evalPhysics = (p: Perturbation): PhysicsResult => opts.physics(perturbRecipe(recipe, p));
+  let evalPhysics = (p: Perturbation): PhysicsResult => opts.physics(perturbInput(base, p));
   let surrogate: ReturnType<typeof linearizePhysics> | undefined;
   const expectedCells = Math.max(1, Math.floor((lanes * tl.sEnd_m) / cl));
   const checkEvery = Math.max(1, Math.ceil(expectedCells / 50));
@@ -405,7 +431,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const sv = V.sheets[name as LayerKey];
       return Math.max(0.01, (3 * scale * (sv.md_sigma_pct + sv.cd_sigma_pct)) / 100);
     };
-    surrogate = linearizePhysics(opts.physics, recipe, stepOf);
+    surrogate = linearizePhysics(opts.physics, base, stepOf);
     evalPhysics = surrogate.evaluate;
   }
   const avgV = design.averageVoltage_V;
@@ -430,6 +456,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const joints = tl.splices.map((s) => s.s_m);
   const cellArea = cw * cl;
 
+  const ticker = stageTicker(opts.progress, 'production shift', lanes * Math.floor(tl.sEnd_m / cl), 'cells');
   for (const g of good) {
     const n = Math.floor((g.s1 - g.s0) / cl + 1e-9);
     fragment += g.s1 - g.s0 - n * cl;
@@ -438,6 +465,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const sb = sa + cl;
       const sc = 0.5 * (sa + sb);
       const row = rows++;
+      ticker.tick(lanes * row);
       const tc = timeAt(tl, sc);
       const tStation: Record<StationId, number> = {
         '222': timeAt(tl, sc - offsetTo240['222']).t,
@@ -473,9 +501,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       }
       // station states for this cell (force with eccentricity ripple, temperature) — or measured series
       const force_N: Partial<Record<StationId, number>> = {};
-      const temperature_C: Partial<Record<StationId, number>> = {};
+      const temperature_K: Partial<Record<StationId, number>> = {};
       for (const id of STATION_IDS) {
-        const st = recipe.stations[id];
+        const st = base.stations[id];
         if (!st) continue;
         const m = LD?.stations[id];
         const ts = tStation[id];
@@ -483,9 +511,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         force_N[id] = m?.force
           ? interpSeries(m.force, ts)
           : st.force_N * (1 + sig.force.at(ts) + sig.rippleMean(sa - offsetTo240[id], sb - offsetTo240[id]));
-        temperature_C[id] = m?.temperature
-          ? interpSeries(m.temperature, ts) - 273.15
-          : st.temperature_C + sig.temperature.at(ts);
+        temperature_K[id] = m?.temperature
+          ? interpSeries(m.temperature, ts)
+          : st.temperature_K + sig.temperature.at(ts);
       }
       for (let lane = 0; lane < lanes; lane++) {
         const rel = {} as Record<LayerKey, number>;
@@ -495,7 +523,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           for (const id of STATION_IDS) {
             const th = LD.stations[id]?.thickness;
             if (!th) continue;
-            const keys = STATION_FEED[id];
+            const keys = STATIONS[id].incoming;
             const nom = keys.reduce((s, kk) => s + nominalThickness[kk], 0);
             const ratio = interpSeries(th, tStation[id]) / nom;
             for (const kk of keys) rel[kk] = ratio - 1 + fields[kk].cd[rollAtCentre[LAYER_SHEET[kk]]]![lane]!;
@@ -508,8 +536,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           li: 1 + rel.li,
           cu: 1 + rel.cu,
           force_N,
-          temperature_C,
-          speed_m_per_min: v * 60,
+          temperature_K,
+          speed_m_s: v,
         };
         for (const key of LAYERS) {
           if (!(pert[key] > 0))
@@ -519,7 +547,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         }
         const res = evalPhysics(pert);
         if (surrogate && cellsTotal % checkEvery === 0) {
-          const full = opts.physics(perturbRecipe(recipe, pert));
+          const full = opts.physics(perturbInput(base, pert));
           const rel = (a: number, b: number): number => (b !== 0 ? Math.abs(a / b - 1) : Math.abs(a));
           sErr.cells++;
           sErr.cell_thickness_max_rel = Math.max(
@@ -563,7 +591,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             id,
             time_s: r6(tStation[id]),
             force_N: r6(force_N[id]!),
-            temperature_C: r6(temperature_C[id]!),
+            temperature_C: r6(temperature_K[id]! - ZERO_CELSIUS_K),
             gauge_thickness_um: gauge,
           });
         }
@@ -628,6 +656,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
               li: r6(nominalThickness.li * pert.li * 1e6),
               cu: r6(nominalThickness.cu * pert.cu * 1e6),
             },
+            cell: c,
             capacity_mAh: r6(capmAh),
             specific_capacity_mAh_g: r6(specCap),
             energy_Wh: r6((capC * avgV) / 3600),
@@ -649,10 +678,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             in_spec: inSpec,
             causes,
           });
+          opts.onCell?.(cells[cells.length - 1]!);
         }
       }
     }
   }
+  ticker.end();
 
   // ---------------------------------------------------------------- figures
   const webLength = tl.sEnd_m;

@@ -27,9 +27,14 @@
  *    solved by fixed-point iteration with Δh = Δh_p + δ_e.
  */
 import { GAS_CONSTANT_J_PER_MOL_K } from '../materials/constants.ts';
-import { confinedModulus, mechanicalProperties, PLANE_STRAIN_FACTOR } from '../materials/mechanics.ts';
-import type { LayerInput, StationInput } from './types.ts';
-import { solveMonotone } from './roots.ts';
+import {
+  confinedModulus,
+  mechanicalProperties,
+  PLANE_STRAIN_FACTOR,
+  type MechanicalId,
+} from '../materials/mechanics.ts';
+import type { LayerInput, LayerRole, StationId, StationInput } from './types.ts';
+import { illinois } from '../numerics/roots.ts';
 
 /** Coulomb friction at roll and hard-layer interfaces when the recipe gives none (assumption). */
 export const DEFAULT_MU = 0.15; // assumption: lubricated/clean steel on foil, Lenard, Primer on Flat Rolling (2014) range 0.05–0.2 (U)
@@ -77,8 +82,9 @@ interface Resolved {
 }
 
 export interface RollLayerResult {
+  role: LayerRole;
   name: string;
-  material: string;
+  material: MechanicalId;
   thickness_in_m: number;
   thickness_out_m: number;
   /** elastic compression at the peak pressure, recovered at exit, m */
@@ -97,7 +103,7 @@ export interface RollLayerResult {
 }
 
 export interface RollResult {
-  station: string;
+  station: StationId;
   force_N: number;
   contactWidth_m: number;
   lineLoad_N_per_m: number;
@@ -346,7 +352,7 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
         const flo = f(lo);
         const fhi = f(hi);
         if (flo >= 0 && fhi <= 0) {
-          L = solveMonotone(f, lo, hi, flo, fhi, 1e-10 * hi, 200);
+          L = illinois(f, lo, hi, { xtol: 1e-10 * hi, maxIter: 200 }, flo, fhi).x;
         } else L = 0;
       }
       if (L === 0) {
@@ -360,7 +366,7 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
           fhi = f(Lhi);
         }
         const flo = f(Lel);
-        L = flo <= 0 ? Lel : solveMonotone(f, Lel, Lhi, flo, fhi, 1e-10 * Lhi, 200);
+        L = flo <= 0 ? Lel : illinois(f, Lel, Lhi, { xtol: 1e-10 * Lhi, maxIter: 200 }, flo, fhi).x;
       }
       pm = Pp / L;
       D = 0;
@@ -384,6 +390,7 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
     const r = rs[i]!;
     const porOut = r.mode === 2 ? 1 - (r.h0 * (1 - r.eps0)) / r.hOut : 0;
     return {
+      role: l.role,
       name: l.name,
       material: l.material,
       thickness_in_m: r.h0,

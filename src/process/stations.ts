@@ -4,9 +4,9 @@
  * station 236 (Al-containing sheet onto the electrolyte), station 240 (Li-on-Cu sheet onto the Al, optionally
  * heated), then prelithiation (alloying.ts) with its heat (thermal.ts) and the crack assessment (cracking.ts).
  *
- * `simulateStations` returns the CONTRACT `line` block and an SI `ProducedCell`. Pure and deterministic.
+ * `simulateStations` returns the typed SI `LineResult` (stations, anode, cracking, the `ProducedCell`,
+ * warnings as data); src/present/line.ts alone turns it into the public `line` block. Pure and deterministic.
  */
-import type { LineBlock, StationBlock } from '../contract.ts';
 import {
   LI_AL_PHASES,
   MOLAR_MASS_AL,
@@ -14,7 +14,6 @@ import {
   mechanicalProperties,
   MECHANICAL_IDS,
 } from '../materials/mechanics.ts';
-import { ZERO_CELSIUS_K } from '../materials/constants.ts';
 import { forceForReduction, rollStack, type RollResult } from './rolling.ts';
 import { adhesionBond, coldWeldLi, type BondResult } from './bonding.ts';
 import {
@@ -30,41 +29,21 @@ import {
   type PhaseAmounts,
 } from './alloying.ts';
 import { arealHeatCapacity, LI_MELTING_K, rollTimeConstant, webTimeConstant } from './thermal.ts';
-import { crackRisk, type CrackConfigResult, type CrackLayer } from './cracking.ts';
+import { crackRisk, type CrackLayer } from './cracking.ts';
 import {
   ProcessInputError,
+  type CellLayer,
   type LayerInput,
+  type LineResult,
   type ProcessInput,
   type ProcessIssue,
-  type CellLayer,
   type ProcessWarning,
   type ProducedCell,
+  type ReductionForce,
   type StationId,
   type StationInput,
+  type StationResult,
 } from './types.ts';
-
-const um = (m: number): number => m * 1e6;
-const toC = (K: number): number => K - ZERO_CELSIUS_K;
-const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-
-export interface StationDetail {
-  roll: RollResult;
-  bond: BondResult;
-  /** the layers as they entered the nip (top roll first) */
-  stack?: readonly LayerInput[];
-}
-
-export interface ProcessResult {
-  line: LineBlock;
-  cell: ProducedCell;
-  warnings: ProcessWarning[];
-  detail: {
-    stations: Partial<Record<StationId, StationDetail>>;
-    alloy: AlloyResult | null;
-    anodePhases: { phase: string; n_mol_m2: number; Vm_m3_mol: number }[];
-    crack: { sandwiched: CrackConfigResult; free_standing: CrackConfigResult };
-  };
-}
 
 // ------------------------------------------------------------------------------------ validation
 function checkLayer(path: string, l: LayerInput | undefined, issues: ProcessIssue[]): void {
@@ -260,67 +239,34 @@ function porosityOf(l: LayerInput): number {
   return l.porosity ?? mechanicalPorosity(l);
 }
 
-function stationBlock(
-  st: StationInput,
-  roll: RollResult,
-  bond: BondResult,
-  firstSheet: ReadonlySet<string>,
-): StationBlock {
-  const liIdx = roll.layers.findIndex((l) => l.material === 'Li');
-  const alIdx = roll.layers.findIndex((l) => l.material.startsWith('Al'));
-  const comp = roll.layers.filter((l) => l.mode === 'compaction');
-  let solids = 0;
-  let total = 0;
-  for (const c of comp) {
-    solids += c.thickness_out_m * (1 - c.porosity_out);
-    total += c.thickness_out_m;
-  }
-  return {
-    id: st.id,
-    force_N: st.force_N,
-    temperature_C: r6(toC(st.temperature_K)),
-    peak_pressure_MPa: r6(roll.peakPressure_Pa / 1e6),
-    bonded: bond.bonded,
-    layers: roll.layers.map((l) => ({
-      name: l.name,
-      thickness_in_um: r6(um(l.thickness_in_m)),
-      thickness_out_um: r6(um(l.thickness_out_m)),
-      reduction_pct: r6(l.reduction * 100),
-      yielded: l.yielded,
-      deformation: l.mode,
-      ...(l.mode === 'compaction'
-        ? { porosity_in_pct: r6(l.porosity_in * 100), porosity_out_pct: r6(l.porosity_out * 100) }
-        : {}),
-    })),
-    mean_pressure_MPa: r6(roll.meanPressure_Pa / 1e6),
-    contact_length_mm: r6(roll.contactLength_m * 1e3),
-    contact_width_mm: r6(roll.contactWidth_m * 1e3),
-    line_load_N_per_mm: r6(roll.lineLoad_N_per_m / 1e3),
-    roll_flattening: r6(roll.flattening),
-    nip_time_ms: r6(roll.nipTime_s * 1e3),
-    reduction_pct: r6(roll.totalReduction * 100),
-    porosity_after_pct: total > 0 ? r6((1 - solids / total) * 100) : null,
-    bond_mechanism: bond.mechanism,
-    bond_strength_MPa: r6(bond.strength_Pa / 1e6),
-    bond_index: r6(bond.index),
-    al_reduction_pct: alIdx >= 0 ? r6(roll.layers[alIdx]!.reduction * 100) : null,
-    first_sheet_reduction_pct: firstSheetReduction(roll, firstSheet),
-    li_yields: liIdx >= 0 ? roll.layers[liIdx]!.yielded : null,
-    al_yields: alIdx >= 0 ? roll.layers[alIdx]!.yielded : null,
-  };
-}
-
-/** permanent thickness reduction of the first composite sheet (electrolyte + cathode + collector), % */
-function firstSheetReduction(roll: RollResult, firstSheet: ReadonlySet<string>): number {
+/** permanent thickness reduction of the first composite sheet (electrolyte + cathode + collector) */
+function firstSheetReduction(roll: RollResult): number {
   let hin = 0;
   let hout = 0;
   for (const l of roll.layers) {
-    if (firstSheet.has(l.name)) {
+    if (l.role === 'cathode' || l.role === 'electrolyte' || l.role === 'collector') {
       hin += l.thickness_in_m;
       hout += l.thickness_out_m;
     }
   }
-  return hin > 0 ? r6(((hin - hout) / hin) * 100) : 0;
+  return hin > 0 ? (hin - hout) / hin : 0;
+}
+
+function stationResult(
+  st: StationInput,
+  roll: RollResult,
+  bond: BondResult,
+  stack: readonly LayerInput[],
+): StationResult {
+  return {
+    id: st.id,
+    force_N: st.force_N,
+    temperature_K: st.temperature_K,
+    roll,
+    bond,
+    stack,
+    firstSheetReduction: firstSheetReduction(roll),
+  };
 }
 
 const n = (l: LayerInput, M: number): number =>
@@ -328,19 +274,13 @@ const n = (l: LayerInput, M: number): number =>
 
 // ------------------------------------------------------------------------------------ main
 /** Run 222 (if in situ) → carrier check → 236 → 240 → alloying → cracking. Throws ProcessInputError on bad input. */
-export function simulateStations(inp: ProcessInput): ProcessResult {
+export function simulateStations(inp: ProcessInput): LineResult {
   const issues = validateProcessInput(inp);
   if (issues.length) throw new ProcessInputError(issues);
   const warnings: ProcessWarning[] = [];
   const ctx = { speed_m_s: inp.line.speed_m_s, webWidth_m: inp.line.webWidth_m };
-  const details: Partial<Record<StationId, StationDetail>> = {};
-  const blocks: StationBlock[] = [];
+  const stations: StationResult[] = [];
   const fs = inp.firstSheet;
-  const firstNames: ReadonlySet<string> = new Set([
-    fs.cathode.name,
-    fs.electrolyte.name,
-    ...(fs.collector ? [fs.collector.name] : []),
-  ]);
   let se = fs.electrolyte;
   let cat = fs.cathode;
   let coll = fs.collector;
@@ -351,16 +291,12 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     const stack = coll ? [se, cat, coll] : [se, cat];
     const roll = rollStack(st, stack, ctx);
     const bond = adhesionBond(se.material, cat.material, roll.peakPressure_Pa, st.temperature_K);
-    details['222'] = { roll, bond };
-    blocks.push(stationBlock(st, roll, bond, firstNames));
+    stations.push(stationResult(st, roll, bond, stack));
     se = after(se, roll, 0);
     cat = after(cat, roll, 1);
     if (coll) coll = after(coll, roll, 2);
     if (!bond.bonded)
-      warnings.push({
-        code: 'not_bonded',
-        message: `station 222: electrolyte–cathode contact fraction ${bond.index.toFixed(3)} below the lamination threshold`,
-      });
+      warnings.push({ code: 'not_bonded', station: '222', mechanism: bond.mechanism, index: bond.index });
   }
 
   // ---- 236: Al sheet onto the electrolyte (or, not as claimed, onto the cathode)
@@ -372,26 +308,20 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     const stack = [alL, ...first];
     const roll = rollStack(st, stack, ctx);
     const bond = adhesionBond(alL.material, first[0]!.material, roll.peakPressure_Pa, st.temperature_K);
-    details['236'] = { roll, bond, stack };
-    blocks.push(stationBlock(st, roll, bond, firstNames));
+    stations.push(stationResult(st, roll, bond, stack));
     alL = after(alL, roll, 0);
     [se, cat, coll] = updateFirst(first, roll, 1, se, cat, coll);
-    if (onCathode)
-      warnings.push({
-        code: 'short_circuit',
-        message:
-          'Al sheet placed on the cathode layer: the Li–Al anode touches the cathode with no electrolyte between (claim 1 places it on the electrolyte)',
-      });
+    if (onCathode) warnings.push({ code: 'short_circuit' });
     if (!bond.bonded)
       warnings.push({
         code: 'not_bonded',
-        message: `station 236: Al–${first[0]!.name} contact fraction ${bond.index.toFixed(3)} below the lamination threshold`,
+        station: '236',
+        mechanism: bond.mechanism,
+        index: bond.index,
+        partner: first[0]!.name,
       });
     if (roll.layers[0]!.yielded)
-      warnings.push({
-        code: 'al_yields',
-        message: `station 236: the Al sheet yields (peak ${(roll.peakPressure_Pa / 1e6).toFixed(1)} MPa)`,
-      });
+      warnings.push({ code: 'al_yields', station: '236', peakPressure_Pa: roll.peakPressure_Pa });
   }
 
   // ---- 240: Li/Cu sheet onto the Al
@@ -399,6 +329,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   const liFacing = inp.thirdSheet.orientation === 'li_facing_al';
   let li = inp.thirdSheet.li;
   let cu = inp.thirdSheet.conductor;
+  let s240: StationResult;
   {
     const top = liFacing ? [cu, li] : [li, cu];
     const first = onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])];
@@ -417,75 +348,41 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       );
     } else {
       bond = adhesionBond(cu.material, alL.material, roll.peakPressure_Pa, st240.temperature_K);
-      warnings.push({
-        code: 'li_on_roll',
-        message:
-          'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from Al — no prelithiation (claim 1 requires Li facing the Al)',
-      });
+      warnings.push({ code: 'li_on_roll' });
     }
-    details['240'] = { roll, bond, stack };
-    blocks.push(stationBlock(st240, roll, bond, firstNames));
+    s240 = stationResult(st240, roll, bond, stack);
+    stations.push(s240);
     cu = after(cu, roll, liFacing ? 0 : 1);
     li = after(li, roll, iLi);
     alL = after(alL, roll, 2);
     [se, cat, coll] = updateFirst(first, roll, 3, se, cat, coll);
-    if (liRes.reduction > 0 && liRes.mode !== 'liquid') {
+    if (liRes.reduction > 0 && liRes.mode !== 'liquid')
       warnings.push({
         code: 'li_displaced',
-        message: `station 240: Li thinned ${(liRes.reduction * 100).toFixed(2)} % while Cu and Al stay elastic; the displaced Li (${um(liRes.thickness_in_m - liRes.thickness_out_m).toFixed(3)} µm) must extrude backwards or to the web edges (edge bead)`,
+        reduction: liRes.reduction,
+        displaced_m: liRes.thickness_in_m - liRes.thickness_out_m,
       });
-    }
     if (liRes.mode === 'liquid')
       warnings.push({
         code: 'li_melting',
-        message: `station 240 at ${toC(st240.temperature_K).toFixed(1)} °C ≥ 180.5 °C: Li is liquid in the nip and is squeezed out (Stefan squeeze film) to ${um(liRes.thickness_out_m).toFixed(3)} µm`,
+        where: 'nip',
+        temperature_K: st240.temperature_K,
+        squeezedTo_m: liRes.thickness_out_m,
       });
     if (!bond.bonded)
-      warnings.push({
-        code: 'not_bonded',
-        message: `station 240: ${bond.mechanism} criterion not met (index ${bond.index.toFixed(3)})`,
-      });
+      warnings.push({ code: 'not_bonded', station: '240', mechanism: bond.mechanism, index: bond.index });
   }
-  for (const [id, st] of [
-    ['222', inp.stations['222']],
-    ['236', inp.stations['236']],
-    ['240', st240],
-  ] as const) {
-    if (!st || (id === '222' && !fs.inSitu)) continue;
-    if (st.temperature_K > LI_MELTING_K && id === '240') {
-      if (!warnings.some((w) => w.code === 'li_melting'))
-        warnings.push({
-          code: 'li_melting',
-          message: `station 240 heated to ${toC(st.temperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)`,
-        });
-    }
-    if (id !== '222' && (st.force_N < 150 || st.force_N > 500))
-      warnings.push({
-        code: 'out_of_window',
-        message: `stations.${id}.force_N = ${st.force_N} N outside the seed's 150–500 N ([0196], [0203])`,
-      });
-    if (id === '240' && (toC(st.temperature_K) < 30 || toC(st.temperature_K) > 200))
-      warnings.push({
-        code: 'out_of_window',
-        message: `stations.240 temperature ${toC(st.temperature_K).toFixed(1)} °C outside the seed's 30–200 °C ([0204])`,
-      });
-  }
-
+  if (st240.temperature_K > LI_MELTING_K && !warnings.some((w) => w.code === 'li_melting'))
+    warnings.push({ code: 'li_melting', where: 'nip', temperature_K: st240.temperature_K });
   if (inp.line.dwellTemperature_K > LI_MELTING_K)
-    warnings.push({
-      code: 'li_melting',
-      message: `line.dwellTemperature ${toC(inp.line.dwellTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)`,
-    });
+    warnings.push({ code: 'li_melting', where: 'dwell', temperature_K: inp.line.dwellTemperature_K });
   if (inp.line.storageTemperature_K > LI_MELTING_K)
-    warnings.push({
-      code: 'li_melting',
-      message: `line.storageTemperature ${toC(inp.line.storageTemperature_K).toFixed(1)} °C > 180.5 °C (Li melting point)`,
-    });
+    warnings.push({ code: 'li_melting', where: 'storage', temperature_K: inp.line.storageTemperature_K });
 
   // ---- alloying downstream
   const nLi = n(li, MOLAR_MASS_LI.value) * (inp.thirdSheet.liMassFraction ?? 1);
   const nAl = n(alL, MOLAR_MASS_AL.value);
-  const bonded240 = details['240']!.bond.bonded;
+  const bonded240 = s240.bond.bonded;
   const ln = inp.line;
   const kin = {
     ...(inp.model?.alloyDRef_m2_s !== undefined ? { dRef_m2_s: inp.model.alloyDRef_m2_s } : {}),
@@ -507,7 +404,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       nLi,
       nAl,
       [
-        { kind: 'nip', duration_s: details['240']!.roll.nipTime_s, T_env_K: st240.temperature_K, tau_s: 0 },
+        { kind: 'nip', duration_s: s240.roll.nipTime_s, T_env_K: st240.temperature_K, tau_s: 0 },
         {
           kind: 'dwell',
           duration_s: ln.dwell_s,
@@ -527,7 +424,7 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     );
     final = alloy.final;
     // what-if bounds for safety: everything after the nip in the open web (held by convection) vs wound at once
-    const tNip = details['240']!.roll.nipTime_s;
+    const tNip = s240.roll.nipTime_s;
     const nip = { kind: 'nip' as const, duration_s: tNip, T_env_K: st240.temperature_K, tau_s: 0 };
     const long = Math.max(10 * alloy.complete_s, 3600);
     const openWeb = alloyHistory(
@@ -563,25 +460,18 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
       kin,
     );
     thermalWhatIf = { openWebPeak_K: openWeb.peakT_K, woundPeak_K: wound.peakT_K };
-    if (alloy.peakT_K > LI_MELTING_K) {
+    if (alloy.peakT_K > LI_MELTING_K)
       warnings.push({
         code: 'li_melting_in_roll',
-        message: `reaction heat raises the web to ${toC(alloy.peakT_K).toFixed(1)} °C in the ${alloy.peakSegment} (> 180.5 °C, Li melts; adiabatic rise ${alloy.adiabaticRise_K.toFixed(0)} K)`,
+        peakTemperature_K: alloy.peakT_K,
+        where: alloy.peakSegment,
+        adiabaticRise_K: alloy.adiabaticRise_K,
       });
-    }
     if (alloy.extent < 1)
-      warnings.push({
-        code: 'alloying_incomplete',
-        message: `alloying ${(alloy.extent * 100).toFixed(1)} % complete at the end of storage; complete after ${alloy.complete_s.toFixed(0)} s`,
-      });
+      warnings.push({ code: 'alloying_incomplete', extent: alloy.extent, complete_s: alloy.complete_s });
   } else {
     final = { Al: nAl, alpha: 0, xAlpha: 0, LiAl: 0, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: nLi };
-    warnings.push({
-      code: 'no_alloying',
-      message: liFacing
-        ? 'Li–Al interface not bonded at station 240: no metallic contact, no prelithiation'
-        : 'Cu between Li and Al: no prelithiation',
-    });
+    warnings.push({ code: 'no_alloying', reason: liFacing ? 'not_bonded' : 'cu_between' });
   }
 
   // ---- anode
@@ -590,17 +480,6 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   const D = anodeDiffusivity(alOnly, 298.15, kin);
   const fr = alFractions(alOnly);
   const freeLi_m = final.Li * LI_AL_PHASES.Li.molarVolume.value;
-  const claimD = D * 1e4;
-  if (anodeT < 10e-6 || anodeT > 100e-6)
-    warnings.push({
-      code: 'out_of_window',
-      message: `anode thickness ${um(anodeT).toFixed(2)} µm outside claim 12's 10–100 µm`,
-    });
-  if (claimD < 1e-14 || claimD > 1e-7)
-    warnings.push({
-      code: 'out_of_window',
-      message: `anode Li diffusivity ${claimD.toExponential(2)} cm²/s outside the seed's 1e-14–1e-7 cm²/s ([0120])`,
-    });
 
   // ---- cracking
   const end = alloy ? alloy.end : equilibriumPhases(0, nAl);
@@ -645,10 +524,11 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
   ];
   let cellT = 0;
   for (const l of cellLayers) cellT += l.thickness_m;
+  const s222 = stations.find((x) => x.id === '222');
   const bondedFlags = {
-    ...(details['222'] ? { '222': details['222'].bond.bonded } : {}),
-    '236': details['236']!.bond.bonded,
-    '240': details['240']!.bond.bonded,
+    ...(s222 ? { '222': s222.bond.bonded } : {}),
+    '236': stations.find((x) => x.id === '236')!.bond.bonded,
+    '240': s240.bond.bonded,
   };
   // composite volume fractions after densification: the solids keep their proportions, the pores shrink
   const vf = fs.composite.volumeFractions;
@@ -691,64 +571,44 @@ export function simulateStations(inp: ProcessInput): ProcessResult {
     crackRisk: crack.sandwiched.risk,
   };
 
-  const cr = (c: CrackConfigResult): Record<string, unknown> & { risk: number } => ({
-    risk: r6(c.risk),
-    energy_release_J_m2: r6(c.G_J_m2),
-    toughness_J_m2: r6(c.Gamma_J_m2),
-    stress_MPa: r6(c.sigma_max_Pa / 1e6),
-    mode: c.mode,
-    Z: r6(c.Z),
-    critical_extent: r6(c.critical_extent),
-    crack_spacing_um: c.crack_spacing_m === null ? null : r6(um(c.crack_spacing_m)),
-    crack_density_per_mm: r6(c.crack_density_per_m / 1e3),
-    isolated_fraction: c.isolated_fraction,
-  });
-  const line: LineBlock = {
-    stations: blocks,
+  return {
+    stations,
     anode: {
-      thickness_um: r6(um(anodeT)),
-      li_diffusivity_cm2_s: claimD,
-      alloying_complete_s: alloy ? r6(alloy.complete_s) : -1,
-      free_li_um: r6(um(liFacing ? freeLi_m : 0)),
-      al_fractions: { Al: r6(fr.Al), LiAl: r6(fr.LiAl), Li3Al2: r6(fr.Li3Al2), Li9Al4: r6(fr.Li9Al4) },
-      li_al_molar_ratio: nAl > 0 ? r6(nLi / nAl) : null,
-      alloying_extent: alloy ? r6(alloy.extent) : 0,
-      li_inventory_mol_m2: r6(cell.liInventory_mol_m2),
-      li_in_anode_mol_m2: r6(cell.anodeLi_mol_m2),
-      al_mol_m2: r6(nAl),
-      peak_temperature_C: alloy ? r6(toC(alloy.peakT_K)) : r6(toC(st240.temperature_K)),
-      peak_temperature_where: alloy ? alloy.peakSegment : 'nip',
-      adiabatic_rise_K: alloy ? r6(alloy.adiabaticRise_K) : 0,
-      open_web_peak_C: thermalWhatIf ? r6(toC(thermalWhatIf.openWebPeak_K)) : null,
-      wound_at_once_peak_C: thermalWhatIf ? r6(toC(thermalWhatIf.woundPeak_K)) : null,
-      reaction_heat_J_m2: alloy ? r6(alloy.heatTotal_J_m2) : 0,
-      extent_after: alloy
-        ? alloy.extentAfter.map((e) => ({ where: e.kind, extent: r6(e.extent), temperature_C: r6(toC(e.T_end_K)) }))
+      thickness_m: anodeT,
+      diffusivity_m2_s: D,
+      complete_s: alloy ? alloy.complete_s : null,
+      freeLi_m: liFacing ? freeLi_m : 0,
+      alFractions: fr,
+      liAlRatio: nAl > 0 ? nLi / nAl : null,
+      extent: alloy ? alloy.extent : 0,
+      liInventory_mol_m2: cell.liInventory_mol_m2,
+      li_mol_m2: cell.anodeLi_mol_m2,
+      al_mol_m2: nAl,
+      peakTemperature_K: alloy ? alloy.peakT_K : st240.temperature_K,
+      peakWhere: alloy ? alloy.peakSegment : 'nip',
+      adiabaticRise_K: alloy ? alloy.adiabaticRise_K : 0,
+      openWebPeak_K: thermalWhatIf ? thermalWhatIf.openWebPeak_K : null,
+      woundPeak_K: thermalWhatIf ? thermalWhatIf.woundPeak_K : null,
+      reactionHeat_J_m2: alloy ? alloy.heatTotal_J_m2 : 0,
+      extentAfter: alloy
+        ? alloy.extentAfter.map((e) => ({ where: e.kind, extent: e.extent, temperature_K: e.T_end_K }))
         : [],
     },
-    crack: { sandwiched: cr(crack.sandwiched), free_standing: cr(crack.free_standing) },
-    warnings: warnings.map((w) => ({ ...w })),
+    crack,
+    cell,
+    warnings,
+    alloy,
+    anodePhases: phaseVolumes(alOnly),
   };
-  return { line, cell, warnings, detail: { stations: details, alloy, anodePhases: phaseVolumes(alOnly), crack } };
 }
 
 /** Same as simulateStations but returns the input problems as a value instead of throwing. */
 export function trySimulateStations(
   inp: ProcessInput,
-): { ok: true; result: ProcessResult } | { ok: false; issues: ProcessIssue[] } {
+): { ok: true; result: LineResult } | { ok: false; issues: ProcessIssue[] } {
   const issues = validateProcessInput(inp);
   if (issues.length) return { ok: false, issues };
   return { ok: true, result: simulateStations(inp) };
-}
-
-/** the force a target Al reduction needs at one station */
-export interface ReductionForce {
-  id: '236' | '240';
-  target_pct: number;
-  /** null when no force below 10 MN reaches the target (see note) */
-  force_N: number | null;
-  line_load_N_per_mm: number | null;
-  note?: string;
 }
 
 /**
@@ -757,24 +617,31 @@ export interface ReductionForce {
  * layer (e.g. 0.01 = 1 %). Pure; a few dozen nip solves per station, so it is run once per job, not per
  * production cell.
  */
-export function forceForAlReduction(inp: ProcessInput, res: ProcessResult, target: number): ReductionForce[] {
+export function forceForAlReduction(inp: ProcessInput, res: LineResult, target: number): ReductionForce[] {
   const ctx = { speed_m_s: inp.line.speed_m_s, webWidth_m: inp.line.webWidth_m };
   const out: ReductionForce[] = [];
   for (const id of ['236', '240'] as const) {
-    const d = res.detail.stations[id];
+    const d = res.stations.find((s) => s.id === id);
     const st = inp.stations[id];
-    if (!d?.stack) continue;
-    const iAl = d.stack.findIndex((l) => l.material.startsWith('Al'));
+    if (!d) continue;
+    const iAl = d.stack.findIndex((l) => l.role === 'al');
     if (iAl < 0) continue;
     const f = forceForReduction(st, d.stack, ctx, target, iAl, 1e7);
     if ('force_N' in f)
-      out.push({
-        id,
-        target_pct: target * 100,
-        force_N: r6(f.force_N),
-        line_load_N_per_mm: r6(f.force_N / (d.roll.contactWidth_m * 1e3)),
-      });
-    else out.push({ id, target_pct: target * 100, force_N: null, line_load_N_per_mm: null, note: f.error });
+      out.push({ id, target, force_N: f.force_N, lineLoad_N_per_m: f.force_N / d.roll.contactWidth_m });
+    else out.push({ id, target, force_N: null, lineLoad_N_per_m: null, note: f.error });
   }
   return out;
+}
+
+/** The line result with the claims 3–4 evidence (force for a 1 % Al reduction at 236 and 240) on its stations. */
+export function withReductionForces(inp: ProcessInput, res: LineResult): LineResult {
+  const forces = forceForAlReduction(inp, res, 0.01);
+  return {
+    ...res,
+    stations: res.stations.map((s) => {
+      const f = forces.find((x) => x.id === s.id);
+      return f ? { ...s, alReduction: f } : s;
+    }),
+  };
 }

@@ -3,8 +3,13 @@
  * Independent of the recipe schema: the integrator maps recipe → ProcessInput (µm → m, °C → K, …).
  */
 import type { MechanicalId } from '../materials/mechanics.ts';
+import type { RollResult } from './rolling.ts';
+import type { BondResult } from './bonding.ts';
+import type { CrackConfigResult } from './cracking.ts';
+import type { AlloyResult } from './alloying.ts';
 
-export type StationId = '222' | '236' | '240';
+import type { StationId } from '../recipe/stations.ts';
+export type { StationId };
 
 /** Optional overrides of the library's mechanical data for one layer (SI). */
 export interface LayerMechanicsOverride {
@@ -17,6 +22,8 @@ export interface LayerMechanicsOverride {
 }
 
 export interface LayerInput {
+  /** what the layer is (set by the recipe → SI step) */
+  role: LayerRole;
   name: string;
   material: MechanicalId;
   /** m, > 0 */
@@ -93,6 +100,8 @@ export interface LineInput {
   webWidth_m: number;
   /** open-web time after station 240 before winding, s (≥ 0) */
   dwell_s: number;
+  /** open web between station 240 and the winder, m, when the web is wound (dwell = min(total, span/speed)) */
+  openSpan_m?: number;
   /** web temperature in that dwell (heated zone or ambient), K */
   dwellTemperature_K: number;
   /** time in the wound roll / storage, s (≥ 0) */
@@ -153,20 +162,26 @@ export class ProcessInputError extends Error {
   }
 }
 
-export interface ProcessWarning {
-  code:
-    | 'li_melting'
-    | 'li_melting_in_roll'
-    | 'out_of_window'
-    | 'not_bonded'
-    | 'li_on_roll'
-    | 'no_alloying'
-    | 'alloying_incomplete'
-    | 'li_displaced'
-    | 'al_yields'
-    | 'short_circuit';
-  message: string;
-}
+/**
+ * What the line flags, as data (codes and numbers in SI); src/present/line.ts writes the sentences.
+ * The seed's windows are not physics and are not flagged here (they are evaluated once, from the station
+ * table, by claims/windows.ts).
+ */
+export type ProcessWarning =
+  | { code: 'not_bonded'; station: StationId; mechanism: string; index: number; partner?: string }
+  | { code: 'short_circuit' }
+  | { code: 'al_yields'; station: StationId; peakPressure_Pa: number }
+  | { code: 'li_on_roll' }
+  | { code: 'li_displaced'; reduction: number; displaced_m: number }
+  | { code: 'li_melting'; where: 'nip' | 'dwell' | 'storage'; temperature_K: number; squeezedTo_m?: number }
+  | {
+      code: 'li_melting_in_roll';
+      peakTemperature_K: number;
+      where: 'nip' | 'dwell' | 'roll';
+      adiabaticRise_K: number;
+    }
+  | { code: 'alloying_incomplete'; extent: number; complete_s: number }
+  | { code: 'no_alloying'; reason: 'not_bonded' | 'cu_between' };
 
 /** What a layer is in the cell (set by the recipe → SI step; never recovered from a display name). */
 export type LayerRole =
@@ -311,4 +326,72 @@ export interface ProducedCell {
   bonded: { '222'?: boolean; '236': boolean; '240': boolean };
   /** crack risk of the anode as made (sandwiched), 0–1 */
   crackRisk: number;
+}
+
+// ------------------------------------------------------------------------------------ typed line results (SI)
+
+/** the force a target Al reduction needs at one station (claims 3–4 evidence), SI */
+export interface ReductionForce {
+  id: '236' | '240';
+  /** target permanent reduction of the Al-containing layer, fraction */
+  target: number;
+  /** null when no force below the search limit reaches the target (see note) */
+  force_N: number | null;
+  lineLoad_N_per_m: number | null;
+  note?: string;
+}
+
+/** One station's nip as the physics computed it (SI, no rounding, no prose). */
+export interface StationResult {
+  id: StationId;
+  /** set points as applied to this cell */
+  force_N: number;
+  temperature_K: number;
+  /** the nip: contact, pressures, and each layer in → out (layers carry their role) */
+  roll: RollResult;
+  bond: BondResult;
+  /** the layers as they entered the nip (top roll first) */
+  stack: readonly LayerInput[];
+  /** permanent thickness reduction of the first composite sheet (electrolyte + cathode + collector) */
+  firstSheetReduction: number;
+  /** force for a 1 % Al reduction with this station's rolls (set by withReductionForces, once per job) */
+  alReduction?: ReductionForce;
+}
+
+/** The prelithiated anode as it leaves the line (after the nip, the dwell and storage). */
+export interface AnodeResult {
+  thickness_m: number;
+  /** effective Li diffusivity at 25 °C, m² s⁻¹ (computed from the phases) */
+  diffusivity_m2_s: number;
+  /** time after the nip at which alloying completes, s (null: no alloying) */
+  complete_s: number | null;
+  freeLi_m: number;
+  alFractions: { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number };
+  /** Li:Al delivered to the anode (null without Al) */
+  liAlRatio: number | null;
+  /** alloying extent 0..1 */
+  extent: number;
+  liInventory_mol_m2: number;
+  li_mol_m2: number;
+  al_mol_m2: number;
+  peakTemperature_K: number;
+  peakWhere: 'nip' | 'dwell' | 'roll';
+  adiabaticRise_K: number;
+  /** what-if peaks: everything after the nip in the open web / wound at once (null without alloying) */
+  openWebPeak_K: number | null;
+  woundPeak_K: number | null;
+  reactionHeat_J_m2: number;
+  extentAfter: { where: 'nip' | 'dwell' | 'roll'; extent: number; temperature_K: number }[];
+}
+
+/** The whole line for one cell: typed SI results; src/present/line.ts turns them into the public block. */
+export interface LineResult {
+  stations: StationResult[];
+  anode: AnodeResult;
+  crack: { sandwiched: CrackConfigResult; free_standing: CrackConfigResult };
+  cell: ProducedCell;
+  warnings: ProcessWarning[];
+  /** the alloying history (null: no alloying) and the anode's phases with their molar volumes */
+  alloy: AlloyResult | null;
+  anodePhases: { phase: string; n_mol_m2: number; Vm_m3_mol: number }[];
 }

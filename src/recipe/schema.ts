@@ -209,13 +209,27 @@ export const batterySchema = z
   .strict();
 
 export type ExperimentEntry =
-  string | { repeat: number; steps: ExperimentEntry[] } | { repeat_until: string; steps: ExperimentEntry[] };
+  | string
+  | ExperimentEntry[]
+  | { repeat: number; steps: ExperimentEntry[] }
+  | { repeat_until: string; steps: ExperimentEntry[] }
+  | { string: string; [key: string]: unknown }
+  | { type: string; [key: string]: unknown };
 
+/**
+ * An experiment entry (src/cycler/README.md): a step string, a list of entries (one cycle), a repeat
+ * block, a step object (`{string: …, temperature: …}`, PyBaMM's `step.string` keywords) or a typed step
+ * (`{type: c-rate, value: 1, termination: "2.5 V"}`). The keys of step objects are checked by the
+ * cycler's parser when the recipe is loaded.
+ */
 export const experimentEntrySchema: z.ZodType<ExperimentEntry> = z.lazy(() =>
   z.union([
     z.string().min(1),
+    z.array(experimentEntrySchema).min(1),
     z.object({ repeat: z.number().int().gte(1), steps: z.array(experimentEntrySchema).min(1) }).strict(),
     z.object({ repeat_until: z.string().min(1), steps: z.array(experimentEntrySchema).min(1) }).strict(),
+    z.object({ string: z.string().min(1) }).catchall(z.unknown()),
+    z.object({ type: z.string().min(1) }).catchall(z.unknown()),
   ]),
 );
 

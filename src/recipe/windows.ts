@@ -82,6 +82,14 @@ export const WINDOWS = {
     claim: 15,
   },
   c_rate: { id: 'c_rate', quantity: 'C-rate', unit: 'C', min: 0.33, paragraph: '[0013]', claim: 16 },
+  anode_diffusivity: {
+    id: 'anode_diffusivity',
+    quantity: 'Li diffusivity in the prelithiated anode',
+    unit: 'cm²/s',
+    min: 1e-14,
+    max: 1e-7,
+    paragraph: '[0120]',
+  },
   charge_cutoff: {
     id: 'charge_cutoff',
     quantity: 'first-cycle charge cut-off',
@@ -118,9 +126,12 @@ export interface WindowCheck {
   window: string;
   inside: boolean;
   paragraph: string;
+  /** where the value comes from: 'set point', 'line result', 'design', 'recipe', 'cycling', 'design × series' */
+  source: string;
+  claim?: number;
 }
 
-export function checkWindow(w: ClaimWindow, value: number): WindowCheck {
+export function checkWindow(w: ClaimWindow, value: number, source = 'recipe'): WindowCheck {
   return {
     id: w.id,
     quantity: w.quantity,
@@ -129,5 +140,7 @@ export function checkWindow(w: ClaimWindow, value: number): WindowCheck {
     window: windowText(w),
     inside: inWindow(w, value),
     paragraph: w.paragraph,
+    source,
+    ...(w.claim !== undefined ? { claim: w.claim } : {}),
   };
 }

@@ -8,7 +8,8 @@
  */
 import type { Recipe } from '../recipe/schema.ts';
 import type { RunOutput, StationBlock } from '../contract.ts';
-import { layerRole, type LayerRole } from '../claims/index.ts';
+import { layerRole, type SectionRole as LayerRole } from '../claims/index.ts';
+import type { LayerRole as ContractLayerRole } from '../contract.ts';
 import { esc, niceStep } from './svg.ts';
 
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
@@ -30,36 +31,39 @@ export interface CrossSection {
 }
 
 const ROLE_COLOR: Record<LayerRole, string> = {
-  cathode_collector: '#b9bec6',
+  collector: '#b9bec6',
   cathode: '#3b3f58',
   electrolyte: '#e9d28a',
   al: '#c9ced6',
+  carrier: '#eeeeee',
   li: '#a9cbe8',
   anode: '#7f8fa8',
-  conductive: '#c87533',
+  conductor: '#c87533',
   other: '#dddddd',
 };
 
 /** FIG. 1/2 reference numerals by role */
 const ROLE_REF: Record<LayerRole, string> = {
-  cathode_collector: '208 / 108',
+  collector: '208 / 108',
   cathode: '202 / 102',
   electrolyte: '206 / 106',
   al: '224',
+  carrier: '',
   li: '232',
   anode: '238 / 104',
-  conductive: '234 / 110',
+  conductor: '234 / 110',
   other: '',
 };
 
 const STACK_ORDER: readonly LayerRole[] = [
-  'cathode_collector',
+  'collector',
   'cathode',
   'electrolyte',
   'al',
   'anode',
   'li',
-  'conductive',
+  'conductor',
+  'carrier',
   'other',
 ];
 
@@ -102,12 +106,12 @@ export function crossSectionLayers(output: RunOutput, recipe: Recipe): CrossSect
     return { source: 'line', layers, note };
   }
   const dl = output.design.cell['layers'];
-  const list = Array.isArray(dl) ? (dl as { name: string; thickness_um: number }[]) : [];
+  const list = Array.isArray(dl) ? (dl as { name: string; role?: ContractLayerRole; thickness_um: number }[]) : [];
   return {
     source: 'design',
     layers: list.map((l) => ({
       name: l.name,
-      role: layerRole({ name: l.name, thickness_in_um: l.thickness_um, thickness_out_um: l.thickness_um }),
+      role: layerRole(l),
       thickness_um: l.thickness_um,
     })),
     note: 'design stack before processing (no line results in this run)',

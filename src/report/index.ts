@@ -11,8 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Recipe } from '../recipe/schema.ts';
 import type { ClaimResult, RunOutput, StationBlock } from '../contract.ts';
-import { WINDOWS, inWindow, windowText, type ClaimWindow } from '../recipe/windows.ts';
-import { evaluateClaims, layerRole, type LayerRole } from '../claims/index.ts';
+import { WINDOWS, inWindow, windowText, type ClaimWindow, type WindowCheck } from '../recipe/windows.ts';
+import { evaluateClaims, type SectionRole as LayerRole } from '../claims/index.ts';
 import { barChart, esc, linePlot, PALETTE, type Series } from './svg.ts';
 import { crossSectionLayers, crossSectionSvg, lineDiagramSvg } from './figures.ts';
 
@@ -161,13 +161,14 @@ function stationTable(stations: readonly StationBlock[]): string {
 }
 
 const SHORT: Record<LayerRole, string> = {
-  cathode_collector: 'collector 208',
+  collector: 'collector 208',
   cathode: 'cathode 202',
   electrolyte: 'SE 206',
   al: 'Al 224',
+  carrier: 'carrier',
   li: 'Li 232',
   anode: 'anode 238',
-  conductive: 'conductive 234',
+  conductor: 'conductive 234',
   other: 'other',
 };
 
@@ -236,8 +237,10 @@ function plots(inp: ReportInput): string {
   // thickness through the stations
   if (o.line && o.line.stations.length > 0) {
     const t = thicknessThroughStations(o.line.stations);
+    const roleOf = new Map<string, LayerRole>();
+    for (const s of o.line.stations) for (const l of s.layers) roleOf.set(l.name, l.role ?? 'other');
     const cats = t.layers.map((n) => {
-      const role = layerRole({ name: n, thickness_in_um: 0, thickness_out_um: 0 });
+      const role = roleOf.get(n) ?? 'other';
       return role === 'other' ? n : SHORT[role];
     });
     figs.push(
@@ -577,36 +580,17 @@ function claimTable(claims: readonly ClaimResult[]): string {
 <table class="claim-chart"><thead><tr><th>claim / element</th><th>verdict</th><th>element and evidence</th><th>paragraph</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
-function windowValues(
-  o: RunOutput,
-  r: Recipe,
-): Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> {
-  const s240 = o.line?.stations.find((s) => s.id === '240');
-  const s236 = o.line?.stations.find((s) => s.id === '236');
-  const v: Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> = {
-    force_240: { value: s240?.force_N ?? r.stations['240'].force_N, source: s240 ? 'line' : 'recipe' },
-    force_236: { value: s236?.force_N ?? r.stations['236'].force_N, source: s236 ? 'line' : 'recipe' },
-    heating_240: { value: s240?.temperature_C ?? r.stations['240'].temperature_C, source: s240 ? 'line' : 'recipe' },
-    li_content: { value: r.third_sheet.li_layer.li_wt_pct, source: 'recipe' },
-    stack_pressure: { value: r.cell.stack_pressure_MPa, source: 'recipe' },
-    charge_cutoff: { value: r.cycling.charge_cutoff_V, source: 'recipe' },
-    cell_thickness:
-      s240 && s240.layers.length
-        ? { value: s240.layers.reduce((a, l) => a + l.thickness_out_um, 0), source: 'line' }
-        : { value: o.design.cell.thickness_um, source: 'design' },
-  };
-  if (o.line) v.anode_thickness = { value: o.line.anode.thickness_um, source: 'line' };
-  if (o.cycling) v.specific_capacity = { value: o.cycling.discharge_capacity_mAh_g, source: 'cycling' };
-  const cr = o.cycling?.['max_c_rate'];
-  if (typeof cr === 'number') v.c_rate = { value: cr, source: 'cycling' };
-  const av = o.design.cell['average_voltage_V'];
-  if (r.battery && typeof av === 'number')
-    v.battery_voltage = { value: av * r.battery.series, source: 'design × series' };
+/** the run's windows as evaluated once by the pipeline (claims/windows.ts), by window id */
+function windowValues(o: RunOutput): Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> {
+  const list = Array.isArray(o['windows']) ? (o['windows'] as WindowCheck[]) : [];
+  const v: Partial<Record<keyof typeof WINDOWS, { value: number; source: string }>> = {};
+  for (const w of list)
+    if (w.id in WINDOWS) v[w.id as keyof typeof WINDOWS] = { value: w.value, source: w.source ?? 'recipe' };
   return v;
 }
 
-function windowsTable(o: RunOutput, r: Recipe): string {
-  const vals = windowValues(o, r);
+function windowsTable(o: RunOutput): string {
+  const vals = windowValues(o);
   const rows = (Object.entries(WINDOWS) as [keyof typeof WINDOWS, ClaimWindow][]).map(([k, w]) => {
     const v = vals[k];
     const inside = v ? inWindow(w, v.value) : undefined;
@@ -641,7 +625,7 @@ ${productionSection(o)}
 ${batterySection(o)}
 ${plots(input)}
 ${claimTable(claims)}
-${windowsTable(o, r)}
+${windowsTable(o)}
 </main></body></html>
 `;
 }

@@ -99,6 +99,15 @@ export interface StoreDatabase {
   cells: CellsTable;
   cycles: CyclesTable;
   time_series: TimeSeriesTable;
+  recipe_versions: RecipeVersionsTable;
+}
+
+export interface RecipeVersionsTable {
+  name: string;
+  version: number;
+  recipe_hash: string;
+  created_at: string;
+  note: string | null;
 }
 
 const DOUBLE = 'double precision' as const;
@@ -218,10 +227,29 @@ const m0002: Migration = {
   },
 };
 
+/** Named, versioned recipes (the dashboard's recipe store): name + version → the recipe text by hash. */
+const m0003: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('recipe_versions')
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('recipe_hash', 'text', (c) => c.notNull().references('recipes.hash'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('note', 'text')
+      .addPrimaryKeyConstraint('recipe_versions_pk', ['name', 'version'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('recipe_versions').execute();
+  },
+};
+
 /** All migrations, by name (applied in name order). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_recipes_runs_stations': m0001,
   '0002_cells_cycles_time_series': m0002,
+  '0003_recipe_versions': m0003,
 });
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
@@ -231,4 +259,12 @@ export const migrationProvider: MigrationProvider = {
 };
 
 /** Names of the tables the store owns (for tests and tooling). */
-export const STORE_TABLES = ['recipes', 'runs', 'station_results', 'cells', 'cycles', 'time_series'] as const;
+export const STORE_TABLES = [
+  'recipes',
+  'runs',
+  'station_results',
+  'cells',
+  'cycles',
+  'time_series',
+  'recipe_versions',
+] as const;

@@ -27,7 +27,10 @@ import { parseDbSpec, type DbSpec } from './spec.ts';
 import type {
   CellRecord,
   CycleRecord,
+  ListCellsOptions,
   ListRunsOptions,
+  RecipeEntry,
+  RecipeVersion,
   RunDiff,
   RunExport,
   RunOutput,
@@ -700,6 +703,175 @@ class KyselyStore implements Store {
           name: s.name,
           columns: JSON.parse(s.columns_json) as Record<string, number[]>,
         })),
+      };
+    });
+  }
+
+  async listCells(idOrPrefix: string, options: ListCellsOptions = {}): Promise<CellRecord[]> {
+    const offset = options.offset ?? 0;
+    const limit = options.limit;
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new StoreError('invalid_input', `offset: must be an integer >= 0 (got ${offset}; allowed 0, 1, 2, …)`);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+      throw new StoreError('invalid_input', `limit: must be a positive integer (got ${limit}; allowed >= 1)`);
+    return this.#read(async (db) => {
+      const id = await this.#resolve(db, idOrPrefix);
+      let q = db
+        .selectFrom('cells')
+        .select('data_json')
+        .where('run_id', '=', id)
+        .where('idx', '>=', offset)
+        .orderBy('idx');
+      if (limit !== undefined) q = q.where('idx', '<', offset + limit);
+      const rows = await q.execute();
+      return rows.map((r) => JSON.parse(r.data_json) as CellRecord);
+    });
+  }
+
+  async getCell(idOrPrefix: string, serial: string): Promise<CellRecord | null> {
+    return this.#read(async (db) => {
+      const id = await this.#resolve(db, idOrPrefix);
+      const r = await db
+        .selectFrom('cells')
+        .select('data_json')
+        .where('run_id', '=', id)
+        .where('serial', '=', serial)
+        .executeTakeFirst();
+      return r ? (JSON.parse(r.data_json) as CellRecord) : null;
+    });
+  }
+
+  async listCycles(idOrPrefix: string): Promise<CycleRecord[]> {
+    return this.#read(async (db) => {
+      const id = await this.#resolve(db, idOrPrefix);
+      const rows = await db.selectFrom('cycles').select('data_json').where('run_id', '=', id).orderBy('idx').execute();
+      return rows.map((r) => JSON.parse(r.data_json) as CycleRecord);
+    });
+  }
+
+  async getTimeSeries(idOrPrefix: string, name?: string): Promise<TimeSeriesRecord[]> {
+    return this.#read(async (db) => {
+      const id = await this.#resolve(db, idOrPrefix);
+      let q = db.selectFrom('time_series').select(['name', 'columns_json']).where('run_id', '=', id);
+      if (name !== undefined) q = q.where('name', '=', name);
+      const rows = await q.orderBy('idx').execute();
+      return rows.map((s) => ({ name: s.name, columns: JSON.parse(s.columns_json) as Record<string, number[]> }));
+    });
+  }
+
+  async saveRecipeVersion(input: {
+    name: string;
+    text: string;
+    parsed: unknown;
+    note?: string;
+  }): Promise<RecipeVersion & { created: boolean }> {
+    if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 200)
+      throw new StoreError(
+        'invalid_input',
+        `name: must be a non-empty name of at most 200 characters (got ${JSON.stringify(input.name)})`,
+      );
+    if (typeof input.text !== 'string')
+      throw new StoreError('invalid_input', `text: must be the recipe text (got ${typeof input.text})`);
+    const name = input.name.trim();
+    const hash = sha256Hex(input.text);
+    const parsedJson = strictJson(input.parsed, 'recipe');
+    const createdAt = new Date().toISOString();
+    const note = input.note ?? null;
+    return this.#write(async (db) => {
+      await db
+        .insertInto('recipes')
+        .values({ hash, text: input.text, parsed_json: parsedJson, created_at: createdAt })
+        .onConflict((oc) => oc.column('hash').doNothing())
+        .execute();
+      const last = await db
+        .selectFrom('recipe_versions')
+        .selectAll()
+        .where('name', '=', name)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (last && last.recipe_hash === hash)
+        return {
+          name,
+          version: Number(last.version),
+          hash,
+          created_at: last.created_at,
+          note: last.note,
+          created: false,
+        };
+      const version = last ? Number(last.version) + 1 : 1;
+      await db
+        .insertInto('recipe_versions')
+        .values({ name, version, recipe_hash: hash, created_at: createdAt, note })
+        .execute();
+      return { name, version, hash, created_at: createdAt, note, created: true };
+    });
+  }
+
+  async listRecipes(): Promise<RecipeEntry[]> {
+    return this.#read(async (db) => {
+      const rows = await db.selectFrom('recipe_versions').selectAll().orderBy('name').orderBy('version').execute();
+      const by = new Map<string, RecipeEntry>();
+      for (const r of rows)
+        by.set(r.name, {
+          name: r.name,
+          version: Number(r.version),
+          hash: r.recipe_hash,
+          created_at: r.created_at,
+          note: r.note,
+          versions: (by.get(r.name)?.versions ?? 0) + 1,
+        });
+      return [...by.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+    });
+  }
+
+  async listRecipeVersions(name: string): Promise<RecipeVersion[]> {
+    return this.#read(async (db) => {
+      const rows = await db
+        .selectFrom('recipe_versions')
+        .selectAll()
+        .where('name', '=', name)
+        .orderBy('version', 'desc')
+        .execute();
+      return rows.map((r) => ({
+        name: r.name,
+        version: Number(r.version),
+        hash: r.recipe_hash,
+        created_at: r.created_at,
+        note: r.note,
+      }));
+    });
+  }
+
+  async getRecipeVersion(
+    name: string,
+    version?: number,
+  ): Promise<(RecipeVersion & { text: string; parsed: unknown }) | null> {
+    return this.#read(async (db) => {
+      let q = db
+        .selectFrom('recipe_versions')
+        .innerJoin('recipes', 'recipes.hash', 'recipe_versions.recipe_hash')
+        .select([
+          'recipe_versions.name',
+          'recipe_versions.version',
+          'recipe_versions.recipe_hash',
+          'recipe_versions.created_at',
+          'recipe_versions.note',
+          'recipes.text',
+          'recipes.parsed_json',
+        ])
+        .where('recipe_versions.name', '=', name);
+      if (version !== undefined) q = q.where('recipe_versions.version', '=', version);
+      const r = await q.orderBy('recipe_versions.version', 'desc').limit(1).executeTakeFirst();
+      if (!r) return null;
+      return {
+        name: r.name,
+        version: Number(r.version),
+        hash: r.recipe_hash,
+        created_at: r.created_at,
+        note: r.note,
+        text: r.text,
+        parsed: JSON.parse(r.parsed_json) as unknown,
       };
     });
   }

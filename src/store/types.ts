@@ -191,6 +191,29 @@ export interface ListRunsOptions {
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
+/** One stored version of a named recipe. */
+export interface RecipeVersion {
+  name: string;
+  /** 1, 2, 3, … per name */
+  version: number;
+  hash: string;
+  /** ISO 8601 UTC */
+  created_at: string;
+  note: string | null;
+}
+
+/** A named recipe with its newest version. */
+export interface RecipeEntry extends RecipeVersion {
+  versions: number;
+}
+
+export interface ListCellsOptions {
+  /** first cell index (0-based, in production order); default 0 */
+  offset?: number;
+  /** default: all */
+  limit?: number;
+}
+
 export interface Store {
   readonly dialect: StoreDialect;
   /** The spec it was opened with, password masked. */
@@ -203,5 +226,29 @@ export interface Store {
   resolveRunId(idOrPrefix: string): Promise<string>;
   diffRuns(a: string, b: string): Promise<RunDiff>;
   exportRun(idOrPrefix: string): Promise<RunExport>;
+  /** The cells of a run in production order (full records as saved). */
+  listCells(idOrPrefix: string, options?: ListCellsOptions): Promise<CellRecord[]>;
+  /** One cell of a run by serial, or null. */
+  getCell(idOrPrefix: string, serial: string): Promise<CellRecord | null>;
+  /** The cycles of a run. */
+  listCycles(idOrPrefix: string): Promise<CycleRecord[]>;
+  /** The time series of a run (all, or the one named). */
+  getTimeSeries(idOrPrefix: string, name?: string): Promise<TimeSeriesRecord[]>;
+  /**
+   * Store a version of a named recipe: a new version when the text differs from the newest one, else
+   * the newest version unchanged (`created: false`). The text must already be valid (the caller checks).
+   */
+  saveRecipeVersion(input: {
+    name: string;
+    text: string;
+    parsed: unknown;
+    note?: string;
+  }): Promise<RecipeVersion & { created: boolean }>;
+  /** Named recipes, newest change first. */
+  listRecipes(): Promise<RecipeEntry[]>;
+  /** The versions of one named recipe, newest first (empty when the name is unknown). */
+  listRecipeVersions(name: string): Promise<RecipeVersion[]>;
+  /** One version (newest when omitted) with its text, or null. */
+  getRecipeVersion(name: string, version?: number): Promise<(RecipeVersion & { text: string; parsed: unknown }) | null>;
   close(): Promise<void>;
 }

@@ -18,7 +18,7 @@ import {
   CYCLE_DISTANCE_M,
 } from '../../src/battery/profiles.ts';
 import { measureC3, runBatteryCommand } from '../../src/battery/run.ts';
-import { Rng } from '../../src/process/production/rng.ts';
+import { Rng } from '../../src/numerics/rng.ts';
 
 const RECIPE: Recipe = recipeSchema.parse(
   parse(readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8')),

@@ -66,8 +66,12 @@ test('interposition fails even if a line model reported an alloy: the recipe geo
 
 test('force at 240 outside 150–500 N: claims 5 and 6 not met while claim 1 stays met', () => {
   const r = loadExample('patent-line.yaml');
+  const at = (f: number): typeof r => ({
+    ...r,
+    stations: { ...r.stations, '240': { ...r.stations['240'], force_N: f } },
+  });
   for (const f of [100, 650]) {
-    const cs = evaluateClaims(r, syntheticOutput(r, { force240_N: f }));
+    const cs = evaluateClaims(at(f), syntheticOutput(at(f), { force240_N: f }));
     assert.equal(claim(cs, 1).verdict, 'met');
     assert.equal(claim(cs, 5).verdict, 'not met');
     assert.equal(claim(cs, 6).verdict, 'not met');
@@ -76,7 +80,7 @@ test('force at 240 outside 150–500 N: claims 5 and 6 not met while claim 1 sta
   }
   // boundaries are inside the window
   for (const f of [150, 500])
-    assert.equal(claim(evaluateClaims(r, syntheticOutput(r, { force240_N: f })), 5).verdict, 'met');
+    assert.equal(claim(evaluateClaims(at(f), syntheticOutput(at(f), { force240_N: f })), 5).verdict, 'met');
 });
 
 test('absent cycling: claim 13 not evaluable with a reason; its dependants 14–18 follow', () => {
@@ -231,17 +235,17 @@ test('claims 7, 8, 12, 15, 16, 19 respond to their quantities', () => {
   assert.equal(claim(evaluateClaims(r, thick), 12).verdict, 'not met');
 });
 
-test('layer roles from FIG. 2 names', () => {
-  const role = (name: string) => layerRole({ name, thickness_in_um: 1, thickness_out_um: 1 });
-  assert.equal(role('cathode current collector (208)'), 'cathode_collector');
-  assert.equal(role('cathode layer (202)'), 'cathode');
-  assert.equal(role('solid electrolyte layer (206)'), 'electrolyte');
-  assert.equal(role('Al foil (224)'), 'al');
-  assert.equal(role('Al particles + binder (224)'), 'al');
-  assert.equal(role('Li-containing layer (232)'), 'li');
-  assert.equal(role('conductive layer (234)'), 'conductive');
-  assert.equal(role('prelithiated anode (238)'), 'anode');
-  assert.equal(layerRole({ name: 'x', role: 'al', thickness_in_um: 1, thickness_out_um: 1 }), 'al');
+test('layer roles come from the line, never from display names', () => {
+  const r = loadExample('patent-line.yaml');
+  const { output } = runJob(r, { runId: 't', noCycling: true });
+  const roles = output.line!.stations.find((s) => s.id === '240')!.layers.map((l) => layerRole(l));
+  assert.deepEqual(roles, ['conductor', 'li', 'al', 'electrolyte', 'cathode']);
+  // a layer without a role (a run stored before roles existed) is 'other', whatever its name says
+  assert.equal(layerRole({}), 'other');
+  assert.deepEqual(
+    (output.design.cell['layers'] as { role: string }[]).map((l) => l.role),
+    ['cathode', 'electrolyte', 'al', 'li', 'conductor'],
+  );
 });
 
 test('formatClaimChart: aligned columns, one row per element, summary line', () => {

@@ -34,6 +34,7 @@ export function syntheticOutput(recipe: Recipe, o: SyntheticOptions = {}): RunOu
   const um = (m: number): number => m * 1e6;
   // current thickness by design-layer name
   const t = new Map(design.layers.map((l) => [l.name, um(l.thickness_m)]));
+  const roleOf = new Map(design.layers.map((l) => [l.name, l.role]));
   const firstSheet = design.layers.filter((l) => /208|202|206/.test(l.name)).map((l) => l.name);
   const al = design.layers.filter((l) => /224/.test(l.name)).map((l) => l.name);
   const third = design.layers.filter((l) => /232|234/.test(l.name)).map((l) => l.name);
@@ -47,7 +48,7 @@ export function syntheticOutput(recipe: Recipe, o: SyntheticOptions = {}): RunOu
       const tin = t.get(name)!;
       const tout = tin * (1 - red[id]);
       t.set(name, tout);
-      return { name, thickness_in_um: tin, thickness_out_um: tout };
+      return { name, role: roleOf.get(name)!, thickness_in_um: tin, thickness_out_um: tout };
     });
     const s = recipe.stations[id]!;
     const force = id === '240' && o.force240_N !== undefined ? o.force240_N : s.force_N;

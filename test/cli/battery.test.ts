@@ -134,3 +134,23 @@ test('run --no-production --no-battery leaves both blocks out', async () => {
   assert.equal(out.production, undefined);
   assert.equal(out.battery, undefined);
 });
+
+test('battery --profile ev:US06 on a 24s2p pack: a demand the pack cannot follow is a reported BMS derating, not an internal error (issue 12)', async () => {
+  // before: "internal error: pack: power -4698.77 W not reached" (exit 1): the per-group Newton cycled
+  // at the extreme cell currents of US06's peaks
+  const f = recipeFile('us06.yaml', (r) => {
+    r.battery = { series: 24, parallel: 2, application: 'ev', extras: { years: 0 } };
+  });
+  const r = await cli(['battery', f, '--profile', 'ev:US06', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const b = JSON.parse(r.stdout) as Record<string, any>;
+  assert.ok(b.results.deratings.count > 0, 'the peaks are derated');
+  assert.ok(b.results.deratings.energy_not_delivered_Wh > 0);
+  assert.ok(
+    b.results.cell_voltage_min_V >= 3.0 - 1e-6,
+    `cells stay inside the BMS window (${b.results.cell_voltage_min_V} V)`,
+  );
+  assert.ok(b.results.ev.range_km > 0);
+  const scale = Math.max(1, b.results.throughput_kWh * 3.6e6);
+  assert.ok(Math.abs(b.results.conservation.energy_balance_error_J) < 1e-6 * scale);
+});

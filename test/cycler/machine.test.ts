@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { EcmModel, type EcmParams } from '../../src/cycler/ecm.ts';
 import { runExperiment, type ExperimentResult } from '../../src/cycler/machine.ts';
 import { firstCycleProtocol } from '../../src/cycler/experiment.ts';
-import { refSolve } from '../../src/cycler/ref-solver.ts';
+import { refSolve } from '../support/reference-dae.ts';
 import type { CycleSummary } from '../../src/electrochem/model.ts';
 
 // 1 Ah cell (Q = 3600 C, so 1C = 1 A); linear OCV 3.0 V → 4.2 V over SOC 0 → 1 (slope b = 1.2 V).

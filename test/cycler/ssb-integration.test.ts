@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { patentExampleParams } from '../../src/electrochem/ssb/params.ts';
 import { createSpme } from '../../src/electrochem/ssb/spme.ts';
-import { beRunner, firstCycle } from '../../src/electrochem/ssb/cycle.ts';
+import { daeRunner, firstCycle } from '../../src/electrochem/ssb/cycle.ts';
 import { runFirstCycle, firstCycleSummary } from '../../src/cycler/index.ts';
 
 // The cycler drives the solid-state SPMe through the CellModel interface only; the SSB area's own
-// backward-Euler first-cycle runner is an independent implementation of the same [0178] protocol.
+// first-cycle runner (ssb/cycle.ts, its own CC/CV step logic) is an independent implementation of the [0178] protocol.
 test('[0178] first cycle on the solid-state SPMe agrees with the SSB runner (capacities, Eq. 1 expansion)', () => {
   const P = patentExampleParams();
   const m = createSpme(P);
@@ -18,7 +18,7 @@ test('[0178] first cycle on the solid-state SPMe agrees with the SSB runner (cap
     ['until 4.3 V', 'until 0.02C', 'until 3 V'],
   );
   const m2 = createSpme(P);
-  const ref = firstCycle(beRunner(m2), m2, m2.initialState(0), 4.3, 3.0);
+  const ref = firstCycle(daeRunner(m2), m2, m2.initialState(0), 4.3, 3.0);
   const c = r.cycles[0]!;
   assert.ok(Math.abs(c.charge_C / ref.charge_C - 1) < 2e-3, `charge ${c.charge_C} C vs ${ref.charge_C} C`);
   assert.ok(

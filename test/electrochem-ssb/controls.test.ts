@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { solveDae } from '../../src/numerics/index.ts';
 import {
   createSsbModel,
-  integrateBE,
-  loadSolveDae,
+  fastRunner,
   patentExampleParams,
   runDaeStep,
   type SsbModelKind,
@@ -17,53 +17,43 @@ for (const kind of ['p2d', 'spme', 'spm'] as SsbModelKind[]) {
     const y0 = m.initialState(0.8);
     const Pw = -0.1 * (m.nominalCapacity_C / 3600) * 3.8; // ≈ C/10 discharge power, W (negative: discharge)
     y0[m.n - 1] = Pw / m.voltage(y0);
-    const r = integrateBE(m.problem({ mode: 'power', value: Pw }), y0, {
+    const r = solveDae(m.problem({ mode: 'power', value: Pw }), y0, {
+      t0: 0,
       tEnd: 1800,
-      atol: m.atol,
+      atol: m.atol ?? 1e-8,
       rtol: 1e-5,
-      firstStep: 1,
       maxStep: 300,
-      border: (m as { borderSize?: number }).borderSize ?? 0,
     });
     assert.equal(r.status, 'done');
-    const V = m.voltage(r.y);
-    const I = m.current(r.y);
+    const V = m.voltage(r.yFinal);
+    const I = m.current(r.yFinal);
     assert.ok(I < 0, 'discharge current is negative');
     assert.ok(Math.abs(V * I - Pw) < 1e-6 * Math.abs(Pw), `V·I = ${V * I} vs ${Pw}`);
     const Rl = 3.8 / (0.1 * (m.nominalCapacity_C / 3600)); // Ω load for ≈ C/10
     const y1 = m.initialState(0.8);
     y1[m.n - 1] = -m.voltage(y1) / Rl;
-    const r2 = integrateBE(m.problem({ mode: 'resistance', value: Rl }), y1, {
+    const r2 = solveDae(m.problem({ mode: 'resistance', value: Rl }), y1, {
+      t0: 0,
       tEnd: 1800,
-      atol: m.atol,
+      atol: m.atol ?? 1e-8,
       rtol: 1e-5,
-      firstStep: 1,
       maxStep: 300,
-      border: (m as { borderSize?: number }).borderSize ?? 0,
     });
     assert.equal(r2.status, 'done');
-    assert.ok(Math.abs(m.voltage(r2.y) + m.current(r2.y) * Rl) < 1e-6, 'V = −I·R');
-    const out = m.outputs!(r2.y);
+    assert.ok(Math.abs(m.voltage(r2.yFinal) + m.current(r2.yFinal) * Rl) < 1e-6, 'V = −I·R');
+    const out = m.outputs!(r2.yFinal);
     assert.ok(out['anode_surface_x']! > 0 && Number.isFinite(out['thickness_m']!));
   });
 }
 
-test('models run through the project solver solveDae when src/numerics provides it', async (t) => {
-  let solve;
-  try {
-    solve = await loadSolveDae();
-  } catch {
-    t.skip('src/numerics/index.ts solveDae not available in this checkout');
-    return;
-  }
+test('the SPMe runs through the project solver solveDae: cut-off located, Li conserved', () => {
   const m = createSsbModel('spme', P);
   const y = m.initialState(1);
   const li0 = m.lithiumInventory_mol(y);
-  const r = runDaeStep(solve, m, y, { kind: 'cc', current_A: (-0.2 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 });
+  const r = runDaeStep(m, y, { kind: 'cc', current_A: (-0.2 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 });
   assert.equal(r.stoppedBy, 'cutoff');
   assert.ok(Math.abs(r.endVoltage_V - 3.0) < 1e-3);
   // the same discharge on the SPMe's own stepper delivers the same charge (one model, two integrators)
-  const { fastRunner } = await import('../../src/electrochem/ssb/index.ts');
   const y2 = m.initialState(1);
   const r2 = fastRunner(m as Parameters<typeof fastRunner>[0])(y2, {
     kind: 'cc',

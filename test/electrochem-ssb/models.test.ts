@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cathodeOcp, liAlOcp } from '../../src/electrochem/ocp/index.ts';
-import { beRunner, cycleAgeing, fastRunner, firstCycle, runCycle } from '../../src/electrochem/ssb/cycle.ts';
+import { daeRunner, cycleAgeing, fastRunner, firstCycle, runCycle } from '../../src/electrochem/ssb/cycle.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
 import {
   patentExampleCell,
@@ -91,7 +91,7 @@ test('P2D conserves lithium to 1e-10 (relative) over a full CC-CV/CC cycle; the 
   const m = new SsbP2D(noAgeing(P), { nx: 6, nr: 6, na: 6 });
   const y = m.initialState(0);
   const li0 = m.lithiumInventory_mol(y);
-  const r = firstCycle(beRunner(m), m, y);
+  const r = firstCycle(daeRunner(m), m, y);
   const li1 = m.lithiumInventory_mol(y);
   assert.ok(Math.abs(li1 - li0) / li0 < 1e-10, `ΔLi/Li = ${(li1 - li0) / li0}`);
   assert.ok(r.chargeCapacity_mAh_g > 150 && r.chargeCapacity_mAh_g < 250, `charge ${r.chargeCapacity_mAh_g} mAh/g`);
@@ -129,7 +129,7 @@ test('without the CEI, a slow CC-CV charge moves the stoichiometric design capac
   const Pi = withParams(P, { cathode: { cei: { ...P.cathode.cei, qMax_C_m2: 0 } } });
   for (const m of [new SsbP2D(Pi, { nx: 5, nr: 6, na: 5 }), createSpme(Pi)]) {
     const y = m.initialState(0);
-    const run = m instanceof SsbP2D ? beRunner(m) : fastRunner(m);
+    const run = m instanceof SsbP2D ? daeRunner(m) : fastRunner(m);
     const I1 = m.nominalCapacity_C / 3600;
     const q =
       run(y, { kind: 'cc', current_A: 0.05 * I1, vCut_V: CUT.vMax_V }).charge_C +
@@ -156,7 +156,7 @@ test('SPMe and SPM agree with the P2D up to their stated C-rate limits (capacity
     const res: Array<{ q: number; v: number }> = [];
     for (const m of [new SsbP2D(P, { nx: 6, nr: 6, na: 6 }), reduced]) {
       const y = m.initialState(0);
-      const run = m instanceof SsbP2D ? beRunner(m) : fastRunner(m);
+      const run = m instanceof SsbP2D ? daeRunner(m) : fastRunner(m);
       runCycle(run, m, y, 0.1, 0.1, { ...CUT, cvEndCRate: 0.02 });
       const c = runCycle(run, m, y, 0.1, rate, { ...CUT, cvEndCRate: 0.02 });
       res.push({ q: c.discharge_C, v: c.averageDischargeVoltage_V });
@@ -171,7 +171,7 @@ test('beyond its validity the SPM misses the ohmic drop the P2D resolves (2C)', 
   const res: number[] = [];
   for (const m of [new SsbP2D(P, { nx: 6, nr: 6, na: 6 }), new SsbSpm(P, { nr: 6, na: 6 })]) {
     const y = m.initialState(1);
-    const run = m instanceof SsbP2D ? beRunner(m) : fastRunner(m);
+    const run = m instanceof SsbP2D ? daeRunner(m) : fastRunner(m);
     res.push(-run(y, { kind: 'cc', current_A: (-2 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 }).charge_C);
   }
   assert.ok(res[1]! > res[0]! * 1.03, `SPM ${res[1]} vs P2D ${res[0]}`);
@@ -309,7 +309,7 @@ test('after a pulse and a long rest the voltage relaxes to U_c(mean y) − U_a(a
   const Pc = withParams(noAgeing(P), { cathode: { cei: { ...P.cathode.cei, qMax_C_m2: 0 } } });
   for (const m of [createSpme(Pc), new SsbP2D(Pc, { nx: 4, nr: 5, na: 4 })]) {
     const y = m.initialState(0.8);
-    const run = m instanceof SsbP2D ? beRunner(m) : fastRunner(m);
+    const run = m instanceof SsbP2D ? daeRunner(m) : fastRunner(m);
     run(y, { kind: 'cc', current_A: -m.nominalCapacity_C / 3600, vCut_V: 3.0, maxTime_s: 1800 });
     run(y, { kind: 'rest', time_s: 48 * 3600 });
     const o = m.outputs(y);

@@ -486,3 +486,32 @@ test('output callback: the same samples (steps, tEval times, terminal event) as 
     if ('saveSteps' in extra) assert.equal(t[t.length - 1], viaCb.tFinal, 'the last sample is the event');
   }
 });
+
+test('a DAE terminal event on an algebraic unknown with a knee is located on the solution, not on the interpolant', () => {
+  // x′ = −1 (exactly linear: the error test allows one huge step), 0 = z·(x − 0.5) − 1: z = 1/(x − 0.5)
+  // turns sharply near x = 0.5; the event z = 20 is at x = 0.55, t = 0.45 exactly
+  const problem: DaeProblem = {
+    n: 2,
+    massDiag: Float64Array.from([1, 0]),
+    f(_t, y, out) {
+      out[0] = -1;
+      out[1] = y[1]! * (y[0]! - 0.5) - 1;
+    },
+    jacobian(_t, y, sink: JacobianSink) {
+      sink.add(1, 0, y[1]!);
+      sink.add(1, 1, y[0]! - 0.5);
+    },
+  };
+  const r = solveDae(problem, Float64Array.from([1, 2]), {
+    t0: 0,
+    tEnd: 0.49,
+    rtol: 1e-6,
+    algebraicErrorControl: false,
+    events: [{ name: 'z = 20', g: (_t, y) => y[1]! - 20, direction: 1 }],
+  });
+  assert.equal(r.status, 'event');
+  assert.ok(Math.abs(r.tFinal - 0.45) < 1e-9, `event at t = ${r.tFinal}`);
+  assert.ok(Math.abs(r.yFinal[1]! - 20) < 1e-6 && Math.abs(r.yFinal[0]! - 0.55) < 1e-9);
+  assert.equal(r.events.length, 1);
+  assert.equal(r.events[0]!.t, r.tFinal);
+});

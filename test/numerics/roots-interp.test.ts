@@ -99,3 +99,15 @@ test('findInterval brackets the query', () => {
   assert.equal(findInterval(x, 8), 3);
   assert.equal(findInterval(x, -1), 0);
 });
+
+test('ftol: a root at a bracket end that evaluates to +6e-17 by rounding is accepted, not a bracket error', () => {
+  // g decreasing with its root exactly at b; rounding gives g(b) = +6e-17 (the same sign as g(a))
+  const g = (x: number): number => (x < 2 ? 2 - x : 6e-17);
+  assert.throws(() => illinois(g, 0, 2), /must differ in sign/);
+  const r = illinois(g, 0, 2, { ftol: 1e-12 });
+  assert.equal(r.x, 2);
+  assert.ok(r.converged);
+  assert.equal(brent(g, 0, 2, { ftol: 1e-12 }).x, 2);
+  // a real sign problem beyond ftol still fails
+  assert.throws(() => illinois((x) => 1 + x, 0, 2, { ftol: 1e-12 }), /must differ in sign/);
+});

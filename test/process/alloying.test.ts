@@ -14,6 +14,7 @@ import {
 } from '../../src/process/alloying.ts';
 import { LI_AL_PHASES } from '../../src/materials/mechanics.ts';
 import { simulateStations } from '../../src/process/stations.ts';
+import { presentLine } from '../../src/present/line.ts';
 import { patentExample } from './fixtures.ts';
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
@@ -31,7 +32,7 @@ test('Li and Al atoms are conserved through alloying to 1e-12 relative (every co
   }
   // and through the full line model
   const r = simulateStations(patentExample());
-  const a = r.detail.alloy!;
+  const a = r.alloy!;
   assert.ok(rel(liInPhases(a.final), r.cell.anodeLi_mol_m2) < 1e-12);
   assert.ok(rel(alInPhases(a.final), r.cell.anodeAl_mol_m2) < 1e-12);
 });
@@ -43,9 +44,9 @@ test('anode thickness equals Σ nᵢ·Vm,ᵢ of the phases', () => {
   assert.ok(rel(anodeThickness(s), sum) < 1e-14);
   const r = simulateStations(patentExample());
   let t = 0;
-  for (const p of r.detail.anodePhases) t += p.n_mol_m2 * p.Vm_m3_mol;
+  for (const p of r.anodePhases) t += p.n_mol_m2 * p.Vm_m3_mol;
   assert.ok(rel(r.cell.anodeThickness_m, t) < 1e-12);
-  assert.ok(Math.abs(r.line.anode.thickness_um - t * 1e6) < 1e-5);
+  assert.ok(Math.abs(presentLine(r).anode.thickness_um - t * 1e6) < 1e-5);
 });
 
 test('Li:Al = 1 gives all β-LiAl at completion with the lattice molar volume', () => {
@@ -93,7 +94,7 @@ test('through the line: hotter nip or slower line never gives less alloy (Li in 
     inp.line.dwell_s = 0;
     inp.line.storage_s = 0;
     const r = simulateStations(inp);
-    const f = r.line.anode.al_fractions;
+    const f = presentLine(r).anode.al_fractions;
     return 1 - f.Al;
   };
   let prev = -1;
@@ -127,7 +128,7 @@ test('uncertain kinetics are inputs: a slower D_eff leaves the same recipe less 
   base.line.storage_s = 600;
   const fast = simulateStations(base);
   const slow = simulateStations({ ...base, model: { alloyDRef_m2_s: 1e-15 } });
-  assert.ok(slow.detail.alloy!.extent < fast.detail.alloy!.extent);
-  assert.ok(slow.line.anode.alloying_complete_s > fast.line.anode.alloying_complete_s);
+  assert.ok(slow.alloy!.extent < fast.alloy!.extent);
+  assert.ok(presentLine(slow).anode.alloying_complete_s > presentLine(fast).anode.alloying_complete_s);
   assert.throws(() => simulateStations({ ...base, model: { alloyEa_J_mol: -1 } }), /model\.alloyEa_J_mol: must be > 0/);
 });

@@ -7,7 +7,7 @@ import { patentExample } from './fixtures.ts';
 
 test('patent-like example: sandwiched Li–Al cracks less than free-standing, and the model says why', () => {
   const r = simulateStations(patentExample());
-  const { sandwiched: s, free_standing: f } = r.detail.crack;
+  const { sandwiched: s, free_standing: f } = r.crack;
   assert.ok(s.risk < f.risk, `${s.risk} < ${f.risk}`);
   // why: (1) the bonded Cu and electrolyte composite hold the growing alloy in compression, the free bilayer bends
   // and puts the alloy's outer face in tension; (2) tunnel crack Z = π/4 vs an uncapped through crack

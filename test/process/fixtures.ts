@@ -17,8 +17,14 @@ export function patentExample(
     cell: { width_m: 0.08, length_m: 0.1 },
     firstSheet: {
       inSitu: false,
-      cathode: { name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
-      electrolyte: { name: 'electrolyte', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 },
+      cathode: { role: 'cathode', name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
+      electrolyte: {
+        role: 'electrolyte',
+        name: 'electrolyte',
+        material: 'sulfide-SE',
+        thickness_m: 30e-6,
+        porosity: 0.2,
+      },
       // NCM811 / Li6PS5Cl / carbon / binder 70/27/2/1 wt % at 20 % porosity (volume fractions)
       composite: {
         activeMaterialId: 'NCM811',
@@ -28,10 +34,10 @@ export function patentExample(
       },
       electrolyteId: 'Li6PS5Cl',
     },
-    alSheet: { form: 'foil', layer: { name: 'al', material: 'Al-O', thickness_m: 10e-6 } },
+    alSheet: { form: 'foil', layer: { role: 'al', name: 'al', material: 'Al-O', thickness_m: 10e-6 } },
     thirdSheet: {
-      li: { name: 'li', material: 'Li', thickness_m: 13e-6 },
-      conductor: { name: 'cu', material: 'Cu', thickness_m: 10e-6 },
+      li: { role: 'li', name: 'li', material: 'Li', thickness_m: 13e-6 },
+      conductor: { role: 'conductor', name: 'cu', material: 'Cu', thickness_m: 10e-6 },
       orientation: 'li_facing_al',
       conductorId: 'Cu',
     },

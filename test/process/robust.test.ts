@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateStations } from '../../src/process/stations.ts';
+import { presentLine } from '../../src/present/line.ts';
 import { patentExample } from './fixtures.ts';
 
 /** mulberry32: small seeded PRNG (deterministic test inputs) */
@@ -50,16 +51,17 @@ test('wide random inputs (forces 0–3000 N, 0–250 °C, rolls Ø 5–300 mm, w
       };
     }
     const res = simulateStations(inp);
-    finiteDeep(res.line, 'line');
+    finiteDeep(presentLine(res), 'line');
     finiteDeep(res.cell, 'cell');
-    const f = res.line.anode.al_fractions;
+    const f = presentLine(res).anode.al_fractions;
     assert.ok(Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-5, `case ${i}`);
-    for (const s of res.line.stations)
+    for (const s of presentLine(res).stations)
       for (const l of s.layers)
         assert.ok(
           l.thickness_out_um > 0 && l.thickness_out_um <= l.thickness_in_um + 1e-9,
           `case ${i} ${s.id} ${l.name}`,
         );
-    for (const c of [res.line.crack.sandwiched, res.line.crack.free_standing]) assert.ok(c.risk >= 0 && c.risk <= 1);
+    for (const c of [presentLine(res).crack.sandwiched, presentLine(res).crack.free_standing])
+      assert.ok(c.risk >= 0 && c.risk <= 1);
   }
 });

@@ -13,17 +13,18 @@ const st = (F: number, o: Partial<StationInput> = {}): StationInput => ({
   ...o,
 });
 const li = (t = 13e-6, ys?: number): LayerInput => ({
+  role: 'li',
   name: 'li',
   material: 'Li',
   thickness_m: t,
   ...(ys ? { mechanics: { yieldStress: ys } } : {}),
 });
 const stack240 = (): LayerInput[] => [
-  { name: 'cu', material: 'Cu', thickness_m: 10e-6 },
+  { role: 'conductor', name: 'cu', material: 'Cu', thickness_m: 10e-6 },
   li(),
-  { name: 'al', material: 'Al-O', thickness_m: 10e-6 },
-  { name: 'se', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 },
-  { name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
+  { role: 'al', name: 'al', material: 'Al-O', thickness_m: 10e-6 },
+  { role: 'electrolyte', name: 'se', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 },
+  { role: 'cathode', name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
 ];
 
 test('zero force gives no reduction and no pressure', () => {
@@ -49,9 +50,9 @@ test('reduction decreases with the flow stress of the soft layer', () => {
     rollStack(
       st(300),
       [
-        { name: 'cu', material: 'Cu', thickness_m: 10e-6 },
+        { role: 'conductor', name: 'cu', material: 'Cu', thickness_m: 10e-6 },
         li(13e-6, ys),
-        { name: 'al', material: 'Al-O', thickness_m: 10e-6 },
+        { role: 'al', name: 'al', material: 'Al-O', thickness_m: 10e-6 },
       ],
       ctx,
     ).layers[1]!.reduction;
@@ -64,7 +65,7 @@ test('reduction decreases with the flow stress of the soft layer', () => {
 test('the soft Li layer takes most of the reduction in a Li/Al stack (from the per-layer pressure model)', () => {
   const r = rollStack(
     st(500, { faceWidth_m: 0.01 }),
-    [li(20e-6), { name: 'al', material: 'Al-O', thickness_m: 20e-6 }],
+    [li(20e-6), { role: 'al', name: 'al', material: 'Al-O', thickness_m: 20e-6 }],
     ctx,
   );
   const dLi = r.layers[0]!.thickness_in_m - r.layers[0]!.thickness_out_m;
@@ -77,7 +78,7 @@ test('a very thin Li layer on thick annealed Al can flip: its friction hill make
   // 1 µm Li on 200 µm O-temper Al, small roll, narrow strip: L/h of Li is huge, so Al must deform first
   const r = rollStack(
     st(500, { faceWidth_m: 0.002, rollDiameter_m: 0.01, temperature_K: 298.15 }),
-    [li(1e-6), { name: 'al', material: 'Al-O', thickness_m: 200e-6 }],
+    [li(1e-6), { role: 'al', name: 'al', material: 'Al-O', thickness_m: 200e-6 }],
     ctx,
   );
   assert.ok(r.layers[1]!.yielded, 'Al yields');
@@ -91,9 +92,9 @@ test('a very thin Li layer on thick annealed Al can flip: its friction hill make
 
 test('Al foil on the electrolyte composite stays elastic at 150–500 N on a wide web but yields on a narrow strip with a small roll (transition)', () => {
   const stack = (): LayerInput[] => [
-    { name: 'al', material: 'Al-O', thickness_m: 10e-6 },
-    { name: 'se', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 },
-    { name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
+    { role: 'al', name: 'al', material: 'Al-O', thickness_m: 10e-6 },
+    { role: 'electrolyte', name: 'se', material: 'sulfide-SE', thickness_m: 30e-6, porosity: 0.2 },
+    { role: 'cathode', name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.2 },
   ];
   for (const web of [0.05, 0.2]) {
     for (const F of [150, 300, 500]) {
@@ -133,7 +134,7 @@ test('bare Al foil reduction never falls as the line load rises (roll flattening
     for (let w = 0.05; w >= 0.001; w *= 0.8) {
       const red = rollStack(
         st(500, { id: '236', temperature_K: 298.15, rollDiameter_m: D, faceWidth_m: w }),
-        [{ name: 'al', material: 'Al-O', thickness_m: 10e-6 }],
+        [{ role: 'al', name: 'al', material: 'Al-O', thickness_m: 10e-6 }],
         ctx,
       ).layers[0]!.reduction;
       assert.ok(red >= prev - 1e-12, `Ø${D} w=${w}: ${red} < ${prev}`);
@@ -143,7 +144,7 @@ test('bare Al foil reduction never falls as the line load rises (roll flattening
 });
 
 test('purely elastic stack: contact length equals the Winkler solution 2a = 2(3P′R′C/4)^(1/3)', () => {
-  const layers: LayerInput[] = [{ name: 'x', material: 'LiAl', thickness_m: 50e-6 }];
+  const layers: LayerInput[] = [{ role: 'anode', name: 'x', material: 'LiAl', thickness_m: 50e-6 }];
   const r = rollStack(st(300, { id: '236' }), layers, ctx);
   const E = 70e9,
     nu = 0.25;

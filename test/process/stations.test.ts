@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateStations, trySimulateStations, validateProcessInput } from '../../src/process/stations.ts';
+import { presentLine } from '../../src/present/line.ts';
 import { ProcessInputError } from '../../src/process/types.ts';
 import { mechanicalProperties } from '../../src/materials/mechanics.ts';
 import { arealHeatCapacity, heatOfAlloying } from '../../src/process/thermal.ts';
@@ -8,7 +9,7 @@ import { patentExample } from './fixtures.ts';
 
 test('the line block has the CONTRACT shape', () => {
   const r = simulateStations(patentExample());
-  const L = r.line;
+  const L = presentLine(r);
   assert.deepEqual(
     L.stations.map((s) => s.id),
     ['236', '240'],
@@ -23,7 +24,7 @@ test('the line block has the CONTRACT shape', () => {
   for (const k of ['thickness_um', 'li_diffusivity_cm2_s', 'alloying_complete_s', 'free_li_um'] as const)
     assert.ok(Number.isFinite(L.anode[k]));
   for (const c of [L.crack.sandwiched, L.crack.free_standing]) assert.ok(c.risk >= 0 && c.risk <= 1);
-  assert.doesNotThrow(() => JSON.stringify(r.line));
+  assert.doesNotThrow(() => JSON.stringify(L));
   // patent example: Li deforms, Al and Cu stay elastic at 6 N/mm; anode within claim 12's 10–100 µm
   const s240 = L.stations[1]!;
   assert.equal(s240.li_yields, true);
@@ -37,12 +38,12 @@ test('in-situ first sheet runs station 222 first', () => {
   inp.stations['222'] = { id: '222', force_N: 300, rollDiameter_m: 0.1, faceWidth_m: 0.3, temperature_K: 298.15 };
   const r = simulateStations(inp);
   assert.deepEqual(
-    r.line.stations.map((s) => s.id),
+    presentLine(r).stations.map((s) => s.id),
     ['222', '236', '240'],
   );
   // compaction is irreversible: 236 at the same force densifies the composite no further than 222 did
-  const c222 = r.line.stations[0]!.layers.find((l) => l.name === 'cathode')!;
-  const c236 = r.line.stations[1]!.layers.find((l) => l.name === 'cathode')!;
+  const c222 = presentLine(r).stations[0]!.layers.find((l) => l.name === 'cathode')!;
+  const c236 = presentLine(r).stations[1]!.layers.find((l) => l.name === 'cathode')!;
   assert.ok(c222.thickness_out_um < c222.thickness_in_um);
   assert.ok(c236.thickness_out_um <= c236.thickness_in_um);
 });
@@ -51,7 +52,7 @@ test('Al particles with the carrier still on at 236 is an error naming the field
   const inp = patentExample();
   inp.alSheet = {
     form: 'particles_binder',
-    layer: { name: 'al', material: 'Al-particles', thickness_m: 15e-6, porosity: 0.4 },
+    layer: { role: 'al', name: 'al', material: 'Al-particles', thickness_m: 15e-6, porosity: 0.4 },
     carrier: { thickness_m: 25e-6, removedBefore236: false },
   };
   const issues = validateProcessInput(inp);
@@ -67,7 +68,7 @@ test('Al particles with the carrier still on at 236 is an error naming the field
   assert.equal(t.ok, false);
   inp.alSheet.carrier!.removedBefore236 = true;
   const ok = simulateStations(inp);
-  assert.equal(ok.line.stations[0]!.layers[0]!.deformation, 'compaction');
+  assert.equal(presentLine(ok).stations[0]!.layers[0]!.deformation, 'compaction');
 });
 
 test('bad numbers are error values with path, value and allowed range', () => {
@@ -95,12 +96,12 @@ test('reaction heat: adiabatic rise = Q/C_A, and a wound roll with unfinished al
   inp.line.dwell_s = 1;
   inp.line.dwellTemperature_K = 298.15;
   const r = simulateStations(inp);
-  const a = r.detail.alloy!;
+  const a = r.alloy!;
   const Q = heatOfAlloying(a.end.LiAl, a.end.Li3Al2, a.end.Li9Al4);
   // ≈ 41 kJ per mol LiAl formula unit (Dębski 2014)
   assert.ok(Math.abs(heatOfAlloying(1, 0, 0) - 41.1e3) < 0.2e3);
   assert.ok(Math.abs(a.heatTotal_J_m2 - Q) < 1e-9 * Q);
-  const web = r.line.stations[1]!.layers.map((l) => ({
+  const web = presentLine(r).stations[1]!.layers.map((l) => ({
     material:
       inp.firstSheet.cathode.name === l.name
         ? inp.firstSheet.cathode.material
@@ -127,7 +128,7 @@ test('third sheet turned over (Cu facing Al): no prelithiation, all Li left as m
   const inp = patentExample();
   inp.thirdSheet.orientation = 'cu_facing_al';
   const r = simulateStations(inp);
-  assert.equal(r.line.anode.al_fractions.Al, 1);
+  assert.equal(presentLine(r).anode.al_fractions.Al, 1);
   assert.equal(r.cell.anodeLi_mol_m2, 0);
   assert.ok(r.warnings.some((w) => w.code === 'li_on_roll'));
   assert.ok(r.warnings.some((w) => w.code === 'no_alloying'));
@@ -135,7 +136,7 @@ test('third sheet turned over (Cu facing Al): no prelithiation, all Li left as m
 
 test('patent force window: light lamination nip — Al foil and the composite are barely reduced at 236 (claim 3 not by plastic Al thinning)', () => {
   const r = simulateStations(patentExample({ force: 500 }));
-  const s236 = r.line.stations[0]!;
+  const s236 = presentLine(r).stations[0]!;
   assert.equal(s236.al_yields, false);
   assert.ok((s236.line_load_N_per_mm as number) <= 10);
   const al = s236.layers[0]!;
@@ -157,7 +158,7 @@ test('Al temper: harder foil needs more pressure to yield (O < H14 < H18 reducti
   const red = (m: 'Al-O' | 'Al-H14' | 'Al-H18'): number =>
     rollStack(
       { id: '236', force_N: 500, rollDiameter_m: 0.005, faceWidth_m: 0.002, temperature_K: 298.15 },
-      [{ name: 'al', material: m, thickness_m: 10e-6 }],
+      [{ role: 'al', name: 'al', material: m, thickness_m: 10e-6 }],
       { speed_m_s: 1 / 60, webWidth_m: 0.05 },
     ).layers[0]!.reduction;
   assert.ok(red('Al-O') > red('Al-H14') && red('Al-H14') > red('Al-H18'));
@@ -168,7 +169,7 @@ test('Al placed on the cathode (not the claim): the stack order follows and the 
   inp.alSheet.placedOn = 'cathode';
   const r = simulateStations(inp);
   assert.deepEqual(
-    r.line.stations[0]!.layers.map((l) => l.name),
+    presentLine(r).stations[0]!.layers.map((l) => l.name),
     ['al', 'cathode', 'electrolyte'],
   );
   assert.deepEqual(

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/process/production/rng.ts';
+import { Rng } from '../../src/numerics/rng.ts';
 import { Ar1Field } from '../../src/process/production/variability.ts';
 
 test('xoshiro128**: deterministic integer stream, uniform moments, normal moments', () => {

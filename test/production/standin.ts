@@ -1,40 +1,45 @@
 /**
- * A stand-in for the station physics, for production tests only: the design stack of the perturbed
- * recipe, with Li thinned at 240 in proportion to force (a fixed compliance, not a rolling model) and the
- * anode converted to β-LiAl (+ free Li) by volume. It is monotone in every input the run perturbs, which
- * is all the production tests need.
+ * A stand-in for the station physics, for production tests only: the incoming SI stack of the perturbed
+ * process input, with Li thinned at 240 in proportion to force (a fixed compliance, not a rolling model)
+ * and the anode converted to β-LiAl (+ free Li) by volume. It is monotone in every input the run
+ * perturbs, which is all the production tests need.
  */
-import type { Recipe } from '../../src/recipe/schema.ts';
-import { designCell } from '../../src/design/index.ts';
 import type { LinePhysics, PhysicsResult } from '../../src/process/line.ts';
+import type { ProcessInput } from '../../src/process/types.ts';
 import { patentExampleCell } from '../../src/electrochem/ssb/params.ts';
 
 const V_LIAL = 19.5e-6; // m³/mol (process-models §2.4)
 const V_LI = 13.0e-6; // m³/mol
+const V_AL = 10.0e-6; // m³/mol
+const Li_MOL_PER_M3 = 534 / 6.94e-3; // ρ/M of Li
+const AL_MOL_PER_M3 = 2699 / 26.98e-3; // ρ/M of Al
 
-export const standinPhysics: LinePhysics = (r: Recipe): PhysicsResult => {
-  const d = designCell(r);
-  const F = r.stations['240'].force_N;
-  const red = Math.min(0.5, 0.05 * (F / 300) * (1 + (r.stations['240'].temperature_C - 25) / 300));
-  const liT = d.anode.liThickness_m * (1 - red);
-  const al = d.anode.al_mol_m2;
-  const li = d.anode.li_mol_m2;
+export const standinPhysics: LinePhysics = (inp: ProcessInput): PhysicsResult => {
+  const s240 = inp.stations['240'];
+  const F = s240.force_N;
+  const T_C = s240.temperature_K - 273.15;
+  const red = Math.min(0.5, 0.05 * (F / 300) * (1 + (T_C - 25) / 300));
+  const liT0 = inp.thirdSheet.li.thickness_m;
+  const liT = liT0 * (1 - red);
+  const alT = inp.alSheet.layer.thickness_m;
+  const al = alT * AL_MOL_PER_M3;
+  const li = liT0 * Li_MOL_PER_M3;
   const free = Math.max(0, li - al);
-  const anode = Math.min(li, al) * V_LIAL + free * V_LI + Math.max(0, al - li) * 10e-6;
-  const cath = d.cathode.thickness_m;
-  const sep = r.first_sheet.electrolyte_layer.thickness_um * 1e-6;
-  const cu = r.third_sheet.conductive_layer.thickness_um * 1e-6;
-  const alT = d.anode.alThickness_m;
+  const anode = Math.min(li, al) * V_LIAL + free * V_LI + Math.max(0, al - li) * V_AL;
+  const cath = inp.firstSheet.cathode.thickness_m;
+  const sep = inp.firstSheet.electrolyte.thickness_m;
+  const cu = inp.thirdSheet.conductor.thickness_m;
+  const vf = inp.firstSheet.composite.volumeFractions;
   return {
     cell: {
       ...patentExampleCell(),
-      area_m2: d.area_m2,
+      area_m2: inp.cell.width_m * inp.cell.length_m,
       cathodeThickness_m: cath,
       separatorThickness_m: sep,
       anodeThickness_m: anode,
       anodeCollectorThickness_m: cu,
-      cathodeActiveFraction: d.cathode.volumeFractions.active,
-      activeMaterialId: r.first_sheet.cathode.active_material,
+      cathodeActiveFraction: vf.active,
+      activeMaterialId: inp.firstSheet.composite.activeMaterialId,
       anodeAl_mol_m2: al,
       anodeLi_mol_m2: li,
       freeLi_m: free * V_LI,

@@ -52,3 +52,20 @@ test('station physics: yield falls as the variability rises (tight anode window)
   assert.equal(ys[0], 100);
   assert.ok(ys[1]! < ys[0]! && ys[2]! < ys[1]!, `yields ${ys.join(', ')}`);
 });
+
+test('station physics over a ±7 % Li sweep of the patent example: every call succeeds (no bracket failures, no retries)', async () => {
+  const { processInputFromRecipe } = await import('../../src/process/from-recipe.ts');
+  const { simulateStations } = await import('../../src/process/stations.ts');
+  const { nominalPerturbation, perturbInput } = await import('../../src/process/production/physics.ts');
+  const { parseRecipeText } = await import('../../src/recipe/index.ts');
+  const { PATENT_YAML } = await import('../helpers.ts');
+  const p = parseRecipeText(PATENT_YAML);
+  assert.ok(p.ok);
+  const base = processInputFromRecipe(p.recipe);
+  const nom = nominalPerturbation(base);
+  for (let i = 0; i <= 400; i++) {
+    const li = 0.93 + (0.14 * i) / 400;
+    const r = simulateStations(perturbInput(base, { ...nom, li }));
+    assert.ok(Number.isFinite(r.anode.diffusivity_m2_s) && r.anode.diffusivity_m2_s > 0, `li × ${li}`);
+  }
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTimeline, timeAt } from '../../src/process/production/timeline.ts';
 import { productionSchema } from '../../src/process/production/config.ts';
-import { Rng } from '../../src/process/production/rng.ts';
+import { Rng } from '../../src/numerics/rng.ts';
 import { runProduction } from '../../src/process/line.ts';
 import { standinPhysics } from './standin.ts';
 import { recipeWith } from './helpers.ts';

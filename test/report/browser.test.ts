@@ -1,9 +1,9 @@
 /**
  * End-to-end: a report generated from examples/patent-line.yaml (runJob + the claim chart + renderReport
- * + writeReport) opened in a real headless browser (Debian's chromium through playwright-core). Checks
- * that every plot is rendered with a non-zero box, axis labels are visible, nothing is fetched from the
- * network and nothing is logged as an error; saves a screenshot to test-output/report.png.
- * Needs /usr/bin/chromium (`apt-get install -y chromium`); set ROLLCELL_SKIP_BROWSER=1 to skip.
+ * + writeReport) opened in a real headless browser (test/support/browser.ts: a system Chromium when
+ * present, else the one the npm package @sparticuz/chromium ships). Checks that every plot is rendered
+ * with a non-zero box, axis labels are visible, nothing is fetched from the network and nothing is
+ * logged as an error; saves a screenshot to test-output/report.png.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,41 +11,21 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { renderReport, writeReport } from '../../src/report/index.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { patentReportInput } from './fixtures.ts';
-
-const CHROMIUM = process.env['ROLLCELL_CHROMIUM'] ?? '/usr/bin/chromium';
-const skip = process.env['ROLLCELL_SKIP_BROWSER'] === '1';
 
 test(
   'report opens in headless chromium: plots rendered, axis labels visible, no network, no console errors',
-  { skip: skip ? 'ROLLCELL_SKIP_BROWSER=1' : false, timeout: 60_000 },
-  async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (npm cannot download browsers here), or set ROLLCELL_SKIP_BROWSER=1 to skip this test`,
-    );
+  { timeout: 120_000 },
+  async (t) => {
     const tmp = mkdtempSync(join(tmpdir(), 'rollcell-report-'));
-    const profile = join(tmp, 'profile');
     const input = patentReportInput(undefined, { production: true, battery: true });
     const path = writeReport(tmp, 'patent-line', renderReport(input));
-    const ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-sync',
-      ],
-      viewport: { width: 1200, height: 900 },
-    });
+    const browser = await launchBrowser({ viewport: { width: 1200, height: 900 } });
+    t.diagnostic(browser.describe());
     try {
-      const page = ctx.pages()[0] ?? (await ctx.newPage());
+      const page = browser.page;
       const requests: string[] = [];
       const errors: string[] = [];
       page.on('request', (r) => {
@@ -123,7 +103,7 @@ test(
       await page.screenshot({ path: join(out, 'report.png'), fullPage: true });
       assert.ok(existsSync(join(out, 'report.png')));
     } finally {
-      await ctx.close();
+      await browser.close();
       rmSync(tmp, { recursive: true, force: true });
     }
   },

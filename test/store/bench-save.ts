@@ -3,7 +3,8 @@
  *
  *   node --import tsx test/store/bench-save.ts [dbSpec…]
  *
- * Default spec: a temp SQLite file, plus $ROLLCELL_PG_URL (own schema, dropped afterwards) when set.
+ * Default spec: a temp SQLite file, plus PostgreSQL in its own schema (dropped afterwards): the server in
+ * $ROLLCELL_PG_URL, else a throwaway cluster from npm (test/support/postgres.ts).
  * Prints one line per spec: cells, cycles, series points, save ms, export ms.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openStore } from '../../src/store/index.ts';
 import { makeInput } from './fixtures.ts';
+import { testPostgres } from '../support/postgres.ts';
 
 const N_CELLS = Number(process.env.BENCH_CELLS ?? 50_000);
 const N_CYCLES = 1_000;
@@ -46,21 +48,18 @@ if (specs.length === 0) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const url = process.env.ROLLCELL_PG_URL;
-  if (url) {
-    const u = new URL(url);
-    const schema = `rc_bench_${process.pid}`;
-    u.searchParams.set('schema', schema);
-    try {
-      await bench(u.toString(), 'postgres');
-    } finally {
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.end();
-    }
-  } else {
-    console.log('postgres   skipped (ROLLCELL_PG_URL unset)');
+  const server = await testPostgres();
+  console.log(`postgres   ${server.describe()}`);
+  const u = new URL(server.url);
+  const schema = `rc_bench_${process.pid}`;
+  u.searchParams.set('schema', schema);
+  try {
+    await bench(u.toString(), 'postgres');
+  } finally {
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
   }
 } else {
   for (const s of specs) await bench(s, s.startsWith('postgres') ? 'postgres' : 'sqlite');

@@ -111,6 +111,9 @@ function duRef(el: ElectrodeConst, th: number, Tref: number): number {
   return el.ocpT ? tableSlope(el.ocpT, th) : dfdx(el.e.ocp, th, Tref, 1e-6);
 }
 
+/** distance of a particle surface stoichiometry from 0 or 1 at which a step ends as infeasible */
+const STOICHIOMETRY_MARGIN = 1e-5;
+
 export class DfnModel implements CellModel {
   readonly name: string;
   readonly nominalCapacity_C: number;
@@ -118,7 +121,8 @@ export class DfnModel implements CellModel {
   readonly atol: Float64Array;
   readonly params: LiquidCellParams;
   readonly mesh: LiquidMesh;
-  readonly thermal: LumpedThermal | undefined;
+  /** the lumped thermal model (its ambient changes with setAmbientTemperature), undefined when isothermal */
+  thermal: LumpedThermal | undefined;
   /** total electrode area (all pairs), m² */
   readonly area_m2: number;
 
@@ -148,7 +152,12 @@ export class DfnModel implements CellModel {
   private readonly bandLower: number;
   private readonly bandUpper: number;
   readonly Tref: number;
-  readonly T0: number;
+  /**
+   * the cell temperature of the isothermal model (= the ambient temperature, as in PyBaMM's isothermal
+   * models) and the initial temperature of the lumped-thermal one, K
+   */
+  T0: number;
+  readonly voltageLimits_V: { readonly min: number; readonly max: number };
 
   constructor(params: LiquidCellParams, opts: { mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions } = {}) {
     this.params = params;
@@ -160,7 +169,8 @@ export class DfnModel implements CellModel {
     this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
     this.nominalCapacity_C = c.nominalCapacity_Ah * 3600;
     this.Tref = c.referenceTemperature_K;
-    this.T0 = c.initialTemperature_K;
+    this.T0 = this.thermal ? c.initialTemperature_K : c.ambientTemperature_K;
+    this.voltageLimits_V = { min: c.lowerCutoff_V, max: c.upperCutoff_V };
     const nx = mesh.negative + mesh.separator + mesh.positive;
     const nr = mesh.particle;
     this.nx = nx;
@@ -324,6 +334,24 @@ export class DfnModel implements CellModel {
 
   temperature(y: Float64Array): number {
     return this.iT >= 0 ? y[this.iT]! : this.T0;
+  }
+
+  /** the ambient temperature (K): the isothermal cell's temperature, or the lumped model's surroundings */
+  get ambientTemperature_K(): number {
+    return this.thermal ? this.thermal.ambient_K : this.T0;
+  }
+
+  /** sets the ambient temperature for the problems built from now on (CellModelExtras) */
+  setAmbientTemperature(T_K: number): void {
+    if (!(Number.isFinite(T_K) && T_K > 0))
+      throw new RangeError(`ambient temperature: must be > 0 K (got ${T_K}; allowed a temperature in kelvin)`);
+    if (this.thermal) this.thermal = { ...this.thermal, ambient_K: T_K };
+    else this.T0 = T_K;
+  }
+
+  /** > 0 while every particle surface stays inside its stoichiometric range (CellModelExtras) */
+  validityMargin(y: Float64Array): number {
+    return this.stoichiometryMargin(y) - STOICHIOMETRY_MARGIN;
   }
 
   initialState(soc: number): Float64Array {

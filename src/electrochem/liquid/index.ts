@@ -12,7 +12,6 @@ export { SpmeModel } from './spme.ts';
 export * from './common.ts';
 export * from './simulate.ts';
 export * from './profile-csv.ts';
-export { solveDaeLocal } from './bdf-local.ts';
 
 export type LiquidModel = DfnModel | SpmeModel;
 

@@ -4,7 +4,7 @@
  */
 import type { CellModel } from '../model.ts';
 import type { DaeProblem, EventSpec, SolveOptions, SolveResult } from '../../numerics/types.ts';
-import { solveDae } from '../../numerics/index.ts';
+import { findInterval, solveDae } from '../../numerics/index.ts';
 
 /** SolveOptions plus the project's solver extension (algebraic unknowns out of the error test) */
 export type DaeSolveOptions = SolveOptions & {
@@ -36,7 +36,7 @@ export interface SimulateOptions {
   /** output times (s; the start time is added when missing); default: the profile's sample times (profile) or every solver step (constant current) */
   readonly tEval?: Float64Array;
   readonly maxStep_s?: number;
-  /** the DAE solver (default: the project's variable-order BDF/NDF solveDae; ./bdf-local.ts has a BDF2 cross-check) */
+  /** the DAE solver (default: the project's solveDae; the tests pass an independent reference to cross-check) */
   readonly solver?: DaeSolver;
 }
 
@@ -51,15 +51,6 @@ export interface SimulationSeries {
   readonly message?: string;
   readonly yFinal: Float64Array;
   readonly stats: SolveResult['stats'];
-}
-
-let defaultSolver: DaeSolver = solveDae;
-/** replace the default DAE solver (used once the project's stiff solver is wired in) */
-export function setDefaultSolver(s: DaeSolver): void {
-  defaultSolver = s;
-}
-export function getDefaultSolver(): DaeSolver {
-  return defaultSolver;
 }
 
 /**
@@ -215,14 +206,7 @@ export function profileInterpolant(t_s: Float64Array, I_A: Float64Array): (t: nu
     // the solver's calls are nearly monotonic in t: search from the last interval
     let k = last;
     if (t < t_s[k]! || t > t_s[k + 1]!) {
-      let lo = 0;
-      let hi = n - 1;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (t_s[mid]! <= t) lo = mid;
-        else hi = mid;
-      }
-      k = lo;
+      k = findInterval(t_s, t);
       last = k;
     }
     const w = (t - t_s[k]!) / (t_s[k + 1]! - t_s[k]!);
@@ -245,7 +229,7 @@ export function simulateCurrentProfile(
   // (no algebraic starting guess here: measured profiles start at rest or close to it, where the
   // model's initial state is already close to consistent)
   const y0 = opts.y0 ?? model.initialState(opts.soc0 ?? 1);
-  const solver = opts.solver ?? defaultSolver;
+  const solver = opts.solver ?? solveDae;
   const out = new SeriesCollector(model);
   const base: DaeSolveOptions = {
     t0,
@@ -279,7 +263,7 @@ export function simulateConstantCurrent(
   if (!Number.isFinite(I_A) || I_A === 0) throw new Error(`I_A: must be a non-zero finite current (got ${I_A})`);
   const problem = model.problem({ mode: 'current', value: I_A });
   const y0 = withAlgebraicGuess(model, opts.y0 ?? model.initialState(opts.soc0 ?? (I_A < 0 ? 1 : 0)), I_A);
-  const solver = opts.solver ?? defaultSolver;
+  const solver = opts.solver ?? solveDae;
   const tEnd = opts.tEnd_s ?? (2 * model.nominalCapacity_C) / Math.abs(I_A);
   const out = new SeriesCollector(model);
   const res = solver(problem, y0, {

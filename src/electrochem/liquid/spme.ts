@@ -102,6 +102,9 @@ function mkParticle(e: BpxElectrode, nr: number, Tref: number): Particle {
   };
 }
 
+/** distance of a particle surface stoichiometry from 0 or 1 at which a step ends as infeasible */
+const STOICHIOMETRY_MARGIN = 1e-5;
+
 export class SpmeModel implements CellModel {
   readonly name: string;
   readonly nominalCapacity_C: number;
@@ -110,7 +113,8 @@ export class SpmeModel implements CellModel {
   readonly params: LiquidCellParams;
   readonly mesh: LiquidMesh;
   readonly electrolyte: boolean;
-  readonly thermal: LumpedThermal | undefined;
+  /** the lumped thermal model (its ambient changes with setAmbientTemperature), undefined when isothermal */
+  thermal: LumpedThermal | undefined;
   readonly area_m2: number;
   readonly nr: number;
   readonly nx: number;
@@ -128,7 +132,12 @@ export class SpmeModel implements CellModel {
   readonly gFace: Float64Array;
   readonly massDiag: Float64Array;
   readonly Tref: number;
-  readonly T0: number;
+  /**
+   * the cell temperature of the isothermal model (= the ambient temperature, as in PyBaMM's isothermal
+   * models) and the initial temperature of the lumped-thermal one, K
+   */
+  T0: number;
+  readonly voltageLimits_V: { readonly min: number; readonly max: number };
   /** sparsity pattern of the general (sparse) problem, built on first use */
   private patternCache: { rows: Int32Array; cols: Int32Array } | null = null;
   private readonly vbuf: Float64Array;
@@ -153,7 +162,8 @@ export class SpmeModel implements CellModel {
     this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
     this.nominalCapacity_C = c.nominalCapacity_Ah * 3600;
     this.Tref = c.referenceTemperature_K;
-    this.T0 = c.initialTemperature_K;
+    this.T0 = this.thermal ? c.initialTemperature_K : c.ambientTemperature_K;
+    this.voltageLimits_V = { min: c.lowerCutoff_V, max: c.upperCutoff_V };
     this.nr = mesh.particle;
     this.pn = mkParticle(params.negative, this.nr, this.Tref);
     this.pp = mkParticle(params.positive, this.nr, this.Tref);
@@ -242,6 +252,24 @@ export class SpmeModel implements CellModel {
 
   temperature(y: Float64Array): number {
     return this.iT >= 0 ? y[this.iT]! : this.T0;
+  }
+
+  /** the ambient temperature (K): the isothermal cell's temperature, or the lumped model's surroundings */
+  get ambientTemperature_K(): number {
+    return this.thermal ? this.thermal.ambient_K : this.T0;
+  }
+
+  /** sets the ambient temperature for the problems built from now on (CellModelExtras) */
+  setAmbientTemperature(T_K: number): void {
+    if (!(Number.isFinite(T_K) && T_K > 0))
+      throw new RangeError(`ambient temperature: must be > 0 K (got ${T_K}; allowed a temperature in kelvin)`);
+    if (this.thermal) this.thermal = { ...this.thermal, ambient_K: T_K };
+    else this.T0 = T_K;
+  }
+
+  /** > 0 while every particle surface stays inside its stoichiometric range (CellModelExtras) */
+  validityMargin(y: Float64Array): number {
+    return this.stoichiometryMargin(y) - STOICHIOMETRY_MARGIN;
   }
 
   initialState(soc: number): Float64Array {

@@ -6,6 +6,7 @@
  * used with the c_max and stoichiometry window it was fitted with (datasheet §8-C5).
  */
 import { NMC811_CHEN2020_OCP_V, NMC811_CHEN2020_STO } from './nmc811-chen2020-data.ts';
+import { findInterval } from '../../numerics/interp.ts';
 
 export interface CathodeOcp {
   readonly id: string;
@@ -57,15 +58,7 @@ export class MonotoneTable {
     this.m = m;
   }
   private find(t: number): number {
-    const x = this.x;
-    let lo = 0;
-    let hi = x.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (x[mid]! <= t) lo = mid;
-      else hi = mid;
-    }
-    return lo;
+    return findInterval(this.x, t);
   }
   /** value and derivative; linear extrapolation with the end slopes outside the table */
   eval(t: number): { v: number; d: number } {

@@ -19,26 +19,24 @@ export { SsbSpm, createSpm } from './spm.ts';
 export { applyAgeing } from './ageing.ts';
 export { thicknessModel, anodeVolumePerAl, cathodeVolumeStrain, designWindow, type AgeingState } from './common.ts';
 export {
-  beRunner,
   cycleAgeing,
   daeRunner,
   fastRunner,
   firstCycle,
-  loadSolveDae,
-  runBeStep,
   runCycle,
   runDaeStep,
+  SSB_NEWTON_TOL,
   FastStepper,
   type AgeingRunOptions,
   type AgeingRunResult,
   type CycleCutoffs,
   type CycleOutcome,
+  type DaeRunOptions,
   type FirstCycleResult,
   type Step,
   type StepResult,
   type StepRunner,
 } from './cycle.ts';
-export { integrateBE, type BeOptions, type BeResult } from './be.ts';
 
 export type SsbModelKind = 'p2d' | 'spme' | 'spm';
 

@@ -27,8 +27,8 @@
 
 export const LINE_DATA_COLUMNS = ['time_s', 'station', 'force_N', 'temperature_C', 'thickness_um'] as const;
 export type LineDataColumn = (typeof LINE_DATA_COLUMNS)[number];
-export type StationId = '222' | '236' | '240';
-const STATIONS: readonly StationId[] = ['222', '236', '240'];
+import { STATION_IDS as STATIONS, type StationId } from '../../recipe/stations.ts';
+export type { StationId };
 
 export class LineDataError extends Error {
   constructor(

@@ -1,13 +1,12 @@
 /**
  * The narrow interface between the production run and the station physics (src/process/stations.ts):
- * the run perturbs the recipe for each cell (incoming sheet thicknesses, roll forces, nip temperatures,
- * line speed) and asks the physics for the cell it makes (the one SI `ProducedCell` of ../types.ts).
+ * the run perturbs the SI process input for each cell (incoming sheet thicknesses, roll forces, nip
+ * temperatures, line speed) and asks the physics for the cell it makes (the one SI `ProducedCell` of
+ * ../types.ts). No recipe round trip per cell.
  */
-import type { Recipe } from '../../recipe/schema.ts';
-import type { ProducedCell } from '../types.ts';
-
-export type StationId = '222' | '236' | '240';
-export const STATION_IDS: readonly StationId[] = ['222', '236', '240'];
+import type { LayerInput, ProcessInput, ProducedCell } from '../types.ts';
+import { STATION_IDS, type StationId } from '../../recipe/stations.ts';
+export { STATION_IDS, type StationId };
 
 export interface PhysicsResult {
   cell: ProducedCell;
@@ -23,10 +22,10 @@ export interface PhysicsResult {
   layers: { name: string; thickness_m: number }[];
 }
 
-/** line physics for one (perturbed) recipe: pure and deterministic */
-export type LinePhysics = (recipe: Recipe) => PhysicsResult;
+/** line physics for one (perturbed) SI process input: pure and deterministic */
+export type LinePhysics = (inp: ProcessInput) => PhysicsResult;
 
-/** per-cell deviations applied to the recipe */
+/** per-cell deviations applied to the SI process input */
 export interface Perturbation {
   /** relative thickness factors (1 = nominal) of the incoming layers */
   cathode: number;
@@ -34,88 +33,88 @@ export interface Perturbation {
   al: number;
   li: number;
   cu: number;
+  /** station set points, N and K */
   force_N: Partial<Record<StationId, number>>;
-  temperature_C: Partial<Record<StationId, number>>;
-  speed_m_per_min: number;
+  temperature_K: Partial<Record<StationId, number>>;
+  /** line speed, m s⁻¹ */
+  speed_m_s: number;
 }
 
-/** A new recipe object with the perturbation applied (the base recipe is not modified). */
-export function perturbRecipe(r: Recipe, p: Perturbation): Recipe {
-  const fs = r.first_sheet;
-  const c = fs.cathode;
-  const cathode = { ...c };
-  if (c.thickness_um !== undefined) cathode.thickness_um = c.thickness_um * p.cathode;
-  if (c.loading_mg_cm2 !== undefined) cathode.loading_mg_cm2 = c.loading_mg_cm2 * p.cathode;
-  const stations = { ...r.stations };
+const scaled = (l: LayerInput, f: number): LayerInput => (f === 1 ? l : { ...l, thickness_m: l.thickness_m * f });
+
+/**
+ * A new process input with the perturbation applied (the base is not modified). A speed change moves
+ * the time the web spends in the open span before the winder (`line.openSpan_m`) between the dwell and
+ * the wound storage, as the recipe → SI step does.
+ */
+export function perturbInput(base: ProcessInput, p: Perturbation): ProcessInput {
+  const fs = base.firstSheet;
+  const stations = { ...base.stations };
   for (const id of STATION_IDS) {
-    const st = r.stations[id];
+    const st = base.stations[id];
     if (!st) continue;
     const f = p.force_N[id];
-    const T = p.temperature_C[id];
-    stations[id] = { ...st, force_N: f ?? st.force_N, temperature_C: T ?? st.temperature_C };
+    const T = p.temperature_K[id];
+    stations[id] = { ...st, force_N: f ?? st.force_N, temperature_K: T ?? st.temperature_K };
+  }
+  const ln = base.line;
+  const line = { ...ln, speed_m_s: p.speed_m_s };
+  if (ln.openSpan_m !== undefined && p.speed_m_s !== ln.speed_m_s) {
+    const total = ln.dwell_s + ln.storage_s;
+    const open = ln.openSpan_m / p.speed_m_s;
+    line.dwell_s = Math.min(total, open);
+    line.storage_s = Math.max(0, total - open);
   }
   return {
-    ...r,
-    first_sheet: {
+    ...base,
+    firstSheet: {
       ...fs,
-      cathode,
-      electrolyte_layer: { ...fs.electrolyte_layer, thickness_um: fs.electrolyte_layer.thickness_um * p.electrolyte },
+      cathode: scaled(fs.cathode, p.cathode),
+      electrolyte: scaled(fs.electrolyte, p.electrolyte),
     },
-    al_sheet: { ...r.al_sheet, thickness_um: r.al_sheet.thickness_um * p.al },
-    third_sheet: {
-      ...r.third_sheet,
-      li_layer: { ...r.third_sheet.li_layer, thickness_um: r.third_sheet.li_layer.thickness_um * p.li },
-      conductive_layer: {
-        ...r.third_sheet.conductive_layer,
-        thickness_um: r.third_sheet.conductive_layer.thickness_um * p.cu,
-      },
+    alSheet: { ...base.alSheet, layer: scaled(base.alSheet.layer, p.al) },
+    thirdSheet: {
+      ...base.thirdSheet,
+      li: scaled(base.thirdSheet.li, p.li),
+      conductor: scaled(base.thirdSheet.conductor, p.cu),
     },
-    stations: stations as Recipe['stations'],
-    line: { ...r.line, speed_m_per_min: p.speed_m_per_min },
+    stations,
+    line,
   };
 }
 
-export function nominalPerturbation(r: Recipe): Perturbation {
+export function nominalPerturbation(inp: ProcessInput): Perturbation {
   const force_N: Partial<Record<StationId, number>> = {};
-  const temperature_C: Partial<Record<StationId, number>> = {};
+  const temperature_K: Partial<Record<StationId, number>> = {};
   for (const id of STATION_IDS) {
-    const st = r.stations[id];
+    const st = inp.stations[id];
     if (st) {
       force_N[id] = st.force_N;
-      temperature_C[id] = st.temperature_C;
+      temperature_K[id] = st.temperature_K;
     }
   }
-  return {
-    cathode: 1,
-    electrolyte: 1,
-    al: 1,
-    li: 1,
-    cu: 1,
-    force_N,
-    temperature_C,
-    speed_m_per_min: r.line.speed_m_per_min,
-  };
+  return { cathode: 1, electrolyte: 1, al: 1, li: 1, cu: 1, force_N, temperature_K, speed_m_s: inp.line.speed_m_s };
 }
 
 // ------------------------------------------------------------------------------------- linear surrogate
 /** the perturbation's coordinates, in a fixed order */
 type Coord = { get: (p: Perturbation) => number; set: (p: Perturbation, v: number) => void; name: string };
 
-function coords(r: Recipe): Coord[] {
+function coords(inp: ProcessInput): Coord[] {
   const out: Coord[] = [];
   for (const k of ['cathode', 'electrolyte', 'al', 'li', 'cu'] as const)
     out.push({ name: k, get: (p) => p[k], set: (p, v) => (p[k] = v) });
   for (const id of STATION_IDS) {
-    if (!r.stations[id]) continue;
+    if (!inp.stations[id]) continue;
     out.push({ name: `force_${id}`, get: (p) => p.force_N[id]!, set: (p, v) => (p.force_N[id] = v) });
-    out.push({ name: `temperature_${id}`, get: (p) => p.temperature_C[id]!, set: (p, v) => (p.temperature_C[id] = v) });
+    out.push({ name: `temperature_${id}`, get: (p) => p.temperature_K[id]!, set: (p, v) => (p.temperature_K[id] = v) });
   }
-  out.push({ name: 'speed', get: (p) => p.speed_m_per_min, set: (p, v) => (p.speed_m_per_min = v) });
+  out.push({ name: 'speed', get: (p) => p.speed_m_s, set: (p, v) => (p.speed_m_s = v) });
   return out;
 }
 
 function clonePert(p: Perturbation): Perturbation {
-  return { ...p, force_N: { ...p.force_N }, temperature_C: { ...p.temperature_C } };
+  return { ...p, force_N: { ...p.force_N }, temperature_K: { ...p.temperature_K } };
 }
 
 /** numeric outputs of a PhysicsResult, flattened (same order for every result of one recipe) */
@@ -157,12 +156,12 @@ export interface LinearSurrogate {
  */
 export function linearizePhysics(
   physics: LinePhysics,
-  r: Recipe,
+  inp: ProcessInput,
   h: (name: string, nominal: number) => number,
 ): LinearSurrogate {
-  const cs = coords(r);
-  const p0 = nominalPerturbation(r);
-  const base = physics(perturbRecipe(r, p0));
+  const cs = coords(inp);
+  const p0 = nominalPerturbation(inp);
+  const base = physics(perturbInput(inp, p0));
   const y0 = flatten(base);
   const grads: Float64Array[] = [];
   const steps: { name: string; step: number }[] = [];
@@ -178,8 +177,8 @@ export function linearizePhysics(
       c.set(pp, x0 + step);
       const pm = clonePert(p0);
       c.set(pm, x0 - step);
-      const rp = physics(perturbRecipe(r, pp));
-      const rm = physics(perturbRecipe(r, pm));
+      const rp = physics(perturbInput(inp, pp));
+      const rm = physics(perturbInput(inp, pm));
       calls += 2;
       if (rp.bonded !== base.bonded || rm.bonded !== base.bonded) bondedVaries = true;
       const yp = flatten(rp);

@@ -15,11 +15,11 @@
  * - Unplanned stops: exponential times between failures in running time (MTBF) and exponential repair
  *   times (MTTR) — the usual constant-hazard assumption (assumption).
  */
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../numerics/rng.ts';
 import type { Production } from './config.ts';
 
-export type SheetId = 'first_sheet' | 'al_sheet' | 'third_sheet';
-export const SHEETS: readonly SheetId[] = ['first_sheet', 'al_sheet', 'third_sheet'];
+import { SHEETS, type SheetId } from '../../recipe/stations.ts';
+export { SHEETS, type SheetId };
 
 export interface MotionSegment {
   t0: number;

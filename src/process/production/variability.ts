@@ -10,7 +10,7 @@
  *   "tension from roll eccentricity also becomes a force ripple in the nip").
  * Fields are relative deviations (fraction of nominal) except temperature (K).
  */
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../numerics/rng.ts';
 import type { SheetVariability } from './config.ts';
 
 /** OU/AR(1) field on a regular grid; independent restarts at `resets` (ascending grid positions). */

@@ -5,7 +5,7 @@
  * Used to cross-check the step machine independently of numerics/solveDae (pass it as RunOptions.solver);
  * dense linear algebra, so meant for small models (the ECM, the SPMe).
  */
-import type { DaeProblem, SolveOptions, SolveResult, EventHit } from '../numerics/types.ts';
+import type { DaeProblem, SolveOptions, SolveResult, EventHit } from '../../src/numerics/types.ts';
 
 function lu(A: Float64Array, n: number, piv: Int32Array): boolean {
   for (let k = 0; k < n; k++) {

@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random numbers for production runs: xoshiro128** (Blackman & Vigna, "Scrambled linear
+ * Seeded pseudo-random numbers (production runs, cell-to-cell spread, profiles): xoshiro128** (Blackman & Vigna, "Scrambled linear
  * pseudorandom number generators", ACM TOMS 47 (2021) 36, doi:10.1145/3460772), seeded through
  * splitmix32 (a 32-bit variant of Steele, Lea & Flood's SplitMix, OOPSLA 2014, doi:10.1145/2660193.2660195).
  *

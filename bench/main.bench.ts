@@ -1,0 +1,96 @@
+/**
+ * The main job's speed: `rollcell run examples/patent-line.yaml` (production shift and battery included)
+ * as a user runs it — the bin in a fresh process, SQLite store and HTML report written to a temp dir —
+ * timed wall-clock, plus the time of each stage (from the job's own progress events, in-process).
+ * Prints
+ *   main_job_s: <min of the runs> s
+ *   main_job_median_s, main_job_runs, stage_<name>_s (median over the in-process runs), stage_job_cpu_s
+ *   (CPU seconds of the in-process job: a figure less sensitive to other load on a shared machine)
+ * Run: npm run bench:main [-- --runs N]   (default 3 runs; timings on a shared machine are noisy: the
+ * minimum is the figure, the median shows the spread)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRecipeText } from '../src/recipe/parse.ts';
+import { runJob } from '../src/pipeline.ts';
+
+const argRuns = process.argv.indexOf('--runs');
+const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 3;
+const bin = new URL('../bin/rollcell.js', import.meta.url).pathname;
+const example = new URL('../examples/patent-line.yaml', import.meta.url).pathname;
+
+const median = (x: number[]): number => {
+  const s = [...x].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
+};
+
+// ---- the command as a user runs it
+const walls: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcell-bench-main-'));
+  try {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [bin, 'run', example, '--quiet', '--db', join(dir, 'r.db'), '--out', dir], {
+      encoding: 'utf8',
+    });
+    const s = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`rollcell run failed (exit ${r.status}): ${r.stderr}`);
+    walls.push(s);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- per stage, in-process (same job, timed by its progress events)
+const p = parseRecipeText(readFileSync(example, 'utf8'));
+if (!p.ok) throw new Error('examples/patent-line.yaml must parse');
+const stageTimes = new Map<string, number[]>();
+for (let i = 0; i < RUNS; i++) {
+  let stage = '';
+  let t0 = performance.now();
+  const close = (): void => {
+    if (stage) {
+      const l = stageTimes.get(stage) ?? [];
+      l.push((performance.now() - t0) / 1000);
+      stageTimes.set(stage, l);
+    }
+  };
+  const tJob = performance.now();
+  const c0 = process.cpuUsage();
+  runJob(p.recipe, {
+    seed: 1,
+    production: true,
+    battery: true,
+    progress: (e) => {
+      if (e.stage === stage) return;
+      close();
+      stage = e.stage;
+      t0 = performance.now();
+    },
+  });
+  close();
+  const c1 = process.cpuUsage(c0);
+  const l = stageTimes.get('job (in-process, all stages)') ?? [];
+  l.push((performance.now() - tJob) / 1000);
+  stageTimes.set('job (in-process, all stages)', l);
+  // CPU time of this process over the job: less sensitive than wall time to other load on a shared machine
+  const c = stageTimes.get('job cpu') ?? [];
+  c.push((c1.user + c1.system) / 1e6);
+  stageTimes.set('job cpu', c);
+}
+
+console.log(`main_job_s: ${Math.min(...walls).toFixed(2)} s`);
+console.log(`main_job_median_s: ${median(walls).toFixed(2)} s`);
+console.log(
+  `main_job_runs: ${walls.map((w) => w.toFixed(2)).join(' ')} s (rollcell run examples/patent-line.yaml, fresh process each)`,
+);
+for (const [name, t] of stageTimes) {
+  const key = name
+    .replace(/[^a-z0-9]+/gi, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase();
+  console.log(`stage_${key}_s: ${median(t).toFixed(2)} s (min ${Math.min(...t).toFixed(2)})`);
+}

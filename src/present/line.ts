@@ -1,0 +1,157 @@
+/**
+ * THE presenter of the line: turns the typed SI `LineResult` of src/process/stations.ts into the public
+ * `line` block of `rollcell run --json` (CONTRACT.md names, units in the names, 6-decimal rounding) and
+ * the line's warnings into sentences. Nothing else converts line results to external units.
+ */
+import type { LineBlock, StationBlock } from '../contract.ts';
+import type { CrackConfigResult } from '../process/cracking.ts';
+import type { LineResult, ProcessWarning, StationResult } from '../process/types.ts';
+import { toCelsius, toCm2PerS, toMm, toMPa, toUm } from '../units/index.ts';
+
+/** 6 decimals in the block's own unit */
+const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+function stationBlock(s: StationResult): StationBlock {
+  const roll = s.roll;
+  const li = roll.layers.find((l) => l.role === 'li');
+  const al = roll.layers.find((l) => l.role === 'al');
+  let solids = 0;
+  let total = 0;
+  for (const c of roll.layers) {
+    if (c.mode !== 'compaction') continue;
+    solids += c.thickness_out_m * (1 - c.porosity_out);
+    total += c.thickness_out_m;
+  }
+  const b: StationBlock = {
+    id: s.id,
+    force_N: s.force_N,
+    temperature_C: r6(toCelsius(s.temperature_K)),
+    peak_pressure_MPa: r6(toMPa(roll.peakPressure_Pa)),
+    bonded: s.bond.bonded,
+    layers: roll.layers.map((l) => ({
+      name: l.name,
+      role: l.role,
+      thickness_in_um: r6(toUm(l.thickness_in_m)),
+      thickness_out_um: r6(toUm(l.thickness_out_m)),
+      reduction_pct: r6(l.reduction * 100),
+      yielded: l.yielded,
+      deformation: l.mode,
+      ...(l.mode === 'compaction'
+        ? { porosity_in_pct: r6(l.porosity_in * 100), porosity_out_pct: r6(l.porosity_out * 100) }
+        : {}),
+    })),
+    mean_pressure_MPa: r6(toMPa(roll.meanPressure_Pa)),
+    contact_length_mm: r6(toMm(roll.contactLength_m)),
+    contact_width_mm: r6(toMm(roll.contactWidth_m)),
+    line_load_N_per_mm: r6(roll.lineLoad_N_per_m / 1e3),
+    roll_flattening: r6(roll.flattening),
+    nip_time_ms: r6(roll.nipTime_s * 1e3),
+    reduction_pct: r6(roll.totalReduction * 100),
+    porosity_after_pct: total > 0 ? r6((1 - solids / total) * 100) : null,
+    bond_mechanism: s.bond.mechanism,
+    bond_strength_MPa: r6(toMPa(s.bond.strength_Pa)),
+    bond_index: r6(s.bond.index),
+    al_reduction_pct: al ? r6(al.reduction * 100) : null,
+    first_sheet_reduction_pct: r6(s.firstSheetReduction * 100),
+    li_yields: li ? li.yielded : null,
+    al_yields: al ? al.yielded : null,
+  };
+  const f = s.alReduction;
+  if (f) {
+    b['al_reduction_1pct_force_N'] = f.force_N === null ? null : r6(f.force_N);
+    b['al_reduction_1pct_line_load_N_per_mm'] = f.lineLoad_N_per_m === null ? null : r6(f.lineLoad_N_per_m / 1e3);
+    if (f.note) b['al_reduction_1pct_note'] = f.note;
+  }
+  return b;
+}
+
+function crackBlock(c: CrackConfigResult): LineBlock['crack']['sandwiched'] {
+  return {
+    risk: r6(c.risk),
+    energy_release_J_m2: r6(c.G_J_m2),
+    toughness_J_m2: r6(c.Gamma_J_m2),
+    stress_MPa: r6(toMPa(c.sigma_max_Pa)),
+    mode: c.mode,
+    Z: r6(c.Z),
+    critical_extent: r6(c.critical_extent),
+    crack_spacing_um: c.crack_spacing_m === null ? null : r6(toUm(c.crack_spacing_m)),
+    crack_density_per_mm: r6(c.crack_density_per_m / 1e3),
+    isolated_fraction: c.isolated_fraction,
+  };
+}
+
+/** The public `line` block of a line result. */
+export function presentLine(r: LineResult): LineBlock {
+  const a = r.anode;
+  const alloyed = a.complete_s !== null;
+  return {
+    stations: r.stations.map(stationBlock),
+    anode: {
+      thickness_um: r6(toUm(a.thickness_m)),
+      li_diffusivity_cm2_s: toCm2PerS(a.diffusivity_m2_s),
+      alloying_complete_s: a.complete_s === null ? -1 : r6(a.complete_s),
+      free_li_um: r6(toUm(a.freeLi_m)),
+      al_fractions: {
+        Al: r6(a.alFractions.Al),
+        LiAl: r6(a.alFractions.LiAl),
+        Li3Al2: r6(a.alFractions.Li3Al2),
+        Li9Al4: r6(a.alFractions.Li9Al4),
+      },
+      li_al_molar_ratio: a.liAlRatio === null ? null : r6(a.liAlRatio),
+      alloying_extent: r6(a.extent),
+      li_inventory_mol_m2: r6(a.liInventory_mol_m2),
+      li_in_anode_mol_m2: r6(a.li_mol_m2),
+      al_mol_m2: r6(a.al_mol_m2),
+      peak_temperature_C: r6(toCelsius(a.peakTemperature_K)),
+      peak_temperature_where: a.peakWhere,
+      adiabatic_rise_K: r6(a.adiabaticRise_K),
+      open_web_peak_C: a.openWebPeak_K === null ? null : r6(toCelsius(a.openWebPeak_K)),
+      wound_at_once_peak_C: a.woundPeak_K === null ? null : r6(toCelsius(a.woundPeak_K)),
+      reaction_heat_J_m2: r6(a.reactionHeat_J_m2),
+      extent_after: alloyed
+        ? a.extentAfter.map((e) => ({
+            where: e.where,
+            extent: r6(e.extent),
+            temperature_C: r6(toCelsius(e.temperature_K)),
+          }))
+        : [],
+    },
+    crack: { sandwiched: crackBlock(r.crack.sandwiched), free_standing: crackBlock(r.crack.free_standing) },
+    warnings: r.warnings.map((w) => ({ code: w.code, message: warningText(w) })),
+  };
+}
+
+const C1 = (K: number): string => toCelsius(K).toFixed(1);
+
+/** One line warning as a sentence. */
+export function warningText(w: ProcessWarning): string {
+  switch (w.code) {
+    case 'not_bonded':
+      if (w.station === '240') return `station 240: ${w.mechanism} criterion not met (index ${w.index.toFixed(3)})`;
+      if (w.station === '236')
+        return `station 236: Al–${w.partner ?? 'electrolyte'} contact fraction ${w.index.toFixed(3)} below the lamination threshold`;
+      return `station 222: electrolyte–cathode contact fraction ${w.index.toFixed(3)} below the lamination threshold`;
+    case 'short_circuit':
+      return 'Al sheet placed on the cathode layer: the Li–Al anode touches the cathode with no electrolyte between (claim 1 places it on the electrolyte)';
+    case 'al_yields':
+      return `station ${w.station}: the Al sheet yields (peak ${toMPa(w.peakPressure_Pa).toFixed(1)} MPa)`;
+    case 'li_on_roll':
+      return 'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from Al — no prelithiation (claim 1 requires Li facing the Al)';
+    case 'li_displaced':
+      return `station 240: Li thinned ${(w.reduction * 100).toFixed(2)} % while Cu and Al stay elastic; the displaced Li (${toUm(w.displaced_m).toFixed(3)} µm) must extrude backwards or to the web edges (edge bead)`;
+    case 'li_melting':
+      if (w.where === 'nip')
+        return w.squeezedTo_m !== undefined
+          ? `station 240 at ${C1(w.temperature_K)} °C ≥ 180.5 °C: Li is liquid in the nip and is squeezed out (Stefan squeeze film) to ${toUm(w.squeezedTo_m).toFixed(3)} µm`
+          : `station 240 heated to ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point)`;
+      return `line.${w.where === 'dwell' ? 'dwellTemperature' : 'storageTemperature'} ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point)`;
+    case 'li_melting_in_roll':
+      return `reaction heat raises the web to ${C1(w.peakTemperature_K)} °C in the ${w.where} (> 180.5 °C, Li melts; adiabatic rise ${w.adiabaticRise_K.toFixed(0)} K)`;
+    case 'alloying_incomplete':
+      return `alloying ${(w.extent * 100).toFixed(1)} % complete at the end of storage; complete after ${w.complete_s.toFixed(0)} s`;
+    case 'no_alloying':
+      return w.reason === 'not_bonded'
+        ? 'Li–Al interface not bonded at station 240: no metallic contact, no prelithiation'
+        : 'Cu between Li and Al: no prelithiation';
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * What a job stores besides its output JSON: the per-cell records of its production run, the cycles,
+ * the time series and the pack's per-cell snapshots, in the store's shapes (nothing a user ran is lost).
+ * Shared by `rollcell run` and `rollcell serve` so both store the same things.
+ */
+import type { JobResult } from './pipeline.ts';
+import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from './store/types.ts';
+
+/** name of the time series that holds the pack's per-cell snapshots (columns t_s, V_k, SOC_k, T_k) */
+export const BATTERY_CELLS_SERIES = 'battery cells';
+
+export function storedDetail(res: JobResult): {
+  cells: StoredCell[];
+  cycles: StoredCycle[];
+  timeSeries: TimeSeriesRecord[];
+} {
+  // the SI produced cell stays in memory (the battery takes it); the store keeps the record's presented fields
+  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map(({ cell: _si, ...c }) => ({
+    ...c,
+    verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
+    thickness_um: c.stack.cell_thickness_um,
+    capacity_mAh: c.capacity_mAh,
+  }));
+  const cycles: StoredCycle[] = res.cycles.map((c) => ({
+    cycle: c.index,
+    charge_Ah: c.charge_Ah,
+    discharge_Ah: c.discharge_Ah,
+    coulombic_efficiency: c.ce,
+    ...(c.resistance_mOhm !== undefined ? { resistance_mOhm: c.resistance_mOhm } : {}),
+  }));
+  const timeSeries: TimeSeriesRecord[] = res.timeSeries.map((t) => ({
+    name: t.name,
+    columns: {
+      t_s: [...t.t_s],
+      voltage_V: [...t.voltage_V],
+      current_A: [...t.current_A],
+      capacity_Ah: [...t.capacity_Ah],
+    },
+  }));
+  const f = res.batteryFrames;
+  if (f && f.time_s.length > 0) {
+    const columns: Record<string, number[]> = { t_s: f.time_s };
+    const n = f.serials.length;
+    for (let k = 0; k < n; k++) columns[`V_${k}`] = f.voltage_V.map((row) => row[k]!);
+    for (let k = 0; k < n; k++) columns[`SOC_${k}`] = f.soc_pct.map((row) => row[k]!);
+    for (let k = 0; k < n; k++) columns[`T_${k}`] = f.temperature_C.map((row) => row[k]!);
+    timeSeries.push({ name: BATTERY_CELLS_SERIES, columns });
+  }
+  return { cells, cycles, timeSeries };
+}

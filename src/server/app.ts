@@ -1,0 +1,1239 @@
+/**
+ * The HTTP API and the dashboard's static files (hono). Routes are declared once (`RouteDef`, with zod
+ * schemas) and both registered and documented from that declaration (GET /api/openapi.json).
+ *
+ * Security: every response carries a Content-Security-Policy that allows only this origin (no remote
+ * scripts, styles, fonts or connections; no inline script); nothing from a recipe or a run is ever
+ * sent as HTML (the API speaks JSON, the dashboard renders text). On loopback the Host header must
+ * name loopback (DNS rebinding); on any other address a token is required for every request — a header
+ * (X-Rollcell-Token or Authorization: Bearer) or, for page loads, the `?token=` link once, which sets
+ * an HttpOnly SameSite=Strict cookie. State-changing requests always need the token in a header (a
+ * cookie alone never suffices: no CSRF by form) and a JSON body (a cross-site form cannot send one).
+ * Request bodies are size-limited.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import { readFileSync, existsSync, statSync, createReadStream, readdirSync } from 'node:fs';
+import { join, resolve, extname, normalize } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import { ROLLCELL_VERSION } from '../version.ts';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { parseRecipeText, formatProblem } from '../recipe/parse.ts';
+import { recipeJsonSchema } from '../recipe/schema.ts';
+import { runJob } from '../pipeline.ts';
+import { allMaterials } from '../materials/library.ts';
+import { newRunId, type Store, type StoredRun } from '../store/index.ts';
+import { BATTERY_CELLS_SERIES } from '../run-record.ts';
+import { parseBpxObject } from './bpx.ts';
+import { HttpProblem, httpProblem, problemBody, toHttp, zodProblems, type HttpStatus } from './http-problems.ts';
+import { openApiDocument, type RouteDef } from './openapi.ts';
+import * as S from './schemas.ts';
+import { JobManager, type JobEvent } from './jobs.ts';
+import { m4 } from './present/downsample.ts';
+import { shiftCellOf, shiftPayload, SPC_QUANTITIES, type ShiftContext, type SpcQuantity } from './present/shift.ts';
+import { rollsOf, cellsOfRoll, packSerials } from './present/genealogy.ts';
+import { comparePayload } from './present/compare.ts';
+import { halfCycles, dqdv } from './present/run.ts';
+import { cellsCsv, seriesBdf, runXlsx } from './export.ts';
+import { runExperiment, firstCycleSummary, parseExperiment } from '../cycler/index.ts';
+import { createLiquidModel, simulateConstantCurrent } from '../electrochem/liquid/index.ts';
+
+/** the parsed shape of one experiment step that the constant-current fast path reads */
+interface FastStep {
+  kind: string;
+  text: string;
+  control?: { mode: string; c_rate?: number; current_A?: number };
+  terminations?: { kind: string; voltage_V?: number }[];
+}
+import { buildCellModel } from '../pipeline.ts';
+import type { Problem } from '../problems.ts';
+
+/** largest JSON body (a recipe is ≤ 1 MB of YAML; JSON quoting adds a little) */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** largest upload (a BPX cell file) */
+export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+export interface AppOptions {
+  store: Store;
+  jobs: JobManager;
+  /** required token (null: none — only allowed on loopback) */
+  token: string | null;
+  /** loopback binding: the Host header must name loopback */
+  loopback: boolean;
+  /** built dashboard (index.html + assets/); null: API only */
+  webDir: string | null;
+  /** example recipes offered in the Recipe view */
+  examplesDir?: string;
+  log?: (s: string) => void;
+  /** stored runs kept parsed in memory (runs are immutable once stored); 0 reads the store every time */
+  runCacheSize?: number;
+}
+
+/* ------------------------------------------------------------------ small LRU caches of immutable run data */
+
+class Lru<V> {
+  readonly #m = new Map<string, V>();
+  constructor(readonly size: number) {}
+  get(k: string): V | undefined {
+    const v = this.#m.get(k);
+    if (v !== undefined) {
+      this.#m.delete(k);
+      this.#m.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: V): void {
+    if (this.size <= 0) return;
+    this.#m.delete(k);
+    this.#m.set(k, v);
+    while (this.#m.size > this.size) this.#m.delete(this.#m.keys().next().value!);
+  }
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookie(c: Context, name: string): string | undefined {
+  const h = c.req.header('cookie') ?? '';
+  for (const part of h.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
+  const app = new Hono();
+  const routes: RouteDef[] = [];
+  const runCache = new Lru<StoredRun>(o.runCacheSize ?? 16);
+  const cellsCache = new Lru<Record<string, unknown>[]>(3);
+  const seriesCache = new Lru<Record<string, Float64Array>>(8);
+  const shiftCache = new Lru<ReturnType<typeof shiftPayload>>(8);
+
+  /* ---------------------------------------------------------------- errors */
+  const problemResponse = (c: Context, status: HttpStatus, problems: readonly Problem[]) =>
+    c.body(JSON.stringify(problemBody(status, problems)), status, { 'content-type': 'application/problem+json' });
+  app.onError((e, c) => {
+    const h = toHttp(e);
+    if (h.internal) o.log?.(`internal error on ${c.req.method} ${c.req.path}: ${(e as Error)?.stack ?? String(e)}`);
+    return problemResponse(c, h.status, h.problems);
+  });
+  app.notFound((c) =>
+    problemResponse(c, 404, [
+      { path: 'url', problem: 'no such route', got: `${c.req.method} ${c.req.path}`, allowed: 'see /api/openapi.json' },
+    ]),
+  );
+
+  /* ---------------------------------------------------------------- security */
+  app.use('*', async (c, next) => {
+    if (o.loopback) {
+      const host = c.req.header('host') ?? '';
+      if (!LOOPBACK_HOSTS.test(host))
+        throw httpProblem(
+          403,
+          'Host',
+          'the server is bound to loopback; requests must name a loopback host',
+          JSON.stringify(host),
+          'localhost, 127.0.0.1 or [::1]',
+        );
+    }
+    const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method);
+    if (o.token) {
+      const header = c.req.header('x-rollcell-token') ?? c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
+      const q = c.req.query('token');
+      const ck = cookie(c, 'rollcell_token');
+      const ok = (v: string | undefined) => v !== undefined && safeEqual(v, o.token!);
+      if (mutating) {
+        if (!ok(header))
+          throw httpProblem(
+            401,
+            'X-Rollcell-Token',
+            'state-changing requests need the token in a header',
+            header ? 'a wrong token' : 'no token header',
+            'the token printed by rollcell serve, in X-Rollcell-Token',
+          );
+      } else if (!ok(header) && !ok(ck)) {
+        if (ok(q)) {
+          // a page link with ?token=: remember it in an HttpOnly cookie and drop it from the URL
+          const url = new URL(c.req.url);
+          url.searchParams.delete('token');
+          c.header('set-cookie', `rollcell_token=${encodeURIComponent(o.token)}; HttpOnly; SameSite=Strict; Path=/`);
+          return c.redirect(url.pathname + url.search, 303);
+        }
+        throw httpProblem(
+          401,
+          'token',
+          'this server needs a token',
+          'none',
+          'X-Rollcell-Token header, or open the link with ?token=… that rollcell serve printed',
+        );
+      }
+    }
+    if (mutating && c.req.path.startsWith('/api/')) {
+      const ct = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (ct !== 'application/json')
+        throw httpProblem(415, 'Content-Type', 'request bodies are JSON', JSON.stringify(ct), 'application/json');
+    }
+    await next();
+    c.header('Content-Security-Policy', CSP);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Resource-Policy', 'same-origin');
+  });
+  const tooLarge = (max: number) => (c: Context) =>
+    problemResponse(c, 413, [
+      {
+        path: 'body',
+        problem: 'request body too large',
+        got: `${c.req.header('content-length') ?? 'more than allowed'} bytes`,
+        allowed: `≤ ${max} bytes`,
+      },
+    ]);
+  app.use('/api/cycle', bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: tooLarge(MAX_UPLOAD_BYTES) }));
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path === '/api/cycle') return next();
+    return bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge(MAX_BODY_BYTES) })(c, next);
+  });
+
+  /* ---------------------------------------------------------------- helpers */
+  const parse = <T extends z.ZodType>(schema: T, v: unknown, where: string, status: HttpStatus = 400): z.output<T> => {
+    const r = schema.safeParse(v);
+    if (!r.success) throw new HttpProblem(status, zodProblems(where, r.error));
+    return r.data;
+  };
+  const body = async (c: Context): Promise<unknown> => {
+    try {
+      return await c.req.json();
+    } catch {
+      throw httpProblem(400, 'body', 'not valid JSON', 'unparsable text', 'a JSON object');
+    }
+  };
+  const def = (r: RouteDef, h: (c: Context) => Response | Promise<Response>): void => {
+    routes.push(r);
+    app.on(r.method.toUpperCase(), r.path, h);
+  };
+  const getRun = async (id: string): Promise<StoredRun> => {
+    const hit = runCache.get(id);
+    if (hit) return hit;
+    const job = o.jobs.get(id);
+    if (job && (job.state === 'queued' || job.state === 'running'))
+      throw httpProblem(
+        409,
+        'id',
+        'the run is still in progress',
+        id,
+        `a finished run (follow /api/runs/${id}/events)`,
+      );
+    const r = await o.store.getRun(id);
+    runCache.set(r.id, r);
+    if (r.id !== id) runCache.set(id, r);
+    return r;
+  };
+  const getCells = async (id: string): Promise<Record<string, unknown>[]> => {
+    const run = await getRun(id);
+    let cells = cellsCache.get(run.id);
+    if (!cells) {
+      cells = (await o.store.listCells(run.id)) as Record<string, unknown>[];
+      cellsCache.set(run.id, cells);
+    }
+    return cells;
+  };
+  const getSeries = async (id: string, name: string): Promise<Record<string, Float64Array>> => {
+    const run = await getRun(id);
+    const key = `${run.id}\u0000${name}`;
+    let s = seriesCache.get(key);
+    if (!s) {
+      const [ts] = await o.store.getTimeSeries(run.id, name);
+      if (!ts)
+        throw httpProblem(404, 'name', 'no such series in this run', JSON.stringify(name), 'see /api/runs/{id}/series');
+      s = Object.fromEntries(Object.entries(ts.columns).map(([k, v]) => [k, Float64Array.from(v)]));
+      seriesCache.set(key, s);
+    }
+    return s;
+  };
+  const recipeResult = (text: string) => {
+    const r = parseRecipeText(text);
+    if (!r.ok) throw new HttpProblem(422, r.problems);
+    return r.recipe;
+  };
+  const idParam = z.object({ id: z.string().min(1).max(64) });
+
+  /* ---------------------------------------------------------------- meta */
+  def(
+    {
+      method: 'get',
+      path: '/api/health',
+      summary: 'liveness and versions',
+      tags: ['meta'],
+      responses: { 200: { description: 'ok', schema: z.object({ ok: z.boolean(), version: z.string() }) } },
+    },
+    (c) => c.json({ ok: true, version: ROLLCELL_VERSION }),
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/openapi.json',
+      summary: 'this document (OpenAPI 3.1, generated from the zod schemas)',
+      tags: ['meta'],
+      responses: { 200: { description: 'OpenAPI document' } },
+    },
+    (c) => c.json(openApiDocument(routes, { tokenRequired: o.token !== null })),
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/schema/recipe',
+      summary: 'the recipe JSON Schema (the Recipe view’s form is generated from it)',
+      tags: ['recipes'],
+      responses: { 200: { description: 'JSON Schema' } },
+    },
+    (c) => c.json(recipeJsonSchema()),
+  );
+
+  /* ---------------------------------------------------------------- recipes */
+  def(
+    {
+      method: 'post',
+      path: '/api/recipes/validate',
+      summary: 'validate a recipe; windows and claim verdicts from a line-only evaluation',
+      tags: ['recipes'],
+      body: S.validateRequestSchema,
+      mutates: false,
+      responses: { 200: { description: 'validation result (ok or the problems)', schema: S.validateResponseSchema } },
+    },
+    async (c) => {
+      const t0 = performance.now();
+      const { text } = parse(S.validateRequestSchema, await body(c), 'body');
+      const r = parseRecipeText(text);
+      if (!r.ok)
+        return c.json({
+          ok: false,
+          problems: r.problems,
+          windows: [],
+          claims: [],
+          warnings: [],
+          line: null,
+          elapsed_ms: performance.now() - t0,
+        });
+      let job;
+      try {
+        job = runJob(r.recipe, { noCycling: true });
+      } catch (e) {
+        const h = toHttp(e);
+        const problems = h.internal
+          ? [{ path: '', problem: `the line cannot be evaluated: ${(e as Error).message}`, got: '', allowed: '' }]
+          : h.problems;
+        return c.json({
+          ok: false,
+          problems,
+          windows: [],
+          claims: [],
+          warnings: [],
+          line: null,
+          elapsed_ms: performance.now() - t0,
+        });
+      }
+      return c.json({
+        ok: true,
+        problems: [],
+        windows: job.windows,
+        claims: job.output.claims ?? [],
+        warnings: job.warnings,
+        line: job.output.line ?? null,
+        design: job.output.design,
+        elapsed_ms: performance.now() - t0,
+      });
+    },
+  );
+  def(
+    {
+      method: 'post',
+      path: '/api/recipes',
+      summary: 'store a recipe: a new version when the text changed',
+      tags: ['recipes'],
+      body: S.recipeSaveRequestSchema,
+      mutates: true,
+      responses: {
+        201: { description: 'stored version', schema: S.recipeVersionSchema.extend({ created: z.boolean() }) },
+      },
+    },
+    async (c) => {
+      const req = parse(S.recipeSaveRequestSchema, await body(c), 'body');
+      const recipe = recipeResult(req.text);
+      const v = await o.store.saveRecipeVersion({
+        name: req.name ?? recipe.name,
+        text: req.text,
+        parsed: recipe,
+        ...(req.note ? { note: req.note } : {}),
+      });
+      return c.json(v, v.created ? 201 : 200);
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/recipes',
+      summary: 'stored recipes (newest change first)',
+      tags: ['recipes'],
+      responses: { 200: { description: 'recipes', schema: z.array(S.recipeEntrySchema) } },
+    },
+    async (c) => c.json(await o.store.listRecipes()),
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/recipes/:name',
+      summary: 'the versions of a stored recipe, newest first',
+      tags: ['recipes'],
+      params: z.object({ name: z.string() }),
+      responses: { 200: { description: 'versions', schema: z.array(S.recipeVersionSchema) } },
+    },
+    async (c) => {
+      const name = c.req.param('name')!;
+      const v = await o.store.listRecipeVersions(name);
+      if (v.length === 0)
+        throw httpProblem(404, 'name', 'no stored recipe of this name', JSON.stringify(name), 'see GET /api/recipes');
+      return c.json(v);
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/recipes/:name/versions/:version',
+      summary: 'one version with its text',
+      tags: ['recipes'],
+      params: z.object({ name: z.string(), version: z.coerce.number().int().gte(1) }),
+      responses: { 200: { description: 'the version', schema: S.recipeVersionSchema.extend({ text: z.string() }) } },
+    },
+    async (c) => {
+      const p = parse(z.object({ name: z.string(), version: z.coerce.number().int().gte(1) }), c.req.param(), 'params');
+      const v = await o.store.getRecipeVersion(p.name, p.version);
+      if (!v)
+        throw httpProblem(
+          404,
+          'version',
+          'no such recipe version',
+          `${p.name} v${p.version}`,
+          'see GET /api/recipes/{name}',
+        );
+      return c.json(v);
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/examples',
+      summary: 'example recipes shipped with rollcell',
+      tags: ['recipes'],
+      responses: {
+        200: { description: 'examples', schema: z.array(z.object({ file: z.string(), text: z.string() })) },
+      },
+    },
+    (c) => {
+      const dir = o.examplesDir;
+      if (!dir || !existsSync(dir)) return c.json([]);
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort();
+      return c.json(files.map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') })));
+    },
+  );
+
+  /* ---------------------------------------------------------------- runs */
+  def(
+    {
+      method: 'post',
+      path: '/api/runs',
+      summary: 'start a run (off the request thread); follow it at /api/runs/{id}/events',
+      tags: ['runs'],
+      body: S.runRequestSchema,
+      mutates: true,
+      responses: { 202: { description: 'queued', schema: S.runStartedSchema } },
+    },
+    async (c) => {
+      const req = parse(S.runRequestSchema, await body(c), 'body');
+      let text = req.text;
+      if (text === undefined && req.recipe) {
+        const v = await o.store.getRecipeVersion(req.recipe.name, req.recipe.version);
+        if (!v)
+          throw httpProblem(
+            404,
+            'body.recipe',
+            'no such stored recipe',
+            JSON.stringify(req.recipe),
+            'a name from GET /api/recipes',
+          );
+        text = v.text;
+      }
+      if (text === undefined)
+        throw httpProblem(
+          400,
+          'body',
+          'a run needs a recipe',
+          'neither text nor recipe',
+          'text (YAML) or recipe {name, version?}',
+        );
+      recipeResult(text); // invalid recipes are refused up front (422), never queued
+      const runId = newRunId();
+      const job = o.jobs.submit({ runId, text, seed: req.seed, production: req.production, battery: req.battery });
+      return c.json(
+        { run_id: runId, status: job.state === 'running' ? 'running' : 'queued', events: `/api/runs/${runId}/events` },
+        202,
+      );
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs',
+      summary: 'stored runs (newest first) and the runs in progress',
+      tags: ['runs'],
+      query: z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }),
+      responses: {
+        200: {
+          description: 'runs',
+          schema: z.object({ runs: z.array(S.runSummarySchema), active: z.array(S.jobStateSchema) }),
+        },
+      },
+    },
+    async (c) => {
+      const q = parse(
+        z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }).strict(),
+        c.req.query(),
+        'query',
+      );
+      const runs = await o.store.listRuns({ limit: q.limit });
+      const names = new Map<string, string>();
+      // the recipe name of each run, for the list (one small query per distinct recipe would be overkill: read from the run cache or leave blank)
+      for (const r of runs) {
+        const cached = runCache.get(r.id);
+        if (cached) names.set(r.id, String((cached.recipe.parsed as Record<string, unknown>)?.['name'] ?? ''));
+      }
+      const active = o.jobs
+        .list()
+        .filter((j) => j.state === 'queued' || j.state === 'running')
+        .map((j) => ({ run_id: j.runId, state: j.state, stage: j.stage, cells: j.cells.length, error: j.error }));
+      return c.json({ runs: runs.map((r) => ({ ...r, recipe_name: names.get(r.id) ?? null })), active });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/state',
+      summary: 'state of a run: queued, running (stage), completed or failed',
+      tags: ['runs'],
+      params: idParam,
+      responses: { 200: { description: 'state', schema: S.jobStateSchema } },
+    },
+    async (c) => {
+      const id = c.req.param('id')!;
+      const job = o.jobs.get(id);
+      if (job)
+        return c.json({
+          run_id: id,
+          state: job.state,
+          stage: job.stage,
+          cells: job.cells.length,
+          error: job.problems.map(formatProblem).join('\n') || null,
+        });
+      const r = await o.store.getRun(id);
+      return c.json({
+        run_id: r.id,
+        state: r.status,
+        stage: null,
+        cells: r.n_cells,
+        error: (r.output as Record<string, unknown>)['error'] ?? null,
+      });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/events',
+      summary:
+        'server-sent events of a run: state, shift-start, cells (columnar batches), shift (live Shift snapshot), done | failed',
+      tags: ['runs'],
+      params: idParam,
+      responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
+    },
+    async (c) => {
+      const id = c.req.param('id')!;
+      const job = o.jobs.get(id);
+      if (!job) {
+        const r = await o.store.getRun(id); // 404 when unknown
+        return streamSSE(c, async (s) => {
+          await s.writeSSE({
+            event: r.status === 'failed' ? 'failed' : 'done',
+            data: JSON.stringify(
+              r.status === 'failed'
+                ? {
+                    problems: [
+                      {
+                        path: '',
+                        problem: String((r.output as Record<string, unknown>)['error'] ?? 'failed'),
+                        got: '',
+                        allowed: '',
+                      },
+                    ],
+                  }
+                : { run_id: r.id },
+            ),
+          });
+        });
+      }
+      return streamSSE(c, async (s) => {
+        const queue: JobEvent[] = [];
+        let wake: (() => void) | null = null;
+        let ended = false;
+        const unsubscribe = o.jobs.subscribe(id, (e) => {
+          queue.push(e);
+          wake?.();
+        });
+        s.onAbort(() => {
+          ended = true;
+          unsubscribe();
+          wake?.();
+        });
+        let seq = 0;
+        while (!ended) {
+          while (queue.length) {
+            const e = queue.shift()!;
+            await s.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: String(seq++) });
+            if (e.event === 'done' || e.event === 'failed') ended = true;
+          }
+          if (ended) break;
+          await new Promise<void>((res) => {
+            wake = res;
+            setTimeout(res, 15_000).unref(); // keep-alive
+          });
+          wake = null;
+          if (queue.length === 0 && !ended) await s.writeSSE({ event: 'ping', data: '{}' });
+        }
+        unsubscribe();
+      });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id',
+      summary: 'a stored run: summary, recipe, output (CONTRACT.md), stations',
+      tags: ['runs'],
+      params: idParam,
+      responses: { 200: { description: 'the run', schema: S.storedRunSchema } },
+    },
+    async (c) => c.json(await getRun(c.req.param('id')!)),
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/series',
+      summary: 'the time series of a run (names, columns, points)',
+      tags: ['runs'],
+      params: idParam,
+      responses: {
+        200: {
+          description: 'series',
+          schema: z.array(z.object({ name: z.string(), columns: z.array(z.string()), points: z.number().int() })),
+        },
+      },
+    },
+    async (c) => {
+      const run = await getRun(c.req.param('id')!);
+      const all = await o.store.getTimeSeries(run.id);
+      return c.json(
+        all.map((s) => ({
+          name: s.name,
+          columns: Object.keys(s.columns),
+          points: Object.values(s.columns)[0]?.length ?? 0,
+        })),
+      );
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/series/:name',
+      summary: 'one series in a window, min/max-per-pixel downsampled (M4) for drawing',
+      tags: ['runs'],
+      params: z.object({ id: z.string(), name: z.string() }),
+      query: S.seriesQuerySchema,
+      responses: { 200: { description: 'columns', schema: S.seriesResponseSchema } },
+    },
+    async (c) => {
+      const q = parse(S.seriesQuerySchema, c.req.query(), 'query');
+      const name = c.req.param('name')!;
+      const s = await getSeries(c.req.param('id')!, name);
+      const x = s[q.x];
+      if (!x) throw httpProblem(400, 'query.x', 'no such column', JSON.stringify(q.x), Object.keys(s).join(', '));
+      const ys = q.y.split(',').filter(Boolean);
+      for (const y of ys)
+        if (!s[y]) throw httpProblem(400, 'query.y', 'no such column', JSON.stringify(y), Object.keys(s).join(', '));
+      const x0 = q.x0 ?? x[0] ?? 0;
+      const x1 = q.x1 ?? x[x.length - 1] ?? 0;
+      const d = m4(x, s[ys[0] ?? q.x]!, x0, x1, q.px);
+      const columns: Record<string, number[]> = { [q.x]: d.index.map((i) => x[i]!) };
+      for (const y of ys) columns[y] = d.index.map((i) => s[y]![i]!);
+      return c.json({
+        name,
+        x: q.x,
+        columns,
+        points_total: x.length,
+        points_in_window: d.points_in_window,
+        points_returned: d.index.length,
+      });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/vq',
+      summary: 'voltage vs capacity per half-cycle and dQ/dV of the cycling series',
+      tags: ['runs'],
+      params: idParam,
+      responses: { 200: { description: 'half-cycles and dQ/dV' } },
+    },
+    async (c) => {
+      const run = await getRun(c.req.param('id')!);
+      const all = await o.store.getTimeSeries(run.id);
+      const ts = all.find((s) => s.columns['voltage_V'] && s.columns['current_A']);
+      if (!ts) return c.json({ name: null, halves: [], dqdv: [] });
+      const halves = halfCycles(ts.columns['t_s']!, ts.columns['voltage_V']!, ts.columns['current_A']!);
+      const thin = (h: (typeof halves)[number]) => {
+        const d = m4(h.q_Ah, h.voltage_V, -Infinity, Infinity, 400);
+        return { kind: h.kind, q_Ah: d.index.map((i) => h.q_Ah[i]!), voltage_V: d.index.map((i) => h.voltage_V[i]!) };
+      };
+      return c.json({ name: ts.name, halves: halves.map(thin), dqdv: halves.map((h) => dqdv(h)) });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/cycles',
+      summary: 'the ageing cycles: capacity, CE, resistance per cycle',
+      tags: ['runs'],
+      params: idParam,
+      responses: { 200: { description: 'cycles' } },
+    },
+    async (c) => {
+      const run = await getRun(c.req.param('id')!);
+      return c.json(await o.store.listCycles(run.id));
+    },
+  );
+  const shiftQuery = z
+    .object({
+      quantity: z
+        .enum(Object.keys(SPC_QUANTITIES) as [SpcQuantity, ...SpcQuantity[]])
+        .default('gauge_240_thickness_um'),
+    })
+    .strict();
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/shift',
+      summary: 'the Shift view: output vs pace, OEE, Paretos, SPC per lane (live while the run goes)',
+      tags: ['runs'],
+      params: idParam,
+      query: shiftQuery,
+      responses: { 200: { description: 'shift payload' } },
+    },
+    async (c) => {
+      const id = c.req.param('id')!;
+      const q = parse(shiftQuery, c.req.query(), 'query');
+      const job = o.jobs.get(id);
+      if (job && job.state !== 'completed' && job.state !== 'failed') {
+        const live = o.jobs.liveShift(id, q.quantity);
+        if (!live)
+          throw httpProblem(
+            409,
+            'id',
+            'the run has not started its production shift yet',
+            id,
+            'retry after the shift-start event',
+          );
+        return c.json(live);
+      }
+      const run = await getRun(id);
+      const key = `${run.id}\u0000${q.quantity}`;
+      let p = shiftCache.get(key);
+      if (!p) {
+        const prod = run.output.production as Record<string, unknown> | undefined;
+        if (!prod)
+          throw httpProblem(
+            404,
+            'production',
+            'this run has no production shift',
+            run.id,
+            'a run started with production',
+          );
+        const cells = await getCells(run.id);
+        const spc = (prod['spc'] ?? {}) as Record<string, unknown>;
+        const recipe = run.recipe.parsed as Record<string, unknown>;
+        const P = (recipe['production'] ?? {}) as Record<string, unknown>;
+        const pspc = (P['spc'] ?? {}) as Record<string, number>;
+        const ctx: ShiftContext = {
+          planned_s: Number(prod['duration_s'] ?? 0),
+          lanes: Number(prod['lanes'] ?? 1),
+          speed_m_per_min: Number(prod['speed_m_per_min'] ?? 1),
+          cell_length_mm: Number(((prod['cell_format_mm'] ?? {}) as Record<string, number>)['length'] ?? 100),
+          stops: ((prod['stops'] ?? []) as { cause: string; t0_s: number; t1_s: number }[]).map((s) => ({
+            cause: s.cause,
+            t0_s: s.t0_s,
+            t1_s: s.t1_s,
+          })),
+          spec: (recipe['spec'] ?? {}) as ShiftContext['spec'],
+          subgroup_size: Number(spc['subgroup_size'] ?? 5),
+          ewma_lambda: pspc['ewma_lambda'] ?? 0.2,
+          ewma_L: pspc['ewma_L'] ?? 3,
+          scrap_by_cause: prod['scrap_by_cause'] as ShiftContext['scrap_by_cause'],
+          oee: prod['oee'] as ShiftContext['oee'],
+          t_now_s: Number(prod['duration_s'] ?? 0),
+          done: true,
+        };
+        p = shiftPayload(cells.map(shiftCellOf), ctx, q.quantity);
+        shiftCache.set(key, p);
+      }
+      return c.json(p);
+    },
+  );
+  const pageQuery = z
+    .object({
+      offset: z.coerce.number().int().gte(0).default(0),
+      limit: z.coerce.number().int().gte(1).lte(5000).default(200),
+      q: z.string().max(100).optional(),
+    })
+    .strict();
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/cells',
+      summary: 'the cells of a run (page), optionally filtered by serial substring',
+      tags: ['genealogy'],
+      params: idParam,
+      query: pageQuery,
+      responses: { 200: { description: 'cells' } },
+    },
+    async (c) => {
+      const q = parse(pageQuery, c.req.query(), 'query');
+      const cells = await getCells(c.req.param('id')!);
+      const f = q.q ? cells.filter((x) => String(x['serial']).includes(q.q!)) : cells;
+      const page = f.slice(q.offset, q.offset + q.limit).map((x) => ({
+        serial: x['serial'],
+        lane: x['lane'],
+        in_spec: x['in_spec'],
+        verdict: x['verdict'],
+        time_s: (x['genealogy'] as Record<string, unknown> | undefined)?.['time_s'],
+        battery_serial: (x['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] ?? null,
+      }));
+      return c.json({ total: f.length, offset: q.offset, cells: page });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/cells/:serial',
+      summary: 'one cell: parent rolls (MD/CD position), station readings, verdict, battery',
+      tags: ['genealogy'],
+      params: z.object({ id: z.string(), serial: z.string() }),
+      responses: { 200: { description: 'cell record' } },
+    },
+    async (c) => {
+      const run = await getRun(c.req.param('id')!);
+      const serial = c.req.param('serial')!;
+      const cell = await o.store.getCell(run.id, serial);
+      if (!cell)
+        throw httpProblem(
+          404,
+          'serial',
+          'no cell with this serial in the run',
+          JSON.stringify(serial),
+          'a serial from /api/runs/{id}/cells',
+        );
+      const bat = run.output.battery as Record<string, unknown> | undefined;
+      const bs = (cell['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] as
+        string | null | undefined;
+      let position: number | null = null;
+      if (bs) position = packSerials(await getCells(run.id), bs).indexOf(serial);
+      const pack = bat?.['pack'] as Record<string, number> | undefined;
+      return c.json({
+        cell,
+        battery: bs
+          ? {
+              battery_serial: bs,
+              position,
+              group: pack && position !== null ? Math.floor(position / pack['parallel']!) : null,
+              limiting: (bat?.['limiting_cell'] as Record<string, unknown> | undefined)?.['serial'] === serial,
+            }
+          : null,
+      });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/rolls',
+      summary: 'the parent rolls of a run’s cells',
+      tags: ['genealogy'],
+      params: idParam,
+      responses: { 200: { description: 'rolls' } },
+    },
+    async (c) => c.json(rollsOf(await getCells(c.req.param('id')!))),
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/rolls/:roll',
+      summary: 'a roll → all its cells with their MD/CD positions',
+      tags: ['genealogy'],
+      params: z.object({ id: z.string(), roll: z.string() }),
+      responses: { 200: { description: 'cells of the roll' } },
+    },
+    async (c) => {
+      const roll = c.req.param('roll')!;
+      const cells = await getCells(c.req.param('id')!);
+      const out = cellsOfRoll(cells, roll);
+      if (out.length === 0)
+        throw httpProblem(
+          404,
+          'roll',
+          'no cell of this run comes from this roll',
+          JSON.stringify(roll),
+          'a roll id from /api/runs/{id}/rolls',
+        );
+      const r = rollsOf(cells).find((x) => x.roll_id === roll)!;
+      return c.json({ roll: r, cells: out });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/battery',
+      summary: 'the pack over its duty profile: per-cell voltage, SOC and temperature frames (series × parallel)',
+      tags: ['runs'],
+      params: idParam,
+      responses: { 200: { description: 'battery frames' } },
+    },
+    async (c) => {
+      const run = await getRun(c.req.param('id')!);
+      const bat = run.output.battery as Record<string, unknown> | undefined;
+      if (!bat) throw httpProblem(404, 'battery', 'this run has no battery', run.id, 'a run with a battery block');
+      const pack = bat['pack'] as Record<string, number>;
+      const [ts] = await o.store.getTimeSeries(run.id, BATTERY_CELLS_SERIES);
+      const n = pack['cells']!;
+      const frames = ts
+        ? {
+            time_s: ts.columns['t_s']!,
+            voltage_V: ts.columns['t_s']!.map((_, f) => Array.from({ length: n }, (_, k) => ts.columns[`V_${k}`]![f]!)),
+            soc_pct: ts.columns['t_s']!.map((_, f) => Array.from({ length: n }, (_, k) => ts.columns[`SOC_${k}`]![f]!)),
+            temperature_C: ts.columns['t_s']!.map((_, f) =>
+              Array.from({ length: n }, (_, k) => ts.columns[`T_${k}`]![f]!),
+            ),
+          }
+        : null;
+      const bserial = bat['battery_serial'] as string | undefined;
+      const serials = bserial ? packSerials(await getCells(run.id), bserial) : [];
+      return c.json({
+        series: pack['series'],
+        parallel: pack['parallel'],
+        serials,
+        frames,
+        block: { ...bat, series: undefined },
+        profile_series: bat['series'],
+      });
+    },
+  );
+  const exportQuery = z.object({ format: S.exportFormatSchema.default('json') }).strict();
+  def(
+    {
+      method: 'get',
+      path: '/api/runs/:id/export',
+      summary:
+        'download a run: json (everything), csv (cells), xlsx (workbook), bdf (cycling series, Battery Data Format)',
+      tags: ['runs'],
+      params: idParam,
+      query: exportQuery,
+      responses: { 200: { description: 'file', contentType: 'application/octet-stream' } },
+    },
+    async (c) => {
+      const q = parse(exportQuery, c.req.query(), 'query');
+      const run = await getRun(c.req.param('id')!);
+      const name = `rollcell-${run.id}`;
+      const dl = (type: string, file: string, data: string | Buffer) =>
+        c.body(typeof data === 'string' ? data : new Uint8Array(data), 200, {
+          'content-type': type,
+          'content-disposition': `attachment; filename="${file}"`,
+        });
+      if (q.format === 'json')
+        return dl('application/json', `${name}.json`, JSON.stringify(await o.store.exportRun(run.id)));
+      if (q.format === 'csv')
+        return dl('text/csv; charset=utf-8', `${name}-cells.csv`, cellsCsv(await getCells(run.id)));
+      if (q.format === 'xlsx')
+        return dl(
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          `${name}.xlsx`,
+          await runXlsx(await o.store.exportRun(run.id)),
+        );
+      const all = await o.store.getTimeSeries(run.id);
+      const ts = all.find((s) => s.columns['voltage_V'] && s.columns['current_A']);
+      if (!ts)
+        throw httpProblem(404, 'format', 'this run has no cycling series to export as BDF', 'bdf', 'json, csv or xlsx');
+      return dl('text/csv; charset=utf-8', `${name}-bdf.csv`, seriesBdf(ts));
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/compare',
+      summary: 'runs side by side: changed inputs first, key output deltas, claims',
+      tags: ['runs'],
+      query: S.compareQuerySchema,
+      responses: { 200: { description: 'comparison' } },
+    },
+    async (c) => {
+      const q = parse(S.compareQuerySchema, c.req.query(), 'query');
+      const ids = q.ids
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (ids.length < 2 || ids.length > 6)
+        throw httpProblem(
+          400,
+          'query.ids',
+          'compare needs 2 … 6 runs',
+          String(ids.length),
+          '2 … 6 comma-separated run ids',
+        );
+      const runs = [];
+      for (const id of ids) runs.push(await getRun(id));
+      return c.json(comparePayload(runs));
+    },
+  );
+
+  /* ---------------------------------------------------------------- materials, single-cell experiments */
+  def(
+    {
+      method: 'get',
+      path: '/api/materials',
+      summary: 'the material library with sources',
+      tags: ['materials'],
+      responses: { 200: { description: 'materials', schema: z.array(S.materialSchema) } },
+    },
+    (c) => c.json(allMaterials()),
+  );
+  def(
+    {
+      method: 'post',
+      path: '/api/cycle',
+      summary: 'run an experiment on one cell (a BPX cell with dfn/spme/spm, or a recipe’s cell with p2d/spme/spm)',
+      tags: ['cells'],
+      body: S.cycleRequestSchema,
+      mutates: true,
+      responses: { 200: { description: 'result', schema: S.cycleResponseSchema } },
+    },
+    async (c) => {
+      const t0 = performance.now();
+      const req = parse(S.cycleRequestSchema, await body(c), 'body');
+      let model;
+      if (req.bpx) {
+        if (req.model === 'p2d')
+          throw httpProblem(
+            422,
+            'body.model',
+            'p2d is the solid-state model of a recipe cell',
+            'p2d',
+            'dfn, spme or spm for a BPX cell',
+          );
+        model = createLiquidModel(parseBpxObject(req.bpx), { model: req.model });
+      } else if (req.text !== undefined) {
+        if (req.model === 'dfn')
+          throw httpProblem(
+            422,
+            'body.model',
+            'dfn is the liquid model of a BPX cell',
+            'dfn',
+            'p2d, spme or spm for a recipe cell',
+          );
+        model = buildCellModel(recipeResult(req.text), req.model);
+      } else
+        throw httpProblem(
+          400,
+          'body',
+          'a cell is needed',
+          'neither bpx nor text',
+          'bpx (a BPX object) or text (a recipe)',
+        );
+      const steps = req.experiment ?? ['Discharge at 1C until 2.5 V'];
+      // fast path: one constant-current step to a voltage cut-off on a BPX cell is a single DAE solve
+      // with a terminal event (the same solver and mesh as the cycler, without its step machine)
+      if (req.bpx && req.initial_soc === undefined) {
+        const ex = parseExperiment(steps);
+        const b =
+          ex.ok && ex.value.blocks.length === 1
+            ? (ex.value.blocks[0] as unknown as { repeat?: number; steps: unknown[] })
+            : null;
+        const st = b && b.repeat === 1 && b.steps.length === 1 ? (b.steps[0] as unknown as FastStep) : null;
+        if (
+          st &&
+          st.kind === 'step' &&
+          st.terminations?.length === 1 &&
+          st.terminations[0]!.kind === 'voltage' &&
+          (st.control?.mode === 'c_rate' || st.control?.mode === 'current')
+        ) {
+          const cap = model.nominalCapacity_C / 3600;
+          const I = st.control.mode === 'c_rate' ? st.control.c_rate! * cap : st.control.current_A!;
+          const r = simulateConstantCurrent(model, I, st.terminations[0]!.voltage_V!, {
+            y0: model.initialState(I < 0 ? 1 : 0),
+          });
+          const d = m4(r.t_s, r.V, -Infinity, Infinity, Math.ceil(req.points / 4));
+          const q = Math.abs(r.capacity_Ah[r.capacity_Ah.length - 1] ?? 0);
+          return c.json({
+            model: req.model,
+            status: r.status === 'failed' ? 'failed' : 'completed',
+            summary: {
+              step: st.text,
+              stopped_by: r.status === 'event' ? `voltage ${st.terminations[0]!.voltage_V} V` : r.status,
+              [I < 0 ? 'discharge_capacity_Ah' : 'charge_capacity_Ah']: q,
+              duration_s: r.t_s[r.t_s.length - 1] ?? 0,
+              initial_soc: I < 0 ? 1 : 0,
+              points: r.t_s.length,
+            },
+            series: {
+              time_s: d.index.map((i) => r.t_s[i]!),
+              voltage_V: d.index.map((i) => r.V[i]!),
+              current_A: d.index.map((i) => r.I_A[i]!),
+            },
+            elapsed_ms: performance.now() - t0,
+          });
+        }
+      }
+      let res;
+      try {
+        res = runExperiment(
+          model,
+          steps,
+          req.initial_soc !== undefined ? { initialSoc: req.initial_soc } : req.bpx ? { initialSoc: 1 } : {},
+        );
+      } catch (e) {
+        if ((e as Error).name === 'ExperimentParseError')
+          throw httpProblem(
+            422,
+            'body.experiment',
+            (e as Error).message,
+            JSON.stringify(steps),
+            'PyBaMM-style steps (src/cycler/README.md)',
+          );
+        throw e;
+      }
+      const s = res.series;
+      const d = m4(s.time_s, s.voltage_V, -Infinity, Infinity, Math.ceil(req.points / 4));
+      const fc = firstCycleSummary(res);
+      return c.json({
+        model: res.model,
+        status: res.status,
+        summary: { ...fc, initial_soc: res.initialSoc, points: s.time_s.length },
+        series: {
+          time_s: d.index.map((i) => s.time_s[i]!),
+          voltage_V: d.index.map((i) => s.voltage_V[i]!),
+          current_A: d.index.map((i) => s.current_A[i]!),
+        },
+        elapsed_ms: performance.now() - t0,
+      });
+    },
+  );
+
+  /* ---------------------------------------------------------------- extension points (issues 17/18) */
+  for (const [path, what] of [
+    ['/api/sweeps', 'sweeps (issue 17)'],
+    ['/api/campaigns', 'production campaigns (issue 18)'],
+  ] as const) {
+    const h = (c: Context) =>
+      problemResponse(c, 501, [
+        {
+          path: 'url',
+          problem: `${what} are not available in this version yet`,
+          got: `${c.req.method} ${path}`,
+          allowed: 'runs, recipes, materials, cycle',
+        },
+      ]);
+    def(
+      {
+        method: 'get',
+        path,
+        summary: `${what}: not available yet (extension point)`,
+        tags: ['extensions'],
+        responses: { 501: { description: 'not implemented' } },
+      },
+      h,
+    );
+    def(
+      {
+        method: 'post',
+        path,
+        summary: `${what}: not available yet (extension point)`,
+        tags: ['extensions'],
+        mutates: true,
+        responses: { 501: { description: 'not implemented' } },
+      },
+      h,
+    );
+  }
+
+  /* ---------------------------------------------------------------- the dashboard */
+  if (o.webDir) {
+    const root = resolve(o.webDir);
+    const indexPath = join(root, 'index.html');
+    const index = existsSync(indexPath) ? readFileSync(indexPath, 'utf8') : null;
+    app.get('*', async (c) => {
+      const p = c.req.path;
+      if (p.startsWith('/api/')) return c.notFound();
+      if (p.startsWith('/assets/') || /\.(png|svg|ico)$/.test(p)) {
+        const f = normalize(join(root, p));
+        if (!f.startsWith(root + '/') || !existsSync(f) || !statSync(f).isFile()) return c.notFound();
+        const type = MIME[extname(f)] ?? 'application/octet-stream';
+        return c.body(Readable.toWeb(createReadStream(f)) as ReadableStream, 200, {
+          'content-type': type,
+          'cache-control': p.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        });
+      }
+      if (!index)
+        return problemResponse(c, 503, [
+          {
+            path: 'web',
+            problem: 'the dashboard is not built',
+            got: indexPath,
+            allowed: 'npm ci (builds it) or npm run build:web',
+          },
+        ]);
+      // the token (when one is needed) goes to the page so its scripts can send it in the header
+      const html = index.replace(
+        '<meta name="rollcell-token" content="">',
+        `<meta name="rollcell-token" content="${o.token ?? ''}">`,
+      );
+      return c.html(html, 200, { 'cache-control': 'no-cache' });
+    });
+  }
+  return { app, routes };
+}

@@ -1,0 +1,134 @@
+/**
+ * Run exports for download: the JSON bundle (the store's export), the cells as CSV, a workbook (XLSX:
+ * summary, cells, cycles, the cycling series) and the cycling series as Battery Data Format CSV
+ * (CONTRACT.md column names, current positive on charge).
+ */
+import ExcelJS from 'exceljs';
+import type { RunExport, TimeSeriesRecord } from '../store/index.ts';
+
+/** flattens a JSON value into [path, value] leaves (arrays of numbers longer than 20 are skipped) */
+export function flatten(
+  v: unknown,
+  prefix = '',
+  out: [string, string | number | boolean | null][] = [],
+): [string, string | number | boolean | null][] {
+  if (v === null || typeof v !== 'object') {
+    out.push([prefix, v === undefined ? null : (v as string | number | boolean | null)]);
+    return out;
+  }
+  if (Array.isArray(v)) {
+    if (v.length > 20 && v.every((x) => typeof x === 'number')) return out;
+    v.forEach((x, i) => flatten(x, `${prefix}[${i}]`, out));
+    return out;
+  }
+  for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+
+const CELL_COLUMNS: [string, (c: Record<string, unknown>) => unknown][] = [
+  ['serial', (c) => c['serial']],
+  ['index', (c) => c['index']],
+  ['lane', (c) => c['lane']],
+  ['verdict', (c) => c['verdict']],
+  ['in_spec', (c) => c['in_spec']],
+  ['s_start_m', (c) => c['s_start_m']],
+  ['s_end_m', (c) => c['s_end_m']],
+  ['cd_start_mm', (c) => c['cd_start_mm']],
+  ['cd_end_mm', (c) => c['cd_end_mm']],
+  ['cell_thickness_um', (c) => (c['stack'] as Record<string, unknown> | undefined)?.['cell_thickness_um']],
+  ['anode_thickness_um', (c) => (c['stack'] as Record<string, unknown> | undefined)?.['anode_thickness_um']],
+  ['capacity_mAh', (c) => c['capacity_mAh']],
+  ['specific_capacity_mAh_g', (c) => c['specific_capacity_mAh_g']],
+  ['energy_Wh', (c) => c['energy_Wh']],
+  ['crack_risk', (c) => c['crack_risk']],
+  ['time_s', (c) => (c['genealogy'] as Record<string, unknown> | undefined)?.['time_s']],
+  ['station_run', (c) => (c['genealogy'] as Record<string, unknown> | undefined)?.['station_run']],
+  [
+    'parent_rolls',
+    (c) =>
+      (
+        ((c['genealogy'] as Record<string, unknown> | undefined)?.['parents'] ?? []) as {
+          roll_id: string;
+          md_start_m: number;
+        }[]
+      )
+        .map((p) => `${p.roll_id}@${p.md_start_m}m`)
+        .join(' '),
+  ],
+  ['battery_serial', (c) => (c['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] ?? ''],
+];
+
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  // formula injection: a field starting with = + - @ is quoted and prefixed so spreadsheets show it as text
+  const safe = /^[=+\-@\t\r]/.test(s) && typeof v !== 'number' ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function cellsCsv(cells: readonly Record<string, unknown>[]): string {
+  const lines = [CELL_COLUMNS.map(([h]) => h).join(',')];
+  for (const c of cells) lines.push(CELL_COLUMNS.map(([, f]) => csvField(f(c))).join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** Battery Data Format CSV of a cycling series (t_s, voltage_V, current_A[, capacity_Ah]) */
+export function seriesBdf(ts: TimeSeriesRecord): string {
+  const t = ts.columns['t_s'] ?? [];
+  const v = ts.columns['voltage_V'] ?? [];
+  const i = ts.columns['current_A'] ?? [];
+  const head = [
+    'Test Time / s',
+    'Voltage / V',
+    'Current / A',
+    'Cycle Count / 1',
+    'Step Count / 1',
+    'Charging Capacity / Ah',
+    'Discharging Capacity / Ah',
+  ];
+  const lines = [head.join(',')];
+  let qc = 0;
+  let qd = 0;
+  let step = 1;
+  for (let k = 0; k < t.length; k++) {
+    if (k > 0) {
+      const dq = (0.5 * (i[k]! + i[k - 1]!) * (t[k]! - t[k - 1]!)) / 3600;
+      if (dq > 0) qc += dq;
+      else qd -= dq;
+      if (Math.sign(i[k]!) !== Math.sign(i[k - 1]!)) step++;
+    }
+    lines.push([t[k], v[k], i[k], 1, step, qc, qd].map(csvField).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function runXlsx(ex: RunExport): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'rollcell';
+  const sum = wb.addWorksheet('summary');
+  sum.addRow(['field', 'value']);
+  for (const [k, v] of flatten({ run: ex.run, output: ex.output })) sum.addRow([k, v]);
+  const cs = wb.addWorksheet('cells');
+  cs.addRow(CELL_COLUMNS.map(([h]) => h));
+  for (const c of ex.cells)
+    cs.addRow(CELL_COLUMNS.map(([, f]) => f(c as Record<string, unknown>) as string | number | boolean | null));
+  const cy = wb.addWorksheet('cycles');
+  cy.addRow(['cycle', 'charge_Ah', 'discharge_Ah', 'coulombic_efficiency', 'resistance_mOhm']);
+  for (const c of ex.cycles)
+    cy.addRow([
+      c.cycle,
+      c.charge_Ah,
+      c.discharge_Ah,
+      c.coulombic_efficiency ?? null,
+      (c['resistance_mOhm'] as number | undefined) ?? null,
+    ]);
+  const first = ex.time_series.find((s) => 'voltage_V' in s.columns);
+  if (first) {
+    const ws = wb.addWorksheet('series');
+    const cols = Object.keys(first.columns);
+    ws.addRow(cols);
+    const n = first.columns[cols[0]!]!.length;
+    for (let k = 0; k < n; k++) ws.addRow(cols.map((c) => first.columns[c]![k]!));
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,118 @@
+/**
+ * Errors → HTTP responses. Every error a user can cause is the CLI's `Problem` value (src/problems.ts)
+ * carried in an RFC 9457 `application/problem+json` body, mapped by type (never by parsing messages):
+ * 400 malformed request (bad JSON, a parameter of the wrong type), 404 unknown run/recipe/route,
+ * 409 conflict (ambiguous id prefix, a run still in progress), 413 body too large, 422 a well-formed
+ * request whose recipe or content is invalid, 501 an extension not available yet. Anything else is a
+ * 500 without internals (the server logs it).
+ */
+import type { z } from 'zod';
+import { ProblemError, formatProblem, type Problem } from '../problems.ts';
+import { StoreError } from '../store/index.ts';
+
+export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 501 | 503;
+
+const TITLES: Record<HttpStatus, string> = {
+  400: 'Bad request',
+  401: 'Token required',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Request body too large',
+  415: 'Unsupported media type',
+  422: 'Invalid input',
+  429: 'Too many requests',
+  500: 'Internal error',
+  501: 'Not implemented',
+  503: 'Unavailable',
+};
+
+/** An HTTP error that carries Problems. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: HttpStatus,
+    readonly problems: readonly Problem[],
+  ) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'HttpProblem';
+  }
+}
+
+export function httpProblem(status: HttpStatus, path: string, what: string, got: string, allowed: string): HttpProblem {
+  return new HttpProblem(status, [{ path, problem: what, got, allowed }]);
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  problems: Problem[];
+}
+
+export function problemBody(status: HttpStatus, problems: readonly Problem[]): ProblemBody {
+  return {
+    type: status === 422 ? 'https://rollcell.dev/problems/invalid-input' : 'about:blank',
+    title: TITLES[status],
+    status,
+    detail: problems.map(formatProblem).join('\n'),
+    problems: [...problems],
+  };
+}
+
+/** zod issues of a request part (body, query, params) → Problems with the field's path */
+export function zodProblems(where: string, err: z.ZodError): Problem[] {
+  return err.issues.slice(0, 50).map((i) => {
+    const path = [where, ...i.path.map(String)].filter((s) => s !== '').join('.');
+    const input = (i as { input?: unknown }).input;
+    let got: string;
+    try {
+      got = input === undefined ? 'nothing' : (JSON.stringify(input)?.slice(0, 120) ?? String(input));
+    } catch {
+      got = typeof input;
+    }
+    const allowed =
+      i.code === 'invalid_type'
+        ? `a ${(i as { expected?: string }).expected ?? 'value of the right type'}`
+        : i.code === 'unrecognized_keys'
+          ? 'only the documented keys (see /api/openapi.json)'
+          : i.code === 'invalid_value'
+            ? ((i as { values?: unknown[] }).values ?? []).map((v) => JSON.stringify(v)).join(', ')
+            : i.message;
+    return { path, problem: i.message, got, allowed };
+  });
+}
+
+/** Any thrown value → status + Problems (internal errors get a generic Problem; log the original). */
+export function toHttp(e: unknown): { status: HttpStatus; problems: Problem[]; internal: boolean } {
+  if (e instanceof HttpProblem) return { status: e.status, problems: [...e.problems], internal: false };
+  if (e instanceof ProblemError) return { status: 422, problems: [...e.problems], internal: false };
+  if (e instanceof StoreError) {
+    const msg = e.message;
+    if (e.code === 'not_found')
+      return {
+        status: 404,
+        problems: [{ path: 'id', problem: msg, got: '', allowed: 'an existing run id or a unique prefix' }],
+        internal: false,
+      };
+    if (e.code === 'ambiguous')
+      return {
+        status: 409,
+        problems: [{ path: 'id', problem: msg, got: '', allowed: 'a longer prefix' }],
+        internal: false,
+      };
+    if (e.code === 'duplicate')
+      return { status: 409, problems: [{ path: 'id', problem: msg, got: '', allowed: 'a new id' }], internal: false };
+    if (e.code === 'invalid_input')
+      return {
+        status: 422,
+        problems: [{ path: '', problem: msg, got: '', allowed: 'finite numbers and valid records' }],
+        internal: false,
+      };
+  }
+  return {
+    status: 500,
+    problems: [{ path: '', problem: 'internal error (the server log has the details)', got: '', allowed: '' }],
+    internal: true,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * The HTTP API's request and response shapes as zod schemas: requests are validated with them (a bad
+ * body is a 400 Problem naming the field) and the OpenAPI document (./openapi.ts) is generated from
+ * them with zod's own JSON Schema export. The recipe is src/recipe/schema.ts's schema; the run output
+ * is described loosely here (an object with the CONTRACT.md blocks) until the output contract's own zod
+ * schema lands (issue 13), and then it is referenced instead.
+ */
+import { z } from 'zod';
+
+export const problemSchema = z
+  .object({
+    path: z
+      .string()
+      .describe('dotted path of the field (stations.240.force_N), a parameter, or "" for the whole input'),
+    problem: z.string(),
+    got: z.string(),
+    allowed: z.string(),
+    line: z.number().int().optional(),
+    column: z.number().int().optional(),
+  })
+  .describe('one problem with the input: the same value the CLI prints as <path>: <problem> (got …; allowed …)');
+
+/** RFC 9457 problem details, with the rollcell Problems in `problems`. */
+export const problemResponseSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    problems: z.array(problemSchema),
+  })
+  .describe('application/problem+json (RFC 9457) with the CLI’s Problem values');
+
+export const windowCheckSchema = z
+  .object({
+    quantity: z.string(),
+    value: z.number(),
+    unit: z.string(),
+    window: z.string(),
+    inside: z.boolean(),
+    paragraph: z.string(),
+  })
+  .passthrough();
+
+export const claimSchema = z
+  .object({
+    claim: z.number().int(),
+    verdict: z.enum(['met', 'not met', 'not evaluable']),
+    elements: z.array(
+      z.object({ id: z.string(), text: z.string(), verdict: z.string(), evidence: z.string() }).passthrough(),
+    ),
+  })
+  .passthrough();
+
+export const runOutputSchema = z
+  .object({
+    rollcell_version: z.string(),
+    run_id: z.string(),
+    design: z.record(z.string(), z.unknown()),
+    line: z.record(z.string(), z.unknown()).optional(),
+    production: z.record(z.string(), z.unknown()).optional(),
+    cycling: z.record(z.string(), z.unknown()).optional(),
+    battery: z.record(z.string(), z.unknown()).optional(),
+    claims: z.array(claimSchema).optional(),
+    warnings: z.array(z.string()).optional(),
+  })
+  .passthrough()
+  .describe('the output of `rollcell run --json` (CONTRACT.md); names are a public contract');
+
+export const validateRequestSchema = z
+  .object({ text: z.string().describe('the recipe as YAML (or JSON) text') })
+  .strict();
+
+export const validateResponseSchema = z.object({
+  ok: z.boolean(),
+  problems: z.array(problemSchema),
+  windows: z.array(windowCheckSchema).describe("the seed's preferred windows (reported, not enforced)"),
+  claims: z.array(claimSchema).describe('claim verdicts from the line alone (cycling claims are not evaluable here)'),
+  warnings: z.array(z.string()),
+  line: z.record(z.string(), z.unknown()).nullable().describe('the line block (stations 222/236/240, anode, crack)'),
+  elapsed_ms: z.number(),
+});
+
+export const recipeSaveRequestSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional().describe('store under this name (default: the recipe’s own name)'),
+    text: z.string(),
+    note: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export const recipeVersionSchema = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  hash: z.string(),
+  created_at: z.string(),
+  note: z.string().nullable(),
+});
+
+export const recipeEntrySchema = recipeVersionSchema.extend({ versions: z.number().int() });
+
+export const productionOptionSchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      duration_s: z
+        .number()
+        .gt(0)
+        .lte(86_400)
+        .optional()
+        .describe('shift length, s (default: the recipe’s production.duration_h)'),
+      web_length_m: z.number().gt(0).lte(100_000).optional(),
+    })
+    .strict(),
+]);
+
+export const runRequestSchema = z
+  .object({
+    text: z.string().optional().describe('recipe YAML text (or give recipe)'),
+    recipe: z
+      .object({ name: z.string(), version: z.number().int().gte(1).optional() })
+      .strict()
+      .optional()
+      .describe('a stored recipe by name (newest version unless given)'),
+    seed: z.number().int().gte(0).lte(4294967295).default(1),
+    production: productionOptionSchema.default(true).describe('run a production shift (live in the Shift view)'),
+    battery: z.boolean().default(true).describe("run the recipe's battery on its duty profile"),
+  })
+  .strict();
+
+export const runStartedSchema = z.object({
+  run_id: z.string(),
+  status: z.enum(['queued', 'running']),
+  events: z.string().describe('URL of the server-sent event stream of this run'),
+});
+
+export const runSummarySchema = z
+  .object({
+    id: z.string(),
+    created_at: z.string(),
+    status: z.string(),
+    seed: z.number().nullable(),
+    recipe_hash: z.string(),
+    yield_pct: z.number().nullable(),
+    claims_met: z.number().nullable(),
+    claims_total: z.number().nullable(),
+  })
+  .passthrough();
+
+export const storedRunSchema = runSummarySchema.extend({
+  recipe: z.object({ hash: z.string(), text: z.string(), parsed: z.unknown() }),
+  output: runOutputSchema,
+  stations: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const jobStateSchema = z.object({
+  run_id: z.string(),
+  state: z.enum(['queued', 'running', 'completed', 'failed']),
+  stage: z.string().nullable(),
+  cells: z.number().int(),
+  error: z.string().nullable(),
+});
+
+export const seriesQuerySchema = z
+  .object({
+    x: z.string().default('t_s').describe('column for the x axis'),
+    y: z.string().describe('comma-separated columns to return'),
+    x0: z.coerce.number().optional(),
+    x1: z.coerce.number().optional(),
+    px: z.coerce.number().int().gte(10).lte(8000).default(1200).describe('plot width in pixels (≤ 4 points per pixel)'),
+  })
+  .strict();
+
+export const seriesResponseSchema = z.object({
+  name: z.string(),
+  x: z.string(),
+  columns: z.record(z.string(), z.array(z.number())),
+  points_total: z.number().int(),
+  points_in_window: z.number().int(),
+  points_returned: z.number().int(),
+});
+
+export const cycleRequestSchema = z
+  .object({
+    bpx: z.record(z.string(), z.unknown()).optional().describe('a BPX cell (JSON object) for the liquid models'),
+    text: z.string().optional().describe('or a recipe (YAML): the cell its line produces, solid-state models'),
+    model: z.enum(['dfn', 'spme', 'spm', 'p2d']),
+    experiment: z.array(z.string().min(1)).min(1).max(100).optional(),
+    initial_soc: z.number().gte(0).lte(1).optional(),
+    points: z.number().int().gte(10).lte(20_000).default(500).describe('points of the returned series'),
+  })
+  .strict();
+
+export const cycleResponseSchema = z.object({
+  model: z.string(),
+  status: z.string(),
+  summary: z.record(z.string(), z.unknown()),
+  series: z.object({
+    time_s: z.array(z.number()),
+    voltage_V: z.array(z.number()),
+    current_A: z.array(z.number()),
+  }),
+  elapsed_ms: z.number(),
+});
+
+export const materialSchema = z.record(z.string(), z.unknown());
+
+export const compareQuerySchema = z.object({ ids: z.string().describe('comma-separated run ids (2 … 6)') }).strict();
+
+export const exportFormatSchema = z.enum(['json', 'csv', 'xlsx', 'bdf']);

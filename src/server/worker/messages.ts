@@ -1,0 +1,35 @@
+/** Messages between the server and a run's worker thread. */
+import type { Problem } from '../../problems.ts';
+import type { JobStage } from '../../pipeline.ts';
+import type { ShiftCellBatch, ShiftPayload } from '../present/shift.ts';
+
+export interface RunTask {
+  runId: string;
+  text: string;
+  seed: number;
+  production: boolean | { duration_s?: number; web_length_m?: number };
+  battery: boolean;
+  dbSpec: string;
+  /** minimum wall time between cell batches, ms */
+  batchMs: number;
+}
+
+export interface ShiftStart {
+  planned_s: number;
+  lanes: number;
+  speed_m_per_min: number;
+  cell_length_mm: number;
+  stops: { cause: string; t0_s: number; t1_s: number }[];
+  spec: Record<string, unknown>;
+  subgroup_size: number;
+  ewma_lambda: number;
+  ewma_L: number;
+}
+
+export type WorkerMessage =
+  | { type: 'stage'; stage: JobStage; state: 'start' | 'done'; t_ms: number }
+  | { type: 'shift-start'; info: ShiftStart }
+  | { type: 'cells'; batch: ShiftCellBatch; t_now_s: number }
+  | { type: 'shift'; payload: ShiftPayload }
+  | { type: 'saved' }
+  | { type: 'failed'; problems: Problem[]; internal: boolean; message: string };

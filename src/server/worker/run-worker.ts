@@ -1,0 +1,152 @@
+/**
+ * A run in a worker thread (reads of the HTTP server stay fast while it computes): parse the recipe,
+ * run the job with stage and per-cell hooks, stream cell batches and live Shift snapshots to the main
+ * thread, store the run (or, when it fails, a failed run with its reason) in the database.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseRecipeText } from '../../recipe/parse.ts';
+import { runJob } from '../../pipeline.ts';
+import { storedDetail } from '../../run-record.ts';
+import { openStore } from '../../store/index.ts';
+import { ROLLCELL_VERSION } from '../../version.ts';
+import { ProblemError } from '../../problems.ts';
+import { parseProduction } from '../../process/production/config.ts';
+import type { CellRecord } from '../../process/line.ts';
+import { shiftCellOf, shiftPayload, toBatch, type ShiftCell, type ShiftContext } from '../present/shift.ts';
+import type { RunTask, WorkerMessage, ShiftStart } from './messages.ts';
+
+const port = parentPort;
+if (!port) throw new Error('run-worker: not in a worker thread');
+const post = (m: WorkerMessage): void => port.postMessage(m);
+
+async function main(task: RunTask): Promise<void> {
+  const t0 = performance.now();
+  const parsed = parseRecipeText(task.text);
+  if (!parsed.ok) throw new ProblemError(parsed.problems);
+  const recipe = parsed.recipe;
+  const store = await openStore(task.dbSpec);
+  try {
+    const cells: ShiftCell[] = [];
+    let pending: ShiftCell[] = [];
+    let lastBatch = performance.now();
+    let lastShift = performance.now();
+    let start: ShiftStart | null = null;
+    let tNow = 0;
+    const ctx = (done: boolean): ShiftContext => ({
+      planned_s: start!.planned_s,
+      lanes: start!.lanes,
+      speed_m_per_min: start!.speed_m_per_min,
+      cell_length_mm: start!.cell_length_mm,
+      stops: start!.stops,
+      spec: start!.spec as ShiftContext['spec'],
+      subgroup_size: start!.subgroup_size,
+      ewma_lambda: start!.ewma_lambda,
+      ewma_L: start!.ewma_L,
+      t_now_s: tNow,
+      done,
+    });
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      post({ type: 'cells', batch: toBatch(pending), t_now_s: tNow });
+      pending = [];
+      lastBatch = performance.now();
+    };
+    const res = runJob(recipe, {
+      seed: task.seed,
+      runId: task.runId,
+      production: task.production,
+      battery: task.battery,
+      batteryFrames: 60,
+      onStage: (stage, state) => {
+        if (stage === 'production' && state === 'done') {
+          flush();
+          if (start) post({ type: 'shift', payload: shiftPayload(cells, ctx(false)) });
+        }
+        post({ type: 'stage', stage, state, t_ms: performance.now() - t0 });
+      },
+      onProductionStart: (info) => {
+        const P = parseProduction(recipe.production);
+        start = {
+          planned_s: info.planned_s,
+          lanes: info.lanes,
+          speed_m_per_min: info.speed_m_per_min,
+          cell_length_mm: info.cell_length_mm,
+          stops: info.stops.map((s) => ({ cause: s.cause, t0_s: s.t0_s, t1_s: s.t1_s })),
+          spec: (recipe.spec ?? {}) as Record<string, unknown>,
+          subgroup_size: P.spc.subgroup_size,
+          ewma_lambda: P.spc.ewma_lambda,
+          ewma_L: P.spc.ewma_L,
+        };
+        post({ type: 'shift-start', info: start });
+      },
+      onCell: (c: CellRecord) => {
+        const sc = shiftCellOf(c as unknown as Record<string, unknown>);
+        tNow = sc.t_s;
+        cells.push(sc);
+        pending.push(sc);
+        const now = performance.now();
+        if (now - lastBatch >= task.batchMs) flush();
+        if (start && now - lastShift >= 2000) {
+          post({ type: 'shift', payload: shiftPayload(cells, ctx(false)) });
+          lastShift = performance.now();
+        }
+      },
+    });
+    flush();
+    await store.saveRun({
+      recipeText: task.text,
+      recipe: recipe as unknown,
+      seed: task.seed,
+      runId: task.runId,
+      output: res.output,
+      ...storedDetail(res),
+    });
+    post({ type: 'saved' });
+  } catch (e) {
+    // nothing a user ran is lost: a failed run is stored with its reason
+    const msg = e instanceof Error ? e.message : String(e);
+    try {
+      await store.saveRun({
+        recipeText: task.text,
+        recipe: recipe as unknown,
+        seed: task.seed,
+        runId: task.runId,
+        status: 'failed',
+        output: {
+          rollcell_version: ROLLCELL_VERSION,
+          run_id: task.runId,
+          design: {
+            cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
+            cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
+            anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
+            np_ratio: 0,
+            specific_energy_Wh_kg: 0,
+            energy_density_Wh_L: 0,
+          },
+          error: msg,
+        },
+      });
+    } catch {
+      /* the original error matters more */
+    }
+    throw e;
+  } finally {
+    await store.close();
+  }
+}
+
+main(workerData as RunTask).catch((e: unknown) => {
+  if (e instanceof ProblemError)
+    post({ type: 'failed', problems: [...e.problems], internal: false, message: e.message });
+  else {
+    const message = e instanceof Error ? e.message : String(e);
+    // range errors from the physics name the field: they are input problems (the CLI maps them to exit 2 too)
+    const input = e instanceof RangeError || (e as { name?: string })?.name === 'ConfigError';
+    post({
+      type: 'failed',
+      problems: [{ path: '', problem: message, got: '', allowed: input ? 'see the recipe field named' : '' }],
+      internal: !input,
+      message,
+    });
+  }
+});

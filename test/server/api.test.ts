@@ -1,0 +1,291 @@
+/**
+ * The HTTP API end to end on a real server (loopback, temp SQLite): OpenAPI document, recipe
+ * validation with the CLI's messages, recipe versions, runs in worker threads followed by SSE, reads,
+ * downsampled series, the Shift, genealogy, compare, exports, single-cell DFN, errors as Problems with
+ * 400/404/409/413/415/422, and the security rules (loopback Host, token, header for state changes, CSP).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createApp, CSP, MAX_BODY_BYTES } from '../../src/server/app.ts';
+import { parseRecipeText, formatProblem } from '../../src/recipe/parse.ts';
+import { startTestServer, smallRecipe, type TestServer } from './helpers.ts';
+
+let t: TestServer;
+let runA = '';
+let runB = '';
+
+before(async () => {
+  t = await startTestServer();
+});
+after(async () => {
+  await t?.close();
+});
+
+test('OpenAPI 3.1 document generated from the zod schemas lists every route and the recipe schema', async () => {
+  const r = await t.json('/api/openapi.json');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.openapi, '3.1.0');
+  for (const p of [
+    '/api/recipes/validate',
+    '/api/recipes',
+    '/api/runs',
+    '/api/runs/{id}',
+    '/api/runs/{id}/events',
+    '/api/runs/{id}/export',
+    '/api/compare',
+    '/api/materials',
+    '/api/cycle',
+    '/api/sweeps',
+    '/api/campaigns',
+  ])
+    assert.ok(p in r.body.paths, `path ${p}`);
+  assert.ok(r.body.components.schemas.Recipe.properties.stations, 'the recipe JSON Schema is a component');
+  const body = r.body.paths['/api/runs'].post.requestBody.content['application/json'].schema;
+  assert.ok(body.properties.seed && body.properties.production, 'run request schema from zod');
+  assert.ok(r.body.paths['/api/runs/{id}'].get.responses['404'], 'Problem responses documented');
+});
+
+test('validate: same Problem messages as the CLI; a valid recipe gets windows and line-only claim verdicts', async () => {
+  const bad = smallRecipe().replace('"240": { force_N: 300', '"240": { force_N: -5');
+  const r = await t.post('/api/recipes/validate', { text: bad });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.ok, false);
+  const cli = parseRecipeText(bad);
+  assert.ok(!cli.ok);
+  assert.deepEqual(r.body.problems.map(formatProblem), cli.problems.map(formatProblem));
+  assert.match(formatProblem(r.body.problems[0]), /^stations\.240\.force_N: .*\(got -5; allowed >= 0\) \[line \d+\]$/);
+  const ok = await t.post('/api/recipes/validate', { text: smallRecipe() });
+  assert.equal(ok.body.ok, true);
+  assert.equal(ok.body.claims.length, 20);
+  assert.ok(ok.body.windows.some((w: { quantity: string }) => /240/.test(w.quantity)));
+  assert.equal(ok.body.line.stations.length, 3);
+});
+
+test('recipes are stored as versions: a changed text is a new version, the same text is not', async () => {
+  const a = await t.post('/api/recipes', { name: 'line A', text: smallRecipe() });
+  assert.equal(a.status, 201);
+  assert.equal(a.body.version, 1);
+  const same = await t.post('/api/recipes', { name: 'line A', text: smallRecipe() });
+  assert.equal(same.status, 200);
+  assert.equal(same.body.created, false);
+  const b = await t.post('/api/recipes', {
+    name: 'line A',
+    text: smallRecipe().replace('temperature_C: 100 }', 'temperature_C: 120 }'),
+    note: 'hotter 240',
+  });
+  assert.equal(b.body.version, 2);
+  const list = await t.json('/api/recipes/line%20A');
+  assert.deepEqual(
+    list.body.map((v: { version: number }) => v.version),
+    [2, 1],
+  );
+  const v1 = await t.json('/api/recipes/line%20A/versions/1');
+  assert.equal(v1.body.text, smallRecipe());
+  const bad = await t.post('/api/recipes', { name: 'x', text: 'name: 3' });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.headers.get('content-type'), 'application/problem+json');
+  assert.ok(bad.body.problems.length > 0 && typeof bad.body.problems[0].allowed === 'string');
+});
+
+test('errors are Problems: 400 bad JSON or field, 404 unknown, 413 too large, 415 not JSON, 422 invalid recipe, 501 extension', async () => {
+  const badJson = await t.json('/api/runs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{',
+  });
+  assert.equal(badJson.status, 400);
+  assert.equal(badJson.body.problems[0].path, 'body');
+  const badField = await t.post('/api/runs', { text: smallRecipe(), seed: -1 });
+  assert.equal(badField.status, 400);
+  assert.equal(badField.body.problems[0].path, 'body.seed');
+  const unknownKey = await t.post('/api/runs', { text: smallRecipe(), sed: 1 });
+  assert.equal(unknownKey.status, 400);
+  assert.equal((await t.json('/api/runs/NOPE0000')).status, 404);
+  assert.equal((await t.json('/api/nothing')).status, 404);
+  // (through the app: a socket client may see the connection closed before it finishes sending)
+  const { app } = createApp({ store: t.srv.store, jobs: t.srv.jobs, token: null, loopback: false, webDir: null });
+  const big = await app.request('/api/recipes/validate', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'x'.repeat(MAX_BODY_BYTES + 10) }),
+  });
+  assert.equal(big.status, 413);
+  assert.equal(((await big.json()) as { problems: { path: string }[] }).problems[0]!.path, 'body');
+  const form = await t.json('/api/runs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'text=x',
+  });
+  assert.equal(form.status, 415);
+  const invalid = await t.post('/api/runs', { text: smallRecipe().replace('thickness_um: 30', 'thickness_um: 0') });
+  assert.equal(invalid.status, 422);
+  assert.match(invalid.body.detail, /thickness_um/);
+  assert.equal((await t.json('/api/sweeps')).status, 501);
+});
+
+test('a run goes off the request thread, streams its stages and cells by SSE, and is stored', async () => {
+  const t0 = performance.now();
+  const a = await t.run({ text: smallRecipe('run A'), seed: 1, production: { duration_s: 300 }, battery: true });
+  runA = a.id;
+  const names = a.events.map((e) => e.event);
+  assert.equal(names.at(-1), 'done', names.join(' '));
+  assert.ok(names.includes('shift-start') && names.includes('cells') && names.includes('shift'));
+  const cells = a.events.filter((e) => e.event === 'cells').reduce((s, e) => s + e.data.batch.index.length, 0);
+  const stored = await t.json(`/api/runs/${runA}`);
+  assert.equal(stored.status, 200);
+  assert.equal(stored.body.output.production.cells_total, cells, 'every cell was streamed');
+  assert.equal(stored.body.output.claims.length, 20);
+  // reads stay fast while a second run computes
+  const pending = t.post('/api/runs', {
+    text: smallRecipe('run B'),
+    seed: 2,
+    production: { duration_s: 300 },
+    battery: false,
+  });
+  const started = (await pending).body.run_id as string;
+  const r0 = performance.now();
+  for (let i = 0; i < 5; i++) assert.equal((await t.json(`/api/runs/${runA}`)).status, 200);
+  assert.ok((performance.now() - r0) / 5 < 250, 'reads are served while a run computes');
+  const busy = await t.json(`/api/runs/${started}`);
+  assert.ok(busy.status === 409 || busy.status === 200, `in progress → 409 (got ${busy.status})`);
+  const { readEvents } = await import('./helpers.ts');
+  const ev = await readEvents(`${t.base}/api/runs/${started}/events`);
+  assert.equal(ev.at(-1)!.event, 'done');
+  runB = started;
+  assert.ok(performance.now() - t0 < 60_000);
+  const list = await t.json('/api/runs');
+  assert.ok(
+    list.body.runs.some((r: { id: string }) => r.id === runA) &&
+      list.body.runs.some((r: { id: string }) => r.id === runB),
+  );
+});
+
+test('series are downsampled per pixel (M4): extremes kept, a zoomed window returns raw points', async () => {
+  const list = await t.json(`/api/runs/${runA}/series`);
+  const s = list.body.find((x: { columns: string[] }) => x.columns.includes('voltage_V'));
+  assert.ok(s, 'cycling series stored');
+  const full = await t.json(`/api/runs/${runA}/series/${encodeURIComponent(s.name)}?y=voltage_V&px=20`);
+  assert.ok(full.body.points_returned <= 80 && full.body.points_returned < full.body.points_total);
+  const raw = await t.json(`/api/runs/${runA}/series/${encodeURIComponent(s.name)}?y=voltage_V&px=8000`);
+  const v = raw.body.columns.voltage_V as number[];
+  assert.equal(Math.max(...full.body.columns.voltage_V), Math.max(...v));
+  assert.equal(Math.min(...full.body.columns.voltage_V), Math.min(...v));
+  const bad = await t.json(`/api/runs/${runA}/series/${encodeURIComponent(s.name)}?y=nope`);
+  assert.equal(bad.status, 400);
+});
+
+test('Shift, genealogy (cell → rolls → cells), battery frames and compare', async () => {
+  const sh = await t.json(`/api/runs/${runA}/shift`);
+  assert.equal(sh.status, 200);
+  assert.equal(sh.body.done, true);
+  const lane = sh.body.spc.lanes[0];
+  assert.ok(lane.xbar_r.means.length > 0 && lane.capability.n > 0);
+  assert.ok(['classical', 'batch means'].includes(lane.honest.method));
+  assert.equal(Object.keys(lane.nelson.counts).length, 8);
+  const cells = await t.json(`/api/runs/${runA}/cells?limit=5`);
+  const serial = cells.body.cells[0].serial;
+  const cell = await t.json(`/api/runs/${runA}/cells/${encodeURIComponent(serial)}`);
+  const parent = cell.body.cell.genealogy.parents[0];
+  const roll = await t.json(`/api/runs/${runA}/rolls/${encodeURIComponent(parent.roll_id)}`);
+  assert.ok(
+    roll.body.cells.some((c: { serial: string }) => c.serial === serial),
+    'the roll lists the cell',
+  );
+  assert.ok(cell.body.battery === null || typeof cell.body.battery.position === 'number');
+  const bat = await t.json(`/api/runs/${runA}/battery`);
+  assert.equal(bat.body.series * bat.body.parallel, 16);
+  assert.ok(bat.body.frames.time_s.length >= 10, 'per-cell frames stored');
+  assert.equal(bat.body.frames.voltage_V[0].length, 16);
+  assert.equal(bat.body.serials.length, 16, 'pack cells traced to production serials');
+  const cmp = await t.json(`/api/compare?ids=${runA},${runB}`);
+  assert.equal(cmp.status, 200);
+  assert.ok(
+    cmp.body.inputs.some((i: { path: string }) => i.path === 'name') &&
+      cmp.body.inputs.some((i: { path: string }) => i.path === 'seed'),
+    'changed inputs first',
+  );
+  assert.ok(cmp.body.key_figures.length > 3);
+  assert.equal((await t.json(`/api/compare?ids=${runA}`)).status, 400);
+});
+
+test('exports: JSON bundle, cells CSV, XLSX workbook, BDF CSV', async () => {
+  const j = await fetch(`${t.base}/api/runs/${runA}/export?format=json`);
+  assert.equal(((await j.json()) as { format: string }).format, 'rollcell-run-export');
+  const csv = await (await fetch(`${t.base}/api/runs/${runA}/export?format=csv`)).text();
+  assert.match(csv.split('\n')[0]!, /^serial,index,lane,verdict/);
+  const x = await fetch(`${t.base}/api/runs/${runA}/export?format=xlsx`);
+  const buf = Buffer.from(await x.arrayBuffer());
+  assert.equal(buf.subarray(0, 2).toString(), 'PK', 'a zip (xlsx) file');
+  const bdf = await (await fetch(`${t.base}/api/runs/${runA}/export?format=bdf`)).text();
+  assert.match(
+    bdf.split('\n')[0]!,
+    /^Test Time \/ s,Voltage \/ V,Current \/ A,Cycle Count \/ 1,Step Count \/ 1,Charging Capacity \/ Ah,Discharging Capacity \/ Ah$/,
+  );
+});
+
+test('single-cell DFN request on a BPX cell', async () => {
+  const bpx = JSON.parse(
+    readFileSync(new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8'),
+  );
+  const r = await t.post('/api/cycle', { bpx, model: 'dfn', experiment: ['Discharge at 1C until 2.5 V'] });
+  assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+  assert.equal(r.body.status, 'completed');
+  const v = r.body.series.voltage_V as number[];
+  assert.ok(v[0]! > 3.9 && v.at(-1)! <= 2.51, `discharges from ~4.2 V to the 2.5 V cut-off (${v[0]} → ${v.at(-1)})`);
+  const bad = await t.post('/api/cycle', { bpx: { Header: {} }, model: 'dfn' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.body.problems[0].path, /^body\.bpx/);
+});
+
+test('security: loopback Host only, token on every request off loopback, header (not cookie) for state changes, CSP', async () => {
+  const ok = await t.json('/api/health');
+  assert.equal(ok.headers.get('content-security-policy'), CSP);
+  assert.match(CSP, /default-src 'none'/);
+  assert.doesNotMatch(CSP, /unsafe-inline|unsafe-eval|https?:/);
+  const rebind = await new Promise<number>((res, rej) =>
+    http
+      .get(`${t.base}/api/health`, { headers: { host: 'evil.example:80' } }, (r) => (r.resume(), res(r.statusCode!)))
+      .on('error', rej),
+  );
+  assert.equal(rebind, 403, 'DNS rebinding: a foreign Host header is refused on loopback');
+  const token = 'test-token-0123456789abcdef';
+  const { app } = createApp({ store: t.srv.store, jobs: t.srv.jobs, token, loopback: false, webDir: null });
+  assert.equal((await app.request('/api/health')).status, 401);
+  assert.equal(
+    (await app.request('/api/health', { headers: { 'x-rollcell-token': 'wrong-token-0123456789abc' } })).status,
+    401,
+  );
+  assert.equal((await app.request('/api/health', { headers: { 'x-rollcell-token': token } })).status, 200);
+  assert.equal((await app.request('/api/health', { headers: { authorization: `Bearer ${token}` } })).status, 200);
+  const link = await app.request(`/?token=${token}`);
+  assert.equal(link.status, 303);
+  assert.match(link.headers.get('set-cookie') ?? '', /rollcell_token=.*HttpOnly; SameSite=Strict/);
+  assert.equal((await app.request('/api/health', { headers: { cookie: `rollcell_token=${token}` } })).status, 200);
+  const body = JSON.stringify({ text: smallRecipe() });
+  const cookieOnly = await app.request('/api/recipes/validate', {
+    method: 'POST',
+    headers: { cookie: `rollcell_token=${token}`, 'content-type': 'application/json' },
+    body,
+  });
+  assert.equal(cookieOnly.status, 401, 'a cookie alone never authorises a state change');
+  const withHeader = await app.request('/api/recipes/validate', {
+    method: 'POST',
+    headers: { 'x-rollcell-token': token, 'content-type': 'application/json' },
+    body,
+  });
+  assert.equal(withHeader.status, 200);
+});
+
+test('recipe text with <script> and SVG payloads comes back only as JSON strings', async () => {
+  const name = '<script>window.__xss=1</script><svg onload="window.__xss=2">';
+  const r = await t.post('/api/recipes', { name, text: smallRecipe(name) });
+  assert.equal(r.status, 201);
+  const back = await t.json(`/api/recipes/${encodeURIComponent(name)}/versions/1`);
+  assert.match(back.headers.get('content-type') ?? '', /^application\/json/);
+  assert.ok(back.body.text.includes('<script>'), 'stored verbatim (never lost), served as JSON');
+  const page = await fetch(`${t.base}/recipe/${encodeURIComponent(name)}`);
+  const html = await page.text();
+  assert.ok(!html.includes('__xss'), 'the page shell never contains recipe text');
+});
