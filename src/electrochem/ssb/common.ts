@@ -83,9 +83,10 @@ export function dsPhi(v: { readonly width: number; readonly floor: number } | nu
   const w = v.width;
   const k = (1 - v.floor) * (1 + w * w);
   // ∫ u²/(u² + w²) du = u − w·atan(u/w)
-  const G = (u: number): number => u - w * Math.atan(u / w);
-  if (y >= 1) return v.floor * y + k * G(1);
-  return v.floor * y + k * (G(1) - G(1 - y));
+  const G1 = 1 - w * Math.atan(1 / w);
+  if (y >= 1) return v.floor * y + k * G1;
+  const u = 1 - y;
+  return v.floor * y + k * (G1 - (u - w * Math.atan(u / w)));
 }
 /**
  * inverse of dsPhi (monotone increasing): Newton from the start value y0 (e.g. the outer shell's
@@ -135,6 +136,7 @@ export class CellCore {
   readonly nAl: number;
   readonly T: number;
   readonly window: { qLo: number; qHi: number; y0: number; x0: number };
+  private readonly xHostT: number;
 
   constructor(p: SsbCellParams) {
     validateParams(p);
@@ -146,6 +148,7 @@ export class CellCore {
     this.nC = this.d.cathodeLi_mol_perY;
     this.nAl = p.anode.al_mol_m2 * p.area_m2;
     this.window = designWindow(p, this.ocpC);
+    this.xHostT = liAlHostLimit(this.T);
   }
 
   refreshDerived(): void {
@@ -256,7 +259,7 @@ export class CellCore {
 
   /** Li/Al above which the anode's host lattice is full and Li is metal (the Li-richest phase at T) */
   get xHost(): number {
-    return liAlHostLimit(this.T);
+    return this.xHostT;
   }
 
   Ua(x: number, direction = 0): { U: number; dUdx: number; dUdDirection: number } {

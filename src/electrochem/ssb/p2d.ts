@@ -531,14 +531,16 @@ export class SsbP2D implements FullCellModel {
         const v = this.shellV[r]!;
         const Dr = core.ds(y[o + r]!).D;
         let diag = 0;
-        const face = (b: number, Af: number): void => {
-          const g = Af / this.dr / v;
-          sink.add(o + r, o + b, g * core.ds(y[o + b]!).D);
+        if (r > 0) {
+          const g = this.faceA[r]! / this.dr / v;
+          sink.add(o + r, o + r - 1, g * core.ds(y[o + r - 1]!).D);
           diag -= g * Dr;
-        };
-        if (r > 0) face(r - 1, this.faceA[r]!);
-        if (r < nr - 1) face(r + 1, this.faceA[r + 1]!);
-        else sink.add(o + r, iJ, -(this.faceA[nr]! * fc) / F / v);
+        }
+        if (r < nr - 1) {
+          const g = this.faceA[r + 1]! / this.dr / v;
+          sink.add(o + r, o + r + 1, g * core.ds(y[o + r + 1]!).D);
+          diag -= g * Dr;
+        } else sink.add(o + r, iJ, -(this.faceA[nr]! * fc) / F / v);
         sink.add(o + r, o + r, diag);
       }
       // electronic row

@@ -421,14 +421,16 @@ export class SsbSpme implements FullCellModel {
       const Dr = this.core.ds(y[r]!).D;
       let diag = 0;
       // face between shell r and a neighbour b: flux into r = A_f·(Φ(c_b) − Φ(c_r))/dr
-      const face = (b: number, Af: number): void => {
-        const k = Af / this.dr / v;
-        sink.add(r, b, k * this.core.ds(y[b]!).D);
+      if (r > 0) {
+        const k = this.faceA[r]! / this.dr / v;
+        sink.add(r, r - 1, k * this.core.ds(y[r - 1]!).D);
         diag -= k * Dr;
-      };
-      if (r > 0) face(r - 1, this.faceA[r]!);
-      if (r < nr - 1) face(r + 1, this.faceA[r + 1]!);
-      else {
+      }
+      if (r < nr - 1) {
+        const k = this.faceA[r + 1]! / this.dr / v;
+        sink.add(r, r + 1, k * this.core.ds(y[r + 1]!).D);
+        diag -= k * Dr;
+      } else {
         const k = -(this.faceA[nr]! * fc) / F / v / ar; // ∂/∂j of the surface flux term, j = (I/A − i_side)/ar
         sink.add(r, this.iI, k / A);
         sink.add(r, this.iQ, -k * side.dQ);
