@@ -15,6 +15,7 @@ import type { MaterialLike } from '../electrochem/ssb/params.ts';
 import type { CellRecord } from '../process/line.ts';
 import { Rng } from '../numerics/rng.ts';
 import type { Recipe } from '../recipe/schema.ts';
+import { problem } from '../problems.ts';
 
 /** Li–Al anode D (m² s⁻¹): 1e-13 = 1e-9 cm² s⁻¹, DS §2.3 working value (assumption), as in params.ts */
 const ANODE_D_M2_S = 1e-13;
@@ -168,12 +169,18 @@ export function pouchParams(
   resistanceFactor = 1,
 ): SsbCellParams {
   if (!(capacityFactor > 0))
-    throw new RangeError(
-      `cell.capacityFactor: must be > 0 (got ${capacityFactor}; allowed > 0 — reduce spread.capacity_sigma_pct)`,
+    throw problem(
+      'cell.capacityFactor',
+      'must be > 0',
+      String(capacityFactor),
+      '> 0 — reduce spread.capacity_sigma_pct',
     );
   if (!(resistanceFactor > 0))
-    throw new RangeError(
-      `cell.resistanceFactor: must be > 0 (got ${resistanceFactor}; allowed > 0 — reduce spread.resistance_sigma_pct)`,
+    throw problem(
+      'cell.resistanceFactor',
+      'must be > 0',
+      String(resistanceFactor),
+      '> 0 — reduce spread.resistance_sigma_pct',
     );
   const base = ssbParamsFromProducedCell(unit, conditions, lookup);
   // capacity spread as active area (capacity ∝ area; all areal resistances then scale as 1/area too);
@@ -247,8 +254,11 @@ export function producedUnitCell(recipe: Recipe, rec: CellRecord, d: CellDesign 
 export function productionCells(recipe: Recipe, records: readonly CellRecord[], n: number, layers: number): CellSpec[] {
   const good = records.filter((r) => r.in_spec);
   if (good.length < n) {
-    throw new RangeError(
-      `cells: the production run has too few in-spec cells for the pack (got ${good.length} of ${records.length}; allowed ≥ ${n} = series × parallel)`,
+    throw problem(
+      'cells',
+      'the production run has too few in-spec cells for the pack',
+      `${good.length} of ${records.length}`,
+      `≥ ${n} = series × parallel`,
     );
   }
   const d = designCell(recipe);

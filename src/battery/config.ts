@@ -4,6 +4,8 @@
  * battery block (as `battery.extras`, or field by field); `parseBatteryExtras({})` gives the defaults.
  * Every default carries its source or "assumption".
  */
+import { ProblemError } from '../problems.ts';
+import { zodProblems } from '../recipe/zod-problems.ts';
 import { z } from 'zod';
 
 const pos = (d: string): z.ZodNumber => z.number().finite().gt(0).describe(d);
@@ -146,11 +148,5 @@ export type Vehicle = z.output<typeof vehicleSchema>;
 export function parseBatteryExtras(data: unknown): BatteryExtras {
   const r = batteryExtrasSchema.safeParse(data ?? {});
   if (r.success) return r.data;
-  const msgs = r.error.issues.map((i) => {
-    let v: unknown = data;
-    for (const k of i.path)
-      v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
-    return `battery.extras.${i.path.join('.')}: ${i.message} (got ${JSON.stringify(v)})`;
-  });
-  throw new RangeError(msgs.join('; '));
+  throw new ProblemError(zodProblems(r.error, data ?? {}, batteryExtrasSchema, 'battery.extras'));
 }

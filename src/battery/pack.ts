@@ -35,6 +35,7 @@ import type { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { F } from '../materials/constants.ts';
 import type { CellSpec } from './cells.ts';
 import { spmeOf } from './cells.ts';
+import { problem } from '../problems.ts';
 import { CellStepper } from './stepper.ts';
 
 export interface PackOptions {
@@ -133,20 +134,18 @@ export class Pack {
   constructor(cells: readonly CellSpec[], o: PackOptions) {
     const { series: Ns, parallel: Np } = o;
     if (!(Number.isInteger(Ns) && Ns >= 1))
-      throw new RangeError(`battery.series: must be an integer ≥ 1 (got ${Ns}; allowed 1, 2, …)`);
+      throw problem('battery.series', 'must be an integer ≥ 1', String(Ns), '1, 2, …');
     if (!(Number.isInteger(Np) && Np >= 1))
-      throw new RangeError(`battery.parallel: must be an integer ≥ 1 (got ${Np}; allowed 1, 2, …)`);
+      throw problem('battery.parallel', 'must be an integer ≥ 1', String(Np), '1, 2, …');
     if (Ns * Np < 2)
-      throw new RangeError(
-        `battery: needs at least two cells (got ${Ns}s${Np}p; allowed series × parallel ≥ 2, claim 17)`,
-      );
+      throw problem('battery', 'needs at least two cells', `${Ns}s${Np}p`, 'series × parallel ≥ 2, claim 17');
     if (cells.length !== Ns * Np)
-      throw new RangeError(`cells: must number series × parallel (got ${cells.length}; allowed ${Ns * Np})`);
+      throw problem('cells', 'must number series × parallel', String(cells.length), String(Ns * Np));
     for (const [k, v] of [
       ['cellConnection_ohm', o.cellConnection_ohm],
       ['seriesLink_ohm', o.seriesLink_ohm],
     ] as const) {
-      if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`battery.${k}: must be ≥ 0 (got ${v}; allowed ≥ 0)`);
+      if (!(Number.isFinite(v) && v >= 0)) throw problem(`battery.${k}`, 'must be ≥ 0', String(v), '≥ 0');
     }
     this.Ns = Ns;
     this.Np = Np;
@@ -154,8 +153,7 @@ export class Pack {
     this.specs = cells;
     this.models = cells.map(spmeOf);
     const soc0 = o.initialSoc ?? 1;
-    if (!(soc0 >= 0 && soc0 <= 1))
-      throw new RangeError(`battery.initial_soc: must be in [0, 1] (got ${soc0}; allowed 0..1)`);
+    if (!(soc0 >= 0 && soc0 <= 1)) throw problem('battery.initial_soc', 'must be in [0, 1]', String(soc0), '0..1');
     this.y = this.models.map((m) => m.initialState(soc0));
     this.rc = o.cellConnection_ohm;
     this.rs = o.seriesLink_ohm;
@@ -163,8 +161,11 @@ export class Pack {
     this.vMin = o.vMin_V ?? p0.vMin_V;
     this.vMax = o.vMax_V ?? p0.vMax_V;
     if (!(this.vMax > this.vMin))
-      throw new RangeError(
-        `battery.extras.bms.cell_v_max_V: must be > cell_v_min_V (got ${this.vMax} ≤ ${this.vMin}; allowed > ${this.vMin})`,
+      throw problem(
+        'battery.extras.bms.cell_v_max_V',
+        'must be > cell_v_min_V',
+        `${this.vMax} ≤ ${this.vMin}`,
+        `> ${this.vMin}`,
       );
     this.bleedR = o.bleed_ohm ?? 39;
     this.threshold = o.balanceThreshold_V ?? 0.005;
@@ -465,9 +466,8 @@ export class Pack {
    * crossed. Returns the delivered current and the pack voltage.
    */
   stepCurrent(Ireq: number, dt: number): StepReport {
-    if (!Number.isFinite(Ireq))
-      throw new RangeError(`pack current: must be finite (got ${Ireq}; allowed a finite number of A)`);
-    if (!(dt > 0)) throw new RangeError(`dt_s: must be > 0 (got ${dt}; allowed > 0)`);
+    if (!Number.isFinite(Ireq)) throw problem('pack current', 'must be finite', String(Ireq), 'a finite number of A');
+    if (!(dt > 0)) throw problem('dt_s', 'must be > 0', String(dt), '> 0');
     this.updateBleed();
     this.prepare(dt);
     let Vp = this.solve(Ireq, this.bleeding);
@@ -493,9 +493,8 @@ export class Pack {
    * a derating too, never an error.
    */
   stepPower(Preq: number, dt: number): StepReport & { P_W: number } {
-    if (!Number.isFinite(Preq))
-      throw new RangeError(`pack power: must be finite (got ${Preq}; allowed a finite number of W)`);
-    if (!(dt > 0)) throw new RangeError(`dt_s: must be > 0 (got ${dt}; allowed > 0)`);
+    if (!Number.isFinite(Preq)) throw problem('pack power', 'must be finite', String(Preq), 'a finite number of W');
+    if (!(dt > 0)) throw problem('dt_s', 'must be > 0', String(dt), '> 0');
     this.updateBleed();
     this.prepare(dt);
     const bleed = this.bleeding;

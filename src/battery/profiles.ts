@@ -6,15 +6,17 @@
 import { UDDS_CSV, US06_CSV, WLTC_CSV } from './drive-cycle-data.ts';
 import type { Vehicle } from './config.ts';
 import { Rng } from '../numerics/rng.ts';
+import { ProblemError, problem } from '../problems.ts';
 
 // ------------------------------------------------------------------------------------------- CSV
-export class ProfileCsvError extends Error {
+/** a malformed profile CSV: the one error value with the file's line and column */
+export class ProfileCsvError extends ProblemError {
   constructor(
     readonly line: number,
     readonly column: number,
-    message: string,
+    p: { path: string; problem: string; got: string; allowed: string },
   ) {
-    super(message);
+    super({ ...p, line, column });
     this.name = 'ProfileCsvError';
   }
 }
@@ -55,39 +57,52 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
       continue;
     }
     if (cells.length !== 2) {
-      throw new ProfileCsvError(
-        ln,
-        Math.min(cells.length, 3),
-        `${name}: line ${ln}: expected 2 columns (time [s], value) (got ${cells.length}: ${JSON.stringify(raw.slice(0, 60))}; allowed exactly 2)`,
-      );
+      throw new ProfileCsvError(ln, Math.min(cells.length, 3), {
+        path: name,
+        problem: 'expected 2 columns (time [s], value)',
+        got: `${cells.length}: ${JSON.stringify(raw.slice(0, 60))}`,
+        allowed: 'exactly 2',
+      });
     }
     for (let c = 0; c < 2; c++) {
       const s = cells[c]!;
       const x = Number(s);
       if (s === '' || !Number.isFinite(x)) {
-        throw new ProfileCsvError(
-          ln,
-          c + 1,
-          `${name}: line ${ln}, column ${c + 1} (${c === 0 ? 'time' : 'value'}): not a finite number (got ${JSON.stringify(s)}; allowed a finite decimal number)`,
-        );
+        throw new ProfileCsvError(ln, c + 1, {
+          path: `${name} (${c === 0 ? 'time' : 'value'})`,
+          problem: 'not a finite number',
+          got: JSON.stringify(s),
+          allowed: 'a finite decimal number',
+        });
       }
     }
     const tt = Number(cells[0]);
     const vv = Number(cells[1]);
     if (t.length === 0 && tt < 0)
-      throw new ProfileCsvError(ln, 1, `${name}: line ${ln}, column 1 (time): must be ≥ 0 (got ${tt}; allowed ≥ 0)`);
+      throw new ProfileCsvError(ln, 1, {
+        path: `${name} (time)`,
+        problem: 'must be ≥ 0',
+        got: String(tt),
+        allowed: '≥ 0',
+      });
     if (t.length > 0 && !(tt > t[t.length - 1]!)) {
-      throw new ProfileCsvError(
-        ln,
-        1,
-        `${name}: line ${ln}, column 1 (time): must increase (got ${tt} after ${t[t.length - 1]}; allowed > ${t[t.length - 1]})`,
-      );
+      throw new ProfileCsvError(ln, 1, {
+        path: `${name} (time)`,
+        problem: 'must increase',
+        got: `${tt} after ${t[t.length - 1]}`,
+        allowed: `> ${t[t.length - 1]}`,
+      });
     }
     t.push(tt);
     v.push(vv);
   }
   if (t.length < 2)
-    throw new ProfileCsvError(lines.length, 1, `${name}: needs at least 2 data rows (got ${t.length}; allowed ≥ 2)`);
+    throw new ProfileCsvError(lines.length, 1, {
+      path: name,
+      problem: 'needs at least 2 data rows',
+      got: String(t.length),
+      allowed: '≥ 2',
+    });
   return { t: Float64Array.from(t), v: Float64Array.from(v), header };
 }
 
@@ -99,15 +114,18 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
 export const MAX_PROFILE_STEPS = 31 * 86400;
 
 export function binAverage(tab: { t: ArrayLike<number>; v: ArrayLike<number> }, dt: number): Float64Array {
-  if (!(dt > 0)) throw new RangeError(`dt_s: must be > 0 (got ${dt}; allowed > 0)`);
+  if (!(dt > 0)) throw problem('dt_s', 'must be > 0', String(dt), '> 0');
   const t = tab.t;
   const v = tab.v;
   const t0 = t[0]!;
   const tEnd = t[t.length - 1]!;
   const nb = Math.max(1, Math.round((tEnd - t0) / dt));
   if (nb > MAX_PROFILE_STEPS)
-    throw new RangeError(
-      `profile: the CSV spans ${tEnd - t0} s = ${nb} steps of ${dt} s (got ${nb} steps; allowed ≤ ${MAX_PROFILE_STEPS}, i.e. ≤ ${(MAX_PROFILE_STEPS * dt) / 86400} days — use --days to repeat a shorter profile)`,
+    throw problem(
+      'profile',
+      `the CSV spans ${tEnd - t0} s = ${nb} steps of ${dt} s`,
+      `${nb} steps`,
+      `≤ ${MAX_PROFILE_STEPS}, i.e. ≤ ${(MAX_PROFILE_STEPS * dt) / 86400} days — use --days to repeat a shorter profile`,
     );
   const out = new Float64Array(nb);
   let i = 0;
@@ -159,7 +177,7 @@ export interface RoadLoad {
  */
 export function roadLoad(t: ArrayLike<number>, speed_m_s: ArrayLike<number>, veh: Vehicle): RoadLoad {
   const n = t.length - 1;
-  if (n < 1) throw new RangeError(`speed trace: needs ≥ 2 samples (got ${t.length}; allowed ≥ 2)`);
+  if (n < 1) throw problem('speed trace', 'needs ≥ 2 samples', String(t.length), '≥ 2');
   const v = new Float64Array(n);
   const a = new Float64Array(n);
   const w = new Float64Array(n);
@@ -169,14 +187,15 @@ export function roadLoad(t: ArrayLike<number>, speed_m_s: ArrayLike<number>, veh
   for (let i = 0; i < n; i++) {
     const dt = t[i + 1]! - t[i]!;
     if (!(dt > 0))
-      throw new RangeError(
-        `speed trace: time must increase (got ${t[i + 1]} after ${t[i]} at sample ${i + 2}; allowed increasing)`,
-      );
+      throw problem('speed trace', 'time must increase', `${t[i + 1]} after ${t[i]} at sample ${i + 2}`, 'increasing');
     const v0 = speed_m_s[i]!;
     const v1 = speed_m_s[i + 1]!;
     if (!(v0 >= 0 && v1 >= 0))
-      throw new RangeError(
-        `speed trace: speed must be ≥ 0 (got ${v0 < 0 ? v0 : v1} at sample ${v0 < 0 ? i + 1 : i + 2}; allowed ≥ 0)`,
+      throw problem(
+        'speed trace',
+        'speed must be ≥ 0',
+        `${v0 < 0 ? v0 : v1} at sample ${v0 < 0 ? i + 1 : i + 2}`,
+        '≥ 0',
       );
     const vm = 0.5 * (v0 + v1);
     const acc = (v1 - v0) / dt;

@@ -23,6 +23,7 @@ import {
   meanWindPower,
   type PowerProfile,
 } from './profiles.ts';
+import { problem } from '../problems.ts';
 
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
 export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
@@ -208,8 +209,11 @@ export function buildPack(
   const ex = extrasOf(recipe, o.extras);
   const n = b.series * b.parallel;
   if (n < 2)
-    throw new RangeError(
-      `battery: needs at least two cells (got ${b.series}s${b.parallel}p; allowed series × parallel ≥ 2, claim 17)`,
+    throw problem(
+      'battery',
+      'needs at least two cells',
+      `${b.series}s${b.parallel}p`,
+      'series × parallel ≥ 2, claim 17',
     );
   const specs = o.cells
     ? productionCells(recipe, o.cells, n, ex.cell_layers)
@@ -218,12 +222,18 @@ export function buildPack(
   const vLo = recipe.cycling.discharge_cutoff_V;
   const vHi = recipe.cycling.charge_cutoff_V;
   if (ex.bms.cell_v_min_V !== undefined && ex.bms.cell_v_min_V < vLo)
-    throw new RangeError(
-      `battery.extras.bms.cell_v_min_V: below the cell's discharge cut-off (got ${ex.bms.cell_v_min_V} V; allowed ≥ cycling.discharge_cutoff_V = ${vLo} V)`,
+    throw problem(
+      'battery.extras.bms.cell_v_min_V',
+      `below the cell's discharge cut-off`,
+      `${ex.bms.cell_v_min_V} V`,
+      `≥ cycling.discharge_cutoff_V = ${vLo} V`,
     );
   if (ex.bms.cell_v_max_V !== undefined && ex.bms.cell_v_max_V > vHi)
-    throw new RangeError(
-      `battery.extras.bms.cell_v_max_V: above the cell's charge cut-off (got ${ex.bms.cell_v_max_V} V; allowed ≤ cycling.charge_cutoff_V = ${vHi} V)`,
+    throw problem(
+      'battery.extras.bms.cell_v_max_V',
+      `above the cell's charge cut-off`,
+      `${ex.bms.cell_v_max_V} V`,
+      `≤ cycling.charge_cutoff_V = ${vHi} V`,
     );
   const rIc = b.interconnect_resistance_mOhm * 1e-3;
   const options: PackOptions = {
@@ -454,7 +464,7 @@ function profileOf(
     for (let i = 0; i < P.length; i++) P[i] = P[i]! * k;
     return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: P, note: 'power profile (positive on charge)' };
   }
-  throw new RangeError(`profile: unknown (got ${JSON.stringify(p)}; allowed ${BATTERY_PROFILES.join(', ')})`);
+  throw problem('profile', 'unknown', String(JSON.stringify(p)), String(BATTERY_PROFILES.join(', ')));
 }
 
 /**
@@ -595,12 +605,10 @@ export function runBatteryCommand(
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
-    throw new RangeError(`days: must be an integer in 1..365 (got ${days}; allowed 1..365)`);
-  if (!Number.isInteger(seed)) throw new RangeError(`seed: must be an integer (got ${seed}; allowed an integer)`);
+    throw problem('days', 'must be an integer in 1..365', String(days), '1..365');
+  if (!Number.isInteger(seed)) throw problem('seed', 'must be an integer', String(seed), 'an integer');
   if (!BATTERY_PROFILES.includes(opts.profile))
-    throw new RangeError(
-      `profile: unknown (got ${JSON.stringify(opts.profile)}; allowed ${BATTERY_PROFILES.join(', ')})`,
-    );
+    throw problem('profile', 'unknown', String(JSON.stringify(opts.profile)), String(BATTERY_PROFILES.join(', ')));
   const notes: string[] = [];
   // ---- static pack figures from a C/3 discharge of a fresh, fully charged copy
   const ref = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras, initialSoc: 1 });

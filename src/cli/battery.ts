@@ -13,10 +13,8 @@ import {
   type BatteryCommandOptions,
   type BatteryProfileName,
 } from '../battery/run.ts';
-import { ProfileCsvError } from '../battery/profiles.ts';
 import { runProduction } from '../process/line.ts';
-import { ConfigError } from '../process/production/config.ts';
-import { formatProblem } from '../recipe/parse.ts';
+import { problem } from '../problems.ts';
 
 export interface BatteryCliOptions {
   profile: string;
@@ -31,16 +29,9 @@ export interface BatteryCliOptions {
 const CSV_COLUMNS = ['power_W', 'power_kW', 'current_A', 'speed_km_h', 'speed_m_s', 'speed_mph'] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-/** a user-input problem: `<path>: <problem> (got <value>; allowed <what>)` */
-export class BatteryInputError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
-  }
-}
-const bad = (path: string, problem: string, got: string, allowed: string): BatteryInputError =>
-  new BatteryInputError([formatProblem({ path, problem, got, allowed })]);
+const bad = problem;
 
-/** the options checked and converted; throws BatteryInputError naming the flag */
+/** the options checked and converted; throws a ProblemError naming the flag */
 export function batteryOptions(
   recipe: Recipe,
   o: BatteryCliOptions,
@@ -96,29 +87,12 @@ export function batteryOptions(
   };
 }
 
-/** runs the command; returns the text to print */
+/** runs the command; returns the text to print (bad input anywhere below is a ProblemError) */
 export function batteryCommand(recipe: Recipe, o: BatteryCliOptions, progress?: Progress): string {
   const { opts, fromProduction } = batteryOptions(recipe, o);
-  try {
-    const cells = fromProduction
-      ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}) }).cells
-      : undefined;
-    const { block, summary } = runBatteryCommand(recipe, { ...opts, cells, ...(progress ? { progress } : {}) });
-    return o.json ? JSON.stringify(block, null, 2) : summary;
-  } catch (e) {
-    throw toInputError(e);
-  }
-}
-
-/**
- * Errors of the battery and production modules that describe the user's input (a malformed profile CSV,
- * a production setting, a pack the run cannot fill) become input errors; anything else stays internal.
- */
-export function toInputError(e: unknown): unknown {
-  if (e instanceof ProfileCsvError) return new BatteryInputError([e.message]);
-  if (e instanceof ConfigError) return new BatteryInputError(e.problems);
-  // the battery module reports input problems as RangeError with `<path>: <problem> (got …; allowed …)`
-  if (e instanceof RangeError && /^[^:\n]{1,80}: .*\(got .*; allowed .*\)/s.test(e.message))
-    return new BatteryInputError(e.message.split('; battery.').map((l, i) => (i === 0 ? l : `battery.${l}`)));
-  return e;
+  const cells = fromProduction
+    ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}) }).cells
+    : undefined;
+  const { block, summary } = runBatteryCommand(recipe, { ...opts, cells, ...(progress ? { progress } : {}) });
+  return o.json ? JSON.stringify(block, null, 2) : summary;
 }

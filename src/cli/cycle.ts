@@ -25,18 +25,17 @@ import {
   toCycleSummaryCsv,
   parseBdfCsv,
   compareVoltage,
-  formatCsvError,
+  csvProblem,
   loadDriveCycles,
   firstCycleSummary,
   allCycleMetrics,
-  ExperimentParseError,
   parseExperiment,
-  formatParseError,
+  parseErrorProblem,
   type DriveCycle,
   type Experiment,
 } from '../cycler/index.ts';
 import { buildCellModel } from '../pipeline.ts';
-import { InputError, inputError, loadRecipe } from './main.ts';
+import { inputError, loadRecipe, underFlag } from './input.ts';
 import { kv } from './table.ts';
 
 export interface CycleOptions {
@@ -67,7 +66,7 @@ function readText(path: string, field: string): string {
   }
 }
 
-/** `--initial-soc`: a number 0–1, or an InputError */
+/** `--initial-soc`: a number 0–1, or a ProblemError */
 export function parseInitialSoc(v: string): number {
   const x = v.trim() === '' ? NaN : Number(v);
   if (!(Number.isFinite(x) && x >= 0 && x <= 1))
@@ -80,10 +79,14 @@ export function parseInitialSoc(v: string): number {
   return x;
 }
 
-/** reads a measured BDF CSV for --compare, or an InputError naming the file, line and column */
+/** reads a measured BDF CSV for --compare, or a ProblemError naming the file, line and column */
 function readMeasured(path: string): { time_s: number[]; voltage_V: number[] } {
   const r = parseBdfCsv(readText(path, '--compare'));
-  if (!r.ok) throw new InputError(r.errors.map((e) => `--compare: ${formatCsvError(e, path)}`));
+  if (!r.ok)
+    throw new ProblemError(
+      r.errors.map((e) => csvProblem(e, path)),
+      '--compare',
+    );
   return r.value;
 }
 
@@ -148,7 +151,7 @@ function profileSummaryCsv(t: ArrayLike<number>, V: ArrayLike<number>, I: ArrayL
   return `${head}\n${row}\n`;
 }
 
-/** The model for `--cell` and `--model`, or an InputError. */
+/** The model for `--cell` and `--model`, or a ProblemError. */
 export function cellModelFor(
   cell: string,
   model: string,
@@ -171,8 +174,7 @@ export function cellModelFor(
     try {
       params = parseBpxText(readText(cell, '--cell'), cell);
     } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError([`--cell: ${(e as Error).message}`]);
+      throw underFlag('--cell', e);
     }
     const m = createLiquidModel(params, { model: model as (typeof BPX_MODELS)[number] });
     // the cell's own cut-offs; the start state of the file's State (BPX 1.x), when it gives one
@@ -233,8 +235,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     try {
       profile = parseProfileCsv(readText(o.currentProfile, '--current-profile'), o.currentProfile);
     } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError([`--current-profile: ${(e as Error).message}`]);
+      throw underFlag('--current-profile', e);
     }
     const s = simulateCurrentProfile(model, profile, initialSoc !== undefined ? { soc0: initialSoc } : {});
     const rows = [
@@ -313,12 +314,12 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     try {
       driveCycles = loadDriveCycles(experiment, dirname(resolve(file)));
     } catch (e) {
-      throw new InputError((e as Error).message.split('\n').map((l) => `--experiment-file: ${l}`));
+      throw underFlag('--experiment-file', e);
     }
   } else if (steps) {
     // the --experiment steps form ONE cycle (use --experiment-file for PyBaMM's cycles, tuples and * N)
     const parsed = parseExperiment(steps);
-    if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `--experiment ${formatParseError(e)}`));
+    if (!parsed.ok) throw new ProblemError(parsed.errors.map(parseErrorProblem), '--experiment');
     experiment = parsed.value;
     const dirs = parsed.value.blocks[0]!.steps.map((x) => x.instruction).filter(
       (i) => i === 'charge' || i === 'discharge',
@@ -331,7 +332,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     try {
       driveCycles = loadDriveCycles(parsed.value, process.cwd());
     } catch (e) {
-      throw new InputError((e as Error).message.split('\n').map((l) => `--experiment: ${l}`));
+      throw underFlag('--experiment', e);
     }
   }
   // the default protocol starts discharged; user steps from the cell's start state (recipe: as produced)
@@ -353,9 +354,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       },
     );
   } catch (e) {
-    if (e instanceof ExperimentParseError)
-      throw new InputError((e as ExperimentParseError).message.split('\n').map((l) => `--experiment: ${l}`));
-    throw e;
+    throw underFlag('--experiment', e);
   }
   if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result));
   if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result));

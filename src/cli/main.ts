@@ -4,10 +4,7 @@
  * ROLLCELL_DEBUG=1.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
-import { parseRecipeText, formatProblem, MAX_RECIPE_BYTES, type RecipeProblem } from '../recipe/parse.ts';
 import { ProblemError } from '../problems.ts';
-import { formatParseError, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
@@ -17,60 +14,8 @@ import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
-import { BatteryInputError, toInputError } from './battery.ts';
+import { inputError, loadRecipe, parseSeed } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
-
-/** Invalid user input: printed line by line, exit code 2. */
-export class InputError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
-  }
-}
-
-export function inputError(path: string, problem: string, got: string, allowed: string): InputError {
-  return new InputError([formatProblem({ path, problem, got, allowed })]);
-}
-
-/** Reads and validates a recipe file, or throws InputError. */
-export function loadRecipe(file: string): { recipe: Recipe; text: string } {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw inputError('recipe', 'not a regular file', JSON.stringify(file), 'a YAML recipe file');
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw inputError(
-      'recipe',
-      'file not found or not readable',
-      JSON.stringify(file),
-      'an existing, readable YAML file',
-    );
-  }
-  if (size > MAX_RECIPE_BYTES)
-    throw inputError('', 'file too large for a recipe', `${size} bytes`, `<= ${MAX_RECIPE_BYTES} bytes`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError('recipe', 'file not readable', JSON.stringify(file), 'a readable YAML file');
-  }
-  const r = parseRecipeText(text);
-  if (!r.ok) throw new InputError(r.problems.map((p: RecipeProblem) => `${file}: ${formatProblem(p)}`));
-  if (r.recipe.experiment) {
-    // the steps themselves (the schema checks the structure; the experiment language is the cycler's)
-    const e = parseExperiment(r.recipe.experiment as ExperimentEntryInput[], 'experiment');
-    if (!e.ok) throw new InputError(e.errors.map((x) => `${file}: ${formatParseError(x)}`));
-  }
-  return { recipe: r.recipe, text };
-}
-
-function parseSeed(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1)
-    throw inputError('--seed', 'must be a non-negative integer', JSON.stringify(v), '0 … 4294967295');
-  return n;
-}
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
@@ -125,22 +70,18 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           const runId = newRunId();
           let res;
           try {
+            const reporter = reporterFor(o.quiet);
             try {
-              const reporter = reporterFor(o.quiet);
-              try {
-                res = runJob(recipe, {
-                  seed,
-                  runId,
-                  production: o.production,
-                  battery: o.battery,
-                  batteryFrames: 60,
-                  progress: reporter.progress,
-                });
-              } finally {
-                reporter.close();
-              }
-            } catch (e) {
-              throw toInputError(e);
+              res = runJob(recipe, {
+                seed,
+                runId,
+                production: o.production,
+                battery: o.battery,
+                batteryFrames: 60,
+                progress: reporter.progress,
+              });
+            } finally {
+              reporter.close();
             }
           } catch (e) {
             // nothing a user ran is lost: a failed run is stored with its error
@@ -447,10 +388,6 @@ export async function main(
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return 0;
       return 2; // commander already printed the message
-    }
-    if (e instanceof InputError || e instanceof BatteryInputError) {
-      for (const l of e.lines) process.stderr.write(l + '\n');
-      return 2;
     }
     if (e instanceof ProblemError) {
       process.stderr.write(e.message + '\n');

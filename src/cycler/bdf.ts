@@ -9,6 +9,7 @@
  * Numbers are written with JavaScript's shortest round-trip form, so write → read gives the same doubles.
  * Pure string in / string out (file I/O lives at the CLI edge).
  */
+import { formatProblem, type Problem } from '../problems.ts';
 import type { DriveCycle, ExperimentResult } from './machine.ts';
 import { cycleMetrics } from './metrics.ts';
 
@@ -100,6 +101,7 @@ export function toCycleSummaryCsv(result: ExperimentResult): string {
   return lines.join('\n') + '\n';
 }
 
+/** a CSV problem as a value (the fields of src/problems.ts's Problem) at its line and column */
 export interface CsvError {
   /** 1-based line */
   line: number;
@@ -107,13 +109,27 @@ export interface CsvError {
   column: number;
   /** column name, when known */
   field?: string;
-  message: string;
+  problem: string;
+  got: string;
+  allowed: string;
 }
 
 export type CsvParsed<T> = { ok: true; value: T } | { ok: false; errors: CsvError[] };
 
+/** the CSV problem as a Problem: the file (and column name) as its path, with line and column */
+export function csvProblem(e: CsvError, file = 'csv'): Problem {
+  return {
+    path: e.field ? `${file} '${e.field}'` : file,
+    problem: e.problem,
+    got: e.got,
+    allowed: e.allowed,
+    line: e.line,
+    column: e.column,
+  };
+}
+
 export function formatCsvError(e: CsvError, file = 'csv'): string {
-  return `${file}: line ${e.line}, column ${e.column}${e.field ? ` (${e.field})` : ''}: ${e.message}`;
+  return formatProblem(csvProblem(e, file));
 }
 
 /** splits CSV text into rows of fields (RFC 4180 quoting); tracks 1-based line numbers of each row */
@@ -183,7 +199,10 @@ const ALIASES: Record<string, string> = {
 export function parseCsvTable(text: string, required: readonly string[]): CsvParsed<CsvTable> {
   const rows = splitCsv(text);
   if (rows.length === 0)
-    return { ok: false, errors: [{ line: 1, column: 1, message: 'empty file (expected a header line)' }] };
+    return {
+      ok: false,
+      errors: [{ line: 1, column: 1, problem: 'empty file', got: 'no lines', allowed: 'a header line, then rows' }],
+    };
   const header = rows[0]!.fields.map((h) => {
     const t = h.trim();
     return ALIASES[t] ?? t;
@@ -194,13 +213,23 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
       errors.push({
         line: rows[0]!.line,
         column: header.length + 1,
-        message: `missing column '${r}' (found: ${header.map((h) => `'${h}'`).join(', ')})`,
+        problem: `missing column '${r}'`,
+        got: header.map((h) => `'${h}'`).join(', '),
+        allowed: `a header with '${r}'`,
       });
     }
   }
   const seen = new Set<string>();
   header.forEach((h, k) => {
-    if (seen.has(h)) errors.push({ line: rows[0]!.line, column: k + 1, field: h, message: `duplicate column '${h}'` });
+    if (seen.has(h))
+      errors.push({
+        line: rows[0]!.line,
+        column: k + 1,
+        field: h,
+        problem: 'duplicate column',
+        got: `'${h}' twice`,
+        allowed: 'each column once',
+      });
     seen.add(h);
   });
   if (errors.length) return { ok: false, errors };
@@ -212,7 +241,9 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
       errors.push({
         line,
         column: Math.min(fields.length, header.length) + 1,
-        message: `expected ${header.length} fields, found ${fields.length}`,
+        problem: 'wrong number of fields',
+        got: String(fields.length),
+        allowed: `${header.length} (as the header)`,
       });
       if (errors.length > 20) break;
       continue;
@@ -221,7 +252,14 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
       const raw = fields[k]!.trim();
       const v = raw === '' ? NaN : Number(raw);
       if (!Number.isFinite(v)) {
-        errors.push({ line, column: k + 1, field: header[k]!, message: `not a finite number (got '${raw}')` });
+        errors.push({
+          line,
+          column: k + 1,
+          field: header[k]!,
+          problem: 'not a finite number',
+          got: `'${raw}'`,
+          allowed: 'a finite number',
+        });
         if (errors.length > 20) break;
         continue;
       }
@@ -264,7 +302,9 @@ export function parseBdfCsv(text: string): CsvParsed<BdfSeries> {
             line: i + 2,
             column: col,
             field: 'Test Time / s',
-            message: `time goes backwards (${time[i]} after ${time[i - 1]})`,
+            problem: 'time goes backwards',
+            got: `${time[i]} after ${time[i - 1]}`,
+            allowed: 'non-decreasing times',
           },
         ],
       };
@@ -302,7 +342,9 @@ export function parseDriveCycleCsv(text: string, valueColumn?: string): CsvParse
         {
           line: 1,
           column: header.length + 1,
-          message: `missing value column${valueColumn ? ` '${valueColumn}'` : ''} (found: ${header.join(', ')})`,
+          problem: `missing value column${valueColumn ? ` '${valueColumn}'` : ''}`,
+          got: header.join(', '),
+          allowed: valueColumn ? `a column '${valueColumn}'` : 'a value column besides the time',
         },
       ],
     };
@@ -312,7 +354,14 @@ export function parseDriveCycleCsv(text: string, valueColumn?: string): CsvParse
     return {
       ok: false,
       errors: [
-        { line: 2, column: 1, field: 'Test Time / s', message: `a drive cycle needs ≥ 2 rows (got ${time.length})` },
+        {
+          line: 2,
+          column: 1,
+          field: 'Test Time / s',
+          problem: 'too few rows for a drive cycle',
+          got: String(time.length),
+          allowed: '≥ 2 rows',
+        },
       ],
     };
   const col = header.indexOf('Test Time / s') + 1;
@@ -325,7 +374,9 @@ export function parseDriveCycleCsv(text: string, valueColumn?: string): CsvParse
             line: i + 2,
             column: col,
             field: 'Test Time / s',
-            message: `time must increase (${time[i]} after ${time[i - 1]})`,
+            problem: 'time must increase',
+            got: `${time[i]} after ${time[i - 1]}`,
+            allowed: 'strictly increasing times',
           },
         ],
       };

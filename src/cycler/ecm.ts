@@ -17,6 +17,7 @@ import type { CellModel, CellModelExtras, Control } from '../electrochem/model.t
 import type { DaeProblem, JacobianSink } from '../numerics/types.ts';
 import { findInterval } from '../numerics/interp.ts';
 import { F } from '../materials/constants.ts';
+import { problem } from '../problems.ts';
 
 export interface EcmParams {
   readonly name?: string;
@@ -39,7 +40,7 @@ const finite = (x: number): boolean => Number.isFinite(x);
 
 function check(p: EcmParams): void {
   const bad = (field: string, got: unknown, allowed: string): never => {
-    throw new RangeError(`ecm.${field}: invalid (got ${JSON.stringify(got)}; allowed ${allowed})`);
+    throw problem(`ecm.${field}`, 'invalid', String(JSON.stringify(got)), String(allowed));
   };
   if (!(p.capacity_C > 0 && finite(p.capacity_C))) bad('capacity_C', p.capacity_C, '> 0');
   if (!(p.R0_ohm >= 0 && finite(p.R0_ohm))) bad('R0_ohm', p.R0_ohm, '≥ 0');
@@ -93,7 +94,7 @@ export class EcmModel implements CellModel, CellModelExtras {
   }
 
   initialState(soc: number): Float64Array {
-    if (!finite(soc)) throw new RangeError(`ecm.initialState.soc: must be finite (got ${soc}; allowed 0..1)`);
+    if (!finite(soc)) throw problem('ecm.initialState.soc', 'must be finite', String(soc), '0..1');
     return Float64Array.from([soc, 0, 0]);
   }
   voltage(y: Float64Array): number {
@@ -117,7 +118,7 @@ export class EcmModel implements CellModel, CellModelExtras {
     if (typeof value === 'number' && !finite(value))
       throw new RangeError(`control.value: must be finite (got ${value})`);
     if (control.mode === 'resistance' && typeof value === 'number' && !(value > 0)) {
-      throw new RangeError(`control.value: a resistance must be > 0 Ω (got ${value}; allowed > 0)`);
+      throw problem('control.value', 'a resistance must be > 0 Ω', String(value), '> 0');
     }
     const mode = control.mode;
     const self = this;

@@ -29,6 +29,7 @@
  *
  * Parse errors are values: { message, column (1-based), text (the offending text), suggestion? }.
  */
+import { problem, type Problem } from '../problems.ts';
 
 // ───────────────────────────── AST ─────────────────────────────
 
@@ -1863,6 +1864,17 @@ function mergeRepeats(blocks: readonly (CycleBlock | LoopBlock)[]): (CycleBlock 
 }
 
 /** one line per error: `<path>: <message> at column <c> ('<text>'); <suggestion>` */
+/** a parse error as the one error value: the step string's path, the problem at its column, the text found */
+export function parseErrorProblem(e: ParseError): Problem {
+  const col = e.input !== '' ? ` at column ${e.column} of "${e.input}"` : '';
+  return {
+    path: e.path ?? 'experiment',
+    problem: `${e.message}${col}`,
+    got: e.text !== '' ? `'${e.text}'` : 'nothing',
+    allowed: e.suggestion ?? 'a step of the experiment language (src/cycler/README.md)',
+  };
+}
+
 export function formatParseError(e: ParseError): string {
   const where = e.path ? `${e.path}: ` : '';
   const col = e.input !== '' ? ` at column ${e.column} of "${e.input}"` : '';
@@ -1874,13 +1886,19 @@ export function formatParseError(e: ParseError): string {
  * 0.02C end, CC discharge at 0.1C to 3 V), with the charge cut-off in the seed's 4.25–4.4 V window. */
 export function firstCycleProtocol(chargeCutoff_V = 4.3, dischargeCutoff_V = 3.0): Experiment {
   if (!(chargeCutoff_V >= 4.25 && chargeCutoff_V <= 4.4)) {
-    throw new RangeError(
-      `cycling.charge_cutoff_V: must be within the [0178] window 4.25–4.4 V (got ${chargeCutoff_V}; allowed 4.25–4.4)`,
+    throw problem(
+      'cycling.charge_cutoff_V',
+      'must be within the [0178] window 4.25–4.4 V',
+      String(chargeCutoff_V),
+      '4.25–4.4',
     );
   }
   if (!(dischargeCutoff_V > 0 && dischargeCutoff_V < chargeCutoff_V)) {
-    throw new RangeError(
-      `cycling.discharge_cutoff_V: must be > 0 and below the charge cut-off (got ${dischargeCutoff_V}; allowed 0 < V < ${chargeCutoff_V})`,
+    throw problem(
+      'cycling.discharge_cutoff_V',
+      'must be > 0 and below the charge cut-off',
+      String(dischargeCutoff_V),
+      `0 < V < ${chargeCutoff_V}`,
     );
   }
   const r = parseExperiment([

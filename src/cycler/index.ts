@@ -9,6 +9,7 @@ export {
   parseStop,
   parseLoopCondition,
   formatParseError,
+  parseErrorProblem,
   firstCycleProtocol,
   firstCycleProtocolStrings,
   formatStep,
@@ -61,6 +62,7 @@ export {
   parseDriveCycleCsv,
   compareVoltage,
   formatCsvError,
+  csvProblem,
 } from './bdf.ts';
 export type { BdfSeries, CsvError, CsvTable, VoltageComparison } from './bdf.ts';
 export { loadDriveCycles, readBdfFile } from './io.ts';

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Experiment } from './experiment.ts';
 import type { DriveCycle } from './machine.ts';
-import { formatCsvError, parseBdfCsv, parseDriveCycleCsv, type BdfSeries } from './bdf.ts';
+import { csvProblem, parseBdfCsv, parseDriveCycleCsv, type BdfSeries } from './bdf.ts';
+import { ProblemError, problem } from '../problems.ts';
 
 /** Reads every 'Run drive cycle from <file> as …' source of the experiment (paths relative to baseDir). */
 export function loadDriveCycles(exp: Experiment, baseDir = process.cwd()): Record<string, DriveCycle> {
@@ -20,12 +21,15 @@ export function loadDriveCycles(exp: Experiment, baseDir = process.cwd()): Recor
       try {
         text = readFileSync(path, 'utf8');
       } catch (e) {
-        throw new Error(
-          `drive cycle '${src}': cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        throw problem(
+          `drive cycle '${src}'`,
+          `cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+          JSON.stringify(src),
+          'a readable CSV file (relative to the working directory)',
         );
       }
       const r = parseDriveCycleCsv(text);
-      if (!r.ok) throw new Error(r.errors.map((x) => formatCsvError(x, src)).join('\n'));
+      if (!r.ok) throw new ProblemError(r.errors.map((x) => csvProblem(x, src)));
       out[src] = r.value;
     }
   }
@@ -35,6 +39,6 @@ export function loadDriveCycles(exp: Experiment, baseDir = process.cwd()): Recor
 /** Reads a measured BDF CSV (or a `Time [s],I[A],U[V]` file); errors name the file, line and column. */
 export function readBdfFile(path: string): BdfSeries {
   const r = parseBdfCsv(readFileSync(path, 'utf8'));
-  if (!r.ok) throw new Error(r.errors.map((x) => formatCsvError(x, path)).join('\n'));
+  if (!r.ok) throw new ProblemError(r.errors.map((x) => csvProblem(x, path)));
   return r.value;
 }

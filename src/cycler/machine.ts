@@ -13,12 +13,13 @@
  *
  * Sign convention: current and power are positive on charge.
  */
+import { ProblemError, type Problem } from '../problems.ts';
 import type { CellModel, CellModelExtras, Control, ControlMode, CycleSummary } from '../electrochem/model.ts';
 import type { DaeProblem, EventSpec, JacobianStructure, SolveOptions, SolveResult } from '../numerics/types.ts';
 import { findInterval, solveDae } from '../numerics/index.ts';
 import {
   defaultDuration_s,
-  formatParseError,
+  parseErrorProblem,
   parseExperiment,
   type Experiment,
   type ExperimentEntryInput,
@@ -27,6 +28,7 @@ import {
   type StepAst,
   type Termination,
 } from './experiment.ts';
+import { problem } from '../problems.ts';
 
 export type SolveFn = (problem: DaeProblem, y0: Float64Array, opts: SolveOptions) => SolveResult;
 
@@ -358,17 +360,17 @@ export function runExperiment(
   if (typeof experiment === 'object' && !Array.isArray(experiment) && 'blocks' in experiment) exp = experiment;
   else {
     const r = parseExperiment(experiment);
-    if (!r.ok) throw new ExperimentParseError(r.errors.map(formatParseError));
+    if (!r.ok) throw new ExperimentParseError(r.errors.map(parseErrorProblem));
     exp = r.value;
   }
   const solve = opts.solver ?? solveDae;
   const Qnom = model.nominalCapacity_C;
   if (!(Qnom > 0 && Number.isFinite(Qnom)))
-    throw new RangeError(`model.nominalCapacity_C: must be > 0 (got ${Qnom}; allowed > 0)`);
+    throw problem('model.nominalCapacity_C', 'must be > 0', String(Qnom), '> 0');
   const firstActive = exp.blocks.flatMap((b) => b.steps).find((s) => s.instruction !== 'rest');
   const initialSoc = opts.initialSoc ?? (firstActive && firstActive.instruction === 'charge' ? 0 : 1);
   if (!(Number.isFinite(initialSoc) && initialSoc >= 0 && initialSoc <= 1))
-    throw new RangeError(`initialSoc: must be within 0..1 (got ${initialSoc}; allowed 0..1)`);
+    throw problem('initialSoc', 'must be within 0..1', String(initialSoc), '0..1');
   let y = opts.y0 ? Float64Array.from(opts.y0) : model.initialState(initialSoc);
   if (y.length !== model.n) throw new RangeError(`y0: length must be model.n = ${model.n} (got ${y.length})`);
   const rtol = opts.rtol ?? 1e-6;
@@ -1184,9 +1186,10 @@ export function runExperiment(
   return result;
 }
 
-export class ExperimentParseError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
+/** an experiment that does not parse: its parse errors as problems */
+export class ExperimentParseError extends ProblemError {
+  constructor(problems: readonly Problem[]) {
+    super(problems);
     this.name = 'ExperimentParseError';
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { CellModel, CellModelExtras } from '../electrochem/model.ts';
 import { runExperiment, type ExperimentResult, type RunOptions, type StepRecord } from './machine.ts';
+import { problem } from '../problems.ts';
 
 export interface ChargeFigures {
   charge_Ah: number;
@@ -56,7 +57,7 @@ export interface StepMetrics extends ChargeFigures {
 
 export function stepMetrics(r: ExperimentResult, stepIndex: number): StepMetrics {
   const s = r.steps.find((x) => x.index === stepIndex);
-  if (!s) throw new RangeError(`stepIndex: no step ${stepIndex} (got ${stepIndex}; allowed 1..${r.steps.length})`);
+  if (!s) throw problem('stepIndex', `no step ${stepIndex}`, String(stepIndex), `1..${r.steps.length}`);
   return {
     index: s.index,
     cycle: s.cycle,
@@ -77,7 +78,7 @@ export interface CycleMetrics extends ChargeFigures {
 
 export function cycleMetrics(r: ExperimentResult, cycleIndex: number): CycleMetrics {
   const c = r.cycles.find((x) => x.index === cycleIndex);
-  if (!c) throw new RangeError(`cycleIndex: no cycle ${cycleIndex} (got ${cycleIndex}; allowed 1..${r.cycles.length})`);
+  if (!c) throw problem('cycleIndex', `no cycle ${cycleIndex}`, String(cycleIndex), `1..${r.cycles.length}`);
   return {
     index: c.index,
     duration_s: c.end_s - c.start_s,
@@ -126,7 +127,7 @@ function interpRows(r: ExperimentResult, from: number, to: number, t: number): {
  */
 export function dcInternalResistance(r: ExperimentResult, stepIndex: number, after_s: number): DcirResult {
   const k = r.steps.findIndex((x) => x.index === stepIndex);
-  if (k < 0) throw new RangeError(`stepIndex: no step ${stepIndex} (got ${stepIndex}; allowed 1..${r.steps.length})`);
+  if (k < 0) throw problem('stepIndex', `no step ${stepIndex}`, String(stepIndex), `1..${r.steps.length}`);
   if (k === 0)
     throw new RangeError(
       `stepIndex: step ${stepIndex} is the first step; DCIR needs a step before the pulse (allowed 2..${r.steps.length})`,
@@ -136,9 +137,7 @@ export function dcInternalResistance(r: ExperimentResult, stepIndex: number, aft
   const st = r.steps[k]!;
   const prev = r.steps[k - 1]!;
   if (!(after_s > 0) || after_s > st.end_s - st.start_s) {
-    throw new RangeError(
-      `after_s: must be within the pulse (got ${after_s}; allowed 0 < t ≤ ${st.end_s - st.start_s} s)`,
-    );
+    throw problem('after_s', 'must be within the pulse', String(after_s), `0 < t ≤ ${st.end_s - st.start_s} s`);
   }
   const Vb = r.series.voltage_V[prev.rowEnd]!;
   const Ib = r.series.current_A[prev.rowEnd]!;

@@ -20,6 +20,7 @@
  *  - OCP(θ, T) = OCP_ref(θ) + (T − T_ref)·dU/dT(θ).
  */
 import { compileExpression, ExpressionError } from './expr.ts';
+import { ProblemError } from '../problems.ts';
 import { findInterval } from '../numerics/interp.ts';
 
 /** A scalar property as a function of its primary variable (θ or c_e in mol/m³) and T (K). */
@@ -118,9 +119,10 @@ function constantFn(v: number): PropertyFn {
   return f;
 }
 
-export class BpxError extends Error {
-  constructor(message: string) {
-    super(message);
+/** a bad BPX document: the one error value, with the BPX path of the field */
+export class BpxError extends ProblemError {
+  constructor(path: string, problem: string, got: string, allowed: string) {
+    super({ path, problem, got, allowed });
     this.name = 'BpxError';
   }
 }
@@ -142,9 +144,9 @@ function section(
   const v = obj[key];
   if (v === undefined) {
     if (optional) return undefined;
-    throw new BpxError(`${path}.${key}: missing (required BPX section)`);
+    throw new BpxError(`${path}.${key}`, 'missing', 'nothing', 'a value (required BPX section)');
   }
-  if (!isObj(v)) throw new BpxError(`${path}.${key}: must be an object (got ${describe(v)})`);
+  if (!isObj(v)) throw new BpxError(`${path}.${key}`, 'must be an object', describe(v), 'an object');
   return v;
 }
 
@@ -167,15 +169,14 @@ function num(
   const where = `${path}.${key}`;
   if (v === undefined) {
     if (optional) return undefined;
-    throw new BpxError(`${where}: missing (required BPX field)`);
+    throw new BpxError(where, 'missing', 'nothing', 'a value (required BPX field)');
   }
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new BpxError(`${where}: must be a finite number (got ${describe(v)})`);
+    throw new BpxError(where, 'must be a finite number', describe(v), 'a finite number');
   const allowed = `${spec.min !== undefined ? (spec.exclusiveMin ? '> ' : '≥ ') + spec.min : ''}${spec.min !== undefined && spec.max !== undefined ? ' and ' : ''}${spec.max !== undefined ? '≤ ' + spec.max : ''}`;
   if (spec.min !== undefined && (spec.exclusiveMin ? v <= spec.min : v < spec.min))
-    throw new BpxError(`${where}: out of range (got ${v}; allowed ${allowed})`);
-  if (spec.max !== undefined && v > spec.max)
-    throw new BpxError(`${where}: out of range (got ${v}; allowed ${allowed})`);
+    throw new BpxError(where, 'out of range', String(v), String(allowed));
+  if (spec.max !== undefined && v > spec.max) throw new BpxError(where, 'out of range', String(v), String(allowed));
   return v;
 }
 
@@ -201,9 +202,9 @@ export function tableFunction(xs: Float64Array, ys: Float64Array): (x: number) =
  */
 export function bpxFunction(v: Json, where: string, primary: readonly string[], range?: NumSpec): PropertyFn {
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new BpxError(`${where}: must be finite (got ${v})`);
+    if (!Number.isFinite(v)) throw new BpxError(where, 'must be finite', String(v), 'finite');
     if (range?.min !== undefined && (range.exclusiveMin ? v <= range.min : v < range.min))
-      throw new BpxError(`${where}: out of range (got ${v}; allowed ${range.exclusiveMin ? '>' : '≥'} ${range.min})`);
+      throw new BpxError(where, 'out of range', String(v), `${range.exclusiveMin ? '>' : '≥'} ${range.min}`);
     return constantFn(v);
   }
   if (typeof v === 'string') {
@@ -212,7 +213,10 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[], 
     try {
       compiled = compileExpression(v, names, where);
     } catch (e) {
-      if (e instanceof ExpressionError) throw new BpxError(e.message);
+      if (e instanceof ExpressionError) {
+        const p = e.problems[0]!;
+        throw new BpxError(p.path, p.problem, p.got, p.allowed);
+      }
       throw e;
     }
     const ev = compiled.evaluate;
@@ -220,7 +224,13 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[], 
     const np = primary.length;
     if (compiled.used.size === 0) {
       const c = ev(buf);
-      if (!Number.isFinite(c)) throw new BpxError(`${where}: evaluates to ${c}`);
+      if (!Number.isFinite(c))
+        throw new BpxError(
+          where,
+          'the constant expression is not finite',
+          String(c),
+          'an expression with a finite value',
+        );
       return constantFn(c);
     }
     return (x: number, T: number): number => {
@@ -232,25 +242,32 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[], 
   if (isObj(v)) {
     const keys = Object.keys(v);
     const extra = keys.filter((k) => k !== 'x' && k !== 'y');
-    if (extra.length > 0) throw new BpxError(`${where}: unexpected key '${extra[0]}' in table (allowed: x, y)`);
+    if (extra.length > 0) throw new BpxError(where, 'unexpected key in table', `'${extra[0]}'`, 'x, y');
     const xs = v['x'];
     const ys = v['y'];
-    if (!Array.isArray(xs)) throw new BpxError(`${where}.x: must be an array of numbers (got ${describe(xs)})`);
-    if (!Array.isArray(ys)) throw new BpxError(`${where}.y: must be an array of numbers (got ${describe(ys)})`);
+    if (!Array.isArray(xs))
+      throw new BpxError(`${where}.x`, 'must be an array of numbers', describe(xs), 'an array of numbers');
+    if (!Array.isArray(ys))
+      throw new BpxError(`${where}.y`, 'must be an array of numbers', describe(ys), 'an array of numbers');
     if (xs.length !== ys.length)
-      throw new BpxError(`${where}: x and y must have the same length (got ${xs.length} and ${ys.length})`);
-    if (xs.length < 2) throw new BpxError(`${where}.x: needs at least 2 points (got ${xs.length})`);
+      throw new BpxError(where, 'x and y must have the same length', `${xs.length} and ${ys.length}`, 'equal lengths');
+    if (xs.length < 2) throw new BpxError(`${where}.x`, 'needs at least 2 points', String(xs.length), '≥ 2');
     const fx = new Float64Array(xs.length);
     const fy = new Float64Array(ys.length);
     for (let i = 0; i < xs.length; i++) {
       const a: unknown = xs[i];
       const b: unknown = ys[i];
       if (typeof a !== 'number' || !Number.isFinite(a))
-        throw new BpxError(`${where}.x[${i}]: must be a finite number (got ${describe(a)})`);
+        throw new BpxError(`${where}.x[${i}]`, 'must be a finite number', describe(a), 'a finite number');
       if (typeof b !== 'number' || !Number.isFinite(b))
-        throw new BpxError(`${where}.y[${i}]: must be a finite number (got ${describe(b)})`);
+        throw new BpxError(`${where}.y[${i}]`, 'must be a finite number', describe(b), 'a finite number');
       if (i > 0 && a <= fx[i - 1]!)
-        throw new BpxError(`${where}.x[${i}]: must be strictly increasing (got ${a} after ${fx[i - 1]})`);
+        throw new BpxError(
+          `${where}.x[${i}]`,
+          'must be strictly increasing',
+          `${a} after ${fx[i - 1]}`,
+          'strictly increasing',
+        );
       fx[i] = a;
       fy[i] = b;
     }
@@ -258,7 +275,10 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[], 
     return (x: number) => f(x);
   }
   throw new BpxError(
-    `${where}: must be a number, an expression string or a table {"x": [...], "y": [...]} (got ${describe(v)})`,
+    where,
+    'must be a number, an expression string or a table {"x": [...], "y": [...]}',
+    describe(v),
+    'a number, an expression string or a table {"x": [...], "y": [...]}',
   );
 }
 
@@ -290,7 +310,10 @@ function checkKeys(
     if (allowed.has(k)) continue;
     const hint = hints[k];
     throw new BpxError(
-      `${path}.${k}: ${hint ?? `unsupported or unknown BPX field (allowed: ${[...allowed].join(', ')})`}`,
+      `${path}.${k}`,
+      hint ?? 'unsupported or unknown BPX field',
+      JSON.stringify(k),
+      hint ? 'a single-particle electrode' : [...allowed].join(', '),
     );
   }
 }
@@ -307,12 +330,20 @@ function readElectrode(o: Record<string, Json>, path: string): BpxElectrode {
   const activeFraction = (a * R) / 3;
   if (activeFraction + porosity > 1 + 1e-9)
     throw new BpxError(
-      `${path}.Surface area per unit volume [m-1]: active fraction a·R/3 = ${activeFraction.toFixed(4)} plus porosity ${porosity} exceeds 1 (allowed a ≤ 3(1−ε)/R = ${((3 * (1 - porosity)) / R).toExponential(4)})`,
+      `${path}.Surface area per unit volume [m-1]`,
+      'active fraction a·R/3 plus porosity exceeds 1',
+      `a·R/3 = ${activeFraction.toFixed(4)}, porosity ${porosity}`,
+      `a ≤ 3(1−ε)/R = ${((3 * (1 - porosity)) / R).toExponential(4)}`,
     );
   const stoMin = num(o, 'Minimum stoichiometry', path, { min: 0, max: 1 });
   const stoMax = num(o, 'Maximum stoichiometry', path, { min: 0, max: 1 });
   if (stoMax <= stoMin)
-    throw new BpxError(`${path}.Maximum stoichiometry: must be > Minimum stoichiometry (got ${stoMax} ≤ ${stoMin})`);
+    throw new BpxError(
+      `${path}.Maximum stoichiometry`,
+      'must be > Minimum stoichiometry',
+      `${stoMax} ≤ ${stoMin}`,
+      '> Minimum stoichiometry',
+    );
   const sto = ['x', 'sto'] as const;
   return {
     thickness_m: num(o, 'Thickness [m]', path, POS),
@@ -343,24 +374,24 @@ function readElectrode(o: Record<string, Json>, path: string): BpxElectrode {
 }
 
 function missing(where: string): never {
-  throw new BpxError(`${where}: missing (required BPX field)`);
+  throw new BpxError(where, 'missing', 'nothing', 'a value (required BPX field)');
 }
 
 /** Parse a BPX document (already JSON-decoded) into SI parameters. */
 export function parseBpx(doc: unknown): LiquidCellParams {
-  if (!isObj(doc)) throw new BpxError(`BPX: document must be a JSON object (got ${describe(doc)})`);
+  if (!isObj(doc)) throw new BpxError('BPX', 'document must be a JSON object', describe(doc), 'a JSON object');
   checkKeys(doc, new Set(['Header', 'Parameterisation', 'State', 'Validation']), 'BPX');
   const header = section(doc, 'Header', 'BPX')!;
   const ver = header['BPX'];
   if (typeof ver !== 'string' && typeof ver !== 'number')
-    throw new BpxError(`Header.BPX: must be the BPX version string (got ${describe(ver)})`);
+    throw new BpxError('Header.BPX', 'must be the BPX version string', describe(ver), 'the BPX version string');
   const version = String(ver);
   const major = Number(version.split('.')[0]);
   if (!Number.isFinite(major) || major > 1)
-    throw new BpxError(`Header.BPX: unsupported version ${version} (allowed 0.x and 1.x)`);
+    throw new BpxError('Header.BPX', 'unsupported version', version, '0.x and 1.x');
   const model = header['Model'];
   if (model !== undefined && model !== 'DFN' && model !== 'SPMe' && model !== 'SPM')
-    throw new BpxError(`Header.Model: unsupported model ${describe(model)} (allowed DFN, SPMe, SPM)`);
+    throw new BpxError('Header.Model', 'unsupported model', describe(model), 'DFN, SPMe, SPM');
   const par = section(doc, 'Parameterisation', 'BPX')!;
   checkKeys(
     par,
@@ -418,12 +449,20 @@ export function parseBpx(doc: unknown): LiquidCellParams {
   const pairs = num(cellO, 'Number of electrode pairs connected in parallel to make a cell', cp, { min: 1 });
   if (!Number.isInteger(pairs))
     throw new BpxError(
-      `${cp}.Number of electrode pairs connected in parallel to make a cell: must be an integer (got ${pairs})`,
+      `${cp}.Number of electrode pairs connected in parallel to make a cell`,
+      'must be an integer',
+      String(pairs),
+      'an integer',
     );
   const vmin = num(cellO, 'Lower voltage cut-off [V]', cp, POS);
   const vmax = num(cellO, 'Upper voltage cut-off [V]', cp, POS);
   if (vmax <= vmin)
-    throw new BpxError(`${cp}.Upper voltage cut-off [V]: must be > lower cut-off (got ${vmax} ≤ ${vmin})`);
+    throw new BpxError(
+      `${cp}.Upper voltage cut-off [V]`,
+      'must be > lower cut-off',
+      `${vmax} ≤ ${vmin}`,
+      '> lower cut-off',
+    );
   const cell: BpxCell = {
     electrodeArea_m2: num(cellO, 'Electrode area [m2]', cp, POS),
     electrodePairs: pairs,
@@ -514,7 +553,13 @@ export function parseBpx(doc: unknown): LiquidCellParams {
   ] as const) {
     for (const th of [el.stoMin, el.stoMax]) {
       const u = el.ocp(th, Tref);
-      if (!Number.isFinite(u)) throw new BpxError(`${P}.${name}.OCP [V]: not finite at stoichiometry ${th} (got ${u})`);
+      if (!Number.isFinite(u))
+        throw new BpxError(
+          `${P}.${name}.OCP [V]`,
+          `not finite at stoichiometry ${th}`,
+          String(u),
+          'a finite OCP over the stoichiometry window',
+        );
     }
   }
   return out;
@@ -522,25 +567,32 @@ export function parseBpx(doc: unknown): LiquidCellParams {
 
 function readValidation(v: Json): Record<string, BpxExperiment> | undefined {
   if (v === undefined) return undefined;
-  if (!isObj(v)) throw new BpxError(`Validation: must be an object of experiments (got ${describe(v)})`);
+  if (!isObj(v))
+    throw new BpxError('Validation', 'must be an object of experiments', describe(v), 'an object of experiments');
   const out: Record<string, BpxExperiment> = {};
   for (const [name, e] of Object.entries(v)) {
     const path = `Validation.${name}`;
     if (!isObj(e))
-      throw new BpxError(`${path}: must be an object with Time [s], Current [A], Voltage [V] (got ${describe(e)})`);
+      throw new BpxError(
+        path,
+        'must be an object with Time [s], Current [A], Voltage [V]',
+        describe(e),
+        'an object with Time [s], Current [A], Voltage [V]',
+      );
     checkKeys(e, new Set(['Time [s]', 'Current [A]', 'Voltage [V]', 'Temperature [K]']), path);
     const arr = (key: string, optional: boolean): Float64Array | undefined => {
       const a = e[key];
       if (a === undefined) {
         if (optional) return undefined;
-        throw new BpxError(`${path}.${key}: missing (required BPX field)`);
+        throw new BpxError(`${path}.${key}`, 'missing', 'nothing', 'a value (required BPX field)');
       }
-      if (!Array.isArray(a)) throw new BpxError(`${path}.${key}: must be an array of numbers (got ${describe(a)})`);
+      if (!Array.isArray(a))
+        throw new BpxError(`${path}.${key}`, 'must be an array of numbers', describe(a), 'an array of numbers');
       const f = new Float64Array(a.length);
       for (let i = 0; i < a.length; i++) {
         const x: unknown = a[i];
         if (typeof x !== 'number' || !Number.isFinite(x))
-          throw new BpxError(`${path}.${key}[${i}]: must be a finite number (got ${describe(x)})`);
+          throw new BpxError(`${path}.${key}[${i}]`, 'must be a finite number', describe(x), 'a finite number');
         f[i] = x;
       }
       return f;
@@ -555,10 +607,15 @@ function readValidation(v: Json): Record<string, BpxExperiment> | undefined {
       ['Temperature [K]', T],
     ] as const)
       if (a && a.length !== t.length)
-        throw new BpxError(`${path}.${key}: must have the length of Time [s] (got ${a.length}, expected ${t.length})`);
+        throw new BpxError(`${path}.${key}`, 'must have the length of Time [s]', String(a.length), String(t.length));
     for (let i = 1; i < t.length; i++)
       if (!(t[i]! > t[i - 1]!))
-        throw new BpxError(`${path}.Time [s][${i}]: must increase strictly (got ${t[i]} after ${t[i - 1]})`);
+        throw new BpxError(
+          `${path}.Time [s][${i}]`,
+          'must increase strictly',
+          `${t[i]} after ${t[i - 1]}`,
+          `> ${t[i - 1]}`,
+        );
     out[name] = { t_s: t, I_A: I, V, ...(T ? { T_K: T } : {}) };
   }
   return out;
@@ -570,7 +627,7 @@ export function parseBpxText(text: string, source = 'BPX'): LiquidCellParams {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new BpxError(`${source}: not valid JSON (${(e as Error).message})`);
+    throw new BpxError(source, `not valid JSON (${(e as Error).message})`, 'the file', 'a BPX JSON document');
   }
   return parseBpx(doc);
 }

@@ -12,6 +12,7 @@
  * (typed arrays, fused operations with constant operands) run by an interpreter loop: evaluation
  * allocates nothing and avoids the megamorphic calls of a closure tree.
  */
+import { ProblemError } from '../problems.ts';
 
 export type Compiled = (v: Float64Array) => number;
 
@@ -24,9 +25,10 @@ export interface CompiledExpression {
   readonly source: string;
 }
 
-export class ExpressionError extends Error {
-  constructor(message: string) {
-    super(message);
+/** a bad expression: the one error value, with the path of the field that holds it */
+export class ExpressionError extends ProblemError {
+  constructor(path: string, problem: string, got: string, allowed: string) {
+    super({ path, problem, got, allowed });
     this.name = 'ExpressionError';
   }
 }
@@ -69,7 +71,10 @@ function tokenize(src: string, where: string): Tok[] {
       continue;
     }
     throw new ExpressionError(
-      `${where}: unexpected character '${c}' at position ${i} in "${src}" (allowed: numbers, variables, + - * / ** ^ ( ) , and functions ${FUNCTION_NAMES.join(', ')})`,
+      where,
+      `unexpected character at position ${i} in "${src}"`,
+      `'${c}'`,
+      `numbers, variables, + - * / ** ^ ( ) , and functions ${FUNCTION_NAMES.join(', ')}`,
     );
   }
   out.push({ k: 'end', p: src.length });
@@ -439,7 +444,12 @@ export function compileExpression(src: string, variables: readonly string[], whe
   const used = new Set<string>();
   const peek = (): Tok => toks[pos]!;
   const fail = (msg: string): never => {
-    throw new ExpressionError(`${where}: ${msg} at position ${peek().p} in "${src}"`);
+    throw new ExpressionError(
+      where,
+      `${msg} at position ${peek().p} in "${src}"`,
+      `'${src}'`,
+      'an expression (src/electrochem/expr.ts)',
+    );
   };
   const isOp = (v: string): boolean => {
     const t = peek();
@@ -519,9 +529,7 @@ export function compileExpression(src: string, variables: readonly string[], whe
           if (args.length !== 2) fail(`function ${t.v} takes 2 arguments (got ${args.length})`);
           return { k: 'bin', op: t.v as 'pow' | 'min' | 'max', a: args[0]!, b: args[1]! };
         }
-        throw new ExpressionError(
-          `${where}: unknown function '${t.v}' in "${src}" (allowed: ${FUNCTION_NAMES.join(', ')})`,
-        );
+        throw new ExpressionError(where, `unknown function in "${src}"`, `'${t.v}'`, FUNCTION_NAMES.join(', '));
       }
       const idx = variables.indexOf(t.v);
       if (idx >= 0) {
@@ -531,14 +539,17 @@ export function compileExpression(src: string, variables: readonly string[], whe
       const c = CONSTANTS[t.v];
       if (c !== undefined) return { k: 'num', v: c };
       throw new ExpressionError(
-        `${where}: unknown variable '${t.v}' in "${src}" (allowed: ${[...variables, ...Object.keys(CONSTANTS)].join(', ')})`,
+        where,
+        `unknown variable in "${src}"`,
+        `'${t.v}'`,
+        [...variables, ...Object.keys(CONSTANTS)].join(', '),
       );
     }
     if (t.k === 'end') return fail('unexpected end of expression');
     return fail(`unexpected '${t.k === 'op' ? t.v : ''}'`);
   }
 
-  if (src.trim() === '') throw new ExpressionError(`${where}: empty expression`);
+  if (src.trim() === '') throw new ExpressionError(where, 'empty expression', "''", 'an expression');
   const tree = parseExpr();
   if (peek().k !== 'end') fail('unexpected trailing input');
   const folded = fold(tree);

@@ -7,6 +7,7 @@
  * without a primary source (an engineering default) — replace it when data arrive.
  * Mechanical data for the rolling models (flow laws, fracture) live in `mechanics.ts`.
  */
+import { ProblemError } from '../problems.ts';
 import { FARADAY_C_PER_MOL } from './constants.ts';
 
 export interface Prop {
@@ -621,15 +622,20 @@ export function suggest(name: string, candidates: readonly string[]): string | u
   return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
-export class UnknownMaterialError extends Error {
+/** an id the library does not know: the one error value (the recipe maps it onto its field's path) */
+export class UnknownMaterialError extends ProblemError {
   constructor(
     readonly id: string,
     readonly kind: MaterialKind | readonly MaterialKind[] | undefined,
     readonly suggestion?: string,
   ) {
-    super(
-      `unknown material "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; known: ${materialIds(kind as MaterialKind).join(', ')}`,
-    );
+    super({
+      path: 'material',
+      problem: `unknown material${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      got: JSON.stringify(id),
+      allowed: materialIds(kind as MaterialKind).join(', '),
+    });
+    this.name = 'UnknownMaterialError';
   }
 }
 

@@ -18,6 +18,7 @@
  *  - `brittle`:    elastic to fracture (intermetallics), characterised by K_Ic.
  */
 import type { Prop } from './library.ts';
+import { problem } from '../problems.ts';
 
 const DS = 'shared/data/li-al-ssb-datasheet.md';
 const PM = 'shared/data/process-models.md';
@@ -456,7 +457,7 @@ export const MECHANICAL_IDS: readonly MechanicalId[] = ENTRIES.map((e) => e.id);
 /** Typed lookup; throws a RangeError naming the id and the allowed ids. */
 export function mechanicalProperties(id: string): MechanicalProperties {
   const m = BY_ID.get(id);
-  if (!m) throw new RangeError(`mechanics.id: unknown material id (got '${id}'; allowed ${MECHANICAL_IDS.join(', ')})`);
+  if (!m) throw problem('mechanics.id', 'unknown material id', `'${id}'`, String(MECHANICAL_IDS.join(', ')));
   return m;
 }
 

@@ -2,6 +2,7 @@
  * Recipe (external units) → ProcessInput (SI) for the station physics. The cathode thickness comes from
  * the design (a loading given in mg/cm² becomes a thickness there).
  */
+import { problem } from '../problems.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { MechanicalId } from '../materials/mechanics.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
@@ -22,8 +23,11 @@ export function electrolyteMechanics(id: string): MechanicalId {
   if (OXIDES.has(k)) return 'oxide-SE';
   if (HALIDES.has(k)) return 'halide-SE';
   if (k.startsWith('peo')) return 'polymer-SE';
-  throw new RangeError(
-    `electrolyte: no mechanical class for "${id}" (allowed Li6PS5Cl, Li3PS4, Li10GeP2S12, LLZO, LATP, Li3InCl6, PEO-LiTFSI)`,
+  throw problem(
+    'electrolyte',
+    'no mechanical class',
+    JSON.stringify(id),
+    'Li6PS5Cl, Li3PS4, Li10GeP2S12, LLZO, LATP, Li3InCl6, PEO-LiTFSI',
   );
 }
 

@@ -50,6 +50,7 @@ import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from '.
 import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
+import { problem } from '../problems.ts';
 import { stageTicker, type Progress } from '../progress.ts';
 
 export type { LinePhysics, PhysicsResult } from './production/physics.ts';
@@ -285,10 +286,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     } catch (e) {
       if (e instanceof ProcessInputError) {
         throw new ConfigError(
-          e.issues.map(
-            (i) =>
-              `variability: a sampled cell is outside what the line can take — ${i.path} = ${String(i.value)} (got scale ${String((recipe.variability as { scale?: number } | undefined)?.scale ?? 1)} with the recipe's σ; allowed σ and scale small enough that every sampled thickness, force and temperature stays physical: ${i.allowed})`,
-          ),
+          e.issues.map((i) => ({
+            path: 'variability',
+            problem: `a sampled cell is outside what the line can take — ${i.path} = ${String(i.value)}`,
+            got: `scale ${String((recipe.variability as { scale?: number } | undefined)?.scale ?? 1)} with the recipe's σ`,
+            allowed: `σ and scale small enough that every sampled thickness, force and temperature stays physical: ${i.allowed}`,
+          })),
         );
       }
       throw e;
@@ -309,12 +312,20 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const lanes = Math.floor((W - 2 * trim + 1e-12) / cw);
   if (2 * P.edge_trim_mm >= recipe.line.web_width_mm) {
     throw new ConfigError([
-      `production.edge_trim_mm: the two edge trims take the whole web (got ${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web; allowed < ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm)`,
+      {
+        path: 'production.edge_trim_mm',
+        problem: 'the two edge trims take the whole web',
+        got: `${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web`,
+        allowed: `< ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm`,
+      },
     ]);
   }
   if (lanes < 1) {
-    throw new RangeError(
-      `cell.width_mm: no lane fits the web (got ${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side; allowed ≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm)`,
+    throw problem(
+      'cell.width_mm',
+      'no lane fits the web',
+      `${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side`,
+      `≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm`,
     );
   }
   const cdOffset = (W - lanes * cw) / 2;
@@ -349,8 +360,11 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   for (const k of LAYERS) {
     const prof = V.sheets[k].cd_profile_pct;
     if (prof && prof.length !== lanes)
-      throw new RangeError(
-        `variability.sheets.${k}.cd_profile_pct: one value per lane is needed (got a list of ${prof.length}; allowed a list of ${lanes} for ${lanes} lane(s))`,
+      throw problem(
+        `variability.sheets.${k}.cd_profile_pct`,
+        'one value per lane is needed',
+        `a list of ${prof.length}`,
+        `a list of ${lanes} for ${lanes} lane(s)`,
       );
   }
   for (const k of LAYERS)
@@ -542,7 +556,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         for (const key of LAYERS) {
           if (!(pert[key] > 0))
             throw new ConfigError([
-              `variability.sheets.${key}: sampled a non-positive thickness (got a thickness factor ${pert[key]}; allowed md_sigma_pct, cd_sigma_pct or cd_profile_pct small enough that the thickness stays > 0)`,
+              {
+                path: `variability.sheets.${key}`,
+                problem: 'sampled a non-positive thickness',
+                got: `a thickness factor ${pert[key]}`,
+                allowed: 'md_sigma_pct, cd_sigma_pct or cd_profile_pct small enough that the thickness stays > 0',
+              },
             ]);
         }
         const res = evalPhysics(pert);

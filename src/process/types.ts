@@ -2,6 +2,7 @@
  * SI input and output types of the station physics (rolling, bonding, alloying, thermal, cracking).
  * Independent of the recipe schema: the integrator maps recipe → ProcessInput (µm → m, °C → K, …).
  */
+import { ProblemError } from '../problems.ts';
 import type { MechanicalId } from '../materials/mechanics.ts';
 import type { RollResult } from './rolling.ts';
 import type { BondResult } from './bonding.ts';
@@ -153,10 +154,11 @@ export interface ProcessIssue {
   allowed: string;
 }
 
-export class ProcessInputError extends Error {
+/** bad input to the line physics: the one error value (the issues keep the raw values) */
+export class ProcessInputError extends ProblemError {
   readonly issues: ProcessIssue[];
   constructor(issues: ProcessIssue[]) {
-    super(issues.map((i) => `${i.path}: ${i.message} (got ${String(i.value)}; allowed ${i.allowed})`).join('\n'));
+    super(issues.map((i) => ({ path: i.path, problem: i.message, got: String(i.value), allowed: i.allowed })));
     this.name = 'ProcessInputError';
     this.issues = issues;
   }

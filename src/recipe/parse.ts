@@ -8,10 +8,11 @@ import type { z } from 'zod';
 import { recipeSchema, type Recipe } from './schema.ts';
 import { formatProblem, type Problem } from '../problems.ts';
 import { getMaterial, suggest, UnknownMaterialError, type MaterialKind } from '../materials/library.ts';
+import { describeValue, valueAt, zodProblems } from './zod-problems.ts';
 
 /** A recipe problem is the project's one error value (src/problems.ts). */
 export type RecipeProblem = Problem;
-export { formatProblem };
+export { formatProblem, describeValue };
 
 export type ParseResult = { ok: true; recipe: Recipe } | { ok: false; problems: RecipeProblem[] };
 
@@ -19,31 +20,6 @@ export type ParseResult = { ok: true; recipe: Recipe } | { ok: false; problems: 
 export const MAX_RECIPE_BYTES = 1_000_000;
 /** Deepest YAML nesting accepted. */
 export const MAX_DEPTH = 32;
-
-export function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
-  if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v === 'object')
-    return `an object with keys ${
-      Object.keys(v as object)
-        .slice(0, 6)
-        .join(', ') || '(none)'
-    }`;
-  return String(v);
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = root;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[k as string];
-  }
-  return cur;
-}
 
 function depthOf(node: unknown, depth = 0): number {
   if (depth > MAX_DEPTH) return depth;
@@ -58,90 +34,6 @@ function depthOf(node: unknown, depth = 0): number {
     return m;
   }
   return depth;
-}
-
-/** Known keys at a schema location, for "did you mean" on unrecognised keys. */
-function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  let s: z.ZodType = recipeSchema;
-  for (const k of path) {
-    s = unwrap(s);
-    const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    if (shape && typeof k === 'string' && shape[k]) s = shape[k]!;
-    else return [];
-  }
-  s = unwrap(s);
-  const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
-  return shape ? Object.keys(shape) : [];
-}
-
-function unwrap(s: z.ZodType): z.ZodType {
-  let cur = s as unknown as { def?: { type?: string; innerType?: z.ZodType } };
-  for (
-    let i = 0;
-    i < 10 && cur.def && ['optional', 'default', 'nullable', 'prefault'].includes(cur.def.type ?? '');
-    i++
-  ) {
-    cur = cur.def.innerType as unknown as typeof cur;
-  }
-  return cur as unknown as z.ZodType;
-}
-
-function allowedFor(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.expected === 'number' ? 'a finite number' : `a ${issue.expected}`;
-    case 'too_small': {
-      const i = issue as z.core.$ZodIssueTooSmall;
-      if (i.origin === 'array') return `at least ${i.minimum} item(s)`;
-      if (i.origin === 'string') return 'a non-empty string';
-      return `${i.inclusive ? '>=' : '>'} ${i.minimum}`;
-    }
-    case 'too_big': {
-      const i = issue as z.core.$ZodIssueTooBig;
-      return `${i.inclusive ? '<=' : '<'} ${i.maximum}`;
-    }
-    case 'invalid_value':
-      return `one of ${(issue as z.core.$ZodIssueInvalidValue).values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_union':
-      return 'a step string, {repeat: N, steps: [...]} or {repeat_until: "...", steps: [...]}';
-    default:
-      return 'see `rollcell schema`';
-  }
-}
-
-function problemFor(issue: z.core.$ZodIssue, data: unknown): RecipeProblem[] {
-  const path = issue.path.map(String);
-  const value = valueAt(data, issue.path);
-  if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(issue.path);
-    return issue.keys.map((k) => {
-      const s = suggest(k, known);
-      return {
-        path: [...path, k].join('.'),
-        problem: `unknown key${s ? ` (did you mean "${s}"?)` : ''}`,
-        got: describeValue(valueAt(data, [...issue.path, k])),
-        allowed: known.length ? `keys ${known.join(', ')}` : 'no extra keys',
-      };
-    });
-  }
-  let problem: string;
-  if (issue.code === 'invalid_type') {
-    problem =
-      value === undefined
-        ? 'required field is missing'
-        : typeof value === 'number' && !Number.isFinite(value)
-          ? 'must be a finite number'
-          : `wrong type`;
-  } else if (issue.code === 'too_small' || issue.code === 'too_big') {
-    problem = 'out of the physical range';
-  } else if (issue.code === 'invalid_value') {
-    const opts = (issue as z.core.$ZodIssueInvalidValue).values.map(String);
-    const s = typeof value === 'string' ? suggest(value, opts) : undefined;
-    problem = `not a known option${s ? ` (did you mean "${s}"?)` : ''}`;
-  } else {
-    problem = issue.message;
-  }
-  return [{ path: path.join('.'), problem, got: describeValue(value), allowed: allowedFor(issue) }];
 }
 
 const MATERIAL_FIELDS: { path: string[]; kind: MaterialKind | MaterialKind[] }[] = [
@@ -409,7 +301,7 @@ export function parseRecipeText(text: string): ParseResult {
       return line ? { ...p, line } : p;
     });
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((i) => problemFor(i, data));
+    const problems = zodProblems(parsed.error, data, recipeSchema);
     const seen = new Set(problems.map((p) => p.path));
     for (const m of materialProblems(data)) if (!seen.has(m.path)) problems.push(m);
     return { ok: false, problems: withLines(problems) };

@@ -178,11 +178,11 @@ test('malformed profile CSV errors name the line and column', () => {
       assert.equal(e.column, col);
     }
   };
-  bad('# t, P\n0,1\n1,abc\n', /p\.csv: line 3, column 2 \(value\): not a finite number \(got "abc"/, 3, 2);
-  bad('0,1\n2,1\n2,3\n', /line 3, column 1 \(time\): must increase \(got 2 after 2/, 3, 1);
-  bad('0,1\n1,2,3\n', /line 2: expected 2 columns/, 2, 3);
-  bad('0,1\n1,\n', /line 2, column 2 .*got ""/, 2, 2);
-  bad('0,NaN\n1,2\n', /line 1, column 2/, 1, 2);
+  bad('# t, P\n0,1\n1,abc\n', /^p\.csv \(value\): not a finite number \(got "abc".*\[line 3, column 2\]$/, 3, 2);
+  bad('0,1\n2,1\n2,3\n', /\(time\): must increase \(got 2 after 2; allowed > 2\) \[line 3, column 1\]/, 3, 1);
+  bad('0,1\n1,2,3\n', /expected 2 columns .*\[line 2, column 3\]/, 2, 3);
+  bad('0,1\n1,\n', /got "".*\[line 2, column 2\]/, 2, 2);
+  bad('0,NaN\n1,2\n', /\[line 1, column 2\]/, 1, 2);
   const ok = parseProfileCsv('# time [s], power [kW]\n0, 1\n1, 2\n\n3, 4\n');
   assert.deepEqual(Array.from(ok.t), [0, 1, 3]);
   assert.equal(ok.header, 'time [s], power [kW]');
@@ -282,7 +282,7 @@ test('bad battery input is rejected with the field, value and allowed range', ()
   );
   assert.throws(
     () => parseBatteryExtras({ spread: { capacity_sigma_pct: -1 } }),
-    /battery\.extras\.spread\.capacity_sigma_pct: .*\(got -1\)/,
+    /battery\.extras\.spread\.capacity_sigma_pct: out of the physical range \(got -1; allowed >= 0\)/,
   );
   assert.throws(
     () => designCells(RECIPE, 50, 1, { capacity_sigma_pct: 200, resistance_sigma_pct: 0 }, 1),

@@ -74,7 +74,7 @@ test('battery --profile csv: a malformed CSV is an input error naming the line a
   writeFileSync(csv, '# time [s], power [W]\n0,-10\n1,oops\n');
   const r = await cli(['battery', f, '--profile', 'csv', '--profile-csv', csv, '--csv-column', 'power_W']);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /line 3, column 2 .*not a finite number \(got "oops"/);
+  assert.match(r.stderr, /p\.csv \(value\): not a finite number \(got "oops".*\[line 3, column 2\]/);
 });
 
 test('run with a short production run: production block, every cell stored with its genealogy, battery built from in-spec production cells', async () => {

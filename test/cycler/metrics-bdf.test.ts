@@ -196,17 +196,20 @@ test('BDF import errors name line and column; measured vs predicted RMSE', () =>
   if (r.ok) return;
   assert.equal(
     formatCsvError(r.errors[0]!, 'm.csv'),
-    "m.csv: line 3, column 2 (Voltage / V): not a finite number (got 'abc')",
+    "m.csv 'Voltage / V': not a finite number (got 'abc'; allowed a finite number) [line 3, column 2]",
   );
-  assert.match(formatCsvError(r.errors[1]!), /line 4, column 3: expected 3 fields, found 2/);
+  assert.match(
+    formatCsvError(r.errors[1]!),
+    /wrong number of fields \(got 2; allowed 3 \(as the header\)\) \[line 4, column 3\]/,
+  );
   const miss = parseBdfCsv('Time,Voltage / V\n0,1\n');
   assert.ok(
     !miss.ok &&
-      /missing column 'Test Time \/ s' \(found: 'Time', 'Voltage \/ V'\)/.test(miss.errors[0]!.message) &&
+      /missing column 'Test Time \/ s' \(got 'Time', 'Voltage \/ V'; allowed/.test(formatCsvError(miss.errors[0]!)) &&
       miss.errors[0]!.line === 1,
   );
   const back = parseBdfCsv('Test Time / s,Voltage / V,Current / A\n0,4,1\n2,4,1\n1,4,1\n');
-  assert.ok(!back.ok && back.errors[0]!.line === 4 && /time goes backwards/.test(back.errors[0]!.message));
+  assert.ok(!back.ok && back.errors[0]!.line === 4 && /time goes backwards/.test(back.errors[0]!.problem));
   // the shared validation files (About:Energy, ../shared/validation) use `Time [s],I[A],U[V]`; their first lines:
   const val = 'Time [s],I[A],U[V]\n0,-0.00584834,4.193675688\n0.002,-12.4946539,4.14132665\n';
   const mv = parseBdfCsv(val);
@@ -258,6 +261,6 @@ test('io: drive cycles named by an experiment load from disk; measured-file erro
   writeFileSync(join(dir, 'bad.csv'), 'Test Time / s,Voltage / V,Current / A\n0,4.1,1\n1,4.1,x\n');
   assert.throws(
     () => readBdfFile(join(dir, 'bad.csv')),
-    /bad.csv: line 3, column 3 \(Current \/ A\): not a finite number \(got 'x'\)/,
+    /bad\.csv 'Current \/ A': not a finite number \(got 'x'; allowed a finite number\) \[line 3, column 3\]/,
   );
 });

@@ -16,14 +16,17 @@ test('profile CSV in the About:Energy format is read (discharge negative)', () =
 
 test('malformed profile CSV: errors name the line and the column', () => {
   const bad: Array<[string, RegExp]> = [
-    ['Time,I\n0,1\n', /x\.csv:1: header must be "Time \[s\],I\[A\]"/],
-    ['Time [s],I[A],U[V]\n0,-1,4.1\n1,abc,4.0\n', /x\.csv:3: column 2 \(I\[A\]\) is not a finite number \(got "abc"\)/],
-    ['Time [s],I[A],U[V]\n0,-1,4.1\n1,-1\n', /x\.csv:3: expected 3 columns \(got 2\)/],
+    ['Time,I\n0,1\n', /^x\.csv: unknown header \(got "Time,I"; allowed "Time \[s\],I\[A\]".*\[line 1\]$/],
+    [
+      'Time [s],I[A],U[V]\n0,-1,4.1\n1,abc,4.0\n',
+      /^x\.csv \(I\[A\]\): not a finite number \(got "abc".*\[line 3, column 2\]$/,
+    ],
+    ['Time [s],I[A],U[V]\n0,-1,4.1\n1,-1\n', /^x\.csv: wrong number of columns \(got 2; allowed 3 .*\[line 3\]$/],
     [
       'Time [s],I[A],U[V]\n0,-1,4.1\n0,-1,4.0\n',
-      /x\.csv:3: column 1 \(Time \[s\]\) must increase strictly \(got 0 after 0\)/,
+      /^x\.csv \(Time \[s\]\): must increase strictly \(got 0 after 0; allowed > 0\) \[line 3, column 1\]$/,
     ],
-    ['Time [s],I[A],U[V]\n0,-1,\n', /x\.csv:2: column 3 \(U\[V\]\) is not a finite number/],
+    ['Time [s],I[A],U[V]\n0,-1,\n', /^x\.csv \(U\[V\]\): not a finite number .*\[line 2, column 3\]$/],
     ['Time [s],I[A],U[V]\n0,-1,4\n', /x\.csv: needs at least 2 data rows/],
     ['', /x\.csv: empty file/],
   ];

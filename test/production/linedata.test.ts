@@ -21,10 +21,13 @@ test('malformed line-data CSV: errors name the line and the column', () => {
   let e = errorOf(`${HEADER}\n0,240,300,100,30\n1,240,abc,100,30\n`);
   assert.equal(e.line, 3);
   assert.equal(e.column, 'force_N');
-  assert.match(e.message, /line 3, column force_N: not a number \(got "abc"/);
+  assert.match(
+    e.message,
+    /^line data\.force_N: not a number \(got "abc"; allowed a finite decimal number\) \[line 3\]$/,
+  );
   e = errorOf(`# comment\n${HEADER}\n0,240,300,100\n`);
   assert.equal(e.line, 3);
-  assert.match(e.message, /expected 5 fields/);
+  assert.match(e.message, /wrong number of fields \(got 4; allowed 5 as in the header on line 2\)/);
   e = errorOf(`time_s,station,force_kN\n0,240,0.3\n`);
   assert.equal(e.line, 1);
   assert.equal(e.column, 'force_kN');

@@ -170,7 +170,7 @@ test('invalid production settings name path, value and what is allowed', () => {
   >[0];
   assert.throws(
     () => runProduction(r2, { seed: 1, web_length_m: 10, physics }),
-    /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a number\)/,
+    /variability\.sheets\.li\.md_sigma_pct: wrong type \(got "x"; allowed a finite number\)/,
   );
   const r3 = recipeWith({
     cell: { width_mm: 90, length_mm: 100, stack_pressure_MPa: 5 },

@@ -5,6 +5,7 @@
  * The voltage column is optional (a pure current profile may have only the first two columns).
  * Errors name the line (1-based) and the column.
  */
+import { ProblemError, type Problem } from '../../problems.ts';
 
 export interface CurrentProfile {
   readonly t_s: Float64Array;
@@ -13,9 +14,10 @@ export interface CurrentProfile {
   readonly U_V?: Float64Array;
 }
 
-export class ProfileCsvError extends Error {
-  constructor(message: string) {
-    super(message);
+/** a malformed current-profile CSV: the one error value, with the file's line (and column) */
+export class ProfileCsvError extends ProblemError {
+  constructor(p: Problem) {
+    super(p);
     this.name = 'ProfileCsvError';
   }
 }
@@ -27,18 +29,35 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
   const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && lines[li]!.trim() === '') li++;
-  if (li >= lines.length) throw new ProfileCsvError(`${source}: empty file (expected header "Time [s],I[A],U[V]")`);
+  if (li >= lines.length)
+    throw new ProfileCsvError({
+      path: source,
+      problem: 'empty file',
+      got: 'no lines',
+      allowed: 'a header "Time [s],I[A],U[V]", then rows',
+    });
   const header = lines[li]!.split(',').map(norm);
   const allowedT = ['time [s]', 'time [s] ', 't [s]'];
   const allowedI = ['i[a]', 'i [a]', 'current [a]'];
   const allowedU = ['u[v]', 'u [v]', 'voltage [v]'];
   if (header.length < 2 || !allowedT.includes(header[0]!) || !allowedI.includes(header[1]!))
-    throw new ProfileCsvError(
-      `${source}:${li + 1}: header must be "Time [s],I[A]" optionally followed by ",U[V]" (got "${lines[li]!.trim()}")`,
-    );
+    throw new ProfileCsvError({
+      path: source,
+      problem: 'unknown header',
+      got: `"${lines[li]!.trim()}"`,
+      allowed: '"Time [s],I[A]" optionally followed by ",U[V]"',
+      line: li + 1,
+    });
   const hasU = header.length >= 3;
   if (hasU && !allowedU.includes(header[2]!))
-    throw new ProfileCsvError(`${source}:${li + 1}: column 3 header must be "U[V]" (got "${header[2]}")`);
+    throw new ProfileCsvError({
+      path: source,
+      problem: 'unknown column 3 header',
+      got: `"${header[2]}"`,
+      allowed: '"U[V]"',
+      line: li + 1,
+      column: 3,
+    });
   const ncol = hasU ? 3 : 2;
   const names = ['Time [s]', 'I[A]', 'U[V]'];
   const t: number[] = [];
@@ -49,25 +68,47 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
     if (raw.trim() === '') continue;
     const cells = raw.split(',');
     if (cells.length !== ncol && !(cells.length > ncol && cells.slice(ncol).every((c) => c.trim() === '')))
-      throw new ProfileCsvError(`${source}:${k + 1}: expected ${ncol} columns (got ${cells.length})`);
+      throw new ProfileCsvError({
+        path: source,
+        problem: 'wrong number of columns',
+        got: String(cells.length),
+        allowed: `${ncol} (as the header)`,
+        line: k + 1,
+      });
     const vals: number[] = [];
     for (let c = 0; c < ncol; c++) {
       const s = cells[c]!.trim();
       const v = s === '' ? NaN : Number(s);
       if (!Number.isFinite(v))
-        throw new ProfileCsvError(
-          `${source}:${k + 1}: column ${c + 1} (${names[c]}) is not a finite number (got "${s}")`,
-        );
+        throw new ProfileCsvError({
+          path: `${source} (${names[c]})`,
+          problem: 'not a finite number',
+          got: `"${s}"`,
+          allowed: 'a finite decimal number',
+          line: k + 1,
+          column: c + 1,
+        });
       vals.push(v);
     }
     if (t.length > 0 && !(vals[0]! > t[t.length - 1]!))
-      throw new ProfileCsvError(
-        `${source}:${k + 1}: column 1 (Time [s]) must increase strictly (got ${vals[0]} after ${t[t.length - 1]})`,
-      );
+      throw new ProfileCsvError({
+        path: `${source} (Time [s])`,
+        problem: 'must increase strictly',
+        got: `${vals[0]} after ${t[t.length - 1]}`,
+        allowed: `> ${t[t.length - 1]}`,
+        line: k + 1,
+        column: 1,
+      });
     t.push(vals[0]!);
     I.push(vals[1]!);
     if (hasU) U.push(vals[2]!);
   }
-  if (t.length < 2) throw new ProfileCsvError(`${source}: needs at least 2 data rows (got ${t.length})`);
+  if (t.length < 2)
+    throw new ProfileCsvError({
+      path: source,
+      problem: 'needs at least 2 data rows',
+      got: String(t.length),
+      allowed: '≥ 2',
+    });
   return { t_s: Float64Array.from(t), I_A: Float64Array.from(I), ...(hasU ? { U_V: Float64Array.from(U) } : {}) };
 }

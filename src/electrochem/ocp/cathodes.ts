@@ -7,6 +7,7 @@
  */
 import { NMC811_CHEN2020_OCP_V, NMC811_CHEN2020_STO } from './nmc811-chen2020-data.ts';
 import { findInterval } from '../../numerics/interp.ts';
+import { problem } from '../../problems.ts';
 
 export interface CathodeOcp {
   readonly id: string;
@@ -355,7 +356,10 @@ export function cathodeOcp(id: string): CathodeOcp {
   const up = id.toUpperCase().replace(/^NMC/, 'NCM');
   const hit = REGISTRY.get(up);
   if (hit) return hit;
-  throw new RangeError(
-    `cathode.active_material: unknown OCP id (got ${JSON.stringify(id)}; allowed ${[...REGISTRY.keys(), ...Object.keys(ALIASES)].join(', ')})`,
+  throw problem(
+    'cathode.active_material',
+    'unknown OCP id',
+    String(JSON.stringify(id)),
+    String([...REGISTRY.keys(), ...Object.keys(ALIASES)].join(', ')),
   );
 }

@@ -21,6 +21,7 @@
  * delithiation, a smooth tanh of the current in the models); Li metal has none.
  */
 import { F, R } from '../../materials/constants.ts';
+import { problem } from '../../problems.ts';
 import { liAlElectrodeData, type LiAlElectrodeData } from './li-al-data.ts';
 
 export { liAlElectrodeData, type LiAlElectrodeData } from './li-al-data.ts';
@@ -126,8 +127,8 @@ export function liAlOcp(
   opts: LiAlOcpOptions = {},
   direction = 0,
 ): { U: number; dUdx: number; dUdDirection: number } {
-  if (!Number.isFinite(x)) throw new RangeError(`anode.x: must be finite (got ${x}; allowed a real Li/Al ratio)`);
-  if (!(T_K > 0)) throw new RangeError(`temperature_K: must be > 0 (got ${T_K}; allowed > 0)`);
+  if (!Number.isFinite(x)) throw problem('anode.x', 'must be finite', String(x), 'a real Li/Al ratio');
+  if (!(T_K > 0)) throw problem('temperature_K', 'must be > 0', String(T_K), '> 0');
   const pw = piecewise(T_K);
   let U = pw.u0;
   let dU = 0;
@@ -168,7 +169,7 @@ export function liAlPhaseFractions(
   x: number,
   T_K = 298.15,
 ): { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number; freeLi_per_Al: number } {
-  if (!(x >= 0)) throw new RangeError(`anode.x: must be ≥ 0 (got ${x}; allowed ≥ 0)`);
+  if (!(x >= 0)) throw problem('anode.x', 'must be ≥ 0', String(x), '≥ 0');
   const d = liAlElectrodeData(T_K);
   const out = { Al: 0, LiAl: 0, Li3Al2: 0, Li9Al4: 0, freeLi_per_Al: 0 };
   // phase compositions along the sequence: Al (x = 0, α counted as Al), then each plateau's Li-rich phase

@@ -27,6 +27,7 @@ import { F, R } from '../../materials/constants.ts';
 import type { CycleSummary } from '../model.ts';
 import type { AgeingParams } from './params.ts';
 import { cathodeVolumeStrain, type CellCore } from './common.ts';
+import { problem } from '../../problems.ts';
 
 /** the switchable ageing mechanisms (recipe `cycling.ageing_mechanisms`) */
 export interface AgeingMechanisms {
@@ -68,8 +69,7 @@ export function applyAgeing(core: CellCore, cycle: CycleSummary, hooks: AgeingHo
   const p = core.p;
   const a = p.ageing;
   const st = core.ageing;
-  if (!(cycle.duration_s >= 0))
-    throw new RangeError(`cycle.duration_s: must be ≥ 0 (got ${cycle.duration_s}; allowed ≥ 0)`);
+  if (!(cycle.duration_s >= 0)) throw problem('cycle.duration_s', 'must be ≥ 0', String(cycle.duration_s), '≥ 0');
   const t1 = st.age_s;
   const t2 = t1 + cycle.duration_s;
   if (a.interphase.enabled) {

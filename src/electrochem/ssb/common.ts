@@ -7,6 +7,7 @@ import { F, R } from '../../materials/constants.ts';
 import { cathodeOcp, type CathodeOcp } from '../ocp/cathodes.ts';
 import { liAlElectrodeData, liAlHostLimit, liAlOcp } from '../ocp/li-al.ts';
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
+import { problem } from '../../problems.ts';
 
 /** mutable degradation state of a model (changed only by afterCycle / ageing.ts) */
 export interface AgeingState {
@@ -277,7 +278,7 @@ export class CellCore {
 
   /** stoichiometries of a uniform rest state at the given soc (fraction of the design window) */
   restStoich(soc: number): { y: number; x: number } {
-    if (!(soc >= 0 && soc <= 1)) throw new RangeError(`soc: must be in [0, 1] (got ${soc}; allowed 0..1)`);
+    if (!(soc >= 0 && soc <= 1)) throw problem('soc', 'must be in [0, 1]', String(soc), '0..1');
     const q = this.window.qLo + soc * (this.window.qHi - this.window.qLo);
     return { y: this.window.y0 - q / this.nC, x: this.window.x0 + q / this.nAl };
   }
@@ -303,7 +304,7 @@ export class CellCore {
 
 export function validateParams(p: SsbCellParams): void {
   const pos = (path: string, v: number): void => {
-    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${path}: must be > 0 (got ${v}; allowed > 0)`);
+    if (!(Number.isFinite(v) && v > 0)) throw problem(path, 'must be > 0', String(v), '> 0');
   };
   pos('area_m2', p.area_m2);
   pos('temperature_K', p.temperature_K);
@@ -315,10 +316,9 @@ export function validateParams(p: SsbCellParams): void {
   pos('cathode.cMax_mol_m3', p.cathode.cMax_mol_m3);
   pos('separator.thickness_m', p.separator.thickness_m);
   pos('anode.al_mol_m2', p.anode.al_mol_m2);
-  if (!(p.anode.li_mol_m2 >= 0))
-    throw new RangeError(`anode.li_mol_m2: must be ≥ 0 (got ${p.anode.li_mol_m2}; allowed ≥ 0)`);
+  if (!(p.anode.li_mol_m2 >= 0)) throw problem('anode.li_mol_m2', 'must be ≥ 0', String(p.anode.li_mol_m2), '≥ 0');
   if (!(p.vMax_V > p.vMin_V))
-    throw new RangeError(`vMax_V: must be > vMin_V (got ${p.vMax_V} ≤ ${p.vMin_V}; allowed vMax_V > vMin_V)`);
+    throw problem('vMax_V', 'must be > vMin_V', `${p.vMax_V} ≤ ${p.vMin_V}`, 'vMax_V > vMin_V');
 }
 
 /**
@@ -343,9 +343,7 @@ export function designWindow(p: SsbCellParams, ocpC: CathodeOcp): { qLo: number;
   let lo = Math.max((y0 - Math.max(y0, Y_FULL)) * nC, -x0 * nAl);
   const hiBound = (y0 - p.cathode.yMinAllowed) * nC;
   if (!(hiBound > lo))
-    throw new RangeError(
-      `cathode.yPristine: leaves no window (got ${y0}; allowed > yMinAllowed ${p.cathode.yMinAllowed})`,
-    );
+    throw problem('cathode.yPristine', 'leaves no window', String(y0), `> yMinAllowed ${p.cathode.yMinAllowed}`);
   // shift lo up to where OCV ≥ vMin (OCV increases with q)
   if (ocv(lo) < p.vMin_V) lo = bisect((q) => ocv(q) - p.vMin_V, lo, hiBound);
   let hi = hiBound;

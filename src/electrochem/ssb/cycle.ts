@@ -18,6 +18,7 @@ import { solveDae } from '../../numerics/index.ts';
 import type { DaeProblem, DaeSolverOptions } from '../../numerics/index.ts';
 import type { Control, ControlMode, FullCellModel } from '../model.ts';
 import { SsbSpme } from './spme.ts';
+import { problem } from '../../problems.ts';
 
 export type Step =
   | { readonly kind: 'cc'; readonly current_A: number; readonly vCut_V: number; readonly maxTime_s?: number }
@@ -131,7 +132,7 @@ export class FastStepper {
     const m = this.m;
     const cap = m.nominalCapacity_C;
     const I = step.current_A;
-    if (I === 0) throw new RangeError(`step.current_A: must be ≠ 0 for a CC step (got 0; allowed ≠ 0)`);
+    if (I === 0) throw problem('step.current_A', 'must be ≠ 0 for a CC step', '0', '≠ 0');
     const rate = Math.abs(I) / (cap / 3600);
     const dt0 = 3600 / (rate * this.stepsPerSweep);
     const sgn = I > 0 ? 1 : -1;
@@ -434,7 +435,7 @@ function stepSetup(
   const cap = model.nominalCapacity_C;
   const events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }> = [];
   if (step.kind === 'cc') {
-    if (step.current_A === 0) throw new RangeError(`step.current_A: must be ≠ 0 for a CC step (got 0; allowed ≠ 0)`);
+    if (step.current_A === 0) throw problem('step.current_A', 'must be ≠ 0 for a CC step', '0', '≠ 0');
     const rate = Math.abs(step.current_A) / (cap / 3600);
     const sgn = step.current_A > 0 ? 1 : -1;
     events.push({ name: 'vcut', g: (_t, yy) => sgn * (model.voltage(yy) - step.vCut_V), direction: 1 });
@@ -559,8 +560,11 @@ export function firstCycle(
   vMin_V = 3.0,
 ): FirstCycleResult {
   if (!model.thickness_m || model.cathodeActiveMass_kg === undefined) {
-    throw new RangeError(
-      `model: ${model.name} lacks thickness_m or cathodeActiveMass_kg (got neither; allowed a solid-state model with both)`,
+    throw problem(
+      'model',
+      `${model.name} lacks thickness_m or cathodeActiveMass_kg`,
+      'neither',
+      'a solid-state model with both',
     );
   }
   const A = model.thickness_m(y);
@@ -617,12 +621,15 @@ export interface AgeingRunResult {
  */
 export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): AgeingRunResult {
   if (!(Number.isInteger(opts.cycles) && opts.cycles >= 1))
-    throw new RangeError(`cycles: must be an integer ≥ 1 (got ${opts.cycles}; allowed 1, 2, …)`);
-  if (!(opts.cRate > 0)) throw new RangeError(`cRate: must be > 0 (got ${opts.cRate}; allowed > 0)`);
+    throw problem('cycles', 'must be an integer ≥ 1', String(opts.cycles), '1, 2, …');
+  if (!(opts.cRate > 0)) throw problem('cRate', 'must be > 0', String(opts.cRate), '> 0');
   const eol = opts.endOfLifeRetention ?? 0;
   if (!(eol >= 0 && eol < 1))
-    throw new RangeError(
-      `endOfLifeRetention: must be within 0..1 (got ${opts.endOfLifeRetention}; allowed 0 ≤ x < 1, 0 = no stop)`,
+    throw problem(
+      'endOfLifeRetention',
+      'must be within 0..1',
+      String(opts.endOfLifeRetention),
+      '0 ≤ x < 1, 0 = no stop',
     );
   const run = model instanceof SsbSpme ? fastRunner(model) : daeRunner(model);
   const y = model.initialState(opts.soc0 ?? 0);

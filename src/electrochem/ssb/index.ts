@@ -11,6 +11,7 @@ import { SsbP2D, type P2dOptions } from './p2d.ts';
 import type { SsbCellParams } from './params.ts';
 import { SsbSpm } from './spm.ts';
 import { SsbSpme, type SpmeOptions } from './spme.ts';
+import { problem } from '../../problems.ts';
 
 export * from './params.ts';
 export { SsbP2D, type P2dOptions } from './p2d.ts';
@@ -54,6 +55,6 @@ export function createSsbModel(
     case 'spm':
       return new SsbSpm(params, opts);
     default:
-      throw new RangeError(`model: unknown solid-state model (got ${JSON.stringify(kind)}; allowed p2d, spme, spm)`);
+      throw problem('model', 'unknown solid-state model', String(JSON.stringify(kind)), 'p2d, spme, spm');
   }
 }

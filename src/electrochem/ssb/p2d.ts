@@ -37,6 +37,7 @@ import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing } from './ageing.ts';
 import { CellCore, bvEta, cathodeJ0, hostX } from './common.ts';
 import type { SsbCellParams } from './params.ts';
+import { problem } from '../../problems.ts';
 
 export interface P2dOptions {
   /** cathode nodes across the thickness (default 8) */
@@ -79,8 +80,7 @@ export class SsbP2D implements FullCellModel {
       ['nr', this.nr],
       ['na', this.na],
     ] as const) {
-      if (!(Number.isInteger(v) && v >= 2))
-        throw new RangeError(`p2d.${k}: must be an integer ≥ 2 (got ${v}; allowed 2, 3, …)`);
+      if (!(Number.isInteger(v) && v >= 2)) throw problem(`p2d.${k}`, 'must be an integer ≥ 2', String(v), '2, 3, …');
     }
     this.B = this.nr + 4;
     this.offA = this.nx * this.B;
@@ -494,8 +494,11 @@ export class SsbP2D implements FullCellModel {
       case 'rest':
         return I / A;
       default:
-        throw new RangeError(
-          `control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`,
+        throw problem(
+          'control.mode',
+          'unknown',
+          String(String((control as Control).mode)),
+          'current, voltage, power, resistance, rest',
         );
     }
   }

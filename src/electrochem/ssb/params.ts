@@ -9,6 +9,7 @@
 import { R } from '../../materials/constants.ts';
 import { liAlElectrodeData } from '../ocp/li-al-data.ts';
 import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
+import { problem } from '../../problems.ts';
 
 /** value(T) = ref·exp(−Ea/R·(1/T − 1/Tref)) */
 export interface Arrhenius {
@@ -317,8 +318,11 @@ const CATHODE_ALIAS: Record<string, string> = {
 function cathodeDefaults(id: string, path: string): CathodeDefaults {
   const d = CATHODES[id] ?? CATHODES[CATHODE_ALIAS[id] ?? ''];
   if (!d)
-    throw new RangeError(
-      `${path}: unknown cathode active material (got ${JSON.stringify(id)}; allowed ${Object.keys(CATHODES).join(', ')})`,
+    throw problem(
+      path,
+      'unknown cathode active material',
+      String(JSON.stringify(id)),
+      String(Object.keys(CATHODES).join(', ')),
     );
   return d;
 }
@@ -443,11 +447,10 @@ const DEFAULTS = {
 // parameters in ONE place, `ssbParamsFromProducedCell`.
 
 function positive(path: string, v: number): void {
-  if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${path}: must be > 0 (got ${v}; allowed > 0)`);
+  if (!(Number.isFinite(v) && v > 0)) throw problem(path, 'must be > 0', String(v), '> 0');
 }
 function fraction(path: string, v: number): void {
-  if (!(Number.isFinite(v) && v >= 0 && v <= 1))
-    throw new RangeError(`${path}: must be in [0, 1] (got ${v}; allowed 0..1)`);
+  if (!(Number.isFinite(v) && v >= 0 && v <= 1)) throw problem(path, 'must be in [0, 1]', String(v), '0..1');
 }
 
 export function validateProducedCell(c: ProducedCell, conditions: OperatingConditions): void {
@@ -471,23 +474,25 @@ export function validateProducedCell(c: ProducedCell, conditions: OperatingCondi
     c.cathodeBinderFraction +
     c.cathodePorosity;
   if (Math.abs(sum - 1) > 1e-6)
-    throw new RangeError(`cell.cathode volume fractions: must sum to 1 (got ${sum}; allowed 1 ± 1e-6)`);
+    throw problem('cell.cathode volume fractions', 'must sum to 1', String(sum), '1 ± 1e-6');
   positive('cell.cathodeActiveFraction', c.cathodeActiveFraction);
   positive('cell.cathodeElectrolyteFraction', c.cathodeElectrolyteFraction);
   positive('cell.anodeAl_mol_m2', c.anodeAl_mol_m2);
   positive('cell.cathodeParticleRadius_m', c.cathodeParticleRadius_m);
   if (!(Number.isFinite(c.separatorPorosity) && c.separatorPorosity >= 0 && c.separatorPorosity < 1))
-    throw new RangeError(`cell.separatorPorosity: must be in [0, 1) (got ${c.separatorPorosity}; allowed 0 ≤ φ < 1)`);
+    throw problem('cell.separatorPorosity', 'must be in [0, 1)', String(c.separatorPorosity), '0 ≤ φ < 1');
   if (c.cathodeCoating !== undefined && !CATHODE_COATINGS.includes(c.cathodeCoating))
-    throw new RangeError(
-      `cell.cathodeCoating: unknown coating (got ${JSON.stringify(c.cathodeCoating)}; allowed ${CATHODE_COATINGS.join(', ')})`,
+    throw problem(
+      'cell.cathodeCoating',
+      'unknown coating',
+      JSON.stringify(c.cathodeCoating),
+      CATHODE_COATINGS.join(', '),
     );
-  if (!(c.anodeLi_mol_m2 >= 0))
-    throw new RangeError(`cell.anodeLi_mol_m2: must be ≥ 0 (got ${c.anodeLi_mol_m2}; allowed ≥ 0)`);
+  if (!(c.anodeLi_mol_m2 >= 0)) throw problem('cell.anodeLi_mol_m2', 'must be ≥ 0', String(c.anodeLi_mol_m2), '≥ 0');
   positive('cell.anodeD_m2_s', c.anodeD_m2_s);
   positive('conditions.stackPressure_Pa', conditions.stackPressure_Pa);
   positive('conditions.temperature_K', conditions.temperature_K);
-  if (!(c.freeLi_m >= 0)) throw new RangeError(`cell.freeLi_m: must be ≥ 0 (got ${c.freeLi_m}; allowed ≥ 0)`);
+  if (!(c.freeLi_m >= 0)) throw problem('cell.freeLi_m', 'must be ≥ 0', String(c.freeLi_m), '≥ 0');
 }
 
 /**
@@ -525,15 +530,19 @@ export function ssbParamsFromProducedCell(
   const molarMass = am?.molarMass?.value ?? cd.molarMass;
   const se = look(cell.electrolyteId);
   if (!se && cell.electrolyteId !== 'Li6PS5Cl') {
-    throw new RangeError(
-      materials
-        ? `cell.electrolyteId: not in the materials library (got ${JSON.stringify(cell.electrolyteId)}; allowed a solid electrolyte id of the library)`
-        : `cell.electrolyteId: no data without a materials library (got ${JSON.stringify(cell.electrolyteId)}; allowed Li6PS5Cl or pass materials)`,
+    throw problem(
+      'cell.electrolyteId',
+      materials ? 'not in the materials library' : 'no data without a materials library',
+      JSON.stringify(cell.electrolyteId),
+      materials ? 'a solid electrolyte id of the library' : 'Li6PS5Cl or pass materials',
     );
   }
   if (se && !se.ionicConductivity) {
-    throw new RangeError(
-      `cell.electrolyteId: material has no ionic conductivity (got ${JSON.stringify(cell.electrolyteId)}; allowed a solid electrolyte)`,
+    throw problem(
+      'cell.electrolyteId',
+      'material has no ionic conductivity',
+      String(JSON.stringify(cell.electrolyteId)),
+      'a solid electrolyte',
     );
   }
   const electrolyte: ElectrolyteParams = se

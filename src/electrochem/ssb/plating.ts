@@ -23,6 +23,7 @@ import { F, R } from '../../materials/constants.ts';
 import { liAlData } from '../../materials/li-al.ts';
 import { MOLAR_VOLUME, type SsbCellParams } from './params.ts';
 import { liAlHostLimit } from '../ocp/li-al.ts';
+import { problem } from '../../problems.ts';
 
 export interface CriticalCurrent {
   /** A m⁻² of contact area */
@@ -33,8 +34,8 @@ export interface CriticalCurrent {
 
 /** CCD of Li metal against the sulfide SE at stack pressure P (Pa) and temperature T (K). */
 export function criticalCurrentDensity(P_Pa: number, T_K: number): CriticalCurrent {
-  if (!(P_Pa > 0)) throw new RangeError(`stackPressure_Pa: must be > 0 (got ${P_Pa}; allowed > 0)`);
-  if (!(T_K > 0)) throw new RangeError(`temperature_K: must be > 0 (got ${T_K}; allowed > 0)`);
+  if (!(P_Pa > 0)) throw problem('stackPressure_Pa', 'must be > 0', String(P_Pa), '> 0');
+  if (!(T_K > 0)) throw problem('temperature_K', 'must be > 0', String(T_K), '> 0');
   const d = liAlData();
   const cc = d.criticalCurrent.liMetalLPSCl;
   const Pref = d.criticalCurrent.liMetalLPSClStackPressure.value;

@@ -21,6 +21,7 @@ import {
 import { fastRunner, type StepRunner } from './cycle.ts';
 import { withParams, type SsbCellParams } from './params.ts';
 import { SsbSpme } from './spme.ts';
+import { problem } from '../../problems.ts';
 
 export interface RateSearch {
   readonly highestRate: number;
@@ -116,8 +117,11 @@ function withParameter(p: SsbCellParams, id: string, v: number): SsbCellParams {
     case 'anode_j0':
       return withParams(p, { anode: { j0: { ...p.anode.j0, ref: v } } });
     default:
-      throw new RangeError(
-        `parameter: unknown rate parameter (got ${JSON.stringify(id)}; allowed anode_D, ionic_tortuosity, cathode_Ds, anode_j0)`,
+      throw problem(
+        'parameter',
+        'unknown rate parameter',
+        JSON.stringify(id),
+        'anode_D, ionic_tortuosity, cathode_Ds, anode_j0',
       );
   }
 }

@@ -36,6 +36,7 @@ import { applyAgeing } from './ageing.ts';
 import { CellCore, bvEta, cathodeJ0, hostX } from './common.ts';
 import { controlValue } from './p2d.ts';
 import type { SsbCellParams } from './params.ts';
+import { problem } from '../../problems.ts';
 
 export interface SpmeOptions {
   readonly nr?: number;
@@ -78,7 +79,7 @@ export class SsbSpme implements FullCellModel {
       ['na', this.na],
     ] as const) {
       if (!(Number.isInteger(v) && v >= 2))
-        throw new RangeError(`${variant}.${k}: must be an integer ≥ 2 (got ${v}; allowed 2, 3, …)`);
+        throw problem(`${variant}.${k}`, 'must be an integer ≥ 2', String(v), '2, 3, …');
     }
     this.offA = this.nr;
     this.iQ = this.nr + this.na;
@@ -380,8 +381,11 @@ export class SsbSpme implements FullCellModel {
         out[this.iI] = I / A;
         break;
       default:
-        throw new RangeError(
-          `control.mode: unknown (got ${String((control as Control).mode)}; allowed current, voltage, power, resistance, rest)`,
+        throw problem(
+          'control.mode',
+          'unknown',
+          String(String((control as Control).mode)),
+          'current, voltage, power, resistance, rest',
         );
     }
   }

@@ -10,6 +10,7 @@
  * electrochem/), from a handful of cells spanning the run's variability; without one u = 1 (the
  * design's stoichiometric capacity, as designCell computes it).
  */
+import { problem } from '../../problems.ts';
 import { getMaterial } from '../../materials/library.ts';
 import type { ProducedCell } from '../types.ts';
 
@@ -20,8 +21,11 @@ export function stoichiometricCapacity_C(cell: ProducedCell): number {
   const am = getMaterial(cell.activeMaterialId);
   const q = (am.practicalCapacity ?? am.theoreticalCapacity)?.value;
   if (q === undefined)
-    throw new RangeError(
-      `cell.activeMaterialId: no capacity known for "${cell.activeMaterialId}" (allowed a cathode active material with a capacity in the library)`,
+    throw problem(
+      'cell.activeMaterialId',
+      'no capacity known',
+      JSON.stringify(cell.activeMaterialId),
+      'a cathode active material with a capacity in the library',
     );
   return cell.cathodeThickness_m * cell.area_m2 * cell.cathodeActiveFraction * am.density.value * q;
 }

@@ -7,6 +7,8 @@
  * Defaults are engineering values; each carries its source or the word "assumption" (tags as in
  * shared/data/process-models.md: V read, K textbook, A assumption).
  */
+import { ProblemError, type Problem } from '../../problems.ts';
+import { zodProblems } from '../../recipe/zod-problems.ts';
 import { z } from 'zod';
 
 const num = (d: string) => z.number().describe(d);
@@ -205,74 +207,18 @@ export const productionSchema = z
 export type Production = z.output<typeof productionSchema>;
 
 // ------------------------------------------------------------------------------------- parsing
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
+/** a bad production or variability setting: the one error value */
+export class ConfigError extends ProblemError {
+  constructor(problems: readonly Problem[]) {
+    super(problems);
     this.name = 'ConfigError';
-  }
-}
-
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (v !== null && typeof v === 'object')
-    return `an object with keys ${Object.keys(v).slice(0, 6).join(', ') || '(none)'}`;
-  return String(v);
-}
-
-function at(root: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = root;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[k as string];
-  }
-  return cur;
-}
-
-function allowed(i: z.core.$ZodIssue): string {
-  switch (i.code) {
-    case 'invalid_type':
-      return `a ${i.expected}`;
-    case 'too_small': {
-      const t = i as z.core.$ZodIssueTooSmall;
-      return `${t.inclusive ? '>=' : '>'} ${t.minimum}`;
-    }
-    case 'too_big': {
-      const t = i as z.core.$ZodIssueTooBig;
-      return `${t.inclusive ? '<=' : '<'} ${t.maximum}`;
-    }
-    case 'invalid_value':
-      return `one of ${(i as z.core.$ZodIssueInvalidValue).values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'unrecognized_keys':
-      return 'only the documented keys (see `rollcell schema`)';
-    default:
-      return 'see `rollcell schema`';
   }
 }
 
 function parseWith<T extends z.ZodType>(schema: T, root: string, data: unknown): z.output<T> {
   const r = schema.safeParse(data ?? {});
   if (r.success) return r.data;
-  const problems = r.error.issues.flatMap((i) => {
-    if (i.code === 'unrecognized_keys')
-      return i.keys.map(
-        (k) =>
-          `${[root, ...i.path.map(String), k].join('.')}: unknown key (got ${describe(at(data, [...i.path, k]))}; allowed ${allowed(i)})`,
-      );
-    const v = at(data, i.path);
-    const what =
-      i.code === 'too_small' || i.code === 'too_big'
-        ? 'out of the physical range'
-        : v === undefined
-          ? 'required field is missing'
-          : i.code === 'invalid_type'
-            ? 'wrong type'
-            : i.message;
-    return [`${[root, ...i.path.map(String)].join('.')}: ${what} (got ${describe(v)}; allowed ${allowed(i)})`];
-  });
-  throw new ConfigError(problems);
+  throw new ConfigError(zodProblems(r.error, data ?? {}, schema, root));
 }
 
 /** Validates the recipe's `variability` record (undefined → all defaults). Throws ConfigError. */

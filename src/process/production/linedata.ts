@@ -24,19 +24,23 @@
  * A series replaces the simulated fluctuation of that quantity at that station for the whole run
  * (the run's time at each cell is mapped onto `time_s`).
  */
+import { ProblemError } from '../../problems.ts';
 
 export const LINE_DATA_COLUMNS = ['time_s', 'station', 'force_N', 'temperature_C', 'thickness_um'] as const;
 export type LineDataColumn = (typeof LINE_DATA_COLUMNS)[number];
 import { STATION_IDS as STATIONS, type StationId } from '../../recipe/stations.ts';
 export type { StationId };
 
-export class LineDataError extends Error {
+/** a malformed line-data CSV: the one error value, naming the column, with the file's line */
+export class LineDataError extends ProblemError {
   constructor(
     readonly line: number,
     readonly column: string,
-    readonly problem: string,
+    problem: string,
+    got: string,
+    allowed: string,
   ) {
-    super(`line data: line ${line}, column ${column}: ${problem}`);
+    super({ path: `line data.${column}`, problem, got, allowed, line });
     this.name = 'LineDataError';
   }
 }
@@ -77,20 +81,24 @@ export function parseLineData(text: string): LineData {
           throw new LineDataError(
             lineNo,
             h === '' ? `#${i + 1}` : h,
-            `unknown column "${h}" (allowed ${LINE_DATA_COLUMNS.join(', ')})`,
+            'unknown column',
+            JSON.stringify(h),
+            LINE_DATA_COLUMNS.join(', '),
           );
         }
-        if (seen.has(h)) throw new LineDataError(lineNo, h, 'column appears twice');
+        if (seen.has(h)) throw new LineDataError(lineNo, h, 'column appears twice', `"${h}" twice`, 'each column once');
         seen.add(h);
       });
       for (const req of ['time_s', 'station'])
         if (!seen.has(req))
-          throw new LineDataError(lineNo, req, `required column missing (header has ${fields.join(', ')})`);
+          throw new LineDataError(lineNo, req, 'required column missing', fields.join(', '), `a header with ${req}`);
       if (!fields.some((h) => h === 'force_N' || h === 'temperature_C' || h === 'thickness_um')) {
         throw new LineDataError(
           lineNo,
           'force_N',
-          'no measured column (need at least one of force_N, temperature_C, thickness_um)',
+          'no measured column',
+          fields.join(', '),
+          'at least one of force_N, temperature_C, thickness_um',
         );
       }
       continue;
@@ -99,7 +107,9 @@ export function parseLineData(text: string): LineData {
       throw new LineDataError(
         lineNo,
         fields.length > header.length ? `#${header.length + 1}` : header[fields.length]!,
-        `expected ${header.length} fields as in the header on line ${headerLine} (got ${fields.length})`,
+        'wrong number of fields',
+        String(fields.length),
+        `${header.length} as in the header on line ${headerLine}`,
       );
     }
     const rec: Partial<Record<LineDataColumn, string>> = {};
@@ -107,30 +117,28 @@ export function parseLineData(text: string): LineData {
     const numAt = (col: LineDataColumn, required: boolean): number | undefined => {
       const s = rec[col] ?? '';
       if (s === '') {
-        if (required) throw new LineDataError(lineNo, col, 'value missing (got empty; allowed a number)');
+        if (required) throw new LineDataError(lineNo, col, 'value missing', 'empty', 'a number');
         return undefined;
       }
       const v = Number(s);
       if (!Number.isFinite(v) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s))
-        throw new LineDataError(
-          lineNo,
-          col,
-          `not a number (got ${JSON.stringify(s)}; allowed a finite decimal number)`,
-        );
+        throw new LineDataError(lineNo, col, 'not a number', `${JSON.stringify(s)}`, 'a finite decimal number');
       return v;
     };
     const t = numAt('time_s', true)!;
-    if (t < 0) throw new LineDataError(lineNo, 'time_s', `must be ≥ 0 (got ${t}; allowed ≥ 0)`);
+    if (t < 0) throw new LineDataError(lineNo, 'time_s', 'must be ≥ 0', `${t}`, '≥ 0');
     const st = rec.station ?? '';
     if (!(STATIONS as readonly string[]).includes(st))
-      throw new LineDataError(lineNo, 'station', `unknown station (got ${JSON.stringify(st)}; allowed 222, 236, 240)`);
+      throw new LineDataError(lineNo, 'station', 'unknown station', `${JSON.stringify(st)}`, '222, 236, 240');
     const sid = st as StationId;
     const prev = lastT[sid];
     if (prev !== undefined && t < prev)
       throw new LineDataError(
         lineNo,
         'time_s',
-        `time goes backwards for station ${sid} (got ${t} after ${prev}; allowed non-decreasing)`,
+        `time goes backwards for station ${sid}`,
+        `${t} after ${prev}`,
+        'non-decreasing',
       );
     lastT[sid] = t;
     const slot = (out.stations[sid] ??= {});
@@ -141,25 +149,26 @@ export function parseLineData(text: string): LineData {
     };
     const f = numAt('force_N', false);
     if (f !== undefined) {
-      if (!(f > 0)) throw new LineDataError(lineNo, 'force_N', `must be > 0 (got ${f}; allowed > 0)`);
+      if (!(f > 0)) throw new LineDataError(lineNo, 'force_N', 'must be > 0', `${f}`, '> 0');
       push('force', f);
     }
     const T = numAt('temperature_C', false);
     if (T !== undefined) {
-      if (!(T > -273.15))
-        throw new LineDataError(lineNo, 'temperature_C', `below absolute zero (got ${T}; allowed > -273.15)`);
+      if (!(T > -273.15)) throw new LineDataError(lineNo, 'temperature_C', 'below absolute zero', `${T}`, '> -273.15');
       push('temperature', T + 273.15);
     }
     const h = numAt('thickness_um', false);
     if (h !== undefined) {
-      if (!(h > 0)) throw new LineDataError(lineNo, 'thickness_um', `must be > 0 (got ${h}; allowed > 0)`);
+      if (!(h > 0)) throw new LineDataError(lineNo, 'thickness_um', 'must be > 0', `${h}`, '> 0');
       push('thickness', h * 1e-6);
     }
     out.rows++;
     if (t > out.tEnd_s) out.tEnd_s = t;
   }
-  if (!header) throw new LineDataError(1, 'time_s', 'empty file: no header (allowed a header line naming the columns)');
-  if (out.rows === 0) throw new LineDataError(headerLine, 'time_s', 'no data rows after the header');
+  if (!header)
+    throw new LineDataError(1, 'time_s', 'empty file: no header', 'no lines', 'a header line naming the columns');
+  if (out.rows === 0)
+    throw new LineDataError(headerLine, 'time_s', 'no data rows after the header', '0 rows', '≥ 1 row');
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { problem } from '../../problems.ts';
 /**
  * Statistical process control: X̄–R charts, EWMA charts, process capability.
  *
@@ -34,7 +35,7 @@ export const CHART_CONSTANTS: Readonly<Record<number, ChartConstants>> = {
 
 export function chartConstants(n: number): ChartConstants {
   const c = CHART_CONSTANTS[n];
-  if (!c) throw new RangeError(`spc.subgroup_size: no tabulated constants (got ${n}; allowed integer 2..10)`);
+  if (!c) throw problem('spc.subgroup_size', 'no tabulated constants', String(n), 'integer 2..10');
   return c;
 }
 
@@ -56,7 +57,7 @@ export interface XbarRChart {
 export function xbarR(data: ArrayLike<number>, n: number): XbarRChart {
   const c = chartConstants(n);
   const k = Math.floor(data.length / n);
-  if (k < 1) throw new RangeError(`spc: need at least one full subgroup (got ${data.length} values; allowed ≥ ${n})`);
+  if (k < 1) throw problem('spc', 'need at least one full subgroup', `${data.length} values`, `≥ ${n}`);
   const means: number[] = new Array(k);
   const ranges: number[] = new Array(k);
   for (let g = 0; g < k; g++) {
@@ -114,8 +115,7 @@ export interface EwmaChart {
 
 /** EWMA chart of individual values (or subgroup means with sigma = σ/√n). */
 export function ewma(data: ArrayLike<number>, target: number, sigma: number, lambda: number, L: number): EwmaChart {
-  if (!(lambda > 0 && lambda <= 1))
-    throw new RangeError(`spc.ewma_lambda: out of range (got ${lambda}; allowed 0 < λ ≤ 1)`);
+  if (!(lambda > 0 && lambda <= 1)) throw problem('spc.ewma_lambda', 'out of range', String(lambda), '0 < λ ≤ 1');
   const z: number[] = [];
   const ucl: number[] = [];
   const lcl: number[] = [];

@@ -17,6 +17,7 @@
  */
 import type { Rng } from '../../numerics/rng.ts';
 import type { Production } from './config.ts';
+import { problem } from '../../problems.ts';
 
 import { SHEETS, type SheetId } from '../../recipe/stations.ts';
 export { SHEETS, type SheetId };
@@ -90,13 +91,11 @@ function timeToDistance(v: number, a: number, d: number): number {
 
 export function buildTimeline(inp: TimelineInput): Timeline {
   const { speed_m_s: vSet, production: P, rng } = inp;
-  if (!(vSet > 0)) throw new RangeError(`line.speed_m_per_min: must be > 0 (got ${vSet * 60}; allowed > 0)`);
+  if (!(vSet > 0)) throw problem('line.speed_m_per_min', 'must be > 0', String(vSet * 60), '> 0');
   const tLimit = 'duration_s' in inp.end ? inp.end.duration_s : Infinity;
   const sLimit = 'web_length_m' in inp.end ? inp.end.web_length_m : Infinity;
-  if ('duration_s' in inp.end && !(tLimit > 0))
-    throw new RangeError(`duration_s: must be > 0 (got ${tLimit}; allowed > 0)`);
-  if ('web_length_m' in inp.end && !(sLimit > 0))
-    throw new RangeError(`web_length_m: must be > 0 (got ${sLimit}; allowed > 0)`);
+  if ('duration_s' in inp.end && !(tLimit > 0)) throw problem('duration_s', 'must be > 0', String(tLimit), '> 0');
+  if ('web_length_m' in inp.end && !(sLimit > 0)) throw problem('web_length_m', 'must be > 0', String(sLimit), '> 0');
   const accel = P.ramp_s > 0 ? vSet / P.ramp_s : Infinity;
   const mtbf = P.breakdowns.mtbf_h * 3600;
   const brkRng = rng.fork();
@@ -110,7 +109,7 @@ export function buildTimeline(inp: TimelineInput): Timeline {
   const rollIdx = {} as Record<SheetId, number>;
   for (const sh of SHEETS) {
     const L = inp.rollLength_m[sh];
-    if (!(L > 0)) throw new RangeError(`line.roll_length_m.${sh}: must be > 0 (got ${L}; allowed > 0)`);
+    if (!(L > 0)) throw problem(`line.roll_length_m.${sh}`, 'must be > 0', String(L), '> 0');
     rolls[sh] = { length_m: L, starts_m: [0] };
     nextEnd[sh] = L;
     rollIdx[sh] = 0;

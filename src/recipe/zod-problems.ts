@@ -1,0 +1,123 @@
+/**
+ * Zod issues as the one error value (src/problems.ts): the field's dotted path, what is wrong, the value
+ * found (described, not dumped) and what is allowed, with "did you mean" for unknown keys and options.
+ * Every schema of the input (recipe, production, variability, battery extras) reports through this.
+ */
+import { z } from 'zod';
+import type { Problem } from '../problems.ts';
+import { suggest } from '../materials/library.ts';
+
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object')
+    return `an object with keys ${
+      Object.keys(v as object)
+        .slice(0, 6)
+        .join(', ') || '(none)'
+    }`;
+  return String(v);
+}
+
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k as string];
+  }
+  return cur;
+}
+
+/** Known keys at a schema location, for "did you mean" on unrecognised keys. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: z.ZodType = schema;
+  for (const k of path) {
+    s = unwrap(s);
+    const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    if (shape && typeof k === 'string' && shape[k]) s = shape[k]!;
+    else return [];
+  }
+  s = unwrap(s);
+  const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  let cur = s as unknown as { def?: { type?: string; innerType?: z.ZodType } };
+  for (
+    let i = 0;
+    i < 10 && cur.def && ['optional', 'default', 'nullable', 'prefault'].includes(cur.def.type ?? '');
+    i++
+  ) {
+    cur = cur.def.innerType as unknown as typeof cur;
+  }
+  return cur as unknown as z.ZodType;
+}
+
+function allowedFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'number' ? 'a finite number' : `a ${issue.expected}`;
+    case 'too_small': {
+      const i = issue as z.core.$ZodIssueTooSmall;
+      if (i.origin === 'array') return `at least ${i.minimum} item(s)`;
+      if (i.origin === 'string') return 'a non-empty string';
+      return `${i.inclusive ? '>=' : '>'} ${i.minimum}`;
+    }
+    case 'too_big': {
+      const i = issue as z.core.$ZodIssueTooBig;
+      return `${i.inclusive ? '<=' : '<'} ${i.maximum}`;
+    }
+    case 'invalid_value':
+      return `one of ${(issue as z.core.$ZodIssueInvalidValue).values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'a step string, {repeat: N, steps: [...]} or {repeat_until: "...", steps: [...]}';
+    default:
+      return 'see `rollcell schema`';
+  }
+}
+
+function problemFor(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType, root: string): Problem[] {
+  const path = issue.path.map(String);
+  const rootPath = root === '' ? [] : [root];
+  const value = valueAt(data, issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(schema, issue.path);
+    return issue.keys.map((k) => {
+      const s = suggest(k, known);
+      return {
+        path: [...rootPath, ...path, k].join('.'),
+        problem: `unknown key${s ? ` (did you mean "${s}"?)` : ''}`,
+        got: describeValue(valueAt(data, [...issue.path, k])),
+        allowed: known.length ? `keys ${known.join(', ')}` : 'no extra keys',
+      };
+    });
+  }
+  let problem: string;
+  if (issue.code === 'invalid_type') {
+    problem =
+      value === undefined
+        ? 'required field is missing'
+        : typeof value === 'number' && !Number.isFinite(value)
+          ? 'must be a finite number'
+          : `wrong type`;
+  } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+    problem = 'out of the physical range';
+  } else if (issue.code === 'invalid_value') {
+    const opts = (issue as z.core.$ZodIssueInvalidValue).values.map(String);
+    const s = typeof value === 'string' ? suggest(value, opts) : undefined;
+    problem = `not a known option${s ? ` (did you mean "${s}"?)` : ''}`;
+  } else {
+    problem = issue.message;
+  }
+  return [{ path: [...rootPath, ...path].join('.'), problem, got: describeValue(value), allowed: allowedFor(issue) }];
+}
+
+/** the problems of a failed safeParse of `schema` on `data`; paths start at `root` ('' for the whole input) */
+export function zodProblems(error: z.ZodError, data: unknown, schema: z.ZodType, root = ''): Problem[] {
+  return error.issues.flatMap((i) => problemFor(i, data, schema, root));
+}
