@@ -13,7 +13,7 @@ import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
 import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
-import { simulateStations, withReductionForces } from './process/stations.ts';
+import { simulateStations, withJobEvidence } from './process/stations.ts';
 import type { LineResult, ProducedCell } from './process/types.ts';
 import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type SsbModelKind } from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
@@ -34,6 +34,8 @@ import type { CellCore } from './electrochem/ssb/common.ts';
 import { assessFirstCycle, perGram } from './electrochem/ssb/firstcycle.ts';
 import { molM2ToMAhCm2 } from './electrochem/ssb/plating.ts';
 import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
+import { createSpme } from './electrochem/ssb/spme.ts';
+import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { stageTicker, type Progress } from './progress.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
@@ -108,18 +110,13 @@ const r6 = (x: number): number => Number(x.toPrecision(6));
 
 /**
  * The full model the production run calibrates its per-cell capacity surrogate against: the [0178] first
- * cycle of the produced cell on the recipe's solid-state model (SPMe for a P2D recipe: five calibration
- * cells at run start), discharge capacity in C.
+ * cycle (CC-CV to the charge cut-off, CC to the discharge cut-off) of the produced cell on the solid-state
+ * SPMe with its fast linear-response stepper (five calibration cells at run start), discharge capacity in C.
  */
 export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
   const c = recipe.cycling;
-  const kind = c.model === 'p2d' ? 'spme' : c.model;
-  const exp = runExperiment(
-    buildCellModel(recipe, kind, cell),
-    [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)],
-    { initialSoc: 0 },
-  );
-  return (firstCycleSummary(exp).discharge_capacity_Ah ?? 0) * 3600;
+  const m = createSpme(ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial));
+  return firstCycle(fastRunner(m), m, m.initialState(0), c.charge_cutoff_V, c.discharge_cutoff_V).discharge_C;
 }
 
 export interface CyclingRun {
@@ -355,9 +352,10 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const stage = opts.onStage ?? (() => {});
   stage('line', 'start');
   const design = designCell(recipe);
-  // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
+  // the line, plus the job-level evidence the claims cite (claims 3/4 forces over μ, thermal bounds, what
+  // claims 1 and 2 depend on) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
-  const proc = withReductionForces(lineInput, simulateStations(lineInput));
+  const proc = withJobEvidence(lineInput, simulateStations(lineInput));
   lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));

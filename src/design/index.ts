@@ -49,16 +49,17 @@ export interface CellDesign {
     /** capacity of the Al to take Li up to β-LiAl (x = 1), C m⁻² */
     alHostCapacity_C_m2: number;
     /**
-     * host capacity LEFT after prelithiation at the cell temperature (electrochem/ocp liAlHostLimit − the
-     * Li:Al the recipe supplies), C m⁻²: what a charge can put into the alloy before Li plates
+     * host capacity left after the prelithiation at the cell temperature, C m⁻²: Li the anode can still take
+     * before Li plates as metal (electrochem/ocp `liAlHostLimit`: β-LiAl, x = 1, at RT — the Li-rich phases
+     * do not form electrochemically at RT, li-al.json `formsAtRT` — minus the Li:Al the anode holds)
      */
-    hostCapacityLeft_C_m2: number;
+    remainingHostCapacity_C_m2: number;
     /** Li inventory of the anode as charge, C m⁻² */
     liInventory_C_m2: number;
     /** anode potential used for the design's energy estimate, V vs Li */
     designPotential_V: number;
   };
-  /** N/P: the anode host capacity left after prelithiation over the cathode's practical capacity */
+  /** N/P: the anode's remaining host capacity after prelithiation over the cathode's practical capacity */
   npRatio: number;
   /** the former N/P: the empty Al → LiAl host over the cathode capacity (ignores the prelithiation) */
   npRatioEmptyAl: number;
@@ -224,7 +225,7 @@ export function designCell(r: Recipe): CellDesign {
   const alHost = al_mol * F;
   // the host capacity LEFT after prelithiation: the Li-richest phase lithiation forms at the cell's
   // temperature (β-LiAl at RT) minus the Li the anode already holds; beyond it Li plates as metal
-  const hostLeft = Math.max(0, liAlHostLimit(T) - liAl) * al_mol * F;
+  const remainingHost = Math.max(0, liAlHostLimit(T) - liAl) * al_mol * F;
   return {
     layers,
     area_m2: area,
@@ -246,11 +247,11 @@ export function designCell(r: Recipe): CellDesign {
       alThickness_m: alT,
       liThickness_m: liT,
       alHostCapacity_C_m2: alHost,
-      hostCapacityLeft_C_m2: hostLeft,
+      remainingHostCapacity_C_m2: remainingHost,
       liInventory_C_m2: li_mol * F,
       designPotential_V: anodeV,
     },
-    npRatio: hostLeft / arealCap,
+    npRatio: remainingHost / arealCap,
     npRatioEmptyAl: alHost / arealCap,
     capacity_C: capacity,
     energy_J: energy,
@@ -295,7 +296,7 @@ export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlo
       li_thickness_um: r4(d.anode.liThickness_m * 1e6),
       li_al_molar_ratio: r4(d.anode.liAlMolarRatio),
       al_host_capacity_mAh_cm2: r4(d.anode.alHostCapacity_C_m2 / 3.6 / 1e4),
-      host_capacity_left_mAh_cm2: r4(d.anode.hostCapacityLeft_C_m2 / 3.6 / 1e4),
+      remaining_host_capacity_mAh_cm2: r4(d.anode.remainingHostCapacity_C_m2 / 3.6 / 1e4),
       li_inventory_mAh_cm2: r4(d.anode.liInventory_C_m2 / 3.6 / 1e4),
       design_potential_V: r4(d.anode.designPotential_V),
     },
