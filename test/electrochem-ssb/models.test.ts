@@ -168,13 +168,17 @@ test('SPMe and SPM agree with the P2D up to their stated C-rate limits (capacity
 });
 
 test('beyond its validity the SPM misses the ohmic drop the P2D resolves (2C)', () => {
+  // mean discharge voltage at 2C down to 3.3 V (above the knee where the particle surfaces fill, y → 1,
+  // and the capacity is set by solid diffusion in both models): the SPM lacks the composite's
+  // electrolyte drop, ≈ 0.1 V here
   const res: number[] = [];
   for (const m of [new SsbP2D(P, { nx: 6, nr: 6, na: 6 }), new SsbSpm(P, { nr: 6, na: 6 })]) {
     const y = m.initialState(1);
     const run = m instanceof SsbP2D ? daeRunner(m) : fastRunner(m);
-    res.push(-run(y, { kind: 'cc', current_A: (-2 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 }).charge_C);
+    const r = run(y, { kind: 'cc', current_A: (-2 * m.nominalCapacity_C) / 3600, vCut_V: 3.3 });
+    res.push(r.energy_J / r.charge_C);
   }
-  assert.ok(res[1]! > res[0]! * 1.03, `SPM ${res[1]} vs P2D ${res[0]}`);
+  assert.ok(res[1]! > res[0]! + 0.05, `SPM ${res[1]} V vs P2D ${res[0]} V`);
 });
 
 test('capacity is limited by the electrode that runs out first (N/P < 1 and > 1)', () => {

@@ -209,12 +209,26 @@ export class CellCore {
   }
 
   /**
-   * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes: uniform (at rest
-   * the host's Li is uniform, and the Li the anode holds beyond the host — the line's free Li and, at
-   * room temperature, its Li-rich phases that lithiation cannot re-form — sits throughout the alloy).
+   * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes (index 0 at the SE).
+   * At or below the as-made Li/Al x₀ it is uniform: at rest the host's Li is uniform, and the Li the
+   * anode holds beyond the host as made — the line's free Li and, at room temperature, its Li-rich phases
+   * that lithiation cannot re-form — sits throughout the alloy. Above x₀ (a charged rest state) the Li
+   * added since it was made came in through the separator: it first fills the host uniformly (up to the
+   * host limit at T), and what the host cannot take is Li metal plated in the first volume at the SE —
+   * the state a slow charge leaves, so a cell started charged has its charge where a charged cell has it
+   * (spread through the alloy it could not be stripped at the separator without diffusing out first).
    */
   initialAnodeProfile(xMean: number, na: number): Float64Array {
-    return new Float64Array(na).fill(xMean);
+    const a = this.p.anode;
+    const x0 = a.li_mol_m2 / a.al_mol_m2;
+    const xs = new Float64Array(na).fill(Math.min(xMean, x0));
+    if (!(xMean > x0)) return xs;
+    let added = (xMean - x0) * na; // Li/Al summed over the volumes
+    const fill = Math.min(added / na, Math.max(0, this.xHost - x0));
+    for (let m = 0; m < na; m++) xs[m] = x0 + fill;
+    added -= fill * na;
+    xs[0] = xs[0]! + added;
+    return xs;
   }
 
   /** Li/Al the as-made anode holds beyond the host at the cell temperature (free Li, Li-rich phases) */

@@ -276,10 +276,16 @@ export class SsbP2D implements FullCellModel {
     for (let m = 0; m < this.na; m++) y[this.offA + m] = y[this.offA + m]! - dx;
   }
 
+  /**
+   * Rest state at a state of charge of the design window: soc = 0 as produced (no CEI yet), soc > 0 a
+   * formed cell (CEI at its capacity, its Li in the anode) — as the SPMe's initialState.
+   */
   initialState(soc: number): Float64Array {
-    const { y: ys, x } = this.core.restStoich(soc);
+    const { y: ys, x: xRest } = this.core.restStoich(soc);
     const y = new Float64Array(this.n);
     const cmax = this.core.p.cathode.cMax_mol_m3;
+    const Q = soc > 0 ? this.ceiCapacity() : 0;
+    const x = xRest + (Q * this.nx * this.h() * this.core.p.area_m2) / F / this.core.nAl;
     const Uc = this.core.ocpC.U(ys);
     const xs = this.core.initialAnodeProfile(x, this.na);
     const Ua = this.core.Ua(xs[0]!).U; // the potential at the SE interface
@@ -289,6 +295,7 @@ export class SsbP2D implements FullCellModel {
       y[o + this.nr] = Uc - Ua;
       y[o + this.nr + 1] = -Ua;
       y[o + this.nr + 2] = 0;
+      y[o + this.nr + 3] = Q;
     }
     for (let m = 0; m < this.na; m++) y[this.offA + m] = xs[m]!;
     y[this.iI] = 0;

@@ -290,10 +290,19 @@ export class SsbSpme implements FullCellModel {
       },
     });
   }
+  /**
+   * Rest state at a state of charge of the design window. soc = 0 is the cell as produced (pristine,
+   * no CEI yet); a charged rest state (soc > 0) is a formed cell: it was charged once, its CEI formed —
+   * the [0178] first charge saturates it (Q reaches the capacity within 0.01 %) — and the Li that SE
+   * oxidation released went into the anode with the charge.
+   */
   initialState(soc: number): Float64Array {
-    const { y: ys, x } = this.core.restStoich(soc);
+    const { y: ys, x: xRest } = this.core.restStoich(soc);
     const y = new Float64Array(this.n);
     for (let r = 0; r < this.nr; r++) y[r] = ys * this.core.p.cathode.cMax_mol_m3;
+    const Q = soc > 0 ? this.ceiCapacity() : 0;
+    y[this.iQ] = Q;
+    const x = xRest + (Q * this.core.p.area_m2) / F / this.core.nAl;
     const xs = this.core.initialAnodeProfile(x, this.na);
     for (let m = 0; m < this.na; m++) y[this.offA + m] = xs[m]!;
     return y;
