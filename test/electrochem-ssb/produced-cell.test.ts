@@ -19,6 +19,8 @@ import {
   type SsbCellParams,
 } from '../../src/electrochem/ssb/index.ts';
 import { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
+import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
+import { daeRunner } from '../../src/electrochem/ssb/cycle.ts';
 import { hostNpRatio, criticalCurrentDensity, assessPlating } from '../../src/electrochem/ssb/plating.ts';
 import { highestCRate, rateCapabilityBand } from '../../src/electrochem/ssb/rate.ts';
 import { assessFirstCycle } from '../../src/electrochem/ssb/firstcycle.ts';
@@ -290,6 +292,23 @@ test('robustness: across the documented ranges every run solves or ends with a c
       }
     }
   }
+});
+
+test('robustness: the P2D runner solves the knee at the end of a 2C discharge from a charged (formed) state on every grid', () => {
+  // the knee where the particle surfaces fill (y → 1) one after another: with the remembered-rate Newton
+  // test alone these runs failed on half of the grids ("step size became too small"); the runner re-solves
+  // such a step with the strict test
+  for (const [nx, nr] of [
+    [6, 6],
+    [10, 10],
+  ])
+    for (const soc of [1, 0.999]) {
+      const m = new SsbP2D(P, { nx, nr, na: 6 });
+      const y = m.initialState(soc);
+      const r = daeRunner(m)(y, { kind: 'cc', current_A: (-2 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 });
+      assert.equal(r.stoppedBy, 'cutoff');
+      assert.ok(-r.charge_C > 0.4 * m.nominalCapacity_C, `${nx}/${nr} soc ${soc}: ${-r.charge_C} C`);
+    }
 });
 
 test('the produced cell the example recipe makes: host-based N/P and plating reach the run JSON (pipeline)', async () => {

@@ -307,13 +307,41 @@ function quadSegment(t0: number, t1: number, h: number, f0: number, f1: number, 
 /** the model's DAE problem for a control (a runner keeps one per control mode, see daeRunner) */
 type ProblemFor = (control: Control) => DaeProblem;
 
-/** run one step with the project's solver (src/numerics solveDae); y is updated in place to the end state */
+/**
+ * run one step with the project's solver (src/numerics solveDae); y is updated in place to the end state.
+ * The step is solved with the remembered-rate Newton test (SSB_NEWTON_TOL); where that fails — in the
+ * knee at the end of a high-rate discharge, where the particle surfaces reach y → 1 one after another and
+ * an early-accepted Newton iterate of the algebraic unknowns (reaction currents, surface potentials)
+ * makes the error test collapse the step size — the step is solved again from its start with the strict
+ * Newton test (SciPy's, the cycler's), which converges the algebraic unknowns at every step. A second
+ * failure is the step's failure.
+ */
 export function runDaeStep(
   model: FullCellModel,
   y: Float64Array,
   step: Step,
   opts: DaeRunOptions = {},
   problemFor: ProblemFor = (c) => model.problem(c),
+): StepResult {
+  const y0 = Float64Array.from(y);
+  try {
+    return runDaeStepWith(model, y, step, opts, problemFor, false);
+  } catch (e) {
+    if (!(e instanceof SolverFailure)) throw e;
+    y.set(y0);
+    return runDaeStepWith(model, y, step, opts, problemFor, true);
+  }
+}
+
+class SolverFailure extends Error {}
+
+function runDaeStepWith(
+  model: FullCellModel,
+  y: Float64Array,
+  step: Step,
+  opts: DaeRunOptions,
+  problemFor: ProblemFor,
+  strictNewton: boolean,
 ): StepResult {
   const { control, tEnd, events } = stepSetup(model, y, step);
   // algebraic unknowns (potentials, reaction currents, the current) are kept out of the local error
@@ -348,7 +376,7 @@ export function runDaeStep(
     maxStep: opts.maxStep ?? tEnd / 50,
     maxSteps: 200000,
     algebraicErrorControl: false,
-    newtonTol: SSB_NEWTON_TOL,
+    ...(strictNewton ? {} : { newtonTol: SSB_NEWTON_TOL }),
     output: (t, yy) => {
       if (t === 0) return;
       const I = model.current(yy);
@@ -376,7 +404,7 @@ export function runDaeStep(
   };
   const problem = problemFor(control);
   const res = solveDae(problem, y, solveOpts);
-  if (res.status === 'failed') throw new Error(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
+  if (res.status === 'failed') throw new SolverFailure(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
   const span = res.tFinal - tA;
   if (res.status === 'event' && step.kind === 'cc' && span > 0.01 * res.tFinal) {
     // a cut-off sits in a knee of the voltage, and the solver's last step before it can be long (its
