@@ -67,15 +67,11 @@ export interface JobOptions {
   progress?: Progress;
   /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
   batteryFrames?: number;
-  /** told when each stage of the job starts and ends (progress for the CLI and the server) */
-  onStage?: (stage: JobStage, state: 'start' | 'done') => void;
   /** each produced cell as soon as the production run makes it (live shift views) */
   onCell?: (cell: ProducedCellRecord) => void;
   /** the production run's timeline (stops, splices), before its first cell */
   onProductionStart?: (info: ProductionStart) => void;
 }
-
-export type JobStage = 'line' | 'cycling' | 'production' | 'battery' | 'claims';
 
 export interface JobResult {
   output: RunOutput;
@@ -349,8 +345,6 @@ export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progre
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
-  const stage = opts.onStage ?? (() => {});
-  stage('line', 'start');
   const design = designCell(recipe);
   // the line, plus the job-level evidence the claims cite (claims 3/4 forces over μ, thermal bounds, what
   // claims 1 and 2 depend on) that only the single job needs
@@ -359,7 +353,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
-  stage('line', 'done');
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
@@ -373,12 +366,10 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
   if (!opts.noCycling) {
     if (canCycle) {
-      stage('cycling', 'start');
       cellSI = proc.cell;
       cyc = runCycling(recipe, cellSI, opts.progress);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
-      stage('cycling', 'done');
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -388,7 +379,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
-    stage('production', 'start');
     prod = runProduction(recipe, {
       seed: opts.seed ?? 1,
       includeCharts: true,
@@ -406,7 +396,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       t1_s: r6(s.t1_s),
       s_m: r6(s.s_m),
     }));
-    stage('production', 'done');
   }
   let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {
@@ -419,7 +408,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
       );
-    stage('battery', 'start');
     const bat = runBatteryCommand(recipe, {
       profile,
       days: bo.days ?? 1,
@@ -430,7 +418,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     });
     output.battery = bat.block as unknown as Record<string, unknown>;
     batteryFrames = bat.cellFrames ?? null;
-    stage('battery', 'done');
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
@@ -447,9 +434,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   });
   output.windows = windows;
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-  stage('claims', 'start');
   output.claims = evaluateClaims(recipe, output);
-  stage('claims', 'done');
   return {
     output,
     design,
