@@ -419,6 +419,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       .option('--xlsx <file>', 'write the table of points as XLSX')
       .option('--parquet <file>', 'write the table of points as Parquet')
       .option('--json', 'print the study summary as JSON')
+      .option('-q, --quiet', 'no progress on stderr')
       .option(
         '--distributed',
         'sweep only: enqueue the points as shards for `rollcell worker`s (needs --db postgres://…)',

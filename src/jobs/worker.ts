@@ -54,6 +54,8 @@ export interface WorkerSummary {
   points: number;
   poisoned: number;
   elapsed_s: number;
+  /** CPU time of this process, all its threads (s) */
+  cpu_s: number;
 }
 
 /** The error a worker exits with when the database stays unreachable. */
@@ -239,6 +241,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
 
   let lastWork = performance.now();
   let lastExpire = 0;
+  let lastPing = 0;
   let fatal: unknown;
   const slot = async (): Promise<void> => {
     while (!o.signal?.aborted && fatal === undefined) {
@@ -250,7 +253,10 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           await db(() => queue.expire());
         }
         // pg-boss's fetch hides connection errors (it returns no job): check the connection ourselves
-        await db(() => queue.ping());
+        if (performance.now() - lastPing > 1000) {
+          lastPing = performance.now();
+          await db(() => queue.ping());
+        }
         await sleep(pollMs, o.signal);
         continue;
       }
@@ -279,7 +285,14 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     await store.close().catch(() => {});
   }
   if (fatal !== undefined) throw fatal instanceof Error ? fatal : new Error(describe(fatal ?? lastError));
-  const summary = { shards, points, poisoned, elapsed_s: (performance.now() - t0) / 1000 };
+  const cpu = process.cpuUsage();
+  const summary = {
+    shards,
+    points,
+    poisoned,
+    elapsed_s: (performance.now() - t0) / 1000,
+    cpu_s: (cpu.user + cpu.system) / 1e6,
+  };
   log(
     `rollcell worker: ${shards} shard(s), ${points} point(s)${poisoned ? `, ${poisoned} poisoned` : ''} in ${summary.elapsed_s.toFixed(1)} s`,
   );
