@@ -187,6 +187,10 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .option('--no-production', 'skip the production run (the `production` block)')
     .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
     .option('-q, --quiet', 'no progress on stderr')
+    .option(
+      '--campaign <cells>',
+      'a production campaign of this many cells in whole-roll shards (on `rollcell worker`s with --db postgres://…)',
+    )
     .action(
       async (
         file: string,
@@ -198,6 +202,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           production: boolean;
           battery: boolean;
           quiet?: boolean;
+          campaign?: string;
         },
       ) => {
         // every check before any work: the recipe (one validation with `validate`), the seed, the
@@ -205,6 +210,24 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         const loaded = loadRecipe(file, { production: o.production, battery: o.battery });
         const { recipe } = loaded;
         const seed = parseSeed(o.seed);
+        if (o.campaign !== undefined) {
+          const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
+          const cells = parseCampaignCells(o.campaign);
+          const reporter = reporterFor(o.quiet);
+          try {
+            await campaignCommand(
+              recipe,
+              loaded.text,
+              cells,
+              { db: o.db, seed, json: o.json === true },
+              out,
+              reporter.progress,
+            );
+          } finally {
+            reporter.close();
+          }
+          return;
+        }
         const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
         try {
