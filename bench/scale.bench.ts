@@ -262,9 +262,9 @@ if (!skipSweep) {
   print(
     'campaign_1e6_cells_seconds_full',
     1e6 / (p.full * cores),
-    `s projected on ${cores} workers (shards of whole shifts)`,
+    `s on ${cores} idle cores (CPU time ÷ cores; whole-roll shards on that many worker threads)`,
   );
-  print('campaign_1e6_cells_seconds_linear', 1e6 / (p.linear * cores), `s projected on ${cores} workers`);
+  print('campaign_1e6_cells_seconds_linear', 1e6 / (p.linear * cores), `s on ${cores} idle cores (CPU time ÷ cores)`);
 }
 await admin.end();
 await cluster?.stop();
