@@ -409,15 +409,11 @@ export function runCycling(
   const initialSoc = c.initial_soc ?? 0;
   const model = buildCellModel(recipe, kind, cell, tune);
   const plating = { action: c.plating ?? 'report' } as const;
-  const exp = runExperiment(
-    model,
-    summary ? { steps, period: SUMMARY_PERIOD } : steps,
-    {
-      ...(summary ? { initialSoc, series: 'none' as const, recordOutputs: false } : { initialSoc }),
-      plating,
-      ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
-    },
-  );
+  const exp = runExperiment(model, summary ? { steps, period: SUMMARY_PERIOD } : steps, {
+    ...(summary ? { initialSoc, series: 'none' as const, recordOutputs: false } : { initialSoc }),
+    plating,
+    ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
+  });
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
   const block: CyclingBlock = {
