@@ -45,12 +45,14 @@ import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { stageTicker, type Progress } from './progress.ts';
+import type { LineData } from './process/production/linedata.ts';
+import { applyFindingsToClaims, classifyLineWarning, lineFindings, type ValidityFinding } from './validity.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
 import { parseProduction } from './process/production/config.ts';
 import { ProblemError, type Problem } from './problems.ts';
-import { parseRecipeText } from './recipe/parse.ts';
+import { parseRecipeText, type RecipeOverride } from './recipe/parse.ts';
 
 /**
  * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
@@ -102,31 +104,37 @@ export function parseJobRecipe(
   o: {
     stages?: { production?: boolean; battery?: boolean };
     readDriveCycle?: (source: string) => DriveCycle;
+    /** `--set` overrides applied on top of the text before validation */
+    overrides?: readonly RecipeOverride[];
   } = {},
 ): ({ ok: true; recipe: Recipe } | { ok: false; problems: Problem[] }) & { driveCycles: Record<string, DriveCycle> } {
   const driveCycles: Record<string, DriveCycle> = {};
-  const r = parseRecipeText(text, (recipe) => {
-    const problems: Problem[] = [];
-    for (const src of recipeDriveCycleSources(recipe)) {
-      if (!o.readDriveCycle) {
-        problems.push({
-          path: 'experiment',
-          problem: 'drive-cycle files are read only by the command line',
-          got: JSON.stringify(src),
-          allowed: 'experiment steps without "Run drive cycle from <file>" here',
-        });
-        continue;
+  const r = parseRecipeText(
+    text,
+    (recipe) => {
+      const problems: Problem[] = [];
+      for (const src of recipeDriveCycleSources(recipe)) {
+        if (!o.readDriveCycle) {
+          problems.push({
+            path: 'experiment',
+            problem: 'drive-cycle files are read only by the command line',
+            got: JSON.stringify(src),
+            allowed: 'experiment steps without "Run drive cycle from <file>" here',
+          });
+          continue;
+        }
+        try {
+          driveCycles[src] = o.readDriveCycle(src);
+        } catch (e) {
+          if (e instanceof ProblemError) problems.push(...e.problems);
+          else throw e;
+        }
       }
-      try {
-        driveCycles[src] = o.readDriveCycle(src);
-      } catch (e) {
-        if (e instanceof ProblemError) problems.push(...e.problems);
-        else throw e;
-      }
-    }
-    if (problems.length) return problems;
-    return jobProblems(recipe, driveCycles, o.stages);
-  });
+      if (problems.length) return problems;
+      return jobProblems(recipe, driveCycles, o.stages);
+    },
+    o.overrides,
+  );
   return { ...r, driveCycles };
 }
 
@@ -286,6 +294,8 @@ export interface JobOptions {
    * what-ifs stay fast); `rollcell run` turns it on. An object limits the run length.
    */
   production?: boolean | { web_length_m?: number; duration_s?: number };
+  /** measured line data replacing the simulated variability of the production run (read by the edge) */
+  lineData?: LineData;
   /**
    * run the recipe's battery (its `battery` block) on a duty profile (default by application: ev →
    * ev:UDDS, ess_solar → ess:solar, ess_wind → ess:wind, other → ev:UDDS) with cells from the
@@ -409,10 +419,11 @@ export function runCycling(
   const initialSoc = c.initial_soc ?? 0;
   const model = buildCellModel(recipe, kind, cell, tune);
   const plating = { action: c.plating ?? 'report' } as const;
+  // summary sampling (sweeps) keeps no series, so the first-cycle assessment below is skipped there
   const exp = runExperiment(model, summary ? { steps, period: SUMMARY_PERIOD } : steps, {
     ...(summary ? { initialSoc, series: 'none' as const, recordOutputs: false } : { initialSoc }),
-    plating,
     ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
+    plating,
   });
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
@@ -675,8 +686,11 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const proc0 = simulateStations(lineInput);
   const proc = opts.reductionForces === false ? proc0 : withJobEvidence(lineInput, proc0);
   lineTicker.end();
+  // what the line cannot make as described (src/validity.ts): cells out of spec, claims not evaluable;
+  // they head the warnings (below), the line's other warnings follow
+  const findings: ValidityFinding[] = lineFindings(proc.warnings);
   const warnings: string[] = [];
-  for (const w of proc.warnings) warnings.push(warningText(w));
+  for (const w of proc.warnings) if (classifyLineWarning(w) === null) warnings.push(warningText(w));
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
@@ -711,6 +725,8 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.onCell ? { onCell: opts.onCell } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.lineData ? { lineData: opts.lineData } : {}),
+      isImpossible: (ws) => lineFindings(ws).some((f) => f.kind === 'impossible'),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
@@ -758,7 +774,16 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   });
   output.windows = windows;
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-  if (opts.claims !== false) output.claims = evaluateClaims(recipe, output);
+  if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
+  if (findings.length) {
+    output.validity = { findings: findings.map((f) => ({ ...f, claims: f.claims === 'all' ? 'all' : [...f.claims] })) };
+    // the findings lead the warnings: no clean headline beside them
+    warnings.unshift(
+      ...findings.map(
+        (f) => `${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'}: ${f.reason}`,
+      ),
+    );
+  }
   return {
     output,
     design,
