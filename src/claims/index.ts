@@ -912,7 +912,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
           '19f',
           text,
           f.value >= 2 ? 'met' : 'not met',
-          `cycling.${f.name} = ${f.value} (${f.value >= 2 ? '≥' : '<'} 2: ${f.value >= 2 ? 'repeated' : 'not repeated'})`,
+          `cycling.${f.name} = ${f.value} (${f.value >= 2 ? '≥' : '<'} 2: ${f.value >= 2 ? 'repeated' : 'not repeated'})${ageingEvidence(cyc)}`,
           '[0183]',
         ),
       );
@@ -1017,4 +1017,25 @@ function batteryUseEvidence(o: RunOutput): string {
   if (typeof rte === 'number')
     return `; simulated on ${b.profile}: round-trip efficiency ${(100 * rte).toPrecision(3)} %`;
   return '';
+}
+
+/**
+ * What the repeated cycling did to the cell, for claim 19's evidence: the retention with its band and the
+ * validity of the projection (issue 16) — the verdict (cycles ≥ 2) does not depend on it.
+ */
+function ageingEvidence(cyc: Record<string, unknown> | undefined): string {
+  const ag = cyc?.['ageing'] as Record<string, unknown> | undefined;
+  if (!ag) return '';
+  const b = ag['capacity_retention_band_pct'] as { low?: number; high?: number; at_cycle?: number } | undefined;
+  const v = ag['validity'] as { inside?: boolean; flags?: { text?: string }[] } | undefined;
+  const parts: string[] = [];
+  if (typeof ag['capacity_retention_pct'] === 'number')
+    parts.push(
+      `retention ${(ag['capacity_retention_pct'] as number).toFixed(1)} % after ${String(ag['cycles'])} cycles` +
+        (b && typeof b.low === 'number' && typeof b.high === 'number'
+          ? ` (band ${b.low.toFixed(1)}–${b.high.toFixed(1)} % over the ageing parameters' ranges)`
+          : ''),
+    );
+  if (v && v.inside === false) parts.push((v.flags ?? []).map((f) => f.text ?? '').join('; '));
+  return parts.length ? `; ${parts.join('; ')}` : '';
 }

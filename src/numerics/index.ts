@@ -41,3 +41,4 @@ export {
 } from './interp.ts';
 export { Rng } from './rng.ts';
 export { symmetricEigen, cholesky, solveSpd, type SymmetricEigen } from './dense.ts';
+export { levenbergMarquardt, type LsqOptions, type LsqResult } from './lsq.ts';
