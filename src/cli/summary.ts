@@ -32,7 +32,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   parts.push(
     kv(
       [
-        ['cell thickness', d.cell.thickness_um, 'µm'],
+        ['cell thickness as supplied (before the nips)', d.cell.thickness_um, 'µm'],
         ['cell area', d.cell.area_cm2, 'cm²'],
         ['cell mass', d.cell.mass_g, 'g'],
         ['cathode active loading', d.cathode.active_mass_mg_cm2, 'mg/cm²'],
@@ -208,7 +208,8 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   const pr = res.output.production;
   if (pr) {
     const th = pr['throughput'] as { cells_per_h: number; m2_per_h: number; kWh_per_h: number } | undefined;
-    const oee = pr['oee'] as { oee: number } | undefined;
+    const oee = pr['oee'] as { oee: number; unplanned_stops?: string } | undefined;
+    const stopsOff = oee?.unplanned_stops?.startsWith('off') === true;
     const causes = Object.entries((pr['out_of_spec_causes'] as Record<string, number> | undefined) ?? {})
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
@@ -228,7 +229,13 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
                 ['throughput (good energy)', th.kWh_per_h, 'kWh/h'],
               ] as [string, number, string][])
             : []),
-          ...(oee ? ([['OEE', oee.oee, '—']] as [string, number, string][]) : []),
+          ...(oee
+            ? ([[stopsOff ? 'OEE (no unplanned stops modelled: an upper bound)' : 'OEE', oee.oee, '—']] as [
+                string,
+                number,
+                string,
+              ][])
+            : []),
           ['cost', (pr['cost_per_kWh'] as number | null) ?? null, '$/kWh'],
         ],
         '\nProduction run (seeded; traceable cells stored with the run)',
