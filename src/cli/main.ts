@@ -220,6 +220,10 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('-q, --quiet', 'no progress on stderr')
     .option(...SET_OPTION)
     .option(...LINE_DATA_OPTION)
+    .option(
+      '--campaign <cells>',
+      'a production campaign of this many cells in whole-roll shards (on `rollcell worker`s with --db postgres://…)',
+    )
     .action(
       async (
         file: string,
@@ -233,6 +237,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
           production: boolean;
           battery: boolean;
           quiet?: boolean;
+          campaign?: string;
         },
       ) => {
         // every check before any work: the recipe (one validation with `validate`) with its `--set`
@@ -249,6 +254,24 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
           );
         const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
         const seed = parseSeed(o.seed);
+        if (o.campaign !== undefined) {
+          const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
+          const cells = parseCampaignCells(o.campaign);
+          const reporter = reporterFor(o.quiet);
+          try {
+            await campaignCommand(
+              recipe,
+              loaded.text,
+              cells,
+              { db: o.db, seed, json: o.json === true },
+              out,
+              reporter.progress,
+            );
+          } finally {
+            reporter.close();
+          }
+          return;
+        }
         const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
         try {
@@ -516,6 +539,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       .option('--xlsx <file>', 'write the table of points as XLSX')
       .option('--parquet <file>', 'write the table of points as Parquet')
       .option('--json', 'print the study summary as JSON')
+      .option('-q, --quiet', 'no progress on stderr')
       .option(
         '--distributed',
         'sweep only: enqueue the points as shards for `rollcell worker`s (needs --db postgres://…)',
