@@ -8,7 +8,7 @@ import {
   liAlPlateau_V,
   MonotoneTable,
 } from '../../src/electrochem/ocp/index.ts';
-import { NMC811_CHEN2020_OCP_V, NMC811_CHEN2020_STO } from '../../src/electrochem/ocp/nmc811-chen2020-data.ts';
+import { NMC811_CHEN2020 } from '../../src/electrochem/ocp/cathodes.ts';
 
 test('Li–Al α/β plateau follows E = 451 − 0.220·T mV (Huggins) within 1 mV over 0.1 ≤ x ≤ 0.9', () => {
   for (const T of [273.15, 298.15, 323.15, 373.15]) {
@@ -91,10 +91,10 @@ test('cathode registry: every OCP decreases with lithiation in its valid range; 
 
 test('NCM811 OCP reproduces the Chen 2020 GITT table at its nodes', () => {
   const o = cathodeOcp('NCM811');
-  for (let i = 1; i < NMC811_CHEN2020_STO.length - 1; i += 7) {
-    const y = NMC811_CHEN2020_STO[i]!;
+  for (let i = 1; i < NMC811_CHEN2020.x.length - 1; i += 7) {
+    const y = NMC811_CHEN2020.x[i]!;
     if (y > 0.98) continue; // the site-exhaustion barrier acts above 0.985
-    assert.ok(Math.abs(o.U(y) - NMC811_CHEN2020_OCP_V[i]!) < 2e-3, `y=${y}`);
+    assert.ok(Math.abs(o.U(y) - NMC811_CHEN2020.y[i]!) < 2e-3, `y=${y}`);
   }
   assert.equal(cathodeOcp('NMC811'), o, 'NMC alias');
 });

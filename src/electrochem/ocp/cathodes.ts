@@ -5,7 +5,7 @@
  * Each entry states its source. The stoichiometry basis is the one of the source fit: an OCP must be
  * used with the c_max and stoichiometry window it was fitted with (datasheet §8-C5).
  */
-import { NMC811_CHEN2020_OCP_V, NMC811_CHEN2020_STO } from './nmc811-chen2020-data.ts';
+import { assetText } from '../../assets.ts';
 import { findInterval } from '../../numerics/interp.ts';
 import { problem } from '../../problems.ts';
 
@@ -104,13 +104,34 @@ function withBarrier(
 // ------------------------------------------------------------------ entries
 const CHEN =
   'Chen et al., J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050 (LG M50 NMC811, GITT table, PyBaMM data file)';
-const nmc811Table = new MonotoneTable(NMC811_CHEN2020_STO, NMC811_CHEN2020_OCP_V);
+/** a two-column numeric CSV (`#` comment lines skipped), e.g. stoichiometry and OCP */
+export function twoColumnCsv(text: string, name: string): { x: number[]; y: number[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const l = raw.trim();
+    if (l === '' || l.startsWith('#')) return;
+    const [a, b, ...rest] = l.split(',').map(Number);
+    if (rest.length || !Number.isFinite(a) || !Number.isFinite(b))
+      throw new Error(`data/${name}: line ${i + 1} is not two numbers (got ${JSON.stringify(l)})`);
+    x.push(a!);
+    y.push(b!);
+  });
+  return { x, y };
+}
+
+/** NMC811 (LG M50) OCP of Chen et al. 2020: data/ocp/nmc_LGM50_ocp_Chen2020.csv (source and licence beside it) */
+export const NMC811_CHEN2020 = twoColumnCsv(
+  assetText('ocp/nmc_LGM50_ocp_Chen2020.csv'),
+  'ocp/nmc_LGM50_ocp_Chen2020.csv',
+);
+const nmc811Table = new MonotoneTable(NMC811_CHEN2020.x, NMC811_CHEN2020.y);
 
 const NCM811: CathodeOcp = {
   id: 'NCM811',
   source: CHEN,
   assumption: false,
-  validRange: [NMC811_CHEN2020_STO[0]!, 1],
+  validRange: [NMC811_CHEN2020.x[0]!, 1],
   ...withBarrier(
     (y) => nmc811Table.eval(y).v,
     (y) => nmc811Table.eval(y).d,
