@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { liAlOcp, type LiAlPhaseModel } from '../src/electrochem/ocp/index.ts';
+import { liAlOcp, type LiAlPhaseModel } from '../src/materials/ocp/index.ts';
 import { parseRecipeText, formatProblem } from '../src/recipe/index.ts';
 import { designCell } from '../src/design/index.ts';
 import { runLine } from '../src/pipeline.ts';

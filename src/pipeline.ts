@@ -345,7 +345,9 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     const cells = prod && inSpec >= n ? prod.cells : undefined;
     if (prod && !cells)
       warnings.push(
-        `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
+        `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ` +
+          `${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design ` +
+          `cells with the stated spread`,
       );
     stage('battery', 'start');
     const bat = runBatteryCommand(recipe, {

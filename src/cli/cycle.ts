@@ -132,7 +132,9 @@ function profileSummaryCsv(t: ArrayLike<number>, V: ArrayLike<number>, I: ArrayL
     else ed -= de;
   }
   const head =
-    'Cycle Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah,Coulombic Efficiency / 1,Charging Energy / Wh,Discharging Energy / Wh,Energy Efficiency / 1,Mean Charging Voltage / V,Mean Discharging Voltage / V,Cycle Start Time / s,Cycle End Time / s';
+    'Cycle Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah,Coulombic Efficiency / ' +
+    '1,Charging Energy / Wh,Discharging Energy / Wh,Energy Efficiency / 1,Mean Charging Voltage ' +
+    '/ V,Mean Discharging Voltage / V,Cycle Start Time / s,Cycle End Time / s';
   const row = [
     1,
     qc / 3600,
@@ -327,7 +329,10 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     const turns = dirs.filter((d, k) => k > 0 && d === 'charge' && dirs[k - 1] === 'discharge').length;
     if (turns > 0)
       warnings.push(
-        `the ${steps.length} --experiment steps form one cycle that charges again after discharging (${turns + 1} charge–discharge turns); its capacities add up over them — give the cycles as an --experiment-file (PyBaMM's list of tuples, * N)`,
+        `the ${steps.length} --experiment steps form one cycle that charges again after ` +
+          `discharging (${turns + 1} charge–discharge turns); its capacities add up over them — give the ` +
+          `cycles as an ` +
+          `--experiment-file (PyBaMM's list of tuples, * N)`,
       );
     try {
       driveCycles = loadDriveCycles(parsed.value, process.cwd());

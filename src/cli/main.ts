@@ -197,7 +197,8 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .option(
       '--experiment-file <file>',
-      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle",
+      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) " +
+        'or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle',
     )
     .option(
       '--current-profile <csv>',
@@ -324,7 +325,9 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         throw e;
       }
       out(
-        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}/api/openapi.json · database: ${srv.store.spec}${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
+        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}` +
+          `/api/openapi.json · database: ${srv.store.spec}` +
+          `${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -1327,7 +1327,9 @@ function parseStringStepObject(o: Record<string, unknown>, path: string): Parsed
       errors.push(
         valueError(
           `${path}.${k}`,
-          `${path}.${k}: a step string carries its own ${k === 'duration' ? "'for …'" : "'until …'"} (PyBaMM's step.string passes ${k}= itself and raises TypeError for a second one)`,
+          `${path}.${k}: a step string carries its own ` +
+            `${k === 'duration' ? "'for …'" : "'until …'"} (PyBaMM's step.string passes ${k}= itself and ` +
+            `raises TypeError for a second one)`,
           o[k],
         ),
       );
@@ -1726,7 +1728,8 @@ export function parseExperiment(
         ...errors,
         valueError(
           entriesPath,
-          `${entriesPath}: must be a non-empty list of steps (got ${JSON.stringify(entries)}; allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`,
+          `${entriesPath}: must be a non-empty list of steps (got ${JSON.stringify(entries)}; ` +
+            `allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`,
           entries,
         ),
       ],

@@ -4,10 +4,10 @@
  * mass, Wh/kg and Wh/L (cell, and the stack of cells of the battery block). Pure functions, SI inside;
  * `designBlock` converts to the CONTRACT's units.
  */
-import { liAlOcp } from '../electrochem/ocp/li-al.ts';
+import { liAlOcp } from '../materials/ocp/li-al.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { DesignBlock } from '../contract.ts';
-import type { LayerRole } from '../process/types.ts';
+import type { LayerRole } from '../recipe/layers.ts';
 import { getMaterial, type Material } from '../materials/library.ts';
 import { FARADAY_C_PER_MOL as F, ZERO_CELSIUS_K } from '../materials/constants.ts';
 

@@ -173,7 +173,10 @@ function num(
   }
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new BpxError(where, 'must be a finite number', describe(v), 'a finite number');
-  const allowed = `${spec.min !== undefined ? (spec.exclusiveMin ? '> ' : '≥ ') + spec.min : ''}${spec.min !== undefined && spec.max !== undefined ? ' and ' : ''}${spec.max !== undefined ? '≤ ' + spec.max : ''}`;
+  const allowed =
+    `${spec.min !== undefined ? (spec.exclusiveMin ? '> ' : '≥ ') + spec.min : ''}` +
+    `${spec.min !== undefined && spec.max !== undefined ? ' and ' : ''}` +
+    `${spec.max !== undefined ? '≤ ' + spec.max : ''}`;
   if (spec.min !== undefined && (spec.exclusiveMin ? v <= spec.min : v < spec.min))
     throw new BpxError(where, 'out of range', String(v), String(allowed));
   if (spec.max !== undefined && v > spec.max) throw new BpxError(where, 'out of range', String(v), String(allowed));

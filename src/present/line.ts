@@ -136,17 +136,28 @@ export function warningText(w: ProcessWarning): string {
     case 'al_yields':
       return `station ${w.station}: the Al sheet yields (peak ${toMPa(w.peakPressure_Pa).toFixed(1)} MPa)`;
     case 'li_on_roll':
-      return 'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from Al — no prelithiation (claim 1 requires Li facing the Al)';
+      return (
+        'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from ' +
+        'Al — no prelithiation (claim 1 requires Li facing the Al)'
+      );
     case 'li_displaced':
-      return `station 240: Li thinned ${(w.reduction * 100).toFixed(2)} % while Cu and Al stay elastic; the displaced Li (${toUm(w.displaced_m).toFixed(3)} µm) must extrude backwards or to the web edges (edge bead)`;
+      return (
+        `station 240: Li thinned ${(w.reduction * 100).toFixed(2)} % while Cu and Al stay ` +
+        `elastic; the displaced Li (${toUm(w.displaced_m).toFixed(3)} µm) must extrude backwards or to ` +
+        `the web edges (edge bead)`
+      );
     case 'li_melting':
       if (w.where === 'nip')
         return w.squeezedTo_m !== undefined
-          ? `station 240 at ${C1(w.temperature_K)} °C ≥ 180.5 °C: Li is liquid in the nip and is squeezed out (Stefan squeeze film) to ${toUm(w.squeezedTo_m).toFixed(3)} µm`
+          ? `station 240 at ${C1(w.temperature_K)} °C ≥ 180.5 °C: Li is liquid in the nip and ` +
+              `is squeezed out (Stefan squeeze film) to ${toUm(w.squeezedTo_m).toFixed(3)} µm`
           : `station 240 heated to ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point)`;
       return `line.${w.where === 'dwell' ? 'dwellTemperature' : 'storageTemperature'} ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point)`;
     case 'li_melting_in_roll':
-      return `reaction heat raises the web to ${C1(w.peakTemperature_K)} °C in the ${w.where} (> 180.5 °C, Li melts; adiabatic rise ${w.adiabaticRise_K.toFixed(0)} K)`;
+      return (
+        `reaction heat raises the web to ${C1(w.peakTemperature_K)} °C in the ${w.where} ` +
+        `(> 180.5 °C, Li melts; adiabatic rise ${w.adiabaticRise_K.toFixed(0)} K)`
+      );
     case 'alloying_incomplete':
       return `alloying ${(w.extent * 100).toFixed(1)} % complete at the end of storage; complete after ${w.complete_s.toFixed(0)} s`;
     case 'no_alloying':

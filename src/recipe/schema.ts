@@ -7,8 +7,8 @@
  * ≥ 100 mAh/g, ≥ 0.33C) are NOT limits here: values outside are allowed and reported by the claim
  * chart and `windows.ts` as outside the claimed window.
  */
-import { variabilitySchema, productionSchema } from '../process/production/config.ts';
-import { batteryExtrasSchema } from '../battery/config.ts';
+import { variabilitySchema, productionSchema } from './production.ts';
+import { batteryExtrasSchema } from './battery.ts';
 import { z } from 'zod';
 
 const num = (desc: string) => z.number().describe(desc);
@@ -266,7 +266,8 @@ export const cyclingSchema = z
       .lt(100)
       .optional(),
     initial_soc: num(
-      'state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, discharged — cathode lithiated, the Li in the prelithiated anode)',
+      'state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, ' +
+        'discharged — cathode lithiated, the Li in the prelithiated anode)',
     )
       .gte(0)
       .lte(1)

@@ -411,7 +411,9 @@ export function formatDiff(diff: RunDiff, options: FormatDiffOptions = {}): stri
     diffSection('results', diff.output, limit, out);
     out.push(
       '',
-      `${plural(diff.output.numeric.length, 'number')} changed, ${plural(diff.output.changed.length, 'other value')} changed, ${diff.output.added.length} added, ${diff.output.removed.length} removed`,
+      `${plural(diff.output.numeric.length, 'number')} changed, ` +
+        `${plural(diff.output.changed.length, 'other value')} changed, ${diff.output.added.length} ` +
+        `added, ${diff.output.removed.length} removed`,
     );
   }
   return out.join('\n');

@@ -612,7 +612,9 @@ class KyselyStore implements Store {
         .join(', ');
       throw new StoreError(
         'ambiguous',
-        `run id: prefix '${q}' is ambiguous, it matches ${rows.length > 10 ? 'more than 10' : rows.length} runs (${shown}${rows.length > 10 ? ', …' : ''}); give more characters`,
+        `run id: prefix '${q}' is ambiguous, it matches ` +
+          `${rows.length > 10 ? 'more than 10' : rows.length} runs (${shown}` +
+          `${rows.length > 10 ? ', …' : ''}); give more characters`,
       );
     }
     return rows[0]!.id;
@@ -928,7 +930,8 @@ function checkNotNewer(executed: string[] | null, display: string): void {
   if (unknown.length > 0) {
     throw new StoreError(
       'newer_schema',
-      `--db: database '${display}' was written by a newer rollcell (unknown schema migration ${unknown.join(', ')}); upgrade rollcell to read it — the database was not modified`,
+      `--db: database '${display}' was written by a newer rollcell (unknown schema migration ` +
+        `${unknown.join(', ')}); upgrade rollcell to read it — the database was not modified`,
     );
   }
 }

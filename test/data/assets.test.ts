@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { assetText } from '../../src/assets.ts';
-import { NMC811_CHEN2020 } from '../../src/electrochem/ocp/cathodes.ts';
+import { NMC811_CHEN2020 } from '../../src/materials/ocp/cathodes.ts';
 
 const sha256 = (b: string | Uint8Array): string => createHash('sha256').update(b).digest('hex');
 

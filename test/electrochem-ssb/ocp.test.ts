@@ -7,8 +7,8 @@ import {
   liAlPhaseFractions,
   liAlPlateau_V,
   MonotoneTable,
-} from '../../src/electrochem/ocp/index.ts';
-import { NMC811_CHEN2020 } from '../../src/electrochem/ocp/cathodes.ts';
+} from '../../src/materials/ocp/index.ts';
+import { NMC811_CHEN2020 } from '../../src/materials/ocp/cathodes.ts';
 
 test('Li–Al α/β plateau follows E = 451 − 0.220·T mV (Huggins) within 1 mV over 0.1 ≤ x ≤ 0.9', () => {
   for (const T of [273.15, 298.15, 323.15, 373.15]) {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { anodeMeanOcp_V, seedFromLine } from '../../scripts/validate-ssb.ts';
-import { liAlPlateau_V, LI9AL4_PLATEAU_V } from '../../src/electrochem/ocp/index.ts';
+import { liAlPlateau_V, LI9AL4_PLATEAU_V } from '../../src/materials/ocp/index.ts';
 import { cite, NCM811_VS_LI, P1, P2, P3, P6 } from '../../src/electrochem/ssb/literature.ts';
 
 test('mean anode OCP over the α/β two-phase field is the Huggins plateau (within 1 mV)', () => {

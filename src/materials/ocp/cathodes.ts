@@ -225,7 +225,9 @@ function nca(y: number): { v: number; d: number } {
 const NCA: CathodeOcp = {
   id: 'NCA',
   source:
-    'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes (fit variable = utilisation of the Li window 0.3–1.0)',
+    'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 ' +
+    '(2017) E3291, doi:10.1149/2.0171711jes (fit variable = utilisation of the Li window ' +
+    '0.3–1.0)',
   assumption: false,
   validRange: [0.31, 0.99],
   U: (y) => nca(y).v,

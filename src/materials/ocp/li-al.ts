@@ -26,7 +26,7 @@
  * (datasheet §2.2, U). `hysteresis_V` (default 0) shifts the alloy branches (x ≤ 1) by −h/2·direction,
  * direction = +1 on lithiation (cell charge), −1 on delithiation; free Li metal stays at 0 V.
  */
-import { F, R } from '../../materials/constants.ts';
+import { F, R } from '../constants.ts';
 import { problem } from '../../problems.ts';
 
 export type LiAlPhaseModel = 'rt' | 'equilibrium';
