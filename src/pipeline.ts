@@ -13,7 +13,7 @@ import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
 import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
-import { simulateStations, withReductionForces } from './process/stations.ts';
+import { simulateStations, withJobEvidence } from './process/stations.ts';
 import type { LineResult, ProducedCell } from './process/types.ts';
 import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type SsbModelKind } from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
@@ -30,6 +30,8 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { createSpme } from './electrochem/ssb/spme.ts';
+import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { stageTicker, type Progress } from './progress.ts';
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
@@ -61,15 +63,11 @@ export interface JobOptions {
   progress?: Progress;
   /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
   batteryFrames?: number;
-  /** told when each stage of the job starts and ends (progress for the CLI and the server) */
-  onStage?: (stage: JobStage, state: 'start' | 'done') => void;
   /** each produced cell as soon as the production run makes it (live shift views) */
   onCell?: (cell: ProducedCellRecord) => void;
   /** the production run's timeline (stops, splices), before its first cell */
   onProductionStart?: (info: ProductionStart) => void;
 }
-
-export type JobStage = 'line' | 'cycling' | 'production' | 'battery' | 'claims';
 
 export interface JobResult {
   output: RunOutput;
@@ -104,18 +102,13 @@ const r6 = (x: number): number => Number(x.toPrecision(6));
 
 /**
  * The full model the production run calibrates its per-cell capacity surrogate against: the [0178] first
- * cycle of the produced cell on the recipe's solid-state model (SPMe for a P2D recipe: five calibration
- * cells at run start), discharge capacity in C.
+ * cycle (CC-CV to the charge cut-off, CC to the discharge cut-off) of the produced cell on the solid-state
+ * SPMe with its fast linear-response stepper (five calibration cells at run start), discharge capacity in C.
  */
 export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
   const c = recipe.cycling;
-  const kind = c.model === 'p2d' ? 'spme' : c.model;
-  const exp = runExperiment(
-    buildCellModel(recipe, kind, cell),
-    [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)],
-    { initialSoc: 0 },
-  );
-  return (firstCycleSummary(exp).discharge_capacity_Ah ?? 0) * 3600;
+  const m = createSpme(ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial));
+  return firstCycle(fastRunner(m), m, m.initialState(0), c.charge_cutoff_V, c.discharge_cutoff_V).discharge_C;
 }
 
 export interface CyclingRun {
@@ -278,16 +271,14 @@ export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progre
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
-  const stage = opts.onStage ?? (() => {});
-  stage('line', 'start');
   const design = designCell(recipe);
-  // the line, plus the claims 3/4 evidence (force for a 1 % Al reduction) that only the single job needs
+  // the line, plus the job-level evidence the claims cite (claims 3/4 forces over μ, thermal bounds, what
+  // claims 1 and 2 depend on) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
-  const proc = withReductionForces(lineInput, simulateStations(lineInput));
+  const proc = withJobEvidence(lineInput, simulateStations(lineInput));
   lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
-  stage('line', 'done');
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
@@ -301,12 +292,10 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
   if (!opts.noCycling) {
     if (canCycle) {
-      stage('cycling', 'start');
       cellSI = proc.cell;
       cyc = runCycling(recipe, cellSI, opts.progress);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
-      stage('cycling', 'done');
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -316,7 +305,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let prod: ProductionRun | null = null;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
-    stage('production', 'start');
     prod = runProduction(recipe, {
       seed: opts.seed ?? 1,
       includeCharts: true,
@@ -334,7 +322,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       t1_s: r6(s.t1_s),
       s_m: r6(s.s_m),
     }));
-    stage('production', 'done');
   }
   let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {
@@ -349,7 +336,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
           `${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design ` +
           `cells with the stated spread`,
       );
-    stage('battery', 'start');
     const bat = runBatteryCommand(recipe, {
       profile,
       days: bo.days ?? 1,
@@ -360,7 +346,6 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     });
     output.battery = bat.block as unknown as Record<string, unknown>;
     batteryFrames = bat.cellFrames ?? null;
-    stage('battery', 'done');
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
@@ -377,9 +362,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   });
   output.windows = windows;
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-  stage('claims', 'start');
   output.claims = evaluateClaims(recipe, output);
-  stage('claims', 'done');
   return {
     output,
     design,

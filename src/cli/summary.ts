@@ -36,7 +36,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
         ['Al thickness', d.anode.al_thickness_um, 'µm'],
         ['Li thickness', d.anode.li_thickness_um, 'µm'],
         ['Li:Al molar ratio', d.anode.li_al_molar_ratio, 'mol/mol'],
-        ['N/P (Al→LiAl host / cathode)', d.np_ratio, '—'],
+        ['N/P (host left after prelithiation / cathode)', d.np_ratio, '—'],
         ['average voltage (design)', d.cell['average_voltage_V'] as number, 'V'],
         ['specific energy', d.specific_energy_Wh_kg, 'Wh/kg'],
         ['energy density', d.energy_density_Wh_L, 'Wh/L'],

@@ -48,12 +48,18 @@ export interface CellDesign {
     liThickness_m: number;
     /** capacity of the Al to take Li up to β-LiAl (x = 1), C m⁻² */
     alHostCapacity_C_m2: number;
+    /**
+     * host capacity left after the prelithiation, C m⁻²: Li the anode can still take at room temperature
+     * before Li plates as metal (β-LiAl, x = 1, is the RT limit: the Li-rich phases do not form
+     * electrochemically at RT, li-al.json `formsAtRT`)
+     */
+    remainingHostCapacity_C_m2: number;
     /** Li inventory of the anode as charge, C m⁻² */
     liInventory_C_m2: number;
     /** anode potential used for the design's energy estimate, V vs Li */
     designPotential_V: number;
   };
-  /** anode host capacity (Al → LiAl) over cathode practical capacity */
+  /** N/P: the anode's remaining host capacity after prelithiation over the cathode's practical capacity */
   npRatio: number;
   capacity_C: number;
   energy_J: number;
@@ -215,6 +221,7 @@ export function designCell(r: Recipe): CellDesign {
   const capacity = arealCap * area;
   const energy = capacity * avgV;
   const alHost = al_mol * F;
+  const remainingHost = Math.max(0, al_mol - li_mol) * F;
   return {
     layers,
     area_m2: area,
@@ -236,10 +243,11 @@ export function designCell(r: Recipe): CellDesign {
       alThickness_m: alT,
       liThickness_m: liT,
       alHostCapacity_C_m2: alHost,
+      remainingHostCapacity_C_m2: remainingHost,
       liInventory_C_m2: li_mol * F,
       designPotential_V: anodeV,
     },
-    npRatio: alHost / arealCap,
+    npRatio: remainingHost / arealCap,
     capacity_C: capacity,
     energy_J: energy,
     averageVoltage_V: avgV,
@@ -283,6 +291,7 @@ export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlo
       li_thickness_um: r4(d.anode.liThickness_m * 1e6),
       li_al_molar_ratio: r4(d.anode.liAlMolarRatio),
       al_host_capacity_mAh_cm2: r4(d.anode.alHostCapacity_C_m2 / 3.6 / 1e4),
+      remaining_host_capacity_mAh_cm2: r4(d.anode.remainingHostCapacity_C_m2 / 3.6 / 1e4),
       li_inventory_mAh_cm2: r4(d.anode.liInventory_C_m2 / 3.6 / 1e4),
       design_potential_V: r4(d.anode.designPotential_V),
     },

@@ -217,6 +217,8 @@ export interface LiAlData {
     readonly electrochemicalFormationRate: LiAlProp;
     readonly nucleation: LiAlStatement;
     readonly incubationTimeRT: LiAlProp;
+    /** K: onset of Li3Al2/Li9Al4 formation from β + Li on the process time scale (assumption) */
+    readonly liRichOnsetT: LiAlProp;
     readonly nativeOxideThickness: LiAlProp;
     readonly oxideBlocksLithiation: LiAlStatement;
     readonly solidStateParabolicRate: LiAlStatement;
@@ -423,6 +425,7 @@ const fileSchema = z
         electrochemicalFormationRate: propSchema,
         nucleation: statementSchema,
         incubationTimeRT: propSchema,
+        liRichOnsetT: propSchema,
         nativeOxideThickness: propSchema,
         oxideBlocksLithiation: statementSchema,
         solidStateParabolicRate: statementSchema,
@@ -664,6 +667,7 @@ function convert(f: FileData): LiAlData {
       ),
       nucleation: c.statement(k.nucleation, 'alloyingKinetics.nucleation'),
       incubationTimeRT: c.prop(k.incubationTimeRT, 'alloyingKinetics.incubationTimeRT'),
+      liRichOnsetT: c.prop(k.liRichOnsetT, 'alloyingKinetics.liRichOnsetT'),
       nativeOxideThickness: c.prop(k.nativeOxideThickness, 'alloyingKinetics.nativeOxideThickness'),
       oxideBlocksLithiation: c.statement(k.oxideBlocksLithiation, 'alloyingKinetics.oxideBlocksLithiation'),
       solidStateParabolicRate: c.statement(k.solidStateParabolicRate, 'alloyingKinetics.solidStateParabolicRate'),

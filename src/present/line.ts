@@ -5,13 +5,30 @@
  */
 import type { LineBlock, StationBlock } from '../contract.ts';
 import type { CrackConfigResult } from '../process/cracking.ts';
-import type { LineResult, ProcessWarning, StationResult } from '../process/types.ts';
+import type { LineEvidence, LineResult, ProcessWarning, StationResult } from '../process/types.ts';
+import type { VerdictDependence } from '../process/assumptions.ts';
 import { toCelsius, toCm2PerS, toMm, toMPa, toUm } from '../units/index.ts';
 
 /** 6 decimals in the block's own unit */
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-function stationBlock(s: StationResult): StationBlock {
+/** a verdict scan over an assumption, in the block's terms (SI values with their unit) */
+function dependence(d: VerdictDependence): Record<string, unknown> {
+  const a = d.assumption;
+  return {
+    parameter: a.id,
+    label: a.label,
+    unit: a.unit,
+    value: a.value,
+    range: [a.range[0], a.range[1]],
+    verdict_at_default: d.atDefault,
+    flips_in_range: d.flips,
+    flips_at: d.flipsAt,
+    source: a.source,
+  };
+}
+
+function stationBlock(s: StationResult, ev?: LineEvidence): StationBlock {
   const roll = s.roll;
   const li = roll.layers.find((l) => l.role === 'li');
   const al = roll.layers.find((l) => l.role === 'al');
@@ -55,6 +72,8 @@ function stationBlock(s: StationResult): StationBlock {
     first_sheet_reduction_pct: r6(s.firstSheetReduction * 100),
     li_yields: li ? li.yielded : null,
     al_yields: al ? al.yielded : null,
+    al_min_gauge_um: al && al.minGauge_m !== null ? r6(toUm(al.minGauge_m)) : null,
+    al_face_friction: al ? r6(al.faceFriction) : null,
   };
   const f = s.alReduction;
   if (f) {
@@ -62,12 +81,26 @@ function stationBlock(s: StationResult): StationBlock {
     b['al_reduction_1pct_line_load_N_per_mm'] = f.lineLoad_N_per_m === null ? null : r6(f.lineLoad_N_per_m / 1e3);
     if (f.note) b['al_reduction_1pct_note'] = f.note;
   }
+  if (ev && (s.id === '236' || s.id === '240')) {
+    const byMu = ev.alReduction.filter((x) => x.id === s.id);
+    if (byMu.length)
+      b['al_reduction_1pct_force_by_mu'] = byMu.map((x) => ({
+        mu: x.mu,
+        force_N: x.force_N === null ? null : r6(x.force_N),
+      }));
+    const nw = ev.narrowWeb.find((x) => x.id === s.id);
+    if (nw) b['al_reduction_1pct_at_500N_web_below_mm'] = nw.webWidth_m === null ? null : r6(toMm(nw.webWidth_m));
+  }
   return b;
 }
 
 function crackBlock(c: CrackConfigResult): LineBlock['crack']['sandwiched'] {
   return {
     risk: r6(c.risk),
+    driving_ratio: r6(c.ratio),
+    critical: c.critical,
+    formation_ratio: r6(c.formationRatio),
+    cycling_ratio: r6(c.cyclingRatio),
     energy_release_J_m2: r6(c.G_J_m2),
     toughness_J_m2: r6(c.Gamma_J_m2),
     stress_MPa: r6(toMPa(c.sigma_max_Pa)),
@@ -85,7 +118,7 @@ export function presentLine(r: LineResult): LineBlock {
   const a = r.anode;
   const alloyed = a.complete_s !== null;
   return {
-    stations: r.stations.map(stationBlock),
+    stations: r.stations.map((s) => stationBlock(s, r.evidence)),
     anode: {
       thickness_um: r6(toUm(a.thickness_m)),
       li_diffusivity_cm2_s: toCm2PerS(a.diffusivity_m2_s),
@@ -99,6 +132,9 @@ export function presentLine(r: LineResult): LineBlock {
       },
       li_al_molar_ratio: a.liAlRatio === null ? null : r6(a.liAlRatio),
       alloying_extent: r6(a.extent),
+      li_rich_extent: r6(a.liRichExtent),
+      contact_fraction: r6(a.contactFraction),
+      nip_liquid_fraction: r6(a.nipLiquidFraction),
       li_inventory_mol_m2: r6(a.liInventory_mol_m2),
       li_in_anode_mol_m2: r6(a.li_mol_m2),
       al_mol_m2: r6(a.al_mol_m2),
@@ -108,6 +144,7 @@ export function presentLine(r: LineResult): LineBlock {
       open_web_peak_C: a.openWebPeak_K === null ? null : r6(toCelsius(a.openWebPeak_K)),
       wound_at_once_peak_C: a.woundPeak_K === null ? null : r6(toCelsius(a.woundPeak_K)),
       reaction_heat_J_m2: r6(a.reactionHeat_J_m2),
+      reaction_heat_full_J_m2: r6(a.reactionHeatFull_J_m2),
       extent_after: alloyed
         ? a.extentAfter.map((e) => ({
             where: e.where,
@@ -116,7 +153,22 @@ export function presentLine(r: LineResult): LineBlock {
           }))
         : [],
     },
-    crack: { sandwiched: crackBlock(r.crack.sandwiched), free_standing: crackBlock(r.crack.free_standing) },
+    li_ledger: {
+      supplied_mol_m2: r6(r.ledger.li.supplied_mol_m2),
+      elongation: r6(r.ledger.li.elongation),
+      in_anode_mol_m2: r6(r.ledger.li.anode_mol_m2),
+      rejected_to_web_edges_mol_m2: r6(r.ledger.li.rejectedToEdges_mol_m2),
+      on_roll_side_mol_m2: r6(r.ledger.li.onRollSide_mol_m2),
+      edge_band_mm: r6(toMm(r.ledger.li.edgeBand_m)),
+      edge_extrusion_mol_per_m: r6(r.ledger.li.edgeExtrusion_mol_per_m),
+      entry_bead_mol_per_m: r6(r.ledger.li.entryBead_mol_per_m),
+    },
+    crack: {
+      sandwiched: crackBlock(r.crack.sandwiched),
+      free_standing: crackBlock(r.crack.free_standing),
+      ...(r.evidence ? { claim2_depends_on: r.evidence.claim2DependsOn.map(dependence) } : {}),
+    },
+    ...(r.evidence ? { alloy_formed_depends_on: r.evidence.alloyFormedDependsOn.map(dependence) } : {}),
     warnings: r.warnings.map((w) => ({ code: w.code, message: warningText(w) })),
   };
 }
@@ -140,18 +192,16 @@ export function warningText(w: ProcessWarning): string {
         'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from ' +
         'Al — no prelithiation (claim 1 requires Li facing the Al)'
       );
-    case 'li_displaced':
-      return (
-        `station 240: Li thinned ${(w.reduction * 100).toFixed(2)} % while Cu and Al stay ` +
-        `elastic; the displaced Li (${toUm(w.displaced_m).toFixed(3)} µm) must extrude backwards or to ` +
-        `the web edges (edge bead)`
-      );
     case 'li_melting':
       if (w.where === 'nip')
-        return w.squeezedTo_m !== undefined
-          ? `station 240 at ${C1(w.temperature_K)} °C ≥ 180.5 °C: Li is liquid in the nip and ` +
-              `is squeezed out (Stefan squeeze film) to ${toUm(w.squeezedTo_m).toFixed(3)} µm`
-          : `station 240 heated to ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point)`;
+        return w.rejected_mol_m2 !== undefined && w.rejected_mol_m2 > 0
+          ? `station 240 at ${C1(w.temperature_K)} °C > 180.5 °C: ` +
+              `${((w.liquidFraction ?? 0) * 100).toFixed(1)} % of the free Li melts in the nip and is ` +
+              `rejected at its inlet to the web edges (${w.rejected_mol_m2.toPrecision(3)} mol/m² of Li, not ` +
+              `in the cells)`
+          : `station 240 heated to ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point); ` +
+              `the nip does not deliver the latent heat to melt the Li ` +
+              (`` + `before it leaves`);
       return `line.${w.where === 'dwell' ? 'dwellTemperature' : 'storageTemperature'} ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point)`;
     case 'li_melting_in_roll':
       return (

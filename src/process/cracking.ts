@@ -1,29 +1,36 @@
 /**
- * Fracture of the brittle Li–Al layer: bonded in the seed's sandwich (Cu | Li–Al | electrolyte | cathode)
- * versus free-standing (Li–Al with its unreacted Al, no carrier) under the same process conditions.
+ * Fracture of the brittle Li–Al alloy layer: bonded in the seed's sandwich (Cu | Li–Al | electrolyte | cathode)
+ * versus free-standing (the same Li–Al with its unreacted Al, no carrier), under the same loads and with the
+ * SAME flaw population (like with like, issue 14 item 7), during formation AND on the first cycles.
  *
  * Stress (laminated-plate theory, each layer linear-elastic, stress-free at formation):
  *   ε(z) = ε₀ + κ·z,  σᵢ(z) = Ēᵢ·(ε₀ + κz − eᵢ),  Σ∫σ dz = N,  Σ∫σ z dz = M  (Timoshenko, J. Opt. Soc. Am. 11
  *   (1925) 233 for the bimetal; Freund & Suresh, Thin Film Materials (2003) ch. 2 for multilayers).
- * Loads, applied identically to both configurations:
- *   1. alloying growth eigenstrain of the product: e_g = f_ip·((V_product/V_Al)^(1/3) − 1), f_ip = 0.1 the
- *      in-plane share of the isotropic growth strain (assumption: reaction layers accommodate growth mostly
- *      normal to the interface). Evaluated along the conversion path (the free bilayer is most bent half-way).
- *      The growth stress relaxes by flow at the reaction temperature to at most the alloy's strength
- *      (mechanics.ts, assumption) — stated, not silent.
- *   2. cooling from the formation temperature to 25 °C: eᵢ = αᵢ·(T_ref − T_form) (CTEs in mechanics.ts).
+ * Moduli where they apply: equibiaxial eigenstrains (growth, cooling, cycling) Ē = E/(1 − ν); uniaxial web
+ * tension and cylindrical bending of a wide web E/(1 − ν²).
+ * Loads:
+ *   1. growth eigenstrain of the product: e_g = f_ip·((V_product/V_Al)^(1/3) − 1), f_ip the in-plane share of
+ *      the isotropic growth strain (assumption 0.1, range 0–1: reaction layers grow mostly normal to the
+ *      interface). The growth stress relaxes by creep of the alloy while it forms: under a steady eigenstrain
+ *      rate ė = e_g/t_g (t_g the time the alloy takes to form) the stress cannot exceed the creep stress
+ *      σ_c = σ_cref·(ė/ε̇_ref)^(1/n_c) (power-law creep, Norton; β-LiAl creep data: none — assumption σ_cref
+ *      = 20 MPa at ε̇_ref = 1e-6 s⁻¹, n_c = 4, range 5–80 MPa); the two combine as 1/σ = 1/σ_el + 1/σ_c
+ *      (smooth, no clamp).
+ *   2. cooling from the formation temperature to 25 °C: eᵢ = αᵢ·(T_ref − T_form).
  *   3. web tension N (N m⁻¹) and bending on the winding core, κ = ±1/R_core (worst sign).
- *   4. stack pressure p (sandwich only, laterally confined by its bonded neighbours): in-plane
- *      σ = −ν/(1−ν)·p.
- *   Li metal creeps at these time scales (LePage 2019) and carries no long-term stress (modulus 0 here).
- * Fracture (Hutchinson & Suo, Adv. Appl. Mech. 29 (1992) 63, doi:10.1016/S0065-2156(08)70164-9):
- *   sandwiched: tunnel crack across a layer bounded on both faces, steady-state G = (π/4)·σ²h/Ē′
- *   (Ho & Suo, J. Appl. Mech. 60 (1993) 890; matched-moduli value, stiffer neighbours lower it — not included),
- *   capped in crack length: cracks arrest at the neighbours and fragments stay on the Cu.
- *   free-standing: through-thickness crack of half-length a in a sheet, G = π·σ²·a/Ē′ with no cap, evaluated
- *   at the intrinsic flaw a₀ = h (assumption: flaws/grains of the order of the layer thickness); once
- *   G ≥ Γ the crack runs unstably across the web.
- *   Γ = K_Ic²/Ē′ (Ē′ = E/(1−ν²)); risk = min(1, G/Γ).
+ *   4. stack pressure p (sandwich only): σ = −ν/(1−ν)·p.
+ *   5. the first cycles: the anode takes the cathode's Li on charge and gives it back on discharge
+ *      (`cycleLi_mol_m2`); Li added to a Li–Al host with Al left forms β (+ΔV per Al), otherwise it plates as
+ *      metal (no alloy strain). Delithiation contracts the alloy by the same in-plane share: tension. It
+ *      relaxes by creep over the discharge time (C/10: 10 h).
+ *   Li metal creeps at these time scales (LePage 2019) and carries no long-term stress (left out).
+ * Fracture (Hutchinson & Suo, Adv. Appl. Mech. 29 (1992) 63, doi:10.1016/S0065-2156(08)70164-9), both from the
+ * same intrinsic flaws a₀ = h (assumption: flaws of the order of the layer thickness):
+ *   sandwiched: tunnel crack across a layer bounded on both faces, G = (π/4)·σ²h/Ē′ (Ho & Suo, J. Appl. Mech.
+ *   60 (1993) 890; matched moduli), capped: cracks arrest at the neighbours and fragments stay on the Cu;
+ *   free-standing: through-thickness crack of half-length a₀ in a sheet, G = π·σ²·a₀/Ē′, unstable once G ≥ Γ.
+ *   Γ = K_Ic²/Ē′ (Ē′ = E/(1−ν²)); risk = min(1, G/Γ) (CONTRACT: driving force over resistance capped at 1);
+ *   the uncapped ratio G/Γ is reported and compared for claim 2.
  * Crack spacing of the bonded layer when G_ss > Γ: S = 2h·artanh(Γ/G_ss), a shear-lag interaction
  * G(S) = G_ss·tanh(S/2h) (form after Thouless, Olsson & Gupta, Acta Metall. Mater. 40 (1992) 1287; the tanh
  * closure is an assumption).
@@ -84,39 +91,62 @@ export function laminate(
 
 export interface CrackConfigResult {
   risk: number;
+  /** uncapped driving force over resistance G/Γ (the quantity claim 2 compares) */
+  ratio: number;
   G_J_m2: number;
   Gamma_J_m2: number;
   /** highest in-plane tensile stress in the Li–Al layer, Pa */
   sigma_max_Pa: number;
   Z: number;
   mode: 'tunnel' | 'through_crack';
-  /** conversion extent at which the driving force peaks */
+  /** when the driving force peaks: during formation (extent) or on delithiation in the first cycles */
+  critical: 'formation' | 'cycling';
+  /** conversion extent at which the formation driving force peaks */
   critical_extent: number;
+  /** the formation and the cycling driving ratios separately */
+  formationRatio: number;
+  cyclingRatio: number;
   crack_spacing_m: number | null;
   crack_density_per_m: number;
   /** fraction of Li–Al that loses electronic contact when cracked */
   isolated_fraction: number;
 }
 
-export interface CrackInput {
+/** Uncertain crack-model parameters (defaults: the assumptions in the header). */
+export interface CrackAssumptions {
+  /** Li–Al fracture toughness, Pa m^½ (library value of the product phase) */
+  fractureToughness_Pa_m05?: number;
+  /** in-plane share of the isotropic growth (and cycling) strain */
+  growthInPlaneFraction?: number;
+  /** creep strength of the alloy at 1e-6 s⁻¹, Pa */
+  creepStrength_Pa?: number;
+}
+
+export interface CrackInput extends CrackAssumptions {
   /** laminate above the Li–Al (towards the roll), top → down, e.g. Cu */
   above: CrackLayer[];
   /** laminate below the Li–Al, e.g. SE, cathode (, Al collector) */
   below: CrackLayer[];
-  /** Al per m² initially and the end state of the alloying */
+  /** Al per m² initially and the state the alloying reaches (its product defines the layer) */
   nAl_mol_m2: number;
   end: PhaseAmounts;
-  /** extent reached in the line */
+  /** extent reached in the line (0..1 of `end`'s product) */
   extent: number;
   T_form_K: number;
+  /** time over which the alloy formed, s (creep relaxation of the growth stress) */
+  formationTime_s: number;
   webTension_N_per_m: number;
   coreRadius_m: number;
   stackPressure_Pa: number;
-  /** override of the Li–Al fracture toughness, Pa m^½ (the library value is an assumption) */
-  fractureToughness_Pa_m05?: number;
-  /** override of the in-plane share of the growth strain */
-  growthInPlaneFraction?: number;
+  /** Li the anode takes from the cathode on a full charge, mol m⁻² (0: no cycling evaluated) */
+  cycleLi_mol_m2: number;
+  /** duration of a half cycle, s (creep relaxation of the cycling stress; C/10 → 36 000 s) */
+  halfCycle_s: number;
 }
+
+export const CREEP_STRENGTH_PA = 20e6; // assumption: 5–80 MPa at 1e-6 s⁻¹ (no β-LiAl creep data)
+const CREEP_RATE_REF = 1e-6;
+const CREEP_N = 4;
 
 const EXTENTS = [0.1, 0.25, 0.5, 0.75, 1];
 
@@ -125,6 +155,21 @@ function moduli(material: MechanicalId, porosity = 0): { Ebi: number; Eps: numbe
   const E = porousModulus(m.youngsModulus.value, porosity);
   const nu = m.poissonRatio.value;
   return { Ebi: E / (1 - nu), Eps: E / (1 - nu * nu), nu, alpha: m.thermalExpansion.value };
+}
+
+/** creep-limited stress: 1/σ = 1/σ_el + 1/σ_c (signs kept) */
+function relaxed(sigmaEl: number, strain: number, time_s: number, creepStrength: number): number {
+  if (sigmaEl === 0) return 0;
+  const rate = Math.abs(strain) / Math.max(time_s, 1e-9);
+  const sc = creepStrength * Math.pow(Math.max(rate, 1e-30) / CREEP_RATE_REF, 1 / CREEP_N);
+  return sigmaEl / (1 + Math.abs(sigmaEl) / sc);
+}
+
+interface Ply2 {
+  id: MechanicalId;
+  t: number;
+  por: number;
+  alloy: boolean;
 }
 
 /** Evaluate both configurations. */
@@ -137,10 +182,8 @@ export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; fre
     end.Li3Al2 * LI_AL_PHASES.Li3Al2.molarVolume.value +
     end.Li9Al4 * LI_AL_PHASES.Li9Al4.molarVolume.value;
   const vAl = LI_AL_PHASES.Al.molarVolume.value;
-  const growth =
-    alloyAl > 0
-      ? (inp.growthInPlaneFraction ?? GROWTH_IN_PLANE_FRACTION) * (Math.cbrt(Vprod / (alloyAl * vAl)) - 1)
-      : 0;
+  const fip = inp.growthInPlaneFraction ?? GROWTH_IN_PLANE_FRACTION;
+  const growth = alloyAl > 0 ? fip * (Math.cbrt(Vprod / (alloyAl * vAl)) - 1) : 0;
   // dominant product phase sets the alloy's elastic and fracture data
   const prodId: MechanicalId =
     end.Li9Al4 > Math.max(end.LiAl, end.Li3Al2) ? 'Li9Al4' : end.Li3Al2 > end.LiAl ? 'Li3Al2' : 'LiAl';
@@ -149,71 +192,103 @@ export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; fre
   const al = moduli('Al-O');
   const Eprime = pm.Eps;
   const Gamma = (inp.fractureToughness_Pa_m05 ?? prod.fractureToughness?.value ?? 1e6) ** 2 / Eprime;
-  const sFlow = prod.tensileStrength.value;
+  const creep = inp.creepStrength_Pa ?? CREEP_STRENGTH_PA;
   const dT = T_REF - inp.T_form_K;
+  // cycling: Li taken on charge forms β from the Al left (per Al: V_LiAl − V_Al), beyond it plates as metal
+  const alLeft = Math.max(0, inp.nAl_mol_m2 - inp.extent * alloyAl);
+  const alCycled = Math.min(alLeft, Math.max(0, inp.cycleLi_mol_m2));
+  const hAlloyEnd = inp.extent * Vprod;
+  const dVcyc = alCycled * (LI_AL_PHASES.LiAl.molarVolume.value - vAl);
+  const cycStrain = hAlloyEnd > 0 ? -fip * (Math.cbrt(1 + dVcyc / Math.max(hAlloyEnd, 1e-30)) - 1) : 0;
+
+  const plies = (sandwich: boolean, h: number, hAl: number): Ply2[] => {
+    const layers: Ply2[] = [];
+    if (sandwich)
+      for (const l of inp.above) layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
+    layers.push({ id: prodId, t: h, por: 0, alloy: true });
+    if (hAl > 0) layers.push({ id: 'Al-O', t: hAl, por: 0, alloy: false });
+    if (sandwich)
+      for (const l of inp.below) layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
+    return layers;
+  };
+
+  /** highest tensile in-plane stress in the alloy ply for an eigenstrain e (relaxed over time_s) plus the common loads */
+  const peakStress = (sandwich: boolean, layers: Ply2[], e: number, time_s: number, cool: boolean): number => {
+    const mods = layers.map((l) => (l.alloy ? pm : l.id === 'Al-O' ? al : moduli(l.id, l.por)));
+    const g = laminate(
+      layers.map((l, i) => ({ E: mods[i]!.Ebi, t: l.t, e: l.alloy ? e : 0 })),
+      0,
+      undefined,
+    );
+    const th = laminate(
+      layers.map((l, i) => ({ E: cool ? mods[i]!.Ebi : mods[i]!.Eps, t: l.t, e: cool ? mods[i]!.alpha * dT : 0 })),
+      0,
+      undefined,
+    );
+    const ten = laminate(
+      layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: 0 })),
+      inp.webTension_N_per_m,
+      undefined,
+    );
+    const bend = laminate(
+      layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: 0 })),
+      0,
+      1 / inp.coreRadius_m,
+    );
+    const ia = layers.findIndex((l) => l.alloy);
+    const pStack = sandwich ? (-pm.nu / (1 - pm.nu)) * inp.stackPressure_Pa : 0;
+    let best = -Infinity;
+    for (const zz of [g.z[ia]!, g.z[ia + 1]!]) {
+      const sg = relaxed(pm.Ebi * (g.e0 + g.k * zz - e), e, time_s, creep);
+      const sth = cool ? pm.Ebi * (th.e0 + th.k * zz - pm.alpha * dT) : 0;
+      const st = pm.Eps * (ten.e0 + ten.k * zz);
+      const sb = Math.abs(pm.Eps * (bend.e0 + bend.k * zz));
+      best = Math.max(best, sg + sth + st + sb + pStack);
+    }
+    return best;
+  };
 
   const evalConfig = (sandwich: boolean): CrackConfigResult => {
-    let best = { G: 0, s: 0, xi: 0, h: 0 };
+    const Z = sandwich ? Math.PI / 4 : Math.PI;
+    const Gof = (sigma: number, h: number): number => (Z * Math.max(0, sigma) ** 2 * h) / Eprime;
+    // formation, along the conversion path
+    let form = { G: 0, s: 0, xi: 0, h: 0 };
     const xis = EXTENTS.filter((x) => x < inp.extent).concat([inp.extent]);
     for (const xi of xis) {
       if (xi <= 0) continue;
       const h = xi * Vprod;
-      const hAl = (1 - xi) * inp.nAl_mol_m2 * vAl;
-      const layers: { id: MechanicalId; t: number; por: number; alloy: boolean }[] = [];
-      if (sandwich)
-        for (const l of inp.above)
-          layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
-      layers.push({ id: prodId, t: h, por: 0, alloy: true });
-      if (hAl > 0) layers.push({ id: 'Al-O', t: hAl, por: 0, alloy: false });
-      if (sandwich)
-        for (const l of inp.below)
-          layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
-      const mods = layers.map((l) => (l.id === prodId && l.alloy ? pm : l.id === 'Al-O' ? al : moduli(l.id, l.por)));
-      // (1) growth eigenstrain, biaxial moduli, free curvature; relaxed to ± the alloy strength
-      const g = laminate(
-        layers.map((l, i) => ({ E: mods[i]!.Ebi, t: l.t, e: l.alloy ? growth : 0 })),
-        0,
-        undefined,
-      );
-      // (2) cooling, (3a) web tension, free curvature
-      const th = laminate(
-        layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: mods[i]!.alpha * dT })),
-        inp.webTension_N_per_m,
-        undefined,
-      );
-      // (3b) bending on the core: extra curvature ±1/R about the laminate's neutral axis
-      const bend = laminate(
-        layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: 0 })),
-        0,
-        1 / inp.coreRadius_m,
-      );
-      const ia = layers.findIndex((l) => l.alloy);
-      const zA = g.z[ia]!;
-      const zB = g.z[ia + 1]!;
-      const pStack = sandwich ? (-pm.nu / (1 - pm.nu)) * inp.stackPressure_Pa : 0;
-      for (const zz of [zA, zB]) {
-        const sg = pm.Ebi * (g.e0 + g.k * zz - growth);
-        const sgr = Math.max(-sFlow, Math.min(sFlow, sg));
-        const sth = pm.Eps * (th.e0 + th.k * zz - pm.alpha * dT);
-        // neutral-axis bending strain: fixed curvature with zero net force → ε₀ = −B·κ/A
-        const sb = Math.abs(pm.Eps * (bend.e0 + bend.k * zz));
-        const s = sgr + sth + sb + pStack;
-        const sigma = Math.max(0, s);
-        const G = sandwich ? ((Math.PI / 4) * sigma * sigma * h) / Eprime : (Math.PI * sigma * sigma * h) / Eprime;
-        if (G > best.G || best.h === 0) best = { G, s, xi, h };
-      }
+      const hAl = Math.max(0, inp.nAl_mol_m2 - xi * alloyAl) * vAl;
+      const s = peakStress(sandwich, plies(sandwich, h, hAl), growth, inp.formationTime_s * xi, true);
+      const G = Gof(s, h);
+      if (G > form.G || form.h === 0) form = { G, s, xi, h };
     }
-    const risk = Math.min(1, best.G / Gamma);
+    // the first cycles: contraction of the alloy on delithiation, relaxed over the half cycle
+    let cyc = { G: 0, s: 0, h: hAlloyEnd };
+    if (hAlloyEnd > 0 && cycStrain !== 0) {
+      const hAl = alLeft * vAl;
+      const s = peakStress(sandwich, plies(sandwich, hAlloyEnd, hAl), cycStrain, inp.halfCycle_s, false);
+      cyc = { G: Gof(s, hAlloyEnd), s, h: hAlloyEnd };
+    }
+    const worst =
+      cyc.G > form.G
+        ? { ...cyc, xi: inp.extent, critical: 'cycling' as const }
+        : { ...form, critical: 'formation' as const };
+    const ratio = worst.G / Gamma;
+    const risk = Math.min(1, ratio);
     let spacing: number | null = null;
-    if (sandwich && best.G > Gamma) spacing = 2 * best.h * Math.atanh(Gamma / best.G);
+    if (sandwich && worst.G > Gamma) spacing = 2 * worst.h * Math.atanh(Gamma / worst.G);
     return {
       risk,
-      G_J_m2: best.G,
+      ratio,
+      G_J_m2: worst.G,
       Gamma_J_m2: Gamma,
-      sigma_max_Pa: best.s,
-      Z: sandwich ? Math.PI / 4 : Math.PI,
+      sigma_max_Pa: worst.s,
+      Z,
       mode: sandwich ? 'tunnel' : 'through_crack',
-      critical_extent: best.xi,
+      critical: worst.critical,
+      critical_extent: worst.xi,
+      formationRatio: form.G / Gamma,
+      cyclingRatio: cyc.G / Gamma,
       crack_spacing_m: spacing,
       crack_density_per_m: spacing ? 1 / spacing : 0,
       isolated_fraction: sandwich ? 0 : risk >= 1 ? 1 : 0,

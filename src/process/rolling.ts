@@ -1,30 +1,39 @@
 /**
  * Roll-gap mechanics of a multilayer strip in a force-controlled nip (stations 222, 236, 240).
  *
- * Model (shared/data/process-models.md §1, "recommended implementation" of §1.4c):
+ * Model (shared/data/process-models.md §1; issue 14 item 1 and 6):
  *  - Force per contact width P′ = F / min(face width, web width).
- *  - The stack is a series of layers under one normal-pressure distribution (thin-layer approximation:
- *    normal stress is continuous through the stack). Each layer either
- *      · deforms plastically with a friction hill — its required mean pressure is p̄ = k̄·Q(L/h̄) with
- *        Ford–Alexander sticking, Q = π/4 + L/(4h̄) (Ford & Alexander, J. Inst. Met. 92 (1963–64) 397), or
- *        Stone's Coulomb friction hill, Q = (eˣ − 1)/x, x = μL/h̄ (Stone, Iron Steel Eng. 30 (1953) 61),
- *        the smaller of the two (friction shear cannot exceed the shear yield stress);
- *        k̄ = (2/√3)·σ̄ from the layer's flow law at the Hoff–Dahl mean strain rate ε̇ = v·φ/L;
+ *  - Normal stress is continuous through the stack (thin-layer approximation). Each layer either
+ *      · deforms plastically with a friction hill: required mean pressure p̄ = k̄·Q, k̄ = (2/√3)·σ̄ from the
+ *        layer's flow law at the Hoff–Dahl mean strain rate ε̇ = v·φ/L. The shear on each face is bounded by
+ *        min(μ·p, k of the softer neighbour) (Orowan's friction limit, Proc. IMechE 150 (1943) 140, applied per
+ *        interface): a hard layer next to soft Li or liquid Li has an almost frictionless face. Symmetric faces
+ *        use Ford–Alexander (sticking, J. Inst. Met. 92 (1963–64) 397) or Stone/Orowan (Coulomb, Iron Steel
+ *        Eng. 30 (1953) 61); unequal faces the slab equation dp/ds = (τ_top + τ_bottom)/h with each τ piecewise
+ *        linear in p, integrated in closed form;
  *      · densifies (particulate composites) by Heckel's law, ε = ε_green·exp(−p/P_y) (Heckel 1961);
- *      · or is squeezed as a Newtonian film when liquid (Li above 180.5 °C): Stefan/Reynolds squeeze film
- *        between parallel plates, p̄ = η·v·L·(1/h₁² − 1/h₀²)/2 (Stefan 1874; Reynolds 1886);
- *    and every layer also compresses elastically as a Winkler spring of stiffness M/t (M the confined
- *    modulus). The reduction split between layers is therefore an output (Alexandrov & Mustafa, Adv. Mater.
- *    Sci. Eng. 2014, 702376: usually the soft layer yields alone; a thin soft layer can be so constrained by
- *    its friction hill that the hard one yields first).
- *  - Geometry: two equal rolls of radius R′; contact length with entry/plastic zone and elastic exit zone
- *    L = √(R′(Δh_p + δ_e)) + √(R′·δ_e) (Fleck, Johnson, Mear & Zhang, Proc. IMechE B 206 (1992) 119 —
- *    elastic strip zones; it reduces to the Winkler half-width 2a = 2√(R′δ_e) of an elastic stack),
- *    δ_e = (3/2)·p̄·Σ tᵢ/Mᵢ (parabolic Winkler distribution, p_max = 1.5 p̄).
- *  - Force balance P′ = p̄·L; with p̄ = P′/L the problem is one monotone equation in L.
- *  - Roll flattening by Hitchcock: R′/R = 1 + C·P′/Δh, C = 16(1 − ν²)/(πE) (Hitchcock, ASME Research
- *    Publication (1935)); for R′/R > 5.235 Bohm–Flaxa–Hinkfoth's 2·(C·P′/Δh)^(2/3) (process-models.md §1.2),
- *    solved by fixed-point iteration with Δh = Δh_p + δ_e.
+ *      · or, when soft (Li solid or liquid) and stuck to a neighbour that does not elongate plastically (a
+ *        metal foil it leaves the nip bonded to; a roll face separates at the exit and does not hold it), is
+ *        held to that neighbour's elongation: velocity compatibility at the
+ *        bonded/sticking interfaces of a laminate (bonded-bimetal slab models, e.g. Alexandrov & Mustafa, Adv.
+ *        Mater. Sci. Eng. 2014, 702376). In steady state the flux h·v of every layer is conserved, so a soft
+ *        layer between elastic foils leaves the nip at its supplied thickness; it carries the load
+ *        hydrostatically (compliance t/K with its bulk modulus) and its permanent log strain is the mean of
+ *        its stuck neighbours' (Couette). What the nip cannot hold is reported as mass with its place: the
+ *        lateral extrusion of solid Li within b = (p̄ − k̄)·h/k̄ of each web edge (sticking lateral friction
+ *        hill, into the edge trim) and the start-up bead the entry holds (back-extrusion length p̄h/k̄);
+ *        liquid Li is handled by alloying.ts (rejected at the inlet, to the edges).
+ *  - Elastic layered contact (Johnson, Contact Mechanics (1985) §5.9 limits): the stack and the two steel rolls
+ *    are compliances in series, each layer between its thin-layer (confined Winkler, t/M) and half-space
+ *    (16a/(3πE′)) limits, C_i = t/(M + 3πE′t/(16a)); the rolls add 16a/(3πE′_roll), which reproduces the 2D
+ *    Hertz half-width of a rigid strip (a² = 4P′R/(πE′)). This replaces the earlier Winkler stack with
+ *    Hitchcock flattening (valid for plastic drafts, not for an elastic stack).
+ *  - Geometry: two equal rolls of radius R; contact length with entry/plastic zone and elastic exit zone
+ *    L = √(R(Δh_p + δ_e)) + √(R·δ_e) (Fleck, Johnson, Mear & Zhang, Proc. IMechE B 206 (1992) 119),
+ *    δ_e = (3/2)·p̄·C(L/2) (parabolic distribution, p_max = 1.5 p̄); force balance P′ = p̄·L: one monotone
+ *    equation in L, solved with the project's root finder (numerics/roots.ts).
+ *  - Stone's minimum rollable gauge of a hard layer, h_min = 3.58·D·μ_eff·k̄/E′_roll (Stone 1953; μ_eff the
+ *    mean of the layer's face friction), is reported per layer.
  */
 import { GAS_CONSTANT_J_PER_MOL_K } from '../materials/constants.ts';
 import {
@@ -42,12 +51,20 @@ export const DEFAULT_MU = 0.15; // assumption: lubricated/clean steel on foil, L
 export const porousModulus = (E0: number, porosity: number): number => E0 * (1 - porosity) * (1 - porosity);
 
 const ROLL = mechanicalProperties('roll-steel');
-/** Hitchcock constant C = 16(1 − ν²)/(πE) of the roll steel, m² N⁻¹ (per m of width: m/(N/m)). */
-export const HITCHCOCK_C = (16 * (1 - ROLL.poissonRatio.value ** 2)) / (Math.PI * ROLL.youngsModulus.value);
+/** plane-strain modulus E′ = E/(1 − ν²) of the roll steel, Pa */
+export const ROLL_PLANE_STRAIN_MODULUS = ROLL.youngsModulus.value / (1 - ROLL.poissonRatio.value ** 2);
 const PI4 = Math.PI / 4;
 const T_REF_HOLLOMON = 293.15; // K, Johnson–Cook reference temperature
+/** Stone's minimum-gauge constant (Stone, Iron Steel Eng. 30 (1953) 61) */
+export const STONE_CONSTANT = 3.58;
 
 type Mode = 0 /* creep (Li) */ | 1 /* hollomon */ | 2 /* compaction */ | 3 /* brittle */ | 4 /* liquid */;
+
+/** One face of a layer: Coulomb μ (Infinity = sticking) with the shear capped at cap·k̄/2. */
+interface Face {
+  mu: number;
+  cap: number;
+}
 
 /** A layer resolved to plain numbers for the solver (no lookups in the loops). */
 interface Resolved {
@@ -58,9 +75,17 @@ interface Resolved {
   epsMin: number;
   pSeen: number;
   Py: number;
+  /** elastic confined modulus, and the layer's plane-strain modulus E′ (half-space limit) */
   M: number;
-  sticking: boolean;
-  mu: number;
+  Ep: number;
+  /** bulk modulus (stiffness of a confined layer that flows plastically) */
+  K: number;
+  /** soft (Li solid or liquid) and held by stuck neighbours: its draft follows theirs */
+  held: boolean;
+  /** indices of the neighbour layers a held layer follows */
+  follow: number[];
+  faceTop: Face;
+  faceBottom: Face;
   // creep
   sRef: number;
   rateRef: number;
@@ -69,12 +94,13 @@ interface Resolved {
   eta: number;
   // hollomon
   sy: number;
-  K: number;
+  K_h: number;
   nH: number;
   eps0H: number;
   soften: number;
   // scratch: draft result
   hOut: number;
+  phi: number;
   /** warm start ln φ */
   uGuess: number;
   kbar: number;
@@ -91,15 +117,21 @@ export interface RollLayerResult {
   elastic_m: number;
   /** permanent reduction (h_in − h_out)/h_in */
   reduction: number;
-  /** deformed plastically, densified or was squeezed as a liquid */
+  /** deformed plastically, densified or flowed (a held soft layer flows but keeps its thickness) */
   yielded: boolean;
   mode: 'creep' | 'hollomon' | 'compaction' | 'brittle' | 'liquid';
+  /** held to its stuck neighbours' elongation (velocity compatibility) */
+  held: boolean;
   porosity_in: number;
   porosity_out: number;
   /** plane-strain flow stress at the exit (plastic layers), Pa */
   flowStress_Pa: number;
   /** highest pressure seen so far (compaction history), Pa */
   maxPressureSeen_Pa: number;
+  /** mean friction coefficient of the layer's two faces (shear caps as equivalent μ at the mean pressure) */
+  faceFriction: number;
+  /** Stone's minimum rollable thickness of a hard metal layer, m (null for other layers) */
+  minGauge_m: number | null;
 }
 
 export interface RollResult {
@@ -110,11 +142,17 @@ export interface RollResult {
   contactLength_m: number;
   meanPressure_Pa: number;
   peakPressure_Pa: number;
-  /** R′/R */
+  /** R′/R an elastic-roll Winkler stack would need for the same contact (1 = rigid rolls) */
   flattening: number;
   nipTime_s: number;
   totalReduction: number;
   layers: RollLayerResult[];
+  /**
+   * the soft layer's mass the nip cannot hold, per metre of web length: lateral extrusion within b of each
+   * web edge (into the edge trim), m² (volume per length), and the start-up bead the entry holds per metre
+   * of web width (a transient that re-enters the nip, not a loss), m²
+   */
+  softLayer: { index: number; edgeBand_m: number; edgeExtrusion_m2: number; entryBead_m2: number } | null;
 }
 
 export interface RollContext {
@@ -122,7 +160,9 @@ export interface RollContext {
   webWidth_m: number;
 }
 
-function resolve(l: LayerInput, T: number, friction: StationInput['friction']): Resolved {
+const isMetal = (m: Mode): boolean => m === 0 || m === 1 || m === 3;
+
+function resolve(l: LayerInput, T: number): Resolved {
   const m = mechanicalProperties(l.material);
   const fl = m.flowLaw;
   const o = l.mechanics ?? {};
@@ -137,19 +177,24 @@ function resolve(l: LayerInput, T: number, friction: StationInput['friction']): 
     pSeen: l.maxPressureSeen_Pa ?? 0,
     Py: Infinity,
     M: confinedModulus(E0, nu),
-    sticking: false,
-    mu: friction?.mu ?? DEFAULT_MU,
+    Ep: E0 / (1 - nu * nu),
+    K: E0 / (3 * (1 - 2 * nu)),
+    held: false,
+    follow: [],
+    faceTop: { mu: 0, cap: 1 },
+    faceBottom: { mu: 0, cap: 1 },
     sRef: 0,
     rateRef: 1,
     thermal: 1,
     invN: 1,
     eta: 0,
     sy: 0,
-    K: 0,
+    K_h: 0,
     nH: 0,
     eps0H: 0,
     soften: 1,
     hOut: l.thickness_m,
+    phi: 0,
     uGuess: Math.log(0.01),
     kbar: 0,
     peak: 0,
@@ -166,14 +211,13 @@ function resolve(l: LayerInput, T: number, friction: StationInput['friction']): 
       r.thermal = Math.exp(
         (fl.Q.value / (fl.n.value * GAS_CONSTANT_J_PER_MOL_K)) * (1 / T - 1 / fl.temperatureRef.value),
       );
-      r.sticking = friction?.liSticking ?? true;
     }
   } else if (fl.kind === 'hollomon') {
     r.mode = 1;
     r.sy = o.yieldStress ?? fl.yieldStress.value;
-    r.K = fl.K.value;
+    r.K_h = fl.K.value;
     r.nH = fl.n.value;
-    r.eps0H = Math.pow(r.sy / r.K, 1 / r.nH);
+    r.eps0H = Math.pow(r.sy / r.K_h, 1 / r.nH);
     const Ts = Math.max(0, (T - T_REF_HOLLOMON) / (m.meltingPoint.value - T_REF_HOLLOMON));
     r.soften = Math.max(0, 1 - Ts ** fl.thermalSofteningM.value);
   } else if (fl.kind === 'compaction') {
@@ -182,22 +226,38 @@ function resolve(l: LayerInput, T: number, friction: StationInput['friction']): 
     r.epsGreen = l.greenPorosity ?? r.eps0;
     r.epsMin = Math.min(fl.minPorosity.value, r.eps0);
     r.Py = o.heckelYieldPressure ?? fl.heckelYieldPressure.value;
-    r.M = confinedModulus(porousModulus(E0, r.eps0), nu);
+    const Ep = porousModulus(E0, r.eps0);
+    r.M = confinedModulus(Ep, nu);
+    r.Ep = Ep / (1 - nu * nu);
+    r.K = Ep / (3 * (1 - 2 * nu));
   }
   return r;
 }
 
-/** plane-strain mean flow stress k̄ of a plastic layer at log strain φ (Pa) */
-function kbarOf(r: Resolved, phi: number, L: number, v: number): number {
-  if (r.mode === 0) {
-    const rate = (v * phi) / L; // Hoff–Dahl mean equivalent strain rate (process-models.md §1.1)
-    return PLANE_STRAIN_FACTOR * r.sRef * Math.pow(rate / r.rateRef, r.invN) * r.thermal;
+/** plane-strain mean flow stress k̄ of a plastic layer at log strain φ and strain rate v·φ/L (Pa) */
+function kbarAt(r: Resolved, phi: number, rate: number): number {
+  if (r.mode === 0) return PLANE_STRAIN_FACTOR * r.sRef * Math.pow(rate / r.rateRef, r.invN) * r.thermal;
+  if (r.mode === 4) return 0;
+  if (r.mode === 1) {
+    // Hollomon–Swift σ = K(ε₀ + ε)^n, mean over the pass weighted (σ_in + 2σ_out)/3 (PyRolL roll_pass hook,
+    // process-models.md §1.4a); ε = (2/√3)φ, the plane-strain equivalent strain
+    const eps = PLANE_STRAIN_FACTOR * phi;
+    const sOut = r.K_h * Math.pow(r.eps0H + eps, r.nH);
+    return PLANE_STRAIN_FACTOR * r.soften * ((r.sy + 2 * sOut) / 3);
   }
-  // Hollomon–Swift σ = K(ε₀ + ε)^n, mean over the pass weighted (σ_in + 2σ_out)/3 (PyRolL roll_pass hook,
-  // process-models.md §1.4a); ε = (2/√3)φ, the plane-strain equivalent strain
-  const eps = PLANE_STRAIN_FACTOR * phi;
-  const sOut = r.K * Math.pow(r.eps0H + eps, r.nH);
-  return PLANE_STRAIN_FACTOR * r.soften * ((r.sy + 2 * sOut) / 3);
+  return Infinity;
+}
+
+function kbarOf(r: Resolved, phi: number, L: number, v: number): number {
+  return kbarAt(r, phi, (v * phi) / L);
+}
+
+/** the shear strength k = k̄/2 a layer offers its neighbour across an interface (Pa; Infinity: not limiting) */
+function interfaceShear(r: Resolved, L: number, v: number): number {
+  if (r.mode === 4) return 0; // liquid Li transmits no shear
+  if (r.mode === 0) return 0.5 * kbarAt(r, 1, v / L); // Li at the nip's strain rate scale v/L (assumption)
+  if (r.mode === 1) return 0.5 * kbarAt(r, 0, 0);
+  return Infinity; // elastic/brittle solids and compacts: the layer's own k limits
 }
 
 /**
@@ -229,8 +289,65 @@ export function frictionHillFactor(L: number, hm: number, friction: number | 'st
   return (slip + p0 * rest + (rest * rest) / (2 * hm)) / half;
 }
 
+/**
+ * Friction hill with unequal faces: dP/ds = (τ_top(P) + τ_bottom(P))/h̄ (P = p/k̄), each face
+ * τ = min(μP, cap/2) (a cap below 1 is a softer neighbour's k), integrated in closed form region by region
+ * (each region is linear in P: exponential or straight). Returns the mean (or peak) of P over the half-length.
+ */
+export function asymmetricHillFactor(L: number, hm: number, top: Face, bottom: Face, peak = false): number {
+  const half = L / 2;
+  const faces = [top, bottom];
+  // breakpoints P* = cap/(2μ) where a Coulomb face reaches its cap, sorted
+  const bps: number[] = [];
+  for (const f of faces) if (f.mu > 0 && Number.isFinite(f.mu) && f.cap > 0) bps.push(f.cap / (2 * f.mu));
+  bps.sort((a, b) => a - b);
+  let P = 1;
+  let s = 0;
+  let integral = 0;
+  for (let guard = 0; guard < 4 && s < half; guard++) {
+    // slope dP/ds = (αP + β)/h̄ in the current region
+    let alpha = 0;
+    let beta = 0;
+    for (const f of faces) {
+      if (!Number.isFinite(f.mu)) beta += f.cap / 2;
+      else if (f.mu > 0 && f.mu * P < f.cap / 2 - 1e-15) alpha += f.mu;
+      else if (f.mu > 0) beta += f.cap / 2;
+    }
+    const next = bps.find((b) => b > P + 1e-15);
+    const remaining = half - s;
+    let ds = remaining;
+    if (next !== undefined) {
+      const need =
+        alpha > 0
+          ? (hm / alpha) * Math.log((next + beta / alpha) / (P + beta / alpha))
+          : beta > 0
+            ? ((next - P) * hm) / beta
+            : Infinity;
+      if (need < remaining) ds = need;
+    }
+    if (alpha > 0) {
+      const c = P + beta / alpha;
+      const e = Math.exp((alpha * ds) / hm);
+      integral += c * (hm / alpha) * (e - 1) - (beta / alpha) * ds;
+      P = c * e - beta / alpha;
+    } else {
+      integral += P * ds + (beta * ds * ds) / (2 * hm);
+      P += (beta * ds) / hm;
+    }
+    s += ds;
+  }
+  if (s < half) {
+    integral += P * (half - s);
+  }
+  return peak ? P : integral / half;
+}
+
 function hill(r: Resolved, L: number, hm: number, wantPeak: boolean): number {
-  return frictionHillFactor(L, hm, r.sticking ? 'sticking' : r.mu, wantPeak);
+  const t = r.faceTop;
+  const b = r.faceBottom;
+  const sym = t.mu === b.mu && t.cap === b.cap;
+  if (sym && t.cap >= 1) return frictionHillFactor(L, hm, Number.isFinite(t.mu) ? t.mu : 'sticking', wantPeak);
+  return asymmetricHillFactor(L, hm, t, b, wantPeak);
 }
 
 /** required mean pressure to thin layer r by log strain φ in a nip of length L */
@@ -271,10 +388,11 @@ function solvePhi(r: Resolved, pm: number, L: number, v: number): number {
   return Math.exp(u);
 }
 
-/** permanent draft of layer r at mean pressure pm and contact length L; writes r.hOut, r.kbar, r.peak */
+/** permanent draft of a free layer r at mean pressure pm and contact length L; writes r.hOut, r.phi, r.kbar, r.peak */
 function draft(r: Resolved, pm: number, L: number, v: number): number {
   r.peak = 0;
   r.kbar = 0;
+  r.phi = 0;
   if (r.mode === 3 || pm <= 0) {
     r.hOut = r.h0;
     return 0;
@@ -292,6 +410,7 @@ function draft(r: Resolved, pm: number, L: number, v: number): number {
     return 0;
   }
   const phi = solvePhi(r, pm, L, v);
+  r.phi = phi;
   r.hOut = r.h0 * Math.exp(-phi);
   if (r.mode === 4) {
     r.peak = 1.5 * pm;
@@ -302,11 +421,27 @@ function draft(r: Resolved, pm: number, L: number, v: number): number {
   return r.h0 - r.hOut;
 }
 
-/** Hitchcock / Bohm–Flaxa–Hinkfoth roll-flattening ratio R′/R */
-export function flatteningRatio(lineLoad_N_per_m: number, draft_m: number): number {
-  if (lineLoad_N_per_m <= 0) return 1;
-  const q = (HITCHCOCK_C * lineLoad_N_per_m) / draft_m;
-  return 1 + q > 5.235 ? 2 * Math.pow(q, 2 / 3) : 1 + q;
+/** draft of a held soft layer: the mean permanent log strain of the neighbours it is stuck to */
+function heldDraft(r: Resolved, rs: readonly Resolved[]): number {
+  let phi = 0;
+  for (const j of r.follow) phi += rs[j]!.phi;
+  phi /= Math.max(1, r.follow.length);
+  r.phi = phi;
+  r.hOut = r.h0 * Math.exp(-phi);
+  r.peak = 0;
+  return r.h0 - r.hOut;
+}
+
+/** elastic compliance of the stack and both rolls at contact half-width a (m³ N⁻¹ per m: δ = 1.5·p̄·C) */
+function compliance(rs: readonly Resolved[], a: number): number {
+  let C = (16 * a) / (3 * Math.PI * ROLL_PLANE_STRAIN_MODULUS);
+  const g = (3 * Math.PI) / (16 * a);
+  for (const r of rs) {
+    // a held (plastically flowing, confined) layer stiffens like its bulk modulus; others by their confined modulus
+    const M = r.held && r.mode !== 4 ? Math.max(r.K, r.M) : r.M;
+    C += r.h0 / (M + g * r.Ep * r.h0);
+  }
+  return C;
 }
 
 /**
@@ -319,90 +454,137 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
   const R = station.rollDiameter_m / 2;
   const w = Math.min(station.faceWidth_m, ctx.webWidth_m);
   const Pp = station.force_N / w;
-  const rs = layers.map((l) => resolve(l, T, station.friction));
-  let Ce = 0;
+  const mu = station.friction?.mu ?? DEFAULT_MU;
+  const liSticks = station.friction?.liSticking ?? true;
+  const rs = layers.map((l) => resolve(l, T));
+  const n = rs.length;
   let H = 0;
-  for (const r of rs) {
-    Ce += r.h0 / r.M;
-    H += r.h0;
+  for (const r of rs) H += r.h0;
+  // held soft layers: solid or liquid Li stuck to metal neighbour layers (they leave the nip bonded together)
+  for (let i = 0; i < n; i++) {
+    const r = rs[i]!;
+    if (r.mode !== 0 && r.mode !== 4) continue;
+    const f: number[] = [];
+    // a roll face does not hold the Li after the exit (it separates; forward slip), a bonded foil does
+    if (i > 0 && isMetal(rs[i - 1]!.mode) && rs[i - 1]!.mode !== 0) f.push(i - 1);
+    if (i < n - 1 && isMetal(rs[i + 1]!.mode) && rs[i + 1]!.mode !== 0) f.push(i + 1);
+    if (f.length) {
+      r.held = true;
+      r.follow = f;
+    }
   }
   let L = 0;
   let pm = 0;
-  let flat = 1;
   let D = 0;
-  if (Pp > 0) {
-    let Rp = R;
-    for (let it = 0; it < 60; it++) {
-      const RpNow = Rp;
-      // friction hill over the strip's deformation zone only (undeformed-roll geometry, L·√(R/R′)):
-      // the flattened central region of a foil contact does not deform plastically (Fleck & Johnson,
-      // Int. J. Mech. Sci. 29 (1987) 507); flattening spreads the load (lower p̄) without lengthening the hill
-      const hs = Math.sqrt(R / RpNow);
-      const f = (Lc: number): number => {
-        const p = Pp / Lc;
-        let d = 0;
-        for (const r of rs) d += draft(r, p, Lc * hs, v);
-        const de = 1.5 * p * Ce;
-        return Math.sqrt(RpNow * (d + de)) + Math.sqrt(RpNow * de) - Lc;
+  const setFaces = (Lc: number): void => {
+    for (let i = 0; i < n; i++) {
+      const r = rs[i]!;
+      const face = (j: number): Face => {
+        if (j < 0 || j >= n) return r.mode === 0 && liSticks ? { mu: Infinity, cap: 1 } : { mu, cap: 1 };
+        const kn = interfaceShear(rs[j]!, Lc, v);
+        const kOwn = 0.5 * kbarAt(r, 0, 0);
+        if (r.mode === 0) return { mu: Infinity, cap: 1 }; // Li sticks to what it touches
+        return { mu, cap: Number.isFinite(kn) && kOwn > 0 ? Math.min(1, kn / kOwn) : 1 };
       };
-      if (L > 0) {
-        // warm start: the root moves little between flattening iterations
-        const lo = L * 0.97;
-        const hi = L * 1.03;
-        const flo = f(lo);
-        const fhi = f(hi);
-        if (flo >= 0 && fhi <= 0) {
-          L = illinois(f, lo, hi, { xtol: 1e-10 * hi, maxIter: 200 }, flo, fhi).x;
-        } else L = 0;
-      }
-      if (L === 0) {
-        // exact elastic solution (f ≥ 0 there) and an upper bound with the whole stack squeezed (f ≤ 0)
-        const Lel = 2 * Math.cbrt(0.75 * Pp * RpNow * Ce);
-        const deEl = (1.5 * Pp * Ce) / Lel;
-        let Lhi = Math.sqrt(RpNow * (H + deEl)) + Math.sqrt(RpNow * deEl);
-        let fhi = f(Lhi);
-        while (fhi > 0) {
-          Lhi *= 2;
-          fhi = f(Lhi);
-        }
-        const flo = f(Lel);
-        L = flo <= 0 ? Lel : illinois(f, Lel, Lhi, { xtol: 1e-10 * Lhi, maxIter: 200 }, flo, fhi).x;
-      }
-      pm = Pp / L;
-      D = 0;
-      for (const r of rs) D += draft(r, pm, L * hs, v);
-      const de = 1.5 * pm * Ce;
-      const RpNew = R * flatteningRatio(Pp, D + de);
-      if (Math.abs(RpNew - Rp) <= 1e-8 * Rp) {
-        Rp = RpNew;
+      r.faceTop = face(i - 1);
+      r.faceBottom = face(i + 1);
+    }
+  };
+  const drafts = (p: number, Lc: number): number => {
+    let d = 0;
+    for (const r of rs) if (!r.held) d += draft(r, p, Lc, v);
+    for (const r of rs) if (r.held) d += heldDraft(r, rs);
+    return d;
+  };
+  if (Pp > 0) {
+    setFaces(2 * Math.cbrt(0.75 * Pp * R * compliance(rs, 1e-4)));
+    const f = (Lc: number): number => {
+      const p = Pp / Lc;
+      const d = drafts(p, Lc);
+      const de = 1.5 * p * compliance(rs, Lc / 2);
+      return Math.sqrt(R * (d + de)) + Math.sqrt(R * de) - Lc;
+    };
+    // the elastic half-width (a³ = 0.75·P′·R·C(a), a fixed point that converges monotonically)
+    let a = Math.cbrt(0.75 * Pp * R * compliance(rs, 1e-4));
+    for (let it = 0; it < 30; it++) {
+      const an = Math.cbrt(0.75 * Pp * R * compliance(rs, a));
+      if (Math.abs(an - a) <= 1e-12 * a) {
+        a = an;
         break;
       }
-      // plain fixed point (contractive: the flattening correction is 0–40 % here); damp if it oscillates
-      Rp = it < 10 ? RpNew : 0.5 * (Rp + RpNew);
+      a = an;
     }
-    flat = Rp / R;
+    const Lel = 2 * a;
+    setFaces(Lel);
+    const flo = f(Lel);
+    if (flo <= 0) L = Lel;
+    else {
+      const deEl = (1.5 * Pp * compliance(rs, a)) / Lel;
+      let Lhi = Math.sqrt(R * (H + deEl)) + Math.sqrt(R * deEl);
+      let fhi = f(Lhi);
+      while (fhi > 0) {
+        Lhi *= 2;
+        fhi = f(Lhi);
+      }
+      L = illinois(f, Lel, Lhi, { xtol: 1e-10 * Lhi, maxIter: 200 }, flo, fhi).x;
+    }
+    setFaces(L);
+    pm = Pp / L;
+    D = drafts(pm, L);
   } else {
-    for (const r of rs) draft(r, 0, 1, v);
+    for (const r of rs) if (!r.held) draft(r, 0, 1, v);
+    for (const r of rs) if (r.held) heldDraft(r, rs);
   }
   let peak = 1.5 * pm;
   for (const r of rs) if (r.peak > peak) peak = r.peak;
+  const Cfull = L > 0 ? compliance(rs, L / 2) : 0;
+  const Crig = L > 0 ? Cfull - (8 * L) / (3 * Math.PI * ROLL_PLANE_STRAIN_MODULUS) : 0;
+  let soft: RollResult['softLayer'] = null;
   const out: RollLayerResult[] = layers.map((l, i) => {
     const r = rs[i]!;
     const porOut = r.mode === 2 ? 1 - (r.h0 * (1 - r.eps0)) / r.hOut : 0;
+    const kOwn = r.mode === 1 ? kbarAt(r, r.phi, (v * r.phi) / Math.max(L, 1e-12)) : 0;
+    const faceMu = (fc: Face): number =>
+      !Number.isFinite(fc.mu)
+        ? pm > 0
+          ? (0.5 * fc.cap * kOwn) / pm
+          : 0
+        : Math.min(fc.mu, pm > 0 ? (0.5 * fc.cap * kOwn) / pm : fc.mu);
+    const muEff = r.mode === 1 ? 0.5 * (faceMu(r.faceTop) + faceMu(r.faceBottom)) : 0;
+    if (r.held && r.mode === 0 && pm > 0 && soft === null) {
+      // lateral extrusion at the web edges (sticking lateral friction hill) and the start-up entry bead
+      const kbarLi = kbarAt(r, 1, v / Math.max(L, 1e-12));
+      const b = pm > kbarLi ? ((pm - kbarLi) * r.h0) / kbarLi : 0;
+      const edge = Math.min(b, w / 2);
+      soft = {
+        index: i,
+        edgeBand_m: edge,
+        edgeExtrusion_m2: r.h0 * edge, // two edges × h·b/2
+        entryBead_m2: pm > kbarLi ? r.h0 * Math.min(L, (pm / kbarLi) * r.h0) : 0,
+      };
+    }
     return {
       role: l.role,
       name: l.name,
       material: l.material,
       thickness_in_m: r.h0,
       thickness_out_m: r.hOut,
-      elastic_m: (1.5 * pm * r.h0) / r.M,
+      elastic_m:
+        L > 0
+          ? (1.5 * pm * r.h0) /
+            ((r.held && r.mode !== 4 ? Math.max(r.K, r.M) : r.M) + ((3 * Math.PI) / (8 * L)) * r.Ep * r.h0)
+          : 0,
       reduction: (r.h0 - r.hOut) / r.h0,
-      yielded: r.hOut < r.h0,
+      yielded: r.hOut < r.h0 || (r.held && r.mode === 0 && pm > 0),
       mode: (['creep', 'hollomon', 'compaction', 'brittle', 'liquid'] as const)[r.mode],
+      held: r.held,
       porosity_in: r.mode === 2 ? r.eps0 : 0,
       porosity_out: porOut,
-      flowStress_Pa: r.kbar,
+      flowStress_Pa: r.held && r.mode === 0 ? kbarAt(r, 1, v / Math.max(L, 1e-12)) : r.kbar,
       maxPressureSeen_Pa: r.mode === 2 ? Math.max(r.pSeen, 1.5 * pm) : 0,
+      faceFriction: muEff,
+      minGauge_m:
+        r.mode === 1 ? (STONE_CONSTANT * station.rollDiameter_m * muEff * kOwn) / ROLL_PLANE_STRAIN_MODULUS : null,
     };
   });
   return {
@@ -413,10 +595,11 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
     contactLength_m: L,
     meanPressure_Pa: pm,
     peakPressure_Pa: peak,
-    flattening: flat,
+    flattening: Crig > 0 ? Cfull / Crig : 1,
     nipTime_s: L / v,
     totalReduction: D / H,
     layers: out,
+    softLayer: soft,
   };
 }
 

@@ -7,17 +7,12 @@
  * `simulateStations` returns the typed SI `LineResult` (stations, anode, cracking, the `ProducedCell`,
  * warnings as data); src/present/line.ts alone turns it into the public `line` block. Pure and deterministic.
  */
-import {
-  LI_AL_PHASES,
-  MOLAR_MASS_AL,
-  MOLAR_MASS_LI,
-  mechanicalProperties,
-  MECHANICAL_IDS,
-} from '../materials/mechanics.ts';
+import { MOLAR_MASS_AL, MOLAR_MASS_LI, mechanicalProperties, MECHANICAL_IDS } from '../materials/mechanics.ts';
 import { forceForReduction, rollStack, type RollResult } from './rolling.ts';
-import { adhesionBond, coldWeldLi, type BondResult } from './bonding.ts';
+import { adhesionBond, liAlContact, type BondResult } from './bonding.ts';
 import {
   alFractions,
+  alInPhases,
   alloyHistory,
   anodeDiffusivity,
   anodeThickness,
@@ -25,15 +20,38 @@ import {
   liInPhases,
   liInventory,
   phaseVolumes,
+  D_REF_M2_S,
+  growthDRangeRT,
+  V_LI,
+  type AlloyKinetics,
   type AlloyResult,
+  type AlloySegment,
   type PhaseAmounts,
 } from './alloying.ts';
-import { arealHeatCapacity, LI_MELTING_K, rollTimeConstant, webTimeConstant } from './thermal.ts';
-import { crackRisk, type CrackLayer } from './cracking.ts';
+import {
+  arealHeatCapacity,
+  LI_MELTING_K,
+  NIP_CONTACT_CONDUCTANCE,
+  nipTimeConstant,
+  rollTimeConstant,
+  webTimeConstant,
+} from './thermal.ts';
+import {
+  crackRisk,
+  CREEP_STRENGTH_PA,
+  GROWTH_IN_PLANE_FRACTION,
+  type CrackInput,
+  type CrackLayer,
+} from './cracking.ts';
+import { verdictOverRange, type VerdictDependence } from './assumptions.ts';
+import { getMaterial } from '../materials/library.ts';
+import { FARADAY_C_PER_MOL } from '../materials/constants.ts';
 import {
   ProcessInputError,
+  type CathodeComposite,
   type CellLayer,
   type LayerInput,
+  type LineEvidence,
   type LineResult,
   type ProcessInput,
   type ProcessIssue,
@@ -270,6 +288,36 @@ function stationResult(
   };
 }
 
+const LI_DENSITY = mechanicalProperties('Li').density.value;
+/** half of the [0178] C/10 cycle, s (the time a cycling stress has to relax by creep) */
+const HALF_CYCLE_S = 36000;
+
+/** Li the anode takes from the cathode on a full charge (practical capacity of its active material), mol m⁻² */
+function cathodeLi_mol_m2(c: CathodeComposite, cat: LayerInput): number {
+  let q = 0;
+  let rho = 0;
+  try {
+    const am = getMaterial(c.activeMaterialId);
+    q = (am.practicalCapacity ?? am.theoreticalCapacity)?.value ?? 0;
+    rho = am.density.value;
+  } catch {
+    return 0;
+  }
+  const solids = 1 - c.volumeFractions.pores;
+  const active = (c.volumeFractions.active / solids) * (1 - porosityOf(cat));
+  return (cat.thickness_m * active * rho * q) / FARADAY_C_PER_MOL;
+}
+
+/** the alloying kinetics of the input's model overrides (defaults: the data of alloying.ts) */
+export function alloyKinetics(inp: ProcessInput): AlloyKinetics {
+  const m = inp.model;
+  return {
+    ...(m?.alloyDRef_m2_s !== undefined ? { dRef_m2_s: m.alloyDRef_m2_s } : {}),
+    ...(m?.alloyEa_J_mol !== undefined ? { ea_J_mol: m.alloyEa_J_mol } : {}),
+    ...(m?.incubationRT_s !== undefined ? { incubationRT_s: m.incubationRT_s } : {}),
+  };
+}
+
 const n = (l: LayerInput, M: number): number =>
   (mechanicalProperties(l.material).density.value * l.thickness_m * (1 - porosityOf(l))) / M;
 
@@ -328,7 +376,8 @@ export function simulateStations(inp: ProcessInput): LineResult {
   // ---- 240: Li/Cu sheet onto the Al
   const st240 = inp.stations['240'];
   const liFacing = inp.thirdSheet.orientation === 'li_facing_al';
-  let li = inp.thirdSheet.li;
+  const liIn = inp.thirdSheet.li;
+  let li = liIn;
   let cu = inp.thirdSheet.conductor;
   let s240: StationResult;
   {
@@ -337,15 +386,14 @@ export function simulateStations(inp: ProcessInput): LineResult {
     const stack = [...top, alL, ...first];
     const roll = rollStack(st240, stack, ctx);
     const iLi = liFacing ? 1 : 0;
-    const liRes = roll.layers[iLi]!;
     let bond: BondResult;
     if (liFacing) {
-      bond = coldWeldLi(
-        liRes.reduction,
+      // real Li/Al contact by Li flow and creep in the nip (continuous); the alloying grows with it
+      bond = liAlContact(
         roll.meanPressure_Pa,
-        liRes.flowStress_Pa,
+        roll.nipTime_s,
         st240.temperature_K,
-        inp.alSheet.surface,
+        inp.line.speed_m_s / roll.contactLength_m,
       );
     } else {
       bond = adhesionBond(cu.material, alL.material, roll.peakPressure_Pa, st240.temperature_K);
@@ -357,38 +405,21 @@ export function simulateStations(inp: ProcessInput): LineResult {
     li = after(li, roll, iLi);
     alL = after(alL, roll, 2);
     [se, cat, coll] = updateFirst(first, roll, 3, se, cat, coll);
-    if (liRes.reduction > 0 && liRes.mode !== 'liquid')
-      warnings.push({
-        code: 'li_displaced',
-        reduction: liRes.reduction,
-        displaced_m: liRes.thickness_in_m - liRes.thickness_out_m,
-      });
-    if (liRes.mode === 'liquid')
-      warnings.push({
-        code: 'li_melting',
-        where: 'nip',
-        temperature_K: st240.temperature_K,
-        squeezedTo_m: liRes.thickness_out_m,
-      });
     if (!bond.bonded)
       warnings.push({ code: 'not_bonded', station: '240', mechanism: bond.mechanism, index: bond.index });
   }
-  if (st240.temperature_K > LI_MELTING_K && !warnings.some((w) => w.code === 'li_melting'))
-    warnings.push({ code: 'li_melting', where: 'nip', temperature_K: st240.temperature_K });
   if (inp.line.dwellTemperature_K > LI_MELTING_K)
     warnings.push({ code: 'li_melting', where: 'dwell', temperature_K: inp.line.dwellTemperature_K });
   if (inp.line.storageTemperature_K > LI_MELTING_K)
     warnings.push({ code: 'li_melting', where: 'storage', temperature_K: inp.line.storageTemperature_K });
 
   // ---- alloying downstream
-  const nLi = n(li, MOLAR_MASS_LI.value) * (inp.thirdSheet.liMassFraction ?? 1);
+  const wLi = inp.thirdSheet.liMassFraction ?? 1;
+  const liSupplied = n(liIn, MOLAR_MASS_LI.value) * wLi;
+  const nLi = n(li, MOLAR_MASS_LI.value) * wLi;
   const nAl = n(alL, MOLAR_MASS_AL.value);
-  const bonded240 = s240.bond.bonded;
   const ln = inp.line;
-  const kin = {
-    ...(inp.model?.alloyDRef_m2_s !== undefined ? { dRef_m2_s: inp.model.alloyDRef_m2_s } : {}),
-    ...(inp.model?.alloyEa_J_mol !== undefined ? { ea_J_mol: inp.model.alloyEa_J_mol } : {}),
-  };
+  const kin = alloyKinetics(inp);
   const webLayers = [cu, li, alL, se, cat, ...(coll ? [coll] : [])].map((l) => ({
     material: l.material,
     thickness_m: l.thickness_m,
@@ -397,70 +428,54 @@ export function simulateStations(inp: ProcessInput): LineResult {
   const C_A = arealHeatCapacity(webLayers);
   let webT = 0;
   for (const l of webLayers) webT += l.thickness_m;
+  const ambient = ln.ambient_K ?? 298.15;
+  // nip: the metal layers (Cu, Li, Al) follow the heated roll through the contact conductance; the electrolyte
+  // and cathode below heat through their thickness from the other roll; they mix at the exit (thermal.ts)
+  const metal = webLayers.slice(0, 3);
+  const rest = webLayers.slice(3);
+  const C_metal = arealHeatCapacity(metal);
+  const C_rest = C_A - C_metal;
+  const tNip = s240.roll.nipTime_s;
+  const tauRest = nipTimeConstant(rest);
+  const T_restExit =
+    st240.temperature_K - (st240.temperature_K - ambient) * (tauRest > 0 ? Math.exp(-tNip / tauRest) : 0);
+  const segments: AlloySegment[] = [
+    {
+      kind: 'nip',
+      duration_s: tNip,
+      T_env_K: st240.temperature_K,
+      tau_s: C_metal / NIP_CONTACT_CONDUCTANCE,
+      heatCapacity_J_m2K: C_metal,
+      exitMix: { heatCapacity_J_m2K: C_rest, T_K: T_restExit },
+    },
+    {
+      kind: 'dwell',
+      duration_s: ln.dwell_s,
+      T_env_K: ln.dwellTemperature_K,
+      tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10),
+    },
+    {
+      kind: 'roll',
+      duration_s: ln.storage_s,
+      T_env_K: ln.storageTemperature_K,
+      tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15),
+    },
+  ];
   let alloy: AlloyResult | null = null;
-  let thermalWhatIf: { openWebPeak_K: number; woundPeak_K: number } | null = null;
   let final: PhaseAmounts;
-  if (liFacing && bonded240) {
-    alloy = alloyHistory(
-      nLi,
-      nAl,
-      [
-        { kind: 'nip', duration_s: s240.roll.nipTime_s, T_env_K: st240.temperature_K, tau_s: 0 },
-        {
-          kind: 'dwell',
-          duration_s: ln.dwell_s,
-          T_env_K: ln.dwellTemperature_K,
-          tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10),
-        },
-        {
-          kind: 'roll',
-          duration_s: ln.storage_s,
-          T_env_K: ln.storageTemperature_K,
-          tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15),
-        },
-      ],
-      C_A,
-      st240.temperature_K,
-      kin,
-    );
+  if (liFacing) {
+    alloy = alloyHistory(nLi, nAl, segments, C_A, ambient, s240.bond.index, kin);
     final = alloy.final;
-    // what-if bounds for safety: everything after the nip in the open web (held by convection) vs wound at once
-    const tNip = s240.roll.nipTime_s;
-    const nip = { kind: 'nip' as const, duration_s: tNip, T_env_K: st240.temperature_K, tau_s: 0 };
-    const long = Math.max(10 * alloy.complete_s, 3600);
-    const openWeb = alloyHistory(
-      nLi,
-      nAl,
-      [
-        nip,
-        {
-          kind: 'dwell',
-          duration_s: long,
-          T_env_K: ln.ambient_K ?? 298.15,
-          tau_s: webTimeConstant(C_A, ln.htc_W_m2K ?? 10),
-        },
-      ],
-      C_A,
-      st240.temperature_K,
-      kin,
-    );
-    const wound = alloyHistory(
-      nLi,
-      nAl,
-      [
-        nip,
-        {
-          kind: 'roll',
-          duration_s: long,
-          T_env_K: ln.storageTemperature_K,
-          tau_s: rollTimeConstant(C_A, webT, ln.rollOuterRadius_m ?? 0.15),
-        },
-      ],
-      C_A,
-      st240.temperature_K,
-      kin,
-    );
-    thermalWhatIf = { openWebPeak_K: openWeb.peakT_K, woundPeak_K: wound.peakT_K };
+    if (alloy.rejected_mol_m2 > 0)
+      warnings.push({
+        code: 'li_melting',
+        where: 'nip',
+        temperature_K: st240.temperature_K,
+        liquidFraction: alloy.nipLiquidFraction,
+        rejected_mol_m2: alloy.rejected_mol_m2,
+      });
+    else if (st240.temperature_K > LI_MELTING_K)
+      warnings.push({ code: 'li_melting', where: 'nip', temperature_K: st240.temperature_K, liquidFraction: 0 });
     if (alloy.peakT_K > LI_MELTING_K)
       warnings.push({
         code: 'li_melting_in_roll',
@@ -472,40 +487,47 @@ export function simulateStations(inp: ProcessInput): LineResult {
       warnings.push({ code: 'alloying_incomplete', extent: alloy.extent, complete_s: alloy.complete_s });
   } else {
     final = { Al: nAl, alpha: 0, xAlpha: 0, LiAl: 0, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: nLi };
-    warnings.push({ code: 'no_alloying', reason: liFacing ? 'not_bonded' : 'cu_between' });
+    warnings.push({ code: 'no_alloying', reason: 'cu_between' });
   }
+  const nLiAnode = alloy ? alloy.nLi_mol_m2 : 0;
 
   // ---- anode
   const alOnly: PhaseAmounts = liFacing ? final : { ...final, Li: 0 };
   const anodeT = anodeThickness(alOnly);
-  const D = anodeDiffusivity(alOnly, 298.15, kin);
+  const D = anodeDiffusivity(alOnly, 298.15);
   const fr = alFractions(alOnly);
-  const freeLi_m = final.Li * LI_AL_PHASES.Li.molarVolume.value;
+  const freeLi_m = final.Li * V_LI;
 
   // ---- cracking
-  const end = alloy ? alloy.end : equilibriumPhases(0, nAl);
+  const end = alloy ? alloy.betaEnd : equilibriumPhases(0, nAl);
   const below: CrackLayer[] = (onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({
     material: l.material,
     thickness_m: l.thickness_m,
     porosity: porosityOf(l),
   }));
-  const crack = crackRisk({
+  const historyTime = segments.reduce((t, g) => t + g.duration_s, 0);
+  const crackInput: CrackInput = {
     above: [{ material: cu.material, thickness_m: cu.thickness_m }],
     below,
     nAl_mol_m2: nAl,
     end,
     extent: alloy ? Math.max(alloy.extent, 1e-6) : 1e-6,
     T_form_K: alloy ? alloy.peakT_K : st240.temperature_K,
+    formationTime_s: alloy ? Math.min(alloy.complete_s, historyTime) : historyTime,
     webTension_N_per_m: ln.webTension_N_per_m ?? 100,
     coreRadius_m: ln.coreRadius_m ?? 0.0381,
     stackPressure_Pa: ln.stackPressure_Pa ?? 5e6,
+    cycleLi_mol_m2: cathodeLi_mol_m2(fs.composite, cat),
+    halfCycle_s: HALF_CYCLE_S,
     ...(inp.model?.liAlFractureToughness_Pa_m05 !== undefined
       ? { fractureToughness_Pa_m05: inp.model.liAlFractureToughness_Pa_m05 }
       : {}),
     ...(inp.model?.growthInPlaneFraction !== undefined
       ? { growthInPlaneFraction: inp.model.growthInPlaneFraction }
       : {}),
-  });
+    ...(inp.model?.creepStrength_Pa !== undefined ? { creepStrength_Pa: inp.model.creepStrength_Pa } : {}),
+  };
+  const crack = crackRisk(crackInput);
 
   const firstRole = (l: LayerInput): CellLayer['role'] =>
     l === se ? 'electrolyte' : l === cat ? 'cathode' : 'collector';
@@ -536,6 +558,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
   const pCat = porosityOf(cat);
   const kDense = (1 - pCat) / (1 - vf.pores);
   const anodeLi = liFacing ? liInPhases(final) : 0;
+  const elongationLi = liIn.thickness_m / li.thickness_m;
   const cell: ProducedCell = {
     area_m2: inp.cell.width_m * inp.cell.length_m,
     layers: cellLayers,
@@ -571,30 +594,53 @@ export function simulateStations(inp: ProcessInput): LineResult {
     crackRisk: crack.sandwiched.risk,
   };
 
+  const soft = s240.roll.softLayer;
   return {
     stations,
     anode: {
       thickness_m: anodeT,
       diffusivity_m2_s: D,
-      complete_s: alloy ? alloy.complete_s : null,
+      complete_s: alloy && Number.isFinite(alloy.complete_s) ? alloy.complete_s : null,
       freeLi_m: liFacing ? freeLi_m : 0,
       alFractions: fr,
-      liAlRatio: nAl > 0 ? nLi / nAl : null,
+      liAlRatio: nAl > 0 ? anodeLi / nAl : null,
       extent: alloy ? alloy.extent : 0,
+      liRichExtent: alloy ? alloy.liRichExtent : 0,
+      contactFraction: s240.bond.index,
       liInventory_mol_m2: cell.liInventory_mol_m2,
       li_mol_m2: cell.anodeLi_mol_m2,
       al_mol_m2: nAl,
       peakTemperature_K: alloy ? alloy.peakT_K : st240.temperature_K,
       peakWhere: alloy ? alloy.peakSegment : 'nip',
       adiabaticRise_K: alloy ? alloy.adiabaticRise_K : 0,
-      openWebPeak_K: thermalWhatIf ? thermalWhatIf.openWebPeak_K : null,
-      woundPeak_K: thermalWhatIf ? thermalWhatIf.woundPeak_K : null,
+      openWebPeak_K: null,
+      woundPeak_K: null,
       reactionHeat_J_m2: alloy ? alloy.heatTotal_J_m2 : 0,
+      reactionHeatFull_J_m2: alloy ? alloy.heatFull_J_m2 : 0,
+      nipLiquidFraction: alloy ? alloy.nipLiquidFraction : 0,
       extentAfter: alloy
         ? alloy.extentAfter.map((e) => ({ where: e.kind, extent: e.extent, temperature_K: e.T_end_K }))
         : [],
     },
+    ledger: {
+      li: {
+        supplied_mol_m2: liSupplied,
+        elongation: elongationLi,
+        anode_mol_m2: anodeLi,
+        rejectedToEdges_mol_m2: alloy ? alloy.rejected_mol_m2 : 0,
+        onRollSide_mol_m2: liFacing ? 0 : nLi,
+        edgeBand_m: soft ? soft.edgeBand_m : 0,
+        edgeExtrusion_mol_per_m: soft ? (soft.edgeExtrusion_m2 * LI_DENSITY * wLi) / MOLAR_MASS_LI.value : 0,
+        entryBead_mol_per_m: soft ? (soft.entryBead_m2 * LI_DENSITY * wLi) / MOLAR_MASS_LI.value : 0,
+      },
+      al: {
+        supplied_mol_m2: n(inp.alSheet.layer, MOLAR_MASS_AL.value),
+        elongation: inp.alSheet.layer.thickness_m / alL.thickness_m,
+        anode_mol_m2: alInPhases(alOnly),
+      },
+    },
     crack,
+    crackInput,
     cell,
     warnings,
     alloy,
@@ -634,7 +680,129 @@ export function forceForAlReduction(inp: ProcessInput, res: LineResult, target: 
   return out;
 }
 
-/** The line result with the claims 3–4 evidence (force for a 1 % Al reduction at 236 and 240) on its stations. */
+/** friction coefficients of the claims 3–4 evidence range (frictionless bound … dry steel on foil, assumption) */
+export const EVIDENCE_MU = [0, 0.05, 0.15, 0.3] as const;
+/** the seed's upper force (claims 5–6, [0196], [0203]) */
+const SEED_MAX_FORCE_N = 500;
+
+/**
+ * The job-level evidence the claims cite, computed once per run (not per production cell):
+ *  - claims 3–4: the force a 1 % Al reduction needs at 236 and 240 with the recipe's friction (on the
+ *    stations) and over μ ∈ {0, 0.05, 0.15, 0.3}, and the web width below which the seed's 500 N would do it
+ *    at μ = 0 (the line load scales with 1/width);
+ *  - the thermal what-ifs with the fastest plausible kinetics (growth through bulk β, incubation 1 s): every
+ *    alloying step after the nip in the open web, or wound at once — safety bounds;
+ *  - what claim 1 (alloy formed) and claim 2 (sandwiched cracks less) depend on: verdict scans over the
+ *    assumptions' ranges (assumptions.ts).
+ */
+export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult {
+  const forces = forceForAlReduction(inp, res, 0.01);
+  const ranges: LineEvidence['alReduction'] = [];
+  for (const mu of EVIDENCE_MU) {
+    const inpMu: ProcessInput = {
+      ...inp,
+      stations: Object.fromEntries(
+        Object.entries(inp.stations).map(([k, st]) => [k, st ? { ...st, friction: { ...st.friction, mu } } : st]),
+      ) as ProcessInput['stations'],
+    };
+    for (const f of forceForAlReduction(inpMu, res, 0.01)) ranges.push({ mu, ...f });
+  }
+  const narrowWeb: LineEvidence['narrowWeb'] = [];
+  for (const id of ['236', '240'] as const) {
+    const f0 = ranges.find((r) => r.id === id && r.mu === 0);
+    const st = res.stations.find((s) => s.id === id);
+    if (!f0 || !st) continue;
+    narrowWeb.push({
+      id,
+      webWidth_m: f0.force_N !== null ? (st.roll.contactWidth_m * SEED_MAX_FORCE_N) / f0.force_N : null,
+    });
+  }
+  // thermal bounds with the fastest plausible kinetics
+  const fast = { ...inp.model, alloyDRef_m2_s: growthDRangeRT()[1], incubationRT_s: 1 };
+  const long = 30 * 86400;
+  const amb = inp.line.ambient_K ?? 298.15;
+  const openWeb = simulateStations({
+    ...inp,
+    model: fast,
+    line: { ...inp.line, dwell_s: long, dwellTemperature_K: amb, storage_s: 0, openSpan_m: undefined },
+  });
+  const wound = simulateStations({
+    ...inp,
+    model: fast,
+    line: { ...inp.line, dwell_s: 0, storage_s: long, openSpan_m: undefined },
+  });
+  // claim 2: sandwiched cracks less than free-standing; claim 1: an alloy forms (≥ 1 % of the Al)
+  const c = res.crackInput;
+  const crackHolds = (patch: Partial<CrackInput>): boolean => {
+    const r = crackRisk({ ...c, ...patch });
+    return r.sandwiched.ratio < r.free_standing.ratio;
+  };
+  const prodK = c.fractureToughness_Pa_m05 ?? 1e6;
+  const dRange = growthDRangeRT();
+  const alloyed = (a: LineResult): number => 1 - a.anode.alFractions.Al;
+  const depends: VerdictDependence[] = [
+    verdictOverRange(
+      {
+        id: 'growthInPlaneFraction',
+        label: 'in-plane share of the alloy growth strain',
+        unit: '1',
+        value: c.growthInPlaneFraction ?? GROWTH_IN_PLANE_FRACTION,
+        range: [0, 1],
+        scale: 'linear',
+        source: 'assumption (cracking.ts)',
+      },
+      (v) => crackHolds({ growthInPlaneFraction: v }),
+    ),
+    verdictOverRange(
+      {
+        id: 'liAlFractureToughness',
+        label: 'Li–Al fracture toughness',
+        unit: 'Pa m^0.5',
+        value: prodK,
+        range: [0.5e6, 2e6],
+        scale: 'log',
+        source: 'assumption (mechanics.ts; li-al.json β mechanics 0.5–2 MPa√m)',
+      },
+      (v) => crackHolds({ fractureToughness_Pa_m05: v }),
+    ),
+    verdictOverRange(
+      {
+        id: 'creepStrength',
+        label: 'creep strength of the alloy at 1e-6 s⁻¹',
+        unit: 'Pa',
+        value: c.creepStrength_Pa ?? CREEP_STRENGTH_PA,
+        range: [5e6, 80e6],
+        scale: 'log',
+        source: 'assumption (cracking.ts)',
+      },
+      (v) => crackHolds({ creepStrength_Pa: v }),
+    ),
+  ];
+  const growthD: VerdictDependence = verdictOverRange(
+    {
+      id: 'alloyGrowthD',
+      label: 'effective Li–Al growth diffusivity at 25 °C',
+      unit: 'm^2 s^-1',
+      value: alloyKinetics(inp).dRef_m2_s ?? D_REF_M2_S,
+      range: dRange,
+      scale: 'log',
+      source: 'li-al.json: measured 150 °C growth rate (Pereira-Ramos 1986) … bulk β D (Wen 1979, Ea assumed)',
+    },
+    (v) => alloyed(simulateStations({ ...inp, model: { ...inp.model, alloyDRef_m2_s: v } })) >= 0.01,
+    5,
+  );
+  return {
+    ...res,
+    stations: res.stations.map((s) => {
+      const f = forces.find((x) => x.id === s.id);
+      return f ? { ...s, alReduction: f } : s;
+    }),
+    anode: { ...res.anode, openWebPeak_K: openWeb.anode.peakTemperature_K, woundPeak_K: wound.anode.peakTemperature_K },
+    evidence: { alReduction: ranges, narrowWeb, claim2DependsOn: depends, alloyFormedDependsOn: [growthD] },
+  };
+}
+
+/** @deprecated the claims 3–4 evidence alone; use withJobEvidence */
 export function withReductionForces(inp: ProcessInput, res: LineResult): LineResult {
   const forces = forceForAlReduction(inp, res, 0.01);
   return {

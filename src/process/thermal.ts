@@ -12,11 +12,42 @@
  *  - Wound roll: nearly adiabatic; the slowest radial conduction mode of a long cylinder decays with
  *    τ_roll = ρc·r²/(k·j₀₁²), j₀₁ = 2.405 (Carslaw & Jaeger, Conduction of Heat in Solids, 2nd ed. (1959) §7.4),
  *    radial k of a laminate roll ≈ 0.5 W m⁻¹ K⁻¹ (assumption: layered, interfaces with air gaps).
- *  - Li melts at 180.5 °C (453.65 K): flag any point above it.
+ *  - Li melts at 180.5 °C (453.65 K) with a latent heat of 3.0 kJ/mol (li-al.json, JANAF / Kirk-Othmer):
+ *    the enthalpy method holds the web at the melting point while the free Li melts or freezes.
+ *  - In the nip the web is heated from both rolls through the contact conductance h_c (assumption
+ *    3·10⁴ W m⁻² K⁻¹, range 10⁴–10⁵ for pressed metal/roll contacts, Madhusudana, Thermal Contact
+ *    Conductance, 2nd ed., Springer (2014) ch. 3) and conducts through its thickness: τ_nip = C_A/(2h_c) +
+ *    ρc·H²/(π²·k_eff) (lumped contact + the slowest through-thickness mode of a slab heated on both faces,
+ *    Carslaw & Jaeger §3.3; k_eff from the layers in series). For the example stack this is ≈ 10–40 ms
+ *    against a ≈ 19 ms nip, so the nip does not bring the web to the roll temperature at once.
  */
-import { LI_AL_PHASES, mechanicalProperties } from '../materials/mechanics.ts';
+import { mechanicalProperties } from '../materials/mechanics.ts';
+import { liAlData } from '../materials/li-al.ts';
 
-export const LI_MELTING_K = mechanicalProperties('Li').meltingPoint.value;
+export const LI_MELTING_K = liAlData().phases.Li.meltingPoint!.value;
+/** latent heat of fusion of Li, J mol⁻¹ (li-al.json) */
+export const LI_LATENT_HEAT_J_MOL = liAlData().phases.Li.latentHeatOfFusion!.value;
+/** roll/web contact conductance in the nip, W m⁻² K⁻¹ (assumption, 1e4–1e5) */
+export const NIP_CONTACT_CONDUCTANCE = 3e4;
+/** through-thickness conductivities by mechanical class, W m⁻¹ K⁻¹ (CRC; composites assumption) */
+const CONDUCTIVITY: Record<string, number> = {
+  Li: 85,
+  'Al-O': 237,
+  'Al-H14': 237,
+  'Al-H18': 237,
+  'Al-particles': 20,
+  Cu: 400,
+  Ni: 90,
+  SS: 16,
+  LiAl: 40,
+  Li3Al2: 30,
+  Li9Al4: 30,
+  'sulfide-SE': 0.7,
+  'oxide-SE': 1.5,
+  'halide-SE': 0.7,
+  'polymer-SE': 0.2,
+  'cathode-composite': 0.8,
+};
 export const ROLL_RADIAL_CONDUCTIVITY = 0.5; // W m⁻¹ K⁻¹, assumption
 const J01_SQ = 2.405 * 2.405;
 
@@ -36,14 +67,23 @@ export function arealHeatCapacity(layers: readonly ThermalLayer[]): number {
   return c;
 }
 
-/** Heat released (J m⁻², positive) when the given amounts of each phase form from the elements (mol of Al per m²). */
-export function heatOfAlloying(nAl_LiAl: number, nAl_Li3Al2: number, nAl_Li9Al4: number): number {
-  const atoms = (phase: 'LiAl' | 'Li3Al2' | 'Li9Al4', nAl: number): number => nAl * (1 + LI_AL_PHASES[phase].liPerAl);
-  return -(
-    atoms('LiAl', nAl_LiAl) * LI_AL_PHASES.LiAl.formationEnthalpyPerAtom.value +
-    atoms('Li3Al2', nAl_Li3Al2) * LI_AL_PHASES.Li3Al2.formationEnthalpyPerAtom.value +
-    atoms('Li9Al4', nAl_Li9Al4) * LI_AL_PHASES.Li9Al4.formationEnthalpyPerAtom.value
-  );
+/**
+ * Time constant of the web heating up in the nip from both rolls, s: contact conductance in series with
+ * the slowest through-thickness conduction mode (see the header).
+ */
+export function nipTimeConstant(layers: readonly ThermalLayer[], h_c = NIP_CONTACT_CONDUCTANCE): number {
+  let C = 0;
+  let H = 0;
+  let Rk = 0;
+  for (const l of layers) {
+    const m = mechanicalProperties(l.material);
+    C += m.density.value * m.specificHeat.value * l.thickness_m * (1 - (l.porosity ?? 0));
+    H += l.thickness_m;
+    Rk += l.thickness_m / ((CONDUCTIVITY[l.material] ?? 1) * (1 - (l.porosity ?? 0)));
+  }
+  if (!(H > 0)) return 0;
+  const kEff = H / Rk;
+  return C / (2 * h_c) + ((C / H) * (H * H)) / (Math.PI * Math.PI * kEff);
 }
 
 /** open-web time constant C_A/(2h), s */
@@ -60,6 +100,35 @@ export function rollTimeConstant(
 ): number {
   const rhoC = arealHeatCapacity_J_m2K / webThickness_m;
   return (rhoC * outerRadius_m * outerRadius_m) / (k * J01_SQ);
+}
+
+/**
+ * One step of the lumped balance with Li melting (enthalpy method): the web first takes the source and the
+ * exchange with its environment (lumpedStep), then any excursion across the melting point is paid for by
+ * melting (or freezing) the free Li, up to `nFree` mol m⁻², at LI_LATENT_HEAT_J_MOL. Continuous in every input.
+ */
+export function enthalpyStep(
+  T: number,
+  nLiquid: number,
+  dQ_J_m2: number,
+  dt: number,
+  C_A: number,
+  tau: number,
+  T_env: number,
+  nFree: number,
+): { T: number; nLiquid: number } {
+  let Tn = tau === 0 ? T_env : lumpedStep(T, dQ_J_m2, dt, C_A, tau, T_env);
+  let liq = Math.min(nLiquid, nFree);
+  if (Tn > LI_MELTING_K && liq < nFree) {
+    const melt = Math.min(nFree - liq, ((Tn - LI_MELTING_K) * C_A) / LI_LATENT_HEAT_J_MOL);
+    liq += melt;
+    Tn -= (melt * LI_LATENT_HEAT_J_MOL) / C_A;
+  } else if (Tn < LI_MELTING_K && liq > 0) {
+    const freeze = Math.min(liq, ((LI_MELTING_K - Tn) * C_A) / LI_LATENT_HEAT_J_MOL);
+    liq -= freeze;
+    Tn += (freeze * LI_LATENT_HEAT_J_MOL) / C_A;
+  }
+  return { T: Tn, nLiquid: liq };
 }
 
 /**

@@ -7,8 +7,9 @@ import type { LayerRole } from '../recipe/layers.ts';
 import type { MechanicalId } from '../materials/mechanics.ts';
 import type { RollResult } from './rolling.ts';
 import type { BondResult } from './bonding.ts';
-import type { CrackConfigResult } from './cracking.ts';
+import type { CrackConfigResult, CrackInput } from './cracking.ts';
 import type { AlloyResult } from './alloying.ts';
+import type { VerdictDependence } from './assumptions.ts';
 
 import type { StationId } from '../recipe/stations.ts';
 export type { StationId };
@@ -126,14 +127,18 @@ export interface LineInput {
 
 /** Uncertain model parameters (defaults are flagged assumptions in alloying.ts / cracking.ts). */
 export interface ModelOverrides {
-  /** Li–Al growth D_eff at 25 °C, m² s⁻¹ (default 1e-13) */
+  /** Li–Al (β) growth D_eff at 25 °C, m² s⁻¹ (default: the 150 °C growth rate of li-al.json moved to 25 °C) */
   alloyDRef_m2_s?: number;
-  /** its activation energy, J mol⁻¹ (default 40 kJ/mol) */
+  /** its activation energy, J mol⁻¹ (default: β's, li-al.json) */
   alloyEa_J_mol?: number;
+  /** β nucleation/oxide incubation time at 25 °C, s (default li-al.json, 60 s) */
+  incubationRT_s?: number;
   /** Li–Al fracture toughness, Pa m^½ (default 1 MPa√m) */
   liAlFractureToughness_Pa_m05?: number;
   /** in-plane share of the isotropic growth strain (default 0.1) */
   growthInPlaneFraction?: number;
+  /** creep strength of the Li–Al alloy at 1e-6 s⁻¹, Pa (default 20 MPa, assumption) */
+  creepStrength_Pa?: number;
 }
 
 export interface ProcessInput {
@@ -175,8 +180,14 @@ export type ProcessWarning =
   | { code: 'short_circuit' }
   | { code: 'al_yields'; station: StationId; peakPressure_Pa: number }
   | { code: 'li_on_roll' }
-  | { code: 'li_displaced'; reduction: number; displaced_m: number }
-  | { code: 'li_melting'; where: 'nip' | 'dwell' | 'storage'; temperature_K: number; squeezedTo_m?: number }
+  | {
+      code: 'li_melting';
+      where: 'nip' | 'dwell' | 'storage';
+      temperature_K: number;
+      /** nip: highest liquid fraction of the free Li, and the Li rejected at the inlet (to the web edges) */
+      liquidFraction?: number;
+      rejected_mol_m2?: number;
+    }
   | {
       code: 'li_melting_in_roll';
       peakTemperature_K: number;
@@ -357,8 +368,11 @@ export interface AnodeResult {
   alFractions: { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number };
   /** Li:Al delivered to the anode (null without Al) */
   liAlRatio: number | null;
-  /** alloying extent 0..1 */
+  /** β growth extent 0..1, and the Li-rich conversion extent 0..1 */
   extent: number;
+  liRichExtent: number;
+  /** real-contact fraction of the Li/Al interface made in the nip */
+  contactFraction: number;
   liInventory_mol_m2: number;
   li_mol_m2: number;
   al_mol_m2: number;
@@ -368,7 +382,11 @@ export interface AnodeResult {
   /** what-if peaks: everything after the nip in the open web / wound at once (null without alloying) */
   openWebPeak_K: number | null;
   woundPeak_K: number | null;
+  /** heat released by the history, and by full conversion to equilibrium, J m⁻² */
   reactionHeat_J_m2: number;
+  reactionHeatFull_J_m2: number;
+  /** highest liquid fraction of the free Li in the nip */
+  nipLiquidFraction: number;
   extentAfter: { where: 'nip' | 'dwell' | 'roll'; extent: number; temperature_K: number }[];
 }
 
@@ -376,10 +394,50 @@ export interface AnodeResult {
 export interface LineResult {
   stations: StationResult[];
   anode: AnodeResult;
+  /** where the supplied atoms went (issue 14 item 1: conserved to 1e-9, never lost) */
+  ledger: AtomLedger;
   crack: { sandwiched: CrackConfigResult; free_standing: CrackConfigResult };
+  /** the crack model's input (SI), kept so assumption scans can re-run it without the line */
+  crackInput: CrackInput;
   cell: ProducedCell;
   warnings: ProcessWarning[];
+  /** job-level evidence for the claims (stations.ts withJobEvidence; absent on per-cell results) */
+  evidence?: LineEvidence;
   /** the alloying history (null: no alloying) and the anode's phases with their molar volumes */
   alloy: AlloyResult | null;
   anodePhases: { phase: string; n_mol_m2: number; Vm_m3_mol: number }[];
+}
+
+/**
+ * Atom ledger of the line, per m² of the produced laminate unless stated: Li supplied by the third sheet
+ * (its li_wt_pct share) = Li in the anode + Li rejected as liquid at the 240 inlet (to the web edges) + Li on
+ * the roll side of a turned-over sheet, after the layer's elongation (supplied/elongation). Lateral extrusion
+ * at the two web edges and the start-up entry bead are per metre of web length (they sit in the edge trim
+ * and in front of the nip, not in the cells).
+ */
+export interface AtomLedger {
+  li: {
+    supplied_mol_m2: number;
+    /** permanent elongation of the Li layer at 240 (1 when its stuck neighbours stay elastic) */
+    elongation: number;
+    anode_mol_m2: number;
+    rejectedToEdges_mol_m2: number;
+    onRollSide_mol_m2: number;
+    /** width of each web-edge band the solid Li extrudes from, m */
+    edgeBand_m: number;
+    edgeExtrusion_mol_per_m: number;
+    entryBead_mol_per_m: number;
+  };
+  al: { supplied_mol_m2: number; elongation: number; anode_mol_m2: number };
+}
+
+/** Evidence the claims cite, computed once per run (stations.ts `withJobEvidence`). */
+export interface LineEvidence {
+  /** force for a 1 % Al reduction at 236/240 over the friction coefficient */
+  alReduction: (ReductionForce & { mu: number })[];
+  /** web width below which the seed's 500 N reaches a 1 % Al reduction at μ = 0 (null: never) */
+  narrowWeb: { id: '236' | '240'; webWidth_m: number | null }[];
+  /** claim 2 (sandwiched cracks less) and claim 1 (an alloy forms) over their assumptions' ranges */
+  claim2DependsOn: VerdictDependence[];
+  alloyFormedDependsOn: VerdictDependence[];
 }

@@ -24,7 +24,7 @@ import { parseRecipeText, formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
 import { runJob } from '../pipeline.ts';
 import { allMaterials } from '../materials/library.ts';
-import { newRunId, type Store, type StoredRun } from '../store/index.ts';
+import { newRunId, sha256Hex, type Store, type StoredRun } from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
 import { parseBpxObject } from './bpx.ts';
 import { HttpProblem, httpProblem, problemBody, toHttp, zodProblems, type HttpStatus } from './http-problems.ts';
@@ -132,6 +132,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   const cellsCache = new Lru<Record<string, unknown>[]>(3);
   const seriesCache = new Lru<Record<string, Float64Array>>(8);
   const shiftCache = new Lru<ReturnType<typeof shiftPayload>>(8);
+  const modelCache = new Lru<ReturnType<typeof createLiquidModel>>(4);
 
   /* ---------------------------------------------------------------- errors */
   const problemResponse = (c: Context, status: HttpStatus, problems: readonly Problem[]) =>
@@ -1068,7 +1069,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
             'p2d',
             'dfn, spme or spm for a BPX cell',
           );
-        model = createLiquidModel(parseBpxObject(req.bpx), { model: req.model });
+        // a BPX cell is parsed and its model built once per content (models are reusable across solves)
+        const key = `${req.model}\u0000${sha256Hex(JSON.stringify(req.bpx))}`;
+        model = modelCache.get(key);
+        if (!model) {
+          model = createLiquidModel(parseBpxObject(req.bpx), { model: req.model });
+          modelCache.set(key, model);
+        }
       } else if (req.text !== undefined) {
         if (req.model === 'dfn')
           throw httpProblem(

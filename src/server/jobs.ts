@@ -22,7 +22,10 @@ import type { RunTask, WorkerMessage, ShiftStart } from './worker/messages.ts';
 export type JobStateName = 'queued' | 'running' | 'completed' | 'failed';
 
 export type JobEvent =
-  | { event: 'state'; data: { state: JobStateName; stage: string | null; t_ms?: number } }
+  | {
+      event: 'state';
+      data: { state: JobStateName; stage: string | null; done?: number; total?: number; unit?: string; t_ms?: number };
+    }
   | { event: 'shift-start'; data: ShiftStart }
   | { event: 'cells'; data: { batch: ShiftCellBatch; t_now_s: number } }
   | { event: 'shift'; data: ShiftPayload }
@@ -170,9 +173,19 @@ export class JobManager {
     let failed = false;
     w.on('message', (m: WorkerMessage) => {
       switch (m.type) {
-        case 'stage':
-          job.stage = m.state === 'start' ? m.stage : job.stage;
-          this.#emit(job, { event: 'state', data: { state: 'running', stage: m.stage + ':' + m.state, t_ms: m.t_ms } });
+        case 'progress':
+          job.stage = m.stage;
+          this.#emit(job, {
+            event: 'state',
+            data: {
+              state: 'running',
+              stage: m.stage,
+              done: m.done,
+              total: m.total,
+              ...(m.unit ? { unit: m.unit } : {}),
+              t_ms: m.t_ms,
+            },
+          });
           break;
         case 'shift-start':
           job.start = m.info;

@@ -5,30 +5,38 @@ import {
   alFractions,
   anodeDiffusivity,
   anodeThickness,
+  betaLimitedPhases,
   equilibriumPhases,
   liInPhases,
   alInPhases,
+  phaseDiffusivities,
   phaseVolumes,
-  stateAtExtent,
+  stateAt,
+  dEff,
+  liRichGate,
   type AlloySegment,
 } from '../../src/process/alloying.ts';
 import { LI_AL_PHASES } from '../../src/materials/mechanics.ts';
+import { liAlData } from '../../src/materials/li-al.ts';
 import { simulateStations } from '../../src/process/stations.ts';
 import { presentLine } from '../../src/present/line.ts';
 import { patentExample } from './fixtures.ts';
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
-test('Li and Al atoms are conserved through alloying to 1e-12 relative (every composition, every extent)', () => {
+test('Li and Al atoms are conserved through alloying to 1e-12 relative (every composition, both fronts, every extent)', () => {
   const nAl = 1.0003;
   for (const x of [0, 0.02, 0.05, 0.3, 0.95, 0.97, 1, 1.2, 1.5, 2, 2.25, 3.7]) {
     const nLi = x * nAl;
-    const end = equilibriumPhases(nLi, nAl);
-    for (const xi of [0, 1e-6, 0.123, 0.5, 0.999, 1]) {
-      const s = stateAtExtent(nLi, nAl, end, xi);
-      assert.ok(rel(alInPhases(s), nAl) < 1e-12, `Al x=${x} ξ=${xi}`);
-      if (nLi > 0) assert.ok(rel(liInPhases(s), nLi) < 1e-12, `Li x=${x} ξ=${xi}`);
-    }
+    const eB = betaLimitedPhases(nLi, nAl);
+    const eE = equilibriumPhases(nLi, nAl);
+    for (const xb of [0, 1e-6, 0.123, 0.5, 0.999, 1])
+      for (const xr of [0, 0.3, 1]) {
+        const s = stateAt(nLi, nAl, eB, eE, xb, xr);
+        assert.ok(rel(alInPhases(s), nAl) < 1e-12, `Al x=${x} ξ=${xb},${xr}`);
+        if (nLi > 0) assert.ok(rel(liInPhases(s), nLi) < 1e-12, `Li x=${x} ξ=${xb},${xr}`);
+        for (const v of Object.values(s)) assert.ok(v >= 0, `non-negative amounts x=${x}`);
+      }
   }
   // and through the full line model
   const r = simulateStations(patentExample());
@@ -38,7 +46,7 @@ test('Li and Al atoms are conserved through alloying to 1e-12 relative (every co
 });
 
 test('anode thickness equals Σ nᵢ·Vm,ᵢ of the phases', () => {
-  const s = stateAtExtent(1.3, 1, equilibriumPhases(1.3, 1), 0.6);
+  const s = stateAt(1.3, 1, betaLimitedPhases(1.3, 1), equilibriumPhases(1.3, 1), 0.6, 0.4);
   let sum = 0;
   for (const p of phaseVolumes(s)) sum += p.n_mol_m2 * p.Vm_m3_mol;
   assert.ok(rel(anodeThickness(s), sum) < 1e-14);
@@ -49,18 +57,37 @@ test('anode thickness equals Σ nᵢ·Vm,ᵢ of the phases', () => {
   assert.ok(Math.abs(presentLine(r).anode.thickness_um - t * 1e6) < 1e-5);
 });
 
-test('Li:Al = 1 gives all β-LiAl at completion with the lattice molar volume', () => {
-  const e = equilibriumPhases(2, 2);
+test('Li:Al = 1 gives all β-LiAl at completion with the lattice molar volume; 10 µm Al + 13 µm Li → ≈ 19.5 µm LiAl', () => {
+  const e = betaLimitedPhases(2, 2);
   const f = alFractions(e);
   assert.equal(f.LiAl, 1);
   assert.equal(f.Al + f.Li3Al2 + f.Li9Al4, 0);
   assert.equal(e.Li, 0);
   assert.ok(rel(anodeThickness(e), 2 * LI_AL_PHASES.LiAl.molarVolume.value) < 1e-12);
-  // 10 µm Al + 13 µm Li → ≈ 19.5 µm LiAl (datasheet §2.1)
   const nAl = 10e-6 / LI_AL_PHASES.Al.molarVolume.value;
   const nLi = 13e-6 / LI_AL_PHASES.Li.molarVolume.value;
-  const t = anodeThickness(equilibriumPhases(nLi, nAl));
+  const t = anodeThickness(betaLimitedPhases(nLi, nAl));
   assert.ok(Math.abs(t - 19.5e-6) < 0.2e-6, `${t}`);
+});
+
+test('β-LiAl first at room temperature: excess Li stays metal (β-limited), the Li-rich phases need the onset temperature', () => {
+  const b = betaLimitedPhases(1.5, 1);
+  assert.equal(b.LiAl, 1);
+  assert.ok(Math.abs(b.Li - 0.5) < 1e-12);
+  assert.equal(b.Li3Al2 + b.Li9Al4, 0);
+  const e = equilibriumPhases(1.5, 1);
+  assert.ok(Math.abs(e.Li3Al2 - 1) < 1e-12);
+  // the onset: Zheng 2023 "slightly above ambient" (li-al.json, 40 °C assumption): ~0 at 25 °C, ~1 at 60 °C
+  assert.ok(liRichGate(298.15) < 1e-5);
+  assert.ok(liRichGate(333.15) > 0.99);
+  // a day at 25 °C with Li in excess: β forms, the Li-rich phases do not
+  const segs: AlloySegment[] = [{ kind: 'roll', duration_s: 86400, T_env_K: 298.15, tau_s: 0 }];
+  const rt = alloyHistory(1.5, 1, segs, 200, 298.15, 1);
+  assert.ok(rt.final.LiAl > 0.01);
+  assert.ok(rt.final.Li3Al2 + rt.final.Li9Al4 < 1e-3 * rt.final.LiAl, `${rt.final.Li3Al2}`);
+  // the same at 100 °C forms Li3Al2
+  const hot = alloyHistory(1.5, 1, [{ ...segs[0]!, T_env_K: 373.15 }], 200, 373.15, 1);
+  assert.ok(hot.final.Li3Al2 > 0.01);
 });
 
 test('lever rule: Li:Al = 0.5 gives α + β; excess Li is left as metal beyond Li9Al4', () => {
@@ -71,64 +98,79 @@ test('lever rule: Li:Al = 0.5 gives α + β; excess Li is left as metal beyond L
   assert.ok(Math.abs(x.Li - 0.75) < 1e-12);
 });
 
-test('higher temperature or longer time never gives less alloy', () => {
-  const segs = (T: number, t: number): AlloySegment[] => [{ kind: 'nip', duration_s: t, T_env_K: T, tau_s: 0 }];
+test('higher temperature, longer time or more contact never gives less alloy', () => {
+  const segs = (T: number, t: number): AlloySegment[] => [{ kind: 'roll', duration_s: t, T_env_K: T, tau_s: 0 }];
   let prev = -1;
   for (const T of [290, 303, 323, 353, 373, 403, 433, 453]) {
-    const x = alloyHistory(0.9, 1, segs(T, 2), 200, T).extent;
+    const x = alloyHistory(0.9, 1, segs(T, 3600), 200, T, 1).extent;
     assert.ok(x >= prev, `T=${T}`);
     prev = x;
   }
   prev = -1;
-  for (const t of [0.01, 0.1, 1, 10, 100]) {
-    const x = alloyHistory(0.9, 1, segs(353, t), 200, 353).extent;
+  for (const t of [1, 10, 100, 1000, 1e4, 1e5]) {
+    const x = alloyHistory(0.9, 1, segs(353, t), 200, 353, 1).extent;
     assert.ok(x >= prev, `t=${t}`);
     prev = x;
   }
-});
-
-test('through the line: hotter nip or slower line never gives less alloy (Li in excess isolates the kinetics)', () => {
-  const run = (T: number, v: number): number => {
-    const inp = patentExample({ T240_K: T, speed_m_s: v });
-    inp.thirdSheet.li.thickness_m = 40e-6; // x > 2.25: end state fixed (all Al → Li9Al4)
-    inp.line.dwell_s = 0;
-    inp.line.storage_s = 0;
-    const r = simulateStations(inp);
-    const f = presentLine(r).anode.al_fractions;
-    return 1 - f.Al;
-  };
-  let prev = -1;
-  for (const T of [303.15, 323.15, 348.15, 373.15, 423.15]) {
-    const a = run(T, 1 / 60);
-    assert.ok(a >= prev, `T=${T}: ${a} < ${prev}`);
-    prev = a;
-  }
   prev = -1;
-  for (const v of [10 / 60, 5 / 60, 2 / 60, 1 / 60, 0.5 / 60]) {
-    const a = run(373.15, v);
-    assert.ok(a >= prev, `v=${v}: ${a} < ${prev}`);
-    prev = a;
+  for (const c of [0, 0.1, 0.5, 1]) {
+    const x = alloyHistory(0.9, 1, segs(353, 3600), 200, 353, c).extent;
+    assert.ok(x >= prev, `contact=${c}`);
+    prev = x;
   }
+  assert.equal(alloyHistory(0.9, 1, segs(353, 3600), 200, 353, 0).extent, 0);
 });
 
-test('anode diffusivity: Bruggeman medium between α and β values, in the seed window for β-rich anodes', () => {
-  const beta = anodeDiffusivity(equilibriumPhases(1, 1));
-  assert.ok(Math.abs(beta - 1e-13) / 1e-13 < 1e-9);
-  const twoPhase = anodeDiffusivity(equilibriumPhases(0.5, 1));
-  assert.ok(twoPhase < beta && twoPhase > 1e-13 * 1e-10);
-  const alphaOnly = anodeDiffusivity(equilibriumPhases(0.01, 1));
-  assert.ok(alphaOnly < twoPhase);
-  const cm2 = twoPhase * 1e4;
-  assert.ok(cm2 >= 1e-14 && cm2 <= 1e-7, `${cm2}`);
+test('isothermal growth follows the analytic parabolic law X = √(2·D·t) once nucleated (integrator check at the 150 °C anchor)', () => {
+  // the measured value is the model's anchor at 150 °C (not a fit to the model's own output):
+  // a β layer grown isothermally at 150 °C for t reaches X = √(2·D·t) once nucleated
+  const d150 = dEff(423.15);
+  assert.ok(Math.abs(d150 / 1e-14 - 1) < 1e-9, `${d150}`);
+  const nAl = 1;
+  const nLi = 1; // x = 1: all β at completion, X_f = V_LiAl per Al
+  const t = 3600;
+  const r = alloyHistory(nLi, nAl, [{ kind: 'roll', duration_s: t, T_env_K: 423.15, tau_s: 0 }], 1e9, 423.15, 1, {
+    incubationRT_s: 1e-6,
+  });
+  const X = r.extent * r.productThickness_m;
+  const expected = Math.sqrt(2 * 1e-14 * t);
+  assert.ok(Math.abs(X / expected - 1) < 0.02, `X ${X} vs ${expected}`);
 });
 
-test('uncertain kinetics are inputs: a slower D_eff leaves the same recipe less alloyed at the end of the line', () => {
+test('anode diffusivity is computed from the phases (li-al.json per-phase D), not echoed back: between α and β, window can fail', () => {
+  const d = phaseDiffusivities(298.15);
+  assert.ok(d.alpha < 1e-20 && d.beta > 1e-13, `${d.alpha} ${d.beta}`);
+  const beta = anodeDiffusivity(betaLimitedPhases(1, 1));
+  assert.ok(Math.abs(beta / d.beta - 1) < 1e-9);
+  const twoPhase = anodeDiffusivity(betaLimitedPhases(0.5, 1));
+  assert.ok(twoPhase < beta && twoPhase > d.alpha);
+  const alphaOnly = anodeDiffusivity(betaLimitedPhases(0.01, 1));
+  assert.ok(alphaOnly < 1e-18, `α-only anode ${alphaOnly}: outside the seed's 1e-14–1e-7 cm²/s window`);
+});
+
+test('uncertain kinetics are inputs: a slower growth D leaves the same recipe less alloyed at the end of the line', () => {
   const base = patentExample();
   base.line.dwell_s = 0;
-  base.line.storage_s = 600;
+  base.line.storage_s = 86400;
   const fast = simulateStations(base);
-  const slow = simulateStations({ ...base, model: { alloyDRef_m2_s: 1e-15 } });
+  const slow = simulateStations({ ...base, model: { alloyDRef_m2_s: 1e-18 } });
   assert.ok(slow.alloy!.extent < fast.alloy!.extent);
-  assert.ok(presentLine(slow).anode.alloying_complete_s > presentLine(fast).anode.alloying_complete_s);
-  assert.throws(() => simulateStations({ ...base, model: { alloyEa_J_mol: -1 } }), /model\.alloyEa_J_mol: must be > 0/);
+  assert.ok(presentLine(slow).anode.al_fractions.Al > presentLine(fast).anode.al_fractions.Al);
+});
+
+test('Li latent heat: a web heated across 180.5 °C holds at the melting point while the free Li melts', () => {
+  const Lf = liAlData().phases.Li.latentHeatOfFusion!.value;
+  assert.ok(Math.abs(Lf - 3000) < 100, `${Lf}`);
+  // no reaction (no Al): the web heats towards 200 °C and stalls at 180.5 °C until Li has taken L·n
+  const nLi = 1.5;
+  const C = 100;
+  const r = alloyHistory(
+    nLi,
+    0,
+    [{ kind: 'nip', duration_s: 0.02, T_env_K: 473.15, tau_s: 0.004, heatCapacity_J_m2K: C }],
+    C,
+    298.15,
+    1,
+  );
+  assert.ok(r.nipLiquidFraction > 0 && r.nipLiquidFraction < 1, `${r.nipLiquidFraction}`);
 });

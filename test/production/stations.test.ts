@@ -44,7 +44,7 @@ test('station physics: yield falls as the variability rises (tight anode window)
       runProduction(
         recipeWith({
           variability: { scale, defects: { rate_per_m2: 0 } },
-          spec: { anode_thickness_um: { min: 24.0, max: 25.2 } },
+          spec: { anode_thickness_um: { min: 28.3, max: 29.4 } },
         }),
         { seed: 4, web_length_m: 20 },
       ).block.yield_pct,

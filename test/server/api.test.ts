@@ -132,6 +132,9 @@ test('a run goes off the request thread, streams its stages and cells by SSE, an
   const names = a.events.map((e) => e.event);
   assert.equal(names.at(-1), 'done', names.join(' '));
   assert.ok(names.includes('shift-start') && names.includes('cells') && names.includes('shift'));
+  const progress = a.events.filter((e) => e.event === 'state' && e.data.total > 0);
+  assert.ok(progress.length >= 3, 'stage progress (done of total) streamed');
+  assert.ok(progress.every((e) => e.data.done >= 0 && e.data.done <= e.data.total));
   const cells = a.events.filter((e) => e.event === 'cells').reduce((s, e) => s + e.data.batch.index.length, 0);
   const stored = await t.json(`/api/runs/${runA}`);
   assert.equal(stored.status, 200);

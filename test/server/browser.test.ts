@@ -42,7 +42,7 @@ before(async () => {
   t = await startTestServer();
   // two small stored runs (one with a battery) made through the API, and one whose name is a payload
   runA = (
-    await t.run({ text: smallRecipe('patent line (small)'), seed: 1, production: { duration_s: 300 }, battery: true })
+    await t.run({ text: smallRecipe('patent line (small)'), seed: 1, production: { duration_s: 3600 }, battery: true })
   ).id;
   runB = (
     await t.run({
@@ -145,6 +145,7 @@ test('the genealogy drill-down reaches a roll, and the roll lists the cell', { t
   await shot('genealogy');
   await page.locator('[data-testid=roll-link]').first().click();
   await page.locator('[data-testid=roll-title]').waitFor();
+  await shot('genealogy-roll');
   assert.match(page.url(), /\/genealogy\/roll\//);
   assert.ok((await page.locator('[data-testid=roll-cells]').textContent())!.includes(serial));
   assert.deepEqual(errors, []);

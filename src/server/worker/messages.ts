@@ -1,6 +1,5 @@
 /** Messages between the server and a run's worker thread. */
 import type { Problem } from '../../problems.ts';
-import type { JobStage } from '../../pipeline.ts';
 import type { ShiftCellBatch, ShiftPayload } from '../present/shift.ts';
 
 export interface RunTask {
@@ -27,7 +26,7 @@ export interface ShiftStart {
 }
 
 export type WorkerMessage =
-  | { type: 'stage'; stage: JobStage; state: 'start' | 'done'; t_ms: number }
+  | { type: 'progress'; stage: string; done: number; total: number; unit?: string; t_ms: number }
   | { type: 'shift-start'; info: ShiftStart }
   | { type: 'cells'; batch: ShiftCellBatch; t_now_s: number }
   | { type: 'shift'; payload: ShiftPayload }

@@ -32,6 +32,8 @@ async function main(task: RunTask): Promise<void> {
     let lastShift = performance.now();
     let start: ShiftStart | null = null;
     let tNow = 0;
+    let lastStage = '';
+    let lastProgress = 0;
     const ctx = (done: boolean): ShiftContext => ({
       planned_s: start!.planned_s,
       lanes: start!.lanes,
@@ -57,12 +59,21 @@ async function main(task: RunTask): Promise<void> {
       production: task.production,
       battery: task.battery,
       batteryFrames: 60,
-      onStage: (stage, state) => {
-        if (stage === 'production' && state === 'done') {
-          flush();
-          if (start) post({ type: 'shift', payload: shiftPayload(cells, ctx(false)) });
+      progress: (e) => {
+        // the job's own progress reporter (src/progress.ts), throttled per stage; cells keep flowing between
+        const now = performance.now();
+        if (e.stage !== lastStage || e.done >= e.total || now - lastProgress >= 250) {
+          lastStage = e.stage;
+          lastProgress = now;
+          post({
+            type: 'progress',
+            stage: e.stage,
+            done: e.done,
+            total: e.total,
+            ...(e.unit ? { unit: e.unit } : {}),
+            t_ms: now - t0,
+          });
         }
-        post({ type: 'stage', stage, state, t_ms: performance.now() - t0 });
       },
       onProductionStart: (info) => {
         const P = parseProduction(recipe.production);
@@ -93,6 +104,8 @@ async function main(task: RunTask): Promise<void> {
       },
     });
     flush();
+    if (start) post({ type: 'shift', payload: shiftPayload(cells, ctx(false)) });
+    post({ type: 'progress', stage: 'saving', done: 0, total: 1, t_ms: performance.now() - t0 });
     await store.saveRun({
       recipeText: task.text,
       recipe: recipe as unknown,
