@@ -16,7 +16,7 @@ import { ProblemError } from '../problems.ts';
 import { experimentFormatOf, parseExperimentFile } from '../cycler/experiment-file.ts';
 import { parseBpxText } from '../electrochem/bpx.ts';
 import { createLiquidModel } from '../electrochem/liquid/index.ts';
-import { parseProfileCsv } from '../electrochem/liquid/profile-csv.ts';
+import type { CurrentProfile } from '../electrochem/liquid/profile-csv.ts';
 import { simulateCurrentProfile } from '../electrochem/liquid/simulate.ts';
 import type { FullCellModel } from '../electrochem/model.ts';
 import {
@@ -34,6 +34,7 @@ import {
   type DriveCycle,
   type Experiment,
 } from '../cycler/index.ts';
+import { parseCsvTable, parseDriveCycleCsv, toBdfTableCsv } from '../cycler/bdf.ts';
 import { buildCellModel } from '../pipeline.ts';
 import { inputError, loadRecipe, underFlag } from './input.ts';
 import { kv } from './table.ts';
@@ -52,6 +53,8 @@ export interface CycleOptions {
   compare?: string;
   /** initial state of charge, 0–1 (as typed on the command line) */
   initialSoc?: string;
+  /** the run's start for `Unix Time / s` (ISO 8601 or Unix seconds; default now) */
+  startTime?: string;
   json?: boolean;
 }
 
@@ -66,7 +69,21 @@ function readText(path: string, field: string): string {
   }
 }
 
-/** `--initial-soc`: a number 0–1, or a ProblemError */
+/** `--start-time`: an ISO 8601 date-time or Unix seconds, or an InputError */
+export function parseStartTime(v: string): number {
+  const n = Number(v);
+  const t = v.trim() !== '' && Number.isFinite(n) ? n : Date.parse(v) / 1000;
+  if (!Number.isFinite(t))
+    throw inputError(
+      '--start-time',
+      'not a date-time',
+      JSON.stringify(v),
+      'ISO 8601 (2025-01-31T08:00:00Z) or Unix seconds',
+    );
+  return t;
+}
+
+/** `--initial-soc`: a number 0–1, or an InputError */
 export function parseInitialSoc(v: string): number {
   const x = v.trim() === '' ? NaN : Number(v);
   if (!(Number.isFinite(x) && x >= 0 && x <= 1))
@@ -116,41 +133,156 @@ function compareWith(
 const CSV_NUM = (x: number | null | undefined): string =>
   x === null || x === undefined || !Number.isFinite(x) ? '' : String(x);
 
-/** one-row per-cycle summary of a current-profile run (the columns of toCycleSummaryCsv without mass/area) */
-function profileSummaryCsv(t: ArrayLike<number>, V: ArrayLike<number>, I: ArrayLike<number>): string {
-  let qc = 0;
-  let qd = 0;
-  let ec = 0;
-  let ed = 0;
-  for (let i = 1; i < t.length; i++) {
+/**
+ * The time series and the one-cycle summary of a current-profile run as BDF CSV (the columns of toBdfCsv
+ * and toCycleSummaryCsv that a profile run has)
+ */
+function profileCsvs(
+  t: ArrayLike<number>,
+  V: ArrayLike<number>,
+  I: ArrayLike<number>,
+  T_K: ArrayLike<number>,
+  ambient_K: number,
+  startTime_s: number,
+): { series: string; summary: string; charge_Ah: number; discharge_Ah: number } {
+  const n = t.length;
+  const qc = new Float64Array(n);
+  const qd = new Float64Array(n);
+  const ec = new Float64Array(n);
+  const ed = new Float64Array(n);
+  for (let i = 1; i < n; i++) {
     const dt = t[i]! - t[i - 1]!;
-    const dq = 0.5 * (I[i]! + I[i - 1]!) * dt;
-    const de = 0.5 * (I[i]! * V[i]! + I[i - 1]! * V[i - 1]!) * dt;
-    if (dq > 0) qc += dq;
-    else qd -= dq;
-    if (de > 0) ec += de;
-    else ed -= de;
+    const dq = (0.5 * (I[i]! + I[i - 1]!) * dt) / 3600;
+    const de = (0.5 * (I[i]! * V[i]! + I[i - 1]! * V[i - 1]!) * dt) / 3600;
+    qc[i] = qc[i - 1]! + (dq > 0 ? dq : 0);
+    qd[i] = qd[i - 1]! + (dq < 0 ? -dq : 0);
+    ec[i] = ec[i - 1]! + (de > 0 ? de : 0);
+    ed[i] = ed[i - 1]! + (de < 0 ? -de : 0);
   }
-  const head =
-    'Cycle Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah,Coulombic Efficiency / ' +
-    '1,Charging Energy / Wh,Discharging Energy / Wh,Energy Efficiency / 1,Mean Charging Voltage ' +
-    '/ V,Mean Discharging Voltage / V,Cycle Start Time / s,Cycle End Time / s';
-  const row = [
-    1,
-    qc / 3600,
-    qd / 3600,
-    qc > 0 ? qd / qc : null,
-    ec / 3600,
-    ed / 3600,
-    ec > 0 ? ed / ec : null,
-    qc > 0 ? ec / qc : null,
-    qd > 0 ? ed / qd : null,
-    t[0] ?? 0,
-    t[t.length - 1] ?? 0,
-  ]
-    .map(CSV_NUM)
-    .join(',');
-  return `${head}\n${row}\n`;
+  const ones = new Float64Array(n).fill(1);
+  const temps = Array.from(T_K).some(Number.isFinite);
+  const series = toBdfTableCsv(
+    [
+      'Test Time / s',
+      'Unix Time / s',
+      'Voltage / V',
+      'Current / A',
+      'Cycle Count / 1',
+      'Step Count / 1',
+      'Charging Capacity / Ah',
+      'Discharging Capacity / Ah',
+      'Charging Energy / Wh',
+      'Discharging Energy / Wh',
+      'Ambient Temperature / degC',
+      ...(temps ? ['Surface Temperature / degC'] : []),
+    ],
+    [
+      t,
+      Array.from(t, (x) => startTime_s + x),
+      V,
+      I,
+      ones,
+      ones,
+      qc,
+      qd,
+      ec,
+      ed,
+      new Float64Array(n).fill(ambient_K - 273.15),
+      ...(temps ? [Array.from(T_K, (x) => x - 273.15)] : []),
+    ],
+  );
+  const k = n - 1;
+  const QC = qc[k] ?? 0;
+  const QD = qd[k] ?? 0;
+  const EC = ec[k] ?? 0;
+  const ED = ed[k] ?? 0;
+  const summary = toBdfTableCsv(
+    [
+      'Cycle Count / 1',
+      'Test Time / s',
+      'Unix Time / s',
+      'Voltage / V',
+      'Current / A',
+      'Cycle Charging Capacity / Ah',
+      'Cycle Discharging Capacity / Ah',
+      'Cycle Charging Energy / Wh',
+      'Cycle Discharging Energy / Wh',
+      'Coulombic Efficiency / 1',
+      'Energy Efficiency / 1',
+      'Mean Charging Voltage / V',
+      'Mean Discharging Voltage / V',
+      'Cycle Start Time / s',
+    ],
+    [
+      [1],
+      [t[k] ?? 0],
+      [startTime_s + (t[k] ?? 0)],
+      [V[k] ?? NaN],
+      [I[k] ?? NaN],
+      [QC],
+      [QD],
+      [EC],
+      [ED],
+      [QC > 0 ? QD / QC : NaN],
+      [EC > 0 ? ED / EC : NaN],
+      [QC > 0 ? EC / QC : NaN],
+      [QD > 0 ? ED / QD : NaN],
+      [t[0] ?? 0],
+    ],
+  );
+  return { series, summary, charge_Ah: QC, discharge_Ah: QD };
+}
+
+/**
+ * `--current-profile`: a BDF CSV (Test Time / s and Current / A, or their notations; positive on
+ * charge; a Voltage / V column is the measured voltage), the validation format `Time [s],I[A],U[V]`, or
+ * a PyBaMM drive-cycle CSV (`#` comment lines, headerless rows; current positive on discharge, negated).
+ */
+function readCurrentProfile(path: string): CurrentProfile & { format: string } {
+  const text = readText(path, '--current-profile');
+  const dc = parseDriveCycleCsv(text);
+  if (dc.ok && dc.value.sign === 'discharge-positive') {
+    if (dc.value.quantity && !/current/i.test(dc.value.quantity))
+      throw inputError(
+        '--current-profile',
+        `a PyBaMM drive cycle of ${dc.value.quantity}, not a current`,
+        JSON.stringify(path),
+        'a current profile (time [s], current [A])',
+      );
+    return {
+      t_s: Float64Array.from(dc.value.time_s),
+      I_A: Float64Array.from(dc.value.value),
+      format: 'PyBaMM drive cycle',
+    };
+  }
+  const t = parseCsvTable(text, ['Test Time / s', 'Current / A']);
+  if (!t.ok) throw new ProblemError(t.errors.map((e) => csvProblem(e, path)));
+  const time = t.value.columns['Test Time / s']!;
+  const cur = t.value.columns['Current / A']!;
+  const U = t.value.columns['Voltage / V'];
+  for (let i = 0; i < time.length; i++) {
+    const bad = !Number.isFinite(time[i]!) || !Number.isFinite(cur[i]!) || (i > 0 && !(time[i]! > time[i - 1]!));
+    if (bad)
+      throw new ProblemError(
+        csvProblem(
+          {
+            line: i + 2,
+            column: t.value.header.indexOf(Number.isFinite(time[i]!) && i > 0 ? 'Test Time / s' : 'Current / A') + 1,
+            problem: 'not a current profile row',
+            got: `time ${time[i]}, current ${cur[i]}`,
+            allowed: 'strictly increasing times and a current on every row',
+          },
+          path,
+        ),
+      );
+  }
+  if (time.length < 2) throw inputError('--current-profile', 'too few rows', String(time.length), '≥ 2 rows');
+  return {
+    t_s: Float64Array.from(time),
+    I_A: Float64Array.from(cur),
+    ...(U && U.every(Number.isFinite) ? { U_V: Float64Array.from(U) } : {}),
+    format: t.value.rawHeader.some((h) => /^time \[s\]$/i.test(h)) ? 'Time [s],I[A],U[V]' : 'BDF',
+  };
 }
 
 /** The model for `--cell` and `--model`, or a ProblemError. */
@@ -160,6 +292,8 @@ export function cellModelFor(
 ): {
   model: FullCellModel;
   kind: 'bpx' | 'recipe';
+  /** the BPX file's warnings (validator and doubtful physics), the legacy-conversion note left out */
+  notes?: string[];
   chargeCutoff_V: number;
   dischargeCutoff_V: number;
   initialSoc?: number;
@@ -186,6 +320,7 @@ export function cellModelFor(
       chargeCutoff_V: params.cell.upperCutoff_V,
       dischargeCutoff_V: params.cell.lowerCutoff_V,
       ...(params.initialSoc !== undefined ? { initialSoc: params.initialSoc } : {}),
+      notes: (params.warnings ?? []).filter((w) => !/legacy BPX v0/.test(w)).map((w) => `BPX: ${w}`),
     };
   }
   if (!(SSB_MODELS as readonly string[]).includes(model))
@@ -209,8 +344,17 @@ export function cellModelFor(
 
 export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   const socArg = o.initialSoc !== undefined ? parseInitialSoc(o.initialSoc) : undefined;
-  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc } = cellModelFor(o.cell, o.model);
+  // the Unix Time / s of the files: the run's own start (`--start-time`), else now
+  const startTime_s = o.startTime !== undefined ? parseStartTime(o.startTime) : Math.round(Date.now()) / 1000;
+  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc, notes } = cellModelFor(o.cell, o.model);
   const initialSoc = socArg ?? cellSoc;
+  if (initialSoc !== undefined && !(initialSoc >= 0 && initialSoc <= 1))
+    throw inputError(
+      'State.Initial conditions.Initial state-of-charge',
+      'must be between 0 and 1 to start from it (PyBaMM refuses it too)',
+      String(initialSoc),
+      '0–1, or --initial-soc to start elsewhere',
+    );
   if (o.experimentFile && o.experiment?.length)
     throw inputError(
       '--experiment-file',
@@ -233,28 +377,13 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
         `${o.experiment.length} step(s)`,
         '--experiment … or --current-profile <csv>',
       );
-    let profile;
-    try {
-      profile = parseProfileCsv(readText(o.currentProfile, '--current-profile'), o.currentProfile);
-    } catch (e) {
-      throw underFlag('--current-profile', e);
-    }
+    const profile = readCurrentProfile(o.currentProfile);
     const s = simulateCurrentProfile(model, profile, initialSoc !== undefined ? { soc0: initialSoc } : {});
-    const rows = [
-      'Test Time / s,Voltage / V,Current / A,Cycle Count / 1,Step Count / 1,Charging Capacity / Ah,Discharging Capacity / Ah',
-    ];
-    let qc = 0;
-    let qd = 0;
-    for (let i = 0; i < s.t_s.length; i++) {
-      if (i > 0) {
-        const dq = (0.5 * (s.I_A[i]! + s.I_A[i - 1]!) * (s.t_s[i]! - s.t_s[i - 1]!)) / 3600;
-        if (dq > 0) qc += dq;
-        else qd -= dq;
-      }
-      rows.push(`${s.t_s[i]},${s.V[i]},${s.I_A[i]},1,1,${qc},${qd}`);
-    }
-    if (o.csv) writeOut('--csv', o.csv, rows.join('\n') + '\n');
-    if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, profileSummaryCsv(s.t_s, s.V, s.I_A));
+    const files = profileCsvs(s.t_s, s.V, s.I_A, s.T_K, model.ambientTemperature_K ?? NaN, startTime_s);
+    const qc = files.charge_Ah;
+    const qd = files.discharge_Ah;
+    if (o.csv) writeOut('--csv', o.csv, files.series);
+    if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, files.summary);
     const cmp = o.compare
       ? compareWith(o.compare, { time_s: Array.from(s.t_s), voltage_V: Array.from(s.V) })
       : undefined;
@@ -281,6 +410,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
       status: s.status,
       duration_s: s.t_s[s.t_s.length - 1] ?? 0,
       points: s.t_s.length,
+      profile_format: profile.format,
       charge_Ah: qc,
       discharge_Ah: qd,
       ...(initialSoc !== undefined ? { initial_soc: initialSoc } : {}),
@@ -299,7 +429,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   const steps = o.experiment?.length ? o.experiment : undefined;
   let driveCycles: Record<string, DriveCycle> | undefined;
   let experiment: Experiment | undefined;
-  const warnings: string[] = [];
+  const warnings: string[] = [...(notes ?? [])];
   if (o.experimentFile) {
     const file = o.experimentFile;
     const format = experimentFormatOf(file);
@@ -329,10 +459,9 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     const turns = dirs.filter((d, k) => k > 0 && d === 'charge' && dirs[k - 1] === 'discharge').length;
     if (turns > 0)
       warnings.push(
-        `the ${steps.length} --experiment steps form one cycle that charges again after ` +
-          `discharging (${turns + 1} charge–discharge turns); its capacities add up over them — give the ` +
-          `cycles as an ` +
-          `--experiment-file (PyBaMM's list of tuples, * N)`,
+        `the ${steps.length} --experiment steps form one cycle that charges again after discharging ` +
+          `(${turns + 1} charge–discharge turns); its capacities add up over them — give the cycles as an ` +
+          "--experiment-file (PyBaMM's list of tuples, * N)",
       );
     try {
       driveCycles = loadDriveCycles(parsed.value, process.cwd());
@@ -361,8 +490,8 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   } catch (e) {
     throw underFlag('--experiment', e);
   }
-  if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result));
-  if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result));
+  if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result, { startTime_s }));
+  if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result, { startTime_s }));
   const cmp = o.compare ? compareWith(o.compare, result.series) : undefined;
   const fc = firstCycleSummary(result);
   const perCycle = allCycleMetrics(result).map((m) => ({

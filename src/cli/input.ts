@@ -8,6 +8,13 @@ import type { Recipe } from '../recipe/schema.ts';
 import { ProblemError, problem } from '../problems.ts';
 import { parseErrorProblem, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
 
+/** ends a command with an exit code after it has printed its own output (e.g. `bpx check` of a refused file) */
+export class ExitStatus extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
 /** a bad flag or file: `<path>: <problem> (got <value>; allowed <what>)`, exit code 2 */
 export function inputError(path: string, what: string, got: string, allowed: string): ProblemError {
   return problem(path, what, got, allowed);

@@ -14,7 +14,7 @@ import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
-import { inputError, loadRecipe, parseSeed } from './input.ts';
+import { ExitStatus, inputError, loadRecipe, parseSeed } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
@@ -202,7 +202,8 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .option(
       '--current-profile <csv>',
-      'drive the cell with a measured current trace: Time [s],I[A][,U[V]] (discharge negative)',
+      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), ' +
+        'Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
     )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
@@ -211,6 +212,10 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE',
     )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
+    .option(
+      '--start-time <time>',
+      "the run's start for the files' Unix Time / s: ISO 8601 or Unix seconds (default now)",
+    )
     .option('--json', 'print the summary as JSON')
     .action(
       async (o: {
@@ -223,12 +228,43 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         summaryCsv?: string;
         compare?: string;
         initialSoc?: string;
+        startTime?: string;
         json?: boolean;
       }) => {
         const { cycleCommand } = await import('./cycle.ts');
         cycleCommand(o, out);
       },
     );
+
+  const bpx = program
+    .command('bpx')
+    .description('Battery Parameter eXchange files: check a file against the standard, export a recipe cell');
+  bpx
+    .command('check')
+    .description(
+      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths " +
+        'and warnings; and which rollcell models run it (exit 2 when refused)',
+    )
+    .argument('<file>', 'BPX JSON (or YAML) file')
+    .option('--v-tol <V>', "tolerance of the validator's voltage-limit check, V", '0.001')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, o: { vTol?: string; json?: boolean }) => {
+      const { bpxCheckCommand } = await import('./bpx.ts');
+      const code = bpxCheckCommand(file, o, out);
+      if (code !== 0) throw new ExitStatus(code);
+    });
+  bpx
+    .command('export')
+    .description(
+      "the cell a recipe's line produces as a BPX 1.1 file (an SPM parameter set: what the standard can express of a solid-state cell; the rest is listed)",
+    )
+    .argument('<recipe>', 'recipe YAML file')
+    .option('--out <file.json>', 'write the BPX file there (else the document goes to stdout)')
+    .option('--json', 'print the summary as JSON (with --out)')
+    .action(async (file: string, o: { out?: string; json?: boolean }) => {
+      const { bpxExportCommand } = await import('./bpx.ts');
+      await bpxExportCommand(file, o, out);
+    });
 
   program
     .command('battery')
@@ -392,6 +428,7 @@ export async function main(
         return 0;
       return 2; // commander already printed the message
     }
+    if (e instanceof ExitStatus) return e.code;
     if (e instanceof ProblemError) {
       process.stderr.write(e.message + '\n');
       return 2;

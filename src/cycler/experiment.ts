@@ -107,6 +107,11 @@ export interface StepAst {
   readonly cv?: CvPhase;
   /** PyBaMM's step tags (Experiment.search_tag) */
   readonly tags?: readonly string[];
+  /**
+   * PyBaMM's `start_time`: the wall-clock time the step starts (Unix s). The step before it ends there at
+   * the latest, and when it ends earlier a rest pads the gap ("Rest for padding"), as in PyBaMM.
+   */
+  readonly startTime_s?: number;
 }
 
 /** a block of cycles: `repeat` cycles, each running `steps` in order */
@@ -1253,6 +1258,24 @@ function temperatureValue(v: unknown, path: string, errors: ParseError[]): numbe
   return undefined;
 }
 
+/** a start time: Unix seconds or an ISO 8601 date-time (one without a zone is read as UTC) */
+function startTimeValue(v: unknown, path: string, errors: ParseError[]): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string') {
+    const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(v.trim()) ? v.trim() : `${v.trim()}Z`;
+    const t = Date.parse(iso);
+    if (Number.isFinite(t)) return t / 1000;
+  }
+  errors.push(
+    valueError(
+      path,
+      `${path}: \`start_time\` should be a date-time (ISO 8601, e.g. 2023-01-01T08:00:00) or Unix seconds`,
+      v,
+    ),
+  );
+  return undefined;
+}
+
 function tagsValue(v: unknown, path: string, errors: ParseError[]): string[] | undefined {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
@@ -1261,7 +1284,17 @@ function tagsValue(v: unknown, path: string, errors: ParseError[]): string[] | u
 }
 
 /** keys of `pybamm.step.string(text, **kwargs)` written as an object (`string` or `step` holds the text) */
-const STRING_STEP_KEYS = ['string', 'step', 'period', 'temperature', 'tags', 'description', 'direction', 'skip_ok'];
+const STRING_STEP_KEYS = [
+  'string',
+  'step',
+  'period',
+  'temperature',
+  'tags',
+  'description',
+  'direction',
+  'skip_ok',
+  'start_time',
+];
 /** keys of a typed step: PyBaMM's step functions (`pybamm.step.c_rate(1, termination="2.5 V")`) and its
  * Experiment.to_config step records, plus rollcell's `file` (drive cycle from a CSV) */
 const TYPED_STEP_KEYS = [
@@ -1277,6 +1310,7 @@ const TYPED_STEP_KEYS = [
   'description',
   'direction',
   'skip_ok',
+  'start_time',
 ];
 const STEP_TYPES: Record<string, 'current' | 'c_rate' | 'voltage' | 'power' | 'resistance' | 'rest'> = {
   current: 'current',
@@ -1372,6 +1406,10 @@ function parseStringStepObject(o: Record<string, unknown>, path: string): Parsed
     const t = tagsValue(o['tags'], `${path}.tags`, errors);
     if (t) step = { ...step, tags: t };
   }
+  if (o['start_time'] !== undefined && o['start_time'] !== null) {
+    const t = startTimeValue(o['start_time'], `${path}.start_time`, errors);
+    if (t !== undefined) step = { ...step, startTime_s: t };
+  }
   if (o['description'] !== undefined && typeof o['description'] !== 'string')
     errors.push(valueError(`${path}.description`, `${path}.description: must be a string`, o['description']));
   const dir = o['direction'];
@@ -1414,6 +1452,10 @@ function parseTypedStep(o: Record<string, unknown>, path: string): Parsed<StepAs
   const temperature_K =
     o['temperature'] !== undefined ? temperatureValue(o['temperature'], `${path}.temperature`, errors) : undefined;
   const tags = o['tags'] !== undefined ? tagsValue(o['tags'], `${path}.tags`, errors) : undefined;
+  const startTime_s =
+    o['start_time'] !== undefined && o['start_time'] !== null
+      ? startTimeValue(o['start_time'], `${path}.start_time`, errors)
+      : undefined;
   const description = o['description'];
   if (description !== undefined && typeof description !== 'string')
     errors.push(valueError(`${path}.description`, `${path}.description: must be a string`, description));
@@ -1580,6 +1622,7 @@ function parseTypedStep(o: Record<string, unknown>, path: string): Parsed<StepAs
     ...(period_s !== undefined ? { period_s } : {}),
     ...(temperature_K !== undefined ? { temperature_K } : {}),
     ...(tags ? { tags } : {}),
+    ...(startTime_s !== undefined ? { startTime_s } : {}),
   };
   const text = typeof description === 'string' ? description : formatStep(head);
   return { ok: true, value: { ...head, text } };
@@ -1823,6 +1866,16 @@ export function parseExperiment(
   let temperature_K: number | undefined;
   if (spec['temperature'] !== undefined && spec['temperature'] !== null)
     temperature_K = temperatureValue(spec['temperature'], `${path}.temperature`, errors);
+  // PyBaMM: with start times, the first step must have one
+  const all = blocks.flatMap((b) => b.steps);
+  if (all.some((s) => s.startTime_s !== undefined) && all[0] && all[0].startTime_s === undefined)
+    errors.push(
+      valueError(
+        path,
+        `${path}: When using experiments with \`start_time\`, the first step must have a \`start_time\`.`,
+        all[0].text,
+      ),
+    );
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

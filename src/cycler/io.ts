@@ -14,7 +14,7 @@ export function loadDriveCycles(exp: Experiment, baseDir = process.cwd()): Recor
   const out: Record<string, DriveCycle> = {};
   for (const b of exp.blocks) {
     for (const s of b.steps) {
-      if (s.control.mode !== 'drive_cycle' || out[s.control.source]) continue;
+      if (s.control.mode !== 'drive_cycle' || s.control.data || out[s.control.source]) continue;
       const src = s.control.source;
       const path = isAbsolute(src) ? src : resolve(baseDir, src);
       let text: string;
@@ -30,7 +30,7 @@ export function loadDriveCycles(exp: Experiment, baseDir = process.cwd()): Recor
       }
       const r = parseDriveCycleCsv(text);
       if (!r.ok) throw new ProblemError(r.errors.map((x) => csvProblem(x, src)));
-      out[src] = r.value;
+      out[src] = { time_s: r.value.time_s, value: r.value.value };
     }
   }
   return out;

@@ -126,6 +126,8 @@ export interface Series {
   dischargeEnergy_J: number[];
   /** state of charge by coulomb counting against the nominal capacity */
   soc: number[];
+  /** the ambient temperature the model ran at (K), NaN where the model has no ambient input */
+  ambient_K?: number[];
   cycle: number[];
   step: number[];
   outputs: Record<string, number[]>;
@@ -362,6 +364,8 @@ export function runExperiment(
   if (maxStepDuration !== undefined && !(maxStepDuration > 0))
     throw new RangeError(`maxStepDuration_s: must be > 0 s (got ${maxStepDuration}; allowed > 0)`);
   const modelAmbient_K = model.ambientTemperature_K;
+  /** the ambient temperature of the step being run (K), NaN when the model has no ambient input */
+  let ambientNow_K = modelAmbient_K ?? NaN;
   const limits = model.voltageLimits_V;
   const recordOutputs = opts.recordOutputs ?? true;
   const timeStop = exp.stops.find((s) => s.kind === 'time');
@@ -376,6 +380,7 @@ export function runExperiment(
     chargeEnergy_J: [],
     dischargeEnergy_J: [],
     soc: [],
+    ambient_K: [],
     cycle: [],
     step: [],
     outputs: {},
@@ -451,6 +456,7 @@ export function runExperiment(
     series.chargeEnergy_J.push(eIn + q[2]!);
     series.dischargeEnergy_J.push(eOut + q[3]!);
     series.soc.push(initialSoc + (qIn + q[0]! - qOut - q[1]!) / Qnom);
+    series.ambient_K!.push(ambientNow_K);
     series.cycle.push(cyc);
     series.step.push(st);
     if (recordOutputs && model.outputs) {
@@ -826,6 +832,20 @@ export function runExperiment(
     }
   };
 
+  // PyBaMM's start times: the wall clock starts at the first step's start time
+  const usesStartTimes = exp.blocks.some((b) => b.steps.some((x) => x.startTime_s !== undefined));
+  const wall0 = usesStartTimes ? (exp.blocks[0]!.steps[0]!.startTime_s ?? 0) : 0;
+  /** the steps after step k of repetition r of block b, in the order they run (a loop block once more) */
+  function* following(b: number, r: number, k: number): Generator<StepAst> {
+    const blk = exp.blocks[b]!;
+    yield* blk.steps.slice(k + 1);
+    const reps = blk.kind === 'cycles' ? blk.repeat : r + 2;
+    for (let q = r + 1; q < reps; q++) yield* blk.steps;
+    for (const nb of exp.blocks.slice(b + 1)) yield* nb.steps;
+  }
+  /** where the step runs (block, repetition, index): set by runCycle */
+  let position = { b: 0, r: 0, k: 0 };
+
   const runStep = (step: StepAst, cyc: number): boolean => {
     stepCount++;
     const st = stepCount;
@@ -840,12 +860,37 @@ export function runExperiment(
       const T = asked_K ?? modelAmbient_K;
       if (model.ambientTemperature_K !== T) model.setAmbientTemperature(T);
       temperature_K = T;
+      ambientNow_K = T;
     } else if (asked_K !== undefined) {
       stepWarnings.push(
         `ambient temperature ${asked_K} K recorded but not applied: ${model.name} has no ambient-temperature input, so it ran at its own temperature`,
       );
     }
-    const { phase, error } = controlFor(step);
+    const { phase: ownPhase, error } = controlFor(step);
+    let phase = ownPhase;
+    // start times (PyBaMM): the step ends at the next start time at the latest
+    let nextStart: number | undefined;
+    let capped = false;
+    if (usesStartTimes) {
+      const it = following(position.b, position.r, position.k);
+      const first = it.next();
+      nextStart = first.done ? undefined : first.value.startTime_s;
+      let end = nextStart;
+      if (end === undefined)
+        for (const x of it)
+          if (x.startTime_s !== undefined) {
+            end = x.startTime_s;
+            break;
+          }
+      if (end !== undefined) {
+        const rem = Math.max(0, end - (wall0 + tNow));
+        const own = phase.duration_s ?? Math.min(phase.defaultDuration_s, maxStepDuration ?? Infinity);
+        if (rem < own) {
+          phase = { ...phase, duration_s: rem };
+          capped = true;
+        }
+      }
+    }
     const record = (o: {
       status: 'ok' | 'failed';
       endReason: string;
@@ -935,6 +980,7 @@ export function runExperiment(
     let endReason = out.endReason;
     let q = out.q;
     let infeasible = out.infeasible ?? (out.endReason === DEFAULT_DURATION_END ? out.endReason : undefined);
+    if (capped && endReason === 'duration') endReason = 'the next start time';
     const vTerm = step.terminations.find((t) => t.kind === 'voltage');
     const ccReachedVoltage = vTerm !== undefined && out.endReason.endsWith(describeTermination(vTerm));
     if (step.cv && !infeasible && (ccReachedVoltage || out.endReason === 'duration')) {
@@ -960,6 +1006,28 @@ export function runExperiment(
       q = cvOut.q;
       endReason = `${endReason} then ${cvOut.endReason}`;
       infeasible = cvOut.infeasible ?? (cvOut.endReason === DEFAULT_DURATION_END ? cvOut.endReason : undefined);
+    }
+    // start times (PyBaMM): a rest pads the time to the next step's start ("Rest for padding")
+    if (!infeasible && nextStart !== undefined && nextStart - (wall0 + tNow) > 1e-9) {
+      const pad: Phase = {
+        control: { mode: 'rest', value: 0 },
+        direction: 0,
+        duration_s: nextStart - (wall0 + tNow),
+        defaultDuration_s: 24 * 3600,
+        terminations: [],
+        period_s: phase.period_s,
+      };
+      series.time_s.length > rowStart && popLast();
+      const po = runPhase(pad, y, cyc, st, q);
+      if (!po.ok) {
+        record({ status: 'failed', endReason: 'failed', failure: `Rest for padding: ${po.failure}`, q });
+        failed = `step ${st} ("${step.text}") failed in its padding rest: ${po.failure}`;
+        return false;
+      }
+      y = po.y;
+      tNow += po.t_end;
+      q = po.q;
+      endReason = `${endReason} then Rest for padding`;
     }
     record({ status: 'ok', endReason, q });
     if (infeasible) {
@@ -989,19 +1057,21 @@ export function runExperiment(
     series.chargeEnergy_J.pop();
     series.dischargeEnergy_J.pop();
     series.soc.pop();
+    series.ambient_K!.pop();
     series.cycle.pop();
     series.step.pop();
     for (const k of Object.keys(series.outputs)) series.outputs[k]!.pop();
   };
 
-  const runCycle = (stepsOfCycle: readonly StepAst[]): CycleRecord | undefined => {
+  const runCycle = (stepsOfCycle: readonly StepAst[], b = 0, r = 0): CycleRecord | undefined => {
     cycleCount++;
     const first = stepCount + 1;
     const q0 = [qIn, qOut, eIn, eOut];
     const t0 = tNow;
     let ok = true;
-    for (const s of stepsOfCycle) {
-      ok = runStep(s, cycleCount);
+    for (let k = 0; k < stepsOfCycle.length; k++) {
+      position = { b, r, k };
+      ok = runStep(stepsOfCycle[k]!, cycleCount);
       if (!ok) break;
     }
     const mine = steps.filter((s) => s.cycle === cycleCount);
@@ -1065,14 +1135,14 @@ export function runExperiment(
     return rec.index > 1 && firstDis > 0 && rec.discharge_C < cond.fraction * firstDis;
   };
 
-  outer: for (const b of exp.blocks) {
+  outer: for (const [bi, b] of exp.blocks.entries()) {
     if (b.kind === 'cycles') {
-      for (let r = 0; r < b.repeat; r++) if (!runCycle(b.steps)) break outer;
+      for (let r = 0; r < b.repeat; r++) if (!runCycle(b.steps, bi, r)) break outer;
     } else {
       const cap = opts.maxLoopCycles ?? 1000;
       let k = 0;
       for (;;) {
-        const rec = runCycle(b.steps);
+        const rec = runCycle(b.steps, bi, 0);
         if (!rec) break outer;
         k++;
         if (loopMet(b.until, rec)) break;
@@ -1096,6 +1166,9 @@ export function runExperiment(
     result.status = 'stopped';
     result.reason = stopped;
   }
+  // the model is the caller's: its own ambient temperature again
+  if (model.setAmbientTemperature && modelAmbient_K !== undefined && model.ambientTemperature_K !== modelAmbient_K)
+    model.setAmbientTemperature(modelAmbient_K);
   result.finalState = Array.from(y);
   return result;
 }

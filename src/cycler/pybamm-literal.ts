@@ -336,8 +336,15 @@ function plain(v: PyValue): unknown {
     case 'list':
     case 'tuple':
       return v.items.map(plain);
-    case 'call':
+    case 'call': {
+      // datetime(2023, 1, 1, 8, 0) → "2023-01-01T08:00:00" (a naive datetime, read as UTC)
+      if (lastName(v.name) === 'datetime' && v.args.length >= 3 && v.args.every((a) => a.t === 'num' && a.int)) {
+        const [y, mo, d, h = 0, mi = 0, se = 0] = v.args.map((a) => (a as { v: number }).v);
+        const p2 = (x: number): string => String(x).padStart(2, '0');
+        return `${String(y).padStart(4, '0')}-${p2(mo!)}-${p2(d!)}T${p2(h)}:${p2(mi)}:${p2(se)}`;
+      }
       return fail(v, `a call (${v.name}) is not a value here`);
+    }
   }
 }
 

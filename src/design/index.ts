@@ -9,7 +9,21 @@ import type { Recipe } from '../recipe/schema.ts';
 import type { DesignBlock } from '../contract.ts';
 import type { LayerRole } from '../recipe/layers.ts';
 import { getMaterial, type Material } from '../materials/library.ts';
-import { FARADAY_C_PER_MOL as F, ZERO_CELSIUS_K } from '../materials/constants.ts';
+import { FARADAY_C_PER_MOL as F } from '../materials/constants.ts';
+import {
+  celsius,
+  fromPct,
+  mgPerCm2,
+  mm,
+  toCm2,
+  toGPerCm3,
+  toMAh,
+  toMgPerCm2,
+  toPct,
+  toUm,
+  toWh,
+  um,
+} from '../units/index.ts';
 
 export interface LayerDesign {
   /** what the layer is (cathode, electrolyte, collector, al, li, conductor) */
@@ -72,7 +86,7 @@ const density = (id: string): number => getMaterial(id).density.value;
 
 /**
  * Anode potential (V vs Li) for a design estimate from the Li:Al molar ratio x after prelithiation: the
- * Li–Al OCP of src/electrochem/ocp/li-al.ts with the phases the line model forms (equilibrium alloying:
+ * Li–Al OCP of src/materials/ocp/li-al.ts with the phases the line model forms (equilibrium alloying:
  * the roll-bonding heat and the dwell take Li-rich anodes through β-LiAl into Li3Al2 / Li9Al4 —
  * src/process/alloying.ts), i.e. ≈ 0.385 V on the α/β plateau (x < 0.95), the β slope to x = 1,
  * ≈ 0.10 V for 1 < x < 1.5 (β + Li3Al2), ≈ 0.05 V for 1.5 < x < 2.25, 0 V beyond (free Li).
@@ -92,21 +106,21 @@ export function designCell(r: Recipe): CellDesign {
   const bi = getMaterial(c.binder);
   const w = c.composition_wt_pct;
   // volume per kg of solid mixture
-  const vA = w.active / 100 / am.density.value;
-  const vE = w.electrolyte / 100 / se.density.value;
-  const vC = w.conductive / 100 / cc.density.value;
-  const vB = w.binder / 100 / bi.density.value;
+  const vA = fromPct(w.active) / am.density.value;
+  const vE = fromPct(w.electrolyte) / se.density.value;
+  const vC = fromPct(w.conductive) / cc.density.value;
+  const vB = fromPct(w.binder) / bi.density.value;
   const vSolid = vA + vE + vC + vB; // m³ per kg of solids
-  const phiSolid = 1 - c.porosity_pct / 100;
+  const phiSolid = 1 - fromPct(c.porosity_pct);
   const compositeDensity = phiSolid / vSolid; // kg m⁻³ of layer
   let cathodeThickness: number;
   let activeMass: number;
   if (c.thickness_um !== undefined) {
-    cathodeThickness = c.thickness_um * 1e-6;
-    activeMass = compositeDensity * cathodeThickness * (w.active / 100);
+    cathodeThickness = um(c.thickness_um);
+    activeMass = compositeDensity * cathodeThickness * fromPct(w.active);
   } else {
-    activeMass = (c.loading_mg_cm2 as number) * 1e-2; // mg cm⁻² → kg m⁻²
-    cathodeThickness = activeMass / (w.active / 100) / compositeDensity;
+    activeMass = mgPerCm2(c.loading_mg_cm2 as number);
+    cathodeThickness = activeMass / fromPct(w.active) / compositeDensity;
   }
   const volumeFractions = {
     active: (vA / vSolid) * phiSolid,
@@ -116,7 +130,7 @@ export function designCell(r: Recipe): CellDesign {
     pores: 1 - phiSolid,
   };
   if (fs.current_collector) {
-    const t = fs.current_collector.thickness_um * 1e-6;
+    const t = um(fs.current_collector.thickness_um);
     layers.push({
       role: 'collector',
       name: 'cathode current collector (208)',
@@ -132,38 +146,38 @@ export function designCell(r: Recipe): CellDesign {
     material: c.active_material,
     thickness_m: cathodeThickness,
     arealMass_kg_m2: compositeDensity * cathodeThickness,
-    porosity: c.porosity_pct / 100,
+    porosity: fromPct(c.porosity_pct),
   });
   const sl = fs.electrolyte_layer;
-  const slT = sl.thickness_um * 1e-6;
+  const slT = um(sl.thickness_um);
   layers.push({
     role: 'electrolyte',
     name: 'solid electrolyte layer (206)',
     material: sl.material,
     thickness_m: slT,
-    arealMass_kg_m2: slT * density(sl.material) * (1 - sl.porosity_pct / 100),
-    porosity: sl.porosity_pct / 100,
+    arealMass_kg_m2: slT * density(sl.material) * (1 - fromPct(sl.porosity_pct)),
+    porosity: fromPct(sl.porosity_pct),
   });
 
   // Al-containing sheet (224)
   const a = r.al_sheet;
-  const alT = a.thickness_um * 1e-6;
+  const alT = um(a.thickness_um);
   const al = getMaterial('Al');
   let alMass: number; // kg m⁻² of Al metal
   let alSheetMass: number;
   let alPorosity = 0;
   if (a.form === 'foil') {
-    alMass = alT * al.density.value * (a.purity_pct / 100);
+    alMass = alT * al.density.value * fromPct(a.purity_pct);
     alSheetMass = alT * al.density.value;
   } else {
     const pcfg = a.particles ?? { binder: 'PVDF', binder_wt_pct: 5, porosity_pct: 30, particle_diameter_um: 3 };
     const b = getMaterial(pcfg.binder);
-    const vAl = (1 - pcfg.binder_wt_pct / 100) / al.density.value;
-    const vBi = pcfg.binder_wt_pct / 100 / b.density.value;
-    const rho = (1 - pcfg.porosity_pct / 100) / (vAl + vBi);
+    const vAl = (1 - fromPct(pcfg.binder_wt_pct)) / al.density.value;
+    const vBi = fromPct(pcfg.binder_wt_pct) / b.density.value;
+    const rho = (1 - fromPct(pcfg.porosity_pct)) / (vAl + vBi);
     alSheetMass = rho * alT;
-    alMass = alSheetMass * (1 - pcfg.binder_wt_pct / 100) * (a.purity_pct / 100);
-    alPorosity = pcfg.porosity_pct / 100;
+    alMass = alSheetMass * (1 - fromPct(pcfg.binder_wt_pct)) * fromPct(a.purity_pct);
+    alPorosity = fromPct(pcfg.porosity_pct);
   }
   layers.push({
     role: 'al',
@@ -176,13 +190,13 @@ export function designCell(r: Recipe): CellDesign {
 
   // third sheet (230): Li-containing layer (232) on a conductive layer (234)
   const t3 = r.third_sheet;
-  const liT = t3.li_layer.thickness_um * 1e-6;
+  const liT = um(t3.li_layer.thickness_um);
   const li = getMaterial('Li');
   // a Li alloy layer of li_wt_pct: take the layer density as Li's (alloying additions are minor, ≤ 20 wt %) — assumption
   const liLayerMass = liT * li.density.value;
-  const liMass = liLayerMass * (t3.li_layer.li_wt_pct / 100);
+  const liMass = liLayerMass * fromPct(t3.li_layer.li_wt_pct);
   const cu = t3.conductive_layer;
-  const cuT = cu.thickness_um * 1e-6;
+  const cuT = um(cu.thickness_um);
   const liLayer: LayerDesign = {
     role: 'li',
     name: 'Li-containing layer (232)',
@@ -205,9 +219,9 @@ export function designCell(r: Recipe): CellDesign {
   const al_mol = alMass / (al.molarMass as NonNullable<Material['molarMass']>).value;
   const li_mol = liMass / (li.molarMass as NonNullable<Material['molarMass']>).value;
   const liAl = li_mol / al_mol;
-  const T = r.cell.temperature_C + ZERO_CELSIUS_K;
+  const T = celsius(r.cell.temperature_C);
 
-  const area = r.cell.width_mm * 1e-3 * r.cell.length_mm * 1e-3;
+  const area = mm(r.cell.width_mm) * mm(r.cell.length_mm);
   const thickness = layers.reduce((s, l) => s + l.thickness_m, 0);
   const stackMass = layers.reduce((s, l) => s + l.arealMass_kg_m2, 0) * area;
   const mass = stackMass * (1 + r.cell.packaging_mass_fraction);
@@ -263,47 +277,47 @@ export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlo
   const cells = r.battery ? r.battery.series * r.battery.parallel : 1;
   return {
     cell: {
-      thickness_um: r4(d.thickness_m * 1e6),
-      area_cm2: r4(d.area_m2 * 1e4),
+      thickness_um: r4(toUm(d.thickness_m)),
+      area_cm2: r4(toCm2(d.area_m2)),
       mass_g: r4(d.mass_kg * 1e3),
-      capacity_mAh: r4(d.capacity_C / 3.6),
-      energy_Wh: r4(d.energy_J / 3600),
+      capacity_mAh: r4(toMAh(d.capacity_C)),
+      energy_Wh: r4(toWh(d.energy_J)),
       average_voltage_V: r4(d.averageVoltage_V),
       layers: d.layers.map((l) => ({
         name: l.name,
         role: l.role,
         material: l.material,
-        thickness_um: r4(l.thickness_m * 1e6),
-        areal_mass_mg_cm2: r4(l.arealMass_kg_m2 * 100),
-        porosity_pct: r4(l.porosity * 100),
+        thickness_um: r4(toUm(l.thickness_m)),
+        areal_mass_mg_cm2: r4(toMgPerCm2(l.arealMass_kg_m2)),
+        porosity_pct: r4(toPct(l.porosity)),
       })),
     },
     cathode: {
-      active_mass_mg_cm2: r4(d.cathode.activeMass_kg_m2 * 100),
-      areal_capacity_mAh_cm2: r4(d.cathode.arealCapacity_C_m2 / 3.6 / 1e4),
-      theoretical_areal_capacity_mAh_cm2: r4(d.cathode.theoreticalArealCapacity_C_m2 / 3.6 / 1e4),
-      thickness_um: r4(d.cathode.thickness_m * 1e6),
-      composite_density_g_cm3: r4(d.cathode.compositeDensity_kg_m3 / 1000),
+      active_mass_mg_cm2: r4(toMgPerCm2(d.cathode.activeMass_kg_m2)),
+      areal_capacity_mAh_cm2: r4(toMAh(d.cathode.arealCapacity_C_m2) / 1e4),
+      theoretical_areal_capacity_mAh_cm2: r4(toMAh(d.cathode.theoreticalArealCapacity_C_m2) / 1e4),
+      thickness_um: r4(toUm(d.cathode.thickness_m)),
+      composite_density_g_cm3: r4(toGPerCm3(d.cathode.compositeDensity_kg_m3)),
       volume_fractions: Object.fromEntries(Object.entries(d.cathode.volumeFractions).map(([k, v]) => [k, r4(v)])),
     },
     anode: {
-      al_thickness_um: r4(d.anode.alThickness_m * 1e6),
-      li_thickness_um: r4(d.anode.liThickness_m * 1e6),
+      al_thickness_um: r4(toUm(d.anode.alThickness_m)),
+      li_thickness_um: r4(toUm(d.anode.liThickness_m)),
       li_al_molar_ratio: r4(d.anode.liAlMolarRatio),
-      al_host_capacity_mAh_cm2: r4(d.anode.alHostCapacity_C_m2 / 3.6 / 1e4),
-      remaining_host_capacity_mAh_cm2: r4(d.anode.remainingHostCapacity_C_m2 / 3.6 / 1e4),
-      li_inventory_mAh_cm2: r4(d.anode.liInventory_C_m2 / 3.6 / 1e4),
+      al_host_capacity_mAh_cm2: r4(toMAh(d.anode.alHostCapacity_C_m2) / 1e4),
+      remaining_host_capacity_mAh_cm2: r4(toMAh(d.anode.remainingHostCapacity_C_m2) / 1e4),
+      li_inventory_mAh_cm2: r4(toMAh(d.anode.liInventory_C_m2) / 1e4),
       design_potential_V: r4(d.anode.designPotential_V),
     },
     np_ratio: r4(d.npRatio),
-    specific_energy_Wh_kg: r4(d.specificEnergy_J_kg / 3600),
-    energy_density_Wh_L: r4(d.energyDensity_J_m3 / 3600 / 1000),
+    specific_energy_Wh_kg: r4(toWh(d.specificEnergy_J_kg)),
+    energy_density_Wh_L: r4(toWh(d.energyDensity_J_m3) / 1000),
     stack: {
       cells,
-      energy_Wh: r4((d.energy_J * cells) / 3600),
+      energy_Wh: r4(toWh(d.energy_J * cells)),
       mass_g: r4(d.mass_kg * cells * 1e3),
-      specific_energy_Wh_kg: r4(d.specificEnergy_J_kg / 3600),
-      energy_density_Wh_L: r4(d.energyDensity_J_m3 / 3600 / 1000),
+      specific_energy_Wh_kg: r4(toWh(d.specificEnergy_J_kg)),
+      energy_density_Wh_L: r4(toWh(d.energyDensity_J_m3) / 1000),
     },
   };
 }

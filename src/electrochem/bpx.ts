@@ -2,12 +2,17 @@
  * Battery Parameter eXchange (BPX) import — the open JSON standard of the Faraday Institution
  * (https://bpxstandard.com, schema: github.com/FaradayInstitution/BPX, bpx/schema.py).
  *
- * Reads BPX 0.x files (Header, Parameterisation{Cell, Electrolyte, Negative electrode, Positive
- * electrode, Separator}, optional State, optional Validation) and the 1.0 placement of the initial
- * and thermal state (State.Initial conditions / State.Thermal state). Values may be numbers, expression
- * strings (variables x / sto for stoichiometry, x / c_e for electrolyte concentration in mol/m³, T in K;
- * parsed by ./expr.ts, never eval) or tables {"x": [...], "y": [...]} (linear interpolation, linear
- * extrapolation outside the table). Every error names the BPX field path.
+ * A document is first validated exactly as the standard's reference validator (the `bpx` package
+ * 1.1.1) does — ./bpx-schema.ts: what it refuses is a BpxError naming the same field paths; a BPX v0.x
+ * document is converted to v1.x first, as the reference does. Then it is read into SI parameters:
+ * Header, Parameterisation{Cell, Electrolyte, Negative electrode, Positive electrode, Separator} (or an
+ * SPM set: Cell and the two electrodes only), blended electrodes ({Particle: {material: {...}}}), OCP
+ * hysteresis branches (BPX 1.1 `OCP (lithiation|delithiation) [V]`, or the user-defined
+ * `<Side> electrode (de)lithiation OCP [V]` of the BPX example), State{Initial conditions, Thermal
+ * environment} (all optional: PyBaMM's defaults — temperatures at the reference temperature, 1 M
+ * electrolyte), Validation. Values are numbers, expression strings of x (stoichiometry, or c_e in mol/m³;
+ * parsed by ./expr.ts, never eval) or tables {"x": [...], "y": [...]} (sorted by x as PyBaMM does;
+ * linear interpolation, linear extrapolation outside).
  *
  * Conventions taken from the BPX standard (and its PyBaMM reader, pybamm/parameters/bpx.py):
  *  - exchange current density i0 = F·k·sqrt(c_e/c_e0 · θ(1−θ)) with k the "Reaction rate constant
@@ -17,26 +22,26 @@
  *  - effective electrolyte transport = bulk property × "Transport efficiency" (inverse MacMullin number);
  *  - electrode "Conductivity" is already the effective conductivity of the porous matrix;
  *  - functions are given at the reference temperature; Arrhenius factor exp(Ea/R·(1/T_ref − 1/T));
- *  - OCP(θ, T) = OCP_ref(θ) + (T − T_ref)·dU/dT(θ).
+ *  - OCP(θ, T) = OCP_ref(θ) + (T − T_ref)·dU/dT(θ);
+ *  - no initial state of charge in the file: the reader leaves it open (PyBaMM starts at SOC 1).
  */
 import { compileExpression, ExpressionError } from './expr.ts';
-import { ProblemError } from '../problems.ts';
 import { findInterval } from '../numerics/interp.ts';
+import { ProblemError, type Problem } from '../problems.ts';
+import { validateBpx } from './bpx-schema.ts';
 
 /** A scalar property as a function of its primary variable (θ or c_e in mol/m³) and T (K). */
 export type PropertyFn = (x: number, T: number) => number;
 
-export interface BpxElectrode {
-  readonly thickness_m: number;
+/** One active material of an electrode (the only one, or one of a blend). */
+export interface BpxParticle {
+  /** the material's name in a blend ('single' for a single-material electrode) */
+  readonly name: string;
   readonly particleRadius_m: number;
-  readonly porosity: number;
-  readonly transportEfficiency: number;
   /** surface area per unit electrode volume (1/m) */
   readonly surfaceArea_per_m: number;
   /** active-material volume fraction a·R/3 */
   readonly activeFraction: number;
-  /** effective electronic conductivity (S/m) */
-  readonly conductivity_S_m: number;
   /** normalised reaction rate constant k (mol/m²/s) at T_ref */
   readonly rateConstant_mol_m2_s: number;
   readonly rateActivation_J_mol: number;
@@ -50,6 +55,30 @@ export interface BpxElectrode {
   readonly stoMin: number;
   readonly stoMax: number;
   readonly maxConcentration_mol_m3: number;
+  /** OCP branches on lithiation and delithiation (hysteresis), when the file gives both */
+  readonly hysteresis?: {
+    readonly lithiation: PropertyFn;
+    readonly delithiation: PropertyFn;
+    /** where they come from (BPX path) */
+    readonly source: string;
+    /** BPX 1.1 "OCP hysteresis decay constant" of the one-state model */
+    readonly decayConstant?: number;
+  };
+}
+
+/**
+ * An electrode: its layer and its active materials. The particle fields at the top level are those of
+ * its first (for a single-material electrode: only) material; `activeFraction` is the blend's total.
+ */
+export interface BpxElectrode extends BpxParticle {
+  readonly thickness_m: number;
+  /** NaN in an SPM set (which has no porosity, transport efficiency or conductivity) */
+  readonly porosity: number;
+  readonly transportEfficiency: number;
+  /** effective electronic conductivity (S/m) */
+  readonly conductivity_S_m: number;
+  /** its active materials: one, or the blend's (BPX `Particle`) */
+  readonly particles: readonly BpxParticle[];
 }
 
 export interface BpxElectrolyte {
@@ -59,7 +88,7 @@ export interface BpxElectrolyte {
   readonly conductivity: PropertyFn; // (c_e, T_ref) → S/m
   readonly diffusivityActivation_J_mol: number;
   readonly conductivityActivation_J_mol: number;
-  /** thermodynamic factor 1 + dln f±/dln c_e (BPX 0.x has none: 1) */
+  /** thermodynamic factor 1 + dln f±/dln c_e (BPX has none: 1, as PyBaMM's reader sets it) */
   readonly thermodynamicFactor: PropertyFn;
 }
 
@@ -81,7 +110,6 @@ export interface BpxCell {
   readonly initialTemperature_K: number;
   readonly specificHeat_J_kgK?: number;
   readonly density_kg_m3?: number;
-  readonly thermalConductivity_W_mK?: number;
   readonly externalSurfaceArea_m2?: number;
   readonly volume_m3?: number;
   readonly heatTransferCoefficient_W_m2K?: number;
@@ -89,16 +117,23 @@ export interface BpxCell {
 
 export interface LiquidCellParams {
   readonly title: string;
+  /** Header.BPX as written in the file */
   readonly bpxVersion: string;
+  /** Header.Model: the model the set was made for */
+  readonly modelSet?: 'DFN' | 'SPMe' | 'SPM' | 'Partial';
+  /** the set has Electrolyte and Separator (DFN/SPMe); false: an SPM set (electrolyte and separator NaN) */
+  readonly fullSet?: boolean;
   readonly cell: BpxCell;
   readonly electrolyte: BpxElectrolyte;
   readonly negative: BpxElectrode;
   readonly positive: BpxElectrode;
   readonly separator: BpxSeparator;
-  /** State.Initial state-of-charge if the file gives one */
+  /** State.Initial conditions.Initial state-of-charge, when the (v1.x) file gives one */
   readonly initialSoc?: number;
   /** the file's Validation section: measured experiments (SI) */
   readonly validation?: Readonly<Record<string, BpxExperiment>>;
+  /** the reference validator's warnings and rollcell's notes on doubtful physics */
+  readonly warnings?: readonly string[];
 }
 
 export interface BpxExperiment {
@@ -119,10 +154,12 @@ function constantFn(v: number): PropertyFn {
   return f;
 }
 
-/** a bad BPX document: the one error value, with the BPX path of the field */
+/** A BPX document rollcell cannot read: the problems with their BPX field paths. */
 export class BpxError extends ProblemError {
-  constructor(path: string, problem: string, got: string, allowed: string) {
-    super({ path, problem, got, allowed });
+  constructor(problems: Problem | readonly Problem[]);
+  constructor(path: string, problem: string, got: string, allowed: string);
+  constructor(a: Problem | readonly Problem[] | string, problem?: string, got?: string, allowed?: string) {
+    super(typeof a === 'string' ? { path: a, problem: problem ?? '', got: got ?? '', allowed: allowed ?? '' } : a);
     this.name = 'BpxError';
   }
 }
@@ -135,59 +172,7 @@ function describe(v: Json): string {
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
-function section(
-  obj: Record<string, Json>,
-  key: string,
-  path: string,
-  optional = false,
-): Record<string, Json> | undefined {
-  const v = obj[key];
-  if (v === undefined) {
-    if (optional) return undefined;
-    throw new BpxError(`${path}.${key}`, 'missing', 'nothing', 'a value (required BPX section)');
-  }
-  if (!isObj(v)) throw new BpxError(`${path}.${key}`, 'must be an object', describe(v), 'an object');
-  return v;
-}
-
-interface NumSpec {
-  min?: number;
-  max?: number;
-  exclusiveMin?: boolean;
-}
-
-function num(obj: Record<string, Json>, key: string, path: string, spec?: NumSpec): number;
-function num(obj: Record<string, Json>, key: string, path: string, spec: NumSpec, optional: true): number | undefined;
-function num(
-  obj: Record<string, Json>,
-  key: string,
-  path: string,
-  spec: NumSpec = {},
-  optional = false,
-): number | undefined {
-  const v = obj[key];
-  const where = `${path}.${key}`;
-  if (v === undefined) {
-    if (optional) return undefined;
-    throw new BpxError(where, 'missing', 'nothing', 'a value (required BPX field)');
-  }
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new BpxError(where, 'must be a finite number', describe(v), 'a finite number');
-  const allowed =
-    `${spec.min !== undefined ? (spec.exclusiveMin ? '> ' : '≥ ') + spec.min : ''}` +
-    `${spec.min !== undefined && spec.max !== undefined ? ' and ' : ''}` +
-    `${spec.max !== undefined ? '≤ ' + spec.max : ''}`;
-  if (spec.min !== undefined && (spec.exclusiveMin ? v <= spec.min : v < spec.min))
-    throw new BpxError(where, 'out of range', String(v), String(allowed));
-  if (spec.max !== undefined && v > spec.max) throw new BpxError(where, 'out of range', String(v), String(allowed));
-  return v;
-}
-
-const POS = { min: 0, exclusiveMin: true } as const;
-const NONNEG = { min: 0 } as const;
-const FRACTION = { min: 0, max: 1, exclusiveMin: true } as const;
-
-/** Linear interpolation with linear extrapolation outside the table. */
+/** Linear interpolation with linear extrapolation outside the table (x strictly increasing). */
 export function tableFunction(xs: Float64Array, ys: Float64Array): (x: number) => number {
   return (x: number): number => {
     const lo = findInterval(xs, x);
@@ -200,15 +185,16 @@ export function tableFunction(xs: Float64Array, ys: Float64Array): (x: number) =
 }
 
 /**
- * A BPX FloatFunctionTable → PropertyFn. `vars` are the accepted names of the primary variable
- * (e.g. ['x', 'sto'] or ['x', 'c_e']); T is always available.
+ * A BPX FloatFunctionTable → PropertyFn of its primary variable (`primary`: the accepted names, BPX's
+ * is x); T is available to expressions too.
  */
-export function bpxFunction(v: Json, where: string, primary: readonly string[], range?: NumSpec): PropertyFn {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new BpxError(where, 'must be finite', String(v), 'finite');
-    if (range?.min !== undefined && (range.exclusiveMin ? v <= range.min : v < range.min))
-      throw new BpxError(where, 'out of range', String(v), `${range.exclusiveMin ? '>' : '≥'} ${range.min}`);
-    return constantFn(v);
+export function bpxFunction(v: Json, where: string, primary: readonly string[]): PropertyFn {
+  const bad = (problem: string, got: string, allowed: string): BpxError =>
+    new BpxError({ path: where, problem, got, allowed });
+  if (typeof v === 'number' || typeof v === 'boolean') {
+    const x = Number(v);
+    if (!Number.isFinite(x)) throw bad('must be finite', String(v), 'a finite number');
+    return constantFn(x);
   }
   if (typeof v === 'string') {
     const names = [...primary, 'T'];
@@ -216,10 +202,7 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[], 
     try {
       compiled = compileExpression(v, names, where);
     } catch (e) {
-      if (e instanceof ExpressionError) {
-        const p = e.problems[0]!;
-        throw new BpxError(p.path, p.problem, p.got, p.allowed);
-      }
+      if (e instanceof ExpressionError) throw new BpxError(e.problems.map((q) => ({ ...q, path: where })));
       throw e;
     }
     const ev = compiled.evaluate;
@@ -227,13 +210,7 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[], 
     const np = primary.length;
     if (compiled.used.size === 0) {
       const c = ev(buf);
-      if (!Number.isFinite(c))
-        throw new BpxError(
-          where,
-          'the constant expression is not finite',
-          String(c),
-          'an expression with a finite value',
-        );
+      if (!Number.isFinite(c)) throw bad(`evaluates to ${c}`, JSON.stringify(v), 'a finite value');
       return constantFn(c);
     }
     return (x: number, T: number): number => {
@@ -243,394 +220,359 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[], 
     };
   }
   if (isObj(v)) {
-    const keys = Object.keys(v);
-    const extra = keys.filter((k) => k !== 'x' && k !== 'y');
-    if (extra.length > 0) throw new BpxError(where, 'unexpected key in table', `'${extra[0]}'`, 'x, y');
     const xs = v['x'];
     const ys = v['y'];
-    if (!Array.isArray(xs))
-      throw new BpxError(`${where}.x`, 'must be an array of numbers', describe(xs), 'an array of numbers');
-    if (!Array.isArray(ys))
-      throw new BpxError(`${where}.y`, 'must be an array of numbers', describe(ys), 'an array of numbers');
-    if (xs.length !== ys.length)
-      throw new BpxError(where, 'x and y must have the same length', `${xs.length} and ${ys.length}`, 'equal lengths');
-    if (xs.length < 2) throw new BpxError(`${where}.x`, 'needs at least 2 points', String(xs.length), '≥ 2');
-    const fx = new Float64Array(xs.length);
-    const fy = new Float64Array(ys.length);
-    for (let i = 0; i < xs.length; i++) {
-      const a: unknown = xs[i];
-      const b: unknown = ys[i];
-      if (typeof a !== 'number' || !Number.isFinite(a))
-        throw new BpxError(`${where}.x[${i}]`, 'must be a finite number', describe(a), 'a finite number');
-      if (typeof b !== 'number' || !Number.isFinite(b))
-        throw new BpxError(`${where}.y[${i}]`, 'must be a finite number', describe(b), 'a finite number');
-      if (i > 0 && a <= fx[i - 1]!)
-        throw new BpxError(
-          `${where}.x[${i}]`,
-          'must be strictly increasing',
-          `${a} after ${fx[i - 1]}`,
-          'strictly increasing',
-        );
-      fx[i] = a;
-      fy[i] = b;
-    }
-    const f = tableFunction(fx, fy);
+    if (!Array.isArray(xs) || !Array.isArray(ys) || xs.length !== ys.length)
+      throw bad('a table needs x and y lists of the same length', describe(v), '{"x": [...], "y": [...]}');
+    if (xs.length < 2) throw bad('a table needs at least 2 points', String(xs.length), '≥ 2 points');
+    // sorted by x (PyBaMM sorts before it builds its interpolant)
+    const rows = xs.map((x, i) => [Number(x), Number(ys[i])] as const);
+    rows.forEach(([x, y], i) => {
+      if (!Number.isFinite(x) || !Number.isFinite(y))
+        throw bad(`row ${i} is not a pair of finite numbers`, describe([xs[i], ys[i]]), 'finite numbers');
+    });
+    rows.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < rows.length; i++)
+      if (rows[i]![0] === rows[i - 1]![0])
+        throw bad(`x = ${rows[i]![0]} appears twice`, describe(xs), 'distinct x values');
+    const f = tableFunction(
+      Float64Array.from(rows, (r) => r[0]),
+      Float64Array.from(rows, (r) => r[1]),
+    );
     return (x: number) => f(x);
   }
-  throw new BpxError(
-    where,
-    'must be a number, an expression string or a table {"x": [...], "y": [...]}',
+  throw bad(
+    'must be a number, an expression string or a table',
     describe(v),
-    'a number, an expression string or a table {"x": [...], "y": [...]}',
+    'a number, an expression of x or {"x": [...], "y": [...]}',
   );
 }
 
-const ELECTRODE_KEYS = new Set([
-  'Particle radius [m]',
-  'Thickness [m]',
-  'Diffusivity [m2.s-1]',
-  'OCP [V]',
-  'Entropic change coefficient [V.K-1]',
-  'Conductivity [S.m-1]',
-  'Surface area per unit volume [m-1]',
-  'Porosity',
-  'Transport efficiency',
-  'Reaction rate constant [mol.m-2.s-1]',
-  'Minimum stoichiometry',
-  'Maximum stoichiometry',
-  'Maximum concentration [mol.m-3]',
-  'Diffusivity activation energy [J.mol-1]',
-  'Reaction rate constant activation energy [J.mol-1]',
-]);
+// ───────────────────────────── the document → SI parameters ─────────────────────────────
 
-function checkKeys(
-  obj: Record<string, Json>,
-  allowed: ReadonlySet<string>,
-  path: string,
-  hints: Record<string, string> = {},
-): void {
-  for (const k of Object.keys(obj)) {
-    if (allowed.has(k)) continue;
-    const hint = hints[k];
-    throw new BpxError(
-      `${path}.${k}`,
-      hint ?? 'unsupported or unknown BPX field',
-      JSON.stringify(k),
-      hint ? 'a single-particle electrode' : [...allowed].join(', '),
-    );
+type Obj = Record<string, Json>;
+
+/** the value at a dotted path of the document (for the `got` of a problem) */
+function valueAt(doc: Json, path: string): Json {
+  let v: Json = doc;
+  for (const k of path === '' ? [] : path.split('.')) {
+    if (!isObj(v)) return undefined;
+    v = v[k];
   }
+  return v;
 }
 
-function readElectrode(o: Record<string, Json>, path: string): BpxElectrode {
-  checkKeys(o, ELECTRODE_KEYS, path, {
-    Particle: 'blended electrodes (several particle types) are not supported by rollcell yet',
-    'OCP (delithiation) [V]': 'OCP hysteresis branches are not supported by rollcell yet',
-    'OCP (lithiation) [V]': 'OCP hysteresis branches are not supported by rollcell yet',
-  });
-  const R = num(o, 'Particle radius [m]', path, POS);
-  const a = num(o, 'Surface area per unit volume [m-1]', path, POS);
-  const porosity = num(o, 'Porosity', path, FRACTION);
-  const activeFraction = (a * R) / 3;
-  if (activeFraction + porosity > 1 + 1e-9)
-    throw new BpxError(
-      `${path}.Surface area per unit volume [m-1]`,
-      'active fraction a·R/3 plus porosity exceeds 1',
-      `a·R/3 = ${activeFraction.toFixed(4)}, porosity ${porosity}`,
-      `a ≤ 3(1−ε)/R = ${((3 * (1 - porosity)) / R).toExponential(4)}`,
-    );
-  const stoMin = num(o, 'Minimum stoichiometry', path, { min: 0, max: 1 });
-  const stoMax = num(o, 'Maximum stoichiometry', path, { min: 0, max: 1 });
-  if (stoMax <= stoMin)
-    throw new BpxError(
-      `${path}.Maximum stoichiometry`,
-      'must be > Minimum stoichiometry',
-      `${stoMax} ≤ ${stoMin}`,
-      '> Minimum stoichiometry',
-    );
-  const sto = ['x', 'sto'] as const;
+/** pydantic's lax number (the validator has accepted the value): numbers and numeric strings */
+const n = (v: Json): number => (typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : Number(v));
+const optN = (o: Obj | undefined, k: string): number | undefined =>
+  o && o[k] !== undefined && o[k] !== null ? n(o[k]) : undefined;
+const sub = (o: Json, k: string): Obj | undefined => (isObj(o) && isObj(o[k]) ? (o[k] as Obj) : undefined);
+
+function readParticle(o: Obj, path: string, name: string, hyst: HysteresisBranches | undefined): BpxParticle {
+  const sto = ['x'] as const;
+  const R = n(o['Particle radius [m]']);
+  const a = n(o['Surface area per unit volume [m-1]']);
+  const fn = (k: string): PropertyFn => bpxFunction(o[k], `${path}.${k}`, sto);
+  const lith = o['OCP (lithiation) [V]'];
+  const delith = o['OCP (delithiation) [V]'];
   return {
-    thickness_m: num(o, 'Thickness [m]', path, POS),
+    name,
     particleRadius_m: R,
-    porosity,
-    transportEfficiency: num(o, 'Transport efficiency', path, FRACTION),
     surfaceArea_per_m: a,
-    activeFraction,
-    conductivity_S_m: num(o, 'Conductivity [S.m-1]', path, POS),
-    rateConstant_mol_m2_s: num(o, 'Reaction rate constant [mol.m-2.s-1]', path, POS),
-    rateActivation_J_mol: num(o, 'Reaction rate constant activation energy [J.mol-1]', path, NONNEG, true) ?? 0,
-    diffusivity: bpxFunction(
-      o['Diffusivity [m2.s-1]'] ?? missing(`${path}.Diffusivity [m2.s-1]`),
-      `${path}.Diffusivity [m2.s-1]`,
-      sto,
-      POS,
-    ),
-    diffusivityActivation_J_mol: num(o, 'Diffusivity activation energy [J.mol-1]', path, NONNEG, true) ?? 0,
-    ocp: bpxFunction(o['OCP [V]'] ?? missing(`${path}.OCP [V]`), `${path}.OCP [V]`, sto),
+    activeFraction: (a * R) / 3,
+    rateConstant_mol_m2_s: n(o['Reaction rate constant [mol.m-2.s-1]']),
+    rateActivation_J_mol: optN(o, 'Reaction rate constant activation energy [J.mol-1]') ?? 0,
+    diffusivity: fn('Diffusivity [m2.s-1]'),
+    diffusivityActivation_J_mol: optN(o, 'Diffusivity activation energy [J.mol-1]') ?? 0,
+    ocp: fn('OCP [V]'),
     entropic:
       o['Entropic change coefficient [V.K-1]'] === undefined
         ? constantFn(0)
-        : bpxFunction(o['Entropic change coefficient [V.K-1]'], `${path}.Entropic change coefficient [V.K-1]`, sto),
-    stoMin,
-    stoMax,
-    maxConcentration_mol_m3: num(o, 'Maximum concentration [mol.m-3]', path, POS),
+        : fn('Entropic change coefficient [V.K-1]'),
+    stoMin: n(o['Minimum stoichiometry']),
+    stoMax: n(o['Maximum stoichiometry']),
+    maxConcentration_mol_m3: n(o['Maximum concentration [mol.m-3]']),
+    ...(lith !== undefined && delith !== undefined
+      ? {
+          hysteresis: {
+            lithiation: fn('OCP (lithiation) [V]'),
+            delithiation: fn('OCP (delithiation) [V]'),
+            source: `${path}.OCP (lithiation|delithiation) [V]`,
+            ...(optN(o, 'OCP hysteresis decay constant') !== undefined
+              ? { decayConstant: optN(o, 'OCP hysteresis decay constant')! }
+              : {}),
+          },
+        }
+      : hyst
+        ? { hysteresis: hyst }
+        : {}),
   };
 }
 
-function missing(where: string): never {
-  throw new BpxError(where, 'missing', 'nothing', 'a value (required BPX field)');
+interface HysteresisBranches {
+  readonly lithiation: PropertyFn;
+  readonly delithiation: PropertyFn;
+  readonly source: string;
+  readonly decayConstant?: number;
 }
 
-/** Parse a BPX document (already JSON-decoded) into SI parameters. */
-export function parseBpx(doc: unknown): LiquidCellParams {
-  if (!isObj(doc)) throw new BpxError('BPX', 'document must be a JSON object', describe(doc), 'a JSON object');
-  checkKeys(doc, new Set(['Header', 'Parameterisation', 'State', 'Validation']), 'BPX');
-  const header = section(doc, 'Header', 'BPX')!;
-  const ver = header['BPX'];
-  if (typeof ver !== 'string' && typeof ver !== 'number')
-    throw new BpxError('Header.BPX', 'must be the BPX version string', describe(ver), 'the BPX version string');
-  const version = String(ver);
-  const major = Number(version.split('.')[0]);
-  if (!Number.isFinite(major) || major > 1)
-    throw new BpxError('Header.BPX', 'unsupported version', version, '0.x and 1.x');
-  const model = header['Model'];
-  if (model !== undefined && model !== 'DFN' && model !== 'SPMe' && model !== 'SPM')
-    throw new BpxError('Header.Model', 'unsupported model', describe(model), 'DFN, SPMe, SPM');
-  const par = section(doc, 'Parameterisation', 'BPX')!;
-  checkKeys(
-    par,
-    new Set(['Cell', 'Electrolyte', 'Negative electrode', 'Positive electrode', 'Separator', 'User-defined']),
-    'Parameterisation',
-  );
-  const P = 'Parameterisation';
-  const cellO = section(par, 'Cell', P)!;
-  const elyO = section(par, 'Electrolyte', P)!;
-  const negO = section(par, 'Negative electrode', P)!;
-  const posO = section(par, 'Positive electrode', P)!;
-  const sepO = section(par, 'Separator', P)!;
-  const state = section(doc, 'State', 'BPX', true);
+function readElectrode(
+  o: Obj,
+  path: string,
+  full: boolean,
+  hyst: HysteresisBranches | undefined,
+  warnings: string[],
+): BpxElectrode {
+  const blended = isObj(o['Particle']) && Object.keys(o['Particle'] as Obj).length > 0;
+  const particles: BpxParticle[] = blended
+    ? Object.entries(o['Particle'] as Obj).map(([name, p]) =>
+        readParticle(p as Obj, `${path}.Particle.${name}`, name, undefined),
+      )
+    : [readParticle(o, path, 'single', hyst)];
+  if (blended && hyst)
+    warnings.push(
+      `${hyst.source}: the user-defined OCP branches are not used for the blended ${path} (per material only)`,
+    );
+  const first = particles[0]!;
+  const e: BpxElectrode = {
+    ...first,
+    thickness_m: n(o['Thickness [m]']),
+    porosity: full ? n(o['Porosity']) : NaN,
+    transportEfficiency: full ? n(o['Transport efficiency']) : NaN,
+    conductivity_S_m: full ? n(o['Conductivity [S.m-1]']) : NaN,
+    // a blend's active fraction is the sum over its materials
+    activeFraction: particles.reduce((s, p) => s + p.activeFraction, 0),
+    particles,
+  };
+  // physics the standard does not check (doubtful, not refused: the reference validator and PyBaMM accept it)
+  if (full && e.activeFraction + e.porosity > 1 + 1e-9)
+    warnings.push(
+      `${path}: active material a·R/3 = ${e.activeFraction.toFixed(4)} plus porosity ${e.porosity} is ` +
+        `${(e.activeFraction + e.porosity).toFixed(4)} > 1 of the electrode volume ` +
+        '(BPX and PyBaMM accept it; rollcell runs it as given)',
+    );
+  for (const p of particles)
+    if (!(p.stoMax > p.stoMin))
+      warnings.push(
+        `${path}${blended ? `.Particle.${p.name}` : ''}: Maximum stoichiometry ${p.stoMax} is not above Minimum stoichiometry ${p.stoMin}`,
+      );
+  return e;
+}
 
-  const cp = `${P}.Cell`;
-  checkKeys(
-    cellO,
-    new Set([
-      'Ambient temperature [K]',
-      'Initial temperature [K]',
-      'Reference temperature [K]',
-      'Lower voltage cut-off [V]',
-      'Upper voltage cut-off [V]',
-      'Nominal cell capacity [A.h]',
-      'Specific heat capacity [J.K-1.kg-1]',
-      'Thermal conductivity [W.m-1.K-1]',
-      'Density [kg.m-3]',
-      'Electrode area [m2]',
-      'Number of electrode pairs connected in parallel to make a cell',
-      'External surface area [m2]',
-      'Volume [m3]',
-      'Heat transfer coefficient [W.m-2.K-1]',
-      'Electrode width [m]',
-      'Electrode height [m]',
-    ]),
-    cp,
-  );
-  // 1.0 moves initial/ambient temperature and initial electrolyte concentration into State
-  const ic = state ? (section(state, 'Initial conditions', 'State', true) ?? state) : undefined;
-  const ts = state ? (section(state, 'Thermal state', 'State', true) ?? state) : undefined;
-  const icPath = state && isObj(state['Initial conditions']) ? 'State.Initial conditions' : 'State';
-  const tsPath = state && isObj(state['Thermal state']) ? 'State.Thermal state' : 'State';
-  const Tref = num(cellO, 'Reference temperature [K]', cp, POS, true) ?? 298.15;
-  const Tamb =
-    (ts && num(ts, 'Ambient temperature [K]', tsPath, POS, true)) ??
-    num(cellO, 'Ambient temperature [K]', cp, POS, true) ??
-    Tref;
-  const Tinit =
-    (ic && num(ic, 'Initial temperature [K]', icPath, POS, true)) ??
-    num(cellO, 'Initial temperature [K]', cp, POS, true) ??
-    Tamb;
-  const h =
-    (ts && num(ts, 'Heat transfer coefficient [W.m-2.K-1]', tsPath, NONNEG, true)) ??
-    num(cellO, 'Heat transfer coefficient [W.m-2.K-1]', cp, NONNEG, true);
-  const pairs = num(cellO, 'Number of electrode pairs connected in parallel to make a cell', cp, { min: 1 });
-  if (!Number.isInteger(pairs))
+/** PyBaMM parameter names of 0th-order hysteresis OCP branches, as the BPX example puts them in User-defined */
+const USER_HYSTERESIS = /^(Negative|Positive) electrode (lithiation|delithiation) OCP \[V\]$/;
+
+export interface BpxParseOptions {
+  /** tolerance of the reference validator's voltage-limit check, V (default 1 mV) */
+  readonly vTol?: number;
+}
+
+/**
+ * Parse a BPX document (already JSON-decoded) into SI parameters. The document is first validated as
+ * the standard's reference validator does (./bpx-schema.ts: a refusal is a BpxError with its field
+ * paths; v0.x documents are converted to v1.x first); what it accepts is read here, and doubtful physics
+ * (e.g. active material plus porosity filling more than the electrode) is a warning in `warnings`.
+ * Values a model cannot run with are refused when the model is built (liquid/common.ts checkModelParams).
+ */
+export function parseBpx(doc: unknown, opts: BpxParseOptions = {}): LiquidCellParams {
+  const verdict = validateBpx(doc, opts.vTol !== undefined ? { vTol: opts.vTol } : {});
+  if (!verdict.valid) {
+    const src = verdict.document ?? doc;
     throw new BpxError(
-      `${cp}.Number of electrode pairs connected in parallel to make a cell`,
-      'must be an integer',
-      String(pairs),
-      'an integer',
+      verdict.errors.map((e) => ({
+        path: e.path === '' ? 'BPX' : e.path,
+        problem: e.message,
+        got: e.path === '' ? 'the document' : describe(valueAt(src, e.path)),
+        allowed: 'what the BPX standard allows (the bpx 1.1.1 schema)',
+      })),
     );
-  const vmin = num(cellO, 'Lower voltage cut-off [V]', cp, POS);
-  const vmax = num(cellO, 'Upper voltage cut-off [V]', cp, POS);
-  if (vmax <= vmin)
+  }
+  const d = verdict.document!;
+  const warnings: string[] = [...verdict.warnings];
+  const header = d['Header'] as Obj;
+  const modelSet = header['Model'] as string;
+  const par = d['Parameterisation'] as Obj;
+  const P = 'Parameterisation';
+  const full = isObj(par['Electrolyte']) || isObj(par['Separator']);
+  const cellO = sub(par, 'Cell');
+  const negO = sub(par, 'Negative electrode');
+  const posO = sub(par, 'Positive electrode');
+  if (!cellO || !negO || !posO) {
+    // a Partial set without one of them: nothing a cell model can run
+    const missing = ['Cell', 'Negative electrode', 'Positive electrode'].filter((k) => !isObj(par[k]));
     throw new BpxError(
-      `${cp}.Upper voltage cut-off [V]`,
-      'must be > lower cut-off',
-      `${vmax} ≤ ${vmin}`,
-      '> lower cut-off',
+      missing.map((k) => ({
+        path: `${P}.${k}`,
+        problem: 'missing: a Partial parameter set without it cannot describe a cell to run',
+        got: 'nothing',
+        allowed: `a ${k} section`,
+      })),
     );
+  }
+  if (full && !(isObj(par['Electrolyte']) && isObj(par['Separator'])))
+    throw new BpxError({
+      path: `${P}.${isObj(par['Electrolyte']) ? 'Separator' : 'Electrolyte'}`,
+      problem: 'missing: a full (DFN/SPMe) parameter set needs both Electrolyte and Separator',
+      got: 'nothing',
+      allowed: 'both sections, or neither (an SPM set)',
+    });
+  // State (BPX 1.x; optional in 1.1.1: the defaults are PyBaMM's — temperatures at the reference
+  // temperature, 1 M electrolyte)
+  const ic = sub(sub(d, 'State'), 'Initial conditions');
+  const te = sub(sub(d, 'State'), 'Thermal environment');
+  const Tref = optN(cellO, 'Reference temperature [K]');
+  if (Tref === undefined)
+    warnings.push(
+      `${P}.Cell.Reference temperature [K]: not given; 298.15 K assumed (PyBaMM cannot load a file without it)`,
+    );
+  const T_ref = Tref ?? 298.15;
+  const Tamb = optN(te, 'Ambient temperature [K]') ?? T_ref;
+  const Tinit = optN(ic, 'Initial temperature [K]') ?? T_ref;
+  const h = optN(te, 'Heat transfer coefficient [W.m-2.K-1]');
   const cell: BpxCell = {
-    electrodeArea_m2: num(cellO, 'Electrode area [m2]', cp, POS),
-    electrodePairs: pairs,
-    lowerCutoff_V: vmin,
-    upperCutoff_V: vmax,
-    nominalCapacity_Ah: num(cellO, 'Nominal cell capacity [A.h]', cp, POS),
-    referenceTemperature_K: Tref,
+    electrodeArea_m2: n(cellO['Electrode area [m2]']),
+    electrodePairs: n(cellO['Number of electrode pairs connected in parallel to make a cell']),
+    lowerCutoff_V: n(cellO['Lower voltage cut-off [V]']),
+    upperCutoff_V: n(cellO['Upper voltage cut-off [V]']),
+    nominalCapacity_Ah: n(cellO['Nominal cell capacity [A.h]']),
+    referenceTemperature_K: T_ref,
     ambientTemperature_K: Tamb,
     initialTemperature_K: Tinit,
-    specificHeat_J_kgK: num(cellO, 'Specific heat capacity [J.K-1.kg-1]', cp, POS, true),
-    density_kg_m3: num(cellO, 'Density [kg.m-3]', cp, POS, true),
-    thermalConductivity_W_mK: num(cellO, 'Thermal conductivity [W.m-1.K-1]', cp, POS, true),
-    externalSurfaceArea_m2: num(cellO, 'External surface area [m2]', cp, POS, true),
-    volume_m3: num(cellO, 'Volume [m3]', cp, POS, true),
+    ...(optN(cellO, 'Specific heat capacity [J.K-1.kg-1]') !== undefined
+      ? { specificHeat_J_kgK: optN(cellO, 'Specific heat capacity [J.K-1.kg-1]')! }
+      : {}),
+    ...(optN(cellO, 'Density [kg.m-3]') !== undefined ? { density_kg_m3: optN(cellO, 'Density [kg.m-3]')! } : {}),
+    ...(optN(cellO, 'External surface area [m2]') !== undefined
+      ? { externalSurfaceArea_m2: optN(cellO, 'External surface area [m2]')! }
+      : {}),
+    ...(optN(cellO, 'Volume [m3]') !== undefined ? { volume_m3: optN(cellO, 'Volume [m3]')! } : {}),
     ...(h !== undefined ? { heatTransferCoefficient_W_m2K: h } : {}),
   };
-
+  const ce0 = optN(ic, 'Initial electrolyte concentration [mol.m-3]') ?? 1000;
+  const ce = ['x'] as const;
+  const elyO = sub(par, 'Electrolyte');
   const ep = `${P}.Electrolyte`;
-  checkKeys(
-    elyO,
-    new Set([
-      'Initial concentration [mol.m-3]',
-      'Cation transference number',
-      'Conductivity [S.m-1]',
-      'Diffusivity [m2.s-1]',
-      'Conductivity activation energy [J.mol-1]',
-      'Diffusivity activation energy [J.mol-1]',
-      'Thermodynamic factor',
-    ]),
-    ep,
-  );
-  const ce0 =
-    (ic && num(ic, 'Initial electrolyte concentration [mol.m-3]', icPath, POS, true)) ??
-    num(elyO, 'Initial concentration [mol.m-3]', ep, POS);
-  const ce = ['x', 'c_e'] as const;
-  const electrolyte: BpxElectrolyte = {
-    initialConcentration_mol_m3: ce0,
-    transferenceNumber: num(elyO, 'Cation transference number', ep, { min: 0, max: 1 }),
-    diffusivity: bpxFunction(
-      elyO['Diffusivity [m2.s-1]'] ?? missing(`${ep}.Diffusivity [m2.s-1]`),
-      `${ep}.Diffusivity [m2.s-1]`,
-      ce,
-      POS,
-    ),
-    conductivity: bpxFunction(
-      elyO['Conductivity [S.m-1]'] ?? missing(`${ep}.Conductivity [S.m-1]`),
-      `${ep}.Conductivity [S.m-1]`,
-      ce,
-      POS,
-    ),
-    diffusivityActivation_J_mol: num(elyO, 'Diffusivity activation energy [J.mol-1]', ep, NONNEG, true) ?? 0,
-    conductivityActivation_J_mol: num(elyO, 'Conductivity activation energy [J.mol-1]', ep, NONNEG, true) ?? 0,
-    thermodynamicFactor:
-      elyO['Thermodynamic factor'] === undefined
-        ? constantFn(1)
-        : bpxFunction(elyO['Thermodynamic factor'], `${ep}.Thermodynamic factor`, ce, POS),
+  const electrolyte: BpxElectrolyte = elyO
+    ? {
+        initialConcentration_mol_m3: ce0,
+        transferenceNumber: n(elyO['Cation transference number']),
+        diffusivity: bpxFunction(elyO['Diffusivity [m2.s-1]'], `${ep}.Diffusivity [m2.s-1]`, ce),
+        conductivity: bpxFunction(elyO['Conductivity [S.m-1]'], `${ep}.Conductivity [S.m-1]`, ce),
+        diffusivityActivation_J_mol: optN(elyO, 'Diffusivity activation energy [J.mol-1]') ?? 0,
+        conductivityActivation_J_mol: optN(elyO, 'Conductivity activation energy [J.mol-1]') ?? 0,
+        thermodynamicFactor: constantFn(1),
+      }
+    : {
+        // an SPM set has no electrolyte: c_e stays at c_e0 (the SPM never reads the rest)
+        initialConcentration_mol_m3: ce0,
+        transferenceNumber: NaN,
+        diffusivity: constantFn(NaN),
+        conductivity: constantFn(NaN),
+        diffusivityActivation_J_mol: 0,
+        conductivityActivation_J_mol: 0,
+        thermodynamicFactor: constantFn(1),
+      };
+  const sepO = sub(par, 'Separator');
+  const separator: BpxSeparator = sepO
+    ? {
+        thickness_m: n(sepO['Thickness [m]']),
+        porosity: n(sepO['Porosity']),
+        transportEfficiency: n(sepO['Transport efficiency']),
+      }
+    : { thickness_m: NaN, porosity: NaN, transportEfficiency: NaN };
+  // User-defined: the 0th-order hysteresis branches of the BPX example (PyBaMM's parameter names)
+  const ud = sub(par, 'User-defined');
+  const branches: Record<string, Partial<Record<'lithiation' | 'delithiation', PropertyFn>>> = {};
+  if (ud)
+    for (const [k, v] of Object.entries(ud)) {
+      if (k === 'description') continue;
+      const m = USER_HYSTERESIS.exec(k);
+      if (m) (branches[m[1]!] ??= {})[m[2] as 'lithiation'] = bpxFunction(v, `${P}.User-defined.${k}`, ['x']);
+      else
+        warnings.push(
+          `${P}.User-defined.${k}: not a parameter rollcell uses (kept in the file, ignored by the models)`,
+        );
+    }
+  const hystOf = (side: 'Negative' | 'Positive'): HysteresisBranches | undefined => {
+    const b = branches[side];
+    if (!b) return undefined;
+    if (!b.lithiation || !b.delithiation) {
+      warnings.push(
+        `${P}.User-defined: '${side} electrode ${b.lithiation ? 'delithiation' : 'lithiation'} OCP [V]' is missing, so the other branch is not used`,
+      );
+      return undefined;
+    }
+    return {
+      lithiation: b.lithiation,
+      delithiation: b.delithiation,
+      source: `${P}.User-defined.${side} electrode (de)lithiation OCP [V]`,
+    };
   };
-  const sp = `${P}.Separator`;
-  checkKeys(sepO, new Set(['Thickness [m]', 'Porosity', 'Transport efficiency']), sp);
-  const separator: BpxSeparator = {
-    thickness_m: num(sepO, 'Thickness [m]', sp, POS),
-    porosity: num(sepO, 'Porosity', sp, FRACTION),
-    transportEfficiency: num(sepO, 'Transport efficiency', sp, FRACTION),
-  };
+  const negative = readElectrode(negO, `${P}.Negative electrode`, full, hystOf('Negative'), warnings);
+  const positive = readElectrode(posO, `${P}.Positive electrode`, full, hystOf('Positive'), warnings);
+  // the initial state of charge: the file's own State (a v0.x file's converted State is synthesised)
   let initialSoc: number | undefined;
-  if (ic) {
-    initialSoc =
-      num(ic, 'Initial state-of-charge', icPath, { min: 0, max: 1 }, true) ??
-      num(ic, 'Initial state of charge', icPath, { min: 0, max: 1 }, true);
-  }
+  if (!verdict.legacy) initialSoc = optN(ic, 'Initial state-of-charge');
+  if (initialSoc !== undefined && !(initialSoc >= 0 && initialSoc <= 1))
+    warnings.push(
+      `State.Initial conditions.Initial state-of-charge: ${initialSoc} is outside 0–1 ` +
+        '(the BPX schema accepts it; PyBaMM and rollcell refuse to start from it — give --initial-soc)',
+    );
   const title = typeof header['Title'] === 'string' ? header['Title'] : 'BPX cell';
-  const validation = readValidation(doc['Validation']);
+  const validation = readValidation(d['Validation'], warnings);
   const out: LiquidCellParams = {
     title,
-    bpxVersion: version,
+    bpxVersion: String(isObj(doc) && isObj(doc['Header']) ? doc['Header']['BPX'] : header['BPX']),
+    modelSet: modelSet as LiquidCellParams['modelSet'],
+    fullSet: full,
     cell,
     electrolyte,
-    negative: readElectrode(negO, `${P}.Negative electrode`),
-    positive: readElectrode(posO, `${P}.Positive electrode`),
+    negative,
+    positive,
     separator,
     ...(initialSoc !== undefined ? { initialSoc } : {}),
     ...(validation ? { validation } : {}),
+    warnings,
   };
-  // sanity check of the OCP functions at the window ends (finite values)
-  for (const [name, el] of [
-    ['Negative electrode', out.negative],
-    ['Positive electrode', out.positive],
-  ] as const) {
-    for (const th of [el.stoMin, el.stoMax]) {
-      const u = el.ocp(th, Tref);
-      if (!Number.isFinite(u))
-        throw new BpxError(
-          `${P}.${name}.OCP [V]`,
-          `not finite at stoichiometry ${th}`,
-          String(u),
-          'a finite OCP over the stoichiometry window',
-        );
-    }
-  }
   return out;
 }
 
-function readValidation(v: Json): Record<string, BpxExperiment> | undefined {
-  if (v === undefined) return undefined;
-  if (!isObj(v))
-    throw new BpxError('Validation', 'must be an object of experiments', describe(v), 'an object of experiments');
+function readValidation(v: Json, warnings: string[]): Record<string, BpxExperiment> | undefined {
+  if (!isObj(v)) return undefined;
   const out: Record<string, BpxExperiment> = {};
   for (const [name, e] of Object.entries(v)) {
-    const path = `Validation.${name}`;
-    if (!isObj(e))
-      throw new BpxError(
-        path,
-        'must be an object with Time [s], Current [A], Voltage [V]',
-        describe(e),
-        'an object with Time [s], Current [A], Voltage [V]',
+    const o = e as Obj;
+    const arr = (k: string): Float64Array | undefined =>
+      Array.isArray(o[k]) ? Float64Array.from((o[k] as Json[]).map(n)) : undefined;
+    const t = arr('Time [s]')!;
+    const I = arr('Current [A]')!;
+    const V = arr('Voltage [V]')!;
+    const T = arr('Temperature [K]');
+    const bad = [I, V, T].some((a) => a !== undefined && a.length !== t.length);
+    const dec = t.some((x, i) => i > 0 && !(x > t[i - 1]!));
+    if (bad || dec) {
+      warnings.push(
+        `Validation.${name}: ${bad ? 'its columns differ in length' : 'Time [s] does not increase'}; not used for comparisons`,
       );
-    checkKeys(e, new Set(['Time [s]', 'Current [A]', 'Voltage [V]', 'Temperature [K]']), path);
-    const arr = (key: string, optional: boolean): Float64Array | undefined => {
-      const a = e[key];
-      if (a === undefined) {
-        if (optional) return undefined;
-        throw new BpxError(`${path}.${key}`, 'missing', 'nothing', 'a value (required BPX field)');
-      }
-      if (!Array.isArray(a))
-        throw new BpxError(`${path}.${key}`, 'must be an array of numbers', describe(a), 'an array of numbers');
-      const f = new Float64Array(a.length);
-      for (let i = 0; i < a.length; i++) {
-        const x: unknown = a[i];
-        if (typeof x !== 'number' || !Number.isFinite(x))
-          throw new BpxError(`${path}.${key}[${i}]`, 'must be a finite number', describe(x), 'a finite number');
-        f[i] = x;
-      }
-      return f;
-    };
-    const t = arr('Time [s]', false)!;
-    const I = arr('Current [A]', false)!;
-    const V = arr('Voltage [V]', false)!;
-    const T = arr('Temperature [K]', true);
-    for (const [key, a] of [
-      ['Current [A]', I],
-      ['Voltage [V]', V],
-      ['Temperature [K]', T],
-    ] as const)
-      if (a && a.length !== t.length)
-        throw new BpxError(`${path}.${key}`, 'must have the length of Time [s]', String(a.length), String(t.length));
-    for (let i = 1; i < t.length; i++)
-      if (!(t[i]! > t[i - 1]!))
-        throw new BpxError(
-          `${path}.Time [s][${i}]`,
-          'must increase strictly',
-          `${t[i]} after ${t[i - 1]}`,
-          `> ${t[i - 1]}`,
-        );
+      continue;
+    }
     out[name] = { t_s: t, I_A: I, V, ...(T ? { T_K: T } : {}) };
   }
   return out;
 }
 
 /** Parse BPX JSON text. */
-export function parseBpxText(text: string, source = 'BPX'): LiquidCellParams {
+export function parseBpxText(text: string, source = 'BPX', opts: BpxParseOptions = {}): LiquidCellParams {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new BpxError(source, `not valid JSON (${(e as Error).message})`, 'the file', 'a BPX JSON document');
+    throw new BpxError({
+      path: source,
+      problem: 'not valid JSON',
+      got: (e as Error).message,
+      allowed: 'a BPX JSON document',
+    });
   }
-  return parseBpx(doc);
+  return parseBpx(doc, opts);
 }

@@ -6,7 +6,7 @@ import { problem } from '../problems.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { MechanicalId } from '../materials/mechanics.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
-import { ZERO_CELSIUS_K } from '../materials/constants.ts';
+import { celsius, fromPct, hours, MPa, mm, mPerMin, um } from '../units/index.ts';
 import type { LayerInput, OperatingConditions, ProcessInput, StationInput } from './types.ts';
 
 /** Open web between rollers 240 and the winder, m (assumption: a 2 m span). */
@@ -54,9 +54,9 @@ function station(r: Recipe, id: '222' | '236' | '240'): StationInput | undefined
   return {
     id,
     force_N: s.force_N,
-    rollDiameter_m: s.roll_diameter_mm * 1e-3,
-    faceWidth_m: s.face_width_mm * 1e-3,
-    temperature_K: s.temperature_C + ZERO_CELSIUS_K,
+    rollDiameter_m: mm(s.roll_diameter_mm),
+    faceWidth_m: mm(s.face_width_mm),
+    temperature_K: celsius(s.temperature_C),
     ...(s.friction_coefficient !== undefined ? { friction: { mu: s.friction_coefficient } } : {}),
   };
 }
@@ -68,21 +68,21 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
     name: 'cathode layer (202)',
     material: 'cathode-composite',
     thickness_m: d.cathode.thickness_m,
-    porosity: fs.cathode.porosity_pct / 100,
+    porosity: fromPct(fs.cathode.porosity_pct),
   };
   const electrolyte: LayerInput = {
     role: 'electrolyte',
     name: 'solid electrolyte layer (206)',
     material: electrolyteMechanics(fs.electrolyte_layer.material),
-    thickness_m: fs.electrolyte_layer.thickness_um * 1e-6,
-    porosity: fs.electrolyte_layer.porosity_pct / 100,
+    thickness_m: um(fs.electrolyte_layer.thickness_um),
+    porosity: fromPct(fs.electrolyte_layer.porosity_pct),
   };
   const collector: LayerInput | undefined = fs.current_collector
     ? {
         role: 'collector',
         name: 'cathode current collector (208)',
         material: collectorMechanics(fs.current_collector.material),
-        thickness_m: fs.current_collector.thickness_um * 1e-6,
+        thickness_m: um(fs.current_collector.thickness_um),
       }
     : undefined;
   const a = r.al_sheet;
@@ -92,25 +92,25 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
           role: 'al',
           name: 'Al foil (224)',
           material: a.temper === 'O' ? 'Al-O' : 'Al-H18',
-          thickness_m: a.thickness_um * 1e-6,
+          thickness_m: um(a.thickness_um),
         }
       : {
           role: 'al',
           name: 'Al particles + binder (224)',
           material: 'Al-particles',
-          thickness_m: a.thickness_um * 1e-6,
-          porosity: (a.particles?.porosity_pct ?? 30) / 100,
+          thickness_m: um(a.thickness_um),
+          porosity: fromPct(a.particles?.porosity_pct ?? 30),
         };
   const t3 = r.third_sheet;
   const stations: ProcessInput['stations'] = { '236': station(r, '236')!, '240': station(r, '240')! };
   const s222 = station(r, '222');
   if (s222) stations['222'] = s222;
-  const speed = r.line.speed_m_per_min / 60;
-  const T_down = r.line.downstream.temperature_C + ZERO_CELSIUS_K;
-  const downstream_s = r.line.downstream.dwell_h * 3600;
+  const speed = mPerMin(r.line.speed_m_per_min);
+  const T_down = celsius(r.line.downstream.temperature_C);
+  const downstream_s = hours(r.line.downstream.dwell_h);
   const wound = r.line.downstream.wound;
   return {
-    cell: { width_m: r.cell.width_mm * 1e-3, length_m: r.cell.length_mm * 1e-3 },
+    cell: { width_m: mm(r.cell.width_mm), length_m: mm(r.cell.length_mm) },
     firstSheet: {
       inSitu: fs.supply === 'in_situ',
       cathode,
@@ -120,17 +120,18 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
         activeMaterialId: fs.cathode.active_material,
         electrolyteId: fs.cathode.electrolyte,
         volumeFractions: d.cathode.volumeFractions,
-        particleRadius_m: fs.cathode.particle_radius_um * 1e-6,
+        particleRadius_m: um(fs.cathode.particle_radius_um),
       },
       electrolyteId: fs.electrolyte_layer.material,
     },
     alSheet: {
       form: a.form === 'foil' ? 'foil' : 'particles_binder',
       layer: alLayer,
+      alMassFraction: fromPct(a.purity_pct) * (a.form === 'foil' ? 1 : 1 - fromPct(a.particles?.binder_wt_pct ?? 5)),
       ...(a.form === 'particles_on_carrier' && a.carrier
         ? {
             carrier: {
-              thickness_m: a.carrier.thickness_um * 1e-6,
+              thickness_m: um(a.carrier.thickness_um),
               removedBefore236: a.carrier.removed_before === '236',
             },
           }
@@ -141,33 +142,33 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
         role: 'li',
         name: 'Li-containing layer (232)',
         material: 'Li',
-        thickness_m: t3.li_layer.thickness_um * 1e-6,
+        thickness_m: um(t3.li_layer.thickness_um),
       },
       conductor: {
         role: 'conductor',
         name: 'conductive layer (234)',
         material: collectorMechanics(t3.conductive_layer.material),
-        thickness_m: t3.conductive_layer.thickness_um * 1e-6,
+        thickness_m: um(t3.conductive_layer.thickness_um),
       },
       orientation: t3.facing_al === 'li_layer' ? 'li_facing_al' : 'cu_facing_al',
       conductorId: t3.conductive_layer.material,
-      liMassFraction: t3.li_layer.li_wt_pct / 100,
+      liMassFraction: fromPct(t3.li_layer.li_wt_pct),
     },
     stations,
     line: {
       speed_m_s: speed,
-      webWidth_m: r.line.web_width_mm * 1e-3,
+      webWidth_m: mm(r.line.web_width_mm),
       dwell_s: wound ? Math.min(downstream_s, OPEN_SPAN_TO_WINDER_M / speed) : downstream_s,
       ...(wound ? { openSpan_m: OPEN_SPAN_TO_WINDER_M } : {}),
       dwellTemperature_K: T_down,
       storage_s: wound ? Math.max(0, downstream_s - OPEN_SPAN_TO_WINDER_M / speed) : 0,
       storageTemperature_K: T_down,
-      stackPressure_Pa: r.cell.stack_pressure_MPa * 1e6,
+      stackPressure_Pa: MPa(r.cell.stack_pressure_MPa),
     },
   };
 }
 
 /** The finished cell's operating conditions (stack pressure, temperature) in SI. */
 export function operatingConditions(r: Recipe): OperatingConditions {
-  return { stackPressure_Pa: r.cell.stack_pressure_MPa * 1e6, temperature_K: r.cell.temperature_C + ZERO_CELSIUS_K };
+  return { stackPressure_Pa: MPa(r.cell.stack_pressure_MPa), temperature_K: celsius(r.cell.temperature_C) };
 }

@@ -43,7 +43,7 @@ import {
 } from './production/physics.ts';
 import type { ProducedCell } from './types.ts';
 import { processInputFromRecipe } from './from-recipe.ts';
-import { ZERO_CELSIUS_K } from '../materials/constants.ts';
+import { hours as hoursToS, mm, toCelsius, toUm } from '../units/index.ts';
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
@@ -305,10 +305,10 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   // the one recipe → SI step; every cell perturbs this SI input directly
   const base = processInputFromRecipe(recipe, design);
   const vSet = recipe.line.speed_m_per_min / 60;
-  const W = recipe.line.web_width_mm * 1e-3;
-  const cw = recipe.cell.width_mm * 1e-3;
-  const cl = recipe.cell.length_mm * 1e-3;
-  const trim = P.edge_trim_mm * 1e-3;
+  const W = mm(recipe.line.web_width_mm);
+  const cw = mm(recipe.cell.width_mm);
+  const cl = mm(recipe.cell.length_mm);
+  const trim = mm(P.edge_trim_mm);
   const lanes = Math.floor((W - 2 * trim + 1e-12) / cw);
   if (2 * P.edge_trim_mm >= recipe.line.web_width_mm) {
     throw new ConfigError([
@@ -334,7 +334,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const cdOffset = (W - lanes * cw) / 2;
   let end: { duration_s: number } | { web_length_m: number };
   if (opts.web_length_m !== undefined) end = { web_length_m: opts.web_length_m };
-  else end = { duration_s: opts.duration_s ?? P.duration_h * 3600 };
+  else end = { duration_s: opts.duration_s ?? hoursToS(P.duration_h) };
   const tl = buildTimeline({
     speed_m_s: vSet,
     rollLength_m: recipe.line.roll_length_m,
@@ -354,7 +354,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
 
   // ---------------------------------------------------------------- variability fields
   const scale = V.scale;
-  const spot = V.gauge.spot_mm * 1e-3;
+  const spot = mm(V.gauge.spot_mm);
   let minCorr = Infinity;
   for (const k of LAYERS) minCorr = Math.min(minCorr, V.sheets[k].md_correlation_m);
   const dx = Math.max(1e-3, Math.min(spot, cl / 4, minCorr / 5));
@@ -384,7 +384,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const signals = {} as Record<StationId, StationSignal>;
   for (const id of STATION_IDS) {
     const st = recipe.stations[id];
-    const circ = Math.PI * (st ? st.roll_diameter_mm * 1e-3 : 0.1);
+    const circ = Math.PI * (st ? mm(st.roll_diameter_mm) : 0.1);
     signals[id] = new StationSignal(
       (scale * V.stations.force_sigma_pct) / 100,
       scale * V.stations.temperature_sigma_C,
@@ -605,7 +605,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
                   nominalThickness[key] *
                   (fields[key].md.mean(sc - spot / 2, sc + spot / 2) - fields[key].md.mean(sa, sb));
             gauge =
-              (after + spotDev) * 1e6 +
+              toUm(after + spotDev) +
               scale * (V.gauge.noise_um * gaugeRng.normal() + (V.gauge.drift_um_per_h * ts) / 3600);
             gauge = r6(gauge);
           }
@@ -613,14 +613,14 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             id,
             time_s: r6(tStation[id]),
             force_N: r6(force_N[id]!),
-            temperature_C: r6(temperature_K[id]! - ZERO_CELSIUS_K),
+            temperature_C: r6(toCelsius(temperature_K[id]!)),
             gauge_thickness_um: gauge,
           });
         }
         // verdict
         const causes: ScrapCause[] = [];
-        const cellT = res.cellThickness_m * 1e6;
-        const anT = c.anodeThickness_m * 1e6;
+        const cellT = toUm(res.cellThickness_m);
+        const anT = toUm(c.anodeThickness_m);
         if (splice) causes.push('splice');
         if (defects > 0) causes.push('defect');
         if (!res.bonded) causes.push('not_bonded');
@@ -666,17 +666,17 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             stack: {
               cell_thickness_um: r6(cellT),
               anode_thickness_um: r6(anT),
-              cathode_thickness_um: r6(c.cathodeThickness_m * 1e6),
-              separator_thickness_um: r6(c.separatorThickness_m * 1e6),
-              free_li_um: r6(c.freeLi_m * 1e6),
-              layers: res.layers.map((l) => ({ name: l.name, thickness_um: r6(l.thickness_m * 1e6) })),
+              cathode_thickness_um: r6(toUm(c.cathodeThickness_m)),
+              separator_thickness_um: r6(toUm(c.separatorThickness_m)),
+              free_li_um: r6(toUm(c.freeLi_m)),
+              layers: res.layers.map((l) => ({ name: l.name, thickness_um: r6(toUm(l.thickness_m)) })),
             },
             incoming_thickness_um: {
-              cathode: r6(nominalThickness.cathode * pert.cathode * 1e6),
-              electrolyte: r6(nominalThickness.electrolyte * pert.electrolyte * 1e6),
-              al: r6(nominalThickness.al * pert.al * 1e6),
-              li: r6(nominalThickness.li * pert.li * 1e6),
-              cu: r6(nominalThickness.cu * pert.cu * 1e6),
+              cathode: r6(toUm(nominalThickness.cathode * pert.cathode)),
+              electrolyte: r6(toUm(nominalThickness.electrolyte * pert.electrolyte)),
+              al: r6(toUm(nominalThickness.al * pert.al)),
+              li: r6(toUm(nominalThickness.li * pert.li)),
+              cu: r6(toUm(nominalThickness.cu * pert.cu)),
             },
             cell: c,
             capacity_mAh: r6(capmAh),

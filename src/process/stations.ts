@@ -138,6 +138,9 @@ export function validateProcessInput(inp: ProcessInput): ProcessIssue[] {
       value: 'cathode',
       allowed: "'electrolyte' (or no cathode collector)",
     });
+  const wAl = inp.alSheet?.alMassFraction;
+  if (wAl !== undefined && !(wAl > 0 && wAl <= 1))
+    issues.push({ path: 'alSheet.alMassFraction', message: 'must be in (0, 1]', value: wAl, allowed: '0 < w ≤ 1' });
   const wLi = inp.thirdSheet?.liMassFraction;
   if (wLi !== undefined && !(wLi > 0 && wLi <= 1))
     issues.push({ path: 'thirdSheet.liMassFraction', message: 'must be in (0, 1]', value: wLi, allowed: '0 < w ≤ 1' });
@@ -417,7 +420,8 @@ export function simulateStations(inp: ProcessInput): LineResult {
   const wLi = inp.thirdSheet.liMassFraction ?? 1;
   const liSupplied = n(liIn, MOLAR_MASS_LI.value) * wLi;
   const nLi = n(li, MOLAR_MASS_LI.value) * wLi;
-  const nAl = n(alL, MOLAR_MASS_AL.value);
+  const wAl = inp.alSheet.alMassFraction ?? 1;
+  const nAl = n(alL, MOLAR_MASS_AL.value) * wAl;
   const ln = inp.line;
   const kin = alloyKinetics(inp);
   const webLayers = [cu, li, alL, se, cat, ...(coll ? [coll] : [])].map((l) => ({
@@ -634,7 +638,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
         entryBead_mol_per_m: soft ? (soft.entryBead_m2 * LI_DENSITY * wLi) / MOLAR_MASS_LI.value : 0,
       },
       al: {
-        supplied_mol_m2: n(inp.alSheet.layer, MOLAR_MASS_AL.value),
+        supplied_mol_m2: n(inp.alSheet.layer, MOLAR_MASS_AL.value) * wAl,
         elongation: inp.alSheet.layer.thickness_m / alL.thickness_m,
         anode_mol_m2: alInPhases(alOnly),
       },

@@ -67,8 +67,10 @@ export interface AlSheetInput {
   carrier?: { thickness_m: number; removedBefore236: boolean };
   /** face of the first sheet the Al goes on (claim 1: the electrolyte; default) */
   placedOn?: 'electrolyte' | 'cathode';
-  /** surface state of the Al facing Li (brushed lowers the Bay threshold) */
+  /** surface state of the Al facing Li */
   surface?: 'as_rolled' | 'brushed';
+  /** Al metal mass fraction of the layer's solids (purity; × the non-binder share of a particle sheet); default 1 */
+  alMassFraction?: number;
 }
 
 export interface FirstSheetInput {

@@ -41,3 +41,6 @@ export const toWh = (e_J: number): number => e_J / 3600;
 export const GPa = (x: number): number => x * 1e9;
 export const kJPerMol = (x: number): number => x * 1e3;
 export const hours = (h: number): number => h * 3600;
+/** % → fraction and back */
+export const fromPct = (x: number): number => x / 100;
+export const toPct = (f: number): number => f * 100;

@@ -180,7 +180,8 @@ test('input walk: every physical recipe input reaches the physics and moves what
       (r) => r.cell.separatorPorosity,
     ],
     ['al_sheet.thickness_um', (o) => (o.al_sheet.thickness_um = 12), (r) => r.cell.anodeAl_mol_m2],
-    ['al_sheet.purity_pct', (o) => (o.al_sheet.temper = 'H18'), (r) => st(r, '236').roll.layers[0]!.minGauge_m!],
+    ['al_sheet.purity_pct', (o) => (o.al_sheet.purity_pct = 98), (r) => r.cell.anodeAl_mol_m2],
+    ['al_sheet.temper', (o) => (o.al_sheet.temper = 'H18'), (r) => st(r, '236').roll.layers[0]!.minGauge_m!],
     [
       'third_sheet.li_layer.thickness_um',
       (o) => (o.third_sheet.li_layer.thickness_um = 22),

@@ -5,6 +5,7 @@
 import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { Control } from '../model.ts';
 import type { BpxElectrode, LiquidCellParams, PropertyFn } from '../bpx.ts';
+import { ProblemError, type Problem } from '../../problems.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -29,8 +30,14 @@ export interface ThermalOptions {
 export interface LiquidModelOptions {
   readonly model?: 'dfn' | 'spme' | 'spm';
   readonly mesh?: Partial<LiquidMesh>;
-  /** false / undefined: isothermal at the BPX initial temperature; true or options: lumped thermal model */
+  /** false / undefined: isothermal at the ambient temperature; true or options: lumped thermal model */
   readonly thermal?: boolean | ThermalOptions;
+  /**
+   * OCP hysteresis when the BPX file gives lithiation and delithiation branches: PyBaMM's 0th-order
+   * "current sigmoid" OCP (the branch of the current's direction, the mean of both at rest). Default
+   * true; false runs the file's single `OCP [V]` (PyBaMM's default "single" OCP option).
+   */
+  readonly hysteresis?: boolean;
 }
 
 /** natural convection to air of a vertical pouch, order of magnitude (assumption, used when BPX gives none) */
@@ -149,4 +156,86 @@ export function validateControl(c: Control): void {
     throw new Error(`control.value: must be finite (got ${c.value})`);
   if (c.mode === 'resistance' && typeof c.value === 'number' && !(c.value > 0))
     throw new Error(`control.value: resistance must be > 0 Ω (got ${c.value})`);
+}
+
+/**
+ * The values a liquid model cannot run with — the standard accepts them (it checks types, not physics),
+ * the model refuses them by their BPX path: lengths, areas, concentrations and rate constants must be
+ * positive, porosities and transport efficiencies within (0, 1], stoichiometry windows inside [0, 1]
+ * and not empty, the electrolyte present for the DFN and SPMe.
+ */
+export function checkModelParams(p: LiquidCellParams, model: 'dfn' | 'spme' | 'spm'): void {
+  const out: Problem[] = [];
+  const P = 'Parameterisation';
+  const need = (path: string, v: number, ok: boolean, allowed: string): void => {
+    if (!ok) out.push({ path, problem: `not a value the ${model} can run with`, got: String(v), allowed });
+  };
+  const pos = (path: string, v: number): void => need(path, v, Number.isFinite(v) && v > 0, '> 0');
+  if (model !== 'spm' && p.fullSet === false) {
+    out.push({
+      path: `${P}.Electrolyte`,
+      problem: `an SPM parameter set (no Electrolyte or Separator) cannot run the ${model}`,
+      got: `Header.Model ${p.modelSet ?? 'SPM'}`,
+      allowed: '--model spm, or a DFN/SPMe set',
+    });
+    throw new ProblemError(out);
+  }
+  const c = p.cell;
+  pos(`${P}.Cell.Electrode area [m2]`, c.electrodeArea_m2);
+  need(
+    `${P}.Cell.Number of electrode pairs connected in parallel to make a cell`,
+    c.electrodePairs,
+    Number.isInteger(c.electrodePairs) && c.electrodePairs >= 1,
+    'an integer ≥ 1',
+  );
+  pos(`${P}.Cell.Nominal cell capacity [A.h]`, c.nominalCapacity_Ah);
+  need(
+    `${P}.Cell.Upper voltage cut-off [V]`,
+    c.upperCutoff_V,
+    c.upperCutoff_V > c.lowerCutoff_V,
+    `> the lower cut-off ${c.lowerCutoff_V} V`,
+  );
+  pos(`${P}.Cell.Reference temperature [K]`, c.referenceTemperature_K);
+  pos('State.Thermal environment.Ambient temperature [K]', c.ambientTemperature_K);
+  pos('State.Initial conditions.Initial temperature [K]', c.initialTemperature_K);
+  pos(
+    'State.Initial conditions.Initial electrolyte concentration [mol.m-3]',
+    p.electrolyte.initialConcentration_mol_m3,
+  );
+  const frac = (path: string, v: number, open1 = false): void =>
+    need(path, v, v > 0 && (open1 ? v < 1 : v <= 1), open1 ? '0 < value < 1' : '0 < value ≤ 1');
+  for (const [side, e] of [
+    ['Negative electrode', p.negative],
+    ['Positive electrode', p.positive],
+  ] as const) {
+    const ep = `${P}.${side}`;
+    pos(`${ep}.Thickness [m]`, e.thickness_m);
+    if (model !== 'spm') {
+      frac(`${ep}.Porosity`, e.porosity, true);
+      frac(`${ep}.Transport efficiency`, e.transportEfficiency);
+      pos(`${ep}.Conductivity [S.m-1]`, e.conductivity_S_m);
+    }
+    for (const q of e.particles) {
+      const pp = e.particles.length > 1 ? `${ep}.Particle.${q.name}` : ep;
+      pos(`${pp}.Particle radius [m]`, q.particleRadius_m);
+      pos(`${pp}.Surface area per unit volume [m-1]`, q.surfaceArea_per_m);
+      pos(`${pp}.Maximum concentration [mol.m-3]`, q.maxConcentration_mol_m3);
+      pos(`${pp}.Reaction rate constant [mol.m-2.s-1]`, q.rateConstant_mol_m2_s);
+      need(`${pp}.Minimum stoichiometry`, q.stoMin, q.stoMin >= 0 && q.stoMin < 1, '0 ≤ value < 1');
+      need(`${pp}.Maximum stoichiometry`, q.stoMax, q.stoMax > q.stoMin && q.stoMax <= 1, `${q.stoMin} < value ≤ 1`);
+    }
+  }
+  if (model !== 'spm') {
+    const sp = `${P}.Separator`;
+    pos(`${sp}.Thickness [m]`, p.separator.thickness_m);
+    frac(`${sp}.Porosity`, p.separator.porosity);
+    frac(`${sp}.Transport efficiency`, p.separator.transportEfficiency);
+    need(
+      `${P}.Electrolyte.Cation transference number`,
+      p.electrolyte.transferenceNumber,
+      p.electrolyte.transferenceNumber >= 0 && p.electrolyte.transferenceNumber < 1,
+      '0 ≤ t+ < 1',
+    );
+  }
+  if (out.length) throw new ProblemError(out);
 }

@@ -89,11 +89,37 @@ interface ElectrodeConst {
   readonly dsConst: boolean;
   /** U_ref(θ) at T_ref tabulated (./ocp-table.ts), null: the exact expression */
   readonly ocpT: OcpTable | null;
+  /** OCP hysteresis branches (0th order, PyBaMM's "current sigmoid"), null without hysteresis */
+  readonly hyst: Hysteresis | null;
+  /** +1 for the positive electrode (lithiated on discharge), −1 for the negative one */
+  readonly lithSign: 1 | -1;
 }
 
-/** U_ref(θ) at the reference temperature (table when available) */
-function uRef(el: ElectrodeConst, th: number, Tref: number): number {
-  return el.ocpT ? tableValue(el.ocpT, th) : el.e.ocp(th, Tref);
+/** OCP branches on lithiation and delithiation at T_ref, tabulated when possible */
+export interface Hysteresis {
+  readonly lith: PropertyFn;
+  readonly delith: PropertyFn;
+  readonly lithT: OcpTable | null;
+  readonly delithT: OcpTable | null;
+}
+
+/**
+ * The weight of the lithiation branch in PyBaMM's "current sigmoid" OCP (current_sigmoid_ocp.py):
+ * (1 + tanh(k·i_lith))/2 with k = 100 m²/A and i_lith the electrode's lithiation current density —
+ * the discharge current density i = −I/A for the positive electrode, −i for the negative one. At rest
+ * the two branches count half each.
+ */
+export function lithiationWeight(lithSign: 1 | -1, I: number, area_m2: number): number {
+  return 0.5 * (1 + Math.tanh(100 * lithSign * (-I / area_m2)));
+}
+
+/** U_ref(θ) at the reference temperature (table when available); with hysteresis, the branches weighted by w */
+function uRef(el: ElectrodeConst, th: number, Tref: number, w = 0.5): number {
+  const h = el.hyst;
+  if (h === null) return el.ocpT ? tableValue(el.ocpT, th) : el.e.ocp(th, Tref);
+  const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
+  const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
+  return w * a + (1 - w) * b;
 }
 
 /** a property of c_e at T_ref: its table, else the function */
@@ -107,8 +133,12 @@ function propSlope(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): 
 }
 
 /** dU_ref/dθ at the reference temperature (derivative of the table when available) */
-function duRef(el: ElectrodeConst, th: number, Tref: number): number {
-  return el.ocpT ? tableSlope(el.ocpT, th) : dfdx(el.e.ocp, th, Tref, 1e-6);
+function duRef(el: ElectrodeConst, th: number, Tref: number, w = 0.5): number {
+  const h = el.hyst;
+  if (h === null) return el.ocpT ? tableSlope(el.ocpT, th) : dfdx(el.e.ocp, th, Tref, 1e-6);
+  const a = h.lithT ? tableSlope(h.lithT, th) : dfdx(h.lith, th, Tref, 1e-6);
+  const b = h.delithT ? tableSlope(h.delithT, th) : dfdx(h.delith, th, Tref, 1e-6);
+  return w * a + (1 - w) * b;
 }
 
 /** distance of a particle surface stoichiometry from 0 or 1 at which a step ends as infeasible */
@@ -159,7 +189,10 @@ export class DfnModel implements CellModel {
   T0: number;
   readonly voltageLimits_V: { readonly min: number; readonly max: number };
 
-  constructor(params: LiquidCellParams, opts: { mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions } = {}) {
+  constructor(
+    params: LiquidCellParams,
+    opts: { mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions; hysteresis?: boolean } = {},
+  ) {
     this.params = params;
     const mesh = resolveMesh(opts.mesh);
     this.mesh = mesh;
@@ -208,7 +241,7 @@ export class DfnModel implements CellModel {
         this.sFace[f] = sig / (0.5 * (this.dx[f]! + this.dx[f + 1]!));
       }
     }
-    const mkElec = (e: BpxElectrode): ElectrodeConst => {
+    const mkElec = (e: BpxElectrode, lithSign: 1 | -1): ElectrodeConst => {
       const dr = e.particleRadius_m / nr;
       const faceCoef = new Float64Array(nr - 1);
       const invVol = new Float64Array(nr);
@@ -233,9 +266,19 @@ export class DfnModel implements CellModel {
         vol,
         dsConst: isConstantFn(e.diffusivity),
         ocpT: ocpTable(e.ocp, params.cell.referenceTemperature_K),
+        hyst:
+          e.hysteresis && opts.hysteresis !== false
+            ? {
+                lith: e.hysteresis.lithiation,
+                delith: e.hysteresis.delithiation,
+                lithT: ocpTable(e.hysteresis.lithiation, params.cell.referenceTemperature_K),
+                delithT: ocpTable(e.hysteresis.delithiation, params.cell.referenceTemperature_K),
+              }
+            : null,
+        lithSign,
       };
     };
-    this.elec = [mkElec(params.negative), mkElec(params.positive)];
+    this.elec = [mkElec(params.negative, -1), mkElec(params.positive, 1)];
     const ely = params.electrolyte;
     const tab = (f: PropertyFn): OcpTable | null =>
       isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3);
@@ -402,7 +445,8 @@ export class DfnModel implements CellModel {
       const cer = Math.max(y[this.iCe[k]!]! / ce0, 1e-6);
       const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
       const eta = twoRTF * Math.asinh(j / (2 * kT * Math.sqrt(cer * th * (1 - th))));
-      const U = T === Tref ? uRef(el, th, Tref) : ocp(e, th, T, Tref);
+      const w = lithiationWeight(el.lithSign, I, this.area_m2);
+      const U = uRef(el, th, Tref, w) + (T === Tref ? 0 : (T - Tref) * e.entropic(th, Tref));
       return phiE + U + eta;
     };
     // φ_e from the first negative volume (φ_s = 0 there)
@@ -596,6 +640,9 @@ export class DfnModel implements CellModel {
     const dsc0 = e0.dsConst ? e0.e.diffusivity(0, Tref) * arrDs0 : 0;
     const dsc1 = e1.dsConst ? e1.e.diffusivity(0, Tref) * arrDs1 : 0;
     const isoRef = T === Tref;
+    // OCP hysteresis: the lithiation-branch weights at this current (the Jacobian leaves out their ∂/∂I)
+    const wN = e0.hyst ? lithiationWeight(-1, I, this.area_m2) : 0.5;
+    const wP = e1.hyst ? lithiationWeight(1, I, this.area_m2) : 0.5;
     for (let k = 0; k < nx; k++) {
       const d = this.dom[k]!;
       const dxk = this.dx[k]!;
@@ -640,7 +687,8 @@ export class DfnModel implements CellModel {
       const ce = y[ice]!;
       const cer = ce > 0 ? ce / ce0 : 0;
       const kT = neg ? kT0 : kT1;
-      const U = isoRef ? uRef(el, th, Tref) : uRef(el, th, Tref) + (T - Tref) * e.entropic(th, Tref);
+      const w = el.hyst ? (neg ? wN : wP) : 0.5;
+      const U = isoRef ? uRef(el, th, Tref, w) : uRef(el, th, Tref, w) + (T - Tref) * e.entropic(th, Tref);
       const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
       const jbv = 2 * kT * Math.sqrt(cer * g) * Math.sinh(halfFRT * eta);
       out[this.iJ[k]!] = F * (jj - jbv);
@@ -819,8 +867,9 @@ export class DfnModel implements CellModel {
       const ce = y[ice]!;
       const cer = ce > 0 ? ce / ce0 : 0;
       const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
-      const U0 = uRef(el, th, Tref);
-      const dU0 = duRef(el, th, Tref);
+      const w = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
+      const U0 = uRef(el, th, Tref, w);
+      const dU0 = duRef(el, th, Tref, w);
       const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
       const dU = dU0 + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
       const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;

@@ -3,7 +3,8 @@
  * drivers for measured current profiles and constant-current discharges, and the profile CSV reader.
  */
 import { parseBpxText, type LiquidCellParams } from '../bpx.ts';
-import type { LiquidModelOptions } from './common.ts';
+import { checkModelParams, type LiquidModelOptions } from './common.ts';
+import { ProblemError } from '../../problems.ts';
 import { DfnModel } from './dfn.ts';
 import { SpmeModel } from './spme.ts';
 
@@ -18,9 +19,22 @@ export type LiquidModel = DfnModel | SpmeModel;
 /** Build a liquid-electrolyte cell model: 'dfn' (default), 'spme' or 'spm'. */
 export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOptions = {}): LiquidModel {
   const kind = opts.model ?? 'dfn';
+  if (kind === 'dfn' || kind === 'spme' || kind === 'spm') checkModelParams(params, kind);
+  for (const [side, e] of [
+    ['Negative', params.negative],
+    ['Positive', params.positive],
+  ] as const)
+    if (e.particles.length > 1)
+      throw new ProblemError({
+        path: `Parameterisation.${side} electrode.Particle`,
+        problem: `a blended electrode (${e.particles.length} materials) does not run in the ${kind} yet`,
+        got: e.particles.map((p) => p.name).join(', '),
+        allowed: 'one active material per electrode',
+      });
   const common = {
     ...(opts.mesh ? { mesh: opts.mesh } : {}),
     ...(opts.thermal !== undefined ? { thermal: opts.thermal } : {}),
+    ...(opts.hysteresis !== undefined ? { hysteresis: opts.hysteresis } : {}),
   };
   switch (kind) {
     case 'dfn':

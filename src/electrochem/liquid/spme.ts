@@ -29,6 +29,7 @@ import {
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
+import { lithiationWeight, type Hysteresis } from './dfn.ts';
 import {
   electrolyteTable,
   ocpTable,
@@ -66,15 +67,30 @@ interface Particle {
   readonly epsS: number;
   /** U_ref(θ) at T_ref tabulated (./ocp-table.ts), null: the exact expression */
   readonly ocpT: OcpTable | null;
+  /** OCP hysteresis branches (0th order, PyBaMM's "current sigmoid"), null without hysteresis */
+  readonly hyst: Hysteresis | null;
+  /** +1 for the positive electrode (lithiated on discharge), −1 for the negative one */
+  readonly lithSign: 1 | -1;
 }
 
-/** U(θ, T) = U_ref(θ) (table when available) + (T − T_ref)·dU/dT */
-function particleOcp(pt: Particle, th: number, T: number, Tref: number): number {
-  const u = pt.ocpT ? tableValue(pt.ocpT, th) : pt.e.ocp(th, Tref);
+/**
+ * U(θ, T) = U_ref(θ) (table when available) + (T − T_ref)·dU/dT; with hysteresis U_ref is the branches
+ * weighted by PyBaMM's current sigmoid at the terminal current I (A) over the electrode area
+ */
+function particleOcp(pt: Particle, th: number, T: number, Tref: number, I = 0, area = 1): number {
+  let u: number;
+  const h = pt.hyst;
+  if (h === null) u = pt.ocpT ? tableValue(pt.ocpT, th) : pt.e.ocp(th, Tref);
+  else {
+    const w = lithiationWeight(pt.lithSign, I, area);
+    const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
+    const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
+    u = w * a + (1 - w) * b;
+  }
   return T === Tref ? u : u + (T - Tref) * pt.e.entropic(th, Tref);
 }
 
-function mkParticle(e: BpxElectrode, nr: number, Tref: number): Particle {
+function mkParticle(e: BpxElectrode, nr: number, Tref: number, lithSign: 1 | -1, hysteresis = true): Particle {
   const dr = e.particleRadius_m / nr;
   const faceCoef = new Float64Array(nr - 1);
   const invVol = new Float64Array(nr);
@@ -99,6 +115,16 @@ function mkParticle(e: BpxElectrode, nr: number, Tref: number): Particle {
     dsConst: isConstantFn(e.diffusivity),
     epsS: e.activeFraction,
     ocpT: ocpTable(e.ocp, Tref),
+    hyst:
+      e.hysteresis && hysteresis
+        ? {
+            lith: e.hysteresis.lithiation,
+            delith: e.hysteresis.delithiation,
+            lithT: ocpTable(e.hysteresis.lithiation, Tref),
+            delithT: ocpTable(e.hysteresis.delithiation, Tref),
+          }
+        : null,
+    lithSign,
   };
 }
 
@@ -150,7 +176,12 @@ export class SpmeModel implements CellModel {
 
   constructor(
     params: LiquidCellParams,
-    opts: { electrolyte: boolean; mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions },
+    opts: {
+      electrolyte: boolean;
+      mesh?: Partial<LiquidMesh>;
+      thermal?: boolean | ThermalOptions;
+      hysteresis?: boolean;
+    },
   ) {
     this.params = params;
     this.electrolyte = opts.electrolyte;
@@ -168,8 +199,8 @@ export class SpmeModel implements CellModel {
     this.T0 = this.thermal ? c.initialTemperature_K : c.ambientTemperature_K;
     this.voltageLimits_V = { min: c.lowerCutoff_V, max: c.upperCutoff_V };
     this.nr = mesh.particle;
-    this.pn = mkParticle(params.negative, this.nr, this.Tref);
-    this.pp = mkParticle(params.positive, this.nr, this.Tref);
+    this.pn = mkParticle(params.negative, this.nr, this.Tref, -1, opts.hysteresis !== false);
+    this.pp = mkParticle(params.positive, this.nr, this.Tref, 1, opts.hysteresis !== false);
     const ely = params.electrolyte;
     const tab = (f: PropertyFn): OcpTable | null =>
       isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3);
@@ -406,7 +437,12 @@ export class SpmeModel implements CellModel {
     const etaN = this.eta(this.pn, jn, thn, cen, T);
     const etaP = this.eta(this.pp, jp, thp, cep, T);
     return (
-      particleOcp(this.pp, thp, T, this.Tref) - particleOcp(this.pn, thn, T, this.Tref) + etaP - etaN + dPhiE + dPhiS
+      particleOcp(this.pp, thp, T, this.Tref, I, this.area_m2) -
+      particleOcp(this.pn, thn, T, this.Tref, I, this.area_m2) +
+      etaP -
+      etaN +
+      dPhiE +
+      dPhiS
     );
   }
 
@@ -532,8 +568,8 @@ export class SpmeModel implements CellModel {
       const p = this.params;
       const thn = this.surfaceTheta(y, this.pn, this.iN, jn, T);
       const thp = this.surfaceTheta(y, this.pp, this.iP, jp, T);
-      const Un = particleOcp(this.pn, thn, T, Tref);
-      const Up = particleOcp(this.pp, thp, T, Tref);
+      const Un = particleOcp(this.pn, thn, T, Tref, I, this.area_m2);
+      const Up = particleOcp(this.pp, thp, T, Tref, I, this.area_m2);
       const Q = I * (V - (Up - Un)) + I * T * (p.positive.entropic(thp, Tref) - p.negative.entropic(thn, Tref));
       out[this.iT] = (Q - th.hA_W_K * (T - th.ambient_K)) / th.heatCapacity_J_K;
     }
@@ -666,7 +702,10 @@ export class SpmeModel implements CellModel {
       const thp = this.surfaceTheta(yv, this.pp, this.iP, jp, Tv);
       const Vv = this.voltage(yv);
       const Q =
-        Iv * (Vv - (particleOcp(this.pp, thp, Tv, Tref) - particleOcp(this.pn, thn, Tv, Tref))) +
+        Iv *
+          (Vv -
+            (particleOcp(this.pp, thp, Tv, Tref, Iv, this.area_m2) -
+              particleOcp(this.pn, thn, Tv, Tref, Iv, this.area_m2))) +
         Iv * Tv * (p.positive.entropic(thp, Tref) - p.negative.entropic(thn, Tref));
       return (Q - th!.hA_W_K * (Tv - th!.ambient_K)) / th!.heatCapacity_J_K;
     };

@@ -22,7 +22,7 @@ export function arrhenius(a: Arrhenius, T_K: number): number {
 const arr = (ref: number, Ea_J_mol: number, Tref_K = 298.15): Arrhenius => ({ ref, Ea_J_mol, Tref_K });
 
 export interface CathodeParams {
-  /** OCP id in electrochem/ocp (NCM811, NCM622, NCM111, NCA, LCO, LFP, LNMO) */
+  /** OCP id in materials/ocp (NCM811, NCM622, NCM111, NCA, LCO, LFP, LNMO) */
   readonly activeMaterial: string;
   readonly thickness_m: number;
   /** volume fractions of the composite (sum with porosity = 1) */
