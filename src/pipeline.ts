@@ -15,7 +15,13 @@ import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
 import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
 import { simulateStations, withJobEvidence } from './process/stations.ts';
 import type { LineResult, ProducedCell } from './process/types.ts';
-import { createSsbModel, ssbParamsFromProducedCell, cycleAgeing, type SsbModelKind } from './electrochem/ssb/index.ts';
+import {
+  createSsbModel,
+  ssbParamsFromProducedCell,
+  cycleAgeing,
+  type SsbCellParams,
+  type SsbModelKind,
+} from './electrochem/ssb/index.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
@@ -59,6 +65,15 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /**
+   * compute the force each station would need for a 1 % Al reduction (default true). It only adds
+   * evidence text to claims 3/4 (never a verdict); sweeps turn it off (it costs ≈ 20 ms of root finding).
+   */
+  reductionForces?: boolean;
+  /** evaluate the claim chart (default true); a sweep whose outputs name no claim skips it */
+  claims?: boolean;
+  /** how the cycling runs (sampling of the series, model-parameter overrides); see CyclingOptions */
+  cycling?: CyclingOptions;
   /** progress of each stage (line, cycling, production shift, battery), for the edges to show */
   progress?: Progress;
   /** keep per-cell pack snapshots (between N and 2N frames) for heatmaps: JobResult.batteryFrames */
@@ -68,6 +83,21 @@ export interface JobOptions {
   /** the production run's timeline (stops, splices), before its first cell */
   onProductionStart?: (info: ProductionStart) => void;
 }
+
+export interface CyclingOptions {
+  /**
+   * 'full' (default): the experiment's series sampled every period (1 minute unless a step says
+   * otherwise), as the report draws it; 'summary': sampled only at step ends (the solver takes the
+   * same steps and locates the same events, so every capacity, CE and Eq. 1 figure is the same; the
+   * series is not kept). Sweeps use 'summary': sampling a 20 h first cycle every minute is ¾ of its cost.
+   */
+  series?: 'full' | 'summary';
+  /** change the cell-model parameters before the models are built (sensitivity studies of material/model parameters) */
+  params?: (p: SsbCellParams) => SsbCellParams;
+}
+
+/** a step period longer than any step: the series holds the step ends only */
+const SUMMARY_PERIOD = '100000 hours';
 
 export interface JobResult {
   output: RunOutput;
@@ -93,9 +123,15 @@ export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe))
 }
 
 /** A fresh solid-state cell model of the cell the recipe's line produces (or of `cell`, when given). */
-export function buildCellModel(recipe: Recipe, kind: SsbModelKind, cell?: ProducedCell): FullCellModel {
+export function buildCellModel(
+  recipe: Recipe,
+  kind: SsbModelKind,
+  cell?: ProducedCell,
+  tune?: (p: SsbCellParams) => SsbCellParams,
+): FullCellModel {
   const c = cell ?? runLine(recipe).cell;
-  return createSsbModel(kind, ssbParamsFromProducedCell(c, operatingConditions(recipe), getMaterial));
+  const p = ssbParamsFromProducedCell(c, operatingConditions(recipe), getMaterial);
+  return createSsbModel(kind, tune ? tune(p) : p);
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
@@ -126,14 +162,25 @@ export interface CyclingRun {
  * prelithiated anode) unless `cycling.initial_soc` says otherwise; the ageing cycles always start from
  * the fresh cell as produced.
  */
-export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progress): CyclingRun {
+export function runCycling(
+  recipe: Recipe,
+  cell: ProducedCell,
+  progress?: Progress,
+  opts: CyclingOptions = {},
+): CyclingRun {
   const c = recipe.cycling;
   const ticker = stageTicker(progress, 'cycling', 3, 'parts');
   const kind = c.model;
+  const tune = opts.params;
+  const summary = opts.series === 'summary';
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
-  const exp = runExperiment(buildCellModel(recipe, kind, cell), steps, { initialSoc });
+  const exp = runExperiment(
+    buildCellModel(recipe, kind, cell, tune),
+    summary ? { steps, period: SUMMARY_PERIOD } : steps,
+    summary ? { initialSoc, series: 'none', recordOutputs: false } : { initialSoc },
+  );
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
   const block: CyclingBlock = {
@@ -190,7 +237,7 @@ export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progre
   const notes: string[] = [];
   if (c.rate_capability) {
     try {
-      const rc = rateCapability(buildCellModel(recipe, kind, cell), {
+      const rc = rateCapability(buildCellModel(recipe, kind, cell, tune), {
         chargeCutoff_V: c.charge_cutoff_V,
         dischargeCutoff_V: c.discharge_cutoff_V,
         fraction: 0.8,
@@ -219,7 +266,8 @@ export function runCycling(recipe: Recipe, cell: ProducedCell, progress?: Progre
   } else if (c.ageing_cycles > 0) {
     const mechanisms = { ...ALL_MECHANISMS, ...c.ageing_mechanisms };
     const eolPct = c.end_of_life_retention_pct ?? 80;
-    const params = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+    const p0 = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+    const params = tune ? tune(p0) : p0;
     const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, {
       ...params,
       ageing: ageingWithMechanisms(params.ageing, mechanisms),
@@ -275,7 +323,8 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   // the line, plus the job-level evidence the claims cite (claims 3/4 forces over μ, thermal bounds, what
   // claims 1 and 2 depend on) that only the single job needs
   const lineInput = processInputFromRecipe(recipe, design);
-  const proc = withJobEvidence(lineInput, simulateStations(lineInput));
+  const proc0 = simulateStations(lineInput);
+  const proc = opts.reductionForces === false ? proc0 : withJobEvidence(lineInput, proc0);
   lineTicker.end();
   const warnings: string[] = [];
   for (const w of proc.warnings) warnings.push(warningText(w));
@@ -293,7 +342,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   if (!opts.noCycling) {
     if (canCycle) {
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI, opts.progress);
+      cyc = runCycling(recipe, cellSI, opts.progress, opts.cycling);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
     } else {
@@ -362,7 +411,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   });
   output.windows = windows;
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-  output.claims = evaluateClaims(recipe, output);
+  if (opts.claims !== false) output.claims = evaluateClaims(recipe, output);
   return {
     output,
     design,

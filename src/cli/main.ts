@@ -16,6 +16,8 @@ import { createReporter, type Reporter } from './progress.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import { ExitStatus, inputError, loadRecipe, parseSeed } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
+import { collectSet } from './set.ts';
+import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
@@ -312,6 +314,58 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         }
       },
     );
+
+  const studyOptions = (c: Command): Command =>
+    c
+      .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+      .option('--out <dir>', 'directory for the HTML study report', 'out')
+      .option('--workers <n>', 'worker threads (default: every core; 0 = this thread)')
+      .option('--set <path=value>', 'change a recipe value for every point (repeatable)', collectSet)
+      .option('--csv <file>', 'write the table of points as CSV')
+      .option('--xlsx <file>', 'write the table of points as XLSX')
+      .option('--parquet <file>', 'write the table of points as Parquet')
+      .option('--json', 'print the study summary as JSON');
+  for (const [kind, what] of [
+    ['sweep', 'run a study: recipe paths over ranges/lists/distributions on a grid, LHS, Sobol or Saltelli design'],
+    ['solve', "find the settings that meet the study's targets under its constraints (or the closest point)"],
+    ['optimise', "a Pareto front of the study's objectives (NSGA-II)"],
+  ] as const) {
+    studyOptions(
+      program
+        .command(kind)
+        .description(what)
+        .argument('<recipe>', 'recipe YAML file')
+        .argument('<study>', 'study YAML file'),
+    ).action(async (recipe: string, study: string, o: StudyCommandOptions) => {
+      const { studyCommand } = await import('./study.ts');
+      await studyCommand(kind, recipe, study, o, out);
+    });
+  }
+  const studies = program.command('studies').description('stored studies: list / export <id>');
+  studies
+    .command('list')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (o: { db: string; limit: string }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      const { studiesList } = await import('./study.ts');
+      await studiesList(o.db, limit, out);
+    });
+  studies
+    .command('export')
+    .description('the HTML report and the table (CSV/XLSX/Parquet) of a stored study (an id prefix is enough)')
+    .argument('<id>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--out <dir>', 'directory for the HTML study report', 'out')
+    .option('--csv <file>', 'CSV file')
+    .option('--xlsx <file>', 'XLSX file')
+    .option('--parquet <file>', 'Parquet file')
+    .action(async (id: string, o: { db: string; out: string; csv?: string; xlsx?: string; parquet?: string }) => {
+      const { studiesExport } = await import('./study.ts');
+      await studiesExport(o.db, id, o, out);
+    });
 
   program
     .command('serve')

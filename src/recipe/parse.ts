@@ -179,8 +179,20 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
   return out;
 }
 
-/** Parses and validates recipe text. `source` is used only in messages. */
-export function parseRecipeText(text: string): ParseResult {
+/** A YAML document read with the recipe's limits (size, nesting, alias expansions), as plain data. */
+export type YamlRead =
+  | { ok: true; data: Record<string, unknown>; lineOf: (path: string) => number | undefined }
+  | { ok: false; problems: Problem[] };
+
+/**
+ * Reads YAML text as a mapping with the same guards as a recipe (size, syntax, nesting depth, alias
+ * bombs); `what` names the document in messages ("a recipe", "a study"). Never throws on bad input.
+ */
+export function readYamlMapping(
+  text: string,
+  what = 'a recipe',
+  keysHint = 'name, first_sheet, al_sheet, third_sheet, stations, line, cell',
+): YamlRead {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_RECIPE_BYTES) {
     return {
@@ -188,7 +200,7 @@ export function parseRecipeText(text: string): ParseResult {
       problems: [
         {
           path: '',
-          problem: 'file too large for a recipe',
+          problem: `file too large for ${what}`,
           got: `${bytes} bytes`,
           allowed: `<= ${MAX_RECIPE_BYTES} bytes`,
         },
@@ -201,9 +213,9 @@ export function parseRecipeText(text: string): ParseResult {
       problems: [
         {
           path: '',
-          problem: 'empty recipe',
+          problem: `empty ${what.replace(/^an? /, '')}`,
           got: 'an empty file',
-          allowed: 'a YAML mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell',
+          allowed: `a YAML mapping with ${keysHint}`,
         },
       ],
     };
@@ -275,14 +287,13 @@ export function parseRecipeText(text: string): ParseResult {
       problems: [
         {
           path: '',
-          problem: 'a recipe is a YAML mapping',
+          problem: `${what} is a YAML mapping`,
           got: describeValue(data),
-          allowed: 'a mapping with name, first_sheet, al_sheet, third_sheet, stations, line, cell',
+          allowed: `a mapping with ${keysHint}`,
         },
       ],
     };
   }
-  const parsed = recipeSchema.safeParse(data);
   const lineOf = (path: string): number | undefined => {
     if (path === '') return undefined;
     const keys = path.split('.');
@@ -296,18 +307,37 @@ export function parseRecipeText(text: string): ParseResult {
     }
     return undefined;
   };
-  const withLines = (ps: RecipeProblem[]): RecipeProblem[] =>
-    ps.map((p) => {
-      const line = lineOf(p.path);
-      return line ? { ...p, line } : p;
-    });
+  return { ok: true, data: data as Record<string, unknown>, lineOf };
+}
+
+/**
+ * Validates recipe data (a parsed YAML/JSON object, e.g. a recipe with a sweep point's values set):
+ * the schema, then the checks across fields and the material library. Never throws on bad input.
+ */
+export function validateRecipeData(data: unknown): ParseResult {
+  const parsed = recipeSchema.safeParse(data);
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, data, recipeSchema);
     const seen = new Set(problems.map((p) => p.path));
     for (const m of materialProblems(data)) if (!seen.has(m.path)) problems.push(m);
-    return { ok: false, problems: withLines(problems) };
+    return { ok: false, problems };
   }
   const sem = semanticProblems(parsed.data);
-  if (sem.length > 0) return { ok: false, problems: withLines(sem) };
+  if (sem.length > 0) return { ok: false, problems: sem };
   return { ok: true, recipe: parsed.data };
+}
+
+/** Parses and validates recipe text. `source` is used only in messages. */
+export function parseRecipeText(text: string): ParseResult {
+  const y = readYamlMapping(text);
+  if (!y.ok) return y;
+  const r = validateRecipeData(y.data);
+  if (r.ok) return r;
+  return {
+    ok: false,
+    problems: r.problems.map((p) => {
+      const line = y.lineOf(p.path);
+      return line ? { ...p, line } : p;
+    }),
+  };
 }

@@ -7,3 +7,13 @@ export { diffJson, deepEqual } from './diff.ts';
 export { MIGRATIONS, LATEST_MIGRATION, STORE_TABLES } from './schema.ts';
 export * from './types.ts';
 export { formatRunList, formatRun, formatDiff, unitOf, fmtNum, type FormatDiffOptions } from './format.ts';
+export {
+  StudyStore,
+  studyId,
+  type StudyDefinition,
+  type StudyKind,
+  type StudyPointRow,
+  type StudySummaryRow,
+  type StoredStudy,
+  type StoredCell,
+} from './studies.ts';

@@ -92,7 +92,41 @@ export interface TimeSeriesTable {
   columns_json: string; // JSON object: column name → number[]
 }
 
+/** A study (sweep, solve, optimise): its definition and state; the points are in study_points. */
+export interface StudiesTable {
+  id: string; // deterministic: hash of recipe text, study definition, overrides and seed (re-running resumes it)
+  created_at: string;
+  updated_at: string;
+  rollcell_version: string;
+  kind: string; // 'sweep' | 'solve' | 'optimise'
+  name: string;
+  recipe_hash: string;
+  study_text: string;
+  study_json: string; // parsed study, overrides applied
+  base_json: string; // recipe data every point starts from (YAML as parsed, --set applied)
+  seed: number;
+  design: string;
+  columns_json: string; // JSON: {inputs: [...paths], outputs: [...columns]}
+  n_points: number; // planned (sweeps); 0 for adaptive searches until they finish
+  status: string; // 'running' | 'completed'
+  summary_json: string | null; // sensitivity indices, solve answer, Pareto front
+}
+
+/** One point of a study: inputs, outputs (one cell per column) or the reason it failed. */
+export interface StudyPointsTable {
+  study_id: string;
+  idx: number;
+  status: string; // 'ok' | 'failed'
+  seed: number;
+  tag: string | null;
+  inputs_json: string; // JSON array, in the order of columns_json.inputs
+  outputs_json: string; // JSON array, in the order of columns_json.outputs
+  error: string | null;
+}
+
 export interface StoreDatabase {
+  studies: StudiesTable;
+  study_points: StudyPointsTable;
   recipes: RecipesTable;
   runs: RunsTable;
   station_results: StationResultsTable;
@@ -245,11 +279,54 @@ const m0003: Migration = {
   },
 };
 
+/** Studies (sweep, solve, optimise) and their points. */
+const m0004: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('studies')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('rollcell_version', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('recipe_hash', 'text', (c) => c.notNull().references('recipes.hash'))
+      .addColumn('study_text', 'text', (c) => c.notNull())
+      .addColumn('study_json', 'text', (c) => c.notNull())
+      .addColumn('base_json', 'text', (c) => c.notNull())
+      .addColumn('seed', DOUBLE, (c) => c.notNull())
+      .addColumn('design', 'text', (c) => c.notNull())
+      .addColumn('columns_json', 'text', (c) => c.notNull())
+      .addColumn('n_points', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('summary_json', 'text')
+      .execute();
+    await db.schema.createIndex('studies_created_at_idx').on('studies').columns(['created_at', 'id']).execute();
+    await db.schema
+      .createTable('study_points')
+      .addColumn('study_id', 'text', (c) => c.notNull().references('studies.id'))
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('seed', DOUBLE, (c) => c.notNull())
+      .addColumn('tag', 'text')
+      .addColumn('inputs_json', 'text', (c) => c.notNull())
+      .addColumn('outputs_json', 'text', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addPrimaryKeyConstraint('study_points_pk', ['study_id', 'idx'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('study_points').execute();
+    await db.schema.dropTable('studies').execute();
+  },
+};
+
 /** All migrations, by name (applied in name order). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_recipes_runs_stations': m0001,
   '0002_cells_cycles_time_series': m0002,
   '0003_recipe_versions': m0003,
+  '0004_studies_points': m0004,
 });
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
@@ -267,4 +344,6 @@ export const STORE_TABLES = [
   'cycles',
   'time_series',
   'recipe_versions',
+  'studies',
+  'study_points',
 ] as const;

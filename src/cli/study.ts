@@ -1,0 +1,333 @@
+/**
+ * `rollcell sweep | solve | optimise <recipe.yaml> <study.yaml>` and `rollcell studies …`: reads the
+ * files, checks them (every problem names the study file and the field, exit 2), opens the store, runs
+ * the study on a worker pool (every core by default) with progress on stderr, stores it, writes the
+ * HTML report and the tables asked for.
+ */
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { ProblemError, formatProblem } from '../problems.ts';
+import { MAX_RECIPE_BYTES } from '../recipe/parse.ts';
+import { runSweep, runSolve, runOptimise, contextOf, type PreparedStudy, type StudyOutcome } from '../study/session.ts';
+import type { Progress } from '../study/engine.ts';
+import { inlineExecutor, poolExecutor, defaultWorkers } from '../study/pool.ts';
+import { openStore, StudyStore, type StudyKind, type StoredStudy } from '../store/index.ts';
+import { parseSet } from './set.ts';
+import { prepareStudyText } from '../study/prepare.ts';
+import { table, fmtNum } from './table.ts';
+import { renderStudyReport } from '../report/study.ts';
+import { toCsv, toParquet, toXlsx, type StudyTable } from '../report/study-table.ts';
+
+function readText(file: string, role: string, what: string): string {
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error('not a file');
+    if (st.size > MAX_RECIPE_BYTES)
+      throw new ProblemError({
+        path: role,
+        problem: 'file too large',
+        got: `${st.size} bytes`,
+        allowed: `<= ${MAX_RECIPE_BYTES} bytes`,
+      });
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof ProblemError) throw e;
+    throw new ProblemError({
+      path: role,
+      problem: 'file not found or not readable',
+      got: JSON.stringify(file),
+      allowed: `an existing, readable ${what}`,
+    });
+  }
+}
+
+/** Reads the recipe and study files and checks them; throws ProblemError naming the file and the field. */
+export function prepareStudy(
+  kind: StudyKind,
+  recipeFile: string,
+  studyFile: string,
+  sets: readonly string[] = [],
+): PreparedStudy {
+  const recipeText = readText(recipeFile, 'recipe', 'YAML recipe file');
+  const studyText = readText(studyFile, 'study', 'YAML study file');
+  return prepareStudyText(
+    kind,
+    { text: recipeText, name: recipeFile },
+    { text: studyText, name: studyFile },
+    sets.map(parseSet),
+  );
+}
+
+function progressReporter(label: string): { update: (p: Progress) => void; stop: () => void } {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {value}/{total} points | {rate} points/s | ETA {eta_h} | failed {failed}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update: (p) => {
+        const extra = {
+          rate: p.points_per_s.toFixed(1),
+          eta_h: p.eta_s === null ? '…' : `${Math.round(p.eta_s)} s`,
+          failed: p.failed,
+        };
+        if (!started) {
+          bar.start(p.total, p.done, extra);
+          started = true;
+        } else {
+          bar.setTotal(p.total);
+          bar.update(p.done, extra);
+        }
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let last = 0;
+  return {
+    update: (p) => {
+      const now = performance.now();
+      if (now - last < 5000 && p.done < p.total) return;
+      last = now;
+      process.stderr.write(
+        `${label}: ${p.done}/${p.total} points, ${p.points_per_s.toFixed(1)} points/s, ETA ${p.eta_s === null ? '…' : `${Math.round(p.eta_s)} s`}, failed ${p.failed}\n`,
+      );
+    },
+    stop: () => {},
+  };
+}
+
+export interface StudyCommandOptions {
+  db: string;
+  out: string;
+  workers?: string;
+  set?: string[];
+  csv?: string;
+  xlsx?: string;
+  parquet?: string;
+  json?: boolean;
+}
+
+function parseWorkers(v: string | undefined): number {
+  if (v === undefined) return defaultWorkers();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 256)
+    throw new ProblemError({
+      path: '--workers',
+      problem: 'must be a whole number of threads',
+      got: JSON.stringify(v),
+      allowed: '0 (this thread) … 256; default every core',
+    });
+  return n;
+}
+
+export async function studyCommand(
+  kind: StudyKind,
+  recipeFile: string,
+  studyFile: string,
+  o: StudyCommandOptions,
+  out: (s: string) => void,
+): Promise<void> {
+  const workers = parseWorkers(o.workers);
+  const ps = prepareStudy(kind, recipeFile, studyFile, o.set ?? []);
+  const store = await openStore(o.db);
+  const studies = new StudyStore(store);
+  const ctx = contextOf(ps.sp);
+  const executor = workers === 0 ? inlineExecutor(ctx) : poolExecutor(ctx, workers);
+  const prog = progressReporter(`${kind} ${ps.def.name}`);
+  let res: StudyOutcome & { answer?: unknown; front?: unknown };
+  try {
+    const io = { store: studies, executor, onProgress: prog.update };
+    res =
+      kind === 'sweep' ? await runSweep(ps, io) : kind === 'solve' ? await runSolve(ps, io) : await runOptimise(ps, io);
+  } finally {
+    prog.stop();
+    await executor.close();
+  }
+  try {
+    const stored = await studies.get(res.id);
+    const files = await writeOutputs(stored, res.rows, o);
+    if (o.json) {
+      out(JSON.stringify({ study_id: res.id, resumed: res.resumed, db: o.db, files, summary: res.summary }, null, 2));
+      return;
+    }
+    out(formatOutcome(ps, res, files, o.db));
+  } finally {
+    await store.close();
+  }
+}
+
+async function writeOutputs(
+  s: StoredStudy,
+  rows: StudyOutcome['rows'],
+  o: Pick<StudyCommandOptions, 'out' | 'csv' | 'xlsx' | 'parquet'>,
+): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const t = (): StudyTable => ({
+    inputs: s.inputs,
+    outputs: s.outputs,
+    rows: rows.map((r) => ({ ...r, seed: (r as { seed?: number }).seed ?? 0 })),
+  });
+  try {
+    mkdirSync(o.out, { recursive: true });
+    const f = join(o.out, `study-${s.id}.html`);
+    writeFileSync(f, renderStudyReport(s, rows));
+    files['report'] = resolve(f);
+    if (o.csv) {
+      writeFileSync(o.csv, toCsv(t()));
+      files['csv'] = resolve(o.csv);
+    }
+    if (o.xlsx) {
+      writeFileSync(o.xlsx, await toXlsx(t()));
+      files['xlsx'] = resolve(o.xlsx);
+    }
+    if (o.parquet) {
+      writeFileSync(o.parquet, Buffer.from(toParquet(t())));
+      files['parquet'] = resolve(o.parquet);
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && /^E(ACCES|NOENT|ROFS|ISDIR|NOTDIR|PERM)$/.test(err.code))
+      throw new ProblemError({
+        path: '--out/--csv/--xlsx/--parquet',
+        problem: 'cannot write the file',
+        got: `${err.path ?? ''} (${err.code})`,
+        allowed: 'a writable path',
+      });
+    throw e;
+  }
+  return files;
+}
+
+function formatOutcome(
+  ps: PreparedStudy,
+  res: StudyOutcome & { answer?: unknown; front?: unknown },
+  files: Record<string, string>,
+  db: string,
+): string {
+  const s = res.summary;
+  const lines: string[] = [];
+  lines.push(
+    `${ps.kind} "${ps.def.name}": ${s.points} points (${s.failed} failed)${res.resumed ? ', resumed' : ''}; design ${ps.def.design}, ${ps.sp.factors.length} inputs, seed ${ps.def.seed}`,
+  );
+  if (s.feasible)
+    lines.push(
+      `feasible window: ${s.feasible.count} of ${s.points} points meet ${Object.keys(s.feasible.bounds).join(', ')}`,
+    );
+  if (s.failures.length)
+    lines.push(
+      `most common failure (${s.failures[0]!.count}×, first at point ${s.failures[0]!.first_idx}): ${s.failures[0]!.first_error}`,
+    );
+  if (s.claims)
+    lines.push(
+      '',
+      table(
+        ['claim', s.claims.basis === 'probability' ? 'P(met)' : 'share met', '95 % interval', 'points'],
+        s.claims.claims.map((c) => [
+          c.what.replace('claims.', ''),
+          c.p,
+          `${fmtNum(c.ci[0], 3)} – ${fmtNum(c.ci[1], 3)}`,
+          c.evaluated,
+        ]),
+      ),
+    );
+  if (s.sensitivity?.length) {
+    for (const r of s.sensitivity.filter((x) => !/^claims\./.test(x.output)).slice(0, 4)) {
+      const top = [...r.indices].sort((a, b) => b.ST - a.ST).slice(0, 8);
+      lines.push(
+        '',
+        table(
+          ['input', 'S1', 'S1 CI', 'ST', 'ST CI'],
+          top.map((i) => [
+            i.input,
+            i.S1,
+            `${fmtNum(i.S1_ci[0], 2)} – ${fmtNum(i.S1_ci[1], 2)}`,
+            i.ST,
+            `${fmtNum(i.ST_ci[0], 2)} – ${fmtNum(i.ST_ci[1], 2)}`,
+          ]),
+          `Sobol' indices of ${r.output} (${r.rows} base rows, ${Math.round(r.confidence * 100)} % bootstrap CIs)`,
+        ),
+      );
+    }
+  }
+  const ans = res.answer as import('../study/session.ts').SolveAnswer | undefined;
+  if (ans) {
+    lines.push('', ans.message);
+    if (ans.best) {
+      lines.push(
+        table(
+          ['setting', 'value'],
+          Object.entries(ans.best.settings).map(([k, v]) => [k, v]),
+          ans.met ? 'best setting' : 'closest setting',
+        ),
+      );
+      lines.push(
+        table(
+          ['output', 'value'],
+          Object.entries(ans.best.outputs).map(([k, v]) => [k, v as number | string | null]),
+        ),
+      );
+    }
+  }
+  const front = res.front as import('../study/session.ts').ParetoMember[] | undefined;
+  if (front) {
+    const objs = Object.keys(front[0]?.objectives ?? {});
+    lines.push(
+      '',
+      table(
+        ['point', ...objs],
+        front.slice(0, 30).map((m) => [m.idx, ...objs.map((k) => m.objectives[k] ?? null)]),
+        `Pareto front: ${front.length} settings (first 30; all in the report)`,
+      ),
+    );
+  }
+  lines.push('', `stored as study ${res.id} in ${db}`);
+  for (const [k, f] of Object.entries(files)) lines.push(`${k}: ${f}`);
+  return lines.join('\n');
+}
+
+export async function studiesList(db: string, limit: number, out: (s: string) => void): Promise<void> {
+  const store = await openStore(db);
+  try {
+    const rows = await new StudyStore(store).list(limit);
+    out(
+      table(
+        ['id', 'kind', 'name', 'design', 'points', 'failed', 'status', 'created'],
+        rows.map((r) => [r.id, r.kind, r.name, r.design, r.n_done, r.n_failed, r.status, r.created_at.slice(0, 19)]),
+      ),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+export async function studiesExport(
+  db: string,
+  id: string,
+  o: { out: string; csv?: string; xlsx?: string; parquet?: string },
+  out: (s: string) => void,
+): Promise<void> {
+  const store = await openStore(db);
+  try {
+    const ss = new StudyStore(store);
+    const s = await ss.get(id);
+    const rows = await ss.allPoints(s.id);
+    const files = await writeOutputs(s, rows, o);
+    out(
+      Object.entries(files)
+        .map(([k, f]) => `${k}: ${f}`)
+        .join('\n'),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+export { formatProblem };
