@@ -442,10 +442,10 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
       ]),
     )}</div></section>`,
   );
-  const head =
+  const page =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(`rollcell ${s.kind}: ${s.name}`)}</title>` +
     `<style>${CSS}</style></head><body><header><h1>${esc(`${s.kind}: ${s.name}`)}</h1>`;
-  return `${head}<p>${esc(
+  return `${page}<p>${esc(
     `recipe ${recipeName} · ${s.n_done} points · study ${s.id}`,
   )}</p></header><main>${parts.join('')}</main></body></html>`;
 }
