@@ -39,6 +39,225 @@ import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.t
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { stageTicker, type Progress } from './progress.ts';
+import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
+import type { DriveCycle } from './cycler/machine.ts';
+import { experimentSizeProblems } from './cycler/limits.ts';
+import { parseProduction } from './process/production/config.ts';
+import { ProblemError, type Problem } from './problems.ts';
+import { parseRecipeText } from './recipe/parse.ts';
+
+/**
+ * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
+ * runs in bounded memory and time. Choices, not physics:
+ * - a pack of at most 10 000 cells (every cell is its own SPMe; a large EV pack has ≈ 7 000 cylindrical
+ *   cells, a pouch-cell pack a few hundred);
+ * - a production run of at most 100 000 cells (every cell is kept with its genealogy and readings,
+ *   ≈ 7 kB each in memory);
+ * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
+ */
+export const JOB_LIMITS = { packCells: 10_000, productionCells: 100_000, rollChanges: 10_000 } as const;
+
+/**
+ * Cell operating temperatures the solid-state cell models are used at, °C (assumption: their Arrhenius
+ * parameters — electrolyte conductivity, Li–Al diffusivity, kinetics — rest on data between about
+ * −20 and 100 °C; beyond ≈ 50 K outside it the extrapolation is not trusted, and towards 0 K it fails).
+ */
+export const CELL_TEMPERATURE_RANGE_C = [-40, 150] as const;
+
+/** Coldest nip or dwell the line model evaluates, °C: 0.4 × T_m(Li) = 181.5 K (validity of the Li creep law). */
+export const MIN_LINE_TEMPERATURE_C = -91.6;
+
+/** An experiment parse error as the project's Problem, with the recipe's dotted path (`experiment.0`). */
+export function experimentProblem(e: ParseError, fallbackPath = 'experiment'): Problem {
+  const bracketPath = e.path ?? fallbackPath;
+  const path = bracketPath.replace(/\[(\d+)\]/g, '.$1');
+  let msg = e.message;
+  for (const p of [bracketPath, path]) if (msg.startsWith(`${p}: `)) msg = msg.slice(p.length + 2);
+  const m = /^(.*?) \(got (.*); allowed:? (.*)\)$/s.exec(msg);
+  if (m) return { path, problem: m[1]!, got: m[2]!, allowed: m[3]! };
+  const grammar = 'a step in the experiment grammar (rollcell cycle --help; e.g. "Discharge at 1C until 3 V")';
+  return {
+    path,
+    problem: e.input !== '' ? `${msg} at column ${e.column}` : msg,
+    got: e.input !== '' ? JSON.stringify(e.input) : JSON.stringify(e.text),
+    allowed: e.suggestion ? `${e.suggestion}; ${grammar}` : grammar,
+  };
+}
+
+/**
+ * Recipe text → a recipe the job can run, or the problems: the recipe's own validation plus the job's
+ * (experiment steps, drive cycles, limits) — the ONE validation `validate`, `run`, `cycle`, `battery`
+ * and the server share. `readDriveCycle` reads a drive-cycle file an experiment step names (the CLI
+ * reads it relative to the recipe); without it such a step is refused (the server reads no file a
+ * recipe names).
+ */
+export function parseJobRecipe(
+  text: string,
+  o: {
+    stages?: { production?: boolean; battery?: boolean };
+    readDriveCycle?: (source: string) => DriveCycle;
+  } = {},
+): ({ ok: true; recipe: Recipe } | { ok: false; problems: Problem[] }) & { driveCycles: Record<string, DriveCycle> } {
+  const driveCycles: Record<string, DriveCycle> = {};
+  const r = parseRecipeText(text, (recipe) => {
+    const problems: Problem[] = [];
+    for (const src of recipeDriveCycleSources(recipe)) {
+      if (!o.readDriveCycle) {
+        problems.push({
+          path: 'experiment',
+          problem: 'drive-cycle files are read only by the command line',
+          got: JSON.stringify(src),
+          allowed: 'experiment steps without "Run drive cycle from <file>" here',
+        });
+        continue;
+      }
+      try {
+        driveCycles[src] = o.readDriveCycle(src);
+      } catch (e) {
+        if (e instanceof ProblemError) problems.push(...e.problems);
+        else throw e;
+      }
+    }
+    if (problems.length) return problems;
+    return jobProblems(recipe, driveCycles, o.stages);
+  });
+  return { ...r, driveCycles };
+}
+
+/** The recipe's experiment, parsed; undefined when the recipe has none (the default protocol runs). */
+export function recipeExperiment(
+  recipe: Recipe,
+): { ok: true; value: Experiment } | { ok: false; problems: Problem[] } | undefined {
+  if (!recipe.experiment) return undefined;
+  const r = parseExperiment(recipe.experiment as ExperimentEntryInput[]);
+  return r.ok ? r : { ok: false, problems: r.errors.map((e) => experimentProblem(e)) };
+}
+
+/** The drive-cycle files the recipe's experiment names (paths as written). */
+export function recipeDriveCycleSources(recipe: Recipe): string[] {
+  const r = recipeExperiment(recipe);
+  if (!r?.ok) return [];
+  const out = new Set<string>();
+  for (const b of r.value.blocks)
+    for (const s of b.steps) if (s.control.mode === 'drive_cycle') out.add(s.control.source);
+  return [...out];
+}
+
+/**
+ * Everything a run checks before it starts, beyond the recipe's own validation: the experiment steps
+ * (grammar and size, with the drive cycles when given) and the job limits. `validate` and `run` both
+ * call it (through the CLI's loadRecipe), so what validates runs.
+ */
+export function jobProblems(
+  recipe: Recipe,
+  driveCycles?: Readonly<Record<string, DriveCycle>>,
+  stages: { production?: boolean; battery?: boolean } = {},
+): Problem[] {
+  const out: Problem[] = [];
+  const exp = recipeExperiment(recipe);
+  if (exp && !exp.ok) out.push(...exp.problems);
+  else if (exp?.ok && driveCycles)
+    for (const z of experimentSizeProblems(exp.value, driveCycles))
+      out.push({
+        path: 'experiment',
+        problem: `${z.problem}${z.where !== 'experiment' ? ` at step ${z.where}` : ''}`,
+        got: z.got,
+        allowed: z.allowed,
+      });
+  // the line's flow laws hold down to ≈ 0.4 of lithium's melting point (power-law creep, LePage et al.
+  // 2019; below it Li deforms by rate-independent slip the model does not describe, and the creep law's
+  // Arrhenius factor overflows towards 0 K): a colder nip cannot be evaluated
+  const cold: [string, number][] = [
+    ...(['222', '236', '240'] as const).flatMap((id): [string, number][] => {
+      const st = recipe.stations[id];
+      return st ? [[`stations.${id}.temperature_C`, st.temperature_C]] : [];
+    }),
+    // the dwell's alloying kinetics (Arrhenius) underflow to a zero rate towards 0 K: same range
+    ['line.downstream.temperature_C', recipe.line.downstream.temperature_C],
+  ];
+  for (const [path, T] of cold)
+    if (T < MIN_LINE_TEMPERATURE_C)
+      out.push({
+        path,
+        problem: "below the temperature range of the line model (lithium's power-law creep and alloying kinetics)",
+        got: `${T} °C`,
+        allowed: `>= ${MIN_LINE_TEMPERATURE_C} °C (0.4 × the melting point of Li, 453.65 K)`,
+      });
+  const Tc = recipe.cell.temperature_C;
+  if (Tc < CELL_TEMPERATURE_RANGE_C[0] || Tc > CELL_TEMPERATURE_RANGE_C[1])
+    out.push({
+      path: 'cell.temperature_C',
+      problem: 'outside the temperature range of the cell models',
+      got: `${Tc} °C`,
+      allowed: `${CELL_TEMPERATURE_RANGE_C[0]} … ${CELL_TEMPERATURE_RANGE_C[1]} °C (assumption: where their Arrhenius parameters are extrapolated at most ≈ 50 K beyond the data)`,
+    });
+  const b = recipe.battery;
+  // the BMS window inside the cell's own cut-offs (the battery's check, here so validate finds it too)
+  const bms = (b?.extras as { bms?: { cell_v_min_V?: number; cell_v_max_V?: number } } | undefined)?.bms;
+  if (
+    b &&
+    stages.battery !== false &&
+    bms?.cell_v_min_V !== undefined &&
+    bms.cell_v_min_V < recipe.cycling.discharge_cutoff_V
+  )
+    out.push({
+      path: 'battery.extras.bms.cell_v_min_V',
+      problem: "below the cell's discharge cut-off",
+      got: `${bms.cell_v_min_V} V`,
+      allowed: `≥ cycling.discharge_cutoff_V = ${recipe.cycling.discharge_cutoff_V} V`,
+    });
+  if (
+    b &&
+    stages.battery !== false &&
+    bms?.cell_v_max_V !== undefined &&
+    bms.cell_v_max_V > recipe.cycling.charge_cutoff_V
+  )
+    out.push({
+      path: 'battery.extras.bms.cell_v_max_V',
+      problem: "above the cell's charge cut-off",
+      got: `${bms.cell_v_max_V} V`,
+      allowed: `≤ cycling.charge_cutoff_V = ${recipe.cycling.charge_cutoff_V} V`,
+    });
+  if (b && stages.battery !== false && b.series * b.parallel > JOB_LIMITS.packCells)
+    out.push({
+      path: b.series >= b.parallel ? 'battery.series' : 'battery.parallel',
+      problem: 'pack too large to simulate cell by cell',
+      got: `${b.series}s${b.parallel}p = ${b.series * b.parallel} cells`,
+      allowed: `series × parallel <= ${JOB_LIMITS.packCells}`,
+    });
+  let P: ReturnType<typeof parseProduction> | undefined;
+  try {
+    P = stages.production === false ? undefined : parseProduction(recipe.production);
+  } catch {
+    P = undefined; // reported by the recipe's own validation
+  }
+  if (P) {
+    const web_m = recipe.line.speed_m_per_min * 60 * P.duration_h;
+    const lanes = Math.max(
+      0,
+      Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
+    );
+    const cells = (web_m / (recipe.cell.length_mm * 1e-3)) * lanes;
+    if (cells > JOB_LIMITS.productionCells)
+      out.push({
+        path: 'production.duration_h',
+        problem: 'the production run would make too many cells',
+        got: `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min for ${P.duration_h} h, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
+        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter duration_h, a slower line or larger cells`,
+      });
+    for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
+      const len = recipe.line.roll_length_m[k];
+      if (web_m / len > JOB_LIMITS.rollChanges)
+        out.push({
+          path: `line.roll_length_m.${k}`,
+          problem: 'rolls so short that the production run would change rolls too often',
+          got: `${len} m (about ${Math.round(web_m / len)} roll changes in ${+web_m.toPrecision(4)} m of web)`,
+          allowed: `rolls of at least ${+(web_m / JOB_LIMITS.rollChanges).toPrecision(3)} m (<= ${JOB_LIMITS.rollChanges} roll changes per run)`,
+        });
+    }
+  }
+  return out;
+}
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -65,6 +284,8 @@ export interface JobOptions {
    * the library; `rollcell run` turns it on.
    */
   battery?: boolean | { profile?: BatteryProfileName; days?: number };
+  /** the drive cycles the recipe's experiment names, read by the caller (the edge), by source as written */
+  driveCycles?: Readonly<Record<string, DriveCycle>>;
   /**
    * compute the force each station would need for a 1 % Al reduction (default true). It only adds
    * evidence text to claims 3/4 (never a verdict); sweeps turn it off (it costs ≈ 20 ms of root finding).
@@ -167,6 +388,7 @@ export function runCycling(
   cell: ProducedCell,
   progress?: Progress,
   opts: CyclingOptions = {},
+  driveCycles?: Readonly<Record<string, DriveCycle>>,
 ): CyclingRun {
   const c = recipe.cycling;
   const ticker = stageTicker(progress, 'cycling', 3, 'parts');
@@ -179,7 +401,10 @@ export function runCycling(
   const exp = runExperiment(
     buildCellModel(recipe, kind, cell, tune),
     summary ? { steps, period: SUMMARY_PERIOD } : steps,
-    summary ? { initialSoc, series: 'none', recordOutputs: false } : { initialSoc },
+    {
+      ...(summary ? { initialSoc, series: 'none' as const, recordOutputs: false } : { initialSoc }),
+      ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
+    },
   );
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
@@ -342,7 +567,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   if (!opts.noCycling) {
     if (canCycle) {
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI, opts.progress, opts.cycling);
+      cyc = runCycling(recipe, cellSI, opts.progress, opts.cycling, opts.driveCycles);
       output.cycling = cyc.block;
       warnings.push(...cyc.notes);
     } else {

@@ -33,6 +33,9 @@ export interface ProfileTable {
  * skipped, a first non-numeric line is taken as a header. Errors name the line (1-based) and column.
  * Time must start ≥ 0 and increase strictly.
  */
+/** largest magnitude of a time (s) or value (W, kW, A, km/h …) in a duty-profile CSV: a choice far beyond any duty */
+export const PROFILE_MAX_ABS = 1e10;
+
 export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
   const t: number[] = [];
   const v: number[] = [];
@@ -78,6 +81,17 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
     }
     const tt = Number(cells[0]);
     const vv = Number(cells[1]);
+    for (const [c, x] of [
+      [1, tt],
+      [2, vv],
+    ] as const)
+      if (Math.abs(x) > PROFILE_MAX_ABS)
+        throw new ProfileCsvError(ln, c, {
+          path: `${name} (${c === 1 ? 'time' : 'value'})`,
+          problem: 'too large to be a duty profile',
+          got: String(x),
+          allowed: `a magnitude ≤ ${PROFILE_MAX_ABS}`,
+        });
     if (t.length === 0 && tt < 0)
       throw new ProfileCsvError(ln, 1, {
         path: `${name} (time)`,
@@ -119,6 +133,13 @@ export function binAverage(tab: { t: ArrayLike<number>; v: ArrayLike<number> }, 
   const v = tab.v;
   const t0 = t[0]!;
   const tEnd = t[t.length - 1]!;
+  if (!(tEnd - t0 >= dt))
+    throw problem(
+      'profile',
+      'the CSV spans less than one time step',
+      `${tEnd - t0} s`,
+      `a profile of at least one step of ${dt} s`,
+    );
   const nb = Math.max(1, Math.round((tEnd - t0) / dt));
   if (nb > MAX_PROFILE_STEPS)
     throw problem(

@@ -268,7 +268,13 @@ export function cellResistance_ohm(m: SsbSpme): number {
 const stats = (x: number[]): { mean: number; sigma: number; min: number; max: number } => {
   const mean = x.reduce((a, b) => a + b, 0) / x.length;
   const sigma = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, x.length - 1));
-  return { mean: r(mean), sigma: r(sigma), min: r(Math.min(...x)), max: r(Math.max(...x)) };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of x) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return { mean: r(mean), sigma: r(sigma), min: r(min), max: r(max) };
 };
 
 /** C/3 constant-current discharge from the initial state until the first cell reaches v_min */
@@ -302,19 +308,92 @@ export function measureC3(
   };
 }
 
-interface Trace {
+/**
+ * The pack's trace in bounded memory: running extremes over the whole run, and the downsampled series
+ * kept as bins of 2^k steps (at most 2 × `points` bins; two neighbours merge when they fill up), so a
+ * 365-day run holds a few thousand numbers instead of hundreds of millions. For runs of at most
+ * 2 × `points` steps the series is exactly the stride-downsampling of every step.
+ */
+export class PackTrace {
+  /** per-cell snapshots for the dashboard (evenly spaced in steps, between want and 2·want of them) */
   frames?: { want: number; stride: number; calls: number; data: CellFrames };
-  t: number[];
-  vp: number[];
-  ip: number[];
-  vmin: number[];
-  vmax: number[];
-  smin: number[];
-  smax: number[];
-  tmax: number[];
+  /** steps recorded */
+  m = 0;
+  vminAll = Infinity;
+  vmaxAll = -Infinity;
+  tmaxAll = -Infinity;
+  socSpreadMax = 0;
+  lastSmin = NaN;
+  lastSmax = NaN;
+  #w = 1; // steps per bin
+  #fill = 0; // steps in the last (open) bin
+  readonly #cap: number;
+  readonly t: number[] = [];
+  readonly vp: number[] = [];
+  readonly ip: number[] = [];
+  readonly vmin: number[] = [];
+  readonly vmax: number[] = [];
+  readonly smin: number[] = [];
+  readonly smax: number[] = [];
+  readonly tmax: number[] = [];
+  constructor(points: number) {
+    this.#cap = 2 * Math.max(1, points);
+  }
+  push(t: number, vp: number, ip: number, vmin: number, vmax: number, smin: number, smax: number, tmax: number): void {
+    this.m++;
+    this.vminAll = Math.min(this.vminAll, vmin);
+    this.vmaxAll = Math.max(this.vmaxAll, vmax);
+    this.tmaxAll = Math.max(this.tmaxAll, tmax);
+    this.socSpreadMax = Math.max(this.socSpreadMax, smax - smin);
+    this.lastSmin = smin;
+    this.lastSmax = smax;
+    const k = this.t.length - 1;
+    if (k >= 0 && this.#fill < this.#w) {
+      // into the open bin: the last time/voltage/current, the extremes of the rest
+      this.t[k] = t;
+      this.vp[k] = vp;
+      this.ip[k] = ip;
+      this.vmin[k] = Math.min(this.vmin[k]!, vmin);
+      this.vmax[k] = Math.max(this.vmax[k]!, vmax);
+      this.smin[k] = Math.min(this.smin[k]!, smin);
+      this.smax[k] = Math.max(this.smax[k]!, smax);
+      this.tmax[k] = Math.max(this.tmax[k]!, tmax);
+      this.#fill++;
+      return;
+    }
+    if (this.t.length >= this.#cap) this.#halve();
+    this.t.push(t);
+    this.vp.push(vp);
+    this.ip.push(ip);
+    this.vmin.push(vmin);
+    this.vmax.push(vmax);
+    this.smin.push(smin);
+    this.smax.push(smax);
+    this.tmax.push(tmax);
+    this.#fill = 1;
+  }
+  /** merge neighbouring bins: width doubles, count halves */
+  #halve(): void {
+    const n = this.t.length >> 1;
+    for (let i = 0; i < n; i++) {
+      const a = 2 * i;
+      const b = a + 1;
+      this.t[i] = this.t[b]!;
+      this.vp[i] = this.vp[b]!;
+      this.ip[i] = this.ip[b]!;
+      this.vmin[i] = Math.min(this.vmin[a]!, this.vmin[b]!);
+      this.vmax[i] = Math.max(this.vmax[a]!, this.vmax[b]!);
+      this.smin[i] = Math.min(this.smin[a]!, this.smin[b]!);
+      this.smax[i] = Math.max(this.smax[a]!, this.smax[b]!);
+      this.tmax[i] = Math.max(this.tmax[a]!, this.tmax[b]!);
+    }
+    for (const arr of [this.t, this.vp, this.ip, this.vmin, this.vmax, this.smin, this.smax, this.tmax]) arr.length = n;
+    this.#w *= 2;
+    this.#fill = this.#w; // the last bin is full
+  }
 }
 
-function record(pack: Pack, tr: Trace, I: number, Vp: number): void {
+function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
   let vmin = Infinity;
   let vmax = -Infinity;
   let smin = Infinity;
@@ -328,14 +407,7 @@ function record(pack: Pack, tr: Trace, I: number, Vp: number): void {
     smax = Math.max(smax, s);
     tmax = Math.max(tmax, pack.T[k]!);
   }
-  tr.t.push(pack.t);
-  tr.vp.push(Vp);
-  tr.ip.push(I);
-  tr.vmin.push(vmin);
-  tr.vmax.push(vmax);
-  tr.smin.push(smin);
-  tr.smax.push(smax);
-  tr.tmax.push(tmax);
+  tr.push(pack.t, Vp, I, vmin, vmax, smin, smax, tmax);
   const f = tr.frames;
   if (f && f.calls++ % f.stride === 0) {
     const d = f.data;
@@ -358,7 +430,7 @@ function record(pack: Pack, tr: Trace, I: number, Vp: number): void {
   }
 }
 
-function downsample(tr: Trace, n: number): BatteryBlock['series'] {
+export function downsample(tr: PackTrace, n: number): BatteryBlock['series'] {
   const m = tr.t.length;
   const stride = Math.max(1, Math.ceil(m / n));
   const out: BatteryBlock['series'] = {
@@ -642,7 +714,7 @@ export function runBatteryCommand(
   const pack = built.pack;
   const rng = new Rng(seed ^ 0x5eed);
   const prof = profileOf(recipe, ex, opts, c3.energy_J, days, rng);
-  const tr: Trace = { t: [], vp: [], ip: [], vmin: [], vmax: [], smin: [], smax: [], tmax: [] };
+  const tr = new PackTrace(opts.seriesPoints ?? 400);
   if (opts.cellFrames !== undefined && opts.cellFrames > 0)
     tr.frames = {
       want: Math.ceil(opts.cellFrames),
@@ -773,8 +845,7 @@ export function runBatteryCommand(
   const eBal = pack.packEnergy_J - (sumCellE + pack.interconnectLoss_J + pack.bleedLoss_J);
   // round trip: out / in, corrected by the change of stored energy (≈ mean rest voltage × charge)
   const rte = pack.energyIn_J > 0 ? (pack.energyOut_J + Math.max(0, dE)) / (pack.energyIn_J - Math.min(0, dE)) : 0;
-  let socSpreadMax = 0;
-  for (let i = 0; i < tr.t.length; i++) socSpreadMax = Math.max(socSpreadMax, tr.smax[i]! - tr.smin[i]!);
+  const socSpreadMax = tr.socSpreadMax;
   const lc = limitingCell(built, resist);
   const ageing =
     opts.ageing === false || ex.years === 0
@@ -825,11 +896,11 @@ export function runBatteryCommand(
       round_trip_efficiency: pack.energyIn_J > 0 && pack.energyOut_J > 0 ? r(rte, 5) : null,
       interconnect_loss_Wh: r(pack.interconnectLoss_J / 3600),
       balancing_loss_Wh: r(pack.bleedLoss_J / 3600),
-      cell_voltage_min_V: r(Math.min(...tr.vmin), 5),
-      cell_voltage_max_V: r(Math.max(...tr.vmax), 5),
+      cell_voltage_min_V: r(tr.vminAll, 5),
+      cell_voltage_max_V: r(tr.vmaxAll, 5),
       soc_spread_max_pct: r(socSpreadMax * 100, 4),
-      soc_spread_end_pct: r((tr.smax[tr.smax.length - 1]! - tr.smin[tr.smin.length - 1]!) * 100, 4),
-      temperature_max_C: built.options.thermal ? r(Math.max(...tr.tmax) - 273.15, 4) : null,
+      soc_spread_end_pct: r((tr.lastSmax - tr.lastSmin) * 100, 4),
+      temperature_max_C: built.options.thermal ? r(tr.tmaxAll - 273.15, 4) : null,
       max_cell_c_rate: r(maxC, 4),
       model_validity_c_rate: validity,
       deratings: {

@@ -5,7 +5,7 @@
  * src/battery/run.ts.
  */
 import type { Progress } from '../progress.ts';
-import { readFileSync } from 'node:fs';
+import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import {
   BATTERY_PROFILES,
@@ -62,17 +62,7 @@ export function batteryOptions(
     const column = o.csvColumn ?? 'power_W';
     if (!(CSV_COLUMNS as readonly string[]).includes(column))
       throw bad('--csv-column', 'unknown column kind', JSON.stringify(column), CSV_COLUMNS.join(', '));
-    let text: string;
-    try {
-      text = readFileSync(o.profileCsv, 'utf8');
-    } catch {
-      throw bad(
-        '--profile-csv',
-        'file not found or not readable',
-        JSON.stringify(o.profileCsv),
-        'an existing, readable CSV file',
-      );
-    }
+    const text = readUserFile(o.profileCsv, { field: '--profile-csv', maxBytes: MAX_FILE_BYTES.csv, what: 'CSV file' });
     csv = { text, column: column as CsvColumn, name: o.profileCsv };
   } else if (o.profileCsv)
     throw bad(

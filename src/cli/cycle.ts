@@ -10,8 +10,8 @@
  * protocol, else from the experiment's natural start (0 when it begins with a charge, 1 otherwise;
  * 1 for a current profile). `--initial-soc` overrides all of these.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkOutputFile, MAX_FILE_BYTES, readUserFile, writeFileAtomic } from '../io/files.ts';
 import { ProblemError } from '../problems.ts';
 import { experimentFormatOf, parseExperimentFile } from '../cycler/experiment-file.ts';
 import { parseBpxText } from '../electrochem/bpx.ts';
@@ -23,10 +23,10 @@ import {
   runExperiment,
   toBdfCsv,
   toCycleSummaryCsv,
-  parseBdfCsv,
   compareVoltage,
-  csvProblem,
   loadDriveCycles,
+  readBdfFile,
+  csvProblem,
   firstCycleSummary,
   allCycleMetrics,
   parseExperiment,
@@ -36,6 +36,7 @@ import {
 } from '../cycler/index.ts';
 import { parseCsvTable, parseDriveCycleCsv, toBdfTableCsv } from '../cycler/bdf.ts';
 import { buildCellModel } from '../pipeline.ts';
+import { experimentSizeProblems } from '../cycler/limits.ts';
 import { inputError, loadRecipe, underFlag } from './input.ts';
 import { kv } from './table.ts';
 
@@ -56,17 +57,15 @@ export interface CycleOptions {
   /** the run's start for `Unix Time / s` (ISO 8601 or Unix seconds; default now) */
   startTime?: string;
   json?: boolean;
+  /** replace existing output files (never an input or a database) */
+  force?: boolean;
 }
 
 const BPX_MODELS = ['dfn', 'spme', 'spm'] as const;
 const SSB_MODELS = ['p2d', 'spme', 'spm'] as const;
 
-function readText(path: string, field: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw inputError(field, 'file not found or not readable', JSON.stringify(path), 'an existing, readable file');
-  }
+function readText(path: string, field: string, what: string, maxBytes: number = MAX_FILE_BYTES.csv): string {
+  return readUserFile(path, { field, maxBytes, what });
 }
 
 /** `--start-time`: an ISO 8601 date-time or Unix seconds, or an InputError */
@@ -98,13 +97,7 @@ export function parseInitialSoc(v: string): number {
 
 /** reads a measured BDF CSV for --compare, or a ProblemError naming the file, line and column */
 function readMeasured(path: string): { time_s: number[]; voltage_V: number[] } {
-  const r = parseBdfCsv(readText(path, '--compare'));
-  if (!r.ok)
-    throw new ProblemError(
-      r.errors.map((e) => csvProblem(e, path)),
-      '--compare',
-    );
-  return r.value;
+  return readBdfFile(path, '--compare');
 }
 
 function compareWith(
@@ -239,7 +232,7 @@ function profileCsvs(
  * a PyBaMM drive-cycle CSV (`#` comment lines, headerless rows; current positive on discharge, negated).
  */
 function readCurrentProfile(path: string): CurrentProfile & { format: string } {
-  const text = readText(path, '--current-profile');
+  const text = readText(path, '--current-profile', 'CSV file');
   const dc = parseDriveCycleCsv(text);
   if (dc.ok && dc.value.sign === 'discharge-positive') {
     if (dc.value.quantity && !/current/i.test(dc.value.quantity))
@@ -308,7 +301,7 @@ export function cellModelFor(
       );
     let params;
     try {
-      params = parseBpxText(readText(cell, '--cell'), cell);
+      params = parseBpxText(readText(cell, '--cell', 'BPX JSON file', MAX_FILE_BYTES.bpx), cell);
     } catch (e) {
       throw underFlag('--cell', e);
     }
@@ -330,7 +323,7 @@ export function cellModelFor(
       JSON.stringify(model),
       SSB_MODELS.join(', '),
     );
-  const { recipe } = loadRecipe(cell);
+  const { recipe } = loadRecipe(cell, { production: false, battery: false });
   const m = buildCellModel(recipe, model as (typeof SSB_MODELS)[number]);
   // a recipe's cell starts as produced (discharged) unless the recipe asks otherwise
   return {
@@ -343,6 +336,12 @@ export function cellModelFor(
 }
 
 export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
+  // output paths first: before any work, and never onto an input or a database
+  const inputs = [o.cell, o.currentProfile, o.compare].filter((x): x is string => typeof x === 'string');
+  if (o.csv) checkOutputFile(o.csv, { field: '--csv', force: o.force, inputs });
+  if (o.summaryCsv) checkOutputFile(o.summaryCsv, { field: '--summary-csv', force: o.force, inputs });
+  if (o.csv && o.summaryCsv && resolve(o.csv) === resolve(o.summaryCsv))
+    throw inputError('--summary-csv', 'is the same file as --csv', JSON.stringify(o.summaryCsv), 'a different file');
   const socArg = o.initialSoc !== undefined ? parseInitialSoc(o.initialSoc) : undefined;
   // the Unix Time / s of the files: the run's own start (`--start-time`), else now
   const startTime_s = o.startTime !== undefined ? parseStartTime(o.startTime) : Math.round(Date.now()) / 1000;
@@ -382,8 +381,8 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     const files = profileCsvs(s.t_s, s.V, s.I_A, s.T_K, model.ambientTemperature_K ?? NaN, startTime_s);
     const qc = files.charge_Ah;
     const qd = files.discharge_Ah;
-    if (o.csv) writeOut('--csv', o.csv, files.series);
-    if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, files.summary);
+    if (o.csv) writeOut('--csv', o.csv, files.series, o.force);
+    if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, files.summary, o.force);
     const cmp = o.compare
       ? compareWith(o.compare, { time_s: Array.from(s.t_s), voltage_V: Array.from(s.V) })
       : undefined;
@@ -440,14 +439,14 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
         JSON.stringify(file),
         '.yaml, .yml, .json, .txt or .py',
       );
-    const r = parseExperimentFile(readText(file, '--experiment-file'), format, file);
+    const r = parseExperimentFile(
+      readText(file, '--experiment-file', 'experiment file', MAX_FILE_BYTES.recipe),
+      format,
+      file,
+    );
     if (!r.ok) throw new ProblemError(r.problems);
     experiment = r.value;
-    try {
-      driveCycles = loadDriveCycles(experiment, dirname(resolve(file)));
-    } catch (e) {
-      throw underFlag('--experiment-file', e);
-    }
+    driveCycles = loadDriveCycles(experiment, dirname(resolve(file)), '--experiment-file');
   } else if (steps) {
     // the --experiment steps form ONE cycle (use --experiment-file for PyBaMM's cycles, tuples and * N)
     const parsed = parseExperiment(steps);
@@ -463,11 +462,16 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
           `(${turns + 1} charge–discharge turns); its capacities add up over them — give the cycles as an ` +
           "--experiment-file (PyBaMM's list of tuples, * N)",
       );
-    try {
-      driveCycles = loadDriveCycles(parsed.value, process.cwd());
-    } catch (e) {
-      throw underFlag('--experiment', e);
-    }
+    driveCycles = loadDriveCycles(parsed.value, process.cwd(), '--experiment');
+  }
+  if (experiment) {
+    // the limits again with the drive cycles' lengths (refused before the run, not while it runs)
+    const field = o.experimentFile ? '--experiment-file' : '--experiment';
+    const size = experimentSizeProblems(experiment, driveCycles);
+    if (size.length)
+      throw new ProblemError(
+        size.map((z) => ({ path: field, problem: `${z.problem} at ${z.where}`, got: z.got, allowed: z.allowed })),
+      );
   }
   // the default protocol starts discharged; user steps from the cell's start state (recipe: as produced)
   const soc = initialSoc ?? (steps ? undefined : 0);
@@ -490,8 +494,8 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   } catch (e) {
     throw underFlag('--experiment', e);
   }
-  if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result, { startTime_s }));
-  if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result, { startTime_s }));
+  if (o.csv) writeOut('--csv', o.csv, toBdfCsv(result, { startTime_s }), o.force);
+  if (o.summaryCsv) writeOut('--summary-csv', o.summaryCsv, toCycleSummaryCsv(result, { startTime_s }), o.force);
   const cmp = o.compare ? compareWith(o.compare, result.series) : undefined;
   const fc = firstCycleSummary(result);
   const perCycle = allCycleMetrics(result).map((m) => ({
@@ -532,20 +536,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   );
 }
 
-/** writes an output file, or an input error naming the option when the path cannot be written */
-function writeOut(option: string, path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EISDIR'
-        ? 'is a directory'
-        : code === 'ENOENT'
-          ? 'its directory does not exist'
-          : code === 'EACCES'
-            ? 'not writable (permission denied)'
-            : 'cannot be written';
-    throw inputError(option, why, JSON.stringify(path), 'a writable file path in an existing directory');
-  }
+/** writes an output file (checked up front by cycleCommand) through a temporary file and a rename */
+function writeOut(option: string, path: string, text: string, force?: boolean): void {
+  writeFileAtomic(path, text, { field: option, force });
 }

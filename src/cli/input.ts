@@ -2,11 +2,13 @@
  * The CLI's input helpers, shared by the commands: the one error value for a bad flag or file
  * (`ProblemError`, exit code 2 by type) and the recipe loader.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { parseRecipeText, MAX_RECIPE_BYTES } from '../recipe/parse.ts';
+import { dirname, resolve } from 'node:path';
 import type { Recipe } from '../recipe/schema.ts';
 import { ProblemError, problem } from '../problems.ts';
-import { parseErrorProblem, parseExperiment, type ExperimentEntryInput } from '../cycler/experiment.ts';
+import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
+import { readDriveCycle } from '../cycler/io.ts';
+import type { DriveCycle } from '../cycler/machine.ts';
+import { parseJobRecipe } from '../pipeline.ts';
 
 /** ends a command with an exit code after it has printed its own output (e.g. `bpx check` of a refused file) */
 export class ExitStatus extends Error {
@@ -25,38 +27,27 @@ export function underFlag(flag: string, e: unknown): unknown {
   return e instanceof ProblemError ? new ProblemError(e.problems, e.prefix ? `${flag}: ${e.prefix}` : flag) : e;
 }
 
-/** Reads and validates a recipe file, or throws a ProblemError. */
-export function loadRecipe(file: string): { recipe: Recipe; text: string } {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw inputError('recipe', 'not a regular file', JSON.stringify(file), 'a YAML recipe file');
-    size = st.size;
-  } catch (e) {
-    if (e instanceof ProblemError) throw e;
-    throw inputError(
-      'recipe',
-      'file not found or not readable',
-      JSON.stringify(file),
-      'an existing, readable YAML file',
-    );
-  }
-  if (size > MAX_RECIPE_BYTES)
-    throw inputError('', 'file too large for a recipe', `${size} bytes`, `<= ${MAX_RECIPE_BYTES} bytes`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError('recipe', 'file not readable', JSON.stringify(file), 'a readable YAML file');
-  }
-  const r = parseRecipeText(text);
+export interface LoadedRecipe {
+  recipe: Recipe;
+  /** the text as read (stored with the run) */
+  text: string;
+  /** the drive cycles the recipe's experiment names, read relative to the recipe's directory */
+  driveCycles: Record<string, DriveCycle>;
+}
+
+/**
+ * Reads and validates a recipe file — the ONE validation `validate`, `run`, `cycle` and `battery` share
+ * (and the server, through parseJobRecipe): the recipe's schema and cross-field checks, its experiment
+ * steps, the drive-cycle files they name (read relative to the recipe's directory, as regular files under
+ * the size cap) and the job limits. The file itself is read through the file-safety helper (a regular
+ * file under 1 MB). Throws a ProblemError (exit 2) naming the file, the field and the line.
+ */
+export function loadRecipe(file: string, stages: { production?: boolean; battery?: boolean } = {}): LoadedRecipe {
+  const text = readUserFile(file, { field: 'recipe', maxBytes: MAX_FILE_BYTES.recipe, what: 'YAML recipe file' });
+  const baseDir = dirname(resolve(file));
+  const r = parseJobRecipe(text, { stages, readDriveCycle: (src) => readDriveCycle(src, baseDir, 'experiment') });
   if (!r.ok) throw new ProblemError(r.problems, file);
-  if (r.recipe.experiment) {
-    // the steps themselves (the schema checks the structure; the experiment language is the cycler's)
-    const e = parseExperiment(r.recipe.experiment as ExperimentEntryInput[], 'experiment');
-    if (!e.ok) throw new ProblemError(e.errors.map(parseErrorProblem), file);
-  }
-  return { recipe: r.recipe, text };
+  return { recipe: r.recipe, text, driveCycles: r.driveCycles };
 }
 
 export function parseSeed(v: string): number {

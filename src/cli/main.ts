@@ -4,24 +4,156 @@
  * ROLLCELL_DEBUG=1.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { dirname, join, resolve } from 'node:path';
 import { ProblemError } from '../problems.ts';
+import { checkOutputDir, stageFile, type StagedFile } from '../io/files.ts';
+import { escapeJsonControls, safeText } from '../io/text.ts';
 import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
-import { runJob } from '../pipeline.ts';
-import { renderReport, writeReport } from '../report/index.ts';
+import { runJob, parseJobRecipe } from '../pipeline.ts';
+import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
-import { ExitStatus, inputError, loadRecipe, parseSeed } from './input.ts';
+import type { JobResult } from '../pipeline.ts';
+import type { RunOutput } from '../contract.ts';
+import type { Progress } from '../progress.ts';
+import { ExitStatus, inputError, loadRecipe, parseSeed, type LoadedRecipe } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
+import { maskSpec } from '../store/index.ts';
 import { collectSet } from './set.ts';
 import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
 import { storedDetail } from '../run-record.ts';
+
+/** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
+export function firstNonFinite(v: unknown, path = 'output', depth = 0): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `${path} = ${v}`;
+  if (v === null || typeof v !== 'object' || depth > 64) return undefined;
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+    const a = v as ArrayLike<unknown>;
+    for (let i = 0; i < a.length; i++) {
+      const r = firstNonFinite(a[i], `${path}[${i}]`, depth + 1);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const r = firstNonFinite(x, `${path}.${k}`, depth + 1);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** An internal defect found while finishing a run (exit 1, but the run is recorded as failed). */
+export class RunDefectError extends Error {}
+
+/**
+ * Runs the job and stores it. Nothing a user ran is lost and nothing half-done is left:
+ * - the run is stored as completed, with its report written to a temporary file first and moved into
+ *   place only once the run is committed (never a report without a run);
+ * - a run that fails (bad input found late, a defect, a non-finite number, a report that cannot be
+ *   written) is stored as failed with the reason, and no report is left;
+ * - when the store itself fails (disk full, database gone), nothing is left and the message says so.
+ */
+export async function runAndStore(
+  store: Store,
+  runId: string,
+  loaded: LoadedRecipe,
+  seed: number,
+  o: { production: boolean; battery: boolean },
+  outDir: string,
+  progress?: Progress,
+): Promise<JobResult> {
+  const { recipe, text, driveCycles } = loaded;
+  let staged: StagedFile | undefined;
+  let saved = false;
+  try {
+    const res = runJob(recipe, {
+      seed,
+      runId,
+      production: o.production,
+      battery: o.battery,
+      batteryFrames: 60,
+      driveCycles,
+      ...(progress ? { progress } : {}),
+    });
+    const bad = firstNonFinite(res.output);
+    if (bad)
+      throw new RunDefectError(
+        `the run produced a non-finite number (${bad}); this is a defect of rollcell, please report it with the recipe`,
+      );
+    const reportPath = join(outDir, `${runId}.html`);
+    res.output.report = reportPath;
+    const html = renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles });
+    staged = stageFile(reportPath, html, { field: '--out' });
+    await store.saveRun({
+      recipeText: text,
+      recipe: recipe as unknown,
+      seed,
+      runId,
+      output: res.output,
+      ...storedDetail(res),
+    });
+    saved = true;
+    staged.commit();
+    return res;
+  } catch (e) {
+    staged?.abort();
+    if (!saved) {
+      const reason = e instanceof Error ? e.message : String(e);
+      try {
+        await store.saveRun({
+          recipeText: text,
+          recipe: recipe as unknown,
+          seed,
+          runId,
+          status: 'failed',
+          output: failedOutput(runId, reason),
+        });
+      } catch (e2) {
+        // the store itself failed: say so, with the original reason first
+        const why = e2 instanceof Error ? e2.message : String(e2);
+        if (e instanceof ProblemError)
+          throw new ProblemError(
+            [
+              ...e.problems,
+              {
+                path: '--db',
+                problem: 'the failed run could not be recorded either',
+                got: JSON.stringify(why),
+                allowed: 'a database that takes writes',
+              },
+            ],
+            e.prefix,
+          );
+        throw new Error(`${reason}; the failed run could not be recorded either: ${why}`);
+      }
+    }
+    throw e;
+  }
+}
+
+/** The stored output of a failed run: the contract's required blocks, zeroed, and the reason. */
+function failedOutput(runId: string, reason: string): RunOutput {
+  return {
+    rollcell_version: ROLLCELL_VERSION,
+    run_id: runId,
+    design: {
+      cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
+      cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
+      anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
+      np_ratio: 0,
+      specific_energy_Wh_kg: 0,
+      energy_density_Wh_L: 0,
+    },
+    error: reason,
+  };
+}
 
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
 export interface MainOptions {
@@ -39,7 +171,10 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .version(ROLLCELL_VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => out(s.replace(/\n$/, '')),
+      writeErr: (s) => process.stderr.write(safeText(s)),
+    });
 
   program
     .command('run')
@@ -65,67 +200,27 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           quiet?: boolean;
         },
       ) => {
-        const { recipe, text } = loadRecipe(file);
+        // every check before any work: the recipe (one validation with `validate`), the seed, the
+        // report directory and the database (opened and integrity-checked)
+        const loaded = loadRecipe(file, { production: o.production, battery: o.battery });
+        const { recipe } = loaded;
         const seed = parseSeed(o.seed);
+        const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
         try {
           const runId = newRunId();
+          const reporter = reporterFor(o.quiet);
           let res;
           try {
-            const reporter = reporterFor(o.quiet);
-            try {
-              res = runJob(recipe, {
-                seed,
-                runId,
-                production: o.production,
-                battery: o.battery,
-                batteryFrames: 60,
-                progress: reporter.progress,
-              });
-            } finally {
-              reporter.close();
-            }
-          } catch (e) {
-            // nothing a user ran is lost: a failed run is stored with its error
-            await store.saveRun({
-              recipeText: text,
-              recipe: recipe as unknown,
-              seed,
-              runId,
-              status: 'failed',
-              output: {
-                rollcell_version: ROLLCELL_VERSION,
-                run_id: runId,
-                design: {
-                  cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
-                  cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
-                  anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
-                  np_ratio: 0,
-                  specific_energy_Wh_kg: 0,
-                  energy_density_Wh_L: 0,
-                },
-                error: (e as Error).message,
-              },
-            });
-            throw e;
+            res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress);
+          } finally {
+            reporter.close();
           }
-          res.output.report = writeReport(
-            o.out,
-            runId,
-            renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles }),
-          );
-          await store.saveRun({
-            recipeText: text,
-            recipe: recipe as unknown,
-            seed,
-            runId,
-            output: res.output,
-            ...storedDetail(res),
-          });
           out(
             o.json
               ? JSON.stringify(res.output, null, 2)
-              : formatSummary(recipe, res) + `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${o.db}`,
+              : formatSummary(recipe, res) +
+                  `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${maskSpec(o.db)}`,
           );
         } finally {
           await store.close();
@@ -219,6 +314,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       "the run's start for the files' Unix Time / s: ISO 8601 or Unix seconds (default now)",
     )
     .option('--json', 'print the summary as JSON')
+    .option('--force', 'replace existing --csv/--summary-csv files (never an input or a database)')
     .action(
       async (o: {
         cell: string;
@@ -232,6 +328,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         initialSoc?: string;
         startTime?: string;
         json?: boolean;
+        force?: boolean;
       }) => {
         const { cycleCommand } = await import('./cycle.ts');
         cycleCommand(o, out);
@@ -304,7 +401,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           quiet?: boolean;
         },
       ) => {
-        const { recipe } = loadRecipe(file);
+        const { recipe } = loadRecipe(file, { production: o.cells === 'production' });
         const { batteryCommand } = await import('./battery.ts');
         const reporter = reporterFor(o.quiet);
         try {
@@ -472,7 +569,11 @@ export async function main(
   out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
   mo: MainOptions = {},
 ): Promise<number> {
-  const program = buildProgram(out, mo);
+  // everything printed goes through here: control characters escaped (a recipe name cannot drive the
+  // terminal), credentials redacted from messages
+  const print = (s: string): void => out(escapeJsonControls(s));
+  const say = (s: string): void => void process.stderr.write(safeText(s) + '\n');
+  const program = buildProgram(print, mo);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -484,16 +585,16 @@ export async function main(
     }
     if (e instanceof ExitStatus) return e.code;
     if (e instanceof ProblemError) {
-      process.stderr.write(e.message + '\n');
+      say(e.message);
       return 2;
     }
     if (e instanceof StoreError && e.isUserError) {
-      process.stderr.write(`${e.message}\n`);
+      say(e.message);
       return 2;
     }
     const err = e as Error;
-    process.stderr.write(`rollcell: internal error: ${err?.message ?? String(e)}\n`);
-    if (process.env['ROLLCELL_DEBUG'] === '1' && err?.stack) process.stderr.write(err.stack + '\n');
+    say(`rollcell: internal error: ${err?.message ?? String(e)}`);
+    if (process.env['ROLLCELL_DEBUG'] === '1' && err?.stack) say(err.stack);
     return 1;
   }
 }

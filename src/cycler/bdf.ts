@@ -334,8 +334,21 @@ function canonical(header: string): { label: string; scale: number; offset: numb
 }
 
 /**
+ * Largest magnitudes accepted per column (choices far beyond any cell test — absolute Unix times of
+ * ≈ 1.7e9 s fit — and small enough that squares and sums of a million rows stay finite).
+ */
+export const CSV_MAX_ABS: Readonly<Record<string, number>> = {
+  'Test Time / s': 1e10,
+  'Voltage / V': 1e3,
+  'Current / A': 1e5,
+  'Power / W': 1e9,
+};
+const CSV_MAX_ABS_OTHER = 1e12;
+
+/**
  * Reads a CSV: `required` columns must exist (after canonicalisation) and hold numbers (empty cells
  * allowed, NaN); any other column holding a cell that is not a number is a text column.
+ * A number column whose magnitude passes CSV_MAX_ABS is refused (line and column).
  */
 /** a BDF notation to name in the missing-column message */
 const BDF_NOTATION_EXAMPLE: Record<string, string> = {
@@ -388,6 +401,7 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
   });
   if (errors.length) return { ok: false, errors };
   const cells: string[][] = header.map(() => []);
+  const dataLines: number[] = [];
   for (let r = 1; r < rows.length; r++) {
     const { fields, line } = rows[r]!;
     // trailing empty fields beyond the header are tolerated
@@ -404,6 +418,7 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
       continue;
     }
     for (let k = 0; k < header.length; k++) cells[k]!.push(fields[k]!.trim());
+    dataLines.push(line);
   }
   const columns: Record<string, number[]> = {};
   const textCols: Record<string, string[]> = {};
@@ -413,7 +428,21 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
     const vals = raw.map((x) => (x === '' ? NaN : Number(x)));
     const bad = raw.findIndex((x, i) => x !== '' && !Number.isFinite(vals[i]!));
     if (bad < 0) {
-      columns[h] = c.scale === 1 && c.offset === 0 ? vals : vals.map((v) => v * c.scale + c.offset);
+      const col = c.scale === 1 && c.offset === 0 ? vals : vals.map((v) => v * c.scale + c.offset);
+      const max = CSV_MAX_ABS[h] ?? CSV_MAX_ABS_OTHER;
+      const big = col.findIndex((v) => Math.abs(v) > max);
+      if (big >= 0) {
+        errors.push({
+          line: dataLines[big]!,
+          column: k + 1,
+          field: h,
+          problem: 'too large to be a measurement',
+          got: raw[big]!,
+          allowed: `a magnitude ≤ ${max}`,
+        });
+        return;
+      }
+      columns[h] = col;
       return;
     }
     if (required.includes(h)) {

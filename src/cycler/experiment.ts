@@ -31,6 +31,8 @@
  */
 import { problem, type Problem } from '../problems.ts';
 
+import { EXPERIMENT_LIMITS, experimentSizeProblems } from './limits.ts';
+
 // ───────────────────────────── AST ─────────────────────────────
 
 export type StepControl =
@@ -1690,7 +1692,19 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
         return;
       }
       const inner = flattenSteps(e['steps'], `${p}.steps`, errors);
-      for (let r = 0; r < n; r++) out.push(...inner);
+      // expanded here, so bounded before expanding (a nested repeat of 10⁹ would fill memory)
+      const max = EXPERIMENT_LIMITS.stepsPerCycle;
+      if (out.length + n * inner.length > max) {
+        errors.push(
+          valueError(
+            `${p}.repeat`,
+            `too many steps in one cycle (got ${n} × ${inner.length} step(s) of a nested repeat; allowed <= ${max} steps per cycle, nested repeats expanded: use a top-level {repeat: N, steps} for cycles)`,
+            n,
+          ),
+        );
+        return;
+      }
+      for (let r = 0; r < n; r++) for (const x of inner) out.push(x);
     } else if (isObj(e) && 'repeat_until' in e) {
       errors.push(
         valueError(
@@ -1877,15 +1891,25 @@ export function parseExperiment(
       ),
     );
   if (errors.length) return { ok: false, errors };
-  return {
-    ok: true,
-    value: {
-      blocks: mergeRepeats(blocks),
-      stops,
-      period_s,
-      ...(temperature_K !== undefined ? { temperature_K } : {}),
-    },
+  const value: Experiment = {
+    blocks: mergeRepeats(blocks),
+    stops,
+    period_s,
+    ...(temperature_K !== undefined ? { temperature_K } : {}),
   };
+  const size = experimentSizeProblems(value);
+  if (size.length)
+    return {
+      ok: false,
+      errors: size.map((z) => ({
+        message: `${z.where === 'experiment' ? '' : `step ${z.where}: `}${z.problem} (got ${z.got}; allowed ${z.allowed})`,
+        column: 1,
+        text: '',
+        input: '',
+        path,
+      })),
+    };
+  return { ok: true, value };
 }
 
 /** adjacent cycle blocks with the same steps become one block with the summed repeat count */

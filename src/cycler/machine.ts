@@ -17,6 +17,7 @@ import { ProblemError, type Problem } from '../problems.ts';
 import type { CellModel, CellModelExtras, Control, ControlMode, CycleSummary } from '../electrochem/model.ts';
 import type { DaeProblem, EventSpec, JacobianStructure, SolveOptions, SolveResult } from '../numerics/types.ts';
 import { findInterval, solveDae } from '../numerics/index.ts';
+import { EXPERIMENT_LIMITS } from './limits.ts';
 import {
   defaultDuration_s,
   parseErrorProblem,
@@ -674,6 +675,18 @@ export function runExperiment(
 
     const tEval: number[] = [];
     const per = ph.period_s;
+    // the limits of ./limits.ts, while running: a step that would pass them ends the experiment with
+    // the reason (its length was not known before: "until …" steps, tiny periods)
+    const want = per > 0 ? Math.ceil(tEnd / per) + 1 : Infinity;
+    const have = keepSeries ? series.time_s.length : 0;
+    if (!(tEnd <= EXPERIMENT_LIMITS.stepDuration_s) || !(have + want <= EXPERIMENT_LIMITS.seriesPoints))
+      return {
+        ok: false,
+        failure: !(tEnd <= EXPERIMENT_LIMITS.stepDuration_s)
+          ? `step too long (got ${tEnd} s; allowed <= ${EXPERIMENT_LIMITS.stepDuration_s / 3600} h per step)`
+          : `the experiment would record more than ${EXPERIMENT_LIMITS.seriesPoints} time-series points (got ${have} so far and ${want} more for this step at a ${per} s period; allowed <= ${EXPERIMENT_LIMITS.seriesPoints}: give long steps a longer period)`,
+        y: yStart,
+      };
     for (let k = 0; k * per < tEnd; k++) tEval.push(k * per);
     tEval.push(tEnd);
     let res: SolveResult;

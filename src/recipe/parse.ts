@@ -20,6 +20,83 @@ export type ParseResult = { ok: true; recipe: Recipe } | { ok: false; problems: 
 export const MAX_RECIPE_BYTES = 1_000_000;
 /** Deepest YAML nesting accepted. */
 export const MAX_DEPTH = 32;
+/** Problems reported in full; beyond these, one line says how many more there are (keeps validation linear). */
+export const MAX_PROBLEMS = 20;
+/**
+ * Largest magnitude of a non-zero number in a recipe, and the smallest. Every physical quantity of a
+ * recipe in its unit (µm, mm, N, °C, h, m/min, %, USD …) lies far inside [1e-9, 1e12]; outside it a
+ * number is a typo or an attack, and its SI conversion (× 1e-6, × 3600, squares) can overflow to
+ * Infinity or underflow to 0, which the physics cannot take.
+ */
+export const MAX_MAGNITUDE = 1e12;
+export const MIN_MAGNITUDE = 1e-9;
+
+/**
+ * Physical ceilings by the unit a field's name carries (the recipe's names end in their unit): beyond
+ * them a value describes no roll-to-roll line or cell, and the models' SI arithmetic leaves its range.
+ */
+export const UNIT_CEILINGS: readonly { suffix: RegExp; max: number; unit: string; why: string }[] = [
+  // the rolls are steel (melting ≈ 1400–1500 °C); Li boils at 1342 °C and Al melts at 660 °C
+  { suffix: /temperature_C$|ambient_C$/, max: 1400, unit: '°C', why: 'hotter than the steel rolls melt' },
+  { suffix: /_um$/, max: 10_000, unit: 'µm', why: 'thicker than 10 mm is a plate, not a sheet' },
+  { suffix: /_mm$/, max: 10_000, unit: 'mm', why: 'wider or longer than 10 m' },
+  { suffix: /force_N$/, max: 1e8, unit: 'N', why: 'beyond the largest rolling mills (≈ 100 MN)' },
+  { suffix: /_MPa$/, max: 1000, unit: 'MPa', why: 'beyond the yield strength of every layer' },
+  { suffix: /speed_m_per_min$/, max: 10_000, unit: 'm/min', why: 'faster than any web line' },
+  { suffix: /dwell_h$/, max: 100_000, unit: 'h', why: 'longer than 11 years' },
+];
+
+/** Numbers of the parsed YAML outside [MIN_MAGNITUDE, MAX_MAGNITUDE] (0 is fine), as problems. */
+function magnitudeProblems(data: unknown): RecipeProblem[] {
+  const out: RecipeProblem[] = [];
+  const walk = (v: unknown, path: string[]): void => {
+    if (out.length > MAX_PROBLEMS) return;
+    if (typeof v === 'number') {
+      const a = Math.abs(v);
+      if (Number.isFinite(v) && v !== 0 && (a > MAX_MAGNITUDE || a < MIN_MAGNITUDE))
+        out.push({
+          path: path.join('.'),
+          problem: a > MAX_MAGNITUDE ? 'number too large to be physical' : 'number too small to be physical',
+          got: String(v),
+          allowed: `0 or a magnitude from ${MIN_MAGNITUDE} to ${MAX_MAGNITUDE} (in the field's unit)`,
+        });
+      else {
+        const key = path[path.length - 1] ?? '';
+        const c = UNIT_CEILINGS.find((u) => u.suffix.test(key));
+        if (c && Number.isFinite(v) && v > c.max)
+          out.push({
+            path: path.join('.'),
+            problem: `too large to be physical (${c.why})`,
+            got: String(v),
+            allowed: `<= ${c.max} ${c.unit}`,
+          });
+      }
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, String(i)]));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, [...path, k]);
+  };
+  walk(data, []);
+  return out;
+}
+
+/** The first MAX_PROBLEMS problems, and one more line with the count of the rest. */
+export function capProblems(ps: RecipeProblem[]): RecipeProblem[] {
+  if (ps.length <= MAX_PROBLEMS) return ps;
+  return [
+    ...ps.slice(0, MAX_PROBLEMS),
+    {
+      path: '',
+      problem: `${ps.length - MAX_PROBLEMS} more problem(s) not shown`,
+      got: `${ps.length} problems in all`,
+      allowed: `fix the first ${MAX_PROBLEMS} and validate again`,
+    },
+  ];
+}
+
+/** Checks a caller adds to the recipe's own (e.g. the experiment steps, which the cycler parses). */
+export type ExtraRecipeCheck = (recipe: Recipe) => RecipeProblem[];
 
 function depthOf(node: unknown, depth = 0): number {
   if (depth > MAX_DEPTH) return depth;
@@ -34,6 +111,36 @@ function depthOf(node: unknown, depth = 0): number {
     return m;
   }
   return depth;
+}
+
+/** Keys given twice in one mapping (one problem each, with its line), in linear time. */
+function duplicateKeys(
+  node: unknown,
+  lc: LineCounter,
+  path: string[] = [],
+  out: RecipeProblem[] = [],
+): RecipeProblem[] {
+  if (path.length > MAX_DEPTH || out.length > MAX_PROBLEMS) return out;
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const item of node.items) {
+      const k = isScalar(item.key) ? String(item.key.value) : JSON.stringify(String(item.key));
+      if (seen.has(k)) {
+        const range = isScalar(item.key) ? item.key.range : undefined;
+        const pos = range ? lc.linePos(range[0]) : undefined;
+        out.push({
+          path: [...path, k].join('.'),
+          problem: 'key given twice in the same mapping',
+          got: `a second "${k}"`,
+          allowed: 'each key once',
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        });
+      }
+      seen.add(k);
+      duplicateKeys(item.value, lc, [...path, k], out);
+    }
+  } else if (isSeq(node)) node.items.forEach((x, i) => duplicateKeys(x, lc, [...path, String(i)], out));
+  return out;
 }
 
 const MATERIAL_FIELDS: { path: string[]; kind: MaterialKind | MaterialKind[] }[] = [
@@ -223,7 +330,8 @@ export function readYamlMapping(
   const lineCounter = new LineCounter();
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // yaml's own uniqueKeys check compares every pair of keys (40 000 keys: minutes); duplicateKeys is linear
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   } catch (e) {
     return {
       ok: false,
@@ -251,6 +359,8 @@ export function readYamlMapping(
       })),
     };
   }
+  const dups = duplicateKeys(doc.contents, lineCounter);
+  if (dups.length > 0) return { ok: false, problems: capProblems(dups) };
   if (depthOf(doc.contents) > MAX_DEPTH) {
     return {
       ok: false,
@@ -314,24 +424,38 @@ export function readYamlMapping(
  * Validates recipe data (a parsed YAML/JSON object, e.g. a recipe with a sweep point's values set):
  * the schema, then the checks across fields and the material library. Never throws on bad input.
  */
-export function validateRecipeData(data: unknown): ParseResult {
+export function validateRecipeData(data: unknown, extra?: ExtraRecipeCheck): ParseResult {
   const parsed = recipeSchema.safeParse(data);
+  const mag = magnitudeProblems(data);
   if (!parsed.success) {
-    const problems = zodProblems(parsed.error, data, recipeSchema);
-    const seen = new Set(problems.map((p) => p.path));
-    for (const m of materialProblems(data)) if (!seen.has(m.path)) problems.push(m);
-    return { ok: false, problems };
+    const problems: RecipeProblem[] = [];
+    const seen = new Set<string>();
+    const add = (p: RecipeProblem): void => {
+      if (!seen.has(p.path)) problems.push(p);
+      seen.add(p.path);
+    };
+    for (const p of zodProblems(parsed.error, data, recipeSchema)) add(p);
+    for (const m of mag) add(m);
+    for (const m of materialProblems(data)) add(m);
+    return { ok: false, problems: capProblems(problems) };
   }
+  if (mag.length > 0) return { ok: false, problems: capProblems(mag) };
   const sem = semanticProblems(parsed.data);
-  if (sem.length > 0) return { ok: false, problems: sem };
+  if (sem.length > 0) return { ok: false, problems: capProblems(sem) };
+  const more = extra ? extra(parsed.data) : [];
+  if (more.length > 0) return { ok: false, problems: capProblems(more) };
   return { ok: true, recipe: parsed.data };
 }
 
-/** Parses and validates recipe text. `source` is used only in messages. */
-export function parseRecipeText(text: string): ParseResult {
+/**
+ * Parses and validates recipe text. `extra` adds checks that need more than the recipe module knows
+ * (the job's: experiment steps, limits); their problems get line numbers like the others.
+ */
+export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseResult {
   const y = readYamlMapping(text);
   if (!y.ok) return y;
-  const r = validateRecipeData(y.data);
+  // lines only for the problems shown (capped): finding a node's line is a walk of the document
+  const r = validateRecipeData(y.data, extra);
   if (r.ok) return r;
   return {
     ok: false,

@@ -177,7 +177,9 @@ export const cellSchema = z
   .object({
     width_mm: positive('cell width, mm'),
     length_mm: positive('cell length (machine direction), mm'),
-    stack_pressure_MPa: nonNegative('stack pressure held by the fixture, MPa (claim 15: 1–10 MPa)'),
+    stack_pressure_MPa: positive(
+      'stack pressure held by the fixture, MPa (claim 15: 1–10 MPa); > 0: the solid-state cell models need the pressure that keeps the particles in contact',
+    ),
     temperature_C: temperatureC('cell operating temperature, °C').default(25),
     packaging_mass_fraction: num('mass of pouch/tabs as a fraction of the cell stack mass').gte(0).lt(1).default(0),
   })
@@ -230,8 +232,12 @@ export const experimentEntrySchema: z.ZodType<ExperimentEntry> = z.lazy(() =>
 export const cyclingSchema = z
   .object({
     model: z.enum(['p2d', 'spme', 'spm']).default('spme').describe('electrochemical model of the solid-state cell'),
-    charge_cutoff_V: positive('cell charge cut-off voltage of the [0178] protocol, V (seed: 4.25–4.4 V)').default(4.3),
-    discharge_cutoff_V: positive('cell discharge cut-off voltage, V').default(3.0),
+    // ≤ 6 V: no lithium cell is charged above ≈ 5.3 V (LiNiPO4/LiCoPO4 are the highest-voltage cathodes);
+    // beyond it a cut-off is a typo in the unit (mV for V) and the cell models leave their window
+    charge_cutoff_V: positive('cell charge cut-off voltage of the [0178] protocol, V (seed: 4.25–4.4 V)')
+      .lte(6)
+      .default(4.3),
+    discharge_cutoff_V: positive('cell discharge cut-off voltage, V').lte(6).default(3.0),
     ageing_cycles: z
       .number()
       .int()

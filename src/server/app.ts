@@ -20,9 +20,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { parseRecipeText, formatProblem } from '../recipe/parse.ts';
+import { formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
-import { runJob } from '../pipeline.ts';
+import { runJob, parseJobRecipe } from '../pipeline.ts';
 import { allMaterials } from '../materials/library.ts';
 import { newRunId, sha256Hex, type Store, type StoredRun } from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
@@ -278,7 +278,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     return s;
   };
   const recipeResult = (text: string) => {
-    const r = parseRecipeText(text);
+    // the CLI's validation (experiment steps, limits), so the API runs nothing `validate` refuses
+    const r = parseJobRecipe(text);
     if (!r.ok) throw new HttpProblem(422, r.problems);
     return r.recipe;
   };
@@ -330,7 +331,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     async (c) => {
       const t0 = performance.now();
       const { text } = parse(S.validateRequestSchema, await body(c), 'body');
-      const r = parseRecipeText(text);
+      const r = parseJobRecipe(text);
       if (!r.ok)
         return c.json({
           ok: false,

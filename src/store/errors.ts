@@ -6,7 +6,9 @@ export type StoreErrorCode =
   | 'not_found' // no run with that id / prefix
   | 'ambiguous' // prefix matches several runs
   | 'invalid_input' // saveRun input not storable
-  | 'duplicate'; // run id already exists
+  | 'duplicate' // run id already exists
+  | 'unavailable' // the server or the file cannot be reached or used as configured (fixable by the user)
+  | 'corrupt'; // the database file is damaged: refused, never written into
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
@@ -21,7 +23,9 @@ export class StoreError extends Error {
       this.code === 'bad_spec' ||
       this.code === 'not_found' ||
       this.code === 'ambiguous' ||
-      this.code === 'invalid_input'
+      this.code === 'invalid_input' ||
+      this.code === 'unavailable' ||
+      this.code === 'corrupt'
     );
   }
 }

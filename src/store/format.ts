@@ -216,7 +216,7 @@ function renderBlock(block: Record<string, unknown>, indent: string, out: string
       const shown =
         nums.length <= 8
           ? nums.map((x) => fmtNum(x)).join(', ')
-          : `${nums.length} values, ${fmtNum(Math.min(...nums))} … ${fmtNum(Math.max(...nums))}`;
+          : `${nums.length} values, ${fmtNum(nums.reduce((a, b) => Math.min(a, b), Infinity))} … ${fmtNum(nums.reduce((a, b) => Math.max(a, b), -Infinity))}`;
       leaves.push([label, `[${shown}]`, unit]);
     } else {
       const { label, unit } = unitOf(key);

@@ -65,6 +65,12 @@ export function parseDbSpec(spec: string): DbSpec {
     if (st.isDirectory()) {
       throw new StoreError('bad_spec', `--db: '${s}' is a directory, not a database file (${ALLOWED})`);
     }
+    if (!st.isFile()) {
+      throw new StoreError(
+        'bad_spec',
+        `--db: '${s}' is not a regular file (a device, FIFO or socket; got '${s}'; ${ALLOWED})`,
+      );
+    }
     try {
       accessSync(abs, fsConstants.R_OK | fsConstants.W_OK);
     } catch {

@@ -24,6 +24,7 @@ import { diffJson } from './diff.ts';
 import { newRunId } from './ids.ts';
 import { migrationProvider, MIGRATIONS, type StoreDatabase, type RunsTable } from './schema.ts';
 import { parseDbSpec, type DbSpec } from './spec.ts';
+import { isTransient, whatToFix, withRetries } from './faults.ts';
 import type {
   CellRecord,
   CycleRecord,
@@ -514,6 +515,10 @@ class KyselyStore implements Store {
   /** Run fn in one read-only snapshot (all its queries see the same committed state). */
   async #read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     this.#check();
+    return withRetries(() => this.#readOnce(fn));
+  }
+
+  async #readOnce<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     return this.#db.connection().execute(async (conn) => {
       await sql
         .raw(this.dialect === 'sqlite' ? 'begin' : 'begin transaction isolation level repeatable read, read only')
@@ -539,32 +544,41 @@ class KyselyStore implements Store {
       if (options.onProgress) await options.onProgress({ phase, done, total });
     };
     try {
-      await this.#write(async (db) => {
-        await db
-          .insertInto('recipes')
-          .values(p.recipeRow)
-          .onConflict((oc) => oc.column('hash').doNothing())
-          .execute();
-        await progress('recipe', 1, 1);
-        const existing = await db.selectFrom('runs').select('id').where('id', '=', p.id).executeTakeFirst();
-        if (existing)
-          throw new StoreError('duplicate', `runId: run '${p.id}' already exists in ${this.spec} (allowed a new id)`);
-        await db.insertInto('runs').values(p.runRow).execute();
-        await progress('run', 1, 1);
-        await insertBatched(db, 'station_results', p.stations, 8, (d, t) => progress('stations', d, t));
-        await insertBatched(db, 'cells', p.cells, 10, (d, t) => progress('cells', d, t));
-        await insertBatched(db, 'cycles', p.cycles, 10, (d, t) => progress('cycles', d, t));
-        for (let i = 0; i < p.series.length; i++) {
-          await db.insertInto('time_series').values(p.series[i]!).execute();
-          await progress('time_series', i + 1, p.series.length);
-        }
-        await progress('commit', 0, 1);
-      });
+      // one transaction, run again after a back-off when it fails transiently (a server restart, a
+      // dropped connection): it either commits or leaves nothing, so running it again is safe
+      await withRetries((attempt) =>
+        this.#write(async (db) => {
+          await db
+            .insertInto('recipes')
+            .values(p.recipeRow)
+            .onConflict((oc) => oc.column('hash').doNothing())
+            .execute();
+          await progress('recipe', 1, 1);
+          const existing = await db.selectFrom('runs').select('id').where('id', '=', p.id).executeTakeFirst();
+          // a retry after a connection lost during COMMIT: the run may have landed; its id is ours alone
+          if (existing && attempt > 1) return;
+          if (existing)
+            throw new StoreError('duplicate', `runId: run '${p.id}' already exists in ${this.spec} (allowed a new id)`);
+          await db.insertInto('runs').values(p.runRow).execute();
+          await progress('run', 1, 1);
+          await insertBatched(db, 'station_results', p.stations, 8, (d, t) => progress('stations', d, t));
+          await insertBatched(db, 'cells', p.cells, 10, (d, t) => progress('cells', d, t));
+          await insertBatched(db, 'cycles', p.cycles, 10, (d, t) => progress('cycles', d, t));
+          for (let i = 0; i < p.series.length; i++) {
+            await db.insertInto('time_series').values(p.series[i]!).execute();
+            await progress('time_series', i + 1, p.series.length);
+          }
+          await progress('commit', 0, 1);
+        }),
+      );
     } catch (e) {
       if (e instanceof StoreError) throw e;
-      throw new StoreError('open_failed', `saving run ${p.id} to ${this.spec} failed: ${describeError(e)}`, {
-        cause: e,
-      });
+      const fix = whatToFix(e);
+      throw new StoreError(
+        fix || isTransient(e) ? 'unavailable' : 'open_failed',
+        `--db: saving run ${p.id} to ${this.spec} failed${fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : ''} (${describeError(e)}); the run was not stored`,
+        { cause: e },
+      );
     }
     return p.id;
   }
@@ -969,7 +983,42 @@ async function migrate(db: Db, dialect: StoreDialect, schema: string, display: s
   }
 }
 
-function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>): Db {
+/**
+ * Refuses a damaged SQLite file before anything is written to it (not even the journal mode): SQLite's
+ * `PRAGMA quick_check` reads every page of every table and index (O(file size): ≈ 0.1 s per 100 MB;
+ * measured in bench/store-open.bench.ts) and finds zeroed or torn pages, broken b-trees and bad records.
+ * It skips only the UNIQUE/index-content cross-check of `integrity_check`, which costs O(N log N).
+ */
+export function checkIntegrity(raw: Database.Database, display: string): void {
+  let problems: string[];
+  try {
+    problems = (raw.pragma('quick_check(10)') as { quick_check: string }[]).map((r) => String(r.quick_check));
+  } catch (e) {
+    problems = [describeError(e)];
+  }
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  raw.close();
+  const notDb = problems.some((x) => /not a database|file is encrypted/i.test(x));
+  if (notDb)
+    throw new StoreError(
+      'bad_spec',
+      `--db: cannot use SQLite file '${display}' (the file is not a SQLite database): ${problems[0]}; it was not modified`,
+    );
+  const details = problems
+    .map((x) =>
+      x
+        .replace(/\*\*\* in database \w+ \*\*\*/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .filter((x) => x !== '');
+  throw new StoreError(
+    'corrupt',
+    `--db: database '${display}' is damaged; it was not modified (got ${details.slice(0, 3).join('; ')}${details.length > 3 ? '; …' : ''}; allowed an undamaged SQLite file: restore it from a backup, or recover what is readable with \`sqlite3 '${display}' .recover\` into a new file)`,
+  );
+}
+
+function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = true): Db {
   let raw: Database.Database;
   try {
     raw = new Database(spec.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -978,8 +1027,9 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>): Db {
       cause: e,
     });
   }
+  raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  if (spec.path !== ':memory:' && integrityCheck) checkIntegrity(raw, spec.display);
   try {
-    raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     if (spec.path !== ':memory:') {
       const mode = raw.pragma('journal_mode = WAL', { simple: true });
       if (String(mode).toLowerCase() !== 'wal') {
@@ -1007,37 +1057,57 @@ async function openPostgres(spec: Extract<DbSpec, { kind: 'postgres' }>): Promis
   });
   // idle clients can be cut by the server (restart, admin); without a listener that would crash the process
   pool.on('error', () => {});
+  // so can a client checked out between two queries (a restart mid-save: EPIPE, ECONNRESET): the next
+  // query fails with the error and the transaction is run again; the event itself must not crash us
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     // create the schema if needed; concurrent creators can race on the catalog's unique index
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await sql`create schema if not exists ${sql.id(spec.schema)}`.execute(db);
-        break;
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if ((code === '23505' || code === '42P06') && attempt < 3) continue;
-        throw e;
-      }
-    }
+    await withRetries(
+      async () => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await sql`create schema if not exists ${sql.id(spec.schema)}`.execute(db);
+            break;
+          } catch (e) {
+            const code = (e as { code?: string }).code;
+            if ((code === '23505' || code === '42P06') && attempt < 3) continue;
+            throw e;
+          }
+        }
+      },
+      { attempts: 3, firstDelay_ms: 200 },
+    );
   } catch (e) {
     await db.destroy().catch(() => {});
+    const fix = whatToFix(e);
     throw new StoreError(
-      'open_failed',
-      `--db: cannot connect to PostgreSQL at '${spec.display}': ${describeError(e)}`,
+      fix ? 'unavailable' : 'open_failed',
+      `--db: cannot connect to PostgreSQL at '${spec.display}': ${fix ? `${fix} (${describeError(e)})` : describeError(e)}`,
       { cause: e },
     );
   }
   return db;
 }
 
+export interface OpenOptions {
+  /**
+   * SQLite: refuse a damaged file before anything is written, not even the journal mode (default
+   * true; tools that only inspect a file may turn it off). `PRAGMA quick_check` reads every page once:
+   * its cost grows with the file (figures from `npm run bench:store-open` in the README).
+   */
+  integrityCheck?: boolean;
+}
+
 /**
  * Open (and create or migrate forward) the run-history database named by `dbSpec`: a SQLite file
  * path (default `./rollcell.db`) or a `postgres://…` URL (optional `?schema=name`).
  */
-export async function openStore(dbSpec: string): Promise<Store> {
+export async function openStore(dbSpec: string, options: OpenOptions = {}): Promise<Store> {
   const spec = parseDbSpec(dbSpec);
-  const db = spec.kind === 'sqlite' ? openSqlite(spec) : await openPostgres(spec);
+  const db = spec.kind === 'sqlite' ? openSqlite(spec, options.integrityCheck ?? true) : await openPostgres(spec);
   const schema = spec.kind === 'postgres' ? spec.schema : 'main';
   try {
     await migrate(db, spec.kind, schema, spec.display);
@@ -1046,9 +1116,10 @@ export async function openStore(dbSpec: string): Promise<Store> {
     if (e instanceof StoreError) throw e;
     const msg = describeError(e);
     const hint = /not a database|file is encrypted/i.test(msg) ? ' (the file is not a SQLite database)' : '';
+    const fix = whatToFix(e);
     throw new StoreError(
-      spec.kind === 'sqlite' ? 'bad_spec' : 'open_failed',
-      `--db: cannot open database '${spec.display}'${hint}: ${msg}`,
+      spec.kind === 'sqlite' ? 'bad_spec' : fix ? 'unavailable' : 'open_failed',
+      `--db: cannot open database '${spec.display}'${hint}: ${fix && !hint ? `${fix} (${msg})` : msg}`,
       { cause: e },
     );
   }

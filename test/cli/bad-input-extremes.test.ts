@@ -101,9 +101,12 @@ test('cycle: an output path that cannot be written is an input error naming the 
   const ex = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
   inputError(
     await cli(['cycle', '--cell', ex, '--model', 'spm', '--summary-csv', join(dir, 'no-such-dir', 'x.csv')]),
-    /--summary-csv: its directory does not exist/,
+    /--summary-csv: directory ".*no-such-dir" does not exist \(got ".*x\.csv"; allowed a new file in an existing, writable directory/,
   );
-  inputError(await cli(['cycle', '--cell', ex, '--model', 'spm', '--csv', dir]), /--csv: is a directory/);
+  inputError(
+    await cli(['cycle', '--cell', ex, '--model', 'spm', '--csv', dir]),
+    /--csv: a directory is there; rollcell writes regular files only/,
+  );
 });
 
 test('battery: a profile with no energy flow has an undefined round-trip efficiency (null), not 0 %', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cli } from '../helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcell-cycle-'));
-const BPX = new URL('../../../shared/validation/about-energy-nmc/nmc_pouch_cell_BPX.json', import.meta.url).pathname;
+const BPX = new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url).pathname;
 const RECIPE = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 
 test('cycle on a BPX cell writes BDF CSV whose discharge capacity equals ∫|I| dt', async () => {

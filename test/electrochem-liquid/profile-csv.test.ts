@@ -29,6 +29,11 @@ test('malformed profile CSV: errors name the line and the column', () => {
     ['Time [s],I[A],U[V]\n0,-1,\n', /^x\.csv \(U\[V\]\): not a finite number .*\[line 2, column 3\]$/],
     ['Time [s],I[A],U[V]\n0,-1,4\n', /x\.csv: needs at least 2 data rows/],
     ['', /x\.csv: empty file/],
+    // a voltage of 1e308 would turn the RMSE into Infinity (printed as null): refused with its place
+    [
+      'Time [s],I[A],U[V]\n0,-1,4.1\n1,-1,1e308\n',
+      /U\[V\]\): too large to be a measurement \(got 1e308; allowed a magnitude ≤ 1000\) \[line 3, column 3\]/,
+    ],
   ];
   for (const [text, re] of bad)
     assert.throws(

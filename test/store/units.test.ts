@@ -145,10 +145,12 @@ test('--db: an unreachable PostgreSQL server is a clear error naming the URL (pa
   // port 1 on loopback: nothing listens there, the connection is refused at once
   await assert.rejects(openStore('postgres://rollcell:hunter2@127.0.0.1:1/nowhere'), (e: unknown) => {
     assert.ok(e instanceof StoreError);
-    assert.equal(e.code, 'open_failed');
+    // the user's to fix (exit 2), and the message says what to check
+    assert.equal(e.code, 'unavailable');
+    assert.equal(e.isUserError, true);
     assert.match(
       e.message,
-      /cannot connect to PostgreSQL at 'postgres:\/\/rollcell:\*\*\*@127\.0\.0\.1:1\/nowhere': .*ECONNREFUSED/,
+      /cannot connect to PostgreSQL at 'postgres:\/\/rollcell:\*\*\*@127\.0\.0\.1:1\/nowhere': connection refused: is the PostgreSQL server running, and are the host and port in --db right\? .*ECONNREFUSED/,
     );
     assert.doesNotMatch(e.message, /hunter2/);
     return true;

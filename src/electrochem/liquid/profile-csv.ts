@@ -24,6 +24,13 @@ export class ProfileCsvError extends ProblemError {
 
 const norm = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
 
+/**
+ * Largest magnitudes accepted per column (time s, current A, voltage V): choices far beyond any cell
+ * test (absolute Unix times ≈ 1.7e9 s fit), small enough that squares and sums stay finite (a voltage of
+ * 1e308 made the RMSE Infinity, printed as null).
+ */
+export const PROFILE_MAX_ABS = [1e10, 1e5, 1e3] as const;
+
 /** Parse CSV text; `source` names the file in error messages. */
 export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentProfile {
   const lines = text.split(/\r?\n/);
@@ -85,6 +92,15 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
           problem: 'not a finite number',
           got: `"${s}"`,
           allowed: 'a finite decimal number',
+          line: k + 1,
+          column: c + 1,
+        });
+      if (Math.abs(v) > PROFILE_MAX_ABS[c]!)
+        throw new ProfileCsvError({
+          path: `${source} (${names[c]})`,
+          problem: 'too large to be a measurement',
+          got: s,
+          allowed: `a magnitude ≤ ${PROFILE_MAX_ABS[c]}`,
           line: k + 1,
           column: c + 1,
         });

@@ -125,7 +125,8 @@ export function costRollup(r: Recipe, d: CellDesign, P: Production, x: CostInput
   const C = P.cost;
   const i = C.interest_pct / 100;
   const n = C.depreciation_years;
-  const crf = i > 0 ? (i * (1 + i) ** n) / ((1 + i) ** n - 1) : 1 / n;
+  // i / (1 − (1+i)^−n): the same factor as i(1+i)^n / ((1+i)^n − 1) without overflowing for long lives
+  const crf = i > 0 ? i / (1 - (1 + i) ** -n) : 1 / n;
   const hours = x.planned_s / 3600;
   const materials = perM2 * x.goodArea_m2;
   const scrap = perM2 * Math.max(0, x.webArea_m2 - x.goodArea_m2);
