@@ -189,7 +189,9 @@ export function jobProblems(
       path: 'cell.temperature_C',
       problem: 'outside the temperature range of the cell models',
       got: `${Tc} °C`,
-      allowed: `${CELL_TEMPERATURE_RANGE_C[0]} … ${CELL_TEMPERATURE_RANGE_C[1]} °C (assumption: where their Arrhenius parameters are extrapolated at most ≈ 50 K beyond the data)`,
+      allowed:
+        `${CELL_TEMPERATURE_RANGE_C[0]} … ${CELL_TEMPERATURE_RANGE_C[1]} °C ` +
+        '(assumption: where their Arrhenius parameters are extrapolated at most ≈ 50 K beyond the data)',
     });
   const b = recipe.battery;
   // the BMS window inside the cell's own cut-offs (the battery's check, here so validate finds it too)
@@ -242,7 +244,9 @@ export function jobProblems(
       out.push({
         path: 'production.duration_h',
         problem: 'the production run would make too many cells',
-        got: `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min for ${P.duration_h} h, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
+        got:
+          `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min ` +
+          `for ${P.duration_h} h, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
         allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter duration_h, a slower line or larger cells`,
       });
     for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {

@@ -1698,7 +1698,8 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
         errors.push(
           valueError(
             `${p}.repeat`,
-            `too many steps in one cycle (got ${n} × ${inner.length} step(s) of a nested repeat; allowed <= ${max} steps per cycle, nested repeats expanded: use a top-level {repeat: N, steps} for cycles)`,
+            `too many steps in one cycle (got ${n} × ${inner.length} step(s) of a nested repeat; ` +
+              `allowed <= ${max} steps per cycle, nested repeats expanded: use a top-level {repeat: N, steps} for cycles)`,
             n,
           ),
         );

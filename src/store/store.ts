@@ -576,7 +576,9 @@ class KyselyStore implements Store {
       const fix = whatToFix(e);
       throw new StoreError(
         fix || isTransient(e) ? 'unavailable' : 'open_failed',
-        `--db: saving run ${p.id} to ${this.spec} failed${fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : ''} (${describeError(e)}); the run was not stored`,
+        `--db: saving run ${p.id} to ${this.spec} failed` +
+          (fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : '') +
+          ` (${describeError(e)}); the run was not stored`,
         { cause: e },
       );
     }
@@ -1014,7 +1016,10 @@ export function checkIntegrity(raw: Database.Database, display: string): void {
     .filter((x) => x !== '');
   throw new StoreError(
     'corrupt',
-    `--db: database '${display}' is damaged; it was not modified (got ${details.slice(0, 3).join('; ')}${details.length > 3 ? '; …' : ''}; allowed an undamaged SQLite file: restore it from a backup, or recover what is readable with \`sqlite3 '${display}' .recover\` into a new file)`,
+    `--db: database '${display}' is damaged; it was not modified ` +
+      `(got ${details.slice(0, 3).join('; ')}${details.length > 3 ? '; …' : ''}; ` +
+      `allowed an undamaged SQLite file: restore it from a backup, or recover what is readable with ` +
+      `\`sqlite3 '${display}' .recover\` into a new file)`,
   );
 }
 
