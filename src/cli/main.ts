@@ -421,7 +421,18 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       .option('--csv <file>', 'write the table of points as CSV')
       .option('--xlsx <file>', 'write the table of points as XLSX')
       .option('--parquet <file>', 'write the table of points as Parquet')
-      .option('--json', 'print the study summary as JSON');
+      .option('--json', 'print the study summary as JSON')
+      .option(
+        '--distributed',
+        'sweep only: enqueue the points as shards for `rollcell worker`s (needs --db postgres://…)',
+      )
+      .option('--shard-points <n>', 'with --distributed: points per shard (default: sized so the queue costs ≤ 1 %)')
+      .option('--lease-s <s>', 'with --distributed: seconds a worker holds a shard before it is run again elsewhere')
+      .option(
+        '--shard-retries <n>',
+        'with --distributed: retries of a shard; a point whose worker died this often is poisoned',
+        '3',
+      );
   for (const [kind, what] of [
     ['sweep', 'run a study: recipe paths over ranges/lists/distributions on a grid, LHS, Sobol or Saltelli design'],
     ['solve', "find the settings that meet the study's targets under its constraints (or the closest point)"],
@@ -438,6 +449,18 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       await studyCommand(kind, recipe, study, o, out);
     });
   }
+  program
+    .command('worker')
+    .description('a scale-out worker: runs the shards of distributed sweeps queued in the PostgreSQL database')
+    .requiredOption('--db <spec>', 'the postgres:// URL the sweeps were enqueued in')
+    .option('--concurrency <n>', 'shards run at once, one thread each (default: every core)')
+    .option('--reconnect-s <s>', 'seconds to keep retrying a lost database connection before exiting', '60')
+    .option('--idle-exit-s <s>', 'exit after this many seconds with nothing to do (default: run until stopped)')
+    .option('-q, --quiet', 'no log lines on stderr')
+    .action(async (o: import('./worker.ts').WorkerCommandOptions) => {
+      const { workerCommand } = await import('./worker.ts');
+      await workerCommand(o, out);
+    });
   const studies = program.command('studies').description('stored studies: list / export <id>');
   studies
     .command('list')

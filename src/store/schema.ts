@@ -124,9 +124,22 @@ export interface StudyPointsTable {
   error: string | null;
 }
 
+/**
+ * Tries of a point by distributed workers that died while evaluating it (a crash, SIGKILL, out of
+ * memory): a point whose worker died `retryLimit` times is recorded as failed ("poisoned") instead of
+ * being tried again, so one bad point cannot block a study. Only retried shards write here.
+ */
+export interface StudyPointAttemptsTable {
+  study_id: string;
+  idx: number;
+  attempts: number;
+  last_try_at: string;
+}
+
 export interface StoreDatabase {
   studies: StudiesTable;
   study_points: StudyPointsTable;
+  study_point_attempts: StudyPointAttemptsTable;
   recipes: RecipesTable;
   runs: RunsTable;
   station_results: StationResultsTable;
@@ -321,12 +334,30 @@ const m0004: Migration = {
   },
 };
 
+/** Tries of points by distributed workers (poisoned points, src/jobs/worker.ts). */
+const m0005: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('study_point_attempts')
+      .addColumn('study_id', 'text', (c) => c.notNull().references('studies.id'))
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('last_try_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('study_point_attempts_pk', ['study_id', 'idx'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('study_point_attempts').execute();
+  },
+};
+
 /** All migrations, by name (applied in name order). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_recipes_runs_stations': m0001,
   '0002_cells_cycles_time_series': m0002,
   '0003_recipe_versions': m0003,
   '0004_studies_points': m0004,
+  '0005_study_point_attempts': m0005,
 });
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
@@ -346,4 +377,5 @@ export const STORE_TABLES = [
   'recipe_versions',
   'studies',
   'study_points',
+  'study_point_attempts',
 ] as const;

@@ -22,7 +22,6 @@ import {
 const KNOWN: Record<string, string> = {
   'Charge at 4 V until 5 mA':
     "PyBaMM reads it as a voltage step at −4 V (its sign of 'Charge'); rollcell refuses a voltage-controlled Charge and suggests 'Hold at 4 V'",
-  'nmc_pouch_cell_BPX_blended_electrode.json': "loads; blended electrodes do not run in rollcell's models yet",
 };
 
 function check(r: CorpusResult): void {
