@@ -20,6 +20,8 @@ const RANK: Record<string, number> = {
   'assets.ts': 0,
   'version.ts': 0,
   'progress.ts': 0,
+  // verdicts under assumptions (figure at the nominal and at the ends of each assumption's range)
+  'verdicts.ts': 0,
   // the edges' file safety (io/files.ts) and terminal-safe text (io/text.ts): base modules, but
   // importing io/files.ts is file I/O, allowed only where node:fs is (the test below)
   io: 0,
@@ -34,12 +36,18 @@ const RANK: Record<string, number> = {
   battery: 7,
   claims: 8,
   present: 9,
+  // findings that make a result untrustworthy (from the line's warnings and the models' validity)
+  'validity.ts': 9.5,
   report: 10,
   store: 10,
+  // run exports (CSV, XLSX, Parquet tables) from stored runs
+  export: 10,
   'pipeline.ts': 11,
   // studies (sweep, solve, optimise) run the pipeline many times and keep their points in the store
   study: 11.5,
   'run-record.ts': 12,
+  // distributed studies: the queue and its workers over the study engine and the store
+  jobs: 12.5,
   server: 13,
   cli: 14,
 };

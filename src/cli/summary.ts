@@ -9,6 +9,12 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   parts.push(
     `rollcell ${res.output.rollcell_version} — ${recipe.name}${res.output.run_id ? `  (run ${res.output.run_id})` : ''}`,
   );
+  // a physical impossibility or a result outside model validity heads the summary (src/validity.ts)
+  for (const f of res.output.validity?.findings ?? [])
+    parts.push(
+      `\n!! ${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'} (${f.source}): ${f.reason}` +
+        '\n!! the cells it concerns are out of spec and the claims it concerns are not evaluable',
+    );
   parts.push(
     table(
       ['layer (FIG. 1/2)', 'material', 'thickness µm', 'areal mass mg/cm²', 'porosity %'],
@@ -251,10 +257,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           const decisive =
             cl.elements.find((e) => e.verdict === cl.verdict && cl.verdict !== 'met') ??
             cl.elements[cl.elements.length - 1];
-          const why =
-            cl.verdict === 'met'
-              ? 'all elements met'
-              : `${decisive?.id ?? ''}: ${(decisive?.evidence ?? '').slice(0, 90)}`;
+          const why = cl.verdict === 'met' ? 'all elements met' : `${decisive?.id ?? ''}: ${decisive?.evidence ?? ''}`;
           return [cl.claim, cl.verdict === 'met' ? 'met' : cl.verdict.toUpperCase(), why];
         }),
         '\nClaim chart (US 2025/0266422 A1) — details in the report',

@@ -37,6 +37,13 @@ export interface CellModel {
   outputs?(y: Float64Array): Record<string, number>;
   /** per-unknown absolute tolerances, if the model knows its scales */
   readonly atol?: Float64Array;
+  /**
+   * Optional: move the algebraic unknowns of y (in place) close to their consistent values for a new
+   * control, from the model's own physics (e.g. a uniform reaction distribution for an imposed
+   * current). The cycler calls it at every control switch before the solver's consistent
+   * initialisation, which then only polishes. Differential unknowns must not change.
+   */
+  consistentGuess?(control: Control, y: Float64Array): void;
 }
 
 /** What the cycler tells a model after each full cycle (SI). */
@@ -55,8 +62,19 @@ export interface CycleSummary {
 export interface CellModelExtras {
   /** apply degradation submodels after a cycle; may change parameters and the state in place */
   afterCycle?(y: Float64Array, cycle: CycleSummary): void;
+  /**
+   * record what a cycle leaves in the cell's geometry without ageing it (the anode's residual porosity
+   * after dealloying, for Eq. 1's B); afterCycle does this too
+   */
+  recordCycleGeometry?(y: Float64Array, cycle: CycleSummary): void;
   /** cell thickness (m) at state y under the fixture's stack pressure, for the Eq. 1 expansion rate */
   thickness_m?(y: Float64Array): number;
+  /**
+   * Li plating indicator (V): the anode's potential vs Li/Li⁺ at the separator. It falls through 0 V when
+   * Li metal starts to deposit there (the host lattice's surface is full, or the overpotential drives the
+   * electrode below the Li/Li⁺ potential). The cycler's "until Li plating" and its plating policy use it.
+   */
+  platingIndicator?(y: Float64Array): number;
   /** mass of cathode active material (kg), for mAh/g */
   readonly cathodeActiveMass_kg?: number;
   /** electrode (cell) area (m²), for mAh/cm² */

@@ -39,6 +39,13 @@ export const cathodeLayerSchema = z
     loading_mg_cm2: positive('cathode ACTIVE-material loading, mg/cm² (alternative to thickness_um)').optional(),
     porosity_pct: pct('porosity of the cathode composite as supplied, %').default(20),
     particle_radius_um: positive('active-particle radius, µm').default(2.5),
+    coating: z
+      .enum(['none', 'LiNbO3', 'Nb2O5'])
+      .default('none')
+      .describe(
+        'surface coating of the active material against the sulfide electrolyte (the seed names none): an uncoated oxide ' +
+          'forms a cathode–electrolyte interphase on first charge (an irreversible loss), a LiNbO3 or Nb2O5 coating suppresses it',
+      ),
   })
   .strict();
 
@@ -271,6 +278,13 @@ export const cyclingSchema = z
       .gte(0)
       .lt(100)
       .optional(),
+    plating: z
+      .enum(['report', 'stop', 'derate'])
+      .default('report')
+      .describe(
+        'what a charge does when Li starts to plate at the anode: report (go on; the plating shows in the results), ' +
+          'stop (end that charge step), derate (go on at half the current each time, down to 0.02C)',
+      ),
     initial_soc: num(
       'state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, ' +
         'discharged — cathode lithiated, the Li in the prelithiated anode)',
@@ -321,6 +335,7 @@ export const recipeSchema = z
       ageing_cycles: 200,
       ageing_c_rate: 0.33,
       rate_capability: true,
+      plating: 'report',
     }),
     spec: specSchema.optional(),
     variability: variabilitySchema

@@ -57,8 +57,12 @@ test('a recipe experiment starts from the cell as produced (discharged) and repo
   );
   for (const c of e.per_cycle) {
     assert.ok(c.charge_Ah > 0.1 && c.discharge_Ah > 0.1, JSON.stringify(c));
-    assert.ok(c.coulombic_efficiency! > 0.9 && c.coulombic_efficiency! <= 1.0001, JSON.stringify(c));
+    assert.ok(c.coulombic_efficiency! <= 1.0001, JSON.stringify(c));
   }
+  // cycle 1 loses the CEI's Li and the kinetic part near y → 1 (uncoated NCM in a sulfide cell: first-cycle
+  // CE 0.82–0.92, Jangid et al., Nat. Commun. 15 (2024) 10233); cycle 2 is near-reversible
+  assert.ok(e.per_cycle[0]!.coulombic_efficiency! > 0.75, JSON.stringify(e.per_cycle[0]));
+  assert.ok(e.per_cycle[1]!.coulombic_efficiency! > 0.95, JSON.stringify(e.per_cycle[1]));
   // the first-cycle figures are those of cycle 1
   assert.ok(Math.abs((run.block['charge_capacity_Ah'] as number) - e.per_cycle[0]!.charge_Ah) < 1e-5);
   // asked to start charged, the first discharge delivers the cell's capacity

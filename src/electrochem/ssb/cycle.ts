@@ -60,7 +60,7 @@ export class FastStepper {
     this.m = model;
     this.base = new Float64Array(model.n);
     this.g = new Float64Array(model.n);
-    this.work = new Float64Array(5 * model.n);
+    this.work = new Float64Array(6 * model.n);
     this.stepsPerSweep = opts.stepsPerSweep ?? 150;
   }
 
@@ -71,7 +71,12 @@ export class FastStepper {
   }
   private vAt(I: number): number {
     const m = this.m;
-    return m.voltageFrom(this.base[m.nr - 1]! + I * this.g[m.nr - 1]!, this.base[m.offA]! + I * this.g[m.offA]!, I).V;
+    return m.voltageFrom(
+      this.base[m.nr - 1]! + I * this.g[m.nr - 1]!,
+      this.base[m.offA]! + I * this.g[m.offA]!,
+      I,
+      m.stepSide_A_m2,
+    ).V;
   }
   /** solve V(I) = Vset for the current after a step (Newton) */
   private solveI(Vset: number, I0: number): number {
@@ -80,7 +85,7 @@ export class FastStepper {
     for (let it = 0; it < 40; it++) {
       const c = this.base[m.nr - 1]! + I * this.g[m.nr - 1]!;
       const x = this.base[m.offA]! + I * this.g[m.offA]!;
-      const v = m.voltageFrom(c, x, I);
+      const v = m.voltageFrom(c, x, I, m.stepSide_A_m2);
       const dV = v.dc * this.g[m.nr - 1]! + v.dx * this.g[m.offA]! + v.dI;
       const dI = (v.V - Vset) / dV;
       I -= dI;
@@ -98,7 +103,9 @@ export class FastStepper {
 
   private runRest(y: Float64Array, step: Extract<Step, { kind: 'rest' }>): StepResult {
     const m = this.m;
-    const v0 = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).V;
+    const yRest = Float64Array.from(y);
+    yRest[m.iI] = 0;
+    const v0 = m.voltage(yRest);
     let t = 0;
     let dt = 10;
     while (t < step.time_s) {
@@ -133,7 +140,7 @@ export class FastStepper {
     let t = 0;
     let q = 0;
     let E = 0;
-    let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I).V;
+    let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I, m.sideCurrent(y[m.nr - 1]!, y[m.iQ]!).i).V;
     const V0 = Vprev;
     if (sgn * (Vprev - step.vCut_V) >= 0) {
       return {
@@ -300,13 +307,41 @@ function quadSegment(t0: number, t1: number, h: number, f0: number, f1: number, 
 /** the model's DAE problem for a control (a runner keeps one per control mode, see daeRunner) */
 type ProblemFor = (control: Control) => DaeProblem;
 
-/** run one step with the project's solver (src/numerics solveDae); y is updated in place to the end state */
+/**
+ * run one step with the project's solver (src/numerics solveDae); y is updated in place to the end state.
+ * The step is solved with the remembered-rate Newton test (SSB_NEWTON_TOL); where that fails — in the
+ * knee at the end of a high-rate discharge, where the particle surfaces reach y → 1 one after another and
+ * an early-accepted Newton iterate of the algebraic unknowns (reaction currents, surface potentials)
+ * makes the error test collapse the step size — the step is solved again from its start with the strict
+ * Newton test (SciPy's, the cycler's), which converges the algebraic unknowns at every step. A second
+ * failure is the step's failure.
+ */
 export function runDaeStep(
   model: FullCellModel,
   y: Float64Array,
   step: Step,
   opts: DaeRunOptions = {},
   problemFor: ProblemFor = (c) => model.problem(c),
+): StepResult {
+  const y0 = Float64Array.from(y);
+  try {
+    return runDaeStepWith(model, y, step, opts, problemFor, false);
+  } catch (e) {
+    if (!(e instanceof SolverFailure)) throw e;
+    y.set(y0);
+    return runDaeStepWith(model, y, step, opts, problemFor, true);
+  }
+}
+
+class SolverFailure extends Error {}
+
+function runDaeStepWith(
+  model: FullCellModel,
+  y: Float64Array,
+  step: Step,
+  opts: DaeRunOptions,
+  problemFor: ProblemFor,
+  strictNewton: boolean,
 ): StepResult {
   const { control, tEnd, events } = stepSetup(model, y, step);
   // algebraic unknowns (potentials, reaction currents, the current) are kept out of the local error
@@ -341,7 +376,7 @@ export function runDaeStep(
     maxStep: opts.maxStep ?? tEnd / 50,
     maxSteps: 200000,
     algebraicErrorControl: false,
-    newtonTol: SSB_NEWTON_TOL,
+    ...(strictNewton ? {} : { newtonTol: SSB_NEWTON_TOL }),
     output: (t, yy) => {
       if (t === 0) return;
       const I = model.current(yy);
@@ -369,7 +404,7 @@ export function runDaeStep(
   };
   const problem = problemFor(control);
   const res = solveDae(problem, y, solveOpts);
-  if (res.status === 'failed') throw new Error(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
+  if (res.status === 'failed') throw new SolverFailure(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
   const span = res.tFinal - tA;
   if (res.status === 'event' && step.kind === 'cc' && span > 0.01 * res.tFinal) {
     // a cut-off sits in a knee of the voltage, and the solver's last step before it can be long (its
@@ -433,14 +468,18 @@ function stepSetup(
     const sgn = step.current_A > 0 ? 1 : -1;
     events.push({ name: 'vcut', g: (_t, yy) => sgn * (model.voltage(yy) - step.vCut_V), direction: 1 });
     y[y.length - 1] = step.current_A;
-    return { control: { mode: 'current', value: step.current_A }, tEnd: step.maxTime_s ?? (10 * 3600) / rate, events };
+    const control = { mode: 'current' as const, value: step.current_A };
+    model.consistentGuess?.(control, y);
+    return { control, tEnd: step.maxTime_s ?? (10 * 3600) / rate, events };
   }
   if (step.kind === 'cv') {
     events.push({ name: 'iend', g: (_t, yy) => Math.abs(model.current(yy)) - Math.abs(step.iEnd_A), direction: -1 });
     return { control: { mode: 'voltage', value: step.voltage_V }, tEnd: step.maxTime_s ?? 20 * 3600, events };
   }
   y[y.length - 1] = 0;
-  return { control: { mode: 'rest', value: 0 }, tEnd: step.time_s, events };
+  const control = { mode: 'rest' as const, value: 0 };
+  model.consistentGuess?.(control, y);
+  return { control, tEnd: step.time_s, events };
 }
 
 // -------------------------------------------------------------------------------- protocols
@@ -558,6 +597,12 @@ export function firstCycle(
   }
   const A = model.thickness_m(y);
   const c = runCycle(run, model, y, 0.1, 0.1, { vMax_V, vMin_V, cvEndCRate: 0.02 });
+  model.recordCycleGeometry?.(y, {
+    index: 1,
+    charge_C: c.charge_C,
+    discharge_C: c.discharge_C,
+    duration_s: c.duration_s,
+  });
   const B = model.thickness_m(y);
   const mass_g = model.cathodeActiveMass_kg * 1000;
   return {
