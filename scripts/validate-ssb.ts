@@ -371,7 +371,7 @@ export function validateSsb(): ValidationRow[] {
         '%',
         0.05,
         null,
-        `${cite(P1, 'retention2000')} — the ageing coefficients are CALIBRATED to this point (not an independent check)`,
+        `${cite(P1, 'retention2000')} — PREDICTED: held out of the ageing fit (scripts/fit-ageing.ts fits Yan 2026 and Liu 2022; scripts/validate-ageing.ts gives this point over the assumed 5–50 MPa)`,
         inputs,
       ),
     );

@@ -36,6 +36,8 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { ageingBand, ageingValidity } from './electrochem/ssb/ageing-band.ts';
+
 import type { CellCore } from './electrochem/ssb/common.ts';
 import { assessFirstCycle, perGram } from './electrochem/ssb/firstcycle.ts';
 import { molM2ToMAhCm2 } from './electrochem/ssb/plating.ts';
@@ -274,6 +276,9 @@ export function jobProblems(
   }
   return out;
 }
+
+/** samples of the ageing band (each a cycle-jumped SPMe run of at most 40 cycles): sized for the main job's speed */
+const AGEING_BAND_SAMPLES = 8;
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -625,6 +630,53 @@ export function runCycling(
       end_of_life_retention_pct: eolPct,
       cycles_to_end_of_life: ag.endOfLifeCycle,
     };
+    // the band over the ageing parameters' documented ranges (seeded sampling; not in a study's summary
+    // runs, whose own sampling covers uncertainty) and the validity flags
+    const ageParams = { ...params, ageing: ageingWithMechanisms(params.ageing, mechanisms) };
+    const ab = summary
+      ? null
+      : ageingBand(ageParams, {
+          cycles: c.ageing_cycles,
+          cRate: c.ageing_c_rate,
+          cutoffs: { vMax_V: c.charge_cutoff_V, vMin_V: c.discharge_cutoff_V, cvEndCRate: 0.02 },
+          endOfLifeRetention: eolPct / 100,
+          reportAt: n,
+          samples: AGEING_BAND_SAMPLES,
+          seed: 1,
+        });
+    const flags = ageingValidity({
+      cRate: c.ageing_c_rate,
+      modelMaxCRate: (model as { validity?: { maxCRate: number } }).validity?.maxCRate ?? 0.5,
+      temperature_K: params.temperature_K,
+      stackPressure_Pa: params.stackPressure_Pa,
+      cycles: c.ageing_cycles,
+    });
+    const ageBlock = block['ageing'] as Record<string, unknown>;
+    if (ab) {
+      const eols = ab.endOfLifeCycles;
+      const reached = eols.filter((e): e is number => e !== null);
+      ageBlock['capacity_retention_band_pct'] = {
+        at_cycle: n,
+        low: r6(ab.retention.low * 100),
+        median: r6(ab.retention.median * 100),
+        high: r6(ab.retention.high * 100),
+        samples: ab.samples.length,
+        seed: ab.seed,
+        method: `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges (data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
+        most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: r6(q.correlation) })),
+      };
+      ageBlock['cycles_to_end_of_life_band'] = {
+        reached_in_samples: reached.length,
+        samples: eols.length,
+        low: reached.length ? Math.min(...reached) : null,
+        high: reached.length === eols.length && reached.length ? Math.max(...reached) : null,
+      };
+    }
+    ageBlock['validity'] = {
+      inside: flags.length === 0,
+      flags: flags.map((f) => ({ quantity: f.quantity, value: r6(f.value), allowed: f.allowed, text: f.text })),
+    };
+    for (const f of flags) notes.push(`ageing: ${f.text}`);
   }
   if (notes.length) block['notes'] = notes;
   ticker.end();
@@ -690,6 +742,14 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       t1_s: r6(s.t1_s),
       s_m: r6(s.s_m),
     }));
+    // an OEE without unplanned stops is an upper bound: say whether they were modelled (issue 12)
+    const oee = output.production['oee'] as Record<string, unknown> | undefined;
+    const brk = parseProduction(recipe.production).breakdowns;
+    if (oee)
+      oee['unplanned_stops'] =
+        brk.mtbf_h > 0
+          ? `on: MTBF ${brk.mtbf_h} h, MTTR ${brk.mttr_min} min (production.breakdowns)`
+          : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
   }
   let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {

@@ -18,6 +18,7 @@ import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { loadLineData, type LoadedLineData } from './line-data.ts';
+import { addExamples } from './examples.ts';
 import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
@@ -190,7 +191,7 @@ const SET_OPTION = [
   (v: string, prev: string[] = []) => [...prev, v],
 ] as const;
 
-function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
+export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
   const reporterFor = (quiet: boolean | undefined): Reporter =>
     createReporter({ quiet: quiet === true || !mo.progress });
   const program = new Command();
@@ -219,6 +220,10 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .option('-q, --quiet', 'no progress on stderr')
     .option(...SET_OPTION)
     .option(...LINE_DATA_OPTION)
+    .option(
+      '--campaign <cells>',
+      'a production campaign of this many cells in whole-roll shards (on `rollcell worker`s with --db postgres://…)',
+    )
     .action(
       async (
         file: string,
@@ -232,6 +237,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           production: boolean;
           battery: boolean;
           quiet?: boolean;
+          campaign?: string;
         },
       ) => {
         // every check before any work: the recipe (one validation with `validate`) with its `--set`
@@ -248,6 +254,24 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           );
         const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
         const seed = parseSeed(o.seed);
+        if (o.campaign !== undefined) {
+          const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
+          const cells = parseCampaignCells(o.campaign);
+          const reporter = reporterFor(o.quiet);
+          try {
+            await campaignCommand(
+              recipe,
+              loaded.text,
+              cells,
+              { db: o.db, seed, json: o.json === true },
+              out,
+              reporter.progress,
+            );
+          } finally {
+            reporter.close();
+          }
+          return;
+        }
         const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
         try {
@@ -519,6 +543,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       .option('--xlsx <file>', 'write the table of points as XLSX')
       .option('--parquet <file>', 'write the table of points as Parquet')
       .option('--json', 'print the study summary as JSON')
+      .option('-q, --quiet', 'no progress on stderr')
       .option(
         '--distributed',
         'sweep only: enqueue the points as shards for `rollcell worker`s (needs --db postgres://…)',
@@ -690,6 +715,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         ),
       );
     });
+  addExamples(program);
   return program;
 }
 

@@ -59,7 +59,8 @@ export function prepareStudy(
   );
 }
 
-function progressReporter(label: string): { update: (p: Progress) => void; stop: () => void } {
+function progressReporter(label: string, quiet = false): { update: (p: Progress) => void; stop: () => void } {
+  if (quiet) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -119,6 +120,7 @@ export interface StudyCommandOptions {
   xlsx?: string;
   parquet?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 function parseWorkers(v: string | undefined): number {
@@ -187,7 +189,7 @@ export async function studyCommand(
   const ps = prepareStudy(kind, recipeFile, studyFile, o.set ?? []);
   const store = await openStore(o.db);
   const studies = new StudyStore(store);
-  const prog = progressReporter(`${kind} ${ps.def.name}`);
+  const prog = progressReporter(`${kind} ${ps.def.name}`, o.quiet === true);
   let res: StudyOutcome & { answer?: unknown; front?: unknown };
   if (dist) {
     const { JobQueue } = await import('../jobs/queue.ts');

@@ -53,6 +53,17 @@ export interface CycleSummary {
   readonly charge_C: number; // charge passed on charge (C, ≥ 0)
   readonly discharge_C: number; // charge passed on discharge (C, ≥ 0)
   readonly duration_s: number;
+  /** of duration_s, the time at rest (s; calendar ageing) and the SOC of that rest (0..1) */
+  readonly rest_s?: number;
+  readonly restSoc?: number;
+  /** mean state of charge while cycling (0..1; default 0.5) */
+  readonly meanSoc?: number;
+  /** temperature the cell aged at (K; default the model's own — e.g. the pack's thermal model) */
+  readonly temperature_K?: number;
+  /** mean discharge current (A, magnitude; default from the discharge charge over half the cycle) */
+  readonly dischargeCurrent_A?: number;
+  /** Li plated at the top of the cycle's charge (mol; dead-Li ageing) */
+  readonly platedLi_mol?: number;
 }
 
 /**

@@ -262,12 +262,33 @@ export const cyclingSchema = z
         interphase: z
           .boolean()
           .default(true)
-          .describe('interphase growth at the cathode|electrolyte interface: resistance growth ∝ √t'),
+          .describe(
+            'interphase growth at the cathode|electrolyte interface: resistance growth ∝ √t (SOC- and T-dependent)',
+          ),
         contact_loss: z
           .boolean()
           .default(true)
           .describe('contact loss (loss of active material) driven by volume change, opposed by stack pressure'),
-        li_inventory: z.boolean().default(true).describe('loss of Li inventory by side reactions'),
+        li_inventory: z
+          .boolean()
+          .default(true)
+          .describe('loss of Li inventory into the interphases and dead (unstripped plated) Li'),
+        anode_interphase: z
+          .boolean()
+          .default(true)
+          .describe(
+            'anode–electrolyte interphase: Li-rich Li–Al and plated Li reduce Li6PS5Cl (∝ √t, cracked by breathing)',
+          ),
+        anode_voids: z
+          .boolean()
+          .default(true)
+          .describe(
+            "anode void formation / contact loss from the alloy's breathing, opposed by stack pressure, worse at high current",
+          ),
+        calendar: z
+          .boolean()
+          .default(true)
+          .describe('calendar ageing: the interphases also grow during rest (SOC and T)'),
       })
       .strict()
       .optional()

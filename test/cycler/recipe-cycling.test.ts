@@ -87,7 +87,14 @@ test('ageing from the recipe: mechanisms off keep 100 %, resistance grows with t
         (r.cycling = {
           ...base,
           ageing_cycles: 30,
-          ageing_mechanisms: { interphase: false, contact_loss: false, li_inventory: false },
+          ageing_mechanisms: {
+            interphase: false,
+            contact_loss: false,
+            li_inventory: false,
+            anode_interphase: false,
+            anode_voids: false,
+            calendar: false,
+          },
         }),
     ),
     cellSI,
@@ -95,11 +102,25 @@ test('ageing from the recipe: mechanisms off keep 100 %, resistance grows with t
   const agOff = off.block['ageing'] as Record<string, any>;
   assert.ok(Math.abs(agOff['capacity_retention_pct'] - 100) < 1e-3, `retention ${agOff['capacity_retention_pct']}`);
   assert.ok(Math.abs(agOff['resistance_growth_pct']) < 1e-3, `resistance growth ${agOff['resistance_growth_pct']}`);
-  assert.deepEqual(agOff['mechanisms'], { interphase: false, contact_loss: false, li_inventory: false });
+  assert.deepEqual(agOff['mechanisms'], {
+    interphase: false,
+    contact_loss: false,
+    li_inventory: false,
+    anode_interphase: false,
+    anode_voids: false,
+    calendar: false,
+  });
   const rec = recipe((r) => (r.cycling = { ...base, ageing_cycles: 30, ageing_mechanisms: { contact_loss: false } }));
   const on = runCycling(rec, cellSI);
   const ag = on.block['ageing'] as Record<string, any>;
-  assert.deepEqual(ag['mechanisms'], { interphase: true, contact_loss: false, li_inventory: true });
+  assert.deepEqual(ag['mechanisms'], {
+    interphase: true,
+    contact_loss: false,
+    li_inventory: true,
+    anode_interphase: true,
+    anode_voids: true,
+    calendar: true,
+  });
   assert.ok(ag['capacity_retention_pct'] < 100);
   assert.ok(ag['resistance_growth_pct'] > 0.5, `growth ${ag['resistance_growth_pct']} %`);
   assert.ok(ag['dc_resistance_last_mOhm'] > ag['dc_resistance_first_mOhm']);
@@ -155,4 +176,28 @@ test('bad cycling input names the field, the value and what is allowed', () => {
     bad((r) => (r.cycling = { ...base, ageing_mechanisms: { sei: true } })),
     /cycling\.ageing_mechanisms.*sei/,
   );
+});
+
+test('ageing outside validity is flagged in the block and the notes; the band brackets the nominal retention', () => {
+  const run = runCycling(
+    recipe((r) => (r.cycling = { ...base, ageing_cycles: 20, ageing_c_rate: 1 })),
+    cellSI,
+  );
+  const ag = run.block['ageing'] as Record<string, any>;
+  assert.equal(ag['validity']['inside'], false);
+  assert.deepEqual(
+    ag['validity']['flags'].map((f: { quantity: string }) => f.quantity),
+    ['c_rate'],
+  );
+  assert.ok(run.notes.some((n) => /^ageing: outside validity: 1\.00C is above the SPMe's stated 0\.5C/.test(n)));
+  const inside = runCycling(
+    recipe((r) => (r.cycling = { ...base, ageing_cycles: 20 })),
+    cellSI,
+  );
+  const ai = inside.block['ageing'] as Record<string, any>;
+  assert.equal(ai['validity']['inside'], true);
+  const b = ai['capacity_retention_band_pct'];
+  assert.equal(b['at_cycle'], ai['cycles']);
+  assert.ok(b['low'] <= b['median'] && b['median'] <= b['high'] && b['high'] <= 100 + 1e-9);
+  assert.ok(b['high'] - b['low'] > 0.1, `band ${b['low']}–${b['high']}`);
 });

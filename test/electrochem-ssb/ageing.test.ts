@@ -5,13 +5,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { patentExampleParams, withParams, createSsbModel } from '../../src/electrochem/ssb/index.ts';
 import { cycleAgeing, fastRunner, runCycle } from '../../src/electrochem/ssb/cycle.ts';
-import { ageingWithMechanisms, ALL_MECHANISMS, type AgeingMechanisms } from '../../src/electrochem/ssb/ageing.ts';
+import {
+  ageingWithMechanisms,
+  ageingWithValues,
+  ALL_MECHANISMS,
+  NO_MECHANISMS,
+  type AgeingMechanisms,
+} from '../../src/electrochem/ssb/ageing.ts';
 import type { SsbCellParams } from '../../src/electrochem/ssb/params.ts';
 import type { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 
 const P = patentExampleParams();
 const CUT = { vMax_V: 4.3, vMin_V: 3.0, cvEndCRate: 0.02 };
-const OFF: AgeingMechanisms = { interphase: false, contact_loss: false, li_inventory: false };
+const OFF: AgeingMechanisms = NO_MECHANISMS;
 
 function age(mech: AgeingMechanisms, cycles = 60, p: SsbCellParams = P, endOfLifeRetention?: number) {
   const m = createSsbModel('spme', withParams(p, { ageing: ageingWithMechanisms(p.ageing, mech) }));
@@ -102,8 +108,10 @@ test('the DC resistance is the voltage step at the start of the discharge over t
 });
 
 test('end of life: ageing stops after the first cycle below the retention threshold', () => {
-  // a fast-fading cell: contact loss 100× the default
-  const fast = withParams(P, { ageing: { ...P.ageing, contactLoss: { ...P.ageing.contactLoss, k: 0.3 } } });
+  // a fast-fading cell: contact loss at 5× the default magnitude and no pressure relief
+  const fast = withParams(P, {
+    ageing: ageingWithValues(P.ageing, { cathode_contact_lambda: 30, cathode_contact_P0: 1e9 }),
+  });
   const a = age(ALL_MECHANISMS, 500, fast, 0.9);
   const n = a.retention.length;
   assert.ok(n < 500, `ran ${n} cycles`);

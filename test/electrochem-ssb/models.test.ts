@@ -13,17 +13,14 @@ import {
   type SsbCellParams,
 } from '../../src/electrochem/ssb/params.ts';
 import { SsbSpm } from '../../src/electrochem/ssb/spm.ts';
+import { NO_MECHANISMS } from '../../src/electrochem/ssb/ageing.ts';
 import { createSpme } from '../../src/electrochem/ssb/spme.ts';
 
 const P = patentExampleParams();
 const CUT = { vMax_V: 4.3, vMin_V: 3.0 };
 const noAgeing = (p: SsbCellParams): SsbCellParams =>
   withParams(p, {
-    ageing: {
-      interphase: { ...DEFAULT_AGEING.interphase, enabled: false },
-      contactLoss: { ...DEFAULT_AGEING.contactLoss, enabled: false },
-      lithiumLoss: { ...DEFAULT_AGEING.lithiumLoss, enabled: false },
-    },
+    ageing: { ...DEFAULT_AGEING, mechanisms: NO_MECHANISMS },
   });
 
 for (const kind of ['p2d', 'spme', 'spm'] as const)
@@ -222,7 +219,7 @@ test('ageing: discharge capacity never increases from cycle to cycle; higher pre
   for (const Pa of [2e6, 10e6]) {
     const p = withParams(P, {
       stackPressure_Pa: Pa,
-      ageing: { ...DEFAULT_AGEING, interphase: { ...DEFAULT_AGEING.interphase, enabled: false } },
+      ageing: { ...DEFAULT_AGEING, mechanisms: { ...DEFAULT_AGEING.mechanisms, interphase: false } },
     });
     const m = createSpme(p);
     const a = cycleAgeing(m, { cycles: 150, cRate: 0.5, cutoffs: CUT });

@@ -8,6 +8,7 @@ import { cathodeOcp, type CathodeOcp } from '../../materials/ocp/cathodes.ts';
 import { liAlElectrodeData, liAlHostLimit, liAlOcp } from '../../materials/ocp/li-al.ts';
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
+import { FRESH_DEGRADATION, type DegradationState } from './ageing-data.ts';
 
 /** mutable degradation state of a model (changed only by afterCycle / ageing.ts) */
 export interface AgeingState {
@@ -25,10 +26,23 @@ export interface AgeingState {
    * stack pressure that cannot close them at once, part of the released volume stays as pores
    */
   anodeVoid_m: number;
+  /** fraction of the anode|SE contact left (anode voids, ageing.ts) */
+  anodeContact: number;
+  /** the per-m² degradation state of the ageing laws (ageing.ts), a plain value replaced by each update */
+  degradation: DegradationState;
 }
 
 export function freshAgeing(): AgeingState {
-  return { activeScale: 1, extraRc: 0, age_s: 0, lostLi_mol: 0, cycles: 0, anodeVoid_m: 0 };
+  return {
+    activeScale: 1,
+    extraRc: 0,
+    age_s: 0,
+    lostLi_mol: 0,
+    cycles: 0,
+    anodeVoid_m: 0,
+    anodeContact: 1,
+    degradation: FRESH_DEGRADATION,
+  };
 }
 
 /** symmetric Butler–Volmer solved for the overpotential: η = (2RT/F)·asinh(j/(2 j0)); with ∂η/∂j, ∂η/∂j0 */
@@ -153,7 +167,7 @@ export class CellCore {
   }
 
   refreshDerived(): void {
-    this.d = derive(this.p, { extraRc: this.ageing.extraRc });
+    this.d = derive(this.p, { extraRc: this.ageing.extraRc, anodeContactRetention: this.ageing.anodeContact });
   }
 
   /** D_s at particle concentration c (mol m⁻³) and dD/dc */

@@ -540,12 +540,15 @@ export function runCycle(
   chargeCRate: number,
   dischargeCRate: number,
   cut: CycleCutoffs,
+  /** called with the state at the end of the charge (e.g. to read the Li plated at the top of charge) */
+  afterCharge?: (y: Float64Array) => void,
 ): CycleOutcome {
   const I1 = model.nominalCapacity_C / 3600;
   const steps: StepResult[] = [];
   steps.push(run(y, { kind: 'cc', current_A: chargeCRate * I1, vCut_V: cut.vMax_V }));
   if (cut.cvEndCRate !== undefined)
     steps.push(run(y, { kind: 'cv', voltage_V: cut.vMax_V, iEnd_A: cut.cvEndCRate * I1 }));
+  afterCharge?.(y);
   const dis = run(y, { kind: 'cc', current_A: -dischargeCRate * I1, vCut_V: cut.vMin_V });
   steps.push(dis);
   let charge = 0;
@@ -628,8 +631,20 @@ export interface AgeingRunOptions {
    * first cycle's (0..1, e.g. 0.8); omitted or 0: run all `cycles`
    */
   readonly endOfLifeRetention?: number;
+  /**
+   * cycle jumping for long projections: each simulated cycle stands for `stride` cycles (its ageing update
+   * applied `stride` times); results are per simulated cycle, `cycleIndex` gives the cycle each stands
+   * for. Default 1 (every cycle simulated).
+   */
+  readonly stride?: number;
+  /** temperature the cell ages at (K; default the model's own) */
+  readonly ageingTemperature_K?: number;
+  /** the SPMe fast stepper's steps per full sweep (default 150) */
+  readonly stepsPerSweep?: number;
 }
 export interface AgeingRunResult {
+  /** the cycle number (1-based) each entry stands for (k·stride + 1 with a stride) */
+  readonly cycleIndex: Float64Array;
   /** per cycle run (length = cycles run, ≤ opts.cycles) */
   readonly discharge_C: Float64Array;
   readonly charge_C: Float64Array;
@@ -659,9 +674,24 @@ export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): Agein
       String(opts.endOfLifeRetention),
       '0 ≤ x < 1, 0 = no stop',
     );
-  const run = model instanceof SsbSpme ? fastRunner(model) : daeRunner(model);
+  const stride = opts.stride ?? 1;
+  if (!(Number.isInteger(stride) && stride >= 1))
+    throw problem('stride', 'must be an integer ≥ 1', String(opts.stride), '1, 2, …');
+  const run =
+    model instanceof SsbSpme
+      ? fastRunner(model, opts.stepsPerSweep !== undefined ? { stepsPerSweep: opts.stepsPerSweep } : {})
+      : daeRunner(model);
   const y = model.initialState(opts.soc0 ?? 0);
-  const n = opts.cycles;
+  const n = Math.ceil(opts.cycles / stride);
+  const idx = new Float64Array(n);
+  const plated = (model as { lithiumMetal_mol_m2?(y: Float64Array): { plated: number } }).lithiumMetal_mol_m2;
+  const area = (model as { area_m2?: number }).area_m2 ?? 1;
+  let platedMol = 0;
+  const atTop = plated
+    ? (yy: Float64Array): void => {
+        platedMol = plated.call(model, yy).plated * area;
+      }
+    : undefined;
   const dis = new Float64Array(n);
   const ch = new Float64Array(n);
   const li = new Float64Array(n);
@@ -669,21 +699,31 @@ export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): Agein
   let ran = n;
   let eolCycle: number | null = null;
   for (let k = 0; k < n; k++) {
-    const c = runCycle(run, model, y, opts.cRate, opts.cRate, opts.cutoffs);
+    const c = runCycle(run, model, y, opts.cRate, opts.cRate, opts.cutoffs, atTop);
     dis[k] = c.discharge_C;
     ch[k] = c.charge_C;
     res[k] = c.dcResistance_ohm;
-    model.afterCycle?.(y, { index: k + 1, charge_C: c.charge_C, discharge_C: c.discharge_C, duration_s: c.duration_s });
+    idx[k] = k * stride + 1;
+    for (let r = 0; r < stride; r++)
+      model.afterCycle?.(y, {
+        index: k * stride + r + 1,
+        charge_C: c.charge_C,
+        discharge_C: c.discharge_C,
+        duration_s: c.duration_s,
+        platedLi_mol: platedMol,
+        ...(opts.ageingTemperature_K !== undefined ? { temperature_K: opts.ageingTemperature_K } : {}),
+      });
     li[k] = model.lithiumInventory_mol(y);
     if (eol > 0 && k > 0 && dis[k]! < eol * dis[0]!) {
       ran = k + 1;
-      eolCycle = k + 1;
+      eolCycle = k * stride + 1;
       break;
     }
   }
   const ret = new Float64Array(ran);
   for (let k = 0; k < ran; k++) ret[k] = dis[k]! / dis[0]!;
   return {
+    cycleIndex: idx.slice(0, ran),
     discharge_C: dis.slice(0, ran),
     charge_C: ch.slice(0, ran),
     retention: ret,

@@ -10,6 +10,7 @@ import { R } from '../../materials/constants.ts';
 import { liAlElectrodeData } from '../../materials/ocp/li-al-data.ts';
 import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
 import { problem } from '../../problems.ts';
+import { ALL_MECHANISMS, defaultAgeingValues, type AgeingMechanisms, type AgeingValues } from './ageing-data.ts';
 
 /** value(T) = ref·exp(−Ea/R·(1/T − 1/Tref)) */
 export interface Arrhenius {
@@ -158,18 +159,13 @@ export interface CollectorParams {
   readonly youngsModulus_Pa: number;
 }
 
+/**
+ * Ageing (issue 16): which mechanisms run and their parameter values (SI), by id of
+ * data/ageing/mechanisms.json (values, ranges, sources); the laws are in ageing.ts.
+ */
 export interface AgeingParams {
-  /** interphase growth (parabolic): R_int,c += kR·√t and Li consumed = kLi·√t (per m² geometric) */
-  readonly interphase: {
-    readonly enabled: boolean;
-    readonly kR_ohm_m2_per_sqrt_s: number;
-    readonly kLi_mol_m2_per_sqrt_s: number;
-    readonly Ea_J_mol: number;
-  };
-  /** contact loss per cycle: Δf/f = −k·|Δε_v|·P0/(P0 + P) */
-  readonly contactLoss: { readonly enabled: boolean; readonly k: number; readonly P0_Pa: number };
-  /** extra loss of Li inventory per cycle (fraction of the charge passed) */
-  readonly lithiumLoss: { readonly enabled: boolean; readonly fractionPerCharge: number };
+  readonly mechanisms: AgeingMechanisms;
+  readonly values: AgeingValues;
 }
 
 export interface SsbCellParams {
@@ -351,20 +347,8 @@ export const MOLAR_VOLUME = {
   Li9Al4: 33.55e-6,
 } as const;
 
-export const DEFAULT_AGEING: AgeingParams = {
-  // Parabolic interphase growth (diffusion-limited, δ ∝ √t): form from Scaltrito, Lanjan, Srinivasan,
-  // Energies 17 (2024) 2896, doi:10.3390/en17122896 (DS §5) and Koerver et al., Chem. Mater. 29 (2017)
-  // 5574 (NCM811|thiophosphate interphase). kR, kLi: ASSUMPTIONS. kLi gives ≈ 10 % of a 5 mAh cm⁻²
-  // inventory after 2000 cycles at 0.8C; kR and the contact-loss k below are CALIBRATED together so the
-  // P1 cell (Li0.5Al‖NCM811, 5 mAh cm⁻², 4 mA cm⁻²) keeps ≈ 83 % after 2000 cycles (DS §1.1, V) —
-  // scripts/validate-ssb.ts reports the fit (81 %).
-  interphase: { enabled: true, kR_ohm_m2_per_sqrt_s: 8.0e-7, kLi_mol_m2_per_sqrt_s: 4.4e-8, Ea_J_mol: 30e3 },
-  // Contact loss ∝ cycle volume strain, suppressed by pressure: P0 = 21.7 MPa from the 0 MPa vs 125 MPa
-  // retention ratio (80 % vs 97 % after 50 cycles: 20/3 = 1 + 125/P0), Yan et al., J. Colloid Interface
-  // Sci. 2026 via DS §4.3 (secondary source, V). k: calibrated (see above).
-  contactLoss: { enabled: true, k: 0.003, P0_Pa: 21.7e6 },
-  lithiumLoss: { enabled: false, fractionPerCharge: 0 },
-};
+/** every ageing mechanism on, at the nominal values of data/ageing/mechanisms.json (sources there) */
+export const DEFAULT_AGEING: AgeingParams = { mechanisms: ALL_MECHANISMS, values: defaultAgeingValues() };
 
 /**
  * CEI of an uncoated layered oxide against a thiophosphate SE. qMax: CALIBRATED to one published gap —
@@ -755,7 +739,10 @@ export function contactFactor(p: SsbCellParams): number {
   return Math.pow(p.stackPressure_Pa / p.contact.pressureRef_Pa, p.contact.exponent);
 }
 
-export function derive(p: SsbCellParams, state?: { contactRetention?: number; extraRc?: number }): Derived {
+export function derive(
+  p: SsbCellParams,
+  state?: { contactRetention?: number; extraRc?: number; anodeContactRetention?: number },
+): Derived {
   const T = p.temperature_K;
   const c = p.cathode;
   const sigmaSE = arrhenius(p.electrolyte.sigma, T);
@@ -766,7 +753,7 @@ export function derive(p: SsbCellParams, state?: { contactRetention?: number; ex
   const kappaSep = sigmaSE * Math.pow(1 - p.separator.porosity, DEFAULTS.bruggemanSeparator);
   const g = contactFactor(p);
   const fc = Math.min(1, c.contactFractionRef * g) * (state?.contactRetention ?? 1);
-  const fa = Math.min(1, p.anode.contactFractionRef * g);
+  const fa = Math.min(1, p.anode.contactFractionRef * g) * (state?.anodeContactRetention ?? 1);
   const aCath = ((3 * c.activeFraction) / c.particleRadius_m) * fc;
   const cathodeLi_mol_perY = c.activeFraction * c.thickness_m * p.area_m2 * c.cMax_mol_m3;
   return {
