@@ -662,7 +662,9 @@ export function runCycling(
         high: r6(ab.retention.high * 100),
         samples: ab.samples.length,
         seed: ab.seed,
-        method: `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges (data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
+        method:
+          `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges ` +
+          `(data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
         most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: r6(q.correlation) })),
       };
       ageBlock['cycles_to_end_of_life_band'] = {

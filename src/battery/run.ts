@@ -949,7 +949,8 @@ export function runBatteryCommand(
       `cells ran up to ${maxC.toFixed(2)}C, above the SPMe's stated validity (${validity}C vs the P2D): voltages at the peaks are less accurate`,
     );
   notes.push(
-    `thermal model is one-way for the duty (the electrochemistry stays at ${recipe.cell.temperature_C.toFixed(1)} °C); the multi-year ageing runs at each cell's mean temperature under load and its RMS current`,
+    `thermal model is one-way for the duty (the electrochemistry stays at ${recipe.cell.temperature_C.toFixed(1)} °C); ` +
+      "the multi-year ageing runs at each cell's mean temperature under load and its RMS current",
   );
   if (ageing) for (const f of ageing.validity.flags) notes.push(`ageing projection: ${f}`);
   notes.push(prof.note);

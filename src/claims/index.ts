@@ -510,7 +510,8 @@ function crackDependences(raw: unknown): Dependence[] {
 const unitText = (u: string): string => (u === '1' || u === '' ? '' : ` ${u}`);
 const rangeText = (d: Dependence): string => `${fmt(d.range[0])}–${fmt(d.range[1])}${unitText(d.unit)}`;
 const dependenceText = (d: Dependence): string =>
-  `${d.label} (assumed ${fmt(d.value)}${unitText(d.unit)}; the verdict changes at ${d.flipsAt === null ? '?' : fmt(d.flipsAt)}${unitText(d.unit)} inside ${rangeText(d)})`;
+  `${d.label} (assumed ${fmt(d.value)}${unitText(d.unit)}; ` +
+  `the verdict changes at ${d.flipsAt === null ? '?' : fmt(d.flipsAt)}${unitText(d.unit)} inside ${rangeText(d)})`;
 
 /**
  * Evaluate claims 1–20 of US 2025/0266422 A1 against a recipe and a run's output. Absent result blocks
