@@ -341,7 +341,8 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   runs
     .command('export')
     .description(
-      'a run as JSON (the whole run), CSV (one table) or XLSX (a worksheet per table), streamed: cells (one row per cell with genealogy, gauge and station readings, verdict and causes), cycles, series, spc',
+      'a run as JSON (the whole run), CSV (one table) or XLSX (a worksheet per table), streamed: cells (one row per cell ' +
+        'with genealogy, gauge and station readings, verdict and causes), cycles, series, spc',
     )
     .argument('<id>', 'run id (a prefix is enough)')
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
@@ -407,11 +408,13 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     )
     .option(
       '--experiment-file <file>',
-      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle",
+      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) " +
+        'or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle',
     )
     .option(
       '--current-profile <csv>',
-      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
+      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), ' +
+        'Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
     )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
@@ -454,7 +457,8 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   bpx
     .command('check')
     .description(
-      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths and warnings; and which rollcell models run it (exit 2 when refused)",
+      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths " +
+        'and warnings; and which rollcell models run it (exit 2 when refused)',
     )
     .argument('<file>', 'BPX JSON (or YAML) file')
     .option('--v-tol <V>', "tolerance of the validator's voltage-limit check, V", '0.001')
@@ -680,7 +684,9 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
         throw e;
       }
       out(
-        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}/api/openapi.json · database: ${srv.store.spec}${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
+        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}` +
+          `/api/openapi.json · database: ${srv.store.spec}` +
+          `${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {
