@@ -736,6 +736,14 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       t1_s: r6(s.t1_s),
       s_m: r6(s.s_m),
     }));
+    // an OEE without unplanned stops is an upper bound: say whether they were modelled (issue 12)
+    const oee = output.production['oee'] as Record<string, unknown> | undefined;
+    const brk = parseProduction(recipe.production).breakdowns;
+    if (oee)
+      oee['unplanned_stops'] =
+        brk.mtbf_h > 0
+          ? `on: MTBF ${brk.mtbf_h} h, MTTR ${brk.mttr_min} min (production.breakdowns)`
+          : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
   }
   let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {

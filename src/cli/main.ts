@@ -18,6 +18,7 @@ import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { loadLineData, type LoadedLineData } from './line-data.ts';
+import { addExamples } from './examples.ts';
 import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
@@ -190,7 +191,7 @@ const SET_OPTION = [
   (v: string, prev: string[] = []) => [...prev, v],
 ] as const;
 
-function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
+export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
   const reporterFor = (quiet: boolean | undefined): Reporter =>
     createReporter({ quiet: quiet === true || !mo.progress });
   const program = new Command();
@@ -684,6 +685,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         ),
       );
     });
+  addExamples(program);
   return program;
 }
 

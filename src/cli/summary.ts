@@ -32,7 +32,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   parts.push(
     kv(
       [
-        ['cell thickness', d.cell.thickness_um, 'µm'],
+        ['cell thickness as supplied (before the nips)', d.cell.thickness_um, 'µm'],
         ['cell area', d.cell.area_cm2, 'cm²'],
         ['cell mass', d.cell.mass_g, 'g'],
         ['cathode active loading', d.cathode.active_mass_mg_cm2, 'mg/cm²'],
@@ -141,6 +141,29 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
     const ex = c['experiment'] as
       { cycles?: number; per_cycle?: { discharge_Ah: number; coulombic_efficiency: number | null }[] } | undefined;
     const agRows: [string, number | string | null, string][] = [];
+    // the produced cell's first cycle by mechanism, Li plating and the rate band (issue 15)
+    const cellRows: [string, number | string | null, string][] = [];
+    const fl = c['first_cycle_loss'] as { cei_mAh_g: number; kinetic_recoverable_mAh_g: number } | undefined;
+    if (fl)
+      cellRows.push([
+        'first-cycle loss: CEI / kinetic (recoverable)',
+        `${fmtNum(fl.cei_mAh_g, 3)} / ${fmtNum(fl.kinetic_recoverable_mAh_g, 3)}`,
+        'mAh/g',
+      ]);
+    const pl = c['plating'] as { max_plated_li_um: number; end_plated_li_um: number; risk: string } | undefined;
+    if (pl)
+      cellRows.push([
+        'Li plated at top of charge / after discharge',
+        `${fmtNum(pl.max_plated_li_um, 3)} / ${fmtNum(pl.end_plated_li_um, 3)} (risk: ${pl.risk})`,
+        'µm',
+      ]);
+    const rb = (c['rate_capability'] as { band?: { low_c_rate: number; high_c_rate: number } } | undefined)?.band;
+    if (rb)
+      cellRows.push([
+        'C-rate range over the uncertain inputs (claim 16)',
+        `${fmtNum(rb.low_c_rate, 3)}–${fmtNum(rb.high_c_rate, 3)}`,
+        'C',
+      ]);
     if (ag) {
       const band = ag.capacity_retention_band_pct;
       agRows.push([
@@ -199,6 +222,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
             (c['max_c_rate'] as number | undefined) ?? null,
             'C',
           ],
+          ...cellRows,
           ...agRows,
         ],
         `\nCycling — ${String(c['protocol'])}`,
@@ -208,7 +232,8 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   const pr = res.output.production;
   if (pr) {
     const th = pr['throughput'] as { cells_per_h: number; m2_per_h: number; kWh_per_h: number } | undefined;
-    const oee = pr['oee'] as { oee: number } | undefined;
+    const oee = pr['oee'] as { oee: number; unplanned_stops?: string } | undefined;
+    const stopsOff = oee?.unplanned_stops?.startsWith('off') === true;
     const causes = Object.entries((pr['out_of_spec_causes'] as Record<string, number> | undefined) ?? {})
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
@@ -228,7 +253,13 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
                 ['throughput (good energy)', th.kWh_per_h, 'kWh/h'],
               ] as [string, number, string][])
             : []),
-          ...(oee ? ([['OEE', oee.oee, '—']] as [string, number, string][]) : []),
+          ...(oee
+            ? ([[stopsOff ? 'OEE (no unplanned stops modelled: an upper bound)' : 'OEE', oee.oee, '—']] as [
+                string,
+                number,
+                string,
+              ][])
+            : []),
           ['cost', (pr['cost_per_kWh'] as number | null) ?? null, '$/kWh'],
         ],
         '\nProduction run (seeded; traceable cells stored with the run)',

@@ -90,6 +90,11 @@ test('tables wrap long reasons at word boundaries: the claim chart shows every w
   for (const l of t.stdout.split('\n'))
     assert.ok(l.length <= 200, `runs show line of ${l.length} characters: ${l.slice(0, 80)}…`);
   const text = await cli(['run', example, '--no-production', '--no-battery', '--db', join(dir, 'r.db'), '--out', dir]);
+  // the cell thickness in each state carries its state (issue 12: four values had the same label)
+  const thick = text.stdout.split('\n').filter((l) => /cell thickness/.test(l));
+  assert.ok(thick.length >= 2, thick.join('\n'));
+  for (const l of thick) assert.match(l, /cell thickness as (supplied|produced)/);
+  assert.ok(thick.some((l) => /as supplied/.test(l)) && thick.some((l) => /as produced/.test(l)));
   const chart = text.stdout.slice(text.stdout.indexOf('Claim chart'));
   const flat = chart.replace(/\n\s{10,}/g, ' ').replace(/\s+/g, ' ');
   for (const c of out.claims.filter((x) => x.verdict !== 'met')) {
