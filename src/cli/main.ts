@@ -485,7 +485,9 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   program
     .command('fit')
     .description(
-      "fit a liquid cell's parameters (BPX fields) to measured current profiles: weighted least squares on the voltage, forward-sensitivity Jacobian, 95 % intervals or why a parameter is not identifiable, RMSE per profile before and after",
+      "fit a liquid cell's parameters (BPX fields) to measured current profiles: weighted least squares on the " +
+        'voltage, forward-sensitivity Jacobian, 95 % intervals or why a parameter is not identifiable, RMSE per ' +
+        'profile before and after',
     )
     .requiredOption('--cell <bpx.json>', 'the BPX file of the cell')
     .option('--data <csv>', 'a measured profile (time, current, voltage); repeat for several', collect, [])

@@ -86,7 +86,9 @@ export function parseMeasuredData(text: string, source: string): MeasuredData {
       source,
       'unknown kind of data (no time, cycle or C-rate column)',
       header.map((h) => `'${h}'`).join(', '),
-      'a profile (Test Time / s, Current / A, Voltage / V — or Time [s], I[A], U[V]), a fade curve (Cycle Count / 1 with Capacity Retention / % or Discharging Capacity / Ah) or a rate test (C-rate / 1 with Discharging Capacity / Ah or Capacity Retention / %)',
+      'a profile (Test Time / s, Current / A, Voltage / V — or Time [s], I[A], U[V]), ' +
+        'a fade curve (Cycle Count / 1 with Capacity Retention / % or Discharging Capacity / Ah) ' +
+        'or a rate test (C-rate / 1 with Discharging Capacity / Ah or Capacity Retention / %)',
       headerIdx + 1,
     );
   const req =
