@@ -38,6 +38,17 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
     ],
   ],
   bpx: [[`bpx check ${BPX}`, "what the BPX standard's validator says of a file"]],
+  fit: [
+    [
+      `fit --cell ${BPX} --model spme --data 1C.csv --data 2C.csv --params negative.diffusivity:1e-15:1e-12:log ` +
+        '--params positive.sto_min:0.38:0.46 --out fitted.json',
+      'fit two BPX fields to two measured discharges (Time [s], I[A], U[V]) and write the fitted BPX file',
+    ],
+    [
+      `fit --cell ${BPX} --data 1C.csv --hold-out drive.csv --params positive.rate_constant:1e-7:1e-4:log --method mcmc --samples 5000`,
+      'the DFN fit, then a posterior chain; the held-out profile is only compared',
+    ],
+  ],
   'bpx check': [[`bpx check ${BPX} --json`, "the validator's report as JSON"]],
   'bpx export': [[`bpx export ${EX} --out cell.bpx.json`, 'the produced cell as a BPX 1.1 parameter set']],
   battery: [
