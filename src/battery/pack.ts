@@ -437,8 +437,16 @@ export class Pack {
       const V = this.trialV[k]!;
       const lo = this.vMin - V;
       const hi = V - this.vMax;
-      if (lo > ex) ((ex = lo), (cell = k), (limit = 'v_min'));
-      if (hi > ex) ((ex = hi), (cell = k), (limit = 'v_max'));
+      if (lo > ex) {
+        ex = lo;
+        cell = k;
+        limit = 'v_min';
+      }
+      if (hi > ex) {
+        ex = hi;
+        cell = k;
+        limit = 'v_max';
+      }
     }
     return { excess: ex, cell, limit };
   }
@@ -655,7 +663,6 @@ export class Pack {
       if (!(c > Math.min(a, b) && c < Math.max(a, b))) {
         if (Number.isNaN(fa)) {
           fa = f(0);
-          at = 0;
           if (fa > 0) return 0; // even at rest a cell is outside: deliver nothing (recorded by the caller)
         }
         // regula falsi while both ends are finite; bisection while the violating end is outside the model

@@ -669,12 +669,20 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
   for (const d of pool) counts.set(d.cell, (counts.get(d.cell) ?? 0) + 1);
   let k = -1;
   let best = -1;
-  for (const [c, n] of counts) if (n > best) ((best = n), (k = c));
+  for (const [c, n] of counts)
+    if (n > best) {
+      best = n;
+      k = c;
+    }
   let limit: LimitingCell['limit'] = pool.find((d) => d.cell === k)?.limit ?? 'none';
   if (k < 0) {
     // no derating: the cell closest to a limit at the end of the run (lowest cell voltage)
     let vmin = Infinity;
-    for (let i = 0; i < pack.n; i++) if (pack.V[i]! < vmin) ((vmin = pack.V[i]!), (k = i));
+    for (let i = 0; i < pack.n; i++)
+      if (pack.V[i]! < vmin) {
+        vmin = pack.V[i]!;
+        k = i;
+      }
     limit = 'none';
   }
   const caps = specs.map((_, i) => pack.cellCapacity_C(i) / 3600);

@@ -125,9 +125,6 @@ function compareWith(
   }
 }
 
-const CSV_NUM = (x: number | null | undefined): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? '' : String(x);
-
 /**
  * The time series and the one-cycle summary of a current-profile run as BDF CSV (the columns of toBdfCsv
  * and toCycleSummaryCsv that a profile run has)

@@ -4,10 +4,9 @@
  * (size limit, alias-expansion limit, nesting limit).
  */
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node as YamlNode } from 'yaml';
-import type { z } from 'zod';
 import { recipeSchema, type Recipe } from './schema.ts';
 import { formatProblem, type Problem } from '../problems.ts';
-import { getMaterial, suggest, UnknownMaterialError, type MaterialKind } from '../materials/library.ts';
+import { getMaterial, UnknownMaterialError, type MaterialKind } from '../materials/library.ts';
 import { describeValue, valueAt, zodProblems } from './zod-problems.ts';
 
 /** A recipe problem is the project's one error value (src/problems.ts). */
