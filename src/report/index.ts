@@ -318,6 +318,8 @@ function plots(inp: ReportInput): string {
   const cy = inp.cycles ?? [];
   if (cy.length > 0) {
     const idx = cy.map((c) => c.index);
+    const fadeBand = (o.cycling?.['ageing'] as Record<string, unknown> | undefined)?.['capacity_retention_band_pct'] as
+      { low: number; high: number; samples: number } | undefined;
     figs.push(
       figure(
         linePlot({
@@ -327,10 +329,21 @@ function plots(inp: ReportInput): string {
           series: [
             { name: 'discharge', x: idx, y: cy.map((c) => c.discharge_Ah * 1000), markers: true },
             { name: 'charge', x: idx, y: cy.map((c) => c.charge_Ah * 1000), markers: true, dash: '5 3' },
+            ...(fadeBand
+              ? [
+                  {
+                    name: `band over the ageing parameters (${fadeBand.samples} samples)`,
+                    x: [idx[idx.length - 1]!, idx[idx.length - 1]!],
+                    y: [fadeBand.low, fadeBand.high].map((r) => (cy[0]!.discharge_Ah * 1000 * r) / 100),
+                    markers: true,
+                    color: '#CC79A7',
+                  },
+                ]
+              : []),
           ],
           className: 'plot-fade',
         }),
-        'Charge and discharge capacity of each cycle.',
+        `Charge and discharge capacity of each cycle.${fadeBand ? ` The vertical bar at the last cycle is the retention band (${fadeBand.low.toFixed(1)}–${fadeBand.high.toFixed(1)} %) from seeded sampling of the ageing parameters over their documented ranges.` : ''}`,
       ),
     );
     figs.push(
