@@ -220,6 +220,10 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('-q, --quiet', 'no progress on stderr')
     .option(...SET_OPTION)
     .option(...LINE_DATA_OPTION)
+    .option(
+      '--campaign <cells>',
+      'a production campaign of this many cells in whole-roll shards (on `rollcell worker`s with --db postgres://…)',
+    )
     .action(
       async (
         file: string,
@@ -233,6 +237,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
           production: boolean;
           battery: boolean;
           quiet?: boolean;
+          campaign?: string;
         },
       ) => {
         // every check before any work: the recipe (one validation with `validate`) with its `--set`
@@ -249,6 +254,24 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
           );
         const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
         const seed = parseSeed(o.seed);
+        if (o.campaign !== undefined) {
+          const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
+          const cells = parseCampaignCells(o.campaign);
+          const reporter = reporterFor(o.quiet);
+          try {
+            await campaignCommand(
+              recipe,
+              loaded.text,
+              cells,
+              { db: o.db, seed, json: o.json === true },
+              out,
+              reporter.progress,
+            );
+          } finally {
+            reporter.close();
+          }
+          return;
+        }
         const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
         try {
@@ -318,7 +341,8 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   runs
     .command('export')
     .description(
-      'a run as JSON (the whole run), CSV (one table) or XLSX (a worksheet per table), streamed: cells (one row per cell with genealogy, gauge and station readings, verdict and causes), cycles, series, spc',
+      'a run as JSON (the whole run), CSV (one table) or XLSX (a worksheet per table), streamed: cells (one row per cell ' +
+        'with genealogy, gauge and station readings, verdict and causes), cycles, series, spc',
     )
     .argument('<id>', 'run id (a prefix is enough)')
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
@@ -384,11 +408,13 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     )
     .option(
       '--experiment-file <file>',
-      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle",
+      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) " +
+        'or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle',
     )
     .option(
       '--current-profile <csv>',
-      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
+      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), ' +
+        'Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
     )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
@@ -431,7 +457,8 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   bpx
     .command('check')
     .description(
-      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths and warnings; and which rollcell models run it (exit 2 when refused)",
+      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths " +
+        'and warnings; and which rollcell models run it (exit 2 when refused)',
     )
     .argument('<file>', 'BPX JSON (or YAML) file')
     .option('--v-tol <V>', "tolerance of the validator's voltage-limit check, V", '0.001')
@@ -516,6 +543,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       .option('--xlsx <file>', 'write the table of points as XLSX')
       .option('--parquet <file>', 'write the table of points as Parquet')
       .option('--json', 'print the study summary as JSON')
+      .option('-q, --quiet', 'no progress on stderr')
       .option(
         '--distributed',
         'sweep only: enqueue the points as shards for `rollcell worker`s (needs --db postgres://…)',
@@ -629,7 +657,9 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
         throw e;
       }
       out(
-        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}/api/openapi.json · database: ${srv.store.spec}${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
+        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}` +
+          `/api/openapi.json · database: ${srv.store.spec}` +
+          `${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -59,7 +59,8 @@ export function prepareStudy(
   );
 }
 
-function progressReporter(label: string): { update: (p: Progress) => void; stop: () => void } {
+function progressReporter(label: string, quiet = false): { update: (p: Progress) => void; stop: () => void } {
+  if (quiet) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -97,7 +98,8 @@ function progressReporter(label: string): { update: (p: Progress) => void; stop:
       if (now - last < 5000 && p.done < p.total) return;
       last = now;
       process.stderr.write(
-        `${label}: ${p.done}/${p.total} points, ${p.points_per_s.toFixed(1)} points/s, ETA ${p.eta_s === null ? '…' : `${Math.round(p.eta_s)} s`}, failed ${p.failed}\n`,
+        `${label}: ${p.done}/${p.total} points, ${p.points_per_s.toFixed(1)} points/s, ` +
+          `ETA ${p.eta_s === null ? '…' : `${Math.round(p.eta_s)} s`}, failed ${p.failed}\n`,
       );
     },
     stop: () => {},
@@ -118,6 +120,7 @@ export interface StudyCommandOptions {
   xlsx?: string;
   parquet?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 function parseWorkers(v: string | undefined): number {
@@ -186,7 +189,7 @@ export async function studyCommand(
   const ps = prepareStudy(kind, recipeFile, studyFile, o.set ?? []);
   const store = await openStore(o.db);
   const studies = new StudyStore(store);
-  const prog = progressReporter(`${kind} ${ps.def.name}`);
+  const prog = progressReporter(`${kind} ${ps.def.name}`, o.quiet === true);
   let res: StudyOutcome & { answer?: unknown; front?: unknown };
   if (dist) {
     const { JobQueue } = await import('../jobs/queue.ts');
@@ -301,7 +304,8 @@ function formatOutcome(
   const s = res.summary;
   const lines: string[] = [];
   lines.push(
-    `${ps.kind} "${ps.def.name}": ${s.points} points (${s.failed} failed)${res.resumed ? ', resumed' : ''}; design ${ps.def.design}, ${ps.sp.factors.length} inputs, seed ${ps.def.seed}`,
+    `${ps.kind} "${ps.def.name}": ${s.points} points (${s.failed} failed)${res.resumed ? ', resumed' : ''}; ` +
+      `design ${ps.def.design}, ${ps.sp.factors.length} inputs, seed ${ps.def.seed}`,
   );
   if (s.feasible)
     lines.push(

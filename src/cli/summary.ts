@@ -12,7 +12,8 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   // a physical impossibility or a result outside model validity heads the summary (src/validity.ts)
   for (const f of res.output.validity?.findings ?? [])
     parts.push(
-      `\n!! ${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'} (${f.source}): ${f.reason}\n!! the cells it concerns are out of spec and the claims it concerns are not evaluable`,
+      `\n!! ${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'} (${f.source}): ${f.reason}` +
+        '\n!! the cells it concerns are out of spec and the claims it concerns are not evaluable',
     );
   parts.push(
     table(

@@ -110,7 +110,8 @@ export async function runDistributedSweep(ps: PreparedStudy, o: DistributedOptio
     if (o.signal?.aborted)
       throw new Error('interrupted: the shards stay queued; run the same command again to follow them');
     const q = await o.queue.counts(ps.id);
-    if (q.queued + q.active === 0 && c.done < total) {
+    // the last shard may have been written between the two looks: look at the table again
+    if (q.queued + q.active === 0 && (await o.store.counts(ps.id)).done < total) {
       const why = await o.queue.failures(ps.id);
       throw new Error(
         `${total - c.done} point(s) of study ${ps.id} are missing and no shard of it is queued or running` +

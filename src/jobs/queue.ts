@@ -16,6 +16,20 @@ import { parseDbSpec } from '../store/spec.ts';
 import { shardJobId, type ShardRange } from './shards.ts';
 
 export const SHARD_QUEUE = 'rollcell_study_shard';
+export const CAMPAIGN_QUEUE = 'rollcell_campaign_shard';
+
+/** The data of a campaign shard job. */
+export interface CampaignJobData {
+  campaign_id: string;
+  shard: number;
+}
+
+export interface ClaimedCampaignShard {
+  id: string;
+  data: CampaignJobData;
+  retryCount: number;
+  retryLimit: number;
+}
 
 /** The data of a shard job. */
 export interface ShardJobData {
@@ -91,6 +105,7 @@ export class JobQueue {
     boss.on('error', (e: Error) => onError?.(e));
     await boss.start();
     await boss.createQueue(SHARD_QUEUE, { name: SHARD_QUEUE, retryLimit: 3, expireInSeconds: 900 });
+    await boss.createQueue(CAMPAIGN_QUEUE, { name: CAMPAIGN_QUEUE, retryLimit: 3, expireInSeconds: 3600 });
     return new JobQueue(boss, schema, spec.display);
   }
 
@@ -109,6 +124,41 @@ export class JobQueue {
         })),
       );
     }
+  }
+
+  /** Enqueues shards of a campaign (ids deterministic: a shard queued twice is one job). */
+  async enqueueCampaign(campaignId: string, shards: readonly number[], o: EnqueueOptions): Promise<void> {
+    const CHUNK = 1000;
+    for (let i = 0; i < shards.length; i += CHUNK) {
+      await this.#boss.insert(
+        shards.slice(i, i + CHUNK).map((k) => ({
+          id: shardJobId(campaignId, { from: k, to: k + 1 }),
+          name: CAMPAIGN_QUEUE,
+          data: { campaign_id: campaignId, shard: k } satisfies CampaignJobData,
+          expireInSeconds: Math.max(1, Math.round(o.leaseSeconds)),
+          retryLimit: o.retryLimit,
+          retryDelay: 0,
+        })),
+      );
+    }
+  }
+
+  async claimCampaign(n = 1): Promise<ClaimedCampaignShard[]> {
+    const jobs = await this.#boss.fetch<CampaignJobData>(CAMPAIGN_QUEUE, { batchSize: n, includeMetadata: true });
+    return jobs.map((j) => ({ id: j.id, data: j.data, retryCount: j.retryCount, retryLimit: j.retryLimit }));
+  }
+
+  async completeCampaign(id: string, output: Record<string, unknown> = {}): Promise<void> {
+    await this.#boss.complete(CAMPAIGN_QUEUE, id, output);
+  }
+
+  async failCampaign(id: string, message: string): Promise<void> {
+    await this.#boss.fail(CAMPAIGN_QUEUE, id, { message });
+  }
+
+  /** The campaign's shard jobs by state. */
+  async campaignCounts(campaignId: string): Promise<ShardCounts> {
+    return this.#countBy(CAMPAIGN_QUEUE, 'campaign_id', campaignId);
   }
 
   /** Claims up to `n` shards (none when the queue is empty). */
@@ -137,11 +187,15 @@ export class JobQueue {
 
   /** The study's shards by state (the queue's job table, read directly: pg-boss 10 has no per-data count). */
   async counts(studyId: string): Promise<ShardCounts> {
+    return this.#countBy(SHARD_QUEUE, 'study_id', studyId);
+  }
+
+  async #countBy(queue: string, key: 'study_id' | 'campaign_id', value: string): Promise<ShardCounts> {
     const { rows } = await this.#boss
       .getDb()
       .executeSql(
-        `select state, count(*)::int as n from ${this.schema}.job where name = $1 and data->>'study_id' = $2 group by state`,
-        [SHARD_QUEUE, studyId],
+        `select state, count(*)::int as n from ${this.schema}.job where name = $1 and data->>'${key}' = $2 group by state`,
+        [queue, value],
       );
     const c: ShardCounts = { queued: 0, active: 0, failed: 0, completed: 0 };
     for (const r of rows as { state: string; n: number }[]) {

@@ -25,7 +25,18 @@ import { inlineExecutor, poolExecutor } from '../study/pool.ts';
 import type { PointContext, PointResult, PointTask } from '../study/point.ts';
 import type { StudyPlan } from '../study/plan.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
-import { JobQueue, type ClaimedShard } from './queue.ts';
+import { Piscina } from 'piscina';
+import { CampaignStore } from '../store/index.ts';
+import { validateRecipeData } from '../recipe/parse.ts';
+import type { Recipe } from '../recipe/schema.ts';
+import { JobQueue, type ClaimedCampaignShard, type ClaimedShard } from './queue.ts';
+import {
+  planCampaign,
+  runCampaignTask,
+  type CampaignPlan,
+  type CampaignShardTask,
+  type ShardResult,
+} from './campaign.ts';
 
 export interface WorkerOptions {
   db: string;
@@ -51,9 +62,13 @@ export interface WorkerOptions {
 
 export interface WorkerSummary {
   shards: number;
+  /** campaign shards (production runs) */
+  campaign_shards: number;
   points: number;
   poisoned: number;
   elapsed_s: number;
+  /** CPU time of this process, all its threads (s) */
+  cpu_s: number;
 }
 
 /** The error a worker exits with when the database stays unreachable. */
@@ -184,8 +199,49 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   };
 
   let shards = 0;
+  let campaignShards = 0;
   let points = 0;
   let poisoned = 0;
+
+  const campaigns = new CampaignStore(store);
+  const campaignWork = new Map<string, Promise<{ recipe: Recipe; seed: number; plan: CampaignPlan }>>();
+  let campaignPool: Piscina | undefined;
+  const runCampaign = async (job: ClaimedCampaignShard): Promise<void> => {
+    const { campaign_id: id, shard } = job.data;
+    let w = campaignWork.get(id);
+    if (!w) {
+      w = (async () => {
+        const c = await db(() => campaigns.get(id));
+        if (c.rollcell_version !== ROLLCELL_VERSION)
+          throw new Error(
+            `campaign ${id} was made by rollcell ${c.rollcell_version}; this worker is ${ROLLCELL_VERSION}`,
+          );
+        const v = validateRecipeData(JSON.parse(JSON.stringify(c.recipe)));
+        if (!v.ok) throw new Error(`campaign ${id}: its stored recipe no longer checks`);
+        return { recipe: v.recipe, seed: c.seed, plan: planCampaign(v.recipe, c.cells) };
+      })();
+      w.catch(() => campaignWork.delete(id));
+      campaignWork.set(id, w);
+    }
+    const c = await w;
+    if (!(await db(() => campaigns.hasShard(id, shard)))) {
+      const task: CampaignShardTask = { recipe: c.recipe, seed: c.seed, plan: c.plan, shard };
+      let res: ShardResult;
+      if (concurrency === 1) res = runCampaignTask(task);
+      else {
+        campaignPool ??= new Piscina({
+          filename: new URL('./campaign-entry.mjs', import.meta.url).href,
+          minThreads: concurrency,
+          maxThreads: concurrency,
+          execArgv: [],
+        });
+        res = (await campaignPool.run(task)) as ShardResult;
+      }
+      await db(() => campaigns.saveShard(id, shard, res));
+    }
+    await db(() => queue.completeCampaign(job.id));
+    campaignShards++;
+  };
 
   const runShard = async (job: ClaimedShard): Promise<void> => {
     const { study_id: id, from, to } = job.data;
@@ -239,18 +295,35 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
 
   let lastWork = performance.now();
   let lastExpire = 0;
+  let lastPing = 0;
   let fatal: unknown;
   const slot = async (): Promise<void> => {
     while (!o.signal?.aborted && fatal === undefined) {
       const [job] = await db(() => queue.claim(1));
       if (!job) {
+        const [cj] = await db(() => queue.claimCampaign(1));
+        if (cj) {
+          lastWork = performance.now();
+          try {
+            await runCampaign(cj);
+          } catch (e) {
+            if (isConnectionError(e) || e instanceof LostDatabaseError) throw e;
+            log(`campaign ${cj.data.campaign_id} shard ${cj.data.shard} failed: ${describe(e)}`);
+            await db(() => queue.failCampaign(cj.id, describe(e)));
+          }
+          lastWork = performance.now();
+          continue;
+        }
         if (o.idleExitSeconds !== undefined && performance.now() - lastWork > o.idleExitSeconds * 1000) return;
         if (performance.now() - lastExpire > 1000) {
           lastExpire = performance.now();
           await db(() => queue.expire());
         }
         // pg-boss's fetch hides connection errors (it returns no job): check the connection ourselves
-        await db(() => queue.ping());
+        if (performance.now() - lastPing > 1000) {
+          lastPing = performance.now();
+          await db(() => queue.ping());
+        }
         await sleep(pollMs, o.signal);
         continue;
       }
@@ -275,11 +348,20 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     await Promise.all(slots);
   } finally {
     for (const w of work.values()) await w.then((x) => x.executor.close()).catch(() => {});
+    await campaignPool?.destroy();
     await queue.close();
     await store.close().catch(() => {});
   }
   if (fatal !== undefined) throw fatal instanceof Error ? fatal : new Error(describe(fatal ?? lastError));
-  const summary = { shards, points, poisoned, elapsed_s: (performance.now() - t0) / 1000 };
+  const cpu = process.cpuUsage();
+  const summary = {
+    shards,
+    campaign_shards: campaignShards,
+    points,
+    poisoned,
+    elapsed_s: (performance.now() - t0) / 1000,
+    cpu_s: (cpu.user + cpu.system) / 1e6,
+  };
   log(
     `rollcell worker: ${shards} shard(s), ${points} point(s)${poisoned ? `, ${poisoned} poisoned` : ''} in ${summary.elapsed_s.toFixed(1)} s`,
   );

@@ -577,7 +577,9 @@ class KyselyStore implements Store {
       const fix = whatToFix(e);
       throw new StoreError(
         fix || isTransient(e) ? 'unavailable' : 'open_failed',
-        `--db: saving run ${p.id} to ${this.spec} failed${fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : ''} (${describeError(e)}); the run was not stored`,
+        `--db: saving run ${p.id} to ${this.spec} failed` +
+          (fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : '') +
+          ` (${describeError(e)}); the run was not stored`,
         { cause: e },
       );
     }
@@ -627,7 +629,9 @@ class KyselyStore implements Store {
         .join(', ');
       throw new StoreError(
         'ambiguous',
-        `run id: prefix '${q}' is ambiguous, it matches ${rows.length > 10 ? 'more than 10' : rows.length} runs (${shown}${rows.length > 10 ? ', …' : ''}); give more characters`,
+        `run id: prefix '${q}' is ambiguous, it matches ` +
+          `${rows.length > 10 ? 'more than 10' : rows.length} runs (${shown}` +
+          `${rows.length > 10 ? ', …' : ''}); give more characters`,
       );
     }
     return rows[0]!.id;
@@ -1000,7 +1004,8 @@ function checkNotNewer(executed: string[] | null, display: string): void {
   if (unknown.length > 0) {
     throw new StoreError(
       'newer_schema',
-      `--db: database '${display}' was written by a newer rollcell (unknown schema migration ${unknown.join(', ')}); upgrade rollcell to read it — the database was not modified`,
+      `--db: database '${display}' was written by a newer rollcell (unknown schema migration ` +
+        `${unknown.join(', ')}); upgrade rollcell to read it — the database was not modified`,
     );
   }
 }
@@ -1069,7 +1074,10 @@ export function checkIntegrity(raw: Database.Database, display: string): void {
     .filter((x) => x !== '');
   throw new StoreError(
     'corrupt',
-    `--db: database '${display}' is damaged; it was not modified (got ${details.slice(0, 3).join('; ')}${details.length > 3 ? '; …' : ''}; allowed an undamaged SQLite file: restore it from a backup, or recover what is readable with \`sqlite3 '${display}' .recover\` into a new file)`,
+    `--db: database '${display}' is damaged; it was not modified ` +
+      `(got ${details.slice(0, 3).join('; ')}${details.length > 3 ? '; …' : ''}; ` +
+      `allowed an undamaged SQLite file: restore it from a backup, or recover what is readable with ` +
+      `\`sqlite3 '${display}' .recover\` into a new file)`,
   );
 }
 

@@ -222,3 +222,49 @@ test('[postgres] --distributed is checked before anything runs', async () => {
   assert.equal(c.code, 2);
   assert.match(c.stderr, /--db: a worker takes its shards from the PostgreSQL queue/);
 });
+
+test('[postgres] a production campaign on a worker equals the same campaign run here; rolls, lots and splices join across its whole-roll shards', async () => {
+  const s = setup();
+  try {
+    // rolls of 10, 20 and 5 m: shards of 20 m of laminate (200 cell positions), 5 shards for 1000
+    const text = PATENT_YAML.replace(
+      /roll_length_m: \{[^}]*\}/,
+      'roll_length_m: { first_sheet: 10, al_sheet: 20, third_sheet: 5 }',
+    );
+    assert.notEqual(text, PATENT_YAML);
+    writeFileSync(s.recipe, text);
+    const here = await cli(['run', s.recipe, '--campaign', '1000', '--db', join(s.dir, 'c.db'), '--json']);
+    assert.equal(here.code, 0, here.stderr);
+    const a = JSON.parse(here.stdout) as {
+      campaign_id: string;
+      plan: { shards: number; shard_length_m: number };
+      summary: {
+        cells_total: number;
+        rolls: Record<string, number>;
+        lots: { lot: string; rolls: number }[];
+        splices: number;
+      };
+    };
+    assert.deepEqual([a.plan.shards, a.plan.shard_length_m], [5, 20]);
+    // 100 m of laminate: 10, 5 and 20 whole rolls, every lot of 10 rolls (the default) counted once
+    assert.deepEqual(a.summary.rolls, { first_sheet: 10, al_sheet: 5, third_sheet: 20 });
+    assert.deepEqual(
+      a.summary.lots.map((l) => `${l.lot}:${l.rolls}`),
+      ['LOT-CAT-001:10', 'LOT-AL-001:5', 'LOT-LICU-001:10', 'LOT-LICU-002:10'],
+    );
+    // every roll change of the campaign: 9 + 4 + 19 inside or at the boundaries of the shards
+    assert.equal(a.summary.splices, 32);
+
+    const w = rollcell(['worker', '--db', s.db, '--concurrency', '1', '--idle-exit-s', '20']);
+    const dist = rollcell(['run', s.recipe, '--campaign', '1000', '--db', s.db, '--json']);
+    const e = await dist.exit;
+    assert.equal(e.code, 0, dist.stderr());
+    w.child.kill('SIGTERM');
+    await w.exit;
+    const b = JSON.parse(dist.stdout()) as typeof a;
+    assert.equal(b.campaign_id, a.campaign_id);
+    assert.deepEqual(b.summary, a.summary, 'the same campaign, shard by shard, whoever ran it');
+  } finally {
+    await cleanup(s.schema);
+  }
+});

@@ -34,7 +34,9 @@ export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOpt
       throw new ProblemError(
         blends.map(([side, e]) => ({
           path: `Parameterisation.${side} electrode.Particle`,
-          problem: `a blended electrode (${e.particles.length} materials) runs in the spm and spme; the ${kind} with several materials per electrode is not built yet`,
+          problem:
+            `a blended electrode (${e.particles.length} materials) runs in the spm and spme; ` +
+            `the ${kind} with several materials per electrode is not built yet`,
           got: e.particles.map((p) => p.name).join(', '),
           allowed: 'model spm, spme',
         })),
