@@ -33,6 +33,8 @@ const RANK: Record<string, number> = {
   process: 4,
   electrochem: 5,
   cycler: 6,
+  // fitting models to measured data: liquid models (electrochem), the measured-data CSV reader (cycler)
+  fit: 6.5,
   battery: 7,
   claims: 8,
   present: 9,

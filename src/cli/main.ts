@@ -481,6 +481,35 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       await bpxExportCommand(file, o, out);
     });
 
+  const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+  program
+    .command('fit')
+    .description(
+      "fit a liquid cell's parameters (BPX fields) to measured current profiles: weighted least squares on the " +
+        'voltage, forward-sensitivity Jacobian, 95 % intervals or why a parameter is not identifiable, RMSE per ' +
+        'profile before and after',
+    )
+    .requiredOption('--cell <bpx.json>', 'the BPX file of the cell')
+    .option('--data <csv>', 'a measured profile (time, current, voltage); repeat for several', collect, [])
+    .option(
+      '--params <name:lower:upper[:log]>',
+      'a BPX field (alias such as negative.diffusivity, or its path) with bounds; repeat for several',
+      collect,
+      [],
+    )
+    .option('--model <m>', 'dfn, spme or spm', 'dfn')
+    .option('--method <m>', 'lm (Levenberg–Marquardt), cmaes, or mcmc (LM, then adaptive Metropolis)', 'lm')
+    .option('--hold-out <csv>', 'a profile not fitted, only compared after the fit; repeat for several', collect, [])
+    .option('--points <n>', 'fit points per profile (measured samples thinned to about n)', '400')
+    .option('--samples <n>', 'with --method mcmc: chain length', '20000')
+    .option('--seed <n>', 'seed of cmaes and mcmc', '1')
+    .option('--out <fitted.json>', 'write the fitted BPX document there')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: import('./fit.ts').FitCliOptions) => {
+      const { fitCommand } = await import('./fit.ts');
+      await fitCommand(o, out);
+    });
+
   program
     .command('battery')
     .description(

@@ -15,6 +15,7 @@ export { BlendedSpmModel } from './blended.ts';
 export * from './common.ts';
 export * from './simulate.ts';
 export * from './profile-csv.ts';
+export * from './sensitivity.ts';
 
 export type LiquidModel = DfnModel | SpmeModel | BlendedSpmModel;
 
