@@ -12,4 +12,4 @@ process.stdout.on('error', (e) => {
 register();
 const { main } = await import('../src/cli/main.ts');
 // the bin shows progress of long work on stderr (a bar on a terminal, plain lines otherwise; --quiet: none)
-process.exitCode = await main(process.argv.slice(2), undefined, { progress: true });
+process.exitCode = await main(process.argv.slice(2), undefined, { progress: true, stdout: process.stdout });

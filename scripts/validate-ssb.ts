@@ -1,19 +1,23 @@
 /**
  * Literature check of the all-solid-state cell models (issue 5): the seed's example cell as the line
- * produces it from examples/patent-line.yaml (the `rollcell run` path; plus the older hand-entered cell for
- * comparison) and published Li–Al / Al-anode sulfide ASSB cells from /work/shared/data/li-al-ssb-datasheet.md
- * (§1.1, §7), plus the Li–Al plateau of Huggins (B6). Prints a table; `validateSsb()` returns the rows.
+ * produces it from examples/patent-line.yaml (the `rollcell run` path; its first cycle, plating and rate
+ * capability against their literature ranges are in scripts/validate-cell.ts; plus the older hand-entered
+ * cell for comparison) and published Li–Al / Al-anode sulfide ASSB cells from
+ * /work/shared/data/li-al-ssb-datasheet.md (§1.1, §7). Prints a table; `validateSsb()` returns the rows.
+ * Comparisons that cannot fail are not made (issue 15, review F13): the Li–Al plateau is not checked against
+ * the formula it is built from, an "expected" voltage built from this model's own anode OCP is not a
+ * published value, and P1's loading is not a delivered capacity — those rows are shown without a verdict.
  * Published figures, their DOIs and where they stand (or that they were not found) live in
  * src/electrochem/ssb/literature.ts; a figure without a published value is printed but not compared.
  *
  * Run: node --import tsx scripts/validate-ssb.ts
  *
  * Which inputs are published and which are assumed is stated per case in `inputs`. A row passes when
- * |sim − published|/published ≤ tolerance (5 % for capacity/voltage/retention, 20 mV for the plateau).
+ * |sim − published|/published ≤ tolerance (5 % for capacity/voltage/retention).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { liAlOcp, type LiAlPhaseModel } from '../src/electrochem/ocp/index.ts';
+import { liAlOcp } from '../src/electrochem/ocp/index.ts';
 import { parseRecipeText, formatProblem } from '../src/recipe/index.ts';
 import { designCell } from '../src/design/index.ts';
 import { runLine } from '../src/pipeline.ts';
@@ -140,14 +144,14 @@ export function liAlCell(opts: {
  * panels): the anode's contribution to the average discharge voltage of a full cell whose anode swings
  * over that range.
  */
-export function anodeMeanOcp_V(xLow: number, xHigh: number, T_K: number, phaseModel: LiAlPhaseModel): number {
+export function anodeMeanOcp_V(xLow: number, xHigh: number, T_K: number): number {
   if (!(Number.isFinite(xLow) && Number.isFinite(xHigh) && xHigh > xLow)) {
     throw new RangeError(`x range: must be finite with xHigh > xLow (got ${xLow}..${xHigh}; allowed xLow < xHigh)`);
   }
   const n = 4000;
   const h = (xHigh - xLow) / n;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += liAlOcp(xLow + (i + 0.5) * h, T_K, { phaseModel }).U;
+  for (let i = 0; i < n; i++) sum += liAlOcp(xLow + (i + 0.5) * h, T_K, { hysteresis_V: 0 }).U;
   return sum / n;
 }
 
@@ -176,7 +180,7 @@ export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
   const design = designCell(recipe);
   const si = runLine(recipe, design).cell;
   const params = ssbParamsFromProducedCell(si, operatingConditions(recipe), getMaterial);
-  const model = createSsbModel('p2d', params);
+  const model = createSsbModel('spme', params);
   const c = recipe.cycling;
   const exp = runExperiment(model, [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)], {
     initialSoc: 0,
@@ -190,38 +194,37 @@ export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
   const xTop = x0 + cyc.charge_C / F / alMol;
   const xEnd = xTop - cyc.discharge_C / F / alMol;
   const T = params.temperature_K;
-  const anodeMean_V = anodeMeanOcp_V(xEnd, xTop, T, params.anode.phaseModel);
+  const anodeMean_V = anodeMeanOcp_V(xEnd, xTop, T);
   const pf = si.phaseFractions;
   const inputs =
-    `built by the line from ${recipePath.replace(/^.*\/examples\//, 'examples/')} (recipe → designCell → runLine → P2D, materials library): ` +
+    `built by the line from ${recipePath.replace(/^.*\/examples\//, 'examples/')} (recipe → designCell → runLine → SPMe, materials library): ` +
     `${recipe.first_sheet.cathode.active_material} ${Object.values(recipe.first_sheet.cathode.composition_wt_pct).join('/')} wt %, cathode ${(si.cathodeThickness_m * 1e6).toFixed(1)} µm at ${(si.cathodePorosity * 100).toFixed(1)} % porosity, ` +
     `SE ${(si.separatorThickness_m * 1e6).toFixed(1)} µm, anode ${(si.anodeThickness_m * 1e6).toFixed(1)} µm with Li:Al ${x0.toFixed(3)} ` +
-    `(Al fractions: LiAl ${(pf.LiAl * 100).toFixed(0)} %, Li3Al2 ${(pf.Li3Al2 * 100).toFixed(0)} %, Li9Al4 ${(pf.Li9Al4 * 100).toFixed(0)} %; free Li ${(si.freeLi_m * 1e6).toFixed(2)} µm; ${params.anode.phaseModel} OCP), ` +
+    `(Al fractions: LiAl ${(pf.LiAl * 100).toFixed(0)} %, Li3Al2 ${(pf.Li3Al2 * 100).toFixed(0)} %, Li9Al4 ${(pf.Li9Al4 * 100).toFixed(0)} %; free Li ${(si.freeLi_m * 1e6).toFixed(2)} µm; room-temperature OCP: β host, Li metal beyond), ` +
     `${(params.stackPressure_Pa / 1e6).toFixed(0)} MPa, ${(T - 273.15).toFixed(0)} °C; [0178] protocol CC-CV 0.1C to ${c.charge_cutoff_V} V (0.02C), CC 0.1C to ${c.discharge_cutoff_V} V from SOC 0; ` +
     `anode Li:Al ${x0.toFixed(2)} → ${xTop.toFixed(2)} at the top of charge → ${xEnd.toFixed(2)}`;
-  const cse = 'seed example, line-built (P2D)';
-  const expectV = NCM811_VS_LI.averageDischarge_V - anodeMean_V;
+  const cse = 'seed example, line-built (SPMe)';
   const rows = [
     row(
       cse,
       'discharge capacity, 1st cycle 0.1C',
       m.discharge_mAh_g ?? NaN,
-      NCM811_VS_LI.practicalCapacity_mAh_g,
-      'mAh/g',
-      0.05,
       null,
-      'DS §4.1: NCM811 practical ~200 mAh/g to ~4.3 V vs Li (cricutcom-setup.com/2313-0105/8/7/67, V; Noh et al., J. Power Sources 233 (2013) 121, doi:10.1016/j.jpowsour.2013.01.063) — the cathode reaches ≈ 4.3 V vs Li here because the anode sits at ≈ 0–0.05 V at the top of charge',
+      'mAh/g',
+      null,
+      null,
+      `NCM811's practical ≈ ${NCM811_VS_LI.practicalCapacity_mAh_g} mAh/g to ~4.3 V vs Li is a liquid half-cell figure (DS §4.1; Noh et al., J. Power Sources 233 (2013) 121, doi:10.1016/j.jpowsour.2013.01.063), not this sulfide cell's first cycle (its CEI and the slow refill near full lithiation, scripts/validate-cell.ts) — shown, not compared`,
       inputs,
     ),
     row(
       cse,
       'average discharge voltage, 1st cycle 0.1C',
       m.meanDischargeVoltage_V ?? NaN,
-      expectV,
-      'V',
-      0.05,
       null,
-      `expected = NCM811 average ${NCM811_VS_LI.averageDischarge_V} V vs Li (Noh et al. 2013, doi:10.1016/j.jpowsour.2013.01.063, 3.0–4.3 V) − charge-weighted mean anode OCP ${anodeMean_V.toFixed(3)} V over Li:Al ${xTop.toFixed(2)} → ${xEnd.toFixed(2)} (comp; the anode is NOT free Li at 0 V: the line forms Li3Al2 (β + Li3Al2 plateau 0.10 V, Li3Al2 + Li9Al4 plateau 0.05 V; Huggins Handbook Fig. 14.1, DS §2.2, read at 423 °C, used at RT — assumption); the charge carries the anode past Li:Al 1.5 onto the 0.05 V plateau, so the mean is below the 0.10 V plateau of the produced cell)`,
+      'V',
+      null,
+      null,
+      `no published value for this cell: NCM811's ${NCM811_VS_LI.averageDischarge_V} V vs Li (Noh et al. 2013) minus this model's own anode OCP (${anodeMean_V.toFixed(3)} V mean over the discharge) would compare the model with itself (review F13) — shown, not compared`,
       inputs,
     ),
     row(
@@ -243,7 +246,7 @@ export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
       '1',
       null,
       null,
-      'no published value for this cell',
+      'no published value for this cell; the sulfide-cell range (Jangid 2024) is compared in scripts/validate-cell.ts',
       inputs,
     ),
     row(
@@ -281,11 +284,11 @@ export function validateSsb(): ValidationRow[] {
         cse,
         'discharge capacity, 1st cycle 0.1C',
         r.dischargeCapacity_mAh_g,
-        NCM811_VS_LI.practicalCapacity_mAh_g,
-        'mAh/g',
-        0.05,
         null,
-        'DS §4.1: NCM811 practical ~200 mAh/g (~4.3 V vs Li), cricutcom-setup.com/2313-0105/8/7/67 (V)',
+        'mAh/g',
+        null,
+        null,
+        `NCM811's practical ≈ ${NCM811_VS_LI.practicalCapacity_mAh_g} mAh/g to ~4.3 V vs Li is a liquid half-cell figure (DS §4.1, cricutcom-setup.com/2313-0105/8/7/67), not a sulfide cell's first cycle (its CEI and the slow refill near full lithiation) — shown, not compared`,
         inputs,
       ),
     );
@@ -294,11 +297,11 @@ export function validateSsb(): ValidationRow[] {
         cse,
         'average discharge voltage',
         r.averageDischargeVoltage_V,
-        NCM811_VS_LI.averageDischarge_V,
-        'V',
-        0.05,
         null,
-        'materials library NCM811 average 3.8 V vs Li (Noh et al., J. Power Sources 233 (2013) 121); this hand-entered anode holds free Li (x > 1, rt OCP) and so sits at ≈ 0 V over the discharge',
+        'V',
+        null,
+        null,
+        "NCM811 average 3.8 V vs Li is a liquid half-cell figure (Noh et al., J. Power Sources 233 (2013) 121); against this anode the cell voltage depends on the model's own anode OCP — shown, not compared",
         inputs,
       ),
     );
@@ -332,11 +335,11 @@ export function validateSsb(): ValidationRow[] {
         'P1 Li0.5Al‖NCM811 (P2D)',
         'areal capacity at 4 mA/cm²',
         areal,
-        5,
-        'mAh/cm²',
-        0.05,
         null,
-        `${cite(P1, 'loading')}. The delivered capacity at 4 mA/cm² is not stated (${P1.figures['deliveredCapacity']!.where}): the loading is taken as the delivered capacity (assumption)`,
+        'mAh/cm²',
+        null,
+        null,
+        `${cite(P1, 'loading')}. The delivered capacity at 4 mA/cm² is not stated (${P1.figures['deliveredCapacity']!.where}); a loading is not a delivered capacity (review F13) — shown, not compared`,
         inputs,
       ),
     );
@@ -368,7 +371,7 @@ export function validateSsb(): ValidationRow[] {
         '%',
         0.05,
         null,
-        `${cite(P1, 'retention2000')} — the ageing coefficients are CALIBRATED to this point (not an independent check)`,
+        `${cite(P1, 'retention2000')} — PREDICTED: held out of the ageing fit (scripts/fit-ageing.ts fits Yan 2026 and Liu 2022; scripts/validate-ageing.ts gives this point over the assumed 5–50 MPa)`,
         inputs,
       ),
     );
@@ -385,10 +388,10 @@ export function validateSsb(): ValidationRow[] {
       seSigma_S_m: 0.5,
       separator_m: 30e-6,
       anodeD_m2_s: 1e-11,
-      cathodeDs_m2_s: 3e-16,
+      cathodeDs_m2_s: 9e-16,
     });
     const inputs =
-      'published: Li0.4Al, single-crystal NCM83, Li10Si0.3PS6.7Cl1.8, 3C = 13.9 mA/cm² (→ 4.6 mAh/cm² nominal, C7), RT. assumed: D(Li–Al) 1e-7 cm²/s, NCM811 OCP for NCM83, CALIBRATED to this point: D_s(SC-NCM83) = 3e-16 m²/s (inside the 1e-16–1e-15 m²/s GITT range usually reported for single-crystal NCM — so this row checks consistency, not prediction), SC radius 2 µm, σ_SE 5 mS/cm, 30 µm SE, 10 MPa, cut-offs 3.0–4.3 V vs Li';
+      'published: Li0.4Al, single-crystal NCM83, Li10Si0.3PS6.7Cl1.8, 3C = 13.9 mA/cm² (→ 4.6 mAh/cm² nominal, C7), RT. assumed: D(Li–Al) 1e-7 cm²/s, NCM811 OCP for NCM83, CALIBRATED to this point: D_s(SC-NCM83) = 9e-16 m²/s at mid-window, with the divacancy slowdown D_s(y) near full lithiation and the composite tortuosity 6 (3e-16 with a constant D_s and Bruggeman before issue 15; inside the 1e-16–1e-15 m²/s GITT range usually reported for single-crystal NCM — so this row checks consistency, not prediction), SC radius 2 µm, σ_SE 5 mS/cm, 30 µm SE, 10 MPa, cut-offs 3.0–4.3 V vs Li';
     const m = new SsbP2D(p);
     const y = m.initialState(0);
     const run = daeRunner(m);
@@ -492,40 +495,6 @@ export function validateSsb(): ValidationRow[] {
     );
   }
 
-  // ---------------------------------------------------------------- B6: Li–Al plateau (Huggins)
-  for (const T of [298.15, 323.15, 373.15]) {
-    // a Li_xAl full cell discharged at C/20 to mid state of charge; the anode potential is read from
-    // the terminal voltage as U_a = U_c(y_surface) − V (includes the small C/20 polarisation)
-    const p = liAlCell({
-      areal_mAh_cm2: 3,
-      xLiAl0: 0.3,
-      xLiAlMax: 0.9,
-      particleRadius_m: 5e-6,
-      stackPressure_Pa: 5e6,
-      separator_m: 30e-6,
-      anodeD_m2_s: 1e-13,
-    });
-    const pT = withParams(p, { temperature_K: T });
-    const m = createSpme(pT);
-    const y = m.initialState(1);
-    const I = m.nominalCapacity_C / 3600 / 20;
-    fastRunner(m)(y, { kind: 'cc', current_A: -I, vCut_V: 0, maxTime_s: 10 * 3600 });
-    const out = m.outputs(y);
-    const Ua = m.core.ocpC.U(out['cathode_surface_stoich']!) - m.voltage(y);
-    rows.push(
-      row(
-        `B6 Li–Al plateau, ${(T - 273.15).toFixed(0)} °C`,
-        `anode potential at C/20, x = ${out['anode_surface_x']!.toFixed(2)}`,
-        Ua,
-        0.451 - 0.00022 * T,
-        'V',
-        null,
-        0.02,
-        'Huggins, Handbook of Battery Materials ch. 14, Fig. 14.2 (DS §2.2, V): E = 451 − 0.220·T mV',
-        'Li_xAl‖NCM811 cell, x 0.3→0.9, C/20 discharge for 10 h from full charge (assumed cell; the plateau comes from the OCP model)',
-      ),
-    );
-  }
   return rows;
 }
 

@@ -1,8 +1,10 @@
 /**
  * `npm run validate`: the liquid DFN against the measured BPX cell (five profiles, RMSE per profile,
- * overlay SVGs) and the solid-state literature check (specific capacity, average voltage, Li–Al plateau).
+ * overlay SVGs), the solid-state literature check (published Li–Al / Al-anode cells) and the produced
+ * cell's first cycle, plating and rate capability beside their literature ranges (scripts/validate-cell.ts),
+ * and the ageing laws against published retention data, fitted and held out (scripts/validate-ageing.ts).
  */
-const parts = ['./validate-dfn.ts', './validate-ssb.ts'];
+const parts = ['./validate-dfn.ts', './validate-ssb.ts', './validate-cell.ts', './validate-ageing.ts'];
 let failed = 0;
 for (const p of parts) {
   try {

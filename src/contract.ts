@@ -95,6 +95,20 @@ export interface RunOutput {
   cycling?: CyclingBlock;
   battery?: Record<string, unknown>;
   claims?: ClaimResult[];
+  /**
+   * present when something makes results untrustworthy: a physical impossibility of the line as set, or
+   * a result outside a model's validity (src/validity.ts); the cells and claims concerned are out of
+   * spec / not evaluable with the reason
+   */
+  validity?: {
+    findings: {
+      kind: 'impossible' | 'outside_validity';
+      source: string;
+      code: string;
+      reason: string;
+      claims: 'all' | number[];
+    }[];
+  };
   report?: string;
   [k: string]: unknown;
 }

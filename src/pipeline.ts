@@ -36,15 +36,23 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
+import { ageingBand, ageingValidity } from './electrochem/ssb/ageing-band.ts';
+
+import type { CellCore } from './electrochem/ssb/common.ts';
+import { assessFirstCycle, perGram } from './electrochem/ssb/firstcycle.ts';
+import { molM2ToMAhCm2 } from './electrochem/ssb/plating.ts';
+import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { stageTicker, type Progress } from './progress.ts';
+import type { LineData } from './process/production/linedata.ts';
+import { applyFindingsToClaims, classifyLineWarning, lineFindings, type ValidityFinding } from './validity.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
 import { parseProduction, parseVariability } from './process/production/config.ts';
 import { ProblemError, type Problem } from './problems.ts';
-import { parseRecipeText } from './recipe/parse.ts';
+import { parseRecipeText, type RecipeOverride } from './recipe/parse.ts';
 
 /**
  * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
@@ -96,31 +104,37 @@ export function parseJobRecipe(
   o: {
     stages?: { production?: boolean; battery?: boolean };
     readDriveCycle?: (source: string) => DriveCycle;
+    /** `--set` overrides applied on top of the text before validation */
+    overrides?: readonly RecipeOverride[];
   } = {},
 ): ({ ok: true; recipe: Recipe } | { ok: false; problems: Problem[] }) & { driveCycles: Record<string, DriveCycle> } {
   const driveCycles: Record<string, DriveCycle> = {};
-  const r = parseRecipeText(text, (recipe) => {
-    const problems: Problem[] = [];
-    for (const src of recipeDriveCycleSources(recipe)) {
-      if (!o.readDriveCycle) {
-        problems.push({
-          path: 'experiment',
-          problem: 'drive-cycle files are read only by the command line',
-          got: JSON.stringify(src),
-          allowed: 'experiment steps without "Run drive cycle from <file>" here',
-        });
-        continue;
+  const r = parseRecipeText(
+    text,
+    (recipe) => {
+      const problems: Problem[] = [];
+      for (const src of recipeDriveCycleSources(recipe)) {
+        if (!o.readDriveCycle) {
+          problems.push({
+            path: 'experiment',
+            problem: 'drive-cycle files are read only by the command line',
+            got: JSON.stringify(src),
+            allowed: 'experiment steps without "Run drive cycle from <file>" here',
+          });
+          continue;
+        }
+        try {
+          driveCycles[src] = o.readDriveCycle(src);
+        } catch (e) {
+          if (e instanceof ProblemError) problems.push(...e.problems);
+          else throw e;
+        }
       }
-      try {
-        driveCycles[src] = o.readDriveCycle(src);
-      } catch (e) {
-        if (e instanceof ProblemError) problems.push(...e.problems);
-        else throw e;
-      }
-    }
-    if (problems.length) return problems;
-    return jobProblems(recipe, driveCycles, o.stages);
-  });
+      if (problems.length) return problems;
+      return jobProblems(recipe, driveCycles, o.stages);
+    },
+    o.overrides,
+  );
   return { ...r, driveCycles };
 }
 
@@ -292,6 +306,9 @@ export function jobProblems(
   return out;
 }
 
+/** samples of the ageing band (each a cycle-jumped SPMe run of at most 40 cycles): sized for the main job's speed */
+const AGEING_BAND_SAMPLES = 8;
+
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
   ess_solar: 'ess:solar',
@@ -310,6 +327,8 @@ export interface JobOptions {
    * what-ifs stay fast); `rollcell run` turns it on. An object limits the run length.
    */
   production?: boolean | { web_length_m?: number; duration_s?: number };
+  /** measured line data replacing the simulated variability of the production run (read by the edge) */
+  lineData?: LineData;
   /**
    * run the recipe's battery (its `battery` block) on a duty profile (default by application: ev →
    * ev:UDDS, ess_solar → ess:solar, ess_wind → ess:wind, other → ev:UDDS) with cells from the
@@ -431,14 +450,14 @@ export function runCycling(
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
-  const exp = runExperiment(
-    buildCellModel(recipe, kind, cell, tune),
-    summary ? { steps, period: SUMMARY_PERIOD } : steps,
-    {
-      ...(summary ? { initialSoc, series: 'none' as const, recordOutputs: false } : { initialSoc }),
-      ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
-    },
-  );
+  const model = buildCellModel(recipe, kind, cell, tune);
+  const plating = { action: c.plating ?? 'report' } as const;
+  // summary sampling (sweeps) keeps no series, so the first-cycle assessment below is skipped there
+  const exp = runExperiment(model, summary ? { steps, period: SUMMARY_PERIOD } : steps, {
+    ...(summary ? { initialSoc, series: 'none' as const, recordOutputs: false } : { initialSoc }),
+    ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
+    plating,
+  });
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
   const block: CyclingBlock = {
@@ -481,6 +500,59 @@ export function runCycling(
     if (Number.isFinite(v)) block[k] = r6(v);
     else (block as Record<string, unknown>)[k] = null;
   }
+  const notes: string[] = [];
+  // the first cycle's coulombic efficiency is null when the experiment charges nothing (e.g. a
+  // discharge-only drive cycle) or discharges nothing: say so, a null is never left unexplained
+  if (fc.coulombic_efficiency === null || fc.coulombic_efficiency === undefined)
+    notes.push(
+      `coulombic efficiency not evaluable: the first cycle ${
+        !((fc.charge_capacity_Ah ?? 0) > 0) ? 'charges nothing' : 'discharges nothing'
+      } (charge ${r6(fc.charge_capacity_Ah ?? 0)} Ah, discharge ${r6(fc.discharge_capacity_Ah ?? 0)} Ah)`,
+    );
+  // the first cycle by mechanism, plating, host-based N/P and the literature range (issue 15)
+  const core = (model as { core?: CellCore }).core;
+  const fa = core && initialSoc === 0 ? assessFirstCycle(core, exp) : null;
+  if (fa && core) {
+    const g = (q: number): number => r6(perGram(q, core.cathodeActiveMass_kg));
+    const um = (m: number): number => r6(m * 1e6);
+    block['first_cycle_loss'] = {
+      charge_mAh_g: g(fa.loss.charge_C),
+      discharge_mAh_g: g(fa.loss.discharge_C),
+      cei_mAh_g: g(fa.loss.cei_C),
+      kinetic_recoverable_mAh_g: g(fa.loss.kinetic_C),
+      cathode_stoichiometry_start: r6(fa.loss.yStart),
+      cathode_stoichiometry_end: r6(fa.loss.yEnd),
+      coating: core.p.cathode.cei.coating,
+      literature_ce: { low: fa.ceRange.low, high: fa.ceRange.high, source: fa.ceRange.source },
+    };
+    block['np_ratio_host'] = r6(fa.np.np);
+    block['anode_host'] = {
+      x_host: fa.np.xHost,
+      li_al_as_made: r6(fa.np.x0),
+      host_left_mAh_cm2: r6(molM2ToMAhCm2(fa.np.hostLeft_mol_m2)),
+      charge_mAh_cm2: r6(molM2ToMAhCm2(fa.np.charge_mol_m2)),
+      np_empty_al_host: r6(fa.np.npEmptyAl),
+    };
+    const pl = fa.plating;
+    block['plating'] = {
+      plated: pl.plated,
+      max_plated_li_um: um(pl.maxPlated_m),
+      end_plated_li_um: um(pl.endPlated_m),
+      onset_s: pl.onset_s === null ? null : r6(pl.onset_s),
+      min_anode_potential_V: Number.isFinite(pl.minAnodePotential_V) ? r6(pl.minAnodePotential_V) : null,
+      max_plating_current_mA_cm2: r6(pl.maxPlatingCurrent_A_m2 / 10),
+      ccd_mA_cm2: r6(pl.ccd.value / 10),
+      ccd_range_mA_cm2: [r6(pl.ccd.range[0] / 10), r6(pl.ccd.range[1] / 10)],
+      ccd_source: pl.ccd.source,
+      risk: pl.risk,
+      text: pl.text,
+    };
+    if (pl.plated) notes.push(`Li plating in the first cycle: ${pl.text}`);
+    if (fa.np.np < 1)
+      notes.push(
+        `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} (Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${(core.T - 273.15).toFixed(0)} °C): ${fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'}`,
+      );
+  }
   const s = exp.series;
   const timeSeries: ReportTimeSeries[] = [
     {
@@ -492,15 +564,6 @@ export function runCycling(
     },
   ];
   const cycles: ReportCycle[] = [];
-  const notes: string[] = [];
-  // the first cycle's coulombic efficiency is null when the experiment charges nothing (e.g. a
-  // discharge-only drive cycle) or discharges nothing: say so, a null is never left unexplained
-  if (fc.coulombic_efficiency === null || fc.coulombic_efficiency === undefined)
-    notes.push(
-      `coulombic efficiency not evaluable: the first cycle ${
-        !((fc.charge_capacity_Ah ?? 0) > 0) ? 'charges nothing' : 'discharges nothing'
-      } (charge ${r6(fc.charge_capacity_Ah ?? 0)} Ah, discharge ${r6(fc.discharge_capacity_Ah ?? 0)} Ah)`,
-    );
   if (c.rate_capability) {
     try {
       const rc = rateCapability(buildCellModel(recipe, kind, cell, tune), {
@@ -518,6 +581,31 @@ export function runCycling(
         at_search_limit: rc.atSearchLimit,
         meets_0_33C: rc.meetsClaimRate,
         evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
+      };
+      // the band the uncertain inputs give (SPMe fast stepper), and claim 16's verdict over it
+      const params = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+      const rb = rateCapabilityBand(params, {
+        chargeCutoff_V: c.charge_cutoff_V,
+        dischargeCutoff_V: c.discharge_cutoff_V,
+        claimRate: 0.33,
+      });
+      (block['rate_capability'] as Record<string, unknown>)['band'] = {
+        model: 'ssb-spme',
+        nominal_c_rate: r6(rb.band.nominal),
+        low_c_rate: r6(rb.band.low),
+        high_c_rate: r6(rb.band.high),
+        claim_16: rb.claim16.text,
+        claim_16_verdict: rb.claim16.verdict,
+        depends_on: rb.claim16.dependsOn,
+        parameters: rb.band.parameters.map((q) => ({
+          id: q.id,
+          description: q.description,
+          unit: q.unit,
+          nominal: q.nominal,
+          range: q.range,
+          source: q.source,
+        })),
+        points: rb.band.points.map((q) => ({ parameter: q.parameter, at: q.at, c_rate: r6(q.value) })),
       };
     } catch (e) {
       // a cell that delivers nothing at the reference rate has no rate capability: null with the reason
@@ -577,6 +665,53 @@ export function runCycling(
       end_of_life_retention_pct: eolPct,
       cycles_to_end_of_life: ag.endOfLifeCycle,
     };
+    // the band over the ageing parameters' documented ranges (seeded sampling; not in a study's summary
+    // runs, whose own sampling covers uncertainty) and the validity flags
+    const ageParams = { ...params, ageing: ageingWithMechanisms(params.ageing, mechanisms) };
+    const ab = summary
+      ? null
+      : ageingBand(ageParams, {
+          cycles: c.ageing_cycles,
+          cRate: c.ageing_c_rate,
+          cutoffs: { vMax_V: c.charge_cutoff_V, vMin_V: c.discharge_cutoff_V, cvEndCRate: 0.02 },
+          endOfLifeRetention: eolPct / 100,
+          reportAt: n,
+          samples: AGEING_BAND_SAMPLES,
+          seed: 1,
+        });
+    const flags = ageingValidity({
+      cRate: c.ageing_c_rate,
+      modelMaxCRate: (model as { validity?: { maxCRate: number } }).validity?.maxCRate ?? 0.5,
+      temperature_K: params.temperature_K,
+      stackPressure_Pa: params.stackPressure_Pa,
+      cycles: c.ageing_cycles,
+    });
+    const ageBlock = block['ageing'] as Record<string, unknown>;
+    if (ab) {
+      const eols = ab.endOfLifeCycles;
+      const reached = eols.filter((e): e is number => e !== null);
+      ageBlock['capacity_retention_band_pct'] = {
+        at_cycle: n,
+        low: r6(ab.retention.low * 100),
+        median: r6(ab.retention.median * 100),
+        high: r6(ab.retention.high * 100),
+        samples: ab.samples.length,
+        seed: ab.seed,
+        method: `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges (data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
+        most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: r6(q.correlation) })),
+      };
+      ageBlock['cycles_to_end_of_life_band'] = {
+        reached_in_samples: reached.length,
+        samples: eols.length,
+        low: reached.length ? Math.min(...reached) : null,
+        high: reached.length === eols.length && reached.length ? Math.max(...reached) : null,
+      };
+    }
+    ageBlock['validity'] = {
+      inside: flags.length === 0,
+      flags: flags.map((f) => ({ quantity: f.quantity, value: r6(f.value), allowed: f.allowed, text: f.text })),
+    };
+    for (const f of flags) notes.push(`ageing: ${f.text}`);
   }
   if (notes.length) block['notes'] = notes;
   ticker.end();
@@ -592,8 +727,11 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const proc0 = simulateStations(lineInput);
   const proc = opts.reductionForces === false ? proc0 : withJobEvidence(lineInput, proc0);
   lineTicker.end();
+  // what the line cannot make as described (src/validity.ts): cells out of spec, claims not evaluable;
+  // they head the warnings (below), the line's other warnings follow
+  const findings: ValidityFinding[] = lineFindings(proc.warnings);
   const warnings: string[] = [];
-  for (const w of proc.warnings) warnings.push(warningText(w));
+  for (const w of proc.warnings) if (classifyLineWarning(w) === null) warnings.push(warningText(w));
   const output: RunOutput = {
     rollcell_version: ROLLCELL_VERSION,
     run_id: opts.runId ?? '',
@@ -628,6 +766,8 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.onCell ? { onCell: opts.onCell } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.lineData ? { lineData: opts.lineData } : {}),
+      isImpossible: (ws) => lineFindings(ws).some((f) => f.kind === 'impossible'),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
@@ -637,6 +777,14 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       t1_s: r6(s.t1_s),
       s_m: r6(s.s_m),
     }));
+    // an OEE without unplanned stops is an upper bound: say whether they were modelled (issue 12)
+    const oee = output.production['oee'] as Record<string, unknown> | undefined;
+    const brk = parseProduction(recipe.production).breakdowns;
+    if (oee)
+      oee['unplanned_stops'] =
+        brk.mtbf_h > 0
+          ? `on: MTBF ${brk.mtbf_h} h, MTTR ${brk.mttr_min} min (production.breakdowns)`
+          : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
   }
   let batteryFrames: CellFrames | null = null;
   if (opts.battery && recipe.battery) {
@@ -675,7 +823,16 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   });
   output.windows = windows;
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-  if (opts.claims !== false) output.claims = evaluateClaims(recipe, output);
+  if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
+  if (findings.length) {
+    output.validity = { findings: findings.map((f) => ({ ...f, claims: f.claims === 'all' ? 'all' : [...f.claims] })) };
+    // the findings lead the warnings: no clean headline beside them
+    warnings.unshift(
+      ...findings.map(
+        (f) => `${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'}: ${f.reason}`,
+      ),
+    );
+  }
   return {
     output,
     design,

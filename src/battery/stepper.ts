@@ -40,7 +40,7 @@ export class CellStepper {
     const g = this.g;
     const ic = this.ic;
     const ia = this.ia;
-    const v = this.m.voltageFrom(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I);
+    const v = this.m.voltageFrom(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I, this.m.stepSide_A_m2);
     return { V: v.V, dVdI: v.dc * g[ic]! + v.dx * g[ia]! + v.dI };
   }
 

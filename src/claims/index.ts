@@ -449,6 +449,43 @@ function finish(claim: number, elements: ClaimElement[], parent?: ClaimResult): 
   return res;
 }
 
+/** a verdict scan over an assumption, as the line block presents it (`claim2_depends_on`) */
+interface Dependence {
+  parameter: string;
+  label: string;
+  unit: string;
+  value: number;
+  range: [number, number];
+  flips: boolean;
+  flipsAt: number | null;
+}
+
+function crackDependences(raw: unknown): Dependence[] {
+  if (!Array.isArray(raw)) return [];
+  const out: Dependence[] = [];
+  for (const x of raw as unknown[]) {
+    if (typeof x !== 'object' || x === null) continue;
+    const d = x as Record<string, unknown>;
+    const range = d['range'];
+    if (typeof d['parameter'] !== 'string' || typeof d['value'] !== 'number' || !Array.isArray(range)) continue;
+    out.push({
+      parameter: d['parameter'],
+      label: typeof d['label'] === 'string' ? d['label'] : d['parameter'],
+      unit: typeof d['unit'] === 'string' ? d['unit'] : '',
+      value: d['value'],
+      range: [Number(range[0]), Number(range[1])],
+      flips: d['flips_in_range'] === true,
+      flipsAt: typeof d['flips_at'] === 'number' ? d['flips_at'] : null,
+    });
+  }
+  return out;
+}
+
+const unitText = (u: string): string => (u === '1' || u === '' ? '' : ` ${u}`);
+const rangeText = (d: Dependence): string => `${fmt(d.range[0])}–${fmt(d.range[1])}${unitText(d.unit)}`;
+const dependenceText = (d: Dependence): string =>
+  `${d.label} (assumed ${fmt(d.value)}${unitText(d.unit)}; the verdict changes at ${d.flipsAt === null ? '?' : fmt(d.flipsAt)}${unitText(d.unit)} inside ${rangeText(d)})`;
+
 /**
  * Evaluate claims 1–20 of US 2025/0266422 A1 against a recipe and a run's output. Absent result blocks
  * (line, cycling, battery) make the elements that need them 'not evaluable', with the reason.
@@ -474,16 +511,21 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     let e: ClaimElement;
     if (!line) e = el('2a', text, 'not evaluable', 'the run has no line results (crack model)', '[0201]');
     else {
-      const a = line.crack.sandwiched.risk;
-      const b = line.crack.free_standing.risk;
+      // the uncapped driving ratios G/Γ when the block has them (two capped risks of 1 would tie)
+      const ratio = (c: { risk: number; [k: string]: unknown }): number =>
+        typeof c['driving_ratio'] === 'number' ? c['driving_ratio'] : c.risk;
+      const a = ratio(line.crack.sandwiched);
+      const b = ratio(line.crack.free_standing);
       const ok = a < b;
-      e = el(
-        '2a',
-        text,
-        ok ? 'met' : 'not met',
-        `crack risk sandwiched ${fmt(a)} ${ok ? '<' : '≥'} free-standing ${fmt(b)}${ok && b > 0 ? ` (${pctText(1 - a / b)} lower)` : ''}`,
-        '[0201]',
-      );
+      const deps = crackDependences(line.crack['claim2_depends_on']);
+      const flips = deps.filter((d) => d.flips);
+      let ev = `crack driving ratio G/Γ sandwiched ${fmt(a)} ${ok ? '<' : '≥'} free-standing ${fmt(b)}${ok && b > 0 ? ` (${pctText(1 - a / b)} lower)` : ''}`;
+      if (flips.length > 0)
+        ev += `; ${ok ? 'met' : 'not met'}, depends on ${flips.map(dependenceText).join(' and on ')}`;
+      else if (deps.length > 0)
+        ev += `; the verdict holds over the plausible range of ${deps.map((d) => `${d.label} (${rangeText(d)})`).join(', ')}`;
+      e = el('2a', text, ok ? 'met' : 'not met', ev, '[0201]');
+      if (flips.length > 0) e['depends_on_assumptions'] = flips.map((d) => d.parameter);
     }
     put(finish(2, [e], P(1)));
   }
@@ -870,7 +912,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
           '19f',
           text,
           f.value >= 2 ? 'met' : 'not met',
-          `cycling.${f.name} = ${f.value} (${f.value >= 2 ? '≥' : '<'} 2: ${f.value >= 2 ? 'repeated' : 'not repeated'})`,
+          `cycling.${f.name} = ${f.value} (${f.value >= 2 ? '≥' : '<'} 2: ${f.value >= 2 ? 'repeated' : 'not repeated'})${ageingEvidence(cyc)}`,
           '[0183]',
         ),
       );
@@ -975,4 +1017,25 @@ function batteryUseEvidence(o: RunOutput): string {
   if (typeof rte === 'number')
     return `; simulated on ${b.profile}: round-trip efficiency ${(100 * rte).toPrecision(3)} %`;
   return '';
+}
+
+/**
+ * What the repeated cycling did to the cell, for claim 19's evidence: the retention with its band and the
+ * validity of the projection (issue 16) — the verdict (cycles ≥ 2) does not depend on it.
+ */
+function ageingEvidence(cyc: Record<string, unknown> | undefined): string {
+  const ag = cyc?.['ageing'] as Record<string, unknown> | undefined;
+  if (!ag) return '';
+  const b = ag['capacity_retention_band_pct'] as { low?: number; high?: number; at_cycle?: number } | undefined;
+  const v = ag['validity'] as { inside?: boolean; flags?: { text?: string }[] } | undefined;
+  const parts: string[] = [];
+  if (typeof ag['capacity_retention_pct'] === 'number')
+    parts.push(
+      `retention ${(ag['capacity_retention_pct'] as number).toFixed(1)} % after ${String(ag['cycles'])} cycles` +
+        (b && typeof b.low === 'number' && typeof b.high === 'number'
+          ? ` (band ${b.low.toFixed(1)}–${b.high.toFixed(1)} % over the ageing parameters' ranges)`
+          : ''),
+    );
+  if (v && v.inside === false) parts.push((v.flags ?? []).map((f) => f.text ?? '').join('; '));
+  return parts.length ? `; ${parts.join('; ')}` : '';
 }

@@ -5,6 +5,7 @@
  * src/battery/run.ts.
  */
 import type { Progress } from '../progress.ts';
+import type { LineData } from '../process/production/linedata.ts';
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import {
@@ -78,10 +79,11 @@ export function batteryOptions(
 }
 
 /** runs the command; returns the text to print (bad input anywhere below is a ProblemError) */
-export function batteryCommand(recipe: Recipe, o: BatteryCliOptions, progress?: Progress): string {
+export function batteryCommand(recipe: Recipe, o: BatteryCliOptions, progress?: Progress, lineData?: LineData): string {
   const { opts, fromProduction } = batteryOptions(recipe, o);
   const cells = fromProduction
-    ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}) }).cells
+    ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}), ...(lineData ? { lineData } : {}) })
+        .cells
     : undefined;
   const { block, summary } = runBatteryCommand(recipe, { ...opts, cells, ...(progress ? { progress } : {}) });
   return o.json ? JSON.stringify(block, null, 2) : summary;

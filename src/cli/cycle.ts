@@ -37,7 +37,7 @@ import {
 import { parseCsvTable, parseDriveCycleCsv, toBdfTableCsv } from '../cycler/bdf.ts';
 import { buildCellModel } from '../pipeline.ts';
 import { experimentSizeProblems } from '../cycler/limits.ts';
-import { inputError, loadRecipe, underFlag } from './input.ts';
+import { inputError, loadRecipe, parseSetFlags, underFlag } from './input.ts';
 import { kv } from './table.ts';
 
 export interface CycleOptions {
@@ -57,6 +57,8 @@ export interface CycleOptions {
   /** the run's start for `Unix Time / s` (ISO 8601 or Unix seconds; default now) */
   startTime?: string;
   json?: boolean;
+  /** `--set` overrides of a recipe cell */
+  set?: string[];
   /** replace existing output files (never an input or a database) */
   force?: boolean;
 }
@@ -282,6 +284,7 @@ function readCurrentProfile(path: string): CurrentProfile & { format: string } {
 export function cellModelFor(
   cell: string,
   model: string,
+  set: readonly string[] = [],
 ): {
   model: FullCellModel;
   kind: 'bpx' | 'recipe';
@@ -292,6 +295,13 @@ export function cellModelFor(
   initialSoc?: number;
 } {
   if (/\.json$/i.test(cell)) {
+    if (set.length)
+      throw inputError(
+        '--set',
+        'overrides apply to a recipe, not to a BPX cell file',
+        JSON.stringify(set[0]),
+        'a recipe YAML for --cell, or no --set',
+      );
     if (!(BPX_MODELS as readonly string[]).includes(model))
       throw inputError(
         '--model',
@@ -329,7 +339,7 @@ export function cellModelFor(
       JSON.stringify(model),
       SSB_MODELS.join(', '),
     );
-  const { recipe } = loadRecipe(cell, { production: false, battery: false });
+  const { recipe } = loadRecipe(cell, { production: false, battery: false }, parseSetFlags(set));
   const m = buildCellModel(recipe, model as (typeof SSB_MODELS)[number]);
   // a recipe's cell starts as produced (discharged) unless the recipe asks otherwise
   return {
@@ -351,7 +361,7 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
   const socArg = o.initialSoc !== undefined ? parseInitialSoc(o.initialSoc) : undefined;
   // the Unix Time / s of the files: the run's own start (`--start-time`), else now
   const startTime_s = o.startTime !== undefined ? parseStartTime(o.startTime) : Math.round(Date.now()) / 1000;
-  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc, notes } = cellModelFor(o.cell, o.model);
+  const { model, chargeCutoff_V, dischargeCutoff_V, initialSoc: cellSoc, notes } = cellModelFor(o.cell, o.model, o.set);
   const initialSoc = socArg ?? cellSoc;
   if (initialSoc !== undefined && !(initialSoc >= 0 && initialSoc <= 1))
     throw inputError(

@@ -3,8 +3,10 @@
  * (`ProblemError`, exit code 2 by type) and the recipe loader.
  */
 import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { concernsOverride } from '../recipe/parse.ts';
 import type { Recipe } from '../recipe/schema.ts';
-import { ProblemError, problem } from '../problems.ts';
+import { ProblemError, formatProblem, problem, type Problem } from '../problems.ts';
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
 import { readDriveCycle } from '../cycler/io.ts';
 import type { DriveCycle } from '../cycler/machine.ts';
@@ -27,9 +29,63 @@ export function underFlag(flag: string, e: unknown): unknown {
   return e instanceof ProblemError ? new ProblemError(e.problems, e.prefix ? `${flag}: ${e.prefix}` : flag) : e;
 }
 
+/**
+ * Problems from more than one source (the recipe file, `--set` flags), each printed with its own
+ * prefix: `<file>: <problem>` or `--set <path=value>: <problem>`.
+ */
+export class SourcedProblemError extends ProblemError {
+  constructor(
+    problems: readonly Problem[],
+    readonly sources: readonly string[],
+  ) {
+    super(problems);
+    this.message = problems.map((p, i) => `${sources[i]}: ${formatProblem(p)}`).join('\n');
+  }
+}
+
+/** One `--set <path>=<value>` flag: the raw text (for messages), the path and the value parsed as YAML. */
+export interface SetFlag {
+  raw: string;
+  path: string;
+  value: unknown;
+}
+
+/** Parses `--set` flags (value as YAML: 450, true, NCM811, [1, 2], {md_sigma_pct: 3}), or throws a ProblemError. */
+export function parseSetFlags(raw: readonly string[] | undefined): SetFlag[] {
+  const out: SetFlag[] = [];
+  const bad: Problem[] = [];
+  for (const r of raw ?? []) {
+    const eq = r.indexOf('=');
+    const path = eq > 0 ? r.slice(0, eq).trim() : '';
+    if (!path || !/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(path)) {
+      bad.push({
+        path: '--set',
+        problem: 'expected <path>=<value> with a dotted field path',
+        got: JSON.stringify(r),
+        allowed: 'e.g. --set stations.240.force_N=450 (paths as in `rollcell schema`)',
+      });
+      continue;
+    }
+    const text = r.slice(eq + 1);
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) {
+      bad.push({
+        path: `--set ${path}`,
+        problem: 'the value is not valid YAML',
+        got: JSON.stringify(text),
+        allowed: 'a YAML value: 450, true, NCM811, "a text", [1, 2], {md_sigma_pct: 3}',
+      });
+      continue;
+    }
+    out.push({ raw: r, path, value: doc.toJS() as unknown });
+  }
+  if (bad.length) throw new ProblemError(bad);
+  return out;
+}
+
 export interface LoadedRecipe {
   recipe: Recipe;
-  /** the text as read (stored with the run) */
+  /** the text as read (stored with the run), with the `--set` values written in when there are any */
   text: string;
   /** the drive cycles the recipe's experiment names, read relative to the recipe's directory */
   driveCycles: Record<string, DriveCycle>;
@@ -40,14 +96,69 @@ export interface LoadedRecipe {
  * (and the server, through parseJobRecipe): the recipe's schema and cross-field checks, its experiment
  * steps, the drive-cycle files they name (read relative to the recipe's directory, as regular files under
  * the size cap) and the job limits. The file itself is read through the file-safety helper (a regular
- * file under 1 MB). Throws a ProblemError (exit 2) naming the file, the field and the line.
+ * file under 1 MB). `sets` (`--set`) are applied on top of the file before validation; a problem at an
+ * overridden field names the flag, the others the file. Throws a ProblemError (exit 2) naming the file
+ * or flag, the field and the line.
  */
-export function loadRecipe(file: string, stages: { production?: boolean; battery?: boolean } = {}): LoadedRecipe {
+export function loadRecipe(
+  file: string,
+  stages: { production?: boolean; battery?: boolean } = {},
+  sets: readonly SetFlag[] = [],
+): LoadedRecipe {
   const text = readUserFile(file, { field: 'recipe', maxBytes: MAX_FILE_BYTES.recipe, what: 'YAML recipe file' });
   const baseDir = dirname(resolve(file));
-  const r = parseJobRecipe(text, { stages, readDriveCycle: (src) => readDriveCycle(src, baseDir, 'experiment') });
-  if (!r.ok) throw new ProblemError(r.problems, file);
-  return { recipe: r.recipe, text, driveCycles: r.driveCycles };
+  const r = parseJobRecipe(text, {
+    stages,
+    readDriveCycle: (src) => readDriveCycle(src, baseDir, 'experiment'),
+    overrides: sets,
+  });
+  if (!r.ok) {
+    if (sets.length === 0) throw new ProblemError(r.problems, file);
+    const origin = (p: Problem): string => {
+      const f = [...sets].reverse().find((x) => concernsOverride(p.path, x.path));
+      return f ? `--set ${f.raw}` : file;
+    };
+    throw new SourcedProblemError(r.problems, r.problems.map(origin));
+  }
+  return {
+    recipe: r.recipe,
+    text: sets.length ? effectiveText(file, text, sets) : text,
+    driveCycles: r.driveCycles,
+  };
+}
+
+/**
+ * The recipe text with the `--set` values written into it (comments and layout kept), headed by a
+ * comment naming the flags: what a run stores, so the stored recipe reproduces the run.
+ */
+function effectiveText(file: string, text: string, sets: readonly SetFlag[]): string {
+  const doc = parseDocument(text);
+  for (const f of sets) {
+    let node: unknown = doc.contents;
+    const keys = f.path.split('.');
+    keys.forEach((k, i) => {
+      const last = i === keys.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === k);
+        if (last) {
+          if (pair) pair.value = doc.createNode(f.value);
+          else node.set(k, doc.createNode(f.value));
+        } else if (pair && (isMap(pair.value) || isSeq(pair.value))) node = pair.value;
+        else {
+          const child = doc.createNode({});
+          if (pair) pair.value = child;
+          else node.set(k, child);
+          node = child;
+        }
+      } else if (isSeq(node) && /^\d+$/.test(k)) {
+        const idx = Number(k);
+        if (last) node.set(idx, doc.createNode(f.value));
+        else node = node.get(idx, true);
+      }
+    });
+  }
+  const head = `# ${file} with ${sets.map((f) => `--set ${f.raw}`).join(' ')}\n`;
+  return head + doc.toString();
 }
 
 export function parseSeed(v: string): number {

@@ -3,6 +3,7 @@
  * `<path>: <problem> (got <value>; allowed <what>)`); 1 internal error. Never a stack trace unless
  * ROLLCELL_DEBUG=1.
  */
+import { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { dirname, join, resolve } from 'node:path';
 import { ProblemError } from '../problems.ts';
@@ -16,11 +17,14 @@ import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
 import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
+import { loadLineData, type LoadedLineData } from './line-data.ts';
+import { addExamples } from './examples.ts';
+import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
 import type { RunOutput } from '../contract.ts';
 import type { Progress } from '../progress.ts';
-import { ExitStatus, inputError, loadRecipe, parseSeed, type LoadedRecipe } from './input.ts';
+import { ExitStatus, inputError, loadRecipe, parseSeed, parseSetFlags, type LoadedRecipe } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 import { maskSpec } from '../store/index.ts';
 import { collectSet } from './set.ts';
@@ -68,6 +72,7 @@ export async function runAndStore(
   o: { production: boolean; battery: boolean },
   outDir: string,
   progress?: Progress,
+  lineData?: LoadedLineData,
 ): Promise<JobResult> {
   const { recipe, text, driveCycles } = loaded;
   let staged: StagedFile | undefined;
@@ -81,7 +86,18 @@ export async function runAndStore(
       batteryFrames: 60,
       driveCycles,
       ...(progress ? { progress } : {}),
+      ...(lineData ? { lineData: lineData.data } : {}),
     });
+    if (lineData && res.output.production) {
+      // which file fed the run (the block already counts its rows and stations)
+      const ld = res.output.production['line_data'] as Record<string, unknown> | null;
+      res.output.production['line_data'] = {
+        ...ld,
+        file: lineData.file,
+        source: lineData.source,
+        sha256: lineData.sha256,
+      };
+    }
     const bad = firstNonFinite(res.output);
     if (bad)
       throw new RunDefectError(
@@ -158,9 +174,24 @@ function failedOutput(runId: string, reason: string): RunOutput {
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
 export interface MainOptions {
   progress?: boolean;
+  /** where streamed output (exports) goes (default process.stdout) */
+  stdout?: Writable & { isTTY?: boolean };
 }
 
-function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
+/** `--line-data <file>`: measured series for the production run */
+const LINE_DATA_OPTION = [
+  '--line-data <file>',
+  "CSV of measured gauge/force/temperature series replacing the simulated variability of the production run (overrides the recipe's production.line_data)",
+] as const;
+
+/** `--set <path=value>` (repeatable): every command that takes a recipe */
+const SET_OPTION = [
+  '--set <path=value>',
+  'override a recipe field, validated like the file (repeatable; paths as in `rollcell schema`), e.g. --set stations.240.force_N=450',
+  (v: string, prev: string[] = []) => [...prev, v],
+] as const;
+
+export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
   const reporterFor = (quiet: boolean | undefined): Reporter =>
     createReporter({ quiet: quiet === true || !mo.progress });
   const program = new Command();
@@ -187,10 +218,18 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .option('--no-production', 'skip the production run (the `production` block)')
     .option('--no-battery', "skip the battery's duty-profile run (the `battery` block)")
     .option('-q, --quiet', 'no progress on stderr')
+    .option(...SET_OPTION)
+    .option(...LINE_DATA_OPTION)
+    .option(
+      '--campaign <cells>',
+      'a production campaign of this many cells in whole-roll shards (on `rollcell worker`s with --db postgres://…)',
+    )
     .action(
       async (
         file: string,
         o: {
+          set?: string[];
+          lineData?: string;
           json?: boolean;
           seed: string;
           db: string;
@@ -198,13 +237,41 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           production: boolean;
           battery: boolean;
           quiet?: boolean;
+          campaign?: string;
         },
       ) => {
-        // every check before any work: the recipe (one validation with `validate`), the seed, the
-        // report directory and the database (opened and integrity-checked)
-        const loaded = loadRecipe(file, { production: o.production, battery: o.battery });
+        // every check before any work: the recipe (one validation with `validate`) with its `--set`
+        // overrides, the line data, the seed, the report directory and the database (opened and
+        // integrity-checked)
+        const loaded = loadRecipe(file, { production: o.production, battery: o.battery }, parseSetFlags(o.set));
         const { recipe } = loaded;
+        if (o.lineData !== undefined && !o.production)
+          throw inputError(
+            '--line-data',
+            'measured line data feed the production run, which --no-production turns off',
+            JSON.stringify(o.lineData),
+            '--line-data without --no-production',
+          );
+        const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
         const seed = parseSeed(o.seed);
+        if (o.campaign !== undefined) {
+          const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
+          const cells = parseCampaignCells(o.campaign);
+          const reporter = reporterFor(o.quiet);
+          try {
+            await campaignCommand(
+              recipe,
+              loaded.text,
+              cells,
+              { db: o.db, seed, json: o.json === true },
+              out,
+              reporter.progress,
+            );
+          } finally {
+            reporter.close();
+          }
+          return;
+        }
         const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
         try {
@@ -212,7 +279,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           const reporter = reporterFor(o.quiet);
           let res;
           try {
-            res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress);
+            res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress, lineData);
           } finally {
             reporter.close();
           }
@@ -273,11 +340,57 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     });
   runs
     .command('export')
-    .description('a JSON bundle: recipe, result, cells, cycles, series')
-    .argument('<id>')
+    .description(
+      'a run as JSON (the whole run), CSV (one table) or XLSX (a worksheet per table), streamed: cells (one row per cell with genealogy, gauge and station readings, verdict and causes), cycles, series, spc',
+    )
+    .argument('<id>', 'run id (a prefix is enough)')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--format <format>', 'json, csv or xlsx (default: from the --out extension, else json)')
+    .option(
+      '--what <table>',
+      'cells, cycles, series or spc (repeatable or comma-separated; default: everything)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--out <file>', 'write to this file (written completely, then renamed into place) instead of stdout')
+    .option('--force', 'overwrite an existing --out file')
+    .action(async (id: string, o: { db: string } & ExportCliOptions) => {
+      const { exportCommand } = await import('./export.ts');
+      // the bin streams to stdout; an in-process caller (out callback) gets the text in one piece
+      let text = '';
+      const sink =
+        mo.stdout ??
+        new Writable({
+          write(chunk: Buffer | string, _enc, cb) {
+            text += chunk.toString();
+            cb();
+          },
+        });
+      const path = await withStore(o.db, (s) => exportCommand(s, id, o, sink));
+      if (!mo.stdout && !o.out) out(text.replace(/\n$/, ''));
+      if (path) process.stderr.write(`exported to ${path}\n`);
+    });
+  runs
+    .command('delete')
+    .description('delete a run with its cells, cycles and series')
+    .argument('<id>', 'run id (a prefix is enough)')
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .action(async (id: string, o: { db: string }) => {
-      out(await withStore(o.db, async (s) => JSON.stringify(await s.exportRun(id), null, 2)));
+      const r = await withStore(o.db, (s) => s.deleteRun(id));
+      out(`deleted run ${r.runs.join(', ')} (${r.cells} cells, ${r.cycles} cycles, ${r.time_series} series)`);
+    });
+  runs
+    .command('prune')
+    .description('delete all but the newest N runs')
+    .requiredOption('--keep <n>', 'how many of the newest runs to keep')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .action(async (o: { db: string; keep: string }) => {
+      const keep = Number(o.keep);
+      if (!Number.isInteger(keep) || keep < 0)
+        throw inputError('--keep', 'must be a whole number of runs', JSON.stringify(o.keep), '0, 1, 2, …');
+      const r = await withStore(o.db, (s) => s.pruneRuns(keep));
+      out(
+        `deleted ${r.runs.length} run(s) (${r.cells} cells, ${r.cycles} cycles, ${r.time_series} series); kept the newest ${keep}`,
+      );
     });
 
   program
@@ -307,6 +420,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       'measured BDF CSV (or Time [s],I[A],U[V]) to compare with: prints the voltage RMSE',
     )
     .option('--initial-soc <soc>', 'start state of charge 0–1 (default: a recipe cell as produced, discharged = 0)')
+    .option(...SET_OPTION)
     .option(
       '--start-time <time>',
       "the run's start for the files' Unix Time / s: ISO 8601 or Unix seconds (default now)",
@@ -324,6 +438,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         summaryCsv?: string;
         compare?: string;
         initialSoc?: string;
+        set?: string[];
         startTime?: string;
         json?: boolean;
         force?: boolean;
@@ -384,6 +499,8 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     )
     .option('--json', 'print the battery block as JSON')
     .option('-q, --quiet', 'no progress on stderr')
+    .option(...SET_OPTION)
+    .option(...LINE_DATA_OPTION)
     .action(
       async (
         file: string,
@@ -396,13 +513,16 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
           csvColumn?: string;
           json?: boolean;
           quiet?: boolean;
+          set?: string[];
+          lineData?: string;
         },
       ) => {
-        const { recipe } = loadRecipe(file, { production: o.cells === 'production' });
+        const { recipe } = loadRecipe(file, { production: o.cells === 'production' }, parseSetFlags(o.set));
+        const lineData = o.cells === 'production' ? loadLineData(file, recipe, o.lineData) : undefined;
         const { batteryCommand } = await import('./battery.ts');
         const reporter = reporterFor(o.quiet);
         try {
-          out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress));
+          out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress, lineData?.data));
         } finally {
           reporter.close();
         }
@@ -418,7 +538,19 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       .option('--csv <file>', 'write the table of points as CSV')
       .option('--xlsx <file>', 'write the table of points as XLSX')
       .option('--parquet <file>', 'write the table of points as Parquet')
-      .option('--json', 'print the study summary as JSON');
+      .option('--json', 'print the study summary as JSON')
+      .option('-q, --quiet', 'no progress on stderr')
+      .option(
+        '--distributed',
+        'sweep only: enqueue the points as shards for `rollcell worker`s (needs --db postgres://…)',
+      )
+      .option('--shard-points <n>', 'with --distributed: points per shard (default: sized so the queue costs ≤ 1 %)')
+      .option('--lease-s <s>', 'with --distributed: seconds a worker holds a shard before it is run again elsewhere')
+      .option(
+        '--shard-retries <n>',
+        'with --distributed: retries of a shard; a point whose worker died this often is poisoned',
+        '3',
+      );
   for (const [kind, what] of [
     ['sweep', 'run a study: recipe paths over ranges/lists/distributions on a grid, LHS, Sobol or Saltelli design'],
     ['solve', "find the settings that meet the study's targets under its constraints (or the closest point)"],
@@ -435,6 +567,18 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
       await studyCommand(kind, recipe, study, o, out);
     });
   }
+  program
+    .command('worker')
+    .description('a scale-out worker: runs the shards of distributed sweeps queued in the PostgreSQL database')
+    .requiredOption('--db <spec>', 'the postgres:// URL the sweeps were enqueued in')
+    .option('--concurrency <n>', 'shards run at once, one thread each (default: every core)')
+    .option('--reconnect-s <s>', 'seconds to keep retrying a lost database connection before exiting', '60')
+    .option('--idle-exit-s <s>', 'exit after this many seconds with nothing to do (default: run until stopped)')
+    .option('-q, --quiet', 'no log lines on stderr')
+    .action(async (o: import('./worker.ts').WorkerCommandOptions) => {
+      const { workerCommand } = await import('./worker.ts');
+      await workerCommand(o, out);
+    });
   const studies = program.command('studies').description('stored studies: list / export <id>');
   studies
     .command('list')
@@ -522,10 +666,16 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
 
   program
     .command('validate')
-    .description('check a recipe; prints nothing and exits 0 when valid')
+    .description(
+      "check a recipe: exit 0 when valid (stdout stays empty); the line's warnings that `run` would print (the seed's windows, Li melting, …) go to stderr",
+    )
     .argument('<recipe>', 'recipe YAML file')
-    .action((file: string) => {
-      loadRecipe(file);
+    .option(...SET_OPTION)
+    .action((file: string, o: { set?: string[] }) => {
+      const { recipe } = loadRecipe(file, {}, parseSetFlags(o.set));
+      // the line's physics (no cycling, no production): the same warnings `run` prints about the line
+      const warnings = runJob(recipe, { noCycling: true }).warnings;
+      for (const w of warnings) process.stderr.write(`${file}: warning: ${w}\n`);
     });
 
   program
@@ -539,6 +689,9 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
     .addOption(new Option('--kind <kind>', 'only this kind'))
     .option('--json', 'as JSON')
     .action((o: { kind?: string; json?: boolean }) => {
+      const kinds = [...new Set(allMaterials().map((m) => m.kind))].sort();
+      if (o.kind !== undefined && !kinds.includes(o.kind as (typeof kinds)[number]))
+        throw inputError('--kind', 'unknown kind of material', JSON.stringify(o.kind), kinds.join(', '));
       const ms = allMaterials().filter((m) => !o.kind || m.kind === o.kind);
       if (o.json) return out(JSON.stringify(ms, null, 2));
       out(
@@ -556,6 +709,7 @@ function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
         ),
       );
     });
+  addExamples(program);
   return program;
 }
 

@@ -59,7 +59,8 @@ export function prepareStudy(
   );
 }
 
-function progressReporter(label: string): { update: (p: Progress) => void; stop: () => void } {
+function progressReporter(label: string, quiet = false): { update: (p: Progress) => void; stop: () => void } {
+  if (quiet) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -107,12 +108,18 @@ function progressReporter(label: string): { update: (p: Progress) => void; stop:
 export interface StudyCommandOptions {
   db: string;
   out: string;
+  /** enqueue the sweep's points as shards for `rollcell worker`s (PostgreSQL) and follow them */
+  distributed?: boolean;
+  shardPoints?: string;
+  leaseS?: string;
+  shardRetries?: string;
   workers?: string;
   set?: string[];
   csv?: string;
   xlsx?: string;
   parquet?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 function parseWorkers(v: string | undefined): number {
@@ -128,6 +135,47 @@ function parseWorkers(v: string | undefined): number {
   return n;
 }
 
+/** checks --distributed and its options (before anything runs) */
+function distributedOptions(
+  kind: StudyKind,
+  o: StudyCommandOptions,
+): { shardPoints?: number; leaseSeconds?: number; retryLimit?: number } {
+  if (kind !== 'sweep')
+    throw new ProblemError({
+      path: '--distributed',
+      problem: `${kind} is an adaptive search (each round depends on the last) and runs on one machine`,
+      got: kind,
+      allowed: 'rollcell sweep … --distributed',
+    });
+  if (!/^postgres(ql)?:\/\//i.test(o.db.trim()))
+    throw new ProblemError({
+      path: '--db',
+      problem: '--distributed needs the PostgreSQL database the workers share',
+      got: JSON.stringify(o.db),
+      allowed: 'postgres://user@host:port/database',
+    });
+  const int = (v: string | undefined, path: string, min: number, max: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ProblemError({
+        path,
+        problem: 'must be a whole number',
+        got: JSON.stringify(v),
+        allowed: `${min} … ${max}`,
+      });
+    return n;
+  };
+  const shardPoints = int(o.shardPoints, '--shard-points', 1, 100_000);
+  const leaseSeconds = int(o.leaseS, '--lease-s', 1, 86_400);
+  const retryLimit = int(o.shardRetries, '--shard-retries', 2, 100);
+  return {
+    ...(retryLimit !== undefined ? { retryLimit } : {}),
+    ...(shardPoints !== undefined ? { shardPoints } : {}),
+    ...(leaseSeconds !== undefined ? { leaseSeconds } : {}),
+  };
+}
+
 export async function studyCommand(
   kind: StudyKind,
   recipeFile: string,
@@ -136,20 +184,60 @@ export async function studyCommand(
   out: (s: string) => void,
 ): Promise<void> {
   const workers = parseWorkers(o.workers);
+  const dist = o.distributed ? distributedOptions(kind, o) : undefined;
   const ps = prepareStudy(kind, recipeFile, studyFile, o.set ?? []);
   const store = await openStore(o.db);
   const studies = new StudyStore(store);
-  const ctx = contextOf(ps.sp);
-  const executor = workers === 0 ? inlineExecutor(ctx) : poolExecutor(ctx, workers);
-  const prog = progressReporter(`${kind} ${ps.def.name}`);
+  const prog = progressReporter(`${kind} ${ps.def.name}`, o.quiet === true);
   let res: StudyOutcome & { answer?: unknown; front?: unknown };
-  try {
-    const io = { store: studies, executor, onProgress: prog.update };
-    res =
-      kind === 'sweep' ? await runSweep(ps, io) : kind === 'solve' ? await runSolve(ps, io) : await runOptimise(ps, io);
-  } finally {
+  if (dist) {
+    const { JobQueue } = await import('../jobs/queue.ts');
+    const { runDistributedSweep } = await import('../jobs/coordinator.ts');
+    let queue;
+    try {
+      queue = await JobQueue.open(o.db);
+    } catch (e) {
+      prog.stop();
+      await store.close();
+      throw e;
+    }
+    const ac = new AbortController();
+    const stop = (): void => ac.abort();
+    process.once('SIGINT', stop);
+    try {
+      res = await runDistributedSweep(ps, {
+        store: studies,
+        queue,
+        onProgress: prog.update,
+        onNote: (l) => process.stderr.write(`${l}\n`),
+        signal: ac.signal,
+        ...dist,
+      });
+    } catch (e) {
+      prog.stop();
+      await queue.close();
+      await store.close();
+      throw e;
+    } finally {
+      process.off('SIGINT', stop);
+    }
     prog.stop();
-    await executor.close();
+    await queue.close();
+  } else {
+    const ctx = contextOf(ps.sp);
+    const executor = workers === 0 ? inlineExecutor(ctx) : poolExecutor(ctx, workers);
+    try {
+      const io = { store: studies, executor, onProgress: prog.update };
+      res =
+        kind === 'sweep'
+          ? await runSweep(ps, io)
+          : kind === 'solve'
+            ? await runSolve(ps, io)
+            : await runOptimise(ps, io);
+    } finally {
+      prog.stop();
+      await executor.close();
+    }
   }
   try {
     const stored = await studies.get(res.id);

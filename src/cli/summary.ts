@@ -9,6 +9,11 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   parts.push(
     `rollcell ${res.output.rollcell_version} — ${recipe.name}${res.output.run_id ? `  (run ${res.output.run_id})` : ''}`,
   );
+  // a physical impossibility or a result outside model validity heads the summary (src/validity.ts)
+  for (const f of res.output.validity?.findings ?? [])
+    parts.push(
+      `\n!! ${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'} (${f.source}): ${f.reason}\n!! the cells it concerns are out of spec and the claims it concerns are not evaluable`,
+    );
   parts.push(
     table(
       ['layer (FIG. 1/2)', 'material', 'thickness µm', 'areal mass mg/cm²', 'porosity %'],
@@ -27,7 +32,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   parts.push(
     kv(
       [
-        ['cell thickness', d.cell.thickness_um, 'µm'],
+        ['cell thickness as supplied (before the nips)', d.cell.thickness_um, 'µm'],
         ['cell area', d.cell.area_cm2, 'cm²'],
         ['cell mass', d.cell.mass_g, 'g'],
         ['cathode active loading', d.cathode.active_mass_mg_cm2, 'mg/cm²'],
@@ -128,6 +133,29 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
     const ex = c['experiment'] as
       { cycles?: number; per_cycle?: { discharge_Ah: number; coulombic_efficiency: number | null }[] } | undefined;
     const agRows: [string, number | string | null, string][] = [];
+    // the produced cell's first cycle by mechanism, Li plating and the rate band (issue 15)
+    const cellRows: [string, number | string | null, string][] = [];
+    const fl = c['first_cycle_loss'] as { cei_mAh_g: number; kinetic_recoverable_mAh_g: number } | undefined;
+    if (fl)
+      cellRows.push([
+        'first-cycle loss: CEI / kinetic (recoverable)',
+        `${fmtNum(fl.cei_mAh_g, 3)} / ${fmtNum(fl.kinetic_recoverable_mAh_g, 3)}`,
+        'mAh/g',
+      ]);
+    const pl = c['plating'] as { max_plated_li_um: number; end_plated_li_um: number; risk: string } | undefined;
+    if (pl)
+      cellRows.push([
+        'Li plated at top of charge / after discharge',
+        `${fmtNum(pl.max_plated_li_um, 3)} / ${fmtNum(pl.end_plated_li_um, 3)} (risk: ${pl.risk})`,
+        'µm',
+      ]);
+    const rb = (c['rate_capability'] as { band?: { low_c_rate: number; high_c_rate: number } } | undefined)?.band;
+    if (rb)
+      cellRows.push([
+        'C-rate range over the uncertain inputs (claim 16)',
+        `${fmtNum(rb.low_c_rate, 3)}–${fmtNum(rb.high_c_rate, 3)}`,
+        'C',
+      ]);
     if (ag) {
       agRows.push([`capacity retention after ${ag.cycles} cycles (claim 19)`, ag.capacity_retention_pct, '%']);
       if (typeof ag.dc_resistance_first_mOhm === 'number' && typeof ag.dc_resistance_last_mOhm === 'number')
@@ -170,6 +198,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
             (c['max_c_rate'] as number | undefined) ?? null,
             'C',
           ],
+          ...cellRows,
           ...agRows,
         ],
         `\nCycling — ${String(c['protocol'])}`,
@@ -179,7 +208,8 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   const pr = res.output.production;
   if (pr) {
     const th = pr['throughput'] as { cells_per_h: number; m2_per_h: number; kWh_per_h: number } | undefined;
-    const oee = pr['oee'] as { oee: number } | undefined;
+    const oee = pr['oee'] as { oee: number; unplanned_stops?: string } | undefined;
+    const stopsOff = oee?.unplanned_stops?.startsWith('off') === true;
     const causes = Object.entries((pr['out_of_spec_causes'] as Record<string, number> | undefined) ?? {})
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
@@ -199,7 +229,13 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
                 ['throughput (good energy)', th.kWh_per_h, 'kWh/h'],
               ] as [string, number, string][])
             : []),
-          ...(oee ? ([['OEE', oee.oee, '—']] as [string, number, string][]) : []),
+          ...(oee
+            ? ([[stopsOff ? 'OEE (no unplanned stops modelled: an upper bound)' : 'OEE', oee.oee, '—']] as [
+                string,
+                number,
+                string,
+              ][])
+            : []),
           ['cost', (pr['cost_per_kWh'] as number | null) ?? null, '$/kWh'],
         ],
         '\nProduction run (seeded; traceable cells stored with the run)',
@@ -251,10 +287,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           const decisive =
             cl.elements.find((e) => e.verdict === cl.verdict && cl.verdict !== 'met') ??
             cl.elements[cl.elements.length - 1];
-          const why =
-            cl.verdict === 'met'
-              ? 'all elements met'
-              : `${decisive?.id ?? ''}: ${(decisive?.evidence ?? '').slice(0, 90)}`;
+          const why = cl.verdict === 'met' ? 'all elements met' : `${decisive?.id ?? ''}: ${decisive?.evidence ?? ''}`;
           return [cl.claim, cl.verdict === 'met' ? 'met' : cl.verdict.toUpperCase(), why];
         }),
         '\nClaim chart (US 2025/0266422 A1) — details in the report',

@@ -1,4 +1,5 @@
-/** Aligned plain-text tables for the CLI (numbers right-aligned). */
+/** Aligned plain-text tables for the CLI (numbers right-aligned, long text wrapped). */
+import { TEXT_COLUMN_WIDTH, columnWidths, wrapRow } from '../store/format.ts';
 export type Cell = string | number | boolean | null | undefined;
 
 export function fmtNum(x: number, digits = 4): string {
@@ -12,7 +13,11 @@ export function fmtNum(x: number, digits = 4): string {
 export function table(headers: string[], rows: Cell[][], title?: string): string {
   const str = (c: Cell): string =>
     c === null || c === undefined ? '—' : typeof c === 'number' ? fmtNum(c) : String(c);
-  const cells = rows.map((r) => r.map(str));
+  // long text wraps at word boundaries inside its column (continuation lines), never mid-word; text
+  // columns narrow until the table fits TABLE_MAX_WIDTH
+  const strs = rows.map((r) => r.map(str));
+  const wrapAt = columnWidths(headers, strs, TEXT_COLUMN_WIDTH);
+  const cells = strs.flatMap((r) => wrapRow(r, wrapAt));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const isNum = headers.map((_, i) =>
     rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined),

@@ -80,7 +80,12 @@ export type Termination =
   /** |I·V| falls to this power, W (rollcell extension, e.g. the end of a CV hold) */
   | { readonly kind: 'power'; readonly power_W: number }
   /** the apparent resistance |V/I| rises to this value, Ω (rollcell extension) */
-  | { readonly kind: 'resistance'; readonly resistance_ohm: number };
+  | { readonly kind: 'resistance'; readonly resistance_ohm: number }
+  /**
+   * Li metal starts to deposit at the anode (its potential vs Li/Li⁺ at the separator falls to 0 V);
+   * needs a model with a plating indicator (rollcell extension: "until Li plating")
+   */
+  | { readonly kind: 'plating' };
 
 /** The constant-voltage phase of a one-string CC-CV step. */
 export interface CvPhase {
@@ -593,8 +598,17 @@ class Parser {
     const cf = this.cRateFraction();
     if (cf) return withOp({ kind: 'c_rate', c_rate: cf.value }, cf.start, this.src.slice(cf.start, cf.end));
     const t0 = this.peek();
+    if (this.isWord(t0, 'plating')) {
+      this.next();
+      return { kind: 'plating' };
+    }
+    if (this.isWord(t0, 'Li') && this.isWord(this.peek(1), 'plating')) {
+      this.next();
+      this.next();
+      return { kind: 'plating' };
+    }
     if (t0 && t0.kind === 'word') {
-      const c = closest(t0.text, ['SOC']);
+      const c = closest(t0.text, ['SOC', 'plating']);
       throw new Fail(
         `expected a termination value after 'until', found '${t0.text}'`,
         t0.start,
@@ -2006,6 +2020,8 @@ export function fmtTermination(t: Termination): string {
       return `${String(t.power_W)} W`;
     case 'resistance':
       return `${String(t.resistance_ohm)} Ohm`;
+    case 'plating':
+      return 'Li plating';
   }
 }
 

@@ -66,7 +66,19 @@ export interface RunOptions {
   callAfterCycle?: boolean;
   /** 'full' (default): record the time series; 'none': only step and cycle records (long ageing runs) */
   series?: 'full' | 'none';
+  /**
+   * what a charge step at imposed current does when Li starts to plate (the model's platingIndicator
+   * falls to 0 V): 'report' (default) nothing — the plating shows in the outputs; 'stop' ends the step
+   * there; 'derate' goes on at `factor` × the current (default 0.5) each time plating starts again,
+   * down to `minCRate` (default 0.02C), then ends the step.
+   */
+  plating?: PlatingPolicy;
 }
+
+export type PlatingPolicy =
+  | { readonly action: 'report' }
+  | { readonly action: 'stop' }
+  | { readonly action: 'derate'; readonly factor?: number; readonly minCRate?: number };
 
 export interface StepRecord {
   /** 1-based step count over the whole test */
@@ -157,6 +169,8 @@ const DEFAULT_DURATION_END = 'default duration (no termination reached)';
 
 /** PyBaMM's experiments keep the model's voltage cut-offs as safety events this far beyond them (V) */
 const SAFETY_VOLTAGE_MARGIN_V = 1;
+/** the event name of the plating policy (RunOptions.plating) */
+const PLATING_EVENT = 'Li plating (plating policy)';
 
 function describeTermination(t: Termination): string {
   const op = 'operator' in t && t.operator ? `${t.operator} ` : '';
@@ -177,6 +191,8 @@ function describeTermination(t: Termination): string {
       return `until ${t.power_W} W`;
     case 'resistance':
       return `until ${t.resistance_ohm} Ohm`;
+    case 'plating':
+      return 'until Li plating';
   }
 }
 
@@ -507,6 +523,16 @@ export function runExperiment(
     const N = n + 4;
     const y0 = new Float64Array(N);
     for (let i = 0; i < n; i++) y0[i] = yStart[i]!;
+    if (model.consistentGuess) {
+      // the model's own estimate of the algebraic unknowns under the new control (the solver polishes it)
+      const g = Float64Array.from(yStart);
+      try {
+        model.consistentGuess(ph.control, g);
+        if (g.every((v) => Number.isFinite(v))) for (let i = 0; i < n; i++) y0[i] = g[i]!;
+      } catch {
+        // keep yStart: the solver's own initialisation decides
+      }
+    }
     const atol = atolFor(N, n);
     const view = (ya: Float64Array): Float64Array => ya.subarray(0, n);
     const qOf = (ya: Float64Array): [number, number, number, number] => [
@@ -642,7 +668,30 @@ export function runExperiment(
           });
           break;
         }
+        case 'plating': {
+          const pi = model.platingIndicator?.bind(model);
+          if (!pi)
+            return {
+              ok: false,
+              failure: `'${name}' needs a model with a Li plating indicator, which ${model.name} does not give`,
+              y: yStart,
+            };
+          events.push({ name, direction: -1, g: (_t, ya) => pi(view(ya)) });
+          break;
+        }
       }
+    }
+    // the plating policy watches every charge at imposed current (a termination the recipe did not write)
+    const policy = opts.plating?.action ?? 'report';
+    if (
+      policy !== 'report' &&
+      model.platingIndicator &&
+      ph.control.mode === 'current' &&
+      dir === 1 &&
+      !ph.terminations.some((t) => t.kind === 'plating')
+    ) {
+      const pi = model.platingIndicator.bind(model);
+      events.push({ name: PLATING_EVENT, direction: -1, g: (_t, ya) => pi(view(ya)) });
     }
     // the model's own limits (not terminations of the step): reaching one first makes the step, and the
     // experiment, infeasible — PyBaMM's "Minimum voltage [V]" / "Maximum voltage [V]" events 1 V beyond
@@ -983,6 +1032,34 @@ export function runExperiment(
         tNow -= out.t_end; // added again below
       }
     } else out = runPhase(phase, y, cyc, st, [0, 0, 0, 0]);
+    const pol = opts.plating;
+    if (out.ok && pol?.action === 'derate' && phase.control.mode === 'current') {
+      // derate: go on at a lower current each time Li starts to plate, down to the minimum C-rate
+      const factor = pol.factor ?? 0.5;
+      const minI = ((pol.minCRate ?? 0.02) * Qnom) / 3600;
+      let cur = phase.control.value as number;
+      let derates = 0;
+      while (out.ok && out.endReason.endsWith(PLATING_EVENT)) {
+        const next = cur * factor;
+        if (Math.abs(next) < minI) {
+          out = {
+            ...out,
+            endReason: `Li plating at the lowest derated current (${((cur * 3600) / Qnom).toPrecision(3)}C)`,
+          };
+          break;
+        }
+        y = out.y;
+        tNow += out.t_end;
+        if (series.time_s.length > rowStart) popLast();
+        cur = next;
+        derates++;
+        out = runPhase({ ...phase, control: { mode: 'current', value: cur } }, y, cyc, st, out.q);
+      }
+      if (derates > 0)
+        stepWarnings.push(
+          `Li plating: the charge was derated ${derates}× (×${factor} each) to ${((cur * 3600) / Qnom).toPrecision(3)}C`,
+        );
+    }
     if (!out.ok) {
       record({ status: 'failed', endReason: 'failed', failure: out.failure, q: qBeforeFailure });
       failed = `step ${st} ("${step.text}") failed: ${out.failure}`;
@@ -1104,6 +1181,15 @@ export function runExperiment(
     if (failed) {
       cycles.push(rec);
       return undefined;
+    }
+    if (opts.callAfterCycle === false && model.recordCycleGeometry) {
+      // ageing off: the cycle still leaves its geometry (e.g. the anode's dealloying porosity, Eq. 1)
+      model.recordCycleGeometry(y, {
+        index: rec.index,
+        charge_C: rec.charge_C,
+        discharge_C: rec.discharge_C,
+        duration_s: rec.end_s - rec.start_s,
+      });
     }
     if (model.afterCycle && opts.callAfterCycle !== false) {
       const summary: CycleSummary = {

@@ -4,7 +4,7 @@
  * mass, Wh/kg and Wh/L (cell, and the stack of cells of the battery block). Pure functions, SI inside;
  * `designBlock` converts to the CONTRACT's units.
  */
-import { liAlOcp } from '../electrochem/ocp/li-al.ts';
+import { liAlHostLimit, liAlOcp } from '../electrochem/ocp/li-al.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { DesignBlock } from '../contract.ts';
 import type { LayerRole } from '../process/types.ts';
@@ -63,9 +63,9 @@ export interface CellDesign {
     /** capacity of the Al to take Li up to β-LiAl (x = 1), C m⁻² */
     alHostCapacity_C_m2: number;
     /**
-     * host capacity left after the prelithiation, C m⁻²: Li the anode can still take at room temperature
-     * before Li plates as metal (β-LiAl, x = 1, is the RT limit: the Li-rich phases do not form
-     * electrochemically at RT, li-al.json `formsAtRT`)
+     * host capacity left after the prelithiation at the cell temperature, C m⁻²: Li the anode can still take
+     * before Li plates as metal (electrochem/ocp `liAlHostLimit`: β-LiAl, x = 1, at RT — the Li-rich phases
+     * do not form electrochemically at RT, li-al.json `formsAtRT` — minus the Li:Al the anode holds)
      */
     remainingHostCapacity_C_m2: number;
     /** Li inventory of the anode as charge, C m⁻² */
@@ -75,6 +75,8 @@ export interface CellDesign {
   };
   /** N/P: the anode's remaining host capacity after prelithiation over the cathode's practical capacity */
   npRatio: number;
+  /** the former N/P: the empty Al → LiAl host over the cathode capacity (ignores the prelithiation) */
+  npRatioEmptyAl: number;
   capacity_C: number;
   energy_J: number;
   averageVoltage_V: number;
@@ -93,7 +95,7 @@ const density = (id: string): number => getMaterial(id).density.value;
  * The cycling model uses the same OCP with the produced cell's actual phase fractions.
  */
 export function anodeDesignPotential(liAl: number, T_K: number): number {
-  return liAlOcp(liAl, T_K, { phaseModel: 'equilibrium' }).U;
+  return liAlOcp(liAl, T_K, { hysteresis_V: 0 }).U;
 }
 
 export function designCell(r: Recipe): CellDesign {
@@ -235,7 +237,9 @@ export function designCell(r: Recipe): CellDesign {
   const capacity = arealCap * area;
   const energy = capacity * avgV;
   const alHost = al_mol * F;
-  const remainingHost = Math.max(0, al_mol - li_mol) * F;
+  // the host capacity LEFT after prelithiation: the Li-richest phase lithiation forms at the cell's
+  // temperature (β-LiAl at RT) minus the Li the anode already holds; beyond it Li plates as metal
+  const remainingHost = Math.max(0, liAlHostLimit(T) - liAl) * al_mol * F;
   return {
     layers,
     area_m2: area,
@@ -262,6 +266,7 @@ export function designCell(r: Recipe): CellDesign {
       designPotential_V: anodeV,
     },
     npRatio: remainingHost / arealCap,
+    npRatioEmptyAl: alHost / arealCap,
     capacity_C: capacity,
     energy_J: energy,
     averageVoltage_V: avgV,
@@ -310,6 +315,7 @@ export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlo
       design_potential_V: r4(d.anode.designPotential_V),
     },
     np_ratio: r4(d.npRatio),
+    np_ratio_empty_al_host: r4(d.npRatioEmptyAl),
     specific_energy_Wh_kg: r4(toWh(d.specificEnergy_J_kg)),
     energy_density_Wh_L: r4(toWh(d.energyDensity_J_m3) / 1000),
     stack: {

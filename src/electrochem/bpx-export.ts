@@ -40,6 +40,17 @@ const table = (xs: number[], f: (x: number) => number): { x: number[]; y: number
 const grid = (a: number, b: number, n: number): number[] =>
   Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 
+/**
+ * D_s(y) as a BPX expression in x (the stoichiometry): D·(floor + k·u²/(u² + w²)), u = 1 − x,
+ * k = (1 − floor)(1 + w²) — ssb/common dsFactor; a constant where the material has no crossover
+ */
+function dsExpression(D: number, v: { readonly width: number; readonly floor: number } | null): number | string {
+  if (!v) return round(D);
+  const k = (1 - v.floor) * (1 + v.width * v.width);
+  const w2 = v.width * v.width;
+  return `${round(D)} * (${round(v.floor)} + ${round(k)} * (1 - x) * (1 - x) / ((1 - x) * (1 - x) + ${round(w2)}))`;
+}
+
 /** The BPX document of a solid-state cell (SPM parameter set) and what it leaves out. */
 export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): BpxExport {
   const d = derive(p);
@@ -63,10 +74,9 @@ export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): B
   );
   const thMid = (0.5 * (x0 + x1)) / xRef;
   const La = a.thickness_m;
-  const ocpOpts = { phaseModel: a.phaseModel };
   const thetas = grid(0, 1, 201);
   const anodeU = (th: number, dir: number): number =>
-    liAlOcp(Math.max(th * xRef, 1e-6), T, { ...ocpOpts, hysteresis_V: a.hysteresis_V }, dir).U;
+    liAlOcp(Math.max(th * xRef, 1e-6), T, { hysteresis_V: a.hysteresis_V }, dir).U;
   const [yLo, yHi] = ocpC.validRange;
   const positive: Record<string, unknown> = {
     'Thickness [m]': round(c.thickness_m),
@@ -76,7 +86,8 @@ export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): B
     'Minimum stoichiometry': round(y1),
     'Maximum stoichiometry': round(y0),
     'OCP [V]': table(grid(Math.max(0, yLo), Math.min(1, yHi), 201), (y) => ocpC.U(y)),
-    'Diffusivity [m2.s-1]': round(c.Ds.ref),
+    // the divacancy slowdown near full lithiation (ssb/common dsFactor) as a BPX function of x = y
+    'Diffusivity [m2.s-1]': dsExpression(c.Ds.ref, c.DsVacancy),
     'Diffusivity activation energy [J.mol-1]': round(c.Ds.Ea_J_mol),
     'Reaction rate constant [mol.m-2.s-1]': round((2 * fc * c.j0.ref) / F),
     'Reaction rate constant activation energy [J.mol-1]': round(c.j0.Ea_J_mol),
@@ -158,6 +169,11 @@ export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): B
     'stack pressure and its effect on contact (the contact fractions at the produced stack pressure are folded into k)',
     'cell thickness, volume change with lithiation (Eq. 1 of [0178]) and mechanical properties',
     'ageing (interphase growth, contact loss, Li inventory loss) and plating',
+    ...(c.cei.qMax_C_m2 > 0
+      ? [
+          `the cathode electrolyte interphase that forms on the first charge (SE oxidation, up to ${round(c.cei.qMax_C_m2)} C per m² of particle surface): BPX has no side reaction, so the document's first charge is the cell's less the CEI charge (a coated cathode has none)`,
+        ]
+      : []),
     ...(a.hysteresis_V > 0
       ? ["the anode's OCP hysteresis as BPX 1.1 lithiation/delithiation branches, without a decay constant (0th order)"]
       : []),

@@ -37,6 +37,13 @@ export interface CellModel {
   outputs?(y: Float64Array): Record<string, number>;
   /** per-unknown absolute tolerances, if the model knows its scales */
   readonly atol?: Float64Array;
+  /**
+   * Optional: move the algebraic unknowns of y (in place) close to their consistent values for a new
+   * control, from the model's own physics (e.g. a uniform reaction distribution for an imposed
+   * current). The cycler calls it at every control switch before the solver's consistent
+   * initialisation, which then only polishes. Differential unknowns must not change.
+   */
+  consistentGuess?(control: Control, y: Float64Array): void;
 }
 
 /** What the cycler tells a model after each full cycle (SI). */
@@ -46,6 +53,17 @@ export interface CycleSummary {
   readonly charge_C: number; // charge passed on charge (C, ≥ 0)
   readonly discharge_C: number; // charge passed on discharge (C, ≥ 0)
   readonly duration_s: number;
+  /** of duration_s, the time at rest (s; calendar ageing) and the SOC of that rest (0..1) */
+  readonly rest_s?: number;
+  readonly restSoc?: number;
+  /** mean state of charge while cycling (0..1; default 0.5) */
+  readonly meanSoc?: number;
+  /** temperature the cell aged at (K; default the model's own — e.g. the pack's thermal model) */
+  readonly temperature_K?: number;
+  /** mean discharge current (A, magnitude; default from the discharge charge over half the cycle) */
+  readonly dischargeCurrent_A?: number;
+  /** Li plated at the top of the cycle's charge (mol; dead-Li ageing) */
+  readonly platedLi_mol?: number;
 }
 
 /**
@@ -55,8 +73,19 @@ export interface CycleSummary {
 export interface CellModelExtras {
   /** apply degradation submodels after a cycle; may change parameters and the state in place */
   afterCycle?(y: Float64Array, cycle: CycleSummary): void;
+  /**
+   * record what a cycle leaves in the cell's geometry without ageing it (the anode's residual porosity
+   * after dealloying, for Eq. 1's B); afterCycle does this too
+   */
+  recordCycleGeometry?(y: Float64Array, cycle: CycleSummary): void;
   /** cell thickness (m) at state y under the fixture's stack pressure, for the Eq. 1 expansion rate */
   thickness_m?(y: Float64Array): number;
+  /**
+   * Li plating indicator (V): the anode's potential vs Li/Li⁺ at the separator. It falls through 0 V when
+   * Li metal starts to deposit there (the host lattice's surface is full, or the overpotential drives the
+   * electrode below the Li/Li⁺ potential). The cycler's "until Li plating" and its plating policy use it.
+   */
+  platingIndicator?(y: Float64Array): number;
   /** mass of cathode active material (kg), for mAh/g */
   readonly cathodeActiveMass_kg?: number;
   /** electrode (cell) area (m²), for mAh/cm² */

@@ -38,3 +38,4 @@ export {
   type Extrapolation,
 } from './interp.ts';
 export { Rng } from './rng.ts';
+export { levenbergMarquardt, type LsqOptions, type LsqResult } from './lsq.ts';

@@ -121,6 +121,7 @@ export function processInputFromRecipe(r: Recipe, d: CellDesign = designCell(r))
         electrolyteId: fs.cathode.electrolyte,
         volumeFractions: d.cathode.volumeFractions,
         particleRadius_m: um(fs.cathode.particle_radius_um),
+        coating: fs.cathode.coating,
       },
       electrolyteId: fs.electrolyte_layer.material,
     },

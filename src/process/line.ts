@@ -52,6 +52,7 @@ import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
 import { problem } from '../problems.ts';
 import { stageTicker, type Progress } from '../progress.ts';
+import type { ProcessWarning } from './types.ts';
 
 export type { LinePhysics, PhysicsResult } from './production/physics.ts';
 export type { CapacityModel } from './production/capacity.ts';
@@ -76,6 +77,7 @@ const LAYERS_AFTER: Record<StationId, LayerKey[]> = {
 const SHEET_CODE: Record<SheetId, string> = { first_sheet: 'FS', al_sheet: 'AL', third_sheet: 'LC' };
 
 export type ScrapCause =
+  | 'physically_impossible'
   | 'splice'
   | 'defect'
   | 'not_bonded'
@@ -88,6 +90,7 @@ export type ScrapCause =
   | 'specific_capacity_low';
 /** priority for a cell's primary cause (first listed wins) */
 const CAUSE_ORDER: readonly ScrapCause[] = [
+  'physically_impossible',
   'splice',
   'defect',
   'not_bonded',
@@ -177,6 +180,11 @@ export interface ProductionOptions {
   includeCharts?: boolean;
   /** progress of the shift (stage 'production shift', in cells), for the edges to show */
   progress?: Progress;
+  /**
+   * a cell the line physically cannot make as described (e.g. its Li melts): out of spec with cause
+   * physically_impossible (src/validity.ts decides from the line's warnings)
+   */
+  isImpossible?: (warnings: readonly ProcessWarning[]) => boolean;
   /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
   onCell?: (cell: CellRecord) => void;
   /** called once the run's event timeline is known, before the first cell (for live views) */
@@ -423,6 +431,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     }
   }
   const capModel = calibrateCapacity(calib, opts.capacityModel);
+  // the nominal cell's warnings stand for cells whose physics is a surrogate (fidelity: linear)
+  const nominalWarnings = opts.isImpossible ? (opts.physics(perturbInput(base, nominal)).warnings ?? []) : [];
 
   // ---------------------------------------------------------------- per-cell physics: full, or linear surrogate
   let evalPhysics = (p: Perturbation): PhysicsResult => opts.physics(perturbInput(base, p));
@@ -618,6 +628,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         const causes: ScrapCause[] = [];
         const cellT = toUm(res.cellThickness_m);
         const anT = toUm(c.anodeThickness_m);
+        if (opts.isImpossible?.(res.warnings ?? nominalWarnings)) causes.push('physically_impossible');
         if (splice) causes.push('splice');
         if (defects > 0) causes.push('defect');
         if (!res.bonded) causes.push('not_bonded');

@@ -575,6 +575,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
     activeMaterialId: fs.composite.activeMaterialId,
     electrolyteId: fs.composite.electrolyteId,
     cathodeParticleRadius_m: fs.composite.particleRadius_m,
+    ...(fs.composite.coating ? { cathodeCoating: fs.composite.coating } : {}),
     cathodeCollectorThickness_m: coll ? coll.thickness_m : 0,
     cathodeCollectorMaterialId: coll ? (fs.collectorId ?? null) : null,
     separatorThickness_m: se.thickness_m,

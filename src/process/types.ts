@@ -240,6 +240,8 @@ export interface CathodeComposite {
   volumeFractions: { active: number; electrolyte: number; conductive: number; binder: number; pores: number };
   /** active-material particle radius, m */
   particleRadius_m: number;
+  /** surface coating of the active material (absent = none); handed on to the ProducedCell */
+  coating?: 'none' | 'LiNbO3' | 'Nb2O5';
 }
 
 /** Operating conditions of a finished cell (not made by the line; from the recipe → SI step). */
@@ -291,6 +293,11 @@ export interface ProducedCell {
   electrolyteId: string;
   /** active-material particle radius (recipe's particle_radius_um), m */
   cathodeParticleRadius_m: number;
+  /**
+   * surface coating of the active material (recipe `first_sheet.cathode.coating`; absent = none): decides
+   * the cathode–electrolyte interphase the first charge forms (electrochem/ssb/params.ts ceiDefaults)
+   */
+  cathodeCoating?: 'none' | 'LiNbO3' | 'Nb2O5';
   /** cathode current collector (208): thickness, m (0 = none) and library id (null = none) */
   cathodeCollectorThickness_m: number;
   cathodeCollectorMaterialId: string | null;

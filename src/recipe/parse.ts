@@ -300,6 +300,69 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
   return out;
 }
 
+/**
+ * A change applied to a recipe on top of its file (`--set stations.240.force_N=450`): the dotted path as
+ * in the schema and in problem paths, and the value (already parsed from YAML). Validated exactly like
+ * the file; problems at an overridden path carry no line number (the value is not in the file).
+ */
+export interface RecipeOverride {
+  readonly path: string;
+  readonly value: unknown;
+}
+
+/** Does a problem at `problemPath` concern the overridden `path` (one is a prefix of the other)? */
+export function concernsOverride(problemPath: string, path: string): boolean {
+  return (
+    problemPath === path ||
+    problemPath.startsWith(path + '.') ||
+    (problemPath !== '' && path.startsWith(problemPath + '.'))
+  );
+}
+
+/** Applies overrides to the recipe data in place; problems for paths that cannot be set. */
+function applyOverrides(data: Record<string, unknown>, overrides: readonly RecipeOverride[]): RecipeProblem[] {
+  const out: RecipeProblem[] = [];
+  for (const o of overrides) {
+    const keys = o.path.split('.');
+    if (o.path === '' || keys.some((k) => k === '')) {
+      out.push({
+        path: o.path,
+        problem: 'not a field path',
+        got: JSON.stringify(o.path),
+        allowed: 'a dotted path as in `rollcell schema`, e.g. stations.240.force_N',
+      });
+      continue;
+    }
+    let cur: unknown = data;
+    let ok = true;
+    for (let i = 0; i < keys.length - 1; i++) {
+      const k = keys[i]!;
+      const c = cur as Record<string, unknown> | unknown[];
+      const idx = Array.isArray(c) && /^\d+$/.test(k) ? Number(k) : k;
+      let next = (c as Record<string | number, unknown>)[idx];
+      if (next === undefined || next === null) {
+        next = {};
+        (c as Record<string | number, unknown>)[idx] = next;
+      } else if (typeof next !== 'object') {
+        out.push({
+          path: keys.slice(0, i + 1).join('.'),
+          problem: `not a block, so ${keys.slice(i + 1).join('.')} cannot be set inside it`,
+          got: describeValue(next),
+          allowed: 'a path to a field of the recipe (`rollcell schema`)',
+        });
+        ok = false;
+        break;
+      }
+      cur = next;
+    }
+    if (!ok) continue;
+    const last = keys[keys.length - 1]!;
+    const c = cur as Record<string | number, unknown>;
+    c[Array.isArray(cur) && /^\d+$/.test(last) ? Number(last) : last] = o.value;
+  }
+  return out;
+}
+
 /** A YAML document read with the recipe's limits (size, nesting, alias expansions), as plain data. */
 export type YamlRead =
   | { ok: true; data: Record<string, unknown>; lineOf: (path: string) => number | undefined }
@@ -360,17 +423,26 @@ export function readYamlMapping(
     };
   }
   if (doc.errors.length > 0) {
+    // the first syntax error, with its line and column: the ones after it are usually its cascade
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
+    const rest = doc.errors.length - 1;
+    const tabs = /tab/i.test(e.message) ? ' (indent with spaces)' : '';
     return {
       ok: false,
-      problems: doc.errors.slice(0, 10).map((e) => ({
-        path: '',
-        problem: /call stack/i.test(e.message)
-          ? `nesting too deep (more than ${MAX_DEPTH} levels)`
-          : `YAML syntax error: ${e.message.split('\n')[0]}`,
-        got: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'invalid YAML',
-        allowed: 'valid YAML 1.2',
-        ...(e.linePos ? { line: e.linePos[0].line } : {}),
-      })),
+      problems: [
+        {
+          path: '',
+          problem: /call stack/i.test(e.message)
+            ? `nesting too deep (more than ${MAX_DEPTH} levels)`
+            : `YAML syntax error: ${e.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?$/, '')}${tabs}${
+                rest > 0 ? ` — ${rest} more error${rest > 1 ? 's' : ''} after it, probably caused by this one` : ''
+              }`,
+          got: pos ? `line ${pos.line}, column ${pos.col}` : 'invalid YAML',
+          allowed: 'valid YAML 1.2',
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        },
+      ],
     };
   }
   const dups = duplicateKeys(doc.contents, lineCounter);
@@ -463,17 +535,28 @@ export function validateRecipeData(data: unknown, extra?: ExtraRecipeCheck): Par
 
 /**
  * Parses and validates recipe text. `extra` adds checks that need more than the recipe module knows
- * (the job's: experiment steps, limits); their problems get line numbers like the others.
+ * (the job's: experiment steps, limits); their problems get line numbers like the others. `overrides`
+ * (`--set`) are applied on top of the file before validation (a problem at an overridden path carries
+ * no line number: the value is not in the file).
  */
-export function parseRecipeText(text: string, extra?: ExtraRecipeCheck): ParseResult {
+export function parseRecipeText(
+  text: string,
+  extra?: ExtraRecipeCheck,
+  overrides: readonly RecipeOverride[] = [],
+): ParseResult {
   const y = readYamlMapping(text);
   if (!y.ok) return y;
+  if (overrides.length > 0) {
+    const bad = applyOverrides(y.data, overrides);
+    if (bad.length > 0) return { ok: false, problems: bad };
+  }
   // lines only for the problems shown (capped): finding a node's line is a walk of the document
   const r = validateRecipeData(y.data, extra);
   if (r.ok) return r;
   return {
     ok: false,
     problems: r.problems.map((p) => {
+      if (overrides.some((o) => concernsOverride(p.path, o.path))) return p;
       const line = y.lineOf(p.path);
       return line ? { ...p, line } : p;
     }),

@@ -39,6 +39,12 @@ export const cathodeLayerSchema = z
     loading_mg_cm2: positive('cathode ACTIVE-material loading, mg/cm² (alternative to thickness_um)').optional(),
     porosity_pct: pct('porosity of the cathode composite as supplied, %').default(20),
     particle_radius_um: positive('active-particle radius, µm').default(2.5),
+    coating: z
+      .enum(['none', 'LiNbO3', 'Nb2O5'])
+      .default('none')
+      .describe(
+        'surface coating of the active material against the sulfide electrolyte (the seed names none): an uncoated oxide forms a cathode–electrolyte interphase on first charge (an irreversible loss), a LiNbO3 or Nb2O5 coating suppresses it',
+      ),
   })
   .strict();
 
@@ -255,12 +261,33 @@ export const cyclingSchema = z
         interphase: z
           .boolean()
           .default(true)
-          .describe('interphase growth at the cathode|electrolyte interface: resistance growth ∝ √t'),
+          .describe(
+            'interphase growth at the cathode|electrolyte interface: resistance growth ∝ √t (SOC- and T-dependent)',
+          ),
         contact_loss: z
           .boolean()
           .default(true)
           .describe('contact loss (loss of active material) driven by volume change, opposed by stack pressure'),
-        li_inventory: z.boolean().default(true).describe('loss of Li inventory by side reactions'),
+        li_inventory: z
+          .boolean()
+          .default(true)
+          .describe('loss of Li inventory into the interphases and dead (unstripped plated) Li'),
+        anode_interphase: z
+          .boolean()
+          .default(true)
+          .describe(
+            'anode–electrolyte interphase: Li-rich Li–Al and plated Li reduce Li6PS5Cl (∝ √t, cracked by breathing)',
+          ),
+        anode_voids: z
+          .boolean()
+          .default(true)
+          .describe(
+            "anode void formation / contact loss from the alloy's breathing, opposed by stack pressure, worse at high current",
+          ),
+        calendar: z
+          .boolean()
+          .default(true)
+          .describe('calendar ageing: the interphases also grow during rest (SOC and T)'),
       })
       .strict()
       .optional()
@@ -271,6 +298,12 @@ export const cyclingSchema = z
       .gte(0)
       .lt(100)
       .optional(),
+    plating: z
+      .enum(['report', 'stop', 'derate'])
+      .default('report')
+      .describe(
+        'what a charge does when Li starts to plate at the anode: report (go on; the plating shows in the results), stop (end that charge step), derate (go on at half the current each time, down to 0.02C)',
+      ),
     initial_soc: num(
       'state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, discharged — cathode lithiated, the Li in the prelithiated anode)',
     )
@@ -320,6 +353,7 @@ export const recipeSchema = z
       ageing_cycles: 200,
       ageing_c_rate: 0.33,
       rate_capability: true,
+      plating: 'report',
     }),
     spec: specSchema.optional(),
     variability: variabilitySchema

@@ -66,7 +66,7 @@ export const WINDOWS = {
   },
   cell_thickness: {
     id: 'cell_thickness',
-    quantity: 'cell thickness',
+    quantity: 'cell thickness as produced',
     unit: 'µm',
     max: 1000,
     paragraph: '[0206]',

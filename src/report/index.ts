@@ -109,7 +109,7 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
     ['Li:Al molar ratio', fmt(d.anode.li_al_molar_ratio)],
     ['N/P ratio', fmt(d.np_ratio)],
     ['cell area', `${fmt(d.cell.area_cm2)} cm²`],
-    ['cell thickness (design)', `${fmt(d.cell.thickness_um)} µm`],
+    ['cell thickness as supplied (design)', `${fmt(d.cell.thickness_um)} µm`],
     ['cell mass (design)', `${fmt(d.cell.mass_g)} g`],
     ['specific energy (design)', `${fmt(d.specific_energy_Wh_kg)} Wh/kg`],
     ['energy density (design)', `${fmt(d.energy_density_Wh_L)} Wh/L`],

@@ -58,10 +58,34 @@ const UNIT_SUFFIXES: ReadonlyArray<readonly [string, string]> = [
   ['_s', 's'],
   ['_ohm', 'Ω'],
   ['_mohm', 'mΩ'],
+  ['_mOhm', 'mΩ'],
+  ['_Ohm', 'Ω'],
+  ['_J', 'J'],
+  ['_kJ', 'kJ'],
+  ['_km', 'km'],
+  ['_L', 'L'],
+
+  ['_m2', 'm²'],
 ];
 
-/** Split a field name into a label and a unit: `force_N` → {label: 'force', unit: 'N'}. */
+/**
+ * Split a field name into a label and a unit: `force_N` → {label: 'force', unit: 'N'}. Rates per time
+ * (`cells_per_h` → cells/h) and the three meanings of a `_C` suffix (°C for temperatures, C-rate for
+ * rates, coulombs for charges) are told apart by the name.
+ */
 export function unitOf(key: string): { label: string; unit: string } {
+  const per = /^(.+)_per_([A-Za-z]+)$/.exec(key);
+  if (per) {
+    const what = per[1]!;
+    const inner = unitOf(`x_${what}`);
+    const den = unitOf(`x_${per[2]}`).unit || per[2]!;
+    if (inner.unit) return { label: inner.label === 'x' ? what : inner.label.slice(2), unit: `${inner.unit}/${den}` };
+    return { label: what, unit: `${what.replace(/_/g, ' ')}/${den}` };
+  }
+  if (/_C$/.test(key) && !/temperature|temp_|_T_|peak|ambient|melt|nip_|hot|cold/i.test(key)) {
+    if (/rate/i.test(key)) return { label: key.slice(0, -2), unit: 'C-rate' };
+    if (/charge|capacity|coulomb|balance|throughput|_Q_?/i.test(key)) return { label: key.slice(0, -2), unit: 'C' };
+  }
   let best: readonly [string, string] | undefined;
   for (const entry of UNIT_SUFFIXES) {
     if (key.endsWith(entry[0]) && key.length > entry[0].length && (!best || entry[0].length > best[0].length))
@@ -73,7 +97,7 @@ export function unitOf(key: string): { label: string; unit: string } {
 
 /** The unit of the last field of a diff path like `line.stations[id=240].force_N`. */
 export function unitOfPath(path: string): string {
-  const m = /([A-Za-z_$][\w$]*)$/.exec(path);
+  const m = /([A-Za-z_$][\w$]*)(\[\])*$/.exec(path);
   return m ? unitOf(m[1]!).unit : '';
 }
 
@@ -112,8 +136,70 @@ function fmtValue(v: unknown): string {
 
 type Align = 'l' | 'r';
 
+/** widest a text column gets before its cells wrap */
+export const TEXT_COLUMN_WIDTH = 88;
+
+/** splits text into lines of at most `width` characters at spaces (a longer word is cut) */
+export function wrapText(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    let w = word;
+    while (w.length > width) {
+      if (line) (out.push(line), (line = ''));
+      out.push(w.slice(0, width));
+      w = w.slice(width);
+    }
+    if (!line) line = w;
+    else if (line.length + 1 + w.length <= width) line += ' ' + w;
+    else (out.push(line), (line = w));
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/** widest a whole table gets (its text columns share what is left after the others) */
+export const TABLE_MAX_WIDTH = 160;
+/** narrowest a text column is squeezed to so that its table fits TABLE_MAX_WIDTH */
+const MIN_TEXT_WIDTH = 24;
+
+/**
+ * The wrap width of each column: every column at most `maxWidth`, and while the table is wider than
+ * TABLE_MAX_WIDTH the widest text columns (those with spaces to wrap at) give up width, down to
+ * MIN_TEXT_WIDTH. Columns of numbers and single words keep their width.
+ */
+export function columnWidths(headers: readonly string[], rows: readonly string[][], maxWidth: number): number[] {
+  const natural = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const w = natural.map((n) => Math.min(n, maxWidth));
+  const wrappable = headers.map((_, i) => rows.some((r) => (r[i] ?? '').includes(' ')));
+  const total = (): number => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
+  for (let guard = 0; total() > TABLE_MAX_WIDTH && guard < 1000; guard++) {
+    let widest = -1;
+    for (let i = 0; i < w.length; i++)
+      if (wrappable[i] && w[i]! > MIN_TEXT_WIDTH && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+    if (widest < 0) break;
+    w[widest] = Math.max(MIN_TEXT_WIDTH, w[widest]! - Math.max(1, Math.min(8, total() - TABLE_MAX_WIDTH)));
+  }
+  return w.map((x, i) => Math.max(x, headers[i]!.length));
+}
+
+/**
+ * a row whose long cells wrap: the first physical row, then continuation rows (blank elsewhere); `width`
+ * is one width for every column or one per column
+ */
+export function wrapRow(r: string[], width: number | readonly number[]): string[][] {
+  const parts = r.map((c, i) => wrapText(c ?? '', typeof width === 'number' ? width : (width[i] ?? TEXT_COLUMN_WIDTH)));
+  const n = Math.max(1, ...parts.map((p) => p.length));
+  return Array.from({ length: n }, (_, k) => parts.map((p) => p[k] ?? ''));
+}
+
 /** Render rows as an aligned table; `align` per column (default: right for numbers-looking columns). */
-export function table(headers: string[], rows: string[][], align?: Align[]): string {
+export function table(headers: string[], rowsIn: string[][], align?: Align[], maxWidth = TEXT_COLUMN_WIDTH): string {
+  // long text wraps at word boundaries inside its column (continuation lines), never past maxWidth, and
+  // text columns narrow until the table fits TABLE_MAX_WIDTH
+  const wrapAt = columnWidths(headers, rowsIn, maxWidth);
+  const rows = rowsIn.flatMap((r) => wrapRow(r, wrapAt));
   const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const al =
     align ??
@@ -180,11 +266,14 @@ function renderBlock(block: Record<string, unknown>, indent: string, out: string
   const flush = () => {
     if (leaves.length === 0) return;
     const w = Math.max(...leaves.map((l) => l[0].length));
-    const wv = Math.max(...leaves.map((l) => l[1].length));
-    for (const [k, v, u] of leaves)
-      out.push(
-        `${indent}${k.padEnd(w)}  ${/^[+-]?[\d.]/.test(v) ? v.padStart(wv) : v.padEnd(wv)}${u ? ` ${u}` : ''}`.trimEnd(),
-      );
+    const isNum = (v: string): boolean => /^[+-]?[\d.]/.test(v);
+    // numbers right-aligned among themselves; text left-aligned (and wrapped), not padded to the widest text
+    const wv = Math.max(0, ...leaves.filter((l) => isNum(l[1])).map((l) => l[1].length));
+    for (const [k, v, u] of leaves) {
+      const lines = wrapText(v, TEXT_COLUMN_WIDTH);
+      out.push(`${indent}${k.padEnd(w)}  ${isNum(v) ? v.padStart(wv) : lines[0]!}${u ? ` ${u}` : ''}`.trimEnd());
+      for (const l of lines.slice(1)) out.push(`${indent}${''.padEnd(w)}  ${l}`.trimEnd());
+    }
     leaves.length = 0;
   };
   for (const [key, v] of Object.entries(block)) {
@@ -331,7 +420,74 @@ export interface FormatDiffOptions {
   limit?: number;
 }
 
-function diffSection(title: string, d: JsonDiff, limit: number, out: string[]): void {
+/** a path inside an array element by position (`series.time_s[12]`, `first[0].delivered_W`) */
+const ARRAY_INDEX = /\[\d+\]/g;
+
+/**
+ * Splits a diff into its scalar changes and a summary per array (path with the positions as `[]`):
+ * elements changed, added, removed, largest |Δ| and |Δ%| — so a changed chart of 400 points is one
+ * line, after the scalars that answer "what changed".
+ */
+function splitArrays(d: JsonDiff): {
+  scalars: JsonDiff;
+  arrays: {
+    path: string;
+    unit: string;
+    changed: number;
+    added: number;
+    removed: number;
+    maxAbs: number;
+    maxPct: number | null;
+  }[];
+} {
+  const scalars: JsonDiff = { numeric: [], changed: [], added: [], removed: [] };
+  const arrays = new Map<
+    string,
+    {
+      path: string;
+      unit: string;
+      changed: number;
+      added: number;
+      removed: number;
+      maxAbs: number;
+      maxPct: number | null;
+    }
+  >();
+  const slot = (path: string) => {
+    const key = path.replace(ARRAY_INDEX, '[]');
+    let a = arrays.get(key);
+    if (!a)
+      arrays.set(
+        key,
+        (a = { path: key, unit: unitOfPath(key), changed: 0, added: 0, removed: 0, maxAbs: 0, maxPct: null }),
+      );
+    return a;
+  };
+  const inArray = (path: string) => ARRAY_INDEX.test(path) && !(ARRAY_INDEX.lastIndex = 0);
+  for (const c of d.numeric) {
+    if (!inArray(c.path)) {
+      scalars.numeric.push(c);
+      continue;
+    }
+    const a = slot(c.path);
+    a.changed++;
+    a.maxAbs = Math.max(a.maxAbs, Math.abs(c.delta));
+    if (c.delta_pct !== null) a.maxPct = Math.max(a.maxPct ?? 0, Math.abs(c.delta_pct));
+  }
+  for (const c of d.changed)
+    if (inArray(c.path)) slot(c.path).changed++;
+    else scalars.changed.push(c);
+  for (const c of d.added)
+    if (inArray(c.path)) slot(c.path).added++;
+    else scalars.added.push(c);
+  for (const c of d.removed)
+    if (inArray(c.path)) slot(c.path).removed++;
+    else scalars.removed.push(c);
+  return { scalars, arrays: [...arrays.values()] };
+}
+
+function diffSection(title: string, dIn: JsonDiff, limit: number, out: string[]): void {
+  const { scalars: d, arrays } = splitArrays(dIn);
   const more = (n: number) => (n > limit ? [`  … and ${n - limit} more`] : []);
   if (d.numeric.length > 0) {
     out.push('', `${title}: changed numbers (b − a)`);
@@ -382,6 +538,32 @@ function diffSection(title: string, d: JsonDiff, limit: number, out: string[]): 
     );
     out.push(...more(d.removed.length));
   }
+  if (arrays.length > 0) {
+    out.push('', `${title}: arrays (element by element, summarised)`);
+    const rows = arrays
+      .slice(0, limit)
+      .map((a) => [
+        a.path,
+        a.unit,
+        String(a.changed),
+        a.added || a.removed ? `+${a.added} −${a.removed}` : '',
+        a.changed ? fmtNum(a.maxAbs, 4) : '–',
+        a.maxPct === null ? '–' : `${fmtNum(a.maxPct, 3)}%`,
+      ]);
+    out.push(
+      ...table(['array', 'unit', 'changed', 'added/removed', 'max |Δ|', 'max |Δ%|'], rows, [
+        'l',
+        'l',
+        'r',
+        'l',
+        'r',
+        'r',
+      ])
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
+    out.push(...more(arrays.length));
+  }
 }
 
 function plural(n: number, word: string): string {
@@ -409,9 +591,10 @@ export function formatDiff(diff: RunDiff, options: FormatDiffOptions = {}): stri
   if (diffCount(diff.output) === 0) out.push('results: identical');
   else {
     diffSection('results', diff.output, limit, out);
+    const { scalars, arrays } = splitArrays(diff.output);
     out.push(
       '',
-      `${plural(diff.output.numeric.length, 'number')} changed, ${plural(diff.output.changed.length, 'other value')} changed, ${diff.output.added.length} added, ${diff.output.removed.length} removed`,
+      `${plural(scalars.numeric.length, 'number')} changed, ${plural(scalars.changed.length, 'other value')} changed, ${scalars.added.length} added, ${scalars.removed.length} removed; ${plural(arrays.length, 'array')} with changed elements`,
     );
   }
   return out.join('\n');

@@ -17,3 +17,4 @@ export {
   type StoredStudy,
   type StoredCell,
 } from './studies.ts';
+export { CampaignStore, campaignId, type CampaignDefinition, type StoredCampaign } from './campaigns.ts';

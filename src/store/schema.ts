@@ -124,9 +124,47 @@ export interface StudyPointsTable {
   error: string | null;
 }
 
+/**
+ * Tries of a point by distributed workers that died while evaluating it (a crash, SIGKILL, out of
+ * memory): a point whose worker died `retryLimit` times is recorded as failed ("poisoned") instead of
+ * being tried again, so one bad point cannot block a study. Only retried shards write here.
+ */
+export interface StudyPointAttemptsTable {
+  study_id: string;
+  idx: number;
+  attempts: number;
+  last_try_at: string;
+}
+
+/** A production campaign (`rollcell run --campaign N`): its definition and joined summary. */
+export interface CampaignsTable {
+  id: string; // deterministic: hash of version, recipe text, seed and cells (re-running resumes it)
+  created_at: string;
+  updated_at: string;
+  rollcell_version: string;
+  recipe_hash: string;
+  recipe_json: string; // the recipe every shard runs (as validated, overrides applied)
+  seed: number;
+  cells: number; // cell positions asked for
+  shards: number;
+  shard_length_m: number;
+  status: string; // 'running' | 'completed'
+  summary_json: string | null;
+}
+
+/** One shard of a campaign: its result (cells, SPC sums, rolls with campaign ids and lots, splices). */
+export interface CampaignShardsTable {
+  campaign_id: string;
+  shard: number;
+  result_json: string;
+}
+
 export interface StoreDatabase {
+  campaigns: CampaignsTable;
+  campaign_shards: CampaignShardsTable;
   studies: StudiesTable;
   study_points: StudyPointsTable;
+  study_point_attempts: StudyPointAttemptsTable;
   recipes: RecipesTable;
   runs: RunsTable;
   station_results: StationResultsTable;
@@ -321,12 +359,63 @@ const m0004: Migration = {
   },
 };
 
+/** Tries of points by distributed workers (poisoned points, src/jobs/worker.ts). */
+const m0005: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('study_point_attempts')
+      .addColumn('study_id', 'text', (c) => c.notNull().references('studies.id'))
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('last_try_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('study_point_attempts_pk', ['study_id', 'idx'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('study_point_attempts').execute();
+  },
+};
+
+/** Production campaigns and their shards (src/jobs/campaign.ts). */
+const m0006: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('campaigns')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('rollcell_version', 'text', (c) => c.notNull())
+      .addColumn('recipe_hash', 'text', (c) => c.notNull().references('recipes.hash'))
+      .addColumn('recipe_json', 'text', (c) => c.notNull())
+      .addColumn('seed', DOUBLE, (c) => c.notNull())
+      .addColumn('cells', DOUBLE, (c) => c.notNull())
+      .addColumn('shards', 'integer', (c) => c.notNull())
+      .addColumn('shard_length_m', DOUBLE, (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('summary_json', 'text')
+      .execute();
+    await db.schema
+      .createTable('campaign_shards')
+      .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id'))
+      .addColumn('shard', 'integer', (c) => c.notNull())
+      .addColumn('result_json', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('campaign_shards_pk', ['campaign_id', 'shard'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('campaign_shards').execute();
+    await db.schema.dropTable('campaigns').execute();
+  },
+};
+
 /** All migrations, by name (applied in name order). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_recipes_runs_stations': m0001,
   '0002_cells_cycles_time_series': m0002,
   '0003_recipe_versions': m0003,
   '0004_studies_points': m0004,
+  '0005_study_point_attempts': m0005,
+  '0006_campaigns': m0006,
 });
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
@@ -346,4 +435,7 @@ export const STORE_TABLES = [
   'recipe_versions',
   'studies',
   'study_points',
+  'study_point_attempts',
+  'campaigns',
+  'campaign_shards',
 ] as const;

@@ -26,6 +26,7 @@ import { migrationProvider, MIGRATIONS, type StoreDatabase, type RunsTable } fro
 import { parseDbSpec, type DbSpec } from './spec.ts';
 import { isTransient, whatToFix, withRetries } from './faults.ts';
 import type {
+  DeleteResult,
   CellRecord,
   CycleRecord,
   ListCellsOptions,
@@ -722,6 +723,63 @@ class KyselyStore implements Store {
         })),
       };
     });
+  }
+
+  async deleteRun(idOrPrefix: string): Promise<DeleteResult> {
+    return this.#write(async (db) => {
+      const id = await this.#resolve(db, idOrPrefix);
+      return this.#deleteIds(db, [id]);
+    });
+  }
+
+  async pruneRuns(keep: number): Promise<DeleteResult> {
+    if (!Number.isInteger(keep) || keep < 0)
+      throw new StoreError('invalid_input', `keep: must be an integer >= 0 (got ${keep}; allowed 0, 1, 2, …)`);
+    return this.#write(async (db) => {
+      const all = await db
+        .selectFrom('runs')
+        .select('id')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return this.#deleteIds(
+        db,
+        all.slice(keep).map((r) => r.id),
+      );
+    });
+  }
+
+  /** deletes runs with everything they own; recipe texts no run or named version uses any more go too */
+  async #deleteIds(db: Db, ids: string[]): Promise<DeleteResult> {
+    const out: DeleteResult = { runs: [], cells: 0, cycles: 0, time_series: 0, recipes: 0 };
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200);
+      const hashes = (await db.selectFrom('runs').select('recipe_hash').where('id', 'in', chunk).execute()).map(
+        (r) => r.recipe_hash,
+      );
+      for (const [table, key] of [
+        ['cells', 'cells'],
+        ['cycles', 'cycles'],
+        ['time_series', 'time_series'],
+      ] as const) {
+        const r = await db.deleteFrom(table).where('run_id', 'in', chunk).executeTakeFirst();
+        out[key] += Number(r.numDeletedRows);
+      }
+      await db.deleteFrom('station_results').where('run_id', 'in', chunk).execute();
+      await db.deleteFrom('runs').where('id', 'in', chunk).execute();
+      out.runs.push(...chunk);
+      const unused = [...new Set(hashes)];
+      if (unused.length) {
+        const r = await db
+          .deleteFrom('recipes')
+          .where('hash', 'in', unused)
+          .where('hash', 'not in', db.selectFrom('runs').select('recipe_hash'))
+          .where('hash', 'not in', db.selectFrom('recipe_versions').select('recipe_hash'))
+          .executeTakeFirst();
+        out.recipes += Number(r.numDeletedRows);
+      }
+    }
+    return out;
   }
 
   async listCells(idOrPrefix: string, options: ListCellsOptions = {}): Promise<CellRecord[]> {

@@ -207,6 +207,43 @@ export class StudyStore {
     return rows.length > 1 ? q : rows[0]!.id;
   }
 
+  /** The indices stored among [from, to). */
+  async storedIn(id: string, from: number, to: number): Promise<Set<number>> {
+    const rows = await this.#db
+      .selectFrom('study_points')
+      .select('idx')
+      .where('study_id', '=', id)
+      .where('idx', '>=', from)
+      .where('idx', '<', to)
+      .execute();
+    return new Set(rows.map((r) => Number(r.idx)));
+  }
+
+  /** How many points are stored, and how many of them failed. */
+  counts(id: string): Promise<{ done: number; failed: number }> {
+    return this.#counts(id);
+  }
+
+  /**
+   * Counts one more try of a point by a distributed worker (before it starts the point) and returns
+   * the tries so far, this one included. A point whose worker died that many times is poisoned.
+   */
+  async countTry(id: string, idx: number): Promise<number> {
+    const now = new Date().toISOString();
+    const r = await this.#db
+      .insertInto('study_point_attempts')
+      .values({ study_id: id, idx, attempts: 1, last_try_at: now })
+      .onConflict((oc) =>
+        oc.columns(['study_id', 'idx']).doUpdateSet({
+          attempts: sql<number>`study_point_attempts.attempts + 1`,
+          last_try_at: now,
+        }),
+      )
+      .returning('attempts')
+      .executeTakeFirstOrThrow();
+    return Number(r.attempts);
+  }
+
   async #counts(id: string): Promise<{ done: number; failed: number }> {
     const r = await this.#db
       .selectFrom('study_points')

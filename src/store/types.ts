@@ -214,6 +214,16 @@ export interface ListCellsOptions {
   limit?: number;
 }
 
+/** What `deleteRun` / `pruneRuns` removed. */
+export interface DeleteResult {
+  runs: string[];
+  cells: number;
+  cycles: number;
+  time_series: number;
+  /** recipe texts no remaining run or named recipe version used */
+  recipes: number;
+}
+
 export interface Store {
   readonly dialect: StoreDialect;
   /** The spec it was opened with, password masked. */
@@ -226,6 +236,10 @@ export interface Store {
   resolveRunId(idOrPrefix: string): Promise<string>;
   diffRuns(a: string, b: string): Promise<RunDiff>;
   exportRun(idOrPrefix: string): Promise<RunExport>;
+  /** Deletes a run (an id prefix is enough) with its cells, cycles, series and station results. */
+  deleteRun(idOrPrefix: string): Promise<DeleteResult>;
+  /** Deletes all but the newest `keep` runs (0: all). */
+  pruneRuns(keep: number): Promise<DeleteResult>;
   /** The cells of a run in production order (full records as saved). */
   listCells(idOrPrefix: string, options?: ListCellsOptions): Promise<CellRecord[]>;
   /** One cell of a run by serial, or null. */

@@ -12,7 +12,7 @@ import { operatingConditions } from '../process/from-recipe.ts';
 import { ssbParamsFromProducedCell } from '../electrochem/ssb/index.ts';
 import { getMaterial } from '../materials/library.ts';
 import { studyId, type StudyKind } from '../store/studies.ts';
-import { parseStudyText, planStudy } from './plan.ts';
+import { parseStudyText, planStudy, type StudyPlan } from './plan.ts';
 import { setPath } from './paths.ts';
 import type { Study } from './schema.ts';
 import type { PreparedStudy } from './session.ts';
@@ -30,6 +30,19 @@ function baseModelParams(recipe: ReturnType<typeof validateRecipeData> & { ok: t
     return undefined;
   }
 }
+
+/**
+ * The plan of a stored study (a distributed worker rebuilds it from the study row: the study text and
+ * the base recipe data, `--set` already applied). Throws ProblemError when either no longer checks.
+ */
+export function planStored(studyText: string, base: Record<string, unknown>): StudyPlan {
+  const v = validateRecipeData(cloneBase(base));
+  if (!v.ok) throw new ProblemError(v.problems, 'stored recipe');
+  return planStudy(parseStudyText(studyText), base, baseModelParams(v));
+}
+
+const cloneBase = (b: Record<string, unknown>): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(b)) as Record<string, unknown>;
 
 /**
  * A study ready to run from the recipe's and the study's text (and `--set`-style overrides): both

@@ -46,16 +46,32 @@ function toRow(r: PointResult): Row {
   return { idx: r.idx, status: r.status, tag: r.tag, values: r.values, outputs: r.outputs, error: r.error };
 }
 
-export async function runSweep(ps: PreparedStudy, io: StudyIO): Promise<StudyOutcome> {
-  const { sp } = ps;
-  const b = await io.store.begin(ps.def);
+/** the tag of a sweep's point i (its Saltelli matrix), when the design has tags */
+export function sweepTagOf(sp: StudyPlan): ((i: number) => string) | undefined {
   const saltelli = sp.plan.saltelli;
-  const tagOf = saltelli
+  return saltelli
     ? (i: number): string => {
         const k = i % (saltelli.d + 2);
         return k === 0 ? 'A' : k === 1 ? 'B' : `AB${k - 1}`;
       }
     : undefined;
+}
+
+/** A sweep whose points are all stored (by this process or by workers): its rows and summary; marks it completed. */
+export async function concludeSweep(
+  ps: PreparedStudy,
+  store: StudyStore,
+): Promise<{ rows: Row[]; summary: StudySummary }> {
+  const rows = (await store.allPoints(ps.id)) as Row[];
+  const summary = summarise(ps.sp, rows);
+  if (rows.length === ps.sp.plan.size) await store.finish(ps.id, summary);
+  return { rows, summary };
+}
+
+export async function runSweep(ps: PreparedStudy, io: StudyIO): Promise<StudyOutcome> {
+  const { sp } = ps;
+  const b = await io.store.begin(ps.def);
+  const tagOf = sweepTagOf(sp);
   const progress = await runPoints(sp.plan, sp.study.seed, {
     executor: io.executor,
     sink: (results) => io.store.savePoints(ps.id, results),
@@ -66,9 +82,7 @@ export async function runSweep(ps: PreparedStudy, io: StudyIO): Promise<StudyOut
     ...(io.signal ? { signal: io.signal } : {}),
     ...(tagOf ? { tagOf } : {}),
   });
-  const rows = (await io.store.allPoints(ps.id)) as Row[];
-  const summary = summarise(sp, rows);
-  if (rows.length === sp.plan.size) await io.store.finish(ps.id, summary);
+  const { rows, summary } = await concludeSweep(ps, io.store);
   return { id: ps.id, resumed: !b.created, progress, rows, summary };
 }
 

@@ -151,6 +151,42 @@ test('claim 2: sandwiched crack risk must be below the free-standing risk', () =
   );
 });
 
+test('claim 2: the uncapped driving ratios decide, and an assumption that flips the verdict is named with its range', () => {
+  const r = loadExample('patent-line.yaml');
+  const out = syntheticOutput(r);
+  const dep = (flips: boolean) => ({
+    parameter: 'growthInPlaneFraction',
+    label: 'in-plane share of the alloy growth strain',
+    unit: '1',
+    value: 0.1,
+    range: [0, 1],
+    verdict_at_default: true,
+    flips_in_range: flips,
+    flips_at: flips ? 0.42 : null,
+    source: 'assumption',
+  });
+  const withCrack = (s: number, f: number, flips: boolean) => ({
+    ...out,
+    line: {
+      ...out.line!,
+      crack: {
+        sandwiched: { risk: Math.min(1, s), driving_ratio: s },
+        free_standing: { risk: Math.min(1, f), driving_ratio: f },
+        claim2_depends_on: [dep(flips)],
+      },
+    },
+  });
+  // both risks capped at 1: the driving ratios still order them
+  const capped = claim(evaluateClaims(r, withCrack(1.5, 6, false)), 2);
+  assert.equal(capped.verdict, 'met');
+  assert.match(capped.elements.find((e) => e.id === '2a')!.evidence, /holds over the plausible range of in-plane/);
+  const flipping = claim(evaluateClaims(r, withCrack(0.03, 0.06, true)), 2);
+  assert.equal(flipping.verdict, 'met');
+  const e = flipping.elements.find((x) => x.id === '2a')!;
+  assert.match(e.evidence, /met, depends on in-plane share of the alloy growth strain .*changes at 0\.42 inside 0–1/);
+  assert.deepEqual(e['depends_on_assumptions'], ['growthInPlaneFraction']);
+});
+
 test('claim 1e: bonded at 240 but no Li–Al phase → no prelithiated anode, not met', () => {
   const r = loadExample('patent-line.yaml');
   const c1 = claim(

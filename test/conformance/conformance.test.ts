@@ -11,6 +11,7 @@ import {
   bdfWrittenFiles,
   bpxExamples,
   bpxTestDocuments,
+  KNOWN_DIFFERENCES,
   passRate,
   pybammBpxDocuments,
   pybammExperimentStrings,
@@ -18,12 +19,7 @@ import {
   type CorpusResult,
 } from '../../scripts/conformance/suite.ts';
 
-/** the known differences from the references, with why (README of test/conformance/corpora) */
-const KNOWN: Record<string, string> = {
-  'Charge at 4 V until 5 mA':
-    "PyBaMM reads it as a voltage step at −4 V (its sign of 'Charge'); rollcell refuses a voltage-controlled Charge and suggests 'Hold at 4 V'",
-  'nmc_pouch_cell_BPX_blended_electrode.json': "loads; blended electrodes do not run in rollcell's models yet",
-};
+const KNOWN = KNOWN_DIFFERENCES;
 
 function check(r: CorpusResult): void {
   for (const c of r.cases) {

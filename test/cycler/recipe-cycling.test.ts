@@ -57,8 +57,12 @@ test('a recipe experiment starts from the cell as produced (discharged) and repo
   );
   for (const c of e.per_cycle) {
     assert.ok(c.charge_Ah > 0.1 && c.discharge_Ah > 0.1, JSON.stringify(c));
-    assert.ok(c.coulombic_efficiency! > 0.9 && c.coulombic_efficiency! <= 1.0001, JSON.stringify(c));
+    assert.ok(c.coulombic_efficiency! <= 1.0001, JSON.stringify(c));
   }
+  // cycle 1 loses the CEI's Li and the kinetic part near y → 1 (uncoated NCM in a sulfide cell: first-cycle
+  // CE 0.82–0.92, Jangid et al., Nat. Commun. 15 (2024) 10233); cycle 2 is near-reversible
+  assert.ok(e.per_cycle[0]!.coulombic_efficiency! > 0.75, JSON.stringify(e.per_cycle[0]));
+  assert.ok(e.per_cycle[1]!.coulombic_efficiency! > 0.95, JSON.stringify(e.per_cycle[1]));
   // the first-cycle figures are those of cycle 1
   assert.ok(Math.abs((run.block['charge_capacity_Ah'] as number) - e.per_cycle[0]!.charge_Ah) < 1e-5);
   // asked to start charged, the first discharge delivers the cell's capacity
@@ -83,7 +87,14 @@ test('ageing from the recipe: mechanisms off keep 100 %, resistance grows with t
         (r.cycling = {
           ...base,
           ageing_cycles: 30,
-          ageing_mechanisms: { interphase: false, contact_loss: false, li_inventory: false },
+          ageing_mechanisms: {
+            interphase: false,
+            contact_loss: false,
+            li_inventory: false,
+            anode_interphase: false,
+            anode_voids: false,
+            calendar: false,
+          },
         }),
     ),
     cellSI,
@@ -91,11 +102,25 @@ test('ageing from the recipe: mechanisms off keep 100 %, resistance grows with t
   const agOff = off.block['ageing'] as Record<string, any>;
   assert.ok(Math.abs(agOff['capacity_retention_pct'] - 100) < 1e-3, `retention ${agOff['capacity_retention_pct']}`);
   assert.ok(Math.abs(agOff['resistance_growth_pct']) < 1e-3, `resistance growth ${agOff['resistance_growth_pct']}`);
-  assert.deepEqual(agOff['mechanisms'], { interphase: false, contact_loss: false, li_inventory: false });
+  assert.deepEqual(agOff['mechanisms'], {
+    interphase: false,
+    contact_loss: false,
+    li_inventory: false,
+    anode_interphase: false,
+    anode_voids: false,
+    calendar: false,
+  });
   const rec = recipe((r) => (r.cycling = { ...base, ageing_cycles: 30, ageing_mechanisms: { contact_loss: false } }));
   const on = runCycling(rec, cellSI);
   const ag = on.block['ageing'] as Record<string, any>;
-  assert.deepEqual(ag['mechanisms'], { interphase: true, contact_loss: false, li_inventory: true });
+  assert.deepEqual(ag['mechanisms'], {
+    interphase: true,
+    contact_loss: false,
+    li_inventory: true,
+    anode_interphase: true,
+    anode_voids: true,
+    calendar: true,
+  });
   assert.ok(ag['capacity_retention_pct'] < 100);
   assert.ok(ag['resistance_growth_pct'] > 0.5, `growth ${ag['resistance_growth_pct']} %`);
   assert.ok(ag['dc_resistance_last_mOhm'] > ag['dc_resistance_first_mOhm']);
@@ -151,4 +176,28 @@ test('bad cycling input names the field, the value and what is allowed', () => {
     bad((r) => (r.cycling = { ...base, ageing_mechanisms: { sei: true } })),
     /cycling\.ageing_mechanisms.*sei/,
   );
+});
+
+test('ageing outside validity is flagged in the block and the notes; the band brackets the nominal retention', () => {
+  const run = runCycling(
+    recipe((r) => (r.cycling = { ...base, ageing_cycles: 20, ageing_c_rate: 1 })),
+    cellSI,
+  );
+  const ag = run.block['ageing'] as Record<string, any>;
+  assert.equal(ag['validity']['inside'], false);
+  assert.deepEqual(
+    ag['validity']['flags'].map((f: { quantity: string }) => f.quantity),
+    ['c_rate'],
+  );
+  assert.ok(run.notes.some((n) => /^ageing: outside validity: 1\.00C is above the SPMe's stated 0\.5C/.test(n)));
+  const inside = runCycling(
+    recipe((r) => (r.cycling = { ...base, ageing_cycles: 20 })),
+    cellSI,
+  );
+  const ai = inside.block['ageing'] as Record<string, any>;
+  assert.equal(ai['validity']['inside'], true);
+  const b = ai['capacity_retention_band_pct'];
+  assert.equal(b['at_cycle'], ai['cycles']);
+  assert.ok(b['low'] <= b['median'] && b['median'] <= b['high'] && b['high'] <= 100 + 1e-9);
+  assert.ok(b['high'] - b['low'] > 0.1, `band ${b['low']}–${b['high']}`);
 });

@@ -11,6 +11,7 @@ test('[0178] first cycle on the solid-state SPMe agrees with the SSB runner (cap
   const P = patentExampleParams();
   const m = createSpme(P);
   const r = runFirstCycle(m, 4.3, 3.0, { callAfterCycle: false });
+
   assert.equal(r.status, 'completed', r.reason);
   assert.deepEqual(
     r.steps.map((s) => s.endReason),
@@ -25,7 +26,9 @@ test('[0178] first cycle on the solid-state SPMe agrees with the SSB runner (cap
     `discharge ${c.discharge_C} C vs ${ref.discharge_C} C`,
   );
   const s = firstCycleSummary(r);
-  assert.ok(s.coulombic_efficiency! <= 1 && s.coulombic_efficiency! > 0.95);
+  // a fully lithiated cathode cannot take back more than it gave: CE ≤ 1; the uncoated CEI and the slow
+  // refill near full lithiation cost 10–25 % (Jangid 2024: 82 % uncoated, 92 % coated)
+  assert.ok(s.coulombic_efficiency! <= 1 && s.coulombic_efficiency! > 0.7, `CE ${s.coulombic_efficiency}`);
   assert.ok(
     s.discharge_capacity_mAh_g! > 100 && s.discharge_capacity_mAh_g! < 250,
     `${s.discharge_capacity_mAh_g} mAh/g`,

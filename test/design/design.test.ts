@@ -59,6 +59,10 @@ test('Li:Al molar ratio and N/P from the foil thicknesses (hand calculation)', (
   const nAl = (10e-4 * 2.699 * 0.995) / 26.98; // mol/cm²
   const nLi = (20e-4 * 0.534) / 6.94;
   assert.ok(Math.abs(d.anode.liAlMolarRatio - nLi / nAl) < 1e-3);
+  // the empty Al's host capacity Al → LiAl = n_Al·F over the cathode areal capacity (the former N/P)
+  const alHost_mAh_cm2 = (nAl * 96485.33212) / 3.6;
+  const cath0 = designBlock(recipe(), d).cathode.areal_capacity_mAh_cm2;
+  assert.ok(Math.abs(d.npRatioEmptyAl - alHost_mAh_cm2 / cath0) < 1e-3);
   // N/P = host capacity LEFT after prelithiation (β-LiAl at RT: x = 1) / cathode areal capacity; the example is
   // over-lithiated (x ≈ 1.55 > 1): nothing left, N/P = 0 — every Li the cathode gives plates as metal
   assert.equal(d.npRatio, 0);
@@ -100,21 +104,20 @@ test('an Al collector (claim 9) adds a layer and mass; Al particles with binder 
   assert.ok(particles.anode.al_mol_m2 < base.anode.al_mol_m2 * 0.75);
 });
 
-test('design potential follows the Li:Al ratio: α/β plateau below 1, Li-rich phase plateaus above, 0 V with free Li', () => {
+test('design potential follows the Li:Al ratio: α/β plateau below 1, Li metal (0 V) beyond the room-temperature host β-LiAl', () => {
   const at = (li_um: number) => designCell(recipe((o) => (o.third_sheet.li_layer.thickness_um = li_um))).anode;
   const lean = at(6);
   assert.ok(lean.liAlMolarRatio < 0.9);
   // α/β plateau: 0.451 − 0.000220·T (Huggins) at 25 °C, within the OCP's smoothing
   assert.ok(Math.abs(lean.designPotential_V - (0.451 - 0.00022 * 298.15)) < 2e-3, String(lean.designPotential_V));
-  const mid = at(16); // 1 < Li:Al < 1.5 → β + Li3Al2 plateau ≈ 0.10 V
+  // at 25 °C Li3Al2 / Li9Al4 do not form electrochemically (kinetically hindered; Zheng et al., ACS Appl.
+  // Energy Mater. 2023): the host ends at β-LiAl and the Li beyond it is Li metal at 0 V — no 423 °C
+  // plateaus (0.10 / 0.05 V) at room temperature
+  const mid = at(16);
   assert.ok(mid.liAlMolarRatio > 1.05 && mid.liAlMolarRatio < 1.45, String(mid.liAlMolarRatio));
-  assert.ok(Math.abs(mid.designPotential_V - 0.1) < 2e-3, String(mid.designPotential_V));
-  const rich = designCell(recipe()).anode; // the example as supplied: 1.5 < Li:Al < 2.25 → Li3Al2 + Li9Al4 ≈ 0.05 V
+  assert.ok(Math.abs(mid.designPotential_V) < 2e-3, String(mid.designPotential_V));
+  const rich = designCell(recipe()).anode;
   assert.ok(rich.liAlMolarRatio > 1.5 && rich.liAlMolarRatio < 2.2, String(rich.liAlMolarRatio));
-  assert.ok(Math.abs(rich.designPotential_V - 0.05) < 2e-3, String(rich.designPotential_V));
-  assert.ok(mid.designPotential_V > rich.designPotential_V);
-  const metal = at(60); // Li:Al > 2.25: free Li metal
-  assert.ok(metal.liAlMolarRatio > 2.3);
-  assert.ok(Math.abs(metal.designPotential_V) < 2e-3);
-  assert.ok(lean.designPotential_V > rich.designPotential_V && rich.designPotential_V > metal.designPotential_V);
+  assert.ok(Math.abs(rich.designPotential_V) < 2e-3, String(rich.designPotential_V));
+  assert.ok(lean.designPotential_V > mid.designPotential_V + 0.3);
 });

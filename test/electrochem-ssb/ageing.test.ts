@@ -5,13 +5,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { patentExampleParams, withParams, createSsbModel } from '../../src/electrochem/ssb/index.ts';
 import { cycleAgeing, fastRunner, runCycle } from '../../src/electrochem/ssb/cycle.ts';
-import { ageingWithMechanisms, ALL_MECHANISMS, type AgeingMechanisms } from '../../src/electrochem/ssb/ageing.ts';
+import {
+  ageingWithMechanisms,
+  ageingWithValues,
+  ALL_MECHANISMS,
+  NO_MECHANISMS,
+  type AgeingMechanisms,
+} from '../../src/electrochem/ssb/ageing.ts';
 import type { SsbCellParams } from '../../src/electrochem/ssb/params.ts';
 import type { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 
 const P = patentExampleParams();
 const CUT = { vMax_V: 4.3, vMin_V: 3.0, cvEndCRate: 0.02 };
-const OFF: AgeingMechanisms = { interphase: false, contact_loss: false, li_inventory: false };
+const OFF: AgeingMechanisms = NO_MECHANISMS;
 
 function age(mech: AgeingMechanisms, cycles = 60, p: SsbCellParams = P, endOfLifeRetention?: number) {
   const m = createSsbModel('spme', withParams(p, { ageing: ageingWithMechanisms(p.ageing, mech) }));
@@ -40,21 +46,20 @@ test('switching a mechanism off removes its fade; all off keeps ≈ 100 % retent
   const liOnly = age({ ...OFF, li_inventory: true });
   assert.ok(fade(all) > fade(noContact) + 1e-3, `all ${fade(all)} vs without contact loss ${fade(noContact)}`);
   assert.ok(fade(contactOnly) > 1e-3, `contact loss alone ${fade(contactOnly)}`);
-  for (const [name, a] of [
-    ['interphase', interphaseOnly],
-    ['li_inventory', liOnly],
-  ] as const) {
-    assert.ok(fade(a) > 0 && fade(a) < fade(all), `${name} alone: fade ${fade(a)} (all on ${fade(all)})`);
-  }
+  assert.ok(fade(interphaseOnly) > 0 && fade(interphaseOnly) < fade(all), `interphase alone: ${fade(interphaseOnly)}`);
+  // the patent cell's anode holds Li beyond its host (a reservoir): Li lost to side reactions comes out
+  // of it first, so capacity does not fall yet — but it never rises
+  assert.ok(fade(liOnly) > -1e-6 && fade(liOnly) < fade(all), `li_inventory alone: fade ${fade(liOnly)}`);
   // Li is lost only with li_inventory on (contact loss takes the Li of the isolated particles with them)
   assert.ok(
     Math.abs(interphaseOnly.lithiumInventory_mol.at(-1)! - interphaseOnly.lithiumInventory_mol[0]!) <
       1e-10 * interphaseOnly.lithiumInventory_mol[0]!,
   );
   assert.ok(liOnly.lithiumInventory_mol.at(-1)! < liOnly.lithiumInventory_mol[0]!);
-  // no mechanism raises capacity from one cycle to the next
+  // no mechanism raises capacity from one cycle to the next (from the second cycle: the first starts
+  // from the pristine, full cathode and forms the CEI)
   for (const a of [all, noContact, contactOnly, interphaseOnly, liOnly]) {
-    for (let k = 1; k < a.discharge_C.length; k++)
+    for (let k = 2; k < a.discharge_C.length; k++)
       assert.ok(a.discharge_C[k]! <= a.discharge_C[k - 1]! * (1 + 1e-9), `cycle ${k + 1} capacity rose`);
   }
 });
@@ -91,10 +96,11 @@ test('the DC resistance is the voltage step at the start of the discharge over t
     Math.abs(c.dcResistance_ohm - (cv.endVoltage_V - dis.startVoltage_V) / (cv.endCurrent_A - dis.startCurrent_A)) <
       1e-12 * c.dcResistance_ohm,
   );
-  // a cell with twice the cathode interphase resistance shows a higher DC resistance
+  // a cell with four times the cathode interphase resistance shows a higher DC resistance (the composite's
+  // ionic path, with its measured tortuosity, carries most of it)
   const thick = createSsbModel(
     'spme',
-    withParams(P, { cathode: { interphaseResistance_ohm_m2: 2 * P.cathode.interphaseResistance_ohm_m2 } }),
+    withParams(P, { cathode: { interphaseResistance_ohm_m2: 4 * P.cathode.interphaseResistance_ohm_m2 } }),
   ) as SsbSpme;
   const y2 = thick.initialState(0);
   const c2 = runCycle(fastRunner(thick), thick, y2, 0.5, 0.5, CUT);
@@ -102,8 +108,10 @@ test('the DC resistance is the voltage step at the start of the discharge over t
 });
 
 test('end of life: ageing stops after the first cycle below the retention threshold', () => {
-  // a fast-fading cell: contact loss 100× the default
-  const fast = withParams(P, { ageing: { ...P.ageing, contactLoss: { ...P.ageing.contactLoss, k: 0.3 } } });
+  // a fast-fading cell: contact loss at 5× the default magnitude and no pressure relief
+  const fast = withParams(P, {
+    ageing: ageingWithValues(P.ageing, { cathode_contact_lambda: 30, cathode_contact_P0: 1e9 }),
+  });
   const a = age(ALL_MECHANISMS, 500, fast, 0.9);
   const n = a.retention.length;
   assert.ok(n < 500, `ran ${n} cycles`);

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { solveDae } from '../../src/numerics/index.ts';
-import { createSsbModel, patentExampleParams, runDaeStep, type SsbModelKind } from '../../src/electrochem/ssb/index.ts';
+import {
+  createSsbModel,
+  fastRunner,
+  patentExampleParams,
+  runDaeStep,
+  type SsbModelKind,
+} from '../../src/electrochem/ssb/index.ts';
 
 const P = patentExampleParams();
 
@@ -47,7 +53,18 @@ test('the SPMe runs through the project solver solveDae: cut-off located, Li con
   const r = runDaeStep(m, y, { kind: 'cc', current_A: (-0.2 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 });
   assert.equal(r.stoppedBy, 'cutoff');
   assert.ok(Math.abs(r.endVoltage_V - 3.0) < 1e-3);
-  assert.ok(-r.charge_C > 0.9 * m.nominalCapacity_C, `delivered ${-r.charge_C} of ${m.nominalCapacity_C}`);
+  // the same discharge on the SPMe's own stepper delivers the same charge (one model, two integrators)
+  const y2 = m.initialState(1);
+  const r2 = fastRunner(m as Parameters<typeof fastRunner>[0])(y2, {
+    kind: 'cc',
+    current_A: (-0.2 * m.nominalCapacity_C) / 3600,
+    vCut_V: 3.0,
+  });
+  assert.ok(
+    Math.abs(r.charge_C / r2.charge_C - 1) < 0.01,
+    `solveDae ${-r.charge_C} C vs fast stepper ${-r2.charge_C} C`,
+  );
+  assert.ok(-r.charge_C > 0.6 * m.nominalCapacity_C, `delivered ${-r.charge_C} of ${m.nominalCapacity_C}`);
   assert.ok(Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-9);
 });
 
@@ -65,7 +82,11 @@ test('every registered cathode cycles in the solid-state cell; C/2 capacity clos
   };
   for (const [id, [lo, hi]] of Object.entries(cut)) {
     const p = withParams(
-      ssbParamsFromProducedCell({ ...patentExampleCell(), activeMaterialId: id }, patentExampleConditions()),
+      ssbParamsFromProducedCell(
+        // the radius reaches the model: LFP is made as ~0.1 µm particles (the cathodes' defaults, params.ts)
+        { ...patentExampleCell(), activeMaterialId: id, cathodeParticleRadius_m: id === 'LFP' ? 0.1e-6 : 5e-6 },
+        patentExampleConditions(),
+      ),
       {
         vMin_V: lo,
         vMax_V: hi,
@@ -79,7 +100,10 @@ test('every registered cathode cycles in the solid-state cell; C/2 capacity clos
       cvEndCRate: 0.02,
     });
     const r = c.discharge_C / m.nominalCapacity_C;
-    assert.ok(r > 0.85 && r < 1.02, `${id}: C/2 discharge ${r} of design`);
+    // layered oxides refill slowly near full lithiation (divacancy D_s): at C/2 with 5 µm particles
+    // 60–85 % of the design window comes back; LFP and LNMO keep a constant D_s
+    const lo_ = p.cathode.DsVacancy ? 0.55 : 0.85;
+    assert.ok(r > lo_ && r < 1.02, `${id}: C/2 discharge ${r} of design`);
     assert.ok(
       c.averageDischargeVoltage_V > lo && c.averageDischargeVoltage_V < hi,
       `${id}: mean voltage ${c.averageDischargeVoltage_V}`,
@@ -96,7 +120,7 @@ test('the project cycler runs the seed first cycle ([0178]) on the SSB models fr
     assert.equal(r.status, 'completed', `${kind}: ${JSON.stringify((r as { reason?: string }).reason ?? '')}`);
     const c = r.cycles[0]!;
     assert.ok(
-      c.discharge_C > 0.95 * m.nominalCapacity_C && c.discharge_C <= c.charge_C * 1.0001,
+      c.discharge_C > 0.7 * m.nominalCapacity_C && c.discharge_C <= c.charge_C,
       `${kind}: ${c.discharge_C} of ${m.nominalCapacity_C}`,
     );
     caps.push(c.discharge_C);

@@ -5,43 +5,50 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { anodeMeanOcp_V, seedFromLine } from '../../scripts/validate-ssb.ts';
-import { liAlPlateau_V, LI9AL4_PLATEAU_V } from '../../src/electrochem/ocp/index.ts';
-import { cite, NCM811_VS_LI, P1, P2, P3, P6 } from '../../src/electrochem/ssb/literature.ts';
+import { validateCell } from '../../scripts/validate-cell.ts';
+import { liAlPlateau_V } from '../../src/electrochem/ocp/index.ts';
+import { cite, NCM811_VS_LI, P1, P2, P3, P6, JANGID2024 } from '../../src/electrochem/ssb/literature.ts';
 
-test('mean anode OCP over the α/β two-phase field is the Huggins plateau (within 1 mV)', () => {
+test('mean anode OCP: the α/β plateau over the two-phase field, Li metal (0 V) beyond the room-temperature host', () => {
   for (const T of [298.15, 323.15]) {
-    const u = anodeMeanOcp_V(0.2, 0.8, T, 'rt');
+    const u = anodeMeanOcp_V(0.2, 0.8, T);
     assert.ok(Math.abs(u - liAlPlateau_V(T)) < 1e-3, `T=${T}: ${u} vs ${liAlPlateau_V(T)}`);
   }
+  const beyond = anodeMeanOcp_V(1.1, 1.4, 298.15);
+  assert.ok(Math.abs(beyond) < 1e-3, `beyond the β host at RT: ${beyond}`);
+  assert.throws(() => anodeMeanOcp_V(1, 1, 298.15), /xHigh > xLow/);
 });
 
-test('mean anode OCP: Li3Al2 + Li9Al4 plateau with the equilibrium phases, free Li (0 V) with the rt phases', () => {
-  const eq = anodeMeanOcp_V(1.6, 2.2, 298.15, 'equilibrium');
-  assert.ok(Math.abs(eq - LI9AL4_PLATEAU_V) < 1e-3, `equilibrium: ${eq}`);
-  const rt = anodeMeanOcp_V(1.1, 1.4, 298.15, 'rt');
-  assert.ok(Math.abs(rt) < 1e-3, `rt: ${rt}`);
-  assert.throws(() => anodeMeanOcp_V(1, 1, 298.15, 'rt'), /xHigh > xLow/);
-});
-
-test('the line-built seed cell: Li-rich Li–Al (not the hand-entered x = 1.05), capacity and average voltage within 5 % of the published NCM811 figures', () => {
+test('the line-built seed cell: figures without an independent published value for this cell are shown, not judged', () => {
   const s = seedFromLine();
-  // the line forms Li3Al2 from Li:Al ≈ 1.45 (examples/patent-line.yaml), not β-LiAl + free Li
-  assert.ok(s.x0 > 1.3 && s.x0 < 1.6, `x0 = ${s.x0}`);
+  assert.ok(s.x0 > 1.3 && s.x0 < 1.7, `x0 = ${s.x0}`);
   assert.ok(s.xTop > s.x0 && s.xEnd < s.xTop, `x ${s.x0} → ${s.xTop} → ${s.xEnd}`);
-  // the anode swings over the 0.10 / 0.05 V Li-rich plateaus (and a little free Li at the top of charge)
-  assert.ok(s.anodeMean_V > 0 && s.anodeMean_V <= 0.1 + 1e-3, `anode mean ${s.anodeMean_V}`);
   const cap = s.rows.find((r) => r.quantity.startsWith('discharge capacity'))!;
+  // a liquid half-cell capacity is not this sulfide cell's first cycle
+  assert.equal(cap.published, null);
+  assert.match(cap.source, new RegExp(`${NCM811_VS_LI.practicalCapacity_mAh_g} mAh/g`));
+  assert.ok(cap.simulated > 150 && cap.simulated < 210, `capacity ${cap.simulated}`);
+  // an "expected" voltage made of the model's own anode OCP is not a published value (review F13)
   const v = s.rows.find((r) => r.quantity.startsWith('average discharge voltage'))!;
-  assert.equal(cap.published, NCM811_VS_LI.practicalCapacity_mAh_g);
-  assert.ok(Math.abs((v.published ?? NaN) - (NCM811_VS_LI.averageDischarge_V - s.anodeMean_V)) < 1e-12);
-  assert.equal(cap.pass, true, `capacity ${cap.simulated}`);
-  assert.equal(v.pass, true, `voltage ${v.simulated} vs ${v.published}`);
-  // every compared row says where its number comes from; a row without a published number is not judged
+  assert.equal(v.published, null);
+  assert.equal(v.pass, null);
   for (const r of s.rows) {
     if (r.published === null) assert.equal(r.pass, null);
     assert.ok(r.source.length > 0 && r.inputs.includes('examples/patent-line.yaml'));
   }
-  assert.ok(!/free Li\)/.test(v.source) && /Li3Al2/.test(v.source), v.source);
+});
+
+test('validate-cell: the produced cell beside its literature ranges — CE, plating against the CCD, rate band with its parameters', () => {
+  const v = validateCell();
+  const [u, c] = v.cases;
+  assert.ok(u!.ce < c!.ce && u!.ce <= 1 && c!.ce <= 1);
+  const r = u!.assessment.ceRange;
+  assert.equal(r.low, JANGID2024.figures['firstCycleCE_uncoated']!.value! - 0.003);
+  assert.match(r.source, /10\.1038\/s41467-024-54331-w/);
+  assert.ok(u!.eq1_pct > 0, 'Li left in the anode thickens the cell');
+  assert.ok(u!.assessment.plating.plated && u!.assessment.np.np < 1, 'the example plates: its host is full as made');
+  assert.ok(v.rate.band.low <= v.rate.band.nominal && v.rate.band.nominal <= v.rate.band.high);
+  assert.ok(v.rate.band.parameters.every((p) => p.source.length > 10));
 });
 
 test('published-figure records: a number names where it stands; a missing one says so and is not compared', () => {

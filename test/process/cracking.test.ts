@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateStations } from '../../src/process/stations.ts';
 import { crackRisk, laminate } from '../../src/process/cracking.ts';
-import { betaLimitedPhases } from '../../src/process/alloying.ts';
+import { betaLimitedPhases, phaseVolumes } from '../../src/process/alloying.ts';
+import { mechanicalProperties } from '../../src/materials/mechanics.ts';
 import type { CrackInput } from '../../src/process/cracking.ts';
 
 const base = (o: Partial<CrackInput> = {}): CrackInput => ({
@@ -155,4 +156,177 @@ test('claim 2 sensitivity: the verdict (sandwiched < free-standing) is scanned o
     ['growthInPlaneFraction', 'liAlFractureToughness', 'creepStrength'],
   );
   for (const x of ev.claim2DependsOn) assert.equal(x.atDefault, true);
+});
+
+// ── analytic cases and limits of the crack mechanics ────────────────────────────────────────────────────────
+
+const quiet = (o: Partial<CrackInput> = {}): CrackInput =>
+  base({
+    growthInPlaneFraction: 0,
+    T_form_K: 298.15,
+    webTension_N_per_m: 0,
+    coreRadius_m: 1e12,
+    stackPressure_Pa: 0,
+    cycleLi_mol_m2: 0,
+    ...o,
+  });
+
+test('no load at all (no growth strain, formed at 25 °C, no tension, flat, no cycling): no driving force in either configuration', () => {
+  const c = crackRisk(quiet());
+  for (const x of [c.sandwiched, c.free_standing]) {
+    assert.ok(Math.abs(x.G_J_m2) < 1e-18, `${x.G_J_m2}`);
+    assert.ok(x.risk < 1e-15);
+    assert.equal(x.crack_spacing_m, null);
+    assert.equal(x.crack_density_per_m, 0);
+  }
+});
+
+test("Timoshenko's bimetal with unequal layers: curvature κ = 6Δε(1+m)²/(h[3(1+m)² + (1+mn)(m² + 1/(mn))])", () => {
+  for (const [t1, t2, E1, E2] of [
+    [10e-6, 20e-6, 70e9, 120e9],
+    [5e-6, 50e-6, 200e9, 20e9],
+    [30e-6, 3e-6, 40e9, 93e9],
+  ] as const) {
+    const de = 2e-3;
+    const r = laminate(
+      [
+        { E: E1, t: t1, e: 0 },
+        { E: E2, t: t2, e: de },
+      ],
+      0,
+      undefined,
+    );
+    const m = t1 / t2;
+    const n = E1 / E2;
+    const h = t1 + t2;
+    const k = (6 * de * (1 + m) ** 2) / (h * (3 * (1 + m) ** 2 + (1 + m * n) * (m * m + 1 / (m * n))));
+    assert.ok(Math.abs(r.k - k) < 1e-9 * k, `${r.k} vs ${k}`);
+  }
+});
+
+test('thin alloy film on a thick substrate cooled by ΔT: σ = E/(1−ν)·(α_f − α_s)·ΔT (equibiaxial modulus, Stoney limit)', () => {
+  // 0.05 mol/m² of Al → ≈ 1 µm of β-LiAl on 5 mm of Cu, formed at 125 °C and cooled to 25 °C
+  const film = mechanicalProperties('LiAl');
+  const cu = mechanicalProperties('Cu');
+  const dT = -100;
+  const c = crackRisk(
+    quiet({
+      above: [],
+      below: [{ material: 'Cu', thickness_m: 5e-3 }],
+      nAl_mol_m2: 0.05,
+      end: betaLimitedPhases(0.05, 0.05),
+      T_form_K: 398.15,
+    }),
+  );
+  const E = film.youngsModulus.value;
+  const nu = film.poissonRatio.value;
+  const expected = (E / (1 - nu)) * (film.thermalExpansion.value - cu.thermalExpansion.value) * -dT;
+  assert.ok(expected > 0, 'LiAl expands more than Cu: cooling puts the film in tension');
+  assert.ok(
+    Math.abs(c.sandwiched.sigma_max_Pa - expected) < 2e-3 * expected,
+    `${c.sandwiched.sigma_max_Pa} vs ${expected}`,
+  );
+  // a uniaxial (E/(1−ν²)) or plain-E modulus would be 7–25 % off
+  assert.ok(Math.abs(c.sandwiched.sigma_max_Pa - (expected * (1 - nu)) / (1 - nu * nu)) > 0.05 * expected);
+});
+
+test('bending on the winding core: a free alloy sheet of thickness h carries ±E/(1−ν²)·h/(2R) at its faces (cylindrical bending of a wide web)', () => {
+  // no Al left (nAl = 0 beyond the product): a single alloy ply
+  const end = betaLimitedPhases(1, 1);
+  const h = phaseVolumes(end)
+    .filter((p) => p.phase !== 'Li' && p.phase !== 'Al')
+    .reduce((s, p) => s + p.n_mol_m2 * p.Vm_m3_mol, 0);
+  const R = 0.05;
+  const c = crackRisk(quiet({ nAl_mol_m2: 0, end, coreRadius_m: R }));
+  const p = mechanicalProperties('LiAl');
+  const Eps = p.youngsModulus.value / (1 - p.poissonRatio.value ** 2);
+  const expected = (Eps * h) / (2 * R);
+  assert.ok(Math.abs(c.free_standing.sigma_max_Pa - expected) < 1e-9 * expected);
+  // and a through crack of half-length h in a sheet: G = π σ² h / E′, against Γ = K_Ic²/E′
+  const K = p.fractureToughness!.value;
+  assert.ok(Math.abs(c.free_standing.ratio - (Math.PI * expected ** 2 * h) / K ** 2) < 1e-9 * c.free_standing.ratio);
+});
+
+test('Norton creep (n = 4): when creep limits the growth stress, forming 16× slower halves the stress and quarters G', () => {
+  const slowCreep = (t: number): CrackInput =>
+    quiet({ growthInPlaneFraction: 0.5, creepStrength_Pa: 1e4, formationTime_s: t });
+  const a = crackRisk(slowCreep(100)).free_standing;
+  const b = crackRisk(slowCreep(1600)).free_standing;
+  assert.ok(a.G_J_m2 > 0);
+  assert.ok(Math.abs(a.sigma_max_Pa / b.sigma_max_Pa - 2) < 1e-3, `${a.sigma_max_Pa / b.sigma_max_Pa}`);
+  assert.ok(Math.abs(a.G_J_m2 / b.G_J_m2 - 4) < 2e-3, `${a.G_J_m2 / b.G_J_m2}`);
+  // the elastic limit: a creep strength far above the elastic stress no longer matters
+  const e1 = crackRisk(quiet({ growthInPlaneFraction: 0.5, creepStrength_Pa: 1e15 })).free_standing.G_J_m2;
+  const e2 = crackRisk(quiet({ growthInPlaneFraction: 0.5, creepStrength_Pa: 1e17 })).free_standing.G_J_m2;
+  assert.ok(e1 > 0 && Math.abs(e1 / e2 - 1) < 1e-4, `${e1} ${e2}`);
+});
+
+test('a fully converted free sheet with only its own growth strain is stress-free (uniform eigenstrain, free to expand)', () => {
+  const end = betaLimitedPhases(1, 1);
+  const c = crackRisk(quiet({ nAl_mol_m2: 0, end, growthInPlaneFraction: 1, creepStrength_Pa: 1e15 }));
+  // (round-off only: the elastic growth stress scale E/(1−ν)·e is ~10 GPa here)
+  assert.ok(Math.abs(c.free_standing.sigma_max_Pa) < 1e-3, `${c.free_standing.sigma_max_Pa}`);
+  // bonded to the Cu and the electrolyte it is held: compressed while it forms, so still no tensile driving force
+  assert.ok(c.sandwiched.sigma_max_Pa < 0);
+  assert.equal(c.sandwiched.G_J_m2, 0);
+});
+
+test('stack pressure and toughness: pressure never raises the sandwiched driving force and leaves the free sheet alone; G/Γ ∝ 1/K_Ic²', () => {
+  const loaded = (o: Partial<CrackInput>): CrackInput =>
+    base({ end: betaLimitedPhases(0.5, 1), extent: 0.5, cycleLi_mol_m2: 0.3, ...o });
+  let prev = Infinity;
+  const free0 = crackRisk(loaded({ stackPressure_Pa: 0 })).free_standing.G_J_m2;
+  for (const p of [0, 1e6, 5e6, 20e6]) {
+    const c = crackRisk(loaded({ stackPressure_Pa: p }));
+    assert.ok(c.sandwiched.G_J_m2 <= prev + 1e-15);
+    assert.equal(c.free_standing.G_J_m2, free0);
+    prev = c.sandwiched.G_J_m2;
+  }
+  const k1 = crackRisk(loaded({ fractureToughness_Pa_m05: 0.5e6 }));
+  const k2 = crackRisk(loaded({ fractureToughness_Pa_m05: 2e6 }));
+  assert.equal(k1.sandwiched.G_J_m2, k2.sandwiched.G_J_m2);
+  assert.ok(Math.abs(k1.sandwiched.ratio / k2.sandwiched.ratio - 16) < 1e-9);
+});
+
+test('crack spacing once G > Γ: fragments shrink as the driving force grows, and the bonded layer keeps contact (not isolated)', () => {
+  const loaded = (K: number): CrackInput =>
+    base({ end: betaLimitedPhases(0.5, 1), extent: 0.5, cycleLi_mol_m2: 0.3, fractureToughness_Pa_m05: K });
+  const g = crackRisk(loaded(1e6)).sandwiched;
+  assert.ok(g.G_J_m2 > 0);
+  // toughness values putting G/Γ at 1.01, 2, 10 and 100
+  const K1 = 1e6 * Math.sqrt(g.ratio);
+  let prevS = Infinity;
+  for (const r of [1.01, 2, 10, 100]) {
+    const s = crackRisk(loaded(K1 / Math.sqrt(r))).sandwiched;
+    assert.ok(Math.abs(s.ratio - r) < 1e-9 * r);
+    assert.equal(s.risk, 1);
+    assert.ok(s.crack_spacing_m !== null && s.crack_spacing_m > 0 && s.crack_spacing_m < prevS);
+    assert.equal(s.isolated_fraction, 0);
+    prevS = s.crack_spacing_m!;
+  }
+  // below Γ no cracks form
+  assert.equal(crackRisk(loaded(K1 / Math.sqrt(0.99))).sandwiched.crack_spacing_m, null);
+});
+
+test('continuity: the driving ratios have no jumps over the in-plane growth share, the formation temperature and the web tension', () => {
+  const scan = (f: (x: number) => CrackInput, xs: number[]): void => {
+    const ys = xs.map((x) => {
+      const c = crackRisk(f(x));
+      return [c.sandwiched.ratio, c.free_standing.ratio] as const;
+    });
+    for (const k of [0, 1] as const)
+      for (let i = 1; i + 2 < ys.length; i++) {
+        const d = Math.abs(ys[i + 1]![k] - ys[i]![k]);
+        const around = Math.max(Math.abs(ys[i]![k] - ys[i - 1]![k]), Math.abs(ys[i + 2]![k] - ys[i + 1]![k]));
+        assert.ok(d <= 3 * around + 1e-12, `jump ${d} vs neighbours ${around} at ${xs[i]}`);
+      }
+  };
+  const lin = (a: number, b: number, n: number): number[] =>
+    Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
+  scan(
+    (x) => base({ growthInPlaneFraction: x, cycleLi_mol_m2: 0.3, end: betaLimitedPhases(0.5, 1), extent: 0.5 }),
+    lin(0, 1, 81),
+  );
+  scan((x) => base({ T_form_K: x }), lin(290, 460, 86));
+  scan((x) => base({ webTension_N_per_m: x }), lin(0, 3000, 61));
 });

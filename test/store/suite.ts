@@ -499,4 +499,38 @@ export function defineStoreSuite(h: DialectHarness): void {
       assert.ok(observations.has('nothing'), 'the reader ran while the transaction was open');
     });
   });
+
+  test(`[${d}] deleteRun and pruneRuns remove runs with everything they own, keep the rest and shared recipe texts`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++)
+        ids.push(
+          await store.saveRun({
+            ...makeInput(40 + i, {
+              cells: 12,
+              cycles: 3,
+              points: 5,
+              recipeText: i < 2 ? 'name: shared\n' : `name: r${i}\n`,
+            }),
+            createdAt: new Date(Date.UTC(2026, 0, 1 + i)),
+          }),
+        );
+      const del = await store.deleteRun(ids[0]!);
+      assert.deepEqual(del.runs, [ids[0]]);
+      assert.equal(del.cells, 12);
+      assert.equal(del.recipes, 0, 'the shared recipe text is still used by run 2');
+      assert.equal(await count(store, 'cells', ids[0]), 0);
+      assert.equal(await count(store, 'cells', ids[1]), 12);
+      const pr = await store.pruneRuns(2);
+      assert.deepEqual(pr.runs, [ids[1]]);
+      assert.equal(pr.recipes, 1, 'the shared recipe text went with its last run');
+      assert.deepEqual(
+        (await store.listRuns()).map((r) => r.id),
+        [ids[3], ids[2]],
+      );
+      assert.equal(await orphanRows(store), 0);
+      await assert.rejects(store.deleteRun(ids[0]!), /no run matches/);
+      await assert.rejects(store.pruneRuns(-1), /keep: must be an integer >= 0/);
+    });
+  });
 }

@@ -263,7 +263,7 @@ test('formatRun: sections with values and units; formatDiff: changed fields with
       `line\\.stations\\[id=240\\]\\.force_N +N +${fmtNum(f0).replace('.', '\\.')} +15000 +\\+${fmtNum(15000 - f0, 4).replace('.', '\\.')} +\\+[\\d.]+%$`,
     ),
   );
-  assert.match(dtxt, /^1 number changed, 0 other values changed, 0 added, 0 removed$/m);
+  assert.match(dtxt, /^1 number changed, 0 other values changed, 0 added, 0 removed; 0 arrays with changed elements$/m);
   const none = formatDiff({ ...diff, output: diffJson(run.output, run.output) });
   assert.match(none, /^results: identical$/m);
 });

@@ -218,6 +218,7 @@ test('rollcell sweep: study errors exit 2 naming the study file and field; --set
     xl,
   ]);
   assert.equal(r3.code, 0, r3.stderr);
+  assert.match(r3.stderr, /sweep pressure: 2\/2 points/, 'progress on stderr');
   const lines = readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(lines.length, 3);
   // 25 °C at 240 is not heating: claim 7 not met at every point
@@ -246,8 +247,10 @@ test('rollcell sweep: study errors exit 2 naming the study file and field; --set
     '0',
     '--set',
     'stations.240.temperature_C=25',
+    '--quiet',
   ]);
   assert.match(r4.stdout, /2 points \(0 failed\), resumed/);
+  assert.equal(r4.stderr, '', '--quiet: no progress');
 });
 
 test('the study report draws a heatmap with axes, units, claim boundaries and the feasible window', async () => {

@@ -138,14 +138,15 @@ export function setPoint(c: Control, t: number): number {
   return typeof c.value === 'function' ? c.value(t) : c.value;
 }
 
-/** stoichiometric capacity of the cell (C) */
+/** stoichiometric capacity of the cell (C): the smaller electrode's, summed over its materials (blends) */
 export function stoichiometricCapacity_C(p: LiquidCellParams): number {
   const A = p.cell.electrodeArea_m2 * p.cell.electrodePairs;
-  const n = p.negative;
-  const q = p.positive;
-  const qn = F * n.maxConcentration_mol_m3 * n.activeFraction * n.thickness_m * A * (n.stoMax - n.stoMin);
-  const qp = F * q.maxConcentration_mol_m3 * q.activeFraction * q.thickness_m * A * (q.stoMax - q.stoMin);
-  return Math.min(qn, qp);
+  const q = (e: BpxElectrode): number =>
+    e.particles.reduce(
+      (s, m) => s + F * m.maxConcentration_mol_m3 * m.activeFraction * e.thickness_m * A * (m.stoMax - m.stoMin),
+      0,
+    );
+  return Math.min(q(p.negative), q(p.positive));
 }
 
 export function validateControl(c: Control): void {

@@ -7,30 +7,51 @@ import { checkModelParams, type LiquidModelOptions } from './common.ts';
 import { ProblemError } from '../../problems.ts';
 import { DfnModel } from './dfn.ts';
 import { SpmeModel } from './spme.ts';
+import { BlendedSpmModel } from './blended.ts';
 
 export { DfnModel } from './dfn.ts';
 export { SpmeModel } from './spme.ts';
+export { BlendedSpmModel } from './blended.ts';
 export * from './common.ts';
 export * from './simulate.ts';
 export * from './profile-csv.ts';
 
-export type LiquidModel = DfnModel | SpmeModel;
+export type LiquidModel = DfnModel | SpmeModel | BlendedSpmModel;
 
 /** Build a liquid-electrolyte cell model: 'dfn' (default), 'spme' or 'spm'. */
 export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOptions = {}): LiquidModel {
   const kind = opts.model ?? 'dfn';
   if (kind === 'dfn' || kind === 'spme' || kind === 'spm') checkModelParams(params, kind);
-  for (const [side, e] of [
-    ['Negative', params.negative],
-    ['Positive', params.positive],
-  ] as const)
-    if (e.particles.length > 1)
+  const blends = (
+    [
+      ['Negative', params.negative],
+      ['Positive', params.positive],
+    ] as const
+  ).filter(([, e]) => e.particles.length > 1);
+  if (blends.length > 0) {
+    // blended electrodes (PyBaMM's particle phases): the single-particle models with one particle per material
+    if (kind !== 'spm' && kind !== 'spme')
+      throw new ProblemError(
+        blends.map(([side, e]) => ({
+          path: `Parameterisation.${side} electrode.Particle`,
+          problem: `a blended electrode (${e.particles.length} materials) runs in the spm and spme; the ${kind} with several materials per electrode is not built yet`,
+          got: e.particles.map((p) => p.name).join(', '),
+          allowed: 'model spm, spme',
+        })),
+      );
+    if (opts.thermal)
       throw new ProblemError({
-        path: `Parameterisation.${side} electrode.Particle`,
-        problem: `a blended electrode (${e.particles.length} materials) does not run in the ${kind} yet`,
-        got: e.particles.map((p) => p.name).join(', '),
-        allowed: 'one active material per electrode',
+        path: 'thermal',
+        problem: 'the lumped thermal model of a cell with a blended electrode is not built yet',
+        got: 'a thermal model',
+        allowed: 'isothermal (the cell at the ambient temperature)',
       });
+    return new BlendedSpmModel(params, {
+      electrolyte: kind === 'spme',
+      ...(opts.mesh ? { mesh: opts.mesh } : {}),
+      ...(opts.hysteresis !== undefined ? { hysteresis: opts.hysteresis } : {}),
+    });
+  }
   const common = {
     ...(opts.mesh ? { mesh: opts.mesh } : {}),
     ...(opts.thermal !== undefined ? { thermal: opts.thermal } : {}),

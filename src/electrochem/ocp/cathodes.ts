@@ -83,38 +83,91 @@ export class MonotoneTable {
 }
 
 /**
- * Site-exhaustion barrier near full lithiation, U_b(y) = −0.2·ln(1 + exp((y − 1)/0.002)) V. Layered
- * oxides' OCP falls steeply as y → 1; the source fits/tables stop at (or extrapolate to) y = 1 without
- * that fall, which would let a model push y past 1. Form and constants: assumption (numerical
- * regularisation of the physical limit y ≤ 1; < 2 mV effect for y < 0.985).
+ * Beyond the range a source measured or fitted, an intercalation OCP is continued by the configurational
+ * (ideal lattice-gas) term of the remaining sites, U ∝ −(RT/F)·ln(y/(1 − y)) (e.g. Bazant, Acc. Chem. Res.
+ * 46 (2013) 1144, doi:10.1021/ar300145c, eq. for an ideal solid solution), joined C¹ to the source at its
+ * end points [a, b]:
+ *   y > b:  U = U(b) + m_b·(y − b) + (RT/F)·(L(b) − L(y)),  m_b = U′(b) + (RT/F)/(b(1 − b)),  L = ln(y/(1 − y)),
+ *   y < a:  the same about a.
+ * So U → −∞ as y → 1 (no more sites: Li cannot be pushed past full lithiation) and U → +∞ as y → 0; y ≤ 1
+ * is a property of the thermodynamics, not a barrier added to a padded table point. The derivative
+ * stays below the source's end slope, so U is monotone. T = 298.15 K for the term (the sources are RT fits).
+ * Below 1e-9 from 0 or 1 the term is continued linearly (a guard for Newton iterates that overshoot).
  */
-function barrier(y: number): { v: number; d: number } {
-  const z = (y - 1) / 0.002;
-  if (z > 30) return { v: -0.2 * z, d: -0.2 / 0.002 };
-  const e = Math.exp(z);
-  return { v: -0.2 * Math.log1p(e), d: (-0.2 / 0.002) * (e / (1 + e)) };
+const KT_REF = (8.314462618 * 298.15) / 96485.33212; // V
+function logit(y: number): { L: number; dL: number } {
+  const e = 1e-4;
+  if (y > 1 - e) {
+    const L0 = Math.log((1 - e) / e);
+    const d = 1 / ((1 - e) * e);
+    return { L: L0 + d * (y - 1 + e), dL: d };
+  }
+  if (y < e) {
+    const L0 = Math.log(e / (1 - e));
+    const d = 1 / ((1 - e) * e);
+    return { L: L0 + d * (y - e), dL: d };
+  }
+  return { L: Math.log(y / (1 - y)), dL: 1 / (y * (1 - y)) };
 }
-function withBarrier(
-  u: (y: number) => number,
-  du: (y: number) => number,
+function latticeGasEnds(
+  f: (y: number) => { v: number; d: number },
+  a: number,
+  b: number,
 ): { U: (y: number) => number; dUdy: (y: number) => number } {
-  return { U: (y) => u(y) + barrier(y).v, dUdy: (y) => du(y) + barrier(y).d };
+  const fa = f(a);
+  const fb = f(b);
+  const La = logit(a);
+  const Lb = logit(b);
+  const ma = fa.d + KT_REF * La.dL;
+  const mb = fb.d + KT_REF * Lb.dL;
+  const ev = (y: number): { v: number; d: number } => {
+    if (y > b) {
+      const L = logit(y);
+      return { v: fb.v + mb * (y - b) + KT_REF * (Lb.L - L.L), d: mb - KT_REF * L.dL };
+    }
+    if (y < a) {
+      const L = logit(y);
+      return { v: fa.v + ma * (y - a) + KT_REF * (La.L - L.L), d: ma - KT_REF * L.dL };
+    }
+    return f(y);
+  };
+  return { U: (y) => ev(y).v, dUdy: (y) => ev(y).d };
 }
 
 // ------------------------------------------------------------------ entries
 const CHEN =
   'Chen et al., J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050 (LG M50 NMC811, GITT table, PyBaMM data file)';
-const nmc811Table = new MonotoneTable(NMC811_CHEN2020_STO, NMC811_CHEN2020_OCP_V);
+/**
+ * The measured GITT rows only: the data file's first and last rows (y = 0.2488 at 4.40 V and y = 1 at
+ * 3.523 V) are marked in the file as "extra point(s) to avoid extrapolation" — padding, not data.
+ */
+const NMC811_MEASURED: readonly [number, number] = [0.26, 0.95];
+const nmc811Rows = NMC811_CHEN2020_STO.map((y, i) => [y, NMC811_CHEN2020_OCP_V[i]!] as const).filter(
+  ([y]) => y > NMC811_MEASURED[0] && y < NMC811_MEASURED[1],
+);
+const nmc811Table = new MonotoneTable(
+  nmc811Rows.map((r) => r[0]),
+  nmc811Rows.map((r) => r[1]),
+);
+const NMC811_LO = nmc811Rows[0]![0];
+const NMC811_HI = nmc811Rows[nmc811Rows.length - 1]![0];
 
+/**
+ * NCM811: Chen et al.'s GITT table over its measured range y = 0.266–0.906 (4.29–3.567 V), continued
+ * beyond it by the lattice-gas term (latticeGasEnds). Stoichiometry axis: y is the filled fraction of
+ * the Li sites — 0 an empty host, 1 every site filled (the pristine, fully lithiated oxide). Chen et
+ * al.'s fitted c_max (63 104 mol m⁻³) is not used anywhere; the model's site density is the oxide's
+ * own, ρ/M (one Li per formula unit, datasheet §4.1). Placing the table on that axis assumes that
+ * Chen's fitted axis and the site count share their ends (empty and full) — datasheet §8-C5: the fit
+ * does not publish the link; the effect is a stretch of the y axis, bounded by the practical capacity
+ * (≈ 200 mAh/g, 3.0–4.3 V vs Li) that the model reproduces.
+ */
 const NCM811: CathodeOcp = {
   id: 'NCM811',
-  source: CHEN,
+  source: `${CHEN}; measured rows only (y ${NMC811_LO.toFixed(3)}–${NMC811_HI.toFixed(3)}), lattice-gas continuation outside`,
   assumption: false,
-  validRange: [NMC811_CHEN2020_STO[0]!, 1],
-  ...withBarrier(
-    (y) => nmc811Table.eval(y).v,
-    (y) => nmc811Table.eval(y).d,
-  ),
+  validRange: [NMC811_LO, NMC811_HI],
+  ...latticeGasEnds((y) => nmc811Table.eval(y), NMC811_LO, NMC811_HI),
 };
 
 /**
@@ -130,8 +183,8 @@ const NCM622: CathodeOcp = {
   source:
     'NMC532 polynomial fit (Mohtat et al. 2020, UMBL cell; as in PyBaMM NMC_ocp_Mohtat2020) used for NCM622 — assumption',
   assumption: true,
-  validRange: [0.2, 1],
-  ...withBarrier(mohtat, dMohtat),
+  validRange: [0.2, 0.95],
+  ...latticeGasEnds((y) => ({ v: mohtat(y), d: dMohtat(y) }), 0.2, 0.95),
 };
 
 /**
@@ -165,10 +218,7 @@ const NCM111: CathodeOcp = {
     'Ramadass et al., J. Electrochem. Soc. 151 (2004) A196, doi:10.1149/1.1634273 — rational fit, used for NMC111 in BattMo (SINTEF)',
   assumption: false,
   validRange: [0.46, 0.99],
-  ...withBarrier(
-    (y) => ramadass(y).v,
-    (y) => ramadass(y).d,
-  ),
+  ...latticeGasEnds((y) => ramadass(y), 0.46, 0.99),
 };
 
 /**
@@ -277,10 +327,7 @@ const LNMO: CathodeOcp = {
   source: 'assumption: two-step Ni plateau at ~4.7 V (datasheet §4.1, U) with Nernstian ends',
   assumption: true,
   validRange: [0.02, 0.98],
-  ...withBarrier(
-    (y) => lnmo(y).v,
-    (y) => lnmo(y).d,
-  ),
+  ...latticeGasEnds((y) => lnmo(y), 0.02, 0.98),
 };
 
 const REGISTRY: ReadonlyMap<string, CathodeOcp> = new Map(

@@ -1,101 +1,229 @@
 /**
- * Ageing submodels for repeated cycling (seed claim 19), applied after each cycle. Each can be switched
- * off in params.ageing.
+ * Ageing of the solid-state Li–Al | Li6PS5Cl | layered-oxide cell (seed claim 19, issue 16): the
+ * mechanisms such a cell has, each switchable (recipe `cycling.ageing_mechanisms`) and each with its source
+ * (parameters with value, range, kind and source in data/ageing/mechanisms.json).
  *
- * 1. Interphase growth at the cathode|SE interface (parabolic, diffusion-limited: δ ∝ √t; form as in
- *    Scaltrito, Lanjan, Srinivasan, Energies 17 (2024) 2896, doi:10.3390/en17122896; NCM811|thiophosphate
- *    interphase: Koerver et al., Chem. Mater. 29 (2017) 5574, doi:10.1021/acs.chemmater.7b00931):
- *      R_int += kR·(√t₂ − √t₁)·A_T,  Li consumed += kLi·A·(√t₂ − √t₁)·A_T,  A_T = exp(−Ea/R(1/T − 1/Tref)).
- *    The Li consumed is taken from the anode (loss of Li inventory).
- * 2. Contact loss (loss of active material) driven by the active material's volume change and opposed
- *    by stack pressure (Shi et al., J. Mater. Chem. A 2020, d0ta06985j; Koerver 2017; DS §4.3):
- *      δ = k·|Δε_v|·P0/(P0 + P) per cycle, activeScale ← activeScale·(1 − δ);
- *    Δε_v: the active material's volume strain swing over the cycle from the charge passed. The Li held
- *    by the isolated particles leaves the cyclable inventory with them. P0 from the 0 vs 125 MPa data
- *    of Yan et al. 2026 (DS §4.3, secondary source).
- * 3. Extra loss of Li inventory per charge passed (e.g. anode-side interphase), off by default.
+ * The laws act on an explicit, per-m² degradation state (`DegradationState`, a plain value: `degrade`
+ * returns a new one), so one law serves the cell models, the pack's cells and the fit alike:
  *
- * Every step only ever reduces capacity-relevant quantities: no submodel can raise capacity.
+ *  1. Cathode–electrolyte interphase (CEI), parabolic (diffusion-limited, δ ∝ √t; Scaltrito et al. 2024,
+ *     Koerver et al. 2017): an effective time τ_c grows by f_T·e^{κ_c(SOC−½)}·Δt, f_T = exp(−Ea/R·(1/T−1/T_ref));
+ *     Li bound = k_Li·√τ_c, resistance = k_R·√τ_c. CALENDAR ageing is this law during rest (SOC and T of
+ *     the rest); CYCLE time adds at the cycle's mean SOC. Growth with T and SOC is therefore built in.
+ *  2. Anode–electrolyte interphase (AEI): Li-rich Li–Al and plated Li reduce Li6PS5Cl (Wenzel et al.
+ *     2018): the same parabolic law on τ_a (SOC slope κ_a), plus fresh interphase on the surface the
+ *     alloy's breathing cracks open each cycle (∝ the anode's volumetric strain swing).
+ *  3. Dead Li: a fraction of the Li plated in a cycle is not stripped back.
+ *  4. Cathode contact loss vs stack pressure: the active material's volume swing Δε_c isolates particles
+ *     until the composite settles; the isolated fraction L_c approaches L∞ = λ·Δε_c·P0/(P0 + P) with a
+ *     time constant of N_c cycles (Shi et al. 2020; magnitude and P0 fitted to Yan et al. 2026).
+ *  5. Anode void formation / contact loss from the alloy's breathing vs stack pressure and C-rate: the
+ *     contact fraction lost per cycle is k_a·Δε_a·P0a/(P0a + P)·(1 + i_dis/CCD(P, T)) (Kasemchainan 2019).
+ *  6. Li inventory loss into the interphases and dead Li (1–3) leaves the anode; the Li in isolated
+ *     cathode particles leaves the cyclable inventory with them.
+ *  7. Temperature: the laws run at the temperature the caller passes (the pack's thermal model), not
+ *     only at the cell model's own temperature.
  *
- * The recipe switches the mechanisms (`cycling.ageing_mechanisms`) through `ageingWithMechanisms`:
- *   interphase   — the interphase's resistance growth (kR·√t)
- *   contact_loss — loss of active material by contact loss (2.)
- *   li_inventory — Li consumed by side reactions: the interphase's kLi·√t and the per-charge loss (3.)
- * With all three off nothing changes between cycles.
+ * No law ever raises capacity: every accumulator only grows.
  */
 import { F, R } from '../../materials/constants.ts';
 import type { CycleSummary } from '../model.ts';
 import type { AgeingParams } from './params.ts';
-import { cathodeVolumeStrain, type CellCore } from './common.ts';
+import { anodeVolumePerAl, cathodeVolumeStrain, type CellCore } from './common.ts';
+import { criticalCurrentDensity } from './plating.ts';
 import { problem } from '../../problems.ts';
+import {
+  ALL_MECHANISMS,
+  NO_MECHANISMS,
+  defaultAgeingValues,
+  type AgeingMechanisms,
+  type AgeingParameterId,
+  type AgeingValues,
+  FRESH_DEGRADATION,
+  type DegradationState,
+} from './ageing-data.ts';
 
-/** the switchable ageing mechanisms (recipe `cycling.ageing_mechanisms`) */
-export interface AgeingMechanisms {
-  /** interphase growth at the cathode|SE interface: resistance growth kR·√t */
-  readonly interphase: boolean;
-  /** contact loss (loss of active material) driven by volume change, opposed by stack pressure */
-  readonly contact_loss: boolean;
-  /** loss of Li inventory by side reactions (the interphase's Li consumption and the per-charge loss) */
-  readonly li_inventory: boolean;
+export {
+  ALL_MECHANISMS,
+  NO_MECHANISMS,
+  FRESH_DEGRADATION,
+  defaultAgeingValues,
+  type AgeingMechanisms,
+  type AgeingValues,
+  type DegradationState,
+};
+
+/** the default ageing parameters: every mechanism on, the nominal values */
+export function defaultAgeingParams(): AgeingParams {
+  return { mechanisms: ALL_MECHANISMS, values: defaultAgeingValues() };
 }
 
-export const ALL_MECHANISMS: AgeingMechanisms = { interphase: true, contact_loss: true, li_inventory: true };
+/** the ageing parameters with the given mechanisms switched (those not named keep the base setting) */
+export function ageingWithMechanisms(base: AgeingParams, m: Partial<AgeingMechanisms>): AgeingParams {
+  return { ...base, mechanisms: { ...base.mechanisms, ...m } };
+}
 
-/**
- * The ageing parameters with the given mechanisms switched off (a switched-on mechanism keeps the base
- * setting, so all on gives `base` unchanged). Interphase resistance and its Li consumption are split:
- * the resistance belongs to `interphase`, the Li to `li_inventory`.
- */
-export function ageingWithMechanisms(base: AgeingParams, m: AgeingMechanisms): AgeingParams {
-  const ip = base.interphase;
+/** the ageing parameters with some values replaced */
+export function ageingWithValues(base: AgeingParams, v: Partial<Record<AgeingParameterId, number>>): AgeingParams {
+  return { ...base, values: { ...base.values, ...v } };
+}
+
+// ----------------------------------------------------------------------------------------- the laws
+/** what one ageing update sees (SI; per m² where it says so) */
+export interface AgeingInputs {
+  /** time under current (s) and its mean SOC (0..1) */
+  readonly cycling_s: number;
+  readonly meanSoc: number;
+  /** time at rest (s) and the SOC of the rest */
+  readonly rest_s: number;
+  readonly restSoc: number;
+  readonly temperature_K: number;
+  readonly stackPressure_Pa: number;
+  /** volumetric strain swing of the cathode active material and of the anode alloy over the cycle (0 = no cycle) */
+  readonly cathodeStrain: number;
+  readonly anodeStrain: number;
+  /** mean discharge current density (A m⁻²) */
+  readonly dischargeCurrent_A_m2: number;
+  /** Li plated in the cycle (mol m⁻²) */
+  readonly platedLi_mol_m2: number;
+}
+
+const T_REF = 298.15;
+
+/** total Li a state has taken out of the cyclable inventory by side reactions (mol m⁻²) */
+export function sideReactionLi_mol_m2(s: DegradationState): number {
+  return s.liCei_mol_m2 + s.liAei_mol_m2 + s.liDead_mol_m2;
+}
+
+/** cathode interphase resistance of a state (Ω m² per true contact area) */
+export function interphaseResistance(s: DegradationState, a: AgeingParams): number {
+  return a.mechanisms.interphase ? a.values.cei_kR * Math.sqrt(s.ceiTime_s) : 0;
+}
+
+/** one ageing update: the state after a cycle (or a rest) with the given inputs */
+export function degrade(s: DegradationState, inp: AgeingInputs, a: AgeingParams): DegradationState {
+  const v = a.values;
+  const m = a.mechanisms;
+  for (const [k, x] of [
+    ['cycling_s', inp.cycling_s],
+    ['rest_s', inp.rest_s],
+    ['cathodeStrain', inp.cathodeStrain],
+    ['anodeStrain', inp.anodeStrain],
+    ['platedLi_mol_m2', inp.platedLi_mol_m2],
+    ['stackPressure_Pa', inp.stackPressure_Pa],
+    ['dischargeCurrent_A_m2', inp.dischargeCurrent_A_m2],
+  ] as const)
+    if (!(x >= 0)) throw problem(`ageing.${k}`, 'must be ≥ 0', String(x), '≥ 0');
+  if (!(inp.temperature_K > 0))
+    throw problem('ageing.temperature_K', 'must be > 0', String(inp.temperature_K), '> 0 K');
+  const T = inp.temperature_K;
+  const fT = Math.exp((-v.cei_Ea / R) * (1 / T - 1 / T_REF));
+  const restT = m.calendar ? inp.rest_s : 0;
+  const cycled = inp.cathodeStrain > 0 || inp.anodeStrain > 0;
+  let { ceiTime_s, aeiTime_s, cathodeLoss, anodeLoss, liCei_mol_m2, liAei_mol_m2, liDead_mol_m2 } = s;
+  // 1. cathode interphase (resistance with `interphase`, its Li with `li_inventory`)
+  if (m.interphase || m.li_inventory) {
+    const k = v.cei_socSlope;
+    const dt = fT * (Math.exp(k * (inp.meanSoc - 0.5)) * inp.cycling_s + Math.exp(k * (inp.restSoc - 0.5)) * restT);
+    const t2 = ceiTime_s + dt;
+    if (m.li_inventory) liCei_mol_m2 += v.cei_kLi * (Math.sqrt(t2) - Math.sqrt(ceiTime_s));
+    ceiTime_s = t2;
+  }
+  // 2. anode interphase, parabolic + cracked by breathing
+  if (m.anode_interphase && m.li_inventory) {
+    const k = v.aei_socSlope;
+    const dt = fT * (Math.exp(k * (inp.meanSoc - 0.5)) * inp.cycling_s + Math.exp(k * (inp.restSoc - 0.5)) * restT);
+    const t2 = aeiTime_s + dt;
+    liAei_mol_m2 += v.aei_kLi * (Math.sqrt(t2) - Math.sqrt(aeiTime_s)) + v.aei_freshPerStrain * inp.anodeStrain;
+    aeiTime_s = t2;
+  }
+  // 3. dead Li
+  if (m.li_inventory) liDead_mol_m2 += v.dead_li_fraction * inp.platedLi_mol_m2;
+  // 4. cathode contact loss: towards L∞(P, Δε) over N_c cycles; never recovers
+  if (m.contact_loss && inp.cathodeStrain > 0) {
+    const P0 = v.cathode_contact_P0;
+    const Linf = Math.min(0.95, v.cathode_contact_lambda * inp.cathodeStrain * (P0 / (P0 + inp.stackPressure_Pa)));
+    if (Linf > cathodeLoss) cathodeLoss += (Linf - cathodeLoss) * Math.min(1, 1 / v.cathode_contact_cycles);
+  }
+  // 5. anode voids from breathing vs pressure and stripping current
+  if (m.anode_voids && inp.anodeStrain > 0) {
+    const P0 = v.anode_void_P0;
+    const ccd = criticalCurrentDensity(Math.max(inp.stackPressure_Pa, 1e5), T).value;
+    const d =
+      v.anode_void_k * inp.anodeStrain * (P0 / (P0 + inp.stackPressure_Pa)) * (1 + inp.dischargeCurrent_A_m2 / ccd);
+    anodeLoss += (1 - anodeLoss) * Math.min(0.5, d);
+  }
   return {
-    interphase: {
-      ...ip,
-      enabled: ip.enabled && (m.interphase || m.li_inventory),
-      kR_ohm_m2_per_sqrt_s: m.interphase ? ip.kR_ohm_m2_per_sqrt_s : 0,
-      kLi_mol_m2_per_sqrt_s: m.li_inventory ? ip.kLi_mol_m2_per_sqrt_s : 0,
-    },
-    contactLoss: { ...base.contactLoss, enabled: base.contactLoss.enabled && m.contact_loss },
-    lithiumLoss: { ...base.lithiumLoss, enabled: base.lithiumLoss.enabled && m.li_inventory },
+    ceiTime_s,
+    aeiTime_s,
+    cathodeLoss,
+    anodeLoss,
+    liCei_mol_m2,
+    liAei_mol_m2,
+    liDead_mol_m2,
+    cycles: s.cycles + (cycled ? 1 : 0),
+    time_s: s.time_s + inp.cycling_s + inp.rest_s,
   };
 }
 
+// ------------------------------------------------------------------------- applied to a cell model
 export interface AgeingHooks {
   /** remove this many mol Li from the anode of the current state */
   removeLi(mol: number): void;
 }
 
-export function applyAgeing(core: CellCore, cycle: CycleSummary, hooks: AgeingHooks): void {
+/** the inputs of one ageing update of a cell model from what the cycler reports about a cycle */
+export function ageingInputsFor(core: CellCore, cycle: CycleSummary): AgeingInputs {
   const p = core.p;
-  const a = p.ageing;
-  const st = core.ageing;
   if (!(cycle.duration_s >= 0)) throw problem('cycle.duration_s', 'must be ≥ 0', String(cycle.duration_s), '≥ 0');
-  const t1 = st.age_s;
-  const t2 = t1 + cycle.duration_s;
-  if (a.interphase.enabled) {
-    const fT = Math.exp((-a.interphase.Ea_J_mol / R) * (1 / p.temperature_K - 1 / 298.15));
-    const ds = Math.sqrt(t2) - Math.sqrt(t1);
-    st.extraRc += a.interphase.kR_ohm_m2_per_sqrt_s * ds * fT;
-    const li = a.interphase.kLi_mol_m2_per_sqrt_s * p.area_m2 * ds * fT;
+  const st = core.ageing;
+  const swingC = Math.min(cycle.charge_C, cycle.discharge_C);
+  const meanSoc = cycle.meanSoc ?? 0.5;
+  let cathodeStrain = 0;
+  let anodeStrain = 0;
+  if (swingC > 0) {
+    // strain swings over the cycle's charge around its mean SOC (stoichiometries of the design window)
+    const mid = core.restStoich(Math.min(1, Math.max(0, meanSoc)));
+    const dy = swingC / (F * core.nC * Math.max(1e-6, st.activeScale));
+    cathodeStrain = Math.abs(cathodeVolumeStrain(p, mid.y - dy / 2) - cathodeVolumeStrain(p, mid.y + dy / 2));
+    const dx = swingC / (F * core.nAl);
+    const x1 = Math.max(0, mid.x - dx / 2);
+    const V1 = anodeVolumePerAl(x1, core.T);
+    anodeStrain = Math.abs(anodeVolumePerAl(x1 + dx, core.T) - V1) / V1;
+  }
+  const cycling = Math.max(0, cycle.duration_s - (cycle.rest_s ?? 0));
+  const iDis = cycle.dischargeCurrent_A ?? (cycling > 0 ? (2 * cycle.discharge_C) / cycling : 0);
+  return {
+    cycling_s: cycling,
+    meanSoc,
+    rest_s: cycle.rest_s ?? 0,
+    restSoc: cycle.restSoc ?? meanSoc,
+    temperature_K: cycle.temperature_K ?? p.temperature_K,
+    stackPressure_Pa: p.stackPressure_Pa,
+    cathodeStrain,
+    anodeStrain,
+    dischargeCurrent_A_m2: Math.abs(iDis) / p.area_m2,
+    platedLi_mol_m2: (cycle.platedLi_mol ?? 0) / p.area_m2,
+  };
+}
+
+/** apply one ageing update to a cell model's core; the Li the side reactions took leaves the anode */
+export function applyAgeing(core: CellCore, cycle: CycleSummary, hooks: AgeingHooks): void {
+  const a = core.p.ageing;
+  const st = core.ageing;
+  const before = sideReactionLi_mol_m2(st.degradation);
+  const next = degrade(st.degradation, ageingInputsFor(core, cycle), a);
+  st.degradation = next;
+  const li = (sideReactionLi_mol_m2(next) - before) * core.p.area_m2;
+  if (li > 0) {
     st.lostLi_mol += li;
     hooks.removeLi(li);
   }
-  if (a.contactLoss.enabled) {
-    const dy = Math.min(cycle.charge_C, cycle.discharge_C) / (F * core.nC * st.activeScale);
-    // strain swing: difference of the volume strain over a swing dy from the mid-window stoichiometry
-    const mid = core.restStoich(0.5).y;
-    const dEps = Math.abs(cathodeVolumeStrain(p, mid - dy / 2) - cathodeVolumeStrain(p, mid + dy / 2));
-    const P0 = a.contactLoss.P0_Pa;
-    const delta = Math.min(0.5, a.contactLoss.k * dEps * (P0 / (P0 + p.stackPressure_Pa)));
-    // the Li in the isolated particles leaves the inventory with them (lithiumInventory scales by activeScale)
-    st.activeScale *= 1 - delta;
-  }
-  if (a.lithiumLoss.enabled) {
-    const li = (a.lithiumLoss.fractionPerCharge * cycle.charge_C) / F;
-    st.lostLi_mol += li;
-    hooks.removeLi(li);
-  }
-  st.age_s = t2;
+  // the Li in the isolated particles leaves the inventory with them (lithiumInventory scales by activeScale)
+  st.activeScale = 1 - next.cathodeLoss;
+  st.anodeContact = 1 - next.anodeLoss;
+  st.extraRc = interphaseResistance(next, a);
+  st.age_s += cycle.duration_s;
   st.cycles += 1;
   core.refreshDerived();
 }

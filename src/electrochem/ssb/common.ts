@@ -5,9 +5,10 @@
  */
 import { F, R } from '../../materials/constants.ts';
 import { cathodeOcp, type CathodeOcp } from '../ocp/cathodes.ts';
-import { liAlOcp } from '../ocp/li-al.ts';
+import { liAlElectrodeData, liAlHostLimit, liAlOcp } from '../ocp/li-al.ts';
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
+import { FRESH_DEGRADATION, type DegradationState } from './ageing-data.ts';
 
 /** mutable degradation state of a model (changed only by afterCycle / ageing.ts) */
 export interface AgeingState {
@@ -20,10 +21,28 @@ export interface AgeingState {
   /** cumulative Li consumed by the interphase and other side reactions (mol) */
   lostLi_mol: number;
   cycles: number;
+  /**
+   * void thickness the anode keeps after dealloying (m): the alloy shrinks on delithiation and, under a
+   * stack pressure that cannot close them at once, part of the released volume stays as pores
+   */
+  anodeVoid_m: number;
+  /** fraction of the anode|SE contact left (anode voids, ageing.ts) */
+  anodeContact: number;
+  /** the per-m² degradation state of the ageing laws (ageing.ts), a plain value replaced by each update */
+  degradation: DegradationState;
 }
 
 export function freshAgeing(): AgeingState {
-  return { activeScale: 1, extraRc: 0, age_s: 0, lostLi_mol: 0, cycles: 0 };
+  return {
+    activeScale: 1,
+    extraRc: 0,
+    age_s: 0,
+    lostLi_mol: 0,
+    cycles: 0,
+    anodeVoid_m: 0,
+    anodeContact: 1,
+    degradation: FRESH_DEGRADATION,
+  };
 }
 
 /** symmetric Butler–Volmer solved for the overpotential: η = (2RT/F)·asinh(j/(2 j0)); with ∂η/∂j, ∂η/∂j0 */
@@ -50,6 +69,77 @@ export function cathodeJ0(j0ref: number, y: number): { j0: number; d: number } {
   return { j0: 2 * j0ref * sq, d: (j0ref * dq) / sq };
 }
 
+/**
+ * D_s(y)/D_s,ref of the active material and its derivative (CathodeParams.DsVacancy): a smooth crossover
+ * from the mid-window value (1 at y = 0) to the divacancy law ∝ (1 − y)² near full lithiation and a floor:
+ *   f(y) = floor + (1 − floor)·(1 + w²)·u²/(u² + w²),  u = 1 − y  (held at u = 0 for y ≥ 1).
+ * For u ≪ w, f ≈ (1 + w²)(1 − y)²/w²: the divacancy scaling; f(0.9) ≈ 0.05, f(0.95) ≈ 0.02 for w = 0.5.
+ */
+export function dsFactor(
+  v: { readonly width: number; readonly floor: number } | null,
+  y: number,
+): { f: number; df: number } {
+  if (!v) return { f: 1, df: 0 };
+  const u = y >= 1 ? 0 : 1 - y;
+  const w2 = v.width * v.width;
+  const k = (1 - v.floor) * (1 + w2);
+  const q = u * u + w2;
+  return { f: v.floor + (k * u * u) / q, df: y >= 1 ? 0 : (-k * 2 * u * w2) / (q * q) };
+}
+
+/**
+ * Kirchhoff transform of the stoichiometry-dependent diffusivity: φ(y) = ∫₀^y f(y′) dy′ with f = dsFactor.
+ * Fluxes between two points are exact in steady state as D_ref·c_max·(φ(y_a) − φ(y_b))/Δr, however
+ * steeply D varies between them; the inverse gives the particle surface from the outer shell and the
+ * surface flux.
+ */
+export function dsPhi(v: { readonly width: number; readonly floor: number } | null, y: number): number {
+  if (!v) return y;
+  const w = v.width;
+  const k = (1 - v.floor) * (1 + w * w);
+  // ∫ u²/(u² + w²) du = u − w·atan(u/w)
+  const G1 = 1 - w * Math.atan(1 / w);
+  if (y >= 1) return v.floor * y + k * G1;
+  const u = 1 - y;
+  return v.floor * y + k * (G1 - (u - w * Math.atan(u / w)));
+}
+/**
+ * inverse of dsPhi (monotone increasing): Newton from the start value y0 (e.g. the outer shell's
+ * stoichiometry, close to the answer), safeguarded by a bracket that is widened only when needed
+ */
+export function dsPhiInv(v: { readonly width: number; readonly floor: number } | null, phi: number, y0 = 0.5): number {
+  if (!v) return phi;
+  const p1 = dsPhi(v, 1);
+  if (phi >= p1) return 1 + (phi - p1) / v.floor;
+  let lo = -Infinity;
+  let hi = 1;
+  let y = Math.min(y0, 1);
+  for (let it = 0; it < 100; it++) {
+    const g = dsPhi(v, y) - phi;
+    if (g === 0) return y;
+    if (g > 0) hi = Math.min(hi, y);
+    else lo = Math.max(lo, y);
+    let yn = y - g / dsFactor(v, y).f;
+    if (!(yn > lo && yn < hi)) yn = Number.isFinite(lo) ? 0.5 * (lo + hi) : Math.min(yn, hi - 1e-3);
+    if (Math.abs(yn - y) <= 1e-14 * (1 + Math.abs(y))) return yn;
+    y = yn;
+  }
+  return y;
+}
+
+/** smooth min(x, xHost) over a width w (the Li held by the host lattice) and its derivative in x */
+export function hostX(x: number, xHost: number, w = 2e-3): { h: number; s: number; ds: number } {
+  const u = (x - xHost) / w;
+  if (u > 30) return { h: xHost, s: 0, ds: 0 };
+  if (u < -30) return { h: x, s: 1, ds: 0 };
+  const e = Math.exp(u);
+  const s = 1 / (1 + e);
+  return { h: x - w * Math.log1p(e), s, ds: (-s * (1 - s)) / w };
+}
+
+/** shortest time constant of CEI formation on a fresh surface (s): assumption, range 10–600 s */
+export const CEI_MIN_TIME_S = 60;
+
 export class CellCore {
   readonly p: SsbCellParams;
   readonly ocpC: CathodeOcp;
@@ -61,6 +151,7 @@ export class CellCore {
   readonly nAl: number;
   readonly T: number;
   readonly window: { qLo: number; qHi: number; y0: number; x0: number };
+  private readonly xHostT: number;
 
   constructor(p: SsbCellParams) {
     validateParams(p);
@@ -72,19 +163,136 @@ export class CellCore {
     this.nC = this.d.cathodeLi_mol_perY;
     this.nAl = p.anode.al_mol_m2 * p.area_m2;
     this.window = designWindow(p, this.ocpC);
+    this.xHostT = liAlHostLimit(this.T);
   }
 
   refreshDerived(): void {
-    this.d = derive(this.p, { extraRc: this.ageing.extraRc });
+    this.d = derive(this.p, { extraRc: this.ageing.extraRc, anodeContactRetention: this.ageing.anodeContact });
+  }
+
+  /** D_s at particle concentration c (mol m⁻³) and dD/dc */
+  ds(c: number): { D: number; dD: number } {
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const f = dsFactor(this.p.cathode.DsVacancy, c / cmax);
+    return { D: this.d.Ds * f.f, dD: (this.d.Ds * f.df) / cmax };
+  }
+  /** Kirchhoff potential Φ(c) = ∫₀^c D dc′ (mol m⁻¹ s⁻¹) */
+  dsPhi(c: number): number {
+    const cmax = this.p.cathode.cMax_mol_m3;
+    return this.d.Ds * cmax * dsPhi(this.p.cathode.DsVacancy, c / cmax);
+  }
+  /**
+   * particle surface concentration from the outer shell's c and the outward flux per area N (mol m⁻² s⁻¹)
+   * over the half shell δ: Φ(c_s) = Φ(c) − N·δ; with ∂c_s/∂c and ∂c_s/∂(N·δ)
+   */
+  surfaceC(c: number, Ndelta: number): { cs: number; dc: number; dN: number } {
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const v = this.p.cathode.DsVacancy;
+    const phi = this.dsPhi(c) - Ndelta;
+    const cs = cmax * dsPhiInv(v, phi / (this.d.Ds * cmax), c / cmax);
+    const Ds = this.ds(cs).D;
+    return { cs, dc: this.ds(c).D / Ds, dN: -1 / Ds };
+  }
+
+  /**
+   * CEI growth rate (C m⁻² s⁻¹ on the basis of `cap`) for SE-oxidation charge Q already passed, its
+   * capacity `cap` (same basis: qMax × particle surface) and the cathode surface concentration c:
+   * r(E)·max(0, cap − Q), E = U_c(c/c_max). Derivatives in c and Q.
+   */
+  cei(c: number, Q: number, cap: number): { rate: number; dc: number; dQ: number } {
+    const ce = this.p.cathode.cei;
+    const room = cap - Q;
+    if (!(room > 0) || ce.qMax_C_m2 <= 0) return { rate: 0, dc: 0, dQ: 0 };
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const y = c / cmax;
+    const b = (ce.alpha * F) / (R * this.T);
+    const arg = Math.min(60, b * (this.ocpC.U(y) - ce.ERef_V));
+    const r0 = this.ceiK * Math.exp(arg);
+    const dr0 = arg >= 60 ? 0 : (r0 * b * this.ocpC.dUdy(y)) / cmax;
+    // the film cannot form faster than within CEI_MIN_TIME_S (SE oxidation kinetics of a fresh surface):
+    // r = r₀/(1 + r₀·t_min) saturates at 1/t_min (assumption)
+    const q = 1 + r0 * CEI_MIN_TIME_S;
+    const r = r0 / q;
+    const dr = dr0 / (q * q);
+    return { rate: r * room, dc: dr * room, dQ: -r };
+  }
+  /** CEI rate constant at the cell temperature (s⁻¹) */
+  get ceiK(): number {
+    const k = this.p.cathode.cei.k;
+    return k.ref * Math.exp((-k.Ea_J_mol / R) * (1 / this.T - 1 / k.Tref_K));
+  }
+
+  /**
+   * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes (index 0 at the SE).
+   * At or below the as-made Li/Al x₀ it is uniform: at rest the host's Li is uniform, and the Li the
+   * anode holds beyond the host as made — the line's free Li and, at room temperature, its Li-rich phases
+   * that lithiation cannot re-form — sits throughout the alloy. Above x₀ (a charged rest state) the Li
+   * added since it was made came in through the separator: it first fills the host uniformly (up to the
+   * host limit at T), and what the host cannot take is Li metal plated in the first volume at the SE —
+   * the state a slow charge leaves, so a cell started charged has its charge where a charged cell has it
+   * (spread through the alloy it could not be stripped at the separator without diffusing out first).
+   */
+  initialAnodeProfile(xMean: number, na: number): Float64Array {
+    const a = this.p.anode;
+    const x0 = a.li_mol_m2 / a.al_mol_m2;
+    const xs = new Float64Array(na).fill(Math.min(xMean, x0));
+    if (!(xMean > x0)) return xs;
+    let added = (xMean - x0) * na; // Li/Al summed over the volumes
+    const fill = Math.min(added / na, Math.max(0, this.xHost - x0));
+    for (let m = 0; m < na; m++) xs[m] = x0 + fill;
+    added -= fill * na;
+    xs[0] = xs[0]! + added;
+    return xs;
+  }
+
+  /** Li/Al the as-made anode holds beyond the host at the cell temperature (free Li, Li-rich phases) */
+  get xBeyondHostAsMade(): number {
+    const a = this.p.anode;
+    return Math.max(0, a.li_mol_m2 / a.al_mol_m2 - this.xHost);
+  }
+
+  /**
+   * Li metal in the anode (mol m⁻²) over na equal-Al volumes (index 0 at the SE): `plated` is what the
+   * first volume holds beyond the host on top of what it held as made (Li deposited at the separator);
+   * `free` all other Li beyond the host (the as-made excess, wherever it is).
+   */
+  lithiumMetal(xs: ArrayLike<number>): { plated: number; free: number } {
+    const xh = this.xHost;
+    const per = this.p.anode.al_mol_m2 / xs.length;
+    let total = 0;
+    for (let m = 0; m < xs.length; m++) total += xs[m]! - hostX(xs[m]!, xh).h;
+    const x0 = xs[0]!;
+    const plated = Math.max(0, x0 - hostX(x0, xh).h - this.xBeyondHostAsMade);
+    return { plated: plated * per, free: Math.max(0, total - plated) * per };
+  }
+
+  /**
+   * After a cycle: the anode's residual porosity after dealloying. The discharge took Li out of the
+   * alloy (the cycle's discharge charge); the volume that left is V(x_end + Δx) − V(x_end) per Al, of
+   * which a fraction `anode.voidRetention` stays as pores (Eq. 1's B). Li-metal stripping leaves no
+   * alloy skeleton behind and is excluded (only the host part of the swing counts).
+   */
+  recordSwing(xs: ArrayLike<number>, cycle: { discharge_C: number }): void {
+    const f = this.p.anode.voidRetention;
+    if (!(f > 0) || !(cycle.discharge_C > 0)) return;
+    const xh = this.xHost;
+    let xm = 0;
+    for (let m = 0; m < xs.length; m++) xm += Math.min(xh, xs[m]!);
+    xm /= xs.length;
+    const dx = cycle.discharge_C / F / this.nAl;
+    const top = Math.min(xh, xm + dx);
+    const T = this.T;
+    const dV = anodeVolumePerAl(top, T) - anodeVolumePerAl(xm, T);
+    this.ageing.anodeVoid_m += f * Math.max(0, dV) * this.p.anode.al_mol_m2;
+  }
+
+  /** Li/Al above which the anode's host lattice is full and Li is metal (the Li-richest phase at T) */
+  get xHost(): number {
+    return this.xHostT;
   }
 
   Ua(x: number, direction = 0): { U: number; dUdx: number; dUdDirection: number } {
-    return liAlOcp(
-      x,
-      this.T,
-      { phaseModel: this.p.anode.phaseModel, hysteresis_V: this.p.anode.hysteresis_V },
-      direction,
-    );
+    return liAlOcp(x, this.T, { hysteresis_V: this.p.anode.hysteresis_V }, direction);
   }
 
   /**
@@ -146,6 +354,9 @@ export function validateParams(p: SsbCellParams): void {
  * (cathode at yPristine, anode at x0 = Li/Al). qLo: most discharged rest state (cathode full, anode
  * empty, or OCV = vMin); qHi: OCV = vMax or the cathode's lowest allowed stoichiometry.
  */
+/** the most lithiated rest state of a layered oxide: every site but a vacancy fraction of 1e-4 (params.ts yPristine) */
+export const Y_FULL = 1 - 1e-4;
+
 export function designWindow(p: SsbCellParams, ocpC: CathodeOcp): { qLo: number; qHi: number; y0: number; x0: number } {
   const d = derive(p);
   const nC = d.cathodeLi_mol_perY;
@@ -153,10 +364,11 @@ export function designWindow(p: SsbCellParams, ocpC: CathodeOcp): { qLo: number;
   const y0 = p.cathode.yPristine;
   const x0 = p.anode.li_mol_m2 / p.anode.al_mol_m2;
   const T = p.temperature_K;
-  const opts = { phaseModel: p.anode.phaseModel };
-  const ocv = (q: number): number => ocpC.U(y0 - q / nC) - liAlOcp(x0 + q / nAl, T, opts).U;
-  // feasible q range from the stoichiometries: y ≤ 1, x ≥ 0, y ≥ yMinAllowed
-  let lo = Math.max((y0 - 1) * nC, -x0 * nAl);
+  const ocv = (q: number): number => ocpC.U(y0 - q / nC) - liAlOcp(x0 + q / nAl, T, { hysteresis_V: 0 }).U;
+  // feasible q range from the stoichiometries: y ≤ the full stoichiometry (a cathode made full stays at
+  // or below its as-made state however much spare Li a prelithiated anode holds; one made partly
+  // delithiated can be filled up to full), x ≥ 0, y ≥ yMinAllowed
+  let lo = Math.max((y0 - Math.max(y0, Y_FULL)) * nC, -x0 * nAl);
   const hiBound = (y0 - p.cathode.yMinAllowed) * nC;
   if (!(hiBound > lo))
     throw problem('cathode.yPristine', 'leaves no window', String(y0), `> yMinAllowed ${p.cathode.yMinAllowed}`);
@@ -183,15 +395,24 @@ function bisect(f: (q: number) => number, a: number, b: number): number {
   return 0.5 * (a + b);
 }
 
-/** volume per Al atom (m³ mol⁻¹) at Li/Al = x (linear between phases, Vegard-type; assumption) */
-export function anodeVolumePerAl(x: number, model: 'rt' | 'equilibrium'): number {
+/**
+ * Volume per Al atom (m³ mol⁻¹) at Li/Al = x and temperature T: linear between the phases stable at T
+ * (Al, β-LiAl, Li3Al2, Li9Al4 — molar volumes of DS §2.1), i.e. the lever rule of a two-phase mixture;
+ * beyond the host limit each further Li adds the molar volume of Li metal.
+ */
+export function anodeVolumePerAl(x: number, T_K = 298.15): number {
   const V = MOLAR_VOLUME;
   if (x <= 0) return V.Al;
-  if (x <= 1) return V.Al + x * (V.LiAl - V.Al);
-  if (model === 'rt') return V.LiAl + (x - 1) * V.Li;
-  if (x <= 1.5) return V.LiAl + ((x - 1) / 0.5) * (V.Li3Al2 - V.LiAl);
-  if (x <= 2.25) return V.Li3Al2 + ((x - 1.5) / 0.75) * (V.Li9Al4 - V.Li3Al2);
-  return V.Li9Al4 + (x - 2.25) * V.Li;
+  const data = liAlElectrodeData(T_K);
+  let xa = 0;
+  let va: number = V.Al;
+  for (const pl of data.plateaus) {
+    const vb = V[pl.richPhase];
+    if (x <= pl.richX) return va + ((x - xa) / (pl.richX - xa)) * (vb - va);
+    xa = pl.richX;
+    va = vb;
+  }
+  return va + (x - xa) * V.Li;
 }
 
 /** relative volume change of the cathode active material at stoichiometry y (vs y = 1) */
@@ -205,10 +426,13 @@ export function cathodeVolumeStrain(p: SsbCellParams, y: number): number {
 }
 
 /**
- * Thickness model for the Eq. 1 expansion rate (seed [0178]): sum of layers, each laterally
- * constrained (all volume change goes into thickness — assumption for a bonded web in a fixture) and
- * elastically compressed by the stack pressure P held by the fixture: t = t₀·(1 − P/E).
- *  - anode: Σ (n_Al/N)·V(x_m) / A, with the phase molar volumes of DS §2.1;
+ * Thickness model for the Eq. 1 expansion rate (seed [0178]): the produced layers only (A at the as-made
+ * state is their sum), each laterally constrained (all volume change goes into thickness — assumption for
+ * a bonded web in a fixture) and elastically compressed by the stack pressure P held by the fixture:
+ * t = t₀·(1 − P/E) (the stack-pressure compliance).
+ *  - anode: the line's as-made thickness plus Σ (n_Al/N)·(V(x_m) − V(x₀)) / A — the volume per Al of the
+ *    phases lithiation forms at T (DS §2.1) and Li metal beyond the host; the Li that stays in the anode
+ *    after a cycle (trapped, plated) thickens it; plus the residual porosity after dealloying;
  *  - cathode composite: L·(1 + ε_AM·(1 − φ)·ΔV/V(y)), where the pore fraction φ accommodates part of
  *    the particle breathing (electrolyte/pore compliance — assumption), ΔV/V from the cited lattice change;
  *  - separator and collectors: constant; interphase growth adds a film (Li consumed × V_m(Li2S-like)
@@ -218,19 +442,25 @@ export function thicknessModel(p: SsbCellParams, yMean: number, xs: ArrayLike<nu
   const c = p.cathode;
   const P = p.stackPressure_Pa;
   const Ec = p.electrolyte.youngsModulus_Pa; // composite modulus ~ SE modulus (assumption)
-  let vAnode = 0;
-  for (let m = 0; m < xs.length; m++) vAnode += anodeVolumePerAl(xs[m]!, p.anode.phaseModel);
-  const tAnode = (vAnode * p.anode.al_mol_m2) / xs.length;
+  // the anode as the line made it (its phases and pores) plus the volume its Li/Al change since then
+  // adds or removes (the phases lithiation forms at the cell temperature, and Li metal beyond the host)
+  const T = p.temperature_K;
+  const x0 = p.anode.li_mol_m2 / p.anode.al_mol_m2;
+  const v0 = anodeVolumePerAl(x0, T);
+  let dv = 0;
+  for (let m = 0; m < xs.length; m++) dv += anodeVolumePerAl(xs[m]!, T) - v0;
+  const tAnode = p.anode.thickness_m + (dv * p.anode.al_mol_m2) / xs.length;
   const tCath =
     c.thickness_m *
     (1 +
       c.activeFraction * (1 - c.porosity) * cathodeVolumeStrain(p, yMean) -
       c.activeFraction * cathodeVolumeStrain(p, c.yPristine) * (1 - c.porosity));
   const tFilm = ageing ? (ageing.lostLi_mol / p.area_m2) * 2.8e-5 : 0;
+  const tVoid = ageing ? ageing.anodeVoid_m : 0;
   const tSep = p.separator.thickness_m;
   const tCC = p.collectors.cathodeCollectorThickness_m + p.collectors.anodeCollectorThickness_m;
   return (
-    tAnode * (1 - P / p.anode.youngsModulus_Pa) +
+    (tAnode + tVoid) * (1 - P / p.anode.youngsModulus_Pa) +
     (tCath + tFilm) * (1 - P / Ec) +
     tSep * (1 - P / Ec) +
     tCC * (1 - P / p.collectors.youngsModulus_Pa)

@@ -60,7 +60,7 @@ export class FastStepper {
     this.m = model;
     this.base = new Float64Array(model.n);
     this.g = new Float64Array(model.n);
-    this.work = new Float64Array(5 * model.n);
+    this.work = new Float64Array(6 * model.n);
     this.stepsPerSweep = opts.stepsPerSweep ?? 150;
   }
 
@@ -71,7 +71,12 @@ export class FastStepper {
   }
   private vAt(I: number): number {
     const m = this.m;
-    return m.voltageFrom(this.base[m.nr - 1]! + I * this.g[m.nr - 1]!, this.base[m.offA]! + I * this.g[m.offA]!, I).V;
+    return m.voltageFrom(
+      this.base[m.nr - 1]! + I * this.g[m.nr - 1]!,
+      this.base[m.offA]! + I * this.g[m.offA]!,
+      I,
+      m.stepSide_A_m2,
+    ).V;
   }
   /** solve V(I) = Vset for the current after a step (Newton) */
   private solveI(Vset: number, I0: number): number {
@@ -80,7 +85,7 @@ export class FastStepper {
     for (let it = 0; it < 40; it++) {
       const c = this.base[m.nr - 1]! + I * this.g[m.nr - 1]!;
       const x = this.base[m.offA]! + I * this.g[m.offA]!;
-      const v = m.voltageFrom(c, x, I);
+      const v = m.voltageFrom(c, x, I, m.stepSide_A_m2);
       const dV = v.dc * this.g[m.nr - 1]! + v.dx * this.g[m.offA]! + v.dI;
       const dI = (v.V - Vset) / dV;
       I -= dI;
@@ -98,7 +103,9 @@ export class FastStepper {
 
   private runRest(y: Float64Array, step: Extract<Step, { kind: 'rest' }>): StepResult {
     const m = this.m;
-    const v0 = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).V;
+    const yRest = Float64Array.from(y);
+    yRest[m.iI] = 0;
+    const v0 = m.voltage(yRest);
     let t = 0;
     let dt = 10;
     while (t < step.time_s) {
@@ -133,7 +140,7 @@ export class FastStepper {
     let t = 0;
     let q = 0;
     let E = 0;
-    let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I).V;
+    let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I, m.sideCurrent(y[m.nr - 1]!, y[m.iQ]!).i).V;
     const V0 = Vprev;
     if (sgn * (Vprev - step.vCut_V) >= 0) {
       return {
@@ -300,13 +307,41 @@ function quadSegment(t0: number, t1: number, h: number, f0: number, f1: number, 
 /** the model's DAE problem for a control (a runner keeps one per control mode, see daeRunner) */
 type ProblemFor = (control: Control) => DaeProblem;
 
-/** run one step with the project's solver (src/numerics solveDae); y is updated in place to the end state */
+/**
+ * run one step with the project's solver (src/numerics solveDae); y is updated in place to the end state.
+ * The step is solved with the remembered-rate Newton test (SSB_NEWTON_TOL); where that fails — in the
+ * knee at the end of a high-rate discharge, where the particle surfaces reach y → 1 one after another and
+ * an early-accepted Newton iterate of the algebraic unknowns (reaction currents, surface potentials)
+ * makes the error test collapse the step size — the step is solved again from its start with the strict
+ * Newton test (SciPy's, the cycler's), which converges the algebraic unknowns at every step. A second
+ * failure is the step's failure.
+ */
 export function runDaeStep(
   model: FullCellModel,
   y: Float64Array,
   step: Step,
   opts: DaeRunOptions = {},
   problemFor: ProblemFor = (c) => model.problem(c),
+): StepResult {
+  const y0 = Float64Array.from(y);
+  try {
+    return runDaeStepWith(model, y, step, opts, problemFor, false);
+  } catch (e) {
+    if (!(e instanceof SolverFailure)) throw e;
+    y.set(y0);
+    return runDaeStepWith(model, y, step, opts, problemFor, true);
+  }
+}
+
+class SolverFailure extends Error {}
+
+function runDaeStepWith(
+  model: FullCellModel,
+  y: Float64Array,
+  step: Step,
+  opts: DaeRunOptions,
+  problemFor: ProblemFor,
+  strictNewton: boolean,
 ): StepResult {
   const { control, tEnd, events } = stepSetup(model, y, step);
   // algebraic unknowns (potentials, reaction currents, the current) are kept out of the local error
@@ -341,7 +376,7 @@ export function runDaeStep(
     maxStep: opts.maxStep ?? tEnd / 50,
     maxSteps: 200000,
     algebraicErrorControl: false,
-    newtonTol: SSB_NEWTON_TOL,
+    ...(strictNewton ? {} : { newtonTol: SSB_NEWTON_TOL }),
     output: (t, yy) => {
       if (t === 0) return;
       const I = model.current(yy);
@@ -369,7 +404,7 @@ export function runDaeStep(
   };
   const problem = problemFor(control);
   const res = solveDae(problem, y, solveOpts);
-  if (res.status === 'failed') throw new Error(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
+  if (res.status === 'failed') throw new SolverFailure(`solver failed in ${step.kind} step: ${res.message ?? ''}`);
   const span = res.tFinal - tA;
   if (res.status === 'event' && step.kind === 'cc' && span > 0.01 * res.tFinal) {
     // a cut-off sits in a knee of the voltage, and the solver's last step before it can be long (its
@@ -433,14 +468,18 @@ function stepSetup(
     const sgn = step.current_A > 0 ? 1 : -1;
     events.push({ name: 'vcut', g: (_t, yy) => sgn * (model.voltage(yy) - step.vCut_V), direction: 1 });
     y[y.length - 1] = step.current_A;
-    return { control: { mode: 'current', value: step.current_A }, tEnd: step.maxTime_s ?? (10 * 3600) / rate, events };
+    const control = { mode: 'current' as const, value: step.current_A };
+    model.consistentGuess?.(control, y);
+    return { control, tEnd: step.maxTime_s ?? (10 * 3600) / rate, events };
   }
   if (step.kind === 'cv') {
     events.push({ name: 'iend', g: (_t, yy) => Math.abs(model.current(yy)) - Math.abs(step.iEnd_A), direction: -1 });
     return { control: { mode: 'voltage', value: step.voltage_V }, tEnd: step.maxTime_s ?? 20 * 3600, events };
   }
   y[y.length - 1] = 0;
-  return { control: { mode: 'rest', value: 0 }, tEnd: step.time_s, events };
+  const control = { mode: 'rest' as const, value: 0 };
+  model.consistentGuess?.(control, y);
+  return { control, tEnd: step.time_s, events };
 }
 
 // -------------------------------------------------------------------------------- protocols
@@ -501,12 +540,15 @@ export function runCycle(
   chargeCRate: number,
   dischargeCRate: number,
   cut: CycleCutoffs,
+  /** called with the state at the end of the charge (e.g. to read the Li plated at the top of charge) */
+  afterCharge?: (y: Float64Array) => void,
 ): CycleOutcome {
   const I1 = model.nominalCapacity_C / 3600;
   const steps: StepResult[] = [];
   steps.push(run(y, { kind: 'cc', current_A: chargeCRate * I1, vCut_V: cut.vMax_V }));
   if (cut.cvEndCRate !== undefined)
     steps.push(run(y, { kind: 'cv', voltage_V: cut.vMax_V, iEnd_A: cut.cvEndCRate * I1 }));
+  afterCharge?.(y);
   const dis = run(y, { kind: 'cc', current_A: -dischargeCRate * I1, vCut_V: cut.vMin_V });
   steps.push(dis);
   let charge = 0;
@@ -558,6 +600,12 @@ export function firstCycle(
   }
   const A = model.thickness_m(y);
   const c = runCycle(run, model, y, 0.1, 0.1, { vMax_V, vMin_V, cvEndCRate: 0.02 });
+  model.recordCycleGeometry?.(y, {
+    index: 1,
+    charge_C: c.charge_C,
+    discharge_C: c.discharge_C,
+    duration_s: c.duration_s,
+  });
   const B = model.thickness_m(y);
   const mass_g = model.cathodeActiveMass_kg * 1000;
   return {
@@ -583,8 +631,20 @@ export interface AgeingRunOptions {
    * first cycle's (0..1, e.g. 0.8); omitted or 0: run all `cycles`
    */
   readonly endOfLifeRetention?: number;
+  /**
+   * cycle jumping for long projections: each simulated cycle stands for `stride` cycles (its ageing update
+   * applied `stride` times); results are per simulated cycle, `cycleIndex` gives the cycle each stands
+   * for. Default 1 (every cycle simulated).
+   */
+  readonly stride?: number;
+  /** temperature the cell ages at (K; default the model's own) */
+  readonly ageingTemperature_K?: number;
+  /** the SPMe fast stepper's steps per full sweep (default 150) */
+  readonly stepsPerSweep?: number;
 }
 export interface AgeingRunResult {
+  /** the cycle number (1-based) each entry stands for (k·stride + 1 with a stride) */
+  readonly cycleIndex: Float64Array;
   /** per cycle run (length = cycles run, ≤ opts.cycles) */
   readonly discharge_C: Float64Array;
   readonly charge_C: Float64Array;
@@ -614,9 +674,24 @@ export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): Agein
       String(opts.endOfLifeRetention),
       '0 ≤ x < 1, 0 = no stop',
     );
-  const run = model instanceof SsbSpme ? fastRunner(model) : daeRunner(model);
+  const stride = opts.stride ?? 1;
+  if (!(Number.isInteger(stride) && stride >= 1))
+    throw problem('stride', 'must be an integer ≥ 1', String(opts.stride), '1, 2, …');
+  const run =
+    model instanceof SsbSpme
+      ? fastRunner(model, opts.stepsPerSweep !== undefined ? { stepsPerSweep: opts.stepsPerSweep } : {})
+      : daeRunner(model);
   const y = model.initialState(opts.soc0 ?? 0);
-  const n = opts.cycles;
+  const n = Math.ceil(opts.cycles / stride);
+  const idx = new Float64Array(n);
+  const plated = (model as { lithiumMetal_mol_m2?(y: Float64Array): { plated: number } }).lithiumMetal_mol_m2;
+  const area = (model as { area_m2?: number }).area_m2 ?? 1;
+  let platedMol = 0;
+  const atTop = plated
+    ? (yy: Float64Array): void => {
+        platedMol = plated.call(model, yy).plated * area;
+      }
+    : undefined;
   const dis = new Float64Array(n);
   const ch = new Float64Array(n);
   const li = new Float64Array(n);
@@ -624,21 +699,31 @@ export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): Agein
   let ran = n;
   let eolCycle: number | null = null;
   for (let k = 0; k < n; k++) {
-    const c = runCycle(run, model, y, opts.cRate, opts.cRate, opts.cutoffs);
+    const c = runCycle(run, model, y, opts.cRate, opts.cRate, opts.cutoffs, atTop);
     dis[k] = c.discharge_C;
     ch[k] = c.charge_C;
     res[k] = c.dcResistance_ohm;
-    model.afterCycle?.(y, { index: k + 1, charge_C: c.charge_C, discharge_C: c.discharge_C, duration_s: c.duration_s });
+    idx[k] = k * stride + 1;
+    for (let r = 0; r < stride; r++)
+      model.afterCycle?.(y, {
+        index: k * stride + r + 1,
+        charge_C: c.charge_C,
+        discharge_C: c.discharge_C,
+        duration_s: c.duration_s,
+        platedLi_mol: platedMol,
+        ...(opts.ageingTemperature_K !== undefined ? { temperature_K: opts.ageingTemperature_K } : {}),
+      });
     li[k] = model.lithiumInventory_mol(y);
     if (eol > 0 && k > 0 && dis[k]! < eol * dis[0]!) {
       ran = k + 1;
-      eolCycle = k + 1;
+      eolCycle = k * stride + 1;
       break;
     }
   }
   const ret = new Float64Array(ran);
   for (let k = 0; k < ran; k++) ret[k] = dis[k]! / dis[0]!;
   return {
+    cycleIndex: idx.slice(0, ran),
     discharge_C: dis.slice(0, ran),
     charge_C: ch.slice(0, ran),
     retention: ret,

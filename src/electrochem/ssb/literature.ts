@@ -160,6 +160,33 @@ export const P6: PublishedCell = {
 };
 
 /**
+ * First-cycle coulombic efficiency of sulfide solid-state cells with layered-oxide cathodes, uncoated vs
+ * coated: the literature range the model's first cycle is compared with (issue 15 item 3).
+ */
+export const JANGID2024: PublishedCell = {
+  id: 'Jangid2024',
+  citation:
+    'M. K. Jangid, T. H. Cho, T. Ma, D. W. Liao, H. Kim, Y. Kim, M. Chi, N. P. Dasgupta, "Eliminating chemo-mechanical degradation of lithium solid-state battery cathodes during >4.5 V cycling using amorphous Nb2O5 coatings", Nat. Commun. 15, 10233 (2024)',
+  doi: '10.1038/s41467-024-54331-w',
+  readIn: 'abstract, PMC copy https://pmc.ncbi.nlm.nih.gov/articles/PMC11599776',
+  figures: {
+    firstCycleCE_uncoated: {
+      value: 0.822,
+      unit: '1',
+      conditions:
+        'uncoated single-crystal LiNi0.5Mn0.3Co0.2O2 | sulfide SE | Li4Ti5O12 full cell, high-voltage protocol (>4.5 V vs Li); ± 0.003',
+      where: 'abstract ("82.2% ± 0.3%")',
+    },
+    firstCycleCE_coated: {
+      value: 0.916,
+      unit: '1',
+      conditions: 'the same cell with a ~5 nm ALD Nb2O5 coating; ± 0.005',
+      where: 'abstract ("91.6% ± 0.5%")',
+    },
+  },
+};
+
+/**
  * NCM811 average discharge potential vs Li/Li⁺, 3.0–4.3 V (materials library; Noh et al., J. Power Sources
  * 233 (2013) 121, doi:10.1016/j.jpowsour.2013.01.063), and practical capacity ≈ 200 mAh/g to ≈ 4.3 V vs Li
  * (datasheet §4.1, V; same Noh et al. series).

@@ -22,15 +22,20 @@
  *  - Arrhenius temperature dependence of σ_SE, D_s, D_a, j0 (params.ts).
  *  - terminal current I is an algebraic unknown closed by the control equation.
  *
- * Unknowns: per cathode node k: [c_0 … c_{Nr−1}, φ_s, φ_e, j]; then anode x_0 … x_{Na−1} (x_0 at the SE);
+ *  - D_s(y) near full lithiation (divacancy hops), the CEI side current per volume (dQ_k/dt, SE oxidation
+ *    on charge) in parallel to a·j in the charge balances, and the anode's host saturation with Li metal
+ *    beyond x_host: the same submodels as the SPMe (spme.ts header).
+ *
+ * Unknowns: per cathode node k: [c_0 … c_{Nr−1}, φ_s, φ_e, j, Q_k]; then anode x_0 … x_{Na−1} (x_0 at the SE);
  * then I. Jacobian: analytic, sparse (banded cathode blocks bordered by I and the anode column).
- * Li is conserved exactly by the discretisation: the anode gains Σ_k a_k j_k h_k/F, the cathode loses it.
+ * Li is conserved exactly by the discretisation: the anode gains Σ_k (a_k j_k + Q̇_k) h_k/F, the cathode
+ * loses Σ a_k j_k h_k/F and the SE gives up Σ Q̇_k h_k/F.
  */
 import { F } from '../../materials/constants.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing } from './ageing.ts';
-import { CellCore, bvEta, cathodeJ0 } from './common.ts';
+import { CellCore, bvEta, cathodeJ0, hostX } from './common.ts';
 import type { SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
 
@@ -77,7 +82,7 @@ export class SsbP2D implements FullCellModel {
     ] as const) {
       if (!(Number.isInteger(v) && v >= 2)) throw problem(`p2d.${k}`, 'must be an integer ≥ 2', String(v), '2, 3, …');
     }
-    this.B = this.nr + 3;
+    this.B = this.nr + 4;
     this.offA = this.nx * this.B;
     this.iI = this.offA + this.na;
     this.n = this.iI + 1;
@@ -95,6 +100,7 @@ export class SsbP2D implements FullCellModel {
       this.atol[o + this.nr] = 1e-6;
       this.atol[o + this.nr + 1] = 1e-6;
       this.atol[o + this.nr + 2] = 1e-6;
+      this.atol[o + this.nr + 3] = 1e-3;
     }
     for (let m = 0; m < this.na; m++) this.atol[this.offA + m] = 1e-9;
     this.atol[this.iI] = 1e-9 * Math.max(1e-3, this.core.nominalCapacity_C / 3600);
@@ -129,12 +135,24 @@ export class SsbP2D implements FullCellModel {
     const dz = La / this.na;
     const cAl = p.anode.al_mol_m2 / La;
     const k = dz / (2 * this.core.d.Da * cAl * F);
-    return { xs: y[this.offA]! + k * i, dxdx0: 1, dxdi: k };
+    const hx = hostX(y[this.offA]!, this.core.xHost);
+    return { xs: y[this.offA]! + k * i * hx.s, dxdx0: 1 + k * i * hx.ds, dxdi: k * hx.s };
   }
   private cSurf(y: Float64Array, k: number): number {
     const o = k * this.B;
     const j = y[o + this.nr + 2]!;
-    return y[o + this.nr - 1]! - (0.5 * this.dr * this.fc() * j) / (F * this.core.d.Ds);
+    return this.core.surfaceC(y[o + this.nr - 1]!, (0.5 * this.dr * this.fc() * j) / F).cs;
+  }
+  /** CEI capacity per composite volume (C m⁻³): q_max × particle surface per volume */
+  private ceiCapacity(): number {
+    const c = this.core.p.cathode;
+    return (c.cei.qMax_C_m2 * 3 * c.activeFraction * this.core.ageing.activeScale) / c.particleRadius_m;
+  }
+  /** Li the CEI's SE oxidation sent into the anode (mol, whole cell) */
+  ceiLithium_mol(y: Float64Array): number {
+    let q = 0;
+    for (let k = 0; k < this.nx; k++) q += y[k * this.B + this.nr + 3]!;
+    return (q * this.h() * this.core.p.area_m2) / F;
   }
 
   /** SE potential at the anode interface (V vs anode collector) and its derivatives */
@@ -153,6 +171,11 @@ export class SsbP2D implements FullCellModel {
     const dja_di = -1 / fa;
     const dv_di = -ua.dUdx * s.dxdi - ua.dUdDirection * dir.d - (core.d.Ra + bv.dj) * dja_di;
     return { v, dx0: -ua.dUdx * s.dxdx0, dI: dv_di / A };
+  }
+
+  /** anode potential vs Li/Li⁺ at the separator (V): Li plates when it falls below 0 (CellModel.platingIndicator) */
+  platingIndicator(y: Float64Array): number {
+    return -this.phiEAnode(y).v;
   }
 
   voltage(y: Float64Array): number {
@@ -179,7 +202,12 @@ export class SsbP2D implements FullCellModel {
     let an = 0;
     for (let m = 0; m < this.na; m++) an += y[this.offA + m]!;
     an *= this.core.nAl / this.na;
-    return cath + an;
+    return cath + an - this.ceiLithium_mol(y);
+  }
+
+  /** Li metal in the anode (mol m⁻²): deposited at the separator (plated) and the rest beyond the host (free) */
+  lithiumMetal_mol_m2(y: Float64Array): { plated: number; free: number } {
+    return this.core.lithiumMetal(this.anodeX(y));
   }
 
   /** mean cathode stoichiometry (volume average over all particles) */
@@ -202,12 +230,23 @@ export class SsbP2D implements FullCellModel {
     for (const v of ax) xm += v;
     xm /= ax.length;
     const cmax = this.core.p.cathode.cMax_mol_m3;
+    const d = this.core.d;
+    const ua = this.core.Ua(this.anodeSurfaceX(y, i).xs, CellCore.direction(i).dir).U;
+    const ja = -i / d.fAnode;
+    const li = this.lithiumMetal_mol_m2(y);
+    let qc = 0;
+    for (let k = 0; k < this.nx; k++) qc += y[k * this.B + this.nr + 3]!;
     return {
       voltage_V: this.voltage(y),
       current_A: y[this.iI]!,
       anode_surface_x: this.anodeSurfaceX(y, i).xs,
       anode_mean_x: xm,
-      anode_ocp_V: this.core.Ua(this.anodeSurfaceX(y, i).xs).U,
+      anode_ocp_V: ua,
+      anode_potential_V: ua + d.Ra * ja + bvEta(ja, d.j0a, this.core.T).eta,
+      anode_local_current_A_m2: Math.abs(i) / d.fAnode,
+      plated_li_mol_m2: li.plated,
+      free_li_mol_m2: li.free,
+      cei_charge_C_m2: qc * this.h(),
       cathode_surface_stoich_sep: this.cSurf(y, this.nx - 1) / cmax,
       cathode_surface_stoich_cc: this.cSurf(y, 0) / cmax,
       cathode_mean_stoich: this.cathodeMeanY(y),
@@ -221,7 +260,11 @@ export class SsbP2D implements FullCellModel {
     return this.core.thickness(this.cathodeMeanY(y), this.anodeX(y));
   }
 
+  recordCycleGeometry(y: Float64Array, cycle: CycleSummary): void {
+    this.core.recordSwing(this.anodeX(y), cycle);
+  }
   afterCycle(y: Float64Array, cycle: CycleSummary): void {
+    this.core.recordSwing(this.anodeX(y), cycle);
     applyAgeing(this.core, cycle, {
       removeLi: (mol) => this.removeAnodeLi(y, mol),
     });
@@ -233,29 +276,92 @@ export class SsbP2D implements FullCellModel {
     for (let m = 0; m < this.na; m++) y[this.offA + m] = y[this.offA + m]! - dx;
   }
 
+  /**
+   * Rest state at a state of charge of the design window: soc = 0 as produced (no CEI yet), soc > 0 a
+   * formed cell (CEI at its capacity, its Li in the anode) — as the SPMe's initialState.
+   */
   initialState(soc: number): Float64Array {
-    const { y: ys, x } = this.core.restStoich(soc);
+    const { y: ys, x: xRest } = this.core.restStoich(soc);
     const y = new Float64Array(this.n);
     const cmax = this.core.p.cathode.cMax_mol_m3;
+    const Q = soc > 0 ? this.ceiCapacity() : 0;
+    const x = xRest + (Q * this.nx * this.h() * this.core.p.area_m2) / F / this.core.nAl;
     const Uc = this.core.ocpC.U(ys);
-    const Ua = this.core.Ua(x).U;
+    const xs = this.core.initialAnodeProfile(x, this.na);
+    const Ua = this.core.Ua(xs[0]!).U; // the potential at the SE interface
     for (let k = 0; k < this.nx; k++) {
       const o = k * this.B;
       for (let r = 0; r < this.nr; r++) y[o + r] = ys * cmax;
       y[o + this.nr] = Uc - Ua;
       y[o + this.nr + 1] = -Ua;
       y[o + this.nr + 2] = 0;
+      y[o + this.nr + 3] = Q;
     }
-    for (let m = 0; m < this.na; m++) y[this.offA + m] = x;
+    for (let m = 0; m < this.na; m++) y[this.offA + m] = xs[m]!;
     y[this.iI] = 0;
     return y;
+  }
+
+  /**
+   * Algebraic unknowns near their consistent values for a control (see CellModel.consistentGuess):
+   * for an imposed current, I and a uniform reaction j = i/(a·L_c) — the solid-state transport makes
+   * the reaction nearly uniform at the rates this guess matters for — then φ_e from the separator and
+   * composite ohmic drops and φ_s from each node's kinetics (Butler–Volmer, interphase, OCP at the
+   * Kirchhoff surface concentration). Rest: j = 0. Voltage, power and resistance controls keep the
+   * previous state (already consistent after the preceding step).
+   */
+  consistentGuess(control: Control, y: Float64Array): void {
+    let I: number;
+    if (control.mode === 'current') I = controlValue(control, 0);
+    else if (control.mode === 'rest') I = 0;
+    else return;
+    const core = this.core;
+    const d = core.d;
+    const p = core.p;
+    const A = p.area_m2;
+    const i = I / A;
+    const nr = this.nr;
+    const B = this.B;
+    const h = this.h();
+    const a = this.a();
+    const fc = this.fc();
+    const cmax = p.cathode.cMax_mol_m3;
+    const cap = this.ceiCapacity();
+    y[this.iI] = I;
+    const pe = this.phiEAnode(y);
+    const L = p.cathode.thickness_m;
+    // side currents at the present state; the intercalation share of the current, spread uniformly
+    let side = 0;
+    for (let k = 0; k < this.nx; k++) side += core.cei(y[k * B + nr - 1]!, y[k * B + nr + 3]!, cap).rate * h;
+    const j = (i - side) / (a * L);
+    const kap = d.kappaEff;
+    // ionic current at the node centres falls linearly from i (separator side) to 0 (collector side)
+    let phiE = pe.v + i * (p.separator.thickness_m / d.kappaSep + h / (2 * kap));
+    for (let k = this.nx - 1; k >= 0; k--) {
+      const o = k * B;
+      if (k < this.nx - 1) {
+        const ie = (i * (k + 1)) / this.nx; // current through the face between k and k+1
+        phiE += (ie * h) / kap;
+      }
+      const cl = y[o + nr - 1]!;
+      const sc = core.surfaceC(cl, (0.5 * this.dr * fc * j) / F);
+      const ys = sc.cs / cmax;
+      const j0 = cathodeJ0(d.j0c, ys);
+      const eta = bvEta(j, j0.j0, core.T).eta;
+      y[o + nr + 1] = phiE;
+      y[o + nr + 2] = j;
+      y[o + nr] = phiE + core.ocpC.U(ys) + d.Rc * j + eta;
+    }
   }
 
   // ------------------------------------------------------------------ DAE
   problem(control: Control): DaeProblem {
     const n = this.n;
     const mass = new Float64Array(n);
-    for (let k = 0; k < this.nx; k++) for (let r = 0; r < this.nr; r++) mass[k * this.B + r] = 1;
+    for (let k = 0; k < this.nx; k++) {
+      for (let r = 0; r < this.nr; r++) mass[k * this.B + r] = 1;
+      mass[k * this.B + this.nr + 3] = 1;
+    }
     for (let m = 0; m < this.na; m++) mass[this.offA + m] = 1;
     if (!this.rows) this.buildStructure();
     const self = this;
@@ -308,7 +414,6 @@ export class SsbP2D implements FullCellModel {
     const h = this.h();
     const a = this.a();
     const fc = this.fc();
-    const Ds = d.Ds;
     const T = core.T;
     const cmax = p.cathode.cMax_mol_m3;
     const I = y[this.iI]!;
@@ -317,17 +422,22 @@ export class SsbP2D implements FullCellModel {
     const kap = d.kappaEff;
     const pe = this.phiEAnode(y);
     const rPath = h / (2 * kap) + p.separator.thickness_m / d.kappaSep;
+    const cap = this.ceiCapacity();
     let sumAJ = 0;
     for (let k = 0; k < this.nx; k++) {
       const o = k * B;
       const j = y[o + nr + 2]!;
-      sumAJ += a * j * h;
+      const cl = y[o + nr - 1]!;
+      const side = core.cei(cl, y[o + nr + 3]!, cap).rate; // A m⁻³
+      const src = a * j + side; // charge per volume leaving the solid for the SE
+      sumAJ += src * h;
       // particle
       for (let r = 0; r < nr; r++) {
         const c = y[o + r]!;
-        let flux = 0; // into shell (per 4π)
-        if (r > 0) flux += (this.faceA[r]! * Ds * (y[o + r - 1]! - c)) / this.dr;
-        if (r < nr - 1) flux += (this.faceA[r + 1]! * Ds * (y[o + r + 1]! - c)) / this.dr;
+        let flux = 0; // into shell (per 4π); Kirchhoff form A_f·(Φ(c_b) − Φ(c))/Δr
+        const phi = core.dsPhi(c);
+        if (r > 0) flux += (this.faceA[r]! * (core.dsPhi(y[o + r - 1]!) - phi)) / this.dr;
+        if (r < nr - 1) flux += (this.faceA[r + 1]! * (core.dsPhi(y[o + r + 1]!) - phi)) / this.dr;
         else flux -= (this.faceA[nr]! * fc * j) / F;
         out[o + r] = flux / this.shellV[r]!;
       }
@@ -336,32 +446,38 @@ export class SsbP2D implements FullCellModel {
       const pe_k = y[o + nr + 1]!;
       const isLeft = k === 0 ? i : (-sig * (ps - y[o - B + nr]!)) / h;
       const isRight = k === this.nx - 1 ? 0 : (-sig * (y[o + B + nr]! - ps)) / h;
-      out[o + nr] = isRight - isLeft + a * j * h;
+      out[o + nr] = isRight - isLeft + src * h;
       // ionic
       const ieLeft = k === 0 ? 0 : (-kap * (pe_k - y[o - B + nr + 1]!)) / h;
       const ieRight = k === this.nx - 1 ? (pe_k - pe.v) / rPath : (-kap * (y[o + B + nr + 1]! - pe_k)) / h;
-      out[o + nr + 1] = ieRight - ieLeft - a * j * h;
+      out[o + nr + 1] = ieRight - ieLeft - src * h;
       // kinetics
-      const cs = y[o + nr - 1]! - (0.5 * this.dr * fc * j) / (F * Ds);
+      const cs = core.surfaceC(cl, (0.5 * this.dr * fc * j) / F).cs;
       const ys = cs / cmax;
       const j0 = cathodeJ0(d.j0c, ys);
       const bv = bvEta(j, j0.j0, T);
       out[o + nr + 2] = ps - pe_k - core.ocpC.U(ys) - d.Rc * j - bv.eta;
+      // CEI
+      out[o + nr + 3] = side;
     }
-    // anode
-    const Da = d.Da;
+    // anode: host-Li diffusion between volumes, everything that left the cathode side entering volume 0
     const La = p.anode.thickness_m;
     const dz = La / this.na;
-    const G = Da / (dz * dz);
-    const inflow = (sumAJ / F) * (this.na / p.anode.al_mol_m2); // d x_0/dt contribution
+    const G = d.Da / (dz * dz);
+    const xh = core.xHost;
+    const oA = this.offA;
+    for (let m = 0; m < this.na; m++) out[oA + m] = 0;
+    let hPrev = 0;
     for (let m = 0; m < this.na; m++) {
-      const x = y[this.offA + m]!;
-      let r = 0;
-      if (m > 0) r += G * (y[this.offA + m - 1]! - x);
-      if (m < this.na - 1) r += G * (y[this.offA + m + 1]! - x);
-      if (m === 0) r += inflow;
-      out[this.offA + m] = r;
+      const hm = hostX(y[oA + m]!, xh).h;
+      if (m > 0) {
+        const fl = G * (hPrev - hm);
+        out[oA + m] = out[oA + m]! + fl;
+        out[oA + m - 1] = out[oA + m - 1]! - fl;
+      }
+      hPrev = hm;
     }
+    out[oA] = out[oA]! + (sumAJ / F) * (this.na / p.anode.al_mol_m2);
     out[this.iI] = this.controlResidual(control, t, y);
   }
 
@@ -404,7 +520,6 @@ export class SsbP2D implements FullCellModel {
     const h = this.h();
     const a = this.a();
     const fc = this.fc();
-    const Ds = d.Ds;
     const T = core.T;
     const cmax = p.cathode.cMax_mol_m3;
     const sig = d.sigmaEff;
@@ -413,26 +528,29 @@ export class SsbP2D implements FullCellModel {
     const pe = this.phiEAnode(y);
     const rPath = h / (2 * kap) + p.separator.thickness_m / d.kappaSep;
     const inflowScale = (1 / F) * (this.na / p.anode.al_mol_m2);
+    const cap = this.ceiCapacity();
     for (let k = 0; k < this.nx; k++) {
       const o = k * B;
       const iS = o + nr;
       const iE = o + nr + 1;
       const iJ = o + nr + 2;
+      const iQ = o + nr + 3;
+      const cl = y[o + nr - 1]!;
+      const side = core.cei(cl, y[iQ]!, cap);
       for (let r = 0; r < nr; r++) {
         const v = this.shellV[r]!;
+        const Dr = core.ds(y[o + r]!).D;
         let diag = 0;
         if (r > 0) {
-          const g = (this.faceA[r]! * Ds) / this.dr / v;
-          sink.add(o + r, o + r - 1, g);
-          diag -= g;
+          const g = this.faceA[r]! / this.dr / v;
+          sink.add(o + r, o + r - 1, g * core.ds(y[o + r - 1]!).D);
+          diag -= g * Dr;
         }
         if (r < nr - 1) {
-          const g = (this.faceA[r + 1]! * Ds) / this.dr / v;
-          sink.add(o + r, o + r + 1, g);
-          diag -= g;
-        } else {
-          sink.add(o + r, iJ, -(this.faceA[nr]! * fc) / F / v);
-        }
+          const g = this.faceA[r + 1]! / this.dr / v;
+          sink.add(o + r, o + r + 1, g * core.ds(y[o + r + 1]!).D);
+          diag -= g * Dr;
+        } else sink.add(o + r, iJ, -(this.faceA[nr]! * fc) / F / v);
         sink.add(o + r, o + r, diag);
       }
       // electronic row
@@ -448,6 +566,8 @@ export class SsbP2D implements FullCellModel {
       }
       sink.add(iS, iS, dS);
       sink.add(iS, iJ, a * h);
+      sink.add(iS, iQ, side.dQ * h);
+      sink.add(iS, o + nr - 1, side.dc * h);
       // ionic row
       let dE = 0;
       if (k > 0) {
@@ -464,34 +584,45 @@ export class SsbP2D implements FullCellModel {
       }
       sink.add(iE, iE, dE);
       sink.add(iE, iJ, -a * h);
+      sink.add(iE, iQ, -side.dQ * h);
+      sink.add(iE, o + nr - 1, -side.dc * h);
       // kinetics row
       const j = y[iJ]!;
-      const dcs_dj = -(0.5 * this.dr * fc) / (F * Ds);
-      const cs = y[o + nr - 1]! + dcs_dj * j;
-      const ys = cs / cmax;
+      const kk = (0.5 * this.dr * fc) / F;
+      const sc = core.surfaceC(cl, kk * j);
+      const dcs_dj = sc.dN * kk;
+      const dcs_dc = sc.dc;
+      const ys = sc.cs / cmax;
       const j0 = cathodeJ0(d.j0c, ys);
       const bv = bvEta(j, j0.j0, T);
       const dgdy = -(core.ocpC.dUdy(ys) + bv.dj0 * j0.d);
       sink.add(iJ, iS, 1);
       sink.add(iJ, iE, -1);
-      sink.add(iJ, o + nr - 1, dgdy / cmax);
+      sink.add(iJ, o + nr - 1, (dgdy * dcs_dc) / cmax);
       sink.add(iJ, iJ, -d.Rc - bv.dj + (dgdy * dcs_dj) / cmax);
-      // anode inflow from this node's reaction
+      // CEI row
+      sink.add(iQ, iQ, side.dQ);
+      sink.add(iQ, o + nr - 1, side.dc);
+      // anode inflow from this node's reaction and side current
       sink.add(this.offA, iJ, a * h * inflowScale);
+      sink.add(this.offA, iQ, side.dQ * h * inflowScale);
+      sink.add(this.offA, o + nr - 1, side.dc * h * inflowScale);
     }
     const La = p.anode.thickness_m;
     const dz = La / this.na;
     const G = d.Da / (dz * dz);
+    const xh = core.xHost;
     for (let m = 0; m < this.na; m++) {
       const row = this.offA + m;
       let diag = 0;
+      const sm = hostX(y[row]!, xh).s;
       if (m > 0) {
-        sink.add(row, row - 1, G);
-        diag -= G;
+        sink.add(row, row - 1, G * hostX(y[row - 1]!, xh).s);
+        diag -= G * sm;
       }
       if (m < this.na - 1) {
-        sink.add(row, row + 1, G);
-        diag -= G;
+        sink.add(row, row + 1, G * hostX(y[row + 1]!, xh).s);
+        diag -= G * sm;
       }
       sink.add(row, row, diag);
     }

@@ -7,8 +7,10 @@
  * without a primary source. Every value is SI.
  */
 import { R } from '../../materials/constants.ts';
+import { liAlElectrodeData } from '../ocp/li-al-data.ts';
 import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
 import { problem } from '../../problems.ts';
+import { ALL_MECHANISMS, defaultAgeingValues, type AgeingMechanisms, type AgeingValues } from './ageing-data.ts';
 
 /** value(T) = ref·exp(−Ea/R·(1/T − 1/Tref)) */
 export interface Arrhenius {
@@ -39,23 +41,64 @@ export interface CathodeParams {
   readonly yPristine: number;
   /** stoichiometry limits of the design window: lowest y at full charge is found from the cut-off */
   readonly yMinAllowed: number;
-  readonly Ds: Arrhenius; // m² s⁻¹
+  /** Li diffusivity in the active material at mid-window stoichiometry (m² s⁻¹), see `DsVacancy` */
+  readonly Ds: Arrhenius;
+  /**
+   * stoichiometry dependence of D_s for layered oxides (null: constant). Li hops in layered oxides by a
+   * divacancy mechanism, so D_s falls as the square of the vacancy fraction when y → 1 (Van der Ven &
+   * Ceder, Electrochem. Solid-State Lett. 3 (2000) 301, doi:10.1149/1.1391130, LixCoO2; the same
+   * O3 layered framework holds for NCM): D_s(y) = D_s·f(y), f a smooth crossover from 1 (empty host)
+   * to ∝ (1 − y)² below a vacancy fraction `width` and a `floor` (common.ts dsFactor). `floor`: a residual
+   * non-divacancy hop (assumption, range 1e-3–3e-2). This is
+   * the kinetic, recoverable first-cycle loss near full lithiation (Kasnatscheew et al., Phys. Chem.
+   * Chem. Phys. 18 (2016) 3956, doi:10.1039/C5CP07718D; Robert & Novák, Chem. Mater. 30 (2018) 1907,
+   * doi:10.1021/acs.chemmater.7b04934: NCA's first-cycle loss is slow Li diffusion near full lithiation,
+   * regained by a deeper or slower discharge).
+   */
+  readonly DsVacancy: { readonly width: number; readonly floor: number } | null;
   /** exchange-current density at y = 0.5 per true contact area (A m⁻²): j0 = j0ref·2√(y(1−y)) */
   readonly j0: Arrhenius;
   /** specific resistance of the cathode|SE interphase per true contact area (Ω m²) */
   readonly interphaseResistance_ohm_m2: number;
   /** fraction of the geometric particle surface in ionic contact at pressureRef_Pa */
   readonly contactFractionRef: number;
-  /** Bruggeman exponent for the SE network in the composite (κ_eff = σ·ε_SE^b) */
-  readonly bruggemanIonic: number;
+  /**
+   * tortuosity factor of the SE network in the composite: κ_eff = σ_SE·ε_SE/τ (MacMullin form). Measured
+   * for sulfide composite cathodes, not Bruggeman's ε^0.5 (≈ 1.6 here) — see DEFAULTS.ionicTortuosity.
+   */
+  readonly ionicTortuosity: number;
   /** Bruggeman exponent for the electronic network (σ_eff = Σ σ_i·ε_i^b) */
   readonly bruggemanElectronic: number;
   /** intrinsic electronic conductivity of carbon additive and of the active material (S m⁻¹) */
   readonly carbonConductivity_S_m: number;
   readonly activeConductivity_S_m: number;
+  /** the cathode–electrolyte interphase that the first charge forms (a Li sink, see CeiParams) */
+  readonly cei: CeiParams;
   /** relative volume change of the active material between y = 1 and y = yRefVolume (negative = shrink) */
   readonly latticeVolumeChange: number;
   readonly yRefVolume: number;
+}
+
+/** surface coating of the cathode active material (recipe `first_sheet.cathode.coating`) */
+export type CathodeCoating = 'none' | 'LiNbO3' | 'Nb2O5';
+export const CATHODE_COATINGS: readonly CathodeCoating[] = ['none', 'LiNbO3', 'Nb2O5'];
+
+/**
+ * Cathode–electrolyte interphase (CEI): oxidative decomposition of the sulfide SE where it touches the
+ * charged cathode. Its electrons leave through the cathode and are counted as charge; its Li⁺ leaves
+ * the SE for the anode; the cathode's sites are not emptied by it, so that charge never comes back on
+ * discharge (an irreversible first-cycle loss). The film passivates: the charge it can take is bounded
+ * by qMax per m² of particle surface. Rate per m² of particle surface:
+ *   dq/dt = k(T)·exp(α·F·(E − E_ref)/(R·T))·(q_max − q),  E: the cathode's OCP at its surface.
+ */
+export interface CeiParams {
+  readonly coating: CathodeCoating;
+  /** SE oxidation charge until the film passivates, per m² of geometric particle surface (C m⁻²) */
+  readonly qMax_C_m2: number;
+  /** rate constant at E_ref and 298.15 K (s⁻¹) */
+  readonly k: Arrhenius;
+  readonly ERef_V: number;
+  readonly alpha: number;
 }
 
 export interface ElectrolyteParams {
@@ -84,7 +127,6 @@ export interface AnodeParams {
   readonly interphaseResistance_ohm_m2: number;
   /** fraction of the anode|SE geometric area in contact at pressureRef_Pa */
   readonly contactFractionRef: number;
-  readonly phaseModel: 'rt' | 'equilibrium';
   readonly hysteresis_V: number;
   /** Al-atom fractions by phase after prelithiation (reported, informs the initial x profile) */
   readonly phaseFractions: {
@@ -95,6 +137,11 @@ export interface AnodeParams {
   };
   readonly freeLi_m: number;
   readonly youngsModulus_Pa: number;
+  /**
+   * fraction of the volume the alloy gives up on delithiation that stays as pores under the stack
+   * pressure (Eq. 1's residual porosity after dealloying); assumption, see DEFAULTS.anodeVoidRetention
+   */
+  readonly voidRetention: number;
 }
 
 export interface ContactParams {
@@ -112,18 +159,13 @@ export interface CollectorParams {
   readonly youngsModulus_Pa: number;
 }
 
+/**
+ * Ageing (issue 16): which mechanisms run and their parameter values (SI), by id of
+ * data/ageing/mechanisms.json (values, ranges, sources); the laws are in ageing.ts.
+ */
 export interface AgeingParams {
-  /** interphase growth (parabolic): R_int,c += kR·√t and Li consumed = kLi·√t (per m² geometric) */
-  readonly interphase: {
-    readonly enabled: boolean;
-    readonly kR_ohm_m2_per_sqrt_s: number;
-    readonly kLi_mol_m2_per_sqrt_s: number;
-    readonly Ea_J_mol: number;
-  };
-  /** contact loss per cycle: Δf/f = −k·|Δε_v|·P0/(P0 + P) */
-  readonly contactLoss: { readonly enabled: boolean; readonly k: number; readonly P0_Pa: number };
-  /** extra loss of Li inventory per cycle (fraction of the charge passed) */
-  readonly lithiumLoss: { readonly enabled: boolean; readonly fractionPerCharge: number };
+  readonly mechanisms: AgeingMechanisms;
+  readonly values: AgeingValues;
 }
 
 export interface SsbCellParams {
@@ -260,6 +302,8 @@ const CATHODES: Record<string, CathodeDefaults> = {
     source: 'DS §4.1; D_s, j0 assumption',
   },
 };
+/** layered oxides (O3 framework): divacancy Li diffusion, D_s(y) falls near full lithiation */
+const LAYERED_OXIDES = new Set(['NCM811', 'NCM622', 'NCM111', 'NCA', 'LCO']);
 const CATHODE_ALIAS: Record<string, string> = {
   NMC811: 'NCM811',
   NMC622: 'NCM622',
@@ -303,24 +347,36 @@ export const MOLAR_VOLUME = {
   Li9Al4: 33.55e-6,
 } as const;
 
-export const DEFAULT_AGEING: AgeingParams = {
-  // Parabolic interphase growth (diffusion-limited, δ ∝ √t): form from Scaltrito, Lanjan, Srinivasan,
-  // Energies 17 (2024) 2896, doi:10.3390/en17122896 (DS §5) and Koerver et al., Chem. Mater. 29 (2017)
-  // 5574 (NCM811|thiophosphate interphase). kR, kLi: ASSUMPTIONS. kLi gives ≈ 10 % of a 5 mAh cm⁻²
-  // inventory after 2000 cycles at 0.8C; kR and the contact-loss k below are CALIBRATED together so the
-  // P1 cell (Li0.5Al‖NCM811, 5 mAh cm⁻², 4 mA cm⁻²) keeps ≈ 83 % after 2000 cycles (DS §1.1, V) —
-  // scripts/validate-ssb.ts reports the fit (81 %).
-  interphase: { enabled: true, kR_ohm_m2_per_sqrt_s: 8.0e-7, kLi_mol_m2_per_sqrt_s: 4.4e-8, Ea_J_mol: 30e3 },
-  // Contact loss ∝ cycle volume strain, suppressed by pressure: P0 = 21.7 MPa from the 0 MPa vs 125 MPa
-  // retention ratio (80 % vs 97 % after 50 cycles: 20/3 = 1 + 125/P0), Yan et al., J. Colloid Interface
-  // Sci. 2026 via DS §4.3 (secondary source, V). k: calibrated (see above).
-  contactLoss: { enabled: true, k: 0.003, P0_Pa: 21.7e6 },
-  lithiumLoss: { enabled: false, fractionPerCharge: 0 },
-};
+/** every ageing mechanism on, at the nominal values of data/ageing/mechanisms.json (sources there) */
+export const DEFAULT_AGEING: AgeingParams = { mechanisms: ALL_MECHANISMS, values: defaultAgeingValues() };
+
+/**
+ * CEI of an uncoated layered oxide against a thiophosphate SE. qMax: CALIBRATED to one published gap —
+ * Jangid et al., Nat. Commun. 15 (2024) 10233, doi:10.1038/s41467-024-54331-w (abstract, read in the
+ * PMC copy, V): initial CE 82.2 ± 0.3 % uncoated vs 91.6 ± 0.5 % with a ~5 nm Nb2O5 coating
+ * (single-crystal NCM532, Li4Ti5O12 anode). With the kinetic loss common to both, the uncoated cell's
+ * extra charge is 0.916/0.822 − 1 = 11.4 % of the cathode's delithiation charge (comp); at ≈ 230 mAh/g
+ * to high voltage (assumption) that is 94 C/g, and over the particle surface of a single crystal of
+ * R ≈ 2 µm (3/(R·ρ) = 0.32 m²/g, assumption) q_max ≈ 290 C m⁻² (≈ 80 nm of Li6PS5Cl oxidised at
+ * 5 e⁻ per formula unit, comp). Range 150–600 C m⁻² (the assumed radius and charge capacity).
+ * Coated particles: no CEI on first charge (Stavola et al., DS §4.3, V: "if a stabilizing coating is
+ * applied to the NMC, it delivers full capacity during initial charge"; Jangid: the coating removes
+ * the gap) — q_max = 0. Rate: k = 1/3600 s⁻¹ at E_ref = 3.9 V vs Li, α = 0.5, Ea 50 kJ mol⁻¹ —
+ * assumptions that only place the loss within the first charge (it saturates above ≈ 4.0 V).
+ */
+export function ceiDefaults(coating: CathodeCoating): CeiParams {
+  return {
+    coating,
+    qMax_C_m2: coating === 'none' ? 290 : 0,
+    k: arr(1 / 3600, 50e3),
+    ERef_V: 3.9,
+    alpha: 0.5,
+  };
+}
+export const CEI_QMAX_RANGE_C_M2: readonly [number, number] = [150, 600];
 
 /** the other defaults not tied to a material */
 const DEFAULTS = {
-  particleRadius_m: 5.22e-6, // CHEN
   contactFractionCathode: 1 / 7.5, // Stavola et al. (DS §4.3): active area 7.5× below geometric (meas/V)
   contactFractionAnode: 1.0, // P5: 5 MPa adequate for Li|Li6PS5Cl (assumption: full contact at 5 MPa)
   pressureRef_Pa: 5e6, // assumption: reference pressure of the contact fractions
@@ -329,14 +385,39 @@ const DEFAULTS = {
   interphaseAnode_ohm_m2: 2e-4, // 2 Ω cm² (assumption)
   j0Anode: arr(30, 30e3), // 3 mA cm⁻² (DS §4.3 "~1–10 mA cm⁻²", assump), Ea assumption
   anodeD: arr(1e-13, 40e3), // 1e-9 cm² s⁻¹ (DS §2.3 working value, assump); Ea 40 kJ mol⁻¹ assumption
-  bruggeman: 1.5, // D. A. G. Bruggeman, Ann. Phys. 416 (1935) 636
+  // separator: a dense SE layer with dispersed pores — Bruggeman's effective medium for insulating
+  // spherical inclusions, κ = σ·(1 − φ)^1.5 (D. A. G. Bruggeman, Ann. Phys. 416 (1935) 636)
+  bruggemanSeparator: 1.5,
+  bruggemanElectronic: 1.5, // carbon/active-material network (assumption, same form)
+  // Ionic tortuosity factor of NCM–Li6PS5Cl composite cathodes, κ_eff = σ·ε_SE/τ: measured values lie
+  // far above Bruggeman's ε^(−0.5) ≈ 1.6 — Minnmann et al., J. Electrochem. Soc. 168 (2021) 040537,
+  // doi:10.1149/1945-7111/abf8d7 (NCM–Li6PS5Cl composites, EIS/TLM: τ ≈ 3–12, rising with the active
+  // fraction; recalled, not re-read — U); Ketter et al., Nat. Commun. 16 (2025), doi:10.1038/s41467-025-56514-5
+  // (Fig. 3d: κ_eff of NCM83–Li6PS5Cl falls steeply with NCM fraction; read: trend, V). Default 6, range 3–12.
+  ionicTortuosity: 6,
+  ionicTortuosityRange: [3, 12] as const,
+  // As-made stoichiometry of the oxide: every Li site filled but a vacancy fraction 1e-4 (assumption,
+  // range 1e-5–1e-3: Li/TM of synthesis ≈ 1 and a few % Ni on Li sites block rather than vacate sites).
+  // A fully filled lattice (y = 1) would put the lattice-gas OCP at −∞; y_pristine = 0.9999 gives an
+  // as-made OCV of ≈ 3.37 V vs Li for NCM811, as fresh Li|NCM half cells show (≈ 3.2–3.5 V).
+  yPristine: 1 - 1e-4,
+  // divacancy D_s(y) of layered oxides (see CathodeParams.DsVacancy): D_s is CHEN's constant-D fit over
+  // the middle of the window; the (1 − y)² law takes over below a vacancy fraction of 0.25 (assumption,
+  // range 0.15–0.5), floor 1e-2 (assumption, range 1e-3–3e-2): D falls ≈ 6× from mid window to y = 0.9
+  // and ≈ 17× to 0.95 — the order of the drop GITT shows for Ni-rich NCM towards the end of discharge
+  // (general literature, U). With CHEN's D_s it puts the recipe cell's kinetic first-cycle loss at ≈ 8 %
+  // (coated CE 0.92 vs Jangid 2024's 0.916 — a consequence, not a fit).
+  dsVacancy: { width: 0.25, floor: 1e-2 },
   carbonConductivity_S_m: 1e3, // materials library carbon_black (assumption)
   activeConductivity_S_m: 1e-3, // materials library NCM811 (assumption)
   contactResistance_ohm_m2: 1e-4, // 1 Ω cm² lumped collector contact (assumption)
-  cuThickness_m: 10e-6, // assumption (patent [0126] range 3–500 µm)
-  alCollectorThickness_m: 15e-6, // assumption
   collectorModulus_Pa: 70e9, // Al/Cu foil ~70 GPa (library)
   anodeModulus_Pa: 70e9, // DS §2.5 placeholder for LiAl (assumption)
+  // Residual porosity after dealloying: delithiated alloy anodes keep pores where the Li left (dealloying
+  // porosity of Li–M alloys, e.g. nanoporous Si/Sn/Al after delithiation); under 1–10 MPa the β-LiAl
+  // skeleton does not creep shut within a cycle. Fraction of the released volume kept: 0.1 (assumption,
+  // range 0–0.3; no measurement for Li–Al under stack pressure was found).
+  anodeVoidRetention: 0.1,
   temperature_K: 298.15,
   stackPressure_Pa: 5e6, // claim 15 window 1–10 MPa
   vMin_V: 3.0, // [0178]
@@ -381,6 +462,16 @@ export function validateProducedCell(c: ProducedCell, conditions: OperatingCondi
   positive('cell.cathodeActiveFraction', c.cathodeActiveFraction);
   positive('cell.cathodeElectrolyteFraction', c.cathodeElectrolyteFraction);
   positive('cell.anodeAl_mol_m2', c.anodeAl_mol_m2);
+  positive('cell.cathodeParticleRadius_m', c.cathodeParticleRadius_m);
+  if (!(Number.isFinite(c.separatorPorosity) && c.separatorPorosity >= 0 && c.separatorPorosity < 1))
+    throw problem('cell.separatorPorosity', 'must be in [0, 1)', String(c.separatorPorosity), '0 ≤ φ < 1');
+  if (c.cathodeCoating !== undefined && !CATHODE_COATINGS.includes(c.cathodeCoating))
+    throw problem(
+      'cell.cathodeCoating',
+      'unknown coating',
+      JSON.stringify(c.cathodeCoating),
+      CATHODE_COATINGS.join(', '),
+    );
   if (!(c.anodeLi_mol_m2 >= 0)) throw problem('cell.anodeLi_mol_m2', 'must be ≥ 0', String(c.anodeLi_mol_m2), '≥ 0');
   positive('cell.anodeD_m2_s', c.anodeD_m2_s);
   positive('conditions.stackPressure_Pa', conditions.stackPressure_Pa);
@@ -396,8 +487,10 @@ export function validateProducedCell(c: ProducedCell, conditions: OperatingCondi
  *    free Li and the anode D (its Arrhenius reference at the cell temperature) are taken as they are;
  *  - the cathode's library id selects the per-cathode defaults below; `materials` (optional) overrides
  *    densities, conductivities and diffusivities with the materials library's values;
- *  - a collector thickness of 0 (none on the cell) falls back to the defaults below (as before: the
- *    model always has two collectors);
+ *  - the particle radius and the separator porosity are the line's (the recipe's radius; the separator's
+ *    porosity after the nips); the coating selects the CEI (ceiDefaults);
+ *  - collectors are the produced ones: a thickness of 0 means the cell has none (Eq. 1's A is the sum of
+ *    the produced layers);
  *  - stack pressure and temperature come from `conditions`.
  */
 export function ssbParamsFromProducedCell(
@@ -462,25 +555,28 @@ export function ssbParamsFromProducedCell(
       carbonFraction: cell.cathodeCarbonFraction,
       binderFraction: cell.cathodeBinderFraction,
       porosity: cell.cathodePorosity,
-      particleRadius_m: amId === 'NCM811' ? DEFAULTS.particleRadius_m : cd.radius,
+      // the recipe's particle radius, as the line hands it over
+      particleRadius_m: cell.cathodeParticleRadius_m,
       cMax_mol_m3: density / molarMass,
       density_kg_m3: density,
-      yPristine: 1.0,
+      yPristine: DEFAULTS.yPristine,
       yMinAllowed: cd.yMin,
       Ds: am?.liDiffusivity ? arr(am.liDiffusivity.value, cd.Ds.Ea_J_mol) : cd.Ds,
+      DsVacancy: LAYERED_OXIDES.has(amId) ? DEFAULTS.dsVacancy : null,
       j0: cd.j0,
       interphaseResistance_ohm_m2: DEFAULTS.interphaseCathode_ohm_m2,
       contactFractionRef: DEFAULTS.contactFractionCathode,
-      bruggemanIonic: DEFAULTS.bruggeman,
-      bruggemanElectronic: DEFAULTS.bruggeman,
+      ionicTortuosity: DEFAULTS.ionicTortuosity,
+      bruggemanElectronic: DEFAULTS.bruggemanElectronic,
       carbonConductivity_S_m: carbon?.electronicConductivity?.value ?? DEFAULTS.carbonConductivity_S_m,
       activeConductivity_S_m: am?.electronicConductivity?.value ?? DEFAULTS.activeConductivity_S_m,
+      cei: ceiDefaults(cell.cathodeCoating ?? 'none'),
       latticeVolumeChange: am?.latticeVolumeChange?.value ?? cd.volumeChange,
       yRefVolume: cd.yRefVolume,
     },
     electrolyte,
-    // separator residual porosity 5 % after calendering/roll bonding (assumption)
-    separator: { thickness_m: cell.separatorThickness_m, porosity: 0.05 },
+    // the separator's residual porosity after the nips, as the line reports it
+    separator: { thickness_m: cell.separatorThickness_m, porosity: cell.separatorPorosity },
     anode: {
       thickness_m: cell.anodeThickness_m,
       al_mol_m2: cell.anodeAl_mol_m2,
@@ -489,19 +585,18 @@ export function ssbParamsFromProducedCell(
       j0: DEFAULTS.j0Anode,
       interphaseResistance_ohm_m2: DEFAULTS.interphaseAnode_ohm_m2,
       contactFractionRef: DEFAULTS.contactFractionAnode,
-      // Li3Al2/Li9Al4 reported by the line model ⇒ use the equilibrium phase sequence, else the RT model
-      phaseModel: cell.phaseFractions.Li3Al2 + cell.phaseFractions.Li9Al4 > 0 ? 'equilibrium' : 'rt',
-      hysteresis_V: 0,
+      // the material's published lithiation/delithiation hysteresis (electrochem/ocp/li-al-data.ts)
+      hysteresis_V: liAlElectrodeData(conditions.temperature_K).hysteresis_V,
       phaseFractions: cell.phaseFractions,
       freeLi_m: cell.freeLi_m,
       youngsModulus_Pa: DEFAULTS.anodeModulus_Pa,
+      voidRetention: DEFAULTS.anodeVoidRetention,
     },
     contact: { pressureRef_Pa: DEFAULTS.pressureRef_Pa, exponent: DEFAULTS.contactExponent },
     collectors: {
-      cathodeCollectorThickness_m:
-        cell.cathodeCollectorThickness_m > 0 ? cell.cathodeCollectorThickness_m : DEFAULTS.alCollectorThickness_m,
-      anodeCollectorThickness_m:
-        cell.anodeCollectorThickness_m > 0 ? cell.anodeCollectorThickness_m : DEFAULTS.cuThickness_m,
+      // the produced layers only: a collector the line did not put on the cell (0) is not there (Eq. 1's A)
+      cathodeCollectorThickness_m: cell.cathodeCollectorThickness_m,
+      anodeCollectorThickness_m: cell.anodeCollectorThickness_m,
       contactResistance_ohm_m2: DEFAULTS.contactResistance_ohm_m2,
       youngsModulus_Pa: DEFAULTS.collectorModulus_Pa,
     },
@@ -571,7 +666,7 @@ export function patentExampleCell(): ProducedCell {
     cathodeBinderFraction: vf.binder,
     activeMaterialId: 'NCM811',
     electrolyteId: 'Li6PS5Cl',
-    cathodeParticleRadius_m: DEFAULTS.particleRadius_m,
+    cathodeParticleRadius_m: 5.22e-6, // CHEN (LG M50 NMC811)
     cathodeCollectorThickness_m: 0,
     cathodeCollectorMaterialId: null,
     separatorThickness_m: 30e-6,
@@ -588,8 +683,8 @@ export function patentExampleCell(): ProducedCell {
     freeLi_m: freeLi * MOLAR_VOLUME.Li,
     liInventory_mol_m2: li,
     anodeD_m2_s: 1e-13,
-    anodeCollectorThickness_m: 0,
-    anodeCollectorMaterialId: null,
+    anodeCollectorThickness_m: 10e-6,
+    anodeCollectorMaterialId: 'Cu',
     bonded: { '236': true, '240': true },
     crackRisk: 0,
   };
@@ -644,18 +739,21 @@ export function contactFactor(p: SsbCellParams): number {
   return Math.pow(p.stackPressure_Pa / p.contact.pressureRef_Pa, p.contact.exponent);
 }
 
-export function derive(p: SsbCellParams, state?: { contactRetention?: number; extraRc?: number }): Derived {
+export function derive(
+  p: SsbCellParams,
+  state?: { contactRetention?: number; extraRc?: number; anodeContactRetention?: number },
+): Derived {
   const T = p.temperature_K;
   const c = p.cathode;
   const sigmaSE = arrhenius(p.electrolyte.sigma, T);
-  const kappaEff = sigmaSE * Math.pow(c.electrolyteFraction, c.bruggemanIonic);
+  const kappaEff = (sigmaSE * c.electrolyteFraction) / c.ionicTortuosity;
   const sigmaEff =
     c.carbonConductivity_S_m * Math.pow(c.carbonFraction, c.bruggemanElectronic) +
     c.activeConductivity_S_m * Math.pow(c.activeFraction, c.bruggemanElectronic);
-  const kappaSep = sigmaSE * Math.pow(1 - p.separator.porosity, c.bruggemanIonic);
+  const kappaSep = sigmaSE * Math.pow(1 - p.separator.porosity, DEFAULTS.bruggemanSeparator);
   const g = contactFactor(p);
   const fc = Math.min(1, c.contactFractionRef * g) * (state?.contactRetention ?? 1);
-  const fa = Math.min(1, p.anode.contactFractionRef * g);
+  const fa = Math.min(1, p.anode.contactFractionRef * g) * (state?.anodeContactRetention ?? 1);
   const aCath = ((3 * c.activeFraction) / c.particleRadius_m) * fc;
   const cathodeLi_mol_perY = c.activeFraction * c.thickness_m * p.area_m2 * c.cMax_mol_m3;
   return {

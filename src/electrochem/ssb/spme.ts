@@ -9,6 +9,19 @@
  *    ΔV = i·L_c/3·(1/κ_eff + 1/σ_eff)) and of the separator (i·L_s/κ_sep). With transference number 1
  *    there is no electrolyte concentration, so this is the whole "electrolyte" correction.
  *
+ * Beyond the original single-particle model (issue 15):
+ *  - D_s(y) falls near full lithiation (divacancy hops, CathodeParams.DsVacancy): faces take D at the
+ *    mean of their two shells, the surface extrapolation D at the outer shell;
+ *  - the cathode–electrolyte interphase (CEI) on charge: a side current i_side = dQ/dt (Q: SE-oxidation
+ *    charge per m² geometric, a differential unknown) runs in parallel to the intercalation current; the
+ *    particle receives (i − i_side)/a, the anode all of i (the SE's Li⁺ ends there);
+ *  - the anode's host lattice saturates at x_host (the Li-richest phase at T): the diffusion flux carries
+ *    the host's Li, h(x) = min(x, x_host), so Li beyond x_host stays where it arrived as Li metal —
+ *    plated at the SE interface (first volume) or the line's free Li (last volumes). Plated Li strips
+ *    first on discharge (the surface OCP is 0 V while the first volume holds metal).
+ *
+ * State: [c_0 … c_{nr−1} (particle shells), x_0 … x_{na−1} (anode, x_0 at the SE), Q (CEI), I].
+ *
  * Validity (see `validity`): the reaction must be nearly uniform through the composite cathode, i.e.
  *   ν² = a·L_c²·(1/κ_eff + 1/σ_eff) / (R_int + RT/(F·j0)) ≲ 1
  * (ratio of transport to interfacial resistance, Newman & Tobias, J. Electrochem. Soc. 109 (1962) 1183),
@@ -20,7 +33,7 @@ import { F } from '../../materials/constants.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing } from './ageing.ts';
-import { CellCore, bvEta, cathodeJ0 } from './common.ts';
+import { CellCore, bvEta, cathodeJ0, hostX } from './common.ts';
 import { controlValue } from './p2d.ts';
 import type { SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
@@ -46,8 +59,11 @@ export class SsbSpme implements FullCellModel {
   readonly na: number;
   readonly n: number;
   readonly atol: Float64Array;
+  readonly iQ: number;
   readonly iI: number;
   readonly offA: number;
+  /** side (CEI) current density of the last fast-stepper step (A m⁻²), for voltageFrom in the stepper and the pack */
+  stepSide_A_m2 = 0;
   private readonly faceA: Float64Array;
   private readonly shellV: Float64Array;
   private readonly dr: number;
@@ -66,7 +82,8 @@ export class SsbSpme implements FullCellModel {
         throw problem(`${variant}.${k}`, 'must be an integer ≥ 2', String(v), '2, 3, …');
     }
     this.offA = this.nr;
-    this.iI = this.nr + this.na;
+    this.iQ = this.nr + this.na;
+    this.iI = this.iQ + 1;
     this.n = this.iI + 1;
     const R = params.cathode.particleRadius_m;
     this.dr = R / this.nr;
@@ -77,6 +94,7 @@ export class SsbSpme implements FullCellModel {
     this.atol = new Float64Array(this.n);
     for (let i = 0; i < this.nr; i++) this.atol[i] = 1e-7 * params.cathode.cMax_mol_m3;
     for (let m = 0; m < this.na; m++) this.atol[this.offA + m] = 1e-9;
+    this.atol[this.iQ] = 1e-6;
     this.atol[this.iI] = 1e-9 * Math.max(1e-3, this.core.nominalCapacity_C / 3600);
   }
 
@@ -122,44 +140,67 @@ export class SsbSpme implements FullCellModel {
     const c = this.core.p.cathode;
     return (this.core.d.aCath * c.particleRadius_m) / (3 * c.activeFraction);
   }
+  /** CEI capacity (C m⁻² geometric): q_max × the particle surface per geometric area */
+  ceiCapacity(): number {
+    const c = this.core.p.cathode;
+    return (c.cei.qMax_C_m2 * 3 * c.activeFraction * this.core.ageing.activeScale * c.thickness_m) / c.particleRadius_m;
+  }
+  /** the CEI side current density (A m⁻² geometric) at the outer shell's concentration and the CEI charge */
+  sideCurrent(cLast: number, Q: number): { i: number; dc: number; dQ: number } {
+    const r = this.core.cei(cLast, Q, this.ceiCapacity());
+    return { i: r.rate, dc: r.dc, dQ: r.dQ };
+  }
+  /** anode Li/Al at the SE surface: x_0 + k·i·s(x_0), s = ∂h/∂x (0 once the first volume holds Li metal) */
+  private anodeSurface(x0: number, i: number): { xs: number; dx0: number; di: number; kx: number } {
+    const p = this.core.p;
+    const La = p.anode.thickness_m;
+    const kx = La / this.na / (2 * this.core.d.Da * (p.anode.al_mol_m2 / La) * F);
+    const h = hostX(x0, this.core.xHost);
+    return { xs: x0 + kx * i * h.s, dx0: 1 + kx * i * h.ds, di: kx * h.s, kx };
+  }
 
-  /** terminal voltage from the particle's last shell, the anode's first volume and the current (A) */
-  voltageFrom(cLast: number, x0: number, I: number): { V: number; dc: number; dx: number; dI: number } {
+  /**
+   * Terminal voltage from the particle's last shell, the anode's first volume, the current (A) and the
+   * CEI side current density (A m⁻², default 0), with derivatives.
+   */
+  voltageFrom(
+    cLast: number,
+    x0: number,
+    I: number,
+    iSide = 0,
+  ): { V: number; dc: number; dx: number; dI: number; dSide: number } {
     const core = this.core;
     const d = core.d;
     const p = core.p;
     const A = p.area_m2;
     const i = I / A;
     const ar = this.areaRatio();
-    const j = i / ar;
+    const j = (i - iSide) / ar;
     const fc = this.fc();
     const cmax = p.cathode.cMax_mol_m3;
-    const dcs_dj = -(0.5 * this.dr * fc) / (F * d.Ds);
-    const ys = (cLast + dcs_dj * j) / cmax;
+    const k = (0.5 * this.dr * fc) / F;
+    const sc = core.surfaceC(cLast, k * j);
+    const ys = sc.cs / cmax;
+    const dys_dc = sc.dc / cmax;
+    const dys_dj = (sc.dN * k) / cmax;
     const j0 = cathodeJ0(d.j0c, ys);
     const bvc = bvEta(j, j0.j0, core.T);
-    const dUc = core.ocpC.dUdy(ys) + bvc.dj0 * j0.d;
+    const dUc = core.ocpC.dUdy(ys) + bvc.dj0 * j0.d; // ∂(U_c + η_c)/∂y_s
     const fa = d.fAnode;
     const ja = -i / fa;
-    const La = p.anode.thickness_m;
-    const kx = La / this.na / (2 * d.Da * (p.anode.al_mol_m2 / La) * F);
-    const xs = x0 + kx * i;
+    const s = this.anodeSurface(x0, i);
     const dir = CellCore.direction(i);
-    const ua = core.Ua(xs, dir.dir);
+    const ua = core.Ua(s.xs, dir.dir);
     const bva = bvEta(ja, d.j0a, core.T);
     const V = core.ocpC.U(ys) + bvc.eta + d.Rc * j - ua.U - d.Ra * ja - bva.eta + i * this.rOhm();
-    const dVdi =
-      (dUc * dcs_dj) / cmax / ar +
-      (bvc.dj + d.Rc) / ar -
-      ua.dUdx * kx -
-      ua.dUdDirection * dir.d +
-      (d.Ra + bva.dj) / fa +
-      this.rOhm();
-    return { V, dc: dUc / cmax, dx: -ua.dUdx, dI: dVdi / A };
+    const dVdj = dUc * dys_dj + bvc.dj + d.Rc; // per unit j
+    const dVdi = dVdj / ar - ua.dUdx * s.di - ua.dUdDirection * dir.d + (d.Ra + bva.dj) / fa + this.rOhm();
+    return { V, dc: dUc * dys_dc, dx: -ua.dUdx * s.dx0, dI: dVdi / A, dSide: -dVdj / ar };
   }
 
   voltage(y: Float64Array): number {
-    return this.voltageFrom(y[this.nr - 1]!, y[this.offA]!, y[this.iI]!).V;
+    const cl = y[this.nr - 1]!;
+    return this.voltageFrom(cl, y[this.offA]!, y[this.iI]!, this.sideCurrent(cl, y[this.iQ]!).i).V;
   }
   current(y: Float64Array): number {
     return y[this.iI]!;
@@ -173,28 +214,60 @@ export class SsbSpme implements FullCellModel {
   anodeX(y: Float64Array): Float64Array {
     return y.subarray(this.offA, this.offA + this.na);
   }
+  /** Li the CEI's SE oxidation sent into the anode (mol, whole cell) */
+  ceiLithium_mol(y: Float64Array): number {
+    return (y[this.iQ]! * this.core.p.area_m2) / F;
+  }
+  /**
+   * Li the cell started with in its electrodes (mol): cathode + anode − the Li that SE oxidation added
+   * to the anode. Conserved exactly by the model equations; only ageing changes it.
+   */
   lithiumInventory_mol(y: Float64Array): number {
     let an = 0;
     for (let m = 0; m < this.na; m++) an += y[this.offA + m]!;
     an *= this.core.nAl / this.na;
-    return this.cathodeMeanY(y) * this.core.nC * this.core.ageing.activeScale + an;
+    return this.cathodeMeanY(y) * this.core.nC * this.core.ageing.activeScale + an - this.ceiLithium_mol(y);
+  }
+  /** Li metal in the anode (mol m⁻²): deposited at the separator (plated) and the rest beyond the host (free) */
+  lithiumMetal_mol_m2(y: Float64Array): { plated: number; free: number } {
+    return this.core.lithiumMetal(this.anodeX(y));
+  }
+
+  /** anode potential vs Li/Li⁺ at the separator (V): Li plates when it falls below 0 (CellModel.platingIndicator) */
+  platingIndicator(y: Float64Array): number {
+    const d = this.core.d;
+    const i = y[this.iI]! / this.core.p.area_m2;
+    const s = this.anodeSurface(y[this.offA]!, i);
+    const ja = -i / d.fAnode;
+    return this.core.Ua(s.xs, CellCore.direction(i).dir).U + d.Ra * ja + bvEta(ja, d.j0a, this.core.T).eta;
   }
   outputs(y: Float64Array): Record<string, number> {
     const I = y[this.iI]!;
-    const i = I / this.core.p.area_m2;
+    const A = this.core.p.area_m2;
+    const i = I / A;
     const d = this.core.d;
-    const La = this.core.p.anode.thickness_m;
-    const kx = La / this.na / (2 * d.Da * (this.core.p.anode.al_mol_m2 / La) * F);
-    const j = i / this.areaRatio();
-    const cs = y[this.nr - 1]! - (0.5 * this.dr * this.fc() * j) / (F * d.Ds);
+    const cl = y[this.nr - 1]!;
+    const side = this.sideCurrent(cl, y[this.iQ]!).i;
+    const j = (i - side) / this.areaRatio();
+    const cs = this.core.surfaceC(cl, (0.5 * this.dr * this.fc() * j) / F).cs;
+    const s = this.anodeSurface(y[this.offA]!, i);
+    const ua = this.core.Ua(s.xs, CellCore.direction(i).dir).U;
+    const ja = -i / d.fAnode;
     let xm = 0;
     for (let m = 0; m < this.na; m++) xm += y[this.offA + m]!;
+    const li = this.lithiumMetal_mol_m2(y);
     return {
       voltage_V: this.voltage(y),
       current_A: I,
-      anode_surface_x: y[this.offA]! + kx * i,
+      anode_surface_x: s.xs,
       anode_mean_x: xm / this.na,
-      anode_ocp_V: this.core.Ua(y[this.offA]! + kx * i).U,
+      anode_ocp_V: ua,
+      // anode potential vs Li/Li⁺ at the SE interface: below 0 V Li metal deposits (plating)
+      anode_potential_V: ua + d.Ra * ja + bvEta(ja, d.j0a, this.core.T).eta,
+      anode_local_current_A_m2: Math.abs(i) / d.fAnode,
+      plated_li_mol_m2: li.plated,
+      free_li_mol_m2: li.free,
+      cei_charge_C_m2: y[this.iQ]!,
       cathode_surface_stoich: cs / this.core.p.cathode.cMax_mol_m3,
       cathode_mean_stoich: this.cathodeMeanY(y),
       thickness_m: this.thickness_m(y),
@@ -205,7 +278,11 @@ export class SsbSpme implements FullCellModel {
   thickness_m(y: Float64Array): number {
     return this.core.thickness(this.cathodeMeanY(y), this.anodeX(y));
   }
+  recordCycleGeometry(y: Float64Array, cycle: CycleSummary): void {
+    this.core.recordSwing(this.anodeX(y), cycle);
+  }
   afterCycle(y: Float64Array, cycle: CycleSummary): void {
+    this.core.recordSwing(this.anodeX(y), cycle);
     applyAgeing(this.core, cycle, {
       removeLi: (mol) => {
         const dx = mol / this.core.nAl;
@@ -213,11 +290,21 @@ export class SsbSpme implements FullCellModel {
       },
     });
   }
+  /**
+   * Rest state at a state of charge of the design window. soc = 0 is the cell as produced (pristine,
+   * no CEI yet); a charged rest state (soc > 0) is a formed cell: it was charged once, its CEI formed —
+   * the [0178] first charge saturates it (Q reaches the capacity within 0.01 %) — and the Li that SE
+   * oxidation released went into the anode with the charge.
+   */
   initialState(soc: number): Float64Array {
-    const { y: ys, x } = this.core.restStoich(soc);
+    const { y: ys, x: xRest } = this.core.restStoich(soc);
     const y = new Float64Array(this.n);
     for (let r = 0; r < this.nr; r++) y[r] = ys * this.core.p.cathode.cMax_mol_m3;
-    for (let m = 0; m < this.na; m++) y[this.offA + m] = x;
+    const Q = soc > 0 ? this.ceiCapacity() : 0;
+    y[this.iQ] = Q;
+    const x = xRest + (Q * this.core.p.area_m2) / F / this.core.nAl;
+    const xs = this.core.initialAnodeProfile(x, this.na);
+    for (let m = 0; m < this.na; m++) y[this.offA + m] = xs[m]!;
     return y;
   }
 
@@ -228,21 +315,24 @@ export class SsbSpme implements FullCellModel {
     for (let i = 0; i < this.iI; i++) mass[i] = 1;
     const rows: number[] = [];
     const cols: number[] = [];
-    // structure: tridiagonal particle + tridiagonal anode + I column + control row
+    const add = (r: number, c: number): void => {
+      rows.push(r);
+      cols.push(c);
+    };
+    // structure: tridiagonal particle + tridiagonal anode + CEI + I column + control row
     const nr = this.nr;
-    for (let r = 0; r < nr; r++) {
-      for (const c of [r - 1, r, r + 1]) if (c >= 0 && c < nr) (rows.push(r), cols.push(c));
-    }
-    rows.push(nr - 1);
-    cols.push(this.iI);
-    for (let m = 0; m < this.na; m++) {
-      for (const c of [m - 1, m, m + 1])
-        if (c >= 0 && c < this.na) (rows.push(this.offA + m), cols.push(this.offA + c));
-    }
-    rows.push(this.offA);
-    cols.push(this.iI);
-    rows.push(this.iI, this.iI, this.iI);
-    cols.push(nr - 1, this.offA, this.iI);
+    for (let r = 0; r < nr; r++) for (const c of [r - 1, r, r + 1]) if (c >= 0 && c < nr) add(r, c);
+    add(nr - 1, this.iI);
+    add(nr - 1, this.iQ);
+    for (let m = 0; m < this.na; m++)
+      for (const c of [m - 1, m, m + 1]) if (c >= 0 && c < this.na) add(this.offA + m, this.offA + c);
+    add(this.offA, this.iI);
+    add(this.iQ, this.iQ);
+    add(this.iQ, nr - 1);
+    add(this.iI, nr - 1);
+    add(this.iI, this.offA);
+    add(this.iI, this.iQ);
+    add(this.iI, this.iI);
     const self = this;
     return {
       n,
@@ -258,33 +348,30 @@ export class SsbSpme implements FullCellModel {
   }
 
   private residual(control: Control, t: number, y: Float64Array, out: Float64Array): void {
-    const d = this.core.d;
     const p = this.core.p;
     const nr = this.nr;
     const I = y[this.iI]!;
-    const i = I / p.area_m2;
-    const j = i / this.areaRatio();
+    const A = p.area_m2;
+    const i = I / A;
+    const cl = y[nr - 1]!;
+    const side = this.sideCurrent(cl, y[this.iQ]!);
+    const j = (i - side.i) / this.areaRatio();
     const fc = this.fc();
+    const cmax = p.cathode.cMax_mol_m3;
     for (let r = 0; r < nr; r++) {
       const c = y[r]!;
       let flux = 0;
-      if (r > 0) flux += (this.faceA[r]! * d.Ds * (y[r - 1]! - c)) / this.dr;
-      if (r < nr - 1) flux += (this.faceA[r + 1]! * d.Ds * (y[r + 1]! - c)) / this.dr;
+      // Kirchhoff form: flux = A_f·(Φ(c_b) − Φ(c))/Δr, exact for any D(c) in steady state
+      const phi = this.core.dsPhi(c);
+      if (r > 0) flux += (this.faceA[r]! * (this.core.dsPhi(y[r - 1]!) - phi)) / this.dr;
+      if (r < nr - 1) flux += (this.faceA[r + 1]! * (this.core.dsPhi(y[r + 1]!) - phi)) / this.dr;
       else flux -= (this.faceA[nr]! * fc * j) / F;
       out[r] = flux / this.shellV[r]!;
     }
-    const dz = p.anode.thickness_m / this.na;
-    const G = d.Da / (dz * dz);
-    for (let m = 0; m < this.na; m++) {
-      const x = y[this.offA + m]!;
-      let r = 0;
-      if (m > 0) r += G * (y[this.offA + m - 1]! - x);
-      if (m < this.na - 1) r += G * (y[this.offA + m + 1]! - x);
-      if (m === 0) r += (i / F) * (this.na / p.anode.al_mol_m2);
-      out[this.offA + m] = r;
-    }
-    const V = this.voltage(y);
-    const A = p.area_m2;
+    void cmax;
+    this.anodeResidual(y, i, out);
+    out[this.iQ] = side.i;
+    const V = this.voltageFrom(cl, y[this.offA]!, I, side.i).V;
     // current and power rows per unit area (A m⁻², W m⁻²), as in the P2D
     switch (control.mode) {
       case 'current':
@@ -312,64 +399,104 @@ export class SsbSpme implements FullCellModel {
     }
   }
 
+  /** anode rows: host-Li diffusion between volumes, all of i entering the first volume */
+  private anodeResidual(y: Float64Array, i: number, out: Float64Array): void {
+    const p = this.core.p;
+    const dz = p.anode.thickness_m / this.na;
+    const G = this.core.d.Da / (dz * dz);
+    const xh = this.core.xHost;
+    const o = this.offA;
+    let hPrev = 0;
+    for (let m = 0; m < this.na; m++) out[o + m] = 0;
+    for (let m = 0; m < this.na; m++) {
+      const h = hostX(y[o + m]!, xh).h;
+      if (m > 0) {
+        const fl = G * (hPrev - h); // flux from m−1 into m
+        out[o + m] = out[o + m]! + fl;
+        out[o + m - 1] = out[o + m - 1]! - fl;
+      }
+      hPrev = h;
+    }
+    out[o] = out[o]! + (i / F) * (this.na / p.anode.al_mol_m2);
+  }
+
   private jac(control: Control, t: number, y: Float64Array, sink: JacobianSink): void {
-    const d = this.core.d;
     const p = this.core.p;
     const nr = this.nr;
     const A = p.area_m2;
     const ar = this.areaRatio();
     const fc = this.fc();
+    const I = y[this.iI]!;
+    const cl = y[nr - 1]!;
+    const side = this.sideCurrent(cl, y[this.iQ]!);
     for (let r = 0; r < nr; r++) {
       const v = this.shellV[r]!;
+      const Dr = this.core.ds(y[r]!).D;
       let diag = 0;
+      // face between shell r and a neighbour b: flux into r = A_f·(Φ(c_b) − Φ(c_r))/dr
       if (r > 0) {
-        const g = (this.faceA[r]! * d.Ds) / this.dr / v;
-        sink.add(r, r - 1, g);
-        diag -= g;
+        const k = this.faceA[r]! / this.dr / v;
+        sink.add(r, r - 1, k * this.core.ds(y[r - 1]!).D);
+        diag -= k * Dr;
       }
       if (r < nr - 1) {
-        const g = (this.faceA[r + 1]! * d.Ds) / this.dr / v;
-        sink.add(r, r + 1, g);
-        diag -= g;
-      } else sink.add(r, this.iI, -(this.faceA[nr]! * fc) / F / v / (A * ar));
+        const k = this.faceA[r + 1]! / this.dr / v;
+        sink.add(r, r + 1, k * this.core.ds(y[r + 1]!).D);
+        diag -= k * Dr;
+      } else {
+        const k = -(this.faceA[nr]! * fc) / F / v / ar; // ∂/∂j of the surface flux term, j = (I/A − i_side)/ar
+        sink.add(r, this.iI, k / A);
+        sink.add(r, this.iQ, -k * side.dQ);
+        diag += -k * side.dc;
+      }
       sink.add(r, r, diag);
     }
     const dz = p.anode.thickness_m / this.na;
-    const G = d.Da / (dz * dz);
+    const G = this.core.d.Da / (dz * dz);
+    const xh = this.core.xHost;
+    const o = this.offA;
     for (let m = 0; m < this.na; m++) {
-      const row = this.offA + m;
+      const row = o + m;
       let diag = 0;
+      const sm = hostX(y[row]!, xh).s;
       if (m > 0) {
-        sink.add(row, row - 1, G);
-        diag -= G;
+        sink.add(row, row - 1, G * hostX(y[row - 1]!, xh).s);
+        diag -= G * sm;
       }
       if (m < this.na - 1) {
-        sink.add(row, row + 1, G);
-        diag -= G;
+        sink.add(row, row + 1, G * hostX(y[row + 1]!, xh).s);
+        diag -= G * sm;
       }
       sink.add(row, row, diag);
     }
-    sink.add(this.offA, this.iI, (1 / (F * A)) * (this.na / p.anode.al_mol_m2));
-    const I = y[this.iI]!;
-    const v = this.voltageFrom(y[nr - 1]!, y[this.offA]!, I);
+    sink.add(o, this.iI, (1 / (F * A)) * (this.na / p.anode.al_mol_m2));
+    sink.add(this.iQ, this.iQ, side.dQ);
+    sink.add(this.iQ, nr - 1, side.dc);
+    const v = this.voltageFrom(cl, y[o]!, I, side.i);
+    // the voltage's total derivative in c_last and Q includes the side current's dependence on them
+    const vc = v.dc + v.dSide * side.dc;
+    const vq = v.dSide * side.dQ;
     switch (control.mode) {
       case 'current':
       case 'rest':
         sink.add(this.iI, this.iI, 1 / A);
         break;
       case 'voltage':
-        sink.add(this.iI, nr - 1, v.dc);
-        sink.add(this.iI, this.offA, v.dx);
+        sink.add(this.iI, nr - 1, vc);
+        sink.add(this.iI, o, v.dx);
+        sink.add(this.iI, this.iQ, vq);
         sink.add(this.iI, this.iI, v.dI);
         break;
       case 'power':
-        sink.add(this.iI, nr - 1, (v.dc * I) / A);
-        sink.add(this.iI, this.offA, (v.dx * I) / A);
+        sink.add(this.iI, nr - 1, (vc * I) / A);
+        sink.add(this.iI, o, (v.dx * I) / A);
+        sink.add(this.iI, this.iQ, (vq * I) / A);
         sink.add(this.iI, this.iI, (v.dI * I + v.V) / A);
         break;
       case 'resistance':
-        sink.add(this.iI, nr - 1, v.dc);
-        sink.add(this.iI, this.offA, v.dx);
+        sink.add(this.iI, nr - 1, vc);
+        sink.add(this.iI, o, v.dx);
+        sink.add(this.iI, this.iQ, vq);
         sink.add(this.iI, this.iI, v.dI + controlValue(control, t));
         break;
     }
@@ -377,45 +504,97 @@ export class SsbSpme implements FullCellModel {
 
   // -------------------------------------------------------------- fast dedicated stepper
   /**
-   * Backward-Euler step of the linear particle + anode diffusion for a current that is known up to the
-   * scalar I: the new state is base + I·g (two tridiagonal solves). Used by the fast cycler in
-   * cycle.ts (the DAE above is the same model for the general BDF solver).
+   * Backward-Euler step of the particle + anode diffusion for a current that is known up to the scalar
+   * I: the new state is base + I·g (two tridiagonal solves). The state-dependent coefficients — D_s at
+   * the faces, the anode host slope s(x), the CEI rate — are taken at the start of the step (linearly
+   * implicit); the CEI charge is advanced by backward Euler with its rate constant frozen. Used by the
+   * fast cycler in cycle.ts (the DAE above is the same model for the general BDF solver).
    */
   stepResponse(y: Float64Array, dt: number, base: Float64Array, g: Float64Array, work: Float64Array): void {
-    const d = this.core.d;
     const p = this.core.p;
     const nr = this.nr;
     const A = p.area_m2;
     const fc = this.fc();
     const ar = this.areaRatio();
+    // CEI: Q' = (Q + dt·r·cap)/(1 + dt·r) with r frozen at the start of the step
+    const Q = y[this.iQ]!;
+    const cap = this.ceiCapacity();
+    const cl = y[nr - 1]!;
+    const r0 = cap > Q ? this.sideCurrent(cl, Q).i / (cap - Q) : 0;
+    const Qn = r0 > 0 ? (Q + dt * r0 * cap) / (1 + dt * r0) : Q;
+    const iSide = (Qn - Q) / dt;
+    this.stepSide_A_m2 = iSide;
     // particle: (V_r/dt)(c' − c) = Σ faces; matrix M c' = V/dt c + b·I
     const sub = work.subarray(0, this.n);
     const dia = work.subarray(this.n, 2 * this.n);
     const sup = work.subarray(2 * this.n, 3 * this.n);
+    const surf = (this.faceA[nr]! * fc) / F / ar;
+    // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c
+    const D0 = work.subarray(4 * this.n, 5 * this.n);
+    const rho = work.subarray(5 * this.n, 6 * this.n);
+    for (let r = 0; r < nr; r++) {
+      const c = y[r]!;
+      D0[r] = this.core.ds(c).D;
+      rho[r] = this.core.dsPhi(c) - D0[r]! * c;
+    }
     for (let r = 0; r < nr; r++) {
       const v = this.shellV[r]! / dt;
-      const gl = r > 0 ? (this.faceA[r]! * d.Ds) / this.dr : 0;
-      const gr = r < nr - 1 ? (this.faceA[r + 1]! * d.Ds) / this.dr : 0;
-      sub[r] = -gl;
-      sup[r] = -gr;
-      dia[r] = v + gl + gr;
-      base[r] = v * y[r]!;
-      g[r] = r === nr - 1 ? -(this.faceA[nr]! * fc) / F / (A * ar) : 0;
+      let d0 = v;
+      let rhs = v * y[r]!;
+      sub[r] = 0;
+      sup[r] = 0;
+      if (r > 0) {
+        const k = this.faceA[r]! / this.dr;
+        sub[r] = -k * D0[r - 1]!;
+        d0 += k * D0[r]!;
+        rhs += k * (rho[r - 1]! - rho[r]!);
+      }
+      if (r < nr - 1) {
+        const k = this.faceA[r + 1]! / this.dr;
+        sup[r] = -k * D0[r + 1]!;
+        d0 += k * D0[r]!;
+        rhs += k * (rho[r + 1]! - rho[r]!);
+      }
+      dia[r] = d0;
+      base[r] = rhs + (r === nr - 1 ? surf * iSide : 0);
+      g[r] = r === nr - 1 ? -surf / A : 0;
     }
     thomas2(sub, dia, sup, base, g, 0, nr, work.subarray(3 * this.n));
+    // anode: host flux G·(h_{m−1} − h_m) linearised at the start: h ≈ (h⁰ − s⁰x⁰) + s⁰x
     const dz = p.anode.thickness_m / this.na;
-    const G = d.Da / (dz * dz);
+    const G = this.core.d.Da / (dz * dz);
+    const xh = this.core.xHost;
     const o = this.offA;
+    const sl = work.subarray(4 * this.n, 5 * this.n); // s⁰ per volume
+    const rr = work.subarray(3 * this.n, 4 * this.n); // h⁰ − s⁰x⁰ per volume
     for (let m = 0; m < this.na; m++) {
-      const gl = m > 0 ? G : 0;
-      const gr = m < this.na - 1 ? G : 0;
-      sub[o + m] = -gl;
-      sup[o + m] = -gr;
-      dia[o + m] = 1 / dt + gl + gr;
-      base[o + m] = y[o + m]! / dt;
+      const x = y[o + m]!;
+      const h = hostX(x, xh);
+      sl[m] = h.s;
+      rr[m] = h.h - h.s * x;
+    }
+    for (let m = 0; m < this.na; m++) {
+      let d0 = 1 / dt;
+      let rhs = y[o + m]! / dt;
+      sub[o + m] = 0;
+      sup[o + m] = 0;
+      if (m > 0) {
+        sub[o + m] = -G * sl[m - 1]!;
+        d0 += G * sl[m]!;
+        rhs += G * (rr[m - 1]! - rr[m]!);
+      }
+      if (m < this.na - 1) {
+        sup[o + m] = -G * sl[m + 1]!;
+        d0 += G * sl[m]!;
+        rhs += G * (rr[m + 1]! - rr[m]!);
+      }
+      dia[o + m] = d0;
+      base[o + m] = rhs;
       g[o + m] = m === 0 ? (1 / (F * A)) * (this.na / p.anode.al_mol_m2) : 0;
     }
-    thomas2(sub, dia, sup, base, g, o, this.na, work.subarray(3 * this.n));
+    thomas2(sub, dia, sup, base, g, o, this.na, work.subarray(5 * this.n));
+    base[this.iQ] = Qn;
+    g[this.iQ] = 0;
   }
 }
 

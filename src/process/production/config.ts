@@ -16,20 +16,40 @@ const nonNeg = (d: string) => num(d).gte(0);
 const pos = (d: string) => num(d).gt(0);
 
 // ------------------------------------------------------------------------------------- variability
-/** one incoming sheet layer: machine-direction AR(1)/Ornstein–Uhlenbeck process + cross-direction profile */
-export const sheetVariabilitySchema = z
-  .object({
-    md_sigma_pct: nonNeg('standard deviation of the thickness in machine direction, % of nominal'),
-    md_correlation_m: pos('correlation length of the MD process (OU: ρ(Δs) = exp(−Δs/ℓ)), m').default(5),
-    cd_sigma_pct: nonNeg(
-      'standard deviation of the cross-direction (per-lane) thickness profile, % of nominal',
-    ).default(0),
-    cd_profile_pct: z
-      .array(num('per-lane deviation, %'))
-      .optional()
-      .describe('explicit CD profile, one value per lane (overrides cd_sigma_pct)'),
-  })
-  .strict();
+/** Defaults: foil/coating thickness tolerances — all assumptions (no public source found for these sheets). */
+const SHEET_DEFAULTS = {
+  cathode: { md_sigma_pct: 1.5, md_correlation_m: 5, cd_sigma_pct: 1 },
+  electrolyte: { md_sigma_pct: 2, md_correlation_m: 5, cd_sigma_pct: 1 },
+  al: { md_sigma_pct: 1, md_correlation_m: 20, cd_sigma_pct: 0.5 },
+  li: { md_sigma_pct: 3, md_correlation_m: 3, cd_sigma_pct: 2 },
+  cu: { md_sigma_pct: 1, md_correlation_m: 20, cd_sigma_pct: 0.5 },
+} as const;
+
+/**
+ * one incoming sheet layer: machine-direction AR(1)/Ornstein–Uhlenbeck process + cross-direction
+ * profile; every field defaults to THAT sheet's value, so a partial block (`li: { md_sigma_pct: 4 }`)
+ * keeps the sheet's other defaults
+ */
+function sheetSchema(d: { md_sigma_pct: number; md_correlation_m: number; cd_sigma_pct: number }) {
+  return z
+    .object({
+      md_sigma_pct: nonNeg('standard deviation of the thickness in machine direction, % of nominal').default(
+        d.md_sigma_pct,
+      ),
+      md_correlation_m: pos('correlation length of the MD process (OU: ρ(Δs) = exp(−Δs/ℓ)), m').default(
+        d.md_correlation_m,
+      ),
+      cd_sigma_pct: nonNeg(
+        'standard deviation of the cross-direction (per-lane) thickness profile, % of nominal',
+      ).default(d.cd_sigma_pct),
+      cd_profile_pct: z
+        .array(num('per-lane deviation, %'))
+        .optional()
+        .describe('explicit CD profile, one value per lane (overrides cd_sigma_pct)'),
+    })
+    .strict();
+}
+export const sheetVariabilitySchema = sheetSchema(SHEET_DEFAULTS.cathode);
 
 export const stationVariabilitySchema = z
   .object({
@@ -52,25 +72,16 @@ export const gaugeSchema = z
   })
   .strict();
 
-/** Defaults: foil/coating thickness tolerances — all assumptions (no public source found for these sheets). */
-const SHEET_DEFAULTS = {
-  cathode: { md_sigma_pct: 1.5, md_correlation_m: 5, cd_sigma_pct: 1 },
-  electrolyte: { md_sigma_pct: 2, md_correlation_m: 5, cd_sigma_pct: 1 },
-  al: { md_sigma_pct: 1, md_correlation_m: 20, cd_sigma_pct: 0.5 },
-  li: { md_sigma_pct: 3, md_correlation_m: 3, cd_sigma_pct: 2 },
-  cu: { md_sigma_pct: 1, md_correlation_m: 20, cd_sigma_pct: 0.5 },
-} as const;
-
 export const variabilitySchema = z
   .object({
     scale: nonNeg('multiplier on every σ and amplitude below (0 = an ideal, noise-free line)').default(1),
     sheets: z
       .object({
-        cathode: sheetVariabilitySchema.default(SHEET_DEFAULTS.cathode),
-        electrolyte: sheetVariabilitySchema.default(SHEET_DEFAULTS.electrolyte),
-        al: sheetVariabilitySchema.default(SHEET_DEFAULTS.al),
-        li: sheetVariabilitySchema.default(SHEET_DEFAULTS.li),
-        cu: sheetVariabilitySchema.default(SHEET_DEFAULTS.cu),
+        cathode: sheetSchema(SHEET_DEFAULTS.cathode).default(SHEET_DEFAULTS.cathode),
+        electrolyte: sheetSchema(SHEET_DEFAULTS.electrolyte).default(SHEET_DEFAULTS.electrolyte),
+        al: sheetSchema(SHEET_DEFAULTS.al).default(SHEET_DEFAULTS.al),
+        li: sheetSchema(SHEET_DEFAULTS.li).default(SHEET_DEFAULTS.li),
+        cu: sheetSchema(SHEET_DEFAULTS.cu).default(SHEET_DEFAULTS.cu),
       })
       .strict()
       .default(SHEET_DEFAULTS),
@@ -106,6 +117,13 @@ export const productionSchema = z
       'web length scrapped after every (re)start (thermal re-equilibration of the heated nips), m (assumption)',
     ).default(1),
     edge_trim_mm: nonNeg('minimum edge trim per side, mm').default(0),
+    line_data: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'CSV of measured series (time_s, station, force_N, temperature_C, thickness_um) that replace the simulated variability; a path relative to the recipe file (`rollcell run --line-data` overrides it)',
+      ),
     splice: z
       .object({
         mode: z

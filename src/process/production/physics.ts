@@ -4,6 +4,7 @@
  * temperatures, line speed) and asks the physics for the cell it makes (the one SI `ProducedCell` of
  * ../types.ts). No recipe round trip per cell.
  */
+import type { ProcessWarning } from '../types.ts';
 import type { LayerInput, ProcessInput, ProducedCell } from '../types.ts';
 import { STATION_IDS, type StationId } from '../../recipe/stations.ts';
 export { STATION_IDS, type StationId };
@@ -20,6 +21,8 @@ export interface PhysicsResult {
   afterStation_m: Partial<Record<StationId, number>>;
   /** the cell's layer stack, top to bottom, m */
   layers: { name: string; thickness_m: number }[];
+  /** what the line physics flagged for this cell (absent from surrogates: the nominal cell's apply) */
+  warnings?: ProcessWarning[];
 }
 
 /** line physics for one (perturbed) SI process input: pure and deterministic */

@@ -23,6 +23,7 @@ export function fromLineResult(res: LineResult): PhysicsResult {
     bonded,
     afterStation_m: after,
     layers: res.cell.layers.map((l) => ({ name: l.name, thickness_m: l.thickness_m })),
+    warnings: res.warnings,
   };
 }
 

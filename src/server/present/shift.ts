@@ -121,7 +121,7 @@ export interface ShiftContext {
 
 export const SPC_QUANTITIES = {
   gauge_240_thickness_um: { label: 'outfeed gauge after 240', unit: 'µm' },
-  cell_thickness_um: { label: 'cell thickness', unit: 'µm' },
+  cell_thickness_um: { label: 'cell thickness as produced', unit: 'µm' },
   anode_thickness_um: { label: 'anode thickness', unit: 'µm' },
   capacity_mAh: { label: 'cell capacity', unit: 'mAh' },
 } as const;

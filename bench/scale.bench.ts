@@ -1,0 +1,270 @@
+/**
+ * Scale-out figures (issue 18 item 5), against one PostgreSQL (a throwaway cluster from the npm-shipped
+ * server, or ROLLCELL_PG_URL):
+ *
+ * 1. the queue's own cost with empty work: per shard (enqueue, claim, the write transaction, complete)
+ *    and per point written, from shards of 1 and of 200 prepared points;
+ * 2. a 2 000-point sweep (line + [0178] first cycle + claims) on 1 and on 2 worker processes
+ *    (`rollcell worker`, started and warm before the clock starts), the speed-up and the efficiency
+ *    (speed-up / workers);
+ * 3. the projected efficiency at 8, 32 and 128 workers from (1) and the measured point cost;
+ * 4. the production engine's cells per second (one core, full station physics and linear surrogate) and
+ *    the projected time of a 10⁶-cell campaign on this machine's cores.
+ *
+ * Prints `name: value unit` lines. Timings on a shared machine are noisy: the load average is printed
+ * with them; run it on a quiet machine for figures to quote.
+ *
+ *   npm run bench:scale [-- --points 2000 --skip-sweep]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import pg from 'pg';
+import { startPostgres } from '../test/support/postgres.ts';
+import { openStore, StudyStore } from '../src/store/index.ts';
+import { prepareStudyText } from '../src/study/prepare.ts';
+import { JobQueue, queueSchema } from '../src/jobs/queue.ts';
+import { runDistributedSweep } from '../src/jobs/coordinator.ts';
+import { shardRanges } from '../src/jobs/shards.ts';
+import { runProduction } from '../src/process/line.ts';
+import { validateRecipeData } from '../src/recipe/parse.ts';
+import type { PointResult } from '../src/study/point.ts';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const N = arg('points', 2000);
+const skipSweep = process.argv.includes('--skip-sweep');
+const BIN = new URL('../bin/rollcell.js', import.meta.url).pathname;
+const recipeText = readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8');
+const print = (k: string, v: string | number, unit = ''): void =>
+  console.log(`${k}: ${typeof v === 'number' ? Number(v.toPrecision(4)) : v}${unit ? ` ${unit}` : ''}`);
+
+const external = process.env['ROLLCELL_PG_URL'];
+const cluster = external ? null : await startPostgres();
+const serverUrl = external ?? cluster!.url;
+const admin = new pg.Pool({ connectionString: serverUrl, max: 2 });
+admin.on('error', () => {});
+let schemaN = 0;
+const freshSchema = (): { db: string; schema: string } => {
+  const schema = `bench_scale_${process.pid}_${schemaN++}`;
+  const u = new URL(serverUrl);
+  u.searchParams.set('schema', schema);
+  return { db: u.toString(), schema };
+};
+const dropSchema = async (schema: string): Promise<void> => {
+  await admin.query(`drop schema if exists "${schema}" cascade`);
+  await admin.query(`drop schema if exists "${queueSchema(schema)}" cascade`);
+};
+
+console.log(
+  `# bench:scale on ${availableParallelism()} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+console.log(`# PostgreSQL: ${external ? 'ROLLCELL_PG_URL' : cluster!.describe()}`);
+
+const studyText = (n: number): string => `
+name: bench scale
+seed: 1
+parameters:
+  stations.240.force_N: {from: 150, to: 500}
+  stations.240.temperature_C: {from: 60, to: 170}
+  third_sheet.li_layer.thickness_um: {from: 16, to: 22}
+  cell.stack_pressure_MPa: {from: 1, to: 10}
+design: {type: lhs, n: ${n}}
+stages: {first_cycle: true}
+outputs: [line.anode.thickness_um, line.anode.free_li_um, cycling.discharge_capacity_mAh_g, cycling.coulombic_efficiency, claims, claims_met]
+`;
+
+/* ------------------------------------------------------------ 1. queue overhead with empty work */
+async function queueOverhead(): Promise<{ perShard_s: number; perPoint_s: number }> {
+  const { db, schema } = freshSchema();
+  const ps = prepareStudyText('sweep', { text: recipeText, name: 'r' }, { text: studyText(20_000), name: 's' });
+  const store = await openStore(db);
+  const studies = new StudyStore(store);
+  const queue = await JobQueue.open(db);
+  try {
+    await studies.begin(ps.def);
+    const cols = ps.sp.columns.length;
+    const fake = (i: number): PointResult => ({
+      idx: i,
+      status: 'ok',
+      seed: 1000 + i,
+      values: [123.456789, 98.7654321, 18.25, 5.5],
+      outputs: Array.from({ length: cols }, (_, k) => (k % 3 === 0 ? 'met' : 12.3456789 + k)),
+    });
+    const round = async (shards: number, size: number, offset: number): Promise<number> => {
+      const ranges = shardRanges(offset + shards * size, new Set(Array.from({ length: offset }, (_, i) => i)), size);
+      const t0 = performance.now();
+      await queue.enqueueShards(ps.id, ranges, { leaseSeconds: 600, retryLimit: 3 });
+      for (;;) {
+        const [job] = await queue.claim(1);
+        if (!job) break;
+        const stored = await studies.storedIn(ps.id, job.data.from, job.data.to);
+        const res: PointResult[] = [];
+        for (let i = job.data.from; i < job.data.to; i++) if (!stored.has(i)) res.push(fake(i));
+        await studies.savePoints(ps.id, res);
+        await queue.complete(job.id, { points: res.length });
+      }
+      return (performance.now() - t0) / 1000 / shards;
+    };
+    await round(20, 1, 0); // warm-up (connections, plans)
+    const S = 200;
+    const small = await round(S, 1, 20);
+    const big = await round(40, 200, 20 + S);
+    const perPoint = (big - small) / 199;
+    const perShard = small - perPoint;
+    print(
+      'queue_shard_overhead_ms',
+      perShard * 1000,
+      'ms (enqueue + claim + write transaction + complete, empty work)',
+    );
+    print('queue_point_write_ms', perPoint * 1000, 'ms per point written (JSON row, in the shard transaction)');
+    return { perShard_s: perShard, perPoint_s: perPoint };
+  } finally {
+    await queue.close();
+    await store.close();
+    await dropSchema(schema);
+  }
+}
+
+/* ------------------------------------------------------------ 2. a sweep on 1 and 2 workers */
+interface Proc {
+  child: ChildProcess;
+  exit: Promise<number | null>;
+  ready: Promise<void>;
+  /** the worker's CPU seconds, from its summary line */
+  cpu(): number;
+}
+function worker(db: string): Proc {
+  const child = spawn(process.execPath, [BIN, 'worker', '--db', db, '--concurrency', '1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  let err = '';
+  const ready = new Promise<void>((res) =>
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/rollcell worker .*database/.test(err)) res();
+    }),
+  );
+  const exit = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+  const cpu = (): number => (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { cpu_s?: number }).cpu_s ?? NaN;
+  return { child, exit, ready, cpu };
+}
+
+async function sweepOn(
+  workers: number,
+  n: number,
+): Promise<{ seconds: number; shardPoints: number; cpu: number; idleCpu: number }> {
+  const { db, schema } = freshSchema();
+  const ps = prepareStudyText('sweep', { text: recipeText, name: 'r' }, { text: studyText(n), name: 's' });
+  const store = await openStore(db);
+  const queue = await JobQueue.open(db);
+  const procs = Array.from({ length: workers }, () => worker(db));
+  // a worker's CPU before work (loading the sources, connecting): measured on idle twins and subtracted
+  const twins = Array.from({ length: workers }, () => worker(db));
+  let result: { seconds: number; shardPoints: number } | undefined;
+  try {
+    await Promise.all([...procs, ...twins].map((p) => p.ready));
+    for (const t of twins) t.child.kill('SIGTERM');
+    await Promise.all(twins.map((t) => t.exit));
+    // from enqueue to the last point stored (the coordinator's 4 probe points included; the workers are
+    // started and connected before the clock starts, their first shard compiles the point code)
+    const t0 = performance.now();
+    const res = await runDistributedSweep(ps, { store: new StudyStore(store), queue, pollSeconds: 0.1 });
+    result = { seconds: (performance.now() - t0) / 1000, shardPoints: res.shardPoints };
+  } finally {
+    for (const p of procs) p.child.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exit));
+    await queue.close();
+    await store.close();
+    await dropSchema(schema);
+  }
+  const sum = (ps: Proc[]): number => ps.reduce((a, p) => a + p.cpu(), 0);
+  return { ...result, cpu: sum(procs), idleCpu: sum(twins) };
+}
+
+/* ------------------------------------------------------------ 4. production engine */
+function production(): { full: number; linear: number } {
+  const base = parse(recipeText) as Record<string, unknown>;
+  const rate = (fidelity: 'full' | 'linear'): number => {
+    // CPU time of this thread's work (not distorted by other processes on a shared machine)
+    const data = structuredClone(base) as Record<string, Record<string, unknown>>;
+    data['production'] = { ...(data['production'] ?? {}), fidelity };
+    const v = validateRecipeData(data);
+    if (!v.ok) throw new Error(`bench recipe: ${JSON.stringify(v.problems)}`);
+    const recipe = v.recipe;
+    runProduction(recipe, { seed: 1, web_length_m: 20, keepCells: false }); // warm-up
+    const c0 = process.cpuUsage();
+    const r = runProduction(recipe, { seed: 2, web_length_m: fidelity === 'full' ? 400 : 2000, keepCells: false });
+    const c = process.cpuUsage(c0);
+    return r.block.cells_total / ((c.user + c.system) / 1e6);
+  };
+  return { full: rate('full'), linear: rate('linear') };
+}
+
+const ov = await queueOverhead();
+let pointSeconds = NaN;
+if (!skipSweep) {
+  const one = await sweepOn(1, N);
+  const two = await sweepOn(2, N);
+  // a point's cost for the projection: CPU of a worker per point (what it costs on an idle core)
+  pointSeconds = (one.cpu - one.idleCpu) / N;
+  print('scale_sweep_points', N, 'points (line + [0178] first cycle + claims, LHS over 4 inputs)');
+  print('scale_sweep_shard_points', one.shardPoints, 'points per shard (sized by the coordinator)');
+  print('scale_sweep_1_worker_seconds', one.seconds, 's');
+  print('scale_sweep_2_workers_seconds', two.seconds, 's');
+  const speedup = one.seconds / two.seconds;
+  print('scale_speedup_2', speedup, '×');
+  print('scale_efficiency_2', (100 * speedup) / 2, '% (wall: meaningful on a quiet machine only)');
+  // CPU of the workers for the same points (start-up subtracted): the work the second worker adds to
+  // the whole — queue, database contention, a re-run shard; on idle cores efficiency ≤ this ratio
+  const w1 = one.cpu - one.idleCpu;
+  const w2 = two.cpu - two.idleCpu;
+  print('scale_worker_cpu_1_seconds', w1, 's (all points, 1 worker)');
+  print('scale_worker_cpu_2_seconds', w2, 's (all points, 2 workers together)');
+  print('scale_cpu_efficiency_2', (100 * w1) / w2, '% (CPU for the same work: 1 worker ÷ 2 workers)');
+  print('scale_points_per_cpu_s', N / w1, 'points per CPU-second of a worker');
+  print('scale_point_wall_ms', (one.seconds / N) * 1000, 'ms per point on one worker (wall, incl. the queue)');
+}
+{
+  // projection: a worker's share of a shard is its work plus the queue's fixed cost; the database serves
+  // the queue's work of all workers (assumed: one core's worth, every overhead millisecond counted as
+  // database time — conservative); the last round of shards leaves workers idle
+  const t = Number.isFinite(pointSeconds) ? pointSeconds : 0.01;
+  for (const [label, points] of [
+    ['2000', 2000],
+    ['200000', 200_000],
+  ] as const) {
+    for (const W of [8, 32, 128]) {
+      const size = Math.max(1, Math.min(Math.ceil(ov.perShard_s / (0.01 * t)), Math.ceil(points / 16)));
+      const shards = Math.ceil(points / size);
+      const work = size * t;
+      const perShard = ov.perShard_s + size * ov.perPoint_s;
+      const busy = work / (work + perShard);
+      const dbLoad = (W * perShard) / (work + perShard);
+      const dbFactor = Math.min(1, 1 / dbLoad);
+      const tail = shards / (W * Math.ceil(shards / W));
+      print(`scale_projected_efficiency_${W}_workers_${label}_points`, 100 * busy * dbFactor * tail, '%');
+    }
+  }
+}
+{
+  const p = production();
+  print('campaign_cells_per_core_s_full', p.full, 'cells per CPU-second (full station physics per cell)');
+  print('campaign_cells_per_core_s_linear', p.linear, 'cells per CPU-second (linear surrogate per cell)');
+  const cores = availableParallelism();
+  print(
+    'campaign_1e6_cells_seconds_full',
+    1e6 / (p.full * cores),
+    `s on ${cores} idle cores (CPU time ÷ cores; whole-roll shards on that many worker threads)`,
+  );
+  print('campaign_1e6_cells_seconds_linear', 1e6 / (p.linear * cores), `s on ${cores} idle cores (CPU time ÷ cores)`);
+}
+await admin.end();
+await cluster?.stop();

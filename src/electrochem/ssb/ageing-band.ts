@@ -1,0 +1,210 @@
+/**
+ * Ageing projections with their band and validity (issue 16 items 4–5): the retention after N cycles and
+ * the cycles to end of life of a cell, at the nominal ageing parameters and over the plausible ranges of
+ * data/ageing/mechanisms.json by seeded sampling (each parameter drawn independently, log-uniform for a
+ * positive range, uniform otherwise; the same seed gives the same band). Long runs use cycle jumping
+ * (cycleAgeing's `stride`) so that a sample costs at most `maxSimulatedCycles` electrochemical cycles.
+ *
+ * Validity: the SPMe's stated C-rate limit (spme.ts `validity`), the temperature, stack pressure and cycle
+ * count the fitted data cover (data/ageing/datasets.json). A projection outside it is run (the laws are
+ * continuous) but flagged with what is outside and by how much — never silently.
+ */
+import { Rng } from '../../numerics/index.ts';
+import type { AssumedParameter } from '../../verdicts.ts';
+import { ageingParameterRecords, AGEING_PARAMETER_IDS, type AgeingParameterId } from './ageing-data.ts';
+import { ageingWithValues } from './ageing.ts';
+import { cycleAgeing, type AgeingRunResult, type CycleCutoffs } from './cycle.ts';
+import type { SsbCellParams } from './params.ts';
+import { createSpme } from './spme.ts';
+import { problem } from '../../problems.ts';
+
+/** the conditions the fitted ageing data cover (data/ageing/datasets.json: Yan 2026, Liu 2022) */
+export const AGEING_DATA_COVERAGE = {
+  temperature_K: [293.15, 303.15] as const,
+  stackPressure_Pa: [0, 125e6] as const,
+  cycles: 20000,
+  cRate: [0.05, 2] as const,
+};
+
+export interface ValidityFlag {
+  readonly quantity: 'c_rate' | 'temperature' | 'stack_pressure' | 'cycles';
+  readonly value: number;
+  readonly allowed: string;
+  readonly text: string;
+}
+
+/** what of an ageing projection lies outside the model's validity or the fitted data */
+export function ageingValidity(o: {
+  cRate: number;
+  modelMaxCRate: number;
+  temperature_K: number;
+  stackPressure_Pa: number;
+  cycles: number;
+}): ValidityFlag[] {
+  const out: ValidityFlag[] = [];
+  const cov = AGEING_DATA_COVERAGE;
+  if (o.cRate > o.modelMaxCRate)
+    out.push({
+      quantity: 'c_rate',
+      value: o.cRate,
+      allowed: `≤ ${o.modelMaxCRate}C (SPMe vs P2D)`,
+      text: `outside validity: ${o.cRate.toPrecision(3)}C is above the SPMe's stated ${o.modelMaxCRate}C (capacity within 2 %, voltage within 20 mV of the P2D)`,
+    });
+  if (o.temperature_K < cov.temperature_K[0] || o.temperature_K > cov.temperature_K[1])
+    out.push({
+      quantity: 'temperature',
+      value: o.temperature_K - 273.15,
+      allowed: `${cov.temperature_K[0] - 273.15}–${cov.temperature_K[1] - 273.15} °C (fitted ageing data)`,
+      text: `outside validity: ageing at ${(o.temperature_K - 273.15).toFixed(1)} °C, the fitted ageing data are at 20–30 °C (the Arrhenius factor, Ea an assumption, extrapolates)`,
+    });
+  if (o.stackPressure_Pa > cov.stackPressure_Pa[1])
+    out.push({
+      quantity: 'stack_pressure',
+      value: o.stackPressure_Pa / 1e6,
+      allowed: `0–${cov.stackPressure_Pa[1] / 1e6} MPa`,
+      text: `outside validity: ${(o.stackPressure_Pa / 1e6).toFixed(0)} MPa is above the fitted pressure series (0–125 MPa)`,
+    });
+  if (o.cycles > cov.cycles)
+    out.push({
+      quantity: 'cycles',
+      value: o.cycles,
+      allowed: `≤ ${cov.cycles}`,
+      text: `outside validity: ${o.cycles} cycles is beyond the longest fitted dataset (${cov.cycles})`,
+    });
+  return out;
+}
+
+export interface AgeingBandOptions {
+  readonly cycles: number;
+  readonly cRate: number;
+  readonly cutoffs: CycleCutoffs;
+  /** end of life as a retention fraction (0..1; 0 = none) */
+  readonly endOfLifeRetention: number;
+  readonly samples?: number;
+  readonly seed?: number;
+  /** electrochemical cycles per sample at most (cycle jumping beyond); default 40 */
+  readonly maxSimulatedCycles?: number;
+  readonly temperature_K?: number;
+  /** cycle at which the retention is reported (default `cycles`; e.g. where the nominal run stopped) */
+  readonly reportAt?: number;
+}
+
+export interface AgeingBand {
+  /** retention (0..1) after `reportAt` cycles: the samples' lowest, median and highest */
+  readonly retention: { readonly low: number; readonly median: number; readonly high: number };
+  /** first cycle below the end of life, per sample (null: not reached within the cycles) */
+  readonly endOfLifeCycles: readonly (number | null)[];
+  /** retention of each sample (0..1), in draw order */
+  readonly samples: readonly number[];
+  readonly seed: number;
+  readonly stride: number;
+  readonly parameters: readonly AssumedParameter[];
+  /** the parameters that move the retention most (|correlation| over the samples, largest first) */
+  readonly sensitivity: readonly { readonly parameter: string; readonly correlation: number }[];
+}
+
+/** the uncertain ageing parameters with their documented ranges (all of data/ageing/mechanisms.json) */
+export function ageingUncertainParameters(): AssumedParameter[] {
+  const rec = ageingParameterRecords();
+  return AGEING_PARAMETER_IDS.filter((k) => rec[k].range[0] < rec[k].range[1]).map((k) => ({
+    id: k,
+    description: rec[k].description,
+    unit: rec[k].unit,
+    nominal: rec[k].value,
+    range: rec[k].range,
+    source: `${rec[k].kind}: ${rec[k].source}`,
+  }));
+}
+
+function draw(rng: Rng, lo: number, hi: number): number {
+  const u = rng.uniform();
+  return lo > 0 ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
+}
+
+/** retention (0..1) at `cycles` and the first cycle below eol (interpolated on the cycle index) */
+export function retentionAtCycles(a: AgeingRunResult, cycles: number, eol: number): { r: number; eol: number | null } {
+  const idx = a.cycleIndex;
+  const ret = a.retention;
+  let k = 0;
+  while (k + 1 < idx.length && idx[k + 1]! <= cycles) k++;
+  const f = k + 1 < idx.length ? (cycles - idx[k]!) / (idx[k + 1]! - idx[k]!) : 0;
+  const r = ret[k]! * (1 - f) + (k + 1 < idx.length ? ret[k + 1]! * f : 0);
+  let e: number | null = null;
+  if (eol > 0)
+    for (let j = 1; j < ret.length; j++)
+      if (ret[j]! < eol) {
+        const g = (ret[j - 1]! - eol) / (ret[j - 1]! - ret[j]!);
+        e = Math.round(idx[j - 1]! + g * (idx[j]! - idx[j - 1]!));
+        break;
+      }
+  return { r, eol: e !== null && e <= cycles ? e : null };
+}
+
+/** the retention band of a cell over the ageing parameters' ranges (seeded sampling) */
+export function ageingBand(params: SsbCellParams, o: AgeingBandOptions): AgeingBand {
+  const samples = o.samples ?? 8;
+  const seed = o.seed ?? 1;
+  if (!(Number.isInteger(samples) && samples >= 2))
+    throw problem('samples', 'must be an integer ≥ 2', String(samples), '2, 3, …');
+  const maxSim = o.maxSimulatedCycles ?? 40;
+  const stride = Math.max(1, Math.ceil(o.cycles / maxSim));
+  const pars = ageingUncertainParameters();
+  const rng = new Rng(seed);
+  const rs: number[] = [];
+  const eols: (number | null)[] = [];
+  const drawn: number[][] = [];
+  for (let s = 0; s < samples; s++) {
+    const v: Partial<Record<AgeingParameterId, number>> = {};
+    const row: number[] = [];
+    for (const q of pars) {
+      const x = draw(rng, q.range[0], q.range[1]);
+      v[q.id as AgeingParameterId] = x;
+      row.push(q.range[0] > 0 ? Math.log(x) : x);
+    }
+    drawn.push(row);
+    const m = createSpme({ ...params, ageing: ageingWithValues(params.ageing, v) });
+    const a = cycleAgeing(m, {
+      cycles: o.cycles + stride,
+      cRate: o.cRate,
+      cutoffs: o.cutoffs,
+      stride,
+      stepsPerSweep: 60,
+      ...(o.temperature_K !== undefined ? { ageingTemperature_K: o.temperature_K } : {}),
+    });
+    const x = retentionAtCycles(a, o.cycles, o.endOfLifeRetention);
+    rs.push(retentionAtCycles(a, o.reportAt ?? o.cycles, 0).r);
+    eols.push(x.eol);
+  }
+  const sorted = [...rs].sort((a, b) => a - b);
+  const med =
+    sorted.length % 2
+      ? sorted[(sorted.length - 1) / 2]!
+      : 0.5 * (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!);
+  // Pearson correlation of each (log) parameter with the retention over the samples
+  const mean = (a: number[]): number => a.reduce((s, x) => s + x, 0) / a.length;
+  const mr = mean(rs);
+  const sens = pars
+    .map((q, j) => {
+      const col = drawn.map((r) => r[j]!);
+      const mc = mean(col);
+      let sxy = 0;
+      let sxx = 0;
+      let syy = 0;
+      for (let i = 0; i < rs.length; i++) {
+        sxy += (col[i]! - mc) * (rs[i]! - mr);
+        sxx += (col[i]! - mc) ** 2;
+        syy += (rs[i]! - mr) ** 2;
+      }
+      return { parameter: q.id, correlation: sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0 };
+    })
+    .sort((a, b) => Math.abs(b.correlation) - Math.abs(a.correlation));
+  return {
+    retention: { low: sorted[0]!, median: med, high: sorted[sorted.length - 1]! },
+    endOfLifeCycles: eols,
+    samples: rs,
+    seed,
+    stride,
+    parameters: pars,
+    sensitivity: sens.slice(0, 3),
+  };
+}

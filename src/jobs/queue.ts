@@ -1,0 +1,227 @@
+/**
+ * The job queue of scale-out runs: pg-boss 10 (a PostgreSQL job queue for Node ≥ 20) in the same
+ * PostgreSQL database as the run history, in a schema of its own next to the store's tables
+ * (`rollcell_queue`, or `<schema>_queue` for a store in `?schema=<schema>`). A deployment is one
+ * database and any number of workers; nothing else runs.
+ *
+ * What pg-boss gives here: jobs claimed with `FOR UPDATE SKIP LOCKED` (two workers never hold the same
+ * shard), a lease per job (`expireInSeconds`: a job still active after it is failed by the queue's
+ * supervisor and retried — a worker killed with SIGKILL loses its shard to the next worker), retries
+ * with a limit, and inserts that ignore a known job id (enqueueing a shard twice makes one job).
+ * What it does not: heartbeats — a lease must cover the longest shard (the coordinator sizes shards in
+ * seconds and leases at many times that).
+ */
+import PgBoss from 'pg-boss';
+import { parseDbSpec } from '../store/spec.ts';
+import { shardJobId, type ShardRange } from './shards.ts';
+
+export const SHARD_QUEUE = 'rollcell_study_shard';
+export const CAMPAIGN_QUEUE = 'rollcell_campaign_shard';
+
+/** The data of a campaign shard job. */
+export interface CampaignJobData {
+  campaign_id: string;
+  shard: number;
+}
+
+export interface ClaimedCampaignShard {
+  id: string;
+  data: CampaignJobData;
+  retryCount: number;
+  retryLimit: number;
+}
+
+/** The data of a shard job. */
+export interface ShardJobData {
+  study_id: string;
+  from: number;
+  to: number;
+}
+
+export interface ClaimedShard {
+  id: string;
+  data: ShardJobData;
+  /** 0 on the first try; > 0 when an earlier holder failed or lost its lease */
+  retryCount: number;
+  retryLimit: number;
+}
+
+export interface QueueOptions {
+  /** how often this process runs the queue's upkeep (expired leases → retry), s; default 60 */
+  maintenanceIntervalSeconds?: number;
+  /** connections this process keeps to the database; default 4 */
+  maxConnections?: number;
+}
+
+export interface EnqueueOptions {
+  /** lease of each shard, s */
+  leaseSeconds: number;
+  /** tries after the first before a shard is given up (its points are then recorded as failed by the next claim) */
+  retryLimit: number;
+}
+
+export interface ShardCounts {
+  queued: number;
+  active: number;
+  failed: number;
+  completed: number;
+}
+
+/** the queue's schema for a store spec */
+export function queueSchema(storeSchema: string): string {
+  return storeSchema === 'public' ? 'rollcell_queue' : `${storeSchema.slice(0, 56)}_queue`;
+}
+
+/** A connection to the queue of the PostgreSQL database named by a `--db` spec. */
+export class JobQueue {
+  readonly #boss: PgBoss;
+  readonly schema: string;
+  readonly display: string;
+
+  private constructor(boss: PgBoss, schema: string, display: string) {
+    this.#boss = boss;
+    this.schema = schema;
+    this.display = display;
+  }
+
+  /** Opens (and on first use installs) the queue; `onError` gets the errors of background upkeep. */
+  static async open(dbSpec: string, o: QueueOptions = {}, onError?: (e: Error) => void): Promise<JobQueue> {
+    const spec = parseDbSpec(dbSpec);
+    if (spec.kind !== 'postgres')
+      throw new Error(
+        `--db: a distributed run needs PostgreSQL (got '${spec.display}'; allowed postgres://user@host:port/database)`,
+      );
+    const schema = queueSchema(spec.schema);
+    const boss = new PgBoss({
+      connectionString: spec.connectionString,
+      schema,
+      application_name: 'rollcell',
+      max: o.maxConnections ?? 4,
+      supervise: true,
+      schedule: false,
+      migrate: true,
+      maintenanceIntervalSeconds: o.maintenanceIntervalSeconds ?? 60,
+    });
+    boss.on('error', (e: Error) => onError?.(e));
+    await boss.start();
+    await boss.createQueue(SHARD_QUEUE, { name: SHARD_QUEUE, retryLimit: 3, expireInSeconds: 900 });
+    await boss.createQueue(CAMPAIGN_QUEUE, { name: CAMPAIGN_QUEUE, retryLimit: 3, expireInSeconds: 3600 });
+    return new JobQueue(boss, schema, spec.display);
+  }
+
+  /** Enqueues shards of a study (a shard already queued under the same id is not added again). */
+  async enqueueShards(studyId: string, ranges: readonly ShardRange[], o: EnqueueOptions): Promise<void> {
+    const CHUNK = 1000;
+    for (let i = 0; i < ranges.length; i += CHUNK) {
+      await this.#boss.insert(
+        ranges.slice(i, i + CHUNK).map((r) => ({
+          id: shardJobId(studyId, r),
+          name: SHARD_QUEUE,
+          data: { study_id: studyId, from: r.from, to: r.to } satisfies ShardJobData,
+          expireInSeconds: Math.max(1, Math.round(o.leaseSeconds)),
+          retryLimit: o.retryLimit,
+          retryDelay: 0,
+        })),
+      );
+    }
+  }
+
+  /** Enqueues shards of a campaign (ids deterministic: a shard queued twice is one job). */
+  async enqueueCampaign(campaignId: string, shards: readonly number[], o: EnqueueOptions): Promise<void> {
+    const CHUNK = 1000;
+    for (let i = 0; i < shards.length; i += CHUNK) {
+      await this.#boss.insert(
+        shards.slice(i, i + CHUNK).map((k) => ({
+          id: shardJobId(campaignId, { from: k, to: k + 1 }),
+          name: CAMPAIGN_QUEUE,
+          data: { campaign_id: campaignId, shard: k } satisfies CampaignJobData,
+          expireInSeconds: Math.max(1, Math.round(o.leaseSeconds)),
+          retryLimit: o.retryLimit,
+          retryDelay: 0,
+        })),
+      );
+    }
+  }
+
+  async claimCampaign(n = 1): Promise<ClaimedCampaignShard[]> {
+    const jobs = await this.#boss.fetch<CampaignJobData>(CAMPAIGN_QUEUE, { batchSize: n, includeMetadata: true });
+    return jobs.map((j) => ({ id: j.id, data: j.data, retryCount: j.retryCount, retryLimit: j.retryLimit }));
+  }
+
+  async completeCampaign(id: string, output: Record<string, unknown> = {}): Promise<void> {
+    await this.#boss.complete(CAMPAIGN_QUEUE, id, output);
+  }
+
+  async failCampaign(id: string, message: string): Promise<void> {
+    await this.#boss.fail(CAMPAIGN_QUEUE, id, { message });
+  }
+
+  /** The campaign's shard jobs by state. */
+  async campaignCounts(campaignId: string): Promise<ShardCounts> {
+    return this.#countBy(CAMPAIGN_QUEUE, 'campaign_id', campaignId);
+  }
+
+  /** Claims up to `n` shards (none when the queue is empty). */
+  async claim(n = 1): Promise<ClaimedShard[]> {
+    const jobs = await this.#boss.fetch<ShardJobData>(SHARD_QUEUE, { batchSize: n, includeMetadata: true });
+    return jobs.map((j) => ({ id: j.id, data: j.data, retryCount: j.retryCount, retryLimit: j.retryLimit }));
+  }
+
+  async complete(id: string, output: Record<string, unknown> = {}): Promise<void> {
+    await this.#boss.complete(SHARD_QUEUE, id, output);
+  }
+
+  async fail(id: string, message: string): Promise<void> {
+    await this.#boss.fail(SHARD_QUEUE, id, { message });
+  }
+
+  /** Fails the shards whose lease ran out (they are retried); every worker calls it when idle. */
+  async expire(): Promise<void> {
+    await this.#boss.expire();
+  }
+
+  /** A round trip to the database (throws when the connection is lost). */
+  async ping(): Promise<void> {
+    await this.#boss.getDb().executeSql('select 1', []);
+  }
+
+  /** The study's shards by state (the queue's job table, read directly: pg-boss 10 has no per-data count). */
+  async counts(studyId: string): Promise<ShardCounts> {
+    return this.#countBy(SHARD_QUEUE, 'study_id', studyId);
+  }
+
+  async #countBy(queue: string, key: 'study_id' | 'campaign_id', value: string): Promise<ShardCounts> {
+    const { rows } = await this.#boss
+      .getDb()
+      .executeSql(
+        `select state, count(*)::int as n from ${this.schema}.job where name = $1 and data->>'${key}' = $2 group by state`,
+        [queue, value],
+      );
+    const c: ShardCounts = { queued: 0, active: 0, failed: 0, completed: 0 };
+    for (const r of rows as { state: string; n: number }[]) {
+      if (r.state === 'created' || r.state === 'retry') c.queued += r.n;
+      else if (r.state === 'active') c.active += r.n;
+      else if (r.state === 'failed' || r.state === 'cancelled') c.failed += r.n;
+      else if (r.state === 'completed') c.completed += r.n;
+    }
+    return c;
+  }
+
+  /** The messages of the study's shards that were given up (failed after their retries). */
+  async failures(studyId: string, limit = 5): Promise<string[]> {
+    const { rows } = await this.#boss
+      .getDb()
+      .executeSql(
+        `select output from ${this.schema}.job where name = $1 and data->>'study_id' = $2 and state = 'failed' limit $3`,
+        [SHARD_QUEUE, studyId, limit],
+      );
+    return (rows as { output: { message?: string; value?: { message?: string } } | null }[]).map(
+      (r) => r.output?.message ?? r.output?.value?.message ?? JSON.stringify(r.output),
+    );
+  }
+
+  /** Stops (waits for nothing: a shard still held is given back by its lease). */
+  async close(): Promise<void> {
+    await this.#boss.stop({ graceful: false, wait: true, close: true, timeout: 2000 }).catch(() => {});
+  }
+}
