@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { liAlOcp } from '../src/electrochem/ocp/index.ts';
+import { liAlOcp } from '../src/materials/ocp/index.ts';
 import { parseRecipeText, formatProblem } from '../src/recipe/index.ts';
 import { designCell } from '../src/design/index.ts';
 import { runLine } from '../src/pipeline.ts';

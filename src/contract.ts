@@ -13,7 +13,7 @@ export interface DesignBlock {
   [k: string]: unknown;
 }
 
-import type { LayerRole } from './process/types.ts';
+import type { LayerRole } from './recipe/layers.ts';
 export type { LayerRole };
 
 export interface StationLayer {

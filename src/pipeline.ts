@@ -203,7 +203,9 @@ export function jobProblems(
       path: 'cell.temperature_C',
       problem: 'outside the temperature range of the cell models',
       got: `${Tc} °C`,
-      allowed: `${CELL_TEMPERATURE_RANGE_C[0]} … ${CELL_TEMPERATURE_RANGE_C[1]} °C (assumption: where their Arrhenius parameters are extrapolated at most ≈ 50 K beyond the data)`,
+      allowed:
+        `${CELL_TEMPERATURE_RANGE_C[0]} … ${CELL_TEMPERATURE_RANGE_C[1]} °C ` +
+        '(assumption: where their Arrhenius parameters are extrapolated at most ≈ 50 K beyond the data)',
     });
   const b = recipe.battery;
   // the BMS window inside the cell's own cut-offs (the battery's check, here so validate finds it too)
@@ -289,7 +291,9 @@ export function jobProblems(
       out.push({
         path: 'production.duration_h',
         problem: 'the production run would make too many cells',
-        got: `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min for ${P.duration_h} h, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
+        got:
+          `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min ` +
+          `for ${P.duration_h} h, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
         allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter duration_h, a slower line or larger cells`,
       });
     for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
@@ -550,7 +554,9 @@ export function runCycling(
     if (pl.plated) notes.push(`Li plating in the first cycle: ${pl.text}`);
     if (fa.np.np < 1)
       notes.push(
-        `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} (Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${(core.T - 273.15).toFixed(0)} °C): ${fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'}`,
+        `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} ` +
+          `(Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${(core.T - 273.15).toFixed(0)} °C): ` +
+          (fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'),
       );
   }
   const s = exp.series;
@@ -697,7 +703,9 @@ export function runCycling(
         high: r6(ab.retention.high * 100),
         samples: ab.samples.length,
         seed: ab.seed,
-        method: `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges (data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
+        method:
+          `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges ` +
+          `(data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
         most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: r6(q.correlation) })),
       };
       ageBlock['cycles_to_end_of_life_band'] = {
@@ -795,7 +803,9 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     const cells = prod && inSpec >= n ? prod.cells : undefined;
     if (prod && !cells)
       warnings.push(
-        `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design cells with the stated spread`,
+        `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ` +
+          `${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design ` +
+          `cells with the stated spread`,
       );
     const bat = runBatteryCommand(recipe, {
       profile,

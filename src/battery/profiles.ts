@@ -3,7 +3,7 @@
  * wind-storage day. Every profile is a power demand at the pack terminals in W, POSITIVE ON CHARGE,
  * sampled on a uniform step dt (bin averages, so the energy of the source trace is preserved).
  */
-import { UDDS_CSV, US06_CSV, WLTC_CSV } from './drive-cycle-data.ts';
+import { assetText } from '../assets.ts';
 import type { Vehicle } from './config.ts';
 import { Rng } from '../numerics/rng.ts';
 import { ProblemError, problem } from '../problems.ts';
@@ -269,7 +269,7 @@ export interface PowerProfile {
  */
 export function driveCycle(name: DriveCycleName, veh: Vehicle, dt = 1): PowerProfile {
   if (name === 'WLTC') {
-    const tab = parseProfileCsv(WLTC_CSV, 'WLTC.csv');
+    const tab = parseProfileCsv(assetText('drive-cycles/wltc.csv'), 'WLTC.csv');
     const p = binAverage(tab, dt);
     for (let i = 0; i < p.length; i++) p[i] = -p[i]! * 1000 * veh.wltc_power_scale;
     return {
@@ -280,7 +280,10 @@ export function driveCycle(name: DriveCycleName, veh: Vehicle, dt = 1): PowerPro
       note: 'PyBaMM WLTC power trace (kW) × wltc_power_scale',
     };
   }
-  const tab = parseProfileCsv(name === 'UDDS' ? UDDS_CSV : US06_CSV, `${name}.csv`);
+  const tab = parseProfileCsv(
+    assetText(name === 'UDDS' ? 'drive-cycles/udds.csv' : 'drive-cycles/us06.csv'),
+    `${name}.csv`,
+  );
   const I = binAverage(tab, dt);
   let net = 0;
   for (let i = 0; i < I.length; i++) net += I[i]! * dt; // A·s, positive = net discharge

@@ -702,7 +702,8 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
       `${dis.length > 0 ? 'reached the lower' : 'reached the upper'} cell voltage limit first (${best} BMS deratings)`,
     );
   parts.push(
-    `its group ${g} holds ${groupCaps[g]!.toFixed(3)} Ah (rank ${rank} of ${pack.Ns}, 1 = smallest; string mean ${(groupCaps.reduce((a, b) => a + b, 0) / pack.Ns).toFixed(3)} Ah)`,
+    `its group ${g} holds ${groupCaps[g]!.toFixed(3)} Ah (rank ${rank} of ${pack.Ns}, 1 = ` +
+      `smallest; string mean ${(groupCaps.reduce((a, b) => a + b, 0) / pack.Ns).toFixed(3)} Ah)`,
   );
   parts.push(
     `cell capacity ${capPct >= 0 ? '+' : ''}${capPct.toFixed(2)} % and resistance ${resPct >= 0 ? '+' : ''}${resPct.toFixed(2)} % vs the pack mean`,
@@ -710,7 +711,10 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
   const gen = specs[k]!.origin.genealogy;
   if (gen) {
     parts.push(
-      `made on lane ${gen.lane}, station run ${gen.station_run}, from rolls ${gen.parents.map((p) => `${p.roll_id} (${p.sheet}, lot ${p.lot}, ${p.md_start_m.toFixed(1)} m)`).join(', ')}; cathode ${gen.cathode_thickness_um.toFixed(2)} µm, anode ${gen.anode_thickness_um.toFixed(2)} µm`,
+      `made on lane ${gen.lane}, station run ${gen.station_run}, from rolls ` +
+        `${gen.parents.map((p) => `${p.roll_id} (${p.sheet}, lot ${p.lot}, ${p.md_start_m.toFixed(1)} m)`).join(', ')}` +
+        `; cathode ${gen.cathode_thickness_um.toFixed(2)} µm, anode ${gen.anode_thickness_um.toFixed(2)}` +
+        ` µm`,
     );
   }
   return {
@@ -952,7 +956,8 @@ export function runBatteryCommand(
       `cells ran up to ${maxC.toFixed(2)}C, above the SPMe's stated validity (${validity}C vs the P2D): voltages at the peaks are less accurate`,
     );
   notes.push(
-    `thermal model is one-way for the duty (the electrochemistry stays at ${recipe.cell.temperature_C.toFixed(1)} °C); the multi-year ageing runs at each cell's mean temperature under load and its RMS current`,
+    `thermal model is one-way for the duty (the electrochemistry stays at ${recipe.cell.temperature_C.toFixed(1)} °C); ` +
+      "the multi-year ageing runs at each cell's mean temperature under load and its RMS current",
   );
   if (ageing) for (const f of ageing.validity.flags) notes.push(`ageing projection: ${f}`);
   notes.push(prof.note);
@@ -1030,23 +1035,37 @@ export function summaryText(b: BatteryBlock): string {
   const p = b.pack;
   const s = b.results;
   const lines = [
-    `battery ${p.series}s${p.parallel}p (${p.cells} ${p.cell_source} cells, ${p.cell_layers} layers each) — profile ${b.profile}, ${b.days} day(s), seed ${b.seed}`,
-    `  pack: ${p.voltage_min_V}–${p.voltage_max_V} V (nominal ${p.nominal_voltage_V} V, seed window 1–500 V: ${p.in_seed_voltage_window_1_500_V ? 'inside' : 'OUTSIDE'}), ${p.capacity_C3_Ah} Ah / ${p.energy_C3_kWh} kWh at C/3, ${p.mass_kg} kg, ${p.volume_L} L, ${p.specific_energy_Wh_kg} Wh/kg, ${p.energy_density_Wh_L} Wh/L`,
-    `  cells: capacity ${p.cell_capacity_Ah.mean} ± ${p.cell_capacity_Ah.sigma} Ah, resistance ${p.cell_resistance_mOhm.mean} ± ${p.cell_resistance_mOhm.sigma} mΩ`,
+    `battery ${p.series}s${p.parallel}p (${p.cells} ${p.cell_source} cells, ${p.cell_layers} ` +
+      `layers each) — profile ${b.profile}, ${b.days} day(s), seed ${b.seed}`,
+    `  pack: ${p.voltage_min_V}–${p.voltage_max_V} V (nominal ${p.nominal_voltage_V} V, seed ` +
+      `window 1–500 V: ${p.in_seed_voltage_window_1_500_V ? 'inside' : 'OUTSIDE'}), ` +
+      `${p.capacity_C3_Ah} Ah / ${p.energy_C3_kWh} kWh at C/3, ${p.mass_kg} kg, ${p.volume_L} L, ` +
+      `${p.specific_energy_Wh_kg} Wh/kg, ${p.energy_density_Wh_L} Wh/L`,
+    `  cells: capacity ${p.cell_capacity_Ah.mean} ± ${p.cell_capacity_Ah.sigma} Ah, resistance ` +
+      `${p.cell_resistance_mOhm.mean} ± ${p.cell_resistance_mOhm.sigma} mΩ`,
   ];
   if (s.ev)
     lines.push(
-      `  EV: range ${s.ev.range_km} km (${s.ev.cycles} cycles of ${s.ev.distance_per_cycle_km} km, ${s.ev.consumption_Wh_per_km} Wh/km; stopped: ${s.ev.stopped_by})`,
+      `  EV: range ${s.ev.range_km} km (${s.ev.cycles} cycles of ${s.ev.distance_per_cycle_km} ` +
+        `km, ${s.ev.consumption_Wh_per_km} Wh/km; stopped: ${s.ev.stopped_by})`,
     );
   lines.push(
-    `  energy out ${s.energy_out_kWh} kWh, in ${s.energy_in_kWh} kWh, round-trip efficiency ${s.round_trip_efficiency === null ? 'undefined (no energy in or out)' : `${(s.round_trip_efficiency * 100).toFixed(2)} %`}, interconnect loss ${s.interconnect_loss_Wh} Wh, balancing ${s.balancing_loss_Wh} Wh`,
-    `  cell voltage ${s.cell_voltage_min_V}–${s.cell_voltage_max_V} V, SOC spread max ${s.soc_spread_max_pct} % (end ${s.soc_spread_end_pct} %), peak ${s.max_cell_c_rate}C${s.temperature_max_C !== null ? `, T max ${s.temperature_max_C} °C` : ''}`,
-    `  BMS deratings: ${s.deratings.count} (${s.deratings.discharge} at v_min, ${s.deratings.charge} at v_max), ${s.deratings.energy_not_delivered_Wh} Wh not delivered/accepted`,
+    `  energy out ${s.energy_out_kWh} kWh, in ${s.energy_in_kWh} kWh, round-trip efficiency ` +
+      `${s.round_trip_efficiency === null ? 'undefined (no energy in or out)' : `${(s.round_trip_efficiency * 100).toFixed(2)} %`}` +
+      `, interconnect loss ${s.interconnect_loss_Wh} Wh, balancing ${s.balancing_loss_Wh} Wh`,
+    `  cell voltage ${s.cell_voltage_min_V}–${s.cell_voltage_max_V} V, SOC spread max ` +
+      `${s.soc_spread_max_pct} % (end ${s.soc_spread_end_pct} %), peak ${s.max_cell_c_rate}C` +
+      `${s.temperature_max_C !== null ? `, T max ${s.temperature_max_C} °C` : ''}`,
+    `  BMS deratings: ${s.deratings.count} (${s.deratings.discharge} at v_min, ` +
+      `${s.deratings.charge} at v_max), ${s.deratings.energy_not_delivered_Wh} Wh not ` +
+      `delivered/accepted`,
     `  limiting cell #${b.limiting_cell.index} (${b.limiting_cell.serial}): ${b.limiting_cell.reason}`,
   );
   if (b.ageing)
     lines.push(
-      `  after ${b.ageing.years} years (${b.ageing.equivalent_full_cycles_per_year} full cycles/yr): ${b.ageing.capacity_Ah_by_year[b.ageing.capacity_Ah_by_year.length - 1]} Ah (${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`,
+      `  after ${b.ageing.years} years (${b.ageing.equivalent_full_cycles_per_year} full ` +
+        `cycles/yr): ${b.ageing.capacity_Ah_by_year[b.ageing.capacity_Ah_by_year.length - 1]} Ah (` +
+        `${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`,
     );
   for (const n of b.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');

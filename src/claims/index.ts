@@ -187,12 +187,18 @@ function reductionElement(
       paragraph,
     );
   const ok = r.fraction >= THICKNESS_REDUCTION_RESOLUTION;
-  let ev = `${what} ${fmt(r.in_um)} → ${fmt(r.out_um)} µm at ${st.id}: reduction ${pctText(r.fraction)} (${ok ? '≥' : 'below'} the resolution ${pctText(THICKNESS_REDUCTION_RESOLUTION)})`;
+  let ev =
+    `${what} ${fmt(r.in_um)} → ${fmt(r.out_um)} µm at ${st.id}: reduction ` +
+    `${pctText(r.fraction)} (${ok ? '≥' : 'below'} the resolution ` +
+    `${pctText(THICKNESS_REDUCTION_RESOLUTION)})`;
   // what it would take: the force for a 1 % Al reduction with this station's rolls (line model)
   const need = st['al_reduction_1pct_force_N'];
   const load = st['al_reduction_1pct_line_load_N_per_mm'];
   if (!ok && /Al/.test(what) && typeof need === 'number')
-    ev += `; a 1 % Al reduction would need ≈ ${fmt(need)} N${typeof load === 'number' ? ` (${fmt(load)} N/mm)` : ''} at these rolls, vs ${fmt(st.force_N)} N set`;
+    ev +=
+      `; a 1 % Al reduction would need ≈ ${fmt(need)} N` +
+      `${typeof load === 'number' ? ` (${fmt(load)} N/mm)` : ''} at these rolls, vs ${fmt(st.force_N)}` +
+      ` N set`;
   return el(id, text, ok ? 'met' : 'not met', ev, paragraph);
 }
 
@@ -210,7 +216,11 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
     const text =
       'continuously supplying a first composite sheet comprising a cathode layer and a solid electrolyte layer formed on the cathode layer';
     const fs = r.first_sheet;
-    const comp = `cathode ${fs.cathode.active_material} ${fs.cathode.thickness_um !== undefined ? `${fs.cathode.thickness_um} µm` : `${fs.cathode.loading_mg_cm2} mg/cm²`} + ${fs.electrolyte_layer.material} ${fs.electrolyte_layer.thickness_um} µm, supply ${fs.supply}`;
+    const comp =
+      `cathode ${fs.cathode.active_material} ` +
+      `${fs.cathode.thickness_um !== undefined ? `${fs.cathode.thickness_um} µm` : `${fs.cathode.loading_mg_cm2} mg/cm²`}` +
+      ` + ${fs.electrolyte_layer.material} ${fs.electrolyte_layer.thickness_um} µm, supply ` +
+      `${fs.supply}`;
     const s222 = station(line, '222');
     if (!continuous)
       out.push(
@@ -222,7 +232,8 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
           `${prefix}a`,
           text,
           'not met',
-          `${modeText}; the cathode and electrolyte layers did NOT bond at rollers 222 (bonded = false, peak ${fmt(s222.peak_pressure_MPa)} MPa): no first composite sheet forms`,
+          `${modeText}; the cathode and electrolyte layers did NOT bond at rollers 222 (bonded ` +
+            `= false, peak ${fmt(s222.peak_pressure_MPa)} MPa): no first composite sheet forms`,
           '[0189]',
         ),
       );
@@ -271,7 +282,8 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
   // (c) continuously roll-bonding at 236 → second composite sheet
   {
     const text =
-      'continuously roll-bonding the aluminum-containing sheet and the first composite sheet to provide a second composite sheet (cathode, SE, Al-containing layer)';
+      'continuously roll-bonding the aluminum-containing sheet and the first composite sheet to ' +
+      'provide a second composite sheet (cathode, SE, Al-containing layer)';
     const s = station(line, '236');
     const set = `rollers 236 set to ${r.stations['236'].force_N} N, ${r.stations['236'].temperature_C} °C`;
     if (!continuous) out.push(el(`${prefix}c`, text, 'not met', `${modeText}; ${set}`, '[0193]'));
@@ -311,9 +323,14 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
   const interposed = r.third_sheet.facing_al === 'li_layer';
   {
     const text =
-      'continuously supplying a third composite sheet (lithium-containing layer + conductive layer) with the lithium-containing layer placed on the aluminum-containing layer and interposed between it and the conductive layer';
+      'continuously supplying a third composite sheet (lithium-containing layer + conductive ' +
+      'layer) with the lithium-containing layer placed on the aluminum-containing layer and ' +
+      'interposed between it and the conductive layer';
     const t = r.third_sheet;
-    const desc = `third sheet: Li layer ${t.li_layer.thickness_um} µm (${t.li_layer.li_wt_pct} wt % Li) on ${t.conductive_layer.material} ${t.conductive_layer.thickness_um} µm, third_sheet.facing_al = ${t.facing_al}`;
+    const desc =
+      `third sheet: Li layer ${t.li_layer.thickness_um} µm (${t.li_layer.li_wt_pct} ` +
+      `wt % Li) on ${t.conductive_layer.material} ${t.conductive_layer.thickness_um} µm, ` +
+      `third_sheet.facing_al = ${t.facing_al}`;
     if (!continuous) out.push(el(`${prefix}d`, text, 'not met', `${modeText}; ${desc}`, '[0197]'));
     else if (!interposed)
       out.push(
@@ -321,7 +338,8 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
           `${prefix}d`,
           text,
           'not met',
-          `${desc}: the conductive layer, not the Li-containing layer, meets the Al — the Li-containing layer is NOT interposed between the Al-containing layer and the conductive layer`,
+          `${desc}: the conductive layer, not the Li-containing layer, meets the Al — the Li-containing ` +
+            `layer is NOT interposed between the Al-containing layer and the conductive layer`,
           '[0197]',
         ),
       );
@@ -340,7 +358,9 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
   // (e) roll-bonding at 240: Li + Al compressed together into a prelithiated anode, interposed between conductive layer and first sheet
   {
     const text =
-      'continuously roll-bonding the second and third composite sheets so that the Li-containing and Al-containing layers are compressed together to form a prelithiated anode while interposed between the conductive layer and the first composite sheet';
+      'continuously roll-bonding the second and third composite sheets so that the Li-containing ' +
+      'and Al-containing layers are compressed together to form a prelithiated anode while ' +
+      'interposed between the conductive layer and the first composite sheet';
     const s = station(line, '240');
     const set = `rollers 240 set to ${r.stations['240'].force_N} N, ${r.stations['240'].temperature_C} °C`;
     if (!continuous) out.push(el(`${prefix}e`, text, 'not met', `${modeText}; ${set}`, '[0200]'));
@@ -350,7 +370,9 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
           `${prefix}e`,
           text,
           'not met',
-          `third_sheet.facing_al = ${r.third_sheet.facing_al}: the Li-containing and Al-containing layers are not in contact, so they are not compressed together and are not interposed between the conductive layer and the first composite sheet`,
+          `third_sheet.facing_al = ${r.third_sheet.facing_al}: the Li-containing and Al-containing layers are not in contact, so they are not ` +
+            `compressed together and are not interposed between the conductive layer and the first ` +
+            `composite sheet`,
           '[0200]',
         ),
       );
@@ -384,7 +406,8 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
             `${prefix}e`,
             text,
             'not met',
-            `station 240 bonded, but only ${pctText(alloyed)} of the Al is in a Li–Al phase (< ${pctText(ALLOY_FORMED_MIN_FRACTION)}): no prelithiated anode forms (${phases})`,
+            `station 240 bonded, but only ${pctText(alloyed)} of the Al is in a Li–Al phase (< ` +
+              `${pctText(ALLOY_FORMED_MIN_FRACTION)}): no prelithiated anode forms (${phases})`,
             '[0200]',
           ),
         );
@@ -394,7 +417,10 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
             `${prefix}e`,
             text,
             'met',
-            `station 240: bonded = true at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa, ${fmt(s.temperature_C)} °C; Li–Al alloy formed: ${pctText(alloyed)} of the Al lithiated (${phases}); anode ${fmt(line.anode.thickness_um)} µm between ${r.third_sheet.conductive_layer.material} and the electrolyte`,
+            `station 240: bonded = true at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)}` +
+              ` MPa, ${fmt(s.temperature_C)} °C; Li–Al alloy formed: ${pctText(alloyed)} of the Al lithiated (` +
+              `${phases}); anode ${fmt(line.anode.thickness_um)} µm between ` +
+              `${r.third_sheet.conductive_layer.material} and the electrolyte`,
             '[0200]',
           ),
         );
@@ -484,7 +510,8 @@ function crackDependences(raw: unknown): Dependence[] {
 const unitText = (u: string): string => (u === '1' || u === '' ? '' : ` ${u}`);
 const rangeText = (d: Dependence): string => `${fmt(d.range[0])}–${fmt(d.range[1])}${unitText(d.unit)}`;
 const dependenceText = (d: Dependence): string =>
-  `${d.label} (assumed ${fmt(d.value)}${unitText(d.unit)}; the verdict changes at ${d.flipsAt === null ? '?' : fmt(d.flipsAt)}${unitText(d.unit)} inside ${rangeText(d)})`;
+  `${d.label} (assumed ${fmt(d.value)}${unitText(d.unit)}; ` +
+  `the verdict changes at ${d.flipsAt === null ? '?' : fmt(d.flipsAt)}${unitText(d.unit)} inside ${rangeText(d)})`;
 
 /**
  * Evaluate claims 1–20 of US 2025/0266422 A1 against a recipe and a run's output. Absent result blocks
@@ -507,7 +534,9 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // claim 2: crack inhibition, sandwiched vs free-standing
   {
     const text =
-      'roll bonding sandwiched between the conductive layer and the first composite sheet substantially inhibits crack formation in the prelithiated anode compared with Li and Al layers not so interposed';
+      'roll bonding sandwiched between the conductive layer and the first composite sheet ' +
+      'substantially inhibits crack formation in the prelithiated anode compared with Li and Al ' +
+      'layers not so interposed';
     let e: ClaimElement;
     if (!line) e = el('2a', text, 'not evaluable', 'the run has no line results (crack model)', '[0201]');
     else {
@@ -571,7 +600,11 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     const w = num(s?.['contact_width_mm']);
     const nip = !s
       ? '; no line results in this run (the nip pressure it gives needs the line model)'
-      : `; the line computed from it ${pm !== undefined ? `a mean nip pressure of ${fmt(pm)} MPa (peak ${fmt(s.peak_pressure_MPa)} MPa)` : `a peak nip pressure of ${fmt(s.peak_pressure_MPa)} MPa`}${L !== undefined && w !== undefined ? ` over a contact ${fmt(L)} mm long and ${fmt(w)} mm wide` : ''}`;
+      : `; the line computed from it ` +
+        (pm !== undefined
+          ? `a mean nip pressure of ${fmt(pm)} MPa (peak ${fmt(s.peak_pressure_MPa)} MPa)`
+          : `a peak nip pressure of ${fmt(s.peak_pressure_MPa)} MPa`) +
+        `${L !== undefined && w !== undefined ? ` over a contact ${fmt(L)} mm long and ${fmt(w)} mm wide` : ''}`;
     const src = `set point stations.240.force_N${nip}`;
     put(
       finish(
@@ -615,7 +648,8 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
             '7a',
             'heating the second and third composite sheets while roll bonding at 240',
             ok ? 'met' : 'not met',
-            `nip temperature ${fmt(T)} °C (${src}); heating means above ambient (${AMBIENT_C} °C) and at least ${WINDOWS.heating_240.min} °C: ${ok ? 'heated' : 'NOT heated'}${upper}`,
+            `nip temperature ${fmt(T)} °C (${src}); heating means above ambient (${AMBIENT_C} ` +
+              `°C) and at least ${WINDOWS.heating_240.min} °C: ${ok ? 'heated' : 'NOT heated'}${upper}`,
             WINDOWS.heating_240.paragraph,
           ),
         ],
@@ -680,7 +714,8 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
           '10a',
           'the aluminum-containing sheet comprises aluminum particles and a binder',
           'met',
-          `al_sheet.form = particles_on_carrier; binder ${p?.binder ?? 'PVDF (default)'} ${p?.binder_wt_pct ?? 5} wt %, particles ${p?.particle_diameter_um ?? 3} µm`,
+          `al_sheet.form = particles_on_carrier; binder ${p?.binder ?? 'PVDF (default)'} ` +
+            `${p?.binder_wt_pct ?? 5} wt %, particles ${p?.particle_diameter_um ?? 3} µm`,
           '[0191]',
         ),
       );
@@ -728,7 +763,8 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
           '11a',
           'the aluminum-containing sheet comprises an aluminum foil',
           r.al_sheet.form === 'foil' ? 'met' : 'not met',
-          `al_sheet.form = ${r.al_sheet.form}${r.al_sheet.form === 'foil' ? `, ${r.al_sheet.thickness_um} µm, ${r.al_sheet.purity_pct} % Al, temper ${r.al_sheet.temper}` : ''}`,
+          `al_sheet.form = ${r.al_sheet.form}` +
+            `${r.al_sheet.form === 'foil' ? `, ${r.al_sheet.thickness_um} µm, ${r.al_sheet.purity_pct} % Al, temper ${r.al_sheet.temper}` : ''}`,
           '[0191]',
         ),
       ],
@@ -923,7 +959,10 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   {
     const els = claim1Elements(r, o, '20');
     const p = o.production;
-    const ev = `the run's cell: ${fmt(o.design.cell.thickness_um)} µm, ${fmt(o.design.cell.area_cm2)} cm² (design)${p ? `; production made ${p.cells_total} cells, ${p.cells_in_spec} in spec` : ''}`;
+    const ev =
+      `the run's cell: ${fmt(o.design.cell.thickness_um)} µm, ` +
+      `${fmt(o.design.cell.area_cm2)} cm² (design)` +
+      `${p ? `; production made ${p.cells_total} cells, ${p.cells_in_spec} in spec` : ''}`;
     els.push(
       el(
         '20f',
@@ -1003,7 +1042,11 @@ function batteryEvidence(o: RunOutput): string {
     typeof p.energy_C3_kWh !== 'number'
   )
     return '';
-  return `; simulated pack of ${p.cell_source ?? 'design'} cells: ${p.voltage_min_V.toPrecision(3)}–${p.voltage_max_V.toPrecision(3)} V, ${p.energy_C3_kWh.toPrecision(3)} kWh at C/3`;
+  return (
+    `; simulated pack of ${p.cell_source ?? 'design'} cells: ` +
+    `${p.voltage_min_V.toPrecision(3)}–${p.voltage_max_V.toPrecision(3)} V, ` +
+    `${p.energy_C3_kWh.toPrecision(3)} kWh at C/3`
+  );
 }
 
 /** the duty-profile result (run output `battery` block), appended to claim 18's evidence */

@@ -114,7 +114,8 @@ export function bpxCheckCommand(file: string, o: BpxCheckOptions, out: (s: strin
   if (o.json) out(JSON.stringify(r, null, 2));
   else {
     const lines = [
-      `${file}: ${r.valid ? 'accepted' : 'refused'} by the BPX standard (reference validator bpx 1.1.1)${r.legacy ? '; a v0.x file, converted to v1.x first' : ''}`,
+      `${file}: ${r.valid ? 'accepted' : 'refused'} by the BPX standard (reference validator bpx 1.1.1)` +
+        (r.legacy ? '; a v0.x file, converted to v1.x first' : ''),
       ...r.errors.map((e) => `  error  ${e.path === '' ? '(document)' : e.path}: ${e.message}`),
       ...r.warnings.map((w) => `  warning  ${w}`),
     ];

@@ -474,7 +474,9 @@ export function cycleCommand(o: CycleOptions, out: (s: string) => void): void {
     const turns = dirs.filter((d, k) => k > 0 && d === 'charge' && dirs[k - 1] === 'discharge').length;
     if (turns > 0)
       warnings.push(
-        `the ${steps.length} --experiment steps form one cycle that charges again after discharging (${turns + 1} charge–discharge turns); its capacities add up over them — give the cycles as an --experiment-file (PyBaMM's list of tuples, * N)`,
+        `the ${steps.length} --experiment steps form one cycle that charges again after discharging ` +
+          `(${turns + 1} charge–discharge turns); its capacities add up over them — give the cycles as an ` +
+          "--experiment-file (PyBaMM's list of tuples, * N)",
       );
     driveCycles = loadDriveCycles(parsed.value, process.cwd(), '--experiment');
   }

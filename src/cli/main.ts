@@ -341,7 +341,8 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   runs
     .command('export')
     .description(
-      'a run as JSON (the whole run), CSV (one table) or XLSX (a worksheet per table), streamed: cells (one row per cell with genealogy, gauge and station readings, verdict and causes), cycles, series, spc',
+      'a run as JSON (the whole run), CSV (one table) or XLSX (a worksheet per table), streamed: cells (one row per cell ' +
+        'with genealogy, gauge and station readings, verdict and causes), cycles, series, spc',
     )
     .argument('<id>', 'run id (a prefix is enough)')
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
@@ -407,11 +408,13 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     )
     .option(
       '--experiment-file <file>',
-      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle",
+      "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) " +
+        'or text (pybamm.Experiment([...]) Python, or one step per line); every entry is a cycle',
     )
     .option(
       '--current-profile <csv>',
-      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
+      'drive the cell with a current trace: a BDF CSV (Test Time / s, Current / A[, Voltage / V]; discharge negative), ' +
+        'Time [s],I[A][,U[V]], or a PyBaMM drive-cycle CSV (positive on discharge, as PyBaMM)',
     )
     .option('--csv <out.csv>', 'write the time series as Battery Data Format CSV')
     .option('--summary-csv <out.csv>', 'write the per-cycle summary (capacities, CE, energies, mean voltages) as CSV')
@@ -454,7 +457,8 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   bpx
     .command('check')
     .description(
-      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths and warnings; and which rollcell models run it (exit 2 when refused)",
+      "what the BPX standard's reference validator (bpx 1.1.1) says of a file: accepted or refused, with its field paths " +
+        'and warnings; and which rollcell models run it (exit 2 when refused)',
     )
     .argument('<file>', 'BPX JSON (or YAML) file')
     .option('--v-tol <V>', "tolerance of the validator's voltage-limit check, V", '0.001')
@@ -475,6 +479,35 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .action(async (file: string, o: { out?: string; json?: boolean }) => {
       const { bpxExportCommand } = await import('./bpx.ts');
       await bpxExportCommand(file, o, out);
+    });
+
+  const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+  program
+    .command('fit')
+    .description(
+      "fit a liquid cell's parameters (BPX fields) to measured current profiles: weighted least squares on the " +
+        'voltage, forward-sensitivity Jacobian, 95 % intervals or why a parameter is not identifiable, RMSE per ' +
+        'profile before and after',
+    )
+    .requiredOption('--cell <bpx.json>', 'the BPX file of the cell')
+    .option('--data <csv>', 'a measured profile (time, current, voltage); repeat for several', collect, [])
+    .option(
+      '--params <name:lower:upper[:log]>',
+      'a BPX field (alias such as negative.diffusivity, or its path) with bounds; repeat for several',
+      collect,
+      [],
+    )
+    .option('--model <m>', 'dfn, spme or spm', 'dfn')
+    .option('--method <m>', 'lm (Levenberg–Marquardt), cmaes, or mcmc (LM, then adaptive Metropolis)', 'lm')
+    .option('--hold-out <csv>', 'a profile not fitted, only compared after the fit; repeat for several', collect, [])
+    .option('--points <n>', 'fit points per profile (measured samples thinned to about n)', '400')
+    .option('--samples <n>', 'with --method mcmc: chain length', '20000')
+    .option('--seed <n>', 'seed of cmaes and mcmc', '1')
+    .option('--out <fitted.json>', 'write the fitted BPX document there')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: import('./fit.ts').FitCliOptions) => {
+      const { fitCommand } = await import('./fit.ts');
+      await fitCommand(o, out);
     });
 
   program
@@ -653,7 +686,9 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
         throw e;
       }
       out(
-        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}/api/openapi.json · database: ${srv.store.spec}${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
+        `rollcell serve: ${srv.url}/${srv.token ? `?token=${srv.token}` : ''}\n  API: ${srv.url}` +
+          `/api/openapi.json · database: ${srv.store.spec}` +
+          `${srv.token ? '\n  token required (X-Rollcell-Token header for the API)' : ''}`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {

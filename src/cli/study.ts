@@ -98,7 +98,8 @@ function progressReporter(label: string, quiet = false): { update: (p: Progress)
       if (now - last < 5000 && p.done < p.total) return;
       last = now;
       process.stderr.write(
-        `${label}: ${p.done}/${p.total} points, ${p.points_per_s.toFixed(1)} points/s, ETA ${p.eta_s === null ? '…' : `${Math.round(p.eta_s)} s`}, failed ${p.failed}\n`,
+        `${label}: ${p.done}/${p.total} points, ${p.points_per_s.toFixed(1)} points/s, ` +
+          `ETA ${p.eta_s === null ? '…' : `${Math.round(p.eta_s)} s`}, failed ${p.failed}\n`,
       );
     },
     stop: () => {},
@@ -303,7 +304,8 @@ function formatOutcome(
   const s = res.summary;
   const lines: string[] = [];
   lines.push(
-    `${ps.kind} "${ps.def.name}": ${s.points} points (${s.failed} failed)${res.resumed ? ', resumed' : ''}; design ${ps.def.design}, ${ps.sp.factors.length} inputs, seed ${ps.def.seed}`,
+    `${ps.kind} "${ps.def.name}": ${s.points} points (${s.failed} failed)${res.resumed ? ', resumed' : ''}; ` +
+      `design ${ps.def.design}, ${ps.sp.factors.length} inputs, seed ${ps.def.seed}`,
   );
   if (s.feasible)
     lines.push(

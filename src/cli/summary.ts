@@ -12,7 +12,8 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   // a physical impossibility or a result outside model validity heads the summary (src/validity.ts)
   for (const f of res.output.validity?.findings ?? [])
     parts.push(
-      `\n!! ${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'} (${f.source}): ${f.reason}\n!! the cells it concerns are out of spec and the claims it concerns are not evaluable`,
+      `\n!! ${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'} (${f.source}): ${f.reason}` +
+        '\n!! the cells it concerns are out of spec and the claims it concerns are not evaluable',
     );
   parts.push(
     table(
@@ -128,6 +129,14 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           cycles_to_end_of_life?: number | null;
           end_of_life_retention_pct?: number | null;
           mechanisms?: Record<string, boolean>;
+          capacity_retention_band_pct?: { low: number; median: number; high: number; samples: number };
+          cycles_to_end_of_life_band?: {
+            low: number | null;
+            high: number | null;
+            reached_in_samples: number;
+            samples: number;
+          };
+          validity?: { inside: boolean; flags: { text: string }[] };
         }
       | undefined;
     const ex = c['experiment'] as
@@ -157,7 +166,23 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
         'C',
       ]);
     if (ag) {
-      agRows.push([`capacity retention after ${ag.cycles} cycles (claim 19)`, ag.capacity_retention_pct, '%']);
+      const band = ag.capacity_retention_band_pct;
+      agRows.push([
+        `capacity retention after ${ag.cycles} cycles (claim 19)${band ? `, band (${band.samples} samples)` : ''}`,
+        band
+          ? `${fmtNum(band.low, 3)}–${fmtNum(band.high, 3)} (nominal ${fmtNum(ag.capacity_retention_pct, 4)})`
+          : ag.capacity_retention_pct,
+        '%',
+      ]);
+      const eb = ag.cycles_to_end_of_life_band;
+      if (eb && eb.reached_in_samples > 0)
+        agRows.push([
+          'cycles to end of life, band',
+          `${eb.low ?? '—'}–${eb.high ?? `not reached in ${eb.samples - eb.reached_in_samples} of ${eb.samples}`}`,
+          '',
+        ]);
+      if (ag.validity && !ag.validity.inside)
+        for (const f of ag.validity.flags) agRows.push(['ageing validity', f.text, '']);
       if (typeof ag.dc_resistance_first_mOhm === 'number' && typeof ag.dc_resistance_last_mOhm === 'number')
         agRows.push([
           'DC resistance, first → last cycle',

@@ -172,7 +172,8 @@ export function validateBdfTable(header: readonly string[], columns: readonly Bd
       const mn = Math.min(...finite);
       if (mn !== 1)
         issues.push(
-          `'${counterName}' never equals 1 (min=${mn}); it looks like a program step identifier (Step ID / Arbin Step_Index / Digatron Step), not the 1-based within-step point counter.`,
+          `'${counterName}' never equals 1 (min=${mn}); it looks like a program step identifier ` +
+            '(Step ID / Arbin Step_Index / Digatron Step), not the 1-based within-step point counter.',
         );
       else if (v.length >= 2) {
         let bad = 0;
@@ -190,7 +191,9 @@ export function validateBdfTable(header: readonly string[], columns: readonly Bd
       const m = scaleMismatch(v, wall);
       if (m)
         issues.push(
-          `'${name}' increments disagree with wall-clock ('unix_time_second') increments by ~${m.ratio.toPrecision(6)}x${m.unit ? `: values appear to be ${m.unit}, not seconds` : ' (no known unit matches this ratio)'}.`,
+          `'${name}' increments disagree with wall-clock ('unix_time_second') increments by ~${m.ratio.toPrecision(6)}x` +
+            (m.unit ? `: values appear to be ${m.unit}, not seconds` : ' (no known unit matches this ratio)') +
+            '.',
         );
     }
   // the test time itself: drops beyond 0.1 × the median positive step (a warning in the reference)

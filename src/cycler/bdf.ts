@@ -350,6 +350,13 @@ const CSV_MAX_ABS_OTHER = 1e12;
  * allowed, NaN); any other column holding a cell that is not a number is a text column.
  * A number column whose magnitude passes CSV_MAX_ABS is refused (line and column).
  */
+/** a BDF notation to name in the missing-column message */
+const BDF_NOTATION_EXAMPLE: Record<string, string> = {
+  'Test Time / s': 'test_time_second',
+  'Voltage / V': 'voltage_volt',
+  'Current / A': 'current_ampere',
+};
+
 export function parseCsvTable(text: string, required: readonly string[]): CsvParsed<CsvTable> {
   const rows = splitCsv(text);
   if (rows.length === 0)
@@ -375,7 +382,7 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
         column: header.length + 1,
         problem: `missing column '${r}'`,
         got: rawHeader.map((h) => `'${h}'`).join(', '),
-        allowed: `a header with '${r}' (or its BDF notation, e.g. ${r === 'Test Time / s' ? 'test_time_second' : r === 'Voltage / V' ? 'voltage_volt' : 'current_ampere'})`,
+        allowed: `a header with '${r}' (or its BDF notation, e.g. ${BDF_NOTATION_EXAMPLE[r] ?? 'current_ampere'})`,
       });
     }
   }

@@ -1377,7 +1377,9 @@ function parseStringStepObject(o: Record<string, unknown>, path: string): Parsed
       errors.push(
         valueError(
           `${path}.${k}`,
-          `${path}.${k}: a step string carries its own ${k === 'duration' ? "'for …'" : "'until …'"} (PyBaMM's step.string passes ${k}= itself and raises TypeError for a second one)`,
+          `${path}.${k}: a step string carries its own ` +
+            `${k === 'duration' ? "'for …'" : "'until …'"} (PyBaMM's step.string passes ${k}= itself and ` +
+            `raises TypeError for a second one)`,
           o[k],
         ),
       );
@@ -1710,7 +1712,8 @@ function flattenSteps(entries: unknown, path: string, errors: ParseError[]): Ste
         errors.push(
           valueError(
             `${p}.repeat`,
-            `too many steps in one cycle (got ${n} × ${inner.length} step(s) of a nested repeat; allowed <= ${max} steps per cycle, nested repeats expanded: use a top-level {repeat: N, steps} for cycles)`,
+            `too many steps in one cycle (got ${n} × ${inner.length} step(s) of a nested repeat; ` +
+              `allowed <= ${max} steps per cycle, nested repeats expanded: use a top-level {repeat: N, steps} for cycles)`,
             n,
           ),
         );
@@ -1797,7 +1800,8 @@ export function parseExperiment(
         ...errors,
         valueError(
           entriesPath,
-          `${entriesPath}: must be a non-empty list of steps (got ${JSON.stringify(entries)}; allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`,
+          `${entriesPath}: must be a non-empty list of steps (got ${JSON.stringify(entries)}; ` +
+            `allowed: step strings, lists, {repeat, steps}, {repeat_until, steps})`,
           entries,
         ),
       ],

@@ -733,7 +733,9 @@ export function runExperiment(
         ok: false,
         failure: !(tEnd <= EXPERIMENT_LIMITS.stepDuration_s)
           ? `step too long (got ${tEnd} s; allowed <= ${EXPERIMENT_LIMITS.stepDuration_s / 3600} h per step)`
-          : `the experiment would record more than ${EXPERIMENT_LIMITS.seriesPoints} time-series points (got ${have} so far and ${want} more for this step at a ${per} s period; allowed <= ${EXPERIMENT_LIMITS.seriesPoints}: give long steps a longer period)`,
+          : `the experiment would record more than ${EXPERIMENT_LIMITS.seriesPoints} time-series points ` +
+            `(got ${have} so far and ${want} more for this step at a ${per} s period; ` +
+            `allowed <= ${EXPERIMENT_LIMITS.seriesPoints}: give long steps a longer period)`,
         y: yStart,
       };
     for (let k = 0; k * per < tEnd; k++) tEval.push(k * per);

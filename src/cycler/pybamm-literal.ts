@@ -269,7 +269,8 @@ class LiteralParser {
       if (!this.isOp('('))
         this.fail(
           t,
-          `'${name}' is a Python variable, which a text experiment cannot read; write its value out (drive cycles: a YAML/JSON typed step with 'file:' or value rows)`,
+          `'${name}' is a Python variable, which a text experiment cannot read; write its value out (drive ` +
+            `cycles: a YAML/JSON typed step with 'file:' or value rows)`,
         );
       this.next();
       const args: PyValue[] = [];

@@ -4,10 +4,10 @@
  * mass, Wh/kg and Wh/L (cell, and the stack of cells of the battery block). Pure functions, SI inside;
  * `designBlock` converts to the CONTRACT's units.
  */
-import { liAlHostLimit, liAlOcp } from '../electrochem/ocp/li-al.ts';
+import { liAlHostLimit, liAlOcp } from '../materials/ocp/li-al.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { DesignBlock } from '../contract.ts';
-import type { LayerRole } from '../process/types.ts';
+import type { LayerRole } from '../recipe/layers.ts';
 import { getMaterial, type Material } from '../materials/library.ts';
 import { FARADAY_C_PER_MOL as F } from '../materials/constants.ts';
 import {
@@ -64,7 +64,7 @@ export interface CellDesign {
     alHostCapacity_C_m2: number;
     /**
      * host capacity left after the prelithiation at the cell temperature, C m⁻²: Li the anode can still take
-     * before Li plates as metal (electrochem/ocp `liAlHostLimit`: β-LiAl, x = 1, at RT — the Li-rich phases
+     * before Li plates as metal (materials/ocp `liAlHostLimit`: β-LiAl, x = 1, at RT — the Li-rich phases
      * do not form electrochemically at RT, li-al.json `formsAtRT` — minus the Li:Al the anode holds)
      */
     remainingHostCapacity_C_m2: number;
@@ -88,7 +88,7 @@ const density = (id: string): number => getMaterial(id).density.value;
 
 /**
  * Anode potential (V vs Li) for a design estimate from the Li:Al molar ratio x after prelithiation: the
- * Li–Al OCP of src/electrochem/ocp/li-al.ts with the phases the line model forms (equilibrium alloying:
+ * Li–Al OCP of src/materials/ocp/li-al.ts with the phases the line model forms (equilibrium alloying:
  * the roll-bonding heat and the dwell take Li-rich anodes through β-LiAl into Li3Al2 / Li9Al4 —
  * src/process/alloying.ts), i.e. ≈ 0.385 V on the α/β plateau (x < 0.95), the β slope to x = 1,
  * ≈ 0.10 V for 1 < x < 1.5 (β + Li3Al2), ≈ 0.05 V for 1.5 < x < 2.25, 0 V beyond (free Li).

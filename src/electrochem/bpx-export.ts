@@ -20,8 +20,8 @@
  * readers).
  */
 import { F } from '../materials/constants.ts';
-import { cathodeOcp } from './ocp/cathodes.ts';
-import { liAlOcp } from './ocp/li-al.ts';
+import { cathodeOcp } from '../materials/ocp/cathodes.ts';
+import { liAlOcp } from '../materials/ocp/li-al.ts';
 import { derive, type SsbCellParams } from './ssb/params.ts';
 import { designWindow } from './ssb/common.ts';
 
@@ -124,7 +124,8 @@ export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): B
       BPX: '1.1.1',
       Title: title,
       Description:
-        'All-solid-state cell (composite cathode | solid electrolyte | Li–Al anode) produced by the rollcell line model, written as a BPX single-particle (SPM) parameter set.',
+        'All-solid-state cell (composite cathode | solid electrolyte | Li–Al anode) produced by the rollcell line model, ' +
+        'written as a BPX single-particle (SPM) parameter set.',
       Model: 'SPM',
     },
     Parameterisation: {
@@ -141,7 +142,8 @@ export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): B
       'Positive electrode': positive,
       'User-defined': {
         description:
-          'rollcell values BPX has no field for (numbers kept for reference; BPX readers ignore them): stack pressure, the solid electrolyte and the resistances of the cell',
+          'rollcell values BPX has no field for (numbers kept for reference; BPX readers ignore them): stack pressure, ' +
+          'the solid electrolyte and the resistances of the cell',
         'rollcell: stack pressure [Pa]': round(p.stackPressure_Pa),
         'rollcell: solid electrolyte conductivity [S.m-1]': round(p.electrolyte.sigma.ref),
         'rollcell: solid electrolyte conductivity activation energy [J.mol-1]': round(p.electrolyte.sigma.Ea_J_mol),
@@ -162,8 +164,11 @@ export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): B
     },
   };
   const notExpressed = [
-    'the solid electrolyte: BPX has a liquid Electrolyte (transference number < 1, concentration-dependent transport) for porous electrodes, or none (SPM); the separator and the composite cathode SE network (their ionic resistance) are left out of the SPM set (values under User-defined)',
-    'the Li–Al anode is a dense layer with planar diffusion through its thickness; BPX has spherical particles: written as the sphere with the same volume-to-area ratio (R = 3L, a·R/3 = 1) and the same diffusion time (D·9)',
+    'the solid electrolyte: BPX has a liquid Electrolyte (transference number < 1, concentration-dependent transport) ' +
+      'for porous electrodes, or none (SPM); the separator and the composite cathode SE network (their ionic ' +
+      'resistance) are left out of the SPM set (values under User-defined)',
+    'the Li–Al anode is a dense layer with planar diffusion through its thickness; BPX has spherical particles: ' +
+      'written as the sphere with the same volume-to-area ratio (R = 3L, a·R/3 = 1) and the same diffusion time (D·9)',
     "the anode's exchange current does not depend on its stoichiometry; BPX's i0 ∝ √(θ(1−θ)): k matched at the middle of the window",
     'the cathode|SE and anode|SE interphase resistances and the contact/collector resistance (no BPX field; values under User-defined)',
     'stack pressure and its effect on contact (the contact fractions at the produced stack pressure are folded into k)',
@@ -171,7 +176,9 @@ export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): B
     'ageing (interphase growth, contact loss, Li inventory loss) and plating',
     ...(c.cei.qMax_C_m2 > 0
       ? [
-          `the cathode electrolyte interphase that forms on the first charge (SE oxidation, up to ${round(c.cei.qMax_C_m2)} C per m² of particle surface): BPX has no side reaction, so the document's first charge is the cell's less the CEI charge (a coated cathode has none)`,
+          'the cathode electrolyte interphase that forms on the first charge ' +
+            `(SE oxidation, up to ${round(c.cei.qMax_C_m2)} C per m² of particle surface): BPX has no side reaction, ` +
+            "so the document's first charge is the cell's less the CEI charge (a coated cathode has none)",
         ]
       : []),
     ...(a.hysteresis_V > 0

@@ -55,7 +55,10 @@ const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Arr
 export const BPX_VALIDATOR_VERSION = '1.1.1';
 
 const LEGACY_WARNING =
-  "Detected a legacy BPX v0.x file/object; converting to the v1.x schema for backward compatibility. The conversion is approximate: the 'State' block is synthesised from the v0.x parameterisation (initial SOC set to 1, ambient and initial temperatures resolved from those provided, lumped thermal conductivity dropped).";
+  'Detected a legacy BPX v0.x file/object; converting to the v1.x schema for backward ' +
+  "compatibility. The conversion is approximate: the 'State' block is synthesised from the " +
+  'v0.x parameterisation (initial SOC set to 1, ambient and initial temperatures resolved ' +
+  'from those provided, lumped thermal conductivity dropped).';
 
 /** thrown for an error that is not a pydantic ValidationError in the reference (KeyError, TypeError, …) */
 class Abort extends Error {
@@ -502,7 +505,7 @@ function chooseElectrode(v: Json, spmSet: boolean | 'partial', path: string): El
   if (!isObj(v))
     throw new Abort({
       path,
-      message: `AttributeError: '${v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v} object has no attribute 'get'`,
+      message: `AttributeError: '${pyTypeName(v)}' object has no attribute 'get'`,
       type: 'AttributeError',
     });
   const particle = truthy(v['Particle']);
@@ -525,7 +528,9 @@ function cellModel(v: Json, path: string, errs: Errs): void {
       errs.push({
         path,
         message:
-          "Value error, The 'Initial temperature [K]' and 'Ambient temperature [K]' fields have been moved. Please provide these parameters in 'State.InitialConditions' and 'State.ThermalState' sections respectively.",
+          "Value error, The 'Initial temperature [K]' and 'Ambient temperature [K]' fields have been " +
+          "moved. Please provide these parameters in 'State.InitialConditions' and " +
+          "'State.ThermalState' sections respectively.",
         type: 'value_error',
       });
       return;
@@ -534,7 +539,8 @@ function cellModel(v: Json, path: string, errs: Errs): void {
       errs.push({
         path,
         message:
-          "Value error, The 'Thermal conductivity [W.m-1.K-1]' field is not part of the BPX schema. Please provide this parameter in the 'User-defined' section instead.",
+          "Value error, The 'Thermal conductivity [W.m-1.K-1]' field is not part of the BPX schema. " +
+          "Please provide this parameter in the 'User-defined' section instead.",
         type: 'value_error',
       });
       return;
@@ -548,7 +554,9 @@ function electrolyteModel(v: Json, path: string, errs: Errs): void {
     errs.push({
       path,
       message:
-        "Value error, 'Initial concentration [mol.m-3]' has been renamed and moved. Please provide this parameter as 'Initial electrolyte concentration [mol.m-3]' in the 'State.InitialConditions' section instead.",
+        "Value error, 'Initial concentration [mol.m-3]' has been renamed and moved. Please provide " +
+        "this parameter as 'Initial electrolyte concentration [mol.m-3]' in the " +
+        "'State.InitialConditions' section instead.",
       type: 'value_error',
     });
     return;
@@ -584,7 +592,9 @@ function userDefined(v: Json, path: string, errs: Errs): void {
           // a malformed table: InterpolatedTable's ValidationError
           errs.push({
             path,
-            message: `Value error, validation error for InterpolatedTable at '${kp}': ${e.map((q) => `${q.path.slice(kp.length + 1)} ${q.message}`).join('; ')}`,
+            message:
+              `Value error, validation error for InterpolatedTable at '${kp}': ` +
+              `${e.map((q) => `${q.path.slice(kp.length + 1)} ${q.message}`).join('; ')}`,
             type: 'value_error',
           });
           throw new Stop();
@@ -676,7 +686,9 @@ function parameterisation(v: Json, kind: 'full' | 'spm' | 'partial', path: strin
     if (neg && pos && isSpm(neg) !== isSpm(pos)) {
       errs.push({
         path,
-        message: `Value error, Negative and positive electrodes must be of consistent model types. Currently types are: Positive electrode: <class 'bpx.schema.${clsName[pos]}'>, Negative electrode: <class 'bpx.schema.${clsName[neg]}'>`,
+        message:
+          `Value error, Negative and positive electrodes must be of consistent model types. Currently ` +
+          `types are: Positive electrode: <class 'bpx.schema.${clsName[pos]}'>, Negative electrode: <class 'bpx.schema.${clsName[neg]}'>`,
         type: 'value_error',
       });
       return { errs, warnings };
@@ -685,7 +697,9 @@ function parameterisation(v: Json, kind: 'full' | 'spm' | 'partial', path: strin
       errs.push({
         path,
         message:
-          "Value error, SPM electrodes cannot be used with full model parameters ['electrolyte', 'separator']. Please ensure that either full model electrodes are used, or that only valid SPM parameters are provided.",
+          "Value error, SPM electrodes cannot be used with full model parameters ['electrolyte', " +
+          "'separator']. Please ensure that either full model electrodes are used, or that only valid " +
+          'SPM parameters are provided.',
         type: 'value_error',
       });
       return { errs, warnings };
@@ -853,12 +867,16 @@ function stoLimits(v: Obj, kinds: Partial<Record<string, ElectrodeKind>>, path: 
   const vMaxSto = ocpP(num(pos, 'Minimum stoichiometry')) - ocpN(num(neg, 'Maximum stoichiometry'));
   if (vMaxSto - vMax > vTol)
     out.push(
-      `The maximum voltage computed from the STO limits (${pyFloat(vMaxSto)} V) is higher than the upper voltage cut-off (${cell['Upper voltage cut-off [V]']} V) with the absolute tolerance v_tol = ${vTol} V`,
+      `The maximum voltage computed from the STO limits (${pyFloat(vMaxSto)} V) is higher than ` +
+        `the upper voltage cut-off (${cell['Upper voltage cut-off [V]']} V) with the absolute tolerance ` +
+        `v_tol = ${vTol} V`,
     );
   const vMinSto = ocpP(num(pos, 'Maximum stoichiometry')) - ocpN(num(neg, 'Minimum stoichiometry'));
   if (vMinSto - vMin < -vTol)
     out.push(
-      `The minimum voltage computed from the STO limits (${pyFloat(vMinSto)} V) is less than the lower voltage cut-off (${cell['Lower voltage cut-off [V]']} V) with the absolute tolerance v_tol = ${vTol} V`,
+      `The minimum voltage computed from the STO limits (${pyFloat(vMinSto)} V) is less than ` +
+        `the lower voltage cut-off (${cell['Lower voltage cut-off [V]']} V) with the absolute tolerance ` +
+        `v_tol = ${vTol} V`,
     );
   return out;
 }
@@ -1049,7 +1067,9 @@ function validateV1(doc: Json, vTol: number, warnings: string[]): Errs {
     // (JSON cannot tell 1 from 1.0: a number is taken as the float PyBaMM's own test files write)
     if (typeof ver === 'number') {
       warnings.push(
-        "The 'bpx' field now expects the BPX semantic version as a string (e.g. '0.5.0'), not a float. This format is temporarily supported but will be removed in a future version. Please update your file accordingly.",
+        "The 'bpx' field now expects the BPX semantic version as a string (e.g. '0.5.0'), not a " +
+          'float. This format is temporarily supported but will be removed in a future version. ' +
+          'Please update your file accordingly.',
       );
       const k = headerErrs.findIndex((e) => e.path === 'Header.BPX');
       const s = ver.toFixed(1);
@@ -1130,4 +1150,13 @@ function validateV1(doc: Json, vTol: number, warnings: string[]): Errs {
   // model validator (mode="after"): per-material State values against blended electrodes
   const mat = materialChecks(doc);
   return mat ? [mat] : [];
+}
+
+/** Python's name of a JSON value's type (as pydantic's messages print it) */
+function pyTypeName(v: unknown): string {
+  if (v === null) return 'NoneType';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  return typeof v;
 }

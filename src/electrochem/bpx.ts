@@ -347,7 +347,9 @@ function readElectrode(
   // physics the standard does not check (doubtful, not refused: the reference validator and PyBaMM accept it)
   if (full && e.activeFraction + e.porosity > 1 + 1e-9)
     warnings.push(
-      `${path}: active material a·R/3 = ${e.activeFraction.toFixed(4)} plus porosity ${e.porosity} is ${(e.activeFraction + e.porosity).toFixed(4)} > 1 of the electrode volume (BPX and PyBaMM accept it; rollcell runs it as given)`,
+      `${path}: active material a·R/3 = ${e.activeFraction.toFixed(4)} plus porosity ${e.porosity} is ` +
+        `${(e.activeFraction + e.porosity).toFixed(4)} > 1 of the electrode volume ` +
+        '(BPX and PyBaMM accept it; rollcell runs it as given)',
     );
   for (const p of particles)
     if (!(p.stoMax > p.stoMin))
@@ -513,7 +515,8 @@ export function parseBpx(doc: unknown, opts: BpxParseOptions = {}): LiquidCellPa
   if (!verdict.legacy) initialSoc = optN(ic, 'Initial state-of-charge');
   if (initialSoc !== undefined && !(initialSoc >= 0 && initialSoc <= 1))
     warnings.push(
-      `State.Initial conditions.Initial state-of-charge: ${initialSoc} is outside 0–1 (the BPX schema accepts it; PyBaMM and rollcell refuse to start from it — give --initial-soc)`,
+      `State.Initial conditions.Initial state-of-charge: ${initialSoc} is outside 0–1 ` +
+        '(the BPX schema accepts it; PyBaMM and rollcell refuse to start from it — give --initial-soc)',
     );
   const title = typeof header['Title'] === 'string' ? header['Title'] : 'BPX cell';
   const validation = readValidation(d['Validation'], warnings);

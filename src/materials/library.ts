@@ -517,7 +517,7 @@ const MATERIALS: readonly Material[] = [
     averagePotential: p(
       0.385,
       'V',
-      DS + ' §2.2: E = 451 − 0.220·T mV (Huggins), 25 °C; the full OCP is in electrochem/ocp',
+      DS + ' §2.2: E = 451 − 0.220·T mV (Huggins), 25 °C; the full OCP is in materials/ocp',
     ),
   },
   {

@@ -20,7 +20,15 @@
  * Events: g is checked at every accepted step; a sign change is located on the BDF interpolating
  * polynomial (dense output) with Brent's method.
  */
-import type { DaeProblem, EventHit, EventSpec, SolveOptions, SolveResult, SolveStats } from './types.ts';
+import type {
+  DaeProblem,
+  EventHit,
+  EventSpec,
+  SensitivitySpec,
+  SolveOptions,
+  SolveResult,
+  SolveStats,
+} from './types.ts';
 import { createLinearSystem, type LinearSystem } from './system.ts';
 import { brent } from './roots.ts';
 
@@ -65,7 +73,46 @@ export interface DaeSolverOptions extends SolveOptions {
    * workspace, valid only during the call (copy what you keep). Saves a copy of the state per sample
    * when the caller needs only a few outputs of it.
    */
-  output?: (t: number, y: Float64Array) => void;
+  output?: (t: number, y: Float64Array, s?: readonly Float64Array[]) => void;
+  /**
+   * forward sensitivities ∂y/∂p (types.ts SensitivitySpec): integrated with the state, handed to output
+   * (third argument, views valid only during the call) or returned in the result's s / sFinal
+   */
+  sensitivity?: SensitivitySpec;
+  /**
+   * times where f is not smooth in t (the kinks of a piecewise-linear set point, the jumps of a
+   * piecewise-constant one), sorted in the direction of integration: no step crosses one, so that the
+   * BDF history never spans a kink (steps across kinks fail the error test and are rejected, and the
+   * order drops, one kink after the other). Times outside (t0, tEnd) are ignored.
+   */
+  breakpoints?: Float64Array | readonly number[];
+}
+
+/** workspace of the forward sensitivities of one solve */
+interface SensWork {
+  readonly np: number;
+  readonly spec: SensitivitySpec;
+  /** per parameter: the difference history (as D) */
+  readonly D: Float64Array[];
+  /** per parameter: the correction of the current step (as d) */
+  readonly d: Float64Array[];
+  /** per parameter: views of D[0..n) (the current sensitivities) */
+  readonly cur: Float64Array[];
+  /** per parameter: dense-output buffers */
+  readonly out: Float64Array[];
+  readonly atol: Float64Array;
+  /** f at the step's solution, the right-hand side, predictor, ψ, error weights, the update */
+  readonly fy: Float64Array;
+  readonly F: Float64Array;
+  readonly pred: Float64Array;
+  readonly psi: Float64Array;
+  readonly scale: Float64Array;
+  readonly r: Float64Array;
+  /** the state the corrector linearises about */
+  readonly y: Float64Array;
+  /** remembered convergence rate of the sensitivity corrector, and the factorisation it belongs to */
+  crate: number;
+  crateLu: number;
 }
 
 export interface DaeSolver {
@@ -149,6 +196,8 @@ class BdfSolver implements DaeSolver {
   private nIter = 0;
   /** order for which yPred, ψ and scale already hold the next predictor (set by updateD, −1: none) */
   private predFor = -1;
+  /** forward sensitivities of the current solve (null: none) */
+  private sens: SensWork | null = null;
 
   constructor(problem: DaeProblem) {
     const n = problem.n;
@@ -513,11 +562,13 @@ class BdfSolver implements DaeSolver {
     this.predFor = order;
   }
 
-  /** D[0..order] ← (R·U)ᵀ D[0..order] for a step-size change by factor */
-  private changeD(order: number, factor: number): void {
-    this.predFor = -1;
+  /**
+   * D[0..order] ← (R·U)ᵀ D[0..order] for a step-size change by factor; which: 0 the state and the
+   * sensitivities, 1 the state only (the trial steps of the event search), 2 the sensitivities only
+   */
+  private changeD(order: number, factor: number, which: 0 | 1 | 2 = 0): void {
     const s = order + 1;
-    const { R, U, RU, D, Dtmp, n } = this;
+    const { R, U, RU } = this;
     computeR(order, factor, R);
     computeR(order, 1, U);
     for (let i = 0; i < s; i++)
@@ -526,6 +577,18 @@ class BdfSolver implements DaeSolver {
         for (let k = 0; k < s; k++) acc += R[i * s + k]! * U[k * s + j]!;
         RU[i * s + j] = acc;
       }
+    if (which !== 2) {
+      this.predFor = -1;
+      this.applyRU(this.D, order);
+    }
+    const sw = this.sens;
+    if (which !== 1 && sw) for (let i = 0; i < sw.np; i++) this.applyRU(sw.D[i]!, order);
+  }
+
+  /** D[0..order] ← (R·U)ᵀ D[0..order] with RU computed by changeD */
+  private applyRU(D: Float64Array, order: number): void {
+    const s = order + 1;
+    const { RU, Dtmp, n } = this;
     // new D[j] = Σ_i RU[i][j] · D[i] (j ≥ 1; column 0 of RU is (1, 0, …): D[0] stays), one sweep,
     // unrolled per order, the terms summed in ascending i as before
     switch (order) {
@@ -681,7 +744,7 @@ class BdfSolver implements DaeSolver {
    */
   private trialStep(tOld: number, h: number, s: number, order: number): boolean {
     this.D.set(this.Dsave.subarray(0, (order + 3) * this.n));
-    this.changeD(order, s);
+    this.changeD(order, s, 1);
     this.predict(order);
     const c = (s * h) / ALPHA[order]!;
     const tc = tOld + s * h;
@@ -802,6 +865,262 @@ class BdfSolver implements DaeSolver {
       for (let j = 1; j <= order; j++) v += D[j * n + q]! * pcum[j - 1]!;
       out[q] = v;
     }
+  }
+
+  // ---------------------------------------------------------------- forward sensitivities
+
+  /** the sensitivity workspace for a solve with spec (reused when np and n match) */
+  private sensSetup(spec: SensitivitySpec | undefined): void {
+    if (!spec) {
+      this.sens = null;
+      return;
+    }
+    const n = this.n;
+    const np = spec.np;
+    if (!(Number.isInteger(np) && np >= 1))
+      throw new RangeError(`opts.sensitivity.np: must be an integer ≥ 1 (got ${np})`);
+    if (typeof spec.rhs !== 'function')
+      throw new TypeError('opts.sensitivity.rhs: must be a function rhs(i, t, y, fy, s, out)');
+    if (!Array.isArray(spec.s0) || spec.s0.length !== np)
+      throw new RangeError(`opts.sensitivity.s0: must hold np = ${np} arrays (got ${spec.s0?.length})`);
+    spec.s0.forEach((a, i) => {
+      if (!(a instanceof Float64Array) || a.length !== n)
+        throw new RangeError(`opts.sensitivity.s0.${i}: must be a Float64Array of length n = ${n}`);
+      for (let q = 0; q < n; q++)
+        if (!Number.isFinite(a[q]!))
+          throw new RangeError(`opts.sensitivity.s0.${i}.${q}: must be finite (got ${a[q]})`);
+    });
+    let sw = this.sens;
+    if (!sw || sw.np !== np) {
+      const L = (MAX_ORDER + 3) * n;
+      const D = Array.from({ length: np }, () => new Float64Array(L));
+      sw = {
+        np,
+        spec,
+        D,
+        d: Array.from({ length: np }, () => new Float64Array(n)),
+        cur: D.map((a) => a.subarray(0, n)),
+        out: Array.from({ length: np }, () => new Float64Array(n)),
+        atol: new Float64Array(n),
+        fy: new Float64Array(n),
+        F: new Float64Array(n),
+        pred: new Float64Array(n),
+        psi: new Float64Array(n),
+        scale: new Float64Array(n),
+        r: new Float64Array(n),
+        y: new Float64Array(n),
+        crate: 1,
+        crateLu: -1,
+      };
+    } else sw = { ...sw, spec };
+    const at = spec.atol;
+    if (at === undefined) sw.atol.set(this.atolV);
+    else if (typeof at === 'number') {
+      if (!(at > 0 && Number.isFinite(at))) throw new RangeError(`opts.sensitivity.atol: must be > 0 (got ${at})`);
+      sw.atol.fill(at);
+    } else {
+      if (at.length !== n) throw new RangeError(`opts.sensitivity.atol: must have length n = ${n} (got ${at.length})`);
+      for (let q = 0; q < n; q++) {
+        if (!(at[q]! > 0)) throw new RangeError(`opts.sensitivity.atol.${q}: must be > 0 (got ${at[q]})`);
+        sw.atol[q] = at[q]!;
+      }
+    }
+    for (let i = 0; i < np; i++) sw.D[i]!.fill(0);
+    sw.crate = 1;
+    sw.crateLu = -1;
+    this.sens = sw;
+  }
+
+  /**
+   * Consistent initial sensitivities (∂g/∂y·s + ∂g/∂p = 0 for the algebraic rows, Newton with the matrix
+   * factorised by initialise()) and their initial derivatives into D[1] (unscaled: times h later).
+   * fv = f(t0, y0). Returns null or a message.
+   */
+  private sensInit(t0: number, y: Float64Array, fv: Float64Array): string | null {
+    const sw = this.sens!;
+    const { n, isAlg, m, sys } = this;
+    const { F, r } = sw;
+    const hasAlg = this.nAlg > 0;
+    for (let i = 0; i < sw.np; i++) {
+      const D = sw.D[i]!;
+      D.set(sw.spec.s0[i]!, 0);
+      const s = sw.cur[i]!;
+      if (hasAlg) {
+        let ok = false;
+        let prevBig = Infinity;
+        for (let it = 0; it < 8; it++) {
+          sw.spec.rhs(i, t0, y, fv, s, F);
+          this.stats.sensitivityIterations!++;
+          let big = 0;
+          for (let q = 0; q < n; q++) r[q] = isAlg[q] ? -F[q]! : 0;
+          sys.solve(r);
+          for (let q = 0; q < n; q++) {
+            if (!isAlg[q]) continue;
+            const v = r[q]!;
+            s[q]! += v;
+            const e = Math.abs(v) / (sw.atol[q]! + this.rtol * Math.abs(s[q]!));
+            if (!(e <= big)) big = Number.isNaN(e) ? Infinity : Math.max(big, e);
+          }
+          if (!Number.isFinite(big)) return `sensitivity ${i}: consistent initial values are not finite`;
+          // converged, or stalled at the noise floor of a difference-quotient right-hand side (as in sensStep)
+          if (big < 0.1 || (it > 0 && big > 0.5 * prevBig && big <= 10)) {
+            ok = true;
+            break;
+          }
+          prevBig = big;
+        }
+        if (!ok) return `sensitivity ${i}: consistent initial values did not converge`;
+      }
+      sw.spec.rhs(i, t0, y, fv, s, F);
+      for (let q = 0; q < n; q++) D[n + q] = isAlg[q] ? 0 : F[q]! / m[q]!;
+    }
+    return null;
+  }
+
+  /**
+   * The sensitivity corrector of the accepted step ending at tNew with signed step h and order (state
+   * solution y): M·(d_s + ψ_s) = c·(∂f/∂y·s + ∂f/∂p), s = s_pred + d_s, by the simplified Newton iteration
+   * with the state's matrix (refactorised, then with J at the solution, when it does not converge).
+   * Leaves each correction in sens.d. Returns false when it fails.
+   */
+  private sensStep(tNew: number, h: number, order: number, yNew: Float64Array): boolean {
+    const sw = this.sens!;
+    const { n, isAlg, m, sys } = this;
+    const { fy, F, pred, psi, scale, r, atol } = sw;
+    // a copy: evalJ perturbs yTmp (the state's solution) for a finite-difference Jacobian
+    const y = sw.y;
+    y.set(yNew);
+    const rtol = this.rtol;
+    const c = h / ALPHA[order]!;
+    const alpha = ALPHA[order]!;
+    // CVODES's corrector tolerance for the sensitivities (0.1 of the error test's, as its states'),
+    // or the state's own when that is looser
+    const tol = Math.max(this.newtonTol, 0.1);
+    this.evalF(tNew, y, fy);
+    if (!this.finite(fy)) return false;
+    for (let i = 0; i < sw.np; i++) {
+      const D = sw.D[i]!;
+      const d = sw.d[i]!;
+      const s = sw.out[i]!; // the iterate
+      for (let q = 0; q < n; q++) {
+        pred[q] = D[q]!;
+        psi[q] = 0;
+      }
+      for (let j = 1; j <= order; j++) {
+        const o = j * n;
+        const g = GAMMA[j]!;
+        for (let q = 0; q < n; q++) {
+          const v = D[o + q]!;
+          pred[q]! += v;
+          psi[q]! += g * v;
+        }
+      }
+      for (let q = 0; q < n; q++) {
+        psi[q] = psi[q]! / alpha;
+        scale[q] = atol[q]! + rtol * Math.abs(pred[q]!);
+      }
+      let converged = false;
+      for (let attempt = 0; attempt < 3 && !converged; attempt++) {
+        if (attempt === 1 || !this.luValid) {
+          if (!this.factorIter(c)) return false;
+        } else if (attempt === 2) {
+          this.evalJ(tNew, y, fy);
+          if (!this.factorIter(c)) return false;
+        }
+        if (sw.crateLu !== this.stats.factorisations) {
+          sw.crate = 1;
+          sw.crateLu = this.stats.factorisations;
+        }
+        s.set(pred);
+        d.fill(0);
+        let old = -1;
+        for (let k = 0; k < 2 * NEWTON_MAXITER; k++) {
+          sw.spec.rhs(i, tNew, y, fy, s, F);
+          this.stats.sensitivityIterations!++;
+          for (let q = 0; q < n; q++) r[q] = isAlg[q] ? F[q]! : c * F[q]! - m[q]! * (psi[q]! + d[q]!);
+          sys.solve(r);
+          let sq = 0;
+          for (let q = 0; q < n; q++) {
+            const v = r[q]!;
+            const e = v / scale[q]!;
+            sq += e * e;
+            s[q]! += v;
+            d[q]! += v;
+          }
+          const nrm = Math.sqrt(sq / n);
+          if (!Number.isFinite(nrm)) break;
+          const rate = old >= 0 ? nrm / old : -1;
+          if (rate >= 0) sw.crate = Math.max(0.3 * sw.crate, rate);
+          if (
+            nrm * Math.min(1, sw.crate) <= tol ||
+            nrm === 0 ||
+            (rate >= 0 && rate < 1 && (rate / (1 - rate)) * nrm <= tol)
+          ) {
+            converged = true;
+            break;
+          }
+          if (rate >= 0) {
+            // stalled: the noise floor of a difference-quotient right-hand side (roundoff of f over its
+            // increment) — near the local error tolerance (the sensitivities are not error controlled,
+            // and an error of a few local tolerances is far below what a fit can see), or at any level
+            // once the matrix is fresh (J at the solution, factorised for this c: the linear iteration
+            // then contracts strongly unless noise dominates its updates)
+            if (rate > 0.5 && (nrm <= 10 || attempt === 2)) {
+              converged = true;
+              break;
+            }
+            if (rate > 0.9) break;
+          }
+          old = nrm;
+        }
+      }
+      if (!converged) return false;
+    }
+    return true;
+  }
+
+  /** the sensitivities' histories after an accepted step (as updateD for the state) */
+  private sensUpdate(order: number): void {
+    const sw = this.sens!;
+    const n = this.n;
+    const o1 = (order + 1) * n;
+    const o2 = (order + 2) * n;
+    for (let i = 0; i < sw.np; i++) {
+      const D = sw.D[i]!;
+      const d = sw.d[i]!;
+      for (let q = 0; q < n; q++) {
+        const dq = d[q]!;
+        D[o2 + q] = dq - D[o1 + q]!;
+        D[o1 + q] = dq;
+      }
+      for (let j = order; j >= 0; j--) {
+        const o = j * n;
+        const o1j = (j + 1) * n;
+        for (let q = 0; q < n; q++) D[o + q]! += D[o1j + q]!;
+      }
+    }
+  }
+
+  /** the sensitivities at t of the step ending at tNew (dense output of their histories) into sens.out */
+  private sensDense(t: number, tNew: number, h: number, order: number): readonly Float64Array[] {
+    const sw = this.sens!;
+    if (t === tNew) return sw.cur;
+    const { n, pcum } = this;
+    let p = 1;
+    for (let j = 0; j < order; j++) {
+      p *= (t - (tNew - j * h)) / ((j + 1) * h);
+      pcum[j] = p;
+    }
+    for (let i = 0; i < sw.np; i++) {
+      const D = sw.D[i]!;
+      const out = sw.out[i]!;
+      for (let q = 0; q < n; q++) {
+        let v = D[q]!;
+        for (let j = 1; j <= order; j++) v += D[j * n + q]! * pcum[j - 1]!;
+        out[q] = v;
+      }
+    }
+    return sw.out;
   }
 
   /**
@@ -978,23 +1297,46 @@ class BdfSolver implements DaeSolver {
       }
     }
     const saveSteps = opts.saveSteps ?? !tEval;
+    let bps: Float64Array | null = null;
+    if (opts.breakpoints && opts.breakpoints.length > 0) {
+      bps = Float64Array.from(opts.breakpoints);
+      for (let i = 0; i < bps.length; i++) {
+        const v = bps[i]!;
+        if (!Number.isFinite(v)) throw new RangeError(`opts.breakpoints.${i}: must be finite (got ${v})`);
+        if (i > 0 && (v - bps[i - 1]!) * tdir < 0)
+          throw new RangeError(
+            `opts.breakpoints.${i}: must be sorted in the direction of integration (got ${v} after ${bps[i - 1]})`,
+          );
+      }
+    }
+    this.sensSetup(opts.sensitivity);
+    const sw = this.sens;
 
     this.stats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
+    if (sw) this.stats.sensitivityIterations = 0;
     const stats = this.stats;
     const { D, y, yPred, d, psi, scale, fv, dy, m, isAlg, sys, wIter, atolV } = this;
     y.set(y0);
     const outT: number[] = [];
     const outY: Float64Array[] = [];
+    const outS: Float64Array[][] = [];
     const sink = opts.output;
-    const emit = (tt: number, v: Float64Array): void => {
-      if (sink) sink(tt, v);
+    const emit = (tt: number, v: Float64Array, S?: readonly Float64Array[]): void => {
+      if (sink) sink(tt, v, S);
       else {
         outT.push(tt);
         outY.push(Float64Array.from(v));
+        if (S) outS.push(S.map((a) => Float64Array.from(a)));
       }
     };
     const hits: EventHit[] = [];
-    const finish = (status: SolveResult['status'], tF: number, yF: Float64Array, message?: string): SolveResult => {
+    const finish = (
+      status: SolveResult['status'],
+      tF: number,
+      yF: Float64Array,
+      message?: string,
+      sF?: readonly Float64Array[],
+    ): SolveResult => {
       const r: SolveResult = {
         status,
         t: outT,
@@ -1005,6 +1347,10 @@ class BdfSolver implements DaeSolver {
         stats: { ...stats },
       };
       if (message !== undefined) r.message = message;
+      if (sw) {
+        if (!sink) r.s = outS;
+        r.sFinal = (sF ?? sw.cur).map((a) => Float64Array.from(a));
+      }
       return r;
     };
 
@@ -1025,12 +1371,17 @@ class BdfSolver implements DaeSolver {
       sys.solve(yp);
       if (!this.finite(yp)) for (let i = 0; i < n; i++) yp[i] = isAlg[i] ? 0 : fv[i]! / m[i]!;
     } else for (let i = 0; i < n; i++) yp[i] = fv[i]! / m[i]!;
+    if (sw) {
+      const msg = this.sensInit(t0, y, fv);
+      if (msg) return finish('failed', t0, y, msg);
+    }
+    const S0 = sw ? sw.cur : undefined;
 
-    if (saveSteps) emit(t0, y);
+    if (saveSteps) emit(t0, y, S0);
     let iEval = 0;
     if (tEval) {
       while (iEval < tEval.length && tEval[iEval] === t0) {
-        emit(t0, y);
+        emit(t0, y, S0);
         iEval++;
       }
     }
@@ -1075,9 +1426,19 @@ class BdfSolver implements DaeSolver {
     this.predFor = -1;
     D.set(y, 0);
     for (let i = 0; i < n; i++) D[n + i] = tdir * hAbs * yp[i]!;
+    if (sw)
+      for (let k = 0; k < sw.np; k++) {
+        const Ds = sw.D[k]!;
+        for (let i = 0; i < n; i++) Ds[n + i] = tdir * hAbs * Ds[n + i]!;
+        Ds.fill(0, 2 * n);
+      }
     let t = t0;
     let order = 1;
     let nEqual = 0;
+    // the next breakpoint strictly after t
+    let iBp = 0;
+    const nBp = bps ? bps.length : 0;
+    while (iBp < nBp && (bps![iBp]! - t0) * tdir <= 0) iBp++;
     let jacCurrent = true; // J is at (t0, y0)
     this.luValid = false;
     this.cLu = NaN;
@@ -1121,6 +1482,16 @@ class BdfSolver implements DaeSolver {
           tNew = tEnd;
           this.changeD(order, Math.abs(tNew - t) / hAbs);
           nEqual = 0;
+        }
+        if (iBp < nBp) {
+          // a breakpoint closer than the minimum step is passed over
+          while (iBp < nBp && Math.abs(bps![iBp]! - t) < minStep) iBp++;
+          if (iBp < nBp && (tNew - bps![iBp]!) * tdir > 0) {
+            const factor = Math.abs(bps![iBp]! - t) / hAbs;
+            tNew = bps![iBp]!;
+            this.changeD(order, factor);
+            nEqual = 0;
+          }
         }
         h = tNew - t;
         hAbs = Math.abs(h);
@@ -1192,9 +1563,12 @@ class BdfSolver implements DaeSolver {
             h *= hit.s;
             tNew = t + h;
             hAbs = Math.abs(h);
+            if (sw) this.changeD(order, hit.s, 2);
           }
         }
       }
+      if (sw && !this.sensStep(tNew, h, order, yNew))
+        return finish('failed', t, D0, `the sensitivity corrector did not converge at t = ${tNew}`);
       // ----- accepted: update the differences -----
       stats.steps++;
       nEqual++;
@@ -1202,6 +1576,8 @@ class BdfSolver implements DaeSolver {
       t = tNew;
       jacCurrent = false;
       this.updateD(order);
+      if (sw) this.sensUpdate(order);
+      while (iBp < nBp && (bps![iBp]! - t) * tdir <= 0) iBp++;
       // ----- events (on the step's interpolating polynomial; a DAE's terminal event at the step's end) -----
       let stopT = NaN;
       this.projReady = false;
@@ -1251,10 +1627,10 @@ class BdfSolver implements DaeSolver {
       if (tEval) {
         while (iEval < tEval.length && (tEval[iEval]! - tStop) * tdir <= 0) {
           const te = tEval[iEval]!;
-          if (te === t) emit(te, D0);
+          if (te === t) emit(te, D0, sw ? sw.cur : undefined);
           else {
             this.dense(te, t, h, order, yOut);
-            emit(te, yOut);
+            emit(te, yOut, sw ? this.sensDense(te, t, h, order) : undefined);
           }
           iEval++;
         }
@@ -1262,10 +1638,11 @@ class BdfSolver implements DaeSolver {
       if (!Number.isNaN(stopT)) {
         if (stopT === t) yOut.set(D0);
         else this.denseState(stopT, t, h, order, yOut);
-        if (saveSteps) emit(stopT, yOut);
-        return finish('event', stopT, yOut);
+        const Sstop = sw ? this.sensDense(stopT, t, h, order) : undefined;
+        if (saveSteps) emit(stopT, yOut, Sstop);
+        return finish('event', stopT, yOut, undefined, Sstop);
       }
-      if (saveSteps) emit(t, D0);
+      if (saveSteps) emit(t, D0, sw ? sw.cur : undefined);
       if (t === tEnd) return finish('done', t, D0);
       // ----- order and step-size selection -----
       if (nEqual < order + 1) continue;

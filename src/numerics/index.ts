@@ -11,11 +11,13 @@ export type {
   EventSpec,
   JacobianSink,
   JacobianStructure,
+  SensitivitySpec,
   SolveOptions,
   SolveResult,
   SolveStats,
 } from './types.ts';
 export { solveDae, createDaeSolver, type DaeSolver, type DaeSolverOptions } from './bdf.ts';
+export { directionalSensitivityRhs } from './sensitivity.ts';
 export { createLinearSystem, type LinearSystem } from './system.ts';
 export {
   denseLuFactor,
@@ -38,4 +40,5 @@ export {
   type Extrapolation,
 } from './interp.ts';
 export { Rng } from './rng.ts';
+export { symmetricEigen, cholesky, solveSpd, type SymmetricEigen } from './dense.ts';
 export { levenbergMarquardt, type LsqOptions, type LsqResult } from './lsq.ts';

@@ -88,6 +88,31 @@ export interface SolveStats {
   jacobianEvals: number;
   factorisations: number;
   newtonIterations: number;
+  /** iterations of the sensitivity corrector, summed over the parameters (0 without sensitivities) */
+  sensitivityIterations?: number;
+}
+
+/**
+ * Forward sensitivities s_i = ∂y/∂p_i of M·y′ = f(t, y, p) for np parameters: M·s_i′ = ∂f/∂y·s_i + ∂f/∂p_i,
+ * integrated by the staggered direct method (after each accepted step of y, the same BDF/NDF formula
+ * with the same Newton matrix; Caracotsios & Stewart, Comput. Chem. Eng. 9 (1985) 359,
+ * doi:10.1016/0098-1354(85)85014-6; the scheme of CVODES/IDAS, Serban & Hindmarsh, ASME IDETC 2005,
+ * doi:10.1115/DETC2005-85597). The sensitivities are not part of the local error test (CVODES's
+ * errconS = false): the step sizes are those of the state alone.
+ */
+export interface SensitivitySpec {
+  /** number of parameters */
+  readonly np: number;
+  /** ∂y0/∂p_i (np arrays of length n); the algebraic components are made consistent with the others */
+  readonly s0: readonly Float64Array[];
+  /**
+   * the sensitivity right-hand side of parameter i: out = ∂f/∂y(t, y)·s + ∂f/∂p_i(t, y), with fy = f(t, y)
+   * given (so that a directional difference [f(t, y + δs; p + δe_i) − fy]/δ costs one evaluation of f:
+   * ./sensitivity.ts)
+   */
+  rhs(i: number, t: number, y: Float64Array, fy: Float64Array, s: Float64Array, out: Float64Array): void;
+  /** absolute tolerance of the sensitivity corrector (default: the state's atol) */
+  readonly atol?: number | Float64Array;
 }
 
 export interface SolveResult {
@@ -101,4 +126,8 @@ export interface SolveResult {
   yFinal: Float64Array;
   events: EventHit[];
   stats: SolveStats;
+  /** with sensitivities and no output callback: the sensitivities at each sample (row i: np arrays at t[i]) */
+  s?: Float64Array[][];
+  /** with sensitivities: ∂y/∂p_i at tFinal */
+  sFinal?: Float64Array[];
 }

@@ -188,15 +188,26 @@ export function warningText(w: ProcessWarning): string {
     case 'al_yields':
       return `station ${w.station}: the Al sheet yields (peak ${toMPa(w.peakPressure_Pa).toFixed(1)} MPa)`;
     case 'li_on_roll':
-      return 'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from Al — no prelithiation (claim 1 requires Li facing the Al)';
+      return (
+        'third sheet turned over: Li faces the roll (sticks to bare rolls) and Cu separates Li from ' +
+        'Al — no prelithiation (claim 1 requires Li facing the Al)'
+      );
     case 'li_melting':
       if (w.where === 'nip')
         return w.rejected_mol_m2 !== undefined && w.rejected_mol_m2 > 0
-          ? `station 240 at ${C1(w.temperature_K)} °C > 180.5 °C: ${((w.liquidFraction ?? 0) * 100).toFixed(1)} % of the free Li melts in the nip and is rejected at its inlet to the web edges (${w.rejected_mol_m2.toPrecision(3)} mol/m² of Li, not in the cells)`
-          : `station 240 heated to ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point); the nip does not deliver the latent heat to melt the Li before it leaves`;
+          ? `station 240 at ${C1(w.temperature_K)} °C > 180.5 °C: ` +
+              `${((w.liquidFraction ?? 0) * 100).toFixed(1)} % of the free Li melts in the nip and is ` +
+              `rejected at its inlet to the web edges (${w.rejected_mol_m2.toPrecision(3)} mol/m² of Li, not ` +
+              `in the cells)`
+          : `station 240 heated to ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point); ` +
+              `the nip does not deliver the latent heat to melt the Li ` +
+              (`` + `before it leaves`);
       return `line.${w.where === 'dwell' ? 'dwellTemperature' : 'storageTemperature'} ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point)`;
     case 'li_melting_in_roll':
-      return `reaction heat raises the web to ${C1(w.peakTemperature_K)} °C in the ${w.where} (> 180.5 °C, Li melts; adiabatic rise ${w.adiabaticRise_K.toFixed(0)} K)`;
+      return (
+        `reaction heat raises the web to ${C1(w.peakTemperature_K)} °C in the ${w.where} ` +
+        `(> 180.5 °C, Li melts; adiabatic rise ${w.adiabaticRise_K.toFixed(0)} K)`
+      );
     case 'alloying_incomplete':
       return `alloying ${(w.extent * 100).toFixed(1)} % complete at the end of storage; complete after ${w.complete_s.toFixed(0)} s`;
     case 'no_alloying':

@@ -324,7 +324,10 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         path: 'production.edge_trim_mm',
         problem: 'the two edge trims take the whole web',
         got: `${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web`,
-        allowed: `< ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm`,
+        allowed:
+          `< ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ` +
+          `${recipe.cell.width_mm} mm lane: ≤ ` +
+          `${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm`,
       },
     ]);
   }
@@ -865,7 +868,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       quality: r6(quality),
       oee: r6(availability * performance * quality),
       definition:
-        'A = running time / planned time; P = web length / (set speed × running time); Q = good cells / (lanes × web length / cell length) — A·P·Q = good cells / ideal cells (Nakajima 1988)',
+        'A = running time / planned time; P = web length / (set speed × running time); Q = good ' +
+        'cells / (lanes × web length / cell length) — A·P·Q = good cells / ideal cells (Nakajima ' +
+        '1988)',
     },
     events: {
       splices: tl.splices.length,

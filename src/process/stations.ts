@@ -149,7 +149,8 @@ export function validateProcessInput(inp: ProcessInput): ProcessIssue[] {
     issues.push({
       path: 'alSheet.carrier.removedBefore236',
       message:
-        'the plastic carrier of the Al-particle sheet must be peeled off before station 236 (claim 10, [0192]); roll-bonding it on puts the film between Al and electrolyte',
+        'the plastic carrier of the Al-particle sheet must be peeled off before station 236 (claim ' +
+        '10, [0192]); roll-bonding it on puts the film between Al and electrolyte',
       value: al.carrier.removedBefore236,
       allowed: 'true',
     });

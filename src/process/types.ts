@@ -3,6 +3,7 @@
  * Independent of the recipe schema: the integrator maps recipe → ProcessInput (µm → m, °C → K, …).
  */
 import { ProblemError } from '../problems.ts';
+import type { LayerRole } from '../recipe/layers.ts';
 import type { MechanicalId } from '../materials/mechanics.ts';
 import type { RollResult } from './rolling.ts';
 import type { BondResult } from './bonding.ts';
@@ -198,16 +199,8 @@ export type ProcessWarning =
   | { code: 'alloying_incomplete'; extent: number; complete_s: number }
   | { code: 'no_alloying'; reason: 'not_bonded' | 'cu_between' };
 
-/** What a layer is in the cell (set by the recipe → SI step; never recovered from a display name). */
-export type LayerRole =
-  | 'cathode' // composite cathode (202)
-  | 'electrolyte' // solid-electrolyte separator layer (206)
-  | 'collector' // cathode current collector (208)
-  | 'al' // Al-containing layer (224) before alloying
-  | 'carrier' // plastic carrier of an Al-particle sheet
-  | 'li' // Li-containing layer (232) before alloying
-  | 'conductor' // conductive layer (234), the anode current collector
-  | 'anode'; // the prelithiated Li–Al anode (238) after alloying
+/** What a layer is in the cell: the recipe's vocabulary (src/recipe/layers.ts), used by the line's results. */
+export type { LayerRole } from '../recipe/layers.ts';
 
 /**
  * Li–Al amounts per m² of anode: mol of Al in each Al-bearing phase (α solid solution and β-LiAl with

@@ -249,7 +249,8 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
       out.push({
         path: 'al_sheet.carrier.removed_before',
         problem:
-          'the plastic carrier must be peeled off before station 236 ([0192], claim 10): bonded with the carrier on, the Al particles never touch the electrolyte',
+          'the plastic carrier must be peeled off before station 236 ([0192], claim 10): bonded with ' +
+          'the carrier on, the Al particles never touch the electrolyte',
         got: '"never"',
         allowed: '"236"',
       });

@@ -7,8 +7,8 @@
  * ≥ 100 mAh/g, ≥ 0.33C) are NOT limits here: values outside are allowed and reported by the claim
  * chart and `windows.ts` as outside the claimed window.
  */
-import { variabilitySchema, productionSchema } from '../process/production/config.ts';
-import { batteryExtrasSchema } from '../battery/config.ts';
+import { variabilitySchema, productionSchema } from './production.ts';
+import { batteryExtrasSchema } from './battery.ts';
 import { z } from 'zod';
 
 const num = (desc: string) => z.number().describe(desc);
@@ -43,7 +43,8 @@ export const cathodeLayerSchema = z
       .enum(['none', 'LiNbO3', 'Nb2O5'])
       .default('none')
       .describe(
-        'surface coating of the active material against the sulfide electrolyte (the seed names none): an uncoated oxide forms a cathode–electrolyte interphase on first charge (an irreversible loss), a LiNbO3 or Nb2O5 coating suppresses it',
+        'surface coating of the active material against the sulfide electrolyte (the seed names none): an uncoated oxide ' +
+          'forms a cathode–electrolyte interphase on first charge (an irreversible loss), a LiNbO3 or Nb2O5 coating suppresses it',
       ),
   })
   .strict();
@@ -302,10 +303,12 @@ export const cyclingSchema = z
       .enum(['report', 'stop', 'derate'])
       .default('report')
       .describe(
-        'what a charge does when Li starts to plate at the anode: report (go on; the plating shows in the results), stop (end that charge step), derate (go on at half the current each time, down to 0.02C)',
+        'what a charge does when Li starts to plate at the anode: report (go on; the plating shows in the results), ' +
+          'stop (end that charge step), derate (go on at half the current each time, down to 0.02C)',
       ),
     initial_soc: num(
-      'state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, discharged — cathode lithiated, the Li in the prelithiated anode)',
+      'state of charge the recipe experiment starts from, 0–1 (default 0: the cell as produced, ' +
+        'discharged — cathode lithiated, the Li in the prelithiated anode)',
     )
       .gte(0)
       .lte(1)

@@ -97,7 +97,9 @@ export function crossSectionLayers(output: RunOutput, recipe: Recipe): CrossSect
       if (alloyed > 0) {
         layers = raw.filter((l) => l.role !== 'al' && l.role !== 'li');
         layers.push({ name: 'prelithiated anode (238)', role: 'anode', thickness_um: a.thickness_um });
-        note += `; the Al (224) and Li (232) layers are drawn as the prelithiated anode 238 (${fmt(a.thickness_um)} µm, ${fmt(100 * alloyed)} % of the Al alloyed)`;
+        note +=
+          `; the Al (224) and Li (232) layers are drawn as the prelithiated anode 238 (` +
+          `${fmt(a.thickness_um)} µm, ${fmt(100 * alloyed)} % of the Al alloyed)`;
       }
     }
     const order = (l: SectionLayer): number => STACK_ORDER.indexOf(l.role);
@@ -132,9 +134,12 @@ export function crossSectionSvg(cs: CrossSection, opts: { width?: number; maxHei
   const scale = total > 0 ? drawH / total : 1; // px per µm
   const height = top + total * scale + 56;
   const p: string[] = [
-    `<svg class="cross-section" width="${width}" height="${n2(height)}" viewBox="0 0 ${width} ${n2(height)}" role="img" aria-label="cell cross-section to scale" ${FONT} font-size="12" data-scale-px-per-um="${scale}">`,
+    `<svg class="cross-section" width="${width}" height="${n2(height)}" viewBox="0 0 ${width} ` +
+      `${n2(height)}" role="img" aria-label="cell cross-section to scale" ${FONT} font-size="12" ` +
+      `data-scale-px-per-um="${scale}">`,
     `<title>cell cross-section to scale</title><rect width="${width}" height="${n2(height)}" fill="#fff"/>`,
-    `<text class="plot-title" x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">Cell cross-section (FIG. 1 style, to scale) — ${esc(cs.source === 'line' ? 'as produced' : 'design')}</text>`,
+    `<text class="plot-title" x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">Cell cross-section (FIG. 1 ` +
+      `style, to scale) — ${esc(cs.source === 'line' ? 'as produced' : 'design')}</text>`,
   ];
   // draw top = last layer (anode collector side), bottom = first (cathode side)
   let y = top;
@@ -144,7 +149,9 @@ export function crossSectionSvg(cs: CrossSection, opts: { width?: number; maxHei
     const h = l.thickness_um * scale;
     const color = ROLE_COLOR[l.role];
     p.push(
-      `<rect class="xs-layer" data-name="${esc(l.name)}" data-thickness-um="${l.thickness_um}" x="${left}" y="${n2(y)}" width="${stackW}" height="${h}" fill="${color}" stroke="#222" stroke-width="0.6"><title>${esc(`${l.name}: ${fmt(l.thickness_um, 4)} µm`)}</title></rect>`,
+      `<rect class="xs-layer" data-name="${esc(l.name)}" data-thickness-um="${l.thickness_um}" ` +
+        `x="${left}" y="${n2(y)}" width="${stackW}" height="${h}" fill="${color}" stroke="#222" ` +
+        `stroke-width="0.6"><title>${esc(`${l.name}: ${fmt(l.thickness_um, 4)} µm`)}</title></rect>`,
     );
     const ref = ROLE_REF[l.role];
     labels.push({
@@ -174,7 +181,9 @@ export function crossSectionSvg(cs: CrossSection, opts: { width?: number; maxHei
   );
   p.push(`<text x="${n2(left + barPx + 8)}" y="${n2(by)}" dy="0.32em">${esc(`${fmt(bar)} µm`)}</text></g>`);
   p.push(
-    `<text class="xs-note" x="${left}" y="${n2(by + 22)}" fill="#555" font-size="11">${esc(`total ${fmt(total, 4)} µm (${cs.source === 'line' ? 'after rollers 240' : 'design, before rolling'})`)}</text>`,
+    `<text class="xs-note" x="${left}" y="${n2(by + 22)}" fill="#555" font-size="11">` +
+      `${esc(`total ${fmt(total, 4)} µm (${cs.source === 'line' ? 'after rollers 240' : 'design, before rolling'})`)}` +
+      `</text>`,
   );
   p.push('</svg>');
   return p.join('');
@@ -232,15 +241,22 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
   const p: string[] = [
     `<svg class="line-diagram" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="roll-to-roll line" ${FONT} font-size="12">`,
     `<title>roll-to-roll line (FIG. 2 style)</title><rect width="${W}" height="${H}" fill="#fff"/>`,
-    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="14" markerHeight="14" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>`,
-    `<text class="plot-title" x="${W / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">The line (FIG. 2 style): ${esc(recipe.line.mode)}, ${esc(fmt(recipe.line.speed_m_per_min))} m/min, web ${esc(fmt(recipe.line.web_width_mm))} mm</text>`,
+    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" ` +
+      `markerUnits="userSpaceOnUse" markerWidth="14" markerHeight="14" ` +
+      `orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>`,
+    `<text class="plot-title" x="${W / 2}" y="18" text-anchor="middle" font-size="14" ` +
+      `font-weight="600">The line (FIG. 2 style): ${esc(recipe.line.mode)}, ` +
+      `${esc(fmt(recipe.line.speed_m_per_min))} m/min, web ${esc(fmt(recipe.line.web_width_mm))} ` +
+      `mm</text>`,
   ];
   const unwinder = (cx: number, cy: number, label: string, sub: string): void => {
     p.push(
       `<g class="unwinder"><circle cx="${cx}" cy="${cy}" r="20" fill="#f4f4f4" stroke="#333"/><circle cx="${cx}" cy="${cy}" r="5" fill="#333"/>`,
     );
     p.push(
-      `<text x="${cx}" y="${cy - 27}" text-anchor="middle" font-weight="600">${esc(label)}</text><text x="${cx}" y="${cy + 36}" text-anchor="middle" font-size="11" fill="#444">${esc(sub)}</text></g>`,
+      `<text x="${cx}" y="${cy - 27}" text-anchor="middle" font-weight="600">${esc(label)}` +
+        `</text><text x="${cx}" y="${cy + 36}" text-anchor="middle" font-size="11" fill="#444">` +
+        `${esc(sub)}</text></g>`,
     );
   };
   const feed = (x1: number, y1: number, x2: number, y2: number, color: string): void => {
@@ -250,7 +266,9 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
   };
   const rollers = (cx: number, id: string): void => {
     p.push(
-      `<g class="rollers" data-station="${id}"><circle cx="${cx}" cy="${webY - R - 2}" r="${R}" fill="#dfe6ee" stroke="#333"/><circle cx="${cx}" cy="${webY + R + 2}" r="${R}" fill="#dfe6ee" stroke="#333"/>`,
+      `<g class="rollers" data-station="${id}"><circle cx="${cx}" cy="${webY - R - 2}" r="${R}" ` +
+        `fill="#dfe6ee" stroke="#333"/><circle cx="${cx}" cy="${webY + R + 2}" r="${R}" fill="#dfe6ee" ` +
+        `stroke="#333"/>`,
     );
     p.push(
       `<text x="${cx}" y="${webY + 2 * R + 20}" text-anchor="middle" font-weight="700">rollers ${esc(id)}</text></g>`,
@@ -289,7 +307,8 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
   }
   if (a.form === 'particles_on_carrier' && a.carrier) {
     p.push(
-      `<g class="carrier-rewind"><circle cx="455" cy="130" r="12" fill="#fff" stroke="#333" stroke-dasharray="3 2"/><text x="471" y="134" font-size="11">${esc(`${a.carrier.material} carrier removed`)}</text></g>`,
+      `<g class="carrier-rewind"><circle cx="455" cy="130" r="12" fill="#fff" stroke="#333" ` +
+        `stroke-dasharray="3 2"/><text x="471" y="134" font-size="11">${esc(`${a.carrier.material} carrier removed`)}</text></g>`,
     );
   }
   p.push(`<line x1="${x['236']}" y1="${webY}" x2="${x['240']}" y2="${webY}" stroke="#59606e" stroke-width="5"/>`);
@@ -302,7 +321,8 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
     640,
     70,
     '230',
-    `Li ${fmt(t.li_layer.thickness_um)} µm on ${t.conductive_layer.material} (${t.facing_al === 'li_layer' ? 'Li facing Al' : `${t.conductive_layer.material} facing Al`})`,
+    `Li ${fmt(t.li_layer.thickness_um)} µm on ${t.conductive_layer.material} (` +
+      `${t.facing_al === 'li_layer' ? 'Li facing Al' : `${t.conductive_layer.material} facing Al`})`,
   );
   feed(660, 70, x['240'] - R, webY - 4, '#c87533');
   p.push(
@@ -324,7 +344,9 @@ export function lineDiagramSvg(output: RunOutput, recipe: Recipe): string {
     const bx = cx - 62;
     const by = webY + 2 * R + 32;
     p.push(
-      `<g class="station-result" data-station="${v.id}" data-source="${v.source}"><rect x="${bx}" y="${by}" width="124" height="${lines.length * 14 + 8}" rx="4" fill="${v.bonded === false ? '#fde2e1' : '#eef5ee'}" stroke="#888"/>`,
+      `<g class="station-result" data-station="${v.id}" data-source="${v.source}"><rect x="${bx}` +
+        `" y="${by}" width="124" height="${lines.length * 14 + 8}" rx="4" fill="` +
+        `${v.bonded === false ? '#fde2e1' : '#eef5ee'}" stroke="#888"/>`,
     );
     lines.forEach((s, i) =>
       p.push(`<text x="${cx}" y="${by + 15 + i * 14}" text-anchor="middle" font-size="11">${esc(s)}</text>`),

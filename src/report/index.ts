@@ -7,8 +7,6 @@
  *
  * `renderReport` is pure; `writeReport` is the only I/O (the edge).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Recipe } from '../recipe/schema.ts';
 import type { ClaimResult, RunOutput, StationBlock } from '../contract.ts';
 import { WINDOWS, inWindow, windowText, type ClaimWindow, type WindowCheck } from '../recipe/windows.ts';
@@ -141,12 +139,18 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
   const warnings = Array.isArray(o['warnings'])
     ? (o['warnings'] as unknown[]).filter((w): w is string => typeof w === 'string')
     : [];
-  return `<section id="summary"><h2>Summary</h2>
-<p>Claim 1 (the method of the seed, US 2025/0266422 A1): ${c1 ? badge(c1.verdict) : '—'}${c1 && c1.verdict !== 'met' ? ` <span class="note">${esc(String(c1['reason'] ?? ''))}</span>` : ''}</p>
+  return (
+    `<section id="summary"><h2>Summary</h2>
+<p>Claim 1 (the method of the seed, US 2025/0266422 A1): ${c1 ? badge(c1.verdict) : '—'}` +
+    `${c1 && c1.verdict !== 'met' ? ` <span class="note">${esc(String(c1['reason'] ?? ''))}</span>` : ''}` +
+    `</p>
 ${kv(rows)}
-${absent.length ? `<p class="note">Not in this run (sections that need them say so): ${esc(absent.join(', '))}.</p>` : ''}
-${warnings.length ? `<h3>Warnings</h3><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
-</section>`;
+${absent.length ? `<p class="note">Not in this run (sections that need them say so): ${esc(absent.join(', '))}.</p>` : ''}` +
+    `
+${warnings.length ? `<h3>Warnings</h3><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}` +
+    `
+</section>`
+  );
 }
 
 function stationTable(stations: readonly StationBlock[]): string {
@@ -154,10 +158,19 @@ function stationTable(stations: readonly StationBlock[]): string {
     .map((s) => {
       const tin = s.layers.reduce((a, l) => a + l.thickness_in_um, 0);
       const tout = s.layers.reduce((a, l) => a + l.thickness_out_um, 0);
-      return `<tr><td>${esc(s.id)}</td><td class="num">${fmt(s.force_N)}</td><td class="num">${fmt(s.peak_pressure_MPa)}</td><td class="num">${fmt(s.temperature_C)}</td><td>${s.bonded ? 'yes' : '<b>no</b>'}</td><td class="num">${fmt(tin)} → ${fmt(tout)}</td><td class="num">${tin > 0 ? fmt((100 * (tin - tout)) / tin, 3) : '—'}</td></tr>`;
+      return (
+        `<tr><td>${esc(s.id)}</td><td class="num">${fmt(s.force_N)}</td><td class="num">` +
+        `${fmt(s.peak_pressure_MPa)}</td><td class="num">${fmt(s.temperature_C)}</td><td>` +
+        `${s.bonded ? 'yes' : '<b>no</b>'}</td><td class="num">${fmt(tin)} → ${fmt(tout)}</td><td ` +
+        `class="num">${tin > 0 ? fmt((100 * (tin - tout)) / tin, 3) : '—'}</td></tr>`
+      );
     })
     .join('');
-  return `<table class="stations"><thead><tr><th>station</th><th>force / N</th><th>peak pressure / MPa</th><th>temperature / °C</th><th>bonded</th><th>laminate in → out / µm</th><th>reduction / %</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return (
+    `<table class="stations"><thead><tr><th>station</th><th>force / N</th><th>peak pressure / ` +
+    `MPa</th><th>temperature / °C</th><th>bonded</th><th>laminate in → out / ` +
+    `µm</th><th>reduction / %</th></tr></thead><tbody>${rows}</tbody></table>`
+  );
 }
 
 const SHORT: Record<LayerRole, string> = {
@@ -230,7 +243,9 @@ function plots(inp: ReportInput): string {
           ],
           className: 'plot-voltage',
         }),
-        `Cell voltage against the capacity passed in each step of the protocol (${r.experiment ? 'recipe experiment' : 'the [0178] first-cycle protocol: CC-CV 0.1C, 0.02C end; CC 0.1C to the discharge cut-off'}).`,
+        `Cell voltage against the capacity passed in each step of the protocol (` +
+          `${r.experiment ? 'recipe experiment' : 'the [0178] first-cycle protocol: CC-CV 0.1C, 0.02C end; CC 0.1C to the discharge cut-off'}` +
+          `).`,
       ),
     );
   } else notes.push('voltage vs capacity: no time series in this run');
@@ -269,7 +284,9 @@ function plots(inp: ReportInput): string {
           legend: false,
           className: 'plot-phases',
         }),
-        `Fraction of the anode's Al atoms in each phase (sums to 1); anode ${fmt(o.line.anode.thickness_um)} µm, free Li ${fmt(o.line.anode.free_li_um)} µm, alloying complete after ${fmt(o.line.anode.alloying_complete_s)} s.`,
+        `Fraction of the anode's Al atoms in each phase (sums to 1); anode ` +
+          `${fmt(o.line.anode.thickness_um)} µm, free Li ${fmt(o.line.anode.free_li_um)} µm, alloying ` +
+          `complete after ${fmt(o.line.anode.alloying_complete_s)} s.`,
       ),
     );
     const crackMax = r.spec?.crack_risk_max;
@@ -301,6 +318,8 @@ function plots(inp: ReportInput): string {
   const cy = inp.cycles ?? [];
   if (cy.length > 0) {
     const idx = cy.map((c) => c.index);
+    const fadeBand = (o.cycling?.['ageing'] as Record<string, unknown> | undefined)?.['capacity_retention_band_pct'] as
+      { low: number; high: number; samples: number } | undefined;
     figs.push(
       figure(
         linePlot({
@@ -310,10 +329,25 @@ function plots(inp: ReportInput): string {
           series: [
             { name: 'discharge', x: idx, y: cy.map((c) => c.discharge_Ah * 1000), markers: true },
             { name: 'charge', x: idx, y: cy.map((c) => c.charge_Ah * 1000), markers: true, dash: '5 3' },
+            ...(fadeBand
+              ? [
+                  {
+                    name: `band over the ageing parameters (${fadeBand.samples} samples)`,
+                    x: [idx[idx.length - 1]!, idx[idx.length - 1]!],
+                    y: [fadeBand.low, fadeBand.high].map((r) => (cy[0]!.discharge_Ah * 1000 * r) / 100),
+                    markers: true,
+                    color: '#CC79A7',
+                  },
+                ]
+              : []),
           ],
           className: 'plot-fade',
         }),
-        'Charge and discharge capacity of each cycle.',
+        'Charge and discharge capacity of each cycle.' +
+          (fadeBand
+            ? ` The vertical bar at the last cycle is the retention band (${fadeBand.low.toFixed(1)}–` +
+              `${fadeBand.high.toFixed(1)} %) from seeded sampling of the ageing parameters over their documented ranges.`
+            : ''),
       ),
     );
     figs.push(
@@ -350,7 +384,10 @@ function plots(inp: ReportInput): string {
             legend: false,
             className: 'plot-resistance',
           }),
-          `Resistance growth: DC resistance of each cycle from the voltage step at the start of its discharge (ΔV/ΔI, instantaneous: ohmic, interphase and charge-transfer parts)${typeof ag?.resistance_growth_pct === 'number' ? `; +${fmt(ag.resistance_growth_pct, 3)} % over the run` : ''}.`,
+          `Resistance growth: DC resistance of each cycle from the voltage step at the start of its ` +
+            (`discharge (ΔV/ΔI, instantaneous: ohmic, interphase and charge-transfer parts)` +
+              `${typeof ag?.resistance_growth_pct === 'number' ? `; +${fmt(ag.resistance_growth_pct, 3)} % over the run` : ''}` +
+              `.`),
         ),
       );
     } else notes.push('resistance growth: no resistance records in this run');
@@ -402,7 +439,10 @@ function plots(inp: ReportInput): string {
     );
   }
   if (spcCount === 0) notes.push('SPC charts: no production run with charts in this run');
-  return `<section id="plots"><h2>Plots</h2><div class="plots">${figs.join('\n')}</div>${notes.length ? `<p class="note">${esc(notes.join('; '))}.</p>` : ''}</section>`;
+  return (
+    `<section id="plots"><h2>Plots</h2><div class="plots">${figs.join('\n')}</div>` +
+    `${notes.length ? `<p class="note">${esc(notes.join('; '))}.</p>` : ''}</section>`
+  );
 }
 
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
@@ -568,16 +608,23 @@ function claimTable(claims: readonly ClaimResult[]): string {
     const title = typeof c['title'] === 'string' ? (c['title'] as string) : '';
     const dep = typeof c['depends_on'] === 'number' ? ` (depends on claim ${c['depends_on'] as number})` : '';
     rows.push(
-      `<tr class="claim-row" data-claim="${c.claim}" data-verdict="${esc(c.verdict)}"><td><b>${c.claim}</b></td><td>${badge(c.verdict)}</td><td colspan="2"><b>${esc(title)}</b>${esc(dep)}</td></tr>`,
+      `<tr class="claim-row" data-claim="${c.claim}" data-verdict="${esc(c.verdict)}"><td><b>` +
+        `${c.claim}</b></td><td>${badge(c.verdict)}</td><td colspan="2"><b>${esc(title)}</b>${esc(dep)}` +
+        `</td></tr>`,
     );
     for (const e of c.elements)
       rows.push(
-        `<tr class="el-row"><td>${esc(e.id)}</td><td>${badge(e.verdict)}</td><td>${esc(e.text)}<br><span class="note">${esc(e.evidence)}</span></td><td>${esc(e.paragraph ?? '')}</td></tr>`,
+        `<tr class="el-row"><td>${esc(e.id)}</td><td>${badge(e.verdict)}</td><td>${esc(e.text)}` +
+          `<br><span class="note">${esc(e.evidence)}</span></td><td>${esc(e.paragraph ?? '')}</td></tr>`,
       );
   }
-  return `<section id="claims"><h2>Claim chart (US 2025/0266422 A1, claims 1–20)</h2>
-<p class="note">An element is “not evaluable” when the result it needs is absent from this run; a dependent claim is met only if its parent is met.</p>
-<table class="claim-chart"><thead><tr><th>claim / element</th><th>verdict</th><th>element and evidence</th><th>paragraph</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  return (
+    `<section id="claims"><h2>Claim chart (US 2025/0266422 A1, claims 1–20)</h2>
+<p class="note">An element is “not evaluable” when the result it needs is absent from this run; ` +
+    `a dependent claim is met only if its parent is met.</p>
+<table class="claim-chart"><thead><tr><th>claim / element</th><th>verdict</th><th>element and ` +
+    `evidence</th><th>paragraph</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`
+  );
 }
 
 /** the run's windows as evaluated once by the pipeline (claims/windows.ts), by window id */
@@ -594,9 +641,20 @@ function windowsTable(o: RunOutput): string {
   const rows = (Object.entries(WINDOWS) as [keyof typeof WINDOWS, ClaimWindow][]).map(([k, w]) => {
     const v = vals[k];
     const inside = v ? inWindow(w, v.value) : undefined;
-    return `<tr data-window="${esc(w.id)}"><td>${esc(w.quantity)}</td><td class="num">${esc(windowText(w))}</td><td>${esc(w.paragraph)}</td><td>${w.claim ?? '—'}</td><td class="num">${v ? `${fmt(v.value)} ${esc(w.unit)}` : '—'}</td><td>${v ? esc(v.source) : 'not in this run'}</td><td>${inside === undefined ? '—' : inside ? badge('met').replace('>met<', '>inside<') : badge('not met').replace('>not met<', '>outside<')}</td></tr>`;
+    return (
+      `<tr data-window="${esc(w.id)}"><td>${esc(w.quantity)}</td><td class="num">` +
+      `${esc(windowText(w))}</td><td>${esc(w.paragraph)}</td><td>${w.claim ?? '—'}</td><td ` +
+      `class="num">${v ? `${fmt(v.value)} ${esc(w.unit)}` : '—'}</td><td>` +
+      `${v ? esc(v.source) : 'not in this run'}</td><td>` +
+      `${inside === undefined ? '—' : inside ? badge('met').replace('>met<', '>inside<') : badge('not met').replace('>not met<', '>outside<')}` +
+      `</td></tr>`
+    );
   });
-  return `<section id="windows"><h2>The seed's windows</h2><table class="windows"><thead><tr><th>quantity</th><th>window</th><th>paragraph</th><th>claim</th><th>this run</th><th>from</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  return (
+    `<section id="windows"><h2>The seed's windows</h2><table ` +
+    `class="windows"><thead><tr><th>quantity</th><th>window</th><th>paragraph</th><th>claim</th><th>this ` +
+    `run</th><th>from</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`
+  );
 }
 
 /** Render the run report as one self-contained HTML document. */
@@ -610,16 +668,20 @@ export function renderReport(input: ReportInput): string {
       ? stationTable(o.line.stations)
       : '<p class="note">No line results in this run: the drawing shows the recipe set points; bonding, pressures and reductions need the line model.</p>'
   }</section>`;
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ` +
+    `'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>${CSS}</style></head>
-<body><header><h1>${esc(title)}</h1><p>${esc(r.description ?? '')}${r.description ? ' · ' : ''}run ${esc(o.run_id || '—')} · rollcell ${esc(o.rollcell_version)}</p></header>
+<body><header><h1>${esc(title)}</h1><p>${esc(r.description ?? '')}${r.description ? ' · ' : ''}` +
+    `run ${esc(o.run_id || '—')} · rollcell ${esc(o.rollcell_version)}</p></header>
 <main>
 ${summary(input, claims)}
-<section id="cross-section"><h2>Cell cross-section</h2>${inline(crossSectionSvg(cs))}<p class="note">${esc(cs.note)}. Layer heights share one scale (see the scale bar).</p></section>
+<section id="cross-section"><h2>Cell cross-section</h2>${inline(crossSectionSvg(cs))}<p ` +
+    `class="note">${esc(cs.note)}. Layer heights share one scale (see the scale bar).</p></section>
 ${lineSection}
 ${productionSection(o)}
 ${batterySection(o)}
@@ -627,19 +689,9 @@ ${plots(input)}
 ${claimTable(claims)}
 ${windowsTable(o)}
 </main></body></html>
-`;
+`
+  );
 }
 
-/** Write the report to `<dir>/<runId>.html` (creating dir) and return the file's absolute path. */
-export function writeReport(dir: string, runId: string, html: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(runId) || runId.includes('..'))
-    throw new Error(
-      `runId: must be 1–128 characters of letters, digits, '.', '_' or '-' starting with a letter or digit (got ${JSON.stringify(runId)})`,
-    );
-  mkdirSync(dir, { recursive: true });
-  const path = resolve(join(dir, `${runId}.html`));
-  writeFileSync(path, html, 'utf8');
-  return path;
-}
-
+export { writeReport } from './write.ts';
 export { crossSectionLayers, crossSectionSvg, lineDiagramSvg } from './figures.ts';

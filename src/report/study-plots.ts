@@ -9,7 +9,12 @@ const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial,
 const n2 = (x: number): string => (Math.round(x * 100) / 100).toString();
 
 function open(width: number, height: number, title: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" ${FONT} font-size="12"><title>${esc(title)}</title><rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/><text x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `role="img" aria-label="${esc(title)}" ${FONT} font-size="12"><title>${esc(title)}</title>` +
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>` +
+    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>`
+  );
 }
 
 /**
@@ -171,7 +176,8 @@ export function heatmap(o: HeatmapOptions): string {
   for (const v of zt.values) {
     const y = f.top + cbh * (1 - (v - zt.min) / span);
     p.push(
-      `<line x1="${cbx + 14}" x2="${cbx + 18}" y1="${n2(y)}" y2="${n2(y)}" stroke="#333"/><text x="${cbx + 21}" y="${n2(y)}" dy="0.32em" font-size="11">${esc(tickLabel(v, zt.step))}</text>`,
+      `<line x1="${cbx + 14}" x2="${cbx + 18}" y1="${n2(y)}" y2="${n2(y)}" stroke="#333"/>` +
+        `<text x="${cbx + 21}" y="${n2(y)}" dy="0.32em" font-size="11">${esc(tickLabel(v, zt.step))}</text>`,
     );
   }
   p.push(`<text x="${cbx}" y="${f.top + cbh + 16}" font-size="11">${esc(o.zLabel.split(' / ')[0]!)}</text>`);
@@ -187,7 +193,8 @@ export function heatmap(o: HeatmapOptions): string {
       );
     else
       p.push(
-        `<line x1="${x}" x2="${x + 22}" y1="${y + 8}" y2="${y + 8}" stroke="${esc(it.color)}" stroke-width="2.5"${it.dash ? ` stroke-dasharray="${esc(it.dash)}"` : ''}/>`,
+        `<line x1="${x}" x2="${x + 22}" y1="${y + 8}" y2="${y + 8}" stroke="${esc(it.color)}" stroke-width="2.5"` +
+          `${it.dash ? ` stroke-dasharray="${esc(it.dash)}"` : ''}/>`,
       );
     p.push(`<text x="${x + 28}" y="${y + 8}" dy="0.32em" font-size="11">${esc(it.name)}</text>`);
   });
@@ -232,7 +239,8 @@ export function bandPlot(o: {
   if (o.window?.length) {
     for (const [a, b] of o.window)
       p.push(
-        `<rect x="${n2(ax.sx(a))}" y="${f.top}" width="${n2(Math.max(1, ax.sx(b) - ax.sx(a)))}" height="${f.bottom - f.top}" fill="#009E73" fill-opacity="0.12"/>`,
+        `<rect x="${n2(ax.sx(a))}" y="${f.top}" width="${n2(Math.max(1, ax.sx(b) - ax.sx(a)))}" ` +
+          `height="${f.bottom - f.top}" fill="#009E73" fill-opacity="0.12"/>`,
       );
     items.push({ name: 'feasible window', color: '#009E7340', kind: 'box' });
   }
@@ -336,7 +344,8 @@ export function parallelCoordinates(o: {
       a.categories.forEach((c, k) => {
         const y = n2(yOf(a, k));
         p.push(
-          `<line x1="${x}" x2="${n2(xs[i]! - 4)}" y1="${y}" y2="${y}" stroke="#333"/><text x="${n2(xs[i]! - 6)}" y="${y}" dy="0.32em" text-anchor="end" font-size="10">${esc(c)}</text>`,
+          `<line x1="${x}" x2="${n2(xs[i]! - 4)}" y1="${y}" y2="${y}" stroke="#333"/>` +
+            `<text x="${n2(xs[i]! - 6)}" y="${y}" dy="0.32em" text-anchor="end" font-size="10">${esc(c)}</text>`,
         );
       });
     } else {
@@ -344,7 +353,9 @@ export function parallelCoordinates(o: {
       for (const v of t.values) {
         const y = n2(yOf(a, v));
         p.push(
-          `<line x1="${x}" x2="${n2(xs[i]! - 4)}" y1="${y}" y2="${y}" stroke="#333"/><text x="${n2(xs[i]! - 6)}" y="${y}" dy="0.32em" text-anchor="end" font-size="10">${esc(tickLabel(v, t.step))}</text>`,
+          `<line x1="${x}" x2="${n2(xs[i]! - 4)}" y1="${y}" y2="${y}" stroke="#333"/>` +
+            `<text x="${n2(xs[i]! - 6)}" y="${y}" dy="0.32em" text-anchor="end" font-size="10">` +
+            `${esc(tickLabel(v, t.step))}</text>`,
         );
       }
     }
@@ -393,7 +404,8 @@ export function sobolBars(o: {
   for (const v of t.values) {
     const x = n2(sx(v));
     p.push(
-      `<line x1="${x}" x2="${x}" y1="${top}" y2="${bottom}" stroke="#e4e4e4"/><text x="${x}" y="${bottom + 14}" text-anchor="middle" font-size="11">${esc(tickLabel(v, t.step))}</text>`,
+      `<line x1="${x}" x2="${x}" y1="${top}" y2="${bottom}" stroke="#e4e4e4"/>` +
+        `<text x="${x}" y="${bottom + 14}" text-anchor="middle" font-size="11">${esc(tickLabel(v, t.step))}</text>`,
     );
   }
   p.push(`<line x1="${n2(sx(0))}" x2="${n2(sx(0))}" y1="${top}" y2="${bottom}" stroke="#333"/>`);
@@ -407,7 +419,9 @@ export function sobolBars(o: {
       p.push(`<rect x="${n2(x0)}" y="${y + dy}" width="${n2(Math.abs(sx(v) - sx(0)))}" height="8" fill="${color}"/>`);
       if (Number.isFinite(ci[0]) && Number.isFinite(ci[1]))
         p.push(
-          `<path d="M${n2(sx(ci[0]))} ${y + dy + 4}H${n2(sx(ci[1]))}M${n2(sx(ci[0]))} ${y + dy + 1}V${y + dy + 7}M${n2(sx(ci[1]))} ${y + dy + 1}V${y + dy + 7}" stroke="#222" stroke-width="1.2" fill="none"/>`,
+          `<path d="M${n2(sx(ci[0]))} ${y + dy + 4}H${n2(sx(ci[1]))}` +
+            `M${n2(sx(ci[0]))} ${y + dy + 1}V${y + dy + 7}M${n2(sx(ci[1]))} ${y + dy + 1}V${y + dy + 7}" ` +
+            `stroke="#222" stroke-width="1.2" fill="none"/>`,
         );
     };
     bar(r.S1, r.S1_ci, 3, PALETTE[0]);

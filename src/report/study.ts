@@ -190,7 +190,11 @@ function maps(sp: StudyPlan, rows: readonly Row[], feasibleBounds: StudyPlan['fe
             boundaries,
             feasible,
           }),
-          `${col} over ${fx.path} × ${fy.path}${others}. Lines: where a claim's verdict changes between neighbouring cells (majority of the cell's points).${hasWindow ? ` Bold black edge: the feasible window (${Object.keys(feasibleBounds).join(', ')}); cells outside it are pale.` : ''}`,
+          `${col} over ${fx.path} × ${fy.path}${others}. ` +
+            "Lines: where a claim's verdict changes between neighbouring cells (majority of the cell's points)." +
+            (hasWindow
+              ? ` Bold black edge: the feasible window (${Object.keys(feasibleBounds).join(', ')}); cells outside it are pale.`
+              : ''),
         ),
       );
     }
@@ -239,7 +243,12 @@ function maps(sp: StudyPlan, rows: readonly Row[], feasibleBounds: StudyPlan['fe
             bandLabel: `10–90 % over the ${sp.factors.length > 1 ? (sp.study.replicates > 1 ? 'other inputs and replicates' : 'other inputs') : 'replicates'}`,
             window,
           }),
-          `${col} against ${f.path}${sp.factors.length > 1 || sp.study.replicates > 1 ? `: median and 10–90 % band of the points in each bin (${sp.factors.length > 1 ? 'the other inputs vary' : `${sp.study.replicates} replicates`})` : ''}.${hasWindow ? ' Green: bins where every point is feasible.' : ''}`,
+          `${col} against ${f.path}` +
+            (sp.factors.length > 1 || sp.study.replicates > 1
+              ? ': median and 10–90 % band of the points in each bin ' +
+                `(${sp.factors.length > 1 ? 'the other inputs vary' : `${sp.study.replicates} replicates`})`
+              : '') +
+            `.${hasWindow ? ' Green: bins where every point is feasible.' : ''}`,
         ),
       );
     }
@@ -362,7 +371,8 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
                 .map((r) => [num(valueOf(sp, r, ox)) ?? NaN, num(valueOf(sp, r, oy)) ?? NaN]),
               front: sum.pareto.map((m) => [m.objectives[ox] ?? NaN, m.objectives[oy] ?? NaN]),
             }),
-            `Every evaluated setting (grey) and the Pareto front over all ${objs.length} objectives (${objs.map((o) => `${o} ${study.optimise!.objectives[o]}`).join(', ')}), projected on two of them.`,
+            `Every evaluated setting (grey) and the Pareto front over all ${objs.length} objectives ` +
+              `(${objs.map((o) => `${o} ${study.optimise!.objectives[o]}`).join(', ')}), projected on two of them.`,
           ),
         );
       }
@@ -382,7 +392,8 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
     parts.push(
       `<section><h2>Claims under these inputs</h2><p class="note">${
         sum.claims.basis === 'probability'
-          ? 'Probability that each claim is met when the inputs vary over their ranges (sampled points; failed points count as not met), with the Wilson 95 % interval.'
+          ? 'Probability that each claim is met when the inputs vary over their ranges ' +
+            '(sampled points; failed points count as not met), with the Wilson 95 % interval.'
           : sum.claims.basis === 'grid share'
             ? 'Share of the grid points at which each claim is met (a grid is not a probability distribution).'
             : 'Share of the settings the search evaluated at which each claim is met (a search is not a probability distribution).'
@@ -404,7 +415,9 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
       .map((r) =>
         figure(
           sobolBars({ title: `Sobol' indices of ${r.output}`, indices: r.indices, confidence: r.confidence }),
-          `${r.rows} base rows (${r.rows_left_out} left out: a point failed or gave no number), ${r.bootstrap} bootstrap resamples; estimators of Saltelli et al. (2010) and Jansen (1999).${/^claims\./.test(r.output) ? ' The output is the indicator "claim met" (1/0).' : ''}`,
+          `${r.rows} base rows (${r.rows_left_out} left out: a point failed or gave no number), ` +
+            `${r.bootstrap} bootstrap resamples; estimators of Saltelli et al. (2010) and Jansen (1999).` +
+            (/^claims\./.test(r.output) ? ' The output is the indicator "claim met" (1/0).' : ''),
         ),
       );
     parts.push(`<section id="sensitivity"><h2>Sensitivity</h2><div class="plots">${sf.join('')}</div></section>`);
@@ -429,7 +442,10 @@ export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string 
       ]),
     )}</div></section>`,
   );
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(`rollcell ${s.kind}: ${s.name}`)}</title><style>${CSS}</style></head><body><header><h1>${esc(`${s.kind}: ${s.name}`)}</h1><p>${esc(
+  const page =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(`rollcell ${s.kind}: ${s.name}`)}</title>` +
+    `<style>${CSS}</style></head><body><header><h1>${esc(`${s.kind}: ${s.name}`)}</h1>`;
+  return `${page}<p>${esc(
     `recipe ${recipeName} · ${s.n_done} points · study ${s.id}`,
   )}</p></header><main>${parts.join('')}</main></body></html>`;
 }

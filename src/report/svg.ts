@@ -152,11 +152,16 @@ function axisLabel(a: Axis): string {
 
 function svgOpen(width: number, height: number, title: string | undefined, cls: string): string {
   const label = title ?? 'plot';
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="${esc(cls)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(label)}" ${FONT} font-size="12"><title>${esc(label)}</title><rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>${
-    title
-      ? `<text class="plot-title" x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>`
-      : ''
-  }`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="${esc(cls)}" width="${width}" height="` +
+    `${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(label)}" ${FONT} ` +
+    `font-size="12"><title>${esc(label)}</title><rect x="0" y="0" width="${width}" height="${height}` +
+    `" fill="#fff"/>${
+      title
+        ? `<text class="plot-title" x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>`
+        : ''
+    }`
+  );
 }
 
 /** Axes with ticks, grid and labels; returns the SVG and the scales. */
@@ -228,7 +233,8 @@ export function legend(items: readonly LegendItem[], x: number, y: number): stri
       p.push(`<rect x="${n2(x - w + 8)}" y="${yy - 5}" width="18" height="10" fill="${esc(it.color)}"/>`);
     else
       p.push(
-        `<line x1="${n2(x - w + 6)}" x2="${n2(x - w + 28)}" y1="${yy}" y2="${yy}" stroke="${esc(it.color)}" stroke-width="2"${it.dash ? ` stroke-dasharray="${esc(it.dash)}"` : ''}/>`,
+        `<line x1="${n2(x - w + 6)}" x2="${n2(x - w + 28)}" y1="${yy}" y2="${yy}" stroke="` +
+          `${esc(it.color)}" stroke-width="2"${it.dash ? ` stroke-dasharray="${esc(it.dash)}"` : ''}/>`,
       );
     p.push(`<text x="${n2(x - w + 34)}" y="${yy}" dy="0.32em">${esc(it.name)}</text>`);
   });
@@ -453,7 +459,9 @@ export function barChart(o: BarChartOptions): string {
       for (let k = 0; k <= 4; k++)
         for (let m = 0; m <= 2; m++) barPts.push([x + (bw * 0.92 * m) / 2, Math.min(yTop, yb) + (h * k) / 4]);
       p.push(
-        `<rect class="bar" data-series="${esc(g.name)}" data-category="${esc(o.categories[c]!)}" x="${n2(x)}" y="${n2(Math.min(yTop, yb))}" width="${n2(bw * 0.92)}" height="${n2(h)}" fill="${esc(g.color)}"><title>${esc(`${g.name} — ${o.categories[c]!}: ${v}`)}</title></rect>`,
+        `<rect class="bar" data-series="${esc(g.name)}" data-category="${esc(o.categories[c]!)}` +
+          `" x="${n2(x)}" y="${n2(Math.min(yTop, yb))}" width="${n2(bw * 0.92)}" height="${n2(h)}" fill="` +
+          `${esc(g.color)}"><title>${esc(`${g.name} — ${o.categories[c]!}: ${v}`)}</title></rect>`,
       );
       const vy = Math.min(yTop, yb) - 3 < f.top + 10 ? Math.min(yTop, yb) + 12 : Math.min(yTop, yb) - 3;
       if (o.valueLabels)
@@ -479,9 +487,13 @@ export function barChart(o: BarChartOptions): string {
 function refLine(f: Frame, y: number, h: RefLine): string {
   const color = esc(h.color ?? '#888');
   const lbl = h.label
-    ? `<text class="ref-label" x="${f.right - 4}" y="${n2(y - 4 < f.top + 10 ? y + 12 : y - 4)}" text-anchor="end" font-size="10" fill="${color}">${esc(h.label)}</text>`
+    ? `<text class="ref-label" x="${f.right - 4}" y="${n2(y - 4 < f.top + 10 ? y + 12 : y - 4)}` +
+      `" text-anchor="end" font-size="10" fill="${color}">${esc(h.label)}</text>`
     : '';
-  return `<line class="ref-line" x1="${f.left}" x2="${f.right}" y1="${n2(y)}" y2="${n2(y)}" stroke="${color}" stroke-dasharray="${esc(h.dash ?? '5 4')}"/>${lbl}`;
+  return (
+    `<line class="ref-line" x1="${f.left}" x2="${f.right}" y1="${n2(y)}" y2="${n2(y)}" ` +
+    `stroke="${color}" stroke-dasharray="${esc(h.dash ?? '5 4')}"/>${lbl}`
+  );
 }
 
 function hash(s: string): number {

@@ -99,7 +99,9 @@ export function openApiDocument(
       title: 'rollcell API',
       version: ROLLCELL_VERSION,
       description:
-        'HTTP API of `rollcell serve`: recipes (validate, store, version), runs (start, follow by server-sent events, read, compare, export), materials, single-cell experiments. Errors are RFC 9457 problem details carrying the CLI’s Problem values.',
+        'HTTP API of `rollcell serve`: recipes (validate, store, version), runs (start, follow by ' +
+        'server-sent events, read, compare, export), materials, single-cell experiments. Errors are ' +
+        'RFC 9457 problem details carrying the CLI’s Problem values.',
     },
     paths,
     components: {

@@ -35,8 +35,17 @@ const TRANSIENT = new Set([
   '53300',
 ]);
 
-const TRANSIENT_MESSAGE =
-  /Connection terminated|terminating connection|server closed the connection|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)/i;
+const TRANSIENT_MESSAGE = new RegExp(
+  [
+    'Connection terminated',
+    'terminating connection',
+    'server closed the connection',
+    'Client has encountered a connection error',
+    'timeout exceeded when trying to connect',
+    'the database system is (starting up|shutting down|in recovery mode)',
+  ].join('|'),
+  'i',
+);
 
 function codesOf(e: unknown, depth = 0): string[] {
   if (depth > 5 || e === null || typeof e !== 'object') return [];

@@ -594,7 +594,8 @@ export function formatDiff(diff: RunDiff, options: FormatDiffOptions = {}): stri
     const { scalars, arrays } = splitArrays(diff.output);
     out.push(
       '',
-      `${plural(scalars.numeric.length, 'number')} changed, ${plural(scalars.changed.length, 'other value')} changed, ${scalars.added.length} added, ${scalars.removed.length} removed; ${plural(arrays.length, 'array')} with changed elements`,
+      `${plural(scalars.numeric.length, 'number')} changed, ${plural(scalars.changed.length, 'other value')} changed, ` +
+        `${scalars.added.length} added, ${scalars.removed.length} removed; ${plural(arrays.length, 'array')} with changed elements`,
     );
   }
   return out.join('\n');

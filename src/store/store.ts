@@ -577,7 +577,9 @@ class KyselyStore implements Store {
       const fix = whatToFix(e);
       throw new StoreError(
         fix || isTransient(e) ? 'unavailable' : 'open_failed',
-        `--db: saving run ${p.id} to ${this.spec} failed${fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : ''}; the run was not stored (got ${describeError(e)}; allowed a database that accepts the write: fix it and run again)`,
+        `--db: saving run ${p.id} to ${this.spec} failed` +
+          (fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : '') +
+          `; the run was not stored (got ${describeError(e)}; allowed a database that accepts the write: fix it and run again)`,
         { cause: e },
       );
     }
@@ -630,7 +632,8 @@ class KyselyStore implements Store {
         .join(', ');
       throw new StoreError(
         'ambiguous',
-        `run id: prefix is ambiguous, it matches ${rows.length > 10 ? 'more than 10' : rows.length} runs (got '${q}'; allowed more characters of one of ${shown}${rows.length > 10 ? ', …' : ''})`,
+        `run id: prefix is ambiguous, it matches ${rows.length > 10 ? 'more than 10' : rows.length} runs ` +
+          `(got '${q}'; allowed more characters of one of ${shown}${rows.length > 10 ? ', …' : ''})`,
       );
     }
     return rows[0]!.id;
@@ -1003,7 +1006,8 @@ function checkNotNewer(executed: string[] | null, display: string): void {
   if (unknown.length > 0) {
     throw new StoreError(
       'newer_schema',
-      `--db: the database was written by a newer rollcell (unknown schema migration ${unknown.join(', ')}); it was not modified (got '${display}'; allowed a database of this rollcell version or older: upgrade rollcell to read it)`,
+      `--db: the database was written by a newer rollcell (unknown schema migration ${unknown.join(', ')}); ` +
+        `it was not modified (got '${display}'; allowed a database of this rollcell version or older: upgrade rollcell)`,
     );
   }
 }
@@ -1072,7 +1076,10 @@ export function checkIntegrity(raw: Database.Database, display: string): void {
     .filter((x) => x !== '');
   throw new StoreError(
     'corrupt',
-    `--db: database '${display}' is damaged; it was not modified (got ${details.slice(0, 3).join('; ')}${details.length > 3 ? '; …' : ''}; allowed an undamaged SQLite file: restore it from a backup, or recover what is readable with \`sqlite3 '${display}' .recover\` into a new file)`,
+    `--db: database '${display}' is damaged; it was not modified ` +
+      `(got ${details.slice(0, 3).join('; ')}${details.length > 3 ? '; …' : ''}; ` +
+      `allowed an undamaged SQLite file: restore it from a backup, or recover what is readable with ` +
+      `\`sqlite3 '${display}' .recover\` into a new file)`,
   );
 }
 

@@ -43,7 +43,9 @@ export function recipeLeaf(
       const sg = suggest(k, known);
       return {
         ok: false,
-        why: `no field "${k}" under ${i === 0 ? 'the recipe' : keys.slice(0, i).join('.')}${sg ? ` (did you mean "${sg}"?)` : ''}; fields there: ${known.join(', ')}`,
+        why:
+          `no field "${k}" under ${i === 0 ? 'the recipe' : keys.slice(0, i).join('.')}` +
+          `${sg ? ` (did you mean "${sg}"?)` : ''}; fields there: ${known.join(', ')}`,
       };
     }
     s = shape[k]!;

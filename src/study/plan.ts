@@ -391,7 +391,9 @@ export function planStudy(study: Study, base: Record<string, unknown>, modelPara
         path: where,
         problem: 'not an output of a run',
         got: JSON.stringify(col),
-        allowed: `a path of the run JSON under design, line, cycling, production, battery; claims or claims.N (1–20); claims_met; ${Object.keys(OUTPUT_ALIASES).join(', ')}`,
+        allowed:
+          'a path of the run JSON under design, line, cycling, production, battery; claims or claims.N (1–20); ' +
+          `claims_met; ${Object.keys(OUTPUT_ALIASES).join(', ')}`,
       });
     else if (!stageOn(st, s))
       problems.push({

@@ -149,7 +149,8 @@ export const studySchema = z
       .enum(['per_point', 'common'])
       .default('per_point')
       .describe(
-        "per_point: every point its own seed; common: replicate r of every design point shares one seed (common random numbers: differences between points are the inputs', not the noise's)",
+        'per_point: every point its own seed; common: replicate r of every design point shares one seed ' +
+          "(common random numbers: differences between points are the inputs', not the noise's)",
       ),
     stages: stagesSchema.default({ first_cycle: false, rate: false, battery: false }),
     outputs: z.array(z.string().min(1)).min(1).optional().describe('output paths (default: a standard set)'),

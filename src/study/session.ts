@@ -199,8 +199,10 @@ export async function runSolve(ps: PreparedStudy, io: StudyIO): Promise<StudyOut
   const answer: SolveAnswer = {
     met,
     message: met
-      ? `${ok.length} of ${all.length} settings meet every target${objCol ? `; the best by ${s.minimise ? 'least' : 'most'} ${objCol} is point ${ok[0]!.idx}` : ''}`
-      : `no setting in the searched ranges meets every target (${all.length} evaluated); the closest is point ${best.idx}, which misses ${unmet.join(', ')}`,
+      ? `${ok.length} of ${all.length} settings meet every target` +
+        (objCol ? `; the best by ${s.minimise ? 'least' : 'most'} ${objCol} is point ${ok[0]!.idx}` : '')
+      : `no setting in the searched ranges meets every target (${all.length} evaluated); ` +
+        `the closest is point ${best.idx}, which misses ${unmet.join(', ')}`,
     best: best.status === 'ok' ? { idx: best.idx, settings: settingsOf(best), outputs, violation: bv } : null,
     settings: ok.slice(0, 10).map((r) => {
       const o = objCol === undefined ? null : valueOf(sp, r, objCol);

@@ -200,4 +200,19 @@ test('ageing outside validity is flagged in the block and the notes; the band br
   assert.equal(b['at_cycle'], ai['cycles']);
   assert.ok(b['low'] <= b['median'] && b['median'] <= b['high'] && b['high'] <= 100 + 1e-9);
   assert.ok(b['high'] - b['low'] > 0.1, `band ${b['low']}–${b['high']}`);
+  // the report draws the band at the last cycle of the fade plot and says what it is
+  const html = renderReport({
+    output: {
+      rollcell_version: 't',
+      run_id: 't',
+      design: designBlock(
+        recipe(() => {}),
+        design,
+      ),
+      cycling: inside.block,
+    },
+    recipe: recipe(() => {}),
+    cycles: inside.cycles,
+  });
+  assert.match(html, /retention band \(\d+\.\d–\d+\.\d %\) from seeded sampling/);
 });

@@ -25,7 +25,7 @@ import { hostNpRatio, criticalCurrentDensity, assessPlating } from '../../src/el
 import { highestCRate, rateCapabilityBand } from '../../src/electrochem/ssb/rate.ts';
 import { assessFirstCycle } from '../../src/electrochem/ssb/firstcycle.ts';
 import { JANGID2024 } from '../../src/electrochem/ssb/literature.ts';
-import { liAlHostLimit } from '../../src/electrochem/ocp/index.ts';
+import { liAlHostLimit } from '../../src/materials/ocp/index.ts';
 import { runExperiment, firstCycleProtocolStrings, firstCycleSummary } from '../../src/cycler/index.ts';
 import { parseRecipeText } from '../../src/recipe/index.ts';
 import { runLine } from '../../src/pipeline.ts';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { anodeMeanOcp_V, seedFromLine } from '../../scripts/validate-ssb.ts';
 import { validateCell } from '../../scripts/validate-cell.ts';
-import { liAlPlateau_V } from '../../src/electrochem/ocp/index.ts';
+import { liAlPlateau_V } from '../../src/materials/ocp/index.ts';
 import { cite, NCM811_VS_LI, P1, P2, P3, P6, JANGID2024 } from '../../src/electrochem/ssb/literature.ts';
 
 test('mean anode OCP: the α/β plateau over the two-phase field, Li metal (0 V) beyond the room-temperature host', () => {

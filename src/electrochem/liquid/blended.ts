@@ -177,7 +177,8 @@ export class BlendedSpmModel implements CellModel {
     this.phases = phases;
     this.sides = sides;
     const names = (ps: Phase[]): string => (ps.length > 1 ? `${ps.length} materials` : '1 material');
-    this.name = `${opts.electrolyte ? 'spme' : 'spm'} blended (${names(sides[0])} | ${names(sides[1])}, ${opts.electrolyte ? `${mesh.negative}/${mesh.separator}/${mesh.positive} x, ` : ''}${nr} r)`;
+    const xMesh = opts.electrolyte ? `${mesh.negative}/${mesh.separator}/${mesh.positive} x, ` : '';
+    this.name = `${opts.electrolyte ? 'spme' : 'spm'} blended (${names(sides[0])} | ${names(sides[1])}, ${xMesh}${nr} r)`;
     const ely = params.electrolyte;
     const tab = (f: PropertyFn): OcpTable | null =>
       isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3);

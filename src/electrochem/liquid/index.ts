@@ -15,6 +15,7 @@ export { BlendedSpmModel } from './blended.ts';
 export * from './common.ts';
 export * from './simulate.ts';
 export * from './profile-csv.ts';
+export * from './sensitivity.ts';
 
 export type LiquidModel = DfnModel | SpmeModel | BlendedSpmModel;
 
@@ -34,7 +35,9 @@ export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOpt
       throw new ProblemError(
         blends.map(([side, e]) => ({
           path: `Parameterisation.${side} electrode.Particle`,
-          problem: `a blended electrode (${e.particles.length} materials) runs in the spm and spme; the ${kind} with several materials per electrode is not built yet`,
+          problem:
+            `a blended electrode (${e.particles.length} materials) runs in the spm and spme; ` +
+            `the ${kind} with several materials per electrode is not built yet`,
           got: e.particles.map((p) => p.name).join(', '),
           allowed: 'model spm, spme',
         })),

@@ -188,7 +188,10 @@ export class SpmeModel implements CellModel {
     const mesh = resolveMesh(opts.mesh);
     this.mesh = mesh;
     this.thermal = resolveThermal(params, opts.thermal);
-    this.name = `${opts.electrolyte ? 'spme' : 'spm'} (${opts.electrolyte ? `${mesh.negative}/${mesh.separator}/${mesh.positive} x, ` : ''}${mesh.particle} r${this.thermal ? ', lumped thermal' : ''})`;
+    this.name =
+      `${opts.electrolyte ? 'spme' : 'spm'} (` +
+      `${opts.electrolyte ? `${mesh.negative}/${mesh.separator}/${mesh.positive} x, ` : ''}` +
+      `${mesh.particle} r${this.thermal ? ', lumped thermal' : ''})`;
     const c = params.cell;
     this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
     this.nominalCapacity_C = c.nominalCapacity_Ah * 3600;

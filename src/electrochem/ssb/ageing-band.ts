@@ -48,14 +48,18 @@ export function ageingValidity(o: {
       quantity: 'c_rate',
       value: o.cRate,
       allowed: `≤ ${o.modelMaxCRate}C (SPMe vs P2D)`,
-      text: `outside validity: ${o.cRate.toPrecision(3)}C is above the SPMe's stated ${o.modelMaxCRate}C (capacity within 2 %, voltage within 20 mV of the P2D)`,
+      text:
+        `outside validity: ${o.cRate.toPrecision(3)}C is above the SPMe's stated ${o.modelMaxCRate}C ` +
+        '(capacity within 2 %, voltage within 20 mV of the P2D)',
     });
   if (o.temperature_K < cov.temperature_K[0] || o.temperature_K > cov.temperature_K[1])
     out.push({
       quantity: 'temperature',
       value: o.temperature_K - 273.15,
       allowed: `${cov.temperature_K[0] - 273.15}–${cov.temperature_K[1] - 273.15} °C (fitted ageing data)`,
-      text: `outside validity: ageing at ${(o.temperature_K - 273.15).toFixed(1)} °C, the fitted ageing data are at 20–30 °C (the Arrhenius factor, Ea an assumption, extrapolates)`,
+      text:
+        `outside validity: ageing at ${(o.temperature_K - 273.15).toFixed(1)} °C, the fitted ageing data are at 20–30 °C ` +
+        '(the Arrhenius factor, Ea an assumption, extrapolates)',
     });
   if (o.stackPressure_Pa > cov.stackPressure_Pa[1])
     out.push({

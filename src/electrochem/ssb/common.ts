@@ -4,8 +4,8 @@
  * state that the submodels in ageing.ts change between cycles.
  */
 import { F, R } from '../../materials/constants.ts';
-import { cathodeOcp, type CathodeOcp } from '../ocp/cathodes.ts';
-import { liAlElectrodeData, liAlHostLimit, liAlOcp } from '../ocp/li-al.ts';
+import { cathodeOcp, type CathodeOcp } from '../../materials/ocp/cathodes.ts';
+import { liAlElectrodeData, liAlHostLimit, liAlOcp } from '../../materials/ocp/li-al.ts';
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
 import { FRESH_DEGRADATION, type DegradationState } from './ageing-data.ts';

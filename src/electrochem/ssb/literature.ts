@@ -69,10 +69,13 @@ export const P1: PublishedCell = {
 export const P2: PublishedCell = {
   id: 'P2',
   citation:
-    'Y. Liu, C. Wang, S. G. Yoon, …, M. T. McDowell, "Aluminum foil negative electrodes with multiphase microstructure for all-solid-state Li-ion batteries", Nat. Commun. 14, 3975 (2023)',
+    'Y. Liu, C. Wang, S. G. Yoon, …, M. T. McDowell, "Aluminum foil negative electrodes with ' +
+    'multiphase microstructure for all-solid-state Li-ion batteries", Nat. Commun. 14, 3975 ' +
+    '(2023)',
   doi: null, // not shown in the stored copies (journal, volume and article number are)
   readIn:
-    'abstract, copy of the Nature page: https://gxsihong.com/news/aluminum-foil-negative-electrodes-with-multiphase-microstructure-for-allsolidstate-liion-batteries-nature-communications',
+    'abstract, copy of the Nature page: ' +
+    'https://gxsihong.com/news/aluminum-foil-negative-electrodes-with-multiphase-microstructure-for-allsolidstate-liion-batteries-nature-communications',
   figures: {
     anodeThickness: { value: 30, unit: 'µm', conditions: 'Al94.5In5.5 foil, not prelithiated', where: 'abstract' },
     cyclingCurrent: {
@@ -103,7 +106,9 @@ export const P2: PublishedCell = {
 export const P3: PublishedCell = {
   id: 'P3',
   citation:
-    'L. Zhang, X. Zhang, B. Guo, …, Y. Tang, J. Huang, "Electrochemical Grain Refinement Enables High-Performance Lithium–Aluminum-Anode-Based All-Solid-State Batteries", ACS Energy Lett. (2025)',
+    'L. Zhang, X. Zhang, B. Guo, …, Y. Tang, J. Huang, "Electrochemical Grain Refinement ' +
+    'Enables High-Performance Lithium–Aluminum-Anode-Based All-Solid-State Batteries", ACS ' +
+    'Energy Lett. (2025)',
   doi: '10.1021/acsenergylett.4c03250',
   readIn:
     'abstract, https://booksci.cn/literature/143019996.htm (with DOI) and https://www.pubindex.ai/paper/W4406712981',
@@ -113,7 +118,8 @@ export const P3: PublishedCell = {
       value: 2.1,
       unit: 'mAh/cm²',
       conditions:
-        '"at a high areal capacity of 2.1 mAh/cm²" in the 3C, 2000-cycle sentence (read as delivered at 3C: 13.9 mA/cm² ÷ 3 = 4.6 mAh/cm² nominal, datasheet §8-C7)',
+        '"at a high areal capacity of 2.1 mAh/cm²" in the 3C, 2000-cycle sentence (read as ' +
+        'delivered at 3C: 13.9 mA/cm² ÷ 3 = 4.6 mAh/cm² nominal, datasheet §8-C7)',
       where: 'abstract',
     },
     retention2000: { value: 100, unit: '%', conditions: '2000 cycles at 3C, RT', where: 'abstract' },
@@ -138,7 +144,9 @@ export const P3: PublishedCell = {
 export const P6: PublishedCell = {
   id: 'P6',
   citation:
-    'J. Cui, …, W. Tang, Y.-L. He, "Engineering a redox-active interface for highly reversible aluminum anode-based practical all-solid-state lithium batteries with ultralow N/P ratio", Chem. Sci. (2026)',
+    'J. Cui, …, W. Tang, Y.-L. He, "Engineering a redox-active interface for highly reversible ' +
+    'aluminum anode-based practical all-solid-state lithium batteries with ultralow N/P ratio", ' +
+    'Chem. Sci. (2026)',
   doi: '10.1039/d6sc03781j',
   readIn: 'abstract, https://pubs.rsc.org/en/content/articlelanding/2026/sc/d6sc03781j',
   figures: {
@@ -166,7 +174,9 @@ export const P6: PublishedCell = {
 export const JANGID2024: PublishedCell = {
   id: 'Jangid2024',
   citation:
-    'M. K. Jangid, T. H. Cho, T. Ma, D. W. Liao, H. Kim, Y. Kim, M. Chi, N. P. Dasgupta, "Eliminating chemo-mechanical degradation of lithium solid-state battery cathodes during >4.5 V cycling using amorphous Nb2O5 coatings", Nat. Commun. 15, 10233 (2024)',
+    'M. K. Jangid, T. H. Cho, T. Ma, D. W. Liao, H. Kim, Y. Kim, M. Chi, N. P. Dasgupta, ' +
+    '"Eliminating chemo-mechanical degradation of lithium solid-state battery cathodes during >4.5 V cycling ' +
+    'using amorphous Nb2O5 coatings", Nat. Commun. 15, 10233 (2024)',
   doi: '10.1038/s41467-024-54331-w',
   readIn: 'abstract, PMC copy https://pmc.ncbi.nlm.nih.gov/articles/PMC11599776',
   figures: {

@@ -16,7 +16,7 @@
  *      φ_s − φ_e − U_c(y_surf) − R_int·j = (2RT/F)·asinh(j/(2 j0(y_surf)))
  *  - separator: ohmic, κ_sep = σ_SE·(1 − φ_sep)^b
  *  - anode: Li/Al ratio x(z) with ∂x/∂t = D_a ∂²x/∂z² (Lagrangian in the Al lattice), Li entering at the
- *    SE side; OCP U_a(x_surf) (electrochem/ocp/li-al.ts), Butler–Volmer + interphase resistance at the
+ *    SE side; OCP U_a(x_surf) (materials/ocp/li-al.ts), Butler–Volmer + interphase resistance at the
  *    anode|SE contact (contact fraction f_a). The anode collector is ground (φ = 0).
  *  - stack pressure: contact fractions f ∝ P^0.5 (R_int ∝ P^−0.5, arXiv:2501.00600, DS §4.3).
  *  - Arrhenius temperature dependence of σ_SE, D_s, D_a, j0 (params.ts).

@@ -7,7 +7,7 @@
  * without a primary source. Every value is SI.
  */
 import { R } from '../../materials/constants.ts';
-import { liAlElectrodeData } from '../ocp/li-al-data.ts';
+import { liAlElectrodeData } from '../../materials/ocp/li-al-data.ts';
 import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
 import { problem } from '../../problems.ts';
 import { ALL_MECHANISMS, defaultAgeingValues, type AgeingMechanisms, type AgeingValues } from './ageing-data.ts';
@@ -24,7 +24,7 @@ export function arrhenius(a: Arrhenius, T_K: number): number {
 const arr = (ref: number, Ea_J_mol: number, Tref_K = 298.15): Arrhenius => ({ ref, Ea_J_mol, Tref_K });
 
 export interface CathodeParams {
-  /** OCP id in electrochem/ocp (NCM811, NCM622, NCM111, NCA, LCO, LFP, LNMO) */
+  /** OCP id in materials/ocp (NCM811, NCM622, NCM111, NCA, LCO, LFP, LNMO) */
   readonly activeMaterial: string;
   readonly thickness_m: number;
   /** volume fractions of the composite (sum with porosity = 1) */
@@ -585,7 +585,7 @@ export function ssbParamsFromProducedCell(
       j0: DEFAULTS.j0Anode,
       interphaseResistance_ohm_m2: DEFAULTS.interphaseAnode_ohm_m2,
       contactFractionRef: DEFAULTS.contactFractionAnode,
-      // the material's published lithiation/delithiation hysteresis (electrochem/ocp/li-al-data.ts)
+      // the material's published lithiation/delithiation hysteresis (materials/ocp/li-al-data.ts)
       hysteresis_V: liAlElectrodeData(conditions.temperature_K).hysteresis_V,
       phaseFractions: cell.phaseFractions,
       freeLi_m: cell.freeLi_m,

@@ -22,7 +22,7 @@
 import { F, R } from '../../materials/constants.ts';
 import { liAlData } from '../../materials/li-al.ts';
 import { MOLAR_VOLUME, type SsbCellParams } from './params.ts';
-import { liAlHostLimit } from '../ocp/li-al.ts';
+import { liAlHostLimit } from '../../materials/ocp/li-al.ts';
 import { problem } from '../../problems.ts';
 
 export interface CriticalCurrent {
@@ -109,7 +109,12 @@ export function assessPlating(s: PlatingSeries, P_Pa: number, T_K: number): Plat
   const um = (mol: number): string => (mol * MOLAR_VOLUME.Li * 1e6).toFixed(2);
   const text = !plated
     ? 'no Li plating: the anode potential stayed above 0 V vs Li and the host took all the Li'
-    : `Li plates at the separator: up to ${um(maxPl)} µm of Li metal (${um(end)} µm left at the end); local current ${(maxI / 10).toPrecision(3)} mA/cm² while plating vs CCD ${(ccd.value / 10).toPrecision(3)} mA/cm² (range ${(ccd.range[0] / 10).toPrecision(2)}–${(ccd.range[1] / 10).toPrecision(2)}) — ${risk === 'dendrite' ? 'above the CCD: dendrite / short-circuit risk' : 'below the CCD: a dense Li layer, stripped first on discharge'}`;
+    : `Li plates at the separator: up to ${um(maxPl)} µm of Li metal (${um(end)} µm left at the end); ` +
+      `local current ${(maxI / 10).toPrecision(3)} mA/cm² while plating vs CCD ${(ccd.value / 10).toPrecision(3)} mA/cm² ` +
+      `(range ${(ccd.range[0] / 10).toPrecision(2)}–${(ccd.range[1] / 10).toPrecision(2)}) — ` +
+      (risk === 'dendrite'
+        ? 'above the CCD: dendrite / short-circuit risk'
+        : 'below the CCD: a dense Li layer, stripped first on discharge');
   return {
     plated,
     maxPlated_mol_m2: maxPl,

@@ -77,7 +77,9 @@ export function rateParameters(p: SsbCellParams): AssumedParameter[] {
       unit: 'm²/s',
       nominal: Da,
       range: [Math.min(dLo, Da), Math.max(dHi, Da)],
-      source: `shared Li–Al data, β-LiAl ${beta.quantity} D (${beta.method}): ${dataArrhenius(beta, T).toExponential(2)} m²/s at ${T.toFixed(0)} K, range from its Ea and reference ranges`,
+      source:
+        `shared Li–Al data, β-LiAl ${beta.quantity} D (${beta.method}): ${dataArrhenius(beta, T).toExponential(2)} m²/s ` +
+        `at ${T.toFixed(0)} K, range from its Ea and reference ranges`,
     },
     {
       id: 'ionic_tortuosity',

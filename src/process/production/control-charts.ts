@@ -321,7 +321,10 @@ export function honestLimits(x: ArrayLike<number>, n: number): HonestLimits {
     ar1: { phi, mean: mu, residuals: res, limits: ir.x, sigma: ir.sigma },
     method: autocorrelated ? 'batch means' : 'classical',
     note: autocorrelated
-      ? `lag-1 autocorrelation ${r1v.toFixed(2)} (values), ${r1m.toFixed(2)} (subgroup means): the within-subgroup σ understates the spread of the means, so the X̄ limits use the stationary σ of the means (batch means; Montgomery §10.4, Runger & Willemain 1996); the AR(1) residual chart (φ = ${phi.toFixed(2)}) shows special causes`
+      ? `lag-1 autocorrelation ${r1v.toFixed(2)} (values), ${r1m.toFixed(2)} (subgroup means): ` +
+        `the within-subgroup σ understates the spread of the means, so the X̄ ` +
+        `limits use the stationary σ of the means (batch means; Montgomery §10.4, Runger & ` +
+        `Willemain 1996); the AR(1) residual chart (φ = ${phi.toFixed(2)}) shows special causes`
       : `no significant lag-1 autocorrelation (|r₁| ≤ 2/√N): classical Shewhart limits (σ = R̄/d₂)`,
   };
 }

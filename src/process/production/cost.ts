@@ -154,7 +154,10 @@ export function costRollup(r: Recipe, d: CellDesign, P: Production, x: CostInput
     capital_recovery_factor: crf,
     assumptions: [
       'material prices: assumptions unless set in production.cost.prices_usd_per_kg',
-      `labour ${C.labour_usd_per_h} $/h × ${C.operators} operators, capex ${C.capex_usd} $ over ${n} years at ${C.interest_pct} %/yr, ${C.operating_h_per_year} h/yr, line ${C.line_power_kW} kW at ${C.electricity_usd_per_kWh} $/kWh: assumptions (BatPaC v5 structure, ANL/CSE-22/1; values not from it)`,
+      `labour ${C.labour_usd_per_h} $/h × ${C.operators} operators, capex ${C.capex_usd} $ over ` +
+        `${n} years at ${C.interest_pct} %/yr, ${C.operating_h_per_year} h/yr, line ${C.line_power_kW} ` +
+        `kW at ${C.electricity_usd_per_kWh} $/kWh: assumptions (BatPaC v5 structure, ANL/CSE-22/1; ` +
+        `values not from it)`,
       'only this line (lamination → cut cells) is costed: no formation, packaging, overhead, GS&A, warranty or profit',
     ],
   };

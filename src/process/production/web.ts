@@ -140,7 +140,9 @@ export function tensionReport(r: Recipe, P: Production): TensionReport {
       overload_factor: factor,
       verdict:
         factor > 1
-          ? `a free ${liT} µm Li foil could run at ≤ ${maxFree.toPrecision(3)} N/m (25 % of σ_y·t); the span needs ${T.third_sheet} N/m (${factor.toPrecision(3)}×): Li must ride on the ${t3.conductive_layer.material} layer`
+          ? `a free ${liT} µm Li foil could run at ≤ ${maxFree.toPrecision(3)} N/m (25 % of ` +
+            `σ_y·t); the span needs ${T.third_sheet} N/m (${factor.toPrecision(3)}×): Li must ride on the ` +
+            `${t3.conductive_layer.material} layer`
           : `a free Li foil could carry the set tension (${T.third_sheet} N/m ≤ ${maxFree.toPrecision(3)} N/m)`,
     },
   };

@@ -396,7 +396,11 @@ export function shiftPayload(
       subgroup_size: ctx.subgroup_size,
       rules: NELSON_RULES,
       lanes,
-      note: `subgroups of ${ctx.subgroup_size} consecutive cells per lane; X̄–R/X̄–S constants Montgomery App. VI; EWMA (λ = ${ctx.ewma_lambda}, L = ${ctx.ewma_L}) and CUSUM (k = 0.5σ, h = 5σ) on the subgroup means with the limits' σ; rules: Western Electric 1–4, Nelson 1–8`,
+      note:
+        `subgroups of ${ctx.subgroup_size} consecutive cells per lane; X̄–R/X̄–S constants ` +
+        `Montgomery App. VI; EWMA (λ = ${ctx.ewma_lambda}, L = ${ctx.ewma_L}) and CUSUM (k = 0.5σ, h = ` +
+        `5σ) on the subgroup means with the limits' σ; rules: Western ` +
+        `Electric 1–4, Nelson 1–8`,
     },
   };
 }

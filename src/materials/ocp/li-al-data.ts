@@ -14,7 +14,7 @@
  *    the OCP's host limit jumps there (the one discontinuity in T, stated).
  *  - Li9Al4 decomposes above 335 °C (McAlister 1982, recalled): above that the host ends at Li3Al2.
  */
-import { liAlData, plateauPotential, type LiAlPlateau as DataPlateau } from '../../materials/li-al.ts';
+import { liAlData, plateauPotential, type LiAlPlateau as DataPlateau } from '../li-al.ts';
 
 export type LiAlPhaseName = 'LiAl' | 'Li3Al2' | 'Li9Al4';
 

@@ -20,7 +20,7 @@
  * alloy branches (x < x_host) shift by −h/2·direction (direction = +1 lithiation/cell charge, −1
  * delithiation, a smooth tanh of the current in the models); Li metal has none.
  */
-import { F, R } from '../../materials/constants.ts';
+import { F, R } from '../constants.ts';
 import { problem } from '../../problems.ts';
 import { liAlElectrodeData, type LiAlElectrodeData } from './li-al-data.ts';
 

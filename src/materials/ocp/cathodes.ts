@@ -5,7 +5,7 @@
  * Each entry states its source. The stoichiometry basis is the one of the source fit: an OCP must be
  * used with the c_max and stoichiometry window it was fitted with (datasheet §8-C5).
  */
-import { NMC811_CHEN2020_OCP_V, NMC811_CHEN2020_STO } from './nmc811-chen2020-data.ts';
+import { assetText } from '../../assets.ts';
 import { findInterval } from '../../numerics/interp.ts';
 import { problem } from '../../problems.ts';
 
@@ -137,14 +137,35 @@ function latticeGasEnds(
 // ------------------------------------------------------------------ entries
 const CHEN =
   'Chen et al., J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050 (LG M50 NMC811, GITT table, PyBaMM data file)';
+/** a two-column numeric CSV (`#` comment lines skipped), e.g. stoichiometry and OCP */
+export function twoColumnCsv(text: string, name: string): { x: number[]; y: number[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const l = raw.trim();
+    if (l === '' || l.startsWith('#')) return;
+    const [a, b, ...rest] = l.split(',').map(Number);
+    if (rest.length || !Number.isFinite(a) || !Number.isFinite(b))
+      throw new Error(`data/${name}: line ${i + 1} is not two numbers (got ${JSON.stringify(l)})`);
+    x.push(a!);
+    y.push(b!);
+  });
+  return { x, y };
+}
+
+/** NMC811 (LG M50) OCP of Chen et al. 2020: data/ocp/nmc_LGM50_ocp_Chen2020.csv (source and licence beside it) */
+export const NMC811_CHEN2020 = twoColumnCsv(
+  assetText('ocp/nmc_LGM50_ocp_Chen2020.csv'),
+  'ocp/nmc_LGM50_ocp_Chen2020.csv',
+);
 /**
  * The measured GITT rows only: the data file's first and last rows (y = 0.2488 at 4.40 V and y = 1 at
  * 3.523 V) are marked in the file as "extra point(s) to avoid extrapolation" — padding, not data.
  */
 const NMC811_MEASURED: readonly [number, number] = [0.26, 0.95];
-const nmc811Rows = NMC811_CHEN2020_STO.map((y, i) => [y, NMC811_CHEN2020_OCP_V[i]!] as const).filter(
-  ([y]) => y > NMC811_MEASURED[0] && y < NMC811_MEASURED[1],
-);
+const nmc811Rows = NMC811_CHEN2020.x
+  .map((y, i) => [y, NMC811_CHEN2020.y[i]!] as const)
+  .filter(([y]) => y > NMC811_MEASURED[0] && y < NMC811_MEASURED[1]);
 const nmc811Table = new MonotoneTable(
   nmc811Rows.map((r) => r[0]),
   nmc811Rows.map((r) => r[1]),
@@ -254,7 +275,9 @@ function nca(y: number): { v: number; d: number } {
 const NCA: CathodeOcp = {
   id: 'NCA',
   source:
-    'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 (2017) E3291, doi:10.1149/2.0171711jes (fit variable = utilisation of the Li window 0.3–1.0)',
+    'R. B. Smith fit of Samsung NCA C/100 data, MPET; Smith & Bazant, J. Electrochem. Soc. 164 ' +
+    '(2017) E3291, doi:10.1149/2.0171711jes (fit variable = utilisation of the Li window ' +
+    '0.3–1.0)',
   assumption: false,
   validRange: [0.31, 0.99],
   U: (y) => nca(y).v,

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:fit`: fits six parameters of the liquid DFN of the About:Energy NMC111/graphite cell
+ * (nmc_pouch_cell_BPX.json) to its measured 25 °C discharges by Levenberg–Marquardt with the Jacobian
+ * from forward sensitivities, holding the drive cycle out, and prints `name: value unit` lines: the fit
+ * time, the voltage RMSE per profile before (the file's parameters) and after the fit against the
+ * published figures, the held-out profile's RMSE, and each fitted value with its 95 % interval or the
+ * reason it is not identifiable. Never part of `npm test`.
+ *
+ *   node --import tsx bench/fit.bench.ts [--data <dir>] [--model dfn|spme] [--points 400] [--iterations 12] [--out fitted.json]
+ *
+ * Fit points: each profile's measured samples thinned to about --points (the model still follows the
+ * whole current trace); blocks weighted equally (each a mean square). The RMSEs printed are over every
+ * measured sample. The default mesh of the liquid models (the electrochem bench's) is used. Isothermal at 298.15 K, SOC = 1
+ * of the BPX window at the start, as scripts/validate-dfn.ts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseMeasuredData, type ProfileData } from '../src/fit/data.ts';
+import { liquidFitProblem } from '../src/fit/liquid.ts';
+import { levenbergMarquardt } from '../src/fit/lm.ts';
+import { fisherAnalysis } from '../src/fit/stats.ts';
+import { blockRmse, toInternal } from '../src/fit/types.ts';
+import type { BpxDocument } from '../src/fit/bpx-space.ts';
+
+const arg = (name: string, def: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+};
+const dataDir = arg('data', '/work/shared/validation/about-energy-nmc');
+const model = arg('model', 'dfn') as 'dfn' | 'spme';
+const points = Number(arg('points', '400'));
+const iterations = Number(arg('iterations', '12'));
+const out = arg('out', '');
+
+/** the profiles and the published file's RMSEs (mV; the data README and scripts/validate-dfn.ts) */
+const PROFILES = [
+  { name: 'C/20', file: 'NMC_25degC_Co20.csv', published_mV: 15.9 },
+  { name: 'C/2', file: 'NMC_25degC_Co2.csv', published_mV: 12.4 },
+  { name: '1C', file: 'NMC_25degC_1C.csv', published_mV: 13.4 },
+  { name: '2C', file: 'NMC_25degC_2C.csv', published_mV: 24.5 },
+  { name: 'drive cycle', file: 'NMC_25degC_DriveCycle.csv', published_mV: 18.8 },
+];
+const HELD_OUT = 'drive cycle';
+
+const PARAMETERS = [
+  { name: 'negative.diffusivity', lower: 1e-15, upper: 1e-12, log: true },
+  { name: 'positive.diffusivity', lower: 1e-15, upper: 1e-12, log: true },
+  { name: 'negative.rate_constant', lower: 1e-7, upper: 1e-4, log: true },
+  { name: 'positive.rate_constant', lower: 1e-7, upper: 1e-4, log: true },
+  { name: 'positive.sto_min', lower: 0.38, upper: 0.46 },
+  { name: 'negative.sto_max', lower: 0.7, upper: 0.8 },
+];
+
+const doc = JSON.parse(readFileSync(join(dataDir, 'nmc_pouch_cell_BPX.json'), 'utf8')) as BpxDocument;
+const all = PROFILES.map((p) => {
+  const data = parseMeasuredData(readFileSync(join(dataDir, p.file), 'utf8'), p.file) as ProfileData;
+  return { ...p, data, stride: Math.max(1, Math.ceil(data.t_s.length / points)) };
+});
+const fitSet = all.filter((p) => p.name !== HELD_OUT);
+const fitProblem = liquidFitProblem({ doc, model, parameters: PARAMETERS, profiles: fitSet });
+// RMSEs before/after over every measured sample (as scripts/validate-dfn.ts and the published figures)
+const allProblem = liquidFitProblem({
+  doc,
+  model,
+  parameters: PARAMETERS,
+  profiles: all.map((q) => ({ ...q, stride: 1 })),
+});
+const x0 = Float64Array.from(fitProblem.parameters, (p) => toInternal(p, p.initial));
+
+const before = blockRmse(allProblem.blocks, await allProblem.evaluate(x0, false));
+const t0 = performance.now();
+const res = await levenbergMarquardt(fitProblem, x0, { maxIterations: iterations });
+const fitSeconds = (performance.now() - t0) / 1000;
+const fa = fisherAnalysis(fitProblem, res.x, res.evaluation);
+const after = blockRmse(allProblem.blocks, await allProblem.evaluate(res.x, false));
+
+const lines: string[] = [];
+const p = (name: string, value: number | string, unit = ''): void => {
+  lines.push(`${name}: ${typeof value === 'number' ? Number(value.toPrecision(4)) : value}${unit ? ` ${unit}` : ''}`);
+};
+p('fit_model', model);
+p('fit_parameters', fitProblem.parameters.length);
+p('fit_profiles', fitSet.map((q) => q.name).join(', '));
+p('fit_time_s', fitSeconds, 's');
+p('fit_evaluations', res.evaluations);
+p('fit_iterations', res.history.length);
+p('fit_converged', `${res.converged} (${res.message})`);
+all.forEach((q, b) => {
+  const tag = q.name === HELD_OUT ? 'held_out_' : '';
+  const key = q.name.replace(/[^A-Za-z0-9]+/g, '_');
+  p(
+    `${tag}rmse_${key}_mV`,
+    `${(before[b]! * 1000).toFixed(2)} → ${(after[b]! * 1000).toFixed(2)}`,
+    `mV (published file ${q.published_mV} mV; ${after[b]! * 1000 <= q.published_mV ? 'at or below' : 'ABOVE'})`,
+  );
+});
+for (const e of fa.estimates) {
+  const v = Number(e.value.toPrecision(4));
+  if (e.identifiable)
+    p(`param_${e.name}`, `${v} [${e.ci95!.map((c) => Number(c.toPrecision(3))).join(', ')}]`, `${e.unit} (95 %)`);
+  else p(`param_${e.name}`, `${v} (not identifiable: ${e.reason})`, e.unit);
+}
+for (const q of fa.correlatedPairs) p(`correlated_${q.a}__${q.b}`, q.r);
+for (const l of lines) console.log(l);
+if (out) {
+  writeFileSync(out, JSON.stringify(fitProblem.documentAt(res.x), null, 2));
+  console.log(`fitted_bpx: ${out}`);
+}
