@@ -261,7 +261,9 @@ export function jobProblems(
         path: 'production.edge_trim_mm',
         problem: 'the two edge trims take the whole web',
         got: `${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web`,
-        allowed: `< ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm`,
+        allowed:
+          `< ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ` +
+          `≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm`,
       });
     else if (lanes < 1)
       out.push({
@@ -284,7 +286,9 @@ export function jobProblems(
             path: `variability.sheets.${k}.cd_profile_pct`,
             problem: 'one value per lane is needed',
             got: `a list of ${prof.length}`,
-            allowed: `a list of ${lanes} for ${lanes} lane(s) (${recipe.cell.width_mm} mm cells on a ${recipe.line.web_width_mm} mm web less ${P.edge_trim_mm} mm edge trim per side)`,
+            allowed:
+              `a list of ${lanes} for ${lanes} lane(s) (${recipe.cell.width_mm} mm cells on a ` +
+              `${recipe.line.web_width_mm} mm web less ${P.edge_trim_mm} mm edge trim per side)`,
           });
       }
     if (cells > JOB_LIMITS.productionCells)

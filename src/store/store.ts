@@ -1064,7 +1064,8 @@ export function checkIntegrity(raw: Database.Database, display: string): void {
   if (notDb)
     throw new StoreError(
       'bad_spec',
-      `--db: the file is not a SQLite database; it was not modified (got '${display}': ${problems[0]}; allowed a rollcell SQLite database, or a path where a new one is made)`,
+      `--db: the file is not a SQLite database; it was not modified (got '${display}': ${problems[0]}; ` +
+        'allowed a rollcell SQLite database, or a path where a new one is made)',
     );
   const details = problems
     .map((x) =>
@@ -1090,7 +1091,8 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = 
   } catch (e) {
     throw new StoreError(
       'bad_spec',
-      `--db: cannot open the SQLite file (got '${spec.display}': ${describeError(e)}; allowed a readable and writable SQLite file, or a new path in a writable directory)`,
+      `--db: cannot open the SQLite file (got '${spec.display}': ${describeError(e)}; ` +
+        'allowed a readable and writable SQLite file, or a new path in a writable directory)',
       { cause: e },
     );
   }
@@ -1156,7 +1158,8 @@ async function openPostgres(spec: Extract<DbSpec, { kind: 'postgres' }>): Promis
     const fix = whatToFix(e);
     throw new StoreError(
       fix ? 'unavailable' : 'open_failed',
-      `--db: cannot connect to PostgreSQL${fix ? `: ${fix}` : ''} (got '${spec.display}': ${describeError(e)}; allowed a reachable PostgreSQL server and database)`,
+      `--db: cannot connect to PostgreSQL${fix ? `: ${fix}` : ''} (got '${spec.display}': ${describeError(e)}; ` +
+        'allowed a reachable PostgreSQL server and database)',
       { cause: e },
     );
   }
@@ -1190,7 +1193,8 @@ export async function openStore(dbSpec: string, options: OpenOptions = {}): Prom
     const fix = whatToFix(e);
     throw new StoreError(
       spec.kind === 'sqlite' ? 'bad_spec' : fix ? 'unavailable' : 'open_failed',
-      `--db: cannot open the database${hint}${fix && !hint ? `: ${fix}` : ''} (got '${spec.display}': ${msg}; allowed ${spec.kind === 'sqlite' ? 'a rollcell SQLite database, or a new path' : 'a reachable PostgreSQL database rollcell may write to'})`,
+      `--db: cannot open the database${hint}${fix && !hint ? `: ${fix}` : ''} (got '${spec.display}': ${msg}; allowed ` +
+        `${spec.kind === 'sqlite' ? 'a rollcell SQLite database, or a new path' : 'a reachable PostgreSQL database rollcell may write to'})`,
       { cause: e },
     );
   }
