@@ -60,7 +60,7 @@ function example(force = 300, T240 = 373.15, v = 1 / 60, web = 0.05): ProcessInp
 // ---- timing
 const N = 5000;
 for (let i = 0; i < 200; i++) simulateStations(example(300 + (i % 7)));
-let t0 = performance.now();
+const t0 = performance.now();
 let sink = 0;
 for (let i = 0; i < N; i++)
   sink += simulateStations(example(280 + (i % 40), 363 + (i % 20), (0.9 + (i % 10) * 0.02) / 60)).cell.anodeThickness_m;

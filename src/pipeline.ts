@@ -50,7 +50,7 @@ import { applyFindingsToClaims, classifyLineWarning, lineFindings, type Validity
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
-import { parseProduction } from './process/production/config.ts';
+import { parseProduction, parseVariability } from './process/production/config.ts';
 import { ProblemError, type Problem } from './problems.ts';
 import { parseRecipeText, type RecipeOverride } from './recipe/parse.ts';
 
@@ -254,6 +254,43 @@ export function jobProblems(
       Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
     );
     const cells = (web_m / (recipe.cell.length_mm * 1e-3)) * lanes;
+    // what the production run checks when it starts (process/line.ts), found up front so that validate
+    // and run agree: a lane must fit, and a cross-direction profile has one value per lane
+    if (2 * P.edge_trim_mm >= recipe.line.web_width_mm)
+      out.push({
+        path: 'production.edge_trim_mm',
+        problem: 'the two edge trims take the whole web',
+        got: `${P.edge_trim_mm} mm per side on a ${recipe.line.web_width_mm} mm web`,
+        allowed:
+          `< ${recipe.line.web_width_mm / 2} mm, and small enough to leave a ${recipe.cell.width_mm} mm lane: ` +
+          `≤ ${((recipe.line.web_width_mm - recipe.cell.width_mm) / 2).toFixed(3)} mm`,
+      });
+    else if (lanes < 1)
+      out.push({
+        path: 'cell.width_mm',
+        problem: 'no lane fits the web',
+        got: `${recipe.cell.width_mm} mm on a ${recipe.line.web_width_mm} mm web with ${P.edge_trim_mm} mm edge trim per side`,
+        allowed: `≤ ${(recipe.line.web_width_mm - 2 * P.edge_trim_mm).toFixed(3)} mm`,
+      });
+    let V: ReturnType<typeof parseVariability> | undefined;
+    try {
+      V = parseVariability(recipe.variability);
+    } catch {
+      V = undefined; // reported by the recipe's own validation
+    }
+    if (V && lanes >= 1)
+      for (const [k, sheet] of Object.entries(V.sheets)) {
+        const prof = sheet.cd_profile_pct;
+        if (prof && prof.length !== lanes)
+          out.push({
+            path: `variability.sheets.${k}.cd_profile_pct`,
+            problem: 'one value per lane is needed',
+            got: `a list of ${prof.length}`,
+            allowed:
+              `a list of ${lanes} for ${lanes} lane(s) (${recipe.cell.width_mm} mm cells on a ` +
+              `${recipe.line.web_width_mm} mm web less ${P.edge_trim_mm} mm edge trim per side)`,
+          });
+      }
     if (cells > JOB_LIMITS.productionCells)
       out.push({
         path: 'production.duration_h',
@@ -472,6 +509,14 @@ export function runCycling(
     else (block as Record<string, unknown>)[k] = null;
   }
   const notes: string[] = [];
+  // the first cycle's coulombic efficiency is null when the experiment charges nothing (e.g. a
+  // discharge-only drive cycle) or discharges nothing: say so, a null is never left unexplained
+  if (fc.coulombic_efficiency === null || fc.coulombic_efficiency === undefined)
+    notes.push(
+      `coulombic efficiency not evaluable: the first cycle ${
+        !((fc.charge_capacity_Ah ?? 0) > 0) ? 'charges nothing' : 'discharges nothing'
+      } (charge ${r6(fc.charge_capacity_Ah ?? 0)} Ah, discharge ${r6(fc.discharge_capacity_Ah ?? 0)} Ah)`,
+    );
   // the first cycle by mechanism, plating, host-based N/P and the literature range (issue 15)
   const core = (model as { core?: CellCore }).core;
   const fa = core && initialSoc === 0 ? assessFirstCycle(core, exp) : null;

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { parseStep, defaultDuration_s, type StepAst, type Termination } from '../../src/cycler/experiment.ts';
+import { parseStep, defaultDuration_s, type StepAst } from '../../src/cycler/experiment.ts';
 import { experimentFromPython } from '../../src/cycler/pybamm-literal.ts';
 import { parseExperiment } from '../../src/cycler/experiment.ts';
 import { validateBpx } from '../../src/electrochem/bpx-schema.ts';

@@ -65,7 +65,11 @@ export interface Derating {
   readonly delivered_A: number;
   /** index of the cell that hit the limit */
   readonly cell: number;
-  readonly limit: 'v_min' | 'v_max';
+  /**
+   * the cell voltage limit hit, or `p_max`: the demand is beyond the most power the pack can deliver or
+   * take at all (past that current its terminal voltage falls faster than the current grows)
+   */
+  readonly limit: 'v_min' | 'v_max' | 'p_max';
   /** for power-controlled steps: requested and delivered pack power (W, positive on charge) */
   readonly requested_W?: number;
   readonly delivered_W?: number;
@@ -437,8 +441,16 @@ export class Pack {
       const V = this.trialV[k]!;
       const lo = this.vMin - V;
       const hi = V - this.vMax;
-      if (lo > ex) ((ex = lo), (cell = k), (limit = 'v_min'));
-      if (hi > ex) ((ex = hi), (cell = k), (limit = 'v_max'));
+      if (lo > ex) {
+        ex = lo;
+        cell = k;
+        limit = 'v_min';
+      }
+      if (hi > ex) {
+        ex = hi;
+        cell = k;
+        limit = 'v_max';
+      }
     }
     return { excess: ex, cell, limit };
   }
@@ -525,7 +537,7 @@ export class Pack {
     return { I_A: I, V_pack_V: Vp, derated, P_W: I * Vp };
   }
 
-  private recordPowerDerating(Preq: number, I: number, Vp: number, limit: 'v_min' | 'v_max'): void {
+  private recordPowerDerating(Preq: number, I: number, Vp: number, limit: Derating['limit']): void {
     const w = this.violation();
     this.deratings.push({
       t_s: this.t,
@@ -601,6 +613,15 @@ export class Pack {
       const v = this.violation();
       if (v.excess > 0) {
         const Ilim = this.derate(I, v.excess);
+        // the derating search can end on a trial state outside a cell's model: solve there afresh, and
+        // when that fails too, take |Ilim| as infeasible and bisect towards the feasible side
+        if (this.failedCell >= 0) this.solve(Ilim, bleed);
+        if (this.failedCell >= 0) {
+          hi = Math.min(hi, Math.abs(Ilim));
+          if (hi - lo <= 1e-9 * hi) return this.maxPowerDerating(Preq, sgn * lo, bleed);
+          I = sgn * 0.5 * (lo + hi);
+          continue;
+        }
         Vp = this.derated();
         if (Math.abs(Ilim * Vp) < Math.abs(Preq) * (1 - 1e-9) || Math.abs(Ilim) <= lo) {
           this.recordPowerDerating(Preq, Ilim, Vp, v.limit);
@@ -611,10 +632,14 @@ export class Pack {
         continue;
       }
       const r = Vp * I - Preq;
-      // |P| short of the demand → need more |I|
-      if (sgn * r < 0) lo = Math.max(lo, Math.abs(I));
+      // d|P|/d|I| = dP/dI = V_pack + I·dV_pack/dI: ≤ 0 past the pack's maximum power point
+      const dP = Vp + I * this.slope;
+      // |P| short of the demand and still rising with |I| → need more |I|; delivering enough, or past
+      // the maximum power point (more |I| delivers less) → less |I|
+      if (sgn * r < 0 && dP > 0) lo = Math.max(lo, Math.abs(I));
       else hi = Math.min(hi, Math.abs(I));
-      const dI = -r / (Vp + I * this.slope);
+      if (lo > 0 && hi - lo <= 1e-9 * hi) return this.maxPowerDerating(Preq, sgn * lo, bleed);
+      const dI = -r / dP;
       let In = I + dI;
       if (!(Math.abs(dI) > 1e-9 * (Math.abs(I) + 1e-3)) && Number.isFinite(dI)) {
         Vp = this.solveStrict(In, bleed);
@@ -625,7 +650,16 @@ export class Pack {
         In = sgn * (Number.isFinite(hi) ? 0.5 * (lo + hi) : 2 * Math.max(lo, Math.abs(I), 1e-3));
       I = In;
     }
+    // the bracket closed on the maximum power point without reaching the demand
+    if (Number.isFinite(hi)) return this.maxPowerDerating(Preq, sgn * lo, bleed);
     throw new Error(`pack: power ${Preq} W: no consistent current found (last I = ${I} A, V = ${Vp} V)`);
+  }
+
+  /** a demand beyond the pack's maximum power: delivered at the current of the most power, recorded */
+  private maxPowerDerating(Preq: number, I: number, bleed: Uint8Array): { I: number; Vp: number; derated: true } {
+    const Vp = this.solveStrict(I, bleed);
+    this.recordPowerDerating(Preq, I, Vp, 'p_max');
+    return { I, Vp, derated: true };
   }
 
   /**
@@ -655,7 +689,6 @@ export class Pack {
       if (!(c > Math.min(a, b) && c < Math.max(a, b))) {
         if (Number.isNaN(fa)) {
           fa = f(0);
-          at = 0;
           if (fa > 0) return 0; // even at rest a cell is outside: deliver nothing (recorded by the caller)
         }
         // regula falsi while both ends are finite; bisection while the violating end is outside the model

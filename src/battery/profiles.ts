@@ -127,7 +127,12 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
 /** longest profile accepted, in steps (31 days at 1 s): beyond it the run takes hours and gigabytes */
 export const MAX_PROFILE_STEPS = 31 * 86400;
 
-export function binAverage(tab: { t: ArrayLike<number>; v: ArrayLike<number> }, dt: number): Float64Array {
+export function binAverage(
+  tab: { t: ArrayLike<number>; v: ArrayLike<number> },
+  dt: number,
+  /** the profile's name in messages (the CSV file as the user gave it) */
+  name = 'profile',
+): Float64Array {
   if (!(dt > 0)) throw problem('dt_s', 'must be > 0', String(dt), '> 0');
   const t = tab.t;
   const v = tab.v;
@@ -135,7 +140,7 @@ export function binAverage(tab: { t: ArrayLike<number>; v: ArrayLike<number> }, 
   const tEnd = t[t.length - 1]!;
   if (!(tEnd - t0 >= dt))
     throw problem(
-      'profile',
+      name,
       'the CSV spans less than one time step',
       `${tEnd - t0} s`,
       `a profile of at least one step of ${dt} s`,
@@ -143,7 +148,7 @@ export function binAverage(tab: { t: ArrayLike<number>; v: ArrayLike<number> }, 
   const nb = Math.max(1, Math.round((tEnd - t0) / dt));
   if (nb > MAX_PROFILE_STEPS)
     throw problem(
-      'profile',
+      name,
       `the CSV spans ${tEnd - t0} s = ${nb} steps of ${dt} s`,
       `${nb} steps`,
       `≤ ${MAX_PROFILE_STEPS}, i.e. ≤ ${(MAX_PROFILE_STEPS * dt) / 86400} days — use --days to repeat a shorter profile`,
@@ -313,7 +318,7 @@ export function speedProfile(
     tt.push(tab.t[i]!, tab.t[i + 1]! - 1e-9 * (tab.t[i + 1]! - tab.t[i]!));
     vv.push(-rl.battery_W[i]!, -rl.battery_W[i]!);
   }
-  const p = binAverage({ t: tt, v: vv }, dt);
+  const p = binAverage({ t: tt, v: vv }, dt, name);
   return { name, dt_s: dt, power_W: p, distance_m: rl.distance_m, note: 'road-load model on the given speed trace' };
 }
 

@@ -84,7 +84,7 @@ export interface LimitingCell {
   group: number;
   position_in_group: number;
   serial: string;
-  limit: 'v_min' | 'v_max' | 'none';
+  limit: 'v_min' | 'v_max' | 'p_max' | 'none';
   deratings: number;
   capacity_Ah: number;
   capacity_vs_pack_mean_pct: number;
@@ -537,11 +537,11 @@ function profileOf(
     }
     if (c.column === 'current_A') {
       // a pack current (A, positive on charge) is turned into power at the present pack voltage by the caller
-      const I = binAverage(tab, 1);
+      const I = binAverage(tab, 1, c.name ?? 'profile.csv');
       return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: I, note: 'current profile (A, positive on charge)' };
     }
     const k = c.column === 'power_kW' ? 1000 : 1;
-    const P = binAverage(tab, 1);
+    const P = binAverage(tab, 1, c.name ?? 'profile.csv');
     for (let i = 0; i < P.length; i++) P[i] = P[i]! * k;
     return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: P, note: 'power profile (positive on charge)' };
   }
@@ -615,6 +615,11 @@ function ageingEstimate(
   }
   const ticker = stageTicker(progress, 'battery: ageing', years, 'years');
   const byYear = [packCap()];
+  // a pack that delivers nothing at C/3 has no retention to give (0/0): not evaluable, said by the caller
+  if (!(byYear[0]! > 0)) {
+    ticker.end();
+    return null;
+  }
   let efc = 0;
   for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
   efc = (efc / models.length) * 365;
@@ -669,12 +674,20 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
   for (const d of pool) counts.set(d.cell, (counts.get(d.cell) ?? 0) + 1);
   let k = -1;
   let best = -1;
-  for (const [c, n] of counts) if (n > best) ((best = n), (k = c));
+  for (const [c, n] of counts)
+    if (n > best) {
+      best = n;
+      k = c;
+    }
   let limit: LimitingCell['limit'] = pool.find((d) => d.cell === k)?.limit ?? 'none';
   if (k < 0) {
     // no derating: the cell closest to a limit at the end of the run (lowest cell voltage)
     let vmin = Infinity;
-    for (let i = 0; i < pack.n; i++) if (pack.V[i]! < vmin) ((vmin = pack.V[i]!), (k = i));
+    for (let i = 0; i < pack.n; i++)
+      if (pack.V[i]! < vmin) {
+        vmin = pack.V[i]!;
+        k = i;
+      }
     limit = 'none';
   }
   const caps = specs.map((_, i) => pack.cellCapacity_C(i) / 3600);
@@ -943,6 +956,8 @@ export function runBatteryCommand(
           },
           opts.progress,
         );
+  if (ageing === null && opts.ageing !== false && ex.years !== 0)
+    notes.push('ageing not evaluable: the pack delivers no capacity in a C/3 cycle between its cut-offs');
   const validity = ref.pack.models[0]!.validity.maxCRate;
   if (maxC > validity)
     notes.push(
@@ -999,8 +1014,8 @@ export function runBatteryCommand(
       model_validity_c_rate: validity,
       deratings: {
         count: d.length,
-        discharge: d.filter((x) => x.limit === 'v_min').length,
-        charge: d.filter((x) => x.limit === 'v_max').length,
+        discharge: d.filter((x) => x.limit === 'v_min' || (x.limit === 'p_max' && x.delivered_A < 0)).length,
+        charge: d.filter((x) => x.limit === 'v_max' || (x.limit === 'p_max' && x.delivered_A > 0)).length,
         energy_not_delivered_Wh: r(notDelivered_J / 3600),
         first: d.slice(0, 10).map((x) => ({
           t_s: x.t_s,

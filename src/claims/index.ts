@@ -104,7 +104,7 @@ const pctText = (f: number): string => `${fmt(100 * f, 3)} %`;
 /** whether a material (library id) contains a chemical element, by its formula (falls back to the id) */
 export function materialContains(id: string, element: string): boolean {
   const re = new RegExp(`${element}(?![a-z])`);
-  let formula = id;
+  let formula: string;
   try {
     formula = getMaterial(id).formula ?? id;
   } catch {

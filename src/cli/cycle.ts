@@ -125,9 +125,6 @@ function compareWith(
   }
 }
 
-const CSV_NUM = (x: number | null | undefined): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? '' : String(x);
-
 /**
  * The time series and the one-cycle summary of a current-profile run as BDF CSV (the columns of toBdfCsv
  * and toCycleSummaryCsv that a profile run has)
@@ -315,7 +312,13 @@ export function cellModelFor(
     } catch (e) {
       throw underFlag('--cell', e);
     }
-    const m = createLiquidModel(params, { model: model as (typeof BPX_MODELS)[number] });
+    let m: FullCellModel;
+    try {
+      m = createLiquidModel(params, { model: model as (typeof BPX_MODELS)[number] });
+    } catch (e) {
+      // values the standard accepts but the model cannot run with, by their BPX path in the --cell file
+      throw underFlag('--cell', e);
+    }
     // the cell's own cut-offs; the start state of the file's State (BPX 1.x), when it gives one
     return {
       model: m,

@@ -5,13 +5,13 @@
  */
 import { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ProblemError } from '../problems.ts';
 import { checkOutputDir, stageFile, type StagedFile } from '../io/files.ts';
 import { escapeJsonControls, safeText } from '../io/text.ts';
-import { recipeJsonSchema, type Recipe } from '../recipe/schema.ts';
+import { recipeJsonSchema } from '../recipe/schema.ts';
 import { allMaterials } from '../materials/library.ts';
-import { runJob, parseJobRecipe } from '../pipeline.ts';
+import { runJob } from '../pipeline.ts';
 import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
@@ -147,7 +147,7 @@ export async function runAndStore(
             ],
             e.prefix,
           );
-        throw new Error(`${reason}; the failed run could not be recorded either: ${why}`);
+        throw new Error(`${reason}; the failed run could not be recorded either: ${why}`, { cause: e2 });
       }
     }
     throw e;

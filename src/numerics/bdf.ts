@@ -1235,7 +1235,6 @@ class BdfSolver implements DaeSolver {
 
   solve(y0: Float64Array, opts: DaeSolverOptions): SolveResult {
     const n = this.n;
-    const p = this.p;
     // ---------- validation ----------
     if (!(y0 instanceof Float64Array) || y0.length !== n)
       throw new RangeError(`y0: must be a Float64Array of length n = ${n} (got ${y0 && (y0 as Float64Array).length})`);
@@ -1315,7 +1314,7 @@ class BdfSolver implements DaeSolver {
     this.stats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
     if (sw) this.stats.sensitivityIterations = 0;
     const stats = this.stats;
-    const { D, y, yPred, d, psi, scale, fv, dy, m, isAlg, sys, wIter, atolV } = this;
+    const { D, y, yPred, scale, fv, m, isAlg, sys, atolV } = this;
     y.set(y0);
     const outT: number[] = [];
     const outY: Float64Array[] = [];

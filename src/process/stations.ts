@@ -297,8 +297,8 @@ const HALF_CYCLE_S = 36000;
 
 /** Li the anode takes from the cathode on a full charge (practical capacity of its active material), mol m⁻² */
 function cathodeLi_mol_m2(c: CathodeComposite, cat: LayerInput): number {
-  let q = 0;
-  let rho = 0;
+  let q: number;
+  let rho: number;
   try {
     const am = getMaterial(c.activeMaterialId);
     q = (am.practicalCapacity ?? am.theoreticalCapacity)?.value ?? 0;
@@ -493,7 +493,6 @@ export function simulateStations(inp: ProcessInput): LineResult {
     final = { Al: nAl, alpha: 0, xAlpha: 0, LiAl: 0, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: nLi };
     warnings.push({ code: 'no_alloying', reason: 'cu_between' });
   }
-  const nLiAnode = alloy ? alloy.nLi_mol_m2 : 0;
 
   // ---- anode
   const alOnly: PhaseAmounts = liFacing ? final : { ...final, Li: 0 };

@@ -4,10 +4,9 @@
  * (size limit, alias-expansion limit, nesting limit).
  */
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node as YamlNode } from 'yaml';
-import type { z } from 'zod';
 import { recipeSchema, type Recipe } from './schema.ts';
 import { formatProblem, type Problem } from '../problems.ts';
-import { getMaterial, suggest, UnknownMaterialError, type MaterialKind } from '../materials/library.ts';
+import { getMaterial, UnknownMaterialError, type MaterialKind } from '../materials/library.ts';
 import { describeValue, valueAt, zodProblems } from './zod-problems.ts';
 
 /** A recipe problem is the project's one error value (src/problems.ts). */
@@ -113,7 +112,10 @@ function depthOf(node: unknown, depth = 0): number {
   return depth;
 }
 
-/** Keys given twice in one mapping (one problem each, with its line), in linear time. */
+/**
+ * Keys given twice in one mapping, and keys that are not plain values (a mapping or a list as a key,
+ * which JavaScript objects cannot hold): one problem each, with its line, in linear time.
+ */
 function duplicateKeys(
   node: unknown,
   lc: LineCounter,
@@ -125,6 +127,18 @@ function duplicateKeys(
     const seen = new Set<string>();
     for (const item of node.items) {
       const k = isScalar(item.key) ? String(item.key.value) : JSON.stringify(String(item.key));
+      if (item.key !== null && !isScalar(item.key)) {
+        const range = (item.key as { range?: [number, number, number] }).range;
+        const pos = range ? lc.linePos(range[0]) : undefined;
+        out.push({
+          path: path.join('.'),
+          problem: 'a key must be a plain name, not a mapping or a list',
+          got: `the key ${describeValue(String(item.key))}`,
+          allowed: 'plain keys (rollcell schema)',
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        });
+        continue;
+      }
       if (seen.has(k)) {
         const range = isScalar(item.key) ? item.key.range : undefined;
         const pos = range ? lc.linePos(range[0]) : undefined;
@@ -506,7 +520,7 @@ export function validateRecipeData(data: unknown, extra?: ExtraRecipeCheck): Par
       if (!seen.has(p.path)) problems.push(p);
       seen.add(p.path);
     };
-    for (const p of zodProblems(parsed.error, data, recipeSchema)) add(p);
+    for (const p of zodProblems(parsed.error, data, recipeSchema, '', MAX_PROBLEMS)) add(p);
     for (const m of mag) add(m);
     for (const m of materialProblems(data)) add(m);
     return { ok: false, problems: capProblems(problems) };

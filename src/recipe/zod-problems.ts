@@ -81,22 +81,33 @@ function allowedFor(issue: z.core.$ZodIssue): string {
   }
 }
 
-function problemFor(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType, root: string): Problem[] {
+function problemFor(
+  issue: z.core.$ZodIssue,
+  data: unknown,
+  schema: z.ZodType,
+  root: string,
+  budget: { detailed: number },
+): Problem[] {
   const path = issue.path.map(String);
   const rootPath = root === '' ? [] : [root];
   const value = valueAt(data, issue.path);
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(schema, issue.path);
+    const allowed = known.length ? `keys ${known.join(', ')}` : 'no extra keys';
+    const prefix = [...rootPath, ...path].join('.');
+    const parent = valueAt(data, issue.path) as Record<string, unknown> | undefined;
     return issue.keys.map((k) => {
-      const s = suggest(k, known);
+      // "did you mean" (an edit distance to every known key) only for the problems that will be shown
+      const s = budget.detailed-- > 0 ? suggest(k, known) : undefined;
       return {
-        path: [...rootPath, ...path, k].join('.'),
+        path: prefix === '' ? k : `${prefix}.${k}`,
         problem: `unknown key${s ? ` (did you mean "${s}"?)` : ''}`,
-        got: describeValue(valueAt(data, [...issue.path, k])),
-        allowed: known.length ? `keys ${known.join(', ')}` : 'no extra keys',
+        got: describeValue(parent?.[k]),
+        allowed,
       };
     });
   }
+  budget.detailed--;
   let problem: string;
   if (issue.code === 'invalid_type') {
     problem =
@@ -117,7 +128,20 @@ function problemFor(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType, r
   return [{ path: [...rootPath, ...path].join('.'), problem, got: describeValue(value), allowed: allowedFor(issue) }];
 }
 
-/** the problems of a failed safeParse of `schema` on `data`; paths start at `root` ('' for the whole input) */
-export function zodProblems(error: z.ZodError, data: unknown, schema: z.ZodType, root = ''): Problem[] {
-  return error.issues.flatMap((i) => problemFor(i, data, schema, root));
+/**
+ * The problems of a failed safeParse of `schema` on `data`; paths start at `root` ('' for the whole
+ * input). Linear in the number of issues: "did you mean" suggestions only for the first `detailed`
+ * (the ones a capped list shows; 40 000 unknown keys are not each compared with every known key).
+ */
+export function zodProblems(
+  error: z.ZodError,
+  data: unknown,
+  schema: z.ZodType,
+  root = '',
+  detailed = Infinity,
+): Problem[] {
+  const budget = { detailed };
+  const out: Problem[] = [];
+  for (const i of error.issues) for (const p of problemFor(i, data, schema, root, budget)) out.push(p);
+  return out;
 }

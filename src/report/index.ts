@@ -343,7 +343,11 @@ function plots(inp: ReportInput): string {
           ],
           className: 'plot-fade',
         }),
-        `Charge and discharge capacity of each cycle.${fadeBand ? ` The vertical bar at the last cycle is the retention band (${fadeBand.low.toFixed(1)}–${fadeBand.high.toFixed(1)} %) from seeded sampling of the ageing parameters over their documented ranges.` : ''}`,
+        'Charge and discharge capacity of each cycle.' +
+          (fadeBand
+            ? ` The vertical bar at the last cycle is the retention band (${fadeBand.low.toFixed(1)}–` +
+              `${fadeBand.high.toFixed(1)} %) from seeded sampling of the ageing parameters over their documented ranges.`
+            : ''),
       ),
     );
     figs.push(

@@ -13,7 +13,7 @@ export type DbSpec =
   | { kind: 'sqlite'; path: string; display: string }
   | { kind: 'postgres'; connectionString: string; schema: string; display: string };
 
-const ALLOWED = 'allowed: a SQLite file path such as ./rollcell.db, or postgres://user@host:port/database';
+const ALLOWED = 'allowed a SQLite file path such as ./rollcell.db, or postgres://user@host:port/database';
 
 /** The spec with any password replaced by ***, for messages. */
 export function maskSpec(spec: string): string {
@@ -63,31 +63,40 @@ export function parseDbSpec(spec: string): DbSpec {
   if (existsSync(abs)) {
     const st = statSync(abs);
     if (st.isDirectory()) {
-      throw new StoreError('bad_spec', `--db: '${s}' is a directory, not a database file (${ALLOWED})`);
+      throw new StoreError('bad_spec', `--db: a directory, not a database file (got '${s}'; ${ALLOWED})`);
     }
     if (!st.isFile()) {
-      throw new StoreError(
-        'bad_spec',
-        `--db: '${s}' is not a regular file (a device, FIFO or socket; got '${s}'; ${ALLOWED})`,
-      );
+      throw new StoreError('bad_spec', `--db: not a regular file (a device, FIFO or socket) (got '${s}'; ${ALLOWED})`);
     }
     try {
       accessSync(abs, fsConstants.R_OK | fsConstants.W_OK);
     } catch {
-      throw new StoreError('bad_spec', `--db: SQLite file '${s}' is not readable and writable by this user`);
+      throw new StoreError(
+        'bad_spec',
+        `--db: the SQLite file is not readable and writable by this user (got '${s}'; allowed a file this user may read and write)`,
+      );
     }
   } else {
     const dir = dirname(abs);
     if (!existsSync(dir)) {
-      throw new StoreError('bad_spec', `--db: cannot create SQLite file '${s}': directory '${dir}' does not exist`);
+      throw new StoreError(
+        'bad_spec',
+        `--db: cannot create the SQLite file: directory '${dir}' does not exist (got '${s}'; allowed a new file in an existing, writable directory)`,
+      );
     }
     if (!statSync(dir).isDirectory()) {
-      throw new StoreError('bad_spec', `--db: cannot create SQLite file '${s}': '${dir}' is not a directory`);
+      throw new StoreError(
+        'bad_spec',
+        `--db: cannot create the SQLite file: '${dir}' is not a directory (got '${s}'; allowed a new file in an existing, writable directory)`,
+      );
     }
     try {
       accessSync(dir, fsConstants.W_OK);
     } catch {
-      throw new StoreError('bad_spec', `--db: cannot create SQLite file '${s}': directory '${dir}' is not writable`);
+      throw new StoreError(
+        'bad_spec',
+        `--db: cannot create the SQLite file: directory '${dir}' is not writable (got '${s}'; allowed a new file in an existing, writable directory)`,
+      );
     }
   }
   return { kind: 'sqlite', path: abs, display: s };

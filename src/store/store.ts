@@ -579,7 +579,7 @@ class KyselyStore implements Store {
         fix || isTransient(e) ? 'unavailable' : 'open_failed',
         `--db: saving run ${p.id} to ${this.spec} failed` +
           (fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : '') +
-          ` (${describeError(e)}); the run was not stored`,
+          `; the run was not stored (got ${describeError(e)}; allowed a database that accepts the write: fix it and run again)`,
         { cause: e },
       );
     }
@@ -606,7 +606,7 @@ class KyselyStore implements Store {
     if (typeof idOrPrefix !== 'string' || idOrPrefix.trim() === '') {
       throw new StoreError(
         'not_found',
-        `run id: must be a run id or a prefix of one (got ${JSON.stringify(idOrPrefix)})`,
+        `run id: must be a run id or a prefix of one (got ${JSON.stringify(idOrPrefix)}; allowed an id or id prefix of a stored run: see rollcell runs list)`,
       );
     }
     const q = idOrPrefix.trim();
@@ -621,7 +621,10 @@ class KyselyStore implements Store {
       .limit(11)
       .execute();
     if (rows.length === 0)
-      throw new StoreError('not_found', `run id: no run matches '${q}' in ${this.spec} (see rollcell runs list)`);
+      throw new StoreError(
+        'not_found',
+        `run id: no run matches it in ${this.spec} (got '${q}'; allowed an id or id prefix of a stored run: see rollcell runs list)`,
+      );
     if (rows.length > 1) {
       const shown = rows
         .slice(0, 10)
@@ -629,9 +632,8 @@ class KyselyStore implements Store {
         .join(', ');
       throw new StoreError(
         'ambiguous',
-        `run id: prefix '${q}' is ambiguous, it matches ` +
-          `${rows.length > 10 ? 'more than 10' : rows.length} runs (${shown}` +
-          `${rows.length > 10 ? ', …' : ''}); give more characters`,
+        `run id: prefix is ambiguous, it matches ${rows.length > 10 ? 'more than 10' : rows.length} runs ` +
+          `(got '${q}'; allowed more characters of one of ${shown}${rows.length > 10 ? ', …' : ''})`,
       );
     }
     return rows[0]!.id;
@@ -1004,8 +1006,8 @@ function checkNotNewer(executed: string[] | null, display: string): void {
   if (unknown.length > 0) {
     throw new StoreError(
       'newer_schema',
-      `--db: database '${display}' was written by a newer rollcell (unknown schema migration ` +
-        `${unknown.join(', ')}); upgrade rollcell to read it — the database was not modified`,
+      `--db: the database was written by a newer rollcell (unknown schema migration ${unknown.join(', ')}); ` +
+        `it was not modified (got '${display}'; allowed a database of this rollcell version or older: upgrade rollcell)`,
     );
   }
 }
@@ -1062,7 +1064,8 @@ export function checkIntegrity(raw: Database.Database, display: string): void {
   if (notDb)
     throw new StoreError(
       'bad_spec',
-      `--db: cannot use SQLite file '${display}' (the file is not a SQLite database): ${problems[0]}; it was not modified`,
+      `--db: the file is not a SQLite database; it was not modified (got '${display}': ${problems[0]}; ` +
+        'allowed a rollcell SQLite database, or a path where a new one is made)',
     );
   const details = problems
     .map((x) =>
@@ -1086,9 +1089,12 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = 
   try {
     raw = new Database(spec.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw new StoreError('bad_spec', `--db: cannot open SQLite file '${spec.display}': ${describeError(e)}`, {
-      cause: e,
-    });
+    throw new StoreError(
+      'bad_spec',
+      `--db: cannot open the SQLite file (got '${spec.display}': ${describeError(e)}; ` +
+        'allowed a readable and writable SQLite file, or a new path in a writable directory)',
+      { cause: e },
+    );
   }
   raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   if (spec.path !== ':memory:' && integrityCheck) checkIntegrity(raw, spec.display);
@@ -1105,7 +1111,11 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = 
     raw.close();
     const msg = describeError(e);
     const hint = /not a database|file is encrypted/i.test(msg) ? ' (the file is not a SQLite database)' : '';
-    throw new StoreError('bad_spec', `--db: cannot use SQLite file '${spec.display}'${hint}: ${msg}`, { cause: e });
+    throw new StoreError(
+      'bad_spec',
+      `--db: cannot use the SQLite file${hint} (got '${spec.display}': ${msg}; allowed a rollcell SQLite database on a local file system)`,
+      { cause: e },
+    );
   }
   return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: raw }) });
 }
@@ -1148,7 +1158,8 @@ async function openPostgres(spec: Extract<DbSpec, { kind: 'postgres' }>): Promis
     const fix = whatToFix(e);
     throw new StoreError(
       fix ? 'unavailable' : 'open_failed',
-      `--db: cannot connect to PostgreSQL at '${spec.display}': ${fix ? `${fix} (${describeError(e)})` : describeError(e)}`,
+      `--db: cannot connect to PostgreSQL${fix ? `: ${fix}` : ''} (got '${spec.display}': ${describeError(e)}; ` +
+        'allowed a reachable PostgreSQL server and database)',
       { cause: e },
     );
   }
@@ -1182,7 +1193,8 @@ export async function openStore(dbSpec: string, options: OpenOptions = {}): Prom
     const fix = whatToFix(e);
     throw new StoreError(
       spec.kind === 'sqlite' ? 'bad_spec' : fix ? 'unavailable' : 'open_failed',
-      `--db: cannot open database '${spec.display}'${hint}: ${fix && !hint ? `${fix} (${msg})` : msg}`,
+      `--db: cannot open the database${hint}${fix && !hint ? `: ${fix}` : ''} (got '${spec.display}': ${msg}; allowed ` +
+        `${spec.kind === 'sqlite' ? 'a rollcell SQLite database, or a new path' : 'a reachable PostgreSQL database rollcell may write to'})`,
       { cause: e },
     );
   }

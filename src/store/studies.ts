@@ -182,7 +182,11 @@ export class StudyStore {
 
   async #resolve(idOrPrefix: string): Promise<string> {
     const q = idOrPrefix.trim();
-    if (q === '') throw new StoreError('not_found', `study id: must be a study id or a prefix of one (got "")`);
+    if (q === '')
+      throw new StoreError(
+        'not_found',
+        `study id: must be a study id or a prefix of one (got ""; allowed an id or id prefix of a stored study: see rollcell studies list)`,
+      );
     const rows = await this.#db
       .selectFrom('studies')
       .select('id')
@@ -193,10 +197,13 @@ export class StudyStore {
     if (rows.length === 0)
       throw new StoreError(
         'not_found',
-        `study id: no study matches '${q}' in ${this.spec} (see rollcell studies list)`,
+        `study id: no study matches it in ${this.spec} (got '${q}'; allowed an id or id prefix of a stored study: see rollcell studies list)`,
       );
     if (rows.length > 1 && !rows.some((r) => r.id === q))
-      throw new StoreError('ambiguous', `study id: prefix '${q}' matches ${rows.length} studies; give more characters`);
+      throw new StoreError(
+        'ambiguous',
+        `study id: prefix matches ${rows.length} studies (got '${q}'; allowed more characters of one study's id)`,
+      );
     return rows.length > 1 ? q : rows[0]!.id;
   }
 

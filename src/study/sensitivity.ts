@@ -88,7 +88,7 @@ export function sobolIndices(
   const fB = new Float64Array(N);
   const fAB = inputs.map(() => new Float64Array(N));
   const good: number[] = [];
-  let scale = { mean: 0, sd: 1 };
+  let scale: { mean: number; sd: number };
   for (let r = 0; r < N; r++) {
     let ok = true;
     const at = (k: number): number => {

@@ -289,3 +289,21 @@ test('bad battery input is rejected with the field, value and allowed range', ()
     /capacityFactor: must be > 0/,
   );
 });
+
+test("a power demand beyond the pack's maximum power is derated there ('p_max'), not an error (fuzz run #346)", () => {
+  // a 1 kΩ series link: the pack is a Thévenin source whose most power is V_oc²/(4 R) ≈ 15 mW, reached
+  // long before any cell nears its voltage limits
+  const R = 1000;
+  const p = new Pack(cells(2, 0, 0), opts(2, 1, { seriesLink_ohm: R, balancing: false }));
+  const Voc = p.stepCurrent(0, 1).V_pack_V;
+  const Pmax = (Voc * Voc) / (4 * R);
+  const r = p.stepPower(-2 * Pmax, 1);
+  assert.equal(r.derated, true);
+  const d = p.deratings[p.deratings.length - 1]!;
+  assert.equal(d.limit, 'p_max');
+  assert.ok(Math.abs(r.P_W) <= Pmax * 1.001 && Math.abs(r.P_W) >= Pmax * 0.97, `${r.P_W} W vs ${Pmax} W`);
+  assert.ok(
+    r.V_pack_V > 0 && Math.abs(r.V_pack_V - Voc / 2) < 0.05 * Voc,
+    `${r.V_pack_V} V at the maximum power point`,
+  );
+});

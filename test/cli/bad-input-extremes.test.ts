@@ -79,7 +79,7 @@ test('battery: a BMS window wider than the cell cut-offs, and a speed trace with
   writeFileSync(long, '0,-1000\n1000000000,-1000\n');
   inputError(
     await cli(['battery', recipe(() => {}), '--profile', 'csv', '--profile-csv', long, '--csv-column', 'power_W']),
-    /profile: the CSV spans 1000000000 s .*allowed ≤ 2678400/,
+    /long\.csv: the CSV spans 1000000000 s .*allowed ≤ 2678400/,
   );
 });
 

@@ -97,7 +97,7 @@ test('bpx export: the produced cell as a BPX SPM set the standard accepts; its C
   );
   // the comparison runs on the coated cathode (no CEI), where the SPM set expresses the whole first charge
   const RECIPE = join(dir, 'coated.yaml');
-  writeFileSync(RECIPE, readFileSync(EXAMPLE, 'utf8').replace(/(\n  cathode:\n)/, '$1    coating: Nb2O5\n'));
+  writeFileSync(RECIPE, readFileSync(EXAMPLE, 'utf8').replace(/(\n {2}cathode:\n)/, '$1    coating: Nb2O5\n'));
   const f = join(dir, 'patent.bpx.json');
   r = await cli(['bpx', 'export', RECIPE, '--out', f, '--json']);
   assert.equal(r.code, 0, r.stderr);

@@ -50,13 +50,21 @@ function readCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (q) {
-      if (ch === '"' && text[i + 1] === '"') ((f += '"'), i++);
-      else if (ch === '"') q = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        f += '"';
+        i++;
+      } else if (ch === '"') q = false;
       else f += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ',') (row.push(f), (f = ''));
-    else if (ch === '\n') (row.push(f.replace(/\r$/, '')), rows.push(row), (row = []), (f = ''));
-    else f += ch;
+    else if (ch === ',') {
+      row.push(f);
+      f = '';
+    } else if (ch === '\n') {
+      row.push(f.replace(/\r$/, ''));
+      rows.push(row);
+      row = [];
+      f = '';
+    } else f += ch;
   }
   return rows;
 }

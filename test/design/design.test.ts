@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse } from 'yaml';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { designCell, designBlock } from '../../src/design/index.ts';
 import { getMaterial, theoreticalCapacity } from '../../src/materials/library.ts';
-import { PATENT_YAML, patentObject } from '../helpers.ts';
+import { patentObject } from '../helpers.ts';
 import { stringify } from 'yaml';
 import type { Recipe } from '../../src/recipe/schema.ts';
 

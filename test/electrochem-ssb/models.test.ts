@@ -34,7 +34,11 @@ for (const kind of ['p2d', 'spme', 'spm'] as const)
           : new SsbSpm(ph, { nr: 4, na: 4 });
     const y = m.initialState(0.4);
     // reaction currents (P2D), a CEI half formed, Li metal beyond the host in the first anode volume
-    if (kind === 'p2d') for (let k = 0; k < 4; k++) ((y[k * 8 + 6] = 0.3 * (k + 1)), (y[k * 8 + 7] = 1e6 * (k + 1)));
+    if (kind === 'p2d')
+      for (let k = 0; k < 4; k++) {
+        y[k * 8 + 6] = 0.3 * (k + 1);
+        y[k * 8 + 7] = 1e6 * (k + 1);
+      }
     else y[m.n - 2] = 50;
     y[m.n - 1] = 2e-4;
     const a0 = kind === 'p2d' ? 4 * 8 : 4;

@@ -186,8 +186,9 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
       try {
         const b = parseBdfCsv(text);
         const d = parseDriveCycleCsv(text);
-        if (b.ok && b.value.time_s.some((x) => !Number.isFinite(x)))
-          return { outcome: 'internal', detail: 'non-finite BDF time' };
+        // an empty cell is a missing value (NaN) by the BDF reader's design; ±Infinity never is
+        if (b.ok && b.value.time_s.some((x) => x === Infinity || x === -Infinity))
+          return { outcome: 'internal', detail: 'infinite BDF time' };
         if (d.ok && d.value.value.some((x) => !Number.isFinite(x)))
           return { outcome: 'internal', detail: 'non-finite drive cycle' };
         try {

@@ -237,6 +237,7 @@ const NASTY_NUMBERS: readonly unknown[] = [
   0,
   -0,
   -1,
+  // eslint-disable-next-line no-loss-of-precision -- on purpose: a literal below the smallest subnormal reads as 0
   1e-324,
   5e-324,
   1e-10,
@@ -328,7 +329,7 @@ export function mutatedRecipeText(seed: number, index: number): string {
       const b = Buffer.from(text, 'utf8');
       for (let i = 0; i < 1 + rng.int(8); i++) b[rng.int(b.length)] = rng.int(256);
       text = b.toString('latin1');
-    } else if (op === 2) text = text.replace(/\n  /g, '\n\t');
+    } else if (op === 2) text = text.replace(/\n {2}/g, '\n\t');
     else if (op === 3)
       text = `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n${text}`;
     else if (op === 4) text += `\nname: twice\n`;

@@ -44,6 +44,9 @@ test('AR(1) field: stationary σ and lag-1 correlation exp(−Δ/ℓ); resets st
   const mean = f.mean(10.03, 10.57);
   let lo = Infinity;
   let hi = -Infinity;
-  for (let p = 10.03; p <= 10.57; p += 0.001) ((lo = Math.min(lo, f.at(p))), (hi = Math.max(hi, f.at(p))));
+  for (let p = 10.03; p <= 10.57; p += 0.001) {
+    lo = Math.min(lo, f.at(p));
+    hi = Math.max(hi, f.at(p));
+  }
   assert.ok(mean >= lo - 1e-12 && mean <= hi + 1e-12);
 });

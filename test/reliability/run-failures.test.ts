@@ -44,7 +44,7 @@ test('a run that fails at run time (an input problem found late) is stored as fa
   } finally {
     await s.close();
   }
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(out);
   } catch {

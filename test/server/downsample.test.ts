@@ -16,10 +16,16 @@ test('m4 keeps every extreme: the downsampled min and max equal the full traceâ€
   for (let i = 1; i < d.index.length; i++) assert.ok(d.index[i]! > d.index[i - 1]!, 'ascending');
   let ymin = Infinity;
   let ymax = -Infinity;
-  for (const i of d.index) ((ymin = Math.min(ymin, y[i]!)), (ymax = Math.max(ymax, y[i]!)));
+  for (const i of d.index) {
+    ymin = Math.min(ymin, y[i]!);
+    ymax = Math.max(ymax, y[i]!);
+  }
   let fmin = Infinity;
   let fmax = -Infinity;
-  for (let i = 0; i < n; i++) ((fmin = Math.min(fmin, y[i]!)), (fmax = Math.max(fmax, y[i]!)));
+  for (let i = 0; i < n; i++) {
+    fmin = Math.min(fmin, y[i]!);
+    fmax = Math.max(fmax, y[i]!);
+  }
   assert.equal(ymin, fmin);
   assert.equal(ymax, fmax);
   // a zoomed window returns the raw points once they fit

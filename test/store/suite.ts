@@ -285,14 +285,15 @@ export function defineStoreSuite(h: DialectHarness): void {
       await assert.rejects(store.getRun('ABC'), (e: unknown) => {
         assert.ok(e instanceof StoreError);
         assert.equal(e.code, 'ambiguous');
-        assert.match(e.message, /prefix 'ABC' is ambiguous/);
+        assert.match(e.message, /prefix is ambiguous, it matches .*got 'ABC'/);
         assert.match(e.message, /ABCD1111/);
         assert.match(e.message, /ABCE2222/);
         return true;
       });
       await assert.rejects(
         store.getRun('ZZZZ'),
-        (e: unknown) => e instanceof StoreError && e.code === 'not_found' && /no run matches 'ZZZZ'/.test(e.message),
+        (e: unknown) =>
+          e instanceof StoreError && e.code === 'not_found' && /no run matches it .*got 'ZZZZ'/.test(e.message),
       );
       await assert.rejects(store.exportRun(''), (e: unknown) => e instanceof StoreError && e.code === 'not_found');
       await assert.rejects(

@@ -100,17 +100,17 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
   );
   await expectBad(
     '/nonexistent-dir-xyz/sub/runs.db',
-    /cannot create SQLite file '\/nonexistent-dir-xyz\/sub\/runs\.db': directory '\/nonexistent-dir-xyz\/sub' does not exist/,
+    /cannot create the SQLite file: directory '\/nonexistent-dir-xyz\/sub' does not exist \(got '\/nonexistent-dir-xyz\/sub\/runs\.db'/,
   );
   // a place where no user can create files (procfs): the OS refuses, the message names the value
   await expectBad(
     '/proc/rollcell-store-test.db',
-    /--db: cannot (open|create) SQLite file '\/proc\/rollcell-store-test\.db'/,
+    /--db: cannot (open|create) the SQLite file.*'\/proc\/rollcell-store-test\.db'/,
   );
   await expectBad('', /--db: must be a SQLite file path or a postgres:\/\/ URL \(got ""/);
   const dir = mkdtempSync(join(tmpdir(), 'rollcell-spec-'));
   try {
-    await expectBad(dir, new RegExp(`'${dir}' is a directory, not a database file`));
+    await expectBad(dir, new RegExp(`a directory, not a database file \\(got '${dir}'`));
     const notDb = join(dir, 'notes.txt');
     writeFileSync(
       notDb,
@@ -124,7 +124,7 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
     }
     await expectBad(
       notDb,
-      /cannot (use|open) (SQLite file|database) '.*notes\.txt' \(the file is not a SQLite database\)/,
+      /--db: (cannot (use|open) the (SQLite file|database) \(|)the file is not a SQLite database.*\(got '.*notes\.txt'/,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -150,7 +150,7 @@ test('--db: an unreachable PostgreSQL server is a clear error naming the URL (pa
     assert.equal(e.isUserError, true);
     assert.match(
       e.message,
-      /cannot connect to PostgreSQL at 'postgres:\/\/rollcell:\*\*\*@127\.0\.0\.1:1\/nowhere': connection refused: is the PostgreSQL server running, and are the host and port in --db right\? .*ECONNREFUSED/,
+      /cannot connect to PostgreSQL: connection refused: is the PostgreSQL server running, and are the host and port in --db right\? \(got 'postgres:\/\/rollcell:\*\*\*@127\.0\.0\.1:1\/nowhere': .*ECONNREFUSED/,
     );
     assert.doesNotMatch(e.message, /hunter2/);
     return true;

@@ -242,6 +242,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<TestBrows
     throw new Error(
       `test Chromium: no browser could be started.${failures.length ? ` Tried ${failures.join('; ')}; then` : ''} ` +
         `the packaged one: ${(e as Error).message}`,
+      { cause: e },
     );
   }
 }

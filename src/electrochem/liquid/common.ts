@@ -159,6 +159,11 @@ export function validateControl(c: Control): void {
     throw new Error(`control.value: resistance must be > 0 Ω (got ${c.value})`);
 }
 
+/** Largest magnitude of a BPX quantity (SI units) a model runs with: a choice far above any real parameter. */
+export const BPX_MAX_MAGNITUDE = 1e15;
+/** Largest nominal cell capacity a model runs with, A·h (the largest single cells are ≈ 1 000 A·h). */
+export const BPX_MAX_CAPACITY_AH = 1e5;
+
 /**
  * The values a liquid model cannot run with — the standard accepts them (it checks types, not physics),
  * the model refuses them by their BPX path: lengths, areas, concentrations and rate constants must be
@@ -171,7 +176,10 @@ export function checkModelParams(p: LiquidCellParams, model: 'dfn' | 'spme' | 's
   const need = (path: string, v: number, ok: boolean, allowed: string): void => {
     if (!ok) out.push({ path, problem: `not a value the ${model} can run with`, got: String(v), allowed });
   };
-  const pos = (path: string, v: number): void => need(path, v, Number.isFinite(v) && v > 0, '> 0');
+  // ceilings far above any real cell (no BPX quantity in its SI unit comes near 1e15; the largest single
+  // cells hold ≈ 1 000 A·h): beyond them products such as capacity × 3600 overflow to Infinity
+  const pos = (path: string, v: number, max = BPX_MAX_MAGNITUDE): void =>
+    need(path, v, Number.isFinite(v) && v > 0 && v <= max, `> 0 and ≤ ${max}`);
   if (model !== 'spm' && p.fullSet === false) {
     out.push({
       path: `${P}.Electrolyte`,
@@ -189,7 +197,7 @@ export function checkModelParams(p: LiquidCellParams, model: 'dfn' | 'spme' | 's
     Number.isInteger(c.electrodePairs) && c.electrodePairs >= 1,
     'an integer ≥ 1',
   );
-  pos(`${P}.Cell.Nominal cell capacity [A.h]`, c.nominalCapacity_Ah);
+  pos(`${P}.Cell.Nominal cell capacity [A.h]`, c.nominalCapacity_Ah, BPX_MAX_CAPACITY_AH);
   need(
     `${P}.Cell.Upper voltage cut-off [V]`,
     c.upperCutoff_V,

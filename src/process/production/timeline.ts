@@ -144,10 +144,9 @@ export function buildTimeline(inp: TimelineInput): Timeline {
     if (++guard > 10_000_000) throw new Error('production timeline: too many events (check roll lengths and speed)');
     const a = v < vSet ? accel : 0;
     // phase horizon: end of acceleration
-    let dtPhase = a > 0 ? (vSet - v) / a : Infinity;
-    let sheetEvent: SheetId | undefined;
+    const dtPhase = a > 0 ? (vSet - v) / a : Infinity;
     let sE = Infinity;
-    for (const sh of SHEETS) if (nextEnd[sh] < sE) ((sE = nextEnd[sh]), (sheetEvent = sh));
+    for (const sh of SHEETS) if (nextEnd[sh] < sE) sE = nextEnd[sh];
     const dtRoll = timeToDistance(v, a, sE - s);
     const dtEnd = Math.min(tLimit - t, timeToDistance(v, a, sLimit - s));
     const dtFail = ttf;

@@ -42,7 +42,10 @@ export interface Dqdv {
 export function dqdv(h: HalfCycle, bins = 80): Dqdv {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const x of h.voltage_V) ((lo = Math.min(lo, x)), (hi = Math.max(hi, x)));
+  for (const x of h.voltage_V) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
   if (!(hi > lo)) return { kind: h.kind, voltage_V: [], dqdv_Ah_per_V: [] };
   const w = (hi - lo) / bins;
   const acc = new Array<number>(bins).fill(0);
