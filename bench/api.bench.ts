@@ -180,7 +180,7 @@ try {
   const fast = PATENT.replace('speed_m_per_min: 1', 'speed_m_per_min: 20')
     .replace('width_mm: 80', 'width_mm: 20')
     .replace('length_mm: 100', 'length_mm: 20')
-    .replace('production: { duration_h: 8, fidelity: full }', 'production: { duration_h: 8, fidelity: linear }');
+    .replace('production: { duration_h: 8, fidelity: full }', 'production: { duration_h: 0.1667, fidelity: linear }');
   const rs = (await (
     await post('/api/runs', { text: fast, production: { duration_s: 600 }, battery: false })
   ).json()) as { run_id: string };
