@@ -411,9 +411,11 @@ export function simulateStations(inp: ProcessInput): LineResult {
     if (!bond.bonded)
       warnings.push({ code: 'not_bonded', station: '240', mechanism: bond.mechanism, index: bond.index });
   }
-  if (inp.line.dwellTemperature_K > LI_MELTING_K)
+  // only where the web spends time (the recipe gives one downstream temperature to both; an unwound web
+  // has no storage segment)
+  if (inp.line.dwell_s > 0 && inp.line.dwellTemperature_K > LI_MELTING_K)
     warnings.push({ code: 'li_melting', where: 'dwell', temperature_K: inp.line.dwellTemperature_K });
-  if (inp.line.storageTemperature_K > LI_MELTING_K)
+  if (inp.line.storage_s > 0 && inp.line.storageTemperature_K > LI_MELTING_K)
     warnings.push({ code: 'li_melting', where: 'storage', temperature_K: inp.line.storageTemperature_K });
 
   // ---- alloying downstream
