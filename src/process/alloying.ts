@@ -58,7 +58,7 @@
 import { GAS_CONSTANT_J_PER_MOL_K as R } from '../materials/constants.ts';
 import { arrhenius, arrheniusBounds, liAlData } from '../materials/li-al.ts';
 import { illinois } from '../numerics/roots.ts';
-import { LI_MELTING_K, LI_LATENT_HEAT_J_MOL, lumpedStep } from './thermal.ts';
+import { enthalpyStep, LI_MELTING_K, LI_LATENT_HEAT_J_MOL } from './thermal.ts';
 import type { PhaseAmounts } from './types.ts';
 
 export type { PhaseAmounts };
@@ -389,18 +389,9 @@ export function alloyHistory(
       heat += dQ;
       const free = (1 - xiB) * nLi + xiB * ((1 - xiR) * eB.Li + xiR * eE.Li);
       // lumped balance with Li melting/freezing (enthalpy method, thermal.ts)
-      let Tn = seg.tau_s === 0 ? seg.T_env_K : lumpedStep(T, dQ, dt, Cs, seg.tau_s, seg.T_env_K);
-      if (nLiq > free) nLiq = free;
-      if (Tn > LI_MELTING_K && nLiq < free) {
-        const melt = Math.min(free - nLiq, ((Tn - LI_MELTING_K) * Cs) / LI_LATENT_HEAT_J_MOL);
-        nLiq += melt;
-        Tn -= (melt * LI_LATENT_HEAT_J_MOL) / Cs;
-      } else if (Tn < LI_MELTING_K && nLiq > 0) {
-        const freeze = Math.min(nLiq, ((LI_MELTING_K - Tn) * Cs) / LI_LATENT_HEAT_J_MOL);
-        nLiq -= freeze;
-        Tn += (freeze * LI_LATENT_HEAT_J_MOL) / Cs;
-      }
-      T = Tn;
+      const th = enthalpyStep(T, nLiq, dQ, dt, Cs, seg.tau_s, seg.T_env_K, free);
+      T = th.T;
+      nLiq = th.nLiquid;
       if (seg.kind === 'nip' && free > 0) nipLiq = Math.max(nipLiq, nLiq / free);
       if (seg.kind === 'nip' && liqAtPeak < 0 && t + dt - tSeg0 >= 0.5 * dur) liqAtPeak = nLiq;
       if (T > peakT) {
