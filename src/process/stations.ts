@@ -30,6 +30,7 @@ import {
 } from './alloying.ts';
 import {
   arealHeatCapacity,
+  DEFAULT_AMBIENT_K,
   LI_MELTING_K,
   NIP_CONTACT_CONDUCTANCE,
   nipTimeConstant,
@@ -45,7 +46,7 @@ import {
 } from './cracking.ts';
 import { verdictOverRange, type VerdictDependence } from './assumptions.ts';
 import { getMaterial } from '../materials/library.ts';
-import { FARADAY_C_PER_MOL } from '../materials/constants.ts';
+import { FARADAY_C_PER_MOL, REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 import {
   ProcessInputError,
   type CathodeComposite,
@@ -434,7 +435,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
   const C_A = arealHeatCapacity(webLayers);
   let webT = 0;
   for (const l of webLayers) webT += l.thickness_m;
-  const ambient = ln.ambient_K ?? 298.15;
+  const ambient = ln.ambient_K ?? DEFAULT_AMBIENT_K;
   // nip: the metal layers (Cu, Li, Al) follow the heated roll through the contact conductance; the electrolyte
   // and cathode below heat through their thickness from the other roll; they mix at the exit (thermal.ts)
   const metal = webLayers.slice(0, 3);
@@ -499,7 +500,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
   // ---- anode
   const alOnly: PhaseAmounts = liFacing ? final : { ...final, Li: 0 };
   const anodeT = anodeThickness(alOnly);
-  const D = anodeDiffusivity(alOnly, 298.15);
+  const D = anodeDiffusivity(alOnly, REFERENCE_TEMPERATURE_K);
   const fr = alFractions(alOnly);
   const freeLi_m = final.Li * V_LI;
 
@@ -726,7 +727,7 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
   // thermal bounds with the fastest plausible kinetics
   const fast = { ...inp.model, alloyDRef_m2_s: growthDRangeRT()[1], incubationRT_s: 1 };
   const long = 30 * 86400;
-  const amb = inp.line.ambient_K ?? 298.15;
+  const amb = inp.line.ambient_K ?? DEFAULT_AMBIENT_K;
   const openWeb = simulateStations({
     ...inp,
     model: fast,
