@@ -808,15 +808,3 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
     evidence: { alReduction: ranges, narrowWeb, claim2DependsOn: depends, alloyFormedDependsOn: [growthD] },
   };
 }
-
-/** @deprecated the claims 3–4 evidence alone; use withJobEvidence */
-export function withReductionForces(inp: ProcessInput, res: LineResult): LineResult {
-  const forces = forceForAlReduction(inp, res, 0.01);
-  return {
-    ...res,
-    stations: res.stations.map((s) => {
-      const f = forces.find((x) => x.id === s.id);
-      return f ? { ...s, alReduction: f } : s;
-    }),
-  };
-}
