@@ -103,7 +103,7 @@ export function experimentProblem(e: ParseError, fallbackPath = 'experiment'): P
 export function parseJobRecipe(
   text: string,
   o: {
-    stages?: { production?: boolean; battery?: boolean };
+    stages?: Parameters<typeof jobProblems>[2];
     readDriveCycle?: (source: string) => DriveCycle;
     /** `--set` overrides applied on top of the text before validation */
     overrides?: readonly RecipeOverride[];
@@ -166,7 +166,7 @@ export function recipeDriveCycleSources(recipe: Recipe): string[] {
 export function jobProblems(
   recipe: Recipe,
   driveCycles?: Readonly<Record<string, DriveCycle>>,
-  stages: { production?: boolean; battery?: boolean } = {},
+  stages: { production?: JobOptions['production']; battery?: boolean } = {},
 ): Problem[] {
   const out: Problem[] = [];
   const exp = recipeExperiment(recipe);
@@ -249,7 +249,11 @@ export function jobProblems(
     P = undefined; // reported by the recipe's own validation
   }
   if (P) {
-    const web_m = recipe.line.speed_m_per_min * 60 * P.duration_h;
+    // the run's own length (a run's duration_s / web_length_m override the recipe's duration_h, as in runJob)
+    const end = typeof stages.production === 'object' ? stages.production : {};
+    const v = recipe.line.speed_m_per_min;
+    const web_m =
+      end.web_length_m ?? (end.duration_s !== undefined ? (v * end.duration_s) / 60 : v * 60 * P.duration_h);
     const lanes = Math.max(
       0,
       Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
@@ -292,15 +296,22 @@ export function jobProblems(
               `${recipe.line.web_width_mm} mm web less ${P.edge_trim_mm} mm edge trim per side)`,
           });
       }
-    if (cells > JOB_LIMITS.productionCells)
+    if (cells > JOB_LIMITS.productionCells) {
+      const [field, length] =
+        end.web_length_m !== undefined
+          ? ['web_length_m', '']
+          : end.duration_s !== undefined
+            ? ['duration_s', ` for ${end.duration_s} s`]
+            : ['duration_h', ` for ${P.duration_h} h`];
       out.push({
-        path: 'production.duration_h',
+        path: `production.${field}`,
         problem: 'the production run would make too many cells',
         got:
-          `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min ` +
-          `for ${P.duration_h} h, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
-        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter duration_h, a slower line or larger cells`,
+          `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min` +
+          `${length}, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
+        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
       });
+    }
     for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
       const len = recipe.line.roll_length_m[k];
       if (web_m / len > JOB_LIMITS.rollChanges)
