@@ -22,7 +22,6 @@ import { addExamples } from './examples.ts';
 import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
-import type { RunOutput } from '../contract.ts';
 import type { Progress } from '../progress.ts';
 import { ExitStatus, inputError, loadRecipe, parseSeed, parseSetFlags, type LoadedRecipe } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
@@ -32,7 +31,7 @@ import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
-import { storedDetail } from '../run-record.ts';
+import { failedRunOutput, storedDetail } from '../run-record.ts';
 
 /** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
 export function firstNonFinite(v: unknown, path = 'output', depth = 0): string | undefined {
@@ -129,7 +128,7 @@ export async function runAndStore(
           seed,
           runId,
           status: 'failed',
-          output: failedOutput(runId, reason),
+          output: failedRunOutput(runId, reason),
         });
       } catch (e2) {
         // the store itself failed: say so, with the original reason first
@@ -152,23 +151,6 @@ export async function runAndStore(
     }
     throw e;
   }
-}
-
-/** The stored output of a failed run: the contract's required blocks, zeroed, and the reason. */
-function failedOutput(runId: string, reason: string): RunOutput {
-  return {
-    rollcell_version: ROLLCELL_VERSION,
-    run_id: runId,
-    design: {
-      cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
-      cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
-      anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
-      np_ratio: 0,
-      specific_energy_Wh_kg: 0,
-      energy_density_Wh_L: 0,
-    },
-    error: reason,
-  };
 }
 
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
