@@ -153,6 +153,14 @@ export async function runAndStore(
   }
 }
 
+/** `--limit <n>` of the list commands: a positive integer, or an InputError */
+function parseLimit(v: string): number {
+  const limit = Number(v);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw inputError('--limit', 'must be a positive integer', JSON.stringify(v), '1, 2, 3, …');
+  return limit;
+}
+
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
 export interface MainOptions {
   progress?: boolean;
@@ -292,9 +300,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .option('--limit <n>', 'how many', '20')
     .action(async (o: { db: string; limit: string }) => {
-      const limit = Number(o.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      const limit = parseLimit(o.limit);
       out(await withStore(o.db, async (s) => formatRunList(await s.listRuns({ limit }))));
     });
   runs
@@ -600,9 +606,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .option('--limit <n>', 'how many', '20')
     .action(async (o: { db: string; limit: string }) => {
-      const limit = Number(o.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      const limit = parseLimit(o.limit);
       const { studiesList } = await import('./study.ts');
       await studiesList(o.db, limit, out);
     });
