@@ -21,7 +21,7 @@ import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem } from '../../numerics/types.ts';
 import { isConstantFn, type BpxParticle, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
-import { arrhenius, resolveMesh, setPoint, validateControl, type LiquidMesh } from './common.ts';
+import { arrhenius, resolveMesh, setPoint, sphereShells, validateControl, type LiquidMesh } from './common.ts';
 import { lithiationWeight, THETA_OUT } from './dfn.ts';
 import { electrolyteTable, ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
 
@@ -136,17 +136,7 @@ export class BlendedSpmModel implements CellModel {
     for (const side of [0, 1] as const) {
       const el = side === 0 ? params.negative : params.positive;
       for (const p of el.particles) {
-        const dr = p.particleRadius_m / nr;
-        const faceCoef = new Float64Array(nr - 1);
-        const invVol = new Float64Array(nr);
-        const vol = new Float64Array(nr);
-        for (let i = 0; i < nr; i++) {
-          const rm = i * dr;
-          const rp = (i + 1) * dr;
-          vol[i] = (rp ** 3 - rm ** 3) / 3;
-          invVol[i] = 1 / vol[i]!;
-          if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
-        }
+        const { dr, faceCoef, invVol, vol } = sphereShells(p.particleRadius_m, nr);
         const ph: Phase = {
           name: p.name,
           side,

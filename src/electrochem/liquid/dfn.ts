@@ -44,6 +44,7 @@ import {
   resolveMesh,
   resolveThermal,
   setPoint as setPointImported,
+  sphereShells,
   stoichiometries,
   validateControl,
   type LiquidMesh,
@@ -242,17 +243,7 @@ export class DfnModel implements CellModel {
       }
     }
     const mkElec = (e: BpxElectrode, lithSign: 1 | -1): ElectrodeConst => {
-      const dr = e.particleRadius_m / nr;
-      const faceCoef = new Float64Array(nr - 1);
-      const invVol = new Float64Array(nr);
-      const vol = new Float64Array(nr);
-      for (let i = 0; i < nr; i++) {
-        const rm = i * dr;
-        const rp = (i + 1) * dr;
-        vol[i] = (rp ** 3 - rm ** 3) / 3;
-        invVol[i] = 1 / vol[i]!;
-        if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
-      }
+      const { dr, faceCoef, invVol, vol } = sphereShells(e.particleRadius_m, nr);
       return {
         e,
         cmax: e.maxConcentration_mol_m3,

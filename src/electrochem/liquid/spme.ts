@@ -23,6 +23,7 @@ import {
   resolveMesh,
   resolveThermal,
   setPoint as setPointImported,
+  sphereShells,
   stoichiometries,
   validateControl,
   type LiquidMesh,
@@ -91,17 +92,7 @@ function particleOcp(pt: Particle, th: number, T: number, Tref: number, I = 0, a
 }
 
 function mkParticle(e: BpxElectrode, nr: number, Tref: number, lithSign: 1 | -1, hysteresis = true): Particle {
-  const dr = e.particleRadius_m / nr;
-  const faceCoef = new Float64Array(nr - 1);
-  const invVol = new Float64Array(nr);
-  const vol = new Float64Array(nr);
-  for (let i = 0; i < nr; i++) {
-    const rm = i * dr;
-    const rp = (i + 1) * dr;
-    vol[i] = (rp ** 3 - rm ** 3) / 3;
-    invVol[i] = 1 / vol[i]!;
-    if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
-  }
+  const { dr, faceCoef, invVol, vol } = sphereShells(e.particleRadius_m, nr);
   return {
     e,
     cmax: e.maxConcentration_mol_m3,
