@@ -21,7 +21,7 @@ import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem } from '../../numerics/types.ts';
 import { isConstantFn, type BpxParticle, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
-import { arrhenius, resolveMesh, setPoint, sphereShells, validateControl, type LiquidMesh } from './common.ts';
+import { arrhenius, controlResidual, resolveMesh, sphereShells, validateControl, type LiquidMesh } from './common.ts';
 import { lithiationWeight, THETA_OUT } from './dfn.ts';
 import { electrolyteTable, ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
 
@@ -483,23 +483,7 @@ export class BlendedSpmModel implements CellModel {
     let V = 0;
     if (control.mode !== 'current' && control.mode !== 'rest')
       V = this.potential(y, this.sides[1][0]!, T, I) - this.potential(y, this.sides[0][0]!, T, I) + d;
-    switch (control.mode) {
-      case 'current':
-        out[this.iI] = I - setPoint(control, t);
-        break;
-      case 'rest':
-        out[this.iI] = I;
-        break;
-      case 'voltage':
-        out[this.iI] = V - setPoint(control, t);
-        break;
-      case 'power':
-        out[this.iI] = I * V - setPoint(control, t);
-        break;
-      case 'resistance':
-        out[this.iI] = V + I * setPoint(control, t);
-        break;
-    }
+    out[this.iI] = controlResidual(control, t, I, V);
   }
 
   private particleRhs(y: Float64Array, ph: Phase, j: number, T: number, out: Float64Array): void {

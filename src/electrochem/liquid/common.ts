@@ -275,3 +275,19 @@ export function checkModelParams(p: LiquidCellParams, model: 'dfn' | 'spme' | 's
   }
   if (out.length) throw new ProblemError(out);
 }
+
+/** the residual of the control equation at current I and terminal voltage V (the set point at t) */
+export function controlResidual(control: Control, t: number, I: number, V: number): number {
+  switch (control.mode) {
+    case 'current':
+      return I - setPoint(control, t);
+    case 'voltage':
+      return V - setPoint(control, t);
+    case 'power':
+      return I * V - setPoint(control, t);
+    case 'resistance':
+      return V + I * setPoint(control, t);
+    case 'rest':
+      return I;
+  }
+}

@@ -39,6 +39,7 @@ import type { DaeProblem, JacobianSink, JacobianStructure } from '../../numerics
 import { isConstantFn, type BpxElectrode, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
 import {
   arrhenius as arrheniusImported,
+  controlResidual as controlResidualImported,
   dfdx as dfdxImported,
   ocp as ocpImported,
   resolveMesh,
@@ -64,6 +65,7 @@ const F = FARADAY;
 const arrhenius = arrheniusImported;
 const ocp = ocpImported;
 const setPoint = setPointImported;
+const controlResidual = controlResidualImported;
 const dfdx = dfdxImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
@@ -696,26 +698,11 @@ export class DfnModel implements CellModel {
     out[this.iPs[0]!] = y[this.iPs[0]!]!;
     // control
     const V = y[last]! + (I * this.rColl) / this.area_m2;
-    out[this.iI] = this.controlResidual(control, t, I, V);
+    out[this.iI] = controlResidual(control, t, I, V);
     if (this.iT >= 0) {
       const th = this.thermal!;
       const Q = I * V - this.area_m2 * heatRxn; // W
       out[this.iT] = (Q - th.hA_W_K * (T - th.ambient_K)) / th.heatCapacity_J_K;
-    }
-  }
-
-  private controlResidual(control: Control, t: number, I: number, V: number): number {
-    switch (control.mode) {
-      case 'current':
-        return I - setPoint(control, t);
-      case 'voltage':
-        return V - setPoint(control, t);
-      case 'power':
-        return I * V - setPoint(control, t);
-      case 'resistance':
-        return V + I * setPoint(control, t);
-      case 'rest':
-        return I;
     }
   }
 

@@ -20,6 +20,7 @@ import { isConstantFn, type BpxElectrode, type LiquidCellParams, type PropertyFn
 import { THETA_OUT } from './dfn.ts';
 import {
   arrhenius as arrheniusImported,
+  controlResidual as controlResidualImported,
   resolveMesh,
   resolveThermal,
   setPoint as setPointImported,
@@ -43,6 +44,7 @@ import {
 const F = FARADAY;
 const arrhenius = arrheniusImported;
 const setPoint = setPointImported;
+const controlResidual = controlResidualImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
@@ -537,23 +539,7 @@ export class SpmeModel implements CellModel {
     }
     const needV = control.mode !== 'current' && control.mode !== 'rest';
     const V = needV || this.iT >= 0 ? this.voltage(y) : 0;
-    switch (control.mode) {
-      case 'current':
-        out[this.iI] = I - setPoint(control, t);
-        break;
-      case 'rest':
-        out[this.iI] = I;
-        break;
-      case 'voltage':
-        out[this.iI] = V - setPoint(control, t);
-        break;
-      case 'power':
-        out[this.iI] = I * V - setPoint(control, t);
-        break;
-      case 'resistance':
-        out[this.iI] = V + I * setPoint(control, t);
-        break;
-    }
+    out[this.iI] = controlResidual(control, t, I, V);
     if (this.iT >= 0) {
       const th = this.thermal!;
       const p = this.params;
