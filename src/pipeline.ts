@@ -53,6 +53,7 @@ import { experimentSizeProblems } from './cycler/limits.ts';
 import { parseProduction, parseVariability } from './process/production/config.ts';
 import { ProblemError, type Problem } from './problems.ts';
 import { parseRecipeText, type RecipeOverride } from './recipe/parse.ts';
+import { mm, toAh, toCelsius, toUm } from './units/index.ts';
 
 /**
  * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
@@ -257,7 +258,7 @@ export function jobProblems(
       0,
       Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
     );
-    const cells = (web_m / (recipe.cell.length_mm * 1e-3)) * lanes;
+    const cells = (web_m / mm(recipe.cell.length_mm)) * lanes;
     // what the production run checks when it starts (process/line.ts), found up front so that validate
     // and run agree: a lane must fit, and a cross-direction profile has one value per lane
     if (2 * P.edge_trim_mm >= recipe.line.web_width_mm)
@@ -533,7 +534,6 @@ export function runCycling(
   const fa = core && initialSoc === 0 ? assessFirstCycle(core, exp) : null;
   if (fa && core) {
     const g = (q: number): number => r6(perGram(q, core.cathodeActiveMass_kg));
-    const um = (m: number): number => r6(m * 1e6);
     block['first_cycle_loss'] = {
       charge_mAh_g: g(fa.loss.charge_C),
       discharge_mAh_g: g(fa.loss.discharge_C),
@@ -555,8 +555,8 @@ export function runCycling(
     const pl = fa.plating;
     block['plating'] = {
       plated: pl.plated,
-      max_plated_li_um: um(pl.maxPlated_m),
-      end_plated_li_um: um(pl.endPlated_m),
+      max_plated_li_um: r6(toUm(pl.maxPlated_m)),
+      end_plated_li_um: r6(toUm(pl.endPlated_m)),
       onset_s: pl.onset_s === null ? null : r6(pl.onset_s),
       min_anode_potential_V: Number.isFinite(pl.minAnodePotential_V) ? r6(pl.minAnodePotential_V) : null,
       max_plating_current_mA_cm2: r6(pl.maxPlatingCurrent_A_m2 / 10),
@@ -570,7 +570,7 @@ export function runCycling(
     if (fa.np.np < 1)
       notes.push(
         `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} ` +
-          `(Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${(core.T - 273.15).toFixed(0)} °C): ` +
+          `(Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${toCelsius(core.T).toFixed(0)} °C): ` +
           (fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'),
       );
   }
@@ -581,7 +581,7 @@ export function runCycling(
       t_s: s.time_s,
       voltage_V: s.voltage_V,
       current_A: s.current_A,
-      capacity_Ah: s.charge_C.map((q, i) => (q - (s.discharge_C[i] ?? 0)) / 3600),
+      capacity_Ah: s.charge_C.map((q, i) => toAh(q - (s.discharge_C[i] ?? 0))),
     },
   ];
   const cycles: ReportCycle[] = [];
@@ -660,8 +660,8 @@ export function runCycling(
       const R = ag.resistance_ohm[i]!;
       cycles.push({
         index: i + 1,
-        discharge_Ah: q / 3600,
-        charge_Ah: ch / 3600,
+        discharge_Ah: toAh(q),
+        charge_Ah: toAh(ch),
         ce: ch > 0 ? q / ch : 0,
         ...(Number.isFinite(R) ? { resistance_mOhm: R * 1000 } : {}),
       });
@@ -677,8 +677,8 @@ export function runCycling(
       cycles: n,
       cycles_requested: c.ageing_cycles,
       capacity_retention_pct: r6((ag.retention[n - 1] ?? NaN) * 100),
-      first_discharge_Ah: r6((ag.discharge_C[0] ?? 0) / 3600),
-      last_discharge_Ah: r6((ag.discharge_C[n - 1] ?? 0) / 3600),
+      first_discharge_Ah: r6(toAh(ag.discharge_C[0] ?? 0)),
+      last_discharge_Ah: r6(toAh(ag.discharge_C[n - 1] ?? 0)),
       // DC resistance from the voltage step at the start of each discharge (instantaneous: ohmic, interphase, charge transfer)
       dc_resistance_first_mOhm: fin(R0 * 1000),
       dc_resistance_last_mOhm: fin(R1 * 1000),
