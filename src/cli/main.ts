@@ -22,7 +22,6 @@ import { addExamples } from './examples.ts';
 import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
-import type { RunOutput } from '../contract.ts';
 import type { Progress } from '../progress.ts';
 import { ExitStatus, inputError, loadRecipe, parseSeed, parseSetFlags, type LoadedRecipe } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
@@ -32,7 +31,7 @@ import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
-import { storedDetail } from '../run-record.ts';
+import { failedRunOutput, storedDetail } from '../run-record.ts';
 
 /** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
 export function firstNonFinite(v: unknown, path = 'output', depth = 0): string | undefined {
@@ -129,7 +128,7 @@ export async function runAndStore(
           seed,
           runId,
           status: 'failed',
-          output: failedOutput(runId, reason),
+          output: failedRunOutput(runId, reason),
         });
       } catch (e2) {
         // the store itself failed: say so, with the original reason first
@@ -154,21 +153,12 @@ export async function runAndStore(
   }
 }
 
-/** The stored output of a failed run: the contract's required blocks, zeroed, and the reason. */
-function failedOutput(runId: string, reason: string): RunOutput {
-  return {
-    rollcell_version: ROLLCELL_VERSION,
-    run_id: runId,
-    design: {
-      cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
-      cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
-      anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
-      np_ratio: 0,
-      specific_energy_Wh_kg: 0,
-      energy_density_Wh_L: 0,
-    },
-    error: reason,
-  };
+/** `--limit <n>` of the list commands: a positive integer, or an InputError */
+function parseLimit(v: string): number {
+  const limit = Number(v);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw inputError('--limit', 'must be a positive integer', JSON.stringify(v), '1, 2, 3, …');
+  return limit;
 }
 
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
@@ -310,9 +300,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .option('--limit <n>', 'how many', '20')
     .action(async (o: { db: string; limit: string }) => {
-      const limit = Number(o.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      const limit = parseLimit(o.limit);
       out(await withStore(o.db, async (s) => formatRunList(await s.listRuns({ limit }))));
     });
   runs
@@ -618,9 +606,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .option('--limit <n>', 'how many', '20')
     .action(async (o: { db: string; limit: string }) => {
-      const limit = Number(o.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw inputError('--limit', 'must be a positive integer', JSON.stringify(o.limit), '1, 2, 3, …');
+      const limit = parseLimit(o.limit);
       const { studiesList } = await import('./study.ts');
       await studiesList(o.db, limit, out);
     });
