@@ -87,7 +87,8 @@ export function ageingValidity(o: {
       value: toCelsius(o.temperature_K),
       allowed: `${toCelsius(cov.temperature_K[0])}–${toCelsius(cov.temperature_K[1])} °C (fitted ageing data)`,
       text:
-        `outside validity: ageing at ${toCelsius(o.temperature_K).toFixed(1)} °C, the fitted ageing data are at ${toCelsius(cov.temperature_K[0])}–${toCelsius(cov.temperature_K[1])} °C ` +
+        `outside validity: ageing at ${toCelsius(o.temperature_K).toFixed(1)} °C, ` +
+        `the fitted ageing data are at ${toCelsius(cov.temperature_K[0])}–${toCelsius(cov.temperature_K[1])} °C ` +
         '(the Arrhenius factor, Ea an assumption, extrapolates)',
     });
   if (o.stackPressure_Pa > cov.stackPressure_Pa[1])
@@ -95,7 +96,9 @@ export function ageingValidity(o: {
       quantity: 'stack_pressure',
       value: o.stackPressure_Pa / 1e6,
       allowed: `${cov.stackPressure_Pa[0] / 1e6}–${cov.stackPressure_Pa[1] / 1e6} MPa`,
-      text: `outside validity: ${(o.stackPressure_Pa / 1e6).toFixed(0)} MPa is above the fitted pressure series (${cov.stackPressure_Pa[0] / 1e6}–${cov.stackPressure_Pa[1] / 1e6} MPa)`,
+      text:
+        `outside validity: ${(o.stackPressure_Pa / 1e6).toFixed(0)} MPa is above the fitted pressure series ` +
+        `(${cov.stackPressure_Pa[0] / 1e6}–${cov.stackPressure_Pa[1] / 1e6} MPa)`,
     });
   if (o.cycles > cov.cycles)
     out.push({
