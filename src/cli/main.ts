@@ -178,7 +178,7 @@ const LINE_DATA_OPTION = [
 const SET_OPTION = [
   '--set <path=value>',
   'override a recipe field, validated like the file (repeatable; paths as in `rollcell schema`), e.g. --set stations.240.force_N=450',
-  (v: string, prev: string[] = []) => [...prev, v],
+  collectSet,
 ] as const;
 
 export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
