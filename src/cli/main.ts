@@ -464,7 +464,8 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .argument('<recipe>', 'recipe YAML file')
     .option('--out <file.json>', 'write the BPX file there (else the document goes to stdout)')
     .option('--json', 'print the summary as JSON (with --out)')
-    .action(async (file: string, o: { out?: string; json?: boolean }) => {
+    .option('--force', 'replace an existing --out file (never the recipe or a database)')
+    .action(async (file: string, o: { out?: string; json?: boolean; force?: boolean }) => {
       const { bpxExportCommand } = await import('./bpx.ts');
       await bpxExportCommand(file, o, out);
     });
