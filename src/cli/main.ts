@@ -493,6 +493,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('--samples <n>', 'with --method mcmc: chain length', '20000')
     .option('--seed <n>', 'seed of cmaes and mcmc', '1')
     .option('--out <fitted.json>', 'write the fitted BPX document there')
+    .option('--force', 'replace an existing --out file (never an input or a database)')
     .option('--json', 'print the result as JSON')
     .action(async (o: import('./fit.ts').FitCliOptions) => {
       const { fitCommand } = await import('./fit.ts');
