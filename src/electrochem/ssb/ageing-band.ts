@@ -17,6 +17,7 @@ import { cycleAgeing, type AgeingRunResult, type CycleCutoffs } from './cycle.ts
 import type { SsbCellParams } from './params.ts';
 import { createSpme } from './spme.ts';
 import { problem } from '../../problems.ts';
+import { toCelsius } from '../../units/index.ts';
 
 /** the conditions the fitted ageing data cover (data/ageing/datasets.json: Yan 2026, Liu 2022) */
 export const AGEING_DATA_COVERAGE = {
@@ -55,10 +56,10 @@ export function ageingValidity(o: {
   if (o.temperature_K < cov.temperature_K[0] || o.temperature_K > cov.temperature_K[1])
     out.push({
       quantity: 'temperature',
-      value: o.temperature_K - 273.15,
-      allowed: `${cov.temperature_K[0] - 273.15}–${cov.temperature_K[1] - 273.15} °C (fitted ageing data)`,
+      value: toCelsius(o.temperature_K),
+      allowed: `${toCelsius(cov.temperature_K[0])}–${toCelsius(cov.temperature_K[1])} °C (fitted ageing data)`,
       text:
-        `outside validity: ageing at ${(o.temperature_K - 273.15).toFixed(1)} °C, the fitted ageing data are at 20–30 °C ` +
+        `outside validity: ageing at ${toCelsius(o.temperature_K).toFixed(1)} °C, the fitted ageing data are at 20–30 °C ` +
         '(the Arrhenius factor, Ea an assumption, extrapolates)',
     });
   if (o.stackPressure_Pa > cov.stackPressure_Pa[1])
