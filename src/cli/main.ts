@@ -26,7 +26,6 @@ import type { Progress } from '../progress.ts';
 import { ExitStatus, inputError, loadRecipe, parseSeed, parseSetFlags, type LoadedRecipe } from './input.ts';
 import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
 import { maskSpec } from '../store/index.ts';
-import { collectSet } from './set.ts';
 import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
@@ -174,11 +173,14 @@ const LINE_DATA_OPTION = [
   "CSV of measured gauge/force/temperature series replacing the simulated variability of the production run (overrides the recipe's production.line_data)",
 ] as const;
 
+/** commander's collector of a repeatable option (`--set`, `--experiment`, `--data`) */
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
 /** `--set <path=value>` (repeatable): every command that takes a recipe */
 const SET_OPTION = [
   '--set <path=value>',
   'override a recipe field, validated like the file (repeatable; paths as in `rollcell schema`), e.g. --set stations.240.force_N=450',
-  (v: string, prev: string[] = []) => [...prev, v],
+  collect,
 ] as const;
 
 export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Command {
@@ -338,7 +340,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option(
       '--what <table>',
       'cells, cycles, series or spc (repeatable or comma-separated; default: everything)',
-      (v: string, prev: string[] = []) => [...prev, v],
+      collect,
     )
     .option('--out <file>', 'write to this file (written completely, then renamed into place) instead of stdout')
     .option('--force', 'overwrite an existing --out file')
@@ -389,11 +391,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     )
     .requiredOption('--cell <file>', 'recipe YAML or BPX JSON')
     .requiredOption('--model <model>', 'p2d, spme, spm (recipe) or dfn, spme, spm (BPX)')
-    .option(
-      '--experiment <step>',
-      'an experiment step (repeatable), PyBaMM syntax',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
+    .option('--experiment <step>', 'an experiment step (repeatable), PyBaMM syntax', collect)
     .option(
       '--experiment-file <file>',
       "PyBaMM's experiment structure: YAML/JSON (list of steps and cycles, Experiment.to_config) " +
@@ -464,12 +462,12 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .argument('<recipe>', 'recipe YAML file')
     .option('--out <file.json>', 'write the BPX file there (else the document goes to stdout)')
     .option('--json', 'print the summary as JSON (with --out)')
-    .action(async (file: string, o: { out?: string; json?: boolean }) => {
+    .option('--force', 'replace an existing --out file (never the recipe or a database)')
+    .action(async (file: string, o: { out?: string; json?: boolean; force?: boolean }) => {
       const { bpxExportCommand } = await import('./bpx.ts');
       await bpxExportCommand(file, o, out);
     });
 
-  const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
   program
     .command('fit')
     .description(
@@ -492,6 +490,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('--samples <n>', 'with --method mcmc: chain length', '20000')
     .option('--seed <n>', 'seed of cmaes and mcmc', '1')
     .option('--out <fitted.json>', 'write the fitted BPX document there')
+    .option('--force', 'replace an existing --out file (never an input or a database)')
     .option('--json', 'print the result as JSON')
     .action(async (o: import('./fit.ts').FitCliOptions) => {
       const { fitCommand } = await import('./fit.ts');
@@ -555,7 +554,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
       .option('--out <dir>', 'directory for the HTML study report', 'out')
       .option('--workers <n>', 'worker threads (default: every core; 0 = this thread)')
-      .option('--set <path=value>', 'change a recipe value for every point (repeatable)', collectSet)
+      .option('--set <path=value>', 'change a recipe value for every point (repeatable)', collect)
       .option('--csv <file>', 'write the table of points as CSV')
       .option('--xlsx <file>', 'write the table of points as XLSX')
       .option('--parquet <file>', 'write the table of points as Parquet')

@@ -29,7 +29,7 @@
  * cell (tested against the P2D in test/electrochem-ssb). The SPM additionally neglects the ohmic drop,
  * so its voltage error grows like i·(L_c/3κ + L_s/κ_sep).
  */
-import { F } from '../../materials/constants.ts';
+import { F, R } from '../../materials/constants.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing } from './ageing.ts';
@@ -104,7 +104,7 @@ export class SsbSpme implements FullCellModel {
   get validity(): Validity {
     const d = this.core.d;
     const c = this.core.p.cathode;
-    const rct = d.Rc + (8.314462618 * this.core.T) / (F * d.j0c);
+    const rct = d.Rc + (R * this.core.T) / (F * d.j0c);
     const nu2 = (d.aCath * c.thickness_m ** 2 * (1 / d.kappaEff + 1 / d.sigmaEff)) / rct;
     return {
       nu2,
