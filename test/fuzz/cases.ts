@@ -11,7 +11,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { main } from '../../src/cli/main.ts';
 import { ProblemError } from '../../src/problems.ts';
 import { parseBdfCsv, parseDriveCycleCsv } from '../../src/cycler/bdf.ts';
 import { parseProfileCsv as parseCurrentProfile, ProfileCsvError } from '../../src/electrochem/liquid/profile-csv.ts';
@@ -34,6 +33,7 @@ import {
   mutatedRecipeText,
   validRecipe,
 } from './generate.ts';
+import { cli } from '../helpers.ts';
 
 export type Outcome = 'ok' | 'handled' | 'internal';
 export interface CaseResult {
@@ -57,25 +57,6 @@ export function messageProblems(stderr: string): string[] {
     else if (INTERNAL_PATH.test(line)) bad.push(`names an internal path: ${line.slice(0, 300)}`);
   }
   return bad;
-}
-
-/** Runs the CLI in this process, capturing stdout and stderr. */
-export async function cliInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const orig = process.stderr.write.bind(process.stderr);
-  (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => {
-    stderr += s;
-    return true;
-  };
-  try {
-    const code = await main(args, (s) => {
-      stdout += s + '\n';
-    });
-    return { code, stdout, stderr };
-  } finally {
-    (process.stderr as unknown as { write: typeof orig }).write = orig;
-  }
 }
 
 function classifyCli(r: { code: number; stdout: string; stderr: string }): CaseResult {
@@ -127,18 +108,18 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
   switch (family) {
     case 'validate': {
       const f = tmpFile(dir, 'mutant.yaml', mutatedRecipeText(seed, index));
-      return classifyCli(await cliInProcess(['validate', f]));
+      return classifyCli(await cli(['validate', f]));
     }
     case 'run': {
       const v = validRecipe(seed, index);
       const f = tmpFile(dir, 'valid.yaml', v.text);
       // what validate refuses is refused alike by run (one validation): no need to run it
-      const checked = classifyCli(await cliInProcess(['validate', f]));
+      const checked = classifyCli(await cli(['validate', f]));
       if (checked.outcome !== 'ok') return { ...checked, detail: `validate: ${checked.detail}` };
       const args = ['run', f, '--db', ':memory:', '--out', join(dir, 'out'), '--seed', String(index % 1000)];
       if (!(v.object.production && rng.chance(0.3))) args.push('--no-production');
       if (!(v.object.battery && rng.chance(0.2))) args.push('--no-battery');
-      const r = classifyCli(await cliInProcess(args));
+      const r = classifyCli(await cli(args));
       // validate said ok: a refusal now is a late one (allowed when it names the user's field)
       return {
         ...r,
@@ -152,13 +133,13 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
         const f = tmpFile(dir, 'm.csv', text);
         const bpx = bpxAvailable() ? BPX_PATH : undefined;
         if (base === 3)
-          return classifyCli(await cliInProcess(['battery', cheapRecipe(dir), '--profile', 'csv', '--profile-csv', f]));
+          return classifyCli(await cli(['battery', cheapRecipe(dir), '--profile', 'csv', '--profile-csv', f]));
         if (!bpx) return { outcome: 'ok', detail: 'skipped (no BPX file beside the checkout)' };
         if (base === 1)
-          return classifyCli(await cliInProcess(['cycle', '--cell', bpx, '--model', 'spm', '--current-profile', f]));
+          return classifyCli(await cli(['cycle', '--cell', bpx, '--model', 'spm', '--current-profile', f]));
         if (base === 0)
           return classifyCli(
-            await cliInProcess([
+            await cli([
               'cycle',
               '--cell',
               bpx,
@@ -169,7 +150,7 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
             ]),
           );
         return classifyCli(
-          await cliInProcess([
+          await cli([
             'cycle',
             '--cell',
             bpx,
@@ -217,7 +198,7 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
       if (rng.chance(0.08)) {
         const f = tmpFile(dir, 'm.json', text);
         return classifyCli(
-          await cliInProcess(['cycle', '--cell', f, '--model', 'spm', '--experiment', 'Discharge at 1C until 2.7 V']),
+          await cli(['cycle', '--cell', f, '--model', 'spm', '--experiment', 'Discharge at 1C until 2.7 V']),
         );
       }
       try {
