@@ -135,33 +135,12 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
         if (base === 3)
           return classifyCli(await cli(['battery', cheapRecipe(dir), '--profile', 'csv', '--profile-csv', f]));
         if (!bpx) return { outcome: 'ok', detail: 'skipped (no BPX file beside the checkout)' };
-        if (base === 1)
-          return classifyCli(await cli(['cycle', '--cell', bpx, '--model', 'spm', '--current-profile', f]));
-        if (base === 0)
-          return classifyCli(
-            await cli([
-              'cycle',
-              '--cell',
-              bpx,
-              '--model',
-              'spm',
-              '--experiment',
-              `Run drive cycle from ${f} as current`,
-            ]),
-          );
-        return classifyCli(
-          await cli([
-            'cycle',
-            '--cell',
-            bpx,
-            '--model',
-            'spm',
-            '--experiment',
-            'Discharge at 1C for 3 minutes',
-            '--compare',
-            f,
-          ]),
-        );
+        // the BPX cell's SPM with the CSV as a current profile, a drive cycle or a measurement to compare
+        const cycle = async (...opts: string[]) =>
+          classifyCli(await cli(['cycle', '--cell', bpx, '--model', 'spm', ...opts]));
+        if (base === 1) return cycle('--current-profile', f);
+        if (base === 0) return cycle('--experiment', `Run drive cycle from ${f} as current`);
+        return cycle('--experiment', 'Discharge at 1C for 3 minutes', '--compare', f);
       }
       // the four readers directly: an error value or their own error type, never anything else
       try {
