@@ -6,23 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { cli, patentObject } from '../helpers.ts';
+import { cli, quickRecipeFile } from '../helpers.ts';
 import { testPostgres } from '../support/postgres.ts';
 import { escapeControls, escapeJsonControls, redactSecrets } from '../../src/io/text.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollcell-output-'));
-function quickRecipe(name: string, edit: (r: Record<string, any>) => void = () => {}): string {
-  const r = patentObject();
-  r.cycling = { ...(r.cycling ?? {}), ageing_cycles: 0, rate_capability: false };
-  edit(r);
-  const f = join(dir, name);
-  writeFileSync(f, stringify(r));
-  return f;
-}
+const quickRecipe = (name: string, edit?: (r: Record<string, any>) => void): string => quickRecipeFile(dir, name, edit);
 
 const ESC = '\u001b]0;PWNED-TITLE\u0007 \u001b[2J\u001b[31mRED\u001b[0m \u001b]52;c;cHduZWQ=\u0007 \u202e \u0085';
 // raw control characters a terminal would act on (C0 except tab/newline, DEL, C1, bidi overrides)
