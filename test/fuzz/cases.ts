@@ -25,7 +25,6 @@ import { runExperiment } from '../../src/cycler/machine.ts';
 import { EcmModel } from '../../src/cycler/ecm.ts';
 import {
   FuzzRng,
-  bpxAvailable,
   experimentSteps,
   exampleObject,
   mutatedBpx,
@@ -33,7 +32,7 @@ import {
   mutatedRecipeText,
   validRecipe,
 } from './generate.ts';
-import { cli } from '../helpers.ts';
+import { BPX_FIXTURE, cli } from '../helpers.ts';
 
 export type Outcome = 'ok' | 'handled' | 'internal';
 export interface CaseResult {
@@ -80,8 +79,6 @@ function tmpFile(dir: string, name: string, text: string): string {
   writeFileSync(f, text);
   return f;
 }
-
-const BPX_PATH = new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url).pathname;
 
 /** A cheap recipe for the CLI cases that need one (no ageing, no rate capability, a 2-cell pack). */
 function cheapRecipe(dir: string): string {
@@ -131,13 +128,11 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
       if (rng.chance(0.1)) {
         // through the CLI: the file options that read these formats
         const f = tmpFile(dir, 'm.csv', text);
-        const bpx = bpxAvailable() ? BPX_PATH : undefined;
         if (base === 3)
           return classifyCli(await cli(['battery', cheapRecipe(dir), '--profile', 'csv', '--profile-csv', f]));
-        if (!bpx) return { outcome: 'ok', detail: 'skipped (no BPX file beside the checkout)' };
         // the BPX cell's SPM with the CSV as a current profile, a drive cycle or a measurement to compare
         const cycle = async (...opts: string[]) =>
-          classifyCli(await cli(['cycle', '--cell', bpx, '--model', 'spm', ...opts]));
+          classifyCli(await cli(['cycle', '--cell', BPX_FIXTURE, '--model', 'spm', ...opts]));
         if (base === 1) return cycle('--current-profile', f);
         if (base === 0) return cycle('--experiment', `Run drive cycle from ${f} as current`);
         return cycle('--experiment', 'Discharge at 1C for 3 minutes', '--compare', f);
@@ -172,7 +167,6 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
       }
     }
     case 'bpx': {
-      if (!bpxAvailable()) return { outcome: 'ok', detail: 'skipped (no BPX file beside the checkout)' };
       const text = mutatedBpx(seed, index);
       if (rng.chance(0.08)) {
         const f = tmpFile(dir, 'm.json', text);

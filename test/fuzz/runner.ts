@@ -29,6 +29,7 @@ import { stringify } from 'yaml';
 import { FuzzRng, exampleObject } from './generate.ts';
 import { IN_PROCESS_FAMILIES, messageProblems, type InProcessFamily, type Outcome } from './cases.ts';
 import { openStore } from '../../src/store/index.ts';
+import { BPX_FIXTURE } from '../helpers.ts';
 
 export const PROCESS_FAMILIES = ['cli-files', 'kill9-sqlite', 'kill9-postgres', 'concurrent'] as const;
 export type Family = InProcessFamily | (typeof PROCESS_FAMILIES)[number];
@@ -306,15 +307,13 @@ async function cliFilesCase(
     join(d, 'no', 'such', 'x.csv'),
     '',
   ];
-  const bpx = fileURLToPath(new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url));
   const which = rng.int(9);
   let args: string[];
   const hin = rng.pick(hostileIn);
   const hout = rng.pick(hostileOut);
   if (which === 0) args = ['validate', hin];
   else if (which === 1) args = ['cycle', '--cell', hin, '--model', 'spm'];
-  else if (which === 2)
-    args = ['cycle', '--cell', existsSync(bpx) ? bpx : recipe, '--model', 'spm', '--current-profile', hin];
+  else if (which === 2) args = ['cycle', '--cell', BPX_FIXTURE, '--model', 'spm', '--current-profile', hin];
   else if (which === 3) args = ['cycle', '--cell', recipe, '--model', 'spm', '--compare', hin];
   else if (which === 4) args = ['battery', recipe, '--profile', 'csv', '--profile-csv', hin];
   else if (which === 5)
