@@ -247,10 +247,15 @@ function classifyProc(p: Proc): { verdict: Verdict; detail: string } {
   return { verdict: 'handled', detail: `exit ${p.code}` };
 }
 
-function cheapRecipeText(rng: FuzzRng): string {
+/** A process case's own folder `dir/name` with a cheap recipe in it (quick cycling). */
+function caseFolder(dir: string, name: string, rng: FuzzRng): { d: string; recipe: string } {
   const r = exampleObject(rng.pick(['patent-line.yaml', 'with-al-collector.yaml']));
   r.cycling = { ...(r.cycling ?? {}), ageing_cycles: 0, rate_capability: false };
-  return stringify(r);
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  const recipe = join(d, 'recipe.yaml');
+  writeFileSync(recipe, stringify(r));
+  return { d, recipe };
 }
 
 /** hostile file arguments and output paths: exit 0 or 2 quickly, no input or database changed */
@@ -261,10 +266,7 @@ async function cliFilesCase(
   timeout_s: number,
 ): Promise<{ verdict: Verdict; detail: string }> {
   const rng = new FuzzRng(seed, index + 3_000_000);
-  const d = join(dir, `cli-${index}`);
-  mkdirSync(d, { recursive: true });
-  const recipe = join(d, 'recipe.yaml');
-  writeFileSync(recipe, cheapRecipeText(rng));
+  const { d, recipe } = caseFolder(dir, `cli-${index}`, rng);
   const db = join(d, 'runs.db');
   const s = await openStore(db);
   await s.close();
@@ -369,10 +371,7 @@ async function kill9Case(
   timeout_s: number,
 ): Promise<{ verdict: Verdict; detail: string }> {
   const rng = new FuzzRng(seed, index + 4_000_000);
-  const d = join(dir, `kill-${index}`);
-  mkdirSync(d, { recursive: true });
-  const recipe = join(d, 'recipe.yaml');
-  writeFileSync(recipe, cheapRecipeText(rng));
+  const { d, recipe } = caseFolder(dir, `kill-${index}`, rng);
   // a committed run first
   const first = await runCli(['run', recipe, '--db', db, '--out', join(d, 'out'), '--no-battery', '--json'], timeout_s)
     .done;
@@ -430,10 +429,7 @@ async function concurrentCase(
   timeout_s: number,
 ): Promise<{ verdict: Verdict; detail: string }> {
   const rng = new FuzzRng(seed, index + 5_000_000);
-  const d = join(dir, `conc-${index}`);
-  mkdirSync(d, { recursive: true });
-  const recipe = join(d, 'recipe.yaml');
-  writeFileSync(recipe, cheapRecipeText(rng));
+  const { d, recipe } = caseFolder(dir, `conc-${index}`, rng);
   const s0 = await openStore(db);
   const before = (await s0.listRuns({ limit: 1000 })).length;
   await s0.close();
