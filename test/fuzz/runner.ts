@@ -362,7 +362,7 @@ async function cliFilesCase(
   return { verdict: v.verdict, detail: `${v.detail}: rollcell ${args.map((a) => JSON.stringify(a)).join(' ')}` };
 }
 
-/** kill -9 of `rollcell run` at a random moment; the database keeps its earlier run whole and no half run */
+/** kill -9 of `rollcell run` at a random moment of it; the database keeps its earlier run whole and no half run */
 async function kill9Case(
   db: string,
   seed: number,
@@ -373,8 +373,10 @@ async function kill9Case(
   const rng = new FuzzRng(seed, index + 4_000_000);
   const { d, recipe } = caseFolder(dir, `kill-${index}`, rng);
   // a committed run first
+  const t0 = Date.now();
   const first = await runCli(['run', recipe, '--db', db, '--out', join(d, 'out'), '--no-battery', '--json'], timeout_s)
     .done;
+  const firstRun_ms = Date.now() - t0;
   if (first.code !== 0)
     return { ...classifyProc(first), detail: `the first run failed: ${first.stderr.slice(0, 200)}` };
   const keptId = (JSON.parse(first.stdout) as { run_id: string }).run_id;
@@ -382,7 +384,8 @@ async function kill9Case(
   const kept = await s0.exportRun(keptId);
   const before = (await s0.listRuns({ limit: 1000 })).length;
   await s0.close();
-  const delay_ms = 200 + rng.int(6000);
+  // the moment: anywhere in the second, identical run (start-up, line, cycling, shift, the save at its end)
+  const delay_ms = Math.round(rng.next() * firstRun_ms);
   const { child, done } = runCli(['run', recipe, '--db', db, '--out', join(d, 'out'), '--no-battery'], timeout_s);
   const t = setTimeout(() => child.kill('SIGKILL'), delay_ms);
   const p = await done;
