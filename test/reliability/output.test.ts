@@ -44,7 +44,7 @@ test('terminal escapes in a recipe name and in an unknown key are printed escape
     r.name = `T ${ESC}`;
     r.description = ESC;
   });
-  const run = await cli([
+  const runArgs = [
     'run',
     named,
     '--db',
@@ -53,21 +53,12 @@ test('terminal escapes in a recipe name and in an unknown key are printed escape
     join(dir, 'out'),
     '--no-production',
     '--no-battery',
-  ]);
+  ];
+  const run = await cli(runArgs);
   assert.equal(run.code, 0, run.stderr);
   assert.doesNotMatch(run.stdout + run.stderr, RAW, 'no raw control character on stdout/stderr');
   assert.match(run.stdout, /\\u001b\]0;PWNED-TITLE/);
-  const j = await cli([
-    'run',
-    named,
-    '--json',
-    '--db',
-    join(dir, 'esc.db'),
-    '--out',
-    join(dir, 'out'),
-    '--no-production',
-    '--no-battery',
-  ]);
+  const j = await cli([...runArgs, '--json']);
   assert.equal(j.code, 0, j.stderr);
   assert.doesNotMatch(j.stdout, RAW);
   const shown = await cli([
