@@ -45,12 +45,15 @@ test('fault classification: restarts and dropped connections are transient; conf
   );
   assert.equal(v, 'done');
   assert.deepEqual(delays, [1, 2], 'exponential back-off');
+  let permanentCalls = 0;
   await assert.rejects(
     withRetries(async () => {
+      permanentCalls++;
       throw err('3D000');
     }),
     /x/,
   );
+  assert.equal(permanentCalls, 1, 'a configuration error is not retried');
 });
 
 test('[postgres] a server restart while a run is being saved: the save is retried and lands exactly once', async (t) => {
