@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { main } from '../src/cli/main.ts';
@@ -11,6 +13,17 @@ export const patentObject = (): Record<string, any> => parse(PATENT_YAML) as Rec
 export const BPX_FIXTURE = fileURLToPath(
   new URL('./electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url),
 );
+
+/**
+ * A fresh folder `<tmpdir>/<prefix>XXXXXX` that is deleted when the calling test file's tests have ended, so a
+ * test run leaves nothing behind (the CLI tests' folders, with their stores and reports, held ~20 MB each). Set
+ * ROLLCELL_KEEP_TEST_DIRS=1 to keep them, e.g. to look at a failing run's output.
+ */
+export function testDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (process.env['ROLLCELL_KEEP_TEST_DIRS'] !== '1') after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /**
  * The patent example with quick cycling (no ageing cycles, no rate-capability search), edited, written

@@ -4,13 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { cli, inputError, patentObject } from '../helpers.ts';
+import { cli, inputError, patentObject, testDir } from '../helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-extremes-'));
+const dir = testDir('rollcell-extremes-');
 let k = 0;
 function recipe(edit: (r: Record<string, any>) => void): string {
   const r = patentObject();

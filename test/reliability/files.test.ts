@@ -8,15 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BPX_FIXTURE, cli, inputError, quickRecipeFile } from '../helpers.ts';
+import { BPX_FIXTURE, cli, inputError, quickRecipeFile, testDir } from '../helpers.ts';
 import { checkOutputDir, checkOutputFile, readUserFile, stageFile, writeFileAtomic } from '../../src/io/files.ts';
 import { ProblemError } from '../../src/problems.ts';
 import { openStore } from '../../src/store/index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-files-'));
+const dir = testDir('rollcell-files-');
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
 const quickRecipe = (name: string, edit?: (r: Record<string, any>) => void): string => quickRecipeFile(dir, name, edit);

@@ -6,14 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, quickRecipeFile } from '../helpers.ts';
+import { cli, quickRecipeFile, testDir } from '../helpers.ts';
 import { testPostgres } from '../support/postgres.ts';
 import { escapeControls, escapeJsonControls, redactSecrets } from '../../src/io/text.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-output-'));
+const dir = testDir('rollcell-output-');
 const quickRecipe = (name: string, edit?: (r: Record<string, any>) => void): string => quickRecipeFile(dir, name, edit);
 
 const ESC = '\u001b]0;PWNED-TITLE\u0007 \u001b[2J\u001b[31mRED\u001b[0m \u001b]52;c;cHduZWQ=\u0007 \u202e \u0085';

@@ -7,14 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BPX_FIXTURE, cli, inputError } from '../helpers.ts';
+import { BPX_FIXTURE, cli, inputError, testDir } from '../helpers.ts';
 
 const CASES = new URL('./cases/', import.meta.url).pathname;
 const c = (f: string): string => join(CASES, f);
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-repro-'));
+const dir = testDir('rollcell-repro-');
 
 /** exit 2 with the contract's `<path>: <problem> (got …; allowed …)`, no stack, no internal error */
 function exit2(r: { code: number; stderr: string }, re: RegExp): void {

@@ -5,15 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, quickRecipeFile } from '../helpers.ts';
+import { cli, quickRecipeFile, testDir } from '../helpers.ts';
 import { firstNonFinite, runAndStore } from '../../src/cli/main.ts';
 import { loadRecipe } from '../../src/cli/input.ts';
 import { openStore, type RunRecordInput, type Store } from '../../src/store/index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-runfail-'));
+const dir = testDir('rollcell-runfail-');
 const quickRecipe = (name: string, edit?: (r: Record<string, any>) => void): string => quickRecipeFile(dir, name, edit);
 
 test('a run that fails at run time (an input problem found late) is stored as failed with its reason, and leaves no report', async () => {
