@@ -53,6 +53,7 @@ import { experimentSizeProblems } from './cycler/limits.ts';
 import { parseProduction, parseVariability } from './process/production/config.ts';
 import { ProblemError, type Problem } from './problems.ts';
 import { parseRecipeText, type RecipeOverride } from './recipe/parse.ts';
+import { mm, toAh, toCelsius, toUm } from './units/index.ts';
 
 /**
  * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
@@ -102,7 +103,7 @@ export function experimentProblem(e: ParseError, fallbackPath = 'experiment'): P
 export function parseJobRecipe(
   text: string,
   o: {
-    stages?: { production?: boolean; battery?: boolean };
+    stages?: Parameters<typeof jobProblems>[2];
     readDriveCycle?: (source: string) => DriveCycle;
     /** `--set` overrides applied on top of the text before validation */
     overrides?: readonly RecipeOverride[];
@@ -165,7 +166,7 @@ export function recipeDriveCycleSources(recipe: Recipe): string[] {
 export function jobProblems(
   recipe: Recipe,
   driveCycles?: Readonly<Record<string, DriveCycle>>,
-  stages: { production?: boolean; battery?: boolean } = {},
+  stages: { production?: JobOptions['production']; battery?: boolean } = {},
 ): Problem[] {
   const out: Problem[] = [];
   const exp = recipeExperiment(recipe);
@@ -248,12 +249,16 @@ export function jobProblems(
     P = undefined; // reported by the recipe's own validation
   }
   if (P) {
-    const web_m = recipe.line.speed_m_per_min * 60 * P.duration_h;
+    // the run's own length (a run's duration_s / web_length_m override the recipe's duration_h, as in runJob)
+    const end = typeof stages.production === 'object' ? stages.production : {};
+    const v = recipe.line.speed_m_per_min;
+    const web_m =
+      end.web_length_m ?? (end.duration_s !== undefined ? (v * end.duration_s) / 60 : v * 60 * P.duration_h);
     const lanes = Math.max(
       0,
       Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
     );
-    const cells = (web_m / (recipe.cell.length_mm * 1e-3)) * lanes;
+    const cells = (web_m / mm(recipe.cell.length_mm)) * lanes;
     // what the production run checks when it starts (process/line.ts), found up front so that validate
     // and run agree: a lane must fit, and a cross-direction profile has one value per lane
     if (2 * P.edge_trim_mm >= recipe.line.web_width_mm)
@@ -291,15 +296,22 @@ export function jobProblems(
               `${recipe.line.web_width_mm} mm web less ${P.edge_trim_mm} mm edge trim per side)`,
           });
       }
-    if (cells > JOB_LIMITS.productionCells)
+    if (cells > JOB_LIMITS.productionCells) {
+      const [field, length] =
+        end.web_length_m !== undefined
+          ? ['web_length_m', '']
+          : end.duration_s !== undefined
+            ? ['duration_s', ` for ${end.duration_s} s`]
+            : ['duration_h', ` for ${P.duration_h} h`];
       out.push({
-        path: 'production.duration_h',
+        path: `production.${field}`,
         problem: 'the production run would make too many cells',
         got:
-          `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min ` +
-          `for ${P.duration_h} h, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
-        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter duration_h, a slower line or larger cells`,
+          `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min` +
+          `${length}, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
+        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
       });
+    }
     for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
       const len = recipe.line.roll_length_m[k];
       if (web_m / len > JOB_LIMITS.rollChanges)
@@ -522,7 +534,6 @@ export function runCycling(
   const fa = core && initialSoc === 0 ? assessFirstCycle(core, exp) : null;
   if (fa && core) {
     const g = (q: number): number => r6(perGram(q, core.cathodeActiveMass_kg));
-    const um = (m: number): number => r6(m * 1e6);
     block['first_cycle_loss'] = {
       charge_mAh_g: g(fa.loss.charge_C),
       discharge_mAh_g: g(fa.loss.discharge_C),
@@ -544,8 +555,8 @@ export function runCycling(
     const pl = fa.plating;
     block['plating'] = {
       plated: pl.plated,
-      max_plated_li_um: um(pl.maxPlated_m),
-      end_plated_li_um: um(pl.endPlated_m),
+      max_plated_li_um: r6(toUm(pl.maxPlated_m)),
+      end_plated_li_um: r6(toUm(pl.endPlated_m)),
       onset_s: pl.onset_s === null ? null : r6(pl.onset_s),
       min_anode_potential_V: Number.isFinite(pl.minAnodePotential_V) ? r6(pl.minAnodePotential_V) : null,
       max_plating_current_mA_cm2: r6(pl.maxPlatingCurrent_A_m2 / 10),
@@ -559,7 +570,7 @@ export function runCycling(
     if (fa.np.np < 1)
       notes.push(
         `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} ` +
-          `(Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${(core.T - 273.15).toFixed(0)} °C): ` +
+          `(Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${toCelsius(core.T).toFixed(0)} °C): ` +
           (fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'),
       );
   }
@@ -570,7 +581,7 @@ export function runCycling(
       t_s: s.time_s,
       voltage_V: s.voltage_V,
       current_A: s.current_A,
-      capacity_Ah: s.charge_C.map((q, i) => (q - (s.discharge_C[i] ?? 0)) / 3600),
+      capacity_Ah: s.charge_C.map((q, i) => toAh(q - (s.discharge_C[i] ?? 0))),
     },
   ];
   const cycles: ReportCycle[] = [];
@@ -649,8 +660,8 @@ export function runCycling(
       const R = ag.resistance_ohm[i]!;
       cycles.push({
         index: i + 1,
-        discharge_Ah: q / 3600,
-        charge_Ah: ch / 3600,
+        discharge_Ah: toAh(q),
+        charge_Ah: toAh(ch),
         ce: ch > 0 ? q / ch : 0,
         ...(Number.isFinite(R) ? { resistance_mOhm: R * 1000 } : {}),
       });
@@ -666,8 +677,8 @@ export function runCycling(
       cycles: n,
       cycles_requested: c.ageing_cycles,
       capacity_retention_pct: r6((ag.retention[n - 1] ?? NaN) * 100),
-      first_discharge_Ah: r6((ag.discharge_C[0] ?? 0) / 3600),
-      last_discharge_Ah: r6((ag.discharge_C[n - 1] ?? 0) / 3600),
+      first_discharge_Ah: r6(toAh(ag.discharge_C[0] ?? 0)),
+      last_discharge_Ah: r6(toAh(ag.discharge_C[n - 1] ?? 0)),
       // DC resistance from the voltage step at the start of each discharge (instantaneous: ohmic, interphase, charge transfer)
       dc_resistance_first_mOhm: fin(R0 * 1000),
       dc_resistance_last_mOhm: fin(R1 * 1000),

@@ -200,9 +200,11 @@ export function warningText(w: ProcessWarning): string {
               `rejected at its inlet to the web edges (${w.rejected_mol_m2.toPrecision(3)} mol/m² of Li, not ` +
               `in the cells)`
           : `station 240 heated to ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point); ` +
-              `the nip does not deliver the latent heat to melt the Li ` +
-              (`` + `before it leaves`);
-      return `line.${w.where === 'dwell' ? 'dwellTemperature' : 'storageTemperature'} ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point)`;
+              `the nip does not deliver the latent heat to melt the Li before it leaves`;
+      return (
+        `line.downstream.temperature_C ${C1(w.temperature_K)} °C > 180.5 °C (Li melting point) ` +
+        `${w.where === 'dwell' ? 'in the open web after station 240' : 'in the wound roll'}`
+      );
     case 'li_melting_in_roll':
       return (
         `reaction heat raises the web to ${C1(w.peakTemperature_K)} °C in the ${w.where} ` +

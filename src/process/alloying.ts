@@ -55,10 +55,11 @@
  * medium over the phases with per-phase D from li-al.json (α: Wen 1980 extrapolated; β: bulk D_chem; Li-rich:
  * assumption; Li metal: self-diffusion) — a computed property, not an input echoed back.
  */
-import { GAS_CONSTANT_J_PER_MOL_K as R } from '../materials/constants.ts';
+import { GAS_CONSTANT_J_PER_MOL_K as R, REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
+import { celsius } from '../units/index.ts';
 import { arrhenius, arrheniusBounds, liAlData } from '../materials/li-al.ts';
 import { illinois } from '../numerics/roots.ts';
-import { LI_MELTING_K, LI_LATENT_HEAT_J_MOL, lumpedStep } from './thermal.ts';
+import { enthalpyStep, LI_MELTING_K, LI_LATENT_HEAT_J_MOL } from './thermal.ts';
 import type { PhaseAmounts } from './types.ts';
 
 export type { PhaseAmounts };
@@ -86,9 +87,9 @@ const H_LIAL = PH.beta.formationEnthalpyPerAtom!.value;
 const H_LI3AL2 = PH.Li3Al2.formationEnthalpyPerAtom!.value;
 const H_LI9AL4 = PH.Li9Al4.formationEnthalpyPerAtom!.value;
 
-const T_RT = 298.15;
+const T_RT = REFERENCE_TEMPERATURE_K;
 const D_GROWTH_150 = AK.effectiveGrowthD150C.value; // m² s⁻¹ at 150 °C
-const T_150 = 423.15;
+const T_150 = celsius(150); // the temperature of the effectiveGrowthD150C measurement
 /** activation energy of growth: that of β (assumption, li-al.json β diffusion.Ea) */
 export const EA_GROWTH_J_MOL = PH.beta.diffusion.Ea.value;
 /** D_g at 25 °C: the 150 °C growth rate moved with Ea_g */
@@ -389,18 +390,9 @@ export function alloyHistory(
       heat += dQ;
       const free = (1 - xiB) * nLi + xiB * ((1 - xiR) * eB.Li + xiR * eE.Li);
       // lumped balance with Li melting/freezing (enthalpy method, thermal.ts)
-      let Tn = seg.tau_s === 0 ? seg.T_env_K : lumpedStep(T, dQ, dt, Cs, seg.tau_s, seg.T_env_K);
-      if (nLiq > free) nLiq = free;
-      if (Tn > LI_MELTING_K && nLiq < free) {
-        const melt = Math.min(free - nLiq, ((Tn - LI_MELTING_K) * Cs) / LI_LATENT_HEAT_J_MOL);
-        nLiq += melt;
-        Tn -= (melt * LI_LATENT_HEAT_J_MOL) / Cs;
-      } else if (Tn < LI_MELTING_K && nLiq > 0) {
-        const freeze = Math.min(nLiq, ((LI_MELTING_K - Tn) * Cs) / LI_LATENT_HEAT_J_MOL);
-        nLiq -= freeze;
-        Tn += (freeze * LI_LATENT_HEAT_J_MOL) / Cs;
-      }
-      T = Tn;
+      const th = enthalpyStep(T, nLiq, dQ, dt, Cs, seg.tau_s, seg.T_env_K, free);
+      T = th.T;
+      nLiq = th.nLiquid;
       if (seg.kind === 'nip' && free > 0) nipLiq = Math.max(nipLiq, nLiq / free);
       if (seg.kind === 'nip' && liqAtPeak < 0 && t + dt - tSeg0 >= 0.5 * dur) liqAtPeak = nLiq;
       if (T > peakT) {

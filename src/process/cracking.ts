@@ -35,12 +35,14 @@
  * G(S) = G_ss·tanh(S/2h) (form after Thouless, Olsson & Gupta, Acta Metall. Mater. 40 (1992) 1287; the tanh
  * closure is an assumption).
  */
+import { REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 import { LI_AL_PHASES, mechanicalProperties, type MechanicalId } from '../materials/mechanics.ts';
 import { porousModulus } from './rolling.ts';
 import { vmSolution, type PhaseAmounts } from './alloying.ts';
 
 export const GROWTH_IN_PLANE_FRACTION = 0.1; // assumption
-const T_REF = 298.15;
+/** the temperature the formed alloy's thermal misfit is taken to (the cell at 25 °C) */
+const T_REF = REFERENCE_TEMPERATURE_K;
 
 export interface CrackLayer {
   material: MechanicalId;

@@ -30,6 +30,7 @@ import {
 } from './alloying.ts';
 import {
   arealHeatCapacity,
+  DEFAULT_AMBIENT_K,
   LI_MELTING_K,
   NIP_CONTACT_CONDUCTANCE,
   nipTimeConstant,
@@ -45,7 +46,7 @@ import {
 } from './cracking.ts';
 import { verdictOverRange, type VerdictDependence } from './assumptions.ts';
 import { getMaterial } from '../materials/library.ts';
-import { FARADAY_C_PER_MOL } from '../materials/constants.ts';
+import { FARADAY_C_PER_MOL, REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 import {
   ProcessInputError,
   type CathodeComposite,
@@ -411,9 +412,11 @@ export function simulateStations(inp: ProcessInput): LineResult {
     if (!bond.bonded)
       warnings.push({ code: 'not_bonded', station: '240', mechanism: bond.mechanism, index: bond.index });
   }
-  if (inp.line.dwellTemperature_K > LI_MELTING_K)
+  // only where the web spends time (the recipe gives one downstream temperature to both; an unwound web
+  // has no storage segment)
+  if (inp.line.dwell_s > 0 && inp.line.dwellTemperature_K > LI_MELTING_K)
     warnings.push({ code: 'li_melting', where: 'dwell', temperature_K: inp.line.dwellTemperature_K });
-  if (inp.line.storageTemperature_K > LI_MELTING_K)
+  if (inp.line.storage_s > 0 && inp.line.storageTemperature_K > LI_MELTING_K)
     warnings.push({ code: 'li_melting', where: 'storage', temperature_K: inp.line.storageTemperature_K });
 
   // ---- alloying downstream
@@ -432,7 +435,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
   const C_A = arealHeatCapacity(webLayers);
   let webT = 0;
   for (const l of webLayers) webT += l.thickness_m;
-  const ambient = ln.ambient_K ?? 298.15;
+  const ambient = ln.ambient_K ?? DEFAULT_AMBIENT_K;
   // nip: the metal layers (Cu, Li, Al) follow the heated roll through the contact conductance; the electrolyte
   // and cathode below heat through their thickness from the other roll; they mix at the exit (thermal.ts)
   const metal = webLayers.slice(0, 3);
@@ -497,7 +500,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
   // ---- anode
   const alOnly: PhaseAmounts = liFacing ? final : { ...final, Li: 0 };
   const anodeT = anodeThickness(alOnly);
-  const D = anodeDiffusivity(alOnly, 298.15);
+  const D = anodeDiffusivity(alOnly, REFERENCE_TEMPERATURE_K);
   const fr = alFractions(alOnly);
   const freeLi_m = final.Li * V_LI;
 
@@ -724,7 +727,7 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
   // thermal bounds with the fastest plausible kinetics
   const fast = { ...inp.model, alloyDRef_m2_s: growthDRangeRT()[1], incubationRT_s: 1 };
   const long = 30 * 86400;
-  const amb = inp.line.ambient_K ?? 298.15;
+  const amb = inp.line.ambient_K ?? DEFAULT_AMBIENT_K;
   const openWeb = simulateStations({
     ...inp,
     model: fast,
@@ -803,17 +806,5 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
     }),
     anode: { ...res.anode, openWebPeak_K: openWeb.anode.peakTemperature_K, woundPeak_K: wound.anode.peakTemperature_K },
     evidence: { alReduction: ranges, narrowWeb, claim2DependsOn: depends, alloyFormedDependsOn: [growthD] },
-  };
-}
-
-/** @deprecated the claims 3–4 evidence alone; use withJobEvidence */
-export function withReductionForces(inp: ProcessInput, res: LineResult): LineResult {
-  const forces = forceForAlReduction(inp, res, 0.01);
-  return {
-    ...res,
-    stations: res.stations.map((s) => {
-      const f = forces.find((x) => x.id === s.id);
-      return f ? { ...s, alReduction: f } : s;
-    }),
   };
 }

@@ -23,6 +23,10 @@
  */
 import { mechanicalProperties } from '../materials/mechanics.ts';
 import { liAlData } from '../materials/li-al.ts';
+import { REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
+
+/** ambient of the line hall when a recipe gives none, K: 25 °C (assumption: a conditioned dry room, 15–30 °C) */
+export const DEFAULT_AMBIENT_K = REFERENCE_TEMPERATURE_K;
 
 export const LI_MELTING_K = liAlData().phases.Li.meltingPoint!.value;
 /** latent heat of fusion of Li, J mol⁻¹ (li-al.json) */

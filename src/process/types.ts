@@ -362,7 +362,7 @@ export interface StationResult {
   stack: readonly LayerInput[];
   /** permanent thickness reduction of the first composite sheet (electrolyte + cathode + collector) */
   firstSheetReduction: number;
-  /** force for a 1 % Al reduction with this station's rolls (set by withReductionForces, once per job) */
+  /** force for a 1 % Al reduction with this station's rolls (set by withJobEvidence, once per job) */
   alReduction?: ReductionForce;
 }
 

@@ -277,10 +277,17 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     }
     return s;
   };
-  const recipeResult = (text: string) => {
-    // the CLI's validation (experiment steps, limits), so the API runs nothing `validate` refuses
-    const r = parseJobRecipe(text);
-    if (!r.ok) throw new HttpProblem(422, r.problems);
+  const recipeResult = (text: string, stages?: Pick<z.infer<typeof S.runRequestSchema>, 'production' | 'battery'>) => {
+    // the CLI's validation (experiment steps, limits), so the API runs nothing `validate` refuses; a run's
+    // stages and shift length are checked as the run will use them (its duration_s, not the recipe's)
+    const r = parseJobRecipe(text, stages ? { stages } : {});
+    if (!r.ok)
+      throw new HttpProblem(
+        422,
+        r.problems.map((p) =>
+          /^production\.(duration_s|web_length_m)$/.test(p.path) ? { ...p, path: `body.${p.path}` } : p,
+        ),
+      );
     return r.recipe;
   };
   const idParam = z.object({ id: z.string().min(1).max(64) });
@@ -500,7 +507,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           'neither text nor recipe',
           'text (YAML) or recipe {name, version?}',
         );
-      recipeResult(text); // invalid recipes are refused up front (422), never queued
+      recipeResult(text, req); // invalid recipes and runs are refused up front (422), never queued
       const runId = newRunId();
       const job = o.jobs.submit({ runId, text, seed: req.seed, production: req.production, battery: req.battery });
       return c.json(

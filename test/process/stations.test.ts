@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateStations, trySimulateStations, validateProcessInput } from '../../src/process/stations.ts';
-import { presentLine } from '../../src/present/line.ts';
+import { presentLine, warningText } from '../../src/present/line.ts';
 import { ProcessInputError } from '../../src/process/types.ts';
 import { mechanicalProperties } from '../../src/materials/mechanics.ts';
 import { arealHeatCapacity } from '../../src/process/thermal.ts';
@@ -90,6 +90,23 @@ test('melting flag: station 240 above 180.5 °C, and not at 100 °C from the rec
   mild.line.dwell_s = 0;
   const r = simulateStations(mild);
   assert.ok(!r.warnings.some((w) => w.code === 'li_melting'));
+});
+
+test('downstream melting flag: only for the segments the web goes through, with the recipe field in its text', () => {
+  const inp = patentExample();
+  inp.line.dwellTemperature_K = 190 + 273.15;
+  inp.line.storageTemperature_K = 190 + 273.15;
+  inp.line.storage_s = 0; // an unwound web: no roll to melt in
+  const melts = simulateStations(inp).warnings.filter((w) => w.code === 'li_melting' && w.where !== 'nip');
+  assert.deepEqual(
+    melts.map((w) => (w.code === 'li_melting' ? w.where : '')),
+    ['dwell'],
+  );
+  assert.match(warningText(melts[0]!), /^line\.downstream\.temperature_C 190\.0 °C > 180\.5 °C/);
+  inp.line.storage_s = 3600;
+  const wound = simulateStations(inp).warnings.filter((w) => w.code === 'li_melting' && w.where === 'storage');
+  assert.equal(wound.length, 1);
+  assert.match(warningText(wound[0]!), /in the wound roll/);
 });
 
 test('reaction heat: adiabatic rise = Q/C_A; with fast kinetics a roll wound before alloying is done overheats', () => {

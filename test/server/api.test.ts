@@ -165,6 +165,28 @@ test('a run goes off the request thread, streams its stages and cells by SSE, an
   );
 });
 
+test("a run's production.duration_s sets the cells the 100 000-cell cap counts: a short live run of a long recipe runs, a long one is refused", async () => {
+  // 30 m/min, one 80 × 100 mm lane: the recipe's 8-h shift is 144 000 cells (over the cap)
+  const long = smallRecipe('long shift').replace('speed_m_per_min: 1', 'speed_m_per_min: 30');
+  const whole = await t.post('/api/runs', { text: long, production: true, battery: false });
+  assert.equal(whole.status, 422);
+  assert.match(whole.body.detail, /production\.duration_h: the production run would make too many cells/);
+  const day = await t.post('/api/runs', { text: long, production: { duration_s: 86_400 }, battery: false });
+  assert.equal(day.status, 422, 'a run longer than its recipe is refused up front, never queued');
+  assert.deepEqual(
+    day.body.problems.map((p: { path: string }) => p.path),
+    ['body.production.duration_s'],
+  );
+  assert.match(day.body.problems[0].got, /about 432000 cells .* for 86400 s/);
+  // 20 s at 30 m/min: 10 m of web, about 100 cells, streamed live and stored
+  const short = await t.run({ text: long, production: { duration_s: 20 }, battery: false });
+  assert.equal(short.events.at(-1)!.event, 'done', short.events.map((e) => e.event).join(' '));
+  const cells = short.events.filter((e) => e.event === 'cells').reduce((n, e) => n + e.data.batch.index.length, 0);
+  assert.ok(cells > 0, 'cells streamed');
+  const stored = await t.json(`/api/runs/${short.id}`);
+  assert.equal(stored.body.output.production.cells_total, cells);
+});
+
 test('series are downsampled per pixel (M4): extremes kept, a zoomed window returns raw points', async () => {
   const list = await t.json(`/api/runs/${runA}/series`);
   const s = list.body.find((x: { columns: string[] }) => x.columns.includes('voltage_V'));

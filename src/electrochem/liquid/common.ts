@@ -6,6 +6,7 @@ import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { Control } from '../model.ts';
 import type { BpxElectrode, LiquidCellParams, PropertyFn } from '../bpx.ts';
 import { ProblemError, type Problem } from '../../problems.ts';
+import { ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -80,6 +81,33 @@ export function resolveThermal(
     hA_W_K: h * need(c.externalSurfaceArea_m2, 'External surface area [m2]'),
     ambient_K: c.ambientTemperature_K,
   };
+}
+
+/**
+ * The finite-volume shells of a spherical particle of radius Rp (nr equal shells, i-th from r_i = i·dr to
+ * r_(i+1)): vol = (r_(i+1)³ − r_i³)/3 (shell volume / 4π), invVol = 1/vol, faceCoef = r_(i+1)²/dr at the
+ * nr − 1 inner faces (Fick's flux through a face = faceCoef·D·Δc, per 4π)
+ */
+export interface SphereShells {
+  readonly dr: number;
+  readonly faceCoef: Float64Array;
+  readonly invVol: Float64Array;
+  readonly vol: Float64Array;
+}
+
+export function sphereShells(Rp: number, nr: number): SphereShells {
+  const dr = Rp / nr;
+  const faceCoef = new Float64Array(nr - 1);
+  const invVol = new Float64Array(nr);
+  const vol = new Float64Array(nr);
+  for (let i = 0; i < nr; i++) {
+    const rm = i * dr;
+    const rp = (i + 1) * dr;
+    vol[i] = (rp ** 3 - rm ** 3) / 3;
+    invVol[i] = 1 / vol[i]!;
+    if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
+  }
+  return { dr, faceCoef, invVol, vol };
 }
 
 /** exp(Ea/R·(1/T_ref − 1/T)) */
@@ -247,4 +275,57 @@ export function checkModelParams(p: LiquidCellParams, model: 'dfn' | 'spme' | 's
     );
   }
   if (out.length) throw new ProblemError(out);
+}
+
+/** the residual of the control equation at current I and terminal voltage V (the set point at t) */
+export function controlResidual(control: Control, t: number, I: number, V: number): number {
+  switch (control.mode) {
+    case 'current':
+      return I - setPoint(control, t);
+    case 'voltage':
+      return V - setPoint(control, t);
+    case 'power':
+      return I * V - setPoint(control, t);
+    case 'resistance':
+      return V + I * setPoint(control, t);
+    case 'rest':
+      return I;
+  }
+}
+
+/** OCP branches on lithiation and delithiation at T_ref, tabulated when possible */
+export interface Hysteresis {
+  readonly lith: PropertyFn;
+  readonly delith: PropertyFn;
+  readonly lithT: OcpTable | null;
+  readonly delithT: OcpTable | null;
+}
+
+/** an electrode's hysteresis branches at T_ref (./ocp-table.ts), null when its file gives none */
+export function electrodeHysteresis(e: BpxElectrode, Tref: number): Hysteresis | null {
+  return e.hysteresis
+    ? {
+        lith: e.hysteresis.lithiation,
+        delith: e.hysteresis.delithiation,
+        lithT: ocpTable(e.hysteresis.lithiation, Tref),
+        delithT: ocpTable(e.hysteresis.delithiation, Tref),
+      }
+    : null;
+}
+
+/**
+ * The weight of the lithiation branch in PyBaMM's "current sigmoid" OCP (current_sigmoid_ocp.py):
+ * (1 + tanh(k·i_lith))/2 with k = 100 m²/A and i_lith the electrode's lithiation current density —
+ * the discharge current density i = −I/A for the positive electrode, −i for the negative one. At rest
+ * the two branches count half each.
+ */
+export function lithiationWeight(lithSign: 1 | -1, I: number, area_m2: number): number {
+  return 0.5 * (1 + Math.tanh(100 * lithSign * (-I / area_m2)));
+}
+
+/** U_ref(θ) at T_ref with hysteresis: the lithiation branch weighted by w, the delithiation one by 1 − w */
+export function hysteresisOcp(h: Hysteresis, th: number, Tref: number, w: number): number {
+  const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
+  const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
+  return w * a + (1 - w) * b;
 }

@@ -20,16 +20,21 @@ import { isConstantFn, type BpxElectrode, type LiquidCellParams, type PropertyFn
 import { THETA_OUT } from './dfn.ts';
 import {
   arrhenius as arrheniusImported,
+  controlResidual as controlResidualImported,
+  electrodeHysteresis,
+  hysteresisOcp as hysteresisOcpImported,
+  lithiationWeight as lithiationWeightImported,
   resolveMesh,
   resolveThermal,
   setPoint as setPointImported,
+  sphereShells,
   stoichiometries,
   validateControl,
+  type Hysteresis,
   type LiquidMesh,
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
-import { lithiationWeight, type Hysteresis } from './dfn.ts';
 import {
   electrolyteTable,
   ocpTable,
@@ -42,6 +47,9 @@ import {
 const F = FARADAY;
 const arrhenius = arrheniusImported;
 const setPoint = setPointImported;
+const controlResidual = controlResidualImported;
+const hysteresisOcp = hysteresisOcpImported;
+const lithiationWeight = lithiationWeightImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
@@ -82,26 +90,13 @@ function particleOcp(pt: Particle, th: number, T: number, Tref: number, I = 0, a
   const h = pt.hyst;
   if (h === null) u = pt.ocpT ? tableValue(pt.ocpT, th) : pt.e.ocp(th, Tref);
   else {
-    const w = lithiationWeight(pt.lithSign, I, area);
-    const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
-    const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
-    u = w * a + (1 - w) * b;
+    u = hysteresisOcp(h, th, Tref, lithiationWeight(pt.lithSign, I, area));
   }
   return T === Tref ? u : u + (T - Tref) * pt.e.entropic(th, Tref);
 }
 
 function mkParticle(e: BpxElectrode, nr: number, Tref: number, lithSign: 1 | -1, hysteresis = true): Particle {
-  const dr = e.particleRadius_m / nr;
-  const faceCoef = new Float64Array(nr - 1);
-  const invVol = new Float64Array(nr);
-  const vol = new Float64Array(nr);
-  for (let i = 0; i < nr; i++) {
-    const rm = i * dr;
-    const rp = (i + 1) * dr;
-    vol[i] = (rp ** 3 - rm ** 3) / 3;
-    invVol[i] = 1 / vol[i]!;
-    if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
-  }
+  const { dr, faceCoef, invVol, vol } = sphereShells(e.particleRadius_m, nr);
   return {
     e,
     cmax: e.maxConcentration_mol_m3,
@@ -115,15 +110,7 @@ function mkParticle(e: BpxElectrode, nr: number, Tref: number, lithSign: 1 | -1,
     dsConst: isConstantFn(e.diffusivity),
     epsS: e.activeFraction,
     ocpT: ocpTable(e.ocp, Tref),
-    hyst:
-      e.hysteresis && hysteresis
-        ? {
-            lith: e.hysteresis.lithiation,
-            delith: e.hysteresis.delithiation,
-            lithT: ocpTable(e.hysteresis.lithiation, Tref),
-            delithT: ocpTable(e.hysteresis.delithiation, Tref),
-          }
-        : null,
+    hyst: hysteresis ? electrodeHysteresis(e, Tref) : null,
     lithSign,
   };
 }
@@ -546,23 +533,7 @@ export class SpmeModel implements CellModel {
     }
     const needV = control.mode !== 'current' && control.mode !== 'rest';
     const V = needV || this.iT >= 0 ? this.voltage(y) : 0;
-    switch (control.mode) {
-      case 'current':
-        out[this.iI] = I - setPoint(control, t);
-        break;
-      case 'rest':
-        out[this.iI] = I;
-        break;
-      case 'voltage':
-        out[this.iI] = V - setPoint(control, t);
-        break;
-      case 'power':
-        out[this.iI] = I * V - setPoint(control, t);
-        break;
-      case 'resistance':
-        out[this.iI] = V + I * setPoint(control, t);
-        break;
-    }
+    out[this.iI] = controlResidual(control, t, I, V);
     if (this.iT >= 0) {
       const th = this.thermal!;
       const p = this.params;

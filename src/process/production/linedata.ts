@@ -25,6 +25,7 @@
  * (the run's time at each cell is mapped onto `time_s`).
  */
 import { ProblemError } from '../../problems.ts';
+import { celsius, um } from '../../units/index.ts';
 
 export const LINE_DATA_COLUMNS = ['time_s', 'station', 'force_N', 'temperature_C', 'thickness_um'] as const;
 export type LineDataColumn = (typeof LINE_DATA_COLUMNS)[number];
@@ -155,12 +156,12 @@ export function parseLineData(text: string): LineData {
     const T = numAt('temperature_C', false);
     if (T !== undefined) {
       if (!(T > -273.15)) throw new LineDataError(lineNo, 'temperature_C', 'below absolute zero', `${T}`, '> -273.15');
-      push('temperature', T + 273.15);
+      push('temperature', celsius(T));
     }
     const h = numAt('thickness_um', false);
     if (h !== undefined) {
       if (!(h > 0)) throw new LineDataError(lineNo, 'thickness_um', 'must be > 0', `${h}`, '> 0');
-      push('thickness', h * 1e-6);
+      push('thickness', um(h));
     }
     out.rows++;
     if (t > out.tEnd_s) out.tEnd_s = t;
