@@ -12,6 +12,7 @@ import { cycleAgeing } from '../src/electrochem/ssb/cycle.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
 import { withParams, type SsbCellParams } from '../src/electrochem/ssb/params.ts';
 import { liAlCell } from './validate-ssb.ts';
+import { celsius } from '../src/units/index.ts';
 
 /** "0 MPa" (a pellet released after pressing) runs at 0.1 MPa: the contact model needs P > 0 */
 export const MIN_PRESSURE_PA = 0.1e6;
@@ -74,7 +75,7 @@ export function conditionsOf(d: AgeingDataset, stackPressure_MPa?: number): Data
   return {
     stackPressure_Pa: (stackPressure_MPa ?? d.conditions.stack_pressure_MPa.value) * 1e6,
     cRate: d.conditions.c_rate.value,
-    temperature_K: d.conditions.temperature_C.value + 273.15,
+    temperature_K: celsius(d.conditions.temperature_C.value),
     areal_mAh_cm2: d.conditions.areal_capacity_mAh_cm2.value,
   };
 }

@@ -35,13 +35,13 @@ export interface AgeingFit {
 const rms = (r: readonly DatasetPointResult[]): number =>
   Math.sqrt(r.reduce((s, q) => s + q.residual_pts ** 2, 0) / Math.max(1, r.length));
 
-export function fitAgeing(start: AgeingValues = defaultAgeingValues()): AgeingFit {
+export async function fitAgeing(start: AgeingValues = defaultAgeingValues()): Promise<AgeingFit> {
   const withTheta = (th: ArrayLike<number>): AgeingValues => {
     const v: Record<string, number> = { ...start };
     FITTED.forEach((k, i) => (v[k] = Math.exp(th[i]!)));
     return v as AgeingValues;
   };
-  const res = levenbergMarquardt(
+  const res = await levenbergMarquardt(
     (th) => {
       const r = evaluateDatasets(withTheta(th), ['fitted']);
       // weighted by the reading error plus 1 point of model-form error (assumption)
@@ -80,7 +80,7 @@ export function printFit(f: AgeingFit): void {
 const entry = process.argv[1] ?? '';
 if (entry && fileURLToPath(import.meta.url) === entry) {
   const t0 = performance.now();
-  const f = fitAgeing();
+  const f = await fitAgeing();
   printFit(f);
   console.log(`fit_wall_s: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (process.argv.includes('--write')) {

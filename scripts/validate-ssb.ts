@@ -18,6 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { liAlOcp } from '../src/materials/ocp/index.ts';
+import { toCelsius } from '../src/units/index.ts';
 import { parseRecipeText, formatProblem } from '../src/recipe/index.ts';
 import { designCell } from '../src/design/index.ts';
 import { runLine } from '../src/pipeline.ts';
@@ -201,7 +202,7 @@ export function seedFromLine(recipePath = SEED_RECIPE_PATH): SeedLineCase {
     `${recipe.first_sheet.cathode.active_material} ${Object.values(recipe.first_sheet.cathode.composition_wt_pct).join('/')} wt %, cathode ${(si.cathodeThickness_m * 1e6).toFixed(1)} µm at ${(si.cathodePorosity * 100).toFixed(1)} % porosity, ` +
     `SE ${(si.separatorThickness_m * 1e6).toFixed(1)} µm, anode ${(si.anodeThickness_m * 1e6).toFixed(1)} µm with Li:Al ${x0.toFixed(3)} ` +
     `(Al fractions: LiAl ${(pf.LiAl * 100).toFixed(0)} %, Li3Al2 ${(pf.Li3Al2 * 100).toFixed(0)} %, Li9Al4 ${(pf.Li9Al4 * 100).toFixed(0)} %; free Li ${(si.freeLi_m * 1e6).toFixed(2)} µm; room-temperature OCP: β host, Li metal beyond), ` +
-    `${(params.stackPressure_Pa / 1e6).toFixed(0)} MPa, ${(T - 273.15).toFixed(0)} °C; [0178] protocol CC-CV 0.1C to ${c.charge_cutoff_V} V (0.02C), CC 0.1C to ${c.discharge_cutoff_V} V from SOC 0; ` +
+    `${(params.stackPressure_Pa / 1e6).toFixed(0)} MPa, ${toCelsius(T).toFixed(0)} °C; [0178] protocol CC-CV 0.1C to ${c.charge_cutoff_V} V (0.02C), CC 0.1C to ${c.discharge_cutoff_V} V from SOC 0; ` +
     `anode Li:Al ${x0.toFixed(2)} → ${xTop.toFixed(2)} at the top of charge → ${xEnd.toFixed(2)}`;
   const cse = 'seed example, line-built (SPMe)';
   const rows = [

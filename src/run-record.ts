@@ -4,10 +4,29 @@
  * Shared by `rollcell run` and `rollcell serve` so both store the same things.
  */
 import type { JobResult } from './pipeline.ts';
+import type { RunOutput } from './contract.ts';
+import { ROLLCELL_VERSION } from './version.ts';
 import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from './store/types.ts';
 
 /** name of the time series that holds the pack's per-cell snapshots (columns t_s, V_k, SOC_k, T_k) */
 export const BATTERY_CELLS_SERIES = 'battery cells';
+
+/** The stored output of a failed run: the contract's required blocks, zeroed, and the reason. */
+export function failedRunOutput(runId: string, reason: string): RunOutput {
+  return {
+    rollcell_version: ROLLCELL_VERSION,
+    run_id: runId,
+    design: {
+      cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
+      cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
+      anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
+      np_ratio: 0,
+      specific_energy_Wh_kg: 0,
+      energy_density_Wh_L: 0,
+    },
+    error: reason,
+  };
+}
 
 export function storedDetail(res: JobResult): {
   cells: StoredCell[];

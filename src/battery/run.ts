@@ -258,7 +258,7 @@ export function buildPack(
     initialSoc: o.initialSoc ?? ex.initial_soc ?? (b.application === 'ev' ? 1 : 0.5),
     thermal: ex.thermal.enabled
       ? {
-          ambient_K: ex.thermal.ambient_C + 273.15,
+          ambient_K: celsius(ex.thermal.ambient_C),
           heatCapacity_J_kgK: ex.thermal.heat_capacity_J_kgK,
           h_W_m2K: ex.thermal.h_W_m2K,
           neighbour_W_K: ex.thermal.neighbour_conductance_W_K,
@@ -423,7 +423,7 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
     d.time_s.push(pack.t);
     d.voltage_V.push(Array.from(pack.V, (v) => r(v, 5)));
     d.soc_pct.push(Array.from({ length: pack.n }, (_, k) => r(pack.soc(k) * 100, 4)));
-    d.temperature_C.push(Array.from(pack.T, (T) => r(T - 273.15, 4)));
+    d.temperature_C.push(Array.from(pack.T, (T) => r(toCelsius(T), 4)));
     if (d.time_s.length >= 2 * f.want) {
       // keep every other snapshot and halve the rate: the frames stay evenly spaced in steps
       const keep = <T>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
@@ -473,7 +473,7 @@ export function downsample(tr: PackTrace, n: number): BatteryBlock['series'] {
     out.cell_voltage_max_V.push(r(vmax, 5));
     out.soc_min_pct.push(r(smin * 100, 4));
     out.soc_max_pct.push(r(smax * 100, 4));
-    out.temperature_max_C.push(r(tmax - 273.15, 4));
+    out.temperature_max_C.push(r(toCelsius(tmax), 4));
   }
   return out;
 }
@@ -1009,7 +1009,7 @@ export function runBatteryCommand(
       cell_voltage_max_V: r(tr.vmaxAll, 5),
       soc_spread_max_pct: r(socSpreadMax * 100, 4),
       soc_spread_end_pct: r((tr.lastSmax - tr.lastSmin) * 100, 4),
-      temperature_max_C: built.options.thermal ? r(tr.tmaxAll - 273.15, 4) : null,
+      temperature_max_C: built.options.thermal ? r(toCelsius(tr.tmaxAll), 4) : null,
       max_cell_c_rate: r(maxC, 4),
       model_validity_c_rate: validity,
       deratings: {

@@ -4,9 +4,9 @@
  * and whether rollcell's models can run the cell (src/electrochem/bpx.ts, liquid/common.ts).
  * Exit 0 when the standard accepts the file, 2 when it refuses it.
  */
-import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ProblemError } from '../problems.ts';
+import { checkOutputFile, MAX_FILE_BYTES, readUserFile, writeFileAtomic } from '../io/files.ts';
 import { validateBpx } from '../electrochem/bpx-schema.ts';
 import { parseBpx } from '../electrochem/bpx.ts';
 import { checkModelParams } from '../electrochem/liquid/common.ts';
@@ -34,12 +34,12 @@ export interface BpxCheckReport {
 }
 
 function readDoc(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError('bpx check', 'file not found or not readable', JSON.stringify(file), 'a BPX JSON (or YAML) file');
-  }
+  // a regular file under the BPX cap (a FIFO or /dev/zero is refused, not waited on or read forever)
+  const text = readUserFile(file, {
+    field: 'bpx check',
+    maxBytes: MAX_FILE_BYTES.bpx,
+    what: 'BPX JSON (or YAML) file',
+  });
   if (/\.ya?ml$/i.test(file)) {
     const d = parseDocument(text, { prettyErrors: false });
     if (d.errors.length)
@@ -132,6 +132,8 @@ export function bpxCheckCommand(file: string, o: BpxCheckOptions, out: (s: strin
 export interface BpxExportOptions {
   out?: string;
   json?: boolean;
+  /** replace an existing --out file (never the recipe or a database) */
+  force?: boolean;
 }
 
 /**
@@ -140,6 +142,8 @@ export interface BpxExportOptions {
  * the document on stdout.
  */
 export async function bpxExportCommand(file: string, o: BpxExportOptions, out: (s: string) => void): Promise<void> {
+  // the output path first: before any work, and never onto the recipe or a database
+  if (o.out) checkOutputFile(o.out, { field: '--out', force: o.force, inputs: [file] });
   const { loadRecipe } = await import('./input.ts');
   const { runLine } = await import('../pipeline.ts');
   const { operatingConditions } = await import('../process/from-recipe.ts');
@@ -160,17 +164,7 @@ export async function bpxExportCommand(file: string, o: BpxExportOptions, out: (
     out(text.trimEnd());
     return;
   }
-  const { writeFileSync } = await import('node:fs');
-  try {
-    writeFileSync(o.out, text);
-  } catch {
-    throw inputError(
-      '--out',
-      'cannot be written',
-      JSON.stringify(o.out),
-      'a writable file path in an existing directory',
-    );
-  }
+  writeFileAtomic(o.out, text, { field: '--out', force: o.force });
   const report = {
     file: o.out,
     model: 'SPM',

@@ -34,7 +34,7 @@ import {
   type DriveCycle,
   type Experiment,
 } from '../cycler/index.ts';
-import { parseCsvTable, parseDriveCycleCsv, toBdfTableCsv } from '../cycler/bdf.ts';
+import { cycleSummaryColumns, parseCsvTable, parseDriveCycleCsv, toBdfTableCsv } from '../cycler/bdf.ts';
 import { buildCellModel } from '../pipeline.ts';
 import { experimentSizeProblems } from '../cycler/limits.ts';
 import { inputError, loadRecipe, parseSetFlags, underFlag } from './input.ts';
@@ -188,40 +188,22 @@ function profileCsvs(
   const QD = qd[k] ?? 0;
   const EC = ec[k] ?? 0;
   const ED = ed[k] ?? 0;
-  const summary = toBdfTableCsv(
-    [
-      'Cycle Count / 1',
-      'Test Time / s',
-      'Unix Time / s',
-      'Voltage / V',
-      'Current / A',
-      'Cycle Charging Capacity / Ah',
-      'Cycle Discharging Capacity / Ah',
-      'Cycle Charging Energy / Wh',
-      'Cycle Discharging Energy / Wh',
-      'Coulombic Efficiency / 1',
-      'Energy Efficiency / 1',
-      'Mean Charging Voltage / V',
-      'Mean Discharging Voltage / V',
-      'Cycle Start Time / s',
-    ],
-    [
-      [1],
-      [t[k] ?? 0],
-      [startTime_s + (t[k] ?? 0)],
-      [V[k] ?? NaN],
-      [I[k] ?? NaN],
-      [QC],
-      [QD],
-      [EC],
-      [ED],
-      [QC > 0 ? QD / QC : NaN],
-      [EC > 0 ? ED / EC : NaN],
-      [QC > 0 ? EC / QC : NaN],
-      [QD > 0 ? ED / QD : NaN],
-      [t[0] ?? 0],
-    ],
-  );
+  const summary = toBdfTableCsv(cycleSummaryColumns(true), [
+    [1],
+    [t[k] ?? 0],
+    [startTime_s + (t[k] ?? 0)],
+    [V[k] ?? NaN],
+    [I[k] ?? NaN],
+    [QC],
+    [QD],
+    [EC],
+    [ED],
+    [QC > 0 ? QD / QC : NaN],
+    [EC > 0 ? ED / EC : NaN],
+    [QC > 0 ? EC / QC : NaN],
+    [QD > 0 ? ED / QD : NaN],
+    [t[0] ?? 0],
+  ]);
   return { series, summary, charge_Ah: QC, discharge_Ah: QD };
 }
 

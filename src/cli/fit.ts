@@ -7,9 +7,9 @@
  * LM fit, then an adaptive Metropolis chain started there (posterior median and 2.5–97.5 % quantiles).
  * Bad files, names and bounds exit 2 naming the flag and the field.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ProblemError } from '../problems.ts';
+import { checkOutputFile, MAX_FILE_BYTES, readUserFile, writeFileAtomic } from '../io/files.ts';
 import { parseMeasuredData, type ProfileData } from '../fit/data.ts';
 import { liquidFitProblem, type LiquidFitOptions } from '../fit/liquid.ts';
 import { levenbergMarquardt, type OptimiserResult } from '../fit/lm.ts';
@@ -32,15 +32,13 @@ export interface FitCliOptions {
   seed?: string;
   out?: string;
   json?: boolean;
+  /** replace an existing --out file (never an input or a database) */
+  force?: boolean;
 }
 
-const readText = (flag: string, file: string, what: string): string => {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw inputError(flag, 'file not found or not readable', JSON.stringify(file), what);
-  }
-};
+/** a regular file under the cap of its kind (a FIFO or /dev/zero is refused, not waited on or read forever) */
+const readText = (flag: string, file: string, what: string, maxBytes: number = MAX_FILE_BYTES.csv): string =>
+  readUserFile(file, { field: flag, maxBytes, what });
 
 /** `name:lower:upper[:log]` → a parameter of the fit (ProblemError naming --params.<i>) */
 export function parseParamSpec(s: string, i: number): LiquidFitOptions['parameters'][number] {
@@ -62,7 +60,7 @@ export function parseParamSpec(s: string, i: number): LiquidFitOptions['paramete
 }
 
 function readProfile(flag: string, file: string): ProfileData {
-  const text = readText(flag, file, 'a measured profile CSV (time, current, voltage)');
+  const text = readText(flag, file, 'measured profile CSV (time, current, voltage)');
   let d;
   try {
     d = parseMeasuredData(text, basename(file));
@@ -87,9 +85,12 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
       JSON.stringify(o.cell),
       'a BPX JSON file (liquid cell)',
     );
+  // the output path first: before the fit (minutes), and never onto an input or a database
+  if (o.out)
+    checkOutputFile(o.out, { field: '--out', force: o.force, inputs: [o.cell, ...o.data, ...(o.holdOut ?? [])] });
   let doc: BpxDocument;
   try {
-    doc = JSON.parse(readText('--cell', o.cell, 'a BPX JSON file')) as BpxDocument;
+    doc = JSON.parse(readText('--cell', o.cell, 'BPX JSON file', MAX_FILE_BYTES.bpx)) as BpxDocument;
   } catch (e) {
     if (e instanceof ProblemError) throw e;
     throw inputError('--cell', `not valid JSON (${(e as Error).message})`, JSON.stringify(o.cell), 'a BPX JSON file');
@@ -160,13 +161,11 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
       return { name: p.name, median: q(0.5), q025: q(0.025), q975: q(0.975) };
     });
   }
-  if (o.out) {
-    try {
-      writeFileSync(o.out, JSON.stringify(problem.documentAt(res.x), null, 2) + '\n');
-    } catch {
-      throw inputError('--out', 'cannot write the file', JSON.stringify(o.out), 'a writable path');
-    }
-  }
+  if (o.out)
+    writeFileAtomic(o.out, JSON.stringify(problem.documentAt(res.x), null, 2) + '\n', {
+      field: '--out',
+      force: o.force,
+    });
   const names = [...fitSet.map((p) => p.name), ...held.map((p) => p.name)];
   const report = {
     cell: o.cell,

@@ -31,8 +31,3 @@ export function parseSet(s: string): SetOverride {
 export function applySets(data: Record<string, unknown>, sets: readonly SetOverride[]): void {
   for (const o of sets) setPath(data, o.path, o.value);
 }
-
-/** commander collector for a repeatable --set */
-export function collectSet(v: string, prev: string[] = []): string[] {
-  return [...prev, v];
-}

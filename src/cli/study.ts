@@ -6,11 +6,11 @@
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import { ProblemError, formatProblem } from '../problems.ts';
 import { MAX_RECIPE_BYTES } from '../recipe/parse.ts';
 import { runSweep, runSolve, runOptimise, contextOf, type PreparedStudy, type StudyOutcome } from '../study/session.ts';
-import type { Progress } from '../study/engine.ts';
+import type { Progress as StudyProgress } from '../study/engine.ts';
+import { createReporter } from './progress.ts';
 import { inlineExecutor, poolExecutor, defaultWorkers } from '../study/pool.ts';
 import { openStore, StudyStore, type StudyKind, type StoredStudy } from '../store/index.ts';
 import { parseSet } from './set.ts';
@@ -59,50 +59,28 @@ export function prepareStudy(
   );
 }
 
-function progressReporter(label: string, quiet = false): { update: (p: Progress) => void; stop: () => void } {
+/**
+ * The study's progress on stderr through the project's reporter (src/cli/progress.ts: a bar with its ETA
+ * on a terminal, a plain line every 10 s otherwise, nothing with --quiet), like every long command; when
+ * the study ends, one line with the points done, the rate and the failures.
+ */
+function progressReporter(label: string, quiet = false): { update: (p: StudyProgress) => void; stop: () => void } {
   if (quiet) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        format: `${label} [{bar}] {value}/{total} points | {rate} points/s | ETA {eta_h} | failed {failed}`,
-        stream: process.stderr,
-        hideCursor: true,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        const extra = {
-          rate: p.points_per_s.toFixed(1),
-          eta_h: p.eta_s === null ? '…' : `${Math.round(p.eta_s)} s`,
-          failed: p.failed,
-        };
-        if (!started) {
-          bar.start(p.total, p.done, extra);
-          started = true;
-        } else {
-          bar.setTotal(p.total);
-          bar.update(p.done, extra);
-        }
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  let last = 0;
+  const r = createReporter();
+  let last: StudyProgress | undefined;
   return {
     update: (p) => {
-      const now = performance.now();
-      if (now - last < 5000 && p.done < p.total) return;
-      last = now;
-      process.stderr.write(
-        `${label}: ${p.done}/${p.total} points, ${p.points_per_s.toFixed(1)} points/s, ` +
-          `ETA ${p.eta_s === null ? '…' : `${Math.round(p.eta_s)} s`}, failed ${p.failed}\n`,
-      );
+      last = p;
+      r.progress({ stage: label, done: p.done, total: p.total, unit: 'points' });
     },
-    stop: () => {},
+    stop: () => {
+      r.close();
+      if (last)
+        process.stderr.write(
+          `${label}: ${last.done}/${last.total} points, ${last.points_per_s.toFixed(1)} points/s, failed ${last.failed}\n`,
+        );
+      last = undefined;
+    },
   };
 }
 

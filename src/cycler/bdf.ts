@@ -130,6 +130,26 @@ export function toBdfCsv(result: ExperimentResult, opts: BdfWriteOptions = {}): 
   return toBdfTableCsv(head, cols);
 }
 
+/** The per-cycle summary's columns every run has, in order (`Unix Time / s` when the run's start is known). */
+export function cycleSummaryColumns(unixTime: boolean): string[] {
+  return [
+    'Cycle Count / 1',
+    'Test Time / s',
+    ...(unixTime ? ['Unix Time / s'] : []),
+    'Voltage / V',
+    'Current / A',
+    'Cycle Charging Capacity / Ah',
+    'Cycle Discharging Capacity / Ah',
+    'Cycle Charging Energy / Wh',
+    'Cycle Discharging Energy / Wh',
+    'Coulombic Efficiency / 1',
+    'Energy Efficiency / 1',
+    'Mean Charging Voltage / V',
+    'Mean Discharging Voltage / V',
+    'Cycle Start Time / s',
+  ];
+}
+
 /**
  * Per-cycle summary CSV: one record per cycle at its end (`Test Time / s`, `Voltage / V`, `Current / A`
  * there — the BDF's required columns) with the cycle's totals under the spec's per-cycle names
@@ -142,20 +162,7 @@ export function toCycleSummaryCsv(result: ExperimentResult, opts: BdfWriteOption
   const hasArea = result.area_m2 !== undefined;
   const hasThickness = result.cycles.some((c) => c.thickness_m !== undefined);
   const header = [
-    'Cycle Count / 1',
-    'Test Time / s',
-    ...(opts.startTime_s !== undefined ? ['Unix Time / s'] : []),
-    'Voltage / V',
-    'Current / A',
-    'Cycle Charging Capacity / Ah',
-    'Cycle Discharging Capacity / Ah',
-    'Cycle Charging Energy / Wh',
-    'Cycle Discharging Energy / Wh',
-    'Coulombic Efficiency / 1',
-    'Energy Efficiency / 1',
-    'Mean Charging Voltage / V',
-    'Mean Discharging Voltage / V',
-    'Cycle Start Time / s',
+    ...cycleSummaryColumns(opts.startTime_s !== undefined),
     ...(hasMass ? ['Specific Charging Capacity / mAh/g', 'Specific Discharging Capacity / mAh/g'] : []),
     ...(hasArea ? ['Areal Charging Capacity / mAh/cm2', 'Areal Discharging Capacity / mAh/cm2'] : []),
     ...(hasThickness ? ['Thickness / um'] : []),

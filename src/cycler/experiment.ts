@@ -1299,35 +1299,13 @@ function tagsValue(v: unknown, path: string, errors: ParseError[]): string[] | u
   return undefined;
 }
 
+/** keyword arguments every PyBaMM step takes (pybamm.step.BaseStep) */
+const STEP_KWARGS = ['period', 'temperature', 'tags', 'description', 'direction', 'skip_ok', 'start_time'];
 /** keys of `pybamm.step.string(text, **kwargs)` written as an object (`string` or `step` holds the text) */
-const STRING_STEP_KEYS = [
-  'string',
-  'step',
-  'period',
-  'temperature',
-  'tags',
-  'description',
-  'direction',
-  'skip_ok',
-  'start_time',
-];
+const STRING_STEP_KEYS = ['string', 'step', ...STEP_KWARGS];
 /** keys of a typed step: PyBaMM's step functions (`pybamm.step.c_rate(1, termination="2.5 V")`) and its
  * Experiment.to_config step records, plus rollcell's `file` (drive cycle from a CSV) */
-const TYPED_STEP_KEYS = [
-  'type',
-  'value',
-  'file',
-  'duration',
-  'termination',
-  'terminations',
-  'period',
-  'temperature',
-  'tags',
-  'description',
-  'direction',
-  'skip_ok',
-  'start_time',
-];
+const TYPED_STEP_KEYS = ['type', 'value', 'file', 'duration', 'termination', 'terminations', ...STEP_KWARGS];
 const STEP_TYPES: Record<string, 'current' | 'c_rate' | 'voltage' | 'power' | 'resistance' | 'rest'> = {
   current: 'current',
   'c-rate': 'c_rate',

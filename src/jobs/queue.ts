@@ -12,6 +12,7 @@
  * seconds and leases at many times that).
  */
 import PgBoss from 'pg-boss';
+import pg from 'pg';
 import { parseDbSpec } from '../store/spec.ts';
 import { shardJobId, type ShardRange } from './shards.ts';
 
@@ -103,9 +104,24 @@ export class JobQueue {
       maintenanceIntervalSeconds: o.maintenanceIntervalSeconds ?? 60,
     });
     boss.on('error', (e: Error) => onError?.(e));
-    await boss.start();
-    await boss.createQueue(SHARD_QUEUE, { name: SHARD_QUEUE, retryLimit: 3, expireInSeconds: 900 });
-    await boss.createQueue(CAMPAIGN_QUEUE, { name: CAMPAIGN_QUEUE, retryLimit: 3, expireInSeconds: 3600 });
+    // pg-boss installs its schema and creates queues with no lock across processes: two processes opening
+    // the queue of a fresh database at once deadlock in create_queue (40P01; a worker started with the
+    // first coordinator died of it and the coordinator waited for ever). The set-up runs one process at a
+    // time, under a session advisory lock of our own (released when its connection ends).
+    const lock = new pg.Client({ connectionString: spec.connectionString, application_name: 'rollcell' });
+    lock.on('error', () => {});
+    await lock.connect();
+    try {
+      await lock.query('select pg_advisory_lock(hashtext($1))', [`rollcell queue set-up: ${schema}`]);
+      await boss.start();
+      await boss.createQueue(SHARD_QUEUE, { name: SHARD_QUEUE, retryLimit: 3, expireInSeconds: 900 });
+      await boss.createQueue(CAMPAIGN_QUEUE, { name: CAMPAIGN_QUEUE, retryLimit: 3, expireInSeconds: 3600 });
+    } catch (e) {
+      await boss.stop({ graceful: false, wait: true, close: true, timeout: 2000 }).catch(() => {});
+      throw e;
+    } finally {
+      await lock.end().catch(() => {});
+    }
     return new JobQueue(boss, schema, spec.display);
   }
 

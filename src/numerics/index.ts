@@ -41,4 +41,13 @@ export {
 } from './interp.ts';
 export { Rng } from './rng.ts';
 export { symmetricEigen, cholesky, solveSpd, type SymmetricEigen } from './dense.ts';
-export { levenbergMarquardt, type LsqOptions, type LsqResult } from './lsq.ts';
+export {
+  levenbergMarquardt,
+  boundedLevenbergMarquardt,
+  type LsqOptions,
+  type LsqResult,
+  type LsqPoint,
+  type LsqIteration,
+  type BoundedLsqOptions,
+  type BoundedLsqResult,
+} from './lsq.ts';

@@ -36,17 +36,18 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   let s: z.ZodType = schema;
   for (const k of path) {
-    s = unwrap(s);
+    s = unwrapSchema(s);
     const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
     if (shape && typeof k === 'string' && shape[k]) s = shape[k]!;
     else return [];
   }
-  s = unwrap(s);
+  s = unwrapSchema(s);
   const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
   return shape ? Object.keys(shape) : [];
 }
 
-function unwrap(s: z.ZodType): z.ZodType {
+/** a schema without its optional / default / nullable / prefault wrappers (the type a value must have) */
+export function unwrapSchema(s: z.ZodType): z.ZodType {
   let cur = s as unknown as { def?: { type?: string; innerType?: z.ZodType } };
   for (
     let i = 0;

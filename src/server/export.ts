@@ -5,6 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { RunExport, TimeSeriesRecord } from '../store/index.ts';
+import { BDF_REQUIRED } from '../cycler/bdf.ts';
 
 /** flattens a JSON value into [path, value] leaves (arrays of numbers longer than 20 are skipped) */
 export function flatten(
@@ -77,16 +78,7 @@ export function seriesBdf(ts: TimeSeriesRecord): string {
   const t = ts.columns['t_s'] ?? [];
   const v = ts.columns['voltage_V'] ?? [];
   const i = ts.columns['current_A'] ?? [];
-  const head = [
-    'Test Time / s',
-    'Voltage / V',
-    'Current / A',
-    'Cycle Count / 1',
-    'Step Count / 1',
-    'Charging Capacity / Ah',
-    'Discharging Capacity / Ah',
-  ];
-  const lines = [head.join(',')];
+  const lines = [BDF_REQUIRED.join(',')];
   let qc = 0;
   let qd = 0;
   let step = 1;

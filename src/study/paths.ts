@@ -9,18 +9,7 @@
 import type { z } from 'zod';
 import { recipeSchema } from '../recipe/schema.ts';
 import { suggest } from '../materials/library.ts';
-
-function unwrap(s: z.ZodType): z.ZodType {
-  let cur = s as unknown as { def?: { type?: string; innerType?: z.ZodType } };
-  for (
-    let i = 0;
-    i < 10 && cur.def && ['optional', 'default', 'nullable', 'prefault'].includes(cur.def.type ?? '');
-    i++
-  ) {
-    cur = cur.def.innerType as unknown as typeof cur;
-  }
-  return cur as unknown as z.ZodType;
-}
+import { unwrapSchema as unwrap } from '../recipe/zod-problems.ts';
 
 export type LeafKind = 'number' | 'string' | 'enum' | 'boolean' | 'other';
 

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,4 +119,32 @@ test('bpx export: the produced cell as a BPX SPM set the standard accepts; its C
   // the BPX file starts where the cell does (State: SOC 0, as produced); capacities within 1 %
   assert.equal(JSON.parse(a.stdout).initial_soc, 0);
   assert.ok(Math.abs(qa / qb - 1) < 0.01, `${qa} vs ${qb} Ah`);
+});
+
+test('bpx files are read and written like every other file: export never replaces its recipe or an existing file without --force; check refuses a FIFO and /dev/zero at once', async () => {
+  const recipe = join(dir, 'own.yaml');
+  const text = readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8');
+  writeFileSync(recipe, text);
+  let r = await cli(['bpx', 'export', recipe, '--out', recipe, '--force']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--out: is an input of this command and would be overwritten/);
+  assert.equal(readFileSync(recipe, 'utf8'), text, 'the recipe is untouched');
+  const kept = join(dir, 'kept.json');
+  writeFileSync(kept, '{"mine": true}');
+  r = await cli(['bpx', 'export', recipe, '--out', kept]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--out: file exists \(not overwritten\)/);
+  assert.equal(readFileSync(kept, 'utf8'), '{"mine": true}');
+  const fifo = join(dir, 'pipe.json');
+  execFileSync('mkfifo', [fifo]);
+  const t0 = Date.now();
+  for (const [f, kind] of [
+    [fifo, 'a FIFO'],
+    ['/dev/zero', 'a character device'],
+  ] as const) {
+    r = await cli(['bpx', 'check', f]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`bpx check: not a regular file \\(${kind}`));
+  }
+  assert.ok(Date.now() - t0 < 5000, 'refused, not waited on');
 });

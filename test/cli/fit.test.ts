@@ -76,10 +76,21 @@ test('rollcell fit: bad parameter specs, bounds, files and methods exit 2 naming
     ['fit', '--cell', CELL, '--data', bad, '--params', 'positive.sto_min:0.4:0.45'],
     /--data\.0.*must increase.*line 4/,
   ]);
+  // --out is checked before the fit: never an input (not even with --force), an existing file only with --force
+  const cell = join(dir, 'cell.json');
+  writeFileSync(cell, readFileSync(CELL, 'utf8'));
+  const fitOut = ['fit', '--cell', cell, '--model', 'spm', '--data', oneC, '--params', 'positive.sto_min:0.4:0.45'];
+  cases.push(
+    [[...fitOut, '--out', cell, '--force'], /--out: is an input of this command and would be overwritten/],
+    [[...fitOut, '--out', oneC, '--force'], /--out: is an input of this command/],
+    [[...fitOut, '--out', bad], /--out: file exists \(not overwritten\)/],
+    [['fit', '--cell', '/dev/zero', '--data', oneC, '--params', 'a:0:1'], /--cell: not a regular file/],
+  );
   for (const [args, re] of cases) {
     const r = await cli(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
+  assert.equal(readFileSync(cell, 'utf8'), readFileSync(CELL, 'utf8'), 'the cell file is untouched');
 });

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { testPostgres, startPostgres } from '../support/postgres.ts';
 import { PATENT_YAML, cli } from '../helpers.ts';
 import { prepareStudyText } from '../../src/study/prepare.ts';
-import { queueSchema } from '../../src/jobs/queue.ts';
+import { JobQueue, queueSchema } from '../../src/jobs/queue.ts';
 
 const BIN = new URL('../../bin/rollcell.js', import.meta.url).pathname;
 const server = await testPostgres();
@@ -210,6 +210,22 @@ test('[postgres] a worker whose database goes away exits after --reconnect-s wit
   }
 });
 
+test('[postgres] processes opening the queue of a fresh database at the same moment all open it (no deadlock installing it)', async () => {
+  const s = setup();
+  try {
+    const opened = await Promise.allSettled(
+      [0, 1, 2].map(() => JobQueue.open(s.db, { maintenanceIntervalSeconds: 3600 })),
+    );
+    for (const q of opened) if (q.status === 'fulfilled') await q.value.close();
+    assert.deepEqual(
+      opened.map((q) => (q.status === 'fulfilled' ? 'open' : String(q.reason))),
+      ['open', 'open', 'open'],
+    );
+  } finally {
+    await cleanup(s.schema);
+  }
+});
+
 test('[postgres] --distributed is checked before anything runs', async () => {
   const s = setup();
   const a = await cli(['sweep', s.recipe, s.study, '--db', join(s.dir, 'x.db'), '--distributed']);
@@ -255,8 +271,8 @@ test('[postgres] a production campaign on a worker equals the same campaign run 
     // every roll change of the campaign: 9 + 4 + 19 inside or at the boundaries of the shards
     assert.equal(a.summary.splices, 32);
 
-    // the worker joins once the coordinator has queued the shards (a worker and the first coordinator
-    // starting on a fresh database at the same instant can stall: a known defect, see the README)
+    // the worker joins once the coordinator has queued the shards (the start of both at once on a fresh
+    // database is the test 'processes opening the queue of a fresh database …' above)
     const dist = rollcell(['run', s.recipe, '--campaign', '1000', '--db', s.db, '--json']);
     await until('the campaign shards queued', async () => {
       const r = await admin

@@ -21,7 +21,7 @@ import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem } from '../../numerics/types.ts';
 import { isConstantFn, type BpxParticle, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
-import { arrhenius, resolveMesh, setPoint, validateControl, type LiquidMesh } from './common.ts';
+import { arrhenius, controlResidual, resolveMesh, sphereShells, validateControl, type LiquidMesh } from './common.ts';
 import { lithiationWeight, THETA_OUT } from './dfn.ts';
 import { electrolyteTable, ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
 
@@ -136,17 +136,7 @@ export class BlendedSpmModel implements CellModel {
     for (const side of [0, 1] as const) {
       const el = side === 0 ? params.negative : params.positive;
       for (const p of el.particles) {
-        const dr = p.particleRadius_m / nr;
-        const faceCoef = new Float64Array(nr - 1);
-        const invVol = new Float64Array(nr);
-        const vol = new Float64Array(nr);
-        for (let i = 0; i < nr; i++) {
-          const rm = i * dr;
-          const rp = (i + 1) * dr;
-          vol[i] = (rp ** 3 - rm ** 3) / 3;
-          invVol[i] = 1 / vol[i]!;
-          if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
-        }
+        const { dr, faceCoef, invVol, vol } = sphereShells(p.particleRadius_m, nr);
         const ph: Phase = {
           name: p.name,
           side,
@@ -283,27 +273,43 @@ export class BlendedSpmModel implements CellModel {
       return 0;
     }
     const p = this.params;
-    const s = [0, 0, 0];
-    const ls = [0, 0, 0];
-    const lnS = [0, 0];
+    // per domain (negative, separator, positive): ∫c_e dx, its length, ∫ln c_e dx (electrodes); scalars, not
+    // arrays: this runs in every residual evaluation
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let l0 = 0;
+    let l1 = 0;
+    let l2 = 0;
+    let lnN = 0;
+    let lnP = 0;
     for (let k = 0; k < this.nx; k++) {
       const c = y[this.iCe + k]!;
       const w = this.dx[k]!;
       const d = this.dom[k]!;
-      s[d]! += c * w;
-      ls[d]! += w;
-      if (d !== 1) lnS[d === 0 ? 0 : 1]! += Math.log(c) * w;
+      if (d === 0) {
+        s0 += c * w;
+        l0 += w;
+        lnN += Math.log(c) * w;
+      } else if (d === 1) {
+        s1 += c * w;
+        l1 += w;
+      } else {
+        s2 += c * w;
+        l2 += w;
+        lnP += Math.log(c) * w;
+      }
     }
-    this.ceN = s[0]! / ls[0]!;
-    this.ceP = s[2]! / ls[2]!;
-    const ces = s[1]! / ls[1]!;
-    const ceAll = (s[0]! + s[1]! + s[2]!) / (ls[0]! + ls[1]! + ls[2]!);
+    this.ceN = s0 / l0;
+    this.ceP = s2 / l2;
+    const ces = s1 / l1;
+    const ceAll = (s0 + s1 + s2) / (l0 + l1 + l2);
     const arrK = arrhenius(ely.conductivityActivation_J_mol, this.Tref, T);
     const conc =
       ((2 * R * T) / F) *
       (1 - ely.transferenceNumber) *
       prop(this.tfT, ely.thermodynamicFactor, ceAll, this.Tref) *
-      (lnS[1]! / ls[2]! - lnS[0]! / ls[0]!);
+      (lnP / l2 - lnN / l0);
     const kn = prop(this.kaT, ely.conductivity, this.ceN, this.Tref) * arrK * p.negative.transportEfficiency;
     const ks = prop(this.kaT, ely.conductivity, ces, this.Tref) * arrK * p.separator.transportEfficiency;
     const kp = prop(this.kaT, ely.conductivity, this.ceP, this.Tref) * arrK * p.positive.transportEfficiency;
@@ -493,23 +499,7 @@ export class BlendedSpmModel implements CellModel {
     let V = 0;
     if (control.mode !== 'current' && control.mode !== 'rest')
       V = this.potential(y, this.sides[1][0]!, T, I) - this.potential(y, this.sides[0][0]!, T, I) + d;
-    switch (control.mode) {
-      case 'current':
-        out[this.iI] = I - setPoint(control, t);
-        break;
-      case 'rest':
-        out[this.iI] = I;
-        break;
-      case 'voltage':
-        out[this.iI] = V - setPoint(control, t);
-        break;
-      case 'power':
-        out[this.iI] = I * V - setPoint(control, t);
-        break;
-      case 'resistance':
-        out[this.iI] = V + I * setPoint(control, t);
-        break;
-    }
+    out[this.iI] = controlResidual(control, t, I, V);
   }
 
   private particleRhs(y: Float64Array, ph: Phase, j: number, T: number, out: Float64Array): void {

@@ -82,6 +82,33 @@ export function resolveThermal(
   };
 }
 
+/**
+ * The finite-volume shells of a spherical particle of radius Rp (nr equal shells, i-th from r_i = i·dr to
+ * r_(i+1)): vol = (r_(i+1)³ − r_i³)/3 (shell volume / 4π), invVol = 1/vol, faceCoef = r_(i+1)²/dr at the
+ * nr − 1 inner faces (Fick's flux through a face = faceCoef·D·Δc, per 4π)
+ */
+export interface SphereShells {
+  readonly dr: number;
+  readonly faceCoef: Float64Array;
+  readonly invVol: Float64Array;
+  readonly vol: Float64Array;
+}
+
+export function sphereShells(Rp: number, nr: number): SphereShells {
+  const dr = Rp / nr;
+  const faceCoef = new Float64Array(nr - 1);
+  const invVol = new Float64Array(nr);
+  const vol = new Float64Array(nr);
+  for (let i = 0; i < nr; i++) {
+    const rm = i * dr;
+    const rp = (i + 1) * dr;
+    vol[i] = (rp ** 3 - rm ** 3) / 3;
+    invVol[i] = 1 / vol[i]!;
+    if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
+  }
+  return { dr, faceCoef, invVol, vol };
+}
+
 /** exp(Ea/R·(1/T_ref − 1/T)) */
 export function arrhenius(Ea: number, Tref: number, T: number): number {
   return Ea === 0 ? 1 : Math.exp((Ea / R) * (1 / Tref - 1 / T));
@@ -247,4 +274,20 @@ export function checkModelParams(p: LiquidCellParams, model: 'dfn' | 'spme' | 's
     );
   }
   if (out.length) throw new ProblemError(out);
+}
+
+/** the residual of the control equation at current I and terminal voltage V (the set point at t) */
+export function controlResidual(control: Control, t: number, I: number, V: number): number {
+  switch (control.mode) {
+    case 'current':
+      return I - setPoint(control, t);
+    case 'voltage':
+      return V - setPoint(control, t);
+    case 'power':
+      return I * V - setPoint(control, t);
+    case 'resistance':
+      return V + I * setPoint(control, t);
+    case 'rest':
+      return I;
+  }
 }

@@ -39,11 +39,13 @@ import type { DaeProblem, JacobianSink, JacobianStructure } from '../../numerics
 import { isConstantFn, type BpxElectrode, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
 import {
   arrhenius as arrheniusImported,
+  controlResidual as controlResidualImported,
   dfdx as dfdxImported,
   ocp as ocpImported,
   resolveMesh,
   resolveThermal,
   setPoint as setPointImported,
+  sphereShells,
   stoichiometries,
   validateControl,
   type LiquidMesh,
@@ -63,6 +65,7 @@ const F = FARADAY;
 const arrhenius = arrheniusImported;
 const ocp = ocpImported;
 const setPoint = setPointImported;
+const controlResidual = controlResidualImported;
 const dfdx = dfdxImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
@@ -242,17 +245,7 @@ export class DfnModel implements CellModel {
       }
     }
     const mkElec = (e: BpxElectrode, lithSign: 1 | -1): ElectrodeConst => {
-      const dr = e.particleRadius_m / nr;
-      const faceCoef = new Float64Array(nr - 1);
-      const invVol = new Float64Array(nr);
-      const vol = new Float64Array(nr);
-      for (let i = 0; i < nr; i++) {
-        const rm = i * dr;
-        const rp = (i + 1) * dr;
-        vol[i] = (rp ** 3 - rm ** 3) / 3;
-        invVol[i] = 1 / vol[i]!;
-        if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
-      }
+      const { dr, faceCoef, invVol, vol } = sphereShells(e.particleRadius_m, nr);
       return {
         e,
         cmax: e.maxConcentration_mol_m3,
@@ -705,26 +698,11 @@ export class DfnModel implements CellModel {
     out[this.iPs[0]!] = y[this.iPs[0]!]!;
     // control
     const V = y[last]! + (I * this.rColl) / this.area_m2;
-    out[this.iI] = this.controlResidual(control, t, I, V);
+    out[this.iI] = controlResidual(control, t, I, V);
     if (this.iT >= 0) {
       const th = this.thermal!;
       const Q = I * V - this.area_m2 * heatRxn; // W
       out[this.iT] = (Q - th.hA_W_K * (T - th.ambient_K)) / th.heatCapacity_J_K;
-    }
-  }
-
-  private controlResidual(control: Control, t: number, I: number, V: number): number {
-    switch (control.mode) {
-      case 'current':
-        return I - setPoint(control, t);
-      case 'voltage':
-        return V - setPoint(control, t);
-      case 'power':
-        return I * V - setPoint(control, t);
-      case 'resistance':
-        return V + I * setPoint(control, t);
-      case 'rest':
-        return I;
     }
   }
 

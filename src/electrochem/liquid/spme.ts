@@ -20,9 +20,11 @@ import { isConstantFn, type BpxElectrode, type LiquidCellParams, type PropertyFn
 import { THETA_OUT } from './dfn.ts';
 import {
   arrhenius as arrheniusImported,
+  controlResidual as controlResidualImported,
   resolveMesh,
   resolveThermal,
   setPoint as setPointImported,
+  sphereShells,
   stoichiometries,
   validateControl,
   type LiquidMesh,
@@ -42,6 +44,7 @@ import {
 const F = FARADAY;
 const arrhenius = arrheniusImported;
 const setPoint = setPointImported;
+const controlResidual = controlResidualImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
@@ -91,17 +94,7 @@ function particleOcp(pt: Particle, th: number, T: number, Tref: number, I = 0, a
 }
 
 function mkParticle(e: BpxElectrode, nr: number, Tref: number, lithSign: 1 | -1, hysteresis = true): Particle {
-  const dr = e.particleRadius_m / nr;
-  const faceCoef = new Float64Array(nr - 1);
-  const invVol = new Float64Array(nr);
-  const vol = new Float64Array(nr);
-  for (let i = 0; i < nr; i++) {
-    const rm = i * dr;
-    const rp = (i + 1) * dr;
-    vol[i] = (rp ** 3 - rm ** 3) / 3;
-    invVol[i] = 1 / vol[i]!;
-    if (i < nr - 1) faceCoef[i] = (rp * rp) / dr;
-  }
+  const { dr, faceCoef, invVol, vol } = sphereShells(e.particleRadius_m, nr);
   return {
     e,
     cmax: e.maxConcentration_mol_m3,
@@ -546,23 +539,7 @@ export class SpmeModel implements CellModel {
     }
     const needV = control.mode !== 'current' && control.mode !== 'rest';
     const V = needV || this.iT >= 0 ? this.voltage(y) : 0;
-    switch (control.mode) {
-      case 'current':
-        out[this.iI] = I - setPoint(control, t);
-        break;
-      case 'rest':
-        out[this.iI] = I;
-        break;
-      case 'voltage':
-        out[this.iI] = V - setPoint(control, t);
-        break;
-      case 'power':
-        out[this.iI] = I * V - setPoint(control, t);
-        break;
-      case 'resistance':
-        out[this.iI] = V + I * setPoint(control, t);
-        break;
-    }
+    out[this.iI] = controlResidual(control, t, I, V);
     if (this.iT >= 0) {
       const th = this.thermal!;
       const p = this.params;

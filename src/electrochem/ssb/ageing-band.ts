@@ -11,20 +11,49 @@
  */
 import { Rng } from '../../numerics/index.ts';
 import type { AssumedParameter } from '../../verdicts.ts';
-import { ageingParameterRecords, AGEING_PARAMETER_IDS, type AgeingParameterId } from './ageing-data.ts';
+import { ageingDatasets, ageingParameterRecords, AGEING_PARAMETER_IDS, type AgeingParameterId } from './ageing-data.ts';
 import { ageingWithValues } from './ageing.ts';
 import { cycleAgeing, type AgeingRunResult, type CycleCutoffs } from './cycle.ts';
 import type { SsbCellParams } from './params.ts';
 import { createSpme } from './spme.ts';
 import { problem } from '../../problems.ts';
+import { celsius, MPa, toCelsius } from '../../units/index.ts';
 
-/** the conditions the fitted ageing data cover (data/ageing/datasets.json: Yan 2026, Liu 2022) */
-export const AGEING_DATA_COVERAGE = {
-  temperature_K: [293.15, 303.15] as const,
-  stackPressure_Pa: [0, 125e6] as const,
-  cycles: 20000,
-  cRate: [0.05, 2] as const,
-};
+export interface AgeingDataCoverage {
+  readonly temperature_K: readonly [number, number];
+  readonly stackPressure_Pa: readonly [number, number];
+  /** the longest fitted point (cycles) */
+  readonly cycles: number;
+  readonly cRate: readonly [number, number];
+}
+let coverage: AgeingDataCoverage | null = null;
+/**
+ * the conditions the fitted ageing data cover (data/ageing/datasets.json, role `fitted`: Yan 2026,
+ * Liu 2022): the span of their nominal conditions, stated ranges and per-point pressures
+ */
+export function ageingDataCoverage(): AgeingDataCoverage {
+  if (coverage) return coverage;
+  const fitted = ageingDatasets().filter((d) => d.role === 'fitted');
+  const span = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+  const values = (c: { value: number; range?: [number, number] | undefined }): number[] => [
+    c.value,
+    ...(c.range ?? []),
+  ];
+  const T = span(fitted.flatMap((d) => values(d.conditions.temperature_C)));
+  const P = span(
+    fitted.flatMap((d) => [
+      ...values(d.conditions.stack_pressure_MPa),
+      ...d.points.flatMap((p) => (p.stack_pressure_MPa === undefined ? [] : [p.stack_pressure_MPa])),
+    ]),
+  );
+  coverage = {
+    temperature_K: [celsius(T[0]), celsius(T[1])],
+    stackPressure_Pa: [MPa(P[0]), MPa(P[1])],
+    cycles: Math.max(...fitted.flatMap((d) => d.points.map((p) => p.cycles))),
+    cRate: span(fitted.flatMap((d) => values(d.conditions.c_rate))),
+  };
+  return coverage;
+}
 
 export interface ValidityFlag {
   readonly quantity: 'c_rate' | 'temperature' | 'stack_pressure' | 'cycles';
@@ -42,7 +71,7 @@ export function ageingValidity(o: {
   cycles: number;
 }): ValidityFlag[] {
   const out: ValidityFlag[] = [];
-  const cov = AGEING_DATA_COVERAGE;
+  const cov = ageingDataCoverage();
   if (o.cRate > o.modelMaxCRate)
     out.push({
       quantity: 'c_rate',
@@ -55,18 +84,21 @@ export function ageingValidity(o: {
   if (o.temperature_K < cov.temperature_K[0] || o.temperature_K > cov.temperature_K[1])
     out.push({
       quantity: 'temperature',
-      value: o.temperature_K - 273.15,
-      allowed: `${cov.temperature_K[0] - 273.15}–${cov.temperature_K[1] - 273.15} °C (fitted ageing data)`,
+      value: toCelsius(o.temperature_K),
+      allowed: `${toCelsius(cov.temperature_K[0])}–${toCelsius(cov.temperature_K[1])} °C (fitted ageing data)`,
       text:
-        `outside validity: ageing at ${(o.temperature_K - 273.15).toFixed(1)} °C, the fitted ageing data are at 20–30 °C ` +
+        `outside validity: ageing at ${toCelsius(o.temperature_K).toFixed(1)} °C, ` +
+        `the fitted ageing data are at ${toCelsius(cov.temperature_K[0])}–${toCelsius(cov.temperature_K[1])} °C ` +
         '(the Arrhenius factor, Ea an assumption, extrapolates)',
     });
   if (o.stackPressure_Pa > cov.stackPressure_Pa[1])
     out.push({
       quantity: 'stack_pressure',
       value: o.stackPressure_Pa / 1e6,
-      allowed: `0–${cov.stackPressure_Pa[1] / 1e6} MPa`,
-      text: `outside validity: ${(o.stackPressure_Pa / 1e6).toFixed(0)} MPa is above the fitted pressure series (0–125 MPa)`,
+      allowed: `${cov.stackPressure_Pa[0] / 1e6}–${cov.stackPressure_Pa[1] / 1e6} MPa`,
+      text:
+        `outside validity: ${(o.stackPressure_Pa / 1e6).toFixed(0)} MPa is above the fitted pressure series ` +
+        `(${cov.stackPressure_Pa[0] / 1e6}–${cov.stackPressure_Pa[1] / 1e6} MPa)`,
     });
   if (o.cycles > cov.cycles)
     out.push({

@@ -26,7 +26,7 @@
  *
  * No law ever raises capacity: every accumulator only grows.
  */
-import { F, R } from '../../materials/constants.ts';
+import { F, R, REFERENCE_TEMPERATURE_K } from '../../materials/constants.ts';
 import type { CycleSummary } from '../model.ts';
 import type { AgeingParams } from './params.ts';
 import { anodeVolumePerAl, cathodeVolumeStrain, type CellCore } from './common.ts';
@@ -88,8 +88,6 @@ export interface AgeingInputs {
   readonly platedLi_mol_m2: number;
 }
 
-const T_REF = 298.15;
-
 /** total Li a state has taken out of the cyclable inventory by side reactions (mol m⁻²) */
 export function sideReactionLi_mol_m2(s: DegradationState): number {
   return s.liCei_mol_m2 + s.liAei_mol_m2 + s.liDead_mol_m2;
@@ -117,7 +115,7 @@ export function degrade(s: DegradationState, inp: AgeingInputs, a: AgeingParams)
   if (!(inp.temperature_K > 0))
     throw problem('ageing.temperature_K', 'must be > 0', String(inp.temperature_K), '> 0 K');
   const T = inp.temperature_K;
-  const fT = Math.exp((-v.cei_Ea / R) * (1 / T - 1 / T_REF));
+  const fT = Math.exp((-v.cei_Ea / R) * (1 / T - 1 / REFERENCE_TEMPERATURE_K));
   const restT = m.calendar ? inp.rest_s : 0;
   const cycled = inp.cathodeStrain > 0 || inp.anodeStrain > 0;
   let { ceiTime_s, aeiTime_s, cathodeLoss, anodeLoss, liCei_mol_m2, liAei_mol_m2, liDead_mol_m2 } = s;

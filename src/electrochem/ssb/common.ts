@@ -75,16 +75,30 @@ export function cathodeJ0(j0ref: number, y: number): { j0: number; d: number } {
  *   f(y) = floor + (1 − floor)·(1 + w²)·u²/(u² + w²),  u = 1 − y  (held at u = 0 for y ≥ 1).
  * For u ≪ w, f ≈ (1 + w²)(1 − y)²/w²: the divacancy scaling; f(0.9) ≈ 0.05, f(0.95) ≈ 0.02 for w = 0.5.
  */
-export function dsFactor(
-  v: { readonly width: number; readonly floor: number } | null,
-  y: number,
-): { f: number; df: number } {
+export function dsFactor(v: DsLaw | null, y: number): { f: number; df: number } {
   if (!v) return { f: 1, df: 0 };
   const u = y >= 1 ? 0 : 1 - y;
   const w2 = v.width * v.width;
-  const k = (1 - v.floor) * (1 + w2);
+  const k = v.k;
   const q = u * u + w2;
   return { f: v.floor + (k * u * u) / q, df: y >= 1 ? 0 : (-k * 2 * u * w2) / (q * q) };
+}
+
+/**
+ * A CathodeParams.DsVacancy law with the constants of dsFactor and dsPhi computed once,
+ * k = (1 − floor)(1 + w²) and G₁ = 1 − w·atan(1/w): dsPhi runs per particle shell per residual, the
+ * P2D's hot path (CellCore builds it once).
+ */
+export interface DsLaw {
+  readonly width: number;
+  readonly floor: number;
+  readonly k: number;
+  readonly G1: number;
+}
+export function dsLaw(v: { readonly width: number; readonly floor: number } | null): DsLaw | null {
+  if (!v) return null;
+  const w = v.width;
+  return { width: w, floor: v.floor, k: (1 - v.floor) * (1 + w * w), G1: 1 - w * Math.atan(1 / w) };
 }
 
 /**
@@ -93,12 +107,12 @@ export function dsFactor(
  * steeply D varies between them; the inverse gives the particle surface from the outer shell and the
  * surface flux.
  */
-export function dsPhi(v: { readonly width: number; readonly floor: number } | null, y: number): number {
+export function dsPhi(v: DsLaw | null, y: number): number {
   if (!v) return y;
   const w = v.width;
-  const k = (1 - v.floor) * (1 + w * w);
-  // ∫ u²/(u² + w²) du = u − w·atan(u/w)
-  const G1 = 1 - w * Math.atan(1 / w);
+  const k = v.k;
+  // ∫ u²/(u² + w²) du = u − w·atan(u/w); G1 = the integral from u = 0 to 1
+  const G1 = v.G1;
   if (y >= 1) return v.floor * y + k * G1;
   const u = 1 - y;
   return v.floor * y + k * (G1 - (u - w * Math.atan(u / w)));
@@ -107,7 +121,7 @@ export function dsPhi(v: { readonly width: number; readonly floor: number } | nu
  * inverse of dsPhi (monotone increasing): Newton from the start value y0 (e.g. the outer shell's
  * stoichiometry, close to the answer), safeguarded by a bracket that is widened only when needed
  */
-export function dsPhiInv(v: { readonly width: number; readonly floor: number } | null, phi: number, y0 = 0.5): number {
+export function dsPhiInv(v: DsLaw | null, phi: number, y0 = 0.5): number {
   if (!v) return phi;
   const p1 = dsPhi(v, 1);
   if (phi >= p1) return 1 + (phi - p1) / v.floor;
@@ -152,6 +166,8 @@ export class CellCore {
   readonly T: number;
   readonly window: { qLo: number; qHi: number; y0: number; x0: number };
   private readonly xHostT: number;
+  /** the cathode's D_s(y) law with its constants computed once (null: constant D_s) */
+  private readonly dsL: DsLaw | null;
 
   constructor(p: SsbCellParams) {
     validateParams(p);
@@ -164,6 +180,7 @@ export class CellCore {
     this.nAl = p.anode.al_mol_m2 * p.area_m2;
     this.window = designWindow(p, this.ocpC);
     this.xHostT = liAlHostLimit(this.T);
+    this.dsL = dsLaw(p.cathode.DsVacancy);
   }
 
   refreshDerived(): void {
@@ -173,13 +190,13 @@ export class CellCore {
   /** D_s at particle concentration c (mol m⁻³) and dD/dc */
   ds(c: number): { D: number; dD: number } {
     const cmax = this.p.cathode.cMax_mol_m3;
-    const f = dsFactor(this.p.cathode.DsVacancy, c / cmax);
+    const f = dsFactor(this.dsL, c / cmax);
     return { D: this.d.Ds * f.f, dD: (this.d.Ds * f.df) / cmax };
   }
   /** Kirchhoff potential Φ(c) = ∫₀^c D dc′ (mol m⁻¹ s⁻¹) */
   dsPhi(c: number): number {
     const cmax = this.p.cathode.cMax_mol_m3;
-    return this.d.Ds * cmax * dsPhi(this.p.cathode.DsVacancy, c / cmax);
+    return this.d.Ds * cmax * dsPhi(this.dsL, c / cmax);
   }
   /**
    * particle surface concentration from the outer shell's c and the outward flux per area N (mol m⁻² s⁻¹)
@@ -187,7 +204,7 @@ export class CellCore {
    */
   surfaceC(c: number, Ndelta: number): { cs: number; dc: number; dN: number } {
     const cmax = this.p.cathode.cMax_mol_m3;
-    const v = this.p.cathode.DsVacancy;
+    const v = this.dsL;
     const phi = this.dsPhi(c) - Ndelta;
     const cs = cmax * dsPhiInv(v, phi / (this.d.Ds * cmax), c / cmax);
     const Ds = this.ds(cs).D;

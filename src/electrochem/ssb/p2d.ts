@@ -67,6 +67,8 @@ export class SsbP2D implements FullCellModel {
   private readonly faceA: Float64Array;
   private readonly shellV: Float64Array;
   private readonly dr: number;
+  /** scratch: the Kirchhoff potential Φ of each shell of one particle (residual) */
+  private readonly phiShell: Float64Array;
   private rows?: Int32Array;
   private cols?: Int32Array;
 
@@ -90,6 +92,7 @@ export class SsbP2D implements FullCellModel {
     this.dr = R / this.nr;
     this.faceA = new Float64Array(this.nr + 1);
     this.shellV = new Float64Array(this.nr);
+    this.phiShell = new Float64Array(this.nr);
     for (let i = 0; i <= this.nr; i++) this.faceA[i] = (i * this.dr) ** 2;
     for (let i = 0; i < this.nr; i++) this.shellV[i] = (((i + 1) * this.dr) ** 3 - (i * this.dr) ** 3) / 3;
     const cmax = params.cathode.cMax_mol_m3;
@@ -431,13 +434,14 @@ export class SsbP2D implements FullCellModel {
       const side = core.cei(cl, y[o + nr + 3]!, cap).rate; // A m⁻³
       const src = a * j + side; // charge per volume leaving the solid for the SE
       sumAJ += src * h;
-      // particle
+      // particle: Φ once per shell, then the fluxes between neighbours
+      const phiR = this.phiShell;
+      for (let r = 0; r < nr; r++) phiR[r] = core.dsPhi(y[o + r]!);
       for (let r = 0; r < nr; r++) {
-        const c = y[o + r]!;
         let flux = 0; // into shell (per 4π); Kirchhoff form A_f·(Φ(c_b) − Φ(c))/Δr
-        const phi = core.dsPhi(c);
-        if (r > 0) flux += (this.faceA[r]! * (core.dsPhi(y[o + r - 1]!) - phi)) / this.dr;
-        if (r < nr - 1) flux += (this.faceA[r + 1]! * (core.dsPhi(y[o + r + 1]!) - phi)) / this.dr;
+        const phi = phiR[r]!;
+        if (r > 0) flux += (this.faceA[r]! * (phiR[r - 1]! - phi)) / this.dr;
+        if (r < nr - 1) flux += (this.faceA[r + 1]! * (phiR[r + 1]! - phi)) / this.dr;
         else flux -= (this.faceA[nr]! * fc * j) / F;
         out[o + r] = flux / this.shellV[r]!;
       }

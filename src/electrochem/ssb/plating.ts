@@ -19,7 +19,7 @@
  * Above the CCD plated Li penetrates the separator (dendrite, short-circuit risk); below it, plated Li
  * grows as a dense layer that the next discharge strips first.
  */
-import { F, R } from '../../materials/constants.ts';
+import { F, R, REFERENCE_TEMPERATURE_K } from '../../materials/constants.ts';
 import { liAlData } from '../../materials/li-al.ts';
 import { MOLAR_VOLUME, type SsbCellParams } from './params.ts';
 import { liAlHostLimit } from '../../materials/ocp/li-al.ts';
@@ -39,8 +39,16 @@ export function criticalCurrentDensity(P_Pa: number, T_K: number): CriticalCurre
   const d = liAlData();
   const cc = d.criticalCurrent.liMetalLPSCl;
   const Pref = d.criticalCurrent.liMetalLPSClStackPressure.value;
-  const Q = d.phases.Li.mechanics?.['creepActivationEnergy']?.value ?? 37e3;
-  const f = (P_Pa / Pref) * Math.exp((-Q / R) * (1 / T_K - 1 / 298.15));
+  const creep = d.phases.Li.mechanics?.['creepActivationEnergy'];
+  if (!creep)
+    throw problem(
+      'data/materials/li-al.json: phases.Li.mechanics.creepActivationEnergy',
+      'is missing',
+      'nothing',
+      'the Li creep activation energy (kJ mol^-1) the CCD scales with',
+    );
+  const Q = creep.value;
+  const f = (P_Pa / Pref) * Math.exp((-Q / R) * (1 / T_K - 1 / REFERENCE_TEMPERATURE_K));
   const r = cc.range ?? [cc.value, cc.value];
   return {
     value: cc.value * f,

@@ -19,7 +19,7 @@ import {
   type DependentVerdict,
 } from '../../verdicts.ts';
 import { fastRunner, type StepRunner } from './cycle.ts';
-import { withParams, type SsbCellParams } from './params.ts';
+import { arrhenius, withParams, type SsbCellParams } from './params.ts';
 import { SsbSpme } from './spme.ts';
 import { problem } from '../../problems.ts';
 
@@ -68,7 +68,7 @@ export function rateParameters(p: SsbCellParams): AssumedParameter[] {
   const T = p.temperature_K;
   const beta = d.phases.beta.diffusion;
   const [dLo, dHi] = arrheniusBounds(beta, T);
-  const Da = p.anode.D.ref * Math.exp((-p.anode.D.Ea_J_mol / 8.314462618) * (1 / T - 1 / p.anode.D.Tref_K));
+  const Da = arrhenius(p.anode.D, T);
   const Ds = p.cathode.Ds.ref;
   return [
     {

@@ -29,7 +29,7 @@
  * cell (tested against the P2D in test/electrochem-ssb). The SPM additionally neglects the ohmic drop,
  * so its voltage error grows like i·(L_c/3κ + L_s/κ_sep).
  */
-import { F } from '../../materials/constants.ts';
+import { F, R } from '../../materials/constants.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing } from './ageing.ts';
@@ -67,6 +67,8 @@ export class SsbSpme implements FullCellModel {
   private readonly faceA: Float64Array;
   private readonly shellV: Float64Array;
   private readonly dr: number;
+  /** scratch: the Kirchhoff potential Φ of each shell (residual) */
+  private readonly phiShell: Float64Array;
 
   constructor(params: SsbCellParams, opts: SpmeOptions = {}, variant: 'spme' | 'spm' = 'spme') {
     this.variant = variant;
@@ -89,6 +91,7 @@ export class SsbSpme implements FullCellModel {
     this.dr = R / this.nr;
     this.faceA = new Float64Array(this.nr + 1);
     this.shellV = new Float64Array(this.nr);
+    this.phiShell = new Float64Array(this.nr);
     for (let i = 0; i <= this.nr; i++) this.faceA[i] = (i * this.dr) ** 2;
     for (let i = 0; i < this.nr; i++) this.shellV[i] = (((i + 1) * this.dr) ** 3 - (i * this.dr) ** 3) / 3;
     this.atol = new Float64Array(this.n);
@@ -101,7 +104,7 @@ export class SsbSpme implements FullCellModel {
   get validity(): Validity {
     const d = this.core.d;
     const c = this.core.p.cathode;
-    const rct = d.Rc + (8.314462618 * this.core.T) / (F * d.j0c);
+    const rct = d.Rc + (R * this.core.T) / (F * d.j0c);
     const nu2 = (d.aCath * c.thickness_m ** 2 * (1 / d.kappaEff + 1 / d.sigmaEff)) / rct;
     return {
       nu2,
@@ -357,18 +360,17 @@ export class SsbSpme implements FullCellModel {
     const side = this.sideCurrent(cl, y[this.iQ]!);
     const j = (i - side.i) / this.areaRatio();
     const fc = this.fc();
-    const cmax = p.cathode.cMax_mol_m3;
+    // Kirchhoff form: flux = A_f·(Φ(c_b) − Φ(c))/Δr, exact for any D(c) in steady state; Φ once per shell
+    const phiR = this.phiShell;
+    for (let r = 0; r < nr; r++) phiR[r] = this.core.dsPhi(y[r]!);
     for (let r = 0; r < nr; r++) {
-      const c = y[r]!;
       let flux = 0;
-      // Kirchhoff form: flux = A_f·(Φ(c_b) − Φ(c))/Δr, exact for any D(c) in steady state
-      const phi = this.core.dsPhi(c);
-      if (r > 0) flux += (this.faceA[r]! * (this.core.dsPhi(y[r - 1]!) - phi)) / this.dr;
-      if (r < nr - 1) flux += (this.faceA[r + 1]! * (this.core.dsPhi(y[r + 1]!) - phi)) / this.dr;
+      const phi = phiR[r]!;
+      if (r > 0) flux += (this.faceA[r]! * (phiR[r - 1]! - phi)) / this.dr;
+      if (r < nr - 1) flux += (this.faceA[r + 1]! * (phiR[r + 1]! - phi)) / this.dr;
       else flux -= (this.faceA[nr]! * fc * j) / F;
       out[r] = flux / this.shellV[r]!;
     }
-    void cmax;
     this.anodeResidual(y, i, out);
     out[this.iQ] = side.i;
     const V = this.voltageFrom(cl, y[this.offA]!, I, side.i).V;

@@ -6,6 +6,7 @@
  * used with the c_max and stoichiometry window it was fitted with (datasheet §8-C5).
  */
 import { assetText } from '../../assets.ts';
+import { F, R, REFERENCE_TEMPERATURE_K } from '../constants.ts';
 import { findInterval } from '../../numerics/interp.ts';
 import { problem } from '../../problems.ts';
 
@@ -94,7 +95,7 @@ export class MonotoneTable {
  * stays below the source's end slope, so U is monotone. T = 298.15 K for the term (the sources are RT fits).
  * Below 1e-9 from 0 or 1 the term is continued linearly (a guard for Newton iterates that overshoot).
  */
-const KT_REF = (8.314462618 * 298.15) / 96485.33212; // V
+const KT_REF = (R * REFERENCE_TEMPERATURE_K) / F; // V
 function logit(y: number): { L: number; dL: number } {
   const e = 1e-4;
   if (y > 1 - e) {

@@ -10,8 +10,9 @@
  *  - Li3Al2 (and so Li9Al4) is kinetically hindered at plain RT: "at plain RT a lithiated Al anode stops
  *    at β-LiAl and further Li plates as metal"; slightly above ambient it forms (Zheng et al., ACS Appl.
  *    Energy Mater. (2023), doi:10.1021/acsaem.2c03673, read). The temperature at which it starts to
- *    form, LI_RICH_ONSET_K = 313 K (40 °C), is an assumption (range 303–333 K) — a kinetic threshold, so
- *    the OCP's host limit jumps there (the one discontinuity in T, stated).
+ *    form, LI_RICH_ONSET_K (li-al.json `alloyingKinetics.liRichOnsetT`, 40 °C, assumption 30–60 °C, the
+ *    onset the line's alloying model uses too) — a kinetic threshold, so the OCP's host limit jumps there
+ *    (the one discontinuity in T, stated).
  *  - Li9Al4 decomposes above 335 °C (McAlister 1982, recalled): above that the host ends at Li3Al2.
  */
 import { liAlData, plateauPotential, type LiAlPlateau as DataPlateau } from '../li-al.ts';
@@ -41,8 +42,8 @@ export interface LiAlElectrodeData {
   readonly hysteresis_V: number;
 }
 
-/** temperature above which Li3Al2 (then Li9Al4) forms electrochemically — assumption, see the header */
-export const LI_RICH_ONSET_K = 313.15;
+/** temperature above which Li3Al2 (then Li9Al4) forms electrochemically (K) — assumption, see the header */
+export const LI_RICH_ONSET_K = liAlData().alloyingKinetics.liRichOnsetT.value;
 
 const cache = new Map<number, LiAlElectrodeData>();
 

@@ -50,6 +50,8 @@ interface Piecewise {
   readonly u0: number;
   readonly breaks: readonly number[];
   readonly dSlopes: readonly number[];
+  /** ramp(−break) per break: each kink's rounded ramp at x = 0, subtracted so the curve is exact far from it */
+  readonly ramp0: readonly number[];
   /** x above which there is Li metal (0 V) — hysteresis does not apply */
   readonly alloyEnd: number;
   readonly xAlpha: number;
@@ -82,6 +84,7 @@ function buildPiecewise(T_K: number): Piecewise {
     u0: pts[0]![1],
     breaks,
     dSlopes,
+    ramp0: breaks.map((b) => ramp(-b)),
     alloyEnd: last[0],
     xAlpha: d.plateaus[0]!.xFrom,
     hysteresis_V: d.hysteresis_V,
@@ -137,7 +140,7 @@ export function liAlOcp(
     if (ds === 0) continue;
     const u = x - pw.breaks[i]!;
     // subtract the ramp's value at x = 0 so the curve is exact far from the kink
-    U += ds * (ramp(u) - ramp(-pw.breaks[i]!));
+    U += ds * (ramp(u) - pw.ramp0[i]!);
     dU += ds * dramp(u);
   }
   const a = alphaTerm(x, pw.xAlpha, T_K);

@@ -6,9 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseRecipeText } from '../../recipe/parse.ts';
 import { runJob } from '../../pipeline.ts';
-import { storedDetail } from '../../run-record.ts';
+import { failedRunOutput, storedDetail } from '../../run-record.ts';
 import { openStore } from '../../store/index.ts';
-import { ROLLCELL_VERSION } from '../../version.ts';
 import { ProblemError } from '../../problems.ts';
 import { parseProduction } from '../../process/production/config.ts';
 import type { CellRecord } from '../../process/line.ts';
@@ -125,19 +124,7 @@ async function main(task: RunTask): Promise<void> {
         seed: task.seed,
         runId: task.runId,
         status: 'failed',
-        output: {
-          rollcell_version: ROLLCELL_VERSION,
-          run_id: task.runId,
-          design: {
-            cell: { thickness_um: 0, area_cm2: 0, mass_g: 0 },
-            cathode: { active_mass_mg_cm2: 0, areal_capacity_mAh_cm2: 0 },
-            anode: { al_thickness_um: 0, li_thickness_um: 0, li_al_molar_ratio: 0 },
-            np_ratio: 0,
-            specific_energy_Wh_kg: 0,
-            energy_density_Wh_L: 0,
-          },
-          error: msg,
-        },
+        output: failedRunOutput(task.runId, msg),
       });
     } catch {
       /* the original error matters more */
