@@ -800,7 +800,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
-      isImpossible: (ws) => lineFindings(ws).some((f) => f.kind === 'impossible'),
+      isImpossible: (ws) => ws.some((w) => classifyLineWarning(w) === 'impossible'),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
