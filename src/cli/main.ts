@@ -321,6 +321,32 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       );
     });
   runs
+    .command('campaigns')
+    .description('the stored production campaigns (rollcell run --campaign N), newest first')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (o: { db: string; limit: string }) => {
+      const limit = parseLimit(o.limit);
+      const { campaignsList } = await import('./campaign.ts');
+      await campaignsList(o.db, limit, out);
+    });
+  runs
+    .command('campaign')
+    .description(
+      "a stored campaign (an id prefix is enough): its control charts and capability, one cell's genealogy " +
+        '(--cell), or the cells made from a roll across shards (--roll)',
+    )
+    .argument('<id>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--cell <serial>', "one cell's parent rolls with MD positions, lane and verdict")
+    .option('--roll <roll id>', 'the cells made from a roll (FS-000001, AL-000042, LC-000007)')
+    .option('--limit <n>', 'rows shown in text (--json gives all)', '20')
+    .option('--json', 'as JSON')
+    .action(async (id: string, o: import('./campaign.ts').CampaignShowOptions) => {
+      const { campaignShow } = await import('./campaign.ts');
+      await campaignShow(id, o, out);
+    });
+  runs
     .command('diff')
     .description('what changed between two runs')
     .argument('<a>')
