@@ -107,6 +107,8 @@ export interface RunOutput {
       code: string;
       reason: string;
       claims: 'all' | number[];
+      /** claims whose evidence cites the figure but whose verdict does not rest on it */
+      cites?: number[];
     }[];
   };
   report?: string;
