@@ -21,8 +21,16 @@ import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem } from '../../numerics/types.ts';
 import { isConstantFn, type BpxParticle, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
-import { arrhenius, controlResidual, resolveMesh, sphereShells, validateControl, type LiquidMesh } from './common.ts';
-import { lithiationWeight, THETA_OUT } from './dfn.ts';
+import {
+  arrhenius,
+  controlResidual,
+  lithiationWeight,
+  resolveMesh,
+  sphereShells,
+  validateControl,
+  type LiquidMesh,
+} from './common.ts';
+import { THETA_OUT } from './dfn.ts';
 import { electrolyteTable, ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
 
 const F = FARADAY;

@@ -6,6 +6,7 @@ import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { Control } from '../model.ts';
 import type { BpxElectrode, LiquidCellParams, PropertyFn } from '../bpx.ts';
 import { ProblemError, type Problem } from '../../problems.ts';
+import { ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -290,4 +291,41 @@ export function controlResidual(control: Control, t: number, I: number, V: numbe
     case 'rest':
       return I;
   }
+}
+
+/** OCP branches on lithiation and delithiation at T_ref, tabulated when possible */
+export interface Hysteresis {
+  readonly lith: PropertyFn;
+  readonly delith: PropertyFn;
+  readonly lithT: OcpTable | null;
+  readonly delithT: OcpTable | null;
+}
+
+/** an electrode's hysteresis branches at T_ref (./ocp-table.ts), null when its file gives none */
+export function electrodeHysteresis(e: BpxElectrode, Tref: number): Hysteresis | null {
+  return e.hysteresis
+    ? {
+        lith: e.hysteresis.lithiation,
+        delith: e.hysteresis.delithiation,
+        lithT: ocpTable(e.hysteresis.lithiation, Tref),
+        delithT: ocpTable(e.hysteresis.delithiation, Tref),
+      }
+    : null;
+}
+
+/**
+ * The weight of the lithiation branch in PyBaMM's "current sigmoid" OCP (current_sigmoid_ocp.py):
+ * (1 + tanh(k·i_lith))/2 with k = 100 m²/A and i_lith the electrode's lithiation current density —
+ * the discharge current density i = −I/A for the positive electrode, −i for the negative one. At rest
+ * the two branches count half each.
+ */
+export function lithiationWeight(lithSign: 1 | -1, I: number, area_m2: number): number {
+  return 0.5 * (1 + Math.tanh(100 * lithSign * (-I / area_m2)));
+}
+
+/** U_ref(θ) at T_ref with hysteresis: the lithiation branch weighted by w, the delithiation one by 1 − w */
+export function hysteresisOcp(h: Hysteresis, th: number, Tref: number, w: number): number {
+  const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
+  const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
+  return w * a + (1 - w) * b;
 }

@@ -41,6 +41,9 @@ import {
   arrhenius as arrheniusImported,
   controlResidual as controlResidualImported,
   dfdx as dfdxImported,
+  electrodeHysteresis,
+  hysteresisOcp as hysteresisOcpImported,
+  lithiationWeight as lithiationWeightImported,
   ocp as ocpImported,
   resolveMesh,
   resolveThermal,
@@ -48,6 +51,7 @@ import {
   sphereShells,
   stoichiometries,
   validateControl,
+  type Hysteresis,
   type LiquidMesh,
   type LumpedThermal,
   type ThermalOptions,
@@ -67,6 +71,8 @@ const ocp = ocpImported;
 const setPoint = setPointImported;
 const controlResidual = controlResidualImported;
 const dfdx = dfdxImported;
+const hysteresisOcp = hysteresisOcpImported;
+const lithiationWeight = lithiationWeightImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
@@ -98,31 +104,11 @@ interface ElectrodeConst {
   readonly lithSign: 1 | -1;
 }
 
-/** OCP branches on lithiation and delithiation at T_ref, tabulated when possible */
-export interface Hysteresis {
-  readonly lith: PropertyFn;
-  readonly delith: PropertyFn;
-  readonly lithT: OcpTable | null;
-  readonly delithT: OcpTable | null;
-}
-
-/**
- * The weight of the lithiation branch in PyBaMM's "current sigmoid" OCP (current_sigmoid_ocp.py):
- * (1 + tanh(k·i_lith))/2 with k = 100 m²/A and i_lith the electrode's lithiation current density —
- * the discharge current density i = −I/A for the positive electrode, −i for the negative one. At rest
- * the two branches count half each.
- */
-export function lithiationWeight(lithSign: 1 | -1, I: number, area_m2: number): number {
-  return 0.5 * (1 + Math.tanh(100 * lithSign * (-I / area_m2)));
-}
-
 /** U_ref(θ) at the reference temperature (table when available); with hysteresis, the branches weighted by w */
 function uRef(el: ElectrodeConst, th: number, Tref: number, w = 0.5): number {
   const h = el.hyst;
   if (h === null) return el.ocpT ? tableValue(el.ocpT, th) : el.e.ocp(th, Tref);
-  const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
-  const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
-  return w * a + (1 - w) * b;
+  return hysteresisOcp(h, th, Tref, w);
 }
 
 /** a property of c_e at T_ref: its table, else the function */
@@ -259,15 +245,7 @@ export class DfnModel implements CellModel {
         vol,
         dsConst: isConstantFn(e.diffusivity),
         ocpT: ocpTable(e.ocp, params.cell.referenceTemperature_K),
-        hyst:
-          e.hysteresis && opts.hysteresis !== false
-            ? {
-                lith: e.hysteresis.lithiation,
-                delith: e.hysteresis.delithiation,
-                lithT: ocpTable(e.hysteresis.lithiation, params.cell.referenceTemperature_K),
-                delithT: ocpTable(e.hysteresis.delithiation, params.cell.referenceTemperature_K),
-              }
-            : null,
+        hyst: opts.hysteresis !== false ? electrodeHysteresis(e, params.cell.referenceTemperature_K) : null,
         lithSign,
       };
     };
