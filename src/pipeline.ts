@@ -44,6 +44,7 @@ import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
+import { withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
 import { applyFindingsToClaims, classifyLineWarning, lineFindings, type ValidityFinding } from './validity.ts';
@@ -415,6 +416,15 @@ export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe))
   return simulateStations(processInputFromRecipe(recipe, design));
 }
 
+/**
+ * The solid-state model parameters of a cell the recipe's line produced (default: the line's nominal cell),
+ * with the recipe's fitted `cycling.model_parameters` applied (src/fit/ssb.ts).
+ */
+export function recipeCellParams(recipe: Recipe, cell?: ProducedCell): SsbCellParams {
+  const p = ssbParamsFromProducedCell(cell ?? runLine(recipe).cell, operatingConditions(recipe), getMaterial);
+  return withModelParameters(p, recipe.cycling.model_parameters);
+}
+
 /** A fresh solid-state cell model of the cell the recipe's line produces (or of `cell`, when given). */
 export function buildCellModel(
   recipe: Recipe,
@@ -423,7 +433,7 @@ export function buildCellModel(
   tune?: (p: SsbCellParams) => SsbCellParams,
 ): FullCellModel {
   const c = cell ?? runLine(recipe).cell;
-  const p = ssbParamsFromProducedCell(c, operatingConditions(recipe), getMaterial);
+  const p = recipeCellParams(recipe, c);
   return createSsbModel(kind, tune ? tune(p) : p);
 }
 
@@ -436,7 +446,7 @@ const r6 = (x: number): number => Number(x.toPrecision(6));
  */
 export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
   const c = recipe.cycling;
-  const m = createSpme(ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial));
+  const m = createSpme(recipeCellParams(recipe, cell));
   return firstCycle(fastRunner(m), m, m.initialState(0), c.charge_cutoff_V, c.discharge_cutoff_V).discharge_C;
 }
 
@@ -515,7 +525,7 @@ export function runCycling(
         claimRate: 0.33,
       });
       // the band the uncertain inputs give (SPMe fast stepper), and claim 16's verdict over it
-      const params = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+      const params = recipeCellParams(recipe, cell);
       const rb = rateCapabilityBand(params, {
         chargeCutoff_V: c.charge_cutoff_V,
         dischargeCutoff_V: c.discharge_cutoff_V,
@@ -534,7 +544,7 @@ export function runCycling(
   } else if (c.ageing_cycles > 0) {
     const mechanisms = { ...ALL_MECHANISMS, ...c.ageing_mechanisms };
     const eolPct = c.end_of_life_retention_pct ?? 80;
-    const p0 = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+    const p0 = recipeCellParams(recipe, cell);
     const params = tune ? tune(p0) : p0;
     const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, {
       ...params,
@@ -656,7 +666,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
-      isImpossible: (ws) => lineFindings(ws).some((f) => f.kind === 'impossible'),
+      isImpossible: (ws) => ws.some((w) => classifyLineWarning(w) === 'impossible'),
     });
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)

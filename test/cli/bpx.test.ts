@@ -48,6 +48,31 @@ test('bpx check: accepted examples (v0.x converted) exit 0; a refused file exits
   assert.match(r.stderr, /--v-tol: v_tol should not be negative/);
 });
 
+test('bpx check lists the dfn for the blended-electrode example, and cycle runs it in the DFN (per-material outputs)', async () => {
+  const f = join(EXAMPLES, 'nmc_pouch_cell_BPX_blended_electrode.json');
+  let r = await cli(['bpx', 'check', f, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).rollcell.models, ['dfn', 'spme', 'spm']);
+  const csv = join(dir, 'blend-dfn.csv');
+  r = await cli([
+    'cycle',
+    '--cell',
+    f,
+    '--model',
+    'dfn',
+    '--experiment',
+    'Discharge at 1C for 10 minutes',
+    '--csv',
+    csv,
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const o = JSON.parse(r.stdout);
+  // 10 minutes at 1C of the 12.5 A·h cell: 12.5/6 A·h out
+  assert.ok(Math.abs(o.discharge_capacity_Ah - 12.5 / 6) < 1e-3, String(o.discharge_capacity_Ah));
+  assert.match(readFileSync(csv, 'utf8').split('\n')[0]!, /cathode_small_particles_I_A/);
+});
+
 test('cycle honours the BPX State: 318 K and SOC 0.5 from the file, --initial-soc overrides', async () => {
   const hot = v1({
     'Initial conditions': { 'Initial state-of-charge': 0.5 },
