@@ -5,7 +5,8 @@
  */
 import type { Recipe } from './recipe/schema.ts';
 import type { CyclingBlock, RunOutput } from './contract.ts';
-import { designBlock, designCell, type CellDesign } from './design/index.ts';
+import { designCell, type CellDesign } from './design/index.ts';
+import { designBlock } from './present/design.ts';
 import type { WindowCheck } from './recipe/windows.ts';
 import { evaluateWindows, windowWarning } from './claims/windows.ts';
 import { presentLine, warningText } from './present/line.ts';
