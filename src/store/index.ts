@@ -18,3 +18,4 @@ export {
   type StoredCell,
 } from './studies.ts';
 export { CampaignStore, campaignId, type CampaignDefinition, type StoredCampaign } from './campaigns.ts';
+export { CellSpool } from './spool.ts';
