@@ -847,7 +847,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
-      isImpossible: (ws) => lineFindings(ws).some((f) => f.kind === 'impossible'),
+      isImpossible: (ws) => ws.some((w) => classifyLineWarning(w) === 'impossible'),
     });
     if (!sink) inSpec = prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0);
     output.production = prod.block;

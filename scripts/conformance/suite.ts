@@ -302,7 +302,7 @@ const BPX_EXAMPLES = [
   'nmc_pouch_cell_BPX_user-defined_hysteresis.json',
 ];
 
-/** the BPX examples: accepted (v0.x converted), loaded, and a 10-minute 1C discharge run (DFN; SPM set: SPM; blended: SPMe) */
+/** the BPX examples: accepted (v0.x converted), loaded, and a 10-minute 1C discharge run (DFN, blended ones too; SPM set: SPM) */
 export function bpxExamples(): CorpusResult {
   const cases = BPX_EXAMPLES.map((f): CaseResult => {
     const doc = json(`bpx/examples/${f}`);
@@ -310,9 +310,8 @@ export function bpxExamples(): CorpusResult {
     if (!v.valid) return { name: f, pass: false, note: `refused: ${v.errors[0]!.path}: ${v.errors[0]!.message}` };
     try {
       const p = parseBpx(doc);
-      // a blended electrode runs in the SPMe (one particle per material; the DFN with materials: not yet)
-      const blended = [p.negative, p.positive].some((x) => x.particles.length > 1);
-      const m = createLiquidModel(p, { model: p.fullSet === false ? 'spm' : blended ? 'spme' : 'dfn' });
+      // a blended electrode runs in the DFN too (one particle per material in each electrode volume)
+      const m = createLiquidModel(p, { model: p.fullSet === false ? 'spm' : 'dfn' });
       const r = runExperiment(m, ['Discharge at 1C for 10 minutes'], { initialSoc: 1 });
       if (r.status !== 'completed') return { name: f, pass: false, note: r.reason ?? r.status };
       return { name: f, pass: true };

@@ -40,8 +40,9 @@ export class CellStepper {
     const g = this.g;
     const ic = this.ic;
     const ia = this.ia;
-    const v = this.m.voltageFrom(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I, this.m.stepSide_A_m2);
-    return { V: v.V, dVdI: v.dc * g[ic]! + v.dx * g[ia]! + v.dI };
+    const m = this.m;
+    m.voltageAt(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I, m.stepSide_A_m2);
+    return { V: m.vV, dVdI: m.vDc * g[ic]! + m.vDx * g[ia]! + m.vDI };
   }
 
   /** write the end state of the prepared step at current I into y */

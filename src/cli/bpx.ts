@@ -75,13 +75,6 @@ export function bpxCheck(file: string, doc: unknown, vTol = 1e-3): BpxCheckRepor
       for (const m of ['dfn', 'spme', 'spm'] as const) {
         try {
           checkModelParams(p, m);
-          const blend = [p.negative, p.positive].find((e) => e.particles.length > 1);
-          if (blend && m === 'dfn') {
-            notes.push(
-              `${m}: a blended electrode runs in the spm and spme (one particle per material), not yet in the dfn`,
-            );
-            continue;
-          }
           models.push(m);
         } catch (e) {
           if (!(e instanceof ProblemError)) throw e;

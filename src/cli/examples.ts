@@ -85,7 +85,10 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
     [`validate ${EX}`, 'exit 0 when valid; warnings (windows, Li melting) on stderr'],
     [`validate ${EX} --set line.speed_m_per_min=10`, 'the same recipe at 10 m/min'],
   ],
-  schema: [['schema > recipe.schema.json', 'the JSON Schema for editor autocompletion']],
+  schema: [
+    ['schema > recipe.schema.json', 'the JSON Schema for editor autocompletion'],
+    ['schema --output > run-output.schema.json', 'the JSON Schema of `rollcell run --json` (the output contract)'],
+  ],
   materials: [['materials --kind solid_electrolyte', 'the solid electrolytes in the library, with sources']],
 };
 

@@ -10,6 +10,7 @@ import { ProblemError } from '../problems.ts';
 import { checkOutputDir, stageFile, type StagedFile } from '../io/files.ts';
 import { escapeJsonControls, safeText } from '../io/text.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
+import { runOutputJsonSchema } from '../contract.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
 import { renderReport } from '../report/index.ts';
@@ -728,8 +729,13 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
 
   program
     .command('schema')
-    .description('print the recipe JSON Schema (for editor autocompletion)')
-    .action(() => out(JSON.stringify(recipeJsonSchema(), null, 2)));
+    .description(
+      'print the recipe JSON Schema (for editor autocompletion), or with --output the JSON Schema of `rollcell run --json`',
+    )
+    .option('--output', 'the output contract (`rollcell run --json`) instead of the recipe')
+    .action((o: { output?: boolean }) =>
+      out(JSON.stringify(o.output ? runOutputJsonSchema() : recipeJsonSchema(), null, 2)),
+    );
 
   program
     .command('materials')

@@ -1,11 +1,11 @@
 /**
  * The HTTP API's request and response shapes as zod schemas: requests are validated with them (a bad
  * body is a 400 Problem naming the field) and the OpenAPI document (./openapi.ts) is generated from
- * them with zod's own JSON Schema export. The recipe is src/recipe/schema.ts's schema; the run output
- * is described loosely here (an object with the CONTRACT.md blocks) until the output contract's own zod
- * schema lands (issue 13), and then it is referenced instead.
+ * them with zod's own JSON Schema export. The recipe is src/recipe/schema.ts's schema; the run output,
+ * its claims, windows and line block are the output contract's schema (src/contract.ts).
  */
 import { z } from 'zod';
+import { claimResultSchema as claimSchema, lineSchema, runOutputSchema, windowCheckSchema } from '../contract.ts';
 
 export const problemSchema = z
   .object({
@@ -31,41 +31,8 @@ export const problemResponseSchema = z
   })
   .describe('application/problem+json (RFC 9457) with the CLI’s Problem values');
 
-export const windowCheckSchema = z
-  .object({
-    quantity: z.string(),
-    value: z.number(),
-    unit: z.string(),
-    window: z.string(),
-    inside: z.boolean(),
-    paragraph: z.string(),
-  })
-  .passthrough();
-
-export const claimSchema = z
-  .object({
-    claim: z.number().int(),
-    verdict: z.enum(['met', 'not met', 'not evaluable']),
-    elements: z.array(
-      z.object({ id: z.string(), text: z.string(), verdict: z.string(), evidence: z.string() }).passthrough(),
-    ),
-  })
-  .passthrough();
-
-export const runOutputSchema = z
-  .object({
-    rollcell_version: z.string(),
-    run_id: z.string(),
-    design: z.record(z.string(), z.unknown()),
-    line: z.record(z.string(), z.unknown()).optional(),
-    production: z.record(z.string(), z.unknown()).optional(),
-    cycling: z.record(z.string(), z.unknown()).optional(),
-    battery: z.record(z.string(), z.unknown()).optional(),
-    claims: z.array(claimSchema).optional(),
-    warnings: z.array(z.string()).optional(),
-  })
-  .passthrough()
-  .describe('the output of `rollcell run --json` (CONTRACT.md); names are a public contract');
+/** The run output and its parts are the output contract's own schema (src/contract.ts), not copies. */
+export { claimResultSchema as claimSchema, runOutputSchema, windowCheckSchema } from '../contract.ts';
 
 export const validateRequestSchema = z
   .object({ text: z.string().describe('the recipe as YAML (or JSON) text') })
@@ -77,7 +44,7 @@ export const validateResponseSchema = z.object({
   windows: z.array(windowCheckSchema).describe("the seed's preferred windows (reported, not enforced)"),
   claims: z.array(claimSchema).describe('claim verdicts from the line alone (cycling claims are not evaluable here)'),
   warnings: z.array(z.string()),
-  line: z.record(z.string(), z.unknown()).nullable().describe('the line block (stations 222/236/240, anode, crack)'),
+  line: lineSchema.nullable().describe('the line block (stations 222/236/240, anode, crack)'),
   elapsed_ms: z.number(),
 });
 

@@ -6,12 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-bpx-'));
+const dir = testDir('rollcell-bpx-');
 const EXAMPLES = new URL('../conformance/corpora/bpx/examples/', import.meta.url).pathname;
 const V0 = JSON.parse(readFileSync(join(EXAMPLES, 'nmc_pouch_cell_BPX.json'), 'utf8')) as Record<string, any>;
 
@@ -47,6 +46,31 @@ test('bpx check: accepted examples (v0.x converted) exit 0; a refused file exits
   r = await cli(['bpx', 'check', f, '--v-tol', '-1']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--v-tol: v_tol should not be negative/);
+});
+
+test('bpx check lists the dfn for the blended-electrode example, and cycle runs it in the DFN (per-material outputs)', async () => {
+  const f = join(EXAMPLES, 'nmc_pouch_cell_BPX_blended_electrode.json');
+  let r = await cli(['bpx', 'check', f, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).rollcell.models, ['dfn', 'spme', 'spm']);
+  const csv = join(dir, 'blend-dfn.csv');
+  r = await cli([
+    'cycle',
+    '--cell',
+    f,
+    '--model',
+    'dfn',
+    '--experiment',
+    'Discharge at 1C for 10 minutes',
+    '--csv',
+    csv,
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const o = JSON.parse(r.stdout);
+  // 10 minutes at 1C of the 12.5 A·h cell: 12.5/6 A·h out
+  assert.ok(Math.abs(o.discharge_capacity_Ah - 12.5 / 6) < 1e-3, String(o.discharge_capacity_Ah));
+  assert.match(readFileSync(csv, 'utf8').split('\n')[0]!, /cathode_small_particles_I_A/);
 });
 
 test('cycle honours the BPX State: 318 K and SOC 0.5 from the file, --initial-soc overrides', async () => {

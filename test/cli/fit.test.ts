@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 
 const DATA = '/work/shared/validation/about-energy-nmc';
 const CELL = join(DATA, 'nmc_pouch_cell_BPX.json');
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-fit-'));
+const dir = testDir('rollcell-fit-');
 
 /** the first 10 min of the measured 1C and 2C discharges as About:Energy-layout CSVs */
 function segment(file: string, tEnd: number): string {

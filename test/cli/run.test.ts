@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
+import { checkRunOutput, runOutputJsonSchema } from '../../src/contract.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-cli-'));
+const dir = testDir('rollcell-cli-');
 const db = join(dir, 'runs.db');
 const example = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 
@@ -21,6 +20,9 @@ test('run --json prints the CONTRACT design block and stores the run under the p
   for (const k of ['np_ratio', 'specific_energy_Wh_kg', 'energy_density_Wh_L'])
     assert.equal(typeof out.design[k], 'number');
   assert.match(out.run_id, /^[0-9A-Z]{26}$/);
+  // the whole output (cycling, production, battery, claims, report) satisfies the output contract
+  assert.ok(out.cycling && out.production && out.battery && out.claims && out.report, 'every block ran');
+  assert.deepEqual(checkRunOutput(out), []);
   const shown = await cli(['runs', 'show', out.run_id.slice(0, 20), '--db', db, '--json']);
   assert.equal(shown.code, 0, shown.stderr);
   assert.deepEqual(JSON.parse(shown.stdout).design, out.design);
@@ -38,4 +40,12 @@ test('an unsupported --db exits 2 naming the value', async () => {
   const r = await cli(['run', example, '--db', 'mysql://nope']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--db: .*mysql:\/\/nope/);
+});
+
+test('schema --output prints the JSON Schema of `run --json` (src/contract.ts), schema the recipe one', async () => {
+  const r = await cli(['schema', '--output']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), runOutputJsonSchema());
+  const recipe = await cli(['schema']);
+  assert.equal(JSON.parse(recipe.stdout).title, 'rollcell recipe');
 });

@@ -21,8 +21,18 @@ import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem } from '../../numerics/types.ts';
 import { isConstantFn, type BpxParticle, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
-import { arrhenius, controlResidual, resolveMesh, sphereShells, validateControl, type LiquidMesh } from './common.ts';
-import { lithiationWeight, THETA_OUT } from './dfn.ts';
+import {
+  arrhenius,
+  controlResidual,
+  lithiationWeight,
+  resolveMesh,
+  restStoichiometries,
+  slug,
+  sphereShells,
+  validateControl,
+  type LiquidMesh,
+} from './common.ts';
+import { THETA_OUT } from './dfn.ts';
 import { electrolyteTable, ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
 
 const F = FARADAY;
@@ -61,16 +71,6 @@ interface Phase {
 
 function prop(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
   return t ? tableValue(t, x) : f(x, Tref);
-}
-
-/** a lower-case name fit for an output column: 'Large Particles' → 'large_particles' */
-function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '_')
-      .replace(/^_|_$/g, '') || 'material'
-  );
 }
 
 export class BlendedSpmModel implements CellModel {
@@ -368,37 +368,12 @@ export class BlendedSpmModel implements CellModel {
     const y = new Float64Array(this.n);
     for (const side of [0, 1] as const) {
       const ps = this.sides[side];
-      const target = (ph: Phase): number =>
-        side === 0 ? ph.p.stoMin + soc * (ph.p.stoMax - ph.p.stoMin) : ph.p.stoMax - soc * (ph.p.stoMax - ph.p.stoMin);
-      const th = ps.map(target);
-      if (ps.length > 1) {
-        const Q = ps.reduce((s, ph, k) => s + ph.w * th[k]!, 0);
-        const U = (ph: Phase, x: number): number => this.ocp(ph, x, this.T0, 0);
-        // θ of a material at potential u (bisection; an OCP falls with θ)
-        const thetaAt = (ph: Phase, u: number): number => {
-          let lo = 1e-9;
-          let hi = 1 - 1e-9;
-          if (U(ph, lo) <= u) return lo;
-          if (U(ph, hi) >= u) return hi;
-          for (let i = 0; i < 60; i++) {
-            const mid = 0.5 * (lo + hi);
-            if (U(ph, mid) > u) lo = mid;
-            else hi = mid;
-          }
-          return 0.5 * (lo + hi);
-        };
-        let uLo = Math.min(...ps.map((ph) => U(ph, 1 - 1e-9)));
-        let uHi = Math.max(...ps.map((ph) => U(ph, 1e-9)));
-        // lithium held at potential u falls as u rises
-        for (let i = 0; i < 60; i++) {
-          const mid = 0.5 * (uLo + uHi);
-          const q = ps.reduce((s, ph) => s + ph.w * thetaAt(ph, mid), 0);
-          if (q > Q) uLo = mid;
-          else uHi = mid;
-        }
-        const u = 0.5 * (uLo + uHi);
-        ps.forEach((ph, k) => (th[k] = thetaAt(ph, u)));
-      }
+      const th = restStoichiometries(
+        ps.map((ph) => ph.p),
+        side,
+        soc,
+        (k, x) => this.ocp(ps[k]!, x, this.T0, 0),
+      );
       ps.forEach((ph, k) => {
         for (let i = 0; i < this.nr; i++) y[ph.b + i] = th[k]! * ph.cmax;
       });

@@ -4,8 +4,9 @@
  */
 import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { Control } from '../model.ts';
-import type { BpxElectrode, LiquidCellParams, PropertyFn } from '../bpx.ts';
+import type { BpxElectrode, BpxParticle, LiquidCellParams, PropertyFn } from '../bpx.ts';
 import { ProblemError, type Problem } from '../../problems.ts';
+import { ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -123,7 +124,7 @@ export function stoichiometries(p: LiquidCellParams, soc: number): { xn: number;
 }
 
 /** OCP including the entropic term: U(θ,T) = U_ref(θ) + (T − T_ref)·dU/dT(θ) */
-export function ocp(e: BpxElectrode, theta: number, T: number, Tref: number): number {
+export function ocp(e: BpxParticle, theta: number, T: number, Tref: number): number {
   const u = e.ocp(theta, Tref);
   return T === Tref ? u : u + (T - Tref) * e.entropic(theta, Tref);
 }
@@ -151,6 +152,51 @@ export function socAtOcv(p: LiquidCellParams, V: number, T = p.cell.initialTempe
     else hi = mid;
   }
   return 0.5 * (lo + hi);
+}
+
+/**
+ * The stoichiometries of a blended electrode's materials at rest at a state of charge: the electrode holds
+ * the lithium of its materials' windows at that SOC (θ_k = θ_min,k + soc·(θ_max,k − θ_min,k) on the
+ * negative, reversed on the positive), shared among its materials at one common OCP (the rest state of
+ * materials in contact). U(k, θ): the OCP of material k (it falls with θ). One material: its window's θ.
+ */
+export function restStoichiometries(
+  ps: readonly BpxParticle[],
+  side: 0 | 1,
+  soc: number,
+  U: (k: number, theta: number) => number,
+): number[] {
+  const th = ps.map((p) =>
+    side === 0 ? p.stoMin + soc * (p.stoMax - p.stoMin) : p.stoMax - soc * (p.stoMax - p.stoMin),
+  );
+  if (ps.length < 2) return th;
+  // lithium capacity weight ε_s·c_max (mol/m³ of electrode) of each material
+  const w = ps.map((p) => p.activeFraction * p.maxConcentration_mol_m3);
+  const Q = ps.reduce((s, _p, k) => s + w[k]! * th[k]!, 0);
+  // θ of a material at potential u (bisection; an OCP falls with θ)
+  const thetaAt = (k: number, u: number): number => {
+    let lo = 1e-9;
+    let hi = 1 - 1e-9;
+    if (U(k, lo) <= u) return lo;
+    if (U(k, hi) >= u) return hi;
+    for (let i = 0; i < 60; i++) {
+      const mid = 0.5 * (lo + hi);
+      if (U(k, mid) > u) lo = mid;
+      else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  let uLo = Math.min(...ps.map((_p, k) => U(k, 1 - 1e-9)));
+  let uHi = Math.max(...ps.map((_p, k) => U(k, 1e-9)));
+  // lithium held at potential u falls as u rises
+  for (let i = 0; i < 60; i++) {
+    const mid = 0.5 * (uLo + uHi);
+    const q = ps.reduce((s, _p, k) => s + w[k]! * thetaAt(k, mid), 0);
+    if (q > Q) uLo = mid;
+    else uHi = mid;
+  }
+  const u = 0.5 * (uLo + uHi);
+  return ps.map((_p, k) => thetaAt(k, u));
 }
 
 /** central-difference derivative of a property function in its first argument */
@@ -290,4 +336,51 @@ export function controlResidual(control: Control, t: number, I: number, V: numbe
     case 'rest':
       return I;
   }
+}
+
+/** OCP branches on lithiation and delithiation at T_ref, tabulated when possible */
+export interface Hysteresis {
+  readonly lith: PropertyFn;
+  readonly delith: PropertyFn;
+  readonly lithT: OcpTable | null;
+  readonly delithT: OcpTable | null;
+}
+
+/** a material's hysteresis branches at T_ref (./ocp-table.ts), null when its file gives none */
+export function electrodeHysteresis(e: BpxParticle, Tref: number): Hysteresis | null {
+  return e.hysteresis
+    ? {
+        lith: e.hysteresis.lithiation,
+        delith: e.hysteresis.delithiation,
+        lithT: ocpTable(e.hysteresis.lithiation, Tref),
+        delithT: ocpTable(e.hysteresis.delithiation, Tref),
+      }
+    : null;
+}
+
+/**
+ * The weight of the lithiation branch in PyBaMM's "current sigmoid" OCP (current_sigmoid_ocp.py):
+ * (1 + tanh(k·i_lith))/2 with k = 100 m²/A and i_lith the electrode's lithiation current density —
+ * the discharge current density i = −I/A for the positive electrode, −i for the negative one. At rest
+ * the two branches count half each.
+ */
+export function lithiationWeight(lithSign: 1 | -1, I: number, area_m2: number): number {
+  return 0.5 * (1 + Math.tanh(100 * lithSign * (-I / area_m2)));
+}
+
+/** U_ref(θ) at T_ref with hysteresis: the lithiation branch weighted by w, the delithiation one by 1 − w */
+export function hysteresisOcp(h: Hysteresis, th: number, Tref: number, w: number): number {
+  const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
+  const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
+  return w * a + (1 - w) * b;
+}
+
+/** a lower-case name fit for an output column: 'Large Particles' → 'large_particles' */
+export function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '') || 'material'
+  );
 }

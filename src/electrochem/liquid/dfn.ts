@@ -14,9 +14,15 @@
  * with τ the BPX transport efficiency (Bruggeman-type effective transport), j the molar flux out of the
  * particle (mol/m²/s, positive on delithiation), i_dis = −I/A the discharge current density.
  *
- * Unknown layout: per x-volume of an electrode [c_s(r_1..r_Nr), j, c_e, φ_e, φ_s], per separator
- * volume [c_e, φ_e]; then the terminal current I and, with the lumped thermal option, T. The Jacobian
- * (analytic) is banded (bandwidth Nr + 4 or 5) when isothermal; the temperature row and column are
+ * Blended electrodes (two or more active materials in one electrode, BPX `Particle: {name: {...}}`,
+ * PyBaMM's "particle phases"): each x-volume of the electrode holds one particle per material, each with
+ * its own radius, surface area a_k, OCP, diffusivity, kinetics and window, all at the volume's φ_s, φ_e
+ * and c_e; the reaction terms of the electrolyte and charge balances are the sums Σ_k a_k j_k (PyBaMM's
+ * DFN with `particle phases`; Jiang et al., J. Power Sources 342 (2017) 853).
+ *
+ * Unknown layout: per x-volume of an electrode [per material: c_s(r_1..r_Nr), j; then c_e, φ_e, φ_s],
+ * per separator volume [c_e, φ_e]; then the terminal current I and, with the lumped thermal option, T.
+ * The Jacobian (analytic) is banded (bandwidth Nr + 4 or 5) when isothermal; the temperature row and column are
  * full (Arrhenius factors, heat of reaction). The model declares its sparse pattern with condense: the
  * solver eliminates each particle chain onto its pore-wall flux j (static condensation, no pivoting
  * needed: the particle blocks are diagonally dominant) and factorises the remaining [j, c_e, φ_e, φ_s]
@@ -36,18 +42,24 @@
 import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem, JacobianSink, JacobianStructure } from '../../numerics/types.ts';
-import { isConstantFn, type BpxElectrode, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
+import { isConstantFn, type BpxElectrode, type BpxParticle, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
 import {
   arrhenius as arrheniusImported,
   controlResidual as controlResidualImported,
   dfdx as dfdxImported,
+  electrodeHysteresis,
+  hysteresisOcp as hysteresisOcpImported,
+  lithiationWeight as lithiationWeightImported,
   ocp as ocpImported,
   resolveMesh,
   resolveThermal,
+  restStoichiometries,
   setPoint as setPointImported,
+  slug,
   sphereShells,
   stoichiometries,
   validateControl,
+  type Hysteresis,
   type LiquidMesh,
   type LumpedThermal,
   type ThermalOptions,
@@ -67,6 +79,8 @@ const ocp = ocpImported;
 const setPoint = setPointImported;
 const controlResidual = controlResidualImported;
 const dfdx = dfdxImported;
+const hysteresisOcp = hysteresisOcpImported;
+const lithiationWeight = lithiationWeightImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
@@ -75,12 +89,14 @@ const THETA_EPS = 1e-10;
 /** surface stoichiometries beyond [−THETA_OUT, 1 + THETA_OUT] are unphysical: f returns NaN (the solver rejects the step) */
 export const THETA_OUT = 0.01;
 
+/** one active material of an electrode (the electrode itself when it has only one) */
 interface ElectrodeConst {
-  readonly e: BpxElectrode;
+  readonly e: BpxParticle;
+  /** the material's name in the file ('single' for a one-material electrode) */
+  readonly name: string;
   readonly cmax: number;
   readonly a: number;
   readonly epsS: number;
-  readonly sigma: number;
   readonly Rp: number;
   readonly dr: number;
   /** r²_{i+1/2}/Δr for faces i = 0..Nr−2 */
@@ -98,31 +114,11 @@ interface ElectrodeConst {
   readonly lithSign: 1 | -1;
 }
 
-/** OCP branches on lithiation and delithiation at T_ref, tabulated when possible */
-export interface Hysteresis {
-  readonly lith: PropertyFn;
-  readonly delith: PropertyFn;
-  readonly lithT: OcpTable | null;
-  readonly delithT: OcpTable | null;
-}
-
-/**
- * The weight of the lithiation branch in PyBaMM's "current sigmoid" OCP (current_sigmoid_ocp.py):
- * (1 + tanh(k·i_lith))/2 with k = 100 m²/A and i_lith the electrode's lithiation current density —
- * the discharge current density i = −I/A for the positive electrode, −i for the negative one. At rest
- * the two branches count half each.
- */
-export function lithiationWeight(lithSign: 1 | -1, I: number, area_m2: number): number {
-  return 0.5 * (1 + Math.tanh(100 * lithSign * (-I / area_m2)));
-}
-
 /** U_ref(θ) at the reference temperature (table when available); with hysteresis, the branches weighted by w */
 function uRef(el: ElectrodeConst, th: number, Tref: number, w = 0.5): number {
   const h = el.hyst;
   if (h === null) return el.ocpT ? tableValue(el.ocpT, th) : el.e.ocp(th, Tref);
-  const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
-  const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
-  return w * a + (1 - w) * b;
+  return hysteresisOcp(h, th, Tref, w);
 }
 
 /** a property of c_e at T_ref: its table, else the function */
@@ -178,7 +174,12 @@ export class DfnModel implements CellModel {
   readonly iPs: Int32Array;
   readonly iI: number;
   readonly iT: number; // −1 when isothermal
-  readonly elec: readonly [ElectrodeConst, ElectrodeConst];
+  /** the active materials of the negative [0] and positive [1] electrode: one each, several in a blend */
+  readonly mats: readonly [readonly ElectrodeConst[], readonly ElectrodeConst[]];
+  /** every material, the negative's first (index g; the positive's start at mats[0].length) */
+  private readonly allMats: readonly ElectrodeConst[];
+  /** unknowns per material in an electrode volume: its Nr shells and its pore-wall flux j */
+  readonly stride: number;
   /** terminal-voltage series resistance of the half volumes at the collectors (Ω·m²) */
   readonly rColl: number;
   readonly massDiag: Float64Array;
@@ -200,7 +201,10 @@ export class DfnModel implements CellModel {
     const mesh = resolveMesh(opts.mesh);
     this.mesh = mesh;
     this.thermal = resolveThermal(params, opts.thermal);
-    this.name = `dfn (${mesh.negative}/${mesh.separator}/${mesh.positive} x, ${mesh.particle} r${this.thermal ? ', lumped thermal' : ''})`;
+    const blendNote = [params.negative, params.positive].some((e) => e.particles.length > 1)
+      ? `, blended ${params.negative.particles.length} | ${params.positive.particles.length} materials`
+      : '';
+    this.name = `dfn (${mesh.negative}/${mesh.separator}/${mesh.positive} x, ${mesh.particle} r${blendNote}${this.thermal ? ', lumped thermal' : ''})`;
     const c = params.cell;
     this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
     this.nominalCapacity_C = c.nominalCapacity_Ah * 3600;
@@ -244,14 +248,14 @@ export class DfnModel implements CellModel {
         this.sFace[f] = sig / (0.5 * (this.dx[f]! + this.dx[f + 1]!));
       }
     }
-    const mkElec = (e: BpxElectrode, lithSign: 1 | -1): ElectrodeConst => {
+    const mkElec = (e: BpxParticle, lithSign: 1 | -1): ElectrodeConst => {
       const { dr, faceCoef, invVol, vol } = sphereShells(e.particleRadius_m, nr);
       return {
         e,
+        name: e.name,
         cmax: e.maxConcentration_mol_m3,
         a: e.surfaceArea_per_m,
         epsS: e.activeFraction,
-        sigma: e.conductivity_S_m,
         Rp: e.particleRadius_m,
         dr,
         faceCoef,
@@ -259,19 +263,19 @@ export class DfnModel implements CellModel {
         vol,
         dsConst: isConstantFn(e.diffusivity),
         ocpT: ocpTable(e.ocp, params.cell.referenceTemperature_K),
-        hyst:
-          e.hysteresis && opts.hysteresis !== false
-            ? {
-                lith: e.hysteresis.lithiation,
-                delith: e.hysteresis.delithiation,
-                lithT: ocpTable(e.hysteresis.lithiation, params.cell.referenceTemperature_K),
-                delithT: ocpTable(e.hysteresis.delithiation, params.cell.referenceTemperature_K),
-              }
-            : null,
+        hyst: opts.hysteresis !== false ? electrodeHysteresis(e, params.cell.referenceTemperature_K) : null,
         lithSign,
       };
     };
-    this.elec = [mkElec(params.negative, -1), mkElec(params.positive, 1)];
+    // a one-material electrode is its own material (its top-level fields); a blend: one per material
+    const materials = (e: BpxElectrode, lithSign: 1 | -1): ElectrodeConst[] =>
+      e.particles.length > 1 ? e.particles.map((q) => mkElec(q, lithSign)) : [mkElec(e, lithSign)];
+    this.mats = [materials(params.negative, -1), materials(params.positive, 1)];
+    this.allMats = [...this.mats[0], ...this.mats[1]];
+    this.stride = nr + 1;
+    this.kTs = new Float64Array(this.allMats.length);
+    this.arrDss = new Float64Array(this.allMats.length);
+    this.dscs = new Float64Array(this.allMats.length);
     const ely = params.electrolyte;
     const tab = (f: PropertyFn): OcpTable | null =>
       isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3);
@@ -288,8 +292,8 @@ export class DfnModel implements CellModel {
     for (let kk = 0; kk < nx; kk++) {
       if (this.dom[kk] !== 1) {
         this.iCs[kk] = idx;
-        idx += nr;
-        this.iJ[kk] = idx++;
+        this.iJ[kk] = idx + nr;
+        idx += this.mats[this.dom[kk] === 0 ? 0 : 1].length * this.stride;
         this.iCe[kk] = idx++;
         this.iPe[kk] = idx++;
         this.iPs[kk] = idx++;
@@ -311,11 +315,15 @@ export class DfnModel implements CellModel {
       this.atol[this.iCe[kk]!] = 1e-3;
       this.atol[this.iPe[kk]!] = 1e-5; // V: 10 µV (the voltage is ~4 V, rtol 1e-6 of it is 4 µV)
       if (this.dom[kk] !== 1) {
-        for (let i = 0; i < nr; i++) {
-          this.massDiag[this.iCs[kk]! + i] = 1;
-          this.atol[this.iCs[kk]! + i] = 1e-3;
+        const nm = this.mats[this.dom[kk] === 0 ? 0 : 1].length;
+        for (let q = 0; q < nm; q++) {
+          const b = this.iCs[kk]! + q * this.stride;
+          for (let i = 0; i < nr; i++) {
+            this.massDiag[b + i] = 1;
+            this.atol[b + i] = 1e-3;
+          }
+          this.atol[b + nr] = 1e-10; // j, mol/m²/s (1C flux ≈ 1e-5)
         }
-        this.atol[this.iJ[kk]!] = 1e-10; // mol/m²/s (1C flux ≈ 1e-5)
         this.atol[this.iPs[kk]!] = 1e-5;
       }
     }
@@ -361,6 +369,10 @@ export class DfnModel implements CellModel {
   private readonly tfT: OcpTable | null;
   /** scratch: ln c_e per volume (residual) */
   private readonly lnCe: Float64Array;
+  /** scratch per material g (residual, stoichiometryMargin): rate constant and D_s Arrhenius factor at T, D_s when constant */
+  private readonly kTs: Float64Array;
+  private readonly arrDss: Float64Array;
+  private readonly dscs: Float64Array;
 
   get structure(): JacobianStructure {
     // sparse pattern with the particle chains condensed onto their pore-wall flux (../../numerics/condensed.ts):
@@ -392,20 +404,49 @@ export class DfnModel implements CellModel {
 
   initialState(soc: number): Float64Array {
     const p = this.params;
-    const { xn, xp } = stoichiometries(p, soc);
     const T = this.T0;
     const y = new Float64Array(this.n);
-    const un = ocp(p.negative, xn, T, this.Tref);
-    const up = ocp(p.positive, xp, T, this.Tref);
+    // the materials' stoichiometries at rest and the electrodes' OCP: one material, its window at soc;
+    // a blend, its materials at one common OCP (restStoichiometries)
+    let un: number;
+    let up: number;
+    let thN: readonly number[];
+    let thP: readonly number[];
+    const [mN, mP] = this.mats;
+    if (mN.length === 1 && mP.length === 1) {
+      const { xn, xp } = stoichiometries(p, soc);
+      un = ocp(p.negative, xn, T, this.Tref);
+      up = ocp(p.positive, xp, T, this.Tref);
+      thN = [xn];
+      thP = [xp];
+    } else {
+      if (!(soc >= 0 && soc <= 1)) throw new Error(`soc: must be within 0..1 (got ${soc})`);
+      const U = (el: ElectrodeConst, th: number): number =>
+        uRef(el, th, this.Tref) + (T === this.Tref ? 0 : (T - this.Tref) * el.e.entropic(th, this.Tref));
+      const at = (ms: readonly ElectrodeConst[], side: 0 | 1): number[] =>
+        restStoichiometries(
+          ms.map((el) => el.e),
+          side,
+          soc,
+          (k, th) => U(ms[k]!, th),
+        );
+      thN = at(mN, 0);
+      thP = at(mP, 1);
+      un = U(mN[0]!, thN[0]!);
+      up = U(mP[0]!, thP[0]!);
+    }
     for (let k = 0; k < this.nx; k++) {
       y[this.iCe[k]!] = p.electrolyte.initialConcentration_mol_m3;
       y[this.iPe[k]!] = -un;
       const d = this.dom[k]!;
       if (d === 1) continue;
-      const el = this.elec[d === 0 ? 0 : 1];
-      const th = d === 0 ? xn : xp;
-      for (let i = 0; i < this.nr; i++) y[this.iCs[k]! + i] = th * el.cmax;
-      y[this.iJ[k]!] = 0;
+      const ms = this.mats[d === 0 ? 0 : 1];
+      const ths = d === 0 ? thN : thP;
+      for (let q = 0; q < ms.length; q++) {
+        const b = this.iCs[k]! + q * this.stride;
+        for (let i = 0; i < this.nr; i++) y[b + i] = ths[q]! * ms[q]!.cmax;
+        y[b + this.nr] = 0;
+      }
       y[this.iPs[k]!] = d === 0 ? 0 : up - un;
     }
     y[this.iI] = 0;
@@ -415,9 +456,10 @@ export class DfnModel implements CellModel {
 
   /**
    * A starting point for the algebraic unknowns at terminal current I (A), the differential ones as in
-   * y: uniform pore-wall flux in each electrode, the Butler–Volmer overpotential at it, no ohmic drops
-   * (φ_s = 0 in the negative electrode, φ_e uniform). The drivers hand it to the solver's consistent
-   * initialisation, which then needs a few Newton iterations instead of starting from rest.
+   * y: uniform pore-wall flux in each electrode (the same for each material of a blend), the
+   * Butler–Volmer overpotential at it (of the first material), no ohmic drops (φ_s = 0 in the negative
+   * electrode, φ_e uniform). The drivers hand it to the solver's consistent initialisation, which then
+   * needs a few Newton iterations instead of starting from rest.
    */
   algebraicGuess(y: Float64Array, I: number): void {
     const T = this.temperature(y);
@@ -426,11 +468,14 @@ export class DfnModel implements CellModel {
     const idis = -I / this.area_m2;
     const twoRTF = (2 * R * T) / F;
     const phiS = (k: number, phiE: number): number => {
-      const el = this.elec[this.dom[k] === 0 ? 0 : 1];
+      const ms = this.mats[this.dom[k] === 0 ? 0 : 1];
+      const el = ms[0]!;
       const e = el.e;
       const L = this.dom[k] === 0 ? this.params.negative.thickness_m : this.params.positive.thickness_m;
-      const j = ((this.dom[k] === 0 ? 1 : -1) * idis) / (el.a * F * L);
-      y[this.iJ[k]!] = j;
+      let aTot = el.a;
+      for (let q = 1; q < ms.length; q++) aTot += ms[q]!.a;
+      const j = ((this.dom[k] === 0 ? 1 : -1) * idis) / (aTot * F * L);
+      for (let q = 0; q < ms.length; q++) y[this.iJ[k]! + q * this.stride] = j;
       const cN = y[this.iCs[k]! + this.nr - 1]!;
       const Ds = e.diffusivity(cN / el.cmax, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, T);
       let th = (cN - (j * el.dr) / (2 * Ds)) / el.cmax;
@@ -463,17 +508,29 @@ export class DfnModel implements CellModel {
     return y[this.iI]!;
   }
 
+  /** mean stoichiometry of material q's particle in electrode volume k */
+  private bulk(y: Float64Array, k: number, q: number): number {
+    const el = this.mats[this.dom[k] === 0 ? 0 : 1][q]!;
+    const b = this.iCs[k]! + q * this.stride;
+    let s = 0;
+    for (let i = 0; i < this.nr; i++) s += el.vol[i]! * y[b + i]!;
+    return s / (el.Rp ** 3 / 3) / el.cmax;
+  }
+
   /** moles of Li in the particles of both electrodes (the cyclable lithium) */
   lithiumInventory_mol(y: Float64Array): number {
     let tot = 0;
     for (let k = 0; k < this.nx; k++) {
       const d = this.dom[k]!;
       if (d === 1) continue;
-      const el = this.elec[d === 0 ? 0 : 1];
-      let s = 0;
-      const b = this.iCs[k]!;
-      for (let i = 0; i < this.nr; i++) s += el.vol[i]! * y[b + i]!;
-      tot += (el.epsS * this.dx[k]! * s) / (el.Rp ** 3 / 3);
+      const ms = this.mats[d === 0 ? 0 : 1];
+      for (let q = 0; q < ms.length; q++) {
+        const el = ms[q]!;
+        const b = this.iCs[k]! + q * this.stride;
+        let s = 0;
+        for (let i = 0; i < this.nr; i++) s += el.vol[i]! * y[b + i]!;
+        tot += (el.epsS * this.dx[k]! * s) / (el.Rp ** 3 / 3);
+      }
     }
     return tot * this.area_m2;
   }
@@ -485,12 +542,13 @@ export class DfnModel implements CellModel {
     return tot * this.area_m2;
   }
 
-  /** surface stoichiometry of electrode volume k */
-  private surfaceTheta(y: Float64Array, k: number, T: number): number {
-    const el = this.elec[this.dom[k] === 0 ? 0 : 1];
-    const cN = y[this.iCs[k]! + this.nr - 1]!;
+  /** surface stoichiometry of material q in electrode volume k */
+  private surfaceTheta(y: Float64Array, k: number, T: number, q = 0): number {
+    const el = this.mats[this.dom[k] === 0 ? 0 : 1][q]!;
+    const b = this.iCs[k]! + q * this.stride;
+    const cN = y[b + this.nr - 1]!;
     const Ds = el.e.diffusivity(cN / el.cmax, this.Tref) * arrhenius(el.e.diffusivityActivation_J_mol, this.Tref, T);
-    return (cN - (y[this.iJ[k]!]! * el.dr) / (2 * Ds)) / el.cmax;
+    return (cN - (y[b + this.nr]! * el.dr) / (2 * Ds)) / el.cmax;
   }
 
   /**
@@ -501,23 +559,31 @@ export class DfnModel implements CellModel {
     const T = this.temperature(y);
     const Tref = this.Tref;
     const nr = this.nr;
-    // per electrode: the Arrhenius factor, and D_s itself when it is constant (evaluated once per call)
-    const [e0, e1] = this.elec;
-    const arr0 = arrhenius(e0.e.diffusivityActivation_J_mol, Tref, T);
-    const arr1 = arrhenius(e1.e.diffusivityActivation_J_mol, Tref, T);
-    const ds0 = e0.dsConst ? e0.e.diffusivity(0, Tref) * arr0 : 0;
-    const ds1 = e1.dsConst ? e1.e.diffusivity(0, Tref) * arr1 : 0;
+    const allMats = this.allMats;
+    const nMat = allMats.length;
+    const nNeg = this.mats[0].length;
+    // per material: the Arrhenius factor, and D_s itself when it is constant (evaluated once per call)
+    const { arrDss, dscs } = this;
+    for (let g = 0; g < nMat; g++) {
+      const el = allMats[g]!;
+      arrDss[g] = arrhenius(el.e.diffusivityActivation_J_mol, Tref, T);
+      dscs[g] = el.dsConst ? el.e.diffusivity(0, Tref) * arrDss[g]! : 0;
+    }
     let m = Infinity;
     for (let k = 0; k < this.nx; k++) {
       const dk = this.dom[k]!;
       if (dk === 1) continue;
-      const neg = dk === 0;
-      const el = neg ? e0 : e1;
-      const cN = y[this.iCs[k]! + nr - 1]!;
-      const Ds = el.dsConst ? (neg ? ds0 : ds1) : el.e.diffusivity(cN / el.cmax, Tref) * (neg ? arr0 : arr1);
-      const th = (cN - (y[this.iJ[k]!]! * el.dr) / (2 * Ds)) / el.cmax;
-      const d = th < 1 - th ? th : 1 - th;
-      if (d < m) m = d;
+      const g0 = dk === 0 ? 0 : nNeg;
+      const gEnd = dk === 0 ? nNeg : nMat;
+      for (let g = g0; g < gEnd; g++) {
+        const el = allMats[g]!;
+        const b = this.iCs[k]! + (g - g0) * this.stride;
+        const cN = y[b + nr - 1]!;
+        const Ds = el.dsConst ? dscs[g]! : el.e.diffusivity(cN / el.cmax, Tref) * arrDss[g]!;
+        const th = (cN - (y[b + nr]! * el.dr) / (2 * Ds)) / el.cmax;
+        const d = th < 1 - th ? th : 1 - th;
+        if (d < m) m = d;
+      }
     }
     return m;
   }
@@ -534,12 +600,6 @@ export class DfnModel implements CellModel {
         }
       return s / w;
     };
-    const bulk = (k: number): number => {
-      const el = this.elec[this.dom[k] === 0 ? 0 : 1];
-      let s = 0;
-      for (let i = 0; i < this.nr; i++) s += el.vol[i]! * y[this.iCs[k]! + i]!;
-      return s / (el.Rp ** 3 / 3) / el.cmax;
-    };
     let ceMin = Infinity;
     let ceMax = -Infinity;
     for (let k = 0; k < this.nx; k++) {
@@ -547,17 +607,47 @@ export class DfnModel implements CellModel {
       if (c < ceMin) ceMin = c;
       if (c > ceMax) ceMax = c;
     }
-    return {
+    // an electrode's mean over x of f(k, q); a blend's: weighted by its materials' capacity ε_s·c_max
+    const mean = (side: 0 | 1, f: (k: number, q: number) => number): number => {
+      const ms = this.mats[side];
+      const d = side === 0 ? 0 : 2;
+      if (ms.length === 1) return avg(d, (k) => f(k, 0));
+      let wS = 0;
+      for (const el of ms) wS += el.epsS * el.cmax;
+      return avg(d, (k) => {
+        let s = 0;
+        for (let q = 0; q < ms.length; q++) s += ms[q]!.epsS * ms[q]!.cmax * f(k, q);
+        return s / wS;
+      });
+    };
+    const surf = (k: number, q: number): number => this.surfaceTheta(y, k, T, q);
+    const bulk = (k: number, q: number): number => this.bulk(y, k, q);
+    const o: Record<string, number> = {
       V: this.voltage(y),
       I_A: this.current(y),
       T_K: T,
-      anode_surface_x: avg(0, (k) => this.surfaceTheta(y, k, T)),
-      cathode_surface_x: avg(2, (k) => this.surfaceTheta(y, k, T)),
-      anode_x: avg(0, bulk),
-      cathode_x: avg(2, bulk),
+      anode_surface_x: mean(0, surf),
+      cathode_surface_x: mean(1, surf),
+      anode_x: mean(0, bulk),
+      cathode_x: mean(1, bulk),
       electrolyte_c_min_mol_m3: ceMin,
       electrolyte_c_max_mol_m3: ceMax,
     };
+    // a blend, per material: its mean surface stoichiometry and its current (the materials' currents add up to I)
+    for (const side of [0, 1] as const) {
+      const ms = this.mats[side];
+      if (ms.length === 1) continue;
+      const key = side === 0 ? 'anode' : 'cathode';
+      const d = side === 0 ? 0 : 2;
+      ms.forEach((el, q) => {
+        o[`${key}_${slug(el.name)}_surface_x`] = avg(d, (k) => surf(k, q));
+        let i = 0;
+        for (let k = 0; k < this.nx; k++)
+          if (this.dom[k] === d) i += el.a * y[this.iJ[k]! + q * this.stride]! * this.dx[k]!;
+        o[`${key}_${slug(el.name)}_I_A`] = (side === 0 ? -1 : 1) * F * this.area_m2 * i;
+      });
+    }
+    return o;
   }
 
   problem(control: Control): DaeProblem {
@@ -623,19 +713,23 @@ export class DfnModel implements CellModel {
       }
     }
     // volumes
-    // per-electrode temperature factors, once per call
-    const e0 = this.elec[0];
-    const e1 = this.elec[1];
-    const arrDs0 = arrhenius(e0.e.diffusivityActivation_J_mol, Tref, T);
-    const arrDs1 = arrhenius(e1.e.diffusivityActivation_J_mol, Tref, T);
-    const kT0 = e0.e.rateConstant_mol_m2_s * arrhenius(e0.e.rateActivation_J_mol, Tref, T);
-    const kT1 = e1.e.rateConstant_mol_m2_s * arrhenius(e1.e.rateActivation_J_mol, Tref, T);
-    const dsc0 = e0.dsConst ? e0.e.diffusivity(0, Tref) * arrDs0 : 0;
-    const dsc1 = e1.dsConst ? e1.e.diffusivity(0, Tref) * arrDs1 : 0;
+    // per-material temperature factors, once per call
+    const allMats = this.allMats;
+    const nMat = allMats.length;
+    const nNeg = this.mats[0].length;
+    const stride = this.stride;
+    const { kTs, arrDss, dscs } = this;
+    for (let g = 0; g < nMat; g++) {
+      const el = allMats[g]!;
+      const arrDs = arrhenius(el.e.diffusivityActivation_J_mol, Tref, T);
+      arrDss[g] = arrDs;
+      kTs[g] = el.e.rateConstant_mol_m2_s * arrhenius(el.e.rateActivation_J_mol, Tref, T);
+      dscs[g] = el.dsConst ? el.e.diffusivity(0, Tref) * arrDs : 0;
+    }
     const isoRef = T === Tref;
     // OCP hysteresis: the lithiation-branch weights at this current (the Jacobian leaves out their ∂/∂I)
-    const wN = e0.hyst ? lithiationWeight(-1, I, this.area_m2) : 0.5;
-    const wP = e1.hyst ? lithiationWeight(1, I, this.area_m2) : 0.5;
+    const wN = lithiationWeight(-1, I, this.area_m2);
+    const wP = lithiationWeight(1, I, this.area_m2);
     for (let k = 0; k < nx; k++) {
       const d = this.dom[k]!;
       const dxk = this.dx[k]!;
@@ -645,51 +739,57 @@ export class DfnModel implements CellModel {
         continue;
       }
       const neg = d === 0;
-      const el = neg ? e0 : e1;
-      const e = el.e;
-      const b = this.iCs[k]!;
-      const jj = y[this.iJ[k]!]!;
-      const arrDs = neg ? arrDs0 : arrDs1;
-      const dsc = neg ? dsc0 : dsc1;
-      const faceCoef = el.faceCoef;
-      const invVol = el.invVol;
-      // particle
-      const cmax = el.cmax;
-      let prevFlux = 0; // r² D ∂c/∂r at the inner face (into shell i from i+1 positive)
-      let c0 = y[b]!;
-      for (let i = 0; i < nr - 1; i++) {
-        const c1 = y[b + i + 1]!;
-        const Ds = el.dsConst ? dsc : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref) * arrDs;
-        const flux = faceCoef[i]! * Ds * (c1 - c0);
-        out[b + i] = (flux - prevFlux) * invVol[i]!;
-        prevFlux = flux;
-        c0 = c1;
-      }
-      out[b + nr - 1] = (-el.Rp * el.Rp * jj - prevFlux) * invVol[nr - 1]!;
-      // kinetics
-      const cN = c0;
-      const DsN = el.dsConst ? dsc : e.diffusivity(cN / cmax, Tref) * arrDs;
-      const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
-      if (th < -THETA_OUT || th > 1 + THETA_OUT) {
-        // the particle surface left its stoichiometric range: no physical state, the step must fail
-        out.fill(NaN);
-        return;
-      }
-      let g = th * (1 - th);
-      if (g < THETA_EPS) g = THETA_EPS;
+      const g0 = neg ? 0 : nNeg;
+      const gEnd = neg ? nNeg : nMat;
       const ce = y[ice]!;
       const cer = ce > 0 ? ce / ce0 : 0;
-      const kT = neg ? kT0 : kT1;
-      const w = el.hyst ? (neg ? wN : wP) : 0.5;
-      const U = isoRef ? uRef(el, th, Tref, w) : uRef(el, th, Tref, w) + (T - Tref) * e.entropic(th, Tref);
-      const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
-      const jbv = 2 * kT * Math.sqrt(cer * g) * Math.sinh(halfFRT * eta);
-      out[this.iJ[k]!] = F * (jj - jbv);
-      const src = el.a * jj * dxk; // mol/m²/s
+      const phiSE = y[this.iPs[k]!]! - y[this.iPe[k]!]!;
+      let src = 0; // Σ_materials a j Δx, mol/m²/s
+      for (let g = g0; g < gEnd; g++) {
+        const el = allMats[g]!;
+        const e = el.e;
+        const b = this.iCs[k]! + (g - g0) * stride;
+        const ij = b + nr;
+        const jj = y[ij]!;
+        const arrDs = arrDss[g]!;
+        const dsc = dscs[g]!;
+        const faceCoef = el.faceCoef;
+        const invVol = el.invVol;
+        // particle
+        const cmax = el.cmax;
+        let prevFlux = 0; // r² D ∂c/∂r at the inner face (into shell i from i+1 positive)
+        let c0 = y[b]!;
+        for (let i = 0; i < nr - 1; i++) {
+          const c1 = y[b + i + 1]!;
+          const Ds = el.dsConst ? dsc : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref) * arrDs;
+          const flux = faceCoef[i]! * Ds * (c1 - c0);
+          out[b + i] = (flux - prevFlux) * invVol[i]!;
+          prevFlux = flux;
+          c0 = c1;
+        }
+        out[b + nr - 1] = (-el.Rp * el.Rp * jj - prevFlux) * invVol[nr - 1]!;
+        // kinetics
+        const cN = c0;
+        const DsN = el.dsConst ? dsc : e.diffusivity(cN / cmax, Tref) * arrDs;
+        const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
+        if (th < -THETA_OUT || th > 1 + THETA_OUT) {
+          // the particle surface left its stoichiometric range: no physical state, the step must fail
+          out.fill(NaN);
+          return;
+        }
+        let gth = th * (1 - th);
+        if (gth < THETA_EPS) gth = THETA_EPS;
+        const w = el.hyst ? (neg ? wN : wP) : 0.5;
+        const U = isoRef ? uRef(el, th, Tref, w) : uRef(el, th, Tref, w) + (T - Tref) * e.entropic(th, Tref);
+        const jbv = 2 * kTs[g]! * Math.sqrt(cer * gth) * Math.sinh(halfFRT * (phiSE - U));
+        out[ij] = F * (jj - jbv);
+        const s = el.a * jj * dxk; // mol/m²/s
+        src += s;
+        if (this.iT >= 0) heatRxn += F * s * (U - T * e.entropic(th, Tref));
+      }
       out[ice] = (out[ice]! + (1 - tp) * src) / (this.eps[k]! * dxk);
       out[this.iPe[k]!] = out[this.iPe[k]!]! + F * src;
       out[this.iPs[k]!] = out[this.iPs[k]!]! - F * src;
-      if (this.iT >= 0) heatRxn += F * src * (U - T * e.entropic(th, Tref));
     }
     // collectors: i_s = i_dis enters the positive collector face
     const last = this.iPs[nx - 1]!;
@@ -798,90 +898,94 @@ export class DfnModel implements CellModel {
       if (d === 1) continue;
       const dxk = this.dx[k]!;
       const ice = this.iCe[k]!;
-      const el = this.elec[d === 0 ? 0 : 1];
-      const e = el.e;
-      const b = this.iCs[k]!;
-      const ij = this.iJ[k]!;
-      const jj = y[ij]!;
-      const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
-      const cmax = el.cmax;
-      // particle: out[b+i] = (flux_i − flux_{i−1})/V_i
-      for (let i = 0; i < nr - 1; i++) {
-        const c0 = y[b + i]!;
-        const c1 = y[b + i + 1]!;
-        let dF0: number;
-        let dF1: number;
-        if (el.dsConst) {
-          const Ds = e.diffusivity(0, Tref) * arrDs;
-          dF1 = el.faceCoef[i]! * Ds;
-          dF0 = -dF1;
-        } else {
-          const s = (0.5 * (c0 + c1)) / cmax;
-          const Ds = e.diffusivity(s, Tref) * arrDs;
-          const dDs = (dfdx(e.diffusivity, s, Tref, 1e-7) * arrDs * 0.5) / cmax;
-          dF1 = el.faceCoef[i]! * (Ds + dDs * (c1 - c0));
-          dF0 = el.faceCoef[i]! * (-Ds + dDs * (c1 - c0));
+      const ms = this.mats[d === 0 ? 0 : 1];
+      for (let q = 0; q < ms.length; q++) {
+        const el = ms[q]!;
+        const e = el.e;
+        const b = this.iCs[k]! + q * this.stride;
+        const ij = b + nr;
+        const jj = y[ij]!;
+        const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
+        const cmax = el.cmax;
+        // particle: out[b+i] = (flux_i − flux_{i−1})/V_i
+        for (let i = 0; i < nr - 1; i++) {
+          const c0 = y[b + i]!;
+          const c1 = y[b + i + 1]!;
+          let dF0: number;
+          let dF1: number;
+          if (el.dsConst) {
+            const Ds = e.diffusivity(0, Tref) * arrDs;
+            dF1 = el.faceCoef[i]! * Ds;
+            dF0 = -dF1;
+          } else {
+            const s = (0.5 * (c0 + c1)) / cmax;
+            const Ds = e.diffusivity(s, Tref) * arrDs;
+            const dDs = (dfdx(e.diffusivity, s, Tref, 1e-7) * arrDs * 0.5) / cmax;
+            dF1 = el.faceCoef[i]! * (Ds + dDs * (c1 - c0));
+            dF0 = el.faceCoef[i]! * (-Ds + dDs * (c1 - c0));
+          }
+          // flux_i appears in row i (+) and row i+1 (−)
+          sink.add(b + i, b + i, dF0 * el.invVol[i]!);
+          sink.add(b + i, b + i + 1, dF1 * el.invVol[i]!);
+          sink.add(b + i + 1, b + i, -dF0 * el.invVol[i + 1]!);
+          sink.add(b + i + 1, b + i + 1, -dF1 * el.invVol[i + 1]!);
+          if (thermal) {
+            const Dsf = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref)) * arrDs;
+            const dflux = el.faceCoef[i]! * Dsf * (c1 - c0) * (e.diffusivityActivation_J_mol / RT2);
+            sink.add(b + i, iT, dflux * el.invVol[i]!);
+            sink.add(b + i + 1, iT, -dflux * el.invVol[i + 1]!);
+          }
         }
-        // flux_i appears in row i (+) and row i+1 (−)
-        sink.add(b + i, b + i, dF0 * el.invVol[i]!);
-        sink.add(b + i, b + i + 1, dF1 * el.invVol[i]!);
-        sink.add(b + i + 1, b + i, -dF0 * el.invVol[i + 1]!);
-        sink.add(b + i + 1, b + i + 1, -dF1 * el.invVol[i + 1]!);
+        sink.add(b + nr - 1, ij, -el.Rp * el.Rp * el.invVol[nr - 1]!);
+        // kinetics row: F (j − jbv(θ(cN, j), ce, φs − φe))
+        const cN = y[b + nr - 1]!;
+        const DsN = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity(cN / cmax, Tref)) * arrDs;
+        const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
+        const gRaw = th * (1 - th);
+        const g = gRaw < THETA_EPS ? THETA_EPS : gRaw;
+        const dg = gRaw < THETA_EPS ? 0 : 1 - 2 * th;
+        const ce = y[ice]!;
+        const cer = ce > 0 ? ce / ce0 : 0;
+        const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
+        const w = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
+        const U0 = uRef(el, th, Tref, w);
+        const dU0 = duRef(el, th, Tref, w);
+        const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
+        const dU = dU0 + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
+        const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
+        const sq = Math.sqrt(cer * g);
+        const sh = Math.sinh(halfFRT * eta);
+        const chd = 2 * kT * sq * Math.cosh(halfFRT * eta) * halfFRT; // ∂jbv/∂η
+        const djbvDth = (sq > 0 ? (2 * kT * sh * (cer * dg)) / (2 * sq) : 0) - chd * dU;
+        const dthDcN = 1 / cmax;
+        const dthDj = -el.dr / (2 * DsN * cmax);
+        sink.add(ij, ij, F * (1 - djbvDth * dthDj));
+        sink.add(ij, b + nr - 1, -F * djbvDth * dthDcN);
+        sink.add(ij, ice, ce > 0 && sq > 0 ? (-F * 2 * kT * sh * g) / (2 * sq * ce0) : 0);
+        sink.add(ij, this.iPs[k]!, -F * chd);
+        sink.add(ij, this.iPe[k]!, F * chd);
         if (thermal) {
-          const Dsf = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref)) * arrDs;
-          const dflux = el.faceCoef[i]! * Dsf * (c1 - c0) * (e.diffusivityActivation_J_mol / RT2);
-          sink.add(b + i, iT, dflux * el.invVol[i]!);
-          sink.add(b + i + 1, iT, -dflux * el.invVol[i + 1]!);
+          const dlnDs = e.diffusivityActivation_J_mol / RT2;
+          const dthDT = ((jj * el.dr) / (2 * DsN * cmax)) * dlnDs;
+          const A = halfFRT * eta;
+          const dAdT = halfFRT * -e.entropic(th, Tref) - A / T;
+          const djbvDT =
+            2 * kT * ((e.rateActivation_J_mol / RT2) * sq * sh + sq * Math.cosh(A) * dAdT) + djbvDth * dthDT;
+          sink.add(ij, iT, -F * djbvDT);
+          // heat of reaction a F j (U − T dU/dT) Δx, with U − T dU/dT = U_ref(θ) − T_ref dU/dT(θ)
+          const Uh = U0 - Tref * e.entropic(th, Tref);
+          const dUh = dU0 - Tref * dfdx(e.entropic, th, Tref, 1e-6);
+          const w = (-this.area_m2 * F * el.a * dxk) / heatC;
+          sink.add(iT, ij, w * (Uh + jj * dUh * dthDj));
+          sink.add(iT, b + nr - 1, w * jj * dUh * dthDcN);
+          dHeatDT += w * jj * dUh * dthDT;
         }
+        // sources
+        const srcJ = el.a * dxk; // ∂src/∂j
+        sink.add(ice, ij, ((1 - tp) * srcJ) / (this.eps[k]! * dxk));
+        sink.add(this.iPe[k]!, ij, F * srcJ);
+        if (k !== 0) sink.add(this.iPs[k]!, ij, -F * srcJ);
       }
-      sink.add(b + nr - 1, ij, -el.Rp * el.Rp * el.invVol[nr - 1]!);
-      // kinetics row: F (j − jbv(θ(cN, j), ce, φs − φe))
-      const cN = y[b + nr - 1]!;
-      const DsN = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity(cN / cmax, Tref)) * arrDs;
-      const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
-      const gRaw = th * (1 - th);
-      const g = gRaw < THETA_EPS ? THETA_EPS : gRaw;
-      const dg = gRaw < THETA_EPS ? 0 : 1 - 2 * th;
-      const ce = y[ice]!;
-      const cer = ce > 0 ? ce / ce0 : 0;
-      const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
-      const w = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
-      const U0 = uRef(el, th, Tref, w);
-      const dU0 = duRef(el, th, Tref, w);
-      const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
-      const dU = dU0 + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
-      const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
-      const sq = Math.sqrt(cer * g);
-      const sh = Math.sinh(halfFRT * eta);
-      const chd = 2 * kT * sq * Math.cosh(halfFRT * eta) * halfFRT; // ∂jbv/∂η
-      const djbvDth = (sq > 0 ? (2 * kT * sh * (cer * dg)) / (2 * sq) : 0) - chd * dU;
-      const dthDcN = 1 / cmax;
-      const dthDj = -el.dr / (2 * DsN * cmax);
-      sink.add(ij, ij, F * (1 - djbvDth * dthDj));
-      sink.add(ij, b + nr - 1, -F * djbvDth * dthDcN);
-      sink.add(ij, ice, ce > 0 && sq > 0 ? (-F * 2 * kT * sh * g) / (2 * sq * ce0) : 0);
-      sink.add(ij, this.iPs[k]!, -F * chd);
-      sink.add(ij, this.iPe[k]!, F * chd);
-      if (thermal) {
-        const dlnDs = e.diffusivityActivation_J_mol / RT2;
-        const dthDT = ((jj * el.dr) / (2 * DsN * cmax)) * dlnDs;
-        const A = halfFRT * eta;
-        const dAdT = halfFRT * -e.entropic(th, Tref) - A / T;
-        const djbvDT = 2 * kT * ((e.rateActivation_J_mol / RT2) * sq * sh + sq * Math.cosh(A) * dAdT) + djbvDth * dthDT;
-        sink.add(ij, iT, -F * djbvDT);
-        // heat of reaction a F j (U − T dU/dT) Δx, with U − T dU/dT = U_ref(θ) − T_ref dU/dT(θ)
-        const Uh = U0 - Tref * e.entropic(th, Tref);
-        const dUh = dU0 - Tref * dfdx(e.entropic, th, Tref, 1e-6);
-        const w = (-this.area_m2 * F * el.a * dxk) / heatC;
-        sink.add(iT, ij, w * (Uh + jj * dUh * dthDj));
-        sink.add(iT, b + nr - 1, w * jj * dUh * dthDcN);
-        dHeatDT += w * jj * dUh * dthDT;
-      }
-      // sources
-      const srcJ = el.a * dxk; // ∂src/∂j
-      sink.add(ice, ij, ((1 - tp) * srcJ) / (this.eps[k]! * dxk));
-      sink.add(this.iPe[k]!, ij, F * srcJ);
-      if (k !== 0) sink.add(this.iPs[k]!, ij, -F * srcJ);
     }
     const last = this.iPs[nx - 1]!;
     sink.add(last, this.iI, 1 / this.area_m2);

@@ -29,25 +29,15 @@ export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOpt
       ['Positive', params.positive],
     ] as const
   ).filter(([, e]) => e.particles.length > 1);
-  if (blends.length > 0) {
-    // blended electrodes (PyBaMM's particle phases): the single-particle models with one particle per material
-    if (kind !== 'spm' && kind !== 'spme')
-      throw new ProblemError(
-        blends.map(([side, e]) => ({
-          path: `Parameterisation.${side} electrode.Particle`,
-          problem:
-            `a blended electrode (${e.particles.length} materials) runs in the spm and spme; ` +
-            `the ${kind} with several materials per electrode is not built yet`,
-          got: e.particles.map((p) => p.name).join(', '),
-          allowed: 'model spm, spme',
-        })),
-      );
+  if (blends.length > 0 && (kind === 'spm' || kind === 'spme')) {
+    // blended electrodes (PyBaMM's particle phases) in the single-particle models: one particle per
+    // material (the DFN runs them itself: one particle per material in each electrode volume)
     if (opts.thermal)
       throw new ProblemError({
         path: 'thermal',
-        problem: 'the lumped thermal model of a cell with a blended electrode is not built yet',
-        got: 'a thermal model',
-        allowed: 'isothermal (the cell at the ambient temperature)',
+        problem: `the lumped thermal model of a cell with a blended electrode runs in the dfn only`,
+        got: `a thermal ${kind}`,
+        allowed: 'model dfn, or isothermal (the cell at the ambient temperature)',
       });
     return new BlendedSpmModel(params, {
       electrolyte: kind === 'spme',

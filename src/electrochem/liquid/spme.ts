@@ -21,17 +21,20 @@ import { THETA_OUT } from './dfn.ts';
 import {
   arrhenius as arrheniusImported,
   controlResidual as controlResidualImported,
+  electrodeHysteresis,
+  hysteresisOcp as hysteresisOcpImported,
+  lithiationWeight as lithiationWeightImported,
   resolveMesh,
   resolveThermal,
   setPoint as setPointImported,
   sphereShells,
   stoichiometries,
   validateControl,
+  type Hysteresis,
   type LiquidMesh,
   type LumpedThermal,
   type ThermalOptions,
 } from './common.ts';
-import { lithiationWeight, type Hysteresis } from './dfn.ts';
 import {
   electrolyteTable,
   ocpTable,
@@ -45,6 +48,8 @@ const F = FARADAY;
 const arrhenius = arrheniusImported;
 const setPoint = setPointImported;
 const controlResidual = controlResidualImported;
+const hysteresisOcp = hysteresisOcpImported;
+const lithiationWeight = lithiationWeightImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
@@ -85,10 +90,7 @@ function particleOcp(pt: Particle, th: number, T: number, Tref: number, I = 0, a
   const h = pt.hyst;
   if (h === null) u = pt.ocpT ? tableValue(pt.ocpT, th) : pt.e.ocp(th, Tref);
   else {
-    const w = lithiationWeight(pt.lithSign, I, area);
-    const a = h.lithT ? tableValue(h.lithT, th) : h.lith(th, Tref);
-    const b = h.delithT ? tableValue(h.delithT, th) : h.delith(th, Tref);
-    u = w * a + (1 - w) * b;
+    u = hysteresisOcp(h, th, Tref, lithiationWeight(pt.lithSign, I, area));
   }
   return T === Tref ? u : u + (T - Tref) * pt.e.entropic(th, Tref);
 }
@@ -108,15 +110,7 @@ function mkParticle(e: BpxElectrode, nr: number, Tref: number, lithSign: 1 | -1,
     dsConst: isConstantFn(e.diffusivity),
     epsS: e.activeFraction,
     ocpT: ocpTable(e.ocp, Tref),
-    hyst:
-      e.hysteresis && hysteresis
-        ? {
-            lith: e.hysteresis.lithiation,
-            delith: e.hysteresis.delithiation,
-            lithT: ocpTable(e.hysteresis.lithiation, Tref),
-            delithT: ocpTable(e.hysteresis.delithiation, Tref),
-          }
-        : null,
+    hyst: hysteresis ? electrodeHysteresis(e, Tref) : null,
     lithSign,
   };
 }

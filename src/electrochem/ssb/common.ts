@@ -5,7 +5,7 @@
  */
 import { F, R } from '../../materials/constants.ts';
 import { cathodeOcp, type CathodeOcp } from '../../materials/ocp/cathodes.ts';
-import { liAlElectrodeData, liAlHostLimit, liAlOcp } from '../../materials/ocp/li-al.ts';
+import { LiAlOcpCurve, liAlElectrodeData, liAlHostLimit, liAlOcp } from '../../materials/ocp/li-al.ts';
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
 import { FRESH_DEGRADATION, type DegradationState } from './ageing-data.ts';
@@ -119,9 +119,10 @@ export function dsPhi(v: DsLaw | null, y: number): number {
 }
 /**
  * inverse of dsPhi (monotone increasing): Newton from the start value y0 (e.g. the outer shell's
- * stoichiometry, close to the answer), safeguarded by a bracket that is widened only when needed
+ * stoichiometry, close to the answer), safeguarded by a bracket that is widened only when needed;
+ * phiY0 = dsPhi(v, y0) when the caller has computed it (only for y0 ≤ 1)
  */
-export function dsPhiInv(v: DsLaw | null, phi: number, y0 = 0.5): number {
+export function dsPhiInv(v: DsLaw | null, phi: number, y0 = 0.5, phiY0?: number): number {
   if (!v) return phi;
   const p1 = dsPhi(v, 1);
   if (phi >= p1) return 1 + (phi - p1) / v.floor;
@@ -129,11 +130,14 @@ export function dsPhiInv(v: DsLaw | null, phi: number, y0 = 0.5): number {
   let hi = 1;
   let y = Math.min(y0, 1);
   for (let it = 0; it < 100; it++) {
-    const g = dsPhi(v, y) - phi;
+    // phiY0: dsPhi(v, y0) when the caller has it (y0 ≤ 1), the same value computed once
+    const g = (it === 0 && phiY0 !== undefined ? phiY0 : dsPhi(v, y)) - phi;
     if (g === 0) return y;
     if (g > 0) hi = Math.min(hi, y);
     else lo = Math.max(lo, y);
-    let yn = y - g / dsFactor(v, y).f;
+    // dsFactor(v, y).f without the derivative
+    const u = y >= 1 ? 0 : 1 - y;
+    let yn = y - g / (v.floor + (v.k * u * u) / (u * u + v.width * v.width));
     if (!(yn > lo && yn < hi)) yn = Number.isFinite(lo) ? 0.5 * (lo + hi) : Math.min(yn, hi - 1e-3);
     if (Math.abs(yn - y) <= 1e-14 * (1 + Math.abs(y))) return yn;
     y = yn;
@@ -168,6 +172,12 @@ export class CellCore {
   private readonly xHostT: number;
   /** the cathode's D_s(y) law with its constants computed once (null: constant D_s) */
   private readonly dsL: DsLaw | null;
+  /** the anode OCP at T with the cell's hysteresis, its constants looked up once (Ua, the hot path) */
+  readonly ua: LiAlOcpCurve;
+  /** surfaceAt's results: surface concentration, ∂c_s/∂c and ∂c_s/∂(N·δ) (scratch, no allocation) */
+  scCs = 0;
+  scDc = 0;
+  scDN = 0;
 
   constructor(p: SsbCellParams) {
     validateParams(p);
@@ -181,6 +191,7 @@ export class CellCore {
     this.window = designWindow(p, this.ocpC);
     this.xHostT = liAlHostLimit(this.T);
     this.dsL = dsLaw(p.cathode.DsVacancy);
+    this.ua = new LiAlOcpCurve(this.T, { hysteresis_V: p.anode.hysteresis_V });
   }
 
   refreshDerived(): void {
@@ -193,6 +204,15 @@ export class CellCore {
     const f = dsFactor(this.dsL, c / cmax);
     return { D: this.d.Ds * f.f, dD: (this.d.Ds * f.df) / cmax };
   }
+  /** D_s at particle concentration c (mol m⁻³): ds(c).D without the derivative (no allocation) */
+  dsAt(c: number): number {
+    const v = this.dsL;
+    if (!v) return this.d.Ds * 1;
+    const y = c / this.p.cathode.cMax_mol_m3;
+    const u = y >= 1 ? 0 : 1 - y;
+    const q = u * u + v.width * v.width;
+    return this.d.Ds * (v.floor + (v.k * u * u) / q);
+  }
   /** Kirchhoff potential Φ(c) = ∫₀^c D dc′ (mol m⁻¹ s⁻¹) */
   dsPhi(c: number): number {
     const cmax = this.p.cathode.cMax_mol_m3;
@@ -203,12 +223,22 @@ export class CellCore {
    * over the half shell δ: Φ(c_s) = Φ(c) − N·δ; with ∂c_s/∂c and ∂c_s/∂(N·δ)
    */
   surfaceC(c: number, Ndelta: number): { cs: number; dc: number; dN: number } {
+    this.surfaceAt(c, Ndelta);
+    return { cs: this.scCs, dc: this.scDc, dN: this.scDN };
+  }
+  /** surfaceC into the fields scCs, scDc, scDN (the models' hot path: no allocation) */
+  surfaceAt(c: number, Ndelta: number): void {
     const cmax = this.p.cathode.cMax_mol_m3;
     const v = this.dsL;
-    const phi = this.dsPhi(c) - Ndelta;
-    const cs = cmax * dsPhiInv(v, phi / (this.d.Ds * cmax), c / cmax);
-    const Ds = this.ds(cs).D;
-    return { cs, dc: this.ds(c).D / Ds, dN: -1 / Ds };
+    const y0 = c / cmax;
+    const phi0 = dsPhi(v, y0);
+    const phi = this.d.Ds * cmax * phi0 - Ndelta;
+    // Newton from the outer shell's y0, whose φ(y0) is phi0 (dsPhiInv would compute it again)
+    const cs = cmax * dsPhiInv(v, phi / (this.d.Ds * cmax), y0, y0 <= 1 ? phi0 : undefined);
+    const Ds = this.dsAt(cs);
+    this.scCs = cs;
+    this.scDc = this.dsAt(c) / Ds;
+    this.scDN = -1 / Ds;
   }
 
   /**
@@ -309,7 +339,10 @@ export class CellCore {
   }
 
   Ua(x: number, direction = 0): { U: number; dUdx: number; dUdDirection: number } {
-    return liAlOcp(x, this.T, { hysteresis_V: this.p.anode.hysteresis_V }, direction);
+    if (!Number.isFinite(x)) return liAlOcp(x, this.T, {}, direction); // its error names the field
+    const c = this.ua;
+    c.at(x, direction);
+    return { U: c.U, dUdx: c.dUdx, dUdDirection: c.dUdDirection };
   }
 
   /**

@@ -71,12 +71,13 @@ export class FastStepper {
   }
   private vAt(I: number): number {
     const m = this.m;
-    return m.voltageFrom(
+    m.voltageAt(
       this.base[m.nr - 1]! + I * this.g[m.nr - 1]!,
       this.base[m.offA]! + I * this.g[m.offA]!,
       I,
       m.stepSide_A_m2,
-    ).V;
+    );
+    return m.vV;
   }
   /** solve V(I) = Vset for the current after a step (Newton) */
   private solveI(Vset: number, I0: number): number {
@@ -85,9 +86,9 @@ export class FastStepper {
     for (let it = 0; it < 40; it++) {
       const c = this.base[m.nr - 1]! + I * this.g[m.nr - 1]!;
       const x = this.base[m.offA]! + I * this.g[m.offA]!;
-      const v = m.voltageFrom(c, x, I, m.stepSide_A_m2);
-      const dV = v.dc * this.g[m.nr - 1]! + v.dx * this.g[m.offA]! + v.dI;
-      const dI = (v.V - Vset) / dV;
+      m.voltageAt(c, x, I, m.stepSide_A_m2);
+      const dV = m.vDc * this.g[m.nr - 1]! + m.vDx * this.g[m.offA]! + m.vDI;
+      const dI = (m.vV - Vset) / dV;
       I -= dI;
       if (Math.abs(dI) <= 1e-12 * Math.max(1e-6, Math.abs(I))) break;
     }

@@ -456,8 +456,8 @@ export class SsbP2D implements FullCellModel {
       const ieRight = k === this.nx - 1 ? (pe_k - pe.v) / rPath : (-kap * (y[o + B + nr + 1]! - pe_k)) / h;
       out[o + nr + 1] = ieRight - ieLeft - src * h;
       // kinetics
-      const cs = core.surfaceC(cl, (0.5 * this.dr * fc * j) / F).cs;
-      const ys = cs / cmax;
+      core.surfaceAt(cl, (0.5 * this.dr * fc * j) / F);
+      const ys = core.scCs / cmax;
       const j0 = cathodeJ0(d.j0c, ys);
       const bv = bvEta(j, j0.j0, T);
       out[o + nr + 2] = ps - pe_k - core.ocpC.U(ys) - d.Rc * j - bv.eta;
@@ -543,16 +543,16 @@ export class SsbP2D implements FullCellModel {
       const side = core.cei(cl, y[iQ]!, cap);
       for (let r = 0; r < nr; r++) {
         const v = this.shellV[r]!;
-        const Dr = core.ds(y[o + r]!).D;
+        const Dr = core.dsAt(y[o + r]!);
         let diag = 0;
         if (r > 0) {
           const g = this.faceA[r]! / this.dr / v;
-          sink.add(o + r, o + r - 1, g * core.ds(y[o + r - 1]!).D);
+          sink.add(o + r, o + r - 1, g * core.dsAt(y[o + r - 1]!));
           diag -= g * Dr;
         }
         if (r < nr - 1) {
           const g = this.faceA[r + 1]! / this.dr / v;
-          sink.add(o + r, o + r + 1, g * core.ds(y[o + r + 1]!).D);
+          sink.add(o + r, o + r + 1, g * core.dsAt(y[o + r + 1]!));
           diag -= g * Dr;
         } else sink.add(o + r, iJ, -(this.faceA[nr]! * fc) / F / v);
         sink.add(o + r, o + r, diag);
@@ -593,10 +593,10 @@ export class SsbP2D implements FullCellModel {
       // kinetics row
       const j = y[iJ]!;
       const kk = (0.5 * this.dr * fc) / F;
-      const sc = core.surfaceC(cl, kk * j);
-      const dcs_dj = sc.dN * kk;
-      const dcs_dc = sc.dc;
-      const ys = sc.cs / cmax;
+      core.surfaceAt(cl, kk * j);
+      const dcs_dj = core.scDN * kk;
+      const dcs_dc = core.scDc;
+      const ys = core.scCs / cmax;
       const j0 = cathodeJ0(d.j0c, ys);
       const bv = bvEta(j, j0.j0, T);
       const dgdy = -(core.ocpC.dUdy(ys) + bv.dj0 * j0.d);

@@ -33,7 +33,7 @@ import { F, R } from '../../materials/constants.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing } from './ageing.ts';
-import { CellCore, bvEta, cathodeJ0, hostX } from './common.ts';
+import { CellCore, bvEta, hostX } from './common.ts';
 import { controlValue } from './p2d.ts';
 import type { SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
@@ -172,9 +172,25 @@ export class SsbSpme implements FullCellModel {
     I: number,
     iSide = 0,
   ): { V: number; dc: number; dx: number; dI: number; dSide: number } {
+    this.voltageAt(cLast, x0, I, iSide);
+    return { V: this.vV, dc: this.vDc, dx: this.vDx, dI: this.vDI, dSide: this.vDSide };
+  }
+  /** voltageFrom's results (scratch of voltageAt) */
+  vV = 0;
+  vDc = 0;
+  vDx = 0;
+  vDI = 0;
+  vDSide = 0;
+  /**
+   * voltageFrom into the fields vV, vDc, vDx, vDI, vDSide: the hot path of the pack and the fast stepper
+   * (one call per cell per trial current), without allocation. The same arithmetic as the helpers it
+   * inlines (surfaceC, cathodeJ0, bvEta, anodeSurface, direction, Ua), so the figures are unchanged.
+   */
+  voltageAt(cLast: number, x0: number, I: number, iSide = 0): void {
     const core = this.core;
     const d = core.d;
     const p = core.p;
+    const T = core.T;
     const A = p.area_m2;
     const i = I / A;
     const ar = this.areaRatio();
@@ -182,23 +198,61 @@ export class SsbSpme implements FullCellModel {
     const fc = this.fc();
     const cmax = p.cathode.cMax_mol_m3;
     const k = (0.5 * this.dr * fc) / F;
-    const sc = core.surfaceC(cLast, k * j);
-    const ys = sc.cs / cmax;
-    const dys_dc = sc.dc / cmax;
-    const dys_dj = (sc.dN * k) / cmax;
-    const j0 = cathodeJ0(d.j0c, ys);
-    const bvc = bvEta(j, j0.j0, core.T);
-    const dUc = core.ocpC.dUdy(ys) + bvc.dj0 * j0.d; // ∂(U_c + η_c)/∂y_s
+    core.surfaceAt(cLast, k * j);
+    const ys = core.scCs / cmax;
+    const dys_dc = core.scDc / cmax;
+    const dys_dj = (core.scDN * k) / cmax;
+    // cathodeJ0(d.j0c, ys)
+    const sy = ys * (1 - ys);
+    const r = Math.sqrt(sy * sy + 1e-3 * 1e-3);
+    const qy = 0.5 * (sy + r);
+    const sq = Math.sqrt(qy);
+    const j0 = 2 * d.j0c * sq;
+    const j0d = (d.j0c * (0.5 * (1 + sy / r) * (1 - 2 * ys))) / sq;
+    // bvEta(j, j0, T)
+    const kT = (2 * R * T) / F;
+    const sc = j / (2 * j0);
+    const qc = Math.sqrt(1 + sc * sc);
+    const etaC = kT * Math.asinh(sc);
+    const etaCdj = kT / (qc * 2 * j0);
+    const etaCdj0 = (kT / qc) * (-j / (2 * j0 * j0));
+    const oc = this.ocpEval(ys);
+    const dUc = oc.d + etaCdj0 * j0d; // ∂(U_c + η_c)/∂y_s
     const fa = d.fAnode;
     const ja = -i / fa;
-    const s = this.anodeSurface(x0, i);
-    const dir = CellCore.direction(i);
-    const ua = core.Ua(s.xs, dir.dir);
-    const bva = bvEta(ja, d.j0a, core.T);
-    const V = core.ocpC.U(ys) + bvc.eta + d.Rc * j - ua.U - d.Ra * ja - bva.eta + i * this.rOhm();
-    const dVdj = dUc * dys_dj + bvc.dj + d.Rc; // per unit j
-    const dVdi = dVdj / ar - ua.dUdx * s.di - ua.dUdDirection * dir.d + (d.Ra + bva.dj) / fa + this.rOhm();
-    return { V, dc: dUc * dys_dc, dx: -ua.dUdx * s.dx0, dI: dVdi / A, dSide: -dVdj / ar };
+    // anodeSurface(x0, i)
+    const La = p.anode.thickness_m;
+    const kx = La / this.na / (2 * d.Da * (p.anode.al_mol_m2 / La) * F);
+    const h = hostX(x0, core.xHost);
+    const xs = x0 + kx * i * h.s;
+    const sdx0 = 1 + kx * i * h.ds;
+    const sdi = kx * h.s;
+    // CellCore.direction(i)
+    const dir = Math.tanh(i);
+    const dirD = 1 - dir * dir;
+    if (!Number.isFinite(xs)) core.Ua(xs, dir); // throws the problem that names the field
+    const ua = core.ua;
+    ua.at(xs, dir);
+    // bvEta(ja, j0a, T)
+    const j0a = d.j0a;
+    const sa = ja / (2 * j0a);
+    const qa = Math.sqrt(1 + sa * sa);
+    const etaA = kT * Math.asinh(sa);
+    const etaAdj = kT / (qa * 2 * j0a);
+    const rOhm = this.rOhm();
+    const V = oc.v + etaC + d.Rc * j - ua.U - d.Ra * ja - etaA + i * rOhm;
+    const dVdj = dUc * dys_dj + etaCdj + d.Rc; // per unit j
+    const dVdi = dVdj / ar - ua.dUdx * sdi - ua.dUdDirection * dirD + (d.Ra + etaAdj) / fa + rOhm;
+    this.vV = V;
+    this.vDc = dUc * dys_dc;
+    this.vDx = -ua.dUdx * sdx0;
+    this.vDI = dVdi / A;
+    this.vDSide = -dVdj / ar;
+  }
+  /** cathode OCP and its slope at y in one evaluation where the curve offers it */
+  private ocpEval(y: number): { v: number; d: number } {
+    const o = this.core.ocpC;
+    return o.eval ? o.eval(y) : { v: o.U(y), d: o.dUdy(y) };
   }
 
   voltage(y: Float64Array): number {
@@ -433,17 +487,17 @@ export class SsbSpme implements FullCellModel {
     const side = this.sideCurrent(cl, y[this.iQ]!);
     for (let r = 0; r < nr; r++) {
       const v = this.shellV[r]!;
-      const Dr = this.core.ds(y[r]!).D;
+      const Dr = this.core.dsAt(y[r]!);
       let diag = 0;
       // face between shell r and a neighbour b: flux into r = A_f·(Φ(c_b) − Φ(c_r))/dr
       if (r > 0) {
         const k = this.faceA[r]! / this.dr / v;
-        sink.add(r, r - 1, k * this.core.ds(y[r - 1]!).D);
+        sink.add(r, r - 1, k * this.core.dsAt(y[r - 1]!));
         diag -= k * Dr;
       }
       if (r < nr - 1) {
         const k = this.faceA[r + 1]! / this.dr / v;
-        sink.add(r, r + 1, k * this.core.ds(y[r + 1]!).D);
+        sink.add(r, r + 1, k * this.core.dsAt(y[r + 1]!));
         diag -= k * Dr;
       } else {
         const k = -(this.faceA[nr]! * fc) / F / v / ar; // ∂/∂j of the surface flux term, j = (I/A − i_side)/ar
@@ -513,8 +567,10 @@ export class SsbSpme implements FullCellModel {
    * fast cycler in cycle.ts (the DAE above is the same model for the general BDF solver).
    */
   stepResponse(y: Float64Array, dt: number, base: Float64Array, g: Float64Array, work: Float64Array): void {
-    const p = this.core.p;
+    const core = this.core;
+    const p = core.p;
     const nr = this.nr;
+    const n = this.n;
     const A = p.area_m2;
     const fc = this.fc();
     const ar = this.areaRatio();
@@ -526,103 +582,111 @@ export class SsbSpme implements FullCellModel {
     const Qn = r0 > 0 ? (Q + dt * r0 * cap) / (1 + dt * r0) : Q;
     const iSide = (Qn - Q) / dt;
     this.stepSide_A_m2 = iSide;
+    // work layout (offsets, no views): sub [0, n), dia [n, 2n), sup [2n, 3n), Thomas scratch and the
+    // anode's h⁰ − s⁰x⁰ [3n, 4n), D⁰ then the anode's s⁰ [4n, 5n), ρ then Thomas scratch [5n, 6n)
+    const oDia = n;
+    const oSup = 2 * n;
+    const oD0 = 4 * n;
+    const oRho = 5 * n;
     // particle: (V_r/dt)(c' − c) = Σ faces; matrix M c' = V/dt c + b·I
-    const sub = work.subarray(0, this.n);
-    const dia = work.subarray(this.n, 2 * this.n);
-    const sup = work.subarray(2 * this.n, 3 * this.n);
     const surf = (this.faceA[nr]! * fc) / F / ar;
     // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c
-    const D0 = work.subarray(4 * this.n, 5 * this.n);
-    const rho = work.subarray(5 * this.n, 6 * this.n);
     for (let r = 0; r < nr; r++) {
       const c = y[r]!;
-      D0[r] = this.core.ds(c).D;
-      rho[r] = this.core.dsPhi(c) - D0[r]! * c;
+      const D = core.dsAt(c);
+      work[oD0 + r] = D;
+      work[oRho + r] = core.dsPhi(c) - D * c;
     }
     for (let r = 0; r < nr; r++) {
       const v = this.shellV[r]! / dt;
       let d0 = v;
       let rhs = v * y[r]!;
-      sub[r] = 0;
-      sup[r] = 0;
+      work[r] = 0;
+      work[oSup + r] = 0;
       if (r > 0) {
         const k = this.faceA[r]! / this.dr;
-        sub[r] = -k * D0[r - 1]!;
-        d0 += k * D0[r]!;
-        rhs += k * (rho[r - 1]! - rho[r]!);
+        work[r] = -k * work[oD0 + r - 1]!;
+        d0 += k * work[oD0 + r]!;
+        rhs += k * (work[oRho + r - 1]! - work[oRho + r]!);
       }
       if (r < nr - 1) {
         const k = this.faceA[r + 1]! / this.dr;
-        sup[r] = -k * D0[r + 1]!;
-        d0 += k * D0[r]!;
-        rhs += k * (rho[r + 1]! - rho[r]!);
+        work[oSup + r] = -k * work[oD0 + r + 1]!;
+        d0 += k * work[oD0 + r]!;
+        rhs += k * (work[oRho + r + 1]! - work[oRho + r]!);
       }
-      dia[r] = d0;
+      work[oDia + r] = d0;
       base[r] = rhs + (r === nr - 1 ? surf * iSide : 0);
       g[r] = r === nr - 1 ? -surf / A : 0;
     }
-    thomas2(sub, dia, sup, base, g, 0, nr, work.subarray(3 * this.n));
+    thomas2(work, n, base, g, 0, nr, 3 * n);
     // anode: host flux G·(h_{m−1} − h_m) linearised at the start: h ≈ (h⁰ − s⁰x⁰) + s⁰x
     const dz = p.anode.thickness_m / this.na;
-    const G = this.core.d.Da / (dz * dz);
-    const xh = this.core.xHost;
+    const G = core.d.Da / (dz * dz);
+    const xh = core.xHost;
     const o = this.offA;
-    const sl = work.subarray(4 * this.n, 5 * this.n); // s⁰ per volume
-    const rr = work.subarray(3 * this.n, 4 * this.n); // h⁰ − s⁰x⁰ per volume
+    const oSl = 4 * n; // s⁰ per volume
+    const oRr = 3 * n; // h⁰ − s⁰x⁰ per volume
     for (let m = 0; m < this.na; m++) {
       const x = y[o + m]!;
       const h = hostX(x, xh);
-      sl[m] = h.s;
-      rr[m] = h.h - h.s * x;
+      work[oSl + m] = h.s;
+      work[oRr + m] = h.h - h.s * x;
     }
     for (let m = 0; m < this.na; m++) {
       let d0 = 1 / dt;
       let rhs = y[o + m]! / dt;
-      sub[o + m] = 0;
-      sup[o + m] = 0;
+      work[o + m] = 0;
+      work[oSup + o + m] = 0;
       if (m > 0) {
-        sub[o + m] = -G * sl[m - 1]!;
-        d0 += G * sl[m]!;
-        rhs += G * (rr[m - 1]! - rr[m]!);
+        work[o + m] = -G * work[oSl + m - 1]!;
+        d0 += G * work[oSl + m]!;
+        rhs += G * (work[oRr + m - 1]! - work[oRr + m]!);
       }
       if (m < this.na - 1) {
-        sup[o + m] = -G * sl[m + 1]!;
-        d0 += G * sl[m]!;
-        rhs += G * (rr[m + 1]! - rr[m]!);
+        work[oSup + o + m] = -G * work[oSl + m + 1]!;
+        d0 += G * work[oSl + m]!;
+        rhs += G * (work[oRr + m + 1]! - work[oRr + m]!);
       }
-      dia[o + m] = d0;
+      work[oDia + o + m] = d0;
       base[o + m] = rhs;
       g[o + m] = m === 0 ? (1 / (F * A)) * (this.na / p.anode.al_mol_m2) : 0;
     }
-    thomas2(sub, dia, sup, base, g, o, this.na, work.subarray(5 * this.n));
+    thomas2(work, n, base, g, o, this.na, 5 * n);
     base[this.iQ] = Qn;
     g[this.iQ] = 0;
   }
 }
 
-/** Thomas algorithm for two right-hand sides in place on [o, o + n) */
+/**
+ * Thomas algorithm for two right-hand sides in place on [o, o + n) of d1 and d2; the tridiagonal matrix
+ * lies in w: sub-diagonal at w[o + i], diagonal at w[s + o + i], super-diagonal at w[2s + o + i]; the
+ * scratch at w[cp + i]
+ */
 function thomas2(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
+  w: Float64Array,
+  s: number,
   d1: Float64Array,
   d2: Float64Array,
   o: number,
   n: number,
-  cp: Float64Array,
+  cp: number,
 ): void {
-  let beta = b[o]!;
+  const b = s + o;
+  const c = 2 * s + o;
+  let beta = w[b]!;
   d1[o] = d1[o]! / beta;
   d2[o] = d2[o]! / beta;
   for (let i = 1; i < n; i++) {
-    cp[i - 1] = c[o + i - 1]! / beta;
-    beta = b[o + i]! - a[o + i]! * cp[i - 1]!;
-    d1[o + i] = (d1[o + i]! - a[o + i]! * d1[o + i - 1]!) / beta;
-    d2[o + i] = (d2[o + i]! - a[o + i]! * d2[o + i - 1]!) / beta;
+    const ci = w[c + i - 1]! / beta;
+    w[cp + i - 1] = ci;
+    beta = w[b + i]! - w[o + i]! * ci;
+    d1[o + i] = (d1[o + i]! - w[o + i]! * d1[o + i - 1]!) / beta;
+    d2[o + i] = (d2[o + i]! - w[o + i]! * d2[o + i - 1]!) / beta;
   }
   for (let i = n - 2; i >= 0; i--) {
-    d1[o + i] = d1[o + i]! - cp[i]! * d1[o + i + 1]!;
-    d2[o + i] = d2[o + i]! - cp[i]! * d2[o + i + 1]!;
+    d1[o + i] = d1[o + i]! - w[cp + i]! * d1[o + i + 1]!;
+    d2[o + i] = d2[o + i]! - w[cp + i]! * d2[o + i + 1]!;
   }
 }
 

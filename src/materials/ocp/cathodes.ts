@@ -21,6 +21,8 @@ export interface CathodeOcp {
   U(y: number): number;
   /** dU/dy (V) */
   dUdy(y: number): number;
+  /** U and dU/dy in one evaluation (same values as U and dUdy), where the curve offers it */
+  eval?(y: number): { v: number; d: number };
 }
 
 // ------------------------------------------------------------------ monotone cubic table (Fritsch–Carlson)
@@ -114,7 +116,7 @@ function latticeGasEnds(
   f: (y: number) => { v: number; d: number },
   a: number,
   b: number,
-): { U: (y: number) => number; dUdy: (y: number) => number } {
+): { U: (y: number) => number; dUdy: (y: number) => number; eval: (y: number) => { v: number; d: number } } {
   const fa = f(a);
   const fb = f(b);
   const La = logit(a);
@@ -132,7 +134,7 @@ function latticeGasEnds(
     }
     return f(y);
   };
-  return { U: (y) => ev(y).v, dUdy: (y) => ev(y).d };
+  return { U: (y) => ev(y).v, dUdy: (y) => ev(y).d, eval: ev };
 }
 
 // ------------------------------------------------------------------ entries

@@ -109,16 +109,6 @@ function dramp(u: number): number {
   return 0.5 * (1 + u / Math.sqrt(u * u + ROUND_W * ROUND_W));
 }
 
-function alphaTerm(x: number, xAlpha: number, T_K: number): { u: number; du: number } {
-  const kT = (R * T_K) / F;
-  const xe = x < X_MIN ? X_MIN : x;
-  const r = Math.pow(xAlpha / xe, ALPHA_M);
-  const u = (kT * Math.log1p(r)) / ALPHA_M;
-  const du = (kT / ALPHA_M) * (r / (1 + r)) * (-ALPHA_M / xe);
-  if (x < X_MIN) return { u: u + du * (x - X_MIN), du };
-  return { u, du };
-}
-
 /**
  * Li–Al OCP (V vs Li/Li⁺) and its derivative dU/dx at Li/Al ratio x and temperature T (K).
  * direction: +1 lithiation, −1 delithiation, 0 equilibrium; a fractional direction (e.g. tanh(i/i_ref))
@@ -132,31 +122,101 @@ export function liAlOcp(
 ): { U: number; dUdx: number; dUdDirection: number } {
   if (!Number.isFinite(x)) throw problem('anode.x', 'must be finite', String(x), 'a real Li/Al ratio');
   if (!(T_K > 0)) throw problem('temperature_K', 'must be > 0', String(T_K), '> 0');
-  const pw = piecewise(T_K);
-  let U = pw.u0;
-  let dU = 0;
-  for (let i = 0; i < pw.breaks.length; i++) {
-    const ds = pw.dSlopes[i]!;
-    if (ds === 0) continue;
-    const u = x - pw.breaks[i]!;
-    // subtract the ramp's value at x = 0 so the curve is exact far from the kink
-    U += ds * (ramp(u) - pw.ramp0[i]!);
-    dU += ds * dramp(u);
+  const c = cachedCurve(T_K, opts.hysteresis_V);
+  c.at(x, direction);
+  return { U: c.U, dUdx: c.dUdx, dUdDirection: c.dUdDirection };
+}
+
+const curves = new Map<number, Map<number | undefined, LiAlOcpCurve>>();
+function cachedCurve(T_K: number, hysteresis_V: number | undefined): LiAlOcpCurve {
+  let byH = curves.get(T_K);
+  if (!byH) {
+    if (curves.size > 256) curves.clear();
+    byH = new Map();
+    curves.set(T_K, byH);
   }
-  const a = alphaTerm(x, pw.xAlpha, T_K);
-  U += a.u;
-  dU += a.du;
-  const h = opts.hysteresis_V ?? pw.hysteresis_V;
-  let dDir = 0;
-  if (h !== 0) {
-    // gate: 1 for alloy, 0 for Li metal (smooth over the last ramp)
-    const v = x - pw.alloyEnd;
-    const g = 1 - dramp(v);
-    dDir = -0.5 * h * g;
-    U += dDir * direction;
-    dU += -0.5 * h * direction * -((ROUND_W * ROUND_W) / (2 * Math.pow(v * v + ROUND_W * ROUND_W, 1.5)));
+  let c = byH.get(hysteresis_V);
+  if (!c) {
+    if (byH.size > 64) byH.clear();
+    c = new LiAlOcpCurve(T_K, hysteresis_V === undefined ? {} : { hysteresis_V });
+    byH.set(hysteresis_V, c);
   }
-  return { U, dUdx: dU, dUdDirection: dDir };
+  return c;
+}
+
+/**
+ * The Li–Al OCP at one temperature and hysteresis width, with the curve's constants looked up once: the
+ * models' hot path (one evaluation per anode surface per residual or trial current). `at(x, direction)`
+ * writes U, dU/dx and ∂U/∂direction into the fields (no allocation); the same arithmetic as liAlOcp,
+ * which is built on it. x must be finite (the caller's state).
+ */
+export class LiAlOcpCurve {
+  U = 0;
+  dUdx = 0;
+  dUdDirection = 0;
+  private readonly pw: Piecewise;
+  private readonly T_K: number;
+  private readonly h: number;
+  private readonly breaks: Float64Array;
+  private readonly dSlopes: Float64Array;
+  private readonly ramp0: Float64Array;
+  constructor(T_K: number, opts: LiAlOcpOptions = {}) {
+    if (!(T_K > 0)) throw problem('temperature_K', 'must be > 0', String(T_K), '> 0');
+    const pw = piecewise(T_K);
+    this.pw = pw;
+    this.T_K = T_K;
+    this.h = opts.hysteresis_V ?? pw.hysteresis_V;
+    // the kinks that change the slope (a zero change adds nothing)
+    const keep = pw.breaks.map((_, i) => i).filter((i) => pw.dSlopes[i] !== 0);
+    this.breaks = Float64Array.from(keep, (i) => pw.breaks[i]!);
+    this.dSlopes = Float64Array.from(keep, (i) => pw.dSlopes[i]!);
+    this.ramp0 = Float64Array.from(keep, (i) => pw.ramp0[i]!);
+  }
+  /** evaluate at Li/Al x and hysteresis direction (see liAlOcp) into U, dUdx, dUdDirection */
+  at(x: number, direction = 0): void {
+    const pw = this.pw;
+    const W2 = ROUND_W * ROUND_W;
+    let U = pw.u0;
+    let dU = 0;
+    const br = this.breaks;
+    const dsl = this.dSlopes;
+    const r0 = this.ramp0;
+    for (let i = 0; i < br.length; i++) {
+      const ds = dsl[i]!;
+      const u = x - br[i]!;
+      // ramp(u) and dramp(u) share the root; the ramp's value at x = 0 is subtracted so the curve is
+      // exact far from the kink
+      const q = Math.sqrt(u * u + W2);
+      U += ds * (0.5 * (u + q) - r0[i]!);
+      dU += ds * (0.5 * (1 + u / q));
+    }
+    // α branch: ideal dilute-solution rise (RT/F)·ln(1 + (x_α/x)^m)/m, continued linearly below X_MIN
+    const kT = (R * this.T_K) / F;
+    const xe = x < X_MIN ? X_MIN : x;
+    // (x_α/x)^m with m = ALPHA_M = 4 as two squarings (Math.pow is the slow part of this function; the
+    // two agree to a rounding error)
+    const z = pw.xAlpha / xe;
+    const z2 = z * z;
+    const r = z2 * z2;
+    const au = (kT * Math.log1p(r)) / ALPHA_M;
+    const adu = (kT / ALPHA_M) * (r / (1 + r)) * (-ALPHA_M / xe);
+    U += x < X_MIN ? au + adu * (x - X_MIN) : au;
+    dU += adu;
+    const h = this.h;
+    let dDir = 0;
+    if (h !== 0) {
+      // gate: 1 for alloy, 0 for Li metal (smooth over the last ramp)
+      const v = x - pw.alloyEnd;
+      const g = 1 - dramp(v);
+      dDir = -0.5 * h * g;
+      U += dDir * direction;
+      const q = v * v + W2;
+      dU += -0.5 * h * direction * -(W2 / (2 * (q * Math.sqrt(q))));
+    }
+    this.U = U;
+    this.dUdx = dU;
+    this.dUdDirection = dDir;
+  }
 }
 
 /** convenience: OCP only */
