@@ -9,6 +9,7 @@ import { designBlock, designCell, type CellDesign } from './design/index.ts';
 import type { WindowCheck } from './recipe/windows.ts';
 import { evaluateWindows, windowWarning } from './claims/windows.ts';
 import { presentLine, warningText } from './present/line.ts';
+import { cyclingProtocolName, presentCycling, type CyclingResult } from './present/cycling.ts';
 import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
@@ -32,18 +33,17 @@ import {
   firstCycleSummary,
   rateCapability,
   firstCycleProtocolStrings,
-  allCycleMetrics,
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
 import { ageingBand, ageingValidity } from './electrochem/ssb/ageing-band.ts';
 
 import type { CellCore } from './electrochem/ssb/common.ts';
-import { assessFirstCycle, perGram } from './electrochem/ssb/firstcycle.ts';
-import { molM2ToMAhCm2 } from './electrochem/ssb/plating.ts';
+import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
+import { withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
 import { applyFindingsToClaims, classifyLineWarning, lineFindings, type ValidityFinding } from './validity.ts';
@@ -53,7 +53,7 @@ import { experimentSizeProblems } from './cycler/limits.ts';
 import { parseProduction, parseVariability } from './process/production/config.ts';
 import { ProblemError, type Problem } from './problems.ts';
 import { parseRecipeText, type RecipeOverride } from './recipe/parse.ts';
-import { mm, toAh, toCelsius, toUm } from './units/index.ts';
+import { mm, toAh } from './units/index.ts';
 
 /**
  * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
@@ -449,6 +449,15 @@ export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe))
   return simulateStations(processInputFromRecipe(recipe, design));
 }
 
+/**
+ * The solid-state model parameters of a cell the recipe's line produced (default: the line's nominal cell),
+ * with the recipe's fitted `cycling.model_parameters` applied (src/fit/ssb.ts).
+ */
+export function recipeCellParams(recipe: Recipe, cell?: ProducedCell): SsbCellParams {
+  const p = ssbParamsFromProducedCell(cell ?? runLine(recipe).cell, operatingConditions(recipe), getMaterial);
+  return withModelParameters(p, recipe.cycling.model_parameters);
+}
+
 /** A fresh solid-state cell model of the cell the recipe's line produces (or of `cell`, when given). */
 export function buildCellModel(
   recipe: Recipe,
@@ -457,7 +466,7 @@ export function buildCellModel(
   tune?: (p: SsbCellParams) => SsbCellParams,
 ): FullCellModel {
   const c = cell ?? runLine(recipe).cell;
-  const p = ssbParamsFromProducedCell(c, operatingConditions(recipe), getMaterial);
+  const p = recipeCellParams(recipe, c);
   return createSsbModel(kind, tune ? tune(p) : p);
 }
 
@@ -470,7 +479,7 @@ const r6 = (x: number): number => Number(x.toPrecision(6));
  */
 export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
   const c = recipe.cycling;
-  const m = createSpme(ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial));
+  const m = createSpme(recipeCellParams(recipe, cell));
   return firstCycle(fastRunner(m), m, m.initialState(0), c.charge_cutoff_V, c.discharge_cutoff_V).discharge_C;
 }
 
@@ -514,104 +523,23 @@ export function runCycling(
   });
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
-  const block: CyclingBlock = {
-    model: kind,
-    protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
-    status: exp.status,
-    ...(exp.reason ? { reason: exp.reason } : {}),
-    charge_capacity_mAh_g: fc.charge_capacity_mAh_g ?? NaN,
-    discharge_capacity_mAh_g: fc.discharge_capacity_mAh_g ?? NaN,
-    coulombic_efficiency: fc.coulombic_efficiency ?? NaN,
-    volume_expansion_rate_pct: fc.volume_expansion_rate_pct ?? NaN,
-    ...(fc.volume_expansion.evaluable
-      ? { thickness_before_um: r6(fc.volume_expansion.before_um), thickness_after_um: r6(fc.volume_expansion.after_um) }
-      : { volume_expansion_note: fc.volume_expansion.reason }),
-    charge_capacity_Ah: fc.charge_capacity_Ah,
-    discharge_capacity_Ah: fc.discharge_capacity_Ah,
-    charge_cutoff_V: c.charge_cutoff_V,
-    discharge_cutoff_V: c.discharge_cutoff_V,
-    // every cycle of the experiment (the figures above are its first cycle)
-    experiment: {
-      initial_soc: initialSoc,
-      cycles: exp.cycles.length,
-      per_cycle: allCycleMetrics(exp).map((m) => ({
-        cycle: m.index,
-        charge_Ah: r6(m.charge_Ah),
-        discharge_Ah: r6(m.discharge_Ah),
-        coulombic_efficiency:
-          m.coulombicEfficiency === null || !Number.isFinite(m.coulombicEfficiency) ? null : r6(m.coulombicEfficiency),
-      })),
-    },
-  };
-  // NaN never leaves rollcell: a figure the run could not produce is null with a reason
-  for (const k of [
-    'charge_capacity_mAh_g',
-    'discharge_capacity_mAh_g',
-    'coulombic_efficiency',
-    'volume_expansion_rate_pct',
-  ] as const) {
-    const v = block[k];
-    if (Number.isFinite(v)) block[k] = r6(v);
-    else (block as Record<string, unknown>)[k] = null;
-  }
-  const notes: string[] = [];
-  // the first cycle's coulombic efficiency is null when the experiment charges nothing (e.g. a
-  // discharge-only drive cycle) or discharges nothing: say so, a null is never left unexplained
-  if (fc.coulombic_efficiency === null || fc.coulombic_efficiency === undefined)
-    notes.push(
-      `coulombic efficiency not evaluable: the first cycle ${
-        !((fc.charge_capacity_Ah ?? 0) > 0) ? 'charges nothing' : 'discharges nothing'
-      } (charge ${r6(fc.charge_capacity_Ah ?? 0)} Ah, discharge ${r6(fc.discharge_capacity_Ah ?? 0)} Ah)`,
-    );
-  // the first cycle by mechanism, plating, host-based N/P and the literature range (issue 15)
+  // the first cycle by mechanism, plating, host-based N/P (issue 15): from the as-made state only
   const core = (model as { core?: CellCore }).core;
   const fa = core && initialSoc === 0 ? assessFirstCycle(core, exp) : null;
-  if (fa && core) {
-    const g = (q: number): number => r6(perGram(q, core.cathodeActiveMass_kg));
-    block['first_cycle_loss'] = {
-      charge_mAh_g: g(fa.loss.charge_C),
-      discharge_mAh_g: g(fa.loss.discharge_C),
-      cei_mAh_g: g(fa.loss.cei_C),
-      kinetic_recoverable_mAh_g: g(fa.loss.kinetic_C),
-      cathode_stoichiometry_start: r6(fa.loss.yStart),
-      cathode_stoichiometry_end: r6(fa.loss.yEnd),
-      coating: core.p.cathode.cei.coating,
-      literature_ce: { low: fa.ceRange.low, high: fa.ceRange.high, source: fa.ceRange.source },
-    };
-    block['np_ratio_host'] = r6(fa.np.np);
-    block['anode_host'] = {
-      x_host: fa.np.xHost,
-      li_al_as_made: r6(fa.np.x0),
-      host_left_mAh_cm2: r6(molM2ToMAhCm2(fa.np.hostLeft_mol_m2)),
-      charge_mAh_cm2: r6(molM2ToMAhCm2(fa.np.charge_mol_m2)),
-      np_empty_al_host: r6(fa.np.npEmptyAl),
-    };
-    const pl = fa.plating;
-    block['plating'] = {
-      plated: pl.plated,
-      max_plated_li_um: r6(toUm(pl.maxPlated_m)),
-      end_plated_li_um: r6(toUm(pl.endPlated_m)),
-      onset_s: pl.onset_s === null ? null : r6(pl.onset_s),
-      min_anode_potential_V: Number.isFinite(pl.minAnodePotential_V) ? r6(pl.minAnodePotential_V) : null,
-      max_plating_current_mA_cm2: r6(pl.maxPlatingCurrent_A_m2 / 10),
-      ccd_mA_cm2: r6(pl.ccd.value / 10),
-      ccd_range_mA_cm2: [r6(pl.ccd.range[0] / 10), r6(pl.ccd.range[1] / 10)],
-      ccd_source: pl.ccd.source,
-      risk: pl.risk,
-      text: pl.text,
-    };
-    if (pl.plated) notes.push(`Li plating in the first cycle: ${pl.text}`);
-    if (fa.np.np < 1)
-      notes.push(
-        `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} ` +
-          `(Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${toCelsius(core.T).toFixed(0)} °C): ` +
-          (fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'),
-      );
-  }
+  const assessment =
+    fa && core
+      ? {
+          result: fa,
+          cathodeActiveMass_kg: core.cathodeActiveMass_kg,
+          coating: core.p.cathode.cei.coating,
+          temperature_K: core.T,
+        }
+      : null;
+  const recipeExp = Boolean(recipe.experiment);
   const s = exp.series;
   const timeSeries: ReportTimeSeries[] = [
     {
-      name: block['protocol'] as string,
+      name: cyclingProtocolName(recipeExp),
       t_s: s.time_s,
       voltage_V: s.voltage_V,
       current_A: s.current_A,
@@ -619,6 +547,7 @@ export function runCycling(
     },
   ];
   const cycles: ReportCycle[] = [];
+  let rate: CyclingResult['rate'] = null;
   if (c.rate_capability) {
     try {
       const rc = rateCapability(buildCellModel(recipe, kind, cell, tune), {
@@ -628,54 +557,27 @@ export function runCycling(
         maxRate: 10,
         claimRate: 0.33,
       });
-      block['max_c_rate'] = r6(rc.highestRate);
-      block['rate_capability'] = {
-        reference_rate_C: rc.referenceRate,
-        reference_capacity_Ah: r6(rc.referenceCapacity_Ah),
-        fraction: rc.fraction,
-        at_search_limit: rc.atSearchLimit,
-        meets_0_33C: rc.meetsClaimRate,
-        evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
-      };
       // the band the uncertain inputs give (SPMe fast stepper), and claim 16's verdict over it
-      const params = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+      const params = recipeCellParams(recipe, cell);
       const rb = rateCapabilityBand(params, {
         chargeCutoff_V: c.charge_cutoff_V,
         dischargeCutoff_V: c.discharge_cutoff_V,
         claimRate: 0.33,
       });
-      (block['rate_capability'] as Record<string, unknown>)['band'] = {
-        model: 'ssb-spme',
-        nominal_c_rate: r6(rb.band.nominal),
-        low_c_rate: r6(rb.band.low),
-        high_c_rate: r6(rb.band.high),
-        claim_16: rb.claim16.text,
-        claim_16_verdict: rb.claim16.verdict,
-        depends_on: rb.claim16.dependsOn,
-        parameters: rb.band.parameters.map((q) => ({
-          id: q.id,
-          description: q.description,
-          unit: q.unit,
-          nominal: q.nominal,
-          range: q.range,
-          source: q.source,
-        })),
-        points: rb.band.points.map((q) => ({ parameter: q.parameter, at: q.at, c_rate: r6(q.value) })),
-      };
+      rate = { ok: true, search: rc, band: rb };
     } catch (e) {
-      // a cell that delivers nothing at the reference rate has no rate capability: null with the reason
-      block['max_c_rate'] = null;
-      block['rate_capability'] = { error: (e as Error).message };
-      notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
+      // a cell that delivers nothing at the reference rate has no rate capability: the presenter says why
+      rate = { ok: false, error: (e as Error).message };
     }
   }
   ticker.tick(2);
+  let ageing: CyclingResult['ageing'] = null;
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
-    notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
+    ageing = { run: false, reason: 'no_first_discharge' };
   } else if (c.ageing_cycles > 0) {
     const mechanisms = { ...ALL_MECHANISMS, ...c.ageing_mechanisms };
     const eolPct = c.end_of_life_retention_pct ?? 80;
-    const p0 = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+    const p0 = recipeCellParams(recipe, cell);
     const params = tune ? tune(p0) : p0;
     const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, {
       ...params,
@@ -700,30 +602,10 @@ export function runCycling(
         ...(Number.isFinite(R) ? { resistance_mOhm: R * 1000 } : {}),
       });
     }
-    const R0 = ag.resistance_ohm[0] ?? NaN;
-    const R1 = ag.resistance_ohm[n - 1] ?? NaN;
-    const fin = (x: number): number | null => (Number.isFinite(x) ? r6(x) : null);
-    block['cycles'] = n;
-    block['ageing'] = {
-      model: model.name,
-      c_rate: c.ageing_c_rate,
-      mechanisms,
-      cycles: n,
-      cycles_requested: c.ageing_cycles,
-      capacity_retention_pct: r6((ag.retention[n - 1] ?? NaN) * 100),
-      first_discharge_Ah: r6(toAh(ag.discharge_C[0] ?? 0)),
-      last_discharge_Ah: r6(toAh(ag.discharge_C[n - 1] ?? 0)),
-      // DC resistance from the voltage step at the start of each discharge (instantaneous: ohmic, interphase, charge transfer)
-      dc_resistance_first_mOhm: fin(R0 * 1000),
-      dc_resistance_last_mOhm: fin(R1 * 1000),
-      resistance_growth_pct: fin((R1 / R0 - 1) * 100),
-      end_of_life_retention_pct: eolPct,
-      cycles_to_end_of_life: ag.endOfLifeCycle,
-    };
     // the band over the ageing parameters' documented ranges (seeded sampling; not in a study's summary
     // runs, whose own sampling covers uncertainty) and the validity flags
     const ageParams = { ...params, ageing: ageingWithMechanisms(params.ageing, mechanisms) };
-    const ab = summary
+    const band = summary
       ? null
       : ageingBand(ageParams, {
           cycles: c.ageing_cycles,
@@ -741,36 +623,29 @@ export function runCycling(
       stackPressure_Pa: params.stackPressure_Pa,
       cycles: c.ageing_cycles,
     });
-    const ageBlock = block['ageing'] as Record<string, unknown>;
-    if (ab) {
-      const eols = ab.endOfLifeCycles;
-      const reached = eols.filter((e): e is number => e !== null);
-      ageBlock['capacity_retention_band_pct'] = {
-        at_cycle: n,
-        low: r6(ab.retention.low * 100),
-        median: r6(ab.retention.median * 100),
-        high: r6(ab.retention.high * 100),
-        samples: ab.samples.length,
-        seed: ab.seed,
-        method:
-          `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges ` +
-          `(data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
-        most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: r6(q.correlation) })),
-      };
-      ageBlock['cycles_to_end_of_life_band'] = {
-        reached_in_samples: reached.length,
-        samples: eols.length,
-        low: reached.length ? Math.min(...reached) : null,
-        high: reached.length === eols.length && reached.length ? Math.max(...reached) : null,
-      };
-    }
-    ageBlock['validity'] = {
-      inside: flags.length === 0,
-      flags: flags.map((f) => ({ quantity: f.quantity, value: r6(f.value), allowed: f.allowed, text: f.text })),
+    ageing = {
+      run: true,
+      modelName: model.name,
+      cRate: c.ageing_c_rate,
+      mechanisms,
+      cyclesRequested: c.ageing_cycles,
+      endOfLifeRetention_pct: eolPct,
+      result: ag,
+      band,
+      flags,
     };
-    for (const f of flags) notes.push(`ageing: ${f.text}`);
   }
-  if (notes.length) block['notes'] = notes;
+  const { block, notes } = presentCycling({
+    model: kind,
+    recipeExperiment: recipeExp,
+    initialSoc,
+    cutoffs_V: { charge: c.charge_cutoff_V, discharge: c.discharge_cutoff_V },
+    experiment: exp,
+    firstCycle: fc,
+    assessment,
+    rate,
+    ageing,
+  });
   ticker.end();
   return { block, experiment: exp, timeSeries, cycles, notes };
 }
