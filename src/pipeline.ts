@@ -331,7 +331,9 @@ export function jobProblems(
         got:
           `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min` +
           `${length}, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
-        allowed: `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? ' here' : ''}: a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
+        allowed:
+          `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? ' here' : ''}: ` +
+          `a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
       });
     }
     for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
