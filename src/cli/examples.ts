@@ -54,6 +54,11 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
       `fit --cell ${BPX} --data 1C.csv --hold-out drive.csv --params positive.rate_constant:1e-7:1e-4:log --method mcmc --samples 5000`,
       'the DFN fit, then a posterior chain; the held-out profile is only compared',
     ],
+    [
+      `fit --cell ${EX} --data data/fit/yan2026-0MPa-fade.csv --data data/fit/yan2026-125MPa-fade.csv ` +
+        '--params ageing.cathode_contact_lambda:2:8 --params ageing.cathode_contact_P0:1.3e7:8e7:log --out patch.yaml --report fit.html',
+      "the recipe's solid-state cell: contact-loss parameters fitted to published fade points at two stack pressures; a recipe patch and the HTML fit report",
+    ],
   ],
   'bpx check': [[`bpx check ${BPX} --json`, "the validator's report as JSON"]],
   'bpx export': [[`bpx export ${EX} --out cell.bpx.json`, 'the produced cell as a BPX 1.1 parameter set']],

@@ -22,7 +22,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
-import { runJob, parseJobRecipe } from '../pipeline.ts';
+import { runJob, parseJobRecipe, JOB_LIMITS } from '../pipeline.ts';
 import { allMaterials } from '../materials/library.ts';
 import { newRunId, sha256Hex, type Store, type StoredRun } from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
@@ -280,7 +280,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   const recipeResult = (text: string, stages?: Pick<z.infer<typeof S.runRequestSchema>, 'production' | 'battery'>) => {
     // the CLI's validation (experiment steps, limits), so the API runs nothing `validate` refuses; a run's
     // stages and shift length are checked as the run will use them (its duration_s, not the recipe's)
-    const r = parseJobRecipe(text, stages ? { stages } : {});
+    const r = parseJobRecipe(text, stages ? { stages: { ...stages, cellLimit: JOB_LIMITS.liveProductionCells } } : {});
     if (!r.ok)
       throw new HttpProblem(
         422,
