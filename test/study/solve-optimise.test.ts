@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PATENT_YAML, cli, testDir } from '../helpers.ts';
 import { openStore, StudyStore } from '../../src/store/index.ts';
@@ -46,7 +45,7 @@ test("constraint domination (Deb's rule): feasible beats infeasible; smaller vio
 });
 
 test('rollcell solve: finds settings that meet the targets, or says no setting can with the closest point', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcell-solve-'));
+  const dir = testDir('rollcell-solve-');
   const recipe = join(dir, 'r.yaml');
   writeFileSync(recipe, PATENT_YAML);
   const ok = join(dir, 'ok.yaml');
@@ -97,7 +96,7 @@ solve:
 });
 
 test('rollcell optimise: a Pareto front over 5 inputs, stored and reported', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcell-opt-'));
+  const dir = testDir('rollcell-opt-');
   const recipe = join(dir, 'r.yaml');
   writeFileSync(recipe, PATENT_YAML);
   const st = join(dir, 'o.yaml');
