@@ -322,6 +322,32 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       );
     });
   runs
+    .command('campaigns')
+    .description('the stored production campaigns (rollcell run --campaign N), newest first')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (o: { db: string; limit: string }) => {
+      const limit = parseLimit(o.limit);
+      const { campaignsList } = await import('./campaign.ts');
+      await campaignsList(o.db, limit, out);
+    });
+  runs
+    .command('campaign')
+    .description(
+      "a stored campaign (an id prefix is enough): its control charts and capability, one cell's genealogy " +
+        '(--cell), or the cells made from a roll across shards (--roll)',
+    )
+    .argument('<id>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--cell <serial>', "one cell's parent rolls with MD positions, lane and verdict")
+    .option('--roll <roll id>', 'the cells made from a roll (FS-000001, AL-000042, LC-000007)')
+    .option('--limit <n>', 'rows shown in text (--json gives all)', '20')
+    .option('--json', 'as JSON')
+    .action(async (id: string, o: import('./campaign.ts').CampaignShowOptions) => {
+      const { campaignShow } = await import('./campaign.ts');
+      await campaignShow(id, o, out);
+    });
+  runs
     .command('diff')
     .description('what changed between two runs')
     .argument('<a>')
@@ -473,25 +499,40 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   program
     .command('fit')
     .description(
-      "fit a liquid cell's parameters (BPX fields) to measured current profiles: weighted least squares on the " +
-        'voltage, forward-sensitivity Jacobian, 95 % intervals or why a parameter is not identifiable, RMSE per ' +
-        'profile before and after',
+      "fit a cell's parameters to measured data: a BPX liquid cell's fields to current profiles, or a recipe's " +
+        'solid-state cell (ageing.<id>, rate.<field>) to fade curves and rate tests; weighted least squares, ' +
+        'forward-sensitivity or difference Jacobian, 95 % intervals or why a parameter is not identifiable, RMSE per ' +
+        'block before and after, an HTML fit report',
     )
-    .requiredOption('--cell <bpx.json>', 'the BPX file of the cell')
-    .option('--data <csv>', 'a measured profile (time, current, voltage); repeat for several', collect, [])
+    .requiredOption(
+      '--cell <bpx.json|recipe.yaml>',
+      'the BPX file of a liquid cell, or a recipe (its solid-state cell)',
+    )
     .option(
-      '--params <name:lower:upper[:log]>',
-      'a BPX field (alias such as negative.diffusivity, or its path) with bounds; repeat for several',
+      '--data <csv>',
+      'measured data: a profile (time, current, voltage) for a BPX cell; a fade curve (cycle, retention) or a ' +
+        'rate test (C-rate, retention) for a recipe; repeat for several',
       collect,
       [],
     )
-    .option('--model <m>', 'dfn, spme or spm', 'dfn')
+    .option(
+      '--params <name:lower:upper[:log]>',
+      'a BPX field (alias such as negative.diffusivity, or its path) or a recipe model parameter ' +
+        '(ageing.cei_kR, rate.anode_D_um2_s) with bounds; repeat for several',
+      collect,
+      [],
+    )
+    .option('--model <m>', 'BPX cell: dfn (default), spme or spm; recipe cell: spme')
     .option('--method <m>', 'lm (Levenberg–Marquardt), cmaes, or mcmc (LM, then adaptive Metropolis)', 'lm')
     .option('--hold-out <csv>', 'a profile not fitted, only compared after the fit; repeat for several', collect, [])
     .option('--points <n>', 'fit points per profile (measured samples thinned to about n)', '400')
     .option('--samples <n>', 'with --method mcmc: chain length', '20000')
     .option('--seed <n>', 'seed of cmaes and mcmc', '1')
-    .option('--out <fitted.json>', 'write the fitted BPX document there')
+    .option(
+      '--out <file>',
+      'write the fitted BPX document (BPX cell) or a recipe patch of cycling.model_parameters (recipe) there',
+    )
+    .option('--report <fit.html>', 'write the HTML fit report there (data vs model, cost, traces, correlation)')
     .option('--force', 'replace an existing --out file (never an input or a database)')
     .option('--json', 'print the result as JSON')
     .action(async (o: import('./fit.ts').FitCliOptions) => {
