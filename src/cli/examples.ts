@@ -20,6 +20,12 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
   runs: [['runs list', 'the newest stored runs']],
   'runs list': [['runs list --limit 5 --db ./rollcell.db', 'the five newest runs']],
   'runs show': [['runs show 01M9', 'one run (an id prefix is enough)']],
+  'runs campaigns': [['runs campaigns --db ./rollcell.db', 'the stored production campaigns with their shards done']],
+  'runs campaign': [
+    ['runs campaign c8bf', "a campaign's control charts of the Al-roll means, Cpk and Ppk"],
+    ['runs campaign c8bf --roll AL-000004', 'the cells made from one Al roll, whichever shard made them'],
+    ['runs campaign c8bf --cell RC-3412334780-0000001 --json', "one cell's parent rolls with MD positions, as JSON"],
+  ],
   'runs diff': [['runs diff 01M9 01MA', 'what changed between two runs: changed figures first']],
   'runs export': [
     ['runs export 01M9 --format xlsx --out run.xlsx', 'every table of a run as an XLSX workbook'],

@@ -237,6 +237,12 @@ test('[postgres] --distributed is checked before anything runs', async () => {
   const c = await cli(['worker', '--db', 'rollcell.db']);
   assert.equal(c.code, 2);
   assert.match(c.stderr, /--db: a worker takes its shards from the PostgreSQL queue/);
+  const d = await cli(['worker', '--db', s.db, '--reconnect-s', '-1']);
+  assert.equal(d.code, 2);
+  assert.match(d.stderr, /--reconnect-s: must be a number of seconds \(got "-1"; allowed 0 … 86400\)/);
+  const e = await cli(['worker', '--db', s.db, '--concurrency', '1.5']);
+  assert.equal(e.code, 2);
+  assert.match(e.stderr, /--concurrency: must be a whole number \(got "1\.5"; allowed 1 … 256\)/);
 });
 
 test('[postgres] a production campaign on a worker equals the same campaign run here; rolls, lots and splices join across its whole-roll shards', async () => {
@@ -271,15 +277,9 @@ test('[postgres] a production campaign on a worker equals the same campaign run 
     // every roll change of the campaign: 9 + 4 + 19 inside or at the boundaries of the shards
     assert.equal(a.summary.splices, 32);
 
-    // the worker joins once the coordinator has queued the shards (the start of both at once on a fresh
-    // database is the test 'processes opening the queue of a fresh database …' above)
+    // the worker starts together with the coordinator on this fresh database (the natural order: both
+    // open the queue at once; JobQueue.open installs it under an advisory lock, commit 18646a2)
     const dist = rollcell(['run', s.recipe, '--campaign', '1000', '--db', s.db, '--json']);
-    await until('the campaign shards queued', async () => {
-      const r = await admin
-        .query(`select count(*)::int as n from "${queueSchema(s.schema)}".job where name = 'rollcell_campaign_shard'`)
-        .catch(() => ({ rows: [{ n: 0 }] }));
-      return r.rows[0].n === 5;
-    });
     const w = rollcell(['worker', '--db', s.db, '--concurrency', '1', '--idle-exit-s', '20']);
     const e = await dist.exit;
     assert.equal(e.code, 0, dist.stderr());
@@ -288,6 +288,12 @@ test('[postgres] a production campaign on a worker equals the same campaign run 
     const b = JSON.parse(dist.stdout()) as typeof a;
     assert.equal(b.campaign_id, a.campaign_id);
     assert.deepEqual(b.summary, a.summary, 'the same campaign, shard by shard, whoever ran it');
+    // the worker stored every cell's genealogy once, next to its shard
+    const g = await admin.query(
+      `select count(*)::int as n, count(distinct serial)::int as d from "${s.schema}".campaign_cells where campaign_id = $1`,
+      [b.campaign_id],
+    );
+    assert.deepEqual(g.rows[0], { n: b.summary.cells_total, d: b.summary.cells_total });
   } finally {
     await cleanup(s.schema);
   }
