@@ -5,10 +5,12 @@
  */
 import type { Recipe } from './recipe/schema.ts';
 import type { CyclingBlock, RunOutput } from './contract.ts';
-import { designBlock, designCell, type CellDesign } from './design/index.ts';
+import { designCell, type CellDesign } from './design/index.ts';
+import { designBlock } from './present/design.ts';
 import type { WindowCheck } from './recipe/windows.ts';
 import { evaluateWindows, windowWarning } from './claims/windows.ts';
 import { presentLine, warningText } from './present/line.ts';
+import { cyclingProtocolName, presentCycling, type CyclingResult } from './present/cycling.ts';
 import { ROLLCELL_VERSION } from './version.ts';
 import { evaluateClaims } from './claims/index.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
@@ -32,39 +34,56 @@ import {
   firstCycleSummary,
   rateCapability,
   firstCycleProtocolStrings,
-  allCycleMetrics,
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
 import { ageingBand, ageingValidity } from './electrochem/ssb/ageing-band.ts';
 
 import type { CellCore } from './electrochem/ssb/common.ts';
-import { assessFirstCycle, perGram } from './electrochem/ssb/firstcycle.ts';
-import { molM2ToMAhCm2 } from './electrochem/ssb/plating.ts';
+import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
+import { withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
-import { applyFindingsToClaims, classifyLineWarning, lineFindings, type ValidityFinding } from './validity.ts';
+import {
+  applyFindingsToClaims,
+  batteryFindings,
+  classifyLineWarning,
+  finding,
+  lineFindings,
+  type ValidityFinding,
+} from './validity.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
 import { parseProduction, parseVariability } from './process/production/config.ts';
 import { ProblemError, type Problem } from './problems.ts';
 import { parseRecipeText, type RecipeOverride } from './recipe/parse.ts';
-import { mm, toAh, toCelsius, toUm } from './units/index.ts';
+import { mm, toAh } from './units/index.ts';
 
 /**
  * Limits of one job, checked with the recipe (exit 2 naming the field) so that what validates also
  * runs in bounded memory and time. Choices, not physics:
  * - a pack of at most 10 000 cells (every cell is its own SPMe; a large EV pack has ≈ 7 000 cylindrical
  *   cells, a pouch-cell pack a few hundred);
- * - a production run of at most 100 000 cells (every cell is kept with its genealogy and readings,
- *   ≈ 7 kB each in memory);
+ * - a production run of at most 10 000 000 cells. `rollcell run` and the server stream every cell's
+ *   record into the store as it is made (JobOptions.cellSink), so memory does not grow with the records;
+ *   what still grows is the per-lane SPC series (4 numbers, ≈ 40 B per cell: 0.4 GB at the cap) and the
+ *   store on disk (≈ 2 kB per cell: ≈ 20 GB at the cap, plus as much again while it is staged);
+ * - a library call without a cellSink keeps every record (≈ 7 kB each in memory): at most 100 000 cells;
+ * - a server run streams its records to the store too, but its live Shift view and the replay of its
+ *   events keep a compact record of every cell (≈ 0.3 kB) in the server: at most 100 000 cells there;
  * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
  */
-export const JOB_LIMITS = { packCells: 10_000, productionCells: 100_000, rollChanges: 10_000 } as const;
+export const JOB_LIMITS = {
+  packCells: 10_000,
+  productionCells: 10_000_000,
+  keptProductionCells: 100_000,
+  liveProductionCells: 100_000,
+  rollChanges: 10_000,
+} as const;
 
 /**
  * Cell operating temperatures the solid-state cell models are used at, °C (assumption: their Arrhenius
@@ -158,6 +177,18 @@ export function recipeDriveCycleSources(recipe: Recipe): string[] {
   return [...out];
 }
 
+/** The web length, lanes and (about) the cells of a production run of the recipe, before it runs. */
+function productionSize(
+  recipe: Recipe,
+  P: ReturnType<typeof parseProduction>,
+  end: { web_length_m?: number; duration_s?: number },
+): { web_m: number; lanes: number; cells: number } {
+  const v = recipe.line.speed_m_per_min;
+  const web_m = end.web_length_m ?? (end.duration_s !== undefined ? (v * end.duration_s) / 60 : v * 60 * P.duration_h);
+  const lanes = Math.max(0, Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9));
+  return { web_m, lanes, cells: (web_m / mm(recipe.cell.length_mm)) * lanes };
+}
+
 /**
  * Everything a run checks before it starts, beyond the recipe's own validation: the experiment steps
  * (grammar and size, with the drive cycles when given) and the job limits. `validate` and `run` both
@@ -166,7 +197,12 @@ export function recipeDriveCycleSources(recipe: Recipe): string[] {
 export function jobProblems(
   recipe: Recipe,
   driveCycles?: Readonly<Record<string, DriveCycle>>,
-  stages: { production?: JobOptions['production']; battery?: boolean } = {},
+  stages: {
+    production?: JobOptions['production'];
+    battery?: boolean;
+    /** most cells a production run may make here (default JOB_LIMITS.productionCells: streamed to the store) */
+    cellLimit?: number;
+  } = {},
 ): Problem[] {
   const out: Problem[] = [];
   const exp = recipeExperiment(recipe);
@@ -251,14 +287,7 @@ export function jobProblems(
   if (P) {
     // the run's own length (a run's duration_s / web_length_m override the recipe's duration_h, as in runJob)
     const end = typeof stages.production === 'object' ? stages.production : {};
-    const v = recipe.line.speed_m_per_min;
-    const web_m =
-      end.web_length_m ?? (end.duration_s !== undefined ? (v * end.duration_s) / 60 : v * 60 * P.duration_h);
-    const lanes = Math.max(
-      0,
-      Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
-    );
-    const cells = (web_m / mm(recipe.cell.length_mm)) * lanes;
+    const { web_m, lanes, cells } = productionSize(recipe, P, end);
     // what the production run checks when it starts (process/line.ts), found up front so that validate
     // and run agree: a lane must fit, and a cross-direction profile has one value per lane
     if (2 * P.edge_trim_mm >= recipe.line.web_width_mm)
@@ -296,7 +325,8 @@ export function jobProblems(
               `${recipe.line.web_width_mm} mm web less ${P.edge_trim_mm} mm edge trim per side)`,
           });
       }
-    if (cells > JOB_LIMITS.productionCells) {
+    const cellLimit = stages.cellLimit ?? JOB_LIMITS.productionCells;
+    if (cells > cellLimit) {
       const [field, length] =
         end.web_length_m !== undefined
           ? ['web_length_m', '']
@@ -309,7 +339,9 @@ export function jobProblems(
         got:
           `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min` +
           `${length}, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
-        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
+        allowed:
+          `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? ' here' : ''}: ` +
+          `a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
       });
     }
     for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
@@ -373,6 +405,13 @@ export interface JobOptions {
   batteryFrames?: number;
   /** each produced cell as soon as the production run makes it (live shift views) */
   onCell?: (cell: ProducedCellRecord) => void;
+  /**
+   * stream the production run's cell records here as they are made instead of keeping them
+   * (JobResult.productionRun.cells is then empty; the edge writes them to the store in chunks), so a
+   * shift of any length up to JOB_LIMITS.productionCells runs in bounded memory. Without it the records
+   * are kept, up to JOB_LIMITS.keptProductionCells. JobResult.batteryCells says which of them the pack took.
+   */
+  cellSink?: (cell: ProducedCellRecord) => void;
   /** the production run's timeline (stops, splices), before its first cell */
   onProductionStart?: (info: ProductionStart) => void;
 }
@@ -404,8 +443,13 @@ export interface JobResult {
   timeSeries: ReportTimeSeries[];
   cycles: ReportCycle[];
   experiment: ExperimentResult | null;
-  /** the production run (when requested), with its per-cell records */
+  /** the production run (when requested), with its per-cell records (none kept when JobOptions.cellSink took them) */
   productionRun: ProductionRun | null;
+  /**
+   * the pack took the first `count` in-spec cells of the production run, in order, as battery `serial`
+   * (their genealogy.battery_serial); null when the pack was built from design cells or not run
+   */
+  batteryCells: { serial: string; count: number } | null;
   /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
   batteryFrames: CellFrames | null;
 }
@@ -413,6 +457,15 @@ export interface JobResult {
 /** The line's station physics for a recipe. */
 export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe)): LineResult {
   return simulateStations(processInputFromRecipe(recipe, design));
+}
+
+/**
+ * The solid-state model parameters of a cell the recipe's line produced (default: the line's nominal cell),
+ * with the recipe's fitted `cycling.model_parameters` applied (src/fit/ssb.ts).
+ */
+export function recipeCellParams(recipe: Recipe, cell?: ProducedCell): SsbCellParams {
+  const p = ssbParamsFromProducedCell(cell ?? runLine(recipe).cell, operatingConditions(recipe), getMaterial);
+  return withModelParameters(p, recipe.cycling.model_parameters);
 }
 
 /** A fresh solid-state cell model of the cell the recipe's line produces (or of `cell`, when given). */
@@ -423,7 +476,7 @@ export function buildCellModel(
   tune?: (p: SsbCellParams) => SsbCellParams,
 ): FullCellModel {
   const c = cell ?? runLine(recipe).cell;
-  const p = ssbParamsFromProducedCell(c, operatingConditions(recipe), getMaterial);
+  const p = recipeCellParams(recipe, c);
   return createSsbModel(kind, tune ? tune(p) : p);
 }
 
@@ -436,7 +489,7 @@ const r6 = (x: number): number => Number(x.toPrecision(6));
  */
 export function firstCycleDischarge_C(recipe: Recipe, cell: ProducedCell): number {
   const c = recipe.cycling;
-  const m = createSpme(ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial));
+  const m = createSpme(recipeCellParams(recipe, cell));
   return firstCycle(fastRunner(m), m, m.initialState(0), c.charge_cutoff_V, c.discharge_cutoff_V).discharge_C;
 }
 
@@ -447,6 +500,14 @@ export interface CyclingRun {
   cycles: ReportCycle[];
   /** what could not be evaluated and why */
   notes: string[];
+  /** figures outside a model's stated validity (src/validity.ts; they feed `output.validity`) */
+  findings: ValidityFinding[];
+}
+
+/** the C-rate to which a cell model is stated valid (SPMe/SPM: `validity.maxCRate`; the P2D has no limit) */
+export function statedMaxCRate(model: unknown): number {
+  const v = (model as { validity?: { maxCRate?: unknown } }).validity?.maxCRate;
+  return typeof v === 'number' ? v : Infinity;
 }
 
 /**
@@ -480,104 +541,42 @@ export function runCycling(
   });
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
-  const block: CyclingBlock = {
-    model: kind,
-    protocol: recipe.experiment ? 'recipe experiment' : '[0178] first cycle',
-    status: exp.status,
-    ...(exp.reason ? { reason: exp.reason } : {}),
-    charge_capacity_mAh_g: fc.charge_capacity_mAh_g ?? NaN,
-    discharge_capacity_mAh_g: fc.discharge_capacity_mAh_g ?? NaN,
-    coulombic_efficiency: fc.coulombic_efficiency ?? NaN,
-    volume_expansion_rate_pct: fc.volume_expansion_rate_pct ?? NaN,
-    ...(fc.volume_expansion.evaluable
-      ? { thickness_before_um: r6(fc.volume_expansion.before_um), thickness_after_um: r6(fc.volume_expansion.after_um) }
-      : { volume_expansion_note: fc.volume_expansion.reason }),
-    charge_capacity_Ah: fc.charge_capacity_Ah,
-    discharge_capacity_Ah: fc.discharge_capacity_Ah,
-    charge_cutoff_V: c.charge_cutoff_V,
-    discharge_cutoff_V: c.discharge_cutoff_V,
-    // every cycle of the experiment (the figures above are its first cycle)
-    experiment: {
-      initial_soc: initialSoc,
-      cycles: exp.cycles.length,
-      per_cycle: allCycleMetrics(exp).map((m) => ({
-        cycle: m.index,
-        charge_Ah: r6(m.charge_Ah),
-        discharge_Ah: r6(m.discharge_Ah),
-        coulombic_efficiency:
-          m.coulombicEfficiency === null || !Number.isFinite(m.coulombicEfficiency) ? null : r6(m.coulombicEfficiency),
-      })),
-    },
-  };
-  // NaN never leaves rollcell: a figure the run could not produce is null with a reason
-  for (const k of [
-    'charge_capacity_mAh_g',
-    'discharge_capacity_mAh_g',
-    'coulombic_efficiency',
-    'volume_expansion_rate_pct',
-  ] as const) {
-    const v = block[k];
-    if (Number.isFinite(v)) block[k] = r6(v);
-    else (block as Record<string, unknown>)[k] = null;
-  }
-  const notes: string[] = [];
-  // the first cycle's coulombic efficiency is null when the experiment charges nothing (e.g. a
-  // discharge-only drive cycle) or discharges nothing: say so, a null is never left unexplained
-  if (fc.coulombic_efficiency === null || fc.coulombic_efficiency === undefined)
-    notes.push(
-      `coulombic efficiency not evaluable: the first cycle ${
-        !((fc.charge_capacity_Ah ?? 0) > 0) ? 'charges nothing' : 'discharges nothing'
-      } (charge ${r6(fc.charge_capacity_Ah ?? 0)} Ah, discharge ${r6(fc.discharge_capacity_Ah ?? 0)} Ah)`,
+  // what ran outside the model's stated validity (issue 16 item 4): reported, never silent
+  const findings: ValidityFinding[] = [];
+  const modelMaxC = statedMaxCRate(model);
+  const modelName = { p2d: 'P2D', spme: 'SPMe', spm: 'SPM' }[kind];
+  const oneC_A = model.nominalCapacity_C / 3600;
+  let expMaxC = 0;
+  for (const i of exp.series.current_A) expMaxC = Math.max(expMaxC, Math.abs(i) / oneC_A);
+  if (expMaxC > modelMaxC * (1 + 1e-6))
+    findings.push(
+      finding(
+        'outside_validity',
+        'cycling',
+        'experiment_c_rate_above_model_validity',
+        `the experiment drove the cell at up to ${expMaxC.toPrecision(3)}C on the ${modelName}, stated valid ` +
+          `to ${modelMaxC}C (capacity within 2 %, voltage within 20 mV of the P2D): its capacity, CE and Eq. 1 ` +
+          'are outside validity (cycling.model: p2d runs it on the P2D)',
+        [13],
+      ),
     );
-  // the first cycle by mechanism, plating, host-based N/P and the literature range (issue 15)
+  // the first cycle by mechanism, plating, host-based N/P (issue 15): from the as-made state only
   const core = (model as { core?: CellCore }).core;
   const fa = core && initialSoc === 0 ? assessFirstCycle(core, exp) : null;
-  if (fa && core) {
-    const g = (q: number): number => r6(perGram(q, core.cathodeActiveMass_kg));
-    block['first_cycle_loss'] = {
-      charge_mAh_g: g(fa.loss.charge_C),
-      discharge_mAh_g: g(fa.loss.discharge_C),
-      cei_mAh_g: g(fa.loss.cei_C),
-      kinetic_recoverable_mAh_g: g(fa.loss.kinetic_C),
-      cathode_stoichiometry_start: r6(fa.loss.yStart),
-      cathode_stoichiometry_end: r6(fa.loss.yEnd),
-      coating: core.p.cathode.cei.coating,
-      literature_ce: { low: fa.ceRange.low, high: fa.ceRange.high, source: fa.ceRange.source },
-    };
-    block['np_ratio_host'] = r6(fa.np.np);
-    block['anode_host'] = {
-      x_host: fa.np.xHost,
-      li_al_as_made: r6(fa.np.x0),
-      host_left_mAh_cm2: r6(molM2ToMAhCm2(fa.np.hostLeft_mol_m2)),
-      charge_mAh_cm2: r6(molM2ToMAhCm2(fa.np.charge_mol_m2)),
-      np_empty_al_host: r6(fa.np.npEmptyAl),
-    };
-    const pl = fa.plating;
-    block['plating'] = {
-      plated: pl.plated,
-      max_plated_li_um: r6(toUm(pl.maxPlated_m)),
-      end_plated_li_um: r6(toUm(pl.endPlated_m)),
-      onset_s: pl.onset_s === null ? null : r6(pl.onset_s),
-      min_anode_potential_V: Number.isFinite(pl.minAnodePotential_V) ? r6(pl.minAnodePotential_V) : null,
-      max_plating_current_mA_cm2: r6(pl.maxPlatingCurrent_A_m2 / 10),
-      ccd_mA_cm2: r6(pl.ccd.value / 10),
-      ccd_range_mA_cm2: [r6(pl.ccd.range[0] / 10), r6(pl.ccd.range[1] / 10)],
-      ccd_source: pl.ccd.source,
-      risk: pl.risk,
-      text: pl.text,
-    };
-    if (pl.plated) notes.push(`Li plating in the first cycle: ${pl.text}`);
-    if (fa.np.np < 1)
-      notes.push(
-        `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} ` +
-          `(Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ${toCelsius(core.T).toFixed(0)} °C): ` +
-          (fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'),
-      );
-  }
+  const assessment =
+    fa && core
+      ? {
+          result: fa,
+          cathodeActiveMass_kg: core.cathodeActiveMass_kg,
+          coating: core.p.cathode.cei.coating,
+          temperature_K: core.T,
+        }
+      : null;
+  const recipeExp = Boolean(recipe.experiment);
   const s = exp.series;
   const timeSeries: ReportTimeSeries[] = [
     {
-      name: block['protocol'] as string,
+      name: cyclingProtocolName(recipeExp),
       t_s: s.time_s,
       voltage_V: s.voltage_V,
       current_A: s.current_A,
@@ -585,6 +584,7 @@ export function runCycling(
     },
   ];
   const cycles: ReportCycle[] = [];
+  let rate: CyclingResult['rate'] = null;
   if (c.rate_capability) {
     try {
       const rc = rateCapability(buildCellModel(recipe, kind, cell, tune), {
@@ -594,54 +594,40 @@ export function runCycling(
         maxRate: 10,
         claimRate: 0.33,
       });
-      block['max_c_rate'] = r6(rc.highestRate);
-      block['rate_capability'] = {
-        reference_rate_C: rc.referenceRate,
-        reference_capacity_Ah: r6(rc.referenceCapacity_Ah),
-        fraction: rc.fraction,
-        at_search_limit: rc.atSearchLimit,
-        meets_0_33C: rc.meetsClaimRate,
-        evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
-      };
       // the band the uncertain inputs give (SPMe fast stepper), and claim 16's verdict over it
-      const params = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+      const params = recipeCellParams(recipe, cell);
       const rb = rateCapabilityBand(params, {
         chargeCutoff_V: c.charge_cutoff_V,
         dischargeCutoff_V: c.discharge_cutoff_V,
         claimRate: 0.33,
       });
-      (block['rate_capability'] as Record<string, unknown>)['band'] = {
-        model: 'ssb-spme',
-        nominal_c_rate: r6(rb.band.nominal),
-        low_c_rate: r6(rb.band.low),
-        high_c_rate: r6(rb.band.high),
-        claim_16: rb.claim16.text,
-        claim_16_verdict: rb.claim16.verdict,
-        depends_on: rb.claim16.dependsOn,
-        parameters: rb.band.parameters.map((q) => ({
-          id: q.id,
-          description: q.description,
-          unit: q.unit,
-          nominal: q.nominal,
-          range: q.range,
-          source: q.source,
-        })),
-        points: rb.band.points.map((q) => ({ parameter: q.parameter, at: q.at, c_rate: r6(q.value) })),
-      };
+      rate = { ok: true, search: rc, band: rb };
+      if (rc.highestRate > modelMaxC)
+        findings.push(
+          finding(
+            'outside_validity',
+            'cycling',
+            'rate_capability_above_model_validity',
+            `rate capability: the highest C-rate ${rc.highestRate.toPrecision(3)}C (and its band) comes from the ` +
+              `${modelName}, stated valid to ${modelMaxC}C: above it the figure is outside validity ` +
+              `(claim 16's 0.33C is ${0.33 <= modelMaxC ? 'inside' : 'outside'}; cycling.model: p2d runs it on the P2D)`,
+            0.33 <= modelMaxC ? [] : [16],
+            0.33 <= modelMaxC ? [16] : [],
+          ),
+        );
     } catch (e) {
-      // a cell that delivers nothing at the reference rate has no rate capability: null with the reason
-      block['max_c_rate'] = null;
-      block['rate_capability'] = { error: (e as Error).message };
-      notes.push(`rate capability not evaluable (${(e as Error).message.replace(/^rate capability: /, '')})`);
+      // a cell that delivers nothing at the reference rate has no rate capability: the presenter says why
+      rate = { ok: false, error: (e as Error).message };
     }
   }
   ticker.tick(2);
+  let ageing: CyclingResult['ageing'] = null;
   if (c.ageing_cycles > 0 && !((fc.discharge_capacity_Ah ?? 0) > 0)) {
-    notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
+    ageing = { run: false, reason: 'no_first_discharge' };
   } else if (c.ageing_cycles > 0) {
     const mechanisms = { ...ALL_MECHANISMS, ...c.ageing_mechanisms };
     const eolPct = c.end_of_life_retention_pct ?? 80;
-    const p0 = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+    const p0 = recipeCellParams(recipe, cell);
     const params = tune ? tune(p0) : p0;
     const model = createSsbModel(kind === 'p2d' ? 'spme' : kind, {
       ...params,
@@ -666,30 +652,10 @@ export function runCycling(
         ...(Number.isFinite(R) ? { resistance_mOhm: R * 1000 } : {}),
       });
     }
-    const R0 = ag.resistance_ohm[0] ?? NaN;
-    const R1 = ag.resistance_ohm[n - 1] ?? NaN;
-    const fin = (x: number): number | null => (Number.isFinite(x) ? r6(x) : null);
-    block['cycles'] = n;
-    block['ageing'] = {
-      model: model.name,
-      c_rate: c.ageing_c_rate,
-      mechanisms,
-      cycles: n,
-      cycles_requested: c.ageing_cycles,
-      capacity_retention_pct: r6((ag.retention[n - 1] ?? NaN) * 100),
-      first_discharge_Ah: r6(toAh(ag.discharge_C[0] ?? 0)),
-      last_discharge_Ah: r6(toAh(ag.discharge_C[n - 1] ?? 0)),
-      // DC resistance from the voltage step at the start of each discharge (instantaneous: ohmic, interphase, charge transfer)
-      dc_resistance_first_mOhm: fin(R0 * 1000),
-      dc_resistance_last_mOhm: fin(R1 * 1000),
-      resistance_growth_pct: fin((R1 / R0 - 1) * 100),
-      end_of_life_retention_pct: eolPct,
-      cycles_to_end_of_life: ag.endOfLifeCycle,
-    };
     // the band over the ageing parameters' documented ranges (seeded sampling; not in a study's summary
     // runs, whose own sampling covers uncertainty) and the validity flags
     const ageParams = { ...params, ageing: ageingWithMechanisms(params.ageing, mechanisms) };
-    const ab = summary
+    const band = summary
       ? null
       : ageingBand(ageParams, {
           cycles: c.ageing_cycles,
@@ -707,38 +673,43 @@ export function runCycling(
       stackPressure_Pa: params.stackPressure_Pa,
       cycles: c.ageing_cycles,
     });
-    const ageBlock = block['ageing'] as Record<string, unknown>;
-    if (ab) {
-      const eols = ab.endOfLifeCycles;
-      const reached = eols.filter((e): e is number => e !== null);
-      ageBlock['capacity_retention_band_pct'] = {
-        at_cycle: n,
-        low: r6(ab.retention.low * 100),
-        median: r6(ab.retention.median * 100),
-        high: r6(ab.retention.high * 100),
-        samples: ab.samples.length,
-        seed: ab.seed,
-        method:
-          `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges ` +
-          `(data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
-        most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: r6(q.correlation) })),
-      };
-      ageBlock['cycles_to_end_of_life_band'] = {
-        reached_in_samples: reached.length,
-        samples: eols.length,
-        low: reached.length ? Math.min(...reached) : null,
-        high: reached.length === eols.length && reached.length ? Math.max(...reached) : null,
-      };
-    }
-    ageBlock['validity'] = {
-      inside: flags.length === 0,
-      flags: flags.map((f) => ({ quantity: f.quantity, value: r6(f.value), allowed: f.allowed, text: f.text })),
+    // the verdict of claim 19 (cycles ≥ 2) does not rest on the projection; its evidence cites the flags,
+    // the block's notes keep them, and the job's warnings carry them once, as findings (runJob)
+    for (const f of flags)
+      findings.push(
+        finding(
+          'outside_validity',
+          'ageing',
+          `ageing_${f.quantity}_outside_validity`,
+          `ageing projection (${c.ageing_cycles} cycles at ${c.ageing_c_rate}C): ${f.text.replace(/^outside validity: /, '')}`,
+          [],
+        ),
+      );
+    ageing = {
+      run: true,
+      modelName: model.name,
+      cRate: c.ageing_c_rate,
+      mechanisms,
+      cyclesRequested: c.ageing_cycles,
+      endOfLifeRetention_pct: eolPct,
+      result: ag,
+      band,
+      flags,
     };
-    for (const f of flags) notes.push(`ageing: ${f.text}`);
   }
-  if (notes.length) block['notes'] = notes;
+  const { block, notes } = presentCycling({
+    model: kind,
+    recipeExperiment: recipeExp,
+    initialSoc,
+    cutoffs_V: { charge: c.charge_cutoff_V, discharge: c.discharge_cutoff_V },
+    experiment: exp,
+    firstCycle: fc,
+    assessment,
+    rate,
+    ageing,
+  });
   ticker.end();
-  return { block, experiment: exp, timeSeries, cycles, notes };
+  return { block, experiment: exp, timeSeries, cycles, notes, findings };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
@@ -771,7 +742,9 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       cellSI = proc.cell;
       cyc = runCycling(recipe, cellSI, opts.progress, opts.cycling, opts.driveCycles);
       output.cycling = cyc.block;
-      warnings.push(...cyc.notes);
+      // the ageing projection's validity notes are restated as findings (they lead the warnings, below)
+      warnings.push(...cyc.notes.filter((n) => !n.startsWith('ageing: outside validity')));
+      findings.push(...cyc.findings);
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -779,19 +752,43 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     }
   }
   let prod: ProductionRun | null = null;
+  // the in-spec cells the pack takes (first n, in order), kept aside when the records are streamed
+  const packCells = opts.battery && recipe.battery ? recipe.battery.series * recipe.battery.parallel : 0;
+  const inSpecKept: ProducedCellRecord[] = [];
+  let inSpec = 0;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
+    const sink = opts.cellSink;
+    if (!sink) {
+      const { cells } = productionSize(recipe, parseProduction(recipe.production), lim);
+      if (cells > JOB_LIMITS.keptProductionCells)
+        throw new ProblemError([
+          {
+            path: `production.${lim.web_length_m !== undefined ? 'web_length_m' : lim.duration_s !== undefined ? 'duration_s' : 'duration_h'}`,
+            problem: 'a production run whose cells are kept in memory would make too many cells',
+            got: `about ${Math.round(cells)} cells`,
+            allowed: `<= ${JOB_LIMITS.keptProductionCells} cells, or a cellSink that streams them (rollcell run does)`,
+          },
+        ]);
+    }
+    const onCell = (c: ProducedCellRecord): void => {
+      if (c.in_spec && inSpec++ < packCells && sink) inSpecKept.push(c);
+      sink?.(c);
+      opts.onCell?.(c);
+    };
     prod = runProduction(recipe, {
       seed: opts.seed ?? 1,
       includeCharts: true,
       capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
       ...lim,
-      ...(opts.onCell ? { onCell: opts.onCell } : {}),
+      ...(sink || opts.onCell ? { onCell } : {}),
+      ...(sink ? { keepCells: false } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
-      isImpossible: (ws) => lineFindings(ws).some((f) => f.kind === 'impossible'),
+      isImpossible: (ws) => ws.some((w) => classifyLineWarning(w) === 'impossible'),
     });
+    if (!sink) inSpec = prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0);
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
     output.production['stops'] = prod.timeline.stops.map((s) => ({
@@ -810,12 +807,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
           : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
   }
   let batteryFrames: CellFrames | null = null;
+  let batteryCells: JobResult['batteryCells'] = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
-    const n = recipe.battery.series * recipe.battery.parallel;
-    const inSpec = prod ? prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0) : 0;
-    const cells = prod && inSpec >= n ? prod.cells : undefined;
+    const n = packCells;
+    const cells = prod && inSpec >= n ? (opts.cellSink ? inSpecKept : prod.cells) : undefined;
     if (prod && !cells)
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ` +
@@ -831,13 +828,16 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
     output.battery = bat.block as unknown as Record<string, unknown>;
+    findings.push(...batteryFindings(bat.block));
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
+      // (streamed records get it when they are stored: JobResult.batteryCells)
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
       let k = 0;
       for (const c of cells) if (c.in_spec && k++ < n) c.genealogy.battery_serial = serial;
       (output.battery as Record<string, unknown>)['battery_serial'] = serial;
+      batteryCells = { serial, count: n };
     }
   }
   // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
@@ -850,7 +850,13 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
   if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
   if (findings.length) {
-    output.validity = { findings: findings.map((f) => ({ ...f, claims: f.claims === 'all' ? 'all' : [...f.claims] })) };
+    output.validity = {
+      findings: findings.map(({ cites, ...f }) => ({
+        ...f,
+        claims: f.claims === 'all' ? 'all' : [...f.claims],
+        ...(cites ? { cites: [...cites] } : {}),
+      })),
+    };
     // the findings lead the warnings: no clean headline beside them
     warnings.unshift(
       ...findings.map(
@@ -869,6 +875,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     cycles: cyc?.cycles ?? [],
     experiment: cyc?.experiment ?? null,
     productionRun: prod,
+    batteryCells,
     batteryFrames,
   };
 }

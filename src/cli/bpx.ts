@@ -138,13 +138,10 @@ export async function bpxExportCommand(file: string, o: BpxExportOptions, out: (
   // the output path first: before any work, and never onto the recipe or a database
   if (o.out) checkOutputFile(o.out, { field: '--out', force: o.force, inputs: [file] });
   const { loadRecipe } = await import('./input.ts');
-  const { runLine } = await import('../pipeline.ts');
-  const { operatingConditions } = await import('../process/from-recipe.ts');
-  const { ssbParamsFromProducedCell } = await import('../electrochem/ssb/params.ts');
-  const { getMaterial } = await import('../materials/library.ts');
+  const { recipeCellParams } = await import('../pipeline.ts');
   const { exportBpx } = await import('../electrochem/bpx-export.ts');
   const { recipe } = loadRecipe(file);
-  const params = ssbParamsFromProducedCell(runLine(recipe).cell, operatingConditions(recipe), getMaterial);
+  const params = recipeCellParams(recipe);
   const r = exportBpx(params, `${recipe.name} (rollcell produced cell)`);
   const v = validateBpx(r.document);
   if (!v.valid)

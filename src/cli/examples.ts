@@ -20,6 +20,12 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
   runs: [['runs list', 'the newest stored runs']],
   'runs list': [['runs list --limit 5 --db ./rollcell.db', 'the five newest runs']],
   'runs show': [['runs show 01M9', 'one run (an id prefix is enough)']],
+  'runs campaigns': [['runs campaigns --db ./rollcell.db', 'the stored production campaigns with their shards done']],
+  'runs campaign': [
+    ['runs campaign c8bf', "a campaign's control charts of the Al-roll means, Cpk and Ppk"],
+    ['runs campaign c8bf --roll AL-000004', 'the cells made from one Al roll, whichever shard made them'],
+    ['runs campaign c8bf --cell RC-3412334780-0000001 --json', "one cell's parent rolls with MD positions, as JSON"],
+  ],
   'runs diff': [['runs diff 01M9 01MA', 'what changed between two runs: changed figures first']],
   'runs export': [
     ['runs export 01M9 --format xlsx --out run.xlsx', 'every table of a run as an XLSX workbook'],
@@ -47,6 +53,11 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
     [
       `fit --cell ${BPX} --data 1C.csv --hold-out drive.csv --params positive.rate_constant:1e-7:1e-4:log --method mcmc --samples 5000`,
       'the DFN fit, then a posterior chain; the held-out profile is only compared',
+    ],
+    [
+      `fit --cell ${EX} --data data/fit/yan2026-0MPa-fade.csv --data data/fit/yan2026-125MPa-fade.csv ` +
+        '--params ageing.cathode_contact_lambda:2:8 --params ageing.cathode_contact_P0:1.3e7:8e7:log --out patch.yaml --report fit.html',
+      "the recipe's solid-state cell: contact-loss parameters fitted to published fade points at two stack pressures; a recipe patch and the HTML fit report",
     ],
   ],
   'bpx check': [[`bpx check ${BPX} --json`, "the validator's report as JSON"]],

@@ -1,11 +1,17 @@
 /**
- * `rollcell fit --cell <bpx.json> --data <csv>… --params <name:lower:upper[:log]>… [--model dfn|spme|spm]
- * [--method lm|cmaes|mcmc] [--hold-out <csv>…] [--points n] [--samples n] [--out fitted.json] [--json]`:
- * weighted least squares of a liquid cell's voltage against measured current profiles (src/fit/). Prints
- * each parameter with its 95 % interval (or why it is not identifiable), the voltage RMSE per profile
- * before and after, and the held-out profiles' RMSE; writes the fitted BPX document with --out. mcmc: the
- * LM fit, then an adaptive Metropolis chain started there (posterior median and 2.5–97.5 % quantiles).
- * Bad files, names and bounds exit 2 naming the flag and the field.
+ * `rollcell fit --cell <bpx.json|recipe.yaml> --data <csv>… --params <name:lower:upper[:log]>…
+ * [--model dfn|spme|spm] [--method lm|cmaes|mcmc] [--hold-out <csv>…] [--points n] [--samples n]
+ * [--out fitted.json|patch.yaml] [--report fit.html] [--json]`: weighted least squares of a cell model
+ * against measured data (src/fit/), then the same intervals, identifiability flags, RMSE per block before
+ * and after, held-out blocks, and the HTML fit report (src/report/fit.ts).
+ *  - a BPX file (liquid cell): current profiles (time, current, voltage); the liquid DFN/SPMe/SPM; --out
+ *    writes the fitted BPX document;
+ *  - a recipe (the solid-state cell its line produces): fade curves (cycle, retention) and rate tests
+ *    (C-rate, retention) against the SPMe with ageing (src/fit/ssb.ts); parameters `ageing.<id>` and
+ *    `rate.<field>`; --out writes a recipe patch (YAML) of `cycling.model_parameters`, to merge into the
+ *    recipe or apply with the `--set` flags its header lists.
+ * mcmc: the LM fit, then an adaptive Metropolis chain started there (posterior median and 2.5–97.5 %
+ * quantiles). Bad files, names and bounds exit 2 naming the flag and the field.
  */
 import { basename } from 'node:path';
 import { ProblemError } from '../problems.ts';
@@ -16,8 +22,12 @@ import { levenbergMarquardt, type OptimiserResult } from '../fit/lm.ts';
 import { cmaes } from '../fit/cmaes.ts';
 import { adaptiveMetropolis } from '../fit/mcmc.ts';
 import { fisherAnalysis } from '../fit/stats.ts';
-import { blockRmse, fromInternal, toInternal } from '../fit/types.ts';
+import { blockRmse, fromInternal, toInternal, type FitProblem } from '../fit/types.ts';
 import type { BpxDocument } from '../fit/bpx-space.ts';
+import { ssbFitProblem, RECIPE_PARAMETER_ROOT, type SsbModelParameters } from '../fit/ssb.ts';
+import type { FadeData, RateData } from '../fit/data.ts';
+import { renderFitReport, type FitReportInput } from '../report/fit.ts';
+import { stringify as toYaml } from 'yaml';
 import { inputError, underFlag } from './input.ts';
 
 export interface FitCliOptions {
@@ -31,6 +41,8 @@ export interface FitCliOptions {
   samples?: string;
   seed?: string;
   out?: string;
+  /** write the HTML fit report there */
+  report?: string;
   json?: boolean;
   /** replace an existing --out file (never an input or a database) */
   force?: boolean;
@@ -59,35 +71,43 @@ export function parseParamSpec(s: string, i: number): LiquidFitOptions['paramete
   return { name: parts[0], lower, upper, log };
 }
 
-function readProfile(flag: string, file: string): ProfileData {
-  const text = readText(flag, file, 'measured profile CSV (time, current, voltage)');
-  let d;
+function readMeasured(flag: string, file: string): ReturnType<typeof parseMeasuredData> {
+  const text = readText(flag, file, 'measured data CSV (a profile, a fade curve or a rate test)');
   try {
-    d = parseMeasuredData(text, basename(file));
+    return parseMeasuredData(text, basename(file));
   } catch (e) {
     throw underFlag(flag, e);
   }
+}
+
+function readProfile(flag: string, file: string): ProfileData {
+  const d = readMeasured(flag, file);
   if (d.kind !== 'profile')
     throw inputError(
       flag,
-      `a ${d.kind === 'fade' ? 'fade curve' : 'rate test'} cannot be fitted to a liquid cell yet`,
+      `a ${d.kind === 'fade' ? 'fade curve' : 'rate test'} is fitted to a recipe's solid-state cell, not a BPX liquid cell`,
       JSON.stringify(file),
-      'a current profile (time, current, voltage)',
+      'a current profile (time, current, voltage), or --cell recipe.yaml',
     );
   return d;
 }
 
-export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Promise<void> {
-  if (/\.ya?ml$/i.test(o.cell))
-    throw inputError(
-      '--cell',
-      'fitting a recipe cell is not available yet',
-      JSON.stringify(o.cell),
-      'a BPX JSON file (liquid cell)',
-    );
-  // the output path first: before the fit (minutes), and never onto an input or a database
-  if (o.out)
-    checkOutputFile(o.out, { field: '--out', force: o.force, inputs: [o.cell, ...o.data, ...(o.holdOut ?? [])] });
+/** what a cell kind gives the common fit: the problems (fit points, every point) and how to write --out */
+interface FitSetup {
+  readonly kind: 'bpx' | 'recipe';
+  readonly model: string;
+  readonly problem: FitProblem;
+  /** the same blocks with every measured point (fitted blocks first, then the held-out ones) */
+  readonly every: FitProblem;
+  readonly nFitted: number;
+  /** RMSE scale and unit for reports (V → mV; % → % points) */
+  readonly rmseScale: number;
+  readonly rmseUnit: string;
+  /** the text --out writes for the fitted point, and how the user applies it */
+  output(x: Float64Array): { text: string; how: string };
+}
+
+function bpxSetup(o: FitCliOptions, points: number): FitSetup {
   let doc: BpxDocument;
   try {
     doc = JSON.parse(readText('--cell', o.cell, 'BPX JSON file', MAX_FILE_BYTES.bpx)) as BpxDocument;
@@ -98,20 +118,7 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
   const model = (o.model ?? 'dfn') as 'dfn' | 'spme' | 'spm';
   if (!['dfn', 'spme', 'spm'].includes(model))
     throw inputError('--model', 'unknown model', JSON.stringify(o.model), 'dfn, spme or spm');
-  const method = o.method ?? 'lm';
-  if (!['lm', 'cmaes', 'mcmc'].includes(method))
-    throw inputError('--method', 'unknown method', JSON.stringify(method), 'lm, cmaes or mcmc');
-  const points = Number(o.points ?? '400');
-  if (!(Number.isInteger(points) && points >= 10))
-    throw inputError('--points', 'not a point count', JSON.stringify(o.points), 'an integer ≥ 10');
-  const samples = Number(o.samples ?? '20000');
-  if (!(Number.isInteger(samples) && samples >= 100))
-    throw inputError('--samples', 'not a sample count', JSON.stringify(o.samples), 'an integer ≥ 100');
-  const seed = Number(o.seed ?? '1');
-  if (!Number.isInteger(seed)) throw inputError('--seed', 'not an integer', JSON.stringify(o.seed), 'an integer');
-  if (o.data.length === 0) throw inputError('--data', 'no data', '[]', 'one or more profile CSV files');
   const params = o.params.map(parseParamSpec);
-  if (params.length === 0) throw inputError('--params', 'no parameters', '[]', 'one or more name:lower:upper[:log]');
   const prof = (flag: string, f: string) => {
     const data = readProfile(flag, f);
     return { name: basename(f), data, stride: Math.max(1, Math.ceil(data.t_s.length / points)) };
@@ -125,8 +132,138 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
     parameters: params,
     profiles: [...fitSet, ...held].map((p) => ({ ...p, stride: 1 })),
   });
+  return {
+    kind: 'bpx',
+    model,
+    problem,
+    every,
+    nFitted: fitSet.length,
+    rmseScale: 1000,
+    rmseUnit: 'mV',
+    output: (x) => ({
+      text: JSON.stringify(problem.documentAt(x), null, 2) + '\n',
+      how: 'the fitted BPX document: use it as --cell of fit, or in any BPX tool',
+    }),
+  };
+}
+
+async function recipeSetup(o: FitCliOptions): Promise<FitSetup> {
+  const model = o.model ?? 'spme';
+  if (model !== 'spme')
+    throw inputError(
+      '--model',
+      'not a model of the recipe fit',
+      JSON.stringify(o.model),
+      "spme (the solid-state cell's ageing and rate model)",
+    );
+  const { loadRecipe } = await import('./input.ts');
+  const { recipeCellParams } = await import('../pipeline.ts');
+  const { recipe } = loadRecipe(o.cell, { production: false, battery: false });
+  const cell = recipeCellParams(recipe);
+  const params = o.params.map(parseParamSpec);
+  const read = (flag: string, f: string): { name: string; data: FadeData | RateData } => {
+    const d = readMeasured(flag, f);
+    if (d.kind === 'profile')
+      throw inputError(
+        flag,
+        "a current profile is fitted to a BPX liquid cell; a recipe's solid-state cell is fitted to fade curves and rate tests",
+        JSON.stringify(f),
+        'a fade curve (Cycle Count / 1, Capacity Retention / %) or a rate test (C-rate / 1, Capacity Retention / %)',
+      );
+    return { name: basename(f), data: d };
+  };
+  const fitSet = o.data.map((f, i) => read(`--data.${i}`, f));
+  const held = (o.holdOut ?? []).map((f, i) => read(`--hold-out.${i}`, f));
+  const mk = (set: typeof fitSet) => {
+    // fade blocks first, then rate blocks (ssbFitProblem's order): keep the user's order within each kind
+    const fades = set.filter((q) => q.data.kind === 'fade') as { name: string; data: FadeData }[];
+    const rates = set.filter((q) => q.data.kind === 'rate') as { name: string; data: RateData }[];
+    return ssbFitProblem({
+      cell,
+      parameters: params,
+      fades,
+      rates,
+      chargeCutoff_V: recipe.cycling.charge_cutoff_V,
+      dischargeCutoff_V: recipe.cycling.discharge_cutoff_V,
+      ageingCRate: recipe.cycling.ageing_c_rate,
+    });
+  };
+  const problem = mk(fitSet);
+  // every block: the fitted ones in the problem's own order, then the held-out ones
+  const everyAll = mk([...fitSet, ...held]);
+  const order = [...problem.blocks.map((b) => b.name), ...held.map((h) => h.name)];
+  const reordered: FitProblem = {
+    parameters: everyAll.parameters,
+    blocks: order.map((n) => everyAll.blocks.find((b) => b.name === n)!),
+    async evaluate(x, jac) {
+      const ev = await everyAll.evaluate(x, jac);
+      if (!ev.ok) return ev;
+      const idx = order.map((n) => everyAll.blocks.findIndex((b) => b.name === n));
+      return {
+        ...ev,
+        model: idx.map((i) => ev.model[i]!),
+        ...(ev.jacobian ? { jacobian: idx.map((i) => ev.jacobian![i]!) } : {}),
+      };
+    },
+  };
+  return {
+    kind: 'recipe',
+    model: 'ssb-spme',
+    problem,
+    every: reordered,
+    nFitted: fitSet.length,
+    rmseScale: 1,
+    rmseUnit: '% points',
+    output: (x) => recipePatch(o.cell, problem.modelParametersAt(x)),
+  };
+}
+
+/** the recipe patch of fitted model parameters: a YAML block to merge, headed by the equivalent --set flags */
+export function recipePatch(recipeFile: string, m: SsbModelParameters): { text: string; how: string } {
+  const round = (v: number): number => Number(v.toPrecision(6));
+  const block: Record<string, Record<string, number>> = {};
+  const sets: string[] = [];
+  for (const [group, values] of Object.entries(m) as [string, Record<string, number>][]) {
+    block[group] = {};
+    for (const [k, v] of Object.entries(values)) {
+      block[group][k] = round(v);
+      sets.push(`--set ${RECIPE_PARAMETER_ROOT}.${group}.${k}=${round(v)}`);
+    }
+  }
+  const text =
+    `# rollcell fit: the fitted model parameters of ${basename(recipeFile)}\n` +
+    `# merge this block into the recipe, or apply it on the command line:\n` +
+    `#   rollcell run ${basename(recipeFile)} ${sets.join(' ')}\n` +
+    toYaml({ cycling: { model_parameters: block } });
+  return { text, how: `a recipe patch: merge it into the recipe, or run with ${sets.join(' ')}` };
+}
+
+export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Promise<void> {
+  const isRecipe = /\.ya?ml$/i.test(o.cell);
+  // the output paths first: before the fit (minutes), and never onto an input or a database
+  const inputs = [o.cell, ...o.data, ...(o.holdOut ?? [])];
+  if (o.out) checkOutputFile(o.out, { field: '--out', force: o.force, inputs });
+  if (o.report)
+    checkOutputFile(o.report, { field: '--report', force: o.force, inputs: [...inputs, ...(o.out ? [o.out] : [])] });
+  const method = o.method ?? 'lm';
+  if (!['lm', 'cmaes', 'mcmc'].includes(method))
+    throw inputError('--method', 'unknown method', JSON.stringify(method), 'lm, cmaes or mcmc');
+  const points = Number(o.points ?? '400');
+  if (!(Number.isInteger(points) && points >= 10))
+    throw inputError('--points', 'not a point count', JSON.stringify(o.points), 'an integer ≥ 10');
+  const samples = Number(o.samples ?? '20000');
+  if (!(Number.isInteger(samples) && samples >= 100))
+    throw inputError('--samples', 'not a sample count', JSON.stringify(o.samples), 'an integer ≥ 100');
+  const seed = Number(o.seed ?? '1');
+  if (!Number.isInteger(seed)) throw inputError('--seed', 'not an integer', JSON.stringify(o.seed), 'an integer');
+  if (o.data.length === 0)
+    throw inputError('--data', 'no data', '[]', 'one or more measured CSV files (profiles, fade curves or rate tests)');
+  if (o.params.length === 0) throw inputError('--params', 'no parameters', '[]', 'one or more name:lower:upper[:log]');
+  const setup = isRecipe ? await recipeSetup(o) : bpxSetup(o, points);
+  const { problem, every } = setup;
   const x0 = Float64Array.from(problem.parameters, (p) => toInternal(p, p.initial));
-  const before = blockRmse(every.blocks, await every.evaluate(x0, false));
+  const evBefore = await every.evaluate(x0, false);
+  const before = blockRmse(every.blocks, evBefore);
   const t0 = performance.now();
   const res: OptimiserResult =
     method === 'cmaes' ? await cmaes(problem, x0, { seed }) : await levenbergMarquardt(problem, x0);
@@ -139,11 +276,13 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
       allowed: 'a cell that runs the profiles from its initial state',
     });
   const fa = fisherAnalysis(problem, res.x, res.evaluation);
-  const after = blockRmse(every.blocks, await every.evaluate(res.x, false));
+  const evAfter = await every.evaluate(res.x, false);
+  const after = blockRmse(every.blocks, evAfter);
+  const np = problem.parameters.length;
   let posterior: { name: string; median: number; q025: number; q975: number }[] | null = null;
   let chainInfo: { kept: number; acceptance: number; ess: number[]; seconds: number } | null = null;
+  let chainValues: number[] = [];
   if (method === 'mcmc') {
-    const np = problem.parameters.length;
     const prop = fa.covariance.map((v) => v * 0.5);
     const tm = performance.now();
     const ch = await adaptiveMetropolis(problem, res.x, { samples, seed, noise: fa.noise, proposal: prop });
@@ -153,23 +292,24 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
       ess: [...ch.effectiveSampleSize],
       seconds: (performance.now() - tm) / 1000,
     };
+    chainValues = Array.from({ length: ch.kept * np }, (_, k) =>
+      fromInternal(problem.parameters[k % np]!, ch.samples[k]!),
+    );
     posterior = problem.parameters.map((p, i) => {
-      const v = Array.from({ length: ch.kept }, (_, k) => fromInternal(p, ch.samples[k * np + i]!)).sort(
-        (a, b) => a - b,
-      );
+      const v = Array.from({ length: ch.kept }, (_, k) => chainValues[k * np + i]!).sort((a, b) => a - b);
       const q = (f: number): number => v[Math.min(v.length - 1, Math.floor(f * v.length))]!;
       return { name: p.name, median: q(0.5), q025: q(0.025), q975: q(0.975) };
     });
   }
-  if (o.out)
-    writeFileAtomic(o.out, JSON.stringify(problem.documentAt(res.x), null, 2) + '\n', {
-      field: '--out',
-      force: o.force,
-    });
-  const names = [...fitSet.map((p) => p.name), ...held.map((p) => p.name)];
+  const written = o.out ? setup.output(res.x) : null;
+  if (o.out && written) writeFileAtomic(o.out, written.text, { field: '--out', force: o.force });
+  const names = every.blocks.map((b) => b.name);
+  const rmse = (v: number): number => Number((v * setup.rmseScale).toFixed(3));
+  const unitKey = setup.rmseUnit === 'mV' ? 'mV' : 'pts';
   const report = {
     cell: o.cell,
-    model,
+    cell_kind: setup.kind,
+    model: setup.model,
     method,
     converged: res.converged,
     message: res.message,
@@ -188,19 +328,94 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
     correlated_pairs: fa.correlatedPairs,
     profiles: names.map((n, b) => ({
       name: n,
-      held_out: b >= fitSet.length,
-      rmse_before_mV: Number((before[b]! * 1000).toFixed(3)),
-      rmse_after_mV: Number((after[b]! * 1000).toFixed(3)),
+      held_out: b >= setup.nFitted,
+      quantity: every.blocks[b]!.quantity,
+      [`rmse_before_${unitKey}`]: rmse(before[b]!),
+      [`rmse_after_${unitKey}`]: rmse(after[b]!),
     })),
     ...(posterior ? { posterior, chain: chainInfo } : {}),
-    ...(o.out ? { fitted_bpx: o.out } : {}),
+    ...(o.out ? { [setup.kind === 'bpx' ? 'fitted_bpx' : 'recipe_patch']: o.out } : {}),
+    ...(o.report ? { fit_report: o.report } : {}),
   };
+  if (o.report) {
+    const ps = problem.parameters;
+    const input: FitReportInput = {
+      title: `rollcell fit: ${basename(o.cell)}`,
+      cell: o.cell,
+      model: setup.model,
+      method,
+      message: res.message,
+      converged: res.converged,
+      evaluations: res.evaluations,
+      seconds,
+      parameters: fa.estimates.map((e, i) => ({
+        name: e.name,
+        path: e.path,
+        unit: e.unit,
+        log: ps[i]!.log,
+        lower: ps[i]!.lower,
+        upper: ps[i]!.upper,
+        initial: ps[i]!.initial,
+        value: e.value,
+        ci95: e.ci95,
+        identifiable: e.identifiable,
+        ...(e.reason ? { reason: e.reason } : {}),
+        atBound: e.atBound,
+      })),
+      blocks: every.blocks.map((b, k) => ({
+        name: b.name,
+        heldOut: k >= setup.nFitted,
+        quantity: b.quantity,
+        unit: b.unit,
+        xLabel: b.xLabel,
+        xUnit: b.xUnit,
+        x: [...b.x],
+        data: [...b.data],
+        before: evBefore.ok ? [...evBefore.model[k]!] : Array.from(b.x, () => NaN),
+        after: evAfter.ok ? [...evAfter.model[k]!] : Array.from(b.x, () => NaN),
+        rmseBefore: before[k]! * setup.rmseScale,
+        rmseAfter: after[k]! * setup.rmseScale,
+        rmseUnit: setup.rmseUnit,
+      })),
+      history: [
+        { iteration: 0, cost: Number.NaN, values: ps.map((p) => p.initial) },
+        ...res.history
+          .filter((h) => h.accepted)
+          .map((h) => ({ iteration: h.iteration, cost: h.cost, values: h.x.map((v, i) => fromInternal(ps[i]!, v)) })),
+      ],
+      correlation: fa.correlation,
+      correlatedPairs: fa.correlatedPairs,
+      ...(chainInfo && posterior
+        ? {
+            chain: {
+              samples: chainValues,
+              kept: chainInfo.kept,
+              acceptance: chainInfo.acceptance,
+              seconds: chainInfo.seconds,
+              summary: posterior,
+            },
+          }
+        : {}),
+      ...(o.out && written ? { output: { path: o.out, how: written.how } } : {}),
+      notes: [
+        'The 95 % intervals come from the Fisher information with each block’s residuals taken as independent; ' +
+          'measured series are autocorrelated, so they are lower bounds of the true uncertainty.',
+        ...(setup.kind === 'recipe'
+          ? [
+              'Fade curves run the SPMe with the ageing laws (cycle jumping for long curves); conditions a file ' +
+                'does not give (# c_rate, # stack_pressure_MPa, # temperature_C) are the recipe’s.',
+            ]
+          : []),
+      ],
+    };
+    writeFileAtomic(o.report, renderFitReport(input), { field: '--report', force: o.force });
+  }
   if (o.json) {
     out(JSON.stringify(report, null, 2));
     return;
   }
   out(
-    `fit of ${o.cell} (${model}, ${method}): ${res.message}; ${res.evaluations} model evaluations in ${seconds.toFixed(1)} s`,
+    `fit of ${o.cell} (${setup.model}, ${method}): ${res.message}; ${res.evaluations} model evaluations in ${seconds.toFixed(1)} s`,
   );
   for (const e of report.parameters) {
     const v = e.value.toPrecision(4);
@@ -210,10 +425,12 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
         : `  ${e.name.padEnd(28)} ${v} ${e.unit}  not identifiable: ${e.reason}`,
     );
   }
-  for (const p of report.profiles)
+  names.forEach((n, b) =>
     out(
-      `  ${(p.held_out ? 'held out: ' : '') + p.name}: RMSE ${p.rmse_before_mV.toFixed(2)} → ${p.rmse_after_mV.toFixed(2)} mV`,
-    );
+      `  ${(b >= setup.nFitted ? 'held out: ' : '') + n}: RMSE ${(before[b]! * setup.rmseScale).toFixed(2)} → ` +
+        `${(after[b]! * setup.rmseScale).toFixed(2)} ${setup.rmseUnit}`,
+    ),
+  );
   if (posterior && chainInfo) {
     out(
       `  posterior: ${chainInfo.kept} samples kept, acceptance ${(chainInfo.acceptance * 100).toFixed(1)} %, ${chainInfo.seconds.toFixed(1)} s`,
@@ -223,5 +440,6 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
         `    ${q.name.padEnd(26)} median ${q.median.toPrecision(4)}  [${q.q025.toPrecision(3)}, ${q.q975.toPrecision(3)}]`,
       );
   }
-  if (o.out) out(`  fitted BPX written to ${o.out}`);
+  if (o.out) out(`  ${setup.kind === 'bpx' ? 'fitted BPX' : 'recipe patch'} written to ${o.out}`);
+  if (o.report) out(`  fit report written to ${o.report}`);
 }

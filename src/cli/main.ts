@@ -25,13 +25,24 @@ import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
 import type { Progress } from '../progress.ts';
 import { ExitStatus, inputError, loadRecipe, parseSeed, parseSetFlags, type LoadedRecipe } from './input.ts';
-import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
+import {
+  openStore,
+  newRunId,
+  StoreError,
+  formatRunList,
+  formatRun,
+  formatDiff,
+  CellSpool,
+  type SaveProgress,
+  type Store,
+} from '../store/index.ts';
+import type { CellRecord as ProducedCellRecord } from '../process/line.ts';
 import { maskSpec } from '../store/index.ts';
 import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
-import { failedRunOutput, storedDetail } from '../run-record.ts';
+import { batterySerials, failedRunOutput, storedCell, storedDetail } from '../run-record.ts';
 
 /** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
 export function firstNonFinite(v: unknown, path = 'output', depth = 0): string | undefined {
@@ -76,10 +87,14 @@ export async function runAndStore(
   const { recipe, text, driveCycles } = loaded;
   let staged: StagedFile | undefined;
   let saved = false;
+  // the production run's cells go to a spool file as the line makes them and from there into the store
+  // in chunks: memory stays bounded whatever the shift's length
+  const spool = o.production ? new CellSpool() : undefined;
   try {
     const res = runJob(recipe, {
       seed,
       runId,
+      ...(spool ? { cellSink: (c: ProducedCellRecord) => spool.add(storedCell(c)) } : {}),
       production: o.production,
       battery: o.battery,
       batteryFrames: 60,
@@ -106,14 +121,18 @@ export async function runAndStore(
     res.output.report = reportPath;
     const html = renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles });
     staged = stageFile(reportPath, html, { field: '--out' });
-    await store.saveRun({
-      recipeText: text,
-      recipe: recipe as unknown,
-      seed,
-      runId,
-      output: res.output,
-      ...storedDetail(res),
-    });
+    await store.saveRun(
+      {
+        recipeText: text,
+        recipe: recipe as unknown,
+        seed,
+        runId,
+        output: res.output,
+        ...storedDetail(res),
+        ...(spool ? { cellStream: spool.stream(batterySerials(res)) } : {}),
+      },
+      progress ? { onProgress: savingProgress(progress) } : {},
+    );
     saved = true;
     staged.commit();
     return res;
@@ -150,7 +169,16 @@ export async function runAndStore(
       }
     }
     throw e;
+  } finally {
+    spool?.dispose();
   }
+}
+
+/** the save's progress (cells in chunks, a long production run's take a while) as the job's 'saving' stage */
+function savingProgress(progress: Progress): (p: SaveProgress) => void {
+  return (p) => {
+    if (p.phase === 'cells') progress({ stage: 'saving cells', done: p.done, total: p.total, unit: 'cells' });
+  };
 }
 
 /** `--limit <n>` of the list commands: a positive integer, or an InputError */
@@ -321,6 +349,32 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       );
     });
   runs
+    .command('campaigns')
+    .description('the stored production campaigns (rollcell run --campaign N), newest first')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (o: { db: string; limit: string }) => {
+      const limit = parseLimit(o.limit);
+      const { campaignsList } = await import('./campaign.ts');
+      await campaignsList(o.db, limit, out);
+    });
+  runs
+    .command('campaign')
+    .description(
+      "a stored campaign (an id prefix is enough): its control charts and capability, one cell's genealogy " +
+        '(--cell), or the cells made from a roll across shards (--roll)',
+    )
+    .argument('<id>')
+    .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
+    .option('--cell <serial>', "one cell's parent rolls with MD positions, lane and verdict")
+    .option('--roll <roll id>', 'the cells made from a roll (FS-000001, AL-000042, LC-000007)')
+    .option('--limit <n>', 'rows shown in text (--json gives all)', '20')
+    .option('--json', 'as JSON')
+    .action(async (id: string, o: import('./campaign.ts').CampaignShowOptions) => {
+      const { campaignShow } = await import('./campaign.ts');
+      await campaignShow(id, o, out);
+    });
+  runs
     .command('diff')
     .description('what changed between two runs')
     .argument('<a>')
@@ -472,25 +526,40 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
   program
     .command('fit')
     .description(
-      "fit a liquid cell's parameters (BPX fields) to measured current profiles: weighted least squares on the " +
-        'voltage, forward-sensitivity Jacobian, 95 % intervals or why a parameter is not identifiable, RMSE per ' +
-        'profile before and after',
+      "fit a cell's parameters to measured data: a BPX liquid cell's fields to current profiles, or a recipe's " +
+        'solid-state cell (ageing.<id>, rate.<field>) to fade curves and rate tests; weighted least squares, ' +
+        'forward-sensitivity or difference Jacobian, 95 % intervals or why a parameter is not identifiable, RMSE per ' +
+        'block before and after, an HTML fit report',
     )
-    .requiredOption('--cell <bpx.json>', 'the BPX file of the cell')
-    .option('--data <csv>', 'a measured profile (time, current, voltage); repeat for several', collect, [])
+    .requiredOption(
+      '--cell <bpx.json|recipe.yaml>',
+      'the BPX file of a liquid cell, or a recipe (its solid-state cell)',
+    )
     .option(
-      '--params <name:lower:upper[:log]>',
-      'a BPX field (alias such as negative.diffusivity, or its path) with bounds; repeat for several',
+      '--data <csv>',
+      'measured data: a profile (time, current, voltage) for a BPX cell; a fade curve (cycle, retention) or a ' +
+        'rate test (C-rate, retention) for a recipe; repeat for several',
       collect,
       [],
     )
-    .option('--model <m>', 'dfn, spme or spm', 'dfn')
+    .option(
+      '--params <name:lower:upper[:log]>',
+      'a BPX field (alias such as negative.diffusivity, or its path) or a recipe model parameter ' +
+        '(ageing.cei_kR, rate.anode_D_um2_s) with bounds; repeat for several',
+      collect,
+      [],
+    )
+    .option('--model <m>', 'BPX cell: dfn (default), spme or spm; recipe cell: spme')
     .option('--method <m>', 'lm (Levenberg–Marquardt), cmaes, or mcmc (LM, then adaptive Metropolis)', 'lm')
     .option('--hold-out <csv>', 'a profile not fitted, only compared after the fit; repeat for several', collect, [])
     .option('--points <n>', 'fit points per profile (measured samples thinned to about n)', '400')
     .option('--samples <n>', 'with --method mcmc: chain length', '20000')
     .option('--seed <n>', 'seed of cmaes and mcmc', '1')
-    .option('--out <fitted.json>', 'write the fitted BPX document there')
+    .option(
+      '--out <file>',
+      'write the fitted BPX document (BPX cell) or a recipe patch of cycling.model_parameters (recipe) there',
+    )
+    .option('--report <fit.html>', 'write the HTML fit report there (data vs model, cost, traces, correlation)')
     .option('--force', 'replace an existing --out file (never an input or a database)')
     .option('--json', 'print the result as JSON')
     .action(async (o: import('./fit.ts').FitCliOptions) => {

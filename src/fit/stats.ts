@@ -1,7 +1,7 @@
 /**
  * Confidence intervals and identifiability at the optimum, from the Fisher information of the data:
  * each block's points are taken as independent Gaussian errors with the block's own variance σ_b²
- * (estimated by its mean square residual at the optimum), so F = Σ_b J_bᵀJ_b/σ_b² and the asymptotic
+ * (estimated by its mean square residual at the optimum, at least the block's reading error when it has one), so F = Σ_b J_bᵀJ_b/σ_b² and the asymptotic
  * covariance of the internal coordinates is F⁻¹ (Bard, Nonlinear Parameter Estimation, Academic Press
  * 1974, §7-5; Seber & Wild, Nonlinear Regression, Wiley 1989, §5.1). Intervals are ±1.96 standard
  * deviations in internal coordinates (multiplicative for a log-scaled parameter).
@@ -55,7 +55,9 @@ export interface FisherAnalysis {
 export function fisherAnalysis(problem: FitProblem, x: Float64Array, ev: Evaluation): FisherAnalysis {
   const ps = problem.parameters;
   const np = ps.length;
-  const sigma = blockRmse(problem.blocks, ev);
+  // a block's noise is its RMS residual, but never below the data's own reading error (a fit with as many
+  // points as parameters has zero residual: its intervals come from the reading error, not from nothing)
+  const sigma = blockRmse(problem.blocks, ev).map((s, b) => Math.max(s, problem.blocks[b]!.noiseFloor ?? 0));
   const F = new Float64Array(np * np);
   problem.blocks.forEach((blk, b) => {
     const s2 = Math.max(sigma[b]! ** 2, 1e-300);

@@ -36,6 +36,8 @@ export interface FitBlock {
   readonly data: Float64Array;
   /** relative weight of the block in the objective (default 1; each block is a mean over its points) */
   readonly weight: number;
+  /** the data's reading error (block unit), when known: the noise of the intervals is never below it */
+  readonly noiseFloor?: number;
 }
 
 /** a model evaluation: the model's values at each block's fit points, and their derivatives */

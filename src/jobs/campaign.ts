@@ -20,6 +20,7 @@ import { SHEETS, type SheetId } from '../process/production/timeline.ts';
 import { firstCycleDischarge_C } from '../pipeline.ts';
 import { problem } from '../problems.ts';
 import { pointSeed } from '../study/design.ts';
+import { westernElectric } from '../process/production/spc.ts';
 
 export interface CampaignPlan {
   /** laminate length of one shard, m (the LCM of the roll lengths) */
@@ -98,6 +99,34 @@ export interface ShardRoll {
   cells_in_spec: number;
 }
 
+/** One cell of a campaign with its genealogy (a row of `campaign_cells`; the campaign's roll ids and positions). */
+export interface CampaignCell {
+  shard: number;
+  /** index of the cell in its shard (production order) */
+  idx: number;
+  serial: string;
+  lane: number;
+  /** campaign laminate position of the cell's start, m */
+  s_m: number;
+  in_spec: boolean;
+  /** primary scrap cause (null when in spec) */
+  cause: string | null;
+  /** parent roll ids per sheet, '|'-joined when the cell spans a splice */
+  rolls: Record<SheetId, string>;
+  /** MD position of the cell's start on its first parent roll of each sheet, m */
+  md_m: Record<SheetId, number>;
+  splice: boolean;
+  anode_thickness_um: number;
+  capacity_mAh: number;
+}
+
+/** Sums of one quantity over a segment (an Al-sheet roll) or a lane of a shard. */
+export interface SpcSums {
+  anode_thickness_um: Moments;
+  cell_thickness_um: Moments;
+  capacity_mAh: Moments;
+}
+
 export interface ShardResult {
   shard: number;
   seed: number;
@@ -111,6 +140,16 @@ export interface ShardResult {
   rolls: ShardRoll[];
   /** splices inside the shard, at campaign laminate positions (the shard boundaries are roll changes too) */
   splices: { sheet: SheetId; s_m: number; from_roll: string }[];
+  /** sums per roll of the Al sheet (the anode's parent; the points of the campaign's control charts), in laminate order */
+  segments?: ({ roll_id: string } & SpcSums)[];
+  /** sums per lane (campaign-wide capability per lane) */
+  lanes_spc?: ({ lane: number } & SpcSums)[];
+}
+
+/** A shard's result and its cells with their genealogy (the cells are stored as rows, not in the result). */
+export interface ShardOutput {
+  result: ShardResult;
+  cells: CampaignCell[];
 }
 
 const CODE: Record<SheetId, string> = { first_sheet: 'FS', al_sheet: 'AL', third_sheet: 'LC' };
@@ -129,8 +168,17 @@ function moments(xs: Iterable<number>): Moments {
   return { n, sum, sum2 };
 }
 
-/** Runs shard `k` of a campaign (full station physics for every cell). */
-export function runCampaignShard(recipe: Recipe, campaignSeed: number, plan: CampaignPlan, k: number): ShardResult {
+const zero = (): Moments => ({ n: 0, sum: 0, sum2: 0 });
+const zeroSums = (): SpcSums => ({ anode_thickness_um: zero(), cell_thickness_um: zero(), capacity_mAh: zero() });
+function addTo(m: Moments, x: number): void {
+  if (!Number.isFinite(x)) return;
+  m.n++;
+  m.sum += x;
+  m.sum2 += x * x;
+}
+
+/** Runs shard `k` of a campaign (full station physics for every cell): its result and its cells' genealogy. */
+export function runCampaignShard(recipe: Recipe, campaignSeed: number, plan: CampaignPlan, k: number): ShardOutput {
   const seed = pointSeed(campaignSeed, k);
   const prod: ProductionRun = runProduction(recipe, {
     seed,
@@ -142,15 +190,50 @@ export function runCampaignShard(recipe: Recipe, campaignSeed: number, plan: Cam
   // local roll id → campaign roll index, per sheet
   const globalIdx = (sheet: SheetId, localId: string): number =>
     k * plan.rolls_per_shard[sheet] + Number(localId.slice(localId.lastIndexOf('-') + 1)) - 1;
+  const toGlobal = (sheet: SheetId, localId: string): string => globalRollId(sheet, globalIdx(sheet, localId));
   const counts = new Map<string, { cells: number; good: number }>();
+  const segments = new Map<string, SpcSums>();
+  const lanes = new Map<number, SpcSums>();
+  const cells: CampaignCell[] = [];
   for (const c of prod.cells) {
+    const rolls = { first_sheet: [], al_sheet: [], third_sheet: [] } as Record<SheetId, string[]>;
+    const md = { first_sheet: NaN, al_sheet: NaN, third_sheet: NaN } as Record<SheetId, number>;
     for (const p of c.genealogy.parents) {
       const key = `${p.sheet}\u0000${p.roll_id}`;
       const e = counts.get(key) ?? { cells: 0, good: 0 };
       e.cells++;
       if (c.in_spec) e.good++;
       counts.set(key, e);
+      if (rolls[p.sheet].length === 0) md[p.sheet] = p.md_start_m;
+      rolls[p.sheet].push(toGlobal(p.sheet, p.roll_id));
     }
+    const alRoll = rolls.al_sheet[0] ?? '';
+    const sums = [segments.get(alRoll) ?? zeroSums(), lanes.get(c.lane) ?? zeroSums()];
+    segments.set(alRoll, sums[0]!);
+    lanes.set(c.lane, sums[1]!);
+    for (const x of sums) {
+      addTo(x.anode_thickness_um, c.stack.anode_thickness_um);
+      addTo(x.cell_thickness_um, c.stack.cell_thickness_um);
+      addTo(x.capacity_mAh, c.capacity_mAh);
+    }
+    cells.push({
+      shard: k,
+      idx: c.index,
+      serial: c.serial,
+      lane: c.lane,
+      s_m: Number((s0 + c.s_start_m).toPrecision(12)),
+      in_spec: c.in_spec,
+      cause: c.causes[0] ?? null,
+      rolls: {
+        first_sheet: rolls.first_sheet.join('|'),
+        al_sheet: rolls.al_sheet.join('|'),
+        third_sheet: rolls.third_sheet.join('|'),
+      },
+      md_m: md,
+      splice: c.genealogy.splice,
+      anode_thickness_um: c.stack.anode_thickness_um,
+      capacity_mAh: c.capacity_mAh,
+    });
   }
   const rolls: ShardRoll[] = [];
   for (const sh of SHEETS) {
@@ -169,7 +252,7 @@ export function runCampaignShard(recipe: Recipe, campaignSeed: number, plan: Cam
     }
   }
   const b = prod.block;
-  return {
+  const result: ShardResult = {
     shard: k,
     seed,
     cells_total: b.cells_total,
@@ -190,7 +273,13 @@ export function runCampaignShard(recipe: Recipe, campaignSeed: number, plan: Cam
         globalIdx(s.sheet, `${CODE[s.sheet]}-${String(s.from_roll + 1).padStart(4, '0')}`),
       ),
     })),
+    segments: [...segments.entries()]
+      .filter(([id]) => id !== '')
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([roll_id, x]) => ({ roll_id, ...x })),
+    lanes_spc: [...lanes.entries()].sort(([a], [b]) => a - b).map(([lane, x]) => ({ lane, ...x })),
   };
+  return { result, cells };
 }
 
 export interface CampaignSummary {
@@ -207,6 +296,159 @@ export interface CampaignSummary {
   /** lots in campaign order with their cells and yield (a lot spans shards when its rolls do) */
   lots: { sheet: SheetId; lot: string; rolls: number; cells: number; yield_pct: number }[];
   splices: number;
+  /** campaign-wide control charts and capability (absent for shards stored by an older rollcell) */
+  spc?: CampaignSpc;
+}
+
+/** spec limits of one quantity */
+export interface SpecLimits {
+  lsl?: number | undefined;
+  usl?: number | undefined;
+}
+
+/**
+ * A campaign-wide three-way chart of one quantity (Wheeler, *Advanced Topics in Statistical Process
+ * Control*, 2nd ed. 2004, ch. 10): the points are the means of the cells made from each Al-sheet roll,
+ * in laminate order across all shards; their limits come from the moving range of those means
+ * (σ̂ = MR̄/d₂, d₂ = 1.128; MR chart UCL = D₄·MR̄ = 3.267·MR̄). The limits thus include the real
+ * roll-to-roll variation, so autocorrelated MD variation inside a roll does not put every point out of
+ * control (X̄ limits from the within-roll σ would). Capability: Cp/Cpk with the pooled within-roll σ,
+ * Pp/Ppk with the overall σ of every cell (AIAG SPC manual, 2nd ed. 2005), per lane and overall.
+ */
+export interface CampaignChart {
+  quantity: string;
+  /** the chart's points: one per Al-sheet roll */
+  rolls: string[];
+  means: number[];
+  /** cells behind each point */
+  n: number[];
+  center: number;
+  ucl: number;
+  lcl: number;
+  mr_bar: number;
+  mr_ucl: number;
+  /** rolls whose mean is beyond the limits, and rolls whose moving range is beyond its UCL */
+  out_of_control: string[];
+  mr_out_of_control: string[];
+  western_electric: { rule1: number; rule2: number; rule3: number; rule4: number };
+  capability: CampaignCapability;
+  lanes: ({ lane: number } & CampaignCapability)[];
+}
+
+export interface CampaignCapability {
+  n: number;
+  mean: number | null;
+  sigma_within: number | null;
+  sigma_overall: number | null;
+  lsl: number | null;
+  usl: number | null;
+  cp: number | null;
+  cpk: number | null;
+  pp: number | null;
+  ppk: number | null;
+}
+
+export interface CampaignSpc {
+  method: string;
+  anode_thickness_um: CampaignChart | null;
+  cell_thickness_um: CampaignChart | null;
+  capacity_mAh: CampaignChart | null;
+}
+
+const QUANTITIES = ['anode_thickness_um', 'cell_thickness_um', 'capacity_mAh'] as const;
+type Quantity = (typeof QUANTITIES)[number];
+
+function indices(mean: number | null, s: number | null, lim: SpecLimits): { c: number | null; ck: number | null } {
+  if (mean === null || s === null || !(s > 0)) return { c: null, ck: null };
+  const parts: number[] = [];
+  if (lim.usl !== undefined) parts.push((lim.usl - mean) / (3 * s));
+  if (lim.lsl !== undefined) parts.push((mean - lim.lsl) / (3 * s));
+  return {
+    c: lim.usl !== undefined && lim.lsl !== undefined ? (lim.usl - lim.lsl) / (6 * s) : null,
+    ck: parts.length ? Math.min(...parts) : null,
+  };
+}
+
+/** capability from the overall moments and the within-group sums of squares (Σ over groups of (n−1)s²) */
+function capabilityOf(all: Moments, withinSS: number, withinDf: number, lim: SpecLimits): CampaignCapability {
+  const { mean, sd } = meanSd(all);
+  const sw = withinDf > 0 ? Math.sqrt(Math.max(0, withinSS) / withinDf) : null;
+  const w = indices(mean, sw, lim);
+  const o = indices(mean, sd, lim);
+  return {
+    n: all.n,
+    mean,
+    sigma_within: sw,
+    sigma_overall: sd,
+    lsl: lim.lsl ?? null,
+    usl: lim.usl ?? null,
+    cp: w.c,
+    cpk: w.ck,
+    pp: o.c,
+    ppk: o.ck,
+  };
+}
+
+const ss = (m: Moments): number => (m.n > 0 ? m.sum2 - (m.sum * m.sum) / m.n : 0);
+
+function campaignChart(
+  q: Quantity,
+  segments: readonly ({ roll_id: string } & SpcSums)[],
+  lanes: readonly ({ lane: number } & SpcSums)[],
+  lim: SpecLimits,
+): CampaignChart | null {
+  const segs = segments.filter((s) => s[q].n > 0);
+  if (segs.length < 2) return null;
+  const means = segs.map((s) => s[q].sum / s[q].n);
+  const mr = means.slice(1).map((x, i) => Math.abs(x - means[i]!));
+  const mrBar = mr.reduce((a, b) => a + b, 0) / mr.length;
+  const center = means.reduce((a, b) => a + b, 0) / means.length;
+  const sigma = mrBar / 1.128;
+  const ucl = center + 3 * sigma;
+  const lcl = center - 3 * sigma;
+  const mrUcl = 3.267 * mrBar;
+  const we = westernElectric(means, center, sigma);
+  let all: Moments = zero();
+  let withinSS = 0;
+  let withinDf = 0;
+  for (const s of segs) {
+    all = { n: all.n + s[q].n, sum: all.sum + s[q].sum, sum2: all.sum2 + s[q].sum2 };
+    withinSS += ss(s[q]);
+    withinDf += s[q].n - 1;
+  }
+  return {
+    quantity: q,
+    rolls: segs.map((s) => s.roll_id),
+    means,
+    n: segs.map((s) => s[q].n),
+    center,
+    ucl,
+    lcl,
+    mr_bar: mrBar,
+    mr_ucl: mrUcl,
+    out_of_control: segs.filter((_, i) => means[i]! > ucl || means[i]! < lcl).map((s) => s.roll_id),
+    mr_out_of_control: segs.filter((_, i) => i > 0 && mr[i - 1]! > mrUcl).map((s) => s.roll_id),
+    western_electric: {
+      rule1: we.rule1.length,
+      rule2: we.rule2.length,
+      rule3: we.rule3.length,
+      rule4: we.rule4.length,
+    },
+    capability: capabilityOf(all, withinSS, withinDf, lim),
+    // per lane: within = the lane's cells per roll are not kept apart, so within-lane σ is the lane's
+    // overall σ (Cp/Cpk equal Pp/Ppk there)
+    lanes: lanes.map((l) => ({ lane: l.lane, ...capabilityOf(l[q], ss(l[q]), l[q].n - 1, lim) })),
+  };
+}
+
+/** spec limits of the campaign's quantities, from the recipe's `spec` */
+export function campaignSpecLimits(recipe: Recipe): Record<Quantity, SpecLimits> {
+  const sp = recipe.spec ?? {};
+  return {
+    anode_thickness_um: { lsl: sp.anode_thickness_um?.min, usl: sp.anode_thickness_um?.max },
+    cell_thickness_um: { lsl: sp.cell_thickness_um?.min, usl: sp.cell_thickness_um?.max },
+    capacity_mAh: { lsl: sp.capacity_mAh_min },
+  };
 }
 
 const meanSd = (m: Moments): { mean: number | null; sd: number | null } => {
@@ -216,8 +458,14 @@ const meanSd = (m: Moments): { mean: number | null; sd: number | null } => {
   return { mean, sd: Math.sqrt(v) };
 };
 
-/** Joins the shards of a campaign (in shard order; the result does not depend on who ran which shard). */
-export function summariseCampaign(results: readonly ShardResult[]): CampaignSummary {
+/**
+ * Joins the shards of a campaign (in shard order; the result does not depend on who ran which shard).
+ * With the spec limits, the summary has campaign-wide control charts and capability (`spc`).
+ */
+export function summariseCampaign(
+  results: readonly ShardResult[],
+  limits?: Record<Quantity, SpecLimits>,
+): CampaignSummary {
   const rs = [...results].sort((a, b) => a.shard - b.shard);
   const add = (a: Moments, b: Moments): Moments => ({ n: a.n + b.n, sum: a.sum + b.sum, sum2: a.sum2 + b.sum2 });
   let anode: Moments = { n: 0, sum: 0, sum2: 0 };
@@ -251,6 +499,27 @@ export function summariseCampaign(results: readonly ShardResult[]): CampaignSumm
   }
   // the boundaries between shards are roll changes on every unwinder
   splices += 3 * Math.max(0, rs.length - 1);
+  let spc: CampaignSpc | undefined;
+  if (limits && rs.every((r) => r.segments && r.lanes_spc)) {
+    const segments = rs.flatMap((r) => r.segments!);
+    const laneMap = new Map<number, SpcSums>();
+    for (const r of rs)
+      for (const l of r.lanes_spc!) {
+        const e = laneMap.get(l.lane) ?? zeroSums();
+        for (const q of QUANTITIES)
+          e[q] = { n: e[q].n + l[q].n, sum: e[q].sum + l[q].sum, sum2: e[q].sum2 + l[q].sum2 };
+        laneMap.set(l.lane, e);
+      }
+    const lanes = [...laneMap.entries()].sort(([a], [b]) => a - b).map(([lane, x]) => ({ lane, ...x }));
+    spc = {
+      method:
+        'three-way chart (Wheeler 2004): individuals and moving-range charts of the Al-roll means across all ' +
+        'shards, limits from MR̄/1.128; Cp/Cpk with the pooled within-roll σ, Pp/Ppk with the overall σ',
+      anode_thickness_um: campaignChart('anode_thickness_um', segments, lanes, limits.anode_thickness_um),
+      cell_thickness_um: campaignChart('cell_thickness_um', segments, lanes, limits.cell_thickness_um),
+      capacity_mAh: campaignChart('capacity_mAh', segments, lanes, limits.capacity_mAh),
+    };
+  }
   return {
     shards: rs.length,
     cells_total: cells,
@@ -270,7 +539,18 @@ export function summariseCampaign(results: readonly ShardResult[]): CampaignSumm
       yield_pct: l.cells > 0 ? (100 * l.good) / l.cells : 0,
     })),
     splices,
+    ...(spc ? { spc } : {}),
   };
+}
+
+/** The one shard that holds a roll of the campaign (`FS-000001`, `AL-000042`, `LC-000007`), or null for an id that is not one. */
+export function shardOfRoll(plan: CampaignPlan, rollId: string): number | null {
+  const m = /^(FS|AL|LC)-(\d{6})$/.exec(rollId);
+  if (!m) return null;
+  const sheet = SHEETS.find((sh) => CODE[sh] === m[1])!;
+  const g = Number(m[2]) - 1;
+  const k = Math.floor(g / plan.rolls_per_shard[sheet]);
+  return k < plan.shards ? k : null;
 }
 
 /** What a thread needs to run a shard (plain data: it crosses thread and machine boundaries). */
@@ -281,6 +561,6 @@ export interface CampaignShardTask {
   shard: number;
 }
 
-export function runCampaignTask(t: CampaignShardTask): ShardResult {
+export function runCampaignTask(t: CampaignShardTask): ShardOutput {
   return runCampaignShard(t.recipe, t.seed, t.plan, t.shard);
 }

@@ -35,7 +35,7 @@ import {
   runCampaignTask,
   type CampaignPlan,
   type CampaignShardTask,
-  type ShardResult,
+  type ShardOutput,
 } from './campaign.ts';
 
 export interface WorkerOptions {
@@ -226,7 +226,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     const c = await w;
     if (!(await db(() => campaigns.hasShard(id, shard)))) {
       const task: CampaignShardTask = { recipe: c.recipe, seed: c.seed, plan: c.plan, shard };
-      let res: ShardResult;
+      let res: ShardOutput;
       if (concurrency === 1) res = runCampaignTask(task);
       else {
         campaignPool ??= new Piscina({
@@ -235,9 +235,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           maxThreads: concurrency,
           execArgv: [],
         });
-        res = (await campaignPool.run(task)) as ShardResult;
+        res = (await campaignPool.run(task)) as ShardOutput;
       }
-      await db(() => campaigns.saveShard(id, shard, res));
+      await db(() => campaigns.saveShard(id, shard, res.result, res.cells));
     }
     await db(() => queue.completeCampaign(job.id));
     campaignShards++;

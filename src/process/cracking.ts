@@ -174,6 +174,16 @@ interface Ply2 {
   alloy: boolean;
 }
 
+/** the dominant product phase, which sets the alloy's elastic and fracture data */
+function productPhase(end: PhaseAmounts): MechanicalId {
+  return end.Li9Al4 > Math.max(end.LiAl, end.Li3Al2) ? 'Li9Al4' : end.Li3Al2 > end.LiAl ? 'Li3Al2' : 'LiAl';
+}
+
+/** the Li–Al fracture toughness crackRisk uses, Pa m^½: the input's, else the product phase's library value */
+export function crackToughness(inp: CrackInput): number {
+  return inp.fractureToughness_Pa_m05 ?? mechanicalProperties(productPhase(inp.end)).fractureToughness?.value ?? 1e6;
+}
+
 /** Evaluate both configurations. */
 export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; free_standing: CrackConfigResult } {
   const end = inp.end;
@@ -186,14 +196,11 @@ export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; fre
   const vAl = LI_AL_PHASES.Al.molarVolume.value;
   const fip = inp.growthInPlaneFraction ?? GROWTH_IN_PLANE_FRACTION;
   const growth = alloyAl > 0 ? fip * (Math.cbrt(Vprod / (alloyAl * vAl)) - 1) : 0;
-  // dominant product phase sets the alloy's elastic and fracture data
-  const prodId: MechanicalId =
-    end.Li9Al4 > Math.max(end.LiAl, end.Li3Al2) ? 'Li9Al4' : end.Li3Al2 > end.LiAl ? 'Li3Al2' : 'LiAl';
-  const prod = mechanicalProperties(prodId);
+  const prodId = productPhase(end);
   const pm = moduli(prodId);
   const al = moduli('Al-O');
   const Eprime = pm.Eps;
-  const Gamma = (inp.fractureToughness_Pa_m05 ?? prod.fractureToughness?.value ?? 1e6) ** 2 / Eprime;
+  const Gamma = crackToughness(inp) ** 2 / Eprime;
   const creep = inp.creepStrength_Pa ?? CREEP_STRENGTH_PA;
   const dT = T_REF - inp.T_form_K;
   // cycling: Li taken on charge forms β from the Al left (per Al: V_LiAl − V_Al), beyond it plates as metal

@@ -43,7 +43,7 @@ import {
 } from './production/physics.ts';
 import type { ProducedCell } from './types.ts';
 import { processInputFromRecipe } from './from-recipe.ts';
-import { hours as hoursToS, mm, toCelsius, toUm } from '../units/index.ts';
+import { hours as hoursToS, mm, mPerMin, toCelsius, toMAh, toMm, toMPerMin, toUm, toWh } from '../units/index.ts';
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
@@ -174,7 +174,11 @@ export interface ProductionOptions {
   capacityModel?: CapacityModel;
   /** measured series replacing simulated variability */
   lineData?: LineData;
-  /** keep per-cell records in the result (default true) */
+  /**
+   * keep per-cell records in the result (default true). False with `onCell`: the records are streamed
+   * to the caller (e.g. into the store) and not kept, so memory does not grow with the cells' records
+   * (≈ 7 kB each); the per-lane SPC series (4 numbers per cell) are kept either way.
+   */
   keepCells?: boolean;
   /** include full SPC chart series (default false: summaries only) */
   includeCharts?: boolean;
@@ -185,7 +189,7 @@ export interface ProductionOptions {
    * physically_impossible (src/validity.ts decides from the line's warnings)
    */
   isImpossible?: (warnings: readonly ProcessWarning[]) => boolean;
-  /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
+  /** called with each cell record as soon as it is made, kept or not (live views, streaming to the store) */
   onCell?: (cell: CellRecord) => void;
   /** called once the run's event timeline is known, before the first cell (for live views) */
   onStart?: (info: ProductionStart) => void;
@@ -312,7 +316,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const design: CellDesign = designCell(recipe);
   // the one recipe → SI step; every cell perturbs this SI input directly
   const base = processInputFromRecipe(recipe, design);
-  const vSet = recipe.line.speed_m_per_min / 60;
+  const vSet = mPerMin(recipe.line.speed_m_per_min);
   const W = mm(recipe.line.web_width_mm);
   const cw = mm(recipe.cell.width_mm);
   const cl = mm(recipe.cell.length_mm);
@@ -597,7 +601,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         const capC = capModel.estimate(c);
         const activeMass_g =
           c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * 1e3 * activeDensity(c.activeMaterialId);
-        const capmAh = capC / 3.6;
+        const capmAh = toMAh(capC);
         const specCap = capmAh / activeMass_g;
         const defects = defectRng.poisson(scale * V.defects.rate_per_m2 * cellArea);
         // gauges: outfeed reading after each station = laminate thickness + spot-vs-cell deviation + noise + drift
@@ -662,18 +666,18 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         laneCell[lane]!.push(cellT);
         laneAnode[lane]!.push(anT);
         laneCap[lane]!.push(capmAh);
-        if (keep) {
+        if (keep || opts.onCell) {
           const index = cellsTotal - 1;
           const serial = `${P.serial_prefix}-${opts.seed}-${String(index + 1).padStart(7, '0')}`;
-          cells.push({
+          const rec: CellRecord = {
             serial,
             index,
             row,
             lane,
             s_start_m: r6(sa),
             s_end_m: r6(sb),
-            cd_start_mm: r6((cdOffset + lane * cw) * 1e3),
-            cd_end_mm: r6((cdOffset + (lane + 1) * cw) * 1e3),
+            cd_start_mm: r6(toMm(cdOffset + lane * cw)),
+            cd_end_mm: r6(toMm(cdOffset + (lane + 1) * cw)),
             stack: {
               cell_thickness_um: r6(cellT),
               anode_thickness_um: r6(anT),
@@ -692,12 +696,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             cell: c,
             capacity_mAh: r6(capmAh),
             specific_capacity_mAh_g: r6(specCap),
-            energy_Wh: r6((capC * avgV) / 3600),
+            energy_Wh: r6(toWh(capC * avgV)),
             crack_risk: r6(res.crackRisk),
             bonded: res.bonded,
             defects,
             stations: stationsRec,
-            speed_m_per_min: r6(v * 60),
+            speed_m_per_min: r6(toMPerMin(v)),
             genealogy: {
               serial,
               material_lots: lotsUsed,
@@ -710,8 +714,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             },
             in_spec: inSpec,
             causes,
-          });
-          opts.onCell?.(cells[cells.length - 1]!);
+          };
+          if (keep) cells.push(rec);
+          opts.onCell?.(rec);
         }
       }
     }
@@ -852,7 +857,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       fragments_m: r6(fragment),
       web_width_mm: recipe.line.web_width_mm,
       lanes_width_mm: r6(lanes * recipe.cell.width_mm),
-      edge_trim_mm: r6((W - lanes * cw) * 1e3),
+      edge_trim_mm: r6(toMm(W - lanes * cw)),
       edge_trim_m2: r6(edgeTrim_m2),
     },
     throughput: {

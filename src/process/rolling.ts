@@ -445,6 +445,36 @@ function compliance(rs: readonly Resolved[], a: number): number {
 }
 
 /**
+ * The friction face of layer i towards its neighbour j (j outside the stack: the roll). Module-level, not a
+ * closure in rollStack: it runs for every layer of every nip of every produced cell.
+ */
+function faceOf(
+  rs: readonly Resolved[],
+  i: number,
+  j: number,
+  Lc: number,
+  v: number,
+  mu: number,
+  liSticks: boolean,
+): Face {
+  const r = rs[i]!;
+  if (j < 0 || j >= rs.length) return r.mode === 0 && liSticks ? { mu: Infinity, cap: 1 } : { mu, cap: 1 };
+  const kn = interfaceShear(rs[j]!, Lc, v);
+  const kOwn = 0.5 * kbarAt(r, 0, 0);
+  if (r.mode === 0) return { mu: Infinity, cap: 1 }; // Li sticks to what it touches
+  return { mu, cap: Number.isFinite(kn) && kOwn > 0 ? Math.min(1, kn / kOwn) : 1 };
+}
+
+/** the friction a face transmits at mean pressure pm: Coulomb μ capped by the layer's shear (k̄/2 · cap) */
+function faceMu(fc: Face, kOwn: number, pm: number): number {
+  return !Number.isFinite(fc.mu)
+    ? pm > 0
+      ? (0.5 * fc.cap * kOwn) / pm
+      : 0
+    : Math.min(fc.mu, pm > 0 ? (0.5 * fc.cap * kOwn) / pm : fc.mu);
+}
+
+/**
  * Solve one nip: the permanent thickness each layer leaves with, for a roll pair pressed with
  * `station.force_N`. Layers are given top to bottom.
  */
@@ -479,15 +509,8 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
   const setFaces = (Lc: number): void => {
     for (let i = 0; i < n; i++) {
       const r = rs[i]!;
-      const face = (j: number): Face => {
-        if (j < 0 || j >= n) return r.mode === 0 && liSticks ? { mu: Infinity, cap: 1 } : { mu, cap: 1 };
-        const kn = interfaceShear(rs[j]!, Lc, v);
-        const kOwn = 0.5 * kbarAt(r, 0, 0);
-        if (r.mode === 0) return { mu: Infinity, cap: 1 }; // Li sticks to what it touches
-        return { mu, cap: Number.isFinite(kn) && kOwn > 0 ? Math.min(1, kn / kOwn) : 1 };
-      };
-      r.faceTop = face(i - 1);
-      r.faceBottom = face(i + 1);
+      r.faceTop = faceOf(rs, i, i - 1, Lc, v, mu, liSticks);
+      r.faceBottom = faceOf(rs, i, i + 1, Lc, v, mu, liSticks);
     }
   };
   const drafts = (p: number, Lc: number): number => {
@@ -544,13 +567,7 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
     const r = rs[i]!;
     const porOut = r.mode === 2 ? 1 - (r.h0 * (1 - r.eps0)) / r.hOut : 0;
     const kOwn = r.mode === 1 ? kbarAt(r, r.phi, (v * r.phi) / Math.max(L, 1e-12)) : 0;
-    const faceMu = (fc: Face): number =>
-      !Number.isFinite(fc.mu)
-        ? pm > 0
-          ? (0.5 * fc.cap * kOwn) / pm
-          : 0
-        : Math.min(fc.mu, pm > 0 ? (0.5 * fc.cap * kOwn) / pm : fc.mu);
-    const muEff = r.mode === 1 ? 0.5 * (faceMu(r.faceTop) + faceMu(r.faceBottom)) : 0;
+    const muEff = r.mode === 1 ? 0.5 * (faceMu(r.faceTop, kOwn, pm) + faceMu(r.faceBottom, kOwn, pm)) : 0;
     if (r.held && r.mode === 0 && pm > 0 && soft === null) {
       // lateral extrusion at the web edges (sticking lateral friction hill) and the start-up entry bead
       const kbarLi = kbarAt(r, 1, v / Math.max(L, 1e-12));

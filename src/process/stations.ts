@@ -39,6 +39,7 @@ import {
 } from './thermal.ts';
 import {
   crackRisk,
+  crackToughness,
   CREEP_STRENGTH_PA,
   GROWTH_IN_PLANE_FRACTION,
   type CrackInput,
@@ -744,7 +745,7 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
     const r = crackRisk({ ...c, ...patch });
     return r.sandwiched.ratio < r.free_standing.ratio;
   };
-  const prodK = c.fractureToughness_Pa_m05 ?? 1e6;
+  const prodK = crackToughness(c);
   const dRange = growthDRangeRT();
   const alloyed = (a: LineResult): number => 1 - a.anode.alFractions.Al;
   const depends: VerdictDependence[] = [

@@ -11,6 +11,26 @@ import { variabilitySchema, productionSchema } from './production.ts';
 import { batteryExtrasSchema } from './battery.ts';
 import { z } from 'zod';
 
+/**
+ * the ageing parameters' ids (src/electrochem/ssb/ageing-data.ts AGEING_PARAMETER_IDS, which the recipe
+ * cannot import: a test checks the two lists are equal)
+ */
+export const AGEING_PARAMETER_FIELDS = [
+  'cei_kLi',
+  'cei_kR',
+  'cei_Ea',
+  'cei_socSlope',
+  'aei_kLi',
+  'aei_socSlope',
+  'aei_freshPerStrain',
+  'dead_li_fraction',
+  'cathode_contact_lambda',
+  'cathode_contact_P0',
+  'cathode_contact_cycles',
+  'anode_void_k',
+  'anode_void_P0',
+] as const;
+
 const num = (desc: string) => z.number().describe(desc);
 const positive = (desc: string) => num(desc).gt(0);
 const nonNegative = (desc: string) => num(desc).gte(0);
@@ -293,6 +313,41 @@ export const cyclingSchema = z
       .strict()
       .optional()
       .describe('switch the ageing sub-models of the ageing cycles on/off; default: all on'),
+    model_parameters: z
+      .object({
+        ageing: z
+          .object(
+            Object.fromEntries(
+              AGEING_PARAMETER_FIELDS.map((k) => [
+                k,
+                nonNegative(`ageing parameter ${k}, in the SI unit of data/ageing/mechanisms.json`).optional(),
+              ]),
+            ) as Record<(typeof AGEING_PARAMETER_FIELDS)[number], z.ZodOptional<z.ZodNumber>>,
+          )
+          .strict()
+          .optional()
+          .describe('ageing-mechanism parameters replacing the values of data/ageing/mechanisms.json'),
+        rate: z
+          .object({
+            anode_D_um2_s: positive(
+              'Li diffusivity of the β-LiAl host at the cell temperature, µm²/s (1 µm²/s = 1e-12 m²/s)',
+            ).optional(),
+            ionic_tortuosity: positive('tortuosity factor of the SE network in the composite cathode, 1').optional(),
+            cathode_Ds_um2_s: positive(
+              'Li diffusivity of the cathode active material, µm²/s (1 µm²/s = 1e-12 m²/s)',
+            ).optional(),
+            anode_j0_A_m2: positive('exchange-current density at the anode|SE interface, A/m²').optional(),
+          })
+          .strict()
+          .optional()
+          .describe('rate-capability parameters replacing the cell model defaults'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "the solid-state cell model's fitted parameters (written by `rollcell fit --cell recipe.yaml --out patch.yaml`); " +
+          'default: the documented values',
+      ),
     end_of_life_retention_pct: num(
       'end of life: the ageing cycles stop after the first cycle below this capacity retention, % of the first cycle (default 80; 0 = run all ageing_cycles)',
     )

@@ -17,4 +17,12 @@ export {
   type StoredStudy,
   type StoredCell,
 } from './studies.ts';
-export { CampaignStore, campaignId, type CampaignDefinition, type StoredCampaign } from './campaigns.ts';
+export {
+  CampaignStore,
+  campaignId,
+  type CampaignDefinition,
+  type StoredCampaign,
+  type CampaignCellRow,
+  type CampaignListRow,
+} from './campaigns.ts';
+export { CellSpool } from './spool.ts';

@@ -159,8 +159,34 @@ export interface CampaignShardsTable {
   result_json: string;
 }
 
+/**
+ * One cell of a campaign with its genealogy (migration 0007): the campaign's parent roll ids per sheet
+ * ('|'-joined when the cell spans a splice) with the MD position on the first, its lane and laminate
+ * position, verdict and primary cause. Keyed by (campaign, shard, idx); a cell is found by its serial.
+ */
+export interface CampaignCellsTable {
+  campaign_id: string;
+  shard: number;
+  idx: number;
+  serial: string;
+  lane: number;
+  s_m: number;
+  in_spec: number; // 0 | 1
+  cause: string | null;
+  fs_rolls: string;
+  fs_md_m: number | null;
+  al_rolls: string;
+  al_md_m: number | null;
+  lc_rolls: string;
+  lc_md_m: number | null;
+  splice: number; // 0 | 1
+  anode_thickness_um: number | null;
+  capacity_mAh: number | null;
+}
+
 export interface StoreDatabase {
   campaigns: CampaignsTable;
+  campaign_cells: CampaignCellsTable;
   campaign_shards: CampaignShardsTable;
   studies: StudiesTable;
   study_points: StudyPointsTable;
@@ -409,6 +435,41 @@ const m0006: Migration = {
   },
 };
 
+/** Per-cell genealogy of production campaigns (src/jobs/campaign.ts). */
+const m0007: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('campaign_cells')
+      .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id'))
+      .addColumn('shard', 'integer', (c) => c.notNull())
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('serial', 'text', (c) => c.notNull())
+      .addColumn('lane', 'integer', (c) => c.notNull())
+      .addColumn('s_m', DOUBLE, (c) => c.notNull())
+      .addColumn('in_spec', 'integer', (c) => c.notNull())
+      .addColumn('cause', 'text')
+      .addColumn('fs_rolls', 'text', (c) => c.notNull())
+      .addColumn('fs_md_m', DOUBLE)
+      .addColumn('al_rolls', 'text', (c) => c.notNull())
+      .addColumn('al_md_m', DOUBLE)
+      .addColumn('lc_rolls', 'text', (c) => c.notNull())
+      .addColumn('lc_md_m', DOUBLE)
+      .addColumn('splice', 'integer', (c) => c.notNull())
+      .addColumn('anode_thickness_um', DOUBLE)
+      .addColumn('capacity_mAh', DOUBLE)
+      .addPrimaryKeyConstraint('campaign_cells_pk', ['campaign_id', 'shard', 'idx'])
+      .execute();
+    await db.schema
+      .createIndex('campaign_cells_serial')
+      .on('campaign_cells')
+      .columns(['campaign_id', 'serial'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('campaign_cells').execute();
+  },
+};
+
 /** All migrations, by name (applied in name order). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_recipes_runs_stations': m0001,
@@ -417,6 +478,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004_studies_points': m0004,
   '0005_study_point_attempts': m0005,
   '0006_campaigns': m0006,
+  '0007_campaign_cells': m0007,
 });
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
@@ -439,4 +501,5 @@ export const STORE_TABLES = [
   'study_point_attempts',
   'campaigns',
   'campaign_shards',
+  'campaign_cells',
 ] as const;

@@ -4,13 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { cli, patentObject } from '../helpers.ts';
+import { cli, inputError, patentObject, testDir } from '../helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-extremes-'));
+const dir = testDir('rollcell-extremes-');
 let k = 0;
 function recipe(edit: (r: Record<string, any>) => void): string {
   const r = patentObject();
@@ -22,11 +21,6 @@ function recipe(edit: (r: Record<string, any>) => void): string {
   writeFileSync(f, stringify(r));
   return f;
 }
-const inputError = (r: { code: number; stderr: string }, re: RegExp): void => {
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, re);
-  assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
-};
 
 test('validate: out-of-range battery and production settings name the field and the allowed range', async () => {
   inputError(

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { cli, patentObject } from '../helpers.ts';
+import { cli, patentObject, testDir } from '../helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-battery-cli-'));
+const dir = testDir('rollcell-battery-cli-');
 
 /** the patent example with a small pack (and optionally a short production run) */
 function recipeFile(name: string, edit: (r: Record<string, any>) => void): string {

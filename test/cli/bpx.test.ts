@@ -6,12 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-bpx-'));
+const dir = testDir('rollcell-bpx-');
 const EXAMPLES = new URL('../conformance/corpora/bpx/examples/', import.meta.url).pathname;
 const V0 = JSON.parse(readFileSync(join(EXAMPLES, 'nmc_pouch_cell_BPX.json'), 'utf8')) as Record<string, any>;
 

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-cycle-'));
+const dir = testDir('rollcell-cycle-');
 const BPX = new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url).pathname;
 const RECIPE = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 

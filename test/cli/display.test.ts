@@ -4,14 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 import { TABLE_MAX_WIDTH, formatDiff, table, unitOf, wrapText } from '../../src/store/format.ts';
 import type { RunDiff, RunSummary } from '../../src/store/types.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-display-'));
+const dir = testDir('rollcell-display-');
 const example = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 
 test('units from field names: rates per hour, C-rates and coulombs are not °C', () => {

@@ -3,16 +3,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 import { openStore } from '../../src/store/index.ts';
 import { CELL_COLUMNS } from '../../src/export/tables.ts';
 import { makeInput } from '../store/fixtures.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-export-'));
+const dir = testDir('rollcell-export-');
 const example = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 const db = join(dir, 'runs.db');
 

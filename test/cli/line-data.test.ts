@@ -4,14 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { cli, patentObject } from '../helpers.ts';
+import { cli, patentObject, testDir } from '../helpers.ts';
 import { openStore } from '../../src/store/index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-linedata-'));
+const dir = testDir('rollcell-linedata-');
 mkdirSync(join(dir, 'data'));
 const csv = (force: number): string =>
   `# measured at the pilot line\ntime_s,station,force_N,temperature_C\n0,240,${force},\n30,240,${force},100\n0,236,310,\n`;

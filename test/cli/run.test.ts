@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 import { checkRunOutput, runOutputJsonSchema } from '../../src/contract.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-cli-'));
+const dir = testDir('rollcell-cli-');
 const db = join(dir, 'runs.db');
 const example = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 

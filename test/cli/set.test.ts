@@ -4,14 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { cli, patentObject } from '../helpers.ts';
+import { cli, patentObject, testDir } from '../helpers.ts';
 import { openStore } from '../../src/store/index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-set-'));
+const dir = testDir('rollcell-set-');
 const example = new URL('../../examples/patent-line.yaml', import.meta.url).pathname;
 
 test('--set: a bad value gives the same message as in the file, naming the flag instead of the file and line', async () => {

@@ -11,7 +11,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { main } from '../../src/cli/main.ts';
 import { ProblemError } from '../../src/problems.ts';
 import { parseBdfCsv, parseDriveCycleCsv } from '../../src/cycler/bdf.ts';
 import { parseProfileCsv as parseCurrentProfile, ProfileCsvError } from '../../src/electrochem/liquid/profile-csv.ts';
@@ -26,7 +25,6 @@ import { runExperiment } from '../../src/cycler/machine.ts';
 import { EcmModel } from '../../src/cycler/ecm.ts';
 import {
   FuzzRng,
-  bpxAvailable,
   experimentSteps,
   exampleObject,
   mutatedBpx,
@@ -34,6 +32,7 @@ import {
   mutatedRecipeText,
   validRecipe,
 } from './generate.ts';
+import { BPX_FIXTURE, cli } from '../helpers.ts';
 
 export type Outcome = 'ok' | 'handled' | 'internal';
 export interface CaseResult {
@@ -59,25 +58,6 @@ export function messageProblems(stderr: string): string[] {
   return bad;
 }
 
-/** Runs the CLI in this process, capturing stdout and stderr. */
-export async function cliInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const orig = process.stderr.write.bind(process.stderr);
-  (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => {
-    stderr += s;
-    return true;
-  };
-  try {
-    const code = await main(args, (s) => {
-      stdout += s + '\n';
-    });
-    return { code, stdout, stderr };
-  } finally {
-    (process.stderr as unknown as { write: typeof orig }).write = orig;
-  }
-}
-
 function classifyCli(r: { code: number; stdout: string; stderr: string }): CaseResult {
   if (r.code === 0) {
     if (/(^|[^"\w])(NaN|Infinity)([^"\w]|$)/.test(r.stdout) && r.stdout.trim().startsWith('{'))
@@ -99,8 +79,6 @@ function tmpFile(dir: string, name: string, text: string): string {
   writeFileSync(f, text);
   return f;
 }
-
-const BPX_PATH = new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url).pathname;
 
 /** A cheap recipe for the CLI cases that need one (no ageing, no rate capability, a 2-cell pack). */
 function cheapRecipe(dir: string): string {
@@ -127,18 +105,18 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
   switch (family) {
     case 'validate': {
       const f = tmpFile(dir, 'mutant.yaml', mutatedRecipeText(seed, index));
-      return classifyCli(await cliInProcess(['validate', f]));
+      return classifyCli(await cli(['validate', f]));
     }
     case 'run': {
       const v = validRecipe(seed, index);
       const f = tmpFile(dir, 'valid.yaml', v.text);
       // what validate refuses is refused alike by run (one validation): no need to run it
-      const checked = classifyCli(await cliInProcess(['validate', f]));
+      const checked = classifyCli(await cli(['validate', f]));
       if (checked.outcome !== 'ok') return { ...checked, detail: `validate: ${checked.detail}` };
       const args = ['run', f, '--db', ':memory:', '--out', join(dir, 'out'), '--seed', String(index % 1000)];
       if (!(v.object.production && rng.chance(0.3))) args.push('--no-production');
       if (!(v.object.battery && rng.chance(0.2))) args.push('--no-battery');
-      const r = classifyCli(await cliInProcess(args));
+      const r = classifyCli(await cli(args));
       // validate said ok: a refusal now is a late one (allowed when it names the user's field)
       return {
         ...r,
@@ -150,37 +128,14 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
       if (rng.chance(0.1)) {
         // through the CLI: the file options that read these formats
         const f = tmpFile(dir, 'm.csv', text);
-        const bpx = bpxAvailable() ? BPX_PATH : undefined;
         if (base === 3)
-          return classifyCli(await cliInProcess(['battery', cheapRecipe(dir), '--profile', 'csv', '--profile-csv', f]));
-        if (!bpx) return { outcome: 'ok', detail: 'skipped (no BPX file beside the checkout)' };
-        if (base === 1)
-          return classifyCli(await cliInProcess(['cycle', '--cell', bpx, '--model', 'spm', '--current-profile', f]));
-        if (base === 0)
-          return classifyCli(
-            await cliInProcess([
-              'cycle',
-              '--cell',
-              bpx,
-              '--model',
-              'spm',
-              '--experiment',
-              `Run drive cycle from ${f} as current`,
-            ]),
-          );
-        return classifyCli(
-          await cliInProcess([
-            'cycle',
-            '--cell',
-            bpx,
-            '--model',
-            'spm',
-            '--experiment',
-            'Discharge at 1C for 3 minutes',
-            '--compare',
-            f,
-          ]),
-        );
+          return classifyCli(await cli(['battery', cheapRecipe(dir), '--profile', 'csv', '--profile-csv', f]));
+        // the BPX cell's SPM with the CSV as a current profile, a drive cycle or a measurement to compare
+        const cycle = async (...opts: string[]) =>
+          classifyCli(await cli(['cycle', '--cell', BPX_FIXTURE, '--model', 'spm', ...opts]));
+        if (base === 1) return cycle('--current-profile', f);
+        if (base === 0) return cycle('--experiment', `Run drive cycle from ${f} as current`);
+        return cycle('--experiment', 'Discharge at 1C for 3 minutes', '--compare', f);
       }
       // the four readers directly: an error value or their own error type, never anything else
       try {
@@ -212,12 +167,11 @@ export async function runCase(family: InProcessFamily, seed: number, index: numb
       }
     }
     case 'bpx': {
-      if (!bpxAvailable()) return { outcome: 'ok', detail: 'skipped (no BPX file beside the checkout)' };
       const text = mutatedBpx(seed, index);
       if (rng.chance(0.08)) {
         const f = tmpFile(dir, 'm.json', text);
         return classifyCli(
-          await cliInProcess(['cycle', '--cell', f, '--model', 'spm', '--experiment', 'Discharge at 1C until 2.7 V']),
+          await cli(['cycle', '--cell', f, '--model', 'spm', '--experiment', 'Discharge at 1C until 2.7 V']),
         );
       }
       try {

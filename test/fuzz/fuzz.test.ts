@@ -33,7 +33,16 @@ test(
       { internal: 0, crashes: 0, hangs: 0, dataLost: 0 },
       formatReport(r),
     );
-    for (const f of ['validate', 'csv', 'bpx', 'experiment', 'cli-files', 'kill9-sqlite', 'kill9-postgres'])
+    for (const f of [
+      'validate',
+      'csv',
+      'bpx',
+      'experiment',
+      'cli-files',
+      'kill9-sqlite',
+      'kill9-postgres',
+      'concurrent',
+    ])
       assert.ok((r.byFamily[f]?.tried ?? 0) > 0, `family ${f} ran`);
   },
 );

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { recipeJsonSchema } from '../../src/recipe/schema.ts';
+import { BPX_FIXTURE } from '../helpers.ts';
 
 /** xorshift32 seeded through splitmix: small, fast, reproducible */
 export class FuzzRng {
@@ -378,22 +379,13 @@ export function mutatedCsv(seed: number, index: number): { text: string; base: n
   return { text: lines.join(rng.chance(0.1) ? '\r\n' : '\n') + '\n', base };
 }
 
-const BPX_FILE = new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url);
 let bpxBase: Record<string, any> | undefined;
-/** The About:Energy BPX file when it is present beside the checkout (else a small built-in stand-in is not attempted). */
-export function bpxAvailable(): boolean {
-  try {
-    bpxBase ??= JSON.parse(readFileSync(BPX_FILE, 'utf8')) as Record<string, any>;
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A damaged BPX parameter set (numbers, types, tables, missing and unknown keys). */
 export function mutatedBpx(seed: number, index: number): string {
   const rng = new FuzzRng(seed, index);
-  const b = structuredClone(bpxBase!);
+  bpxBase ??= JSON.parse(readFileSync(BPX_FIXTURE, 'utf8')) as Record<string, any>;
+  const b = structuredClone(bpxBase);
   const ls = leaves(b);
   const n = 1 + rng.int(3);
   for (let i = 0; i < n; i++) {

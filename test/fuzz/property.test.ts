@@ -7,14 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runCase } from './cases.ts';
+import { testDir } from '../helpers.ts';
 
 const SEED = Number(process.env['ROLLCELL_FUZZ_SEED'] ?? 20260);
 const N = 5;
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-property-'));
+const dir = testDir('rollcell-property-');
 
 test(
   `valid recipes run or are refused with exit 2, never exit 1 (${N} generated, seed ${SEED})`,

@@ -29,6 +29,7 @@ import { stringify } from 'yaml';
 import { FuzzRng, exampleObject } from './generate.ts';
 import { IN_PROCESS_FAMILIES, messageProblems, type InProcessFamily, type Outcome } from './cases.ts';
 import { openStore } from '../../src/store/index.ts';
+import { BPX_FIXTURE } from '../helpers.ts';
 
 export const PROCESS_FAMILIES = ['cli-files', 'kill9-sqlite', 'kill9-postgres', 'concurrent'] as const;
 export type Family = InProcessFamily | (typeof PROCESS_FAMILIES)[number];
@@ -246,10 +247,15 @@ function classifyProc(p: Proc): { verdict: Verdict; detail: string } {
   return { verdict: 'handled', detail: `exit ${p.code}` };
 }
 
-function cheapRecipeText(rng: FuzzRng): string {
+/** A process case's own folder `dir/name` with a cheap recipe in it (quick cycling). */
+function caseFolder(dir: string, name: string, rng: FuzzRng): { d: string; recipe: string } {
   const r = exampleObject(rng.pick(['patent-line.yaml', 'with-al-collector.yaml']));
   r.cycling = { ...(r.cycling ?? {}), ageing_cycles: 0, rate_capability: false };
-  return stringify(r);
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  const recipe = join(d, 'recipe.yaml');
+  writeFileSync(recipe, stringify(r));
+  return { d, recipe };
 }
 
 /** hostile file arguments and output paths: exit 0 or 2 quickly, no input or database changed */
@@ -260,10 +266,7 @@ async function cliFilesCase(
   timeout_s: number,
 ): Promise<{ verdict: Verdict; detail: string }> {
   const rng = new FuzzRng(seed, index + 3_000_000);
-  const d = join(dir, `cli-${index}`);
-  mkdirSync(d, { recursive: true });
-  const recipe = join(d, 'recipe.yaml');
-  writeFileSync(recipe, cheapRecipeText(rng));
+  const { d, recipe } = caseFolder(dir, `cli-${index}`, rng);
   const db = join(d, 'runs.db');
   const s = await openStore(db);
   await s.close();
@@ -306,15 +309,13 @@ async function cliFilesCase(
     join(d, 'no', 'such', 'x.csv'),
     '',
   ];
-  const bpx = fileURLToPath(new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url));
   const which = rng.int(9);
   let args: string[];
   const hin = rng.pick(hostileIn);
   const hout = rng.pick(hostileOut);
   if (which === 0) args = ['validate', hin];
   else if (which === 1) args = ['cycle', '--cell', hin, '--model', 'spm'];
-  else if (which === 2)
-    args = ['cycle', '--cell', existsSync(bpx) ? bpx : recipe, '--model', 'spm', '--current-profile', hin];
+  else if (which === 2) args = ['cycle', '--cell', BPX_FIXTURE, '--model', 'spm', '--current-profile', hin];
   else if (which === 3) args = ['cycle', '--cell', recipe, '--model', 'spm', '--compare', hin];
   else if (which === 4) args = ['battery', recipe, '--profile', 'csv', '--profile-csv', hin];
   else if (which === 5)
@@ -361,7 +362,7 @@ async function cliFilesCase(
   return { verdict: v.verdict, detail: `${v.detail}: rollcell ${args.map((a) => JSON.stringify(a)).join(' ')}` };
 }
 
-/** kill -9 of `rollcell run` at a random moment; the database keeps its earlier run whole and no half run */
+/** kill -9 of `rollcell run` at a random moment of it; the database keeps its earlier run whole and no half run */
 async function kill9Case(
   db: string,
   seed: number,
@@ -370,13 +371,12 @@ async function kill9Case(
   timeout_s: number,
 ): Promise<{ verdict: Verdict; detail: string }> {
   const rng = new FuzzRng(seed, index + 4_000_000);
-  const d = join(dir, `kill-${index}`);
-  mkdirSync(d, { recursive: true });
-  const recipe = join(d, 'recipe.yaml');
-  writeFileSync(recipe, cheapRecipeText(rng));
+  const { d, recipe } = caseFolder(dir, `kill-${index}`, rng);
   // a committed run first
+  const t0 = Date.now();
   const first = await runCli(['run', recipe, '--db', db, '--out', join(d, 'out'), '--no-battery', '--json'], timeout_s)
     .done;
+  const firstRun_ms = Date.now() - t0;
   if (first.code !== 0)
     return { ...classifyProc(first), detail: `the first run failed: ${first.stderr.slice(0, 200)}` };
   const keptId = (JSON.parse(first.stdout) as { run_id: string }).run_id;
@@ -384,7 +384,8 @@ async function kill9Case(
   const kept = await s0.exportRun(keptId);
   const before = (await s0.listRuns({ limit: 1000 })).length;
   await s0.close();
-  const delay_ms = 200 + rng.int(6000);
+  // the moment: anywhere in the second, identical run (start-up, line, cycling, shift, the save at its end)
+  const delay_ms = Math.round(rng.next() * firstRun_ms);
   const { child, done } = runCli(['run', recipe, '--db', db, '--out', join(d, 'out'), '--no-battery'], timeout_s);
   const t = setTimeout(() => child.kill('SIGKILL'), delay_ms);
   const p = await done;
@@ -431,10 +432,7 @@ async function concurrentCase(
   timeout_s: number,
 ): Promise<{ verdict: Verdict; detail: string }> {
   const rng = new FuzzRng(seed, index + 5_000_000);
-  const d = join(dir, `conc-${index}`);
-  mkdirSync(d, { recursive: true });
-  const recipe = join(d, 'recipe.yaml');
-  writeFileSync(recipe, cheapRecipeText(rng));
+  const { d, recipe } = caseFolder(dir, `conc-${index}`, rng);
   const s0 = await openStore(db);
   const before = (await s0.listRuns({ limit: 1000 })).length;
   await s0.close();

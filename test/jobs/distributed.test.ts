@@ -271,15 +271,9 @@ test('[postgres] a production campaign on a worker equals the same campaign run 
     // every roll change of the campaign: 9 + 4 + 19 inside or at the boundaries of the shards
     assert.equal(a.summary.splices, 32);
 
-    // the worker joins once the coordinator has queued the shards (the start of both at once on a fresh
-    // database is the test 'processes opening the queue of a fresh database …' above)
+    // the worker starts together with the coordinator on this fresh database (the natural order: both
+    // open the queue at once; JobQueue.open installs it under an advisory lock, commit 18646a2)
     const dist = rollcell(['run', s.recipe, '--campaign', '1000', '--db', s.db, '--json']);
-    await until('the campaign shards queued', async () => {
-      const r = await admin
-        .query(`select count(*)::int as n from "${queueSchema(s.schema)}".job where name = 'rollcell_campaign_shard'`)
-        .catch(() => ({ rows: [{ n: 0 }] }));
-      return r.rows[0].n === 5;
-    });
     const w = rollcell(['worker', '--db', s.db, '--concurrency', '1', '--idle-exit-s', '20']);
     const e = await dist.exit;
     assert.equal(e.code, 0, dist.stderr());
@@ -288,6 +282,12 @@ test('[postgres] a production campaign on a worker equals the same campaign run 
     const b = JSON.parse(dist.stdout()) as typeof a;
     assert.equal(b.campaign_id, a.campaign_id);
     assert.deepEqual(b.summary, a.summary, 'the same campaign, shard by shard, whoever ran it');
+    // the worker stored every cell's genealogy once, next to its shard
+    const g = await admin.query(
+      `select count(*)::int as n, count(distinct serial)::int as d from "${s.schema}".campaign_cells where campaign_id = $1`,
+      [b.campaign_id],
+    );
+    assert.deepEqual(g.rows[0], { n: b.summary.cells_total, d: b.summary.cells_total });
   } finally {
     await cleanup(s.schema);
   }

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateStations } from '../../src/process/stations.ts';
-import { crackRisk, laminate } from '../../src/process/cracking.ts';
-import { betaLimitedPhases, phaseVolumes } from '../../src/process/alloying.ts';
+import { crackRisk, crackToughness, laminate } from '../../src/process/cracking.ts';
+import { betaLimitedPhases, equilibriumPhases, phaseVolumes } from '../../src/process/alloying.ts';
 import { mechanicalProperties } from '../../src/materials/mechanics.ts';
 import type { CrackInput } from '../../src/process/cracking.ts';
 
@@ -329,4 +329,26 @@ test('continuity: the driving ratios have no jumps over the in-plane growth shar
   );
   scan((x) => base({ T_form_K: x }), lin(290, 460, 86));
   scan((x) => base({ webTension_N_per_m: x }), lin(0, 3000, 61));
+});
+
+test('the toughness the claim 2 evidence reports as default is the one crackRisk uses (the product phase’s, here Li₃Al₂)', () => {
+  const c = base({ end: equilibriumPhases(1.45, 1) }); // Li:Al 1.45: mostly Li₃Al₂
+  const K = crackToughness(c);
+  assert.equal(K, mechanicalProperties('Li3Al2').fractureToughness!.value);
+  assert.notEqual(K, mechanicalProperties('LiAl').fractureToughness!.value);
+  const byDefault = crackRisk(c);
+  const stated = crackRisk({ ...c, fractureToughness_Pa_m05: K });
+  assert.equal(byDefault.sandwiched.Gamma_J_m2, stated.sandwiched.Gamma_J_m2);
+  assert.equal(byDefault.free_standing.ratio, stated.free_standing.ratio);
+});
+
+test('claim 2 evidence: the Li–Al toughness it reports and scans from is the product phase’s (it reported 1 MPa√m for every phase)', async () => {
+  const { withJobEvidence } = await import('../../src/process/stations.ts');
+  const inp = patentExample();
+  const res = simulateStations(inp);
+  const li3al2 = { ...res, crackInput: { ...res.crackInput, end: equilibriumPhases(1.45, 1) } };
+  const dep = withJobEvidence(inp, li3al2).evidence!.claim2DependsOn.find(
+    (x) => x.assumption.id === 'liAlFractureToughness',
+  )!;
+  assert.equal(dep.assumption.value, mechanicalProperties('Li3Al2').fractureToughness!.value);
 });

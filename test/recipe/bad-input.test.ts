@@ -4,14 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { cli, patentObject, PATENT_YAML } from '../helpers.ts';
+import { cli, patentObject, PATENT_YAML, testDir } from '../helpers.ts';
 
 type Obj = Record<string, any>;
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-bad-'));
+const dir = testDir('rollcell-bad-');
 let n = 0;
 function file(text: string): string {
   const f = join(dir, `bad-${n++}.yaml`);

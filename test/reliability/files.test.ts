@@ -8,35 +8,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { cli, patentObject } from '../helpers.ts';
+import { BPX_FIXTURE, cli, inputError, quickRecipeFile, testDir } from '../helpers.ts';
 import { checkOutputDir, checkOutputFile, readUserFile, stageFile, writeFileAtomic } from '../../src/io/files.ts';
 import { ProblemError } from '../../src/problems.ts';
 import { openStore } from '../../src/store/index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-files-'));
-const BPX = new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url).pathname;
-const bpx = existsSync(BPX) ? BPX : undefined;
+const dir = testDir('rollcell-files-');
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
-/** a recipe whose cycling is quick (no ageing, no rate capability) */
-function quickRecipe(name: string, edit: (r: Record<string, any>) => void = () => {}): string {
-  const r = patentObject();
-  r.cycling = { ...(r.cycling ?? {}), ageing_cycles: 0, rate_capability: false };
-  edit(r);
-  const f = join(dir, name);
-  writeFileSync(f, stringify(r));
-  return f;
-}
-
-const exit2 = (r: { code: number; stderr: string }, re: RegExp): void => {
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, re);
-  assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
-};
+const quickRecipe = (name: string, edit?: (r: Record<string, any>) => void): string => quickRecipeFile(dir, name, edit);
 
 test('readUserFile: a FIFO is refused at once (no writer needed), /dev/zero and a directory too, a large file before reading', () => {
   const fifo = join(dir, 'pipe.csv');
@@ -69,32 +51,36 @@ test('cycle: every data-file option refuses a FIFO and /dev/zero with exit 2 in 
   const fifo = join(dir, 'pipe2.csv');
   execFileSync('mkfifo', [fifo]);
   const recipe = quickRecipe('cyc.yaml');
-  exit2(await cli(['cycle', '--cell', fifo, '--model', 'spm']), /recipe: not a regular file \(a FIFO/);
-  exit2(await cli(['cycle', '--cell', '/dev/zero', '--model', 'spm']), /not a regular file \(a character device\)/);
-  exit2(
+  inputError(await cli(['cycle', '--cell', fifo, '--model', 'spm']), /recipe: not a regular file \(a FIFO/);
+  inputError(
+    await cli(['cycle', '--cell', '/dev/zero', '--model', 'spm']),
+    /not a regular file \(a character device\)/,
+  );
+  inputError(
     await cli(['cycle', '--cell', recipe, '--model', 'spm', '--compare', '/dev/zero']),
     /--compare: not a regular file \(a character device\)/,
   );
-  exit2(await cli(['battery', recipe, '--profile', 'csv', '--profile-csv', fifo]), /--profile-csv: not a regular file/);
-  exit2(await cli(['validate', fifo]), /recipe: not a regular file/);
-  if (bpx) {
-    exit2(
-      await cli(['cycle', '--cell', bpx, '--model', 'spm', '--current-profile', fifo]),
-      /--current-profile: not a regular file/,
-    );
-    exit2(
-      await cli(['cycle', '--cell', bpx, '--model', 'spm', '--current-profile', '/dev/zero']),
-      /--current-profile: not a regular file \(a character device\)/,
-    );
-  }
+  inputError(
+    await cli(['battery', recipe, '--profile', 'csv', '--profile-csv', fifo]),
+    /--profile-csv: not a regular file/,
+  );
+  inputError(await cli(['validate', fifo]), /recipe: not a regular file/);
+  inputError(
+    await cli(['cycle', '--cell', BPX_FIXTURE, '--model', 'spm', '--current-profile', fifo]),
+    /--current-profile: not a regular file/,
+  );
+  inputError(
+    await cli(['cycle', '--cell', BPX_FIXTURE, '--model', 'spm', '--current-profile', '/dev/zero']),
+    /--current-profile: not a regular file \(a character device\)/,
+  );
   // a drive cycle named in an experiment
-  exit2(
+  inputError(
     await cli(['cycle', '--cell', recipe, '--model', 'spm', '--experiment', `Run drive cycle from ${fifo} as current`]),
     /--experiment: drive cycle '.*pipe2\.csv': not a regular file/,
   );
   // and in a recipe: validate and run refuse it alike (one validation)
   const withDc = quickRecipe('dc.yaml', (r) => (r.experiment = [`Run drive cycle from ${fifo} as current`]));
-  exit2(await cli(['validate', withDc]), /experiment: drive cycle '.*pipe2\.csv': not a regular file/);
+  inputError(await cli(['validate', withDc]), /experiment: drive cycle '.*pipe2\.csv': not a regular file/);
 });
 
 test('output paths: an input, a database, an existing file (without --force), a device and /proc are refused before any work', async () => {
@@ -102,7 +88,7 @@ test('output paths: an input, a database, an existing file (without --force), a 
   const before = sha(recipe);
   // onto the input recipe: refused even with --force
   for (const force of [[], ['--force']]) {
-    exit2(
+    inputError(
       await cli(['cycle', '--cell', recipe, '--model', 'spm', '--csv', recipe, ...force]),
       /--csv: is an input of this command and would be overwritten/,
     );
@@ -113,7 +99,7 @@ test('output paths: an input, a database, an existing file (without --force), a 
   const s = await openStore(db);
   await s.close();
   const dbBefore = sha(db);
-  exit2(
+  inputError(
     await cli(['cycle', '--cell', recipe, '--model', 'spm', '--summary-csv', db, '--force']),
     /--summary-csv: is a database file and would be overwritten/,
   );
@@ -121,29 +107,29 @@ test('output paths: an input, a database, an existing file (without --force), a 
   // an existing file: only with --force
   const old = join(dir, 'old.csv');
   writeFileSync(old, 'keep me\n');
-  exit2(
+  inputError(
     await cli(['cycle', '--cell', recipe, '--model', 'spm', '--csv', old]),
     /--csv: file exists \(not overwritten\)/,
   );
   assert.equal(readFileSync(old, 'utf8'), 'keep me\n');
   const t0 = Date.now();
-  exit2(
+  inputError(
     await cli(['cycle', '--cell', recipe, '--model', 'spm', '--csv', '/dev/full']),
     /--csv: a character device is there/,
   );
-  exit2(
+  inputError(
     await cli(['cycle', '--cell', recipe, '--model', 'spm', '--csv', '/proc/rollcell.csv']),
     /--csv: cannot write there: it is on the proc virtual file system/,
   );
-  exit2(
+  inputError(
     await cli(['run', recipe, '--out', '/proc/rollcell-out', '--db', ':memory:', '--no-production', '--no-battery']),
     /--out: cannot write there: it is on the proc virtual file system/,
   );
-  exit2(
+  inputError(
     await cli(['run', recipe, '--out', '/dev/null', '--db', ':memory:', '--no-production', '--no-battery']),
     /--out: a character device is there, not a directory/,
   );
-  exit2(
+  inputError(
     await cli(['run', recipe, '--out', recipe, '--db', ':memory:', '--no-production', '--no-battery']),
     /--out: a regular file is there, not a directory/,
   );

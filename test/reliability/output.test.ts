@@ -6,23 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { cli, patentObject } from '../helpers.ts';
+import { cli, quickRecipeFile, testDir } from '../helpers.ts';
 import { testPostgres } from '../support/postgres.ts';
 import { escapeControls, escapeJsonControls, redactSecrets } from '../../src/io/text.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-output-'));
-function quickRecipe(name: string, edit: (r: Record<string, any>) => void = () => {}): string {
-  const r = patentObject();
-  r.cycling = { ...(r.cycling ?? {}), ageing_cycles: 0, rate_capability: false };
-  edit(r);
-  const f = join(dir, name);
-  writeFileSync(f, stringify(r));
-  return f;
-}
+const dir = testDir('rollcell-output-');
+const quickRecipe = (name: string, edit?: (r: Record<string, any>) => void): string => quickRecipeFile(dir, name, edit);
 
 const ESC = '\u001b]0;PWNED-TITLE\u0007 \u001b[2J\u001b[31mRED\u001b[0m \u001b]52;c;cHduZWQ=\u0007 \u202e \u0085';
 // raw control characters a terminal would act on (C0 except tab/newline, DEL, C1, bidi overrides)
@@ -52,7 +43,7 @@ test('terminal escapes in a recipe name and in an unknown key are printed escape
     r.name = `T ${ESC}`;
     r.description = ESC;
   });
-  const run = await cli([
+  const runArgs = [
     'run',
     named,
     '--db',
@@ -61,21 +52,12 @@ test('terminal escapes in a recipe name and in an unknown key are printed escape
     join(dir, 'out'),
     '--no-production',
     '--no-battery',
-  ]);
+  ];
+  const run = await cli(runArgs);
   assert.equal(run.code, 0, run.stderr);
   assert.doesNotMatch(run.stdout + run.stderr, RAW, 'no raw control character on stdout/stderr');
   assert.match(run.stdout, /\\u001b\]0;PWNED-TITLE/);
-  const j = await cli([
-    'run',
-    named,
-    '--json',
-    '--db',
-    join(dir, 'esc.db'),
-    '--out',
-    join(dir, 'out'),
-    '--no-production',
-    '--no-battery',
-  ]);
+  const j = await cli([...runArgs, '--json']);
   assert.equal(j.code, 0, j.stderr);
   assert.doesNotMatch(j.stdout, RAW);
   const shown = await cli([

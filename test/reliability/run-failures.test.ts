@@ -5,24 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { cli, patentObject } from '../helpers.ts';
+import { cli, quickRecipeFile, testDir } from '../helpers.ts';
 import { firstNonFinite, runAndStore } from '../../src/cli/main.ts';
 import { loadRecipe } from '../../src/cli/input.ts';
 import { openStore, type RunRecordInput, type Store } from '../../src/store/index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-runfail-'));
-function quickRecipe(name: string, edit: (r: Record<string, any>) => void = () => {}): string {
-  const r = patentObject();
-  r.cycling = { ...(r.cycling ?? {}), ageing_cycles: 0, rate_capability: false };
-  edit(r);
-  const f = join(dir, name);
-  writeFileSync(f, stringify(r));
-  return f;
-}
+const dir = testDir('rollcell-runfail-');
+const quickRecipe = (name: string, edit?: (r: Record<string, any>) => void): string => quickRecipeFile(dir, name, edit);
 
 test('a run that fails at run time (an input problem found late) is stored as failed with its reason, and leaves no report', async () => {
   const f = quickRecipe('late.yaml', (r) => {

@@ -9,19 +9,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { startPostgres } from '../support/postgres.ts';
 import { spawnWriter } from '../store/helpers.ts';
 import { makeInput } from '../store/fixtures.ts';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 import { openStore, StoreError } from '../../src/store/index.ts';
 import { storeKysely } from '../../src/store/store.ts';
 import { isTransient, whatToFix, withRetries } from '../../src/store/faults.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-faults-'));
+const dir = testDir('rollcell-faults-');
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
 test('fault classification: restarts and dropped connections are transient; configuration errors say what to fix', async () => {
@@ -45,12 +44,15 @@ test('fault classification: restarts and dropped connections are transient; conf
   );
   assert.equal(v, 'done');
   assert.deepEqual(delays, [1, 2], 'exponential back-off');
+  let permanentCalls = 0;
   await assert.rejects(
     withRetries(async () => {
+      permanentCalls++;
       throw err('3D000');
     }),
     /x/,
   );
+  assert.equal(permanentCalls, 1, 'a configuration error is not retried');
 });
 
 test('[postgres] a server restart while a run is being saved: the save is retried and lands exactly once', async (t) => {

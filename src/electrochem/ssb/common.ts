@@ -163,6 +163,8 @@ export class CellCore {
   readonly ocpC: CathodeOcp;
   ageing: AgeingState;
   d: Derived;
+  /** derive(p) of the fresh cell (refreshDerived) */
+  private readonly dFresh: Derived;
   /** Li mol per unit cathode stoichiometry (whole cell, fresh) */
   readonly nC: number;
   /** Al mol in the anode (whole cell) */
@@ -185,6 +187,7 @@ export class CellCore {
     this.ocpC = cathodeOcp(p.cathode.activeMaterial);
     this.ageing = freshAgeing();
     this.d = derive(p);
+    this.dFresh = this.d;
     this.T = p.temperature_K;
     this.nC = this.d.cathodeLi_mol_perY;
     this.nAl = p.anode.al_mol_m2 * p.area_m2;
@@ -194,8 +197,15 @@ export class CellCore {
     this.ua = new LiAlOcpCurve(this.T, { hysteresis_V: p.anode.hysteresis_V });
   }
 
+  /**
+   * d = derive(p, ageing state) after an ageing update. Only two fields depend on the state —
+   * fAnode = min(1, f_ref·g)·retention and Rc = R_int + extraRc — so they are updated on the fresh
+   * derive(p) with the same arithmetic instead of deriving everything again (once per cell per day in a
+   * pack's multi-year ageing estimate); a test checks the two agree.
+   */
   refreshDerived(): void {
-    this.d = derive(this.p, { extraRc: this.ageing.extraRc, anodeContactRetention: this.ageing.anodeContact });
+    const f = this.dFresh;
+    this.d = { ...f, fAnode: f.fAnode * this.ageing.anodeContact, Rc: f.Rc + this.ageing.extraRc };
   }
 
   /** D_s at particle concentration c (mol m⁻³) and dD/dc */

@@ -128,6 +128,9 @@ function withParameter(p: SsbCellParams, id: string, v: number): SsbCellParams {
   }
 }
 
+/** the cell with one rate parameter (an id of rateParameters) set to v (its unit there); the fit's recipe overrides use it */
+export const withRateParameter = withParameter;
+
 export interface RateBand {
   readonly band: BandedFigure;
   readonly claim16: DependentVerdict;

@@ -340,13 +340,19 @@ export class SsbSpme implements FullCellModel {
   }
   afterCycle(y: Float64Array, cycle: CycleSummary): void {
     this.core.recordSwing(this.anodeX(y), cycle);
-    applyAgeing(this.core, cycle, {
-      removeLi: (mol) => {
-        const dx = mol / this.core.nAl;
-        for (let m = 0; m < this.na; m++) y[this.offA + m] = y[this.offA + m]! - dx;
-      },
-    });
+    this.ageingY = y;
+    applyAgeing(this.core, cycle, this.ageingHooks);
+    this.ageingY = null;
   }
+  /** the state afterCycle is ageing, for the hooks (one hooks object per model: no closure per update) */
+  private ageingY: Float64Array | null = null;
+  private readonly ageingHooks = {
+    removeLi: (mol: number): void => {
+      const y = this.ageingY!;
+      const dx = mol / this.core.nAl;
+      for (let m = 0; m < this.na; m++) y[this.offA + m] = y[this.offA + m]! - dx;
+    },
+  };
   /**
    * Rest state at a state of charge of the design window. soc = 0 is the cell as produced (pristine,
    * no CEI yet); a charged rest state (soc > 0) is a formed cell: it was charged once, its CEI formed —

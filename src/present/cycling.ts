@@ -1,0 +1,261 @@
+/**
+ * THE presenter of the cycling: turns the typed results of the run's cycling (src/pipeline.ts
+ * `runCycling`: the experiment, the first-cycle assessment, rate capability and ageing, in SI) into the
+ * public `cycling` block of `rollcell run --json` (CONTRACT.md names, units in the names, 6 significant
+ * digits) and the cycling's notes as sentences. Nothing else converts cycling results to external units.
+ */
+import type { CyclingBlock } from '../contract.ts';
+import { allCycleMetrics, type ExperimentResult, type RateCapabilityResult } from '../cycler/index.ts';
+import type { firstCycleSummary } from '../cycler/index.ts';
+import type { ProducedCellFirstCycle } from '../electrochem/ssb/firstcycle.ts';
+import { perGram } from '../electrochem/ssb/firstcycle.ts';
+import { molM2ToMAhCm2 } from '../electrochem/ssb/plating.ts';
+import type { rateCapabilityBand } from '../electrochem/ssb/rate.ts';
+import type { AgeingBand, ageingValidity } from '../electrochem/ssb/ageing-band.ts';
+import type { AgeingRunResult } from '../electrochem/ssb/cycle.ts';
+import type { AgeingMechanisms } from '../electrochem/ssb/ageing-data.ts';
+import { toAh, toCelsius, toUm } from '../units/index.ts';
+
+/** 6 significant digits (the cycling block's rounding) */
+const r6 = (x: number): number => Number(x.toPrecision(6));
+/** A/m² → mA/cm² */
+const toMAPerCm2 = (i_A_m2: number): number => i_A_m2 / 10;
+
+/** What the run's cycling computed, typed and in SI (capacities in C, resistances in Ω, lengths in m). */
+export interface CyclingResult {
+  /** the solid-state model the experiment ran on (p2d, spme, spm) */
+  readonly model: string;
+  /** true when the recipe gave its own experiment (else the [0178] first cycle) */
+  readonly recipeExperiment: boolean;
+  readonly initialSoc: number;
+  readonly cutoffs_V: { readonly charge: number; readonly discharge: number };
+  readonly experiment: ExperimentResult;
+  readonly firstCycle: ReturnType<typeof firstCycleSummary>;
+  /** the first cycle by mechanism, plating and host N/P (from the as-made state only) */
+  readonly assessment: {
+    readonly result: ProducedCellFirstCycle;
+    readonly cathodeActiveMass_kg: number;
+    readonly coating: string;
+    readonly temperature_K: number;
+  } | null;
+  /** rate capability (claim 16): null when the recipe did not ask for it */
+  readonly rate:
+    | { readonly ok: true; readonly search: RateCapabilityResult; readonly band: ReturnType<typeof rateCapabilityBand> }
+    | { readonly ok: false; readonly error: string }
+    | null;
+  /** the ageing cycles (claim 19): null when none were asked for */
+  readonly ageing:
+    | { readonly run: false; readonly reason: 'no_first_discharge' }
+    | {
+        readonly run: true;
+        readonly modelName: string;
+        readonly cRate: number;
+        readonly mechanisms: AgeingMechanisms;
+        readonly cyclesRequested: number;
+        readonly endOfLifeRetention_pct: number;
+        readonly result: AgeingRunResult;
+        /** the retention band over the ageing parameters' ranges (null in a study's summary runs) */
+        readonly band: AgeingBand | null;
+        readonly flags: ReturnType<typeof ageingValidity>;
+      }
+    | null;
+}
+
+/** The protocol's name as the block and the report's series name it. */
+export function cyclingProtocolName(recipeExperiment: boolean): string {
+  return recipeExperiment ? 'recipe experiment' : '[0178] first cycle';
+}
+
+/** The `cycling` block and the cycling's notes (sentences for the warnings). */
+export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: string[] } {
+  const exp = c.experiment;
+  const fc = c.firstCycle;
+  const block: CyclingBlock = {
+    model: c.model,
+    protocol: cyclingProtocolName(c.recipeExperiment),
+    status: exp.status,
+    ...(exp.reason ? { reason: exp.reason } : {}),
+    charge_capacity_mAh_g: fc.charge_capacity_mAh_g ?? NaN,
+    discharge_capacity_mAh_g: fc.discharge_capacity_mAh_g ?? NaN,
+    coulombic_efficiency: fc.coulombic_efficiency ?? NaN,
+    volume_expansion_rate_pct: fc.volume_expansion_rate_pct ?? NaN,
+    ...(fc.volume_expansion.evaluable
+      ? { thickness_before_um: r6(fc.volume_expansion.before_um), thickness_after_um: r6(fc.volume_expansion.after_um) }
+      : { volume_expansion_note: fc.volume_expansion.reason }),
+    charge_capacity_Ah: fc.charge_capacity_Ah,
+    discharge_capacity_Ah: fc.discharge_capacity_Ah,
+    charge_cutoff_V: c.cutoffs_V.charge,
+    discharge_cutoff_V: c.cutoffs_V.discharge,
+    // every cycle of the experiment (the figures above are its first cycle)
+    experiment: {
+      initial_soc: c.initialSoc,
+      cycles: exp.cycles.length,
+      per_cycle: allCycleMetrics(exp).map((m) => ({
+        cycle: m.index,
+        charge_Ah: r6(m.charge_Ah),
+        discharge_Ah: r6(m.discharge_Ah),
+        coulombic_efficiency:
+          m.coulombicEfficiency === null || !Number.isFinite(m.coulombicEfficiency) ? null : r6(m.coulombicEfficiency),
+      })),
+    },
+  };
+  // NaN never leaves rollcell: a figure the run could not produce is null with a reason
+  for (const k of [
+    'charge_capacity_mAh_g',
+    'discharge_capacity_mAh_g',
+    'coulombic_efficiency',
+    'volume_expansion_rate_pct',
+  ] as const) {
+    const v = block[k];
+    if (Number.isFinite(v)) block[k] = r6(v);
+    else (block as Record<string, unknown>)[k] = null;
+  }
+  const notes: string[] = [];
+  // the first cycle's coulombic efficiency is null when the experiment charges nothing (e.g. a
+  // discharge-only drive cycle) or discharges nothing: say so, a null is never left unexplained
+  if (fc.coulombic_efficiency === null || fc.coulombic_efficiency === undefined)
+    notes.push(
+      `coulombic efficiency not evaluable: the first cycle ${
+        !((fc.charge_capacity_Ah ?? 0) > 0) ? 'charges nothing' : 'discharges nothing'
+      } (charge ${r6(fc.charge_capacity_Ah ?? 0)} Ah, discharge ${r6(fc.discharge_capacity_Ah ?? 0)} Ah)`,
+    );
+  // the first cycle by mechanism, plating, host-based N/P and the literature range (issue 15)
+  if (c.assessment) {
+    const fa = c.assessment.result;
+    const g = (q: number): number => r6(perGram(q, c.assessment!.cathodeActiveMass_kg));
+    block['first_cycle_loss'] = {
+      charge_mAh_g: g(fa.loss.charge_C),
+      discharge_mAh_g: g(fa.loss.discharge_C),
+      cei_mAh_g: g(fa.loss.cei_C),
+      kinetic_recoverable_mAh_g: g(fa.loss.kinetic_C),
+      cathode_stoichiometry_start: r6(fa.loss.yStart),
+      cathode_stoichiometry_end: r6(fa.loss.yEnd),
+      coating: c.assessment.coating,
+      literature_ce: { low: fa.ceRange.low, high: fa.ceRange.high, source: fa.ceRange.source },
+    };
+    block['np_ratio_host'] = r6(fa.np.np);
+    block['anode_host'] = {
+      x_host: fa.np.xHost,
+      li_al_as_made: r6(fa.np.x0),
+      host_left_mAh_cm2: r6(molM2ToMAhCm2(fa.np.hostLeft_mol_m2)),
+      charge_mAh_cm2: r6(molM2ToMAhCm2(fa.np.charge_mol_m2)),
+      np_empty_al_host: r6(fa.np.npEmptyAl),
+    };
+    const pl = fa.plating;
+    block['plating'] = {
+      plated: pl.plated,
+      max_plated_li_um: r6(toUm(pl.maxPlated_m)),
+      end_plated_li_um: r6(toUm(pl.endPlated_m)),
+      onset_s: pl.onset_s === null ? null : r6(pl.onset_s),
+      min_anode_potential_V: Number.isFinite(pl.minAnodePotential_V) ? r6(pl.minAnodePotential_V) : null,
+      max_plating_current_mA_cm2: r6(toMAPerCm2(pl.maxPlatingCurrent_A_m2)),
+      ccd_mA_cm2: r6(toMAPerCm2(pl.ccd.value)),
+      ccd_range_mA_cm2: [r6(toMAPerCm2(pl.ccd.range[0])), r6(toMAPerCm2(pl.ccd.range[1]))],
+      ccd_source: pl.ccd.source,
+      risk: pl.risk,
+      text: pl.text,
+    };
+    if (pl.plated) notes.push(`Li plating in the first cycle: ${pl.text}`);
+    if (fa.np.np < 1)
+      notes.push(
+        `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} ` +
+          `(Li:Al ${fa.np.x0.toFixed(3)} as made, host full at ${fa.np.xHost} at ` +
+          `${toCelsius(c.assessment.temperature_K).toFixed(0)} °C): ` +
+          (fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'),
+      );
+  }
+  if (c.rate && c.rate.ok) {
+    const rc = c.rate.search;
+    const rb = c.rate.band;
+    block['max_c_rate'] = r6(rc.highestRate);
+    block['rate_capability'] = {
+      reference_rate_C: rc.referenceRate,
+      reference_capacity_Ah: r6(rc.referenceCapacity_Ah),
+      fraction: rc.fraction,
+      at_search_limit: rc.atSearchLimit,
+      meets_0_33C: rc.meetsClaimRate,
+      evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
+      // the band the uncertain inputs give (SPMe fast stepper), and claim 16's verdict over it
+      band: {
+        model: 'ssb-spme',
+        nominal_c_rate: r6(rb.band.nominal),
+        low_c_rate: r6(rb.band.low),
+        high_c_rate: r6(rb.band.high),
+        claim_16: rb.claim16.text,
+        claim_16_verdict: rb.claim16.verdict,
+        depends_on: rb.claim16.dependsOn,
+        parameters: rb.band.parameters.map((q) => ({
+          id: q.id,
+          description: q.description,
+          unit: q.unit,
+          nominal: q.nominal,
+          range: q.range,
+          source: q.source,
+        })),
+        points: rb.band.points.map((q) => ({ parameter: q.parameter, at: q.at, c_rate: r6(q.value) })),
+      },
+    };
+  } else if (c.rate) {
+    // a cell that delivers nothing at the reference rate has no rate capability: null with the reason
+    block['max_c_rate'] = null;
+    block['rate_capability'] = { error: c.rate.error };
+    notes.push(`rate capability not evaluable (${c.rate.error.replace(/^rate capability: /, '')})`);
+  }
+  const a = c.ageing;
+  if (a && !a.run) notes.push(`ageing cycles not run: the cell delivered no discharge capacity in the first cycle`);
+  else if (a && a.run) {
+    const ag = a.result;
+    const n = ag.discharge_C.length;
+    const R0 = ag.resistance_ohm[0] ?? NaN;
+    const R1 = ag.resistance_ohm[n - 1] ?? NaN;
+    const fin = (x: number): number | null => (Number.isFinite(x) ? r6(x) : null);
+    block['cycles'] = n;
+    const ageBlock: Record<string, unknown> = {
+      model: a.modelName,
+      c_rate: a.cRate,
+      mechanisms: a.mechanisms,
+      cycles: n,
+      cycles_requested: a.cyclesRequested,
+      capacity_retention_pct: r6((ag.retention[n - 1] ?? NaN) * 100),
+      first_discharge_Ah: r6(toAh(ag.discharge_C[0] ?? 0)),
+      last_discharge_Ah: r6(toAh(ag.discharge_C[n - 1] ?? 0)),
+      // DC resistance from the voltage step at the start of each discharge (instantaneous: ohmic, interphase, charge transfer)
+      dc_resistance_first_mOhm: fin(R0 * 1000),
+      dc_resistance_last_mOhm: fin(R1 * 1000),
+      resistance_growth_pct: fin((R1 / R0 - 1) * 100),
+      end_of_life_retention_pct: a.endOfLifeRetention_pct,
+      cycles_to_end_of_life: ag.endOfLifeCycle,
+    };
+    block['ageing'] = ageBlock;
+    const ab = a.band;
+    if (ab) {
+      const eols = ab.endOfLifeCycles;
+      const reached = eols.filter((e): e is number => e !== null);
+      ageBlock['capacity_retention_band_pct'] = {
+        at_cycle: n,
+        low: r6(ab.retention.low * 100),
+        median: r6(ab.retention.median * 100),
+        high: r6(ab.retention.high * 100),
+        samples: ab.samples.length,
+        seed: ab.seed,
+        method:
+          `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges ` +
+          `(data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
+        most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: r6(q.correlation) })),
+      };
+      ageBlock['cycles_to_end_of_life_band'] = {
+        reached_in_samples: reached.length,
+        samples: eols.length,
+        low: reached.length ? Math.min(...reached) : null,
+        high: reached.length === eols.length && reached.length ? Math.max(...reached) : null,
+      };
+    }
+    ageBlock['validity'] = {
+      inside: a.flags.length === 0,
+      flags: a.flags.map((f) => ({ quantity: f.quantity, value: r6(f.value), allowed: f.allowed, text: f.text })),
+    };
+    for (const f of a.flags) notes.push(`ageing: ${f.text}`);
+  }
+  if (notes.length) block['notes'] = notes;
+  return { block, notes };
+}
