@@ -22,7 +22,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
-import { runJob, parseJobRecipe } from '../pipeline.ts';
+import { runJob, parseJobRecipe, JOB_LIMITS } from '../pipeline.ts';
 import { allMaterials } from '../materials/library.ts';
 import { newRunId, sha256Hex, type Store, type StoredRun } from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
@@ -290,7 +290,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   const recipeResult = (text: string, stages?: Pick<z.infer<typeof S.runRequestSchema>, 'production' | 'battery'>) => {
     // the CLI's validation (experiment steps, limits), so the API runs nothing `validate` refuses; a run's
     // stages and shift length are checked as the run will use them (its duration_s, not the recipe's)
-    const r = parseJobRecipe(text, stages ? { stages } : {});
+    const r = parseJobRecipe(text, stages ? { stages: { ...stages, cellLimit: JOB_LIMITS.liveProductionCells } } : {});
     if (!r.ok)
       throw new HttpProblem(
         422,
@@ -1241,7 +1241,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       method: 'post',
       path: '/api/sweeps',
       summary:
-        'start (or resume) a sweep: with SQLite on the local pool of worker threads, with PostgreSQL through the queue to the rollcell workers; follow it at /api/sweeps/{id}/events',
+        'start (or resume) a sweep: with SQLite on the local pool of worker threads, with PostgreSQL through the ' +
+        'queue to the rollcell workers; follow it at /api/sweeps/{id}/events',
       tags: ['sweeps'],
       body: S.sweepRequestSchema,
       mutates: true,
@@ -1365,7 +1366,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       method: 'post',
       path: '/api/campaigns',
       summary:
-        'start (or resume) a production campaign of N cell positions in whole-roll shards: with SQLite on a worker thread here, with PostgreSQL through the queue to the rollcell workers; follow it at /api/campaigns/{id}/events',
+        'start (or resume) a production campaign of N cell positions in whole-roll shards: with SQLite on a worker ' +
+        'thread here, with PostgreSQL through the queue to the rollcell workers; follow it at /api/campaigns/{id}/events',
       tags: ['campaigns'],
       body: S.campaignRequestSchema,
       mutates: true,

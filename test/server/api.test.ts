@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createApp, CSP, MAX_BODY_BYTES } from '../../src/server/app.ts';
 import { parseRecipeText, formatProblem } from '../../src/recipe/parse.ts';
-import { startTestServer, smallRecipe, type TestServer } from './helpers.ts';
+import { startTestServer, smallRecipe, readEvents, type TestServer } from './helpers.ts';
+import { newRunId } from '../../src/store/index.ts';
 
 let t: TestServer;
 let runA = '';
@@ -187,6 +188,22 @@ test("a run's production.duration_s sets the cells the 100 000-cell cap counts: 
   assert.ok(cells > 0, 'cells streamed');
   const stored = await t.json(`/api/runs/${short.id}`);
   assert.equal(stored.body.output.production.cells_total, cells);
+});
+
+test('a production the run worker refuses reaches the SSE client as a failed event with the Problem (never done with no cells), and is stored as failed', async () => {
+  // submitted past the request's check (as a queued task would be): the worker checks the run again
+  const long = smallRecipe('refused in the worker').replace('speed_m_per_min: 1', 'speed_m_per_min: 30');
+  const runId = newRunId();
+  t.srv.jobs.submit({ runId, text: long, seed: 1, production: { duration_s: 86_400 }, battery: false });
+  const events = await readEvents(`${t.base}/api/runs/${runId}/events`);
+  const last = events.at(-1)!;
+  assert.equal(last.event, 'failed', events.map((e) => e.event).join(' '));
+  assert.equal(events.filter((e) => e.event === 'cells').length, 0);
+  assert.equal(last.data.problems[0].path, 'production.duration_s');
+  assert.match(last.data.problems[0].problem, /the production run would make too many cells/);
+  assert.match(last.data.problems[0].got, /about 432000 cells/);
+  const state = await t.json(`/api/runs/${runId}/state`);
+  assert.equal(state.body.state, 'failed');
 });
 
 test('series are downsampled per pixel (M4): extremes kept, a zoomed window returns raw points', async () => {
