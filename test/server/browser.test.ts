@@ -173,9 +173,8 @@ test(
     await page.waitForURL(/\/sweeps\/s[0-9a-f]{15}$/);
     const id = page.url().split('/').at(-1)!;
     // the default study: 8 Li × 6 Al thicknesses; claim 1 flips across it (line-only points)
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=heat-cell]').length === 48, undefined, {
-      timeout: 90_000,
-    });
+    await page.locator('[data-testid=heat-cell]').nth(47).waitFor({ state: 'attached', timeout: 90_000 });
+    assert.equal(await page.locator('[data-testid=heat-cell]').count(), 48);
     await page
       .locator('[data-testid=sweep-status]')
       .filter({ hasText: '48 of 48 points' })
