@@ -368,11 +368,13 @@ export function validateSsb(): ValidationRow[] {
         'P1 Li0.5Al‖NCM811 (SPMe + ageing)',
         'retention after 2000 cycles',
         a.retention[1999]! * 100,
-        83,
-        '%',
-        0.05,
         null,
-        `${cite(P1, 'retention2000')} — PREDICTED: held out of the ageing fit (scripts/fit-ageing.ts fits Yan 2026 and Liu 2022; scripts/validate-ageing.ts gives this point over the assumed 5–50 MPa)`,
+        '%',
+        null,
+        null,
+        `${cite(P1, 'retention2000')} — PREDICTED: held out of the ageing fit (scripts/fit-ageing.ts fits Yan 2026 and Liu 2022). ` +
+          "P1's stack pressure is not published: judged in scripts/validate-ageing.ts as the band over the assumed " +
+          '5–50 MPa (published 83 % inside or outside it), not at the assumed 10 MPa shown here',
         inputs,
       ),
     );

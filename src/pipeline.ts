@@ -5,7 +5,8 @@
  */
 import type { Recipe } from './recipe/schema.ts';
 import type { CyclingBlock, RunOutput } from './contract.ts';
-import { designBlock, designCell, type CellDesign } from './design/index.ts';
+import { designCell, type CellDesign } from './design/index.ts';
+import { designBlock } from './present/design.ts';
 import type { WindowCheck } from './recipe/windows.ts';
 import { evaluateWindows, windowWarning } from './claims/windows.ts';
 import { presentLine, warningText } from './present/line.ts';
@@ -46,7 +47,14 @@ import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
-import { applyFindingsToClaims, classifyLineWarning, lineFindings, type ValidityFinding } from './validity.ts';
+import {
+  applyFindingsToClaims,
+  batteryFindings,
+  classifyLineWarning,
+  finding,
+  lineFindings,
+  type ValidityFinding,
+} from './validity.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
@@ -492,6 +500,14 @@ export interface CyclingRun {
   cycles: ReportCycle[];
   /** what could not be evaluated and why */
   notes: string[];
+  /** figures outside a model's stated validity (src/validity.ts; they feed `output.validity`) */
+  findings: ValidityFinding[];
+}
+
+/** the C-rate to which a cell model is stated valid (SPMe/SPM: `validity.maxCRate`; the P2D has no limit) */
+export function statedMaxCRate(model: unknown): number {
+  const v = (model as { validity?: { maxCRate?: unknown } }).validity?.maxCRate;
+  return typeof v === 'number' ? v : Infinity;
 }
 
 /**
@@ -525,6 +541,25 @@ export function runCycling(
   });
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
+  // what ran outside the model's stated validity (issue 16 item 4): reported, never silent
+  const findings: ValidityFinding[] = [];
+  const modelMaxC = statedMaxCRate(model);
+  const modelName = { p2d: 'P2D', spme: 'SPMe', spm: 'SPM' }[kind];
+  const oneC_A = model.nominalCapacity_C / 3600;
+  let expMaxC = 0;
+  for (const i of exp.series.current_A) expMaxC = Math.max(expMaxC, Math.abs(i) / oneC_A);
+  if (expMaxC > modelMaxC * (1 + 1e-6))
+    findings.push(
+      finding(
+        'outside_validity',
+        'cycling',
+        'experiment_c_rate_above_model_validity',
+        `the experiment drove the cell at up to ${expMaxC.toPrecision(3)}C on the ${modelName}, stated valid ` +
+          `to ${modelMaxC}C (capacity within 2 %, voltage within 20 mV of the P2D): its capacity, CE and Eq. 1 ` +
+          'are outside validity (cycling.model: p2d runs it on the P2D)',
+        [13],
+      ),
+    );
   // the first cycle by mechanism, plating, host-based N/P (issue 15): from the as-made state only
   const core = (model as { core?: CellCore }).core;
   const fa = core && initialSoc === 0 ? assessFirstCycle(core, exp) : null;
@@ -567,6 +602,19 @@ export function runCycling(
         claimRate: 0.33,
       });
       rate = { ok: true, search: rc, band: rb };
+      if (rc.highestRate > modelMaxC)
+        findings.push(
+          finding(
+            'outside_validity',
+            'cycling',
+            'rate_capability_above_model_validity',
+            `rate capability: the highest C-rate ${rc.highestRate.toPrecision(3)}C (and its band) comes from the ` +
+              `${modelName}, stated valid to ${modelMaxC}C: above it the figure is outside validity ` +
+              `(claim 16's 0.33C is ${0.33 <= modelMaxC ? 'inside' : 'outside'}; cycling.model: p2d runs it on the P2D)`,
+            0.33 <= modelMaxC ? [] : [16],
+            0.33 <= modelMaxC ? [16] : [],
+          ),
+        );
     } catch (e) {
       // a cell that delivers nothing at the reference rate has no rate capability: the presenter says why
       rate = { ok: false, error: (e as Error).message };
@@ -625,6 +673,18 @@ export function runCycling(
       stackPressure_Pa: params.stackPressure_Pa,
       cycles: c.ageing_cycles,
     });
+    // the verdict of claim 19 (cycles ≥ 2) does not rest on the projection; its evidence cites the flags,
+    // the block's notes keep them, and the job's warnings carry them once, as findings (runJob)
+    for (const f of flags)
+      findings.push(
+        finding(
+          'outside_validity',
+          'ageing',
+          `ageing_${f.quantity}_outside_validity`,
+          `ageing projection (${c.ageing_cycles} cycles at ${c.ageing_c_rate}C): ${f.text.replace(/^outside validity: /, '')}`,
+          [],
+        ),
+      );
     ageing = {
       run: true,
       modelName: model.name,
@@ -649,7 +709,7 @@ export function runCycling(
     ageing,
   });
   ticker.end();
-  return { block, experiment: exp, timeSeries, cycles, notes };
+  return { block, experiment: exp, timeSeries, cycles, notes, findings };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
@@ -682,7 +742,9 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       cellSI = proc.cell;
       cyc = runCycling(recipe, cellSI, opts.progress, opts.cycling, opts.driveCycles);
       output.cycling = cyc.block;
-      warnings.push(...cyc.notes);
+      // the ageing projection's validity notes are restated as findings (they lead the warnings, below)
+      warnings.push(...cyc.notes.filter((n) => !n.startsWith('ageing: outside validity')));
+      findings.push(...cyc.findings);
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -766,6 +828,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
     output.battery = bat.block as unknown as Record<string, unknown>;
+    findings.push(...batteryFindings(bat.block));
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
@@ -787,7 +850,13 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
   if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
   if (findings.length) {
-    output.validity = { findings: findings.map((f) => ({ ...f, claims: f.claims === 'all' ? 'all' : [...f.claims] })) };
+    output.validity = {
+      findings: findings.map(({ cites, ...f }) => ({
+        ...f,
+        claims: f.claims === 'all' ? 'all' : [...f.claims],
+        ...(cites ? { cites: [...cites] } : {}),
+      })),
+    };
     // the findings lead the warnings: no clean headline beside them
     warnings.unshift(
       ...findings.map(

@@ -13,7 +13,13 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
   for (const f of res.output.validity?.findings ?? [])
     parts.push(
       `\n!! ${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'} (${f.source}): ${f.reason}` +
-        '\n!! the cells it concerns are out of spec and the claims it concerns are not evaluable',
+        (f.kind === 'impossible'
+          ? '\n!! the cells it concerns are out of spec and the claims it concerns are not evaluable'
+          : `\n!! the figures it concerns are shown but are outside the model's validity; ${
+              f.claims === 'all' || f.claims.length
+                ? `claim${f.claims === 'all' || f.claims.length > 1 ? 's' : ''} ${f.claims === 'all' ? 'all' : f.claims.join(', ')} not evaluable`
+                : "no claim's verdict rests on them"
+            }`),
     );
   parts.push(
     table(

@@ -147,10 +147,30 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
 ${kv(rows)}
 ${absent.length ? `<p class="note">Not in this run (sections that need them say so): ${esc(absent.join(', '))}.</p>` : ''}` +
     `
+${validityList(o.validity?.findings ?? [])}` +
+    `
 ${warnings.length ? `<h3>Warnings</h3><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}` +
     `
 </section>`
   );
+}
+
+/** the run's validity findings (src/validity.ts): what each concerns and which claims it touches */
+function validityList(fs: NonNullable<RunOutput['validity']>['findings']): string {
+  if (fs.length === 0) return '';
+  const claimsOf = (f: (typeof fs)[number]): string => {
+    if (f.kind === 'impossible' || f.claims === 'all' || f.claims.length)
+      return `claims ${f.claims === 'all' ? 'all' : f.claims.join(', ')} not evaluable`;
+    return f.cites?.length
+      ? `cited in the evidence of claims ${f.cites.join(', ')}; no verdict rests on it`
+      : 'no claim verdict rests on it';
+  };
+  const items = fs.map(
+    (f) =>
+      `<li><b>${f.kind === 'impossible' ? 'physically impossible' : 'outside model validity'}</b> (${esc(f.source)}): ` +
+      `${esc(f.reason)} <span class="note">${esc(claimsOf(f))}</span></li>`,
+  );
+  return `<h3>Validity</h3><ul>${items.join('')}</ul>`;
 }
 
 function stationTable(stations: readonly StationBlock[]): string {

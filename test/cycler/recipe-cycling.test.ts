@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 import { patentObject } from '../helpers.ts';
 import { parseRecipeText, formatProblem } from '../../src/recipe/parse.ts';
 import type { Recipe } from '../../src/recipe/schema.ts';
-import { designBlock, designCell } from '../../src/design/index.ts';
+import { designCell } from '../../src/design/index.ts';
+import { designBlock } from '../../src/present/design.ts';
 import { runLine, runCycling } from '../../src/pipeline.ts';
 import { renderReport } from '../../src/report/index.ts';
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
-import { designCell, designBlock } from '../../src/design/index.ts';
+import { designCell } from '../../src/design/index.ts';
+import { designBlock } from '../../src/present/design.ts';
 import { getMaterial, theoreticalCapacity } from '../../src/materials/library.ts';
 import { patentObject } from '../helpers.ts';
 import { stringify } from 'yaml';
