@@ -69,11 +69,22 @@ import { mm, toAh } from './units/index.ts';
  * runs in bounded memory and time. Choices, not physics:
  * - a pack of at most 10 000 cells (every cell is its own SPMe; a large EV pack has ≈ 7 000 cylindrical
  *   cells, a pouch-cell pack a few hundred);
- * - a production run of at most 100 000 cells (every cell is kept with its genealogy and readings,
- *   ≈ 7 kB each in memory);
+ * - a production run of at most 10 000 000 cells. `rollcell run` and the server stream every cell's
+ *   record into the store as it is made (JobOptions.cellSink), so memory does not grow with the records;
+ *   what still grows is the per-lane SPC series (4 numbers, ≈ 40 B per cell: 0.4 GB at the cap) and the
+ *   store on disk (≈ 2 kB per cell: ≈ 20 GB at the cap, plus as much again while it is staged);
+ * - a library call without a cellSink keeps every record (≈ 7 kB each in memory): at most 100 000 cells;
+ * - a server run streams its records to the store too, but its live Shift view and the replay of its
+ *   events keep a compact record of every cell (≈ 0.3 kB) in the server: at most 100 000 cells there;
  * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
  */
-export const JOB_LIMITS = { packCells: 10_000, productionCells: 100_000, rollChanges: 10_000 } as const;
+export const JOB_LIMITS = {
+  packCells: 10_000,
+  productionCells: 10_000_000,
+  keptProductionCells: 100_000,
+  liveProductionCells: 100_000,
+  rollChanges: 10_000,
+} as const;
 
 /**
  * Cell operating temperatures the solid-state cell models are used at, °C (assumption: their Arrhenius
@@ -167,6 +178,18 @@ export function recipeDriveCycleSources(recipe: Recipe): string[] {
   return [...out];
 }
 
+/** The web length, lanes and (about) the cells of a production run of the recipe, before it runs. */
+function productionSize(
+  recipe: Recipe,
+  P: ReturnType<typeof parseProduction>,
+  end: { web_length_m?: number; duration_s?: number },
+): { web_m: number; lanes: number; cells: number } {
+  const v = recipe.line.speed_m_per_min;
+  const web_m = end.web_length_m ?? (end.duration_s !== undefined ? (v * end.duration_s) / 60 : v * 60 * P.duration_h);
+  const lanes = Math.max(0, Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9));
+  return { web_m, lanes, cells: (web_m / mm(recipe.cell.length_mm)) * lanes };
+}
+
 /**
  * Everything a run checks before it starts, beyond the recipe's own validation: the experiment steps
  * (grammar and size, with the drive cycles when given) and the job limits. `validate` and `run` both
@@ -175,7 +198,12 @@ export function recipeDriveCycleSources(recipe: Recipe): string[] {
 export function jobProblems(
   recipe: Recipe,
   driveCycles?: Readonly<Record<string, DriveCycle>>,
-  stages: { production?: JobOptions['production']; battery?: boolean } = {},
+  stages: {
+    production?: JobOptions['production'];
+    battery?: boolean;
+    /** most cells a production run may make here (default JOB_LIMITS.productionCells: streamed to the store) */
+    cellLimit?: number;
+  } = {},
 ): Problem[] {
   const out: Problem[] = [];
   const exp = recipeExperiment(recipe);
@@ -260,14 +288,7 @@ export function jobProblems(
   if (P) {
     // the run's own length (a run's duration_s / web_length_m override the recipe's duration_h, as in runJob)
     const end = typeof stages.production === 'object' ? stages.production : {};
-    const v = recipe.line.speed_m_per_min;
-    const web_m =
-      end.web_length_m ?? (end.duration_s !== undefined ? (v * end.duration_s) / 60 : v * 60 * P.duration_h);
-    const lanes = Math.max(
-      0,
-      Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
-    );
-    const cells = (web_m / mm(recipe.cell.length_mm)) * lanes;
+    const { web_m, lanes, cells } = productionSize(recipe, P, end);
     // what the production run checks when it starts (process/line.ts), found up front so that validate
     // and run agree: a lane must fit, and a cross-direction profile has one value per lane
     if (2 * P.edge_trim_mm >= recipe.line.web_width_mm)
@@ -305,7 +326,8 @@ export function jobProblems(
               `${recipe.line.web_width_mm} mm web less ${P.edge_trim_mm} mm edge trim per side)`,
           });
       }
-    if (cells > JOB_LIMITS.productionCells) {
+    const cellLimit = stages.cellLimit ?? JOB_LIMITS.productionCells;
+    if (cells > cellLimit) {
       const [field, length] =
         end.web_length_m !== undefined
           ? ['web_length_m', '']
@@ -318,7 +340,9 @@ export function jobProblems(
         got:
           `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min` +
           `${length}, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
-        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
+        allowed:
+          `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? ' here' : ''}: ` +
+          `a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
       });
     }
     for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
@@ -384,6 +408,13 @@ export interface JobOptions {
   batteryFrames?: number;
   /** each produced cell as soon as the production run makes it (live shift views) */
   onCell?: (cell: ProducedCellRecord) => void;
+  /**
+   * stream the production run's cell records here as they are made instead of keeping them
+   * (JobResult.productionRun.cells is then empty; the edge writes them to the store in chunks), so a
+   * shift of any length up to JOB_LIMITS.productionCells runs in bounded memory. Without it the records
+   * are kept, up to JOB_LIMITS.keptProductionCells. JobResult.batteryCells says which of them the pack took.
+   */
+  cellSink?: (cell: ProducedCellRecord) => void;
   /** the production run's timeline (stops, splices), before its first cell */
   onProductionStart?: (info: ProductionStart) => void;
 }
@@ -415,8 +446,13 @@ export interface JobResult {
   timeSeries: ReportTimeSeries[];
   cycles: ReportCycle[];
   experiment: ExperimentResult | null;
-  /** the production run (when requested), with its per-cell records */
+  /** the production run (when requested), with its per-cell records (none kept when JobOptions.cellSink took them) */
   productionRun: ProductionRun | null;
+  /**
+   * the pack took the first `count` in-spec cells of the production run, in order, as battery `serial`
+   * (their genealogy.battery_serial); null when the pack was built from design cells or not run
+   */
+  batteryCells: { serial: string; count: number } | null;
   /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
   batteryFrames: CellFrames | null;
 }
@@ -733,19 +769,43 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     }
   }
   let prod: ProductionRun | null = null;
+  // the in-spec cells the pack takes (first n, in order), kept aside when the records are streamed
+  const packCells = opts.battery && recipe.battery ? recipe.battery.series * recipe.battery.parallel : 0;
+  const inSpecKept: ProducedCellRecord[] = [];
+  let inSpec = 0;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
+    const sink = opts.cellSink;
+    if (!sink) {
+      const { cells } = productionSize(recipe, parseProduction(recipe.production), lim);
+      if (cells > JOB_LIMITS.keptProductionCells)
+        throw new ProblemError([
+          {
+            path: `production.${lim.web_length_m !== undefined ? 'web_length_m' : lim.duration_s !== undefined ? 'duration_s' : 'duration_h'}`,
+            problem: 'a production run whose cells are kept in memory would make too many cells',
+            got: `about ${Math.round(cells)} cells`,
+            allowed: `<= ${JOB_LIMITS.keptProductionCells} cells, or a cellSink that streams them (rollcell run does)`,
+          },
+        ]);
+    }
+    const onCell = (c: ProducedCellRecord): void => {
+      if (c.in_spec && inSpec++ < packCells && sink) inSpecKept.push(c);
+      sink?.(c);
+      opts.onCell?.(c);
+    };
     prod = runProduction(recipe, {
       seed: opts.seed ?? 1,
       includeCharts: true,
       capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
       ...lim,
-      ...(opts.onCell ? { onCell: opts.onCell } : {}),
+      ...(sink || opts.onCell ? { onCell } : {}),
+      ...(sink ? { keepCells: false } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
       isImpossible: (ws) => ws.some((w) => classifyLineWarning(w) === 'impossible'),
     });
+    if (!sink) inSpec = prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0);
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
     output.production['stops'] = prod.timeline.stops.map((s) => ({
@@ -764,12 +824,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
           : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
   }
   let batteryFrames: CellFrames | null = null;
+  let batteryCells: JobResult['batteryCells'] = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
-    const n = recipe.battery.series * recipe.battery.parallel;
-    const inSpec = prod ? prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0) : 0;
-    const cells = prod && inSpec >= n ? prod.cells : undefined;
+    const n = packCells;
+    const cells = prod && inSpec >= n ? (opts.cellSink ? inSpecKept : prod.cells) : undefined;
     if (prod && !cells)
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ` +
@@ -789,10 +849,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
+      // (streamed records get it when they are stored: JobResult.batteryCells)
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
       let k = 0;
       for (const c of cells) if (c.in_spec && k++ < n) c.genealogy.battery_serial = serial;
       (output.battery as Record<string, unknown>)['battery_serial'] = serial;
+      batteryCells = { serial, count: n };
     }
   }
   // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
@@ -830,6 +892,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     cycles: cyc?.cycles ?? [],
     experiment: cyc?.experiment ?? null,
     productionRun: prod,
+    batteryCells,
     batteryFrames,
   };
 }
