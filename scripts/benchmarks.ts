@@ -46,7 +46,9 @@ export function printBenchmarks(): void {
   for (const b of body) console.log(line(b));
   const papers = new Set(rows.map((r) => r.publication));
   console.log(`benchmarks_compared: ${rows.length} figures from ${papers.size} publications`);
-  console.log(`benchmarks_passed: ${rows.filter((r) => r.verdict === 'PASS' || r.verdict === 'INSIDE BAND').length}`);
+  console.log(
+    `benchmarks_pass_or_inside_band: ${rows.filter((r) => r.verdict === 'PASS' || r.verdict === 'INSIDE BAND').length} of ${rows.length}`,
+  );
   console.log(`benchmarks_predicted: ${rows.filter((r) => r.label === 'PREDICTED').length} (never seen by a fit)`);
   for (const r of rows) console.log(`- [${r.id} / ${r.quantity}] ${r.source}`);
 }
