@@ -131,7 +131,15 @@ export const validityFindingSchema = z.strictObject({
   source: z.string(),
   code: z.string(),
   reason: z.string(),
-  claims: z.union([z.literal('all'), z.array(z.number().int())]),
+  claims: z
+    .union([z.literal('all'), z.array(z.number().int())])
+    .describe("claims whose verdict rests on the finding: they become 'not evaluable'"),
+  cites: z
+    .array(z.number().int())
+    .optional()
+    .describe(
+      "claims whose evidence cites the figure but whose verdict does not rest on it (the verdict stands; the evidence says 'outside model validity')",
+    ),
 });
 
 export const runOutputSchema = z
@@ -150,7 +158,7 @@ export const runOutputSchema = z
       .strictObject({ findings: z.array(validityFindingSchema) })
       .optional()
       .describe(
-        "present when something makes results untrustworthy (src/validity.ts); claims concerned are 'not evaluable'",
+        "present when something makes results untrustworthy: a physical impossibility or a result outside a model's validity (src/validity.ts)",
       ),
     report: z.string().optional().describe('path of the HTML report'),
     error: z.string().optional().describe('why the run failed (a stored failed run has only the required blocks)'),

@@ -42,12 +42,20 @@ import { ageingBand, ageingValidity } from './electrochem/ssb/ageing-band.ts';
 import type { CellCore } from './electrochem/ssb/common.ts';
 import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
+import { firstCycleBand } from './electrochem/ssb/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
-import { applyFindingsToClaims, classifyLineWarning, lineFindings, type ValidityFinding } from './validity.ts';
+import {
+  applyFindingsToClaims,
+  batteryFindings,
+  classifyLineWarning,
+  finding,
+  lineFindings,
+  type ValidityFinding,
+} from './validity.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
@@ -61,11 +69,22 @@ import { mm, toAh } from './units/index.ts';
  * runs in bounded memory and time. Choices, not physics:
  * - a pack of at most 10 000 cells (every cell is its own SPMe; a large EV pack has ≈ 7 000 cylindrical
  *   cells, a pouch-cell pack a few hundred);
- * - a production run of at most 100 000 cells (every cell is kept with its genealogy and readings,
- *   ≈ 7 kB each in memory);
+ * - a production run of at most 10 000 000 cells. `rollcell run` and the server stream every cell's
+ *   record into the store as it is made (JobOptions.cellSink), so memory does not grow with the records;
+ *   what still grows is the per-lane SPC series (4 numbers, ≈ 40 B per cell: 0.4 GB at the cap) and the
+ *   store on disk (≈ 2 kB per cell: ≈ 20 GB at the cap, plus as much again while it is staged);
+ * - a library call without a cellSink keeps every record (≈ 7 kB each in memory): at most 100 000 cells;
+ * - a server run streams its records to the store too, but its live Shift view and the replay of its
+ *   events keep a compact record of every cell (≈ 0.3 kB) in the server: at most 100 000 cells there;
  * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
  */
-export const JOB_LIMITS = { packCells: 10_000, productionCells: 100_000, rollChanges: 10_000 } as const;
+export const JOB_LIMITS = {
+  packCells: 10_000,
+  productionCells: 10_000_000,
+  keptProductionCells: 100_000,
+  liveProductionCells: 100_000,
+  rollChanges: 10_000,
+} as const;
 
 /**
  * Cell operating temperatures the solid-state cell models are used at, °C (assumption: their Arrhenius
@@ -159,6 +178,18 @@ export function recipeDriveCycleSources(recipe: Recipe): string[] {
   return [...out];
 }
 
+/** The web length, lanes and (about) the cells of a production run of the recipe, before it runs. */
+function productionSize(
+  recipe: Recipe,
+  P: ReturnType<typeof parseProduction>,
+  end: { web_length_m?: number; duration_s?: number },
+): { web_m: number; lanes: number; cells: number } {
+  const v = recipe.line.speed_m_per_min;
+  const web_m = end.web_length_m ?? (end.duration_s !== undefined ? (v * end.duration_s) / 60 : v * 60 * P.duration_h);
+  const lanes = Math.max(0, Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9));
+  return { web_m, lanes, cells: (web_m / mm(recipe.cell.length_mm)) * lanes };
+}
+
 /**
  * Everything a run checks before it starts, beyond the recipe's own validation: the experiment steps
  * (grammar and size, with the drive cycles when given) and the job limits. `validate` and `run` both
@@ -167,7 +198,12 @@ export function recipeDriveCycleSources(recipe: Recipe): string[] {
 export function jobProblems(
   recipe: Recipe,
   driveCycles?: Readonly<Record<string, DriveCycle>>,
-  stages: { production?: JobOptions['production']; battery?: boolean } = {},
+  stages: {
+    production?: JobOptions['production'];
+    battery?: boolean;
+    /** most cells a production run may make here (default JOB_LIMITS.productionCells: streamed to the store) */
+    cellLimit?: number;
+  } = {},
 ): Problem[] {
   const out: Problem[] = [];
   const exp = recipeExperiment(recipe);
@@ -252,14 +288,7 @@ export function jobProblems(
   if (P) {
     // the run's own length (a run's duration_s / web_length_m override the recipe's duration_h, as in runJob)
     const end = typeof stages.production === 'object' ? stages.production : {};
-    const v = recipe.line.speed_m_per_min;
-    const web_m =
-      end.web_length_m ?? (end.duration_s !== undefined ? (v * end.duration_s) / 60 : v * 60 * P.duration_h);
-    const lanes = Math.max(
-      0,
-      Math.floor((recipe.line.web_width_mm - 2 * P.edge_trim_mm) / recipe.cell.width_mm + 1e-9),
-    );
-    const cells = (web_m / mm(recipe.cell.length_mm)) * lanes;
+    const { web_m, lanes, cells } = productionSize(recipe, P, end);
     // what the production run checks when it starts (process/line.ts), found up front so that validate
     // and run agree: a lane must fit, and a cross-direction profile has one value per lane
     if (2 * P.edge_trim_mm >= recipe.line.web_width_mm)
@@ -297,7 +326,8 @@ export function jobProblems(
               `${recipe.line.web_width_mm} mm web less ${P.edge_trim_mm} mm edge trim per side)`,
           });
       }
-    if (cells > JOB_LIMITS.productionCells) {
+    const cellLimit = stages.cellLimit ?? JOB_LIMITS.productionCells;
+    if (cells > cellLimit) {
       const [field, length] =
         end.web_length_m !== undefined
           ? ['web_length_m', '']
@@ -310,7 +340,9 @@ export function jobProblems(
         got:
           `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min` +
           `${length}, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
-        allowed: `<= ${JOB_LIMITS.productionCells} cells per run: a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
+        allowed:
+          `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? ' here' : ''}: ` +
+          `a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
       });
     }
     for (const k of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
@@ -329,6 +361,8 @@ export function jobProblems(
 
 /** samples of the ageing band (each a cycle-jumped SPMe run of at most 40 cycles): sized for the main job's speed */
 const AGEING_BAND_SAMPLES = 8;
+/** seeded joint draws of the first-cycle band (each one SPMe first cycle on the fast stepper, ≈ 10 ms) */
+const FIRST_CYCLE_BAND_SAMPLES = 8;
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -374,6 +408,13 @@ export interface JobOptions {
   batteryFrames?: number;
   /** each produced cell as soon as the production run makes it (live shift views) */
   onCell?: (cell: ProducedCellRecord) => void;
+  /**
+   * stream the production run's cell records here as they are made instead of keeping them
+   * (JobResult.productionRun.cells is then empty; the edge writes them to the store in chunks), so a
+   * shift of any length up to JOB_LIMITS.productionCells runs in bounded memory. Without it the records
+   * are kept, up to JOB_LIMITS.keptProductionCells. JobResult.batteryCells says which of them the pack took.
+   */
+  cellSink?: (cell: ProducedCellRecord) => void;
   /** the production run's timeline (stops, splices), before its first cell */
   onProductionStart?: (info: ProductionStart) => void;
 }
@@ -405,8 +446,13 @@ export interface JobResult {
   timeSeries: ReportTimeSeries[];
   cycles: ReportCycle[];
   experiment: ExperimentResult | null;
-  /** the production run (when requested), with its per-cell records */
+  /** the production run (when requested), with its per-cell records (none kept when JobOptions.cellSink took them) */
   productionRun: ProductionRun | null;
+  /**
+   * the pack took the first `count` in-spec cells of the production run, in order, as battery `serial`
+   * (their genealogy.battery_serial); null when the pack was built from design cells or not run
+   */
+  batteryCells: { serial: string; count: number } | null;
   /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
   batteryFrames: CellFrames | null;
 }
@@ -457,6 +503,14 @@ export interface CyclingRun {
   cycles: ReportCycle[];
   /** what could not be evaluated and why */
   notes: string[];
+  /** figures outside a model's stated validity (src/validity.ts; they feed `output.validity`) */
+  findings: ValidityFinding[];
+}
+
+/** the C-rate to which a cell model is stated valid (SPMe/SPM: `validity.maxCRate`; the P2D has no limit) */
+export function statedMaxCRate(model: unknown): number {
+  const v = (model as { validity?: { maxCRate?: unknown } }).validity?.maxCRate;
+  return typeof v === 'number' ? v : Infinity;
 }
 
 /**
@@ -490,6 +544,25 @@ export function runCycling(
   });
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
+  // what ran outside the model's stated validity (issue 16 item 4): reported, never silent
+  const findings: ValidityFinding[] = [];
+  const modelMaxC = statedMaxCRate(model);
+  const modelName = { p2d: 'P2D', spme: 'SPMe', spm: 'SPM' }[kind];
+  const oneC_A = model.nominalCapacity_C / 3600;
+  let expMaxC = 0;
+  for (const i of exp.series.current_A) expMaxC = Math.max(expMaxC, Math.abs(i) / oneC_A);
+  if (expMaxC > modelMaxC * (1 + 1e-6))
+    findings.push(
+      finding(
+        'outside_validity',
+        'cycling',
+        'experiment_c_rate_above_model_validity',
+        `the experiment drove the cell at up to ${expMaxC.toPrecision(3)}C on the ${modelName}, stated valid ` +
+          `to ${modelMaxC}C (capacity within 2 %, voltage within 20 mV of the P2D): its capacity, CE and Eq. 1 ` +
+          'are outside validity (cycling.model: p2d runs it on the P2D)',
+        [13],
+      ),
+    );
   // the first cycle by mechanism, plating, host-based N/P (issue 15): from the as-made state only
   const core = (model as { core?: CellCore }).core;
   const fa = core && initialSoc === 0 ? assessFirstCycle(core, exp) : null;
@@ -514,6 +587,19 @@ export function runCycling(
     },
   ];
   const cycles: ReportCycle[] = [];
+  // the [0178] first cycle's capacity, CE and Eq. 1 with their band over the uncertain inputs (issue 16
+  // item 5; SPMe fast stepper, one at a time and seeded joint draws) and claim 13's verdict over it — not in
+  // a study's summary runs (their own sampling covers uncertainty), nor for a recipe's own experiment
+  let fcBand: CyclingResult['firstCycleBand'] = null;
+  if (!summary && !recipeExp && initialSoc === 0) {
+    const p0 = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+    fcBand = firstCycleBand(tune ? tune(p0) : p0, {
+      vMax_V: c.charge_cutoff_V,
+      vMin_V: c.discharge_cutoff_V,
+      samples: FIRST_CYCLE_BAND_SAMPLES,
+      seed: 1,
+    });
+  }
   let rate: CyclingResult['rate'] = null;
   if (c.rate_capability) {
     try {
@@ -532,6 +618,19 @@ export function runCycling(
         claimRate: 0.33,
       });
       rate = { ok: true, search: rc, band: rb };
+      if (rc.highestRate > modelMaxC)
+        findings.push(
+          finding(
+            'outside_validity',
+            'cycling',
+            'rate_capability_above_model_validity',
+            `rate capability: the highest C-rate ${rc.highestRate.toPrecision(3)}C (and its band) comes from the ` +
+              `${modelName}, stated valid to ${modelMaxC}C: above it the figure is outside validity ` +
+              `(claim 16's 0.33C is ${0.33 <= modelMaxC ? 'inside' : 'outside'}; cycling.model: p2d runs it on the P2D)`,
+            0.33 <= modelMaxC ? [] : [16],
+            0.33 <= modelMaxC ? [16] : [],
+          ),
+        );
     } catch (e) {
       // a cell that delivers nothing at the reference rate has no rate capability: the presenter says why
       rate = { ok: false, error: (e as Error).message };
@@ -590,6 +689,18 @@ export function runCycling(
       stackPressure_Pa: params.stackPressure_Pa,
       cycles: c.ageing_cycles,
     });
+    // the verdict of claim 19 (cycles ≥ 2) does not rest on the projection; its evidence cites the flags,
+    // the block's notes keep them, and the job's warnings carry them once, as findings (runJob)
+    for (const f of flags)
+      findings.push(
+        finding(
+          'outside_validity',
+          'ageing',
+          `ageing_${f.quantity}_outside_validity`,
+          `ageing projection (${c.ageing_cycles} cycles at ${c.ageing_c_rate}C): ${f.text.replace(/^outside validity: /, '')}`,
+          [],
+        ),
+      );
     ageing = {
       run: true,
       modelName: model.name,
@@ -610,11 +721,12 @@ export function runCycling(
     experiment: exp,
     firstCycle: fc,
     assessment,
+    firstCycleBand: fcBand,
     rate,
     ageing,
   });
   ticker.end();
-  return { block, experiment: exp, timeSeries, cycles, notes };
+  return { block, experiment: exp, timeSeries, cycles, notes, findings };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
@@ -647,7 +759,9 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       cellSI = proc.cell;
       cyc = runCycling(recipe, cellSI, opts.progress, opts.cycling, opts.driveCycles);
       output.cycling = cyc.block;
-      warnings.push(...cyc.notes);
+      // the ageing projection's validity notes are restated as findings (they lead the warnings, below)
+      warnings.push(...cyc.notes.filter((n) => !n.startsWith('ageing: outside validity')));
+      findings.push(...cyc.findings);
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -655,19 +769,43 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     }
   }
   let prod: ProductionRun | null = null;
+  // the in-spec cells the pack takes (first n, in order), kept aside when the records are streamed
+  const packCells = opts.battery && recipe.battery ? recipe.battery.series * recipe.battery.parallel : 0;
+  const inSpecKept: ProducedCellRecord[] = [];
+  let inSpec = 0;
   if (opts.production) {
     const lim = typeof opts.production === 'object' ? opts.production : {};
+    const sink = opts.cellSink;
+    if (!sink) {
+      const { cells } = productionSize(recipe, parseProduction(recipe.production), lim);
+      if (cells > JOB_LIMITS.keptProductionCells)
+        throw new ProblemError([
+          {
+            path: `production.${lim.web_length_m !== undefined ? 'web_length_m' : lim.duration_s !== undefined ? 'duration_s' : 'duration_h'}`,
+            problem: 'a production run whose cells are kept in memory would make too many cells',
+            got: `about ${Math.round(cells)} cells`,
+            allowed: `<= ${JOB_LIMITS.keptProductionCells} cells, or a cellSink that streams them (rollcell run does)`,
+          },
+        ]);
+    }
+    const onCell = (c: ProducedCellRecord): void => {
+      if (c.in_spec && inSpec++ < packCells && sink) inSpecKept.push(c);
+      sink?.(c);
+      opts.onCell?.(c);
+    };
     prod = runProduction(recipe, {
       seed: opts.seed ?? 1,
       includeCharts: true,
       capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
       ...lim,
-      ...(opts.onCell ? { onCell: opts.onCell } : {}),
+      ...(sink || opts.onCell ? { onCell } : {}),
+      ...(sink ? { keepCells: false } : {}),
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
       isImpossible: (ws) => ws.some((w) => classifyLineWarning(w) === 'impossible'),
     });
+    if (!sink) inSpec = prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0);
     output.production = prod.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
     output.production['stops'] = prod.timeline.stops.map((s) => ({
@@ -686,12 +824,12 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
           : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
   }
   let batteryFrames: CellFrames | null = null;
+  let batteryCells: JobResult['batteryCells'] = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
-    const n = recipe.battery.series * recipe.battery.parallel;
-    const inSpec = prod ? prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0) : 0;
-    const cells = prod && inSpec >= n ? prod.cells : undefined;
+    const n = packCells;
+    const cells = prod && inSpec >= n ? (opts.cellSink ? inSpecKept : prod.cells) : undefined;
     if (prod && !cells)
       warnings.push(
         `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ` +
@@ -707,13 +845,16 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
     output.battery = bat.block as unknown as Record<string, unknown>;
+    findings.push(...batteryFindings(bat.block));
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
+      // (streamed records get it when they are stored: JobResult.batteryCells)
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
       let k = 0;
       for (const c of cells) if (c.in_spec && k++ < n) c.genealogy.battery_serial = serial;
       (output.battery as Record<string, unknown>)['battery_serial'] = serial;
+      batteryCells = { serial, count: n };
     }
   }
   // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
@@ -726,7 +867,13 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
   if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
   if (findings.length) {
-    output.validity = { findings: findings.map((f) => ({ ...f, claims: f.claims === 'all' ? 'all' : [...f.claims] })) };
+    output.validity = {
+      findings: findings.map(({ cites, ...f }) => ({
+        ...f,
+        claims: f.claims === 'all' ? 'all' : [...f.claims],
+        ...(cites ? { cites: [...cites] } : {}),
+      })),
+    };
     // the findings lead the warnings: no clean headline beside them
     warnings.unshift(
       ...findings.map(
@@ -745,6 +892,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     cycles: cyc?.cycles ?? [],
     experiment: cyc?.experiment ?? null,
     productionRun: prod,
+    batteryCells,
     batteryFrames,
   };
 }

@@ -6,6 +6,7 @@
 import type { JobResult } from './pipeline.ts';
 import type { RunOutput } from './contract.ts';
 import { ROLLCELL_VERSION } from './version.ts';
+import type { CellRecord as ProducedCellRecord } from './process/line.ts';
 import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from './store/types.ts';
 
 /** name of the time series that holds the pack's per-cell snapshots (columns t_s, V_k, SOC_k, T_k) */
@@ -28,18 +29,42 @@ export function failedRunOutput(runId: string, reason: string): RunOutput {
   };
 }
 
+/**
+ * A produced cell's record as the store keeps it: the presented fields (the SI produced cell stays in
+ * memory, the battery takes it), its verdict and key figures.
+ */
+export function storedCell({ cell: _si, ...c }: ProducedCellRecord): StoredCell {
+  return {
+    ...c,
+    verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
+    thickness_um: c.stack.cell_thickness_um,
+    capacity_mAh: c.capacity_mAh,
+  };
+}
+
+/**
+ * For streamed cells (JobOptions.cellSink): a fresh mapper per pass over them that gives the first
+ * in-spec cells the pack took their battery serial (JobResult.batteryCells), as runJob does to kept ones.
+ */
+export function batterySerials(res: JobResult): () => (c: StoredCell) => StoredCell {
+  const b = res.batteryCells;
+  return () => {
+    let k = 0;
+    return (c) => {
+      if (!b || c['in_spec'] !== true || k >= b.count) return c;
+      k++;
+      const g = c.genealogy as Record<string, unknown> | undefined;
+      return g ? { ...c, genealogy: { ...g, battery_serial: b.serial } } : c;
+    };
+  };
+}
+
 export function storedDetail(res: JobResult): {
   cells: StoredCell[];
   cycles: StoredCycle[];
   timeSeries: TimeSeriesRecord[];
 } {
-  // the SI produced cell stays in memory (the battery takes it); the store keeps the record's presented fields
-  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map(({ cell: _si, ...c }) => ({
-    ...c,
-    verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,
-    thickness_um: c.stack.cell_thickness_um,
-    capacity_mAh: c.capacity_mAh,
-  }));
+  const cells: StoredCell[] = (res.productionRun?.cells ?? []).map(storedCell);
   const cycles: StoredCycle[] = res.cycles.map((c) => ({
     cycle: c.index,
     charge_Ah: c.charge_Ah,

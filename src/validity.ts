@@ -21,8 +21,13 @@ export interface ValidityFinding {
   code: string;
   /** the sentence a user reads */
   reason: string;
-  /** the claims it concerns: 'all', or claim numbers */
+  /** the claims whose verdict rests on it (they become "not evaluable"): 'all', or claim numbers */
   claims: 'all' | readonly number[];
+  /**
+   * claims whose evidence cites the figure but whose verdict does not rest on it: the verdict stands, the
+   * evidence says the figure is outside validity (and the claim lists it under `outside_validity`)
+   */
+  cites?: readonly number[];
 }
 
 /**
@@ -54,8 +59,9 @@ export function finding(
   code: string,
   reason: string,
   claims: 'all' | readonly number[] = 'all',
+  cites: readonly number[] = [],
 ): ValidityFinding {
-  return { kind, source, code, reason, claims };
+  return cites.length ? { kind, source, code, reason, claims, cites } : { kind, source, code, reason, claims };
 }
 
 /** the findings among the line's warnings */
@@ -80,8 +86,10 @@ export interface ClaimLike {
  */
 export function applyFindingsToClaims<C extends ClaimLike>(claims: C[], findings: readonly ValidityFinding[]): C[] {
   if (findings.length === 0) return claims;
-  return claims.map((c) => {
-    const fs = findings.filter((f) => f.claims === 'all' || f.claims.includes(c.claim));
+  return claims.map((c0) => {
+    const fs = findings.filter((f) => f.claims === 'all' || f.claims.includes(c0.claim));
+    const cited = findings.filter((f) => !fs.includes(f) && f.cites?.includes(c0.claim));
+    const c = cited.length ? citeOutsideValidity(c0, cited) : c0;
     if (fs.length === 0) return c;
     const evidence = fs
       .map((f) => `${f.kind === 'impossible' ? 'physically impossible' : 'outside model validity'}: ${f.reason}`)
@@ -98,4 +106,61 @@ export function applyFindingsToClaims<C extends ClaimLike>(claims: C[], findings
       elements: [element, ...c.elements],
     };
   });
+}
+
+/** what of a battery run (its output block) lies outside the cell model's validity */
+export interface BatteryValidityInput {
+  results: { max_cell_c_rate: number; model_validity_c_rate: number };
+  ageing: { years: number; validity: { inside: boolean; flags: readonly string[] } } | null;
+}
+
+/**
+ * The battery's findings (issue 16 item 4): cells driven above the SPMe's stated C-rate (the pack's duty
+ * voltages, range and deratings at the peaks), and a multi-year projection outside the ageing model's
+ * validity or fitted data. No claim's verdict rests on them (claims 17–18 judge the battery's make-up and
+ * use); the claim chart cites them in those claims' evidence.
+ */
+export function batteryFindings(b: BatteryValidityInput): ValidityFinding[] {
+  const out: ValidityFinding[] = [];
+  const { max_cell_c_rate: c, model_validity_c_rate: lim } = b.results;
+  if (c > lim)
+    out.push(
+      finding(
+        'outside_validity',
+        'battery',
+        'duty_c_rate_above_model_validity',
+        `the duty drove cells at up to ${c.toPrecision(3)}C, above the per-cell SPMe's stated ${lim}C ` +
+          '(no P2D per cell in a pack): voltages, deratings and range at the peaks are outside validity',
+        [],
+        [17, 18],
+      ),
+    );
+  if (b.ageing && !b.ageing.validity.inside)
+    for (const f of b.ageing.validity.flags)
+      out.push(
+        finding(
+          'outside_validity',
+          'battery',
+          'pack_ageing_outside_validity',
+          `${b.ageing.years}-year projection: ${f.replace(/^outside validity: /, '')}`,
+          [],
+          [17, 18],
+        ),
+      );
+  return out;
+}
+
+/** a claim whose evidence cites figures outside validity: its last element says so, the claim lists them */
+function citeOutsideValidity<C extends ClaimLike>(c: C, fs: readonly ValidityFinding[]): C {
+  const text = fs.map((f) => f.reason).join('; ');
+  const last = c.elements.length - 1;
+  return {
+    ...c,
+    outside_validity: fs.map((f) => f.reason),
+    elements: c.elements.map((e, i) =>
+      i === last
+        ? { ...e, evidence: `${e.evidence}; outside model validity (the verdict does not rest on it): ${text}` }
+        : e,
+    ),
+  };
 }

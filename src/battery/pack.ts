@@ -734,7 +734,8 @@ export class Pack {
       const m = this.models[k]!;
       const y = this.y[k]!;
       this.steppers[k]!.commit(y, Ik);
-      this.V0[k] = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).V;
+      m.voltageAt(y[m.nr - 1]!, y[m.offA]!, 0);
+      this.V0[k] = m.vV;
       const V = this.trialV[k]!;
       this.I[k] = Ik;
       this.V[k] = V;
@@ -765,14 +766,17 @@ export class Pack {
     this.t += dt;
   }
 
+  private thermalScratch: Float64Array | null = null;
   private thermalStep(dt: number): void {
     const th = this.thermal!;
     const n = this.n;
     const G = th.neighbour_W_K;
-    const sub = new Float64Array(n);
-    const dia = new Float64Array(n);
-    const sup = new Float64Array(n);
-    const rhs = new Float64Array(n);
+    // scratch of the tridiagonal solve, allocated once per pack
+    const sc = (this.thermalScratch ??= new Float64Array(4 * n));
+    const sub = sc.subarray(0, n);
+    const dia = sc.subarray(n, 2 * n);
+    const sup = sc.subarray(2 * n, 3 * n);
+    const rhs = sc.subarray(3 * n, 4 * n);
     for (let k = 0; k < n; k++) {
       const Ik = this.I[k]!;
       const q = Ik * (this.V[k]! - this.V0[k]!) + this.rc * Ik * Ik;

@@ -25,13 +25,25 @@ import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
 import type { Progress } from '../progress.ts';
 import { ExitStatus, inputError, loadRecipe, parseSeed, parseSetFlags, type LoadedRecipe } from './input.ts';
-import { openStore, newRunId, StoreError, formatRunList, formatRun, formatDiff, type Store } from '../store/index.ts';
+import {
+  openStore,
+  newRunId,
+  StoreError,
+  formatRunList,
+  formatRun,
+  formatDiff,
+  CellSpool,
+  type SaveProgress,
+  type Store,
+} from '../store/index.ts';
+import type { CellRecord as ProducedCellRecord } from '../process/line.ts';
 import { maskSpec } from '../store/index.ts';
 import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
-import { failedRunOutput, storedDetail } from '../run-record.ts';
+import { batterySerials, failedRunOutput, storedCell, storedDetail } from '../run-record.ts';
+import { toGPerCm3, toMAhPerG, toMScm } from '../units/index.ts';
 
 /** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
 export function firstNonFinite(v: unknown, path = 'output', depth = 0): string | undefined {
@@ -76,10 +88,14 @@ export async function runAndStore(
   const { recipe, text, driveCycles } = loaded;
   let staged: StagedFile | undefined;
   let saved = false;
+  // the production run's cells go to a spool file as the line makes them and from there into the store
+  // in chunks: memory stays bounded whatever the shift's length
+  const spool = o.production ? new CellSpool() : undefined;
   try {
     const res = runJob(recipe, {
       seed,
       runId,
+      ...(spool ? { cellSink: (c: ProducedCellRecord) => spool.add(storedCell(c)) } : {}),
       production: o.production,
       battery: o.battery,
       batteryFrames: 60,
@@ -106,14 +122,18 @@ export async function runAndStore(
     res.output.report = reportPath;
     const html = renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles });
     staged = stageFile(reportPath, html, { field: '--out' });
-    await store.saveRun({
-      recipeText: text,
-      recipe: recipe as unknown,
-      seed,
-      runId,
-      output: res.output,
-      ...storedDetail(res),
-    });
+    await store.saveRun(
+      {
+        recipeText: text,
+        recipe: recipe as unknown,
+        seed,
+        runId,
+        output: res.output,
+        ...storedDetail(res),
+        ...(spool ? { cellStream: spool.stream(batterySerials(res)) } : {}),
+      },
+      progress ? { onProgress: savingProgress(progress) } : {},
+    );
     saved = true;
     staged.commit();
     return res;
@@ -150,7 +170,16 @@ export async function runAndStore(
       }
     }
     throw e;
+  } finally {
+    spool?.dispose();
   }
+}
+
+/** the save's progress (cells in chunks, a long production run's take a while) as the job's 'saving' stage */
+function savingProgress(progress: Progress): (p: SaveProgress) => void {
+  return (p) => {
+    if (p.phase === 'cells') progress({ stage: 'saving cells', done: p.done, total: p.total, unit: 'cells' });
+  };
 }
 
 /** `--limit <n>` of the list commands: a positive integer, or an InputError */
@@ -767,11 +796,11 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
           ms.map((m) => [
             m.id,
             m.kind,
-            m.density.value / 1000,
-            m.theoreticalCapacity ? m.theoreticalCapacity.value / 3600 : null,
-            m.practicalCapacity ? m.practicalCapacity.value / 3600 : null,
+            toGPerCm3(m.density.value),
+            m.theoreticalCapacity ? toMAhPerG(m.theoreticalCapacity.value) : null,
+            m.practicalCapacity ? toMAhPerG(m.practicalCapacity.value) : null,
             m.averagePotential?.value,
-            m.ionicConductivity ? Number(fmtNum(m.ionicConductivity.value * 10)) : null,
+            m.ionicConductivity ? Number(fmtNum(toMScm(m.ionicConductivity.value))) : null,
           ]),
         ),
       );

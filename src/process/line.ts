@@ -174,7 +174,11 @@ export interface ProductionOptions {
   capacityModel?: CapacityModel;
   /** measured series replacing simulated variability */
   lineData?: LineData;
-  /** keep per-cell records in the result (default true) */
+  /**
+   * keep per-cell records in the result (default true). False with `onCell`: the records are streamed
+   * to the caller (e.g. into the store) and not kept, so memory does not grow with the cells' records
+   * (≈ 7 kB each); the per-lane SPC series (4 numbers per cell) are kept either way.
+   */
   keepCells?: boolean;
   /** include full SPC chart series (default false: summaries only) */
   includeCharts?: boolean;
@@ -185,7 +189,7 @@ export interface ProductionOptions {
    * physically_impossible (src/validity.ts decides from the line's warnings)
    */
   isImpossible?: (warnings: readonly ProcessWarning[]) => boolean;
-  /** called with each cell record as soon as it is made (kept cells only; for live views and progress) */
+  /** called with each cell record as soon as it is made, kept or not (live views, streaming to the store) */
   onCell?: (cell: CellRecord) => void;
   /** called once the run's event timeline is known, before the first cell (for live views) */
   onStart?: (info: ProductionStart) => void;
@@ -662,10 +666,10 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         laneCell[lane]!.push(cellT);
         laneAnode[lane]!.push(anT);
         laneCap[lane]!.push(capmAh);
-        if (keep) {
+        if (keep || opts.onCell) {
           const index = cellsTotal - 1;
           const serial = `${P.serial_prefix}-${opts.seed}-${String(index + 1).padStart(7, '0')}`;
-          cells.push({
+          const rec: CellRecord = {
             serial,
             index,
             row,
@@ -710,8 +714,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             },
             in_spec: inSpec,
             causes,
-          });
-          opts.onCell?.(cells[cells.length - 1]!);
+          };
+          if (keep) cells.push(rec);
+          opts.onCell?.(rec);
         }
       }
     }

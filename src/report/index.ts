@@ -122,10 +122,24 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
     ]);
   }
   if (o.cycling) {
-    rows.push(['discharge capacity', `${fmt(o.cycling.discharge_capacity_mAh_g)} mAh/g`]);
+    // with the band over the uncertain inputs where the run has one (issue 16 item 5)
+    type Fig = { low?: unknown; high?: unknown } | undefined;
+    const fb = o.cycling['first_cycle_band'] as Record<string, Fig> | undefined;
+    const bandText = (f: Fig, unit = ''): string =>
+      typeof f?.low === 'number' && typeof f.high === 'number' ? ` (band ${fmt(f.low)}–${fmt(f.high)}${unit})` : '';
+    rows.push([
+      'discharge capacity',
+      `${fmt(o.cycling.discharge_capacity_mAh_g)} mAh/g${bandText(fb?.['discharge_capacity_mAh_g'], ' mAh/g')}`,
+    ]);
     rows.push(['charge capacity', `${fmt(o.cycling.charge_capacity_mAh_g)} mAh/g`]);
-    rows.push(['coulombic efficiency', fmt(o.cycling.coulombic_efficiency)]);
-    rows.push(['volume expansion (Eq. 1)', `${fmt(o.cycling.volume_expansion_rate_pct)} %`]);
+    rows.push([
+      'coulombic efficiency',
+      `${fmt(o.cycling.coulombic_efficiency)}${bandText(fb?.['coulombic_efficiency'])}`,
+    ]);
+    rows.push([
+      'volume expansion (Eq. 1)',
+      `${fmt(o.cycling.volume_expansion_rate_pct)} %${bandText(fb?.['volume_expansion_rate_pct'], ' %')}`,
+    ]);
   }
   if (o.production) {
     rows.push(['cells made / in spec', `${o.production.cells_total} / ${o.production.cells_in_spec}`]);
@@ -147,10 +161,30 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
 ${kv(rows)}
 ${absent.length ? `<p class="note">Not in this run (sections that need them say so): ${esc(absent.join(', '))}.</p>` : ''}` +
     `
+${validityList(o.validity?.findings ?? [])}` +
+    `
 ${warnings.length ? `<h3>Warnings</h3><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}` +
     `
 </section>`
   );
+}
+
+/** the run's validity findings (src/validity.ts): what each concerns and which claims it touches */
+function validityList(fs: NonNullable<RunOutput['validity']>['findings']): string {
+  if (fs.length === 0) return '';
+  const claimsOf = (f: (typeof fs)[number]): string => {
+    if (f.kind === 'impossible' || f.claims === 'all' || f.claims.length)
+      return `claims ${f.claims === 'all' ? 'all' : f.claims.join(', ')} not evaluable`;
+    return f.cites?.length
+      ? `cited in the evidence of claims ${f.cites.join(', ')}; no verdict rests on it`
+      : 'no claim verdict rests on it';
+  };
+  const items = fs.map(
+    (f) =>
+      `<li><b>${f.kind === 'impossible' ? 'physically impossible' : 'outside model validity'}</b> (${esc(f.source)}): ` +
+      `${esc(f.reason)} <span class="note">${esc(claimsOf(f))}</span></li>`,
+  );
+  return `<h3>Validity</h3><ul>${items.join('')}</ul>`;
 }
 
 function stationTable(stations: readonly StationBlock[]): string {

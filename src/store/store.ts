@@ -269,35 +269,17 @@ function prepareRun(input: RunRecordInput): PreparedRun {
   const cellsIn = input.cells ?? [];
   if (!Array.isArray(cellsIn))
     throw new StoreError('invalid_input', `cells: must be an array of cell records (got ${typeof cellsIn})`);
-  const cells = cellsIn.map((c, idx) => {
-    const path = `cells[${idx}]`;
-    if (obj(c) === undefined)
-      throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
-    if (typeof c.serial !== 'string' || c.serial === '') {
+  const cells = cellsIn.map((c, idx) => prepareCell(id, c, idx));
+  const streamed = input.cellStream;
+  if (streamed !== undefined) {
+    if (cellsIn.length > 0)
+      throw new StoreError('invalid_input', 'cellStream: give the cells either as cells or as cellStream, not both');
+    if (!Number.isSafeInteger(streamed.count) || streamed.count < 0 || typeof streamed.chunks !== 'function')
       throw new StoreError(
         'invalid_input',
-        `${path}.serial: must be a non-empty string (got ${JSON.stringify(c.serial) ?? 'undefined'})`,
+        `cellStream: must be { count, chunks } (got count ${JSON.stringify(streamed.count)}; allowed an integer >= 0 and a function)`,
       );
-    }
-    if (typeof c.verdict !== 'string') {
-      throw new StoreError(
-        'invalid_input',
-        `${path}.verdict: must be a string (got ${JSON.stringify(c.verdict) ?? 'undefined'})`,
-      );
-    }
-    return {
-      run_id: id,
-      idx,
-      serial: c.serial,
-      verdict: c.verdict,
-      thickness_um: optFinite(c.thickness_um, `${path}.thickness_um`),
-      mass_g: optFinite(c.mass_g, `${path}.mass_g`),
-      capacity_mAh: optFinite(c.capacity_mAh, `${path}.capacity_mAh`),
-      specific_energy_Wh_kg: optFinite(c.specific_energy_Wh_kg, `${path}.specific_energy_Wh_kg`),
-      genealogy_json: c.genealogy === undefined ? null : strictJson(c.genealogy, `${path}.genealogy`),
-      data_json: strictJson(c, path),
-    };
-  });
+  }
 
   const cyclesIn = input.cycles ?? [];
   if (!Array.isArray(cyclesIn))
@@ -394,7 +376,7 @@ function prepareRun(input: RunRecordInput): PreparedRun {
       status,
       output_json: outputJson,
       ...summaryFigures(out),
-      n_cells: cells.length,
+      n_cells: streamed ? streamed.count : cells.length,
       n_cycles: cycles.length,
       n_series: series.length,
     },
@@ -402,6 +384,37 @@ function prepareRun(input: RunRecordInput): PreparedRun {
     cells,
     cycles,
     series,
+  };
+}
+
+/** One cell record → its row (validated; the whole record is kept as JSON). */
+function prepareCell(id: string, c: CellRecord, idx: number) {
+  const path = `cells[${idx}]`;
+  if (obj(c) === undefined)
+    throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
+  if (typeof c.serial !== 'string' || c.serial === '') {
+    throw new StoreError(
+      'invalid_input',
+      `${path}.serial: must be a non-empty string (got ${JSON.stringify(c.serial) ?? 'undefined'})`,
+    );
+  }
+  if (typeof c.verdict !== 'string') {
+    throw new StoreError(
+      'invalid_input',
+      `${path}.verdict: must be a string (got ${JSON.stringify(c.verdict) ?? 'undefined'})`,
+    );
+  }
+  return {
+    run_id: id,
+    idx,
+    serial: c.serial,
+    verdict: c.verdict,
+    thickness_um: optFinite(c.thickness_um, `${path}.thickness_um`),
+    mass_g: optFinite(c.mass_g, `${path}.mass_g`),
+    capacity_mAh: optFinite(c.capacity_mAh, `${path}.capacity_mAh`),
+    specific_energy_Wh_kg: optFinite(c.specific_energy_Wh_kg, `${path}.specific_energy_Wh_kg`),
+    genealogy_json: c.genealogy === undefined ? null : strictJson(c.genealogy, `${path}.genealogy`),
+    data_json: strictJson(c, path),
   };
 }
 
@@ -564,6 +577,22 @@ class KyselyStore implements Store {
           await progress('run', 1, 1);
           await insertBatched(db, 'station_results', p.stations, 8, (d, t) => progress('stations', d, t));
           await insertBatched(db, 'cells', p.cells, 10, (d, t) => progress('cells', d, t));
+          if (input.cellStream) {
+            // streamed cells (a long production run): read again from their source on every attempt, in chunks
+            const total = input.cellStream.count;
+            let idx = 0;
+            for await (const chunk of input.cellStream.chunks()) {
+              const rows = chunk.map((c) => prepareCell(p.id, c, idx++));
+              if (idx > total) break;
+              await insertBatched(db, 'cells', rows, 10, async () => {});
+              await progress('cells', idx, total);
+            }
+            if (idx !== total)
+              throw new StoreError(
+                'invalid_input',
+                `cellStream: gave ${idx} cells (allowed exactly its count, ${total}); the run was not stored`,
+              );
+          }
           await insertBatched(db, 'cycles', p.cycles, 10, (d, t) => progress('cycles', d, t));
           for (let i = 0; i < p.series.length; i++) {
             await db.insertInto('time_series').values(p.series[i]!).execute();

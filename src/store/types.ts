@@ -62,6 +62,12 @@ export interface RunRecordInput {
   /** The full result JSON of `rollcell run --json`. */
   output: RunOutput;
   cells?: CellRecord[];
+  /**
+   * The cells of a long production run, streamed instead of `cells` (never both): `count` records, read
+   * in chunks from `chunks()` inside the save's transaction. `chunks` is called again when the save is
+   * retried, so it must start from the first cell each time (e.g. read a spool file: ./spool.ts).
+   */
+  cellStream?: { count: number; chunks: () => AsyncIterable<CellRecord[]> };
   cycles?: CycleRecord[];
   timeSeries?: TimeSeriesRecord[];
   /** Defaults to 'completed'. */

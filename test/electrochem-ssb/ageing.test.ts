@@ -12,7 +12,7 @@ import {
   NO_MECHANISMS,
   type AgeingMechanisms,
 } from '../../src/electrochem/ssb/ageing.ts';
-import type { SsbCellParams } from '../../src/electrochem/ssb/params.ts';
+import { derive, type SsbCellParams } from '../../src/electrochem/ssb/params.ts';
 import type { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 
 const P = patentExampleParams();
@@ -128,4 +128,15 @@ test('end of life: ageing stops after the first cycle below the retention thresh
   assert.equal(c.endOfLifeCycle, null);
   assert.equal(c.retention.length, 20);
   assert.throws(() => age(ALL_MECHANISMS, 5, P, 1.2), /endOfLifeRetention: .*got 1\.2.*allowed/);
+});
+
+test('after ageing updates the model uses derive(p, ageing state) exactly (refreshDerived updates only the state-dependent fields)', () => {
+  const m = createSsbModel('spme', P) as SsbSpme;
+  const y = m.initialState(0.5);
+  for (let k = 0; k < 40; k++)
+    m.afterCycle(y, { index: k, charge_C: 2000, discharge_C: 2000, duration_s: 86400, rest_s: 80000, meanSoc: 0.5 });
+  const st = m.core.ageing;
+  assert.ok(st.extraRc > 0 && st.anodeContact < 1, 'the updates aged the interphase and the anode contact');
+  const want = derive(m.core.p, { extraRc: st.extraRc, anodeContactRetention: st.anodeContact });
+  assert.deepEqual({ ...m.core.d }, { ...want });
 });

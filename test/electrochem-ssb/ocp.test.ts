@@ -141,3 +141,18 @@ test('monotone table keeps monotone data monotone', () => {
     prev = v;
   }
 });
+
+test('cathode OCPs that evaluate value and slope together give exactly U(y) and dU/dy(y)', () => {
+  let checked = 0;
+  for (const id of cathodeOcpIds()) {
+    const o = cathodeOcp(id);
+    if (!o.eval) continue;
+    checked++;
+    for (let y = -0.05; y <= 1.05; y += 0.0137) {
+      const e: { v: number; d: number } = o.eval(y);
+      assert.equal(e.v, o.U(y), `${id} U(${y})`);
+      assert.equal(e.d, o.dUdy(y), `${id} dU/dy(${y})`);
+    }
+  }
+  assert.ok(checked >= 1, 'at least one cathode offers the combined evaluation');
+});

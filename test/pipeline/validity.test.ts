@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { runJob } from '../../src/pipeline.ts';
 import { formatSummary } from '../../src/cli/summary.ts';
-import { applyFindingsToClaims, finding } from '../../src/validity.ts';
+import { applyFindingsToClaims, batteryFindings, finding } from '../../src/validity.ts';
 import { patentObject } from '../helpers.ts';
 
 function recipeAt(speed: number, storage_C = 25) {
@@ -67,4 +67,97 @@ test('a finding outside model validity concerns only its claims; "not met" stays
     ['not evaluable', 'not met', 'met'],
   );
   assert.match(out[0]!.elements[0]!.evidence, /^outside model validity: above 0\.5C/);
+});
+
+// ---- issue 16 item 4: results outside a model's stated validity feed `output.validity`, never silently
+
+function recipeWith(edit: (r: ReturnType<typeof patentObject>) => void) {
+  const r = patentObject();
+  r.cycling = { ...r.cycling, ageing_cycles: 0, rate_capability: false };
+  edit(r);
+  const p = parseRecipeText(stringify(r));
+  if (!p.ok) throw new Error('recipe');
+  return p.recipe;
+}
+
+test('an experiment at 1C on the SPMe (stated valid to 0.5C): an outside-validity finding, claim 13 not evaluable, summary headed by it', () => {
+  const recipe = recipeWith((r) => {
+    r.experiment = [['Charge at 1C until 4.3 V', 'Discharge at 1C until 3.0 V']];
+  });
+  const res = runJob(recipe, { seed: 1 });
+  const f = res.output.validity?.findings ?? [];
+  assert.deepEqual(
+    f.map((x) => [x.kind, x.source, x.code, x.claims]),
+    [['outside_validity', 'cycling', 'experiment_c_rate_above_model_validity', [13]]],
+  );
+  assert.match(f[0]!.reason, /up to 1\.0\dC on the SPMe, stated valid to 0\.5C/);
+  assert.equal(res.output.claims!.find((c) => c.claim === 13)!.verdict, 'not evaluable');
+  assert.match(res.warnings[0]!, /^OUTSIDE MODEL VALIDITY: the experiment drove the cell/);
+  const text = formatSummary(recipe, res);
+  assert.match(text, /!! OUTSIDE MODEL VALIDITY \(cycling\): .*\n!! the figures it concerns .* claim 13 not evaluable/);
+});
+
+test('the seed protocol (0.1C) on the SPMe: no finding', () => {
+  const res = runJob(
+    recipeWith(() => {}),
+    { seed: 1 },
+  );
+  assert.equal(res.output.validity, undefined);
+});
+
+test('rate capability found above the SPMe validity and an ageing projection at 1C: findings that no verdict rests on, claim 16 cites it', () => {
+  const recipe = recipeWith((r) => {
+    r.cycling = { ...r.cycling, ageing_cycles: 3, ageing_c_rate: 1, rate_capability: true };
+  });
+  const res = runJob(recipe, { seed: 1 });
+  const f = res.output.validity?.findings ?? [];
+  const rc = f.find((x) => x.code === 'rate_capability_above_model_validity');
+  assert.ok(rc, 'the seed cell sustains > 0.5C on the SPMe: the figure is outside its validity');
+  assert.deepEqual(rc.claims, []);
+  assert.deepEqual(rc.cites, [16]);
+  const ag = f.find((x) => x.code === 'ageing_c_rate_outside_validity');
+  assert.ok(ag);
+  assert.equal(ag.source, 'ageing');
+  assert.deepEqual(ag.claims, []);
+  const c16 = res.output.claims!.find((c) => c.claim === 16)!;
+  assert.notEqual(c16.verdict, 'not evaluable', 'claim 16 asks 0.33C, inside the SPMe validity');
+  assert.match(
+    c16.elements.at(-1)!.evidence,
+    /outside model validity \(the verdict does not rest on it\): rate capability/,
+  );
+  assert.ok(Array.isArray(c16['outside_validity']));
+  // the ageing note is carried once, as the finding
+  assert.equal(res.warnings.filter((w) => /1\.00C is above the SPMe/.test(w)).length, 1);
+});
+
+test('battery findings: cells above the SPMe validity and a projection outside the ageing data; none below', () => {
+  const inside = batteryFindings({
+    results: { max_cell_c_rate: 0.4, model_validity_c_rate: 0.5 },
+    ageing: { years: 10, validity: { inside: true, flags: [] } },
+  });
+  assert.deepEqual(inside, []);
+  const out = batteryFindings({
+    results: { max_cell_c_rate: 10.91, model_validity_c_rate: 0.5 },
+    ageing: { years: 10, validity: { inside: false, flags: ['outside validity: ageing at 33.9 °C, …'] } },
+  });
+  assert.deepEqual(
+    out.map((x) => [x.source, x.code, x.claims, x.cites]),
+    [
+      ['battery', 'duty_c_rate_above_model_validity', [], [17, 18]],
+      ['battery', 'pack_ageing_outside_validity', [], [17, 18]],
+    ],
+  );
+  assert.match(out[0]!.reason, /up to 10\.9C, above the per-cell SPMe's stated 0\.5C/);
+  assert.match(out[1]!.reason, /^10-year projection: ageing at 33\.9 °C/);
+  type El = { id: string; text: string; verdict: string; evidence: string };
+  const claims: { claim: number; verdict: 'met' | 'not met' | 'not evaluable'; elements: El[] }[] = [
+    { claim: 17, verdict: 'met', elements: [{ id: '17a', text: 't', verdict: 'met', evidence: 'e' }] },
+  ];
+  const c = applyFindingsToClaims(claims, out)[0]!;
+  assert.equal(c.verdict, 'met');
+  assert.equal(c.elements.length, 1);
+  assert.match(
+    c.elements[0]!.evidence,
+    /^e; outside model validity \(the verdict does not rest on it\): the duty drove/,
+  );
 });

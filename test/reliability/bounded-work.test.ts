@@ -72,7 +72,7 @@ test('experiment limits: 10⁹ repeats, a nested repeat of 10⁹ steps, a 1e308 
   assert.equal(EXPERIMENT_LIMITS.seriesPoints, 1_000_000);
 });
 
-test('job limits: a 10⁹-cell pack and a shift of 571 000 cells are exit-2 problems naming the field', () => {
+test('job limits: a 10⁹-cell pack and a shift over the streamed cap are exit-2 problems naming the field; the 571 000-cell shift is refused only where cells are kept (the server)', () => {
   const p = parseRecipeText(PATENT_YAML);
   assert.ok(p.ok);
   if (!p.ok) return;
@@ -81,16 +81,27 @@ test('job limits: a 10⁹-cell pack and a shift of 571 000 cells are exit-2 prob
     pack.map((x) => `${x.path}: ${x.problem} (got ${x.got})`).join('\n'),
     /battery\.parallel: pack too large to simulate cell by cell \(got 1000s1000000p = 1000000000 cells/,
   );
-  const shift = jobProblems({
+  const sixMinutes = {
     ...p.recipe,
     line: { ...p.recipe.line, speed_m_per_min: 100 },
     cell: { ...p.recipe.cell, width_mm: 10, length_mm: 10 },
     production: { ...(p.recipe.production ?? {}), duration_h: 0.1 } as never,
-  });
+  };
+  // the server keeps a compact record of every cell for its live view: its limit is the old one
+  const shift = jobProblems(sixMinutes, undefined, { cellLimit: JOB_LIMITS.liveProductionCells });
   assert.match(
     shift.map((x) => `${x.path}: ${x.problem} (got ${x.got})`).join('\n'),
     /production\.duration_h: the production run would make too many cells \(got about 600000 cells/,
   );
+  // rollcell run streams the cells to the store: the 6-minute shift runs, a 17-hour one is over the cap
+  assert.deepEqual(jobProblems(sixMinutes), [], 'streamed: the 6-minute shift of 10 mm cells runs');
+  const day = jobProblems({ ...sixMinutes, production: { ...(p.recipe.production ?? {}), duration_h: 17 } as never });
+  assert.match(
+    day.map((x) => `${x.path}: ${x.problem} (got ${x.got}; allowed ${x.allowed})`).join('\n'),
+    /production\.duration_h: the production run would make too many cells \(got about 102000000 cells .*allowed <= 10000000 cells per run: a shorter duration_h/,
+  );
   assert.equal(jobProblems(p.recipe).length, 0, 'the example fits');
-  assert.equal(JOB_LIMITS.productionCells, 100_000);
+  assert.equal(JOB_LIMITS.liveProductionCells, 100_000);
+  assert.equal(JOB_LIMITS.keptProductionCells, 100_000);
+  assert.equal(JOB_LIMITS.productionCells, 10_000_000);
 });

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createApp, CSP, MAX_BODY_BYTES } from '../../src/server/app.ts';
 import { parseRecipeText, formatProblem } from '../../src/recipe/parse.ts';
-import { startTestServer, smallRecipe, type TestServer } from './helpers.ts';
+import { startTestServer, smallRecipe, readEvents, type TestServer } from './helpers.ts';
+import { newRunId } from '../../src/store/index.ts';
 
 let t: TestServer;
 let runA = '';
@@ -89,7 +90,7 @@ test('recipes are stored as versions: a changed text is a new version, the same 
   assert.ok(bad.body.problems.length > 0 && typeof bad.body.problems[0].allowed === 'string');
 });
 
-test('errors are Problems: 400 bad JSON or field, 404 unknown, 413 too large, 415 not JSON, 422 invalid recipe, 501 extension', async () => {
+test('errors are Problems: 400 bad JSON or field, 404 unknown, 413 too large, 415 not JSON, 422 invalid recipe, 404 unknown sweep or campaign', async () => {
   const badJson = await t.json('/api/runs', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -122,7 +123,9 @@ test('errors are Problems: 400 bad JSON or field, 404 unknown, 413 too large, 41
   const invalid = await t.post('/api/runs', { text: smallRecipe().replace('thickness_um: 30', 'thickness_um: 0') });
   assert.equal(invalid.status, 422);
   assert.match(invalid.body.detail, /thickness_um/);
-  assert.equal((await t.json('/api/sweeps')).status, 501);
+  // (the sweeps and campaigns endpoints, once 501 extension points, are implemented: test/server/studies.test.ts)
+  assert.equal((await t.json('/api/sweeps/s0000000000000000')).status, 404);
+  assert.equal((await t.json('/api/campaigns/c0000000000000000')).status, 404);
 });
 
 test('a run goes off the request thread, streams its stages and cells by SSE, and is stored', async () => {
@@ -185,6 +188,22 @@ test("a run's production.duration_s sets the cells the 100 000-cell cap counts: 
   assert.ok(cells > 0, 'cells streamed');
   const stored = await t.json(`/api/runs/${short.id}`);
   assert.equal(stored.body.output.production.cells_total, cells);
+});
+
+test('a production the run worker refuses reaches the SSE client as a failed event with the Problem (never done with no cells), and is stored as failed', async () => {
+  // submitted past the request's check (as a queued task would be): the worker checks the run again
+  const long = smallRecipe('refused in the worker').replace('speed_m_per_min: 1', 'speed_m_per_min: 30');
+  const runId = newRunId();
+  t.srv.jobs.submit({ runId, text: long, seed: 1, production: { duration_s: 86_400 }, battery: false });
+  const events = await readEvents(`${t.base}/api/runs/${runId}/events`);
+  const last = events.at(-1)!;
+  assert.equal(last.event, 'failed', events.map((e) => e.event).join(' '));
+  assert.equal(events.filter((e) => e.event === 'cells').length, 0);
+  assert.equal(last.data.problems[0].path, 'production.duration_s');
+  assert.match(last.data.problems[0].problem, /the production run would make too many cells/);
+  assert.match(last.data.problems[0].got, /about 432000 cells/);
+  const state = await t.json(`/api/runs/${runId}/state`);
+  assert.equal(state.body.state, 'failed');
 });
 
 test('series are downsampled per pixel (M4): extremes kept, a zoomed window returns raw points', async () => {

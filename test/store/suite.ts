@@ -10,7 +10,7 @@ const test = (name: string, fn: (t: TestContext) => Promise<void>) => nodeTest(n
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { Migrator, sql } from 'kysely';
-import { openStore, StoreError, type Store, type StoreDialect } from '../../src/store/index.ts';
+import { openStore, StoreError, CellSpool, type Store, type StoreDialect } from '../../src/store/index.ts';
 import { connectKysely, storeKysely } from '../../src/store/store.ts';
 import { MIGRATIONS, migrationProvider, STORE_TABLES } from '../../src/store/schema.ts';
 import { makeCells, makeInput, makeOutput, RECIPE_TEXT } from './fixtures.ts';
@@ -222,6 +222,48 @@ export function defineStoreSuite(h: DialectHarness): void {
         .executeTakeFirstOrThrow();
       assert.equal(cy.discharge_Ah, input.cycles![99]!.discharge_Ah);
       assert.equal(cy.coulombic_efficiency, input.cycles![99]!.coulombic_efficiency);
+    });
+  });
+
+  test(`[${d}] cells streamed from a spool in chunks are stored exactly as a cells array is; a stream short of its count leaves nothing`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const cells = makeCells(2500, 7);
+      const asArray = await store.saveRun({ ...makeInput(7), cells });
+      const spool = new CellSpool();
+      t.after(() => spool.dispose());
+      for (const c of cells) spool.add(c);
+      const phases: number[] = [];
+      const streamed = await store.saveRun(
+        { ...makeInput(7), cells: [], cellStream: spool.stream() },
+        { onProgress: (p) => void (p.phase === 'cells' && phases.push(p.done)) },
+      );
+      const a = await store.exportRun(asArray);
+      const b = await store.exportRun(streamed);
+      assert.equal(b.cells.length, 2500);
+      assert.deepEqual(b.cells, a.cells);
+      assert.equal((await store.getRun(streamed)).n_cells, 2500);
+      assert.ok(phases.length >= 3 && phases.at(-1) === 2500, `progress in chunks: ${phases.join(',')}`);
+      // a spool read again (a retried save) starts from its first cell
+      const again: string[] = [];
+      for await (const ch of spool.chunks()) for (const c of ch) again.push(c.serial);
+      assert.deepEqual(
+        again,
+        cells.map((c) => c.serial),
+      );
+      // a stream that gives fewer cells than its count: refused, nothing of the run is left
+      const before = await count(store, 'cells');
+      const short = { count: 2501, chunks: () => spool.chunks() };
+      await assert.rejects(store.saveRun({ ...makeInput(8), cells: [], cellStream: short }), (e: unknown) => {
+        assert.ok(e instanceof StoreError);
+        assert.match(
+          e.message,
+          /cellStream: gave 2500 cells \(allowed exactly its count, 2501\); the run was not stored/,
+        );
+        return true;
+      });
+      assert.equal(await count(store, 'cells'), before);
+      assert.equal((await store.listRuns()).length, 2);
+      assert.equal(await orphanRows(store), 0);
     });
   });
 

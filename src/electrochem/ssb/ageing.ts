@@ -102,16 +102,26 @@ export function interphaseResistance(s: DegradationState, a: AgeingParams): numb
 export function degrade(s: DegradationState, inp: AgeingInputs, a: AgeingParams): DegradationState {
   const v = a.values;
   const m = a.mechanisms;
-  for (const [k, x] of [
-    ['cycling_s', inp.cycling_s],
-    ['rest_s', inp.rest_s],
-    ['cathodeStrain', inp.cathodeStrain],
-    ['anodeStrain', inp.anodeStrain],
-    ['platedLi_mol_m2', inp.platedLi_mol_m2],
-    ['stackPressure_Pa', inp.stackPressure_Pa],
-    ['dischargeCurrent_A_m2', inp.dischargeCurrent_A_m2],
-  ] as const)
-    if (!(x >= 0)) throw problem(`ageing.${k}`, 'must be ≥ 0', String(x), '≥ 0');
+  // the named check only when one fails (the list is built per call: this runs once per cell per day)
+  const ok =
+    inp.cycling_s >= 0 &&
+    inp.rest_s >= 0 &&
+    inp.cathodeStrain >= 0 &&
+    inp.anodeStrain >= 0 &&
+    inp.platedLi_mol_m2 >= 0 &&
+    inp.stackPressure_Pa >= 0 &&
+    inp.dischargeCurrent_A_m2 >= 0;
+  if (!ok)
+    for (const [k, x] of [
+      ['cycling_s', inp.cycling_s],
+      ['rest_s', inp.rest_s],
+      ['cathodeStrain', inp.cathodeStrain],
+      ['anodeStrain', inp.anodeStrain],
+      ['platedLi_mol_m2', inp.platedLi_mol_m2],
+      ['stackPressure_Pa', inp.stackPressure_Pa],
+      ['dischargeCurrent_A_m2', inp.dischargeCurrent_A_m2],
+    ] as const)
+      if (!(x >= 0)) throw problem(`ageing.${k}`, 'must be ≥ 0', String(x), '≥ 0');
   if (!(inp.temperature_K > 0))
     throw problem('ageing.temperature_K', 'must be > 0', String(inp.temperature_K), '> 0 K');
   const T = inp.temperature_K;

@@ -163,6 +163,8 @@ export class CellCore {
   readonly ocpC: CathodeOcp;
   ageing: AgeingState;
   d: Derived;
+  /** derive(p) of the fresh cell (refreshDerived) */
+  private readonly dFresh: Derived;
   /** Li mol per unit cathode stoichiometry (whole cell, fresh) */
   readonly nC: number;
   /** Al mol in the anode (whole cell) */
@@ -185,6 +187,7 @@ export class CellCore {
     this.ocpC = cathodeOcp(p.cathode.activeMaterial);
     this.ageing = freshAgeing();
     this.d = derive(p);
+    this.dFresh = this.d;
     this.T = p.temperature_K;
     this.nC = this.d.cathodeLi_mol_perY;
     this.nAl = p.anode.al_mol_m2 * p.area_m2;
@@ -194,8 +197,15 @@ export class CellCore {
     this.ua = new LiAlOcpCurve(this.T, { hysteresis_V: p.anode.hysteresis_V });
   }
 
+  /**
+   * d = derive(p, ageing state) after an ageing update. Only two fields depend on the state —
+   * fAnode = min(1, f_ref·g)·retention and Rc = R_int + extraRc — so they are updated on the fresh
+   * derive(p) with the same arithmetic instead of deriving everything again (once per cell per day in a
+   * pack's multi-year ageing estimate); a test checks the two agree.
+   */
   refreshDerived(): void {
-    this.d = derive(this.p, { extraRc: this.ageing.extraRc, anodeContactRetention: this.ageing.anodeContact });
+    const f = this.dFresh;
+    this.d = { ...f, fAnode: f.fAnode * this.ageing.anodeContact, Rc: f.Rc + this.ageing.extraRc };
   }
 
   /** D_s at particle concentration c (mol m⁻³) and dD/dc */
@@ -253,9 +263,11 @@ export class CellCore {
     const cmax = this.p.cathode.cMax_mol_m3;
     const y = c / cmax;
     const b = (ce.alpha * F) / (R * this.T);
-    const arg = Math.min(60, b * (this.ocpC.U(y) - ce.ERef_V));
+    const o = this.ocpC;
+    const u = o.eval ? o.eval(y) : { v: o.U(y), d: o.dUdy(y) };
+    const arg = Math.min(60, b * (u.v - ce.ERef_V));
     const r0 = this.ceiK * Math.exp(arg);
-    const dr0 = arg >= 60 ? 0 : (r0 * b * this.ocpC.dUdy(y)) / cmax;
+    const dr0 = arg >= 60 ? 0 : (r0 * b * u.d) / cmax;
     // the film cannot form faster than within CEI_MIN_TIME_S (SE oxidation kinetics of a fresh surface):
     // r = r₀/(1 + r₀·t_min) saturates at 1/t_min (assumption)
     const q = 1 + r0 * CEI_MIN_TIME_S;
@@ -263,11 +275,15 @@ export class CellCore {
     const dr = dr0 / (q * q);
     return { rate: r * room, dc: dr * room, dQ: -r };
   }
-  /** CEI rate constant at the cell temperature (s⁻¹) */
+  /** CEI rate constant at the cell temperature (s⁻¹), computed once (p and T are fixed) */
   get ceiK(): number {
-    const k = this.p.cathode.cei.k;
-    return k.ref * Math.exp((-k.Ea_J_mol / R) * (1 / this.T - 1 / k.Tref_K));
+    if (this.ceiKT < 0) {
+      const k = this.p.cathode.cei.k;
+      this.ceiKT = k.ref * Math.exp((-k.Ea_J_mol / R) * (1 / this.T - 1 / k.Tref_K));
+    }
+    return this.ceiKT;
   }
+  private ceiKT = -1;
 
   /**
    * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes (index 0 at the SE).

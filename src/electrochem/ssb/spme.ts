@@ -35,7 +35,7 @@ import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing } from './ageing.ts';
 import { CellCore, bvEta, hostX } from './common.ts';
 import { controlValue } from './p2d.ts';
-import type { SsbCellParams } from './params.ts';
+import type { Derived, SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
 
 export interface SpmeOptions {
@@ -257,8 +257,25 @@ export class SsbSpme implements FullCellModel {
 
   voltage(y: Float64Array): number {
     const cl = y[this.nr - 1]!;
-    return this.voltageFrom(cl, y[this.offA]!, y[this.iI]!, this.sideCurrent(cl, y[this.iQ]!).i).V;
+    const x0 = y[this.offA]!;
+    const I = y[this.iI]!;
+    const Q = y[this.iQ]!;
+    // the residual just computed V at these inputs (a DAE solver's f is followed by the cycler's voltage
+    // of the same state): reuse it while the inputs and the ageing state it depends on are the same
+    const k = this.resV;
+    if (
+      k.d === this.core.d &&
+      k.scale === this.core.ageing.activeScale &&
+      k.cl === cl &&
+      k.x0 === x0 &&
+      k.I === I &&
+      k.Q === Q
+    )
+      return k.V;
+    return this.voltageFrom(cl, x0, I, this.sideCurrent(cl, Q).i).V;
   }
+  /** the last residual's voltage and what it was computed from (voltage) */
+  private readonly resV = { d: null as Derived | null, scale: NaN, cl: NaN, x0: NaN, I: NaN, Q: NaN, V: NaN };
   current(y: Float64Array): number {
     return y[this.iI]!;
   }
@@ -340,13 +357,19 @@ export class SsbSpme implements FullCellModel {
   }
   afterCycle(y: Float64Array, cycle: CycleSummary): void {
     this.core.recordSwing(this.anodeX(y), cycle);
-    applyAgeing(this.core, cycle, {
-      removeLi: (mol) => {
-        const dx = mol / this.core.nAl;
-        for (let m = 0; m < this.na; m++) y[this.offA + m] = y[this.offA + m]! - dx;
-      },
-    });
+    this.ageingY = y;
+    applyAgeing(this.core, cycle, this.ageingHooks);
+    this.ageingY = null;
   }
+  /** the state afterCycle is ageing, for the hooks (one hooks object per model: no closure per update) */
+  private ageingY: Float64Array | null = null;
+  private readonly ageingHooks = {
+    removeLi: (mol: number): void => {
+      const y = this.ageingY!;
+      const dx = mol / this.core.nAl;
+      for (let m = 0; m < this.na; m++) y[this.offA + m] = y[this.offA + m]! - dx;
+    },
+  };
   /**
    * Rest state at a state of charge of the design window. soc = 0 is the cell as produced (pristine,
    * no CEI yet); a charged rest state (soc > 0) is a formed cell: it was charged once, its CEI formed —
@@ -427,7 +450,16 @@ export class SsbSpme implements FullCellModel {
     }
     this.anodeResidual(y, i, out);
     out[this.iQ] = side.i;
-    const V = this.voltageFrom(cl, y[this.offA]!, I, side.i).V;
+    this.voltageAt(cl, y[this.offA]!, I, side.i);
+    const V = this.vV;
+    const k = this.resV;
+    k.d = this.core.d;
+    k.scale = this.core.ageing.activeScale;
+    k.cl = cl;
+    k.x0 = y[this.offA]!;
+    k.I = I;
+    k.Q = y[this.iQ]!;
+    k.V = V;
     // current and power rows per unit area (A m⁻², W m⁻²), as in the P2D
     switch (control.mode) {
       case 'current':

@@ -5,9 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseRecipeText } from '../../recipe/parse.ts';
-import { runJob } from '../../pipeline.ts';
-import { failedRunOutput, storedDetail } from '../../run-record.ts';
-import { openStore } from '../../store/index.ts';
+import { runJob, parseJobRecipe, JOB_LIMITS } from '../../pipeline.ts';
+import { batterySerials, failedRunOutput, storedCell, storedDetail } from '../../run-record.ts';
+import { openStore, CellSpool } from '../../store/index.ts';
 import { ProblemError } from '../../problems.ts';
 import { parseProduction } from '../../process/production/config.ts';
 import type { CellRecord } from '../../process/line.ts';
@@ -20,10 +20,35 @@ const post = (m: WorkerMessage): void => port.postMessage(m);
 
 async function main(task: RunTask): Promise<void> {
   const t0 = performance.now();
-  const parsed = parseRecipeText(task.text);
-  if (!parsed.ok) throw new ProblemError(parsed.problems);
+  // the server's one validation again, with the run's own stages and length: a run refused here (the
+  // request's check and the worker's disagree, or a task submitted without it) reaches the client as a
+  // `failed` event with its problems, and is stored as failed
+  const parsed = parseJobRecipe(task.text, {
+    stages: { production: task.production, battery: task.battery, cellLimit: JOB_LIMITS.liveProductionCells },
+  });
+  if (!parsed.ok) {
+    const parsedRecipe = parseRecipeText(task.text);
+    const store = await openStore(task.dbSpec);
+    try {
+      await store.saveRun({
+        recipeText: task.text,
+        recipe: (parsedRecipe.ok ? parsedRecipe.recipe : null) as unknown,
+        seed: task.seed,
+        runId: task.runId,
+        status: 'failed',
+        output: failedRunOutput(task.runId, new ProblemError(parsed.problems).message),
+      });
+    } catch {
+      /* the problems matter more */
+    } finally {
+      await store.close();
+    }
+    throw new ProblemError(parsed.problems);
+  }
   const recipe = parsed.recipe;
   const store = await openStore(task.dbSpec);
+  // the cells go to the store through a spool file as the line makes them (bounded memory)
+  const spool = task.production ? new CellSpool() : undefined;
   try {
     const cells: ShiftCell[] = [];
     let pending: ShiftCell[] = [];
@@ -89,6 +114,7 @@ async function main(task: RunTask): Promise<void> {
         };
         post({ type: 'shift-start', info: start });
       },
+      ...(spool ? { cellSink: (c: CellRecord) => spool.add(storedCell(c)) } : {}),
       onCell: (c: CellRecord) => {
         const sc = shiftCellOf(c as unknown as Record<string, unknown>);
         tNow = sc.t_s;
@@ -112,6 +138,7 @@ async function main(task: RunTask): Promise<void> {
       runId: task.runId,
       output: res.output,
       ...storedDetail(res),
+      ...(spool ? { cellStream: spool.stream(batterySerials(res)) } : {}),
     });
     post({ type: 'saved' });
   } catch (e) {
@@ -131,6 +158,7 @@ async function main(task: RunTask): Promise<void> {
     }
     throw e;
   } finally {
+    spool?.dispose();
     await store.close();
   }
 }
