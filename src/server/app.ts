@@ -31,6 +31,14 @@ import { HttpProblem, httpProblem, problemBody, toHttp, zodProblems, type HttpSt
 import { openApiDocument, type RouteDef } from './openapi.ts';
 import * as S from './schemas.ts';
 import { JobManager, type JobEvent } from './jobs.ts';
+import { LongJobs, type LongJob, type LongJobEvent } from './studies.ts';
+import { StudyStore } from '../store/studies.ts';
+import { CampaignStore } from '../store/index.ts';
+import { prepareStudyText } from '../study/prepare.ts';
+import { planCampaign, shardOfRoll } from '../jobs/campaign.ts';
+import { campaignIdOf } from '../jobs/campaign-coordinator.ts';
+import { validateRecipeData } from '../recipe/parse.ts';
+import { ProblemError } from '../problems.ts';
 import { m4 } from './present/downsample.ts';
 import { shiftCellOf, shiftPayload, SPC_QUANTITIES, type ShiftContext, type SpcQuantity } from './present/shift.ts';
 import { rollsOf, cellsOfRoll, packSerials } from './present/genealogy.ts';
@@ -63,6 +71,8 @@ export const CSP =
 export interface AppOptions {
   store: Store;
   jobs: JobManager;
+  /** sweeps and campaigns started over the API (default: run here on the store, none distributed) */
+  longJobs?: LongJobs;
   /** required token (null: none — only allowed on loopback) */
   token: string | null;
   /** loopback binding: the Host header must name loopback */
@@ -1181,42 +1191,353 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     },
   );
 
-  /* ---------------------------------------------------------------- extension points (issues 17/18) */
-  for (const [path, what] of [
-    ['/api/sweeps', 'sweeps (issue 17)'],
-    ['/api/campaigns', 'production campaigns (issue 18)'],
-  ] as const) {
-    const h = (c: Context) =>
-      problemResponse(c, 501, [
+  /* ---------------------------------------------------------------- sweeps and campaigns (issue 18) */
+  const long = o.longJobs ?? new LongJobs({ store: o.store, ...(o.log ? { log: o.log } : {}) });
+  const sseOf = (c: Context, job: LongJob) =>
+    streamSSE(c, async (s) => {
+      const queue: LongJobEvent[] = [];
+      let wake: (() => void) | null = null;
+      let ended = false;
+      const unsubscribe = long.subscribe(job, (e) => {
+        queue.push(e);
+        wake?.();
+      });
+      s.onAbort(() => {
+        ended = true;
+        unsubscribe();
+        wake?.();
+      });
+      let seq = 0;
+      while (!ended) {
+        while (queue.length) {
+          const e = queue.shift()!;
+          await s.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: String(seq++) });
+          if (e.event === 'done' || e.event === 'failed') ended = true;
+        }
+        if (ended) break;
+        await new Promise<void>((res) => {
+          wake = res;
+          setTimeout(res, 15_000).unref();
+        });
+        wake = null;
+        if (queue.length === 0 && !ended) await s.writeSSE({ event: 'ping', data: '{}' });
+      }
+      unsubscribe();
+    });
+  const finishedSse = (c: Context, event: 'done' | 'failed', data: unknown) =>
+    streamSSE(c, async (s) => {
+      await s.writeSSE({ event, data: JSON.stringify(data) });
+    });
+  const studies = new StudyStore(o.store);
+  const campaigns = new CampaignStore(o.store);
+  const getStudy = async (id: string) => {
+    const st = await studies.get(id);
+    if (st.kind !== 'sweep')
+      throw httpProblem(404, 'id', 'not a sweep', JSON.stringify(id), 'a sweep id from GET /api/sweeps');
+    return st;
+  };
+  def(
+    {
+      method: 'post',
+      path: '/api/sweeps',
+      summary:
+        'start (or resume) a sweep: with SQLite on the local pool of worker threads, with PostgreSQL through the ' +
+        'queue to the rollcell workers; follow it at /api/sweeps/{id}/events',
+      tags: ['sweeps'],
+      body: S.sweepRequestSchema,
+      mutates: true,
+      responses: { 202: { description: 'started or followed', schema: S.sweepStartedSchema } },
+    },
+    async (c) => {
+      const req = parse(S.sweepRequestSchema, await body(c), 'body');
+      let ps;
+      try {
+        ps = prepareStudyText('sweep', { text: req.text, name: 'body.text' }, { text: req.study, name: 'body.study' });
+      } catch (e) {
+        if (e instanceof ProblemError) {
+          const where = e.prefix === 'body.study' ? 'body.study' : 'body.text';
+          throw new HttpProblem(
+            422,
+            e.problems.map((p) => ({ ...p, path: p.path ? `${where}.${p.path}` : where })),
+          );
+        }
+        throw e;
+      }
+      const { job } = long.startSweep(ps);
+      return c.json(
         {
-          path: 'url',
-          problem: `${what} are not available in this version yet`,
-          got: `${c.req.method} ${path}`,
-          allowed: 'runs, recipes, materials, cycle',
+          study_id: ps.id,
+          status: job.state === 'completed' ? 'completed' : 'running',
+          distributed: job.distributed,
+          events: `/api/sweeps/${ps.id}/events`,
         },
-      ]);
-    def(
-      {
-        method: 'get',
-        path,
-        summary: `${what}: not available yet (extension point)`,
-        tags: ['extensions'],
-        responses: { 501: { description: 'not implemented' } },
+        202,
+      );
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/sweeps',
+      summary: 'stored sweeps (newest first) and the sweeps this server is running',
+      tags: ['sweeps'],
+      query: z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }),
+      responses: { 200: { description: 'sweeps' } },
+    },
+    async (c) => {
+      const q = parse(
+        z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }).strict(),
+        c.req.query(),
+        'query',
+      );
+      const rows = (await studies.list(q.limit)).filter((r) => r.kind === 'sweep');
+      return c.json({
+        sweeps: rows,
+        active: long.active('sweep').map((j) => ({ study_id: j.id, progress: j.progress })),
+      });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/sweeps/:id',
+      summary:
+        'a sweep: its definition, columns, the points stored so far (inputs and outputs, in index order) and, once complete, its summary',
+      tags: ['sweeps'],
+      params: idParam,
+      responses: { 200: { description: 'the sweep' } },
+    },
+    async (c) => {
+      const st = await getStudy(c.req.param('id')!);
+      const points = await studies.allPoints(st.id);
+      const job = long.get('sweep', st.id);
+      return c.json({
+        id: st.id,
+        name: st.name,
+        status: job?.state === 'running' ? 'running' : st.status,
+        design: st.design,
+        seed: st.seed,
+        n_points: st.n_points,
+        n_done: points.length,
+        inputs: st.inputs,
+        outputs: st.outputs,
+        study: st.study,
+        points: points.map((p) => ({
+          idx: p.idx,
+          status: p.status,
+          values: p.values,
+          outputs: p.outputs,
+          ...(p.error ? { error: p.error } : {}),
+        })),
+        summary: st.summary,
+      });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/sweeps/:id/events',
+      summary: 'server-sent events of a sweep: progress (points done of total), note, done | failed',
+      tags: ['sweeps'],
+      params: idParam,
+      responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
+    },
+    async (c) => {
+      const id = c.req.param('id')!;
+      const job = long.get('sweep', id);
+      if (job) return sseOf(c, job);
+      const st = await getStudy(id);
+      if (st.status === 'completed') return finishedSse(c, 'done', { id: st.id });
+      return finishedSse(c, 'failed', {
+        problems: [
+          {
+            path: 'id',
+            problem: 'this sweep is not complete and not running on this server',
+            got: st.id,
+            allowed: 'POST /api/sweeps with the same recipe and study resumes it',
+          },
+        ],
+        internal: false,
+      });
+    },
+  );
+  def(
+    {
+      method: 'post',
+      path: '/api/campaigns',
+      summary:
+        'start (or resume) a production campaign of N cell positions in whole-roll shards: with SQLite on a worker ' +
+        'thread here, with PostgreSQL through the queue to the rollcell workers; follow it at /api/campaigns/{id}/events',
+      tags: ['campaigns'],
+      body: S.campaignRequestSchema,
+      mutates: true,
+      responses: { 202: { description: 'started or followed', schema: S.campaignStartedSchema } },
+    },
+    async (c) => {
+      const req = parse(S.campaignRequestSchema, await body(c), 'body');
+      const recipe = recipeResult(req.text);
+      let plan;
+      try {
+        plan = planCampaign(recipe, req.cells);
+      } catch (e) {
+        if (e instanceof ProblemError)
+          throw new HttpProblem(
+            422,
+            e.problems.map((p) => ({ ...p, path: p.path === '--campaign' ? 'body.cells' : `body.text.${p.path}` })),
+          );
+        throw e;
+      }
+      const id = campaignIdOf(recipe, req.text, req.seed, req.cells);
+      const { job } = long.startCampaign(id, recipe, req.text, req.cells, req.seed);
+      return c.json(
+        {
+          campaign_id: id,
+          status: job.state === 'completed' ? 'completed' : 'running',
+          distributed: job.distributed,
+          shards: plan.shards,
+          events: `/api/campaigns/${id}/events`,
+        },
+        202,
+      );
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/campaigns',
+      summary: 'stored production campaigns (newest first) and the ones this server is running',
+      tags: ['campaigns'],
+      query: z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }),
+      responses: { 200: { description: 'campaigns' } },
+    },
+    async (c) => {
+      const q = parse(
+        z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }).strict(),
+        c.req.query(),
+        'query',
+      );
+      return c.json({
+        campaigns: await campaigns.list(q.limit),
+        active: long.active('campaign').map((j) => ({ campaign_id: j.id, progress: j.progress })),
+      });
+    },
+  );
+  const getCampaign = async (id: string) => {
+    try {
+      return await campaigns.find(id);
+    } catch (e) {
+      if (e instanceof ProblemError) throw new HttpProblem(404, [...e.problems]);
+      throw e;
+    }
+  };
+  def(
+    {
+      method: 'get',
+      path: '/api/campaigns/:id',
+      summary:
+        'a campaign (an id prefix is enough): plan, status and, once complete, its summary with the campaign-wide control charts and capability (summary.spc)',
+      tags: ['campaigns'],
+      params: idParam,
+      responses: { 200: { description: 'the campaign' } },
+    },
+    async (c) => {
+      const k = await getCampaign(c.req.param('id')!);
+      const job = long.get('campaign', k.id);
+      return c.json({
+        id: k.id,
+        status: job?.state === 'running' ? 'running' : k.status,
+        cells: k.cells,
+        shards: k.shards,
+        shards_done: await campaigns.countShards(k.id),
+        shard_length_m: k.shard_length_m,
+        seed: k.seed,
+        rollcell_version: k.rollcell_version,
+        summary: k.summary,
+      });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/campaigns/:id/events',
+      summary: 'server-sent events of a campaign: progress (shards done of total), note, done | failed',
+      tags: ['campaigns'],
+      params: idParam,
+      responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
+    },
+    async (c) => {
+      const id = c.req.param('id')!;
+      const job = long.get('campaign', id);
+      if (job) return sseOf(c, job);
+      const k = await getCampaign(id);
+      if (k.status === 'completed') return finishedSse(c, 'done', { id: k.id });
+      return finishedSse(c, 'failed', {
+        problems: [
+          {
+            path: 'id',
+            problem: 'this campaign is not complete and not running on this server',
+            got: k.id,
+            allowed: 'POST /api/campaigns with the same recipe, cells and seed resumes it',
+          },
+        ],
+        internal: false,
+      });
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/campaigns/:id/cells/:serial',
+      summary: "one campaign cell's genealogy: parent rolls per sheet with MD positions, lane, verdict",
+      tags: ['campaigns', 'genealogy'],
+      params: z.object({ id: z.string(), serial: z.string() }),
+      responses: { 200: { description: 'the cell', schema: S.campaignCellSchema } },
+    },
+    async (c) => {
+      const k = await getCampaign(c.req.param('id')!);
+      const serial = c.req.param('serial')!;
+      const cell = await campaigns.cell(k.id, serial);
+      if (!cell)
+        throw httpProblem(
+          404,
+          'serial',
+          `campaign ${k.id} has no such cell`,
+          JSON.stringify(serial),
+          'a serial from GET /api/campaigns/{id}/rolls/{roll}',
+        );
+      return c.json(cell);
+    },
+  );
+  def(
+    {
+      method: 'get',
+      path: '/api/campaigns/:id/rolls/:roll',
+      summary: 'the cells made from a campaign roll (FS-000001, AL-000042, LC-000007), whichever shard made them',
+      tags: ['campaigns', 'genealogy'],
+      params: z.object({ id: z.string(), roll: z.string() }),
+      responses: {
+        200: {
+          description: 'the roll and its cells',
+          schema: z.object({ roll_id: z.string(), cells: z.array(S.campaignCellSchema) }),
+        },
       },
-      h,
-    );
-    def(
-      {
-        method: 'post',
-        path,
-        summary: `${what}: not available yet (extension point)`,
-        tags: ['extensions'],
-        mutates: true,
-        responses: { 501: { description: 'not implemented' } },
-      },
-      h,
-    );
-  }
+    },
+    async (c) => {
+      const k = await getCampaign(c.req.param('id')!);
+      const roll = c.req.param('roll')!;
+      const v = validateRecipeData(JSON.parse(JSON.stringify(k.recipe)) as Record<string, unknown>);
+      const shard = v.ok ? shardOfRoll(planCampaign(v.recipe, k.cells), roll) : null;
+      if (shard === null)
+        throw httpProblem(
+          404,
+          'roll',
+          `campaign ${k.id} has no such roll`,
+          JSON.stringify(roll),
+          'FS-000001, AL-000042, LC-000007: a sheet code and a roll number of this campaign',
+        );
+      return c.json({ roll_id: roll, cells: await campaigns.cellsOfRoll(k.id, roll, shard) });
+    },
+  );
 
   /* ---------------------------------------------------------------- the dashboard */
   if (o.webDir) {

@@ -175,3 +175,61 @@ export const materialSchema = z.record(z.string(), z.unknown());
 export const compareQuerySchema = z.object({ ids: z.string().describe('comma-separated run ids (2 … 6)') }).strict();
 
 export const exportFormatSchema = z.enum(['json', 'csv', 'xlsx', 'bdf']);
+
+/* ---------------------------------------------------------------- sweeps and campaigns (issue 18) */
+
+export const sweepRequestSchema = z
+  .object({
+    text: z.string().describe('recipe YAML text'),
+    study: z.string().describe('study YAML text (parameters, design, outputs: the file rollcell sweep takes)'),
+  })
+  .strict();
+
+export const sweepStartedSchema = z.object({
+  study_id: z.string(),
+  status: z.enum(['running', 'completed']),
+  distributed: z.boolean().describe('true: the points go to the rollcell workers of the PostgreSQL queue'),
+  events: z.string().describe('URL of the server-sent event stream of this sweep'),
+});
+
+export const campaignRequestSchema = z
+  .object({
+    text: z.string().describe('recipe YAML text'),
+    cells: z.number().int().gte(1).lte(1_000_000_000).describe('cell positions of laminate to make'),
+    seed: z.number().int().gte(0).lte(4294967295).default(1),
+  })
+  .strict();
+
+export const campaignStartedSchema = z.object({
+  campaign_id: z.string(),
+  status: z.enum(['running', 'completed']),
+  distributed: z.boolean(),
+  shards: z.number().int(),
+  events: z.string().describe('URL of the server-sent event stream of this campaign'),
+});
+
+export const longProgressSchema = z.object({
+  done: z.number(),
+  total: z.number(),
+  failed: z.number().optional(),
+  unit: z.enum(['points', 'shards']),
+  elapsed_s: z.number(),
+  eta_s: z.number().nullable(),
+});
+
+export const campaignCellSchema = z
+  .object({
+    shard: z.number().int(),
+    idx: z.number().int(),
+    serial: z.string(),
+    lane: z.number().int(),
+    s_m: z.number().describe('campaign laminate position of the cell, m'),
+    in_spec: z.boolean(),
+    cause: z.string().nullable(),
+    rolls: z.record(z.string(), z.string()).describe("parent roll ids per sheet ('|'-joined across a splice)"),
+    md_m: z.record(z.string(), z.number().nullable()).describe('MD position on the first parent roll, m'),
+    splice: z.boolean(),
+    anode_thickness_um: z.number().nullable(),
+    capacity_mAh: z.number().nullable(),
+  })
+  .describe('a campaign cell with its genealogy');

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore, parseDbSpec, type Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import { JobManager } from './jobs.ts';
+import { LongJobs } from './studies.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { problem } from '../problems.ts';
 
@@ -64,7 +65,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (!w.ok) log(`rollcell serve: dashboard not available (${w.reason}); the API still works`);
   }
   const jobs = new JobManager({ dbSpec: o.db, ...(o.concurrency ? { concurrency: o.concurrency } : {}), log });
-  const { app } = createApp({ store, jobs, token, loopback, webDir, examplesDir: EXAMPLES_DIR, log });
+  const longJobs = new LongJobs({ store, dbSpec: o.db, log });
+  const { app } = createApp({ store, jobs, longJobs, token, loopback, webDir, examplesDir: EXAMPLES_DIR, log });
   const server: ServerType = await new Promise((res, rej) => {
     const s = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, () => res(s));
     s.once('error', rej);
@@ -81,6 +83,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     jobs,
     close: async () => {
       await jobs.close();
+      await longJobs.close();
       await new Promise<void>((res) => server.close(() => res()));
       await store.close();
     },
