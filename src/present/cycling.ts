@@ -11,6 +11,8 @@ import type { ProducedCellFirstCycle } from '../electrochem/ssb/firstcycle.ts';
 import { perGram } from '../electrochem/ssb/firstcycle.ts';
 import { molM2ToMAhCm2 } from '../electrochem/ssb/plating.ts';
 import type { rateCapabilityBand } from '../electrochem/ssb/rate.ts';
+import type { FirstCycleBand } from '../electrochem/ssb/first-cycle-band.ts';
+import type { BandedFigure } from '../verdicts.ts';
 import type { AgeingBand, ageingValidity } from '../electrochem/ssb/ageing-band.ts';
 import type { AgeingRunResult } from '../electrochem/ssb/cycle.ts';
 import type { AgeingMechanisms } from '../electrochem/ssb/ageing-data.ts';
@@ -38,6 +40,11 @@ export interface CyclingResult {
     readonly coating: string;
     readonly temperature_K: number;
   } | null;
+  /**
+   * the [0178] first cycle's capacity, CE and Eq. 1 with their band and claim 13's verdict over it (SPMe
+   * fast stepper; null in a study's summary runs and for a recipe's own experiment)
+   */
+  readonly firstCycleBand?: FirstCycleBand | null;
   /** rate capability (claim 16): null when the recipe did not ask for it */
   readonly rate:
     | { readonly ok: true; readonly search: RateCapabilityResult; readonly band: ReturnType<typeof rateCapabilityBand> }
@@ -163,6 +170,43 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
           `${toCelsius(c.assessment.temperature_K).toFixed(0)} °C): ` +
           (fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'),
       );
+  }
+  if (c.firstCycleBand) {
+    const fb = c.firstCycleBand;
+    const fig = (b: BandedFigure): { nominal: number; low: number; high: number } => ({
+      nominal: r6(b.nominal),
+      low: r6(b.low),
+      high: r6(b.high),
+    });
+    block['first_cycle_band'] = {
+      model: 'ssb-spme',
+      method:
+        `the [0178] first cycle on the SPMe fast stepper: nominal, each of the ${fb.capacity.parameters.length} ` +
+        `uncertain inputs at either end of its range, and ${fb.samples} seeded joint draws (seed ${fb.seed})`,
+      discharge_capacity_mAh_g: fig(fb.capacity),
+      coulombic_efficiency: fig(fb.ce),
+      volume_expansion_rate_pct: fig(fb.eq1),
+      claim_13: fb.claim13.text,
+      claim_13_verdict: fb.claim13.verdict,
+      depends_on: fb.claim13.dependsOn,
+      samples: fb.samples,
+      seed: fb.seed,
+      parameters: fb.capacity.parameters.map((q) => ({
+        id: q.id,
+        description: q.description,
+        unit: q.unit,
+        nominal: q.nominal,
+        range: q.range,
+        source: q.source,
+      })),
+      points: fb.capacity.points.map((q, i) => ({
+        parameter: q.parameter,
+        at: q.at,
+        discharge_capacity_mAh_g: r6(q.value),
+        coulombic_efficiency: r6(fb.ce.points[i]!.value),
+        volume_expansion_rate_pct: r6(fb.eq1.points[i]!.value),
+      })),
+    };
   }
   if (c.rate && c.rate.ok) {
     const rc = c.rate.search;
