@@ -7,6 +7,8 @@
  * minimum is the steadier figure for comparing versions.
  * DFN: 20 volumes per electrode, 10 in the separator, 10 per particle radius (n = 581 unknowns).
  * SPMe: same mesh (electrolyte in x, 10 per particle radius).
+ * DFN blended (`dfn_blended_*`): the BPX blended-electrode example (the same cell with a positive of two
+ * particle sizes), same mesh: one particle per material in each positive volume (n = 801 unknowns).
  */
 import { readFileSync } from 'node:fs';
 import { parseBpxText } from '../src/electrochem/bpx.ts';
@@ -26,14 +28,23 @@ export async function bench(): Promise<string[]> {
     'utf8',
   );
   const params = parseBpxText(text);
+  const blended = parseBpxText(
+    readFileSync(
+      new URL('../test/conformance/corpora/bpx/examples/nmc_pouch_cell_BPX_blended_electrode.json', import.meta.url),
+      'utf8',
+    ),
+  );
   const I = -params.cell.nominalCapacity_Ah; // 1C, discharge
   const lines: string[] = [];
-  const warmup = { dfn: 30, spme: 200 } as const;
+  const warmup = { dfn: 30, spme: 200, dfn_blended: 30 } as const;
   const runs = 40;
-  for (const model of ['dfn', 'spme'] as const) {
+  for (const model of ['dfn', 'spme', 'dfn_blended'] as const) {
     const run = (): { ms: number; steps: number; n: number; tEnd: number } => {
       const t0 = performance.now();
-      const m = createLiquidModel(params, { model, mesh: MESH });
+      const m =
+        model === 'dfn_blended'
+          ? createLiquidModel(blended, { model: 'dfn', mesh: MESH })
+          : createLiquidModel(params, { model, mesh: MESH });
       const r = simulateConstantCurrent(m, I, params.cell.lowerCutoff_V, { y0: m.initialState(1), rtol: 1e-6 });
       const ms = performance.now() - t0;
       if (r.status !== 'event')

@@ -7,6 +7,12 @@
  * reason it is not identifiable. Never part of `npm test`.
  *
  *   node --import tsx bench/fit.bench.ts [--data <dir>] [--model dfn|spme] [--points 400] [--iterations 12] [--out fitted.json]
+ *                                        [--mcmc-samples 20000] [--skip-dfn]
+ *
+ * Then the posterior goal: an adaptive Metropolis chain of --mcmc-samples samples of the SPMe posterior of
+ * four parameters (both diffusivities, the positive rate constant, the electrolyte conductivity factor) on
+ * the 1C and 2C profiles, started at the SPMe's LM optimum, the models at the chain's tolerance
+ * (src/cli/fit.ts CHAIN_RTOL); prints the chain's wall and CPU time, samples per second and acceptance.
  *
  * Fit points: each profile's measured samples thinned to about --points (the model still follows the
  * whole current trace); blocks weighted equally (each a mean square). The RMSEs printed are over every
@@ -19,6 +25,8 @@ import { parseMeasuredData, type ProfileData } from '../src/fit/data.ts';
 import { liquidFitProblem } from '../src/fit/liquid.ts';
 import { levenbergMarquardt } from '../src/fit/lm.ts';
 import { fisherAnalysis } from '../src/fit/stats.ts';
+import { adaptiveMetropolis } from '../src/fit/mcmc.ts';
+import { CHAIN_RTOL } from '../src/cli/fit.ts';
 import { blockRmse, toInternal } from '../src/fit/types.ts';
 import type { BpxDocument } from '../src/fit/bpx-space.ts';
 
@@ -31,6 +39,8 @@ const model = arg('model', 'dfn') as 'dfn' | 'spme';
 const points = Number(arg('points', '400'));
 const iterations = Number(arg('iterations', '12'));
 const out = arg('out', '');
+const mcmcSamples = Number(arg('mcmc-samples', '20000'));
+const skipDfn = process.argv.includes('--skip-dfn');
 
 /** the profiles and the published file's RMSEs (mV; the data README and scripts/validate-dfn.ts) */
 const PROFILES = [
@@ -67,42 +77,89 @@ const allProblem = liquidFitProblem({
 });
 const x0 = Float64Array.from(fitProblem.parameters, (p) => toInternal(p, p.initial));
 
-const before = blockRmse(allProblem.blocks, await allProblem.evaluate(x0, false));
-const t0 = performance.now();
-const res = await levenbergMarquardt(fitProblem, x0, { maxIterations: iterations });
-const fitSeconds = (performance.now() - t0) / 1000;
-const fa = fisherAnalysis(fitProblem, res.x, res.evaluation);
-const after = blockRmse(allProblem.blocks, await allProblem.evaluate(res.x, false));
-
 const lines: string[] = [];
 const p = (name: string, value: number | string, unit = ''): void => {
   lines.push(`${name}: ${typeof value === 'number' ? Number(value.toPrecision(4)) : value}${unit ? ` ${unit}` : ''}`);
 };
-p('fit_model', model);
-p('fit_parameters', fitProblem.parameters.length);
-p('fit_profiles', fitSet.map((q) => q.name).join(', '));
-p('fit_time_s', fitSeconds, 's');
-p('fit_evaluations', res.evaluations);
-p('fit_iterations', res.history.length);
-p('fit_converged', `${res.converged} (${res.message})`);
-all.forEach((q, b) => {
-  const tag = q.name === HELD_OUT ? 'held_out_' : '';
-  const key = q.name.replace(/[^A-Za-z0-9]+/g, '_');
-  p(
-    `${tag}rmse_${key}_mV`,
-    `${(before[b]! * 1000).toFixed(2)} → ${(after[b]! * 1000).toFixed(2)}`,
-    `mV (published file ${q.published_mV} mV; ${after[b]! * 1000 <= q.published_mV ? 'at or below' : 'ABOVE'})`,
-  );
-});
-for (const e of fa.estimates) {
-  const v = Number(e.value.toPrecision(4));
-  if (e.identifiable)
-    p(`param_${e.name}`, `${v} [${e.ci95!.map((c) => Number(c.toPrecision(3))).join(', ')}]`, `${e.unit} (95 %)`);
-  else p(`param_${e.name}`, `${v} (not identifiable: ${e.reason})`, e.unit);
+let fittedDoc: BpxDocument | null = null;
+if (!skipDfn) {
+  const before = blockRmse(allProblem.blocks, await allProblem.evaluate(x0, false));
+  const t0 = performance.now();
+  const res = await levenbergMarquardt(fitProblem, x0, { maxIterations: iterations });
+  const fitSeconds = (performance.now() - t0) / 1000;
+  const fa = fisherAnalysis(fitProblem, res.x, res.evaluation);
+  const after = blockRmse(allProblem.blocks, await allProblem.evaluate(res.x, false));
+
+  p('fit_model', model);
+  p('fit_parameters', fitProblem.parameters.length);
+  p('fit_profiles', fitSet.map((q) => q.name).join(', '));
+  p('fit_time_s', fitSeconds, 's');
+  p('fit_evaluations', res.evaluations);
+  p('fit_iterations', res.history.length);
+  p('fit_converged', `${res.converged} (${res.message})`);
+  all.forEach((q, b) => {
+    const tag = q.name === HELD_OUT ? 'held_out_' : '';
+    const key = q.name.replace(/[^A-Za-z0-9]+/g, '_');
+    p(
+      `${tag}rmse_${key}_mV`,
+      `${(before[b]! * 1000).toFixed(2)} → ${(after[b]! * 1000).toFixed(2)}`,
+      `mV (published file ${q.published_mV} mV; ${after[b]! * 1000 <= q.published_mV ? 'at or below' : 'ABOVE'})`,
+    );
+  });
+  for (const e of fa.estimates) {
+    const v = Number(e.value.toPrecision(4));
+    if (e.identifiable)
+      p(`param_${e.name}`, `${v} [${e.ci95!.map((c) => Number(c.toPrecision(3))).join(', ')}]`, `${e.unit} (95 %)`);
+    else p(`param_${e.name}`, `${v} (not identifiable: ${e.reason})`, e.unit);
+  }
+  for (const q of fa.correlatedPairs) p(`correlated_${q.a}__${q.b}`, q.r);
+  fittedDoc = fitProblem.documentAt(res.x);
 }
-for (const q of fa.correlatedPairs) p(`correlated_${q.a}__${q.b}`, q.r);
+
+// the posterior goal: ≥ 20 000 samples of a 4-parameter SPMe posterior
+{
+  const MCMC_PARAMETERS = [
+    { name: 'negative.diffusivity', lower: 1e-15, upper: 1e-12, log: true },
+    { name: 'positive.diffusivity', lower: 1e-15, upper: 1e-12, log: true },
+    { name: 'positive.rate_constant', lower: 1e-7, upper: 1e-4, log: true },
+    { name: 'electrolyte.conductivity', lower: 0.2, upper: 5, log: true },
+  ];
+  const profiles = all.filter((q) => q.name === '1C' || q.name === '2C');
+  const fitP = liquidFitProblem({ doc, model: 'spme', parameters: MCMC_PARAMETERS, profiles });
+  const chainP = liquidFitProblem({ doc, model: 'spme', parameters: MCMC_PARAMETERS, profiles, rtol: CHAIN_RTOL });
+  const x0m = Float64Array.from(fitP.parameters, (q) => toInternal(q, q.initial));
+  const lm = await levenbergMarquardt(fitP, x0m, { maxIterations: 20 });
+  const fam = fisherAnalysis(fitP, lm.x, lm.evaluation);
+  const evc = await chainP.evaluate(lm.x, false);
+  let diff = 0;
+  lm.evaluation.model.forEach((m, b) => m.forEach((v, k) => (diff = Math.max(diff, Math.abs(v - evc.model[b]![k]!)))));
+  const cpu0 = process.cpuUsage();
+  const tm = performance.now();
+  const ch = await adaptiveMetropolis(chainP, lm.x, {
+    samples: mcmcSamples,
+    seed: 1,
+    noise: fam.noise,
+    proposal: fam.covariance.map((v) => v * 0.5),
+  });
+  const wall = (performance.now() - tm) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  p('mcmc_model', 'spme, 4 parameters, 1C + 2C');
+  p('mcmc_samples', ch.total);
+  p('mcmc_time_s', wall, 's');
+  p('mcmc_cpu_s', (cpu.user + cpu.system) / 1e6, 's');
+  p('mcmc_samples_per_s', ch.total / wall, '1/s');
+  p('mcmc_acceptance', ch.acceptanceRate);
+  p('mcmc_failed_evaluations', ch.failedEvaluations);
+  p('mcmc_goal', `${ch.total >= 20000 && wall <= 60 ? 'met' : 'NOT met'} (≥ 20000 samples in ≤ 60 s)`);
+  p(
+    'mcmc_chain_model_difference_mV',
+    diff * 1000,
+    `mV (rtol ${CHAIN_RTOL} vs the fit's 1e-6, at the optimum; noise ${(Math.min(...fam.noise) * 1000).toFixed(1)} mV)`,
+  );
+  p('mcmc_effective_sample_size', ch.effectiveSampleSize.map((e) => Math.round(e)).join(', '));
+}
 for (const l of lines) console.log(l);
-if (out) {
-  writeFileSync(out, JSON.stringify(fitProblem.documentAt(res.x), null, 2));
+if (out && fittedDoc) {
+  writeFileSync(out, JSON.stringify(fittedDoc, null, 2));
   console.log(`fitted_bpx: ${out}`);
 }

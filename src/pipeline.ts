@@ -42,6 +42,7 @@ import { ageingBand, ageingValidity } from './electrochem/ssb/ageing-band.ts';
 import type { CellCore } from './electrochem/ssb/common.ts';
 import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
+import { firstCycleBand } from './electrochem/ssb/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { withModelParameters } from './fit/ssb.ts';
@@ -360,6 +361,8 @@ export function jobProblems(
 
 /** samples of the ageing band (each a cycle-jumped SPMe run of at most 40 cycles): sized for the main job's speed */
 const AGEING_BAND_SAMPLES = 8;
+/** seeded joint draws of the first-cycle band (each one SPMe first cycle on the fast stepper, ≈ 10 ms) */
+const FIRST_CYCLE_BAND_SAMPLES = 8;
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -584,6 +587,19 @@ export function runCycling(
     },
   ];
   const cycles: ReportCycle[] = [];
+  // the [0178] first cycle's capacity, CE and Eq. 1 with their band over the uncertain inputs (issue 16
+  // item 5; SPMe fast stepper, one at a time and seeded joint draws) and claim 13's verdict over it — not in
+  // a study's summary runs (their own sampling covers uncertainty), nor for a recipe's own experiment
+  let fcBand: CyclingResult['firstCycleBand'] = null;
+  if (!summary && !recipeExp && initialSoc === 0) {
+    const p0 = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+    fcBand = firstCycleBand(tune ? tune(p0) : p0, {
+      vMax_V: c.charge_cutoff_V,
+      vMin_V: c.discharge_cutoff_V,
+      samples: FIRST_CYCLE_BAND_SAMPLES,
+      seed: 1,
+    });
+  }
   let rate: CyclingResult['rate'] = null;
   if (c.rate_capability) {
     try {
@@ -705,6 +721,7 @@ export function runCycling(
     experiment: exp,
     firstCycle: fc,
     assessment,
+    firstCycleBand: fcBand,
     rate,
     ageing,
   });

@@ -13,6 +13,7 @@
 import { dirname, resolve } from 'node:path';
 import { checkOutputFile, MAX_FILE_BYTES, readUserFile, writeFileAtomic } from '../io/files.ts';
 import { ProblemError } from '../problems.ts';
+import { toAh, toCelsius, toWh } from '../units/index.ts';
 import { experimentFormatOf, parseExperimentFile } from '../cycler/experiment-file.ts';
 import { parseBpxText } from '../electrochem/bpx.ts';
 import { createLiquidModel } from '../electrochem/liquid/index.ts';
@@ -144,8 +145,8 @@ function profileCsvs(
   const ed = new Float64Array(n);
   for (let i = 1; i < n; i++) {
     const dt = t[i]! - t[i - 1]!;
-    const dq = (0.5 * (I[i]! + I[i - 1]!) * dt) / 3600;
-    const de = (0.5 * (I[i]! * V[i]! + I[i - 1]! * V[i - 1]!) * dt) / 3600;
+    const dq = toAh(0.5 * (I[i]! + I[i - 1]!) * dt);
+    const de = toWh(0.5 * (I[i]! * V[i]! + I[i - 1]! * V[i - 1]!) * dt);
     qc[i] = qc[i - 1]! + (dq > 0 ? dq : 0);
     qd[i] = qd[i - 1]! + (dq < 0 ? -dq : 0);
     ec[i] = ec[i - 1]! + (de > 0 ? de : 0);
@@ -179,8 +180,8 @@ function profileCsvs(
       qd,
       ec,
       ed,
-      new Float64Array(n).fill(ambient_K - 273.15),
-      ...(temps ? [Array.from(T_K, (x) => x - 273.15)] : []),
+      new Float64Array(n).fill(toCelsius(ambient_K)),
+      ...(temps ? [Array.from(T_K, toCelsius)] : []),
     ],
   );
   const k = n - 1;

@@ -103,9 +103,20 @@ interface FitSetup {
   /** RMSE scale and unit for reports (V → mV; % → % points) */
   readonly rmseScale: number;
   readonly rmseUnit: string;
+  /**
+   * the problem the posterior chain samples (default: problem): the liquid models at the looser CHAIN_RTOL,
+   * whose voltages differ from the fit's by far less than the residual noise (checked and reported)
+   */
+  readonly chainProblem?: FitProblem;
   /** the text --out writes for the fitted point, and how the user applies it */
   output(x: Float64Array): { text: string; how: string };
 }
+
+/**
+ * solver tolerance of the liquid models in the posterior chain (the fit's is 1e-6): about 3× fewer steps per
+ * sample; the largest voltage difference to the fit's model at the optimum is reported beside the noise
+ */
+export const CHAIN_RTOL = 1e-4;
 
 function bpxSetup(o: FitCliOptions, points: number): FitSetup {
   let doc: BpxDocument;
@@ -126,6 +137,7 @@ function bpxSetup(o: FitCliOptions, points: number): FitSetup {
   const fitSet = o.data.map((f, i) => prof(`--data.${i}`, f));
   const held = (o.holdOut ?? []).map((f, i) => prof(`--hold-out.${i}`, f));
   const problem = liquidFitProblem({ doc, model, parameters: params, profiles: fitSet });
+  const chainProblem = liquidFitProblem({ doc, model, parameters: params, profiles: fitSet, rtol: CHAIN_RTOL });
   const every = liquidFitProblem({
     doc,
     model,
@@ -136,6 +148,7 @@ function bpxSetup(o: FitCliOptions, points: number): FitSetup {
     kind: 'bpx',
     model,
     problem,
+    chainProblem,
     every,
     nFitted: fitSet.length,
     rmseScale: 1000,
@@ -280,17 +293,36 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
   const after = blockRmse(every.blocks, evAfter);
   const np = problem.parameters.length;
   let posterior: { name: string; median: number; q025: number; q975: number }[] | null = null;
-  let chainInfo: { kept: number; acceptance: number; ess: number[]; seconds: number } | null = null;
+  let chainInfo: {
+    kept: number;
+    acceptance: number;
+    ess: number[];
+    seconds: number;
+    /** largest |chain model − fit model| at the optimum, and the smallest block noise (RMSE units) */
+    model_difference: number;
+    noise: number;
+  } | null = null;
   let chainValues: number[] = [];
   if (method === 'mcmc') {
     const prop = fa.covariance.map((v) => v * 0.5);
+    const sampled = setup.chainProblem ?? problem;
+    // the chain's model against the fit's at the optimum (the tolerance's effect on the likelihood)
+    let chainModelDiff = 0;
+    if (sampled !== problem) {
+      const ev = await sampled.evaluate(res.x, false);
+      res.evaluation.model.forEach((m, b) =>
+        m.forEach((v, k) => (chainModelDiff = Math.max(chainModelDiff, Math.abs(v - ev.model[b]![k]!)))),
+      );
+    }
     const tm = performance.now();
-    const ch = await adaptiveMetropolis(problem, res.x, { samples, seed, noise: fa.noise, proposal: prop });
+    const ch = await adaptiveMetropolis(sampled, res.x, { samples, seed, noise: fa.noise, proposal: prop });
     chainInfo = {
       kept: ch.kept,
       acceptance: ch.acceptanceRate,
       ess: [...ch.effectiveSampleSize],
       seconds: (performance.now() - tm) / 1000,
+      model_difference: chainModelDiff * setup.rmseScale,
+      noise: Math.min(...fa.noise) * setup.rmseScale,
     };
     chainValues = Array.from({ length: ch.kept * np }, (_, k) =>
       fromInternal(problem.parameters[k % np]!, ch.samples[k]!),
@@ -435,6 +467,11 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
     out(
       `  posterior: ${chainInfo.kept} samples kept, acceptance ${(chainInfo.acceptance * 100).toFixed(1)} %, ${chainInfo.seconds.toFixed(1)} s`,
     );
+    if (chainInfo.model_difference > 0)
+      out(
+        `    (chain model at rtol ${CHAIN_RTOL}: within ${chainInfo.model_difference.toPrecision(2)} ${setup.rmseUnit} of the fit's ` +
+          `at the optimum; noise ≥ ${chainInfo.noise.toPrecision(3)} ${setup.rmseUnit})`,
+      );
     for (const q of posterior)
       out(
         `    ${q.name.padEnd(26)} median ${q.median.toPrecision(4)}  [${q.q025.toPrecision(3)}, ${q.q975.toPrecision(3)}]`,

@@ -24,6 +24,31 @@ export function inputError(path: string, what: string, got: string, allowed: str
   return problem(path, what, got, allowed);
 }
 
+/**
+ * A numeric flag: undefined when absent, else its value, which must lie in min … max and be whole when `integer`
+ * (else an InputError: `<path>: <what> (got "<v>"; allowed <min> … <max>)`).
+ */
+export function numberFlag(
+  v: string | undefined,
+  path: string,
+  min: number,
+  max: number,
+  integer: boolean,
+  what = integer ? 'must be a whole number' : 'must be a number',
+): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
+    throw inputError(path, what, JSON.stringify(v), `${min} … ${max}`);
+  return n;
+}
+
+/** `--db` of a command that needs the PostgreSQL database its workers share; else an InputError saying why */
+export function requirePostgres(db: string, why: string): void {
+  if (!/^postgres(ql)?:\/\//i.test(db.trim()))
+    throw inputError('--db', why, JSON.stringify(db), 'postgres://user@host:port/database');
+}
+
 /** the problems of e under a prefix (the flag that brought the input: `--cell`, `--experiment`), or e itself */
 export function underFlag(flag: string, e: unknown): unknown {
   return e instanceof ProblemError ? new ProblemError(e.problems, e.prefix ? `${flag}: ${e.prefix}` : flag) : e;

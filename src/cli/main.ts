@@ -43,6 +43,7 @@ import type { StudyCommandOptions } from './study.ts';
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
 import { batterySerials, failedRunOutput, storedCell, storedDetail } from '../run-record.ts';
+import { toGPerCm3, toMAhPerG, toMScm } from '../units/index.ts';
 
 /** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
 export function firstNonFinite(v: unknown, path = 'output', depth = 0): string | undefined {
@@ -795,11 +796,11 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
           ms.map((m) => [
             m.id,
             m.kind,
-            m.density.value / 1000,
-            m.theoreticalCapacity ? m.theoreticalCapacity.value / 3600 : null,
-            m.practicalCapacity ? m.practicalCapacity.value / 3600 : null,
+            toGPerCm3(m.density.value),
+            m.theoreticalCapacity ? toMAhPerG(m.theoreticalCapacity.value) : null,
+            m.practicalCapacity ? toMAhPerG(m.practicalCapacity.value) : null,
             m.averagePotential?.value,
-            m.ionicConductivity ? Number(fmtNum(m.ionicConductivity.value * 10)) : null,
+            m.ionicConductivity ? Number(fmtNum(toMScm(m.ionicConductivity.value))) : null,
           ]),
         ),
       );

@@ -14,6 +14,7 @@ import { createReporter } from './progress.ts';
 import { inlineExecutor, poolExecutor, defaultWorkers } from '../study/pool.ts';
 import { openStore, StudyStore, type StudyKind, type StoredStudy } from '../store/index.ts';
 import { parseSet } from './set.ts';
+import { numberFlag, requirePostgres } from './input.ts';
 import { prepareStudyText } from '../study/prepare.ts';
 import { table, fmtNum } from './table.ts';
 import { renderStudyReport } from '../report/study.ts';
@@ -126,28 +127,10 @@ function distributedOptions(
       got: kind,
       allowed: 'rollcell sweep … --distributed',
     });
-  if (!/^postgres(ql)?:\/\//i.test(o.db.trim()))
-    throw new ProblemError({
-      path: '--db',
-      problem: '--distributed needs the PostgreSQL database the workers share',
-      got: JSON.stringify(o.db),
-      allowed: 'postgres://user@host:port/database',
-    });
-  const int = (v: string | undefined, path: string, min: number, max: number): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new ProblemError({
-        path,
-        problem: 'must be a whole number',
-        got: JSON.stringify(v),
-        allowed: `${min} … ${max}`,
-      });
-    return n;
-  };
-  const shardPoints = int(o.shardPoints, '--shard-points', 1, 100_000);
-  const leaseSeconds = int(o.leaseS, '--lease-s', 1, 86_400);
-  const retryLimit = int(o.shardRetries, '--shard-retries', 2, 100);
+  requirePostgres(o.db, '--distributed needs the PostgreSQL database the workers share');
+  const shardPoints = numberFlag(o.shardPoints, '--shard-points', 1, 100_000, true);
+  const leaseSeconds = numberFlag(o.leaseS, '--lease-s', 1, 86_400, true);
+  const retryLimit = numberFlag(o.shardRetries, '--shard-retries', 2, 100, true);
   return {
     ...(retryLimit !== undefined ? { retryLimit } : {}),
     ...(shardPoints !== undefined ? { shardPoints } : {}),

@@ -4,8 +4,7 @@
  * and written; a second signal stops at once and leaves them to their leases). Exit 3 when the
  * database stays unreachable, with a message naming it.
  */
-import { ProblemError } from '../problems.ts';
-import { ExitStatus } from './input.ts';
+import { ExitStatus, numberFlag, requirePostgres } from './input.ts';
 
 export interface WorkerCommandOptions {
   db: string;
@@ -15,30 +14,12 @@ export interface WorkerCommandOptions {
   quiet?: boolean;
 }
 
-function num(v: string | undefined, path: string, min: number, max: number, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
-    throw new ProblemError({
-      path,
-      problem: integer ? 'must be a whole number' : 'must be a number of seconds',
-      got: JSON.stringify(v),
-      allowed: `${min} … ${max}`,
-    });
-  return n;
-}
-
 export async function workerCommand(o: WorkerCommandOptions, out: (s: string) => void): Promise<void> {
-  if (!/^postgres(ql)?:\/\//i.test(o.db.trim()))
-    throw new ProblemError({
-      path: '--db',
-      problem: 'a worker takes its shards from the PostgreSQL queue',
-      got: JSON.stringify(o.db),
-      allowed: 'postgres://user@host:port/database',
-    });
-  const concurrency = num(o.concurrency, '--concurrency', 1, 256, true);
-  const reconnectSeconds = num(o.reconnectS, '--reconnect-s', 0, 86_400, false);
-  const idleExitSeconds = num(o.idleExitS, '--idle-exit-s', 0, 86_400 * 365, false);
+  requirePostgres(o.db, 'a worker takes its shards from the PostgreSQL queue');
+  const seconds = 'must be a number of seconds';
+  const concurrency = numberFlag(o.concurrency, '--concurrency', 1, 256, true);
+  const reconnectSeconds = numberFlag(o.reconnectS, '--reconnect-s', 0, 86_400, false, seconds);
+  const idleExitSeconds = numberFlag(o.idleExitS, '--idle-exit-s', 0, 86_400 * 365, false, seconds);
   const { runWorker, LostDatabaseError, isConnectionError } = await import('../jobs/worker.ts');
   const ac = new AbortController();
   const onSignal = (): void => {

@@ -184,6 +184,10 @@ export function tableFunction(xs: Float64Array, ys: Float64Array): (x: number) =
   };
 }
 
+/** compiled expressions by (primary names, source), oldest dropped first beyond EXPRESSION_MEMO_SIZE */
+const EXPRESSION_FNS = new Map<string, PropertyFn>();
+const EXPRESSION_MEMO_SIZE = 512;
+
 /**
  * A BPX FloatFunctionTable → PropertyFn of its primary variable (`primary`: the accepted names, BPX's
  * is x); T is available to expressions too.
@@ -197,6 +201,11 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[]):
     return constantFn(x);
   }
   if (typeof v === 'string') {
+    // the same expression compiles to the same function (one identity): models built again from a
+    // re-parsed document (a fit's evaluations) reuse the OCP and property tables cached per function
+    const key = `${primary.join(',')}\u0000${v}`;
+    const memo = EXPRESSION_FNS.get(key);
+    if (memo) return memo;
     const names = [...primary, 'T'];
     let compiled;
     try {
@@ -208,16 +217,23 @@ export function bpxFunction(v: Json, where: string, primary: readonly string[]):
     const ev = compiled.evaluate;
     const buf = new Float64Array(names.length);
     const np = primary.length;
+    let fn: PropertyFn;
     if (compiled.used.size === 0) {
       const c = ev(buf);
       if (!Number.isFinite(c)) throw bad(`evaluates to ${c}`, JSON.stringify(v), 'a finite value');
-      return constantFn(c);
+      fn = constantFn(c);
+    } else
+      fn = (x: number, T: number): number => {
+        for (let i = 0; i < np; i++) buf[i] = x;
+        buf[np] = T;
+        return ev(buf);
+      };
+    if (EXPRESSION_FNS.size >= EXPRESSION_MEMO_SIZE) {
+      const oldest = EXPRESSION_FNS.keys().next().value;
+      if (oldest !== undefined) EXPRESSION_FNS.delete(oldest);
     }
-    return (x: number, T: number): number => {
-      for (let i = 0; i < np; i++) buf[i] = x;
-      buf[np] = T;
-      return ev(buf);
-    };
+    EXPRESSION_FNS.set(key, fn);
+    return fn;
   }
   if (isObj(v)) {
     const xs = v['x'];

@@ -1241,7 +1241,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       method: 'post',
       path: '/api/sweeps',
       summary:
-        'start (or resume) a sweep: with SQLite on the local pool of worker threads, with PostgreSQL through the queue to the rollcell workers; follow it at /api/sweeps/{id}/events',
+        'start (or resume) a sweep: with SQLite on the local pool of worker threads, with PostgreSQL through the ' +
+        'queue to the rollcell workers; follow it at /api/sweeps/{id}/events',
       tags: ['sweeps'],
       body: S.sweepRequestSchema,
       mutates: true,
@@ -1365,7 +1366,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       method: 'post',
       path: '/api/campaigns',
       summary:
-        'start (or resume) a production campaign of N cell positions in whole-roll shards: with SQLite on a worker thread here, with PostgreSQL through the queue to the rollcell workers; follow it at /api/campaigns/{id}/events',
+        'start (or resume) a production campaign of N cell positions in whole-roll shards: with SQLite on a worker ' +
+        'thread here, with PostgreSQL through the queue to the rollcell workers; follow it at /api/campaigns/{id}/events',
       tags: ['campaigns'],
       body: S.campaignRequestSchema,
       mutates: true,

@@ -86,21 +86,22 @@ export async function runSweep(ps: PreparedStudy, io: StudyIO): Promise<StudyOut
   return { id: ps.id, resumed: !b.created, progress, rows, summary };
 }
 
-/** evaluation through the store: stored points are replayed, new ones evaluated and stored */
-function cachedEvaluator(ps: PreparedStudy, io: StudyIO, stored: Map<number, Row>, total: number) {
+/**
+ * Evaluation through the store: stored points are replayed, new ones evaluated and stored. `progress` is this
+ * session's (points evaluated now, not the replayed ones), reported to io.onProgress after every batch.
+ */
+function cachedEvaluator(
+  ps: PreparedStudy,
+  io: StudyIO,
+  stored: Map<number, Row>,
+  total: number,
+): { evaluate: (tasks: PointTask[]) => Promise<Row[]>; progress: () => Progress } {
   const t0 = performance.now();
   let evaluated = 0;
-  return async (tasks: PointTask[]): Promise<Row[]> => {
-    const missing = tasks.filter((t) => !stored.has(t.idx));
-    if (missing.length) {
-      const res = await runTasks(missing, io.executor, io.batchSize);
-      await io.store.savePoints(ps.id, res);
-      for (const r of res) stored.set(r.idx, toRow(r));
-      evaluated += res.length;
-    }
+  const progress = (): Progress => {
     const elapsed = (performance.now() - t0) / 1000;
     const rate = elapsed > 0 ? evaluated / elapsed : 0;
-    io.onProgress?.({
+    return {
       done: stored.size,
       total,
       failed: [...stored.values()].filter((r) => r.status === 'failed').length,
@@ -108,9 +109,20 @@ function cachedEvaluator(ps: PreparedStudy, io: StudyIO, stored: Map<number, Row
       elapsed_s: elapsed,
       points_per_s: rate,
       eta_s: rate > 0 ? Math.max(0, total - stored.size) / rate : null,
-    });
+    };
+  };
+  const evaluate = async (tasks: PointTask[]): Promise<Row[]> => {
+    const missing = tasks.filter((t) => !stored.has(t.idx));
+    if (missing.length) {
+      const res = await runTasks(missing, io.executor, io.batchSize);
+      await io.store.savePoints(ps.id, res);
+      for (const r of res) stored.set(r.idx, toRow(r));
+      evaluated += res.length;
+    }
+    io.onProgress?.(progress());
     return tasks.map((t) => stored.get(t.idx)!);
   };
+  return { evaluate, progress };
 }
 
 function taskAt(sp: StudyPlan, idx: number, u: ArrayLike<number>, tag: string): PointTask {
@@ -139,7 +151,7 @@ export async function runSolve(ps: PreparedStudy, io: StudyIO): Promise<StudyOut
   const m = Math.max(8, 2 * d + 2);
   const rounds = Math.ceil(s.refine / m);
   const total = s.evaluations + rounds * m;
-  const evaluate = cachedEvaluator(ps, io, stored, total);
+  const { evaluate, progress } = cachedEvaluator(ps, io, stored, total);
   const objCol = s.minimise ?? s.maximise;
   const sign = s.maximise ? -1 : 1;
   const merit = (r: Row): [number, number] => {
@@ -211,22 +223,7 @@ export async function runSolve(ps: PreparedStudy, io: StudyIO): Promise<StudyOut
   };
   const summary = { ...summarise(sp, all), solve: answer };
   await io.store.finish(ps.id, summary, all.length);
-  return {
-    id: ps.id,
-    resumed: !b.created,
-    progress: {
-      done: all.length,
-      total,
-      failed: summary.failed,
-      evaluated: all.length,
-      elapsed_s: 0,
-      points_per_s: 0,
-      eta_s: 0,
-    },
-    rows: all,
-    summary,
-    answer,
-  };
+  return { id: ps.id, resumed: !b.created, progress: progress(), rows: all, summary, answer };
 }
 
 export interface ParetoMember {
@@ -242,7 +239,7 @@ export async function runOptimise(ps: PreparedStudy, io: StudyIO): Promise<Study
   const stored = new Map<number, Row>(((await io.store.allPoints(ps.id)) as Row[]).map((r) => [r.idx, r]));
   const P = o.population;
   const total = P * o.generations;
-  const evaluate = cachedEvaluator(ps, io, stored, total);
+  const { evaluate, progress } = cachedEvaluator(ps, io, stored, total);
   const objs = Object.entries(o.objectives);
   const d = sp.factors.length;
   const seq = new SobolSequence(Math.max(1, d));
@@ -285,20 +282,5 @@ export async function runOptimise(ps: PreparedStudy, io: StudyIO): Promise<Study
   const all = [...stored.values()].sort((a, c) => a.idx - c.idx);
   const summary = { ...summarise(sp, all), pareto: unique };
   await io.store.finish(ps.id, summary, all.length);
-  return {
-    id: ps.id,
-    resumed: !b.created,
-    progress: {
-      done: all.length,
-      total,
-      failed: summary.failed,
-      evaluated: all.length,
-      elapsed_s: 0,
-      points_per_s: 0,
-      eta_s: 0,
-    },
-    rows: all,
-    summary,
-    front: unique,
-  };
+  return { id: ps.id, resumed: !b.created, progress: progress(), rows: all, summary, front: unique };
 }

@@ -124,3 +124,19 @@ test('breakpoints: steps end at the kinks of a piecewise-linear forcing — same
     /breakpoints\.1: must be sorted/,
   );
 });
+
+test('a BPX document parsed again gives the same OCP and property functions (a fit re-parses per evaluation; the tables cached per function are reused)', async () => {
+  const { parseBpx } = await import('../../src/electrochem/bpx.ts');
+  const { applyBpxValues: apply, resolveBpxField: resolve } = await import('../../src/fit/bpx-space.ts');
+  const doc = JSON.parse(readFileSync(`${DATA}/nmc_pouch_cell_BPX.json`, 'utf8')) as BpxDocument;
+  const a = parseBpx(doc);
+  // a fit's next point: a scalar field changed, the expressions as they were
+  const b = parseBpx(
+    apply(doc, [resolve(doc, 'negative.diffusivity', 'p')], [a.negative.diffusivity(0.5, 298.15) * 2]),
+  );
+  assert.equal(b.positive.ocp, a.positive.ocp);
+  assert.equal(b.negative.ocp, a.negative.ocp);
+  assert.equal(b.electrolyte.conductivity, a.electrolyte.conductivity);
+  // and still the right function
+  assert.ok(Math.abs(b.positive.ocp(0.5, 298.15) - a.positive.ocp(0.5, 298.15)) === 0);
+});

@@ -237,6 +237,12 @@ test('[postgres] --distributed is checked before anything runs', async () => {
   const c = await cli(['worker', '--db', 'rollcell.db']);
   assert.equal(c.code, 2);
   assert.match(c.stderr, /--db: a worker takes its shards from the PostgreSQL queue/);
+  const d = await cli(['worker', '--db', s.db, '--reconnect-s', '-1']);
+  assert.equal(d.code, 2);
+  assert.match(d.stderr, /--reconnect-s: must be a number of seconds \(got "-1"; allowed 0 … 86400\)/);
+  const e = await cli(['worker', '--db', s.db, '--concurrency', '1.5']);
+  assert.equal(e.code, 2);
+  assert.match(e.stderr, /--concurrency: must be a whole number \(got "1\.5"; allowed 1 … 256\)/);
 });
 
 test('[postgres] a production campaign on a worker equals the same campaign run here; rolls, lots and splices join across its whole-roll shards', async () => {

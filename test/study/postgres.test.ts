@@ -3,12 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { testPostgres } from '../support/postgres.ts';
-import { PATENT_YAML, cli } from '../helpers.ts';
+import { PATENT_YAML, cli, testDir } from '../helpers.ts';
 import { openStore, StudyStore } from '../../src/store/index.ts';
 
 const server = await testPostgres();
@@ -21,7 +20,7 @@ test('[postgres] rollcell sweep stores a study; writing its points again adds no
   const u = new URL(server.url);
   u.searchParams.set('schema', schema);
   const db = u.toString();
-  const dir = mkdtempSync(join(tmpdir(), 'rollcell-pg-study-'));
+  const dir = testDir('rollcell-pg-study-');
   const recipe = join(dir, 'r.yaml');
   const study = join(dir, 's.yaml');
   writeFileSync(recipe, PATENT_YAML);

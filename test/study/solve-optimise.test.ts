@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PATENT_YAML, cli } from '../helpers.ts';
+import { PATENT_YAML, cli, testDir } from '../helpers.ts';
+import { openStore, StudyStore } from '../../src/store/index.ts';
+import { prepareStudyText } from '../../src/study/prepare.ts';
+import { contextOf, runOptimise, runSolve } from '../../src/study/session.ts';
+import { inlineExecutor } from '../../src/study/pool.ts';
 import { nsga2, dominates, type Individual } from '../../src/study/nsga2.ts';
 import { SobolSequence } from '../../src/numerics/sobol.ts';
 
@@ -42,7 +45,7 @@ test("constraint domination (Deb's rule): feasible beats infeasible; smaller vio
 });
 
 test('rollcell solve: finds settings that meet the targets, or says no setting can with the closest point', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcell-solve-'));
+  const dir = testDir('rollcell-solve-');
   const recipe = join(dir, 'r.yaml');
   writeFileSync(recipe, PATENT_YAML);
   const ok = join(dir, 'ok.yaml');
@@ -93,7 +96,7 @@ solve:
 });
 
 test('rollcell optimise: a Pareto front over 5 inputs, stored and reported', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcell-opt-'));
+  const dir = testDir('rollcell-opt-');
   const recipe = join(dir, 'r.yaml');
   writeFileSync(recipe, PATENT_YAML);
   const st = join(dir, 'o.yaml');
@@ -135,4 +138,37 @@ optimise:
         sorted[i - 1]!.objectives['design.specific_energy_Wh_kg']! ||
         sorted[i]!.objectives['design.cell.thickness_um']! === sorted[i - 1]!.objectives['design.cell.thickness_um']!,
     );
+});
+
+test("solve and optimise: the outcome's progress counts this session's points — all at first, none when resumed", async () => {
+  const dir = testDir('rollcell-resume-');
+  const store = await openStore(join(dir, 'r.db'));
+  const force = 'parameters:\n  stations.240.force_N: {from: 150, to: 500}\n';
+  const studies = {
+    solve: `name: tiny solve\n${force}solve:\n  targets:\n    line.anode.thickness_um: {min: 0}\n  evaluations: 4\n  refine: 0\n`,
+    optimise: `name: tiny optimise\n${force}optimise:\n  objectives:\n    design.specific_energy_Wh_kg: max\n    design.cell.thickness_um: min\n  population: 4\n  generations: 1\n`,
+  };
+  try {
+    for (const kind of ['solve', 'optimise'] as const) {
+      const ps = prepareStudyText(kind, { text: PATENT_YAML, name: 'r.yaml' }, { text: studies[kind], name: 's.yaml' });
+      const executor = inlineExecutor(contextOf(ps.sp));
+      const io = { store: new StudyStore(store), executor };
+      const run = kind === 'solve' ? runSolve : runOptimise;
+      try {
+        const first = await run(ps, io);
+        assert.equal(first.resumed, false);
+        assert.deepEqual([first.progress.done, first.progress.total, first.progress.evaluated], [4, 4, 4], kind);
+        assert.ok(first.progress.elapsed_s > 0 && first.progress.points_per_s > 0, kind);
+        const again = await run(ps, io);
+        assert.equal(again.resumed, true);
+        assert.deepEqual([again.progress.done, again.progress.evaluated, again.progress.points_per_s], [4, 0, 0], kind);
+        const table = (rows: typeof first.rows): unknown[] => rows.map((r) => [r.idx, r.values, r.outputs]);
+        assert.deepEqual(table(again.rows), table(first.rows), kind);
+      } finally {
+        await executor.close();
+      }
+    }
+  } finally {
+    await store.close();
+  }
 });

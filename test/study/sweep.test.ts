@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parquetReadObjects } from 'hyparquet';
 import ExcelJS from 'exceljs';
-import { PATENT_YAML, cli } from '../helpers.ts';
+import { PATENT_YAML, cli, testDir } from '../helpers.ts';
 import { openStore, StudyStore } from '../../src/store/index.ts';
 import { parseStudyText, planStudy } from '../../src/study/plan.ts';
 import { contextOf, runSweep, type PreparedStudy } from '../../src/study/session.ts';
@@ -17,7 +16,7 @@ import { renderStudyReport } from '../../src/report/study.ts';
 import { ROLLCELL_VERSION } from '../../src/version.ts';
 
 const base = parse(PATENT_YAML) as Record<string, unknown>;
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'rollcell-study-'));
+const tmp = (): string => testDir('rollcell-study-');
 
 function prepared(studyText: string, id: string): PreparedStudy {
   const study = parseStudyText(studyText);

@@ -223,6 +223,29 @@ export class CellCore {
     const q = u * u + v.width * v.width;
     return this.d.Ds * (v.floor + (v.k * u * u) / q);
   }
+  /**
+   * D_s at c and the Kirchhoff potential Φ(c) in one pass (the same values as dsAt and dsPhi) into kD
+   * and kPhi: the fast stepper's per-shell linearisation
+   */
+  kirchhoffAt(c: number): void {
+    const v = this.dsL;
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const Ds = this.d.Ds;
+    const y = c / cmax;
+    if (!v) {
+      this.kD = Ds * 1;
+      this.kPhi = Ds * cmax * y;
+      return;
+    }
+    const w = v.width;
+    const u = y >= 1 ? 0 : 1 - y;
+    this.kD = Ds * (v.floor + (v.k * u * u) / (u * u + w * w));
+    this.kPhi =
+      Ds * cmax * (y >= 1 ? v.floor * y + v.k * v.G1 : v.floor * y + v.k * (v.G1 - (u - w * Math.atan(u / w))));
+  }
+  /** kirchhoffAt's results */
+  kD = 0;
+  kPhi = 0;
   /** Kirchhoff potential Φ(c) = ∫₀^c D dc′ (mol m⁻¹ s⁻¹) */
   dsPhi(c: number): number {
     const cmax = this.p.cathode.cMax_mol_m3;
@@ -263,9 +286,11 @@ export class CellCore {
     const cmax = this.p.cathode.cMax_mol_m3;
     const y = c / cmax;
     const b = (ce.alpha * F) / (R * this.T);
-    const arg = Math.min(60, b * (this.ocpC.U(y) - ce.ERef_V));
+    const o = this.ocpC;
+    const u = o.eval ? o.eval(y) : { v: o.U(y), d: o.dUdy(y) };
+    const arg = Math.min(60, b * (u.v - ce.ERef_V));
     const r0 = this.ceiK * Math.exp(arg);
-    const dr0 = arg >= 60 ? 0 : (r0 * b * this.ocpC.dUdy(y)) / cmax;
+    const dr0 = arg >= 60 ? 0 : (r0 * b * u.d) / cmax;
     // the film cannot form faster than within CEI_MIN_TIME_S (SE oxidation kinetics of a fresh surface):
     // r = r₀/(1 + r₀·t_min) saturates at 1/t_min (assumption)
     const q = 1 + r0 * CEI_MIN_TIME_S;
@@ -273,11 +298,15 @@ export class CellCore {
     const dr = dr0 / (q * q);
     return { rate: r * room, dc: dr * room, dQ: -r };
   }
-  /** CEI rate constant at the cell temperature (s⁻¹) */
+  /** CEI rate constant at the cell temperature (s⁻¹), computed once (p and T are fixed) */
   get ceiK(): number {
-    const k = this.p.cathode.cei.k;
-    return k.ref * Math.exp((-k.Ea_J_mol / R) * (1 / this.T - 1 / k.Tref_K));
+    if (this.ceiKT < 0) {
+      const k = this.p.cathode.cei.k;
+      this.ceiKT = k.ref * Math.exp((-k.Ea_J_mol / R) * (1 / this.T - 1 / k.Tref_K));
+    }
+    return this.ceiKT;
   }
+  private ceiKT = -1;
 
   /**
    * Anode Li/Al profile of a rest state whose mean is xMean, over na equal-Al volumes (index 0 at the SE).

@@ -35,7 +35,7 @@ import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing } from './ageing.ts';
 import { CellCore, bvEta, hostX } from './common.ts';
 import { controlValue } from './p2d.ts';
-import type { SsbCellParams } from './params.ts';
+import type { Derived, SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
 
 export interface SpmeOptions {
@@ -257,8 +257,25 @@ export class SsbSpme implements FullCellModel {
 
   voltage(y: Float64Array): number {
     const cl = y[this.nr - 1]!;
-    return this.voltageFrom(cl, y[this.offA]!, y[this.iI]!, this.sideCurrent(cl, y[this.iQ]!).i).V;
+    const x0 = y[this.offA]!;
+    const I = y[this.iI]!;
+    const Q = y[this.iQ]!;
+    // the residual just computed V at these inputs (a DAE solver's f is followed by the cycler's voltage
+    // of the same state): reuse it while the inputs and the ageing state it depends on are the same
+    const k = this.resV;
+    if (
+      k.d === this.core.d &&
+      k.scale === this.core.ageing.activeScale &&
+      k.cl === cl &&
+      k.x0 === x0 &&
+      k.I === I &&
+      k.Q === Q
+    )
+      return k.V;
+    return this.voltageFrom(cl, x0, I, this.sideCurrent(cl, Q).i).V;
   }
+  /** the last residual's voltage and what it was computed from (voltage) */
+  private readonly resV = { d: null as Derived | null, scale: NaN, cl: NaN, x0: NaN, I: NaN, Q: NaN, V: NaN };
   current(y: Float64Array): number {
     return y[this.iI]!;
   }
@@ -433,7 +450,16 @@ export class SsbSpme implements FullCellModel {
     }
     this.anodeResidual(y, i, out);
     out[this.iQ] = side.i;
-    const V = this.voltageFrom(cl, y[this.offA]!, I, side.i).V;
+    this.voltageAt(cl, y[this.offA]!, I, side.i);
+    const V = this.vV;
+    const k = this.resV;
+    k.d = this.core.d;
+    k.scale = this.core.ageing.activeScale;
+    k.cl = cl;
+    k.x0 = y[this.offA]!;
+    k.I = I;
+    k.Q = y[this.iQ]!;
+    k.V = V;
     // current and power rows per unit area (A m⁻², W m⁻²), as in the P2D
     switch (control.mode) {
       case 'current':
@@ -599,9 +625,10 @@ export class SsbSpme implements FullCellModel {
     // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c
     for (let r = 0; r < nr; r++) {
       const c = y[r]!;
-      const D = core.dsAt(c);
+      core.kirchhoffAt(c);
+      const D = core.kD;
       work[oD0 + r] = D;
-      work[oRho + r] = core.dsPhi(c) - D * c;
+      work[oRho + r] = core.kPhi - D * c;
     }
     for (let r = 0; r < nr; r++) {
       const v = this.shellV[r]! / dt;
