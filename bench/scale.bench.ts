@@ -9,12 +9,15 @@
  *    (speed-up / workers);
  * 3. the projected efficiency at 8, 32 and 128 workers from (1) and the measured point cost;
  * 4. the production engine's cells per second (one core, full station physics and linear surrogate) and
- *    the projected time of a 10⁶-cell campaign on this machine's cores.
+ *    the projected time of a 10⁶-cell campaign on this machine's cores;
+ * 5. the measured time of a campaign (default 10⁶ cell positions of the patent example, whole-roll shards,
+ *    per-cell genealogy rows and campaign-wide SPC) on 2 `rollcell worker` processes against the same
+ *    PostgreSQL, from enqueue to the joined summary, with the load average before and after.
  *
  * Prints `name: value unit` lines. Timings on a shared machine are noisy: the load average is printed
  * with them; run it on a quiet machine for figures to quote.
  *
- *   npm run bench:scale [-- --points 2000 --skip-sweep]
+ *   npm run bench:scale [-- --points 2000 --skip-sweep --campaign-cells 1000000 --skip-campaign --campaign-only]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -28,6 +31,7 @@ import { JobQueue, queueSchema } from '../src/jobs/queue.ts';
 import { runDistributedSweep } from '../src/jobs/coordinator.ts';
 import { shardRanges } from '../src/jobs/shards.ts';
 import { runProduction } from '../src/process/line.ts';
+import { runCampaign } from '../src/jobs/campaign-coordinator.ts';
 import { validateRecipeData } from '../src/recipe/parse.ts';
 import type { PointResult } from '../src/study/point.ts';
 
@@ -36,7 +40,10 @@ const arg = (name: string, dflt: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const N = arg('points', 2000);
-const skipSweep = process.argv.includes('--skip-sweep');
+const campaignOnly = process.argv.includes('--campaign-only');
+const skipSweep = campaignOnly || process.argv.includes('--skip-sweep');
+const skipCampaign = process.argv.includes('--skip-campaign');
+const campaignCells = arg('campaign-cells', 1_000_000);
 const BIN = new URL('../bin/rollcell.js', import.meta.url).pathname;
 const recipeText = readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8');
 const print = (k: string, v: string | number, unit = ''): void =>
@@ -208,7 +215,41 @@ function production(): { full: number; linear: number } {
   return { full: rate('full'), linear: rate('linear') };
 }
 
-const ov = await queueOverhead();
+/* ------------------------------------------------------------ 5. a measured campaign on 2 workers */
+async function campaignOn(workers: number, cells: number): Promise<void> {
+  const { db, schema } = freshSchema();
+  const v = validateRecipeData(parse(recipeText) as Record<string, unknown>);
+  if (!v.ok) throw new Error('bench recipe');
+  // the queue and the store are installed first, so the clock times the campaign, not the set-up
+  (await JobQueue.open(db)).close();
+  const procs = Array.from({ length: workers }, () => worker(db));
+  try {
+    await Promise.all(procs.map((p) => p.ready));
+    const la0 = loadavg()[0]!;
+    const t0 = performance.now();
+    const r = await runCampaign(v.recipe, recipeText, cells, { db, seed: 1 });
+    const seconds = (performance.now() - t0) / 1000;
+    print(
+      'campaign_measured_cell_positions',
+      cells,
+      `(${r.plan.shards} whole-roll shards of ${r.plan.shard_length_m} m)`,
+    );
+    print('campaign_measured_cells_made', r.summary.cells_total, 'cells (each with its genealogy row)');
+    print(`campaign_measured_seconds_${workers}_workers`, seconds, 's from enqueue to the joined summary');
+    print('campaign_measured_cells_per_s', r.summary.cells_total / seconds, 'cells/s');
+    print(
+      'campaign_measured_load_average',
+      `${la0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+      '(1-min, before → after)',
+    );
+  } finally {
+    for (const p of procs) p.child.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exit));
+    await dropSchema(schema);
+  }
+}
+
+const ov = campaignOnly ? { perShard_s: NaN, perPoint_s: NaN } : await queueOverhead();
 let pointSeconds = NaN;
 if (!skipSweep) {
   const one = await sweepOn(1, N);
@@ -232,7 +273,7 @@ if (!skipSweep) {
   print('scale_points_per_cpu_s', N / w1, 'points per CPU-second of a worker');
   print('scale_point_wall_ms', (one.seconds / N) * 1000, 'ms per point on one worker (wall, incl. the queue)');
 }
-{
+if (!campaignOnly) {
   // projection: a worker's share of a shard is its work plus the queue's fixed cost; the database serves
   // the queue's work of all workers (assumed: one core's worth, every overhead millisecond counted as
   // database time — conservative); the last round of shards leaves workers idle
@@ -254,7 +295,7 @@ if (!skipSweep) {
     }
   }
 }
-{
+if (!campaignOnly) {
   const p = production();
   print('campaign_cells_per_core_s_full', p.full, 'cells per CPU-second (full station physics per cell)');
   print('campaign_cells_per_core_s_linear', p.linear, 'cells per CPU-second (linear surrogate per cell)');
@@ -266,5 +307,6 @@ if (!skipSweep) {
   );
   print('campaign_1e6_cells_seconds_linear', 1e6 / (p.linear * cores), `s on ${cores} idle cores (CPU time ÷ cores)`);
 }
+if (!skipCampaign) await campaignOn(2, campaignCells);
 await admin.end();
 await cluster?.stop();

@@ -23,6 +23,7 @@ import { rateCapabilityBand, type RateBand } from '../src/electrochem/ssb/rate.t
 import { JANGID2024, NCM811_VS_LI } from '../src/electrochem/ssb/literature.ts';
 import { recordBenchmark } from './benchmarks.ts';
 import type { Recipe } from '../src/recipe/schema.ts';
+import { platingText } from '../src/present/cycling.ts';
 
 export const SEED_RECIPE = fileURLToPath(new URL('../examples/patent-line.yaml', import.meta.url));
 
@@ -134,7 +135,7 @@ export function printCellValidation(v: CellValidation): void {
   console.log(
     `- N/P from the host left after prelithiation: ${f(a.np.np, 3)} (Li:Al ${f(a.np.x0, 3)} as made; the host takes Li to Li:Al ${a.np.xHost} at the cell temperature — at room temperature Li3Al2/Li9Al4 do not form electrochemically, shared Li–Al data); the empty Al alone would give ${f(a.np.npEmptyAl, 3)}.`,
   );
-  console.log(`- plating: ${a.plating.text}. CCD source: ${a.plating.ccd.source}`);
+  console.log(`- plating: ${platingText(a.plating)}. CCD source: ${a.plating.ccd.source}`);
   console.log(
     `- rate capability (claim 16, ≥ 0.33C at 80 % of the C/10 capacity): ${f(v.rate.band.nominal, 3)}C, ${f(v.rate.band.low, 3)}–${f(v.rate.band.high, 3)}C over the parameter ranges; claim 16: ${v.rate.claim16.text}`,
   );

@@ -8,6 +8,7 @@ import type { CyclingBlock } from '../contract.ts';
 import { allCycleMetrics, type ExperimentResult, type RateCapabilityResult } from '../cycler/index.ts';
 import type { firstCycleSummary } from '../cycler/index.ts';
 import type { ProducedCellFirstCycle } from '../electrochem/ssb/firstcycle.ts';
+import type { PlatingAssessment } from '../electrochem/ssb/plating.ts';
 import { perGram } from '../electrochem/ssb/firstcycle.ts';
 import { molM2ToMAhCm2 } from '../electrochem/ssb/plating.ts';
 import type { rateCapabilityBand } from '../electrochem/ssb/rate.ts';
@@ -22,6 +23,21 @@ import { toAh, toCelsius, toUm } from '../units/index.ts';
 const r6 = (x: number): number => Number(x.toPrecision(6));
 /** A/m² → mA/cm² */
 const toMAPerCm2 = (i_A_m2: number): number => i_A_m2 / 10;
+
+/** The plating assessment of a run as a sentence (thickness in µm, current densities in mA/cm²). */
+export function platingText(a: PlatingAssessment): string {
+  if (!a.plated) return 'no Li plating: the anode potential stayed above 0 V vs Li and the host took all the Li';
+  const um = (m: number): string => toUm(m).toFixed(2);
+  const ma = (i_A_m2: number, digits: number): string => toMAPerCm2(i_A_m2).toPrecision(digits);
+  return (
+    `Li plates at the separator: up to ${um(a.maxPlated_m)} µm of Li metal (${um(a.endPlated_m)} µm left at the end); ` +
+    `local current ${ma(a.maxPlatingCurrent_A_m2, 3)} mA/cm² while plating vs CCD ${ma(a.ccd.value, 3)} mA/cm² ` +
+    `(range ${ma(a.ccd.range[0], 2)}–${ma(a.ccd.range[1], 2)}) — ` +
+    (a.risk === 'dendrite'
+      ? 'above the CCD: dendrite / short-circuit risk'
+      : 'below the CCD: a dense Li layer, stripped first on discharge')
+  );
+}
 
 /** What the run's cycling computed, typed and in SI (capacities in C, resistances in Ω, lengths in m). */
 export interface CyclingResult {
@@ -160,9 +176,9 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       ccd_range_mA_cm2: [r6(toMAPerCm2(pl.ccd.range[0])), r6(toMAPerCm2(pl.ccd.range[1]))],
       ccd_source: pl.ccd.source,
       risk: pl.risk,
-      text: pl.text,
+      text: platingText(pl),
     };
-    if (pl.plated) notes.push(`Li plating in the first cycle: ${pl.text}`);
+    if (pl.plated) notes.push(`Li plating in the first cycle: ${platingText(pl)}`);
     if (fa.np.np < 1)
       notes.push(
         `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} ` +

@@ -2,7 +2,8 @@
  * The dashboard in a real headless Chromium (playwright-core), one server and one browser for the
  * suite: every view loads with no console error and no request leaves the server's origin; a recipe edit
  * shows its validation message; a run started from the browser finishes and appears in the list; the
- * genealogy drill-down reaches a roll; a <script> or SVG payload in a recipe's name never executes.
+ * genealogy drill-down reaches a roll; a sweep started from the browser fills its heatmap with the claim
+ * boundaries; a <script> or SVG payload in a recipe's name never executes.
  * ROLLCELL_SCREENSHOTS=<dir> saves a PNG of each view (the README's pictures: docs/screenshots/).
  */
 import { test, before, after } from 'node:test';
@@ -161,6 +162,30 @@ test('a run started from the browser finishes and appears in the list', { timeou
   await visit('/', `[data-testid=runs-table] tr[data-run="${id}"]`);
   assert.match((await page.locator(`tr[data-run="${id}"]`).textContent())!, /completed/);
 });
+
+test(
+  'a sweep started from the browser fills its heatmap and draws the claim boundaries',
+  { timeout: 120_000 },
+  async () => {
+    await visit('/sweeps', '[data-testid=start-sweep]');
+    await page.locator('select').first().selectOption('patent-line.yaml');
+    await page.locator('[data-testid=start-sweep]').click();
+    await page.waitForURL(/\/sweeps\/s[0-9a-f]{15}$/);
+    const id = page.url().split('/').at(-1)!;
+    // the default study: 8 Li × 6 Al thicknesses; claim 1 flips across it (line-only points)
+    await page.locator('[data-testid=heat-cell]').nth(47).waitFor({ state: 'attached', timeout: 90_000 });
+    assert.equal(await page.locator('[data-testid=heat-cell]').count(), 48);
+    await page
+      .locator('[data-testid=sweep-status]')
+      .filter({ hasText: '48 of 48 points' })
+      .waitFor({ timeout: 30_000 });
+    assert.ok((await page.locator('[data-testid=claim-boundary]').count()) > 0, 'a claim boundary is drawn');
+    assert.match((await page.locator('[data-testid=heat-legend]').textContent())!, /claims\.1 boundary/);
+    assert.deepEqual(errors, []);
+    await shot('sweep');
+    await visit('/sweeps', `[data-testid=sweeps-table] tr[data-sweep="${id}"]`);
+  },
+);
 
 test(
   'a <script> or SVG payload in a recipe name renders as text and never executes',
