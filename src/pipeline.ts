@@ -729,6 +729,36 @@ export function runCycling(
   return { block, experiment: exp, timeSeries, cycles, notes, findings };
 }
 
+/**
+ * The pack's energy and range with the band of the cell's first-cycle capacity (issue 16 item 5), to first
+ * order: both scale with the cells' capacity (the same parameter uncertainty moves every cell), the duty's
+ * losses and deratings held at their nominal share. A full propagation would rerun the pack per draw
+ * (seconds each); this keeps the main job fast and says so.
+ */
+export function packBand(
+  bat: { pack: { energy_C3_kWh: number }; results: { ev?: { range_km: number } } },
+  firstCycleBand: unknown,
+): Record<string, unknown> | null {
+  const cap = (firstCycleBand as { discharge_capacity_mAh_g?: { nominal: number; low: number; high: number } })
+    ?.discharge_capacity_mAh_g;
+  if (!cap || !(cap.nominal > 0)) return null;
+  const lo = cap.low / cap.nominal;
+  const hi = cap.high / cap.nominal;
+  const scaled = (x: number): { nominal: number; low: number; high: number } => ({
+    nominal: r6(x),
+    low: r6(x * lo),
+    high: r6(x * hi),
+  });
+  return {
+    method:
+      "first order: the pack's energy and range scale with the cells' first-cycle capacity band " +
+      '(cycling.first_cycle_band; duty losses and deratings held at their nominal share)',
+    cell_capacity_ratio: { low: r6(lo), high: r6(hi) },
+    energy_C3_kWh: scaled(bat.pack.energy_C3_kWh),
+    ...(bat.results.ev ? { range_km: scaled(bat.results.ev.range_km) } : {}),
+  };
+}
+
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
   const design = designCell(recipe);
@@ -846,6 +876,8 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     });
     output.battery = bat.block as unknown as Record<string, unknown>;
     findings.push(...batteryFindings(bat.block));
+    const pb = packBand(bat.block, output.cycling?.['first_cycle_band']);
+    if (pb) (output.battery as Record<string, unknown>)['band'] = pb;
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery

@@ -306,6 +306,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
     | undefined;
   if (b) {
     const ev = b.results['ev'] as { range_km: number } | undefined;
+    const rb = (res.output.battery?.['band'] as { range_km?: { low: number; high: number } } | undefined)?.range_km;
     parts.push(
       kv(
         [
@@ -315,6 +316,15 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ['pack energy at C/3', b.pack['energy_C3_kWh']!, 'kWh'],
           ['pack specific energy', b.pack['specific_energy_Wh_kg']!, 'Wh/kg'],
           ...(ev ? ([['EV range per charge', ev.range_km, 'km']] as [string, number, string][]) : []),
+          ...(rb
+            ? ([
+                [
+                  "EV range band (first order, the cells' capacity band)",
+                  `${fmtNum(rb.low, 4)}–${fmtNum(rb.high, 4)}`,
+                  'km',
+                ],
+              ] as [string, string, string][])
+            : []),
           [
             'round-trip efficiency',
             (b.results['round_trip_efficiency'] as number | null) ?? 'undefined (no energy in or out)',

@@ -559,6 +559,12 @@ function batterySection(o: RunOutput): string {
   const ev = obj(res['ev']);
   if (ev) {
     add('EV range per charge', num(ev['range_km']), ' km');
+    const rb = obj(obj(b['band'])?.['range_km']);
+    if (rb && num(rb['low']) !== undefined && num(rb['high']) !== undefined)
+      rows.push([
+        'EV range band (first order: the cells’ capacity band)',
+        `${fmt(num(rb['low'])!)}–${fmt(num(rb['high'])!)} km`,
+      ]);
     add('consumption', num(ev['consumption_Wh_per_km']), ' Wh/km');
   }
   add('energy throughput', num(res['throughput_kWh']), ' kWh');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { patentObject } from '../helpers.ts';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
-import { runJob, runLine } from '../../src/pipeline.ts';
+import { packBand, runJob, runLine } from '../../src/pipeline.ts';
 import { operatingConditions } from '../../src/process/from-recipe.ts';
 import { getMaterial } from '../../src/materials/library.ts';
 import { ssbParamsFromProducedCell, withParams } from '../../src/electrochem/ssb/params.ts';
@@ -79,4 +79,16 @@ test('the run carries the band in cycling.first_cycle_band, claim 13 cites it; a
     { seed: 1 },
   ).output;
   assert.equal(own.cycling!['first_cycle_band'], undefined);
+});
+
+test("the pack's energy and range band scales with the cells' capacity band (first order); none without a band", () => {
+  const bat = { pack: { energy_C3_kWh: 4.707 }, results: { ev: { range_km: 32.93 } } };
+  const fb = { discharge_capacity_mAh_g: { nominal: 186.8, low: 177.1, high: 193.6 } };
+  const pb = packBand(bat, fb) as Record<string, { nominal: number; low: number; high: number }>;
+  assert.ok(Math.abs(pb['range_km']!.low - (32.93 * 177.1) / 186.8) < 1e-3);
+  assert.ok(Math.abs(pb['range_km']!.high - (32.93 * 193.6) / 186.8) < 1e-3);
+  assert.equal(pb['range_km']!.nominal, 32.93);
+  assert.ok(pb['energy_C3_kWh']!.low < 4.707 && 4.707 < pb['energy_C3_kWh']!.high);
+  assert.equal(packBand(bat, undefined), null);
+  assert.equal(packBand({ pack: { energy_C3_kWh: 1 }, results: {} }, fb)!['range_km'], undefined);
 });
