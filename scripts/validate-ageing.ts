@@ -16,6 +16,7 @@ import { ageingDatasets } from '../src/electrochem/ssb/ageing-data.ts';
 import { defaultAgeingValues } from '../src/electrochem/ssb/ageing.ts';
 import { ageingBand } from '../src/electrochem/ssb/ageing-band.ts';
 import { conditionsOf, datasetCell, evaluateDatasets, retentionAt } from './ageing-datasets.ts';
+import { recordBenchmark } from './benchmarks.ts';
 
 export interface AgeingValidationRow {
   readonly id: string;
@@ -97,6 +98,28 @@ const viaValidate = entry.endsWith('validate.ts');
 if (direct || viaValidate) {
   console.log('\n## Ageing: published retention, fitted and predicted (scripts/validate-ageing.ts)');
   const rows = validateAgeing();
+  const pubOf: Record<string, string> = {
+    yan2026_pressure: 'Yan 2026',
+    liu2022_liin_ncm811: 'Liu 2022',
+    p1_lial_ncm811: 'P1 (Li–Al, 2024/25)',
+    p3_lial_scncm83: 'P3 Zhang 2025',
+  };
+  for (const r of rows)
+    recordBenchmark({
+      id: r.id,
+      publication: pubOf[r.id] ?? r.id,
+      quantity: `retention after ${r.cycles} cycles${r.pressureBand ? '' : ` @ ${r.stackPressure_MPa} MPa`}`,
+      model: r.pressureBand
+        ? `${r.pressureBand.low_pct.toFixed(1)}–${r.pressureBand.high_pct.toFixed(1)} % over ${r.pressureBand.range_MPa[0]}–${r.pressureBand.range_MPa[1]} MPa`
+        : `${r.model_pct.toFixed(1)} %`,
+      published: `${r.published_pct} %`,
+      tolerance: r.pressureBand ? 'band (pressure unpublished)' : '± 5 points',
+      verdict: ({ pass: 'PASS', fail: 'FAIL', 'inside band': 'INSIDE BAND', 'outside band': 'OUTSIDE BAND' } as const)[
+        r.verdict
+      ],
+      label: r.role === 'fitted' ? 'FITTED' : 'PREDICTED',
+      source: r.source,
+    });
   const tag = (r: AgeingValidationRow): string => (r.role === 'fitted' ? 'FITTED' : 'PREDICTED, held out');
   for (const r of rows) {
     const b = r.pressureBand;

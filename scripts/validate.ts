@@ -14,4 +14,7 @@ for (const p of parts) {
     console.error(`${p}: ${(e as Error).message}`);
   }
 }
+// the published solid-state benchmarks the parts compared, as one table (issue 16 item 3)
+const { printBenchmarks } = await import('./benchmarks.ts');
+printBenchmarks();
 process.exitCode = failed ? 1 : (process.exitCode ?? 0);

@@ -42,6 +42,7 @@ import { ageingBand, ageingValidity } from './electrochem/ssb/ageing-band.ts';
 import type { CellCore } from './electrochem/ssb/common.ts';
 import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
+import { firstCycleBand } from './electrochem/ssb/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
 import { withModelParameters } from './fit/ssb.ts';
@@ -360,6 +361,8 @@ export function jobProblems(
 
 /** samples of the ageing band (each a cycle-jumped SPMe run of at most 40 cycles): sized for the main job's speed */
 const AGEING_BAND_SAMPLES = 8;
+/** seeded joint draws of the first-cycle band (each one SPMe first cycle on the fast stepper, ≈ 10 ms) */
+const FIRST_CYCLE_BAND_SAMPLES = 8;
 
 const DEFAULT_PROFILE: Record<NonNullable<Recipe['battery']>['application'], BatteryProfileName> = {
   ev: 'ev:UDDS',
@@ -584,6 +587,19 @@ export function runCycling(
     },
   ];
   const cycles: ReportCycle[] = [];
+  // the [0178] first cycle's capacity, CE and Eq. 1 with their band over the uncertain inputs (issue 16
+  // item 5; SPMe fast stepper, one at a time and seeded joint draws) and claim 13's verdict over it — not in
+  // a study's summary runs (their own sampling covers uncertainty), nor for a recipe's own experiment
+  let fcBand: CyclingResult['firstCycleBand'] = null;
+  if (!summary && !recipeExp && initialSoc === 0) {
+    const p0 = ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial);
+    fcBand = firstCycleBand(tune ? tune(p0) : p0, {
+      vMax_V: c.charge_cutoff_V,
+      vMin_V: c.discharge_cutoff_V,
+      samples: FIRST_CYCLE_BAND_SAMPLES,
+      seed: 1,
+    });
+  }
   let rate: CyclingResult['rate'] = null;
   if (c.rate_capability) {
     try {
@@ -705,11 +721,42 @@ export function runCycling(
     experiment: exp,
     firstCycle: fc,
     assessment,
+    firstCycleBand: fcBand,
     rate,
     ageing,
   });
   ticker.end();
   return { block, experiment: exp, timeSeries, cycles, notes, findings };
+}
+
+/**
+ * The pack's energy and range with the band of the cell's first-cycle capacity (issue 16 item 5), to first
+ * order: both scale with the cells' capacity (the same parameter uncertainty moves every cell), the duty's
+ * losses and deratings held at their nominal share. A full propagation would rerun the pack per draw
+ * (seconds each); this keeps the main job fast and says so.
+ */
+export function packBand(
+  bat: { pack: { energy_C3_kWh: number }; results: { ev?: { range_km: number } } },
+  firstCycleBand: unknown,
+): Record<string, unknown> | null {
+  const cap = (firstCycleBand as { discharge_capacity_mAh_g?: { nominal: number; low: number; high: number } })
+    ?.discharge_capacity_mAh_g;
+  if (!cap || !(cap.nominal > 0)) return null;
+  const lo = cap.low / cap.nominal;
+  const hi = cap.high / cap.nominal;
+  const scaled = (x: number): { nominal: number; low: number; high: number } => ({
+    nominal: r6(x),
+    low: r6(x * lo),
+    high: r6(x * hi),
+  });
+  return {
+    method:
+      "first order: the pack's energy and range scale with the cells' first-cycle capacity band " +
+      '(cycling.first_cycle_band; duty losses and deratings held at their nominal share)',
+    cell_capacity_ratio: { low: r6(lo), high: r6(hi) },
+    energy_C3_kWh: scaled(bat.pack.energy_C3_kWh),
+    ...(bat.results.ev ? { range_km: scaled(bat.results.ev.range_km) } : {}),
+  };
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
@@ -829,6 +876,8 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     });
     output.battery = bat.block as unknown as Record<string, unknown>;
     findings.push(...batteryFindings(bat.block));
+    const pb = packBand(bat.block, output.cycling?.['first_cycle_band']);
+    if (pb) (output.battery as Record<string, unknown>)['band'] = pb;
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery

@@ -795,13 +795,16 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     finish(
       13,
       [
-        windowElement(
-          '13a',
-          'the cell assembly formed by roll bonding at 240 has a specific capacity of at least 100 mAh/g',
-          WINDOWS.specific_capacity,
-          cyc?.discharge_capacity_mAh_g,
-          'cycling.discharge_capacity_mAh_g, per g of cathode active material',
-          'the run has no cycling results (cycling.discharge_capacity_mAh_g): the capacity needs the cycler',
+        withBandVerdict(
+          windowElement(
+            '13a',
+            'the cell assembly formed by roll bonding at 240 has a specific capacity of at least 100 mAh/g',
+            WINDOWS.specific_capacity,
+            cyc?.discharge_capacity_mAh_g,
+            'cycling.discharge_capacity_mAh_g, per g of cathode active material',
+            'the run has no cycling results (cycling.discharge_capacity_mAh_g): the capacity needs the cycler',
+          ),
+          bandOf(cyc?.['first_cycle_band'], 'claim_13', 'discharge_capacity_mAh_g', 'mAh/g'),
         ),
       ],
       P(1),
@@ -854,15 +857,18 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
       finish(
         16,
         [
-          windowElement(
-            '16a',
-            'the cell assembly has a C-rate of at least 0.33',
-            WINDOWS.c_rate,
-            f?.value,
-            `cycling.${f?.name ?? 'max_c_rate'}`,
-            cyc
-              ? 'the cycling results carry no rate-capability figure (cycling.max_c_rate): the C-rate the cell sustains is not known'
-              : 'the run has no cycling results (cycling.max_c_rate)',
+          withBandVerdict(
+            windowElement(
+              '16a',
+              'the cell assembly has a C-rate of at least 0.33',
+              WINDOWS.c_rate,
+              f?.value,
+              `cycling.${f?.name ?? 'max_c_rate'}`,
+              cyc
+                ? 'the cycling results carry no rate-capability figure (cycling.max_c_rate): the C-rate the cell sustains is not known'
+                : 'the run has no cycling results (cycling.max_c_rate)',
+            ),
+            rateBandOf(cyc?.['rate_capability']),
           ),
         ],
         P(13),
@@ -1027,6 +1033,55 @@ export function formatClaimChart(claims: readonly ClaimResult[], width = 110): s
   const n = (v: Verdict): number => claims.filter((c) => c.verdict === v).length;
   out.push(`${claims.length} claims: ${n('met')} met, ${n('not met')} not met, ${n('not evaluable')} not evaluable`);
   return out.join('\n');
+}
+
+/** a claim's verdict over the band of the figure it rests on (issue 16 item 5), as the cycling block gives it */
+interface BandVerdictInput {
+  verdict: string;
+  text: string;
+  dependsOn: string[];
+  low: number;
+  high: number;
+  unit: string;
+}
+
+/** `cycling.first_cycle_band`'s verdict for a claim (`claim_13`) over the band of one of its figures */
+function bandOf(raw: unknown, claimKey: string, figure: string, unit: string): BandVerdictInput | null {
+  const b = raw as Record<string, unknown> | undefined;
+  const f = b?.[figure] as { low?: unknown; high?: unknown } | undefined;
+  const verdict = b?.[`${claimKey}_verdict`];
+  const text = b?.[claimKey];
+  if (
+    typeof verdict !== 'string' ||
+    typeof text !== 'string' ||
+    typeof f?.low !== 'number' ||
+    typeof f.high !== 'number'
+  )
+    return null;
+  const dep = Array.isArray(b?.['depends_on'])
+    ? (b['depends_on'] as unknown[]).filter((x) => typeof x === 'string')
+    : [];
+  return { verdict, text, dependsOn: dep as string[], low: f.low, high: f.high, unit };
+}
+
+/** `cycling.rate_capability.band`'s verdict for claim 16 */
+function rateBandOf(raw: unknown): BandVerdictInput | null {
+  const b = (raw as Record<string, unknown> | undefined)?.['band'] as Record<string, unknown> | undefined;
+  if (!b) return null;
+  return bandOf({ ...b, c_rate: { low: b['low_c_rate'], high: b['high_c_rate'] } }, 'claim_16', 'c_rate', 'C');
+}
+
+/**
+ * The element's evidence with the verdict over the band: "met, depends on <parameter> (…)" when the verdict
+ * flips inside the band (and `depends_on_assumptions` lists them), else that it holds over the band. The
+ * element's own verdict stays the nominal one.
+ */
+function withBandVerdict(e: ClaimElement, b: BandVerdictInput | null): ClaimElement {
+  if (!b || e.verdict === 'not evaluable') return e;
+  const range = `${fmt(b.low)}–${fmt(b.high)} ${b.unit}`;
+  if (b.verdict === 'depends')
+    return { ...e, evidence: `${e.evidence}; band ${range}: ${b.text}`, depends_on_assumptions: b.dependsOn };
+  return { ...e, evidence: `${e.evidence}; ${b.verdict} over the band ${range} (the inputs' documented ranges)` };
 }
 
 /** what the simulated pack did (run output `battery` block), appended to claim 17's evidence */

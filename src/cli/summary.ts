@@ -164,6 +164,28 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
         `${fmtNum(pl.max_plated_li_um, 3)} / ${fmtNum(pl.end_plated_li_um, 3)} (risk: ${pl.risk})`,
         'µm',
       ]);
+    // the first cycle's band over the uncertain inputs (issue 16 item 5) and claim 13's verdict over it
+    type Fig = { low: number; high: number };
+    const fb = c['first_cycle_band'] as
+      | {
+          discharge_capacity_mAh_g: Fig;
+          coulombic_efficiency: Fig;
+          volume_expansion_rate_pct: Fig;
+          claim_13: string;
+          samples: number;
+        }
+      | undefined;
+    const span = (f: Fig, d: number): string => `${fmtNum(f.low, d)}–${fmtNum(f.high, d)}`;
+    if (fb)
+      cellRows.push(
+        [
+          `discharge capacity range over the uncertain inputs (claim 13: ${fb.claim_13})`,
+          span(fb.discharge_capacity_mAh_g, 4),
+          'mAh/g',
+        ],
+        ['coulombic efficiency range over the uncertain inputs', span(fb.coulombic_efficiency, 3), '—'],
+        ['Eq. 1 range over the uncertain inputs', span(fb.volume_expansion_rate_pct, 3), '%'],
+      );
     const rb = (c['rate_capability'] as { band?: { low_c_rate: number; high_c_rate: number } } | undefined)?.band;
     if (rb)
       cellRows.push([
@@ -284,6 +306,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
     | undefined;
   if (b) {
     const ev = b.results['ev'] as { range_km: number } | undefined;
+    const rb = (res.output.battery?.['band'] as { range_km?: { low: number; high: number } } | undefined)?.range_km;
     parts.push(
       kv(
         [
@@ -293,6 +316,15 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ['pack energy at C/3', b.pack['energy_C3_kWh']!, 'kWh'],
           ['pack specific energy', b.pack['specific_energy_Wh_kg']!, 'Wh/kg'],
           ...(ev ? ([['EV range per charge', ev.range_km, 'km']] as [string, number, string][]) : []),
+          ...(rb
+            ? ([
+                [
+                  "EV range band (first order, the cells' capacity band)",
+                  `${fmtNum(rb.low, 4)}–${fmtNum(rb.high, 4)}`,
+                  'km',
+                ],
+              ] as [string, string, string][])
+            : []),
           [
             'round-trip efficiency',
             (b.results['round_trip_efficiency'] as number | null) ?? 'undefined (no energy in or out)',

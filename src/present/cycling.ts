@@ -8,9 +8,12 @@ import type { CyclingBlock } from '../contract.ts';
 import { allCycleMetrics, type ExperimentResult, type RateCapabilityResult } from '../cycler/index.ts';
 import type { firstCycleSummary } from '../cycler/index.ts';
 import type { ProducedCellFirstCycle } from '../electrochem/ssb/firstcycle.ts';
+import type { PlatingAssessment } from '../electrochem/ssb/plating.ts';
 import { perGram } from '../electrochem/ssb/firstcycle.ts';
 import { molM2ToMAhCm2 } from '../electrochem/ssb/plating.ts';
 import type { rateCapabilityBand } from '../electrochem/ssb/rate.ts';
+import type { FirstCycleBand } from '../electrochem/ssb/first-cycle-band.ts';
+import type { BandedFigure } from '../verdicts.ts';
 import type { AgeingBand, ageingValidity } from '../electrochem/ssb/ageing-band.ts';
 import type { AgeingRunResult } from '../electrochem/ssb/cycle.ts';
 import type { AgeingMechanisms } from '../electrochem/ssb/ageing-data.ts';
@@ -20,6 +23,21 @@ import { toAh, toCelsius, toUm } from '../units/index.ts';
 const r6 = (x: number): number => Number(x.toPrecision(6));
 /** A/m² → mA/cm² */
 const toMAPerCm2 = (i_A_m2: number): number => i_A_m2 / 10;
+
+/** The plating assessment of a run as a sentence (thickness in µm, current densities in mA/cm²). */
+export function platingText(a: PlatingAssessment): string {
+  if (!a.plated) return 'no Li plating: the anode potential stayed above 0 V vs Li and the host took all the Li';
+  const um = (m: number): string => toUm(m).toFixed(2);
+  const ma = (i_A_m2: number, digits: number): string => toMAPerCm2(i_A_m2).toPrecision(digits);
+  return (
+    `Li plates at the separator: up to ${um(a.maxPlated_m)} µm of Li metal (${um(a.endPlated_m)} µm left at the end); ` +
+    `local current ${ma(a.maxPlatingCurrent_A_m2, 3)} mA/cm² while plating vs CCD ${ma(a.ccd.value, 3)} mA/cm² ` +
+    `(range ${ma(a.ccd.range[0], 2)}–${ma(a.ccd.range[1], 2)}) — ` +
+    (a.risk === 'dendrite'
+      ? 'above the CCD: dendrite / short-circuit risk'
+      : 'below the CCD: a dense Li layer, stripped first on discharge')
+  );
+}
 
 /** What the run's cycling computed, typed and in SI (capacities in C, resistances in Ω, lengths in m). */
 export interface CyclingResult {
@@ -38,6 +56,11 @@ export interface CyclingResult {
     readonly coating: string;
     readonly temperature_K: number;
   } | null;
+  /**
+   * the [0178] first cycle's capacity, CE and Eq. 1 with their band and claim 13's verdict over it (SPMe
+   * fast stepper; null in a study's summary runs and for a recipe's own experiment)
+   */
+  readonly firstCycleBand?: FirstCycleBand | null;
   /** rate capability (claim 16): null when the recipe did not ask for it */
   readonly rate:
     | { readonly ok: true; readonly search: RateCapabilityResult; readonly band: ReturnType<typeof rateCapabilityBand> }
@@ -153,9 +176,9 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       ccd_range_mA_cm2: [r6(toMAPerCm2(pl.ccd.range[0])), r6(toMAPerCm2(pl.ccd.range[1]))],
       ccd_source: pl.ccd.source,
       risk: pl.risk,
-      text: pl.text,
+      text: platingText(pl),
     };
-    if (pl.plated) notes.push(`Li plating in the first cycle: ${pl.text}`);
+    if (pl.plated) notes.push(`Li plating in the first cycle: ${platingText(pl)}`);
     if (fa.np.np < 1)
       notes.push(
         `N/P from the host capacity left after prelithiation is ${fa.np.np.toFixed(2)} ` +
@@ -163,6 +186,43 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
           `${toCelsius(c.assessment.temperature_K).toFixed(0)} °C): ` +
           (fa.np.np < 1e-9 ? 'every charge plates Li metal' : 'the rest of each charge plates Li metal'),
       );
+  }
+  if (c.firstCycleBand) {
+    const fb = c.firstCycleBand;
+    const fig = (b: BandedFigure): { nominal: number; low: number; high: number } => ({
+      nominal: r6(b.nominal),
+      low: r6(b.low),
+      high: r6(b.high),
+    });
+    block['first_cycle_band'] = {
+      model: 'ssb-spme',
+      method:
+        `the [0178] first cycle on the SPMe fast stepper: nominal, each of the ${fb.capacity.parameters.length} ` +
+        `uncertain inputs at either end of its range, and ${fb.samples} seeded joint draws (seed ${fb.seed})`,
+      discharge_capacity_mAh_g: fig(fb.capacity),
+      coulombic_efficiency: fig(fb.ce),
+      volume_expansion_rate_pct: fig(fb.eq1),
+      claim_13: fb.claim13.text,
+      claim_13_verdict: fb.claim13.verdict,
+      depends_on: fb.claim13.dependsOn,
+      samples: fb.samples,
+      seed: fb.seed,
+      parameters: fb.capacity.parameters.map((q) => ({
+        id: q.id,
+        description: q.description,
+        unit: q.unit,
+        nominal: q.nominal,
+        range: q.range,
+        source: q.source,
+      })),
+      points: fb.capacity.points.map((q, i) => ({
+        parameter: q.parameter,
+        at: q.at,
+        discharge_capacity_mAh_g: r6(q.value),
+        coulombic_efficiency: r6(fb.ce.points[i]!.value),
+        volume_expansion_rate_pct: r6(fb.eq1.points[i]!.value),
+      })),
+    };
   }
   if (c.rate && c.rate.ok) {
     const rc = c.rate.search;

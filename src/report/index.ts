@@ -122,10 +122,24 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
     ]);
   }
   if (o.cycling) {
-    rows.push(['discharge capacity', `${fmt(o.cycling.discharge_capacity_mAh_g)} mAh/g`]);
+    // with the band over the uncertain inputs where the run has one (issue 16 item 5)
+    type Fig = { low?: unknown; high?: unknown } | undefined;
+    const fb = o.cycling['first_cycle_band'] as Record<string, Fig> | undefined;
+    const bandText = (f: Fig, unit = ''): string =>
+      typeof f?.low === 'number' && typeof f.high === 'number' ? ` (band ${fmt(f.low)}–${fmt(f.high)}${unit})` : '';
+    rows.push([
+      'discharge capacity',
+      `${fmt(o.cycling.discharge_capacity_mAh_g)} mAh/g${bandText(fb?.['discharge_capacity_mAh_g'], ' mAh/g')}`,
+    ]);
     rows.push(['charge capacity', `${fmt(o.cycling.charge_capacity_mAh_g)} mAh/g`]);
-    rows.push(['coulombic efficiency', fmt(o.cycling.coulombic_efficiency)]);
-    rows.push(['volume expansion (Eq. 1)', `${fmt(o.cycling.volume_expansion_rate_pct)} %`]);
+    rows.push([
+      'coulombic efficiency',
+      `${fmt(o.cycling.coulombic_efficiency)}${bandText(fb?.['coulombic_efficiency'])}`,
+    ]);
+    rows.push([
+      'volume expansion (Eq. 1)',
+      `${fmt(o.cycling.volume_expansion_rate_pct)} %${bandText(fb?.['volume_expansion_rate_pct'], ' %')}`,
+    ]);
   }
   if (o.production) {
     rows.push(['cells made / in spec', `${o.production.cells_total} / ${o.production.cells_in_spec}`]);
@@ -545,6 +559,12 @@ function batterySection(o: RunOutput): string {
   const ev = obj(res['ev']);
   if (ev) {
     add('EV range per charge', num(ev['range_km']), ' km');
+    const rb = obj(obj(b['band'])?.['range_km']);
+    if (rb && num(rb['low']) !== undefined && num(rb['high']) !== undefined)
+      rows.push([
+        'EV range band (first order: the cells’ capacity band)',
+        `${fmt(num(rb['low'])!)}–${fmt(num(rb['high'])!)} km`,
+      ]);
     add('consumption', num(ev['consumption_Wh_per_km']), ' Wh/km');
   }
   add('energy throughput', num(res['throughput_kWh']), ' kWh');

@@ -82,6 +82,9 @@ export function jobOptions(recipe: Recipe, st: Stages, seed: number, tune?: JobO
     seed,
     noCycling: !cycle,
     production: st.production ? { web_length_m: webLengthFor(recipe, st.production.cells) } : false,
+    // a point keeps only the output: the production run's cell records are dropped as they are made, so a
+    // point of up to 10⁷ cells runs in bounded memory (no record is kept past the kept-cells limit)
+    ...(st.production ? { cellSink: () => {} } : {}),
     battery: st.battery,
     reductionForces: false,
     cycling: { series: 'summary', ...tune },

@@ -22,6 +22,7 @@ import { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
 import { daeRunner } from '../../src/electrochem/ssb/cycle.ts';
 import { hostNpRatio, criticalCurrentDensity, assessPlating } from '../../src/electrochem/ssb/plating.ts';
+import { platingText } from '../../src/present/cycling.ts';
 import { highestCRate, rateCapabilityBand } from '../../src/electrochem/ssb/rate.ts';
 import { assessFirstCycle } from '../../src/electrochem/ssb/firstcycle.ts';
 import { JANGID2024 } from '../../src/electrochem/ssb/literature.ts';
@@ -156,7 +157,7 @@ test('plating is reported whenever Li exceeds the host: none while the host has 
   const e1 = runExperiment(m1, [firstCycleProtocolStrings(4.3, 3.0)], { initialSoc: 0 });
   const a1 = assessFirstCycle(m1.core, e1)!;
   assert.ok(a1.np.np > 1);
-  assert.equal(a1.plating.plated, false, a1.plating.text);
+  assert.equal(a1.plating.plated, false, platingText(a1.plating));
   // the host full as made (x0 = 1.05 at RT): the whole charge plates, and the plated amount is the charge
   const m2 = createSsbModel('spme', coated(P)) as SsbSpme;
   const e2 = runExperiment(m2, [firstCycleProtocolStrings(4.3, 3.0)], { initialSoc: 0 });

@@ -105,6 +105,7 @@ test('every view loads with no console error and no remote request', { timeout: 
     'plot-ewma',
     'plot-cusum',
     'capability',
+    'histogram',
     'rules',
   ])
     assert.ok(await page.locator(`[data-testid=${id}]`).isVisible(), `${id} drawn`);

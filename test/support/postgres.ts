@@ -473,7 +473,20 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PostgresCl
         c.kill('SIGINT');
         await waitExit(c, 15_000);
       }
-      await launch(port);
+      // After a kill -9 of the postmaster its children (checkpointer, backends) live on until they notice,
+      // and PostgreSQL refuses to start while they hold the old shared memory: under load that takes
+      // seconds. Retry that one refusal for up to 30 s; any other failure is reported at once.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          await launch(port);
+          return;
+        } catch (e) {
+          const orphans = /pre-existing shared memory block|another postmaster/.test((e as Error).message);
+          if (!orphans || Date.now() > deadline) throw e;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
     },
   };
   return cluster;

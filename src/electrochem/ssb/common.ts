@@ -223,6 +223,29 @@ export class CellCore {
     const q = u * u + v.width * v.width;
     return this.d.Ds * (v.floor + (v.k * u * u) / q);
   }
+  /**
+   * D_s at c and the Kirchhoff potential Φ(c) in one pass (the same values as dsAt and dsPhi) into kD
+   * and kPhi: the fast stepper's per-shell linearisation
+   */
+  kirchhoffAt(c: number): void {
+    const v = this.dsL;
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const Ds = this.d.Ds;
+    const y = c / cmax;
+    if (!v) {
+      this.kD = Ds * 1;
+      this.kPhi = Ds * cmax * y;
+      return;
+    }
+    const w = v.width;
+    const u = y >= 1 ? 0 : 1 - y;
+    this.kD = Ds * (v.floor + (v.k * u * u) / (u * u + w * w));
+    this.kPhi =
+      Ds * cmax * (y >= 1 ? v.floor * y + v.k * v.G1 : v.floor * y + v.k * (v.G1 - (u - w * Math.atan(u / w))));
+  }
+  /** kirchhoffAt's results */
+  kD = 0;
+  kPhi = 0;
   /** Kirchhoff potential Φ(c) = ∫₀^c D dc′ (mol m⁻¹ s⁻¹) */
   dsPhi(c: number): number {
     const cmax = this.p.cathode.cMax_mol_m3;

@@ -81,7 +81,6 @@ export interface PlatingAssessment {
   readonly maxPlatingCurrent_A_m2: number;
   readonly ccd: CriticalCurrent;
   readonly risk: PlatingRisk;
-  readonly text: string;
 }
 
 /**
@@ -114,15 +113,6 @@ export function assessPlating(s: PlatingSeries, P_Pa: number, T_K: number): Plat
   const end = pl.length ? pl[pl.length - 1]! : 0;
   const plated = onset !== null || maxPl > 0;
   const risk: PlatingRisk = !plated ? 'none' : maxI > ccd.value ? 'dendrite' : 'plating';
-  const um = (mol: number): string => (mol * MOLAR_VOLUME.Li * 1e6).toFixed(2);
-  const text = !plated
-    ? 'no Li plating: the anode potential stayed above 0 V vs Li and the host took all the Li'
-    : `Li plates at the separator: up to ${um(maxPl)} µm of Li metal (${um(end)} µm left at the end); ` +
-      `local current ${(maxI / 10).toPrecision(3)} mA/cm² while plating vs CCD ${(ccd.value / 10).toPrecision(3)} mA/cm² ` +
-      `(range ${(ccd.range[0] / 10).toPrecision(2)}–${(ccd.range[1] / 10).toPrecision(2)}) — ` +
-      (risk === 'dendrite'
-        ? 'above the CCD: dendrite / short-circuit risk'
-        : 'below the CCD: a dense Li layer, stripped first on discharge');
   return {
     plated,
     maxPlated_mol_m2: maxPl,
@@ -134,7 +124,6 @@ export function assessPlating(s: PlatingSeries, P_Pa: number, T_K: number): Plat
     maxPlatingCurrent_A_m2: maxI,
     ccd,
     risk,
-    text,
   };
 }
 

@@ -108,8 +108,11 @@ export function rateParameters(p: SsbCellParams): AssumedParameter[] {
   ];
 }
 
-function withParameter(p: SsbCellParams, id: string, v: number): SsbCellParams {
+/** the cell with one uncertain parameter (an id of `rateParameters`, or `cei_qmax`) set to `v` */
+export function withParameter(p: SsbCellParams, id: string, v: number): SsbCellParams {
   switch (id) {
+    case 'cei_qmax':
+      return withParams(p, { cathode: { cei: { ...p.cathode.cei, qMax_C_m2: v } } });
     case 'anode_D':
       return withParams(p, { anode: { D: { ref: v, Ea_J_mol: p.anode.D.Ea_J_mol, Tref_K: p.temperature_K } } });
     case 'ionic_tortuosity':
@@ -123,7 +126,7 @@ function withParameter(p: SsbCellParams, id: string, v: number): SsbCellParams {
         'parameter',
         'unknown rate parameter',
         JSON.stringify(id),
-        'anode_D, ionic_tortuosity, cathode_Ds, anode_j0',
+        'anode_D, ionic_tortuosity, cathode_Ds, anode_j0, cei_qmax',
       );
   }
 }

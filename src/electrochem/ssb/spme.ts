@@ -625,9 +625,10 @@ export class SsbSpme implements FullCellModel {
     // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c
     for (let r = 0; r < nr; r++) {
       const c = y[r]!;
-      const D = core.dsAt(c);
+      core.kirchhoffAt(c);
+      const D = core.kD;
       work[oD0 + r] = D;
-      work[oRho + r] = core.dsPhi(c) - D * c;
+      work[oRho + r] = core.kPhi - D * c;
     }
     for (let r = 0; r < nr; r++) {
       const v = this.shellV[r]! / dt;
