@@ -983,6 +983,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         frames,
         block: { ...bat, series: undefined },
         profile_series: bat['series'],
+        // the run's validity findings about the pack, shown beside the pack's figures
+        validity: (run.output.validity?.findings ?? []).filter((f) => f.source === 'battery'),
       });
     },
   );

@@ -14,6 +14,10 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestServer, smallRecipe, type TestServer } from './helpers.ts';
 
+interface RunRead {
+  output: { validity?: { findings: { source: string; reason: string }[] } };
+}
+
 const shots = process.env['ROLLCELL_SCREENSHOTS'];
 let t: TestServer;
 let b: TestBrowser;
@@ -110,7 +114,25 @@ test('every view loads with no console error and no remote request', { timeout: 
   ])
     assert.ok(await page.locator(`[data-testid=${id}]`).isVisible(), `${id} drawn`);
   await shot('shift');
+  // validity findings sit beside the figures they affect: each cycling one once in the cycling section,
+  // each battery one on the Battery view (and counted on the run's Battery link)
+  const findings =
+    ((await (await fetch(`${t.base}/api/runs/${runA}`)).json()) as RunRead).output.validity?.findings ?? [];
+  const bySource = (s: string) => findings.filter((f) => f.source === s);
+  assert.ok(bySource('battery').length > 0, 'the small pack is driven above the SPMe validity: a battery finding');
+  await visit(`/runs/${runA}`, '[data-testid=claim-chart]');
+  const flags = await page.locator('[data-testid=validity-flag]').allTextContents();
+  for (const f of bySource('cycling')) assert.equal(flags.filter((x) => x.endsWith(f.reason)).length, 1, f.reason);
+  assert.match(
+    (await page.locator(`a[href="/runs/${runA}/battery"]`).textContent())!,
+    new RegExp(`\\(${bySource('battery').length} outside validity\\)`),
+  );
   await visit(`/runs/${runA}/battery`, '[data-testid=time-slider]');
+  const batteryFlags = await page.locator('[data-testid=battery-validity]').allTextContents();
+  assert.deepEqual(
+    batteryFlags.map((x) => x.replace(/^OUTSIDE MODEL VALIDITY: |^PHYSICALLY IMPOSSIBLE: /, '')),
+    bySource('battery').map((f) => f.reason),
+  );
   await page.locator('[data-testid=time-slider]').fill('30');
   assert.ok((await page.locator('rect.hcell').count()) >= 3 * 16, 'three 8×2 heatmaps');
   await shot('battery');
