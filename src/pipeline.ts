@@ -69,10 +69,12 @@ import { mm, toAh } from './units/index.ts';
  * runs in bounded memory and time. Choices, not physics:
  * - a pack of at most 10 000 cells (every cell is its own SPMe; a large EV pack has ≈ 7 000 cylindrical
  *   cells, a pouch-cell pack a few hundred);
- * - a production run of at most 10 000 000 cells. `rollcell run` and the server stream every cell's
+ * - a production run of at most 2 000 000 cells. `rollcell run` and the server stream every cell's
  *   record into the store as it is made (JobOptions.cellSink), so memory does not grow with the records;
- *   what still grows is the per-lane SPC series (4 numbers, ≈ 40 B per cell: 0.4 GB at the cap) and the
- *   store on disk (≈ 2 kB per cell: ≈ 20 GB at the cap, plus as much again while it is staged);
+ *   what still grows is the per-lane SPC series, the variability fields along the web and the SPC charts:
+ *   measured (`npm run bench:shift-memory`) 292 MB peak at 74 000 cells and 462 MB at 968 000, ≈ 0.19 kB
+ *   per cell, so ≈ 0.67 GB at the cap (a projection from those two points); and the store on disk
+ *   (≈ 4.2 kB per cell on SQLite: ≈ 8 GB at the cap, plus ≈ 1.7 kB per cell of spool while the run lasts);
  * - a library call without a cellSink keeps every record (≈ 7 kB each in memory): at most 100 000 cells;
  * - a server run streams its records to the store too, but its live Shift view and the replay of its
  *   events keep a compact record of every cell (≈ 0.3 kB) in the server: at most 100 000 cells there;
@@ -80,7 +82,7 @@ import { mm, toAh } from './units/index.ts';
  */
 export const JOB_LIMITS = {
   packCells: 10_000,
-  productionCells: 10_000_000,
+  productionCells: 2_000_000,
   keptProductionCells: 100_000,
   liveProductionCells: 100_000,
   rollChanges: 10_000,
