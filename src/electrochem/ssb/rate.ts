@@ -134,6 +134,20 @@ export function withParameter(p: SsbCellParams, id: string, v: number): SsbCellP
 /** the cell with one rate parameter (an id of rateParameters) set to v (its unit there); the fit's recipe overrides use it */
 export const withRateParameter = withParameter;
 
+/**
+ * `f` of the cell with each uncertain parameter (an id `withParameter` knows) at either end of its range,
+ * one at a time, in the order of `pars` and of each range (the points of a band, src/verdicts.ts `band`)
+ */
+export function atRangeEnds<T>(
+  p: SsbCellParams,
+  pars: readonly AssumedParameter[],
+  f: (q: SsbCellParams) => T,
+): { parameter: string; at: number; value: T }[] {
+  return pars.flatMap((par) =>
+    par.range.map((at) => ({ parameter: par.id, at, value: f(withParameter(p, par.id, at)) })),
+  );
+}
+
 export interface RateBand {
   readonly band: BandedFigure;
   readonly claim16: DependentVerdict;
@@ -149,13 +163,7 @@ export function rateCapabilityBand(
   const claimRate = opts.claimRate ?? 0.33;
   const nominal = highestCRate(p, opts).highestRate;
   const pars = rateParameters(p);
-  const points = pars.flatMap((par) =>
-    par.range.map((at) => ({
-      parameter: par.id,
-      at,
-      value: highestCRate(withParameter(p, par.id, at), opts).highestRate,
-    })),
-  );
+  const points = atRangeEnds(p, pars, (q) => highestCRate(q, opts).highestRate);
   const b = band(nominal, points, pars);
   return { band: b, claim16: verdictOverBand(b, (r) => r >= claimRate), claimRate };
 }
