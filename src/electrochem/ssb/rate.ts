@@ -8,6 +8,10 @@
  *  - the composite's ionic tortuosity factor (3–12, Minnmann et al. 2021, recalled);
  *  - the cathode's solid diffusivity (CHEN's fit, ÷3–×3: assumption for a different NCM811 grade);
  *  - the anode's exchange-current density (1–10 mA cm⁻², datasheet §4.3, assumption).
+ * The anode's diffusivity moves the rate only while the host carries Li: in a cell whose anode holds Li
+ * beyond the host's saturation in every volume (the seed's prelithiated cell: Li/Al ≈ 1.55 > x_host = 1)
+ * the host flux is zero (spme.ts anodeResidual, h(x) = x_host throughout) and the surface is Li metal, so
+ * both anode_D points equal the nominal — the parameter reaches the model (Derived.Da) but has no effect.
  * The verdict on claim 16 is "met", "not met" or "met/not met, depends on <parameter>" (src/verdicts.ts).
  */
 import { arrhenius as dataArrhenius, arrheniusBounds, liAlData } from '../../materials/li-al.ts';
