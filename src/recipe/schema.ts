@@ -9,27 +9,10 @@
  */
 import { variabilitySchema, productionSchema } from './production.ts';
 import { batteryExtrasSchema } from './battery.ts';
+import { AGEING_PARAMETER_FIELDS } from './ageing-fields.ts';
 import { z } from 'zod';
 
-/**
- * the ageing parameters' ids (src/electrochem/ssb/ageing-data.ts AGEING_PARAMETER_IDS, which the recipe
- * cannot import: a test checks the two lists are equal)
- */
-export const AGEING_PARAMETER_FIELDS = [
-  'cei_kLi',
-  'cei_kR',
-  'cei_Ea',
-  'cei_socSlope',
-  'aei_kLi',
-  'aei_socSlope',
-  'aei_freshPerStrain',
-  'dead_li_fraction',
-  'cathode_contact_lambda',
-  'cathode_contact_P0',
-  'cathode_contact_cycles',
-  'anode_void_k',
-  'anode_void_P0',
-] as const;
+export { AGEING_PARAMETER_FIELDS };
 
 const num = (desc: string) => z.number().describe(desc);
 const positive = (desc: string) => num(desc).gt(0);

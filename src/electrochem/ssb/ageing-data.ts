@@ -7,22 +7,10 @@
 import { z } from 'zod';
 import { assetJson } from '../../assets.ts';
 import { problem } from '../../problems.ts';
+import { AGEING_PARAMETER_FIELDS } from '../../recipe/ageing-fields.ts';
 
-export const AGEING_PARAMETER_IDS = [
-  'cei_kLi',
-  'cei_kR',
-  'cei_Ea',
-  'cei_socSlope',
-  'aei_kLi',
-  'aei_socSlope',
-  'aei_freshPerStrain',
-  'dead_li_fraction',
-  'cathode_contact_lambda',
-  'cathode_contact_P0',
-  'cathode_contact_cycles',
-  'anode_void_k',
-  'anode_void_P0',
-] as const;
+/** the ids of the ageing parameters (one list with the recipe's fields: src/recipe/ageing-fields.ts) */
+export const AGEING_PARAMETER_IDS = AGEING_PARAMETER_FIELDS;
 export type AgeingParameterId = (typeof AGEING_PARAMETER_IDS)[number];
 
 const record = z

@@ -21,7 +21,7 @@ import {
 } from '../../verdicts.ts';
 import { fastRunner, firstCycle } from './cycle.ts';
 import { CEI_QMAX_RANGE_C_M2, type SsbCellParams } from './params.ts';
-import { rateParameters, withParameter } from './rate.ts';
+import { atRangeEnds, rateParameters, withParameter } from './rate.ts';
 import { SsbSpme } from './spme.ts';
 
 export interface FirstCycleFigures {
@@ -93,9 +93,7 @@ export function firstCycleBand(
   const pars = firstCycleParameters(p);
   const run = (q: SsbCellParams): FirstCycleFigures => firstCycleFigures(q, opts.vMax_V, opts.vMin_V);
   const nominal = run(p);
-  const oat = pars.flatMap((par) =>
-    par.range.map((at) => ({ parameter: par.id, at, f: run(withParameter(p, par.id, at)) })),
-  );
+  const oat = atRangeEnds(p, pars, run);
   const rng = new Rng(seed);
   const joint: FirstCycleFigures[] = [];
   for (let k = 0; k < samples; k++) {
@@ -106,7 +104,7 @@ export function firstCycleBand(
   const figure = (key: keyof FirstCycleFigures): BandedFigure => {
     const b = band(
       nominal[key],
-      oat.map((o) => ({ parameter: o.parameter, at: o.at, value: o.f[key] })),
+      oat.map((o) => ({ parameter: o.parameter, at: o.at, value: o.value[key] })),
       pars,
     );
     const js = joint.map((j) => j[key]).filter((v) => Number.isFinite(v));

@@ -8,6 +8,10 @@
  *  - the composite's ionic tortuosity factor (3–12, Minnmann et al. 2021, recalled);
  *  - the cathode's solid diffusivity (CHEN's fit, ÷3–×3: assumption for a different NCM811 grade);
  *  - the anode's exchange-current density (1–10 mA cm⁻², datasheet §4.3, assumption).
+ * The anode's diffusivity moves the rate only while the host carries Li: in a cell whose anode holds Li
+ * beyond the host's saturation in every volume (the seed's prelithiated cell: Li/Al ≈ 1.55 > x_host = 1)
+ * the host flux is zero (spme.ts anodeResidual, h(x) = x_host throughout) and the surface is Li metal, so
+ * both anode_D points equal the nominal — the parameter reaches the model (Derived.Da) but has no effect.
  * The verdict on claim 16 is "met", "not met" or "met/not met, depends on <parameter>" (src/verdicts.ts).
  */
 import { arrhenius as dataArrhenius, arrheniusBounds, liAlData } from '../../materials/li-al.ts';
@@ -145,6 +149,20 @@ export function withParameter(p: SsbCellParams, id: string, v: number): SsbCellP
 /** the cell with one rate parameter (an id of rateParameters) set to v (its unit there); the fit's recipe overrides use it */
 export const withRateParameter = withParameter;
 
+/**
+ * `f` of the cell with each uncertain parameter (an id `withParameter` knows) at either end of its range,
+ * one at a time, in the order of `pars` and of each range (the points of a band, src/verdicts.ts `band`)
+ */
+export function atRangeEnds<T>(
+  p: SsbCellParams,
+  pars: readonly AssumedParameter[],
+  f: (q: SsbCellParams) => T,
+): { parameter: string; at: number; value: T }[] {
+  return pars.flatMap((par) =>
+    par.range.map((at) => ({ parameter: par.id, at, value: f(withParameter(p, par.id, at)) })),
+  );
+}
+
 export interface RateBand {
   readonly band: BandedFigure;
   readonly claim16: DependentVerdict;
@@ -160,13 +178,7 @@ export function rateCapabilityBand(
   const claimRate = opts.claimRate ?? 0.33;
   const nominal = highestCRate(p, opts).highestRate;
   const pars = rateParameters(p);
-  const points = pars.flatMap((par) =>
-    par.range.map((at) => ({
-      parameter: par.id,
-      at,
-      value: highestCRate(withParameter(p, par.id, at), opts).highestRate,
-    })),
-  );
+  const points = atRangeEnds(p, pars, (q) => highestCRate(q, opts).highestRate);
   const b = band(nominal, points, pars);
   return { band: b, claim16: verdictOverBand(b, (r) => r >= claimRate), claimRate };
 }
