@@ -21,7 +21,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import pg from 'pg';
 import { startPostgres } from '../test/support/postgres.ts';
@@ -34,6 +33,7 @@ import { runProduction } from '../src/process/line.ts';
 import { runCampaign } from '../src/jobs/campaign-coordinator.ts';
 import { validateRecipeData } from '../src/recipe/parse.ts';
 import type { PointResult } from '../src/study/point.ts';
+import { benchStudyText, recipeText } from './bench-study.ts';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,7 +45,6 @@ const skipSweep = campaignOnly || process.argv.includes('--skip-sweep');
 const skipCampaign = process.argv.includes('--skip-campaign');
 const campaignCells = arg('campaign-cells', 1_000_000);
 const BIN = new URL('../bin/rollcell.js', import.meta.url).pathname;
-const recipeText = readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8');
 const print = (k: string, v: string | number, unit = ''): void =>
   console.log(`${k}: ${typeof v === 'number' ? Number(v.toPrecision(4)) : v}${unit ? ` ${unit}` : ''}`);
 
@@ -73,18 +72,7 @@ console.log(
 );
 console.log(`# PostgreSQL: ${external ? 'ROLLCELL_PG_URL' : cluster!.describe()}`);
 
-const studyText = (n: number): string => `
-name: bench scale
-seed: 1
-parameters:
-  stations.240.force_N: {from: 150, to: 500}
-  stations.240.temperature_C: {from: 60, to: 170}
-  third_sheet.li_layer.thickness_um: {from: 16, to: 22}
-  cell.stack_pressure_MPa: {from: 1, to: 10}
-design: {type: lhs, n: ${n}}
-stages: {first_cycle: true}
-outputs: [line.anode.thickness_um, line.anode.free_li_um, cycling.discharge_capacity_mAh_g, cycling.coulombic_efficiency, claims, claims_met]
-`;
+const studyText = (n: number): string => benchStudyText('bench scale', n, true);
 
 /* ------------------------------------------------------------ 1. queue overhead with empty work */
 async function queueOverhead(): Promise<{ perShard_s: number; perPoint_s: number }> {

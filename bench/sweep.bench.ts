@@ -8,15 +8,14 @@
  *
  *   npm run bench:sweep [-- --points 10000 --workers N]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { openStore, StudyStore, studyId } from '../src/store/index.ts';
-import { parseStudyText, planStudy } from '../src/study/plan.ts';
-import { runSweep, contextOf, type PreparedStudy } from '../src/study/session.ts';
+import { openStore, StudyStore } from '../src/store/index.ts';
+import { prepareStudyText } from '../src/study/prepare.ts';
+import { runSweep, contextOf } from '../src/study/session.ts';
 import { poolExecutor, defaultWorkers } from '../src/study/pool.ts';
-import { ROLLCELL_VERSION } from '../src/version.ts';
+import { benchStudyText, recipeText } from './bench-study.ts';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,49 +23,16 @@ const arg = (name: string, dflt: number): number => {
 };
 const N = arg('points', 10_000);
 const workers = arg('workers', defaultWorkers());
-const recipeText = readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8');
-const base = parse(recipeText) as Record<string, unknown>;
 
 async function bench(label: string, firstCycle: boolean): Promise<void> {
-  const studyText = `
-name: bench ${label}
-seed: 1
-parameters:
-  stations.240.force_N: {from: 150, to: 500}
-  stations.240.temperature_C: {from: 60, to: 170}
-  third_sheet.li_layer.thickness_um: {from: 16, to: 22}
-  cell.stack_pressure_MPa: {from: 1, to: 10}
-design: {type: lhs, n: ${N}}
-stages: {first_cycle: ${firstCycle}}
-outputs: [line.anode.thickness_um, line.anode.free_li_um, ${firstCycle ? 'cycling.discharge_capacity_mAh_g, cycling.coulombic_efficiency, ' : ''}claims, claims_met]
-`;
-  const study = parseStudyText(studyText);
-  const sp = planStudy(study, base, {});
-  const id = studyId('sweep', [label, String(Date.now())]);
-  const ps: PreparedStudy = {
-    id,
-    kind: 'sweep',
-    sp,
-    def: {
-      id,
-      kind: 'sweep',
-      name: study.name,
-      rollcellVersion: ROLLCELL_VERSION,
-      recipeText,
-      recipe: base,
-      studyText,
-      study,
-      base,
-      seed: 1,
-      design: 'lhs',
-      inputs: sp.factors.map((f) => f.path),
-      outputs: sp.columns,
-      nPoints: sp.plan.size,
-    },
-  };
+  const ps = prepareStudyText(
+    'sweep',
+    { text: recipeText, name: 'r' },
+    { text: benchStudyText(`bench ${label}`, N, firstCycle), name: 's' },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'rollcell-bench-sweep-'));
   const store = await openStore(join(dir, 'bench.db'));
-  const executor = poolExecutor(contextOf(sp), workers);
+  const executor = poolExecutor(contextOf(ps.sp), workers);
   try {
     // the pool's threads start and load the sources before the clock starts (a long study pays this once)
     await executor.run([]);

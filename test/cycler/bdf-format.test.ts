@@ -6,13 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBdfCsv, parseCsvTable, parseDriveCycleCsv } from '../../src/cycler/bdf.ts';
 import { validateBdfTable } from '../../src/cycler/bdf-validate.ts';
 import { resolveBdfHeader } from '../../src/cycler/bdf-ontology.ts';
-import { cli } from '../helpers.ts';
+import { cli, testDir } from '../helpers.ts';
 
 const CORPORA = new URL('../conformance/corpora/', import.meta.url);
 
@@ -100,7 +99,7 @@ test("PyBaMM's drive-cycle files: comment lines, headerless rows, current positi
 });
 
 test('--current-profile takes a BDF file and a PyBaMM drive cycle', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcell-profile-'));
+  const dir = testDir('rollcell-profile-');
   const bpx = new URL('bpx/examples/nmc_pouch_cell_BPX.json', CORPORA).pathname;
   const bdf = join(dir, 'pulse.csv');
   writeFileSync(bdf, 'test_time_second,current_ampere\n0,-12.5\n300,-12.5\n301,0\n600,0\n');

@@ -22,6 +22,7 @@ import {
 } from '../../src/cycler/bdf.ts';
 import { runFirstCycle } from '../../src/cycler/index.ts';
 import type { CycleSummary } from '../../src/electrochem/model.ts';
+import { testDir } from '../helpers.ts';
 
 const Q = 3600;
 const ecm = (over: Partial<EcmParams> = {}): EcmModel =>
@@ -246,12 +247,11 @@ test('BDF import errors name line and column; measured vs predicted RMSE', () =>
 });
 
 test('io: drive cycles named by an experiment load from disk; measured-file errors name file, line and column', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { parseExperiment } = await import('../../src/cycler/experiment.ts');
   const { loadDriveCycles, readBdfFile } = await import('../../src/cycler/io.ts');
-  const dir = mkdtempSync(join(tmpdir(), 'cycler-'));
+  const dir = testDir('cycler-');
   writeFileSync(join(dir, 'pulse.csv'), 'Time [s],I[A]\n0,-1\n10,-1\n10.5,0\n20,0\n');
   const e = parseExperiment(['Run drive cycle from pulse.csv as current']);
   assert.ok(e.ok);

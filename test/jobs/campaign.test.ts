@@ -3,15 +3,14 @@
 // (three-way chart of the Al-roll means) and capability against the recipe's spec.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { PATENT_YAML, cli } from '../helpers.ts';
+import { PATENT_YAML, cli, testDir } from '../helpers.ts';
 import { summariseCampaign, type ShardResult } from '../../src/jobs/campaign.ts';
 import { openStore, CampaignStore } from '../../src/store/index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollcell-campaign-'));
+const dir = testDir('rollcell-campaign-');
 const recipe = join(dir, 'r.yaml');
 // rolls of 10, 20 and 5 m: shards of 20 m of laminate, 5 shards for 1000 cell positions
 writeFileSync(

@@ -6,12 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { testPostgres, startPostgres } from '../support/postgres.ts';
-import { PATENT_YAML, cli } from '../helpers.ts';
+import { PATENT_YAML, cli, testDir } from '../helpers.ts';
 import { prepareStudyText } from '../../src/study/prepare.ts';
 import { JobQueue, queueSchema } from '../../src/jobs/queue.ts';
 
@@ -63,7 +62,7 @@ function setup(): { dir: string; recipe: string; study: string; db: string; sche
   const schema = `rc_scale_${process.pid}_${randomBytes(3).toString('hex')}`;
   const u = new URL(server.url);
   u.searchParams.set('schema', schema);
-  const dir = mkdtempSync(join(tmpdir(), 'rollcell-scale-'));
+  const dir = testDir('rollcell-scale-');
   const recipe = join(dir, 'r.yaml');
   const study = join(dir, 's.yaml');
   writeFileSync(recipe, PATENT_YAML);
