@@ -20,7 +20,7 @@ import { SHEETS, type SheetId } from '../process/production/timeline.ts';
 import { firstCycleDischarge_C } from '../pipeline.ts';
 import { problem } from '../problems.ts';
 import { pointSeed } from '../study/design.ts';
-import { westernElectric } from '../process/production/spc.ts';
+import { chartConstants, westernElectric } from '../process/production/spc.ts';
 
 export interface CampaignPlan {
   /** laminate length of one shard, m (the LCM of the roll lengths) */
@@ -403,10 +403,11 @@ function campaignChart(
   const mr = means.slice(1).map((x, i) => Math.abs(x - means[i]!));
   const mrBar = mr.reduce((a, b) => a + b, 0) / mr.length;
   const center = means.reduce((a, b) => a + b, 0) / means.length;
-  const sigma = mrBar / 1.128;
+  const k = chartConstants(2);
+  const sigma = mrBar / k.d2;
   const ucl = center + 3 * sigma;
   const lcl = center - 3 * sigma;
-  const mrUcl = 3.267 * mrBar;
+  const mrUcl = k.D4 * mrBar;
   const we = westernElectric(means, center, sigma);
   let all: Moments = zero();
   let withinSS = 0;
