@@ -27,7 +27,10 @@ export interface ParameterEstimate {
   readonly log: boolean;
   /** fitted value (the parameter's units) */
   readonly value: number;
-  /** 95 % interval (null when not identifiable), cut to the parameter's range [lower, upper]: a linear one near a bound would otherwise reach outside it (e.g. a negative diffusivity) */
+  /**
+   * 95 % interval (null when not identifiable), cut to the parameter's range [lower, upper]: a linear one
+   * near a bound would otherwise reach outside it (e.g. a negative diffusivity)
+   */
   readonly ci95: readonly [number, number] | null;
   /** standard deviation in internal coordinates (of ln p for a log-scaled parameter) */
   readonly sdInternal: number | null;
