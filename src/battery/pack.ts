@@ -766,17 +766,18 @@ export class Pack {
     this.t += dt;
   }
 
-  private thermalScratch: Float64Array | null = null;
+  /** scratch of the thermal step's tridiagonal solve, allocated once per pack (not per step) */
+  private thermalScratch: { sub: Float64Array; dia: Float64Array; sup: Float64Array; rhs: Float64Array } | null = null;
   private thermalStep(dt: number): void {
     const th = this.thermal!;
     const n = this.n;
     const G = th.neighbour_W_K;
-    // scratch of the tridiagonal solve, allocated once per pack
-    const sc = (this.thermalScratch ??= new Float64Array(4 * n));
-    const sub = sc.subarray(0, n);
-    const dia = sc.subarray(n, 2 * n);
-    const sup = sc.subarray(2 * n, 3 * n);
-    const rhs = sc.subarray(3 * n, 4 * n);
+    const { sub, dia, sup, rhs } = (this.thermalScratch ??= {
+      sub: new Float64Array(n),
+      dia: new Float64Array(n),
+      sup: new Float64Array(n),
+      rhs: new Float64Array(n),
+    });
     for (let k = 0; k < n; k++) {
       const Ik = this.I[k]!;
       const q = Ik * (this.V[k]! - this.V0[k]!) + this.rc * Ik * Ik;
