@@ -18,7 +18,14 @@ import {
   type LiquidModel,
 } from '../electrochem/liquid/index.ts';
 import { applyBpxValues, resolveBpxField, type BpxDocument, type BpxField } from './bpx-space.ts';
-import { fromInternal, type Evaluation, type FitBlock, type FitProblem, type ParameterSpec } from './types.ts';
+import {
+  fromInternal,
+  type Evaluation,
+  type FitBlock,
+  type FitProblem,
+  type ParameterRequest,
+  type ParameterSpec,
+} from './types.ts';
 import type { ProfileData } from './data.ts';
 
 export interface ProfileBlockInput {
@@ -32,13 +39,7 @@ export interface ProfileBlockInput {
 export interface LiquidFitOptions {
   readonly doc: BpxDocument;
   /** parameters: BPX field name (alias or path) with bounds and scale; the initial value defaults to the file's */
-  readonly parameters: readonly {
-    readonly name: string;
-    readonly lower: number;
-    readonly upper: number;
-    readonly log?: boolean;
-    readonly initial?: number;
-  }[];
+  readonly parameters: readonly ParameterRequest[];
   readonly profiles: readonly ProfileBlockInput[];
   readonly model?: 'dfn' | 'spme' | 'spm';
   readonly mesh?: Partial<LiquidMesh>;

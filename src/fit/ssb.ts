@@ -40,6 +40,7 @@ import {
   type Evaluation,
   type FitBlock,
   type FitProblem,
+  type ParameterRequest,
   type ParameterSpec,
 } from './types.ts';
 
@@ -120,13 +121,7 @@ export function withModelParameters(p: SsbCellParams, m: SsbModelParameters | un
 export interface SsbFitOptions {
   /** the cell (the recipe's produced cell with the recipe's model parameters applied) */
   readonly cell: SsbCellParams;
-  readonly parameters: readonly {
-    readonly name: string;
-    readonly lower: number;
-    readonly upper: number;
-    readonly log?: boolean;
-    readonly initial?: number;
-  }[];
+  readonly parameters: readonly ParameterRequest[];
   readonly fades: readonly { readonly name: string; readonly data: FadeData; readonly weight?: number }[];
   readonly rates: readonly { readonly name: string; readonly data: RateData; readonly weight?: number }[];
   /** cut-offs (V) and the ageing C-rate when a fade file does not give one */

@@ -20,6 +20,15 @@ export interface ParameterSpec {
   readonly unit: string;
 }
 
+/** a parameter as a fit asks for it: name, bounds, scale and an optional start (default the cell's own value) */
+export interface ParameterRequest {
+  readonly name: string;
+  readonly lower: number;
+  readonly upper: number;
+  readonly log?: boolean;
+  readonly initial?: number;
+}
+
 /** one measured series the model is compared with (a profile's voltage, a fade curve, a rate test) */
 export interface FitBlock {
   readonly name: string;
