@@ -24,14 +24,14 @@
  */
 import { ProblemError } from '../problems.ts';
 import { createSpme } from '../electrochem/ssb/spme.ts';
-import { cycleAgeing, fastRunner } from '../electrochem/ssb/cycle.ts';
+import { cycleAgeing } from '../electrochem/ssb/cycle.ts';
 import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
 import {
   AGEING_PARAMETER_IDS,
   ageingParameterRecords,
   type AgeingParameterId,
 } from '../electrochem/ssb/ageing-data.ts';
-import { rateParameters, withRateParameter } from '../electrochem/ssb/rate.ts';
+import { dischargeFromCharged, rateParameters, withRateParameter } from '../electrochem/ssb/rate.ts';
 import { withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
 import type { FadeData, RateData } from './data.ts';
 import {
@@ -220,17 +220,7 @@ export function rateModel(
   rates: Float64Array,
   c: { chargeCutoff_V: number; dischargeCutoff_V: number },
 ): Float64Array {
-  const m = createSpme(p);
-  const run = fastRunner(m);
-  const I1 = m.nominalCapacity_C / 3600;
-  const y = m.initialState(0);
-  run(y, { kind: 'cc', current_A: 0.1 * I1, vCut_V: c.chargeCutoff_V });
-  run(y, { kind: 'cv', voltage_V: c.chargeCutoff_V, iEnd_A: 0.02 * I1 });
-  const charged = Float64Array.from(y);
-  const q = (rate: number): number => {
-    const yy = Float64Array.from(charged);
-    return -run(yy, { kind: 'cc', current_A: -rate * I1, vCut_V: c.dischargeCutoff_V }).charge_C;
-  };
+  const q = dischargeFromCharged(p, c);
   const ref = q(Math.min(...rates));
   return Float64Array.from(rates, (r) => (ref > 0 ? (q(r) / ref) * 100 : NaN));
 }

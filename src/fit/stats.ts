@@ -4,7 +4,8 @@
  * (estimated by its mean square residual at the optimum, at least the block's reading error when it has one), so F = Σ_b J_bᵀJ_b/σ_b² and the asymptotic
  * covariance of the internal coordinates is F⁻¹ (Bard, Nonlinear Parameter Estimation, Academic Press
  * 1974, §7-5; Seber & Wild, Nonlinear Regression, Wiley 1989, §5.1). Intervals are ±1.96 standard
- * deviations in internal coordinates (multiplicative for a log-scaled parameter).
+ * deviations in internal coordinates (multiplicative for a log-scaled parameter), cut to the parameter's
+ * range (the search bounds: no value outside them is a possible estimate).
  *
  * Identifiability: a parameter is reported as not identifiable from the data when its correlation
  * with another exceeds 0.95 in magnitude, or when it loads on a flat direction of F (an eigenvalue
@@ -26,7 +27,10 @@ export interface ParameterEstimate {
   readonly log: boolean;
   /** fitted value (the parameter's units) */
   readonly value: number;
-  /** 95 % interval (null when not identifiable) */
+  /**
+   * 95 % interval (null when not identifiable), cut to the parameter's range [lower, upper]: a linear one
+   * near a bound would otherwise reach outside it (e.g. a negative diffusivity)
+   */
   readonly ci95: readonly [number, number] | null;
   /** standard deviation in internal coordinates (of ln p for a log-scaled parameter) */
   readonly sdInternal: number | null;
@@ -134,7 +138,12 @@ export function fisherAnalysis(problem: FitProblem, x: Float64Array, ev: Evaluat
       unit: p.unit,
       log: p.log,
       value: v,
-      ci95: identifiable ? [fromInternal(p, x[i]! - 1.96 * sd[i]!), fromInternal(p, x[i]! + 1.96 * sd[i]!)] : null,
+      ci95: identifiable
+        ? [
+            Math.max(p.lower, fromInternal(p, x[i]! - 1.96 * sd[i]!)),
+            Math.min(p.upper, fromInternal(p, x[i]! + 1.96 * sd[i]!)),
+          ]
+        : null,
       sdInternal: identifiable ? sd[i]! : null,
       identifiable,
       ...(reason ? { reason } : {}),

@@ -20,7 +20,7 @@ import { SHEETS, type SheetId } from '../process/production/timeline.ts';
 import { firstCycleDischarge_C } from '../pipeline.ts';
 import { problem } from '../problems.ts';
 import { pointSeed } from '../study/design.ts';
-import { chartConstants, westernElectric } from '../process/production/spc.ts';
+import { capabilityPair, chartConstants, westernElectric } from '../process/production/spc.ts';
 
 export interface CampaignPlan {
   /** laminate length of one shard, m (the LCM of the roll lengths) */
@@ -359,14 +359,8 @@ const QUANTITIES = ['anode_thickness_um', 'cell_thickness_um', 'capacity_mAh'] a
 type Quantity = (typeof QUANTITIES)[number];
 
 function indices(mean: number | null, s: number | null, lim: SpecLimits): { c: number | null; ck: number | null } {
-  if (mean === null || s === null || !(s > 0)) return { c: null, ck: null };
-  const parts: number[] = [];
-  if (lim.usl !== undefined) parts.push((lim.usl - mean) / (3 * s));
-  if (lim.lsl !== undefined) parts.push((mean - lim.lsl) / (3 * s));
-  return {
-    c: lim.usl !== undefined && lim.lsl !== undefined ? (lim.usl - lim.lsl) / (6 * s) : null,
-    ck: parts.length ? Math.min(...parts) : null,
-  };
+  if (mean === null || s === null) return { c: null, ck: null };
+  return capabilityPair(mean, s, lim.lsl, lim.usl);
 }
 
 /** capability from the overall moments and the within-group sums of squares (Σ over groups of (n−1)s²) */

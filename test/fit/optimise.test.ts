@@ -275,3 +275,30 @@ test('adaptive Metropolis: a linear-Gaussian posterior has the analytic mean and
   const again = await run();
   assert.deepEqual(Array.from(again.samples.slice(0, 20)), Array.from(r.samples.slice(0, 20)));
 });
+
+test('a 95 % interval stays inside the parameter’s range: a linear parameter fitted near its lower bound 0 gets no negative end', async () => {
+  const x = Float64Array.from({ length: 20 }, (_, k) => k / 19);
+  const rng = new Rng(3);
+  // y = c + s·t with c = 0.01 and noise σ = 0.1: c's ±1.96 sd (≈ 0.09) reaches well below 0
+  const y = Float64Array.from(x, (t) => 0.01 + 1 * t + 0.1 * rng.normal());
+  const ps = [spec('c', 0, 2, false, 0.5), spec('s', 0.1, 10, true, 2)];
+  const prob = analyticProblem(
+    ps,
+    x,
+    y,
+    (p, t) => p[0]! + p[1]! * t,
+    (_p, t) => [1, t],
+  );
+  const r = await levenbergMarquardt(prob, Float64Array.from([0.5, Math.log(2)]));
+  const fa = fisherAnalysis(prob, r.x, r.evaluation);
+  const c = fa.estimates[0]!;
+  assert.ok(c.identifiable, c.reason);
+  // the unclipped interval would cross the bound (so this case does test the limit)
+  assert.ok(c.value - 1.96 * c.sdInternal! < 0, `${c.value} − 1.96·${c.sdInternal}`);
+  assert.equal(c.ci95![0], 0);
+  assert.ok(c.ci95![1] > c.value && c.ci95![1] <= 2);
+  for (const e of fa.estimates) {
+    const p = ps.find((q) => q.name === e.name)!;
+    assert.ok(p.lower <= e.ci95![0] && e.ci95![0] <= e.value && e.value <= e.ci95![1] && e.ci95![1] <= p.upper);
+  }
+});

@@ -33,6 +33,27 @@ export interface RateSearch {
   readonly referenceCapacity_C: number;
 }
 
+/**
+ * The discharge capacity (C) of the cell at a C-rate, each discharge from the same charged state (C/10 CC
+ * to the charge cut-off, then CV to C/50) down to the discharge cut-off, on the SPMe's fast stepper.
+ */
+export function dischargeFromCharged(
+  p: SsbCellParams,
+  cut: { chargeCutoff_V: number; dischargeCutoff_V: number },
+): (cRate: number) => number {
+  const m = new SsbSpme(p, {}, 'spme');
+  const run: StepRunner = fastRunner(m);
+  const I1 = m.nominalCapacity_C / 3600;
+  const y = m.initialState(0);
+  run(y, { kind: 'cc', current_A: 0.1 * I1, vCut_V: cut.chargeCutoff_V });
+  run(y, { kind: 'cv', voltage_V: cut.chargeCutoff_V, iEnd_A: 0.02 * I1 });
+  const charged = Float64Array.from(y);
+  return (cRate) => {
+    const yy = Float64Array.from(charged);
+    return -run(yy, { kind: 'cc', current_A: -cRate * I1, vCut_V: cut.dischargeCutoff_V }).charge_C;
+  };
+}
+
 /** highest C-rate delivering `fraction` of the C/10 capacity (SPMe fast stepper, bisection on log rate) */
 export function highestCRate(
   p: SsbCellParams,
@@ -41,17 +62,7 @@ export function highestCRate(
   const fraction = opts.fraction ?? 0.8;
   const maxRate = opts.maxRate ?? 10;
   const tol = opts.tolerance ?? 0.01;
-  const m = new SsbSpme(p, {}, 'spme');
-  const run: StepRunner = fastRunner(m);
-  const I1 = m.nominalCapacity_C / 3600;
-  const y = m.initialState(0);
-  run(y, { kind: 'cc', current_A: 0.1 * I1, vCut_V: opts.chargeCutoff_V });
-  run(y, { kind: 'cv', voltage_V: opts.chargeCutoff_V, iEnd_A: 0.02 * I1 });
-  const charged = Float64Array.from(y);
-  const q = (rate: number): number => {
-    const yy = Float64Array.from(charged);
-    return -run(yy, { kind: 'cc', current_A: -rate * I1, vCut_V: opts.dischargeCutoff_V }).charge_C;
-  };
+  const q = dischargeFromCharged(p, opts);
   const qRef = q(0.1);
   if (!(qRef > 0)) return { highestRate: 0, atSearchLimit: false, referenceCapacity_C: qRef };
   const ok = (r: number): boolean => q(r) >= fraction * qRef;

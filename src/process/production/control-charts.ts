@@ -22,7 +22,7 @@
  *   moving range of strongly autocorrelated means would understate it again); (b) the AR(1) residual
  *   (special-cause) chart — an individuals chart of eₜ = (xₜ − μ̂) − φ̂(xₜ₋₁ − μ̂) (Alwan & Roberts 1988).
  */
-import { chartConstants } from './spc.ts';
+import { capabilityPair, chartConstants } from './spc.ts';
 
 /** lnΓ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error < 1e-13 over the range used here) */
 function lnGamma(x: number): number {
@@ -395,15 +395,8 @@ export function capabilityIndices(x: ArrayLike<number>, lsl?: number, usl?: numb
   const g = N >= 2 * n ? n : 2;
   const { ranges } = subgroupStats(x, g);
   const sw = ranges.length ? mean(ranges) / chartConstants(g).d2 : 0;
-  const both = lsl !== undefined && usl !== undefined;
-  const p = (s: number): number | null => (both && s > 0 ? (usl! - lsl!) / (6 * s) : null);
-  const pk = (s: number): number | null => {
-    if (!(s > 0)) return null;
-    const parts: number[] = [];
-    if (usl !== undefined) parts.push((usl - m) / (3 * s));
-    if (lsl !== undefined) parts.push((m - lsl) / (3 * s));
-    return parts.length ? Math.min(...parts) : null;
-  };
+  const w = capabilityPair(m, sw, lsl, usl);
+  const o = capabilityPair(m, so, lsl, usl);
   return {
     n: N,
     mean: m,
@@ -411,9 +404,9 @@ export function capabilityIndices(x: ArrayLike<number>, lsl?: number, usl?: numb
     sigma_overall: so,
     lsl: lsl ?? null,
     usl: usl ?? null,
-    cp: p(sw),
-    cpk: pk(sw),
-    pp: p(so),
-    ppk: pk(so),
+    cp: w.c,
+    cpk: w.ck,
+    pp: o.c,
+    ppk: o.ck,
   };
 }

@@ -169,22 +169,33 @@ export function capability(x: ArrayLike<number>, lsl: number | undefined, usl: n
   const out: Capability = { n: x.length, mean, sigma_within: sw, sigma_overall: sd };
   if (lsl !== undefined) out.lsl = lsl;
   if (usl !== undefined) out.usl = usl;
-  const idx = (s: number): { cp?: number; ck?: number } => {
-    if (!(s > 0)) return {};
-    const parts: number[] = [];
-    if (usl !== undefined) parts.push((usl - mean) / (3 * s));
-    if (lsl !== undefined) parts.push((mean - lsl) / (3 * s));
-    const r: { cp?: number; ck?: number } = {};
-    if (usl !== undefined && lsl !== undefined) r.cp = (usl - lsl) / (6 * s);
-    if (parts.length) r.ck = Math.min(...parts);
-    return r;
-  };
-  const w = idx(sw);
-  if (w.cp !== undefined) out.cp = w.cp;
-  if (w.ck !== undefined) out.cpk = w.ck;
-  const o = idx(sd);
-  if (o.ck !== undefined) out.ppk = o.ck;
+  const w = capabilityPair(mean, sw, lsl, usl);
+  if (w.c !== null) out.cp = w.c;
+  if (w.ck !== null) out.cpk = w.ck;
+  const o = capabilityPair(mean, sd, lsl, usl);
+  if (o.ck !== null) out.ppk = o.ck;
   return out;
+}
+
+/**
+ * The two capability indices of a process of mean μ and σ against [lsl, usl] (either may be absent):
+ * c = (USL−LSL)/6σ (two-sided specs only) and ck = min(USL−μ, μ−LSL)/3σ over the sides given — Cp/Cpk
+ * with σ within, Pp/Ppk with σ overall (AIAG SPC manual, 2nd ed. 2005). null where not defined (σ ≤ 0).
+ */
+export function capabilityPair(
+  mean: number,
+  sigma: number,
+  lsl: number | undefined,
+  usl: number | undefined,
+): { c: number | null; ck: number | null } {
+  if (!(sigma > 0)) return { c: null, ck: null };
+  const parts: number[] = [];
+  if (usl !== undefined) parts.push((usl - mean) / (3 * sigma));
+  if (lsl !== undefined) parts.push((mean - lsl) / (3 * sigma));
+  return {
+    c: usl !== undefined && lsl !== undefined ? (usl - lsl) / (6 * sigma) : null,
+    ck: parts.length ? Math.min(...parts) : null,
+  };
 }
 
 export interface RuleViolations {
