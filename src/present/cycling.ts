@@ -13,7 +13,7 @@ import { perGram } from '../electrochem/ssb/firstcycle.ts';
 import { molM2ToMAhCm2 } from '../electrochem/ssb/plating.ts';
 import type { rateCapabilityBand } from '../electrochem/ssb/rate.ts';
 import type { FirstCycleBand } from '../electrochem/ssb/first-cycle-band.ts';
-import type { BandedFigure } from '../verdicts.ts';
+import type { AssumedParameter, BandedFigure } from '../verdicts.ts';
 import type { AgeingBand, ageingValidity } from '../electrochem/ssb/ageing-band.ts';
 import type { AgeingRunResult } from '../electrochem/ssb/cycle.ts';
 import type { AgeingMechanisms } from '../electrochem/ssb/ageing-data.ts';
@@ -23,6 +23,12 @@ import { toAh, toCelsius, toUm } from '../units/index.ts';
 const r6 = (x: number): number => Number(x.toPrecision(6));
 /** A/m² → mA/cm² */
 const toMAPerCm2 = (i_A_m2: number): number => i_A_m2 / 10;
+
+/** an uncertain input of a band, as the JSON lists it (first-cycle and rate-capability bands alike):
+ * a copy of its six public fields only, whatever else the object carries */
+function presentParameter(q: AssumedParameter): AssumedParameter {
+  return { id: q.id, description: q.description, unit: q.unit, nominal: q.nominal, range: q.range, source: q.source };
+}
 
 /** The plating assessment of a run as a sentence (thickness in µm, current densities in mA/cm²). */
 export function platingText(a: PlatingAssessment): string {
@@ -207,14 +213,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       depends_on: fb.claim13.dependsOn,
       samples: fb.samples,
       seed: fb.seed,
-      parameters: fb.capacity.parameters.map((q) => ({
-        id: q.id,
-        description: q.description,
-        unit: q.unit,
-        nominal: q.nominal,
-        range: q.range,
-        source: q.source,
-      })),
+      parameters: fb.capacity.parameters.map(presentParameter),
       points: fb.capacity.points.map((q, i) => ({
         parameter: q.parameter,
         at: q.at,
@@ -244,14 +243,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
         claim_16: rb.claim16.text,
         claim_16_verdict: rb.claim16.verdict,
         depends_on: rb.claim16.dependsOn,
-        parameters: rb.band.parameters.map((q) => ({
-          id: q.id,
-          description: q.description,
-          unit: q.unit,
-          nominal: q.nominal,
-          range: q.range,
-          source: q.source,
-        })),
+        parameters: rb.band.parameters.map(presentParameter),
         points: rb.band.points.map((q) => ({ parameter: q.parameter, at: q.at, c_rate: r6(q.value) })),
       },
     };

@@ -6,7 +6,7 @@
  * within their bounds, log-scaled where the parameter is fitted in log), the correlation matrix of the
  * estimates and, after a posterior chain, its traces. Pure: renders plain data (FitReportInput).
  */
-import { esc, linePlot, PALETTE } from './svg.ts';
+import { esc, linePlot, PALETTE, svgFigure as figure } from './svg.ts';
 
 export interface FitReportBlock {
   readonly name: string;
@@ -104,10 +104,6 @@ figcaption{font-size:12px;color:var(--muted);max-width:560px}
 .note{font-size:12px;color:var(--muted)}
 svg{max-width:100%;height:auto}
 `;
-
-const inline = (svg: string): string => svg.replace(/ xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '');
-const figure = (svg: string, caption: string): string =>
-  `<figure>${inline(svg)}<figcaption>${esc(caption)}</figcaption></figure>`;
 
 /** position of v within [lower, upper] (0 … 1), on a log scale for a log-scaled parameter */
 export function positionInBounds(p: Pick<FitReportParameter, 'log' | 'lower' | 'upper'>, v: number): number {

@@ -11,7 +11,7 @@ import type { Recipe } from '../recipe/schema.ts';
 import type { ClaimResult, RunOutput, StationBlock } from '../contract.ts';
 import { WINDOWS, inWindow, windowText, type ClaimWindow, type WindowCheck } from '../recipe/windows.ts';
 import { evaluateClaims, type SectionRole as LayerRole } from '../claims/index.ts';
-import { barChart, esc, linePlot, PALETTE, type Series } from './svg.ts';
+import { barChart, esc, inlineSvg as inline, linePlot, PALETTE, svgFigure as figure, type Series } from './svg.ts';
 import { crossSectionLayers, crossSectionSvg, lineDiagramSvg } from './figures.ts';
 
 export interface ReportTimeSeries {
@@ -40,9 +40,6 @@ export interface ReportInput {
 
 const fmt = (x: unknown, d = 4): string =>
   typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(d))) : '—';
-
-/** strip the namespace attribute: inline SVG in HTML is in the SVG namespace without it (keeps the page free of URLs) */
-const inline = (svg: string): string => svg.replace(/ xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '');
 
 const CSS = `
 :root{--fg:#1d1f24;--muted:#5b6170;--met:#1b7f3b;--notmet:#b3261e;--ne:#8a6d00;--line:#d9dce3}
@@ -81,10 +78,6 @@ function badge(v: string): string {
 
 function kv(rows: readonly (readonly [string, string])[]): string {
   return `<div class="kv">${rows.map(([k, v]) => `<div><span>${esc(k)}</span><span>${esc(v)}</span></div>`).join('')}</div>`;
-}
-
-function figure(svg: string, caption: string): string {
-  return `<figure>${inline(svg)}<figcaption>${esc(caption)}</figcaption></figure>`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * parallel coordinates. Pure: renders stored data.
  */
 import type { StoredStudy } from '../store/studies.ts';
-import { esc } from './svg.ts';
+import { esc, svgFigure as figure } from './svg.ts';
 import {
   bandPlot,
   heatmap,
@@ -24,7 +24,6 @@ import { unitOfPath } from '../study/design.ts';
 import { CLAIM_TITLES } from '../claims/index.ts';
 import type { SolveAnswer, ParetoMember } from '../study/session.ts';
 
-const inline = (svg: string): string => svg.replace(/ xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '');
 const fmt = (x: unknown, d = 4): string =>
   typeof x === 'number' && Number.isFinite(x)
     ? String(Number(x.toPrecision(d)))
@@ -52,10 +51,6 @@ figcaption{font-size:12px;color:var(--muted);max-width:640px}
 .note{font-size:12px;color:var(--muted)}
 svg{max-width:100%;height:auto}
 `;
-
-function figure(svg: string, caption: string): string {
-  return `<figure>${inline(svg)}<figcaption>${esc(caption)}</figcaption></figure>`;
-}
 
 function htmlTable(head: string[], rows: unknown[][]): string {
   const cell = (v: unknown): string =>

@@ -31,6 +31,19 @@ export function esc(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/**
+ * An SVG string ready to inline in an HTML page: the namespace attribute stripped (inline SVG in HTML is in
+ * the SVG namespace without it, and the page stays free of URLs).
+ */
+export function inlineSvg(svg: string): string {
+  return svg.replace(/ xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '');
+}
+
+/** an inlined SVG plot with its caption (escaped) as an HTML figure */
+export function svgFigure(svg: string, caption: string): string {
+  return `<figure>${inlineSvg(svg)}<figcaption>${esc(caption)}</figcaption></figure>`;
+}
+
 export interface Ticks {
   min: number;
   max: number;

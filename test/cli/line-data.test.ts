@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { cli, patentObject, testDir } from '../helpers.ts';
+import { cli, quickRecipeFile, testDir } from '../helpers.ts';
 import { openStore } from '../../src/store/index.ts';
 
 const dir = testDir('rollcell-linedata-');
@@ -18,15 +17,11 @@ writeFileSync(join(dir, 'data', 'shift.csv'), csv(333));
 writeFileSync(join(dir, 'other.csv'), csv(444));
 writeFileSync(join(dir, 'bad.csv'), 'time_s,station,force_N\n0,240,300\n1,240,-3\n');
 
-function recipe(lineData?: string): string {
-  const r = patentObject();
-  r.production = { ...(r.production ?? {}), duration_h: 0.05, ...(lineData ? { line_data: lineData } : {}) };
-  r.battery = undefined;
-  r.cycling = { ...r.cycling, ageing_cycles: 0, rate_capability: false };
-  const f = join(dir, `r-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(f, stringify(r));
-  return f;
-}
+const recipe = (lineData?: string): string =>
+  quickRecipeFile(dir, `r-${Math.random().toString(36).slice(2)}.yaml`, (r) => {
+    r.production = { ...(r.production ?? {}), duration_h: 0.05, ...(lineData ? { line_data: lineData } : {}) };
+    r.battery = undefined;
+  });
 
 async function forces240(db: string, runId: string): Promise<number[]> {
   const s = await openStore(db);

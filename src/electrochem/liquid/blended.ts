@@ -33,7 +33,7 @@ import {
   type LiquidMesh,
 } from './common.ts';
 import { THETA_OUT } from './dfn.ts';
-import { electrolyteTable, ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
+import { electrolyteTable, ocpTable, propertyValue, tableValue, type OcpTable } from './ocp-table.ts';
 
 const F = FARADAY;
 const R = GAS_R;
@@ -69,9 +69,8 @@ interface Phase {
   readonly w: number;
 }
 
-function prop(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
-  return t ? tableValue(t, x) : f(x, Tref);
-}
+/** a property of c_e at T_ref: its table, else the function */
+const prop = propertyValue;
 
 export class BlendedSpmModel implements CellModel {
   readonly name: string;

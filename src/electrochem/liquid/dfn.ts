@@ -67,6 +67,8 @@ import {
 import {
   electrolyteTable,
   ocpTable,
+  propertySlope,
+  propertyValue,
   tableSlope as tableSlopeImported,
   tableValue as tableValueImported,
   type OcpTable,
@@ -84,6 +86,9 @@ const lithiationWeight = lithiationWeightImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
+/** a property of c_e at T_ref (its table, else the function) and its slope */
+const prop = propertyValue;
+const propSlope = propertySlope;
 
 const THETA_EPS = 1e-10;
 /** surface stoichiometries beyond [−THETA_OUT, 1 + THETA_OUT] are unphysical: f returns NaN (the solver rejects the step) */
@@ -119,16 +124,6 @@ function uRef(el: ElectrodeConst, th: number, Tref: number, w = 0.5): number {
   const h = el.hyst;
   if (h === null) return el.ocpT ? tableValue(el.ocpT, th) : el.e.ocp(th, Tref);
   return hysteresisOcp(h, th, Tref, w);
-}
-
-/** a property of c_e at T_ref: its table, else the function */
-function prop(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
-  return t ? tableValue(t, x) : f(x, Tref);
-}
-
-/** its slope: the table's, else a central difference */
-function propSlope(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
-  return t ? tableSlope(t, x) : dfdx(f, x, Tref, 1e-6 * Math.max(Math.abs(x), 1));
 }
 
 /** dU_ref/dθ at the reference temperature (derivative of the table when available) */

@@ -144,3 +144,15 @@ export function tableSlope(t: OcpTable, x: number): number {
   const b = 4 * i;
   return (c[b + 1]! + u * (2 * c[b + 2]! + 3 * u * c[b + 3]!)) * t.invh;
 }
+
+/** a property at T_ref: its table when there is one, else the function itself */
+export function propertyValue(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
+  return t ? tableValue(t, x) : f(x, Tref);
+}
+
+/** its slope in x: the table's, else a central difference with step 1e-6·max(|x|, 1) */
+export function propertySlope(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
+  if (t) return tableSlope(t, x);
+  const h = 1e-6 * Math.max(Math.abs(x), 1);
+  return (f(x + h, Tref) - f(x - h, Tref)) / (2 * h);
+}

@@ -21,6 +21,7 @@ import { THETA_OUT } from './dfn.ts';
 import {
   arrhenius as arrheniusImported,
   controlResidual as controlResidualImported,
+  dfdx as dfdxImported,
   electrodeHysteresis,
   hysteresisOcp as hysteresisOcpImported,
   lithiationWeight as lithiationWeightImported,
@@ -38,7 +39,8 @@ import {
 import {
   electrolyteTable,
   ocpTable,
-  tableSlope as tableSlopeImported,
+  propertySlope,
+  propertyValue,
   tableValue as tableValueImported,
   type OcpTable,
 } from './ocp-table.ts';
@@ -48,16 +50,15 @@ const F = FARADAY;
 const arrhenius = arrheniusImported;
 const setPoint = setPointImported;
 const controlResidual = controlResidualImported;
+const dfdx = dfdxImported;
 const hysteresisOcp = hysteresisOcpImported;
 const lithiationWeight = lithiationWeightImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
-const tableSlope = tableSlopeImported;
 
-/** a property of c_e at T_ref: its table, else the function */
-function prop(t: OcpTable | null, f: PropertyFn, x: number, Tref: number): number {
-  return t ? tableValue(t, x) : f(x, Tref);
-}
+/** a property of c_e at T_ref (its table, else the function) and its slope */
+const prop = propertyValue;
+const propSlope = propertySlope;
 
 const THETA_EPS = 1e-10;
 
@@ -590,8 +591,7 @@ export class SpmeModel implements CellModel {
         } else {
           const s = (0.5 * (c0 + c1)) / pt.cmax;
           const Ds = pt.e.diffusivity(s, Tref) * arrDs;
-          const dDs =
-            (((pt.e.diffusivity(s + 1e-7, Tref) - pt.e.diffusivity(s - 1e-7, Tref)) / 2e-7) * arrDs * 0.5) / pt.cmax;
+          const dDs = (dfdx(pt.e.diffusivity, s, Tref, 1e-7) * arrDs * 0.5) / pt.cmax;
           dF1 = pt.faceCoef[i]! * (Ds + dDs * (c1 - c0));
           dF0 = pt.faceCoef[i]! * (-Ds + dDs * (c1 - c0));
         }
@@ -629,12 +629,7 @@ export class SpmeModel implements CellModel {
         const cf = 0.5 * (ca + cb);
         const G = this.gFace[f]!;
         const De = prop(this.deT, ely.diffusivity, cf, Tref) * arrDe;
-        const h = 1e-6 * Math.max(Math.abs(cf), 1);
-        const dDe = deConst
-          ? 0
-          : (this.deT
-              ? tableSlope(this.deT, cf)
-              : (ely.diffusivity(cf + h, Tref) - ely.diffusivity(cf - h, Tref)) / (2 * h)) * arrDe;
+        const dDe = deConst ? 0 : propSlope(this.deT, ely.diffusivity, cf, Tref) * arrDe;
         const dNdcb = -De * G - 0.5 * dDe * G * (cb - ca);
         const dNdca = De * G - 0.5 * dDe * G * (cb - ca);
         const wa = 1 / (this.eps[f]! * this.dx[f]!);
