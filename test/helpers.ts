@@ -6,6 +6,8 @@ import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { main } from '../src/cli/main.ts';
+import { parseRecipeText } from '../src/recipe/parse.ts';
+import type { Recipe } from '../src/recipe/schema.ts';
 
 export const PATENT_YAML = readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8');
 export const patentObject = (): Record<string, any> => parse(PATENT_YAML) as Record<string, any>;
@@ -36,6 +38,19 @@ export function quickRecipeFile(dir: string, name: string, edit: (r: Record<stri
   const f = join(dir, name);
   writeFileSync(f, stringify(r));
   return f;
+}
+
+/**
+ * The patent example with quick cycling (no ageing cycles, no rate-capability search), edited and parsed
+ * (as quickRecipeFile, without the file).
+ */
+export function quickRecipe(edit: (r: Record<string, any>) => void = () => {}): Recipe {
+  const r = patentObject();
+  r.cycling = { ...r.cycling, ageing_cycles: 0, rate_capability: false };
+  edit(r);
+  const p = parseRecipeText(stringify(r));
+  if (!p.ok) throw new Error('recipe');
+  return p.recipe;
 }
 
 /** A refused input: exit 2, the message matches, no internal error and no stack trace. */

@@ -13,7 +13,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { readFileSync, existsSync, statSync, createReadStream, readdirSync } from 'node:fs';
 import { join, resolve, extname, normalize } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
@@ -625,36 +625,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           });
         });
       }
-      return streamSSE(c, async (s) => {
-        const queue: JobEvent[] = [];
-        let wake: (() => void) | null = null;
-        let ended = false;
-        const unsubscribe = o.jobs.subscribe(id, (e) => {
-          queue.push(e);
-          wake?.();
-        });
-        s.onAbort(() => {
-          ended = true;
-          unsubscribe();
-          wake?.();
-        });
-        let seq = 0;
-        while (!ended) {
-          while (queue.length) {
-            const e = queue.shift()!;
-            await s.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: String(seq++) });
-            if (e.event === 'done' || e.event === 'failed') ended = true;
-          }
-          if (ended) break;
-          await new Promise<void>((res) => {
-            wake = res;
-            setTimeout(res, 15_000).unref(); // keep-alive
-          });
-          wake = null;
-          if (queue.length === 0 && !ended) await s.writeSSE({ event: 'ping', data: '{}' });
-        }
-        unsubscribe();
-      });
+      return streamSSE(c, (s) => followEvents<JobEvent>(s, (f) => o.jobs.subscribe(id, f)));
     },
   );
   def(
@@ -1196,36 +1167,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   /* ---------------------------------------------------------------- sweeps and campaigns (issue 18) */
   const long = o.longJobs ?? new LongJobs({ store: o.store, ...(o.log ? { log: o.log } : {}) });
   const sseOf = (c: Context, job: LongJob) =>
-    streamSSE(c, async (s) => {
-      const queue: LongJobEvent[] = [];
-      let wake: (() => void) | null = null;
-      let ended = false;
-      const unsubscribe = long.subscribe(job, (e) => {
-        queue.push(e);
-        wake?.();
-      });
-      s.onAbort(() => {
-        ended = true;
-        unsubscribe();
-        wake?.();
-      });
-      let seq = 0;
-      while (!ended) {
-        while (queue.length) {
-          const e = queue.shift()!;
-          await s.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: String(seq++) });
-          if (e.event === 'done' || e.event === 'failed') ended = true;
-        }
-        if (ended) break;
-        await new Promise<void>((res) => {
-          wake = res;
-          setTimeout(res, 15_000).unref();
-        });
-        wake = null;
-        if (queue.length === 0 && !ended) await s.writeSSE({ event: 'ping', data: '{}' });
-      }
-      unsubscribe();
-    });
+    streamSSE(c, (s) => followEvents<LongJobEvent>(s, (f) => long.subscribe(job, f)));
   const finishedSse = (c: Context, event: 'done' | 'failed', data: unknown) =>
     streamSSE(c, async (s) => {
       await s.writeSSE({ event, data: JSON.stringify(data) });
@@ -1576,4 +1518,42 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     });
   }
   return { app, routes };
+}
+
+/**
+ * Streams a job's events to an SSE client until its 'done' or 'failed' event or until the client goes,
+ * with a ping after 15 s of silence (keep-alive); `subscribe` registers the listener, returns its unsubscribe.
+ */
+async function followEvents<E extends { event: string; data: unknown }>(
+  s: SSEStreamingApi,
+  subscribe: (listener: (e: E) => void) => () => void,
+): Promise<void> {
+  const queue: E[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  const unsubscribe = subscribe((e) => {
+    queue.push(e);
+    wake?.();
+  });
+  s.onAbort(() => {
+    ended = true;
+    unsubscribe();
+    wake?.();
+  });
+  let seq = 0;
+  while (!ended) {
+    while (queue.length) {
+      const e = queue.shift()!;
+      await s.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: String(seq++) });
+      if (e.event === 'done' || e.event === 'failed') ended = true;
+    }
+    if (ended) break;
+    await new Promise<void>((res) => {
+      wake = res;
+      setTimeout(res, 15_000).unref(); // keep-alive
+    });
+    wake = null;
+    if (queue.length === 0 && !ended) await s.writeSSE({ event: 'ping', data: '{}' });
+  }
+  unsubscribe();
 }

@@ -5,23 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
-import { patentObject } from '../helpers.ts';
-import { parseRecipeText } from '../../src/recipe/parse.ts';
+import { quickRecipe } from '../helpers.ts';
 import { packBand, runJob, runLine } from '../../src/pipeline.ts';
 import { operatingConditions } from '../../src/process/from-recipe.ts';
 import { getMaterial } from '../../src/materials/library.ts';
 import { ssbParamsFromProducedCell, withParams } from '../../src/electrochem/ssb/params.ts';
 import { firstCycleBand, firstCycleParameters } from '../../src/electrochem/ssb/first-cycle-band.ts';
 
-function seedRecipe(edit: (r: ReturnType<typeof patentObject>) => void = () => {}) {
-  const r = patentObject();
-  r.cycling = { ...r.cycling, ageing_cycles: 0, rate_capability: false };
-  edit(r);
-  const p = parseRecipeText(stringify(r));
-  if (!p.ok) throw new Error('recipe');
-  return p.recipe;
-}
+const seedRecipe = quickRecipe;
 const recipe = seedRecipe();
 const params = ssbParamsFromProducedCell(runLine(recipe).cell, operatingConditions(recipe), getMaterial);
 const opts = { vMax_V: 4.3, vMin_V: 3.0, samples: 4, seed: 1 };

@@ -7,21 +7,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
-import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { runJob } from '../../src/pipeline.ts';
 import { formatSummary } from '../../src/cli/summary.ts';
 import { applyFindingsToClaims, batteryFindings, finding } from '../../src/validity.ts';
-import { patentObject } from '../helpers.ts';
+import { quickRecipe } from '../helpers.ts';
 
 function recipeAt(speed: number, storage_C = 25) {
-  const r = patentObject();
-  r.line.speed_m_per_min = speed;
-  r.line.downstream = { dwell_h: 24, temperature_C: storage_C, wound: true };
-  r.cycling = { ...r.cycling, ageing_cycles: 0, rate_capability: false };
-  const p = parseRecipeText(stringify(r));
-  if (!p.ok) throw new Error('recipe');
-  return p.recipe;
+  return quickRecipe((r) => {
+    r.line.speed_m_per_min = speed;
+    r.line.downstream = { dwell_h: 24, temperature_C: storage_C, wound: true };
+  });
 }
 
 test('Li melting in the wound roll (10 m/min, stored at 150 °C): every cell out of spec as physically impossible, claims not evaluable, no cost, summary headed by it', () => {
@@ -71,14 +66,7 @@ test('a finding outside model validity concerns only its claims; "not met" stays
 
 // ---- issue 16 item 4: results outside a model's stated validity feed `output.validity`, never silently
 
-function recipeWith(edit: (r: ReturnType<typeof patentObject>) => void) {
-  const r = patentObject();
-  r.cycling = { ...r.cycling, ageing_cycles: 0, rate_capability: false };
-  edit(r);
-  const p = parseRecipeText(stringify(r));
-  if (!p.ok) throw new Error('recipe');
-  return p.recipe;
-}
+const recipeWith = quickRecipe;
 
 test('an experiment at 1C on the SPMe (stated valid to 0.5C): an outside-validity finding, claim 13 not evaluable, summary headed by it', () => {
   const recipe = recipeWith((r) => {
