@@ -302,3 +302,33 @@ test('a 95 % interval stays inside the parameter’s range: a linear parameter f
     assert.ok(p.lower <= e.ci95![0] && e.ci95![0] <= e.value && e.value <= e.ci95![1] && e.ci95![1] <= p.upper);
   }
 });
+
+test('a parameter the model does not depend on is flagged alone; the one beside it keeps its interval', async () => {
+  const x = Float64Array.from({ length: 20 }, (_, k) => k / 19);
+  const rng = new Rng(8);
+  const y = Float64Array.from(x, (t) => 2 * t + 0.01 * rng.normal());
+  // the least-squares slope (closed form) is what the fit must return for a
+  const slope = x.reduce((s, t, k) => s + t * y[k]!, 0) / x.reduce((s, t) => s + t * t, 0);
+  const ps = [spec('a', 0, 10, false, 1), spec('z', 0.1, 10, true, 1)];
+  const prob = analyticProblem(
+    ps,
+    x,
+    y,
+    (p, t) => p[0]! * t,
+    (_p, t) => [t, 0],
+  );
+  const r = await levenbergMarquardt(prob, Float64Array.from([1, 0]));
+  const fa = fisherAnalysis(prob, r.x, r.evaluation);
+  const [a, z] = fa.estimates;
+  assert.ok(a!.identifiable, a!.reason);
+  assert.ok(Math.abs(a!.value - slope) < 1e-8, `a = ${a!.value}, slope ${slope}`);
+  assert.ok(a!.ci95![0] < slope && slope < a!.ci95![1] && a!.ci95![1] - a!.ci95![0] < 0.05, `a: ${a!.ci95}`);
+  assert.equal(z!.identifiable, false);
+  assert.equal(z!.ci95, null);
+  assert.match(z!.reason!, /flat direction/);
+  assert.deepEqual(
+    fa.flatDirections.map((f) => Object.keys(f.loadings)),
+    [['z']],
+  );
+  assert.ok(Number.isNaN(fa.correlation[1]!) && fa.correlation[0] === 1);
+});
