@@ -27,7 +27,9 @@ import { startPostgres } from '../test/support/postgres.ts';
 import { openStore, StudyStore } from '../src/store/index.ts';
 import { prepareStudyText } from '../src/study/prepare.ts';
 import { JobQueue, queueSchema } from '../src/jobs/queue.ts';
-import { runDistributedSweep } from '../src/jobs/coordinator.ts';
+import { runDistributedSweep, type CoordinatorTiming } from '../src/jobs/coordinator.ts';
+import type { WorkerSummary } from '../src/jobs/worker.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 import { shardRanges } from '../src/jobs/shards.ts';
 import { runProduction } from '../src/process/line.ts';
 import { runCampaign } from '../src/jobs/campaign-coordinator.ts';
@@ -42,7 +44,8 @@ const arg = (name: string, dflt: number): number => {
 const N = arg('points', 2000);
 const campaignOnly = process.argv.includes('--campaign-only');
 const skipSweep = campaignOnly || process.argv.includes('--skip-sweep');
-const skipCampaign = process.argv.includes('--skip-campaign');
+const sweepOnly = process.argv.includes('--sweep-only');
+const skipCampaign = sweepOnly || process.argv.includes('--skip-campaign');
 const campaignCells = arg('campaign-cells', 1_000_000);
 const BIN = new URL('../bin/rollcell.js', import.meta.url).pathname;
 const print = (k: string, v: string | number, unit = ''): void =>
@@ -133,6 +136,36 @@ interface Proc {
   ready: Promise<void>;
   /** the worker's CPU seconds, from its summary line */
   cpu(): number;
+  /** the worker's summary line */
+  summary(): WorkerSummary | undefined;
+}
+
+/**
+ * CPU seconds used so far by a process and all its children, living and reaped (Linux /proc; clock
+ * ticks of 1/100 s): for PostgreSQL, the postmaster and its backends. NaN where /proc is not there.
+ */
+function treeCpuSeconds(root: number): number {
+  try {
+    const stat = (pid: number | string): string[] => {
+      const t = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return t.slice(t.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    };
+    const r = stat(root);
+    // utime, stime, cutime, cstime: fields 14–17 (index 11–14 here)
+    let ticks = Number(r[11]) + Number(r[12]) + Number(r[13]) + Number(r[14]);
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const f = stat(d);
+        if (Number(f[1]) === root) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return ticks / 100;
+  } catch {
+    return NaN;
+  }
 }
 function worker(db: string): Proc {
   const child = spawn(process.execPath, [BIN, 'worker', '--db', db, '--concurrency', '1'], {
@@ -148,14 +181,34 @@ function worker(db: string): Proc {
     }),
   );
   const exit = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-  const cpu = (): number => (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { cpu_s?: number }).cpu_s ?? NaN;
-  return { child, exit, ready, cpu };
+  const summary = (): WorkerSummary | undefined => {
+    try {
+      return JSON.parse(out.trim().split('\n').at(-1) ?? '') as WorkerSummary;
+    } catch {
+      return undefined;
+    }
+  };
+  const cpu = (): number => summary()?.cpu_s ?? NaN;
+  return { child, exit, ready, cpu, summary };
 }
 
-async function sweepOn(
-  workers: number,
-  n: number,
-): Promise<{ seconds: number; shardPoints: number; cpu: number; idleCpu: number }> {
+interface SweepRun {
+  /** from enqueue (the clock's start) to the summary */
+  seconds: number;
+  shardPoints: number;
+  shards: number;
+  cpu: number;
+  idleCpu: number;
+  /** epoch ms of the clock's start */
+  t0: number;
+  coordinator: CoordinatorTiming;
+  /** CPU seconds of this process (the coordinator) and of PostgreSQL during the run */
+  coordinatorCpu: number;
+  postgresCpu: number;
+  workers: WorkerSummary[];
+}
+
+async function sweepOn(workers: number, n: number): Promise<SweepRun> {
   const { db, schema } = freshSchema();
   const ps = prepareStudyText('sweep', { text: recipeText, name: 'r' }, { text: studyText(n), name: 's' });
   const store = await openStore(db);
@@ -163,16 +216,29 @@ async function sweepOn(
   const procs = Array.from({ length: workers }, () => worker(db));
   // a worker's CPU before work (loading the sources, connecting): measured on idle twins and subtracted
   const twins = Array.from({ length: workers }, () => worker(db));
-  let result: { seconds: number; shardPoints: number } | undefined;
+  let result:
+    | Pick<SweepRun, 'seconds' | 'shardPoints' | 'shards' | 't0' | 'coordinator' | 'coordinatorCpu' | 'postgresCpu'>
+    | undefined;
   try {
     await Promise.all([...procs, ...twins].map((p) => p.ready));
     for (const t of twins) t.child.kill('SIGTERM');
     await Promise.all(twins.map((t) => t.exit));
     // from enqueue to the last point stored (the coordinator's 4 probe points included; the workers are
     // started and connected before the clock starts, their first shard compiles the point code)
+    const pg0 = cluster ? treeCpuSeconds(cluster.pid) : NaN;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await runDistributedSweep(ps, { store: new StudyStore(store), queue, pollSeconds: 0.1 });
-    result = { seconds: (performance.now() - t0) / 1000, shardPoints: res.shardPoints };
+    const c = process.cpuUsage(c0);
+    result = {
+      seconds: (performance.now() - t0) / 1000,
+      shardPoints: res.shardPoints,
+      shards: res.shards,
+      t0: performance.timeOrigin + t0,
+      coordinator: res.timing,
+      coordinatorCpu: (c.user + c.system) / 1e6,
+      postgresCpu: cluster ? treeCpuSeconds(cluster.pid) - pg0 : NaN,
+    };
   } finally {
     for (const p of procs) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exit));
@@ -181,7 +247,77 @@ async function sweepOn(
     await dropSchema(schema);
   }
   const sum = (ps: Proc[]): number => ps.reduce((a, p) => a + p.cpu(), 0);
-  return { ...result, cpu: sum(procs), idleCpu: sum(twins) };
+  return {
+    ...result!,
+    cpu: sum(procs),
+    idleCpu: sum(twins),
+    workers: procs.map((p) => p.summary()).filter((x): x is WorkerSummary => x !== undefined),
+  };
+}
+
+/**
+ * Where the wall time of a distributed sweep on W workers went, as shares of the W × wall
+ * worker-seconds (the clock: enqueue → summary): the coordinator's serial parts (storing the study,
+ * the probe points, enqueueing: no shard exists yet; concluding: every point is in), each worker's wait
+ * for its first shard beyond those (poll latency), computing, the queue's own work (claim, reading
+ * what is stored, the write transaction, complete), idle between shards, and the tail (its last shard
+ * done, the others still running, until the coordinator sees the last point).
+ */
+function breakdown(label: string, r: SweepRun, points: number): void {
+  const W = r.workers.length;
+  const budget = W * r.seconds;
+  const c = r.coordinator;
+  const serialBefore = c.begin_s + c.probe_s + c.enqueue_s;
+  const sum = (f: (w: WorkerSummary) => number): number => r.workers.reduce((a, w) => a + f(w), 0);
+  const compute = sum((w) => w.timing.compute_s);
+  const queueWork = sum((w) => w.timing.claim_s + w.timing.stored_s + w.timing.write_s + w.timing.complete_s);
+  const startWait = sum((w) =>
+    w.timing.first_claim_at === null ? 0 : Math.max(0, (w.timing.first_claim_at - c.enqueued_at) / 1000),
+  );
+  const tail = sum((w) =>
+    w.timing.last_done_at === null ? 0 : Math.max(0, (c.all_in_at - w.timing.last_done_at) / 1000),
+  );
+  const before = W * serialBefore;
+  const conclude = W * c.conclude_s;
+  const other = budget - before - conclude - startWait - compute - queueWork - tail;
+  const pct = (x: number): string => `${((100 * x) / budget).toFixed(1)} %`;
+  print(
+    `${label}_breakdown`,
+    `compute ${pct(compute)}, queue ${pct(queueWork)}, first-shard wait ${pct(startWait)}, tail ${pct(tail)}, ` +
+      `idle between shards ${pct(other)}, coordinator before the shards ${pct(before)}, coordinator concluding ${pct(conclude)}`,
+    `(of ${W} × ${r.seconds.toFixed(2)} s worker-wall)`,
+  );
+  print(
+    `${label}_coordinator_probe_seconds`,
+    c.probe_s,
+    `s (${c.probe_points} points run by the coordinator to size the shards)`,
+  );
+  print(`${label}_coordinator_conclude_seconds`, c.conclude_s, 's (every point read, the study summarised)');
+  print(`${label}_shards`, `${r.shards} of ${r.shardPoints} points`);
+  const fp = sum((w) => w.timing.first_shard_points);
+  const fc = sum((w) => w.timing.first_shard_compute_s);
+  print(
+    `${label}_point_compute_ms`,
+    `first shard ${((1000 * fc) / Math.max(1, fp)).toFixed(2)}, later ${((1000 * (compute - fc)) / Math.max(1, points - c.probe_points - fp)).toFixed(2)}`,
+    'ms per point, wall in the worker (the first shard compiles the point code)',
+  );
+  print(
+    `${label}_queue_seconds`,
+    `claim ${sum((w) => w.timing.claim_s).toFixed(3)}, stored ${sum((w) => w.timing.stored_s).toFixed(3)}, write ${sum((w) => w.timing.write_s).toFixed(3)}, complete ${sum((w) => w.timing.complete_s).toFixed(3)}`,
+    's (all workers)',
+  );
+  const computeCpu = sum((w) => w.timing.compute_cpu_s);
+  print(
+    `${label}_compute_cpu_share`,
+    (100 * computeCpu) / compute,
+    '% (CPU ÷ wall while computing: < 100 % = waited for a core)',
+  );
+  const wcpu = sum((w) => w.cpu_s);
+  print(
+    `${label}_cpu_seconds`,
+    `workers ${wcpu.toFixed(2)} (whole life), coordinator ${r.coordinatorCpu.toFixed(2)}, PostgreSQL ${r.postgresCpu.toFixed(2)}`,
+    `s; machine ${availableParallelism()} cores × ${r.seconds.toFixed(2)} s = ${(availableParallelism() * r.seconds).toFixed(2)} core-s`,
+  );
 }
 
 /* ------------------------------------------------------------ 4. production engine */
@@ -260,6 +396,8 @@ if (!skipSweep) {
   print('scale_cpu_efficiency_2', (100 * w1) / w2, '% (CPU for the same work: 1 worker ÷ 2 workers)');
   print('scale_points_per_cpu_s', N / w1, 'points per CPU-second of a worker');
   print('scale_point_wall_ms', (one.seconds / N) * 1000, 'ms per point on one worker (wall, incl. the queue)');
+  breakdown('scale_1_worker', one, N);
+  breakdown('scale_2_workers', two, N);
 }
 if (!campaignOnly) {
   // projection: a worker's share of a shard is its work plus the queue's fixed cost; the database serves
@@ -283,7 +421,7 @@ if (!campaignOnly) {
     }
   }
 }
-if (!campaignOnly) {
+if (!campaignOnly && !sweepOnly) {
   const p = production();
   print('campaign_cells_per_core_s_full', p.full, 'cells per CPU-second (full station physics per cell)');
   print('campaign_cells_per_core_s_linear', p.linear, 'cells per CPU-second (linear surrogate per cell)');

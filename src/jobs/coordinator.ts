@@ -37,7 +37,26 @@ export interface DistributedOutcome extends StudyOutcome {
   shards: number;
   shardPoints: number;
   leaseSeconds: number;
+  timing: CoordinatorTiming;
 }
+
+/** Where the coordinator's wall time went (s), and when the shards went in and the last point was seen (epoch ms). */
+export interface CoordinatorTiming {
+  /** storing the study (or finding it stored) */
+  begin_s: number;
+  /** the probe points run here to time a point (the workers have nothing to do meanwhile) */
+  probe_s: number;
+  probe_points: number;
+  enqueue_s: number;
+  /** from the shards enqueued to every point seen in the table */
+  follow_s: number;
+  /** reading every point and summarising the study (sensitivity, answer) */
+  conclude_s: number;
+  enqueued_at: number;
+  all_in_at: number;
+}
+
+const epochMs = (): number => performance.timeOrigin + performance.now();
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((res) => {
@@ -49,7 +68,9 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 export async function runDistributedSweep(ps: PreparedStudy, o: DistributedOptions): Promise<DistributedOutcome> {
   const { sp } = ps;
   const total = sp.plan.size;
+  const tBegin = performance.now();
   const b = await o.store.begin(ps.def);
+  const tProbe = performance.now();
   const done = new Set(b.done);
   const tagOf = sweepTagOf(sp);
   let pointSeconds = 0.01;
@@ -68,6 +89,8 @@ export async function runDistributedSweep(ps: PreparedStudy, o: DistributedOptio
     // the first point pays for loading and compiling: the fastest of the rest is the estimate
     if (times.length) pointSeconds = Math.min(...(times.length > 1 ? times.slice(1) : times));
   }
+  const probePoints = done.size - b.done.size;
+  const tEnqueue = performance.now();
   const remaining = total - done.size;
   const size =
     o.shardPoints ??
@@ -84,6 +107,7 @@ export async function runDistributedSweep(ps: PreparedStudy, o: DistributedOptio
   }
 
   const t0 = performance.now();
+  const enqueuedAt = epochMs();
   const start = (await o.store.counts(ps.id)).done;
   let waitedNote = false;
   let last = -1;
@@ -127,7 +151,10 @@ export async function runDistributedSweep(ps: PreparedStudy, o: DistributedOptio
     }
     await sleep((o.pollSeconds ?? 1) * 1000, o.signal);
   }
+  const tAllIn = performance.now();
+  const allInAt = epochMs();
   const { rows, summary } = await concludeSweep(ps, o.store);
+  const tEnd = performance.now();
   const elapsed = (performance.now() - t0) / 1000;
   const evaluated = rows.length - start;
   return {
@@ -147,5 +174,15 @@ export async function runDistributedSweep(ps: PreparedStudy, o: DistributedOptio
     shards,
     shardPoints: size,
     leaseSeconds: lease,
+    timing: {
+      begin_s: (tProbe - tBegin) / 1000,
+      probe_s: (tEnqueue - tProbe) / 1000,
+      probe_points: probePoints,
+      enqueue_s: (t0 - tEnqueue) / 1000,
+      follow_s: (tAllIn - t0) / 1000,
+      conclude_s: (tEnd - tAllIn) / 1000,
+      enqueued_at: enqueuedAt,
+      all_in_at: allInAt,
+    },
   };
 }

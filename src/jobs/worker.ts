@@ -69,7 +69,40 @@ export interface WorkerSummary {
   elapsed_s: number;
   /** CPU time of this process, all its threads (s) */
   cpu_s: number;
+  /** where this worker's wall time went (see WorkerTiming) */
+  timing: WorkerTiming;
 }
+
+/**
+ * Where a worker's wall time went, summed over its slots (seconds), and when its study work began and
+ * ended (epoch ms, so that a bench can line several workers up against the coordinator's clock):
+ * - `claim_s`: fetching a shard from the queue (one round trip), `stored_s`: reading which of its points
+ *   are already stored, `compute_s`: evaluating points, `write_s`: the shard's write transaction,
+ *   `complete_s`: marking the job completed — the queue's own cost is claim + stored + write + complete;
+ * - `idle_s`: waiting with nothing to claim (the sleep between polls, the queue's upkeep when idle);
+ * - `first_shard_*`: the first shard of each study this worker ran (it pays for compiling the point code).
+ */
+export interface WorkerTiming {
+  claim_s: number;
+  stored_s: number;
+  compute_s: number;
+  write_s: number;
+  complete_s: number;
+  idle_s: number;
+  /**
+   * CPU seconds of this process while it computed (all threads; with --concurrency 1 the points' own
+   * CPU): compute_s well above it means the worker waited for a core (a shared machine)
+   */
+  compute_cpu_s: number;
+  /** points and compute seconds of the first shard this worker ran of each study */
+  first_shard_points: number;
+  first_shard_compute_s: number;
+  /** epoch ms: the claim of the first study shard began, the last study shard completed (null: none) */
+  first_claim_at: number | null;
+  last_done_at: number | null;
+}
+
+const epochMs = (): number => performance.timeOrigin + performance.now();
 
 /** The error a worker exits with when the database stays unreachable. */
 export class LostDatabaseError extends Error {
@@ -198,6 +231,31 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     return w;
   };
 
+  const timing: WorkerTiming = {
+    claim_s: 0,
+    stored_s: 0,
+    compute_s: 0,
+    write_s: 0,
+    complete_s: 0,
+    idle_s: 0,
+    compute_cpu_s: 0,
+    first_shard_points: 0,
+    first_shard_compute_s: 0,
+    first_claim_at: null,
+    last_done_at: null,
+  };
+  type Phase = 'claim_s' | 'stored_s' | 'compute_s' | 'write_s' | 'complete_s' | 'idle_s';
+  /** runs f and adds its wall time to the phase */
+  const timed = async <T>(phase: Phase, f: () => Promise<T>): Promise<T> => {
+    const a = performance.now();
+    try {
+      return await f();
+    } finally {
+      timing[phase] += (performance.now() - a) / 1000;
+    }
+  };
+  const firstShardDone = new Set<string>();
+
   let shards = 0;
   let campaignShards = 0;
   let points = 0;
@@ -254,15 +312,24 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       log(`shard ${id} [${from}, ${to}): ${describe(e)}`);
       return;
     }
-    const stored = await db(() => studies.storedIn(id, from, to));
+    const stored = await timed('stored_s', () => db(() => studies.storedIn(id, from, to)));
     const tasks: PointTask[] = [];
     for (let i = from; i < Math.min(to, w.sp.plan.size); i++)
       if (!stored.has(i)) tasks.push(taskOf(w.sp.plan, w.seed, i, w.tagOf?.(i)));
     if (job.retryCount === 0) {
       // first try: the whole shard on one thread, written in one transaction
       for (const t of tasks) o.beforePoint?.(id, t.idx);
-      const res = await w.executor.run(tasks);
-      await db(() => studies.savePoints(id, res));
+      const c0 = performance.now();
+      const u0 = process.cpuUsage();
+      const res = await timed('compute_s', () => w.executor.run(tasks));
+      const u = process.cpuUsage(u0);
+      timing.compute_cpu_s += (u.user + u.system) / 1e6;
+      if (!firstShardDone.has(id)) {
+        firstShardDone.add(id);
+        timing.first_shard_points += res.length;
+        timing.first_shard_compute_s += (performance.now() - c0) / 1000;
+      }
+      await timed('write_s', () => db(() => studies.savePoints(id, res)));
       points += res.length;
     } else {
       // a retry (an earlier holder died or lost its lease): point by point, each try counted first
@@ -283,13 +350,14 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           poisoned++;
         } else {
           o.beforePoint?.(id, t.idx);
-          res = (await w.executor.run([t]))[0]!;
+          res = (await timed('compute_s', () => w.executor.run([t])))[0]!;
         }
-        await db(() => studies.savePoints(id, [res]));
+        await timed('write_s', () => db(() => studies.savePoints(id, [res])));
         points++;
       }
     }
-    await db(() => queue.complete(job.id, { points: tasks.length }));
+    await timed('complete_s', () => db(() => queue.complete(job.id, { points: tasks.length })));
+    timing.last_done_at = epochMs();
     shards++;
   };
 
@@ -299,6 +367,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   let fatal: unknown;
   const slot = async (): Promise<void> => {
     while (!o.signal?.aborted && fatal === undefined) {
+      const idleFrom = performance.now();
       const [job] = await db(() => queue.claim(1));
       if (!job) {
         const [cj] = await db(() => queue.claimCampaign(1));
@@ -325,8 +394,12 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           await db(() => queue.ping());
         }
         await sleep(pollMs, o.signal);
+        // an empty claim, the upkeep and the sleep: time with nothing to do
+        timing.idle_s += (performance.now() - idleFrom) / 1000;
         continue;
       }
+      timing.claim_s += (performance.now() - idleFrom) / 1000;
+      timing.first_claim_at ??= performance.timeOrigin + idleFrom;
       lastWork = performance.now();
       try {
         await runShard(job);
@@ -361,6 +434,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     poisoned,
     elapsed_s: (performance.now() - t0) / 1000,
     cpu_s: (cpu.user + cpu.system) / 1e6,
+    timing,
   };
   log(
     `rollcell worker: ${shards} shard(s), ${points} point(s)${poisoned ? `, ${poisoned} poisoned` : ''} in ${summary.elapsed_s.toFixed(1)} s`,
