@@ -71,6 +71,8 @@ export interface WorkerSummary {
   cpu_s: number;
   /** where this worker's wall time went (see WorkerTiming) */
   timing: WorkerTiming;
+  /** the same per study, for the last 20 studies this worker ran shards of (idle time is the worker's only) */
+  studies: { study_id: string; timing: WorkerTiming }[];
 }
 
 /**
@@ -208,6 +210,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     throw e;
   }
   display = queue.display;
+  // an idle worker sleeps until a coordinator's notification that shards are queued (or its poll)
+  const wake = await queue.wakeups();
   log(`rollcell worker ${ROLLCELL_VERSION}: ${concurrency} shard(s) at once, database ${display}`);
 
   const work = new Map<string, Promise<StudyWork>>();
@@ -231,7 +235,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     return w;
   };
 
-  const timing: WorkerTiming = {
+  const zero = (): WorkerTiming => ({
     claim_s: 0,
     stored_s: 0,
     compute_s: 0,
@@ -243,15 +247,28 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     first_shard_compute_s: 0,
     first_claim_at: null,
     last_done_at: null,
+  });
+  const timing = zero();
+  const perStudy = new Map<string, WorkerTiming>();
+  const studyTiming = (id: string): WorkerTiming => {
+    let t = perStudy.get(id);
+    if (!t) {
+      t = zero();
+      perStudy.set(id, t);
+      if (perStudy.size > 20) perStudy.delete(perStudy.keys().next().value!);
+    }
+    return t;
   };
   type Phase = 'claim_s' | 'stored_s' | 'compute_s' | 'write_s' | 'complete_s' | 'idle_s';
-  /** runs f and adds its wall time to the phase */
-  const timed = async <T>(phase: Phase, f: () => Promise<T>): Promise<T> => {
+  /** runs f and adds its wall time to the phase, the worker's and the study's */
+  const timed = async <T>(phase: Phase, st: WorkerTiming, f: () => Promise<T>): Promise<T> => {
     const a = performance.now();
     try {
       return await f();
     } finally {
-      timing[phase] += (performance.now() - a) / 1000;
+      const d = (performance.now() - a) / 1000;
+      timing[phase] += d;
+      st[phase] += d;
     }
   };
   const firstShardDone = new Set<string>();
@@ -298,6 +315,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       await db(() => campaigns.saveShard(id, shard, res.result, res.cells));
     }
     await db(() => queue.completeCampaign(job.id));
+    await db(() => queue.notify('completed'));
     campaignShards++;
   };
 
@@ -312,7 +330,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       log(`shard ${id} [${from}, ${to}): ${describe(e)}`);
       return;
     }
-    const stored = await timed('stored_s', () => db(() => studies.storedIn(id, from, to)));
+    const st = studyTiming(id);
+    const stored = await timed('stored_s', st, () => db(() => studies.storedIn(id, from, to)));
     const tasks: PointTask[] = [];
     for (let i = from; i < Math.min(to, w.sp.plan.size); i++)
       if (!stored.has(i)) tasks.push(taskOf(w.sp.plan, w.seed, i, w.tagOf?.(i)));
@@ -321,15 +340,17 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       for (const t of tasks) o.beforePoint?.(id, t.idx);
       const c0 = performance.now();
       const u0 = process.cpuUsage();
-      const res = await timed('compute_s', () => w.executor.run(tasks));
+      const res = await timed('compute_s', st, () => w.executor.run(tasks));
       const u = process.cpuUsage(u0);
-      timing.compute_cpu_s += (u.user + u.system) / 1e6;
+      for (const x of [timing, st]) x.compute_cpu_s += (u.user + u.system) / 1e6;
       if (!firstShardDone.has(id)) {
         firstShardDone.add(id);
-        timing.first_shard_points += res.length;
-        timing.first_shard_compute_s += (performance.now() - c0) / 1000;
+        for (const x of [timing, st]) {
+          x.first_shard_points += res.length;
+          x.first_shard_compute_s += (performance.now() - c0) / 1000;
+        }
       }
-      await timed('write_s', () => db(() => studies.savePoints(id, res)));
+      await timed('write_s', st, () => db(() => studies.savePoints(id, res)));
       points += res.length;
     } else {
       // a retry (an earlier holder died or lost its lease): point by point, each try counted first
@@ -350,14 +371,18 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           poisoned++;
         } else {
           o.beforePoint?.(id, t.idx);
-          res = (await timed('compute_s', () => w.executor.run([t])))[0]!;
+          res = (await timed('compute_s', st, () => w.executor.run([t])))[0]!;
         }
-        await timed('write_s', () => db(() => studies.savePoints(id, [res])));
+        await timed('write_s', st, () => db(() => studies.savePoints(id, [res])));
         points++;
       }
     }
-    await timed('complete_s', () => db(() => queue.complete(job.id, { points: tasks.length })));
-    timing.last_done_at = epochMs();
+    await timed('complete_s', st, async () => {
+      await db(() => queue.complete(job.id, { points: tasks.length }));
+      // the coordinator following the study looks at its table now rather than at its next poll
+      await db(() => queue.notify('completed'));
+    });
+    timing.last_done_at = st.last_done_at = epochMs();
     shards++;
   };
 
@@ -368,6 +393,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   const slot = async (): Promise<void> => {
     while (!o.signal?.aborted && fatal === undefined) {
       const idleFrom = performance.now();
+      wake.clear();
       const [job] = await db(() => queue.claim(1));
       if (!job) {
         const [cj] = await db(() => queue.claimCampaign(1));
@@ -393,13 +419,16 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           lastPing = performance.now();
           await db(() => queue.ping());
         }
-        await sleep(pollMs, o.signal);
+        await wake.wait(pollMs, o.signal);
         // an empty claim, the upkeep and the sleep: time with nothing to do
         timing.idle_s += (performance.now() - idleFrom) / 1000;
         continue;
       }
-      timing.claim_s += (performance.now() - idleFrom) / 1000;
-      timing.first_claim_at ??= performance.timeOrigin + idleFrom;
+      const st = studyTiming(job.data.study_id);
+      for (const x of [timing, st]) {
+        x.claim_s += (performance.now() - idleFrom) / 1000;
+        x.first_claim_at ??= performance.timeOrigin + idleFrom;
+      }
       lastWork = performance.now();
       try {
         await runShard(job);
@@ -422,6 +451,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   } finally {
     for (const w of work.values()) await w.then((x) => x.executor.close()).catch(() => {});
     await campaignPool?.destroy();
+    await wake.close();
     await queue.close();
     await store.close().catch(() => {});
   }
@@ -435,6 +465,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     elapsed_s: (performance.now() - t0) / 1000,
     cpu_s: (cpu.user + cpu.system) / 1e6,
     timing,
+    studies: [...perStudy].map(([study_id, t]) => ({ study_id, timing: t })),
   };
   log(
     `rollcell worker: ${shards} shard(s), ${points} point(s)${poisoned ? `, ${poisoned} poisoned` : ''} in ${summary.elapsed_s.toFixed(1)} s`,
