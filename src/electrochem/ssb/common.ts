@@ -506,12 +506,23 @@ export function anodeVolumePerAl(x: number, T_K = 298.15): number {
 
 /** relative volume change of the cathode active material at stoichiometry y (vs y = 1) */
 export function cathodeVolumeStrain(p: SsbCellParams, y: number): number {
+  return cathodeVolumeStrainLaw(p)(y);
+}
+/**
+ * cathodeVolumeStrain(p, ·) with what depends only on p looked up once (the same arithmetic): for loops
+ * that evaluate it for the same cell many times (a pack's multi-year ageing)
+ */
+export function cathodeVolumeStrainLaw(p: SsbCellParams): (y: number) => number {
   const c = p.cathode;
-  const s = Math.max(0, Math.min(1.2, (1 - y) / (1 - c.yRefVolume)));
+  const span = 1 - c.yRefVolume;
+  const dv = c.latticeVolumeChange;
   // Ni-rich layered oxides: the c-axis collapse is concentrated at high delithiation → quadratic
   // shape (assumption on the shape; end value from the cited total change); others linear.
   const nonlinear = /^NC/.test(c.activeMaterial);
-  return c.latticeVolumeChange * (nonlinear ? s * s : s);
+  return (y) => {
+    const s = Math.max(0, Math.min(1.2, (1 - y) / span));
+    return dv * (nonlinear ? s * s : s);
+  };
 }
 
 /**

@@ -32,7 +32,7 @@
 import { F, R } from '../../materials/constants.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import type { Control, CycleSummary, FullCellModel } from '../model.ts';
-import { applyAgeing } from './ageing.ts';
+import { applyAgeing, applyAgeingDays } from './ageing.ts';
 import { CellCore, bvEta, hostX } from './common.ts';
 import { controlValue } from './p2d.ts';
 import type { Derived, SsbCellParams } from './params.ts';
@@ -359,6 +359,16 @@ export class SsbSpme implements FullCellModel {
     this.core.recordSwing(this.anodeX(y), cycle);
     this.ageingY = y;
     applyAgeing(this.core, cycle, this.ageingHooks);
+    this.ageingY = null;
+  }
+  /**
+   * `days` afterCycle updates with the same cycle (a pack's daily duty over a year): the same figures as
+   * calling afterCycle that often (applyAgeingDays), with the day-invariant work done once
+   */
+  afterCycles(y: Float64Array, cycle: CycleSummary, days: number): void {
+    const xs = this.anodeX(y); // a view: it follows the state as the days remove Li
+    this.ageingY = y;
+    applyAgeingDays(this.core, cycle, days, this.ageingHooks, () => this.core.recordSwing(xs, cycle));
     this.ageingY = null;
   }
   /** the state afterCycle is ageing, for the hooks (one hooks object per model: no closure per update) */
