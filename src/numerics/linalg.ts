@@ -90,8 +90,6 @@ export class BandLu {
   readonly um: Int32Array;
   /** entries of L below the diagonal in each column up to its last nonzero (set by factor()) */
   readonly lm: Int32Array;
-  /** 1/U(j, j) (set by factor(): the back substitution multiplies) */
-  readonly dinv: Float64Array;
   private readonly reach: Int32Array;
   /**
    * threshold partial pivoting: the diagonal stays the pivot while |a_jj| ≥ pivotThreshold·max_i |a_ij|
@@ -114,7 +112,6 @@ export class BandLu {
     this.piv = new Int32Array(n);
     this.um = new Int32Array(n);
     this.lm = new Int32Array(n);
-    this.dinv = new Float64Array(n);
     this.reach = new Int32Array(n);
   }
 
@@ -194,12 +191,10 @@ export class BandLu {
     // skip the structural zeros of the band (exact zeros: same results)
     const um = this.um;
     const lmv = this.lm;
-    const dinv = this.dinv;
     let top = 0;
     for (let j = 0; j < n; j++) {
       while (reach[top]! < j) top++;
       const cj = j * ld + kv;
-      dinv[j] = 1 / ab[cj]!;
       let m = j - top;
       while (m > 0 && ab[cj - m] === 0) m--;
       um[j] = m;
@@ -212,7 +207,7 @@ export class BandLu {
 
   /** solves A·x = b in place with the factors (dgbtrs, no transpose) */
   solve(b: Float64Array, offset = 0): void {
-    const { n, kl, ku, ld, ab, piv, um, lm: lmv, dinv } = this;
+    const { n, kl, ku, ld, ab, piv, um, lm: lmv } = this;
     const kv = ku + kl;
     if (kl > 0) {
       for (let j = 0; j < n - 1; j++) {
@@ -234,7 +229,7 @@ export class BandLu {
     for (let j = n - 1; j >= 0; j--) {
       const cj = j * ld + kv;
       const oj = offset + j;
-      const x = b[oj]! * dinv[j]!;
+      const x = b[oj]! / ab[cj]!;
       b[oj] = x;
       if (x !== 0) {
         const m = um[j]!; // rows j − m .. j − 1 (U's nonzeros above the diagonal)
