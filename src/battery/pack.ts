@@ -287,7 +287,8 @@ export class Pack {
       for (let j = 0; j < Np; j++) {
         const k = o + j;
         const Ik = this.trialI[k]!;
-        const v = this.steppers[k]!.voltageAt(Ik);
+        const v = this.steppers[k]!;
+        v.evaluate(Ik);
         const sk = v.dVdI + rc;
         if (!(sk > 0) || !Number.isFinite(v.V)) {
           this.fail(k, I);
