@@ -154,8 +154,8 @@ export const HOST_W = 2e-3;
  *   φ(y) − φ(y0) = Δ·(floor + k·u·u0/q) + k·w·(z − atan z),  u = 1 − y, u0 = 1 − y0, q = w² + u·u0, z = Δ·w/q,
  * and z − atan z by its series z³/3 − z⁵/5 + … while |z| < 0.05 (truncation below 1e-17 relative) — so
  * the usual small Δ of a particle surface costs no arctangent at all, and the difference carries no
- * cancellation of two φ values. Newton on Δ from 0 (its first step is dsPhiInv's), stopped as dsPhiInv
- * stops (|step| ≤ 1e-14·(1 + |y|)).
+ * cancellation of two φ values. Newton on Δ from a second-order start, stopped as dsPhiInv stops
+ * (|step| ≤ 1e-14·(1 + |y|)).
  */
 export function dsPhiShift(v: DsLaw, y0: number, r: number): number {
   const w = v.width;
@@ -164,7 +164,14 @@ export function dsPhiShift(v: DsLaw, y0: number, r: number): number {
   const fl = v.floor;
   const u0 = 1 - y0;
   if (!(u0 > 0)) return NaN;
-  let d = 0;
+  // start: the second-order (Halley) step from Δ = 0, Δ₁ = r/f − f′·r²/(2f³) (f = φ′ at y0, rational),
+  // which leaves an error O(r³): Newton then stops after its second update
+  const p0 = u0 * u0 + w2;
+  const f0 = fl + (k * u0 * u0) / p0;
+  const f0p = (-2 * k * u0 * w2) / (p0 * p0);
+  const d1 = r / f0;
+  let d = d1 - (f0p * d1 * d1) / (2 * f0);
+  if (!(u0 - d > 0)) d = d1;
   for (let it = 0; it < 60; it++) {
     const u = u0 - d;
     if (!(u > 0)) return NaN;
