@@ -226,6 +226,211 @@ const D_ROWB = 7;
 const D_COLB = 8;
 
 /**
+ * The symbolic part of a condensed system: the layout, the pattern's CSR and where each slot of J goes
+ * in the factorisation. It depends only on the pattern and on which unknowns are algebraic, so it is
+ * computed once per pattern and shared by every system built on the same pattern arrays (a model
+ * rebuilt with other parameter values on the same mesh: symbolic analysis once, numeric factorisation
+ * per step).
+ */
+interface CondensedSymbolic {
+  readonly layout: CondensedLayout;
+  readonly nb: number;
+  readonly k: number;
+  readonly kl: number;
+  readonly ku: number;
+  readonly rowPtr: Int32Array;
+  readonly colIdx: Int32Array;
+  readonly slotRow: Int32Array;
+  readonly kPtr: Int32Array;
+  readonly kSlot: Int32Array;
+  readonly kRow: Int32Array;
+  readonly kIdx: Int32Array;
+  /** position of each slot in the kind-grouped order (J is stored in that order) */
+  readonly slotPos: Int32Array;
+  readonly parKind: Uint8Array;
+  readonly parIdx: Int32Array;
+  readonly perm: Int32Array;
+  readonly runQ0: Int32Array;
+  readonly runLen: Int32Array;
+  /** which unknowns are algebraic (massDiag = 0; empty without a mass matrix): part of the cache key */
+  readonly alg: Uint8Array;
+  readonly cols: Int32Array;
+}
+
+/** symbolic analyses by pattern (the rows array of a structure; cols and the algebraic unknowns checked) */
+const symbolicCache = new WeakMap<Int32Array, CondensedSymbolic>();
+
+function algebraicMask(n: number, massDiag: Float64Array | undefined): Uint8Array {
+  const a = new Uint8Array(massDiag ? n : 0);
+  if (massDiag) for (let i = 0; i < n; i++) a[i] = massDiag[i]! > 0 ? 0 : 1;
+  return a;
+}
+
+function sameMask(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function condensedSymbolic(
+  n: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  massDiag: Float64Array | undefined,
+): CondensedSymbolic {
+  const alg = algebraicMask(n, massDiag);
+  const hit = symbolicCache.get(rows);
+  if (hit && hit.cols === cols && hit.rowPtr.length === n + 1 && sameMask(hit.alg, alg)) return hit;
+  const sym = analyseCondensed(n, rows, cols, massDiag, alg);
+  symbolicCache.set(rows, sym);
+  return sym;
+}
+
+function analyseCondensed(
+  n: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  massDiag: Float64Array | undefined,
+  alg: Uint8Array,
+): CondensedSymbolic {
+  const L = chooseCondensedLayout(n, rows, cols, massDiag);
+  const nb = L.band.length;
+  const k = L.border.length;
+  // the band LU's widths (as BorderedBandLu sizes them)
+  const kl = nb > 0 ? Math.min(L.kl, Math.max(nb - 1, 0)) : 0;
+  const ku = nb > 0 ? Math.min(L.ku, Math.max(nb - 1, 0)) : 0;
+  const ld = 2 * kl + ku + 1;
+  // CSR pattern with the diagonal
+  const pc = patternCsr(n, rows, cols, false, true);
+  const rowPtr = pc.ptr;
+  const colIdx = pc.idx;
+  const nnz = colIdx.length;
+  const slotRow = new Int32Array(nnz);
+  for (let i = 0; i < n; i++) slotRow.fill(i, rowPtr[i]!, rowPtr[i + 1]!);
+  const np = L.peel.length;
+  // roles
+  const peelPos = new Int32Array(n).fill(-1);
+  for (let q = 0; q < np; q++) peelPos[L.peel[q]!] = q;
+  const bandPos = new Int32Array(n).fill(-1);
+  for (let q = 0; q < nb; q++) bandPos[L.band[q]!] = q;
+  const borderPos = new Int32Array(n).fill(-1);
+  for (let q = 0; q < k; q++) borderPos[L.border[q]!] = q;
+  const parKind = new Uint8Array(np);
+  const parIdx = new Int32Array(np);
+  for (let q = 0; q < np; q++) {
+    const p = L.parent[q]!;
+    if (p < 0) continue;
+    if (peelPos[p]! >= 0) {
+      parKind[q] = 1;
+      parIdx[q] = peelPos[p]!;
+    } else {
+      parKind[q] = 2;
+      parIdx[q] = bandPos[p]!;
+    }
+  }
+  const perm = new Int32Array(n - np);
+  perm.set(L.band, 0);
+  perm.set(L.border, nb);
+  const q0s: number[] = [];
+  const lens: number[] = [];
+  {
+    let q = 0;
+    while (q < np) {
+      const start = q;
+      while (q + 1 < np && L.peel[q + 1] === L.peel[q]! + 1 && L.parent[q] === L.peel[q + 1]) q++;
+      q0s.push(start);
+      lens.push(q - start + 1);
+      q++;
+    }
+  }
+  // destination of every slot
+  const destKind = new Uint8Array(nnz);
+  const destIdx = new Int32Array(nnz);
+  for (let s = 0; s < nnz; s++) {
+    const i = slotRow[s]!;
+    const j = colIdx[s]!;
+    const qi = peelPos[i]!;
+    const qj = peelPos[j]!;
+    let kind: number;
+    let idx: number;
+    if (qi >= 0 && qi === qj) {
+      kind = D_PIV;
+      idx = qi;
+    } else if (qi >= 0 && L.parent[qi] === j) {
+      kind = D_UP;
+      idx = qi;
+    } else if (qj >= 0 && L.parent[qj] === i) {
+      kind = D_LO;
+      idx = qj;
+    } else if (qi >= 0 && borderPos[j]! >= 0) {
+      kind = D_ROWB;
+      idx = qi * k + borderPos[j]!;
+    } else if (qj >= 0 && borderPos[i]! >= 0) {
+      kind = D_COLB;
+      idx = qj * k + borderPos[i]!;
+    } else if (qi >= 0 || qj >= 0) {
+      throw new Error(`condensed system: entry (${i}, ${j}) does not fit the elimination tree (internal error)`);
+    } else {
+      const bi = bandPos[i]!;
+      const bj = bandPos[j]!;
+      if (bi >= 0 && bj >= 0) {
+        kind = D_BAND;
+        idx = kl + ku + bi - bj + bj * ld;
+      } else if (bi >= 0) {
+        kind = D_B;
+        idx = borderPos[j]! * nb + bi;
+      } else if (bj >= 0) {
+        kind = D_C;
+        idx = borderPos[i]! * nb + bj;
+      } else {
+        kind = D_S;
+        idx = borderPos[i]! * k + borderPos[j]!;
+      }
+    }
+    destKind[s] = kind;
+    destIdx[s] = idx;
+  }
+  // group the slots by destination (the diagonal values get m added in factor())
+  const kPtr = new Int32Array(10);
+  for (let s = 0; s < nnz; s++) kPtr[destKind[s]! + 1]!++;
+  for (let q = 0; q < 9; q++) kPtr[q + 1]! += kPtr[q]!;
+  const kSlot = new Int32Array(nnz);
+  const kRow = new Int32Array(nnz);
+  const kIdx = new Int32Array(nnz);
+  const slotPos = new Int32Array(nnz);
+  const fillK = kPtr.slice(0, 9);
+  for (let s = 0; s < nnz; s++) {
+    const q = fillK[destKind[s]!]!++;
+    kSlot[q] = s;
+    kRow[q] = slotRow[s]!;
+    kIdx[q] = destIdx[s]!;
+    slotPos[s] = q;
+  }
+  return {
+    layout: L,
+    nb,
+    k,
+    kl,
+    ku,
+    rowPtr,
+    colIdx,
+    slotRow,
+    kPtr,
+    kSlot,
+    kRow,
+    kIdx,
+    slotPos,
+    parKind,
+    parIdx,
+    perm,
+    runQ0: Int32Array.from(q0s),
+    runLen: Int32Array.from(lens),
+    alg,
+    cols,
+  };
+}
+
+/**
  * The condensed system. J is stored per pattern slot (CSR by row); factor() scatters
  * A = diag(m) − diag(w)·J into the peeled scalars and the bordered band, eliminates the peeled
  * unknowns and factorises the bordered band.
@@ -239,11 +444,12 @@ export class CondensedCore {
   /** CSR of the pattern by row (diagonal included), column indices sorted */
   readonly rowPtr: Int32Array;
   readonly colIdx: Int32Array;
+  /** J's values in the kind-grouped order of kSlot (slot s at slotPos[s]) */
   readonly J: Float64Array;
   private readonly slotRow: Int32Array;
+  private readonly slotPos: Int32Array;
   /** off-diagonal slots grouped by destination kind: kPtr[kind]..kPtr[kind+1] into kSlot/kRow/kIdx */
   private readonly kPtr: Int32Array;
-  private readonly kSlot: Int32Array;
   private readonly kRow: Int32Array;
   private readonly kIdx: Int32Array;
   private readonly kDst: Float64Array[];
@@ -252,6 +458,8 @@ export class CondensedCore {
   /** 1/pivot and the parent-row multiplier lo/pivot of each peeled unknown (set by factor) */
   private readonly invPiv: Float64Array;
   private readonly mult: Float64Array;
+  /** up/pivot of each peeled unknown (set by factor: the back substitution along a chain multiplies) */
+  private readonly upInv: Float64Array;
   private readonly up: Float64Array;
   private readonly lo: Float64Array;
   private readonly rowB: Float64Array;
@@ -270,137 +478,43 @@ export class CondensedCore {
 
   constructor(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined) {
     this.n = n;
-    const L = chooseCondensedLayout(n, rows, cols, massDiag);
+    const S = condensedSymbolic(n, rows, cols, massDiag);
+    const L = S.layout;
     this.layout = L;
-    const nb = L.band.length;
-    const k = L.border.length;
+    const nb = S.nb;
+    const k = S.k;
     this.nb = nb;
     this.k = k;
-    this.lu = new BorderedBandLu(nb, k, Math.min(L.kl, Math.max(nb - 1, 0)), Math.min(L.ku, Math.max(nb - 1, 0)));
+    this.lu = new BorderedBandLu(nb, k, S.kl, S.ku);
     // threshold pivoting in the band: rows are swapped only when the diagonal is below 0.1 of its column's
     // largest entry, so that U mostly keeps the band's own upper width (cheaper solves)
     if (this.lu.band) this.lu.band.pivotThreshold = PIVOT_THRESHOLD;
-    // CSR pattern with the diagonal
-    const pc = patternCsr(n, rows, cols, false, true);
-    this.rowPtr = pc.ptr;
-    this.colIdx = pc.idx;
-    const nnz = this.colIdx.length;
-    this.slotRow = new Int32Array(nnz);
-    for (let i = 0; i < n; i++) this.slotRow.fill(i, this.rowPtr[i]!, this.rowPtr[i + 1]!);
-    this.J = new Float64Array(nnz);
+    this.rowPtr = S.rowPtr;
+    this.colIdx = S.colIdx;
+    this.slotRow = S.slotRow;
+    this.J = new Float64Array(S.colIdx.length);
     const np = L.peel.length;
     this.np = np;
     this.peel = L.peel;
     this.pivv = new Float64Array(np);
     this.invPiv = new Float64Array(np);
     this.mult = new Float64Array(np);
+    this.upInv = new Float64Array(np);
     this.up = new Float64Array(np);
     this.lo = new Float64Array(np);
     this.rowB = new Float64Array(np * k);
     this.colB = new Float64Array(np * k);
-    // roles
-    const peelPos = new Int32Array(n).fill(-1);
-    L.peel.forEach((v, q) => (peelPos[v] = q));
-    const bandPos = new Int32Array(n).fill(-1);
-    L.band.forEach((v, q) => (bandPos[v] = q));
-    const borderPos = new Int32Array(n).fill(-1);
-    L.border.forEach((v, q) => (borderPos[v] = q));
-    this.parKind = new Uint8Array(np);
-    this.parIdx = new Int32Array(np);
-    for (let q = 0; q < np; q++) {
-      const p = L.parent[q]!;
-      if (p < 0) continue;
-      if (peelPos[p]! >= 0) {
-        this.parKind[q] = 1;
-        this.parIdx[q] = peelPos[p]!;
-      } else {
-        this.parKind[q] = 2;
-        this.parIdx[q] = bandPos[p]!;
-      }
-    }
-    this.perm = new Int32Array(n - np);
-    this.perm.set(L.band, 0);
-    this.perm.set(L.border, nb);
+    this.parKind = S.parKind;
+    this.parIdx = S.parIdx;
+    this.perm = S.perm;
     this.xw = new Float64Array(n - np);
     this.rowScale = new Float64Array(nb).fill(1);
-    {
-      const q0s: number[] = [];
-      const lens: number[] = [];
-      let q = 0;
-      while (q < np) {
-        const start = q;
-        while (q + 1 < np && L.peel[q + 1] === L.peel[q]! + 1 && L.parent[q] === L.peel[q + 1]) q++;
-        q0s.push(start);
-        lens.push(q - start + 1);
-        q++;
-      }
-      this.runQ0 = Int32Array.from(q0s);
-      this.runLen = Int32Array.from(lens);
-    }
-    // destination of every slot
-    const destKind = new Uint8Array(nnz);
-    const destIdx = new Int32Array(nnz);
-    const kl = this.lu.band ? this.lu.band.kl : 0;
-    const ku = this.lu.band ? this.lu.band.ku : 0;
-    const ld = this.lu.band ? this.lu.band.ld : 0;
-    for (let s = 0; s < nnz; s++) {
-      const i = this.slotRow[s]!;
-      const j = this.colIdx[s]!;
-      const qi = peelPos[i]!;
-      const qj = peelPos[j]!;
-      let kind: number;
-      let idx: number;
-      if (qi >= 0 && qi === qj) {
-        kind = D_PIV;
-        idx = qi;
-      } else if (qi >= 0 && L.parent[qi] === j) {
-        kind = D_UP;
-        idx = qi;
-      } else if (qj >= 0 && L.parent[qj] === i) {
-        kind = D_LO;
-        idx = qj;
-      } else if (qi >= 0 && borderPos[j]! >= 0) {
-        kind = D_ROWB;
-        idx = qi * k + borderPos[j]!;
-      } else if (qj >= 0 && borderPos[i]! >= 0) {
-        kind = D_COLB;
-        idx = qj * k + borderPos[i]!;
-      } else if (qi >= 0 || qj >= 0) {
-        throw new Error(`condensed system: entry (${i}, ${j}) does not fit the elimination tree (internal error)`);
-      } else {
-        const bi = bandPos[i]!;
-        const bj = bandPos[j]!;
-        if (bi >= 0 && bj >= 0) {
-          kind = D_BAND;
-          idx = kl + ku + bi - bj + bj * ld;
-        } else if (bi >= 0) {
-          kind = D_B;
-          idx = borderPos[j]! * nb + bi;
-        } else if (bj >= 0) {
-          kind = D_C;
-          idx = borderPos[i]! * nb + bj;
-        } else {
-          kind = D_S;
-          idx = borderPos[i]! * k + borderPos[j]!;
-        }
-      }
-      destKind[s] = kind;
-      destIdx[s] = idx;
-    }
-    // group the slots by destination (the diagonal values get m added in factor())
-    this.kPtr = new Int32Array(10);
-    for (let s = 0; s < nnz; s++) this.kPtr[destKind[s]! + 1]!++;
-    for (let q = 0; q < 9; q++) this.kPtr[q + 1]! += this.kPtr[q]!;
-    this.kSlot = new Int32Array(nnz);
-    this.kRow = new Int32Array(nnz);
-    this.kIdx = new Int32Array(nnz);
-    const fillK = this.kPtr.slice(0, 9);
-    for (let s = 0; s < nnz; s++) {
-      const q = fillK[destKind[s]!]!++;
-      this.kSlot[q] = s;
-      this.kRow[q] = this.slotRow[s]!;
-      this.kIdx[q] = destIdx[s]!;
-    }
+    this.runQ0 = S.runQ0;
+    this.runLen = S.runLen;
+    this.kPtr = S.kPtr;
+    this.kRow = S.kRow;
+    this.kIdx = S.kIdx;
+    this.slotPos = S.slotPos;
     const lu = this.lu;
     this.kDst = [
       lu.band ? lu.band.ab : new Float64Array(0),
@@ -432,8 +546,7 @@ export class CondensedCore {
 
   /** A = diag(m) − diag(w)·J: condensation and LU; false when a pivot is zero/small or the band LU fails */
   factor(m: Float64Array, w: Float64Array): boolean {
-    const { lu, J, kPtr, kSlot, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } =
-      this;
+    const { lu, J, kPtr, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } = this;
     const band = lu.band;
     const ab = band ? band.ab : null;
     if (ab) ab.fill(0);
@@ -449,7 +562,7 @@ export class CondensedCore {
     // scatter −w_i·J_ij by destination kind
     for (let kind = 0; kind < 9; kind++) {
       const dst = kDst[kind]!;
-      for (let q = kPtr[kind]!, e = kPtr[kind + 1]!; q < e; q++) dst[kIdx[q]!] = -w[kRow[q]!]! * J[kSlot[q]!]!;
+      for (let q = kPtr[kind]!, e = kPtr[kind + 1]!; q < e; q++) dst[kIdx[q]!] = -w[kRow[q]!]! * J[q]!;
     }
     // + diag(m)
     const kl = band ? band.kl : 0;
@@ -478,6 +591,7 @@ export class CondensedCore {
       const inv = 1 / piv;
       const lm = l * inv; // multiplier of the parent row
       this.invPiv[q] = inv;
+      this.upInv[q] = u * inv;
       this.mult[q] = kindNone(parKind[q]!) ? 0 : lm;
       const kind = parKind[q]!;
       if (kind === 1) {
@@ -540,7 +654,7 @@ export class CondensedCore {
 
   /** solves A·x = b in place */
   solve(b: Float64Array): void {
-    const { np, k, nb, peel, up, rowB, colB, perm, xw, lu, layout, invPiv, mult } = this;
+    const { np, k, nb, peel, up, upInv, rowB, colB, perm, xw, lu, layout, invPiv, mult } = this;
     const parent = layout.parent;
     const border = layout.border;
     // forward elimination of the peeled unknowns
@@ -590,7 +704,7 @@ export class CondensedCore {
         b[v] = x;
         for (let q = qe - 1; q >= q0; q--) {
           v--;
-          x = (b[v]! - up[q]! * x) * invPiv[q]!;
+          x = b[v]! * invPiv[q]! - upInv[q]! * x;
           b[v] = x;
         }
       }
@@ -616,12 +730,15 @@ export class CondensedCore {
         `jacobian: entry (${i}, ${j}) = ${v} is not in the declared sparsity pattern (structure.rows/cols)`,
       );
     }
-    this.J[s]! += v;
+    this.J[this.slotPos[s]!]! += v;
   }
 
   /** replays the stored J into another sink */
   replay(sink: JacobianSink): void {
-    const { J, slotRow, colIdx } = this;
-    for (let s = 0; s < J.length; s++) if (J[s] !== 0) sink.add(slotRow[s]!, colIdx[s]!, J[s]!);
+    const { J, slotRow, colIdx, slotPos } = this;
+    for (let s = 0; s < J.length; s++) {
+      const v = J[slotPos[s]!]!;
+      if (v !== 0) sink.add(slotRow[s]!, colIdx[s]!, v);
+    }
   }
 }
