@@ -357,11 +357,13 @@ export const productionSchema = z
             ewma_out_of_control: count,
             charts: z
               .strictObject({
+                subgroup: z.array(count).optional().describe('the subgroups charted (when decimated)'),
                 means: z.array(num),
                 ranges: z.array(num),
                 ewma: z.array(num),
                 ewma_ucl: z.array(num),
                 ewma_lcl: z.array(num),
+                decimated: str.optional().describe('how the series was decimated (beyond the chart points per lane)'),
               })
               .optional(),
           }),

@@ -17,7 +17,6 @@
  */
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { StoreError } from './errors.ts';
 import { problem, ProblemError } from '../problems.ts';
@@ -1157,6 +1156,8 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = 
 }
 
 async function openPostgres(spec: Extract<DbSpec, { kind: 'postgres' }>): Promise<Db> {
+  // loaded only for a PostgreSQL store: a SQLite run (the default) does not pay for it
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: spec.connectionString,
     max: 4,
