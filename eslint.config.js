@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/', 'out/', 'test-output/', 'schema/', 'examples/', 'data/'] },
+  { ignores: ['node_modules/', 'dist/', 'web/', 'out/', 'test-output/', 'schema/', 'examples/', 'data/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

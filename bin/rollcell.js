@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// rollcell CLI entry: runs the TypeScript sources directly through tsx, so `npm ci` is the only set-up.
-import { register } from 'tsx/esm/api';
+// rollcell CLI entry. It runs the prebuilt bundle of the sources (dist/cli/, built at `npm ci`), rebuilt
+// first when any source changed since it was built (scripts/cli-bundle.mjs: never stale code); when the
+// bundle cannot be built, or with ROLLCELL_NO_BUNDLE=1, it runs the TypeScript sources through tsx.
+import { cliEntryUrl } from '../scripts/cli-bundle.mjs';
 
 // A reader that stops early (`rollcell runs export <id> | head`) closes the pipe: that is not an
 // error of ours — stop quietly instead of printing an EPIPE stack trace.
@@ -9,7 +11,16 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const entry = process.env.ROLLCELL_NO_BUNDLE === '1' ? undefined : await cliEntryUrl();
+let main;
+if (entry) {
+  // stack traces (ROLLCELL_DEBUG=1) point into the sources, not the bundle
+  if (process.env.ROLLCELL_DEBUG === '1') process.setSourceMapsEnabled(true);
+  ({ main } = await import(entry));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 // the bin shows progress of long work on stderr (a bar on a terminal, plain lines otherwise; --quiet: none)
 process.exitCode = await main(process.argv.slice(2), undefined, { progress: true, stdout: process.stdout });

@@ -226,6 +226,206 @@ const D_ROWB = 7;
 const D_COLB = 8;
 
 /**
+ * The symbolic part of a condensed system: the layout, the pattern's CSR and where each slot of J goes
+ * in the factorisation. It depends only on the pattern and on which unknowns are algebraic, so it is
+ * computed once per pattern and shared by every system built on the same pattern arrays (a model
+ * rebuilt with other parameter values on the same mesh: symbolic analysis once, numeric factorisation
+ * per step).
+ */
+interface CondensedSymbolic {
+  readonly layout: CondensedLayout;
+  readonly nb: number;
+  readonly k: number;
+  readonly kl: number;
+  readonly ku: number;
+  readonly rowPtr: Int32Array;
+  readonly colIdx: Int32Array;
+  readonly slotRow: Int32Array;
+  readonly kPtr: Int32Array;
+  readonly kSlot: Int32Array;
+  readonly kRow: Int32Array;
+  readonly kIdx: Int32Array;
+  readonly parKind: Uint8Array;
+  readonly parIdx: Int32Array;
+  readonly perm: Int32Array;
+  readonly runQ0: Int32Array;
+  readonly runLen: Int32Array;
+  /** which unknowns are algebraic (massDiag = 0; empty without a mass matrix): part of the cache key */
+  readonly alg: Uint8Array;
+  readonly cols: Int32Array;
+}
+
+/** symbolic analyses by pattern (the rows array of a structure; cols and the algebraic unknowns checked) */
+const symbolicCache = new WeakMap<Int32Array, CondensedSymbolic>();
+
+function algebraicMask(n: number, massDiag: Float64Array | undefined): Uint8Array {
+  const a = new Uint8Array(massDiag ? n : 0);
+  if (massDiag) for (let i = 0; i < n; i++) a[i] = massDiag[i]! > 0 ? 0 : 1;
+  return a;
+}
+
+function sameMask(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function condensedSymbolic(
+  n: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  massDiag: Float64Array | undefined,
+): CondensedSymbolic {
+  const alg = algebraicMask(n, massDiag);
+  const hit = symbolicCache.get(rows);
+  if (hit && hit.cols === cols && hit.rowPtr.length === n + 1 && sameMask(hit.alg, alg)) return hit;
+  const sym = analyseCondensed(n, rows, cols, massDiag, alg);
+  symbolicCache.set(rows, sym);
+  return sym;
+}
+
+function analyseCondensed(
+  n: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  massDiag: Float64Array | undefined,
+  alg: Uint8Array,
+): CondensedSymbolic {
+  const L = chooseCondensedLayout(n, rows, cols, massDiag);
+  const nb = L.band.length;
+  const k = L.border.length;
+  // the band LU's widths (as BorderedBandLu sizes them)
+  const kl = nb > 0 ? Math.min(L.kl, Math.max(nb - 1, 0)) : 0;
+  const ku = nb > 0 ? Math.min(L.ku, Math.max(nb - 1, 0)) : 0;
+  const ld = 2 * kl + ku + 1;
+  // CSR pattern with the diagonal
+  const pc = patternCsr(n, rows, cols, false, true);
+  const rowPtr = pc.ptr;
+  const colIdx = pc.idx;
+  const nnz = colIdx.length;
+  const slotRow = new Int32Array(nnz);
+  for (let i = 0; i < n; i++) slotRow.fill(i, rowPtr[i]!, rowPtr[i + 1]!);
+  const np = L.peel.length;
+  // roles
+  const peelPos = new Int32Array(n).fill(-1);
+  for (let q = 0; q < np; q++) peelPos[L.peel[q]!] = q;
+  const bandPos = new Int32Array(n).fill(-1);
+  for (let q = 0; q < nb; q++) bandPos[L.band[q]!] = q;
+  const borderPos = new Int32Array(n).fill(-1);
+  for (let q = 0; q < k; q++) borderPos[L.border[q]!] = q;
+  const parKind = new Uint8Array(np);
+  const parIdx = new Int32Array(np);
+  for (let q = 0; q < np; q++) {
+    const p = L.parent[q]!;
+    if (p < 0) continue;
+    if (peelPos[p]! >= 0) {
+      parKind[q] = 1;
+      parIdx[q] = peelPos[p]!;
+    } else {
+      parKind[q] = 2;
+      parIdx[q] = bandPos[p]!;
+    }
+  }
+  const perm = new Int32Array(n - np);
+  perm.set(L.band, 0);
+  perm.set(L.border, nb);
+  const q0s: number[] = [];
+  const lens: number[] = [];
+  {
+    let q = 0;
+    while (q < np) {
+      const start = q;
+      while (q + 1 < np && L.peel[q + 1] === L.peel[q]! + 1 && L.parent[q] === L.peel[q + 1]) q++;
+      q0s.push(start);
+      lens.push(q - start + 1);
+      q++;
+    }
+  }
+  // destination of every slot
+  const destKind = new Uint8Array(nnz);
+  const destIdx = new Int32Array(nnz);
+  for (let s = 0; s < nnz; s++) {
+    const i = slotRow[s]!;
+    const j = colIdx[s]!;
+    const qi = peelPos[i]!;
+    const qj = peelPos[j]!;
+    let kind: number;
+    let idx: number;
+    if (qi >= 0 && qi === qj) {
+      kind = D_PIV;
+      idx = qi;
+    } else if (qi >= 0 && L.parent[qi] === j) {
+      kind = D_UP;
+      idx = qi;
+    } else if (qj >= 0 && L.parent[qj] === i) {
+      kind = D_LO;
+      idx = qj;
+    } else if (qi >= 0 && borderPos[j]! >= 0) {
+      kind = D_ROWB;
+      idx = qi * k + borderPos[j]!;
+    } else if (qj >= 0 && borderPos[i]! >= 0) {
+      kind = D_COLB;
+      idx = qj * k + borderPos[i]!;
+    } else if (qi >= 0 || qj >= 0) {
+      throw new Error(`condensed system: entry (${i}, ${j}) does not fit the elimination tree (internal error)`);
+    } else {
+      const bi = bandPos[i]!;
+      const bj = bandPos[j]!;
+      if (bi >= 0 && bj >= 0) {
+        kind = D_BAND;
+        idx = kl + ku + bi - bj + bj * ld;
+      } else if (bi >= 0) {
+        kind = D_B;
+        idx = borderPos[j]! * nb + bi;
+      } else if (bj >= 0) {
+        kind = D_C;
+        idx = borderPos[i]! * nb + bj;
+      } else {
+        kind = D_S;
+        idx = borderPos[i]! * k + borderPos[j]!;
+      }
+    }
+    destKind[s] = kind;
+    destIdx[s] = idx;
+  }
+  // group the slots by destination (the diagonal values get m added in factor())
+  const kPtr = new Int32Array(10);
+  for (let s = 0; s < nnz; s++) kPtr[destKind[s]! + 1]!++;
+  for (let q = 0; q < 9; q++) kPtr[q + 1]! += kPtr[q]!;
+  const kSlot = new Int32Array(nnz);
+  const kRow = new Int32Array(nnz);
+  const kIdx = new Int32Array(nnz);
+  const fillK = kPtr.slice(0, 9);
+  for (let s = 0; s < nnz; s++) {
+    const q = fillK[destKind[s]!]!++;
+    kSlot[q] = s;
+    kRow[q] = slotRow[s]!;
+    kIdx[q] = destIdx[s]!;
+  }
+  return {
+    layout: L,
+    nb,
+    k,
+    kl,
+    ku,
+    rowPtr,
+    colIdx,
+    slotRow,
+    kPtr,
+    kSlot,
+    kRow,
+    kIdx,
+    parKind,
+    parIdx,
+    perm,
+    runQ0: Int32Array.from(q0s),
+    runLen: Int32Array.from(lens),
+    alg,
+    cols,
+  };
+}
+
+/**
  * The condensed system. J is stored per pattern slot (CSR by row); factor() scatters
  * A = diag(m) − diag(w)·J into the peeled scalars and the bordered band, eliminates the peeled
  * unknowns and factorises the bordered band.
@@ -270,24 +470,21 @@ export class CondensedCore {
 
   constructor(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined) {
     this.n = n;
-    const L = chooseCondensedLayout(n, rows, cols, massDiag);
+    const S = condensedSymbolic(n, rows, cols, massDiag);
+    const L = S.layout;
     this.layout = L;
-    const nb = L.band.length;
-    const k = L.border.length;
+    const nb = S.nb;
+    const k = S.k;
     this.nb = nb;
     this.k = k;
-    this.lu = new BorderedBandLu(nb, k, Math.min(L.kl, Math.max(nb - 1, 0)), Math.min(L.ku, Math.max(nb - 1, 0)));
+    this.lu = new BorderedBandLu(nb, k, S.kl, S.ku);
     // threshold pivoting in the band: rows are swapped only when the diagonal is below 0.1 of its column's
     // largest entry, so that U mostly keeps the band's own upper width (cheaper solves)
     if (this.lu.band) this.lu.band.pivotThreshold = PIVOT_THRESHOLD;
-    // CSR pattern with the diagonal
-    const pc = patternCsr(n, rows, cols, false, true);
-    this.rowPtr = pc.ptr;
-    this.colIdx = pc.idx;
-    const nnz = this.colIdx.length;
-    this.slotRow = new Int32Array(nnz);
-    for (let i = 0; i < n; i++) this.slotRow.fill(i, this.rowPtr[i]!, this.rowPtr[i + 1]!);
-    this.J = new Float64Array(nnz);
+    this.rowPtr = S.rowPtr;
+    this.colIdx = S.colIdx;
+    this.slotRow = S.slotRow;
+    this.J = new Float64Array(S.colIdx.length);
     const np = L.peel.length;
     this.np = np;
     this.peel = L.peel;
@@ -298,109 +495,17 @@ export class CondensedCore {
     this.lo = new Float64Array(np);
     this.rowB = new Float64Array(np * k);
     this.colB = new Float64Array(np * k);
-    // roles
-    const peelPos = new Int32Array(n).fill(-1);
-    L.peel.forEach((v, q) => (peelPos[v] = q));
-    const bandPos = new Int32Array(n).fill(-1);
-    L.band.forEach((v, q) => (bandPos[v] = q));
-    const borderPos = new Int32Array(n).fill(-1);
-    L.border.forEach((v, q) => (borderPos[v] = q));
-    this.parKind = new Uint8Array(np);
-    this.parIdx = new Int32Array(np);
-    for (let q = 0; q < np; q++) {
-      const p = L.parent[q]!;
-      if (p < 0) continue;
-      if (peelPos[p]! >= 0) {
-        this.parKind[q] = 1;
-        this.parIdx[q] = peelPos[p]!;
-      } else {
-        this.parKind[q] = 2;
-        this.parIdx[q] = bandPos[p]!;
-      }
-    }
-    this.perm = new Int32Array(n - np);
-    this.perm.set(L.band, 0);
-    this.perm.set(L.border, nb);
+    this.parKind = S.parKind;
+    this.parIdx = S.parIdx;
+    this.perm = S.perm;
     this.xw = new Float64Array(n - np);
     this.rowScale = new Float64Array(nb).fill(1);
-    {
-      const q0s: number[] = [];
-      const lens: number[] = [];
-      let q = 0;
-      while (q < np) {
-        const start = q;
-        while (q + 1 < np && L.peel[q + 1] === L.peel[q]! + 1 && L.parent[q] === L.peel[q + 1]) q++;
-        q0s.push(start);
-        lens.push(q - start + 1);
-        q++;
-      }
-      this.runQ0 = Int32Array.from(q0s);
-      this.runLen = Int32Array.from(lens);
-    }
-    // destination of every slot
-    const destKind = new Uint8Array(nnz);
-    const destIdx = new Int32Array(nnz);
-    const kl = this.lu.band ? this.lu.band.kl : 0;
-    const ku = this.lu.band ? this.lu.band.ku : 0;
-    const ld = this.lu.band ? this.lu.band.ld : 0;
-    for (let s = 0; s < nnz; s++) {
-      const i = this.slotRow[s]!;
-      const j = this.colIdx[s]!;
-      const qi = peelPos[i]!;
-      const qj = peelPos[j]!;
-      let kind: number;
-      let idx: number;
-      if (qi >= 0 && qi === qj) {
-        kind = D_PIV;
-        idx = qi;
-      } else if (qi >= 0 && L.parent[qi] === j) {
-        kind = D_UP;
-        idx = qi;
-      } else if (qj >= 0 && L.parent[qj] === i) {
-        kind = D_LO;
-        idx = qj;
-      } else if (qi >= 0 && borderPos[j]! >= 0) {
-        kind = D_ROWB;
-        idx = qi * k + borderPos[j]!;
-      } else if (qj >= 0 && borderPos[i]! >= 0) {
-        kind = D_COLB;
-        idx = qj * k + borderPos[i]!;
-      } else if (qi >= 0 || qj >= 0) {
-        throw new Error(`condensed system: entry (${i}, ${j}) does not fit the elimination tree (internal error)`);
-      } else {
-        const bi = bandPos[i]!;
-        const bj = bandPos[j]!;
-        if (bi >= 0 && bj >= 0) {
-          kind = D_BAND;
-          idx = kl + ku + bi - bj + bj * ld;
-        } else if (bi >= 0) {
-          kind = D_B;
-          idx = borderPos[j]! * nb + bi;
-        } else if (bj >= 0) {
-          kind = D_C;
-          idx = borderPos[i]! * nb + bj;
-        } else {
-          kind = D_S;
-          idx = borderPos[i]! * k + borderPos[j]!;
-        }
-      }
-      destKind[s] = kind;
-      destIdx[s] = idx;
-    }
-    // group the slots by destination (the diagonal values get m added in factor())
-    this.kPtr = new Int32Array(10);
-    for (let s = 0; s < nnz; s++) this.kPtr[destKind[s]! + 1]!++;
-    for (let q = 0; q < 9; q++) this.kPtr[q + 1]! += this.kPtr[q]!;
-    this.kSlot = new Int32Array(nnz);
-    this.kRow = new Int32Array(nnz);
-    this.kIdx = new Int32Array(nnz);
-    const fillK = this.kPtr.slice(0, 9);
-    for (let s = 0; s < nnz; s++) {
-      const q = fillK[destKind[s]!]!++;
-      this.kSlot[q] = s;
-      this.kRow[q] = this.slotRow[s]!;
-      this.kIdx[q] = destIdx[s]!;
-    }
+    this.runQ0 = S.runQ0;
+    this.runLen = S.runLen;
+    this.kPtr = S.kPtr;
+    this.kSlot = S.kSlot;
+    this.kRow = S.kRow;
+    this.kIdx = S.kIdx;
     const lu = this.lu;
     this.kDst = [
       lu.band ? lu.band.ab : new Float64Array(0),

@@ -103,12 +103,6 @@ export function toHttp(e: unknown): { status: HttpStatus; problems: Problem[]; i
       };
     if (e.code === 'duplicate')
       return { status: 409, problems: [{ path: 'id', problem: msg, got: '', allowed: 'a new id' }], internal: false };
-    if (e.code === 'invalid_input')
-      return {
-        status: 422,
-        problems: [{ path: '', problem: msg, got: '', allowed: 'finite numbers and valid records' }],
-        internal: false,
-      };
   }
   return {
     status: 500,

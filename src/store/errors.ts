@@ -1,11 +1,18 @@
-/** Errors of the run-history store. `code` lets the CLI choose an exit code (2 = invalid input). */
+/**
+ * Errors of the run-history store: the condition of the database, found when it is opened, read or
+ * written. `code` lets the CLI choose an exit code (2 = the user can fix it).
+ *
+ * Input errors are not StoreErrors: a `--db` value that cannot name a database (src/store/spec.ts) and a
+ * record that cannot be stored (saveRun's checks, list limits) throw the one input error, `ProblemError`
+ * (src/problems.ts: path, problem, got, allowed; CLI exit 2, HTTP 422). What stays here depends on the
+ * database, not on what was typed: the same `--db` value and record work once the database is reachable,
+ * undamaged, of a known schema, or holds the run asked for — so these are reported as the store's state.
+ */
 export type StoreErrorCode =
-  | 'bad_spec' // --db value not understood / not usable
   | 'open_failed' // database could not be opened or migrated
   | 'newer_schema' // database written by a newer rollcell
   | 'not_found' // no run with that id / prefix
   | 'ambiguous' // prefix matches several runs
-  | 'invalid_input' // saveRun input not storable
   | 'duplicate' // run id already exists
   | 'unavailable' // the server or the file cannot be reached or used as configured (fixable by the user)
   | 'corrupt'; // the database file is damaged: refused, never written into
@@ -17,15 +24,10 @@ export class StoreError extends Error {
     this.name = 'StoreError';
     this.code = code;
   }
-  /** True for errors caused by what the user typed (CLI exit code 2). */
+  /** True for a database condition the user can fix (CLI exit code 2): a wrong id, a database not reachable or damaged. */
   get isUserError(): boolean {
     return (
-      this.code === 'bad_spec' ||
-      this.code === 'not_found' ||
-      this.code === 'ambiguous' ||
-      this.code === 'invalid_input' ||
-      this.code === 'unavailable' ||
-      this.code === 'corrupt'
+      this.code === 'not_found' || this.code === 'ambiguous' || this.code === 'unavailable' || this.code === 'corrupt'
     );
   }
 }

@@ -17,9 +17,9 @@
  */
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { StoreError } from './errors.ts';
+import { problem, ProblemError } from '../problems.ts';
 import { diffJson } from './diff.ts';
 import { newRunId } from './ids.ts';
 import { migrationProvider, MIGRATIONS, type StoreDatabase, type RunsTable } from './schema.ts';
@@ -74,9 +74,11 @@ export function strictJson(value: unknown, what: string): string {
     switch (typeof v) {
       case 'number':
         if (!Number.isFinite(v)) {
-          throw new StoreError(
-            'invalid_input',
-            `${path}: must be a finite number (got ${v}; allowed finite numbers, JSON cannot store NaN or Infinity)`,
+          throw problem(
+            path,
+            'must be a finite number',
+            String(v),
+            'finite numbers, JSON cannot store NaN or Infinity',
           );
         }
         return;
@@ -86,9 +88,11 @@ export function strictJson(value: unknown, what: string): string {
       case 'bigint':
       case 'function':
       case 'symbol':
-        throw new StoreError(
-          'invalid_input',
-          `${path}: cannot be stored as JSON (got a ${typeof v}; allowed numbers, strings, booleans, null, arrays, objects)`,
+        throw problem(
+          path,
+          'cannot be stored as JSON',
+          `a ${typeof v}`,
+          'numbers, strings, booleans, null, arrays, objects',
         );
       case 'undefined':
         return; // dropped by JSON for object members, like JSON.stringify does
@@ -96,8 +100,7 @@ export function strictJson(value: unknown, what: string): string {
         if (v === null) return;
         if (Array.isArray(v)) {
           v.forEach((x, i) => {
-            if (x === undefined)
-              throw new StoreError('invalid_input', `${path}[${i}]: undefined array element (allowed JSON values)`);
+            if (x === undefined) throw problem(`${path}[${i}]`, 'undefined array element', 'undefined', 'JSON values');
             check(x, `${path}[${i}]`);
           });
           return;
@@ -109,7 +112,7 @@ export function strictJson(value: unknown, what: string): string {
   };
   check(value, what);
   const s = JSON.stringify(value);
-  if (s === undefined) throw new StoreError('invalid_input', `${what}: is not JSON-serialisable (got ${typeof value})`);
+  if (s === undefined) throw problem(what, 'is not JSON-serialisable', typeof value, 'a JSON value');
   return s;
 }
 
@@ -166,10 +169,7 @@ const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function requireFinite(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new StoreError(
-      'invalid_input',
-      `${path}: must be a finite number (got ${JSON.stringify(v) ?? String(v)}; allowed finite numbers)`,
-    );
+    throw problem(path, 'must be a finite number', JSON.stringify(v) ?? String(v), 'finite numbers');
   }
   return v;
 }
@@ -192,57 +192,56 @@ interface PreparedRun {
 
 function prepareRun(input: RunRecordInput): PreparedRun {
   if (typeof input !== 'object' || input === null) {
-    throw new StoreError(
-      'invalid_input',
-      `saveRun: input must be an object (got ${input === null ? 'null' : typeof input})`,
+    throw problem(
+      'saveRun',
+      'input must be an object',
+      input === null ? 'null' : typeof input,
+      'a RunRecordInput object',
     );
   }
   if (typeof input.recipeText !== 'string') {
-    throw new StoreError(
-      'invalid_input',
-      `recipeText: must be the recipe text as submitted (got ${typeof input.recipeText}; allowed a string)`,
-    );
+    throw problem('recipeText', 'must be the recipe text as submitted', typeof input.recipeText, 'a string');
   }
   if (input.recipe === undefined) {
-    throw new StoreError(
-      'invalid_input',
-      'recipe: the parsed recipe is missing (got undefined; allowed a JSON object)',
-    );
+    throw problem('recipe', 'the parsed recipe is missing', 'undefined', 'a JSON object');
   }
   const out = input.output;
   if (obj(out) === undefined) {
-    throw new StoreError(
-      'invalid_input',
-      `output: must be the RunOutput object of rollcell run --json (got ${out === null ? 'null' : typeof out})`,
+    throw problem(
+      'output',
+      'must be the RunOutput object of rollcell run --json',
+      out === null ? 'null' : typeof out,
+      'an object',
     );
   }
   if (typeof out.rollcell_version !== 'string' || out.rollcell_version === '') {
-    throw new StoreError(
-      'invalid_input',
-      `output.rollcell_version: must be a non-empty string (got ${JSON.stringify(out.rollcell_version) ?? 'undefined'})`,
+    throw problem(
+      'output.rollcell_version',
+      'must be a non-empty string',
+      JSON.stringify(out.rollcell_version) ?? 'undefined',
+      'a version string such as 0.3.0',
     );
   }
   const seed = input.seed;
   if (seed !== null && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
-    throw new StoreError(
-      'invalid_input',
-      `seed: must be an integer or null (got ${JSON.stringify(seed) ?? String(seed)}; allowed safe integers)`,
-    );
+    throw problem('seed', 'must be an integer or null', JSON.stringify(seed) ?? String(seed), 'safe integers');
   }
   const status: RunStatus = input.status ?? 'completed';
   if (status !== 'completed' && status !== 'failed') {
-    throw new StoreError('invalid_input', `status: must be 'completed' or 'failed' (got ${JSON.stringify(status)})`);
+    throw problem('status', "must be 'completed' or 'failed'", String(JSON.stringify(status)), "'completed', 'failed'");
   }
   const id = input.runId ?? newRunId();
   if (typeof id !== 'string' || !RUN_ID_RE.test(id)) {
-    throw new StoreError(
-      'invalid_input',
-      `runId: must be 1-64 characters of letters, digits, '_', '.', '-' (got ${JSON.stringify(id)})`,
+    throw problem(
+      'runId',
+      "must be 1-64 characters of letters, digits, '_', '.', '-'",
+      String(JSON.stringify(id)),
+      '1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit',
     );
   }
   const created = input.createdAt ?? new Date();
   if (!(created instanceof Date) || Number.isNaN(created.getTime())) {
-    throw new StoreError('invalid_input', `createdAt: must be a valid Date (got ${String(created)})`);
+    throw problem('createdAt', 'must be a valid Date', String(created), 'a Date with a valid time');
   }
   const createdAt = created.toISOString();
 
@@ -267,40 +266,42 @@ function prepareRun(input: RunRecordInput): PreparedRun {
   });
 
   const cellsIn = input.cells ?? [];
-  if (!Array.isArray(cellsIn))
-    throw new StoreError('invalid_input', `cells: must be an array of cell records (got ${typeof cellsIn})`);
+  if (!Array.isArray(cellsIn)) throw problem('cells', 'must be an array of cell records', typeof cellsIn, 'an array');
   const cells = cellsIn.map((c, idx) => prepareCell(id, c, idx));
   const streamed = input.cellStream;
   if (streamed !== undefined) {
     if (cellsIn.length > 0)
-      throw new StoreError('invalid_input', 'cellStream: give the cells either as cells or as cellStream, not both');
+      throw problem(
+        'cellStream',
+        'give the cells either as cells or as cellStream, not both',
+        `${cellsIn.length} cells and a cellStream`,
+        'cells or cellStream',
+      );
     if (!Number.isSafeInteger(streamed.count) || streamed.count < 0 || typeof streamed.chunks !== 'function')
-      throw new StoreError(
-        'invalid_input',
-        `cellStream: must be { count, chunks } (got count ${JSON.stringify(streamed.count)}; allowed an integer >= 0 and a function)`,
+      throw problem(
+        'cellStream',
+        'must be { count, chunks }',
+        `count ${JSON.stringify(streamed.count)}`,
+        'an integer >= 0 and a function',
       );
   }
 
   const cyclesIn = input.cycles ?? [];
   if (!Array.isArray(cyclesIn))
-    throw new StoreError('invalid_input', `cycles: must be an array of cycle records (got ${typeof cyclesIn})`);
+    throw problem('cycles', 'must be an array of cycle records', typeof cyclesIn, 'an array');
   const cycles = cyclesIn.map((c, idx) => {
     const path = `cycles[${idx}]`;
-    if (obj(c) === undefined)
-      throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
+    if (obj(c) === undefined) throw problem(path, 'must be an object', String(JSON.stringify(c)), 'an object');
     const cycle = requireFinite(c.cycle, `${path}.cycle`);
     if (!Number.isInteger(cycle) || Math.abs(cycle) > 2 ** 31 - 1) {
-      throw new StoreError('invalid_input', `${path}.cycle: must be an integer (got ${cycle}; allowed integers)`);
+      throw problem(`${path}.cycle`, 'must be an integer', String(cycle), 'integers');
     }
     const charge = requireFinite(c.charge_Ah, `${path}.charge_Ah`);
     const discharge = requireFinite(c.discharge_Ah, `${path}.discharge_Ah`);
     let ce = optFinite(c.coulombic_efficiency, `${path}.coulombic_efficiency`);
     if (ce === null && charge > 0) ce = discharge / charge;
     if (c.cell_serial !== undefined && typeof c.cell_serial !== 'string') {
-      throw new StoreError(
-        'invalid_input',
-        `${path}.cell_serial: must be a string (got ${JSON.stringify(c.cell_serial)})`,
-      );
+      throw problem(`${path}.cell_serial`, 'must be a string', String(JSON.stringify(c.cell_serial)), 'a string');
     }
     return {
       run_id: id,
@@ -317,36 +318,40 @@ function prepareRun(input: RunRecordInput): PreparedRun {
   });
 
   const seriesIn = input.timeSeries ?? [];
-  if (!Array.isArray(seriesIn))
-    throw new StoreError('invalid_input', `timeSeries: must be an array (got ${typeof seriesIn})`);
+  if (!Array.isArray(seriesIn)) throw problem('timeSeries', 'must be an array', typeof seriesIn, 'an array');
   const names = new Set<string>();
   const series = seriesIn.map((ts, idx) => {
     const path = `timeSeries[${idx}]`;
     if (typeof ts?.name !== 'string' || ts.name === '') {
-      throw new StoreError(
-        'invalid_input',
-        `${path}.name: must be a non-empty string (got ${JSON.stringify(ts?.name) ?? 'undefined'})`,
+      throw problem(
+        `${path}.name`,
+        'must be a non-empty string',
+        JSON.stringify(ts?.name) ?? 'undefined',
+        'a non-empty string',
       );
     }
-    if (names.has(ts.name))
-      throw new StoreError('invalid_input', `${path}.name: duplicate series name '${ts.name}' (allowed unique names)`);
+    if (names.has(ts.name)) throw problem(`${path}.name`, 'duplicate series name', `'${ts.name}'`, 'unique names');
     names.add(ts.name);
     const cols = obj(ts.columns);
     if (cols === undefined)
-      throw new StoreError(
-        'invalid_input',
-        `${path}.columns: must be an object of column name → number[] (got ${typeof ts.columns})`,
-      );
+      throw problem(`${path}.columns`, 'must be an object of column name → number[]', typeof ts.columns, 'an object');
     let n: number | null = null;
     for (const [k, arr] of Object.entries(cols)) {
       if (!Array.isArray(arr) && !(ArrayBuffer.isView(arr) && !(arr instanceof DataView))) {
-        throw new StoreError('invalid_input', `${path}.columns.${k}: must be an array of numbers (got ${typeof arr})`);
+        throw problem(
+          `${path}.columns.${k}`,
+          'must be an array of numbers',
+          typeof arr,
+          'an array or typed array of numbers',
+        );
       }
       const len = (arr as ArrayLike<number>).length;
       if (n !== null && len !== n) {
-        throw new StoreError(
-          'invalid_input',
-          `${path}.columns.${k}: length ${len} differs from the other columns (${n}); all columns must have the same length`,
+        throw problem(
+          `${path}.columns.${k}`,
+          `length ${len} differs from the other columns (${n}); all columns must have the same length`,
+          `${len} values`,
+          `${n} values`,
         );
       }
       n = len;
@@ -390,19 +395,17 @@ function prepareRun(input: RunRecordInput): PreparedRun {
 /** One cell record → its row (validated; the whole record is kept as JSON). */
 function prepareCell(id: string, c: CellRecord, idx: number) {
   const path = `cells[${idx}]`;
-  if (obj(c) === undefined)
-    throw new StoreError('invalid_input', `${path}: must be an object (got ${JSON.stringify(c)})`);
+  if (obj(c) === undefined) throw problem(path, 'must be an object', String(JSON.stringify(c)), 'an object');
   if (typeof c.serial !== 'string' || c.serial === '') {
-    throw new StoreError(
-      'invalid_input',
-      `${path}.serial: must be a non-empty string (got ${JSON.stringify(c.serial) ?? 'undefined'})`,
+    throw problem(
+      `${path}.serial`,
+      'must be a non-empty string',
+      JSON.stringify(c.serial) ?? 'undefined',
+      'a non-empty string',
     );
   }
   if (typeof c.verdict !== 'string') {
-    throw new StoreError(
-      'invalid_input',
-      `${path}.verdict: must be a string (got ${JSON.stringify(c.verdict) ?? 'undefined'})`,
-    );
+    throw problem(`${path}.verdict`, 'must be a string', JSON.stringify(c.verdict) ?? 'undefined', 'a string');
   }
   return {
     run_id: id,
@@ -588,9 +591,11 @@ class KyselyStore implements Store {
               await progress('cells', idx, total);
             }
             if (idx !== total)
-              throw new StoreError(
-                'invalid_input',
-                `cellStream: gave ${idx} cells (allowed exactly its count, ${total}); the run was not stored`,
+              throw problem(
+                'cellStream',
+                `gave ${idx} cells, not its count; the run was not stored`,
+                `${idx} cells`,
+                `exactly its count, ${total}`,
               );
           }
           await insertBatched(db, 'cycles', p.cycles, 10, (d, t) => progress('cycles', d, t));
@@ -602,7 +607,7 @@ class KyselyStore implements Store {
         }),
       );
     } catch (e) {
-      if (e instanceof StoreError) throw e;
+      if (e instanceof StoreError || e instanceof ProblemError) throw e;
       const fix = whatToFix(e);
       throw new StoreError(
         fix || isTransient(e) ? 'unavailable' : 'open_failed',
@@ -618,7 +623,7 @@ class KyselyStore implements Store {
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const limit = options.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new StoreError('invalid_input', `limit: must be a positive integer (got ${limit}; allowed >= 1)`);
+      throw problem('limit', 'must be a positive integer', String(limit), '>= 1');
     }
     this.#check();
     const rows = await this.#db
@@ -766,7 +771,7 @@ class KyselyStore implements Store {
 
   async pruneRuns(keep: number): Promise<DeleteResult> {
     if (!Number.isInteger(keep) || keep < 0)
-      throw new StoreError('invalid_input', `keep: must be an integer >= 0 (got ${keep}; allowed 0, 1, 2, …)`);
+      throw problem('keep', 'must be an integer >= 0', String(keep), '0, 1, 2, …');
     return this.#write(async (db) => {
       const all = await db
         .selectFrom('runs')
@@ -818,9 +823,9 @@ class KyselyStore implements Store {
     const offset = options.offset ?? 0;
     const limit = options.limit;
     if (!Number.isInteger(offset) || offset < 0)
-      throw new StoreError('invalid_input', `offset: must be an integer >= 0 (got ${offset}; allowed 0, 1, 2, …)`);
+      throw problem('offset', 'must be an integer >= 0', String(offset), '0, 1, 2, …');
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
-      throw new StoreError('invalid_input', `limit: must be a positive integer (got ${limit}; allowed >= 1)`);
+      throw problem('limit', 'must be a positive integer', String(limit), '>= 1');
     return this.#read(async (db) => {
       const id = await this.#resolve(db, idOrPrefix);
       let q = db
@@ -873,12 +878,13 @@ class KyselyStore implements Store {
     note?: string;
   }): Promise<RecipeVersion & { created: boolean }> {
     if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 200)
-      throw new StoreError(
-        'invalid_input',
-        `name: must be a non-empty name of at most 200 characters (got ${JSON.stringify(input.name)})`,
+      throw problem(
+        'name',
+        'must be a non-empty name of at most 200 characters',
+        String(JSON.stringify(input.name)),
+        '1-200 characters',
       );
-    if (typeof input.text !== 'string')
-      throw new StoreError('invalid_input', `text: must be the recipe text (got ${typeof input.text})`);
+    if (typeof input.text !== 'string') throw problem('text', 'must be the recipe text', typeof input.text, 'a string');
     const name = input.name.trim();
     const hash = sha256Hex(input.text);
     const parsedJson = strictJson(input.parsed, 'recipe');
@@ -1092,7 +1098,7 @@ export function checkIntegrity(raw: Database.Database, display: string): void {
   const notDb = problems.some((x) => /not a database|file is encrypted/i.test(x));
   if (notDb)
     throw new StoreError(
-      'bad_spec',
+      'unavailable',
       `--db: the file is not a SQLite database; it was not modified (got '${display}': ${problems[0]}; ` +
         'allowed a rollcell SQLite database, or a path where a new one is made)',
     );
@@ -1119,7 +1125,7 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = 
     raw = new Database(spec.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (e) {
     throw new StoreError(
-      'bad_spec',
+      'unavailable',
       `--db: cannot open the SQLite file (got '${spec.display}': ${describeError(e)}; ` +
         'allowed a readable and writable SQLite file, or a new path in a writable directory)',
       { cause: e },
@@ -1141,7 +1147,7 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = 
     const msg = describeError(e);
     const hint = /not a database|file is encrypted/i.test(msg) ? ' (the file is not a SQLite database)' : '';
     throw new StoreError(
-      'bad_spec',
+      'unavailable',
       `--db: cannot use the SQLite file${hint} (got '${spec.display}': ${msg}; allowed a rollcell SQLite database on a local file system)`,
       { cause: e },
     );
@@ -1150,6 +1156,8 @@ function openSqlite(spec: Extract<DbSpec, { kind: 'sqlite' }>, integrityCheck = 
 }
 
 async function openPostgres(spec: Extract<DbSpec, { kind: 'postgres' }>): Promise<Db> {
+  // loaded only for a PostgreSQL store: a SQLite run (the default) does not pay for it
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: spec.connectionString,
     max: 4,
@@ -1221,7 +1229,7 @@ export async function openStore(dbSpec: string, options: OpenOptions = {}): Prom
     const hint = /not a database|file is encrypted/i.test(msg) ? ' (the file is not a SQLite database)' : '';
     const fix = whatToFix(e);
     throw new StoreError(
-      spec.kind === 'sqlite' ? 'bad_spec' : fix ? 'unavailable' : 'open_failed',
+      spec.kind === 'sqlite' || fix ? 'unavailable' : 'open_failed',
       `--db: cannot open the database${hint}${fix && !hint ? `: ${fix}` : ''} (got '${spec.display}': ${msg}; allowed ` +
         `${spec.kind === 'sqlite' ? 'a rollcell SQLite database, or a new path' : 'a reachable PostgreSQL database rollcell may write to'})`,
       { cause: e },

@@ -140,3 +140,41 @@ test('after ageing updates the model uses derive(p, ageing state) exactly (refre
   const want = derive(m.core.p, { extraRc: st.extraRc, anodeContactRetention: st.anodeContact });
   assert.deepEqual({ ...m.core.d }, { ...want });
 });
+
+test('afterCycles(y, cycle, n) leaves the same state as n afterCycle calls, bit for bit (every mechanism switch)', () => {
+  const cycle = {
+    index: 1,
+    charge_C: 900,
+    discharge_C: 900,
+    duration_s: 86400,
+    rest_s: 84000,
+    restSoc: 0.5,
+    meanSoc: 0.55,
+    temperature_K: 305,
+    dischargeCurrent_A: 0.4,
+    platedLi_mol: 1e-6,
+  };
+  const variants: AgeingMechanisms[] = [
+    ALL_MECHANISMS,
+    OFF,
+    { ...ALL_MECHANISMS, li_inventory: false },
+    { ...ALL_MECHANISMS, calendar: false, anode_voids: false },
+    { ...ALL_MECHANISMS, contact_loss: false, interphase: false },
+  ];
+  for (const mech of variants) {
+    const p = withParams(P, { ageing: ageingWithMechanisms(P.ageing, mech) });
+    const a = createSsbModel('spme', p) as SsbSpme;
+    const b = createSsbModel('spme', p) as SsbSpme;
+    const ya = a.initialState(0.5);
+    const yb = b.initialState(0.5);
+    for (let k = 0; k < 500; k++) a.afterCycle(ya, { ...cycle, index: k + 1 });
+    b.afterCycles(yb, cycle, 200);
+    b.afterCycles(yb, cycle, 300);
+    assert.deepEqual(Array.from(yb), Array.from(ya), `state, ${JSON.stringify(mech)}`);
+    assert.deepEqual({ ...b.core.ageing }, { ...a.core.ageing }, `ageing state, ${JSON.stringify(mech)}`);
+    assert.deepEqual({ ...b.core.d }, { ...a.core.d }, `derived parameters, ${JSON.stringify(mech)}`);
+  }
+  const m = createSsbModel('spme', P) as SsbSpme;
+  assert.throws(() => m.afterCycles(m.initialState(0.5), cycle, 1.5), /ageing\.days: .*got 1\.5.*allowed/);
+  assert.throws(() => m.afterCycles(m.initialState(0.5), { ...cycle, rest_s: -1 }, 3), /ageing\.rest_s/);
+});

@@ -290,6 +290,36 @@ for (const withBorder of [false, true]) {
   });
 }
 
+test('condensed systems on the same pattern arrays share the symbolic analysis only where the algebraic unknowns match', () => {
+  const { n, rows, cols, m } = chainPattern(6, 5, false);
+  const st = { kind: 'sparse' as const, rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true };
+  // the same arrays again, and with the chains' first shells algebraic (they cannot be eliminated then)
+  const m2 = Float64Array.from(m);
+  for (let e = 0; e < n; e++) if (m[e] === 1 && (e === 0 || m[e - 1] === 0)) m2[e] = 0;
+  const systems = [createLinearSystem(n, st, m), createLinearSystem(n, st, m2), createLinearSystem(n, st, m)];
+  assert.match(systems[0]!.describe(), /30 eliminated/);
+  assert.match(systems[2]!.describe(), /30 eliminated/);
+  assert.doesNotMatch(systems[1]!.describe(), /30 eliminated/);
+  const r = rng(5);
+  const vals = rows.map((i, e) => (i === cols[e] && m[i] === 1 ? -2 - Math.abs(r()) : r()));
+  for (const [q, sys] of systems.entries()) {
+    const mm = q === 1 ? m2 : m;
+    const de = createLinearSystem(n, { kind: 'dense' });
+    for (let e = 0; e < rows.length; e++) {
+      sys.add(rows[e]!, cols[e]!, vals[e]!);
+      de.add(rows[e]!, cols[e]!, vals[e]!);
+    }
+    const w = new Float64Array(n).map((_, i) => (mm[i] === 0 ? 1 : 0.7));
+    assert.ok(sys.factor(mm, w));
+    assert.ok(de.factor(mm, w));
+    const b = new Float64Array(n).map((_, i) => Math.sin(i + q));
+    const b2 = Float64Array.from(b);
+    sys.solve(b);
+    de.solve(b2);
+    assert.ok(maxAbsDiff(b, b2) < 1e-10, `system ${q}: ${maxAbsDiff(b, b2)}`);
+  }
+});
+
 test('condensed system: a vanishing elimination pivot falls back to pivoting LU and still solves exactly', () => {
   const { n, rows, cols, m } = chainPattern(5, 4, false);
   const cs = createLinearSystem(

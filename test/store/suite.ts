@@ -15,6 +15,7 @@ import { connectKysely, storeKysely } from '../../src/store/store.ts';
 import { MIGRATIONS, migrationProvider, STORE_TABLES } from '../../src/store/schema.ts';
 import { makeCells, makeInput, makeOutput, RECIPE_TEXT } from './fixtures.ts';
 import { spawnWriter } from './helpers.ts';
+import { ProblemError } from '../../src/problems.ts';
 
 export interface DialectHarness {
   dialect: StoreDialect;
@@ -254,10 +255,12 @@ export function defineStoreSuite(h: DialectHarness): void {
       const before = await count(store, 'cells');
       const short = { count: 2501, chunks: () => spool.chunks() };
       await assert.rejects(store.saveRun({ ...makeInput(8), cells: [], cellStream: short }), (e: unknown) => {
-        assert.ok(e instanceof StoreError);
+        // an input error (the stream and its count disagree): the one ProblemError, naming both
+        assert.ok(e instanceof ProblemError);
+        assert.equal(e.problems[0]!.path, 'cellStream');
         assert.match(
           e.message,
-          /cellStream: gave 2500 cells \(allowed exactly its count, 2501\); the run was not stored/,
+          /cellStream: gave 2500 cells, not its count; the run was not stored \(got 2500 cells; allowed exactly its count, 2501\)/,
         );
         return true;
       });
@@ -399,8 +402,8 @@ export function defineStoreSuite(h: DialectHarness): void {
       await assert.rejects(
         store.saveRun(bad),
         (e: unknown) =>
-          e instanceof StoreError &&
-          e.code === 'invalid_input' &&
+          e instanceof ProblemError &&
+          e.problems[0]?.path === 'output.design.np_ratio' &&
           /output\.design\.np_ratio: must be a finite number \(got NaN/.test(e.message),
       );
       const bad2 = makeInput(1, { cells: 5 });

@@ -19,6 +19,7 @@ import {
   fmtNum,
 } from '../../src/store/index.ts';
 import { makeInput, makeOutput } from './fixtures.ts';
+import { ProblemError } from '../../src/problems.ts';
 
 test('run ids are 26-char Crockford base32, sort by creation time, and are unique', () => {
   const t0 = Date.UTC(2026, 10, 25, 5, 0, 0);
@@ -88,8 +89,22 @@ test('diffJson: numeric changes with Δ and Δ%, keyed arrays, index arrays, add
 test('--db: unsupported schemes and unusable paths are refused with a message naming the value', async () => {
   const expectBad = async (spec: string, re: RegExp) =>
     assert.rejects(openStore(spec), (e: unknown) => {
+      // an input error, like every other: the one ProblemError naming --db, the value and what is allowed
+      assert.ok(e instanceof ProblemError, String(e));
+      assert.ok(!(e instanceof StoreError));
+      assert.equal(e.problems.length, 1);
+      assert.equal(e.problems[0]!.path, '--db');
+      assert.ok(e.problems[0]!.got.length > 0 && e.problems[0]!.allowed.length > 0, e.message);
+      assert.match(e.message, re);
+      assert.match(e.message, /\(got .*; allowed .+\)$/);
+      return true;
+    });
+  // what the file at a well-formed path turns out to be when opened (not a database, refused by the OS) is
+  // the database's condition, not the input's: a StoreError the user can fix (exit 2), naming the value
+  const expectUnusable = async (spec: string, re: RegExp) =>
+    assert.rejects(openStore(spec), (e: unknown) => {
       assert.ok(e instanceof StoreError, String(e));
-      assert.equal(e.code, 'bad_spec');
+      assert.equal(e.code, 'unavailable');
       assert.equal(e.isUserError, true);
       assert.match(e.message, re);
       return true;
@@ -103,7 +118,8 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
     /cannot create the SQLite file: directory '\/nonexistent-dir-xyz\/sub' does not exist \(got '\/nonexistent-dir-xyz\/sub\/runs\.db'/,
   );
   // a place where no user can create files (procfs): the OS refuses, the message names the value
-  await expectBad(
+  // (a normal user is refused by the path check; root passes it and the OS refuses the open)
+  await (process.getuid?.() === 0 ? expectUnusable : expectBad)(
     '/proc/rollcell-store-test.db',
     /--db: cannot (open|create) the SQLite file.*'\/proc\/rollcell-store-test\.db'/,
   );
@@ -122,7 +138,7 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
       mkdirSync(ro, { mode: 0o555 });
       await expectBad(join(ro, 'runs.db'), /directory '.*ro' is not writable/);
     }
-    await expectBad(
+    await expectUnusable(
       notDb,
       /--db: (cannot (use|open) the (SQLite file|database) \(|)the file is not a SQLite database.*\(got '.*notes\.txt'/,
     );

@@ -135,6 +135,16 @@ function duRef(el: ElectrodeConst, th: number, Tref: number, w = 0.5): number {
   return w * a + (1 - w) * b;
 }
 
+interface JacobianPattern {
+  readonly rows: Int32Array;
+  readonly cols: Int32Array;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** Jacobian patterns by layout (mesh, materials per electrode, thermal): see the DfnModel constructor */
+const patternCache = new Map<string, JacobianPattern>();
+
 /** distance of a particle surface stoichiometry from 0 or 1 at which a step ends as infeasible */
 const STOICHIOMETRY_MARGIN = 1e-5;
 
@@ -328,7 +338,23 @@ export class DfnModel implements CellModel {
       this.atol[this.iT] = 1e-4;
     }
     // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
-    // T row and column are full, so a sparse (bordered-banded) pattern
+    // T row and column are full, so a sparse (bordered-banded) pattern. It depends only on the mesh, the
+    // materials per electrode and the thermal option: computed once per such layout and shared, so that
+    // the solver's symbolic analysis of it (../../numerics/condensed.ts) is shared too
+    const key = `${mesh.negative}/${mesh.separator}/${mesh.positive}/${nr}/${this.mats[0].length}/${this.mats[1].length}/${this.iT >= 0}`;
+    let pat = patternCache.get(key);
+    if (!pat) {
+      pat = this.jacobianPattern();
+      if (patternCache.size >= 64) patternCache.clear();
+      patternCache.set(key, pat);
+    }
+    this.bandLower = pat.lower;
+    this.bandUpper = pat.upper;
+    this.pattern = { rows: pat.rows, cols: pat.cols };
+  }
+
+  /** the structural nonzeros of jac() (every entry it adds, whatever its value) and the band widths */
+  private jacobianPattern(): JacobianPattern {
     let lo = 0;
     let up = 0;
     const y = this.initialState(0.5);
@@ -352,9 +378,7 @@ export class DfnModel implements CellModel {
         },
       },
     );
-    this.bandLower = lo;
-    this.bandUpper = up;
-    this.pattern = { rows: Int32Array.from(rows), cols: Int32Array.from(cols) };
+    return { rows: Int32Array.from(rows), cols: Int32Array.from(cols), lower: lo, upper: up };
   }
 
   private readonly pattern: { rows: Int32Array; cols: Int32Array };

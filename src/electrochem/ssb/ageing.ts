@@ -29,7 +29,7 @@
 import { F, R, REFERENCE_TEMPERATURE_K } from '../../materials/constants.ts';
 import type { CycleSummary } from '../model.ts';
 import type { AgeingParams } from './params.ts';
-import { anodeVolumePerAl, cathodeVolumeStrain, type CellCore } from './common.ts';
+import { anodeVolumePerAl, cathodeVolumeStrain, cathodeVolumeStrainLaw, type CellCore } from './common.ts';
 import { criticalCurrentDensity } from './plating.ts';
 import { problem } from '../../problems.ts';
 import {
@@ -233,5 +233,127 @@ export function applyAgeing(core: CellCore, cycle: CycleSummary, hooks: AgeingHo
   st.extraRc = interphaseResistance(next, a);
   st.age_s += cycle.duration_s;
   st.cycles += 1;
+  core.refreshDerived();
+}
+
+/**
+ * `days` ageing updates with the same cycle in a row (a pack's daily duty over a year): the same
+ * arithmetic, in the same order, as `days` calls of applyAgeing — `beforeDay` (the model's swing
+ * record) first each day — with what is the same every day computed once: the Arrhenius and SOC
+ * factors, the anode strain, the critical current, the mid-window stoichiometries. Only the cathode
+ * strain (through the active fraction left) and the state change from day to day. The derived
+ * parameters are refreshed once at the end (nothing in the loop reads them). A test checks that the
+ * state after it equals the one after `days` calls of applyAgeing, bit for bit.
+ */
+export function applyAgeingDays(
+  core: CellCore,
+  cycle: CycleSummary,
+  days: number,
+  hooks: AgeingHooks,
+  beforeDay?: () => void,
+): void {
+  if (!(Number.isInteger(days) && days >= 0))
+    throw problem('ageing.days', 'must be an integer ≥ 0', String(days), '0, 1, 2, …');
+  if (days === 0) return;
+  // the first day the general way: it checks the inputs, which are the same every day (the cathode
+  // strain, the one that changes, is an absolute value)
+  beforeDay?.();
+  applyAgeing(core, cycle, hooks);
+  if (days === 1) return;
+  const p = core.p;
+  const a = p.ageing;
+  const v = a.values;
+  const m = a.mechanisms;
+  const st = core.ageing;
+  const inp = ageingInputsFor(core, cycle);
+  // ageingInputsFor's cathode strain, per day (it depends on the active fraction left)
+  const swingC = Math.min(cycle.charge_C, cycle.discharge_C);
+  const mid = core.restStoich(Math.min(1, Math.max(0, cycle.meanSoc ?? 0.5)));
+  const strain = cathodeVolumeStrainLaw(p);
+  const fnC = F * core.nC;
+  // degrade's day-invariant parts
+  const T = inp.temperature_K;
+  const fT = Math.exp((-v.cei_Ea / R) * (1 / T - 1 / REFERENCE_TEMPERATURE_K));
+  const restT = m.calendar ? inp.rest_s : 0;
+  const kc = v.cei_socSlope;
+  const dtCei = fT * (Math.exp(kc * (inp.meanSoc - 0.5)) * inp.cycling_s + Math.exp(kc * (inp.restSoc - 0.5)) * restT);
+  const ka = v.aei_socSlope;
+  const dtAei = fT * (Math.exp(ka * (inp.meanSoc - 0.5)) * inp.cycling_s + Math.exp(ka * (inp.restSoc - 0.5)) * restT);
+  const aeiFresh = v.aei_freshPerStrain * inp.anodeStrain;
+  const deadLi = v.dead_li_fraction * inp.platedLi_mol_m2;
+  const P0c = v.cathode_contact_P0;
+  const pc = P0c / (P0c + inp.stackPressure_Pa);
+  const settle = Math.min(1, 1 / v.cathode_contact_cycles);
+  let voidStep = 0;
+  if (m.anode_voids && inp.anodeStrain > 0) {
+    const P0 = v.anode_void_P0;
+    const ccd = criticalCurrentDensity(Math.max(inp.stackPressure_Pa, 1e5), T).value;
+    const d =
+      v.anode_void_k * inp.anodeStrain * (P0 / (P0 + inp.stackPressure_Pa)) * (1 + inp.dischargeCurrent_A_m2 / ccd);
+    voidStep = Math.min(0.5, d);
+  }
+  const anodeStrain = inp.anodeStrain;
+  const doCei = m.interphase || m.li_inventory;
+  const doAei = m.anode_interphase && m.li_inventory;
+  const area = p.area_m2;
+  const s0 = st.degradation;
+  let { ceiTime_s, aeiTime_s, cathodeLoss, anodeLoss, liCei_mol_m2, liAei_mol_m2, liDead_mol_m2, cycles, time_s } = s0;
+  let activeScale = st.activeScale;
+  let sqCei = Math.sqrt(ceiTime_s);
+  let sqAei = Math.sqrt(aeiTime_s);
+  for (let day = 1; day < days; day++) {
+    beforeDay?.();
+    let cathodeStrain = 0;
+    if (swingC > 0) {
+      const dy = swingC / (fnC * Math.max(1e-6, activeScale));
+      cathodeStrain = Math.abs(strain(mid.y - dy / 2) - strain(mid.y + dy / 2));
+    }
+    const before = liCei_mol_m2 + liAei_mol_m2 + liDead_mol_m2;
+    if (doCei) {
+      const t2 = ceiTime_s + dtCei;
+      const sq2 = Math.sqrt(t2);
+      if (m.li_inventory) liCei_mol_m2 += v.cei_kLi * (sq2 - sqCei);
+      ceiTime_s = t2;
+      sqCei = sq2;
+    }
+    if (doAei) {
+      const t2 = aeiTime_s + dtAei;
+      const sq2 = Math.sqrt(t2);
+      liAei_mol_m2 += v.aei_kLi * (sq2 - sqAei) + aeiFresh;
+      aeiTime_s = t2;
+      sqAei = sq2;
+    }
+    if (m.li_inventory) liDead_mol_m2 += deadLi;
+    if (m.contact_loss && cathodeStrain > 0) {
+      const Linf = Math.min(0.95, v.cathode_contact_lambda * cathodeStrain * pc);
+      if (Linf > cathodeLoss) cathodeLoss += (Linf - cathodeLoss) * settle;
+    }
+    if (m.anode_voids && anodeStrain > 0) anodeLoss += (1 - anodeLoss) * voidStep;
+    cycles += cathodeStrain > 0 || anodeStrain > 0 ? 1 : 0;
+    time_s = time_s + inp.cycling_s + inp.rest_s;
+    const li = (liCei_mol_m2 + liAei_mol_m2 + liDead_mol_m2 - before) * area;
+    if (li > 0) {
+      st.lostLi_mol += li;
+      hooks.removeLi(li);
+    }
+    activeScale = 1 - cathodeLoss;
+    st.age_s += cycle.duration_s;
+    st.cycles += 1;
+  }
+  const next: DegradationState = {
+    ceiTime_s,
+    aeiTime_s,
+    cathodeLoss,
+    anodeLoss,
+    liCei_mol_m2,
+    liAei_mol_m2,
+    liDead_mol_m2,
+    cycles,
+    time_s,
+  };
+  st.degradation = next;
+  st.activeScale = activeScale;
+  st.anodeContact = 1 - next.anodeLoss;
+  st.extraRc = interphaseResistance(next, a);
   core.refreshDerived();
 }

@@ -145,8 +145,10 @@ export function dsPhiInv(v: DsLaw | null, phi: number, y0 = 0.5, phiY0?: number)
   return y;
 }
 
+/** the width over which hostX rounds min(x, xHost) (numerical regularisation) */
+export const HOST_W = 2e-3;
 /** smooth min(x, xHost) over a width w (the Li held by the host lattice) and its derivative in x */
-export function hostX(x: number, xHost: number, w = 2e-3): { h: number; s: number; ds: number } {
+export function hostX(x: number, xHost: number, w = HOST_W): { h: number; s: number; ds: number } {
   const u = (x - xHost) / w;
   if (u > 30) return { h: xHost, s: 0, ds: 0 };
   if (u < -30) return { h: x, s: 1, ds: 0 };
@@ -242,6 +244,33 @@ export class CellCore {
     this.kD = Ds * (v.floor + (v.k * u * u) / (u * u + w * w));
     this.kPhi =
       Ds * cmax * (y >= 1 ? v.floor * y + v.k * v.G1 : v.floor * y + v.k * (v.G1 - (u - w * Math.atan(u / w))));
+  }
+  /**
+   * kirchhoffAt for the first nr entries of y at once (the fast stepper's per-shell linearisation):
+   * D⁰ into out[oD + r] and Φ⁰ − D⁰·c into out[oRho + r], the same arithmetic
+   */
+  kirchhoffLinear(y: Float64Array, nr: number, out: Float64Array, oD: number, oRho: number): void {
+    const v = this.dsL;
+    const cmax = this.p.cathode.cMax_mol_m3;
+    const Ds = this.d.Ds;
+    for (let r = 0; r < nr; r++) {
+      const c = y[r]!;
+      const yy = c / cmax;
+      let D: number;
+      let phi: number;
+      if (!v) {
+        D = Ds * 1;
+        phi = Ds * cmax * yy;
+      } else {
+        const w = v.width;
+        const u = yy >= 1 ? 0 : 1 - yy;
+        D = Ds * (v.floor + (v.k * u * u) / (u * u + w * w));
+        phi =
+          Ds * cmax * (yy >= 1 ? v.floor * yy + v.k * v.G1 : v.floor * yy + v.k * (v.G1 - (u - w * Math.atan(u / w))));
+      }
+      out[oD + r] = D;
+      out[oRho + r] = phi - D * c;
+    }
   }
   /** kirchhoffAt's results */
   kD = 0;
@@ -506,12 +535,23 @@ export function anodeVolumePerAl(x: number, T_K = 298.15): number {
 
 /** relative volume change of the cathode active material at stoichiometry y (vs y = 1) */
 export function cathodeVolumeStrain(p: SsbCellParams, y: number): number {
+  return cathodeVolumeStrainLaw(p)(y);
+}
+/**
+ * cathodeVolumeStrain(p, ·) with what depends only on p looked up once (the same arithmetic): for loops
+ * that evaluate it for the same cell many times (a pack's multi-year ageing)
+ */
+export function cathodeVolumeStrainLaw(p: SsbCellParams): (y: number) => number {
   const c = p.cathode;
-  const s = Math.max(0, Math.min(1.2, (1 - y) / (1 - c.yRefVolume)));
+  const span = 1 - c.yRefVolume;
+  const dv = c.latticeVolumeChange;
   // Ni-rich layered oxides: the c-axis collapse is concentrated at high delithiation → quadratic
   // shape (assumption on the shape; end value from the cited total change); others linear.
   const nonlinear = /^NC/.test(c.activeMaterial);
-  return c.latticeVolumeChange * (nonlinear ? s * s : s);
+  return (y) => {
+    const s = Math.max(0, Math.min(1.2, (1 - y) / span));
+    return dv * (nonlinear ? s * s : s);
+  };
 }
 
 /**

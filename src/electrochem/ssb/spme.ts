@@ -32,8 +32,8 @@
 import { F, R } from '../../materials/constants.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
 import type { Control, CycleSummary, FullCellModel } from '../model.ts';
-import { applyAgeing } from './ageing.ts';
-import { CellCore, bvEta, hostX } from './common.ts';
+import { applyAgeing, applyAgeingDays } from './ageing.ts';
+import { CellCore, HOST_W, bvEta, hostX } from './common.ts';
 import { controlValue } from './p2d.ts';
 import type { Derived, SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
@@ -99,6 +99,7 @@ export class SsbSpme implements FullCellModel {
     for (let m = 0; m < this.na; m++) this.atol[this.offA + m] = 1e-9;
     this.atol[this.iQ] = 1e-6;
     this.atol[this.iI] = 1e-9 * Math.max(1e-3, this.core.nominalCapacity_C / 3600);
+    this.ocpC = this.core.ocpC;
   }
 
   get validity(): Validity {
@@ -188,16 +189,14 @@ export class SsbSpme implements FullCellModel {
    */
   voltageAt(cLast: number, x0: number, I: number, iSide = 0): void {
     const core = this.core;
+    if (core.d !== this.cD || core.ageing.activeScale !== this.cScale) this.refreshConstants();
     const d = core.d;
-    const p = core.p;
-    const T = core.T;
-    const A = p.area_m2;
+    const A = this.cA;
     const i = I / A;
-    const ar = this.areaRatio();
+    const ar = this.cAr;
     const j = (i - iSide) / ar;
-    const fc = this.fc();
-    const cmax = p.cathode.cMax_mol_m3;
-    const k = (0.5 * this.dr * fc) / F;
+    const cmax = this.cCmax;
+    const k = this.cK;
     core.surfaceAt(cLast, k * j);
     const ys = core.scCs / cmax;
     const dys_dc = core.scDc / cmax;
@@ -210,23 +209,40 @@ export class SsbSpme implements FullCellModel {
     const j0 = 2 * d.j0c * sq;
     const j0d = (d.j0c * (0.5 * (1 + sy / r) * (1 - 2 * ys))) / sq;
     // bvEta(j, j0, T)
-    const kT = (2 * R * T) / F;
+    const kT = this.cKT;
     const sc = j / (2 * j0);
     const qc = Math.sqrt(1 + sc * sc);
     const etaC = kT * Math.asinh(sc);
     const etaCdj = kT / (qc * 2 * j0);
     const etaCdj0 = (kT / qc) * (-j / (2 * j0 * j0));
-    const oc = this.ocpEval(ys);
-    const dUc = oc.d + etaCdj0 * j0d; // ∂(U_c + η_c)/∂y_s
+    const o = this.ocpC;
+    let ocV: number;
+    let ocD: number;
+    if (o.eval) {
+      const e = o.eval(ys);
+      ocV = e.v;
+      ocD = e.d;
+    } else {
+      ocV = o.U(ys);
+      ocD = o.dUdy(ys);
+    }
+    const dUc = ocD + etaCdj0 * j0d; // ∂(U_c + η_c)/∂y_s
     const fa = d.fAnode;
     const ja = -i / fa;
-    // anodeSurface(x0, i)
-    const La = p.anode.thickness_m;
-    const kx = La / this.na / (2 * d.Da * (p.anode.al_mol_m2 / La) * F);
-    const h = hostX(x0, core.xHost);
-    const xs = x0 + kx * i * h.s;
-    const sdx0 = 1 + kx * i * h.ds;
-    const sdi = kx * h.s;
+    // anodeSurface(x0, i), hostX inlined (the same arithmetic, no allocation)
+    const kx = this.cKx;
+    const hu = (x0 - this.cXHost) / HOST_W;
+    let hs = 0;
+    let hds = 0;
+    if (hu < -30) hs = 1;
+    else if (!(hu > 30)) {
+      const e = Math.exp(hu);
+      hs = 1 / (1 + e);
+      hds = (-hs * (1 - hs)) / HOST_W;
+    }
+    const xs = x0 + kx * i * hs;
+    const sdx0 = 1 + kx * i * hds;
+    const sdi = kx * hs;
     // CellCore.direction(i)
     const dir = Math.tanh(i);
     const dirD = 1 - dir * dir;
@@ -239,8 +255,8 @@ export class SsbSpme implements FullCellModel {
     const qa = Math.sqrt(1 + sa * sa);
     const etaA = kT * Math.asinh(sa);
     const etaAdj = kT / (qa * 2 * j0a);
-    const rOhm = this.rOhm();
-    const V = oc.v + etaC + d.Rc * j - ua.U - d.Ra * ja - etaA + i * rOhm;
+    const rOhm = this.cROhm;
+    const V = ocV + etaC + d.Rc * j - ua.U - d.Ra * ja - etaA + i * rOhm;
     const dVdj = dUc * dys_dj + etaCdj + d.Rc; // per unit j
     const dVdi = dVdj / ar - ua.dUdx * sdi - ua.dUdDirection * dirD + (d.Ra + etaAdj) / fa + rOhm;
     this.vV = V;
@@ -249,6 +265,49 @@ export class SsbSpme implements FullCellModel {
     this.vDI = dVdi / A;
     this.vDSide = -dVdj / ar;
   }
+  /**
+   * The per-model constants of voltageAt and stepResponse (the same expressions as areaRatio, fc,
+   * rOhm, ceiCapacity, anodeSurface): they change only with the ageing state (core.d, activeScale), so
+   * they are computed again only when that changes — the hot paths read them instead.
+   */
+  private refreshConstants(): void {
+    const core = this.core;
+    const d = core.d;
+    const p = core.p;
+    this.cD = d;
+    this.cScale = core.ageing.activeScale;
+    this.cA = p.area_m2;
+    this.cAr = this.areaRatio();
+    this.cFc = this.fc();
+    this.cCmax = p.cathode.cMax_mol_m3;
+    this.cK = (0.5 * this.dr * this.cFc) / F;
+    this.cKT = (2 * R * core.T) / F;
+    const La = p.anode.thickness_m;
+    this.cKx = La / this.na / (2 * d.Da * (p.anode.al_mol_m2 / La) * F);
+    this.cROhm = this.rOhm();
+    this.cXHost = core.xHost;
+    this.cCap = this.ceiCapacity();
+    this.cSurf = (this.faceA[this.nr]! * this.cFc) / F / this.cAr;
+    const dz = La / this.na;
+    this.cG = d.Da / (dz * dz);
+    this.cGa = (1 / (F * p.area_m2)) * (this.na / p.anode.al_mol_m2);
+  }
+  private cD: Derived | null = null;
+  private cScale = NaN;
+  private cA = 0;
+  private cAr = 0;
+  private cFc = 0;
+  private cCmax = 0;
+  private cK = 0;
+  private cKT = 0;
+  private cKx = 0;
+  private cROhm = 0;
+  private cXHost = 0;
+  private cCap = 0;
+  private cSurf = 0;
+  private cG = 0;
+  private cGa = 0;
+  private readonly ocpC: CellCore['ocpC'];
   /** cathode OCP and its slope at y in one evaluation where the curve offers it */
   private ocpEval(y: number): { v: number; d: number } {
     const o = this.core.ocpC;
@@ -359,6 +418,16 @@ export class SsbSpme implements FullCellModel {
     this.core.recordSwing(this.anodeX(y), cycle);
     this.ageingY = y;
     applyAgeing(this.core, cycle, this.ageingHooks);
+    this.ageingY = null;
+  }
+  /**
+   * `days` afterCycle updates with the same cycle (a pack's daily duty over a year): the same figures as
+   * calling afterCycle that often (applyAgeingDays), with the day-invariant work done once
+   */
+  afterCycles(y: Float64Array, cycle: CycleSummary, days: number): void {
+    const xs = this.anodeX(y); // a view: it follows the state as the days remove Li
+    this.ageingY = y;
+    applyAgeingDays(this.core, cycle, days, this.ageingHooks, () => this.core.recordSwing(xs, cycle));
     this.ageingY = null;
   }
   /** the state afterCycle is ageing, for the hooks (one hooks object per model: no closure per update) */
@@ -600,17 +669,15 @@ export class SsbSpme implements FullCellModel {
    */
   stepResponse(y: Float64Array, dt: number, base: Float64Array, g: Float64Array, work: Float64Array): void {
     const core = this.core;
-    const p = core.p;
+    if (core.d !== this.cD || core.ageing.activeScale !== this.cScale) this.refreshConstants();
     const nr = this.nr;
     const n = this.n;
-    const A = p.area_m2;
-    const fc = this.fc();
-    const ar = this.areaRatio();
+    const A = this.cA;
     // CEI: Q' = (Q + dt·r·cap)/(1 + dt·r) with r frozen at the start of the step
     const Q = y[this.iQ]!;
-    const cap = this.ceiCapacity();
+    const cap = this.cCap;
     const cl = y[nr - 1]!;
-    const r0 = cap > Q ? this.sideCurrent(cl, Q).i / (cap - Q) : 0;
+    const r0 = cap > Q ? core.cei(cl, Q, cap).rate / (cap - Q) : 0;
     const Qn = r0 > 0 ? (Q + dt * r0 * cap) / (1 + dt * r0) : Q;
     const iSide = (Qn - Q) / dt;
     this.stepSide_A_m2 = iSide;
@@ -621,29 +688,26 @@ export class SsbSpme implements FullCellModel {
     const oD0 = 4 * n;
     const oRho = 5 * n;
     // particle: (V_r/dt)(c' − c) = Σ faces; matrix M c' = V/dt c + b·I
-    const surf = (this.faceA[nr]! * fc) / F / ar;
+    const surf = this.cSurf;
     // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c
+    core.kirchhoffLinear(y, nr, work, oD0, oRho);
+    const faceA = this.faceA;
+    const shellV = this.shellV;
+    const dr = this.dr;
     for (let r = 0; r < nr; r++) {
-      const c = y[r]!;
-      core.kirchhoffAt(c);
-      const D = core.kD;
-      work[oD0 + r] = D;
-      work[oRho + r] = core.kPhi - D * c;
-    }
-    for (let r = 0; r < nr; r++) {
-      const v = this.shellV[r]! / dt;
+      const v = shellV[r]! / dt;
       let d0 = v;
       let rhs = v * y[r]!;
       work[r] = 0;
       work[oSup + r] = 0;
       if (r > 0) {
-        const k = this.faceA[r]! / this.dr;
+        const k = faceA[r]! / dr;
         work[r] = -k * work[oD0 + r - 1]!;
         d0 += k * work[oD0 + r]!;
         rhs += k * (work[oRho + r - 1]! - work[oRho + r]!);
       }
       if (r < nr - 1) {
-        const k = this.faceA[r + 1]! / this.dr;
+        const k = faceA[r + 1]! / dr;
         work[oSup + r] = -k * work[oD0 + r + 1]!;
         d0 += k * work[oD0 + r]!;
         rhs += k * (work[oRho + r + 1]! - work[oRho + r]!);
@@ -653,20 +717,35 @@ export class SsbSpme implements FullCellModel {
       g[r] = r === nr - 1 ? -surf / A : 0;
     }
     thomas2(work, n, base, g, 0, nr, 3 * n);
-    // anode: host flux G·(h_{m−1} − h_m) linearised at the start: h ≈ (h⁰ − s⁰x⁰) + s⁰x
-    const dz = p.anode.thickness_m / this.na;
-    const G = core.d.Da / (dz * dz);
-    const xh = core.xHost;
+    // anode: host flux G·(h_{m−1} − h_m) linearised at the start: h ≈ (h⁰ − s⁰x⁰) + s⁰x (hostX inlined:
+    // the same arithmetic, no allocation)
+    const G = this.cG;
+    const xh = this.cXHost;
     const o = this.offA;
+    const na = this.na;
     const oSl = 4 * n; // s⁰ per volume
     const oRr = 3 * n; // h⁰ − s⁰x⁰ per volume
-    for (let m = 0; m < this.na; m++) {
+    for (let m = 0; m < na; m++) {
       const x = y[o + m]!;
-      const h = hostX(x, xh);
-      work[oSl + m] = h.s;
-      work[oRr + m] = h.h - h.s * x;
+      const u = (x - xh) / HOST_W;
+      let h: number;
+      let sl: number;
+      if (u > 30) {
+        h = xh;
+        sl = 0;
+      } else if (u < -30) {
+        h = x;
+        sl = 1;
+      } else {
+        const e = Math.exp(u);
+        sl = 1 / (1 + e);
+        h = x - HOST_W * Math.log1p(e);
+      }
+      work[oSl + m] = sl;
+      work[oRr + m] = h - sl * x;
     }
-    for (let m = 0; m < this.na; m++) {
+    const ga = this.cGa;
+    for (let m = 0; m < na; m++) {
       let d0 = 1 / dt;
       let rhs = y[o + m]! / dt;
       work[o + m] = 0;
@@ -676,16 +755,16 @@ export class SsbSpme implements FullCellModel {
         d0 += G * work[oSl + m]!;
         rhs += G * (work[oRr + m - 1]! - work[oRr + m]!);
       }
-      if (m < this.na - 1) {
+      if (m < na - 1) {
         work[oSup + o + m] = -G * work[oSl + m + 1]!;
         d0 += G * work[oSl + m]!;
         rhs += G * (work[oRr + m + 1]! - work[oRr + m]!);
       }
       work[oDia + o + m] = d0;
       base[o + m] = rhs;
-      g[o + m] = m === 0 ? (1 / (F * A)) * (this.na / p.anode.al_mol_m2) : 0;
+      g[o + m] = m === 0 ? ga : 0;
     }
-    thomas2(work, n, base, g, o, this.na, 5 * n);
+    thomas2(work, n, base, g, o, na, 5 * n);
     base[this.iQ] = Qn;
     g[this.iQ] = 0;
   }
