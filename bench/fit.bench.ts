@@ -10,7 +10,10 @@
  * Never part of `npm test`.
  *
  *   node --import tsx bench/fit.bench.ts [--data <dir>] [--model dfn|spme] [--points 400] [--iterations 16] [--out fitted.json]
- *                                        [--mcmc-samples 20000] [--skip-dfn] [--skip-held-out]
+ *                                        [--mcmc-samples 20000] [--skip-dfn] [--skip-held-out] [--skip-rate]
+ *
+ * Then the published rate tests of data/fit/ (Kong et al. 2024; the EES 2022 sulfide cell) fitted to the
+ * patent recipe's solid-state cell (rate parameters), as `rollcell fit --cell examples/patent-line.yaml` does.
  *
  * Why these six parameters and weights (issue 21: the earlier fit stalled at its 12-iteration cap with
  * C/2 and the drive cycle above the file's RMSE): the drive cycle's residual is largest at high currents
@@ -43,6 +46,9 @@ import { adaptiveMetropolis } from '../src/fit/mcmc.ts';
 import { CHAIN_RTOL } from '../src/cli/fit.ts';
 import { blockRmse, toInternal } from '../src/fit/types.ts';
 import type { BpxDocument } from '../src/fit/bpx-space.ts';
+import type { RateData } from '../src/fit/data.ts';
+import { ssbFitProblem } from '../src/fit/ssb.ts';
+import { parseJobRecipe, recipeCellParams } from '../src/pipeline.ts';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -169,6 +175,63 @@ if (!skipDfn) {
     all.forEach((q, k) => {
       if (k !== b) p(`held_out_fit_rmse_${q.name.replace(/[^A-Za-z0-9]+/g, '_')}_mV`, ho.after[k]! * 1000, 'mV');
     });
+  }
+}
+
+// item 5: published rate tests (data/fit/) fitted to the patent recipe's solid-state cell, as `rollcell fit` does
+if (!process.argv.includes('--skip-rate')) {
+  const rec = parseJobRecipe(readFileSync('examples/patent-line.yaml', 'utf8'), {
+    stages: { production: false, battery: false },
+  });
+  if (!rec.ok) throw new Error(JSON.stringify(rec.problems));
+  const cell = recipeCellParams(rec.recipe);
+  const RATE_TESTS = [
+    {
+      file: 'kong2024-rate.csv',
+      label: 'Kong 2024 (JACS, 4 C-rates)',
+      params: [
+        { name: 'rate.cathode_Ds_um2_s', lower: 1e-4, upper: 1, log: true },
+        { name: 'rate.ionic_tortuosity', lower: 1, upper: 30, log: true },
+      ],
+    },
+    {
+      file: 'eesd2ee01067d-rate.csv',
+      label: 'EES 2022 sulfide (0.05 C, 5 C)',
+      params: [{ name: 'rate.cathode_Ds_um2_s', lower: 1e-4, upper: 1, log: true }],
+    },
+  ];
+  for (const t of RATE_TESTS) {
+    const data = parseMeasuredData(readFileSync(join('data', 'fit', t.file), 'utf8'), t.file) as RateData;
+    const problem = ssbFitProblem({
+      cell,
+      parameters: t.params,
+      fades: [],
+      rates: [{ name: t.file, data }],
+      chargeCutoff_V: rec.recipe.cycling.charge_cutoff_V,
+      dischargeCutoff_V: rec.recipe.cycling.discharge_cutoff_V,
+      ageingCRate: rec.recipe.cycling.ageing_c_rate,
+    });
+    const x0 = Float64Array.from(problem.parameters, (q) => toInternal(q, q.initial));
+    const t0 = performance.now();
+    const before = blockRmse(problem.blocks, await problem.evaluate(x0, false));
+    const res = await levenbergMarquardt(problem, x0);
+    const after = blockRmse(problem.blocks, res.evaluation);
+    const fa = fisherAnalysis(problem, res.x, res.evaluation);
+    const key = t.file.replace(/-rate\.csv$/, '').replace(/[^A-Za-z0-9]+/g, '_');
+    p(`rate_fit_${key}`, t.label);
+    p(`rate_fit_${key}_time_s`, (performance.now() - t0) / 1000, 's');
+    p(`rate_fit_${key}_rmse_pts`, `${before[0]!.toFixed(2)} → ${after[0]!.toFixed(2)}`, '% points');
+    for (const e of fa.estimates) {
+      const v = Number(e.value.toPrecision(4));
+      const at = e.atBound ? ` (at its ${e.atBound} bound)` : '';
+      if (e.identifiable)
+        p(
+          `rate_fit_${key}_${e.name}`,
+          `${v} [${e.ci95!.map((c) => Number(c.toPrecision(3))).join(', ')}]${at}`,
+          `${e.unit} (95 %)`,
+        );
+      else p(`rate_fit_${key}_${e.name}`, `${v} (not identifiable: ${e.reason})`, e.unit);
+    }
   }
 }
 

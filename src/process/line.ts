@@ -869,7 +869,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
               ewma: ewz,
               ewma_ucl: ewu,
               ewma_lcl: ewl,
-              decimated: `the lowest and highest subgroup mean of each run of ${Math.ceil(k / Math.floor(chartPoints / 2))} subgroups (${charts.means.length} of ${k} points; at most ${chartPoints})`,
+              decimated:
+                `the lowest and highest subgroup mean of each run of ${Math.ceil(k / Math.floor(chartPoints / 2))} ` +
+                `subgroups (${charts.means.length} of ${k} points; at most ${chartPoints})`,
             };
     spcLanes.push(entry);
   }
