@@ -28,7 +28,7 @@ import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
 import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
-import type { CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
+import type { CapacityPosterior, CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -45,7 +45,7 @@ import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
 import { firstCycleBand } from './electrochem/ssb/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
-import { withModelParameters } from './fit/ssb.ts';
+import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
 import {
@@ -69,20 +69,24 @@ import { mm, toAh } from './units/index.ts';
  * runs in bounded memory and time. Choices, not physics:
  * - a pack of at most 10 000 cells (every cell is its own SPMe; a large EV pack has ≈ 7 000 cylindrical
  *   cells, a pouch-cell pack a few hundred);
- * - a production run of at most 2 000 000 cells. `rollcell run` and the server stream every cell's
- *   record into the store as it is made (JobOptions.cellSink), so memory does not grow with the records;
- *   what still grows is the per-lane SPC series, the variability fields along the web and the SPC charts:
- *   measured (`npm run bench:shift-memory`) 292 MB peak at 74 000 cells and 462 MB at 968 000, ≈ 0.19 kB
- *   per cell, so ≈ 0.67 GB at the cap (a projection from those two points); and the store on disk
- *   (≈ 4.2 kB per cell on SQLite: ≈ 8 GB at the cap, plus ≈ 1.7 kB per cell of spool while the run lasts);
+ * - a production run of at most 10 000 000 cells. Its memory no longer grows with its cells: `rollcell run`
+ *   and the server stream every cell's record into the store as it is made (JobOptions.cellSink), the
+ *   variability fields are generated in a window along the web and SPC is accumulated online (16 B per
+ *   subgroup of 5 cells), measured flat (`npm run bench:shift-memory`: peak RSS at 10⁵, 10⁶ and 5 × 10⁶
+ *   positions, README). What does grow is the store on disk — every cell is kept, ≈ 4.2 kB per cell on
+ *   SQLite (≈ 42 GB at the cap) plus ≈ 1.7 kB per cell of spool while the run lasts — and the time
+ *   (≈ 30 k cells/s at linear fidelity): that is the reason for the cap;
  * - a library call without a cellSink keeps every record (≈ 7 kB each in memory): at most 100 000 cells;
  * - a server run streams its records to the store too, but its live Shift view and the replay of its
  *   events keep a compact record of every cell (≈ 0.3 kB) in the server: at most 100 000 cells there;
  * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
  */
+const HERE = ' here (the live view keeps every cell)';
+const STORE_REASON = ' (the store keeps every cell: ≈ 4.2 kB each on disk)';
+
 export const JOB_LIMITS = {
   packCells: 10_000,
-  productionCells: 2_000_000,
+  productionCells: 10_000_000,
   keptProductionCells: 100_000,
   liveProductionCells: 100_000,
   rollChanges: 10_000,
@@ -247,6 +251,15 @@ export function jobProblems(
         `${CELL_TEMPERATURE_RANGE_C[0]} … ${CELL_TEMPERATURE_RANGE_C[1]} °C ` +
         '(assumption: where their Arrhenius parameters are extrapolated at most ≈ 50 K beyond the data)',
     });
+  // the posterior draws of the fitted model parameters: names and row lengths (the production run uses them)
+  const post = recipe.cycling.model_parameters?.posterior;
+  if (post)
+    try {
+      posteriorModelParameters(recipe.cycling.model_parameters, post);
+    } catch (e) {
+      if (e instanceof ProblemError) out.push(...e.problems);
+      else throw e;
+    }
   const b = recipe.battery;
   // the BMS window inside the cell's own cut-offs (the battery's check, here so validate finds it too)
   const bms = (b?.extras as { bms?: { cell_v_min_V?: number; cell_v_max_V?: number } } | undefined)?.bms;
@@ -343,7 +356,7 @@ export function jobProblems(
           `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min` +
           `${length}, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
         allowed:
-          `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? ' here' : ''}: ` +
+          `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? HERE : STORE_REASON}: ` +
           `a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
       });
     }
@@ -471,6 +484,27 @@ export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe))
 export function recipeCellParams(recipe: Recipe, cell?: ProducedCell): SsbCellParams {
   const p = ssbParamsFromProducedCell(cell ?? runLine(recipe).cell, operatingConditions(recipe), getMaterial);
   return withModelParameters(p, recipe.cycling.model_parameters);
+}
+
+/**
+ * The production run's posterior of the cell model's parameters (recipe `cycling.model_parameters.posterior`):
+ * one [0178] first-cycle capacity model per draw, or undefined without a posterior.
+ */
+export function capacityPosterior(recipe: Recipe): CapacityPosterior | undefined {
+  const mp = recipe.cycling.model_parameters;
+  if (!mp?.posterior) return undefined;
+  const c = recipe.cycling;
+  const models = posteriorModelParameters(mp, mp.posterior).map((m) => (cell: ProducedCell) => {
+    const p = withModelParameters(ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial), m);
+    const model = createSpme(p);
+    return firstCycle(fastRunner(model), model, model.initialState(0), c.charge_cutoff_V, c.discharge_cutoff_V)
+      .discharge_C;
+  });
+  const names = mp.posterior.parameters.join(', ');
+  return {
+    models,
+    source: `cycling.model_parameters.posterior: ${models.length} draws of ${names}${mp.posterior.source ? ` (${mp.posterior.source})` : ''}`,
+  };
 }
 
 /** A fresh solid-state cell model of the cell the recipe's line produces (or of `cell`, when given). */
@@ -880,6 +914,7 @@ function startJob(
           },
         ]);
     }
+    const posterior = capacityPosterior(recipe);
     const onCell = (c: ProducedCellRecord): void => {
       if (c.in_spec && inSpec++ < packCells && sink) inSpecKept.push(c);
       sink?.(c);
@@ -889,6 +924,7 @@ function startJob(
       seed: opts.seed ?? 1,
       includeCharts: true,
       capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
+      ...(posterior ? { capacityPosterior: posterior } : {}),
       ...lim,
       ...(sink || opts.onCell ? { onCell } : {}),
       ...(sink ? { keepCells: false } : {}),

@@ -182,7 +182,10 @@ export const SPC_COLUMNS: readonly string[] = [
   'ewma_ucl',
 ];
 
-/** X̄–R and EWMA charts of a run's production block, one row per lane and charted subgroup (a long shift's chart is decimated to CHART_POINTS per lane: src/process/line.ts) */
+/**
+ * X̄–R and EWMA charts of a run's production block, one row per lane and charted subgroup (a long shift's
+ * chart is decimated to CHART_POINTS per lane: src/process/line.ts)
+ */
 export function spcRows(output: unknown): Row[] {
   const spc = obj(obj(obj(output)['production'])['spc']);
   const size = num(spc['subgroup_size']);
