@@ -255,6 +255,9 @@ export interface ProductionRun {
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
+type ScrapRow = NonNullable<ProductionBlock['scrap_by_cause']>[number];
+type SpcLane = NonNullable<ProductionBlock['spc']>['lanes'][number];
+type CostByCategory = NonNullable<NonNullable<ProductionBlock['cost']>['by_category_usd_per_kWh']>;
 
 /** most points per lane of the SPC chart series a production block carries (a choice: a readable chart) */
 export const CHART_POINTS = 1000;
@@ -768,12 +771,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const rowsLength = rows * cl;
   const edgeTrim_m2 = (W - lanes * cw) * rowsLength;
   const cellEq = (len: number): number => (len * W) / cellArea;
-  const scrapRows: { cause: string; cells: number; cell_equivalents: number; web_area_m2: number }[] = [];
+  const scrapRows: { cause: ScrapRow['cause']; cells: number; cell_equivalents: number; web_area_m2: number }[] = [];
   for (const c of CAUSE_ORDER) {
     const n = primaryCount.get(c) ?? 0;
     if (n > 0) scrapRows.push({ cause: c, cells: n, cell_equivalents: n, web_area_m2: n * cellArea });
   }
-  const zone = (cause: string, len: number): void => {
+  const zone = (cause: ScrapRow['cause'], len: number): void => {
     if (len > 0) scrapRows.push({ cause, cells: 0, cell_equivalents: cellEq(len), web_area_m2: len * W });
   };
   zone('splice_zone', zoneLength.splice);
@@ -811,7 +814,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
 
   // SPC per lane: X̄–R of the 240 outfeed gauge, EWMA, capability of true cell/anode thickness and capacity
   const chartPoints = opts.chartPoints ?? CHART_POINTS;
-  const spcLanes = [];
+  const spcLanes: SpcLane[] = [];
   for (let l = 0; l < lanes; l++) {
     const sg = laneGauge[l]!;
     if (laneGaugeStats[l]!.count < n) continue;
@@ -846,7 +849,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         ewl.push(e.lcl);
       }
     }
-    const entry: Record<string, unknown> = {
+    const entry: SpcLane = {
       lane: l,
       quantity: 'gauge_240_thickness_um',
       subgroups: ch.subgroups,
@@ -876,7 +879,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     spcLanes.push(entry);
   }
   // gauge variance decomposition (process-models §3.4): σ²_total = σ²_CD (between lane means) + σ²_MD+res (within lanes)
-  let gaugeVar: Record<string, number> | null = null;
+  let gaugeVar: NonNullable<ProductionBlock['spc']>['gauge_240_variance'] = null;
   {
     const ls = laneGaugeStats.filter((x) => x.count >= 2);
     if (ls.length) {
@@ -962,7 +965,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       stops: tl.stops.length,
       station_runs: tl.runs,
       downtime_s: r6(tl.downtime_s),
-      rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])),
+      rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])) as Record<SheetId, number>,
     },
     spc: {
       subgroup_size: n,
@@ -990,7 +993,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       currency: cost.currency,
       by_category_usd_per_kWh:
         cost.by_category_usd_per_kWh &&
-        Object.fromEntries(Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)])),
+        (Object.fromEntries(
+          Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)]),
+        ) as CostByCategory),
       assumptions: cost.assumptions,
     },
     physics_model: surrogate
