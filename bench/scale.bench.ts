@@ -5,8 +5,12 @@
  * 1. the queue's own cost with empty work: per shard (enqueue, claim, the write transaction, complete)
  *    and per point written, from shards of 1 and of 200 prepared points;
  * 2. a 2 000-point sweep (line + [0178] first cycle + claims) on 1 and on 2 worker processes
- *    (`rollcell worker`, started and warm before the clock starts), the speed-up and the efficiency
- *    (speed-up / workers);
+ *    (`rollcell worker`, started and connected before the clock starts), the speed-up and the efficiency
+ *    (speed-up / workers): with fresh worker processes (cold: each compiles the point code on the clock)
+ *    and with long-running ones (warm: a first study of 600 points a worker before the clock), and where
+ *    the time went — each worker's compute, queue work (claim, stored, write, complete), wait for its
+ *    first shard, idle between shards and tail, the coordinator's serial parts, and the CPU of the
+ *    workers, the coordinator and PostgreSQL (from /proc) while the clock ran;
  * 3. the projected efficiency at 8, 32 and 128 workers from (1) and the measured point cost;
  * 4. the production engine's cells per second (one core, full station physics and linear surrogate) and
  *    the projected time of a 10⁶-cell campaign on this machine's cores;
@@ -17,7 +21,8 @@
  * Prints `name: value unit` lines. Timings on a shared machine are noisy: the load average is printed
  * with them; run it on a quiet machine for figures to quote.
  *
- *   npm run bench:scale [-- --points 2000 --skip-sweep --campaign-cells 1000000 --skip-campaign --campaign-only]
+ *   npm run bench:scale [-- --points 2000 --skip-sweep --campaign-cells 1000000 --skip-campaign --campaign-only
+ *                          --sweep-only]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -27,7 +32,9 @@ import { startPostgres } from '../test/support/postgres.ts';
 import { openStore, StudyStore } from '../src/store/index.ts';
 import { prepareStudyText } from '../src/study/prepare.ts';
 import { JobQueue, queueSchema } from '../src/jobs/queue.ts';
-import { runDistributedSweep } from '../src/jobs/coordinator.ts';
+import { runDistributedSweep, type CoordinatorTiming } from '../src/jobs/coordinator.ts';
+import type { WorkerSummary, WorkerTiming } from '../src/jobs/worker.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 import { shardRanges } from '../src/jobs/shards.ts';
 import { runProduction } from '../src/process/line.ts';
 import { runCampaign } from '../src/jobs/campaign-coordinator.ts';
@@ -42,7 +49,8 @@ const arg = (name: string, dflt: number): number => {
 const N = arg('points', 2000);
 const campaignOnly = process.argv.includes('--campaign-only');
 const skipSweep = campaignOnly || process.argv.includes('--skip-sweep');
-const skipCampaign = process.argv.includes('--skip-campaign');
+const sweepOnly = process.argv.includes('--sweep-only');
+const skipCampaign = sweepOnly || process.argv.includes('--skip-campaign');
 const campaignCells = arg('campaign-cells', 1_000_000);
 const BIN = new URL('../bin/rollcell.js', import.meta.url).pathname;
 const print = (k: string, v: string | number, unit = ''): void =>
@@ -133,6 +141,36 @@ interface Proc {
   ready: Promise<void>;
   /** the worker's CPU seconds, from its summary line */
   cpu(): number;
+  /** the worker's summary line */
+  summary(): WorkerSummary | undefined;
+}
+
+/**
+ * CPU seconds used so far by a process and all its children, living and reaped (Linux /proc; clock
+ * ticks of 1/100 s): for PostgreSQL, the postmaster and its backends. NaN where /proc is not there.
+ */
+function treeCpuSeconds(root: number): number {
+  try {
+    const stat = (pid: number | string): string[] => {
+      const t = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return t.slice(t.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    };
+    const r = stat(root);
+    // utime, stime, cutime, cstime: fields 14–17 (index 11–14 here)
+    let ticks = Number(r[11]) + Number(r[12]) + Number(r[13]) + Number(r[14]);
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const f = stat(d);
+        if (Number(f[1]) === root) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return ticks / 100;
+  } catch {
+    return NaN;
+  }
 }
 function worker(db: string): Proc {
   const child = spawn(process.execPath, [BIN, 'worker', '--db', db, '--concurrency', '1'], {
@@ -148,31 +186,69 @@ function worker(db: string): Proc {
     }),
   );
   const exit = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-  const cpu = (): number => (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { cpu_s?: number }).cpu_s ?? NaN;
-  return { child, exit, ready, cpu };
+  const summary = (): WorkerSummary | undefined => {
+    try {
+      return JSON.parse(out.trim().split('\n').at(-1) ?? '') as WorkerSummary;
+    } catch {
+      return undefined;
+    }
+  };
+  const cpu = (): number => summary()?.cpu_s ?? NaN;
+  return { child, exit, ready, cpu, summary };
 }
 
-async function sweepOn(
-  workers: number,
-  n: number,
-): Promise<{ seconds: number; shardPoints: number; cpu: number; idleCpu: number }> {
+interface SweepRun {
+  /** from enqueue (the clock's start) to the summary */
+  seconds: number;
+  shardPoints: number;
+  shards: number;
+  /** CPU seconds of the worker processes (all their threads) while the clock ran */
+  cpu: number;
+  /** epoch ms of the clock's start */
+  t0: number;
+  coordinator: CoordinatorTiming;
+  /** CPU seconds of this process (the coordinator) and of PostgreSQL during the run */
+  coordinatorCpu: number;
+  postgresCpu: number;
+  /** each worker's timing of the timed study */
+  workers: WorkerTiming[];
+}
+
+async function sweepOn(workers: number, n: number, warm: boolean): Promise<SweepRun> {
   const { db, schema } = freshSchema();
   const ps = prepareStudyText('sweep', { text: recipeText, name: 'r' }, { text: studyText(n), name: 's' });
   const store = await openStore(db);
   const queue = await JobQueue.open(db);
   const procs = Array.from({ length: workers }, () => worker(db));
-  // a worker's CPU before work (loading the sources, connecting): measured on idle twins and subtracted
-  const twins = Array.from({ length: workers }, () => worker(db));
-  let result: { seconds: number; shardPoints: number } | undefined;
+  let result: Omit<SweepRun, 'workers'> | undefined;
   try {
-    await Promise.all([...procs, ...twins].map((p) => p.ready));
-    for (const t of twins) t.child.kill('SIGTERM');
-    await Promise.all(twins.map((t) => t.exit));
-    // from enqueue to the last point stored (the coordinator's 4 probe points included; the workers are
-    // started and connected before the clock starts, their first shard compiles the point code)
+    await Promise.all(procs.map((p) => p.ready));
+    if (warm) {
+      // long-running workers: a first study of the same kind (other name and seed, 600 points a worker)
+      // compiles the point code in every worker before the clock starts
+      const text = benchStudyText('bench scale warm-up', 600 * workers, true).replace('seed: 1', 'seed: 2');
+      const wu = prepareStudyText('sweep', { text: recipeText, name: 'r' }, { text, name: 'w' });
+      await runDistributedSweep(wu, { store: new StudyStore(store), queue });
+    }
+    // from enqueue to the summary (the coordinator's probe points and its conclusion included; the
+    // workers are started and connected before the clock starts)
+    const cpuOf = (): number => procs.reduce((a, p) => a + treeCpuSeconds(p.child.pid!), 0);
+    const w0 = cpuOf();
+    const pg0 = cluster ? treeCpuSeconds(cluster.pid) : NaN;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const res = await runDistributedSweep(ps, { store: new StudyStore(store), queue, pollSeconds: 0.1 });
-    result = { seconds: (performance.now() - t0) / 1000, shardPoints: res.shardPoints };
+    const res = await runDistributedSweep(ps, { store: new StudyStore(store), queue });
+    const c = process.cpuUsage(c0);
+    result = {
+      seconds: (performance.now() - t0) / 1000,
+      shardPoints: res.shardPoints,
+      shards: res.shards,
+      t0: performance.timeOrigin + t0,
+      coordinator: res.timing,
+      coordinatorCpu: (c.user + c.system) / 1e6,
+      postgresCpu: cluster ? treeCpuSeconds(cluster.pid) - pg0 : NaN,
+      cpu: cpuOf() - w0,
+    };
   } finally {
     for (const p of procs) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exit));
@@ -180,8 +256,73 @@ async function sweepOn(
     await store.close();
     await dropSchema(schema);
   }
-  const sum = (ps: Proc[]): number => ps.reduce((a, p) => a + p.cpu(), 0);
-  return { ...result, cpu: sum(procs), idleCpu: sum(twins) };
+  // each worker's timing of this study (a warm-up study before it is left out)
+  const workersTiming = procs
+    .map((p) => p.summary()?.studies.find((x) => x.study_id === ps.id)?.timing)
+    .filter((x): x is WorkerTiming => x !== undefined);
+  return { ...result!, workers: workersTiming };
+}
+
+/**
+ * Where the wall time of a distributed sweep on W workers went, as shares of the W × wall
+ * worker-seconds (the clock: enqueue → summary): the coordinator's serial parts (storing the study,
+ * the probe points, enqueueing: no shard exists yet; concluding: every point is in), each worker's wait
+ * for its first shard beyond those (poll latency), computing, the queue's own work (claim, reading
+ * what is stored, the write transaction, complete), idle between shards, and the tail (its last shard
+ * done, the others still running, until the coordinator sees the last point).
+ */
+function breakdown(label: string, r: SweepRun, points: number): void {
+  const W = r.workers.length;
+  const budget = W * r.seconds;
+  const c = r.coordinator;
+  const serialBefore = c.begin_s + c.probe_s + c.enqueue_s;
+  const sum = (f: (w: WorkerTiming) => number): number => r.workers.reduce((a, w) => a + f(w), 0);
+  const compute = sum((w) => w.compute_s);
+  const queueWork = sum((w) => w.claim_s + w.stored_s + w.write_s + w.complete_s);
+  const startWait = sum((w) =>
+    w.first_claim_at === null ? 0 : Math.max(0, (w.first_claim_at - c.enqueued_at) / 1000),
+  );
+  const tail = sum((w) => (w.last_done_at === null ? 0 : Math.max(0, (c.all_in_at - w.last_done_at) / 1000)));
+  const before = W * serialBefore;
+  const conclude = W * c.conclude_s;
+  const other = budget - before - conclude - startWait - compute - queueWork - tail;
+  const pct = (x: number): string => `${((100 * x) / budget).toFixed(1)} %`;
+  print(
+    `${label}_breakdown`,
+    `compute ${pct(compute)}, queue ${pct(queueWork)}, first-shard wait ${pct(startWait)}, tail ${pct(tail)}, ` +
+      `idle between shards ${pct(other)}, coordinator before the shards ${pct(before)}, coordinator concluding ${pct(conclude)}`,
+    `(of ${W} × ${r.seconds.toFixed(2)} s worker-wall)`,
+  );
+  print(
+    `${label}_coordinator_probe_seconds`,
+    c.probe_s,
+    `s (${c.probe_points} points run by the coordinator to size the shards)`,
+  );
+  print(`${label}_coordinator_conclude_seconds`, c.conclude_s, 's (every point read, the study summarised)');
+  print(`${label}_shards`, `${r.shards} of ${r.shardPoints} points`);
+  const fp = sum((w) => w.first_shard_points);
+  const fc = sum((w) => w.first_shard_compute_s);
+  print(
+    `${label}_point_compute_ms`,
+    `first shard ${((1000 * fc) / Math.max(1, fp)).toFixed(2)}, later ${((1000 * (compute - fc)) / Math.max(1, points - c.probe_points - fp)).toFixed(2)}`,
+    'ms per point, wall in the worker (the first shard compiles the point code)',
+  );
+  print(
+    `${label}_queue_seconds`,
+    `claim ${sum((w) => w.claim_s).toFixed(3)}, stored ${sum((w) => w.stored_s).toFixed(3)}, write ${sum((w) => w.write_s).toFixed(3)}, complete ${sum((w) => w.complete_s).toFixed(3)}`,
+    's (all workers)',
+  );
+  const computeCpu = sum((w) => w.compute_cpu_s);
+  print(
+    `${label}_compute_cpu_share`,
+    (100 * computeCpu) / compute,
+    '% (CPU ÷ wall while computing: < 100 % = waited for a core)',
+  );
+  print(
+    `${label}_cpu_seconds`,
+    `workers ${r.cpu.toFixed(2)}, coordinator ${r.coordinatorCpu.toFixed(2)}, PostgreSQL ${r.postgresCpu.toFixed(2)}`,
+    `s while the clock ran; the machine had ${availableParallelism()} cores × ${r.seconds.toFixed(2)} s = ${(availableParallelism() * r.seconds).toFixed(2)} core-s`,
+  );
 }
 
 /* ------------------------------------------------------------ 4. production engine */
@@ -240,26 +381,44 @@ async function campaignOn(workers: number, cells: number): Promise<void> {
 const ov = campaignOnly ? { perShard_s: NaN, perPoint_s: NaN } : await queueOverhead();
 let pointSeconds = NaN;
 if (!skipSweep) {
-  const one = await sweepOn(1, N);
-  const two = await sweepOn(2, N);
-  // a point's cost for the projection: CPU of a worker per point (what it costs on an idle core)
-  pointSeconds = (one.cpu - one.idleCpu) / N;
+  // fresh worker processes (each compiles the point code in its first shards: cold) and long-running
+  // ones (a warm-up study first: warm), each on 1 and 2 workers
+  const cold1 = await sweepOn(1, N, false);
+  const cold2 = await sweepOn(2, N, false);
+  const one = await sweepOn(1, N, true);
+  const two = await sweepOn(2, N, true);
+  // a point's cost for the projection: CPU of a warm worker per point (what it costs on an idle core)
+  pointSeconds = one.cpu / N;
   print('scale_sweep_points', N, 'points (line + [0178] first cycle + claims, LHS over 4 inputs)');
-  print('scale_sweep_shard_points', one.shardPoints, 'points per shard (sized by the coordinator)');
-  print('scale_sweep_1_worker_seconds', one.seconds, 's');
-  print('scale_sweep_2_workers_seconds', two.seconds, 's');
+  print(
+    'scale_sweep_shards',
+    `${one.shards} (${one.shardPoints} points, the last ones tapering)`,
+    'shards, sized by the coordinator',
+  );
+  print('scale_sweep_1_worker_seconds', one.seconds, 's (warm workers: started and run a first study before)');
+  print('scale_sweep_2_workers_seconds', two.seconds, 's (warm workers)');
   const speedup = one.seconds / two.seconds;
   print('scale_speedup_2', speedup, '×');
-  print('scale_efficiency_2', (100 * speedup) / 2, '% (wall: meaningful on a quiet machine only)');
-  // CPU of the workers for the same points (start-up subtracted): the work the second worker adds to
-  // the whole — queue, database contention, a re-run shard; on idle cores efficiency ≤ this ratio
-  const w1 = one.cpu - one.idleCpu;
-  const w2 = two.cpu - two.idleCpu;
-  print('scale_worker_cpu_1_seconds', w1, 's (all points, 1 worker)');
-  print('scale_worker_cpu_2_seconds', w2, 's (all points, 2 workers together)');
-  print('scale_cpu_efficiency_2', (100 * w1) / w2, '% (CPU for the same work: 1 worker ÷ 2 workers)');
-  print('scale_points_per_cpu_s', N / w1, 'points per CPU-second of a worker');
-  print('scale_point_wall_ms', (one.seconds / N) * 1000, 'ms per point on one worker (wall, incl. the queue)');
+  print('scale_efficiency_2', (100 * speedup) / 2, '% (warm workers; wall: meaningful on a quiet machine only)');
+  print('scale_sweep_1_worker_cold_seconds', cold1.seconds, 's (fresh worker processes)');
+  print('scale_sweep_2_workers_cold_seconds', cold2.seconds, 's (fresh worker processes)');
+  print(
+    'scale_efficiency_2_cold',
+    (100 * cold1.seconds) / cold2.seconds / 2,
+    '% (fresh workers: each compiles the point code on the clock; one worker does it on the spare core)',
+  );
+  // CPU of the workers for the same points while the clock ran: the work the second worker adds to the
+  // whole — queue, database contention, a re-run shard, compiling the point code again when cold
+  print('scale_worker_cpu_1_seconds', one.cpu, 's (all points, 1 warm worker)');
+  print('scale_worker_cpu_2_seconds', two.cpu, 's (all points, 2 warm workers together)');
+  print('scale_cpu_efficiency_2', (100 * one.cpu) / two.cpu, '% (CPU for the same work: 1 worker ÷ 2 workers, warm)');
+  print('scale_cpu_efficiency_2_cold', (100 * cold1.cpu) / cold2.cpu, '% (the same, fresh workers)');
+  print('scale_points_per_cpu_s', N / one.cpu, 'points per CPU-second of a warm worker');
+  print('scale_point_wall_ms', (one.seconds / N) * 1000, 'ms per point on one warm worker (wall, incl. the queue)');
+  breakdown('scale_1_worker', one, N);
+  breakdown('scale_2_workers', two, N);
+  breakdown('scale_1_worker_cold', cold1, N);
+  breakdown('scale_2_workers_cold', cold2, N);
 }
 if (!campaignOnly) {
   // projection: a worker's share of a shard is its work plus the queue's fixed cost; the database serves
@@ -283,7 +442,7 @@ if (!campaignOnly) {
     }
   }
 }
-if (!campaignOnly) {
+if (!campaignOnly && !sweepOnly) {
   const p = production();
   print('campaign_cells_per_core_s_full', p.full, 'cells per CPU-second (full station physics per cell)');
   print('campaign_cells_per_core_s_linear', p.linear, 'cells per CPU-second (linear surrogate per cell)');

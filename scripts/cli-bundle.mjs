@@ -32,6 +32,9 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** pure-JS packages bundled into the CLI (with everything they import); all other packages stay external */
 export const BUNDLED = new Set(['commander', 'yaml', 'zod', 'kysely', 'cli-progress', '@stdlib']);
 
+/** the bundle's entry points: the command line, and the worker thread of a job's cycling stage */
+const ENTRIES = { main: 'src/cli/main.ts', 'job-worker': 'src/cli/job-worker.ts' };
+
 const outDir = (root) => join(root, 'dist', 'cli');
 const stampFile = (root) => join(outDir(root), 'stamp.json');
 
@@ -78,11 +81,16 @@ function readStamp(root) {
   }
 }
 
-/** The bundle's entry file when it is built from exactly the sources on disk, else undefined. */
-export function freshEntry(root = ROOT) {
+/**
+ * The bundle's entry file (`main`, or `job-worker`: the worker thread of a job's cycling stage) when it
+ * is built from exactly the sources on disk, else undefined.
+ */
+export function freshEntry(root = ROOT, name = 'main') {
   const s = readStamp(root);
   if (!s || s.inputs !== inputManifest(root)) return undefined;
-  const entry = join(outDir(root), s.entry);
+  const file = name === 'main' ? s.entry : s.entries?.[name];
+  if (typeof file !== 'string') return undefined;
+  const entry = join(outDir(root), file);
   return existsSync(entry) ? entry : undefined;
 }
 
@@ -106,7 +114,11 @@ export async function buildCli(root = ROOT) {
   const srcDir = join(root, 'src') + sep;
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+    entryPoints: Object.fromEntries(
+      Object.entries(ENTRIES)
+        .map(([name, file]) => [name, join(root, file)])
+        .filter(([, file]) => existsSync(file)),
+    ),
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -160,13 +172,15 @@ export async function buildCli(root = ROOT) {
     writeFileSync(t, f.contents);
     renameSync(t, f.path);
   }
-  const entryOut = Object.entries(result.metafile.outputs).find(
-    ([f, o]) => o.entryPoint === 'src/cli/main.ts' && f.endsWith('.js'),
-  );
-  if (!entryOut) throw new Error('esbuild produced no entry');
-  const entry = join(root, entryOut[0]);
+  const entries = {};
+  for (const [name, file] of Object.entries(ENTRIES)) {
+    const o = Object.entries(result.metafile.outputs).find(([f, o]) => o.entryPoint === file && f.endsWith('.js'));
+    if (o) entries[name] = relative(out, join(root, o[0]));
+  }
+  if (!entries.main) throw new Error('esbuild produced no entry');
+  const entry = join(out, entries.main);
   const tmp = `${stampFile(root)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ entry: relative(out, entry), inputs }) + '\n');
+  writeFileSync(tmp, JSON.stringify({ entry: entries.main, entries, inputs }) + '\n');
   renameSync(tmp, stampFile(root));
   const old = Date.now() - 10 * 60_000;
   for (const n of readdirSync(out)) {

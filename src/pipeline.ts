@@ -789,7 +789,54 @@ export function packBand(
   };
 }
 
+/** What the cycling stage of a job needs (runCycling's arguments): a job hands it to whoever runs it. */
+export interface JobCyclingRequest {
+  recipe: Recipe;
+  cell: ProducedCell;
+  progress?: Progress;
+  cycling?: CyclingOptions;
+  driveCycles?: Readonly<Record<string, DriveCycle>>;
+}
+
+/** Runs a job's cycling stage in this thread. */
+export function runJobCycling(req: JobCyclingRequest): CyclingRun {
+  return runCycling(req.recipe, req.cell, req.progress, req.cycling, req.driveCycles);
+}
+
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
+  return startJob(recipe, opts, runJobCycling).finish(null);
+}
+
+/**
+ * The same job, with its cycling stage run by `cycling` (e.g. on a worker thread: src/cli/job-threads.ts)
+ * while this thread runs the production shift and the battery: the cycling is independent of both, so
+ * the result is the same as runJob's, key for key (the cycling block, its warnings and findings go where
+ * runJob puts them). The cycling's progress events come when `cycling` reports them.
+ */
+export async function runJobWith(
+  recipe: Recipe,
+  opts: JobOptions,
+  cycling: (req: JobCyclingRequest) => Promise<CyclingRun>,
+): Promise<JobResult> {
+  let pending: Promise<CyclingRun> | null = null;
+  const job = startJob(recipe, opts, (req) => {
+    // started where runJob runs it; awaited once the production shift and the battery are done
+    pending = cycling(req);
+    pending.catch(() => {}); // a failure is thrown by the await below, not reported as unhandled meanwhile
+    return null;
+  });
+  return job.finish(pending ? await pending : null);
+}
+
+/**
+ * A job up to the point where it needs the cycling's result. `cycling` runs the cycling stage at its place
+ * in the flow and returns its result (runJob), or null when the result comes later, to `finish`.
+ */
+function startJob(
+  recipe: Recipe,
+  opts: JobOptions,
+  cycling: (req: JobCyclingRequest) => CyclingRun | null,
+): { finish(later: CyclingRun | null): JobResult } {
   const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
   const design = designCell(recipe);
   // the line, plus the job-level evidence the claims cite (claims 3/4 forces over μ, thermal bounds, what
@@ -814,14 +861,27 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   let cellSI: ProducedCell | null = null;
   let cyc: CyclingRun | null = null;
   const canCycle = proc.cell.bonded['240'] && recipe.third_sheet.facing_al === 'li_layer';
+  // where the cycling's block, warnings and findings go when its result comes later (runJobWith)
+  let cyclingAt: { warnings: number; findings: number } | null = null;
+  const applyCycling = (c: CyclingRun): void => {
+    cyc = c;
+    output.cycling = c.block;
+    // the ageing projection's validity notes are restated as findings (they lead the warnings, below)
+    warnings.push(...c.notes.filter((n) => !n.startsWith('ageing: outside validity')));
+    findings.push(...c.findings);
+  };
   if (!opts.noCycling) {
     if (canCycle) {
       cellSI = proc.cell;
-      cyc = runCycling(recipe, cellSI, opts.progress, opts.cycling, opts.driveCycles);
-      output.cycling = cyc.block;
-      // the ageing projection's validity notes are restated as findings (they lead the warnings, below)
-      warnings.push(...cyc.notes.filter((n) => !n.startsWith('ageing: outside validity')));
-      findings.push(...cyc.findings);
+      const now = cycling({
+        recipe,
+        cell: cellSI,
+        ...(opts.progress ? { progress: opts.progress } : {}),
+        ...(opts.cycling ? { cycling: opts.cycling } : {}),
+        ...(opts.driveCycles ? { driveCycles: opts.driveCycles } : {}),
+      });
+      if (now) applyCycling(now);
+      else cyclingAt = { warnings: warnings.length, findings: findings.length };
     } else {
       warnings.push(
         'no cycling: the produced laminate has no working Li–Al anode against the electrolyte (station 240 not bonded or the Li layer not facing the Al)',
@@ -885,6 +945,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
   }
   let batteryFrames: CellFrames | null = null;
   let batteryCells: JobResult['batteryCells'] = null;
+  let batteryBlock: Parameters<typeof packBand>[0] | null = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
@@ -906,8 +967,7 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
     });
     output.battery = bat.block as unknown as Record<string, unknown>;
     findings.push(...batteryFindings(bat.block));
-    const pb = packBand(bat.block, output.cycling?.['first_cycle_band']);
-    if (pb) (output.battery as Record<string, unknown>)['band'] = pb;
+    batteryBlock = bat.block;
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
@@ -915,46 +975,68 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
       const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
       let k = 0;
       for (const c of cells) if (c.in_spec && k++ < n) c.genealogy.battery_serial = serial;
-      (output.battery as Record<string, unknown>)['battery_serial'] = serial;
       batteryCells = { serial, count: n };
     }
   }
-  // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
-  const cyc0 = output.cycling;
-  const windows = evaluateWindows(recipe, design, proc, {
-    specificCapacity_mAh_g: cyc0 ? cyc0.discharge_capacity_mAh_g : null,
-    cRate: typeof cyc0?.['max_c_rate'] === 'number' ? cyc0['max_c_rate'] : null,
-  });
-  output.windows = windows;
-  warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-  if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
-  if (findings.length) {
-    output.validity = {
-      findings: findings.map(({ cites, ...f }) => ({
-        ...f,
-        claims: f.claims === 'all' ? 'all' : [...f.claims],
-        ...(cites ? { cites: [...cites] } : {}),
-      })),
+  return { finish };
+
+  function finish(later: CyclingRun | null): JobResult {
+    if (later && cyclingAt) {
+      // the cycling's result in runJob's places: its block after the line, its warnings and findings
+      // before the production's and the battery's
+      const w = warnings.splice(cyclingAt.warnings);
+      const f = findings.splice(cyclingAt.findings);
+      applyCycling(later);
+      warnings.push(...w);
+      findings.push(...f);
+      const { production, battery } = output;
+      delete output.production;
+      delete output.battery;
+      if (production) output.production = production;
+      if (battery) output.battery = battery;
+    } else if (cyclingAt) throw new Error('runJobWith: the cycling stage gave no result');
+    if (batteryBlock) {
+      const pb = packBand(batteryBlock, output.cycling?.['first_cycle_band']);
+      if (pb) (output.battery as Record<string, unknown>)['band'] = pb;
+      if (batteryCells) (output.battery as Record<string, unknown>)['battery_serial'] = batteryCells.serial;
+    }
+    // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
+    const cyc0 = output.cycling;
+    const windows = evaluateWindows(recipe, design, proc, {
+      specificCapacity_mAh_g: cyc0 ? cyc0.discharge_capacity_mAh_g : null,
+      cRate: typeof cyc0?.['max_c_rate'] === 'number' ? cyc0['max_c_rate'] : null,
+    });
+    output.windows = windows;
+    warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
+    if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
+    if (findings.length) {
+      output.validity = {
+        findings: findings.map(({ cites, ...f }) => ({
+          ...f,
+          claims: f.claims === 'all' ? 'all' : [...f.claims],
+          ...(cites ? { cites: [...cites] } : {}),
+        })),
+      };
+      // the findings lead the warnings: no clean headline beside them
+      warnings.unshift(
+        ...findings.map(
+          (f) => `${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'}: ${f.reason}`,
+        ),
+      );
+    }
+    return {
+      output,
+      design,
+      process: proc,
+      cellSI,
+      windows,
+      warnings,
+      timeSeries: cyc?.timeSeries ?? [],
+      cycles: cyc?.cycles ?? [],
+      experiment: cyc?.experiment ?? null,
+      productionRun: prod,
+      batteryCells,
+      batteryFrames,
     };
-    // the findings lead the warnings: no clean headline beside them
-    warnings.unshift(
-      ...findings.map(
-        (f) => `${f.kind === 'impossible' ? 'PHYSICALLY IMPOSSIBLE' : 'OUTSIDE MODEL VALIDITY'}: ${f.reason}`,
-      ),
-    );
   }
-  return {
-    output,
-    design,
-    process: proc,
-    cellSI,
-    windows,
-    warnings,
-    timeSeries: cyc?.timeSeries ?? [],
-    cycles: cyc?.cycles ?? [],
-    experiment: cyc?.experiment ?? null,
-    productionRun: prod,
-    batteryCells,
-    batteryFrames,
-  };
 }

@@ -13,6 +13,7 @@ import { recipeJsonSchema } from '../recipe/schema.ts';
 import { runOutputJsonSchema } from '../contract.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
+import { runJobThreaded } from './job-threads.ts';
 import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
@@ -92,7 +93,8 @@ export async function runAndStore(
   // in chunks: memory stays bounded whatever the shift's length
   const spool = o.production ? new CellSpool() : undefined;
   try {
-    const res = runJob(recipe, {
+    // the cycling stage on a worker thread while this one runs the production shift and the battery
+    const res = await runJobThreaded(recipe, {
       seed,
       runId,
       ...(spool ? { cellSink: (c: ProducedCellRecord) => spool.add(storedCell(c)) } : {}),

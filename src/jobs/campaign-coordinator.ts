@@ -97,13 +97,17 @@ export async function runCampaign(
     } else {
       const { JobQueue } = await import('./queue.ts');
       const queue = await JobQueue.open(o.db);
+      const wake = await queue.wakeups();
       try {
         const before = await queue.campaignCounts(id);
-        if (missing.length && before.queued + before.active === 0)
+        if (missing.length && before.queued + before.active === 0) {
           await queue.enqueueCampaign(id, missing, { leaseSeconds: o.leaseSeconds ?? 3600, retryLimit: 3 });
+          await queue.notify('queued');
+        }
         let waited = false;
         const tw = performance.now();
         for (;;) {
+          wake.clear();
           const n = await campaigns.countShards(id);
           o.onProgress?.(n, plan.shards);
           if (n >= plan.shards) break;
@@ -119,9 +123,11 @@ export async function runCampaign(
               `waiting for workers: ${q.queued} campaign shard(s) queued; start one with rollcell worker --db <the same database>`,
             );
           }
-          await new Promise((r) => setTimeout(r, 500));
+          // a worker's notification (a shard completed) or the next look
+          await wake.wait(500, o.signal);
         }
       } finally {
+        await wake.close();
         await queue.close();
       }
     }

@@ -13,6 +13,7 @@
  */
 import PgBoss from 'pg-boss';
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { parseDbSpec } from '../store/spec.ts';
 import { shardJobId, type ShardRange } from './shards.ts';
 
@@ -73,16 +74,124 @@ export function queueSchema(storeSchema: string): string {
   return storeSchema === 'public' ? 'rollcell_queue' : `${storeSchema.slice(0, 56)}_queue`;
 }
 
+/**
+ * Wake-ups through PostgreSQL's LISTEN/NOTIFY: `wait` sleeps until a notification on the queue's channel,
+ * the timeout or the signal, whichever comes first. A notification that arrives while nobody waits is
+ * kept, so the next `wait` returns at once (none is lost between an empty claim and the sleep). The
+ * listening connection is best effort: while it is down, `wait` is a plain sleep (the caller polls
+ * anyway) and it is opened again at most every 5 s.
+ */
+export class Wakeups {
+  readonly #connectionString: string;
+  readonly #channel: string;
+  #client: pg.Client | null = null;
+  #connecting: Promise<void> | null = null;
+  #lastTry = -Infinity;
+  #pending = false;
+  #waiters = new Set<() => void>();
+  #closed = false;
+
+  constructor(connectionString: string, channel: string) {
+    this.#connectionString = connectionString;
+    this.#channel = channel;
+  }
+
+  /** Opens the listening connection (resolves when listening or when that failed). */
+  start(): Promise<void> {
+    if (this.#closed || this.#client || this.#connecting) return this.#connecting ?? Promise.resolve();
+    this.#lastTry = performance.now();
+    const c = new pg.Client({ connectionString: this.#connectionString, application_name: 'rollcell listen' });
+    const drop = (): void => {
+      if (this.#client === c) this.#client = null;
+      c.end().catch(() => {});
+    };
+    c.on('error', drop);
+    c.on('end', drop);
+    c.on('notification', (m) => {
+      if (m.channel === this.#channel) this.#wake();
+    });
+    this.#connecting = c
+      .connect()
+      .then(() => c.query(`LISTEN ${this.#channel}`))
+      .then(() => {
+        if (this.#closed) drop();
+        else this.#client = c;
+      })
+      .catch(drop)
+      .finally(() => (this.#connecting = null));
+    return this.#connecting;
+  }
+
+  #wake(): void {
+    if (this.#waiters.size === 0) this.#pending = true;
+    for (const w of [...this.#waiters]) w();
+  }
+
+  /** Forgets a notification that came in before now (call before looking for work). */
+  clear(): void {
+    this.#pending = false;
+  }
+
+  /** Waits for a notification, `ms` or the signal. */
+  wait(ms: number, signal?: AbortSignal): Promise<void> {
+    if (!this.#client && !this.#connecting && performance.now() - this.#lastTry > 5000) void this.start();
+    if (this.#pending || signal?.aborted) {
+      this.#pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((res) => {
+      const done = (): void => {
+        clearTimeout(t);
+        signal?.removeEventListener('abort', done);
+        this.#waiters.delete(done);
+        res();
+      };
+      const t = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+      this.#waiters.add(done);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#connecting;
+    const c = this.#client;
+    this.#client = null;
+    for (const w of [...this.#waiters]) w();
+    await c?.end().catch(() => {});
+  }
+}
+
 /** A connection to the queue of the PostgreSQL database named by a `--db` spec. */
 export class JobQueue {
   readonly #boss: PgBoss;
+  readonly #connectionString: string;
   readonly schema: string;
   readonly display: string;
+  /** the LISTEN/NOTIFY channel of this queue: new shards queued, shards completed */
+  readonly channel: string;
 
-  private constructor(boss: PgBoss, schema: string, display: string) {
+  private constructor(boss: PgBoss, schema: string, display: string, connectionString: string) {
     this.#boss = boss;
     this.schema = schema;
     this.display = display;
+    this.#connectionString = connectionString;
+    this.channel = `rollcell_queue_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+  }
+
+  /**
+   * Tells the listeners of this queue (idle workers, coordinators) that something changed: shards
+   * queued (workers claim at once instead of at their next poll) or completed (a coordinator looks).
+   */
+  async notify(what: 'queued' | 'completed'): Promise<void> {
+    await this.#boss.getDb().executeSql('select pg_notify($1, $2)', [this.channel, what]);
+  }
+
+  /** Wake-ups on this queue's notifications (started; close it when done). */
+  async wakeups(): Promise<Wakeups> {
+    const w = new Wakeups(this.#connectionString, this.channel);
+    await w.start();
+    return w;
   }
 
   /** Opens (and on first use installs) the queue; `onError` gets the errors of background upkeep. */
@@ -122,7 +231,7 @@ export class JobQueue {
     } finally {
       await lock.end().catch(() => {});
     }
-    return new JobQueue(boss, schema, spec.display);
+    return new JobQueue(boss, schema, spec.display, spec.connectionString);
   }
 
   /** Enqueues shards of a study (a shard already queued under the same id is not added again). */

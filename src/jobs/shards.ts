@@ -44,14 +44,61 @@ export function shardSize(s: ShardSizing): number {
 }
 
 /**
- * The ranges of size `size` over [0, total) that still hold a point not in `done`, each trimmed to its
- * first and last missing point (a resumed study re-runs nothing it has).
+ * The smallest shard of a study's tail: a tail shard may cost the queue up to `share` of its work
+ * (default 10 %: the tail is a few shards, so the whole study's overhead hardly moves), never more
+ * points than `size`.
  */
-export function shardRanges(total: number, done: ReadonlySet<number>, size: number): ShardRange[] {
+export function tailShardSize(s: Omit<ShardSizing, 'remaining' | 'minShards'>, size: number, share = 0.1): number {
+  const t = Math.max(s.pointSeconds, 1e-6);
+  return Math.max(1, Math.min(size, Math.ceil(s.overheadSeconds / (share * t))));
+}
+
+/**
+ * The cut points of [0, total): shards of `size` points (the first one takes what does not divide),
+ * except the last ones, which taper — from the end, two of `tailMin` points, then 2·tailMin,
+ * 4·tailMin, … below `size`. Shards are claimed in index
+ * order, so the tapered ones run last: when the other workers run out of shards, the one still busy
+ * finishes a small shard, not a full one (the tail of a study is about half the last shard's time).
+ * `tailMin = size` gives equal shards.
+ */
+function cuts(total: number, size: number, tailMin: number): number[] {
+  const tail: number[] = []; // shard sizes from the end
+  let tailSum = 0;
+  if (tailMin < size && 2 * tailMin <= total) {
+    tail.push(tailMin);
+    tailSum = tailMin;
+    for (let k = tailMin; k < size && tailSum + k <= total; k = Math.min(size, 2 * k)) {
+      tail.push(k);
+      tailSum += k;
+    }
+  }
+  const head = total - tailSum;
+  // the head's odd part (head mod size) is its first shard, so shard sizes never grow toward the end
+  const out: number[] = [0];
+  for (let a = head % size; a < head; a += size) out.push(a);
+  let a = head;
+  for (let i = tail.length - 1; i >= 0; i--) {
+    out.push(a);
+    a += tail[i]!;
+  }
+  out.push(total);
+  return out.filter((x, i, xs) => i === 0 || x > xs[i - 1]!);
+}
+
+/**
+ * The ranges over [0, total) that still hold a point not in `done` — shards of `size` points, the last
+ * ones tapering down to `tailMin` (default: no taper) — each trimmed to its first and last missing
+ * point (a resumed study re-runs nothing it has).
+ */
+export function shardRanges(total: number, done: ReadonlySet<number>, size: number, tailMin = size): ShardRange[] {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`shard size must be a positive integer (got ${size})`);
+  if (!Number.isInteger(tailMin) || tailMin < 1 || tailMin > size)
+    throw new RangeError(`tail shard size must be an integer in [1, ${size}] (got ${tailMin})`);
   const out: ShardRange[] = [];
-  for (let a = 0; a < total; a += size) {
-    const b = Math.min(total, a + size);
+  const at = cuts(total, size, tailMin);
+  for (let j = 0; j + 1 < at.length; j++) {
+    const a = at[j]!;
+    const b = at[j + 1]!;
     let lo = a;
     while (lo < b && done.has(lo)) lo++;
     if (lo === b) continue;

@@ -69,7 +69,42 @@ export interface WorkerSummary {
   elapsed_s: number;
   /** CPU time of this process, all its threads (s) */
   cpu_s: number;
+  /** where this worker's wall time went (see WorkerTiming) */
+  timing: WorkerTiming;
+  /** the same per study, for the last 20 studies this worker ran shards of (idle time is the worker's only) */
+  studies: { study_id: string; timing: WorkerTiming }[];
 }
+
+/**
+ * Where a worker's wall time went, summed over its slots (seconds), and when its study work began and
+ * ended (epoch ms, so that a bench can line several workers up against the coordinator's clock):
+ * - `claim_s`: fetching a shard from the queue (one round trip), `stored_s`: reading which of its points
+ *   are already stored, `compute_s`: evaluating points, `write_s`: the shard's write transaction,
+ *   `complete_s`: marking the job completed — the queue's own cost is claim + stored + write + complete;
+ * - `idle_s`: waiting with nothing to claim (the sleep between polls, the queue's upkeep when idle);
+ * - `first_shard_*`: the first shard of each study this worker ran (it pays for compiling the point code).
+ */
+export interface WorkerTiming {
+  claim_s: number;
+  stored_s: number;
+  compute_s: number;
+  write_s: number;
+  complete_s: number;
+  idle_s: number;
+  /**
+   * CPU seconds of this process while it computed (all threads; with --concurrency 1 the points' own
+   * CPU): compute_s well above it means the worker waited for a core (a shared machine)
+   */
+  compute_cpu_s: number;
+  /** points and compute seconds of the first shard this worker ran of each study */
+  first_shard_points: number;
+  first_shard_compute_s: number;
+  /** epoch ms: the claim of the first study shard began, the last study shard completed (null: none) */
+  first_claim_at: number | null;
+  last_done_at: number | null;
+}
+
+const epochMs = (): number => performance.timeOrigin + performance.now();
 
 /** The error a worker exits with when the database stays unreachable. */
 export class LostDatabaseError extends Error {
@@ -175,6 +210,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     throw e;
   }
   display = queue.display;
+  // an idle worker sleeps until a coordinator's notification that shards are queued (or its poll)
+  const wake = await queue.wakeups();
   log(`rollcell worker ${ROLLCELL_VERSION}: ${concurrency} shard(s) at once, database ${display}`);
 
   const work = new Map<string, Promise<StudyWork>>();
@@ -197,6 +234,44 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     }
     return w;
   };
+
+  const zero = (): WorkerTiming => ({
+    claim_s: 0,
+    stored_s: 0,
+    compute_s: 0,
+    write_s: 0,
+    complete_s: 0,
+    idle_s: 0,
+    compute_cpu_s: 0,
+    first_shard_points: 0,
+    first_shard_compute_s: 0,
+    first_claim_at: null,
+    last_done_at: null,
+  });
+  const timing = zero();
+  const perStudy = new Map<string, WorkerTiming>();
+  const studyTiming = (id: string): WorkerTiming => {
+    let t = perStudy.get(id);
+    if (!t) {
+      t = zero();
+      perStudy.set(id, t);
+      if (perStudy.size > 20) perStudy.delete(perStudy.keys().next().value!);
+    }
+    return t;
+  };
+  type Phase = 'claim_s' | 'stored_s' | 'compute_s' | 'write_s' | 'complete_s' | 'idle_s';
+  /** runs f and adds its wall time to the phase, the worker's and the study's */
+  const timed = async <T>(phase: Phase, st: WorkerTiming, f: () => Promise<T>): Promise<T> => {
+    const a = performance.now();
+    try {
+      return await f();
+    } finally {
+      const d = (performance.now() - a) / 1000;
+      timing[phase] += d;
+      st[phase] += d;
+    }
+  };
+  const firstShardDone = new Set<string>();
 
   let shards = 0;
   let campaignShards = 0;
@@ -240,6 +315,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       await db(() => campaigns.saveShard(id, shard, res.result, res.cells));
     }
     await db(() => queue.completeCampaign(job.id));
+    await db(() => queue.notify('completed'));
     campaignShards++;
   };
 
@@ -254,15 +330,27 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       log(`shard ${id} [${from}, ${to}): ${describe(e)}`);
       return;
     }
-    const stored = await db(() => studies.storedIn(id, from, to));
+    const st = studyTiming(id);
+    const stored = await timed('stored_s', st, () => db(() => studies.storedIn(id, from, to)));
     const tasks: PointTask[] = [];
     for (let i = from; i < Math.min(to, w.sp.plan.size); i++)
       if (!stored.has(i)) tasks.push(taskOf(w.sp.plan, w.seed, i, w.tagOf?.(i)));
     if (job.retryCount === 0) {
       // first try: the whole shard on one thread, written in one transaction
       for (const t of tasks) o.beforePoint?.(id, t.idx);
-      const res = await w.executor.run(tasks);
-      await db(() => studies.savePoints(id, res));
+      const c0 = performance.now();
+      const u0 = process.cpuUsage();
+      const res = await timed('compute_s', st, () => w.executor.run(tasks));
+      const u = process.cpuUsage(u0);
+      for (const x of [timing, st]) x.compute_cpu_s += (u.user + u.system) / 1e6;
+      if (!firstShardDone.has(id)) {
+        firstShardDone.add(id);
+        for (const x of [timing, st]) {
+          x.first_shard_points += res.length;
+          x.first_shard_compute_s += (performance.now() - c0) / 1000;
+        }
+      }
+      await timed('write_s', st, () => db(() => studies.savePoints(id, res)));
       points += res.length;
     } else {
       // a retry (an earlier holder died or lost its lease): point by point, each try counted first
@@ -283,13 +371,18 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           poisoned++;
         } else {
           o.beforePoint?.(id, t.idx);
-          res = (await w.executor.run([t]))[0]!;
+          res = (await timed('compute_s', st, () => w.executor.run([t])))[0]!;
         }
-        await db(() => studies.savePoints(id, [res]));
+        await timed('write_s', st, () => db(() => studies.savePoints(id, [res])));
         points++;
       }
     }
-    await db(() => queue.complete(job.id, { points: tasks.length }));
+    await timed('complete_s', st, async () => {
+      await db(() => queue.complete(job.id, { points: tasks.length }));
+      // the coordinator following the study looks at its table now rather than at its next poll
+      await db(() => queue.notify('completed'));
+    });
+    timing.last_done_at = st.last_done_at = epochMs();
     shards++;
   };
 
@@ -299,6 +392,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   let fatal: unknown;
   const slot = async (): Promise<void> => {
     while (!o.signal?.aborted && fatal === undefined) {
+      const idleFrom = performance.now();
+      wake.clear();
       const [job] = await db(() => queue.claim(1));
       if (!job) {
         const [cj] = await db(() => queue.claimCampaign(1));
@@ -324,8 +419,15 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           lastPing = performance.now();
           await db(() => queue.ping());
         }
-        await sleep(pollMs, o.signal);
+        await wake.wait(pollMs, o.signal);
+        // an empty claim, the upkeep and the sleep: time with nothing to do
+        timing.idle_s += (performance.now() - idleFrom) / 1000;
         continue;
+      }
+      const st = studyTiming(job.data.study_id);
+      for (const x of [timing, st]) {
+        x.claim_s += (performance.now() - idleFrom) / 1000;
+        x.first_claim_at ??= performance.timeOrigin + idleFrom;
       }
       lastWork = performance.now();
       try {
@@ -349,6 +451,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   } finally {
     for (const w of work.values()) await w.then((x) => x.executor.close()).catch(() => {});
     await campaignPool?.destroy();
+    await wake.close();
     await queue.close();
     await store.close().catch(() => {});
   }
@@ -361,6 +464,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     poisoned,
     elapsed_s: (performance.now() - t0) / 1000,
     cpu_s: (cpu.user + cpu.system) / 1e6,
+    timing,
+    studies: [...perStudy].map(([study_id, t]) => ({ study_id, timing: t })),
   };
   log(
     `rollcell worker: ${shards} shard(s), ${points} point(s)${poisoned ? `, ${poisoned} poisoned` : ''} in ${summary.elapsed_s.toFixed(1)} s`,

@@ -156,6 +156,11 @@ class BdfSolver implements DaeSolver {
   private readonly d: Float64Array;
   private readonly psi: Float64Array;
   private readonly scale: Float64Array;
+  /** 1/scale of the predictor (set with scale by predict(); the Newton norm multiplies by it) */
+  private readonly invScale: Float64Array;
+  /** the corrector's row weights for c = cwFor: c on differential rows, 1 on algebraic ones */
+  private readonly cw: Float64Array;
+  private cwFor = NaN;
   private readonly fv: Float64Array;
   private readonly f1: Float64Array;
   private readonly dy: Float64Array;
@@ -233,6 +238,8 @@ class BdfSolver implements DaeSolver {
     this.d = new Float64Array(n);
     this.psi = new Float64Array(n);
     this.scale = new Float64Array(n);
+    this.invScale = new Float64Array(n);
+    this.cw = new Float64Array(n);
     this.fv = new Float64Array(n);
     this.f1 = new Float64Array(n);
     this.dy = new Float64Array(n);
@@ -360,12 +367,16 @@ class BdfSolver implements DaeSolver {
 
   /** predictor y_pred = Σ D[0..order], its error scale, and ψ (row sweeps over D; same sums, same order) */
   private predict(order: number): void {
-    const { n, D, yPred, scale, psi, atolV } = this;
+    const { n, D, yPred, scale, invScale, psi, atolV } = this;
     const rtol = this.rtol;
     if (this.predFor === order) {
       // yPred and ψ were computed by updateD for this step
       this.predFor = -1;
-      for (let i = 0; i < n; i++) scale[i] = atolV[i]! + rtol * Math.abs(yPred[i]!);
+      for (let i = 0; i < n; i++) {
+        const w = atolV[i]! + rtol * Math.abs(yPred[i]!);
+        scale[i] = w;
+        invScale[i] = 1 / w;
+      }
       return;
     }
     this.predFor = -1;
@@ -384,7 +395,9 @@ class BdfSolver implements DaeSolver {
       }
     }
     for (let i = 0; i < n; i++) {
-      scale[i] = atolV[i]! + rtol * Math.abs(yPred[i]!);
+      const w = atolV[i]! + rtol * Math.abs(yPred[i]!);
+      scale[i] = w;
+      invScale[i] = 1 / w;
       psi[i] = psi[i]! / alpha;
     }
   }
@@ -395,9 +408,13 @@ class BdfSolver implements DaeSolver {
    * the iterations done.
    */
   private newton(tNew: number, c: number, maxIter = NEWTON_MAXITER): boolean {
-    const { n, d, yTmp: yNew, yPred, fv, dy, isAlg, m, psi, scale, sys, stats } = this;
+    const { n, d, yTmp: yNew, yPred, fv, dy, isAlg, m, psi, invScale, sys, stats, cw } = this;
     const remember = this.remember;
     const newtonTol = this.newtonTol;
+    if (c !== this.cwFor) {
+      for (let i = 0; i < n; i++) cw[i] = isAlg[i] ? 1 : c;
+      this.cwFor = c;
+    }
     d.fill(0);
     yNew.set(yPred);
     let dyNormOld = -1;
@@ -405,12 +422,13 @@ class BdfSolver implements DaeSolver {
       this.nIter = k + 1;
       stats.newtonIterations++;
       this.evalF(tNew, yNew, fv);
-      // residual of the corrector and the finiteness check of f in one sweep (v − v is NaN for ±Inf, NaN)
+      // residual of the corrector and the finiteness check of f in one sweep (v − v is NaN for ±Inf, NaN);
+      // without a branch: an algebraic row has weight 1 and m = 0, so it reads f_i itself
       let bad = 0;
       for (let i = 0; i < n; i++) {
         const v = fv[i]!;
         bad += v - v;
-        dy[i] = isAlg[i] ? v : c * v - m[i]! * (psi[i]! + d[i]!);
+        dy[i] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
       }
       if (bad !== 0) return false;
       sys.solve(dy);
@@ -419,7 +437,7 @@ class BdfSolver implements DaeSolver {
       let sq = 0;
       for (let i = 0; i < n; i++) {
         const v = dy[i]!;
-        const e = v / scale[i]!;
+        const e = v * invScale[i]!;
         sq += e * e;
         yNew[i]! += v;
         d[i]! += v;

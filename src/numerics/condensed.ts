@@ -245,6 +245,8 @@ interface CondensedSymbolic {
   readonly kSlot: Int32Array;
   readonly kRow: Int32Array;
   readonly kIdx: Int32Array;
+  /** position of each slot in the kind-grouped order (J is stored in that order) */
+  readonly slotPos: Int32Array;
   readonly parKind: Uint8Array;
   readonly parIdx: Int32Array;
   readonly perm: Int32Array;
@@ -395,12 +397,14 @@ function analyseCondensed(
   const kSlot = new Int32Array(nnz);
   const kRow = new Int32Array(nnz);
   const kIdx = new Int32Array(nnz);
+  const slotPos = new Int32Array(nnz);
   const fillK = kPtr.slice(0, 9);
   for (let s = 0; s < nnz; s++) {
     const q = fillK[destKind[s]!]!++;
     kSlot[q] = s;
     kRow[q] = slotRow[s]!;
     kIdx[q] = destIdx[s]!;
+    slotPos[s] = q;
   }
   return {
     layout: L,
@@ -415,6 +419,7 @@ function analyseCondensed(
     kSlot,
     kRow,
     kIdx,
+    slotPos,
     parKind,
     parIdx,
     perm,
@@ -439,11 +444,12 @@ export class CondensedCore {
   /** CSR of the pattern by row (diagonal included), column indices sorted */
   readonly rowPtr: Int32Array;
   readonly colIdx: Int32Array;
+  /** J's values in the kind-grouped order of kSlot (slot s at slotPos[s]) */
   readonly J: Float64Array;
   private readonly slotRow: Int32Array;
+  private readonly slotPos: Int32Array;
   /** off-diagonal slots grouped by destination kind: kPtr[kind]..kPtr[kind+1] into kSlot/kRow/kIdx */
   private readonly kPtr: Int32Array;
-  private readonly kSlot: Int32Array;
   private readonly kRow: Int32Array;
   private readonly kIdx: Int32Array;
   private readonly kDst: Float64Array[];
@@ -452,6 +458,8 @@ export class CondensedCore {
   /** 1/pivot and the parent-row multiplier lo/pivot of each peeled unknown (set by factor) */
   private readonly invPiv: Float64Array;
   private readonly mult: Float64Array;
+  /** up/pivot of each peeled unknown (set by factor: the back substitution along a chain multiplies) */
+  private readonly upInv: Float64Array;
   private readonly up: Float64Array;
   private readonly lo: Float64Array;
   private readonly rowB: Float64Array;
@@ -491,6 +499,7 @@ export class CondensedCore {
     this.pivv = new Float64Array(np);
     this.invPiv = new Float64Array(np);
     this.mult = new Float64Array(np);
+    this.upInv = new Float64Array(np);
     this.up = new Float64Array(np);
     this.lo = new Float64Array(np);
     this.rowB = new Float64Array(np * k);
@@ -503,9 +512,9 @@ export class CondensedCore {
     this.runQ0 = S.runQ0;
     this.runLen = S.runLen;
     this.kPtr = S.kPtr;
-    this.kSlot = S.kSlot;
     this.kRow = S.kRow;
     this.kIdx = S.kIdx;
+    this.slotPos = S.slotPos;
     const lu = this.lu;
     this.kDst = [
       lu.band ? lu.band.ab : new Float64Array(0),
@@ -537,8 +546,7 @@ export class CondensedCore {
 
   /** A = diag(m) − diag(w)·J: condensation and LU; false when a pivot is zero/small or the band LU fails */
   factor(m: Float64Array, w: Float64Array): boolean {
-    const { lu, J, kPtr, kSlot, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } =
-      this;
+    const { lu, J, kPtr, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } = this;
     const band = lu.band;
     const ab = band ? band.ab : null;
     if (ab) ab.fill(0);
@@ -554,7 +562,7 @@ export class CondensedCore {
     // scatter −w_i·J_ij by destination kind
     for (let kind = 0; kind < 9; kind++) {
       const dst = kDst[kind]!;
-      for (let q = kPtr[kind]!, e = kPtr[kind + 1]!; q < e; q++) dst[kIdx[q]!] = -w[kRow[q]!]! * J[kSlot[q]!]!;
+      for (let q = kPtr[kind]!, e = kPtr[kind + 1]!; q < e; q++) dst[kIdx[q]!] = -w[kRow[q]!]! * J[q]!;
     }
     // + diag(m)
     const kl = band ? band.kl : 0;
@@ -583,6 +591,7 @@ export class CondensedCore {
       const inv = 1 / piv;
       const lm = l * inv; // multiplier of the parent row
       this.invPiv[q] = inv;
+      this.upInv[q] = u * inv;
       this.mult[q] = kindNone(parKind[q]!) ? 0 : lm;
       const kind = parKind[q]!;
       if (kind === 1) {
@@ -645,7 +654,7 @@ export class CondensedCore {
 
   /** solves A·x = b in place */
   solve(b: Float64Array): void {
-    const { np, k, nb, peel, up, rowB, colB, perm, xw, lu, layout, invPiv, mult } = this;
+    const { np, k, nb, peel, up, upInv, rowB, colB, perm, xw, lu, layout, invPiv, mult } = this;
     const parent = layout.parent;
     const border = layout.border;
     // forward elimination of the peeled unknowns
@@ -695,7 +704,7 @@ export class CondensedCore {
         b[v] = x;
         for (let q = qe - 1; q >= q0; q--) {
           v--;
-          x = (b[v]! - up[q]! * x) * invPiv[q]!;
+          x = b[v]! * invPiv[q]! - upInv[q]! * x;
           b[v] = x;
         }
       }
@@ -721,12 +730,15 @@ export class CondensedCore {
         `jacobian: entry (${i}, ${j}) = ${v} is not in the declared sparsity pattern (structure.rows/cols)`,
       );
     }
-    this.J[s]! += v;
+    this.J[this.slotPos[s]!]! += v;
   }
 
   /** replays the stored J into another sink */
   replay(sink: JacobianSink): void {
-    const { J, slotRow, colIdx } = this;
-    for (let s = 0; s < J.length; s++) if (J[s] !== 0) sink.add(slotRow[s]!, colIdx[s]!, J[s]!);
+    const { J, slotRow, colIdx, slotPos } = this;
+    for (let s = 0; s < J.length; s++) {
+      const v = J[slotPos[s]!]!;
+      if (v !== 0) sink.add(slotRow[s]!, colIdx[s]!, v);
+    }
   }
 }

@@ -13,6 +13,9 @@ import { testPostgres, startPostgres } from '../support/postgres.ts';
 import { PATENT_YAML, cli, testDir } from '../helpers.ts';
 import { prepareStudyText } from '../../src/study/prepare.ts';
 import { JobQueue, queueSchema } from '../../src/jobs/queue.ts';
+import { runWorker } from '../../src/jobs/worker.ts';
+import { runDistributedSweep } from '../../src/jobs/coordinator.ts';
+import { openStore, StudyStore } from '../../src/store/index.ts';
 
 const BIN = new URL('../../bin/rollcell.js', import.meta.url).pathname;
 const server = await testPostgres();
@@ -221,6 +224,35 @@ test('[postgres] processes opening the queue of a fresh database at the same mom
       ['open', 'open', 'open'],
     );
   } finally {
+    await cleanup(s.schema);
+  }
+});
+
+test('[postgres] an idle worker claims queued shards at once (NOTIFY), not at its next poll; the coordinator sees the last shard at once', async () => {
+  const s = setup();
+  const ac = new AbortController();
+  const store = await openStore(s.db);
+  const queue = await JobQueue.open(s.db);
+  // both poll every 60 s: before the wake-ups the study took ≥ 60 s (the worker slept through the enqueue,
+  // the coordinator through the last shard)
+  const worker = runWorker({ db: s.db, concurrency: 1, pollSeconds: 60, signal: ac.signal });
+  try {
+    await new Promise((r) => setTimeout(r, 1500)); // the worker found the queue empty and sleeps
+    const ps = prepareStudyText('sweep', { text: PATENT_YAML, name: s.recipe }, { text: STUDY, name: s.study });
+    const t0 = performance.now();
+    const r = await runDistributedSweep(ps, { store: new StudyStore(store), queue, shardPoints: 12, pollSeconds: 60 });
+    const seconds = (performance.now() - t0) / 1000;
+    assert.equal(r.rows.length, 48);
+    assert.equal(r.shards, 4);
+    assert.ok(seconds < 30, `the study took ${seconds.toFixed(1)} s with 60 s polls`);
+  } finally {
+    ac.abort();
+    const w = await worker;
+    assert.equal(w.points, 48);
+    assert.equal(w.studies.length, 1);
+    assert.equal(w.studies[0]!.timing.first_shard_points, 12);
+    await queue.close();
+    await store.close();
     await cleanup(s.schema);
   }
 });
