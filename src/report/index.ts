@@ -427,12 +427,20 @@ function plots(inp: ReportInput): string {
       lane?: number;
       quantity?: string;
       xbar?: { center: number; ucl: number; lcl: number };
-      charts?: { means?: number[]; ewma?: number[]; ewma_ucl?: number[]; ewma_lcl?: number[] };
+      charts?: {
+        subgroup?: number[];
+        means?: number[];
+        ewma?: number[];
+        ewma_ucl?: number[];
+        ewma_lcl?: number[];
+        decimated?: string;
+      };
     };
     const means = L.charts?.means;
     if (!means || !L.xbar) continue;
     spcCount++;
-    const i = means.map((_, k) => k + 1);
+    // a long shift's chart is decimated (at most CHART_POINTS points, numbered by `subgroup`)
+    const i = L.charts?.subgroup ?? means.map((_, k) => k + 1);
     const series: Series[] = [{ name: 'subgroup mean', x: i, y: means, markers: true }];
     if (L.charts?.ewma) series.push({ name: 'EWMA', x: i, y: L.charts.ewma, color: '#009E73' });
     if (L.charts?.ewma_ucl)
@@ -461,7 +469,8 @@ function plots(inp: ReportInput): string {
           ],
           className: 'plot-spc',
         }),
-        'X̄ chart of the station-240 outfeed gauge with its 3σ limits (Montgomery, App. VI) and the EWMA.',
+        'X̄ chart of the station-240 outfeed gauge with its 3σ limits (Montgomery, App. VI) and the EWMA' +
+          (L.charts?.decimated ? ` — decimated: ${L.charts.decimated}.` : '.'),
       ),
     );
   }

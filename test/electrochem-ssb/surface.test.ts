@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dsLaw, dsPhi, dsPhiInv, dsPhiShift } from '../../src/electrochem/ssb/common.ts';
+import { dsLaw, dsPhi, dsPhiInv, dsPhiShift, type CellCore } from '../../src/electrochem/ssb/common.ts';
+import { createSsbModel, patentExampleParams } from '../../src/electrochem/ssb/index.ts';
 import { Rng } from '../../src/numerics/rng.ts';
 
 test('dsPhiShift solves φ(y) − φ(y0) = r to round-off and agrees with dsPhiInv (series and arctangent branches)', () => {
@@ -41,4 +42,20 @@ test('dsPhiShift: zero shift gives the shell itself; at or past full lithiation 
   assert.equal(dsPhiShift(v, 0.4, 0), 0.4);
   assert.ok(Number.isNaN(dsPhiShift(v, 1, 1e-3)));
   assert.ok(Number.isNaN(dsPhiShift(v, 0.999, 0.5)));
+});
+
+test('kirchhoffLinear: D per shell and the neighbour differences of Φ − D·c, against Φ itself (also past full lithiation)', () => {
+  const core = createSsbModel('spme', patentExampleParams()).core as CellCore;
+  const cmax = core.p.cathode.cMax_mol_m3;
+  const y = Float64Array.from([0.3, 0.31, 0.35, 0.5, 0.7, 0.9, 0.98, 0.9999, 1.002, 0.95].map((s) => s * cmax));
+  const nr = y.length;
+  const out = new Float64Array(3 * nr);
+  core.kirchhoffLinear(y, nr, out, 0, nr);
+  for (let r = 0; r < nr; r++) assert.equal(out[r], core.dsAt(y[r]!), `D at shell ${r}`);
+  for (let r = 0; r < nr - 1; r++) {
+    const want =
+      core.dsPhi(y[r + 1]!) - core.dsAt(y[r + 1]!) * y[r + 1]! - (core.dsPhi(y[r]!) - core.dsAt(y[r]!) * y[r]!);
+    const scale = core.d.Ds * cmax;
+    assert.ok(Math.abs(out[nr + r]! - want) <= 1e-14 * scale, `ρ difference ${r}: ${out[nr + r]} vs ${want}`);
+  }
 });

@@ -290,30 +290,55 @@ export class CellCore {
       Ds * cmax * (y >= 1 ? v.floor * y + v.k * v.G1 : v.floor * y + v.k * (v.G1 - (u - w * Math.atan(u / w))));
   }
   /**
-   * kirchhoffAt for the first nr entries of y at once (the fast stepper's per-shell linearisation):
-   * D⁰ into out[oD + r] and Φ⁰ − D⁰·c into out[oRho + r], the same arithmetic
+   * The fast stepper's per-shell linearisation of the Kirchhoff potential for the first nr entries of
+   * y: D⁰ = D(c_r) into out[oD + r], and the differences ρ_{r+1} − ρ_r of ρ = Φ(c) − D⁰·c between
+   * neighbouring shells into out[oRho + r] (r < nr − 1) — the only way ρ enters. The potential
+   * difference Φ(c_{r+1}) − Φ(c_r) is taken as dsPhiShift takes it (arctangent difference, no
+   * cancellation, no arctangent while the shells are close); at or past full lithiation from φ itself.
    */
   kirchhoffLinear(y: Float64Array, nr: number, out: Float64Array, oD: number, oRho: number): void {
     const v = this.dsL;
     const cmax = this.p.cathode.cMax_mol_m3;
     const Ds = this.d.Ds;
+    if (!v) {
+      for (let r = 0; r < nr; r++) out[oD + r] = Ds * 1;
+      // Φ = D·c exactly: ρ = 0
+      for (let r = 0; r < nr - 1; r++) out[oRho + r] = 0;
+      return;
+    }
+    const w = v.width;
+    const w2 = w * w;
+    const k = v.k;
+    const fl = v.floor;
+    const scale = Ds * cmax;
+    let yPrev = 0;
+    let uPrev = 0;
+    let dcPrev = 0;
     for (let r = 0; r < nr; r++) {
       const c = y[r]!;
       const yy = c / cmax;
-      let D: number;
-      let phi: number;
-      if (!v) {
-        D = Ds * 1;
-        phi = Ds * cmax * yy;
-      } else {
-        const w = v.width;
-        const u = yy >= 1 ? 0 : 1 - yy;
-        D = Ds * (v.floor + (v.k * u * u) / (u * u + w * w));
-        phi =
-          Ds * cmax * (yy >= 1 ? v.floor * yy + v.k * v.G1 : v.floor * yy + v.k * (v.G1 - (u - w * Math.atan(u / w))));
-      }
+      const u = yy >= 1 ? 0 : 1 - yy;
+      const D = Ds * (fl + (k * u * u) / (u * u + w2));
       out[oD + r] = D;
-      out[oRho + r] = phi - D * c;
+      const dc = D * c;
+      if (r > 0) {
+        let dphi: number;
+        if (u > 0 && uPrev > 0) {
+          const dl = yy - yPrev;
+          const q = w2 + u * uPrev;
+          const z = (dl * w) / q;
+          let zm: number; // z − atan z
+          if (z < 0.05 && z > -0.05) {
+            const z2 = z * z;
+            zm = z * z2 * (1 / 3 - z2 * (1 / 5 - z2 * (1 / 7 - z2 * (1 / 9 - z2 * (1 / 11 - z2 / 13)))));
+          } else zm = z - Math.atan(z);
+          dphi = dl * (fl + (k * u * uPrev) / q) + k * w * zm;
+        } else dphi = dsPhi(v, yy) - dsPhi(v, yPrev);
+        out[oRho + r - 1] = scale * dphi - (dc - dcPrev);
+      }
+      yPrev = yy;
+      uPrev = u;
+      dcPrev = dc;
     }
   }
   /** kirchhoffAt's results */

@@ -696,7 +696,8 @@ export class SsbSpme implements FullCellModel {
     const oRho = 5 * n;
     // particle: (V_r/dt)(c' − c) = Σ faces; matrix M c' = V/dt c + b·I
     const surf = this.cSurf;
-    // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c
+    // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c; only the differences
+    // ρ_{r+1} − ρ_r of ρ = Φ⁰ − D⁰c⁰ between neighbouring shells enter
     core.kirchhoffLinear(y, nr, work, oD0, oRho);
     const faceK = this.faceK;
     const vdt = this.shellVdt;
@@ -714,13 +715,13 @@ export class SsbSpme implements FullCellModel {
         const k = faceK[r]!;
         work[r] = -k * work[oD0 + r - 1]!;
         d0 += k * work[oD0 + r]!;
-        rhs += k * (work[oRho + r - 1]! - work[oRho + r]!);
+        rhs -= k * work[oRho + r - 1]!;
       }
       if (r < nr - 1) {
         const k = faceK[r + 1]!;
         work[oSup + r] = -k * work[oD0 + r + 1]!;
         d0 += k * work[oD0 + r]!;
-        rhs += k * (work[oRho + r + 1]! - work[oRho + r]!);
+        rhs += k * work[oRho + r]!;
       }
       work[oDia + r] = d0;
       base[r] = rhs + (r === nr - 1 ? surf * iSide : 0);
