@@ -154,7 +154,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
   const sw = c.modelSwitch;
   if (sw) {
     // which steps ran on which model (issue 16 item 4): the whole experiment ran on the P2D
-    (block as Record<string, unknown>)['experiment_model'] = {
+    block.experiment_model = {
       model: 'p2d',
       switched_from: sw.from.toLowerCase(),
       reason:
