@@ -800,7 +800,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
             '13a',
             'the cell assembly formed by roll bonding at 240 has a specific capacity of at least 100 mAh/g',
             WINDOWS.specific_capacity,
-            cyc?.discharge_capacity_mAh_g,
+            cyc?.discharge_capacity_mAh_g ?? undefined,
             'cycling.discharge_capacity_mAh_g, per g of cathode active material',
             'the run has no cycling results (cycling.discharge_capacity_mAh_g): the capacity needs the cycler',
           ),

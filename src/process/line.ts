@@ -46,7 +46,12 @@ import { processInputFromRecipe } from './from-recipe.ts';
 import { hours as hoursToS, mm, mPerMin, toCelsius, toMAh, toMm, toMPerMin, toUm, toWh } from '../units/index.ts';
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
-import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
+import {
+  calibrateCapacity,
+  type CapacityModel,
+  type CapacityPosterior,
+  type CapacitySurrogate,
+} from './production/capacity.ts';
 import {
   CapabilityStream,
   EwmaStream,
@@ -61,7 +66,7 @@ import { stageTicker, type Progress } from '../progress.ts';
 import type { ProcessWarning } from './types.ts';
 
 export type { LinePhysics, PhysicsResult } from './production/physics.ts';
-export type { CapacityModel } from './production/capacity.ts';
+export type { CapacityModel, CapacityPosterior } from './production/capacity.ts';
 
 export type LayerKey = 'cathode' | 'electrolyte' | 'al' | 'li' | 'cu';
 const LAYERS: readonly LayerKey[] = ['cathode', 'electrolyte', 'al', 'li', 'cu'];
@@ -178,6 +183,12 @@ export interface ProductionOptions {
   physics?: LinePhysics;
   /** full electrochemical capacity model used to calibrate the per-cell surrogate */
   capacityModel?: CapacityModel;
+  /**
+   * the posterior of the fitted model parameters (one full model per draw, with capacityModel): each
+   * cell's capacity uses a draw picked by the run's seeded RNG, so the capacity distribution includes
+   * the parameter uncertainty (production/capacity.ts)
+   */
+  capacityPosterior?: CapacityPosterior;
   /** measured series replacing simulated variability */
   lineData?: LineData;
   /**
@@ -244,6 +255,9 @@ export interface ProductionRun {
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
+type ScrapRow = NonNullable<ProductionBlock['scrap_by_cause']>[number];
+type SpcLane = NonNullable<ProductionBlock['spc']>['lanes'][number];
+type CostByCategory = NonNullable<NonNullable<ProductionBlock['cost']>['by_category_usd_per_kWh']>;
 
 /** most points per lane of the SPC chart series a production block carries (a choice: a readable chart) */
 export const CHART_POINTS = 1000;
@@ -425,6 +439,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   }
   const gaugeRng = rng.fork();
   const defectRng = rng.fork();
+  // the posterior draw of each cell's model parameters (forked last, and only with a posterior: the other
+  // streams, and a run without one, are unchanged)
+  const drawRng = opts.capacityPosterior ? rng.fork() : null;
   const nominal = nominalPerturbation(base);
   const nominalThickness: Record<LayerKey, number> = {
     cathode: base.firstSheet.cathode.thickness_m,
@@ -453,7 +470,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       calib.push(opts.physics(perturbInput(base, p)).cell);
     }
   }
-  const capModel = calibrateCapacity(calib, opts.capacityModel);
+  const capModel = calibrateCapacity(calib, opts.capacityModel, opts.capacityPosterior);
   // the nominal cell's warnings stand for cells whose physics is a surrogate (fidelity: linear)
   const nominalWarnings = opts.isImpossible ? (opts.physics(perturbInput(base, nominal)).warnings ?? []) : [];
 
@@ -620,7 +637,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           if (res.bonded !== full.bonded) sErr.bonded_mismatch++;
         }
         const c = res.cell;
-        const capC = capModel.estimate(c);
+        const nDraws = capModel.draws?.utilisation.length ?? 0;
+        const capC = capModel.estimate(c, drawRng && nDraws > 0 ? Math.floor(drawRng.uniform() * nDraws) : undefined);
         const activeMass_g =
           c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * 1e3 * activeDensity(c.activeMaterialId);
         const capmAh = toMAh(capC);
@@ -753,12 +771,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const rowsLength = rows * cl;
   const edgeTrim_m2 = (W - lanes * cw) * rowsLength;
   const cellEq = (len: number): number => (len * W) / cellArea;
-  const scrapRows: { cause: string; cells: number; cell_equivalents: number; web_area_m2: number }[] = [];
+  const scrapRows: { cause: ScrapRow['cause']; cells: number; cell_equivalents: number; web_area_m2: number }[] = [];
   for (const c of CAUSE_ORDER) {
     const n = primaryCount.get(c) ?? 0;
     if (n > 0) scrapRows.push({ cause: c, cells: n, cell_equivalents: n, web_area_m2: n * cellArea });
   }
-  const zone = (cause: string, len: number): void => {
+  const zone = (cause: ScrapRow['cause'], len: number): void => {
     if (len > 0) scrapRows.push({ cause, cells: 0, cell_equivalents: cellEq(len), web_area_m2: len * W });
   };
   zone('splice_zone', zoneLength.splice);
@@ -796,7 +814,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
 
   // SPC per lane: X̄–R of the 240 outfeed gauge, EWMA, capability of true cell/anode thickness and capacity
   const chartPoints = opts.chartPoints ?? CHART_POINTS;
-  const spcLanes = [];
+  const spcLanes: SpcLane[] = [];
   for (let l = 0; l < lanes; l++) {
     const sg = laneGauge[l]!;
     if (laneGaugeStats[l]!.count < n) continue;
@@ -831,7 +849,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         ewl.push(e.lcl);
       }
     }
-    const entry: Record<string, unknown> = {
+    const entry: SpcLane = {
       lane: l,
       quantity: 'gauge_240_thickness_um',
       subgroups: ch.subgroups,
@@ -861,7 +879,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     spcLanes.push(entry);
   }
   // gauge variance decomposition (process-models §3.4): σ²_total = σ²_CD (between lane means) + σ²_MD+res (within lanes)
-  let gaugeVar: Record<string, number> | null = null;
+  let gaugeVar: NonNullable<ProductionBlock['spc']>['gauge_240_variance'] = null;
   {
     const ls = laneGaugeStats.filter((x) => x.count >= 2);
     if (ls.length) {
@@ -947,7 +965,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       stops: tl.stops.length,
       station_runs: tl.runs,
       downtime_s: r6(tl.downtime_s),
-      rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])),
+      rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])) as Record<SheetId, number>,
     },
     spc: {
       subgroup_size: n,
@@ -975,7 +993,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       currency: cost.currency,
       by_category_usd_per_kWh:
         cost.by_category_usd_per_kWh &&
-        Object.fromEntries(Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)])),
+        (Object.fromEntries(
+          Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)]),
+        ) as CostByCategory),
       assumptions: cost.assumptions,
     },
     physics_model: surrogate
@@ -997,6 +1017,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       utilisation: r6(capModel.utilisation),
       calibration_cells: capModel.calibration_cells,
       calibration_max_rel_error: r6(capModel.calibration_max_rel_error),
+      ...(capModel.draws ? { parameter_uncertainty: parameterUncertainty(capModel.draws) } : {}),
     },
     line_data: LD ? { rows: LD.rows, stations: Object.keys(LD.stations) } : null,
   };
@@ -1069,4 +1090,22 @@ function activeDensity(id: string): number {
     densityCache.set(id, d);
   }
   return d;
+}
+
+/**
+ * The production block's note on the model-parameter posterior behind the capacities: how many draws,
+ * from where, and the spread of their utilisations (2.5/50/97.5 %).
+ */
+function parameterUncertainty(d: NonNullable<CapacitySurrogate['draws']>): Record<string, unknown> {
+  const u = Float64Array.from(d.utilisation).sort();
+  const q = (f: number): number => u[Math.min(u.length - 1, Math.floor(f * u.length))]!;
+  return {
+    included: true,
+    draws: u.length,
+    source: d.source,
+    utilisation_p2_5: r6(q(0.025)),
+    utilisation_p50: r6(q(0.5)),
+    utilisation_p97_5: r6(q(0.975)),
+    note: 'each cell capacity uses a posterior draw of the fitted model parameters (seeded): the capacity distribution includes the parameter uncertainty',
+  };
 }
