@@ -7,7 +7,7 @@
  * assumed range, never at a point.
  */
 export type BenchmarkLabel = 'FITTED' | 'CALIBRATED' | 'PREDICTED';
-export type BenchmarkVerdict = 'PASS' | 'FAIL' | 'INSIDE BAND' | 'OUTSIDE BAND';
+export type BenchmarkVerdict = 'PASS' | 'FAIL' | 'INSIDE BAND' | 'OUTSIDE BAND' | 'OUTSIDE VALIDITY';
 
 export interface Benchmark {
   readonly id: string;
@@ -49,6 +49,15 @@ export function printBenchmarks(): void {
   console.log(
     `benchmarks_pass_or_inside_band: ${rows.filter((r) => r.verdict === 'PASS' || r.verdict === 'INSIDE BAND').length} of ${rows.length}`,
   );
-  console.log(`benchmarks_predicted: ${rows.filter((r) => r.label === 'PREDICTED').length} (never seen by a fit)`);
+  const pred = rows.filter((r) => r.label === 'PREDICTED');
+  const ok = (r: Benchmark): boolean => r.verdict === 'PASS' || r.verdict === 'INSIDE BAND';
+  console.log(`benchmarks_predicted: ${pred.length} (never seen by a fit)`);
+  console.log(
+    `benchmarks_predicted_pass_or_inside_band: ${pred.filter(ok).length} of ${pred.length} ` +
+      `(${pred.filter((r) => r.verdict === 'OUTSIDE VALIDITY').length} outside the model's validity: reported, not judged)`,
+  );
+  console.log(
+    `benchmarks_fitted_or_calibrated_pass: ${rows.filter((r) => r.label !== 'PREDICTED' && ok(r)).length} of ${rows.filter((r) => r.label !== 'PREDICTED').length}`,
+  );
   for (const r of rows) console.log(`- [${r.id} / ${r.quantity}] ${r.source}`);
 }

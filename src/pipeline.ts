@@ -69,20 +69,24 @@ import { mm, toAh } from './units/index.ts';
  * runs in bounded memory and time. Choices, not physics:
  * - a pack of at most 10 000 cells (every cell is its own SPMe; a large EV pack has ≈ 7 000 cylindrical
  *   cells, a pouch-cell pack a few hundred);
- * - a production run of at most 2 000 000 cells. `rollcell run` and the server stream every cell's
- *   record into the store as it is made (JobOptions.cellSink), so memory does not grow with the records;
- *   what still grows is the per-lane SPC series, the variability fields along the web and the SPC charts:
- *   measured (`npm run bench:shift-memory`) 292 MB peak at 74 000 cells and 462 MB at 968 000, ≈ 0.19 kB
- *   per cell, so ≈ 0.67 GB at the cap (a projection from those two points); and the store on disk
- *   (≈ 4.2 kB per cell on SQLite: ≈ 8 GB at the cap, plus ≈ 1.7 kB per cell of spool while the run lasts);
+ * - a production run of at most 10 000 000 cells. Its memory no longer grows with its cells: `rollcell run`
+ *   and the server stream every cell's record into the store as it is made (JobOptions.cellSink), the
+ *   variability fields are generated in a window along the web and SPC is accumulated online (16 B per
+ *   subgroup of 5 cells), measured flat (`npm run bench:shift-memory`: peak RSS at 10⁵, 10⁶ and 5 × 10⁶
+ *   positions, README). What does grow is the store on disk — every cell is kept, ≈ 4.2 kB per cell on
+ *   SQLite (≈ 42 GB at the cap) plus ≈ 1.7 kB per cell of spool while the run lasts — and the time
+ *   (≈ 30 k cells/s at linear fidelity): that is the reason for the cap;
  * - a library call without a cellSink keeps every record (≈ 7 kB each in memory): at most 100 000 cells;
  * - a server run streams its records to the store too, but its live Shift view and the replay of its
  *   events keep a compact record of every cell (≈ 0.3 kB) in the server: at most 100 000 cells there;
  * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
  */
+const HERE = ' here (the live view keeps every cell)';
+const STORE_REASON = ' (the store keeps every cell: ≈ 4.2 kB each on disk)';
+
 export const JOB_LIMITS = {
   packCells: 10_000,
-  productionCells: 2_000_000,
+  productionCells: 10_000_000,
   keptProductionCells: 100_000,
   liveProductionCells: 100_000,
   rollChanges: 10_000,
@@ -343,7 +347,7 @@ export function jobProblems(
           `about ${Math.round(cells)} cells (${+web_m.toPrecision(4)} m of web at ${recipe.line.speed_m_per_min} m/min` +
           `${length}, ${lanes} lane(s) of ${recipe.cell.width_mm} × ${recipe.cell.length_mm} mm cells)`,
         allowed:
-          `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? ' here' : ''}: ` +
+          `<= ${cellLimit} cells per run${cellLimit < JOB_LIMITS.productionCells ? HERE : STORE_REASON}: ` +
           `a shorter ${field}${field === 'web_length_m' ? '' : ', a slower line'} or larger cells`,
       });
     }

@@ -287,7 +287,8 @@ export class Pack {
       for (let j = 0; j < Np; j++) {
         const k = o + j;
         const Ik = this.trialI[k]!;
-        const v = this.steppers[k]!.voltageAt(Ik);
+        const v = this.steppers[k]!;
+        v.evaluate(Ik);
         const sk = v.dVdI + rc;
         if (!(sk > 0) || !Number.isFinite(v.V)) {
           this.fail(k, I);
@@ -562,6 +563,7 @@ export class Pack {
     this.failedCell = -1;
     let I = I0;
     let mdPrev = 0;
+    let rateWas = 0;
     if (this.linValid && this.lastBeta > 0) {
       // predictor: the last linearisation (previous step) gives V_pack ≈ α + β·I, solved for P, and the
       // split of that current between the cells of each group
@@ -590,6 +592,11 @@ export class Pack {
       const rate = it > 0 && mdPrev > 0 ? md / mdPrev : 1;
       const left = rate < 0.5 ? rate / (1 - rate) : 1;
       if (md * left <= 1e-8 * (Math.abs(I) + 1) && dI * left <= 1e-9 * (Math.abs(I) + 1e-3)) return I;
+      // two updates in a row that did not contract (rate > 0.9): the iteration is cycling (a demand at
+      // or past the pack's power capability) and would not settle in the iterations left — the
+      // safeguarded path decides now rather than after 8 wasted linearisations
+      if (rate > 0.9 && rateWas > 0.9 && it >= 2) return null;
+      rateWas = rate;
       mdPrev = md;
     }
     return null;

@@ -27,6 +27,7 @@ import { problem } from '../problems.ts';
 import { celsius, toCelsius } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../electrochem/ssb/ageing-band.ts';
+import { packAgeingBand, yearsToEolText, type PackAgeingBand } from './ageing-band.ts';
 
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
 export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
@@ -175,6 +176,11 @@ export interface BatteryBlock {
     cell_temperature_under_load_max_C: number;
     /** the projection against the model's validity and the fitted ageing data ("outside validity: …") */
     validity: { inside: boolean; flags: string[] };
+    /** years until the pack's C/3 capacity falls below end of life (null: not within the projected years) */
+    years_to_end_of_life: number | null;
+    end_of_life_retention_pct: number;
+    /** the band over the ageing parameters' ranges (issue 16 item 5; src/battery/ageing-band.ts) */
+    band: PackAgeingBand | null;
   } | null;
   series: {
     time_s: number[];
@@ -568,18 +574,20 @@ function ageingEstimate(
   const { pack, specs } = built;
   const models = specs.map(spmeOf);
   const ys = models.map((m) => m.initialState(0.5));
-  const capOf = (k: number): number => {
-    const m = models[k]!;
-    const yy = ys[k]!;
-    const c = runCycle(fastRunner(m, { stepsPerSweep: 60 }), m, yy, 1 / 3, 1 / 3, {
+  const capacityOf = (m: SsbSpme, yy: Float64Array): number =>
+    runCycle(fastRunner(m, { stepsPerSweep: 60 }), m, yy, 1 / 3, 1 / 3, {
       vMax_V: vMax,
       vMin_V: vMin,
       cvEndCRate: 0.05,
-    });
-    return c.discharge_C;
-  };
+    }).discharge_C;
+  const capOf = (k: number): number => capacityOf(models[k]!, ys[k]!);
+  // the hottest cell under load ages fastest: it stands for the pack in the band (below)
+  let hot = 0;
+  for (let k = 1; k < models.length; k++) if (duty.temperature_K[k]! > duty.temperature_K[hot]!) hot = k;
+  const hotByYear: number[] = [];
   const packCap = (): number => {
     const caps = models.map((_, k) => capOf(k));
+    hotByYear.push(caps[hot]!);
     let mn = Infinity;
     for (let gi = 0; gi < pack.Ns; gi++) {
       let s = 0;
@@ -634,6 +642,20 @@ function ageingEstimate(
     ticker.tick(yr);
   }
   ticker.end();
+  // the band on years to end of life and on the retention: the hottest cell under load, re-aged per draw
+  const band = packAgeingBand(
+    {
+      spec: specs[hot]!,
+      day: day[hot]!,
+      dailyCharge_C: perCellDaily_C[hot]!,
+      years,
+      capacity_C: capacityOf,
+      packByYear_C: byYear,
+      nominalCellByYear_C: hotByYear,
+      endOfLifeRetention: duty.endOfLifeRetention,
+    },
+    hot,
+  );
   return {
     years,
     equivalent_full_cycles_per_year: r(efc, 4),
@@ -652,6 +674,9 @@ function ageingEstimate(
       });
       return { inside: flags.length === 0, flags: flags.map((f) => f.text) };
     })(),
+    years_to_end_of_life: band ? band.years_to_end_of_life.nominal : null,
+    end_of_life_retention_pct: r(duty.endOfLifeRetention * 100, 4),
+    band,
   };
 }
 
@@ -662,6 +687,8 @@ interface DutyForAgeing {
   readonly rmsCurrent_A: Float64Array;
   readonly ambient_K: number;
   readonly maxCRate: number;
+  /** end of life as a retention fraction (the recipe's cycling.end_of_life_retention_pct, default 80 %) */
+  readonly endOfLifeRetention: number;
 }
 
 function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
@@ -951,6 +978,7 @@ export function runBatteryCommand(
             ),
             ambient_K: celsius(recipe.cell.temperature_C),
             maxCRate: maxC,
+            endOfLifeRetention: (recipe.cycling?.end_of_life_retention_pct || 80) / 100,
           },
           opts.progress,
         );
@@ -1073,6 +1101,7 @@ export function summaryText(b: BatteryBlock): string {
         `cycles/yr): ${b.ageing.capacity_Ah_by_year[b.ageing.capacity_Ah_by_year.length - 1]} Ah (` +
         `${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`,
     );
+  if (b.ageing?.band) lines.push(`  end of life: ${yearsToEolText(b.ageing.band)}`);
   for (const n of b.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }

@@ -36,14 +36,23 @@ export class CellStepper {
 
   /** terminal voltage after the prepared step at cell current I (A), and dV/dI (Ω) */
   voltageAt(I: number): { V: number; dVdI: number } {
+    this.evaluate(I);
+    return { V: this.V, dVdI: this.dVdI };
+  }
+  /** voltageAt into the fields V and dVdI (the pack's hot path: no allocation) */
+  evaluate(I: number): void {
     const b = this.base;
     const g = this.g;
     const ic = this.ic;
     const ia = this.ia;
     const m = this.m;
     m.voltageAt(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I, m.stepSide_A_m2);
-    return { V: m.vV, dVdI: m.vDc * g[ic]! + m.vDx * g[ia]! + m.vDI };
+    this.V = m.vV;
+    this.dVdI = m.vDc * g[ic]! + m.vDx * g[ia]! + m.vDI;
   }
+  /** evaluate's results: terminal voltage (V) and dV/dI (Ω) */
+  V = 0;
+  dVdI = 0;
 
   /** write the end state of the prepared step at current I into y */
   commit(y: Float64Array, I: number): void {

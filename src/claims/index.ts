@@ -800,7 +800,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
             '13a',
             'the cell assembly formed by roll bonding at 240 has a specific capacity of at least 100 mAh/g',
             WINDOWS.specific_capacity,
-            cyc?.discharge_capacity_mAh_g,
+            cyc?.discharge_capacity_mAh_g ?? undefined,
             'cycling.discharge_capacity_mAh_g, per g of cathode active material',
             'the run has no cycling results (cycling.discharge_capacity_mAh_g): the capacity needs the cycler',
           ),
@@ -1111,10 +1111,41 @@ function batteryUseEvidence(o: RunOutput): string {
   if (!b?.profile || !b.results) return '';
   const ev = b.results.ev?.range_km;
   const rte = b.results.round_trip_efficiency;
-  if (typeof ev === 'number') return `; simulated on ${b.profile}: ${ev.toPrecision(3)} km per charge`;
+  const life = batteryLifeEvidence(o);
+  if (typeof ev === 'number') return `; simulated on ${b.profile}: ${ev.toPrecision(3)} km per charge${life}`;
   if (typeof rte === 'number')
-    return `; simulated on ${b.profile}: round-trip efficiency ${(100 * rte).toPrecision(3)} %`;
-  return '';
+    return `; simulated on ${b.profile}: round-trip efficiency ${(100 * rte).toPrecision(3)} %${life}`;
+  return life;
+}
+
+/**
+ * The pack's years to end of life with its band (run output battery.ageing.band, issue 16 item 5), for
+ * claim 18's evidence: information beside the verdict (claim 18 sets no service life, so nothing flips)
+ */
+function batteryLifeEvidence(o: RunOutput): string {
+  const ag = (o.battery as { ageing?: Record<string, unknown> | null } | undefined)?.ageing;
+  const band = ag?.['band'] as
+    | {
+        end_of_life_retention_pct?: number;
+        years_to_end_of_life?: {
+          nominal?: number | null;
+          low?: number | null;
+          high?: number | null;
+          horizon_years?: number;
+        };
+        sensitivity?: { parameter?: string }[];
+      }
+    | null
+    | undefined;
+  const y = band?.years_to_end_of_life;
+  if (!band || !y) return '';
+  const f = (v: number | null | undefined): string =>
+    typeof v === 'number' ? v.toFixed(1) : `> ${String(y.horizon_years ?? '?')}`;
+  const s = band.sensitivity?.[0]?.parameter;
+  return (
+    `; ${f(y.nominal)} years to ${String(band.end_of_life_retention_pct)} % capacity ` +
+    `(band ${f(y.low)}–${f(y.high)} over the ageing parameters' ranges${s ? `, most sensitive: ${s}` : ''}; no service life is claimed)`
+  );
 }
 
 /**

@@ -107,9 +107,9 @@ export async function runAndStore(
     });
     if (lineData && res.output.production) {
       // which file fed the run (the block already counts its rows and stations)
-      const ld = res.output.production['line_data'] as Record<string, unknown> | null;
-      res.output.production['line_data'] = {
-        ...ld,
+      const ld = res.output.production.line_data;
+      res.output.production.line_data = {
+        ...(ld ?? { rows: 0, stations: [] }),
         file: lineData.file,
         source: lineData.source,
         sha256: lineData.sha256,

@@ -2,6 +2,7 @@
 import type { Recipe } from '../recipe/schema.ts';
 import type { JobResult } from '../pipeline.ts';
 import { kv, table, fmtNum } from './table.ts';
+import { yearsToEolText, type PackAgeingBand } from '../battery/ageing-band.ts';
 
 export function formatSummary(recipe: Recipe, res: JobResult): string {
   const d = res.output.design;
@@ -301,7 +302,11 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
         pack: Record<string, number>;
         results: Record<string, unknown>;
         limiting_cell: { serial: string; reason: string };
-        ageing: { years: number; capacity_retention_pct_after_years: number } | null;
+        ageing: {
+          years: number;
+          capacity_retention_pct_after_years: number;
+          band?: PackAgeingBand | null;
+        } | null;
       }
     | undefined;
   if (b) {
@@ -336,6 +341,16 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
             ? ([
                 [`capacity retention after ${b.ageing.years} years`, b.ageing.capacity_retention_pct_after_years, '%'],
               ] as [string, number, string][])
+            : []),
+          ...(b.ageing?.band
+            ? ([
+                [
+                  `capacity retention after ${b.ageing.years} years, band`,
+                  `${fmtNum(b.ageing.band.capacity_retention_pct_after_years.low, 3)}–${fmtNum(b.ageing.band.capacity_retention_pct_after_years.high, 3)}`,
+                  '%',
+                ],
+                ['years to end of life', yearsToEolText(b.ageing.band), ''],
+              ] as [string, string, string][])
             : []),
         ],
         `\nBattery (claims 17–18) — profile ${b.profile}`,

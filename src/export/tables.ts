@@ -182,7 +182,10 @@ export const SPC_COLUMNS: readonly string[] = [
   'ewma_ucl',
 ];
 
-/** X̄–R and EWMA charts of a run's production block, one row per lane and subgroup */
+/**
+ * X̄–R and EWMA charts of a run's production block, one row per lane and charted subgroup (a long shift's
+ * chart is decimated to CHART_POINTS per lane: src/process/line.ts)
+ */
 export function spcRows(output: unknown): Row[] {
   const spc = obj(obj(obj(output)['production'])['spc']);
   const size = num(spc['subgroup_size']);
@@ -193,11 +196,13 @@ export function spcRows(output: unknown): Row[] {
     const ch = obj(ln['charts']);
     const means = arr(ch['means']);
     const at = (k: string, i: number): number | null => num(arr(ch[k])[i]);
+    // a long shift's chart is decimated: `subgroup` numbers its points
+    const sub = arr(ch['subgroup']);
     for (let i = 0; i < means.length; i++)
       rows.push([
         num(ln['lane']),
         str(ln['quantity']),
-        i + 1,
+        sub.length ? num(sub[i]) : i + 1,
         size,
         at('means', i),
         at('ranges', i),

@@ -315,7 +315,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       await db(() => campaigns.saveShard(id, shard, res.result, res.cells));
     }
     await db(() => queue.completeCampaign(job.id));
-    await db(() => queue.notify('completed'));
+    queue.notify('completed').catch(() => {});
     campaignShards++;
   };
 
@@ -379,8 +379,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     }
     await timed('complete_s', st, async () => {
       await db(() => queue.complete(job.id, { points: tasks.length }));
-      // the coordinator following the study looks at its table now rather than at its next poll
-      await db(() => queue.notify('completed'));
+      // the coordinator following the study looks at its table now rather than at its next poll (not
+      // awaited: a lost notification only means the coordinator's next poll sees the shard)
+      queue.notify('completed').catch(() => {});
     });
     timing.last_done_at = st.last_done_at = epochMs();
     shards++;

@@ -1457,6 +1457,7 @@ class BdfSolver implements DaeSolver {
     const nBp = bps ? bps.length : 0;
     while (iBp < nBp && (bps![iBp]! - t0) * tdir <= 0) iBp++;
     let jacCurrent = true; // J is at (t0, y0)
+    let slowJ = false; // the last step converged only at its last Newton iteration
     this.luValid = false;
     this.cLu = NaN;
     const remember = opts.newtonTol !== undefined;
@@ -1517,6 +1518,15 @@ class BdfSolver implements DaeSolver {
         const c = h / ALPHA[order]!;
         let converged = false;
         let nIter = 0;
+        if (slowJ && !jacCurrent && this.p.jacobian) {
+          // the last step needed every Newton iteration with an old J: evaluate it anew at this
+          // predictor (an analytic J costs a few residuals; the old one would cost iterations and,
+          // often, a failed attempt)
+          this.evalJ(tNew, yPred, fv);
+          jacCurrent = true;
+          this.luValid = false;
+        }
+        slowJ = false;
         for (;;) {
           let ok = true;
           if (!this.luValid || Math.abs(c / this.cLu - 1) > LU_REUSE_TOL) ok = this.factorIter(c);
@@ -1524,6 +1534,7 @@ class BdfSolver implements DaeSolver {
             // ----- simplified Newton -----
             converged = this.newton(tNew, c);
             nIter = this.nIter;
+            if (converged && nIter >= NEWTON_MAXITER) slowJ = true;
           }
           if (converged) break;
           // failure: refresh the factorisation if stale, then J, then give up on this h

@@ -26,8 +26,9 @@ const toMAPerCm2 = (i_A_m2: number): number => i_A_m2 / 10;
 
 /** an uncertain input of a band, as the JSON lists it (first-cycle and rate-capability bands alike):
  * a copy of its six public fields only, whatever else the object carries */
-function presentParameter(q: AssumedParameter): AssumedParameter {
-  return { id: q.id, description: q.description, unit: q.unit, nominal: q.nominal, range: q.range, source: q.source };
+function presentParameter(q: AssumedParameter): NonNullable<CyclingBlock['first_cycle_band']>['parameters'][number] {
+  const range = [q.range[0], q.range[1]];
+  return { id: q.id, description: q.description, unit: q.unit, nominal: q.nominal, range, source: q.source };
 }
 
 /** The plating assessment of a run as a sentence (thickness in µm, current densities in mA/cm²). */
@@ -136,7 +137,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
     'volume_expansion_rate_pct',
   ] as const) {
     const v = block[k];
-    if (Number.isFinite(v)) block[k] = r6(v);
+    if (v !== null && Number.isFinite(v)) block[k] = r6(v);
     else (block as Record<string, unknown>)[k] = null;
   }
   const notes: string[] = [];
@@ -210,7 +211,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       volume_expansion_rate_pct: fig(fb.eq1),
       claim_13: fb.claim13.text,
       claim_13_verdict: fb.claim13.verdict,
-      depends_on: fb.claim13.dependsOn,
+      depends_on: [...fb.claim13.dependsOn],
       samples: fb.samples,
       seed: fb.seed,
       parameters: fb.capacity.parameters.map(presentParameter),
@@ -242,7 +243,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
         high_c_rate: r6(rb.band.high),
         claim_16: rb.claim16.text,
         claim_16_verdict: rb.claim16.verdict,
-        depends_on: rb.claim16.dependsOn,
+        depends_on: [...rb.claim16.dependsOn],
         parameters: rb.band.parameters.map(presentParameter),
         points: rb.band.points.map((q) => ({ parameter: q.parameter, at: q.at, c_rate: r6(q.value) })),
       },
@@ -262,7 +263,9 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
     const R1 = ag.resistance_ohm[n - 1] ?? NaN;
     const fin = (x: number): number | null => (Number.isFinite(x) ? r6(x) : null);
     block['cycles'] = n;
-    const ageBlock: Record<string, unknown> = {
+    type AgeingBlock = NonNullable<CyclingBlock['ageing']>;
+    // validity is written last (after the bands), as the block has always listed it
+    const ageBlock: Omit<AgeingBlock, 'validity'> & Partial<Pick<AgeingBlock, 'validity'>> = {
       model: a.modelName,
       c_rate: a.cRate,
       mechanisms: a.mechanisms,
@@ -278,7 +281,6 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       end_of_life_retention_pct: a.endOfLifeRetention_pct,
       cycles_to_end_of_life: ag.endOfLifeCycle,
     };
-    block['ageing'] = ageBlock;
     const ab = a.band;
     if (ab) {
       const eols = ab.endOfLifeCycles;
@@ -306,6 +308,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       inside: a.flags.length === 0,
       flags: a.flags.map((f) => ({ quantity: f.quantity, value: r6(f.value), allowed: f.allowed, text: f.text })),
     };
+    block['ageing'] = ageBlock as AgeingBlock;
     for (const f of a.flags) notes.push(`ageing: ${f.text}`);
   }
   if (notes.length) block['notes'] = notes;

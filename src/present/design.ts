@@ -36,7 +36,9 @@ export function designBlock(r: Recipe, d: CellDesign = designCell(r)): DesignBlo
       theoretical_areal_capacity_mAh_cm2: r4(toMAh(d.cathode.theoreticalArealCapacity_C_m2) / 1e4),
       thickness_um: r4(toUm(d.cathode.thickness_m)),
       composite_density_g_cm3: r4(toGPerCm3(d.cathode.compositeDensity_kg_m3)),
-      volume_fractions: Object.fromEntries(Object.entries(d.cathode.volumeFractions).map(([k, v]) => [k, r4(v)])),
+      volume_fractions: Object.fromEntries(
+        Object.entries(d.cathode.volumeFractions).map(([k, v]) => [k, r4(v)]),
+      ) as NonNullable<DesignBlock['cathode']['volume_fractions']>,
     },
     anode: {
       al_thickness_um: r4(toUm(d.anode.alThickness_m)),

@@ -13,7 +13,7 @@ import { toCelsius, toCm2PerS, toMm, toMPa, toUm } from '../units/index.ts';
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /** a verdict scan over an assumption, in the block's terms (SI values with their unit) */
-function dependence(d: VerdictDependence): Record<string, unknown> {
+function dependence(d: VerdictDependence): NonNullable<LineBlock['alloy_formed_depends_on']>[number] {
   const a = d.assumption;
   return {
     parameter: a.id,

@@ -47,7 +47,13 @@ import { hours as hoursToS, mm, mPerMin, toCelsius, toMAh, toMm, toMPerMin, toUm
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
-import { xbarR, ewma, capability, westernElectric, type Capability } from './production/spc.ts';
+import {
+  CapabilityStream,
+  EwmaStream,
+  SubgroupSeries,
+  WesternElectricStream,
+  type Capability,
+} from './production/spc.ts';
 import { tensionReport, type TensionReport } from './production/web.ts';
 import { costRollup, type CostBreakdown } from './production/cost.ts';
 import { problem } from '../problems.ts';
@@ -177,11 +183,18 @@ export interface ProductionOptions {
   /**
    * keep per-cell records in the result (default true). False with `onCell`: the records are streamed
    * to the caller (e.g. into the store) and not kept, so memory does not grow with the cells' records
-   * (≈ 7 kB each); the per-lane SPC series (4 numbers per cell) are kept either way.
+   * (≈ 7 kB each); SPC keeps each lane's gauge subgroup means and ranges (16 B per subgroup) and running
+   * statistics, and the variability fields a window along the web, so a run's memory hardly grows with its cells.
    */
   keepCells?: boolean;
-  /** include full SPC chart series (default false: summaries only) */
+  /**
+   * include the SPC chart series (default false: summaries only): every subgroup up to `chartPoints`
+   * per lane, beyond that a min–max decimation to at most `chartPoints` points (`charts.subgroup` then
+   * numbers them; every cell's gauge reading is in its record)
+   */
   includeCharts?: boolean;
+  /** most points of a lane's SPC chart series (default CHART_POINTS) */
+  chartPoints?: number;
   /** progress of the shift (stage 'production shift', in cells), for the edges to show */
   progress?: Progress;
   /**
@@ -231,6 +244,12 @@ export interface ProductionRun {
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
+type ScrapRow = NonNullable<ProductionBlock['scrap_by_cause']>[number];
+type SpcLane = NonNullable<ProductionBlock['spc']>['lanes'][number];
+type CostByCategory = NonNullable<NonNullable<ProductionBlock['cost']>['by_category_usd_per_kWh']>;
+
+/** most points per lane of the SPC chart series a production block carries (a choice: a readable chart) */
+export const CHART_POINTS = 1000;
 
 export function rollId(sheet: SheetId, idx: number): string {
   return `${SHEET_CODE[sheet]}-${String(idx + 1).padStart(4, '0')}`;
@@ -479,11 +498,14 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   let goodCapacity_C = 0;
   const causeCount = new Map<ScrapCause, number>();
   const primaryCount = new Map<ScrapCause, number>();
-  // per-lane series for SPC / capability (in row order)
-  const laneGauge: number[][] = Array.from({ length: lanes }, () => []);
-  const laneCell: number[][] = Array.from({ length: lanes }, () => []);
-  const laneAnode: number[][] = Array.from({ length: lanes }, () => []);
-  const laneCap: number[][] = Array.from({ length: lanes }, () => []);
+  // per-lane SPC / capability, accumulated as the cells are made (in row order): the gauge's subgroup
+  // means and ranges (16 B per subgroup) and running statistics — no per-cell series is kept
+  const n = P.spc.subgroup_size;
+  const laneGauge = Array.from({ length: lanes }, () => new SubgroupSeries(n));
+  const laneGaugeStats = Array.from({ length: lanes }, () => new CapabilityStream(n));
+  const laneCell = Array.from({ length: lanes }, () => new CapabilityStream(n));
+  const laneAnode = Array.from({ length: lanes }, () => new CapabilityStream(n));
+  const laneCap = Array.from({ length: lanes }, () => new CapabilityStream(n));
   const joints = tl.splices.map((s) => s.s_m);
   const cellArea = cw * cl;
 
@@ -503,6 +525,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         '236': timeAt(tl, sc - offsetTo240['236']).t,
         '240': tc.t,
       };
+      // the fields are read along the web in order: what lies behind this row (less the gauge spot) is dropped
+      for (const key of LAYERS) fields[key].release(Math.min(sa, sc - spot / 2));
+      for (const id of STATION_IDS) signals[id].release(tStation[id]);
       const v = Math.max(tc.v, 1e-3 * vSet);
       // splice joints inside the cell (only possible when splice zones are not cut out)
       let splice = false;
@@ -662,7 +687,10 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           primaryCount.set(prim, (primaryCount.get(prim) ?? 0) + 1);
         }
         const g240 = stationsRec.find((x) => x.id === '240')?.gauge_thickness_um;
-        if (g240 !== undefined && g240 !== null) laneGauge[lane]!.push(g240);
+        if (g240 !== undefined && g240 !== null) {
+          laneGauge[lane]!.push(g240);
+          laneGaugeStats[lane]!.push(g240);
+        }
         laneCell[lane]!.push(cellT);
         laneAnode[lane]!.push(anT);
         laneCap[lane]!.push(capmAh);
@@ -728,12 +756,12 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const rowsLength = rows * cl;
   const edgeTrim_m2 = (W - lanes * cw) * rowsLength;
   const cellEq = (len: number): number => (len * W) / cellArea;
-  const scrapRows: { cause: string; cells: number; cell_equivalents: number; web_area_m2: number }[] = [];
+  const scrapRows: { cause: ScrapRow['cause']; cells: number; cell_equivalents: number; web_area_m2: number }[] = [];
   for (const c of CAUSE_ORDER) {
     const n = primaryCount.get(c) ?? 0;
     if (n > 0) scrapRows.push({ cause: c, cells: n, cell_equivalents: n, web_area_m2: n * cellArea });
   }
-  const zone = (cause: string, len: number): void => {
+  const zone = (cause: ScrapRow['cause'], len: number): void => {
     if (len > 0) scrapRows.push({ cause, cells: 0, cell_equivalents: cellEq(len), web_area_m2: len * W });
   };
   zone('splice_zone', zoneLength.splice);
@@ -770,38 +798,78 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const quality = possibleCells > 0 ? cellsGood / possibleCells : 0;
 
   // SPC per lane: X̄–R of the 240 outfeed gauge, EWMA, capability of true cell/anode thickness and capacity
-  const n = P.spc.subgroup_size;
-  const spcLanes = [];
+  const chartPoints = opts.chartPoints ?? CHART_POINTS;
+  const spcLanes: SpcLane[] = [];
   for (let l = 0; l < lanes; l++) {
-    const x = laneGauge[l]!;
-    if (x.length < n) continue;
-    const ch = xbarR(x, n);
-    const ew = ewma(ch.means, ch.grand_mean, ch.sigma_within / Math.sqrt(n), P.spc.ewma_lambda, P.spc.ewma_L);
-    const entry: Record<string, unknown> = {
+    const sg = laneGauge[l]!;
+    if (laneGaugeStats[l]!.count < n) continue;
+    const ch = sg.limits();
+    const k = sg.subgroups;
+    const ew = new EwmaStream(ch.grand_mean, ch.sigma_within / Math.sqrt(n), P.spc.ewma_lambda, P.spc.ewma_L);
+    const we = new WesternElectricStream(ch.xbar.center, (ch.xbar.ucl - ch.xbar.center) / 3);
+    const rules = { rule1: 0, rule2: 0, rule3: 0, rule4: 0 };
+    let xbarOut = 0;
+    let ewmaOut = 0;
+    // the chart's points: every subgroup, or (beyond chartPoints) the lowest and highest mean of each bucket
+    const picks = opts.includeCharts ? chartPicks(sg, chartPoints) : null;
+    const charts = { subgroup: [] as number[], means: [] as number[], ranges: [] as number[] };
+    const ewz: number[] = [];
+    const ewu: number[] = [];
+    const ewl: number[] = [];
+    let pi = 0;
+    for (let g = 0; g < k; g++) {
+      const m = sg.mean(g);
+      if (sg.outOfControl(g, ch)) xbarOut++;
+      const w = we.push(m);
+      for (const r of ['rule1', 'rule2', 'rule3', 'rule4'] as const) if (w[r]) rules[r]++;
+      const e = ew.push(m);
+      if (e.out) ewmaOut++;
+      if (picks && (picks === 'all' || picks[pi] === g)) {
+        pi++;
+        charts.subgroup.push(g + 1);
+        charts.means.push(m);
+        charts.ranges.push(sg.range(g));
+        ewz.push(e.z);
+        ewu.push(e.ucl);
+        ewl.push(e.lcl);
+      }
+    }
+    const entry: SpcLane = {
       lane: l,
       quantity: 'gauge_240_thickness_um',
       subgroups: ch.subgroups,
       xbar: { center: r6(ch.xbar.center), ucl: r6(ch.xbar.ucl), lcl: r6(ch.xbar.lcl) },
       r: { center: r6(ch.r.center), ucl: r6(ch.r.ucl), lcl: r6(ch.r.lcl) },
       sigma_within_um: r6(ch.sigma_within),
-      xbar_r_out_of_control: ch.out_of_control.length,
-      western_electric: (() => {
-        const we = westernElectric(ch.means, ch.xbar.center, (ch.xbar.ucl - ch.xbar.center) / 3);
-        return { rule1: we.rule1.length, rule2: we.rule2.length, rule3: we.rule3.length, rule4: we.rule4.length };
-      })(),
-      ewma_out_of_control: ew.out_of_control.length,
+      xbar_r_out_of_control: xbarOut,
+      western_electric: rules,
+      ewma_out_of_control: ewmaOut,
     };
-    if (opts.includeCharts)
-      entry['charts'] = { means: ch.means, ranges: ch.ranges, ewma: ew.z, ewma_ucl: ew.ucl, ewma_lcl: ew.lcl };
+    if (picks)
+      entry['charts'] =
+        picks === 'all'
+          ? { means: charts.means, ranges: charts.ranges, ewma: ewz, ewma_ucl: ewu, ewma_lcl: ewl }
+          : {
+              // decimated: the full series is the cells' gauge readings (in the store)
+              subgroup: charts.subgroup,
+              means: charts.means,
+              ranges: charts.ranges,
+              ewma: ewz,
+              ewma_ucl: ewu,
+              ewma_lcl: ewl,
+              decimated:
+                `the lowest and highest subgroup mean of each run of ${Math.ceil(k / Math.floor(chartPoints / 2))} ` +
+                `subgroups (${charts.means.length} of ${k} points; at most ${chartPoints})`,
+            };
     spcLanes.push(entry);
   }
   // gauge variance decomposition (process-models §3.4): σ²_total = σ²_CD (between lane means) + σ²_MD+res (within lanes)
-  let gaugeVar: Record<string, number> | null = null;
+  let gaugeVar: NonNullable<ProductionBlock['spc']>['gauge_240_variance'] = null;
   {
-    const ls = laneGauge.filter((x) => x.length >= 2);
+    const ls = laneGaugeStats.filter((x) => x.count >= 2);
     if (ls.length) {
-      const means = ls.map((x) => x.reduce((a, b) => a + b, 0) / x.length);
-      const within = ls.map((x, i) => x.reduce((a, b) => a + (b - means[i]!) ** 2, 0) / (x.length - 1));
+      const means = ls.map((x) => x.mean);
+      const within = ls.map((x) => x.variance);
       const grand = means.reduce((a, b) => a + b, 0) / means.length;
       const cdVar = ls.length > 1 ? means.reduce((a, b) => a + (b - grand) ** 2, 0) / (ls.length - 1) : 0;
       const mdVar = within.reduce((a, b) => a + b, 0) / within.length;
@@ -813,8 +881,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       };
     }
   }
-  const cap = (x: number[], lim?: { min?: number; max?: number }): Capability | null =>
-    x.length >= 2 ? roundCap(capability(x, lim?.min, lim?.max, n)) : null;
+  const cap = (x: CapabilityStream, lim?: { min?: number; max?: number }): Capability | null =>
+    x.count >= 2 ? roundCap(x.result(lim?.min, lim?.max)) : null;
   const capabilityLanes = [];
   for (let l = 0; l < lanes; l++) {
     capabilityLanes.push({
@@ -882,7 +950,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       stops: tl.stops.length,
       station_runs: tl.runs,
       downtime_s: r6(tl.downtime_s),
-      rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])),
+      rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])) as Record<SheetId, number>,
     },
     spc: {
       subgroup_size: n,
@@ -910,7 +978,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       currency: cost.currency,
       by_category_usd_per_kWh:
         cost.by_category_usd_per_kWh &&
-        Object.fromEntries(Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)])),
+        (Object.fromEntries(
+          Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)]),
+        ) as CostByCategory),
       assumptions: cost.assumptions,
     },
     physics_model: surrogate
@@ -956,6 +1026,29 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     cost,
     config: { production: P, variability: V },
   };
+}
+
+/**
+ * The subgroups a control chart of at most `max` points draws: all of them ('all'), or beyond `max` the
+ * lowest and the highest mean of each run of ⌈k / ⌊max/2⌋⌉ consecutive subgroups (min–max decimation keeps
+ * every excursion visible), as ascending subgroup indices.
+ */
+function chartPicks(sg: SubgroupSeries, max: number): 'all' | number[] {
+  const k = sg.subgroups;
+  if (k <= max) return 'all';
+  const run = Math.ceil(k / Math.floor(max / 2));
+  const out: number[] = [];
+  for (let g0 = 0; g0 < k; g0 += run) {
+    let lo = g0;
+    let hi = g0;
+    for (let g = g0 + 1; g < Math.min(k, g0 + run); g++) {
+      if (sg.mean(g) < sg.mean(lo)) lo = g;
+      if (sg.mean(g) > sg.mean(hi)) hi = g;
+    }
+    if (lo === hi) out.push(lo);
+    else out.push(Math.min(lo, hi), Math.max(lo, hi));
+  }
+  return out;
 }
 
 function roundCap(c: Capability): Capability {

@@ -427,12 +427,20 @@ function plots(inp: ReportInput): string {
       lane?: number;
       quantity?: string;
       xbar?: { center: number; ucl: number; lcl: number };
-      charts?: { means?: number[]; ewma?: number[]; ewma_ucl?: number[]; ewma_lcl?: number[] };
+      charts?: {
+        subgroup?: number[];
+        means?: number[];
+        ewma?: number[];
+        ewma_ucl?: number[];
+        ewma_lcl?: number[];
+        decimated?: string;
+      };
     };
     const means = L.charts?.means;
     if (!means || !L.xbar) continue;
     spcCount++;
-    const i = means.map((_, k) => k + 1);
+    // a long shift's chart is decimated (at most CHART_POINTS points, numbered by `subgroup`)
+    const i = L.charts?.subgroup ?? means.map((_, k) => k + 1);
     const series: Series[] = [{ name: 'subgroup mean', x: i, y: means, markers: true }];
     if (L.charts?.ewma) series.push({ name: 'EWMA', x: i, y: L.charts.ewma, color: '#009E73' });
     if (L.charts?.ewma_ucl)
@@ -461,7 +469,8 @@ function plots(inp: ReportInput): string {
           ],
           className: 'plot-spc',
         }),
-        'X̄ chart of the station-240 outfeed gauge with its 3σ limits (Montgomery, App. VI) and the EWMA.',
+        'X̄ chart of the station-240 outfeed gauge with its 3σ limits (Montgomery, App. VI) and the EWMA' +
+          (L.charts?.decimated ? ` — decimated: ${L.charts.decimated}.` : '.'),
       ),
     );
   }
@@ -572,6 +581,28 @@ function batterySection(o: RunOutput): string {
       num(ageing['capacity_retention_pct_after_years']),
       ' %',
     );
+  // the band over the ageing parameters' ranges (issue 16 item 5): never a single-point retention alone
+  const ab = obj(ageing?.['band']);
+  const abr = obj(ab?.['capacity_retention_pct_after_years']);
+  const aby = obj(ab?.['years_to_end_of_life']);
+  if (ab && abr && aby) {
+    const lo = num(abr['low']);
+    const hi = num(abr['high']);
+    if (lo !== undefined && hi !== undefined)
+      rows.push([
+        `capacity retention after ${String(ageing?.['years'])} years, band (${String(ab['samples'])} seeded draws over the ageing parameters’ ranges)`,
+        `${fmt(lo)}–${fmt(hi)} %`,
+      ]);
+    const yr = (k: string): string => {
+      const v = num(aby[k]);
+      return v === undefined ? `> ${String(aby['horizon_years'])}` : fmt(v);
+    };
+    const sens = Array.isArray(ab['sensitivity']) ? (ab['sensitivity'] as { parameter?: string }[]) : [];
+    rows.push([
+      `years to end of life (${String(ab['end_of_life_retention_pct'])} % of the first C/3 capacity)`,
+      `${yr('nominal')} (band ${yr('low')}–${yr('high')}${sens[0]?.parameter ? `; most sensitive: ${sens[0].parameter}` : ''})`,
+    ]);
+  }
   const ser = obj(b['series']);
   const figs: string[] = [];
   const arr = (k: string): number[] | undefined => {

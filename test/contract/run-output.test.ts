@@ -73,11 +73,33 @@ test('a run mutated against the contract is refused, naming the field', () => {
       `${what}: names the field (${problems.join('; ')})`,
     );
   }
-  // fields beyond the contract's inside a block are allowed ("add freely") and kept
-  const o = clone(base);
-  o.line.anode.new_figure_um = 1;
-  const r = runOutputSchema.safeParse(o);
-  assert.ok(r.success && (r.data.line!.anode as Record<string, unknown>)['new_figure_um'] === 1);
+  // every block is closed (issue 13 item 3): a field the contract does not name is refused wherever it is
+  // added, at any depth (it must be named in src/contract.ts first); the unmutated run still passes
+  assert.ok(runOutputSchema.safeParse(clone(base)).success);
+  const added: [string, (o: Record<string, any>) => void, RegExp][] = [
+    ['the line anode', (o) => (o.line.anode.new_figure_um = 1), /^line\.anode: .*new_figure_um/],
+    ['a station', (o) => (o.line.stations[2].new_figure = 1), /^line\.stations\.2: .*new_figure/],
+    ['a layer', (o) => (o.line.stations[0].layers[0].new_figure = 1), /^line\.stations\.0\.layers\.0: /],
+    ['the design', (o) => (o.design.cell.new_figure = 1), /^design\.cell: .*new_figure/],
+    ['the production block', (o) => (o.production.new_figure = 1), /^production: .*new_figure/],
+    ['the OEE', (o) => (o.production.oee.new_figure = 1), /^production\.oee: .*new_figure/],
+    ['a lane capability', (o) => (o.production.capability[0].new_figure = 1), /^production\.capability\.0: /],
+    ['the cycling block', (o) => (o.cycling.new_figure = 1), /^cycling: .*new_figure/],
+    ['the experiment', (o) => (o.cycling.experiment.new_figure = 1), /^cycling\.experiment: .*new_figure/],
+    ['a claim', (o) => (o.claims[0].new_figure = 1), /^claims\.0: .*new_figure/],
+    ['a claim element', (o) => (o.claims[0].elements[0].new_figure = 1), /^claims\.0\.elements\.0: /],
+    ['a window', (o) => (o.windows[0].new_figure = 1), /^windows\.0: .*new_figure/],
+    ['an unknown scrap cause', (o) => (o.production.out_of_spec_causes.odd = 1), /^production\.out_of_spec_causes/],
+  ];
+  for (const [where, mutate, path] of added) {
+    const o = clone(base);
+    mutate(o);
+    const problems = checkRunOutput(o);
+    assert.ok(
+      problems.some((p) => path.test(p)),
+      `a field added to ${where} is refused, naming it (${problems.join('; ')})`,
+    );
+  }
 });
 
 test('`rollcell schema --output` is the JSON Schema of the same contract (required names, enums, ranges)', () => {

@@ -56,7 +56,7 @@ test('claim 13 over the band: met for ≥ 100 mAh/g; a threshold inside the band
 
 test('the run carries the band in cycling.first_cycle_band, claim 13 cites it; a recipe experiment has none', () => {
   const out = runJob(recipe, { seed: 1 }).output;
-  const fb = out.cycling!['first_cycle_band'] as Record<string, { low: number; high: number; nominal: number }>;
+  const fb = out.cycling!.first_cycle_band!;
   const cap = out.cycling!.discharge_capacity_mAh_g!;
   assert.ok(fb['discharge_capacity_mAh_g']!.low <= cap && cap <= fb['discharge_capacity_mAh_g']!.high);
   assert.ok(fb['coulombic_efficiency']!.low < fb['coulombic_efficiency']!.high);

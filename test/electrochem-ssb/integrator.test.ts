@@ -7,6 +7,8 @@ import {
   runCycle,
   withParams,
 } from '../../src/electrochem/ssb/index.ts';
+import { daeRunner, firstCycle } from '../../src/electrochem/ssb/cycle.ts';
+import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
 
 test('warmer cell delivers more at 1C (Arrhenius transport and kinetics)', () => {
   const caps: number[] = [];
@@ -25,4 +27,14 @@ test('createSsbModel names the bad kind', () => {
     () => createSsbModel('dfn' as 'p2d', patentExampleParams()),
     /model: unknown solid-state model \(got "dfn"; allowed p2d, spme, spm\)/,
   );
+});
+
+test('P2D [0178] first cycle through solveDae: the discharge capacity at the drivers’ rtol 1e-4 is within 1e-4 of an rtol 1e-7 solution (the solver refreshes a stale J after a step that needed every Newton iteration)', () => {
+  const p = patentExampleParams();
+  const m = new SsbP2D(p);
+  const cap = (rtol: number): number =>
+    firstCycle(daeRunner(m, { rtol }), m, m.initialState(0)).dischargeCapacity_mAh_g;
+  const loose = cap(1e-4);
+  const tight = cap(1e-7);
+  assert.ok(Math.abs(loose / tight - 1) < 1e-4, `${loose} vs ${tight} mAh/g`);
 });

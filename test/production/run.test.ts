@@ -126,7 +126,7 @@ test('web length = cell rows + splice zones + restart zones + fragments; width =
   const zones = run.timeline.splices.map((s) => [s.s_m - 1.1, s.s_m + 1.1]);
   for (const c of run.cells) for (const [a, b] of zones) assert.ok(c.s_end_m <= a! + 1e-6 || c.s_start_m >= b! - 1e-6);
   // OEE: A·P·Q = good cells / ideal cells at set speed over the planned time
-  const o = run.block['oee'] as Record<string, number>;
+  const o = run.block.oee!;
   const ideal = ((3 / 60) * 3 * 3600 * 4) / 0.07;
   assert.ok(
     Math.abs(o['oee']! - run.block.cells_in_spec / ideal) < 1e-4,

@@ -56,7 +56,7 @@ test('time ↔ position map is monotone and inverts the motion (ramp: s = a t²/
 test('unplanned stops lower availability; OEE = A·P·Q; cost categories add up to the total', () => {
   const r = recipeWith({ production: { breakdowns: { mtbf_h: 1, mttr_min: 10 } } });
   const run = runProduction(r, { seed: 21, duration_s: 4 * 3600, physics: standinPhysics });
-  const o = run.block['oee'] as Record<string, number>;
+  const o = run.block.oee!;
   const downtime = run.timeline.stops.reduce((s, x) => s + x.t1_s - x.t0_s, 0);
   assert.ok(downtime > 0);
   assert.ok(Math.abs(o['availability']! - (4 * 3600 - downtime) / (4 * 3600)) < 1e-5);

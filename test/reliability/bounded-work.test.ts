@@ -98,10 +98,10 @@ test('job limits: a 10⁹-cell pack and a shift over the streamed cap are exit-2
   const day = jobProblems({ ...sixMinutes, production: { ...(p.recipe.production ?? {}), duration_h: 17 } as never });
   assert.match(
     day.map((x) => `${x.path}: ${x.problem} (got ${x.got}; allowed ${x.allowed})`).join('\n'),
-    /production\.duration_h: the production run would make too many cells \(got about 102000000 cells .*allowed <= 2000000 cells per run: a shorter duration_h/,
+    /production\.duration_h: the production run would make too many cells \(got about 102000000 cells .*allowed <= 10000000 cells per run \(the store keeps every cell: ≈ 4\.2 kB each on disk\): a shorter duration_h/,
   );
   assert.equal(jobProblems(p.recipe).length, 0, 'the example fits');
   assert.equal(JOB_LIMITS.liveProductionCells, 100_000);
   assert.equal(JOB_LIMITS.keptProductionCells, 100_000);
-  assert.equal(JOB_LIMITS.productionCells, 2_000_000);
+  assert.equal(JOB_LIMITS.productionCells, 10_000_000);
 });

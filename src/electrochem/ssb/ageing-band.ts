@@ -157,6 +157,57 @@ function draw(rng: Rng, lo: number, hi: number): number {
   return lo > 0 ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
 }
 
+/** one seeded draw of the uncertain ageing parameters: the values, and the row (log for a positive range) */
+export interface AgeingDraw {
+  readonly values: Partial<Record<AgeingParameterId, number>>;
+  readonly row: readonly number[];
+}
+
+/**
+ * `samples` seeded draws over the documented ranges (each parameter independently, log-uniform for a
+ * positive range, uniform otherwise): the one sampler of the cell's and the pack's ageing bands
+ */
+export function drawAgeingSamples(pars: readonly AssumedParameter[], samples: number, seed: number): AgeingDraw[] {
+  const rng = new Rng(seed);
+  const out: AgeingDraw[] = [];
+  for (let s = 0; s < samples; s++) {
+    const values: Partial<Record<AgeingParameterId, number>> = {};
+    const row: number[] = [];
+    for (const q of pars) {
+      const x = draw(rng, q.range[0], q.range[1]);
+      values[q.id as AgeingParameterId] = x;
+      row.push(q.range[0] > 0 ? Math.log(x) : x);
+    }
+    out.push({ values, row });
+  }
+  return out;
+}
+
+/** Pearson correlation of each drawn (log) parameter with an outcome over the samples, largest |r| first */
+export function parameterSensitivity(
+  pars: readonly AssumedParameter[],
+  draws: readonly AgeingDraw[],
+  outcome: readonly number[],
+): { parameter: string; correlation: number }[] {
+  const mean = (a: readonly number[]): number => a.reduce((s, x) => s + x, 0) / a.length;
+  const mr = mean(outcome);
+  return pars
+    .map((q, j) => {
+      const col = draws.map((d) => d.row[j]!);
+      const mc = mean(col);
+      let sxy = 0;
+      let sxx = 0;
+      let syy = 0;
+      for (let i = 0; i < outcome.length; i++) {
+        sxy += (col[i]! - mc) * (outcome[i]! - mr);
+        sxx += (col[i]! - mc) ** 2;
+        syy += (outcome[i]! - mr) ** 2;
+      }
+      return { parameter: q.id, correlation: sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0 };
+    })
+    .sort((a, b) => Math.abs(b.correlation) - Math.abs(a.correlation));
+}
+
 /** retention (0..1) at `cycles` and the first cycle below eol (interpolated on the cycle index) */
 export function retentionAtCycles(a: AgeingRunResult, cycles: number, eol: number): { r: number; eol: number | null } {
   const idx = a.cycleIndex;
@@ -185,20 +236,11 @@ export function ageingBand(params: SsbCellParams, o: AgeingBandOptions): AgeingB
   const maxSim = o.maxSimulatedCycles ?? 40;
   const stride = Math.max(1, Math.ceil(o.cycles / maxSim));
   const pars = ageingUncertainParameters();
-  const rng = new Rng(seed);
+  const draws = drawAgeingSamples(pars, samples, seed);
   const rs: number[] = [];
   const eols: (number | null)[] = [];
-  const drawn: number[][] = [];
-  for (let s = 0; s < samples; s++) {
-    const v: Partial<Record<AgeingParameterId, number>> = {};
-    const row: number[] = [];
-    for (const q of pars) {
-      const x = draw(rng, q.range[0], q.range[1]);
-      v[q.id as AgeingParameterId] = x;
-      row.push(q.range[0] > 0 ? Math.log(x) : x);
-    }
-    drawn.push(row);
-    const m = createSpme({ ...params, ageing: ageingWithValues(params.ageing, v) });
+  for (const d of draws) {
+    const m = createSpme({ ...params, ageing: ageingWithValues(params.ageing, d.values) });
     const a = cycleAgeing(m, {
       cycles: o.cycles + stride,
       cRate: o.cRate,
@@ -216,24 +258,7 @@ export function ageingBand(params: SsbCellParams, o: AgeingBandOptions): AgeingB
     sorted.length % 2
       ? sorted[(sorted.length - 1) / 2]!
       : 0.5 * (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!);
-  // Pearson correlation of each (log) parameter with the retention over the samples
-  const mean = (a: number[]): number => a.reduce((s, x) => s + x, 0) / a.length;
-  const mr = mean(rs);
-  const sens = pars
-    .map((q, j) => {
-      const col = drawn.map((r) => r[j]!);
-      const mc = mean(col);
-      let sxy = 0;
-      let sxx = 0;
-      let syy = 0;
-      for (let i = 0; i < rs.length; i++) {
-        sxy += (col[i]! - mc) * (rs[i]! - mr);
-        sxx += (col[i]! - mc) ** 2;
-        syy += (rs[i]! - mr) ** 2;
-      }
-      return { parameter: q.id, correlation: sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0 };
-    })
-    .sort((a, b) => Math.abs(b.correlation) - Math.abs(a.correlation));
+  const sens = parameterSensitivity(pars, draws, rs);
   return {
     retention: { low: sorted[0]!, median: med, high: sorted[sorted.length - 1]! },
     endOfLifeCycles: eols,

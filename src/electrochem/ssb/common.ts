@@ -147,6 +147,50 @@ export function dsPhiInv(v: DsLaw | null, phi: number, y0 = 0.5, phiY0?: number)
 
 /** the width over which hostX rounds min(x, xHost) (numerical regularisation) */
 export const HOST_W = 2e-3;
+/**
+ * The stoichiometry y = y0 + Δ with φ(y) − φ(y0) = r (φ = dsPhi), for y0 < 1 and a result below 1
+ * (NaN otherwise: the caller then takes dsPhiInv). The difference is written without the two
+ * arctangents: atan(a) − atan(b) = atan((a − b)/(1 + ab)) for ab > −1 gives
+ *   φ(y) − φ(y0) = Δ·(floor + k·u·u0/q) + k·w·(z − atan z),  u = 1 − y, u0 = 1 − y0, q = w² + u·u0, z = Δ·w/q,
+ * and z − atan z by its series z³/3 − z⁵/5 + … while |z| < 0.05 (truncation below 1e-17 relative) — so
+ * the usual small Δ of a particle surface costs no arctangent at all, and the difference carries no
+ * cancellation of two φ values. Newton on Δ from a second-order start, stopped as dsPhiInv stops
+ * (|step| ≤ 1e-14·(1 + |y|)).
+ */
+export function dsPhiShift(v: DsLaw, y0: number, r: number): number {
+  const w = v.width;
+  const w2 = w * w;
+  const k = v.k;
+  const fl = v.floor;
+  const u0 = 1 - y0;
+  if (!(u0 > 0)) return NaN;
+  // start: the second-order (Halley) step from Δ = 0, Δ₁ = r/f − f′·r²/(2f³) (f = φ′ at y0, rational),
+  // which leaves an error O(r³): Newton then stops after its second update
+  const p0 = u0 * u0 + w2;
+  const f0 = fl + (k * u0 * u0) / p0;
+  const f0p = (-2 * k * u0 * w2) / (p0 * p0);
+  const d1 = r / f0;
+  let d = d1 - (f0p * d1 * d1) / (2 * f0);
+  if (!(u0 - d > 0)) d = d1;
+  for (let it = 0; it < 60; it++) {
+    const u = u0 - d;
+    if (!(u > 0)) return NaN;
+    const q = w2 + u * u0;
+    const z = (d * w) / q;
+    let zm: number; // z − atan z
+    if (z < 0.05 && z > -0.05) {
+      const z2 = z * z;
+      zm = z * z2 * (1 / 3 - z2 * (1 / 5 - z2 * (1 / 7 - z2 * (1 / 9 - z2 * (1 / 11 - z2 / 13)))));
+    } else zm = z - Math.atan(z);
+    const H = d * (fl + (k * u * u0) / q) + k * w * zm;
+    const step = (H - r) / (fl + (k * u * u) / (u * u + w2));
+    d -= step;
+    if (!Number.isFinite(d)) return NaN;
+    if (Math.abs(step) <= 1e-14 * (1 + Math.abs(y0 + d))) return y0 + d;
+  }
+  return NaN;
+}
+
 /** smooth min(x, xHost) over a width w (the Li held by the host lattice) and its derivative in x */
 export function hostX(x: number, xHost: number, w = HOST_W): { h: number; s: number; ds: number } {
   const u = (x - xHost) / w;
@@ -246,30 +290,55 @@ export class CellCore {
       Ds * cmax * (y >= 1 ? v.floor * y + v.k * v.G1 : v.floor * y + v.k * (v.G1 - (u - w * Math.atan(u / w))));
   }
   /**
-   * kirchhoffAt for the first nr entries of y at once (the fast stepper's per-shell linearisation):
-   * D⁰ into out[oD + r] and Φ⁰ − D⁰·c into out[oRho + r], the same arithmetic
+   * The fast stepper's per-shell linearisation of the Kirchhoff potential for the first nr entries of
+   * y: D⁰ = D(c_r) into out[oD + r], and the differences ρ_{r+1} − ρ_r of ρ = Φ(c) − D⁰·c between
+   * neighbouring shells into out[oRho + r] (r < nr − 1) — the only way ρ enters. The potential
+   * difference Φ(c_{r+1}) − Φ(c_r) is taken as dsPhiShift takes it (arctangent difference, no
+   * cancellation, no arctangent while the shells are close); at or past full lithiation from φ itself.
    */
   kirchhoffLinear(y: Float64Array, nr: number, out: Float64Array, oD: number, oRho: number): void {
     const v = this.dsL;
     const cmax = this.p.cathode.cMax_mol_m3;
     const Ds = this.d.Ds;
+    if (!v) {
+      for (let r = 0; r < nr; r++) out[oD + r] = Ds * 1;
+      // Φ = D·c exactly: ρ = 0
+      for (let r = 0; r < nr - 1; r++) out[oRho + r] = 0;
+      return;
+    }
+    const w = v.width;
+    const w2 = w * w;
+    const k = v.k;
+    const fl = v.floor;
+    const scale = Ds * cmax;
+    let yPrev = 0;
+    let uPrev = 0;
+    let dcPrev = 0;
     for (let r = 0; r < nr; r++) {
       const c = y[r]!;
       const yy = c / cmax;
-      let D: number;
-      let phi: number;
-      if (!v) {
-        D = Ds * 1;
-        phi = Ds * cmax * yy;
-      } else {
-        const w = v.width;
-        const u = yy >= 1 ? 0 : 1 - yy;
-        D = Ds * (v.floor + (v.k * u * u) / (u * u + w * w));
-        phi =
-          Ds * cmax * (yy >= 1 ? v.floor * yy + v.k * v.G1 : v.floor * yy + v.k * (v.G1 - (u - w * Math.atan(u / w))));
-      }
+      const u = yy >= 1 ? 0 : 1 - yy;
+      const D = Ds * (fl + (k * u * u) / (u * u + w2));
       out[oD + r] = D;
-      out[oRho + r] = phi - D * c;
+      const dc = D * c;
+      if (r > 0) {
+        let dphi: number;
+        if (u > 0 && uPrev > 0) {
+          const dl = yy - yPrev;
+          const q = w2 + u * uPrev;
+          const z = (dl * w) / q;
+          let zm: number; // z − atan z
+          if (z < 0.05 && z > -0.05) {
+            const z2 = z * z;
+            zm = z * z2 * (1 / 3 - z2 * (1 / 5 - z2 * (1 / 7 - z2 * (1 / 9 - z2 * (1 / 11 - z2 / 13)))));
+          } else zm = z - Math.atan(z);
+          dphi = dl * (fl + (k * u * uPrev) / q) + k * w * zm;
+        } else dphi = dsPhi(v, yy) - dsPhi(v, yPrev);
+        out[oRho + r - 1] = scale * dphi - (dc - dcPrev);
+      }
+      yPrev = yy;
+      uPrev = u;
+      dcPrev = dc;
     }
   }
   /** kirchhoffAt's results */
@@ -293,6 +362,18 @@ export class CellCore {
     const cmax = this.p.cathode.cMax_mol_m3;
     const v = this.dsL;
     const y0 = c / cmax;
+    if (v && y0 < 1) {
+      // φ(c_s) − φ(y0) = −N·δ/(D_ref·c_max), solved for the shift without arctangents (dsPhiShift)
+      const ys = dsPhiShift(v, y0, -Ndelta / (this.d.Ds * cmax));
+      if (ys === ys) {
+        const cs = cmax * ys;
+        const Ds = this.dsAt(cs);
+        this.scCs = cs;
+        this.scDc = this.dsAt(c) / Ds;
+        this.scDN = -1 / Ds;
+        return;
+      }
+    }
     const phi0 = dsPhi(v, y0);
     const phi = this.d.Ds * cmax * phi0 - Ndelta;
     // Newton from the outer shell's y0, whose φ(y0) is phi0 (dsPhiInv would compute it again)
@@ -326,6 +407,21 @@ export class CellCore {
     const r = r0 / q;
     const dr = dr0 / (q * q);
     return { rate: r * room, dc: dr * room, dQ: -r };
+  }
+  /** cei(c, Q, cap).rate without the derivatives and without allocation (the fast stepper's once-per-step call) */
+  ceiRate(c: number, Q: number, cap: number): number {
+    const ce = this.p.cathode.cei;
+    const room = cap - Q;
+    if (!(room > 0) || ce.qMax_C_m2 <= 0) return 0;
+    const y = c / this.p.cathode.cMax_mol_m3;
+    const b = (ce.alpha * F) / (R * this.T);
+    const o = this.ocpC;
+    const v = o.eval ? o.eval(y).v : o.U(y);
+    const arg = Math.min(60, b * (v - ce.ERef_V));
+    const r0 = this.ceiK * Math.exp(arg);
+    const q = 1 + r0 * CEI_MIN_TIME_S;
+    const r = r0 / q;
+    return r * room;
   }
   /** CEI rate constant at the cell temperature (s⁻¹), computed once (p and T are fixed) */
   get ceiK(): number {

@@ -65,6 +65,10 @@ export class SsbSpme implements FullCellModel {
   /** side (CEI) current density of the last fast-stepper step (A m⁻²), for voltageFrom in the stepper and the pack */
   stepSide_A_m2 = 0;
   private readonly faceA: Float64Array;
+  /** faceA / dr per face, and shellV / dt per shell for the step length shellDt (stepResponse) */
+  private readonly faceK: Float64Array;
+  private readonly shellVdt: Float64Array;
+  private shellDt = NaN;
   private readonly shellV: Float64Array;
   private readonly dr: number;
   /** scratch: the Kirchhoff potential Φ of each shell (residual) */
@@ -94,6 +98,9 @@ export class SsbSpme implements FullCellModel {
     this.phiShell = new Float64Array(this.nr);
     for (let i = 0; i <= this.nr; i++) this.faceA[i] = (i * this.dr) ** 2;
     for (let i = 0; i < this.nr; i++) this.shellV[i] = (((i + 1) * this.dr) ** 3 - (i * this.dr) ** 3) / 3;
+    this.faceK = new Float64Array(this.nr + 1);
+    for (let i = 0; i <= this.nr; i++) this.faceK[i] = this.faceA[i]! / this.dr;
+    this.shellVdt = new Float64Array(this.nr);
     this.atol = new Float64Array(this.n);
     for (let i = 0; i < this.nr; i++) this.atol[i] = 1e-7 * params.cathode.cMax_mol_m3;
     for (let m = 0; m < this.na; m++) this.atol[this.offA + m] = 1e-9;
@@ -677,7 +684,7 @@ export class SsbSpme implements FullCellModel {
     const Q = y[this.iQ]!;
     const cap = this.cCap;
     const cl = y[nr - 1]!;
-    const r0 = cap > Q ? core.cei(cl, Q, cap).rate / (cap - Q) : 0;
+    const r0 = cap > Q ? core.ceiRate(cl, Q, cap) / (cap - Q) : 0;
     const Qn = r0 > 0 ? (Q + dt * r0 * cap) / (1 + dt * r0) : Q;
     const iSide = (Qn - Q) / dt;
     this.stepSide_A_m2 = iSide;
@@ -689,28 +696,32 @@ export class SsbSpme implements FullCellModel {
     const oRho = 5 * n;
     // particle: (V_r/dt)(c' − c) = Σ faces; matrix M c' = V/dt c + b·I
     const surf = this.cSurf;
-    // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c
+    // Kirchhoff potential linearised at the start: Φ(c) ≈ (Φ⁰ − D⁰c⁰) + D⁰c; only the differences
+    // ρ_{r+1} − ρ_r of ρ = Φ⁰ − D⁰c⁰ between neighbouring shells enter
     core.kirchhoffLinear(y, nr, work, oD0, oRho);
-    const faceA = this.faceA;
-    const shellV = this.shellV;
-    const dr = this.dr;
+    const faceK = this.faceK;
+    const vdt = this.shellVdt;
+    if (dt !== this.shellDt) {
+      for (let r = 0; r < nr; r++) vdt[r] = this.shellV[r]! / dt;
+      this.shellDt = dt;
+    }
     for (let r = 0; r < nr; r++) {
-      const v = shellV[r]! / dt;
+      const v = vdt[r]!;
       let d0 = v;
       let rhs = v * y[r]!;
       work[r] = 0;
       work[oSup + r] = 0;
       if (r > 0) {
-        const k = faceA[r]! / dr;
+        const k = faceK[r]!;
         work[r] = -k * work[oD0 + r - 1]!;
         d0 += k * work[oD0 + r]!;
-        rhs += k * (work[oRho + r - 1]! - work[oRho + r]!);
+        rhs -= k * work[oRho + r - 1]!;
       }
       if (r < nr - 1) {
-        const k = faceA[r + 1]! / dr;
+        const k = faceK[r + 1]!;
         work[oSup + r] = -k * work[oD0 + r + 1]!;
         d0 += k * work[oD0 + r]!;
-        rhs += k * (work[oRho + r + 1]! - work[oRho + r]!);
+        rhs += k * work[oRho + r]!;
       }
       work[oDia + r] = d0;
       base[r] = rhs + (r === nr - 1 ? surf * iSide : 0);

@@ -53,53 +53,119 @@ export interface XbarRChart {
   out_of_control: number[];
 }
 
+/**
+ * Consecutive subgroups of size n formed online (a trailing incomplete subgroup is not counted): each value
+ * in, and for each full subgroup its mean and range kept in a typed array (16 bytes per subgroup; with
+ * `keep: false` only the running sums, for σ_within). The X̄–R limits are those of the whole series
+ * (a retrospective, phase-I analysis of the shift: Montgomery §6.2), so they are known at the end.
+ */
+export class SubgroupSeries {
+  readonly n: number;
+  readonly #c: ChartConstants;
+  readonly #keep: boolean;
+  #means = new Float64Array(0);
+  #ranges = new Float64Array(0);
+  #k = 0;
+  #sumMeans = 0;
+  #sumRanges = 0;
+  #j = 0;
+  #s = 0;
+  #lo = Infinity;
+  #hi = -Infinity;
+  constructor(n: number, o: { keep?: boolean } = {}) {
+    this.#c = chartConstants(n);
+    this.n = n;
+    this.#keep = o.keep !== false;
+  }
+
+  push(x: number): void {
+    this.#s += x;
+    if (x < this.#lo) this.#lo = x;
+    if (x > this.#hi) this.#hi = x;
+    if (++this.#j < this.n) return;
+    const mean = this.#s / this.n;
+    const range = this.#hi - this.#lo;
+    if (this.#keep) {
+      if (this.#k === this.#means.length) {
+        const cap = Math.max(64, 2 * this.#k);
+        const m = new Float64Array(cap);
+        const r = new Float64Array(cap);
+        m.set(this.#means);
+        r.set(this.#ranges);
+        this.#means = m;
+        this.#ranges = r;
+      }
+      this.#means[this.#k] = mean;
+      this.#ranges[this.#k] = range;
+    }
+    this.#k++;
+    this.#sumMeans += mean;
+    this.#sumRanges += range;
+    this.#j = 0;
+    this.#s = 0;
+    this.#lo = Infinity;
+    this.#hi = -Infinity;
+  }
+
+  /** full subgroups so far */
+  get subgroups(): number {
+    return this.#k;
+  }
+  /** mean of subgroup g (kept series only) */
+  mean(g: number): number {
+    return this.#means[g]!;
+  }
+  /** range of subgroup g (kept series only) */
+  range(g: number): number {
+    return this.#ranges[g]!;
+  }
+  /** R̄ (0 before the first subgroup) */
+  get rBar(): number {
+    return this.#k > 0 ? this.#sumRanges / this.#k : 0;
+  }
+
+  /** the X̄–R limits of the subgroups so far (at least one) */
+  limits(): Omit<XbarRChart, 'means' | 'ranges' | 'out_of_control'> {
+    const k = this.#k;
+    if (k < 1) throw problem('spc', 'need at least one full subgroup', `${this.#j} values`, `≥ ${this.n}`);
+    const c = this.#c;
+    const xbb = this.#sumMeans / k;
+    const rbar = this.#sumRanges / k;
+    return {
+      n: this.n,
+      subgroups: k,
+      grand_mean: xbb,
+      r_bar: rbar,
+      sigma_within: rbar / c.d2,
+      xbar: { center: xbb, ucl: xbb + c.A2 * rbar, lcl: xbb - c.A2 * rbar },
+      r: { center: rbar, ucl: c.D4 * rbar, lcl: c.D3 * rbar },
+    };
+  }
+
+  /** whether subgroup g's mean or range falls outside the limits `lim` (Western Electric rule 1) */
+  outOfControl(g: number, lim: Omit<XbarRChart, 'means' | 'ranges' | 'out_of_control'>): boolean {
+    const eps = 1e-12 * (Math.abs(lim.grand_mean) + lim.r_bar);
+    const m = this.#means[g]!;
+    const r = this.#ranges[g]!;
+    return m > lim.xbar.ucl + eps || m < lim.xbar.lcl - eps || r > lim.r.ucl + eps || r < lim.r.lcl - eps;
+  }
+}
+
 /** X̄–R chart of consecutive subgroups of size n (a trailing incomplete subgroup is dropped). */
 export function xbarR(data: ArrayLike<number>, n: number): XbarRChart {
-  const c = chartConstants(n);
-  const k = Math.floor(data.length / n);
-  if (k < 1) throw problem('spc', 'need at least one full subgroup', `${data.length} values`, `≥ ${n}`);
+  const sg = new SubgroupSeries(n);
+  for (let i = 0; i < data.length; i++) sg.push(data[i]!);
+  const lim = sg.limits();
+  const k = sg.subgroups;
   const means: number[] = new Array(k);
   const ranges: number[] = new Array(k);
-  for (let g = 0; g < k; g++) {
-    let s = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let j = 0; j < n; j++) {
-      const x = data[g * n + j]!;
-      s += x;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
-    means[g] = s / n;
-    ranges[g] = hi - lo;
-  }
-  const xbb = means.reduce((a, b) => a + b, 0) / k;
-  const rbar = ranges.reduce((a, b) => a + b, 0) / k;
-  const xbar = { center: xbb, ucl: xbb + c.A2 * rbar, lcl: xbb - c.A2 * rbar };
-  const r = { center: rbar, ucl: c.D4 * rbar, lcl: c.D3 * rbar };
-  const eps = 1e-12 * (Math.abs(xbb) + rbar);
   const ooc: number[] = [];
   for (let g = 0; g < k; g++) {
-    if (
-      means[g]! > xbar.ucl + eps ||
-      means[g]! < xbar.lcl - eps ||
-      ranges[g]! > r.ucl + eps ||
-      ranges[g]! < r.lcl - eps
-    )
-      ooc.push(g);
+    means[g] = sg.mean(g);
+    ranges[g] = sg.range(g);
+    if (sg.outOfControl(g, lim)) ooc.push(g);
   }
-  return {
-    n,
-    subgroups: k,
-    grand_mean: xbb,
-    r_bar: rbar,
-    sigma_within: rbar / c.d2,
-    xbar,
-    r,
-    means,
-    ranges,
-    out_of_control: ooc,
-  };
+  return { ...lim, means, ranges, out_of_control: ooc };
 }
 
 export interface EwmaChart {
@@ -113,23 +179,43 @@ export interface EwmaChart {
   out_of_control: number[];
 }
 
+/** An EWMA chart point by point: `push` returns the point's statistic, its limits and whether it is outside. */
+export class EwmaStream {
+  #z: number;
+  #w = 1;
+  constructor(
+    readonly target: number,
+    readonly sigma: number,
+    readonly lambda: number,
+    readonly L: number,
+  ) {
+    if (!(lambda > 0 && lambda <= 1)) throw problem('spc.ewma_lambda', 'out of range', String(lambda), '0 < λ ≤ 1');
+    this.#z = target;
+  }
+
+  push(x: number): { z: number; ucl: number; lcl: number; out: boolean } {
+    const lambda = this.lambda;
+    this.#z = lambda * x + (1 - lambda) * this.#z;
+    this.#w *= (1 - lambda) * (1 - lambda);
+    const h = this.L * this.sigma * Math.sqrt((lambda / (2 - lambda)) * (1 - this.#w));
+    const z = this.#z;
+    return { z, ucl: this.target + h, lcl: this.target - h, out: z > this.target + h || z < this.target - h };
+  }
+}
+
 /** EWMA chart of individual values (or subgroup means with sigma = σ/√n). */
 export function ewma(data: ArrayLike<number>, target: number, sigma: number, lambda: number, L: number): EwmaChart {
-  if (!(lambda > 0 && lambda <= 1)) throw problem('spc.ewma_lambda', 'out of range', String(lambda), '0 < λ ≤ 1');
+  const e = new EwmaStream(target, sigma, lambda, L);
   const z: number[] = [];
   const ucl: number[] = [];
   const lcl: number[] = [];
   const ooc: number[] = [];
-  let zi = target;
-  let w = 1;
   for (let i = 0; i < data.length; i++) {
-    zi = lambda * data[i]! + (1 - lambda) * zi;
-    w *= (1 - lambda) * (1 - lambda);
-    const h = L * sigma * Math.sqrt((lambda / (2 - lambda)) * (1 - w));
-    z.push(zi);
-    ucl.push(target + h);
-    lcl.push(target - h);
-    if (zi > target + h || zi < target - h) ooc.push(i);
+    const p = e.push(data[i]!);
+    z.push(p.z);
+    ucl.push(p.ucl);
+    lcl.push(p.lcl);
+    if (p.out) ooc.push(i);
   }
   return { lambda, L, target, sigma, z, ucl, lcl, out_of_control: ooc };
 }
@@ -166,7 +252,18 @@ export function capability(x: ArrayLike<number>, lsl: number | undefined, usl: n
   let sw = 0;
   if (x.length >= 2 * n) sw = xbarR(x, n).sigma_within;
   else if (x.length >= 2) sw = xbarR(x, 2).sigma_within;
-  const out: Capability = { n: x.length, mean, sigma_within: sw, sigma_overall: sd };
+  return capabilityOf(x.length, mean, sw, sd, lsl, usl);
+}
+
+function capabilityOf(
+  len: number,
+  mean: number,
+  sw: number,
+  sd: number,
+  lsl: number | undefined,
+  usl: number | undefined,
+): Capability {
+  const out: Capability = { n: len, mean, sigma_within: sw, sigma_overall: sd };
   if (lsl !== undefined) out.lsl = lsl;
   if (usl !== undefined) out.usl = usl;
   const w = capabilityPair(mean, sw, lsl, usl);
@@ -175,6 +272,59 @@ export function capability(x: ArrayLike<number>, lsl: number | undefined, usl: n
   const o = capabilityPair(mean, sd, lsl, usl);
   if (o.ck !== null) out.ppk = o.ck;
   return out;
+}
+
+/**
+ * `capability` of a series seen one value at a time, in memory that does not grow with it: the mean is
+ * the running sum over the count (the same figure), σ_overall by Welford's update (B. P. Welford,
+ * Technometrics 4 (1962) 419: equal to the two-pass σ to rounding, ≈ 1e-15 relative), σ_within from
+ * running range sums of subgroups of n and of 2.
+ */
+export class CapabilityStream {
+  #len = 0;
+  #sum = 0;
+  #wMean = 0;
+  #m2 = 0;
+  readonly #byN: SubgroupSeries;
+  readonly #by2: SubgroupSeries;
+  constructor(readonly n = 5) {
+    this.#byN = new SubgroupSeries(n, { keep: false });
+    this.#by2 = new SubgroupSeries(2, { keep: false });
+  }
+
+  push(x: number): void {
+    this.#len++;
+    this.#sum += x;
+    const d = x - this.#wMean;
+    this.#wMean += d / this.#len;
+    this.#m2 += d * (x - this.#wMean);
+    this.#byN.push(x);
+    this.#by2.push(x);
+  }
+
+  get count(): number {
+    return this.#len;
+  }
+  /** mean so far (Σx / count, as `capability` has it) */
+  get mean(): number {
+    return this.#sum / this.#len;
+  }
+  /** sample standard deviation so far (0 below two values) */
+  get sd(): number {
+    return this.#len > 1 ? Math.sqrt(this.#m2 / (this.#len - 1)) : 0;
+  }
+  /** sample variance so far (0 below two values) */
+  get variance(): number {
+    return this.#len > 1 ? this.#m2 / (this.#len - 1) : 0;
+  }
+
+  result(lsl: number | undefined, usl: number | undefined): Capability {
+    const len = this.#len;
+    let sw = 0;
+    if (len >= 2 * this.n) sw = this.#byN.rBar / chartConstants(this.n).d2;
+    else if (len >= 2) sw = this.#by2.rBar / chartConstants(2).d2;
+    return capabilityOf(len, this.mean, sw, this.sd, lsl, usl);
+  }
 }
 
 /**
@@ -215,18 +365,42 @@ export interface RuleViolations {
  */
 export function westernElectric(x: ArrayLike<number>, c: number, sigma: number): RuleViolations {
   const out: RuleViolations = { rule1: [], rule2: [], rule3: [], rule4: [] };
-  if (!(sigma > 0)) return out;
-  const z = Array.from({ length: x.length }, (_, i) => (x[i]! - c) / sigma);
-  const count = (from: number, to: number, pred: (v: number) => boolean): number => {
-    let k = 0;
-    for (let j = Math.max(0, from); j <= to; j++) if (pred(z[j]!)) k++;
-    return k;
-  };
-  for (let i = 0; i < z.length; i++) {
-    if (Math.abs(z[i]!) > 3) out.rule1.push(i);
-    if (i >= 2 && (count(i - 2, i, (v) => v > 2) >= 2 || count(i - 2, i, (v) => v < -2) >= 2)) out.rule2.push(i);
-    if (i >= 4 && (count(i - 4, i, (v) => v > 1) >= 4 || count(i - 4, i, (v) => v < -1) >= 4)) out.rule3.push(i);
-    if (i >= 7 && (count(i - 7, i, (v) => v > 0) === 8 || count(i - 7, i, (v) => v < 0) === 8)) out.rule4.push(i);
+  const we = new WesternElectricStream(c, sigma);
+  for (let i = 0; i < x.length; i++) {
+    const f = we.push(x[i]!);
+    if (f.rule1) out.rule1.push(i);
+    if (f.rule2) out.rule2.push(i);
+    if (f.rule3) out.rule3.push(i);
+    if (f.rule4) out.rule4.push(i);
   }
   return out;
+}
+
+/** The Western Electric rules point by point (the last eight points kept): which rules the new point ends. */
+export class WesternElectricStream {
+  readonly #z = new Float64Array(8);
+  #i = 0;
+  constructor(
+    readonly c: number,
+    readonly sigma: number,
+  ) {}
+
+  push(x: number): { rule1: boolean; rule2: boolean; rule3: boolean; rule4: boolean } {
+    const i = this.#i++;
+    if (!(this.sigma > 0)) return { rule1: false, rule2: false, rule3: false, rule4: false };
+    const z = this.#z;
+    z[i & 7] = (x - this.c) / this.sigma;
+    const count = (from: number, pred: (v: number) => boolean): number => {
+      let k = 0;
+      for (let j = from; j <= i; j++) if (pred(z[j & 7]!)) k++;
+      return k;
+    };
+    const zi = z[i & 7]!;
+    return {
+      rule1: Math.abs(zi) > 3,
+      rule2: i >= 2 && (count(i - 2, (v) => v > 2) >= 2 || count(i - 2, (v) => v < -2) >= 2),
+      rule3: i >= 4 && (count(i - 4, (v) => v > 1) >= 4 || count(i - 4, (v) => v < -1) >= 4),
+      rule4: i >= 7 && (count(i - 7, (v) => v > 0) === 8 || count(i - 7, (v) => v < 0) === 8),
+    };
+  }
 }

@@ -13,9 +13,30 @@
 import type { Rng } from '../../numerics/rng.ts';
 import type { SheetVariability } from './config.ts';
 
-/** OU/AR(1) field on a regular grid; independent restarts at `resets` (ascending grid positions). */
+/** grid values generated (and released) per block of a field */
+const BLOCK = 4096;
+
+/**
+ * OU/AR(1) field on a regular grid of n nodes; independent restarts at `resets` (ascending grid
+ * positions). The values are generated lazily, block by block in grid order, from the field's own RNG
+ * stream, so they are the same whatever the order of the reads; blocks wholly before a position given to
+ * `release` are dropped, so a caller that reads along the web in order holds only a window of the field
+ * (memory bounded whatever the web's length).
+ */
 export class Ar1Field {
-  readonly values: Float64Array;
+  readonly length: number;
+  readonly #sigma: number;
+  readonly #rho: number;
+  readonly #innov: number;
+  readonly #rng: Rng;
+  readonly #resets: readonly number[];
+  /** blocks #first … #first + #blocks.length − 1 */
+  #blocks: Float64Array[] = [];
+  #first = 0;
+  /** next grid node to generate, the AR(1) state and the next restart */
+  #k = 0;
+  #x = 0;
+  #r = 0;
   constructor(
     readonly x0: number,
     readonly dx: number,
@@ -25,39 +46,80 @@ export class Ar1Field {
     rng: Rng,
     resets: readonly number[] = [],
   ) {
-    this.values = new Float64Array(n);
-    if (sigma === 0 || n === 0) return;
-    const rho = Math.exp(-dx / corr);
-    const innov = sigma * Math.sqrt(1 - rho * rho);
-    let r = 0;
-    let x = sigma * rng.normal();
-    for (let k = 0; k < n; k++) {
-      const pos = x0 + k * dx;
+    this.length = n;
+    this.#sigma = sigma;
+    this.#rho = Math.exp(-dx / corr);
+    this.#innov = sigma * Math.sqrt(1 - this.#rho * this.#rho);
+    this.#rng = rng;
+    this.#resets = resets;
+  }
+
+  /** the value at grid node i (0 ≤ i < length) */
+  value(i: number): number {
+    if (this.#sigma === 0) return 0;
+    const b = Math.floor(i / BLOCK);
+    while (b >= this.#first + this.#blocks.length) this.#generate();
+    if (b < this.#first)
+      throw new Error(`Ar1Field: node ${i} was released (fields are read along the web in order; a defect)`);
+    return this.#blocks[b - this.#first]![i - b * BLOCK]!;
+  }
+
+  #generate(): void {
+    const n = this.length;
+    const block = new Float64Array(BLOCK);
+    const rng = this.#rng;
+    const resets = this.#resets;
+    const end = Math.min(n, this.#k + BLOCK);
+    let x = this.#x;
+    let r = this.#r;
+    for (let k = this.#k, j = 0; k < end; k++, j++) {
+      const pos = this.x0 + k * this.dx;
+      if (k === 0) x = this.#sigma * rng.normal();
       if (r < resets.length && pos >= resets[r]!) {
         while (r < resets.length && pos >= resets[r]!) r++;
-        x = sigma * rng.normal();
+        x = this.#sigma * rng.normal();
       } else if (k > 0) {
-        x = rho * x + innov * rng.normal();
+        x = this.#rho * x + this.#innov * rng.normal();
       }
-      this.values[k] = x;
+      block[j] = x;
+    }
+    this.#k = Math.max(end, this.#k + BLOCK);
+    this.#x = x;
+    this.#r = r;
+    this.#blocks.push(block);
+  }
+
+  /** grid nodes held in memory now (generated and not released) */
+  get held(): number {
+    return this.#blocks.length * BLOCK;
+  }
+
+  /** the field is read no more before position p: blocks wholly before it are dropped */
+  release(p: number): void {
+    const i = Math.floor((p - this.x0) / this.dx) - 1;
+    const b = Math.floor(i / BLOCK);
+    while (this.#first < b && this.#blocks.length > 0) {
+      this.#blocks.shift();
+      this.#first++;
     }
   }
 
   /** value at position p (linear interpolation; held beyond the ends) */
   at(p: number): number {
-    const v = this.values;
-    if (v.length === 0) return 0;
+    const n = this.length;
+    if (n === 0) return 0;
     const u = (p - this.x0) / this.dx;
-    if (u <= 0) return v[0]!;
-    if (u >= v.length - 1) return v[v.length - 1]!;
+    if (u <= 0) return this.value(0);
+    if (u >= n - 1) return this.value(n - 1);
     const i = Math.floor(u);
     const f = u - i;
-    return v[i]! * (1 - f) + v[i + 1]! * f;
+    return this.value(i) * (1 - f) + this.value(i + 1) * f;
   }
 
   /** mean over [a, b] (trapezoid over grid nodes, with the interpolated ends) */
   mean(a: number, b: number): number {
-    if (this.values.length === 0) return 0;
+    const n = this.length;
+    if (n === 0) return 0;
     if (b <= a) return this.at(a);
     const ia = Math.ceil((a - this.x0) / this.dx);
     const ib = Math.floor((b - this.x0) / this.dx);
@@ -67,7 +129,7 @@ export class Ar1Field {
     for (let i = ia; i <= ib; i++) {
       const p = this.x0 + i * this.dx;
       if (p <= a || p >= b) continue;
-      const vi = this.values[Math.min(Math.max(i, 0), this.values.length - 1)]!;
+      const vi = this.value(Math.min(Math.max(i, 0), n - 1));
       acc += 0.5 * (prevV + vi) * (p - prevP);
       prevP = p;
       prevV = vi;
@@ -113,6 +175,11 @@ export class SheetField {
       return prof;
     });
   }
+
+  /** the MD field is read no more before web position p (m) */
+  release(p: number): void {
+    this.md.release(p);
+  }
 }
 
 /** Force (relative) and temperature (K) fluctuations of one station in time. */
@@ -134,6 +201,12 @@ export class StationSignal {
     this.force = new Ar1Field(0, dt, n, forceSigma, corr_s, rng.fork());
     this.temperature = new Ar1Field(0, dt, n, tempSigma_K, corr_s, rng.fork());
     this.phase = 2 * Math.PI * rng.uniform();
+  }
+
+  /** the signals are read no more before time t (s) */
+  release(t: number): void {
+    this.force.release(t);
+    this.temperature.release(t);
   }
 
   /** mean relative force ripple from eccentricity over the web interval [xa, xb] that passed the nip */

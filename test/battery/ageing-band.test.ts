@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { recipeSchema, type Recipe } from '../../src/recipe/schema.ts';
+import { designCells, spmeOf } from '../../src/battery/cells.ts';
+import { packAgeingBand, yearsToEndOfLife, type PackAgeingBandInput } from '../../src/battery/ageing-band.ts';
+import { runBatteryCommand, summaryText } from '../../src/battery/run.ts';
+import { fastRunner, runCycle } from '../../src/electrochem/ssb/cycle.ts';
+import type { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
+import type { CycleSummary } from '../../src/electrochem/model.ts';
+import { celsius } from '../../src/units/index.ts';
+
+const RECIPE: Recipe = recipeSchema.parse(
+  parse(readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8')),
+);
+
+test('yearsToEndOfLife: linear interpolation between yearly points; null when the horizon ends above end of life', () => {
+  assert.ok(Math.abs(yearsToEndOfLife([1, 0.9, 0.7], 0.8)! - 1.5) < 1e-12);
+  assert.equal(yearsToEndOfLife([1, 0.95, 0.9], 0.8), null);
+  assert.ok(Math.abs(yearsToEndOfLife([1, 0.6], 0.8)! - 0.5) < 1e-12);
+});
+
+/** the band's input for one design cell on a synthetic day: `hours` h at `current_A` and T, the rest at 25 °C */
+function input(temperature_C: number, years: number): PackAgeingBandInput {
+  const spec = designCells(RECIPE, 1, 10, { capacity_sigma_pct: 0, resistance_sigma_pct: 0 }, 1)[0]!;
+  const cap = (m: SsbSpme, y: Float64Array): number =>
+    runCycle(fastRunner(m, { stepsPerSweep: 60 }), m, y, 1 / 3, 1 / 3, {
+      vMax_V: spec.params.vMax_V,
+      vMin_V: spec.params.vMin_V,
+      cvEndCRate: 0.05,
+    }).discharge_C;
+  const m0 = spmeOf(spec);
+  const q = 0.8 * m0.nominalCapacity_C;
+  const active = 4 * 3600;
+  const Tm = (celsius(temperature_C) * active + celsius(25) * (86400 - active)) / 86400;
+  const day = (index: number, c: number): CycleSummary => ({
+    index,
+    charge_C: c,
+    discharge_C: c,
+    duration_s: 86400,
+    rest_s: 86400 - active,
+    restSoc: 0.5,
+    meanSoc: 0.5,
+    temperature_K: Tm,
+    dischargeCurrent_A: q / active,
+  });
+  // the nominal trajectory, as the pack run measures it for its cells
+  const y = m0.initialState(0.5);
+  const nominal = [cap(m0, y)];
+  for (let yr = 1, i = 0; yr <= years; yr++) {
+    for (let d = 0; d < 365; d++) m0.afterCycle(y, day(++i, q));
+    nominal.push(cap(m0, y));
+  }
+  return {
+    spec,
+    day,
+    dailyCharge_C: q,
+    years,
+    capacity_C: cap,
+    packByYear_C: nominal,
+    nominalCellByYear_C: nominal,
+    endOfLifeRetention: 0.8,
+    samples: 4,
+    seed: 3,
+  };
+}
+
+test('pack ageing band: seeded, contains the nominal projection, and a hotter duty ages faster (Arrhenius)', () => {
+  const cool = input(25, 3);
+  const a = packAgeingBand(cool, 0)!;
+  const b = packAgeingBand(cool, 0)!;
+  assert.deepEqual(a, b, 'same seed, same band');
+  const r = a.capacity_retention_pct_after_years;
+  assert.ok(r.low <= r.nominal && r.nominal <= r.high, JSON.stringify(r));
+  assert.ok(r.low < r.high, 'the ageing parameters move the retention');
+  const y = a.years_to_end_of_life;
+  assert.equal(y.horizon_years, 3);
+  if (y.low !== null && y.high !== null) assert.ok(y.low <= y.high);
+  for (const s of a.sensitivity) assert.ok(Math.abs(s.correlation) <= 1 + 1e-12);
+  const hot = packAgeingBand(input(45, 3), 0)!;
+  assert.ok(
+    hot.capacity_retention_pct_after_years.median < r.median,
+    `median retention at 45 °C ${hot.capacity_retention_pct_after_years.median} % vs 25 °C ${r.median} %`,
+  );
+});
+
+test("the pack run's ageing carries years to end of life with its band, and the band holds the nominal", () => {
+  const rec: Recipe = {
+    ...RECIPE,
+    battery: { series: 2, parallel: 1, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 },
+  };
+  const out = runBatteryCommand(rec, { profile: 'ess:solar', days: 1, seed: 9, extras: { cell_layers: 10, years: 3 } });
+  const ag = out.block.ageing!;
+  const band = ag.band!;
+  assert.ok(band, 'a band on the projection');
+  assert.equal(band.years_to_end_of_life.nominal, ag.years_to_end_of_life);
+  assert.equal(band.capacity_retention_pct_after_years.nominal, ag.capacity_retention_pct_after_years);
+  const rr = band.capacity_retention_pct_after_years;
+  assert.ok(rr.low <= rr.nominal && rr.nominal <= rr.high, JSON.stringify(rr));
+  assert.equal(ag.end_of_life_retention_pct, 80);
+  assert.match(summaryText(out.block), /end of life: .* years to 80 % \(band /);
+});

@@ -1,0 +1,99 @@
+/**
+ * The production run in bounded memory (issue #22 item 4) gives the same run as before: variability
+ * fields generated lazily in a window along the web, SPC accumulated online. Digests (sha256, first 16
+ * hex) of every cell record and of the production block, recorded with rollcell at eccadd7, when the
+ * fields were generated whole and the per-lane series kept: any change of a cell or a figure fails here.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { runProduction, type ProductionRun } from '../../src/process/line.ts';
+import { parseRecipeText } from '../../src/recipe/parse.ts';
+
+const MEM_CASE = parse(
+  readFileSync(
+    new URL('../../../shared/review/reliability-cases/mem-6min-shift-10mm-cells.yaml', import.meta.url),
+    'utf8',
+  ),
+) as Record<string, Record<string, unknown>>;
+
+function recipe(patch: Record<string, unknown> = {}) {
+  const r = parseRecipeText(JSON.stringify({ ...MEM_CASE, ...patch }));
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.recipe;
+}
+const digest = (s: string | ReturnType<typeof createHash>): string =>
+  (typeof s === 'string' ? createHash('sha256').update(s) : s).digest('hex').slice(0, 16);
+
+type Spc = { lanes: Record<string, unknown>[] };
+const spcOf = (r: ProductionRun): Spc => r.block.spc as Spc;
+
+function run(patch: Record<string, unknown>, duration_s: number, chartPoints?: number) {
+  const h = createHash('sha256');
+  let cells = 0;
+  const r: ProductionRun = runProduction(recipe(patch), {
+    seed: 7,
+    duration_s,
+    includeCharts: true,
+    keepCells: false,
+    ...(chartPoints ? { chartPoints } : {}),
+    onCell: (c) => {
+      cells++;
+      h.update(JSON.stringify(c));
+    },
+  });
+  const spc = r.block.spc as Spc;
+  const noCharts = { ...spc, lanes: spc.lanes.map((l) => ({ ...l, charts: undefined })) };
+  return {
+    run: r,
+    cells,
+    cellsDigest: digest(h),
+    block: digest(JSON.stringify(r.block)),
+    blockWithoutCharts: digest(JSON.stringify({ ...r.block, spc: noCharts })),
+  };
+}
+
+const SHORT_ROLLS = {
+  line: { ...MEM_CASE['line'], roll_length_m: { al_sheet: 7, first_sheet: 5, third_sheet: 3 } },
+  production: { ...MEM_CASE['production'], breakdowns: { mtbf_h: 0.01, mttr_min: 0.05 } },
+};
+
+test('10 mm cells, 10 lanes, 20 s: every cell and the block as before (several field blocks released on the way)', () => {
+  const r = run({}, 20);
+  assert.equal(r.cells, 10110);
+  assert.equal(r.cellsDigest, 'b828426d613fad76');
+  assert.equal(r.block, 'd3337e87981a8f81');
+});
+
+test('short rolls and breakdowns (11 splices, 3 stops: field restarts per roll): every cell and the block as before', () => {
+  const r = run(SHORT_ROLLS, 60);
+  assert.deepEqual(
+    [(r.run.block.events as { splices: number }).splices, (r.run.block.events as { stops: number }).stops],
+    [11, 3],
+  );
+  assert.equal(r.cells, 5230);
+  assert.equal(r.cellsDigest, '8268a959ad353d78');
+  assert.equal(r.block, '0850ad69a90f09ac');
+});
+
+test('SPC chart series beyond chartPoints: min–max decimated, verdicts and limits unchanged', () => {
+  const full = run(SHORT_ROLLS, 60);
+  const dec = run(SHORT_ROLLS, 60, 40);
+  assert.equal(dec.cellsDigest, full.cellsDigest);
+  assert.equal(dec.blockWithoutCharts, 'fc586127e114a4f1');
+  for (const [i, lane] of spcOf(dec.run).lanes.entries()) {
+    const c = lane['charts'] as Record<string, number[]> & { decimated?: string };
+    const f = spcOf(full.run).lanes[i]!['charts'] as Record<string, number[]>;
+    assert.ok(f['means']!.length > 40 && c['means']!.length <= 40, `lane ${i}: ${c['means']!.length} points`);
+    assert.match(String(c.decimated), /at most 40/);
+    const sub = c['subgroup']!;
+    for (let j = 1; j < sub.length; j++) assert.ok(sub[j]! > sub[j - 1]!, 'subgroups ascending');
+    // every point is the full chart's point at that subgroup, and the extremes are kept
+    for (const [j, g] of sub.entries())
+      for (const k of ['means', 'ranges', 'ewma', 'ewma_ucl', 'ewma_lcl']) assert.equal(c[k]![j], f[k]![g - 1], k);
+    assert.equal(Math.max(...c['means']!), Math.max(...f['means']!));
+    assert.equal(Math.min(...c['means']!), Math.min(...f['means']!));
+  }
+});
