@@ -1,13 +1,30 @@
 /**
  * `npm run bench:fit`: fits six parameters of the liquid DFN of the About:Energy NMC111/graphite cell
  * (nmc_pouch_cell_BPX.json) to its measured 25 °C discharges by Levenberg–Marquardt with the Jacobian
- * from forward sensitivities, holding the drive cycle out, and prints `name: value unit` lines: the fit
- * time, the voltage RMSE per profile before (the file's parameters) and after the fit against the
- * published figures, the held-out profile's RMSE, and each fitted value with its 95 % interval or the
- * reason it is not identifiable. Never part of `npm test`.
+ * from forward sensitivities, and prints `name: value unit` lines:
+ *  - the goal fit, on all five profiles (C/20, C/2, 1C, 2C, drive cycle): the fit time (wall and CPU), the
+ *    voltage RMSE per profile before (the file's parameters) and after, against the published file's, and
+ *    each fitted value with its 95 % interval or the reason it is not identifiable;
+ *  - a separate held-out fit: the same parameters fitted on the four constant-current discharges only, and
+ *    the error on the drive cycle it did not see (issue 21 item 4).
+ * Never part of `npm test`.
  *
- *   node --import tsx bench/fit.bench.ts [--data <dir>] [--model dfn|spme] [--points 400] [--iterations 12] [--out fitted.json]
- *                                        [--mcmc-samples 20000] [--skip-dfn]
+ *   node --import tsx bench/fit.bench.ts [--data <dir>] [--model dfn|spme] [--points 400] [--iterations 16] [--out fitted.json]
+ *                                        [--mcmc-samples 20000] [--skip-dfn] [--skip-held-out] [--skip-rate]
+ *
+ * Then the published rate tests of data/fit/ (Kong et al. 2024; the EES 2022 sulfide cell) fitted to the
+ * patent recipe's solid-state cell (rate parameters), as `rollcell fit --cell examples/patent-line.yaml` does.
+ *
+ * Why these six parameters and weights (issue 21: the earlier fit stalled at its 12-iteration cap with
+ * C/2 and the drive cycle above the file's RMSE): the drive cycle's residual is largest at high currents
+ * deep in the discharge, which the electrolyte conductivity (a multiplier of the file's κ(c)) and the
+ * positive kinetics move; the two rate constants together are not identifiable (r ≈ −0.99), so only the
+ * positive one is fitted. Each block is weighted by (15 mV / its published RMSE)², so the objective counts
+ * each profile relative to the goal it must meet, and the drive cycle, the profile with the least headroom
+ * (the file's own parameters give 19.0 mV against the published 18.8), three times more. The fit runs the
+ * models at rtol 1e-4 (CHAIN_RTOL: the drive cycle's 8393 current steps dominate the cost, about 4× fewer
+ * steps than at 1e-6); the RMSEs printed are of the models at 1e-6. Trial steps are evaluated without the
+ * Jacobian (src/fit/lm.ts), so a rejected step costs one solve.
  *
  * Then the posterior goal: an adaptive Metropolis chain of --mcmc-samples samples of the SPMe posterior of
  * four parameters (both diffusivities, the positive rate constant, the electrolyte conductivity factor) on
@@ -29,6 +46,9 @@ import { adaptiveMetropolis } from '../src/fit/mcmc.ts';
 import { CHAIN_RTOL } from '../src/cli/fit.ts';
 import { blockRmse, toInternal } from '../src/fit/types.ts';
 import type { BpxDocument } from '../src/fit/bpx-space.ts';
+import type { RateData } from '../src/fit/data.ts';
+import { ssbFitProblem } from '../src/fit/ssb.ts';
+import { parseJobRecipe, recipeCellParams } from '../src/pipeline.ts';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,10 +57,11 @@ const arg = (name: string, def: string): string => {
 const dataDir = arg('data', '/work/shared/validation/about-energy-nmc');
 const model = arg('model', 'dfn') as 'dfn' | 'spme';
 const points = Number(arg('points', '400'));
-const iterations = Number(arg('iterations', '12'));
+const iterations = Number(arg('iterations', '16'));
 const out = arg('out', '');
 const mcmcSamples = Number(arg('mcmc-samples', '20000'));
 const skipDfn = process.argv.includes('--skip-dfn');
+const skipHeldOut = process.argv.includes('--skip-held-out');
 
 /** the profiles and the published file's RMSEs (mV; the data README and scripts/validate-dfn.ts) */
 const PROFILES = [
@@ -55,65 +76,165 @@ const HELD_OUT = 'drive cycle';
 const PARAMETERS = [
   { name: 'negative.diffusivity', lower: 1e-15, upper: 1e-12, log: true },
   { name: 'positive.diffusivity', lower: 1e-15, upper: 1e-12, log: true },
-  { name: 'negative.rate_constant', lower: 1e-7, upper: 1e-4, log: true },
   { name: 'positive.rate_constant', lower: 1e-7, upper: 1e-4, log: true },
   { name: 'positive.sto_min', lower: 0.38, upper: 0.46 },
   { name: 'negative.sto_max', lower: 0.7, upper: 0.8 },
+  { name: 'electrolyte.conductivity', lower: 0.05, upper: 5, log: true },
 ];
+/** block weight: (15 mV / published RMSE)², the drive cycle ×3 (see the header) */
+const weightOf = (q: { name: string; published_mV: number }): number =>
+  (15 / q.published_mV) ** 2 * (q.name === HELD_OUT ? 3 : 1);
 
 const doc = JSON.parse(readFileSync(join(dataDir, 'nmc_pouch_cell_BPX.json'), 'utf8')) as BpxDocument;
 const all = PROFILES.map((p) => {
   const data = parseMeasuredData(readFileSync(join(dataDir, p.file), 'utf8'), p.file) as ProfileData;
-  return { ...p, data, stride: Math.max(1, Math.ceil(data.t_s.length / points)) };
+  return { ...p, data, stride: Math.max(1, Math.ceil(data.t_s.length / points)), weight: weightOf(p) };
 });
-const fitSet = all.filter((p) => p.name !== HELD_OUT);
-const fitProblem = liquidFitProblem({ doc, model, parameters: PARAMETERS, profiles: fitSet });
-// RMSEs before/after over every measured sample (as scripts/validate-dfn.ts and the published figures)
+// RMSEs before/after over every measured sample at the default tolerance 1e-6 (as scripts/validate-dfn.ts
+// and the published figures)
 const allProblem = liquidFitProblem({
   doc,
   model,
   parameters: PARAMETERS,
   profiles: all.map((q) => ({ ...q, stride: 1 })),
 });
-const x0 = Float64Array.from(fitProblem.parameters, (p) => toInternal(p, p.initial));
 
 const lines: string[] = [];
 const p = (name: string, value: number | string, unit = ''): void => {
   lines.push(`${name}: ${typeof value === 'number' ? Number(value.toPrecision(4)) : value}${unit ? ` ${unit}` : ''}`);
 };
+const cpuSeconds = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1e6;
+
+/** one LM fit on `set`, timed (wall and CPU), with its Fisher analysis and the RMSE of every profile after */
+async function fitOn(set: typeof all) {
+  const problem = liquidFitProblem({ doc, model, parameters: PARAMETERS, profiles: set, rtol: CHAIN_RTOL });
+  const x0 = Float64Array.from(problem.parameters, (q) => toInternal(q, q.initial));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const res = await levenbergMarquardt(problem, x0, { maxIterations: iterations });
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(process.cpuUsage(cpu0));
+  const fa = fisherAnalysis(problem, res.x, res.evaluation);
+  const after = blockRmse(allProblem.blocks, await allProblem.evaluate(res.x, false));
+  return { problem, x0, res, wall, cpu, fa, after };
+}
+
 let fittedDoc: BpxDocument | null = null;
 if (!skipDfn) {
-  const before = blockRmse(allProblem.blocks, await allProblem.evaluate(x0, false));
-  const t0 = performance.now();
-  const res = await levenbergMarquardt(fitProblem, x0, { maxIterations: iterations });
-  const fitSeconds = (performance.now() - t0) / 1000;
-  const fa = fisherAnalysis(fitProblem, res.x, res.evaluation);
-  const after = blockRmse(allProblem.blocks, await allProblem.evaluate(res.x, false));
-
+  const goal = await fitOn(all);
+  const before = blockRmse(allProblem.blocks, await allProblem.evaluate(goal.x0, false));
   p('fit_model', model);
-  p('fit_parameters', fitProblem.parameters.length);
-  p('fit_profiles', fitSet.map((q) => q.name).join(', '));
-  p('fit_time_s', fitSeconds, 's');
-  p('fit_evaluations', res.evaluations);
-  p('fit_iterations', res.history.length);
-  p('fit_converged', `${res.converged} (${res.message})`);
+  p('fit_parameters', goal.problem.parameters.length);
+  p('fit_profiles', all.map((q) => q.name).join(', '));
+  p('fit_time_s', goal.wall, 's');
+  p('fit_cpu_s', goal.cpu, 's');
+  p('fit_evaluations', goal.res.evaluations);
+  p('fit_iterations', goal.res.history.length);
+  p('fit_converged', `${goal.res.converged} (${goal.res.message})`);
+  let met = goal.wall <= 60;
   all.forEach((q, b) => {
-    const tag = q.name === HELD_OUT ? 'held_out_' : '';
     const key = q.name.replace(/[^A-Za-z0-9]+/g, '_');
+    const ok = goal.after[b]! * 1000 <= q.published_mV;
+    met &&= ok;
     p(
-      `${tag}rmse_${key}_mV`,
-      `${(before[b]! * 1000).toFixed(2)} → ${(after[b]! * 1000).toFixed(2)}`,
-      `mV (published file ${q.published_mV} mV; ${after[b]! * 1000 <= q.published_mV ? 'at or below' : 'ABOVE'})`,
+      `rmse_${key}_mV`,
+      `${(before[b]! * 1000).toFixed(2)} → ${(goal.after[b]! * 1000).toFixed(2)}`,
+      `mV (published file ${q.published_mV} mV; ${ok ? 'at or below' : 'ABOVE'})`,
     );
   });
-  for (const e of fa.estimates) {
+  p('fit_goal_rmse', `${met ? 'met' : 'NOT met'} (every profile at or below the published file's RMSE)`);
+  p(
+    'fit_goal_time',
+    `${goal.wall <= 60 ? 'met' : 'NOT met'} (≤ 60 s wall; ${goal.wall.toFixed(1)} s wall, ${goal.cpu.toFixed(1)} s CPU ` +
+      'of this process: on a shared machine wall ≫ CPU)',
+  );
+  for (const e of goal.fa.estimates) {
     const v = Number(e.value.toPrecision(4));
     if (e.identifiable)
       p(`param_${e.name}`, `${v} [${e.ci95!.map((c) => Number(c.toPrecision(3))).join(', ')}]`, `${e.unit} (95 %)`);
     else p(`param_${e.name}`, `${v} (not identifiable: ${e.reason})`, e.unit);
   }
-  for (const q of fa.correlatedPairs) p(`correlated_${q.a}__${q.b}`, q.r);
-  fittedDoc = fitProblem.documentAt(res.x);
+  for (const q of goal.fa.correlatedPairs) p(`correlated_${q.a}__${q.b}`, q.r);
+  fittedDoc = goal.problem.documentAt(goal.res.x);
+
+  if (!skipHeldOut) {
+    // item 4: fit on the four constant-current discharges, report the error on the drive cycle
+    const ho = await fitOn(all.filter((q) => q.name !== HELD_OUT));
+    const b = all.findIndex((q) => q.name === HELD_OUT);
+    p(
+      'held_out_fit_profiles',
+      all
+        .filter((q) => q.name !== HELD_OUT)
+        .map((q) => q.name)
+        .join(', '),
+    );
+    p('held_out_fit_time_s', ho.wall, 's');
+    p(
+      'held_out_rmse_drive_cycle_mV',
+      `${(before[b]! * 1000).toFixed(2)} → ${(ho.after[b]! * 1000).toFixed(2)}`,
+      `mV (not fitted; published file ${all[b]!.published_mV} mV)`,
+    );
+    all.forEach((q, k) => {
+      if (k !== b) p(`held_out_fit_rmse_${q.name.replace(/[^A-Za-z0-9]+/g, '_')}_mV`, ho.after[k]! * 1000, 'mV');
+    });
+  }
+}
+
+// item 5: published rate tests (data/fit/) fitted to the patent recipe's solid-state cell, as `rollcell fit` does
+if (!process.argv.includes('--skip-rate')) {
+  const rec = parseJobRecipe(readFileSync('examples/patent-line.yaml', 'utf8'), {
+    stages: { production: false, battery: false },
+  });
+  if (!rec.ok) throw new Error(JSON.stringify(rec.problems));
+  const cell = recipeCellParams(rec.recipe);
+  const RATE_TESTS = [
+    {
+      file: 'kong2024-rate.csv',
+      label: 'Kong 2024 (JACS, 4 C-rates)',
+      params: [
+        { name: 'rate.cathode_Ds_um2_s', lower: 1e-4, upper: 1, log: true },
+        { name: 'rate.ionic_tortuosity', lower: 1, upper: 30, log: true },
+      ],
+    },
+    {
+      file: 'eesd2ee01067d-rate.csv',
+      label: 'EES 2022 sulfide (0.05 C, 5 C)',
+      params: [{ name: 'rate.cathode_Ds_um2_s', lower: 1e-4, upper: 1, log: true }],
+    },
+  ];
+  for (const t of RATE_TESTS) {
+    const data = parseMeasuredData(readFileSync(join('data', 'fit', t.file), 'utf8'), t.file) as RateData;
+    const problem = ssbFitProblem({
+      cell,
+      parameters: t.params,
+      fades: [],
+      rates: [{ name: t.file, data }],
+      chargeCutoff_V: rec.recipe.cycling.charge_cutoff_V,
+      dischargeCutoff_V: rec.recipe.cycling.discharge_cutoff_V,
+      ageingCRate: rec.recipe.cycling.ageing_c_rate,
+    });
+    const x0 = Float64Array.from(problem.parameters, (q) => toInternal(q, q.initial));
+    const t0 = performance.now();
+    const before = blockRmse(problem.blocks, await problem.evaluate(x0, false));
+    const res = await levenbergMarquardt(problem, x0);
+    const after = blockRmse(problem.blocks, res.evaluation);
+    const fa = fisherAnalysis(problem, res.x, res.evaluation);
+    const key = t.file.replace(/-rate\.csv$/, '').replace(/[^A-Za-z0-9]+/g, '_');
+    p(`rate_fit_${key}`, t.label);
+    p(`rate_fit_${key}_time_s`, (performance.now() - t0) / 1000, 's');
+    p(`rate_fit_${key}_rmse_pts`, `${before[0]!.toFixed(2)} → ${after[0]!.toFixed(2)}`, '% points');
+    for (const e of fa.estimates) {
+      const v = Number(e.value.toPrecision(4));
+      const at = e.atBound ? ` (at its ${e.atBound} bound)` : '';
+      if (e.identifiable)
+        p(
+          `rate_fit_${key}_${e.name}`,
+          `${v} [${e.ci95!.map((c) => Number(c.toPrecision(3))).join(', ')}]${at}`,
+          `${e.unit} (95 %)`,
+        );
+      else p(`rate_fit_${key}_${e.name}`, `${v} (not identifiable: ${e.reason})`, e.unit);
+    }
+  }
 }
 
 // the posterior goal: ≥ 20 000 samples of a 4-parameter SPMe posterior
@@ -133,7 +254,7 @@ if (!skipDfn) {
   const evc = await chainP.evaluate(lm.x, false);
   let diff = 0;
   lm.evaluation.model.forEach((m, b) => m.forEach((v, k) => (diff = Math.max(diff, Math.abs(v - evc.model[b]![k]!)))));
-  const cpu0 = process.cpuUsage();
+  const cpu0m = process.cpuUsage();
   const tm = performance.now();
   const ch = await adaptiveMetropolis(chainP, lm.x, {
     samples: mcmcSamples,
@@ -142,7 +263,7 @@ if (!skipDfn) {
     proposal: fam.covariance.map((v) => v * 0.5),
   });
   const wall = (performance.now() - tm) / 1000;
-  const cpu = process.cpuUsage(cpu0);
+  const cpu = process.cpuUsage(cpu0m);
   p('mcmc_model', 'spme, 4 parameters, 1C + 2C');
   p('mcmc_samples', ch.total);
   p('mcmc_time_s', wall, 's');

@@ -28,7 +28,7 @@ import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
 import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
-import type { CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
+import type { CapacityPosterior, CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -45,7 +45,7 @@ import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
 import { firstCycleBand } from './electrochem/ssb/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
 import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
-import { withModelParameters } from './fit/ssb.ts';
+import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
 import {
@@ -251,6 +251,15 @@ export function jobProblems(
         `${CELL_TEMPERATURE_RANGE_C[0]} … ${CELL_TEMPERATURE_RANGE_C[1]} °C ` +
         '(assumption: where their Arrhenius parameters are extrapolated at most ≈ 50 K beyond the data)',
     });
+  // the posterior draws of the fitted model parameters: names and row lengths (the production run uses them)
+  const post = recipe.cycling.model_parameters?.posterior;
+  if (post)
+    try {
+      posteriorModelParameters(recipe.cycling.model_parameters, post);
+    } catch (e) {
+      if (e instanceof ProblemError) out.push(...e.problems);
+      else throw e;
+    }
   const b = recipe.battery;
   // the BMS window inside the cell's own cut-offs (the battery's check, here so validate finds it too)
   const bms = (b?.extras as { bms?: { cell_v_min_V?: number; cell_v_max_V?: number } } | undefined)?.bms;
@@ -475,6 +484,27 @@ export function runLine(recipe: Recipe, design: CellDesign = designCell(recipe))
 export function recipeCellParams(recipe: Recipe, cell?: ProducedCell): SsbCellParams {
   const p = ssbParamsFromProducedCell(cell ?? runLine(recipe).cell, operatingConditions(recipe), getMaterial);
   return withModelParameters(p, recipe.cycling.model_parameters);
+}
+
+/**
+ * The production run's posterior of the cell model's parameters (recipe `cycling.model_parameters.posterior`):
+ * one [0178] first-cycle capacity model per draw, or undefined without a posterior.
+ */
+export function capacityPosterior(recipe: Recipe): CapacityPosterior | undefined {
+  const mp = recipe.cycling.model_parameters;
+  if (!mp?.posterior) return undefined;
+  const c = recipe.cycling;
+  const models = posteriorModelParameters(mp, mp.posterior).map((m) => (cell: ProducedCell) => {
+    const p = withModelParameters(ssbParamsFromProducedCell(cell, operatingConditions(recipe), getMaterial), m);
+    const model = createSpme(p);
+    return firstCycle(fastRunner(model), model, model.initialState(0), c.charge_cutoff_V, c.discharge_cutoff_V)
+      .discharge_C;
+  });
+  const names = mp.posterior.parameters.join(', ');
+  return {
+    models,
+    source: `cycling.model_parameters.posterior: ${models.length} draws of ${names}${mp.posterior.source ? ` (${mp.posterior.source})` : ''}`,
+  };
 }
 
 /** A fresh solid-state cell model of the cell the recipe's line produces (or of `cell`, when given). */
@@ -884,6 +914,7 @@ function startJob(
           },
         ]);
     }
+    const posterior = capacityPosterior(recipe);
     const onCell = (c: ProducedCellRecord): void => {
       if (c.in_spec && inSpec++ < packCells && sink) inSpecKept.push(c);
       sink?.(c);
@@ -893,6 +924,7 @@ function startJob(
       seed: opts.seed ?? 1,
       includeCharts: true,
       capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
+      ...(posterior ? { capacityPosterior: posterior } : {}),
       ...lim,
       ...(sink || opts.onCell ? { onCell } : {}),
       ...(sink ? { keepCells: false } : {}),

@@ -24,7 +24,7 @@ import { adaptiveMetropolis } from '../fit/mcmc.ts';
 import { fisherAnalysis } from '../fit/stats.ts';
 import { blockRmse, fromInternal, toInternal, type FitProblem } from '../fit/types.ts';
 import type { BpxDocument } from '../fit/bpx-space.ts';
-import { ssbFitProblem, RECIPE_PARAMETER_ROOT, type SsbModelParameters } from '../fit/ssb.ts';
+import { ssbFitProblem, RECIPE_PARAMETER_ROOT, type SsbModelParameters, type SsbPosterior } from '../fit/ssb.ts';
 import type { FadeData, RateData } from '../fit/data.ts';
 import { renderFitReport, type FitReportInput } from '../report/fit.ts';
 import { stringify as toYaml } from 'yaml';
@@ -108,9 +108,15 @@ interface FitSetup {
    * whose voltages differ from the fit's by far less than the residual noise (checked and reported)
    */
   readonly chainProblem?: FitProblem;
-  /** the text --out writes for the fitted point, and how the user applies it */
-  output(x: Float64Array): { text: string; how: string };
+  /**
+   * the text --out writes for the fitted point, and how the user applies it; with an MCMC posterior the
+   * recipe patch also carries its draws (the production run samples each cell's parameters from them)
+   */
+  output(x: Float64Array, posterior?: SsbPosterior): { text: string; how: string };
 }
+
+/** most posterior draws a recipe patch carries (evenly spaced along the chain; the recipe schema allows 1000) */
+export const POSTERIOR_DRAWS = 200;
 
 /**
  * solver tolerance of the liquid models in the posterior chain (the fit's is 1e-6): about 3× fewer steps per
@@ -227,19 +233,23 @@ async function recipeSetup(o: FitCliOptions): Promise<FitSetup> {
     nFitted: fitSet.length,
     rmseScale: 1,
     rmseUnit: '% points',
-    output: (x) => recipePatch(o.cell, problem.modelParametersAt(x)),
+    output: (x, posterior) => recipePatch(o.cell, problem.modelParametersAt(x), posterior),
   };
 }
 
 /** the recipe patch of fitted model parameters: a YAML block to merge, headed by the equivalent --set flags */
-export function recipePatch(recipeFile: string, m: SsbModelParameters): { text: string; how: string } {
+export function recipePatch(
+  recipeFile: string,
+  m: SsbModelParameters,
+  posterior?: SsbPosterior,
+): { text: string; how: string } {
   const round = (v: number): number => Number(v.toPrecision(6));
-  const block: Record<string, Record<string, number>> = {};
+  const block: Record<string, unknown> = {};
   const sets: string[] = [];
   for (const [group, values] of Object.entries(m) as [string, Record<string, number>][]) {
-    block[group] = {};
+    const g: Record<string, number> = (block[group] = {});
     for (const [k, v] of Object.entries(values)) {
-      block[group][k] = round(v);
+      g[k] = round(v);
       sets.push(`--set ${RECIPE_PARAMETER_ROOT}.${group}.${k}=${round(v)}`);
     }
   }
@@ -247,8 +257,30 @@ export function recipePatch(recipeFile: string, m: SsbModelParameters): { text: 
     `# rollcell fit: the fitted model parameters of ${basename(recipeFile)}\n` +
     `# merge this block into the recipe, or apply it on the command line:\n` +
     `#   rollcell run ${basename(recipeFile)} ${sets.join(' ')}\n` +
-    toYaml({ cycling: { model_parameters: block } });
-  return { text, how: `a recipe patch: merge it into the recipe, or run with ${sets.join(' ')}` };
+    (posterior
+      ? `# posterior: ${posterior.samples.length} MCMC draws; a production run (rollcell run) gives each cell the\n` +
+        '# parameters of a seeded draw, so its capacity distribution includes the parameter uncertainty\n'
+      : '') +
+    toYaml({
+      cycling: {
+        model_parameters: posterior
+          ? {
+              ...block,
+              posterior: {
+                parameters: [...posterior.parameters],
+                samples: posterior.samples.map((r) => r.map(round)),
+                ...(posterior.source ? { source: posterior.source } : {}),
+              },
+            }
+          : block,
+      },
+    });
+  return {
+    text,
+    how:
+      `a recipe patch: merge it into the recipe, or run with ${sets.join(' ')}` +
+      (posterior ? ` (the posterior draws need the merged patch)` : ''),
+  };
 }
 
 export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Promise<void> {
@@ -333,7 +365,21 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
       return { name: p.name, median: q(0.5), q025: q(0.025), q975: q(0.975) };
     });
   }
-  const written = o.out ? setup.output(res.x) : null;
+  // the posterior draws the recipe patch carries: at most POSTERIOR_DRAWS, evenly spaced along the kept chain
+  let postDraws: SsbPosterior | undefined;
+  if (chainValues.length > 0) {
+    const kept = chainValues.length / np;
+    const n = Math.min(POSTERIOR_DRAWS, kept);
+    postDraws = {
+      parameters: problem.parameters.map((p) => p.name),
+      samples: Array.from({ length: n }, (_, j) => {
+        const k = Math.floor(((j + 0.5) * kept) / n);
+        return chainValues.slice(k * np, k * np + np);
+      }),
+      source: `rollcell fit --method mcmc of ${basename(o.cell)} on ${o.data.map((d) => basename(d)).join(', ')}, seed ${seed}, ${kept} kept samples`,
+    };
+  }
+  const written = o.out ? setup.output(res.x, postDraws) : null;
   if (o.out && written) writeFileAtomic(o.out, written.text, { field: '--out', force: o.force });
   const names = every.blocks.map((b) => b.name);
   const rmse = (v: number): number => Number((v * setup.rmseScale).toFixed(3));

@@ -264,6 +264,8 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
     const th = pr['throughput'] as { cells_per_h: number; m2_per_h: number; kWh_per_h: number } | undefined;
     const oee = pr['oee'] as { oee: number; unplanned_stops?: string } | undefined;
     const stopsOff = oee?.unplanned_stops?.startsWith('off') === true;
+    const pu = (pr['capacity_model'] as { parameter_uncertainty?: { draws: number } } | undefined)
+      ?.parameter_uncertainty;
     const causes = Object.entries((pr['out_of_spec_causes'] as Record<string, number> | undefined) ?? {})
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
@@ -291,6 +293,15 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
               ][])
             : []),
           ['cost', (pr['cost_per_kWh'] as number | null) ?? null, '$/kWh'],
+          ...(pu
+            ? ([
+                [
+                  'cell capacities',
+                  `include the fit's parameter uncertainty (${pu.draws} posterior draws, cycling.model_parameters.posterior)`,
+                  '',
+                ],
+              ] as [string, string, string][])
+            : []),
         ],
         '\nProduction run (seeded; traceable cells stored with the run)',
       ),

@@ -57,19 +57,39 @@ export async function levenbergMarquardt(
   opts: LmOptions = {},
 ): Promise<OptimiserResult> {
   const empty = new Float64Array(0);
+  type Point = LsqPoint & { ev: Evaluation };
+  // a trial point is evaluated without its Jacobian; the Jacobian (forward sensitivities, several times
+  // the cost of the model alone) is computed only where a step was accepted, when the next step needs it:
+  // a rejected trial then costs one model solve instead of a sensitivity solve
+  const point = (ev: Evaluation, cost: number): Point => {
+    if (!Number.isFinite(cost)) return { cost, r: empty, ev, ...(ev.message !== undefined && { message: ev.message }) };
+    const { r, J } = residuals(problem, ev);
+    return { cost, r, ...(J ? { J } : {}), ev };
+  };
+  let evaluations = 0;
+  const withJacobian = async (x: Float64Array): Promise<Point> => {
+    evaluations++;
+    const ev = await problem.evaluate(x, true);
+    return point(ev, objective(problem.blocks, ev));
+  };
   const res = await boundedLevenbergMarquardt(
-    async (x): Promise<LsqPoint & { ev: Evaluation }> => {
-      const ev = await problem.evaluate(x, true);
-      const cost = objective(problem.blocks, ev);
-      if (!Number.isFinite(cost))
-        return { cost, r: empty, ev, ...(ev.message !== undefined && { message: ev.message }) };
-      const { r, J } = residuals(problem, ev);
-      return { cost, r, J: J!, ev };
+    async (x): Promise<Point> => {
+      evaluations++;
+      const ev = await problem.evaluate(x, false);
+      return point(ev, objective(problem.blocks, ev));
     },
     x0,
     problem.parameters.map(internalBounds),
     opts,
+    async (x, p) => {
+      const q = await withJacobian(x);
+      // the Jacobian's evaluation replaces the point's (same model, same x): keep it for the intervals
+      (p as { ev: Evaluation }).ev = q.ev;
+      return q.J!;
+    },
   );
-  const { x, cost, history, evaluations, converged, message } = res;
-  return { method: 'lm', x, cost, evaluation: res.point.ev, history, evaluations, converged, message };
+  const { x, cost, history, converged, message } = res;
+  // the intervals need the Jacobian at the optimum: computed here when the last step was accepted
+  const evaluation = res.point.ev.jacobian ? res.point.ev : (await withJacobian(x)).ev;
+  return { method: 'lm', x, cost, evaluation, history, evaluations, converged, message };
 }

@@ -72,6 +72,51 @@ export interface SsbModelParameters {
   readonly rate?: Partial<Record<RateField, number>>;
 }
 
+/** the recipe's `cycling.model_parameters.posterior`: MCMC draws of fitted parameters (names as --params takes them) */
+export interface SsbPosterior {
+  readonly parameters: readonly string[];
+  readonly samples: readonly (readonly number[])[];
+  readonly source?: string;
+}
+
+/**
+ * The model parameters of each posterior draw: the recipe's block with the draw's values in place of the
+ * fitted ones. ProblemError naming `<where>.parameters.<i>` (a name that is not a solid-state parameter, or
+ * twice) or `<where>.samples.<k>` (a row whose length is not the parameters').
+ */
+export function posteriorModelParameters(
+  base: SsbModelParameters | undefined,
+  post: SsbPosterior,
+  where = `${RECIPE_PARAMETER_ROOT}.posterior`,
+): SsbModelParameters[] {
+  const fields = post.parameters.map((n, i) => resolveSsbField(n, `${where}.parameters.${i}`));
+  const seen = new Set<string>();
+  fields.forEach((f, i) => {
+    const key = `${f.group}.${f.id}`;
+    if (seen.has(key))
+      throw new ProblemError({
+        path: `${where}.parameters.${i}`,
+        problem: 'a parameter named twice',
+        got: JSON.stringify(post.parameters[i]),
+        allowed: 'each parameter once',
+      });
+    seen.add(key);
+  });
+  return post.samples.map((row, k) => {
+    if (row.length !== fields.length)
+      throw new ProblemError({
+        path: `${where}.samples.${k}`,
+        problem: 'a draw with the wrong number of values',
+        got: `${row.length} values`,
+        allowed: `${fields.length} (one per posterior.parameters entry)`,
+      });
+    const ageing: Record<string, number> = { ...(base?.ageing ?? {}) };
+    const rate: Record<string, number> = { ...(base?.rate ?? {}) };
+    fields.forEach((f, i) => ((f.group === 'ageing' ? ageing : rate)[f.id] = row[i]!));
+    return { ageing, rate } as SsbModelParameters;
+  });
+}
+
 /** the recipe path of a fit parameter name (`ageing.cei_kR` → `cycling.model_parameters.ageing.cei_kR`) */
 export const RECIPE_PARAMETER_ROOT = 'cycling.model_parameters';
 

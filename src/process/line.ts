@@ -46,7 +46,12 @@ import { processInputFromRecipe } from './from-recipe.ts';
 import { hours as hoursToS, mm, mPerMin, toCelsius, toMAh, toMm, toMPerMin, toUm, toWh } from '../units/index.ts';
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
-import { calibrateCapacity, type CapacityModel, type CapacitySurrogate } from './production/capacity.ts';
+import {
+  calibrateCapacity,
+  type CapacityModel,
+  type CapacityPosterior,
+  type CapacitySurrogate,
+} from './production/capacity.ts';
 import {
   CapabilityStream,
   EwmaStream,
@@ -61,7 +66,7 @@ import { stageTicker, type Progress } from '../progress.ts';
 import type { ProcessWarning } from './types.ts';
 
 export type { LinePhysics, PhysicsResult } from './production/physics.ts';
-export type { CapacityModel } from './production/capacity.ts';
+export type { CapacityModel, CapacityPosterior } from './production/capacity.ts';
 
 export type LayerKey = 'cathode' | 'electrolyte' | 'al' | 'li' | 'cu';
 const LAYERS: readonly LayerKey[] = ['cathode', 'electrolyte', 'al', 'li', 'cu'];
@@ -178,6 +183,12 @@ export interface ProductionOptions {
   physics?: LinePhysics;
   /** full electrochemical capacity model used to calibrate the per-cell surrogate */
   capacityModel?: CapacityModel;
+  /**
+   * the posterior of the fitted model parameters (one full model per draw, with capacityModel): each
+   * cell's capacity uses a draw picked by the run's seeded RNG, so the capacity distribution includes
+   * the parameter uncertainty (production/capacity.ts)
+   */
+  capacityPosterior?: CapacityPosterior;
   /** measured series replacing simulated variability */
   lineData?: LineData;
   /**
@@ -428,6 +439,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   }
   const gaugeRng = rng.fork();
   const defectRng = rng.fork();
+  // the posterior draw of each cell's model parameters (forked last, and only with a posterior: the other
+  // streams, and a run without one, are unchanged)
+  const drawRng = opts.capacityPosterior ? rng.fork() : null;
   const nominal = nominalPerturbation(base);
   const nominalThickness: Record<LayerKey, number> = {
     cathode: base.firstSheet.cathode.thickness_m,
@@ -456,7 +470,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       calib.push(opts.physics(perturbInput(base, p)).cell);
     }
   }
-  const capModel = calibrateCapacity(calib, opts.capacityModel);
+  const capModel = calibrateCapacity(calib, opts.capacityModel, opts.capacityPosterior);
   // the nominal cell's warnings stand for cells whose physics is a surrogate (fidelity: linear)
   const nominalWarnings = opts.isImpossible ? (opts.physics(perturbInput(base, nominal)).warnings ?? []) : [];
 
@@ -623,7 +637,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           if (res.bonded !== full.bonded) sErr.bonded_mismatch++;
         }
         const c = res.cell;
-        const capC = capModel.estimate(c);
+        const nDraws = capModel.draws?.utilisation.length ?? 0;
+        const capC = capModel.estimate(c, drawRng && nDraws > 0 ? Math.floor(drawRng.uniform() * nDraws) : undefined);
         const activeMass_g =
           c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * 1e3 * activeDensity(c.activeMaterialId);
         const capmAh = toMAh(capC);
@@ -1002,6 +1017,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       utilisation: r6(capModel.utilisation),
       calibration_cells: capModel.calibration_cells,
       calibration_max_rel_error: r6(capModel.calibration_max_rel_error),
+      ...(capModel.draws ? { parameter_uncertainty: parameterUncertainty(capModel.draws) } : {}),
     },
     line_data: LD ? { rows: LD.rows, stations: Object.keys(LD.stations) } : null,
   };
@@ -1074,4 +1090,22 @@ function activeDensity(id: string): number {
     densityCache.set(id, d);
   }
   return d;
+}
+
+/**
+ * The production block's note on the model-parameter posterior behind the capacities: how many draws,
+ * from where, and the spread of their utilisations (2.5/50/97.5 %).
+ */
+function parameterUncertainty(d: NonNullable<CapacitySurrogate['draws']>): Record<string, unknown> {
+  const u = Float64Array.from(d.utilisation).sort();
+  const q = (f: number): number => u[Math.min(u.length - 1, Math.floor(f * u.length))]!;
+  return {
+    included: true,
+    draws: u.length,
+    source: d.source,
+    utilisation_p2_5: r6(q(0.025)),
+    utilisation_p50: r6(q(0.5)),
+    utilisation_p97_5: r6(q(0.975)),
+    note: 'each cell capacity uses a posterior draw of the fitted model parameters (seeded): the capacity distribution includes the parameter uncertainty',
+  };
 }

@@ -324,6 +324,27 @@ export const cyclingSchema = z
           .strict()
           .optional()
           .describe('rate-capability parameters replacing the cell model defaults'),
+        posterior: z
+          .object({
+            parameters: z
+              .array(z.string().min(1))
+              .min(1)
+              .describe(
+                "the fitted parameters' names, as `rollcell fit --params` takes them (`rate.cathode_Ds_um2_s`, `ageing.<id>`)",
+              ),
+            samples: z
+              .array(z.array(z.number().finite().positive()))
+              .min(1)
+              .max(1000)
+              .describe('posterior draws: one row per draw, one value per parameter, in the units of the names'),
+            source: z.string().optional().describe('where the draws come from (the fit, its data, its seed)'),
+          })
+          .strict()
+          .optional()
+          .describe(
+            'the MCMC posterior of the fitted parameters (written by `rollcell fit --method mcmc --out patch.yaml`): ' +
+              "a production run draws each cell's parameters from it (seeded), so its capacity distribution includes the parameter uncertainty",
+          ),
       })
       .strict()
       .optional()

@@ -513,6 +513,13 @@ function productionSection(o: RunOutput): string {
     add('good energy', num(th['good_energy_kWh']), ' kWh');
   }
   add('cost', num(p['cost_per_kWh']), ' USD/kWh');
+  const pu = obj(obj(p['capacity_model'])?.['parameter_uncertainty']);
+  if (pu)
+    rows.push([
+      'cell capacities',
+      `include the fit's parameter uncertainty: ${fmt(num(pu['draws']) ?? 0)} posterior draws, utilisation ` +
+        `${fmt(num(pu['utilisation_p2_5']) ?? NaN)}–${fmt(num(pu['utilisation_p97_5']) ?? NaN)} (2.5–97.5 %)`,
+    ]);
   const pareto = Array.isArray(p['scrap_by_cause'])
     ? (p['scrap_by_cause'] as unknown[]).map(obj).filter((x): x is Record<string, unknown> => x !== undefined)
     : [];

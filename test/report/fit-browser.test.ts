@@ -7,11 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cli } from '../helpers.ts';
+import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { launchBrowser } from '../support/browser.ts';
 
 test(
@@ -25,6 +27,7 @@ test(
       '# source: synthetic\nC-rate / 1,Capacity Retention / %\n0.1,100\n0.2,97.67\n0.5,93.71\n1,89.77\n2,84.55\n3,80.56\n',
     );
     const html = join(tmp, 'fit.html');
+    const patch = join(tmp, 'patch.yaml');
     const r = await cli([
       'fit',
       '--cell',
@@ -41,8 +44,28 @@ test(
       '200',
       '--report',
       html,
+      '--out',
+      patch,
     ]);
     assert.equal(r.code, 0, r.stderr);
+    // issue 21 item 2: the recipe patch carries the posterior draws, and the patched recipe is valid
+    const mp = (parse(readFileSync(patch, 'utf8')) as { cycling: { model_parameters: Record<string, unknown> } })
+      .cycling.model_parameters;
+    const post = mp['posterior'] as { parameters: string[]; samples: number[][]; source: string };
+    assert.deepEqual(post.parameters, ['rate.cathode_Ds_um2_s', 'rate.ionic_tortuosity']);
+    assert.ok(post.samples.length >= 20 && post.samples.length <= 200, `${post.samples.length} draws`);
+    for (const row of post.samples) {
+      assert.equal(row.length, 2);
+      assert.ok(row[0]! >= 1e-3 && row[0]! <= 3e-2 && row[1]! >= 3 && row[1]! <= 12, JSON.stringify(row));
+    }
+    assert.ok(new Set(post.samples.map((q) => q.join())).size > 1, 'the draws differ');
+    assert.match(post.source, /mcmc of patent-line\.yaml on rate\.csv, seed 1/);
+    const recipe = parse(readFileSync(join(process.cwd(), 'examples', 'patent-line.yaml'), 'utf8')) as {
+      cycling: Record<string, unknown>;
+    };
+    recipe.cycling['model_parameters'] = mp;
+    const merged = parseRecipeText(stringify(recipe));
+    assert.ok(merged.ok, JSON.stringify(!merged.ok && merged.problems));
     const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
     t.diagnostic(browser.describe());
     try {
