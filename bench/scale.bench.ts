@@ -34,7 +34,7 @@ import { prepareStudyText } from '../src/study/prepare.ts';
 import { JobQueue, queueSchema } from '../src/jobs/queue.ts';
 import { runDistributedSweep, type CoordinatorTiming } from '../src/jobs/coordinator.ts';
 import type { WorkerSummary, WorkerTiming } from '../src/jobs/worker.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { shardRanges } from '../src/jobs/shards.ts';
 import { runProduction } from '../src/process/line.ts';
 import { runCampaign } from '../src/jobs/campaign-coordinator.ts';
@@ -172,10 +172,14 @@ function treeCpuSeconds(root: number): number {
     return NaN;
   }
 }
-function worker(db: string): Proc {
-  const child = spawn(process.execPath, [BIN, 'worker', '--db', db, '--concurrency', '1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `taskset` (util-linux) binds a worker and all its threads to one core; absent, no pinned figures */
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((f) => existsSync(f));
+function worker(db: string, core?: number): Proc {
+  const args = [BIN, 'worker', '--db', db, '--concurrency', '1'];
+  const child =
+    core === undefined || !TASKSET
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(TASKSET, ['-c', String(core), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   let err = '';
@@ -214,12 +218,13 @@ interface SweepRun {
   workers: WorkerTiming[];
 }
 
-async function sweepOn(workers: number, n: number, warm: boolean): Promise<SweepRun> {
+/** pinned: worker k runs on core k only (all its threads: V8's compiler and GC threads included) */
+async function sweepOn(workers: number, n: number, warm: boolean, pinned = false): Promise<SweepRun> {
   const { db, schema } = freshSchema();
   const ps = prepareStudyText('sweep', { text: recipeText, name: 'r' }, { text: studyText(n), name: 's' });
   const store = await openStore(db);
   const queue = await JobQueue.open(db);
-  const procs = Array.from({ length: workers }, () => worker(db));
+  const procs = Array.from({ length: workers }, (_, k) => worker(db, pinned ? k % availableParallelism() : undefined));
   let result: Omit<SweepRun, 'workers'> | undefined;
   try {
     await Promise.all(procs.map((p) => p.ready));
@@ -415,6 +420,29 @@ if (!skipSweep) {
   print('scale_cpu_efficiency_2_cold', (100 * cold1.cpu) / cold2.cpu, '% (the same, fresh workers)');
   print('scale_points_per_cpu_s', N / one.cpu, 'points per CPU-second of a warm worker');
   print('scale_point_wall_ms', (one.seconds / N) * 1000, 'ms per point on one warm worker (wall, incl. the queue)');
+  // One core per worker: an unpinned worker process uses more than one core while it computes (V8's
+  // garbage collector and compiler threads run beside the JavaScript thread), so on a 2-core machine the
+  // 1-worker baseline borrows part of the core the second worker needs, and speed-up ÷ 2 understates how
+  // the queue scales. With each worker bound to its own core (taskset; the coordinator and PostgreSQL
+  // unbound), 1 and 2 workers get the same resources per worker — the deployment the README sizes.
+  if (TASKSET) {
+    const pin1 = await sweepOn(1, N, true, true);
+    const pin2 = await sweepOn(2, N, true, true);
+    print('scale_sweep_1_worker_pinned_seconds', pin1.seconds, 's (warm worker bound to one core)');
+    print('scale_sweep_2_workers_pinned_seconds', pin2.seconds, 's (warm workers, one core each)');
+    print(
+      'scale_efficiency_2_pinned',
+      (100 * pin1.seconds) / pin2.seconds / 2,
+      '% (one core per worker: speed-up ÷ 2 with each worker bound to its own core)',
+    );
+    print(
+      'scale_worker_cores_unpinned',
+      one.cpu / one.seconds,
+      'cores used by one unpinned warm worker while the clock ran (> 1: V8 threads on the spare core)',
+    );
+    breakdown('scale_1_worker_pinned', pin1, N);
+    breakdown('scale_2_workers_pinned', pin2, N);
+  }
   breakdown('scale_1_worker', one, N);
   breakdown('scale_2_workers', two, N);
   breakdown('scale_1_worker_cold', cold1, N);
