@@ -475,6 +475,25 @@ const notEvaluable = z.strictObject({ error: str });
 export const cyclingSchema = z
   .strictObject({
     model: str.optional(),
+    experiment_model: z
+      .strictObject({
+        model: str,
+        switched_from: str,
+        reason: str,
+        steps: z.array(
+          z.strictObject({
+            step: num,
+            text: str,
+            c_rate_max: num,
+            model: str,
+            above_switched_model_validity: z.boolean(),
+          }),
+        ),
+      })
+      .optional()
+      .describe(
+        "cycling.model auto: the experiment ran on the P2D because a step went above the SPMe's stated C-rate (issue 16 item 4)",
+      ),
     protocol: str.optional(),
     status: str.optional(),
     reason: str.optional(),

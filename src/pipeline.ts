@@ -564,30 +564,57 @@ export function runCycling(
 ): CyclingRun {
   const c = recipe.cycling;
   const ticker = stageTicker(progress, 'cycling', 3, 'parts');
-  const kind = c.model;
+  // auto: the SPMe, switched to the P2D for an experiment with a step above the SPMe's validity (below)
+  const kind: SsbModelKind = c.model === 'auto' ? 'spme' : c.model;
   const tune = opts.params;
   const summary = opts.series === 'summary';
   // the [0178] protocol as ONE cycle (a nested list: PyBaMM's convention makes each top-level entry a cycle)
   const steps = recipe.experiment ?? [firstCycleProtocolStrings(c.charge_cutoff_V, c.discharge_cutoff_V)];
   const initialSoc = c.initial_soc ?? 0;
-  const model = buildCellModel(recipe, kind, cell, tune);
   const plating = { action: c.plating ?? 'report' } as const;
   // summary sampling (sweeps) keeps no series, so the first-cycle assessment below is skipped there
-  const exp = runExperiment(model, summary ? { steps, period: SUMMARY_PERIOD } : steps, {
-    ...(summary ? { initialSoc, series: 'none' as const, recordOutputs: false } : { initialSoc }),
-    ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
-    plating,
-  });
+  const experimentOn = (m: FullCellModel): ExperimentResult =>
+    runExperiment(m, summary ? { steps, period: SUMMARY_PERIOD } : steps, {
+      ...(summary ? { initialSoc, series: 'none' as const, recordOutputs: false } : { initialSoc }),
+      ...(driveCycles && Object.keys(driveCycles).length ? { driveCycles } : {}),
+      plating,
+    });
+  let model = buildCellModel(recipe, kind, cell, tune);
+  let exp = experimentOn(model);
+  const modelMaxC = statedMaxCRate(model);
+  const oneC_A = model.nominalCapacity_C / 3600;
+  const maxCOf = (e: ExperimentResult): number => {
+    let m = 0;
+    for (const i of e.series.current_A) m = Math.max(m, Math.abs(i) / oneC_A);
+    return m;
+  };
+  let expMaxC = maxCOf(exp);
+  // a step above the SPMe/SPM's stated C-rate (issue 16 item 4): the experiment runs again, whole, on the
+  // P2D, which is valid there — automatic, and said in the output (cycling.experiment_model). The whole
+  // experiment, not the step alone: the P2D cannot take over the SPMe's state mid-run. Only such
+  // experiments pay the P2D's cost; the [0178] first cycle at 0.1C stays on the SPMe.
+  let modelSwitch: CyclingResult['modelSwitch'] = null;
+  if (c.model === 'auto' && expMaxC > modelMaxC * (1 + 1e-6) && !summary) {
+    const from = { p2d: 'P2D', spme: 'SPMe', spm: 'SPM' }[kind];
+    const stepMaxC = exp.steps.map((st) => {
+      let m = 0;
+      const t = exp.series.time_s;
+      for (let i = 0; i < t.length; i++)
+        if (t[i]! >= st.start_s && t[i]! <= st.end_s) m = Math.max(m, Math.abs(exp.series.current_A[i]!) / oneC_A);
+      return { index: st.index, text: st.text, maxCRate: m };
+    });
+    model = buildCellModel(recipe, 'p2d', cell, tune);
+    exp = experimentOn(model);
+    modelSwitch = { from, modelMaxCRate: modelMaxC, experimentMaxCRate: expMaxC, steps: stepMaxC };
+    expMaxC = maxCOf(exp);
+  }
+  const runKind: SsbModelKind = modelSwitch ? 'p2d' : kind;
   const fc = firstCycleSummary(exp);
   ticker.tick(1);
   // what ran outside the model's stated validity (issue 16 item 4): reported, never silent
   const findings: ValidityFinding[] = [];
-  const modelMaxC = statedMaxCRate(model);
-  const modelName = { p2d: 'P2D', spme: 'SPMe', spm: 'SPM' }[kind];
-  const oneC_A = model.nominalCapacity_C / 3600;
-  let expMaxC = 0;
-  for (const i of exp.series.current_A) expMaxC = Math.max(expMaxC, Math.abs(i) / oneC_A);
-  if (expMaxC > modelMaxC * (1 + 1e-6))
+  const modelName = { p2d: 'P2D', spme: 'SPMe', spm: 'SPM' }[runKind];
+  if (!modelSwitch && expMaxC > modelMaxC * (1 + 1e-6))
     findings.push(
       finding(
         'outside_validity',
@@ -595,7 +622,7 @@ export function runCycling(
         'experiment_c_rate_above_model_validity',
         `the experiment drove the cell at up to ${expMaxC.toPrecision(3)}C on the ${modelName}, stated valid ` +
           `to ${modelMaxC}C (capacity within 2 %, voltage within 20 mV of the P2D): its capacity, CE and Eq. 1 ` +
-          'are outside validity (cycling.model: p2d runs it on the P2D)',
+          'are outside validity (cycling.model: auto or p2d runs it on the P2D)',
         [13],
       ),
     );
@@ -661,7 +688,7 @@ export function runCycling(
             'cycling',
             'rate_capability_above_model_validity',
             `rate capability: the highest C-rate ${rc.highestRate.toPrecision(3)}C (and its band) comes from the ` +
-              `${modelName}, stated valid to ${modelMaxC}C: above it the figure is outside validity ` +
+              `${{ p2d: 'P2D', spme: 'SPMe', spm: 'SPM' }[kind]}, stated valid to ${modelMaxC}C: above it the figure is outside validity ` +
               `(claim 16's 0.33C is ${0.33 <= modelMaxC ? 'inside' : 'outside'}; cycling.model: p2d runs it on the P2D)`,
             0.33 <= modelMaxC ? [] : [16],
             0.33 <= modelMaxC ? [16] : [],
@@ -750,7 +777,8 @@ export function runCycling(
     };
   }
   const { block, notes } = presentCycling({
-    model: kind,
+    model: runKind,
+    modelSwitch,
     recipeExperiment: recipeExp,
     initialSoc,
     cutoffs_V: { charge: c.charge_cutoff_V, discharge: c.discharge_cutoff_V },

@@ -76,6 +76,26 @@ export function yearsToEndOfLife(retentionByYear: readonly number[], eol: number
 
 const r4 = (x: number): number => Number(x.toPrecision(4));
 
+/**
+ * A draw's pack retention by year: the nominal pack retention × (drawn cell retention / nominal cell
+ * retention), i.e. the drawn cell's retention times the pack-to-cell factor f_k = pack_k / nominalCell_k of
+ * the nominal projection. Once the nominal representative cell has no capacity left (its retention is 0, so
+ * f_k is 0/0) the factor of the last year in which it had capacity is kept: a drawn cell that outlives the
+ * nominal one then keeps scaling the pack, and a dead drawn cell gives 0 — never NaN.
+ */
+export function scaledPackRetention(
+  packNominal: readonly number[],
+  nominalCell: readonly number[],
+  cell: readonly number[],
+): number[] {
+  let factor = 1;
+  return packNominal.map((r, k) => {
+    const nom = nominalCell[k]! / nominalCell[0]!;
+    if (nom > 0) factor = r / nom;
+    return Math.max(0, (cell[k]! / cell[0]!) * factor);
+  });
+}
+
 /** median of a sorted list */
 function medianOf(s: readonly number[]): number {
   const n = s.length;
@@ -109,8 +129,7 @@ export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: num
   for (const d of draws) {
     const p = inp.spec.params;
     const cell = cellTrajectory(inp, { ...inp.spec, params: { ...p, ageing: ageingWithValues(p.ageing, d.values) } });
-    // the draw's pack retention: nominal pack × (drawn cell / nominal cell), both relative to their start
-    const ret = packNominal.map((r, k) => (r * (cell[k]! / cell[0]!)) / (nominalCell[k]! / nominalCell[0]!));
+    const ret = scaledPackRetention(packNominal, nominalCell, cell);
     finals.push(ret[ret.length - 1]!);
     eols.push(yearsToEndOfLife(ret, eol));
   }

@@ -22,6 +22,7 @@ import { formatProblem, type Problem } from '../problems.ts';
 import type { DriveCycle, ExperimentResult } from './machine.ts';
 import { cycleMetrics } from './metrics.ts';
 import { bdfColumns, resolveBdfHeader } from './bdf-ontology.ts';
+import { toAh, toWh, toCelsius, toUm, kW } from '../units/index.ts';
 
 export const BDF_REQUIRED = [
   'Test Time / s',
@@ -99,32 +100,12 @@ export function toBdfCsv(result: ExperimentResult, opts: BdfWriteOptions = {}): 
   col('Current / A', s.current_A);
   col('Cycle Count / 1', s.cycle);
   col('Step Count / 1', s.step);
-  col(
-    'Charging Capacity / Ah',
-    s.charge_C.map((x) => x / 3600),
-  );
-  col(
-    'Discharging Capacity / Ah',
-    s.discharge_C.map((x) => x / 3600),
-  );
-  col(
-    'Charging Energy / Wh',
-    s.chargeEnergy_J.map((x) => x / 3600),
-  );
-  col(
-    'Discharging Energy / Wh',
-    s.dischargeEnergy_J.map((x) => x / 3600),
-  );
-  if (s.ambient_K && s.ambient_K.some(Number.isFinite))
-    col(
-      'Ambient Temperature / degC',
-      s.ambient_K.map((T) => T - 273.15),
-    );
-  if (opts.outputs !== false && s.outputs['T_K'])
-    col(
-      'Surface Temperature / degC',
-      s.outputs['T_K'].map((T) => T - 273.15),
-    );
+  col('Charging Capacity / Ah', s.charge_C.map(toAh));
+  col('Discharging Capacity / Ah', s.discharge_C.map(toAh));
+  col('Charging Energy / Wh', s.chargeEnergy_J.map(toWh));
+  col('Discharging Energy / Wh', s.dischargeEnergy_J.map(toWh));
+  if (s.ambient_K && s.ambient_K.some(Number.isFinite)) col('Ambient Temperature / degC', s.ambient_K.map(toCelsius));
+  if (opts.outputs !== false && s.outputs['T_K']) col('Surface Temperature / degC', s.outputs['T_K'].map(toCelsius));
   col('State of Charge / 1', s.soc);
   for (const k of extra) col(k, s.outputs[k]!);
   return toBdfTableCsv(head, cols);
@@ -190,7 +171,7 @@ export function toCycleSummaryCsv(result: ExperimentResult, opts: BdfWriteOption
         num(c.start_s),
         ...(hasMass ? [opt(m.charge_mAh_g), opt(m.discharge_mAh_g)] : []),
         ...(hasArea ? [opt(m.charge_mAh_cm2), opt(m.discharge_mAh_cm2)] : []),
-        ...(hasThickness ? [opt(c.thickness_m !== undefined ? c.thickness_m * 1e6 : undefined)] : []),
+        ...(hasThickness ? [opt(c.thickness_m !== undefined ? toUm(c.thickness_m) : undefined)] : []),
       ].join(','),
     );
   }
@@ -697,7 +678,7 @@ function parsePybammDriveCycle(
   let qty = names ? (names.split(',')[1] ?? '').trim() : 'current [A]';
   if (/\[kW\]/i.test(qty)) {
     // (PyBaMM's WLTC profile is a power in kW)
-    for (let i = 0; i < value.length; i++) value[i] = value[i]! * 1000;
+    for (let i = 0; i < value.length; i++) value[i] = kW(value[i]!);
     qty = qty.replace(/\[kW\]/i, '[W]');
   }
   return driveCycleFrom(time, value, 1, k + 1, 'discharge-positive', qty);

@@ -18,6 +18,7 @@ import type { DaeProblem, JacobianSink } from '../numerics/types.ts';
 import { findInterval } from '../numerics/interp.ts';
 import { F } from '../materials/constants.ts';
 import { problem } from '../problems.ts';
+import { cRateCurrent_A } from '../units/index.ts';
 
 export interface EcmParams {
   readonly name?: string;
@@ -76,7 +77,7 @@ export class EcmModel implements CellModel, CellModelExtras {
     this.capacity_C = p.capacity_C;
     if (p.cathodeActiveMass_kg !== undefined) this.cathodeActiveMass_kg = p.cathodeActiveMass_kg;
     if (p.area_m2 !== undefined) this.area_m2 = p.area_m2;
-    const Inom = p.capacity_C / 3600;
+    const Inom = cRateCurrent_A(p.capacity_C);
     this.atol = Float64Array.from([1e-9, 1e-8, 1e-9 * Math.max(Inom, 1e-6)]);
   }
 

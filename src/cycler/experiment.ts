@@ -32,6 +32,7 @@
 import { problem, type Problem } from '../problems.ts';
 
 import { EXPERIMENT_LIMITS, experimentSizeProblems } from './limits.ts';
+import { celsius, hours, toAh, toAhPerKg, fromPct, toPct } from '../units/index.ts';
 
 // ───────────────────────────── AST ─────────────────────────────
 
@@ -554,7 +555,7 @@ class Parser {
         `write '${n.tok.text} °C', '${n.tok.text}oC' or '${n.tok.text} K'`,
       );
     let K: number;
-    if (['oC', '°C', 'degC'].includes(u.text)) K = n.value + 273.15;
+    if (['oC', '°C', 'degC'].includes(u.text)) K = celsius(n.value);
     else if (u.text === 'K') K = n.value;
     else if (u.text === 'C')
       throw new Fail(
@@ -651,7 +652,7 @@ class Parser {
       if (this.isWord(w, 'SOC')) {
         this.next();
         if (n.value > 100) throw new Fail(`SOC must be within 0–100 % (got ${txt})`, n.tok.start, txt);
-        return { kind: 'soc', soc: n.value / 100 };
+        return { kind: 'soc', soc: fromPct(n.value) };
       }
       throw new Fail(
         `'%' in a termination must be followed by 'SOC'`,
@@ -1098,7 +1099,7 @@ export function parseStop(input: string, path?: string): Parsed<ExperimentStop> 
       needCapacity();
       if (!(n.value > 0 && n.value <= 100))
         throw new Fail(`capacity stop must be within (0, 100] % (got ${n.tok.text}%)`, n.tok.start, n.tok.text);
-      stop = { kind: 'capacity_fraction', fraction: n.value / 100 };
+      stop = { kind: 'capacity_fraction', fraction: fromPct(n.value) };
     } else if (CHARGE_UNITS[u.text] !== undefined) {
       needCapacity();
       if (!(n.value > 0)) throw new Fail(`capacity stop must be > 0`, n.tok.start, n.tok.text);
@@ -1165,7 +1166,7 @@ export function parseLoopCondition(input: string, path?: string): Parsed<LoopCon
     if (u.text === '%') {
       if (!(n.value > 0 && n.value <= 100))
         throw new Fail(`capacity fraction must be within (0, 100] % (got ${n.tok.text} %)`, n.tok.start, n.tok.text);
-      cond = { kind: 'capacity_fraction', fraction: n.value / 100 };
+      cond = { kind: 'capacity_fraction', fraction: fromPct(n.value) };
     } else if (CHARGE_UNITS[u.text] !== undefined) {
       if (!(n.value > 0)) throw new Fail(`capacity must be > 0`, n.tok.start, n.tok.text);
       cond = { kind: 'capacity', charge_C: n.value * CHARGE_UNITS[u.text]! };
@@ -1646,8 +1647,8 @@ export function defaultDuration_s(control: StepControl, profileLength_s?: number
     if (control.data) return control.data.time_s[control.data.time_s.length - 1]!;
     if (profileLength_s !== undefined) return profileLength_s;
   }
-  if (control.mode === 'c_rate') return (2 * 3600) / Math.abs(control.c_rate);
-  return 24 * 3600;
+  if (control.mode === 'c_rate') return hours(2) / Math.abs(control.c_rate);
+  return hours(24);
 }
 
 /** flattens nested entries into one list of steps (nested repeats expanded) */
@@ -1993,11 +1994,11 @@ export function fmtTermination(t: Termination): string {
     case 'c_rate':
       return `${op}${String(t.c_rate)}C`;
     case 'soc':
-      return `${String(t.soc * 100)}% SOC`;
+      return `${String(toPct(t.soc))}% SOC`;
     case 'capacity':
-      return `${String(t.charge_C / 3600)} Ah`;
+      return `${String(toAh(t.charge_C))} Ah`;
     case 'specific_capacity':
-      return `${String(t.charge_C_per_kg / 3600)} mAh/g`;
+      return `${String(toAhPerKg(t.charge_C_per_kg))} mAh/g`;
     case 'power':
       return `${String(t.power_W)} W`;
     case 'resistance':

@@ -11,6 +11,7 @@ import { csvProblem, parseBdfCsv, parseDriveCycleCsv, type BdfSeries } from './b
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
 import { ProblemError, type Problem } from '../problems.ts';
 import { EXPERIMENT_LIMITS } from './limits.ts';
+import { toHours } from '../units/index.ts';
 
 /** Reads one drive-cycle CSV (`src` as written in the step, relative to `baseDir`); errors under `field`. */
 export function readDriveCycle(src: string, baseDir: string, field: string): DriveCycle {
@@ -34,7 +35,7 @@ export function readDriveCycle(src: string, baseDir: string, field: string): Dri
       path: field,
       problem: `drive cycle '${src}' is too long`,
       got: `${T} s`,
-      allowed: `<= ${EXPERIMENT_LIMITS.stepDuration_s} s (${EXPERIMENT_LIMITS.stepDuration_s / 3600} h)`,
+      allowed: `<= ${EXPERIMENT_LIMITS.stepDuration_s} s (${toHours(EXPERIMENT_LIMITS.stepDuration_s)} h)`,
     });
   return { time_s: r.value.time_s, value: r.value.value };
 }

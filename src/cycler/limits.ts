@@ -15,12 +15,13 @@
  */
 import type { DriveCycle } from './machine.ts';
 import type { Experiment, StepAst } from './experiment.ts';
+import { hours, toHours } from '../units/index.ts';
 
 export const EXPERIMENT_LIMITS = {
   cycles: 10_000,
   stepsPerCycle: 10_000,
   steps: 100_000,
-  stepDuration_s: 100_000 * 3600,
+  stepDuration_s: hours(100_000),
   seriesPoints: 1_000_000,
 } as const;
 
@@ -86,8 +87,8 @@ export function experimentSizeProblems(
         out.push({
           where: JSON.stringify(s.text),
           problem: 'step too long',
-          got: `${fmt(duration_s)} s (${fmt(duration_s / 3600)} h)`,
-          allowed: `<= ${L.stepDuration_s / 3600} h per step`,
+          got: `${fmt(duration_s)} s (${fmt(toHours(duration_s))} h)`,
+          allowed: `<= ${toHours(L.stepDuration_s)} h per step`,
         });
       const p = period_s > 0 ? Math.ceil(duration_s / period_s) + 1 : Infinity;
       points += n * p;

@@ -30,6 +30,7 @@ import {
   type Termination,
 } from './experiment.ts';
 import { problem } from '../problems.ts';
+import { toAh, toAhPerKg, cRateCurrent_A, cRateOf, toHours, hours, toPct } from '../units/index.ts';
 
 export type SolveFn = (problem: DaeProblem, y0: Float64Array, opts: SolveOptions) => SolveResult;
 
@@ -182,11 +183,11 @@ function describeTermination(t: Termination): string {
     case 'c_rate':
       return `until ${op}${t.c_rate}C`;
     case 'soc':
-      return `until ${t.soc * 100}% SOC`;
+      return `until ${toPct(t.soc)}% SOC`;
     case 'capacity':
-      return `until ${t.charge_C / 3600} Ah`;
+      return `until ${toAh(t.charge_C)} Ah`;
     case 'specific_capacity':
-      return `until ${t.charge_C_per_kg / 3600} mAh/g`;
+      return `until ${toAhPerKg(t.charge_C_per_kg)} mAh/g`;
     case 'power':
       return `until ${t.power_W} W`;
     case 'resistance':
@@ -618,7 +619,7 @@ export function runExperiment(
             break;
           }
           // |I| falls to the value
-          const lim = term.kind === 'current' ? term.current_A : (term.c_rate * Qnom) / 3600;
+          const lim = term.kind === 'current' ? term.current_A : cRateCurrent_A(Qnom, term.c_rate);
           events.push({ name, direction: -1, g: (_t, ya) => Math.abs(model.current(view(ya))) - lim });
           break;
         }
@@ -732,7 +733,7 @@ export function runExperiment(
       return {
         ok: false,
         failure: !(tEnd <= EXPERIMENT_LIMITS.stepDuration_s)
-          ? `step too long (got ${tEnd} s; allowed <= ${EXPERIMENT_LIMITS.stepDuration_s / 3600} h per step)`
+          ? `step too long (got ${tEnd} s; allowed <= ${toHours(EXPERIMENT_LIMITS.stepDuration_s)} h per step)`
           : `the experiment would record more than ${EXPERIMENT_LIMITS.seriesPoints} time-series points ` +
             `(got ${have} so far and ${want} more for this step at a ${per} s period; ` +
             `allowed <= ${EXPERIMENT_LIMITS.seriesPoints}: give long steps a longer period)`,
@@ -849,7 +850,11 @@ export function runExperiment(
         return { phase: { ...base, control: { mode: 'current', value: c.current_A }, direction: dirOf(c.current_A) } };
       case 'c_rate':
         return {
-          phase: { ...base, control: { mode: 'current', value: (c.c_rate * Qnom) / 3600 }, direction: dirOf(c.c_rate) },
+          phase: {
+            ...base,
+            control: { mode: 'current', value: cRateCurrent_A(Qnom, c.c_rate) },
+            direction: dirOf(c.c_rate),
+          },
         };
       case 'voltage':
         return { phase: { ...base, control: { mode: 'voltage', value: c.voltage_V }, direction: 0 } };
@@ -869,7 +874,7 @@ export function runExperiment(
           };
         const bad = checkDriveCycle(c.source, dc);
         if (bad) return { phase: dummy, error: bad };
-        const scale = c.quantity === 'c_rate' ? Qnom / 3600 : 1;
+        const scale = c.quantity === 'c_rate' ? cRateCurrent_A(Qnom) : 1;
         const mode: ControlMode =
           c.quantity === 'power'
             ? 'power'
@@ -1038,7 +1043,7 @@ export function runExperiment(
     if (out.ok && pol?.action === 'derate' && phase.control.mode === 'current') {
       // derate: go on at a lower current each time Li starts to plate, down to the minimum C-rate
       const factor = pol.factor ?? 0.5;
-      const minI = ((pol.minCRate ?? 0.02) * Qnom) / 3600;
+      const minI = cRateCurrent_A(Qnom, pol.minCRate ?? 0.02);
       let cur = phase.control.value as number;
       let derates = 0;
       while (out.ok && out.endReason.endsWith(PLATING_EVENT)) {
@@ -1046,7 +1051,7 @@ export function runExperiment(
         if (Math.abs(next) < minI) {
           out = {
             ...out,
-            endReason: `Li plating at the lowest derated current (${((cur * 3600) / Qnom).toPrecision(3)}C)`,
+            endReason: `Li plating at the lowest derated current (${cRateOf(cur, Qnom).toPrecision(3)}C)`,
           };
           break;
         }
@@ -1059,7 +1064,7 @@ export function runExperiment(
       }
       if (derates > 0)
         stepWarnings.push(
-          `Li plating: the charge was derated ${derates}× (×${factor} each) to ${((cur * 3600) / Qnom).toPrecision(3)}C`,
+          `Li plating: the charge was derated ${derates}× (×${factor} each) to ${cRateOf(cur, Qnom).toPrecision(3)}C`,
         );
     }
     if (!out.ok) {
@@ -1105,7 +1110,7 @@ export function runExperiment(
         control: { mode: 'rest', value: 0 },
         direction: 0,
         duration_s: nextStart - (wall0 + tNow),
-        defaultDuration_s: 24 * 3600,
+        defaultDuration_s: hours(24),
         terminations: [],
         period_s: phase.period_s,
       };
@@ -1219,9 +1224,9 @@ export function runExperiment(
     const firstDis = cycles[0]!.discharge_C;
     for (const s of exp.stops) {
       if (s.kind === 'capacity_fraction' && firstDis > 0 && rec.index > 1 && rec.discharge_C < s.fraction * firstDis) {
-        stopped = `capacity ${((100 * rec.discharge_C) / firstDis).toFixed(2)} % of the first cycle's < ${s.fraction * 100} % after cycle ${rec.index}`;
+        stopped = `capacity ${((100 * rec.discharge_C) / firstDis).toFixed(2)} % of the first cycle's < ${toPct(s.fraction)} % after cycle ${rec.index}`;
       } else if (s.kind === 'capacity' && rec.discharge_C > 0 && rec.discharge_C < s.charge_C) {
-        stopped = `discharge capacity ${(rec.discharge_C / 3600).toPrecision(4)} Ah < ${s.charge_C / 3600} Ah after cycle ${rec.index}`;
+        stopped = `discharge capacity ${toAh(rec.discharge_C).toPrecision(4)} Ah < ${toAh(s.charge_C)} Ah after cycle ${rec.index}`;
       } else if (s.kind === 'voltage' && rec.minVoltage_V <= s.voltage_V) {
         stopped = `voltage ${rec.minVoltage_V.toPrecision(4)} V ≤ ${s.voltage_V} V in cycle ${rec.index}`;
       }

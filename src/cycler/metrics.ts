@@ -6,6 +6,7 @@
 import type { CellModel, CellModelExtras } from '../electrochem/model.ts';
 import { runExperiment, type ExperimentResult, type RunOptions, type StepRecord } from './machine.ts';
 import { problem } from '../problems.ts';
+import { toAh, toMAh, toG, toWh, toUm, toCm2, toPct } from '../units/index.ts';
 
 export interface ChargeFigures {
   charge_Ah: number;
@@ -31,14 +32,14 @@ function figures(r: ExperimentResult, q_in: number, q_out: number, e_in: number,
   const m = r.cathodeActiveMass_kg;
   const a = r.area_m2;
   return {
-    charge_Ah: q_in / 3600,
-    discharge_Ah: q_out / 3600,
-    charge_mAh_g: m !== undefined ? q_in / 3.6 / (m * 1e3) : null,
-    discharge_mAh_g: m !== undefined ? q_out / 3.6 / (m * 1e3) : null,
-    charge_mAh_cm2: a !== undefined ? q_in / 3.6 / (a * 1e4) : null,
-    discharge_mAh_cm2: a !== undefined ? q_out / 3.6 / (a * 1e4) : null,
-    chargeEnergy_Wh: e_in / 3600,
-    dischargeEnergy_Wh: e_out / 3600,
+    charge_Ah: toAh(q_in),
+    discharge_Ah: toAh(q_out),
+    charge_mAh_g: m !== undefined ? toMAh(q_in) / toG(m) : null,
+    discharge_mAh_g: m !== undefined ? toMAh(q_out) / toG(m) : null,
+    charge_mAh_cm2: a !== undefined ? toMAh(q_in) / toCm2(a) : null,
+    discharge_mAh_cm2: a !== undefined ? toMAh(q_out) / toCm2(a) : null,
+    chargeEnergy_Wh: toWh(e_in),
+    dischargeEnergy_Wh: toWh(e_out),
     coulombicEfficiency: q_in > 0 ? q_out / q_in : null,
     energyEfficiency: e_in > 0 ? e_out / e_in : null,
     meanChargeVoltage_V: q_in > 0 ? e_in / q_in : null,
@@ -82,7 +83,7 @@ export function cycleMetrics(r: ExperimentResult, cycleIndex: number): CycleMetr
   return {
     index: c.index,
     duration_s: c.end_s - c.start_s,
-    thickness_um: c.thickness_m !== undefined ? c.thickness_m * 1e6 : null,
+    thickness_um: c.thickness_m !== undefined ? toUm(c.thickness_m) : null,
     ...figures(r, c.charge_C, c.discharge_C, c.chargeEnergy_J, c.dischargeEnergy_J),
   };
 }
@@ -180,7 +181,7 @@ export function volumeExpansionRate(r: ExperimentResult, afterCycle = 1): Expans
   if (c.thickness_m === undefined) return { evaluable: false, reason: `no thickness after cycle ${afterCycle}` };
   const A = r.initialThickness_m;
   const B = c.thickness_m;
-  return { evaluable: true, before_um: A * 1e6, after_um: B * 1e6, rate_pct: ((B - A) / A) * 100, cycle: afterCycle };
+  return { evaluable: true, before_um: toUm(A), after_um: toUm(B), rate_pct: toPct((B - A) / A), cycle: afterCycle };
 }
 
 export interface RateCapabilityOptions {
@@ -249,7 +250,7 @@ export function rateCapability(model: CellModel & CellModelExtras, opts: RateCap
       y0,
       initialSoc: 1,
     });
-    const q = (r.cycles[0]?.discharge_C ?? 0) / 3600;
+    const q = toAh(r.cycles[0]?.discharge_C ?? 0);
     return r.status === 'failed' ? { q, failure: r.reason ?? 'failed' } : { q };
   };
   const refRun = capacityAt(ref);

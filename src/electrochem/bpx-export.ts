@@ -24,6 +24,7 @@ import { cathodeOcp } from '../materials/ocp/cathodes.ts';
 import { liAlOcp } from '../materials/ocp/li-al.ts';
 import { derive, type SsbCellParams } from './ssb/params.ts';
 import { designWindow } from './ssb/common.ts';
+import { toAh } from '../units/index.ts';
 
 export interface BpxExport {
   /** the BPX document (JSON-ready) */
@@ -112,7 +113,7 @@ export function exportBpx(p: SsbCellParams, title = 'rollcell produced cell'): B
     'Reaction rate constant [mol.m-2.s-1]': round((d.fAnode * a.j0.ref) / (F * Math.sqrt(thMid * (1 - thMid)))),
     'Reaction rate constant activation energy [J.mol-1]': round(a.j0.Ea_J_mol),
   };
-  const capacity_Ah = ((w.qHi - w.qLo) * F) / 3600;
+  const capacity_Ah = toAh((w.qHi - w.qLo) * F);
   const thickness =
     c.thickness_m +
     p.separator.thickness_m +

@@ -50,6 +50,16 @@ export function platingText(a: PlatingAssessment): string {
 export interface CyclingResult {
   /** the solid-state model the experiment ran on (p2d, spme, spm) */
   readonly model: string;
+  /**
+   * the experiment switched to the P2D because a step went above the recipe model's stated C-rate
+   * (issue 16 item 4): the model it left, its limit, and each step's highest C-rate on that first run
+   */
+  readonly modelSwitch?: {
+    readonly from: string;
+    readonly modelMaxCRate: number;
+    readonly experimentMaxCRate: number;
+    readonly steps: readonly { readonly index: number; readonly text: string; readonly maxCRate: number }[];
+  } | null;
   /** true when the recipe gave its own experiment (else the [0178] first cycle) */
   readonly recipeExperiment: boolean;
   readonly initialSoc: number;
@@ -141,6 +151,28 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
     else (block as Record<string, unknown>)[k] = null;
   }
   const notes: string[] = [];
+  const sw = c.modelSwitch;
+  if (sw) {
+    // which steps ran on which model (issue 16 item 4): the whole experiment ran on the P2D
+    block.experiment_model = {
+      model: 'p2d',
+      switched_from: sw.from.toLowerCase(),
+      reason:
+        `a step reached ${r6(sw.experimentMaxCRate)}C, above the ${sw.from}'s stated ${sw.modelMaxCRate}C ` +
+        '(capacity within 2 %, voltage within 20 mV of the P2D): the whole experiment ran on the P2D',
+      steps: sw.steps.map((st) => ({
+        step: st.index,
+        text: st.text,
+        c_rate_max: r6(st.maxCRate),
+        model: 'p2d',
+        above_switched_model_validity: st.maxCRate > sw.modelMaxCRate * (1 + 1e-6),
+      })),
+    };
+    notes.push(
+      `the experiment ran on the P2D (automatic): it reached ${r6(sw.experimentMaxCRate)}C, above the ` +
+        `${sw.from}'s stated ${sw.modelMaxCRate}C`,
+    );
+  }
   // the first cycle's coulombic efficiency is null when the experiment charges nothing (e.g. a
   // discharge-only drive cycle) or discharges nothing: say so, a null is never left unexplained
   if (fc.coulombic_efficiency === null || fc.coulombic_efficiency === undefined)

@@ -241,7 +241,14 @@ export const experimentEntrySchema: z.ZodType<ExperimentEntry> = z.lazy(() =>
 
 export const cyclingSchema = z
   .object({
-    model: z.enum(['p2d', 'spme', 'spm']).default('spme').describe('electrochemical model of the solid-state cell'),
+    model: z
+      .enum(['auto', 'p2d', 'spme', 'spm'])
+      .default('auto')
+      .describe(
+        'electrochemical model of the solid-state cell; auto (default): the SPMe, and an experiment with a step above ' +
+          "the SPMe's stated C-rate runs on the P2D instead (said in cycling.experiment_model); spme/spm: that model " +
+          'throughout, a step above its validity reported as outside validity',
+      ),
     // ≤ 6 V: no lithium cell is charged above ≈ 5.3 V (LiNiPO4/LiCoPO4 are the highest-voltage cathodes);
     // beyond it a cut-off is a typo in the unit (mV for V) and the cell models leave their window
     charge_cutoff_V: positive('cell charge cut-off voltage of the [0178] protocol, V (seed: 4.25–4.4 V)')
@@ -409,7 +416,7 @@ export const recipeSchema = z
       .optional()
       .describe('PyBaMM-style experiment steps; default: the [0178] first-cycle protocol'),
     cycling: cyclingSchema.default({
-      model: 'spme',
+      model: 'auto',
       charge_cutoff_V: 4.3,
       discharge_cutoff_V: 3.0,
       ageing_cycles: 200,

@@ -41,6 +41,22 @@ export const toWh = (e_J: number): number => e_J / 3600;
 export const GPa = (x: number): number => x * 1e9;
 export const kJPerMol = (x: number): number => x * 1e3;
 export const hours = (h: number): number => h * 3600;
+/** kW → W */
+export const kW = (p: number): number => p * 1e3;
+/** s → h */
+export const toHours = (t_s: number): number => t_s / 3600;
+/** kg → g */
+export const toG = (m_kg: number): number => m_kg * 1e3;
+/** J mol⁻¹ → kJ mol⁻¹ */
+export const toKJPerMol = (x_J_mol: number): number => x_J_mol / 1000;
+/** C m⁻² → mAh cm⁻² */
+export const toMAhPerCm2 = (q_C_m2: number): number => q_C_m2 / 36000;
+/** C kg⁻¹ → mAh g⁻¹, as the cycler's text writes it (the same number as Ah kg⁻¹) */
+export const toAhPerKg = (q_C_kg: number): number => q_C_kg / 3600;
+/** the current of a C-rate on a capacity: c · Q / 1 h, A (c = 1: the 1C current) */
+export const cRateCurrent_A = (capacity_C: number, c_rate = 1): number => (c_rate * capacity_C) / 3600;
+/** the C-rate of a current on a capacity: I · 1 h / Q */
+export const cRateOf = (current_A: number, capacity_C: number): number => (current_A * 3600) / capacity_C;
 /** % → fraction and back */
 export const fromPct = (x: number): number => x / 100;
 export const toPct = (f: number): number => f * 100;

@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { recipeSchema, type Recipe } from '../../src/recipe/schema.ts';
 import { designCells, spmeOf } from '../../src/battery/cells.ts';
-import { packAgeingBand, yearsToEndOfLife, type PackAgeingBandInput } from '../../src/battery/ageing-band.ts';
+import {
+  packAgeingBand,
+  scaledPackRetention,
+  yearsToEndOfLife,
+  type PackAgeingBandInput,
+} from '../../src/battery/ageing-band.ts';
 import { runBatteryCommand, summaryText } from '../../src/battery/run.ts';
 import { fastRunner, runCycle } from '../../src/electrochem/ssb/cycle.ts';
 import type { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
@@ -19,6 +24,22 @@ test('yearsToEndOfLife: linear interpolation between yearly points; null when th
   assert.ok(Math.abs(yearsToEndOfLife([1, 0.9, 0.7], 0.8)! - 1.5) < 1e-12);
   assert.equal(yearsToEndOfLife([1, 0.95, 0.9], 0.8), null);
   assert.ok(Math.abs(yearsToEndOfLife([1, 0.6], 0.8)! - 0.5) < 1e-12);
+});
+
+test('scaledPackRetention: a draw outliving a nominal cell that died keeps the last pack-to-cell factor (was NaN: 0/0)', () => {
+  // the 8s2p pack of the server tests: the nominal representative cell dies in year 5, one draw lives to year 7
+  const pack = [1, 0.8, 0.6, 0.3, 0];
+  const nominal = [100, 80, 50, 25, 0];
+  const outliving = [100, 90, 70, 40, 20];
+  const ret = scaledPackRetention(pack, nominal, outliving);
+  assert.ok(ret.every(Number.isFinite), ret.join(' '));
+  // up to year 3 the pack follows the nominal ratio pack/cell; in year 4 the factor of year 3 (0.3/0.25) holds
+  assert.ok(Math.abs(ret[2]! - 0.7 * (0.6 / 0.5)) < 1e-12);
+  assert.ok(Math.abs(ret[4]! - 0.2 * (0.3 / 0.25)) < 1e-12);
+  // a drawn cell as dead as the nominal one gives a dead pack, and the nominal draw reproduces the nominal pack
+  assert.deepEqual(scaledPackRetention(pack, nominal, [100, 50, 0, 0, 0]).slice(2), [0, 0, 0]);
+  const same = scaledPackRetention(pack, nominal, nominal);
+  for (let k = 0; k < 4; k++) assert.ok(Math.abs(same[k]! - pack[k]!) < 1e-12);
 });
 
 /** the band's input for one design cell on a synthetic day: `hours` h at `current_A` and T, the rest at 25 °C */

@@ -34,6 +34,7 @@ import {
 } from './common.ts';
 import { THETA_OUT } from './dfn.ts';
 import { electrolyteTable, ocpTable, propertyValue, tableValue, type OcpTable } from './ocp-table.ts';
+import { Ah } from '../../units/index.ts';
 
 const F = FARADAY;
 const R = GAS_R;
@@ -115,7 +116,7 @@ export class BlendedSpmModel implements CellModel {
     this.mesh = mesh;
     const c = params.cell;
     this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
-    this.nominalCapacity_C = c.nominalCapacity_Ah * 3600;
+    this.nominalCapacity_C = Ah(c.nominalCapacity_Ah);
     this.Tref = c.referenceTemperature_K;
     this.T0 = c.ambientTemperature_K;
     this.voltageLimits_V = { min: c.lowerCutoff_V, max: c.upperCutoff_V };

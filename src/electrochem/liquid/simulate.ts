@@ -5,6 +5,7 @@
 import type { CellModel } from '../model.ts';
 import type { DaeProblem, EventSpec, SolveOptions, SolveResult } from '../../numerics/types.ts';
 import { findInterval, solveDae } from '../../numerics/index.ts';
+import { toAh } from '../../units/index.ts';
 
 /** SolveOptions plus the project's solver extension (algebraic unknowns out of the error test) */
 export type DaeSolveOptions = SolveOptions & {
@@ -134,7 +135,7 @@ class SeriesCollector {
     this.V[i] = this.memo.at(t, y);
     this.I[i] = I;
     this.T[i] = this.temperature(y);
-    this.Q[i] = i > 0 ? this.Q[i - 1]! + (0.5 * (I + this.I[i - 1]!) * (t - this.t[i - 1]!)) / 3600 : 0;
+    this.Q[i] = i > 0 ? this.Q[i - 1]! + toAh(0.5 * (I + this.I[i - 1]!) * (t - this.t[i - 1]!)) : 0;
     this.m = i + 1;
   }
 

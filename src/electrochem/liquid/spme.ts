@@ -44,6 +44,7 @@ import {
   tableValue as tableValueImported,
   type OcpTable,
 } from './ocp-table.ts';
+import { Ah } from '../../units/index.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -182,7 +183,7 @@ export class SpmeModel implements CellModel {
       `${mesh.particle} r${this.thermal ? ', lumped thermal' : ''})`;
     const c = params.cell;
     this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
-    this.nominalCapacity_C = c.nominalCapacity_Ah * 3600;
+    this.nominalCapacity_C = Ah(c.nominalCapacity_Ah);
     this.Tref = c.referenceTemperature_K;
     this.T0 = this.thermal ? c.initialTemperature_K : c.ambientTemperature_K;
     this.voltageLimits_V = { min: c.lowerCutoff_V, max: c.upperCutoff_V };

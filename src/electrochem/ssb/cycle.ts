@@ -19,6 +19,7 @@ import type { DaeProblem, DaeSolverOptions } from '../../numerics/index.ts';
 import type { Control, ControlMode, FullCellModel } from '../model.ts';
 import { SsbSpme } from './spme.ts';
 import { problem } from '../../problems.ts';
+import { cRateCurrent_A, hours, toG, toPct, toMAh } from '../../units/index.ts';
 
 export type Step =
   | { readonly kind: 'cc'; readonly current_A: number; readonly vCut_V: number; readonly maxTime_s?: number }
@@ -134,10 +135,10 @@ export class FastStepper {
     const cap = m.nominalCapacity_C;
     const I = step.current_A;
     if (I === 0) throw problem('step.current_A', 'must be ≠ 0 for a CC step', '0', '≠ 0');
-    const rate = Math.abs(I) / (cap / 3600);
-    const dt0 = 3600 / (rate * this.stepsPerSweep);
+    const rate = Math.abs(I) / cRateCurrent_A(cap);
+    const dt0 = hours(1) / (rate * this.stepsPerSweep);
     const sgn = I > 0 ? 1 : -1;
-    const tMax = step.maxTime_s ?? (10 * 3600) / rate;
+    const tMax = step.maxTime_s ?? hours(10) / rate;
     let t = 0;
     let q = 0;
     let E = 0;
@@ -223,7 +224,7 @@ export class FastStepper {
   private runCv(y: Float64Array, step: Extract<Step, { kind: 'cv' }>): StepResult {
     const m = this.m;
     const Vset = step.voltage_V;
-    const tMax = step.maxTime_s ?? 20 * 3600;
+    const tMax = step.maxTime_s ?? hours(20);
     let t = 0;
     let q = 0;
     let E = 0;
@@ -466,17 +467,17 @@ function stepSetup(
   const events: Array<{ name: string; g: (t: number, y: Float64Array) => number; direction: -1 | 0 | 1 }> = [];
   if (step.kind === 'cc') {
     if (step.current_A === 0) throw problem('step.current_A', 'must be ≠ 0 for a CC step', '0', '≠ 0');
-    const rate = Math.abs(step.current_A) / (cap / 3600);
+    const rate = Math.abs(step.current_A) / cRateCurrent_A(cap);
     const sgn = step.current_A > 0 ? 1 : -1;
     events.push({ name: 'vcut', g: (_t, yy) => sgn * (model.voltage(yy) - step.vCut_V), direction: 1 });
     y[y.length - 1] = step.current_A;
     const control = { mode: 'current' as const, value: step.current_A };
     model.consistentGuess?.(control, y);
-    return { control, tEnd: step.maxTime_s ?? (10 * 3600) / rate, events };
+    return { control, tEnd: step.maxTime_s ?? hours(10) / rate, events };
   }
   if (step.kind === 'cv') {
     events.push({ name: 'iend', g: (_t, yy) => Math.abs(model.current(yy)) - Math.abs(step.iEnd_A), direction: -1 });
-    return { control: { mode: 'voltage', value: step.voltage_V }, tEnd: step.maxTime_s ?? 20 * 3600, events };
+    return { control: { mode: 'voltage', value: step.voltage_V }, tEnd: step.maxTime_s ?? hours(20), events };
   }
   y[y.length - 1] = 0;
   const control = { mode: 'rest' as const, value: 0 };
@@ -545,7 +546,7 @@ export function runCycle(
   /** called with the state at the end of the charge (e.g. to read the Li plated at the top of charge) */
   afterCharge?: (y: Float64Array) => void,
 ): CycleOutcome {
-  const I1 = model.nominalCapacity_C / 3600;
+  const I1 = cRateCurrent_A(model.nominalCapacity_C);
   const steps: StepResult[] = [];
   steps.push(run(y, { kind: 'cc', current_A: chargeCRate * I1, vCut_V: cut.vMax_V }));
   if (cut.cvEndCRate !== undefined)
@@ -609,14 +610,14 @@ export function firstCycle(
     duration_s: c.duration_s,
   });
   const B = model.thickness_m(y);
-  const mass_g = model.cathodeActiveMass_kg * 1000;
+  const mass_g = toG(model.cathodeActiveMass_kg);
   return {
     ...c,
     thicknessBefore_m: A,
     thicknessAfter_m: B,
-    volumeExpansionRate_pct: ((B - A) / A) * 100,
-    chargeCapacity_mAh_g: c.charge_C / 3.6 / mass_g,
-    dischargeCapacity_mAh_g: c.discharge_C / 3.6 / mass_g,
+    volumeExpansionRate_pct: toPct((B - A) / A),
+    chargeCapacity_mAh_g: toMAh(c.charge_C) / mass_g,
+    dischargeCapacity_mAh_g: toMAh(c.discharge_C) / mass_g,
     coulombicEfficiency: c.charge_C > 0 ? c.discharge_C / c.charge_C : 0,
   };
 }

@@ -14,6 +14,7 @@ import { F } from '../../materials/constants.ts';
 import { JANGID2024, cite } from './literature.ts';
 import { assessPlating, hostNpRatio, type HostNp, type PlatingAssessment } from './plating.ts';
 import type { CellCore } from './common.ts';
+import { toMAh, toG } from '../../units/index.ts';
 
 export interface FirstCycleLoss {
   readonly charge_C: number;
@@ -99,6 +100,6 @@ export function assessFirstCycle(core: CellCore, exp: CyclingRecord): ProducedCe
 }
 
 /** C → mAh per gram of cathode active material */
-export const perGram = (q_C: number, activeMass_kg: number): number => q_C / 3.6 / (activeMass_kg * 1000);
+export const perGram = (q_C: number, activeMass_kg: number): number => toMAh(q_C) / toG(activeMass_kg);
 /** mol m⁻² of Li → C over the cell */
 export const molToC = (mol_m2: number, area_m2: number): number => mol_m2 * area_m2 * F;

@@ -38,6 +38,7 @@ import { applyAgeing } from './ageing.ts';
 import { CellCore, bvEta, cathodeJ0, hostX } from './common.ts';
 import type { SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
+import { cRateCurrent_A } from '../../units/index.ts';
 
 export interface P2dOptions {
   /** cathode nodes across the thickness (default 8) */
@@ -106,7 +107,7 @@ export class SsbP2D implements FullCellModel {
       this.atol[o + this.nr + 3] = 1e-3;
     }
     for (let m = 0; m < this.na; m++) this.atol[this.offA + m] = 1e-9;
-    this.atol[this.iI] = 1e-9 * Math.max(1e-3, this.core.nominalCapacity_C / 3600);
+    this.atol[this.iI] = 1e-9 * Math.max(1e-3, cRateCurrent_A(this.core.nominalCapacity_C));
   }
 
   get nominalCapacity_C(): number {

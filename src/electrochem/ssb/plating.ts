@@ -24,6 +24,7 @@ import { liAlData } from '../../materials/li-al.ts';
 import { MOLAR_VOLUME, type SsbCellParams } from './params.ts';
 import { liAlHostLimit } from '../../materials/ocp/li-al.ts';
 import { problem } from '../../problems.ts';
+import { toKJPerMol, toMAhPerCm2 } from '../../units/index.ts';
 
 export interface CriticalCurrent {
   /** A m⁻² of contact area */
@@ -53,7 +54,7 @@ export function criticalCurrentDensity(P_Pa: number, T_K: number): CriticalCurre
   return {
     value: cc.value * f,
     range: [r[0] * f, r[1] * f],
-    source: `${cc.source}; ∝ stack pressure (Kasemchainan 2019, linear: assumption) and Arrhenius with Li creep Q = ${(Q / 1000).toFixed(0)} kJ/mol`,
+    source: `${cc.source}; ∝ stack pressure (Kasemchainan 2019, linear: assumption) and Arrhenius with Li creep Q = ${toKJPerMol(Q).toFixed(0)} kJ/mol`,
   };
 }
 
@@ -162,4 +163,4 @@ export function hostNpRatio(p: SsbCellParams, window: { qLo: number; qHi: number
 }
 
 /** Li (mol m⁻²) ↔ areal capacity (mAh cm⁻²) */
-export const molM2ToMAhCm2 = (mol: number): number => (mol * F) / 36000;
+export const molM2ToMAhCm2 = (mol: number): number => toMAhPerCm2(mol * F);

@@ -26,6 +26,7 @@ import { fastRunner, type StepRunner } from './cycle.ts';
 import { arrhenius, withParams, type SsbCellParams } from './params.ts';
 import { SsbSpme } from './spme.ts';
 import { problem } from '../../problems.ts';
+import { cRateCurrent_A } from '../../units/index.ts';
 
 export interface RateSearch {
   readonly highestRate: number;
@@ -43,7 +44,7 @@ export function dischargeFromCharged(
 ): (cRate: number) => number {
   const m = new SsbSpme(p, {}, 'spme');
   const run: StepRunner = fastRunner(m);
-  const I1 = m.nominalCapacity_C / 3600;
+  const I1 = cRateCurrent_A(m.nominalCapacity_C);
   const y = m.initialState(0);
   run(y, { kind: 'cc', current_A: 0.1 * I1, vCut_V: cut.chargeCutoff_V });
   run(y, { kind: 'cv', voltage_V: cut.chargeCutoff_V, iEnd_A: 0.02 * I1 });

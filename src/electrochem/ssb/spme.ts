@@ -37,6 +37,7 @@ import { CellCore, HOST_W, bvEta, hostX } from './common.ts';
 import { controlValue } from './p2d.ts';
 import type { Derived, SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
+import { cRateCurrent_A } from '../../units/index.ts';
 
 export interface SpmeOptions {
   readonly nr?: number;
@@ -105,7 +106,7 @@ export class SsbSpme implements FullCellModel {
     for (let i = 0; i < this.nr; i++) this.atol[i] = 1e-7 * params.cathode.cMax_mol_m3;
     for (let m = 0; m < this.na; m++) this.atol[this.offA + m] = 1e-9;
     this.atol[this.iQ] = 1e-6;
-    this.atol[this.iI] = 1e-9 * Math.max(1e-3, this.core.nominalCapacity_C / 3600);
+    this.atol[this.iI] = 1e-9 * Math.max(1e-3, cRateCurrent_A(this.core.nominalCapacity_C));
     this.ocpC = this.core.ocpC;
   }
 
