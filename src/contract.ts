@@ -438,6 +438,18 @@ export const productionSchema = z
         utilisation: num,
         calibration_cells: count,
         calibration_max_rel_error: num,
+        /** the fit's posterior behind the capacities (recipe cycling.model_parameters.posterior), when given */
+        parameter_uncertainty: z
+          .strictObject({
+            included: z.boolean(),
+            draws: count,
+            source: str,
+            utilisation_p2_5: num,
+            utilisation_p50: num,
+            utilisation_p97_5: num,
+            note: str,
+          })
+          .optional(),
       })
       .optional(),
     line_data: z

@@ -1096,7 +1096,15 @@ function activeDensity(id: string): number {
  * The production block's note on the model-parameter posterior behind the capacities: how many draws,
  * from where, and the spread of their utilisations (2.5/50/97.5 %).
  */
-function parameterUncertainty(d: NonNullable<CapacitySurrogate['draws']>): Record<string, unknown> {
+function parameterUncertainty(d: NonNullable<CapacitySurrogate['draws']>): {
+  included: boolean;
+  draws: number;
+  source: string;
+  utilisation_p2_5: number;
+  utilisation_p50: number;
+  utilisation_p97_5: number;
+  note: string;
+} {
   const u = Float64Array.from(d.utilisation).sort();
   const q = (f: number): number => u[Math.min(u.length - 1, Math.floor(f * u.length))]!;
   return {
