@@ -148,6 +148,22 @@ export function dsPhiInv(v: DsLaw | null, phi: number, y0 = 0.5, phiY0?: number)
 /** the width over which hostX rounds min(x, xHost) (numerical regularisation) */
 export const HOST_W = 2e-3;
 /**
+ * φ(y) − φ(y0) for Δ = y − y0, u = 1 − y > 0, u0 = 1 − y0 > 0, without the two arctangents (see dsPhiShift):
+ * Δ·(floor + k·u·u0/q) + k·w·(z − atan z), q = w² + u·u0, z = Δ·w/q; z − atan z by its series while |z| < 0.05.
+ */
+export function dsPhiDifference(v: DsLaw, d: number, u: number, u0: number): number {
+  const w = v.width;
+  const q = w * w + u * u0;
+  const z = (d * w) / q;
+  let zm: number; // z − atan z
+  if (z < 0.05 && z > -0.05) {
+    const z2 = z * z;
+    zm = z * z2 * (1 / 3 - z2 * (1 / 5 - z2 * (1 / 7 - z2 * (1 / 9 - z2 * (1 / 11 - z2 / 13)))));
+  } else zm = z - Math.atan(z);
+  return d * (v.floor + (v.k * u * u0) / q) + v.k * w * zm;
+}
+
+/**
  * The stoichiometry y = y0 + Δ with φ(y) − φ(y0) = r (φ = dsPhi), for y0 < 1 and a result below 1
  * (NaN otherwise: the caller then takes dsPhiInv). The difference is written without the two
  * arctangents: atan(a) − atan(b) = atan((a − b)/(1 + ab)) for ab > −1 gives
@@ -175,14 +191,7 @@ export function dsPhiShift(v: DsLaw, y0: number, r: number): number {
   for (let it = 0; it < 60; it++) {
     const u = u0 - d;
     if (!(u > 0)) return NaN;
-    const q = w2 + u * u0;
-    const z = (d * w) / q;
-    let zm: number; // z − atan z
-    if (z < 0.05 && z > -0.05) {
-      const z2 = z * z;
-      zm = z * z2 * (1 / 3 - z2 * (1 / 5 - z2 * (1 / 7 - z2 * (1 / 9 - z2 * (1 / 11 - z2 / 13)))));
-    } else zm = z - Math.atan(z);
-    const H = d * (fl + (k * u * u0) / q) + k * w * zm;
+    const H = dsPhiDifference(v, d, u, u0);
     const step = (H - r) / (fl + (k * u * u) / (u * u + w2));
     d -= step;
     if (!Number.isFinite(d)) return NaN;
@@ -324,15 +333,7 @@ export class CellCore {
       if (r > 0) {
         let dphi: number;
         if (u > 0 && uPrev > 0) {
-          const dl = yy - yPrev;
-          const q = w2 + u * uPrev;
-          const z = (dl * w) / q;
-          let zm: number; // z − atan z
-          if (z < 0.05 && z > -0.05) {
-            const z2 = z * z;
-            zm = z * z2 * (1 / 3 - z2 * (1 / 5 - z2 * (1 / 7 - z2 * (1 / 9 - z2 * (1 / 11 - z2 / 13)))));
-          } else zm = z - Math.atan(z);
-          dphi = dl * (fl + (k * u * uPrev) / q) + k * w * zm;
+          dphi = dsPhiDifference(v, yy - yPrev, u, uPrev);
         } else dphi = dsPhi(v, yy) - dsPhi(v, yPrev);
         out[oRho + r - 1] = scale * dphi - (dc - dcPrev);
       }
