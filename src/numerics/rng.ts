@@ -64,6 +64,15 @@ export class Rng {
   }
 
   /** standard normal N(0, 1) (Marsaglia polar method). */
+  /**
+   * A value in [lo, hi] from one uniform draw: log-uniform for a positive range (the ranges of uncertain
+   * physical parameters span orders of magnitude), uniform otherwise.
+   */
+  inRange(lo: number, hi: number): number {
+    const u = this.uniform();
+    return lo > 0 ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
+  }
+
   normal(): number {
     if (this.spare !== undefined) {
       const s = this.spare;

@@ -152,11 +152,6 @@ export function ageingUncertainParameters(): AssumedParameter[] {
   }));
 }
 
-function draw(rng: Rng, lo: number, hi: number): number {
-  const u = rng.uniform();
-  return lo > 0 ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
-}
-
 /** one seeded draw of the uncertain ageing parameters: the values, and the row (log for a positive range) */
 export interface AgeingDraw {
   readonly values: Partial<Record<AgeingParameterId, number>>;
@@ -174,7 +169,7 @@ export function drawAgeingSamples(pars: readonly AssumedParameter[], samples: nu
     const values: Partial<Record<AgeingParameterId, number>> = {};
     const row: number[] = [];
     for (const q of pars) {
-      const x = draw(rng, q.range[0], q.range[1]);
+      const x = rng.inRange(q.range[0], q.range[1]);
       values[q.id as AgeingParameterId] = x;
       row.push(q.range[0] > 0 ? Math.log(x) : x);
     }

@@ -74,11 +74,6 @@ export function firstCycleParameters(p: SsbCellParams): AssumedParameter[] {
   return out;
 }
 
-function draw(rng: Rng, lo: number, hi: number): number {
-  const u = rng.uniform();
-  return lo > 0 ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
-}
-
 /**
  * The first cycle's capacity, CE and Eq. 1 with their band, and claim 13's verdict over it. A joint draw
  * that flips claim 13 where no single parameter does makes the verdict depend on all of them jointly.
@@ -98,7 +93,7 @@ export function firstCycleBand(
   const joint: FirstCycleFigures[] = [];
   for (let k = 0; k < samples; k++) {
     let q = p;
-    for (const par of pars) q = withParameter(q, par.id, draw(rng, par.range[0], par.range[1]));
+    for (const par of pars) q = withParameter(q, par.id, rng.inRange(par.range[0], par.range[1]));
     joint.push(run(q));
   }
   const figure = (key: keyof FirstCycleFigures): BandedFigure => {
