@@ -241,7 +241,10 @@ export const lineSchema = z
   })
   .describe('the line: stations 222 → 236 → 240, the prelithiated anode, cracking');
 
-/** why a cell is out of spec (src/process/line.ts ScrapCause), and the web that makes no cell */
+/**
+ * why a cell is out of spec (src/process/line.ts ScrapCause), in priority order: a cell's primary cause is the
+ * first of its causes in this list
+ */
 export const SCRAP_CAUSES = [
   'physically_impossible',
   'splice',

@@ -16,7 +16,7 @@
  * (pieces shorter than a cell between scrap zones, and the tail); web width = lanes × cell width + edge trim.
  */
 import type { Recipe } from '../recipe/schema.ts';
-import type { ProductionBlock } from '../contract.ts';
+import { SCRAP_CAUSES, type ProductionBlock } from '../contract.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { getMaterial } from '../materials/library.ts';
 import { Rng } from '../numerics/rng.ts';
@@ -87,32 +87,9 @@ const LAYERS_AFTER: Record<StationId, LayerKey[]> = {
 };
 const SHEET_CODE: Record<SheetId, string> = { first_sheet: 'FS', al_sheet: 'AL', third_sheet: 'LC' };
 
-export type ScrapCause =
-  | 'physically_impossible'
-  | 'splice'
-  | 'defect'
-  | 'not_bonded'
-  | 'crack_risk'
-  | 'cell_thickness_high'
-  | 'cell_thickness_low'
-  | 'anode_thickness_high'
-  | 'anode_thickness_low'
-  | 'capacity_low'
-  | 'specific_capacity_low';
-/** priority for a cell's primary cause (first listed wins) */
-const CAUSE_ORDER: readonly ScrapCause[] = [
-  'physically_impossible',
-  'splice',
-  'defect',
-  'not_bonded',
-  'crack_risk',
-  'cell_thickness_high',
-  'cell_thickness_low',
-  'anode_thickness_high',
-  'anode_thickness_low',
-  'capacity_low',
-  'specific_capacity_low',
-];
+/** why a cell is out of spec: the contract's list, which is also the priority for a cell's primary cause */
+export type ScrapCause = (typeof SCRAP_CAUSES)[number];
+const CAUSE_ORDER: readonly ScrapCause[] = SCRAP_CAUSES;
 
 export interface ParentRoll {
   sheet: SheetId;
