@@ -400,17 +400,26 @@ if (!skipSweep) {
     `${one.shards} (${one.shardPoints} points, the last ones tapering)`,
     'shards, sized by the coordinator',
   );
-  print('scale_sweep_1_worker_seconds', one.seconds, 's (warm workers: started and run a first study before)');
-  print('scale_sweep_2_workers_seconds', two.seconds, 's (warm workers)');
-  const speedup = one.seconds / two.seconds;
-  print('scale_speedup_2', speedup, '×');
-  print('scale_efficiency_2', (100 * speedup) / 2, '% (warm workers; wall: meaningful on a quiet machine only)');
-  print('scale_sweep_1_worker_cold_seconds', cold1.seconds, 's (fresh worker processes)');
-  print('scale_sweep_2_workers_cold_seconds', cold2.seconds, 's (fresh worker processes)');
-  print(
-    'scale_efficiency_2_cold',
-    (100 * cold1.seconds) / cold2.seconds / 2,
-    '% (fresh workers: each compiles the point code on the clock; one worker does it on the spare core)',
+  // the 1- and 2-worker times of a pair and its efficiency (speed-up ÷ 2)
+  const pair = (suffix: string, a: SweepRun, b: SweepRun, what: string, note: string): void => {
+    print(`scale_sweep_1_worker${suffix}_seconds`, a.seconds, `s (${what})`);
+    print(`scale_sweep_2_workers${suffix}_seconds`, b.seconds, `s (${what})`);
+    print(`scale_efficiency_2${suffix}`, (100 * a.seconds) / b.seconds / 2, `% (${note})`);
+  };
+  pair(
+    '',
+    one,
+    two,
+    'warm workers: started and run a first study before',
+    'warm; wall: meaningful on a quiet machine only',
+  );
+  print('scale_speedup_2', one.seconds / two.seconds, '×');
+  pair(
+    '_cold',
+    cold1,
+    cold2,
+    'fresh worker processes',
+    'fresh workers: each compiles the point code on the clock; one worker does it on the spare core',
   );
   // CPU of the workers for the same points while the clock ran: the work the second worker adds to the
   // whole — queue, database contention, a re-run shard, compiling the point code again when cold
@@ -428,13 +437,7 @@ if (!skipSweep) {
   if (TASKSET) {
     const pin1 = await sweepOn(1, N, true, true);
     const pin2 = await sweepOn(2, N, true, true);
-    print('scale_sweep_1_worker_pinned_seconds', pin1.seconds, 's (warm worker bound to one core)');
-    print('scale_sweep_2_workers_pinned_seconds', pin2.seconds, 's (warm workers, one core each)');
-    print(
-      'scale_efficiency_2_pinned',
-      (100 * pin1.seconds) / pin2.seconds / 2,
-      '% (one core per worker: speed-up ÷ 2 with each worker bound to its own core)',
-    );
+    pair('_pinned', pin1, pin2, 'warm workers, each bound to its own core', 'one core per worker');
     print(
       'scale_worker_cores_unpinned',
       one.cpu / one.seconds,
