@@ -92,7 +92,7 @@ export function scaledPackRetention(
   return packNominal.map((r, k) => {
     const nom = nominalCell[k]! / nominalCell[0]!;
     if (nom > 0) factor = r / nom;
-    return Math.max(0, (cell[k]! / cell[0]!) * factor);
+    return (cell[k]! / cell[0]!) * factor;
   });
 }
 
