@@ -40,6 +40,7 @@
  * drivers a starting point for the consistent initialisation at the drive current.
  */
 import { F as FARADAY, R as GAS_R } from '../../materials/constants.ts';
+import { Ah } from '../../units/index.ts';
 import type { CellModel, Control } from '../model.ts';
 import type { DaeProblem, JacobianSink, JacobianStructure } from '../../numerics/types.ts';
 import { isConstantFn, type BpxElectrode, type BpxParticle, type LiquidCellParams, type PropertyFn } from '../bpx.ts';
@@ -212,7 +213,7 @@ export class DfnModel implements CellModel {
     this.name = `dfn (${mesh.negative}/${mesh.separator}/${mesh.positive} x, ${mesh.particle} r${blendNote}${this.thermal ? ', lumped thermal' : ''})`;
     const c = params.cell;
     this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
-    this.nominalCapacity_C = c.nominalCapacity_Ah * 3600;
+    this.nominalCapacity_C = Ah(c.nominalCapacity_Ah);
     this.Tref = c.referenceTemperature_K;
     this.T0 = this.thermal ? c.initialTemperature_K : c.ambientTemperature_K;
     this.voltageLimits_V = { min: c.lowerCutoff_V, max: c.upperCutoff_V };
