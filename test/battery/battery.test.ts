@@ -314,10 +314,9 @@ test('a pack of cells whose Al-particle sheet holds almost no Al (Li/Al ‚âà 10‚Å
   const base: Recipe = recipeSchema.parse(
     parse(readFileSync(new URL('../../examples/al-particles-on-carrier.yaml', import.meta.url), 'utf8')),
   );
-  const al = base.al_sheet as Extract<Recipe['al_sheet'], { form: 'particles_on_carrier' }>;
   const recipe: Recipe = recipeSchema.parse({
     ...base,
-    al_sheet: { ...al, particles: { ...al.particles, porosity_pct: 99.9999 } },
+    al_sheet: { ...base.al_sheet, particles: { ...base.al_sheet.particles, porosity_pct: 99.9999 } },
     battery: { series: 4, parallel: 2, application: 'ev' },
   });
   const r = runBatteryCommand(recipe, { profile: 'ev:UDDS', days: 1, seed: 238, extras: { years: 0 } }).block.results;
