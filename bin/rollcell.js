@@ -7,7 +7,12 @@ import { cliEntryUrl } from '../scripts/cli-bundle.mjs';
 // ROLLCELL_TIMINGS=1: phase boundaries on stderr, ms since the process started (src/cli/timings.ts)
 const timing =
   process.env.ROLLCELL_TIMINGS === '1'
-    ? (phase) => process.stderr.write(`timing: ${phase} ${performance.now().toFixed(1)} ms\n`)
+    ? (phase) => {
+        const c = process.cpuUsage();
+        process.stderr.write(
+          `timing: ${phase} ${performance.now().toFixed(1)} ms, cpu ${((c.user + c.system) / 1000).toFixed(1)} ms\n`,
+        );
+      }
     : () => {};
 timing('bin started');
 process.on('exit', () => timing('exit'));

@@ -37,6 +37,7 @@ import { ProblemError } from '../problems.ts';
 import { storedCell } from '../run-record.ts';
 import type { CellSpool } from '../store/spool.ts';
 import type { CyclingReply, CyclingTask, ProductionReply, ProductionTask } from './job-worker.ts';
+import { markTiming } from './timings.ts';
 
 const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !== '0' && availableParallelism() >= 2;
 
@@ -119,8 +120,10 @@ function cyclingOn(w: Worker, req: Parameters<typeof runJobCycling>[0]): Promise
     };
     w.on('message', (m: CyclingReply) => {
       if ('progress' in m) progress?.(m.progress);
-      else if ('result' in m) settle(() => resolve(m.result));
-      else settle(() => reject(workerError(m)));
+      else if ('result' in m) {
+        markTiming('cycling result in');
+        settle(() => resolve(m.result));
+      } else settle(() => reject(workerError(m)));
     });
     w.on('error', (e) => settle(() => reject(e)));
     w.on('exit', (code) =>
@@ -158,10 +161,13 @@ function shiftOn(w: Worker, req: JobProductionRequest, packCells: number, spool:
     };
     w.on('message', (m: ProductionReply) => {
       if ('progress' in m) progress?.(m.progress);
-      else if ('firstInSpec' in m) resolveFirst(m.firstInSpec);
-      else if ('done' in m) {
+      else if ('firstInSpec' in m) {
+        markTiming("the pack's cells in");
+        resolveFirst(m.firstInSpec);
+      } else if ('done' in m) {
         if (settled) return;
         settled = true;
+        markTiming('shift result in');
         spool.settle(m.done.spooled);
         resolveFirst(null); // no effect when the pack's cells came already
         resolve({ run: { ...m.done.run, capacity: withEstimate(m.done.run.capacity) }, inSpec: m.done.inSpec });
