@@ -10,7 +10,7 @@ import { packBand, runJob, runLine } from '../../src/pipeline.ts';
 import { operatingConditions } from '../../src/process/from-recipe.ts';
 import { getMaterial } from '../../src/materials/library.ts';
 import { ssbParamsFromProducedCell, withParams } from '../../src/electrochem/ssb/params.ts';
-import { firstCycleBand, firstCycleParameters } from '../../src/electrochem/ssb/first-cycle-band.ts';
+import { firstCycleBand, firstCycleParameters } from '../../src/cycler/first-cycle-band.ts';
 
 const seedRecipe = quickRecipe;
 const recipe = seedRecipe();

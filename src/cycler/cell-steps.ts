@@ -1,8 +1,10 @@
 /**
- * Charge/discharge drivers for the solid-state models, used by the benchmark, the validation script and
- * the tests, independent of the general cycler in src/cycler/:
+ * The cycler's step runners and protocols for the solid-state models (they were electrochem/ssb/cycle.ts;
+ * the models stay in electrochem/, the step sequencing, cut-off location and protocols live here). They
+ * drive the first cycle, the ageing runs, the rate search, the bands and the pack's representative cell;
+ * the experiment language's step machine (./machine.ts) drives user experiments on any CellModel:
  *
- *  - `runFastSteps` — a dedicated backward-Euler integrator for the SPMe/SPM (the particle and anode
+ *  - `FastStepper` — a dedicated backward-Euler integrator for the SPMe/SPM (the particle and anode
  *    equations are linear for a given current, so a step is two tridiagonal solves and the current
  *    enters as one scalar; CV solves that scalar by Newton). Cut-offs are located by secant iteration
  *    on the step length.
@@ -14,12 +16,12 @@
  *    capacity-fade and DC-resistance curves (the voltage step at the start of each discharge), optional
  *    end-of-life stop at a capacity retention.
  */
-import { solveDae } from '../../numerics/index.ts';
-import type { DaeProblem, DaeSolverOptions } from '../../numerics/index.ts';
-import type { Control, ControlMode, FullCellModel } from '../model.ts';
-import { SsbSpme } from './spme.ts';
-import { problem } from '../../problems.ts';
-import { cRateCurrent_A, hours, toG, toPct, toMAh } from '../../units/index.ts';
+import { solveDae } from '../numerics/index.ts';
+import type { DaeProblem, DaeSolverOptions } from '../numerics/index.ts';
+import type { Control, ControlMode, FullCellModel } from '../electrochem/model.ts';
+import { SsbSpme } from '../electrochem/ssb/spme.ts';
+import { problem } from '../problems.ts';
+import { cRateCurrent_A, hours, toG, toPct, toMAh } from '../units/index.ts';
 
 export type Step =
   | { readonly kind: 'cc'; readonly current_A: number; readonly vCut_V: number; readonly maxTime_s?: number }
