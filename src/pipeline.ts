@@ -4,7 +4,7 @@
  * Pure composition of the physics folders; the CLI adds storage and the report.
  */
 import type { Recipe } from './recipe/schema.ts';
-import type { CyclingBlock, RunOutput } from './contract.ts';
+import type { BatteryBlock, CyclingBlock, RunOutput } from './contract.ts';
 import { designCell, type CellDesign } from './design/index.ts';
 import { designBlock } from './present/design.ts';
 import type { WindowCheck } from './recipe/windows.ts';
@@ -27,7 +27,8 @@ import {
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import { runBattery, type BatteryCommandOptions, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import { batterySummaryText, presentBattery, presentPackBand, type PackRunBlock } from './present/battery.ts';
 import type { CapacityPosterior, CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
@@ -77,18 +78,19 @@ import { mm, toAh } from './units/index.ts';
  *   SQLite (≈ 42 GB at the cap) plus ≈ 1.7 kB per cell of spool while the run lasts — and the time
  *   (≈ 30 k cells/s at linear fidelity): that is the reason for the cap;
  * - a library call without a cellSink keeps every record (≈ 7 kB each in memory): at most 100 000 cells;
- * - a server run streams its records to the store too, but its live Shift view and the replay of its
- *   events keep a compact record of every cell (≈ 0.3 kB) in the server: at most 100 000 cells there;
+ * - a server run streams its records to the store too; its live Shift view keeps running totals and
+ *   per-lane SPC of the subgroups (ShiftStream, src/server/present/shift.ts: 2.5 numbers per subgroup and
+ *   quantity, no per-cell record) and its event replay the last 20 000 cells: the same cap as the CLI;
  * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
  */
-const HERE = ' here (the live view keeps every cell)';
+const HERE = ' here';
 const STORE_REASON = ' (the store keeps every cell: ≈ 4.2 kB each on disk)';
 
 export const JOB_LIMITS = {
   packCells: 10_000,
   productionCells: 10_000_000,
   keptProductionCells: 100_000,
-  liveProductionCells: 100_000,
+  liveProductionCells: 10_000_000,
   rollChanges: 10_000,
 } as const;
 
@@ -794,33 +796,16 @@ export function runCycling(
 }
 
 /**
- * The pack's energy and range with the band of the cell's first-cycle capacity (issue 16 item 5), to first
- * order: both scale with the cells' capacity (the same parameter uncertainty moves every cell), the duty's
- * losses and deratings held at their nominal share. A full propagation would rerun the pack per draw
- * (seconds each); this keeps the main job fast and says so.
+ * `rollcell battery`: the recipe's pack on a duty profile (src/battery/run.ts, SI), its `battery` block and
+ * text summary (src/present/battery.ts), with the per-cell snapshots when asked.
  */
-export function packBand(
-  bat: { pack: { energy_C3_kWh: number }; results: { ev?: { range_km: number } } },
-  firstCycleBand: unknown,
-): Record<string, unknown> | null {
-  const cap = (firstCycleBand as { discharge_capacity_mAh_g?: { nominal: number; low: number; high: number } })
-    ?.discharge_capacity_mAh_g;
-  if (!cap || !(cap.nominal > 0)) return null;
-  const lo = cap.low / cap.nominal;
-  const hi = cap.high / cap.nominal;
-  const scaled = (x: number): { nominal: number; low: number; high: number } => ({
-    nominal: r6(x),
-    low: r6(x * lo),
-    high: r6(x * hi),
-  });
-  return {
-    method:
-      "first order: the pack's energy and range scale with the cells' first-cycle capacity band " +
-      '(cycling.first_cycle_band; duty losses and deratings held at their nominal share)',
-    cell_capacity_ratio: { low: r6(lo), high: r6(hi) },
-    energy_C3_kWh: scaled(bat.pack.energy_C3_kWh),
-    ...(bat.results.ev ? { range_km: scaled(bat.results.ev.range_km) } : {}),
-  };
+export function runBatteryCommand(
+  recipe: Recipe,
+  opts: BatteryCommandOptions,
+): { block: PackRunBlock; summary: string; cellFrames?: CellFrames } {
+  const { result, cellFrames } = runBattery(recipe, opts);
+  const block = presentBattery(result);
+  return { block, summary: batterySummaryText(block), ...(cellFrames ? { cellFrames } : {}) };
 }
 
 /** What the cycling stage of a job needs (runCycling's arguments): a job hands it to whoever runs it. */
@@ -981,7 +966,7 @@ function startJob(
   }
   let batteryFrames: CellFrames | null = null;
   let batteryCells: JobResult['batteryCells'] = null;
-  let batteryBlock: Parameters<typeof packBand>[0] | null = null;
+  let batteryBlock: BatteryBlock | null = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
@@ -1001,7 +986,7 @@ function startJob(
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
-    output.battery = bat.block as unknown as Record<string, unknown>;
+    output.battery = bat.block;
     findings.push(...batteryFindings(bat.block));
     batteryBlock = bat.block;
     batteryFrames = bat.cellFrames ?? null;
@@ -1032,9 +1017,9 @@ function startJob(
       if (battery) output.battery = battery;
     } else if (cyclingAt) throw new Error('runJobWith: the cycling stage gave no result');
     if (batteryBlock) {
-      const pb = packBand(batteryBlock, output.cycling?.['first_cycle_band']);
-      if (pb) (output.battery as Record<string, unknown>)['band'] = pb;
-      if (batteryCells) (output.battery as Record<string, unknown>)['battery_serial'] = batteryCells.serial;
+      const pb = presentPackBand(batteryBlock, output.cycling?.first_cycle_band);
+      if (pb) batteryBlock.band = pb;
+      if (batteryCells) batteryBlock.battery_serial = batteryCells.serial;
     }
     // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
     const cyc0 = output.cycling;
