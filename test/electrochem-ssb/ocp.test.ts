@@ -130,10 +130,12 @@ test("cathode OCP evalTo (the models' allocation-free path) gives exactly eval's
   let checked = 0;
   for (const id of cathodeOcpIds()) {
     const o = cathodeOcp(id);
-    if (!o.evalTo || !o.eval) continue;
+    const evalTo = o.evalTo?.bind(o);
+    const evalOf = o.eval?.bind(o);
+    if (!evalTo || !evalOf) continue;
     for (let y = -0.05; y <= 1.05; y += 0.00137) {
-      const e = o.eval(y);
-      o.evalTo(y, out);
+      const e: { v: number; d: number } = evalOf(y);
+      evalTo(y, out);
       assert.equal(out[0], e.v, `${id} U at y = ${y}`);
       assert.equal(out[1], e.d, `${id} dU/dy at y = ${y}`);
       checked++;
