@@ -164,6 +164,8 @@ class BdfSolver implements DaeSolver {
   /** the corrector's row weights for c = cwFor: c on differential rows, 1 on algebraic ones */
   private readonly cw: Float64Array;
   private cwFor = NaN;
+  /** c for which cw holds on the Newton loop's unknowns of the linear trees' reduced iteration (chains.keep) */
+  private cwKeepFor = NaN;
   private readonly fv: Float64Array;
   private readonly f1: Float64Array;
   private readonly dy: Float64Array;
@@ -414,12 +416,21 @@ class BdfSolver implements DaeSolver {
    */
   private newton(tNew: number, c: number, maxIter = NEWTON_MAXITER): boolean {
     const { n, d, yTmp: yNew, yPred, fv, dy, isAlg, m, psi, invScale, sys, stats, cw } = this;
+    const ch = this.chains;
+    if (ch !== null && sys.condensedActive !== false && ch.factor(m, c)) {
+      if (c !== this.cwKeepFor) {
+        const keep = ch.keep;
+        for (let q = 0; q < keep.length; q++) cw[keep[q]!] = isAlg[keep[q]!] ? 1 : c;
+        this.cwKeepFor = c;
+        this.cwFor = NaN;
+      }
+      return this.newtonReduced(tNew, maxIter, ch);
+    }
     if (c !== this.cwFor) {
       for (let i = 0; i < n; i++) cw[i] = isAlg[i] ? 1 : c;
       this.cwFor = c;
+      this.cwKeepFor = c;
     }
-    const ch = this.chains;
-    if (ch !== null && sys.condensedActive !== false && ch.factor(m, c)) return this.newtonReduced(tNew, maxIter, ch);
     d.fill(0);
     yNew.set(yPred);
     let dyNormOld = -1;
@@ -487,6 +498,7 @@ class BdfSolver implements DaeSolver {
   private newtonReduced(tNew: number, maxIter: number, ch: LinearChains): boolean {
     const { d, yTmp: yNew, yPred, fv, dy, m, psi, invScale, stats, cw } = this;
     const { keep, rootV, rootP, alpha, beta } = ch;
+    // the kept unknowns' corrector residual and update, compact in keep's order (dy's first nk entries)
     const nk = keep.length;
     const nR = rootV.length;
     const cnt = nk + nR;
@@ -512,14 +524,14 @@ class BdfSolver implements DaeSolver {
         const i = keep[q]!;
         const v = fv[i]!;
         bad += v - v;
-        dy[i] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
+        dy[q] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
       }
       if (bad !== 0) return false;
       ch.solve(dy);
       let sq = 0;
       for (let q = 0; q < nk; q++) {
         const i = keep[q]!;
-        const v = dy[i]!;
+        const v = dy[q]!;
         const e = v * invScale[i]!;
         sq += e * e;
         yNew[i]! += v;

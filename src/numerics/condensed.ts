@@ -722,15 +722,15 @@ export class CondensedCore {
   }
 
   /**
-   * solves A·x = b in place for a right-hand side that is zero on every peeled unknown, which is left
-   * as it is (the band part only; no border): LinearChains.solve when every peeled unknown is linear
+   * solves A·x = b for a right-hand side that is zero on every peeled unknown, with no border: xb holds
+   * b on the band unknowns in the band's order (layout.band) and receives x there (LinearChains.solve
+   * when every peeled unknown is linear)
    */
-  solveBand(b: Float64Array): void {
-    const { nb, perm, xw, lu } = this;
+  solveBandInPlace(xb: Float64Array): void {
+    const nb = this.nb;
     const rs = this.rowScale;
-    for (let p = 0; p < nb; p++) xw[p] = b[perm[p]!]! * rs[p]!;
-    lu.solve(xw);
-    for (let p = 0; p < nb; p++) b[perm[p]!] = xw[p]!;
+    for (let p = 0; p < nb; p++) xb[p]! *= rs[p]!;
+    this.lu.solve(xb);
   }
 
   /**
@@ -892,7 +892,7 @@ export class LinearChains {
     // runs: maximal i0..e with lv[i+1] = lv[i] + 1 and the parent of i the next (i + 1)
     const i0s: number[] = [];
     const ends: number[] = [];
-    for (let i = 0; i < nl; ) {
+    for (let i = 0; i < nl;) {
       const start = i;
       while (i + 1 < nl && lin.parentQ[i] === i + 1 && this.lv[i + 1] === this.lv[i]! + 1) i++;
       i0s.push(start);
@@ -999,18 +999,22 @@ export class LinearChains {
     }
   }
 
-  /** solves the factorised Newton matrix for b on the kept unknowns, the trees' rows read as zero */
-  solve(b: Float64Array): void {
+  /**
+   * solves the factorised Newton matrix for a right-hand side that is zero on the trees' rows: bk holds
+   * it on the kept unknowns (length keep.length, in keep's order) and receives the solution there
+   */
+  solve(bk: Float64Array): void {
     const core = this.core;
     if (this.bandOnly) {
-      core.solveBand(b);
+      // the kept unknowns are the band's, in its order
+      core.solveBandInPlace(bk);
       return;
     }
     const s = (this.scratch ??= new Float64Array(core.n));
     s.fill(0);
     const keep = this.keep;
-    for (let q = 0; q < keep.length; q++) s[keep[q]!] = b[keep[q]!]!;
+    for (let q = 0; q < keep.length; q++) s[keep[q]!] = bk[q]!;
     core.solve(s);
-    for (let q = 0; q < keep.length; q++) b[keep[q]!] = s[keep[q]!]!;
+    for (let q = 0; q < keep.length; q++) bk[q] = s[keep[q]!]!;
   }
 }
