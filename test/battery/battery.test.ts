@@ -17,7 +17,8 @@ import {
   binAverage,
   CYCLE_DISTANCE_M,
 } from '../../src/battery/profiles.ts';
-import { measureC3, runBatteryCommand } from '../../src/battery/run.ts';
+import { measureC3 } from '../../src/battery/run.ts';
+import { runBatteryCommand } from '../../src/pipeline.ts';
 import { Rng } from '../../src/numerics/rng.ts';
 
 const RECIPE: Recipe = recipeSchema.parse(
