@@ -26,7 +26,9 @@
  * full (Arrhenius factors, heat of reaction). The model declares its sparse pattern with condense: the
  * solver eliminates each particle chain onto its pore-wall flux j (static condensation, no pivoting
  * needed: the particle blocks are diagonally dominant) and factorises the remaining [j, c_e, φ_e, φ_s]
- * band (width ≈ 9, bordered by T when thermal) — ../../numerics/condensed.ts.
+ * band (width ≈ 9, bordered by T when thermal) — ../../numerics/condensed.ts. Isothermal with a constant
+ * D_s the particle rows are exactly linear (linearRows()): the solver then keeps the chains out of its
+ * Newton loop altogether (LinearChains: each surface concentration an affine function of j per step).
  * Lumped thermal model: m·c_p·dT/dt = I·V − A·Σ a F j (U − T ∂U/∂T) Δx − h·A_ext·(T − T_amb)
  * (irreversible + reversible heat; Bernardi, Pawlikowski & Newman, J. Electrochem. Soc. 132 (1985) 5,
  * doi:10.1149/1.2113792).
