@@ -13,7 +13,7 @@ import { recipeJsonSchema } from '../recipe/schema.ts';
 import { runOutputJsonSchema } from '../contract.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
-import { runJobThreaded } from './job-threads.ts';
+import { releaseJobWorkers, runJobThreaded, warmJobWorkers } from './job-threads.ts';
 import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
@@ -21,6 +21,7 @@ import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { loadLineData, type LoadedLineData } from './line-data.ts';
 import { addExamples } from './examples.ts';
+import { markTiming } from './timings.ts';
 import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
@@ -37,13 +38,12 @@ import {
   type SaveProgress,
   type Store,
 } from '../store/index.ts';
-import type { CellRecord as ProducedCellRecord } from '../process/line.ts';
 import { maskSpec } from '../store/index.ts';
 import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
-import { failedRunOutput, storedCell, storedDetail } from '../run-record.ts';
+import { failedRunOutput, storedDetail } from '../run-record.ts';
 import { toGPerCm3, toMAhPerG, toMScm } from '../units/index.ts';
 
 /** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
@@ -93,18 +93,22 @@ export async function runAndStore(
   // in chunks: memory stays bounded whatever the shift's length
   const spool = o.production ? new CellSpool() : undefined;
   try {
-    // the cycling stage on a worker thread while this one runs the production shift and the battery
-    const res = await runJobThreaded(recipe, {
-      seed,
-      runId,
-      ...(spool ? { cellSink: (c: ProducedCellRecord) => spool.add(storedCell(c)) } : {}),
-      production: o.production,
-      battery: o.battery,
-      batteryFrames: 60,
-      driveCycles,
-      ...(progress ? { progress } : {}),
-      ...(lineData ? { lineData: lineData.data } : {}),
-    });
+    // the cycling stage and the production shift (writing its records to the spool) on worker threads
+    // while this one runs the battery, from the shift's first in-spec cells on
+    const res = await runJobThreaded(
+      recipe,
+      {
+        seed,
+        runId,
+        production: o.production,
+        battery: o.battery,
+        batteryFrames: 60,
+        driveCycles,
+        ...(progress ? { progress } : {}),
+        ...(lineData ? { lineData: lineData.data } : {}),
+      },
+      spool,
+    );
     if (lineData && res.output.production) {
       // which file fed the run (the block already counts its rows and stations)
       const ld = res.output.production.line_data;
@@ -115,6 +119,7 @@ export async function runAndStore(
         sha256: lineData.sha256,
       };
     }
+    markTiming('job done');
     const bad = firstNonFinite(res.output);
     if (bad)
       throw new RunDefectError(
@@ -124,6 +129,7 @@ export async function runAndStore(
     res.output.report = reportPath;
     const html = renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles });
     staged = stageFile(reportPath, html, { field: '--out' });
+    markTiming('report rendered');
     await store.saveRun(
       {
         recipeText: text,
@@ -138,6 +144,7 @@ export async function runAndStore(
     );
     saved = true;
     staged.commit();
+    markTiming('saved');
     return res;
   } catch (e) {
     staged?.abort();
@@ -190,6 +197,20 @@ function parseLimit(v: string): number {
   if (!Number.isInteger(limit) || limit < 1)
     throw inputError('--limit', 'must be a positive integer', JSON.stringify(v), '1, 2, 3, …');
   return limit;
+}
+
+/** the options of `rollcell run` as commander gives them */
+interface RunCommandOptions {
+  set?: string[];
+  lineData?: string;
+  json?: boolean;
+  seed: string;
+  db: string;
+  out: string;
+  production: boolean;
+  battery: boolean;
+  quiet?: boolean;
+  campaign?: string;
 }
 
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
@@ -248,76 +269,76 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       '--campaign <cells>',
       'a production campaign of this many cells in whole-roll shards (on `rollcell worker`s with --db postgres://…)',
     )
-    .action(
-      async (
-        file: string,
-        o: {
-          set?: string[];
-          lineData?: string;
-          json?: boolean;
-          seed: string;
-          db: string;
-          out: string;
-          production: boolean;
-          battery: boolean;
-          quiet?: boolean;
-          campaign?: string;
-        },
-      ) => {
-        // every check before any work: the recipe (one validation with `validate`) with its `--set`
-        // overrides, the line data, the seed, the report directory and the database (opened and
-        // integrity-checked)
-        const loaded = loadRecipe(file, { production: o.production, battery: o.battery }, parseSetFlags(o.set));
-        const { recipe } = loaded;
-        if (o.lineData !== undefined && !o.production)
-          throw inputError(
-            '--line-data',
-            'measured line data feed the production run, which --no-production turns off',
-            JSON.stringify(o.lineData),
-            '--line-data without --no-production',
-          );
-        const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
-        const seed = parseSeed(o.seed);
-        if (o.campaign !== undefined) {
-          const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
-          const cells = parseCampaignCells(o.campaign);
-          const reporter = reporterFor(o.quiet);
-          try {
-            await campaignCommand(
-              recipe,
-              loaded.text,
-              cells,
-              { db: o.db, seed, json: o.json === true },
-              out,
-              reporter.progress,
-            );
-          } finally {
-            reporter.close();
-          }
-          return;
-        }
-        const outDir = checkOutputDir(o.out, '--out');
-        const store = await openStore(o.db);
-        try {
-          const runId = newRunId();
-          const reporter = reporterFor(o.quiet);
-          let res;
-          try {
-            res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress, lineData);
-          } finally {
-            reporter.close();
-          }
-          out(
-            o.json
-              ? JSON.stringify(res.output, null, 2)
-              : formatSummary(recipe, res) +
-                  `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${maskSpec(o.db)}`,
-          );
-        } finally {
-          await store.close();
-        }
-      },
-    );
+    .action(async (file: string, o: RunCommandOptions) => {
+      markTiming('command parsed');
+      // the job's worker threads (the cycling's, the shift's) load their code while this one reads the
+      // recipe and opens the store
+      if (o.campaign === undefined && (o.production || o.battery)) warmJobWorkers(o.production ? 2 : 1);
+      try {
+        await runCommand(file, o);
+      } finally {
+        releaseJobWorkers();
+      }
+    });
+
+  async function runCommand(file: string, o: RunCommandOptions): Promise<void> {
+    // every check before any work: the recipe (one validation with `validate`) with its `--set`
+    // overrides, the line data, the seed, the report directory and the database (opened and
+    // integrity-checked)
+    const loaded = loadRecipe(file, { production: o.production, battery: o.battery }, parseSetFlags(o.set));
+    const { recipe } = loaded;
+    markTiming('recipe loaded');
+    if (o.lineData !== undefined && !o.production)
+      throw inputError(
+        '--line-data',
+        'measured line data feed the production run, which --no-production turns off',
+        JSON.stringify(o.lineData),
+        '--line-data without --no-production',
+      );
+    const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
+    const seed = parseSeed(o.seed);
+    if (o.campaign !== undefined) {
+      const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
+      const cells = parseCampaignCells(o.campaign);
+      const reporter = reporterFor(o.quiet);
+      try {
+        await campaignCommand(
+          recipe,
+          loaded.text,
+          cells,
+          { db: o.db, seed, json: o.json === true },
+          out,
+          reporter.progress,
+        );
+      } finally {
+        reporter.close();
+      }
+      return;
+    }
+    const outDir = checkOutputDir(o.out, '--out');
+    const store = await openStore(o.db);
+    markTiming('store open');
+    try {
+      const runId = newRunId();
+      const reporter = reporterFor(o.quiet);
+      let res;
+      try {
+        res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress, lineData);
+      } finally {
+        reporter.close();
+      }
+      out(
+        o.json
+          ? JSON.stringify(res.output, null, 2)
+          : formatSummary(recipe, res) +
+              `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${maskSpec(o.db)}`,
+      );
+      markTiming('printed');
+    } finally {
+      await store.close();
+      markTiming('store closed');
+    }
+  }
 
   const runs = program.command('runs').description('run history: list / show <id> / diff <a> <b> / export <id>');
   const withStore = async <T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> => {

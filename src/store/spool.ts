@@ -32,6 +32,16 @@ export interface BatteryCells {
 }
 
 const numField = (v: number | null): string => (v === null ? '' : String(v));
+
+/** the record checked and serialised into its row (a bad field is a ProblemError naming `cells[idx]…`), as a spool line */
+function spoolLine(cell: CellRecord, idx: number): string {
+  const r = prepareCellRow(cell, idx);
+  return (
+    `${cell['in_spec'] === true ? 1 : 0}\t${numField(r.thickness_um)}\t${numField(r.mass_g)}\t` +
+    `${numField(r.capacity_mAh)}\t${numField(r.specific_energy_Wh_kg)}\t${JSON.stringify(r.serial)}\t` +
+    `${JSON.stringify(r.verdict)}\t${r.genealogy_json ?? ''}\t${r.data_json}\n`
+  );
+}
 const numOf = (s: string): number | null => (s === '' ? null : Number(s));
 
 export class CellSpool {
@@ -41,6 +51,7 @@ export class CellSpool {
   #buf: string[] = [];
   #bufBytes = 0;
   #count = 0;
+  #lent = false;
 
   /** a new spool in a private directory under `dir` (default: the system's temporary directory) */
   constructor(dir: string = tmpdir()) {
@@ -57,11 +68,8 @@ export class CellSpool {
   /** check and serialise the record into its row (a bad field is a ProblemError naming `cells[i]…`) and spool it */
   add(cell: CellRecord): void {
     if (this.#fd === null) throw new Error('cell spool: add after finish');
-    const r = prepareCellRow(cell, this.#count);
-    const line =
-      `${cell['in_spec'] === true ? 1 : 0}\t${numField(r.thickness_um)}\t${numField(r.mass_g)}\t` +
-      `${numField(r.capacity_mAh)}\t${numField(r.specific_energy_Wh_kg)}\t${JSON.stringify(r.serial)}\t` +
-      `${JSON.stringify(r.verdict)}\t${r.genealogy_json ?? ''}\t${r.data_json}\n`;
+    if (this.#lent) throw new Error('cell spool: add while another thread writes it (lend … settle)');
+    const line = spoolLine(cell, this.#count);
     this.#buf.push(line);
     this.#bufBytes += line.length;
     this.#count++;
@@ -75,9 +83,31 @@ export class CellSpool {
     this.#bufBytes = 0;
   }
 
+  /**
+   * Lends the spool's file to another thread of this process (a production shift on a worker thread):
+   * what this side buffered is written first, and the file's path is returned for a SpoolWriter there.
+   * Until `settle` this side adds nothing; the caller must stop that thread before disposing the spool.
+   */
+  lend(): string {
+    if (this.#fd === null) throw new Error('cell spool: lend after finish');
+    if (this.#lent) throw new Error('cell spool: already lent');
+    this.#flush();
+    this.#lent = true;
+    return this.#path;
+  }
+
+  /** the other thread finished and closed its SpoolWriter after writing `count` records */
+  settle(count: number): void {
+    if (!this.#lent) throw new Error('cell spool: settle without lend');
+    if (!Number.isInteger(count) || count < 0) throw new Error(`cell spool: settle with ${count} records`);
+    this.#lent = false;
+    this.#count += count;
+  }
+
   /** write what is buffered and close the file (the spool is then read-only) */
   finish(): void {
     if (this.#fd === null) return;
+    if (this.#lent) throw new Error('cell spool: finish while another thread writes it (lend … settle)');
     this.#flush();
     closeSync(this.#fd);
     this.#fd = null;
@@ -152,5 +182,55 @@ export class CellSpool {
       this.#fd = null;
     }
     rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Appends cell records to a spool lent to this thread (CellSpool.lend: its path), in the spool's format
+ * (one row line each, checked and serialised here, 1 MB writes); `close()` writes the rest and returns how
+ * many it wrote, for
+ * CellSpool.settle. Used by the production shift on a worker thread (src/cli/job-worker.ts).
+ */
+export class SpoolWriter {
+  #fd: number | null;
+  #buf: string[] = [];
+  #bufBytes = 0;
+  #count = 0;
+
+  /** `first`: the spool's count when it was lent (the index a bad record's error names) */
+  constructor(
+    path: string,
+    readonly first = 0,
+  ) {
+    this.#fd = openSync(path, 'a');
+  }
+
+  add(cell: CellRecord): void {
+    if (this.#fd === null) throw new Error('spool writer: add after close');
+    const line = spoolLine(cell, this.first + this.#count);
+    this.#buf.push(line);
+    this.#bufBytes += line.length;
+    this.#count++;
+    if (this.#bufBytes >= WRITE_BYTES) this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#fd === null || this.#buf.length === 0) return;
+    writeSync(this.#fd, this.#buf.join(''));
+    this.#buf = [];
+    this.#bufBytes = 0;
+  }
+
+  /** writes what is buffered, closes the file and returns the records written (safe to call again) */
+  close(): number {
+    if (this.#fd !== null) {
+      try {
+        this.#flush();
+      } finally {
+        closeSync(this.#fd);
+        this.#fd = null;
+      }
+    }
+    return this.#count;
   }
 }
