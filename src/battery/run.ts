@@ -27,7 +27,15 @@ import { problem } from '../problems.ts';
 import { celsius, toCelsius } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../electrochem/ssb/ageing-band.ts';
-import { packAgeingBand, yearsToEolText, type PackAgeingBand } from './ageing-band.ts';
+import {
+  FORMATION_SETTLED,
+  formationDays,
+  packAgeingBand,
+  trajectoryTimes,
+  yearsToEndOfLife,
+  yearsToEolText,
+  type PackAgeingBand,
+} from './ageing-band.ts';
 
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
 export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
@@ -176,9 +184,25 @@ export interface BatteryBlock {
     cell_temperature_under_load_max_C: number;
     /** the projection against the model's validity and the fitted ageing data ("outside validity: …") */
     validity: { inside: boolean; flags: string[] };
-    /** years until the pack's C/3 capacity falls below end of life (null: not within the projected years) */
+    /**
+     * years until the pack's C/3 capacity falls below end of life of the capacity after formation (null: not
+     * within the projected years)
+     */
     years_to_end_of_life: number | null;
     end_of_life_retention_pct: number;
+    /**
+     * what retention and years to end of life are referenced to: the pack's C/3 capacity after formation —
+     * `formation_days` days of the duty, over which the cathode contact loss settles (src/battery/ageing-band.ts
+     * formationDays) — or the fresh capacity when no loss settles (contact loss off)
+     */
+    retention_reference: string;
+    formation_days: number;
+    /** the pack's C/3 capacity after formation, Ah, and the loss from fresh to it, % of fresh */
+    capacity_Ah_after_formation: number;
+    formation_loss_pct: number;
+    /** the same figures referenced to the fresh capacity (capacity_Ah_by_year[0]) */
+    capacity_retention_pct_after_years_vs_fresh: number;
+    years_to_end_of_life_vs_fresh: number | null;
     /** the band over the ageing parameters' ranges (issue 16 item 5; src/battery/ageing-band.ts) */
     band: PackAgeingBand | null;
   } | null;
@@ -631,17 +655,39 @@ function ageingEstimate(
   let efc = 0;
   for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
   efc = (efc / models.length) * 365;
+  // formation: the days over which the cathode contact loss settles (the reference capacity is measured after)
+  const a0 = models[0]!.core.p.ageing;
+  const fDays = years >= 1 ? formationDays(a0.mechanisms.contact_loss, a0.values.cathode_contact_cycles) : 0;
+  // the points of the trajectory: the start, after formation (when fDays > 0), each year (byYear holds the
+  // start and the years; the formation point goes to afterFormation and into the band's trajectories;
+  // hotByYear, filled by packCap, holds all of them)
+  let afterFormation = byYear[0]!;
   for (let yr = 1; yr <= years; yr++) {
     // the cells age independently: each cell's 365 days in a row (afterCycles: the same figures as 365
-    // afterCycle calls, the day-invariant work done once)
-    for (let k = 0; k < models.length; k++) {
-      const q = perCellDaily_C[k]!;
-      models[k]!.afterCycles(ys[k]!, day[k]!(365 * (yr - 1) + 1, q), 365);
+    // afterCycle calls, the day-invariant work done once); in year 1 split at the end of formation
+    const split = yr === 1 && fDays > 0 ? [fDays, 365 - fDays] : [365];
+    let done = 0;
+    for (const n of split) {
+      for (let k = 0; k < models.length; k++) {
+        const q = perCellDaily_C[k]!;
+        models[k]!.afterCycles(ys[k]!, day[k]!(365 * (yr - 1) + done + 1, q), n);
+      }
+      done += n;
+      if (done < 365) afterFormation = packCap();
     }
     byYear.push(packCap());
     ticker.tick(yr);
   }
   ticker.end();
+  // the pack trajectory with the formation point (the band's input and the post-formation figures)
+  const packTrajectory = fDays > 0 ? [byYear[0]!, afterFormation, ...byYear.slice(1)] : byYear;
+  const times = trajectoryTimes(years, fDays);
+  const last = byYear[byYear.length - 1]!;
+  const eolVsFresh = yearsToEndOfLife(
+    packTrajectory.map((c) => c / byYear[0]!),
+    duty.endOfLifeRetention,
+    times,
+  );
   // the band on years to end of life and on the retention: the hottest cell under load, re-aged per draw
   const band = packAgeingBand(
     {
@@ -650,9 +696,10 @@ function ageingEstimate(
       dailyCharge_C: perCellDaily_C[hot]!,
       years,
       capacity_C: capacityOf,
-      packByYear_C: byYear,
+      packByYear_C: packTrajectory,
       nominalCellByYear_C: hotByYear,
       endOfLifeRetention: duty.endOfLifeRetention,
+      formationDays: fDays,
     },
     hot,
   );
@@ -660,7 +707,7 @@ function ageingEstimate(
     years,
     equivalent_full_cycles_per_year: r(efc, 4),
     capacity_Ah_by_year: byYear.map((c) => r(c / 3600, 5)),
-    capacity_retention_pct_after_years: r((byYear[byYear.length - 1]! / byYear[0]!) * 100, 4),
+    capacity_retention_pct_after_years: r(afterFormation > 0 ? (last / afterFormation) * 100 : 0, 4),
     duty_rms_c_rate_max: r(iRms, 4),
     duty_peak_c_rate: r(duty.maxCRate, 4),
     cell_temperature_under_load_max_C: r(toCelsius(Tmax), 4),
@@ -676,6 +723,17 @@ function ageingEstimate(
     })(),
     years_to_end_of_life: band ? band.years_to_end_of_life.nominal : null,
     end_of_life_retention_pct: r(duty.endOfLifeRetention * 100, 4),
+    retention_reference:
+      fDays > 0
+        ? `the pack's C/3 capacity after formation: ${fDays} days of the duty, over which the cathode contact loss ` +
+          `settles to ${FORMATION_SETTLED * 100} % of its asymptote (as a datasheet's rated capacity is measured after ` +
+          'formation); the fresh-referenced figures are the *_vs_fresh fields'
+        : "the pack's fresh C/3 capacity (no contact loss to settle)",
+    formation_days: fDays,
+    capacity_Ah_after_formation: r(afterFormation / 3600, 5),
+    formation_loss_pct: r((1 - afterFormation / byYear[0]!) * 100, 4),
+    capacity_retention_pct_after_years_vs_fresh: r((last / byYear[0]!) * 100, 4),
+    years_to_end_of_life_vs_fresh: eolVsFresh === null ? null : r(eolVsFresh, 4),
     band,
   };
 }
@@ -1099,7 +1157,11 @@ export function summaryText(b: BatteryBlock): string {
     lines.push(
       `  after ${b.ageing.years} years (${b.ageing.equivalent_full_cycles_per_year} full ` +
         `cycles/yr): ${b.ageing.capacity_Ah_by_year[b.ageing.capacity_Ah_by_year.length - 1]} Ah (` +
-        `${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`,
+        (b.ageing.formation_days > 0
+          ? `${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_after_formation} Ah after ` +
+            `formation, ${b.ageing.capacity_retention_pct_after_years_vs_fresh} % of ${b.ageing.capacity_Ah_by_year[0]} Ah ` +
+            `fresh; formation loss ${b.ageing.formation_loss_pct} % in ${b.ageing.formation_days} days)`
+          : `${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`),
     );
   if (b.ageing?.band) lines.push(`  end of life: ${yearsToEolText(b.ageing.band)}`);
   for (const n of b.notes) lines.push(`  note: ${n}`);

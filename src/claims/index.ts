@@ -1134,6 +1134,8 @@ function batteryLifeEvidence(o: RunOutput): string {
           horizon_years?: number;
         };
         sensitivity?: { parameter?: string }[];
+        formation_days?: number;
+        formation_loss_pct?: { nominal?: number };
       }
     | null
     | undefined;
@@ -1144,6 +1146,9 @@ function batteryLifeEvidence(o: RunOutput): string {
   const s = band.sensitivity?.[0]?.parameter;
   return (
     `; ${f(y.nominal)} years to ${String(band.end_of_life_retention_pct)} % capacity ` +
+    (band.formation_days && band.formation_loss_pct?.nominal !== undefined
+      ? `of the capacity after formation (formation loss ${band.formation_loss_pct.nominal.toFixed(1)} % in ${band.formation_days} days) `
+      : '') +
     `(band ${f(y.low)}–${f(y.high)} over the ageing parameters' ranges${s ? `, most sensitive: ${s}` : ''}; no service life is claimed)`
   );
 }
