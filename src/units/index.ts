@@ -13,7 +13,8 @@ export const toCm2 = (a_m2: number): number => a_m2 * 1e4;
 export const celsius = (t_C: number): number => t_C + ZERO_CELSIUS_K; // °C → K
 export const toCelsius = (t_K: number): number => t_K - ZERO_CELSIUS_K;
 export const MPa = (p: number): number => p * 1e6; // MPa → Pa
-export const toMPa = (p_Pa: number): number => p_Pa * 1e-6;
+/** Pa → MPa, divided by the exact 10⁶: the correctly rounded quotient (1e5 × 1e-6 would give 0.09999999999999999) */
+export const toMPa = (p_Pa: number): number => p_Pa / 1e6;
 export const gPerCm3 = (rho: number): number => rho * 1e3; // g cm⁻³ → kg m⁻³
 export const toGPerCm3 = (rho_kg_m3: number): number => rho_kg_m3 * 1e-3;
 export const mgPerCm2 = (x: number): number => x * 1e-2; // mg cm⁻² → kg m⁻²

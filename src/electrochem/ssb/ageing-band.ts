@@ -17,7 +17,7 @@ import { cycleAgeing, type AgeingRunResult, type CycleCutoffs } from './cycle.ts
 import type { SsbCellParams } from './params.ts';
 import { createSpme } from './spme.ts';
 import { problem } from '../../problems.ts';
-import { celsius, MPa, toCelsius } from '../../units/index.ts';
+import { celsius, MPa, toCelsius, toMPa } from '../../units/index.ts';
 
 export interface AgeingDataCoverage {
   readonly temperature_K: readonly [number, number];
@@ -94,11 +94,11 @@ export function ageingValidity(o: {
   if (o.stackPressure_Pa > cov.stackPressure_Pa[1])
     out.push({
       quantity: 'stack_pressure',
-      value: o.stackPressure_Pa / 1e6,
-      allowed: `${cov.stackPressure_Pa[0] / 1e6}–${cov.stackPressure_Pa[1] / 1e6} MPa`,
+      value: toMPa(o.stackPressure_Pa),
+      allowed: `${toMPa(cov.stackPressure_Pa[0])}–${toMPa(cov.stackPressure_Pa[1])} MPa`,
       text:
-        `outside validity: ${(o.stackPressure_Pa / 1e6).toFixed(0)} MPa is above the fitted pressure series ` +
-        `(${cov.stackPressure_Pa[0] / 1e6}–${cov.stackPressure_Pa[1] / 1e6} MPa)`,
+        `outside validity: ${toMPa(o.stackPressure_Pa).toFixed(0)} MPa is above the fitted pressure series ` +
+        `(${toMPa(cov.stackPressure_Pa[0])}–${toMPa(cov.stackPressure_Pa[1])} MPa)`,
     });
   if (o.cycles > cov.cycles)
     out.push({
