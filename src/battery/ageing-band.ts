@@ -267,9 +267,11 @@ export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: num
 export function yearsToEolText(b: PackAgeingBand): string {
   const y = b.years_to_end_of_life;
   const f = (v: number | null): string => (v === null ? `> ${y.horizon_years}` : v.toFixed(1));
+  const fl = b.formation_loss_pct;
   const ref =
     b.formation_days > 0
-      ? `, of the capacity after formation (${b.formation_days} days; formation loss ${b.formation_loss_pct.nominal.toFixed(1)} %, band ${b.formation_loss_pct.low.toFixed(1)}–${b.formation_loss_pct.high.toFixed(1)} %)`
+      ? `, of the capacity after formation (${b.formation_days} days; formation loss ${fl.nominal.toFixed(1)} %, ` +
+        `band ${fl.low.toFixed(1)}–${fl.high.toFixed(1)} %)`
       : ', of the fresh capacity';
   return (
     `${f(y.nominal)} years to ${b.end_of_life_retention_pct} % (band ${f(y.low)}–${f(y.high)} over the ageing ` +
