@@ -4,7 +4,7 @@
  * Pure composition of the physics folders; the CLI adds storage and the report.
  */
 import type { Recipe } from './recipe/schema.ts';
-import type { CyclingBlock, RunOutput } from './contract.ts';
+import type { BatteryBlock, CyclingBlock, RunOutput } from './contract.ts';
 import { designCell, type CellDesign } from './design/index.ts';
 import { designBlock } from './present/design.ts';
 import type { WindowCheck } from './recipe/windows.ts';
@@ -27,7 +27,8 @@ import {
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBatteryCommand, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import { runBattery, type BatteryCommandOptions, type BatteryProfileName, type CellFrames } from './battery/run.ts';
+import { batterySummaryText, presentBattery, presentPackBand, type PackRunBlock } from './present/battery.ts';
 import type { CapacityPosterior, CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
@@ -794,33 +795,16 @@ export function runCycling(
 }
 
 /**
- * The pack's energy and range with the band of the cell's first-cycle capacity (issue 16 item 5), to first
- * order: both scale with the cells' capacity (the same parameter uncertainty moves every cell), the duty's
- * losses and deratings held at their nominal share. A full propagation would rerun the pack per draw
- * (seconds each); this keeps the main job fast and says so.
+ * `rollcell battery`: the recipe's pack on a duty profile (src/battery/run.ts, SI), its `battery` block and
+ * text summary (src/present/battery.ts), with the per-cell snapshots when asked.
  */
-export function packBand(
-  bat: { pack: { energy_C3_kWh: number }; results: { ev?: { range_km: number } } },
-  firstCycleBand: unknown,
-): Record<string, unknown> | null {
-  const cap = (firstCycleBand as { discharge_capacity_mAh_g?: { nominal: number; low: number; high: number } })
-    ?.discharge_capacity_mAh_g;
-  if (!cap || !(cap.nominal > 0)) return null;
-  const lo = cap.low / cap.nominal;
-  const hi = cap.high / cap.nominal;
-  const scaled = (x: number): { nominal: number; low: number; high: number } => ({
-    nominal: r6(x),
-    low: r6(x * lo),
-    high: r6(x * hi),
-  });
-  return {
-    method:
-      "first order: the pack's energy and range scale with the cells' first-cycle capacity band " +
-      '(cycling.first_cycle_band; duty losses and deratings held at their nominal share)',
-    cell_capacity_ratio: { low: r6(lo), high: r6(hi) },
-    energy_C3_kWh: scaled(bat.pack.energy_C3_kWh),
-    ...(bat.results.ev ? { range_km: scaled(bat.results.ev.range_km) } : {}),
-  };
+export function runBatteryCommand(
+  recipe: Recipe,
+  opts: BatteryCommandOptions,
+): { block: PackRunBlock; summary: string; cellFrames?: CellFrames } {
+  const { result, cellFrames } = runBattery(recipe, opts);
+  const block = presentBattery(result);
+  return { block, summary: batterySummaryText(block), ...(cellFrames ? { cellFrames } : {}) };
 }
 
 /** What the cycling stage of a job needs (runCycling's arguments): a job hands it to whoever runs it. */
@@ -981,7 +965,7 @@ function startJob(
   }
   let batteryFrames: CellFrames | null = null;
   let batteryCells: JobResult['batteryCells'] = null;
-  let batteryBlock: Parameters<typeof packBand>[0] | null = null;
+  let batteryBlock: BatteryBlock | null = null;
   if (opts.battery && recipe.battery) {
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
@@ -1001,7 +985,7 @@ function startJob(
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
-    output.battery = bat.block as unknown as Record<string, unknown>;
+    output.battery = bat.block;
     findings.push(...batteryFindings(bat.block));
     batteryBlock = bat.block;
     batteryFrames = bat.cellFrames ?? null;
@@ -1032,9 +1016,9 @@ function startJob(
       if (battery) output.battery = battery;
     } else if (cyclingAt) throw new Error('runJobWith: the cycling stage gave no result');
     if (batteryBlock) {
-      const pb = packBand(batteryBlock, output.cycling?.['first_cycle_band']);
-      if (pb) (output.battery as Record<string, unknown>)['band'] = pb;
-      if (batteryCells) (output.battery as Record<string, unknown>)['battery_serial'] = batteryCells.serial;
+      const pb = presentPackBand(batteryBlock, output.cycling?.first_cycle_band);
+      if (pb) batteryBlock.band = pb;
+      if (batteryCells) batteryBlock.battery_serial = batteryCells.serial;
     }
     // the seed's windows, evaluated once with every result of the run (their warnings lead the list)
     const cyc0 = output.cycling;

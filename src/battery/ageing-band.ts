@@ -264,12 +264,15 @@ export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: num
 }
 
 /** "12.3 (band 9.1–> 15) years" style text of the band, for the summary, the report and the claim chart */
-export function yearsToEolText(b: PackAgeingBand): string {
+export function yearsToEolText(
+  b: Omit<PackAgeingBand, 'formation_days' | 'formation_loss_pct'> &
+    Partial<Pick<PackAgeingBand, 'formation_days' | 'formation_loss_pct'>>,
+): string {
   const y = b.years_to_end_of_life;
   const f = (v: number | null): string => (v === null ? `> ${y.horizon_years}` : v.toFixed(1));
   const fl = b.formation_loss_pct;
   const ref =
-    b.formation_days > 0
+    b.formation_days && fl
       ? `, of the capacity after formation (${b.formation_days} days; formation loss ${fl.nominal.toFixed(1)} %, ` +
         `band ${fl.low.toFixed(1)}–${fl.high.toFixed(1)} %)`
       : ', of the fresh capacity';

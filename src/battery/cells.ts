@@ -15,6 +15,7 @@ import type { MaterialLike } from '../electrochem/ssb/params.ts';
 import type { CellRecord } from '../process/line.ts';
 import { Rng } from '../numerics/rng.ts';
 import type { Recipe } from '../recipe/schema.ts';
+import type { SheetId } from '../recipe/stations.ts';
 import { problem } from '../problems.ts';
 
 /** Li–Al anode D (m² s⁻¹): 1e-13 = 1e-9 cm² s⁻¹, DS §2.3 working value (assumption), as in params.ts */
@@ -31,7 +32,7 @@ export interface CellOrigin {
   /** production genealogy: parent rolls (sheet, roll id, lot), lane, station run, time on the line */
   readonly genealogy?: {
     readonly parents: readonly {
-      readonly sheet: string;
+      readonly sheet: SheetId;
       readonly roll_id: string;
       readonly lot: string;
       readonly md_start_m: number;

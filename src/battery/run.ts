@@ -12,7 +12,7 @@ import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { fastRunner, runCycle } from '../electrochem/ssb/cycle.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
 import { designCells, productionCells, spmeOf, type CellSpec } from './cells.ts';
-import { Pack, type PackOptions } from './pack.ts';
+import { Pack, type Derating, type PackOptions } from './pack.ts';
 import {
   driveCycle,
   parseProfileCsv,
@@ -28,12 +28,10 @@ import { celsius, toCelsius } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../electrochem/ssb/ageing-band.ts';
 import {
-  FORMATION_SETTLED,
   formationDays,
   packAgeingBand,
   trajectoryTimes,
   yearsToEndOfLife,
-  yearsToEolText,
   type PackAgeingBand,
 } from './ageing-band.ts';
 
@@ -88,134 +86,148 @@ export interface CellFrames {
   temperature_C: number[][];
 }
 
+/** the cell that limited the pack over the duty profile (SI; the presenter writes its reason) */
 export interface LimitingCell {
   index: number;
   group: number;
-  position_in_group: number;
+  positionInGroup: number;
   serial: string;
   limit: 'v_min' | 'v_max' | 'p_max' | 'none';
+  /** the BMS deratings it caused (0 when none) */
   deratings: number;
-  capacity_Ah: number;
-  capacity_vs_pack_mean_pct: number;
-  resistance_mOhm: number;
-  resistance_vs_pack_mean_pct: number;
-  group_capacity_Ah: number;
-  group_capacity_rank: number;
-  reason: string;
+  /** which cell-voltage limit it reached first: 'lower' (a v_min derating), 'upper' (any other), null: none */
+  reachedFirst: 'lower' | 'upper' | null;
+  capacity_C: number;
+  /** its capacity and resistance relative to the pack mean, −1.. (0: at the mean) */
+  capacityVsPackMean: number;
+  resistance_ohm: number;
+  resistanceVsPackMean: number;
+  /** the capacity of each parallel group, C (the string is limited by the smallest) */
+  groupCapacities_C: number[];
+  /** rank of its group by capacity, 1 = smallest */
+  groupCapacityRank: number;
   genealogy?: CellSpec['origin']['genealogy'];
 }
 
-export interface BatteryBlock {
+/** the pack's static figures: a C/3 discharge of a fresh, fully charged copy (SI) */
+export interface PackFigures {
+  series: number;
+  parallel: number;
+  cellSource: 'design' | 'production';
+  cellLayers: number;
+  interconnect_ohm: number;
+  /** the pack's voltage window (series × the BMS cell window), V */
+  voltageMin_V: number;
+  voltageMax_V: number;
+  /** C/3 energy over C/3 charge, V (0 when the pack delivers nothing) */
+  nominalVoltage_V: number;
+  /** the smallest parallel group's nominal capacity, C */
+  capacityNominal_C: number;
+  capacityC3_C: number;
+  energyC3_J: number;
+  mass_kg: number;
+  volume_m3: number;
+  /** each cell's nominal capacity, C, and DC resistance at 50 % SOC, Ω */
+  cellCapacity_C: number[];
+  cellResistance_ohm: number[];
+  /** the cell that stopped the C/3 discharge (−1: none) */
+  c3StoppedByCell: number;
+}
+
+/** what the duty profile did to the pack (SI) */
+export interface DutyResult {
+  duration_s: number;
+  energyOut_J: number;
+  energyIn_J: number;
+  /** null when no energy went in or came out (undefined ratio) */
+  roundTripEfficiency: number | null;
+  interconnectLoss_J: number;
+  balancingLoss_J: number;
+  cellVoltageMin_V: number;
+  cellVoltageMax_V: number;
+  /** the largest and the final SOC spread between cells, fractions */
+  socSpreadMax: number;
+  socSpreadEnd: number;
+  /** the hottest cell, K (null without the thermal model) */
+  temperatureMax_K: number | null;
+  maxCellCRate: number;
+  modelValidityCRate: number;
+  deratings: {
+    count: number;
+    discharge: number;
+    charge: number;
+    energyNotDelivered_J: number;
+    /** the first ten */
+    first: Derating[];
+  };
+  /** an EV profile: the range on the first day */
+  ev?: {
+    range_m: number;
+    cycles: number;
+    distancePerCycle_m: number;
+    /** traction energy out of the pack per distance driven, J/m */
+    consumption_J_per_m: number;
+    stoppedBy: string;
+  };
+  conservation: { energyBalanceError_J: number; chargeBalanceError_C: number };
+}
+
+/** the multi-year capacity projection (SI) */
+export interface PackAgeing {
+  years: number;
+  equivalentFullCyclesPerYear: number;
+  /** the pack's C/3 capacity at the start and after each year, C */
+  capacityByYear_C: number[];
+  /** the duty the projection used: highest cell RMS C-rate under load, peak C-rate, hottest cell under load */
+  dutyRmsCRateMax: number;
+  dutyPeakCRate: number;
+  cellTemperatureUnderLoadMax_K: number;
+  /** the projection against the model's validity and the fitted ageing data ("outside validity: …") */
+  validity: { inside: boolean; flags: string[] };
+  /**
+   * years until the pack's C/3 capacity falls below end of life of the reference capacity — the capacity
+   * after formation when formationDays > 0 (null: not within the projected years)
+   */
+  yearsToEndOfLife: number | null;
+  /** end of life as a retention fraction */
+  endOfLifeRetention: number;
+  /**
+   * days of the duty before the reference capacity is measured: the cathode contact loss settles over them
+   * (src/battery/ageing-band.ts formationDays); 0: the fresh capacity is the reference
+   */
+  formationDays: number;
+  /** the pack's C/3 capacity after formation, C (the fresh capacity when formationDays is 0) */
+  capacityAfterFormation_C: number;
+  /** years to end of life of the fresh capacity (null: not within the projected years) */
+  yearsToEndOfLifeVsFresh: number | null;
+  /** the band over the ageing parameters' ranges (issue 16 item 5; src/battery/ageing-band.ts) */
+  band: PackAgeingBand | null;
+}
+
+/** the pack's trace over the duty profile, downsampled (SI; SOC as fractions) */
+export interface PackSeries {
+  time_s: number[];
+  packVoltage_V: number[];
+  packCurrent_A: number[];
+  cellVoltageMin_V: number[];
+  cellVoltageMax_V: number[];
+  socMin: number[];
+  socMax: number[];
+  temperatureMax_K: number[];
+}
+
+/** A pack run on a duty profile, in SI: the presenter (src/present/battery.ts) writes the `battery` block. */
+export interface BatteryResult {
+  /** the profile's name as the block states it (csv:<file> for a CSV profile) */
   profile: string;
   seed: number;
   days: number;
-  cell_model: string;
-  pack: {
-    series: number;
-    parallel: number;
-    cells: number;
-    cell_source: 'design' | 'production';
-    cell_layers: number;
-    interconnect_resistance_mOhm: number;
-    voltage_min_V: number;
-    voltage_max_V: number;
-    nominal_voltage_V: number;
-    in_seed_voltage_window_1_500_V: boolean;
-    capacity_nominal_Ah: number;
-    capacity_C3_Ah: number;
-    energy_C3_kWh: number;
-    mass_kg: number;
-    volume_L: number;
-    specific_energy_Wh_kg: number;
-    energy_density_Wh_L: number;
-    cell_capacity_Ah: { mean: number; sigma: number; min: number; max: number };
-    cell_resistance_mOhm: { mean: number; sigma: number; min: number; max: number };
-    c3_stopped_by_cell: number;
-  };
-  results: {
-    duration_h: number;
-    energy_out_kWh: number;
-    energy_in_kWh: number;
-    throughput_kWh: number;
-    /** null when no energy went in or came out (undefined ratio) */
-    round_trip_efficiency: number | null;
-    interconnect_loss_Wh: number;
-    balancing_loss_Wh: number;
-    cell_voltage_min_V: number;
-    cell_voltage_max_V: number;
-    soc_spread_max_pct: number;
-    soc_spread_end_pct: number;
-    temperature_max_C: number | null;
-    max_cell_c_rate: number;
-    model_validity_c_rate: number;
-    deratings: {
-      count: number;
-      discharge: number;
-      charge: number;
-      energy_not_delivered_Wh: number;
-      first: {
-        t_s: number;
-        requested_W: number | null;
-        delivered_W: number | null;
-        requested_A: number;
-        delivered_A: number;
-        cell: number;
-        limit: string;
-      }[];
-    };
-    ev?: {
-      range_km: number;
-      cycles: number;
-      distance_per_cycle_km: number;
-      consumption_Wh_per_km: number;
-      stopped_by: string;
-    };
-    conservation: { energy_balance_error_J: number; charge_balance_error_C: number };
-  };
-  limiting_cell: LimitingCell;
-  ageing: {
-    years: number;
-    equivalent_full_cycles_per_year: number;
-    capacity_Ah_by_year: number[];
-    capacity_retention_pct_after_years: number;
-    /** the duty the projection used: highest cell RMS C-rate under load, peak C-rate, hottest cell under load */
-    duty_rms_c_rate_max: number;
-    duty_peak_c_rate: number;
-    cell_temperature_under_load_max_C: number;
-    /** the projection against the model's validity and the fitted ageing data ("outside validity: …") */
-    validity: { inside: boolean; flags: string[] };
-    /**
-     * years until the pack's C/3 capacity falls below end of life of the capacity after formation (null: not
-     * within the projected years)
-     */
-    years_to_end_of_life: number | null;
-    end_of_life_retention_pct: number;
-    /**
-     * what retention and years to end of life are referenced to: the pack's C/3 capacity after formation —
-     * `formation_days` days of the duty, over which the cathode contact loss settles (src/battery/ageing-band.ts
-     * formationDays) — or the fresh capacity when no loss settles (contact loss off)
-     */
-    retention_reference: string;
-    formation_days: number;
-    /** the pack's C/3 capacity after formation, Ah, and the loss from fresh to it, % of fresh */
-    capacity_Ah_after_formation: number;
-    formation_loss_pct: number;
-    /** the same figures referenced to the fresh capacity (capacity_Ah_by_year[0]) */
-    capacity_retention_pct_after_years_vs_fresh: number;
-    years_to_end_of_life_vs_fresh: number | null;
-    /** the band over the ageing parameters' ranges (issue 16 item 5; src/battery/ageing-band.ts) */
-    band: PackAgeingBand | null;
-  } | null;
-  series: {
-    time_s: number[];
-    pack_voltage_V: number[];
-    pack_current_A: number[];
-    cell_voltage_min_V: number[];
-    cell_voltage_max_V: number[];
-    soc_min_pct: number[];
-    soc_max_pct: number[];
-    temperature_max_C: number[];
-  };
+  cellModel: string;
+  pack: PackFigures;
+  duty: DutyResult;
+  limitingCell: LimitingCell;
+  ageing: PackAgeing | null;
+  series: PackSeries;
   notes: string[];
 }
 
@@ -303,18 +315,6 @@ export function cellResistance_ohm(m: SsbSpme): number {
   const y = m.initialState(0.5);
   return m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).dI;
 }
-
-const stats = (x: number[]): { mean: number; sigma: number; min: number; max: number } => {
-  const mean = x.reduce((a, b) => a + b, 0) / x.length;
-  const sigma = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, x.length - 1));
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of x) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return { mean: r(mean), sigma: r(sigma), min: r(min), max: r(max) };
-};
 
 /** C/3 constant-current discharge from the initial state until the first cell reaches v_min */
 export function measureC3(
@@ -469,18 +469,19 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
   }
 }
 
-export function downsample(tr: PackTrace, n: number): BatteryBlock['series'] {
+/** the trace downsampled to at most `n` points: the last time, voltage and current of each stride, the extremes of the rest */
+export function downsample(tr: PackTrace, n: number): PackSeries {
   const m = tr.t.length;
   const stride = Math.max(1, Math.ceil(m / n));
-  const out: BatteryBlock['series'] = {
+  const out: PackSeries = {
     time_s: [],
-    pack_voltage_V: [],
-    pack_current_A: [],
-    cell_voltage_min_V: [],
-    cell_voltage_max_V: [],
-    soc_min_pct: [],
-    soc_max_pct: [],
-    temperature_max_C: [],
+    packVoltage_V: [],
+    packCurrent_A: [],
+    cellVoltageMin_V: [],
+    cellVoltageMax_V: [],
+    socMin: [],
+    socMax: [],
+    temperatureMax_K: [],
   };
   for (let i = 0; i < m; i += stride) {
     const e = Math.min(m, i + stride);
@@ -496,14 +497,14 @@ export function downsample(tr: PackTrace, n: number): BatteryBlock['series'] {
       smax = Math.max(smax, tr.smax[j]!);
       tmax = Math.max(tmax, tr.tmax[j]!);
     }
-    out.time_s.push(r(tr.t[e - 1]!));
-    out.pack_voltage_V.push(r(tr.vp[e - 1]!, 5));
-    out.pack_current_A.push(r(tr.ip[e - 1]!, 5));
-    out.cell_voltage_min_V.push(r(vmin, 5));
-    out.cell_voltage_max_V.push(r(vmax, 5));
-    out.soc_min_pct.push(r(smin * 100, 4));
-    out.soc_max_pct.push(r(smax * 100, 4));
-    out.temperature_max_C.push(r(toCelsius(tmax), 4));
+    out.time_s.push(tr.t[e - 1]!);
+    out.packVoltage_V.push(tr.vp[e - 1]!);
+    out.packCurrent_A.push(tr.ip[e - 1]!);
+    out.cellVoltageMin_V.push(vmin);
+    out.cellVoltageMax_V.push(vmax);
+    out.socMin.push(smin);
+    out.socMax.push(smax);
+    out.temperatureMax_K.push(tmax);
   }
   return out;
 }
@@ -594,7 +595,7 @@ function ageingEstimate(
   vMax: number,
   duty: DutyForAgeing,
   progress?: Progress,
-): BatteryBlock['ageing'] {
+): PackAgeing | null {
   const { pack, specs } = built;
   const models = specs.map(spmeOf);
   const ys = models.map((m) => m.initialState(0.5));
@@ -655,16 +656,16 @@ function ageingEstimate(
   let efc = 0;
   for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
   efc = (efc / models.length) * 365;
-  // formation: the days over which the cathode contact loss settles (the reference capacity is measured after)
+  // formation: the days over which the cathode contact loss settles; the reference capacity is measured after
   const a0 = models[0]!.core.p.ageing;
   const fDays = years >= 1 ? formationDays(a0.mechanisms.contact_loss, a0.values.cathode_contact_cycles) : 0;
-  // the points of the trajectory: the start, after formation (when fDays > 0), each year (byYear holds the
-  // start and the years; the formation point goes to afterFormation and into the band's trajectories;
-  // hotByYear, filled by packCap, holds all of them)
+  // byYear holds the start and the years; the formation point goes to afterFormation (hotByYear, filled by
+  // packCap, holds every point: the start, after formation, the years)
   let afterFormation = byYear[0]!;
   for (let yr = 1; yr <= years; yr++) {
     // the cells age independently: each cell's 365 days in a row (afterCycles: the same figures as 365
-    // afterCycle calls, the day-invariant work done once); in year 1 split at the end of formation
+    // afterCycle calls, the day-invariant work done once); year 1 is split at the end of formation (the
+    // same figures: a test checks it)
     const split = yr === 1 && fDays > 0 ? [fDays, 365 - fDays] : [365];
     let done = 0;
     for (const n of split) {
@@ -679,14 +680,12 @@ function ageingEstimate(
     ticker.tick(yr);
   }
   ticker.end();
-  // the pack trajectory with the formation point (the band's input and the post-formation figures)
+  // the pack trajectory with the formation point (the band's input and the fresh-referenced end of life)
   const packTrajectory = fDays > 0 ? [byYear[0]!, afterFormation, ...byYear.slice(1)] : byYear;
-  const times = trajectoryTimes(years, fDays);
-  const last = byYear[byYear.length - 1]!;
   const eolVsFresh = yearsToEndOfLife(
     packTrajectory.map((c) => c / byYear[0]!),
     duty.endOfLifeRetention,
-    times,
+    trajectoryTimes(years, fDays),
   );
   // the band on years to end of life and on the retention: the hottest cell under load, re-aged per draw
   const band = packAgeingBand(
@@ -703,37 +702,26 @@ function ageingEstimate(
     },
     hot,
   );
+  const flags = ageingValidity({
+    cRate: duty.maxCRate,
+    modelMaxCRate: models[0]!.validity.maxCRate,
+    temperature_K: Tmax,
+    stackPressure_Pa: models[0]!.core.p.stackPressure_Pa,
+    cycles: Math.round(efc * years),
+  });
   return {
     years,
-    equivalent_full_cycles_per_year: r(efc, 4),
-    capacity_Ah_by_year: byYear.map((c) => r(c / 3600, 5)),
-    capacity_retention_pct_after_years: r(afterFormation > 0 ? (last / afterFormation) * 100 : 0, 4),
-    duty_rms_c_rate_max: r(iRms, 4),
-    duty_peak_c_rate: r(duty.maxCRate, 4),
-    cell_temperature_under_load_max_C: r(toCelsius(Tmax), 4),
-    validity: (() => {
-      const flags = ageingValidity({
-        cRate: duty.maxCRate,
-        modelMaxCRate: models[0]!.validity.maxCRate,
-        temperature_K: Tmax,
-        stackPressure_Pa: models[0]!.core.p.stackPressure_Pa,
-        cycles: Math.round(efc * years),
-      });
-      return { inside: flags.length === 0, flags: flags.map((f) => f.text) };
-    })(),
-    years_to_end_of_life: band ? band.years_to_end_of_life.nominal : null,
-    end_of_life_retention_pct: r(duty.endOfLifeRetention * 100, 4),
-    retention_reference:
-      fDays > 0
-        ? `the pack's C/3 capacity after formation: ${fDays} days of the duty, over which the cathode contact loss ` +
-          `settles to ${FORMATION_SETTLED * 100} % of its asymptote (as a datasheet's rated capacity is measured after ` +
-          'formation); the fresh-referenced figures are the *_vs_fresh fields'
-        : "the pack's fresh C/3 capacity (no contact loss to settle)",
-    formation_days: fDays,
-    capacity_Ah_after_formation: r(afterFormation / 3600, 5),
-    formation_loss_pct: r((1 - afterFormation / byYear[0]!) * 100, 4),
-    capacity_retention_pct_after_years_vs_fresh: r((last / byYear[0]!) * 100, 4),
-    years_to_end_of_life_vs_fresh: eolVsFresh === null ? null : r(eolVsFresh, 4),
+    equivalentFullCyclesPerYear: efc,
+    capacityByYear_C: byYear,
+    dutyRmsCRateMax: iRms,
+    dutyPeakCRate: duty.maxCRate,
+    cellTemperatureUnderLoadMax_K: Tmax,
+    validity: { inside: flags.length === 0, flags: flags.map((f) => f.text) },
+    yearsToEndOfLife: band ? band.years_to_end_of_life.nominal : null,
+    endOfLifeRetention: duty.endOfLifeRetention,
+    formationDays: fDays,
+    capacityAfterFormation_C: afterFormation,
+    yearsToEndOfLifeVsFresh: eolVsFresh,
     band,
   };
 }
@@ -773,7 +761,7 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
       }
     limit = 'none';
   }
-  const caps = specs.map((_, i) => pack.cellCapacity_C(i) / 3600);
+  const caps = specs.map((_, i) => pack.cellCapacity_C(i));
   const meanCap = caps.reduce((a, b) => a + b, 0) / caps.length;
   const meanR = resist.reduce((a, b) => a + b, 0) / resist.length;
   const groupCaps: number[] = [];
@@ -783,54 +771,33 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
     groupCaps.push(s);
   }
   const g = pack.group(k);
-  const rank = groupCaps.filter((c) => c < groupCaps[g]!).length + 1;
-  const capPct = (caps[k]! / meanCap - 1) * 100;
-  const resPct = (resist[k]! / meanR - 1) * 100;
-  const parts: string[] = [];
-  if (limit === 'none') parts.push('no cell reached a BMS limit; this is the cell with the lowest voltage at the end');
-  else
-    parts.push(
-      `${dis.length > 0 ? 'reached the lower' : 'reached the upper'} cell voltage limit first (${best} BMS deratings)`,
-    );
-  parts.push(
-    `its group ${g} holds ${groupCaps[g]!.toFixed(3)} Ah (rank ${rank} of ${pack.Ns}, 1 = ` +
-      `smallest; string mean ${(groupCaps.reduce((a, b) => a + b, 0) / pack.Ns).toFixed(3)} Ah)`,
-  );
-  parts.push(
-    `cell capacity ${capPct >= 0 ? '+' : ''}${capPct.toFixed(2)} % and resistance ${resPct >= 0 ? '+' : ''}${resPct.toFixed(2)} % vs the pack mean`,
-  );
   const gen = specs[k]!.origin.genealogy;
-  if (gen) {
-    parts.push(
-      `made on lane ${gen.lane}, station run ${gen.station_run}, from rolls ` +
-        `${gen.parents.map((p) => `${p.roll_id} (${p.sheet}, lot ${p.lot}, ${p.md_start_m.toFixed(1)} m)`).join(', ')}` +
-        `; cathode ${gen.cathode_thickness_um.toFixed(2)} µm, anode ${gen.anode_thickness_um.toFixed(2)}` +
-        ` µm`,
-    );
-  }
   return {
     index: k,
     group: g,
-    position_in_group: k % pack.Np,
+    positionInGroup: k % pack.Np,
     serial: specs[k]!.origin.serial,
     limit,
     deratings: Math.max(0, best),
-    capacity_Ah: r(caps[k]!),
-    capacity_vs_pack_mean_pct: r(capPct, 4),
-    resistance_mOhm: r(resist[k]! * 1e3),
-    resistance_vs_pack_mean_pct: r(resPct, 4),
-    group_capacity_Ah: r(groupCaps[g]!),
-    group_capacity_rank: rank,
-    reason: parts.join('; '),
-    genealogy: gen,
+    reachedFirst: limit === 'none' ? null : dis.length > 0 ? 'lower' : 'upper',
+    capacity_C: caps[k]!,
+    capacityVsPackMean: caps[k]! / meanCap - 1,
+    resistance_ohm: resist[k]!,
+    resistanceVsPackMean: resist[k]! / meanR - 1,
+    groupCapacities_C: groupCaps,
+    groupCapacityRank: groupCaps.filter((c) => c < groupCaps[g]!).length + 1,
+    ...(gen ? { genealogy: gen } : {}),
   };
 }
 
-/** `rollcell battery`: the battery block and a text summary */
-export function runBatteryCommand(
+/**
+ * The recipe's pack on a duty profile, in SI (`rollcell battery` and the job's battery stage; the presenter,
+ * src/present/battery.ts, writes the `battery` block and its summary), with the per-cell snapshots when asked.
+ */
+export function runBattery(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { block: BatteryBlock; summary: string; cellFrames?: CellFrames } {
+): { result: BatteryResult; cellFrames?: CellFrames } {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
@@ -850,6 +817,12 @@ export function runBatteryCommand(
     let s = 0;
     for (let j = 0; j < ref.pack.Np; j++) s += caps[gi * ref.pack.Np + j]!;
     capNom = Math.min(capNom, s);
+  }
+  let capNom_C = Infinity;
+  for (let gi = 0; gi < ref.pack.Ns; gi++) {
+    let s = 0;
+    for (let j = 0; j < ref.pack.Np; j++) s += ref.pack.models[gi * ref.pack.Np + j]!.nominalCapacity_C;
+    capNom_C = Math.min(capNom_C, s);
   }
   const cellMass = ref.specs.reduce((a, s) => a + s.mass_kg, 0);
   const cellVol = ref.specs.reduce((a, s) => a + s.volume_m3, 0);
@@ -886,7 +859,7 @@ export function runBatteryCommand(
   const q0 = Float64Array.from({ length: pack.n }, (_, k) => pack.anodeCharge_C(k));
   const V0start = Float64Array.from(pack.V0);
   let notDelivered_J = 0;
-  let evOut: BatteryBlock['results']['ev'];
+  let evOut: DutyResult['ev'];
   const isEv =
     opts.profile.startsWith('ev:') || (opts.profile === 'csv' && opts.csv?.column.startsWith('speed') === true);
   const isCurrent = opts.profile === 'csv' && opts.csv?.column === 'current_A';
@@ -932,9 +905,10 @@ export function runBatteryCommand(
     const P = prof.power_W;
     const dist = prof.distance_m ?? 0;
     let range_km = 0;
+    let range_m = 0;
     let cycles = 0;
     let stoppedBy = 'cycle limit (500 cycles)';
-    let consumption = 0;
+    let consumption_J_per_m = 0;
     for (let day = 0; day < days; day++) {
       const dayOut0 = pack.energyOut_J;
       // drive until a whole cycle delivers < 90 % of the requested discharge energy (the vehicle can no
@@ -968,9 +942,10 @@ export function runBatteryCommand(
         driven += dist;
       }
       if (day === 0) {
+        range_m = driven;
         range_km = driven / 1000;
         cycles = c;
-        consumption = driven > 0 ? outJ / 3600 / (driven / 1000) : 0;
+        consumption_J_per_m = driven > 0 ? outJ / driven : 0;
       }
       // recharge: CC at C/3 of the pack, held at the cell v_max by the BMS (→ CV-like taper), to C/20
       const Ic = (capNom * 3600) / 3 / 3600;
@@ -982,11 +957,11 @@ export function runBatteryCommand(
       }
     }
     evOut = {
-      range_km: r(range_km, 5),
+      range_m,
       cycles,
-      distance_per_cycle_km: r(dist / 1000, 5),
-      consumption_Wh_per_km: r(consumption, 5),
-      stopped_by: stoppedBy,
+      distancePerCycle_m: dist,
+      consumption_J_per_m: consumption_J_per_m,
+      stoppedBy,
     };
     // ageing: km per day → partial cycles of depth km_per_day / range
     const kmPerDay = 40; // assumption: ≈ 14 600 km per year
@@ -1054,116 +1029,57 @@ export function runBatteryCommand(
   if (ageing) for (const f of ageing.validity.flags) notes.push(`ageing projection: ${f}`);
   notes.push(prof.note);
   const d = pack.deratings;
-  const block: BatteryBlock = {
+  const result: BatteryResult = {
     profile: opts.profile === 'csv' ? `csv:${opts.csv?.name ?? 'profile.csv'}` : opts.profile,
     seed,
     days,
-    cell_model: 'ssb-spme (full SPMe of src/electrochem/ssb per cell, backward Euler, Kirchhoff-coupled)',
+    cellModel: 'ssb-spme (full SPMe of src/electrochem/ssb per cell, backward Euler, Kirchhoff-coupled)',
     pack: {
       series: Ns,
       parallel: Np,
-      cells: Ns * Np,
-      cell_source: built.source,
-      cell_layers: ex.cell_layers,
-      interconnect_resistance_mOhm: built.options.cellConnection_ohm * 1e3,
-      voltage_min_V: r(packV.min),
-      voltage_max_V: r(packV.max),
-      nominal_voltage_V: r(nominalV, 5),
-      in_seed_voltage_window_1_500_V: packV.min >= 1 && packV.max <= 500,
-      capacity_nominal_Ah: r(capNom),
-      capacity_C3_Ah: r(c3.capacity_C / 3600),
-      energy_C3_kWh: r(c3.energy_J / 3.6e6),
-      mass_kg: r(massPack),
-      volume_L: r(volPack * 1000),
-      specific_energy_Wh_kg: r(c3.energy_J / 3600 / massPack, 5),
-      energy_density_Wh_L: r(c3.energy_J / 3600 / (volPack * 1000), 5),
-      cell_capacity_Ah: stats(caps),
-      cell_resistance_mOhm: stats(resist.map((x) => x * 1e3)),
-      c3_stopped_by_cell: c3.stoppedByCell,
+      cellSource: built.source,
+      cellLayers: ex.cell_layers,
+      interconnect_ohm: built.options.cellConnection_ohm,
+      voltageMin_V: packV.min,
+      voltageMax_V: packV.max,
+      nominalVoltage_V: nominalV,
+      capacityNominal_C: capNom_C,
+      capacityC3_C: c3.capacity_C,
+      energyC3_J: c3.energy_J,
+      mass_kg: massPack,
+      volume_m3: volPack,
+      cellCapacity_C: ref.pack.models.map((m) => m.nominalCapacity_C),
+      cellResistance_ohm: resist,
+      c3StoppedByCell: c3.stoppedByCell,
     },
-    results: {
-      duration_h: r(pack.t / 3600, 5),
-      energy_out_kWh: r(pack.energyOut_J / 3.6e6),
-      energy_in_kWh: r(pack.energyIn_J / 3.6e6),
-      throughput_kWh: r((pack.energyOut_J + pack.energyIn_J) / 3.6e6),
-      round_trip_efficiency: pack.energyIn_J > 0 && pack.energyOut_J > 0 ? r(rte, 5) : null,
-      interconnect_loss_Wh: r(pack.interconnectLoss_J / 3600),
-      balancing_loss_Wh: r(pack.bleedLoss_J / 3600),
-      cell_voltage_min_V: r(tr.vminAll, 5),
-      cell_voltage_max_V: r(tr.vmaxAll, 5),
-      soc_spread_max_pct: r(socSpreadMax * 100, 4),
-      soc_spread_end_pct: r((tr.lastSmax - tr.lastSmin) * 100, 4),
-      temperature_max_C: built.options.thermal ? r(toCelsius(tr.tmaxAll), 4) : null,
-      max_cell_c_rate: r(maxC, 4),
-      model_validity_c_rate: validity,
+    duty: {
+      duration_s: pack.t,
+      energyOut_J: pack.energyOut_J,
+      energyIn_J: pack.energyIn_J,
+      roundTripEfficiency: pack.energyIn_J > 0 && pack.energyOut_J > 0 ? rte : null,
+      interconnectLoss_J: pack.interconnectLoss_J,
+      balancingLoss_J: pack.bleedLoss_J,
+      cellVoltageMin_V: tr.vminAll,
+      cellVoltageMax_V: tr.vmaxAll,
+      socSpreadMax,
+      socSpreadEnd: tr.lastSmax - tr.lastSmin,
+      temperatureMax_K: built.options.thermal ? tr.tmaxAll : null,
+      maxCellCRate: maxC,
+      modelValidityCRate: validity,
       deratings: {
         count: d.length,
         discharge: d.filter((x) => x.limit === 'v_min' || (x.limit === 'p_max' && x.delivered_A < 0)).length,
         charge: d.filter((x) => x.limit === 'v_max' || (x.limit === 'p_max' && x.delivered_A > 0)).length,
-        energy_not_delivered_Wh: r(notDelivered_J / 3600),
-        first: d.slice(0, 10).map((x) => ({
-          t_s: x.t_s,
-          requested_W: x.requested_W === undefined ? null : r(x.requested_W),
-          delivered_W: x.delivered_W === undefined ? null : r(x.delivered_W),
-          requested_A: r(x.requested_A),
-          delivered_A: r(x.delivered_A),
-          cell: x.cell,
-          limit: x.limit,
-        })),
+        energyNotDelivered_J: notDelivered_J,
+        first: d.slice(0, 10).map((x) => ({ ...x })),
       },
-      ev: evOut,
-      conservation: { energy_balance_error_J: eBal, charge_balance_error_C: dq },
+      ...(evOut ? { ev: evOut } : {}),
+      conservation: { energyBalanceError_J: eBal, chargeBalanceError_C: dq },
     },
-    limiting_cell: lc,
+    limitingCell: lc,
     ageing,
     series: downsample(tr, opts.seriesPoints ?? 400),
     notes,
   };
-  if (!evOut) delete block.results.ev;
-  return { block, summary: summaryText(block), ...(tr.frames ? { cellFrames: tr.frames.data } : {}) };
-}
-
-export function summaryText(b: BatteryBlock): string {
-  const p = b.pack;
-  const s = b.results;
-  const lines = [
-    `battery ${p.series}s${p.parallel}p (${p.cells} ${p.cell_source} cells, ${p.cell_layers} ` +
-      `layers each) — profile ${b.profile}, ${b.days} day(s), seed ${b.seed}`,
-    `  pack: ${p.voltage_min_V}–${p.voltage_max_V} V (nominal ${p.nominal_voltage_V} V, seed ` +
-      `window 1–500 V: ${p.in_seed_voltage_window_1_500_V ? 'inside' : 'OUTSIDE'}), ` +
-      `${p.capacity_C3_Ah} Ah / ${p.energy_C3_kWh} kWh at C/3, ${p.mass_kg} kg, ${p.volume_L} L, ` +
-      `${p.specific_energy_Wh_kg} Wh/kg, ${p.energy_density_Wh_L} Wh/L`,
-    `  cells: capacity ${p.cell_capacity_Ah.mean} ± ${p.cell_capacity_Ah.sigma} Ah, resistance ` +
-      `${p.cell_resistance_mOhm.mean} ± ${p.cell_resistance_mOhm.sigma} mΩ`,
-  ];
-  if (s.ev)
-    lines.push(
-      `  EV: range ${s.ev.range_km} km (${s.ev.cycles} cycles of ${s.ev.distance_per_cycle_km} ` +
-        `km, ${s.ev.consumption_Wh_per_km} Wh/km; stopped: ${s.ev.stopped_by})`,
-    );
-  lines.push(
-    `  energy out ${s.energy_out_kWh} kWh, in ${s.energy_in_kWh} kWh, round-trip efficiency ` +
-      `${s.round_trip_efficiency === null ? 'undefined (no energy in or out)' : `${(s.round_trip_efficiency * 100).toFixed(2)} %`}` +
-      `, interconnect loss ${s.interconnect_loss_Wh} Wh, balancing ${s.balancing_loss_Wh} Wh`,
-    `  cell voltage ${s.cell_voltage_min_V}–${s.cell_voltage_max_V} V, SOC spread max ` +
-      `${s.soc_spread_max_pct} % (end ${s.soc_spread_end_pct} %), peak ${s.max_cell_c_rate}C` +
-      `${s.temperature_max_C !== null ? `, T max ${s.temperature_max_C} °C` : ''}`,
-    `  BMS deratings: ${s.deratings.count} (${s.deratings.discharge} at v_min, ` +
-      `${s.deratings.charge} at v_max), ${s.deratings.energy_not_delivered_Wh} Wh not ` +
-      `delivered/accepted`,
-    `  limiting cell #${b.limiting_cell.index} (${b.limiting_cell.serial}): ${b.limiting_cell.reason}`,
-  );
-  if (b.ageing)
-    lines.push(
-      `  after ${b.ageing.years} years (${b.ageing.equivalent_full_cycles_per_year} full ` +
-        `cycles/yr): ${b.ageing.capacity_Ah_by_year[b.ageing.capacity_Ah_by_year.length - 1]} Ah (` +
-        (b.ageing.formation_days > 0
-          ? `${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_after_formation} Ah after ` +
-            `formation, ${b.ageing.capacity_retention_pct_after_years_vs_fresh} % of ${b.ageing.capacity_Ah_by_year[0]} Ah ` +
-            `fresh; formation loss ${b.ageing.formation_loss_pct} % in ${b.ageing.formation_days} days)`
-          : `${b.ageing.capacity_retention_pct_after_years} % of ${b.ageing.capacity_Ah_by_year[0]} Ah)`),
-    );
-  if (b.ageing?.band) lines.push(`  end of life: ${yearsToEolText(b.ageing.band)}`);
-  for (const n of b.notes) lines.push(`  note: ${n}`);
-  return lines.join('\n');
+  return { result, ...(tr.frames ? { cellFrames: tr.frames.data } : {}) };
 }

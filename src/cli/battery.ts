@@ -2,18 +2,14 @@
  * `rollcell battery <recipe.yaml> --profile ev:UDDS|ev:US06|ev:WLTC|ess:solar|ess:wind|csv [--days N]
  * [--json] [--seed N] [--cells design|production] [--profile-csv <file> --csv-column <kind>]`:
  * the recipe's pack (its `battery` block) on a duty profile. I/O edge only; the work is
- * src/battery/run.ts.
+ * src/battery/run.ts (SI) and src/present/battery.ts (the block and the summary).
  */
 import type { Progress } from '../progress.ts';
 import type { LineData } from '../process/production/linedata.ts';
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
 import type { Recipe } from '../recipe/schema.ts';
-import {
-  BATTERY_PROFILES,
-  runBatteryCommand,
-  type BatteryCommandOptions,
-  type BatteryProfileName,
-} from '../battery/run.ts';
+import { BATTERY_PROFILES, type BatteryCommandOptions, type BatteryProfileName } from '../battery/run.ts';
+import { runBatteryCommand } from '../pipeline.ts';
 import { runProduction } from '../process/line.ts';
 import { problem } from '../problems.ts';
 

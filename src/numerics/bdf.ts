@@ -30,6 +30,7 @@ import type {
   SolveStats,
 } from './types.ts';
 import { createLinearSystem, type LinearSystem } from './system.ts';
+import type { LinearChains } from './condensed.ts';
 import { brent } from './roots.ts';
 
 const MAX_ORDER = 5;
@@ -147,6 +148,8 @@ class BdfSolver implements DaeSolver {
   readonly linearSolver: string;
   private readonly p: DaeProblem;
   private readonly sys: LinearSystem;
+  /** the problem's linear trees kept out of the Newton loop (null: none declared or none qualify) */
+  private readonly chains: LinearChains | null;
   private readonly m: Float64Array;
   private readonly isAlg: Uint8Array;
   private readonly nAlg: number;
@@ -212,6 +215,13 @@ class BdfSolver implements DaeSolver {
     this.n = n;
     this.sys = createLinearSystem(n, problem.structure, problem.massDiag);
     this.linearSolver = this.sys.describe();
+    const lin = problem.linearRows;
+    this.chains =
+      lin && typeof problem.fNonlinear === 'function' && problem.jacobian && this.sys.linearChains
+        ? this.sys.linearChains(lin)
+        : null;
+    if (this.chains)
+      this.linearSolver += `, ${this.n - this.chains.keep.length} linear unknowns out of the Newton loop`;
     this.m = new Float64Array(n).fill(1);
     this.isAlg = new Uint8Array(n);
     let nAlg = 0;
@@ -274,6 +284,7 @@ class BdfSolver implements DaeSolver {
   private evalJ(t: number, y: Float64Array, f0: Float64Array): void {
     const sys = this.sys;
     sys.clearJ();
+    this.chains?.invalidate();
     this.stats.jacobianEvals++;
     if (this.p.jacobian) {
       this.p.jacobian(t, y, sys);
@@ -409,12 +420,12 @@ class BdfSolver implements DaeSolver {
    */
   private newton(tNew: number, c: number, maxIter = NEWTON_MAXITER): boolean {
     const { n, d, yTmp: yNew, yPred, fv, dy, isAlg, m, psi, invScale, sys, stats, cw } = this;
-    const remember = this.remember;
-    const newtonTol = this.newtonTol;
     if (c !== this.cwFor) {
       for (let i = 0; i < n; i++) cw[i] = isAlg[i] ? 1 : c;
       this.cwFor = c;
     }
+    const ch = this.chains;
+    if (ch !== null && sys.condensedActive !== false && ch.factor(m, c)) return this.newtonReduced(tNew, maxIter, ch);
     d.fill(0);
     yNew.set(yPred);
     let dyNormOld = -1;
@@ -443,24 +454,99 @@ class BdfSolver implements DaeSolver {
         d[i]! += v;
       }
       const dyNorm = Math.sqrt(sq / n);
-      if (!Number.isFinite(dyNorm)) return false;
-      const rate = dyNormOld >= 0 ? dyNorm / dyNormOld : -1;
-      if (remember) {
-        // CVODE (cvNlsConvTest): divergence when the rate exceeds 2 (RDIV) after the first iteration
-        if (rate >= 0) {
-          this.crate = Math.max(0.3 * this.crate, rate);
-          if (dyNorm > 2 * dyNormOld) return false;
-        }
-      } else if (rate >= 0 && (rate >= 1 || (Math.pow(rate, maxIter - k) / (1 - rate)) * dyNorm > newtonTol))
-        return false;
-      if (remember) {
-        if (dyNorm * Math.min(1, this.crate) <= newtonTol) return true;
-        dyNormOld = dyNorm;
-        continue;
+      const test = this.newtonTest(dyNorm, dyNormOld, k, maxIter);
+      if (test !== 0) return test > 0;
+      dyNormOld = dyNorm;
+    }
+    return false;
+  }
+
+  /**
+   * the convergence test of Newton iteration k with update norm dyNorm (dyNormOld: the previous one,
+   * −1 at the first): 1 converged, −1 failed (diverging, too slow, not finite), 0 go on
+   */
+  private newtonTest(dyNorm: number, dyNormOld: number, k: number, maxIter: number): number {
+    if (!Number.isFinite(dyNorm)) return -1;
+    const newtonTol = this.newtonTol;
+    const rate = dyNormOld >= 0 ? dyNorm / dyNormOld : -1;
+    if (this.remember) {
+      // CVODE (cvNlsConvTest): divergence when the rate exceeds 2 (RDIV) after the first iteration
+      if (rate >= 0) {
+        this.crate = Math.max(0.3 * this.crate, rate);
+        if (dyNorm > 2 * dyNormOld) return -1;
       }
-      if (dyNorm === 0 || (rate >= 0 && (rate / (1 - rate)) * dyNorm < newtonTol)) return true;
-      // first iteration: accept a tiny correction directly
-      if (rate < 0 && dyNorm < 1e-3 * newtonTol) return true;
+      return dyNorm * Math.min(1, this.crate) <= newtonTol ? 1 : 0;
+    }
+    if (rate >= 0 && (rate >= 1 || (Math.pow(rate, maxIter - k) / (1 - rate)) * dyNorm > newtonTol)) return -1;
+    if (dyNorm === 0 || (rate >= 0 && (rate / (1 - rate)) * dyNorm < newtonTol)) return 1;
+    // first iteration: accept a tiny correction directly
+    if (rate < 0 && dyNorm < 1e-3 * newtonTol) return 1;
+    return 0;
+  }
+
+  /**
+   * newton() with the problem's linear trees out of the loop (LinearChains, factorised for this c): each
+   * tree is solved exactly for the step, its root set from its parent after every update; the iteration
+   * and its norm run over the other unknowns and the roots (weighted RMS over those). Same tests and
+   * results layout as newton().
+   */
+  private newtonReduced(tNew: number, maxIter: number, ch: LinearChains): boolean {
+    const { d, yTmp: yNew, yPred, fv, dy, m, psi, invScale, stats, cw } = this;
+    const { keep, rootV, rootP, alpha, beta } = ch;
+    const nk = keep.length;
+    const nR = rootV.length;
+    const cnt = nk + nR;
+    const fNon = this.p.fNonlinear!;
+    ch.rhs(m, yPred, psi);
+    d.fill(0);
+    yNew.set(yPred);
+    for (let r = 0; r < nR; r++) {
+      const v = rootV[r]!;
+      const p = rootP[r]!;
+      const x = alpha[r]! + (p >= 0 ? beta[r]! * yNew[p]! : 0);
+      yNew[v] = x;
+      d[v] = x - yPred[v]!;
+    }
+    let dyNormOld = -1;
+    for (let k = 0; k < maxIter; k++) {
+      this.nIter = k + 1;
+      stats.newtonIterations++;
+      stats.fEvals++;
+      fNon(tNew, yNew, fv);
+      let bad = 0;
+      for (let q = 0; q < nk; q++) {
+        const i = keep[q]!;
+        const v = fv[i]!;
+        bad += v - v;
+        dy[i] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
+      }
+      if (bad !== 0) return false;
+      ch.solve(dy);
+      let sq = 0;
+      for (let q = 0; q < nk; q++) {
+        const i = keep[q]!;
+        const v = dy[i]!;
+        const e = v * invScale[i]!;
+        sq += e * e;
+        yNew[i]! += v;
+        d[i]! += v;
+      }
+      for (let r = 0; r < nR; r++) {
+        const v = rootV[r]!;
+        const p = rootP[r]!;
+        const x = alpha[r]! + (p >= 0 ? beta[r]! * yNew[p]! : 0);
+        const e = (x - yNew[v]!) * invScale[v]!;
+        sq += e * e;
+        yNew[v] = x;
+        d[v] = x - yPred[v]!;
+      }
+      const dyNorm = Math.sqrt(sq / cnt);
+      const test = this.newtonTest(dyNorm, dyNormOld, k, maxIter);
+      if (test < 0) return false;
+      if (test > 0) {
+        ch.fill(yNew, yPred, d);
+        return true;
+      }
       dyNormOld = dyNorm;
     }
     return false;

@@ -721,6 +721,76 @@ export class CondensedCore {
     }
   }
 
+  /**
+   * solves A·x = b in place for a right-hand side that is zero on every peeled unknown, which is left
+   * as it is (the band part only; no border): LinearChains.solve when every peeled unknown is linear
+   */
+  solveBand(b: Float64Array): void {
+    const { nb, perm, xw, lu } = this;
+    const rs = this.rowScale;
+    for (let p = 0; p < nb; p++) xw[p] = b[perm[p]!]! * rs[p]!;
+    lu.solve(xw);
+    for (let p = 0; p < nb; p++) b[perm[p]!] = xw[p]!;
+  }
+
+  /**
+   * The linear trees of this system for a problem whose rows marked in linear are exactly linear and
+   * homogeneous (LinearChains); null when no peeled unknown qualifies.
+   */
+  linearChains(linear: Uint8Array): LinearChains | null {
+    const { np, peel, parKind, parIdx, kPtr, kIdx, n, k } = this;
+    if (linear.length !== n) throw new RangeError(`linearRows: length must be n = ${n} (got ${linear.length})`);
+    // a peeled unknown qualifies when its row is linear, so is its whole subtree, it has no border
+    // entries, and its parent is a band unknown, none, or a qualifying peeled unknown
+    const ok = new Uint8Array(np);
+    const childBad = new Uint8Array(np);
+    for (let q = 0; q < np; q++) {
+      const good = linear[peel[q]!] === 1 && !childBad[q] && k === 0;
+      ok[q] = good ? 1 : 0;
+      if (!good && parKind[q] === 1) childBad[parIdx[q]!] = 1;
+    }
+    for (let q = np - 1; q >= 0; q--) if (ok[q] && parKind[q] === 1 && !ok[parIdx[q]!]) ok[q] = 0;
+    const qs: number[] = [];
+    const at = new Int32Array(np).fill(-1);
+    for (let q = 0; q < np; q++)
+      if (ok[q]) {
+        at[q] = qs.length;
+        qs.push(q);
+      }
+    if (qs.length === 0) return null;
+    const nl = qs.length;
+    const parentQ = new Int32Array(nl).fill(-1);
+    for (let i = 0; i < nl; i++) {
+      const q = qs[i]!;
+      if (parKind[q] === 1) parentQ[i] = at[parIdx[q]!]!;
+    }
+    const jPiv = new Int32Array(nl).fill(-1);
+    const jUp = new Int32Array(nl).fill(-1);
+    const jLo = new Int32Array(nl).fill(-1);
+    const mark = (kind: number, dst: Int32Array): void => {
+      for (let pos = kPtr[kind]!; pos < kPtr[kind + 1]!; pos++) {
+        const i = at[kIdx[pos]!]!;
+        if (i >= 0) dst[i] = pos;
+      }
+    };
+    mark(D_PIV, jPiv);
+    mark(D_UP, jUp);
+    mark(D_LO, jLo);
+    const inTree = new Uint8Array(n);
+    for (const q of qs) inTree[peel[q]!] = 1;
+    const keep: number[] = [];
+    for (let i = 0; i < n; i++) if (!inTree[i]) keep.push(i);
+    return new LinearChains(this, {
+      q: Int32Array.from(qs),
+      parentQ,
+      jPiv,
+      jUp,
+      jLo,
+      keep: Int32Array.from(keep),
+      bandOnly: nl === np && k === 0,
+    });
+  }
+
   /** adds to J(i, j); entries outside the pattern: zero is ignored, anything else is an error */
   add(i: number, j: number, v: number): void {
     const s = this.slot(i, j);
@@ -740,5 +810,173 @@ export class CondensedCore {
       const v = J[slotPos[s]!]!;
       if (v !== 0) sink.add(slotRow[s]!, colIdx[s]!, v);
     }
+  }
+}
+
+/**
+ * Linear trees of a condensed system taken out of the Newton loop (the particle concentration chains of
+ * a DFN, as PETLION does: Berliner et al., J. Electrochem. Soc. 168 (2021) 090504,
+ * doi:10.1149/1945-7111/ac201c). A peeled unknown v is "linear" when the problem declares its row exactly
+ * linear and homogeneous in y with the constant coefficients of the stored J (f_v = Σ_u J_vu·y_u), and so
+ * are all of its subtree; such a tree hangs off one band unknown P (or none). In the corrector
+ * M·(d + ψ) = c·f(y) its rows read (M − c·J_LL)·y_L = M·(y_pred − ψ) + c·J_LP·y_P: per step (per c) the
+ * trees are eliminated exactly, so that each root is an affine function of its parent,
+ * y_root = α + β·y_P, and the Newton iteration runs over the other unknowns only (the roots set from
+ * their parents after each update); the rest of each tree is filled in once, after convergence.
+ * The Newton matrix's band part stays the factorised one (its Schur complement of the trees at the
+ * factorised c: a simplified-Newton approximation, as before).
+ */
+export class LinearChains {
+  /** unknowns outside the linear trees (the Newton loop's unknowns), ascending */
+  readonly keep: Int32Array;
+  /** the trees' roots: unknown, parent unknown (−1: none), and α, β of the current step */
+  readonly rootV: Int32Array;
+  readonly rootP: Int32Array;
+  readonly alpha: Float64Array;
+  readonly beta: Float64Array;
+  /** every peeled unknown is linear and there is no border: the reduced solve is the band solve alone */
+  private readonly bandOnly: boolean;
+  /** linear peeled positions q in elimination order, with their unknown, parent unknown and parent's q (−1: not linear) */
+  private readonly lq: Int32Array;
+  private readonly lv: Int32Array;
+  private readonly lp: Int32Array;
+  private readonly lpq: Int32Array;
+  /** positions in the core's J of (v, v), (v, parent), (parent, v) for each linear q (−1: structural zero) */
+  private readonly jPiv: Int32Array;
+  private readonly jUp: Int32Array;
+  private readonly jLo: Int32Array;
+  /** per linear q (same order as lq): pivot of the exact elimination at cFor, its inverse, A_v,parent, multiplier */
+  private readonly piv: Float64Array;
+  private readonly inv: Float64Array;
+  private readonly upA: Float64Array;
+  private readonly mul: Float64Array;
+  /** forward-eliminated right-hand side per linear q */
+  private readonly bx: Float64Array;
+  /** root r → index in lq */
+  private readonly rootI: Int32Array;
+  private cFor = NaN;
+  private readonly scratch: Float64Array;
+
+  constructor(
+    private readonly core: CondensedCore,
+    lin: {
+      q: Int32Array;
+      parentQ: Int32Array;
+      jPiv: Int32Array;
+      jUp: Int32Array;
+      jLo: Int32Array;
+      keep: Int32Array;
+      bandOnly: boolean;
+    },
+  ) {
+    const L = core.layout;
+    const nl = lin.q.length;
+    this.lq = lin.q;
+    this.lv = Int32Array.from(lin.q, (q) => L.peel[q]!);
+    this.lp = Int32Array.from(lin.q, (q) => L.parent[q]!);
+    this.lpq = lin.parentQ;
+    this.jPiv = lin.jPiv;
+    this.jUp = lin.jUp;
+    this.jLo = lin.jLo;
+    this.keep = lin.keep;
+    this.bandOnly = lin.bandOnly;
+    this.piv = new Float64Array(nl);
+    this.inv = new Float64Array(nl);
+    this.upA = new Float64Array(nl);
+    this.mul = new Float64Array(nl);
+    this.bx = new Float64Array(nl);
+    this.scratch = new Float64Array(core.n);
+    const roots: number[] = [];
+    for (let i = 0; i < nl; i++) if (lin.parentQ[i]! < 0) roots.push(i);
+    this.rootI = Int32Array.from(roots);
+    this.rootV = Int32Array.from(roots, (i) => this.lv[i]!);
+    this.rootP = Int32Array.from(roots, (i) => this.lp[i]!);
+    this.alpha = new Float64Array(roots.length);
+    this.beta = new Float64Array(roots.length);
+  }
+
+  /** forgets the step size of the last elimination (call after J changes) */
+  invalidate(): void {
+    this.cFor = NaN;
+  }
+
+  /**
+   * exact elimination of the linear trees of M − c·J (their rows are differential: weight c); false when
+   * a pivot is small relative to its row and column (the caller then iterates on every unknown)
+   */
+  factor(m: Float64Array, c: number): boolean {
+    if (c === this.cFor) return true;
+    this.cFor = NaN;
+    const { lv, lpq, jPiv, jUp, jLo, piv, inv, upA, mul } = this;
+    const J = this.core.J;
+    const nl = lv.length;
+    for (let i = 0; i < nl; i++) piv[i] = m[lv[i]!]! - c * J[jPiv[i]!]!;
+    for (let i = 0; i < nl; i++) {
+      const p = piv[i]!;
+      const u = jUp[i]! >= 0 ? -c * J[jUp[i]!]! : 0;
+      const l = jLo[i]! >= 0 ? -c * J[jLo[i]!]! : 0;
+      const pq = lpq[i]!;
+      const big = Math.abs(u) > Math.abs(l) || pq < 0 ? Math.abs(u) : Math.abs(l);
+      if (!(Math.abs(p) > 1e-8 * big) || !Number.isFinite(p)) return false;
+      const iv = 1 / p;
+      inv[i] = iv;
+      upA[i] = u;
+      // a linear parent's row is differential too (weight c): its pivot loses A_p,v·A_v,p / A_v,v
+      if (pq >= 0) {
+        mul[i] = l * iv;
+        piv[pq]! -= l * iv * u;
+      } else mul[i] = 0;
+    }
+    this.cFor = c;
+    return true;
+  }
+
+  /**
+   * the step's right-hand side M·(y_pred − ψ) of the trees, eliminated forward: sets α and β of each
+   * root (factor() must have run for this c)
+   */
+  rhs(m: Float64Array, yPred: Float64Array, psi: Float64Array): void {
+    const { lv, lpq, mul, bx, inv, upA, rootI, alpha, beta } = this;
+    const nl = lv.length;
+    for (let i = 0; i < nl; i++) {
+      const v = lv[i]!;
+      bx[i] = m[v]! * (yPred[v]! - psi[v]!);
+    }
+    for (let i = 0; i < nl; i++) {
+      const pq = lpq[i]!;
+      if (pq >= 0) bx[pq]! -= mul[i]! * bx[i]!;
+    }
+    for (let r = 0; r < rootI.length; r++) {
+      const i = rootI[r]!;
+      alpha[r] = bx[i]! * inv[i]!;
+      beta[r] = -upA[i]! * inv[i]!;
+    }
+  }
+
+  /** the rest of each tree from its root's parent (back substitution) into y, and d = y − yPred on them */
+  fill(y: Float64Array, yPred: Float64Array, d: Float64Array): void {
+    const { lv, lp, bx, inv, upA } = this;
+    for (let i = lv.length - 1; i >= 0; i--) {
+      const p = lp[i]!;
+      const v = lv[i]!;
+      const x = (bx[i]! - (p >= 0 ? upA[i]! * y[p]! : 0)) * inv[i]!;
+      y[v] = x;
+      d[v] = x - yPred[v]!;
+    }
+  }
+
+  /** solves the factorised Newton matrix for b on the kept unknowns, the trees' rows read as zero */
+  solve(b: Float64Array): void {
+    const core = this.core;
+    if (this.bandOnly) {
+      core.solveBand(b);
+      return;
+    }
+    const s = this.scratch;
+    s.fill(0);
+    const keep = this.keep;
+    for (let q = 0; q < keep.length; q++) s[keep[q]!] = b[keep[q]!]!;
+    core.solve(s);
+    for (let q = 0; q < keep.length; q++) b[keep[q]!] = s[keep[q]!]!;
   }
 }

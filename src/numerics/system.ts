@@ -7,7 +7,7 @@
  */
 import type { JacobianSink, JacobianStructure } from './types.ts';
 import { BandLu, BorderedBandLu, chooseBorderedLayout, denseLuFactor, denseLuSolve } from './linalg.ts';
-import { CondensedCore } from './condensed.ts';
+import { CondensedCore, type LinearChains } from './condensed.ts';
 
 export interface LinearSystem extends JacobianSink {
   readonly n: number;
@@ -28,6 +28,10 @@ export interface LinearSystem extends JacobianSink {
   readonly colRows: Int32Array;
   /** a short description (for benchmarks / diagnostics) */
   describe(): string;
+  /** condensed systems: the linear trees of a problem's declared linear rows (null: none qualify) */
+  linearChains?(linear: Uint8Array): LinearChains | null;
+  /** condensed systems: the last factorisation is the condensed one (not the pivoting fallback) */
+  readonly condensedActive?: boolean;
 }
 
 /** column pattern and colouring for the finite-difference Jacobian (built on first use: not needed with an analytic Jacobian) */
@@ -391,6 +395,12 @@ class CondensedSystem extends LazyFdPattern implements LinearSystem {
   solve(b: Float64Array): void {
     if (this.usingFallback) this.fallback!.solve(b);
     else this.core.solve(b);
+  }
+  linearChains(linear: Uint8Array): LinearChains | null {
+    return this.core.linearChains(linear);
+  }
+  get condensedActive(): boolean {
+    return !this.usingFallback;
   }
   describe(): string {
     const c = this.core;

@@ -41,6 +41,15 @@ export interface DaeProblem {
   jacobian?(t: number, y: Float64Array, sink: JacobianSink): void;
   /** structure of ∂f/∂y (default dense) */
   readonly structure?: JacobianStructure;
+  /**
+   * rows that are exactly linear and homogeneous in y with constant coefficients, f_v(y) = Σ_u J_vu·y_u,
+   * J_vu as the analytic jacobian writes them (1 = such a row; e.g. the particle diffusion of a DFN with
+   * a constant diffusivity, isothermal). With a condensed structure the solver takes the trees of such
+   * unknowns out of its Newton loop (./condensed.ts LinearChains): needs jacobian and fNonlinear.
+   */
+  readonly linearRows?: Uint8Array;
+  /** f(t, y) on every row except the linearRows (their entries of out are left as they are) */
+  fNonlinear?(t: number, y: Float64Array, out: Float64Array): void;
 }
 
 /** A scalar function of the state whose zero crossing is an event (cut-off voltage, current, time). */

@@ -366,8 +366,12 @@ const H_FLOOR = 1e-9; // m: a layer cannot be thinner than ~atomic dimensions; p
  * linear), warm-started from the layer's previous solution, with a bisection fallback inside [uLo, uHi].
  */
 function solvePhi(r: Resolved, pm: number, L: number, v: number): number {
+  // the log strain left before the floor; a layer at it (or, by round-off of an earlier nip's h₀·e^(−φ), a hair
+  // below it) takes no more: ln of a non-positive room would be NaN and reach the contact-length root finder
+  const room = Math.log(r.h0 / H_FLOOR);
+  if (!(room > 0)) return 0;
   const lp = Math.log(pm);
-  let uHi = Math.log(Math.log(r.h0 / H_FLOOR));
+  let uHi = Math.log(room);
   if (Math.log(pReq(r, Math.exp(uHi), L, v)) - lp <= 0) return Math.exp(uHi);
   let uLo = -60;
   let u = Math.min(uHi - 1e-6, Math.max(uLo + 1, r.uGuess));

@@ -17,7 +17,8 @@ import {
   binAverage,
   CYCLE_DISTANCE_M,
 } from '../../src/battery/profiles.ts';
-import { measureC3, runBatteryCommand } from '../../src/battery/run.ts';
+import { measureC3 } from '../../src/battery/run.ts';
+import { runBatteryCommand } from '../../src/pipeline.ts';
 import { Rng } from '../../src/numerics/rng.ts';
 
 const RECIPE: Recipe = recipeSchema.parse(
@@ -306,4 +307,20 @@ test("a power demand beyond the pack's maximum power is derated there ('p_max'),
     r.V_pack_V > 0 && Math.abs(r.V_pack_V - Voc / 2) < 0.05 * Voc,
     `${r.V_pack_V} V at the maximum power point`,
   );
+});
+
+test('a pack of cells whose Al-particle sheet holds almost no Al (Li/Al ≈ 10⁷, a Li-metal anode) runs its duty (fuzz seed 1 runs #238, #349)', () => {
+  // before: the Li–Al OCP's rounding noise at x ≈ 10⁷ (1.2e-7 V) kept the Kirchhoff Newton from settling,
+  // and the UDDS duty ended in 'no consistent solution for cell 0 at pack current 0 A' (exit 1) at 300 s
+  const base: Recipe = recipeSchema.parse(
+    parse(readFileSync(new URL('../../examples/al-particles-on-carrier.yaml', import.meta.url), 'utf8')),
+  );
+  const recipe: Recipe = recipeSchema.parse({
+    ...base,
+    al_sheet: { ...base.al_sheet, particles: { ...base.al_sheet.particles, porosity_pct: 99.9999 } },
+    battery: { series: 4, parallel: 2, application: 'ev' },
+  });
+  const r = runBatteryCommand(recipe, { profile: 'ev:UDDS', days: 1, seed: 238, extras: { years: 0 } }).block.results;
+  assert.ok(r.energy_out_kWh > 0 && Number.isFinite(r.energy_in_kWh), JSON.stringify(r).slice(0, 300));
+  assert.ok(r.conservation.charge_balance_error_C < 1e-6);
 });

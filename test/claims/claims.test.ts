@@ -319,7 +319,7 @@ test('batch mode or an Al sheet placed on the cathode side: claim 1 not met, nam
 });
 
 test('claims 17–18 quote the simulated pack and its duty profile when the run has a battery block', async () => {
-  const { runBatteryCommand } = await import('../../src/battery/run.ts');
+  const { runBatteryCommand } = await import('../../src/pipeline.ts');
   const r = loadExample('patent-line.yaml');
   const small = {
     ...r,

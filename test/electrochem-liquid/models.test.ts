@@ -344,3 +344,53 @@ test('DFN algebraic starting guess: the consistent initial state and the voltage
     `fewer f evaluations from the guess (${b.stats.fEvals} vs ${a.stats.fEvals})`,
   );
 });
+
+test('DFN linear particle rows (DaeProblem.linearRows): f = J·y exactly there, fNonlinear = f elsewhere, and the discharge is the same with them out of the Newton loop', () => {
+  const m = new DfnModel(P, { mesh: COARSE });
+  const pr = m.problem({ mode: 'current', value: I1C });
+  const lin = pr.linearRows!;
+  assert.ok(lin && pr.fNonlinear, 'an isothermal DFN with constant D_s declares its particle rows linear');
+  let nLin = 0;
+  for (let i = 0; i < m.n; i++) nLin += lin[i]!;
+  assert.equal(nLin, (COARSE.negative + COARSE.positive) * COARSE.particle);
+  // a state off any solution: shells perturbed, fluxes non-zero
+  const y = m.initialState(0.6);
+  for (let i = 0; i < m.n; i++) if (lin[i]) y[i] = y[i]! * (1 + 0.01 * Math.sin(7 * i));
+  for (let k = 0; k < m.nx; k++) if (m.iJ[k]! >= 0) y[m.iJ[k]!] = 1e-5 * Math.cos(k);
+  const J = new Map<number, number>();
+  pr.jacobian!(0, y, { add: (i, j, v) => J.set(i * m.n + j, (J.get(i * m.n + j) ?? 0) + v) });
+  const f = new Float64Array(m.n);
+  pr.f(0, y, f);
+  const Jy = new Float64Array(m.n);
+  for (const [key, v] of J) Jy[Math.floor(key / m.n)]! += v * y[key % m.n]!;
+  let scale = 0;
+  let err = 0;
+  for (let i = 0; i < m.n; i++)
+    if (lin[i]) {
+      scale = Math.max(scale, Math.abs(f[i]!));
+      err = Math.max(err, Math.abs(f[i]! - Jy[i]!));
+    }
+  assert.ok(scale > 0 && err < 1e-9 * scale, `linear rows: |f − J·y| = ${err} (|f| up to ${scale})`);
+  const g = new Float64Array(m.n).fill(12345);
+  pr.fNonlinear!(0, y, g);
+  for (let i = 0; i < m.n; i++) {
+    if (lin[i]) assert.equal(g[i], 12345, `fNonlinear leaves linear row ${i} alone`);
+    else assert.equal(g[i], f[i], `fNonlinear row ${i}`);
+  }
+  // the same discharge with every unknown in the Newton loop (no linearRows)
+  const full = (p: typeof pr, y0: Float64Array, o: Parameters<typeof solveDae>[2]) =>
+    solveDae({ ...p, linearRows: undefined, fNonlinear: undefined }, y0, o);
+  const a = simulateConstantCurrent(m, I1C, 2.7, { y0: m.initialState(1) });
+  const b = simulateConstantCurrent(m, I1C, 2.7, { y0: m.initialState(1), solver: full });
+  const tA = a.t_s[a.t_s.length - 1]!;
+  const tB = b.t_s[b.t_s.length - 1]!;
+  assert.ok(Math.abs(tA - tB) < 1e-5 * tB, `cut-off at ${tA} vs ${tB} s`);
+  const qA = a.capacity_Ah[a.capacity_Ah.length - 1]!;
+  const qB = b.capacity_Ah[b.capacity_Ah.length - 1]!;
+  assert.ok(Math.abs(qA - qB) < 1e-5 * Math.abs(qB), `capacity ${qA} vs ${qB} Ah`);
+  // thermal: D_s follows T, so no row is declared linear
+  assert.equal(
+    new DfnModel(P, { mesh: COARSE, thermal: true }).problem({ mode: 'current', value: I1C }).linearRows,
+    undefined,
+  );
+});

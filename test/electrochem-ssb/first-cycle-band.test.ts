@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { quickRecipe } from '../helpers.ts';
-import { packBand, runJob, runLine } from '../../src/pipeline.ts';
+import { runJob, runLine } from '../../src/pipeline.ts';
+import { presentPackBand as packBand } from '../../src/present/battery.ts';
 import { operatingConditions } from '../../src/process/from-recipe.ts';
 import { getMaterial } from '../../src/materials/library.ts';
 import { ssbParamsFromProducedCell, withParams } from '../../src/electrochem/ssb/params.ts';
@@ -75,7 +76,7 @@ test('the run carries the band in cycling.first_cycle_band, claim 13 cites it; a
 test("the pack's energy and range band scales with the cells' capacity band (first order); none without a band", () => {
   const bat = { pack: { energy_C3_kWh: 4.707 }, results: { ev: { range_km: 32.93 } } };
   const fb = { discharge_capacity_mAh_g: { nominal: 186.8, low: 177.1, high: 193.6 } };
-  const pb = packBand(bat, fb) as Record<string, { nominal: number; low: number; high: number }>;
+  const pb = packBand(bat, fb)!;
   assert.ok(Math.abs(pb['range_km']!.low - (32.93 * 177.1) / 186.8) < 1e-3);
   assert.ok(Math.abs(pb['range_km']!.high - (32.93 * 193.6) / 186.8) < 1e-3);
   assert.equal(pb['range_km']!.nominal, 32.93);

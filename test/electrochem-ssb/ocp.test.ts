@@ -156,3 +156,19 @@ test('cathode OCPs that evaluate value and slope together give exactly U(y) and 
   }
   assert.ok(checked >= 1, 'at least one cathode offers the combined evaluation');
 });
+
+test('Li–Al OCP deep in Li metal (an anode with almost no Al, x up to 10⁹) is 0 V and smooth, not rounding noise (fuzz seed 1 runs #238, #349)', () => {
+  // the sum of the kinks' ramps cancelled far past the last kink: at x ≈ 8·10⁶ it left jumps of 1.2e-7 V
+  // between neighbouring x, and the pack's Newton on the cell currents could not settle at rest
+  for (const T of [298.15, 333.15])
+    for (const dir of [-1, 0, 0.3])
+      for (const x0 of [3, 1e3, 1e6, 8_060_851.4263626365, 1e9]) {
+        const u0 = liAlOcp(x0, T, {}, dir).U;
+        assert.ok(Math.abs(u0) < 1e-6, `U(${x0}) = ${u0} V at ${T} K`);
+        for (let k = 1; k <= 40; k++) {
+          const x = x0 * (1 + k * 3.1e-15) + k * 1e-9;
+          const du = liAlOcp(x, T, {}, dir).U - u0;
+          assert.ok(Math.abs(du) <= 1e-12, `U(${x}) − U(${x0}) = ${du} V at ${T} K, direction ${dir}`);
+        }
+      }
+});

@@ -11,42 +11,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { PATENT_YAML } from '../helpers.ts';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { runJob } from '../../src/pipeline.ts';
+import { jsonDiff } from './diff.ts';
 
 const FILE = new URL('./patent-line.golden.json', import.meta.url);
-const REL = 1e-9;
-const ABS = 1e-12;
-
-/** every difference between two JSON values, as 'path: got … expected …' lines */
-function diff(got: unknown, want: unknown, path: string, out: string[]): void {
-  if (typeof want === 'number' && typeof got === 'number') {
-    if (!(Math.abs(got - want) <= ABS + REL * Math.abs(want))) out.push(`${path}: got ${got}, expected ${want}`);
-    return;
-  }
-  if (Array.isArray(want)) {
-    if (!Array.isArray(got) || got.length !== want.length) {
-      out.push(`${path}: got ${JSON.stringify(got)?.slice(0, 200)}, expected an array of ${want.length}`);
-      return;
-    }
-    want.forEach((w, i) => diff(got[i], w, `${path}[${i}]`, out));
-    return;
-  }
-  if (want !== null && typeof want === 'object') {
-    if (got === null || typeof got !== 'object' || Array.isArray(got)) {
-      out.push(`${path}: got ${JSON.stringify(got)?.slice(0, 200)}, expected an object`);
-      return;
-    }
-    const g = got as Record<string, unknown>;
-    const w = want as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(w), ...Object.keys(g)])) {
-      if (!(k in w)) out.push(`${path}.${k}: new field (not in the golden file)`);
-      else if (!(k in g)) out.push(`${path}.${k}: missing`);
-      else diff(g[k], w[k], `${path}.${k}`, out);
-    }
-    return;
-  }
-  if (got !== want) out.push(`${path}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
-}
-
 test('patent example: design, line and windows match the golden output (rel. 1e-9)', () => {
   const p = parseRecipeText(PATENT_YAML);
   if (!p.ok) throw new Error('the example recipe must parse');
@@ -55,6 +22,6 @@ test('patent example: design, line and windows match the golden output (rel. 1e-
   if (process.env['ROLLCELL_UPDATE_GOLDEN'] === '1') writeFileSync(FILE, JSON.stringify(now, null, 1) + '\n');
   const want = JSON.parse(readFileSync(FILE, 'utf8')) as unknown;
   const d: string[] = [];
-  diff(now, want, '', d);
+  jsonDiff(now, want, '', d);
   assert.deepEqual(d, [], `differences from test/golden/patent-line.golden.json:\n${d.slice(0, 40).join('\n')}`);
 });

@@ -382,3 +382,68 @@ test('banded LU with threshold pivoting: diagonal pivots above the threshold are
     else assert.ok(band.piv[30] !== 30, 'the weak pivot is swapped');
   }
 });
+
+test('linear trees of a condensed system: exact elimination per c, roots affine in their hub, reduced solve = full solve', () => {
+  const nv = 7;
+  const chain = 5;
+  const per = chain + 2;
+  const { n, rows, cols, m } = chainPattern(nv, chain, false);
+  const cs = createLinearSystem(
+    n,
+    { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true },
+    m,
+  );
+  const r = rng(21);
+  const J = new Map<number, number>();
+  for (let e = 0; e < rows.length; e++) {
+    const i = rows[e]!;
+    const j = cols[e]!;
+    const v = i === j && m[i] === 1 ? -2 - Math.abs(r()) : r();
+    cs.add(i, j, v);
+    J.set(i * n + j, v);
+  }
+  const Jv = (i: number, j: number): number => J.get(i * n + j) ?? 0;
+  // every chain linear except the third's middle shell: that chain (and only it) stays in the Newton loop
+  const lin = new Uint8Array(n);
+  for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
+  lin[2 * per + 2] = 0;
+  const ch = cs.linearChains!(lin)!;
+  assert.equal(ch.keep.length, n - (nv - 1) * chain);
+  assert.equal(ch.rootV.length, nv - 1);
+  const c = 0.37;
+  assert.ok(ch.factor(m, c));
+  const yPred = new Float64Array(n).map(() => r());
+  const psi = new Float64Array(n).map(() => r());
+  ch.rhs(m, yPred, psi);
+  const y = new Float64Array(n).map(() => r());
+  for (let k = 0; k < ch.rootV.length; k++) y[ch.rootV[k]!] = ch.alpha[k]! + ch.beta[k]! * y[ch.rootP[k]!]!;
+  const d = new Float64Array(n);
+  ch.fill(y, yPred, d);
+  // each linear row: (m − c·J)·y over the chain and its hub = m·(yPred − ψ)
+  let worst = 0;
+  for (let v = 0; v < nv; v++) {
+    if (v === 2) continue;
+    const b = v * per;
+    for (let i = b; i < b + chain; i++) {
+      let s = m[i]! * y[i]! - m[i]! * (yPred[i]! - psi[i]!);
+      for (let j = b; j <= b + chain; j++) s -= c * Jv(i, j) * y[j]!;
+      worst = Math.max(worst, Math.abs(s));
+      assert.equal(d[i], y[i]! - yPred[i]!);
+    }
+  }
+  assert.ok(worst < 1e-12, `linear rows residual ${worst}`);
+  // the reduced solve of a right-hand side that is zero on the trees = the full solve, on the kept unknowns
+  const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
+  assert.ok(cs.factor(m, w));
+  const b = new Float64Array(n).map(() => r());
+  for (let v = 0; v < nv; v++) if (v !== 2) b.fill(0, v * per, v * per + chain);
+  const full = Float64Array.from(b);
+  cs.solve(full);
+  ch.solve(b);
+  let diff = 0;
+  for (const i of ch.keep) diff = Math.max(diff, Math.abs(b[i]! - full[i]!));
+  assert.ok(diff < 1e-12, `reduced vs full solve ${diff}`);
+  // no linear rows, no trees; a wrong length is refused naming the field
+  assert.equal(cs.linearChains!(new Uint8Array(n)), null);
+  assert.throws(() => cs.linearChains!(new Uint8Array(3)), /linearRows: length must be n/);
+});

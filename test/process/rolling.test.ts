@@ -190,3 +190,34 @@ test('forceForReduction inverts the force → reduction map', () => {
   const bad = forceForReduction(st(300), stack240(), ctx, 1.5);
   assert.ok('error' in bad && /targetReduction/.test(bad.error));
 });
+
+test('a foil already at the 1 nm floor (a round-off below it) takes no further strain and gives finite results (fuzz seed 1 run #62)', () => {
+  // a 1 µm roll at 236 squeezed the Al foil and the cathode's collector to the floor; at 240 (frictionless
+  // evidence, μ = 0) the collector came in at h₀ = 0.99999999999999988 nm and ln(ln(h₀/floor)) was NaN,
+  // which reached the contact-length root finder ("illinois: f(a) is NaN")
+  const stack = (hFloored: number): LayerInput[] => [
+    { role: 'conductor', name: 'cu', material: 'Cu', thickness_m: 10e-6 },
+    li(20e-6),
+    { role: 'al', name: 'al', material: 'Al-O', thickness_m: 1.0000000000000007e-9 },
+    { role: 'electrolyte', name: 'se', material: 'sulfide-SE', thickness_m: 27.55e-6, porosity: 0.02 },
+    { role: 'cathode', name: 'cathode', material: 'cathode-composite', thickness_m: 60e-6, porosity: 0.02 },
+    { role: 'collector', name: 'cc', material: 'Al-H18', thickness_m: hFloored },
+  ];
+  const frictionless = { faceWidth_m: 0.12, friction: { mu: 0 } };
+  for (const h0 of [1e-9, 9.999999999999988e-10, 0.5e-9]) {
+    for (const F of [300, 9600, 1e6]) {
+      const r = rollStack(st(F, frictionless), stack(h0), { ...ctx, webWidth_m: 0.1 });
+      assert.ok(Number.isFinite(r.contactLength_m) && r.contactLength_m > 0, `contact length at ${F} N, h₀ ${h0}`);
+      assert.equal(r.layers[5]!.thickness_out_m, h0, `the floored foil keeps its thickness at ${F} N, h₀ ${h0}`);
+      for (const l of r.layers) assert.ok(Number.isFinite(l.thickness_out_m), `${l.name} at ${F} N, h₀ ${h0}`);
+    }
+  }
+  const f = forceForReduction(
+    st(300, frictionless),
+    stack(9.999999999999988e-10),
+    { ...ctx, webWidth_m: 0.1 },
+    0.01,
+    2,
+  );
+  assert.ok('error' in f || Number.isFinite(f.force_N), JSON.stringify(f));
+});

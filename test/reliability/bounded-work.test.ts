@@ -6,7 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PackTrace, downsample } from '../../src/battery/run.ts';
+import { PackTrace, downsample as downsampleSI } from '../../src/battery/run.ts';
+import { presentPackSeries } from '../../src/present/battery.ts';
+
+/** the trace downsampled and presented as the battery block's series */
+const downsample = (tr: PackTrace, n: number): ReturnType<typeof presentPackSeries> =>
+  presentPackSeries(downsampleSI(tr, n));
 import { parseExperiment } from '../../src/cycler/experiment.ts';
 import { EXPERIMENT_LIMITS } from '../../src/cycler/limits.ts';
 import { jobProblems, JOB_LIMITS } from '../../src/pipeline.ts';

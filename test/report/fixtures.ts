@@ -8,7 +8,7 @@ import type { ReportCycle, ReportInput, ReportTimeSeries } from '../../src/repor
 import { loadExample, syntheticOutput } from '../claims/fixtures.ts';
 import { evaluateClaims } from '../../src/claims/index.ts';
 import { runProduction } from '../../src/process/line.ts';
-import { runBatteryCommand } from '../../src/battery/run.ts';
+import { runBatteryCommand } from '../../src/pipeline.ts';
 import { standinPhysics } from '../production/standin.ts';
 
 export function syntheticTimeSeries(q_Ah: number, vLo: number, vHi: number): ReportTimeSeries[] {

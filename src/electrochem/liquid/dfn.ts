@@ -672,17 +672,51 @@ export class DfnModel implements CellModel {
 
   problem(control: Control): DaeProblem {
     validateControl(control);
+    const lin = this.linearRows();
     return {
       n: this.n,
       massDiag: this.massDiag,
       structure: this.structure,
       f: (t, y, out) => this.residual(t, y, control, out),
       jacobian: (t, y, sink) => this.jac(t, y, control, sink),
+      ...(lin
+        ? {
+            linearRows: lin,
+            fNonlinear: (t: number, y: Float64Array, out: Float64Array) => this.residual(t, y, control, out, true),
+          }
+        : {}),
     };
   }
 
-  /** f(t, y) of M·y′ = f */
-  residual(t: number, y: Float64Array, control: Control, out: Float64Array): void {
+  /**
+   * the particle rows that are exactly linear in the concentrations and the pore-wall flux with the
+   * constant coefficients jac() writes (DaeProblem.linearRows): every particle of a material with a
+   * constant diffusivity, when isothermal (with the lumped temperature D_s carries an Arrhenius factor
+   * of T); null when there are none
+   */
+  private linearRows(): Uint8Array | null {
+    if (this.iT >= 0) return null;
+    const lin = new Uint8Array(this.n);
+    let any = false;
+    for (let k = 0; k < this.nx; k++) {
+      const d = this.dom[k]!;
+      if (d === 1) continue;
+      const ms = this.mats[d === 0 ? 0 : 1];
+      for (let q = 0; q < ms.length; q++) {
+        if (!ms[q]!.dsConst) continue;
+        const b = this.iCs[k]! + q * this.stride;
+        lin.fill(1, b, b + this.nr);
+        any = true;
+      }
+    }
+    return any ? lin : null;
+  }
+
+  /**
+   * f(t, y) of M·y′ = f; nonlinearOnly: without the linear particle rows (linearRows: their entries of
+   * out are left as they are)
+   */
+  residual(t: number, y: Float64Array, control: Control, out: Float64Array, nonlinearOnly = false): void {
     const p = this.params;
     const nx = this.nx;
     const nr = this.nr;
@@ -779,15 +813,18 @@ export class DfnModel implements CellModel {
         const cmax = el.cmax;
         let prevFlux = 0; // r² D ∂c/∂r at the inner face (into shell i from i+1 positive)
         let c0 = y[b]!;
-        for (let i = 0; i < nr - 1; i++) {
-          const c1 = y[b + i + 1]!;
-          const Ds = el.dsConst ? dsc : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref) * arrDs;
-          const flux = faceCoef[i]! * Ds * (c1 - c0);
-          out[b + i] = (flux - prevFlux) * invVol[i]!;
-          prevFlux = flux;
-          c0 = c1;
+        if (nonlinearOnly && el.dsConst) c0 = y[b + nr - 1]!;
+        else {
+          for (let i = 0; i < nr - 1; i++) {
+            const c1 = y[b + i + 1]!;
+            const Ds = el.dsConst ? dsc : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref) * arrDs;
+            const flux = faceCoef[i]! * Ds * (c1 - c0);
+            out[b + i] = (flux - prevFlux) * invVol[i]!;
+            prevFlux = flux;
+            c0 = c1;
+          }
+          out[b + nr - 1] = (-el.Rp * el.Rp * jj - prevFlux) * invVol[nr - 1]!;
         }
-        out[b + nr - 1] = (-el.Rp * el.Rp * jj - prevFlux) * invVol[nr - 1]!;
         // kinetics
         const cN = c0;
         const DsN = el.dsConst ? dsc : e.diffusivity(cN / cmax, Tref) * arrDs;

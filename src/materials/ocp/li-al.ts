@@ -52,6 +52,9 @@ interface Piecewise {
   readonly dSlopes: readonly number[];
   /** ramp(−break) per break: each kink's rounded ramp at x = 0, subtracted so the curve is exact far from it */
   readonly ramp0: readonly number[];
+  /** the unrounded piecewise-linear curve's knot values at the breaks and its slope after each break */
+  readonly knotU: readonly number[];
+  readonly slopeAfter: readonly number[];
   /** x above which there is Li metal (0 V) — hysteresis does not apply */
   readonly alloyEnd: number;
   readonly xAlpha: number;
@@ -85,6 +88,8 @@ function buildPiecewise(T_K: number): Piecewise {
     breaks,
     dSlopes,
     ramp0: breaks.map((b) => ramp(-b)),
+    knotU: pts.map((p) => p[1]),
+    slopeAfter: breaks.map((_, i) => slopes[i + 1]!),
     alloyEnd: last[0],
     xAlpha: d.plateaus[0]!.xFrom,
     hysteresis_V: d.hysteresis_V,
@@ -160,6 +165,8 @@ export class LiAlOcpCurve {
   private readonly breaks: Float64Array;
   private readonly dSlopes: Float64Array;
   private readonly ramp0: Float64Array;
+  private readonly knotU: Float64Array;
+  private readonly slopeAfter: Float64Array;
   constructor(T_K: number, opts: LiAlOcpOptions = {}) {
     if (!(T_K > 0)) throw problem('temperature_K', 'must be > 0', String(T_K), '> 0');
     const pw = piecewise(T_K);
@@ -171,23 +178,32 @@ export class LiAlOcpCurve {
     this.breaks = Float64Array.from(keep, (i) => pw.breaks[i]!);
     this.dSlopes = Float64Array.from(keep, (i) => pw.dSlopes[i]!);
     this.ramp0 = Float64Array.from(keep, (i) => pw.ramp0[i]!);
+    this.knotU = Float64Array.from(keep, (i) => pw.knotU[i]!);
+    this.slopeAfter = Float64Array.from(keep, (i) => pw.slopeAfter[i]!);
   }
   /** evaluate at Li/Al x and hysteresis direction (see liAlOcp) into U, dUdx, dUdDirection */
   at(x: number, direction = 0): void {
     const pw = this.pw;
     const W2 = ROUND_W * ROUND_W;
-    let U = pw.u0;
-    let dU = 0;
     const br = this.breaks;
     const dsl = this.dSlopes;
     const r0 = this.ramp0;
+    // U = u₀ + Σ Δs_i·(ramp(x − b_i) − ramp(−b_i)), split as the unrounded piecewise-linear curve (its knot
+    // value and slope on x's segment: u₀ + Σ_{b_i<x} Δs_i·(x − b_i) without summing those large terms,
+    // which cancel far past the last kink — at x ≈ 10⁷ (an anode with almost no Al) the sum left noise
+    // of 1e-7 V, and the pack's Newton on the cells' currents could not settle) plus each kink's rounding
+    // ramp(u) − max(u, 0) = w²/(2(q + |u|)), small and free of cancellation
+    let m = -1; // the last break at or below x (breaks ascend)
+    while (m + 1 < br.length && br[m + 1]! <= x) m++;
+    let U = m < 0 ? pw.u0 : this.knotU[m]! + this.slopeAfter[m]! * (x - br[m]!);
+    let dU = 0;
     for (let i = 0; i < br.length; i++) {
       const ds = dsl[i]!;
       const u = x - br[i]!;
       // ramp(u) and dramp(u) share the root; the ramp's value at x = 0 is subtracted so the curve is
       // exact far from the kink
       const q = Math.sqrt(u * u + W2);
-      U += ds * (0.5 * (u + q) - r0[i]!);
+      U += ds * ((0.5 * W2) / (q + (u < 0 ? -u : u)) - r0[i]!);
       dU += ds * (0.5 * (1 + u / q));
     }
     // α branch: ideal dilute-solution rise (RT/F)·ln(1 + (x_α/x)^m)/m, continued linearly below X_MIN

@@ -1,0 +1,307 @@
+/**
+ * THE presenter of the battery: turns the pack run's typed SI result (src/battery/run.ts `runBattery`) into
+ * the public `battery` block of `rollcell run --json` and `rollcell battery --json` (the output contract's
+ * type, CONTRACT.md names, units in the names, 4–6 significant digits), its text summary, and the pack's
+ * first-order band over the cells' first-cycle capacity. Nothing else converts battery results to external units.
+ */
+import type { BatteryBlock, CyclingBlock } from '../contract.ts';
+import type { BatteryResult, LimitingCell, PackSeries } from '../battery/run.ts';
+import { FORMATION_SETTLED, yearsToEolText } from '../battery/ageing-band.ts';
+import { toAh, toCelsius, toWh } from '../units/index.ts';
+
+const r = (x: number, p = 6): number => Number(x.toPrecision(p));
+/** J → kWh */
+const toKWh = (e_J: number): number => e_J / 3.6e6;
+/** Ω → mΩ */
+const toMOhm = (r_ohm: number): number => r_ohm * 1e3;
+/** m³ → L */
+const toL = (v_m3: number): number => v_m3 * 1000;
+/** a fraction → % */
+const pct = (f: number): number => f * 100;
+
+const stats = (x: readonly number[]): { mean: number; sigma: number; min: number; max: number } => {
+  const mean = x.reduce((a, b) => a + b, 0) / x.length;
+  const sigma = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, x.length - 1));
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of x) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return { mean: r(mean), sigma: r(sigma), min: r(min), max: r(max) };
+};
+
+/** why the limiting cell limited the pack, as one sentence */
+function limitingReason(c: LimitingCell, series: number): string {
+  const groupAh = c.groupCapacities_C.map(toAh);
+  const capPct = pct(c.capacityVsPackMean);
+  const resPct = pct(c.resistanceVsPackMean);
+  const parts: string[] = [];
+  if (c.reachedFirst === null)
+    parts.push('no cell reached a BMS limit; this is the cell with the lowest voltage at the end');
+  else parts.push(`reached the ${c.reachedFirst} cell voltage limit first (${c.deratings} BMS deratings)`);
+  parts.push(
+    `its group ${c.group} holds ${groupAh[c.group]!.toFixed(3)} Ah (rank ${c.groupCapacityRank} of ${series}, 1 = ` +
+      `smallest; string mean ${(groupAh.reduce((a, b) => a + b, 0) / series).toFixed(3)} Ah)`,
+  );
+  parts.push(
+    `cell capacity ${capPct >= 0 ? '+' : ''}${capPct.toFixed(2)} % and resistance ${resPct >= 0 ? '+' : ''}${resPct.toFixed(2)} % vs the pack mean`,
+  );
+  const gen = c.genealogy;
+  if (gen)
+    parts.push(
+      `made on lane ${gen.lane}, station run ${gen.station_run}, from rolls ` +
+        `${gen.parents.map((p) => `${p.roll_id} (${p.sheet}, lot ${p.lot}, ${p.md_start_m.toFixed(1)} m)`).join(', ')}` +
+        `; cathode ${gen.cathode_thickness_um.toFixed(2)} µm, anode ${gen.anode_thickness_um.toFixed(2)}` +
+        ` µm`,
+    );
+  return parts.join('; ');
+}
+
+type PackBlock = NonNullable<BatteryBlock['pack']>;
+type ResultsBlock = NonNullable<BatteryBlock['results']>;
+/** the output contract's `battery` block as a pack run fills it: every part of a run present */
+export type PackRunBlock = BatteryBlock & {
+  [
+    K in
+      'profile' | 'seed' | 'days' | 'cell_model' | 'pack' | 'results' | 'limiting_cell' | 'ageing' | 'series' | 'notes'
+  ]-?: Exclude<BatteryBlock[K], undefined>;
+};
+
+/** The pack's downsampled trace as the block's `series` (V and A to 5 digits, SOC and °C to 4). */
+export function presentPackSeries(s: PackSeries): PackRunBlock['series'] {
+  return {
+    time_s: s.time_s.map((t) => r(t)),
+    pack_voltage_V: s.packVoltage_V.map((v) => r(v, 5)),
+    pack_current_A: s.packCurrent_A.map((i) => r(i, 5)),
+    cell_voltage_min_V: s.cellVoltageMin_V.map((v) => r(v, 5)),
+    cell_voltage_max_V: s.cellVoltageMax_V.map((v) => r(v, 5)),
+    soc_min_pct: s.socMin.map((x) => r(pct(x), 4)),
+    soc_max_pct: s.socMax.map((x) => r(pct(x), 4)),
+    temperature_max_C: s.temperatureMax_K.map((T) => r(toCelsius(T), 4)),
+  };
+}
+
+/** The `battery` block of a pack run. */
+export function presentBattery(b: BatteryResult): PackRunBlock {
+  const p = b.pack;
+  const d = b.duty;
+  const lc = b.limitingCell;
+  const pack: PackBlock = {
+    series: p.series,
+    parallel: p.parallel,
+    cells: p.series * p.parallel,
+    cell_source: p.cellSource,
+    cell_layers: p.cellLayers,
+    interconnect_resistance_mOhm: toMOhm(p.interconnect_ohm),
+    voltage_min_V: r(p.voltageMin_V),
+    voltage_max_V: r(p.voltageMax_V),
+    nominal_voltage_V: r(p.nominalVoltage_V, 5),
+    in_seed_voltage_window_1_500_V: p.voltageMin_V >= 1 && p.voltageMax_V <= 500,
+    capacity_nominal_Ah: r(toAh(p.capacityNominal_C)),
+    capacity_C3_Ah: r(toAh(p.capacityC3_C)),
+    energy_C3_kWh: r(toKWh(p.energyC3_J)),
+    mass_kg: r(p.mass_kg),
+    volume_L: r(toL(p.volume_m3)),
+    specific_energy_Wh_kg: r(toWh(p.energyC3_J) / p.mass_kg, 5),
+    energy_density_Wh_L: r(toWh(p.energyC3_J) / toL(p.volume_m3), 5),
+    cell_capacity_Ah: stats(p.cellCapacity_C.map(toAh)),
+    cell_resistance_mOhm: stats(p.cellResistance_ohm.map(toMOhm)),
+    c3_stopped_by_cell: p.c3StoppedByCell,
+  };
+  const results: ResultsBlock = {
+    duration_h: r(d.duration_s / 3600, 5),
+    energy_out_kWh: r(toKWh(d.energyOut_J)),
+    energy_in_kWh: r(toKWh(d.energyIn_J)),
+    throughput_kWh: r(toKWh(d.energyOut_J + d.energyIn_J)),
+    round_trip_efficiency: d.roundTripEfficiency === null ? null : r(d.roundTripEfficiency, 5),
+    interconnect_loss_Wh: r(toWh(d.interconnectLoss_J)),
+    balancing_loss_Wh: r(toWh(d.balancingLoss_J)),
+    cell_voltage_min_V: r(d.cellVoltageMin_V, 5),
+    cell_voltage_max_V: r(d.cellVoltageMax_V, 5),
+    soc_spread_max_pct: r(pct(d.socSpreadMax), 4),
+    soc_spread_end_pct: r(pct(d.socSpreadEnd), 4),
+    temperature_max_C: d.temperatureMax_K === null ? null : r(toCelsius(d.temperatureMax_K), 4),
+    max_cell_c_rate: r(d.maxCellCRate, 4),
+    model_validity_c_rate: d.modelValidityCRate,
+    deratings: {
+      count: d.deratings.count,
+      discharge: d.deratings.discharge,
+      charge: d.deratings.charge,
+      energy_not_delivered_Wh: r(toWh(d.deratings.energyNotDelivered_J)),
+      first: d.deratings.first.map((x) => ({
+        t_s: x.t_s,
+        requested_W: x.requested_W === undefined ? null : r(x.requested_W),
+        delivered_W: x.delivered_W === undefined ? null : r(x.delivered_W),
+        requested_A: r(x.requested_A),
+        delivered_A: r(x.delivered_A),
+        cell: x.cell,
+        limit: x.limit,
+      })),
+    },
+    ...(d.ev
+      ? {
+          ev: {
+            range_km: r(d.ev.range_m / 1000, 5),
+            cycles: d.ev.cycles,
+            distance_per_cycle_km: r(d.ev.distancePerCycle_m / 1000, 5),
+            // J/m → Wh/km
+            consumption_Wh_per_km: r((d.ev.consumption_J_per_m * 1000) / 3600, 5),
+            stopped_by: d.ev.stoppedBy,
+          },
+        }
+      : {}),
+    conservation: {
+      energy_balance_error_J: d.conservation.energyBalanceError_J,
+      charge_balance_error_C: d.conservation.chargeBalanceError_C,
+    },
+  };
+  const ag = b.ageing;
+  const byYear = ag?.capacityByYear_C;
+  return {
+    profile: b.profile,
+    seed: b.seed,
+    days: b.days,
+    cell_model: b.cellModel,
+    pack,
+    results,
+    limiting_cell: {
+      index: lc.index,
+      group: lc.group,
+      position_in_group: lc.positionInGroup,
+      serial: lc.serial,
+      limit: lc.limit,
+      deratings: lc.deratings,
+      capacity_Ah: r(toAh(lc.capacity_C)),
+      capacity_vs_pack_mean_pct: r(pct(lc.capacityVsPackMean), 4),
+      resistance_mOhm: r(toMOhm(lc.resistance_ohm)),
+      resistance_vs_pack_mean_pct: r(pct(lc.resistanceVsPackMean), 4),
+      group_capacity_Ah: r(toAh(lc.groupCapacities_C[lc.group]!)),
+      group_capacity_rank: lc.groupCapacityRank,
+      reason: limitingReason(lc, p.series),
+      ...(lc.genealogy ? { genealogy: { ...lc.genealogy, parents: lc.genealogy.parents.map((q) => ({ ...q })) } } : {}),
+    },
+    ageing:
+      ag && byYear
+        ? {
+            years: ag.years,
+            equivalent_full_cycles_per_year: r(ag.equivalentFullCyclesPerYear, 4),
+            capacity_Ah_by_year: byYear.map((c) => r(toAh(c), 5)),
+            capacity_retention_pct_after_years: r(
+              ag.capacityAfterFormation_C > 0 ? (byYear[byYear.length - 1]! / ag.capacityAfterFormation_C) * 100 : 0,
+              4,
+            ),
+            duty_rms_c_rate_max: r(ag.dutyRmsCRateMax, 4),
+            duty_peak_c_rate: r(ag.dutyPeakCRate, 4),
+            cell_temperature_under_load_max_C: r(toCelsius(ag.cellTemperatureUnderLoadMax_K), 4),
+            validity: { inside: ag.validity.inside, flags: [...ag.validity.flags] },
+            years_to_end_of_life: ag.yearsToEndOfLife,
+            end_of_life_retention_pct: r(pct(ag.endOfLifeRetention), 4),
+            retention_reference:
+              ag.formationDays > 0
+                ? `the pack's C/3 capacity after formation: ${ag.formationDays} days of the duty, over which the ` +
+                  `cathode contact loss settles to ${FORMATION_SETTLED * 100} % of its asymptote (as a datasheet's ` +
+                  'rated capacity is measured after formation); the fresh-referenced figures are the *_vs_fresh fields'
+                : "the pack's fresh C/3 capacity (no contact loss to settle)",
+            formation_days: ag.formationDays,
+            capacity_Ah_after_formation: r(toAh(ag.capacityAfterFormation_C), 5),
+            formation_loss_pct: r((1 - ag.capacityAfterFormation_C / byYear[0]!) * 100, 4),
+            capacity_retention_pct_after_years_vs_fresh: r((byYear[byYear.length - 1]! / byYear[0]!) * 100, 4),
+            years_to_end_of_life_vs_fresh:
+              ag.yearsToEndOfLifeVsFresh === null ? null : r(ag.yearsToEndOfLifeVsFresh, 4),
+            band: ag.band && {
+              ...ag.band,
+              formation_loss_pct: { ...ag.band.formation_loss_pct },
+              years_to_end_of_life: { ...ag.band.years_to_end_of_life },
+              capacity_retention_pct_after_years: { ...ag.band.capacity_retention_pct_after_years },
+              sensitivity: ag.band.sensitivity.map((q) => ({ ...q })),
+            },
+          }
+        : null,
+    series: presentPackSeries(b.series),
+    notes: [...b.notes],
+  };
+}
+
+/** The `rollcell battery` text summary of a battery block. */
+export function batterySummaryText(b: BatteryBlock): string {
+  const p = b.pack;
+  const s = b.results;
+  const lc = b.limiting_cell;
+  if (!p || !s || !lc) return `battery: profile ${b.profile ?? '?'} (no pack results)`;
+  const lines = [
+    `battery ${p.series}s${p.parallel}p (${p.cells} ${p.cell_source} cells, ${p.cell_layers} ` +
+      `layers each) — profile ${b.profile}, ${b.days} day(s), seed ${b.seed}`,
+    `  pack: ${p.voltage_min_V}–${p.voltage_max_V} V (nominal ${p.nominal_voltage_V} V, seed ` +
+      `window 1–500 V: ${p.in_seed_voltage_window_1_500_V ? 'inside' : 'OUTSIDE'}), ` +
+      `${p.capacity_C3_Ah} Ah / ${p.energy_C3_kWh} kWh at C/3, ${p.mass_kg} kg, ${p.volume_L} L, ` +
+      `${p.specific_energy_Wh_kg} Wh/kg, ${p.energy_density_Wh_L} Wh/L`,
+    `  cells: capacity ${p.cell_capacity_Ah.mean} ± ${p.cell_capacity_Ah.sigma} Ah, resistance ` +
+      `${p.cell_resistance_mOhm.mean} ± ${p.cell_resistance_mOhm.sigma} mΩ`,
+  ];
+  if (s.ev)
+    lines.push(
+      `  EV: range ${s.ev.range_km} km (${s.ev.cycles} cycles of ${s.ev.distance_per_cycle_km} ` +
+        `km, ${s.ev.consumption_Wh_per_km} Wh/km; stopped: ${s.ev.stopped_by})`,
+    );
+  lines.push(
+    `  energy out ${s.energy_out_kWh} kWh, in ${s.energy_in_kWh} kWh, round-trip efficiency ` +
+      `${s.round_trip_efficiency === null ? 'undefined (no energy in or out)' : `${(s.round_trip_efficiency * 100).toFixed(2)} %`}` +
+      `, interconnect loss ${s.interconnect_loss_Wh} Wh, balancing ${s.balancing_loss_Wh} Wh`,
+    `  cell voltage ${s.cell_voltage_min_V}–${s.cell_voltage_max_V} V, SOC spread max ` +
+      `${s.soc_spread_max_pct} % (end ${s.soc_spread_end_pct} %), peak ${s.max_cell_c_rate}C` +
+      `${s.temperature_max_C !== null ? `, T max ${s.temperature_max_C} °C` : ''}`,
+    `  BMS deratings: ${s.deratings.count} (${s.deratings.discharge} at v_min, ` +
+      `${s.deratings.charge} at v_max), ${s.deratings.energy_not_delivered_Wh} Wh not ` +
+      `delivered/accepted`,
+    `  limiting cell #${lc.index} (${lc.serial}): ${lc.reason}`,
+  );
+  const ag = b.ageing;
+  if (ag)
+    lines.push(
+      `  after ${ag.years} years (${ag.equivalent_full_cycles_per_year} full ` +
+        `cycles/yr): ${ag.capacity_Ah_by_year[ag.capacity_Ah_by_year.length - 1]} Ah (` +
+        (ag.formation_days && ag.capacity_Ah_after_formation !== undefined
+          ? `${ag.capacity_retention_pct_after_years} % of ${ag.capacity_Ah_after_formation} Ah after formation, ` +
+            `${ag.capacity_retention_pct_after_years_vs_fresh} % of ${ag.capacity_Ah_by_year[0]} Ah fresh; ` +
+            `formation loss ${ag.formation_loss_pct} % in ${ag.formation_days} days)`
+          : `${ag.capacity_retention_pct_after_years} % of ${ag.capacity_Ah_by_year[0]} Ah)`),
+    );
+  if (ag?.band) lines.push(`  end of life: ${yearsToEolText(ag.band)}`);
+  for (const n of b.notes ?? []) lines.push(`  note: ${n}`);
+  return lines.join('\n');
+}
+
+/**
+ * The pack's energy and range with the band of the cell's first-cycle capacity (issue 16 item 5), to first
+ * order: both scale with the cells' capacity (the same parameter uncertainty moves every cell), the duty's
+ * losses and deratings held at their nominal share. A full propagation would rerun the pack per draw
+ * (seconds each); this keeps the main job fast and says so. The ratio is the cycling block's (its
+ * band as presented), so the pack's band and the cycling's band state the same ratio.
+ */
+export function presentPackBand(
+  bat: {
+    pack?: { energy_C3_kWh: number } | undefined;
+    results?: { ev?: { range_km: number } | undefined } | undefined;
+  },
+  firstCycleBand: Pick<NonNullable<CyclingBlock['first_cycle_band']>, 'discharge_capacity_mAh_g'> | null | undefined,
+): NonNullable<BatteryBlock['band']> | null {
+  const cap = firstCycleBand?.discharge_capacity_mAh_g;
+  if (!bat.pack || !cap || !(cap.nominal > 0)) return null;
+  const lo = cap.low / cap.nominal;
+  const hi = cap.high / cap.nominal;
+  const scaled = (x: number): { nominal: number; low: number; high: number } => ({
+    nominal: r(x),
+    low: r(x * lo),
+    high: r(x * hi),
+  });
+  const ev = bat.results?.ev;
+  return {
+    method:
+      "first order: the pack's energy and range scale with the cells' first-cycle capacity band " +
+      '(cycling.first_cycle_band; duty losses and deratings held at their nominal share)',
+    cell_capacity_ratio: { low: r(lo), high: r(hi) },
+    energy_C3_kWh: scaled(bat.pack.energy_C3_kWh),
+    ...(ev ? { range_km: scaled(ev.range_km) } : {}),
+  };
+}

@@ -1,0 +1,34 @@
+/** The golden files' comparison: every difference between two JSON values, numbers to a relative tolerance. */
+const REL = 1e-9;
+const ABS = 1e-12;
+
+/** every difference between two JSON values, as 'path: got … expected …' lines */
+export function jsonDiff(got: unknown, want: unknown, path: string, out: string[]): void {
+  if (typeof want === 'number' && typeof got === 'number') {
+    if (!(Math.abs(got - want) <= ABS + REL * Math.abs(want))) out.push(`${path}: got ${got}, expected ${want}`);
+    return;
+  }
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got) || got.length !== want.length) {
+      out.push(`${path}: got ${JSON.stringify(got)?.slice(0, 200)}, expected an array of ${want.length}`);
+      return;
+    }
+    want.forEach((w, i) => jsonDiff(got[i], w, `${path}[${i}]`, out));
+    return;
+  }
+  if (want !== null && typeof want === 'object') {
+    if (got === null || typeof got !== 'object' || Array.isArray(got)) {
+      out.push(`${path}: got ${JSON.stringify(got)?.slice(0, 200)}, expected an object`);
+      return;
+    }
+    const g = got as Record<string, unknown>;
+    const w = want as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(w), ...Object.keys(g)])) {
+      if (!(k in w)) out.push(`${path}.${k}: new field (not in the golden file)`);
+      else if (!(k in g)) out.push(`${path}.${k}: missing`);
+      else jsonDiff(g[k], w[k], `${path}.${k}`, out);
+    }
+    return;
+  }
+  if (got !== want) out.push(`${path}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+}
