@@ -78,18 +78,19 @@ import { mm, toAh } from './units/index.ts';
  *   SQLite (≈ 42 GB at the cap) plus ≈ 1.7 kB per cell of spool while the run lasts — and the time
  *   (≈ 30 k cells/s at linear fidelity): that is the reason for the cap;
  * - a library call without a cellSink keeps every record (≈ 7 kB each in memory): at most 100 000 cells;
- * - a server run streams its records to the store too, but its live Shift view and the replay of its
- *   events keep a compact record of every cell (≈ 0.3 kB) in the server: at most 100 000 cells there;
+ * - a server run streams its records to the store too; its live Shift view keeps running totals and
+ *   per-lane SPC of the subgroups (ShiftStream, src/server/present/shift.ts: 2.5 numbers per subgroup and
+ *   quantity, no per-cell record) and its event replay the last 20 000 cells: the same cap as the CLI;
  * - at most 10 000 roll changes in a production run (a roll shorter than a few metres is a typo).
  */
-const HERE = ' here (the live view keeps every cell)';
+const HERE = ' here';
 const STORE_REASON = ' (the store keeps every cell: ≈ 4.2 kB each on disk)';
 
 export const JOB_LIMITS = {
   packCells: 10_000,
   productionCells: 10_000_000,
   keptProductionCells: 100_000,
-  liveProductionCells: 100_000,
+  liveProductionCells: 10_000_000,
   rollChanges: 10_000,
 } as const;
 

@@ -54,6 +54,7 @@ import {
 } from './production/capacity.ts';
 import {
   CapabilityStream,
+  chartPicks,
   EwmaStream,
   SubgroupSeries,
   WesternElectricStream,
@@ -1019,29 +1020,6 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     cost,
     config: { production: P, variability: V },
   };
-}
-
-/**
- * The subgroups a control chart of at most `max` points draws: all of them ('all'), or beyond `max` the
- * lowest and the highest mean of each run of ⌈k / ⌊max/2⌋⌉ consecutive subgroups (min–max decimation keeps
- * every excursion visible), as ascending subgroup indices.
- */
-function chartPicks(sg: SubgroupSeries, max: number): 'all' | number[] {
-  const k = sg.subgroups;
-  if (k <= max) return 'all';
-  const run = Math.ceil(k / Math.floor(max / 2));
-  const out: number[] = [];
-  for (let g0 = 0; g0 < k; g0 += run) {
-    let lo = g0;
-    let hi = g0;
-    for (let g = g0 + 1; g < Math.min(k, g0 + run); g++) {
-      if (sg.mean(g) < sg.mean(lo)) lo = g;
-      if (sg.mean(g) > sg.mean(hi)) hi = g;
-    }
-    if (lo === hi) out.push(lo);
-    else out.push(Math.min(lo, hi), Math.max(lo, hi));
-  }
-  return out;
 }
 
 function roundCap(c: Capability): Capability {

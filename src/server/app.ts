@@ -40,7 +40,7 @@ import { campaignIdOf } from '../jobs/campaign-coordinator.ts';
 import { validateRecipeData } from '../recipe/parse.ts';
 import { ProblemError } from '../problems.ts';
 import { m4 } from './present/downsample.ts';
-import { shiftCellOf, shiftPayload, SPC_QUANTITIES, type ShiftContext, type SpcQuantity } from './present/shift.ts';
+import { shiftCellOf, ShiftStream, SPC_QUANTITIES, type ShiftContext, type SpcQuantity } from './present/shift.ts';
 import { rollsOf, cellsOfRoll, packSerials } from './present/genealogy.ts';
 import { comparePayload } from './present/compare.ts';
 import { halfCycles, dqdv } from './present/run.ts';
@@ -60,6 +60,8 @@ import type { Problem } from '../problems.ts';
 
 /** largest JSON body (a recipe is ≤ 1 MB of YAML; JSON quoting adds a little) */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** cells read from the store per page for a stored run's Shift view */
+const SHIFT_PAGE = 5000;
 /** largest upload (a BPX cell file) */
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
@@ -141,7 +143,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   const runCache = new Lru<StoredRun>(o.runCacheSize ?? 16);
   const cellsCache = new Lru<Record<string, unknown>[]>(3);
   const seriesCache = new Lru<Record<string, Float64Array>>(8);
-  const shiftCache = new Lru<ReturnType<typeof shiftPayload>>(8);
+  const shiftCache = new Lru<ReturnType<ShiftStream['payload']>>(8);
   const modelCache = new Lru<ReturnType<typeof createLiquidModel>>(4);
 
   /* ---------------------------------------------------------------- errors */
@@ -556,7 +558,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const active = o.jobs
         .list()
         .filter((j) => j.state === 'queued' || j.state === 'running')
-        .map((j) => ({ run_id: j.runId, state: j.state, stage: j.stage, cells: j.cells.length, error: j.error }));
+        .map((j) => ({ run_id: j.runId, state: j.state, stage: j.stage, cells: j.cellsSeen, error: j.error }));
       return c.json({ runs: runs.map((r) => ({ ...r, recipe_name: names.get(r.id) ?? null })), active });
     },
   );
@@ -577,7 +579,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           run_id: id,
           state: job.state,
           stage: job.stage,
-          cells: job.cells.length,
+          cells: job.cellsSeen,
           error: job.problems.map(formatProblem).join('\n') || null,
         });
       const r = await o.store.getRun(id);
@@ -781,7 +783,6 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
             run.id,
             'a run started with production',
           );
-        const cells = await getCells(run.id);
         const spc = (prod['spc'] ?? {}) as Record<string, unknown>;
         const recipe = run.recipe.parsed as Record<string, unknown>;
         const P = (recipe['production'] ?? {}) as Record<string, unknown>;
@@ -805,7 +806,15 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           t_now_s: Number(prod['duration_s'] ?? 0),
           done: true,
         };
-        p = shiftPayload(cells.map(shiftCellOf), ctx, q.quantity);
+        // the stored cells in pages, in production order, through the live view's ShiftStream: memory
+        // bounded by the subgroups, and the payload the live view ended with
+        const stream = new ShiftStream(ctx, [q.quantity]);
+        for (let offset = 0; ; offset += SHIFT_PAGE) {
+          const page = await o.store.listCells(run.id, { offset, limit: SHIFT_PAGE });
+          for (const c of page) stream.push(shiftCellOf(c as unknown as Record<string, unknown>));
+          if (page.length < SHIFT_PAGE) break;
+        }
+        p = stream.payload(ctx, q.quantity);
         shiftCache.set(key, p);
       }
       return c.json(p);

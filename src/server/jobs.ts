@@ -1,22 +1,17 @@
 /**
  * Runs off the request thread: each run is a worker thread (./worker/run-worker.ts) that computes and
  * stores it; at most `concurrency` run at once, the rest wait in a FIFO queue. The manager keeps each
- * job's events (stage changes, cell batches, live Shift snapshots) so that a client that subscribes
- * late gets everything from the start, then the live events. A finished job stays in memory for
+ * job's events so that a client that subscribes late gets them, then the live events: every stage
+ * change, the newest live Shift snapshot, and the cell batches of the last REPLAY_CELLS cells (older
+ * batches are dropped — the snapshot has the totals and the store every cell). What a job holds is
+ * therefore bounded whatever its shift's length; the live Shift view is computed in the run's worker
+ * (ShiftStream, ./present/shift.ts) and arrives here as snapshots. A finished job stays in memory for
  * `keepMs` (its events can still be replayed), after which the store is the only source.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Problem } from '../problems.ts';
-import {
-  fromBatch,
-  shiftPayload,
-  type ShiftCell,
-  type ShiftCellBatch,
-  type ShiftPayload,
-  type SpcQuantity,
-  type ShiftContext,
-} from './present/shift.ts';
+import type { ShiftCellBatch, ShiftPayload, SpcQuantity } from './present/shift.ts';
 import type { RunTask, WorkerMessage, ShiftStart } from './worker/messages.ts';
 
 export type JobStateName = 'queued' | 'running' | 'completed' | 'failed';
@@ -38,9 +33,14 @@ export interface Job {
   stage: string | null;
   error: string | null;
   problems: Problem[];
-  cells: ShiftCell[];
+  /** cells streamed so far */
+  cellsSeen: number;
+  /** cells in the 'cells' events kept for replay (at most about REPLAY_CELLS) */
+  replayCells: number;
   start: ShiftStart | null;
   tNow: number;
+  /** the newest live Shift snapshot per SPC quantity (from the worker) */
+  live: Record<SpcQuantity, ShiftPayload> | null;
   events: JobEvent[];
   listeners: Set<(e: JobEvent) => void>;
   task: Omit<RunTask, 'dbSpec' | 'batchMs'>;
@@ -57,6 +57,9 @@ export interface JobManagerOptions {
   onStored?: (runId: string) => void;
   log?: (s: string) => void;
 }
+
+/** cells whose batches a late subscriber is replayed (the dashboard's live plot draws the last 20 000) */
+export const REPLAY_CELLS = 20_000;
 
 export class JobManager {
   readonly #jobs = new Map<string, Job>();
@@ -88,9 +91,11 @@ export class JobManager {
       stage: null,
       error: null,
       problems: [],
-      cells: [],
+      cellsSeen: 0,
+      replayCells: 0,
       start: null,
       tNow: 0,
+      live: null,
       events: [],
       listeners: new Set(),
       task,
@@ -113,30 +118,36 @@ export class JobManager {
     return () => job.listeners.delete(fn);
   }
 
-  /** live Shift payload of a running job for any quantity (cells so far) */
+  /**
+   * live Shift payload of a running job for any quantity: the worker's newest snapshot (taken every
+   * ≥ 2 s; null before the shift starts)
+   */
   liveShift(runId: string, quantity: SpcQuantity): ShiftPayload | null {
     const job = this.#jobs.get(runId);
-    if (!job || !job.start) return null;
-    const s = job.start;
-    const ctx: ShiftContext = {
-      planned_s: s.planned_s,
-      lanes: s.lanes,
-      speed_m_per_min: s.speed_m_per_min,
-      cell_length_mm: s.cell_length_mm,
-      stops: s.stops,
-      spec: s.spec as ShiftContext['spec'],
-      subgroup_size: s.subgroup_size,
-      ewma_lambda: s.ewma_lambda,
-      ewma_L: s.ewma_L,
-      t_now_s: job.tNow,
-      done: false,
-    };
-    return shiftPayload(job.cells, ctx, quantity);
+    if (!job || !job.start || !job.live) return null;
+    return job.live[quantity];
   }
 
   #emit(job: Job, e: JobEvent): void {
     job.events.push(e);
     for (const l of job.listeners) l(e);
+  }
+
+  #dropOldCells(job: Job): void {
+    let drop = 0;
+    const keep: JobEvent[] = [];
+    for (const e of job.events) {
+      if (e.event === 'cells' && job.replayCells - drop > REPLAY_CELLS) {
+        const k = e.data.batch.index.length;
+        if (job.replayCells - drop - k >= REPLAY_CELLS * 0.5) {
+          drop += k;
+          continue;
+        }
+      }
+      keep.push(e);
+    }
+    job.events = keep;
+    job.replayCells -= drop;
   }
 
   #pump(): void {
@@ -175,6 +186,13 @@ export class JobManager {
       switch (m.type) {
         case 'progress':
           job.stage = m.stage;
+          // progress within a stage replaces the stage's previous progress in the replay history
+          for (let i = job.events.length - 1; i >= 0; i--) {
+            const e = job.events[i]!;
+            if (e.event !== 'state') continue;
+            if (e.data.state === 'running' && e.data.stage === m.stage) job.events.splice(i, 1);
+            break;
+          }
           this.#emit(job, {
             event: 'state',
             data: {
@@ -191,16 +209,22 @@ export class JobManager {
           job.start = m.info;
           this.#emit(job, { event: 'shift-start', data: m.info });
           break;
-        case 'cells':
-          for (const c of fromBatch(m.batch)) job.cells.push(c);
+        case 'cells': {
+          const k = m.batch.index.length;
+          job.cellsSeen += k;
+          job.replayCells += k;
           job.tNow = m.t_now_s;
           this.#emit(job, { event: 'cells', data: { batch: m.batch, t_now_s: m.t_now_s } });
+          // replay only the newest REPLAY_CELLS cells' batches (the oldest go; `events` stays bounded)
+          if (job.replayCells > REPLAY_CELLS) this.#dropOldCells(job);
           break;
+        }
         case 'shift': {
           // keep only the newest snapshot in the replay history
           const i = job.events.findIndex((e) => e.event === 'shift');
           if (i >= 0) job.events.splice(i, 1);
-          this.#emit(job, { event: 'shift', data: m.payload });
+          job.live = m.payloads;
+          this.#emit(job, { event: 'shift', data: m.payloads.gauge_240_thickness_um });
           break;
         }
         case 'saved':

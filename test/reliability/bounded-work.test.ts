@@ -92,11 +92,17 @@ test('job limits: a 10⁹-cell pack and a shift over the streamed cap are exit-2
     cell: { ...p.recipe.cell, width_mm: 10, length_mm: 10 },
     production: { ...(p.recipe.production ?? {}), duration_h: 0.1 } as never,
   };
-  // the server keeps a compact record of every cell for its live view: its limit is the old one
-  const shift = jobProblems(sixMinutes, undefined, { cellLimit: JOB_LIMITS.liveProductionCells });
+  // the server's live Shift view holds running totals (O(subgroups)), so its limit is the CLI's: the
+  // 6-minute shift of 600 000 cells runs there too, and a 17-hour one is refused with the store's reason
+  assert.deepEqual(jobProblems(sixMinutes, undefined, { cellLimit: JOB_LIMITS.liveProductionCells }), []);
+  const liveDay = jobProblems(
+    { ...sixMinutes, production: { ...(p.recipe.production ?? {}), duration_h: 17 } as never },
+    undefined,
+    { cellLimit: JOB_LIMITS.liveProductionCells },
+  );
   assert.match(
-    shift.map((x) => `${x.path}: ${x.problem} (got ${x.got})`).join('\n'),
-    /production\.duration_h: the production run would make too many cells \(got about 600000 cells/,
+    liveDay.map((x) => `${x.path}: ${x.problem} (got ${x.got}; allowed ${x.allowed})`).join('\n'),
+    /production\.duration_h: the production run would make too many cells \(got about 102000000 cells .*allowed <= 10000000 cells per run \(the store keeps every cell/,
   );
   // rollcell run streams the cells to the store: the 6-minute shift runs, a 17-hour one is over the cap
   assert.deepEqual(jobProblems(sixMinutes), [], 'streamed: the 6-minute shift of 10 mm cells runs');
@@ -106,7 +112,7 @@ test('job limits: a 10⁹-cell pack and a shift over the streamed cap are exit-2
     /production\.duration_h: the production run would make too many cells \(got about 102000000 cells .*allowed <= 10000000 cells per run \(the store keeps every cell: ≈ 4\.2 kB each on disk\): a shorter duration_h/,
   );
   assert.equal(jobProblems(p.recipe).length, 0, 'the example fits');
-  assert.equal(JOB_LIMITS.liveProductionCells, 100_000);
+  assert.equal(JOB_LIMITS.liveProductionCells, JOB_LIMITS.productionCells);
   assert.equal(JOB_LIMITS.keptProductionCells, 100_000);
   assert.equal(JOB_LIMITS.productionCells, 10_000_000);
 });

@@ -12,6 +12,7 @@ import { createApp, CSP, MAX_BODY_BYTES } from '../../src/server/app.ts';
 import { parseRecipeText, formatProblem } from '../../src/recipe/parse.ts';
 import { startTestServer, smallRecipe, readEvents, type TestServer } from './helpers.ts';
 import { newRunId } from '../../src/store/index.ts';
+import { parseJobRecipe, runJob } from '../../src/pipeline.ts';
 
 let t: TestServer;
 let runA = '';
@@ -168,20 +169,29 @@ test('a run goes off the request thread, streams its stages and cells by SSE, an
   );
 });
 
-test("a run's production.duration_s sets the cells the 100 000-cell cap counts: a short live run of a long recipe runs, a long one is refused", async () => {
-  // 30 m/min, one 80 × 100 mm lane: the recipe's 8-h shift is 144 000 cells (over the cap)
-  const long = smallRecipe('long shift').replace('speed_m_per_min: 1', 'speed_m_per_min: 30');
+/** the patent example at 30 m/min with 10 × 10 mm cells (about 9 lanes): its 8-h shift is over 10⁷ cells */
+const tooLong = (name: string) =>
+  smallRecipe(name)
+    .replace('speed_m_per_min: 1', 'speed_m_per_min: 30')
+    .replace('width_mm: 80', 'width_mm: 10')
+    .replace('length_mm: 100', 'length_mm: 10')
+    .replace('production: { duration_h: 8, fidelity: full }', 'production: { duration_h: 8, fidelity: linear }');
+
+test("a run's production.duration_s sets the cells the 10⁷-cell cap (the CLI's) counts: a short live run of a long recipe runs, a long one is refused", async () => {
+  const long = tooLong('long shift');
   const whole = await t.post('/api/runs', { text: long, production: true, battery: false });
   assert.equal(whole.status, 422);
   assert.match(whole.body.detail, /production\.duration_h: the production run would make too many cells/);
+  assert.match(whole.body.detail, /<= 10000000 cells per run \(the store keeps every cell/);
   const day = await t.post('/api/runs', { text: long, production: { duration_s: 86_400 }, battery: false });
   assert.equal(day.status, 422, 'a run longer than its recipe is refused up front, never queued');
   assert.deepEqual(
     day.body.problems.map((p: { path: string }) => p.path),
     ['body.production.duration_s'],
   );
-  assert.match(day.body.problems[0].got, /about 432000 cells .* for 86400 s/);
-  // 20 s at 30 m/min: 10 m of web, about 100 cells, streamed live and stored
+  assert.match(day.body.problems[0].got, /about \d+ cells .* for 86400 s/);
+  assert.ok(Number(/about (\d+) cells/.exec(day.body.problems[0].got)![1]) > 1e7);
+  // 20 s at 30 m/min: 10 m of web, about 9 000 cells, streamed live and stored
   const short = await t.run({ text: long, production: { duration_s: 20 }, battery: false });
   assert.equal(short.events.at(-1)!.event, 'done', short.events.map((e) => e.event).join(' '));
   const cells = short.events.filter((e) => e.event === 'cells').reduce((n, e) => n + e.data.batch.index.length, 0);
@@ -192,7 +202,7 @@ test("a run's production.duration_s sets the cells the 100 000-cell cap counts: 
 
 test('a production the run worker refuses reaches the SSE client as a failed event with the Problem (never done with no cells), and is stored as failed', async () => {
   // submitted past the request's check (as a queued task would be): the worker checks the run again
-  const long = smallRecipe('refused in the worker').replace('speed_m_per_min: 1', 'speed_m_per_min: 30');
+  const long = tooLong('refused in the worker');
   const runId = newRunId();
   t.srv.jobs.submit({ runId, text: long, seed: 1, production: { duration_s: 86_400 }, battery: false });
   const events = await readEvents(`${t.base}/api/runs/${runId}/events`);
@@ -201,9 +211,55 @@ test('a production the run worker refuses reaches the SSE client as a failed eve
   assert.equal(events.filter((e) => e.event === 'cells').length, 0);
   assert.equal(last.data.problems[0].path, 'production.duration_s');
   assert.match(last.data.problems[0].problem, /the production run would make too many cells/);
-  assert.match(last.data.problems[0].got, /about 432000 cells/);
+  assert.match(last.data.problems[0].got, /about \d+ cells/);
   const state = await t.json(`/api/runs/${runId}/state`);
   assert.equal(state.body.state, 'failed');
+});
+
+test("the live Shift view's last snapshot is the stored run's Shift, and its SPC is the CLI's production block for the same recipe", async () => {
+  const text = tooLong('live equals stored');
+  // the CLI's job for the same recipe, seed and length (first: a long synchronous job here would let the
+  // server drop this client's keep-alive socket)
+  const parsed = parseJobRecipe(text, { stages: { production: { duration_s: 20 }, battery: false } });
+  assert.ok(parsed.ok);
+  const cli = runJob(parsed.recipe, { seed: 7, production: { duration_s: 20 }, battery: false }).output
+    .production as unknown as {
+    cells_total: number;
+    cells_in_spec: number;
+    spc: { lanes: { lane: number; subgroups: number; xbar: object; r: object; charts?: { means: number[] } }[] };
+    capability: { lane: number; cell_thickness_um: Record<string, number> | null }[];
+  };
+  const run = await t.run({ text, production: { duration_s: 20 }, battery: false, seed: 7 });
+  assert.equal(run.events.at(-1)!.event, 'done');
+  const live = run.events.filter((e) => e.event === 'shift').at(-1)!.data;
+  const stored = (await t.json(`/api/runs/${run.id}/shift`)).body;
+  assert.equal(live.done, false);
+  assert.equal(stored.done, true);
+  assert.ok(live.cells_total > 1000, `${live.cells_total} cells`);
+  for (const k of ['cells_total', 'cells_in_spec', 'yield_pct', 'pace', 'spc'] as const)
+    assert.deepEqual(live[k], stored[k], `live vs stored: ${k}`);
+  assert.equal(stored.cells_total, cli.cells_total);
+  assert.equal(stored.cells_in_spec, cli.cells_in_spec);
+  const r6 = (x: number) => Number(x.toPrecision(6));
+  const r6o = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, r6(v)]));
+  assert.equal(stored.spc.lanes.length, cli.spc.lanes.length);
+  for (const c of cli.spc.lanes) {
+    const L = stored.spc.lanes.find((x: { lane: number }) => x.lane === c.lane);
+    assert.equal(L.subgroups, c.subgroups);
+    assert.deepEqual(r6o(L.xbar_r.xbar), c.xbar);
+    assert.deepEqual(r6o(L.xbar_r.r), c.r);
+    assert.deepEqual(L.xbar_r.means, c.charts!.means);
+  }
+  const thick = (await t.json(`/api/runs/${run.id}/shift?quantity=cell_thickness_um`)).body;
+  for (const c of cli.capability) {
+    const cap = thick.spc.lanes.find((x: { lane: number }) => x.lane === c.lane).capability;
+    const want = c.cell_thickness_um!;
+    // the cell record keeps the thickness to 6 significant digits (≈ 1e-4 µm at 130 µm) and the CLI's
+    // statistics see it unrounded: σ within, from ranges of ≈ 0.17 µm, agrees to ≈ 1e-3
+    assert.equal(cap.n, want['n']);
+    for (const k of ['mean', 'sigma_within', 'sigma_overall', 'cpk', 'ppk'])
+      assert.ok(Math.abs(cap[k] / want[k]! - 1) < 2e-3, `lane ${c.lane} ${k}: ${cap[k]} vs ${want[k]}`);
+  }
 });
 
 test('series are downsampled per pixel (M4): extremes kept, a zoomed window returns raw points', async () => {

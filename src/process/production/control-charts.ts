@@ -205,42 +205,77 @@ export const NELSON_RULES: Readonly<Record<keyof NelsonFlags, string>> = {
 export function nelson(x: ArrayLike<number>, c: number, sigma: number): NelsonFlags {
   const f: NelsonFlags = { rule1: [], rule2: [], rule3: [], rule4: [], rule5: [], rule6: [], rule7: [], rule8: [] };
   if (!(sigma > 0)) return f;
-  const n = x.length;
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) z[i] = (x[i]! - c) / sigma;
-  let side = 0; // run length on one side (signed)
-  let trend = 0; // run of increases (+) or decreases (−), in steps
-  let alt = 0; // points in the current alternating run
-  let inner = 0;
-  let outer = 0;
-  for (let i = 0; i < n; i++) {
-    const v = z[i]!;
-    if (Math.abs(v) > 3) f.rule1.push(i);
-    side = v > 0 ? (side > 0 ? side + 1 : 1) : v < 0 ? (side < 0 ? side - 1 : -1) : 0;
-    if (Math.abs(side) >= 9) f.rule2.push(i);
+  const s = new NelsonStream(c, sigma);
+  for (let i = 0; i < x.length; i++) {
+    const r = s.push(x[i]!);
+    if (r === 0) continue;
+    for (let k = 0; k < 8; k++) if (r & (1 << k)) f[NELSON_KEYS[k]!].push(i);
+  }
+  return f;
+}
+
+/** the rules in bit order of NelsonStream.push (bit k = rule k + 1) */
+export const NELSON_KEYS = ['rule1', 'rule2', 'rule3', 'rule4', 'rule5', 'rule6', 'rule7', 'rule8'] as const;
+
+/**
+ * Nelson's eight rules point by point in constant memory (the last few points kept): `push` returns a
+ * bit set of the rules the new point completes (bit k = rule k + 1; 0 when none, or when σ ≤ 0).
+ */
+export class NelsonStream {
+  readonly #z = new Float64Array(8);
+  #i = 0;
+  #x1 = NaN; // x[i−1]
+  #x2 = NaN; // x[i−2]
+  #side = 0; // run length on one side (signed)
+  #trend = 0; // run of increases (+) or decreases (−), in steps
+  #alt = 0; // points in the current alternating run
+  #inner = 0;
+  #outer = 0;
+  constructor(
+    readonly c: number,
+    readonly sigma: number,
+  ) {}
+
+  push(x: number): number {
+    const i = this.#i++;
+    const x1 = this.#x1;
+    const x2 = this.#x2;
+    this.#x2 = x1;
+    this.#x1 = x;
+    if (!(this.sigma > 0)) return 0;
+    const z = this.#z;
+    const v = (x - this.c) / this.sigma;
+    z[i & 7] = v;
+    let r = 0;
+    if (Math.abs(v) > 3) r |= 1;
+    const side = this.#side;
+    this.#side = v > 0 ? (side > 0 ? side + 1 : 1) : v < 0 ? (side < 0 ? side - 1 : -1) : 0;
+    if (Math.abs(this.#side) >= 9) r |= 2;
     if (i > 0) {
-      const d = x[i]! - x[i - 1]!;
-      trend = d > 0 ? (trend > 0 ? trend + 1 : 1) : d < 0 ? (trend < 0 ? trend - 1 : -1) : 0;
-      if (Math.abs(trend) >= 5) f.rule3.push(i); // 5 steps = 6 points
+      const d = x - x1;
+      const t = this.#trend;
+      this.#trend = d > 0 ? (t > 0 ? t + 1 : 1) : d < 0 ? (t < 0 ? t - 1 : -1) : 0;
+      if (Math.abs(this.#trend) >= 5) r |= 4; // 5 steps = 6 points
       if (i > 1) {
-        const d0 = x[i - 1]! - x[i - 2]!;
-        alt = d !== 0 && d0 !== 0 && Math.sign(d) !== Math.sign(d0) ? (alt === 0 ? 3 : alt + 1) : 0;
-        if (alt >= 14) f.rule4.push(i);
+        const d0 = x1 - x2;
+        const a = this.#alt;
+        this.#alt = d !== 0 && d0 !== 0 && Math.sign(d) !== Math.sign(d0) ? (a === 0 ? 3 : a + 1) : 0;
+        if (this.#alt >= 14) r |= 8;
       }
     }
     const count = (from: number, pred: (u: number) => boolean): number => {
       let k = 0;
-      for (let j = Math.max(0, from); j <= i; j++) if (pred(z[j]!)) k++;
+      for (let j = Math.max(0, from); j <= i; j++) if (pred(z[j & 7]!)) k++;
       return k;
     };
-    if (i >= 2 && (count(i - 2, (u) => u > 2) >= 2 || count(i - 2, (u) => u < -2) >= 2)) f.rule5.push(i);
-    if (i >= 4 && (count(i - 4, (u) => u > 1) >= 4 || count(i - 4, (u) => u < -1) >= 4)) f.rule6.push(i);
-    inner = Math.abs(v) < 1 ? inner + 1 : 0;
-    if (inner >= 15) f.rule7.push(i);
-    outer = Math.abs(v) > 1 ? outer + 1 : 0;
-    if (outer >= 8) f.rule8.push(i);
+    if (i >= 2 && (count(i - 2, (u) => u > 2) >= 2 || count(i - 2, (u) => u < -2) >= 2)) r |= 16;
+    if (i >= 4 && (count(i - 4, (u) => u > 1) >= 4 || count(i - 4, (u) => u < -1) >= 4)) r |= 32;
+    this.#inner = Math.abs(v) < 1 ? this.#inner + 1 : 0;
+    if (this.#inner >= 15) r |= 64;
+    this.#outer = Math.abs(v) > 1 ? this.#outer + 1 : 0;
+    if (this.#outer >= 8) r |= 128;
+    return r;
   }
-  return f;
 }
 
 /** Sample autocorrelation at lags 1…maxLag (biased estimator, Box & Jenkins). */

@@ -2,24 +2,21 @@
  * The Shift view's data: output vs pace, OEE = A × P × Q, stops and scrap Paretos with cumulative
  * lines, and SPC per lane (X̄–R, X̄–S, individuals, EWMA, CUSUM with Western Electric / Nelson flags,
  * limits honest for autocorrelated web data, Cp/Cpk/Pp/Ppk, histograms against spec). Pure: the same
- * cells give the same payload, live (cells so far) or for a stored run (all cells). The statistics come
- * from src/process/production/spc.ts and control-charts.ts; this module only assembles them.
+ * cells give the same payload, live (cells so far) or for a stored run (all cells), because both are a
+ * ShiftStream fed the cells in production order. The stream holds running totals, a bounded pace series
+ * and per lane and quantity a LaneStream (./lane-stream.ts: O(subgroups), never O(cells)); a payload has
+ * at most CHART_POINTS chart points per lane, whatever the shift's length. The statistics come from
+ * src/process/production/spc.ts and control-charts.ts; this module only assembles them.
  */
-import { xbarR, ewma, westernElectric } from '../../process/production/spc.ts';
+import { CHART_POINTS } from '../../process/line.ts';
 import {
-  xbarS,
-  individuals,
-  cusum,
-  nelson,
-  honestLimits,
-  histogram,
-  capabilityIndices,
   NELSON_RULES,
   type Limits,
   type NelsonFlags,
   type CapabilityIndices,
   type Histogram,
 } from '../../process/production/control-charts.ts';
+import { LaneStream } from './lane-stream.ts';
 
 /** One cell as the Shift view needs it (the live stream sends these, columnar). */
 export interface ShiftCell {
@@ -128,13 +125,17 @@ export const SPC_QUANTITIES = {
 export type SpcQuantity = keyof typeof SPC_QUANTITIES;
 
 type RuleCounts = Record<string, number>;
-const countRules = (f: NelsonFlags | Record<string, number[]>): RuleCounts =>
-  Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v.length]));
 
 export interface LaneSpc {
   lane: number;
   n_values: number;
   subgroups: number;
+  /**
+   * the subgroups (1-based) the chart series below draw — every one, or beyond CHART_POINTS the CLI's
+   * min–max decimation (`decimated` says so; the counts are over every subgroup, the Nelson flags list
+   * the charted subgroups, 0-based)
+   */
+  chart: { subgroup: number[]; decimated: string | null };
   xbar_r: { means: number[]; ranges: number[]; xbar: Limits; r: Limits; western_electric: RuleCounts };
   xbar_s: { sds: number[]; xbar: Limits; s: Limits };
   honest: {
@@ -184,8 +185,6 @@ export interface ShiftPayload {
   } | null;
 }
 
-const MAX_INDIVIDUALS = 5000;
-
 function pareto<T extends { cause: string }>(
   rows: (T & { value: number })[],
 ): (T & { share_pct: number; cumulative_pct: number })[] {
@@ -217,190 +216,209 @@ function specOf(q: SpcQuantity, spec: ShiftContext['spec']): { lsl?: number; usl
   return out;
 }
 
-function laneSpc(x: number[], lane: number, ctx: ShiftContext, lsl?: number, usl?: number): LaneSpc | null {
-  const n = ctx.subgroup_size;
-  if (x.length < 3 * n) return null;
-  const r = xbarR(x, n);
-  const s = xbarS(x, n);
-  const h = honestLimits(x, n);
-  const lim = h.method === 'classical' ? h.classical : h.batch_means;
-  const sigmaMeans = (lim.ucl - lim.center) / 3;
-  const outOf = (l: Limits) => r.means.filter((m) => m > l.ucl || m < l.lcl).length;
-  const we = westernElectric(r.means, lim.center, sigmaMeans);
-  const nf = nelson(r.means, lim.center, sigmaMeans);
-  const tail = x.length > MAX_INDIVIDUALS ? x.slice(x.length - MAX_INDIVIDUALS) : x;
-  const ind = individuals(tail);
-  const ew = ewma(r.means, lim.center, sigmaMeans, ctx.ewma_lambda, ctx.ewma_L);
-  const cu = cusum(r.means, lim.center, sigmaMeans);
-  return {
-    lane,
-    n_values: x.length,
-    subgroups: r.subgroups,
-    xbar_r: {
-      means: r.means,
-      ranges: r.ranges,
-      xbar: r.xbar,
-      r: r.r,
-      western_electric: countRules(we as unknown as Record<string, number[]>),
-    },
-    xbar_s: { sds: s.sds, xbar: s.xbar, s: s.s },
-    honest: {
-      method: h.method,
-      note: h.note,
-      r1_values: h.r1_values,
-      r1_means: h.r1_means,
-      limits: lim,
-      classical_out_of_control: outOf(h.classical),
-      honest_out_of_control: outOf(lim),
-      ar1_phi: h.ar1.phi,
-      ar1_residuals:
-        h.ar1.residuals.length > MAX_INDIVIDUALS ? h.ar1.residuals.slice(-MAX_INDIVIDUALS) : h.ar1.residuals,
-      ar1_limits: h.ar1.limits,
-    },
-    nelson: { flags: nf, counts: countRules(nf) },
-    individuals: {
-      values: ind.values,
-      moving_ranges: ind.moving_ranges,
-      x: ind.x,
-      mr: ind.mr,
-      truncated: tail.length < x.length,
-    },
-    ewma: { z: ew.z, ucl: ew.ucl, lcl: ew.lcl, center: lim.center, out_of_control: ew.out_of_control.length },
-    cusum: { upper: cu.upper, lower: cu.lower, h: cu.h * cu.sigma, out_of_control: cu.out_of_control.length },
-    capability: capabilityIndices(x, lsl, usl, n),
-    histogram: histogram(x, 30, lsl, usl),
-  };
+const QUANTITIES = Object.keys(SPC_QUANTITIES) as SpcQuantity[];
+/** most points kept in the pace series (between half of it and it) */
+const PACE_POINTS = 1200;
+
+const pick = (q: SpcQuantity, c: ShiftCell): number | null =>
+  q === 'gauge_240_thickness_um'
+    ? c.gauge_um
+    : q === 'cell_thickness_um'
+      ? c.cell_um
+      : q === 'anode_thickness_um'
+        ? c.anode_um
+        : c.capacity_mAh;
+
+/**
+ * The Shift view's running state: fed the cells in production order (index ascending: the run's stream
+ * and the store's order), it gives the payload of the cells so far at any time. What it holds grows with
+ * the subgroups per lane and quantity (2.5 numbers each, `held()`), not with the cells.
+ */
+export class ShiftStream {
+  readonly quantities: readonly SpcQuantity[];
+  readonly #lanes: Map<SpcQuantity, LaneStream[]>;
+  readonly #lanesN: number;
+  #cells = 0;
+  #good = 0;
+  #tLast = 0;
+  readonly #scrap = new Map<string, number>();
+  // pace: every `stride`-th cell's (time, cells, good), the stride doubling when PACE_POINTS are held
+  #stride = 1;
+  #paceT: number[] = [];
+  #paceN: number[] = [];
+  #paceG: number[] = [];
+  #lastT = 0;
+
+  constructor(
+    ctx: Pick<ShiftContext, 'lanes' | 'subgroup_size' | 'spec'>,
+    quantities: readonly SpcQuantity[] = QUANTITIES,
+  ) {
+    this.quantities = quantities;
+    this.#lanesN = ctx.lanes;
+    this.#lanes = new Map(
+      quantities.map((q) => {
+        const { lsl, usl } = specOf(q, ctx.spec);
+        return [q, Array.from({ length: ctx.lanes }, () => new LaneStream(ctx.subgroup_size, lsl, usl))];
+      }),
+    );
+  }
+
+  /** cells so far */
+  get cells(): number {
+    return this.#cells;
+  }
+
+  /** numbers held (pace series and every lane's, `LaneStream.held`): bounded by O(subgroups), not O(cells) */
+  held(): number {
+    let h = 3 * this.#paceT.length + this.#scrap.size;
+    for (const ls of this.#lanes.values()) for (const l of ls) h += l.held();
+    return h;
+  }
+
+  push(c: ShiftCell): void {
+    const i = this.#cells++;
+    if (c.in_spec) this.#good++;
+    else {
+      const k = c.cause || 'unknown';
+      this.#scrap.set(k, (this.#scrap.get(k) ?? 0) + 1);
+    }
+    if (c.t_s > this.#tLast) this.#tLast = c.t_s;
+    this.#lastT = c.t_s;
+    if ((i + 1) % this.#stride === 0) {
+      this.#paceT.push(c.t_s);
+      this.#paceN.push(i + 1);
+      this.#paceG.push(this.#good);
+      if (this.#paceT.length >= PACE_POINTS) {
+        this.#stride *= 2;
+        const keep = (_: number, j: number) => this.#paceN[j]! % this.#stride === 0;
+        this.#paceT = this.#paceT.filter(keep);
+        this.#paceG = this.#paceG.filter(keep);
+        this.#paceN = this.#paceN.filter((v) => v % this.#stride === 0);
+      }
+    }
+    if (c.lane < 0 || c.lane >= this.#lanesN) return;
+    for (const [q, ls] of this.#lanes) {
+      const v = pick(q, c);
+      if (v !== null && Number.isFinite(v)) ls[c.lane]!.push(v);
+    }
+  }
+
+  /** the payload of the cells so far for `quantity` (one of those the stream was made with) */
+  payload(ctx: ShiftContext, quantity: SpcQuantity = 'gauge_240_thickness_um', maxPoints = CHART_POINTS): ShiftPayload {
+    const laneStreams = this.#lanes.get(quantity);
+    if (!laneStreams) throw new Error(`ShiftStream: quantity ${quantity} not accumulated`);
+    const total = this.#cells;
+    const good = this.#good;
+    const tNow = ctx.t_now_s ?? this.#tLast;
+    // output vs pace: cumulative cells and good cells against the ideal (lanes × set speed / cell length)
+    const idealRate = (ctx.lanes * ctx.speed_m_per_min) / 60 / (ctx.cell_length_mm / 1000); // cells per s
+    const pace = { t_s: [0], cells: [0], good: [0], ideal: [0] };
+    for (let j = 0; j < this.#paceT.length; j++) {
+      pace.t_s.push(this.#paceT[j]!);
+      pace.cells.push(this.#paceN[j]!);
+      pace.good.push(this.#paceG[j]!);
+      pace.ideal.push(this.#paceT[j]! * idealRate);
+    }
+    if (total > 0 && this.#paceN.at(-1) !== total) {
+      pace.t_s.push(this.#lastT);
+      pace.cells.push(total);
+      pace.good.push(good);
+      pace.ideal.push(this.#lastT * idealRate);
+    }
+    const stops = ctx.stops.filter((s) => s.t0_s <= tNow).map((s) => ({ ...s, t1_s: Math.min(s.t1_s, tNow) }));
+    const down = stops.reduce((s, x) => s + (x.t1_s - x.t0_s), 0);
+    let oee: ShiftPayload['oee'];
+    if (ctx.done && ctx.oee) {
+      oee = {
+        availability: ctx.oee.availability,
+        performance: ctx.oee.performance,
+        quality: ctx.oee.quality,
+        oee: ctx.oee.oee,
+        definition: ctx.oee.definition ?? 'A × P × Q',
+        live: false,
+      };
+    } else {
+      // live estimate up to tNow: A = running / elapsed; P·Q from the cells made vs the ideal for the running time
+      const A = tNow > 0 ? Math.max(0, (tNow - down) / tNow) : 0;
+      const idealRunning = (tNow - down) * idealRate;
+      const P = idealRunning > 0 ? Math.min(1, total / idealRunning) : 0;
+      const Q = total > 0 ? good / total : 0;
+      oee = {
+        availability: A,
+        performance: P,
+        quality: Q,
+        oee: A * P * Q,
+        definition:
+          'live estimate: A = running / elapsed time; P = cells cut / (ideal rate × running time); Q = good / cut cells',
+        live: true,
+      };
+    }
+    const stopsAgg = new Map<string, { count: number; downtime_s: number }>();
+    for (const s of stops) {
+      const e = stopsAgg.get(s.cause) ?? { count: 0, downtime_s: 0 };
+      e.count++;
+      e.downtime_s += s.t1_s - s.t0_s;
+      stopsAgg.set(s.cause, e);
+    }
+    const stopsPareto = pareto([...stopsAgg].map(([cause, e]) => ({ cause, ...e, value: e.downtime_s }))).map(
+      ({ value: _v, ...r }) => r,
+    );
+    const scrap: ShiftPayload['scrap_pareto'] =
+      ctx.done && ctx.scrap_by_cause
+        ? ctx.scrap_by_cause.map((r) => ({ ...r }))
+        : pareto([...this.#scrap].map(([cause, n]) => ({ cause, cell_equivalents: n, value: n }))).map(
+            ({ value: _v, ...r }) => r,
+          );
+    // SPC per lane
+    const meta = SPC_QUANTITIES[quantity];
+    const { lsl, usl } = specOf(quantity, ctx.spec);
+    const lanes: LaneSpc[] = [];
+    laneStreams.forEach((l, i) => {
+      const ls = l.snapshot(i, ctx.ewma_lambda, ctx.ewma_L, maxPoints);
+      if (ls) lanes.push(ls);
+    });
+    return {
+      done: ctx.done,
+      t_now_s: tNow,
+      planned_s: ctx.planned_s,
+      lanes: ctx.lanes,
+      cells_total: total,
+      cells_in_spec: good,
+      yield_pct: total ? (100 * good) / total : null,
+      pace,
+      oee,
+      stops,
+      stops_pareto: stopsPareto,
+      scrap_pareto: scrap,
+      spc: {
+        quantity,
+        label: meta.label,
+        unit: meta.unit,
+        lsl: lsl ?? null,
+        usl: usl ?? null,
+        subgroup_size: ctx.subgroup_size,
+        rules: NELSON_RULES,
+        lanes,
+        note:
+          `subgroups of ${ctx.subgroup_size} consecutive cells per lane; X̄–R/X̄–S constants ` +
+          `Montgomery App. VI; EWMA (λ = ${ctx.ewma_lambda}, L = ${ctx.ewma_L}) and CUSUM (k = 0.5σ, h = ` +
+          `5σ) on the subgroup means with the limits' σ; rules: Western ` +
+          `Electric 1–4, Nelson 1–8; charts of at most ${maxPoints} points per lane`,
+      },
+    };
+  }
 }
 
-/** The Shift view's payload for the cells so far (live) or all cells (stored run). */
+/** The Shift view's payload for the cells so far (live) or all cells (stored run), in production order. */
 export function shiftPayload(
   cells: readonly ShiftCell[],
   ctx: ShiftContext,
   quantity: SpcQuantity = 'gauge_240_thickness_um',
 ): ShiftPayload {
-  // cells arrive in production order (index and time ascending): sort only when they do not
-  let ordered = true;
-  let tLast = 0;
-  for (let i = 0; i < cells.length; i++) {
-    if (i > 0 && cells[i]!.index < cells[i - 1]!.index) ordered = false;
-    if (cells[i]!.t_s > tLast) tLast = cells[i]!.t_s;
-  }
-  const sorted = ordered ? cells : [...cells].sort((a, b) => a.index - b.index);
-  const tNow = ctx.t_now_s ?? tLast;
-  const good = sorted.filter((c) => c.in_spec).length;
-  // output vs pace: cumulative cells and good cells against the ideal (lanes × set speed / cell length)
-  const idealRate = (ctx.lanes * ctx.speed_m_per_min) / 60 / (ctx.cell_length_mm / 1000); // cells per s
-  let timeOrdered = true;
-  for (let i = 1; i < sorted.length; i++) if (sorted[i]!.t_s < sorted[i - 1]!.t_s) timeOrdered = false;
-  const byTime = timeOrdered ? sorted : [...sorted].sort((a, b) => a.t_s - b.t_s);
-  const step = Math.max(1, Math.ceil(byTime.length / 600));
-  const pace = { t_s: [0], cells: [0], good: [0], ideal: [0] };
-  let g = 0;
-  for (let i = 0; i < byTime.length; i++) {
-    if (byTime[i]!.in_spec) g++;
-    if (i % step === step - 1 || i === byTime.length - 1) {
-      pace.t_s.push(byTime[i]!.t_s);
-      pace.cells.push(i + 1);
-      pace.good.push(g);
-      pace.ideal.push(byTime[i]!.t_s * idealRate);
-    }
-  }
-  const stops = ctx.stops.filter((s) => s.t0_s <= tNow).map((s) => ({ ...s, t1_s: Math.min(s.t1_s, tNow) }));
-  const down = stops.reduce((s, x) => s + (x.t1_s - x.t0_s), 0);
-  let oee: ShiftPayload['oee'];
-  if (ctx.done && ctx.oee) {
-    oee = {
-      availability: ctx.oee.availability,
-      performance: ctx.oee.performance,
-      quality: ctx.oee.quality,
-      oee: ctx.oee.oee,
-      definition: ctx.oee.definition ?? 'A × P × Q',
-      live: false,
-    };
-  } else {
-    // live estimate up to tNow: A = running / elapsed; P·Q from the cells made vs the ideal for the running time
-    const A = tNow > 0 ? Math.max(0, (tNow - down) / tNow) : 0;
-    const idealRunning = (tNow - down) * idealRate;
-    const P = idealRunning > 0 ? Math.min(1, sorted.length / idealRunning) : 0;
-    const Q = sorted.length > 0 ? good / sorted.length : 0;
-    oee = {
-      availability: A,
-      performance: P,
-      quality: Q,
-      oee: A * P * Q,
-      definition:
-        'live estimate: A = running / elapsed time; P = cells cut / (ideal rate × running time); Q = good / cut cells',
-      live: true,
-    };
-  }
-  const stopsAgg = new Map<string, { count: number; downtime_s: number }>();
-  for (const s of stops) {
-    const e = stopsAgg.get(s.cause) ?? { count: 0, downtime_s: 0 };
-    e.count++;
-    e.downtime_s += s.t1_s - s.t0_s;
-    stopsAgg.set(s.cause, e);
-  }
-  const stopsPareto = pareto([...stopsAgg].map(([cause, e]) => ({ cause, ...e, value: e.downtime_s }))).map(
-    ({ value: _v, ...r }) => r,
-  );
-  let scrap: ShiftPayload['scrap_pareto'];
-  if (ctx.done && ctx.scrap_by_cause) scrap = ctx.scrap_by_cause.map((r) => ({ ...r }));
-  else {
-    const m = new Map<string, number>();
-    for (const c of sorted) if (!c.in_spec) m.set(c.cause || 'unknown', (m.get(c.cause || 'unknown') ?? 0) + 1);
-    scrap = pareto([...m].map(([cause, n]) => ({ cause, cell_equivalents: n, value: n }))).map(
-      ({ value: _v, ...r }) => r,
-    );
-  }
-  // SPC per lane
-  const meta = SPC_QUANTITIES[quantity];
-  const { lsl, usl } = specOf(quantity, ctx.spec);
-  const pick = (c: ShiftCell): number | null =>
-    quantity === 'gauge_240_thickness_um'
-      ? c.gauge_um
-      : quantity === 'cell_thickness_um'
-        ? c.cell_um
-        : quantity === 'anode_thickness_um'
-          ? c.anode_um
-          : c.capacity_mAh;
-  const lanes: LaneSpc[] = [];
-  for (let l = 0; l < ctx.lanes; l++) {
-    const x: number[] = [];
-    for (const c of sorted) {
-      if (c.lane !== l) continue;
-      const v = pick(c);
-      if (v !== null && Number.isFinite(v)) x.push(v);
-    }
-    const ls = laneSpc(x, l, ctx, lsl, usl);
-    if (ls) lanes.push(ls);
-  }
-  return {
-    done: ctx.done,
-    t_now_s: tNow,
-    planned_s: ctx.planned_s,
-    lanes: ctx.lanes,
-    cells_total: sorted.length,
-    cells_in_spec: good,
-    yield_pct: sorted.length ? (100 * good) / sorted.length : null,
-    pace,
-    oee,
-    stops,
-    stops_pareto: stopsPareto,
-    scrap_pareto: scrap,
-    spc: {
-      quantity,
-      label: meta.label,
-      unit: meta.unit,
-      lsl: lsl ?? null,
-      usl: usl ?? null,
-      subgroup_size: ctx.subgroup_size,
-      rules: NELSON_RULES,
-      lanes,
-      note:
-        `subgroups of ${ctx.subgroup_size} consecutive cells per lane; X̄–R/X̄–S constants ` +
-        `Montgomery App. VI; EWMA (λ = ${ctx.ewma_lambda}, L = ${ctx.ewma_L}) and CUSUM (k = 0.5σ, h = ` +
-        `5σ) on the subgroup means with the limits' σ; rules: Western ` +
-        `Electric 1–4, Nelson 1–8`,
-    },
-  };
+  const sorted = cells.every((c, i) => i === 0 || c.index >= cells[i - 1]!.index)
+    ? cells
+    : [...cells].sort((a, b) => a.index - b.index);
+  const s = new ShiftStream(ctx, [quantity]);
+  for (const c of sorted) s.push(c);
+  return s.payload(ctx, quantity);
 }

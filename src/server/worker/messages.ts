@@ -1,6 +1,6 @@
 /** Messages between the server and a run's worker thread. */
 import type { Problem } from '../../problems.ts';
-import type { ShiftCellBatch, ShiftPayload } from '../present/shift.ts';
+import type { ShiftCellBatch, ShiftPayload, SpcQuantity } from '../present/shift.ts';
 
 export interface RunTask {
   runId: string;
@@ -29,6 +29,7 @@ export type WorkerMessage =
   | { type: 'progress'; stage: string; done: number; total: number; unit?: string; t_ms: number }
   | { type: 'shift-start'; info: ShiftStart }
   | { type: 'cells'; batch: ShiftCellBatch; t_now_s: number }
-  | { type: 'shift'; payload: ShiftPayload }
+  /** the live Shift view for every SPC quantity (the 'shift' SSE event carries the gauge's) */
+  | { type: 'shift'; payloads: Record<SpcQuantity, ShiftPayload> }
   | { type: 'saved' }
   | { type: 'failed'; problems: Problem[]; internal: boolean; message: string };

@@ -11,8 +11,21 @@ import { openStore, CellSpool } from '../../store/index.ts';
 import { ProblemError } from '../../problems.ts';
 import { parseProduction } from '../../process/production/config.ts';
 import type { CellRecord } from '../../process/line.ts';
-import { shiftCellOf, shiftPayload, toBatch, type ShiftCell, type ShiftContext } from '../present/shift.ts';
+import {
+  SPC_QUANTITIES,
+  ShiftStream,
+  shiftCellOf,
+  toBatch,
+  type ShiftCell,
+  type ShiftContext,
+  type ShiftPayload,
+  type SpcQuantity,
+} from '../present/shift.ts';
 import type { RunTask, WorkerMessage, ShiftStart } from './messages.ts';
+
+/** the live Shift snapshot's interval, ms (at least), and the most of the worker's time snapshots take (1/share) */
+const SHIFT_MS = 2000;
+const SHIFT_CPU_SHARE = 20;
 
 const port = parentPort;
 if (!port) throw new Error('run-worker: not in a worker thread');
@@ -50,10 +63,12 @@ async function main(task: RunTask): Promise<void> {
   // the cells go to the store through a spool file as the line makes them (bounded memory)
   const spool = task.production ? new CellSpool() : undefined;
   try {
-    const cells: ShiftCell[] = [];
+    // the live Shift view: running totals and per-lane SPC of the cells so far (O(subgroups), not O(cells))
+    let live: ShiftStream | null = null;
     let pending: ShiftCell[] = [];
     let lastBatch = performance.now();
     let lastShift = performance.now();
+    let shiftEvery = SHIFT_MS;
     let start: ShiftStart | null = null;
     let tNow = 0;
     let lastStage = '';
@@ -71,6 +86,19 @@ async function main(task: RunTask): Promise<void> {
       t_now_s: tNow,
       done,
     });
+    const postShift = (): void => {
+      if (!live || !start) return;
+      const t = performance.now();
+      const c = ctx(false);
+      const payloads = Object.fromEntries(
+        (Object.keys(SPC_QUANTITIES) as SpcQuantity[]).map((q) => [q, live!.payload(c, q)]),
+      ) as Record<SpcQuantity, ShiftPayload>;
+      post({ type: 'shift', payloads });
+      lastShift = performance.now();
+      // a snapshot is one pass over each lane's subgroup means: on a long shift the interval stretches so
+      // that snapshots take at most 1/SHIFT_CPU_SHARE of the worker's time
+      shiftEvery = Math.max(SHIFT_MS, SHIFT_CPU_SHARE * (lastShift - t));
+    };
     const flush = (): void => {
       if (pending.length === 0) return;
       post({ type: 'cells', batch: toBatch(pending), t_now_s: tNow });
@@ -113,23 +141,22 @@ async function main(task: RunTask): Promise<void> {
           ewma_L: P.spc.ewma_L,
         };
         post({ type: 'shift-start', info: start });
+        live = new ShiftStream(ctx(false));
+        postShift();
       },
       ...(spool ? { cellSink: (c: CellRecord) => spool.add(storedCell(c)) } : {}),
       onCell: (c: CellRecord) => {
         const sc = shiftCellOf(c as unknown as Record<string, unknown>);
         tNow = sc.t_s;
-        cells.push(sc);
+        live?.push(sc);
         pending.push(sc);
         const now = performance.now();
         if (now - lastBatch >= task.batchMs) flush();
-        if (start && now - lastShift >= 2000) {
-          post({ type: 'shift', payload: shiftPayload(cells, ctx(false)) });
-          lastShift = performance.now();
-        }
+        if (now - lastShift >= shiftEvery) postShift();
       },
     });
     flush();
-    if (start) post({ type: 'shift', payload: shiftPayload(cells, ctx(false)) });
+    postShift();
     post({ type: 'progress', stage: 'saving', done: 0, total: 1, t_ms: performance.now() - t0 });
     await store.saveRun({
       recipeText: task.text,
