@@ -4,7 +4,10 @@
  * timed wall-clock, plus the time of each stage (from the job's own progress events, in-process).
  * Prints
  *   main_job_s: <min of the runs> s
- *   main_job_median_s, main_job_runs, stage_<name>_s (median over the in-process runs), stage_job_cpu_s
+ *   main_job_median_s, main_job_runs, main_job_cpu_s (user + system CPU of the command, all its threads),
+ *   cli_<phase>_s (median over the runs: where the command's wall time goes, from its ROLLCELL_TIMINGS=1
+ *   phase marks — process start, module load, recipe, store open, job, report, save, print, exit),
+ *   stage_<name>_s (median over the in-process runs), stage_job_cpu_s
  *   (CPU seconds of the in-process job: a figure less sensitive to other load on a shared machine)
  * Run: npm run bench:main [-- --runs N]   (default 3 runs; timings on a shared machine are noisy: the
  * minimum is the figure, the median shows the spread)
@@ -27,18 +30,39 @@ const median = (x: number[]): number => {
   return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 };
 
-// ---- the command as a user runs it
+// ---- the command as a user runs it, with its phase marks (ROLLCELL_TIMINGS=1: src/cli/timings.ts)
 const walls: number[] = [];
+const cpus: number[] = [];
+const phases = new Map<string, number[]>();
 for (let i = 0; i < RUNS; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'rollcell-bench-main-'));
   try {
     const t0 = performance.now();
     const r = spawnSync(process.execPath, [bin, 'run', example, '--quiet', '--db', join(dir, 'r.db'), '--out', dir], {
       encoding: 'utf8',
+      env: { ...process.env, ROLLCELL_TIMINGS: '1' },
     });
     const s = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`rollcell run failed (exit ${r.status}): ${r.stderr}`);
     walls.push(s);
+    const marks = [...r.stderr.matchAll(/^timing: (.+) ([0-9.]+) ms, cpu ([0-9.]+) ms$/gm)].map(
+      (m) => [m[1]!, Number(m[2]), Number(m[3])] as const,
+    );
+    // the command's CPU (all its threads) at its last mark, `exit`
+    if (marks.length) cpus.push(marks[marks.length - 1]![2] / 1000);
+    let prev = 0;
+    let prevName = 'process start';
+    for (const [name, t] of marks) {
+      const key = `${prevName} → ${name}`;
+      const l = phases.get(key) ?? [];
+      l.push((t - prev) / 1000);
+      phases.set(key, l);
+      prev = t;
+      prevName = name;
+    }
+    const l = phases.get('exit → process end') ?? [];
+    l.push(Math.max(0, s - prev / 1000));
+    phases.set('exit → process end', l);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -84,9 +108,20 @@ for (let i = 0; i < RUNS; i++) {
 
 console.log(`main_job_s: ${Math.min(...walls).toFixed(2)} s`);
 console.log(`main_job_median_s: ${median(walls).toFixed(2)} s`);
+if (cpus.length)
+  console.log(
+    `main_job_cpu_s: ${median(cpus).toFixed(2)} s (min ${Math.min(...cpus).toFixed(2)}; all threads, user + system)`,
+  );
 console.log(
   `main_job_runs: ${walls.map((w) => w.toFixed(2)).join(' ')} s (rollcell run examples/patent-line.yaml, fresh process each)`,
 );
+for (const [name, t] of phases) {
+  const key = name
+    .replace(/[^a-z0-9]+/gi, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase();
+  console.log(`cli_${key}_s: ${median(t).toFixed(3)} s (min ${Math.min(...t).toFixed(3)}; ${name})`);
+}
 for (const [name, t] of stageTimes) {
   const key = name
     .replace(/[^a-z0-9]+/gi, '_')

@@ -4,6 +4,19 @@
 // bundle cannot be built, or with ROLLCELL_NO_BUNDLE=1, it runs the TypeScript sources through tsx.
 import { cliEntryUrl } from '../scripts/cli-bundle.mjs';
 
+// ROLLCELL_TIMINGS=1: phase boundaries on stderr, ms since the process started (src/cli/timings.ts)
+const timing =
+  process.env.ROLLCELL_TIMINGS === '1'
+    ? (phase) => {
+        const c = process.cpuUsage();
+        process.stderr.write(
+          `timing: ${phase} ${performance.now().toFixed(1)} ms, cpu ${((c.user + c.system) / 1000).toFixed(1)} ms\n`,
+        );
+      }
+    : () => {};
+timing('bin started');
+process.on('exit', () => timing('exit'));
+
 // A reader that stops early (`rollcell runs export <id> | head`) closes the pipe: that is not an
 // error of ours — stop quietly instead of printing an EPIPE stack trace.
 process.stdout.on('error', (e) => {
@@ -22,5 +35,6 @@ if (entry) {
   register();
   ({ main } = await import('../src/cli/main.ts'));
 }
+timing('cli loaded');
 // the bin shows progress of long work on stderr (a bar on a terminal, plain lines otherwise; --quiet: none)
 process.exitCode = await main(process.argv.slice(2), undefined, { progress: true, stdout: process.stdout });

@@ -823,7 +823,9 @@ export function runJobCycling(req: JobCyclingRequest): CyclingRun {
 }
 
 export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
-  return startJob(recipe, opts, runJobCycling).finish(null);
+  const job = startJob(recipe, opts, runJobCycling);
+  job.batteryStage(opts.production ? job.productionHere() : null);
+  return job.finish(null);
 }
 
 /**
@@ -831,11 +833,18 @@ export function runJob(recipe: Recipe, opts: JobOptions = {}): JobResult {
  * while this thread runs the production shift and the battery: the cycling is independent of both, so
  * the result is the same as runJob's, key for key (the cycling block, its warnings and findings go where
  * runJob puts them). The cycling's progress events come when `cycling` reports them.
+ *
+ * With `production`, the production shift too runs elsewhere (a worker thread that streams the cell
+ * records itself): the battery starts as soon as the shift has made the pack's n in-spec cells — the
+ * same cells, in the same order, as in place — while the shift goes on, and the shift's result is put
+ * where runJob puts it. `production` is used only when the job streams its records (opts.cellSink) and
+ * has no per-cell or start callbacks (they cannot cross threads); the caller checks that.
  */
 export async function runJobWith(
   recipe: Recipe,
   opts: JobOptions,
   cycling: (req: JobCyclingRequest) => Promise<CyclingRun>,
+  production?: (req: JobProductionRequest, packCells: number) => ProductionElsewhere,
 ): Promise<JobResult> {
   let pending: Promise<CyclingRun> | null = null;
   const job = startJob(recipe, opts, (req) => {
@@ -844,18 +853,91 @@ export async function runJobWith(
     pending.catch(() => {}); // a failure is thrown by the await below, not reported as unhandled meanwhile
     return null;
   });
+  if (opts.production && production) {
+    const limits = typeof opts.production === 'object' ? opts.production : {};
+    const shift = production(
+      {
+        recipe,
+        seed: opts.seed ?? 1,
+        limits,
+        keepCells: false,
+        ...(opts.progress ? { progress: opts.progress } : {}),
+        ...(opts.lineData ? { lineData: opts.lineData } : {}),
+      },
+      job.packCells,
+    );
+    shift.done.catch(() => {}); // thrown by the awaits below
+    if (job.packCells > 0) {
+      const first = await shift.firstInSpec;
+      // fewer in-spec cells than the pack needs: known once the shift is over, with their count
+      job.batteryStage(first ? { inSpec: first.length, cells: first } : { inSpec: (await shift.done).inSpec });
+    }
+    job.applyProduction((await shift.done).run);
+  } else job.batteryStage(opts.production ? job.productionHere() : null);
   return job.finish(pending ? await pending : null);
+}
+
+/** What a job's production shift needs (runJobProduction's argument): a job hands it to whoever runs it. */
+export interface JobProductionRequest {
+  recipe: Recipe;
+  seed: number;
+  limits: { web_length_m?: number; duration_s?: number };
+  lineData?: LineData;
+  /** keep the cell records in the result (else they only go to onCell) */
+  keepCells: boolean;
+  onCell?: (cell: ProducedCellRecord) => void;
+  onStart?: (info: ProductionStart) => void;
+  progress?: Progress;
+}
+
+/** a production shift run elsewhere (runJobWith): the first n in-spec cells as soon as they exist, then the end */
+export interface ProductionElsewhere {
+  /** the pack's n in-spec cells, in order, as soon as the shift has made them; null when it made fewer */
+  firstInSpec: Promise<ProducedCellRecord[] | null>;
+  /** the shift's result (its records were streamed: run.cells is empty) and how many in-spec cells it made */
+  done: Promise<{ run: ProductionRun; inSpec: number }>;
+}
+
+/** Runs a job's production shift in this thread (the seeded shift with the job's capacity model). */
+export function runJobProduction(req: JobProductionRequest): ProductionRun {
+  const { recipe } = req;
+  const posterior = capacityPosterior(recipe);
+  return runProduction(recipe, {
+    seed: req.seed,
+    includeCharts: true,
+    capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
+    ...(posterior ? { capacityPosterior: posterior } : {}),
+    ...req.limits,
+    ...(req.onCell ? { onCell: req.onCell } : {}),
+    ...(req.keepCells ? {} : { keepCells: false }),
+    ...(req.onStart ? { onStart: req.onStart } : {}),
+    ...(req.progress ? { progress: req.progress } : {}),
+    ...(req.lineData ? { lineData: req.lineData } : {}),
+    isImpossible: (ws) => ws.some((w) => classifyLineWarning(w) === 'impossible'),
+  });
+}
+
+/** where the pack's cells come from: the shift's in-spec count, and its first n in-spec cells when it made n */
+interface PackSource {
+  inSpec: number;
+  cells?: ProducedCellRecord[] | undefined;
+}
+
+/** a job's stages after the line and the cycling's start (startJob), run in place or with the shift elsewhere */
+interface JobFlow {
+  /** cells the pack takes (0: no battery) */
+  packCells: number;
+  productionHere(): PackSource;
+  applyProduction(run: ProductionRun): void;
+  batteryStage(from: PackSource | null): void;
+  finish(later: CyclingRun | null): JobResult;
 }
 
 /**
  * A job up to the point where it needs the cycling's result. `cycling` runs the cycling stage at its place
  * in the flow and returns its result (runJob), or null when the result comes later, to `finish`.
  */
-function startJob(
-  recipe: Recipe,
-  opts: JobOptions,
-  cycling: (req: JobCyclingRequest) => CyclingRun | null,
-): { finish(later: CyclingRun | null): JobResult } {
+function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingRequest) => CyclingRun | null): JobFlow {
   const lineTicker = stageTicker(opts.progress, 'line', 1, 'parts');
   const design = designCell(recipe);
   // the line, plus the job-level evidence the claims cite (claims 3/4 forces over μ, thermal bounds, what
@@ -910,46 +992,51 @@ function startJob(
   let prod: ProductionRun | null = null;
   // the in-spec cells the pack takes (first n, in order), kept aside when the records are streamed
   const packCells = opts.battery && recipe.battery ? recipe.battery.series * recipe.battery.parallel : 0;
-  const inSpecKept: ProducedCellRecord[] = [];
-  let inSpec = 0;
-  if (opts.production) {
-    const lim = typeof opts.production === 'object' ? opts.production : {};
+  const limits = typeof opts.production === 'object' ? opts.production : {};
+
+  /** the production shift in this thread; returns the in-spec cells and (when streamed) the first n of them */
+  function productionHere(): PackSource {
+    const inSpecKept: ProducedCellRecord[] = [];
+    let inSpec = 0;
     const sink = opts.cellSink;
     if (!sink) {
-      const { cells } = productionSize(recipe, parseProduction(recipe.production), lim);
+      const { cells } = productionSize(recipe, parseProduction(recipe.production), limits);
       if (cells > JOB_LIMITS.keptProductionCells)
         throw new ProblemError([
           {
-            path: `production.${lim.web_length_m !== undefined ? 'web_length_m' : lim.duration_s !== undefined ? 'duration_s' : 'duration_h'}`,
+            path: `production.${limits.web_length_m !== undefined ? 'web_length_m' : limits.duration_s !== undefined ? 'duration_s' : 'duration_h'}`,
             problem: 'a production run whose cells are kept in memory would make too many cells',
             got: `about ${Math.round(cells)} cells`,
             allowed: `<= ${JOB_LIMITS.keptProductionCells} cells, or a cellSink that streams them (rollcell run does)`,
           },
         ]);
     }
-    const posterior = capacityPosterior(recipe);
     const onCell = (c: ProducedCellRecord): void => {
       if (c.in_spec && inSpec++ < packCells && sink) inSpecKept.push(c);
       sink?.(c);
       opts.onCell?.(c);
     };
-    prod = runProduction(recipe, {
+    const run = runJobProduction({
+      recipe,
       seed: opts.seed ?? 1,
-      includeCharts: true,
-      capacityModel: (cell) => firstCycleDischarge_C(recipe, cell),
-      ...(posterior ? { capacityPosterior: posterior } : {}),
-      ...lim,
+      limits,
       ...(sink || opts.onCell ? { onCell } : {}),
-      ...(sink ? { keepCells: false } : {}),
+      keepCells: !sink,
       ...(opts.onProductionStart ? { onStart: opts.onProductionStart } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
-      isImpossible: (ws) => ws.some((w) => classifyLineWarning(w) === 'impossible'),
     });
-    if (!sink) inSpec = prod.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0);
-    output.production = prod.block;
+    if (!sink) inSpec = run.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0);
+    applyProduction(run);
+    return { inSpec, cells: inSpec >= packCells ? (sink ? inSpecKept : run.cells) : undefined };
+  }
+
+  /** the production shift's result (made here or on another thread) into the output, before the battery's block */
+  function applyProduction(run: ProductionRun): void {
+    prod = run;
+    output.production = run.block;
     // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
-    output.production['stops'] = prod.timeline.stops.map((s) => ({
+    output.production['stops'] = run.timeline.stops.map((s) => ({
       cause: s.cause,
       t0_s: r6(s.t0_s),
       t1_s: r6(s.t1_s),
@@ -963,18 +1050,30 @@ function startJob(
         brk.mtbf_h > 0
           ? `on: MTBF ${brk.mtbf_h} h, MTTR ${brk.mttr_min} min (production.breakdowns)`
           : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
+    // a shift that finished after the battery (on another thread) still comes before it in the output
+    const { battery } = output;
+    if (battery) {
+      delete output.battery;
+      output.battery = battery;
+    }
   }
+
   let batteryFrames: CellFrames | null = null;
   let batteryCells: JobResult['batteryCells'] = null;
   let batteryBlock: BatteryBlock | null = null;
-  if (opts.battery && recipe.battery) {
+  /**
+   * The battery on the shift's first n in-spec cells (`from.cells`, in order), or on design cells when
+   * there was no shift or it made fewer than n in-spec cells (`from.inSpec` of them).
+   */
+  function batteryStage(from: PackSource | null): void {
+    if (!(opts.battery && recipe.battery)) return;
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
     const n = packCells;
-    const cells = prod && inSpec >= n ? (opts.cellSink ? inSpecKept : prod.cells) : undefined;
-    if (prod && !cells)
+    const cells = from?.cells;
+    if (from && !cells)
       warnings.push(
-        `battery: the production run made ${inSpec} in-spec cells, fewer than the ${n} the ` +
+        `battery: the production run made ${from.inSpec} in-spec cells, fewer than the ${n} the ` +
           `${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design ` +
           `cells with the stated spread`,
       );
@@ -999,7 +1098,8 @@ function startJob(
       batteryCells = { serial, count: n };
     }
   }
-  return { finish };
+
+  return { packCells, productionHere, applyProduction, batteryStage, finish };
 
   function finish(later: CyclingRun | null): JobResult {
     if (later && cyclingAt) {

@@ -1,75 +1,204 @@
 /**
- * The main job on two threads (issue 12): the cycling stage — the experiment, its bands, rate capability
- * and the ageing projection, independent of the production shift and the battery — runs on a worker thread
- * (./job-worker.ts) while this thread runs the line, the production shift and the battery. The result is
- * runJob's, key for key (pipeline's runJobWith puts the cycling's block, warnings and findings where runJob
- * does); test/pipeline/job-threads.test.ts compares the two.
+ * The main job on three threads (issue 12):
+ * - the cycling stage — the experiment, its bands, rate capability and the ageing projection, independent
+ *   of the production shift and the battery — runs on a worker thread (./job-worker.ts);
+ * - the production shift runs on another worker thread when its records are streamed to a spool (the
+ *   `rollcell run` case): that thread writes each cell's stored record to the spool itself and posts the
+ *   pack's first n in-spec cells as soon as they exist, so that this thread runs the battery on them while
+ *   the shift goes on;
+ * - this thread runs the line and the battery.
+ * The result is runJob's, key for key (pipeline's runJobWith puts the cycling's and the shift's blocks,
+ * warnings and findings where runJob does, and the pack takes the same cells); the spool holds the same
+ * records in the same order. test/pipeline/job-threads.test.ts compares the two.
  *
- * It runs in this thread instead (runJob) when there is nothing to overlap (no production shift and no
- * battery, or no cycling), when the cycling takes model-parameter overrides (a function: it cannot be sent
- * to a thread), on a single core, or with ROLLCELL_THREADS=0. The cycling's progress events arrive when
- * this thread is free again, after the battery.
+ * A stage runs in this thread instead (runJob's code) when there is nothing to overlap (no production
+ * shift and no battery, or no cycling), when the cycling takes model-parameter overrides (a function: it
+ * cannot be sent to a thread), when the shift has per-cell or start callbacks (live views) or is not
+ * streamed to a spool, on a single core, or with ROLLCELL_THREADS=0. Progress events of a worker arrive
+ * when this thread is free, i.e. between the battery's stages and after it.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { runJob, runJobCycling, runJobWith, type CyclingRun, type JobOptions, type JobResult } from '../pipeline.ts';
+import {
+  runJob,
+  runJobCycling,
+  runJobProduction,
+  runJobWith,
+  type CyclingRun,
+  type JobOptions,
+  type JobProductionRequest,
+  type JobResult,
+  type ProductionElsewhere,
+} from '../pipeline.ts';
 import type { Recipe } from '../recipe/schema.ts';
+import type { CellRecord as ProducedCellRecord, ProductionRun } from '../process/line.ts';
+import { withEstimate } from '../process/production/capacity.ts';
 import { ProblemError } from '../problems.ts';
-import type { CyclingReply, CyclingTask } from './job-worker.ts';
+import { storedCell } from '../run-record.ts';
+import type { CellSpool } from '../store/spool.ts';
+import type { CyclingReply, CyclingTask, ProductionReply, ProductionTask } from './job-worker.ts';
+import { markTiming } from './timings.ts';
 
-/** Whether runJobThreaded would use a worker thread for this job. */
+const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !== '0' && availableParallelism() >= 2;
+
+/** Whether runJobThreaded would run the cycling on a worker thread for this job. */
 export function jobUsesThreads(opts: JobOptions, env: NodeJS.ProcessEnv = process.env): boolean {
-  return (
-    env['ROLLCELL_THREADS'] !== '0' &&
-    !opts.noCycling &&
-    !opts.cycling?.params &&
-    Boolean(opts.production || opts.battery) &&
-    availableParallelism() >= 2
-  );
+  return threadsOn(env) && !opts.noCycling && !opts.cycling?.params && Boolean(opts.production || opts.battery);
 }
 
-export async function runJobThreaded(recipe: Recipe, opts: JobOptions): Promise<JobResult> {
-  if (!jobUsesThreads(opts)) return runJob(recipe, opts);
-  let worker: Worker | null = null;
+/** Whether runJobThreaded would run the production shift on a worker thread (given a spool for its records). */
+export function shiftUsesThread(opts: JobOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  return threadsOn(env) && Boolean(opts.production) && !opts.onCell && !opts.onProductionStart;
+}
+
+/**
+ * runJob on up to three threads. With `spool`, the production shift's stored records (run-record's
+ * storedCell) go to it — written on the shift's own thread when it has one — and the job must not also
+ * have a cellSink; JobResult.productionRun.cells is then empty, as with a cellSink.
+ */
+export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: CellSpool): Promise<JobResult> {
+  if (spool && opts.cellSink) throw new Error('runJobThreaded: give the cells a spool or a cellSink, not both');
+  const o: JobOptions = spool ? { ...opts, cellSink: (c) => spool.add(storedCell(c)) } : opts;
+  const cyclingThread = jobUsesThreads(o);
+  const shiftThread = spool !== undefined && shiftUsesThread(o);
+  if (!cyclingThread && !shiftThread) return runJob(recipe, o);
+  let cyclingWorker: Worker | null = null;
+  let shiftWorker: Worker | null = null;
   try {
-    return await runJobWith(recipe, opts, (req) => {
-      const { progress, ...rest } = req;
-      const task: CyclingTask = { ...rest, progress: Boolean(progress) };
-      const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
-      worker = w;
-      try {
-        w.postMessage(task);
-      } catch {
-        // a request that cannot be sent to a thread (not structured-cloneable) runs here, in runJob's order
-        void w.terminate();
-        return Promise.resolve(runJobCycling(req));
-      }
-      return new Promise<CyclingRun>((resolve, reject) => {
-        let settled = false;
-        const settle = (f: () => void): void => {
-          if (settled) return;
-          settled = true;
-          f();
-        };
-        w.on('message', (m: CyclingReply) => {
-          if ('progress' in m) progress?.(m.progress);
-          else if ('result' in m) settle(() => resolve(m.result));
-          else if ('problems' in m) settle(() => reject(new ProblemError(m.problems, m.prefix)));
-          else
-            settle(() => {
-              const e = new Error(m.error.message);
-              if (m.error.stack) e.stack = m.error.stack;
-              reject(e);
-            });
-        });
-        w.on('error', (e) => settle(() => reject(e)));
-        w.on('exit', (code) =>
-          settle(() => reject(new Error(`the cycling stage's worker thread ended (exit ${code}) without a result`))),
-        );
-      });
-    });
+    return await runJobWith(
+      recipe,
+      o,
+      cyclingThread
+        ? (req) => {
+            const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
+            cyclingWorker = w;
+            return cyclingOn(w, req);
+          }
+        : (req) => Promise.resolve(runJobCycling(req)),
+      shiftThread
+        ? (req, packCells) => {
+            const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
+            shiftWorker = w;
+            return shiftOn(w, req, packCells, spool);
+          }
+        : undefined,
+    );
   } finally {
-    // a job that failed in this thread leaves no worker running
-    void (worker as Worker | null)?.terminate();
+    // a job that failed in this thread leaves no worker running; the shift's worker writes to the
+    // caller's spool, so it is stopped before the caller can dispose of it
+    void (cyclingWorker as Worker | null)?.terminate();
+    await (shiftWorker as Worker | null)?.terminate();
+  }
+}
+
+/** an error posted by a worker, as the error runJob would have thrown */
+function workerError(
+  m: { problems: ProblemError['problems']; prefix?: string } | { error: { message: string; stack?: string } },
+): Error {
+  if ('problems' in m) return new ProblemError(m.problems, m.prefix);
+  const e = new Error(m.error.message);
+  if (m.error.stack) e.stack = m.error.stack;
+  return e;
+}
+
+function cyclingOn(w: Worker, req: Parameters<typeof runJobCycling>[0]): Promise<CyclingRun> {
+  const { progress, ...rest } = req;
+  const task: CyclingTask = { ...rest, progress: Boolean(progress) };
+  try {
+    w.postMessage(task);
+  } catch {
+    // a request that cannot be sent to a thread (not structured-cloneable) runs here, in runJob's order
+    void w.terminate();
+    return Promise.resolve(runJobCycling(req));
+  }
+  return new Promise<CyclingRun>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      f();
+    };
+    w.on('message', (m: CyclingReply) => {
+      if ('progress' in m) progress?.(m.progress);
+      else if ('result' in m) {
+        markTiming('cycling result in');
+        settle(() => resolve(m.result));
+      } else settle(() => reject(workerError(m)));
+    });
+    w.on('error', (e) => settle(() => reject(e)));
+    w.on('exit', (code) =>
+      settle(() => reject(new Error(`the cycling stage's worker thread ended (exit ${code}) without a result`))),
+    );
+  });
+}
+
+function shiftOn(w: Worker, req: JobProductionRequest, packCells: number, spool: CellSpool): ProductionElsewhere {
+  const { progress, onCell: _onCell, onStart: _onStart, keepCells: _keep, ...rest } = req;
+  const task: ProductionTask = { ...rest, kind: 'production', progress: Boolean(progress), packCells, spoolPath: '' };
+  try {
+    task.spoolPath = spool.lend();
+    w.postMessage(task);
+  } catch {
+    // a request that cannot be sent to a thread runs here: the same shift, written to the spool here
+    void w.terminate();
+    if (task.spoolPath) spool.settle(0);
+    return shiftHere(req, packCells, spool);
+  }
+  let resolveFirst!: (c: ProducedCellRecord[] | null) => void;
+  let rejectFirst!: (e: unknown) => void;
+  const firstInSpec = new Promise<ProducedCellRecord[] | null>((res, rej) => {
+    resolveFirst = res;
+    rejectFirst = rej;
+  });
+  firstInSpec.catch(() => {}); // the job awaits `done` too, which rejects with the same error
+  const done = new Promise<{ run: ProductionRun; inSpec: number }>((resolve, reject) => {
+    let settled = false;
+    const fail = (e: unknown): void => {
+      if (settled) return;
+      settled = true;
+      rejectFirst(e);
+      reject(e);
+    };
+    w.on('message', (m: ProductionReply) => {
+      if ('progress' in m) progress?.(m.progress);
+      else if ('firstInSpec' in m) {
+        markTiming("the pack's cells in");
+        resolveFirst(m.firstInSpec);
+      } else if ('done' in m) {
+        if (settled) return;
+        settled = true;
+        markTiming('shift result in');
+        spool.settle(m.done.spooled);
+        resolveFirst(null); // no effect when the pack's cells came already
+        resolve({ run: { ...m.done.run, capacity: withEstimate(m.done.run.capacity) }, inSpec: m.done.inSpec });
+      } else fail(workerError(m));
+    });
+    w.on('error', fail);
+    w.on('exit', (code) =>
+      fail(new Error(`the production shift's worker thread ended (exit ${code}) without a result`)),
+    );
+  });
+  return { firstInSpec, done };
+}
+
+/** the shift in this thread, with the worker's contract (the records to the spool, the pack's first cells) */
+function shiftHere(req: JobProductionRequest, packCells: number, spool: CellSpool): ProductionElsewhere {
+  const first: ProducedCellRecord[] = [];
+  let inSpec = 0;
+  try {
+    const run = runJobProduction({
+      ...req,
+      keepCells: false,
+      onCell: (c) => {
+        spool.add(storedCell(c));
+        if (c.in_spec && inSpec++ < packCells) first.push(c);
+      },
+    });
+    return {
+      firstInSpec: Promise.resolve(inSpec >= packCells ? first : null),
+      done: Promise.resolve({ run, inSpec }),
+    };
+  } catch (e) {
+    return { firstInSpec: Promise.reject(e), done: Promise.reject(e) };
   }
 }

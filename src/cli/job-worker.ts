@@ -1,37 +1,108 @@
 /**
- * A job's cycling stage on a worker thread (src/cli/job-threads.ts): takes one request, runs it with
- * pipeline's runJobCycling — the same code runJob runs in place — and posts back its progress events and
- * then its result, or the error (a ProblemError's problems, else the message and stack).
+ * A job's cycling stage, or its production shift, on a worker thread (src/cli/job-threads.ts): takes one
+ * task and posts back its progress events and then its result, or the error (a ProblemError's problems,
+ * else the message and stack).
+ * - cycling: pipeline's runJobCycling — the same code runJob runs in place;
+ * - production: pipeline's runJobProduction — the same shift runJob runs in place — writing each cell's
+ *   stored record to the job's spool (lent to this thread: CellSpool.lend) and posting the pack's first n
+ *   in-spec cells as soon as they exist, so the battery starts on them while the shift goes on.
  */
 import { parentPort } from 'node:worker_threads';
-import { runJobCycling, type JobCyclingRequest } from '../pipeline.ts';
+import { runJobCycling, runJobProduction, type JobCyclingRequest, type JobProductionRequest } from '../pipeline.ts';
+import type { CapacitySurrogate } from '../process/production/capacity.ts';
+import type { CellRecord as ProducedCellRecord, ProductionRun } from '../process/line.ts';
 import { ProblemError } from '../problems.ts';
+import type { ProgressEvent } from '../progress.ts';
+import { storedCell } from '../run-record.ts';
+import { SpoolWriter } from '../store/spool.ts';
 
-/** what job-threads.ts sends: the request without its progress callback, and whether to report progress */
+/** what job-threads.ts sends for the cycling: the request without its progress callback, and whether to report progress */
 export type CyclingTask = Omit<JobCyclingRequest, 'progress'> & { progress: boolean };
+
+/** what job-threads.ts sends for the production shift: the request, the pack's cell count and the spool's path */
+export type ProductionTask = Omit<JobProductionRequest, 'progress' | 'onCell' | 'onStart' | 'keepCells'> & {
+  kind: 'production';
+  progress: boolean;
+  packCells: number;
+  spoolPath: string;
+};
+
+/** a production run as sent between threads: its capacity surrogate without the estimate (a function) */
+export type PostedProductionRun = Omit<ProductionRun, 'capacity'> & { capacity: Omit<CapacitySurrogate, 'estimate'> };
 
 /** what the worker posts back: progress events, then exactly one result or error */
 export type CyclingReply =
-  | { progress: Parameters<NonNullable<JobCyclingRequest['progress']>>[0] }
+  | { progress: ProgressEvent }
   | { result: ReturnType<typeof runJobCycling> }
+  | { problems: ProblemError['problems']; prefix?: string }
+  | { error: { message: string; stack?: string } };
+
+/** the production worker's messages: progress, the pack's cells (or null: fewer), then the end or an error */
+export type ProductionReply =
+  | { progress: ProgressEvent }
+  | { firstInSpec: ProducedCellRecord[] }
+  | { done: { run: PostedProductionRun; inSpec: number; spooled: number } }
   | { problems: ProblemError['problems']; prefix?: string }
   | { error: { message: string; stack?: string } };
 
 const port = parentPort;
 if (!port) throw new Error('src/cli/job-worker.ts runs on a worker thread');
-port.once('message', (task: CyclingTask) => {
-  const post = (m: CyclingReply): void => port.postMessage(m);
+
+function failure(e: unknown): CyclingReply & ProductionReply {
+  if (e instanceof ProblemError) return { problems: e.problems, ...(e.prefix ? { prefix: e.prefix } : {}) };
+  return {
+    error: {
+      message: (e as Error)?.message ?? String(e),
+      ...((e as Error)?.stack ? { stack: (e as Error).stack } : {}),
+    },
+  };
+}
+
+function runCyclingTask(task: CyclingTask): void {
+  const post = (m: CyclingReply): void => port!.postMessage(m);
   try {
     const { progress, ...req } = task;
     post({ result: runJobCycling(progress ? { ...req, progress: (e) => post({ progress: e }) } : req) });
   } catch (e) {
-    if (e instanceof ProblemError) post({ problems: e.problems, ...(e.prefix ? { prefix: e.prefix } : {}) });
-    else
-      post({
-        error: {
-          message: (e as Error)?.message ?? String(e),
-          ...((e as Error)?.stack ? { stack: (e as Error).stack } : {}),
-        },
-      });
+    post(failure(e));
   }
+}
+
+function runProductionTask(task: ProductionTask): void {
+  const post = (m: ProductionReply): void => port!.postMessage(m);
+  const { progress, packCells, spoolPath, kind: _kind, ...req } = task;
+  let writer: SpoolWriter | null = null;
+  try {
+    writer = new SpoolWriter(spoolPath);
+    const spool = writer;
+    const first: ProducedCellRecord[] = [];
+    let inSpec = 0;
+    const run = runJobProduction({
+      ...req,
+      keepCells: false,
+      onCell: (c) => {
+        spool.add(storedCell(c));
+        if (c.in_spec && inSpec++ < packCells) {
+          first.push(c);
+          if (first.length === packCells) post({ firstInSpec: first });
+        }
+      },
+      ...(progress ? { progress: (e) => post({ progress: e }) } : {}),
+    });
+    const spooled = writer.close();
+    const { estimate: _estimate, ...capacity } = run.capacity;
+    post({ done: { run: { ...run, capacity }, inSpec, spooled } });
+  } catch (e) {
+    try {
+      writer?.close();
+    } catch {
+      /* the original error matters more */
+    }
+    post(failure(e));
+  }
+}
+
+port.once('message', (task: CyclingTask | ProductionTask) => {
+  if ('kind' in task && task.kind === 'production') runProductionTask(task);
+  else runCyclingTask(task as CyclingTask);
 });

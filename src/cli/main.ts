@@ -21,6 +21,7 @@ import { table, fmtNum } from './table.ts';
 import { createReporter, type Reporter } from './progress.ts';
 import { loadLineData, type LoadedLineData } from './line-data.ts';
 import { addExamples } from './examples.ts';
+import { markTiming } from './timings.ts';
 import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
@@ -37,13 +38,12 @@ import {
   type SaveProgress,
   type Store,
 } from '../store/index.ts';
-import type { CellRecord as ProducedCellRecord } from '../process/line.ts';
 import { maskSpec } from '../store/index.ts';
 import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
-import { batterySerials, failedRunOutput, storedCell, storedDetail } from '../run-record.ts';
+import { batterySerials, failedRunOutput, storedDetail } from '../run-record.ts';
 import { toGPerCm3, toMAhPerG, toMScm } from '../units/index.ts';
 
 /** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
@@ -93,18 +93,22 @@ export async function runAndStore(
   // in chunks: memory stays bounded whatever the shift's length
   const spool = o.production ? new CellSpool() : undefined;
   try {
-    // the cycling stage on a worker thread while this one runs the production shift and the battery
-    const res = await runJobThreaded(recipe, {
-      seed,
-      runId,
-      ...(spool ? { cellSink: (c: ProducedCellRecord) => spool.add(storedCell(c)) } : {}),
-      production: o.production,
-      battery: o.battery,
-      batteryFrames: 60,
-      driveCycles,
-      ...(progress ? { progress } : {}),
-      ...(lineData ? { lineData: lineData.data } : {}),
-    });
+    // the cycling stage and the production shift (writing its records to the spool) on worker threads
+    // while this one runs the battery, from the shift's first in-spec cells on
+    const res = await runJobThreaded(
+      recipe,
+      {
+        seed,
+        runId,
+        production: o.production,
+        battery: o.battery,
+        batteryFrames: 60,
+        driveCycles,
+        ...(progress ? { progress } : {}),
+        ...(lineData ? { lineData: lineData.data } : {}),
+      },
+      spool,
+    );
     if (lineData && res.output.production) {
       // which file fed the run (the block already counts its rows and stations)
       const ld = res.output.production.line_data;
@@ -115,6 +119,7 @@ export async function runAndStore(
         sha256: lineData.sha256,
       };
     }
+    markTiming('job done');
     const bad = firstNonFinite(res.output);
     if (bad)
       throw new RunDefectError(
@@ -124,6 +129,7 @@ export async function runAndStore(
     res.output.report = reportPath;
     const html = renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles });
     staged = stageFile(reportPath, html, { field: '--out' });
+    markTiming('report rendered');
     await store.saveRun(
       {
         recipeText: text,
@@ -138,6 +144,7 @@ export async function runAndStore(
     );
     saved = true;
     staged.commit();
+    markTiming('saved');
     return res;
   } catch (e) {
     staged?.abort();
@@ -267,8 +274,10 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
         // every check before any work: the recipe (one validation with `validate`) with its `--set`
         // overrides, the line data, the seed, the report directory and the database (opened and
         // integrity-checked)
+        markTiming('command parsed');
         const loaded = loadRecipe(file, { production: o.production, battery: o.battery }, parseSetFlags(o.set));
         const { recipe } = loaded;
+        markTiming('recipe loaded');
         if (o.lineData !== undefined && !o.production)
           throw inputError(
             '--line-data',
@@ -298,6 +307,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
         }
         const outDir = checkOutputDir(o.out, '--out');
         const store = await openStore(o.db);
+        markTiming('store open');
         try {
           const runId = newRunId();
           const reporter = reporterFor(o.quiet);
@@ -313,8 +323,10 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
               : formatSummary(recipe, res) +
                   `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${maskSpec(o.db)}`,
           );
+          markTiming('printed');
         } finally {
           await store.close();
+          markTiming('store closed');
         }
       },
     );

@@ -25,4 +25,4 @@ export {
   type CampaignCellRow,
   type CampaignListRow,
 } from './campaigns.ts';
-export { CellSpool } from './spool.ts';
+export { CellSpool, SpoolWriter } from './spool.ts';

@@ -23,6 +23,7 @@ export class CellSpool {
   #buf: string[] = [];
   #bufBytes = 0;
   #count = 0;
+  #lent = false;
 
   /** a new spool in a private directory under `dir` (default: the system's temporary directory) */
   constructor(dir: string = tmpdir()) {
@@ -38,6 +39,7 @@ export class CellSpool {
 
   add(cell: CellRecord): void {
     if (this.#fd === null) throw new Error('cell spool: add after finish');
+    if (this.#lent) throw new Error('cell spool: add while another thread writes it (lend … settle)');
     const line = JSON.stringify(cell) + '\n';
     this.#buf.push(line);
     this.#bufBytes += line.length;
@@ -52,9 +54,31 @@ export class CellSpool {
     this.#bufBytes = 0;
   }
 
+  /**
+   * Lends the spool's file to another thread of this process (a production shift on a worker thread):
+   * what this side buffered is written first, and the file's path is returned for a SpoolWriter there.
+   * Until `settle` this side adds nothing; the caller must stop that thread before disposing the spool.
+   */
+  lend(): string {
+    if (this.#fd === null) throw new Error('cell spool: lend after finish');
+    if (this.#lent) throw new Error('cell spool: already lent');
+    this.#flush();
+    this.#lent = true;
+    return this.#path;
+  }
+
+  /** the other thread finished and closed its SpoolWriter after writing `count` records */
+  settle(count: number): void {
+    if (!this.#lent) throw new Error('cell spool: settle without lend');
+    if (!Number.isInteger(count) || count < 0) throw new Error(`cell spool: settle with ${count} records`);
+    this.#lent = false;
+    this.#count += count;
+  }
+
   /** write what is buffered and close the file (the spool is then read-only) */
   finish(): void {
     if (this.#fd === null) return;
+    if (this.#lent) throw new Error('cell spool: finish while another thread writes it (lend … settle)');
     this.#flush();
     closeSync(this.#fd);
     this.#fd = null;
@@ -101,5 +125,50 @@ export class CellSpool {
       this.#fd = null;
     }
     rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Appends cell records to a spool lent to this thread (CellSpool.lend: its path), in the spool's format
+ * (one JSON line each, 1 MB writes); `close()` writes the rest and returns how many it wrote, for
+ * CellSpool.settle. Used by the production shift on a worker thread (src/cli/job-worker.ts).
+ */
+export class SpoolWriter {
+  #fd: number | null;
+  #buf: string[] = [];
+  #bufBytes = 0;
+  #count = 0;
+
+  constructor(path: string) {
+    this.#fd = openSync(path, 'a');
+  }
+
+  add(cell: CellRecord): void {
+    if (this.#fd === null) throw new Error('spool writer: add after close');
+    const line = JSON.stringify(cell) + '\n';
+    this.#buf.push(line);
+    this.#bufBytes += line.length;
+    this.#count++;
+    if (this.#bufBytes >= WRITE_BYTES) this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#fd === null || this.#buf.length === 0) return;
+    writeSync(this.#fd, this.#buf.join(''));
+    this.#buf = [];
+    this.#bufBytes = 0;
+  }
+
+  /** writes what is buffered, closes the file and returns the records written (safe to call again) */
+  close(): number {
+    if (this.#fd !== null) {
+      try {
+        this.#flush();
+      } finally {
+        closeSync(this.#fd);
+        this.#fd = null;
+      }
+    }
+    return this.#count;
   }
 }

@@ -82,37 +82,45 @@ export function calibrateCapacity(
   posterior?: CapacityPosterior,
 ): CapacitySurrogate {
   if (!full || samples.length === 0) {
-    return {
-      kind: 'stoichiometric',
-      utilisation: 1,
-      calibration_cells: 0,
-      calibration_max_rel_error: 0,
-      estimate: stoichiometricCapacity_C,
-    };
+    return withEstimate({ kind: 'stoichiometric', utilisation: 1, calibration_cells: 0, calibration_max_rel_error: 0 });
   }
   const qs = samples.map(stoichiometricCapacity_C);
   const { u, maxErr } = fitUtilisation(qs, full, samples, 'capacityModel');
   if (!posterior || posterior.models.length === 0)
-    return {
+    return withEstimate({
       kind: 'calibrated',
       utilisation: u,
       calibration_cells: samples.length,
       calibration_max_rel_error: maxErr,
-      estimate: (c) => u * stoichiometricCapacity_C(c),
-    };
+    });
   let err = maxErr;
   const ud = Float64Array.from(posterior.models, (m, j) => {
     const r = fitUtilisation(qs, m, samples, `capacity posterior draw ${j}`);
     err = Math.max(err, r.maxErr);
     return r.u;
   });
-  const n = ud.length;
-  return {
+  return withEstimate({
     kind: 'calibrated',
     utilisation: u,
     calibration_cells: samples.length,
     calibration_max_rel_error: err,
     draws: { utilisation: ud, source: posterior.source },
+  });
+}
+
+/**
+ * A surrogate's estimate from its data: the stoichiometric capacity times the utilisation (of the
+ * posterior draw when there are draws and one is named). Also rebuilds a surrogate sent between threads
+ * (a function cannot be sent).
+ */
+export function withEstimate(s: Omit<CapacitySurrogate, 'estimate'>): CapacitySurrogate {
+  if (s.kind === 'stoichiometric') return { ...s, estimate: stoichiometricCapacity_C };
+  const u = s.utilisation;
+  const ud = s.draws?.utilisation;
+  if (!ud || ud.length === 0) return { ...s, estimate: (c) => u * stoichiometricCapacity_C(c) };
+  const n = ud.length;
+  return {
+    ...s,
     estimate: (c, draw) =>
       (draw === undefined ? u : ud[Math.min(n - 1, Math.max(0, Math.floor(draw)))]!) * stoichiometricCapacity_C(c),
   };
