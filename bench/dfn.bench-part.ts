@@ -12,7 +12,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseBpxText } from '../src/electrochem/bpx.ts';
-import { createLiquidModel, simulateConstantCurrent, type LiquidMesh } from '../src/electrochem/liquid/index.ts';
+import { createLiquidModel, type LiquidMesh } from '../src/electrochem/liquid/index.ts';
+import { simulateConstantCurrent } from '../src/cycler/profile-drive.ts';
 
 const MESH: LiquidMesh = { negative: 20, separator: 10, positive: 20, particle: 10 };
 

@@ -29,7 +29,7 @@ import { nominalPerturbation, perturbInput } from '../src/process/production/phy
 import { stoichiometricCapacity_C } from '../src/process/production/capacity.ts';
 import { ssbParamsFromProducedCell } from '../src/electrochem/ssb/params.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
-import { fastRunner, firstCycle } from '../src/electrochem/ssb/cycle.ts';
+import { fastRunner, firstCycle } from '../src/cycler/cell-steps.ts';
 
 const SPEED_M_PER_MIN = 12;
 const SHIFT_S = 8 * 3600;

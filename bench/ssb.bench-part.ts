@@ -5,9 +5,9 @@
  *
  * Solvers: the P2D runs on the project's solver (src/numerics solveDae: variable-order BDF/NDF, the
  * particle chains condensed before a bordered-banded LU, terminal events on the corrector's solution);
- * the SPMe on its dedicated linear-implicit stepper (cycle.ts FastStepper).
+ * the SPMe on its dedicated linear-implicit stepper (src/cycler/cell-steps.ts FastStepper).
  */
-import { cycleAgeing, daeRunner, fastRunner, firstCycle } from '../src/electrochem/ssb/cycle.ts';
+import { cycleAgeing, daeRunner, fastRunner, firstCycle } from '../src/cycler/cell-steps.ts';
 import { SsbP2D } from '../src/electrochem/ssb/p2d.ts';
 import { patentExampleParams } from '../src/electrochem/ssb/params.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';

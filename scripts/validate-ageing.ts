@@ -14,10 +14,10 @@
 import { fileURLToPath } from 'node:url';
 import { ageingDatasets } from '../src/electrochem/ssb/ageing-data.ts';
 import { defaultAgeingValues } from '../src/electrochem/ssb/ageing.ts';
-import { ageingBand, ageingDataCoverage } from '../src/electrochem/ssb/ageing-band.ts';
+import { ageingBand, ageingDataCoverage } from '../src/cycler/ageing-band.ts';
 import { ageingWithMechanisms, NO_MECHANISMS, type AgeingMechanisms } from '../src/electrochem/ssb/ageing.ts';
 import type { AgeingDataset } from '../src/electrochem/ssb/ageing-data.ts';
-import { cycleAgeing } from '../src/electrochem/ssb/cycle.ts';
+import { cycleAgeing } from '../src/cycler/cell-steps.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
 import { celsius } from '../src/units/index.ts';
 import { conditionsOf, datasetCell, evaluateDatasets, retentionAt } from './ageing-datasets.ts';
@@ -65,7 +65,7 @@ export function unpublishedConditions(
 
 /**
  * What of a held-out point lies outside the model's validity or the fitted data (the C-rate span and
- * temperature span the fit saw: src/electrochem/ssb/ageing-band.ts ageingDataCoverage): published
+ * temperature span the fit saw: src/cycler/ageing-band.ts ageingDataCoverage): published
  * conditions only — an unpublished condition is a band, not a reason
  */
 export function heldOutValidity(d: AgeingDataset): string[] {

@@ -19,7 +19,7 @@ import { runExperiment, firstCycleProtocolStrings, firstCycleSummary } from '../
 import { SsbSpme } from '../src/electrochem/ssb/spme.ts';
 import { ssbParamsFromProducedCell } from '../src/electrochem/ssb/params.ts';
 import { assessFirstCycle, perGram, type ProducedCellFirstCycle } from '../src/electrochem/ssb/firstcycle.ts';
-import { rateCapabilityBand, type RateBand } from '../src/electrochem/ssb/rate.ts';
+import { rateCapabilityBand, type RateBand } from '../src/cycler/rate.ts';
 import { JANGID2024, NCM811_VS_LI } from '../src/electrochem/ssb/literature.ts';
 import { recordBenchmark } from './benchmarks.ts';
 import type { Recipe } from '../src/recipe/schema.ts';

@@ -47,13 +47,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseBpxText } from '../src/electrochem/bpx.ts';
-import {
-  createLiquidModel,
-  parseProfileCsv,
-  simulateCurrentProfile,
-  socAtOcv,
-  type LiquidMesh,
-} from '../src/electrochem/liquid/index.ts';
+import { createLiquidModel, parseProfileCsv, socAtOcv, type LiquidMesh } from '../src/electrochem/liquid/index.ts';
+import { simulateCurrentProfile } from '../src/cycler/profile-drive.ts';
 
 export interface ValidateDfnOptions {
   /** directory with nmc_pouch_cell_BPX.json and the NMC_25degC_*.csv files */

@@ -20,10 +20,10 @@ import type { LineResult, ProducedCell } from './process/types.ts';
 import {
   createSsbModel,
   ssbParamsFromProducedCell,
-  cycleAgeing,
   type SsbCellParams,
   type SsbModelKind,
 } from './electrochem/ssb/index.ts';
+import { cycleAgeing } from './cycler/cell-steps.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
@@ -38,14 +38,14 @@ import {
   type ExperimentResult,
 } from './cycler/index.ts';
 import { ageingWithMechanisms, ALL_MECHANISMS } from './electrochem/ssb/ageing.ts';
-import { ageingBand, ageingValidity } from './electrochem/ssb/ageing-band.ts';
+import { ageingBand, ageingValidity } from './cycler/ageing-band.ts';
 
 import type { CellCore } from './electrochem/ssb/common.ts';
 import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
-import { rateCapabilityBand } from './electrochem/ssb/rate.ts';
-import { firstCycleBand } from './electrochem/ssb/first-cycle-band.ts';
+import { rateCapabilityBand } from './cycler/rate.ts';
+import { firstCycleBand } from './cycler/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
-import { fastRunner, firstCycle } from './electrochem/ssb/cycle.ts';
+import { fastRunner, firstCycle } from './cycler/cell-steps.ts';
 import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';

@@ -18,7 +18,7 @@
 import type { CycleSummary } from '../electrochem/model.ts';
 import type { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
-import { ageingUncertainParameters, drawAgeingSamples, parameterSensitivity } from '../electrochem/ssb/ageing-band.ts';
+import { ageingUncertainParameters, drawAgeingSamples, parameterSensitivity } from '../cycler/ageing-band.ts';
 import { spmeOf, type CellSpec } from './cells.ts';
 import { problem } from '../problems.ts';
 

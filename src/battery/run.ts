@@ -9,7 +9,7 @@ import type { CellRecord } from '../process/line.ts';
 import { Rng } from '../numerics/rng.ts';
 import { stageTicker, type Progress } from '../progress.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
-import { fastRunner, runCycle } from '../electrochem/ssb/cycle.ts';
+import { fastRunner, runCycle } from '../cycler/cell-steps.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
 import { designCells, productionCells, spmeOf, type CellSpec } from './cells.ts';
 import { Pack, type Derating, type PackOptions } from './pack.ts';
@@ -26,7 +26,7 @@ import {
 import { problem } from '../problems.ts';
 import { celsius, toCelsius } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
-import { ageingValidity } from '../electrochem/ssb/ageing-band.ts';
+import { ageingValidity } from '../cycler/ageing-band.ts';
 import {
   formationDays,
   packAgeingBand,

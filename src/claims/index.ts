@@ -14,6 +14,7 @@ import type { Recipe } from '../recipe/schema.ts';
 import type {
   ClaimElement,
   ClaimResult,
+  CyclingBlock,
   LayerRole as ContractLayerRole,
   LineBlock,
   RunOutput,
@@ -192,8 +193,8 @@ function reductionElement(
     `${pctText(r.fraction)} (${ok ? '≥' : 'below'} the resolution ` +
     `${pctText(THICKNESS_REDUCTION_RESOLUTION)})`;
   // what it would take: the force for a 1 % Al reduction with this station's rolls (line model)
-  const need = st['al_reduction_1pct_force_N'];
-  const load = st['al_reduction_1pct_line_load_N_per_mm'];
+  const need = st.al_reduction_1pct_force_N;
+  const load = st.al_reduction_1pct_line_load_N_per_mm;
   if (!ok && /Al/.test(what) && typeof need === 'number')
     ev +=
       `; a 1 % Al reduction would need ≈ ${fmt(need)} N` +
@@ -431,19 +432,6 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
 
 // ---------------------------------------------------------------------------------------------------------
 
-function numField(
-  obj: Record<string, unknown> | undefined,
-  names: readonly string[],
-): { name: string; value: number } | undefined {
-  if (!obj) return undefined;
-  for (const n of names) {
-    const v = obj[n];
-    if (typeof v === 'number' && Number.isFinite(v)) return { name: n, value: v };
-    if (Array.isArray(v) && n.startsWith('cycles')) return { name: `${n}.length`, value: v.length };
-  }
-  return undefined;
-}
-
 function parentElement(claim: number, parent: ClaimResult): ClaimElement {
   const v = parent.verdict;
   const why = v === 'met' ? 'is met' : v === 'not met' ? 'is NOT met' : 'is not evaluable';
@@ -471,7 +459,7 @@ function finish(claim: number, elements: ClaimElement[], parent?: ClaimResult): 
     title: CLAIM_TITLES[claim],
     reason: reasonOf(verdict, all),
   };
-  if (parent) res['depends_on'] = parent.claim;
+  if (parent) res.depends_on = parent.claim;
   return res;
 }
 
@@ -486,25 +474,17 @@ interface Dependence {
   flipsAt: number | null;
 }
 
-function crackDependences(raw: unknown): Dependence[] {
-  if (!Array.isArray(raw)) return [];
-  const out: Dependence[] = [];
-  for (const x of raw as unknown[]) {
-    if (typeof x !== 'object' || x === null) continue;
-    const d = x as Record<string, unknown>;
-    const range = d['range'];
-    if (typeof d['parameter'] !== 'string' || typeof d['value'] !== 'number' || !Array.isArray(range)) continue;
-    out.push({
-      parameter: d['parameter'],
-      label: typeof d['label'] === 'string' ? d['label'] : d['parameter'],
-      unit: typeof d['unit'] === 'string' ? d['unit'] : '',
-      value: d['value'],
-      range: [Number(range[0]), Number(range[1])],
-      flips: d['flips_in_range'] === true,
-      flipsAt: typeof d['flips_at'] === 'number' ? d['flips_at'] : null,
-    });
-  }
-  return out;
+/** the line block's verdict scans over the assumptions (`claim2_depends_on`) */
+function crackDependences(raw: LineBlock['crack']['claim2_depends_on']): Dependence[] {
+  return (raw ?? []).map((d) => ({
+    parameter: d.parameter,
+    label: d.label,
+    unit: d.unit,
+    value: d.value,
+    range: [d.range[0]!, d.range[1]!],
+    flips: d.flips_in_range,
+    flipsAt: d.flips_at,
+  }));
 }
 
 const unitText = (u: string): string => (u === '1' || u === '' ? '' : ` ${u}`);
@@ -521,7 +501,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   const r = recipe;
   const o = output;
   const line = o.line;
-  const cyc = o.cycling as (Record<string, unknown> & Partial<RunOutput['cycling']>) | undefined;
+  const cyc = o.cycling;
   const byNo = new Map<number, ClaimResult>();
   const put = (c: ClaimResult): void => {
     byNo.set(c.claim, c);
@@ -541,12 +521,11 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     if (!line) e = el('2a', text, 'not evaluable', 'the run has no line results (crack model)', '[0201]');
     else {
       // the uncapped driving ratios G/Γ when the block has them (two capped risks of 1 would tie)
-      const ratio = (c: { risk: number; [k: string]: unknown }): number =>
-        typeof c['driving_ratio'] === 'number' ? c['driving_ratio'] : c.risk;
+      const ratio = (c: LineBlock['crack']['sandwiched']): number => c.driving_ratio ?? c.risk;
       const a = ratio(line.crack.sandwiched);
       const b = ratio(line.crack.free_standing);
       const ok = a < b;
-      const deps = crackDependences(line.crack['claim2_depends_on']);
+      const deps = crackDependences(line.crack.claim2_depends_on);
       const flips = deps.filter((d) => d.flips);
       let ev = `crack driving ratio G/Γ sandwiched ${fmt(a)} ${ok ? '<' : '≥'} free-standing ${fmt(b)}${ok && b > 0 ? ` (${pctText(1 - a / b)} lower)` : ''}`;
       if (flips.length > 0)
@@ -554,7 +533,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
       else if (deps.length > 0)
         ev += `; the verdict holds over the plausible range of ${deps.map((d) => `${d.label} (${rangeText(d)})`).join(', ')}`;
       e = el('2a', text, ok ? 'met' : 'not met', ev, '[0201]');
-      if (flips.length > 0) e['depends_on_assumptions'] = flips.map((d) => d.parameter);
+      if (flips.length > 0) e.depends_on_assumptions = flips.map((d) => d.parameter);
     }
     put(finish(2, [e], P(1)));
   }
@@ -594,10 +573,9 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   {
     const s = station(line, '240');
     const f = r.stations['240'].force_N;
-    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-    const pm = num(s?.['mean_pressure_MPa']);
-    const L = num(s?.['contact_length_mm']);
-    const w = num(s?.['contact_width_mm']);
+    const pm = s?.mean_pressure_MPa;
+    const L = s?.contact_length_mm;
+    const w = s?.contact_width_mm;
     const nip = !s
       ? '; no line results in this run (the nip pressure it gives needs the line model)'
       : `; the line computed from it ` +
@@ -804,7 +782,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
             'cycling.discharge_capacity_mAh_g, per g of cathode active material',
             'the run has no cycling results (cycling.discharge_capacity_mAh_g): the capacity needs the cycler',
           ),
-          bandOf(cyc?.['first_cycle_band'], 'claim_13', 'discharge_capacity_mAh_g', 'mAh/g'),
+          firstCycleBandOf(cyc?.first_cycle_band),
         ),
       ],
       P(1),
@@ -852,7 +830,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
 
   // claim 16: C-rate ≥ 0.33
   {
-    const f = numField(cyc as Record<string, unknown> | undefined, ['max_c_rate', 'rate_capability_C', 'c_rate_max']);
+    const f = typeof cyc?.max_c_rate === 'number' ? { name: 'max_c_rate', value: cyc.max_c_rate } : undefined;
     put(
       finish(
         16,
@@ -868,7 +846,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
                 ? 'the cycling results carry no rate-capability figure (cycling.max_c_rate): the C-rate the cell sustains is not known'
                 : 'the run has no cycling results (cycling.max_c_rate)',
             ),
-            rateBandOf(cyc?.['rate_capability']),
+            rateBandOf(cyc?.rate_capability),
           ),
         ],
         P(13),
@@ -929,12 +907,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // claim 19: method of use — the cells made by claim 1's method, repeatedly charged and discharged
   {
     const els = claim1Elements(r, o, '19');
-    const f = numField(cyc as Record<string, unknown> | undefined, [
-      'cycles',
-      'cycle_count',
-      'n_cycles',
-      'cycles_completed',
-    ]);
+    const f = cyc?.cycles !== undefined ? { name: 'cycles', value: cyc.cycles } : undefined;
     const text = 'repeatedly charging and discharging the cell assembly';
     if (!f)
       els.push(
@@ -1018,8 +991,8 @@ export function formatClaimChart(claims: readonly ClaimResult[], width = 110): s
     `${a.padEnd(idW)}  ${b.padEnd(vW)}  ${c.padEnd(evW)}  ${d}`.trimEnd();
   const out: string[] = [row('claim', 'verdict', 'element / evidence', 'paragraph'), rule];
   for (const c of claims) {
-    const title = typeof c['title'] === 'string' ? (c['title'] as string) : '';
-    const dep = typeof c['depends_on'] === 'number' ? ` (depends on ${c['depends_on'] as number})` : '';
+    const title = c.title ?? '';
+    const dep = c.depends_on !== undefined ? ` (depends on ${c.depends_on})` : '';
     const head = wrap(`${title}${dep}`, evW);
     out.push(row(String(c.claim), c.verdict.toUpperCase(), head[0] ?? '', ''));
     for (const l of head.slice(1)) out.push(row('', '', l, ''));
@@ -1045,30 +1018,32 @@ interface BandVerdictInput {
   unit: string;
 }
 
-/** `cycling.first_cycle_band`'s verdict for a claim (`claim_13`) over the band of one of its figures */
-function bandOf(raw: unknown, claimKey: string, figure: string, unit: string): BandVerdictInput | null {
-  const b = raw as Record<string, unknown> | undefined;
-  const f = b?.[figure] as { low?: unknown; high?: unknown } | undefined;
-  const verdict = b?.[`${claimKey}_verdict`];
-  const text = b?.[claimKey];
-  if (
-    typeof verdict !== 'string' ||
-    typeof text !== 'string' ||
-    typeof f?.low !== 'number' ||
-    typeof f.high !== 'number'
-  )
-    return null;
-  const dep = Array.isArray(b?.['depends_on'])
-    ? (b['depends_on'] as unknown[]).filter((x) => typeof x === 'string')
-    : [];
-  return { verdict, text, dependsOn: dep as string[], low: f.low, high: f.high, unit };
+/** `cycling.first_cycle_band`'s verdict for claim 13 over the band of the specific capacity */
+function firstCycleBandOf(b: CyclingBlock['first_cycle_band']): BandVerdictInput | null {
+  if (!b) return null;
+  const f = b.discharge_capacity_mAh_g;
+  return {
+    verdict: b.claim_13_verdict,
+    text: b.claim_13,
+    dependsOn: b.depends_on,
+    low: f.low,
+    high: f.high,
+    unit: 'mAh/g',
+  };
 }
 
 /** `cycling.rate_capability.band`'s verdict for claim 16 */
-function rateBandOf(raw: unknown): BandVerdictInput | null {
-  const b = (raw as Record<string, unknown> | undefined)?.['band'] as Record<string, unknown> | undefined;
-  if (!b) return null;
-  return bandOf({ ...b, c_rate: { low: b['low_c_rate'], high: b['high_c_rate'] } }, 'claim_16', 'c_rate', 'C');
+function rateBandOf(rc: CyclingBlock['rate_capability']): BandVerdictInput | null {
+  if (!rc || !('band' in rc)) return null;
+  const b = rc.band;
+  return {
+    verdict: b.claim_16_verdict,
+    text: b.claim_16,
+    dependsOn: b.depends_on,
+    low: b.low_c_rate,
+    high: b.high_c_rate,
+    unit: 'C',
+  };
 }
 
 /**
@@ -1086,19 +1061,10 @@ function withBandVerdict(e: ClaimElement, b: BandVerdictInput | null): ClaimElem
 
 /** what the simulated pack did (run output `battery` block), appended to claim 17's evidence */
 function batteryEvidence(o: RunOutput): string {
-  const b = o.battery as
-    | { pack?: { voltage_min_V?: number; voltage_max_V?: number; energy_C3_kWh?: number; cell_source?: string } }
-    | undefined;
-  const p = b?.pack;
-  if (
-    !p ||
-    typeof p.voltage_min_V !== 'number' ||
-    typeof p.voltage_max_V !== 'number' ||
-    typeof p.energy_C3_kWh !== 'number'
-  )
-    return '';
+  const p = o.battery?.pack;
+  if (!p) return '';
   return (
-    `; simulated pack of ${p.cell_source ?? 'design'} cells: ` +
+    `; simulated pack of ${p.cell_source} cells: ` +
     `${p.voltage_min_V.toPrecision(3)}–${p.voltage_max_V.toPrecision(3)} V, ` +
     `${p.energy_C3_kWh.toPrecision(3)} kWh at C/3`
   );
@@ -1106,8 +1072,7 @@ function batteryEvidence(o: RunOutput): string {
 
 /** the duty-profile result (run output `battery` block), appended to claim 18's evidence */
 function batteryUseEvidence(o: RunOutput): string {
-  const b = o.battery as
-    { profile?: string; results?: { ev?: { range_km?: number }; round_trip_efficiency?: number } } | undefined;
+  const b = o.battery;
   if (!b?.profile || !b.results) return '';
   const ev = b.results.ev?.range_km;
   const rte = b.results.round_trip_efficiency;
@@ -1123,27 +1088,11 @@ function batteryUseEvidence(o: RunOutput): string {
  * claim 18's evidence: information beside the verdict (claim 18 sets no service life, so nothing flips)
  */
 function batteryLifeEvidence(o: RunOutput): string {
-  const ag = (o.battery as { ageing?: Record<string, unknown> | null } | undefined)?.ageing;
-  const band = ag?.['band'] as
-    | {
-        end_of_life_retention_pct?: number;
-        years_to_end_of_life?: {
-          nominal?: number | null;
-          low?: number | null;
-          high?: number | null;
-          horizon_years?: number;
-        };
-        sensitivity?: { parameter?: string }[];
-        formation_days?: number;
-        formation_loss_pct?: { nominal?: number };
-      }
-    | null
-    | undefined;
-  const y = band?.years_to_end_of_life;
-  if (!band || !y) return '';
-  const f = (v: number | null | undefined): string =>
-    typeof v === 'number' ? v.toFixed(1) : `> ${String(y.horizon_years ?? '?')}`;
-  const s = band.sensitivity?.[0]?.parameter;
+  const band = o.battery?.ageing?.band;
+  if (!band) return '';
+  const y = band.years_to_end_of_life;
+  const f = (v: number | null): string => (typeof v === 'number' ? v.toFixed(1) : `> ${String(y.horizon_years)}`);
+  const s = band.sensitivity[0]?.parameter;
   return (
     `; ${f(y.nominal)} years to ${String(band.end_of_life_retention_pct)} % ` +
     (band.formation_days && band.formation_loss_pct?.nominal !== undefined
@@ -1157,19 +1106,14 @@ function batteryLifeEvidence(o: RunOutput): string {
  * What the repeated cycling did to the cell, for claim 19's evidence: the retention with its band and the
  * validity of the projection (issue 16) — the verdict (cycles ≥ 2) does not depend on it.
  */
-function ageingEvidence(cyc: Record<string, unknown> | undefined): string {
-  const ag = cyc?.['ageing'] as Record<string, unknown> | undefined;
+function ageingEvidence(cyc: CyclingBlock | undefined): string {
+  const ag = cyc?.ageing;
   if (!ag) return '';
-  const b = ag['capacity_retention_band_pct'] as { low?: number; high?: number; at_cycle?: number } | undefined;
-  const v = ag['validity'] as { inside?: boolean; flags?: { text?: string }[] } | undefined;
-  const parts: string[] = [];
-  if (typeof ag['capacity_retention_pct'] === 'number')
-    parts.push(
-      `retention ${(ag['capacity_retention_pct'] as number).toFixed(1)} % after ${String(ag['cycles'])} cycles` +
-        (b && typeof b.low === 'number' && typeof b.high === 'number'
-          ? ` (band ${b.low.toFixed(1)}–${b.high.toFixed(1)} % over the ageing parameters' ranges)`
-          : ''),
-    );
-  if (v && v.inside === false) parts.push((v.flags ?? []).map((f) => f.text ?? '').join('; '));
-  return parts.length ? `; ${parts.join('; ')}` : '';
+  const b = ag.capacity_retention_band_pct;
+  const parts: string[] = [
+    `retention ${ag.capacity_retention_pct.toFixed(1)} % after ${String(ag.cycles)} cycles` +
+      (b ? ` (band ${b.low.toFixed(1)}–${b.high.toFixed(1)} % over the ageing parameters' ranges)` : ''),
+  ];
+  if (!ag.validity.inside) parts.push(ag.validity.flags.map((f) => f.text).join('; '));
+  return `; ${parts.join('; ')}`;
 }

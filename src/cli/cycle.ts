@@ -18,7 +18,7 @@ import { experimentFormatOf, parseExperimentFile } from '../cycler/experiment-fi
 import { parseBpxText } from '../electrochem/bpx.ts';
 import { createLiquidModel } from '../electrochem/liquid/index.ts';
 import type { CurrentProfile } from '../electrochem/liquid/profile-csv.ts';
-import { simulateCurrentProfile } from '../electrochem/liquid/simulate.ts';
+import { simulateCurrentProfile } from '../cycler/profile-drive.ts';
 import type { FullCellModel } from '../electrochem/model.ts';
 import {
   runExperiment,

@@ -113,3 +113,23 @@ export interface CellModelExtras {
 }
 
 export type FullCellModel = CellModel & CellModelExtras;
+
+/**
+ * Optional capability of a model whose backward-Euler step over dt is linear in the current (the SPMe and
+ * SPM: the particle and anode equations for a current known up to the scalar I), so that a step's end
+ * state is base + I·g and its terminal voltage a scalar function of I. The cycler's fast stepper drives a
+ * cell through it without knowing the model's state layout: prepare a step, evaluate trial currents,
+ * commit one (the pack's cells offer the same prepare / voltageAt / commit, src/battery/stepper.ts).
+ */
+export interface LinearStepCell {
+  /** prepare a step of length dt (s) from state y */
+  prepare(y: Float64Array, dt: number): void;
+  /** the terminal voltage at the end of the prepared step at current I (A) into V, and dV/dI (Ω) into dVdI */
+  evaluate(I: number): void;
+  readonly V: number;
+  readonly dVdI: number;
+  /** write the end state of the prepared step at current I into y */
+  commit(y: Float64Array, I: number): void;
+  /** the terminal voltage of state y with the current I switched on at once (the same state, no step) */
+  instantVoltage(y: Float64Array, I: number): number;
+}

@@ -11,12 +11,8 @@
  */
 import { parseBpx } from '../electrochem/bpx.ts';
 import { ProblemError } from '../problems.ts';
-import {
-  createLiquidModel,
-  simulateProfileSensitivities,
-  type LiquidMesh,
-  type LiquidModel,
-} from '../electrochem/liquid/index.ts';
+import { createLiquidModel, type LiquidMesh, type LiquidModel } from '../electrochem/liquid/index.ts';
+import { simulateProfileSensitivities } from '../cycler/profile-sensitivity.ts';
 import { applyBpxValues, resolveBpxField, type BpxDocument, type BpxField } from './bpx-space.ts';
 import {
   fromInternal,

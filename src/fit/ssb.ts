@@ -7,7 +7,7 @@
  * recipe patch):
  *  - `ageing.<id>`: the ageing mechanisms' parameters of data/ageing/mechanisms.json (SI, as there), e.g.
  *    `ageing.cei_kR` (interphase resistance growth), `ageing.cathode_contact_lambda`, `ageing.aei_kLi`;
- *  - `rate.<id>`: the rate-capability inputs of src/electrochem/ssb/rate.ts, units in the name:
+ *  - `rate.<id>`: the rate-capability inputs of src/cycler/rate.ts, units in the name:
  *    `rate.anode_D_um2_s`, `rate.ionic_tortuosity`, `rate.cathode_Ds_um2_s`, `rate.anode_j0_A_m2` (µm²/s:
  *    the recipe refuses magnitudes below 1e-9 in a field's unit, and diffusivities are 1e-15…1e-10 m²/s).
  * Model of each block (the SPMe of the cell with its fast stepper):
@@ -24,14 +24,14 @@
  */
 import { ProblemError } from '../problems.ts';
 import { createSpme } from '../electrochem/ssb/spme.ts';
-import { cycleAgeing } from '../electrochem/ssb/cycle.ts';
+import { cycleAgeing } from '../cycler/cell-steps.ts';
 import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
 import {
   AGEING_PARAMETER_IDS,
   ageingParameterRecords,
   type AgeingParameterId,
 } from '../electrochem/ssb/ageing-data.ts';
-import { dischargeFromCharged, rateParameters, withRateParameter } from '../electrochem/ssb/rate.ts';
+import { dischargeFromCharged, rateParameters, withRateParameter } from '../cycler/rate.ts';
 import { withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
 import type { FadeData, RateData } from './data.ts';
 import {
@@ -44,7 +44,7 @@ import {
   type ParameterSpec,
 } from './types.ts';
 
-/** the rate parameters as recipe fields (unit in the name) → the id of src/electrochem/ssb/rate.ts */
+/** the rate parameters as recipe fields (unit in the name) → the id of src/cycler/rate.ts */
 export const RATE_FIELDS = {
   anode_D_um2_s: 'anode_D',
   ionic_tortuosity: 'ionic_tortuosity',

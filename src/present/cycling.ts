@@ -11,11 +11,11 @@ import type { ProducedCellFirstCycle } from '../electrochem/ssb/firstcycle.ts';
 import type { PlatingAssessment } from '../electrochem/ssb/plating.ts';
 import { perGram } from '../electrochem/ssb/firstcycle.ts';
 import { molM2ToMAhCm2 } from '../electrochem/ssb/plating.ts';
-import type { rateCapabilityBand } from '../electrochem/ssb/rate.ts';
-import type { FirstCycleBand } from '../electrochem/ssb/first-cycle-band.ts';
+import type { rateCapabilityBand } from '../cycler/rate.ts';
+import type { FirstCycleBand } from '../cycler/first-cycle-band.ts';
 import type { AssumedParameter, BandedFigure } from '../verdicts.ts';
-import type { AgeingBand, ageingValidity } from '../electrochem/ssb/ageing-band.ts';
-import type { AgeingRunResult } from '../electrochem/ssb/cycle.ts';
+import type { AgeingBand, ageingValidity } from '../cycler/ageing-band.ts';
+import type { AgeingRunResult } from '../cycler/cell-steps.ts';
 import type { AgeingMechanisms } from '../electrochem/ssb/ageing-data.ts';
 import { toAh, toCelsius, toUm } from '../units/index.ts';
 

@@ -46,7 +46,8 @@ import { comparePayload } from './present/compare.ts';
 import { halfCycles, dqdv } from './present/run.ts';
 import { cellsCsv, seriesBdf, runXlsx } from './export.ts';
 import { runExperiment, firstCycleSummary, parseExperiment } from '../cycler/index.ts';
-import { createLiquidModel, simulateConstantCurrent } from '../electrochem/liquid/index.ts';
+import { createLiquidModel } from '../electrochem/liquid/index.ts';
+import { simulateConstantCurrent } from '../cycler/profile-drive.ts';
 
 /** the parsed shape of one experiment step that the constant-current fast path reads */
 interface FastStep {

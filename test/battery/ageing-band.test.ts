@@ -15,7 +15,7 @@ import {
 } from '../../src/battery/ageing-band.ts';
 import { runBatteryCommand } from '../../src/pipeline.ts';
 import { batterySummaryText as summaryText } from '../../src/present/battery.ts';
-import { fastRunner, runCycle } from '../../src/electrochem/ssb/cycle.ts';
+import { fastRunner, runCycle } from '../../src/cycler/cell-steps.ts';
 import type { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 import type { CycleSummary } from '../../src/electrochem/model.ts';
 import { celsius } from '../../src/units/index.ts';

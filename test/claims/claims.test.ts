@@ -338,3 +338,25 @@ test('claims 17–18 quote the simulated pack and its duty profile when the run 
   assert.match(element(claim(cs, 18), '18a').evidence, /ess_wind .*simulated on ess:wind: round-trip efficiency \d/);
   assert.equal(claim(cs, 18).verdict, 'met');
 });
+
+test('claims 5–6 cite what the line computed from the 240 force (issue 13 item 11): the mean nip pressure and the contact it acts over', () => {
+  const r = loadExample('patent-line.yaml');
+  const at = (force_N: number) => {
+    const out = runJob(
+      { ...r, stations: { ...r.stations, '240': { ...r.stations['240'], force_N } } },
+      { noCycling: true },
+    ).output;
+    const s = out.line!.stations.find((x) => x.id === '240')!;
+    return { s, c5: element(claim(out.claims!, 5), '5a').evidence, c6: element(claim(out.claims!, 6), '6a').evidence };
+  };
+  const four = (x: number): string => String(Number(x.toPrecision(4)));
+  const a = at(r.stations['240'].force_N);
+  for (const e of [a.c5, a.c6]) {
+    assert.ok(e.includes(`a mean nip pressure of ${four(a.s.mean_pressure_MPa!)} MPa`), e);
+    assert.ok(e.includes(`over a contact ${four(a.s.contact_length_mm!)} mm long`), e);
+  }
+  // another force: the line computes another pressure, and the evidence follows it (not the set point alone)
+  const b = at(400);
+  assert.notEqual(b.s.mean_pressure_MPa, a.s.mean_pressure_MPa);
+  assert.ok(b.c5.includes(`a mean nip pressure of ${four(b.s.mean_pressure_MPa!)} MPa`), b.c5);
+});

@@ -6,9 +6,9 @@ import {
   BlendedSpmModel,
   createLiquidModel,
   DfnModel,
-  simulateConstantCurrent,
   stoichiometricCapacity_C,
 } from '../../src/electrochem/liquid/index.ts';
+import { simulateConstantCurrent } from '../../src/cycler/profile-drive.ts';
 import { solveDae } from '../../src/numerics/index.ts';
 import { ProblemError } from '../../src/problems.ts';
 

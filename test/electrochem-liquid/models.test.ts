@@ -9,11 +9,10 @@ import {
   DfnModel,
   ocvAtSoc,
   ocp,
-  simulateConstantCurrent,
-  simulateCurrentProfile,
   stoichiometricCapacity_C,
   type LiquidMesh,
 } from '../../src/electrochem/liquid/index.ts';
+import { simulateConstantCurrent, simulateCurrentProfile } from '../../src/cycler/profile-drive.ts';
 import { solveDae } from '../../src/numerics/index.ts';
 import type { CellModel, Control } from '../../src/electrochem/model.ts';
 

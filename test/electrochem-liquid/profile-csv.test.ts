@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseProfileCsv, ProfileCsvError, profileInterpolant } from '../../src/electrochem/liquid/index.ts';
+import { parseProfileCsv, ProfileCsvError } from '../../src/electrochem/liquid/index.ts';
+import { profileInterpolant } from '../../src/cycler/profile-drive.ts';
 
 test('profile CSV in the About:Energy format is read (discharge negative)', () => {
   const p = parseProfileCsv('Time [s],I[A],U[V]\n0,-0.0058,4.1937\n0.002,-12.49,4.1413\n10,-12.5,4.10\n', 'x.csv');

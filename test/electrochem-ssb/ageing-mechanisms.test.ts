@@ -15,7 +15,7 @@ import {
   type AgeingInputs,
 } from '../../src/electrochem/ssb/ageing.ts';
 import { ageingDatasets, ageingParameterRecords } from '../../src/electrochem/ssb/ageing-data.ts';
-import { ageingBand, ageingValidity } from '../../src/electrochem/ssb/ageing-band.ts';
+import { ageingBand, ageingValidity } from '../../src/cycler/ageing-band.ts';
 import { evaluateDatasets, conditionsOf, datasetCell } from '../../scripts/ageing-datasets.ts';
 
 const A = defaultAgeingParams();

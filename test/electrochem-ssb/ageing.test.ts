@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { patentExampleParams, withParams, createSsbModel } from '../../src/electrochem/ssb/index.ts';
-import { cycleAgeing, fastRunner, runCycle } from '../../src/electrochem/ssb/cycle.ts';
+import { cycleAgeing, fastRunner, runCycle } from '../../src/cycler/cell-steps.ts';
 import {
   ageingWithMechanisms,
   ageingWithValues,

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { solveDae } from '../../src/numerics/index.ts';
-import {
-  createSsbModel,
-  fastRunner,
-  patentExampleParams,
-  runDaeStep,
-  type SsbModelKind,
-} from '../../src/electrochem/ssb/index.ts';
+import { createSsbModel, patentExampleParams, type SsbModelKind } from '../../src/electrochem/ssb/index.ts';
+import { fastRunner, runDaeStep } from '../../src/cycler/cell-steps.ts';
 
 const P = patentExampleParams();
 
@@ -69,8 +64,9 @@ test('the SPMe runs through the project solver solveDae: cut-off located, Li con
 });
 
 test('every registered cathode cycles in the solid-state cell; C/2 capacity close to its design window', async () => {
-  const { patentExampleCell, patentExampleConditions, ssbParamsFromProducedCell, withParams, fastRunner, runCycle } =
+  const { patentExampleCell, patentExampleConditions, ssbParamsFromProducedCell, withParams } =
     await import('../../src/electrochem/ssb/index.ts');
+  const { fastRunner, runCycle } = await import('../../src/cycler/cell-steps.ts');
   const cut: Record<string, [number, number]> = {
     NCM811: [3.0, 4.3],
     NCM622: [3.0, 4.3],

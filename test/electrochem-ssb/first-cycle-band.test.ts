@@ -11,7 +11,7 @@ import { presentPackBand as packBand } from '../../src/present/battery.ts';
 import { operatingConditions } from '../../src/process/from-recipe.ts';
 import { getMaterial } from '../../src/materials/library.ts';
 import { ssbParamsFromProducedCell, withParams } from '../../src/electrochem/ssb/params.ts';
-import { firstCycleBand, firstCycleParameters } from '../../src/electrochem/ssb/first-cycle-band.ts';
+import { firstCycleBand, firstCycleParameters } from '../../src/cycler/first-cycle-band.ts';
 
 const seedRecipe = quickRecipe;
 const recipe = seedRecipe();

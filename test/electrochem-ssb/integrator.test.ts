@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  createSsbModel,
-  fastRunner,
-  patentExampleParams,
-  runCycle,
-  withParams,
-} from '../../src/electrochem/ssb/index.ts';
-import { daeRunner, firstCycle } from '../../src/electrochem/ssb/cycle.ts';
+import { createSsbModel, patentExampleParams, withParams } from '../../src/electrochem/ssb/index.ts';
+import { fastRunner, runCycle } from '../../src/cycler/cell-steps.ts';
+import { daeRunner, firstCycle } from '../../src/cycler/cell-steps.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
 
 test('warmer cell delivers more at 1C (Arrhenius transport and kinetics)', () => {

@@ -9,8 +9,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   createSsbModel,
-  fastRunner,
-  firstCycle,
   patentExampleCell,
   patentExampleConditions,
   patentExampleParams,
@@ -18,12 +16,13 @@ import {
   withParams,
   type SsbCellParams,
 } from '../../src/electrochem/ssb/index.ts';
+import { fastRunner, firstCycle } from '../../src/cycler/cell-steps.ts';
 import { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
-import { daeRunner } from '../../src/electrochem/ssb/cycle.ts';
+import { daeRunner } from '../../src/cycler/cell-steps.ts';
 import { hostNpRatio, criticalCurrentDensity, assessPlating } from '../../src/electrochem/ssb/plating.ts';
 import { platingText } from '../../src/present/cycling.ts';
-import { highestCRate, rateCapabilityBand } from '../../src/electrochem/ssb/rate.ts';
+import { highestCRate, rateCapabilityBand } from '../../src/cycler/rate.ts';
 import { assessFirstCycle } from '../../src/electrochem/ssb/firstcycle.ts';
 import { JANGID2024 } from '../../src/electrochem/ssb/literature.ts';
 import { liAlHostLimit } from '../../src/materials/ocp/index.ts';

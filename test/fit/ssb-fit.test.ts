@@ -8,7 +8,7 @@ import { fisherAnalysis } from '../../src/fit/stats.ts';
 import { toInternal } from '../../src/fit/types.ts';
 import { AGEING_PARAMETER_IDS } from '../../src/electrochem/ssb/ageing-data.ts';
 import { AGEING_PARAMETER_FIELDS } from '../../src/recipe/schema.ts';
-import { rateParameters } from '../../src/electrochem/ssb/rate.ts';
+import { rateParameters } from '../../src/cycler/rate.ts';
 import { ProblemError } from '../../src/problems.ts';
 import type { FadeData, RateData } from '../../src/fit/data.ts';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MPa, toMPa } from '../../src/units/index.ts';
-import { ageingValidity } from '../../src/electrochem/ssb/ageing-band.ts';
+import { ageingValidity } from '../../src/cycler/ageing-band.ts';
 
 test('Pa → MPa is the correctly rounded quotient (a multiplication by the inexact 1e-6 is not)', () => {
   assert.equal(toMPa(1e5), 0.1); // 1e5 × 1e-6 = 0.09999999999999999

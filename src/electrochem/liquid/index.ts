@@ -13,9 +13,7 @@ export { DfnModel } from './dfn.ts';
 export { SpmeModel } from './spme.ts';
 export { BlendedSpmModel } from './blended.ts';
 export * from './common.ts';
-export * from './simulate.ts';
 export * from './profile-csv.ts';
-export * from './sensitivity.ts';
 
 export type LiquidModel = DfnModel | SpmeModel | BlendedSpmModel;
 

@@ -19,25 +19,6 @@ export { SsbSpme, createSpme, type SpmeOptions, type Validity } from './spme.ts'
 export { SsbSpm, createSpm } from './spm.ts';
 export { applyAgeing } from './ageing.ts';
 export { thicknessModel, anodeVolumePerAl, cathodeVolumeStrain, designWindow, type AgeingState } from './common.ts';
-export {
-  cycleAgeing,
-  daeRunner,
-  fastRunner,
-  firstCycle,
-  runCycle,
-  runDaeStep,
-  SSB_NEWTON_TOL,
-  FastStepper,
-  type AgeingRunOptions,
-  type AgeingRunResult,
-  type CycleCutoffs,
-  type CycleOutcome,
-  type DaeRunOptions,
-  type FirstCycleResult,
-  type Step,
-  type StepResult,
-  type StepRunner,
-} from './cycle.ts';
 
 export type SsbModelKind = 'p2d' | 'spme' | 'spm';
 

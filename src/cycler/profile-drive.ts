@@ -1,11 +1,13 @@
 /**
- * Drivers for the liquid models: a measured current trace (piecewise-linear in time) and a constant
- * current to a cut-off voltage. Current is positive on charge.
+ * The cycler's drivers for a measured current trace (piecewise-linear in time) and a constant current to a
+ * cut-off voltage, on any CellModel (used with the liquid models: the profile validation, the fit, the
+ * server's constant-current fast path); they were electrochem/liquid/simulate.ts. Current is positive on
+ * charge.
  */
-import type { CellModel } from '../model.ts';
-import type { DaeProblem, EventSpec, SolveOptions, SolveResult } from '../../numerics/types.ts';
-import { findInterval, solveDae } from '../../numerics/index.ts';
-import { toAh } from '../../units/index.ts';
+import type { CellModel } from '../electrochem/model.ts';
+import type { DaeProblem, EventSpec, SolveOptions, SolveResult } from '../numerics/types.ts';
+import { findInterval, solveDae } from '../numerics/index.ts';
+import { toAh } from '../units/index.ts';
 
 /** SolveOptions plus the project's solver extension (algebraic unknowns out of the error test) */
 export type DaeSolveOptions = SolveOptions & {

@@ -9,15 +9,20 @@
  * count the fitted data cover (data/ageing/datasets.json). A projection outside it is run (the laws are
  * continuous) but flagged with what is outside and by how much — never silently.
  */
-import { Rng } from '../../numerics/index.ts';
-import type { AssumedParameter } from '../../verdicts.ts';
-import { ageingDatasets, ageingParameterRecords, AGEING_PARAMETER_IDS, type AgeingParameterId } from './ageing-data.ts';
-import { ageingWithValues } from './ageing.ts';
-import { cycleAgeing, type AgeingRunResult, type CycleCutoffs } from './cycle.ts';
-import type { SsbCellParams } from './params.ts';
-import { createSpme } from './spme.ts';
-import { problem } from '../../problems.ts';
-import { celsius, MPa, toCelsius, toMPa } from '../../units/index.ts';
+import { Rng } from '../numerics/index.ts';
+import type { AssumedParameter } from '../verdicts.ts';
+import {
+  ageingDatasets,
+  ageingParameterRecords,
+  AGEING_PARAMETER_IDS,
+  type AgeingParameterId,
+} from '../electrochem/ssb/ageing-data.ts';
+import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
+import { cycleAgeing, type AgeingRunResult, type CycleCutoffs } from './cell-steps.ts';
+import type { SsbCellParams } from '../electrochem/ssb/params.ts';
+import { createSpme } from '../electrochem/ssb/spme.ts';
+import { problem } from '../problems.ts';
+import { celsius, MPa, toCelsius, toMPa } from '../units/index.ts';
 
 export interface AgeingDataCoverage {
   readonly temperature_K: readonly [number, number];

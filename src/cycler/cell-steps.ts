@@ -1,11 +1,13 @@
 /**
- * Charge/discharge drivers for the solid-state models, used by the benchmark, the validation script and
- * the tests, independent of the general cycler in src/cycler/:
+ * The cycler's step runners and protocols for the solid-state models (they were electrochem/ssb/cycle.ts;
+ * the models stay in electrochem/, the step sequencing, cut-off location and protocols live here). They
+ * drive the first cycle, the ageing runs, the rate search, the bands and the pack's representative cell;
+ * the experiment language's step machine (./machine.ts) drives user experiments on any CellModel:
  *
- *  - `runFastSteps` — a dedicated backward-Euler integrator for the SPMe/SPM (the particle and anode
- *    equations are linear for a given current, so a step is two tridiagonal solves and the current
- *    enters as one scalar; CV solves that scalar by Newton). Cut-offs are located by secant iteration
- *    on the step length.
+ *  - `FastStepper` — a dedicated backward-Euler stepper for a model with a linear step response (the
+ *    SPMe/SPM, driven through its LinearStepCell, ../electrochem/model.ts: a step is two tridiagonal solves
+ *    and the current enters as one scalar; CV solves that scalar by Newton). Cut-offs are located by secant
+ *    iteration on the step length.
  *  - `runDaeStep` — any FullCellModel through the project's stiff DAE solver (src/numerics `solveDae`:
  *    variable-order BDF/NDF, terminal events located on the corrector's solution).
  *  - `firstCycle` — the seed's [0178] protocol: CC-CV 0.1C to the upper cut-off, 0.02C end; CC 0.1C to 3 V,
@@ -14,12 +16,12 @@
  *    capacity-fade and DC-resistance curves (the voltage step at the start of each discharge), optional
  *    end-of-life stop at a capacity retention.
  */
-import { solveDae } from '../../numerics/index.ts';
-import type { DaeProblem, DaeSolverOptions } from '../../numerics/index.ts';
-import type { Control, ControlMode, FullCellModel } from '../model.ts';
-import { SsbSpme } from './spme.ts';
-import { problem } from '../../problems.ts';
-import { cRateCurrent_A, hours, toG, toPct, toMAh } from '../../units/index.ts';
+import { solveDae } from '../numerics/index.ts';
+import type { DaeProblem, DaeSolverOptions } from '../numerics/index.ts';
+import type { Control, ControlMode, FullCellModel, LinearStepCell } from '../electrochem/model.ts';
+import { linearStepCell } from '../electrochem/ssb/step-response.ts';
+import { problem } from '../problems.ts';
+import { cRateCurrent_A, hours, toG, toPct, toMAh } from '../units/index.ts';
 
 export type Step =
   | { readonly kind: 'cc'; readonly current_A: number; readonly vCut_V: number; readonly maxTime_s?: number }
@@ -52,48 +54,34 @@ export interface FastOptions {
 }
 
 export class FastStepper {
-  readonly m: SsbSpme;
-  private readonly base: Float64Array;
-  private readonly g: Float64Array;
-  private readonly work: Float64Array;
+  readonly m: FullCellModel;
+  private readonly cell: LinearStepCell;
   private readonly stepsPerSweep: number;
-  constructor(model: SsbSpme, opts: FastOptions = {}) {
+  /** a fast stepper on the model's LinearStepCell (the SPMe/SPM); a model without one is a Problem */
+  constructor(model: FullCellModel, opts: FastOptions = {}, cell: LinearStepCell | undefined = linearStepCell(model)) {
+    if (!cell)
+      throw problem('model', `${model.name} has no linear step response`, model.name, 'a solid-state spme or spm');
     this.m = model;
-    this.base = new Float64Array(model.n);
-    this.g = new Float64Array(model.n);
-    this.work = new Float64Array(6 * model.n);
+    this.cell = cell;
     this.stepsPerSweep = opts.stepsPerSweep ?? 150;
   }
 
-  private commit(y: Float64Array, I: number): void {
-    const n = this.m.iI;
-    for (let k = 0; k < n; k++) y[k] = this.base[k]! + I * this.g[k]!;
-    y[n] = I;
-  }
-  private vAt(I: number): number {
-    const m = this.m;
-    m.voltageAt(
-      this.base[m.nr - 1]! + I * this.g[m.nr - 1]!,
-      this.base[m.offA]! + I * this.g[m.offA]!,
-      I,
-      m.stepSide_A_m2,
-    );
-    return m.vV;
-  }
-  /** solve V(I) = Vset for the current after a step (Newton) */
+  /** solve V(I) = Vset for the current after the prepared step (Newton) */
   private solveI(Vset: number, I0: number): number {
-    const m = this.m;
+    const cell = this.cell;
     let I = I0;
     for (let it = 0; it < 40; it++) {
-      const c = this.base[m.nr - 1]! + I * this.g[m.nr - 1]!;
-      const x = this.base[m.offA]! + I * this.g[m.offA]!;
-      m.voltageAt(c, x, I, m.stepSide_A_m2);
-      const dV = m.vDc * this.g[m.nr - 1]! + m.vDx * this.g[m.offA]! + m.vDI;
-      const dI = (m.vV - Vset) / dV;
+      cell.evaluate(I);
+      const dI = (cell.V - Vset) / cell.dVdI;
       I -= dI;
       if (Math.abs(dI) <= 1e-12 * Math.max(1e-6, Math.abs(I))) break;
     }
     return I;
+  }
+  /** the terminal voltage after the prepared step at current I */
+  private vAt(I: number): number {
+    this.cell.evaluate(I);
+    return this.cell.V;
   }
 
   // one method per step kind keeps the hot CC loop small enough for V8 to optimise it well
@@ -105,15 +93,14 @@ export class FastStepper {
 
   private runRest(y: Float64Array, step: Extract<Step, { kind: 'rest' }>): StepResult {
     const m = this.m;
-    const yRest = Float64Array.from(y);
-    yRest[m.iI] = 0;
-    const v0 = m.voltage(yRest);
+    const cell = this.cell;
+    const v0 = cell.instantVoltage(y, 0);
     let t = 0;
     let dt = 10;
     while (t < step.time_s) {
       const h = Math.min(dt, step.time_s - t);
-      m.stepResponse(y, h, this.base, this.g, this.work);
-      this.commit(y, 0);
+      cell.prepare(y, h);
+      cell.commit(y, 0);
       t += h;
       dt *= 2;
     }
@@ -132,6 +119,7 @@ export class FastStepper {
 
   private runCc(y: Float64Array, step: Extract<Step, { kind: 'cc' }>): StepResult {
     const m = this.m;
+    const cell = this.cell;
     const cap = m.nominalCapacity_C;
     const I = step.current_A;
     if (I === 0) throw problem('step.current_A', 'must be ≠ 0 for a CC step', '0', '≠ 0');
@@ -142,7 +130,7 @@ export class FastStepper {
     let t = 0;
     let q = 0;
     let E = 0;
-    let Vprev = m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, I, m.sideCurrent(y[m.nr - 1]!, y[m.iQ]!).i).V;
+    let Vprev = cell.instantVoltage(y, I);
     const V0 = Vprev;
     if (sgn * (Vprev - step.vCut_V) >= 0) {
       return {
@@ -159,7 +147,7 @@ export class FastStepper {
     }
     while (t < tMax) {
       let h = Math.min(dt0, tMax - t);
-      m.stepResponse(y, h, this.base, this.g, this.work);
+      cell.prepare(y, h);
       let V = this.vAt(I);
       let stopped = false;
       if (sgn * (V - step.vCut_V) >= 0) {
@@ -171,7 +159,7 @@ export class FastStepper {
         for (let it = 0; it < 30; it++) {
           const hn = hLo + ((step.vCut_V - vLo) * (hHi - hLo)) / (vHi - vLo);
           const hc = Math.min(Math.max(hn, hLo + 1e-6 * (hHi - hLo)), hHi - 1e-6 * (hHi - hLo));
-          m.stepResponse(y, hc, this.base, this.g, this.work);
+          cell.prepare(y, hc);
           const vc = this.vAt(I);
           if (Math.abs(vc - step.vCut_V) < 1e-7 || hHi - hLo < 1e-6) {
             h = hc;
@@ -190,7 +178,7 @@ export class FastStepper {
         }
         stopped = true;
       }
-      this.commit(y, I);
+      cell.commit(y, I);
       t += h;
       q += I * h;
       E += 0.5 * (V + Vprev) * I * h;
@@ -223,22 +211,23 @@ export class FastStepper {
 
   private runCv(y: Float64Array, step: Extract<Step, { kind: 'cv' }>): StepResult {
     const m = this.m;
+    const cell = this.cell;
     const Vset = step.voltage_V;
     const tMax = step.maxTime_s ?? hours(20);
     let t = 0;
     let q = 0;
     let E = 0;
     let h = 30;
-    let Iprev = y[m.iI]!;
+    let Iprev = m.current(y);
     if (Iprev === 0) Iprev = step.iEnd_A * 2;
     // instantaneous current at the switch: V(I) = Vset for the present state (a vanishing step)
-    m.stepResponse(y, 1e-9, this.base, this.g, this.work);
+    cell.prepare(y, 1e-9);
     const I0 = this.solveI(Vset, Iprev);
     const cv = { kind: 'cv' as const, startVoltage_V: Vset, startCurrent_A: I0, endVoltage_V: Vset };
     const iEnd = Math.abs(step.iEnd_A);
     while (t < tMax) {
       const hh = Math.min(h, tMax - t);
-      m.stepResponse(y, hh, this.base, this.g, this.work);
+      cell.prepare(y, hh);
       let I = this.solveI(Vset, Iprev);
       let hUsed = hh;
       if (Math.abs(I) <= iEnd) {
@@ -250,7 +239,7 @@ export class FastStepper {
         for (let it = 0; it < 30; it++) {
           const hn = hLo + ((iEnd - iLo) * (hHi - hLo)) / (iHi - iLo);
           const hc = Math.min(Math.max(hn, hLo + 1e-6 * (hHi - hLo)), hHi - 1e-6 * (hHi - hLo));
-          m.stepResponse(y, hc, this.base, this.g, this.work);
+          cell.prepare(y, hc);
           const Ic = this.solveI(Vset, I);
           hUsed = hc;
           I = Ic;
@@ -263,13 +252,13 @@ export class FastStepper {
             iLo = Math.abs(Ic);
           }
         }
-        this.commit(y, I);
+        cell.commit(y, I);
         t += hUsed;
         q += 0.5 * (I + Iprev) * hUsed;
         E += Vset * 0.5 * (I + Iprev) * hUsed;
         return { ...cv, endCurrent_A: I, duration_s: t, charge_C: q, energy_J: E, stoppedBy: 'current' };
       }
-      this.commit(y, I);
+      cell.commit(y, I);
       t += hUsed;
       q += 0.5 * (I + Iprev) * hUsed;
       E += Vset * 0.5 * (I + Iprev) * hUsed;
@@ -510,8 +499,11 @@ export interface CycleOutcome {
 
 export type StepRunner = (y: Float64Array, step: Step) => StepResult;
 
-export function fastRunner(model: SsbSpme, opts: FastOptions = {}): StepRunner {
-  const st = new FastStepper(model, opts);
+/** the fast stepper's runner on a model with a LinearStepCell (the SPMe/SPM); any other model is a Problem */
+export function fastRunner(model: FullCellModel, opts: FastOptions = {}): StepRunner {
+  return fastRunnerOn(new FastStepper(model, opts));
+}
+function fastRunnerOn(st: FastStepper): StepRunner {
   return (y, step) => st.run(y, step);
 }
 /**
@@ -680,10 +672,12 @@ export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): Agein
   const stride = opts.stride ?? 1;
   if (!(Number.isInteger(stride) && stride >= 1))
     throw problem('stride', 'must be an integer ≥ 1', String(opts.stride), '1, 2, …');
-  const run =
-    model instanceof SsbSpme
-      ? fastRunner(model, opts.stepsPerSweep !== undefined ? { stepsPerSweep: opts.stepsPerSweep } : {})
-      : daeRunner(model);
+  const cell = linearStepCell(model);
+  const run = cell
+    ? fastRunnerOn(
+        new FastStepper(model, opts.stepsPerSweep !== undefined ? { stepsPerSweep: opts.stepsPerSweep } : {}, cell),
+      )
+    : daeRunner(model);
   const y = model.initialState(opts.soc0 ?? 0);
   const n = Math.ceil(opts.cycles / stride);
   const idx = new Float64Array(n);

@@ -6,23 +6,17 @@
  * and for `samples` seeded joint draws over all the ranges at once (log-uniform for positive ranges; the
  * interactions). The band is the lowest and highest over all of them.
  *
- * Uncertain inputs: those of the rate capability (src/electrochem/ssb/rate.ts `rateParameters`: the anode's
+ * Uncertain inputs: those of the rate capability (src/cycler/rate.ts `rateParameters`: the anode's
  * Li diffusivity, the composite's ionic tortuosity, the cathode's solid diffusivity, the anode's exchange
  * current) and, for an uncoated cathode, the CEI's charge per area (`CEI_QMAX_RANGE_C_M2`, params.ts: the
  * assumed radius and charge capacity of the calibration to Jangid 2024).
  */
-import { Rng } from '../../numerics/index.ts';
-import {
-  band,
-  verdictOverBand,
-  type AssumedParameter,
-  type BandedFigure,
-  type DependentVerdict,
-} from '../../verdicts.ts';
-import { fastRunner, firstCycle } from './cycle.ts';
-import { CEI_QMAX_RANGE_C_M2, type SsbCellParams } from './params.ts';
+import { Rng } from '../numerics/index.ts';
+import { band, verdictOverBand, type AssumedParameter, type BandedFigure, type DependentVerdict } from '../verdicts.ts';
+import { fastRunner, firstCycle } from './cell-steps.ts';
+import { CEI_QMAX_RANGE_C_M2, type SsbCellParams } from '../electrochem/ssb/params.ts';
 import { atRangeEnds, rateParameters, withParameter } from './rate.ts';
-import { SsbSpme } from './spme.ts';
+import { SsbSpme } from '../electrochem/ssb/spme.ts';
 
 export interface FirstCycleFigures {
   readonly dischargeCapacity_mAh_g: number;

@@ -6,10 +6,10 @@
  * difference of the voltage along (s_i, e_i). The caller builds one model per parameter at p + δ_i·e_i
  * (same mesh, so the same unknowns) and gives y0 and ∂y0/∂p_i.
  */
-import type { CellModel } from '../model.ts';
-import { directionalSensitivityRhs, solveDae } from '../../numerics/index.ts';
-import type { SolveResult } from '../../numerics/types.ts';
-import { LIQUID_NEWTON_TOL, profileBreakpoints, profileInterpolant, STOICHIOMETRY_LIMIT } from './simulate.ts';
+import type { CellModel } from '../electrochem/model.ts';
+import { directionalSensitivityRhs, solveDae } from '../numerics/index.ts';
+import type { SolveResult } from '../numerics/types.ts';
+import { LIQUID_NEWTON_TOL, profileBreakpoints, profileInterpolant, STOICHIOMETRY_LIMIT } from './profile-drive.ts';
 
 export interface ProfileSensitivityOptions {
   /** initial state and its sensitivities ∂y0/∂p_i */

@@ -14,19 +14,13 @@
  * both anode_D points equal the nominal — the parameter reaches the model (Derived.Da) but has no effect.
  * The verdict on claim 16 is "met", "not met" or "met/not met, depends on <parameter>" (src/verdicts.ts).
  */
-import { arrhenius as dataArrhenius, arrheniusBounds, liAlData } from '../../materials/li-al.ts';
-import {
-  band,
-  verdictOverBand,
-  type AssumedParameter,
-  type BandedFigure,
-  type DependentVerdict,
-} from '../../verdicts.ts';
-import { fastRunner, type StepRunner } from './cycle.ts';
-import { arrhenius, withParams, type SsbCellParams } from './params.ts';
-import { SsbSpme } from './spme.ts';
-import { problem } from '../../problems.ts';
-import { cRateCurrent_A } from '../../units/index.ts';
+import { arrhenius as dataArrhenius, arrheniusBounds, liAlData } from '../materials/li-al.ts';
+import { band, verdictOverBand, type AssumedParameter, type BandedFigure, type DependentVerdict } from '../verdicts.ts';
+import { fastRunner, type StepRunner } from './cell-steps.ts';
+import { arrhenius, withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
+import { SsbSpme } from '../electrochem/ssb/spme.ts';
+import { problem } from '../problems.ts';
+import { cRateCurrent_A } from '../units/index.ts';
 
 export interface RateSearch {
   readonly highestRate: number;

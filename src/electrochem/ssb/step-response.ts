@@ -1,0 +1,67 @@
+/**
+ * The SPMe/SPM as a LinearStepCell (../model.ts): over a step of length dt the model's own step response
+ * gives the end state as y' = base + I·g (SsbSpme.stepResponse), and the terminal voltage at any trial
+ * current is the model's own voltageAt(surface states, I). The cycler's fast stepper drives the
+ * solid-state single-particle models through it.
+ */
+import type { CellModel, LinearStepCell } from '../model.ts';
+import { SsbSpme } from './spme.ts';
+
+export class SpmeLinearStep implements LinearStepCell {
+  private readonly m: SsbSpme;
+  /** the state after the prepared step at zero current, and its response to 1 A */
+  private readonly base: Float64Array;
+  private readonly g: Float64Array;
+  private readonly work: Float64Array;
+  private readonly ic: number;
+  private readonly ia: number;
+  private readonly iQ: number;
+  private readonly iI: number;
+  V = 0;
+  dVdI = 0;
+
+  constructor(model: SsbSpme) {
+    this.m = model;
+    this.base = new Float64Array(model.n);
+    this.g = new Float64Array(model.n);
+    this.work = new Float64Array(6 * model.n);
+    this.ic = model.nr - 1;
+    this.ia = model.offA;
+    this.iQ = model.iQ;
+    this.iI = model.iI;
+  }
+
+  prepare(y: Float64Array, dt: number): void {
+    this.m.stepResponse(y, dt, this.base, this.g, this.work);
+  }
+
+  evaluate(I: number): void {
+    const b = this.base;
+    const g = this.g;
+    const ic = this.ic;
+    const ia = this.ia;
+    const m = this.m;
+    m.voltageAt(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I, m.stepSide_A_m2);
+    this.V = m.vV;
+    this.dVdI = m.vDc * g[ic]! + m.vDx * g[ia]! + m.vDI;
+  }
+
+  commit(y: Float64Array, I: number): void {
+    const b = this.base;
+    const g = this.g;
+    const n = this.iI;
+    for (let k = 0; k < n; k++) y[k] = b[k]! + I * g[k]!;
+    y[n] = I;
+  }
+
+  instantVoltage(y: Float64Array, I: number): number {
+    const m = this.m;
+    const cl = y[this.ic]!;
+    return m.voltageFrom(cl, y[this.ia]!, I, m.sideCurrent(cl, y[this.iQ]!).i).V;
+  }
+}
+
+/** the model's LinearStepCell, if it has one (the solid-state SPMe and SPM) */
+export function linearStepCell(model: CellModel): LinearStepCell | undefined {
+  return model instanceof SsbSpme ? new SpmeLinearStep(model) : undefined;
+}
