@@ -21,6 +21,7 @@ import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
 import { ageingUncertainParameters, drawAgeingSamples, parameterSensitivity } from '../cycler/ageing-band.ts';
 import { spmeOf, type CellSpec } from './cells.ts';
 import { problem } from '../problems.ts';
+import { toPct } from '../units/index.ts';
 
 export interface PackAgeingBandInput {
   /** the representative cell (the hottest under load) */
@@ -230,9 +231,9 @@ export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: num
       'hottest cell under load is re-aged per draw on its own duty and the nominal pack trajectory is scaled by the ' +
       'ratio of the drawn to the nominal cell (first order: the same draw moves every cell alike); the band spans the ' +
       'draws and the nominal projection; retention and years to end of life are referenced to the capacity after ' +
-      `formation (${f} days of the duty, the cathode contact loss settled to ${FORMATION_SETTLED * 100} % of its ` +
+      `formation (${f} days of the duty, the cathode contact loss settled to ${toPct(FORMATION_SETTLED)} % of its ` +
       'nominal asymptote; formation_loss_pct is the loss before it)',
-    end_of_life_retention_pct: r4(eol * 100),
+    end_of_life_retention_pct: r4(toPct(eol)),
     samples,
     seed,
     representative_cell: representativeCell,
@@ -246,16 +247,16 @@ export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: num
     },
     formation_days: f,
     formation_loss_pct: {
-      nominal: r4(nom.loss * 100),
-      low: r4(lossSorted[0]! * 100),
-      median: r4(medianOf(lossSorted) * 100),
-      high: r4(lossSorted[lossSorted.length - 1]! * 100),
+      nominal: r4(toPct(nom.loss)),
+      low: r4(toPct(lossSorted[0]!)),
+      median: r4(toPct(medianOf(lossSorted))),
+      high: r4(toPct(lossSorted[lossSorted.length - 1]!)),
     },
     capacity_retention_pct_after_years: {
-      nominal: r4(nom.final * 100),
-      low: r4(sorted[0]! * 100),
-      median: r4(medianOf(sorted) * 100),
-      high: r4(sorted[sorted.length - 1]! * 100),
+      nominal: r4(toPct(nom.final)),
+      low: r4(toPct(sorted[0]!)),
+      median: r4(toPct(medianOf(sorted))),
+      high: r4(toPct(sorted[sorted.length - 1]!)),
     },
     sensitivity: parameterSensitivity(pars, draws, finals.slice(0, draws.length))
       .slice(0, 3)

@@ -722,15 +722,15 @@ export class CondensedCore {
   }
 
   /**
-   * solves A·x = b in place for a right-hand side that is zero on every peeled unknown, which is left
-   * as it is (the band part only; no border): LinearChains.solve when every peeled unknown is linear
+   * solves A·x = b for a right-hand side that is zero on every peeled unknown, with no border: xb holds
+   * b on the band unknowns in the band's order (layout.band) and receives x there (LinearChains.solve
+   * when every peeled unknown is linear)
    */
-  solveBand(b: Float64Array): void {
-    const { nb, perm, xw, lu } = this;
+  solveBandInPlace(xb: Float64Array): void {
+    const nb = this.nb;
     const rs = this.rowScale;
-    for (let p = 0; p < nb; p++) xw[p] = b[perm[p]!]! * rs[p]!;
-    lu.solve(xw);
-    for (let p = 0; p < nb; p++) b[perm[p]!] = xw[p]!;
+    for (let p = 0; p < nb; p++) xb[p]! *= rs[p]!;
+    this.lu.solve(xb);
   }
 
   /**
@@ -854,8 +854,12 @@ export class LinearChains {
   private readonly bx: Float64Array;
   /** root r → index in lq */
   private readonly rootI: Int32Array;
+  /** chain runs (LinearChains constructor): first and last index in lq */
+  private readonly runI0: Int32Array;
+  private readonly runEnd: Int32Array;
   private cFor = NaN;
-  private readonly scratch: Float64Array;
+  /** solve()'s workspace when not bandOnly (allocated on first use) */
+  private scratch: Float64Array | null = null;
 
   constructor(
     private readonly core: CondensedCore,
@@ -885,7 +889,18 @@ export class LinearChains {
     this.upA = new Float64Array(nl);
     this.mul = new Float64Array(nl);
     this.bx = new Float64Array(nl);
-    this.scratch = new Float64Array(core.n);
+    // runs: maximal i0..e with lv[i+1] = lv[i] + 1 and the parent of i the next (i + 1)
+    const i0s: number[] = [];
+    const ends: number[] = [];
+    for (let i = 0; i < nl;) {
+      const start = i;
+      while (i + 1 < nl && lin.parentQ[i] === i + 1 && this.lv[i + 1] === this.lv[i]! + 1) i++;
+      i0s.push(start);
+      ends.push(i);
+      i++;
+    }
+    this.runI0 = Int32Array.from(i0s);
+    this.runEnd = Int32Array.from(ends);
     const roots: number[] = [];
     for (let i = 0; i < nl; i++) if (lin.parentQ[i]! < 0) roots.push(i);
     this.rootI = Int32Array.from(roots);
@@ -936,15 +951,24 @@ export class LinearChains {
    * root (factor() must have run for this c)
    */
   rhs(m: Float64Array, yPred: Float64Array, psi: Float64Array): void {
-    const { lv, lpq, mul, bx, inv, upA, rootI, alpha, beta } = this;
+    const { lv, lpq, mul, bx, inv, upA, rootI, alpha, beta, runI0, runEnd } = this;
     const nl = lv.length;
     for (let i = 0; i < nl; i++) {
       const v = lv[i]!;
       bx[i] = m[v]! * (yPred[v]! - psi[v]!);
     }
-    for (let i = 0; i < nl; i++) {
-      const pq = lpq[i]!;
-      if (pq >= 0) bx[pq]! -= mul[i]! * bx[i]!;
+    // along each run (its unknowns consecutive, each the parent of the one before), then the run's end
+    // onto its parent (children come before parents: every contribution is in before a run starts)
+    for (let r = 0; r < runI0.length; r++) {
+      const e = runEnd[r]!;
+      let i = runI0[r]!;
+      let x = bx[i]!;
+      for (; i < e; i++) {
+        x = bx[i + 1]! - mul[i]! * x;
+        bx[i + 1] = x;
+      }
+      const pq = lpq[e]!;
+      if (pq >= 0) bx[pq]! -= mul[e]! * x;
     }
     for (let r = 0; r < rootI.length; r++) {
       const i = rootI[r]!;
@@ -955,28 +979,42 @@ export class LinearChains {
 
   /** the rest of each tree from its root's parent (back substitution) into y, and d = y − yPred on them */
   fill(y: Float64Array, yPred: Float64Array, d: Float64Array): void {
-    const { lv, lp, bx, inv, upA } = this;
-    for (let i = lv.length - 1; i >= 0; i--) {
+    const { lv, lp, bx, inv, upA, runI0, runEnd } = this;
+    // runs in reverse (parents first), each from its end down
+    for (let r = runI0.length - 1; r >= 0; r--) {
+      const i0 = runI0[r]!;
+      let i = runEnd[r]!;
       const p = lp[i]!;
-      const v = lv[i]!;
-      const x = (bx[i]! - (p >= 0 ? upA[i]! * y[p]! : 0)) * inv[i]!;
+      let v = lv[i]!;
+      let x = (bx[i]! - (p >= 0 ? upA[i]! * y[p]! : 0)) * inv[i]!;
       y[v] = x;
       d[v] = x - yPred[v]!;
+      while (i > i0) {
+        i--;
+        v--;
+        x = (bx[i]! - upA[i]! * x) * inv[i]!;
+        y[v] = x;
+        d[v] = x - yPred[v]!;
+      }
     }
   }
 
-  /** solves the factorised Newton matrix for b on the kept unknowns, the trees' rows read as zero */
-  solve(b: Float64Array): void {
+  /**
+   * solves the factorised Newton matrix for a right-hand side that is zero on the trees' rows: bk holds
+   * it on the kept unknowns (length keep.length, in keep's order) and receives the solution there
+   */
+  solve(bk: Float64Array): void {
     const core = this.core;
     if (this.bandOnly) {
-      core.solveBand(b);
+      // the kept unknowns are the band's, in its order
+      core.solveBandInPlace(bk);
       return;
     }
-    const s = this.scratch;
+    const s = (this.scratch ??= new Float64Array(core.n));
     s.fill(0);
     const keep = this.keep;
-    for (let q = 0; q < keep.length; q++) s[keep[q]!] = b[keep[q]!]!;
+    for (let q = 0; q < keep.length; q++) s[keep[q]!] = bk[q]!;
     core.solve(s);
-    for (let q = 0; q < keep.length; q++) b[keep[q]!] = s[keep[q]!]!;
+    for (let q = 0; q < keep.length; q++) bk[q] = s[keep[q]!]!;
   }
 }

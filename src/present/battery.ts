@@ -188,7 +188,7 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
             equivalent_full_cycles_per_year: r(ag.equivalentFullCyclesPerYear, 4),
             capacity_Ah_by_year: byYear.map((c) => r(toAh(c), 5)),
             capacity_retention_pct_after_years: r(
-              ag.capacityAfterFormation_C > 0 ? (byYear[byYear.length - 1]! / ag.capacityAfterFormation_C) * 100 : 0,
+              ag.capacityAfterFormation_C > 0 ? pct(byYear[byYear.length - 1]! / ag.capacityAfterFormation_C) : 0,
               4,
             ),
             duty_rms_c_rate_max: r(ag.dutyRmsCRateMax, 4),
@@ -200,13 +200,13 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
             retention_reference:
               ag.formationDays > 0
                 ? `the pack's C/3 capacity after formation: ${ag.formationDays} days of the duty, over which the ` +
-                  `cathode contact loss settles to ${FORMATION_SETTLED * 100} % of its asymptote (as a datasheet's ` +
+                  `cathode contact loss settles to ${pct(FORMATION_SETTLED)} % of its asymptote (as a datasheet's ` +
                   'rated capacity is measured after formation); the fresh-referenced figures are the *_vs_fresh fields'
                 : "the pack's fresh C/3 capacity (no contact loss to settle)",
             formation_days: ag.formationDays,
             capacity_Ah_after_formation: r(toAh(ag.capacityAfterFormation_C), 5),
-            formation_loss_pct: r((1 - ag.capacityAfterFormation_C / byYear[0]!) * 100, 4),
-            capacity_retention_pct_after_years_vs_fresh: r((byYear[byYear.length - 1]! / byYear[0]!) * 100, 4),
+            formation_loss_pct: r(pct(1 - ag.capacityAfterFormation_C / byYear[0]!), 4),
+            capacity_retention_pct_after_years_vs_fresh: r(pct(byYear[byYear.length - 1]! / byYear[0]!), 4),
             years_to_end_of_life_vs_fresh:
               ag.yearsToEndOfLifeVsFresh === null ? null : r(ag.yearsToEndOfLifeVsFresh, 4),
             band: ag.band && {

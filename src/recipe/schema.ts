@@ -41,7 +41,12 @@ export const cathodeLayerSchema = z
     thickness_um: positive('cathode layer thickness before processing, µm').optional(),
     loading_mg_cm2: positive('cathode ACTIVE-material loading, mg/cm² (alternative to thickness_um)').optional(),
     porosity_pct: pct('porosity of the cathode composite as supplied, %').default(20),
-    particle_radius_um: positive('active-particle radius, µm').default(2.5),
+    // ≥ 1 nm: a smaller "particle" is less than one unit cell of a layered oxide (NCM811 c ≈ 1.42 nm), and
+    // the particle-diffusion model has no meaning there (below ≈ 1e-7 µm its backward-Euler matrix is
+    // singular in double precision: the shells' volumes/dt vanish against D/Δr², and the state overflowed)
+    particle_radius_um: num('active-particle radius, µm (≥ 0.001: at least a crystal unit cell)')
+      .gte(0.001)
+      .default(2.5),
     coating: z
       .enum(['none', 'LiNbO3', 'Nb2O5'])
       .default('none')

@@ -324,3 +324,17 @@ test('a pack of cells whose Al-particle sheet holds almost no Al (Li/Al ≈ 10�
   assert.ok(r.energy_out_kWh > 0 && Number.isFinite(r.energy_in_kWh), JSON.stringify(r).slice(0, 300));
   assert.ok(r.conservation.charge_balance_error_C < 1e-6);
 });
+
+test('cells too small for the balancing bleed (a 0.1 µm cathode: 39 Ω would drain them at ≈ 7C) get no bleed below their limit, and the day runs (fuzz seed 2 run #7)', () => {
+  // before: the bleed alone, at pack current 0, took the near-empty cells of a bleeding group past v_min
+  // and out of their model, and the ESS day ended in 'no consistent solution … at pack current 0 A' (exit 1)
+  const recipe: Recipe = recipeSchema.parse({
+    ...RECIPE,
+    first_sheet: { ...RECIPE.first_sheet, cathode: { ...RECIPE.first_sheet.cathode, thickness_um: 0.1 } },
+    battery: { series: 4, parallel: 2, application: 'ess_solar' },
+  });
+  const r = runBatteryCommand(recipe, { profile: 'ess:solar', days: 1, seed: 7, extras: { years: 0 } }).block.results;
+  assert.ok(r.energy_out_kWh > 0 && Number.isFinite(r.energy_in_kWh), JSON.stringify(r).slice(0, 300));
+  assert.ok(r.conservation.charge_balance_error_C < 1e-6);
+  assert.ok(r.cell_voltage_min_V >= 3 - 1e-4, `cell minimum ${r.cell_voltage_min_V} V`);
+});

@@ -64,6 +64,12 @@ const cases: [string, string, string[]][] = [
     ['first_sheet.electrolyte_layer.thickness_um: out of the physical range (got -3; allowed > 0)'],
   ],
   ['zero thickness', mutate((r) => (r.al_sheet.thickness_um = 0)), ['al_sheet.thickness_um', 'got 0; allowed > 0']],
+  [
+    // fuzz seed 2 run #285: validate said ok, and the run ended with an internal path (anode.x: NaN)
+    'cathode particle smaller than a unit cell',
+    mutate((r) => (r.first_sheet.cathode.particle_radius_um = 1e-9)),
+    ['first_sheet.cathode.particle_radius_um: out of the physical range (got 1e-9; allowed >= 0.001)'],
+  ],
   ['negative force', mutate((r) => (r.stations['236'].force_N = -5)), ['stations.236.force_N', 'got -5; allowed >= 0']],
   [
     'temperature below absolute zero',

@@ -733,37 +733,39 @@ export class DfnModel implements CellModel {
     const I = y[this.iI]!;
     const idis = -I / this.area_m2;
     let heatRxn = 0; // Σ a F j (U − T dU/dT) Δx  (W/m²)
+    // the layout in locals (the loops below call table lookups; field loads are not hoisted across calls)
+    const { iCe, iPe, iPs, iCs, gFace, sFace, dom, dx, eps } = this;
 
     // zero the conservation rows, then accumulate face fluxes
     const lnCe = this.lnCe;
     for (let k = 0; k < nx; k++) {
-      out[this.iCe[k]!] = 0;
-      out[this.iPe[k]!] = 0;
-      if (this.iPs[k]! >= 0) out[this.iPs[k]!] = 0;
-      lnCe[k] = Math.log(y[this.iCe[k]!]!);
+      out[iCe[k]!] = 0;
+      out[iPe[k]!] = 0;
+      if (iPs[k]! >= 0) out[iPs[k]!] = 0;
+      lnCe[k] = Math.log(y[iCe[k]!]!);
     }
     // electrolyte faces
     for (let f = 0; f < nx - 1; f++) {
-      const a = this.iCe[f]!;
-      const b = this.iCe[f + 1]!;
+      const a = iCe[f]!;
+      const b = iCe[f + 1]!;
       const ca = y[a]!;
       const cb = y[b]!;
       const cf = 0.5 * (ca + cb);
-      const G = this.gFace[f]!;
+      const G = gFace[f]!;
       const De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
       const N = -De * G * (cb - ca); // mol/m²/s in +x (diffusive part)
       out[a] = out[a]! - N;
       out[b] = out[b]! + N;
       const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
       const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
-      const ie = -ka * G * (y[this.iPe[f + 1]!]! - y[this.iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
-      out[this.iPe[f]!] = out[this.iPe[f]!]! - ie;
-      out[this.iPe[f + 1]!] = out[this.iPe[f + 1]!]! + ie;
-      const sF = this.sFace[f]!;
+      const ie = -ka * G * (y[iPe[f + 1]!]! - y[iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
+      out[iPe[f]!] = out[iPe[f]!]! - ie;
+      out[iPe[f + 1]!] = out[iPe[f + 1]!]! + ie;
+      const sF = sFace[f]!;
       if (sF > 0) {
-        const is = -sF * (y[this.iPs[f + 1]!]! - y[this.iPs[f]!]!);
-        out[this.iPs[f]!] = out[this.iPs[f]!]! - is;
-        out[this.iPs[f + 1]!] = out[this.iPs[f + 1]!]! + is;
+        const is = -sF * (y[iPs[f + 1]!]! - y[iPs[f]!]!);
+        out[iPs[f]!] = out[iPs[f]!]! - is;
+        out[iPs[f + 1]!] = out[iPs[f + 1]!]! + is;
       }
     }
     // volumes
@@ -785,11 +787,11 @@ export class DfnModel implements CellModel {
     const wN = lithiationWeight(-1, I, this.area_m2);
     const wP = lithiationWeight(1, I, this.area_m2);
     for (let k = 0; k < nx; k++) {
-      const d = this.dom[k]!;
-      const dxk = this.dx[k]!;
-      const ice = this.iCe[k]!;
+      const d = dom[k]!;
+      const dxk = dx[k]!;
+      const ice = iCe[k]!;
       if (d === 1) {
-        out[ice] = out[ice]! / (this.eps[k]! * dxk);
+        out[ice] = out[ice]! / (eps[k]! * dxk);
         continue;
       }
       const neg = d === 0;
@@ -797,12 +799,12 @@ export class DfnModel implements CellModel {
       const gEnd = neg ? nNeg : nMat;
       const ce = y[ice]!;
       const cer = ce > 0 ? ce / ce0 : 0;
-      const phiSE = y[this.iPs[k]!]! - y[this.iPe[k]!]!;
+      const phiSE = y[iPs[k]!]! - y[iPe[k]!]!;
       let src = 0; // Σ_materials a j Δx, mol/m²/s
       for (let g = g0; g < gEnd; g++) {
         const el = allMats[g]!;
         const e = el.e;
-        const b = this.iCs[k]! + (g - g0) * stride;
+        const b = iCs[k]! + (g - g0) * stride;
         const ij = b + nr;
         const jj = y[ij]!;
         const arrDs = arrDss[g]!;
@@ -844,15 +846,15 @@ export class DfnModel implements CellModel {
         src += s;
         if (this.iT >= 0) heatRxn += F * s * (U - T * e.entropic(th, Tref));
       }
-      out[ice] = (out[ice]! + (1 - tp) * src) / (this.eps[k]! * dxk);
-      out[this.iPe[k]!] = out[this.iPe[k]!]! + F * src;
-      out[this.iPs[k]!] = out[this.iPs[k]!]! - F * src;
+      out[ice] = (out[ice]! + (1 - tp) * src) / (eps[k]! * dxk);
+      out[iPe[k]!] = out[iPe[k]!]! + F * src;
+      out[iPs[k]!] = out[iPs[k]!]! - F * src;
     }
     // collectors: i_s = i_dis enters the positive collector face
-    const last = this.iPs[nx - 1]!;
+    const last = iPs[nx - 1]!;
     out[last] = out[last]! - idis;
     // gauge replaces the first negative charge balance
-    out[this.iPs[0]!] = y[this.iPs[0]!]!;
+    out[iPs[0]!] = y[iPs[0]!]!;
     // control
     const V = y[last]! + (I * this.rColl) / this.area_m2;
     out[this.iI] = controlResidual(control, t, I, V);

@@ -226,7 +226,12 @@ export class SsbSpme implements FullCellModel {
     const o = this.ocpC;
     let ocV: number;
     let ocD: number;
-    if (o.eval) {
+    if (o.evalTo) {
+      const e = this.ocpOut;
+      o.evalTo(ys, e);
+      ocV = e[0]!;
+      ocD = e[1]!;
+    } else if (o.eval) {
       const e = o.eval(ys);
       ocV = e.v;
       ocD = e.d;
@@ -316,6 +321,7 @@ export class SsbSpme implements FullCellModel {
   private cG = 0;
   private cGa = 0;
   private readonly ocpC: CellCore['ocpC'];
+  private readonly ocpOut = new Float64Array(2);
   /** cathode OCP and its slope at y in one evaluation where the curve offers it */
   private ocpEval(y: number): { v: number; d: number } {
     const o = this.core.ocpC;
