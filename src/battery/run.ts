@@ -24,7 +24,7 @@ import {
   type PowerProfile,
 } from './profiles.ts';
 import { problem } from '../problems.ts';
-import { Ah, celsius, days, fromPct, kW, mOhm, mV, toAh, toCelsius, toKm, toPct, toWh } from '../units/index.ts';
+import { Ah, celsius, days, fromPct, kW, mOhm, mV, toAh, toKm, toPct, toWh } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../cycler/ageing-band.ts';
 import {
@@ -73,17 +73,20 @@ export interface BatteryCommandOptions {
   readonly cellFrames?: number;
 }
 
-/** Per-cell snapshots over the duty profile: frame f, cell k (series group k / parallel, position k % parallel). */
-export interface CellFrames {
+/**
+ * Per-cell snapshots over the duty profile (SI; src/present/battery.ts `presentCellFrames` writes them for
+ * the dashboard): frame f, cell k (series group k / parallel, position k % parallel).
+ */
+export interface CellFramesSI {
   series: number;
   parallel: number;
   /** serial of each pack cell (production serial, or D-<n> for a design-spread cell) */
   serials: string[];
   time_s: number[];
-  /** [frame][cell] */
+  /** [frame][cell]: cell voltage, V; SOC, fraction; temperature, K */
   voltage_V: number[][];
-  soc_pct: number[][];
-  temperature_C: number[][];
+  soc: number[][];
+  temperature_K: number[][];
 }
 
 /** the cell that limited the pack over the duty profile (SI; the presenter writes its reason) */
@@ -231,8 +234,6 @@ export interface BatteryResult {
   notes: string[];
 }
 
-const r = (x: number, p = 6): number => Number(x.toPrecision(p));
-
 function extrasOf(recipe: Recipe, opt?: BatteryExtrasInput): BatteryExtras {
   if (opt !== undefined) return parseBatteryExtras(opt);
   const b = recipe.battery as unknown as Record<string, unknown> | undefined;
@@ -355,7 +356,7 @@ export function measureC3(
  */
 export class PackTrace {
   /** per-cell snapshots for the dashboard (evenly spaced in steps, between want and 2·want of them) */
-  frames?: { want: number; stride: number; calls: number; data: CellFrames };
+  frames?: { want: number; stride: number; calls: number; data: CellFramesSI };
   /** steps recorded */
   m = 0;
   vminAll = Infinity;
@@ -451,9 +452,9 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
   if (f && f.calls++ % f.stride === 0) {
     const d = f.data;
     d.time_s.push(pack.t);
-    d.voltage_V.push(Array.from(pack.V, (v) => r(v, 5)));
-    d.soc_pct.push(Array.from({ length: pack.n }, (_, k) => r(toPct(pack.soc(k)), 4)));
-    d.temperature_C.push(Array.from(pack.T, (T) => r(toCelsius(T), 4)));
+    d.voltage_V.push(Array.from(pack.V));
+    d.soc.push(Array.from({ length: pack.n }, (_, k) => pack.soc(k)));
+    d.temperature_K.push(Array.from(pack.T));
     if (d.time_s.length >= 2 * f.want) {
       // keep every other snapshot and halve the rate: the frames stay evenly spaced in steps
       const keep = <T>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
@@ -461,8 +462,8 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
         ...d,
         time_s: keep(d.time_s),
         voltage_V: keep(d.voltage_V),
-        soc_pct: keep(d.soc_pct),
-        temperature_C: keep(d.temperature_C),
+        soc: keep(d.soc),
+        temperature_K: keep(d.temperature_K),
       };
       f.stride *= 2;
     }
@@ -794,7 +795,7 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
 export function runBattery(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { result: BatteryResult; cellFrames?: CellFrames } {
+): { result: BatteryResult; cellFrames?: CellFramesSI } {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
@@ -849,8 +850,8 @@ export function runBattery(
         serials: built.specs.map((c) => c.origin.serial),
         time_s: [],
         voltage_V: [],
-        soc_pct: [],
-        temperature_C: [],
+        soc: [],
+        temperature_K: [],
       },
     };
   const q0 = Float64Array.from({ length: pack.n }, (_, k) => pack.anodeCharge_C(k));
