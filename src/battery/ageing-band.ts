@@ -13,6 +13,7 @@ import type { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
 import { ageingUncertainParameters, drawAgeingSamples, parameterSensitivity } from '../cycler/ageing-band.ts';
 import { spmeOf, type CellSpec } from './cells.ts';
+import { toPct } from '../units/index.ts';
 
 export interface PackAgeingBandInput {
   /** the representative cell (the hottest under load) */
@@ -153,7 +154,7 @@ export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: num
       'hottest cell under load is re-aged per draw on its own duty and the nominal pack trajectory is scaled by the ' +
       'ratio of the drawn to the nominal cell (first order: the same draw moves every cell alike); the band spans the ' +
       'draws and the nominal projection',
-    end_of_life_retention_pct: r4(eol * 100),
+    end_of_life_retention_pct: r4(toPct(eol)),
     samples,
     seed,
     representative_cell: representativeCell,
@@ -166,10 +167,10 @@ export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: num
       horizon_years: inp.years,
     },
     capacity_retention_pct_after_years: {
-      nominal: r4(packNominal[packNominal.length - 1]! * 100),
-      low: r4(sorted[0]! * 100),
-      median: r4(medianOf(sorted) * 100),
-      high: r4(sorted[sorted.length - 1]! * 100),
+      nominal: r4(toPct(packNominal[packNominal.length - 1]!)),
+      low: r4(toPct(sorted[0]!)),
+      median: r4(toPct(medianOf(sorted))),
+      high: r4(toPct(sorted[sorted.length - 1]!)),
     },
     sensitivity: parameterSensitivity(pars, draws, finals.slice(0, draws.length))
       .slice(0, 3)

@@ -17,6 +17,7 @@ import { Rng } from '../numerics/rng.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { SheetId } from '../recipe/stations.ts';
 import { problem } from '../problems.ts';
+import { fromPct, mm, um } from '../units/index.ts';
 
 /** Li–Al anode D (m² s⁻¹): 1e-13 = 1e-9 cm² s⁻¹, DS §2.3 working value (assumption), as in params.ts */
 const ANODE_D_M2_S = 1e-13;
@@ -100,7 +101,7 @@ export function designUnitCell(recipe: Recipe, d: CellDesign = designCell(recipe
   const vf = d.cathode.volumeFractions;
   const cu = d.layers.find((l) => l.name.startsWith('conductive layer'));
   const alCc = d.layers.find((l) => l.name.startsWith('cathode current collector'));
-  const separatorThickness_m = recipe.first_sheet.electrolyte_layer.thickness_um * 1e-6;
+  const separatorThickness_m = um(recipe.first_sheet.electrolyte_layer.thickness_um);
   const anode = anodeFromMoles(d.anode.al_mol_m2, d.anode.li_mol_m2);
   const layers: ProducedCell['layers'] = [
     ...(cu
@@ -112,7 +113,7 @@ export function designUnitCell(recipe: Recipe, d: CellDesign = designCell(recipe
       name: 'solid electrolyte layer (206)',
       material: recipe.first_sheet.electrolyte_layer.material,
       thickness_m: separatorThickness_m,
-      porosity: recipe.first_sheet.electrolyte_layer.porosity_pct / 100,
+      porosity: fromPct(recipe.first_sheet.electrolyte_layer.porosity_pct),
     },
     {
       role: 'cathode',
@@ -145,11 +146,11 @@ export function designUnitCell(recipe: Recipe, d: CellDesign = designCell(recipe
     cathodeBinderFraction: vf.binder,
     activeMaterialId: c.active_material,
     electrolyteId: c.electrolyte,
-    cathodeParticleRadius_m: c.particle_radius_um * 1e-6,
+    cathodeParticleRadius_m: um(c.particle_radius_um),
     cathodeCollectorThickness_m: alCc?.thickness_m ?? 0,
     cathodeCollectorMaterialId: alCc?.material ?? null,
     separatorThickness_m,
-    separatorPorosity: recipe.first_sheet.electrolyte_layer.porosity_pct / 100,
+    separatorPorosity: fromPct(recipe.first_sheet.electrolyte_layer.porosity_pct),
     separatorElectrolyteId: recipe.first_sheet.electrolyte_layer.material,
     ...anode,
     anodePorosity: 0,
@@ -211,8 +212,8 @@ export function designCells(
   const rng = new Rng(seed);
   const out: CellSpec[] = [];
   for (let i = 0; i < n; i++) {
-    const fc = 1 + (spread.capacity_sigma_pct / 100) * rng.normal();
-    const fr = 1 + (spread.resistance_sigma_pct / 100) * rng.normal();
+    const fc = 1 + fromPct(spread.capacity_sigma_pct) * rng.normal();
+    const fr = 1 + fromPct(spread.resistance_sigma_pct) * rng.normal();
     out.push({
       params: pouchParams(unit, cond, layers, fc, fr),
       mass_kg: d.mass_kg * layers * fc,
@@ -240,13 +241,13 @@ export function producedUnitCell(recipe: Recipe, rec: CellRecord, d: CellDesign 
   const liNom = recipe.third_sheet.li_layer.thickness_um;
   const al = d.anode.al_mol_m2 * (rec.incoming_thickness_um.al / alNom);
   const li = d.anode.li_mol_m2 * (rec.incoming_thickness_um.li / liNom);
-  const w = (rec.cd_end_mm - rec.cd_start_mm) * 1e-3;
+  const w = mm(rec.cd_end_mm - rec.cd_start_mm);
   const l = rec.s_end_m - rec.s_start_m;
   return {
     ...u,
     area_m2: w > 0 && l > 0 ? w * l : u.area_m2,
-    cathodeThickness_m: rec.stack.cathode_thickness_um * 1e-6,
-    separatorThickness_m: rec.stack.separator_thickness_um * 1e-6,
+    cathodeThickness_m: um(rec.stack.cathode_thickness_um),
+    separatorThickness_m: um(rec.stack.separator_thickness_um),
     ...anodeFromMoles(al, li),
   };
 }
@@ -266,11 +267,12 @@ export function productionCells(recipe: Recipe, records: readonly CellRecord[], 
   const cond = operatingConditions(recipe);
   return good.slice(0, n).map((rec) => {
     const unit = producedUnitCell(recipe, rec, d);
-    const massScale = (unit.area_m2 / d.area_m2) * ((rec.stack.cell_thickness_um * 1e-6) / d.thickness_m);
+    const massScale = (unit.area_m2 / d.area_m2) * (um(rec.stack.cell_thickness_um) / d.thickness_m);
     return {
       params: pouchParams(unit, cond, layers),
       mass_kg: d.mass_kg * massScale * layers,
-      volume_m3: unit.area_m2 * rec.stack.cell_thickness_um * 1e-6 * layers,
+      // (area·thickness)·1e-6 in that order: the same rounding as before the helper
+      volume_m3: um(unit.area_m2 * rec.stack.cell_thickness_um) * layers,
       footprint_m2: unit.area_m2,
       origin: {
         kind: 'production',

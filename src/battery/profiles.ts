@@ -7,6 +7,7 @@ import { assetText } from '../assets.ts';
 import type { Vehicle } from './config.ts';
 import { Rng } from '../numerics/rng.ts';
 import { ProblemError, problem } from '../problems.ts';
+import { Wh, days, kW, kmPerH, mph, toDays, toHours, toKm } from '../units/index.ts';
 
 // ------------------------------------------------------------------------------------------- CSV
 /** a malformed profile CSV: the one error value with the file's line and column */
@@ -125,7 +126,7 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
  * the linear interpolant, so ∫ of the result = ∫ of the trace over the covered span).
  */
 /** longest profile accepted, in steps (31 days at 1 s): beyond it the run takes hours and gigabytes */
-export const MAX_PROFILE_STEPS = 31 * 86400;
+export const MAX_PROFILE_STEPS = days(31);
 
 export function binAverage(
   tab: { t: ArrayLike<number>; v: ArrayLike<number> },
@@ -151,7 +152,7 @@ export function binAverage(
       name,
       `the CSV spans ${tEnd - t0} s = ${nb} steps of ${dt} s`,
       `${nb} steps`,
-      `≤ ${MAX_PROFILE_STEPS}, i.e. ≤ ${(MAX_PROFILE_STEPS * dt) / 86400} days — use --days to repeat a shorter profile`,
+      `≤ ${MAX_PROFILE_STEPS}, i.e. ≤ ${toDays(MAX_PROFILE_STEPS * dt)} days — use --days to repeat a shorter profile`,
     );
   const out = new Float64Array(nb);
   let i = 0;
@@ -271,7 +272,7 @@ export function driveCycle(name: DriveCycleName, veh: Vehicle, dt = 1): PowerPro
   if (name === 'WLTC') {
     const tab = parseProfileCsv(assetText('drive-cycles/wltc.csv'), 'WLTC.csv');
     const p = binAverage(tab, dt);
-    for (let i = 0; i < p.length; i++) p[i] = -p[i]! * 1000 * veh.wltc_power_scale;
+    for (let i = 0; i < p.length; i++) p[i] = kW(-p[i]!) * veh.wltc_power_scale;
     return {
       name,
       dt_s: dt,
@@ -287,7 +288,7 @@ export function driveCycle(name: DriveCycleName, veh: Vehicle, dt = 1): PowerPro
   const I = binAverage(tab, dt);
   let net = 0;
   for (let i = 0; i < I.length; i++) net += I[i]! * dt; // A·s, positive = net discharge
-  const target_J = veh.consumption_Wh_per_km[name] * 3600 * (CYCLE_DISTANCE_M[name] / 1000);
+  const target_J = Wh(veh.consumption_Wh_per_km[name]) * toKm(CYCLE_DISTANCE_M[name]);
   const k = target_J / net; // W per A of the reference shape
   const p = new Float64Array(I.length);
   for (let i = 0; i < I.length; i++) p[i] = -k * I[i]!;
@@ -296,7 +297,7 @@ export function driveCycle(name: DriveCycleName, veh: Vehicle, dt = 1): PowerPro
     dt_s: dt,
     power_W: p,
     distance_m: CYCLE_DISTANCE_M[name],
-    note: `PyBaMM ${name} current shape scaled to ${veh.consumption_Wh_per_km[name]} Wh/km over ${CYCLE_DISTANCE_M[name] / 1000} km`,
+    note: `PyBaMM ${name} current shape scaled to ${veh.consumption_Wh_per_km[name]} Wh/km over ${toKm(CYCLE_DISTANCE_M[name])} km`,
   };
 }
 
@@ -308,7 +309,7 @@ export function speedProfile(
   dt = 1,
   name = 'speed trace',
 ): PowerProfile {
-  const f = unit === 'm/s' ? 1 : unit === 'km/h' ? 1 / 3.6 : 0.44704;
+  const f = unit === 'm/s' ? 1 : unit === 'km/h' ? kmPerH(1) : mph(1);
   const v = Float64Array.from(tab.v, (x) => x * f);
   const rl = roadLoad(tab.t, v, veh);
   // piecewise-constant battery power per interval → bins
@@ -350,6 +351,9 @@ export function haurwitzGhi(cosZ: number): number {
   return cosZ > 0 ? 1098 * cosZ * Math.exp(-0.059 / cosZ) : 0;
 }
 
+/** standard test-condition irradiance (W m⁻², IEC 61215): a PV array's peak power is rated at it */
+const STC_IRRADIANCE_W_M2 = 1000;
+
 export interface SolarDayOptions {
   readonly latitude_deg: number;
   readonly day_of_year: number;
@@ -367,7 +371,7 @@ export interface SolarDayOptions {
  * load of 10 % of it at all other hours (assumption). Pack power = PV − load (positive = charge).
  */
 export function solarDays(o: SolarDayOptions, rng: Rng): PowerProfile & { pv_W: Float64Array; load_W: Float64Array } {
-  const n = Math.round((o.days * 86400) / o.dt_s);
+  const n = Math.round(days(o.days) / o.dt_s);
   const rho = Math.exp(-o.dt_s / 1800);
   const pv = new Float64Array(n);
   const load = new Float64Array(n);
@@ -375,11 +379,12 @@ export function solarDays(o: SolarDayOptions, rng: Rng): PowerProfile & { pv_W: 
   let z = rng.normal();
   for (let i = 0; i < n; i++) {
     const t = (i + 0.5) * o.dt_s;
-    const day = o.day_of_year + Math.floor(t / 86400);
-    const hour = (t % 86400) / 3600;
+    const day = o.day_of_year + Math.floor(toDays(t));
+    const hour = toHours(t % days(1));
     z = rho * z + Math.sqrt(1 - rho * rho) * rng.normal();
     const kc = Math.exp(-o.cloud_sigma * Math.abs(z));
-    pv[i] = ((o.pv_peak_W * haurwitzGhi(cosZenith(o.latitude_deg, ((day - 1) % 365) + 1, hour))) / 1000) * kc;
+    pv[i] =
+      ((o.pv_peak_W * haurwitzGhi(cosZenith(o.latitude_deg, ((day - 1) % 365) + 1, hour))) / STC_IRRADIANCE_W_M2) * kc;
     load[i] = hour >= 18 && hour < 23 ? o.evening_load_W : 0.1 * o.evening_load_W;
     p[i] = pv[i]! - load[i]!;
   }
@@ -438,7 +443,7 @@ export function windDays(
   o: WindOptions,
   rng: Rng,
 ): PowerProfile & { wind_m_s: Float64Array; turbine_W: Float64Array; export_W: number } {
-  const n = Math.round((o.days * 86400) / o.dt_s);
+  const n = Math.round(days(o.days) / o.dt_s);
   const rho = Math.exp(-o.dt_s / 7200);
   const exp = o.export_W ?? meanWindPower(o);
   const w = new Float64Array(n);

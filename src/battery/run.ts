@@ -24,7 +24,7 @@ import {
   type PowerProfile,
 } from './profiles.ts';
 import { problem } from '../problems.ts';
-import { celsius, toCelsius } from '../units/index.ts';
+import { Ah, celsius, days, fromPct, kW, mOhm, mV, toAh, toKm, toPct, toWh } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../cycler/ageing-band.ts';
 import { packAgeingBand, type PackAgeingBand } from './ageing-band.ts';
@@ -67,17 +67,20 @@ export interface BatteryCommandOptions {
   readonly cellFrames?: number;
 }
 
-/** Per-cell snapshots over the duty profile: frame f, cell k (series group k / parallel, position k % parallel). */
-export interface CellFrames {
+/**
+ * Per-cell snapshots over the duty profile (SI; src/present/battery.ts `presentCellFrames` writes them for
+ * the dashboard): frame f, cell k (series group k / parallel, position k % parallel).
+ */
+export interface CellFramesSI {
   series: number;
   parallel: number;
   /** serial of each pack cell (production serial, or D-<n> for a design-spread cell) */
   serials: string[];
   time_s: number[];
-  /** [frame][cell] */
+  /** [frame][cell]: cell voltage, V; SOC, fraction; temperature, K */
   voltage_V: number[][];
-  soc_pct: number[][];
-  temperature_C: number[][];
+  soc: number[][];
+  temperature_K: number[][];
 }
 
 /** the cell that limited the pack over the duty profile (SI; the presenter writes its reason) */
@@ -213,8 +216,6 @@ export interface BatteryResult {
   notes: string[];
 }
 
-const r = (x: number, p = 6): number => Number(x.toPrecision(p));
-
 function extrasOf(recipe: Recipe, opt?: BatteryExtrasInput): BatteryExtras {
   if (opt !== undefined) return parseBatteryExtras(opt);
   const b = recipe.battery as unknown as Record<string, unknown> | undefined;
@@ -268,7 +269,7 @@ export function buildPack(
       `${ex.bms.cell_v_max_V} V`,
       `≤ cycling.charge_cutoff_V = ${vHi} V`,
     );
-  const rIc = b.interconnect_resistance_mOhm * 1e-3;
+  const rIc = mOhm(b.interconnect_resistance_mOhm);
   const options: PackOptions = {
     series: b.series,
     parallel: b.parallel,
@@ -277,7 +278,7 @@ export function buildPack(
     vMin_V: ex.bms.cell_v_min_V ?? recipe.cycling.discharge_cutoff_V,
     vMax_V: ex.bms.cell_v_max_V ?? recipe.cycling.charge_cutoff_V,
     bleed_ohm: ex.bms.bleed_resistance_ohm,
-    balanceThreshold_V: ex.bms.balance_threshold_mV * 1e-3,
+    balanceThreshold_V: mV(ex.bms.balance_threshold_mV),
     balancing: ex.bms.balancing,
     initialSoc: o.initialSoc ?? ex.initial_soc ?? (b.application === 'ev' ? 1 : 0.5),
     thermal: ex.thermal.enabled
@@ -310,7 +311,7 @@ export function measureC3(
     for (let j = 0; j < pack.Np; j++) s += pack.cellCapacity_C(gi * pack.Np + j);
     cap = gi === 0 ? s : Math.min(cap, s);
   }
-  const I = -cap / 3 / 3600;
+  const I = -toAh(cap / 3); // C/3: a third of the capacity in Ah, in A
   const q0 = pack.packCharge_C;
   const e0 = pack.packEnergy_J;
   const d0 = pack.deratings.length;
@@ -337,7 +338,7 @@ export function measureC3(
  */
 export class PackTrace {
   /** per-cell snapshots for the dashboard (evenly spaced in steps, between want and 2·want of them) */
-  frames?: { want: number; stride: number; calls: number; data: CellFrames };
+  frames?: { want: number; stride: number; calls: number; data: CellFramesSI };
   /** steps recorded */
   m = 0;
   vminAll = Infinity;
@@ -433,9 +434,9 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
   if (f && f.calls++ % f.stride === 0) {
     const d = f.data;
     d.time_s.push(pack.t);
-    d.voltage_V.push(Array.from(pack.V, (v) => r(v, 5)));
-    d.soc_pct.push(Array.from({ length: pack.n }, (_, k) => r(pack.soc(k) * 100, 4)));
-    d.temperature_C.push(Array.from(pack.T, (T) => r(toCelsius(T), 4)));
+    d.voltage_V.push(Array.from(pack.V));
+    d.soc.push(Array.from({ length: pack.n }, (_, k) => pack.soc(k)));
+    d.temperature_K.push(Array.from(pack.T));
     if (d.time_s.length >= 2 * f.want) {
       // keep every other snapshot and halve the rate: the frames stay evenly spaced in steps
       const keep = <T>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
@@ -443,8 +444,8 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
         ...d,
         time_s: keep(d.time_s),
         voltage_V: keep(d.voltage_V),
-        soc_pct: keep(d.soc_pct),
-        temperature_C: keep(d.temperature_C),
+        soc: keep(d.soc),
+        temperature_K: keep(d.temperature_K),
       };
       f.stride *= 2;
     }
@@ -502,12 +503,12 @@ function profileOf(
   const p = opts.profile;
   if (p === 'ev:UDDS' || p === 'ev:US06' || p === 'ev:WLTC')
     return driveCycle(p.slice(3) as 'UDDS' | 'US06' | 'WLTC', ex.vehicle, 1);
-  const Ewh = packEnergy_J / 3600;
+  const Ewh = toWh(packEnergy_J);
   if (p === 'ess:solar') {
     // defaults (assumption): PV sized so a clear day (≈ 7 peak-sun hours) yields ≈ 1.4× the pack energy,
     // evening load 18–23 h drawing ≈ 80 % of the pack energy
-    const pv = ex.solar.pv_peak_kW !== undefined ? ex.solar.pv_peak_kW * 1000 : Ewh / 5;
-    const load = ex.solar.evening_load_kW !== undefined ? ex.solar.evening_load_kW * 1000 : (0.8 * Ewh) / 5;
+    const pv = ex.solar.pv_peak_kW !== undefined ? kW(ex.solar.pv_peak_kW) : Ewh / 5;
+    const load = ex.solar.evening_load_kW !== undefined ? kW(ex.solar.evening_load_kW) : (0.8 * Ewh) / 5;
     return solarDays(
       {
         latitude_deg: ex.solar.latitude_deg,
@@ -524,7 +525,7 @@ function profileOf(
   if (p === 'ess:wind') {
     const w = ex.wind;
     // default rating (assumption): turbine rated power = pack energy / 2 h
-    const rated = w.rated_kW !== undefined ? w.rated_kW * 1000 : Ewh / 2;
+    const rated = w.rated_kW !== undefined ? kW(w.rated_kW) : Ewh / 2;
     const o = {
       k: w.weibull_k,
       c_m_s: w.weibull_c_m_s,
@@ -535,10 +536,7 @@ function profileOf(
       days,
       dt_s: 60,
     };
-    return windDays(
-      { ...o, export_W: w.grid_export_kW !== undefined ? w.grid_export_kW * 1000 : meanWindPower(o) },
-      rng,
-    );
+    return windDays({ ...o, export_W: w.grid_export_kW !== undefined ? kW(w.grid_export_kW) : meanWindPower(o) }, rng);
   }
   if (p === 'csv') {
     const c = opts.csv;
@@ -609,7 +607,7 @@ function ageingEstimate(
   // from averaging T instead of the factor over a ±10 K swing)
   const day = models.map((m, k) => {
     const active = duty.active_s[k]!;
-    const Tm = (duty.temperature_K[k]! * active + duty.ambient_K * (86400 - active)) / 86400;
+    const Tm = (duty.temperature_K[k]! * active + duty.ambient_K * (days(1) - active)) / days(1);
     return (index: number, q: number): CycleSummary => ({
       index,
       charge_C: q,
@@ -626,7 +624,7 @@ function ageingEstimate(
   let iRms = 0;
   for (let k = 0; k < models.length; k++) {
     Tmax = Math.max(Tmax, duty.temperature_K[k]!);
-    iRms = Math.max(iRms, duty.rmsCurrent_A[k]! / (models[k]!.nominalCapacity_C / 3600));
+    iRms = Math.max(iRms, duty.rmsCurrent_A[k]! / toAh(models[k]!.nominalCapacity_C));
   }
   const ticker = stageTicker(progress, 'battery: ageing', years, 'years');
   const byYear = [packCap()];
@@ -755,7 +753,7 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
 export function runBattery(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { result: BatteryResult; cellFrames?: CellFrames } {
+): { result: BatteryResult; cellFrames?: CellFramesSI } {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
@@ -769,7 +767,7 @@ export function runBattery(
   const c3 = measureC3(ref.pack, 30, opts.progress);
   const ex = ref.extras;
   const resist = ref.pack.models.map(cellResistance_ohm);
-  const caps = ref.pack.models.map((m) => m.nominalCapacity_C / 3600);
+  const caps = ref.pack.models.map((m) => toAh(m.nominalCapacity_C));
   let capNom = Infinity;
   for (let gi = 0; gi < ref.pack.Ns; gi++) {
     let s = 0;
@@ -810,8 +808,8 @@ export function runBattery(
         serials: built.specs.map((c) => c.origin.serial),
         time_s: [],
         voltage_V: [],
-        soc_pct: [],
-        temperature_C: [],
+        soc: [],
+        temperature_K: [],
       },
     };
   const q0 = Float64Array.from({ length: pack.n }, (_, k) => pack.anodeCharge_C(k));
@@ -893,7 +891,7 @@ export function runBattery(
         outJ += net;
         if (frac < 0.9) {
           driven += dist * Math.max(0, frac);
-          stoppedBy = `the pack delivered ${(frac * 100).toFixed(1)} % of cycle ${c + 1}'s traction energy (< 90 %)`;
+          stoppedBy = `the pack delivered ${toPct(frac).toFixed(1)} % of cycle ${c + 1}'s traction energy (< 90 %)`;
           c++;
           break;
         }
@@ -901,12 +899,12 @@ export function runBattery(
       }
       if (day === 0) {
         range_m = driven;
-        range_km = driven / 1000;
+        range_km = toKm(driven);
         cycles = c;
         consumption_J_per_m = driven > 0 ? outJ / driven : 0;
       }
       // recharge: CC at C/3 of the pack, held at the cell v_max by the BMS (→ CV-like taper), to C/20
-      const Ic = (capNom * 3600) / 3 / 3600;
+      const Ic = toAh(Ah(capNom) / 3); // C/3 of the weakest group (capNom in Ah), in A
       for (let i = 0; i < 2000; i++) {
         const res = pack.stepCurrent(Ic, 30);
         record(pack, tr, res.I_A, res.V_pack_V);
@@ -969,7 +967,7 @@ export function runBattery(
             ),
             ambient_K: celsius(recipe.cell.temperature_C),
             maxCRate: maxC,
-            endOfLifeRetention: (recipe.cycling?.end_of_life_retention_pct || 80) / 100,
+            endOfLifeRetention: fromPct(recipe.cycling?.end_of_life_retention_pct || 80),
           },
           opts.progress,
         );

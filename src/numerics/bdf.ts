@@ -159,11 +159,13 @@ class BdfSolver implements DaeSolver {
   private readonly d: Float64Array;
   private readonly psi: Float64Array;
   private readonly scale: Float64Array;
-  /** 1/scale of the predictor (set with scale by predict(); the Newton norm multiplies by it) */
+  /** 1/scale of the predictor (set by predict() or updateD(); the Newton norm multiplies by it) */
   private readonly invScale: Float64Array;
   /** the corrector's row weights for c = cwFor: c on differential rows, 1 on algebraic ones */
   private readonly cw: Float64Array;
   private cwFor = NaN;
+  /** c for which cw holds on the Newton loop's unknowns of the linear trees' reduced iteration (chains.keep) */
+  private cwKeepFor = NaN;
   private readonly fv: Float64Array;
   private readonly f1: Float64Array;
   private readonly dy: Float64Array;
@@ -175,13 +177,13 @@ class BdfSolver implements DaeSolver {
   private readonly R: Float64Array;
   private readonly U: Float64Array;
   private readonly RU: Float64Array;
-  private readonly Dtmp: Float64Array;
+  /** applyRU's workspace for orders without an unrolled case (allocated on first use) */
+  private DtmpBuf: Float64Array | null = null;
   private readonly pcum: Float64Array;
   /** projection workspace (events on consistent states): residual and update */
   private readonly fp: Float64Array;
   private readonly dp: Float64Array;
-  /** the history D of the step being shortened onto a terminal event */
-  private readonly Dsave: Float64Array;
+  private DsaveBuf: Float64Array | null = null;
   /** the linear system holds the projection matrix diag(m) − diag(wInit)·J for this step's events */
   private projReady = false;
   private stats: SolveStats = {
@@ -263,11 +265,9 @@ class BdfSolver implements DaeSolver {
     this.R = new Float64Array(s * s);
     this.U = new Float64Array(s * s);
     this.RU = new Float64Array(s * s);
-    this.Dtmp = new Float64Array(s * n);
     this.pcum = new Float64Array(MAX_ORDER + 1);
     this.fp = new Float64Array(n);
     this.dp = new Float64Array(n);
-    this.Dsave = new Float64Array((MAX_ORDER + 3) * n);
   }
 
   private evalF(t: number, y: Float64Array, out: Float64Array): void {
@@ -381,13 +381,9 @@ class BdfSolver implements DaeSolver {
     const { n, D, yPred, scale, invScale, psi, atolV } = this;
     const rtol = this.rtol;
     if (this.predFor === order) {
-      // yPred and ψ were computed by updateD for this step
+      // yPred, ψ and the weights 1/scale were computed by updateD for this step (scale itself is first
+      // read after errorNorm sets it)
       this.predFor = -1;
-      for (let i = 0; i < n; i++) {
-        const w = atolV[i]! + rtol * Math.abs(yPred[i]!);
-        scale[i] = w;
-        invScale[i] = 1 / w;
-      }
       return;
     }
     this.predFor = -1;
@@ -420,12 +416,21 @@ class BdfSolver implements DaeSolver {
    */
   private newton(tNew: number, c: number, maxIter = NEWTON_MAXITER): boolean {
     const { n, d, yTmp: yNew, yPred, fv, dy, isAlg, m, psi, invScale, sys, stats, cw } = this;
+    const ch = this.chains;
+    if (ch !== null && sys.condensedActive !== false && ch.factor(m, c)) {
+      if (c !== this.cwKeepFor) {
+        const keep = ch.keep;
+        for (let q = 0; q < keep.length; q++) cw[keep[q]!] = isAlg[keep[q]!] ? 1 : c;
+        this.cwKeepFor = c;
+        this.cwFor = NaN;
+      }
+      return this.newtonReduced(tNew, maxIter, ch);
+    }
     if (c !== this.cwFor) {
       for (let i = 0; i < n; i++) cw[i] = isAlg[i] ? 1 : c;
       this.cwFor = c;
+      this.cwKeepFor = c;
     }
-    const ch = this.chains;
-    if (ch !== null && sys.condensedActive !== false && ch.factor(m, c)) return this.newtonReduced(tNew, maxIter, ch);
     d.fill(0);
     yNew.set(yPred);
     let dyNormOld = -1;
@@ -493,6 +498,7 @@ class BdfSolver implements DaeSolver {
   private newtonReduced(tNew: number, maxIter: number, ch: LinearChains): boolean {
     const { d, yTmp: yNew, yPred, fv, dy, m, psi, invScale, stats, cw } = this;
     const { keep, rootV, rootP, alpha, beta } = ch;
+    // the kept unknowns' corrector residual and update, compact in keep's order (dy's first nk entries)
     const nk = keep.length;
     const nR = rootV.length;
     const cnt = nk + nR;
@@ -518,14 +524,14 @@ class BdfSolver implements DaeSolver {
         const i = keep[q]!;
         const v = fv[i]!;
         bad += v - v;
-        dy[i] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
+        dy[q] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
       }
       if (bad !== 0) return false;
       ch.solve(dy);
       let sq = 0;
       for (let q = 0; q < nk; q++) {
         const i = keep[q]!;
-        const v = dy[i]!;
+        const v = dy[q]!;
         const e = v * invScale[i]!;
         sq += e * e;
         yNew[i]! += v;
@@ -555,11 +561,12 @@ class BdfSolver implements DaeSolver {
   /**
    * accepted step: D[order+2] ← d − D[order+1], D[order+1] ← d, then D[j] += D[j+1] for j = order..0;
    * in the same sweep the predictor of the next step at this order (yPred and ψ: the sums of predict(),
-   * in the same order), used when the step size and order stay (predFor; scale keeps the error
-   * weights of this step for the order selection)
+   * in the same order, and the Newton norm's weights invScale), used when the step size and order stay
+   * (predFor; scale keeps the error weights of this step for the order selection)
    */
   private updateD(order: number): void {
-    const { n, D, d, yPred, psi } = this;
+    const { n, D, d, yPred, psi, invScale, atolV } = this;
+    const rtol = this.rtol;
     const alpha = ALPHA[order]!;
     const o1 = (order + 1) * n;
     const o2 = (order + 2) * n;
@@ -584,7 +591,9 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = a0 + a1;
+          const yp = a0 + a1;
+          yPred[i] = yp;
+          invScale[i] = 1 / (atolV[i]! + rtol * Math.abs(yp));
           psi[i] = (0 + g1 * a1) / alpha;
         }
         break;
@@ -599,7 +608,9 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = a0 + a1 + a2;
+          const yp = a0 + a1 + a2;
+          yPred[i] = yp;
+          invScale[i] = 1 / (atolV[i]! + rtol * Math.abs(yp));
           psi[i] = (0 + g1 * a1 + g2 * a2) / alpha;
         }
         break;
@@ -616,7 +627,9 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = a0 + a1 + a2 + a3;
+          const yp = a0 + a1 + a2 + a3;
+          yPred[i] = yp;
+          invScale[i] = 1 / (atolV[i]! + rtol * Math.abs(yp));
           psi[i] = (0 + g1 * a1 + g2 * a2 + g3 * a3) / alpha;
         }
         break;
@@ -635,7 +648,9 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = a0 + a1 + a2 + a3 + a4;
+          const yp = a0 + a1 + a2 + a3 + a4;
+          yPred[i] = yp;
+          invScale[i] = 1 / (atolV[i]! + rtol * Math.abs(yp));
           psi[i] = (0 + g1 * a1 + g2 * a2 + g3 * a3 + g4 * a4) / alpha;
         }
         break;
@@ -656,7 +671,9 @@ class BdfSolver implements DaeSolver {
           D[n1 + i] = a1;
           const a0 = D[i]! + a1;
           D[i] = a0;
-          yPred[i] = a0 + a1 + a2 + a3 + a4 + a5;
+          const yp = a0 + a1 + a2 + a3 + a4 + a5;
+          yPred[i] = yp;
+          invScale[i] = 1 / (atolV[i]! + rtol * Math.abs(yp));
           psi[i] = (0 + g1 * a1 + g2 * a2 + g3 * a3 + g4 * a4 + g5 * a5) / alpha;
         }
         break;
@@ -692,7 +709,7 @@ class BdfSolver implements DaeSolver {
   /** D[0..order] ← (R·U)ᵀ D[0..order] with RU computed by changeD */
   private applyRU(D: Float64Array, order: number): void {
     const s = order + 1;
-    const { RU, Dtmp, n } = this;
+    const { RU, n } = this;
     // new D[j] = Σ_i RU[i][j] · D[i] (j ≥ 1; column 0 of RU is (1, 0, …): D[0] stays), one sweep,
     // unrolled per order, the terms summed in ascending i as before
     switch (order) {
@@ -827,6 +844,7 @@ class BdfSolver implements DaeSolver {
         break;
       }
       default: {
+        const Dtmp = (this.DtmpBuf ??= new Float64Array((MAX_ORDER + 1) * n));
         Dtmp.fill(0, 0, s * n);
         for (let j = 0; j < s; j++) {
           const dst = j * n;
@@ -840,6 +858,11 @@ class BdfSolver implements DaeSolver {
         D.set(Dtmp.subarray(0, s * n), 0);
       }
     }
+  }
+
+  /** the history D of the step being shortened onto a terminal event (allocated on first use) */
+  private get Dsave(): Float64Array {
+    return (this.DsaveBuf ??= new Float64Array((MAX_ORDER + 3) * this.n));
   }
 
   /**

@@ -452,6 +452,8 @@ export class CondensedCore {
   private readonly kPtr: Int32Array;
   private readonly kRow: Int32Array;
   private readonly kIdx: Int32Array;
+  /** the symbolic analysis this system was built on (shared by systems on the same pattern) */
+  private readonly sym: CondensedSymbolic;
   private readonly kDst: Float64Array[];
   private readonly np: number;
   private readonly pivv: Float64Array;
@@ -479,6 +481,7 @@ export class CondensedCore {
   constructor(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined) {
     this.n = n;
     const S = condensedSymbolic(n, rows, cols, massDiag);
+    this.sym = S;
     const L = S.layout;
     this.layout = L;
     const nb = S.nb;
@@ -722,15 +725,15 @@ export class CondensedCore {
   }
 
   /**
-   * solves A·x = b in place for a right-hand side that is zero on every peeled unknown, which is left
-   * as it is (the band part only; no border): LinearChains.solve when every peeled unknown is linear
+   * solves A·x = b for a right-hand side that is zero on every peeled unknown, with no border: xb holds
+   * b on the band unknowns in the band's order (layout.band) and receives x there (LinearChains.solve
+   * when every peeled unknown is linear)
    */
-  solveBand(b: Float64Array): void {
-    const { nb, perm, xw, lu } = this;
+  solveBandInPlace(xb: Float64Array): void {
+    const nb = this.nb;
     const rs = this.rowScale;
-    for (let p = 0; p < nb; p++) xw[p] = b[perm[p]!]! * rs[p]!;
-    lu.solve(xw);
-    for (let p = 0; p < nb; p++) b[perm[p]!] = xw[p]!;
+    for (let p = 0; p < nb; p++) xb[p]! *= rs[p]!;
+    this.lu.solve(xb);
   }
 
   /**
@@ -738,8 +741,19 @@ export class CondensedCore {
    * homogeneous (LinearChains); null when no peeled unknown qualifies.
    */
   linearChains(linear: Uint8Array): LinearChains | null {
-    const { np, peel, parKind, parIdx, kPtr, kIdx, n, k } = this;
+    const n = this.n;
     if (linear.length !== n) throw new RangeError(`linearRows: length must be n = ${n} (got ${linear.length})`);
+    // the trees depend only on the pattern and the mask: analysed once per (symbolic analysis, mask array)
+    let hit = chainCache.get(linear);
+    if (!hit || hit.sym !== this.sym) {
+      hit = { sym: this.sym, lin: this.analyseChains(linear) };
+      chainCache.set(linear, hit);
+    }
+    return hit.lin ? new LinearChains(this, hit.lin) : null;
+  }
+
+  private analyseChains(linear: Uint8Array): ChainAnalysis | null {
+    const { np, peel, parKind, parIdx, kPtr, kIdx, n, k } = this;
     // a peeled unknown qualifies when its row is linear, so is its whole subtree, it has no border
     // entries, and its parent is a band unknown, none, or a qualifying peeled unknown
     const ok = new Uint8Array(np);
@@ -780,15 +794,37 @@ export class CondensedCore {
     for (const q of qs) inTree[peel[q]!] = 1;
     const keep: number[] = [];
     for (let i = 0; i < n; i++) if (!inTree[i]) keep.push(i);
-    return new LinearChains(this, {
+    const L = this.layout;
+    const lv = Int32Array.from(qs, (q) => L.peel[q]!);
+    const lp = Int32Array.from(qs, (q) => L.parent[q]!);
+    // runs: maximal i0..e with lv[i+1] = lv[i] + 1 and the parent of i the next (i + 1)
+    const i0s: number[] = [];
+    const ends: number[] = [];
+    for (let i = 0; i < nl;) {
+      const start = i;
+      while (i + 1 < nl && parentQ[i] === i + 1 && lv[i + 1] === lv[i]! + 1) i++;
+      i0s.push(start);
+      ends.push(i);
+      i++;
+    }
+    const roots: number[] = [];
+    for (let i = 0; i < nl; i++) if (parentQ[i]! < 0) roots.push(i);
+    return {
       q: Int32Array.from(qs),
+      v: lv,
+      p: lp,
+      runI0: Int32Array.from(i0s),
+      runEnd: Int32Array.from(ends),
+      rootI: Int32Array.from(roots),
+      rootV: Int32Array.from(roots, (i) => lv[i]!),
+      rootP: Int32Array.from(roots, (i) => lp[i]!),
       parentQ,
       jPiv,
       jUp,
       jLo,
       keep: Int32Array.from(keep),
       bandOnly: nl === np && k === 0,
-    });
+    };
   }
 
   /** adds to J(i, j); entries outside the pattern: zero is ignored, anything else is an error */
@@ -812,6 +848,29 @@ export class CondensedCore {
     }
   }
 }
+
+/** the symbolic part of LinearChains (which peeled unknowns, in which runs, where their J entries are) */
+interface ChainAnalysis {
+  /** linear peeled positions q in elimination order, their unknowns and parent unknowns */
+  readonly q: Int32Array;
+  readonly v: Int32Array;
+  readonly p: Int32Array;
+  /** index (into q) of each one's parent when linear, else −1 (a root) */
+  readonly parentQ: Int32Array;
+  readonly jPiv: Int32Array;
+  readonly jUp: Int32Array;
+  readonly jLo: Int32Array;
+  readonly keep: Int32Array;
+  readonly bandOnly: boolean;
+  readonly runI0: Int32Array;
+  readonly runEnd: Int32Array;
+  readonly rootI: Int32Array;
+  readonly rootV: Int32Array;
+  readonly rootP: Int32Array;
+}
+
+/** chain analyses by mask array (a model hands the same mask for the same layout), checked against the symbolic analysis */
+const chainCache = new WeakMap<Uint8Array, { sym: object; lin: ChainAnalysis | null }>();
 
 /**
  * Linear trees of a condensed system taken out of the Newton loop (the particle concentration chains of
@@ -854,26 +913,21 @@ export class LinearChains {
   private readonly bx: Float64Array;
   /** root r → index in lq */
   private readonly rootI: Int32Array;
+  /** chain runs (LinearChains constructor): first and last index in lq */
+  private readonly runI0: Int32Array;
+  private readonly runEnd: Int32Array;
   private cFor = NaN;
-  private readonly scratch: Float64Array;
+  /** solve()'s workspace when not bandOnly (allocated on first use) */
+  private scratch: Float64Array | null = null;
 
   constructor(
     private readonly core: CondensedCore,
-    lin: {
-      q: Int32Array;
-      parentQ: Int32Array;
-      jPiv: Int32Array;
-      jUp: Int32Array;
-      jLo: Int32Array;
-      keep: Int32Array;
-      bandOnly: boolean;
-    },
+    lin: ChainAnalysis,
   ) {
-    const L = core.layout;
     const nl = lin.q.length;
     this.lq = lin.q;
-    this.lv = Int32Array.from(lin.q, (q) => L.peel[q]!);
-    this.lp = Int32Array.from(lin.q, (q) => L.parent[q]!);
+    this.lv = lin.v;
+    this.lp = lin.p;
     this.lpq = lin.parentQ;
     this.jPiv = lin.jPiv;
     this.jUp = lin.jUp;
@@ -885,14 +939,13 @@ export class LinearChains {
     this.upA = new Float64Array(nl);
     this.mul = new Float64Array(nl);
     this.bx = new Float64Array(nl);
-    this.scratch = new Float64Array(core.n);
-    const roots: number[] = [];
-    for (let i = 0; i < nl; i++) if (lin.parentQ[i]! < 0) roots.push(i);
-    this.rootI = Int32Array.from(roots);
-    this.rootV = Int32Array.from(roots, (i) => this.lv[i]!);
-    this.rootP = Int32Array.from(roots, (i) => this.lp[i]!);
-    this.alpha = new Float64Array(roots.length);
-    this.beta = new Float64Array(roots.length);
+    this.runI0 = lin.runI0;
+    this.runEnd = lin.runEnd;
+    this.rootI = lin.rootI;
+    this.rootV = lin.rootV;
+    this.rootP = lin.rootP;
+    this.alpha = new Float64Array(lin.rootI.length);
+    this.beta = new Float64Array(lin.rootI.length);
   }
 
   /** forgets the step size of the last elimination (call after J changes) */
@@ -936,15 +989,24 @@ export class LinearChains {
    * root (factor() must have run for this c)
    */
   rhs(m: Float64Array, yPred: Float64Array, psi: Float64Array): void {
-    const { lv, lpq, mul, bx, inv, upA, rootI, alpha, beta } = this;
+    const { lv, lpq, mul, bx, inv, upA, rootI, alpha, beta, runI0, runEnd } = this;
     const nl = lv.length;
     for (let i = 0; i < nl; i++) {
       const v = lv[i]!;
       bx[i] = m[v]! * (yPred[v]! - psi[v]!);
     }
-    for (let i = 0; i < nl; i++) {
-      const pq = lpq[i]!;
-      if (pq >= 0) bx[pq]! -= mul[i]! * bx[i]!;
+    // along each run (its unknowns consecutive, each the parent of the one before), then the run's end
+    // onto its parent (children come before parents: every contribution is in before a run starts)
+    for (let r = 0; r < runI0.length; r++) {
+      const e = runEnd[r]!;
+      let i = runI0[r]!;
+      let x = bx[i]!;
+      for (; i < e; i++) {
+        x = bx[i + 1]! - mul[i]! * x;
+        bx[i + 1] = x;
+      }
+      const pq = lpq[e]!;
+      if (pq >= 0) bx[pq]! -= mul[e]! * x;
     }
     for (let r = 0; r < rootI.length; r++) {
       const i = rootI[r]!;
@@ -955,28 +1017,42 @@ export class LinearChains {
 
   /** the rest of each tree from its root's parent (back substitution) into y, and d = y − yPred on them */
   fill(y: Float64Array, yPred: Float64Array, d: Float64Array): void {
-    const { lv, lp, bx, inv, upA } = this;
-    for (let i = lv.length - 1; i >= 0; i--) {
+    const { lv, lp, bx, inv, upA, runI0, runEnd } = this;
+    // runs in reverse (parents first), each from its end down
+    for (let r = runI0.length - 1; r >= 0; r--) {
+      const i0 = runI0[r]!;
+      let i = runEnd[r]!;
       const p = lp[i]!;
-      const v = lv[i]!;
-      const x = (bx[i]! - (p >= 0 ? upA[i]! * y[p]! : 0)) * inv[i]!;
+      let v = lv[i]!;
+      let x = (bx[i]! - (p >= 0 ? upA[i]! * y[p]! : 0)) * inv[i]!;
       y[v] = x;
       d[v] = x - yPred[v]!;
+      while (i > i0) {
+        i--;
+        v--;
+        x = (bx[i]! - upA[i]! * x) * inv[i]!;
+        y[v] = x;
+        d[v] = x - yPred[v]!;
+      }
     }
   }
 
-  /** solves the factorised Newton matrix for b on the kept unknowns, the trees' rows read as zero */
-  solve(b: Float64Array): void {
+  /**
+   * solves the factorised Newton matrix for a right-hand side that is zero on the trees' rows: bk holds
+   * it on the kept unknowns (length keep.length, in keep's order) and receives the solution there
+   */
+  solve(bk: Float64Array): void {
     const core = this.core;
     if (this.bandOnly) {
-      core.solveBand(b);
+      // the kept unknowns are the band's, in its order
+      core.solveBandInPlace(bk);
       return;
     }
-    const s = this.scratch;
+    const s = (this.scratch ??= new Float64Array(core.n));
     s.fill(0);
     const keep = this.keep;
-    for (let q = 0; q < keep.length; q++) s[keep[q]!] = b[keep[q]!]!;
+    for (let q = 0; q < keep.length; q++) s[keep[q]!] = bk[q]!;
     core.solve(s);
-    for (let q = 0; q < keep.length; q++) b[keep[q]!] = s[keep[q]!]!;
+    for (let q = 0; q < keep.length; q++) bk[q] = s[keep[q]!]!;
   }
 }

@@ -5,7 +5,7 @@
  * first-order band over the cells' first-cycle capacity. Nothing else converts battery results to external units.
  */
 import type { BatteryBlock, CyclingBlock } from '../contract.ts';
-import type { BatteryResult, LimitingCell, PackSeries } from '../battery/run.ts';
+import type { BatteryResult, CellFramesSI, LimitingCell, PackSeries } from '../battery/run.ts';
 import { yearsToEolText } from '../battery/ageing-band.ts';
 import { toAh, toCelsius, toWh } from '../units/index.ts';
 
@@ -67,6 +67,32 @@ export type PackRunBlock = BatteryBlock & {
       'profile' | 'seed' | 'days' | 'cell_model' | 'pack' | 'results' | 'limiting_cell' | 'ageing' | 'series' | 'notes'
   ]-?: Exclude<BatteryBlock[K], undefined>;
 };
+
+/** Per-cell snapshots over the duty profile as the dashboard's pack heatmaps take them: frame f, cell k. */
+export interface CellFrames {
+  series: number;
+  parallel: number;
+  /** serial of each pack cell (production serial, or D-<n> for a design-spread cell) */
+  serials: string[];
+  time_s: number[];
+  /** [frame][cell]: V to 5 digits, SOC in % and °C to 4 */
+  voltage_V: number[][];
+  soc_pct: number[][];
+  temperature_C: number[][];
+}
+
+/** The pack's per-cell snapshots for the dashboard (V to 5 digits, SOC % and °C to 4). */
+export function presentCellFrames(f: CellFramesSI): CellFrames {
+  return {
+    series: f.series,
+    parallel: f.parallel,
+    serials: f.serials,
+    time_s: f.time_s,
+    voltage_V: f.voltage_V.map((row) => row.map((v) => r(v, 5))),
+    soc_pct: f.soc.map((row) => row.map((x) => r(pct(x), 4))),
+    temperature_C: f.temperature_K.map((row) => row.map((T) => r(toCelsius(T), 4))),
+  };
+}
 
 /** The pack's downsampled trace as the block's `series` (V and A to 5 digits, SOC and °C to 4). */
 export function presentPackSeries(s: PackSeries): PackRunBlock['series'] {

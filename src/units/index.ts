@@ -46,6 +46,10 @@ export const hours = (h: number): number => h * 3600;
 export const kW = (p: number): number => p * 1e3;
 /** s → h */
 export const toHours = (t_s: number): number => t_s / 3600;
+/** s → min */
+export const toMinutes = (t_s: number): number => t_s / 60;
+/** ms → s (e.g. Date.parse's milliseconds) */
+export const milliseconds = (t_ms: number): number => t_ms / 1000;
 /** kg → g */
 export const toG = (m_kg: number): number => m_kg * 1e3;
 /** J mol⁻¹ → kJ mol⁻¹ */
@@ -61,3 +65,16 @@ export const cRateOf = (current_A: number, capacity_C: number): number => (curre
 /** % → fraction and back */
 export const fromPct = (x: number): number => x / 100;
 export const toPct = (f: number): number => f * 100;
+/** day → s and back (a day of duty, profile lengths) */
+export const days = (d: number): number => d * 86400;
+export const toDays = (t_s: number): number => t_s / 86400;
+/** m → km (distances driven) */
+export const toKm = (x_m: number): number => x_m / 1000;
+/** Wh → J */
+export const Wh = (e: number): number => e * 3600;
+/** mΩ → Ω, mV → V */
+export const mOhm = (r: number): number => r * 1e-3;
+export const mV = (v: number): number => v * 1e-3;
+/** km h⁻¹ → m s⁻¹, mile h⁻¹ → m s⁻¹ (1 mile = 1609.344 m exactly) */
+export const kmPerH = (v: number): number => v / 3.6;
+export const mph = (v: number): number => v * 0.44704;

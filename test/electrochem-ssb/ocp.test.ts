@@ -125,6 +125,25 @@ test('NCM811 OCP reproduces the Chen 2020 GITT table at its measured nodes and f
   assert.equal(cathodeOcp('NMC811'), o, 'NMC alias');
 });
 
+test("cathode OCP evalTo (the models' allocation-free path) gives exactly eval's U and dU/dy, inside the data and beyond its ends", () => {
+  const out = new Float64Array(2);
+  let checked = 0;
+  for (const id of cathodeOcpIds()) {
+    const o = cathodeOcp(id);
+    const evalTo = o.evalTo?.bind(o);
+    const evalOf = o.eval?.bind(o);
+    if (!evalTo || !evalOf) continue;
+    for (let y = -0.05; y <= 1.05; y += 0.00137) {
+      const e: { v: number; d: number } = evalOf(y);
+      evalTo(y, out);
+      assert.equal(out[0], e.v, `${id} U at y = ${y}`);
+      assert.equal(out[1], e.d, `${id} dU/dy at y = ${y}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 700, `the default cathode (NCM811) offers evalTo (checked ${checked} points)`);
+});
+
 test('unknown cathode id gives an error naming the field, the value and the allowed ids', () => {
   assert.throws(
     () => cathodeOcp('NCM999'),

@@ -439,10 +439,25 @@ test('linear trees of a condensed system: exact elimination per c, roots affine 
   for (let v = 0; v < nv; v++) if (v !== 2) b.fill(0, v * per, v * per + chain);
   const full = Float64Array.from(b);
   cs.solve(full);
-  ch.solve(b);
+  const bk = Float64Array.from(ch.keep, (i) => b[i]!);
+  ch.solve(bk);
   let diff = 0;
-  for (const i of ch.keep) diff = Math.max(diff, Math.abs(b[i]! - full[i]!));
+  ch.keep.forEach((i, q) => (diff = Math.max(diff, Math.abs(bk[q]! - full[i]!))));
   assert.ok(diff < 1e-12, `reduced vs full solve ${diff}`);
+  // every chain linear: the reduced solve is the band solve alone (kept unknowns = the band's)
+  const linAll = new Uint8Array(n);
+  for (let v = 0; v < nv; v++) linAll.fill(1, v * per, v * per + chain);
+  const ch2 = cs.linearChains!(linAll)!;
+  assert.equal(ch2.keep.length, n - nv * chain);
+  const b2 = new Float64Array(n).map(() => r());
+  for (let v = 0; v < nv; v++) b2.fill(0, v * per, v * per + chain);
+  const full2 = Float64Array.from(b2);
+  cs.solve(full2);
+  const bk2 = Float64Array.from(ch2.keep, (i) => b2[i]!);
+  ch2.solve(bk2);
+  let diff2 = 0;
+  ch2.keep.forEach((i, q) => (diff2 = Math.max(diff2, Math.abs(bk2[q]! - full2[i]!))));
+  assert.ok(diff2 < 1e-12, `band-only reduced vs full solve ${diff2}`);
   // no linear rows, no trees; a wrong length is refused naming the field
   assert.equal(cs.linearChains!(new Uint8Array(n)), null);
   assert.throws(() => cs.linearChains!(new Uint8Array(3)), /linearRows: length must be n/);

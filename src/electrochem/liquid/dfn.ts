@@ -26,7 +26,9 @@
  * full (Arrhenius factors, heat of reaction). The model declares its sparse pattern with condense: the
  * solver eliminates each particle chain onto its pore-wall flux j (static condensation, no pivoting
  * needed: the particle blocks are diagonally dominant) and factorises the remaining [j, c_e, φ_e, φ_s]
- * band (width ≈ 9, bordered by T when thermal) — ../../numerics/condensed.ts.
+ * band (width ≈ 9, bordered by T when thermal) — ../../numerics/condensed.ts. Isothermal with a constant
+ * D_s the particle rows are exactly linear (linearRows()): the solver then keeps the chains out of its
+ * Newton loop altogether (LinearChains: each surface concentration an affine function of j per step).
  * Lumped thermal model: m·c_p·dT/dt = I·V − A·Σ a F j (U − T ∂U/∂T) Δx − h·A_ext·(T − T_amb)
  * (irreversible + reversible heat; Bernardi, Pawlikowski & Newman, J. Electrochem. Soc. 132 (1985) 5,
  * doi:10.1149/1.2113792).
@@ -145,6 +147,8 @@ interface JacobianPattern {
 
 /** Jacobian patterns by layout (mesh, materials per electrode, thermal): see the DfnModel constructor */
 const patternCache = new Map<string, JacobianPattern>();
+/** linear-row masks (DfnModel.linearRows) by layout and the materials' kinds of D_s (null: none) */
+const linearCache = new Map<string, Uint8Array | null>();
 
 /** distance of a particle surface stoichiometry from 0 or 1 at which a step ends as infeasible */
 const STOICHIOMETRY_MARGIN = 1e-5;
@@ -343,6 +347,7 @@ export class DfnModel implements CellModel {
     // materials per electrode and the thermal option: computed once per such layout and shared, so that
     // the solver's symbolic analysis of it (../../numerics/condensed.ts) is shared too
     const key = `${mesh.negative}/${mesh.separator}/${mesh.positive}/${nr}/${this.mats[0].length}/${this.mats[1].length}/${this.iT >= 0}`;
+    this.layoutKey = key;
     let pat = patternCache.get(key);
     if (!pat) {
       pat = this.jacobianPattern();
@@ -383,6 +388,8 @@ export class DfnModel implements CellModel {
   }
 
   private readonly pattern: { rows: Int32Array; cols: Int32Array };
+  /** the unknown layout (mesh, materials per electrode, thermal): the key of patternCache */
+  private readonly layoutKey: string;
   /** electrolyte diffusivity, conductivity and thermodynamic factor of c_e at T_ref tabulated (null: constant or not tabulable) */
   private readonly deT: OcpTable | null;
   private readonly kaT: OcpTable | null;
@@ -696,6 +703,10 @@ export class DfnModel implements CellModel {
    */
   private linearRows(): Uint8Array | null {
     if (this.iT >= 0) return null;
+    // one mask array per layout and materials' D_s kind, so that the solver's analysis of the trees is shared
+    const key = `${this.layoutKey}/${this.allMats.map((el) => (el.dsConst ? 1 : 0)).join('')}`;
+    const hit = linearCache.get(key);
+    if (hit !== undefined) return hit;
     const lin = new Uint8Array(this.n);
     let any = false;
     for (let k = 0; k < this.nx; k++) {
@@ -709,6 +720,8 @@ export class DfnModel implements CellModel {
         any = true;
       }
     }
+    if (linearCache.size >= 64) linearCache.clear();
+    linearCache.set(key, any ? lin : null);
     return any ? lin : null;
   }
 
@@ -733,37 +746,39 @@ export class DfnModel implements CellModel {
     const I = y[this.iI]!;
     const idis = -I / this.area_m2;
     let heatRxn = 0; // Σ a F j (U − T dU/dT) Δx  (W/m²)
+    // the layout in locals (the loops below call table lookups; field loads are not hoisted across calls)
+    const { iCe, iPe, iPs, iCs, gFace, sFace, dom, dx, eps } = this;
 
     // zero the conservation rows, then accumulate face fluxes
     const lnCe = this.lnCe;
     for (let k = 0; k < nx; k++) {
-      out[this.iCe[k]!] = 0;
-      out[this.iPe[k]!] = 0;
-      if (this.iPs[k]! >= 0) out[this.iPs[k]!] = 0;
-      lnCe[k] = Math.log(y[this.iCe[k]!]!);
+      out[iCe[k]!] = 0;
+      out[iPe[k]!] = 0;
+      if (iPs[k]! >= 0) out[iPs[k]!] = 0;
+      lnCe[k] = Math.log(y[iCe[k]!]!);
     }
     // electrolyte faces
     for (let f = 0; f < nx - 1; f++) {
-      const a = this.iCe[f]!;
-      const b = this.iCe[f + 1]!;
+      const a = iCe[f]!;
+      const b = iCe[f + 1]!;
       const ca = y[a]!;
       const cb = y[b]!;
       const cf = 0.5 * (ca + cb);
-      const G = this.gFace[f]!;
+      const G = gFace[f]!;
       const De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
       const N = -De * G * (cb - ca); // mol/m²/s in +x (diffusive part)
       out[a] = out[a]! - N;
       out[b] = out[b]! + N;
       const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
       const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
-      const ie = -ka * G * (y[this.iPe[f + 1]!]! - y[this.iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
-      out[this.iPe[f]!] = out[this.iPe[f]!]! - ie;
-      out[this.iPe[f + 1]!] = out[this.iPe[f + 1]!]! + ie;
-      const sF = this.sFace[f]!;
+      const ie = -ka * G * (y[iPe[f + 1]!]! - y[iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
+      out[iPe[f]!] = out[iPe[f]!]! - ie;
+      out[iPe[f + 1]!] = out[iPe[f + 1]!]! + ie;
+      const sF = sFace[f]!;
       if (sF > 0) {
-        const is = -sF * (y[this.iPs[f + 1]!]! - y[this.iPs[f]!]!);
-        out[this.iPs[f]!] = out[this.iPs[f]!]! - is;
-        out[this.iPs[f + 1]!] = out[this.iPs[f + 1]!]! + is;
+        const is = -sF * (y[iPs[f + 1]!]! - y[iPs[f]!]!);
+        out[iPs[f]!] = out[iPs[f]!]! - is;
+        out[iPs[f + 1]!] = out[iPs[f + 1]!]! + is;
       }
     }
     // volumes
@@ -785,11 +800,11 @@ export class DfnModel implements CellModel {
     const wN = lithiationWeight(-1, I, this.area_m2);
     const wP = lithiationWeight(1, I, this.area_m2);
     for (let k = 0; k < nx; k++) {
-      const d = this.dom[k]!;
-      const dxk = this.dx[k]!;
-      const ice = this.iCe[k]!;
+      const d = dom[k]!;
+      const dxk = dx[k]!;
+      const ice = iCe[k]!;
       if (d === 1) {
-        out[ice] = out[ice]! / (this.eps[k]! * dxk);
+        out[ice] = out[ice]! / (eps[k]! * dxk);
         continue;
       }
       const neg = d === 0;
@@ -797,12 +812,12 @@ export class DfnModel implements CellModel {
       const gEnd = neg ? nNeg : nMat;
       const ce = y[ice]!;
       const cer = ce > 0 ? ce / ce0 : 0;
-      const phiSE = y[this.iPs[k]!]! - y[this.iPe[k]!]!;
+      const phiSE = y[iPs[k]!]! - y[iPe[k]!]!;
       let src = 0; // Σ_materials a j Δx, mol/m²/s
       for (let g = g0; g < gEnd; g++) {
         const el = allMats[g]!;
         const e = el.e;
-        const b = this.iCs[k]! + (g - g0) * stride;
+        const b = iCs[k]! + (g - g0) * stride;
         const ij = b + nr;
         const jj = y[ij]!;
         const arrDs = arrDss[g]!;
@@ -844,15 +859,15 @@ export class DfnModel implements CellModel {
         src += s;
         if (this.iT >= 0) heatRxn += F * s * (U - T * e.entropic(th, Tref));
       }
-      out[ice] = (out[ice]! + (1 - tp) * src) / (this.eps[k]! * dxk);
-      out[this.iPe[k]!] = out[this.iPe[k]!]! + F * src;
-      out[this.iPs[k]!] = out[this.iPs[k]!]! - F * src;
+      out[ice] = (out[ice]! + (1 - tp) * src) / (eps[k]! * dxk);
+      out[iPe[k]!] = out[iPe[k]!]! + F * src;
+      out[iPs[k]!] = out[iPs[k]!]! - F * src;
     }
     // collectors: i_s = i_dis enters the positive collector face
-    const last = this.iPs[nx - 1]!;
+    const last = iPs[nx - 1]!;
     out[last] = out[last]! - idis;
     // gauge replaces the first negative charge balance
-    out[this.iPs[0]!] = y[this.iPs[0]!]!;
+    out[iPs[0]!] = y[iPs[0]!]!;
     // control
     const V = y[last]! + (I * this.rColl) / this.area_m2;
     out[this.iI] = controlResidual(control, t, I, V);

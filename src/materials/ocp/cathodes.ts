@@ -23,6 +23,8 @@ export interface CathodeOcp {
   dUdy(y: number): number;
   /** U and dU/dy in one evaluation (same values as U and dUdy), where the curve offers it */
   eval?(y: number): { v: number; d: number };
+  /** eval into out[0] (U) and out[1] (dU/dy) without allocating: the models' hot path */
+  evalTo?(y: number, out: Float64Array): void;
 }
 
 // ------------------------------------------------------------------ monotone cubic table (Fritsch–Carlson)
@@ -63,6 +65,32 @@ export class MonotoneTable {
   }
   private find(t: number): number {
     return findInterval(this.x, t);
+  }
+  /** eval into out[0] (value) and out[1] (derivative): the same arithmetic, no allocation */
+  evalTo(t: number, out: Float64Array): void {
+    const x = this.x;
+    const n = x.length;
+    if (t <= x[0]!) {
+      out[0] = this.y[0]! + this.m[0]! * (t - x[0]!);
+      out[1] = this.m[0]!;
+      return;
+    }
+    if (t >= x[n - 1]!) {
+      out[0] = this.y[n - 1]! + this.m[n - 1]! * (t - x[n - 1]!);
+      out[1] = this.m[n - 1]!;
+      return;
+    }
+    const i = this.find(t);
+    const h = x[i + 1]! - x[i]!;
+    const s = (t - x[i]!) / h;
+    const s2 = s * s;
+    const s3 = s2 * s;
+    const y0 = this.y[i]!;
+    const y1 = this.y[i + 1]!;
+    const m0 = this.m[i]! * h;
+    const m1 = this.m[i + 1]! * h;
+    out[0] = (2 * s3 - 3 * s2 + 1) * y0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * y1 + (s3 - s2) * m1;
+    out[1] = ((6 * s2 - 6 * s) * y0 + (3 * s2 - 4 * s + 1) * m0 + (-6 * s2 + 6 * s) * y1 + (3 * s2 - 2 * s) * m1) / h;
   }
   /** value and derivative; linear extrapolation with the end slopes outside the table */
   eval(t: number): { v: number; d: number } {
@@ -116,7 +144,13 @@ function latticeGasEnds(
   f: (y: number) => { v: number; d: number },
   a: number,
   b: number,
-): { U: (y: number) => number; dUdy: (y: number) => number; eval: (y: number) => { v: number; d: number } } {
+  fTo?: (y: number, out: Float64Array) => void,
+): {
+  U: (y: number) => number;
+  dUdy: (y: number) => number;
+  eval: (y: number) => { v: number; d: number };
+  evalTo: (y: number, out: Float64Array) => void;
+} {
   const fa = f(a);
   const fb = f(b);
   const La = logit(a);
@@ -134,7 +168,16 @@ function latticeGasEnds(
     }
     return f(y);
   };
-  return { U: (y) => ev(y).v, dUdy: (y) => ev(y).d, eval: ev };
+  // ev into out; inside [a, b] through fTo (no allocation) where the curve offers it
+  const evTo = (y: number, out: Float64Array): void => {
+    if (fTo && !(y > b) && !(y < a)) fTo(y, out);
+    else {
+      const e = ev(y);
+      out[0] = e.v;
+      out[1] = e.d;
+    }
+  };
+  return { U: (y) => ev(y).v, dUdy: (y) => ev(y).d, eval: ev, evalTo: evTo };
 }
 
 // ------------------------------------------------------------------ entries
@@ -191,7 +234,12 @@ const NCM811: CathodeOcp = {
   source: `${CHEN}; measured rows only (y ${NMC811_LO.toFixed(3)}–${NMC811_HI.toFixed(3)}), lattice-gas continuation outside`,
   assumption: false,
   validRange: [NMC811_LO, NMC811_HI],
-  ...latticeGasEnds((y) => nmc811Table.eval(y), NMC811_LO, NMC811_HI),
+  ...latticeGasEnds(
+    (y) => nmc811Table.eval(y),
+    NMC811_LO,
+    NMC811_HI,
+    (y, out) => nmc811Table.evalTo(y, out),
+  ),
 };
 
 /**
