@@ -229,6 +229,10 @@ export class CellCore {
   private readonly xHostT: number;
   /** the cathode's D_s(y) law with its constants computed once (null: constant D_s) */
   private readonly dsL: DsLaw | null;
+  /** whether D_s follows the vacancy law (surfaceAt then shifts by dsPhiShift) */
+  get hasDsLaw(): boolean {
+    return this.dsL !== null;
+  }
   /** the anode OCP at T with the cell's hysteresis, its constants looked up once (Ua, the hot path) */
   readonly ua: LiAlOcpCurve;
   /** surfaceAt's results: surface concentration, ∂c_s/∂c and ∂c_s/∂(N·δ) (scratch, no allocation) */
