@@ -25,6 +25,7 @@ process.stdout.on('error', (e) => {
 });
 
 const entry = process.env.ROLLCELL_NO_BUNDLE === '1' ? undefined : await cliEntryUrl();
+timing('bundle checked');
 let main;
 if (entry) {
   // stack traces (ROLLCELL_DEBUG=1) point into the sources, not the bundle

@@ -766,8 +766,7 @@ export class Pack {
       const m = this.models[k]!;
       const y = this.y[k]!;
       this.steppers[k]!.commit(y, Ik);
-      m.voltageAt(y[m.nr - 1]!, y[m.offA]!, 0);
-      this.V0[k] = m.vV;
+      this.V0[k] = m.restVoltage(y[m.nr - 1]!, y[m.offA]!);
       const V = this.trialV[k]!;
       this.I[k] = Ik;
       this.V[k] = V;

@@ -41,6 +41,43 @@ import { markTiming } from './timings.ts';
 
 const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !== '0' && availableParallelism() >= 2;
 
+/**
+ * Worker threads started ahead of the job (warmJobWorkers), each loading its code while this thread reads
+ * the recipe and opens the store; the job takes them instead of starting its own. Idle ones do not keep
+ * the process alive (unref) and are stopped when a job ends.
+ */
+const warm: Worker[] = [];
+
+const newWorker = (): Worker => new Worker(new URL('./job-worker.mjs', import.meta.url));
+
+/** Starts `n` job worker threads now (none with ROLLCELL_THREADS=0 or on one core), for the next runJobThreaded. */
+export function warmJobWorkers(n: number, env: NodeJS.ProcessEnv = process.env): void {
+  if (!threadsOn(env)) return;
+  while (warm.length < n) {
+    const w = newWorker();
+    w.unref();
+    // a worker that fails to start is not this job's error: it leaves the pool, the job starts its own
+    w.on('error', () => {});
+    w.once('exit', () => {
+      const i = warm.indexOf(w);
+      if (i >= 0) warm.splice(i, 1);
+    });
+    warm.push(w);
+  }
+}
+
+/** Stops the warm worker threads no job took (a command that failed before its job). */
+export function releaseJobWorkers(): void {
+  for (const w of warm.splice(0)) void w.terminate();
+}
+
+/** a started worker (a warm one when there is one), kept alive until it ends */
+function takeWorker(): Worker {
+  const w = warm.shift() ?? newWorker();
+  w.ref();
+  return w;
+}
+
 /** Whether runJobThreaded would run the cycling on a worker thread for this job. */
 export function jobUsesThreads(opts: JobOptions, env: NodeJS.ProcessEnv = process.env): boolean {
   return threadsOn(env) && !opts.noCycling && !opts.cycling?.params && Boolean(opts.production || opts.battery);
@@ -61,7 +98,10 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
   const o: JobOptions = spool ? { ...opts, cellSink: (c) => spool.add(storedCell(c)) } : opts;
   const cyclingThread = jobUsesThreads(o);
   const shiftThread = spool !== undefined && shiftUsesThread(o);
-  if (!cyclingThread && !shiftThread) return runJob(recipe, o);
+  if (!cyclingThread && !shiftThread) {
+    releaseJobWorkers();
+    return runJob(recipe, o);
+  }
   let cyclingWorker: Worker | null = null;
   let shiftWorker: Worker | null = null;
   try {
@@ -70,14 +110,14 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
       o,
       cyclingThread
         ? (req) => {
-            const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
+            const w = takeWorker();
             cyclingWorker = w;
             return cyclingOn(w, req);
           }
         : (req) => Promise.resolve(runJobCycling(req)),
       shiftThread
         ? (req, packCells) => {
-            const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
+            const w = takeWorker();
             shiftWorker = w;
             return shiftOn(w, req, packCells, spool);
           }
@@ -87,6 +127,7 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
     // a job that failed in this thread leaves no worker running; the shift's worker writes to the
     // caller's spool, so it is stopped before the caller can dispose of it
     void (cyclingWorker as Worker | null)?.terminate();
+    releaseJobWorkers();
     await (shiftWorker as Worker | null)?.terminate();
   }
 }

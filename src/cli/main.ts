@@ -13,7 +13,7 @@ import { recipeJsonSchema } from '../recipe/schema.ts';
 import { runOutputJsonSchema } from '../contract.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
-import { runJobThreaded } from './job-threads.ts';
+import { releaseJobWorkers, runJobThreaded, warmJobWorkers } from './job-threads.ts';
 import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
@@ -199,6 +199,20 @@ function parseLimit(v: string): number {
   return limit;
 }
 
+/** the options of `rollcell run` as commander gives them */
+interface RunCommandOptions {
+  set?: string[];
+  lineData?: string;
+  json?: boolean;
+  seed: string;
+  db: string;
+  out: string;
+  production: boolean;
+  battery: boolean;
+  quiet?: boolean;
+  campaign?: string;
+}
+
 /** how the CLI runs: progress shown on stderr (the rollcell bin) or not (in-process callers, tests) */
 export interface MainOptions {
   progress?: boolean;
@@ -255,81 +269,76 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       '--campaign <cells>',
       'a production campaign of this many cells in whole-roll shards (on `rollcell worker`s with --db postgres://…)',
     )
-    .action(
-      async (
-        file: string,
-        o: {
-          set?: string[];
-          lineData?: string;
-          json?: boolean;
-          seed: string;
-          db: string;
-          out: string;
-          production: boolean;
-          battery: boolean;
-          quiet?: boolean;
-          campaign?: string;
-        },
-      ) => {
-        // every check before any work: the recipe (one validation with `validate`) with its `--set`
-        // overrides, the line data, the seed, the report directory and the database (opened and
-        // integrity-checked)
-        markTiming('command parsed');
-        const loaded = loadRecipe(file, { production: o.production, battery: o.battery }, parseSetFlags(o.set));
-        const { recipe } = loaded;
-        markTiming('recipe loaded');
-        if (o.lineData !== undefined && !o.production)
-          throw inputError(
-            '--line-data',
-            'measured line data feed the production run, which --no-production turns off',
-            JSON.stringify(o.lineData),
-            '--line-data without --no-production',
-          );
-        const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
-        const seed = parseSeed(o.seed);
-        if (o.campaign !== undefined) {
-          const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
-          const cells = parseCampaignCells(o.campaign);
-          const reporter = reporterFor(o.quiet);
-          try {
-            await campaignCommand(
-              recipe,
-              loaded.text,
-              cells,
-              { db: o.db, seed, json: o.json === true },
-              out,
-              reporter.progress,
-            );
-          } finally {
-            reporter.close();
-          }
-          return;
-        }
-        const outDir = checkOutputDir(o.out, '--out');
-        const store = await openStore(o.db);
-        markTiming('store open');
-        try {
-          const runId = newRunId();
-          const reporter = reporterFor(o.quiet);
-          let res;
-          try {
-            res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress, lineData);
-          } finally {
-            reporter.close();
-          }
-          out(
-            o.json
-              ? JSON.stringify(res.output, null, 2)
-              : formatSummary(recipe, res) +
-                  `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${maskSpec(o.db)}`,
-          );
-          markTiming('printed');
-        } finally {
-          await store.close();
-          markTiming('store closed');
-        }
-      },
-    );
+    .action(async (file: string, o: RunCommandOptions) => {
+      markTiming('command parsed');
+      // the job's worker threads (the cycling's, the shift's) load their code while this one reads the
+      // recipe and opens the store
+      if (o.campaign === undefined && (o.production || o.battery)) warmJobWorkers(o.production ? 2 : 1);
+      try {
+        await runCommand(file, o);
+      } finally {
+        releaseJobWorkers();
+      }
+    });
+
+  async function runCommand(file: string, o: RunCommandOptions): Promise<void> {
+    // every check before any work: the recipe (one validation with `validate`) with its `--set`
+    // overrides, the line data, the seed, the report directory and the database (opened and
+    // integrity-checked)
+    const loaded = loadRecipe(file, { production: o.production, battery: o.battery }, parseSetFlags(o.set));
+    const { recipe } = loaded;
+    markTiming('recipe loaded');
+    if (o.lineData !== undefined && !o.production)
+      throw inputError(
+        '--line-data',
+        'measured line data feed the production run, which --no-production turns off',
+        JSON.stringify(o.lineData),
+        '--line-data without --no-production',
+      );
+    const lineData = o.production ? loadLineData(file, recipe, o.lineData) : undefined;
+    const seed = parseSeed(o.seed);
+    if (o.campaign !== undefined) {
+      const { campaignCommand, parseCampaignCells } = await import('./campaign.ts');
+      const cells = parseCampaignCells(o.campaign);
+      const reporter = reporterFor(o.quiet);
+      try {
+        await campaignCommand(
+          recipe,
+          loaded.text,
+          cells,
+          { db: o.db, seed, json: o.json === true },
+          out,
+          reporter.progress,
+        );
+      } finally {
+        reporter.close();
+      }
+      return;
+    }
+    const outDir = checkOutputDir(o.out, '--out');
+    const store = await openStore(o.db);
+    markTiming('store open');
+    try {
+      const runId = newRunId();
+      const reporter = reporterFor(o.quiet);
+      let res;
+      try {
+        res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress, lineData);
+      } finally {
+        reporter.close();
+      }
+      out(
+        o.json
+          ? JSON.stringify(res.output, null, 2)
+          : formatSummary(recipe, res) +
+              `\n\nreport: ${res.output.report}\nstored as run ${runId} in ${maskSpec(o.db)}`,
+      );
+      markTiming('printed');
+    } finally {
+      await store.close();
+      markTiming('store closed');
+    }
+  }
 
   const runs = program.command('runs').description('run history: list / show <id> / diff <a> <b> / export <id>');
   const withStore = async <T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> => {

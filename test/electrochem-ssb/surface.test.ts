@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dsLaw, dsPhi, dsPhiInv, dsPhiShift, type CellCore } from '../../src/electrochem/ssb/common.ts';
 import { createSsbModel, patentExampleParams } from '../../src/electrochem/ssb/index.ts';
+import type { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 import { Rng } from '../../src/numerics/rng.ts';
 
 test('dsPhiShift solves φ(y) − φ(y0) = r to round-off and agrees with dsPhiInv (series and arctangent branches)', () => {
@@ -58,4 +59,20 @@ test('kirchhoffLinear: D per shell and the neighbour differences of Φ − D·c,
     const scale = core.d.Ds * cmax;
     assert.ok(Math.abs(out[nr + r]! - want) <= 1e-14 * scale, `ρ difference ${r}: ${out[nr + r]} vs ${want}`);
   }
+});
+
+test("SPMe restVoltage (the pack's zero-current voltage) is exactly voltageAt at zero current, on and past the D_s law's range", () => {
+  const m = createSsbModel('spme', patentExampleParams()) as SsbSpme;
+  const rng = new Rng(11);
+  const cmax = m.core.p.cathode.cMax_mol_m3;
+  let n = 0;
+  for (let i = 0; i < 400; i++) {
+    // stoichiometries across the window and a few at or past full lithiation (the fallback path)
+    const y = i % 50 === 0 ? 1 + 0.01 * rng.uniform() : 0.2 + 0.79 * rng.uniform();
+    const x0 = 0.05 + 2 * rng.uniform();
+    m.voltageAt(y * cmax, x0, 0);
+    assert.equal(m.restVoltage(y * cmax, x0), m.vV, `y = ${y}, x0 = ${x0}`);
+    n++;
+  }
+  assert.equal(n, 400);
 });

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { stringify } from 'yaml';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { runJob, type JobOptions } from '../../src/pipeline.ts';
-import { jobUsesThreads, runJobThreaded, shiftUsesThread } from '../../src/cli/job-threads.ts';
+import { jobUsesThreads, runJobThreaded, shiftUsesThread, warmJobWorkers } from '../../src/cli/job-threads.ts';
 import { CellSpool } from '../../src/store/spool.ts';
 import { storedCell } from '../../src/run-record.ts';
 import type { CellRecord } from '../../src/store/types.ts';
@@ -141,6 +141,8 @@ for (const [name, pack] of [
     const one = runJob(rec, { ...opts(), cellSink: (c) => sunk.push(JSON.parse(JSON.stringify(storedCell(c)))) });
     const spool = new CellSpool();
     try {
+      // the shift's worker started ahead of the job (as `rollcell run` does while it reads the recipe)
+      warmJobWorkers(1);
       const events: ProgressEvent[] = [];
       const two = await runJobThreaded(
         rec,

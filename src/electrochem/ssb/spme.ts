@@ -279,6 +279,36 @@ export class SsbSpme implements FullCellModel {
     this.vDSide = -dVdj / ar;
   }
   /**
+   * voltageAt(cLast, x0, 0).vV, the voltage at zero current of a state (the pack's rest-voltage estimate
+   * and heat reference: once per cell and step), without the terms that vanish at zero current. What
+   * remains is the same arithmetic, so it is the same double: the surface shift at zero flux returns
+   * the outer shell's stoichiometry exactly (dsPhiShift's Newton stops at Δ = +0), and the kinetic and
+   * ohmic terms are signed zeros, kept in the sum as voltageAt adds them. voltageAt itself where the
+   * D_s law is absent, the shell is at or past full lithiation or x0 is not finite.
+   */
+  restVoltage(cLast: number, x0: number): number {
+    const core = this.core;
+    if (core.d !== this.cD || core.ageing.activeScale !== this.cScale) this.refreshConstants();
+    const cmax = this.cCmax;
+    const y0 = cLast / cmax;
+    if (!core.hasDsLaw || !(y0 < 1) || !Number.isFinite(x0)) {
+      this.voltageAt(cLast, x0, 0);
+      return this.vV;
+    }
+    const ys = (cmax * y0) / cmax; // c_s = c_max·y_s, then y_s = c_s/c_max as voltageAt takes it
+    const o = this.ocpC;
+    let ocV: number;
+    if (o.evalTo) {
+      o.evalTo(ys, this.ocpOut);
+      ocV = this.ocpOut[0]!;
+    } else ocV = o.eval ? o.eval(ys).v : o.U(ys);
+    const ua = core.ua;
+    ua.at(x0 + 0, 0); // x_s = x0 + k_x·0·s, direction tanh(0) = 0
+    const d = core.d;
+    // ocV + η_c(+0) + R_c·j(+0) − U_a − R_a·j_a(−0) − η_a(−0) + i(+0)·R_ohm, as voltageAt sums them
+    return ocV + 0 + d.Rc * 0 - ua.U - d.Ra * -0 - -0 + 0 * this.cROhm;
+  }
+  /**
    * The per-model constants of voltageAt and stepResponse (the same expressions as areaRatio, fc,
    * rOhm, ceiCapacity, anodeSurface): they change only with the ageing state (core.d, activeScale), so
    * they are computed again only when that changes — the hot paths read them instead.
