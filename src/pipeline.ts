@@ -27,8 +27,16 @@ import { cycleAgeing } from './cycler/cell-steps.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBattery, type BatteryCommandOptions, type BatteryProfileName, type CellFrames } from './battery/run.ts';
-import { batterySummaryText, presentBattery, presentPackBand, type PackRunBlock } from './present/battery.ts';
+import { runBattery, type BatteryCommandOptions, type BatteryProfileName } from './battery/run.ts';
+import {
+  batterySummaryText,
+  presentBattery,
+  presentCellFrames,
+  presentPackBand,
+  type CellFrames,
+  type PackRunBlock,
+} from './present/battery.ts';
+import { presentProduction } from './present/production.ts';
 import type { CapacityPosterior, CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
@@ -521,8 +529,6 @@ export function buildCellModel(
   return createSsbModel(kind, tune ? tune(p) : p);
 }
 
-const r6 = (x: number): number => Number(x.toPrecision(6));
-
 /**
  * The full model the production run calibrates its per-cell capacity surrogate against: the [0178] first
  * cycle (CC-CV to the charge cut-off, CC to the discharge cut-off) of the produced cell on the solid-state
@@ -805,7 +811,11 @@ export function runBatteryCommand(
 ): { block: PackRunBlock; summary: string; cellFrames?: CellFrames } {
   const { result, cellFrames } = runBattery(recipe, opts);
   const block = presentBattery(result);
-  return { block, summary: batterySummaryText(block), ...(cellFrames ? { cellFrames } : {}) };
+  return {
+    block,
+    summary: batterySummaryText(block),
+    ...(cellFrames ? { cellFrames: presentCellFrames(cellFrames) } : {}),
+  };
 }
 
 /** What the cycling stage of a job needs (runCycling's arguments): a job hands it to whoever runs it. */
@@ -1034,22 +1044,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
   /** the production shift's result (made here or on another thread) into the output, before the battery's block */
   function applyProduction(run: ProductionRun): void {
     prod = run;
-    output.production = run.block;
-    // the stops of the shift (the block counts them; the dashboard's Shift view draws them)
-    output.production['stops'] = run.timeline.stops.map((s) => ({
-      cause: s.cause,
-      t0_s: r6(s.t0_s),
-      t1_s: r6(s.t1_s),
-      s_m: r6(s.s_m),
-    }));
-    // an OEE without unplanned stops is an upper bound: say whether they were modelled (issue 12)
-    const oee = output.production['oee'] as Record<string, unknown> | undefined;
-    const brk = parseProduction(recipe.production).breakdowns;
-    if (oee)
-      oee['unplanned_stops'] =
-        brk.mtbf_h > 0
-          ? `on: MTBF ${brk.mtbf_h} h, MTTR ${brk.mttr_min} min (production.breakdowns)`
-          : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
+    output.production = presentProduction(run, parseProduction(recipe.production).breakdowns);
     // a shift that finished after the battery (on another thread) still comes before it in the output
     const { battery } = output;
     if (battery) {
@@ -1125,7 +1120,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     const cyc0 = output.cycling;
     const windows = evaluateWindows(recipe, design, proc, {
       specificCapacity_mAh_g: cyc0 ? cyc0.discharge_capacity_mAh_g : null,
-      cRate: typeof cyc0?.['max_c_rate'] === 'number' ? cyc0['max_c_rate'] : null,
+      cRate: typeof cyc0?.max_c_rate === 'number' ? cyc0.max_c_rate : null,
     });
     output.windows = windows;
     warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));

@@ -24,10 +24,16 @@ import {
   type PowerProfile,
 } from './profiles.ts';
 import { problem } from '../problems.ts';
-import { Ah, celsius, days, fromPct, kW, mOhm, mV, toAh, toCelsius, toKm, toPct, toWh } from '../units/index.ts';
+import { Ah, celsius, days, fromPct, kW, mOhm, mV, toAh, toKm, toPct, toWh } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../cycler/ageing-band.ts';
-import { packAgeingBand, type PackAgeingBand } from './ageing-band.ts';
+import {
+  formationDays,
+  packAgeingBand,
+  trajectoryTimes,
+  yearsToEndOfLife,
+  type PackAgeingBand,
+} from './ageing-band.ts';
 
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
 export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
@@ -67,17 +73,20 @@ export interface BatteryCommandOptions {
   readonly cellFrames?: number;
 }
 
-/** Per-cell snapshots over the duty profile: frame f, cell k (series group k / parallel, position k % parallel). */
-export interface CellFrames {
+/**
+ * Per-cell snapshots over the duty profile (SI; src/present/battery.ts `presentCellFrames` writes them for
+ * the dashboard): frame f, cell k (series group k / parallel, position k % parallel).
+ */
+export interface CellFramesSI {
   series: number;
   parallel: number;
   /** serial of each pack cell (production serial, or D-<n> for a design-spread cell) */
   serials: string[];
   time_s: number[];
-  /** [frame][cell] */
+  /** [frame][cell]: cell voltage, V; SOC, fraction; temperature, K */
   voltage_V: number[][];
-  soc_pct: number[][];
-  temperature_C: number[][];
+  soc: number[][];
+  temperature_K: number[][];
 }
 
 /** the cell that limited the pack over the duty profile (SI; the presenter writes its reason) */
@@ -178,10 +187,22 @@ export interface PackAgeing {
   cellTemperatureUnderLoadMax_K: number;
   /** the projection against the model's validity and the fitted ageing data ("outside validity: …") */
   validity: { inside: boolean; flags: string[] };
-  /** years until the pack's C/3 capacity falls below end of life (null: not within the projected years) */
+  /**
+   * years until the pack's C/3 capacity falls below end of life of the reference capacity — the capacity
+   * after formation when formationDays > 0 (null: not within the projected years)
+   */
   yearsToEndOfLife: number | null;
   /** end of life as a retention fraction */
   endOfLifeRetention: number;
+  /**
+   * days of the duty before the reference capacity is measured: the cathode contact loss settles over them
+   * (src/battery/ageing-band.ts formationDays); 0: the fresh capacity is the reference
+   */
+  formationDays: number;
+  /** the pack's C/3 capacity after formation, C (the fresh capacity when formationDays is 0) */
+  capacityAfterFormation_C: number;
+  /** years to end of life of the fresh capacity (null: not within the projected years) */
+  yearsToEndOfLifeVsFresh: number | null;
   /** the band over the ageing parameters' ranges (issue 16 item 5; src/battery/ageing-band.ts) */
   band: PackAgeingBand | null;
 }
@@ -212,8 +233,6 @@ export interface BatteryResult {
   series: PackSeries;
   notes: string[];
 }
-
-const r = (x: number, p = 6): number => Number(x.toPrecision(p));
 
 function extrasOf(recipe: Recipe, opt?: BatteryExtrasInput): BatteryExtras {
   if (opt !== undefined) return parseBatteryExtras(opt);
@@ -337,7 +356,7 @@ export function measureC3(
  */
 export class PackTrace {
   /** per-cell snapshots for the dashboard (evenly spaced in steps, between want and 2·want of them) */
-  frames?: { want: number; stride: number; calls: number; data: CellFrames };
+  frames?: { want: number; stride: number; calls: number; data: CellFramesSI };
   /** steps recorded */
   m = 0;
   vminAll = Infinity;
@@ -433,9 +452,9 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
   if (f && f.calls++ % f.stride === 0) {
     const d = f.data;
     d.time_s.push(pack.t);
-    d.voltage_V.push(Array.from(pack.V, (v) => r(v, 5)));
-    d.soc_pct.push(Array.from({ length: pack.n }, (_, k) => r(toPct(pack.soc(k)), 4)));
-    d.temperature_C.push(Array.from(pack.T, (T) => r(toCelsius(T), 4)));
+    d.voltage_V.push(Array.from(pack.V));
+    d.soc.push(Array.from({ length: pack.n }, (_, k) => pack.soc(k)));
+    d.temperature_K.push(Array.from(pack.T));
     if (d.time_s.length >= 2 * f.want) {
       // keep every other snapshot and halve the rate: the frames stay evenly spaced in steps
       const keep = <T>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
@@ -443,8 +462,8 @@ function record(pack: Pack, tr: PackTrace, I: number, Vp: number): void {
         ...d,
         time_s: keep(d.time_s),
         voltage_V: keep(d.voltage_V),
-        soc_pct: keep(d.soc_pct),
-        temperature_C: keep(d.temperature_C),
+        soc: keep(d.soc),
+        temperature_K: keep(d.temperature_K),
       };
       f.stride *= 2;
     }
@@ -635,17 +654,37 @@ function ageingEstimate(
   let efc = 0;
   for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
   efc = (efc / models.length) * 365;
+  // formation: the days over which the cathode contact loss settles; the reference capacity is measured after
+  const a0 = models[0]!.core.p.ageing;
+  const fDays = years >= 1 ? formationDays(a0.mechanisms.contact_loss, a0.values.cathode_contact_cycles) : 0;
+  // byYear holds the start and the years; the formation point goes to afterFormation (hotByYear, filled by
+  // packCap, holds every point: the start, after formation, the years)
+  let afterFormation = byYear[0]!;
   for (let yr = 1; yr <= years; yr++) {
     // the cells age independently: each cell's 365 days in a row (afterCycles: the same figures as 365
-    // afterCycle calls, the day-invariant work done once)
-    for (let k = 0; k < models.length; k++) {
-      const q = perCellDaily_C[k]!;
-      models[k]!.afterCycles(ys[k]!, day[k]!(365 * (yr - 1) + 1, q), 365);
+    // afterCycle calls, the day-invariant work done once); year 1 is split at the end of formation (the
+    // same figures: a test checks it)
+    const split = yr === 1 && fDays > 0 ? [fDays, 365 - fDays] : [365];
+    let done = 0;
+    for (const n of split) {
+      for (let k = 0; k < models.length; k++) {
+        const q = perCellDaily_C[k]!;
+        models[k]!.afterCycles(ys[k]!, day[k]!(365 * (yr - 1) + done + 1, q), n);
+      }
+      done += n;
+      if (done < 365) afterFormation = packCap();
     }
     byYear.push(packCap());
     ticker.tick(yr);
   }
   ticker.end();
+  // the pack trajectory with the formation point (the band's input and the fresh-referenced end of life)
+  const packTrajectory = fDays > 0 ? [byYear[0]!, afterFormation, ...byYear.slice(1)] : byYear;
+  const eolVsFresh = yearsToEndOfLife(
+    packTrajectory.map((c) => c / byYear[0]!),
+    duty.endOfLifeRetention,
+    trajectoryTimes(years, fDays),
+  );
   // the band on years to end of life and on the retention: the hottest cell under load, re-aged per draw
   const band = packAgeingBand(
     {
@@ -654,9 +693,10 @@ function ageingEstimate(
       dailyCharge_C: perCellDaily_C[hot]!,
       years,
       capacity_C: capacityOf,
-      packByYear_C: byYear,
+      packByYear_C: packTrajectory,
       nominalCellByYear_C: hotByYear,
       endOfLifeRetention: duty.endOfLifeRetention,
+      formationDays: fDays,
     },
     hot,
   );
@@ -677,6 +717,9 @@ function ageingEstimate(
     validity: { inside: flags.length === 0, flags: flags.map((f) => f.text) },
     yearsToEndOfLife: band ? band.years_to_end_of_life.nominal : null,
     endOfLifeRetention: duty.endOfLifeRetention,
+    formationDays: fDays,
+    capacityAfterFormation_C: afterFormation,
+    yearsToEndOfLifeVsFresh: eolVsFresh,
     band,
   };
 }
@@ -752,7 +795,7 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
 export function runBattery(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { result: BatteryResult; cellFrames?: CellFrames } {
+): { result: BatteryResult; cellFrames?: CellFramesSI } {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
@@ -807,8 +850,8 @@ export function runBattery(
         serials: built.specs.map((c) => c.origin.serial),
         time_s: [],
         voltage_V: [],
-        soc_pct: [],
-        temperature_C: [],
+        soc: [],
+        temperature_K: [],
       },
     };
   const q0 = Float64Array.from({ length: pack.n }, (_, k) => pack.anodeCharge_C(k));

@@ -15,6 +15,7 @@
  * rollcell's own CSVs must pass with no issue at all (`clean`).
  */
 import { bdfRequiredLabels, resolveBdfHeader, bdfColumn } from './bdf-ontology.ts';
+import { toHours, toMinutes } from '../units/index.ts';
 
 export interface BdfReport {
   /** the required columns are present (the reference's `ok`) */
@@ -72,8 +73,8 @@ const SCALES: [number, string][] = [
   [1e9, 'nanoseconds'],
   [1e6, 'microseconds'],
   [1e3, 'milliseconds'],
-  [1 / 60, 'minutes'],
-  [1 / 3600, 'hours'],
+  [toMinutes(1), 'minutes'],
+  [toHours(1), 'hours'],
 ];
 
 /** _time_scale.detect_scale_mismatch: the median ratio of elapsed to wall-clock increments, when it is off */

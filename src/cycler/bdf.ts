@@ -23,6 +23,7 @@ import type { DriveCycle, ExperimentResult } from './machine.ts';
 import { cycleMetrics } from './metrics.ts';
 import { bdfColumns, resolveBdfHeader } from './bdf-ontology.ts';
 import { toAh, toWh, toCelsius, toUm, kW } from '../units/index.ts';
+import { ZERO_CELSIUS_K } from '../materials/constants.ts';
 
 export const BDF_REQUIRED = [
   'Test Time / s',
@@ -285,7 +286,7 @@ const UNIT_CONVERSIONS: Record<string, Record<string, [number, number]>> = {
   Ah: { Ah: [1, 0], mAh: [1e-3, 0], 'A.h': [1, 0] },
   Wh: { Wh: [1, 0], mWh: [1e-3, 0], 'W.h': [1, 0] },
   W: { W: [1, 0], mW: [1e-3, 0] },
-  degC: { degC: [1, 0], '°C': [1, 0], C: [1, 0], K: [1, -273.15] },
+  degC: { degC: [1, 0], '°C': [1, 0], C: [1, 0], K: [1, -ZERO_CELSIUS_K] },
 };
 
 /** a header's BDF label and the conversion of its values into the label's unit, or undefined */

@@ -32,7 +32,7 @@
 import { problem, type Problem } from '../problems.ts';
 
 import { EXPERIMENT_LIMITS, experimentSizeProblems } from './limits.ts';
-import { celsius, hours, toAh, toAhPerKg, fromPct, toPct } from '../units/index.ts';
+import { celsius, hours, milliseconds, toAh, toAhPerKg, fromPct, toPct } from '../units/index.ts';
 
 // ───────────────────────────── AST ─────────────────────────────
 
@@ -1281,7 +1281,7 @@ function startTimeValue(v: unknown, path: string, errors: ParseError[]): number 
   if (typeof v === 'string') {
     const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(v.trim()) ? v.trim() : `${v.trim()}Z`;
     const t = Date.parse(iso);
-    if (Number.isFinite(t)) return t / 1000;
+    if (Number.isFinite(t)) return milliseconds(t);
   }
   errors.push(
     valueError(

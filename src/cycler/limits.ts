@@ -15,7 +15,7 @@
  */
 import type { DriveCycle } from './machine.ts';
 import type { Experiment, StepAst } from './experiment.ts';
-import { hours, toHours } from '../units/index.ts';
+import { hours, toHours, toMinutes } from '../units/index.ts';
 
 export const EXPERIMENT_LIMITS = {
   cycles: 10_000,
@@ -110,7 +110,7 @@ export function experimentSizeProblems(
       allowed: `<= ${L.steps} steps in one experiment`,
     });
   if (out.length === 0 && points > L.seriesPoints && worst) {
-    const longer = Math.max(1, Math.ceil((worst.period_s * points) / L.seriesPoints / 60));
+    const longer = Math.max(1, Math.ceil(toMinutes((worst.period_s * points) / L.seriesPoints)));
     out.push({
       where: JSON.stringify(worst.text),
       problem: 'the experiment would record too many time-series points',

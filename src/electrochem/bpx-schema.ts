@@ -28,6 +28,7 @@
  * reference prints the part below the class it validates (`Electrolyte.bad` inside "validation error for
  * Parameterisation"). Pure: JSON value in, verdict out.
  */
+import { REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 
 export interface BpxIssue {
   /** dotted path from the document root, '' for the whole document */
@@ -925,8 +926,12 @@ export function convertV0toV1(doc: Obj): Obj {
     return v;
   };
   const first = (...vals: Json[]): Json => vals.find((x) => x !== undefined && x !== null);
-  const ambient = first(pop(cell, 'Ambient temperature [K]'), cell['Reference temperature [K]'], 298.15);
-  const initial = first(pop(cell, 'Initial temperature [K]'), ambient, 298.15);
+  const ambient = first(
+    pop(cell, 'Ambient temperature [K]'),
+    cell['Reference temperature [K]'],
+    REFERENCE_TEMPERATURE_K,
+  );
+  const initial = first(pop(cell, 'Initial temperature [K]'), ambient, REFERENCE_TEMPERATURE_K);
   delete cell['Thermal conductivity [W.m-1.K-1]'];
   const ic: Obj = { 'Initial state-of-charge': 1, 'Initial temperature [K]': initial };
   const ce = pop(ely, 'Initial concentration [mol.m-3]');

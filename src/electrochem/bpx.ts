@@ -29,6 +29,7 @@ import { compileExpression, ExpressionError } from './expr.ts';
 import { findInterval } from '../numerics/interp.ts';
 import { ProblemError, type Problem } from '../problems.ts';
 import { validateBpx } from './bpx-schema.ts';
+import { REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 
 /** A scalar property as a function of its primary variable (θ or c_e in mol/m³) and T (K). */
 export type PropertyFn = (x: number, T: number) => number;
@@ -439,9 +440,9 @@ export function parseBpx(doc: unknown, opts: BpxParseOptions = {}): LiquidCellPa
   const Tref = optN(cellO, 'Reference temperature [K]');
   if (Tref === undefined)
     warnings.push(
-      `${P}.Cell.Reference temperature [K]: not given; 298.15 K assumed (PyBaMM cannot load a file without it)`,
+      `${P}.Cell.Reference temperature [K]: not given; ${REFERENCE_TEMPERATURE_K} K assumed (PyBaMM cannot load a file without it)`,
     );
-  const T_ref = Tref ?? 298.15;
+  const T_ref = Tref ?? REFERENCE_TEMPERATURE_K;
   const Tamb = optN(te, 'Ambient temperature [K]') ?? T_ref;
   const Tinit = optN(ic, 'Initial temperature [K]') ?? T_ref;
   const h = optN(te, 'Heat transfer coefficient [W.m-2.K-1]');

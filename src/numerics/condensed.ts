@@ -452,6 +452,8 @@ export class CondensedCore {
   private readonly kPtr: Int32Array;
   private readonly kRow: Int32Array;
   private readonly kIdx: Int32Array;
+  /** the symbolic analysis this system was built on (shared by systems on the same pattern) */
+  private readonly sym: CondensedSymbolic;
   private readonly kDst: Float64Array[];
   private readonly np: number;
   private readonly pivv: Float64Array;
@@ -479,6 +481,7 @@ export class CondensedCore {
   constructor(n: number, rows: Int32Array, cols: Int32Array, massDiag: Float64Array | undefined) {
     this.n = n;
     const S = condensedSymbolic(n, rows, cols, massDiag);
+    this.sym = S;
     const L = S.layout;
     this.layout = L;
     const nb = S.nb;
@@ -738,8 +741,19 @@ export class CondensedCore {
    * homogeneous (LinearChains); null when no peeled unknown qualifies.
    */
   linearChains(linear: Uint8Array): LinearChains | null {
-    const { np, peel, parKind, parIdx, kPtr, kIdx, n, k } = this;
+    const n = this.n;
     if (linear.length !== n) throw new RangeError(`linearRows: length must be n = ${n} (got ${linear.length})`);
+    // the trees depend only on the pattern and the mask: analysed once per (symbolic analysis, mask array)
+    let hit = chainCache.get(linear);
+    if (!hit || hit.sym !== this.sym) {
+      hit = { sym: this.sym, lin: this.analyseChains(linear) };
+      chainCache.set(linear, hit);
+    }
+    return hit.lin ? new LinearChains(this, hit.lin) : null;
+  }
+
+  private analyseChains(linear: Uint8Array): ChainAnalysis | null {
+    const { np, peel, parKind, parIdx, kPtr, kIdx, n, k } = this;
     // a peeled unknown qualifies when its row is linear, so is its whole subtree, it has no border
     // entries, and its parent is a band unknown, none, or a qualifying peeled unknown
     const ok = new Uint8Array(np);
@@ -780,15 +794,37 @@ export class CondensedCore {
     for (const q of qs) inTree[peel[q]!] = 1;
     const keep: number[] = [];
     for (let i = 0; i < n; i++) if (!inTree[i]) keep.push(i);
-    return new LinearChains(this, {
+    const L = this.layout;
+    const lv = Int32Array.from(qs, (q) => L.peel[q]!);
+    const lp = Int32Array.from(qs, (q) => L.parent[q]!);
+    // runs: maximal i0..e with lv[i+1] = lv[i] + 1 and the parent of i the next (i + 1)
+    const i0s: number[] = [];
+    const ends: number[] = [];
+    for (let i = 0; i < nl;) {
+      const start = i;
+      while (i + 1 < nl && parentQ[i] === i + 1 && lv[i + 1] === lv[i]! + 1) i++;
+      i0s.push(start);
+      ends.push(i);
+      i++;
+    }
+    const roots: number[] = [];
+    for (let i = 0; i < nl; i++) if (parentQ[i]! < 0) roots.push(i);
+    return {
       q: Int32Array.from(qs),
+      v: lv,
+      p: lp,
+      runI0: Int32Array.from(i0s),
+      runEnd: Int32Array.from(ends),
+      rootI: Int32Array.from(roots),
+      rootV: Int32Array.from(roots, (i) => lv[i]!),
+      rootP: Int32Array.from(roots, (i) => lp[i]!),
       parentQ,
       jPiv,
       jUp,
       jLo,
       keep: Int32Array.from(keep),
       bandOnly: nl === np && k === 0,
-    });
+    };
   }
 
   /** adds to J(i, j); entries outside the pattern: zero is ignored, anything else is an error */
@@ -812,6 +848,29 @@ export class CondensedCore {
     }
   }
 }
+
+/** the symbolic part of LinearChains (which peeled unknowns, in which runs, where their J entries are) */
+interface ChainAnalysis {
+  /** linear peeled positions q in elimination order, their unknowns and parent unknowns */
+  readonly q: Int32Array;
+  readonly v: Int32Array;
+  readonly p: Int32Array;
+  /** index (into q) of each one's parent when linear, else −1 (a root) */
+  readonly parentQ: Int32Array;
+  readonly jPiv: Int32Array;
+  readonly jUp: Int32Array;
+  readonly jLo: Int32Array;
+  readonly keep: Int32Array;
+  readonly bandOnly: boolean;
+  readonly runI0: Int32Array;
+  readonly runEnd: Int32Array;
+  readonly rootI: Int32Array;
+  readonly rootV: Int32Array;
+  readonly rootP: Int32Array;
+}
+
+/** chain analyses by mask array (a model hands the same mask for the same layout), checked against the symbolic analysis */
+const chainCache = new WeakMap<Uint8Array, { sym: object; lin: ChainAnalysis | null }>();
 
 /**
  * Linear trees of a condensed system taken out of the Newton loop (the particle concentration chains of
@@ -863,21 +922,12 @@ export class LinearChains {
 
   constructor(
     private readonly core: CondensedCore,
-    lin: {
-      q: Int32Array;
-      parentQ: Int32Array;
-      jPiv: Int32Array;
-      jUp: Int32Array;
-      jLo: Int32Array;
-      keep: Int32Array;
-      bandOnly: boolean;
-    },
+    lin: ChainAnalysis,
   ) {
-    const L = core.layout;
     const nl = lin.q.length;
     this.lq = lin.q;
-    this.lv = Int32Array.from(lin.q, (q) => L.peel[q]!);
-    this.lp = Int32Array.from(lin.q, (q) => L.parent[q]!);
+    this.lv = lin.v;
+    this.lp = lin.p;
     this.lpq = lin.parentQ;
     this.jPiv = lin.jPiv;
     this.jUp = lin.jUp;
@@ -889,25 +939,13 @@ export class LinearChains {
     this.upA = new Float64Array(nl);
     this.mul = new Float64Array(nl);
     this.bx = new Float64Array(nl);
-    // runs: maximal i0..e with lv[i+1] = lv[i] + 1 and the parent of i the next (i + 1)
-    const i0s: number[] = [];
-    const ends: number[] = [];
-    for (let i = 0; i < nl;) {
-      const start = i;
-      while (i + 1 < nl && lin.parentQ[i] === i + 1 && this.lv[i + 1] === this.lv[i]! + 1) i++;
-      i0s.push(start);
-      ends.push(i);
-      i++;
-    }
-    this.runI0 = Int32Array.from(i0s);
-    this.runEnd = Int32Array.from(ends);
-    const roots: number[] = [];
-    for (let i = 0; i < nl; i++) if (lin.parentQ[i]! < 0) roots.push(i);
-    this.rootI = Int32Array.from(roots);
-    this.rootV = Int32Array.from(roots, (i) => this.lv[i]!);
-    this.rootP = Int32Array.from(roots, (i) => this.lp[i]!);
-    this.alpha = new Float64Array(roots.length);
-    this.beta = new Float64Array(roots.length);
+    this.runI0 = lin.runI0;
+    this.runEnd = lin.runEnd;
+    this.rootI = lin.rootI;
+    this.rootV = lin.rootV;
+    this.rootP = lin.rootP;
+    this.alpha = new Float64Array(lin.rootI.length);
+    this.beta = new Float64Array(lin.rootI.length);
   }
 
   /** forgets the step size of the last elimination (call after J changes) */

@@ -227,6 +227,16 @@ export function semanticProblems(r: Recipe): RecipeProblem[] {
       allowed: 'exactly one of them',
     });
   }
+  if (c.thickness_um !== undefined && 2 * c.particle_radius_um > c.thickness_um) {
+    // a particle wider than its layer is no composite (at 2.5 mm in a 60 µm layer the particle model
+    // itself broke down: exit 2 naming an internal path, fuzz seed 3 run #284)
+    out.push({
+      path: 'first_sheet.cathode.particle_radius_um',
+      problem: 'an active particle cannot be wider than the cathode layer it sits in',
+      got: `${c.particle_radius_um} µm, a ${2 * c.particle_radius_um} µm diameter in a ${c.thickness_um} µm layer`,
+      allowed: `≤ ${c.thickness_um / 2} µm (half of first_sheet.cathode.thickness_um)`,
+    });
+  }
   if (r.first_sheet.supply === 'in_situ' && !r.stations['222']) {
     out.push({
       path: 'stations.222',

@@ -46,6 +46,10 @@ export const hours = (h: number): number => h * 3600;
 export const kW = (p: number): number => p * 1e3;
 /** s → h */
 export const toHours = (t_s: number): number => t_s / 3600;
+/** s → min */
+export const toMinutes = (t_s: number): number => t_s / 60;
+/** ms → s (e.g. Date.parse's milliseconds) */
+export const milliseconds = (t_ms: number): number => t_ms / 1000;
 /** kg → g */
 export const toG = (m_kg: number): number => m_kg * 1e3;
 /** J mol⁻¹ → kJ mol⁻¹ */

@@ -183,9 +183,19 @@ export function experimentSteps(rng: FuzzRng, n = 1 + rng.int(4)): string[] {
 }
 
 /**
+ * Cell positions of a production shift the valid-recipe generator lets through (a few seconds on a quiet
+ * core). A longer shift that rollcell accepts (up to its 10⁷-cell limit) is bounded work with progress,
+ * but can take longer than a run case's time limit and was counted as a hang (fuzz seed 1 run #3: a
+ * 168 h shift; seed 2 run #274: 0.1 mm cells, 4.8 × 10⁶ positions, ETA hours under load). Long shifts are
+ * the shift-memory bench's and the reliability cases' (mem-6min-shift-10mm-cells.yaml); a shift past the
+ * limit is left as drawn (refused up front, exit 2).
+ */
+const CHEAP_SHIFT_CELLS = 20_000;
+
+/**
  * A recipe the schema accepts (before the job checks), cheap enough to run in about a second:
- * few or no ageing cycles, no rate-capability search most of the time, a production shift of at most a
- * few hundred cells when there is one, and a pack of at most 8 cells.
+ * few or no ageing cycles, no rate-capability search most of the time, a production shift of at most
+ * CHEAP_SHIFT_CELLS positions when there is one, and a pack of at most 8 cells.
  */
 export function validRecipe(
   seed: number,
@@ -224,6 +234,14 @@ export function validRecipe(
   r.cycling = { ...(r.cycling ?? {}) };
   r.cycling.ageing_cycles = Math.min(Number(r.cycling.ageing_cycles ?? 0), rng.pick([0, 0, 1, 2]));
   if (!changed.includes('cycling.rate_capability')) r.cycling.rate_capability = rng.chance(0.1);
+  if (r.production) {
+    // about the positions the run checks up front (pipeline's productionSize), with no edge trim
+    const h = Number(r.production.duration_h ?? 8);
+    const lanes = Math.max(1, Math.floor(Number(r.line?.web_width_mm) / Number(r.cell?.width_mm)));
+    const cells = ((Number(r.line?.speed_m_per_min) * 60 * h * 1000) / Number(r.cell?.length_mm)) * lanes;
+    if (cells > CHEAP_SHIFT_CELLS && cells <= 1e7)
+      r.production = { ...r.production, duration_h: (h * CHEAP_SHIFT_CELLS) / cells };
+  }
   if (r.battery) {
     r.battery.series = Math.min(Math.max(1, Math.round(Number(r.battery.series) || 1)), 4);
     r.battery.parallel = Math.min(Math.max(1, Math.round(Number(r.battery.parallel) || 1)), 2);

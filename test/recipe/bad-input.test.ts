@@ -70,6 +70,15 @@ const cases: [string, string, string[]][] = [
     mutate((r) => (r.first_sheet.cathode.particle_radius_um = 1e-9)),
     ['first_sheet.cathode.particle_radius_um: out of the physical range (got 1e-9; allowed >= 0.001)'],
   ],
+  [
+    // fuzz seed 3 run #284: a 2.5 mm particle in a 60 µm layer ran into anode.x: NaN (exit 2, internal path)
+    'cathode particle wider than its layer',
+    mutate((r) => (r.first_sheet.cathode.particle_radius_um = 2500)),
+    [
+      'first_sheet.cathode.particle_radius_um: an active particle cannot be wider than the cathode layer it sits in',
+      'got 2500 µm, a 5000 µm diameter in a 60 µm layer; allowed ≤ 30 µm',
+    ],
+  ],
   ['negative force', mutate((r) => (r.stations['236'].force_N = -5)), ['stations.236.force_N', 'got -5; allowed >= 0']],
   [
     'temperature below absolute zero',

@@ -26,7 +26,9 @@
  * full (Arrhenius factors, heat of reaction). The model declares its sparse pattern with condense: the
  * solver eliminates each particle chain onto its pore-wall flux j (static condensation, no pivoting
  * needed: the particle blocks are diagonally dominant) and factorises the remaining [j, c_e, φ_e, φ_s]
- * band (width ≈ 9, bordered by T when thermal) — ../../numerics/condensed.ts.
+ * band (width ≈ 9, bordered by T when thermal) — ../../numerics/condensed.ts. Isothermal with a constant
+ * D_s the particle rows are exactly linear (linearRows()): the solver then keeps the chains out of its
+ * Newton loop altogether (LinearChains: each surface concentration an affine function of j per step).
  * Lumped thermal model: m·c_p·dT/dt = I·V − A·Σ a F j (U − T ∂U/∂T) Δx − h·A_ext·(T − T_amb)
  * (irreversible + reversible heat; Bernardi, Pawlikowski & Newman, J. Electrochem. Soc. 132 (1985) 5,
  * doi:10.1149/1.2113792).
@@ -145,6 +147,8 @@ interface JacobianPattern {
 
 /** Jacobian patterns by layout (mesh, materials per electrode, thermal): see the DfnModel constructor */
 const patternCache = new Map<string, JacobianPattern>();
+/** linear-row masks (DfnModel.linearRows) by layout and the materials' kinds of D_s (null: none) */
+const linearCache = new Map<string, Uint8Array | null>();
 
 /** distance of a particle surface stoichiometry from 0 or 1 at which a step ends as infeasible */
 const STOICHIOMETRY_MARGIN = 1e-5;
@@ -343,6 +347,7 @@ export class DfnModel implements CellModel {
     // materials per electrode and the thermal option: computed once per such layout and shared, so that
     // the solver's symbolic analysis of it (../../numerics/condensed.ts) is shared too
     const key = `${mesh.negative}/${mesh.separator}/${mesh.positive}/${nr}/${this.mats[0].length}/${this.mats[1].length}/${this.iT >= 0}`;
+    this.layoutKey = key;
     let pat = patternCache.get(key);
     if (!pat) {
       pat = this.jacobianPattern();
@@ -383,6 +388,8 @@ export class DfnModel implements CellModel {
   }
 
   private readonly pattern: { rows: Int32Array; cols: Int32Array };
+  /** the unknown layout (mesh, materials per electrode, thermal): the key of patternCache */
+  private readonly layoutKey: string;
   /** electrolyte diffusivity, conductivity and thermodynamic factor of c_e at T_ref tabulated (null: constant or not tabulable) */
   private readonly deT: OcpTable | null;
   private readonly kaT: OcpTable | null;
@@ -696,6 +703,10 @@ export class DfnModel implements CellModel {
    */
   private linearRows(): Uint8Array | null {
     if (this.iT >= 0) return null;
+    // one mask array per layout and materials' D_s kind, so that the solver's analysis of the trees is shared
+    const key = `${this.layoutKey}/${this.allMats.map((el) => (el.dsConst ? 1 : 0)).join('')}`;
+    const hit = linearCache.get(key);
+    if (hit !== undefined) return hit;
     const lin = new Uint8Array(this.n);
     let any = false;
     for (let k = 0; k < this.nx; k++) {
@@ -709,6 +720,8 @@ export class DfnModel implements CellModel {
         any = true;
       }
     }
+    if (linearCache.size >= 64) linearCache.clear();
+    linearCache.set(key, any ? lin : null);
     return any ? lin : null;
   }
 

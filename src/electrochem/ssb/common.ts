@@ -3,7 +3,7 @@
  * (state of charge ↔ stoichiometries), the cell thickness model (seed [0178], Eq. 1) and the ageing
  * state that the submodels in ageing.ts change between cycles.
  */
-import { F, R } from '../../materials/constants.ts';
+import { F, R, REFERENCE_TEMPERATURE_K } from '../../materials/constants.ts';
 import { cathodeOcp, type CathodeOcp } from '../../materials/ocp/cathodes.ts';
 import { LiAlOcpCurve, liAlElectrodeData, liAlHostLimit, liAlOcp } from '../../materials/ocp/li-al.ts';
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
@@ -619,7 +619,7 @@ function bisect(f: (q: number) => number, a: number, b: number): number {
  * (Al, β-LiAl, Li3Al2, Li9Al4 — molar volumes of DS §2.1), i.e. the lever rule of a two-phase mixture;
  * beyond the host limit each further Li adds the molar volume of Li metal.
  */
-export function anodeVolumePerAl(x: number, T_K = 298.15): number {
+export function anodeVolumePerAl(x: number, T_K = REFERENCE_TEMPERATURE_K): number {
   const V = MOLAR_VOLUME;
   if (x <= 0) return V.Al;
   const data = liAlElectrodeData(T_K);

@@ -6,7 +6,8 @@
  * J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050. "assumption" marks values
  * without a primary source. Every value is SI.
  */
-import { R } from '../../materials/constants.ts';
+import { R, REFERENCE_TEMPERATURE_K } from '../../materials/constants.ts';
+import { hours, kJPerMol, MPa } from '../../units/index.ts';
 import { liAlElectrodeData } from '../../materials/ocp/li-al-data.ts';
 import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
 import { problem } from '../../problems.ts';
@@ -21,7 +22,7 @@ export interface Arrhenius {
 export function arrhenius(a: Arrhenius, T_K: number): number {
   return a.ref * Math.exp((-a.Ea_J_mol / R) * (1 / T_K - 1 / a.Tref_K));
 }
-const arr = (ref: number, Ea_J_mol: number, Tref_K = 298.15): Arrhenius => ({ ref, Ea_J_mol, Tref_K });
+const arr = (ref: number, Ea_J_mol: number, Tref_K = REFERENCE_TEMPERATURE_K): Arrhenius => ({ ref, Ea_J_mol, Tref_K });
 
 export interface CathodeParams {
   /** OCP id in materials/ocp (NCM811, NCM622, NCM111, NCA, LCO, LFP, LNMO) */
@@ -368,7 +369,7 @@ export function ceiDefaults(coating: CathodeCoating): CeiParams {
   return {
     coating,
     qMax_C_m2: coating === 'none' ? 290 : 0,
-    k: arr(1 / 3600, 50e3),
+    k: arr(1 / hours(1), kJPerMol(50)),
     ERef_V: 3.9,
     alpha: 0.5,
   };
@@ -418,7 +419,7 @@ const DEFAULTS = {
   // skeleton does not creep shut within a cycle. Fraction of the released volume kept: 0.1 (assumption,
   // range 0–0.3; no measurement for Li–Al under stack pressure was found).
   anodeVoidRetention: 0.1,
-  temperature_K: 298.15,
+  temperature_K: REFERENCE_TEMPERATURE_K,
   stackPressure_Pa: 5e6, // claim 15 window 1–10 MPa
   vMin_V: 3.0, // [0178]
   vMax_V: 4.3, // [0178]: 4.25–4.4 V
@@ -692,7 +693,7 @@ export function patentExampleCell(): ProducedCell {
 
 /** the patent example's operating conditions: 5 MPa (claim 15), 25 °C */
 export function patentExampleConditions(): OperatingConditions {
-  return { stackPressure_Pa: 5e6, temperature_K: 298.15 };
+  return { stackPressure_Pa: MPa(5), temperature_K: REFERENCE_TEMPERATURE_K };
 }
 
 export function patentExampleParams(): SsbCellParams {
