@@ -210,11 +210,18 @@ export function mechanismBreakdown(d: AgeingDataset, cycles: number): string[] {
   const alone = (Object.keys(NO_MECHANISMS) as (keyof AgeingMechanisms)[]).map(
     (k) => `${k} ${(run({ ...NO_MECHANISMS, [k]: true }) - none).toFixed(1)}`,
   );
+  const pub = d.points.find((q) => q.cycles === cycles)?.retention_pct;
+  const noContact = run({ contact_loss: false });
+  const noContactVoids = run({ contact_loss: false, anode_voids: false });
   return [
     `${d.id}_model_all_mechanisms: ${run({}).toFixed(1)} % after ${cycles} cycles`,
     `${d.id}_model_no_ageing: ${none.toFixed(1)} % (no mechanism on: the model's own drift at ${c.cRate}C; ` +
       `first 10 cycles ${first.join(', ')} % of cycle 1 — cycle 1 at this rate is not a periodic state)`,
     `${d.id}_mechanism_alone_points: ${alone.join(', ')} (each mechanism alone, points vs no ageing)`,
+    `${d.id}_pressure_law_ceiling: ${noContact.toFixed(1)} % (cathode contact loss off: the most any stack-pressure ` +
+      `law of the cathode contact gives here, whatever its P0; published ${pub} %)`,
+    `${d.id}_without_contact_loss_and_anode_voids: ${noContactVoids.toFixed(1)} % (also the anode-void law off; ` +
+      `published ${pub} %)`,
   ];
 }
 
@@ -230,6 +237,7 @@ if (direct || viaValidate) {
     p1_lial_ncm811: 'P1 (Li–Al, 2024/25)',
     p3_lial_scncm83: 'P3 Zhang 2025',
     xue2025_liga_ncm811: 'Xue 2025 (LiGa)',
+    licnca_lpscl_2024: 'LIC@NCA (≈ 2024)',
   };
   const bandOf = (r: AgeingValidationRow): { low: number; high: number; over: string } | null =>
     r.conditionBand

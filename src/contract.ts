@@ -779,6 +779,16 @@ export const batterySchema = z
           .optional()
           .describe("years until the pack's C/3 capacity falls below end of life (null: beyond the projection)"),
         end_of_life_retention_pct: num.optional(),
+        retention_reference: str
+          .optional()
+          .describe(
+            'what retention and years to end of life are referenced to: the capacity after formation (the cathode contact loss settled) or the fresh capacity',
+          ),
+        formation_days: num.optional().describe('days of the duty before the reference capacity (0: fresh reference)'),
+        capacity_Ah_after_formation: num.optional(),
+        formation_loss_pct: num.optional().describe('capacity lost from fresh to the reference point, % of fresh'),
+        capacity_retention_pct_after_years_vs_fresh: num.optional(),
+        years_to_end_of_life_vs_fresh: numOrNull.optional(),
         band: z
           .strictObject({
             method: str,
@@ -786,6 +796,8 @@ export const batterySchema = z
             samples: count,
             seed: num,
             representative_cell: int,
+            formation_days: num.optional(),
+            formation_loss_pct: z.strictObject({ nominal: num, low: num, median: num, high: num }).optional(),
             years_to_end_of_life: z.strictObject({
               nominal: numOrNull,
               low: numOrNull,

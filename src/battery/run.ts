@@ -27,7 +27,13 @@ import { problem } from '../problems.ts';
 import { Ah, celsius, days, fromPct, kW, mOhm, mV, toAh, toKm, toPct, toWh } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../cycler/ageing-band.ts';
-import { packAgeingBand, type PackAgeingBand } from './ageing-band.ts';
+import {
+  formationDays,
+  packAgeingBand,
+  trajectoryTimes,
+  yearsToEndOfLife,
+  type PackAgeingBand,
+} from './ageing-band.ts';
 
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
 export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
@@ -181,10 +187,22 @@ export interface PackAgeing {
   cellTemperatureUnderLoadMax_K: number;
   /** the projection against the model's validity and the fitted ageing data ("outside validity: …") */
   validity: { inside: boolean; flags: string[] };
-  /** years until the pack's C/3 capacity falls below end of life (null: not within the projected years) */
+  /**
+   * years until the pack's C/3 capacity falls below end of life of the reference capacity — the capacity
+   * after formation when formationDays > 0 (null: not within the projected years)
+   */
   yearsToEndOfLife: number | null;
   /** end of life as a retention fraction */
   endOfLifeRetention: number;
+  /**
+   * days of the duty before the reference capacity is measured: the cathode contact loss settles over them
+   * (src/battery/ageing-band.ts formationDays); 0: the fresh capacity is the reference
+   */
+  formationDays: number;
+  /** the pack's C/3 capacity after formation, C (the fresh capacity when formationDays is 0) */
+  capacityAfterFormation_C: number;
+  /** years to end of life of the fresh capacity (null: not within the projected years) */
+  yearsToEndOfLifeVsFresh: number | null;
   /** the band over the ageing parameters' ranges (issue 16 item 5; src/battery/ageing-band.ts) */
   band: PackAgeingBand | null;
 }
@@ -636,17 +654,37 @@ function ageingEstimate(
   let efc = 0;
   for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
   efc = (efc / models.length) * 365;
+  // formation: the days over which the cathode contact loss settles; the reference capacity is measured after
+  const a0 = models[0]!.core.p.ageing;
+  const fDays = years >= 1 ? formationDays(a0.mechanisms.contact_loss, a0.values.cathode_contact_cycles) : 0;
+  // byYear holds the start and the years; the formation point goes to afterFormation (hotByYear, filled by
+  // packCap, holds every point: the start, after formation, the years)
+  let afterFormation = byYear[0]!;
   for (let yr = 1; yr <= years; yr++) {
     // the cells age independently: each cell's 365 days in a row (afterCycles: the same figures as 365
-    // afterCycle calls, the day-invariant work done once)
-    for (let k = 0; k < models.length; k++) {
-      const q = perCellDaily_C[k]!;
-      models[k]!.afterCycles(ys[k]!, day[k]!(365 * (yr - 1) + 1, q), 365);
+    // afterCycle calls, the day-invariant work done once); year 1 is split at the end of formation (the
+    // same figures: a test checks it)
+    const split = yr === 1 && fDays > 0 ? [fDays, 365 - fDays] : [365];
+    let done = 0;
+    for (const n of split) {
+      for (let k = 0; k < models.length; k++) {
+        const q = perCellDaily_C[k]!;
+        models[k]!.afterCycles(ys[k]!, day[k]!(365 * (yr - 1) + done + 1, q), n);
+      }
+      done += n;
+      if (done < 365) afterFormation = packCap();
     }
     byYear.push(packCap());
     ticker.tick(yr);
   }
   ticker.end();
+  // the pack trajectory with the formation point (the band's input and the fresh-referenced end of life)
+  const packTrajectory = fDays > 0 ? [byYear[0]!, afterFormation, ...byYear.slice(1)] : byYear;
+  const eolVsFresh = yearsToEndOfLife(
+    packTrajectory.map((c) => c / byYear[0]!),
+    duty.endOfLifeRetention,
+    trajectoryTimes(years, fDays),
+  );
   // the band on years to end of life and on the retention: the hottest cell under load, re-aged per draw
   const band = packAgeingBand(
     {
@@ -655,9 +693,10 @@ function ageingEstimate(
       dailyCharge_C: perCellDaily_C[hot]!,
       years,
       capacity_C: capacityOf,
-      packByYear_C: byYear,
+      packByYear_C: packTrajectory,
       nominalCellByYear_C: hotByYear,
       endOfLifeRetention: duty.endOfLifeRetention,
+      formationDays: fDays,
     },
     hot,
   );
@@ -678,6 +717,9 @@ function ageingEstimate(
     validity: { inside: flags.length === 0, flags: flags.map((f) => f.text) },
     yearsToEndOfLife: band ? band.years_to_end_of_life.nominal : null,
     endOfLifeRetention: duty.endOfLifeRetention,
+    formationDays: fDays,
+    capacityAfterFormation_C: afterFormation,
+    yearsToEndOfLifeVsFresh: eolVsFresh,
     band,
   };
 }

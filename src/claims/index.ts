@@ -1094,7 +1094,10 @@ function batteryLifeEvidence(o: RunOutput): string {
   const f = (v: number | null): string => (typeof v === 'number' ? v.toFixed(1) : `> ${String(y.horizon_years)}`);
   const s = band.sensitivity[0]?.parameter;
   return (
-    `; ${f(y.nominal)} years to ${String(band.end_of_life_retention_pct)} % capacity ` +
+    `; ${f(y.nominal)} years to ${String(band.end_of_life_retention_pct)} % ` +
+    (band.formation_days && band.formation_loss_pct?.nominal !== undefined
+      ? `of the capacity after formation (formation loss ${band.formation_loss_pct.nominal.toFixed(1)} % in ${band.formation_days} days) `
+      : 'capacity ') +
     `(band ${f(y.low)}–${f(y.high)} over the ageing parameters' ranges${s ? `, most sensitive: ${s}` : ''}; no service life is claimed)`
   );
 }

@@ -43,7 +43,7 @@ import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
 export { storedDetail } from '../run-record.ts';
-import { batterySerials, failedRunOutput, storedDetail } from '../run-record.ts';
+import { failedRunOutput, storedDetail } from '../run-record.ts';
 import { toGPerCm3, toMAhPerG, toMScm } from '../units/index.ts';
 
 /** The first non-finite number in a value (its path), or undefined: NaN and ±Infinity never reach the store. */
@@ -138,7 +138,7 @@ export async function runAndStore(
         runId,
         output: res.output,
         ...storedDetail(res),
-        ...(spool ? { cellStream: spool.stream(batterySerials(res)) } : {}),
+        ...(spool ? { cellStream: spool.stream(res.batteryCells) } : {}),
       },
       progress ? { onProgress: savingProgress(progress) } : {},
     );

@@ -316,6 +316,8 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
         ageing: {
           years: number;
           capacity_retention_pct_after_years: number;
+          formation_days?: number;
+          formation_loss_pct?: number;
           band?: PackAgeingBand | null;
         } | null;
       }
@@ -351,6 +353,15 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ...(b.ageing
             ? ([
                 [`capacity retention after ${b.ageing.years} years`, b.ageing.capacity_retention_pct_after_years, '%'],
+                ...(b.ageing.formation_days
+                  ? [
+                      [
+                        `formation loss (first ${b.ageing.formation_days} days; retention is of the capacity after it)`,
+                        b.ageing.formation_loss_pct ?? NaN,
+                        '%',
+                      ],
+                    ]
+                  : []),
               ] as [string, number, string][])
             : []),
           ...(b.ageing?.band

@@ -6,7 +6,7 @@
  */
 import type { BatteryBlock, CyclingBlock } from '../contract.ts';
 import type { BatteryResult, CellFramesSI, LimitingCell, PackSeries } from '../battery/run.ts';
-import { yearsToEolText } from '../battery/ageing-band.ts';
+import { FORMATION_SETTLED, yearsToEolText } from '../battery/ageing-band.ts';
 import { toAh, toCelsius, toWh } from '../units/index.ts';
 
 const r = (x: number, p = 6): number => Number(x.toPrecision(p));
@@ -213,15 +213,31 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
             years: ag.years,
             equivalent_full_cycles_per_year: r(ag.equivalentFullCyclesPerYear, 4),
             capacity_Ah_by_year: byYear.map((c) => r(toAh(c), 5)),
-            capacity_retention_pct_after_years: r((byYear[byYear.length - 1]! / byYear[0]!) * 100, 4),
+            capacity_retention_pct_after_years: r(
+              ag.capacityAfterFormation_C > 0 ? pct(byYear[byYear.length - 1]! / ag.capacityAfterFormation_C) : 0,
+              4,
+            ),
             duty_rms_c_rate_max: r(ag.dutyRmsCRateMax, 4),
             duty_peak_c_rate: r(ag.dutyPeakCRate, 4),
             cell_temperature_under_load_max_C: r(toCelsius(ag.cellTemperatureUnderLoadMax_K), 4),
             validity: { inside: ag.validity.inside, flags: [...ag.validity.flags] },
             years_to_end_of_life: ag.yearsToEndOfLife,
             end_of_life_retention_pct: r(pct(ag.endOfLifeRetention), 4),
+            retention_reference:
+              ag.formationDays > 0
+                ? `the pack's C/3 capacity after formation: ${ag.formationDays} days of the duty, over which the ` +
+                  `cathode contact loss settles to ${pct(FORMATION_SETTLED)} % of its asymptote (as a datasheet's ` +
+                  'rated capacity is measured after formation); the fresh-referenced figures are the *_vs_fresh fields'
+                : "the pack's fresh C/3 capacity (no contact loss to settle)",
+            formation_days: ag.formationDays,
+            capacity_Ah_after_formation: r(toAh(ag.capacityAfterFormation_C), 5),
+            formation_loss_pct: r(pct(1 - ag.capacityAfterFormation_C / byYear[0]!), 4),
+            capacity_retention_pct_after_years_vs_fresh: r(pct(byYear[byYear.length - 1]! / byYear[0]!), 4),
+            years_to_end_of_life_vs_fresh:
+              ag.yearsToEndOfLifeVsFresh === null ? null : r(ag.yearsToEndOfLifeVsFresh, 4),
             band: ag.band && {
               ...ag.band,
+              formation_loss_pct: { ...ag.band.formation_loss_pct },
               years_to_end_of_life: { ...ag.band.years_to_end_of_life },
               capacity_retention_pct_after_years: { ...ag.band.capacity_retention_pct_after_years },
               sensitivity: ag.band.sensitivity.map((q) => ({ ...q })),
@@ -271,7 +287,11 @@ export function batterySummaryText(b: BatteryBlock): string {
     lines.push(
       `  after ${ag.years} years (${ag.equivalent_full_cycles_per_year} full ` +
         `cycles/yr): ${ag.capacity_Ah_by_year[ag.capacity_Ah_by_year.length - 1]} Ah (` +
-        `${ag.capacity_retention_pct_after_years} % of ${ag.capacity_Ah_by_year[0]} Ah)`,
+        (ag.formation_days && ag.capacity_Ah_after_formation !== undefined
+          ? `${ag.capacity_retention_pct_after_years} % of ${ag.capacity_Ah_after_formation} Ah after formation, ` +
+            `${ag.capacity_retention_pct_after_years_vs_fresh} % of ${ag.capacity_Ah_by_year[0]} Ah fresh; ` +
+            `formation loss ${ag.formation_loss_pct} % in ${ag.formation_days} days)`
+          : `${ag.capacity_retention_pct_after_years} % of ${ag.capacity_Ah_by_year[0]} Ah)`),
     );
   if (ag?.band) lines.push(`  end of life: ${yearsToEolText(ag.band)}`);
   for (const n of b.notes ?? []) lines.push(`  note: ${n}`);

@@ -605,8 +605,17 @@ function batterySection(o: RunOutput): string {
       return v === undefined ? `> ${String(aby['horizon_years'])}` : fmt(v);
     };
     const sens = Array.isArray(ab['sensitivity']) ? (ab['sensitivity'] as { parameter?: string }[]) : [];
+    const fd = num(ab['formation_days']);
+    const fl = obj(ab['formation_loss_pct']);
+    if (fd !== undefined && fd > 0 && fl)
+      rows.push([
+        `formation loss (the cathode contact loss settling in the first ${fmt(fd)} days; ` +
+          'the reference for retention and end of life is the capacity after it)',
+        `${fmt(num(fl['nominal']) ?? NaN)} % (band ${fmt(num(fl['low']) ?? NaN)}–${fmt(num(fl['high']) ?? NaN)} %)`,
+      ]);
+    const refCap = fd !== undefined && fd > 0 ? 'C/3 capacity after formation' : 'first C/3 capacity';
     rows.push([
-      `years to end of life (${String(ab['end_of_life_retention_pct'])} % of the first C/3 capacity)`,
+      `years to end of life (${String(ab['end_of_life_retention_pct'])} % of the ${refCap})`,
       `${yr('nominal')} (band ${yr('low')}–${yr('high')}${sens[0]?.parameter ? `; most sensitive: ${sens[0].parameter}` : ''})`,
     ]);
   }

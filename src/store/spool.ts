@@ -1,20 +1,48 @@
 /**
- * A spool of cell records on disk: a long production run writes each record here as the line makes it
- * (one JSON line each, in 1 MB writes), and the store reads them back in chunks inside the save's
- * transaction (RunRecordInput.cellStream). Memory stays bounded whatever the shift's length, and the
- * save keeps its rule — it commits the whole run or leaves nothing — because the spool can be read again
- * when a save is retried. The spool is a private temporary file, removed by `dispose()`.
+ * A spool of cell rows on disk: a long production run checks and serialises each cell record into the
+ * store's row as the line makes it (`prepareCellRow`: the same checks and the same `data_json` text
+ * saveRun would make) and writes it here as one line (in 1 MB writes); the store reads the rows back in
+ * chunks inside the save's transaction (RunRecordInput.cellStream `rows`), with no JSON round trip of the
+ * records. Memory stays bounded whatever the shift's length, and the save keeps its rule — it commits the
+ * whole run or leaves nothing — because the spool can be read again when a save is retried. The spool is
+ * a private temporary file, removed by `dispose()`.
+ *
+ * A line is nine tab-separated fields: in-spec flag (1/0), thickness_um, mass_g, capacity_mAh,
+ * specific_energy_Wh_kg (empty for null; numbers as JavaScript prints them, which read back exactly),
+ * the serial and the verdict as JSON strings, genealogy_json (empty for null) and data_json. JSON text
+ * never holds a raw tab or newline (JSON.stringify escapes control characters), so the fields need no
+ * escaping.
  */
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { CellRecord } from './types.ts';
+import { prepareCellRow, strictJson } from './store.ts';
+import type { CellRecord, CellRow } from './types.ts';
 
 /** bytes buffered before a write */
 const WRITE_BYTES = 1 << 20;
 /** records per chunk read back */
 const CHUNK_CELLS = 1000;
+
+/** The cells a pack took: the first `count` in-spec cells get `genealogy.battery_serial = serial`. */
+export interface BatteryCells {
+  serial: string;
+  count: number;
+}
+
+const numField = (v: number | null): string => (v === null ? '' : String(v));
+
+/** the record checked and serialised into its row (a bad field is a ProblemError naming `cells[idx]…`), as a spool line */
+function spoolLine(cell: CellRecord, idx: number): string {
+  const r = prepareCellRow(cell, idx);
+  return (
+    `${cell['in_spec'] === true ? 1 : 0}\t${numField(r.thickness_um)}\t${numField(r.mass_g)}\t` +
+    `${numField(r.capacity_mAh)}\t${numField(r.specific_energy_Wh_kg)}\t${JSON.stringify(r.serial)}\t` +
+    `${JSON.stringify(r.verdict)}\t${r.genealogy_json ?? ''}\t${r.data_json}\n`
+  );
+}
+const numOf = (s: string): number | null => (s === '' ? null : Number(s));
 
 export class CellSpool {
   readonly #dir: string;
@@ -28,7 +56,7 @@ export class CellSpool {
   /** a new spool in a private directory under `dir` (default: the system's temporary directory) */
   constructor(dir: string = tmpdir()) {
     this.#dir = mkdtempSync(join(dir, 'rollcell-cells-'));
-    this.#path = join(this.#dir, 'cells.ndjson');
+    this.#path = join(this.#dir, 'cells.tsv');
     this.#fd = openSync(this.#path, 'wx', 0o600);
   }
 
@@ -37,10 +65,11 @@ export class CellSpool {
     return this.#count;
   }
 
+  /** check and serialise the record into its row (a bad field is a ProblemError naming `cells[i]…`) and spool it */
   add(cell: CellRecord): void {
     if (this.#fd === null) throw new Error('cell spool: add after finish');
     if (this.#lent) throw new Error('cell spool: add while another thread writes it (lend … settle)');
-    const line = JSON.stringify(cell) + '\n';
+    const line = spoolLine(cell, this.#count);
     this.#buf.push(line);
     this.#bufBytes += line.length;
     this.#count++;
@@ -85,18 +114,41 @@ export class CellSpool {
   }
 
   /**
-   * The records in chunks, from the first, each passed through `map` (e.g. to set the battery serial of
-   * the cells a pack took); every call reads the file again from its start.
+   * The rows in chunks, from the first; the first `battery.count` in-spec cells get the pack's serial
+   * in their genealogy (as runJob gives kept records: only those rows are parsed and serialised again).
+   * Every call reads the file again from its start.
    */
-  async *chunks(map: () => (c: CellRecord) => CellRecord = () => (c) => c): AsyncGenerator<CellRecord[]> {
+  async *rows(battery?: BatteryCells | null): AsyncGenerator<CellRow[]> {
     this.finish();
-    const f = map();
     const rl = createInterface({ input: createReadStream(this.#path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    let chunk: CellRecord[] = [];
+    let chunk: CellRow[] = [];
+    let taken = 0;
     try {
       for await (const line of rl) {
         if (line === '') continue;
-        chunk.push(f(JSON.parse(line) as CellRecord));
+        const f = line.split('\t');
+        if (f.length !== 9) throw new Error(`cell spool: a damaged line (${f.length} fields, not 9)`);
+        const row: CellRow = {
+          serial: JSON.parse(f[5]!) as string,
+          verdict: JSON.parse(f[6]!) as string,
+          thickness_um: numOf(f[1]!),
+          mass_g: numOf(f[2]!),
+          capacity_mAh: numOf(f[3]!),
+          specific_energy_Wh_kg: numOf(f[4]!),
+          genealogy_json: f[7] === '' ? null : f[7]!,
+          data_json: f[8]!,
+        };
+        if (battery && f[0] === '1' && taken < battery.count) {
+          taken++;
+          const c = JSON.parse(row.data_json) as Record<string, unknown>;
+          const g = c['genealogy'] as Record<string, unknown> | undefined;
+          if (g) {
+            c['genealogy'] = { ...g, battery_serial: battery.serial };
+            row.genealogy_json = strictJson(c['genealogy'], `cells.genealogy`);
+            row.data_json = strictJson(c, 'cells');
+          }
+        }
+        chunk.push(row);
         if (chunk.length >= CHUNK_CELLS) {
           yield chunk;
           chunk = [];
@@ -108,10 +160,15 @@ export class CellSpool {
     }
   }
 
-  /** the spool as the store's streamed cells (RunRecordInput.cellStream) */
-  stream(map?: () => (c: CellRecord) => CellRecord): { count: number; chunks: () => AsyncIterable<CellRecord[]> } {
+  /** the records in chunks, from the first (each row's data_json parsed: for reading a spool back, not for saving) */
+  async *chunks(battery?: BatteryCells | null): AsyncGenerator<CellRecord[]> {
+    for await (const rows of this.rows(battery)) yield rows.map((r) => JSON.parse(r.data_json) as CellRecord);
+  }
+
+  /** the spool as the store's streamed cell rows (RunRecordInput.cellStream), with the pack's serials */
+  stream(battery?: BatteryCells | null): { count: number; rows: () => AsyncIterable<CellRow[]> } {
     this.finish();
-    return { count: this.#count, chunks: () => this.chunks(map) };
+    return { count: this.#count, rows: () => this.rows(battery) };
   }
 
   /** close and remove the spool (safe to call more than once) */
@@ -130,7 +187,8 @@ export class CellSpool {
 
 /**
  * Appends cell records to a spool lent to this thread (CellSpool.lend: its path), in the spool's format
- * (one JSON line each, 1 MB writes); `close()` writes the rest and returns how many it wrote, for
+ * (one row line each, checked and serialised here, 1 MB writes); `close()` writes the rest and returns how
+ * many it wrote, for
  * CellSpool.settle. Used by the production shift on a worker thread (src/cli/job-worker.ts).
  */
 export class SpoolWriter {
@@ -139,13 +197,17 @@ export class SpoolWriter {
   #bufBytes = 0;
   #count = 0;
 
-  constructor(path: string) {
+  /** `first`: the spool's count when it was lent (the index a bad record's error names) */
+  constructor(
+    path: string,
+    readonly first = 0,
+  ) {
     this.#fd = openSync(path, 'a');
   }
 
   add(cell: CellRecord): void {
     if (this.#fd === null) throw new Error('spool writer: add after close');
-    const line = JSON.stringify(cell) + '\n';
+    const line = spoolLine(cell, this.first + this.#count);
     this.#buf.push(line);
     this.#bufBytes += line.length;
     this.#count++;

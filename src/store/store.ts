@@ -28,6 +28,7 @@ import { isTransient, whatToFix, withRetries } from './faults.ts';
 import type {
   DeleteResult,
   CellRecord,
+  CellRow,
   CycleRecord,
   ListCellsOptions,
   ListRunsOptions,
@@ -110,10 +111,40 @@ export function strictJson(value: unknown, what: string): string {
         for (const [k, x] of Object.entries(v as Record<string, unknown>)) check(x, `${path}.${k}`);
     }
   };
-  check(value, what);
+  // the walk that names the bad path builds a path string per value: run it only when the quick walk
+  // finds something JSON cannot hold (the saved cells of a long shift are checked value by value)
+  if (!jsonSafe(value)) check(value, what);
   const s = JSON.stringify(value);
   if (s === undefined) throw problem(what, 'is not JSON-serialisable', typeof value, 'a JSON value');
   return s;
+}
+
+/** whether strictJson's check would pass `v` (no NaN/Infinity, bigint, function, symbol, undefined array element) */
+function jsonSafe(v: unknown): boolean {
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v);
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (x === undefined || !jsonSafe(x)) return false;
+        }
+        return true;
+      }
+      if (v instanceof Date || typeof (v as { toJSON?: unknown }).toJSON === 'function') return true;
+      const o = v as Record<string, unknown>;
+      for (const k in o) if (Object.hasOwn(o, k) && !jsonSafe(o[k])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function num(v: unknown): number | null {
@@ -277,7 +308,8 @@ function prepareRun(input: RunRecordInput): PreparedRun {
         `${cellsIn.length} cells and a cellStream`,
         'cells or cellStream',
       );
-    if (!Number.isSafeInteger(streamed.count) || streamed.count < 0 || typeof streamed.chunks !== 'function')
+    const fn = 'rows' in streamed ? streamed.rows : streamed.chunks;
+    if (!Number.isSafeInteger(streamed.count) || streamed.count < 0 || typeof fn !== 'function')
       throw problem(
         'cellStream',
         'must be { count, chunks }',
@@ -393,7 +425,12 @@ function prepareRun(input: RunRecordInput): PreparedRun {
 }
 
 /** One cell record → its row (validated; the whole record is kept as JSON). */
-function prepareCell(id: string, c: CellRecord, idx: number) {
+function prepareCell(id: string, c: CellRecord, idx: number): StoreDatabase['cells'] {
+  return { run_id: id, idx, ...prepareCellRow(c, idx) };
+}
+
+/** A cell record checked and turned into its row (`cells[idx]` names a bad field), as saveRun does. */
+export function prepareCellRow(c: CellRecord, idx: number): CellRow {
   const path = `cells[${idx}]`;
   if (obj(c) === undefined) throw problem(path, 'must be an object', String(JSON.stringify(c)), 'an object');
   if (typeof c.serial !== 'string' || c.serial === '') {
@@ -408,8 +445,6 @@ function prepareCell(id: string, c: CellRecord, idx: number) {
     throw problem(`${path}.verdict`, 'must be a string', JSON.stringify(c.verdict) ?? 'undefined', 'a string');
   }
   return {
-    run_id: id,
-    idx,
     serial: c.serial,
     verdict: c.verdict,
     thickness_um: optFinite(c.thickness_um, `${path}.thickness_um`),
@@ -582,10 +617,15 @@ class KyselyStore implements Store {
           await insertBatched(db, 'cells', p.cells, 10, (d, t) => progress('cells', d, t));
           if (input.cellStream) {
             // streamed cells (a long production run): read again from their source on every attempt, in chunks
-            const total = input.cellStream.count;
+            const cs = input.cellStream;
+            const total = cs.count;
             let idx = 0;
-            for await (const chunk of input.cellStream.chunks()) {
-              const rows = chunk.map((c) => prepareCell(p.id, c, idx++));
+            // prepared rows (a CellSpool's: checked and serialised as the line made them) or records
+            const source: AsyncIterable<StoreDatabase['cells'][]> =
+              'rows' in cs
+                ? mapChunks(cs.rows(), (r) => ({ run_id: p.id, idx: idx++, ...r }))
+                : mapChunks(cs.chunks(), (c) => prepareCell(p.id, c, idx++));
+            for await (const rows of source) {
               if (idx > total) break;
               await insertBatched(db, 'cells', rows, 10, async () => {});
               await progress('cells', idx, total);
@@ -997,6 +1037,10 @@ class KyselyStore implements Store {
 }
 
 type BatchTable = 'station_results' | 'cells' | 'cycles';
+
+async function* mapChunks<A, B>(src: AsyncIterable<A[]>, f: (a: A) => B): AsyncGenerator<B[]> {
+  for await (const chunk of src) yield chunk.map(f);
+}
 
 async function insertBatched<T extends BatchTable>(
   db: Db | Transaction<StoreDatabase>,

@@ -3,6 +3,10 @@
  * data; units are in the field names (SI inside the physics, named units at this edge).
  */
 import type { RunOutput } from '../contract.ts';
+import type { StoreDatabase } from './schema.ts';
+
+/** A cell's row as the store inserts it, less its run id and index (what a CellSpool keeps). */
+export type CellRow = Omit<StoreDatabase['cells'], 'run_id' | 'idx'>;
 
 export type { RunOutput };
 
@@ -64,10 +68,14 @@ export interface RunRecordInput {
   cells?: CellRecord[];
   /**
    * The cells of a long production run, streamed instead of `cells` (never both): `count` records, read
-   * in chunks from `chunks()` inside the save's transaction. `chunks` is called again when the save is
-   * retried, so it must start from the first cell each time (e.g. read a spool file: ./spool.ts).
+   * in chunks from `chunks()` inside the save's transaction — or `count` rows already checked and
+   * serialised by `prepareCellRow` (a CellSpool's `stream()`), from `rows()`. The function is called again
+   * when the save is retried, so it must start from the first cell each time (e.g. read a spool file:
+   * ./spool.ts).
    */
-  cellStream?: { count: number; chunks: () => AsyncIterable<CellRecord[]> };
+  cellStream?:
+    | { count: number; chunks: () => AsyncIterable<CellRecord[]> }
+    | { count: number; rows: () => AsyncIterable<CellRow[]> };
   cycles?: CycleRecord[];
   timeSeries?: TimeSeriesRecord[];
   /** Defaults to 'completed'. */

@@ -5,8 +5,11 @@ import { parse } from 'yaml';
 import { recipeSchema, type Recipe } from '../../src/recipe/schema.ts';
 import { designCells, spmeOf } from '../../src/battery/cells.ts';
 import {
+  FORMATION_SETTLED,
+  formationDays,
   packAgeingBand,
   scaledPackRetention,
+  trajectoryTimes,
   yearsToEndOfLife,
   type PackAgeingBandInput,
 } from '../../src/battery/ageing-band.ts';
@@ -122,4 +125,68 @@ test("the pack run's ageing carries years to end of life with its band, and the 
   assert.ok(rr.low <= rr.nominal && rr.nominal <= rr.high, JSON.stringify(rr));
   assert.equal(ag.end_of_life_retention_pct, 80);
   assert.match(summaryText(out.block), /end of life: .* years to 80 % \(band /);
+});
+
+test("yearsToEndOfLife with the formation point: interpolation on the points' own times", () => {
+  const t = trajectoryTimes(2, 73);
+  assert.deepEqual(t, [0, 0.2, 1, 2]);
+  // from 0.9 at 0.2 years to 0.7 at 1 year: 0.8 is crossed half way, at 0.6 years
+  assert.ok(Math.abs(yearsToEndOfLife([1, 0.9, 0.7, 0.6], 0.8, t)! - 0.6) < 1e-12);
+  assert.deepEqual(trajectoryTimes(2, 0), [0, 1, 2]);
+});
+
+test('formationDays: the cycles for the contact loss to settle to 95 % of its asymptote; none when the law is off', () => {
+  for (const nc of [5, 20, 100]) {
+    const n = formationDays(true, nc);
+    const left = (k: number): number => (1 - 1 / nc) ** k;
+    // after n cycles at most 5 % of the asymptote is left, after n − 1 more than 5 %
+    assert.ok(left(n) <= 1 - FORMATION_SETTLED && left(n - 1) > 1 - FORMATION_SETTLED, `${nc}: ${n}`);
+  }
+  assert.equal(formationDays(true, 20), 59);
+  assert.equal(formationDays(false, 20), 0);
+  assert.equal(formationDays(true, 1e6), 364, 'formation ends inside the first year');
+});
+
+test('the first-year step is the contact loss settling once: referenced after formation, reported as the formation loss', () => {
+  const rec: Recipe = {
+    ...RECIPE,
+    battery: { series: 2, parallel: 1, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 },
+  };
+  const out = runBatteryCommand(rec, { profile: 'ess:solar', days: 1, seed: 9, extras: { cell_layers: 10, years: 3 } });
+  const ag = out.block.ageing!;
+  assert.equal(ag.formation_days, 59);
+  const fresh = ag.capacity_Ah_by_year[0]!;
+  const formed = ag.capacity_Ah_after_formation!;
+  const loss = ag.formation_loss_pct!;
+  const y1 = ag.capacity_Ah_by_year[1]!;
+  const last = ag.capacity_Ah_by_year[ag.capacity_Ah_by_year.length - 1]!;
+  assert.ok(Math.abs(loss - (1 - formed / fresh) * 100) < 0.01, JSON.stringify(ag));
+  // a step, not a steady fade: the capacity falls at least 10× faster per day during formation than in the
+  // rest of year 1 (the contact loss has settled; what is left is the interphase and the anode)
+  const during = (fresh - formed) / 59;
+  const after = (formed - y1) / (365 - 59);
+  assert.ok(loss > 2, `formation loss ${loss} %`);
+  assert.ok(during > 10 * after, `per day: ${during} Ah during formation vs ${after} Ah after`);
+  // retention and years to end of life are referenced to the capacity after formation; the fresh-referenced
+  // figures stay beside them, and the band carries the formation loss with its nominal inside
+  assert.ok(Math.abs(ag.capacity_retention_pct_after_years - (last / formed) * 100) < 0.01);
+  assert.ok(Math.abs(ag.capacity_retention_pct_after_years_vs_fresh! - (last / fresh) * 100) < 0.01);
+  assert.match(ag.retention_reference!, /after formation: 59 days/);
+  const fl = ag.band!.formation_loss_pct!;
+  assert.ok(fl.low <= fl.nominal && fl.nominal <= fl.high, JSON.stringify(fl));
+  assert.ok(Math.abs(fl.nominal - loss) < 0.01);
+  assert.match(summaryText(out.block), /of the capacity after formation \(59 days; formation loss/);
+});
+
+test('the formation split of year 1 (59 + 306 daily updates) gives the same cell as 365 updates in one call', () => {
+  const inp = input(25, 1);
+  const a = spmeOf(inp.spec);
+  const ya = a.initialState(0.5);
+  const b = spmeOf(inp.spec);
+  const yb = b.initialState(0.5);
+  a.afterCycles(ya, inp.day(1, inp.dailyCharge_C), 365);
+  b.afterCycles(yb, inp.day(1, inp.dailyCharge_C), 59);
+  b.afterCycles(yb, inp.day(60, inp.dailyCharge_C), 306);
+  assert.deepEqual(Array.from(yb), Array.from(ya));
+  assert.equal(inp.capacity_C(b, yb), inp.capacity_C(a, ya));
 });

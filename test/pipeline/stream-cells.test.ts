@@ -13,6 +13,8 @@ import { ProblemError } from '../../src/problems.ts';
 import { batterySerials, storedCell, storedDetail } from '../../src/run-record.ts';
 import type { CellRecord } from '../../src/process/line.ts';
 import { PATENT_YAML } from '../helpers.ts';
+import { CellSpool } from '../../src/store/index.ts';
+import { prepareCellRow } from '../../src/store/store.ts';
 
 const small = PATENT_YAML.replace(
   'battery: { series: 96, parallel: 2, application: ev }',
@@ -40,6 +42,38 @@ test('a streamed production run gives the sink every record the kept run holds, 
   const keptStored = JSON.parse(JSON.stringify(storedDetail(kept).cells));
   assert.deepEqual(stored, keptStored);
   assert.equal(stored.filter((c) => (c.genealogy as { battery_serial: string | null }).battery_serial).length, 8);
+});
+
+test("the spool keeps the store's rows: read back, with the pack's serials set from batteryCells, they are the kept run's stored records", async (t) => {
+  const p = parseRecipeText(small);
+  assert.ok(p.ok);
+  if (!p.ok) return;
+  const o = { seed: 3, runId: 'R1', noCycling: true, production: { web_length_m: 6 }, battery: true };
+  const kept = runJob(p.recipe, o);
+  const spool = new CellSpool();
+  t.after(() => spool.dispose());
+  const streamed = runJob(p.recipe, { ...o, cellSink: (c) => spool.add(storedCell(c)) });
+  const keptStored = storedDetail(kept).cells;
+  const back: unknown[] = [];
+  for await (const ch of spool.chunks(streamed.batteryCells)) back.push(...ch);
+  assert.deepEqual(back, JSON.parse(JSON.stringify(keptStored)));
+  // the rows are the ones saveRun makes of the kept records (same checks, same JSON text)
+  let i = 0;
+  const { rows } = spool.stream(streamed.batteryCells);
+  for await (const ch of rows())
+    for (const r of ch) {
+      assert.deepEqual(r, prepareCellRow(keptStored[i]!, i));
+      i++;
+    }
+  assert.equal(i, keptStored.length);
+  // a record the store would refuse is refused as the line makes it, naming the field
+  const fresh = new CellSpool();
+  t.after(() => fresh.dispose());
+  fresh.add(keptStored[0]!);
+  assert.throws(
+    () => fresh.add({ ...keptStored[0]!, thickness_um: Number.NaN }),
+    /cells\[\d+\]\.thickness_um: must be a finite number/,
+  );
 });
 
 test('without a sink, a production run past the kept-cells limit is refused up front naming the field', () => {

@@ -263,13 +263,22 @@ export class NelsonStream {
         if (this.#alt >= 14) r |= 8;
       }
     }
-    const count = (from: number, pred: (u: number) => boolean): number => {
-      let k = 0;
-      for (let j = Math.max(0, from); j <= i; j++) if (pred(z[j & 7]!)) k++;
-      return k;
-    };
-    if (i >= 2 && (count(i - 2, (u) => u > 2) >= 2 || count(i - 2, (u) => u < -2) >= 2)) r |= 16;
-    if (i >= 4 && (count(i - 4, (u) => u > 1) >= 4 || count(i - 4, (u) => u < -1) >= 4)) r |= 32;
+    // counts over the last 3 and 5 points (no closures: this runs once per subgroup per snapshot)
+    let hi2 = 0;
+    let lo2 = 0;
+    let hi1 = 0;
+    let lo1 = 0;
+    for (let j = Math.max(0, i - 4); j <= i; j++) {
+      const u = z[j & 7]!;
+      if (j >= i - 2) {
+        if (u > 2) hi2++;
+        else if (u < -2) lo2++;
+      }
+      if (u > 1) hi1++;
+      else if (u < -1) lo1++;
+    }
+    if (i >= 2 && (hi2 >= 2 || lo2 >= 2)) r |= 16;
+    if (i >= 4 && (hi1 >= 4 || lo1 >= 4)) r |= 32;
     this.#inner = Math.abs(v) < 1 ? this.#inner + 1 : 0;
     if (this.#inner >= 15) r |= 64;
     this.#outer = Math.abs(v) > 1 ? this.#outer + 1 : 0;

@@ -413,17 +413,32 @@ export class WesternElectricStream {
     if (!(this.sigma > 0)) return { rule1: false, rule2: false, rule3: false, rule4: false };
     const z = this.#z;
     z[i & 7] = (x - this.c) / this.sigma;
-    const count = (from: number, pred: (v: number) => boolean): number => {
-      let k = 0;
-      for (let j = from; j <= i; j++) if (pred(z[j & 7]!)) k++;
-      return k;
-    };
+    // counts over the last 3, 5 and 8 points (no closures: this runs once per subgroup per snapshot)
+    let hi2 = 0;
+    let lo2 = 0;
+    let hi1 = 0;
+    let lo1 = 0;
+    let pos = 0;
+    let neg = 0;
+    for (let j = Math.max(0, i - 7); j <= i; j++) {
+      const v = z[j & 7]!;
+      if (j >= i - 2) {
+        if (v > 2) hi2++;
+        else if (v < -2) lo2++;
+      }
+      if (j >= i - 4) {
+        if (v > 1) hi1++;
+        else if (v < -1) lo1++;
+      }
+      if (v > 0) pos++;
+      else if (v < 0) neg++;
+    }
     const zi = z[i & 7]!;
     return {
       rule1: Math.abs(zi) > 3,
-      rule2: i >= 2 && (count(i - 2, (v) => v > 2) >= 2 || count(i - 2, (v) => v < -2) >= 2),
-      rule3: i >= 4 && (count(i - 4, (v) => v > 1) >= 4 || count(i - 4, (v) => v < -1) >= 4),
-      rule4: i >= 7 && (count(i - 7, (v) => v > 0) === 8 || count(i - 7, (v) => v < 0) === 8),
+      rule2: i >= 2 && (hi2 >= 2 || lo2 >= 2),
+      rule3: i >= 4 && (hi1 >= 4 || lo1 >= 4),
+      rule4: i >= 7 && (pos === 8 || neg === 8),
     };
   }
 }

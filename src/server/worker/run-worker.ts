@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseRecipeText } from '../../recipe/parse.ts';
 import { runJob, parseJobRecipe, JOB_LIMITS } from '../../pipeline.ts';
-import { batterySerials, failedRunOutput, storedCell, storedDetail } from '../../run-record.ts';
+import { failedRunOutput, storedCell, storedDetail } from '../../run-record.ts';
 import { openStore, CellSpool } from '../../store/index.ts';
 import { ProblemError } from '../../problems.ts';
 import { parseProduction } from '../../process/production/config.ts';
@@ -165,7 +165,7 @@ async function main(task: RunTask): Promise<void> {
       runId: task.runId,
       output: res.output,
       ...storedDetail(res),
-      ...(spool ? { cellStream: spool.stream(batterySerials(res)) } : {}),
+      ...(spool ? { cellStream: spool.stream(res.batteryCells) } : {}),
     });
     post({ type: 'saved' });
   } catch (e) {
