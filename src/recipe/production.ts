@@ -52,7 +52,10 @@ export const stationVariabilitySchema = z
   .object({
     force_sigma_pct: nonNeg('standard deviation of the roll force (OU in time), % of set point').default(2),
     temperature_sigma_C: nonNeg('standard deviation of the nip temperature (OU in time), K').default(1),
-    correlation_time_s: pos('correlation time of force/temperature fluctuations, s').default(60),
+    // ≥ 0.1 s: the signals are drawn at a tenth of it over the whole shift, so 1e-9 s meant ≈ 3 × 10¹⁴ draws
+    // for an 8 h shift (fuzz seed 3 run #328: no end, RSS past 18 GB); fluctuations faster than that
+    // average out within one cell's passage through a nip (≈ 1–10 s at the line's speeds)
+    correlation_time_s: num('correlation time of force/temperature fluctuations, s (≥ 0.1)').gte(0.1).default(60),
     eccentricity_pct: nonNeg(
       'roll eccentricity: amplitude of the periodic force ripple at one roll revolution, % of set point',
     ).default(1),

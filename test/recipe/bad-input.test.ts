@@ -71,6 +71,12 @@ const cases: [string, string, string[]][] = [
     ['first_sheet.cathode.particle_radius_um: out of the physical range (got 1e-9; allowed >= 0.001)'],
   ],
   [
+    // fuzz seed 3 run #328: 1e-9 s validated, and the shift drew its station signals at 1e-10 s (RSS past 18 GB)
+    'station fluctuations faster than the signals can be drawn',
+    mutate((r) => (r.variability = { stations: { correlation_time_s: 1e-9 } })),
+    ['variability.stations.correlation_time_s: out of the physical range (got 1e-9; allowed >= 0.1)'],
+  ],
+  [
     // fuzz seed 3 run #284: a 2.5 mm particle in a 60 µm layer ran into anode.x: NaN (exit 2, internal path)
     'cathode particle wider than its layer',
     mutate((r) => (r.first_sheet.cathode.particle_radius_um = 2500)),
