@@ -24,7 +24,7 @@ import {
   type PowerProfile,
 } from './profiles.ts';
 import { problem } from '../problems.ts';
-import { Ah, celsius, days, fromPct, kW, mOhm, mV, toAh, toKm, toPct, toWh } from '../units/index.ts';
+import { Ah, celsius, cRateCurrent_A, days, fromPct, kW, mOhm, mV, toAh, toKm, toPct, toWh } from '../units/index.ts';
 import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../cycler/ageing-band.ts';
 import {
@@ -792,6 +792,17 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
  * The recipe's pack on a duty profile, in SI (`rollcell battery` and the job's battery stage; the presenter,
  * src/present/battery.ts, writes the `battery` block and its summary), with the per-cell snapshots when asked.
  */
+/** The C-rate below which a cell's current is rest for its ageing (balancing bleed, self-discharge): 0.01C. */
+export const ACTIVE_C_RATE = 0.01;
+
+/**
+ * Whether a cell current counts as time under current for the ageing's duty (active time, its mean
+ * temperature and RMS current): |I| above 0.01C of the cell's capacity in Ah.
+ */
+export function countsAsActive(current_A: number, capacity_Ah: number): boolean {
+  return Math.abs(current_A) > cRateCurrent_A(Ah(capacity_Ah), ACTIVE_C_RATE);
+}
+
 export function runBattery(
   recipe: Recipe,
   opts: BatteryCommandOptions,
@@ -877,7 +888,7 @@ export function runBattery(
       const Ik = Math.abs(pack.I[k]!);
       maxC = Math.max(maxC, Ik / capMean);
       // what the cells' ageing sees of the duty: time under current, its temperature and RMS current
-      if (Ik > (0.01 * capMean) / 3600) {
+      if (countsAsActive(Ik, capMean)) {
         duty.active_s[k] = duty.active_s[k]! + dt;
         duty.Tdt[k] = duty.Tdt[k]! + pack.T[k]! * dt;
         duty.I2dt[k] = duty.I2dt[k]! + Ik * Ik * dt;

@@ -17,7 +17,7 @@ import {
   binAverage,
   CYCLE_DISTANCE_M,
 } from '../../src/battery/profiles.ts';
-import { measureC3 } from '../../src/battery/run.ts';
+import { countsAsActive, measureC3 } from '../../src/battery/run.ts';
 import { runBatteryCommand } from '../../src/pipeline.ts';
 import { Rng } from '../../src/numerics/rng.ts';
 
@@ -337,4 +337,15 @@ test('cells too small for the balancing bleed (a 0.1 µm cathode: 39 Ω would dr
   assert.ok(r.energy_out_kWh > 0 && Number.isFinite(r.energy_in_kWh), JSON.stringify(r).slice(0, 300));
   assert.ok(r.conservation.charge_balance_error_C < 1e-6);
   assert.ok(r.cell_voltage_min_V >= 3 - 1e-4, `cell minimum ${r.cell_voltage_min_V} V`);
+});
+
+test('ageing duty: a cell current counts as time under current above 0.01C of its capacity in Ah, not above 0.01C/3600', () => {
+  // a 10 Ah cell: 0.01C is 0.1 A. A balancing bleed of 50 mA (0.005C) is rest for the ageing; the old threshold
+  // divided the capacity in Ah by 3600 again (2.8e-5 A), so the bleed counted as cycling time and diluted the
+  // duty's RMS current and mean temperature.
+  assert.equal(countsAsActive(0.05, 10), false);
+  assert.equal(countsAsActive(-0.05, 10), false);
+  assert.equal(countsAsActive(0.2, 10), true);
+  assert.equal(countsAsActive(-0.2, 10), true);
+  assert.equal(countsAsActive(0, 10), false);
 });
