@@ -1,9 +1,8 @@
 /**
- * Units at the edge (issue 13 item 7): the physics of electrochem/ and the cycler convert units only through
+ * Units at the edge (issue 13 item 7): the physics of electrochem/, the cycler and battery/ convert units only through
  * the named helpers of src/units (and the temperatures of materials/constants), never with a bare factor —
  * × or ÷ 3600, 3.6, 36000, 1000, 1e3, 1e6, 60 or 100, or a literal 273.15 / 298.15. The unit tables of the
  * experiment language (a table of names → factors, not a × or ÷) are the edge itself and do not count.
- * battery/ is left out while the pack is rewritten (its pack engineer's); add it when it is clean.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const DIRS = ['src/electrochem', 'src/cycler'];
+const DIRS = ['src/electrochem', 'src/cycler', 'src/battery'];
 const BARE = /[*/]\s*(3600|3\.6|36000|1000|1e3|1e6|60|100)\b(?![.\d])|\b(273|298)\.15\b/;
 /** lines whose factor is not a unit conversion: a finite-difference stencil's denominator */
 const ALLOWED = [/^\s*d\[i\] = \(45 \* \(y\[k \+ 1\]! - y\[k - 1\]!\).*\/ 60;$/];
