@@ -94,22 +94,9 @@ export class MonotoneTable {
   }
   /** value and derivative; linear extrapolation with the end slopes outside the table */
   eval(t: number): { v: number; d: number } {
-    const x = this.x;
-    const n = x.length;
-    if (t <= x[0]!) return { v: this.y[0]! + this.m[0]! * (t - x[0]!), d: this.m[0]! };
-    if (t >= x[n - 1]!) return { v: this.y[n - 1]! + this.m[n - 1]! * (t - x[n - 1]!), d: this.m[n - 1]! };
-    const i = this.find(t);
-    const h = x[i + 1]! - x[i]!;
-    const s = (t - x[i]!) / h;
-    const s2 = s * s;
-    const s3 = s2 * s;
-    const y0 = this.y[i]!;
-    const y1 = this.y[i + 1]!;
-    const m0 = this.m[i]! * h;
-    const m1 = this.m[i + 1]! * h;
-    const v = (2 * s3 - 3 * s2 + 1) * y0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * y1 + (s3 - s2) * m1;
-    const dv = ((6 * s2 - 6 * s) * y0 + (3 * s2 - 4 * s + 1) * m0 + (-6 * s2 + 6 * s) * y1 + (3 * s2 - 2 * s) * m1) / h;
-    return { v, d: dv };
+    const out = new Float64Array(2);
+    this.evalTo(t, out);
+    return { v: out[0]!, d: out[1]! };
   }
 }
 
