@@ -380,15 +380,17 @@ export interface Histogram {
   above_usl: number;
 }
 
-/** Histogram with `bins` equal bins spanning the data and the spec limits within 3 data spans of it. */
-export function histogram(x: ArrayLike<number>, bins: number, lsl?: number, usl?: number): Histogram {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    lo = Math.min(lo, x[i]!);
-    hi = Math.max(hi, x[i]!);
-  }
-  // spec limits widen the range only when they are near the data (a limit 10 spans away would squash the bars)
+/**
+ * The bars of a histogram of data in [lo, hi]: `bins` equal bins over the data and the spec limits within 3
+ * data spans of it (a limit 10 spans away would squash the bars), padded by 2 % each side.
+ */
+export function histogramBars(
+  lo: number,
+  hi: number,
+  bins: number,
+  lsl?: number,
+  usl?: number,
+): { edges: number[]; lo: number; w: number } {
   const span = Math.max(hi - lo, 1e-12);
   if (lsl !== undefined && Number.isFinite(lsl) && lsl >= lo - 3 * span) lo = Math.min(lo, lsl);
   if (usl !== undefined && Number.isFinite(usl) && usl <= hi + 3 * span) hi = Math.max(hi, usl);
@@ -397,7 +399,19 @@ export function histogram(x: ArrayLike<number>, bins: number, lsl?: number, usl?
   lo -= pad;
   hi += pad;
   const w = (hi - lo) / bins;
-  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * w);
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => lo + i * w), lo, w };
+}
+
+/** Histogram with `bins` equal bins spanning the data and the spec limits within 3 data spans of it. */
+export function histogram(x: ArrayLike<number>, bins: number, lsl?: number, usl?: number): Histogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    lo = Math.min(lo, x[i]!);
+    hi = Math.max(hi, x[i]!);
+  }
+  const { edges, lo: first, w } = histogramBars(lo, hi, bins, lsl, usl);
+  lo = first;
   const counts = new Array<number>(bins).fill(0);
   let below = 0;
   let above = 0;

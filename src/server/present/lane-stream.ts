@@ -29,6 +29,7 @@ import {
   NelsonStream,
   c4,
   histogram,
+  histogramBars,
   individuals,
   type Histogram,
   type Limits,
@@ -166,17 +167,7 @@ export class LaneStream {
     const { lsl, usl } = this;
     if (this.#raw) return histogram(this.#raw, HIST_BARS, lsl, usl);
     // the bars of ./control-charts.ts `histogram` (same edges), filled from the running bins' centres
-    let lo = this.#lo;
-    let hi = this.#hi;
-    const span = Math.max(hi - lo, 1e-12);
-    if (lsl !== undefined && Number.isFinite(lsl) && lsl >= lo - 3 * span) lo = Math.min(lo, lsl);
-    if (usl !== undefined && Number.isFinite(usl) && usl <= hi + 3 * span) hi = Math.max(hi, usl);
-    if (!(hi > lo)) hi = lo + 1;
-    const pad = (hi - lo) * 0.02;
-    lo -= pad;
-    hi += pad;
-    const w = (hi - lo) / HIST_BARS;
-    const edges = Array.from({ length: HIST_BARS + 1 }, (_, i) => lo + i * w);
+    const { edges, lo, w } = histogramBars(this.#lo, this.#hi, HIST_BARS, lsl, usl);
     const counts = new Array<number>(HIST_BARS).fill(0);
     for (let i = 0; i < FINE_BINS; i++) {
       const c = this.#bins[i]!;
