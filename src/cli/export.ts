@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import type { Store } from '../store/index.ts';
 import { EXPORT_WHATS, type ExportWhat } from '../export/tables.ts';
 import { EXPORT_PAGE_CELLS, cellPages, writeTables } from '../export/stream.ts';
-import { EXPORT_FORMATS, sinkFor, type ExportFormat, type TableSink } from '../export/writers.ts';
+import { EXPORT_FORMATS, sinkFor, type ExportFormat } from '../export/writers.ts';
 import { inputError } from './input.ts';
 
 export interface ExportCliOptions {
