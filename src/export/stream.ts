@@ -34,18 +34,19 @@ export async function* cellPages(
   }
 }
 
-/** the tables `what` of run `id` into `sink` (closed at the end) */
+/** the tables `what` of run `id` into `sink` (closed at the end), reading `page` cells at a time */
 export async function writeTables(
   store: Pick<Store, 'getRun' | 'listCells' | 'listCycles' | 'getTimeSeries'>,
   id: string,
   what: readonly ExportWhat[],
   sink: TableSink,
+  page = EXPORT_PAGE_CELLS,
 ): Promise<void> {
   const run = await store.getRun(id);
   for (const w of what) {
     if (w === 'cells') {
       await sink.table('cells', CELL_COLUMNS);
-      for await (const page of cellPages(store, run.id)) for (const c of page) await sink.row(cellRow(c));
+      for await (const cells of cellPages(store, run.id, page)) for (const c of cells) await sink.row(cellRow(c));
     } else if (w === 'cycles') {
       await sink.table('cycles', CYCLE_COLUMNS);
       for (const c of await store.listCycles(run.id)) await sink.row(cycleRow(c));
@@ -57,7 +58,7 @@ export async function writeTables(
     } else {
       await sink.table('spc', SPC_COLUMNS);
       const production = (run.recipe.parsed as Record<string, unknown> | null)?.['production'];
-      for await (const r of spcTable(run.output, production, () => cellPages(store, run.id))) await sink.row(r);
+      for await (const r of spcTable(run.output, production, () => cellPages(store, run.id, page))) await sink.row(r);
     }
   }
   await sink.close();
