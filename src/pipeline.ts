@@ -23,7 +23,7 @@ import {
   type SsbCellParams,
   type SsbModelKind,
 } from './electrochem/ssb/index.ts';
-import { cycleAgeing } from './cycler/cell-steps.ts';
+import { cycleAgeing } from './cycler/protocols.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
@@ -61,7 +61,8 @@ import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './cycler/rate.ts';
 import { firstCycleBand } from './cycler/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
-import { fastRunner, firstCycle } from './cycler/cell-steps.ts';
+import { fastRunner } from './cycler/step-engines.ts';
+import { firstCycle } from './cycler/protocols.ts';
 import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
