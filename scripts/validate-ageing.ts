@@ -244,9 +244,11 @@ export const TYPICAL_CELL_CHECK =
   'with NCM/NCA, ≥ 100 cycles and a published retention found in the stored literature; it stays HELD OUT, not ' +
   'fitted: it is one point with its pressure, temperature, loading and anode unpublished (a fit would pin the ' +
   'interphase rate to assumed conditions), and it is already the check the interphase law fails (too ' +
-  'optimistic). No second typical dataset was found (searched: Doux 2020, Koerver 2017, Jangid 2024 — coated ' +
-  'only —, Kim 2021 LiNbO3-NCM622, Al–In foil cells 2023, Li–In ‖ NCM pellet cells): the interphase rate of a ' +
-  'typical cell stays unfitted, and the held-out LIC@NCA miss is the measure of it';
+  'optimistic). No second typical dataset with a readable figure was found (searched: Doux 2020, Koerver 2017, ' +
+  'Jangid 2024 — coated only —, Kim 2021 LiNbO3-NCM622, Al–In foil cells 2023, Li–In ‖ NCM pellet cells; the ' +
+  'interlaboratory study Puls et al., Nat. Energy 9 (2024) 1310 — NCM622 ‖ Li6PS5Cl ‖ In, 21 groups — is the ' +
+  'right one, but the stored copy cuts its abstract before any number): the interphase rate of a typical cell ' +
+  'stays unfitted, and the held-out LIC@NCA miss is the measure of it';
 
 const entry = process.argv[1] ?? '';
 const direct = entry && fileURLToPath(import.meta.url) === entry;
