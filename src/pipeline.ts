@@ -27,7 +27,15 @@ import { cycleAgeing } from './cycler/cell-steps.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBattery, type BatteryCommandOptions, type BatteryProfileName } from './battery/run.ts';
+import {
+  runAgeingWork,
+  runBattery,
+  startBattery,
+  type BatteryCommandOptions,
+  type BatteryProfileName,
+  type StartedBattery,
+} from './battery/run.ts';
+import type { CellAgeingWork } from './battery/ageing-cells.ts';
 import {
   batterySummaryText,
   presentBattery,
@@ -809,7 +817,15 @@ export function runBatteryCommand(
   recipe: Recipe,
   opts: BatteryCommandOptions,
 ): { block: PackRunBlock; summary: string; cellFrames?: CellFrames } {
-  const { result, cellFrames } = runBattery(recipe, opts);
+  return presentBatteryRun(runBattery(recipe, opts));
+}
+
+/** a pack run's `battery` block, text summary and cell frames (src/present/battery.ts) */
+function presentBatteryRun({ result, cellFrames }: ReturnType<typeof runBattery>): {
+  block: PackRunBlock;
+  summary: string;
+  cellFrames?: CellFrames;
+} {
   const block = presentBattery(result);
   return {
     block,
@@ -855,6 +871,7 @@ export async function runJobWith(
   opts: JobOptions,
   cycling: (req: JobCyclingRequest) => Promise<CyclingRun>,
   production?: (req: JobProductionRequest, packCells: number) => ProductionElsewhere,
+  ageing?: AgeingRunner,
 ): Promise<JobResult> {
   let pending: Promise<CyclingRun> | null = null;
   const job = startJob(recipe, opts, (req) => {
@@ -880,12 +897,22 @@ export async function runJobWith(
     if (job.packCells > 0) {
       const first = await shift.firstInSpec;
       // fewer in-spec cells than the pack needs: known once the shift is over, with their count
-      job.batteryStage(first ? { inSpec: first.length, cells: first } : { inSpec: (await shift.done).inSpec });
+      await job.batteryStageWith(
+        first ? { inSpec: first.length, cells: first } : { inSpec: (await shift.done).inSpec },
+        ageing,
+      );
     }
     job.applyProduction((await shift.done).run);
-  } else job.batteryStage(opts.production ? job.productionHere() : null);
+  } else await job.batteryStageWith(opts.production ? job.productionHere() : null, ageing);
   return job.finish(pending ? await pending : null);
 }
+
+/**
+ * The battery's multi-year projection done elsewhere (runJobWith; e.g. spread over the job's worker
+ * threads): each work item's trajectory (src/battery/ageing-cells.ts cellAgeingTrajectory), in order,
+ * with the 'battery: ageing' progress. Any runner that computes the same trajectories gives runJob's result.
+ */
+export type AgeingRunner = (work: readonly CellAgeingWork[], years: number, progress?: Progress) => Promise<number[][]>;
 
 /** What a job's production shift needs (runJobProduction's argument): a job hands it to whoever runs it. */
 export interface JobProductionRequest {
@@ -940,6 +967,8 @@ interface JobFlow {
   productionHere(): PackSource;
   applyProduction(run: ProductionRun): void;
   batteryStage(from: PackSource | null): void;
+  /** the same battery stage, its multi-year projection's work done by `ageing` (in place without it) */
+  batteryStageWith(from: PackSource | null, ageing?: AgeingRunner): Promise<void>;
   finish(later: CyclingRun | null): JobResult;
 }
 
@@ -1061,7 +1090,25 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
    * there was no shift or it made fewer than n in-spec cells (`from.inSpec` of them).
    */
   function batteryStage(from: PackSource | null): void {
-    if (!(opts.battery && recipe.battery)) return;
+    const st = batteryStart(from);
+    if (!st) return;
+    const plan = st.started.ageing;
+    batteryEnd(st, plan ? runAgeingWork(plan.work, plan.years, opts.progress) : null);
+  }
+
+  async function batteryStageWith(from: PackSource | null, ageing?: AgeingRunner): Promise<void> {
+    if (!ageing) return batteryStage(from);
+    const st = batteryStart(from);
+    if (!st) return;
+    const plan = st.started.ageing;
+    batteryEnd(st, plan ? await ageing(plan.work, plan.years, opts.progress) : null);
+  }
+
+  /** the battery up to its multi-year projection (startBattery), on the pack's cells */
+  function batteryStart(
+    from: PackSource | null,
+  ): { started: StartedBattery; cells: ProducedCellRecord[] | undefined; n: number } | null {
+    if (!(opts.battery && recipe.battery)) return null;
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
     const n = packCells;
@@ -1072,7 +1119,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
           `${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design ` +
           `cells with the stated spread`,
       );
-    const bat = runBatteryCommand(recipe, {
+    const started = startBattery(recipe, {
       profile,
       days: bo.days ?? 1,
       seed: opts.seed ?? 1,
@@ -1080,6 +1127,15 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
+    return { started, cells, n };
+  }
+
+  /** the battery's result, given its projection's trajectories, into the output */
+  function batteryEnd(
+    { started, cells, n }: { started: StartedBattery; cells: ProducedCellRecord[] | undefined; n: number },
+    trajectories: number[][] | null,
+  ): void {
+    const bat = presentBatteryRun(started.finish(trajectories));
     output.battery = bat.block;
     findings.push(...batteryFindings(bat.block));
     batteryBlock = bat.block;
@@ -1094,7 +1150,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     }
   }
 
-  return { packCells, productionHere, applyProduction, batteryStage, finish };
+  return { packCells, productionHere, applyProduction, batteryStage, batteryStageWith, finish };
 
   function finish(later: CyclingRun | null): JobResult {
     if (later && cyclingAt) {
