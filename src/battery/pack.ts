@@ -3,7 +3,8 @@
  * (src/electrochem/ssb/spme.ts — the full SPMe, not a reduced form).
  *
  * Time stepping (backward Euler, the same discretisation as the SSB fast stepper in cycle.ts): each cell
- * is a CellStepper (stepper.ts: prepare / voltageAt / commit): over a step dt its end state is
+ * is a LinearStepCell (../electrochem/model.ts, the cycler's capability: prepare / evaluate / commit, the
+ * SPMe's SpmeLinearStep in ../electrochem/ssb/step-response.ts): over a step dt its end state is
  * base_k + I_k·g_k (the model's own step response, once per cell and step) and its terminal voltage
  * V_k(I_k) follows from the SPMe's voltage function. Kirchhoff for each group g (cells k in g, each with
  * its own connection resistance r_c to the group busbar, a bleed resistor R_b across the busbar when
@@ -36,7 +37,8 @@ import { F } from '../materials/constants.ts';
 import type { CellSpec } from './cells.ts';
 import { spmeOf } from './cells.ts';
 import { problem } from '../problems.ts';
-import { CellStepper } from './stepper.ts';
+import type { LinearStepCell } from '../electrochem/model.ts';
+import { SpmeLinearStep } from '../electrochem/ssb/step-response.ts';
 
 export interface PackOptions {
   readonly series: number;
@@ -114,7 +116,7 @@ export class Pack {
   bleedLoss_J = 0;
   bleedCharge_C = 0;
   readonly deratings: Derating[] = [];
-  private readonly steppers: CellStepper[];
+  private readonly steppers: LinearStepCell[];
   private readonly sK: Float64Array;
   private readonly aK: Float64Array;
   private readonly gS: Float64Array;
@@ -183,8 +185,9 @@ export class Pack {
     this.cellCharge_C = new Float64Array(this.n);
     this.cellEnergy_J = new Float64Array(this.n);
     this.cellThroughput_C = new Float64Array(this.n);
-    const work = new Float64Array(8 * this.models[0]!.n);
-    this.steppers = this.models.map((m) => new CellStepper(m, work));
+    // one stepResponse scratch for all cells (prepared one after another): it stays in cache
+    const work = new Float64Array(6 * Math.max(...this.models.map((m) => m.n)));
+    this.steppers = this.models.map((m) => new SpmeLinearStep(m, work));
     this.sK = new Float64Array(this.n);
     this.aK = new Float64Array(this.n);
     this.gS = new Float64Array(Ns);

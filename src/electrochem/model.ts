@@ -119,7 +119,7 @@ export type FullCellModel = CellModel & CellModelExtras;
  * SPM: the particle and anode equations for a current known up to the scalar I), so that a step's end
  * state is base + I·g and its terminal voltage a scalar function of I. The cycler's fast stepper drives a
  * cell through it without knowing the model's state layout: prepare a step, evaluate trial currents,
- * commit one (the pack's cells offer the same prepare / voltageAt / commit, src/battery/stepper.ts).
+ * commit one (the battery pack, src/battery/pack.ts, drives each of its cells through it too).
  */
 export interface LinearStepCell {
   /** prepare a step of length dt (s) from state y */

@@ -2,7 +2,7 @@
  * The SPMe/SPM as a LinearStepCell (../model.ts): over a step of length dt the model's own step response
  * gives the end state as y' = base + I·g (SsbSpme.stepResponse), and the terminal voltage at any trial
  * current is the model's own voltageAt(surface states, I). The cycler's fast stepper drives the
- * solid-state single-particle models through it.
+ * solid-state single-particle models through it, and the battery pack (src/battery/pack.ts) each of its cells.
  */
 import type { CellModel, LinearStepCell } from '../model.ts';
 import { SsbSpme } from './spme.ts';
@@ -20,11 +20,15 @@ export class SpmeLinearStep implements LinearStepCell {
   V = 0;
   dVdI = 0;
 
-  constructor(model: SsbSpme) {
+  /**
+   * `work`: stepResponse's scratch (≥ 6·n numbers); cells stepped one after another (a pack's) may share
+   * one, which keeps it in cache
+   */
+  constructor(model: SsbSpme, work?: Float64Array) {
     this.m = model;
     this.base = new Float64Array(model.n);
     this.g = new Float64Array(model.n);
-    this.work = new Float64Array(6 * model.n);
+    this.work = work ?? new Float64Array(6 * model.n);
     this.ic = model.nr - 1;
     this.ia = model.offA;
     this.iQ = model.iQ;
