@@ -132,4 +132,11 @@ export interface LinearStepCell {
   commit(y: Float64Array, I: number): void;
   /** the terminal voltage of state y with the current I switched on at once (the same state, no step) */
   instantVoltage(y: Float64Array, I: number): number;
+  /**
+   * optional predictor: V and dVdI at current I of the prepared step from the last evaluation's
+   * linearisation (no model evaluation; NaN before any evaluation)
+   */
+  linearAt?(I: number): void;
+  /** optional: the current of the last evaluate (A; NaN before any) */
+  readonly evaluatedAt?: number;
 }

@@ -45,10 +45,50 @@ export class SpmeLinearStep implements LinearStepCell {
     const ic = this.ic;
     const ia = this.ia;
     const m = this.m;
-    m.voltageAt(b[ic]! + I * g[ic]!, b[ia]! + I * g[ia]!, I, m.stepSide_A_m2);
+    const c = b[ic]! + I * g[ic]!;
+    const x = b[ia]! + I * g[ia]!;
+    m.voltageAt(c, x, I, m.stepSide_A_m2);
     this.V = m.vV;
     this.dVdI = m.vDc * g[ic]! + m.vDx * g[ia]! + m.vDI;
+    // the linearisation in the voltage function's own inputs, for linearAt
+    this.eC = c;
+    this.eX = x;
+    this.eI = I;
+    this.eV = m.vV;
+    this.eDc = m.vDc;
+    this.eDx = m.vDx;
+    this.eDI = m.vDI;
   }
+
+  /**
+   * The last evaluation's linearisation in the voltage function's inputs (surface states c, x and the
+   * current: V ≈ V_e + ∂V/∂c·(c − c_e) + ∂V/∂x·(x − x_e) + ∂V/∂I·(I − I_e)), carried to the prepared step
+   * (c = base + I·g there): V and dVdI at current I without evaluating the model — a predictor, exact to
+   * first order in the change of state and current since that evaluation. NaN before any evaluation.
+   */
+  linearAt(I: number): void {
+    const b = this.base;
+    const g = this.g;
+    const ic = this.ic;
+    const ia = this.ia;
+    this.V =
+      this.eV +
+      this.eDc * (b[ic]! + I * g[ic]! - this.eC) +
+      this.eDx * (b[ia]! + I * g[ia]! - this.eX) +
+      this.eDI * (I - this.eI);
+    this.dVdI = this.eDc * g[ic]! + this.eDx * g[ia]! + this.eDI;
+  }
+  /** the current of the last evaluation (A; NaN before any) */
+  get evaluatedAt(): number {
+    return this.eI;
+  }
+  private eC = NaN;
+  private eX = NaN;
+  private eI = NaN;
+  private eV = NaN;
+  private eDc = NaN;
+  private eDx = NaN;
+  private eDI = NaN;
 
   commit(y: Float64Array, I: number): void {
     const b = this.base;
