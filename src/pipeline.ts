@@ -12,7 +12,8 @@ import { evaluateWindows, windowWarning } from './claims/windows.ts';
 import { presentLine, warningText } from './present/line.ts';
 import { cyclingProtocolName, presentCycling, type CyclingResult } from './present/cycling.ts';
 import { ROLLCELL_VERSION } from './version.ts';
-import { evaluateClaims } from './claims/index.ts';
+import { evaluateClaims, type ClaimInputs, type CyclingClaimInputs } from './claims/index.ts';
+import { presentClaims } from './present/claims.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
 import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
 import { simulateStations, withJobEvidence } from './process/stations.ts';
@@ -23,11 +24,20 @@ import {
   type SsbCellParams,
   type SsbModelKind,
 } from './electrochem/ssb/index.ts';
-import { cycleAgeing } from './cycler/cell-steps.ts';
+import { cycleAgeing } from './cycler/protocols.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
-import { runBattery, type BatteryCommandOptions, type BatteryProfileName } from './battery/run.ts';
+import {
+  runAgeingWork,
+  runBattery,
+  startBattery,
+  type BatteryCommandOptions,
+  type BatteryProfileName,
+  type BatteryResult,
+  type StartedBattery,
+} from './battery/run.ts';
+import type { CellAgeingWork } from './battery/ageing-cells.ts';
 import {
   batterySummaryText,
   presentBattery,
@@ -53,7 +63,8 @@ import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './cycler/rate.ts';
 import { firstCycleBand } from './cycler/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
-import { fastRunner, firstCycle } from './cycler/cell-steps.ts';
+import { fastRunner } from './cycler/step-engines.ts';
+import { firstCycle } from './cycler/protocols.ts';
 import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
@@ -480,6 +491,8 @@ export interface JobResult {
   batteryCells: { serial: string; count: number } | null;
   /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
   batteryFrames: CellFrames | null;
+  /** the run's typed SI results the claim chart was (or would be, with JobOptions.claims false) evaluated on */
+  claimInputs: ClaimInputs;
 }
 
 /** The line's station physics for a recipe. */
@@ -549,6 +562,40 @@ export interface CyclingRun {
   notes: string[];
   /** figures outside a model's stated validity (src/validity.ts; they feed `output.validity`) */
   findings: ValidityFinding[];
+  /** what the claims use of the cycling's typed results (claims 13, 16, 19) */
+  claimInputs: CyclingClaimInputs;
+}
+
+/** What the claims use of the cycling's typed results: the first cycle, rate capability and ageing, unrounded. */
+export function cyclingClaimInputs(
+  c: Pick<CyclingResult, 'firstCycle' | 'firstCycleBand' | 'rate' | 'ageing'>,
+): CyclingClaimInputs {
+  const q = c.firstCycle.discharge_capacity_mAh_g;
+  const fb = c.firstCycleBand;
+  const a = c.ageing;
+  let ageing: CyclingClaimInputs['ageing'] = null;
+  if (a && a.run) {
+    const n = a.result.discharge_C.length;
+    ageing = {
+      cycles: n,
+      retention: a.result.retention[n - 1] ?? NaN,
+      band: a.band ? { low: a.band.retention.low, high: a.band.retention.high } : null,
+      validityFlags: a.flags.map((f) => f.text),
+    };
+  }
+  return {
+    dischargeCapacity_mAh_g: q !== null && Number.isFinite(q) ? q : null,
+    firstCycleBand: fb ? { low: fb.capacity.low, high: fb.capacity.high, verdict: fb.claim13 } : null,
+    rate: !c.rate
+      ? null
+      : c.rate.ok
+        ? {
+            highestCRate: c.rate.search.highestRate,
+            band: { low: c.rate.band.band.low, high: c.rate.band.band.high, verdict: c.rate.band.claim16 },
+          }
+        : 'failed',
+    ageing,
+  };
 }
 
 /** the C-rate to which a cell model is stated valid (SPMe/SPM: `validity.maxCRate`; the P2D has no limit) */
@@ -797,8 +844,9 @@ export function runCycling(
     rate,
     ageing,
   });
+  const claimInputs = cyclingClaimInputs({ firstCycle: fc, firstCycleBand: fcBand, rate, ageing });
   ticker.end();
-  return { block, experiment: exp, timeSeries, cycles, notes, findings };
+  return { block, experiment: exp, timeSeries, cycles, notes, findings, claimInputs };
 }
 
 /**
@@ -808,10 +856,20 @@ export function runCycling(
 export function runBatteryCommand(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { block: PackRunBlock; summary: string; cellFrames?: CellFrames } {
-  const { result, cellFrames } = runBattery(recipe, opts);
+): { result: BatteryResult; block: PackRunBlock; summary: string; cellFrames?: CellFrames } {
+  return presentBatteryRun(runBattery(recipe, opts));
+}
+
+/** a pack run's SI result with its `battery` block, text summary and cell frames (src/present/battery.ts) */
+function presentBatteryRun({ result, cellFrames }: ReturnType<typeof runBattery>): {
+  result: BatteryResult;
+  block: PackRunBlock;
+  summary: string;
+  cellFrames?: CellFrames;
+} {
   const block = presentBattery(result);
   return {
+    result,
     block,
     summary: batterySummaryText(block),
     ...(cellFrames ? { cellFrames: presentCellFrames(cellFrames) } : {}),
@@ -855,6 +913,7 @@ export async function runJobWith(
   opts: JobOptions,
   cycling: (req: JobCyclingRequest) => Promise<CyclingRun>,
   production?: (req: JobProductionRequest, packCells: number) => ProductionElsewhere,
+  ageing?: AgeingRunner,
 ): Promise<JobResult> {
   let pending: Promise<CyclingRun> | null = null;
   const job = startJob(recipe, opts, (req) => {
@@ -880,12 +939,22 @@ export async function runJobWith(
     if (job.packCells > 0) {
       const first = await shift.firstInSpec;
       // fewer in-spec cells than the pack needs: known once the shift is over, with their count
-      job.batteryStage(first ? { inSpec: first.length, cells: first } : { inSpec: (await shift.done).inSpec });
+      await job.batteryStageWith(
+        first ? { inSpec: first.length, cells: first } : { inSpec: (await shift.done).inSpec },
+        ageing,
+      );
     }
     job.applyProduction((await shift.done).run);
-  } else job.batteryStage(opts.production ? job.productionHere() : null);
+  } else await job.batteryStageWith(opts.production ? job.productionHere() : null, ageing);
   return job.finish(pending ? await pending : null);
 }
+
+/**
+ * The battery's multi-year projection done elsewhere (runJobWith; e.g. spread over the job's worker
+ * threads): each work item's trajectory (src/battery/ageing-cells.ts cellAgeingTrajectory), in order,
+ * with the 'battery: ageing' progress. Any runner that computes the same trajectories gives runJob's result.
+ */
+export type AgeingRunner = (work: readonly CellAgeingWork[], years: number, progress?: Progress) => Promise<number[][]>;
 
 /** What a job's production shift needs (runJobProduction's argument): a job hands it to whoever runs it. */
 export interface JobProductionRequest {
@@ -940,6 +1009,8 @@ interface JobFlow {
   productionHere(): PackSource;
   applyProduction(run: ProductionRun): void;
   batteryStage(from: PackSource | null): void;
+  /** the same battery stage, its multi-year projection's work done by `ageing` (in place without it) */
+  batteryStageWith(from: PackSource | null, ageing?: AgeingRunner): Promise<void>;
   finish(later: CyclingRun | null): JobResult;
 }
 
@@ -1056,12 +1127,31 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
   let batteryFrames: CellFrames | null = null;
   let batteryCells: JobResult['batteryCells'] = null;
   let batteryBlock: BatteryBlock | null = null;
+  let batteryResult: BatteryResult | null = null;
   /**
    * The battery on the shift's first n in-spec cells (`from.cells`, in order), or on design cells when
    * there was no shift or it made fewer than n in-spec cells (`from.inSpec` of them).
    */
   function batteryStage(from: PackSource | null): void {
-    if (!(opts.battery && recipe.battery)) return;
+    const st = batteryStart(from);
+    if (!st) return;
+    const plan = st.started.ageing;
+    batteryEnd(st, plan ? runAgeingWork(plan.work, plan.years, opts.progress) : null);
+  }
+
+  async function batteryStageWith(from: PackSource | null, ageing?: AgeingRunner): Promise<void> {
+    if (!ageing) return batteryStage(from);
+    const st = batteryStart(from);
+    if (!st) return;
+    const plan = st.started.ageing;
+    batteryEnd(st, plan ? await ageing(plan.work, plan.years, opts.progress) : null);
+  }
+
+  /** the battery up to its multi-year projection (startBattery), on the pack's cells */
+  function batteryStart(
+    from: PackSource | null,
+  ): { started: StartedBattery; cells: ProducedCellRecord[] | undefined; n: number } | null {
+    if (!(opts.battery && recipe.battery)) return null;
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
     const n = packCells;
@@ -1072,7 +1162,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
           `${recipe.battery.series}s${recipe.battery.parallel}p pack needs; the pack is built from design ` +
           `cells with the stated spread`,
       );
-    const bat = runBatteryCommand(recipe, {
+    const started = startBattery(recipe, {
       profile,
       days: bo.days ?? 1,
       seed: opts.seed ?? 1,
@@ -1080,9 +1170,19 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
     });
+    return { started, cells, n };
+  }
+
+  /** the battery's result, given its projection's trajectories, into the output */
+  function batteryEnd(
+    { started, cells, n }: { started: StartedBattery; cells: ProducedCellRecord[] | undefined; n: number },
+    trajectories: number[][] | null,
+  ): void {
+    const bat = presentBatteryRun(started.finish(trajectories));
     output.battery = bat.block;
     findings.push(...batteryFindings(bat.block));
     batteryBlock = bat.block;
+    batteryResult = bat.result;
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
@@ -1094,7 +1194,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     }
   }
 
-  return { packCells, productionHere, applyProduction, batteryStage, finish };
+  return { packCells, productionHere, applyProduction, batteryStage, batteryStageWith, finish };
 
   function finish(later: CyclingRun | null): JobResult {
     if (later && cyclingAt) {
@@ -1124,7 +1224,18 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     });
     output.windows = windows;
     warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-    if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
+    // the claims on the run's typed results (never on its JSON); the presenter writes the block
+    const pr: ProductionRun | null = prod;
+    const claimInputs: ClaimInputs = {
+      recipe,
+      design,
+      line: proc,
+      cycling: cyc?.claimInputs ?? null,
+      battery: batteryResult,
+      production: pr ? { cellsTotal: pr.block.cells_total, cellsInSpec: pr.block.cells_in_spec } : null,
+    };
+    if (opts.claims !== false)
+      output.claims = applyFindingsToClaims(presentClaims(evaluateClaims(claimInputs), claimInputs), findings);
     if (findings.length) {
       output.validity = {
         findings: findings.map(({ cites, ...f }) => ({
@@ -1153,6 +1264,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       productionRun: prod,
       batteryCells,
       batteryFrames,
+      claimInputs,
     };
   }
 }

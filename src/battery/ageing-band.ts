@@ -171,7 +171,25 @@ function cellTrajectory(inp: PackAgeingBandInput, spec: CellSpec): number[] {
   return out;
 }
 
-export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: number): PackAgeingBand | null {
+/** the band's draws: the representative cell with each seeded draw's ageing parameters, in draw order */
+export function bandDrawSpecs(spec: CellSpec, samples = 8, seed = 1): CellSpec[] {
+  const p = spec.params;
+  return drawAgeingSamples(ageingUncertainParameters(), samples, seed).map((d) => ({
+    ...spec,
+    params: { ...p, ageing: ageingWithValues(p.ageing, d.values) },
+  }));
+}
+
+/**
+ * The band. `drawn`: each draw's representative-cell trajectory (bandDrawSpecs' cells, in order), when the
+ * caller has computed them (src/battery/ageing-cells.ts, possibly on other threads); else they are computed
+ * here with `inp.day` and `inp.capacity_C`.
+ */
+export function packAgeingBand(
+  inp: PackAgeingBandInput,
+  representativeCell: number,
+  drawn?: readonly (readonly number[])[],
+): PackAgeingBand | null {
   const samples = inp.samples ?? 8;
   const seed = inp.seed ?? 1;
   const eol = inp.endOfLifeRetention;
@@ -200,9 +218,13 @@ export function packAgeingBand(inp: PackAgeingBandInput, representativeCell: num
   const finals: number[] = [];
   const eols: (number | null)[] = [];
   const losses: number[] = [];
-  for (const d of draws) {
+  if (drawn && drawn.length !== draws.length)
+    throw problem('battery.ageing.band', 'has the wrong number of draws', String(drawn.length), String(draws.length));
+  for (const [i, d] of draws.entries()) {
     const p = inp.spec.params;
-    const cell = cellTrajectory(inp, { ...inp.spec, params: { ...p, ageing: ageingWithValues(p.ageing, d.values) } });
+    const cell =
+      drawn?.[i] ??
+      cellTrajectory(inp, { ...inp.spec, params: { ...p, ageing: ageingWithValues(p.ageing, d.values) } });
     const a = afterFormation(scaledPackRetention(packNominal, nominalCell, cell));
     finals.push(a.final);
     eols.push(a.eol);

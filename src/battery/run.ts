@@ -9,7 +9,6 @@ import type { CellRecord } from '../process/line.ts';
 import { Rng } from '../numerics/rng.ts';
 import { stageTicker, type Progress } from '../progress.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
-import { fastRunner, runCycle } from '../cycler/cell-steps.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
 import { designCells, productionCells, spmeOf, type CellSpec } from './cells.ts';
 import { Pack, type Derating, type PackOptions } from './pack.ts';
@@ -25,9 +24,16 @@ import {
 } from './profiles.ts';
 import { problem } from '../problems.ts';
 import { Ah, celsius, cRateCurrent_A, days, fromPct, kW, mOhm, mV, toAh, toKm, toPct, toWh } from '../units/index.ts';
-import type { CycleSummary } from '../electrochem/model.ts';
 import { ageingValidity } from '../cycler/ageing-band.ts';
 import {
+  ageingDaySummary,
+  c3Capacity_C,
+  cellAgeingTrajectory,
+  type AgeingDay,
+  type CellAgeingWork,
+} from './ageing-cells.ts';
+import {
+  bandDrawSpecs,
   formationDays,
   packAgeingBand,
   trajectoryTimes,
@@ -583,65 +589,62 @@ function profileOf(
 }
 
 /**
- * Capacity after N years: every cell's SPMe goes through `daysPerYear × years` ageing updates
- * (applyAgeing via afterCycle: √t interphase growth over 86 400 s, contact loss from the day's
- * cycling depth, Li loss), with that cell's per-day charge/discharge from the simulated profile; at the
- * end of each year each cell's C/3 capacity is measured (CC charge to v_max + CV to C/20, CC discharge to
- * v_min, SSB fast stepper). Pack capacity = the smallest group sum (series string limited by its weakest
- * group; within a group the cells share by Kirchhoff and all empty together at C/3 — assumption).
+ * The multi-year projection's work, before it is done: one item per cell and per band draw
+ * (src/battery/ageing-cells.ts, independent of one another), and `finish`, which turns their trajectories
+ * into the projection. runBattery does the work in place (runAgeingWork); the job may spread it over threads.
  */
-function ageingEstimate(
+export interface AgeingPlan {
+  /** the projection's horizon, years */
+  readonly years: number;
+  /** the pack's cells in order, then the band's draws (bandDrawSpecs' order) */
+  readonly work: readonly CellAgeingWork[];
+  /** each item's trajectory (cellAgeingTrajectory), in the order of `work` → the projection */
+  finish(trajectories: readonly (readonly number[])[]): PackAgeing | null;
+}
+
+/** the plan's work in this thread, in order, with the 'battery: ageing' progress (in years of the horizon) */
+export function runAgeingWork(work: readonly CellAgeingWork[], years: number, progress?: Progress): number[][] {
+  const ticker = stageTicker(progress, 'battery: ageing', years, 'years');
+  const out = work.map((w, i) => {
+    const t = cellAgeingTrajectory(w);
+    ticker.tick((years * (i + 1)) / work.length);
+    return t;
+  });
+  ticker.end();
+  return out;
+}
+
+/**
+ * Capacity after N years: every cell's SPMe goes through `daysPerYear × years` ageing updates
+ * (applyAgeing via afterCycles: √t interphase growth over 86 400 s, contact loss from the day's
+ * cycling depth, Li loss), with that cell's per-day charge/discharge from the simulated profile; at the
+ * start, after formation and at the end of each year each cell's C/3 capacity is measured (CC charge to
+ * v_max + CV to C/20, CC discharge to v_min, SSB fast stepper). Pack capacity = the smallest group sum
+ * (series string limited by its weakest group; within a group the cells share by Kirchhoff and all empty
+ * together at C/3 — assumption). The cells age independently: one work item each (planned here, done by
+ * the caller), plus one per band draw.
+ */
+function planAgeing(
   built: BuiltPack,
   perCellDaily_C: Float64Array,
   years: number,
   vMin: number,
   vMax: number,
   duty: DutyForAgeing,
-  progress?: Progress,
-): PackAgeing | null {
+): AgeingPlan {
   const { pack, specs } = built;
   const models = specs.map(spmeOf);
-  const ys = models.map((m) => m.initialState(0.5));
-  const capacityOf = (m: SsbSpme, yy: Float64Array): number =>
-    runCycle(fastRunner(m, { stepsPerSweep: 60 }), m, yy, 1 / 3, 1 / 3, {
-      vMax_V: vMax,
-      vMin_V: vMin,
-      cvEndCRate: 0.05,
-    }).discharge_C;
-  const capOf = (k: number): number => capacityOf(models[k]!, ys[k]!);
   // the hottest cell under load ages fastest: it stands for the pack in the band (below)
   let hot = 0;
   for (let k = 1; k < models.length; k++) if (duty.temperature_K[k]! > duty.temperature_K[hot]!) hot = k;
-  const hotByYear: number[] = [];
-  const packCap = (): number => {
-    const caps = models.map((_, k) => capOf(k));
-    hotByYear.push(caps[hot]!);
-    let mn = Infinity;
-    for (let gi = 0; gi < pack.Ns; gi++) {
-      let s = 0;
-      for (let j = 0; j < pack.Np; j++) s += caps[gi * pack.Np + j]!;
-      mn = Math.min(mn, s);
-    }
-    return mn;
-  };
   // each day: the duty's time under current at its RMS current and the cell's mean temperature under
   // load (the pack's thermal model), the rest of the day at rest at mid SOC and ambient temperature — the
   // interphase laws take one temperature per update: the Arrhenius factor's day mean (assumption: ≤ 2 %
   // from averaging T instead of the factor over a ±10 K swing)
-  const day = models.map((m, k) => {
+  const day: AgeingDay[] = models.map((_, k) => {
     const active = duty.active_s[k]!;
     const Tm = (duty.temperature_K[k]! * active + duty.ambient_K * (days(1) - active)) / days(1);
-    return (index: number, q: number): CycleSummary => ({
-      index,
-      charge_C: q,
-      discharge_C: q,
-      duration_s: 86400,
-      rest_s: 86400 - active,
-      restSoc: 0.5,
-      meanSoc: 0.5,
-      temperature_K: Tm,
-      dischargeCurrent_A: duty.rmsCurrent_A[k]!,
-    });
+    return { active_s: active, temperature_K: Tm, rmsCurrent_A: duty.rmsCurrent_A[k]! };
   });
   let Tmax = -Infinity;
   let iRms = 0;
@@ -649,84 +652,101 @@ function ageingEstimate(
     Tmax = Math.max(Tmax, duty.temperature_K[k]!);
     iRms = Math.max(iRms, duty.rmsCurrent_A[k]! / toAh(models[k]!.nominalCapacity_C));
   }
-  const ticker = stageTicker(progress, 'battery: ageing', years, 'years');
-  const byYear = [packCap()];
-  // a pack that delivers nothing at C/3 has no retention to give (0/0): not evaluable, said by the caller
-  if (!(byYear[0]! > 0)) {
-    ticker.end();
-    return null;
-  }
   let efc = 0;
   for (let k = 0; k < models.length; k++) efc += perCellDaily_C[k]! / models[k]!.nominalCapacity_C;
   efc = (efc / models.length) * 365;
   // formation: the days over which the cathode contact loss settles; the reference capacity is measured after
   const a0 = models[0]!.core.p.ageing;
   const fDays = years >= 1 ? formationDays(a0.mechanisms.contact_loss, a0.values.cathode_contact_cycles) : 0;
-  // byYear holds the start and the years; the formation point goes to afterFormation (hotByYear, filled by
-  // packCap, holds every point: the start, after formation, the years)
-  let afterFormation = byYear[0]!;
-  for (let yr = 1; yr <= years; yr++) {
-    // the cells age independently: each cell's 365 days in a row (afterCycles: the same figures as 365
-    // afterCycle calls, the day-invariant work done once); year 1 is split at the end of formation (the
-    // same figures: a test checks it)
-    const split = yr === 1 && fDays > 0 ? [fDays, 365 - fDays] : [365];
-    let done = 0;
-    for (const n of split) {
-      for (let k = 0; k < models.length; k++) {
-        const q = perCellDaily_C[k]!;
-        models[k]!.afterCycles(ys[k]!, day[k]!(365 * (yr - 1) + done + 1, q), n);
+  const item = (spec: CellSpec, k: number, stepping: CellAgeingWork['stepping']): CellAgeingWork => ({
+    spec,
+    day: day[k]!,
+    dailyCharge_C: perCellDaily_C[k]!,
+    years,
+    formationDays: fDays,
+    vMin_V: vMin,
+    vMax_V: vMax,
+    stepping,
+  });
+  const n = specs.length;
+  const work = [
+    ...specs.map((s, k) => item(s, k, 'years')),
+    // the band: the hottest cell under load, re-aged per draw, one afterCycle a day
+    ...bandDrawSpecs(specs[hot]!).map((s) => item(s, hot, 'days')),
+  ];
+  const finish = (traj: readonly (readonly number[])[]): PackAgeing | null => {
+    if (traj.length !== work.length)
+      throw problem(
+        'battery.ageing',
+        'has the wrong number of cell trajectories',
+        String(traj.length),
+        String(work.length),
+      );
+    // the pack's capacity at a point of the trajectories: its smallest group sum
+    const packCap = (point: number): number => {
+      let mn = Infinity;
+      for (let gi = 0; gi < pack.Ns; gi++) {
+        let s = 0;
+        for (let j = 0; j < pack.Np; j++) s += traj[gi * pack.Np + j]![point]!;
+        mn = Math.min(mn, s);
       }
-      done += n;
-      if (done < 365) afterFormation = packCap();
-    }
-    byYear.push(packCap());
-    ticker.tick(yr);
-  }
-  ticker.end();
-  // the pack trajectory with the formation point (the band's input and the fresh-referenced end of life)
-  const packTrajectory = fDays > 0 ? [byYear[0]!, afterFormation, ...byYear.slice(1)] : byYear;
-  const eolVsFresh = yearsToEndOfLife(
-    packTrajectory.map((c) => c / byYear[0]!),
-    duty.endOfLifeRetention,
-    trajectoryTimes(years, fDays),
-  );
-  // the band on years to end of life and on the retention: the hottest cell under load, re-aged per draw
-  const band = packAgeingBand(
-    {
-      spec: specs[hot]!,
-      day: day[hot]!,
-      dailyCharge_C: perCellDaily_C[hot]!,
+      return mn;
+    };
+    const hotByYear = [...traj[hot]!];
+    // a pack that delivers nothing at C/3 has no retention to give (0/0): not evaluable, said by the caller
+    const byYear = [packCap(0)];
+    if (!(byYear[0]! > 0)) return null;
+    // byYear holds the start and the years; the formation point is afterFormation (hotByYear holds every
+    // point: the start, after formation, the years)
+    const afterFormation = fDays > 0 ? packCap(1) : byYear[0]!;
+    for (let yr = 1; yr <= years; yr++) byYear.push(packCap(yr + (fDays > 0 ? 1 : 0)));
+    // the pack trajectory with the formation point (the band's input and the fresh-referenced end of life)
+    const packTrajectory = fDays > 0 ? [byYear[0]!, afterFormation, ...byYear.slice(1)] : byYear;
+    const eolVsFresh = yearsToEndOfLife(
+      packTrajectory.map((c) => c / byYear[0]!),
+      duty.endOfLifeRetention,
+      trajectoryTimes(years, fDays),
+    );
+    // the band on years to end of life and on the retention: the hottest cell under load, re-aged per draw
+    const band = packAgeingBand(
+      {
+        spec: specs[hot]!,
+        day: (index, q) => ageingDaySummary(day[hot]!, index, q),
+        dailyCharge_C: perCellDaily_C[hot]!,
+        years,
+        capacity_C: (m, y) => c3Capacity_C(m, y, vMin, vMax),
+        packByYear_C: packTrajectory,
+        nominalCellByYear_C: hotByYear,
+        endOfLifeRetention: duty.endOfLifeRetention,
+        formationDays: fDays,
+      },
+      hot,
+      traj.slice(n),
+    );
+    const flags = ageingValidity({
+      cRate: duty.maxCRate,
+      modelMaxCRate: models[0]!.validity.maxCRate,
+      temperature_K: Tmax,
+      stackPressure_Pa: models[0]!.core.p.stackPressure_Pa,
+      cycles: Math.round(efc * years),
+    });
+    return {
       years,
-      capacity_C: capacityOf,
-      packByYear_C: packTrajectory,
-      nominalCellByYear_C: hotByYear,
+      equivalentFullCyclesPerYear: efc,
+      capacityByYear_C: byYear,
+      dutyRmsCRateMax: iRms,
+      dutyPeakCRate: duty.maxCRate,
+      cellTemperatureUnderLoadMax_K: Tmax,
+      validity: { inside: flags.length === 0, flags: flags.map((f) => f.text) },
+      yearsToEndOfLife: band ? band.years_to_end_of_life.nominal : null,
       endOfLifeRetention: duty.endOfLifeRetention,
       formationDays: fDays,
-    },
-    hot,
-  );
-  const flags = ageingValidity({
-    cRate: duty.maxCRate,
-    modelMaxCRate: models[0]!.validity.maxCRate,
-    temperature_K: Tmax,
-    stackPressure_Pa: models[0]!.core.p.stackPressure_Pa,
-    cycles: Math.round(efc * years),
-  });
-  return {
-    years,
-    equivalentFullCyclesPerYear: efc,
-    capacityByYear_C: byYear,
-    dutyRmsCRateMax: iRms,
-    dutyPeakCRate: duty.maxCRate,
-    cellTemperatureUnderLoadMax_K: Tmax,
-    validity: { inside: flags.length === 0, flags: flags.map((f) => f.text) },
-    yearsToEndOfLife: band ? band.years_to_end_of_life.nominal : null,
-    endOfLifeRetention: duty.endOfLifeRetention,
-    formationDays: fDays,
-    capacityAfterFormation_C: afterFormation,
-    yearsToEndOfLifeVsFresh: eolVsFresh,
-    band,
+      capacityAfterFormation_C: afterFormation,
+      yearsToEndOfLifeVsFresh: eolVsFresh,
+      band,
+    };
   };
+  return { years, work, finish };
 }
 
 /** what the cells' ageing sees of the simulated duty, per cell (one day of use) */
@@ -815,6 +835,24 @@ export function runBattery(
   recipe: Recipe,
   opts: BatteryCommandOptions,
 ): { result: BatteryResult; cellFrames?: CellFramesSI } {
+  const started = startBattery(recipe, opts);
+  const plan = started.ageing;
+  return started.finish(plan ? runAgeingWork(plan.work, plan.years, opts.progress) : null);
+}
+
+/** A pack run up to its multi-year projection: the projection's work (null: none), then `finish` with its trajectories. */
+export interface StartedBattery {
+  readonly ageing: AgeingPlan | null;
+  /** the run's result, given the trajectories of `ageing.work` in order (null when `ageing` is null) */
+  finish(trajectories: readonly (readonly number[])[] | null): { result: BatteryResult; cellFrames?: CellFramesSI };
+}
+
+/**
+ * runBattery in two steps, so that the projection's work (independent per cell) can be done elsewhere:
+ * the C/3 measurement and the duty profile now, the rest in `finish`. runBattery is
+ * `finish(runAgeingWork(ageing.work))`: any other way of computing the same trajectories gives its result.
+ */
+export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): StartedBattery {
   const seed = opts.seed ?? 1;
   const days = opts.days ?? 1;
   if (!(Number.isInteger(days) && days >= 1 && days <= 365))
@@ -1009,94 +1047,92 @@ export function runBattery(
   const rte = pack.energyIn_J > 0 ? (pack.energyOut_J + Math.max(0, dE)) / (pack.energyIn_J - Math.min(0, dE)) : 0;
   const socSpreadMax = tr.socSpreadMax;
   const lc = limitingCell(built, resist);
-  const ageing =
+  const plan =
     opts.ageing === false || ex.years === 0
       ? null
-      : ageingEstimate(
-          built,
-          dailyCharge,
-          Math.round(ex.years),
-          vMin,
-          vMax,
-          {
-            active_s: Float64Array.from(duty.active_s, (a) => Math.min(86400, a * dayFraction)),
-            temperature_K: Float64Array.from(duty.Tdt, (x, k) =>
-              duty.active_s[k]! > 0 ? x / duty.active_s[k]! : celsius(recipe.cell.temperature_C),
-            ),
-            rmsCurrent_A: Float64Array.from(duty.I2dt, (x, k) =>
-              duty.active_s[k]! > 0 ? Math.sqrt(x / duty.active_s[k]!) : 0,
-            ),
-            ambient_K: celsius(recipe.cell.temperature_C),
-            maxCRate: maxC,
-            endOfLifeRetention: fromPct(recipe.cycling?.end_of_life_retention_pct || 80),
-          },
-          opts.progress,
-        );
-  if (ageing === null && opts.ageing !== false && ex.years !== 0)
-    notes.push('ageing not evaluable: the pack delivers no capacity in a C/3 cycle between its cut-offs');
-  const validity = ref.pack.models[0]!.validity.maxCRate;
-  if (maxC > validity)
+      : planAgeing(built, dailyCharge, Math.round(ex.years), vMin, vMax, {
+          active_s: Float64Array.from(duty.active_s, (a) => Math.min(86400, a * dayFraction)),
+          temperature_K: Float64Array.from(duty.Tdt, (x, k) =>
+            duty.active_s[k]! > 0 ? x / duty.active_s[k]! : celsius(recipe.cell.temperature_C),
+          ),
+          rmsCurrent_A: Float64Array.from(duty.I2dt, (x, k) =>
+            duty.active_s[k]! > 0 ? Math.sqrt(x / duty.active_s[k]!) : 0,
+          ),
+          ambient_K: celsius(recipe.cell.temperature_C),
+          maxCRate: maxC,
+          endOfLifeRetention: fromPct(recipe.cycling?.end_of_life_retention_pct || 80),
+        });
+  const finish: StartedBattery['finish'] = (trajectories) => {
+    if ((plan === null) !== (trajectories === null))
+      throw new Error(`startBattery: ${plan ? 'the projection needs its trajectories' : 'no projection to finish'}`);
+    const ageing = plan && trajectories ? plan.finish(trajectories) : null;
+    if (ageing === null && opts.ageing !== false && ex.years !== 0)
+      notes.push('ageing not evaluable: the pack delivers no capacity in a C/3 cycle between its cut-offs');
+    const validity = ref.pack.models[0]!.validity.maxCRate;
+    if (maxC > validity)
+      notes.push(
+        `cells ran up to ${maxC.toFixed(2)}C, above the SPMe's stated validity (${validity}C vs the P2D): voltages at the peaks are less accurate`,
+      );
     notes.push(
-      `cells ran up to ${maxC.toFixed(2)}C, above the SPMe's stated validity (${validity}C vs the P2D): voltages at the peaks are less accurate`,
+      `thermal model is one-way for the duty (the electrochemistry stays at ${recipe.cell.temperature_C.toFixed(1)} °C); ` +
+        "the multi-year ageing runs at each cell's mean temperature under load and its RMS current",
     );
-  notes.push(
-    `thermal model is one-way for the duty (the electrochemistry stays at ${recipe.cell.temperature_C.toFixed(1)} °C); ` +
-      "the multi-year ageing runs at each cell's mean temperature under load and its RMS current",
-  );
-  if (ageing) for (const f of ageing.validity.flags) notes.push(`ageing projection: ${f}`);
-  notes.push(prof.note);
-  const d = pack.deratings;
-  const result: BatteryResult = {
-    profile: opts.profile === 'csv' ? `csv:${opts.csv?.name ?? 'profile.csv'}` : opts.profile,
-    seed,
-    days,
-    cellModel: 'ssb-spme (full SPMe of src/electrochem/ssb per cell, backward Euler, Kirchhoff-coupled)',
-    pack: {
-      series: Ns,
-      parallel: Np,
-      cellSource: built.source,
-      cellLayers: ex.cell_layers,
-      interconnect_ohm: built.options.cellConnection_ohm,
-      voltageMin_V: packV.min,
-      voltageMax_V: packV.max,
-      nominalVoltage_V: nominalV,
-      capacityNominal_C: capNom_C,
-      capacityC3_C: c3.capacity_C,
-      energyC3_J: c3.energy_J,
-      mass_kg: massPack,
-      volume_m3: volPack,
-      cellCapacity_C: ref.pack.models.map((m) => m.nominalCapacity_C),
-      cellResistance_ohm: resist,
-      c3StoppedByCell: c3.stoppedByCell,
-    },
-    duty: {
-      duration_s: pack.t,
-      energyOut_J: pack.energyOut_J,
-      energyIn_J: pack.energyIn_J,
-      roundTripEfficiency: pack.energyIn_J > 0 && pack.energyOut_J > 0 ? rte : null,
-      interconnectLoss_J: pack.interconnectLoss_J,
-      balancingLoss_J: pack.bleedLoss_J,
-      cellVoltageMin_V: tr.vminAll,
-      cellVoltageMax_V: tr.vmaxAll,
-      socSpreadMax,
-      socSpreadEnd: tr.lastSmax - tr.lastSmin,
-      temperatureMax_K: built.options.thermal ? tr.tmaxAll : null,
-      maxCellCRate: maxC,
-      modelValidityCRate: validity,
-      deratings: {
-        count: pack.deratingCounts.total,
-        discharge: pack.deratingCounts.discharge,
-        charge: pack.deratingCounts.charge,
-        energyNotDelivered_J: notDelivered_J,
-        first: d.slice(0, 10).map((x) => ({ ...x })),
+    if (ageing) for (const f of ageing.validity.flags) notes.push(`ageing projection: ${f}`);
+    notes.push(prof.note);
+    const d = pack.deratings;
+    const result: BatteryResult = {
+      profile: opts.profile === 'csv' ? `csv:${opts.csv?.name ?? 'profile.csv'}` : opts.profile,
+      seed,
+      days,
+      cellModel: 'ssb-spme (full SPMe of src/electrochem/ssb per cell, backward Euler, Kirchhoff-coupled)',
+      pack: {
+        series: Ns,
+        parallel: Np,
+        cellSource: built.source,
+        cellLayers: ex.cell_layers,
+        interconnect_ohm: built.options.cellConnection_ohm,
+        voltageMin_V: packV.min,
+        voltageMax_V: packV.max,
+        nominalVoltage_V: nominalV,
+        capacityNominal_C: capNom_C,
+        capacityC3_C: c3.capacity_C,
+        energyC3_J: c3.energy_J,
+        mass_kg: massPack,
+        volume_m3: volPack,
+        cellCapacity_C: ref.pack.models.map((m) => m.nominalCapacity_C),
+        cellResistance_ohm: resist,
+        c3StoppedByCell: c3.stoppedByCell,
       },
-      ...(evOut ? { ev: evOut } : {}),
-      conservation: { energyBalanceError_J: eBal, chargeBalanceError_C: dq },
-    },
-    limitingCell: lc,
-    ageing,
-    series: downsample(tr, opts.seriesPoints ?? 400),
-    notes,
+      duty: {
+        duration_s: pack.t,
+        energyOut_J: pack.energyOut_J,
+        energyIn_J: pack.energyIn_J,
+        roundTripEfficiency: pack.energyIn_J > 0 && pack.energyOut_J > 0 ? rte : null,
+        interconnectLoss_J: pack.interconnectLoss_J,
+        balancingLoss_J: pack.bleedLoss_J,
+        cellVoltageMin_V: tr.vminAll,
+        cellVoltageMax_V: tr.vmaxAll,
+        socSpreadMax,
+        socSpreadEnd: tr.lastSmax - tr.lastSmin,
+        temperatureMax_K: built.options.thermal ? tr.tmaxAll : null,
+        maxCellCRate: maxC,
+        modelValidityCRate: validity,
+        deratings: {
+          count: pack.deratingCounts.total,
+          discharge: pack.deratingCounts.discharge,
+          charge: pack.deratingCounts.charge,
+          energyNotDelivered_J: notDelivered_J,
+          first: d.slice(0, 10).map((x) => ({ ...x })),
+        },
+        ...(evOut ? { ev: evOut } : {}),
+        conservation: { energyBalanceError_J: eBal, chargeBalanceError_C: dq },
+      },
+      limitingCell: lc,
+      ageing,
+      series: downsample(tr, opts.seriesPoints ?? 400),
+      notes,
+    };
+    return { result, ...(tr.frames ? { cellFrames: tr.frames.data } : {}) };
   };
-  return { result, ...(tr.frames ? { cellFrames: tr.frames.data } : {}) };
+  return { ageing: plan, finish };
 }

@@ -11,19 +11,9 @@ import { once } from 'node:events';
 import { dirname, extname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Store } from '../store/index.ts';
-import {
-  CELL_COLUMNS,
-  CYCLE_COLUMNS,
-  EXPORT_WHATS,
-  SPC_COLUMNS,
-  cellRow,
-  cycleRow,
-  seriesColumns,
-  seriesRows,
-  spcRows,
-  type ExportWhat,
-} from '../export/tables.ts';
-import { EXPORT_FORMATS, sinkFor, type ExportFormat, type TableSink } from '../export/writers.ts';
+import { EXPORT_WHATS, type ExportWhat } from '../export/tables.ts';
+import { EXPORT_PAGE_CELLS, cellPages, writeTables } from '../export/stream.ts';
+import { EXPORT_FORMATS, sinkFor, type ExportFormat } from '../export/writers.ts';
 import { inputError } from './input.ts';
 
 export interface ExportCliOptions {
@@ -33,8 +23,7 @@ export interface ExportCliOptions {
   force?: boolean;
 }
 
-/** cells read from the store per page */
-export const EXPORT_PAGE_CELLS = 500;
+export { EXPORT_PAGE_CELLS };
 
 function parseOptions(o: ExportCliOptions): { format: ExportFormat; what: ExportWhat[] | 'bundle' } {
   const ext = o.out ? extname(o.out).slice(1).toLowerCase() : '';
@@ -65,15 +54,6 @@ async function put(out: Writable, s: string): Promise<void> {
 const nested = (v: unknown, depth: number): string =>
   JSON.stringify(v, null, 2).replace(/\n/g, '\n' + '  '.repeat(depth));
 
-async function* cellPages(store: Store, id: string): AsyncGenerator<Awaited<ReturnType<Store['listCells']>>> {
-  for (let offset = 0; ; offset += EXPORT_PAGE_CELLS) {
-    const page = await store.listCells(id, { offset, limit: EXPORT_PAGE_CELLS });
-    if (page.length === 0) return;
-    yield page;
-    if (page.length < EXPORT_PAGE_CELLS) return;
-  }
-}
-
 /** the `rollcell-run-export` document (same keys as Store.exportRun), with cells streamed page by page */
 async function writeBundle(store: Store, id: string, out: Writable): Promise<void> {
   const run = await store.getRun(id);
@@ -87,28 +67,6 @@ async function writeBundle(store: Store, id: string, out: Writable): Promise<voi
   await put(out, n ? '\n  ],\n' : '],\n');
   await put(out, `  "cycles": ${nested(await store.listCycles(run.id), 1)},\n`);
   await put(out, `  "time_series": ${nested(await store.getTimeSeries(run.id), 1)}\n}\n`);
-}
-
-async function writeTables(store: Store, id: string, what: ExportWhat[], sink: TableSink): Promise<void> {
-  const run = await store.getRun(id);
-  for (const w of what) {
-    if (w === 'cells') {
-      await sink.table('cells', CELL_COLUMNS);
-      for await (const page of cellPages(store, run.id)) for (const c of page) await sink.row(cellRow(c));
-    } else if (w === 'cycles') {
-      await sink.table('cycles', CYCLE_COLUMNS);
-      for (const c of await store.listCycles(run.id)) await sink.row(cycleRow(c));
-    } else if (w === 'series') {
-      const all = await store.getTimeSeries(run.id);
-      const cols = seriesColumns(all);
-      await sink.table('series', cols);
-      for (const s of all) for (const r of seriesRows(s, cols)) await sink.row(r);
-    } else {
-      await sink.table('spc', SPC_COLUMNS);
-      for (const r of spcRows(run.output)) await sink.row(r);
-    }
-  }
-  await sink.close();
 }
 
 /** Runs the export; returns the path written (or '' for stdout). */

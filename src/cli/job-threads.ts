@@ -6,7 +6,9 @@
  *   `rollcell run` case): that thread writes each cell's stored record to the spool itself and posts the
  *   pack's first n in-spec cells as soon as they exist, so that this thread runs the battery on them while
  *   the shift goes on;
- * - this thread runs the line and the battery.
+ * - this thread runs the line and the battery; the battery's multi-year projection (one work item per cell
+ *   and per band draw, independent: src/battery/ageing-cells.ts) is shared between this thread and the
+ *   workers whose shift or cycling is done by then (ageingOnThreads), each item's trajectory put in its place.
  * The result is runJob's, key for key (pipeline's runJobWith puts the cycling's and the shift's blocks,
  * warnings and findings where runJob does, and the pack takes the same cells); the spool holds the same
  * records in the same order. test/pipeline/job-threads.test.ts compares the two.
@@ -22,6 +24,7 @@ import { Worker } from 'node:worker_threads';
 import {
   runJob,
   runJobCycling,
+  type AgeingRunner,
   runJobProduction,
   runJobWith,
   type CyclingRun,
@@ -36,7 +39,16 @@ import { withEstimate } from '../process/production/capacity.ts';
 import { ProblemError } from '../problems.ts';
 import { storedCell } from '../run-record.ts';
 import type { CellSpool } from '../store/spool.ts';
-import type { CyclingReply, CyclingTask, ProductionReply, ProductionTask } from './job-worker.ts';
+import type {
+  AgeingReply,
+  AgeingTask,
+  CyclingReply,
+  CyclingTask,
+  ProductionReply,
+  ProductionTask,
+} from './job-worker.ts';
+import { cellAgeingTrajectory, type CellAgeingWork } from '../battery/ageing-cells.ts';
+import { stageTicker } from '../progress.ts';
 import { markTiming } from './timings.ts';
 
 const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !== '0' && availableParallelism() >= 2;
@@ -48,7 +60,17 @@ const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !
  */
 const warm: Worker[] = [];
 
-const newWorker = (): Worker => new Worker(new URL('./job-worker.mjs', import.meta.url));
+/** workers whose thread has ended (their 'exit' came): never given work */
+const ended = new WeakSet<Worker>();
+const watchEnd = (w: Worker): void => {
+  w.once('exit', () => ended.add(w));
+};
+
+const newWorker = (): Worker => {
+  const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
+  watchEnd(w);
+  return w;
+};
 
 /** Starts `n` job worker threads now (none with ROLLCELL_THREADS=0 or on one core), for the next runJobThreaded. */
 export function warmJobWorkers(n: number, env: NodeJS.ProcessEnv = process.env): void {
@@ -104,6 +126,16 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
   }
   let cyclingWorker: Worker | null = null;
   let shiftWorker: Worker | null = null;
+  // workers whose task is done: they take part of the battery's projection
+  const idle: Worker[] = [];
+  const free = (w: Worker): void => {
+    w.removeAllListeners('message');
+    w.removeAllListeners('exit');
+    w.removeAllListeners('error');
+    w.on('error', () => {}); // an idle thread's failure is not the job's: it is simply not used
+    watchEnd(w);
+    idle.push(w);
+  };
   try {
     return await runJobWith(
       recipe,
@@ -112,16 +144,17 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
         ? (req) => {
             const w = takeWorker();
             cyclingWorker = w;
-            return cyclingOn(w, req);
+            return cyclingOn(w, req, free);
           }
         : (req) => Promise.resolve(runJobCycling(req)),
       shiftThread
         ? (req, packCells) => {
             const w = takeWorker();
             shiftWorker = w;
-            return shiftOn(w, req, packCells, spool);
+            return shiftOn(w, req, packCells, spool, free);
           }
         : undefined,
+      ageingOnThreads(idle),
     );
   } finally {
     // a job that failed in this thread leaves no worker running; the shift's worker writes to the
@@ -142,7 +175,11 @@ function workerError(
   return e;
 }
 
-function cyclingOn(w: Worker, req: Parameters<typeof runJobCycling>[0]): Promise<CyclingRun> {
+function cyclingOn(
+  w: Worker,
+  req: Parameters<typeof runJobCycling>[0],
+  free: (w: Worker) => void,
+): Promise<CyclingRun> {
   const { progress, ...rest } = req;
   const task: CyclingTask = { ...rest, progress: Boolean(progress) };
   try {
@@ -164,6 +201,7 @@ function cyclingOn(w: Worker, req: Parameters<typeof runJobCycling>[0]): Promise
       else if ('result' in m) {
         markTiming('cycling result in');
         settle(() => resolve(m.result));
+        free(w);
       } else settle(() => reject(workerError(m)));
     });
     w.on('error', (e) => settle(() => reject(e)));
@@ -173,7 +211,13 @@ function cyclingOn(w: Worker, req: Parameters<typeof runJobCycling>[0]): Promise
   });
 }
 
-function shiftOn(w: Worker, req: JobProductionRequest, packCells: number, spool: CellSpool): ProductionElsewhere {
+function shiftOn(
+  w: Worker,
+  req: JobProductionRequest,
+  packCells: number,
+  spool: CellSpool,
+  free: (w: Worker) => void,
+): ProductionElsewhere {
   const { progress, onCell: _onCell, onStart: _onStart, keepCells: _keep, ...rest } = req;
   const task: ProductionTask = { ...rest, kind: 'production', progress: Boolean(progress), packCells, spoolPath: '' };
   try {
@@ -212,6 +256,7 @@ function shiftOn(w: Worker, req: JobProductionRequest, packCells: number, spool:
         spool.settle(m.done.spooled);
         resolveFirst(null); // no effect when the pack's cells came already
         resolve({ run: { ...m.done.run, capacity: withEstimate(m.done.run.capacity) }, inSpec: m.done.inSpec });
+        free(w);
       } else fail(workerError(m));
     });
     w.on('error', fail);
@@ -242,4 +287,102 @@ function shiftHere(req: JobProductionRequest, packCells: number, spool: CellSpoo
   } catch (e) {
     return { firstInSpec: Promise.reject(e), done: Promise.reject(e) };
   }
+}
+
+/** cell-ageing items per task sent to a worker (a few ms each: the round trip is small beside them) */
+const AGEING_CHUNK = 8;
+
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * The battery's projection shared between this thread and the job's idle workers (`idle`: those whose shift
+ * or cycling is done; one that becomes idle meanwhile joins): a queue of chunks — the band's draws first,
+ * one each (the longest items), then the cells in chunks of AGEING_CHUNK — that this thread and each worker
+ * take from until it is empty (at most `maxWorkers` workers: one per further core; more threads than cores
+ * would only share them and warm up more code). Each trajectory goes to its item's place, so the result is
+ * runAgeingWork's whoever computes what. A worker that fails (an error, or it ends) gives its chunk back and leaves; this
+ * thread computes what is left, so an error of the work itself is thrown here as runJob would throw it.
+ */
+export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availableParallelism() - 1)): AgeingRunner {
+  return async (work, years, progress) => {
+    markTiming('battery duty done');
+    const out = new Array<number[]>(work.length);
+    const ticker = stageTicker(progress, 'battery: ageing', years, 'years');
+    let done = 0;
+    const put = (chunk: readonly number[], trajectories: readonly number[][]): void => {
+      chunk.forEach((i, j) => (out[i] = trajectories[j]!));
+      done += chunk.length;
+      ticker.tick((years * done) / work.length);
+    };
+    const draws: number[] = [];
+    const cells: number[] = [];
+    work.forEach((w, i) => (w.stepping === 'days' ? draws : cells).push(i));
+    const queue: number[][] = draws.map((i) => [i]);
+    for (let a = 0; a < cells.length; a += AGEING_CHUNK) queue.push(cells.slice(a, a + AGEING_CHUNK));
+    const busy = new Set<Worker>();
+    let taken = 0;
+    let over = false;
+    let wake: (() => void) | null = null;
+    const poke = (): void => {
+      const f = wake;
+      wake = null;
+      f?.();
+    };
+    const feed = (w: Worker): void => {
+      if (over || ended.has(w)) return;
+      const chunk = queue.shift();
+      if (!chunk) return;
+      busy.add(w);
+      const task: AgeingTask = { kind: 'ageing', work: chunk.map((i) => work[i]!) as CellAgeingWork[] };
+      const settle = (trajectories: number[][] | null): void => {
+        w.off('message', onMessage);
+        w.off('exit', onExit);
+        busy.delete(w);
+        if (trajectories) put(chunk, trajectories);
+        else {
+          queue.unshift(chunk); // back to the queue; the worker takes no more (another idle one may)
+          taken--;
+        }
+        if (trajectories) feed(w);
+        poke();
+      };
+      const onMessage = (m: AgeingReply): void =>
+        settle('ageing' in m && m.ageing.length === chunk.length ? m.ageing : null);
+      const onExit = (): void => settle(null);
+      w.on('message', onMessage);
+      w.on('exit', onExit);
+      try {
+        w.postMessage(task);
+      } catch {
+        settle(null);
+      }
+    };
+    try {
+      for (;;) {
+        // messages that came while this thread computed: results, and workers that became idle
+        await nextTurn();
+        while (taken < maxWorkers && idle.length > 0) {
+          taken++;
+          feed(idle.shift()!);
+        }
+        const chunk = queue.shift();
+        if (chunk) {
+          put(
+            chunk,
+            chunk.map((i) => cellAgeingTrajectory(work[i]!)),
+          );
+          continue;
+        }
+        if (busy.size === 0) break;
+        await new Promise<void>((r) => (wake = r));
+      }
+    } finally {
+      // a worker's late answer (this thread failed meanwhile) is not fed again
+      over = true;
+    }
+    if (done !== work.length) throw new Error(`ageingOnThreads: ${done} of ${work.length} trajectories`);
+    ticker.end();
+    markTiming('battery ageing done');
+    return out;
+  };
 }

@@ -1,11 +1,15 @@
 /**
- * A job's cycling stage, or its production shift, on a worker thread (src/cli/job-threads.ts): takes one
- * task and posts back its progress events and then its result, or the error (a ProblemError's problems,
- * else the message and stack).
+ * A job's cycling stage, its production shift, or part of the battery's multi-year projection, on a worker
+ * thread (src/cli/job-threads.ts): takes a task and posts back its progress events and then its result, or
+ * the error (a ProblemError's problems, else the message and stack); then waits for the next task (the job
+ * ends the thread).
  * - cycling: pipeline's runJobCycling — the same code runJob runs in place;
  * - production: pipeline's runJobProduction — the same shift runJob runs in place — writing each cell's
  *   stored record to the job's spool (lent to this thread: CellSpool.lend) and posting the pack's first n
- *   in-spec cells as soon as they exist, so the battery starts on them while the shift goes on.
+ *   in-spec cells as soon as they exist, so the battery starts on them while the shift goes on;
+ * - ageing: some cells' (or band draws') trajectories of the battery's projection (battery/ageing-cells.ts
+ *   cellAgeingTrajectory — the same function runJob runs in place), given by a thread whose shift or
+ *   cycling is done while the battery's thread does the rest.
  */
 import { parentPort } from 'node:worker_threads';
 import { runJobCycling, runJobProduction, type JobCyclingRequest, type JobProductionRequest } from '../pipeline.ts';
@@ -15,6 +19,7 @@ import { ProblemError } from '../problems.ts';
 import type { ProgressEvent } from '../progress.ts';
 import { storedCell } from '../run-record.ts';
 import { SpoolWriter } from '../store/spool.ts';
+import { cellAgeingTrajectory, type CellAgeingWork } from '../battery/ageing-cells.ts';
 
 /** what job-threads.ts sends for the cycling: the request without its progress callback, and whether to report progress */
 export type CyclingTask = Omit<JobCyclingRequest, 'progress'> & { progress: boolean };
@@ -45,10 +50,22 @@ export type ProductionReply =
   | { problems: ProblemError['problems']; prefix?: string }
   | { error: { message: string; stack?: string } };
 
+/** a part of the battery's projection: work items, in the job's order */
+export interface AgeingTask {
+  kind: 'ageing';
+  work: CellAgeingWork[];
+}
+
+/** the ageing task's answer: each item's trajectory, in order, or the error */
+export type AgeingReply =
+  | { ageing: number[][] }
+  | { problems: ProblemError['problems']; prefix?: string }
+  | { error: { message: string; stack?: string } };
+
 const port = parentPort;
 if (!port) throw new Error('src/cli/job-worker.ts runs on a worker thread');
 
-function failure(e: unknown): CyclingReply & ProductionReply {
+function failure(e: unknown): CyclingReply & ProductionReply & AgeingReply {
   if (e instanceof ProblemError) return { problems: e.problems, ...(e.prefix ? { prefix: e.prefix } : {}) };
   return {
     error: {
@@ -102,7 +119,17 @@ function runProductionTask(task: ProductionTask): void {
   }
 }
 
-port.once('message', (task: CyclingTask | ProductionTask) => {
+function runAgeingTask(task: AgeingTask): void {
+  const post = (m: AgeingReply): void => port!.postMessage(m);
+  try {
+    post({ ageing: task.work.map(cellAgeingTrajectory) });
+  } catch (e) {
+    post(failure(e));
+  }
+}
+
+port.on('message', (task: CyclingTask | ProductionTask | AgeingTask) => {
   if ('kind' in task && task.kind === 'production') runProductionTask(task);
+  else if ('kind' in task && task.kind === 'ageing') runAgeingTask(task);
   else runCyclingTask(task as CyclingTask);
 });

@@ -9,6 +9,9 @@
  * stack, the figures, the verdict and its causes.
  */
 import type { CellRecord, CycleRecord, TimeSeriesRecord } from '../store/types.ts';
+import { SubgroupSeries, subgroupPoints } from '../process/production/spc.ts';
+import { parseProduction } from '../process/production/config.ts';
+import { problem } from '../problems.ts';
 
 export type Cell = string | number | boolean | null;
 export type Row = Cell[];
@@ -183,8 +186,9 @@ export const SPC_COLUMNS: readonly string[] = [
 ];
 
 /**
- * X̄–R and EWMA charts of a run's production block, one row per lane and charted subgroup (a long shift's
- * chart is decimated to CHART_POINTS per lane: src/process/line.ts)
+ * X̄–R and EWMA charts of a run's production block as the block charts them: one row per lane and charted
+ * subgroup (a long shift's chart is decimated to CHART_POINTS per lane: src/process/line.ts; `spcTable`
+ * gives every subgroup)
  */
 export function spcRows(output: unknown): Row[] {
   const spc = obj(obj(obj(output)['production'])['spc']);
@@ -218,4 +222,78 @@ export function spcRows(output: unknown): Row[] {
       ]);
   }
   return rows;
+}
+
+/** whether a run's production block charts fewer subgroups than it has (a long shift's decimated chart) */
+export function spcDecimated(output: unknown): boolean {
+  const spc = obj(obj(obj(output)['production'])['spc']);
+  return arr(spc['lanes']).some((ln) => arr(obj(obj(ln)['charts'])['subgroup']).length > 0);
+}
+
+/**
+ * Every subgroup of a run's X̄–R and EWMA charts, one row per lane and subgroup (lane by lane), in memory
+ * that grows by 16 B per subgroup, never with the cells' records. When the production block charts every
+ * subgroup these are its rows (`spcRows`, and `cells` is not read); when its chart is decimated, the run's
+ * stored cells (`cells`: pages in production order) are passed once through the production shift's own
+ * SPC (SubgroupSeries, subgroupPoints: the same values in the same order, so the same means, ranges and
+ * EWMA to the last bit; the X̄ and R limits are the block's). A lane whose stored cells do not give the
+ * block's subgroup count is refused (the cells were not all stored).
+ */
+export async function* spcTable(
+  output: unknown,
+  productionRecipe: unknown,
+  cells: () => AsyncIterable<readonly CellRecord[]>,
+): AsyncGenerator<Row> {
+  if (!spcDecimated(output)) {
+    yield* spcRows(output);
+    return;
+  }
+  const spc = obj(obj(obj(output)['production'])['spc']);
+  const lanes = arr(spc['lanes']).map(obj);
+  const P = parseProduction(productionRecipe ?? {});
+  const n = num(spc['subgroup_size']) ?? P.spc.subgroup_size;
+  const series = new Map<number, SubgroupSeries>();
+  for (const ln of lanes) series.set(num(ln['lane']) ?? 0, new SubgroupSeries(n));
+  for await (const page of cells())
+    for (const c of page) {
+      const r = c as Record<string, unknown>;
+      const sg = series.get(num(r['lane'] ?? obj(r['genealogy'])['lane']) ?? -1);
+      if (!sg) continue;
+      const g = arr(r['stations'])
+        .map(obj)
+        .find((x) => String(x['id']) === '240')?.['gauge_thickness_um'];
+      if (typeof g === 'number' && Number.isFinite(g)) sg.push(g);
+    }
+  for (const ln of lanes) {
+    const lane = num(ln['lane']) ?? 0;
+    const sg = series.get(lane)!;
+    const want = num(ln['subgroups']);
+    if (sg.subgroups === 0 || (want !== null && sg.subgroups !== want))
+      throw problem(
+        `production.spc.lanes[${lane}]`,
+        "the run's stored cells do not give its production block's subgroups",
+        `${sg.subgroups} subgroups`,
+        `${want} (a run whose every cell was stored)`,
+      );
+    const x = obj(ln['xbar']);
+    const rr = obj(ln['r']);
+    for (const p of subgroupPoints(sg, sg.limits(), P.spc.ewma_lambda, P.spc.ewma_L))
+      yield [
+        lane,
+        str(ln['quantity']),
+        p.g + 1,
+        n,
+        p.mean,
+        p.range,
+        num(x['center']),
+        num(x['lcl']),
+        num(x['ucl']),
+        num(rr['center']),
+        num(rr['lcl']),
+        num(rr['ucl']),
+        p.ewma.z,
+        p.ewma.lcl,
+        p.ewma.ucl,
+      ];
+  }
 }

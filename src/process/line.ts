@@ -55,8 +55,8 @@ import {
 import {
   CapabilityStream,
   chartPicks,
-  EwmaStream,
   SubgroupSeries,
+  subgroupPoints,
   WesternElectricStream,
   type Capability,
 } from './production/spc.ts';
@@ -798,7 +798,6 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     if (laneGaugeStats[l]!.count < n) continue;
     const ch = sg.limits();
     const k = sg.subgroups;
-    const ew = new EwmaStream(ch.grand_mean, ch.sigma_within / Math.sqrt(n), P.spc.ewma_lambda, P.spc.ewma_L);
     const we = new WesternElectricStream(ch.xbar.center, (ch.xbar.ucl - ch.xbar.center) / 3);
     const rules = { rule1: 0, rule2: 0, rule3: 0, rule4: 0 };
     let xbarOut = 0;
@@ -810,18 +809,21 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     const ewu: number[] = [];
     const ewl: number[] = [];
     let pi = 0;
-    for (let g = 0; g < k; g++) {
-      const m = sg.mean(g);
-      if (sg.outOfControl(g, ch)) xbarOut++;
+    for (const { g, mean: m, range, outOfControl, ewma: e } of subgroupPoints(
+      sg,
+      ch,
+      P.spc.ewma_lambda,
+      P.spc.ewma_L,
+    )) {
+      if (outOfControl) xbarOut++;
       const w = we.push(m);
       for (const r of ['rule1', 'rule2', 'rule3', 'rule4'] as const) if (w[r]) rules[r]++;
-      const e = ew.push(m);
       if (e.out) ewmaOut++;
       if (picks && (picks === 'all' || picks[pi] === g)) {
         pi++;
         charts.subgroup.push(g + 1);
         charts.means.push(m);
-        charts.ranges.push(sg.range(g));
+        charts.ranges.push(range);
         ewz.push(e.z);
         ewu.push(e.ucl);
         ewl.push(e.lcl);

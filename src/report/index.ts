@@ -10,7 +10,7 @@
 import type { Recipe } from '../recipe/schema.ts';
 import type { ClaimResult, RunOutput, StationBlock } from '../contract.ts';
 import { WINDOWS, inWindow, windowText, type ClaimWindow, type WindowCheck } from '../recipe/windows.ts';
-import { evaluateClaims, type SectionRole as LayerRole } from '../claims/index.ts';
+import type { SectionRole as LayerRole } from '../claims/index.ts';
 import { barChart, esc, inlineSvg as inline, linePlot, PALETTE, svgFigure as figure, type Series } from './svg.ts';
 import { crossSectionLayers, crossSectionSvg, lineDiagramSvg } from './figures.ts';
 
@@ -82,7 +82,7 @@ function kv(rows: readonly (readonly [string, string])[]): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
+function summary(inp: ReportInput, claims: readonly ClaimResult[] | null): string {
   const { output: o, recipe: r } = inp;
   const d = o.design;
   const rows: [string, string][] = [
@@ -139,16 +139,19 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[]): string {
     rows.push(['yield', `${fmt(o.production.yield_pct)} %`]);
   }
   if (r.battery) rows.push(['battery', `${r.battery.series}s${r.battery.parallel}p, ${r.battery.application}`]);
-  const n = (v: string): number => claims.filter((c) => c.verdict === v).length;
-  rows.push(['claims', `${n('met')} met, ${n('not met')} not met, ${n('not evaluable')} not evaluable`]);
-  const c1 = claims.find((c) => c.claim === 1);
+  const n = (v: string): number => (claims ?? []).filter((c) => c.verdict === v).length;
+  rows.push([
+    'claims',
+    claims ? `${n('met')} met, ${n('not met')} not met, ${n('not evaluable')} not evaluable` : NOT_EVALUATED_IN_RUN,
+  ]);
+  const c1 = claims?.find((c) => c.claim === 1);
   const absent = (['line', 'cycling', 'production', 'battery'] as const).filter((k) => o[k] === undefined);
   const warnings = Array.isArray(o['warnings'])
     ? (o['warnings'] as unknown[]).filter((w): w is string => typeof w === 'string')
     : [];
   return (
     `<section id="summary"><h2>Summary</h2>
-<p>Claim 1 (the method of the seed, US 2025/0266422 A1): ${c1 ? badge(c1.verdict) : '—'}` +
+<p>Claim 1 (the method of the seed, US 2025/0266422 A1): ${c1 ? badge(c1.verdict) : claims ? '—' : esc(NOT_EVALUATED_IN_RUN)}` +
     `${c1 && c1.verdict !== 'met' ? ` <span class="note">${esc(String(c1['reason'] ?? ''))}</span>` : ''}` +
     `</p>
 ${kv(rows)}
@@ -682,7 +685,20 @@ function batterySection(o: RunOutput): string {
   return `<section id="battery"><h2>Battery (claims 17–18)</h2>${kv(rows)}<div class="plots">${figs.join('\n')}</div></section>`;
 }
 
-function claimTable(claims: readonly ClaimResult[]): string {
+/**
+ * What the report says of a run whose output has no `claims` block (a run stored before claims existed, or
+ * run without them): a stored run's claims ARE its stored block, never evaluated again from its JSON (the
+ * blocks are rounded presentations, and the claims may have changed since): no verdict is guessed.
+ */
+export const NOT_EVALUATED_IN_RUN = 'not evaluated in this stored run';
+
+function claimTable(claims: readonly ClaimResult[] | null): string {
+  if (!claims)
+    return (
+      `<section id="claims"><h2>Claim chart (US 2025/0266422 A1, claims 1–20)</h2>` +
+      `<p class="note">Claims ${NOT_EVALUATED_IN_RUN}: its output has no claims block, and a stored run's ` +
+      `claims are its stored claims block (they are not evaluated again from its results).</p></section>`
+    );
   const rows: string[] = [];
   for (const c of claims) {
     const title = typeof c['title'] === 'string' ? (c['title'] as string) : '';
@@ -740,7 +756,8 @@ function windowsTable(o: RunOutput): string {
 /** Render the run report as one self-contained HTML document. */
 export function renderReport(input: ReportInput): string {
   const { output: o, recipe: r } = input;
-  const claims = o.claims ?? evaluateClaims(r, o);
+  // a stored run's claims are its stored block (DESIGN: claims are evaluated once, by the job, on its SI results)
+  const claims = o.claims ?? null;
   const cs = crossSectionLayers(o, r);
   const title = `rollcell report — ${r.name}`;
   const lineSection = `<section id="line"><h2>The line</h2>${inline(lineDiagramSvg(o, r))}${

@@ -18,7 +18,7 @@ import { readFileSync, existsSync, statSync, createReadStream, readdirSync } fro
 import { join, resolve, extname, normalize } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { ROLLCELL_VERSION } from '../version.ts';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { z } from 'zod';
 import { formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
@@ -41,10 +41,13 @@ import { validateRecipeData } from '../recipe/parse.ts';
 import { ProblemError } from '../problems.ts';
 import { m4 } from './present/downsample.ts';
 import { shiftCellOf, ShiftStream, SPC_QUANTITIES, type ShiftContext, type SpcQuantity } from './present/shift.ts';
-import { rollsOf, cellsOfRoll, packSerials } from './present/genealogy.ts';
+import { RollsTally, batterySerialOf, rollCellOf, type RollCell, type RollSummary } from './present/genealogy.ts';
 import { comparePayload } from './present/compare.ts';
 import { halfCycles, dqdv } from './present/run.ts';
-import { cellsCsv, seriesBdf, runXlsx } from './export.ts';
+import { seriesBdf, writeCellsCsv, writeRunJson, writeRunXlsx } from './export.ts';
+import { cellPages, writeTables } from '../export/stream.ts';
+import { EXPORT_WHATS, type ExportWhat } from '../export/tables.ts';
+import { sinkFor, xlsxSink } from '../export/writers.ts';
 import { runExperiment, firstCycleSummary, parseExperiment } from '../cycler/index.ts';
 import { createLiquidModel } from '../electrochem/liquid/index.ts';
 import { simulateConstantCurrent } from '../cycler/profile-drive.ts';
@@ -62,7 +65,8 @@ import type { Problem } from '../problems.ts';
 /** largest JSON body (a recipe is ≤ 1 MB of YAML; JSON quoting adds a little) */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** cells read from the store per page for a stored run's Shift view */
-const SHIFT_PAGE = 5000;
+/** cells read from the store per page by every endpoint that goes through a run's cells */
+export const CELL_PAGE = 1000;
 /** largest upload (a BPX cell file) */
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
@@ -87,6 +91,8 @@ export interface AppOptions {
   log?: (s: string) => void;
   /** stored runs kept parsed in memory (runs are immutable once stored); 0 reads the store every time */
   runCacheSize?: number;
+  /** cells read from the store per page (default CELL_PAGE): no endpoint holds more of a run's cells */
+  cellPage?: number;
 }
 
 /* ------------------------------------------------------------------ small LRU caches of immutable run data */
@@ -142,7 +148,10 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   const app = new Hono();
   const routes: RouteDef[] = [];
   const runCache = new Lru<StoredRun>(o.runCacheSize ?? 16);
-  const cellsCache = new Lru<Record<string, unknown>[]>(3);
+  // what a scan of a run's cells found (small: one entry per roll, one serial per pack cell)
+  const rollsCache = new Lru<RollSummary[]>(8);
+  const packCache = new Lru<string[]>(8);
+  const PAGE = o.cellPage ?? CELL_PAGE;
   const seriesCache = new Lru<Record<string, Float64Array>>(8);
   const shiftCache = new Lru<ReturnType<ShiftStream['payload']>>(8);
   const modelCache = new Lru<ReturnType<typeof createLiquidModel>>(4);
@@ -268,14 +277,56 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     if (r.id !== id) runCache.set(id, r);
     return r;
   };
-  const getCells = async (id: string): Promise<Record<string, unknown>[]> => {
-    const run = await getRun(id);
-    let cells = cellsCache.get(run.id);
-    if (!cells) {
-      cells = (await o.store.listCells(run.id)) as Record<string, unknown>[];
-      cellsCache.set(run.id, cells);
+  /** a run's stored cells in production order, a page at a time: memory bounded by a page, never the run */
+  const pagesOf = (runId: string) => cellPages(o.store, runId, PAGE);
+  /** the rolls of a run's cells (one scan, then cached: one entry per roll) */
+  const rollsOfRun = async (runId: string): Promise<RollSummary[]> => {
+    let r = rollsCache.get(runId);
+    if (!r) {
+      const t = new RollsTally();
+      for await (const page of pagesOf(runId)) for (const c of page) t.push(c as Record<string, unknown>);
+      r = t.result();
+      rollsCache.set(runId, r);
     }
-    return cells;
+    return r;
+  };
+  /**
+   * the serials of a run's pack cells in pack order: the cells carrying the battery's serial (the pack takes
+   * the shift's first in-spec cells, so the scan stops once it has the pack's count), cached
+   */
+  const packSerialsOf = async (run: StoredRun): Promise<string[]> => {
+    const bat = run.output.battery as Record<string, unknown> | undefined;
+    const bserial = bat?.['battery_serial'] as string | undefined;
+    if (!bserial) return [];
+    let serials = packCache.get(run.id);
+    if (!serials) {
+      const want = Number((bat?.['pack'] as Record<string, number> | undefined)?.['cells'] ?? Infinity);
+      serials = [];
+      scan: for await (const page of pagesOf(run.id))
+        for (const c of page) {
+          if (batterySerialOf(c as Record<string, unknown>) === bserial) serials.push(String(c.serial));
+          if (serials.length >= want) break scan;
+        }
+      packCache.set(run.id, serials);
+    }
+    return serials;
+  };
+  /** a download streamed to the client as `write` produces it (it waits while the client is behind) */
+  const download = (c: Context, type: string, file: string, write: (out: Writable) => Promise<void>): Response => {
+    const out = new PassThrough();
+    write(out).then(
+      () => {
+        if (!out.writableEnded) out.end();
+      },
+      (e: unknown) => {
+        o.log?.(`export ${file} failed: ${(e as Error)?.stack ?? String(e)}`);
+        out.destroy(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+    return c.body(Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>, 200, {
+      'content-type': type,
+      'content-disposition': `attachment; filename="${file}"`,
+    });
   };
   const getSeries = async (id: string, name: string): Promise<Record<string, Float64Array>> => {
     const run = await getRun(id);
@@ -810,11 +861,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         // the stored cells in pages, in production order, through the live view's ShiftStream: memory
         // bounded by the subgroups, and the payload the live view ended with
         const stream = new ShiftStream(ctx, [q.quantity]);
-        for (let offset = 0; ; offset += SHIFT_PAGE) {
-          const page = await o.store.listCells(run.id, { offset, limit: SHIFT_PAGE });
+        for await (const page of pagesOf(run.id))
           for (const c of page) stream.push(shiftCellOf(c as unknown as Record<string, unknown>));
-          if (page.length < SHIFT_PAGE) break;
-        }
         p = stream.payload(ctx, q.quantity);
         shiftCache.set(key, p);
       }
@@ -826,6 +874,12 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       offset: z.coerce.number().int().gte(0).default(0),
       limit: z.coerce.number().int().gte(1).lte(5000).default(200),
       q: z.string().max(100).optional(),
+    })
+    .strict();
+  const rollCellsQuery = z
+    .object({
+      offset: z.coerce.number().int().gte(0).default(0),
+      limit: z.coerce.number().int().gte(1).lte(5000).default(1000),
     })
     .strict();
   def(
@@ -840,9 +894,15 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     },
     async (c) => {
       const q = parse(pageQuery, c.req.query(), 'query');
-      const cells = await getCells(c.req.param('id')!);
-      const f = q.q ? cells.filter((x) => String(x['serial']).includes(q.q!)) : cells;
-      const page = f.slice(q.offset, q.offset + q.limit).map((x) => ({
+      const run = await getRun(c.req.param('id')!);
+      // one page from the store (a serial filter is applied there), and the total the filter matches
+      const filter = q.q ? { serialContains: q.q } : {};
+      const cells = (await o.store.listCells(run.id, { offset: q.offset, limit: q.limit, ...filter })) as Record<
+        string,
+        unknown
+      >[];
+      const total = q.q ? await o.store.countCells(run.id, filter) : run.n_cells;
+      const page = cells.map((x) => ({
         serial: x['serial'],
         lane: x['lane'],
         in_spec: x['in_spec'],
@@ -850,7 +910,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         time_s: (x['genealogy'] as Record<string, unknown> | undefined)?.['time_s'],
         battery_serial: (x['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] ?? null,
       }));
-      return c.json({ total: f.length, offset: q.offset, cells: page });
+      return c.json({ total, offset: q.offset, limit: q.limit, cells: page });
     },
   );
   def(
@@ -878,7 +938,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const bs = (cell['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] as
         string | null | undefined;
       let position: number | null = null;
-      if (bs) position = packSerials(await getCells(run.id), bs).indexOf(serial);
+      if (bs) position = (await packSerialsOf(run)).indexOf(serial);
       const pack = bat?.['pack'] as Record<string, number> | undefined;
       return c.json({
         cell,
@@ -902,22 +962,35 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       params: idParam,
       responses: { 200: { description: 'rolls' } },
     },
-    async (c) => c.json(rollsOf(await getCells(c.req.param('id')!))),
+    async (c) => c.json(await rollsOfRun((await getRun(c.req.param('id')!)).id)),
   );
   def(
     {
       method: 'get',
       path: '/api/runs/:id/rolls/:roll',
-      summary: 'a roll → all its cells with their MD/CD positions',
+      summary: 'a roll → its cells with their MD/CD positions (page: offset + limit, with the total)',
       tags: ['genealogy'],
       params: z.object({ id: z.string(), roll: z.string() }),
+      query: rollCellsQuery,
       responses: { 200: { description: 'cells of the roll' } },
     },
     async (c) => {
+      const q = parse(rollCellsQuery, c.req.query(), 'query');
       const roll = c.req.param('roll')!;
-      const cells = await getCells(c.req.param('id')!);
-      const out = cellsOfRoll(cells, roll);
-      if (out.length === 0)
+      const run = await getRun(c.req.param('id')!);
+      // one pass over the run's cells in pages: the roll's summary, its cell count and the page asked for
+      const tally = new RollsTally();
+      const out: RollCell[] = [];
+      let total = 0;
+      for await (const page of pagesOf(run.id))
+        for (const x of page) {
+          const rc = rollCellOf(x as Record<string, unknown>, roll);
+          if (!rc) continue;
+          tally.push(x as Record<string, unknown>);
+          if (total++ >= q.offset && out.length < q.limit) out.push(rc);
+        }
+      const r = tally.result().find((x) => x.roll_id === roll);
+      if (!r)
         throw httpProblem(
           404,
           'roll',
@@ -925,8 +998,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           JSON.stringify(roll),
           'a roll id from /api/runs/{id}/rolls',
         );
-      const r = rollsOf(cells).find((x) => x.roll_id === roll)!;
-      return c.json({ roll: r, cells: out });
+      return c.json({ roll: r, total, offset: q.offset, limit: q.limit, cells: out });
     },
   );
   def(
@@ -956,7 +1028,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           }
         : null;
       const bserial = bat['battery_serial'] as string | undefined;
-      const serials = bserial ? packSerials(await getCells(run.id), bserial) : [];
+      const serials = bserial ? await packSerialsOf(run) : [];
       return c.json({
         series: pack['series'],
         parallel: pack['parallel'],
@@ -969,13 +1041,17 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  const exportQuery = z.object({ format: S.exportFormatSchema.default('json') }).strict();
+  const exportQuery = z
+    .object({ format: S.exportFormatSchema.default('json'), what: z.string().max(100).optional() })
+    .strict();
   def(
     {
       method: 'get',
       path: '/api/runs/:id/export',
       summary:
-        'download a run: json (everything), csv (cells), xlsx (workbook), bdf (cycling series, Battery Data Format)',
+        'download a run, streamed: json (everything), csv (cells), xlsx (workbook), bdf (cycling series, Battery ' +
+        'Data Format); with what=cells,cycles,series,spc the tables of `rollcell runs export --what` (json, csv: ' +
+        'one table, xlsx), spc with every subgroup',
       tags: ['runs'],
       params: idParam,
       query: exportQuery,
@@ -985,21 +1061,40 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const q = parse(exportQuery, c.req.query(), 'query');
       const run = await getRun(c.req.param('id')!);
       const name = `rollcell-${run.id}`;
-      const dl = (type: string, file: string, data: string | Buffer) =>
-        c.body(typeof data === 'string' ? data : new Uint8Array(data), 200, {
-          'content-type': type,
-          'content-disposition': `attachment; filename="${file}"`,
-        });
-      if (q.format === 'json')
-        return dl('application/json', `${name}.json`, JSON.stringify(await o.store.exportRun(run.id)));
-      if (q.format === 'csv')
-        return dl('text/csv; charset=utf-8', `${name}-cells.csv`, cellsCsv(await getCells(run.id)));
-      if (q.format === 'xlsx')
-        return dl(
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          `${name}.xlsx`,
-          await runXlsx(await o.store.exportRun(run.id)),
+      const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      if (q.what !== undefined) {
+        const what = [...new Set(q.what.split(',').map((w) => w.trim()))] as ExportWhat[];
+        const bad = what.find((w) => !(EXPORT_WHATS as readonly string[]).includes(w));
+        if (bad !== undefined || what.length === 0)
+          throw httpProblem(400, 'query.what', 'unknown table', JSON.stringify(bad ?? ''), EXPORT_WHATS.join(', '));
+        if (q.format === 'bdf')
+          throw httpProblem(400, 'query.format', 'tables are written as json, csv or xlsx', 'bdf', 'json, csv, xlsx');
+        if (q.format === 'csv' && what.length !== 1)
+          throw httpProblem(
+            400,
+            'query.what',
+            'a CSV file holds one table',
+            what.join(','),
+            `one of ${EXPORT_WHATS.join(', ')} (several at once: format=xlsx)`,
+          );
+        const fmt = q.format;
+        const type = fmt === 'json' ? 'application/json' : fmt === 'csv' ? 'text/csv; charset=utf-8' : XLSX;
+        return download(c, type, `${name}-${what.join('-')}.${fmt}`, (out) =>
+          writeTables(o.store, run.id, what, sinkFor(fmt, out, what.length), PAGE),
         );
+      }
+      if (q.format === 'json')
+        return download(c, 'application/json', `${name}.json`, (out) =>
+          writeRunJson(o.store, run, pagesOf(run.id), out),
+        );
+      if (q.format === 'csv')
+        return download(c, 'text/csv; charset=utf-8', `${name}-cells.csv`, (out) =>
+          writeCellsCsv(pagesOf(run.id), out),
+        );
+      if (q.format === 'xlsx')
+        return download(c, XLSX, `${name}.xlsx`, (out) => writeRunXlsx(o.store, run, pagesOf(run.id), xlsxSink(out)));
+      const dl = (type: string, file: string, data: string) =>
+        c.body(data, 200, { 'content-type': type, 'content-disposition': `attachment; filename="${file}"` });
       const all = await o.store.getTimeSeries(run.id);
       const ts = all.find((s) => s.columns['voltage_V'] && s.columns['current_A']);
       if (!ts)

@@ -1,11 +1,15 @@
 /**
- * Run exports for download: the JSON bundle (the store's export), the cells as CSV, a workbook (XLSX:
- * summary, cells, cycles, the cycling series) and the cycling series as Battery Data Format CSV
- * (CONTRACT.md column names, current positive on charge).
+ * Run exports for download, streamed: the JSON bundle (the store's `exportRun` document, byte for byte),
+ * the cells as CSV, a workbook (XLSX: summary, cells, cycles, the cycling series) — each reading the run's
+ * cells a page at a time and writing to a stream that waits for the client, so memory does not grow with
+ * the run — and the cycling series as Battery Data Format CSV (CONTRACT.md column names, current positive
+ * on charge).
  */
-import ExcelJS from 'exceljs';
-import type { RunExport, TimeSeriesRecord } from '../store/index.ts';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { CellRecord, Store, StoredRun, TimeSeriesRecord } from '../store/index.ts';
 import { BDF_REQUIRED } from '../cycler/bdf.ts';
+import type { TableSink } from '../export/writers.ts';
 
 /** flattens a JSON value into [path, value] leaves (arrays of numbers longer than 20 are skipped) */
 export function flatten(
@@ -67,10 +71,50 @@ export function csvField(v: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function cellsCsv(cells: readonly Record<string, unknown>[]): string {
-  const lines = [CELL_COLUMNS.map(([h]) => h).join(',')];
-  for (const c of cells) lines.push(CELL_COLUMNS.map(([, f]) => csvField(f(c))).join(','));
-  return lines.join('\n') + '\n';
+type Pages = AsyncIterable<readonly CellRecord[]>;
+
+async function put(out: Writable, s: string): Promise<void> {
+  if (s && !out.write(s)) await once(out, 'drain');
+}
+
+/** the cells as CSV (CELL_COLUMNS), a page at a time */
+export async function writeCellsCsv(pages: Pages, out: Writable): Promise<void> {
+  await put(out, CELL_COLUMNS.map(([h]) => h).join(',') + '\n');
+  for await (const page of pages) {
+    let s = '';
+    for (const c of page) s += CELL_COLUMNS.map(([, f]) => csvField(f(c as Record<string, unknown>))).join(',') + '\n';
+    await put(out, s);
+  }
+}
+
+/** the `rollcell-run-export` document exactly as JSON.stringify(store.exportRun(id)) writes it */
+export async function writeRunJson(
+  store: Pick<Store, 'listCycles' | 'getTimeSeries'>,
+  run: StoredRun,
+  pages: Pages,
+  out: Writable,
+): Promise<void> {
+  const { recipe, output, stations, ...summary } = run;
+  const head = JSON.stringify({
+    format: 'rollcell-run-export',
+    format_version: 1,
+    run: summary,
+    recipe,
+    output,
+    stations,
+  });
+  await put(out, head.slice(0, -1) + ',"cells":[');
+  let n = 0;
+  for await (const page of pages) {
+    let s = '';
+    for (const c of page) s += (n++ ? ',' : '') + JSON.stringify(c);
+    await put(out, s);
+  }
+  const tail = JSON.stringify({
+    cycles: await store.listCycles(run.id),
+    time_series: await store.getTimeSeries(run.id),
+  });
+  await put(out, '],' + tail.slice(1));
 }
 
 /** Battery Data Format CSV of a cycling series (t_s, voltage_V, current_A[, capacity_Ah]) */
@@ -94,33 +138,38 @@ export function seriesBdf(ts: TimeSeriesRecord): string {
   return lines.join('\n') + '\n';
 }
 
-export async function runXlsx(ex: RunExport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'rollcell';
-  const sum = wb.addWorksheet('summary');
-  sum.addRow(['field', 'value']);
-  for (const [k, v] of flatten({ run: ex.run, output: ex.output })) sum.addRow([k, v]);
-  const cs = wb.addWorksheet('cells');
-  cs.addRow(CELL_COLUMNS.map(([h]) => h));
-  for (const c of ex.cells)
-    cs.addRow(CELL_COLUMNS.map(([, f]) => f(c as Record<string, unknown>) as string | number | boolean | null));
-  const cy = wb.addWorksheet('cycles');
-  cy.addRow(['cycle', 'charge_Ah', 'discharge_Ah', 'coulombic_efficiency', 'resistance_mOhm']);
-  for (const c of ex.cycles)
-    cy.addRow([
+/** the run's workbook (summary, cells, cycles, the first cycling series) into a streaming XLSX sink */
+export async function writeRunXlsx(
+  store: Pick<Store, 'listCycles' | 'getTimeSeries'>,
+  run: StoredRun,
+  pages: Pages,
+  sink: TableSink,
+): Promise<void> {
+  const { recipe: _recipe, output, stations: _stations, ...summary } = run;
+  await sink.table('summary', ['field', 'value']);
+  for (const [k, v] of flatten({ run: summary, output })) await sink.row([k, v]);
+  await sink.table(
+    'cells',
+    CELL_COLUMNS.map(([h]) => h),
+  );
+  for await (const page of pages)
+    for (const c of page)
+      await sink.row(CELL_COLUMNS.map(([, f]) => f(c as Record<string, unknown>) as string | number | boolean | null));
+  await sink.table('cycles', ['cycle', 'charge_Ah', 'discharge_Ah', 'coulombic_efficiency', 'resistance_mOhm']);
+  for (const c of await store.listCycles(run.id))
+    await sink.row([
       c.cycle,
       c.charge_Ah,
       c.discharge_Ah,
       c.coulombic_efficiency ?? null,
       (c['resistance_mOhm'] as number | undefined) ?? null,
     ]);
-  const first = ex.time_series.find((s) => 'voltage_V' in s.columns);
+  const first = (await store.getTimeSeries(run.id)).find((s) => 'voltage_V' in s.columns);
   if (first) {
-    const ws = wb.addWorksheet('series');
     const cols = Object.keys(first.columns);
-    ws.addRow(cols);
+    await sink.table('series', cols);
     const n = first.columns[cols[0]!]!.length;
-    for (let k = 0; k < n; k++) ws.addRow(cols.map((c) => first.columns[c]![k]!));
+    for (let k = 0; k < n; k++) await sink.row(cols.map((c) => first.columns[c]![k]!));
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  await sink.close();
 }

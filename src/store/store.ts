@@ -868,16 +868,50 @@ class KyselyStore implements Store {
       throw problem('limit', 'must be a positive integer', String(limit), '>= 1');
     return this.#read(async (db) => {
       const id = await this.#resolve(db, idOrPrefix);
+      const part = options.serialContains;
+      if (part === undefined || part === '') {
+        let q = db
+          .selectFrom('cells')
+          .select('data_json')
+          .where('run_id', '=', id)
+          .where('idx', '>=', offset)
+          .orderBy('idx');
+        if (limit !== undefined) q = q.where('idx', '<', offset + limit);
+        const rows = await q.execute();
+        return rows.map((r) => JSON.parse(r.data_json) as CellRecord);
+      }
       let q = db
         .selectFrom('cells')
         .select('data_json')
         .where('run_id', '=', id)
-        .where('idx', '>=', offset)
-        .orderBy('idx');
-      if (limit !== undefined) q = q.where('idx', '<', offset + limit);
+        .where(this.#serialContains(part))
+        .orderBy('idx')
+        .offset(offset);
+      if (limit !== undefined) q = q.limit(limit);
       const rows = await q.execute();
       return rows.map((r) => JSON.parse(r.data_json) as CellRecord);
     });
+  }
+
+  async countCells(idOrPrefix: string, options: Pick<ListCellsOptions, 'serialContains'> = {}): Promise<number> {
+    return this.#read(async (db) => {
+      const id = await this.#resolve(db, idOrPrefix);
+      const part = options.serialContains;
+      let q = db
+        .selectFrom('cells')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('run_id', '=', id);
+      if (part !== undefined && part !== '') q = q.where(this.#serialContains(part));
+      const r = await q.executeTakeFirst();
+      return Number(r?.n ?? 0);
+    });
+  }
+
+  /** serial contains `part` (plain text, case-sensitive: no LIKE wildcards) */
+  #serialContains(part: string) {
+    return this.dialect === 'sqlite'
+      ? sql<boolean>`instr(serial, ${part}) > 0`
+      : sql<boolean>`strpos(serial, ${part}) > 0`;
   }
 
   async getCell(idOrPrefix: string, serial: string): Promise<CellRecord | null> {

@@ -226,6 +226,11 @@ export interface ListCellsOptions {
   offset?: number;
   /** default: all */
   limit?: number;
+  /**
+   * only the cells whose serial contains this text (case-sensitive); offset and limit then count the
+   * matching cells, in production order
+   */
+  serialContains?: string;
 }
 
 /** What `deleteRun` / `pruneRuns` removed. */
@@ -256,6 +261,8 @@ export interface Store {
   pruneRuns(keep: number): Promise<DeleteResult>;
   /** The cells of a run in production order (full records as saved). */
   listCells(idOrPrefix: string, options?: ListCellsOptions): Promise<CellRecord[]>;
+  /** How many cells a run has (with `serialContains`: how many of them match). */
+  countCells(idOrPrefix: string, options?: Pick<ListCellsOptions, 'serialContains'>): Promise<number>;
   /** One cell of a run by serial, or null. */
   getCell(idOrPrefix: string, serial: string): Promise<CellRecord | null>;
   /** The cycles of a run. */

@@ -165,3 +165,15 @@ test('battery section: the limiting cell is named with its reason, and no batter
   const without = renderReport({ ...input, output: { ...input.output, battery: undefined } });
   assert.doesNotMatch(without, /<section id="battery">/);
 });
+
+test('a run without a claims block: the report says the claims were not evaluated in it, and guesses no verdict', () => {
+  // a stored run's claims are its stored block; the report never evaluates them again from the JSON
+  const { claims: _dropped, ...output } = input.output;
+  const page = renderReport({ ...input, output });
+  assert.match(page, /<section id="claims">/);
+  assert.match(page, /Claims not evaluated in this stored run/);
+  assert.doesNotMatch(page, /class="claim-row"/);
+  assert.doesNotMatch(page, /\d+ met, \d+ not met/);
+  // with the block, the chart is the block's
+  assert.match(html, /class="claim-row" data-claim="1"/);
+});

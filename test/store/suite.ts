@@ -226,6 +226,29 @@ export function defineStoreSuite(h: DialectHarness): void {
     });
   });
 
+  test(`[${d}] listCells pages (offset + limit) and a serial filter, countCells counts them (plain text, no wildcards)`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const cells = makeCells(120, 5);
+      cells[7] = { ...cells[7]!, serial: 'R01-a%_b' };
+      const id = await store.saveRun({ ...makeInput(5), cells });
+      assert.equal(await store.countCells(id), 120);
+      assert.deepEqual(
+        (await store.listCells(id, { offset: 30, limit: 25 })).map((c) => c.serial),
+        cells.slice(30, 55).map((c) => c.serial),
+      );
+      const has1 = cells.filter((c) => c.serial.includes('1'));
+      assert.equal(await store.countCells(id, { serialContains: '1' }), has1.length);
+      assert.deepEqual(
+        (await store.listCells(id, { serialContains: '1', offset: 3, limit: 4 })).map((c) => c.serial),
+        has1.slice(3, 7).map((c) => c.serial),
+      );
+      // LIKE's wildcards are plain characters here, and the match is case-sensitive
+      assert.equal(await store.countCells(id, { serialContains: '%_' }), 1);
+      assert.equal(await store.countCells(id, { serialContains: '_' }), 1);
+      assert.equal(await store.countCells(id, { serialContains: 'r01' }), 0);
+    });
+  });
+
   test(`[${d}] cells streamed from a spool in chunks are stored exactly as a cells array is; a stream short of its count leaves nothing`, async (t) => {
     await withStore(h, t, async (store) => {
       const cells = makeCells(2500, 7);

@@ -191,6 +191,36 @@ export function chartPicks(sg: Pick<SubgroupSeries, 'subgroups' | 'mean'>, max: 
   return out;
 }
 
+/** one subgroup of a lane's X̄–R and EWMA charts */
+export interface SubgroupPoint {
+  /** 0-based subgroup index */
+  g: number;
+  mean: number;
+  range: number;
+  /** mean or range outside the series' X̄–R limits (Western Electric rule 1) */
+  outOfControl: boolean;
+  /** the EWMA of the means so far, its limits and whether it is outside them */
+  ewma: { z: number; ucl: number; lcl: number; out: boolean };
+}
+
+/**
+ * Every subgroup of a series against the series' own X̄–R limits `lim` (sg.limits()), with the EWMA of the
+ * means (target X̿, σ = σ_within/√n, weight λ, width L): the points the production block's charts draw
+ * (decimated beyond its chart size) and count, and the SPC export writes (every one).
+ */
+export function* subgroupPoints(
+  sg: SubgroupSeries,
+  lim: ReturnType<SubgroupSeries['limits']>,
+  lambda: number,
+  L: number,
+): Generator<SubgroupPoint> {
+  const ew = new EwmaStream(lim.grand_mean, lim.sigma_within / Math.sqrt(sg.n), lambda, L);
+  for (let g = 0; g < lim.subgroups; g++) {
+    const mean = sg.mean(g);
+    yield { g, mean, range: sg.range(g), outOfControl: sg.outOfControl(g, lim), ewma: ew.push(mean) };
+  }
+}
+
 export interface EwmaChart {
   lambda: number;
   L: number;

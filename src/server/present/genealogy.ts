@@ -1,7 +1,8 @@
 /**
  * Genealogy: a cell → its parent rolls (with the machine-direction position on each roll and the
  * cross-direction lane position), the station readings at that position, its verdict and its battery;
- * a roll → all its cells. Pure functions over a run's stored cell records.
+ * a roll → all its cells. Pure functions over a run's stored cell records, each usable a cell at a time (the
+ * server pages through a run's cells: memory bounded by a page, never by the run).
  */
 
 export interface RollSummary {
@@ -27,11 +28,12 @@ const parentsOf = (c: Record<string, unknown>): Parent[] =>
     (p) => typeof p?.roll_id === 'string',
   );
 
-export function rollsOf(cells: readonly Record<string, unknown>[]): RollSummary[] {
-  const m = new Map<string, RollSummary>();
-  for (const c of cells) {
+/** the rolls' summaries a cell at a time (the server reads a run's cells page by page) */
+export class RollsTally {
+  readonly #m = new Map<string, RollSummary>();
+  push(c: Record<string, unknown>): void {
     for (const p of parentsOf(c)) {
-      let r = m.get(p.roll_id);
+      let r = this.#m.get(p.roll_id);
       if (!r) {
         r = {
           roll_id: p.roll_id,
@@ -42,7 +44,7 @@ export function rollsOf(cells: readonly Record<string, unknown>[]): RollSummary[
           md_min_m: Infinity,
           md_max_m: -Infinity,
         };
-        m.set(p.roll_id, r);
+        this.#m.set(p.roll_id, r);
       }
       r.cells++;
       if (c['in_spec'] === true) r.cells_in_spec++;
@@ -50,7 +52,10 @@ export function rollsOf(cells: readonly Record<string, unknown>[]): RollSummary[
       r.md_max_m = Math.max(r.md_max_m, p.md_end_m);
     }
   }
-  return [...m.values()].sort((a, b) => a.sheet.localeCompare(b.sheet) || a.roll_id.localeCompare(b.roll_id));
+  /** the rolls by sheet, then roll id */
+  result(): RollSummary[] {
+    return [...this.#m.values()].sort((a, b) => a.sheet.localeCompare(b.sheet) || a.roll_id.localeCompare(b.roll_id));
+  }
 }
 
 export interface RollCell {
@@ -65,30 +70,24 @@ export interface RollCell {
   battery_serial: string | null;
 }
 
-export function cellsOfRoll(cells: readonly Record<string, unknown>[], rollId: string): RollCell[] {
-  const out: RollCell[] = [];
-  for (const c of cells) {
-    const p = parentsOf(c).find((x) => x.roll_id === rollId);
-    if (!p) continue;
-    const g = (c['genealogy'] ?? {}) as Record<string, unknown>;
-    out.push({
-      serial: String(c['serial']),
-      lane: Number(c['lane'] ?? 0),
-      md_start_m: p.md_start_m,
-      md_end_m: p.md_end_m,
-      cd_start_mm: Number(c['cd_start_mm'] ?? 0),
-      cd_end_mm: Number(c['cd_end_mm'] ?? 0),
-      in_spec: c['in_spec'] === true,
-      verdict: String(c['verdict'] ?? ''),
-      battery_serial: (g['battery_serial'] as string | null | undefined) ?? null,
-    });
-  }
-  return out;
+/** a cell as one of roll `rollId`'s cells (its MD position on that roll), or null when it is not */
+export function rollCellOf(c: Record<string, unknown>, rollId: string): RollCell | null {
+  const p = parentsOf(c).find((x) => x.roll_id === rollId);
+  if (!p) return null;
+  const g = (c['genealogy'] ?? {}) as Record<string, unknown>;
+  return {
+    serial: String(c['serial']),
+    lane: Number(c['lane'] ?? 0),
+    md_start_m: p.md_start_m,
+    md_end_m: p.md_end_m,
+    cd_start_mm: Number(c['cd_start_mm'] ?? 0),
+    cd_end_mm: Number(c['cd_end_mm'] ?? 0),
+    in_spec: c['in_spec'] === true,
+    verdict: String(c['verdict'] ?? ''),
+    battery_serial: (g['battery_serial'] as string | null | undefined) ?? null,
+  };
 }
 
-/** The pack cells of a run's battery in pack order (the in-spec cells the pack took carry its serial). */
-export function packSerials(cells: readonly Record<string, unknown>[], batterySerial: string): string[] {
-  return cells
-    .filter((c) => (c['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] === batterySerial)
-    .map((c) => String(c['serial']));
-}
+/** the battery a cell went into (its serial), or null */
+export const batterySerialOf = (c: Record<string, unknown>): string | null =>
+  ((c['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] as string | null | undefined) ?? null;
