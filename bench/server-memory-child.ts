@@ -2,6 +2,7 @@
  * One server request in its own process for bench/server-memory.bench.ts: opens the store, builds the
  * app (no job manager: stored runs only), GETs `path`, reads the whole body (bytes counted, not kept) and
  * prints {s, maxrss_kB, status, bytes}. Usage: node --import tsx bench/server-memory-child.ts <db> <path>
+ * (path `-`: no request; `whole`: the run's cells loaded whole, as the endpoints did before they paged)
  */
 import { openStore } from '../src/store/index.ts';
 import { createApp } from '../src/server/app.ts';
@@ -19,7 +20,12 @@ const { app } = createApp({
 const t0 = performance.now();
 let bytes = 0;
 let status = 0;
-if (path !== '-') {
+if (path === 'whole') {
+  // what every one of these endpoints did before they paged: the run's cells loaded whole (getCells)
+  const [run] = await store.listRuns();
+  bytes = (await store.listCells(run!.id)).length;
+  status = 200;
+} else if (path !== '-') {
   const res = await app.request(`http://localhost${path}`, { headers: { host: 'localhost' } });
   status = res.status;
   const reader = res.body!.getReader();

@@ -50,6 +50,8 @@ try {
     console.log(`server_${tag}_cells_stored: ${cells} cells (run made in ${made['s']!.toFixed(0)} s)`);
     const endpoints: [string, string][] = [
       ['idle', '-'],
+      // the before figure: every endpoint below loaded this (getCells) before it paged
+      ['whole_run_loaded_before', 'whole'],
       ['cells_page_last', `/api/runs/${id}/cells?offset=${cells - 200}&limit=200`],
       ['cells_filtered', `/api/runs/${id}/cells?q=${encodeURIComponent(serial.slice(-5))}&limit=200`],
       ['cell', `/api/runs/${id}/cells/${encodeURIComponent(serial)}`],
@@ -66,7 +68,7 @@ try {
       const r = node('./server-memory-child.ts', [db, path]);
       if (path !== '-' && r['status'] !== 200) throw new Error(`${name}: HTTP ${r['status']}`);
       console.log(`server_${name}_${tag}_peak_rss: ${(r['maxrss_kB']! / 1024).toFixed(0)} MB`);
-      if (path !== '-') {
+      if (path !== '-' && path !== 'whole') {
         console.log(`server_${name}_${tag}_seconds: ${r['s']!.toFixed(2)} s`);
         console.log(`server_${name}_${tag}_bytes: ${r['bytes']} B`);
       }
