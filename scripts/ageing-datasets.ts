@@ -1,14 +1,16 @@
 /**
  * The published ageing datasets (data/ageing/datasets.json) as model runs: each dataset's cell is the
- * Li–Al ‖ NCM811 lab cell of scripts/validate-ssb.ts (`liAlCell`: Li0.5Al host sized for x 0.5 → 0.92,
+ * Li–Al ‖ NCM811 lab cell of scripts/validate-ssb.ts, its ageing laws for the anode the paper used
+ * (`anode.material`: the void law and the anode's breathing of data/ageing/anodes.json; the electrode
+ * model stays Li–Al) (`liAlCell`: Li0.5Al host sized for x 0.5 → 0.92,
  * 4 µm NCM811, 50 µm Li6PS5Cl) at the dataset's loading, stack pressure, C-rate and temperature, aged by
  * the SPMe with the ageing laws of src/electrochem/ssb/ageing.ts (cycle jumping for long runs). Used by
  * scripts/fit-ageing.ts (the fit), scripts/validate.ts (residuals) and the tests. The same model API a
  * later `rollcell fit` will call.
  */
-import { ageingDatasets, type AgeingDataset } from '../src/electrochem/ssb/ageing-data.ts';
+import { ageingDatasets, type AgeingDataset, type AnodeMaterial } from '../src/electrochem/ssb/ageing-data.ts';
 import { ageingWithValues, defaultAgeingParams, type AgeingValues } from '../src/electrochem/ssb/ageing.ts';
-import { cycleAgeing } from '../src/cycler/cell-steps.ts';
+import { cycleAgeing } from '../src/cycler/protocols.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
 import { withParams, type SsbCellParams } from '../src/electrochem/ssb/params.ts';
 import { liAlCell } from './validate-ssb.ts';
@@ -22,6 +24,8 @@ export interface DatasetRunConditions {
   readonly cRate: number;
   readonly temperature_K: number;
   readonly areal_mAh_cm2: number;
+  /** the anode of the published cell (its void law and breathing; absent: Li–Al) */
+  readonly anodeMaterial?: AnodeMaterial;
 }
 
 export interface DatasetPointResult {
@@ -46,7 +50,11 @@ export function datasetCell(c: DatasetRunConditions, values: AgeingValues): SsbC
     separator_m: 50e-6,
     anodeD_m2_s: 1e-11,
   });
-  return withParams(p, { temperature_K: c.temperature_K, ageing: ageingWithValues(defaultAgeingParams(), values) });
+  const ageing = ageingWithValues(defaultAgeingParams(), values);
+  return withParams(p, {
+    temperature_K: c.temperature_K,
+    ageing: c.anodeMaterial ? { ...ageing, anodeMaterial: c.anodeMaterial } : ageing,
+  });
 }
 
 /** capacity retention (%) after each of `cycles` (sorted) of a dataset cell */
@@ -77,6 +85,7 @@ export function conditionsOf(d: AgeingDataset, stackPressure_MPa?: number): Data
     cRate: d.conditions.c_rate.value,
     temperature_K: celsius(d.conditions.temperature_C.value),
     areal_mAh_cm2: d.conditions.areal_capacity_mAh_cm2.value,
+    anodeMaterial: d.anode.material,
   };
 }
 

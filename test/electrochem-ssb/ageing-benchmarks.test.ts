@@ -59,14 +59,19 @@ test('why the model misses P3: at 3C the interphase resistance dominates its fad
   assert.ok(worst[1] < -10, JSON.stringify(alone));
 });
 
-test('why the model misses Xue 2025 at 1 MPa: not the stack-pressure law — with no cathode contact loss at all it stays below', () => {
+test('why the model misses Xue 2025 at 1 MPa: the cathode contact loss at 1 MPa, not its LiGa anode', () => {
   const d = byId('xue2025_liga_ncm811');
+  assert.equal(d.anode.material, 'li-ga');
   const lines = mechanismBreakdown(d, 1000);
   const pct = (name: string): number => Number(new RegExp(`${name}: ([\\d.]+) %`).exec(lines.join('\n'))![1]);
   const published = d.points[0]!.retention_pct;
-  // any P0 of the contact law lies between "all mechanisms" and "contact loss off": both below the published 80 %
-  assert.ok(pct('pressure_law_ceiling') < published - 3, lines.join('\n'));
+  // with every mechanism the model is more than 5 points below; any P0 of the contact law lies between
+  // "all mechanisms" and "contact loss off"
+  assert.ok(pct('model_all_mechanisms') < published - 5, lines.join('\n'));
   assert.ok(pct('model_all_mechanisms') < pct('pressure_law_ceiling'));
-  // the Li–Al anode-void law makes the rest of the gap (a LiGa anode, CCD > 50 mA/cm², refills its voids)
+  // with the anode its paper used (LiGa, Li diffusivity 3e-7 cm²/s: data/ageing/anodes.json) the void law no
+  // longer makes part of the gap (as the Li–Al law it cost 7.7 points and left the ceiling at 75.7 %)
+  assert.ok(Math.abs(pct('pressure_law_ceiling') - pct('without_contact_loss_and_anode_voids')) < 1, lines.join('\n'));
   assert.ok(Math.abs(pct('without_contact_loss_and_anode_voids') - published) < 5, lines.join('\n'));
+  assert.ok(Math.abs(pct('pressure_law_ceiling') - published) < 5, lines.join('\n'));
 });

@@ -32,6 +32,34 @@ const mechanismsFile = z.object({
   ),
 });
 
+/** the anode materials of the void law (data/ageing/anodes.json); Li–Al is the line's and the law's reference */
+export const ANODE_MATERIALS = ['li-al', 'li-in', 'li-ga', 'li-metal'] as const;
+export type AnodeMaterial = (typeof ANODE_MATERIALS)[number];
+
+const sourced = z
+  .object({
+    value: z.number().finite().positive(),
+    range: z.tuple([z.number().finite().positive(), z.number().finite().positive()]),
+    source: z.string().min(1),
+  })
+  .refine((r) => r.range[0] <= r.value && r.value <= r.range[1], { message: 'value outside its range' });
+const anodeRecord = z.object({
+  name: z.string(),
+  /** volume the anode gains per mol Li it takes up (m³ mol⁻¹) */
+  li_volume_m3_mol: sourced,
+  /** Li diffusivity in the anode at 25 °C (m² s⁻¹) */
+  li_diffusivity_m2_s: sourced,
+  note: z.string().optional(),
+});
+export type AnodeMaterialRecord = z.infer<typeof anodeRecord>;
+const anodesFile = z.object({
+  about: z.string(),
+  reference: z.literal('li-al'),
+  anodes: z.object(
+    Object.fromEntries(ANODE_MATERIALS.map((k) => [k, anodeRecord])) as Record<AnodeMaterial, typeof anodeRecord>,
+  ),
+});
+
 const point = z.object({
   cycles: z.number().int().positive(),
   retention_pct: z.number().min(0).max(100),
@@ -46,6 +74,8 @@ const condition = z.object({
 const dataset = z.object({
   id: z.string(),
   role: z.enum(['fitted', 'held-out']),
+  /** the anode the paper's cell used (or, where it does not say, the assumed one: note says so) */
+  anode: z.object({ material: z.enum(ANODE_MATERIALS), note: z.string() }),
   citation: z.string(),
   doi: z.string().nullable(),
   readIn: z.string(),
@@ -64,6 +94,7 @@ const datasetsFile = z.object({ about: z.string(), datasets: z.array(dataset).mi
 
 let cachedParams: Readonly<Record<AgeingParameterId, AgeingParameterRecord>> | null = null;
 let cachedSets: readonly AgeingDataset[] | null = null;
+let cachedAnodes: Readonly<Record<AnodeMaterial, AnodeMaterialRecord>> | null = null;
 
 function parse<T>(schema: z.ZodType<T>, rel: string): T {
   const r = schema.safeParse(assetJson(rel));
@@ -78,6 +109,12 @@ function parse<T>(schema: z.ZodType<T>, rel: string): T {
 export function ageingParameterRecords(): Readonly<Record<AgeingParameterId, AgeingParameterRecord>> {
   if (!cachedParams) cachedParams = parse(mechanismsFile, 'ageing/mechanisms.json').parameters;
   return cachedParams;
+}
+
+/** the anode materials of data/ageing/anodes.json */
+export function anodeMaterialRecords(): Readonly<Record<AnodeMaterial, AnodeMaterialRecord>> {
+  if (!cachedAnodes) cachedAnodes = parse(anodesFile, 'ageing/anodes.json').anodes;
+  return cachedAnodes;
 }
 
 /** the published datasets of data/ageing/datasets.json */

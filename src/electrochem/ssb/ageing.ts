@@ -18,7 +18,11 @@
  *     until the composite settles; the isolated fraction L_c approaches L∞ = λ·Δε_c·P0/(P0 + P) with a
  *     time constant of N_c cycles (Shi et al. 2020; magnitude and P0 fitted to Yan et al. 2026).
  *  5. Anode void formation / contact loss from the alloy's breathing vs stack pressure and C-rate: the
- *     contact fraction lost per cycle is k_a·Δε_a·P0a/(P0a + P)·(1 + i_dis/CCD(P, T)) (Kasemchainan 2019).
+ *     contact fraction lost per cycle is k_a·Δε_a·P0a/(P0a + P)·(1 + i_dis/CCD(P, T)) (Kasemchainan 2019),
+ *     written for Li–Al. Another anode material (data/ageing/anodes.json: Li–In, LiGa, Li metal) breathes
+ *     its own strain per Li (Δε scaled by V_Li,m/V_Li,LiAl, also for the anode interphase's cracking) and
+ *     resupplies the stripped Li from its bulk by its own diffusivity: the void rate × (1 + Fo_LiAl)/(1 + Fo_m),
+ *     Fo = D·t_discharge/L_anode² (`anodeMaterialFactors`; diffusion-controlled stripping, Xue 2025, P1).
  *  6. Li inventory loss into the interphases and dead Li (1–3) leaves the anode; the Li in isolated
  *     cathode particles leaves the cyclable inventory with them.
  *  7. Temperature: the laws run at the temperature the caller passes (the pack's thermal model), not
@@ -35,7 +39,9 @@ import { problem } from '../../problems.ts';
 import {
   ALL_MECHANISMS,
   NO_MECHANISMS,
+  anodeMaterialRecords,
   defaultAgeingValues,
+  type AnodeMaterial,
   type AgeingMechanisms,
   type AgeingParameterId,
   type AgeingValues,
@@ -86,6 +92,49 @@ export interface AgeingInputs {
   readonly dischargeCurrent_A_m2: number;
   /** Li plated in the cycle (mol m⁻²) */
   readonly platedLi_mol_m2: number;
+  /**
+   * the anode material's void rate relative to Li–Al's at this cycle (`anodeMaterialFactors`); absent
+   * or 1: Li–Al, the law as written
+   */
+  readonly anodeVoidScale?: number;
+}
+
+/** how an anode material's breathing and void formation compare with Li–Al's at one cycle */
+export interface AnodeMaterialFactors {
+  /** its volumetric strain per Li cycled over Li–Al's: V_Li,m / V_Li,LiAl */
+  readonly strainScale: number;
+  /** its void rate over Li–Al's: strainScale · (1 + Fo_LiAl)/(1 + Fo_m) */
+  readonly voidScale: number;
+  /** Fourier numbers D·t/L² of the discharge in the material and in Li–Al */
+  readonly fourier: number;
+  readonly fourierLiAl: number;
+}
+
+/**
+ * An anode material's ageing factors against Li–Al (data/ageing/anodes.json) for a discharge of
+ * `discharge_s` through an anode `thickness_m` thick: the strain it breathes per Li (its volume per Li
+ * over Li–Al's), and the share of the stripped Li it cannot resupply from its bulk by diffusion,
+ * 1/(1 + Fo) with Fo = D·t/L² (the form an assumption; D and V per material from their sources).
+ * Li–Al gives exactly 1 and 1.
+ */
+export function anodeMaterialFactors(
+  material: AnodeMaterial,
+  discharge_s: number,
+  thickness_m: number,
+): AnodeMaterialFactors {
+  if (!(discharge_s >= 0 && Number.isFinite(discharge_s)))
+    throw problem('ageing.discharge_s', 'must be a finite number ≥ 0', String(discharge_s), '≥ 0 s');
+  if (!(thickness_m > 0 && Number.isFinite(thickness_m)))
+    throw problem('ageing.anodeThickness_m', 'must be a finite number > 0', String(thickness_m), '> 0 m');
+  const recs = anodeMaterialRecords();
+  const m = recs[material];
+  const ref = recs['li-al'];
+  const fo = (D: number): number => (D * discharge_s) / (thickness_m * thickness_m);
+  const fourier = fo(m.li_diffusivity_m2_s.value);
+  const fourierLiAl = fo(ref.li_diffusivity_m2_s.value);
+  if (material === 'li-al') return { strainScale: 1, voidScale: 1, fourier, fourierLiAl };
+  const strainScale = m.li_volume_m3_mol.value / ref.li_volume_m3_mol.value;
+  return { strainScale, voidScale: (strainScale * (1 + fourierLiAl)) / (1 + fourier), fourier, fourierLiAl };
 }
 
 /** total Li a state has taken out of the cyclable inventory by side reactions (mol m⁻²) */
@@ -158,7 +207,11 @@ export function degrade(s: DegradationState, inp: AgeingInputs, a: AgeingParams)
     const P0 = v.anode_void_P0;
     const ccd = criticalCurrentDensity(Math.max(inp.stackPressure_Pa, 1e5), T).value;
     const d =
-      v.anode_void_k * inp.anodeStrain * (P0 / (P0 + inp.stackPressure_Pa)) * (1 + inp.dischargeCurrent_A_m2 / ccd);
+      v.anode_void_k *
+      inp.anodeStrain *
+      (P0 / (P0 + inp.stackPressure_Pa)) *
+      (1 + inp.dischargeCurrent_A_m2 / ccd) *
+      (inp.anodeVoidScale ?? 1);
     anodeLoss += (1 - anodeLoss) * Math.min(0.5, d);
   }
   return {
@@ -201,7 +254,17 @@ export function ageingInputsFor(core: CellCore, cycle: CycleSummary): AgeingInpu
   }
   const cycling = Math.max(0, cycle.duration_s - (cycle.rest_s ?? 0));
   const iDis = cycle.dischargeCurrent_A ?? (cycling > 0 ? (2 * cycle.discharge_C) / cycling : 0);
+  // another anode material than the line's Li–Al: its own strain per Li and void rate (anodes.json)
+  const material = p.ageing.anodeMaterial ?? 'li-al';
+  let anodeVoidScale: number | undefined;
+  if (material !== 'li-al') {
+    const tDis = Math.abs(iDis) > 0 ? cycle.discharge_C / Math.abs(iDis) : cycling / 2;
+    const f = anodeMaterialFactors(material, Math.min(cycling, tDis), p.anode.thickness_m);
+    anodeStrain *= f.strainScale;
+    anodeVoidScale = f.voidScale;
+  }
   return {
+    ...(anodeVoidScale === undefined ? {} : { anodeVoidScale }),
     cycling_s: cycling,
     meanSoc,
     rest_s: cycle.rest_s ?? 0,
@@ -289,7 +352,11 @@ export function applyAgeingDays(
     const P0 = v.anode_void_P0;
     const ccd = criticalCurrentDensity(Math.max(inp.stackPressure_Pa, 1e5), T).value;
     const d =
-      v.anode_void_k * inp.anodeStrain * (P0 / (P0 + inp.stackPressure_Pa)) * (1 + inp.dischargeCurrent_A_m2 / ccd);
+      v.anode_void_k *
+      inp.anodeStrain *
+      (P0 / (P0 + inp.stackPressure_Pa)) *
+      (1 + inp.dischargeCurrent_A_m2 / ccd) *
+      (inp.anodeVoidScale ?? 1);
     voidStep = Math.min(0.5, d);
   }
   const anodeStrain = inp.anodeStrain;

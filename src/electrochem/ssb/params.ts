@@ -11,7 +11,13 @@ import { hours, kJPerMol, MPa } from '../../units/index.ts';
 import { liAlElectrodeData } from '../../materials/ocp/li-al-data.ts';
 import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
 import { problem } from '../../problems.ts';
-import { ALL_MECHANISMS, defaultAgeingValues, type AgeingMechanisms, type AgeingValues } from './ageing-data.ts';
+import {
+  ALL_MECHANISMS,
+  defaultAgeingValues,
+  type AgeingMechanisms,
+  type AgeingValues,
+  type AnodeMaterial,
+} from './ageing-data.ts';
 
 /** value(T) = ref·exp(−Ea/R·(1/T − 1/Tref)) */
 export interface Arrhenius {
@@ -167,6 +173,12 @@ export interface CollectorParams {
 export interface AgeingParams {
   readonly mechanisms: AgeingMechanisms;
   readonly values: AgeingValues;
+  /**
+   * the anode material the void law and the anode's breathing strain are for (data/ageing/anodes.json);
+   * absent: Li–Al, the anode the line makes (the cell model's own anode; another material changes only
+   * the ageing laws, for the published cells of data/ageing/datasets.json)
+   */
+  readonly anodeMaterial?: AnodeMaterial;
 }
 
 export interface SsbCellParams {
