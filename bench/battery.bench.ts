@@ -15,7 +15,7 @@ import { driveCycle } from '../src/battery/profiles.ts';
 import { parseBatteryExtras } from '../src/battery/config.ts';
 import { designCells, spmeOf } from '../src/battery/cells.ts';
 import { Pack } from '../src/battery/pack.ts';
-import { FastStepper } from '../src/cycler/cell-steps.ts';
+import { FastStepper } from '../src/cycler/step-engines.ts';
 
 const recipe = recipeSchema.parse(
   parse(readFileSync(new URL('../examples/patent-line.yaml', import.meta.url), 'utf8')),

@@ -29,7 +29,8 @@ import { nominalPerturbation, perturbInput } from '../src/process/production/phy
 import { stoichiometricCapacity_C } from '../src/process/production/capacity.ts';
 import { ssbParamsFromProducedCell } from '../src/electrochem/ssb/params.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
-import { fastRunner, firstCycle } from '../src/cycler/cell-steps.ts';
+import { fastRunner } from '../src/cycler/step-engines.ts';
+import { firstCycle } from '../src/cycler/protocols.ts';
 
 const SPEED_M_PER_MIN = 12;
 const SHIFT_S = 8 * 3600;

@@ -5,9 +5,10 @@
  *
  * Solvers: the P2D runs on the project's solver (src/numerics solveDae: variable-order BDF/NDF, the
  * particle chains condensed before a bordered-banded LU, terminal events on the corrector's solution);
- * the SPMe on its dedicated linear-implicit stepper (src/cycler/cell-steps.ts FastStepper).
+ * the SPMe on its dedicated linear-implicit stepper (src/cycler/step-engines.ts FastStepper, run by the step machine through src/cycler/protocols.ts).
  */
-import { cycleAgeing, daeRunner, fastRunner, firstCycle } from '../src/cycler/cell-steps.ts';
+import { daeRunner, fastRunner } from '../src/cycler/step-engines.ts';
+import { cycleAgeing, firstCycle } from '../src/cycler/protocols.ts';
 import { SsbP2D } from '../src/electrochem/ssb/p2d.ts';
 import { patentExampleParams } from '../src/electrochem/ssb/params.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';

@@ -10,7 +10,7 @@
  */
 import { ageingDatasets, type AgeingDataset, type AnodeMaterial } from '../src/electrochem/ssb/ageing-data.ts';
 import { ageingWithValues, defaultAgeingParams, type AgeingValues } from '../src/electrochem/ssb/ageing.ts';
-import { cycleAgeing } from '../src/cycler/cell-steps.ts';
+import { cycleAgeing } from '../src/cycler/protocols.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
 import { withParams, type SsbCellParams } from '../src/electrochem/ssb/params.ts';
 import { liAlCell } from './validate-ssb.ts';

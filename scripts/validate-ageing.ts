@@ -17,7 +17,7 @@ import { anodeMaterialFactors, defaultAgeingValues } from '../src/electrochem/ss
 import { ageingBand, ageingDataCoverage } from '../src/cycler/ageing-band.ts';
 import { ageingWithMechanisms, NO_MECHANISMS, type AgeingMechanisms } from '../src/electrochem/ssb/ageing.ts';
 import type { AgeingDataset } from '../src/electrochem/ssb/ageing-data.ts';
-import { cycleAgeing } from '../src/cycler/cell-steps.ts';
+import { cycleAgeing } from '../src/cycler/protocols.ts';
 import { createSpme } from '../src/electrochem/ssb/spme.ts';
 import { celsius } from '../src/units/index.ts';
 import { conditionsOf, datasetCell, evaluateDatasets, retentionAt } from './ageing-datasets.ts';

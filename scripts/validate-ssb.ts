@@ -28,7 +28,8 @@ import { createSsbModel } from '../src/electrochem/ssb/index.ts';
 import { getMaterial } from '../src/materials/library.ts';
 import { runExperiment, firstCycleProtocolStrings, cycleMetrics, firstCycleSummary } from '../src/cycler/index.ts';
 import { cite, NCM811_VS_LI, P1, P2, P3 } from '../src/electrochem/ssb/literature.ts';
-import { daeRunner, cycleAgeing, firstCycle, runCycle } from '../src/cycler/cell-steps.ts';
+import { daeRunner } from '../src/cycler/step-engines.ts';
+import { cycleAgeing, firstCycle, runCycle } from '../src/cycler/protocols.ts';
 import { SsbP2D } from '../src/electrochem/ssb/p2d.ts';
 import {
   MOLAR_VOLUME,

@@ -12,7 +12,8 @@ import { evaluateWindows, windowWarning } from './claims/windows.ts';
 import { presentLine, warningText } from './present/line.ts';
 import { cyclingProtocolName, presentCycling, type CyclingResult } from './present/cycling.ts';
 import { ROLLCELL_VERSION } from './version.ts';
-import { evaluateClaims } from './claims/index.ts';
+import { evaluateClaims, type ClaimInputs, type CyclingClaimInputs } from './claims/index.ts';
+import { presentClaims } from './present/claims.ts';
 import type { ReportCycle, ReportTimeSeries } from './report/index.ts';
 import { operatingConditions, processInputFromRecipe } from './process/from-recipe.ts';
 import { simulateStations, withJobEvidence } from './process/stations.ts';
@@ -23,7 +24,7 @@ import {
   type SsbCellParams,
   type SsbModelKind,
 } from './electrochem/ssb/index.ts';
-import { cycleAgeing } from './cycler/cell-steps.ts';
+import { cycleAgeing } from './cycler/protocols.ts';
 import type { FullCellModel } from './electrochem/model.ts';
 import { getMaterial } from './materials/library.ts';
 import { runProduction, type ProductionRun } from './process/line.ts';
@@ -33,6 +34,7 @@ import {
   startBattery,
   type BatteryCommandOptions,
   type BatteryProfileName,
+  type BatteryResult,
   type StartedBattery,
 } from './battery/run.ts';
 import type { CellAgeingWork } from './battery/ageing-cells.ts';
@@ -61,7 +63,8 @@ import { assessFirstCycle } from './electrochem/ssb/firstcycle.ts';
 import { rateCapabilityBand } from './cycler/rate.ts';
 import { firstCycleBand } from './cycler/first-cycle-band.ts';
 import { createSpme } from './electrochem/ssb/spme.ts';
-import { fastRunner, firstCycle } from './cycler/cell-steps.ts';
+import { fastRunner } from './cycler/step-engines.ts';
+import { firstCycle } from './cycler/protocols.ts';
 import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
@@ -488,6 +491,8 @@ export interface JobResult {
   batteryCells: { serial: string; count: number } | null;
   /** per-cell pack snapshots over the duty profile (when JobOptions.batteryFrames asked for them) */
   batteryFrames: CellFrames | null;
+  /** the run's typed SI results the claim chart was (or would be, with JobOptions.claims false) evaluated on */
+  claimInputs: ClaimInputs;
 }
 
 /** The line's station physics for a recipe. */
@@ -557,6 +562,40 @@ export interface CyclingRun {
   notes: string[];
   /** figures outside a model's stated validity (src/validity.ts; they feed `output.validity`) */
   findings: ValidityFinding[];
+  /** what the claims use of the cycling's typed results (claims 13, 16, 19) */
+  claimInputs: CyclingClaimInputs;
+}
+
+/** What the claims use of the cycling's typed results: the first cycle, rate capability and ageing, unrounded. */
+export function cyclingClaimInputs(
+  c: Pick<CyclingResult, 'firstCycle' | 'firstCycleBand' | 'rate' | 'ageing'>,
+): CyclingClaimInputs {
+  const q = c.firstCycle.discharge_capacity_mAh_g;
+  const fb = c.firstCycleBand;
+  const a = c.ageing;
+  let ageing: CyclingClaimInputs['ageing'] = null;
+  if (a && a.run) {
+    const n = a.result.discharge_C.length;
+    ageing = {
+      cycles: n,
+      retention: a.result.retention[n - 1] ?? NaN,
+      band: a.band ? { low: a.band.retention.low, high: a.band.retention.high } : null,
+      validityFlags: a.flags.map((f) => f.text),
+    };
+  }
+  return {
+    dischargeCapacity_mAh_g: q !== null && Number.isFinite(q) ? q : null,
+    firstCycleBand: fb ? { low: fb.capacity.low, high: fb.capacity.high, verdict: fb.claim13 } : null,
+    rate: !c.rate
+      ? null
+      : c.rate.ok
+        ? {
+            highestCRate: c.rate.search.highestRate,
+            band: { low: c.rate.band.band.low, high: c.rate.band.band.high, verdict: c.rate.band.claim16 },
+          }
+        : 'failed',
+    ageing,
+  };
 }
 
 /** the C-rate to which a cell model is stated valid (SPMe/SPM: `validity.maxCRate`; the P2D has no limit) */
@@ -805,8 +844,9 @@ export function runCycling(
     rate,
     ageing,
   });
+  const claimInputs = cyclingClaimInputs({ firstCycle: fc, firstCycleBand: fcBand, rate, ageing });
   ticker.end();
-  return { block, experiment: exp, timeSeries, cycles, notes, findings };
+  return { block, experiment: exp, timeSeries, cycles, notes, findings, claimInputs };
 }
 
 /**
@@ -816,18 +856,20 @@ export function runCycling(
 export function runBatteryCommand(
   recipe: Recipe,
   opts: BatteryCommandOptions,
-): { block: PackRunBlock; summary: string; cellFrames?: CellFrames } {
+): { result: BatteryResult; block: PackRunBlock; summary: string; cellFrames?: CellFrames } {
   return presentBatteryRun(runBattery(recipe, opts));
 }
 
-/** a pack run's `battery` block, text summary and cell frames (src/present/battery.ts) */
+/** a pack run's SI result with its `battery` block, text summary and cell frames (src/present/battery.ts) */
 function presentBatteryRun({ result, cellFrames }: ReturnType<typeof runBattery>): {
+  result: BatteryResult;
   block: PackRunBlock;
   summary: string;
   cellFrames?: CellFrames;
 } {
   const block = presentBattery(result);
   return {
+    result,
     block,
     summary: batterySummaryText(block),
     ...(cellFrames ? { cellFrames: presentCellFrames(cellFrames) } : {}),
@@ -1085,6 +1127,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
   let batteryFrames: CellFrames | null = null;
   let batteryCells: JobResult['batteryCells'] = null;
   let batteryBlock: BatteryBlock | null = null;
+  let batteryResult: BatteryResult | null = null;
   /**
    * The battery on the shift's first n in-spec cells (`from.cells`, in order), or on design cells when
    * there was no shift or it made fewer than n in-spec cells (`from.inSpec` of them).
@@ -1139,6 +1182,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     output.battery = bat.block;
     findings.push(...batteryFindings(bat.block));
     batteryBlock = bat.block;
+    batteryResult = bat.result;
     batteryFrames = bat.cellFrames ?? null;
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
@@ -1180,7 +1224,18 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     });
     output.windows = windows;
     warnings.unshift(...windows.filter((w) => !w.inside).map(windowWarning));
-    if (opts.claims !== false) output.claims = applyFindingsToClaims(evaluateClaims(recipe, output), findings);
+    // the claims on the run's typed results (never on its JSON); the presenter writes the block
+    const pr: ProductionRun | null = prod;
+    const claimInputs: ClaimInputs = {
+      recipe,
+      design,
+      line: proc,
+      cycling: cyc?.claimInputs ?? null,
+      battery: batteryResult,
+      production: pr ? { cellsTotal: pr.block.cells_total, cellsInSpec: pr.block.cells_in_spec } : null,
+    };
+    if (opts.claims !== false)
+      output.claims = applyFindingsToClaims(presentClaims(evaluateClaims(claimInputs), claimInputs), findings);
     if (findings.length) {
       output.validity = {
         findings: findings.map(({ cites, ...f }) => ({
@@ -1209,6 +1264,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       productionRun: prod,
       batteryCells,
       batteryFrames,
+      claimInputs,
     };
   }
 }

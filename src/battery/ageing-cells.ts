@@ -8,7 +8,8 @@
  */
 import type { CycleSummary } from '../electrochem/model.ts';
 import type { SsbSpme } from '../electrochem/ssb/spme.ts';
-import { fastRunner, runCycle } from '../cycler/cell-steps.ts';
+import { fastRunner } from '../cycler/step-engines.ts';
+import { runCycle } from '../cycler/protocols.ts';
 import { spmeOf, type CellSpec } from './cells.ts';
 import { days } from '../units/index.ts';
 

@@ -2,7 +2,8 @@
  * A battery pack: Ns parallel groups in series, Np cells per group, every cell its own solid-state SPMe
  * (src/electrochem/ssb/spme.ts — the full SPMe, not a reduced form).
  *
- * Time stepping (backward Euler, the same discretisation as the SSB fast stepper in cycle.ts): each cell
+ * Time stepping (backward Euler, the same discretisation as the cycler's fast step engine,
+ * cycler/step-engines.ts): each cell
  * is a CellStepper (stepper.ts: prepare / voltageAt / commit): over a step dt its end state is
  * base_k + I_k·g_k (the model's own step response, once per cell and step) and its terminal voltage
  * V_k(I_k) follows from the SPMe's voltage function. Kirchhoff for each group g (cells k in g, each with

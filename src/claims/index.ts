@@ -1,29 +1,32 @@
 /**
  * Claim chart for US 2025/0266422 A1, claims 1–20: each claim split into its elements, each element
- * evaluated against the recipe (what the line was told to do) and the run's results (what the line
- * physics, the cycler and the battery model say happened), with evidence (value, window, paragraph).
+ * evaluated against the recipe (what the line was told to do) and the run's typed SI results (what the line
+ * physics, the cycler and the battery model say happened: ./inputs.ts `ClaimInputs`), with its evidence as
+ * typed facts (`Evidence`). src/present/claims.ts writes the contract's `claims` block and the chart's text
+ * from them (units, rounding, sentences); nothing here writes prose or converts to display units, except
+ * a value into a window's own unit to compare it with the seed's window.
  *
  * Verdicts: an element is 'met', 'not met', or 'not evaluable' (the result it needs is absent from the
  * run — e.g. no line block, no cycling block). A claim is 'not met' when any element is not met,
  * otherwise 'not evaluable' when any element is not evaluable, otherwise 'met'. A dependent claim carries
  * its parent as an element, so it is met only if its parent is met and not met if its parent is not met.
  *
+ * A stored run's claims are its stored `claims` block: they are evaluated once, by the job, on these results,
+ * never again from a run's JSON (whose blocks are rounded presentations).
+ *
  * Pure: no I/O. The windows come from ../recipe/windows.ts (the seed's paragraphs).
  */
-import type { Recipe } from '../recipe/schema.ts';
-import type {
-  ClaimElement,
-  ClaimResult,
-  CyclingBlock,
-  LayerRole as ContractLayerRole,
-  LineBlock,
-  RunOutput,
-  StationBlock,
-  StationLayer,
-  Verdict,
-} from '../contract.ts';
-import { WINDOWS, inWindow, windowText, type ClaimWindow } from '../recipe/windows.ts';
+import type { LayerRole as ContractLayerRole, Verdict } from '../contract.ts';
+import { WINDOWS, inWindow, type ClaimWindow } from '../recipe/windows.ts';
 import { getMaterial } from '../materials/library.ts';
+import type { LineResult, StationResult } from '../process/types.ts';
+import type { VerdictDependence } from '../process/assumptions.ts';
+import type { BatteryResult } from '../battery/run.ts';
+import type { CellDesign } from '../design/index.ts';
+import { toUm } from '../units/index.ts';
+import type { BandedVerdict, ClaimInputs, CyclingClaimInputs, ProductionClaimInputs } from './inputs.ts';
+
+export type { BandedVerdict, ClaimInputs, CyclingClaimInputs, ProductionClaimInputs } from './inputs.ts';
 
 /**
  * Smallest relative thickness reduction counted as "reduces a thickness" (claims 3, 4): 0.1 %. Assumption —
@@ -88,19 +91,119 @@ export const CLAIM_TITLES: Readonly<Record<number, string>> = {
 };
 
 // ---------------------------------------------------------------------------------------------------------
+// the evaluation: verdicts with their evidence as typed facts (SI), for src/present/claims.ts
+
+/** the seed's window a value was compared with: the value in the window's own unit (undefined: absent) */
+export interface WindowFacts {
+  readonly window: ClaimWindow;
+  readonly value: number | undefined;
+  readonly inside: boolean;
+}
+
+/** a thickness reduction through a station's nip: the selected layers, their summed thickness in → out */
+export interface Reduction {
+  readonly layers: StationResult['roll']['layers'];
+  readonly in_m: number;
+  readonly out_m: number;
+  /** (in − out) / in */
+  readonly fraction: number;
+}
+
+/** the fractions of the anode's Al atoms in each phase */
+export type AlFractions = LineResult['anode']['alFractions'];
+
+/** What an element's verdict rests on: typed facts, written as a sentence by src/present/claims.ts. */
+export type Evidence =
+  // claim 1 (and claims 19, 20): (a) the first composite sheet
+  | { readonly kind: '1a.batch' }
+  | { readonly kind: '1a.not_bonded_222'; readonly station: StationResult }
+  | { readonly kind: '1a.supplied'; readonly station222: StationResult | null }
+  // (b) the Al-containing sheet on the electrolyte
+  | { readonly kind: '1b.batch' | '1b.not_on_electrolyte' | '1b.carrier_stays' | '1b.supplied' }
+  // (c) roll bonding at 236
+  | { readonly kind: '1c.batch' | '1c.no_line' }
+  | { readonly kind: '1c.bond'; readonly station: StationResult }
+  // (d) the third sheet, Li interposed
+  | { readonly kind: '1d.batch' | '1d.not_interposed' | '1d.interposed' }
+  // (e) roll bonding at 240 into a prelithiated anode
+  | { readonly kind: '1e.batch' | '1e.not_interposed' | '1e.no_line' }
+  | { readonly kind: '1e.not_bonded'; readonly station: StationResult }
+  | {
+      readonly kind: '1e.alloy';
+      readonly station: StationResult;
+      /** the fraction of the Al in a Li–Al phase, and the threshold it is compared with */
+      readonly alloyed: number;
+      readonly threshold: number;
+      readonly fractions: AlFractions;
+      readonly anodeThickness_m: number;
+    }
+  // a dependent claim's parent
+  | { readonly kind: 'parent'; readonly parent: number; readonly verdict: Verdict }
+  // claim 2: crack driving ratios G/Γ, sandwiched vs free-standing, and the assumptions scanned
+  | { readonly kind: '2.no_line' }
+  | {
+      readonly kind: '2.crack';
+      readonly sandwiched: number;
+      readonly freeStanding: number;
+      readonly dependences: readonly VerdictDependence[];
+    }
+  // claims 3 and 4: thickness reductions
+  | { readonly kind: 'reduction.no_line'; readonly station: '236' | '240' }
+  | {
+      readonly kind: 'reduction';
+      readonly what: 'al' | 'first_sheet';
+      /** the first sheet includes a collector (claim 9) */
+      readonly withCollector: boolean;
+      readonly station: StationResult;
+      readonly reduction: Reduction | undefined;
+      readonly resolution: number;
+    }
+  // claims 5 and 6: the force set at 240 and what the line computed from it
+  | ({ readonly kind: 'force_240'; readonly station: StationResult | null } & WindowFacts)
+  // claim 7: heating at 240 (the set point, °C as the recipe states it)
+  | { readonly kind: 'heating'; readonly temperature_C: number; readonly ambient_C: number; readonly heated: boolean }
+  | { readonly kind: 'conductive_material'; readonly copper: boolean }
+  | { readonly kind: 'collector'; readonly alContaining: boolean }
+  | { readonly kind: '10a.particles' | '10a.no_particles' | '10b.removed' | '10b.kept' | '11.form' }
+  | ({ readonly kind: 'anode_thickness' } & WindowFacts)
+  | ({ readonly kind: 'specific_capacity'; readonly band: BandedVerdict | null } & WindowFacts)
+  | ({ readonly kind: 'cell_thickness'; readonly from: 'line' | 'design' } & WindowFacts)
+  | ({ readonly kind: 'stack_pressure' } & WindowFacts)
+  | ({ readonly kind: 'c_rate'; readonly hasCycling: boolean; readonly band: BandedVerdict | null } & WindowFacts)
+  | { readonly kind: '17.no_battery' }
+  | { readonly kind: '17.cells'; readonly cells: number; readonly battery: BatteryResult | null }
+  | { readonly kind: '18.no_battery' }
+  | { readonly kind: '18.use'; readonly battery: BatteryResult | null }
+  | { readonly kind: '19f.no_cycles'; readonly hasCycling: boolean }
+  | { readonly kind: '19f.cycles'; readonly cycles: number; readonly ageing: CyclingClaimInputs['ageing'] }
+  | { readonly kind: '20f.none_made' }
+  | { readonly kind: '20f.cell'; readonly design: CellDesign; readonly production: ProductionClaimInputs | null };
+
+/** One element of a claim: the claim's words, the verdict, and the facts it rests on. */
+export interface ElementEvaluation {
+  readonly id: string;
+  /** the element in the claim's words */
+  readonly text: string;
+  readonly verdict: Verdict;
+  readonly evidence: Evidence;
+  readonly paragraph?: string;
+  /** assumptions whose documented range flips this verdict */
+  readonly dependsOnAssumptions?: readonly string[];
+}
+
+/** One claim: its verdict from its elements (a dependent claim's first element is its parent). */
+export interface ClaimEvaluation {
+  readonly claim: number;
+  readonly verdict: Verdict;
+  readonly elements: readonly ElementEvaluation[];
+  readonly dependsOn?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // small helpers
 
-const el = (id: string, text: string, verdict: Verdict, evidence: string, paragraph?: string): ClaimElement =>
+const el = (id: string, text: string, verdict: Verdict, evidence: Evidence, paragraph?: string): ElementEvaluation =>
   paragraph === undefined ? { id, text, verdict, evidence } : { id, text, verdict, evidence, paragraph };
-
-const fmt = (x: number, digits = 3): string => {
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return x.toExponential(2);
-  return String(Number(x.toPrecision(digits + 1)));
-};
-
-const pctText = (f: number): string => `${fmt(100 * f, 3)} %`;
 
 /** whether a material (library id) contains a chemical element, by its formula (falls back to the id) */
 export function materialContains(id: string, element: string): boolean {
@@ -121,23 +224,22 @@ export function combine(verdicts: readonly Verdict[]): Verdict {
   return 'met';
 }
 
-function windowElement(
-  id: string,
-  text: string,
-  w: ClaimWindow,
-  value: number | undefined,
-  source: string,
-  absentWhy: string,
-): ClaimElement {
-  if (value === undefined || !Number.isFinite(value)) return el(id, text, 'not evaluable', absentWhy, w.paragraph);
-  const inside = inWindow(w, value);
-  return el(
-    id,
-    text,
-    inside ? 'met' : 'not met',
-    `${w.quantity} = ${fmt(value)} ${w.unit} (${source}); ${inside ? 'inside' : 'OUTSIDE'} the window ${windowText(w)}`,
-    w.paragraph,
-  );
+/** a value (in the window's unit; undefined when the run has none) against one of the seed's windows */
+function windowFacts(w: ClaimWindow, value: number | undefined): WindowFacts {
+  const v = value !== undefined && Number.isFinite(value) ? value : undefined;
+  return { window: w, value: v, inside: v !== undefined && inWindow(w, v) };
+}
+
+const windowVerdict = (f: WindowFacts): Verdict =>
+  f.value === undefined ? 'not evaluable' : f.inside ? 'met' : 'not met';
+
+/**
+ * The element's verdict over the band of the figure it rests on (issue 16 item 5): when the verdict flips
+ * inside the band, the assumptions it depends on are listed. The element's own verdict stays the nominal one.
+ */
+function withBand(e: ElementEvaluation, b: BandedVerdict | null): ElementEvaluation {
+  if (!b || e.verdict === 'not evaluable' || b.verdict.verdict !== 'depends') return e;
+  return { ...e, dependsOnAssumptions: [...b.verdict.dependsOn] };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -149,23 +251,17 @@ export function layerRole(l: { role?: ContractLayerRole }): SectionRole {
   return l.role ?? 'other';
 }
 
-function station(line: LineBlock | undefined, id: '222' | '236' | '240'): StationBlock | undefined {
-  return line?.stations.find((s) => s.id === id);
+function station(line: LineResult | null, id: '222' | '236' | '240'): StationResult | null {
+  return line?.stations.find((s) => s.id === id) ?? null;
 }
 
-interface Reduction {
-  in_um: number;
-  out_um: number;
-  fraction: number;
-}
-
-function reductionOf(layers: readonly StationLayer[], roles: readonly SectionRole[]): Reduction | undefined {
-  const sel = layers.filter((l) => roles.includes(layerRole(l)));
-  if (sel.length === 0) return undefined;
-  const tin = sel.reduce((s, l) => s + l.thickness_in_um, 0);
-  const tout = sel.reduce((s, l) => s + l.thickness_out_um, 0);
+function reductionOf(s: StationResult, roles: readonly SectionRole[]): Reduction | undefined {
+  const layers = s.roll.layers.filter((l) => roles.includes(l.role));
+  if (layers.length === 0) return undefined;
+  const tin = layers.reduce((a, l) => a + l.thickness_in_m, 0);
+  const tout = layers.reduce((a, l) => a + l.thickness_out_m, 0);
   if (!(tin > 0) || !Number.isFinite(tout)) return undefined;
-  return { in_um: tin, out_um: tout, fraction: (tin - tout) / tin };
+  return { layers, in_m: tin, out_m: tout, fraction: (tin - tout) / tin };
 }
 
 /** first composite sheet: the cathode, the electrolyte and (claim 9) the collector formed over the cathode */
@@ -174,80 +270,40 @@ const FIRST_SHEET_ROLES: readonly SectionRole[] = ['collector', 'cathode', 'elec
 function reductionElement(
   id: string,
   text: string,
-  what: string,
-  r: Reduction | undefined,
-  st: StationBlock,
+  what: 'al' | 'first_sheet',
+  withCollector: boolean,
+  s: StationResult,
   paragraph: string,
-): ClaimElement {
-  if (!r)
-    return el(
-      id,
-      text,
-      'not evaluable',
-      `station ${st.id} reports no ${what} layer (layers: ${st.layers.map((l) => l.name).join(', ') || 'none'})`,
-      paragraph,
-    );
-  const ok = r.fraction >= THICKNESS_REDUCTION_RESOLUTION;
-  let ev =
-    `${what} ${fmt(r.in_um)} → ${fmt(r.out_um)} µm at ${st.id}: reduction ` +
-    `${pctText(r.fraction)} (${ok ? '≥' : 'below'} the resolution ` +
-    `${pctText(THICKNESS_REDUCTION_RESOLUTION)})`;
-  // what it would take: the force for a 1 % Al reduction with this station's rolls (line model)
-  const need = st.al_reduction_1pct_force_N;
-  const load = st.al_reduction_1pct_line_load_N_per_mm;
-  if (!ok && /Al/.test(what) && typeof need === 'number')
-    ev +=
-      `; a 1 % Al reduction would need ≈ ${fmt(need)} N` +
-      `${typeof load === 'number' ? ` (${fmt(load)} N/mm)` : ''} at these rolls, vs ${fmt(st.force_N)}` +
-      ` N set`;
-  return el(id, text, ok ? 'met' : 'not met', ev, paragraph);
+): ElementEvaluation {
+  const r = reductionOf(s, what === 'al' ? ['al'] : FIRST_SHEET_ROLES);
+  const verdict: Verdict = !r ? 'not evaluable' : r.fraction >= THICKNESS_REDUCTION_RESOLUTION ? 'met' : 'not met';
+  return el(
+    id,
+    text,
+    verdict,
+    { kind: 'reduction', what, withCollector, station: s, reduction: r, resolution: THICKNESS_REDUCTION_RESOLUTION },
+    paragraph,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // claim 1's elements (also claims 19 and 20)
 
-function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[] {
-  const line = o.line;
+function claim1Elements(inp: ClaimInputs, prefix: string): ElementEvaluation[] {
+  const r = inp.recipe;
+  const line = inp.line;
   const continuous = r.line.mode === 'continuous';
-  const modeText = `line.mode = ${r.line.mode}`;
-  const out: ClaimElement[] = [];
+  const out: ElementEvaluation[] = [];
 
   // (a) continuously supplying a first composite sheet: cathode layer + SE layer formed on the cathode
   {
     const text =
       'continuously supplying a first composite sheet comprising a cathode layer and a solid electrolyte layer formed on the cathode layer';
-    const fs = r.first_sheet;
-    const comp =
-      `cathode ${fs.cathode.active_material} ` +
-      `${fs.cathode.thickness_um !== undefined ? `${fs.cathode.thickness_um} µm` : `${fs.cathode.loading_mg_cm2} mg/cm²`}` +
-      ` + ${fs.electrolyte_layer.material} ${fs.electrolyte_layer.thickness_um} µm, supply ` +
-      `${fs.supply}`;
     const s222 = station(line, '222');
-    if (!continuous)
-      out.push(
-        el(`${prefix}a`, text, 'not met', `${modeText}: the sheets are not supplied continuously; ${comp}`, '[0184]'),
-      );
-    else if (fs.supply === 'in_situ' && s222 && !s222.bonded)
-      out.push(
-        el(
-          `${prefix}a`,
-          text,
-          'not met',
-          `${modeText}; the cathode and electrolyte layers did NOT bond at rollers 222 (bonded ` +
-            `= false, peak ${fmt(s222.peak_pressure_MPa)} MPa): no first composite sheet forms`,
-          '[0189]',
-        ),
-      );
-    else
-      out.push(
-        el(
-          `${prefix}a`,
-          text,
-          'met',
-          `${modeText}; ${comp}${s222 ? `; rollers 222 bonded (peak ${fmt(s222.peak_pressure_MPa)} MPa)` : ''}`,
-          '[0184]–[0189]',
-        ),
-      );
+    if (!continuous) out.push(el(`${prefix}a`, text, 'not met', { kind: '1a.batch' }, '[0184]'));
+    else if (r.first_sheet.supply === 'in_situ' && s222 && !s222.bond.bonded)
+      out.push(el(`${prefix}a`, text, 'not met', { kind: '1a.not_bonded_222', station: s222 }, '[0189]'));
+    else out.push(el(`${prefix}a`, text, 'met', { kind: '1a.supplied', station222: s222 }, '[0184]–[0189]'));
   }
 
   // (b) continuously supplying an Al-containing sheet placed on the SE layer
@@ -255,29 +311,12 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
     const text =
       'continuously supplying an aluminum-containing sheet over the first composite sheet such that it is placed on the solid electrolyte layer';
     const a = r.al_sheet;
-    const desc = `al_sheet.form = ${a.form}, ${a.thickness_um} µm, al_sheet.placed_on = ${a.placed_on}`;
-    if (!continuous) out.push(el(`${prefix}b`, text, 'not met', `${modeText}; ${desc}`, '[0190]'));
+    if (!continuous) out.push(el(`${prefix}b`, text, 'not met', { kind: '1b.batch' }, '[0190]'));
     else if (a.placed_on !== 'electrolyte_layer')
-      out.push(
-        el(
-          `${prefix}b`,
-          text,
-          'not met',
-          `${desc}: the Al sheet is not placed on the solid electrolyte layer`,
-          '[0190]',
-        ),
-      );
+      out.push(el(`${prefix}b`, text, 'not met', { kind: '1b.not_on_electrolyte' }, '[0190]'));
     else if (a.form === 'particles_on_carrier' && a.carrier && a.carrier.removed_before === 'never')
-      out.push(
-        el(
-          `${prefix}b`,
-          text,
-          'not met',
-          `${desc}; the plastic carrier stays between the Al layer and the electrolyte (al_sheet.carrier.removed_before = never)`,
-          '[0192]',
-        ),
-      );
-    else out.push(el(`${prefix}b`, text, 'met', `${modeText}; ${desc}`, '[0190]'));
+      out.push(el(`${prefix}b`, text, 'not met', { kind: '1b.carrier_stays' }, '[0192]'));
+    else out.push(el(`${prefix}b`, text, 'met', { kind: '1b.supplied' }, '[0190]'));
   }
 
   // (c) continuously roll-bonding at 236 → second composite sheet
@@ -286,37 +325,11 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
       'continuously roll-bonding the aluminum-containing sheet and the first composite sheet to ' +
       'provide a second composite sheet (cathode, SE, Al-containing layer)';
     const s = station(line, '236');
-    const set = `rollers 236 set to ${r.stations['236'].force_N} N, ${r.stations['236'].temperature_C} °C`;
-    if (!continuous) out.push(el(`${prefix}c`, text, 'not met', `${modeText}; ${set}`, '[0193]'));
-    else if (!s)
-      out.push(
-        el(
-          `${prefix}c`,
-          text,
-          'not evaluable',
-          `${set}, but the run has no line results for station 236 (whether the Al bonds to the electrolyte needs the line model)`,
-          '[0193]–[0194]',
-        ),
-      );
-    else if (!s.bonded)
-      out.push(
-        el(
-          `${prefix}c`,
-          text,
-          'not met',
-          `station 236: bonded = false at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa — no second composite sheet forms`,
-          '[0193]–[0194]',
-        ),
-      );
+    if (!continuous) out.push(el(`${prefix}c`, text, 'not met', { kind: '1c.batch' }, '[0193]'));
+    else if (!s) out.push(el(`${prefix}c`, text, 'not evaluable', { kind: '1c.no_line' }, '[0193]–[0194]'));
     else
       out.push(
-        el(
-          `${prefix}c`,
-          text,
-          'met',
-          `station 236: bonded = true at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa, ${fmt(s.temperature_C)} °C`,
-          '[0193]–[0194]',
-        ),
+        el(`${prefix}c`, text, s.bond.bonded ? 'met' : 'not met', { kind: '1c.bond', station: s }, '[0193]–[0194]'),
       );
   }
 
@@ -327,33 +340,9 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
       'continuously supplying a third composite sheet (lithium-containing layer + conductive ' +
       'layer) with the lithium-containing layer placed on the aluminum-containing layer and ' +
       'interposed between it and the conductive layer';
-    const t = r.third_sheet;
-    const desc =
-      `third sheet: Li layer ${t.li_layer.thickness_um} µm (${t.li_layer.li_wt_pct} ` +
-      `wt % Li) on ${t.conductive_layer.material} ${t.conductive_layer.thickness_um} µm, ` +
-      `third_sheet.facing_al = ${t.facing_al}`;
-    if (!continuous) out.push(el(`${prefix}d`, text, 'not met', `${modeText}; ${desc}`, '[0197]'));
-    else if (!interposed)
-      out.push(
-        el(
-          `${prefix}d`,
-          text,
-          'not met',
-          `${desc}: the conductive layer, not the Li-containing layer, meets the Al — the Li-containing ` +
-            `layer is NOT interposed between the Al-containing layer and the conductive layer`,
-          '[0197]',
-        ),
-      );
-    else
-      out.push(
-        el(
-          `${prefix}d`,
-          text,
-          'met',
-          `${modeText}; ${desc}: Li-containing layer interposed between the Al-containing layer and the conductive layer`,
-          '[0197]',
-        ),
-      );
+    if (!continuous) out.push(el(`${prefix}d`, text, 'not met', { kind: '1d.batch' }, '[0197]'));
+    else if (!interposed) out.push(el(`${prefix}d`, text, 'not met', { kind: '1d.not_interposed' }, '[0197]'));
+    else out.push(el(`${prefix}d`, text, 'met', { kind: '1d.interposed' }, '[0197]'));
   }
 
   // (e) roll-bonding at 240: Li + Al compressed together into a prelithiated anode, interposed between conductive layer and first sheet
@@ -363,68 +352,30 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
       'and Al-containing layers are compressed together to form a prelithiated anode while ' +
       'interposed between the conductive layer and the first composite sheet';
     const s = station(line, '240');
-    const set = `rollers 240 set to ${r.stations['240'].force_N} N, ${r.stations['240'].temperature_C} °C`;
-    if (!continuous) out.push(el(`${prefix}e`, text, 'not met', `${modeText}; ${set}`, '[0200]'));
-    else if (!interposed)
-      out.push(
-        el(
-          `${prefix}e`,
-          text,
-          'not met',
-          `third_sheet.facing_al = ${r.third_sheet.facing_al}: the Li-containing and Al-containing layers are not in contact, so they are not ` +
-            `compressed together and are not interposed between the conductive layer and the first ` +
-            `composite sheet`,
-          '[0200]',
-        ),
-      );
-    else if (!s || !line)
-      out.push(
-        el(
-          `${prefix}e`,
-          text,
-          'not evaluable',
-          `${set}, but the run has no line results for station 240 and the anode (bond and Li–Al alloy formation need the line model)`,
-          '[0200]',
-        ),
-      );
-    else if (!s.bonded)
-      out.push(
-        el(
-          `${prefix}e`,
-          text,
-          'not met',
-          `station 240: bonded = false at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)} MPa — the third sheet does not bond`,
-          '[0200]',
-        ),
-      );
+    if (!continuous) out.push(el(`${prefix}e`, text, 'not met', { kind: '1e.batch' }, '[0200]'));
+    else if (!interposed) out.push(el(`${prefix}e`, text, 'not met', { kind: '1e.not_interposed' }, '[0200]'));
+    else if (!s || !line) out.push(el(`${prefix}e`, text, 'not evaluable', { kind: '1e.no_line' }, '[0200]'));
+    else if (!s.bond.bonded)
+      out.push(el(`${prefix}e`, text, 'not met', { kind: '1e.not_bonded', station: s }, '[0200]'));
     else {
-      const f = line.anode.al_fractions;
+      const f = line.anode.alFractions;
       const alloyed = f.LiAl + f.Li3Al2 + f.Li9Al4;
-      const phases = `al_fractions Al ${fmt(f.Al)}, LiAl ${fmt(f.LiAl)}, Li3Al2 ${fmt(f.Li3Al2)}, Li9Al4 ${fmt(f.Li9Al4)}`;
-      if (!(alloyed >= ALLOY_FORMED_MIN_FRACTION))
-        out.push(
-          el(
-            `${prefix}e`,
-            text,
-            'not met',
-            `station 240 bonded, but only ${pctText(alloyed)} of the Al is in a Li–Al phase (< ` +
-              `${pctText(ALLOY_FORMED_MIN_FRACTION)}): no prelithiated anode forms (${phases})`,
-            '[0200]',
-          ),
-        );
-      else
-        out.push(
-          el(
-            `${prefix}e`,
-            text,
-            'met',
-            `station 240: bonded = true at ${fmt(s.force_N)} N, peak ${fmt(s.peak_pressure_MPa)}` +
-              ` MPa, ${fmt(s.temperature_C)} °C; Li–Al alloy formed: ${pctText(alloyed)} of the Al lithiated (` +
-              `${phases}); anode ${fmt(line.anode.thickness_um)} µm between ` +
-              `${r.third_sheet.conductive_layer.material} and the electrolyte`,
-            '[0200]',
-          ),
-        );
+      out.push(
+        el(
+          `${prefix}e`,
+          text,
+          alloyed >= ALLOY_FORMED_MIN_FRACTION ? 'met' : 'not met',
+          {
+            kind: '1e.alloy',
+            station: s,
+            alloyed,
+            threshold: ALLOY_FORMED_MIN_FRACTION,
+            fractions: f,
+            anodeThickness_m: line.anode.thickness_m,
+          },
+          '[0200]',
+        ),
+      );
     }
   }
   return out;
@@ -432,84 +383,37 @@ function claim1Elements(r: Recipe, o: RunOutput, prefix: string): ClaimElement[]
 
 // ---------------------------------------------------------------------------------------------------------
 
-function parentElement(claim: number, parent: ClaimResult): ClaimElement {
-  const v = parent.verdict;
-  const why = v === 'met' ? 'is met' : v === 'not met' ? 'is NOT met' : 'is not evaluable';
-  return el(
-    `${claim}.parent`,
-    `the method of claim ${parent.claim}`,
-    v,
-    `claim ${parent.claim} ${why}${v === 'met' ? '' : ` (see claim ${parent.claim})`}`,
-  );
-}
-
-function reasonOf(verdict: Verdict, elements: readonly ClaimElement[]): string {
-  if (verdict === 'met') return 'every element is met';
-  const bad = elements.filter((e) => e.verdict === verdict);
-  return bad.map((e) => `${e.id}: ${e.evidence}`).join('; ');
-}
-
-function finish(claim: number, elements: ClaimElement[], parent?: ClaimResult): ClaimResult {
-  const all = parent ? [parentElement(claim, parent), ...elements] : elements;
+function finish(claim: number, elements: ElementEvaluation[], parent?: ClaimEvaluation): ClaimEvaluation {
+  const all = parent
+    ? [
+        el(`${claim}.parent`, `the method of claim ${parent.claim}`, parent.verdict, {
+          kind: 'parent',
+          parent: parent.claim,
+          verdict: parent.verdict,
+        }),
+        ...elements,
+      ]
+    : elements;
   const verdict = combine(all.map((e) => e.verdict));
-  const res: ClaimResult = {
-    claim,
-    verdict,
-    elements: all,
-    title: CLAIM_TITLES[claim],
-    reason: reasonOf(verdict, all),
-  };
-  if (parent) res.depends_on = parent.claim;
-  return res;
+  return parent ? { claim, verdict, elements: all, dependsOn: parent.claim } : { claim, verdict, elements: all };
 }
-
-/** a verdict scan over an assumption, as the line block presents it (`claim2_depends_on`) */
-interface Dependence {
-  parameter: string;
-  label: string;
-  unit: string;
-  value: number;
-  range: [number, number];
-  flips: boolean;
-  flipsAt: number | null;
-}
-
-/** the line block's verdict scans over the assumptions (`claim2_depends_on`) */
-function crackDependences(raw: LineBlock['crack']['claim2_depends_on']): Dependence[] {
-  return (raw ?? []).map((d) => ({
-    parameter: d.parameter,
-    label: d.label,
-    unit: d.unit,
-    value: d.value,
-    range: [d.range[0]!, d.range[1]!],
-    flips: d.flips_in_range,
-    flipsAt: d.flips_at,
-  }));
-}
-
-const unitText = (u: string): string => (u === '1' || u === '' ? '' : ` ${u}`);
-const rangeText = (d: Dependence): string => `${fmt(d.range[0])}–${fmt(d.range[1])}${unitText(d.unit)}`;
-const dependenceText = (d: Dependence): string =>
-  `${d.label} (assumed ${fmt(d.value)}${unitText(d.unit)}; ` +
-  `the verdict changes at ${d.flipsAt === null ? '?' : fmt(d.flipsAt)}${unitText(d.unit)} inside ${rangeText(d)})`;
 
 /**
- * Evaluate claims 1–20 of US 2025/0266422 A1 against a recipe and a run's output. Absent result blocks
- * (line, cycling, battery) make the elements that need them 'not evaluable', with the reason.
+ * Evaluate claims 1–20 of US 2025/0266422 A1 against a recipe and a run's typed results. Absent results
+ * (line, cycling, battery, production) make the elements that need them 'not evaluable', with the reason.
  */
-export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[] {
-  const r = recipe;
-  const o = output;
-  const line = o.line;
-  const cyc = o.cycling;
-  const byNo = new Map<number, ClaimResult>();
-  const put = (c: ClaimResult): void => {
+export function evaluateClaims(inp: ClaimInputs): ClaimEvaluation[] {
+  const r = inp.recipe;
+  const line = inp.line;
+  const cyc = inp.cycling;
+  const byNo = new Map<number, ClaimEvaluation>();
+  const put = (c: ClaimEvaluation): void => {
     byNo.set(c.claim, c);
   };
-  const P = (n: number): ClaimResult => byNo.get(n)!;
+  const P = (n: number): ClaimEvaluation => byNo.get(n)!;
 
   // claim 1
-  put(finish(1, claim1Elements(r, o, '1')));
+  put(finish(1, claim1Elements(inp, '1')));
 
   // claim 2: crack inhibition, sandwiched vs free-standing
   {
@@ -517,23 +421,22 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
       'roll bonding sandwiched between the conductive layer and the first composite sheet ' +
       'substantially inhibits crack formation in the prelithiated anode compared with Li and Al ' +
       'layers not so interposed';
-    let e: ClaimElement;
-    if (!line) e = el('2a', text, 'not evaluable', 'the run has no line results (crack model)', '[0201]');
+    let e: ElementEvaluation;
+    if (!line) e = el('2a', text, 'not evaluable', { kind: '2.no_line' }, '[0201]');
     else {
-      // the uncapped driving ratios G/Γ when the block has them (two capped risks of 1 would tie)
-      const ratio = (c: LineBlock['crack']['sandwiched']): number => c.driving_ratio ?? c.risk;
-      const a = ratio(line.crack.sandwiched);
-      const b = ratio(line.crack.free_standing);
-      const ok = a < b;
-      const deps = crackDependences(line.crack.claim2_depends_on);
+      // the uncapped driving ratios G/Γ (two capped risks of 1 would tie)
+      const a = line.crack.sandwiched.ratio;
+      const b = line.crack.free_standing.ratio;
+      const deps = line.evidence?.claim2DependsOn ?? [];
       const flips = deps.filter((d) => d.flips);
-      let ev = `crack driving ratio G/Γ sandwiched ${fmt(a)} ${ok ? '<' : '≥'} free-standing ${fmt(b)}${ok && b > 0 ? ` (${pctText(1 - a / b)} lower)` : ''}`;
-      if (flips.length > 0)
-        ev += `; ${ok ? 'met' : 'not met'}, depends on ${flips.map(dependenceText).join(' and on ')}`;
-      else if (deps.length > 0)
-        ev += `; the verdict holds over the plausible range of ${deps.map((d) => `${d.label} (${rangeText(d)})`).join(', ')}`;
-      e = el('2a', text, ok ? 'met' : 'not met', ev, '[0201]');
-      if (flips.length > 0) e.depends_on_assumptions = flips.map((d) => d.parameter);
+      e = el(
+        '2a',
+        text,
+        a < b ? 'met' : 'not met',
+        { kind: '2.crack', sandwiched: a, freeStanding: b, dependences: deps },
+        '[0201]',
+      );
+      if (flips.length > 0) e = { ...e, dependsOnAssumptions: flips.map((d) => d.assumption.id) };
     }
     put(finish(2, [e], P(1)));
   }
@@ -544,26 +447,16 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     [4, '240', '[0202]'],
   ] as const) {
     const s = station(line, sid);
-    const els: ClaimElement[] = [];
+    const els: ElementEvaluation[] = [];
     const tAl = `roll bonding at ${sid} reduces the thickness of the aluminum-containing sheet`;
     const tFs = `roll bonding at ${sid} reduces the thickness of the first composite sheet`;
     if (!s) {
-      const why = `the run has no line results for station ${sid} (layer thickness in/out); a reduction is not assumed`;
+      const why: Evidence = { kind: 'reduction.no_line', station: sid };
       els.push(el(`${claim}a`, tAl, 'not evaluable', why, para), el(`${claim}b`, tFs, 'not evaluable', why, para));
     } else {
-      els.push(reductionElement(`${claim}a`, tAl, 'Al-containing', reductionOf(s.layers, ['al']), s, para));
-      els.push(
-        reductionElement(
-          `${claim}b`,
-          tFs,
-          'first composite sheet (cathode + electrolyte' +
-            (r.first_sheet.current_collector ? ' + collector' : '') +
-            ')',
-          reductionOf(s.layers, FIRST_SHEET_ROLES),
-          s,
-          para,
-        ),
-      );
+      const withCollector = r.first_sheet.current_collector !== undefined;
+      els.push(reductionElement(`${claim}a`, tAl, 'al', withCollector, s, para));
+      els.push(reductionElement(`${claim}b`, tFs, 'first_sheet', withCollector, s, para));
     }
     put(finish(claim, els, P(1)));
   }
@@ -572,29 +465,18 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // line physics computed from it: the nip pressure and the contact it acts over
   {
     const s = station(line, '240');
-    const f = r.stations['240'].force_N;
-    const pm = s?.mean_pressure_MPa;
-    const L = s?.contact_length_mm;
-    const w = s?.contact_width_mm;
-    const nip = !s
-      ? '; no line results in this run (the nip pressure it gives needs the line model)'
-      : `; the line computed from it ` +
-        (pm !== undefined
-          ? `a mean nip pressure of ${fmt(pm)} MPa (peak ${fmt(s.peak_pressure_MPa)} MPa)`
-          : `a peak nip pressure of ${fmt(s.peak_pressure_MPa)} MPa`) +
-        `${L !== undefined && w !== undefined ? ` over a contact ${fmt(L)} mm long and ${fmt(w)} mm wide` : ''}`;
-    const src = `set point stations.240.force_N${nip}`;
+    const w = windowFacts(WINDOWS.force_240, r.stations['240'].force_N);
+    const ev: Evidence = { kind: 'force_240', station: s, ...w };
     put(
       finish(
         5,
         [
-          windowElement(
+          el(
             '5a',
             'roll bonding at 240 applies an isostatic pressure of 150–500 N',
-            WINDOWS.force_240,
-            f,
-            src,
-            '',
+            windowVerdict(w),
+            ev,
+            w.window.paragraph,
           ),
         ],
         P(1),
@@ -603,7 +485,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     put(
       finish(
         6,
-        [windowElement('6a', 'roll bonding at 240 applies a force of 150–500 N', WINDOWS.force_240, f, src, '')],
+        [el('6a', 'roll bonding at 240 applies a force of 150–500 N', windowVerdict(w), ev, w.window.paragraph)],
         P(1),
       ),
     );
@@ -612,12 +494,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // claim 7: heating at 240
   {
     const T = r.stations['240'].temperature_C;
-    const src = 'set point stations.240.temperature_C';
-    const ok = T >= (WINDOWS.heating_240.min as number) && T > AMBIENT_C;
-    const upper =
-      T > (WINDOWS.heating_240.max as number)
-        ? `; above the ${WINDOWS.heating_240.max} °C end of [0204]'s range, which claim 7 does not limit`
-        : '';
+    const heated = T >= (WINDOWS.heating_240.min as number) && T > AMBIENT_C;
     put(
       finish(
         7,
@@ -625,9 +502,8 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
           el(
             '7a',
             'heating the second and third composite sheets while roll bonding at 240',
-            ok ? 'met' : 'not met',
-            `nip temperature ${fmt(T)} °C (${src}); heating means above ambient (${AMBIENT_C} ` +
-              `°C) and at least ${WINDOWS.heating_240.min} °C: ${ok ? 'heated' : 'NOT heated'}${upper}`,
+            heated ? 'met' : 'not met',
+            { kind: 'heating', temperature_C: T, ambient_C: AMBIENT_C, heated },
             WINDOWS.heating_240.paragraph,
           ),
         ],
@@ -638,8 +514,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
 
   // claim 8: Cu conductive layer
   {
-    const m = r.third_sheet.conductive_layer.material;
-    const ok = materialContains(m, 'Cu');
+    const copper = materialContains(r.third_sheet.conductive_layer.material, 'Cu');
     put(
       finish(
         8,
@@ -647,8 +522,8 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
           el(
             '8a',
             'the conductive layer comprises copper',
-            ok ? 'met' : 'not met',
-            `third_sheet.conductive_layer.material = ${m}${ok ? '' : ' (no copper)'}`,
+            copper ? 'met' : 'not met',
+            { kind: 'conductive_material', copper },
             '[0198]',
           ),
         ],
@@ -660,10 +535,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // claim 9: a second Al-containing sheet formed over the cathode layer
   {
     const cc = r.first_sheet.current_collector;
-    const ok = cc !== undefined && materialContains(cc.material, 'Al');
-    const ev = cc
-      ? `first_sheet.current_collector = ${cc.material} ${cc.thickness_um} µm${ok ? '' : ' (not Al-containing)'}`
-      : 'first_sheet.current_collector is absent: no second Al-containing sheet over the cathode';
+    const alContaining = cc !== undefined && materialContains(cc.material, 'Al');
     put(
       finish(
         9,
@@ -671,8 +543,8 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
           el(
             '9a',
             'the first composite sheet comprises a second aluminum-containing sheet formed over the cathode layer',
-            ok ? 'met' : 'not met',
-            ev,
+            alContaining ? 'met' : 'not met',
+            { kind: 'collector', alContaining },
             '[0185], [0188]',
           ),
         ],
@@ -684,52 +556,30 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // claim 10: Al particles + binder; a plastic layer removed
   {
     const a = r.al_sheet;
-    const els: ClaimElement[] = [];
-    if (a.form === 'particles_on_carrier') {
-      const p = a.particles;
-      els.push(
-        el(
-          '10a',
-          'the aluminum-containing sheet comprises aluminum particles and a binder',
-          'met',
-          `al_sheet.form = particles_on_carrier; binder ${p?.binder ?? 'PVDF (default)'} ` +
-            `${p?.binder_wt_pct ?? 5} wt %, particles ${p?.particle_diameter_um ?? 3} µm`,
-          '[0191]',
-        ),
-      );
-    } else
-      els.push(
-        el(
-          '10a',
-          'the aluminum-containing sheet comprises aluminum particles and a binder',
-          'not met',
-          `al_sheet.form = ${a.form}: no Al particles and binder`,
-          '[0191]',
-        ),
-      );
-    if (a.form === 'particles_on_carrier' && a.carrier && a.carrier.removed_before !== 'never')
-      els.push(
-        el(
-          '10b',
-          'removing a plastic layer from the aluminum-containing sheet',
-          'met',
-          `carrier ${a.carrier.material} ${a.carrier.thickness_um} µm removed before station ${a.carrier.removed_before}`,
-          '[0192]',
-        ),
-      );
-    else
-      els.push(
-        el(
-          '10b',
-          'removing a plastic layer from the aluminum-containing sheet',
-          'not met',
-          a.carrier
-            ? `carrier ${a.carrier.material} removed_before = ${a.carrier.removed_before}`
-            : 'al_sheet.carrier is absent: no plastic layer is removed',
-          '[0192]',
-        ),
-      );
-    put(finish(10, els, P(1)));
+    const particles = a.form === 'particles_on_carrier';
+    const removed = particles && a.carrier !== undefined && a.carrier.removed_before !== 'never';
+    put(
+      finish(
+        10,
+        [
+          el(
+            '10a',
+            'the aluminum-containing sheet comprises aluminum particles and a binder',
+            particles ? 'met' : 'not met',
+            { kind: particles ? '10a.particles' : '10a.no_particles' },
+            '[0191]',
+          ),
+          el(
+            '10b',
+            'removing a plastic layer from the aluminum-containing sheet',
+            removed ? 'met' : 'not met',
+            { kind: removed ? '10b.removed' : '10b.kept' },
+            '[0192]',
+          ),
+        ],
+        P(1),
+      ),
+    );
   }
 
   // claim 11: Al foil
@@ -741,8 +591,7 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
           '11a',
           'the aluminum-containing sheet comprises an aluminum foil',
           r.al_sheet.form === 'foil' ? 'met' : 'not met',
-          `al_sheet.form = ${r.al_sheet.form}` +
-            `${r.al_sheet.form === 'foil' ? `, ${r.al_sheet.thickness_um} µm, ${r.al_sheet.purity_pct} % Al, temper ${r.al_sheet.temper}` : ''}`,
+          { kind: '11.form' },
           '[0191]',
         ),
       ],
@@ -750,103 +599,112 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
     ),
   );
 
-  // claim 12: anode thickness 10–100 µm
-  put(
-    finish(
-      12,
-      [
-        windowElement(
-          '12a',
-          'the prelithiated anode is 10–100 µm thick',
-          WINDOWS.anode_thickness,
-          line?.anode.thickness_um,
-          'line result line.anode.thickness_um',
-          'the run has no line results (line.anode.thickness_um): the prelithiated anode is made at 240 and its thickness needs the line model',
-        ),
-      ],
-      P(1),
-    ),
-  );
+  // claim 12: anode thickness 10–100 µm (compared in the window's unit)
+  {
+    const w = windowFacts(WINDOWS.anode_thickness, line ? toUm(line.anode.thickness_m) : undefined);
+    put(
+      finish(
+        12,
+        [
+          el(
+            '12a',
+            'the prelithiated anode is 10–100 µm thick',
+            windowVerdict(w),
+            { kind: 'anode_thickness', ...w },
+            w.window.paragraph,
+          ),
+        ],
+        P(1),
+      ),
+    );
+  }
 
   // claim 13: specific capacity ≥ 100 mAh/g
-  put(
-    finish(
-      13,
-      [
-        withBandVerdict(
-          windowElement(
-            '13a',
-            'the cell assembly formed by roll bonding at 240 has a specific capacity of at least 100 mAh/g',
-            WINDOWS.specific_capacity,
-            cyc?.discharge_capacity_mAh_g ?? undefined,
-            'cycling.discharge_capacity_mAh_g, per g of cathode active material',
-            'the run has no cycling results (cycling.discharge_capacity_mAh_g): the capacity needs the cycler',
+  {
+    const w = windowFacts(WINDOWS.specific_capacity, cyc?.dischargeCapacity_mAh_g ?? undefined);
+    const band = cyc?.firstCycleBand ?? null;
+    put(
+      finish(
+        13,
+        [
+          withBand(
+            el(
+              '13a',
+              'the cell assembly formed by roll bonding at 240 has a specific capacity of at least 100 mAh/g',
+              windowVerdict(w),
+              { kind: 'specific_capacity', band, ...w },
+              w.window.paragraph,
+            ),
+            band,
           ),
-          firstCycleBandOf(cyc?.first_cycle_band),
-        ),
-      ],
-      P(1),
-    ),
-  );
+        ],
+        P(1),
+      ),
+    );
+  }
 
-  // claim 14: cell thickness ≤ 1 mm
+  // claim 14: cell thickness ≤ 1 mm: the layers leaving 240, else the design stack (rolling only thins it)
   {
     const s240 = station(line, '240');
-    let t: number;
-    let src: string;
-    if (s240 && s240.layers.length > 0) {
-      t = s240.layers.reduce((s, l) => s + l.thickness_out_um, 0);
-      src = 'sum of the layers leaving station 240';
-    } else {
-      t = o.design.cell.thickness_um;
-      src = 'design stack before rolling (roll bonding only thins it)';
-    }
+    const fromLine = s240 !== null && s240.roll.layers.length > 0;
+    const t_m = fromLine ? s240.roll.layers.reduce((a, l) => a + l.thickness_out_m, 0) : inp.design.thickness_m;
+    const w = windowFacts(WINDOWS.cell_thickness, toUm(t_m));
     put(
       finish(
         14,
-        [windowElement('14a', 'the cell assembly is 1 mm thick or less', WINDOWS.cell_thickness, t, src, '')],
+        [
+          el(
+            '14a',
+            'the cell assembly is 1 mm thick or less',
+            windowVerdict(w),
+            { kind: 'cell_thickness', from: fromLine ? 'line' : 'design', ...w },
+            w.window.paragraph,
+          ),
+        ],
         P(13),
       ),
     );
   }
 
-  // claim 15: stack pressure 1–10 MPa
-  put(
-    finish(
-      15,
-      [
-        windowElement(
-          '15a',
-          'the cell assembly is under a pressure of 1–10 MPa',
-          WINDOWS.stack_pressure,
-          r.cell.stack_pressure_MPa,
-          'recipe cell.stack_pressure_MPa',
-          '',
-        ),
-      ],
-      P(13),
-    ),
-  );
+  // claim 15: stack pressure 1–10 MPa (the recipe's, in the window's unit)
+  {
+    const w = windowFacts(WINDOWS.stack_pressure, r.cell.stack_pressure_MPa);
+    put(
+      finish(
+        15,
+        [
+          el(
+            '15a',
+            'the cell assembly is under a pressure of 1–10 MPa',
+            windowVerdict(w),
+            { kind: 'stack_pressure', ...w },
+            w.window.paragraph,
+          ),
+        ],
+        P(13),
+      ),
+    );
+  }
 
   // claim 16: C-rate ≥ 0.33
   {
-    const f = typeof cyc?.max_c_rate === 'number' ? { name: 'max_c_rate', value: cyc.max_c_rate } : undefined;
+    const rate = cyc?.rate;
+    const ok = rate !== null && rate !== undefined && rate !== 'failed' ? rate : null;
+    const w = windowFacts(WINDOWS.c_rate, ok?.highestCRate);
+    const band = ok?.band ?? null;
     put(
       finish(
         16,
         [
-          withBandVerdict(
-            windowElement(
+          withBand(
+            el(
               '16a',
               'the cell assembly has a C-rate of at least 0.33',
-              WINDOWS.c_rate,
-              f?.value,
-              `cycling.${f?.name ?? 'max_c_rate'}`,
-              cyc
-                ? 'the cycling results carry no rate-capability figure (cycling.max_c_rate): the C-rate the cell sustains is not known'
-                : 'the run has no cycling results (cycling.max_c_rate)',
+              windowVerdict(w),
+              { kind: 'c_rate', hasCycling: cyc !== null, band, ...w },
+              w.window.paragraph,
             ),
-            rateBandOf(cyc?.rate_capability),
+            band,
           ),
         ],
         P(13),
@@ -857,77 +715,38 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   // claim 17: ≥ 2 cell assemblies
   {
     const b = r.battery;
-    let e: ClaimElement;
-    if (!b)
-      e = el(
-        '17a',
-        'a solid state battery comprising at least two cell assemblies',
-        'not met',
-        'the recipe has no battery block: no battery is made of these cells',
-        '[0176]',
-      );
-    else {
-      const n = b.series * b.parallel;
-      e = el(
-        '17a',
-        'a solid state battery comprising at least two cell assemblies',
-        n >= 2 ? 'met' : 'not met',
-        `battery ${b.series}s${b.parallel}p = ${n} cell${n === 1 ? '' : 's'} (${n >= 2 ? '≥' : '<'} 2)${batteryEvidence(o)}`,
-        '[0176]',
-      );
-    }
+    const text = 'a solid state battery comprising at least two cell assemblies';
+    const n = b ? b.series * b.parallel : 0;
+    const e = !b
+      ? el('17a', text, 'not met', { kind: '17.no_battery' }, '[0176]')
+      : el('17a', text, n >= 2 ? 'met' : 'not met', { kind: '17.cells', cells: n, battery: inp.battery }, '[0176]');
     put(finish(17, [e], P(13)));
   }
 
   // claim 18: EV or wind/solar ESS
   {
     const b = r.battery;
-    const names: Record<string, string> = {
-      ev: 'electric vehicle',
-      ess_solar: 'energy storage for a solar power generator',
-      ess_wind: 'energy storage for a wind generator',
-      other: 'other use',
-    };
-    let e: ClaimElement;
     const text =
       'an electric vehicle, or an energy storage system for power from a wind and/or solar generator, comprising the battery';
-    if (!b) e = el('18a', text, 'not met', 'the recipe has no battery block');
-    else {
-      const ok = b.application !== 'other';
-      e = el(
-        '18a',
-        text,
-        ok ? 'met' : 'not met',
-        `battery.application = ${b.application} (${names[b.application]})${batteryUseEvidence(o)}`,
-      );
-    }
+    const e = !b
+      ? el('18a', text, 'not met', { kind: '18.no_battery' })
+      : el('18a', text, b.application !== 'other' ? 'met' : 'not met', { kind: '18.use', battery: inp.battery });
     put(finish(18, [e], P(17)));
   }
 
   // claim 19: method of use — the cells made by claim 1's method, repeatedly charged and discharged
   {
-    const els = claim1Elements(r, o, '19');
-    const f = cyc?.cycles !== undefined ? { name: 'cycles', value: cyc.cycles } : undefined;
+    const els = claim1Elements(inp, '19');
     const text = 'repeatedly charging and discharging the cell assembly';
-    if (!f)
-      els.push(
-        el(
-          '19f',
-          text,
-          'not evaluable',
-          cyc
-            ? 'the cycling results do not say how many cycles were run (cycling.cycles)'
-            : 'the run has no cycling results',
-          '[0183]',
-        ),
-      );
+    const ag = cyc?.ageing ?? null;
+    if (!ag) els.push(el('19f', text, 'not evaluable', { kind: '19f.no_cycles', hasCycling: cyc !== null }, '[0183]'));
     else
       els.push(
         el(
           '19f',
           text,
-          f.value >= 2 ? 'met' : 'not met',
-          `cycling.${f.name} = ${f.value} (${f.value >= 2 ? '≥' : '<'} 2: ${f.value >= 2 ? 'repeated' : 'not repeated'})${ageingEvidence(cyc)}`,
+          ag.cycles >= 2 ? 'met' : 'not met',
+          { kind: '19f.cycles', cycles: ag.cycles, ageing: ag },
           '[0183]',
         ),
       );
@@ -936,18 +755,15 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
 
   // claim 20: product-by-process
   {
-    const els = claim1Elements(r, o, '20');
-    const p = o.production;
-    const ev =
-      `the run's cell: ${fmt(o.design.cell.thickness_um)} µm, ` +
-      `${fmt(o.design.cell.area_cm2)} cm² (design)` +
-      `${p ? `; production made ${p.cells_total} cells, ${p.cells_in_spec} in spec` : ''}`;
+    const els = claim1Elements(inp, '20');
+    const p = inp.production;
+    const none = p !== null && p.cellsTotal === 0;
     els.push(
       el(
         '20f',
         'a cell for a battery produced by that method',
-        p && p.cells_total === 0 ? 'not met' : 'met',
-        p && p.cells_total === 0 ? 'the production run made no cells' : ev,
+        none ? 'not met' : 'met',
+        none ? { kind: '20f.none_made' } : { kind: '20f.cell', design: inp.design, production: p },
         '[0184]',
       ),
     );
@@ -955,165 +771,4 @@ export function evaluateClaims(recipe: Recipe, output: RunOutput): ClaimResult[]
   }
 
   return [...byNo.values()].sort((a, b) => a.claim - b.claim);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// text renderer
-
-function wrap(s: string, width: number): string[] {
-  const words = s.split(/\s+/).filter((w) => w.length > 0);
-  const lines: string[] = [];
-  let cur = '';
-  for (const w of words) {
-    if (cur.length === 0) cur = w;
-    else if (cur.length + 1 + w.length <= width) cur += ' ' + w;
-    else {
-      lines.push(cur);
-      cur = w;
-    }
-  }
-  if (cur.length > 0 || lines.length === 0) lines.push(cur);
-  // hard-break words longer than the width
-  return lines.flatMap((l) => (l.length <= width ? [l] : (l.match(new RegExp(`.{1,${width}}`, 'g')) ?? [l])));
-}
-
-/**
- * Aligned text table of a claim chart: one block per claim (verdict, title), then one row per element
- * (id, verdict, evidence wrapped to the width, paragraph).
- */
-export function formatClaimChart(claims: readonly ClaimResult[], width = 110): string {
-  const idW = Math.max(6, ...claims.flatMap((c) => c.elements.map((e) => e.id.length + 2)));
-  const vW = 'not evaluable'.length;
-  const pW = Math.max(9, ...claims.flatMap((c) => c.elements.map((e) => (e.paragraph ?? '').length)));
-  const evW = Math.max(30, width - idW - vW - pW - 6);
-  const rule = '-'.repeat(idW + vW + evW + pW + 6);
-  const row = (a: string, b: string, c: string, d: string): string =>
-    `${a.padEnd(idW)}  ${b.padEnd(vW)}  ${c.padEnd(evW)}  ${d}`.trimEnd();
-  const out: string[] = [row('claim', 'verdict', 'element / evidence', 'paragraph'), rule];
-  for (const c of claims) {
-    const title = c.title ?? '';
-    const dep = c.depends_on !== undefined ? ` (depends on ${c.depends_on})` : '';
-    const head = wrap(`${title}${dep}`, evW);
-    out.push(row(String(c.claim), c.verdict.toUpperCase(), head[0] ?? '', ''));
-    for (const l of head.slice(1)) out.push(row('', '', l, ''));
-    for (const e of c.elements) {
-      const lines = wrap(`${e.text} — ${e.evidence}`, evW - 2);
-      out.push(row(`  ${e.id}`, e.verdict, `  ${lines[0] ?? ''}`, e.paragraph ?? ''));
-      for (const l of lines.slice(1)) out.push(row('', '', `  ${l}`, ''));
-    }
-    out.push(rule);
-  }
-  const n = (v: Verdict): number => claims.filter((c) => c.verdict === v).length;
-  out.push(`${claims.length} claims: ${n('met')} met, ${n('not met')} not met, ${n('not evaluable')} not evaluable`);
-  return out.join('\n');
-}
-
-/** a claim's verdict over the band of the figure it rests on (issue 16 item 5), as the cycling block gives it */
-interface BandVerdictInput {
-  verdict: string;
-  text: string;
-  dependsOn: string[];
-  low: number;
-  high: number;
-  unit: string;
-}
-
-/** `cycling.first_cycle_band`'s verdict for claim 13 over the band of the specific capacity */
-function firstCycleBandOf(b: CyclingBlock['first_cycle_band']): BandVerdictInput | null {
-  if (!b) return null;
-  const f = b.discharge_capacity_mAh_g;
-  return {
-    verdict: b.claim_13_verdict,
-    text: b.claim_13,
-    dependsOn: b.depends_on,
-    low: f.low,
-    high: f.high,
-    unit: 'mAh/g',
-  };
-}
-
-/** `cycling.rate_capability.band`'s verdict for claim 16 */
-function rateBandOf(rc: CyclingBlock['rate_capability']): BandVerdictInput | null {
-  if (!rc || !('band' in rc)) return null;
-  const b = rc.band;
-  return {
-    verdict: b.claim_16_verdict,
-    text: b.claim_16,
-    dependsOn: b.depends_on,
-    low: b.low_c_rate,
-    high: b.high_c_rate,
-    unit: 'C',
-  };
-}
-
-/**
- * The element's evidence with the verdict over the band: "met, depends on <parameter> (…)" when the verdict
- * flips inside the band (and `depends_on_assumptions` lists them), else that it holds over the band. The
- * element's own verdict stays the nominal one.
- */
-function withBandVerdict(e: ClaimElement, b: BandVerdictInput | null): ClaimElement {
-  if (!b || e.verdict === 'not evaluable') return e;
-  const range = `${fmt(b.low)}–${fmt(b.high)} ${b.unit}`;
-  if (b.verdict === 'depends')
-    return { ...e, evidence: `${e.evidence}; band ${range}: ${b.text}`, depends_on_assumptions: b.dependsOn };
-  return { ...e, evidence: `${e.evidence}; ${b.verdict} over the band ${range} (the inputs' documented ranges)` };
-}
-
-/** what the simulated pack did (run output `battery` block), appended to claim 17's evidence */
-function batteryEvidence(o: RunOutput): string {
-  const p = o.battery?.pack;
-  if (!p) return '';
-  return (
-    `; simulated pack of ${p.cell_source} cells: ` +
-    `${p.voltage_min_V.toPrecision(3)}–${p.voltage_max_V.toPrecision(3)} V, ` +
-    `${p.energy_C3_kWh.toPrecision(3)} kWh at C/3`
-  );
-}
-
-/** the duty-profile result (run output `battery` block), appended to claim 18's evidence */
-function batteryUseEvidence(o: RunOutput): string {
-  const b = o.battery;
-  if (!b?.profile || !b.results) return '';
-  const ev = b.results.ev?.range_km;
-  const rte = b.results.round_trip_efficiency;
-  const life = batteryLifeEvidence(o);
-  if (typeof ev === 'number') return `; simulated on ${b.profile}: ${ev.toPrecision(3)} km per charge${life}`;
-  if (typeof rte === 'number')
-    return `; simulated on ${b.profile}: round-trip efficiency ${(100 * rte).toPrecision(3)} %${life}`;
-  return life;
-}
-
-/**
- * The pack's years to end of life with its band (run output battery.ageing.band, issue 16 item 5), for
- * claim 18's evidence: information beside the verdict (claim 18 sets no service life, so nothing flips)
- */
-function batteryLifeEvidence(o: RunOutput): string {
-  const band = o.battery?.ageing?.band;
-  if (!band) return '';
-  const y = band.years_to_end_of_life;
-  const f = (v: number | null): string => (typeof v === 'number' ? v.toFixed(1) : `> ${String(y.horizon_years)}`);
-  const s = band.sensitivity[0]?.parameter;
-  return (
-    `; ${f(y.nominal)} years to ${String(band.end_of_life_retention_pct)} % ` +
-    (band.formation_days && band.formation_loss_pct?.nominal !== undefined
-      ? `of the capacity after formation (formation loss ${band.formation_loss_pct.nominal.toFixed(1)} % in ${band.formation_days} days) `
-      : 'capacity ') +
-    `(band ${f(y.low)}–${f(y.high)} over the ageing parameters' ranges${s ? `, most sensitive: ${s}` : ''}; no service life is claimed)`
-  );
-}
-
-/**
- * What the repeated cycling did to the cell, for claim 19's evidence: the retention with its band and the
- * validity of the projection (issue 16) — the verdict (cycles ≥ 2) does not depend on it.
- */
-function ageingEvidence(cyc: CyclingBlock | undefined): string {
-  const ag = cyc?.ageing;
-  if (!ag) return '';
-  const b = ag.capacity_retention_band_pct;
-  const parts: string[] = [
-    `retention ${ag.capacity_retention_pct.toFixed(1)} % after ${String(ag.cycles)} cycles` +
-      (b ? ` (band ${b.low.toFixed(1)}–${b.high.toFixed(1)} % over the ageing parameters' ranges)` : ''),
-  ];
-  if (!ag.validity.inside) parts.push(ag.validity.flags.map((f) => f.text).join('; '));
-  return `; ${parts.join('; ')}`;
 }

@@ -18,7 +18,7 @@ import {
   type AgeingParameterId,
 } from '../electrochem/ssb/ageing-data.ts';
 import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
-import { cycleAgeing, type AgeingRunResult, type CycleCutoffs } from './cell-steps.ts';
+import { cycleAgeing, type AgeingRunResult, type CycleCutoffs } from './protocols.ts';
 import type { SsbCellParams } from '../electrochem/ssb/params.ts';
 import { createSpme } from '../electrochem/ssb/spme.ts';
 import { problem } from '../problems.ts';

@@ -13,7 +13,8 @@
  */
 import { Rng } from '../numerics/index.ts';
 import { band, verdictOverBand, type AssumedParameter, type BandedFigure, type DependentVerdict } from '../verdicts.ts';
-import { fastRunner, firstCycle } from './cell-steps.ts';
+import { fastRunner } from './step-engines.ts';
+import { firstCycle } from './protocols.ts';
 import { CEI_QMAX_RANGE_C_M2, type SsbCellParams } from '../electrochem/ssb/params.ts';
 import { atRangeEnds, rateParameters, withParameter } from './rate.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';

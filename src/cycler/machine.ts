@@ -11,9 +11,16 @@
  * is called and the experiment stops are checked. A failed solve ends the experiment with the step and
  * the solver's reason; no NaN reaches the results.
  *
+ * With an engine (RunOptions.engine, ./step-engines.ts) the machine runs each CC, CV and rest step on it
+ * instead: the fast stepper of a model with a LinearStepCell (the SPMe/SPM) or the solid-state DAE step
+ * on src/numerics. The built-in protocols (./protocols.ts: the [0178] first cycle, ageing cycles, the rate
+ * search, the battery's C/3 capacity checks) are experiments written in the language and run so; the
+ * machine's cycles, records, experiment stops and hooks are the same on every path.
+ *
  * Sign convention: current and power are positive on charge.
  */
 import { ProblemError, type Problem } from '../problems.ts';
+import type { Step, StepResult, StepRunner } from './step-engines.ts';
 import type { CellModel, CellModelExtras, Control, ControlMode, CycleSummary } from '../electrochem/model.ts';
 import type { DaeProblem, EventSpec, JacobianStructure, SolveOptions, SolveResult } from '../numerics/types.ts';
 import { findInterval, solveDae } from '../numerics/index.ts';
@@ -74,6 +81,26 @@ export interface RunOptions {
    * down to `minCRate` (default 0.02C), then ends the step.
    */
   plating?: PlatingPolicy;
+  /**
+   * the step engine the steps run on (./step-engines.ts: fastRunner, daeRunner, engineFor); absent: the
+   * machine's own augmented DAE phase. An engine runs CC steps (a current or C-rate until one voltage),
+   * holds (a voltage until one current or C-rate), CC-CV steps and timed rests; any other step fails,
+   * naming its control. A step without 'for' is capped by the engine's own limit (10 h/|C-rate| for CC,
+   * 20 h for a hold), and the experiment goes on after it (the protocols' rule, not PyBaMM's default duration).
+   * The engine path records two rows per phase (its start and its end) and checks no safety event.
+   */
+  engine?: StepRunner;
+  /** run on this state, updated in place (it overrides y0 and initialState; SOC counting still starts at initialSoc) */
+  state?: Float64Array;
+  /**
+   * called after each cycle with the state and the cycle's record, instead of the machine's own
+   * model.afterCycle / recordCycleGeometry (the caller's ageing protocol, e.g. cycle jumping)
+   */
+  afterCycle?: (y: Float64Array, cycle: CycleRecord) => void;
+  /** record the cell thickness before the test and after each cycle (default true; the protocols measure their own) */
+  recordThickness?: boolean;
+  /** called after each step that ran (status 'ok') with the state at its end and its record */
+  afterStep?: (y: Float64Array, step: StepRecord) => void;
 }
 
 export type PlatingPolicy =
@@ -160,7 +187,7 @@ export interface ExperimentResult {
   series: Series;
   steps: StepRecord[];
   cycles: CycleRecord[];
-  /** the model state at the end (plain numbers) */
+  /** the model state at the end (plain numbers; empty when the run was given RunOptions.state, which holds it) */
   finalState: number[];
   warnings: string[];
 }
@@ -168,12 +195,28 @@ export interface ExperimentResult {
 /** why a step without 'for' ended when it reached PyBaMM's default duration */
 const DEFAULT_DURATION_END = 'default duration (no termination reached)';
 
+/**
+ * why a step without 'for' ended on an engine's own time cap (10 h/|C-rate| for CC, 20 h for a hold):
+ * unlike PyBaMM's default duration the experiment goes on, as the built-in protocols always did
+ */
+const ENGINE_TIME_CAP = "the step engine's time cap";
+
 /** PyBaMM's experiments keep the model's voltage cut-offs as safety events this far beyond them (V) */
 const SAFETY_VOLTAGE_MARGIN_V = 1;
 /** the event name of the plating policy (RunOptions.plating) */
 const PLATING_EVENT = 'Li plating (plating policy)';
 
+/** each termination's description, kept per parsed termination (a protocol's steps are parsed once and rerun) */
+const described = new WeakMap<Termination, string>();
 function describeTermination(t: Termination): string {
+  let d = described.get(t);
+  if (d === undefined) {
+    d = describe(t);
+    described.set(t, d);
+  }
+  return d;
+}
+function describe(t: Termination): string {
   const op = 'operator' in t && t.operator ? `${t.operator} ` : '';
   switch (t.kind) {
     case 'voltage':
@@ -340,6 +383,8 @@ interface Phase {
   maxStep_s?: number;
   /** drive cycles: the profile's period (s); the phase restarts the solver at each repeat (a jump in the set point) */
   loopPeriod_s?: number;
+  /** a C-rate step's C-rate (an engine takes the current as C-rate × the 1C current, as the protocols always did) */
+  cRate?: number;
 }
 
 type PhaseOutcome =
@@ -371,12 +416,14 @@ export function runExperiment(
   const Qnom = model.nominalCapacity_C;
   if (!(Qnom > 0 && Number.isFinite(Qnom)))
     throw problem('model.nominalCapacity_C', 'must be > 0', String(Qnom), '> 0');
-  const firstActive = exp.blocks.flatMap((b) => b.steps).find((s) => s.instruction !== 'rest');
-  const initialSoc = opts.initialSoc ?? (firstActive && firstActive.instruction === 'charge' ? 0 : 1);
+  const firstActive = (): StepAst | undefined =>
+    exp.blocks.flatMap((b) => b.steps).find((s) => s.instruction !== 'rest');
+  const initialSoc = opts.initialSoc ?? (firstActive()?.instruction === 'charge' ? 0 : 1);
   if (!(Number.isFinite(initialSoc) && initialSoc >= 0 && initialSoc <= 1))
     throw problem('initialSoc', 'must be within 0..1', String(initialSoc), '0..1');
-  let y = opts.y0 ? Float64Array.from(opts.y0) : model.initialState(initialSoc);
+  let y = opts.state ?? (opts.y0 ? Float64Array.from(opts.y0) : model.initialState(initialSoc));
   if (y.length !== model.n) throw new RangeError(`y0: length must be model.n = ${model.n} (got ${y.length})`);
+  const engine = opts.engine;
   const rtol = opts.rtol ?? 1e-6;
   const maxStepDuration = opts.maxStepDuration_s;
   if (maxStepDuration !== undefined && !(maxStepDuration > 0))
@@ -419,8 +466,9 @@ export function runExperiment(
     finalState: [],
     warnings,
   };
-  if (model.thickness_m) {
-    const th = model.thickness_m(y);
+  const thickness = opts.recordThickness === false ? undefined : model.thickness_m?.bind(model);
+  if (thickness) {
+    const th = thickness(y);
     if (Number.isFinite(th)) result.initialThickness_m = th;
     else warnings.push(`model.thickness_m returned ${th} before the first cycle; Eq. 1 not evaluable`);
   }
@@ -453,9 +501,15 @@ export function runExperiment(
   const keepSeries = opts.series !== 'none';
   /** the current step's first/last/min/max of V and I, kept whether or not the series is recorded */
   const agg = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
-  const pushRow = (t: number, ym: Float64Array, q: ArrayLike<number>, cyc: number, st: number): void => {
-    const V = model.voltage(ym);
-    const I = model.current(ym);
+  const pushRow = (
+    t: number,
+    ym: Float64Array,
+    q: ArrayLike<number>,
+    cyc: number,
+    st: number,
+    V = model.voltage(ym),
+    I = model.current(ym),
+  ): void => {
     if (agg.count === 0) {
       agg.startV = V;
       agg.startI = I;
@@ -501,8 +555,104 @@ export function runExperiment(
     }
   };
 
-  /** runs one control phase from state y (model layout); appends rows */
+  /** runs one control phase from state y (model layout) on the engine or the augmented DAE; appends rows */
   const runPhase = (
+    ph: Phase,
+    yStart: Float64Array,
+    cyc: number,
+    st: number,
+    qBase: [number, number, number, number],
+  ): PhaseOutcome =>
+    engine ? runEnginePhase(engine, ph, yStart, cyc, st, qBase) : runDaePhase(ph, yStart, cyc, st, qBase);
+
+  /** the engine's step for a phase, or why the engine cannot run it */
+  const engineStep = (ph: Phase, maxTime_s: number | undefined): { step: Step; name: string } | { error: string } => {
+    const c = ph.control;
+    const terms = ph.terminations;
+    const t = terms.length === 1 ? terms[0]! : undefined;
+    if (c.mode === 'current' && typeof c.value === 'number' && t?.kind === 'voltage' && t.operator === undefined) {
+      const current_A = ph.cRate !== undefined ? ph.cRate * cRateCurrent_A(Qnom) : c.value;
+      return { step: { kind: 'cc', current_A, vCut_V: t.voltage_V, maxTime_s }, name: describeTermination(t) };
+    }
+    if (
+      c.mode === 'voltage' &&
+      typeof c.value === 'number' &&
+      (t?.kind === 'c_rate' || (t?.kind === 'current' && t.operator === undefined))
+    ) {
+      const iEnd_A = t.kind === 'c_rate' ? t.c_rate * cRateCurrent_A(Qnom) : t.current_A;
+      return { step: { kind: 'cv', voltage_V: c.value, iEnd_A, maxTime_s }, name: describeTermination(t) };
+    }
+    if (c.mode === 'rest' && terms.length === 0 && maxTime_s !== undefined)
+      return { step: { kind: 'rest', time_s: maxTime_s }, name: 'duration' };
+    const until = terms.length ? terms.map(describeTermination).join(', ') : 'with no termination';
+    const got = `${c.mode}${typeof c.value === 'function' ? ' (a profile)' : ''} ${until}`;
+    return {
+      error:
+        `the step engine cannot run this step (got ${got}; allowed: a current or C-rate until one voltage, ` +
+        'a hold until one current or C-rate, a rest for a time)',
+    };
+  };
+
+  /** the engine's step of each phase (a step's phase is built once per run, so each cycle reuses it) */
+  const engineSteps = new WeakMap<
+    Phase,
+    { maxTime_s: number | undefined; es: { step: Step; name: string } | { error: string } }
+  >();
+  /** one phase on the engine: the state is advanced in place */
+  const runEnginePhase = (
+    run: StepRunner,
+    ph: Phase,
+    yStart: Float64Array,
+    cyc: number,
+    st: number,
+    qBase: [number, number, number, number],
+  ): PhaseOutcome => {
+    const remaining = timeLimit - tNow;
+    const own = ph.duration_s ?? maxStepDuration;
+    const byLimit = remaining < (own ?? Infinity);
+    const maxTime_s = byLimit ? remaining : own;
+    if (maxTime_s !== undefined && !(maxTime_s > 0))
+      return { ok: true, endReason: 'experiment time limit', t_end: 0, y: yStart, q: qBase };
+    let held = engineSteps.get(ph);
+    if (!held || held.maxTime_s !== maxTime_s) {
+      held = { maxTime_s, es: engineStep(ph, maxTime_s) };
+      engineSteps.set(ph, held);
+    }
+    const es = held.es;
+    if ('error' in es) return { ok: false, failure: es.error, y: yStart };
+    const yBefore = keepSeries && recordOutputs && model.outputs ? Float64Array.from(yStart) : yStart;
+    let r: StepResult;
+    try {
+      r = run(yStart, es.step);
+    } catch (e) {
+      if (e instanceof ProblemError) throw e;
+      return { ok: false, failure: `the step engine failed: ${(e as Error).message}`, y: yStart };
+    }
+    const q: [number, number, number, number] = [qBase[0], qBase[1], qBase[2], qBase[3]];
+    if (r.charge_C >= 0) {
+      q[0] += r.charge_C;
+      q[2] += r.energy_J;
+    } else {
+      q[1] -= r.charge_C;
+      q[3] -= r.energy_J;
+    }
+    pushRow(tNow, yBefore, qBase, cyc, st, r.startVoltage_V, r.startCurrent_A);
+    pushRow(tNow + r.duration_s, yStart, q, cyc, st, r.endVoltage_V, r.endCurrent_A);
+    const endReason =
+      r.stoppedBy === 'time'
+        ? byLimit
+          ? 'experiment time limit'
+          : ph.duration_s !== undefined
+            ? 'duration'
+            : ENGINE_TIME_CAP
+        : r.duration_s === 0
+          ? `already met at the start: ${es.name}`
+          : es.name;
+    return { ok: true, endReason, t_end: r.duration_s, y: yStart, q };
+  };
+
+  /** runs one control phase from state y (model layout) on the augmented DAE; appends rows */
+  const runDaePhase = (
     ph: Phase,
     yStart: Float64Array,
     cyc: number,
@@ -836,7 +986,17 @@ export function runExperiment(
     return V === target ? y : undefined;
   };
 
+  /** each step's phase, built once per run (a step's control depends only on the step, the experiment and the model) */
+  const phases = new Map<StepAst, { phase: Phase; error?: string }>();
   const controlFor = (step: StepAst): { phase: Phase; error?: string } => {
+    let hit = phases.get(step);
+    if (!hit) {
+      hit = buildPhase(step);
+      phases.set(step, hit);
+    }
+    return hit;
+  };
+  const buildPhase = (step: StepAst): { phase: Phase; error?: string } => {
     const c = step.control;
     const base = {
       duration_s: step.duration_s,
@@ -845,25 +1005,33 @@ export function runExperiment(
       period_s: step.period_s ?? exp.period_s,
     };
     const dirOf = (v: number): 1 | -1 | 0 => (v > 0 ? 1 : v < 0 ? -1 : 0);
+    // one object shape for every constant control (the engine path reads these per step)
+    const constant = (control: Control, direction: 1 | -1 | 0, cRate?: number): { phase: Phase } => ({
+      phase: {
+        control,
+        direction,
+        duration_s: base.duration_s,
+        defaultDuration_s: base.defaultDuration_s,
+        terminations: base.terminations,
+        period_s: base.period_s,
+        maxStep_s: undefined,
+        loopPeriod_s: undefined,
+        cRate,
+      },
+    });
     switch (c.mode) {
       case 'current':
-        return { phase: { ...base, control: { mode: 'current', value: c.current_A }, direction: dirOf(c.current_A) } };
+        return constant({ mode: 'current', value: c.current_A }, dirOf(c.current_A));
       case 'c_rate':
-        return {
-          phase: {
-            ...base,
-            control: { mode: 'current', value: cRateCurrent_A(Qnom, c.c_rate) },
-            direction: dirOf(c.c_rate),
-          },
-        };
+        return constant({ mode: 'current', value: cRateCurrent_A(Qnom, c.c_rate) }, dirOf(c.c_rate), c.c_rate);
       case 'voltage':
-        return { phase: { ...base, control: { mode: 'voltage', value: c.voltage_V }, direction: 0 } };
+        return constant({ mode: 'voltage', value: c.voltage_V }, 0);
       case 'power':
-        return { phase: { ...base, control: { mode: 'power', value: c.power_W }, direction: dirOf(c.power_W) } };
+        return constant({ mode: 'power', value: c.power_W }, dirOf(c.power_W));
       case 'resistance':
-        return { phase: { ...base, control: { mode: 'resistance', value: c.resistance_ohm }, direction: -1 } };
+        return constant({ mode: 'resistance', value: c.resistance_ohm }, -1);
       case 'rest':
-        return { phase: { ...base, control: { mode: 'rest', value: 0 }, direction: 0 } };
+        return constant({ mode: 'rest', value: 0 }, 0);
       case 'drive_cycle': {
         const dc = c.data ?? opts.driveCycles?.[c.source];
         const dummy: Phase = { ...base, control: { mode: 'rest', value: 0 }, direction: 0 };
@@ -968,8 +1136,8 @@ export function runExperiment(
     }): StepRecord => {
       const rowEnd = series.time_s.length - 1;
       const has = agg.count > 0;
-      const Vy = model.voltage(y);
-      const Iy = model.current(y);
+      const Vy = has ? 0 : model.voltage(y);
+      const Iy = has ? 0 : model.current(y);
       const rec: StepRecord = {
         index: st,
         cycle: cyc,
@@ -1060,7 +1228,8 @@ export function runExperiment(
         if (series.time_s.length > rowStart) popLast();
         cur = next;
         derates++;
-        out = runPhase({ ...phase, control: { mode: 'current', value: cur } }, y, cyc, st, out.q);
+        const { cRate: _ownRate, ...unrated } = phase;
+        out = runPhase({ ...unrated, control: { mode: 'current', value: cur } }, y, cyc, st, out.q);
       }
       if (derates > 0)
         stepWarnings.push(
@@ -1078,7 +1247,7 @@ export function runExperiment(
     let q = out.q;
     let infeasible = out.infeasible ?? (out.endReason === DEFAULT_DURATION_END ? out.endReason : undefined);
     if (capped && endReason === 'duration') endReason = 'the next start time';
-    const vTerm = step.terminations.find((t) => t.kind === 'voltage');
+    const vTerm = step.cv ? step.terminations.find((t) => t.kind === 'voltage') : undefined;
     const ccReachedVoltage = vTerm !== undefined && out.endReason.endsWith(describeTermination(vTerm));
     if (step.cv && !infeasible && (ccReachedVoltage || out.endReason === 'duration')) {
       // constant-voltage phase of the CC-CV step (the CC phase has put the cell at the hold voltage)
@@ -1126,7 +1295,8 @@ export function runExperiment(
       q = po.q;
       endReason = `${endReason} then Rest for padding`;
     }
-    record({ status: 'ok', endReason, q });
+    const done = record({ status: 'ok', endReason, q });
+    opts.afterStep?.(y, done);
     if (infeasible) {
       // PyBaMM: a step that ends on a model event, or at its default duration, makes the experiment
       // infeasible; the data up to there are kept
@@ -1171,7 +1341,8 @@ export function runExperiment(
       ok = runStep(stepsOfCycle[k]!, cycleCount);
       if (!ok) break;
     }
-    const mine = steps.filter((s) => s.cycle === cycleCount);
+    // this cycle's steps: the records from its first step on (records are appended in order)
+    const mine = steps.slice(first - 1);
     const rec: CycleRecord = {
       index: cycleCount,
       charge_C: qIn - q0[0]!,
@@ -1180,16 +1351,29 @@ export function runExperiment(
       dischargeEnergy_J: eOut - q0[3]!,
       start_s: t0,
       end_s: tNow,
-      minVoltage_V: Math.min(...mine.map((s) => s.minVoltage_V)),
-      maxVoltage_V: Math.max(...mine.map((s) => s.maxVoltage_V)),
+      minVoltage_V: Infinity,
+      maxVoltage_V: -Infinity,
       firstStep: first,
       lastStep: stepCount,
     };
+    for (const s of mine) {
+      rec.minVoltage_V = Math.min(rec.minVoltage_V, s.minVoltage_V);
+      rec.maxVoltage_V = Math.max(rec.maxVoltage_V, s.maxVoltage_V);
+    }
     if (failed) {
       cycles.push(rec);
       return undefined;
     }
-    if (opts.callAfterCycle === false && model.recordCycleGeometry) {
+    if (opts.afterCycle) {
+      try {
+        opts.afterCycle(y, rec);
+      } catch (e) {
+        if (e instanceof ProblemError) throw e;
+        failed = `the protocol's afterCycle after cycle ${rec.index} threw: ${(e as Error).message}`;
+        cycles.push(rec);
+        return undefined;
+      }
+    } else if (opts.callAfterCycle === false && model.recordCycleGeometry) {
       // ageing off: the cycle still leaves its geometry (e.g. the anode's dealloying porosity, Eq. 1)
       model.recordCycleGeometry(y, {
         index: rec.index,
@@ -1198,7 +1382,7 @@ export function runExperiment(
         duration_s: rec.end_s - rec.start_s,
       });
     }
-    if (model.afterCycle && opts.callAfterCycle !== false) {
+    if (!opts.afterCycle && model.afterCycle && opts.callAfterCycle !== false) {
       const summary: CycleSummary = {
         index: rec.index,
         charge_C: rec.charge_C,
@@ -1213,8 +1397,8 @@ export function runExperiment(
         return undefined;
       }
     }
-    if (model.thickness_m) {
-      const th = model.thickness_m(y);
+    if (thickness) {
+      const th = thickness(y);
       if (Number.isFinite(th)) rec.thickness_m = th;
       else warnings.push(`model.thickness_m returned ${th} after cycle ${rec.index}`);
     }
@@ -1275,7 +1459,8 @@ export function runExperiment(
   // the model is the caller's: its own ambient temperature again
   if (model.setAmbientTemperature && modelAmbient_K !== undefined && model.ambientTemperature_K !== modelAmbient_K)
     model.setAmbientTemperature(modelAmbient_K);
-  result.finalState = Array.from(y);
+  if (!opts.state) result.finalState = Array.from(y);
+  else if (y !== opts.state) opts.state.set(y);
   return result;
 }
 

@@ -16,11 +16,11 @@
  */
 import { arrhenius as dataArrhenius, arrheniusBounds, liAlData } from '../materials/li-al.ts';
 import { band, verdictOverBand, type AssumedParameter, type BandedFigure, type DependentVerdict } from '../verdicts.ts';
-import { fastRunner, type StepRunner } from './cell-steps.ts';
+import { fastRunner, type StepRunner } from './step-engines.ts';
+import { chargeFully, dischargeTo } from './protocols.ts';
 import { arrhenius, withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { problem } from '../problems.ts';
-import { cRateCurrent_A } from '../units/index.ts';
 
 export interface RateSearch {
   readonly highestRate: number;
@@ -30,7 +30,8 @@ export interface RateSearch {
 
 /**
  * The discharge capacity (C) of the cell at a C-rate, each discharge from the same charged state (C/10 CC
- * to the charge cut-off, then CV to C/50) down to the discharge cut-off, on the SPMe's fast stepper.
+ * to the charge cut-off, then CV to C/50: the protocol chargeFully) down to the discharge cut-off
+ * (dischargeTo), run by the step machine on the SPMe's fast stepper.
  */
 export function dischargeFromCharged(
   p: SsbCellParams,
@@ -38,15 +39,10 @@ export function dischargeFromCharged(
 ): (cRate: number) => number {
   const m = new SsbSpme(p, {}, 'spme');
   const run: StepRunner = fastRunner(m);
-  const I1 = cRateCurrent_A(m.nominalCapacity_C);
   const y = m.initialState(0);
-  run(y, { kind: 'cc', current_A: 0.1 * I1, vCut_V: cut.chargeCutoff_V });
-  run(y, { kind: 'cv', voltage_V: cut.chargeCutoff_V, iEnd_A: 0.02 * I1 });
+  chargeFully(run, m, y, cut.chargeCutoff_V);
   const charged = Float64Array.from(y);
-  return (cRate) => {
-    const yy = Float64Array.from(charged);
-    return -run(yy, { kind: 'cc', current_A: -cRate * I1, vCut_V: cut.dischargeCutoff_V }).charge_C;
-  };
+  return (cRate) => dischargeTo(run, m, Float64Array.from(charged), cRate, cut.dischargeCutoff_V);
 }
 
 /** highest C-rate delivering `fraction` of the C/10 capacity (SPMe fast stepper, bisection on log rate) */

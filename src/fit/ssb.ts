@@ -24,7 +24,7 @@
  */
 import { ProblemError } from '../problems.ts';
 import { createSpme } from '../electrochem/ssb/spme.ts';
-import { cycleAgeing } from '../cycler/cell-steps.ts';
+import { cycleAgeing } from '../cycler/protocols.ts';
 import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
 import {
   AGEING_PARAMETER_IDS,

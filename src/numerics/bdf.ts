@@ -369,7 +369,7 @@ class BdfSolver implements DaeSolver {
     const { n, isAlg, wIter } = this;
     for (let i = 0; i < n; i++) wIter[i] = isAlg[i] ? 1 : c;
     this.stats.factorisations++;
-    const ok = this.sys.factor(this.m, wIter);
+    const ok = this.sys.factor(this.m, wIter, c);
     this.luValid = ok;
     this.cLu = c;
     this.crate = 1;

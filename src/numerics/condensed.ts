@@ -547,8 +547,73 @@ export class CondensedCore {
     return -1;
   }
 
-  /** A = diag(m) − diag(w)·J: condensation and LU; false when a pivot is zero/small or the band LU fails */
-  factor(m: Float64Array, w: Float64Array): boolean {
+  /**
+   * A = diag(m) − diag(w)·J: condensation and LU; false when a pivot is zero/small or the band LU fails.
+   * c (optional): w is c on every differential row and 1 on every algebraic one (an integrator's Newton
+   * matrix); with linear trees covering every peeled unknown (treesOnly), their elimination is then
+   * taken from the trees' own factorisation at c (LinearChains.factor: the same operations in the same
+   * order), so it is done once per step size instead of twice.
+   */
+  factor(m: Float64Array, w: Float64Array, c?: number): boolean {
+    const tc = this.treesOnly;
+    this.fromTrees = c !== undefined && tc !== null && this.factorFromTrees(m, w, c, tc);
+    return this.fromTrees || this.factorAll(m, w);
+  }
+
+  private fromTrees = false;
+  /** the last factor() took the peeled unknowns' elimination from the linear trees (diagnostics, tests) */
+  get factorisedFromTrees(): boolean {
+    return this.fromTrees;
+  }
+
+  /** the linear trees that cover every peeled unknown (bandOnly), registered by linearChains(); null: none */
+  private treesOnly: LinearChains | null = null;
+
+  /**
+   * factor() with the peeled unknowns' elimination from the trees' factorisation at c: only the band
+   * entries are scattered, and each root's pivot, multiplier and update of its band parent's diagonal
+   * come from the trees (bit for bit what factorAll computes for this w). False when the trees' or a
+   * root's pivot is small (the caller then runs factorAll, which fails or falls back the same way).
+   */
+  private factorFromTrees(m: Float64Array, w: Float64Array, c: number, tc: LinearChains): boolean {
+    if (!tc.factor(m, c)) return false;
+    const { lu, J, kPtr, kIdx, kRow, np, nb, parKind, parIdx, layout, invPiv, upInv, mult, up } = this;
+    const band = lu.band;
+    if (band === null) return false;
+    const ab = band.ab;
+    ab.fill(0);
+    for (let q = kPtr[D_BAND]!, e = kPtr[D_BAND + 1]!; q < e; q++) ab[kIdx[q]!] = -w[kRow[q]!]! * J[q]!;
+    const kl = band.kl;
+    const ku = band.ku;
+    const ld = band.ld;
+    const bandIdx = layout.band;
+    for (let p = 0; p < nb; p++) ab[kl + ku + p * ld]! += m[bandIdx[p]!]!;
+    const { piv: tPiv, inv: tInv, upA, mul, jLo } = tc.elimination();
+    const parent = layout.parent;
+    for (let q = 0; q < np; q++) {
+      const inv = tInv[q]!;
+      const u = upA[q]!;
+      up[q] = u;
+      invPiv[q] = inv;
+      upInv[q] = u * inv;
+      const kind = parKind[q]!;
+      if (kind === 1) mult[q] = mul[q]!;
+      else if (kind === 0) mult[q] = 0;
+      else {
+        // a root: its row to the band parent P, −w_P·J_P,root (factorAll's lower entry), and its pivot test there
+        const l = jLo[q]! >= 0 ? -w[parent[q]!]! * J[jLo[q]!]! : 0;
+        const big = Math.abs(u) > Math.abs(l) ? Math.abs(u) : Math.abs(l);
+        if (!(Math.abs(tPiv[q]!) > 1e-8 * big)) return false;
+        const lm = l * inv;
+        mult[q] = lm;
+        ab[kl + ku + parIdx[q]! * ld]! -= lm * u;
+      }
+    }
+    return this.equilibrateAndFactor();
+  }
+
+  /** factor() with every peeled unknown eliminated here */
+  private factorAll(m: Float64Array, w: Float64Array): boolean {
     const { lu, J, kPtr, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } = this;
     const band = lu.band;
     const ab = band ? band.ab : null;
@@ -621,13 +686,25 @@ export class CondensedCore {
         for (let c = 0; c < k; c++) S[r * k + c]! -= cr * rowB[qk + c]!;
       }
     }
-    // row equilibration of the band rows (A and B blocks): each scaled to a largest entry of 1, so that
-    // the threshold pivoting compares like with like (the rows carry different units)
-    if (ab) {
+    return this.equilibrateAndFactor();
+  }
+
+  /**
+   * row equilibration of the band rows (A and B blocks): each scaled to a largest entry of 1, so that
+   * the threshold pivoting compares like with like (the rows carry different units); then the
+   * bordered-band LU
+   */
+  private equilibrateAndFactor(): boolean {
+    const { lu, nb, k } = this;
+    const band = lu.band;
+    const B = lu.B;
+    if (band) {
+      const ab = band.ab;
+      const ld = band.ld;
       const rs = this.rowScale;
       rs.fill(0);
-      const bkl = band!.kl;
-      const bku = band!.ku;
+      const bkl = band.kl;
+      const bku = band.ku;
       const kv = bkl + bku;
       for (let j = 0; j < nb; j++) {
         const i0 = j - bku < 0 ? 0 : j - bku;
@@ -749,7 +826,11 @@ export class CondensedCore {
       hit = { sym: this.sym, lin: this.analyseChains(linear) };
       chainCache.set(linear, hit);
     }
-    return hit.lin ? new LinearChains(this, hit.lin) : null;
+    if (!hit.lin) return null;
+    const lc = new LinearChains(this, hit.lin);
+    // trees covering every peeled unknown: factor(m, w, c) takes their elimination (the latest such trees)
+    if (hit.lin.bandOnly) this.treesOnly = lc;
+    return lc;
   }
 
   private analyseChains(linear: Uint8Array): ChainAnalysis | null {
@@ -827,8 +908,36 @@ export class CondensedCore {
     };
   }
 
+  /**
+   * the order of the entries of the last Jacobian evaluation (row, column and J position of the k-th
+   * add since clearJ): a model's jacobian adds its entries in the same order every time, so add()
+   * checks the k-th remembered entry before it searches the row (same sums, fewer searches)
+   */
+  private seqI: Int32Array = new Int32Array(0);
+  private seqJ: Int32Array = new Int32Array(0);
+  private seqPos: Int32Array = new Int32Array(0);
+  private seqLen = 0;
+  private cursor = 0;
+
+  /** zeroes J (a new Jacobian evaluation follows) */
+  clearJ(): void {
+    this.J.fill(0);
+    this.cursor = 0;
+  }
+
   /** adds to J(i, j); entries outside the pattern: zero is ignored, anything else is an error */
   add(i: number, j: number, v: number): void {
+    const k = this.cursor;
+    if (k < this.seqLen && this.seqI[k] === i && this.seqJ[k] === j) {
+      this.J[this.seqPos[k]!]! += v;
+      this.cursor = k + 1;
+      return;
+    }
+    this.addSearch(i, j, v, k);
+  }
+
+  /** add() for an entry that is not the remembered k-th: searches its row and remembers it as the k-th */
+  private addSearch(i: number, j: number, v: number, k: number): void {
     const s = this.slot(i, j);
     if (s < 0) {
       if (v === 0) return;
@@ -836,7 +945,25 @@ export class CondensedCore {
         `jacobian: entry (${i}, ${j}) = ${v} is not in the declared sparsity pattern (structure.rows/cols)`,
       );
     }
-    this.J[this.slotPos[s]!]! += v;
+    const pos = this.slotPos[s]!;
+    this.J[pos]! += v;
+    if (k >= this.seqI.length) {
+      const cap = Math.max(64, 2 * this.seqI.length);
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(cap);
+        b.set(a);
+        return b;
+      };
+      this.seqI = grow(this.seqI);
+      this.seqJ = grow(this.seqJ);
+      this.seqPos = grow(this.seqPos);
+    }
+    this.seqI[k] = i;
+    this.seqJ[k] = j;
+    this.seqPos[k] = pos;
+    // the remembered order past k belonged to the old sequence: keep it (the next adds are checked against it)
+    if (k >= this.seqLen) this.seqLen = k + 1;
+    this.cursor = k + 1;
   }
 
   /** replays the stored J into another sink */
@@ -946,6 +1073,15 @@ export class LinearChains {
     this.rootP = lin.rootP;
     this.alpha = new Float64Array(lin.rootI.length);
     this.beta = new Float64Array(lin.rootI.length);
+  }
+
+  /**
+   * the elimination of the last factor() (per linear q, in lq's order): pivots after their children's
+   * elimination, their inverses, the entries to the parents A_v,parent, the parent-row multipliers, and
+   * where the parent's entry A_parent,v sits in the core's J (−1: a structural zero)
+   */
+  elimination(): { piv: Float64Array; inv: Float64Array; upA: Float64Array; mul: Float64Array; jLo: Int32Array } {
+    return { piv: this.piv, inv: this.inv, upA: this.upA, mul: this.mul, jLo: this.jLo };
   }
 
   /** forgets the step size of the last elimination (call after J changes) */

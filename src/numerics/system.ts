@@ -16,8 +16,12 @@ export interface LinearSystem extends JacobianSink {
   clearJ(): void;
   /** adds ∂f_i/∂y_j to the stored J (JacobianSink) */
   add(i: number, j: number, v: number): void;
-  /** A = diag(m) − diag(w)·J, factorised; false when singular */
-  factor(m: Float64Array, w: Float64Array): boolean;
+  /**
+   * A = diag(m) − diag(w)·J, factorised; false when singular. c (optional): w is c on every differential
+   * row (m > 0) and 1 on every algebraic one — an integrator's Newton matrix; a condensed system with
+   * linear trees then reuses their elimination at c (others ignore it)
+   */
+  factor(m: Float64Array, w: Float64Array, c?: number): boolean;
   /** solves A·x = b in place */
   solve(b: Float64Array): void;
   /** column colouring for finite differences: colour c has columns groupCols[groupPtr[c] .. groupPtr[c+1]) */
@@ -374,13 +378,13 @@ class CondensedSystem extends LazyFdPattern implements LinearSystem {
     return { colPtr, colRows, ...greedyColouring(n, colPtr, colRows) };
   }
   clearJ(): void {
-    this.core.J.fill(0);
+    this.core.clearJ();
   }
   add(i: number, j: number, v: number): void {
     this.core.add(i, j, v);
   }
-  factor(m: Float64Array, w: Float64Array): boolean {
-    if (this.core.factor(m, w)) {
+  factor(m: Float64Array, w: Float64Array, c?: number): boolean {
+    if (this.core.factor(m, w, c)) {
       this.usingFallback = false;
       return true;
     }

@@ -15,7 +15,7 @@ import type { rateCapabilityBand } from '../cycler/rate.ts';
 import type { FirstCycleBand } from '../cycler/first-cycle-band.ts';
 import type { AssumedParameter, BandedFigure } from '../verdicts.ts';
 import type { AgeingBand, ageingValidity } from '../cycler/ageing-band.ts';
-import type { AgeingRunResult } from '../cycler/cell-steps.ts';
+import type { AgeingRunResult } from '../cycler/protocols.ts';
 import type { AgeingMechanisms } from '../electrochem/ssb/ageing-data.ts';
 import { toAh, toCelsius, toUm } from '../units/index.ts';
 

@@ -11,6 +11,8 @@ import { toCelsius, toCm2PerS, toMm, toMPa, toUm } from '../units/index.ts';
 
 /** 6 decimals in the block's own unit */
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+/** the line block's rounding (6 decimals in the block's unit), for presenters that quote its figures */
+export const lineRound = r6;
 
 /** a verdict scan over an assumption, in the block's terms (SI values with their unit) */
 function dependence(d: VerdictDependence): NonNullable<LineBlock['alloy_formed_depends_on']>[number] {

@@ -15,7 +15,8 @@ import {
 } from '../../src/battery/ageing-band.ts';
 import { runBatteryCommand } from '../../src/pipeline.ts';
 import { batterySummaryText as summaryText } from '../../src/present/battery.ts';
-import { fastRunner, runCycle } from '../../src/cycler/cell-steps.ts';
+import { fastRunner } from '../../src/cycler/step-engines.ts';
+import { runCycle } from '../../src/cycler/protocols.ts';
 import type { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 import type { CycleSummary } from '../../src/electrochem/model.ts';
 import { celsius } from '../../src/units/index.ts';

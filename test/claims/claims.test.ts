@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateClaims, formatClaimChart, layerRole, THICKNESS_REDUCTION_RESOLUTION } from '../../src/claims/index.ts';
+import { layerRole, THICKNESS_REDUCTION_RESOLUTION } from '../../src/claims/index.ts';
+import { formatClaimChart } from '../../src/present/claims.ts';
 import type { ClaimResult } from '../../src/contract.ts';
+import type { ClaimInputs } from '../../src/claims/inputs.ts';
+import type { VerdictDependence } from '../../src/process/assumptions.ts';
 import { runJob } from '../../src/pipeline.ts';
-import { loadExample, syntheticOutput } from './fixtures.ts';
+import { claimsOf, loadExample, SYNTHETIC_CYCLING, syntheticInputs } from './fixtures.ts';
 
 const claim = (cs: ClaimResult[], n: number): ClaimResult => {
   const c = cs.find((x) => x.claim === n);
@@ -18,7 +21,7 @@ const element = (c: ClaimResult, id: string) => {
 
 test('patent-line with a consistent line result: claim 1 met, each element with evidence and a paragraph', () => {
   const r = loadExample('patent-line.yaml');
-  const cs = evaluateClaims(r, syntheticOutput(r));
+  const cs = claimsOf(syntheticInputs(r));
   assert.deepEqual(
     cs.map((c) => c.claim),
     Array.from({ length: 20 }, (_, i) => i + 1),
@@ -46,7 +49,7 @@ test('patent-line with a consistent line result: claim 1 met, each element with 
 
 test('not-interposed: claim 1 not met and the reason names the interposition element', () => {
   const r = loadExample('not-interposed.yaml');
-  const cs = evaluateClaims(r, syntheticOutput(r, { alFractions: { Al: 1, LiAl: 0, Li3Al2: 0, Li9Al4: 0 } }));
+  const cs = claimsOf(syntheticInputs(r, { alFractions: { Al: 1, LiAl: 0, Li3Al2: 0, Li9Al4: 0 } }));
   const c1 = claim(cs, 1);
   assert.equal(c1.verdict, 'not met');
   assert.equal(element(c1, '1d').verdict, 'not met');
@@ -60,7 +63,7 @@ test('not-interposed: claim 1 not met and the reason names the interposition ele
 
 test('interposition fails even if a line model reported an alloy: the recipe geometry decides 1d/1e', () => {
   const r = loadExample('not-interposed.yaml');
-  const c1 = claim(evaluateClaims(r, syntheticOutput(r)), 1);
+  const c1 = claim(claimsOf(syntheticInputs(r)), 1);
   assert.equal(element(c1, '1e').verdict, 'not met');
 });
 
@@ -71,7 +74,7 @@ test('force at 240 outside 150–500 N: claims 5 and 6 not met while claim 1 sta
     stations: { ...r.stations, '240': { ...r.stations['240'], force_N: f } },
   });
   for (const f of [100, 650]) {
-    const cs = evaluateClaims(at(f), syntheticOutput(at(f), { force240_N: f }));
+    const cs = claimsOf(syntheticInputs(at(f), { force240_N: f }));
     assert.equal(claim(cs, 1).verdict, 'met');
     assert.equal(claim(cs, 5).verdict, 'not met');
     assert.equal(claim(cs, 6).verdict, 'not met');
@@ -80,12 +83,12 @@ test('force at 240 outside 150–500 N: claims 5 and 6 not met while claim 1 sta
   }
   // boundaries are inside the window
   for (const f of [150, 500])
-    assert.equal(claim(evaluateClaims(at(f), syntheticOutput(at(f), { force240_N: f })), 5).verdict, 'met');
+    assert.equal(claim(claimsOf(syntheticInputs(at(f), { force240_N: f })), 5).verdict, 'met');
 });
 
 test('absent cycling: claim 13 not evaluable with a reason; its dependants 14–18 follow', () => {
   const r = loadExample('patent-line.yaml');
-  const cs = evaluateClaims(r, syntheticOutput(r, { cycling: null }));
+  const cs = claimsOf(syntheticInputs(r, { cycling: null }));
   const c13 = claim(cs, 13);
   assert.equal(c13.verdict, 'not evaluable');
   assert.match(c13['reason'] as string, /no cycling results/);
@@ -100,9 +103,8 @@ test('absent cycling: claim 13 not evaluable with a reason; its dependants 14–
 test('no line results: the line-dependent elements are not evaluable, never assumed', () => {
   const r = loadExample('patent-line.yaml');
   // a run output without line (and so without cycling) results, as from a line-less what-if
-  const { output } = runJob(r, { noCycling: true });
-  delete output.line;
-  const cs = evaluateClaims(r, output);
+  const { claimInputs } = runJob(r, { noCycling: true });
+  const cs = claimsOf({ ...claimInputs, line: null });
   assert.equal(claim(cs, 1).verdict, 'not evaluable');
   assert.equal(element(claim(cs, 1), '1c').verdict, 'not evaluable');
   assert.equal(element(claim(cs, 1), '1d').verdict, 'met');
@@ -117,7 +119,7 @@ test('no line results: the line-dependent elements are not evaluable, never assu
 
 test('dependent-claim inheritance: a parent not met makes every dependant not met', () => {
   const r = loadExample('patent-line.yaml');
-  const cs = evaluateClaims(r, syntheticOutput(r, { bonded: { '236': false } }));
+  const cs = claimsOf(syntheticInputs(r, { bonded: { '236': false } }));
   assert.equal(claim(cs, 1).verdict, 'not met');
   assert.match(element(claim(cs, 1), '1c').evidence, /bonded = false/);
   for (let n = 2; n <= 18; n++) {
@@ -130,57 +132,69 @@ test('dependent-claim inheritance: a parent not met makes every dependant not me
 test('claims 3/4: a reduction below the resolution is not met; a real one is met', () => {
   const r = loadExample('patent-line.yaml');
   const tiny = THICKNESS_REDUCTION_RESOLUTION / 5;
-  const cs = evaluateClaims(r, syntheticOutput(r, { reduction: { '236': tiny, '240': 0.05 } }));
+  const cs = claimsOf(syntheticInputs(r, { reduction: { '236': tiny, '240': 0.05 } }));
   assert.equal(claim(cs, 3).verdict, 'not met');
   assert.match(element(claim(cs, 3), '3a').evidence, /below the resolution/);
   assert.equal(claim(cs, 4).verdict, 'met');
   assert.match(element(claim(cs, 4), '4b').evidence, /reduction 5 %/);
-  const none = evaluateClaims(r, syntheticOutput(r, { reduction: { '240': 0 } }));
+  const none = claimsOf(syntheticInputs(r, { reduction: { '240': 0 } }));
   assert.equal(claim(none, 4).verdict, 'not met');
 });
 
 test('claim 2: sandwiched crack risk must be below the free-standing risk', () => {
   const r = loadExample('patent-line.yaml');
   assert.equal(
-    claim(evaluateClaims(r, syntheticOutput(r, { crack: { sandwiched: 0.1, free_standing: 0.7 } })), 2).verdict,
+    claim(claimsOf(syntheticInputs(r, { crack: { sandwiched: 0.1, free_standing: 0.7 } })), 2).verdict,
     'met',
   );
   assert.equal(
-    claim(evaluateClaims(r, syntheticOutput(r, { crack: { sandwiched: 0.7, free_standing: 0.7 } })), 2).verdict,
+    claim(claimsOf(syntheticInputs(r, { crack: { sandwiched: 0.7, free_standing: 0.7 } })), 2).verdict,
     'not met',
   );
 });
 
 test('claim 2: the uncapped driving ratios decide, and an assumption that flips the verdict is named with its range', () => {
   const r = loadExample('patent-line.yaml');
-  const out = syntheticOutput(r);
-  const dep = (flips: boolean) => ({
-    parameter: 'growthInPlaneFraction',
-    label: 'in-plane share of the alloy growth strain',
-    unit: '1',
-    value: 0.1,
-    range: [0, 1],
-    verdict_at_default: true,
-    flips_in_range: flips,
-    flips_at: flips ? 0.42 : null,
-    source: 'assumption',
+  const inp = syntheticInputs(r);
+  const line = inp.line!;
+  const dep = (flips: boolean): VerdictDependence => ({
+    assumption: {
+      id: 'growthInPlaneFraction',
+      label: 'in-plane share of the alloy growth strain',
+      unit: '1',
+      value: 0.1,
+      range: [0, 1],
+      scale: 'linear',
+      source: 'assumption',
+    },
+    atDefault: true,
+    atLow: true,
+    atHigh: !flips,
+    flips,
+    flipsAt: flips ? 0.42 : null,
   });
-  const withCrack = (s: number, f: number, flips: boolean) => ({
-    ...out,
+  const withCrack = (s: number, f: number, flips: boolean): ClaimInputs => ({
+    ...inp,
     line: {
-      ...out.line!,
+      ...line,
       crack: {
-        sandwiched: { risk: Math.min(1, s), driving_ratio: s },
-        free_standing: { risk: Math.min(1, f), driving_ratio: f },
-        claim2_depends_on: [dep(flips)],
+        sandwiched: { ...line.crack.sandwiched, risk: Math.min(1, s), ratio: s },
+        free_standing: { ...line.crack.free_standing, risk: Math.min(1, f), ratio: f },
+      },
+      evidence: {
+        alReduction: [],
+        narrowWeb: [],
+        alloyFormedDependsOn: [],
+        ...line.evidence,
+        claim2DependsOn: [dep(flips)],
       },
     },
   });
   // both risks capped at 1: the driving ratios still order them
-  const capped = claim(evaluateClaims(r, withCrack(1.5, 6, false)), 2);
+  const capped = claim(claimsOf(withCrack(1.5, 6, false)), 2);
   assert.equal(capped.verdict, 'met');
   assert.match(capped.elements.find((e) => e.id === '2a')!.evidence, /holds over the plausible range of in-plane/);
-  const flipping = claim(evaluateClaims(r, withCrack(0.03, 0.06, true)), 2);
+  const flipping = claim(claimsOf(withCrack(0.03, 0.06, true)), 2);
   assert.equal(flipping.verdict, 'met');
   const e = flipping.elements.find((x) => x.id === '2a')!;
   assert.match(e.evidence, /met, depends on in-plane share of the alloy growth strain .*changes at 0\.42 inside 0–1/);
@@ -189,86 +203,81 @@ test('claim 2: the uncapped driving ratios decide, and an assumption that flips 
 
 test('claim 1e: bonded at 240 but no Li–Al phase → no prelithiated anode, not met', () => {
   const r = loadExample('patent-line.yaml');
-  const c1 = claim(
-    evaluateClaims(r, syntheticOutput(r, { alFractions: { Al: 0.999, LiAl: 0.001, Li3Al2: 0, Li9Al4: 0 } })),
-    1,
-  );
+  const c1 = claim(claimsOf(syntheticInputs(r, { alFractions: { Al: 0.999, LiAl: 0.001, Li3Al2: 0, Li9Al4: 0 } })), 1);
   assert.equal(element(c1, '1e').verdict, 'not met');
   assert.match(element(c1, '1e').evidence, /no prelithiated anode/);
 });
 
 test('claim 10 with the carrier example; claim 11 not met for particles; claim 9 with the Al collector', () => {
   const r = loadExample('al-particles-on-carrier.yaml');
-  const cs = evaluateClaims(r, syntheticOutput(r));
+  const cs = claimsOf(syntheticInputs(r));
   assert.equal(claim(cs, 10).verdict, 'met');
   assert.match(element(claim(cs, 10), '10b').evidence, /PET .*removed before station 236/);
   assert.equal(claim(cs, 11).verdict, 'not met');
   assert.equal(claim(cs, 1).verdict, 'met');
   const rc = loadExample('with-al-collector.yaml');
-  const c9 = claim(evaluateClaims(rc, syntheticOutput(rc)), 9);
+  const c9 = claim(claimsOf(syntheticInputs(rc)), 9);
   assert.equal(c9.verdict, 'met');
   assert.match(element(c9, '9a').evidence, /Al 12 µm/);
   // without the carrier there is no plastic layer to remove
   const noCarrier = { ...r, al_sheet: { ...r.al_sheet, carrier: undefined } };
-  assert.equal(element(claim(evaluateClaims(noCarrier, syntheticOutput(noCarrier)), 10), '10b').verdict, 'not met');
+  assert.equal(element(claim(claimsOf(syntheticInputs(noCarrier)), 10), '10b').verdict, 'not met');
 });
 
 test('claims 17/18 with the battery block', () => {
   const r = loadExample('patent-line.yaml');
-  const cs = evaluateClaims(r, syntheticOutput(r));
+  const cs = claimsOf(syntheticInputs(r));
   assert.match(element(claim(cs, 17), '17a').evidence, /96s2p = 192 cells/);
   assert.equal(claim(cs, 18).verdict, 'met');
   const one = { ...r, battery: { ...r.battery!, series: 1, parallel: 1 } };
-  const c1 = evaluateClaims(one, syntheticOutput(one));
+  const c1 = claimsOf(syntheticInputs(one));
   assert.equal(claim(c1, 17).verdict, 'not met');
   assert.equal(claim(c1, 18).verdict, 'not met'); // inherits from 17
   const other = { ...r, battery: { ...r.battery!, application: 'other' as const } };
-  const co = evaluateClaims(other, syntheticOutput(other));
+  const co = claimsOf(syntheticInputs(other));
   assert.equal(claim(co, 17).verdict, 'met');
   assert.equal(claim(co, 18).verdict, 'not met');
   const none = { ...r, battery: undefined };
-  assert.match(element(claim(evaluateClaims(none, syntheticOutput(none)), 17), '17a').evidence, /no battery block/);
+  assert.match(element(claim(claimsOf(syntheticInputs(none)), 17), '17a').evidence, /no battery block/);
 });
 
 test('claims 7, 8, 12, 15, 16, 19 respond to their quantities', () => {
   const r = loadExample('patent-line.yaml');
   const cold = { ...r, stations: { ...r.stations, '240': { ...r.stations['240'], temperature_C: 25 } } };
-  assert.equal(claim(evaluateClaims(cold, syntheticOutput(cold)), 7).verdict, 'not met');
+  assert.equal(claim(claimsOf(syntheticInputs(cold)), 7).verdict, 'not met');
   const ni = { ...r, third_sheet: { ...r.third_sheet, conductive_layer: { material: 'Ni', thickness_um: 10 } } };
-  assert.equal(claim(evaluateClaims(ni, syntheticOutput(ni)), 8).verdict, 'not met');
+  assert.equal(claim(claimsOf(syntheticInputs(ni)), 8).verdict, 'not met');
   const lowP = { ...r, cell: { ...r.cell, stack_pressure_MPa: 0.5 } };
-  assert.equal(claim(evaluateClaims(lowP, syntheticOutput(lowP)), 15).verdict, 'not met');
-  const slow = evaluateClaims(
-    r,
-    syntheticOutput(r, {
+  assert.equal(claim(claimsOf(syntheticInputs(lowP)), 15).verdict, 'not met');
+  const rate = (c: number) => ({
+    highestCRate: c,
+    band: { low: c, high: c, verdict: { verdict: c >= 0.33 ? 'met' : 'not met', dependsOn: [], text: '' } as const },
+  });
+  const slow = claimsOf(
+    syntheticInputs(r, {
       cycling: {
-        charge_capacity_mAh_g: 200,
-        discharge_capacity_mAh_g: 180,
-        coulombic_efficiency: 0.9,
-        volume_expansion_rate_pct: 1,
-        max_c_rate: 0.2,
-        cycles: 1,
+        dischargeCapacity_mAh_g: 180,
+        firstCycleBand: null,
+        rate: rate(0.2),
+        ageing: { ...SYNTHETIC_CYCLING.ageing!, cycles: 1 },
       },
     }),
   );
   assert.equal(claim(slow, 16).verdict, 'not met');
   assert.equal(claim(slow, 19).verdict, 'not met');
-  const noRate = evaluateClaims(
-    r,
-    syntheticOutput(r, {
-      cycling: {
-        charge_capacity_mAh_g: 200,
-        discharge_capacity_mAh_g: 180,
-        coulombic_efficiency: 0.9,
-        volume_expansion_rate_pct: 1,
-      },
+  const noRate = claimsOf(
+    syntheticInputs(r, {
+      cycling: { dischargeCapacity_mAh_g: 180, firstCycleBand: null, rate: null, ageing: null },
     }),
   );
   assert.equal(claim(noRate, 16).verdict, 'not evaluable');
   assert.match(claim(noRate, 16)['reason'] as string, /max_c_rate/);
-  const thick = syntheticOutput(r, { reduction: { '240': 0 } });
-  thick.line!.anode.thickness_um = 120;
-  assert.equal(claim(evaluateClaims(r, thick), 12).verdict, 'not met');
+  const thick = syntheticInputs(r, { reduction: { '240': 0 } });
+  const line = thick.line!;
+  assert.equal(
+    claim(claimsOf({ ...thick, line: { ...line, anode: { ...line.anode, thickness_m: 120e-6 } } }), 12).verdict,
+    'not met',
+  );
 });
 
 test('layer roles come from the line, never from display names', () => {
@@ -286,7 +295,7 @@ test('layer roles come from the line, never from display names', () => {
 
 test('formatClaimChart: aligned columns, one row per element, summary line', () => {
   const r = loadExample('not-interposed.yaml');
-  const cs = evaluateClaims(r, syntheticOutput(r));
+  const cs = claimsOf(syntheticInputs(r));
   const txt = formatClaimChart(cs, 120);
   const lines = txt.split('\n');
   assert.ok(
@@ -304,14 +313,14 @@ test('formatClaimChart: aligned columns, one row per element, summary line', () 
 test('batch mode or an Al sheet placed on the cathode side: claim 1 not met, naming the element', () => {
   const r = loadExample('patent-line.yaml');
   const batch = { ...r, line: { ...r.line, mode: 'batch' as const } };
-  const c1 = claim(evaluateClaims(batch, syntheticOutput(batch)), 1);
+  const c1 = claim(claimsOf(syntheticInputs(batch)), 1);
   assert.equal(c1.verdict, 'not met');
   for (const e of c1.elements) {
     assert.equal(e.verdict, 'not met', e.id);
     assert.match(e.evidence, /line\.mode = batch/);
   }
   const wrongFace = { ...r, al_sheet: { ...r.al_sheet, placed_on: 'cathode_layer' as const } };
-  const c1b = claim(evaluateClaims(wrongFace, syntheticOutput(wrongFace)), 1);
+  const c1b = claim(claimsOf(syntheticInputs(wrongFace)), 1);
   assert.equal(c1b.verdict, 'not met');
   assert.equal(element(c1b, '1b').verdict, 'not met');
   assert.match(element(c1b, '1b').evidence, /not placed on the solid electrolyte layer/);
@@ -325,12 +334,12 @@ test('claims 17–18 quote the simulated pack and its duty profile when the run 
     ...r,
     battery: { series: 2, parallel: 1, application: 'ess_wind' as const, interconnect_resistance_mOhm: 0.2 },
   };
-  const out = syntheticOutput(small);
-  const before = element(claim(evaluateClaims(small, out), 17), '17a').evidence;
+  const inp = syntheticInputs(small);
+  const before = element(claim(claimsOf(inp), 17), '17a').evidence;
   assert.doesNotMatch(before, /simulated/);
-  out.battery = runBatteryCommand(small, { profile: 'ess:wind', seed: 2 }).block as unknown as Record<string, unknown>;
-  const cs = evaluateClaims(small, out);
-  const pack = (out.battery as { pack: { voltage_max_V: number } }).pack;
+  const bat = runBatteryCommand(small, { profile: 'ess:wind', seed: 2 });
+  const cs = claimsOf({ ...inp, battery: bat.result });
+  const pack = bat.block.pack!;
   assert.match(
     element(claim(cs, 17), '17a').evidence,
     new RegExp(`2s1p = 2 cells .*simulated pack of design cells: .*–${pack.voltage_max_V.toPrecision(3)} V`),
@@ -359,4 +368,23 @@ test('claims 5–6 cite what the line computed from the 240 force (issue 13 item
   const b = at(400);
   assert.notEqual(b.s.mean_pressure_MPa, a.s.mean_pressure_MPa);
   assert.ok(b.c5.includes(`a mean nip pressure of ${four(b.s.mean_pressure_MPa!)} MPa`), b.c5);
+});
+
+test('the claims read typed SI results, never a run JSON: src/claims/ imports no output block type', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dir = new URL('../../src/claims/', import.meta.url);
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+    const src = readFileSync(new URL(f, dir), 'utf8');
+    assert.doesNotMatch(
+      src,
+      /\b(RunOutput|LineBlock|StationBlock|StationLayer|CyclingBlock|BatteryBlock|ProductionBlock)\b/,
+      f,
+    );
+  }
+  // the job's claims block is the presented evaluation of the typed inputs it returns
+  const r = loadExample('with-al-collector.yaml');
+  const res = runJob(r, { runId: 't', noCycling: true });
+  assert.equal(res.output.validity, undefined); // no findings to apply over the chart
+  assert.deepEqual(res.output.claims, claimsOf(res.claimInputs));
+  assert.equal(res.claimInputs.line, res.process);
 });

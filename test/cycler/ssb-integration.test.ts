@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { patentExampleParams } from '../../src/electrochem/ssb/params.ts';
 import { createSpme } from '../../src/electrochem/ssb/spme.ts';
-import { daeRunner, firstCycle } from '../../src/cycler/cell-steps.ts';
+import { daeRunner } from '../../src/cycler/step-engines.ts';
+import { firstCycle } from '../../src/cycler/protocols.ts';
 import { runFirstCycle, firstCycleSummary } from '../../src/cycler/index.ts';
 
-// The cycler drives the solid-state SPMe through the CellModel interface only; the SSB area's own
-// first-cycle runner (cycler/cell-steps.ts, its own CC/CV step logic) is an independent implementation of the [0178] protocol.
+// The cycler drives the solid-state SPMe through the CellModel interface only (the machine's augmented DAE
+// phase); the built-in first-cycle protocol on the DAE step engine (cycler/protocols.ts, cycler/step-engines.ts:
+// its own CC/CV stepping, tolerances and charge quadrature) is an independent implementation of the [0178] steps.
 test('[0178] first cycle on the solid-state SPMe agrees with the SSB runner (capacities, Eq. 1 expansion)', () => {
   const P = patentExampleParams();
   const m = createSpme(P);

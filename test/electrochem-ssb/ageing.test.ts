@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { patentExampleParams, withParams, createSsbModel } from '../../src/electrochem/ssb/index.ts';
-import { cycleAgeing, fastRunner, runCycle } from '../../src/cycler/cell-steps.ts';
+import { fastRunner } from '../../src/cycler/step-engines.ts';
+import { cycleAgeing, runCycle } from '../../src/cycler/protocols.ts';
 import {
   ageingWithMechanisms,
   ageingWithValues,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { solveDae } from '../../src/numerics/index.ts';
 import { createSsbModel, patentExampleParams, type SsbModelKind } from '../../src/electrochem/ssb/index.ts';
-import { fastRunner, runDaeStep } from '../../src/cycler/cell-steps.ts';
+import { fastRunner, runDaeStep } from '../../src/cycler/step-engines.ts';
 
 const P = patentExampleParams();
 
@@ -66,7 +66,8 @@ test('the SPMe runs through the project solver solveDae: cut-off located, Li con
 test('every registered cathode cycles in the solid-state cell; C/2 capacity close to its design window', async () => {
   const { patentExampleCell, patentExampleConditions, ssbParamsFromProducedCell, withParams } =
     await import('../../src/electrochem/ssb/index.ts');
-  const { fastRunner, runCycle } = await import('../../src/cycler/cell-steps.ts');
+  const { fastRunner } = await import('../../src/cycler/step-engines.ts');
+  const { runCycle } = await import('../../src/cycler/protocols.ts');
   const cut: Record<string, [number, number]> = {
     NCM811: [3.0, 4.3],
     NCM622: [3.0, 4.3],

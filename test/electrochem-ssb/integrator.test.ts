@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createSsbModel, patentExampleParams, withParams } from '../../src/electrochem/ssb/index.ts';
-import { fastRunner, runCycle } from '../../src/cycler/cell-steps.ts';
-import { daeRunner, firstCycle } from '../../src/cycler/cell-steps.ts';
+import { fastRunner } from '../../src/cycler/step-engines.ts';
+import { runCycle } from '../../src/cycler/protocols.ts';
+import { daeRunner } from '../../src/cycler/step-engines.ts';
+import { firstCycle } from '../../src/cycler/protocols.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
 
 test('warmer cell delivers more at 1C (Arrhenius transport and kinetics)', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cathodeOcp, liAlOcp } from '../../src/materials/ocp/index.ts';
-import { daeRunner, cycleAgeing, fastRunner, firstCycle, runCycle } from '../../src/cycler/cell-steps.ts';
+import { daeRunner, fastRunner } from '../../src/cycler/step-engines.ts';
+import { cycleAgeing, firstCycle, runCycle } from '../../src/cycler/protocols.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
 import {
   patentExampleCell,

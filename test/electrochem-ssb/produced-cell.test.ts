@@ -16,10 +16,11 @@ import {
   withParams,
   type SsbCellParams,
 } from '../../src/electrochem/ssb/index.ts';
-import { fastRunner, firstCycle } from '../../src/cycler/cell-steps.ts';
+import { fastRunner } from '../../src/cycler/step-engines.ts';
+import { firstCycle } from '../../src/cycler/protocols.ts';
 import { SsbSpme } from '../../src/electrochem/ssb/spme.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
-import { daeRunner } from '../../src/cycler/cell-steps.ts';
+import { daeRunner } from '../../src/cycler/step-engines.ts';
 import { hostNpRatio, criticalCurrentDensity, assessPlating } from '../../src/electrochem/ssb/plating.ts';
 import { platingText } from '../../src/present/cycling.ts';
 import { highestCRate, rateCapabilityBand } from '../../src/cycler/rate.ts';

@@ -8,6 +8,7 @@ import {
   denseLuFactor,
   denseLuSolve,
 } from '../../src/numerics/index.ts';
+import { CondensedCore } from '../../src/numerics/condensed.ts';
 
 /** mulberry32 seeded RNG in [−1, 1) */
 function rng(seed: number): () => number {
@@ -461,4 +462,81 @@ test('linear trees of a condensed system: exact elimination per c, roots affine 
   // no linear rows, no trees; a wrong length is refused naming the field
   assert.equal(cs.linearChains!(new Uint8Array(n)), null);
   assert.throws(() => cs.linearChains!(new Uint8Array(3)), /linearRows: length must be n/);
+});
+
+test('condensed system with linear trees over every peeled unknown: factor(m, w, c) takes the trees’ elimination and gives the factors of factor(m, w) bit for bit', () => {
+  const nv = 6;
+  const chain = 5;
+  const per = chain + 2;
+  const { n, rows, cols, m } = chainPattern(nv, chain, false);
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  const plain = new CondensedCore(n, R, C, m);
+  const trees = new CondensedCore(n, R, C, m);
+  const r = rng(31);
+  for (let e = 0; e < rows.length; e++) {
+    const i = rows[e]!;
+    const j = cols[e]!;
+    const v = i === j && m[i] === 1 ? -2 - Math.abs(r()) : r();
+    plain.add(i, j, v);
+    trees.add(i, j, v);
+  }
+  const lin = new Uint8Array(n);
+  for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
+  const ch = trees.linearChains(lin)!;
+  for (const c of [0.37, 2.5]) {
+    const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
+    assert.ok(plain.factor(m, w, c));
+    assert.equal(plain.factorisedFromTrees, false, 'no trees registered: the full elimination');
+    assert.ok(trees.factor(m, w, c));
+    assert.equal(trees.factorisedFromTrees, true, 'the trees’ elimination');
+    const b = new Float64Array(n).map(() => r());
+    const x1 = Float64Array.from(b);
+    const x2 = Float64Array.from(b);
+    plain.solve(x1);
+    trees.solve(x2);
+    assert.deepEqual(x2, x1, `full solves at c = ${c}`);
+    // the reduced (band-only) solve of the trees agrees too
+    const bz = Float64Array.from(b);
+    for (let v = 0; v < nv; v++) bz.fill(0, v * per, v * per + chain);
+    const full = Float64Array.from(bz);
+    plain.solve(full);
+    const bk = Float64Array.from(ch.keep, (i) => bz[i]!);
+    ch.solve(bk);
+    ch.keep.forEach((i, q) => assert.equal(bk[q], full[i], `kept unknown ${i}`));
+  }
+  // without c (a projection's or an initialisation's matrix), or with other weights, the full elimination
+  const w0 = new Float64Array(n).map((_, i) => (m[i] === 0 ? -1 : 0));
+  assert.ok(trees.factor(m, w0));
+  assert.equal(trees.factorisedFromTrees, false);
+});
+
+test('condensed system: a Jacobian added in another order, or with zero entries outside the pattern, gives the same J (the remembered order of adds is checked entry by entry)', () => {
+  const { n, rows, cols, m } = chainPattern(5, 4, true);
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  const a = new CondensedCore(n, R, C, m);
+  const b = new CondensedCore(n, R, C, m);
+  const r = rng(41);
+  const vals = rows.map((i, e) => (i === cols[e] && m[i] === 1 ? -2 - Math.abs(r()) : r()));
+  // a: the same order twice (the second evaluation runs on the remembered order); b: once in order, then reversed with a zero outside the pattern in between
+  for (let pass = 0; pass < 2; pass++) {
+    a.clearJ();
+    for (let e = 0; e < rows.length; e++) a.add(rows[e]!, cols[e]!, vals[e]!);
+  }
+  b.clearJ();
+  for (let e = 0; e < rows.length; e++) b.add(rows[e]!, cols[e]!, 123);
+  b.clearJ();
+  for (let e = rows.length - 1; e >= 0; e--) {
+    b.add(rows[e]!, cols[e]!, vals[e]!);
+    if (e === 7) b.add(0, n - 2, 0);
+  }
+  assert.deepEqual(b.J, a.J);
+  // entries accumulate (+=) on the remembered path too
+  a.clearJ();
+  for (let e = 0; e < rows.length; e++) a.add(rows[e]!, cols[e]!, vals[e]! / 2);
+  for (let e = 0; e < rows.length; e++) a.add(rows[e]!, cols[e]!, vals[e]! / 2);
+  assert.deepEqual(a.J, b.J);
+  // a nonzero outside the pattern is still an error naming the entry
+  assert.throws(() => a.add(0, n - 2, 1), /entry \(0, \d+\) = 1 is not in the declared sparsity pattern/);
 });

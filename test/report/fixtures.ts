@@ -5,8 +5,8 @@
  */
 import type { Recipe } from '../../src/recipe/schema.ts';
 import type { ReportCycle, ReportInput, ReportTimeSeries } from '../../src/report/index.ts';
-import { loadExample, syntheticOutput } from '../claims/fixtures.ts';
-import { evaluateClaims } from '../../src/claims/index.ts';
+import { claimsOf, loadExample, synthetic } from '../claims/fixtures.ts';
+import type { BatteryResult } from '../../src/battery/run.ts';
 import { runProduction } from '../../src/process/line.ts';
 import { runBatteryCommand } from '../../src/pipeline.ts';
 import { standinPhysics } from '../production/standin.ts';
@@ -48,22 +48,30 @@ export function patentReportInput(
   recipe: Recipe = loadExample('patent-line.yaml'),
   opts: { production?: boolean; battery?: boolean } = {},
 ): ReportInput {
-  const output = syntheticOutput(recipe);
+  const { output, inputs } = synthetic(recipe);
   // a small pack (2s2p, solar-storage day) of the recipe's design cells: real pack physics, fast
-  if (opts.battery)
-    output.battery = runBatteryCommand(
+  let battery: BatteryResult | null = null;
+  if (opts.battery) {
+    const bat = runBatteryCommand(
       { ...recipe, battery: { series: 2, parallel: 2, application: 'ess_solar', interconnect_resistance_mOhm: 0.2 } },
       { profile: 'ess:solar', seed: 5 },
-    ).block as unknown as Record<string, unknown>;
-  if (opts.production)
-    output.production = runProduction(recipe, {
+    );
+    output.battery = bat.block as unknown as Record<string, unknown>;
+    battery = bat.result;
+  }
+  let production: { cellsTotal: number; cellsInSpec: number } | null = null;
+  if (opts.production) {
+    const block = runProduction(recipe, {
       seed: 7,
       web_length_m: 100,
       physics: standinPhysics,
       keepCells: false,
       includeCharts: true,
     }).block;
-  output.claims = evaluateClaims(recipe, output);
+    output.production = block;
+    production = { cellsTotal: block.cells_total, cellsInSpec: block.cells_in_spec };
+  }
+  output.claims = claimsOf({ ...inputs, battery, production });
   const q = Number(output.design.cell['capacity_mAh']) / 1000;
   return {
     output,

@@ -112,7 +112,8 @@ export function sphereShells(Rp: number, nr: number): SphereShells {
 
 /** exp(Ea/R·(1/T_ref − 1/T)) */
 export function arrhenius(Ea: number, Tref: number, T: number): number {
-  return Ea === 0 ? 1 : Math.exp((Ea / R) * (1 / Tref - 1 / T));
+  // at T = T_ref the exponent is exactly 0 (skips the exp call in every isothermal residual evaluation)
+  return Ea === 0 || T === Tref ? 1 : Math.exp((Ea / R) * (1 / Tref - 1 / T));
 }
 
 /** electrode stoichiometries at a state of charge (0: both at the discharged end of the window) */

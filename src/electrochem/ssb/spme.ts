@@ -708,8 +708,9 @@ export class SsbSpme implements FullCellModel {
    * Backward-Euler step of the particle + anode diffusion for a current that is known up to the scalar
    * I: the new state is base + I·g (two tridiagonal solves). The state-dependent coefficients — D_s at
    * the faces, the anode host slope s(x), the CEI rate — are taken at the start of the step (linearly
-   * implicit); the CEI charge is advanced by backward Euler with its rate constant frozen. Used by the
-   * fast cycler in cycle.ts (the DAE above is the same model for the general BDF solver).
+   * implicit); the CEI charge is advanced by backward Euler with its rate constant frozen. Used through
+   * the LinearStepCell (step-response.ts) by the cycler's fast step engine (cycler/step-engines.ts) and by
+   * the pack (battery/stepper.ts); the DAE above is the same model for the general BDF solver.
    */
   stepResponse(y: Float64Array, dt: number, base: Float64Array, g: Float64Array, work: Float64Array): void {
     const core = this.core;

@@ -1,8 +1,9 @@
 /**
- * The cycler's step runners and protocols for the solid-state models (they were electrochem/ssb/cycle.ts;
- * the models stay in electrochem/, the step sequencing, cut-off location and protocols live here). They
- * drive the first cycle, the ageing runs, the rate search, the bands and the pack's representative cell;
- * the experiment language's step machine (./machine.ts) drives user experiments on any CellModel:
+ * The cycler's two step engines: how machine.ts (the one step machine) advances a cell through one
+ * CC, CV or rest step of an experiment when the caller asks for an engine (RunOptions.engine) — the
+ * built-in protocols (./protocols.ts: first cycle, ageing cycles, rate search, C/3 capacity checks) do.
+ * A user experiment without an engine runs on machine.ts's own augmented DAE phase (every control and
+ * termination of the language, error control on the charge counters).
  *
  *  - `FastStepper` — a dedicated backward-Euler stepper for a model with a linear step response (the
  *    SPMe/SPM, driven through its LinearStepCell, ../electrochem/model.ts: a step is two tridiagonal solves
@@ -10,18 +11,13 @@
  *    iteration on the step length.
  *  - `runDaeStep` — any FullCellModel through the project's stiff DAE solver (src/numerics `solveDae`:
  *    variable-order BDF/NDF, terminal events located on the corrector's solution).
- *  - `firstCycle` — the seed's [0178] protocol: CC-CV 0.1C to the upper cut-off, 0.02C end; CC 0.1C to 3 V,
- *    with the Eq. 1 volume-expansion rate (B − A)/A·100 from the thickness model.
- *  - `cycleAgeing` — repeated CC(-CV)/CC cycles with the ageing submodels applied after each cycle:
- *    capacity-fade and DC-resistance curves (the voltage step at the start of each discharge), optional
- *    end-of-life stop at a capacity retention.
  */
 import { solveDae } from '../numerics/index.ts';
 import type { DaeProblem, DaeSolverOptions } from '../numerics/index.ts';
 import type { Control, ControlMode, FullCellModel, LinearStepCell } from '../electrochem/model.ts';
 import { linearStepCell } from '../electrochem/ssb/step-response.ts';
 import { problem } from '../problems.ts';
-import { cRateCurrent_A, hours, toG, toPct, toMAh } from '../units/index.ts';
+import { cRateCurrent_A, hours } from '../units/index.ts';
 
 export type Step =
   | { readonly kind: 'cc'; readonly current_A: number; readonly vCut_V: number; readonly maxTime_s?: number }
@@ -474,36 +470,11 @@ function stepSetup(
   return { control, tEnd: step.time_s, events };
 }
 
-// -------------------------------------------------------------------------------- protocols
-export interface CycleCutoffs {
-  readonly vMax_V: number;
-  readonly vMin_V: number;
-  /** CV end current as a C-rate (e.g. 0.02); omit for CC-only charge */
-  readonly cvEndCRate?: number;
-}
-
-export interface CycleOutcome {
-  readonly charge_C: number;
-  readonly discharge_C: number;
-  readonly duration_s: number;
-  readonly dischargeEnergy_J: number;
-  readonly averageDischargeVoltage_V: number;
-  /**
-   * DC resistance (Ω) from the voltage step at the start of the discharge: (V_end,charge − V_start,discharge)
-   * / (I_end,charge − I_discharge) — instantaneous in the fast stepper (ohmic, interphase and charge-transfer
-   * parts, no solid diffusion); NaN when the current does not change
-   */
-  readonly dcResistance_ohm: number;
-  readonly steps: StepResult[];
-}
-
 export type StepRunner = (y: Float64Array, step: Step) => StepResult;
 
 /** the fast stepper's runner on a model with a LinearStepCell (the SPMe/SPM); any other model is a Problem */
 export function fastRunner(model: FullCellModel, opts: FastOptions = {}): StepRunner {
-  return fastRunnerOn(new FastStepper(model, opts));
-}
-function fastRunnerOn(st: FastStepper): StepRunner {
+  const st = new FastStepper(model, opts);
   return (y, step) => st.run(y, step);
 }
 /**
@@ -527,206 +498,13 @@ export function daeRunner(model: FullCellModel, opts: DaeRunOptions = {}): StepR
   return (y, step) => runDaeStep(model, y, step, opts, problemFor);
 }
 
-/** one CC(-CV) charge + CC discharge cycle; y updated in place */
-export function runCycle(
-  run: StepRunner,
-  model: FullCellModel,
-  y: Float64Array,
-  chargeCRate: number,
-  dischargeCRate: number,
-  cut: CycleCutoffs,
-  /** called with the state at the end of the charge (e.g. to read the Li plated at the top of charge) */
-  afterCharge?: (y: Float64Array) => void,
-): CycleOutcome {
-  const I1 = cRateCurrent_A(model.nominalCapacity_C);
-  const steps: StepResult[] = [];
-  steps.push(run(y, { kind: 'cc', current_A: chargeCRate * I1, vCut_V: cut.vMax_V }));
-  if (cut.cvEndCRate !== undefined)
-    steps.push(run(y, { kind: 'cv', voltage_V: cut.vMax_V, iEnd_A: cut.cvEndCRate * I1 }));
-  afterCharge?.(y);
-  const dis = run(y, { kind: 'cc', current_A: -dischargeCRate * I1, vCut_V: cut.vMin_V });
-  steps.push(dis);
-  let charge = 0;
-  let dur = 0;
-  for (const s of steps) {
-    if (s.charge_C > 0) charge += s.charge_C;
-    dur += s.duration_s;
-  }
-  const discharge = -dis.charge_C;
-  const last = steps[steps.length - 2]!;
-  const dI = last.endCurrent_A - dis.startCurrent_A;
-  return {
-    charge_C: charge,
-    discharge_C: discharge,
-    duration_s: dur,
-    dischargeEnergy_J: -dis.energy_J,
-    // 0 when nothing was discharged (the step stopped at once)
-    averageDischargeVoltage_V: discharge > 0 ? -dis.energy_J / discharge : 0,
-    dcResistance_ohm: dI > 0 ? (last.endVoltage_V - dis.startVoltage_V) / dI : NaN,
-    steps,
-  };
-}
-
-export interface FirstCycleResult extends CycleOutcome {
-  readonly thicknessBefore_m: number;
-  readonly thicknessAfter_m: number;
-  /** Eq. 1 of [0178]: (B − A)/A·100 */
-  readonly volumeExpansionRate_pct: number;
-  readonly chargeCapacity_mAh_g: number;
-  readonly dischargeCapacity_mAh_g: number;
-  readonly coulombicEfficiency: number;
-}
-
-/** the seed's [0178] first cycle: CC-CV 0.1C to vMax (4.25–4.4 V), 0.02C end; CC 0.1C to 3 V */
-export function firstCycle(
-  run: StepRunner,
-  model: FullCellModel,
-  y: Float64Array,
-  vMax_V = 4.3,
-  vMin_V = 3.0,
-): FirstCycleResult {
-  if (!model.thickness_m || model.cathodeActiveMass_kg === undefined) {
-    throw problem(
-      'model',
-      `${model.name} lacks thickness_m or cathodeActiveMass_kg`,
-      'neither',
-      'a solid-state model with both',
-    );
-  }
-  const A = model.thickness_m(y);
-  const c = runCycle(run, model, y, 0.1, 0.1, { vMax_V, vMin_V, cvEndCRate: 0.02 });
-  model.recordCycleGeometry?.(y, {
-    index: 1,
-    charge_C: c.charge_C,
-    discharge_C: c.discharge_C,
-    duration_s: c.duration_s,
-  });
-  const B = model.thickness_m(y);
-  const mass_g = toG(model.cathodeActiveMass_kg);
-  return {
-    ...c,
-    thicknessBefore_m: A,
-    thicknessAfter_m: B,
-    volumeExpansionRate_pct: toPct((B - A) / A),
-    chargeCapacity_mAh_g: toMAh(c.charge_C) / mass_g,
-    dischargeCapacity_mAh_g: toMAh(c.discharge_C) / mass_g,
-    coulombicEfficiency: c.charge_C > 0 ? c.discharge_C / c.charge_C : 0,
-  };
-}
-
-export interface AgeingRunOptions {
-  readonly cycles: number;
-  /** C-rate for charge and discharge */
-  readonly cRate: number;
-  readonly cutoffs: CycleCutoffs;
-  /** state of charge to start from (default 0) */
-  readonly soc0?: number;
-  /**
-   * end of life: stop after the first cycle whose discharge capacity falls below this fraction of the
-   * first cycle's (0..1, e.g. 0.8); omitted or 0: run all `cycles`
-   */
-  readonly endOfLifeRetention?: number;
-  /**
-   * cycle jumping for long projections: each simulated cycle stands for `stride` cycles (its ageing update
-   * applied `stride` times); results are per simulated cycle, `cycleIndex` gives the cycle each stands
-   * for. Default 1 (every cycle simulated).
-   */
-  readonly stride?: number;
-  /** temperature the cell ages at (K; default the model's own) */
-  readonly ageingTemperature_K?: number;
-  /** the SPMe fast stepper's steps per full sweep (default 150) */
-  readonly stepsPerSweep?: number;
-}
-export interface AgeingRunResult {
-  /** the cycle number (1-based) each entry stands for (k·stride + 1 with a stride) */
-  readonly cycleIndex: Float64Array;
-  /** per cycle run (length = cycles run, ≤ opts.cycles) */
-  readonly discharge_C: Float64Array;
-  readonly charge_C: Float64Array;
-  readonly retention: Float64Array;
-  readonly lithiumInventory_mol: Float64Array;
-  /** DC resistance of each cycle from the voltage step at the start of its discharge (Ω; see CycleOutcome) */
-  readonly resistance_ohm: Float64Array;
-  /** the cycle (1-based) whose retention first fell below endOfLifeRetention; null if not reached */
-  readonly endOfLifeCycle: number | null;
-  readonly finalState: Float64Array;
-}
-
 /**
- * Long cycling with ageing (claim 19): `cycles` × [CC(-CV) charge, CC discharge], ageing applied after
- * each cycle through model.afterCycle. SPMe/SPM use the fast stepper; other models (the P2D) the
- * project's DAE solver.
+ * The engine a built-in protocol runs a model on: the fast stepper where the model has a LinearStepCell
+ * (the SPMe/SPM), else the project's DAE solver (the P2D).
  */
-export function cycleAgeing(model: FullCellModel, opts: AgeingRunOptions): AgeingRunResult {
-  if (!(Number.isInteger(opts.cycles) && opts.cycles >= 1))
-    throw problem('cycles', 'must be an integer ≥ 1', String(opts.cycles), '1, 2, …');
-  if (!(opts.cRate > 0)) throw problem('cRate', 'must be > 0', String(opts.cRate), '> 0');
-  const eol = opts.endOfLifeRetention ?? 0;
-  if (!(eol >= 0 && eol < 1))
-    throw problem(
-      'endOfLifeRetention',
-      'must be within 0..1',
-      String(opts.endOfLifeRetention),
-      '0 ≤ x < 1, 0 = no stop',
-    );
-  const stride = opts.stride ?? 1;
-  if (!(Number.isInteger(stride) && stride >= 1))
-    throw problem('stride', 'must be an integer ≥ 1', String(opts.stride), '1, 2, …');
+export function engineFor(model: FullCellModel, opts: FastOptions & DaeRunOptions = {}): StepRunner {
   const cell = linearStepCell(model);
-  const run = cell
-    ? fastRunnerOn(
-        new FastStepper(model, opts.stepsPerSweep !== undefined ? { stepsPerSweep: opts.stepsPerSweep } : {}, cell),
-      )
-    : daeRunner(model);
-  const y = model.initialState(opts.soc0 ?? 0);
-  const n = Math.ceil(opts.cycles / stride);
-  const idx = new Float64Array(n);
-  const plated = (model as { lithiumMetal_mol_m2?(y: Float64Array): { plated: number } }).lithiumMetal_mol_m2;
-  const area = (model as { area_m2?: number }).area_m2 ?? 1;
-  let platedMol = 0;
-  const atTop = plated
-    ? (yy: Float64Array): void => {
-        platedMol = plated.call(model, yy).plated * area;
-      }
-    : undefined;
-  const dis = new Float64Array(n);
-  const ch = new Float64Array(n);
-  const li = new Float64Array(n);
-  const res = new Float64Array(n);
-  let ran = n;
-  let eolCycle: number | null = null;
-  for (let k = 0; k < n; k++) {
-    const c = runCycle(run, model, y, opts.cRate, opts.cRate, opts.cutoffs, atTop);
-    dis[k] = c.discharge_C;
-    ch[k] = c.charge_C;
-    res[k] = c.dcResistance_ohm;
-    idx[k] = k * stride + 1;
-    for (let r = 0; r < stride; r++)
-      model.afterCycle?.(y, {
-        index: k * stride + r + 1,
-        charge_C: c.charge_C,
-        discharge_C: c.discharge_C,
-        duration_s: c.duration_s,
-        platedLi_mol: platedMol,
-        ...(opts.ageingTemperature_K !== undefined ? { temperature_K: opts.ageingTemperature_K } : {}),
-      });
-    li[k] = model.lithiumInventory_mol(y);
-    if (eol > 0 && k > 0 && dis[k]! < eol * dis[0]!) {
-      ran = k + 1;
-      eolCycle = k * stride + 1;
-      break;
-    }
-  }
-  const ret = new Float64Array(ran);
-  for (let k = 0; k < ran; k++) ret[k] = dis[k]! / dis[0]!;
-  return {
-    cycleIndex: idx.slice(0, ran),
-    discharge_C: dis.slice(0, ran),
-    charge_C: ch.slice(0, ran),
-    retention: ret,
-    lithiumInventory_mol: li.slice(0, ran),
-    resistance_ohm: res.slice(0, ran),
-    endOfLifeCycle: eolCycle,
-    finalState: y,
-  };
+  if (!cell) return daeRunner(model, opts);
+  const st = new FastStepper(model, opts, cell);
+  return (y, step) => st.run(y, step);
 }

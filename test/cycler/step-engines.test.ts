@@ -1,9 +1,10 @@
-/** The cycler's solid-state step runners (src/cycler/cell-steps.ts) drive models through their capabilities. */
+/** The cycler's solid-state step runners (src/cycler/step-engines.ts) drive models through their capabilities. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSsbModel, patentExampleParams } from '../../src/electrochem/ssb/index.ts';
 import { linearStepCell } from '../../src/electrochem/ssb/step-response.ts';
-import { fastRunner, runCycle } from '../../src/cycler/cell-steps.ts';
+import { fastRunner } from '../../src/cycler/step-engines.ts';
+import { runCycle } from '../../src/cycler/protocols.ts';
 import { ProblemError } from '../../src/problems.ts';
 
 const P = patentExampleParams();
