@@ -4,6 +4,11 @@ import type { JobResult } from '../pipeline.ts';
 import { kv, table, fmtNum } from './table.ts';
 import { yearsToEolText, type PackAgeingBand } from '../battery/ageing-band.ts';
 
+/** a figure and its band, "18.1 (band 7.7–43.7)"; the figure alone when there is no band */
+function withBand(v: number, band: { low: number; high: number } | undefined): number | string {
+  return band ? `${fmtNum(v, 3)} (band ${fmtNum(band.low, 3)}–${fmtNum(band.high, 3)})` : v;
+}
+
 export function formatSummary(recipe: Recipe, res: JobResult): string {
   const d = res.output.design;
   const parts: string[] = [];
@@ -357,9 +362,7 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
                   ? [
                       [
                         `formation loss (first ${b.ageing.formation_days} days; retention is of the capacity after it)`,
-                        b.ageing.band?.formation_loss_pct
-                          ? `${fmtNum(b.ageing.formation_loss_pct, 3)} (band ${fmtNum(b.ageing.band.formation_loss_pct.low, 3)}–${fmtNum(b.ageing.band.formation_loss_pct.high, 3)})`
-                          : b.ageing.formation_loss_pct,
+                        withBand(b.ageing.formation_loss_pct, b.ageing.band?.formation_loss_pct),
                         '%',
                       ],
                     ]
