@@ -353,16 +353,18 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ...(b.ageing
             ? ([
                 [`capacity retention after ${b.ageing.years} years`, b.ageing.capacity_retention_pct_after_years, '%'],
-                ...(b.ageing.formation_days
+                ...(b.ageing.formation_days && typeof b.ageing.formation_loss_pct === 'number'
                   ? [
                       [
                         `formation loss (first ${b.ageing.formation_days} days; retention is of the capacity after it)`,
-                        b.ageing.formation_loss_pct ?? NaN,
+                        b.ageing.band?.formation_loss_pct
+                          ? `${fmtNum(b.ageing.formation_loss_pct, 3)} (band ${fmtNum(b.ageing.band.formation_loss_pct.low, 3)}–${fmtNum(b.ageing.band.formation_loss_pct.high, 3)})`
+                          : b.ageing.formation_loss_pct,
                         '%',
                       ],
                     ]
                   : []),
-              ] as [string, number, string][])
+              ] as [string, number | string, string][])
             : []),
           ...(b.ageing?.band
             ? ([
