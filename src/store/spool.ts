@@ -47,70 +47,73 @@ const numOf = (s: string): number | null => (s === '' ? null : Number(s));
 export class CellSpool {
   readonly #dir: string;
   readonly #path: string;
-  #fd: number | null;
-  #buf: string[] = [];
-  #bufBytes = 0;
-  #count = 0;
+  /** this side's writer (null while the file is lent to another thread, and once finished) */
+  #writer: SpoolWriter | null;
+  /** records in the file from writers closed so far (this side's before a lend, the other thread's) */
+  #closed = 0;
   #lent = false;
+  #finished = false;
 
   /** a new spool in a private directory under `dir` (default: the system's temporary directory) */
   constructor(dir: string = tmpdir()) {
     this.#dir = mkdtempSync(join(dir, 'rollcell-cells-'));
     this.#path = join(this.#dir, 'cells.tsv');
-    this.#fd = openSync(this.#path, 'wx', 0o600);
+    closeSync(openSync(this.#path, 'wx', 0o600));
+    this.#writer = new SpoolWriter(this.#path, 0);
   }
 
   /** records written so far */
   get count(): number {
-    return this.#count;
+    return this.#closed + (this.#writer?.count ?? 0);
   }
 
   /** check and serialise the record into its row (a bad field is a ProblemError naming `cells[i]…`) and spool it */
   add(cell: CellRecord): void {
-    if (this.#fd === null) throw new Error('cell spool: add after finish');
-    if (this.#lent) throw new Error('cell spool: add while another thread writes it (lend … settle)');
-    const line = spoolLine(cell, this.#count);
-    this.#buf.push(line);
-    this.#bufBytes += line.length;
-    this.#count++;
-    if (this.#bufBytes >= WRITE_BYTES) this.#flush();
+    if (this.#finished) throw new Error('cell spool: add after finish');
+    if (this.#lent || !this.#writer) throw new Error('cell spool: add while another thread writes it (lend … settle)');
+    this.#writer.add(cell);
   }
 
-  #flush(): void {
-    if (this.#fd === null || this.#buf.length === 0) return;
-    writeSync(this.#fd, this.#buf.join(''));
-    this.#buf = [];
-    this.#bufBytes = 0;
+  /** closes this side's writer (its buffer written), adding its records to the closed count */
+  #closeWriter(): void {
+    if (!this.#writer) return;
+    const w = this.#writer;
+    this.#writer = null;
+    this.#closed += w.close();
   }
 
   /**
    * Lends the spool's file to another thread of this process (a production shift on a worker thread):
-   * what this side buffered is written first, and the file's path is returned for a SpoolWriter there.
-   * Until `settle` this side adds nothing; the caller must stop that thread before disposing the spool.
+   * what this side buffered is written and its file closed first, and the file's path is returned for a
+   * SpoolWriter there. Until `settle` this side adds nothing; the caller must stop that thread before
+   * disposing the spool.
    */
   lend(): string {
-    if (this.#fd === null) throw new Error('cell spool: lend after finish');
+    if (this.#finished) throw new Error('cell spool: lend after finish');
     if (this.#lent) throw new Error('cell spool: already lent');
-    this.#flush();
+    this.#closeWriter();
     this.#lent = true;
     return this.#path;
   }
 
-  /** the other thread finished and closed its SpoolWriter after writing `count` records */
+  /**
+   * the other thread finished and closed its SpoolWriter after writing `count` records; this side appends
+   * after them again
+   */
   settle(count: number): void {
     if (!this.#lent) throw new Error('cell spool: settle without lend');
     if (!Number.isInteger(count) || count < 0) throw new Error(`cell spool: settle with ${count} records`);
     this.#lent = false;
-    this.#count += count;
+    this.#closed += count;
+    this.#writer = new SpoolWriter(this.#path, this.#closed);
   }
 
   /** write what is buffered and close the file (the spool is then read-only) */
   finish(): void {
-    if (this.#fd === null) return;
+    if (this.#finished) return;
     if (this.#lent) throw new Error('cell spool: finish while another thread writes it (lend … settle)');
-    this.#flush();
-    closeSync(this.#fd);
-    this.#fd = null;
+    this.#closeWriter();
+    this.#finished = true;
   }
 
   /**
@@ -168,28 +171,30 @@ export class CellSpool {
   /** the spool as the store's streamed cell rows (RunRecordInput.cellStream), with the pack's serials */
   stream(battery?: BatteryCells | null): { count: number; rows: () => AsyncIterable<CellRow[]> } {
     this.finish();
-    return { count: this.#count, rows: () => this.rows(battery) };
+    return { count: this.#closed, rows: () => this.rows(battery) };
   }
 
   /** close and remove the spool (safe to call more than once) */
   dispose(): void {
-    if (this.#fd !== null) {
+    const w = this.#writer;
+    this.#writer = null;
+    this.#finished = true;
+    if (w) {
       try {
-        closeSync(this.#fd);
+        w.close();
       } catch {
-        /* already closed */
+        /* already closed, or the disk is gone: the spool is removed anyway */
       }
-      this.#fd = null;
     }
     rmSync(this.#dir, { recursive: true, force: true });
   }
 }
 
 /**
- * Appends cell records to a spool lent to this thread (CellSpool.lend: its path), in the spool's format
- * (one row line each, checked and serialised here, 1 MB writes); `close()` writes the rest and returns how
- * many it wrote, for
- * CellSpool.settle. Used by the production shift on a worker thread (src/cli/job-worker.ts).
+ * The spool's one buffered writer: appends cell records to the spool's file in its format (one row line
+ * each, checked and serialised here, 1 MB writes); `close()` writes the rest and returns how many it wrote.
+ * CellSpool writes through one; the production shift on a worker thread (src/cli/job-worker.ts) opens one
+ * on a spool lent to it (CellSpool.lend: its path) and hands its count to CellSpool.settle.
  */
 export class SpoolWriter {
   #fd: number | null;
@@ -203,6 +208,11 @@ export class SpoolWriter {
     readonly first = 0,
   ) {
     this.#fd = openSync(path, 'a');
+  }
+
+  /** records added so far (written or buffered) */
+  get count(): number {
+    return this.#count;
   }
 
   add(cell: CellRecord): void {
