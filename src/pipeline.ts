@@ -35,6 +35,8 @@ import {
   type BatteryCommandOptions,
   type BatteryProfileName,
   type BatteryResult,
+  type C3Figures,
+  type C3Work,
   type StartedBattery,
 } from './battery/run.ts';
 import type { CellAgeingWork } from './battery/ageing-cells.ts';
@@ -913,7 +915,7 @@ export async function runJobWith(
   opts: JobOptions,
   cycling: (req: JobCyclingRequest) => Promise<CyclingRun>,
   production?: (req: JobProductionRequest, packCells: number) => ProductionElsewhere,
-  ageing?: AgeingRunner,
+  battery?: BatteryElsewhere,
 ): Promise<JobResult> {
   let pending: Promise<CyclingRun> | null = null;
   const job = startJob(recipe, opts, (req) => {
@@ -941,11 +943,11 @@ export async function runJobWith(
       // fewer in-spec cells than the pack needs: known once the shift is over, with their count
       await job.batteryStageWith(
         first ? { inSpec: first.length, cells: first } : { inSpec: (await shift.done).inSpec },
-        ageing,
+        battery,
       );
     }
     job.applyProduction((await shift.done).run);
-  } else await job.batteryStageWith(opts.production ? job.productionHere() : null, ageing);
+  } else await job.batteryStageWith(opts.production ? job.productionHere() : null, battery);
   return job.finish(pending ? await pending : null);
 }
 
@@ -955,6 +957,16 @@ export async function runJobWith(
  * with the 'battery: ageing' progress. Any runner that computes the same trajectories gives runJob's result.
  */
 export type AgeingRunner = (work: readonly CellAgeingWork[], years: number, progress?: Progress) => Promise<number[][]>;
+
+/**
+ * Parts of the battery stage done elsewhere (runJobWith): its multi-year projection, and its C/3 measurement
+ * when the duty does not need it (an EV profile: measured while the duty runs; battery/run.ts measurePackC3
+ * gives the figures runJob measures in place).
+ */
+export interface BatteryElsewhere {
+  ageing?: AgeingRunner;
+  c3?: (work: C3Work, progress?: Progress) => Promise<C3Figures>;
+}
 
 /** What a job's production shift needs (runJobProduction's argument): a job hands it to whoever runs it. */
 export interface JobProductionRequest {
@@ -1010,7 +1022,7 @@ interface JobFlow {
   applyProduction(run: ProductionRun): void;
   batteryStage(from: PackSource | null): void;
   /** the same battery stage, its multi-year projection's work done by `ageing` (in place without it) */
-  batteryStageWith(from: PackSource | null, ageing?: AgeingRunner): Promise<void>;
+  batteryStageWith(from: PackSource | null, elsewhere?: BatteryElsewhere): Promise<void>;
   finish(later: CyclingRun | null): JobResult;
 }
 
@@ -1139,17 +1151,32 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     batteryEnd(st, plan ? runAgeingWork(plan.work, plan.years, opts.progress) : null);
   }
 
-  async function batteryStageWith(from: PackSource | null, ageing?: AgeingRunner): Promise<void> {
-    if (!ageing) return batteryStage(from);
-    const st = batteryStart(from);
+  async function batteryStageWith(from: PackSource | null, elsewhere: BatteryElsewhere = {}): Promise<void> {
+    const { ageing, c3 } = elsewhere;
+    let c3Figures: Promise<C3Figures> | null = null;
+    const st = batteryStart(
+      from,
+      c3
+        ? (work) => {
+            c3Figures = c3(work, opts.progress);
+            c3Figures.catch(() => {}); // thrown by the await below, once the duty is done
+          }
+        : undefined,
+    );
     if (!st) return;
     const plan = st.started.ageing;
-    batteryEnd(st, plan ? await ageing(plan.work, plan.years, opts.progress) : null);
+    const trajectories = plan
+      ? ageing
+        ? await ageing(plan.work, plan.years, opts.progress)
+        : runAgeingWork(plan.work, plan.years, opts.progress)
+      : null;
+    batteryEnd(st, trajectories, (await (c3Figures as Promise<C3Figures> | null)) ?? undefined);
   }
 
   /** the battery up to its multi-year projection (startBattery), on the pack's cells */
   function batteryStart(
     from: PackSource | null,
+    c3Elsewhere?: (work: C3Work) => void,
   ): { started: StartedBattery; cells: ProducedCellRecord[] | undefined; n: number } | null {
     if (!(opts.battery && recipe.battery)) return null;
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
@@ -1169,6 +1196,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       cells,
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
+      ...(c3Elsewhere ? { c3Elsewhere } : {}),
     });
     return { started, cells, n };
   }
@@ -1177,8 +1205,9 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
   function batteryEnd(
     { started, cells, n }: { started: StartedBattery; cells: ProducedCellRecord[] | undefined; n: number },
     trajectories: number[][] | null,
+    c3?: C3Figures,
   ): void {
-    const bat = presentBatteryRun(started.finish(trajectories));
+    const bat = presentBatteryRun(started.finish(trajectories, c3));
     output.battery = bat.block;
     findings.push(...batteryFindings(bat.block));
     batteryBlock = bat.block;

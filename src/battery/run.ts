@@ -70,6 +70,11 @@ export interface BatteryCommandOptions {
   readonly ageing?: boolean;
   /** points kept in the time series (default 400) */
   readonly seriesPoints?: number;
+  /**
+   * the C/3 measurement left to the caller when the duty does not need it (an EV profile): called with its
+   * work before the duty, and its figures (measurePackC3) go to StartedBattery.finish; runBattery ignores it
+   */
+  readonly c3Elsewhere?: (work: C3Work) => void;
   /** progress of the C/3 measurement, the duty profile and the ageing estimate, for the edges to show */
   readonly progress?: Progress;
   /**
@@ -326,6 +331,28 @@ export function buildPack(
 export function cellResistance_ohm(m: SsbSpme): number {
   const y = m.initialState(0.5);
   return m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).dI;
+}
+
+/** the pack's C/3 figures: charge and energy of a C/3 discharge of a fresh, full pack, and the cell that stopped it */
+export interface C3Figures {
+  capacity_C: number;
+  energy_J: number;
+  /** −1: none */
+  stoppedByCell: number;
+}
+
+/** what a C/3 measurement needs (plain data: it can go to another thread) */
+export interface C3Work {
+  recipe: Recipe;
+  seed: number;
+  cells?: readonly CellRecord[] | undefined;
+  extras?: BatteryExtrasInput | undefined;
+}
+
+/** The C/3 figures of the pack of `work` (a fresh, fully charged copy): what runBattery measures itself. */
+export function measurePackC3(work: C3Work, progress?: Progress): C3Figures {
+  const ref = buildPack(work.recipe, { seed: work.seed, cells: work.cells, extras: work.extras, initialSoc: 1 });
+  return measureC3(ref.pack, 30, progress);
 }
 
 /** C/3 constant-current discharge from the initial state until the first cell reaches v_min */
@@ -835,7 +862,8 @@ export function runBattery(
   recipe: Recipe,
   opts: BatteryCommandOptions,
 ): { result: BatteryResult; cellFrames?: CellFramesSI } {
-  const started = startBattery(recipe, opts);
+  const { c3Elsewhere: _elsewhere, ...here } = opts;
+  const started = startBattery(recipe, here);
   const plan = started.ageing;
   return started.finish(plan ? runAgeingWork(plan.work, plan.years, opts.progress) : null);
 }
@@ -843,8 +871,14 @@ export function runBattery(
 /** A pack run up to its multi-year projection: the projection's work (null: none), then `finish` with its trajectories. */
 export interface StartedBattery {
   readonly ageing: AgeingPlan | null;
-  /** the run's result, given the trajectories of `ageing.work` in order (null when `ageing` is null) */
-  finish(trajectories: readonly (readonly number[])[] | null): { result: BatteryResult; cellFrames?: CellFramesSI };
+  /**
+   * the run's result, given the trajectories of `ageing.work` in order (null when `ageing` is null) and the
+   * C/3 figures when they were left to the caller (options.c3Elsewhere: measurePackC3 of its work)
+   */
+  finish(
+    trajectories: readonly (readonly number[])[] | null,
+    c3?: C3Figures,
+  ): { result: BatteryResult; cellFrames?: CellFramesSI };
 }
 
 /**
@@ -863,7 +897,13 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
   const notes: string[] = [];
   // ---- static pack figures from a C/3 discharge of a fresh, fully charged copy
   const ref = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras, initialSoc: 1 });
-  const c3 = measureC3(ref.pack, 30, opts.progress);
+  // an EV duty does not need the C/3 figures (its trace is fixed): the caller may measure them elsewhere
+  // meanwhile (c3Elsewhere), on its own copy of the same pack — the same numbers
+  const evDuty =
+    opts.profile.startsWith('ev:') || (opts.profile === 'csv' && opts.csv?.column.startsWith('speed') === true);
+  let c3: C3Figures | null = null;
+  if (opts.c3Elsewhere && evDuty) opts.c3Elsewhere({ recipe, seed, cells: opts.cells, extras: opts.extras });
+  else c3 = measureC3(ref.pack, 30, opts.progress);
   const ex = ref.extras;
   const resist = ref.pack.models.map(cellResistance_ohm);
   const caps = ref.pack.models.map((m) => toAh(m.nominalCapacity_C));
@@ -888,13 +928,13 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
   const Ns = ref.pack.Ns;
   const Np = ref.pack.Np;
   const packV = { min: Ns * vMin, max: Ns * vMax };
-  const nominalV = c3.capacity_C > 0 ? c3.energy_J / c3.capacity_C : 0;
 
   // ---- the duty profile
   const built = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras });
   const pack = built.pack;
   const rng = new Rng(seed ^ 0x5eed);
-  const prof = profileOf(recipe, ex, opts, c3.energy_J, days, rng);
+  // (c3 is null only for an EV duty, whose profile does not use the pack energy)
+  const prof = profileOf(recipe, ex, opts, c3?.energy_J ?? NaN, days, rng);
   const tr = new PackTrace(opts.seriesPoints ?? 400);
   if (opts.cellFrames !== undefined && opts.cellFrames > 0)
     tr.frames = {
@@ -979,7 +1019,9 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
           const e0 = pack.energyOut_J;
           const i0 = pack.energyIn_J;
           step(P[i]!, prof.dt_s);
-          ticker.tick(day + 0.8 * Math.min(1, (pack.energyOut_J - dayOut0) / Math.max(1, c3.energy_J)));
+          ticker.tick(
+            day + 0.8 * Math.min(1, (pack.energyOut_J - dayOut0) / Math.max(1, c3?.energy_J ?? capNom_C * packV.max)),
+          );
           if (P[i]! < 0) {
             req += -P[i]! * prof.dt_s;
             got += pack.energyOut_J - e0 - (pack.energyIn_J - i0);
@@ -1062,7 +1104,10 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
           maxCRate: maxC,
           endOfLifeRetention: fromPct(recipe.cycling?.end_of_life_retention_pct || 80),
         });
-  const finish: StartedBattery['finish'] = (trajectories) => {
+  const finish: StartedBattery['finish'] = (trajectories, c3Measured) => {
+    const c3f = c3 ?? c3Measured;
+    if (!c3f) throw new Error('startBattery: the C/3 figures measured elsewhere (c3Elsewhere) are needed');
+    const nominalV = c3f.capacity_C > 0 ? c3f.energy_J / c3f.capacity_C : 0;
     if ((plan === null) !== (trajectories === null))
       throw new Error(`startBattery: ${plan ? 'the projection needs its trajectories' : 'no projection to finish'}`);
     const ageing = plan && trajectories ? plan.finish(trajectories) : null;
@@ -1095,13 +1140,13 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
         voltageMax_V: packV.max,
         nominalVoltage_V: nominalV,
         capacityNominal_C: capNom_C,
-        capacityC3_C: c3.capacity_C,
-        energyC3_J: c3.energy_J,
+        capacityC3_C: c3f.capacity_C,
+        energyC3_J: c3f.energy_J,
         mass_kg: massPack,
         volume_m3: volPack,
         cellCapacity_C: ref.pack.models.map((m) => m.nominalCapacity_C),
         cellResistance_ohm: resist,
-        c3StoppedByCell: c3.stoppedByCell,
+        c3StoppedByCell: c3f.stoppedByCell,
       },
       duty: {
         duration_s: pack.t,

@@ -42,13 +42,16 @@ import type { CellSpool } from '../store/spool.ts';
 import type {
   AgeingReply,
   AgeingTask,
+  C3Reply,
+  C3Task,
   CyclingReply,
   CyclingTask,
   ProductionReply,
   ProductionTask,
 } from './job-worker.ts';
 import { cellAgeingTrajectory, type CellAgeingWork } from '../battery/ageing-cells.ts';
-import { stageTicker } from '../progress.ts';
+import { stageTicker, type Progress } from '../progress.ts';
+import { measurePackC3, type C3Figures, type C3Work } from '../battery/run.ts';
 import { markTiming } from './timings.ts';
 
 const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !== '0' && availableParallelism() >= 2;
@@ -69,6 +72,8 @@ const watchEnd = (w: Worker): void => {
 const newWorker = (): Worker => {
   const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
   watchEnd(w);
+  // a worker's failure is reported through its task's listeners (and its 'exit'), not as this thread's error
+  w.on('error', () => {});
   return w;
 };
 
@@ -78,8 +83,8 @@ export function warmJobWorkers(n: number, env: NodeJS.ProcessEnv = process.env):
   while (warm.length < n) {
     const w = newWorker();
     w.unref();
-    // a worker that fails to start is not this job's error: it leaves the pool, the job starts its own
-    w.on('error', () => {});
+    // a worker that fails to start is not this job's error (newWorker: its errors are ignored): it leaves
+    // the pool, the job starts its own
     w.once('exit', () => {
       const i = warm.indexOf(w);
       if (i >= 0) warm.splice(i, 1);
@@ -126,16 +131,9 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
   }
   let cyclingWorker: Worker | null = null;
   let shiftWorker: Worker | null = null;
-  // workers whose task is done: they take part of the battery's projection
-  const idle: Worker[] = [];
-  const free = (w: Worker): void => {
-    w.removeAllListeners('message');
-    w.removeAllListeners('exit');
-    w.removeAllListeners('error');
-    w.on('error', () => {}); // an idle thread's failure is not the job's: it is simply not used
-    watchEnd(w);
-    idle.push(w);
-  };
+  // the job's workers: those whose task is done take part of the battery (its C/3, its projection)
+  const pool = new JobPool();
+  const free = (w: Worker): void => pool.free(w);
   try {
     return await runJobWith(
       recipe,
@@ -151,14 +149,16 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
         ? (req, packCells) => {
             const w = takeWorker();
             shiftWorker = w;
+            pool.shift = w;
             return shiftOn(w, req, packCells, spool, free);
           }
         : undefined,
-      ageingOnThreads(idle),
+      { ageing: ageingOnThreads(pool.idle), c3: c3OnThread(pool) },
     );
   } finally {
     // a job that failed in this thread leaves no worker running; the shift's worker writes to the
     // caller's spool, so it is stopped before the caller can dispose of it
+    pool.closed = true;
     void (cyclingWorker as Worker | null)?.terminate();
     releaseJobWorkers();
     await (shiftWorker as Worker | null)?.terminate();
@@ -190,24 +190,26 @@ function cyclingOn(
     return Promise.resolve(runJobCycling(req));
   }
   return new Promise<CyclingRun>((resolve, reject) => {
-    let settled = false;
     const settle = (f: () => void): void => {
-      if (settled) return;
-      settled = true;
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
       f();
     };
-    w.on('message', (m: CyclingReply) => {
+    const onMessage = (m: CyclingReply): void => {
       if ('progress' in m) progress?.(m.progress);
       else if ('result' in m) {
         markTiming('cycling result in');
         settle(() => resolve(m.result));
         free(w);
       } else settle(() => reject(workerError(m)));
-    });
-    w.on('error', (e) => settle(() => reject(e)));
-    w.on('exit', (code) =>
-      settle(() => reject(new Error(`the cycling stage's worker thread ended (exit ${code}) without a result`))),
-    );
+    };
+    const onError = (e: Error): void => settle(() => reject(e));
+    const onExit = (code: number): void =>
+      settle(() => reject(new Error(`the cycling stage's worker thread ended (exit ${code}) without a result`)));
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.on('exit', onExit);
   });
 }
 
@@ -237,32 +239,35 @@ function shiftOn(
   });
   firstInSpec.catch(() => {}); // the job awaits `done` too, which rejects with the same error
   const done = new Promise<{ run: ProductionRun; inSpec: number }>((resolve, reject) => {
-    let settled = false;
-    const fail = (e: unknown): void => {
-      if (settled) return;
-      settled = true;
+    const detach = (): void => {
+      w.off('message', onMessage);
+      w.off('error', fail);
+      w.off('exit', onExit);
+    };
+    function fail(e: unknown): void {
+      detach();
       rejectFirst(e);
       reject(e);
-    };
-    w.on('message', (m: ProductionReply) => {
+    }
+    const onMessage = (m: ProductionReply): void => {
       if ('progress' in m) progress?.(m.progress);
       else if ('firstInSpec' in m) {
         markTiming("the pack's cells in");
         resolveFirst(m.firstInSpec);
       } else if ('done' in m) {
-        if (settled) return;
-        settled = true;
+        detach();
         markTiming('shift result in');
         spool.settle(m.done.spooled);
         resolveFirst(null); // no effect when the pack's cells came already
         resolve({ run: { ...m.done.run, capacity: withEstimate(m.done.run.capacity) }, inSpec: m.done.inSpec });
         free(w);
       } else fail(workerError(m));
-    });
+    };
+    const onExit = (code: number): void =>
+      fail(new Error(`the production shift's worker thread ended (exit ${code}) without a result`));
+    w.on('message', onMessage);
     w.on('error', fail);
-    w.on('exit', (code) =>
-      fail(new Error(`the production shift's worker thread ended (exit ${code}) without a result`)),
-    );
+    w.on('exit', onExit);
   });
   return { firstInSpec, done };
 }
@@ -346,8 +351,11 @@ export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availab
         if (trajectories) feed(w);
         poke();
       };
-      const onMessage = (m: AgeingReply): void =>
-        settle('ageing' in m && m.ageing.length === chunk.length ? m.ageing : null);
+      // a worker's other answers (a C/3 queued before) go to their own listeners
+      const onMessage = (m: AgeingReply | object): void => {
+        if ('ageing' in m) settle(m.ageing.length === chunk.length ? m.ageing : null);
+        else if ('ageingFailed' in m) settle(null);
+      };
       const onExit = (): void => settle(null);
       w.on('message', onMessage);
       w.on('exit', onExit);
@@ -384,5 +392,76 @@ export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availab
     ticker.end();
     markTiming('battery ageing done');
     return out;
+  };
+}
+
+/**
+ * A job's worker threads beyond their own task: `idle` those whose task is done and that hold nothing
+ * queued, `shift` the production shift's. A worker holding the battery's C/3 (queued behind its task:
+ * `reserved`) becomes idle when the C/3's answer comes.
+ */
+export class JobPool {
+  readonly idle: Worker[] = [];
+  shift: Worker | null = null;
+  readonly reserved = new Set<Worker>();
+  /** the job is over (its workers are being stopped): nothing is measured any more */
+  closed = false;
+  /** a worker's task is done */
+  free(w: Worker): void {
+    if (!this.reserved.has(w) && !ended.has(w) && !this.idle.includes(w)) this.idle.push(w);
+  }
+}
+
+/**
+ * The battery's C/3 measurement on another thread while this one runs the duty (this thread's event loop
+ * is busy until the duty ends, so the task is queued at once): behind the production shift on its worker —
+ * measured when the shift is done, long before the duty (and with no third thread busy beside this one and
+ * the shift: on two cores, the cycling's worker measuring while the shift goes on would slow the duty) —
+ * else on an idle worker, else here at once. The figures are measurePackC3's wherever it runs; a worker that
+ * fails or ends leaves the measurement to this thread. The worker is idle again after answering.
+ */
+export function c3OnThread(pool: JobPool): (work: C3Work, progress?: Progress) => Promise<C3Figures> {
+  return (work, progress) => {
+    const w = [pool.shift, ...pool.idle].find((x): x is Worker => x !== null && !ended.has(x) && !pool.reserved.has(x));
+    if (!w) return Promise.resolve(measurePackC3(work, progress));
+    const i = pool.idle.indexOf(w);
+    if (i >= 0) pool.idle.splice(i, 1);
+    pool.reserved.add(w);
+    const ticker = stageTicker(progress, 'battery: C/3 capacity', 100, '%');
+    return new Promise<C3Figures>((resolve, reject) => {
+      const settle = (figures: C3Figures | null): void => {
+        w.off('message', onMessage);
+        w.off('exit', onExit);
+        pool.reserved.delete(w);
+        if (figures) {
+          markTiming('battery C/3 in');
+          pool.free(w);
+          ticker.end();
+          resolve(figures);
+          return;
+        }
+        if (pool.closed) return reject(new Error('the job ended before its C/3 measurement'));
+        try {
+          resolve(measurePackC3(work));
+          ticker.end();
+        } catch (e) {
+          reject(e);
+        }
+      };
+      // the worker's other answers (its cycling or shift) go to their own listeners
+      const onMessage = (m: C3Reply | object): void => {
+        if ('c3' in m) settle(m.c3);
+        else if ('c3Failed' in m) settle(null);
+      };
+      const onExit = (): void => settle(null);
+      w.on('message', onMessage);
+      w.on('exit', onExit);
+      try {
+        const task: C3Task = { kind: 'c3', work };
+        w.postMessage(task);
+      } catch {
+        settle(null);
+      }
+    });
   };
 }

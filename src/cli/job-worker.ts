@@ -7,6 +7,7 @@
  * - production: pipeline's runJobProduction — the same shift runJob runs in place — writing each cell's
  *   stored record to the job's spool (lent to this thread: CellSpool.lend) and posting the pack's first n
  *   in-spec cells as soon as they exist, so the battery starts on them while the shift goes on;
+ * - c3: the battery's C/3 measurement (battery/run.ts measurePackC3), when the duty does not need it;
  * - ageing: some cells' (or band draws') trajectories of the battery's projection (battery/ageing-cells.ts
  *   cellAgeingTrajectory — the same function runJob runs in place), given by a thread whose shift or
  *   cycling is done while the battery's thread does the rest.
@@ -20,6 +21,7 @@ import type { ProgressEvent } from '../progress.ts';
 import { storedCell } from '../run-record.ts';
 import { SpoolWriter } from '../store/spool.ts';
 import { cellAgeingTrajectory, type CellAgeingWork } from '../battery/ageing-cells.ts';
+import { measurePackC3, type C3Figures, type C3Work } from '../battery/run.ts';
 
 /** what job-threads.ts sends for the cycling: the request without its progress callback, and whether to report progress */
 export type CyclingTask = Omit<JobCyclingRequest, 'progress'> & { progress: boolean };
@@ -56,16 +58,26 @@ export interface AgeingTask {
   work: CellAgeingWork[];
 }
 
-/** the ageing task's answer: each item's trajectory, in order, or the error */
-export type AgeingReply =
-  | { ageing: number[][] }
-  | { problems: ProblemError['problems']; prefix?: string }
-  | { error: { message: string; stack?: string } };
+/** a task's failure: a ProblemError's problems, else the message and stack */
+export type TaskFailure =
+  { problems: ProblemError['problems']; prefix?: string } | { error: { message: string; stack?: string } };
+
+/** the ageing task's answer: each item's trajectory, in order, or the error (tagged: other answers may be queued) */
+export type AgeingReply = { ageing: number[][] } | { ageingFailed: TaskFailure };
+
+/** the battery's C/3 measurement (an EV duty does not need it: measured here while the battery's thread runs the duty) */
+export interface C3Task {
+  kind: 'c3';
+  work: C3Work;
+}
+
+/** the C/3 task's answer: the figures, or the error (tagged: other answers may be queued) */
+export type C3Reply = { c3: C3Figures } | { c3Failed: TaskFailure };
 
 const port = parentPort;
 if (!port) throw new Error('src/cli/job-worker.ts runs on a worker thread');
 
-function failure(e: unknown): CyclingReply & ProductionReply & AgeingReply {
+function failure(e: unknown): TaskFailure {
   if (e instanceof ProblemError) return { problems: e.problems, ...(e.prefix ? { prefix: e.prefix } : {}) };
   return {
     error: {
@@ -124,12 +136,22 @@ function runAgeingTask(task: AgeingTask): void {
   try {
     post({ ageing: task.work.map(cellAgeingTrajectory) });
   } catch (e) {
-    post(failure(e));
+    post({ ageingFailed: failure(e) });
   }
 }
 
-port.on('message', (task: CyclingTask | ProductionTask | AgeingTask) => {
+function runC3Task(task: C3Task): void {
+  const post = (m: C3Reply): void => port!.postMessage(m);
+  try {
+    post({ c3: measurePackC3(task.work) });
+  } catch (e) {
+    post({ c3Failed: failure(e) });
+  }
+}
+
+port.on('message', (task: CyclingTask | ProductionTask | AgeingTask | C3Task) => {
   if ('kind' in task && task.kind === 'production') runProductionTask(task);
   else if ('kind' in task && task.kind === 'ageing') runAgeingTask(task);
+  else if ('kind' in task && task.kind === 'c3') runC3Task(task);
   else runCyclingTask(task as CyclingTask);
 });
