@@ -775,7 +775,10 @@ export class DfnModel implements CellModel {
       if (iPs[k]! >= 0) out[iPs[k]!] = 0;
       lnCe[k] = Math.log(y[iCe[k]!]!);
     }
-    // electrolyte faces
+    // electrolyte faces (a constant thermodynamic factor, a BPX number, is read once rather than called per face)
+    const tf = ely.thermodynamicFactor;
+    const tfConst = tfT === null && isConstantFn(tf);
+    const tf0 = tfConst ? tf(ely.initialConcentration_mol_m3, Tref) : 0;
     for (let f = 0; f < nx - 1; f++) {
       const a = iCe[f]!;
       const b = iCe[f + 1]!;
@@ -788,7 +791,7 @@ export class DfnModel implements CellModel {
       out[a] = out[a]! - N;
       out[b] = out[b]! + N;
       const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
-      const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
+      const nu = RTF2 * (1 - tp) * (tfConst ? tf0 : prop(tfT, tf, cf, Tref));
       const ie = -ka * G * (y[iPe[f + 1]!]! - y[iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
       out[iPe[f]!] = out[iPe[f]!]! - ie;
       out[iPe[f + 1]!] = out[iPe[f + 1]!]! + ie;
