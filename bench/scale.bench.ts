@@ -37,6 +37,7 @@ import type { WorkerSummary, WorkerTiming } from '../src/jobs/worker.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { shardRanges } from '../src/jobs/shards.ts';
 import { runProduction } from '../src/process/line.ts';
+import { presentShift } from '../src/present/production.ts';
 import { runCampaign } from '../src/jobs/campaign-coordinator.ts';
 import { validateRecipeData } from '../src/recipe/parse.ts';
 import type { PointResult } from '../src/study/point.ts';
@@ -344,7 +345,7 @@ function production(): { full: number; linear: number } {
     const c0 = process.cpuUsage();
     const r = runProduction(recipe, { seed: 2, web_length_m: fidelity === 'full' ? 400 : 2000, keepCells: false });
     const c = process.cpuUsage(c0);
-    return r.block.cells_total / ((c.user + c.system) / 1e6);
+    return presentShift(r).cells_total / ((c.user + c.system) / 1e6);
   };
   return { full: rate('full'), linear: rate('linear') };
 }

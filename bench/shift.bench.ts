@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseRecipeText } from '../src/recipe/index.ts';
 import { runProduction } from '../src/process/line.ts';
+import { presentShift } from '../src/present/production.ts';
 import type { ProducedCell } from '../src/process/types.ts';
 import { operatingConditions } from '../src/process/from-recipe.ts';
 import { stationPhysics } from '../src/process/production/stations-adapter.ts';
@@ -89,7 +90,7 @@ const run = runProduction(recipe, {
   capacityModel: spmeCapacity_C,
 });
 const seconds = (performance.now() - t0) / 1000;
-const b = run.block;
+const b = presentShift(run);
 
 // capacity surrogate error against the SPMe on a sample of produced cells (outside the timed run)
 const sample = 20;

@@ -711,6 +711,8 @@ export const batterySchema = z
           count: count,
           discharge: count,
           charge: count,
+          /** what a counted derating is (a fixed target, not the solver's acceptance band) */
+          count_rule: str,
           energy_not_delivered_Wh: num,
           first: z.array(
             z.strictObject({

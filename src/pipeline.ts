@@ -1127,7 +1127,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
   /** the production shift's result (made here or on another thread) into the output, before the battery's block */
   function applyProduction(run: ProductionRun): void {
     prod = run;
-    output.production = presentProduction(run, parseProduction(recipe.production).breakdowns);
+    output.production = presentProduction(run);
     // a shift that finished after the battery (on another thread) still comes before it in the output
     const { battery } = output;
     if (battery) {
@@ -1261,7 +1261,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       line: proc,
       cycling: cyc?.claimInputs ?? null,
       battery: batteryResult,
-      production: pr ? { cellsTotal: pr.block.cells_total, cellsInSpec: pr.block.cells_in_spec } : null,
+      production: pr ? { cellsTotal: pr.shift.cellsTotal, cellsInSpec: pr.shift.cellsInSpec } : null,
     };
     if (opts.claims !== false)
       output.claims = applyFindingsToClaims(presentClaims(evaluateClaims(claimInputs), claimInputs), findings);

@@ -166,6 +166,11 @@ export interface DutyResult {
   temperatureMax_K: number | null;
   maxCellCRate: number;
   modelValidityCRate: number;
+  /**
+   * counted deratings (Pack.deratingCounts): steps on which the BMS delivered less than 99 % of the demand
+   * — a fixed target, so round-off cannot move a count; `first` lists the first ten BMS interventions of
+   * any size
+   */
   deratings: {
     count: number;
     discharge: number;
@@ -784,18 +789,21 @@ interface DutyForAgeing {
 
 function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
   const { pack, specs } = built;
-  const dis = pack.deratings.filter((d) => d.limit === 'v_min');
-  const pool = dis.length > 0 ? dis : pack.deratings;
-  const counts = new Map<number, number>();
-  for (const d of pool) counts.set(d.cell, (counts.get(d.cell) ?? 0) + 1);
+  // the counted deratings (Pack.deratingCounts: steps short of the demand by > 1 %, per cell within 1 mV of
+  // the limit hit): the cell counted most often at v_min, else at v_max; among cells counted equally often
+  // (a balanced pack held at a limit), the one closest to the limit over those steps
+  const dc = pack.deratingCounts;
+  const anyLower = dc.cellVMin.some((x) => x > 0);
+  const pool = anyLower ? dc.cellVMin : dc.cellVMax;
+  const dist = anyLower ? dc.cellVMinDistance : dc.cellVMaxDistance;
   let k = -1;
-  let best = -1;
-  for (const [c, n] of counts)
-    if (n > best) {
-      best = n;
+  let best = 0;
+  for (let c = 0; c < pool.length; c++)
+    if (pool[c]! > best || (pool[c]! === best && best > 0 && dist[c]! < dist[k]!)) {
+      best = pool[c]!;
       k = c;
     }
-  let limit: LimitingCell['limit'] = pool.find((d) => d.cell === k)?.limit ?? 'none';
+  let limit: LimitingCell['limit'] = k < 0 ? 'none' : anyLower ? 'v_min' : 'v_max';
   if (k < 0) {
     // no derating: the cell closest to a limit at the end of the run (lowest cell voltage)
     let vmin = Infinity;
@@ -824,7 +832,7 @@ function limitingCell(built: BuiltPack, resist: number[]): LimitingCell {
     serial: specs[k]!.origin.serial,
     limit,
     deratings: Math.max(0, best),
-    reachedFirst: limit === 'none' ? null : dis.length > 0 ? 'lower' : 'upper',
+    reachedFirst: limit === 'none' ? null : anyLower ? 'lower' : 'upper',
     capacity_C: caps[k]!,
     capacityVsPackMean: caps[k]! / meanCap - 1,
     resistance_ohm: resist[k]!,
@@ -1155,9 +1163,9 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
         maxCellCRate: maxC,
         modelValidityCRate: validity,
         deratings: {
-          count: d.length,
-          discharge: d.filter((x) => x.limit === 'v_min' || (x.limit === 'p_max' && x.delivered_A < 0)).length,
-          charge: d.filter((x) => x.limit === 'v_max' || (x.limit === 'p_max' && x.delivered_A > 0)).length,
+          count: pack.deratingCounts.total,
+          discharge: pack.deratingCounts.discharge,
+          charge: pack.deratingCounts.charge,
           energyNotDelivered_J: notDelivered_J,
           first: d.slice(0, 10).map((x) => ({ ...x })),
         },

@@ -4,6 +4,11 @@ import type { JobResult } from '../pipeline.ts';
 import { kv, table, fmtNum } from './table.ts';
 import { yearsToEolText, type PackAgeingBand } from '../battery/ageing-band.ts';
 
+/** a figure and its band, "18.1 (band 7.7–43.7)"; the figure alone when there is no band */
+function withBand(v: number, band: { low: number; high: number } | undefined): number | string {
+  return band ? `${fmtNum(v, 3)} (band ${fmtNum(band.low, 3)}–${fmtNum(band.high, 3)})` : v;
+}
+
 export function formatSummary(recipe: Recipe, res: JobResult): string {
   const d = res.output.design;
   const parts: string[] = [];
@@ -353,16 +358,16 @@ export function formatSummary(recipe: Recipe, res: JobResult): string {
           ...(b.ageing
             ? ([
                 [`capacity retention after ${b.ageing.years} years`, b.ageing.capacity_retention_pct_after_years, '%'],
-                ...(b.ageing.formation_days
+                ...(b.ageing.formation_days && typeof b.ageing.formation_loss_pct === 'number'
                   ? [
                       [
                         `formation loss (first ${b.ageing.formation_days} days; retention is of the capacity after it)`,
-                        b.ageing.formation_loss_pct ?? NaN,
+                        withBand(b.ageing.formation_loss_pct, b.ageing.band?.formation_loss_pct),
                         '%',
                       ],
                     ]
                   : []),
-              ] as [string, number, string][])
+              ] as [string, number | string, string][])
             : []),
           ...(b.ageing?.band
             ? ([

@@ -119,7 +119,7 @@ export type FullCellModel = CellModel & CellModelExtras;
  * SPM: the particle and anode equations for a current known up to the scalar I), so that a step's end
  * state is base + I·g and its terminal voltage a scalar function of I. The cycler's fast stepper drives a
  * cell through it without knowing the model's state layout: prepare a step, evaluate trial currents,
- * commit one (the pack's cells offer the same prepare / voltageAt / commit, src/battery/stepper.ts).
+ * commit one (the battery pack, src/battery/pack.ts, drives each of its cells through it too).
  */
 export interface LinearStepCell {
   /** prepare a step of length dt (s) from state y */
@@ -132,4 +132,11 @@ export interface LinearStepCell {
   commit(y: Float64Array, I: number): void;
   /** the terminal voltage of state y with the current I switched on at once (the same state, no step) */
   instantVoltage(y: Float64Array, I: number): number;
+  /**
+   * optional predictor: V and dVdI at current I of the prepared step from the last evaluation's
+   * linearisation (no model evaluation; NaN before any evaluation)
+   */
+  linearAt?(I: number): void;
+  /** optional: the current of the last evaluate (A; NaN before any) */
+  readonly evaluatedAt?: number;
 }

@@ -3,7 +3,6 @@
  * (exceljs's streaming WorkbookWriter: one worksheet per table, rows committed as they come). Each
  * writes to a Writable and waits for it to drain, so memory stays bounded whatever the row count.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Row } from './tables.ts';
@@ -19,8 +18,31 @@ export interface TableSink {
   close(): Promise<void>;
 }
 
-async function put(out: Writable, s: string): Promise<void> {
-  if (!out.write(s)) await once(out, 'drain');
+/** writes `s`, and waits while `out` is behind; rejects when `out` is closed first (a client gone) */
+export async function put(out: Writable, s: string): Promise<void> {
+  if (out.destroyed) throw new Error('export: the output was closed before the export ended');
+  if (!s || out.write(s)) return;
+  await drained(out);
+}
+
+/** resolves on 'drain', rejects on 'close' (listeners removed either way) */
+export function drained(out: Writable): Promise<void> {
+  return new Promise<void>((res, rej) => {
+    const off = (): void => {
+      out.off('drain', ok);
+      out.off('close', gone);
+    };
+    const ok = (): void => {
+      off();
+      res();
+    };
+    const gone = (): void => {
+      off();
+      rej(new Error('export: the output was closed before the export ended'));
+    };
+    out.on('drain', ok);
+    out.on('close', gone);
+  });
 }
 
 const csvField = (v: Row[number]): string => {
@@ -106,7 +128,8 @@ export function xlsxSink(out: Writable): TableSink {
         await new Promise((res) => setImmediate(res));
         const dest = (ws as unknown as { stream?: { pipes?: Backlogged[] } }).stream?.pipes?.[0];
         for (let k = 0; k < 100_000 && backlog(dest) > 1 << 20; k++) await new Promise((res) => setTimeout(res, 1));
-        if (out.writableNeedDrain) await once(out, 'drain');
+        if (out.destroyed) throw new Error('export: the output was closed before the export ended');
+        if (out.writableNeedDrain) await drained(out);
       }
     },
     async close() {

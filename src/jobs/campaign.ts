@@ -15,6 +15,7 @@
  */
 import type { Recipe } from '../recipe/schema.ts';
 import { runProduction, type ProductionRun } from '../process/line.ts';
+import { presentShift } from '../present/production.ts';
 import { parseProduction } from '../process/production/config.ts';
 import { SHEETS, type SheetId } from '../process/production/timeline.ts';
 import { firstCycleDischarge_C } from '../pipeline.ts';
@@ -251,7 +252,7 @@ export function runCampaignShard(recipe: Recipe, campaignSeed: number, plan: Cam
       });
     }
   }
-  const b = prod.block;
+  const b = presentShift(prod);
   const result: ShardResult = {
     shard: k,
     seed,

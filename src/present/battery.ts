@@ -7,7 +7,13 @@
 import type { BatteryBlock, CyclingBlock } from '../contract.ts';
 import type { BatteryResult, CellFramesSI, LimitingCell, PackSeries } from '../battery/run.ts';
 import { FORMATION_SETTLED, yearsToEolText } from '../battery/ageing-band.ts';
-import { toAh, toCelsius, toWh } from '../units/index.ts';
+import { mV, toAh, toCelsius, toPct, toWh } from '../units/index.ts';
+import { DERATING_COUNT_SHORT, DERATING_COUNT_WINDOW_V } from '../battery/pack.ts';
+
+/** the rule of a counted derating, as the battery block states it */
+const DERATING_COUNT_RULE =
+  `a step on which the BMS delivered less than ${toPct(1 - DERATING_COUNT_SHORT)} % of the demand; per cell, ` +
+  `such a step with the cell within ${DERATING_COUNT_WINDOW_V / mV(1)} mV of the limit`;
 
 const r = (x: number, p = 6): number => Number(x.toPrecision(p));
 /** J → kWh */
@@ -154,6 +160,7 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
       count: d.deratings.count,
       discharge: d.deratings.discharge,
       charge: d.deratings.charge,
+      count_rule: DERATING_COUNT_RULE,
       energy_not_delivered_Wh: r(toWh(d.deratings.energyNotDelivered_J)),
       first: d.deratings.first.map((x) => ({
         t_s: x.t_s,
@@ -277,7 +284,7 @@ export function batterySummaryText(b: BatteryBlock): string {
     `  cell voltage ${s.cell_voltage_min_V}–${s.cell_voltage_max_V} V, SOC spread max ` +
       `${s.soc_spread_max_pct} % (end ${s.soc_spread_end_pct} %), peak ${s.max_cell_c_rate}C` +
       `${s.temperature_max_C !== null ? `, T max ${s.temperature_max_C} °C` : ''}`,
-    `  BMS deratings: ${s.deratings.count} (${s.deratings.discharge} at v_min, ` +
+    `  BMS deratings: ${s.deratings.count} steps short of the demand by > ${pct(DERATING_COUNT_SHORT)} % (${s.deratings.discharge} at v_min, ` +
       `${s.deratings.charge} at v_max), ${s.deratings.energy_not_delivered_Wh} Wh not ` +
       `delivered/accepted`,
     `  limiting cell #${lc.index} (${lc.serial}): ${lc.reason}`,

@@ -157,6 +157,18 @@ function bandText(ev: string, e: ElementEvaluation, b: BandedVerdict | null, uni
   return `${ev}; ${b.verdict.verdict} over the band ${range} (the inputs' documented ranges)`;
 }
 
+/** a cycling figure against its window (as the cycling block shows it), with the verdict over its band */
+function cyclingWindow(
+  e: ElementEvaluation,
+  ev: WindowFacts & { readonly band: BandedVerdict | null },
+  source: string,
+  absentWhy: string,
+  unit: string,
+): string {
+  const quoted = ev.value === undefined ? undefined : sig6(ev.value);
+  return bandText(windowEvidence(ev, quoted, source, absentWhy), e, ev.band, unit);
+}
+
 /** what the simulated pack did, appended to claim 17's evidence (as the battery block shows it) */
 function batteryEvidence(b: BatteryResult | null): string {
   if (!b) return '';
@@ -364,15 +376,11 @@ export function evidenceText(e: ElementEvaluation, inp: ClaimInputs): string {
         'the run has no line results (line.anode.thickness_um): the prelithiated anode is made at 240 and its thickness needs the line model',
       );
     case 'specific_capacity':
-      return bandText(
-        windowEvidence(
-          ev,
-          ev.value === undefined ? undefined : sig6(ev.value),
-          'cycling.discharge_capacity_mAh_g, per g of cathode active material',
-          'the run has no cycling results (cycling.discharge_capacity_mAh_g): the capacity needs the cycler',
-        ),
+      return cyclingWindow(
         e,
-        ev.band,
+        ev,
+        'cycling.discharge_capacity_mAh_g, per g of cathode active material',
+        'the run has no cycling results (cycling.discharge_capacity_mAh_g): the capacity needs the cycler',
         'mAh/g',
       );
     case 'cell_thickness':
@@ -388,17 +396,13 @@ export function evidenceText(e: ElementEvaluation, inp: ClaimInputs): string {
     case 'stack_pressure':
       return windowEvidence(ev, ev.value, 'recipe cell.stack_pressure_MPa', '');
     case 'c_rate':
-      return bandText(
-        windowEvidence(
-          ev,
-          ev.value === undefined ? undefined : sig6(ev.value),
-          'cycling.max_c_rate',
-          ev.hasCycling
-            ? 'the cycling results carry no rate-capability figure (cycling.max_c_rate): the C-rate the cell sustains is not known'
-            : 'the run has no cycling results (cycling.max_c_rate)',
-        ),
+      return cyclingWindow(
         e,
-        ev.band,
+        ev,
+        'cycling.max_c_rate',
+        ev.hasCycling
+          ? 'the cycling results carry no rate-capability figure (cycling.max_c_rate): the C-rate the cell sustains is not known'
+          : 'the run has no cycling results (cycling.max_c_rate)',
         'C',
       );
     case '17.no_battery':

@@ -1,13 +1,21 @@
 /**
- * The presenter of the production shift's job-level parts: the shift's stops (the block counts them; the
- * dashboard's Shift view draws them) and whether the OEE counts unplanned stops. The rest of the
- * `production` block is still written by src/process/line.ts `runProduction` (issue 13 item 1: left).
+ * THE presenter of the production shift: turns the typed, unrounded result of src/process/line.ts
+ * `runProduction` (`ProductionShift`: counts, lengths in m, areas in m², times in s, OEE factors as fractions)
+ * into the public `production` block of `rollcell run --json` (CONTRACT.md names, units in the names, 6
+ * significant digits, the definitions as sentences), with the job's stops and the OEE note on unplanned stops.
+ * The SPC and capability figures are in the cell record's units (µm, mAh), which the shift's SPC reads.
  */
 import type { ProductionBlock } from '../contract.ts';
-import type { ProductionRun } from '../process/line.ts';
+import type { ProductionRun, ShiftSpcLane } from '../process/line.ts';
 import type { Production } from '../process/production/config.ts';
+import type { CapacitySurrogate } from '../process/production/capacity.ts';
+import type { Capability } from '../process/production/spc.ts';
+import { toMm } from '../units/index.ts';
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
+
+type SpcLane = NonNullable<ProductionBlock['spc']>['lanes'][number];
+type CostByCategory = NonNullable<NonNullable<ProductionBlock['cost']>['by_category_usd_per_kWh']>;
 
 /** whether the OEE counts unplanned stops: without them it is an upper bound (issue 12) */
 export function unplannedStopsText(b: Production['breakdowns']): string {
@@ -16,12 +24,229 @@ export function unplannedStopsText(b: Production['breakdowns']): string {
     : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
 }
 
+function roundCap(c: Capability | null): Capability | null {
+  if (!c) return null;
+  const o: Capability = {
+    n: c.n,
+    mean: r6(c.mean),
+    sigma_within: r6(c.sigma_within),
+    sigma_overall: r6(c.sigma_overall),
+  };
+  if (c.lsl !== undefined) o.lsl = c.lsl;
+  if (c.usl !== undefined) o.usl = c.usl;
+  if (c.cp !== undefined) o.cp = r6(c.cp);
+  if (c.cpk !== undefined) o.cpk = r6(c.cpk);
+  if (c.ppk !== undefined) o.ppk = r6(c.ppk);
+  return o;
+}
+
+/**
+ * The block's note on the model-parameter posterior behind the capacities: how many draws, from where, and
+ * the spread of their utilisations (2.5/50/97.5 %).
+ */
+function parameterUncertainty(d: NonNullable<CapacitySurrogate['draws']>): {
+  included: boolean;
+  draws: number;
+  source: string;
+  utilisation_p2_5: number;
+  utilisation_p50: number;
+  utilisation_p97_5: number;
+  note: string;
+} {
+  const u = Float64Array.from(d.utilisation).sort();
+  const q = (f: number): number => u[Math.min(u.length - 1, Math.floor(f * u.length))]!;
+  return {
+    included: true,
+    draws: u.length,
+    source: d.source,
+    utilisation_p2_5: r6(q(0.025)),
+    utilisation_p50: r6(q(0.5)),
+    utilisation_p97_5: r6(q(0.975)),
+    note: 'each cell capacity uses a posterior draw of the fitted model parameters (seeded): the capacity distribution includes the parameter uncertainty',
+  };
+}
+
+function spcLane(s: ShiftSpcLane): SpcLane {
+  const ch = s.limits;
+  const entry: SpcLane = {
+    lane: s.lane,
+    quantity: 'gauge_240_thickness_um',
+    subgroups: ch.subgroups,
+    xbar: { center: r6(ch.xbar.center), ucl: r6(ch.xbar.ucl), lcl: r6(ch.xbar.lcl) },
+    r: { center: r6(ch.r.center), ucl: r6(ch.r.ucl), lcl: r6(ch.r.lcl) },
+    sigma_within_um: r6(ch.sigma_within),
+    xbar_r_out_of_control: s.xbarOutOfControl,
+    western_electric: { ...s.westernElectric },
+    ewma_out_of_control: s.ewmaOutOfControl,
+  };
+  const c = s.charts;
+  if (c)
+    entry['charts'] = c.all
+      ? { means: c.means, ranges: c.ranges, ewma: c.ewma, ewma_ucl: c.ewmaUcl, ewma_lcl: c.ewmaLcl }
+      : {
+          // decimated: the full series is the cells' gauge readings (in the store)
+          subgroup: c.subgroup,
+          means: c.means,
+          ranges: c.ranges,
+          ewma: c.ewma,
+          ewma_ucl: c.ewmaUcl,
+          ewma_lcl: c.ewmaLcl,
+          decimated:
+            `the lowest and highest subgroup mean of each run of ${Math.ceil(c.subgroups / Math.floor(c.maxPoints / 2))} ` +
+            `subgroups (${c.means.length} of ${c.subgroups} points; at most ${c.maxPoints})`,
+        };
+  return entry;
+}
+
+/** The shift's `production` block (without the job's stops and OEE note: `presentProduction`). */
+export function presentShift(run: ProductionRun): ProductionBlock {
+  const s = run.shift;
+  const set = run.config.line;
+  const W = s.webWidth_m;
+  const hours = s.planned_s / 3600;
+  const totalEq = s.scrap.reduce((a, r) => a + r.cellEquivalents, 0);
+  let cum = 0;
+  const pareto = s.scrap.map((r) => {
+    cum += r.cellEquivalents;
+    return {
+      cause: r.cause,
+      cells: r.cells,
+      cell_equivalents: r6(r.cellEquivalents),
+      web_area_m2: r6(r.webArea_m2),
+      share_pct: r6((100 * r.cellEquivalents) / totalEq),
+      cumulative_pct: r6((100 * cum) / totalEq),
+    };
+  });
+  const { availability, performance, quality } = s.oee;
+  const tension = run.tension;
+  const cost = run.cost;
+  const capModel = run.capacity;
+  const gv = s.spc.gaugeVariance;
+  const sur = s.surrogate;
+  return {
+    cells_total: s.cellsTotal,
+    cells_in_spec: s.cellsInSpec,
+    cells_out_of_spec: s.cellsTotal - s.cellsInSpec,
+    yield_pct: s.cellsTotal > 0 ? r6((100 * s.cellsInSpec) / s.cellsTotal) : 0,
+    material_yield_pct: s.webLength_m > 0 ? r6((100 * s.goodArea_m2) / (s.webLength_m * W)) : 0,
+    seed: s.seed,
+    duration_s: r6(s.planned_s),
+    web_length_m: r6(s.webLength_m),
+    speed_m_per_min: set.speed_m_per_min,
+    lanes: s.lanes,
+    rows: s.rows,
+    cell_format_mm: { width: set.cell_width_mm, length: set.cell_length_mm },
+    scrap_by_cause: pareto,
+    out_of_spec_causes: Object.fromEntries(s.outOfSpecCauses.map((c) => [c.cause, c.cells])),
+    web_accounting: {
+      web_length_m: r6(s.webLength_m),
+      cell_rows_m: r6(s.cellRows_m),
+      splice_zones_m: r6(s.spliceZones_m),
+      restart_zones_m: r6(s.restartZones_m),
+      fragments_m: r6(s.fragments_m),
+      web_width_mm: set.web_width_mm,
+      lanes_width_mm: r6(s.lanes * set.cell_width_mm),
+      edge_trim_mm: r6(toMm(W - s.lanes * s.cellWidth_m)),
+      edge_trim_m2: r6(s.edgeTrim_m2),
+    },
+    throughput: {
+      cells_per_h: r6(s.cellsTotal / hours),
+      good_cells_per_h: r6(s.cellsInSpec / hours),
+      m2_per_h: r6(s.goodArea_m2 / hours),
+      kWh_per_h: r6(s.goodEnergy_kWh / hours),
+      good_energy_kWh: r6(s.goodEnergy_kWh),
+    },
+    oee: {
+      availability: r6(availability),
+      performance: r6(performance),
+      quality: r6(quality),
+      oee: r6(availability * performance * quality),
+      definition:
+        'A = running time / planned time; P = web length / (set speed × running time); Q = good ' +
+        'cells / (lanes × web length / cell length) — A·P·Q = good cells / ideal cells (Nakajima ' +
+        '1988)',
+    },
+    events: {
+      splices: s.events.splices,
+      stops: s.events.stops,
+      station_runs: s.events.stationRuns,
+      downtime_s: r6(s.events.downtime_s),
+      rolls_used: { ...s.events.rollsUsed },
+    },
+    spc: {
+      subgroup_size: s.spc.subgroupSize,
+      constants_source: 'Montgomery, Introduction to SQC 7th ed., App. VI; ASTM MNL 7A',
+      lanes: s.spc.lanes.map(spcLane),
+      gauge_240_variance: gv
+        ? {
+            sigma_total_um: r6(Math.sqrt(gv.cdVariance + gv.mdVariance)),
+            sigma_cd_um: r6(Math.sqrt(gv.cdVariance)),
+            sigma_md_and_residual_um: r6(Math.sqrt(gv.mdVariance)),
+            mean_um: r6(gv.mean),
+          }
+        : null,
+    },
+    capability: s.capability.map((c) => ({
+      lane: c.lane,
+      cell_thickness_um: roundCap(c.cellThickness),
+      anode_thickness_um: roundCap(c.anodeThickness),
+      capacity_mAh: roundCap(c.capacity),
+    })),
+    tension: {
+      spans: tension.spans.map((x) => ({
+        span: x.span,
+        tension_N_per_m: x.tension_N_per_m,
+        elastic_limit_N_per_m: x.elastic_limit_N_per_m === null ? null : r6(x.elastic_limit_N_per_m),
+        utilisation: x.utilisation === null ? null : r6(x.utilisation),
+        ok: x.ok,
+      })),
+      free_li: {
+        ...tension.free_li,
+        max_tension_N_per_m: r6(tension.free_li.max_tension_N_per_m),
+        overload_factor: r6(tension.free_li.overload_factor),
+      },
+    },
+    cost_per_kWh: cost.cost_per_kWh === null ? null : r6(cost.cost_per_kWh),
+    cost: {
+      currency: cost.currency,
+      by_category_usd_per_kWh:
+        cost.by_category_usd_per_kWh &&
+        (Object.fromEntries(
+          Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)]),
+        ) as CostByCategory),
+      assumptions: cost.assumptions,
+    },
+    physics_model: sur
+      ? {
+          fidelity: 'linear',
+          calibration_calls: sur.calls,
+          bonded_varies_in_box: sur.bondedVaries,
+          steps: sur.steps.map((x) => ({ name: x.name, step: r6(x.step) })),
+          error_vs_full: {
+            ...sur.errorVsFull,
+            cell_thickness_max_rel: r6(sur.errorVsFull.cell_thickness_max_rel),
+            anode_thickness_max_rel: r6(sur.errorVsFull.anode_thickness_max_rel),
+            crack_risk_max_abs: r6(sur.errorVsFull.crack_risk_max_abs),
+          },
+        }
+      : { fidelity: 'full' },
+    capacity_model: {
+      kind: capModel.kind,
+      utilisation: r6(capModel.utilisation),
+      calibration_cells: capModel.calibration_cells,
+      calibration_max_rel_error: r6(capModel.calibration_max_rel_error),
+      ...(capModel.draws ? { parameter_uncertainty: parameterUncertainty(capModel.draws) } : {}),
+    },
+    line_data: s.lineData ? { rows: s.lineData.rows, stations: [...s.lineData.stations] } : null,
+  };
+}
+
 /** The job's `production` block: the shift's block with its stops and the OEE's note on unplanned stops. */
-export function presentProduction(run: ProductionRun, breakdowns: Production['breakdowns']): ProductionBlock {
-  const b = run.block;
+export function presentProduction(run: ProductionRun): ProductionBlock {
+  const b = presentShift(run);
   return {
     ...b,
-    ...(b.oee ? { oee: { ...b.oee, unplanned_stops: unplannedStopsText(breakdowns) } } : {}),
+    ...(b.oee ? { oee: { ...b.oee, unplanned_stops: unplannedStopsText(run.config.production.breakdowns) } } : {}),
     stops: run.timeline.stops.map((s) => ({ cause: s.cause, t0_s: r6(s.t0_s), t1_s: r6(s.t1_s), s_m: r6(s.s_m) })),
   };
 }

@@ -9,14 +9,15 @@
  * for the battery serial) and an in/out-of-spec verdict with its failing causes.
  *
  * Figures: yield, scrap Pareto, throughput, OEE, SPC (X̄–R, EWMA, Cp/Cpk per lane), web tension per span,
- * cost per kWh by BatPaC category, and the CONTRACT `production` block. Pure and deterministic: the
+ * cost per kWh by BatPaC category, as a typed `ProductionShift` (src/present/production.ts writes the
+ * CONTRACT `production` block). Pure and deterministic: the
  * same recipe, options and seed give the identical run.
  *
  * Web accounting (exact): web length = Σ cell rows × cell length + splice zones + restart zones + fragments
  * (pieces shorter than a cell between scrap zones, and the tail); web width = lanes × cell width + edge trim.
  */
 import type { Recipe } from '../recipe/schema.ts';
-import { SCRAP_CAUSES, type ProductionBlock } from '../contract.ts';
+import { SCRAP_CAUSES } from '../contract.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { getMaterial } from '../materials/library.ts';
 import { Rng } from '../numerics/rng.ts';
@@ -214,8 +215,106 @@ export interface StationState {
   run: number;
 }
 
+/** one scrap cause of the shift: cells (primary cause) or web (zones, fragments, edge trim) */
+export interface ShiftScrap {
+  cause: ScrapCause | 'splice_zone' | 'restart_zone' | 'fragment' | 'edge_trim';
+  cells: number;
+  /** the web it took, in cells' worth of area */
+  cellEquivalents: number;
+  webArea_m2: number;
+}
+
+/** one lane's X̄–R and EWMA chart of the 240 outfeed gauge (in the cell record's unit, µm) */
+export interface ShiftSpcLane {
+  lane: number;
+  limits: ReturnType<SubgroupSeries['limits']>;
+  xbarOutOfControl: number;
+  westernElectric: { rule1: number; rule2: number; rule3: number; rule4: number };
+  ewmaOutOfControl: number;
+  /** the chart's points (null: not asked for); all subgroups, or a decimation of `subgroups` to `maxPoints` */
+  charts: {
+    all: boolean;
+    subgroup: number[];
+    means: number[];
+    ranges: number[];
+    ewma: number[];
+    ewmaUcl: number[];
+    ewmaLcl: number[];
+    subgroups: number;
+    maxPoints: number;
+  } | null;
+}
+
+/**
+ * What a production shift made, typed and unrounded: counts, lengths in m, areas in m², times in s, the OEE
+ * factors as fractions. The SPC and capability streams are in the cell record's units (gauge and thicknesses
+ * in µm, capacity in mAh: the record is the store's contract and the SPC reads it). src/present/production.ts
+ * writes the contract's `production` block from it.
+ */
+export interface ProductionShift {
+  seed: number;
+  cellsTotal: number;
+  cellsInSpec: number;
+  planned_s: number;
+  webLength_m: number;
+  webWidth_m: number;
+  cellWidth_m: number;
+  cellLength_m: number;
+  cellArea_m2: number;
+  lanes: number;
+  rows: number;
+  /** web length in whole cell rows, splice and restart zones, fragments (web length = their sum) */
+  cellRows_m: number;
+  spliceZones_m: number;
+  restartZones_m: number;
+  fragments_m: number;
+  edgeTrim_m2: number;
+  goodArea_m2: number;
+  /** energy of the in-spec cells at the design's average voltage, kWh (the cost roll-up's unit) */
+  goodEnergy_kWh: number;
+  /** scrap by cause, largest first */
+  scrap: ShiftScrap[];
+  /** every cause that failed a cell (a cell may fail several), in the contract's order */
+  outOfSpecCauses: { cause: ScrapCause; cells: number }[];
+  oee: { availability: number; performance: number; quality: number };
+  events: {
+    splices: number;
+    stops: number;
+    stationRuns: number;
+    downtime_s: number;
+    rollsUsed: Record<SheetId, number>;
+  };
+  spc: {
+    subgroupSize: number;
+    lanes: ShiftSpcLane[];
+    /** the 240 gauge's variance between lane means (CD) and within lanes (MD + residual), µm², and its mean, µm */
+    gaugeVariance: { cdVariance: number; mdVariance: number; mean: number } | null;
+  };
+  /** per lane: capability of the true cell and anode thickness (µm) and the capacity (mAh) */
+  capability: {
+    lane: number;
+    cellThickness: Capability | null;
+    anodeThickness: Capability | null;
+    capacity: Capability | null;
+  }[];
+  /** the linear surrogate of the line physics (fidelity: linear) and its measured error; null: full physics */
+  surrogate: {
+    calls: number;
+    bondedVaries: boolean;
+    steps: { name: string; step: number }[];
+    errorVsFull: {
+      cells: number;
+      cell_thickness_max_rel: number;
+      anode_thickness_max_rel: number;
+      crack_risk_max_abs: number;
+      bonded_mismatch: number;
+    };
+  } | null;
+  lineData: { rows: number; stations: string[] } | null;
+}
+
 export interface ProductionRun {
-  block: ProductionBlock;
+  shift: ProductionShift;
   cells: CellRecord[];
   timeline: {
     splices: Timeline['splices'];
@@ -229,13 +328,18 @@ export interface ProductionRun {
   capacity: CapacitySurrogate;
   tension: TensionReport;
   cost: CostBreakdown;
-  config: { production: Production; variability: Variability };
+  /**
+   * the run's configuration as the recipe states it: the production and variability blocks (parsed), and the
+   * line's set speed and formats in the recipe's units (echoed by the block as given)
+   */
+  config: {
+    production: Production;
+    variability: Variability;
+    line: { speed_m_per_min: number; web_width_mm: number; cell_width_mm: number; cell_length_mm: number };
+  };
 }
 
 const r6 = (x: number): number => Number(x.toPrecision(6));
-type ScrapRow = NonNullable<ProductionBlock['scrap_by_cause']>[number];
-type SpcLane = NonNullable<ProductionBlock['spc']>['lanes'][number];
-type CostByCategory = NonNullable<NonNullable<ProductionBlock['cost']>['by_category_usd_per_kWh']>;
 
 /** most points per lane of the SPC chart series a production block carries (a choice: a readable chart) */
 export const CHART_POINTS = 1000;
@@ -744,45 +848,26 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   }
   ticker.end();
 
-  // ---------------------------------------------------------------- figures
+  // ---------------------------------------------------------------- figures (typed, unrounded: src/present/production.ts writes the block)
   const webLength = tl.sEnd_m;
   const rowsLength = rows * cl;
   const edgeTrim_m2 = (W - lanes * cw) * rowsLength;
   const cellEq = (len: number): number => (len * W) / cellArea;
-  const scrapRows: { cause: ScrapRow['cause']; cells: number; cell_equivalents: number; web_area_m2: number }[] = [];
+  const scrap: ShiftScrap[] = [];
   for (const c of CAUSE_ORDER) {
     const n = primaryCount.get(c) ?? 0;
-    if (n > 0) scrapRows.push({ cause: c, cells: n, cell_equivalents: n, web_area_m2: n * cellArea });
+    if (n > 0) scrap.push({ cause: c, cells: n, cellEquivalents: n, webArea_m2: n * cellArea });
   }
-  const zone = (cause: ScrapRow['cause'], len: number): void => {
-    if (len > 0) scrapRows.push({ cause, cells: 0, cell_equivalents: cellEq(len), web_area_m2: len * W });
+  const zone = (cause: ScrapCause | 'splice_zone' | 'restart_zone' | 'fragment', len: number): void => {
+    if (len > 0) scrap.push({ cause, cells: 0, cellEquivalents: cellEq(len), webArea_m2: len * W });
   };
   zone('splice_zone', zoneLength.splice);
   zone('restart_zone', zoneLength.restart);
   zone('fragment', fragment);
   if (edgeTrim_m2 > 0)
-    scrapRows.push({
-      cause: 'edge_trim',
-      cells: 0,
-      cell_equivalents: edgeTrim_m2 / cellArea,
-      web_area_m2: edgeTrim_m2,
-    });
-  scrapRows.sort((a, b) => b.cell_equivalents - a.cell_equivalents);
-  const totalEq = scrapRows.reduce((s, r) => s + r.cell_equivalents, 0);
-  let cum = 0;
-  const pareto = scrapRows.map((r) => {
-    cum += r.cell_equivalents;
-    return {
-      cause: r.cause,
-      cells: r.cells,
-      cell_equivalents: r6(r.cell_equivalents),
-      web_area_m2: r6(r.web_area_m2),
-      share_pct: r6((100 * r.cell_equivalents) / totalEq),
-      cumulative_pct: r6((100 * cum) / totalEq),
-    };
-  });
+    scrap.push({ cause: 'edge_trim', cells: 0, cellEquivalents: edgeTrim_m2 / cellArea, webArea_m2: edgeTrim_m2 });
+  scrap.sort((a, b) => b.cellEquivalents - a.cellEquivalents);
 
-  const hours = planned_s / 3600;
   const goodArea = cellsGood * cellArea;
   const goodEnergy_kWh = (goodCapacity_C * avgV) / 3.6e6;
   const availability = planned_s > 0 ? tl.running_s / planned_s : 0;
@@ -792,7 +877,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
 
   // SPC per lane: X̄–R of the 240 outfeed gauge, EWMA, capability of true cell/anode thickness and capacity
   const chartPoints = opts.chartPoints ?? CHART_POINTS;
-  const spcLanes: SpcLane[] = [];
+  const spcLanes: ShiftSpcLane[] = [];
   for (let l = 0; l < lanes; l++) {
     const sg = laneGauge[l]!;
     if (laneGaugeStats[l]!.count < n) continue;
@@ -829,37 +914,29 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         ewl.push(e.lcl);
       }
     }
-    const entry: SpcLane = {
+    spcLanes.push({
       lane: l,
-      quantity: 'gauge_240_thickness_um',
-      subgroups: ch.subgroups,
-      xbar: { center: r6(ch.xbar.center), ucl: r6(ch.xbar.ucl), lcl: r6(ch.xbar.lcl) },
-      r: { center: r6(ch.r.center), ucl: r6(ch.r.ucl), lcl: r6(ch.r.lcl) },
-      sigma_within_um: r6(ch.sigma_within),
-      xbar_r_out_of_control: xbarOut,
-      western_electric: rules,
-      ewma_out_of_control: ewmaOut,
-    };
-    if (picks)
-      entry['charts'] =
-        picks === 'all'
-          ? { means: charts.means, ranges: charts.ranges, ewma: ewz, ewma_ucl: ewu, ewma_lcl: ewl }
-          : {
-              // decimated: the full series is the cells' gauge readings (in the store)
-              subgroup: charts.subgroup,
-              means: charts.means,
-              ranges: charts.ranges,
-              ewma: ewz,
-              ewma_ucl: ewu,
-              ewma_lcl: ewl,
-              decimated:
-                `the lowest and highest subgroup mean of each run of ${Math.ceil(k / Math.floor(chartPoints / 2))} ` +
-                `subgroups (${charts.means.length} of ${k} points; at most ${chartPoints})`,
-            };
-    spcLanes.push(entry);
+      limits: ch,
+      xbarOutOfControl: xbarOut,
+      westernElectric: rules,
+      ewmaOutOfControl: ewmaOut,
+      charts: picks
+        ? {
+            all: picks === 'all',
+            subgroup: charts.subgroup,
+            means: charts.means,
+            ranges: charts.ranges,
+            ewma: ewz,
+            ewmaUcl: ewu,
+            ewmaLcl: ewl,
+            subgroups: k,
+            maxPoints: chartPoints,
+          }
+        : null,
+    });
   }
   // gauge variance decomposition (process-models §3.4): σ²_total = σ²_CD (between lane means) + σ²_MD+res (within lanes)
-  let gaugeVar: NonNullable<ProductionBlock['spc']>['gauge_240_variance'] = null;
+  let gaugeVariance: ProductionShift['spc']['gaugeVariance'] = null;
   {
     const ls = laneGaugeStats.filter((x) => x.count >= 2);
     if (ls.length) {
@@ -868,23 +945,18 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
       const grand = means.reduce((a, b) => a + b, 0) / means.length;
       const cdVar = ls.length > 1 ? means.reduce((a, b) => a + (b - grand) ** 2, 0) / (ls.length - 1) : 0;
       const mdVar = within.reduce((a, b) => a + b, 0) / within.length;
-      gaugeVar = {
-        sigma_total_um: r6(Math.sqrt(cdVar + mdVar)),
-        sigma_cd_um: r6(Math.sqrt(cdVar)),
-        sigma_md_and_residual_um: r6(Math.sqrt(mdVar)),
-        mean_um: r6(grand),
-      };
+      gaugeVariance = { cdVariance: cdVar, mdVariance: mdVar, mean: grand };
     }
   }
   const cap = (x: CapabilityStream, lim?: { min?: number; max?: number }): Capability | null =>
-    x.count >= 2 ? roundCap(x.result(lim?.min, lim?.max)) : null;
-  const capabilityLanes = [];
+    x.count >= 2 ? x.result(lim?.min, lim?.max) : null;
+  const capabilityLanes: ProductionShift['capability'] = [];
   for (let l = 0; l < lanes; l++) {
     capabilityLanes.push({
       lane: l,
-      cell_thickness_um: cap(laneCell[l]!, spec.cell_thickness_um),
-      anode_thickness_um: cap(laneAnode[l]!, spec.anode_thickness_um),
-      capacity_mAh: cap(laneCap[l]!, spec.capacity_mAh_min !== undefined ? { min: spec.capacity_mAh_min } : undefined),
+      cellThickness: cap(laneCell[l]!, spec.cell_thickness_um),
+      anodeThickness: cap(laneAnode[l]!, spec.anode_thickness_um),
+      capacity: cap(laneCap[l]!, spec.capacity_mAh_min !== undefined ? { min: spec.capacity_mAh_min } : undefined),
     });
   }
   const tension = tensionReport(recipe, P);
@@ -895,111 +967,41 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     planned_s,
   });
 
-  const block: ProductionBlock = {
-    cells_total: cellsTotal,
-    cells_in_spec: cellsGood,
-    cells_out_of_spec: cellsTotal - cellsGood,
-    yield_pct: cellsTotal > 0 ? r6((100 * cellsGood) / cellsTotal) : 0,
-    material_yield_pct: webLength > 0 ? r6((100 * goodArea) / (webLength * W)) : 0,
+  const shift: ProductionShift = {
     seed: opts.seed,
-    duration_s: r6(planned_s),
-    web_length_m: r6(webLength),
-    speed_m_per_min: recipe.line.speed_m_per_min,
+    cellsTotal,
+    cellsInSpec: cellsGood,
+    planned_s,
+    webLength_m: webLength,
+    webWidth_m: W,
+    cellWidth_m: cw,
+    cellLength_m: cl,
+    cellArea_m2: cellArea,
     lanes,
     rows,
-    cell_format_mm: { width: recipe.cell.width_mm, length: recipe.cell.length_mm },
-    scrap_by_cause: pareto,
-    out_of_spec_causes: Object.fromEntries(
-      CAUSE_ORDER.filter((c) => causeCount.has(c)).map((c) => [c, causeCount.get(c)!]),
-    ),
-    web_accounting: {
-      web_length_m: r6(webLength),
-      cell_rows_m: r6(rowsLength),
-      splice_zones_m: r6(zoneLength.splice),
-      restart_zones_m: r6(zoneLength.restart),
-      fragments_m: r6(fragment),
-      web_width_mm: recipe.line.web_width_mm,
-      lanes_width_mm: r6(lanes * recipe.cell.width_mm),
-      edge_trim_mm: r6(toMm(W - lanes * cw)),
-      edge_trim_m2: r6(edgeTrim_m2),
-    },
-    throughput: {
-      cells_per_h: r6(cellsTotal / hours),
-      good_cells_per_h: r6(cellsGood / hours),
-      m2_per_h: r6(goodArea / hours),
-      kWh_per_h: r6(goodEnergy_kWh / hours),
-      good_energy_kWh: r6(goodEnergy_kWh),
-    },
-    oee: {
-      availability: r6(availability),
-      performance: r6(performance),
-      quality: r6(quality),
-      oee: r6(availability * performance * quality),
-      definition:
-        'A = running time / planned time; P = web length / (set speed × running time); Q = good ' +
-        'cells / (lanes × web length / cell length) — A·P·Q = good cells / ideal cells (Nakajima ' +
-        '1988)',
-    },
+    cellRows_m: rowsLength,
+    spliceZones_m: zoneLength.splice,
+    restartZones_m: zoneLength.restart,
+    fragments_m: fragment,
+    edgeTrim_m2,
+    goodArea_m2: goodArea,
+    goodEnergy_kWh,
+    scrap,
+    outOfSpecCauses: CAUSE_ORDER.filter((c) => causeCount.has(c)).map((c) => ({ cause: c, cells: causeCount.get(c)! })),
+    oee: { availability, performance, quality },
     events: {
       splices: tl.splices.length,
       stops: tl.stops.length,
-      station_runs: tl.runs,
-      downtime_s: r6(tl.downtime_s),
-      rolls_used: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])) as Record<SheetId, number>,
+      stationRuns: tl.runs,
+      downtime_s: tl.downtime_s,
+      rollsUsed: Object.fromEntries(SHEETS.map((s) => [s, tl.rolls[s].starts_m.length])) as Record<SheetId, number>,
     },
-    spc: {
-      subgroup_size: n,
-      constants_source: 'Montgomery, Introduction to SQC 7th ed., App. VI; ASTM MNL 7A',
-      lanes: spcLanes,
-      gauge_240_variance: gaugeVar,
-    },
+    spc: { subgroupSize: n, lanes: spcLanes, gaugeVariance },
     capability: capabilityLanes,
-    tension: {
-      spans: tension.spans.map((s) => ({
-        span: s.span,
-        tension_N_per_m: s.tension_N_per_m,
-        elastic_limit_N_per_m: s.elastic_limit_N_per_m === null ? null : r6(s.elastic_limit_N_per_m),
-        utilisation: s.utilisation === null ? null : r6(s.utilisation),
-        ok: s.ok,
-      })),
-      free_li: {
-        ...tension.free_li,
-        max_tension_N_per_m: r6(tension.free_li.max_tension_N_per_m),
-        overload_factor: r6(tension.free_li.overload_factor),
-      },
-    },
-    cost_per_kWh: cost.cost_per_kWh === null ? null : r6(cost.cost_per_kWh),
-    cost: {
-      currency: cost.currency,
-      by_category_usd_per_kWh:
-        cost.by_category_usd_per_kWh &&
-        (Object.fromEntries(
-          Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)]),
-        ) as CostByCategory),
-      assumptions: cost.assumptions,
-    },
-    physics_model: surrogate
-      ? {
-          fidelity: 'linear',
-          calibration_calls: surrogate.calls,
-          bonded_varies_in_box: surrogate.bondedVaries,
-          steps: surrogate.steps.map((x) => ({ name: x.name, step: r6(x.step) })),
-          error_vs_full: {
-            ...sErr,
-            cell_thickness_max_rel: r6(sErr.cell_thickness_max_rel),
-            anode_thickness_max_rel: r6(sErr.anode_thickness_max_rel),
-            crack_risk_max_abs: r6(sErr.crack_risk_max_abs),
-          },
-        }
-      : { fidelity: 'full' },
-    capacity_model: {
-      kind: capModel.kind,
-      utilisation: r6(capModel.utilisation),
-      calibration_cells: capModel.calibration_cells,
-      calibration_max_rel_error: r6(capModel.calibration_max_rel_error),
-      ...(capModel.draws ? { parameter_uncertainty: parameterUncertainty(capModel.draws) } : {}),
-    },
-    line_data: LD ? { rows: LD.rows, stations: Object.keys(LD.stations) } : null,
+    surrogate: surrogate
+      ? { calls: surrogate.calls, bondedVaries: surrogate.bondedVaries, steps: surrogate.steps, errorVsFull: sErr }
+      : null,
+    lineData: LD ? { rows: LD.rows, stations: Object.keys(LD.stations) } : null,
   };
 
   const rollsOut = {} as ProductionRun['timeline']['rolls'];
@@ -1014,29 +1016,23 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     }));
   }
   return {
-    block,
+    shift,
     cells,
     timeline: { splices: tl.splices, stops: tl.stops, station_states: stationStates(tl), rolls: rollsOut },
     capacity: capModel,
     tension,
     cost,
-    config: { production: P, variability: V },
+    config: {
+      production: P,
+      variability: V,
+      line: {
+        speed_m_per_min: recipe.line.speed_m_per_min,
+        web_width_mm: recipe.line.web_width_mm,
+        cell_width_mm: recipe.cell.width_mm,
+        cell_length_mm: recipe.cell.length_mm,
+      },
+    },
   };
-}
-
-function roundCap(c: Capability): Capability {
-  const o: Capability = {
-    n: c.n,
-    mean: r6(c.mean),
-    sigma_within: r6(c.sigma_within),
-    sigma_overall: r6(c.sigma_overall),
-  };
-  if (c.lsl !== undefined) o.lsl = c.lsl;
-  if (c.usl !== undefined) o.usl = c.usl;
-  if (c.cp !== undefined) o.cp = r6(c.cp);
-  if (c.cpk !== undefined) o.cpk = r6(c.cpk);
-  if (c.ppk !== undefined) o.ppk = r6(c.ppk);
-  return o;
 }
 
 const densityCache = new Map<string, number>();
@@ -1047,30 +1043,4 @@ function activeDensity(id: string): number {
     densityCache.set(id, d);
   }
   return d;
-}
-
-/**
- * The production block's note on the model-parameter posterior behind the capacities: how many draws,
- * from where, and the spread of their utilisations (2.5/50/97.5 %).
- */
-function parameterUncertainty(d: NonNullable<CapacitySurrogate['draws']>): {
-  included: boolean;
-  draws: number;
-  source: string;
-  utilisation_p2_5: number;
-  utilisation_p50: number;
-  utilisation_p97_5: number;
-  note: string;
-} {
-  const u = Float64Array.from(d.utilisation).sort();
-  const q = (f: number): number => u[Math.min(u.length - 1, Math.floor(f * u.length))]!;
-  return {
-    included: true,
-    draws: u.length,
-    source: d.source,
-    utilisation_p2_5: r6(q(0.025)),
-    utilisation_p50: r6(q(0.5)),
-    utilisation_p97_5: r6(q(0.975)),
-    note: 'each cell capacity uses a posterior draw of the fitted model parameters (seeded): the capacity distribution includes the parameter uncertainty',
-  };
 }

@@ -133,6 +133,30 @@ function summary(inp: ReportInput, claims: readonly ClaimResult[] | null): strin
       'volume expansion (Eq. 1)',
       `${fmt(o.cycling.volume_expansion_rate_pct)} %${bandText(fb?.['volume_expansion_rate_pct'], ' %')}`,
     ]);
+    // rate capability and cycle retention, each with its band (issue 16 item 5: every headline with its band)
+    const cy = o.cycling as Record<string, unknown>;
+    const rate = cy['max_c_rate'];
+    const rb = (cy['rate_capability'] as { band?: { low_c_rate?: unknown; high_c_rate?: unknown } } | undefined)?.band;
+    if (typeof rate === 'number')
+      rows.push([
+        'rate capability (highest C-rate with 80 % of the C/10 capacity)',
+        `${fmt(rate)} C${bandText(rb ? { low: rb.low_c_rate, high: rb.high_c_rate } : undefined, ' C')}`,
+      ]);
+    const ag = cy['ageing'] as
+      | {
+          cycles?: unknown;
+          capacity_retention_pct?: unknown;
+          capacity_retention_band_pct?: { low?: unknown; high?: unknown; samples?: unknown };
+        }
+      | undefined;
+    if (typeof ag?.capacity_retention_pct === 'number' && typeof ag.cycles === 'number') {
+      const b = ag.capacity_retention_band_pct;
+      rows.push([
+        `capacity retention after ${ag.cycles} cycles (a projection)`,
+        `${fmt(ag.capacity_retention_pct)} %${bandText(b, ' %')}` +
+          (typeof b?.samples === 'number' ? ` over the ageing parameters' ranges, ${b.samples} seeded samples` : ''),
+      ]);
+    }
   }
   if (o.production) {
     rows.push(['cells made / in spec', `${o.production.cells_total} / ${o.production.cells_in_spec}`]);

@@ -5,11 +5,10 @@
  * the run — and the cycling series as Battery Data Format CSV (CONTRACT.md column names, current positive
  * on charge).
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { CellRecord, Store, StoredRun, TimeSeriesRecord } from '../store/index.ts';
 import { BDF_REQUIRED } from '../cycler/bdf.ts';
-import type { TableSink } from '../export/writers.ts';
+import { put, type TableSink } from '../export/writers.ts';
 
 /** flattens a JSON value into [path, value] leaves (arrays of numbers longer than 20 are skipped) */
 export function flatten(
@@ -72,10 +71,6 @@ export function csvField(v: unknown): string {
 }
 
 type Pages = AsyncIterable<readonly CellRecord[]>;
-
-async function put(out: Writable, s: string): Promise<void> {
-  if (s && !out.write(s)) await once(out, 'drain');
-}
 
 /** the cells as CSV (CELL_COLUMNS), a page at a time */
 export async function writeCellsCsv(pages: Pages, out: Writable): Promise<void> {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { runProduction } from '../../src/process/line.ts';
+import { presentShift } from '../../src/present/production.ts';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { SPC_COLUMNS, spcRows, spcTable, type Row } from '../../src/export/tables.ts';
 import { ProblemError } from '../../src/problems.ts';
@@ -33,7 +34,7 @@ function runShift(chartPoints: number) {
     includeCharts: true,
     ...(chartPoints ? { chartPoints } : {}),
   });
-  return { output: { production: run.block }, cells: run.cells as unknown as CellRecord[] };
+  return { output: { production: presentShift(run) }, cells: run.cells as unknown as CellRecord[] };
 }
 
 /** the cells in pages of 997 (not a multiple of the lanes or the subgroup size), counting the reads */

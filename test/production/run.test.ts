@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runProduction } from '../../src/process/line.ts';
+import { presentShift } from '../../src/present/production.ts';
 import { ConfigError } from '../../src/process/production/config.ts';
 import { standinPhysics } from './standin.ts';
 import { recipeWith } from './helpers.ts';
@@ -11,7 +12,7 @@ test('same seed gives the identical run; another seed a different one', () => {
   const r = recipeWith({ production: { breakdowns: { mtbf_h: 1, mttr_min: 5 } } });
   const a = runProduction(r, { seed: 42, web_length_m: 320, physics });
   const b = runProduction(r, { seed: 42, web_length_m: 320, physics });
-  assert.deepEqual(a.block, b.block);
+  assert.deepEqual(presentShift(a), presentShift(b));
   assert.deepEqual(a.cells, b.cells);
   assert.deepEqual(a.timeline, b.timeline);
   const c = runProduction(r, { seed: 43, web_length_m: 320, physics });
@@ -35,7 +36,7 @@ test('σ = 0: every cell is identical and in spec for the patent example', () =>
     );
     assert.equal(c.in_spec, true, `cell ${c.serial}: ${c.causes.join(',')}`);
   }
-  assert.equal(run.block.yield_pct, 100);
+  assert.equal(presentShift(run).yield_pct, 100);
 });
 
 test('yield falls as the variability rises', () => {
@@ -45,7 +46,7 @@ test('yield falls as the variability rises', () => {
       variability: { scale, defects: { rate_per_m2: 0 } },
       spec: { anode_thickness_um: { min: 25.5, max: 28.3 }, cell_thickness_um: { min: 124, max: 131 } },
     });
-    ys.push(runProduction(r, { seed: 3, web_length_m: 200, physics }).block.yield_pct);
+    ys.push(presentShift(runProduction(r, { seed: 3, web_length_m: 200, physics })).yield_pct);
   }
   assert.equal(ys[0], 100);
   for (let i = 1; i < ys.length; i++) assert.ok(ys[i]! < ys[i - 1]!, `yields ${ys.join(', ')}`);
@@ -114,23 +115,23 @@ test('web length = cell rows + splice zones + restart zones + fragments; width =
     },
   });
   const run = runProduction(r, { seed: 11, duration_s: 3 * 3600, physics });
-  const w = run.block['web_accounting'] as Record<string, number>;
-  assert.ok(run.block['events'] && (run.block['events'] as { stops: number }).stops > 3);
+  const w = presentShift(run)['web_accounting'] as Record<string, number>;
+  assert.ok(presentShift(run)['events'] && (presentShift(run)['events'] as { stops: number }).stops > 3);
   assert.ok(w['splice_zones_m']! > 0 && w['restart_zones_m']! > 0);
   const sum = w['cell_rows_m']! + w['splice_zones_m']! + w['restart_zones_m']! + w['fragments_m']!;
   assert.ok(Math.abs(sum - w['web_length_m']!) < 1e-3, `${sum} vs ${w['web_length_m']}`);
-  assert.equal(run.block['lanes'], 4);
+  assert.equal(presentShift(run)['lanes'], 4);
   assert.ok(Math.abs(w['lanes_width_mm']! + w['edge_trim_mm']! - 120) < 1e-9);
   // rows × lanes = cells, and every cell lies in the web outside every scrap zone
-  assert.equal(run.block.cells_total, (run.block['rows'] as number) * 4);
+  assert.equal(presentShift(run).cells_total, (presentShift(run)['rows'] as number) * 4);
   const zones = run.timeline.splices.map((s) => [s.s_m - 1.1, s.s_m + 1.1]);
   for (const c of run.cells) for (const [a, b] of zones) assert.ok(c.s_end_m <= a! + 1e-6 || c.s_start_m >= b! - 1e-6);
   // OEE: A·P·Q = good cells / ideal cells at set speed over the planned time
-  const o = run.block.oee!;
+  const o = presentShift(run).oee!;
   const ideal = ((3 / 60) * 3 * 3600 * 4) / 0.07;
   assert.ok(
-    Math.abs(o['oee']! - run.block.cells_in_spec / ideal) < 1e-4,
-    `${o['oee']} vs ${run.block.cells_in_spec / ideal}`,
+    Math.abs(o['oee']! - presentShift(run).cells_in_spec / ideal) < 1e-4,
+    `${o['oee']} vs ${presentShift(run).cells_in_spec / ideal}`,
   );
   assert.ok(o['availability']! < 1);
 });
@@ -199,7 +200,7 @@ test('tension: a free Li foil could not carry the third-sheet tension; the Cu do
 test('linear surrogate of the line physics: close to the full physics on sampled cells, and reports its error', () => {
   const full = runProduction(recipeWith(), { seed: 8, web_length_m: 60, physics });
   const lin = runProduction(recipeWith({ production: { fidelity: 'linear' } }), { seed: 8, web_length_m: 60, physics });
-  const pm = lin.block['physics_model'] as {
+  const pm = presentShift(lin)['physics_model'] as {
     fidelity: string;
     error_vs_full: { cells: number; cell_thickness_max_rel: number };
   };

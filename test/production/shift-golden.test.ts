@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { runProduction, type ProductionRun } from '../../src/process/line.ts';
+import { presentShift } from '../../src/present/production.ts';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
 
 const MEM_CASE = parse(
@@ -28,7 +29,7 @@ const digest = (s: string | ReturnType<typeof createHash>): string =>
   (typeof s === 'string' ? createHash('sha256').update(s) : s).digest('hex').slice(0, 16);
 
 type Spc = { lanes: Record<string, unknown>[] };
-const spcOf = (r: ProductionRun): Spc => r.block.spc as Spc;
+const spcOf = (r: ProductionRun): Spc => presentShift(r).spc as Spc;
 
 function run(patch: Record<string, unknown>, duration_s: number, chartPoints?: number) {
   const h = createHash('sha256');
@@ -44,14 +45,14 @@ function run(patch: Record<string, unknown>, duration_s: number, chartPoints?: n
       h.update(JSON.stringify(c));
     },
   });
-  const spc = r.block.spc as Spc;
+  const spc = presentShift(r).spc as Spc;
   const noCharts = { ...spc, lanes: spc.lanes.map((l) => ({ ...l, charts: undefined })) };
   return {
     run: r,
     cells,
     cellsDigest: digest(h),
-    block: digest(JSON.stringify(r.block)),
-    blockWithoutCharts: digest(JSON.stringify({ ...r.block, spc: noCharts })),
+    block: digest(JSON.stringify(presentShift(r))),
+    blockWithoutCharts: digest(JSON.stringify({ ...presentShift(r), spc: noCharts })),
   };
 }
 
@@ -70,7 +71,10 @@ test('10 mm cells, 10 lanes, 20 s: every cell and the block as before (several f
 test('short rolls and breakdowns (11 splices, 3 stops: field restarts per roll): every cell and the block as before', () => {
   const r = run(SHORT_ROLLS, 60);
   assert.deepEqual(
-    [(r.run.block.events as { splices: number }).splices, (r.run.block.events as { stops: number }).stops],
+    [
+      (presentShift(r.run).events as { splices: number }).splices,
+      (presentShift(r.run).events as { stops: number }).stops,
+    ],
     [11, 3],
   );
   assert.equal(r.cells, 5230);

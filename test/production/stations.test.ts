@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runProduction } from '../../src/process/line.ts';
+import { presentShift } from '../../src/present/production.ts';
 import { recipeWith } from './helpers.ts';
 
 test('station physics, σ = 0: every cell identical and in spec for the patent example', () => {
@@ -18,7 +19,7 @@ test('station physics, σ = 0: every cell identical and in spec for the patent e
   }
   // the cell the line makes: anode within the seed's 10–100 µm, thinner cell than the design stack (Li thinned at 240)
   assert.ok(ref.stack.anode_thickness_um > 10 && ref.stack.anode_thickness_um < 100);
-  assert.equal(run.block.yield_pct, 100);
+  assert.equal(presentShift(run).yield_pct, 100);
 });
 
 test('station physics: same seed → identical run; variability spreads the stack', () => {
@@ -41,13 +42,15 @@ test('station physics: same seed → identical run; variability spreads the stac
 test('station physics: yield falls as the variability rises (tight anode window)', () => {
   const ys = [0, 1, 3].map(
     (scale) =>
-      runProduction(
-        recipeWith({
-          variability: { scale, defects: { rate_per_m2: 0 } },
-          spec: { anode_thickness_um: { min: 28.3, max: 29.4 } },
-        }),
-        { seed: 4, web_length_m: 20 },
-      ).block.yield_pct,
+      presentShift(
+        runProduction(
+          recipeWith({
+            variability: { scale, defects: { rate_per_m2: 0 } },
+            spec: { anode_thickness_um: { min: 28.3, max: 29.4 } },
+          }),
+          { seed: 4, web_length_m: 20 },
+        ),
+      ).yield_pct,
   );
   assert.equal(ys[0], 100);
   assert.ok(ys[1]! < ys[0]! && ys[2]! < ys[1]!, `yields ${ys.join(', ')}`);

@@ -4,6 +4,7 @@ import { buildTimeline, timeAt } from '../../src/process/production/timeline.ts'
 import { productionSchema } from '../../src/process/production/config.ts';
 import { Rng } from '../../src/numerics/rng.ts';
 import { runProduction } from '../../src/process/line.ts';
+import { presentShift } from '../../src/present/production.ts';
 import { standinPhysics } from './standin.ts';
 import { recipeWith } from './helpers.ts';
 
@@ -56,7 +57,7 @@ test('time ↔ position map is monotone and inverts the motion (ramp: s = a t²/
 test('unplanned stops lower availability; OEE = A·P·Q; cost categories add up to the total', () => {
   const r = recipeWith({ production: { breakdowns: { mtbf_h: 1, mttr_min: 10 } } });
   const run = runProduction(r, { seed: 21, duration_s: 4 * 3600, physics: standinPhysics });
-  const o = run.block.oee!;
+  const o = presentShift(run).oee!;
   const downtime = run.timeline.stops.reduce((s, x) => s + x.t1_s - x.t0_s, 0);
   assert.ok(downtime > 0);
   assert.ok(Math.abs(o['availability']! - (4 * 3600 - downtime) / (4 * 3600)) < 1e-5);
@@ -67,9 +68,9 @@ test('unplanned stops lower availability; OEE = A·P·Q; cost categories add up 
   assert.ok(Math.abs(sum - c.cost_per_kWh!) < 1e-9 * c.cost_per_kWh!);
   // scrap cost ∝ scrapped area: web area − good-cell area
   const perM2 = c.materials.reduce((s, m) => s + m.cost_usd_per_m2, 0);
-  const goodArea = run.block.cells_in_spec * 0.08 * 0.1;
+  const goodArea = presentShift(run).cells_in_spec * 0.08 * 0.1;
   assert.ok(
-    Math.abs(c.run_total_usd.scrap - perM2 * ((run.block['web_length_m'] as number) * 0.1 - goodArea)) <
+    Math.abs(c.run_total_usd.scrap - perM2 * ((presentShift(run)['web_length_m'] as number) * 0.1 - goodArea)) <
       1e-6 * c.run_total_usd.scrap + 1e-3,
   );
 });

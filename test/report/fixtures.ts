@@ -8,6 +8,7 @@ import type { ReportCycle, ReportInput, ReportTimeSeries } from '../../src/repor
 import { claimsOf, loadExample, synthetic } from '../claims/fixtures.ts';
 import type { BatteryResult } from '../../src/battery/run.ts';
 import { runProduction } from '../../src/process/line.ts';
+import { presentShift } from '../../src/present/production.ts';
 import { runBatteryCommand } from '../../src/pipeline.ts';
 import { standinPhysics } from '../production/standin.ts';
 
@@ -61,13 +62,15 @@ export function patentReportInput(
   }
   let production: { cellsTotal: number; cellsInSpec: number } | null = null;
   if (opts.production) {
-    const block = runProduction(recipe, {
-      seed: 7,
-      web_length_m: 100,
-      physics: standinPhysics,
-      keepCells: false,
-      includeCharts: true,
-    }).block;
+    const block = presentShift(
+      runProduction(recipe, {
+        seed: 7,
+        web_length_m: 100,
+        physics: standinPhysics,
+        keepCells: false,
+        includeCharts: true,
+      }),
+    );
     output.production = block;
     production = { cellsTotal: block.cells_total, cellsInSpec: block.cells_in_spec };
   }

@@ -177,3 +177,34 @@ test('a run without a claims block: the report says the claims were not evaluate
   // with the block, the chart is the block's
   assert.match(html, /class="claim-row" data-claim="1"/);
 });
+
+test('the summary gives the rate capability and the cycle retention each with its band (issue 16 item 5)', () => {
+  const cy = input.output.cycling as Record<string, unknown>;
+  const withBands = {
+    ...input,
+    output: {
+      ...input.output,
+      cycling: {
+        ...cy,
+        max_c_rate: 1.86,
+        rate_capability: { ...(cy['rate_capability'] as object), band: { low_c_rate: 0.84, high_c_rate: 4.29 } },
+        ageing: {
+          ...(cy['ageing'] as object),
+          cycles: 60,
+          capacity_retention_pct: 78.8,
+          capacity_retention_band_pct: { low: 7.8, median: 80.7, high: 94.7, samples: 8 },
+        },
+      },
+    },
+  } as typeof input;
+  const h = renderReport(withBands);
+  const summaryHtml = h.slice(h.indexOf('<section id="summary">'), h.indexOf('</section>'));
+  assert.match(
+    summaryHtml,
+    /rate capability \(highest C-rate with 80 % of the C\/10 capacity\)<\/span><span>1\.86 C \(band 0\.84–4\.29 C\)/,
+  );
+  assert.match(
+    summaryHtml,
+    /capacity retention after 60 cycles \(a projection\)<\/span><span>78\.8 % \(band 7\.8–94\.7 %\) over the ageing parameters&#39;? ranges, 8 seeded samples/,
+  );
+});

@@ -66,6 +66,7 @@ const recording = new Proxy(store, {
   },
 }) as Store;
 const noJobs = { get: () => undefined } as unknown as JobManager;
+const logs: string[] = [];
 const { app } = createApp({
   store: recording,
   jobs: noJobs,
@@ -73,6 +74,7 @@ const { app } = createApp({
   loopback: true,
   webDir: null,
   cellPage: PAGE,
+  log: (s) => logs.push(s),
 });
 const get = (path: string) => app.request(`http://localhost${path}`, { headers: { host: 'localhost' } });
 const json = async (path: string) => {
@@ -189,4 +191,23 @@ test('exports: the JSON bundle byte for byte as exportRun, the cells CSV, the wo
   const bad = await get(`/api/runs/${runId}/export?format=csv&what=cells,spc`);
   assert.equal(bad.status, 400);
   assert.match(await bad.text(), /query\.what: a CSV file holds one table/);
+});
+
+test('a download the client abandons stops: no more pages are read, and the writer ends', async () => {
+  calls.length = 0;
+  const res = await get(`/api/runs/${runId}/export?format=csv`);
+  const reader = res.body!.getReader();
+  await reader.read();
+  await reader.cancel();
+  const deadline = Date.now() + 5000;
+  while (!logs.some((l) => /closed before the export ended/.test(l)) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  assert.ok(
+    logs.some((l) => /closed before the export ended/.test(l)),
+    `the writer saw the close: ${logs.join(' | ')}`,
+  );
+  const pages = calls.filter((c) => c.method === 'listCells').length;
+  assert.ok(pages < all.length / PAGE, `${pages} pages read of ${Math.ceil(all.length / PAGE)}`);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(calls.filter((c) => c.method === 'listCells').length, pages, 'nothing read after the close');
 });

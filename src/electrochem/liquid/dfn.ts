@@ -313,6 +313,15 @@ export class DfnModel implements CellModel {
       }
     }
     this.lnCe = new Float64Array(nx);
+    const kin: number[] = [];
+    for (let kk = 0; kk < nx; kk++) {
+      if (this.dom[kk] === 1) continue;
+      const nm = this.mats[this.dom[kk] === 0 ? 0 : 1].length;
+      for (let q = 0; q < nm; q++) kin.push(this.iJ[kk]! + q * this.stride);
+    }
+    this.kinRow = Int32Array.from(kin);
+    this.kinPre = new Float64Array(kin.length);
+    this.kinArg = new Float64Array(kin.length);
     this.iI = idx++;
     this.iT = this.thermal ? idx++ : -1;
     this.n = idx;
@@ -396,6 +405,15 @@ export class DfnModel implements CellModel {
   private readonly tfT: OcpTable | null;
   /** scratch: ln c_e per volume (residual) */
   private readonly lnCe: Float64Array;
+  /**
+   * scratch of the residual's kinetics rows, one per (electrode volume, material) in the order of its
+   * volume loop: the pore-wall flux's row, 2k·√(c_e/c_e0·θ(1−θ)) and F·η/2RT. The rows are written by a
+   * sweep of their own after the loop, so that the sinh calls (calls into the runtime, which spill what
+   * the volume loop keeps live) run back to back (same expression, same operation order)
+   */
+  private readonly kinRow: Int32Array;
+  private readonly kinPre: Float64Array;
+  private readonly kinArg: Float64Array;
   /** scratch per material g (residual, stoichiometryMargin): rate constant and D_s Arrhenius factor at T, D_s when constant */
   private readonly kTs: Float64Array;
   private readonly arrDss: Float64Array;
@@ -757,7 +775,10 @@ export class DfnModel implements CellModel {
       if (iPs[k]! >= 0) out[iPs[k]!] = 0;
       lnCe[k] = Math.log(y[iCe[k]!]!);
     }
-    // electrolyte faces
+    // electrolyte faces (a constant thermodynamic factor, a BPX number, is read once rather than called per face)
+    const tf = ely.thermodynamicFactor;
+    const tfConst = tfT === null && isConstantFn(tf);
+    const tf0 = tfConst ? tf(ely.initialConcentration_mol_m3, Tref) : 0;
     for (let f = 0; f < nx - 1; f++) {
       const a = iCe[f]!;
       const b = iCe[f + 1]!;
@@ -770,7 +791,7 @@ export class DfnModel implements CellModel {
       out[a] = out[a]! - N;
       out[b] = out[b]! + N;
       const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
-      const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
+      const nu = RTF2 * (1 - tp) * (tfConst ? tf0 : prop(tfT, tf, cf, Tref));
       const ie = -ka * G * (y[iPe[f + 1]!]! - y[iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
       out[iPe[f]!] = out[iPe[f]!]! - ie;
       out[iPe[f + 1]!] = out[iPe[f + 1]!]! + ie;
@@ -799,6 +820,8 @@ export class DfnModel implements CellModel {
     // OCP hysteresis: the lithiation-branch weights at this current (the Jacobian leaves out their ∂/∂I)
     const wN = lithiationWeight(-1, I, this.area_m2);
     const wP = lithiationWeight(1, I, this.area_m2);
+    const { kinPre, kinArg, kinRow } = this;
+    let nKin = 0;
     for (let k = 0; k < nx; k++) {
       const d = dom[k]!;
       const dxk = dx[k]!;
@@ -853,8 +876,11 @@ export class DfnModel implements CellModel {
         if (gth < THETA_EPS) gth = THETA_EPS;
         const w = el.hyst ? (neg ? wN : wP) : 0.5;
         const U = isoRef ? uRef(el, th, Tref, w) : uRef(el, th, Tref, w) + (T - Tref) * e.entropic(th, Tref);
-        const jbv = 2 * kTs[g]! * Math.sqrt(cer * gth) * Math.sinh(halfFRT * (phiSE - U));
-        out[ij] = F * (jj - jbv);
+        // the kinetics row F·(j − j_BV) is written by the sweep after this loop (its sinh calls in a
+        // loop of their own: see kinArg)
+        kinPre[nKin] = 2 * kTs[g]! * Math.sqrt(cer * gth);
+        kinArg[nKin] = halfFRT * (phiSE - U);
+        nKin++;
         const s = el.a * jj * dxk; // mol/m²/s
         src += s;
         if (this.iT >= 0) heatRxn += F * s * (U - T * e.entropic(th, Tref));
@@ -862,6 +888,11 @@ export class DfnModel implements CellModel {
       out[ice] = (out[ice]! + (1 - tp) * src) / (eps[k]! * dxk);
       out[iPe[k]!] = out[iPe[k]!]! + F * src;
       out[iPs[k]!] = out[iPs[k]!]! - F * src;
+    }
+    // kinetics rows: j_BV = 2k·√(c_e/c_e0·θ(1−θ))·sinh(Fη/2RT), in the order of the loop above
+    for (let q = 0; q < nKin; q++) {
+      const ij = kinRow[q]!;
+      out[ij] = F * (y[ij]! - kinPre[q]! * Math.sinh(kinArg[q]!));
     }
     // collectors: i_s = i_dis enters the positive collector face
     const last = iPs[nx - 1]!;
