@@ -10,7 +10,7 @@ import {
   liAlPlateau_V,
   MonotoneTable,
 } from '../../src/materials/ocp/index.ts';
-import { LI_RICH_ONSET_K } from '../../src/materials/ocp/li-al-data.ts';
+import { liRichOnset_K } from '../../src/materials/ocp/li-al-data.ts';
 import { LI_AL_PHASES } from '../../src/materials/mechanics.ts';
 import { NMC811_CHEN2020 } from '../../src/materials/ocp/cathodes.ts';
 
@@ -28,7 +28,7 @@ test('Li–Al OCP at room temperature: α branch above the plateau, β slope bel
 
 test('Li–Al OCP above the Li-rich onset: β/Li3Al2 and Li3Al2/Li9Al4 plateaus, host to Li9Al4; one curve per temperature', () => {
   const T = 333.15;
-  assert.ok(T > LI_RICH_ONSET_K);
+  assert.ok(T > liRichOnset_K());
   assert.equal(liAlHostLimit(T), 2.25);
   const d = liAlElectrodeData(T);
   assert.ok(Math.abs(liAlOcp(1.25, T, { hysteresis_V: 0 }).U - d.plateaus[1]!.E_V) < 2e-3);

@@ -10,7 +10,7 @@
  *  - Li3Al2 (and so Li9Al4) is kinetically hindered at plain RT: "at plain RT a lithiated Al anode stops
  *    at β-LiAl and further Li plates as metal"; slightly above ambient it forms (Zheng et al., ACS Appl.
  *    Energy Mater. (2023), doi:10.1021/acsaem.2c03673, read). The temperature at which it starts to
- *    form, LI_RICH_ONSET_K (li-al.json `alloyingKinetics.liRichOnsetT`, 40 °C, assumption 30–60 °C, the
+ *    form, liRichOnset_K() (li-al.json `alloyingKinetics.liRichOnsetT`, 40 °C, assumption 30–60 °C, the
  *    onset the line's alloying model uses too) — a kinetic threshold, so the OCP's host limit jumps there
  *    (the one discontinuity in T, stated).
  *  - Li9Al4 decomposes above 335 °C (McAlister 1982, recalled): above that the host ends at Li3Al2.
@@ -42,8 +42,14 @@ export interface LiAlElectrodeData {
   readonly hysteresis_V: number;
 }
 
-/** temperature above which Li3Al2 (then Li9Al4) forms electrochemically (K) — assumption, see the header */
-export const LI_RICH_ONSET_K = liAlData().alloyingKinetics.liRichOnsetT.value;
+/**
+ * Temperature above which Li3Al2 (then Li9Al4) forms electrochemically (K) — assumption, see the header.
+ * A function, not a constant read at import: the Li–Al data are parsed (and validated) on first use, so a
+ * command that never needs them (`rollcell --version`, `runs list`) does not pay for it (issue 12).
+ */
+export function liRichOnset_K(): number {
+  return liAlData().alloyingKinetics.liRichOnsetT.value;
+}
 
 const cache = new Map<number, LiAlElectrodeData>();
 
@@ -71,7 +77,7 @@ export function liAlElectrodeData(T_K: number): LiAlElectrodeData {
   let xHost = xBeta;
   const x32 = d.phases.Li3Al2.x!.value;
   const x94 = d.phases.Li9Al4.x!.value;
-  if (T_K >= LI_RICH_ONSET_K && T_K < d.phases.Li3Al2.stableUpTo!.value) {
+  if (T_K >= liRichOnset_K() && T_K < d.phases.Li3Al2.stableUpTo!.value) {
     plateaus.push(pl(d.plateaus.betaLi3Al2, xBeta, x32, 'Li3Al2', x32));
     singlePhase.push(undefined);
     xHost = x32;
