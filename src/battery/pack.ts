@@ -83,6 +83,20 @@ export interface DeratingCounts {
 
 /** factor on the estimated error left after a Newton update before it is compared with the tolerance */
 const ERR_SAFETY = 2;
+/** the BMS's acceptance band below a voltage limit: a derated solution lies in (−ACCEPT_BAND_V, 0] of it */
+const ACCEPT_BAND_V = mV(0.1);
+/** where a derated current is placed: the middle of the acceptance band */
+const DERATE_TARGET_V = mV(0.05);
+
+/**
+ * The current at which a pack linear in its current, V = α + β·I, delivers the power P = V·I: the root of
+ * β·I² + α·I − P = 0 on the branch through rest, written 2P/(α + √(α² + 4βP)) (no cancellation at small
+ * P); NaN when there is none (P beyond the pack's capability, or no positive open-circuit voltage α)
+ */
+function currentForPower(alpha: number, beta: number, P: number): number {
+  const d = alpha * alpha + 4 * beta * P;
+  return d >= 0 && alpha > 0 ? (2 * P) / (alpha + Math.sqrt(d)) : NaN;
+}
 
 /** a pack cell: the LinearStepCell capability with its predictor (linearAt) */
 type PackCell = LinearStepCell & { linearAt(I: number): void; readonly evaluatedAt: number };
@@ -794,34 +808,21 @@ export class Pack {
     if (this.linValid && this.predictLinear(bleed)) {
       // predictor: every cell's last linearisation carried to this step (no model evaluation) gives
       // V_pack ≈ α + β·I, solved for P, and the split of that current between the cells of each group
-      let alpha = 0;
-      let beta = (this.Ns - 1) * this.rs;
-      for (let gi = 0; gi < this.Ns; gi++) {
-        alpha += this.gA[gi]! / this.gS[gi]!;
-        beta += 1 / this.gS[gi]!;
-      }
-      const d = alpha * alpha + 4 * beta * Preq;
-      if (d >= 0 && alpha > 0) I = (2 * Preq) / (alpha + Math.sqrt(d));
+      const Ip = this.linearisedPowerCurrent(Preq);
+      if (Ip === Ip) I = Ip;
       this.distribute(I);
       this.fresh = false;
     } else if (this.linValid && this.lastBeta > 0) {
       // the last linearisation (previous step) as V_pack ≈ α + β·I
-      const d = this.lastAlpha * this.lastAlpha + 4 * this.lastBeta * Preq;
-      if (d >= 0 && this.lastAlpha > 0) I = (2 * Preq) / (this.lastAlpha + Math.sqrt(d));
+      const Ip = currentForPower(this.lastAlpha, this.lastBeta, Preq);
+      if (Ip === Ip) I = Ip;
       this.distribute(I);
       this.fresh = false;
     } else this.warmStart(I, bleed);
     for (let it = 0; it < 8; it++) {
       if (!this.linearise(I, bleed)) return null;
-      let alpha = 0;
-      let beta = (this.Ns - 1) * this.rs;
-      for (let gi = 0; gi < this.Ns; gi++) {
-        alpha += this.gA[gi]! / this.gS[gi]!;
-        beta += 1 / this.gS[gi]!;
-      }
-      const disc = alpha * alpha + 4 * beta * Preq;
-      if (!(disc >= 0) || !(alpha > 0)) return null; // beyond the pack's power capability on this linearisation
-      const In = (2 * Preq) / (alpha + Math.sqrt(disc));
+      const In = this.linearisedPowerCurrent(Preq);
+      if (!(In === In)) return null; // beyond the pack's power capability on this linearisation
       const md = this.distribute(In);
       const dI = Math.abs(In - I);
       I = In;
@@ -843,6 +844,21 @@ export class Pack {
       mdPrev = md;
     }
     return null;
+  }
+
+  /**
+   * The pack current that delivers Preq on the cells' present linearisations: each group is
+   * V_bus,g = (I + A_g)/S_g, so V_pack = α + β·I with α = Σ A_g/S_g, β = Σ 1/S_g + (Ns − 1)·r_s
+   * (currentForPower; NaN beyond the pack's power capability on them)
+   */
+  private linearisedPowerCurrent(Preq: number): number {
+    let alpha = 0;
+    let beta = (this.Ns - 1) * this.rs;
+    for (let gi = 0; gi < this.Ns; gi++) {
+      alpha += this.gA[gi]! / this.gS[gi]!;
+      beta += 1 / this.gS[gi]!;
+    }
+    return currentForPower(alpha, beta, Preq);
   }
 
   /**
@@ -960,7 +976,7 @@ export class Pack {
         if (side === 1) fb /= 2;
         side = 1;
       }
-      if ((fc <= 0 && fc > -1e-4) || Math.abs(b - a) < 1e-9 * (Math.abs(Ireq) + 1e-6)) break;
+      if ((fc <= 0 && fc > -ACCEPT_BAND_V) || Math.abs(b - a) < 1e-9 * (Math.abs(Ireq) + 1e-6)) break;
     }
     if (at !== a) {
       const fz = f(a);
@@ -982,7 +998,7 @@ export class Pack {
   private limitFast(I: number, limit: 'v_min' | 'v_max'): number | null {
     const sgn = I < 0 ? -1 : 1;
     if ((limit === 'v_min') !== sgn < 0) return null;
-    const target = limit === 'v_min' ? this.vMin + 5e-5 : this.vMax - 5e-5;
+    const target = limit === 'v_min' ? this.vMin + DERATE_TARGET_V : this.vMax - DERATE_TARGET_V;
     const rc = this.rc;
     const Np = this.Np;
     let mdPrev = 0;
@@ -1012,7 +1028,7 @@ export class Pack {
       const tolC = this.tol * (Math.abs(I) + 1);
       if ((md * left <= tolC || ERR_SAFETY * this.errCell <= tolC) && dI <= 1e-3 * (Math.abs(I) + 1)) {
         const e = this.violation().excess;
-        if (e <= 0 && e > -1e-4) return I;
+        if (e <= 0 && e > -ACCEPT_BAND_V) return I;
       }
       mdPrev = md;
     }
@@ -1023,7 +1039,7 @@ export class Pack {
   private newtonTarget(I: number, e: number): number {
     const v = this.violation();
     const d = this.excessSlope(v.cell, v.limit);
-    return d !== 0 && Number.isFinite(d) ? I - (e + 5e-5) / d : NaN;
+    return d !== 0 && Number.isFinite(d) ? I - (e + DERATE_TARGET_V) / d : NaN;
   }
 
   private commit(I: number, Vp: number, dt: number): void {
