@@ -10,7 +10,7 @@ import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'nod
 import { once } from 'node:events';
 import { dirname, extname } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Store } from '../store/index.ts';
+import { runExportHead, type Store } from '../store/index.ts';
 import { EXPORT_WHATS, type ExportWhat } from '../export/tables.ts';
 import { EXPORT_PAGE_CELLS, cellPages, writeTables } from '../export/stream.ts';
 import { EXPORT_FORMATS, sinkFor, type ExportFormat } from '../export/writers.ts';
@@ -57,10 +57,9 @@ const nested = (v: unknown, depth: number): string =>
 /** the `rollcell-run-export` document (same keys as Store.exportRun), with cells streamed page by page */
 async function writeBundle(store: Store, id: string, out: Writable): Promise<void> {
   const run = await store.getRun(id);
-  const { recipe, output, stations, ...summary } = run;
-  await put(out, '{\n  "format": "rollcell-run-export",\n  "format_version": 1,\n');
-  await put(out, `  "run": ${nested(summary, 1)},\n  "recipe": ${nested(recipe, 1)},\n`);
-  await put(out, `  "output": ${nested(output, 1)},\n  "stations": ${nested(stations, 1)},\n  "cells": [`);
+  let head = '{';
+  for (const [k, v] of Object.entries(runExportHead(run))) head += `\n  ${JSON.stringify(k)}: ${nested(v, 1)},`;
+  await put(out, head + '\n  "cells": [');
   let n = 0;
   for await (const page of cellPages(store, run.id))
     for (const c of page) await put(out, (n++ ? ',\n    ' : '\n    ') + nested(c, 2));

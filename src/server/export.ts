@@ -6,7 +6,7 @@
  * on charge).
  */
 import type { Writable } from 'node:stream';
-import type { CellRecord, Store, StoredRun, TimeSeriesRecord } from '../store/index.ts';
+import { runExportHead, type CellRecord, type Store, type StoredRun, type TimeSeriesRecord } from '../store/index.ts';
 import { BDF_REQUIRED } from '../cycler/bdf.ts';
 import { put, type TableSink } from '../export/writers.ts';
 
@@ -89,15 +89,7 @@ export async function writeRunJson(
   pages: Pages,
   out: Writable,
 ): Promise<void> {
-  const { recipe, output, stations, ...summary } = run;
-  const head = JSON.stringify({
-    format: 'rollcell-run-export',
-    format_version: 1,
-    run: summary,
-    recipe,
-    output,
-    stations,
-  });
+  const head = JSON.stringify(runExportHead(run));
   await put(out, head.slice(0, -1) + ',"cells":[');
   let n = 0;
   for await (const page of pages) {

@@ -6,6 +6,7 @@ export { newRunId, isRunId, runIdTime, RUN_ID_LENGTH } from './ids.ts';
 export { diffJson, deepEqual } from './diff.ts';
 export { MIGRATIONS, LATEST_MIGRATION, STORE_TABLES } from './schema.ts';
 export * from './types.ts';
+export { runExportHead, type RunExportHead } from './run-export.ts';
 export { formatRunList, formatRun, formatDiff, unitOf, fmtNum, type FormatDiffOptions } from './format.ts';
 export {
   StudyStore,

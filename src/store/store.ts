@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { runExportHead } from './run-export.ts';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { StoreError } from './errors.ts';
 import { problem, ProblemError } from '../problems.ts';
@@ -784,14 +785,8 @@ class KyselyStore implements Store {
         .where('run_id', '=', run.id)
         .orderBy('idx')
         .execute();
-      const { recipe, output, stations, ...summary } = run;
       return {
-        format: 'rollcell-run-export',
-        format_version: 1,
-        run: summary,
-        recipe,
-        output,
-        stations,
+        ...runExportHead(run),
         cells: cells.map((c) => JSON.parse(c.data_json) as CellRecord),
         cycles: cycles.map((c) => JSON.parse(c.data_json) as CycleRecord),
         time_series: series.map((s): TimeSeriesRecord => ({
