@@ -147,6 +147,23 @@ export function interphaseResistance(s: DegradationState, a: AgeingParams): numb
   return a.mechanisms.interphase ? a.values.cei_kR * Math.sqrt(s.ceiTime_s) : 0;
 }
 
+/**
+ * Law 5: the anode contact fraction lost in one cycle, k_a·Δε_a·P0a/(P0a + P)·(1 + i_dis/CCD(P, T)) times the
+ * anode material's void scale (Kasemchainan 2019), capped at half the contact per cycle; the CCD is taken
+ * at no less than 1 bar (criticalCurrentDensity needs P > 0: the floor is an assumption, as before)
+ */
+function anodeVoidStep(v: AgeingValues, inp: AgeingInputs, T: number): number {
+  const P0 = v.anode_void_P0;
+  const ccd = criticalCurrentDensity(Math.max(inp.stackPressure_Pa, 1e5), T).value;
+  const d =
+    v.anode_void_k *
+    inp.anodeStrain *
+    (P0 / (P0 + inp.stackPressure_Pa)) *
+    (1 + inp.dischargeCurrent_A_m2 / ccd) *
+    (inp.anodeVoidScale ?? 1);
+  return Math.min(0.5, d);
+}
+
 /** one ageing update: the state after a cycle (or a rest) with the given inputs */
 export function degrade(s: DegradationState, inp: AgeingInputs, a: AgeingParams): DegradationState {
   const v = a.values;
@@ -204,15 +221,7 @@ export function degrade(s: DegradationState, inp: AgeingInputs, a: AgeingParams)
   }
   // 5. anode voids from breathing vs pressure and stripping current
   if (m.anode_voids && inp.anodeStrain > 0) {
-    const P0 = v.anode_void_P0;
-    const ccd = criticalCurrentDensity(Math.max(inp.stackPressure_Pa, 1e5), T).value;
-    const d =
-      v.anode_void_k *
-      inp.anodeStrain *
-      (P0 / (P0 + inp.stackPressure_Pa)) *
-      (1 + inp.dischargeCurrent_A_m2 / ccd) *
-      (inp.anodeVoidScale ?? 1);
-    anodeLoss += (1 - anodeLoss) * Math.min(0.5, d);
+    anodeLoss += (1 - anodeLoss) * anodeVoidStep(v, inp, T);
   }
   return {
     ceiTime_s,
@@ -349,15 +358,7 @@ export function applyAgeingDays(
   const settle = Math.min(1, 1 / v.cathode_contact_cycles);
   let voidStep = 0;
   if (m.anode_voids && inp.anodeStrain > 0) {
-    const P0 = v.anode_void_P0;
-    const ccd = criticalCurrentDensity(Math.max(inp.stackPressure_Pa, 1e5), T).value;
-    const d =
-      v.anode_void_k *
-      inp.anodeStrain *
-      (P0 / (P0 + inp.stackPressure_Pa)) *
-      (1 + inp.dischargeCurrent_A_m2 / ccd) *
-      (inp.anodeVoidScale ?? 1);
-    voidStep = Math.min(0.5, d);
+    voidStep = anodeVoidStep(v, inp, T);
   }
   const anodeStrain = inp.anodeStrain;
   const doCei = m.interphase || m.li_inventory;
