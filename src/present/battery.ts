@@ -7,7 +7,8 @@
 import type { BatteryBlock, CyclingBlock } from '../contract.ts';
 import type { BatteryResult, CellFramesSI, LimitingCell, PackSeries } from '../battery/run.ts';
 import { FORMATION_SETTLED, yearsToEolText } from '../battery/ageing-band.ts';
-import { mV, toAh, toCelsius, toPct, toWh } from '../units/index.ts';
+import { mV, toAh, toCelsius, toHours, toKWh, toPct, toWh } from '../units/index.ts';
+import { sig } from './round.ts';
 import { DERATING_COUNT_SHORT, DERATING_COUNT_WINDOW_V } from '../battery/pack.ts';
 
 /** the rule of a counted derating, as the battery block states it */
@@ -15,9 +16,7 @@ const DERATING_COUNT_RULE =
   `a step on which the BMS delivered less than ${toPct(1 - DERATING_COUNT_SHORT)} % of the demand; per cell, ` +
   `such a step with the cell within ${DERATING_COUNT_WINDOW_V / mV(1)} mV of the limit`;
 
-const r = (x: number, p = 6): number => Number(x.toPrecision(p));
 /** J → kWh */
-const toKWh = (e_J: number): number => e_J / 3.6e6;
 /** Ω → mΩ */
 const toMOhm = (r_ohm: number): number => r_ohm * 1e3;
 /** m³ → L */
@@ -34,7 +33,7 @@ const stats = (x: readonly number[]): { mean: number; sigma: number; min: number
     min = Math.min(min, v);
     max = Math.max(max, v);
   }
-  return { mean: r(mean), sigma: r(sigma), min: r(min), max: r(max) };
+  return { mean: sig(mean), sigma: sig(sigma), min: sig(min), max: sig(max) };
 };
 
 /** why the limiting cell limited the pack, as one sentence */
@@ -94,23 +93,23 @@ export function presentCellFrames(f: CellFramesSI): CellFrames {
     parallel: f.parallel,
     serials: f.serials,
     time_s: f.time_s,
-    voltage_V: f.voltage_V.map((row) => row.map((v) => r(v, 5))),
-    soc_pct: f.soc.map((row) => row.map((x) => r(pct(x), 4))),
-    temperature_C: f.temperature_K.map((row) => row.map((T) => r(toCelsius(T), 4))),
+    voltage_V: f.voltage_V.map((row) => row.map((v) => sig(v, 5))),
+    soc_pct: f.soc.map((row) => row.map((x) => sig(pct(x), 4))),
+    temperature_C: f.temperature_K.map((row) => row.map((T) => sig(toCelsius(T), 4))),
   };
 }
 
 /** The pack's downsampled trace as the block's `series` (V and A to 5 digits, SOC and °C to 4). */
 export function presentPackSeries(s: PackSeries): PackRunBlock['series'] {
   return {
-    time_s: s.time_s.map((t) => r(t)),
-    pack_voltage_V: s.packVoltage_V.map((v) => r(v, 5)),
-    pack_current_A: s.packCurrent_A.map((i) => r(i, 5)),
-    cell_voltage_min_V: s.cellVoltageMin_V.map((v) => r(v, 5)),
-    cell_voltage_max_V: s.cellVoltageMax_V.map((v) => r(v, 5)),
-    soc_min_pct: s.socMin.map((x) => r(pct(x), 4)),
-    soc_max_pct: s.socMax.map((x) => r(pct(x), 4)),
-    temperature_max_C: s.temperatureMax_K.map((T) => r(toCelsius(T), 4)),
+    time_s: s.time_s.map((t) => sig(t)),
+    pack_voltage_V: s.packVoltage_V.map((v) => sig(v, 5)),
+    pack_current_A: s.packCurrent_A.map((i) => sig(i, 5)),
+    cell_voltage_min_V: s.cellVoltageMin_V.map((v) => sig(v, 5)),
+    cell_voltage_max_V: s.cellVoltageMax_V.map((v) => sig(v, 5)),
+    soc_min_pct: s.socMin.map((x) => sig(pct(x), 4)),
+    soc_max_pct: s.socMax.map((x) => sig(pct(x), 4)),
+    temperature_max_C: s.temperatureMax_K.map((T) => sig(toCelsius(T), 4)),
   };
 }
 
@@ -126,48 +125,48 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
     cell_source: p.cellSource,
     cell_layers: p.cellLayers,
     interconnect_resistance_mOhm: toMOhm(p.interconnect_ohm),
-    voltage_min_V: r(p.voltageMin_V),
-    voltage_max_V: r(p.voltageMax_V),
-    nominal_voltage_V: r(p.nominalVoltage_V, 5),
+    voltage_min_V: sig(p.voltageMin_V),
+    voltage_max_V: sig(p.voltageMax_V),
+    nominal_voltage_V: sig(p.nominalVoltage_V, 5),
     in_seed_voltage_window_1_500_V: p.voltageMin_V >= 1 && p.voltageMax_V <= 500,
-    capacity_nominal_Ah: r(toAh(p.capacityNominal_C)),
-    capacity_C3_Ah: r(toAh(p.capacityC3_C)),
-    energy_C3_kWh: r(toKWh(p.energyC3_J)),
-    mass_kg: r(p.mass_kg),
-    volume_L: r(toL(p.volume_m3)),
-    specific_energy_Wh_kg: r(toWh(p.energyC3_J) / p.mass_kg, 5),
-    energy_density_Wh_L: r(toWh(p.energyC3_J) / toL(p.volume_m3), 5),
+    capacity_nominal_Ah: sig(toAh(p.capacityNominal_C)),
+    capacity_C3_Ah: sig(toAh(p.capacityC3_C)),
+    energy_C3_kWh: sig(toKWh(p.energyC3_J)),
+    mass_kg: sig(p.mass_kg),
+    volume_L: sig(toL(p.volume_m3)),
+    specific_energy_Wh_kg: sig(toWh(p.energyC3_J) / p.mass_kg, 5),
+    energy_density_Wh_L: sig(toWh(p.energyC3_J) / toL(p.volume_m3), 5),
     cell_capacity_Ah: stats(p.cellCapacity_C.map(toAh)),
     cell_resistance_mOhm: stats(p.cellResistance_ohm.map(toMOhm)),
     c3_stopped_by_cell: p.c3StoppedByCell,
   };
   const results: ResultsBlock = {
-    duration_h: r(d.duration_s / 3600, 5),
-    energy_out_kWh: r(toKWh(d.energyOut_J)),
-    energy_in_kWh: r(toKWh(d.energyIn_J)),
-    throughput_kWh: r(toKWh(d.energyOut_J + d.energyIn_J)),
-    round_trip_efficiency: d.roundTripEfficiency === null ? null : r(d.roundTripEfficiency, 5),
-    interconnect_loss_Wh: r(toWh(d.interconnectLoss_J)),
-    balancing_loss_Wh: r(toWh(d.balancingLoss_J)),
-    cell_voltage_min_V: r(d.cellVoltageMin_V, 5),
-    cell_voltage_max_V: r(d.cellVoltageMax_V, 5),
-    soc_spread_max_pct: r(pct(d.socSpreadMax), 4),
-    soc_spread_end_pct: r(pct(d.socSpreadEnd), 4),
-    temperature_max_C: d.temperatureMax_K === null ? null : r(toCelsius(d.temperatureMax_K), 4),
-    max_cell_c_rate: r(d.maxCellCRate, 4),
+    duration_h: sig(toHours(d.duration_s), 5),
+    energy_out_kWh: sig(toKWh(d.energyOut_J)),
+    energy_in_kWh: sig(toKWh(d.energyIn_J)),
+    throughput_kWh: sig(toKWh(d.energyOut_J + d.energyIn_J)),
+    round_trip_efficiency: d.roundTripEfficiency === null ? null : sig(d.roundTripEfficiency, 5),
+    interconnect_loss_Wh: sig(toWh(d.interconnectLoss_J)),
+    balancing_loss_Wh: sig(toWh(d.balancingLoss_J)),
+    cell_voltage_min_V: sig(d.cellVoltageMin_V, 5),
+    cell_voltage_max_V: sig(d.cellVoltageMax_V, 5),
+    soc_spread_max_pct: sig(pct(d.socSpreadMax), 4),
+    soc_spread_end_pct: sig(pct(d.socSpreadEnd), 4),
+    temperature_max_C: d.temperatureMax_K === null ? null : sig(toCelsius(d.temperatureMax_K), 4),
+    max_cell_c_rate: sig(d.maxCellCRate, 4),
     model_validity_c_rate: d.modelValidityCRate,
     deratings: {
       count: d.deratings.count,
       discharge: d.deratings.discharge,
       charge: d.deratings.charge,
       count_rule: DERATING_COUNT_RULE,
-      energy_not_delivered_Wh: r(toWh(d.deratings.energyNotDelivered_J)),
+      energy_not_delivered_Wh: sig(toWh(d.deratings.energyNotDelivered_J)),
       first: d.deratings.first.map((x) => ({
         t_s: x.t_s,
-        requested_W: x.requested_W === undefined ? null : r(x.requested_W),
-        delivered_W: x.delivered_W === undefined ? null : r(x.delivered_W),
-        requested_A: r(x.requested_A),
-        delivered_A: r(x.delivered_A),
+        requested_W: x.requested_W === undefined ? null : sig(x.requested_W),
+        delivered_W: x.delivered_W === undefined ? null : sig(x.delivered_W),
+        requested_A: sig(x.requested_A),
+        delivered_A: sig(x.delivered_A),
         cell: x.cell,
         limit: x.limit,
       })),
@@ -175,11 +174,11 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
     ...(d.ev
       ? {
           ev: {
-            range_km: r(d.ev.range_m / 1000, 5),
+            range_km: sig(d.ev.range_m / 1000, 5),
             cycles: d.ev.cycles,
-            distance_per_cycle_km: r(d.ev.distancePerCycle_m / 1000, 5),
+            distance_per_cycle_km: sig(d.ev.distancePerCycle_m / 1000, 5),
             // J/m → Wh/km
-            consumption_Wh_per_km: r((d.ev.consumption_J_per_m * 1000) / 3600, 5),
+            consumption_Wh_per_km: sig(toWh(d.ev.consumption_J_per_m * 1000), 5),
             stopped_by: d.ev.stoppedBy,
           },
         }
@@ -205,11 +204,11 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
       serial: lc.serial,
       limit: lc.limit,
       deratings: lc.deratings,
-      capacity_Ah: r(toAh(lc.capacity_C)),
-      capacity_vs_pack_mean_pct: r(pct(lc.capacityVsPackMean), 4),
-      resistance_mOhm: r(toMOhm(lc.resistance_ohm)),
-      resistance_vs_pack_mean_pct: r(pct(lc.resistanceVsPackMean), 4),
-      group_capacity_Ah: r(toAh(lc.groupCapacities_C[lc.group]!)),
+      capacity_Ah: sig(toAh(lc.capacity_C)),
+      capacity_vs_pack_mean_pct: sig(pct(lc.capacityVsPackMean), 4),
+      resistance_mOhm: sig(toMOhm(lc.resistance_ohm)),
+      resistance_vs_pack_mean_pct: sig(pct(lc.resistanceVsPackMean), 4),
+      group_capacity_Ah: sig(toAh(lc.groupCapacities_C[lc.group]!)),
       group_capacity_rank: lc.groupCapacityRank,
       reason: limitingReason(lc, p.series),
       ...(lc.genealogy ? { genealogy: { ...lc.genealogy, parents: lc.genealogy.parents.map((q) => ({ ...q })) } } : {}),
@@ -218,18 +217,18 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
       ag && byYear
         ? {
             years: ag.years,
-            equivalent_full_cycles_per_year: r(ag.equivalentFullCyclesPerYear, 4),
-            capacity_Ah_by_year: byYear.map((c) => r(toAh(c), 5)),
-            capacity_retention_pct_after_years: r(
+            equivalent_full_cycles_per_year: sig(ag.equivalentFullCyclesPerYear, 4),
+            capacity_Ah_by_year: byYear.map((c) => sig(toAh(c), 5)),
+            capacity_retention_pct_after_years: sig(
               ag.capacityAfterFormation_C > 0 ? pct(byYear[byYear.length - 1]! / ag.capacityAfterFormation_C) : 0,
               4,
             ),
-            duty_rms_c_rate_max: r(ag.dutyRmsCRateMax, 4),
-            duty_peak_c_rate: r(ag.dutyPeakCRate, 4),
-            cell_temperature_under_load_max_C: r(toCelsius(ag.cellTemperatureUnderLoadMax_K), 4),
+            duty_rms_c_rate_max: sig(ag.dutyRmsCRateMax, 4),
+            duty_peak_c_rate: sig(ag.dutyPeakCRate, 4),
+            cell_temperature_under_load_max_C: sig(toCelsius(ag.cellTemperatureUnderLoadMax_K), 4),
             validity: { inside: ag.validity.inside, flags: [...ag.validity.flags] },
             years_to_end_of_life: ag.yearsToEndOfLife,
-            end_of_life_retention_pct: r(pct(ag.endOfLifeRetention), 4),
+            end_of_life_retention_pct: sig(pct(ag.endOfLifeRetention), 4),
             retention_reference:
               ag.formationDays > 0
                 ? `the pack's C/3 capacity after formation: ${ag.formationDays} days of the duty, over which the ` +
@@ -237,11 +236,11 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
                   'rated capacity is measured after formation); the fresh-referenced figures are the *_vs_fresh fields'
                 : "the pack's fresh C/3 capacity (no contact loss to settle)",
             formation_days: ag.formationDays,
-            capacity_Ah_after_formation: r(toAh(ag.capacityAfterFormation_C), 5),
-            formation_loss_pct: r(pct(1 - ag.capacityAfterFormation_C / byYear[0]!), 4),
-            capacity_retention_pct_after_years_vs_fresh: r(pct(byYear[byYear.length - 1]! / byYear[0]!), 4),
+            capacity_Ah_after_formation: sig(toAh(ag.capacityAfterFormation_C), 5),
+            formation_loss_pct: sig(pct(1 - ag.capacityAfterFormation_C / byYear[0]!), 4),
+            capacity_retention_pct_after_years_vs_fresh: sig(pct(byYear[byYear.length - 1]! / byYear[0]!), 4),
             years_to_end_of_life_vs_fresh:
-              ag.yearsToEndOfLifeVsFresh === null ? null : r(ag.yearsToEndOfLifeVsFresh, 4),
+              ag.yearsToEndOfLifeVsFresh === null ? null : sig(ag.yearsToEndOfLifeVsFresh, 4),
             band: ag.band && {
               ...ag.band,
               formation_loss_pct: { ...ag.band.formation_loss_pct },
@@ -324,16 +323,16 @@ export function presentPackBand(
   const lo = cap.low / cap.nominal;
   const hi = cap.high / cap.nominal;
   const scaled = (x: number): { nominal: number; low: number; high: number } => ({
-    nominal: r(x),
-    low: r(x * lo),
-    high: r(x * hi),
+    nominal: sig(x),
+    low: sig(x * lo),
+    high: sig(x * hi),
   });
   const ev = bat.results?.ev;
   return {
     method:
       "first order: the pack's energy and range scale with the cells' first-cycle capacity band " +
       '(cycling.first_cycle_band; duty losses and deratings held at their nominal share)',
-    cell_capacity_ratio: { low: r(lo), high: r(hi) },
+    cell_capacity_ratio: { low: sig(lo), high: sig(hi) },
     energy_C3_kWh: scaled(bat.pack.energy_C3_kWh),
     ...(ev ? { range_km: scaled(ev.range_km) } : {}),
   };

@@ -21,11 +21,11 @@ import {
   type WindowFacts,
 } from '../claims/index.ts';
 import { WINDOWS, windowText } from '../recipe/windows.ts';
-import { toCelsius, toCm2, toKm, toMm, toMPa, toUm } from '../units/index.ts';
+import { toCelsius, toCm2, toKm, toKWh, toMm, toMPa, toUm } from '../units/index.ts';
+import { sig } from './round.ts';
 import { lineRound } from './line.ts';
 
 /** 6 significant digits: the cycling, design and battery blocks' rounding */
-const sig6 = (x: number): number => Number(x.toPrecision(6));
 
 /** a figure in evidence: 4 significant digits, exponent form outside 1e-3 … 1e5 */
 const fmt = (x: number, digits = 3): string => {
@@ -152,7 +152,7 @@ function nipText(s: StationResult | null): string {
 /** the element's evidence with the verdict over the band of its figure (issue 16 item 5) */
 function bandText(ev: string, e: ElementEvaluation, b: BandedVerdict | null, unit: string): string {
   if (!b || e.verdict === 'not evaluable') return ev;
-  const range = `${fmt(sig6(b.low))}–${fmt(sig6(b.high))} ${unit}`;
+  const range = `${fmt(sig(b.low))}–${fmt(sig(b.high))} ${unit}`;
   if (b.verdict.verdict === 'depends') return `${ev}; band ${range}: ${b.verdict.text}`;
   return `${ev}; ${b.verdict.verdict} over the band ${range} (the inputs' documented ranges)`;
 }
@@ -165,7 +165,7 @@ function cyclingWindow(
   absentWhy: string,
   unit: string,
 ): string {
-  const quoted = ev.value === undefined ? undefined : sig6(ev.value);
+  const quoted = ev.value === undefined ? undefined : sig(ev.value);
   return bandText(windowEvidence(ev, quoted, source, absentWhy), e, ev.band, unit);
 }
 
@@ -175,8 +175,8 @@ function batteryEvidence(b: BatteryResult | null): string {
   const p = b.pack;
   return (
     `; simulated pack of ${p.cellSource} cells: ` +
-    `${sig6(p.voltageMin_V).toPrecision(3)}–${sig6(p.voltageMax_V).toPrecision(3)} V, ` +
-    `${sig6(p.energyC3_J / 3.6e6).toPrecision(3)} kWh at C/3`
+    `${sig(p.voltageMin_V).toPrecision(3)}–${sig(p.voltageMax_V).toPrecision(3)} V, ` +
+    `${sig(toKWh(p.energyC3_J)).toPrecision(3)} kWh at C/3`
   );
 }
 
@@ -217,7 +217,7 @@ function batteryLifeEvidence(b: BatteryResult): string {
  */
 function ageingEvidence(ag: CyclingClaimInputs['ageing']): string {
   if (!ag) return '';
-  const pct1 = (f: number): string => sig6(f * 100).toFixed(1);
+  const pct1 = (f: number): string => sig(f * 100).toFixed(1);
   const parts: string[] = [
     `retention ${pct1(ag.retention)} % after ${String(ag.cycles)} cycles` +
       (ag.band ? ` (band ${pct1(ag.band.low)}–${pct1(ag.band.high)} % over the ageing parameters' ranges)` : ''),
@@ -387,7 +387,7 @@ export function evidenceText(e: ElementEvaluation, inp: ClaimInputs): string {
       // the line block's layers leaving 240 (µm to 6 decimals), summed; or the design block's stack
       return windowEvidence(
         ev,
-        ev.from === 'line' ? lineStackUm(inp) : sig6(toUm(inp.design.thickness_m)),
+        ev.from === 'line' ? lineStackUm(inp) : sig(toUm(inp.design.thickness_m)),
         ev.from === 'line'
           ? 'sum of the layers leaving station 240'
           : 'design stack before rolling (roll bonding only thins it)',
@@ -431,8 +431,8 @@ export function evidenceText(e: ElementEvaluation, inp: ClaimInputs): string {
     case '20f.cell': {
       const p = ev.production;
       return (
-        `the run's cell: ${fmt(sig6(toUm(ev.design.thickness_m)))} µm, ` +
-        `${fmt(sig6(toCm2(ev.design.area_m2)))} cm² (design)` +
+        `the run's cell: ${fmt(sig(toUm(ev.design.thickness_m)))} µm, ` +
+        `${fmt(sig(toCm2(ev.design.area_m2)))} cm² (design)` +
         `${p ? `; production made ${p.cellsTotal} cells, ${p.cellsInSpec} in spec` : ''}`
       );
     }

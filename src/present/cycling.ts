@@ -18,9 +18,9 @@ import type { AgeingBand, ageingValidity } from '../cycler/ageing-band.ts';
 import type { AgeingRunResult } from '../cycler/protocols.ts';
 import type { AgeingMechanisms } from '../electrochem/ssb/ageing-data.ts';
 import { toAh, toCelsius, toUm } from '../units/index.ts';
+import { sig } from './round.ts';
 
 /** 6 significant digits (the cycling block's rounding) */
-const r6 = (x: number): number => Number(x.toPrecision(6));
 /** A/m² → mA/cm² */
 const toMAPerCm2 = (i_A_m2: number): number => i_A_m2 / 10;
 
@@ -120,7 +120,10 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
     coulombic_efficiency: fc.coulombic_efficiency ?? NaN,
     volume_expansion_rate_pct: fc.volume_expansion_rate_pct ?? NaN,
     ...(fc.volume_expansion.evaluable
-      ? { thickness_before_um: r6(fc.volume_expansion.before_um), thickness_after_um: r6(fc.volume_expansion.after_um) }
+      ? {
+          thickness_before_um: sig(fc.volume_expansion.before_um),
+          thickness_after_um: sig(fc.volume_expansion.after_um),
+        }
       : { volume_expansion_note: fc.volume_expansion.reason }),
     charge_capacity_Ah: fc.charge_capacity_Ah,
     discharge_capacity_Ah: fc.discharge_capacity_Ah,
@@ -132,10 +135,10 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       cycles: exp.cycles.length,
       per_cycle: allCycleMetrics(exp).map((m) => ({
         cycle: m.index,
-        charge_Ah: r6(m.charge_Ah),
-        discharge_Ah: r6(m.discharge_Ah),
+        charge_Ah: sig(m.charge_Ah),
+        discharge_Ah: sig(m.discharge_Ah),
         coulombic_efficiency:
-          m.coulombicEfficiency === null || !Number.isFinite(m.coulombicEfficiency) ? null : r6(m.coulombicEfficiency),
+          m.coulombicEfficiency === null || !Number.isFinite(m.coulombicEfficiency) ? null : sig(m.coulombicEfficiency),
       })),
     },
   };
@@ -147,7 +150,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
     'volume_expansion_rate_pct',
   ] as const) {
     const v = block[k];
-    if (v !== null && Number.isFinite(v)) block[k] = r6(v);
+    if (v !== null && Number.isFinite(v)) block[k] = sig(v);
     else (block as Record<string, unknown>)[k] = null;
   }
   const notes: string[] = [];
@@ -158,18 +161,18 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       model: 'p2d',
       switched_from: sw.from.toLowerCase(),
       reason:
-        `a step reached ${r6(sw.experimentMaxCRate)}C, above the ${sw.from}'s stated ${sw.modelMaxCRate}C ` +
+        `a step reached ${sig(sw.experimentMaxCRate)}C, above the ${sw.from}'s stated ${sw.modelMaxCRate}C ` +
         '(capacity within 2 %, voltage within 20 mV of the P2D): the whole experiment ran on the P2D',
       steps: sw.steps.map((st) => ({
         step: st.index,
         text: st.text,
-        c_rate_max: r6(st.maxCRate),
+        c_rate_max: sig(st.maxCRate),
         model: 'p2d',
         above_switched_model_validity: st.maxCRate > sw.modelMaxCRate * (1 + 1e-6),
       })),
     };
     notes.push(
-      `the experiment ran on the P2D (automatic): it reached ${r6(sw.experimentMaxCRate)}C, above the ` +
+      `the experiment ran on the P2D (automatic): it reached ${sig(sw.experimentMaxCRate)}C, above the ` +
         `${sw.from}'s stated ${sw.modelMaxCRate}C`,
     );
   }
@@ -179,40 +182,40 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
     notes.push(
       `coulombic efficiency not evaluable: the first cycle ${
         !((fc.charge_capacity_Ah ?? 0) > 0) ? 'charges nothing' : 'discharges nothing'
-      } (charge ${r6(fc.charge_capacity_Ah ?? 0)} Ah, discharge ${r6(fc.discharge_capacity_Ah ?? 0)} Ah)`,
+      } (charge ${sig(fc.charge_capacity_Ah ?? 0)} Ah, discharge ${sig(fc.discharge_capacity_Ah ?? 0)} Ah)`,
     );
   // the first cycle by mechanism, plating, host-based N/P and the literature range (issue 15)
   if (c.assessment) {
     const fa = c.assessment.result;
-    const g = (q: number): number => r6(perGram(q, c.assessment!.cathodeActiveMass_kg));
+    const g = (q: number): number => sig(perGram(q, c.assessment!.cathodeActiveMass_kg));
     block['first_cycle_loss'] = {
       charge_mAh_g: g(fa.loss.charge_C),
       discharge_mAh_g: g(fa.loss.discharge_C),
       cei_mAh_g: g(fa.loss.cei_C),
       kinetic_recoverable_mAh_g: g(fa.loss.kinetic_C),
-      cathode_stoichiometry_start: r6(fa.loss.yStart),
-      cathode_stoichiometry_end: r6(fa.loss.yEnd),
+      cathode_stoichiometry_start: sig(fa.loss.yStart),
+      cathode_stoichiometry_end: sig(fa.loss.yEnd),
       coating: c.assessment.coating,
       literature_ce: { low: fa.ceRange.low, high: fa.ceRange.high, source: fa.ceRange.source },
     };
-    block['np_ratio_host'] = r6(fa.np.np);
+    block['np_ratio_host'] = sig(fa.np.np);
     block['anode_host'] = {
       x_host: fa.np.xHost,
-      li_al_as_made: r6(fa.np.x0),
-      host_left_mAh_cm2: r6(molM2ToMAhCm2(fa.np.hostLeft_mol_m2)),
-      charge_mAh_cm2: r6(molM2ToMAhCm2(fa.np.charge_mol_m2)),
-      np_empty_al_host: r6(fa.np.npEmptyAl),
+      li_al_as_made: sig(fa.np.x0),
+      host_left_mAh_cm2: sig(molM2ToMAhCm2(fa.np.hostLeft_mol_m2)),
+      charge_mAh_cm2: sig(molM2ToMAhCm2(fa.np.charge_mol_m2)),
+      np_empty_al_host: sig(fa.np.npEmptyAl),
     };
     const pl = fa.plating;
     block['plating'] = {
       plated: pl.plated,
-      max_plated_li_um: r6(toUm(pl.maxPlated_m)),
-      end_plated_li_um: r6(toUm(pl.endPlated_m)),
-      onset_s: pl.onset_s === null ? null : r6(pl.onset_s),
-      min_anode_potential_V: Number.isFinite(pl.minAnodePotential_V) ? r6(pl.minAnodePotential_V) : null,
-      max_plating_current_mA_cm2: r6(toMAPerCm2(pl.maxPlatingCurrent_A_m2)),
-      ccd_mA_cm2: r6(toMAPerCm2(pl.ccd.value)),
-      ccd_range_mA_cm2: [r6(toMAPerCm2(pl.ccd.range[0])), r6(toMAPerCm2(pl.ccd.range[1]))],
+      max_plated_li_um: sig(toUm(pl.maxPlated_m)),
+      end_plated_li_um: sig(toUm(pl.endPlated_m)),
+      onset_s: pl.onset_s === null ? null : sig(pl.onset_s),
+      min_anode_potential_V: Number.isFinite(pl.minAnodePotential_V) ? sig(pl.minAnodePotential_V) : null,
+      max_plating_current_mA_cm2: sig(toMAPerCm2(pl.maxPlatingCurrent_A_m2)),
+      ccd_mA_cm2: sig(toMAPerCm2(pl.ccd.value)),
+      ccd_range_mA_cm2: [sig(toMAPerCm2(pl.ccd.range[0])), sig(toMAPerCm2(pl.ccd.range[1]))],
       ccd_source: pl.ccd.source,
       risk: pl.risk,
       text: platingText(pl),
@@ -229,9 +232,9 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
   if (c.firstCycleBand) {
     const fb = c.firstCycleBand;
     const fig = (b: BandedFigure): { nominal: number; low: number; high: number } => ({
-      nominal: r6(b.nominal),
-      low: r6(b.low),
-      high: r6(b.high),
+      nominal: sig(b.nominal),
+      low: sig(b.low),
+      high: sig(b.high),
     });
     block['first_cycle_band'] = {
       model: 'ssb-spme',
@@ -250,34 +253,34 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       points: fb.capacity.points.map((q, i) => ({
         parameter: q.parameter,
         at: q.at,
-        discharge_capacity_mAh_g: r6(q.value),
-        coulombic_efficiency: r6(fb.ce.points[i]!.value),
-        volume_expansion_rate_pct: r6(fb.eq1.points[i]!.value),
+        discharge_capacity_mAh_g: sig(q.value),
+        coulombic_efficiency: sig(fb.ce.points[i]!.value),
+        volume_expansion_rate_pct: sig(fb.eq1.points[i]!.value),
       })),
     };
   }
   if (c.rate && c.rate.ok) {
     const rc = c.rate.search;
     const rb = c.rate.band;
-    block['max_c_rate'] = r6(rc.highestRate);
+    block['max_c_rate'] = sig(rc.highestRate);
     block['rate_capability'] = {
       reference_rate_C: rc.referenceRate,
-      reference_capacity_Ah: r6(rc.referenceCapacity_Ah),
+      reference_capacity_Ah: sig(rc.referenceCapacity_Ah),
       fraction: rc.fraction,
       at_search_limit: rc.atSearchLimit,
       meets_0_33C: rc.meetsClaimRate,
-      evaluations: rc.evaluations.map((e) => ({ c_rate: r6(e.rate), capacity_Ah: r6(e.capacity_Ah), ok: e.ok })),
+      evaluations: rc.evaluations.map((e) => ({ c_rate: sig(e.rate), capacity_Ah: sig(e.capacity_Ah), ok: e.ok })),
       // the band the uncertain inputs give (SPMe fast stepper), and claim 16's verdict over it
       band: {
         model: 'ssb-spme',
-        nominal_c_rate: r6(rb.band.nominal),
-        low_c_rate: r6(rb.band.low),
-        high_c_rate: r6(rb.band.high),
+        nominal_c_rate: sig(rb.band.nominal),
+        low_c_rate: sig(rb.band.low),
+        high_c_rate: sig(rb.band.high),
         claim_16: rb.claim16.text,
         claim_16_verdict: rb.claim16.verdict,
         depends_on: [...rb.claim16.dependsOn],
         parameters: rb.band.parameters.map(presentParameter),
-        points: rb.band.points.map((q) => ({ parameter: q.parameter, at: q.at, c_rate: r6(q.value) })),
+        points: rb.band.points.map((q) => ({ parameter: q.parameter, at: q.at, c_rate: sig(q.value) })),
       },
     };
   } else if (c.rate) {
@@ -293,7 +296,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
     const n = ag.discharge_C.length;
     const R0 = ag.resistance_ohm[0] ?? NaN;
     const R1 = ag.resistance_ohm[n - 1] ?? NaN;
-    const fin = (x: number): number | null => (Number.isFinite(x) ? r6(x) : null);
+    const fin = (x: number): number | null => (Number.isFinite(x) ? sig(x) : null);
     block['cycles'] = n;
     type AgeingBlock = NonNullable<CyclingBlock['ageing']>;
     // validity is written last (after the bands), as the block has always listed it
@@ -303,9 +306,9 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       mechanisms: a.mechanisms,
       cycles: n,
       cycles_requested: a.cyclesRequested,
-      capacity_retention_pct: r6((ag.retention[n - 1] ?? NaN) * 100),
-      first_discharge_Ah: r6(toAh(ag.discharge_C[0] ?? 0)),
-      last_discharge_Ah: r6(toAh(ag.discharge_C[n - 1] ?? 0)),
+      capacity_retention_pct: sig((ag.retention[n - 1] ?? NaN) * 100),
+      first_discharge_Ah: sig(toAh(ag.discharge_C[0] ?? 0)),
+      last_discharge_Ah: sig(toAh(ag.discharge_C[n - 1] ?? 0)),
       // DC resistance from the voltage step at the start of each discharge (instantaneous: ohmic, interphase, charge transfer)
       dc_resistance_first_mOhm: fin(R0 * 1000),
       dc_resistance_last_mOhm: fin(R1 * 1000),
@@ -319,15 +322,15 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
       const reached = eols.filter((e): e is number => e !== null);
       ageBlock['capacity_retention_band_pct'] = {
         at_cycle: n,
-        low: r6(ab.retention.low * 100),
-        median: r6(ab.retention.median * 100),
-        high: r6(ab.retention.high * 100),
+        low: sig(ab.retention.low * 100),
+        median: sig(ab.retention.median * 100),
+        high: sig(ab.retention.high * 100),
         samples: ab.samples.length,
         seed: ab.seed,
         method:
           `seeded sampling of the ${ab.parameters.length} ageing parameters over their documented ranges ` +
           `(data/ageing/mechanisms.json), SPMe with cycle jumping every ${ab.stride} cycles`,
-        most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: r6(q.correlation) })),
+        most_sensitive: ab.sensitivity.map((q) => ({ parameter: q.parameter, correlation: sig(q.correlation) })),
       };
       ageBlock['cycles_to_end_of_life_band'] = {
         reached_in_samples: reached.length,
@@ -338,7 +341,7 @@ export function presentCycling(c: CyclingResult): { block: CyclingBlock; notes: 
     }
     ageBlock['validity'] = {
       inside: a.flags.length === 0,
-      flags: a.flags.map((f) => ({ quantity: f.quantity, value: r6(f.value), allowed: f.allowed, text: f.text })),
+      flags: a.flags.map((f) => ({ quantity: f.quantity, value: sig(f.value), allowed: f.allowed, text: f.text })),
     };
     block['ageing'] = ageBlock as AgeingBlock;
     for (const f of a.flags) notes.push(`ageing: ${f.text}`);

@@ -10,9 +10,8 @@ import type { ProductionRun, ShiftSpcLane } from '../process/line.ts';
 import type { Production } from '../process/production/config.ts';
 import type { CapacitySurrogate } from '../process/production/capacity.ts';
 import type { Capability } from '../process/production/spc.ts';
-import { toMm } from '../units/index.ts';
-
-const r6 = (x: number): number => Number(x.toPrecision(6));
+import { toHours, toMm } from '../units/index.ts';
+import { sig } from './round.ts';
 
 type SpcLane = NonNullable<ProductionBlock['spc']>['lanes'][number];
 type CostByCategory = NonNullable<NonNullable<ProductionBlock['cost']>['by_category_usd_per_kWh']>;
@@ -28,15 +27,15 @@ function roundCap(c: Capability | null): Capability | null {
   if (!c) return null;
   const o: Capability = {
     n: c.n,
-    mean: r6(c.mean),
-    sigma_within: r6(c.sigma_within),
-    sigma_overall: r6(c.sigma_overall),
+    mean: sig(c.mean),
+    sigma_within: sig(c.sigma_within),
+    sigma_overall: sig(c.sigma_overall),
   };
   if (c.lsl !== undefined) o.lsl = c.lsl;
   if (c.usl !== undefined) o.usl = c.usl;
-  if (c.cp !== undefined) o.cp = r6(c.cp);
-  if (c.cpk !== undefined) o.cpk = r6(c.cpk);
-  if (c.ppk !== undefined) o.ppk = r6(c.ppk);
+  if (c.cp !== undefined) o.cp = sig(c.cp);
+  if (c.cpk !== undefined) o.cpk = sig(c.cpk);
+  if (c.ppk !== undefined) o.ppk = sig(c.ppk);
   return o;
 }
 
@@ -59,9 +58,9 @@ function parameterUncertainty(d: NonNullable<CapacitySurrogate['draws']>): {
     included: true,
     draws: u.length,
     source: d.source,
-    utilisation_p2_5: r6(q(0.025)),
-    utilisation_p50: r6(q(0.5)),
-    utilisation_p97_5: r6(q(0.975)),
+    utilisation_p2_5: sig(q(0.025)),
+    utilisation_p50: sig(q(0.5)),
+    utilisation_p97_5: sig(q(0.975)),
     note: 'each cell capacity uses a posterior draw of the fitted model parameters (seeded): the capacity distribution includes the parameter uncertainty',
   };
 }
@@ -72,9 +71,9 @@ function spcLane(s: ShiftSpcLane): SpcLane {
     lane: s.lane,
     quantity: 'gauge_240_thickness_um',
     subgroups: ch.subgroups,
-    xbar: { center: r6(ch.xbar.center), ucl: r6(ch.xbar.ucl), lcl: r6(ch.xbar.lcl) },
-    r: { center: r6(ch.r.center), ucl: r6(ch.r.ucl), lcl: r6(ch.r.lcl) },
-    sigma_within_um: r6(ch.sigma_within),
+    xbar: { center: sig(ch.xbar.center), ucl: sig(ch.xbar.ucl), lcl: sig(ch.xbar.lcl) },
+    r: { center: sig(ch.r.center), ucl: sig(ch.r.ucl), lcl: sig(ch.r.lcl) },
+    sigma_within_um: sig(ch.sigma_within),
     xbar_r_out_of_control: s.xbarOutOfControl,
     western_electric: { ...s.westernElectric },
     ewma_out_of_control: s.ewmaOutOfControl,
@@ -103,7 +102,7 @@ export function presentShift(run: ProductionRun): ProductionBlock {
   const s = run.shift;
   const set = run.config.line;
   const W = s.webWidth_m;
-  const hours = s.planned_s / 3600;
+  const hours = toHours(s.planned_s);
   const totalEq = s.scrap.reduce((a, r) => a + r.cellEquivalents, 0);
   let cum = 0;
   const pareto = s.scrap.map((r) => {
@@ -111,10 +110,10 @@ export function presentShift(run: ProductionRun): ProductionBlock {
     return {
       cause: r.cause,
       cells: r.cells,
-      cell_equivalents: r6(r.cellEquivalents),
-      web_area_m2: r6(r.webArea_m2),
-      share_pct: r6((100 * r.cellEquivalents) / totalEq),
-      cumulative_pct: r6((100 * cum) / totalEq),
+      cell_equivalents: sig(r.cellEquivalents),
+      web_area_m2: sig(r.webArea_m2),
+      share_pct: sig((100 * r.cellEquivalents) / totalEq),
+      cumulative_pct: sig((100 * cum) / totalEq),
     };
   });
   const { availability, performance, quality } = s.oee;
@@ -127,11 +126,11 @@ export function presentShift(run: ProductionRun): ProductionBlock {
     cells_total: s.cellsTotal,
     cells_in_spec: s.cellsInSpec,
     cells_out_of_spec: s.cellsTotal - s.cellsInSpec,
-    yield_pct: s.cellsTotal > 0 ? r6((100 * s.cellsInSpec) / s.cellsTotal) : 0,
-    material_yield_pct: s.webLength_m > 0 ? r6((100 * s.goodArea_m2) / (s.webLength_m * W)) : 0,
+    yield_pct: s.cellsTotal > 0 ? sig((100 * s.cellsInSpec) / s.cellsTotal) : 0,
+    material_yield_pct: s.webLength_m > 0 ? sig((100 * s.goodArea_m2) / (s.webLength_m * W)) : 0,
     seed: s.seed,
-    duration_s: r6(s.planned_s),
-    web_length_m: r6(s.webLength_m),
+    duration_s: sig(s.planned_s),
+    web_length_m: sig(s.webLength_m),
     speed_m_per_min: set.speed_m_per_min,
     lanes: s.lanes,
     rows: s.rows,
@@ -139,28 +138,28 @@ export function presentShift(run: ProductionRun): ProductionBlock {
     scrap_by_cause: pareto,
     out_of_spec_causes: Object.fromEntries(s.outOfSpecCauses.map((c) => [c.cause, c.cells])),
     web_accounting: {
-      web_length_m: r6(s.webLength_m),
-      cell_rows_m: r6(s.cellRows_m),
-      splice_zones_m: r6(s.spliceZones_m),
-      restart_zones_m: r6(s.restartZones_m),
-      fragments_m: r6(s.fragments_m),
+      web_length_m: sig(s.webLength_m),
+      cell_rows_m: sig(s.cellRows_m),
+      splice_zones_m: sig(s.spliceZones_m),
+      restart_zones_m: sig(s.restartZones_m),
+      fragments_m: sig(s.fragments_m),
       web_width_mm: set.web_width_mm,
-      lanes_width_mm: r6(s.lanes * set.cell_width_mm),
-      edge_trim_mm: r6(toMm(W - s.lanes * s.cellWidth_m)),
-      edge_trim_m2: r6(s.edgeTrim_m2),
+      lanes_width_mm: sig(s.lanes * set.cell_width_mm),
+      edge_trim_mm: sig(toMm(W - s.lanes * s.cellWidth_m)),
+      edge_trim_m2: sig(s.edgeTrim_m2),
     },
     throughput: {
-      cells_per_h: r6(s.cellsTotal / hours),
-      good_cells_per_h: r6(s.cellsInSpec / hours),
-      m2_per_h: r6(s.goodArea_m2 / hours),
-      kWh_per_h: r6(s.goodEnergy_kWh / hours),
-      good_energy_kWh: r6(s.goodEnergy_kWh),
+      cells_per_h: sig(s.cellsTotal / hours),
+      good_cells_per_h: sig(s.cellsInSpec / hours),
+      m2_per_h: sig(s.goodArea_m2 / hours),
+      kWh_per_h: sig(s.goodEnergy_kWh / hours),
+      good_energy_kWh: sig(s.goodEnergy_kWh),
     },
     oee: {
-      availability: r6(availability),
-      performance: r6(performance),
-      quality: r6(quality),
-      oee: r6(availability * performance * quality),
+      availability: sig(availability),
+      performance: sig(performance),
+      quality: sig(quality),
+      oee: sig(availability * performance * quality),
       definition:
         'A = running time / planned time; P = web length / (set speed × running time); Q = good ' +
         'cells / (lanes × web length / cell length) — A·P·Q = good cells / ideal cells (Nakajima ' +
@@ -170,7 +169,7 @@ export function presentShift(run: ProductionRun): ProductionBlock {
       splices: s.events.splices,
       stops: s.events.stops,
       station_runs: s.events.stationRuns,
-      downtime_s: r6(s.events.downtime_s),
+      downtime_s: sig(s.events.downtime_s),
       rolls_used: { ...s.events.rollsUsed },
     },
     spc: {
@@ -179,10 +178,10 @@ export function presentShift(run: ProductionRun): ProductionBlock {
       lanes: s.spc.lanes.map(spcLane),
       gauge_240_variance: gv
         ? {
-            sigma_total_um: r6(Math.sqrt(gv.cdVariance + gv.mdVariance)),
-            sigma_cd_um: r6(Math.sqrt(gv.cdVariance)),
-            sigma_md_and_residual_um: r6(Math.sqrt(gv.mdVariance)),
-            mean_um: r6(gv.mean),
+            sigma_total_um: sig(Math.sqrt(gv.cdVariance + gv.mdVariance)),
+            sigma_cd_um: sig(Math.sqrt(gv.cdVariance)),
+            sigma_md_and_residual_um: sig(Math.sqrt(gv.mdVariance)),
+            mean_um: sig(gv.mean),
           }
         : null,
     },
@@ -196,23 +195,23 @@ export function presentShift(run: ProductionRun): ProductionBlock {
       spans: tension.spans.map((x) => ({
         span: x.span,
         tension_N_per_m: x.tension_N_per_m,
-        elastic_limit_N_per_m: x.elastic_limit_N_per_m === null ? null : r6(x.elastic_limit_N_per_m),
-        utilisation: x.utilisation === null ? null : r6(x.utilisation),
+        elastic_limit_N_per_m: x.elastic_limit_N_per_m === null ? null : sig(x.elastic_limit_N_per_m),
+        utilisation: x.utilisation === null ? null : sig(x.utilisation),
         ok: x.ok,
       })),
       free_li: {
         ...tension.free_li,
-        max_tension_N_per_m: r6(tension.free_li.max_tension_N_per_m),
-        overload_factor: r6(tension.free_li.overload_factor),
+        max_tension_N_per_m: sig(tension.free_li.max_tension_N_per_m),
+        overload_factor: sig(tension.free_li.overload_factor),
       },
     },
-    cost_per_kWh: cost.cost_per_kWh === null ? null : r6(cost.cost_per_kWh),
+    cost_per_kWh: cost.cost_per_kWh === null ? null : sig(cost.cost_per_kWh),
     cost: {
       currency: cost.currency,
       by_category_usd_per_kWh:
         cost.by_category_usd_per_kWh &&
         (Object.fromEntries(
-          Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, r6(v)]),
+          Object.entries(cost.by_category_usd_per_kWh).map(([k, v]) => [k, sig(v)]),
         ) as CostByCategory),
       assumptions: cost.assumptions,
     },
@@ -221,20 +220,20 @@ export function presentShift(run: ProductionRun): ProductionBlock {
           fidelity: 'linear',
           calibration_calls: sur.calls,
           bonded_varies_in_box: sur.bondedVaries,
-          steps: sur.steps.map((x) => ({ name: x.name, step: r6(x.step) })),
+          steps: sur.steps.map((x) => ({ name: x.name, step: sig(x.step) })),
           error_vs_full: {
             ...sur.errorVsFull,
-            cell_thickness_max_rel: r6(sur.errorVsFull.cell_thickness_max_rel),
-            anode_thickness_max_rel: r6(sur.errorVsFull.anode_thickness_max_rel),
-            crack_risk_max_abs: r6(sur.errorVsFull.crack_risk_max_abs),
+            cell_thickness_max_rel: sig(sur.errorVsFull.cell_thickness_max_rel),
+            anode_thickness_max_rel: sig(sur.errorVsFull.anode_thickness_max_rel),
+            crack_risk_max_abs: sig(sur.errorVsFull.crack_risk_max_abs),
           },
         }
       : { fidelity: 'full' },
     capacity_model: {
       kind: capModel.kind,
-      utilisation: r6(capModel.utilisation),
+      utilisation: sig(capModel.utilisation),
       calibration_cells: capModel.calibration_cells,
-      calibration_max_rel_error: r6(capModel.calibration_max_rel_error),
+      calibration_max_rel_error: sig(capModel.calibration_max_rel_error),
       ...(capModel.draws ? { parameter_uncertainty: parameterUncertainty(capModel.draws) } : {}),
     },
     line_data: s.lineData ? { rows: s.lineData.rows, stations: [...s.lineData.stations] } : null,
@@ -247,6 +246,6 @@ export function presentProduction(run: ProductionRun): ProductionBlock {
   return {
     ...b,
     ...(b.oee ? { oee: { ...b.oee, unplanned_stops: unplannedStopsText(run.config.production.breakdowns) } } : {}),
-    stops: run.timeline.stops.map((s) => ({ cause: s.cause, t0_s: r6(s.t0_s), t1_s: r6(s.t1_s), s_m: r6(s.s_m) })),
+    stops: run.timeline.stops.map((s) => ({ cause: s.cause, t0_s: sig(s.t0_s), t1_s: sig(s.t1_s), s_m: sig(s.s_m) })),
   };
 }

@@ -39,6 +39,8 @@ export const mAhPerG = (q: number): number => q * 3.6 * 1e3;
 export const toMAhPerG = (q_C_kg: number): number => q_C_kg / 3.6e3;
 /** J → Wh */
 export const toWh = (e_J: number): number => e_J / 3600;
+/** J → kWh */
+export const toKWh = (e_J: number): number => e_J / 3.6e6;
 export const GPa = (x: number): number => x * 1e9;
 export const kJPerMol = (x: number): number => x * 1e3;
 export const hours = (h: number): number => h * 3600;
