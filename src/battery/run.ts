@@ -685,7 +685,7 @@ function planAgeing(
   // formation: the days over which the cathode contact loss settles; the reference capacity is measured after
   const a0 = models[0]!.core.p.ageing;
   const fDays = years >= 1 ? formationDays(a0.mechanisms.contact_loss, a0.values.cathode_contact_cycles) : 0;
-  const item = (spec: CellSpec, k: number, stepping: CellAgeingWork['stepping']): CellAgeingWork => ({
+  const item = (spec: CellSpec, k: number, role: CellAgeingWork['role']): CellAgeingWork => ({
     spec,
     day: day[k]!,
     dailyCharge_C: perCellDaily_C[k]!,
@@ -693,13 +693,13 @@ function planAgeing(
     formationDays: fDays,
     vMin_V: vMin,
     vMax_V: vMax,
-    stepping,
+    role,
   });
   const n = specs.length;
   const work = [
-    ...specs.map((s, k) => item(s, k, 'years')),
-    // the band: the hottest cell under load, re-aged per draw, one afterCycle a day
-    ...bandDrawSpecs(specs[hot]!).map((s) => item(s, hot, 'days')),
+    ...specs.map((s, k) => item(s, k, 'cell')),
+    // the band: the hottest cell under load, re-aged per draw
+    ...bandDrawSpecs(specs[hot]!).map((s) => item(s, hot, 'draw')),
   ];
   const finish = (traj: readonly (readonly number[])[]): PackAgeing | null => {
     if (traj.length !== work.length)

@@ -321,7 +321,7 @@ export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availab
     };
     const draws: number[] = [];
     const cells: number[] = [];
-    work.forEach((w, i) => (w.stepping === 'days' ? draws : cells).push(i));
+    work.forEach((w, i) => (w.role === 'draw' ? draws : cells).push(i));
     const queue: number[][] = draws.map((i) => [i]);
     for (let a = 0; a < cells.length; a += AGEING_CHUNK) queue.push(cells.slice(a, a + AGEING_CHUNK));
     const busy = new Set<Worker>();
