@@ -40,6 +40,28 @@ export interface LiquidModelOptions {
    * true; false runs the file's single `OCP [V]` (PyBaMM's default "single" OCP option).
    */
   readonly hysteresis?: boolean;
+  /**
+   * Absolute tolerance on PyBaMM's scaled state instead of the model's own per-unknown atol: PyBaMM
+   * integrates (y − reference)/scale with c_e scaled by its initial value, c_s by c_max and the potentials
+   * unscaled (V), so its solver atol a is a·c_e0 mol/m³ on c_e, a·c_max on each c_s and a V on φ_e, φ_s
+   * (PyBaMM's BasicDFN variables, pybamm/models/full_battery_models/lithium_ion/basic_dfn.py). The
+   * unknowns PyBaMM has no state for (the pore-wall flux j, the terminal current I, T) keep the model's
+   * own atol. For like-for-like timings against PyBaMM's IDAKLUSolver (defaults rtol 1e-4, atol 1e-6).
+   */
+  readonly scaledAtol?: number;
+}
+
+/** the scaledAtol option checked (undefined: not given) */
+export function checkScaledAtol(v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1))
+    throw new ProblemError({
+      path: 'scaledAtol',
+      problem: 'must be a tolerance',
+      got: String(v),
+      allowed: '0 < scaledAtol < 1',
+    });
+  return v;
 }
 
 /** natural convection to air of a vertical pouch, order of magnitude (assumption, used when BPX gives none) */
