@@ -52,7 +52,7 @@ import type {
 import { cellAgeingTrajectory, type CellAgeingWork } from '../battery/ageing-cells.ts';
 import { stageTicker, type Progress } from '../progress.ts';
 import { measurePackC3, type C3Figures, type C3Work } from '../battery/run.ts';
-import { markTiming } from './timings.ts';
+import { markTiming, timingWorkerData } from './timings.ts';
 
 const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !== '0' && availableParallelism() >= 2;
 
@@ -70,7 +70,7 @@ const watchEnd = (w: Worker): void => {
 };
 
 const newWorker = (): Worker => {
-  const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
+  const w = new Worker(new URL('./job-worker.mjs', import.meta.url), { workerData: timingWorkerData() });
   watchEnd(w);
   // a worker's failure is reported through its task's listeners (and its 'exit'), not as this thread's error
   w.on('error', () => {});

@@ -22,6 +22,7 @@ import { storedCell } from '../run-record.ts';
 import { SpoolWriter } from '../store/spool.ts';
 import { cellAgeingTrajectory, type CellAgeingWork } from '../battery/ageing-cells.ts';
 import { measurePackC3, type C3Figures, type C3Work } from '../battery/run.ts';
+import { markTiming } from './timings.ts';
 
 /** what job-threads.ts sends for the cycling: the request without its progress callback, and whether to report progress */
 export type CyclingTask = Omit<JobCyclingRequest, 'progress'> & { progress: boolean };
@@ -91,7 +92,9 @@ function runCyclingTask(task: CyclingTask): void {
   const post = (m: CyclingReply): void => port!.postMessage(m);
   try {
     const { progress, ...req } = task;
-    post({ result: runJobCycling(progress ? { ...req, progress: (e) => post({ progress: e }) } : req) });
+    const result = runJobCycling(progress ? { ...req, progress: (e) => post({ progress: e }) } : req);
+    markTiming('cycling done');
+    post({ result });
   } catch (e) {
     post(failure(e));
   }
@@ -113,12 +116,16 @@ function runProductionTask(task: ProductionTask): void {
         spool.add(storedCell(c));
         if (c.in_spec && inSpec++ < packCells) {
           first.push(c);
-          if (first.length === packCells) post({ firstInSpec: first });
+          if (first.length === packCells) {
+            markTiming("the pack's cells made");
+            post({ firstInSpec: first });
+          }
         }
       },
       ...(progress ? { progress: (e) => post({ progress: e }) } : {}),
     });
     const spooled = writer.close();
+    markTiming('shift done');
     const { estimate: _estimate, ...capacity } = run.capacity;
     post({ done: { run: { ...run, capacity }, inSpec, spooled } });
   } catch (e) {
@@ -134,7 +141,9 @@ function runProductionTask(task: ProductionTask): void {
 function runAgeingTask(task: AgeingTask): void {
   const post = (m: AgeingReply): void => port!.postMessage(m);
   try {
-    post({ ageing: task.work.map(cellAgeingTrajectory) });
+    const ageing = task.work.map(cellAgeingTrajectory);
+    markTiming(`ageing chunk of ${ageing.length} done`);
+    post({ ageing });
   } catch (e) {
     post({ ageingFailed: failure(e) });
   }
@@ -143,12 +152,15 @@ function runAgeingTask(task: AgeingTask): void {
 function runC3Task(task: C3Task): void {
   const post = (m: C3Reply): void => port!.postMessage(m);
   try {
-    post({ c3: measurePackC3(task.work) });
+    const c3 = measurePackC3(task.work);
+    markTiming('C/3 done');
+    post({ c3 });
   } catch (e) {
     post({ c3Failed: failure(e) });
   }
 }
 
+markTiming('loaded');
 port.on('message', (task: CyclingTask | ProductionTask | AgeingTask | C3Task) => {
   if ('kind' in task && task.kind === 'production') runProductionTask(task);
   else if ('kind' in task && task.kind === 'ageing') runAgeingTask(task);
