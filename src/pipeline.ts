@@ -129,10 +129,10 @@ export const MIN_LINE_TEMPERATURE_C = -91.6;
 export function experimentProblem(e: ParseError, fallbackPath = 'experiment'): Problem {
   const bracketPath = e.path ?? fallbackPath;
   const path = bracketPath.replace(/\[(\d+)\]/g, '.$1');
+  // the parser's own fields where it has them (never the message parsed back: a value's text can hold "; allowed")
+  if (e.detail) return { path, ...e.detail };
   let msg = e.message;
   for (const p of [bracketPath, path]) if (msg.startsWith(`${p}: `)) msg = msg.slice(p.length + 2);
-  const m = /^(.*?) \(got (.*); allowed:? (.*)\)$/s.exec(msg);
-  if (m) return { path, problem: m[1]!, got: m[2]!, allowed: m[3]! };
   const grammar = 'a step in the experiment grammar (rollcell cycle --help; e.g. "Discharge at 1C until 3 V")';
   return {
     path,

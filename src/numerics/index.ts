@@ -27,7 +27,15 @@ export {
   chooseBorderedLayout,
   type BorderedLayout,
 } from './linalg.ts';
-export { brent, illinois, type RootOptions, type RootResult } from './roots.ts';
+export {
+  brent,
+  illinois,
+  bisect,
+  bisectTest,
+  type BisectTestOptions,
+  type RootOptions,
+  type RootResult,
+} from './roots.ts';
 export {
   linearInterpolant,
   pchipInterpolant,

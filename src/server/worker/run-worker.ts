@@ -9,6 +9,7 @@ import { runJob, parseJobRecipe, JOB_LIMITS } from '../../pipeline.ts';
 import { failedRunOutput, storedCell, storedDetail } from '../../run-record.ts';
 import { openStore, CellSpool } from '../../store/index.ts';
 import { ProblemError } from '../../problems.ts';
+import { runFailure } from '../http-problems.ts';
 import { parseProduction } from '../../process/production/config.ts';
 import type { ProductionCell } from '../../process/line.ts';
 import { presentCell } from '../../present/production-cell.ts';
@@ -188,18 +189,4 @@ async function main(task: RunTask): Promise<void> {
   }
 }
 
-main(workerData as RunTask).catch((e: unknown) => {
-  if (e instanceof ProblemError)
-    post({ type: 'failed', problems: [...e.problems], internal: false, message: e.message });
-  else {
-    const message = e instanceof Error ? e.message : String(e);
-    // range errors from the physics name the field: they are input problems (the CLI maps them to exit 2 too)
-    const input = e instanceof RangeError || (e as { name?: string })?.name === 'ConfigError';
-    post({
-      type: 'failed',
-      problems: [{ path: '', problem: message, got: '', allowed: input ? 'see the recipe field named' : '' }],
-      internal: !input,
-      message,
-    });
-  }
-});
+main(workerData as RunTask).catch((e: unknown) => post({ type: 'failed', ...runFailure(e) }));
