@@ -27,7 +27,17 @@ export {
   chooseBorderedLayout,
   type BorderedLayout,
 } from './linalg.ts';
-export { brent, illinois, type RootOptions, type RootResult } from './roots.ts';
+export {
+  brent,
+  illinois,
+  safeguardedNewton,
+  type BracketEnd,
+  type NewtonPoint,
+  type RootOptions,
+  type RootResult,
+  type SafeguardedNewtonOptions,
+  type SafeguardedNewtonResult,
+} from './roots.ts';
 export {
   linearInterpolant,
   pchipInterpolant,
