@@ -37,7 +37,7 @@ import type { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { F } from '../materials/constants.ts';
 import type { CellSpec } from './cells.ts';
 import { spmeOf } from './cells.ts';
-import { problem } from '../problems.ts';
+import { problem, ProblemError } from '../problems.ts';
 import { mV } from '../units/index.ts';
 import type { LinearStepCell } from '../electrochem/model.ts';
 import { SpmeLinearStep } from '../electrochem/ssb/step-response.ts';
@@ -97,6 +97,36 @@ const DERATE_TARGET_V = mV(0.05);
 function currentForPower(alpha: number, beta: number, P: number): number {
   const d = alpha * alpha + 4 * beta * P;
   return d >= 0 && alpha > 0 ? (2 * P) / (alpha + Math.sqrt(d)) : NaN;
+}
+
+/** where and why a pack could not be evaluated (PackNotEvaluable) */
+export interface NotEvaluable {
+  /** the time of the step that failed (s from the start of the duty) */
+  readonly t_s: number;
+  /** the cell that cannot be evaluated (index in build order) and its series group */
+  readonly cell: number;
+  readonly group: number;
+  /** the pack current tried (A, positive on charge) */
+  readonly current_A: number;
+  readonly reason: string;
+}
+
+/**
+ * A pack state no current can be solved for: a cell outside the states its model can describe at every
+ * current the BMS may choose, rest included (its own state not finite, say) — the battery cannot be
+ * evaluated from here on. A ProblemError (the CLI's exit 2, the server's 4xx) that names the cell.
+ */
+export class PackNotEvaluable extends ProblemError {
+  readonly at: NotEvaluable;
+  constructor(at: NotEvaluable) {
+    super({
+      path: `battery.cells[${at.cell}]`,
+      problem: `cannot be evaluated at t = ${at.t_s} s (group ${at.group}): ${at.reason}`,
+      got: `pack current ${at.current_A} A`,
+      allowed: 'cell states inside the cell model (a derated current, or rest, the BMS can hold)',
+    });
+    this.at = at;
+  }
 }
 
 /** a pack cell: the LinearStepCell capability with its predictor (linearAt) */
@@ -428,7 +458,11 @@ export class Pack {
         v.evaluate(Ik);
         const sk = v.dVdI + rc;
         if (!(sk > 0) || !Number.isFinite(v.V)) {
-          this.fail(k, I);
+          this.fail(
+            k,
+            I,
+            Number.isFinite(v.V) ? 'its voltage falls as the current rises' : 'its voltage is not finite',
+          );
           return false;
         }
         const u = v.V + rc * Ik;
@@ -467,6 +501,7 @@ export class Pack {
     let Vp = 0;
     let slope = 0;
     let md = 0;
+    let mdCell = 0;
     let eCell = 0;
     let eBus = 0;
     for (let gi = 0; gi < this.Ns; gi++) {
@@ -479,7 +514,10 @@ export class Pack {
         const sk = this.sK[k]!;
         const In = (Vbus - this.aK[k]!) / sk;
         const d = Math.abs(In - this.trialI[k]!);
-        md = Math.max(md, d);
+        if (!(d <= md)) {
+          md = d;
+          mdCell = k;
+        }
         // the linearisation's voltage error at In: ½·V''·d² with V'' ≈ (slope change)/(distance) seen
         // between the cell's last two linearisations; over a distance shorter than d, the slope change
         // over d bounds it (first order: ½·Δs·d)
@@ -508,6 +546,7 @@ export class Pack {
     // at fixed power P = V_pack·I: an error ΔV in the pack voltage moves I by I·ΔV/(V_pack + I·dV_pack/dI)
     const dP = Math.abs(this.lastVp + I * this.slope);
     this.errPack = dP > 0 ? (Math.abs(I) * eBus) / dP : Infinity;
+    this.mdCell = mdCell;
     return md;
   }
 
@@ -564,7 +603,9 @@ export class Pack {
       // or the error left after this update, estimated from each cell's curvature, is within it
       if (lambda === 1 && ERR_SAFETY * this.errCell <= tol) break;
       prevMd = md;
-      if (it >= 200 || !Number.isFinite(md)) return this.fail(0, I);
+      // the cell whose current moved most in the last update is the one the iteration cannot settle
+      if (it >= 200 || !Number.isFinite(md))
+        return this.fail(this.mdCell, I, 'the Kirchhoff solve of its group did not settle in 200 Newton updates');
       for (let k = 0; k < this.n; k++) this.stepI[k] = this.trialI[k]! - this.prevI[k]!;
       prevRes = this.residual;
       lambda = 1;
@@ -572,34 +613,47 @@ export class Pack {
     return this.lastVp;
   }
 
-  /** cell whose model left its valid state in the last solve (−1: none) */
+  /** cell whose model left its valid state in the last solve (−1: none), and why */
   private failedCell = -1;
   private failedSign = 0;
+  private failedWhy = '';
+  /** the cell of the largest current update of the last distribute */
+  private mdCell = 0;
   /**
-   * The trial current drives a cell outside the states its model can describe (no finite voltage or
-   * a non-converging group): counted as a limit violation, so the BMS derates below it.
+   * The trial current drives a cell outside the states its model can describe (no finite voltage, a
+   * voltage falling with the current, or a group whose Kirchhoff solve does not settle): counted as a
+   * limit violation, so the BMS derates below it.
    */
-  private fail(cell: number, I: number): number {
+  private fail(cell: number, I: number, why: string): number {
     this.failedCell = cell;
     this.failedSign = I < 0 ? -1 : 1;
+    this.failedWhy = why;
     this.fresh = true;
     return NaN;
+  }
+
+  /** the pack cannot be evaluated at pack current I: which cell, and why (PackNotEvaluable) */
+  private notEvaluable(I: number): PackNotEvaluable {
+    const k = this.failedCell >= 0 ? this.failedCell : this.mdCell;
+    return new PackNotEvaluable({
+      t_s: this.t,
+      cell: k,
+      group: this.group(k),
+      current_A: I,
+      reason: this.failedWhy || 'no consistent current found',
+    });
   }
 
   /** a solve whose result is committed must have succeeded */
   private solveStrict(I: number, bleed: Uint8Array): number {
     const V = this.solve(I, bleed);
-    if (this.failedCell >= 0)
-      throw new Error(
-        `pack: no consistent solution for cell ${this.failedCell} at pack current ${I} A (state outside the cell model's window)`,
-      );
+    if (this.failedCell >= 0) throw this.notEvaluable(I);
     return V;
   }
 
-  /** V_pack of the solution derate() left in the trial state (which must be a consistent one) */
-  private derated(): number {
-    if (this.failedCell >= 0)
-      throw new Error(`pack: no consistent solution for cell ${this.failedCell} at the derated current`);
+  /** V_pack of the solution derate() left in the trial state at current I (which must be a consistent one) */
+  private derated(I: number): number {
+    if (this.failedCell >= 0) throw this.notEvaluable(I);
     return this.lastVp;
   }
 
@@ -699,16 +753,25 @@ export class Pack {
     if (v.excess > 0) {
       const If = this.limitFast(Ireq, v.limit);
       const I = If ?? this.derate(Ireq, v.excess);
-      return this.commitCurrentDerating(Ireq, I, this.derated(), v.limit, dt);
+      // a cell that could not be evaluated at the demand is the one that limits (not whichever cell is
+      // closest to a limit at the derated current)
+      return this.commitCurrentDerating(Ireq, I, this.derated(I), v.limit, dt, v.excess === Infinity ? v.cell : -1);
     }
     this.commit(Ireq, Vp, dt);
     return { I_A: Ireq, V_pack_V: Vp, derated: false };
   }
 
   /** record a current-controlled step derated to I at a voltage limit, and commit it */
-  private commitCurrentDerating(Ireq: number, I: number, Vp: number, limit: 'v_min' | 'v_max', dt: number): StepReport {
-    const w = this.violation();
-    this.deratings.push({ t_s: this.t, requested_A: Ireq, delivered_A: I, cell: w.cell, limit });
+  private commitCurrentDerating(
+    Ireq: number,
+    I: number,
+    Vp: number,
+    limit: 'v_min' | 'v_max',
+    dt: number,
+    failed = -1,
+  ): StepReport {
+    const cell = failed >= 0 ? failed : this.violation().cell;
+    this.deratings.push({ t_s: this.t, requested_A: Ireq, delivered_A: I, cell, limit });
     this.countDerating(Ireq, I, limit);
     this.heldAt = limit;
     this.commit(I, Vp, dt);
@@ -784,7 +847,7 @@ export class Pack {
       const v = this.violation();
       if (v.excess > 0) {
         const Ilim = this.limitFast(I, v.limit) ?? this.derate(I, v.excess);
-        Vp = this.derated();
+        Vp = this.derated(Ilim);
         this.recordPowerDerating(Preq, Ilim, Vp, v.limit);
         I = Ilim;
         derated = true;
@@ -823,14 +886,13 @@ export class Pack {
     }
   }
 
-  private recordPowerDerating(Preq: number, I: number, Vp: number, limit: Derating['limit']): void {
+  private recordPowerDerating(Preq: number, I: number, Vp: number, limit: Derating['limit'], failed = -1): void {
     this.countDerating(Preq, I * Vp, limit);
-    const w = this.violation();
     this.deratings.push({
       t_s: this.t,
       requested_A: Preq / Vp,
       delivered_A: I,
-      cell: w.cell,
+      cell: failed >= 0 ? failed : this.violation().cell,
       limit,
       requested_W: Preq,
       delivered_W: I * Vp,
@@ -942,9 +1004,9 @@ export class Pack {
           I = sgn * 0.5 * (lo + hi);
           continue;
         }
-        Vp = this.derated();
+        Vp = this.derated(Ilim);
         if (Math.abs(Ilim * Vp) < Math.abs(Preq) * (1 - 1e-9) || Math.abs(Ilim) <= lo) {
-          this.recordPowerDerating(Preq, Ilim, Vp, v.limit);
+          this.recordPowerDerating(Preq, Ilim, Vp, v.limit, v.excess === Infinity ? v.cell : -1);
           return { I: Ilim, Vp, derated: true };
         }
         hi = Math.abs(Ilim);
@@ -972,7 +1034,8 @@ export class Pack {
     }
     // the bracket closed on the maximum power point without reaching the demand
     if (Number.isFinite(hi)) return this.maxPowerDerating(Preq, sgn * lo, bleed);
-    throw new Error(`pack: power ${Preq} W: no consistent current found (last I = ${I} A, V = ${Vp} V)`);
+    this.failedWhy = `no current delivers ${Preq} W (last tried ${I} A at ${Vp} V)`;
+    throw this.notEvaluable(I);
   }
 
   /** the voltage limit the last step's current was derated to (null: none) */
