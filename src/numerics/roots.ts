@@ -303,3 +303,73 @@ export function safeguardedNewton(
   const x = Math.abs(fa) <= Math.abs(fb) ? a : b;
   return result(x, x === a ? fa : fb, maxIter, false, false);
 }
+
+/**
+ * Bisection on a sign change of f over [a, b] (f(a)·f(b) ≤ 0): halves while the bracket is wider than
+ * rtol·max(1, |b|), at most maxIter times, and returns its midpoint. Where f does not change sign it
+ * returns the end nearer the root of a monotone increasing f (a when f(a) > 0, else b) — the clamp a window
+ * search wants — instead of throwing as brent/illinois do.
+ */
+export function bisect(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  opts: { rtol?: number; maxIter?: number } = {},
+): number {
+  const rtol = opts.rtol ?? 1e-15;
+  const maxIter = opts.maxIter ?? 200;
+  let fa = f(a);
+  const fb = f(b);
+  if (fa * fb > 0) return fa > 0 ? a : b;
+  for (let i = 0; i < maxIter && b - a > rtol * Math.max(1, Math.abs(b)); i++) {
+    const m = 0.5 * (a + b);
+    const fm = f(m);
+    if (fm * fa <= 0) b = m;
+    else {
+      a = m;
+      fa = fm;
+    }
+  }
+  return 0.5 * (a + b);
+}
+
+export interface BisectTestOptions {
+  /** the trial point: (keep + drop)/2, or √(keep·drop) for a search on a log scale (both ends > 0) */
+  midpoint?: 'arithmetic' | 'geometric';
+  /** halvings at most (default 200) */
+  maxIter?: number;
+  /**
+   * stop once the bracket is this narrow: |drop − keep| ≤ rtol·|drop| (arithmetic) or
+   * max/min ≤ 1 + rtol (geometric); absent, only maxIter stops it
+   */
+  rtol?: number;
+}
+
+/**
+ * Bisection of a monotone yes/no test (a C-rate that still delivers 80 %, a force that reaches a reduction,
+ * where a verdict flips): `keep` is a point where the test holds and `drop` one where it does not (in either
+ * order); each trial point replaces the end whose answer it shares. Returns the final bracket.
+ */
+export function bisectTest(
+  test: (x: number) => boolean,
+  keep: number,
+  drop: number,
+  opts: BisectTestOptions = {},
+): { keep: number; drop: number; iterations: number } {
+  const geometric = opts.midpoint === 'geometric';
+  const maxIter = opts.maxIter ?? 200;
+  const rtol = opts.rtol;
+  let i = 0;
+  for (; i < maxIter; i++) {
+    if (rtol !== undefined) {
+      const narrow = geometric
+        ? Math.max(keep, drop) / Math.min(keep, drop) <= 1 + rtol
+        : Math.abs(drop - keep) <= rtol * Math.abs(drop);
+      if (narrow) break;
+    }
+    const m = geometric ? Math.sqrt(keep * drop) : 0.5 * (keep + drop);
+    if (test(m)) keep = m;
+    else drop = m;
+  }
+  return { keep, drop, iterations: i };
+}
