@@ -49,7 +49,7 @@ import {
   type PackRunBlock,
 } from './present/battery.ts';
 import { presentProduction } from './present/production.ts';
-import type { CapacityPosterior, CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
+import type { CapacityPosterior, ProductionCell as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -129,10 +129,10 @@ export const MIN_LINE_TEMPERATURE_C = -91.6;
 export function experimentProblem(e: ParseError, fallbackPath = 'experiment'): Problem {
   const bracketPath = e.path ?? fallbackPath;
   const path = bracketPath.replace(/\[(\d+)\]/g, '.$1');
+  // the parser's own fields where it has them (never the message parsed back: a value's text can hold "; allowed")
+  if (e.detail) return { path, ...e.detail };
   let msg = e.message;
   for (const p of [bracketPath, path]) if (msg.startsWith(`${p}: `)) msg = msg.slice(p.length + 2);
-  const m = /^(.*?) \(got (.*); allowed:? (.*)\)$/s.exec(msg);
-  if (m) return { path, problem: m[1]!, got: m[2]!, allowed: m[3]! };
   const grammar = 'a step in the experiment grammar (rollcell cycle --help; e.g. "Discharge at 1C until 3 V")';
   return {
     path,
@@ -887,6 +887,14 @@ export interface JobCyclingRequest {
   driveCycles?: Readonly<Record<string, DriveCycle>>;
 }
 
+/**
+ * The serial of a job's battery (its passport): the in-spec cells the pack took point to it
+ * (JobResult.batteryCells). A staged save writes it into those cells' records before the job ends.
+ */
+export function jobBatterySerial(opts: Pick<JobOptions, 'runId' | 'seed'>): string {
+  return `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
+}
+
 /** Runs a job's cycling stage in this thread. */
 export function runJobCycling(req: JobCyclingRequest): CyclingRun {
   return runCycling(req.recipe, req.cell, req.progress, req.cycling, req.driveCycles);
@@ -1105,7 +1113,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
         ]);
     }
     const onCell = (c: ProducedCellRecord): void => {
-      if (c.in_spec && inSpec++ < packCells && sink) inSpecKept.push(c);
+      if (c.inSpec && inSpec++ < packCells && sink) inSpecKept.push(c);
       sink?.(c);
       opts.onCell?.(c);
     };
@@ -1119,7 +1127,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
     });
-    if (!sink) inSpec = run.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0);
+    if (!sink) inSpec = run.cells.reduce((k, c) => k + (c.inSpec ? 1 : 0), 0);
     applyProduction(run);
     return { inSpec, cells: inSpec >= packCells ? (sink ? inSpecKept : run.cells) : undefined };
   }
@@ -1216,9 +1224,9 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       // (streamed records get it when they are stored: JobResult.batteryCells)
-      const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
+      const serial = jobBatterySerial(opts);
       let k = 0;
-      for (const c of cells) if (c.in_spec && k++ < n) c.genealogy.battery_serial = serial;
+      for (const c of cells) if (c.inSpec && k++ < n) c.genealogy.batterySerial = serial;
       batteryCells = { serial, count: n };
     }
   }

@@ -202,6 +202,11 @@ export interface ParseError {
   readonly input: string;
   /** where the string sits in an experiment (e.g. `experiment[2].steps[0]`) */
   readonly path?: string;
+  /**
+   * the error's Problem fields where the parser knows them apart (a value out of range, a size limit): the
+   * problem without the path, the value found and what is allowed — read these, never parse `message`
+   */
+  readonly detail?: { readonly problem: string; readonly got: string; readonly allowed: string };
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: ParseError[] };
@@ -1234,16 +1239,28 @@ export function parseTerminationString(input: string, path?: string): Parsed<Ter
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-function valueError(path: string, message: string, got: unknown): ParseError {
+function valueError(path: string, message: string, got: unknown, detail?: ParseError['detail']): ParseError {
   const s = JSON.stringify(got) ?? String(got);
-  return { message, column: 1, text: s.length > 60 ? s.slice(0, 57) + '...' : s, input: s, path };
+  return {
+    message,
+    column: 1,
+    text: s.length > 60 ? s.slice(0, 57) + '...' : s,
+    input: s,
+    path,
+    ...(detail ? { detail } : {}),
+  };
+}
+
+/** a value error whose problem, value and allowed range are known apart: `<path>: <problem> (got …; allowed …)` */
+function rangeError(path: string, problem: string, got: string, allowed: string, value: unknown): ParseError {
+  return valueError(path, `${path}: ${problem} (got ${got}; allowed ${allowed})`, value, { problem, got, allowed });
 }
 
 /** a duration: a number of seconds (PyBaMM) or a time string ("1 minute", "2 hours") */
 function durationValue(v: unknown, path: string, errors: ParseError[]): number | undefined {
   if (typeof v === 'number') {
     if (Number.isFinite(v) && v > 0) return v;
-    errors.push(valueError(path, `${path}: time must be positive (got ${v}; allowed a number of seconds > 0)`, v));
+    errors.push(rangeError(path, 'time must be positive', String(v), 'a number of seconds > 0', v));
     return undefined;
   }
   if (typeof v === 'string') {
@@ -1260,7 +1277,7 @@ function durationValue(v: unknown, path: string, errors: ParseError[]): number |
 function temperatureValue(v: unknown, path: string, errors: ParseError[]): number | undefined {
   if (typeof v === 'number') {
     if (Number.isFinite(v) && v > 0) return v;
-    errors.push(valueError(path, `${path}: must be above absolute zero (got ${v} K; allowed > 0 K)`, v));
+    errors.push(rangeError(path, 'must be above absolute zero', `${v} K`, '> 0 K', v));
     return undefined;
   }
   if (typeof v === 'string') {
@@ -1296,7 +1313,11 @@ function startTimeValue(v: unknown, path: string, errors: ParseError[]): number 
 function tagsValue(v: unknown, path: string, errors: ParseError[]): string[] | undefined {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  errors.push(valueError(path, `${path}: must be a string or a list of strings (got ${JSON.stringify(v)})`, v));
+  const problem = 'must be a string or a list of strings';
+  const got = JSON.stringify(v) ?? String(v);
+  errors.push(
+    valueError(path, `${path}: ${problem} (got ${got})`, v, { problem, got, allowed: 'a string or a list of strings' }),
+  );
   return undefined;
 }
 
@@ -1895,13 +1916,17 @@ export function parseExperiment(
   if (size.length)
     return {
       ok: false,
-      errors: size.map((z) => ({
-        message: `${z.where === 'experiment' ? '' : `step ${z.where}: `}${z.problem} (got ${z.got}; allowed ${z.allowed})`,
-        column: 1,
-        text: '',
-        input: '',
-        path,
-      })),
+      errors: size.map((z) => {
+        const problem = `${z.where === 'experiment' ? '' : `step ${z.where}: `}${z.problem}`;
+        return {
+          message: `${problem} (got ${z.got}; allowed ${z.allowed})`,
+          column: 1,
+          text: '',
+          input: '',
+          path,
+          detail: { problem, got: z.got, allowed: z.allowed },
+        };
+      }),
     };
   return { ok: true, value };
 }

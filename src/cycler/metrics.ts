@@ -7,6 +7,7 @@ import type { CellModel, CellModelExtras } from '../electrochem/model.ts';
 import { runExperiment, type ExperimentResult, type RunOptions, type StepRecord } from './machine.ts';
 import { problem } from '../problems.ts';
 import { toAh, toMAh, toG, toWh, toUm, toCm2, toPct } from '../units/index.ts';
+import { bisectTest } from '../numerics/roots.ts';
 
 export interface ChargeFigures {
   charge_Ah: number;
@@ -265,18 +266,12 @@ export function rateCapability(model: CellModel & CellModelExtras, opts: RateCap
     return ok;
   };
   let lo = ref;
-  let hi = maxRate;
+  const hi = maxRate;
   let atLimit = false;
   if (meets(maxRate)) {
     lo = maxRate;
     atLimit = true;
-  } else {
-    while (hi / lo > 1 + tol) {
-      const mid = Math.sqrt(lo * hi);
-      if (meets(mid)) lo = mid;
-      else hi = mid;
-    }
-  }
+  } else lo = bisectTest(meets, lo, hi, { midpoint: 'geometric', rtol: tol }).keep;
   return {
     referenceRate: ref,
     referenceCapacity_Ah: qRef,

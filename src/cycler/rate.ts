@@ -21,6 +21,7 @@ import { chargeFully, dischargeTo } from './protocols.ts';
 import { arrhenius, withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { problem } from '../problems.ts';
+import { bisectTest } from '../numerics/roots.ts';
 
 export interface RateSearch {
   readonly highestRate: number;
@@ -58,14 +59,8 @@ export function highestCRate(
   if (!(qRef > 0)) return { highestRate: 0, atSearchLimit: false, referenceCapacity_C: qRef };
   const ok = (r: number): boolean => q(r) >= fraction * qRef;
   if (ok(maxRate)) return { highestRate: maxRate, atSearchLimit: true, referenceCapacity_C: qRef };
-  let lo = 0.1;
-  let hi = maxRate;
-  while (hi / lo > 1 + tol) {
-    const mid = Math.sqrt(lo * hi);
-    if (ok(mid)) lo = mid;
-    else hi = mid;
-  }
-  return { highestRate: lo, atSearchLimit: false, referenceCapacity_C: qRef };
+  const { keep } = bisectTest(ok, 0.1, maxRate, { midpoint: 'geometric', rtol: tol });
+  return { highestRate: keep, atSearchLimit: false, referenceCapacity_C: qRef };
 }
 
 /** the uncertain inputs of the rate capability, at the cell's temperature, with their ranges */

@@ -41,6 +41,11 @@ export interface LiquidFitOptions {
   readonly mesh?: Partial<LiquidMesh>;
   /** solver relative tolerance (default 1e-6) */
   readonly rtol?: number;
+  /**
+   * absolute tolerance on the scaled state (LiquidModelOptions.scaledAtol: c/c_max, c_e/c_e0, V) instead
+   * of the model's own atol; for tight reference solves (a small rtol alone is limited by the atol)
+   */
+  readonly scaledAtol?: number;
   /** directional-difference step in internal coordinates (default 1e-6) */
   readonly delta?: number;
 }
@@ -118,7 +123,12 @@ export function liquidFitProblem(opts: LiquidFitOptions): LiquidFitProblem {
   const build = (x: ArrayLike<number>): { model: LiquidModel; soc0: number } => {
     const params = parseBpx(documentAt(x));
     return {
-      model: createLiquidModel(params, { model: kind, thermal: false, ...(opts.mesh ? { mesh: opts.mesh } : {}) }),
+      model: createLiquidModel(params, {
+        model: kind,
+        thermal: false,
+        ...(opts.mesh ? { mesh: opts.mesh } : {}),
+        ...(opts.scaledAtol !== undefined ? { scaledAtol: opts.scaledAtol } : {}),
+      }),
       soc0: params.initialSoc ?? 1,
     };
   };

@@ -211,6 +211,17 @@ export function chooseCondensedLayout(
 
 const kindNone = (k: number): boolean => k === 0;
 
+/**
+ * a peeled unknown's pivot is refused (the factorisation falls back to pivoting over the whole matrix)
+ * when it has cancelled to below this fraction of the magnitudes of the terms it is formed from
+ * (|m_v| + |w_v·J_vv| + Σ over its eliminated children of |A_v,ch·A_ch,v / piv_ch|). The test is in the
+ * units of the pivot's own row and column, so it does not depend on how the unknowns are scaled. (The
+ * earlier test against the largest entry of the pivot's row and column compared numbers in different
+ * units: a particle surface's row against its flux j in mol/m²/s. It refused the DFN's chains at steps of
+ * ≈ 150 s, always with pivots ≥ m_v = 1, and sent those steps to the 581-unknown fallback.)
+ */
+const PIVOT_CANCEL = 1e-8;
+
 /** relative pivot tolerance of the band LU (BandLu.pivotThreshold) */
 const PIVOT_THRESHOLD = 0.1;
 
@@ -457,6 +468,8 @@ export class CondensedCore {
   private readonly kDst: Float64Array[];
   private readonly np: number;
   private readonly pivv: Float64Array;
+  /** per peeled unknown: Σ of the magnitudes of the terms its pivot is formed from (the cancellation test) */
+  private readonly pivMag: Float64Array;
   /** 1/pivot and the parent-row multiplier lo/pivot of each peeled unknown (set by factor) */
   private readonly invPiv: Float64Array;
   private readonly mult: Float64Array;
@@ -500,6 +513,7 @@ export class CondensedCore {
     this.np = np;
     this.peel = L.peel;
     this.pivv = new Float64Array(np);
+    this.pivMag = new Float64Array(np);
     this.invPiv = new Float64Array(np);
     this.mult = new Float64Array(np);
     this.upInv = new Float64Array(np);
@@ -588,7 +602,7 @@ export class CondensedCore {
     const ld = band.ld;
     const bandIdx = layout.band;
     for (let p = 0; p < nb; p++) ab[kl + ku + p * ld]! += m[bandIdx[p]!]!;
-    const { piv: tPiv, inv: tInv, upA, mul, jLo } = tc.elimination();
+    const { inv: tInv, upA, mul, jLo } = tc.elimination();
     const parent = layout.parent;
     for (let q = 0; q < np; q++) {
       const inv = tInv[q]!;
@@ -600,10 +614,9 @@ export class CondensedCore {
       if (kind === 1) mult[q] = mul[q]!;
       else if (kind === 0) mult[q] = 0;
       else {
-        // a root: its row to the band parent P, −w_P·J_P,root (factorAll's lower entry), and its pivot test there
+        // a root: its row to the band parent P, −w_P·J_P,root (factorAll's lower entry); its pivot passed
+        // the trees' cancellation test, which is factorAll's (same terms, same order)
         const l = jLo[q]! >= 0 ? -w[parent[q]!]! * J[jLo[q]!]! : 0;
-        const big = Math.abs(u) > Math.abs(l) ? Math.abs(u) : Math.abs(l);
-        if (!(Math.abs(tPiv[q]!) > 1e-8 * big)) return false;
         const lm = l * inv;
         mult[q] = lm;
         ab[kl + ku + parIdx[q]! * ld]! -= lm * u;
@@ -638,7 +651,13 @@ export class CondensedCore {
     const ld = band ? band.ld : 0;
     const bandIdx = layout.band;
     if (ab) for (let p = 0; p < nb; p++) ab[kl + ku + p * ld]! += m[bandIdx[p]!]!;
-    for (let q = 0; q < np; q++) pivv[q]! += m[peel[q]!]!;
+    // the cancellation test's magnitudes: |m| + |w·J_vv| (before the children's updates)
+    const pm = this.pivMag;
+    for (let q = 0; q < np; q++) {
+      const a = m[peel[q]!]!;
+      pm[q] = Math.abs(a) + Math.abs(pivv[q]!);
+      pivv[q]! += a;
+    }
     const S = lu.S;
     for (let c = 0; c < k; c++) S[c * k + c]! += m[layout.border[c]!]!;
     const B = lu.B;
@@ -647,15 +666,8 @@ export class CondensedCore {
       const piv = pivv[q]!;
       const u = up[q]!;
       const l = lo[q]!;
-      let big = Math.abs(u) > Math.abs(l) ? Math.abs(u) : Math.abs(l);
       const qk = q * k;
-      for (let c = 0; c < k; c++) {
-        const a = Math.abs(rowB[qk + c]!);
-        const b = Math.abs(colB[qk + c]!);
-        if (a > big) big = a;
-        if (b > big) big = b;
-      }
-      if (!(Math.abs(piv) > 1e-8 * big) || !Number.isFinite(piv)) return false;
+      if (!(Math.abs(piv) > PIVOT_CANCEL * pm[q]!) || !Number.isFinite(piv)) return false;
       const inv = 1 / piv;
       const lm = l * inv; // multiplier of the parent row
       this.invPiv[q] = inv;
@@ -665,6 +677,7 @@ export class CondensedCore {
       if (kind === 1) {
         const p = parIdx[q]!;
         pivv[p]! -= lm * u;
+        pm[p]! += Math.abs(lm * u);
         if (k > 0) {
           const pk = p * k;
           for (let c = 0; c < k; c++) {
@@ -810,6 +823,16 @@ export class CondensedCore {
     const nb = this.nb;
     const rs = this.rowScale;
     for (let p = 0; p < nb; p++) xb[p]! *= rs[p]!;
+    this.lu.solve(xb);
+  }
+
+  /** the band rows' scale of the last factor() (a view: the same array after every factor) */
+  get bandRowScale(): Float64Array {
+    return this.rowScale;
+  }
+
+  /** solveBandInPlace for a right-hand side already multiplied by bandRowScale */
+  solveBandScaledInPlace(xb: Float64Array): void {
     this.lu.solve(xb);
   }
 
@@ -1036,6 +1059,8 @@ export class LinearChains {
   private readonly inv: Float64Array;
   private readonly upA: Float64Array;
   private readonly mul: Float64Array;
+  /** per linear q: Σ of the magnitudes of the terms its pivot is formed from (the cancellation test) */
+  private readonly mag: Float64Array;
   /** forward-eliminated right-hand side per linear q */
   private readonly bx: Float64Array;
   /** root r → index in lq */
@@ -1065,6 +1090,7 @@ export class LinearChains {
     this.inv = new Float64Array(nl);
     this.upA = new Float64Array(nl);
     this.mul = new Float64Array(nl);
+    this.mag = new Float64Array(nl);
     this.bx = new Float64Array(nl);
     this.runI0 = lin.runI0;
     this.runEnd = lin.runEnd;
@@ -1096,24 +1122,30 @@ export class LinearChains {
   factor(m: Float64Array, c: number): boolean {
     if (c === this.cFor) return true;
     this.cFor = NaN;
-    const { lv, lpq, jPiv, jUp, jLo, piv, inv, upA, mul } = this;
+    const { lv, lpq, jPiv, jUp, jLo, piv, inv, upA, mul, mag } = this;
     const J = this.core.J;
     const nl = lv.length;
-    for (let i = 0; i < nl; i++) piv[i] = m[lv[i]!]! - c * J[jPiv[i]!]!;
+    for (let i = 0; i < nl; i++) {
+      const a = m[lv[i]!]!;
+      const b = c * J[jPiv[i]!]!;
+      piv[i] = a - b;
+      mag[i] = Math.abs(a) + Math.abs(b);
+    }
     for (let i = 0; i < nl; i++) {
       const p = piv[i]!;
       const u = jUp[i]! >= 0 ? -c * J[jUp[i]!]! : 0;
       const l = jLo[i]! >= 0 ? -c * J[jLo[i]!]! : 0;
       const pq = lpq[i]!;
-      const big = Math.abs(u) > Math.abs(l) || pq < 0 ? Math.abs(u) : Math.abs(l);
-      if (!(Math.abs(p) > 1e-8 * big) || !Number.isFinite(p)) return false;
+      if (!(Math.abs(p) > PIVOT_CANCEL * mag[i]!) || !Number.isFinite(p)) return false;
       const iv = 1 / p;
       inv[i] = iv;
       upA[i] = u;
       // a linear parent's row is differential too (weight c): its pivot loses A_p,v·A_v,p / A_v,v
       if (pq >= 0) {
-        mul[i] = l * iv;
-        piv[pq]! -= l * iv * u;
+        const lm = l * iv;
+        mul[i] = lm;
+        piv[pq]! -= lm * u;
+        mag[pq]! += Math.abs(lm * u);
       } else mul[i] = 0;
     }
     this.cFor = c;
@@ -1171,6 +1203,21 @@ export class LinearChains {
         d[v] = x - yPred[v]!;
       }
     }
+  }
+
+  /**
+   * every peeled unknown is in a tree and there is no border: the kept unknowns are the band's, in its
+   * order, and solve() is the band solve after a row scaling — the scale (a view, updated by every
+   * factorisation), so that a caller can fold it into the right-hand side's own sweep and call
+   * solveScaled(); null otherwise
+   */
+  get bandRowScale(): Float64Array | null {
+    return this.bandOnly ? this.core.bandRowScale : null;
+  }
+
+  /** solve() for a right-hand side already multiplied by bandRowScale (bandRowScale not null) */
+  solveScaled(bk: Float64Array): void {
+    this.core.solveBandScaledInPlace(bk);
   }
 
   /**

@@ -5,6 +5,7 @@
  * locates where by bisection. Claims cite the result ("met, depends on …"); the validity/ageing work can use
  * the same scan for bands.
  */
+import { bisectTest } from '../numerics/roots.ts';
 
 export interface Assumption {
   id: string;
@@ -58,13 +59,13 @@ export function verdictOverRange(a: Assumption, holds: (v: number) => boolean, n
       }
     }
     if (best) {
-      let [x0, x1] = best;
-      for (let k = 0; k < 40; k++) {
-        const m = a.scale === 'log' && x0 > 0 && x1 > 0 ? Math.sqrt(x0 * x1) : 0.5 * (x0 + x1);
-        if (holds(m) === atDefault) x0 = m;
-        else x1 = m;
-      }
-      flipsAt = 0.5 * (x0 + x1);
+      const [x0, x1] = best;
+      const geometric = a.scale === 'log' && x0 > 0 && x1 > 0;
+      const b = bisectTest((m) => holds(m) === atDefault, x0, x1, {
+        midpoint: geometric ? 'geometric' : 'arithmetic',
+        maxIter: 40,
+      });
+      flipsAt = 0.5 * (b.keep + b.drop);
     }
   }
   return { assumption: a, atDefault, atLow: res[0]!, atHigh: res[n - 1]!, flips, flipsAt };

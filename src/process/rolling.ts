@@ -43,7 +43,7 @@ import {
   type MechanicalId,
 } from '../materials/mechanics.ts';
 import type { LayerInput, LayerRole, StationId, StationInput } from './types.ts';
-import { illinois } from '../numerics/roots.ts';
+import { bisectTest, illinois } from '../numerics/roots.ts';
 
 /** Coulomb friction at roll and hard-layer interfaces when the recipe gives none (assumption). */
 export const DEFAULT_MU = 0.15; // assumption: lubricated/clean steel on foil, Lenard, Primer on Flat Rolling (2014) range 0.05–0.2 (U)
@@ -653,10 +653,6 @@ export function forceForReduction(
         error: `targetReduction: ${targetReduction} not reached below ${maxForce_N} N (allowed: a reduction the stack can take)`,
       };
   }
-  for (let i = 0; i < 60 && hi - lo > 1e-6 * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (red(mid) < targetReduction) lo = mid;
-    else hi = mid;
-  }
-  return { force_N: 0.5 * (lo + hi) };
+  const b = bisectTest((F) => red(F) < targetReduction, lo, hi, { maxIter: 60, rtol: 1e-6 });
+  return { force_N: 0.5 * (b.keep + b.drop) };
 }

@@ -437,17 +437,18 @@ export function readYamlMapping(
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
     const rest = doc.errors.length - 1;
-    const tabs = /tab/i.test(e.message) ? ' (indent with spaces)' : '';
+    const tabs = e.code === 'TAB_AS_INDENT' ? ' (indent with spaces)' : '';
     return {
       ok: false,
       problems: [
         {
           path: '',
-          problem: /call stack/i.test(e.message)
-            ? `nesting too deep (more than ${MAX_DEPTH} levels)`
-            : `YAML syntax error: ${e.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?$/, '')}${tabs}${
-                rest > 0 ? ` — ${rest} more error${rest > 1 ? 's' : ''} after it, probably caused by this one` : ''
-              }`,
+          problem:
+            e.code === 'RESOURCE_EXHAUSTION' // yaml's code for a nesting that exhausted the stack
+              ? `nesting too deep (more than ${MAX_DEPTH} levels)`
+              : `YAML syntax error: ${e.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?$/, '')}${tabs}${
+                  rest > 0 ? ` — ${rest} more error${rest > 1 ? 's' : ''} after it, probably caused by this one` : ''
+                }`,
           got: pos ? `line ${pos.line}, column ${pos.col}` : 'invalid YAML',
           allowed: 'valid YAML 1.2',
           ...(pos ? { line: pos.line, column: pos.col } : {}),

@@ -83,6 +83,16 @@ export function zodProblems(where: string, err: z.ZodError): Problem[] {
   });
 }
 
+/**
+ * Why a run worker failed, for the job: a ProblemError is the input's (its Problems, exit 2 in the CLI);
+ * anything else is internal (the CLI's exit 1, logged by the job manager) — whatever its class or name.
+ */
+export function runFailure(e: unknown): { problems: Problem[]; internal: boolean; message: string } {
+  if (e instanceof ProblemError) return { problems: [...e.problems], internal: false, message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  return { problems: [{ path: '', problem: message, got: '', allowed: '' }], internal: true, message };
+}
+
 /** Any thrown value → status + Problems (internal errors get a generic Problem; log the original). */
 export function toHttp(e: unknown): { status: HttpStatus; problems: Problem[]; internal: boolean } {
   if (e instanceof HttpProblem) return { status: e.status, problems: [...e.problems], internal: false };

@@ -318,6 +318,34 @@ test('model options are checked', () => {
   const m = createLiquidModel(P, { mesh: COARSE });
   assert.throws(() => m.initialState(1.2), /soc: must be within 0\.\.1 \(got 1\.2\)/);
   assert.throws(() => m.problem({ mode: 'resistance', value: -1 }), /control\.value: resistance must be > 0/);
+  for (const v of [0, -1e-6, 1, NaN])
+    assert.throws(
+      () => createLiquidModel(P, { mesh: COARSE, scaledAtol: v }),
+      new RegExp(`scaledAtol: must be a tolerance \\(got ${v}; allowed 0 < scaledAtol < 1\\)`),
+    );
+});
+
+test("PyBaMM's default tolerances (rtol 1e-4, scaledAtol 1e-6): the 1C DFN discharge stays within 0.1 mV and 0.01 % capacity of the rtol 1e-6 one in fewer steps", () => {
+  const run = (rtol: number, scaledAtol?: number) => {
+    const m = createLiquidModel(P, { mesh: COARSE, ...(scaledAtol !== undefined ? { scaledAtol } : {}) });
+    return simulateConstantCurrent(m, I1C, P.cell.lowerCutoff_V, { y0: m.initialState(1), rtol });
+  };
+  const strict = run(1e-6);
+  const loose = run(1e-4, 1e-6);
+  assert.equal(loose.status, 'event');
+  assert.ok(loose.stats.steps < 0.8 * strict.stats.steps, `${loose.stats.steps} vs ${strict.stats.steps} steps`);
+  // the strict run's dense output at the loose run's steps
+  const m = createLiquidModel(P, { mesh: COARSE });
+  const at = simulateConstantCurrent(m, I1C, P.cell.lowerCutoff_V, {
+    y0: m.initialState(1),
+    rtol: 1e-6,
+    tEval: loose.t_s,
+  });
+  let worst = 0;
+  for (let i = 0; i < at.t_s.length; i++) worst = Math.max(worst, Math.abs(at.V[i]! - loose.V[i]!));
+  assert.ok(at.t_s.length >= loose.t_s.length - 1 && worst < 1e-4, `max |ΔV| ${worst} V over ${at.t_s.length} times`);
+  const cap = (r: typeof strict) => Math.abs(r.capacity_Ah[r.capacity_Ah.length - 1]!);
+  assert.ok(Math.abs(cap(loose) / cap(strict) - 1) < 1e-4, `${cap(loose)} vs ${cap(strict)} A·h`);
 });
 
 test('DFN algebraic starting guess: the consistent initial state and the voltage after the first seconds are the same as when starting from rest', () => {

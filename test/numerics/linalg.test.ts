@@ -348,6 +348,50 @@ test('condensed system: a vanishing elimination pivot falls back to pivoting LU 
   assert.ok(maxAbsDiff(b, b2) < 1e-10, `${maxAbsDiff(b, b2)}`);
 });
 
+test('condensed system: a well-conditioned chain whose hub is in other units (entries 1e9 and 1e-9 beside a pivot of 2.5) is eliminated, not sent to the fallback, and solves exactly', () => {
+  // the particle chains of a DFN: a surface concentration's row has c·1e6 m⁻¹ against its flux j (mol/m²/s)
+  // and a pivot ≥ 1; the old test (pivot against the largest entry of its row and column) refused it
+  for (const withBorder of [false, true]) {
+    const { n, rows, cols, m } = chainPattern(5, 4, withBorder);
+    const cs = createLinearSystem(
+      n,
+      { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true },
+      m,
+    );
+    const de = createLinearSystem(n, { kind: 'dense' });
+    const r = rng(5);
+    const per = 4 + 2;
+    for (let e = 0; e < rows.length; e++) {
+      const i = rows[e]!;
+      const j = cols[e]!;
+      const hub = (q: number): boolean => q < 5 * per && q % per === 4;
+      const chainEnd = (q: number): boolean => q < 5 * per && q % per === 3;
+      // the chain's diagonal −3 (pivot 1 + 0.5·3 = 2.5 and more), the end's entry to its hub 1e9, the hub's to it 1e-9
+      const v =
+        i === j && !hub(i)
+          ? -3
+          : chainEnd(i) && hub(j)
+            ? 1e9 * (1 + r())
+            : hub(i) && chainEnd(j)
+              ? 1e-9 * (1 + r())
+              : r();
+      cs.add(i, j, v);
+      de.add(i, j, v);
+    }
+    const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.5));
+    assert.ok(cs.factor(m, w));
+    assert.equal(cs.condensedActive, true, `border ${withBorder}: condensed, not the fallback`);
+    assert.ok(de.factor(m, w));
+    const b = new Float64Array(n).map(() => r());
+    const b2 = Float64Array.from(b);
+    cs.solve(b);
+    de.solve(b2);
+    let rel = 0;
+    for (let i = 0; i < n; i++) rel = Math.max(rel, Math.abs(b[i]! - b2[i]!) / Math.max(Math.abs(b2[i]!), 1e-300));
+    assert.ok(rel < 1e-9, `border ${withBorder}: relative difference ${rel}`);
+  }
+});
+
 test('banded LU with threshold pivoting: diagonal pivots above the threshold are kept (U keeps width ku, classic pivoting widens it), a weak one is swapped; residuals at round-off', () => {
   const r = rng(11);
   const n = 60;

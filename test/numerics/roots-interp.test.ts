@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  bisect,
+  bisectTest,
   brent,
   illinois,
+  locateCrossing,
   linearInterpolant,
   pchipInterpolant,
   interpLinear,
@@ -37,6 +40,60 @@ test('illinois does not stall on a one-sided convex function (regula falsi would
 test('root finders reject a bracket without a sign change and NaN values', () => {
   assert.throws(() => brent((x) => x * x + 1, -1, 1), /differ in sign/);
   assert.throws(() => illinois(() => NaN, -1, 1), /NaN/);
+});
+
+test('bisect: halves a sign change to its tolerance, and clamps to the nearer end where f does not change sign', () => {
+  const r = bisect((x) => x * x - 2, 0, 2);
+  assert.ok(Math.abs(r - Math.SQRT2) <= 4e-15, `${r}`);
+  // f > 0 over the whole bracket: the lower end; f < 0: the upper end (a window search clamps to them)
+  assert.equal(
+    bisect((x) => x + 1, 0, 1),
+    0,
+  );
+  assert.equal(
+    bisect((x) => x - 2, 0, 1),
+    1,
+  );
+  // maxIter bounds the work: 10 halvings of [0, 1] leave a bracket of 2⁻¹⁰ around the root
+  let calls = 0;
+  const c = bisect((x) => (calls++, x - 0.3), 0, 1, { maxIter: 10 });
+  assert.equal(calls, 12);
+  assert.ok(Math.abs(c - 0.3) <= 2 ** -11, `${c}`);
+});
+
+test('bisectTest: a monotone yes/no test on a linear and on a log scale, the ends in either order', () => {
+  // the largest x with x² ≤ 2: keep below, drop above, to a relative width of 1e-12
+  const a = bisectTest((x) => x * x <= 2, 0, 4, { rtol: 1e-12 });
+  assert.ok(a.keep <= Math.SQRT2 && a.drop > Math.SQRT2 && a.drop - a.keep <= 1e-12 * a.drop, JSON.stringify(a));
+  // geometric: the highest rate with rate ≤ 3.7 between 0.1 and 10 within 1 %: log2(100)/log2(1.01) ≈ 463 → 9 halvings
+  const g = bisectTest((r) => r <= 3.7, 0.1, 10, { midpoint: 'geometric', rtol: 0.01 });
+  assert.ok(g.keep <= 3.7 && g.drop > 3.7 && g.drop / g.keep <= 1.01, JSON.stringify(g));
+  assert.equal(g.iterations, 9);
+  // keep above drop (a verdict that holds at the larger value): 40 halvings and no width rule
+  const d = bisectTest((x) => x >= 0.25, 1, 0, { maxIter: 40 });
+  assert.equal(d.iterations, 40);
+  assert.ok(d.keep >= 0.25 && d.drop < 0.25 && d.keep - d.drop <= 2 ** -40, JSON.stringify(d));
+});
+
+test('locateCrossing: a target inside a step, the caller left at the returned trial', () => {
+  // v = x² crosses 2 in [0, 2]: false position stops within vtol, and the last value call was at the answer
+  let last = NaN;
+  const r = locateCrossing((x) => ((last = x), x * x), 2, 0, 0, 2, 4, {
+    reached: (v) => v >= 2,
+    vtol: 1e-10,
+    xtol: 1e-12,
+  });
+  assert.ok(Math.abs(r.x - Math.SQRT2) < 1e-10, `${r.x}`);
+  assert.equal(r.v, r.x * r.x);
+  assert.equal(last, r.x);
+  // a falling value (a CV hold's current decaying to its end value), stopped by the bracket width
+  const d = locateCrossing((x) => Math.exp(-x), 0.05, 0, 1, 10, Math.exp(-10), {
+    reached: (v) => v <= 0.05,
+    vtol: 0,
+    xtol: 1e-6,
+    maxIter: 200,
+  });
+  assert.ok(Math.abs(d.x - Math.log(20)) < 1e-5, `${d.x}`);
 });
 
 test('linear interpolation: exact on lines, clamps by default, errors on request', () => {

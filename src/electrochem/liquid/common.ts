@@ -7,6 +7,7 @@ import type { Control } from '../model.ts';
 import type { BpxElectrode, BpxParticle, LiquidCellParams, PropertyFn } from '../bpx.ts';
 import { ProblemError, type Problem } from '../../problems.ts';
 import { ocpTable, tableValue, type OcpTable } from './ocp-table.ts';
+import { bisectTest } from '../../numerics/roots.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -39,6 +40,28 @@ export interface LiquidModelOptions {
    * true; false runs the file's single `OCP [V]` (PyBaMM's default "single" OCP option).
    */
   readonly hysteresis?: boolean;
+  /**
+   * Absolute tolerance on PyBaMM's scaled state instead of the model's own per-unknown atol: PyBaMM
+   * integrates (y − reference)/scale with c_e scaled by its initial value, c_s by c_max and the potentials
+   * unscaled (V), so its solver atol a is a·c_e0 mol/m³ on c_e, a·c_max on each c_s and a V on φ_e, φ_s
+   * (PyBaMM's BasicDFN variables, pybamm/models/full_battery_models/lithium_ion/basic_dfn.py). The
+   * unknowns PyBaMM has no state for (the pore-wall flux j, the terminal current I, T) keep the model's
+   * own atol. For like-for-like timings against PyBaMM's IDAKLUSolver (defaults rtol 1e-4, atol 1e-6).
+   */
+  readonly scaledAtol?: number;
+}
+
+/** the scaledAtol option checked (undefined: not given) */
+export function checkScaledAtol(v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1))
+    throw new ProblemError({
+      path: 'scaledAtol',
+      problem: 'must be a tolerance',
+      got: String(v),
+      allowed: '0 < scaledAtol < 1',
+    });
+  return v;
 }
 
 /** natural convection to air of a vertical pouch, order of magnitude (assumption, used when BPX gives none) */
@@ -145,14 +168,8 @@ export function socAtOcv(p: LiquidCellParams, V: number, T = p.cell.initialTempe
     throw new Error(
       `voltage: ${V} V is outside the OCV window of the cell (allowed ${lo0.toFixed(4)}..${hi0.toFixed(4)} V)`,
     );
-  let lo = 0;
-  let hi = 1;
-  for (let i = 0; i < 60; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (ocvAtSoc(p, mid, T) < V) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  const b = bisectTest((soc) => ocvAtSoc(p, soc, T) < V, 0, 1, { maxIter: 60 });
+  return 0.5 * (b.keep + b.drop);
 }
 
 /**
@@ -176,27 +193,19 @@ export function restStoichiometries(
   const Q = ps.reduce((s, _p, k) => s + w[k]! * th[k]!, 0);
   // θ of a material at potential u (bisection; an OCP falls with θ)
   const thetaAt = (k: number, u: number): number => {
-    let lo = 1e-9;
-    let hi = 1 - 1e-9;
+    const lo = 1e-9;
+    const hi = 1 - 1e-9;
     if (U(k, lo) <= u) return lo;
     if (U(k, hi) >= u) return hi;
-    for (let i = 0; i < 60; i++) {
-      const mid = 0.5 * (lo + hi);
-      if (U(k, mid) > u) lo = mid;
-      else hi = mid;
-    }
-    return 0.5 * (lo + hi);
+    const b = bisectTest((th) => U(k, th) > u, lo, hi, { maxIter: 60 });
+    return 0.5 * (b.keep + b.drop);
   };
-  let uLo = Math.min(...ps.map((_p, k) => U(k, 1 - 1e-9)));
-  let uHi = Math.max(...ps.map((_p, k) => U(k, 1e-9)));
+  const uLo = Math.min(...ps.map((_p, k) => U(k, 1 - 1e-9)));
+  const uHi = Math.max(...ps.map((_p, k) => U(k, 1e-9)));
   // lithium held at potential u falls as u rises
-  for (let i = 0; i < 60; i++) {
-    const mid = 0.5 * (uLo + uHi);
-    const q = ps.reduce((s, _p, k) => s + w[k]! * thetaAt(k, mid), 0);
-    if (q > Q) uLo = mid;
-    else uHi = mid;
-  }
-  const u = 0.5 * (uLo + uHi);
+  const held = (u: number): number => ps.reduce((s, _p, k) => s + w[k]! * thetaAt(k, u), 0);
+  const bu = bisectTest((mid) => held(mid) > Q, uLo, uHi, { maxIter: 60 });
+  const u = 0.5 * (bu.keep + bu.drop);
   return ps.map((_p, k) => thetaAt(k, u));
 }
 

@@ -66,6 +66,7 @@ import {
   type LiquidMesh,
   type LumpedThermal,
   type ThermalOptions,
+  checkScaledAtol,
 } from './common.ts';
 import {
   electrolyteTable,
@@ -205,7 +206,12 @@ export class DfnModel implements CellModel {
 
   constructor(
     params: LiquidCellParams,
-    opts: { mesh?: Partial<LiquidMesh>; thermal?: boolean | ThermalOptions; hysteresis?: boolean } = {},
+    opts: {
+      mesh?: Partial<LiquidMesh>;
+      thermal?: boolean | ThermalOptions;
+      hysteresis?: boolean;
+      scaledAtol?: number;
+    } = {},
   ) {
     this.params = params;
     const mesh = resolveMesh(opts.mesh);
@@ -350,6 +356,22 @@ export class DfnModel implements CellModel {
     if (this.iT >= 0) {
       this.massDiag[this.iT] = 1;
       this.atol[this.iT] = 1e-4;
+    }
+    const sa = checkScaledAtol(opts.scaledAtol);
+    if (sa !== undefined) {
+      // PyBaMM's scaled state (LiquidModelOptions.scaledAtol): c_e/c_e0, c_s/c_max, potentials in V
+      const ce0 = params.electrolyte.initialConcentration_mol_m3;
+      for (let kk = 0; kk < nx; kk++) {
+        this.atol[this.iCe[kk]!] = sa * ce0;
+        this.atol[this.iPe[kk]!] = sa;
+        if (this.dom[kk] === 1) continue;
+        this.atol[this.iPs[kk]!] = sa;
+        const ms = this.mats[this.dom[kk] === 0 ? 0 : 1];
+        for (let q = 0; q < ms.length; q++) {
+          const b = this.iCs[kk]! + q * this.stride;
+          for (let i = 0; i < nr; i++) this.atol[b + i] = sa * ms[q]!.cmax;
+        }
+      }
     }
     // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
     // T row and column are full, so a sparse (bordered-banded) pattern. It depends only on the mesh, the

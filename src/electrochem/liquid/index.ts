@@ -30,6 +30,13 @@ export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOpt
   if (blends.length > 0 && (kind === 'spm' || kind === 'spme')) {
     // blended electrodes (PyBaMM's particle phases) in the single-particle models: one particle per
     // material (the DFN runs them itself: one particle per material in each electrode volume)
+    if (opts.scaledAtol !== undefined)
+      throw new ProblemError({
+        path: 'scaledAtol',
+        problem: `PyBaMM's scaled tolerances are set up for the dfn and the one-material spm/spme only`,
+        got: `a blended ${kind}`,
+        allowed: 'model dfn, or leave scaledAtol out',
+      });
     if (opts.thermal)
       throw new ProblemError({
         path: 'thermal',
@@ -47,6 +54,7 @@ export function createLiquidModel(params: LiquidCellParams, opts: LiquidModelOpt
     ...(opts.mesh ? { mesh: opts.mesh } : {}),
     ...(opts.thermal !== undefined ? { thermal: opts.thermal } : {}),
     ...(opts.hysteresis !== undefined ? { hysteresis: opts.hysteresis } : {}),
+    ...(opts.scaledAtol !== undefined ? { scaledAtol: opts.scaledAtol } : {}),
   };
   switch (kind) {
     case 'dfn':

@@ -35,6 +35,7 @@ import {
   type LiquidMesh,
   type LumpedThermal,
   type ThermalOptions,
+  checkScaledAtol,
 } from './common.ts';
 import {
   electrolyteTable,
@@ -170,6 +171,7 @@ export class SpmeModel implements CellModel {
       mesh?: Partial<LiquidMesh>;
       thermal?: boolean | ThermalOptions;
       hysteresis?: boolean;
+      scaledAtol?: number;
     },
   ) {
     this.params = params;
@@ -242,6 +244,15 @@ export class SpmeModel implements CellModel {
     if (this.iT >= 0) {
       this.massDiag[this.iT] = 1;
       this.atol[this.iT] = 1e-4;
+    }
+    const sa = checkScaledAtol(opts.scaledAtol);
+    if (sa !== undefined) {
+      // PyBaMM's scaled state (LiquidModelOptions.scaledAtol): c_s/c_max, c_e/c_e0
+      for (let i = 0; i < this.nr; i++) {
+        this.atol[this.iN + i] = sa * this.pn.cmax;
+        this.atol[this.iP + i] = sa * this.pp.cmax;
+      }
+      for (let k = 0; k < nx; k++) this.atol[this.iCe + k] = sa * params.electrolyte.initialConcentration_mol_m3;
     }
     this.vbuf = new Float64Array(this.n);
     const vc: number[] = [this.iN + this.nr - 1, this.iP + this.nr - 1, this.iI];

@@ -9,6 +9,7 @@ import { LiAlOcpCurve, liAlElectrodeData, liAlHostLimit, liAlOcp } from '../../m
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
 import { FRESH_DEGRADATION, type DegradationState } from './ageing-data.ts';
+import { bisect } from '../../numerics/roots.ts';
 
 /** mutable degradation state of a model (changed only by afterCycle / ageing.ts) */
 export interface AgeingState {
@@ -604,22 +605,6 @@ export function designWindow(p: SsbCellParams, ocpC: CathodeOcp): { qLo: number;
   let hi = hiBound;
   if (ocv(hi) > p.vMax_V) hi = bisect((q) => ocv(q) - p.vMax_V, lo, hiBound);
   return { qLo: lo, qHi: hi, y0, x0 };
-}
-
-function bisect(f: (q: number) => number, a: number, b: number): number {
-  let fa = f(a);
-  const fb = f(b);
-  if (fa * fb > 0) return fa > 0 ? a : b;
-  for (let i = 0; i < 200 && b - a > 1e-15 * Math.max(1, Math.abs(b)); i++) {
-    const m = 0.5 * (a + b);
-    const fm = f(m);
-    if (fm * fa <= 0) b = m;
-    else {
-      a = m;
-      fa = fm;
-    }
-  }
-  return 0.5 * (a + b);
 }
 
 /**

@@ -9,8 +9,11 @@ import { runJob, parseJobRecipe, JOB_LIMITS } from '../../pipeline.ts';
 import { failedRunOutput, storedCell, storedDetail } from '../../run-record.ts';
 import { openStore, CellSpool } from '../../store/index.ts';
 import { ProblemError } from '../../problems.ts';
+import { runFailure } from '../http-problems.ts';
 import { parseProduction } from '../../process/production/config.ts';
-import type { CellRecord } from '../../process/line.ts';
+import type { ProductionCell } from '../../process/line.ts';
+import { presentCell } from '../../present/production-cell.ts';
+import { presentProductionStart } from '../../present/production.ts';
 import {
   SPC_QUANTITIES,
   ShiftStream,
@@ -130,11 +133,7 @@ async function main(task: RunTask): Promise<void> {
       onProductionStart: (info) => {
         const P = parseProduction(recipe.production);
         start = {
-          planned_s: info.planned_s,
-          lanes: info.lanes,
-          speed_m_per_min: info.speed_m_per_min,
-          cell_length_mm: info.cell_length_mm,
-          stops: info.stops.map((s) => ({ cause: s.cause, t0_s: s.t0_s, t1_s: s.t1_s })),
+          ...presentProductionStart(info),
           spec: (recipe.spec ?? {}) as Record<string, unknown>,
           subgroup_size: P.spc.subgroup_size,
           ewma_lambda: P.spc.ewma_lambda,
@@ -144,9 +143,9 @@ async function main(task: RunTask): Promise<void> {
         live = new ShiftStream(ctx(false));
         postShift();
       },
-      ...(spool ? { cellSink: (c: CellRecord) => spool.add(storedCell(c)) } : {}),
-      onCell: (c: CellRecord) => {
-        const sc = shiftCellOf(c as unknown as Record<string, unknown>);
+      ...(spool ? { cellSink: (c: ProductionCell) => spool.add(storedCell(c)) } : {}),
+      onCell: (c: ProductionCell) => {
+        const sc = shiftCellOf(presentCell(c) as unknown as Record<string, unknown>);
         tNow = sc.t_s;
         live?.push(sc);
         pending.push(sc);
@@ -190,18 +189,4 @@ async function main(task: RunTask): Promise<void> {
   }
 }
 
-main(workerData as RunTask).catch((e: unknown) => {
-  if (e instanceof ProblemError)
-    post({ type: 'failed', problems: [...e.problems], internal: false, message: e.message });
-  else {
-    const message = e instanceof Error ? e.message : String(e);
-    // range errors from the physics name the field: they are input problems (the CLI maps them to exit 2 too)
-    const input = e instanceof RangeError || (e as { name?: string })?.name === 'ConfigError';
-    post({
-      type: 'failed',
-      problems: [{ path: '', problem: message, got: '', allowed: input ? 'see the recipe field named' : '' }],
-      internal: !input,
-      message,
-    });
-  }
-});
+main(workerData as RunTask).catch((e: unknown) => post({ type: 'failed', ...runFailure(e) }));
