@@ -5,7 +5,7 @@
  * block (JSON, units in names) plus a text summary. Pure and deterministic for a given seed.
  */
 import type { Recipe } from '../recipe/schema.ts';
-import type { CellRecord } from '../process/line.ts';
+import type { ProductionCell } from '../process/line.ts';
 import { Rng } from '../numerics/rng.ts';
 import { stageTicker, type Progress } from '../progress.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
@@ -56,7 +56,7 @@ export interface BatteryCommandOptions {
   readonly days?: number;
   readonly seed?: number;
   /** a production run's cells (in-spec cells are taken in order); default: design cells with spread */
-  readonly cells?: readonly CellRecord[];
+  readonly cells?: readonly ProductionCell[];
   /** settings beyond the recipe's battery block (else recipe.battery.extras, else defaults) */
   readonly extras?: BatteryExtrasInput;
   /** for profile 'csv': the CSV text and what its second column is */
@@ -267,7 +267,7 @@ export interface BuiltPack {
 /** the pack of the recipe's battery block with its cells */
 export function buildPack(
   recipe: Recipe,
-  o: { seed: number; cells?: readonly CellRecord[]; extras?: BatteryExtrasInput; initialSoc?: number },
+  o: { seed: number; cells?: readonly ProductionCell[]; extras?: BatteryExtrasInput; initialSoc?: number },
 ): BuiltPack {
   const b = recipe.battery;
   if (!b)
@@ -345,7 +345,7 @@ export interface C3Figures {
 export interface C3Work {
   recipe: Recipe;
   seed: number;
-  cells?: readonly CellRecord[] | undefined;
+  cells?: readonly ProductionCell[] | undefined;
   extras?: BatteryExtrasInput | undefined;
 }
 
