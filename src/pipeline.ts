@@ -49,7 +49,7 @@ import {
   type PackRunBlock,
 } from './present/battery.ts';
 import { presentProduction } from './present/production.ts';
-import type { CapacityPosterior, CellRecord as ProducedCellRecord, ProductionStart } from './process/line.ts';
+import type { CapacityPosterior, ProductionCell as ProducedCellRecord, ProductionStart } from './process/line.ts';
 import {
   runExperiment,
   firstCycleSummary,
@@ -1113,7 +1113,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
         ]);
     }
     const onCell = (c: ProducedCellRecord): void => {
-      if (c.in_spec && inSpec++ < packCells && sink) inSpecKept.push(c);
+      if (c.inSpec && inSpec++ < packCells && sink) inSpecKept.push(c);
       sink?.(c);
       opts.onCell?.(c);
     };
@@ -1127,7 +1127,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.lineData ? { lineData: opts.lineData } : {}),
     });
-    if (!sink) inSpec = run.cells.reduce((k, c) => k + (c.in_spec ? 1 : 0), 0);
+    if (!sink) inSpec = run.cells.reduce((k, c) => k + (c.inSpec ? 1 : 0), 0);
     applyProduction(run);
     return { inSpec, cells: inSpec >= packCells ? (sink ? inSpecKept : run.cells) : undefined };
   }
@@ -1226,7 +1226,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       // (streamed records get it when they are stored: JobResult.batteryCells)
       const serial = jobBatterySerial(opts);
       let k = 0;
-      for (const c of cells) if (c.in_spec && k++ < n) c.genealogy.battery_serial = serial;
+      for (const c of cells) if (c.inSpec && k++ < n) c.genealogy.batterySerial = serial;
       batteryCells = { serial, count: n };
     }
   }

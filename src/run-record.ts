@@ -6,7 +6,8 @@
 import type { JobResult } from './pipeline.ts';
 import type { RunOutput } from './contract.ts';
 import { ROLLCELL_VERSION } from './version.ts';
-import type { CellRecord as ProducedCellRecord } from './process/line.ts';
+import type { ProductionCell } from './process/line.ts';
+import { presentCell } from './present/production-cell.ts';
 import type { CellRecord as StoredCell, CycleRecord as StoredCycle, TimeSeriesRecord } from './store/types.ts';
 
 /** name of the time series that holds the pack's per-cell snapshots (columns t_s, V_k, SOC_k, T_k) */
@@ -30,10 +31,11 @@ export function failedRunOutput(runId: string, reason: string): RunOutput {
 }
 
 /**
- * A produced cell's record as the store keeps it: the presented fields (the SI produced cell stays in
- * memory, the battery takes it), its verdict and key figures.
+ * A produced cell's record as the store keeps it: the presented record (src/present/production-cell.ts),
+ * its verdict and key figures.
  */
-export function storedCell({ cell: _si, ...c }: ProducedCellRecord): StoredCell {
+export function storedCell(made: ProductionCell): StoredCell {
+  const c = presentCell(made);
   return {
     ...c,
     verdict: c.in_spec ? 'in_spec' : `out_of_spec: ${c.causes.join(', ')}`,

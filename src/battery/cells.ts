@@ -12,12 +12,12 @@ import { operatingConditions } from '../process/from-recipe.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { getMaterial } from '../materials/library.ts';
 import type { MaterialLike } from '../electrochem/ssb/params.ts';
-import type { CellRecord } from '../process/line.ts';
+import type { ProductionCell } from '../process/line.ts';
 import { Rng } from '../numerics/rng.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { SheetId } from '../recipe/stations.ts';
 import { problem } from '../problems.ts';
-import { fromPct, mm, um } from '../units/index.ts';
+import { fromPct, um } from '../units/index.ts';
 
 /** Li–Al anode D (m² s⁻¹): 1e-13 = 1e-9 cm² s⁻¹, DS §2.3 working value (assumption), as in params.ts */
 const ANODE_D_M2_S = 1e-13;
@@ -34,17 +34,20 @@ export interface CellOrigin {
   readonly genealogy?: {
     readonly parents: readonly {
       readonly sheet: SheetId;
-      readonly roll_id: string;
+      readonly rollId: string;
       readonly lot: string;
-      readonly md_start_m: number;
+      /** the cell's MD start on that roll, m */
+      readonly mdStart_m: number;
     }[];
     readonly lane: number;
-    readonly station_run: string;
+    readonly stationRun: string;
+    /** when it passed station 240, s from the run's start */
     readonly time_s: number;
-    readonly cathode_thickness_um: number;
-    readonly separator_thickness_um: number;
-    readonly anode_thickness_um: number;
-    readonly in_spec: boolean;
+    /** its produced cathode, separator and anode thicknesses, m */
+    readonly cathodeThickness_m: number;
+    readonly separatorThickness_m: number;
+    readonly anodeThickness_m: number;
+    readonly inSpec: boolean;
   };
 }
 
@@ -235,26 +238,35 @@ export function designCells(
  * thicknesses (moles ∝ thickness at the design's density and purity), its cut size; composition from the
  * recipe (not varied by the line model).
  */
-export function producedUnitCell(recipe: Recipe, rec: CellRecord, d: CellDesign = designCell(recipe)): ProducedCell {
+export function producedUnitCell(
+  recipe: Recipe,
+  rec: ProductionCell,
+  d: CellDesign = designCell(recipe),
+): ProducedCell {
   const u = designUnitCell(recipe, d);
-  const alNom = recipe.al_sheet.thickness_um;
-  const liNom = recipe.third_sheet.li_layer.thickness_um;
-  const al = d.anode.al_mol_m2 * (rec.incoming_thickness_um.al / alNom);
-  const li = d.anode.li_mol_m2 * (rec.incoming_thickness_um.li / liNom);
-  const w = mm(rec.cd_end_mm - rec.cd_start_mm);
-  const l = rec.s_end_m - rec.s_start_m;
+  const alNom = um(recipe.al_sheet.thickness_um);
+  const liNom = um(recipe.third_sheet.li_layer.thickness_um);
+  const al = d.anode.al_mol_m2 * (rec.incomingThickness_m.al / alNom);
+  const li = d.anode.li_mol_m2 * (rec.incomingThickness_m.li / liNom);
+  const w = rec.cdEnd_m - rec.cdStart_m;
+  const l = rec.sEnd_m - rec.sStart_m;
   return {
     ...u,
     area_m2: w > 0 && l > 0 ? w * l : u.area_m2,
-    cathodeThickness_m: um(rec.stack.cathode_thickness_um),
-    separatorThickness_m: um(rec.stack.separator_thickness_um),
+    cathodeThickness_m: rec.cell.cathodeThickness_m,
+    separatorThickness_m: rec.cell.separatorThickness_m,
     ...anodeFromMoles(al, li),
   };
 }
 
 /** pack cells from a production run's records (in the order given; scrapped cells are rejected) */
-export function productionCells(recipe: Recipe, records: readonly CellRecord[], n: number, layers: number): CellSpec[] {
-  const good = records.filter((r) => r.in_spec);
+export function productionCells(
+  recipe: Recipe,
+  records: readonly ProductionCell[],
+  n: number,
+  layers: number,
+): CellSpec[] {
+  const good = records.filter((r) => r.inSpec);
   if (good.length < n) {
     throw problem(
       'cells',
@@ -267,12 +279,11 @@ export function productionCells(recipe: Recipe, records: readonly CellRecord[], 
   const cond = operatingConditions(recipe);
   return good.slice(0, n).map((rec) => {
     const unit = producedUnitCell(recipe, rec, d);
-    const massScale = (unit.area_m2 / d.area_m2) * (um(rec.stack.cell_thickness_um) / d.thickness_m);
+    const massScale = (unit.area_m2 / d.area_m2) * (rec.cellThickness_m / d.thickness_m);
     return {
       params: pouchParams(unit, cond, layers),
       mass_kg: d.mass_kg * massScale * layers,
-      // (area·thickness)·1e-6 in that order: the same rounding as before the helper
-      volume_m3: um(unit.area_m2 * rec.stack.cell_thickness_um) * layers,
+      volume_m3: unit.area_m2 * rec.cellThickness_m * layers,
       footprint_m2: unit.area_m2,
       origin: {
         kind: 'production',
@@ -280,17 +291,17 @@ export function productionCells(recipe: Recipe, records: readonly CellRecord[], 
         genealogy: {
           parents: rec.genealogy.parents.map((p) => ({
             sheet: p.sheet,
-            roll_id: p.roll_id,
+            rollId: p.rollId,
             lot: p.lot,
-            md_start_m: p.md_start_m,
+            mdStart_m: p.mdStart_m,
           })),
           lane: rec.lane,
-          station_run: rec.genealogy.station_run,
+          stationRun: rec.genealogy.stationRun,
           time_s: rec.genealogy.time_s,
-          cathode_thickness_um: rec.stack.cathode_thickness_um,
-          separator_thickness_um: rec.stack.separator_thickness_um,
-          anode_thickness_um: rec.stack.anode_thickness_um,
-          in_spec: rec.in_spec,
+          cathodeThickness_m: rec.cell.cathodeThickness_m,
+          separatorThickness_m: rec.cell.separatorThickness_m,
+          anodeThickness_m: rec.cell.anodeThickness_m,
+          inSpec: rec.inSpec,
         },
       },
     };

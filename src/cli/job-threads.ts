@@ -38,7 +38,7 @@ import {
   type ProductionElsewhere,
 } from '../pipeline.ts';
 import type { Recipe } from '../recipe/schema.ts';
-import type { CellRecord as ProducedCellRecord, ProductionRun } from '../process/line.ts';
+import type { ProductionCell as ProducedCellRecord, ProductionRun } from '../process/line.ts';
 import { withEstimate } from '../process/production/capacity.ts';
 import { ProblemError } from '../problems.ts';
 import { storedCell } from '../run-record.ts';
@@ -301,7 +301,7 @@ function shiftHere(req: JobProductionRequest, packCells: number, spool: CellSpoo
       keepCells: false,
       onCell: (c) => {
         spool.add(storedCell(c));
-        if (c.in_spec && inSpec++ < packCells) first.push(c);
+        if (c.inSpec && inSpec++ < packCells) first.push(c);
       },
     });
     return {

@@ -21,7 +21,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runJobCycling, runJobProduction, type JobCyclingRequest, type JobProductionRequest } from '../pipeline.ts';
 import type { CapacitySurrogate } from '../process/production/capacity.ts';
-import type { CellRecord as ProducedCellRecord, ProductionRun } from '../process/line.ts';
+import type { ProductionCell as ProducedCellRecord, ProductionRun } from '../process/line.ts';
 import { ProblemError } from '../problems.ts';
 import type { ProgressEvent } from '../progress.ts';
 import { storedCell } from '../run-record.ts';
@@ -160,7 +160,7 @@ function runProductionTask(task: ProductionTask): void {
       keepCells: false,
       onCell: (c) => {
         spool.add(storedCell(c));
-        if (c.in_spec && inSpec++ < packCells) {
+        if (c.inSpec && inSpec++ < packCells) {
           first.push(c);
           if (first.length === packCells) {
             markTiming("the pack's cells made");

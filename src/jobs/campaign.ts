@@ -16,6 +16,7 @@
 import type { Recipe } from '../recipe/schema.ts';
 import { runProduction, type ProductionRun } from '../process/line.ts';
 import { presentShift } from '../present/production.ts';
+import { presentCell } from '../present/production-cell.ts';
 import { parseProduction } from '../process/production/config.ts';
 import { SHEETS, type SheetId } from '../process/production/timeline.ts';
 import { firstCycleDischarge_C } from '../pipeline.ts';
@@ -196,7 +197,9 @@ export function runCampaignShard(recipe: Recipe, campaignSeed: number, plan: Cam
   const segments = new Map<string, SpcSums>();
   const lanes = new Map<number, SpcSums>();
   const cells: CampaignCell[] = [];
-  for (const c of prod.cells) {
+  // the campaign's rows are the cells' public records (src/present/production-cell.ts)
+  const records = prod.cells.map(presentCell);
+  for (const c of records) {
     const rolls = { first_sheet: [], al_sheet: [], third_sheet: [] } as Record<SheetId, string[]>;
     const md = { first_sheet: NaN, al_sheet: NaN, third_sheet: NaN } as Record<SheetId, number>;
     for (const p of c.genealogy.parents) {
@@ -263,8 +266,8 @@ export function runCampaignShard(recipe: Recipe, campaignSeed: number, plan: Cam
     scrap_by_cause: Object.fromEntries(
       (b.scrap_by_cause as { cause: string; cells: number }[]).map((x) => [x.cause, x.cells]),
     ),
-    anode_thickness_um: moments(prod.cells.map((c) => c.stack.anode_thickness_um)),
-    capacity_mAh: moments(prod.cells.map((c) => c.capacity_mAh)),
+    anode_thickness_um: moments(records.map((c) => c.stack.anode_thickness_um)),
+    capacity_mAh: moments(records.map((c) => c.capacity_mAh)),
     rolls,
     splices: prod.timeline.splices.map((s) => ({
       sheet: s.sheet,

@@ -7,7 +7,7 @@
 import type { BatteryBlock, CyclingBlock } from '../contract.ts';
 import type { BatteryResult, CellFramesSI, LimitingCell, PackSeries } from '../battery/run.ts';
 import { FORMATION_SETTLED, yearsToEolText } from '../battery/ageing-band.ts';
-import { mV, toAh, toCelsius, toHours, toKWh, toPct, toWh } from '../units/index.ts';
+import { mV, toAh, toCelsius, toHours, toKWh, toPct, toUm, toWh } from '../units/index.ts';
 import { sig } from './round.ts';
 import { DERATING_COUNT_SHORT, DERATING_COUNT_WINDOW_V } from '../battery/pack.ts';
 
@@ -37,6 +37,22 @@ const stats = (x: readonly number[]): { mean: number; sigma: number; min: number
 };
 
 /** why the limiting cell limited the pack, as one sentence */
+type GenealogyRecord = NonNullable<PackRunBlock['limiting_cell']['genealogy']>;
+
+/** a production cell's genealogy as the block writes it (the cell record's units and 6 significant digits) */
+function genealogyRecord(g: NonNullable<LimitingCell['genealogy']>): GenealogyRecord {
+  return {
+    parents: g.parents.map((q) => ({ sheet: q.sheet, roll_id: q.rollId, lot: q.lot, md_start_m: sig(q.mdStart_m) })),
+    lane: g.lane,
+    station_run: g.stationRun,
+    time_s: sig(g.time_s),
+    cathode_thickness_um: sig(toUm(g.cathodeThickness_m)),
+    separator_thickness_um: sig(toUm(g.separatorThickness_m)),
+    anode_thickness_um: sig(toUm(g.anodeThickness_m)),
+    in_spec: g.inSpec,
+  };
+}
+
 function limitingReason(c: LimitingCell, series: number): string {
   const groupAh = c.groupCapacities_C.map(toAh);
   const capPct = pct(c.capacityVsPackMean);
@@ -52,7 +68,7 @@ function limitingReason(c: LimitingCell, series: number): string {
   parts.push(
     `cell capacity ${capPct >= 0 ? '+' : ''}${capPct.toFixed(2)} % and resistance ${resPct >= 0 ? '+' : ''}${resPct.toFixed(2)} % vs the pack mean`,
   );
-  const gen = c.genealogy;
+  const gen = c.genealogy ? genealogyRecord(c.genealogy) : undefined;
   if (gen)
     parts.push(
       `made on lane ${gen.lane}, station run ${gen.station_run}, from rolls ` +
@@ -187,6 +203,19 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
       energy_balance_error_J: d.conservation.energyBalanceError_J,
       charge_balance_error_C: d.conservation.chargeBalanceError_C,
     },
+    ...(d.notEvaluable
+      ? {
+          not_evaluable: {
+            text: `not evaluable: ${d.notEvaluable.reason}`,
+            t_s: d.notEvaluable.t_s,
+            cell: d.notEvaluable.cell,
+            serial: d.notEvaluable.serial,
+            group: d.notEvaluable.group,
+            current_A: sig(d.notEvaluable.current_A),
+            reason: d.notEvaluable.reason,
+          },
+        }
+      : {}),
   };
   const ag = b.ageing;
   const byYear = ag?.capacityByYear_C;
@@ -211,7 +240,7 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
       group_capacity_Ah: sig(toAh(lc.groupCapacities_C[lc.group]!)),
       group_capacity_rank: lc.groupCapacityRank,
       reason: limitingReason(lc, p.series),
-      ...(lc.genealogy ? { genealogy: { ...lc.genealogy, parents: lc.genealogy.parents.map((q) => ({ ...q })) } } : {}),
+      ...(lc.genealogy ? { genealogy: genealogyRecord(lc.genealogy) } : {}),
     },
     ageing:
       ag && byYear
@@ -288,6 +317,12 @@ export function batterySummaryText(b: BatteryBlock): string {
       `delivered/accepted`,
     `  limiting cell #${lc.index} (${lc.serial}): ${lc.reason}`,
   );
+  const ne = s.not_evaluable;
+  if (ne)
+    lines.push(
+      `  ${ne.text} — cell #${ne.cell} (${ne.serial}, group ${ne.group}) at t = ${ne.t_s} s, pack current ` +
+        `${ne.current_A} A; the duty stopped there`,
+    );
   const ag = b.ageing;
   if (ag)
     lines.push(

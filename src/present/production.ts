@@ -3,14 +3,15 @@
  * `runProduction` (`ProductionShift`: counts, lengths in m, areas in m², times in s, OEE factors as fractions)
  * into the public `production` block of `rollcell run --json` (CONTRACT.md names, units in the names, 6
  * significant digits, the definitions as sentences), with the job's stops and the OEE note on unplanned stops.
- * The SPC and capability figures are in the cell record's units (µm, mAh), which the shift's SPC reads.
+ * The capability is in SI (m, C) and converted here; the 240 gauge's SPC is in µm, the unit of its logged
+ * readings (the stored records).
  */
 import type { ProductionBlock } from '../contract.ts';
-import type { ProductionRun, ShiftSpcLane } from '../process/line.ts';
+import type { ProductionRun, ProductionStart, ShiftSpcLane } from '../process/line.ts';
 import type { Production } from '../process/production/config.ts';
 import type { CapacitySurrogate } from '../process/production/capacity.ts';
 import type { Capability } from '../process/production/spc.ts';
-import { toHours, toMm } from '../units/index.ts';
+import { toHours, toMAh, toMm, toMPerMin, toUm } from '../units/index.ts';
 import { sig } from './round.ts';
 
 type SpcLane = NonNullable<ProductionBlock['spc']>['lanes'][number];
@@ -23,16 +24,17 @@ export function unplannedStopsText(b: Production['breakdowns']): string {
     : 'off (production.breakdowns.mtbf_h = 0): availability counts only splices and roll changes, so the OEE is an upper bound';
 }
 
-function roundCap(c: Capability | null): Capability | null {
+/** a lane's capability in the record's unit: `unit` converts the SI mean, σ and limits (Cp, Cpk, Ppk are ratios) */
+function roundCap(c: Capability | null, unit: (x: number) => number): Capability | null {
   if (!c) return null;
   const o: Capability = {
     n: c.n,
-    mean: sig(c.mean),
-    sigma_within: sig(c.sigma_within),
-    sigma_overall: sig(c.sigma_overall),
+    mean: sig(unit(c.mean)),
+    sigma_within: sig(unit(c.sigma_within)),
+    sigma_overall: sig(unit(c.sigma_overall)),
   };
-  if (c.lsl !== undefined) o.lsl = c.lsl;
-  if (c.usl !== undefined) o.usl = c.usl;
+  if (c.lsl !== undefined) o.lsl = sig(unit(c.lsl));
+  if (c.usl !== undefined) o.usl = sig(unit(c.usl));
   if (c.cp !== undefined) o.cp = sig(c.cp);
   if (c.cpk !== undefined) o.cpk = sig(c.cpk);
   if (c.ppk !== undefined) o.ppk = sig(c.ppk);
@@ -187,9 +189,9 @@ export function presentShift(run: ProductionRun): ProductionBlock {
     },
     capability: s.capability.map((c) => ({
       lane: c.lane,
-      cell_thickness_um: roundCap(c.cellThickness),
-      anode_thickness_um: roundCap(c.anodeThickness),
-      capacity_mAh: roundCap(c.capacity),
+      cell_thickness_um: roundCap(c.cellThickness, toUm),
+      anode_thickness_um: roundCap(c.anodeThickness, toUm),
+      capacity_mAh: roundCap(c.capacity, toMAh),
     })),
     tension: {
       spans: tension.spans.map((x) => ({
@@ -247,5 +249,22 @@ export function presentProduction(run: ProductionRun): ProductionBlock {
     ...b,
     ...(b.oee ? { oee: { ...b.oee, unplanned_stops: unplannedStopsText(run.config.production.breakdowns) } } : {}),
     stops: run.timeline.stops.map((s) => ({ cause: s.cause, t0_s: sig(s.t0_s), t1_s: sig(s.t1_s), s_m: sig(s.s_m) })),
+  };
+}
+
+/** What a run knows before its first cell, for live views: the line's set speed and cell length in the recipe's units. */
+export function presentProductionStart(info: ProductionStart): {
+  planned_s: number;
+  lanes: number;
+  speed_m_per_min: number;
+  cell_length_mm: number;
+  stops: { cause: string; t0_s: number; t1_s: number }[];
+} {
+  return {
+    planned_s: info.planned_s,
+    lanes: info.lanes,
+    speed_m_per_min: sig(toMPerMin(info.speed_m_s)),
+    cell_length_mm: sig(toMm(info.cellLength_m)),
+    stops: info.stops.map((s) => ({ cause: s.cause, t0_s: s.t0_s, t1_s: s.t1_s })),
   };
 }

@@ -44,7 +44,7 @@ import {
 } from './production/physics.ts';
 import type { ProducedCell } from './types.ts';
 import { processInputFromRecipe } from './from-recipe.ts';
-import { hours as hoursToS, mm, mPerMin, toCelsius, toMAh, toMm, toMPerMin, toUm, toWh } from '../units/index.ts';
+import { hours as hoursToS, mAh, mAhPerG, mm, mPerMin, toUm, um } from '../units/index.ts';
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import {
@@ -95,61 +95,71 @@ const CAUSE_ORDER: readonly ScrapCause[] = SCRAP_CAUSES;
 
 export interface ParentRoll {
   sheet: SheetId;
-  roll_id: string;
+  rollId: string;
   lot: string;
   /** MD position of the cell on that roll, m from the roll's start */
-  md_start_m: number;
-  md_end_m: number;
+  mdStart_m: number;
+  mdEnd_m: number;
 }
 
-export interface CellRecord {
+/** one station's state as this cell passed it, and its outfeed gauge's reading */
+export interface CellAtStation {
+  id: StationId;
+  /** when the cell's centre passed the station, s from the run's start */
+  time_s: number;
+  force_N: number;
+  temperature_K: number;
+  /** the outfeed gauge's reading (laminate thickness + spot deviation + noise + drift), m; null: no gauge */
+  gauge_m: number | null;
+}
+
+/**
+ * A cell of a production run, typed and in SI: the produced cell as the line physics made it, its place on
+ * the web, its station history, genealogy and verdict. src/present/production-cell.ts writes the public
+ * (stored) record from it: units in the names, 6 significant digits.
+ */
+export interface ProductionCell {
   serial: string;
   index: number;
   row: number;
   lane: number;
   /** laminate MD interval, m */
-  s_start_m: number;
-  s_end_m: number;
-  /** CD interval on the web, mm from the operator-side edge */
-  cd_start_mm: number;
-  cd_end_mm: number;
-  stack: {
-    cell_thickness_um: number;
-    anode_thickness_um: number;
-    cathode_thickness_um: number;
-    separator_thickness_um: number;
-    free_li_um: number;
-    layers: { name: string; thickness_um: number }[];
-  };
-  /** incoming sheet layer thicknesses for this cell (nominal × (1 + MD + CD deviation)), µm */
-  incoming_thickness_um: Record<LayerKey, number>;
+  sStart_m: number;
+  sEnd_m: number;
+  /** CD interval on the web, m from the operator-side edge */
+  cdStart_m: number;
+  cdEnd_m: number;
   /** the produced cell (SI), as the line physics made it for this cell */
   cell: ProducedCell;
-  capacity_mAh: number;
-  specific_capacity_mAh_g: number;
-  energy_Wh: number;
-  crack_risk: number;
+  /** whole cell stack thickness (collectors included) as the line physics gives it, m */
+  cellThickness_m: number;
+  /** the layer stack, top to bottom, m */
+  layers: readonly { name: string; thickness_m: number }[];
+  /** incoming sheet layer thicknesses for this cell (nominal × (1 + MD + CD deviation)), m */
+  incomingThickness_m: Record<LayerKey, number>;
+  /** first-cycle discharge capacity (the run's capacity surrogate), C */
+  capacity_C: number;
+  /** capacity per mass of cathode active material, C/kg */
+  specificCapacity_C_per_kg: number;
+  /** capacity × the design's average voltage, J */
+  energy_J: number;
+  crackRisk: number;
   bonded: boolean;
   defects: number;
-  stations: {
-    id: StationId;
-    time_s: number;
-    force_N: number;
-    temperature_C: number;
-    gauge_thickness_um: number | null;
-  }[];
-  speed_m_per_min: number;
+  stations: CellAtStation[];
+  /** line speed at the cell's centre, m/s */
+  speed_m_s: number;
   genealogy: {
-    serial: string;
     material_lots: Partial<Record<SheetId, string[]>>;
     parents: ParentRoll[];
-    lane: number;
-    station_run: string;
+    stationRun: string;
+    /** when the cell's centre passed station 240, s */
     time_s: number;
     splice: boolean;
-    battery_serial: string | null;
+    /** the battery that took the cell (set by the job when the pack takes it) */
+    batterySerial: string | null;
   };
-  in_spec: boolean;
+  inSpec: boolean;
   causes: ScrapCause[];
 }
 
@@ -192,17 +202,20 @@ export interface ProductionOptions {
    * physically_impossible (src/validity.ts decides from the line's warnings)
    */
   isImpossible?: (warnings: readonly ProcessWarning[]) => boolean;
-  /** called with each cell record as soon as it is made, kept or not (live views, streaming to the store) */
-  onCell?: (cell: CellRecord) => void;
+  /** called with each cell as soon as it is made, kept or not (live views, streaming to the store) */
+  onCell?: (cell: ProductionCell) => void;
   /** called once the run's event timeline is known, before the first cell (for live views) */
   onStart?: (info: ProductionStart) => void;
 }
 
+/** what a run knows before its first cell (for live views; SI: src/present/production.ts presents it) */
 export interface ProductionStart {
   planned_s: number;
   lanes: number;
-  speed_m_per_min: number;
-  cell_length_mm: number;
+  /** the line's set speed, m/s */
+  speed_m_s: number;
+  /** the cut cell's length along the web, m */
+  cellLength_m: number;
   stops: Timeline['stops'];
   splices: Timeline['splices'];
 }
@@ -247,9 +260,10 @@ export interface ShiftSpcLane {
 
 /**
  * What a production shift made, typed and unrounded: counts, lengths in m, areas in m², times in s, the OEE
- * factors as fractions. The SPC and capability streams are in the cell record's units (gauge and thicknesses
- * in µm, capacity in mAh: the record is the store's contract and the SPC reads it). src/present/production.ts
- * writes the contract's `production` block from it.
+ * factors as fractions; the capability of the cells' true thicknesses in m and capacity in C. The 240 gauge's
+ * SPC (X̄–R, EWMA, variance) charts the gauge's readings as logged, in µm (the stored record's reading: the
+ * SPC export recomputes it from the store). src/present/production.ts writes the contract's `production`
+ * block from it.
  */
 export interface ProductionShift {
   seed: number;
@@ -290,7 +304,7 @@ export interface ProductionShift {
     /** the 240 gauge's variance between lane means (CD) and within lanes (MD + residual), µm², and its mean, µm */
     gaugeVariance: { cdVariance: number; mdVariance: number; mean: number } | null;
   };
-  /** per lane: capability of the true cell and anode thickness (µm) and the capacity (mAh) */
+  /** per lane: capability of the true cell and anode thickness (m) and the capacity (C) */
   capability: {
     lane: number;
     cellThickness: Capability | null;
@@ -315,7 +329,7 @@ export interface ProductionShift {
 
 export interface ProductionRun {
   shift: ProductionShift;
-  cells: CellRecord[];
+  cells: ProductionCell[];
   timeline: {
     splices: Timeline['splices'];
     stops: Timeline['stops'];
@@ -470,8 +484,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   opts.onStart?.({
     planned_s,
     lanes,
-    speed_m_per_min: recipe.line.speed_m_per_min,
-    cell_length_mm: recipe.cell.length_mm,
+    speed_m_s: vSet,
+    cellLength_m: cl,
     stops: tl.stops,
     splices: tl.splices,
   });
@@ -585,7 +599,16 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   // ---------------------------------------------------------------- cutting and per-cell evaluation
   const { good, zoneLength } = cutPlan(tl);
   const spec = recipe.spec ?? {};
-  const cells: CellRecord[] = [];
+  // the spec's limits in SI, once (the verdicts and the capability compare SI values)
+  const umOrUndef = (x: number | undefined): number | undefined => (x === undefined ? undefined : um(x));
+  const specSI = {
+    crackRiskMax: spec.crack_risk_max,
+    cellThickness: { min: umOrUndef(spec.cell_thickness_um?.min), max: umOrUndef(spec.cell_thickness_um?.max) },
+    anodeThickness: { min: umOrUndef(spec.anode_thickness_um?.min), max: umOrUndef(spec.anode_thickness_um?.max) },
+    capacityMin_C: spec.capacity_mAh_min === undefined ? undefined : mAh(spec.capacity_mAh_min),
+    specificCapacityMin_C_per_kg: spec.capacity_mAh_g_min === undefined ? undefined : mAhPerG(spec.capacity_mAh_g_min),
+  };
+  const cells: ProductionCell[] = [];
   const keep = opts.keepCells !== false;
   let fragment = 0;
   let rows = 0;
@@ -642,10 +665,10 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           const lot = lotOf(P, sh, ri);
           parents.push({
             sheet: sh,
-            roll_id: rollId(sh, ri),
+            rollId: rollId(sh, ri),
             lot,
-            md_start_m: r6(Math.max(sa, r0) - r0),
-            md_end_m: r6(Math.min(sb, ri + 1 < starts.length ? starts[ri + 1]! : Infinity) - r0),
+            mdStart_m: Math.max(sa, r0) - r0,
+            mdEnd_m: Math.min(sb, ri + 1 < starts.length ? starts[ri + 1]! : Infinity) - r0,
           });
           const l = (lotsUsed[sh] ??= []);
           if (!l.includes(lot)) l.push(lot);
@@ -721,13 +744,13 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         const c = res.cell;
         const nDraws = capModel.draws?.utilisation.length ?? 0;
         const capC = capModel.estimate(c, drawRng && nDraws > 0 ? Math.floor(drawRng.uniform() * nDraws) : undefined);
-        const activeMass_g =
-          c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * 1e3 * activeDensity(c.activeMaterialId);
-        const capmAh = toMAh(capC);
-        const specCap = capmAh / activeMass_g;
+        const activeMass_kg =
+          c.cathodeThickness_m * c.area_m2 * c.cathodeActiveFraction * activeDensity(c.activeMaterialId);
+        const specCap = capC / activeMass_kg;
         const defects = defectRng.poisson(scale * V.defects.rate_per_m2 * cellArea);
         // gauges: outfeed reading after each station = laminate thickness + spot-vs-cell deviation + noise + drift
-        const stationsRec: CellRecord['stations'] = [];
+        const atStations: CellAtStation[] = [];
+        let gauge240: number | null = null;
         for (const id of STATION_IDS) {
           if (!recipe.stations[id]) continue;
           const after = res.afterStation_m[id];
@@ -741,37 +764,38 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
                   nominalThickness[key] *
                   (fields[key].md.mean(sc - spot / 2, sc + spot / 2) - fields[key].md.mean(sa, sb));
             gauge =
-              toUm(after + spotDev) +
-              scale * (V.gauge.noise_um * gaugeRng.normal() + (V.gauge.drift_um_per_h * ts) / 3600);
-            gauge = r6(gauge);
+              after +
+              spotDev +
+              um(scale * (V.gauge.noise_um * gaugeRng.normal() + (V.gauge.drift_um_per_h * ts) / 3600));
+            if (id === '240') gauge240 = gauge;
           }
-          stationsRec.push({
+          atStations.push({
             id,
-            time_s: r6(tStation[id]),
-            force_N: r6(force_N[id]!),
-            temperature_C: r6(toCelsius(temperature_K[id]!)),
-            gauge_thickness_um: gauge,
+            time_s: tStation[id],
+            force_N: force_N[id]!,
+            temperature_K: temperature_K[id]!,
+            gauge_m: gauge,
           });
         }
-        // verdict
+        // verdict (against the spec in SI)
         const causes: ScrapCause[] = [];
-        const cellT = toUm(res.cellThickness_m);
-        const anT = toUm(c.anodeThickness_m);
+        const cellT = res.cellThickness_m;
+        const anT = c.anodeThickness_m;
         if (opts.isImpossible?.(res.warnings ?? nominalWarnings)) causes.push('physically_impossible');
         if (splice) causes.push('splice');
         if (defects > 0) causes.push('defect');
         if (!res.bonded) causes.push('not_bonded');
-        if (spec.crack_risk_max !== undefined && res.crackRisk > spec.crack_risk_max) causes.push('crack_risk');
-        if (spec.cell_thickness_um?.max !== undefined && cellT > spec.cell_thickness_um.max)
+        if (specSI.crackRiskMax !== undefined && res.crackRisk > specSI.crackRiskMax) causes.push('crack_risk');
+        if (specSI.cellThickness.max !== undefined && cellT > specSI.cellThickness.max)
           causes.push('cell_thickness_high');
-        if (spec.cell_thickness_um?.min !== undefined && cellT < spec.cell_thickness_um.min)
+        if (specSI.cellThickness.min !== undefined && cellT < specSI.cellThickness.min)
           causes.push('cell_thickness_low');
-        if (spec.anode_thickness_um?.max !== undefined && anT > spec.anode_thickness_um.max)
+        if (specSI.anodeThickness.max !== undefined && anT > specSI.anodeThickness.max)
           causes.push('anode_thickness_high');
-        if (spec.anode_thickness_um?.min !== undefined && anT < spec.anode_thickness_um.min)
+        if (specSI.anodeThickness.min !== undefined && anT < specSI.anodeThickness.min)
           causes.push('anode_thickness_low');
-        if (spec.capacity_mAh_min !== undefined && capmAh < spec.capacity_mAh_min) causes.push('capacity_low');
-        if (spec.capacity_mAh_g_min !== undefined && specCap < spec.capacity_mAh_g_min)
+        if (specSI.capacityMin_C !== undefined && capC < specSI.capacityMin_C) causes.push('capacity_low');
+        if (specSI.specificCapacityMin_C_per_kg !== undefined && specCap < specSI.specificCapacityMin_C_per_kg)
           causes.push('specific_capacity_low');
         const inSpec = causes.length === 0;
         cellsTotal++;
@@ -783,65 +807,59 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           const prim = CAUSE_ORDER.find((x) => causes.includes(x))!;
           primaryCount.set(prim, (primaryCount.get(prim) ?? 0) + 1);
         }
-        const g240 = stationsRec.find((x) => x.id === '240')?.gauge_thickness_um;
-        if (g240 !== undefined && g240 !== null) {
-          laneGauge[lane]!.push(g240);
-          laneGaugeStats[lane]!.push(g240);
+        if (gauge240 !== null) {
+          // the gauge's SPC charts its readings as logged (the stored record's 6 significant digits in µm), so
+          // that the SPC export recomputed from the stored cells gives the block's values to the bit
+          const reading = r6(toUm(gauge240));
+          laneGauge[lane]!.push(reading);
+          laneGaugeStats[lane]!.push(reading);
         }
         laneCell[lane]!.push(cellT);
         laneAnode[lane]!.push(anT);
-        laneCap[lane]!.push(capmAh);
+        laneCap[lane]!.push(capC);
         if (keep || opts.onCell) {
           const index = cellsTotal - 1;
           const serial = `${P.serial_prefix}-${opts.seed}-${String(index + 1).padStart(7, '0')}`;
-          const rec: CellRecord = {
+          const made: ProductionCell = {
             serial,
             index,
             row,
             lane,
-            s_start_m: r6(sa),
-            s_end_m: r6(sb),
-            cd_start_mm: r6(toMm(cdOffset + lane * cw)),
-            cd_end_mm: r6(toMm(cdOffset + (lane + 1) * cw)),
-            stack: {
-              cell_thickness_um: r6(cellT),
-              anode_thickness_um: r6(anT),
-              cathode_thickness_um: r6(toUm(c.cathodeThickness_m)),
-              separator_thickness_um: r6(toUm(c.separatorThickness_m)),
-              free_li_um: r6(toUm(c.freeLi_m)),
-              layers: res.layers.map((l) => ({ name: l.name, thickness_um: r6(toUm(l.thickness_m)) })),
-            },
-            incoming_thickness_um: {
-              cathode: r6(toUm(nominalThickness.cathode * pert.cathode)),
-              electrolyte: r6(toUm(nominalThickness.electrolyte * pert.electrolyte)),
-              al: r6(toUm(nominalThickness.al * pert.al)),
-              li: r6(toUm(nominalThickness.li * pert.li)),
-              cu: r6(toUm(nominalThickness.cu * pert.cu)),
-            },
+            sStart_m: sa,
+            sEnd_m: sb,
+            cdStart_m: cdOffset + lane * cw,
+            cdEnd_m: cdOffset + (lane + 1) * cw,
             cell: c,
-            capacity_mAh: r6(capmAh),
-            specific_capacity_mAh_g: r6(specCap),
-            energy_Wh: r6(toWh(capC * avgV)),
-            crack_risk: r6(res.crackRisk),
+            cellThickness_m: res.cellThickness_m,
+            layers: res.layers,
+            incomingThickness_m: {
+              cathode: nominalThickness.cathode * pert.cathode,
+              electrolyte: nominalThickness.electrolyte * pert.electrolyte,
+              al: nominalThickness.al * pert.al,
+              li: nominalThickness.li * pert.li,
+              cu: nominalThickness.cu * pert.cu,
+            },
+            capacity_C: capC,
+            specificCapacity_C_per_kg: specCap,
+            energy_J: capC * avgV,
+            crackRisk: res.crackRisk,
             bonded: res.bonded,
             defects,
-            stations: stationsRec,
-            speed_m_per_min: r6(toMPerMin(v)),
+            stations: atStations,
+            speed_m_s: v,
             genealogy: {
-              serial,
               material_lots: lotsUsed,
               parents,
-              lane,
-              station_run: `RUN-${tc.run + 1}`,
-              time_s: r6(tc.t),
+              stationRun: `RUN-${tc.run + 1}`,
+              time_s: tc.t,
               splice,
-              battery_serial: null,
+              batterySerial: null,
             },
-            in_spec: inSpec,
+            inSpec,
             causes,
           };
-          if (keep) cells.push(rec);
-          opts.onCell?.(rec);
+          if (keep) cells.push(made);
+          opts.onCell?.(made);
         }
       }
     }
@@ -954,9 +972,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   for (let l = 0; l < lanes; l++) {
     capabilityLanes.push({
       lane: l,
-      cellThickness: cap(laneCell[l]!, spec.cell_thickness_um),
-      anodeThickness: cap(laneAnode[l]!, spec.anode_thickness_um),
-      capacity: cap(laneCap[l]!, spec.capacity_mAh_min !== undefined ? { min: spec.capacity_mAh_min } : undefined),
+      cellThickness: cap(laneCell[l]!, specSI.cellThickness),
+      anodeThickness: cap(laneAnode[l]!, specSI.anodeThickness),
+      capacity: cap(laneCap[l]!, { min: specSI.capacityMin_C }),
     });
   }
   const tension = tensionReport(recipe, P);

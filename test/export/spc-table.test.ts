@@ -14,6 +14,7 @@ import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { SPC_COLUMNS, spcRows, spcTable, type Row } from '../../src/export/tables.ts';
 import { ProblemError } from '../../src/problems.ts';
 import type { CellRecord } from '../../src/store/types.ts';
+import { storedCell } from '../../src/run-record.ts';
 
 const MEM_CASE = parse(
   readFileSync(
@@ -34,7 +35,7 @@ function runShift(chartPoints: number) {
     includeCharts: true,
     ...(chartPoints ? { chartPoints } : {}),
   });
-  return { output: { production: presentShift(run) }, cells: run.cells as unknown as CellRecord[] };
+  return { output: { production: presentShift(run) }, cells: run.cells.map(storedCell) };
 }
 
 /** the cells in pages of 997 (not a multiple of the lanes or the subgroup size), counting the reads */

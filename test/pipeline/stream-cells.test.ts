@@ -11,7 +11,7 @@ import { runJob, JOB_LIMITS } from '../../src/pipeline.ts';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
 import { ProblemError } from '../../src/problems.ts';
 import { batterySerials, storedCell, storedDetail } from '../../src/run-record.ts';
-import type { CellRecord } from '../../src/process/line.ts';
+import type { ProductionCell } from '../../src/process/line.ts';
 import { PATENT_YAML } from '../helpers.ts';
 import { CellSpool } from '../../src/store/index.ts';
 import { prepareCellRow } from '../../src/store/store.ts';
@@ -27,7 +27,7 @@ test('a streamed production run gives the sink every record the kept run holds, 
   if (!p.ok) return;
   const o = { seed: 3, runId: 'R1', noCycling: true, production: { web_length_m: 6 }, battery: true };
   const kept = runJob(p.recipe, o);
-  const got: CellRecord[] = [];
+  const got: ProductionCell[] = [];
   const streamed = runJob(p.recipe, { ...o, cellSink: (c) => got.push(c) });
   assert.equal(streamed.productionRun!.cells.length, 0, 'no record kept');
   const keptCells = kept.productionRun!.cells;

@@ -31,7 +31,7 @@ test('Li melting in the wound roll (10 m/min, stored at 150 °C): every cell out
   assert.ok(p.cells_total > 0);
   assert.equal(p.cells_in_spec, 0);
   assert.equal(p.yield_pct, 0);
-  assert.ok(res.productionRun!.cells.every((c) => !c.in_spec && c.causes[0] === 'physically_impossible'));
+  assert.ok(res.productionRun!.cells.every((c) => !c.inSpec && c.causes[0] === 'physically_impossible'));
   const c1 = res.output.claims!.find((c) => c.claim === 1)!;
   assert.equal(c1.verdict, 'not evaluable');
   assert.equal(c1.elements[0]!.id, 'validity');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseLineData, LineDataError, interpSeries } from '../../src/process/production/linedata.ts';
 import { runProduction } from '../../src/process/line.ts';
 import { standinPhysics } from './standin.ts';
-import { recipeWith } from './helpers.ts';
+import { recipeWith, recordsOf } from './helpers.ts';
 
 const HEADER = 'time_s,station,force_N,temperature_C,thickness_um';
 
@@ -67,7 +67,7 @@ test('measured series replace simulated variability in a run', () => {
     physics: standinPhysics,
     lineData: parseLineData(csv),
   });
-  for (const c of run.cells) {
+  for (const c of recordsOf(run)) {
     const s240 = c.stations.find((s) => s.id === '240')!;
     assert.equal(s240.force_N, 280);
     assert.ok(Math.abs(s240.temperature_C - 90) < 1e-9);
@@ -77,7 +77,7 @@ test('measured series replace simulated variability in a run', () => {
 });
 
 test('genealogy CSV: one row per cell, same column count on every row, roll IDs of spliced cells joined', async () => {
-  const { genealogyCsv } = await import('../../src/process/production/export.ts');
+  const { genealogyCsv } = await import('../../src/present/production-cell.ts');
   const r = recipeWith({
     line: {
       speed_m_per_min: 1,
@@ -88,8 +88,8 @@ test('genealogy CSV: one row per cell, same column count on every row, roll IDs 
     production: { splice: { scrap_length_m: 0 } },
   });
   const run = runProduction(r, { seed: 3, web_length_m: 12, physics: standinPhysics });
-  const rows = genealogyCsv(run.cells).trimEnd().split('\n');
-  assert.equal(rows.length, run.cells.length + 1);
+  const rows = genealogyCsv(recordsOf(run)).trimEnd().split('\n');
+  assert.equal(rows.length, recordsOf(run).length + 1);
   const n = rows[0]!.split(',').length;
   for (const row of rows) assert.equal(row.split(',').length, n);
   assert.ok(rows.some((row) => row.includes('FS-0001|FS-0002')));

@@ -4,7 +4,8 @@ import { runProduction } from '../../src/process/line.ts';
 import { presentShift } from '../../src/present/production.ts';
 import { ConfigError } from '../../src/process/production/config.ts';
 import { standinPhysics } from './standin.ts';
-import { recipeWith } from './helpers.ts';
+import { recipeWith, recordsOf } from './helpers.ts';
+import type { CellRecord } from '../../src/present/production-cell.ts';
 
 const physics = standinPhysics;
 
@@ -17,17 +18,17 @@ test('same seed gives the identical run; another seed a different one', () => {
   assert.deepEqual(a.timeline, b.timeline);
   const c = runProduction(r, { seed: 43, web_length_m: 320, physics });
   assert.notDeepEqual(
-    a.cells.map((x) => x.stack.cell_thickness_um),
-    c.cells.map((x) => x.stack.cell_thickness_um),
+    recordsOf(a).map((x) => x.stack.cell_thickness_um),
+    recordsOf(c).map((x) => x.stack.cell_thickness_um),
   );
 });
 
 test('σ = 0: every cell is identical and in spec for the patent example', () => {
   const r = recipeWith({ variability: { scale: 0 }, production: { ramp_s: 0 } });
   const run = runProduction(r, { seed: 7, web_length_m: 250, physics });
-  assert.ok(run.cells.length > 2000, `cells: ${run.cells.length}`);
-  const ref = run.cells[0]!;
-  for (const c of run.cells) {
+  assert.ok(recordsOf(run).length > 2000, `cells: ${recordsOf(run).length}`);
+  const ref = recordsOf(run)[0]!;
+  for (const c of recordsOf(run)) {
     assert.deepEqual(c.stack, ref.stack);
     assert.equal(c.capacity_mAh, ref.capacity_mAh);
     assert.deepEqual(
@@ -66,10 +67,10 @@ test('genealogy: every cell points to real roll positions, consistent with the s
   });
   const run = runProduction(r, { seed: 5, web_length_m: 160, physics });
   const rolls = run.timeline.rolls;
-  const spliced = run.cells.filter((c) => c.genealogy.splice);
+  const spliced = recordsOf(run).filter((c) => c.genealogy.splice);
   assert.ok(spliced.length >= 5, `spliced cells: ${spliced.length}`);
   const joints = run.timeline.splices.map((s) => s.s_m);
-  for (const c of run.cells) {
+  for (const c of recordsOf(run)) {
     for (const sh of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
       const ps = c.genealogy.parents.filter((p) => p.sheet === sh);
       assert.ok(ps.length === 1 || ps.length === 2);
@@ -95,7 +96,7 @@ test('genealogy: every cell points to real roll positions, consistent with the s
     assert.equal(c.genealogy.battery_serial, null);
     assert.match(c.genealogy.station_run, /^RUN-\d+$/);
   }
-  assert.equal(new Set(run.cells.map((c) => c.serial)).size, run.cells.length);
+  assert.equal(new Set(recordsOf(run).map((c) => c.serial)).size, recordsOf(run).length);
 });
 
 test('web length = cell rows + splice zones + restart zones + fragments; width = lanes + edge trim', () => {
@@ -125,7 +126,8 @@ test('web length = cell rows + splice zones + restart zones + fragments; width =
   // rows × lanes = cells, and every cell lies in the web outside every scrap zone
   assert.equal(presentShift(run).cells_total, (presentShift(run)['rows'] as number) * 4);
   const zones = run.timeline.splices.map((s) => [s.s_m - 1.1, s.s_m + 1.1]);
-  for (const c of run.cells) for (const [a, b] of zones) assert.ok(c.s_end_m <= a! + 1e-6 || c.s_start_m >= b! - 1e-6);
+  for (const c of recordsOf(run))
+    for (const [a, b] of zones) assert.ok(c.s_end_m <= a! + 1e-6 || c.s_start_m >= b! - 1e-6);
   // OEE: A·P·Q = good cells / ideal cells at set speed over the planned time
   const o = presentShift(run).oee!;
   const ideal = ((3 / 60) * 3 * 3600 * 4) / 0.07;
@@ -139,8 +141,8 @@ test('web length = cell rows + splice zones + restart zones + fragments; width =
 test('restart ramps: cells made while accelerating run slower than the set speed', () => {
   const r = recipeWith({ production: { ramp_s: 120, restart_scrap_m: 0 } });
   const run = runProduction(r, { seed: 1, web_length_m: 10, physics });
-  assert.ok(run.cells[0]!.speed_m_per_min < 0.5);
-  assert.equal(run.cells[run.cells.length - 1]!.speed_m_per_min, 1);
+  assert.ok(recordsOf(run)[0]!.speed_m_per_min < 0.5);
+  assert.equal(recordsOf(run)[recordsOf(run).length - 1]!.speed_m_per_min, 1);
   assert.ok(run.timeline.station_states[0]!.state === 'ramping');
 });
 
@@ -206,12 +208,12 @@ test('linear surrogate of the line physics: close to the full physics on sampled
   };
   assert.equal(pm.fidelity, 'linear');
   assert.ok(pm.error_vs_full.cells >= 10);
-  assert.equal(full.cells.length, lin.cells.length);
+  assert.equal(recordsOf(full).length, recordsOf(lin).length);
   let maxRel = 0;
-  for (let i = 0; i < full.cells.length; i++)
+  for (let i = 0; i < recordsOf(full).length; i++)
     maxRel = Math.max(
       maxRel,
-      Math.abs(lin.cells[i]!.stack.cell_thickness_um / full.cells[i]!.stack.cell_thickness_um - 1),
+      Math.abs(recordsOf(lin)[i]!.stack.cell_thickness_um / recordsOf(full)[i]!.stack.cell_thickness_um - 1),
     );
   assert.ok(maxRel < 1e-3, `max rel ${maxRel}`);
   assert.ok(pm.error_vs_full.cell_thickness_max_rel <= maxRel + 1e-12);
@@ -236,7 +238,10 @@ test('an explicit CD profile shows up per lane; a profile of the wrong length is
     },
   });
   const run = runProduction(r, { seed: 1, web_length_m: 20, physics });
-  const lane = (l: number) => run.cells.filter((c) => c.lane === l).map((c) => c.stack.cathode_thickness_um);
+  const lane = (l: number) =>
+    recordsOf(run)
+      .filter((c) => c.lane === l)
+      .map((c) => c.stack.cathode_thickness_um);
   assert.ok(lane(0).every((x) => Math.abs(x - 60 * 0.98) < 1e-3));
   assert.ok(lane(2).every((x) => Math.abs(x - 60 * 1.02) < 1e-3));
   const bad = recipeWith({
@@ -258,20 +263,20 @@ test('roll eccentricity: a force ripple at one roll revolution, averaged over th
   // 100 mm cells on a 100 mm roll (circumference π·100 mm): cell-mean amplitude = e·sin(x)/x, x = π·L/C = 1.0
   const x = (Math.PI * 0.1) / (Math.PI * 0.1);
   const amp = 0.01 * (Math.sin(x) / x);
-  const dev = run.cells.map((c) => c.stations.find((s) => s.id === '240')!.force_N / 300 - 1);
+  const dev = recordsOf(run).map((c) => c.stations.find((s) => s.id === '240')!.force_N / 300 - 1);
   const max = Math.max(...dev.map(Math.abs));
   assert.ok(max <= amp + 1e-6 && max > 0.95 * amp, `max ${max} vs ${amp}`);
   // periodic in web position with the roll circumference: cells one circumference apart (π cells ≈ not integer) differ,
   // but the deviation predicted from the phase fits every cell
   const k = (2 * Math.PI) / (Math.PI * 0.1);
-  const c0 = run.cells[0]!;
-  const phiFit = (c: (typeof run.cells)[number], phi: number) =>
+  const c0 = recordsOf(run)[0]!;
+  const phiFit = (c: CellRecord, phi: number) =>
     (0.01 * (Math.cos(k * c.s_start_m + phi) - Math.cos(k * c.s_end_m + phi))) / (k * 0.1);
   let best = { phi: 0, err: Infinity };
   for (let phi = 0; phi < 2 * Math.PI; phi += 0.001) {
-    const e = Math.abs(phiFit(c0, phi) - dev[0]!) + Math.abs(phiFit(run.cells[1]!, phi) - dev[1]!);
+    const e = Math.abs(phiFit(c0, phi) - dev[0]!) + Math.abs(phiFit(recordsOf(run)[1]!, phi) - dev[1]!);
     if (e < best.err) best = { phi, err: e };
   }
-  for (let i = 0; i < run.cells.length; i++)
-    assert.ok(Math.abs(phiFit(run.cells[i]!, best.phi) - dev[i]!) < 2e-5, `cell ${i}`);
+  for (let i = 0; i < recordsOf(run).length; i++)
+    assert.ok(Math.abs(phiFit(recordsOf(run)[i]!, best.phi) - dev[i]!) < 2e-5, `cell ${i}`);
 });

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { runProduction, type ProductionRun } from '../../src/process/line.ts';
+import { runProduction, type ProductionCell, type ProductionRun } from '../../src/process/line.ts';
+import { presentCell } from '../../src/present/production-cell.ts';
 import { presentShift } from '../../src/present/production.ts';
 import { parseRecipeText } from '../../src/recipe/parse.ts';
 
@@ -29,6 +30,19 @@ const digest = (s: string | ReturnType<typeof createHash>): string =>
   (typeof s === 'string' ? createHash('sha256').update(s) : s).digest('hex').slice(0, 16);
 
 type Spc = { lanes: Record<string, unknown>[] };
+
+/**
+ * the cell's record in the shape the digests were taken of: the presented record (src/present/production-cell.ts)
+ * with the SI produced cell after `incoming_thickness_um`, where the record carried it then
+ */
+function recordAsDigested(c: ProductionCell): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(presentCell(c))) {
+    out[k] = v;
+    if (k === 'incoming_thickness_um') out['cell'] = c.cell;
+  }
+  return out;
+}
 const spcOf = (r: ProductionRun): Spc => presentShift(r).spc as Spc;
 
 function run(patch: Record<string, unknown>, duration_s: number, chartPoints?: number) {
@@ -42,7 +56,7 @@ function run(patch: Record<string, unknown>, duration_s: number, chartPoints?: n
     ...(chartPoints ? { chartPoints } : {}),
     onCell: (c) => {
       cells++;
-      h.update(JSON.stringify(c));
+      h.update(JSON.stringify(recordAsDigested(c)));
     },
   });
   const spc = presentShift(r).spc as Spc;

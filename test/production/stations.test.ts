@@ -3,16 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runProduction } from '../../src/process/line.ts';
 import { presentShift } from '../../src/present/production.ts';
-import { recipeWith } from './helpers.ts';
+import { recipeWith, recordsOf } from './helpers.ts';
 
 test('station physics, σ = 0: every cell identical and in spec for the patent example', () => {
   const run = runProduction(recipeWith({ variability: { scale: 0 }, production: { ramp_s: 0 } }), {
     seed: 1,
     web_length_m: 40,
   });
-  assert.ok(run.cells.length >= 380);
-  const ref = run.cells[0]!;
-  for (const c of run.cells) {
+  assert.ok(recordsOf(run).length >= 380);
+  const ref = recordsOf(run)[0]!;
+  for (const c of recordsOf(run)) {
     assert.deepEqual(c.stack, ref.stack);
     assert.equal(c.capacity_mAh, ref.capacity_mAh);
     assert.equal(c.in_spec, true, c.causes.join(','));
@@ -27,10 +27,10 @@ test('station physics: same seed → identical run; variability spreads the stac
   const a = runProduction(r, { seed: 9, web_length_m: 25 });
   const b = runProduction(r, { seed: 9, web_length_m: 25 });
   assert.deepEqual(a.cells, b.cells);
-  const t = a.cells.map((c) => c.stack.anode_thickness_um);
+  const t = recordsOf(a).map((c) => c.stack.anode_thickness_um);
   assert.ok(Math.max(...t) - Math.min(...t) > 0.1, 'anode thickness varies');
   // a thicker incoming Li layer gives a thicker anode (Li–Al by volume) — correlation over the cells
-  const li = a.cells.map((c) => c.incoming_thickness_um.li);
+  const li = recordsOf(a).map((c) => c.incoming_thickness_um.li);
   const mean = (x: number[]) => x.reduce((p, q) => p + q, 0) / x.length;
   const ml = mean(li);
   const mt = mean(t);

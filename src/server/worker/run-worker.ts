@@ -11,7 +11,9 @@ import { openStore, CellSpool } from '../../store/index.ts';
 import { ProblemError } from '../../problems.ts';
 import { runFailure } from '../http-problems.ts';
 import { parseProduction } from '../../process/production/config.ts';
-import type { CellRecord } from '../../process/line.ts';
+import type { ProductionCell } from '../../process/line.ts';
+import { presentCell } from '../../present/production-cell.ts';
+import { presentProductionStart } from '../../present/production.ts';
 import {
   SPC_QUANTITIES,
   ShiftStream,
@@ -131,11 +133,7 @@ async function main(task: RunTask): Promise<void> {
       onProductionStart: (info) => {
         const P = parseProduction(recipe.production);
         start = {
-          planned_s: info.planned_s,
-          lanes: info.lanes,
-          speed_m_per_min: info.speed_m_per_min,
-          cell_length_mm: info.cell_length_mm,
-          stops: info.stops.map((s) => ({ cause: s.cause, t0_s: s.t0_s, t1_s: s.t1_s })),
+          ...presentProductionStart(info),
           spec: (recipe.spec ?? {}) as Record<string, unknown>,
           subgroup_size: P.spc.subgroup_size,
           ewma_lambda: P.spc.ewma_lambda,
@@ -145,9 +143,9 @@ async function main(task: RunTask): Promise<void> {
         live = new ShiftStream(ctx(false));
         postShift();
       },
-      ...(spool ? { cellSink: (c: CellRecord) => spool.add(storedCell(c)) } : {}),
-      onCell: (c: CellRecord) => {
-        const sc = shiftCellOf(c as unknown as Record<string, unknown>);
+      ...(spool ? { cellSink: (c: ProductionCell) => spool.add(storedCell(c)) } : {}),
+      onCell: (c: ProductionCell) => {
+        const sc = shiftCellOf(presentCell(c) as unknown as Record<string, unknown>);
         tNow = sc.t_s;
         live?.push(sc);
         pending.push(sc);
