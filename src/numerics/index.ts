@@ -32,11 +32,16 @@ export {
 export {
   brent,
   illinois,
+  safeguardedNewton,
   bisect,
   bisectTest,
   type BisectTestOptions,
+  type BracketEnd,
+  type NewtonPoint,
   type RootOptions,
   type RootResult,
+  type SafeguardedNewtonOptions,
+  type SafeguardedNewtonResult,
 } from './roots.ts';
 export {
   linearInterpolant,
