@@ -7,6 +7,8 @@
  *   main_job_median_s, main_job_runs, main_job_cpu_s (user + system CPU of the command, all its threads),
  *   cli_<phase>_s (median over the runs: where the command's wall time goes, from its ROLLCELL_TIMINGS=1
  *   phase marks — process start, module load, recipe, store open, job, report, save, print, exit),
+ *   cli_worker_<mark>_at_s (median over the runs: when a job's worker thread reached its marks — loaded,
+ *   the pack's cells made, cycling, shift, C/3, ageing chunks, the staged save — s since the process started),
  *   stage_<name>_s (median over the in-process runs), stage_job_cpu_s
  *   (CPU seconds of the in-process job: a figure less sensitive to other load on a shared machine)
  * Run: npm run bench:main [-- --runs N]   (default 3 runs; timings on a shared machine are noisy: the
@@ -34,6 +36,8 @@ const median = (x: number[]): number => {
 const walls: number[] = [];
 const cpus: number[] = [];
 const phases = new Map<string, number[]>();
+/** a worker thread's marks, s since the process started (per run) */
+const workerMarks = new Map<string, number[]>();
 for (let i = 0; i < RUNS; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'rollcell-bench-main-'));
   try {
@@ -45,9 +49,18 @@ for (let i = 0; i < RUNS; i++) {
     const s = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`rollcell run failed (exit ${r.status}): ${r.stderr}`);
     walls.push(s);
-    const marks = [...r.stderr.matchAll(/^timing: (.+) ([0-9.]+) ms, cpu ([0-9.]+) ms$/gm)].map(
+    const all = [...r.stderr.matchAll(/^timing: (.+) ([0-9.]+) ms, cpu ([0-9.]+) ms$/gm)].map(
       (m) => [m[1]!, Number(m[2]), Number(m[3])] as const,
     );
+    // the main thread's marks make the chain of phases; a worker thread's (`worker …`) are points in time
+    const marks = all.filter(([name]) => !name.startsWith('worker '));
+    // a mark a worker writes more than once (its ageing chunks): its first and its last time
+    const here = new Map<string, number>();
+    for (const [name, t] of all) {
+      if (!name.startsWith('worker ')) continue;
+      here.set(here.has(name) ? `${name} (last)` : name, t / 1000);
+    }
+    for (const [k, t] of here) workerMarks.set(k, [...(workerMarks.get(k) ?? []), t]);
     // the command's CPU (all its threads) at its last mark, `exit`
     if (marks.length) cpus.push(marks[marks.length - 1]![2] / 1000);
     let prev = 0;
@@ -121,6 +134,15 @@ for (const [name, t] of phases) {
     .replace(/^_|_$/g, '')
     .toLowerCase();
   console.log(`cli_${key}_s: ${median(t).toFixed(3)} s (min ${Math.min(...t).toFixed(3)}; ${name})`);
+}
+for (const [name, t] of workerMarks) {
+  const key = name
+    .replace(/[^a-z0-9]+/gi, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase();
+  console.log(
+    `cli_${key}_at_s: ${median(t).toFixed(3)} s (min ${Math.min(...t).toFixed(3)}; since the process started)`,
+  );
 }
 for (const [name, t] of stageTimes) {
   const key = name

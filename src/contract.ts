@@ -736,6 +736,18 @@ export const batterySchema = z
           })
           .optional(),
         conservation: z.strictObject({ energy_balance_error_J: num, charge_balance_error_C: num }),
+        /** the step at which the pack could not be evaluated (the duty stopped there); absent when it ran whole */
+        not_evaluable: z
+          .strictObject({
+            text: str,
+            t_s: num,
+            cell: int,
+            serial: str,
+            group: int,
+            current_A: num,
+            reason: str,
+          })
+          .optional(),
       })
       .optional(),
     limiting_cell: z

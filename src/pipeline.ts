@@ -880,6 +880,14 @@ export interface JobCyclingRequest {
   driveCycles?: Readonly<Record<string, DriveCycle>>;
 }
 
+/**
+ * The serial of a job's battery (its passport): the in-spec cells the pack took point to it
+ * (JobResult.batteryCells). A staged save writes it into those cells' records before the job ends.
+ */
+export function jobBatterySerial(opts: Pick<JobOptions, 'runId' | 'seed'>): string {
+  return `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
+}
+
 /** Runs a job's cycling stage in this thread. */
 export function runJobCycling(req: JobCyclingRequest): CyclingRun {
   return runCycling(req.recipe, req.cell, req.progress, req.cycling, req.driveCycles);
@@ -1209,7 +1217,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     if (cells) {
       // traceability (battery passport): the in-spec cells the pack took, in order, point to the battery
       // (streamed records get it when they are stored: JobResult.batteryCells)
-      const serial = `BAT-${opts.runId || `seed${opts.seed ?? 1}`}`;
+      const serial = jobBatterySerial(opts);
       let k = 0;
       for (const c of cells) if (c.inSpec && k++ < n) c.genealogy.batterySerial = serial;
       batteryCells = { serial, count: n };

@@ -22,7 +22,7 @@
  *
  * BMS: cell voltage limits (vMin, vMax). A requested current that would take any cell past a limit in
  * this step is derated to the largest |I| that keeps every cell inside (Newton on the limiting cell's
- * voltage inside a bracket, Illinois steps when Newton stalls) and
+ * voltage inside a bracket, Illinois steps when Newton stalls: src/numerics/roots.ts safeguardedNewton) and
  * the derating is recorded (time, requested, delivered, limiting cell, which limit) — never silently.
  * Passive balancing (while charging or at rest): a group's bleed resistor is switched on while its rest-
  * voltage estimate exceeds the lowest group's by more than the threshold.
@@ -37,10 +37,11 @@ import type { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { F } from '../materials/constants.ts';
 import type { CellSpec } from './cells.ts';
 import { spmeOf } from './cells.ts';
-import { problem } from '../problems.ts';
+import { problem, ProblemError } from '../problems.ts';
 import { mV } from '../units/index.ts';
 import type { LinearStepCell } from '../electrochem/model.ts';
 import { SpmeLinearStep } from '../electrochem/ssb/step-response.ts';
+import { safeguardedNewton, type NewtonPoint } from '../numerics/roots.ts';
 
 /**
  * The pack solver's tolerance policy (the default of PackOptions.tolerance): every step's cell currents
@@ -96,6 +97,36 @@ const DERATE_TARGET_V = mV(0.05);
 function currentForPower(alpha: number, beta: number, P: number): number {
   const d = alpha * alpha + 4 * beta * P;
   return d >= 0 && alpha > 0 ? (2 * P) / (alpha + Math.sqrt(d)) : NaN;
+}
+
+/** where and why a pack could not be evaluated (PackNotEvaluable) */
+export interface NotEvaluable {
+  /** the time of the step that failed (s from the start of the duty) */
+  readonly t_s: number;
+  /** the cell that cannot be evaluated (index in build order) and its series group */
+  readonly cell: number;
+  readonly group: number;
+  /** the pack current tried (A, positive on charge) */
+  readonly current_A: number;
+  readonly reason: string;
+}
+
+/**
+ * A pack state no current can be solved for: a cell outside the states its model can describe at every
+ * current the BMS may choose, rest included (its own state not finite, say) — the battery cannot be
+ * evaluated from here on. A ProblemError (the CLI's exit 2, the server's 4xx) that names the cell.
+ */
+export class PackNotEvaluable extends ProblemError {
+  readonly at: NotEvaluable;
+  constructor(at: NotEvaluable) {
+    super({
+      path: `battery.cells[${at.cell}]`,
+      problem: `cannot be evaluated at t = ${at.t_s} s (group ${at.group}): ${at.reason}`,
+      got: `pack current ${at.current_A} A`,
+      allowed: 'cell states inside the cell model (a derated current, or rest, the BMS can hold)',
+    });
+    this.at = at;
+  }
 }
 
 /** a pack cell: the LinearStepCell capability with its predictor (linearAt) */
@@ -427,7 +458,11 @@ export class Pack {
         v.evaluate(Ik);
         const sk = v.dVdI + rc;
         if (!(sk > 0) || !Number.isFinite(v.V)) {
-          this.fail(k, I);
+          this.fail(
+            k,
+            I,
+            Number.isFinite(v.V) ? 'its voltage falls as the current rises' : 'its voltage is not finite',
+          );
           return false;
         }
         const u = v.V + rc * Ik;
@@ -466,6 +501,7 @@ export class Pack {
     let Vp = 0;
     let slope = 0;
     let md = 0;
+    let mdCell = 0;
     let eCell = 0;
     let eBus = 0;
     for (let gi = 0; gi < this.Ns; gi++) {
@@ -478,7 +514,10 @@ export class Pack {
         const sk = this.sK[k]!;
         const In = (Vbus - this.aK[k]!) / sk;
         const d = Math.abs(In - this.trialI[k]!);
-        md = Math.max(md, d);
+        if (!(d <= md)) {
+          md = d;
+          mdCell = k;
+        }
         // the linearisation's voltage error at In: ½·V''·d² with V'' ≈ (slope change)/(distance) seen
         // between the cell's last two linearisations; over a distance shorter than d, the slope change
         // over d bounds it (first order: ½·Δs·d)
@@ -507,6 +546,7 @@ export class Pack {
     // at fixed power P = V_pack·I: an error ΔV in the pack voltage moves I by I·ΔV/(V_pack + I·dV_pack/dI)
     const dP = Math.abs(this.lastVp + I * this.slope);
     this.errPack = dP > 0 ? (Math.abs(I) * eBus) / dP : Infinity;
+    this.mdCell = mdCell;
     return md;
   }
 
@@ -563,7 +603,9 @@ export class Pack {
       // or the error left after this update, estimated from each cell's curvature, is within it
       if (lambda === 1 && ERR_SAFETY * this.errCell <= tol) break;
       prevMd = md;
-      if (it >= 200 || !Number.isFinite(md)) return this.fail(0, I);
+      // the cell whose current moved most in the last update is the one the iteration cannot settle
+      if (it >= 200 || !Number.isFinite(md))
+        return this.fail(this.mdCell, I, 'the Kirchhoff solve of its group did not settle in 200 Newton updates');
       for (let k = 0; k < this.n; k++) this.stepI[k] = this.trialI[k]! - this.prevI[k]!;
       prevRes = this.residual;
       lambda = 1;
@@ -571,34 +613,47 @@ export class Pack {
     return this.lastVp;
   }
 
-  /** cell whose model left its valid state in the last solve (−1: none) */
+  /** cell whose model left its valid state in the last solve (−1: none), and why */
   private failedCell = -1;
   private failedSign = 0;
+  private failedWhy = '';
+  /** the cell of the largest current update of the last distribute */
+  private mdCell = 0;
   /**
-   * The trial current drives a cell outside the states its model can describe (no finite voltage or
-   * a non-converging group): counted as a limit violation, so the BMS derates below it.
+   * The trial current drives a cell outside the states its model can describe (no finite voltage, a
+   * voltage falling with the current, or a group whose Kirchhoff solve does not settle): counted as a
+   * limit violation, so the BMS derates below it.
    */
-  private fail(cell: number, I: number): number {
+  private fail(cell: number, I: number, why: string): number {
     this.failedCell = cell;
     this.failedSign = I < 0 ? -1 : 1;
+    this.failedWhy = why;
     this.fresh = true;
     return NaN;
+  }
+
+  /** the pack cannot be evaluated at pack current I: which cell, and why (PackNotEvaluable) */
+  private notEvaluable(I: number): PackNotEvaluable {
+    const k = this.failedCell >= 0 ? this.failedCell : this.mdCell;
+    return new PackNotEvaluable({
+      t_s: this.t,
+      cell: k,
+      group: this.group(k),
+      current_A: I,
+      reason: this.failedWhy || 'no consistent current found',
+    });
   }
 
   /** a solve whose result is committed must have succeeded */
   private solveStrict(I: number, bleed: Uint8Array): number {
     const V = this.solve(I, bleed);
-    if (this.failedCell >= 0)
-      throw new Error(
-        `pack: no consistent solution for cell ${this.failedCell} at pack current ${I} A (state outside the cell model's window)`,
-      );
+    if (this.failedCell >= 0) throw this.notEvaluable(I);
     return V;
   }
 
-  /** V_pack of the solution derate() left in the trial state (which must be a consistent one) */
-  private derated(): number {
-    if (this.failedCell >= 0)
-      throw new Error(`pack: no consistent solution for cell ${this.failedCell} at the derated current`);
+  /** V_pack of the solution derate() left in the trial state at current I (which must be a consistent one) */
+  private derated(I: number): number {
+    if (this.failedCell >= 0) throw this.notEvaluable(I);
     return this.lastVp;
   }
 
@@ -678,21 +733,49 @@ export class Pack {
     this.updateBleed();
     this.prepare(dt);
     this.limitBleed();
-    let Vp = this.solve(Ireq, this.bleeding);
-    let I = Ireq;
+    const held = this.heldAt;
+    this.heldAt = null;
+    // held at a limit in the last step: that limit's current first (as stepPower does)
+    const limit = Ireq < 0 ? 'v_min' : 'v_max';
+    if (
+      held === limit &&
+      Ireq !== 0 &&
+      this.linValid &&
+      this.startFromCommitted() &&
+      this.predictLinear(this.bleeding)
+    ) {
+      const If = this.limitFast(this.lastI, limit, true);
+      if (If !== null && Math.abs(If) < Math.abs(Ireq) && Math.sign(If) === Math.sign(Ireq))
+        return this.commitCurrentDerating(Ireq, If, this.lastVp, limit, dt);
+    }
+    const Vp = this.solve(Ireq, this.bleeding);
     const v = this.violation();
-    let derated = false;
     if (v.excess > 0) {
       const If = this.limitFast(Ireq, v.limit);
-      I = If ?? this.derate(Ireq, v.excess);
-      Vp = this.derated();
-      derated = true;
-      const w = this.violation();
-      this.deratings.push({ t_s: this.t, requested_A: Ireq, delivered_A: I, cell: w.cell, limit: v.limit });
-      this.countDerating(Ireq, I, v.limit);
+      const I = If ?? this.derate(Ireq, v.excess);
+      // a cell that could not be evaluated at the demand is the one that limits (not whichever cell is
+      // closest to a limit at the derated current)
+      return this.commitCurrentDerating(Ireq, I, this.derated(I), v.limit, dt, v.excess === Infinity ? v.cell : -1);
     }
+    this.commit(Ireq, Vp, dt);
+    return { I_A: Ireq, V_pack_V: Vp, derated: false };
+  }
+
+  /** record a current-controlled step derated to I at a voltage limit, and commit it */
+  private commitCurrentDerating(
+    Ireq: number,
+    I: number,
+    Vp: number,
+    limit: 'v_min' | 'v_max',
+    dt: number,
+    failed = -1,
+  ): StepReport {
+    const cell = failed >= 0 ? failed : this.violation().cell;
+    this.deratings.push({ t_s: this.t, requested_A: Ireq, delivered_A: I, cell, limit });
+    this.countDerating(Ireq, I, limit);
+    this.heldAt = limit;
     this.commit(I, Vp, dt);
-    return { I_A: I, V_pack_V: Vp, derated };
+    return { I_A: I, V_pack_V: Vp, derated: true };
   }
 
   /**
@@ -709,17 +792,40 @@ export class Pack {
     this.prepare(dt);
     this.limitBleed();
     const bleed = this.bleeding;
+    const limit = Preq < 0 ? 'v_min' : 'v_max';
+    const held = this.heldAt;
+    this.heldAt = null;
+    // the last step was held at this limit: the limit's current moves little from step to step (it does
+    // not depend on the demand), so it is found first, from the last step's linearisation carried to
+    // this one — when it delivers less than the demand, that is this step's derating
+    if (held === limit && Preq !== 0 && this.linValid && this.startFromCommitted() && this.predictLinear(bleed)) {
+      const If = this.limitFast(this.lastI, limit, true);
+      if (
+        If !== null &&
+        Math.abs(If * this.lastVp) < Math.abs(Preq) &&
+        this.lastVp + If * this.slope > 0 &&
+        Math.sign(If) === Math.sign(Preq)
+      ) {
+        const Vp = this.lastVp;
+        this.recordPowerDerating(Preq, If, Vp, limit);
+        this.heldAt = limit;
+        this.commit(If, Vp, dt);
+        return { I_A: If, V_pack_V: Vp, derated: true, P_W: If * Vp };
+      }
+    }
     let V0 = 0;
     for (let gi = 0; gi < this.Ns; gi++) V0 += this.Vbus[gi]!;
     const I0 = Preq / V0;
     let I = this.powerFast(Preq, I0, bleed);
     let Vp: number;
     let derated = false;
-    const limit = Preq < 0 ? 'v_min' : 'v_max';
     // the fast iteration did not settle (cells at a steep part of their curves, typically a demand past a
     // voltage limit): the current at the limit when that delivers less than the demand (and the pack is
     // short of its maximum power there), else the safeguarded path
-    const Ilim = I === null && Preq !== 0 && this.failedCell < 0 ? this.limitFast(I0, limit) : null;
+    const Ilim =
+      I === null && Preq !== 0 && this.failedCell < 0
+        ? this.limitFast(this.lastPowerI === this.lastPowerI ? this.lastPowerI : I0, limit)
+        : null;
     if (
       I === null &&
       Ilim !== null &&
@@ -729,6 +835,7 @@ export class Pack {
       I = Ilim;
       Vp = this.lastVp;
       this.recordPowerDerating(Preq, I, Vp, limit);
+      this.heldAt = limit;
       derated = true;
     } else if (I === null) {
       const r = this.powerSafe(Preq, I0, bleed);
@@ -740,10 +847,11 @@ export class Pack {
       const v = this.violation();
       if (v.excess > 0) {
         const Ilim = this.limitFast(I, v.limit) ?? this.derate(I, v.excess);
-        Vp = this.derated();
+        Vp = this.derated(Ilim);
         this.recordPowerDerating(Preq, Ilim, Vp, v.limit);
         I = Ilim;
         derated = true;
+        this.heldAt = v.limit;
       }
     }
     this.commit(I, Vp, dt);
@@ -778,14 +886,13 @@ export class Pack {
     }
   }
 
-  private recordPowerDerating(Preq: number, I: number, Vp: number, limit: Derating['limit']): void {
+  private recordPowerDerating(Preq: number, I: number, Vp: number, limit: Derating['limit'], failed = -1): void {
     this.countDerating(Preq, I * Vp, limit);
-    const w = this.violation();
     this.deratings.push({
       t_s: this.t,
       requested_A: Preq / Vp,
       delivered_A: I,
-      cell: w.cell,
+      cell: failed >= 0 ? failed : this.violation().cell,
       limit,
       requested_W: Preq,
       delivered_W: I * Vp,
@@ -802,6 +909,7 @@ export class Pack {
    */
   private powerFast(Preq: number, I0: number, bleed: Uint8Array): number | null {
     this.failedCell = -1;
+    this.lastPowerI = NaN;
     let I = I0;
     let mdPrev = 0;
     let rateWas = 0;
@@ -840,6 +948,14 @@ export class Pack {
       // or past the pack's power capability) and would not settle in the iterations left — the
       // safeguarded path decides now rather than after 8 wasted linearisations
       if (rate > 0.9 && rateWas > 0.9 && it >= 2) return null;
+      // an iterate whose cells lie past the limit of the demand's direction by more than the BMS's band,
+      // on a linearisation taken at the previous iterate: the demand is (almost always) one the BMS
+      // derates — the limit's current is found from here (stepPower) rather than after the power
+      // iteration has converged, or cycled, past it
+      if (this.pastLimit(Preq < 0 ? 'v_min' : 'v_max') > ACCEPT_BAND_V) {
+        this.lastPowerI = I;
+        return null;
+      }
       rateWas = rate;
       mdPrev = md;
     }
@@ -888,9 +1004,9 @@ export class Pack {
           I = sgn * 0.5 * (lo + hi);
           continue;
         }
-        Vp = this.derated();
+        Vp = this.derated(Ilim);
         if (Math.abs(Ilim * Vp) < Math.abs(Preq) * (1 - 1e-9) || Math.abs(Ilim) <= lo) {
-          this.recordPowerDerating(Preq, Ilim, Vp, v.limit);
+          this.recordPowerDerating(Preq, Ilim, Vp, v.limit, v.excess === Infinity ? v.cell : -1);
           return { I: Ilim, Vp, derated: true };
         }
         hi = Math.abs(Ilim);
@@ -918,7 +1034,31 @@ export class Pack {
     }
     // the bracket closed on the maximum power point without reaching the demand
     if (Number.isFinite(hi)) return this.maxPowerDerating(Preq, sgn * lo, bleed);
-    throw new Error(`pack: power ${Preq} W: no consistent current found (last I = ${I} A, V = ${Vp} V)`);
+    this.failedWhy = `no current delivers ${Preq} W (last tried ${I} A at ${Vp} V)`;
+    throw this.notEvaluable(I);
+  }
+
+  /** the voltage limit the last step's current was derated to (null: none) */
+  private heldAt: 'v_min' | 'v_max' | null = null;
+
+  /** the trial cell currents set to the last committed step's (a start for limitFast); always true */
+  private startFromCommitted(): boolean {
+    this.trialI.set(this.I);
+    this.fresh = false;
+    return true;
+  }
+
+  /** the last iterate of powerFast when it stopped past a voltage limit (NaN otherwise) */
+  private lastPowerI = NaN;
+
+  /** the largest excess over one voltage limit at the trial solution (V, > 0: past it) */
+  private pastLimit(limit: 'v_min' | 'v_max'): number {
+    let ex = -Infinity;
+    for (let k = 0; k < this.n; k++) {
+      const e = limit === 'v_min' ? this.vMin - this.trialV[k]! : this.trialV[k]! - this.vMax;
+      if (e > ex) ex = e;
+    }
+    return ex;
   }
 
   /** a demand beyond the pack's maximum power: delivered at the current of the most power, recorded */
@@ -930,59 +1070,47 @@ export class Pack {
 
   /**
    * Largest |I| ≤ |Ireq| (same sign) keeping every cell inside its limits in this step, given the excess
-   * at Ireq from the solve just done (> 0: violated). A bracket [feasible, violating] is narrowed by
-   * Newton steps on the limiting cell's voltage (its slope from the linearised Kirchhoff solve, aimed at
-   * the middle of the acceptance band) while they at least halve the excess, else by Illinois steps
-   * (bisection while the violating end is outside the model). Accepts an excess in (−0.1 mV, 0]. On
-   * return the trial solution (trialI/V, lastVp) is the one at the returned current.
+   * at Ireq from the solve just done (> 0: violated): the numerics' safeguarded Newton
+   * (src/numerics/roots.ts) on the limiting cell's excess aimed at the middle of the acceptance band
+   * (its slope from the linearised Kirchhoff solve), inside the bracket [rest, Ireq] — Illinois steps when
+   * Newton does not at least halve the excess, bisection while the violating end is outside the model —
+   * stopped by the BMS's acceptance test, an excess in (−0.1 mV, 0]. When the bracket closes first, the
+   * feasible end. On return the trial solution (trialI/V, lastVp) is the one at the returned current.
    */
   private derate(Ireq: number, fReq: number): number {
-    const f = (I: number): number => {
-      this.solve(I, this.bleeding);
-      return this.violation().excess;
-    };
     if (Ireq === 0 || !(fReq > 0)) return Ireq;
-    let a = 0;
-    let fa = NaN; // the excess at rest, evaluated only when a step needs it
-    let b = Ireq;
-    let fb = fReq;
-    let at = b; // where the trial solution is
-    let newton = Number.isFinite(fb) ? this.newtonTarget(b, fb) : NaN;
-    let side = 0;
-    let lastF = Infinity;
-    for (let it = 0; it < 60; it++) {
-      let c = newton;
-      if (!(c > Math.min(a, b) && c < Math.max(a, b))) {
-        if (Number.isNaN(fa)) {
-          fa = f(0);
-          if (fa > 0) return 0; // even at rest a cell is outside: deliver nothing (recorded by the caller)
-        }
-        // regula falsi while both ends are finite; bisection while the violating end is outside the model
-        c = Number.isFinite(fb) ? b - (fb * (b - a)) / (fb - fa) : 0.5 * (a + b);
-      }
-      const fc = f(c);
-      at = c;
-      // Newton again only while it makes progress (|excess| at least halved); else an Illinois step
-      newton = Number.isFinite(fc) && Math.abs(fc) <= 0.5 * lastF ? this.newtonTarget(c, fc) : NaN;
-      lastF = Number.isFinite(fc) ? Math.abs(fc) : Infinity;
-      if (fc > 0) {
-        b = c;
-        fb = fc;
-        if (side === -1 && Number.isFinite(fb) && Number.isFinite(fa)) fa /= 2;
-        side = -1;
-      } else {
-        a = c;
-        fa = fc;
-        if (side === 1) fb /= 2;
-        side = 1;
-      }
-      if ((fc <= 0 && fc > -ACCEPT_BAND_V) || Math.abs(b - a) < 1e-9 * (Math.abs(Ireq) + 1e-6)) break;
+    const excessAt = (I: number): NewtonPoint => {
+      this.solve(I, this.bleeding);
+      return this.excessPoint();
+    };
+    const r = safeguardedNewton(
+      excessAt,
+      { x: 0 }, // at rest: evaluated only when a step needs it
+      // the first Newton step from Ireq, its slope from the linearisation in place (as the caller left it)
+      { x: Ireq, f: fReq + DERATE_TARGET_V, df: Number.isFinite(fReq) ? this.excessPoint().df : NaN },
+      {
+        accept: (_I, g) => g - DERATE_TARGET_V <= 0 && g - DERATE_TARGET_V > -ACCEPT_BAND_V,
+        xtol: 1e-9 * (Math.abs(Ireq) + 1e-6),
+        rtol: 0,
+        maxIter: 60,
+      },
+    );
+    // even at rest a cell is outside: deliver nothing (recorded by the caller)
+    if (!r.bracket) return 0;
+    if (r.accepted) return r.x; // the trial solution is there (the last point evaluated)
+    const I = r.neg; // the feasible side
+    if (r.last !== I) {
+      this.solve(I, this.bleeding);
+      if (I === 0 && this.violation().excess > 0) return 0;
     }
-    if (at !== a) {
-      const fz = f(a);
-      if (a === 0 && fz > 0) return 0;
-    }
-    return a; // the feasible side
+    return I;
+  }
+
+  /** the most violating cell's excess at the trial solution, shifted by the derating target, and its slope */
+  private excessPoint(): NewtonPoint {
+    const v = this.violation();
+    const d = Number.isFinite(v.excess) ? this.excessSlope(v.cell, v.limit) : NaN;
+    return { f: v.excess + DERATE_TARGET_V, df: d };
   }
 
   /**
@@ -995,15 +1123,16 @@ export class Pack {
    * current (the search stays on it). On success the trial solution is the one at the returned current;
    * null when it does not settle in 12 linearisations or a cell leaves its model (then derate decides).
    */
-  private limitFast(I: number, limit: 'v_min' | 'v_max'): number | null {
+  private limitFast(I: number, limit: 'v_min' | 'v_max', predicted = false): number | null {
     const sgn = I < 0 ? -1 : 1;
     if ((limit === 'v_min') !== sgn < 0) return null;
     const target = limit === 'v_min' ? this.vMin + DERATE_TARGET_V : this.vMax - DERATE_TARGET_V;
     const rc = this.rc;
     const Np = this.Np;
     let mdPrev = 0;
-    for (let it = 0; it < 12; it++) {
-      if (!this.linearise(I, this.bleeding)) return null;
+    for (let it = predicted ? -1 : 0; it < 12; it++) {
+      // it = −1: the predictor's linearisation, already in place (no model evaluation)
+      if (it >= 0 && !this.linearise(I, this.bleeding)) return null;
       // the pack current at which each cell reaches the target on this linearisation; the limit is the
       // one closest to rest
       let In = NaN;
@@ -1023,6 +1152,7 @@ export class Pack {
       const md = this.distribute(In);
       const dI = Math.abs(In - I);
       I = In;
+      if (it < 0) continue; // a predicted linearisation carries no error estimate: evaluate the cells
       const rate = it > 0 && mdPrev > 0 ? md / mdPrev : 1;
       const left = rate < 0.5 ? rate / (1 - rate) : 1;
       const tolC = this.tol * (Math.abs(I) + 1);
@@ -1033,13 +1163,6 @@ export class Pack {
       mdPrev = md;
     }
     return null;
-  }
-
-  /** Newton step from the last solve at current I with excess e towards excess −0.05 mV */
-  private newtonTarget(I: number, e: number): number {
-    const v = this.violation();
-    const d = this.excessSlope(v.cell, v.limit);
-    return d !== 0 && Number.isFinite(d) ? I - (e + DERATE_TARGET_V) / d : NaN;
   }
 
   private commit(I: number, Vp: number, dt: number): void {

@@ -11,7 +11,7 @@ import { stageTicker, type Progress } from '../progress.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
 import { designCells, productionCells, spmeOf, type CellSpec } from './cells.ts';
-import { Pack, type Derating, type PackOptions } from './pack.ts';
+import { Pack, PackNotEvaluable, type Derating, type NotEvaluable, type PackOptions } from './pack.ts';
 import {
   driveCycle,
   parseProfileCsv,
@@ -189,6 +189,12 @@ export interface DutyResult {
     stoppedBy: string;
   };
   conservation: { energyBalanceError_J: number; chargeBalanceError_C: number };
+  /**
+   * the step at which the pack could not be evaluated (PackNotEvaluable: a cell outside its model at every
+   * current the BMS may choose): the duty stopped there, like a cut-off, and its figures are those of the
+   * duty up to it; absent when the whole duty ran
+   */
+  notEvaluable?: NotEvaluable & { readonly serial: string };
 }
 
 /** the multi-year capacity projection (SI) */
@@ -960,6 +966,19 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
   const isCurrent = opts.profile === 'csv' && opts.csv?.column === 'current_A';
   let maxC = 0;
   const capMean = caps.reduce((a, b) => a + b, 0) / caps.length;
+  // a pack that cannot be evaluated stops the duty where it happened (the result says so), like a cut-off
+  const halt: { at: DutyResult['notEvaluable'] | null } = { at: null };
+  // (read through a call: the flow analysis cannot see the assignment inside `evaluable`)
+  const halted = (): DutyResult['notEvaluable'] | null => halt.at;
+  const evaluable = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof PackNotEvaluable)) throw e;
+      halt.at = { ...e.at, serial: built.specs[e.at.cell]!.origin.serial };
+      return undefined;
+    }
+  };
   const step = (P: number, dt: number): void => {
     if (isCurrent) {
       const res = pack.stepCurrent(P, dt);
@@ -1004,7 +1023,7 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
     let cycles = 0;
     let stoppedBy = 'cycle limit (500 cycles)';
     let consumption_J_per_m = 0;
-    for (let day = 0; day < days; day++) {
+    for (let day = 0; day < days && !halted(); day++) {
       const dayOut0 = pack.energyOut_J;
       // drive until a whole cycle delivers < 90 % of the requested discharge energy (the vehicle can no
       // longer follow the trace), at most 500 cycles
@@ -1018,7 +1037,7 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
         for (let i = 0; i < P.length; i++) {
           const e0 = pack.energyOut_J;
           const i0 = pack.energyIn_J;
-          step(P[i]!, prof.dt_s);
+          if (!evaluable(() => (step(P[i]!, prof.dt_s), true))) break;
           ticker.tick(
             day + 0.8 * Math.min(1, (pack.energyOut_J - dayOut0) / Math.max(1, c3?.energy_J ?? capNom_C * packV.max)),
           );
@@ -1030,6 +1049,13 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
         }
         const frac = req > 0 ? got / req : 1;
         outJ += net;
+        const h = halted();
+        if (h) {
+          driven += dist * Math.max(0, Math.min(1, frac));
+          stoppedBy = `not evaluable: ${h.reason}`;
+          c++;
+          break;
+        }
         if (frac < 0.9) {
           driven += dist * Math.max(0, frac);
           stoppedBy = `the pack delivered ${toPct(frac).toFixed(1)} % of cycle ${c + 1}'s traction energy (< 90 %)`;
@@ -1046,8 +1072,9 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
       }
       // recharge: CC at C/3 of the pack, held at the cell v_max by the BMS (→ CV-like taper), to C/20
       const Ic = toAh(Ah(capNom) / 3); // C/3 of the weakest group (capNom in Ah), in A
-      for (let i = 0; i < 2000; i++) {
-        const res = pack.stepCurrent(Ic, 30);
+      for (let i = 0; i < 2000 && !halted(); i++) {
+        const res = evaluable(() => pack.stepCurrent(Ic, 30));
+        if (!res) break;
         record(pack, tr, res.I_A, res.V_pack_V);
         ticker.tick(day + 0.8 + Math.min(0.19, (0.2 * i) / 400));
         if (res.I_A < Ic / (20 / 3)) break;
@@ -1068,12 +1095,20 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
     dayFraction = range_km > 0 ? Math.min(1, kmPerDay / range_km) / days : 0;
   } else {
     for (let i = 0; i < prof.power_W.length; i++) {
-      step(prof.power_W[i]!, prof.dt_s);
+      if (!evaluable(() => (step(prof.power_W[i]!, prof.dt_s), true))) break;
       ticker.tick(i + 1);
     }
     for (let k = 0; k < pack.n; k++) dailyCharge[k] = pack.cellThroughput_C[k]! / 2 / days;
   }
   ticker.end();
+  if (halt.at) {
+    const h = halt.at;
+    notes.push(
+      `not evaluable: the pack could not be evaluated at t = ${h.t_s} s — cell #${h.cell} (${h.serial}, group ` +
+        `${h.group}) at pack current ${h.current_A.toPrecision(6)} A: ${h.reason}; the duty stopped there and its ` +
+        'figures are those of the duty up to it',
+    );
+  }
   // conservation checks
   let sumCellE = 0;
   let dq = 0;
@@ -1171,6 +1206,7 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
         },
         ...(evOut ? { ev: evOut } : {}),
         conservation: { energyBalanceError_J: eBal, chargeBalanceError_C: dq },
+        ...(halt.at ? { notEvaluable: halt.at } : {}),
       },
       limitingCell: lc,
       ageing,

@@ -25,6 +25,7 @@ import type { BatteryResult } from '../battery/run.ts';
 import type { CellDesign } from '../design/index.ts';
 import { toUm } from '../units/index.ts';
 import type { BandedVerdict, ClaimFinding, ClaimInputs, CyclingClaimInputs, ProductionClaimInputs } from './inputs.ts';
+import type { StationId } from '../recipe/stations.ts';
 
 export type { BandedVerdict, ClaimFinding, ClaimInputs, CyclingClaimInputs, ProductionClaimInputs } from './inputs.ts';
 
@@ -255,7 +256,7 @@ export function layerRole(l: { role?: ContractLayerRole }): SectionRole {
   return l.role ?? 'other';
 }
 
-function station(line: LineResult | null, id: '222' | '236' | '240'): StationResult | null {
+function station(line: LineResult | null, id: StationId): StationResult | null {
   return line?.stations.find((s) => s.id === id) ?? null;
 }
 

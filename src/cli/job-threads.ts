@@ -9,6 +9,9 @@
  * - this thread runs the line and the battery; the battery's multi-year projection (one work item per cell
  *   and per band draw, independent: src/battery/ageing-cells.ts) is shared between this thread and the
  *   workers whose shift or cycling is done by then (ageingOnThreads), each item's trajectory put in its place.
+ * - with a StagedSave (`rollcell run`'s store on a file or a server), the shift's worker, once its shift is
+ *   done, also writes the shift's cells into the run's save transaction (Store.beginRun) while this thread
+ *   runs the battery; the caller commits the rest of the run through it (StagedSave.commit) or aborts it.
  * The result is runJob's, key for key (pipeline's runJobWith puts the cycling's and the shift's blocks,
  * warnings and findings where runJob does, and the pack takes the same cells); the spool holds the same
  * records in the same order. test/pipeline/job-threads.test.ts compares the two.
@@ -27,6 +30,7 @@ import {
   type AgeingRunner,
   runJobProduction,
   runJobWith,
+  jobBatterySerial,
   type CyclingRun,
   type JobOptions,
   type JobProductionRequest,
@@ -48,11 +52,17 @@ import type {
   CyclingTask,
   ProductionReply,
   ProductionTask,
+  StageAbortTask,
+  StageCommitTask,
+  StageReply,
+  StageTask,
 } from './job-worker.ts';
+import type { BatteryCells } from '../store/spool.ts';
+import type { PreparedRunRows, StagedRunHead } from '../store/types.ts';
 import { cellAgeingTrajectory, type CellAgeingWork } from '../battery/ageing-cells.ts';
 import { stageTicker, type Progress } from '../progress.ts';
 import { measurePackC3, type C3Figures, type C3Work } from '../battery/run.ts';
-import { markTiming } from './timings.ts';
+import { markTiming, timingWorkerData } from './timings.ts';
 
 const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !== '0' && availableParallelism() >= 2;
 
@@ -70,7 +80,7 @@ const watchEnd = (w: Worker): void => {
 };
 
 const newWorker = (): Worker => {
-  const w = new Worker(new URL('./job-worker.mjs', import.meta.url));
+  const w = new Worker(new URL('./job-worker.mjs', import.meta.url), { workerData: timingWorkerData() });
   watchEnd(w);
   // a worker's failure is reported through its task's listeners (and its 'exit'), not as this thread's error
   w.on('error', () => {});
@@ -120,7 +130,12 @@ export function shiftUsesThread(opts: JobOptions, env: NodeJS.ProcessEnv = proce
  * storedCell) go to it — written on the shift's own thread when it has one — and the job must not also
  * have a cellSink; JobResult.productionRun.cells is then empty, as with a cellSink.
  */
-export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: CellSpool): Promise<JobResult> {
+export async function runJobThreaded(
+  recipe: Recipe,
+  opts: JobOptions,
+  spool?: CellSpool,
+  stage?: StagedSave,
+): Promise<JobResult> {
   if (spool && opts.cellSink) throw new Error('runJobThreaded: give the cells a spool or a cellSink, not both');
   const o: JobOptions = spool ? { ...opts, cellSink: (c) => spool.add(storedCell(c)) } : opts;
   const cyclingThread = jobUsesThreads(o);
@@ -150,7 +165,10 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
             const w = takeWorker();
             shiftWorker = w;
             pool.shift = w;
-            return shiftOn(w, req, packCells, spool, free);
+            const shift = shiftOn(w, req, packCells, spool, free);
+            // the run's cells into its save transaction on the same thread, once its shift is done
+            if (stage && opts.runId) stage.attach(w, jobBatterySerial(opts));
+            return shift;
           }
         : undefined,
       { ageing: ageingOnThreads(pool.idle), c3: c3OnThread(pool) },
@@ -161,7 +179,8 @@ export async function runJobThreaded(recipe: Recipe, opts: JobOptions, spool?: C
     pool.closed = true;
     void (cyclingWorker as Worker | null)?.terminate();
     releaseJobWorkers();
-    await (shiftWorker as Worker | null)?.terminate();
+    // a worker holding the run's staged save is the StagedSave's to stop (after its commit or abort)
+    if (!stage?.holds(shiftWorker)) await (shiftWorker as Worker | null)?.terminate();
   }
 }
 
@@ -300,15 +319,19 @@ const AGEING_CHUNK = 8;
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
- * The battery's projection shared between this thread and the job's idle workers (`idle`: those whose shift
- * or cycling is done; one that becomes idle meanwhile joins): a queue of chunks — the band's draws first,
- * one each (the longest items), then the cells in chunks of AGEING_CHUNK — that this thread and each worker
- * take from until it is empty (at most `maxWorkers` workers: one per further core; more threads than cores
- * would only share them and warm up more code). Each trajectory goes to its item's place, so the result is
- * runAgeingWork's whoever computes what. A worker that fails (an error, or it ends) gives its chunk back and leaves; this
- * thread computes what is left, so an error of the work itself is thrown here as runJob would throw it.
+ * The battery's projection shared between the job's idle workers (`idle`: those whose shift or cycling is
+ * done; one that becomes idle meanwhile joins) and, when a core is left for it, this thread: a queue of
+ * chunks — the band's draws first, one each (the longest items), then the cells in chunks of AGEING_CHUNK —
+ * that each worker (at most `cores` of them: more threads than cores would only share them) and this thread
+ * take from until it is empty. This thread takes part only while fewer workers than `cores` do (or none is
+ * busy): its projection code is cold after the duty (≈ 100 ms more on its first chunk), while the cycling's
+ * worker ran the same cell code and the shift's worker compiled it while the duty ran (job-worker's
+ * warmAgeing). Each trajectory goes to its item's place, so the result is runAgeingWork's whoever computes
+ * what. A worker that fails (an error, or it ends) gives its chunk back and leaves; this thread computes what
+ * is left, so an error of the work itself is thrown here as runJob would throw it.
  */
-export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availableParallelism() - 1)): AgeingRunner {
+export function ageingOnThreads(idle: Worker[], cores = availableParallelism()): AgeingRunner {
+  const maxWorkers = Math.max(1, cores);
   return async (work, years, progress) => {
     markTiming('battery duty done');
     const out = new Array<number[]>(work.length);
@@ -373,7 +396,8 @@ export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availab
           taken++;
           feed(idle.shift()!);
         }
-        const chunk = queue.shift();
+        // this thread computes when a core is left for it, or when no worker is (or is any longer) busy
+        const chunk = taken < cores || busy.size === 0 ? queue.shift() : undefined;
         if (chunk) {
           put(
             chunk,
@@ -381,7 +405,7 @@ export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availab
           );
           continue;
         }
-        if (busy.size === 0) break;
+        if (busy.size === 0 && queue.length === 0) break;
         await new Promise<void>((r) => (wake = r));
       }
     } finally {
@@ -464,4 +488,149 @@ export function c3OnThread(pool: JobPool): (work: C3Work, progress?: Progress) =
       }
     });
   };
+}
+
+/**
+ * The run's save in stages on the production shift's worker thread (`rollcell run` with its store on a file
+ * or a server): the worker writes the recipe row, the run's id and the shift's cells (from the spool it
+ * wrote) in one open write transaction of its own (Store.beginRun) as soon as its shift (and a C/3 queued
+ * behind it) is done — while this thread still runs the battery — and the caller commits the run's other
+ * rows through it at the end (`commit`), or rolls it all back (`abort`). Nothing is visible before the
+ * commit, and a failure or a crash at any point leaves no run. Whenever the staged save cannot be used
+ * (its worker failed or ended, the database refused a stage, the cells staged are not the run's cells),
+ * `commit` says so (false) after rolling it back, and the caller saves the run as before (Store.saveRun).
+ * SQLite: the transaction holds the database's write lock from the end of the shift to the commit (a few
+ * seconds for `rollcell run examples/patent-line.yaml`): other writers wait meanwhile (busy timeout).
+ */
+export class StagedSave {
+  #worker: Worker | null = null;
+  #staged: Promise<{ cells: number; battery: BatteryCells | null } | null> = Promise.resolve(null);
+  /** a commit was tried: the run may be stored even when it failed (a connection lost during COMMIT) */
+  #tried = false;
+
+  constructor(
+    readonly dbSpec: string,
+    readonly head: StagedRunHead,
+  ) {}
+
+  /** whether `w` is the worker holding this save (runJobThreaded leaves it running) */
+  holds(w: Worker | null): boolean {
+    return w !== null && w === this.#worker;
+  }
+
+  /** whether a commit was tried and failed: the run may have landed (Store.saveRun's mayExist) */
+  get mayHaveLanded(): boolean {
+    return this.#tried;
+  }
+
+  /** starts the save's first stages on the shift's worker `w` (behind the shift); the pack's cells get `serial` */
+  attach(w: Worker, serial: string): void {
+    if (this.#worker) throw new Error('StagedSave: attached twice');
+    this.#worker = w;
+    this.#staged = new Promise((resolve) => {
+      const settle = (v: { cells: number; battery: BatteryCells | null } | null): void => {
+        w.off('message', onMessage);
+        w.off('exit', onExit);
+        resolve(v);
+      };
+      const onMessage = (m: StageReply | object): void => {
+        if ('staged' in m) {
+          markTiming("the shift's cells staged");
+          settle(m.staged);
+        } else if ('stageFailed' in m) settle(null);
+      };
+      const onExit = (): void => settle(null);
+      w.on('message', onMessage);
+      w.on('exit', onExit);
+      try {
+        const task: StageTask = { kind: 'stage', dbSpec: this.dbSpec, head: this.head, batterySerial: serial };
+        w.postMessage(task);
+      } catch {
+        settle(null);
+      }
+    });
+  }
+
+  /** whether the save's first stages were started (attach) */
+  get attached(): boolean {
+    return this.#worker !== null;
+  }
+
+  /**
+   * Commits the run: its other rows (`prepareRunRows` of the run, checked by the caller), after checking that
+   * the cells staged are the run's — `cells` of them, the pack's first in-spec ones carrying `battery`'s
+   * serial (JobResult.batteryCells). True when the run is stored; false (everything rolled back, or — when
+   * mayHaveLanded — perhaps stored) when the caller must save it as before.
+   */
+  async commit(rows: PreparedRunRows, expect: { cells: number; battery: BatteryCells | null }): Promise<boolean> {
+    const w = this.#worker;
+    if (!w) return false;
+    const staged = await this.#staged;
+    const same =
+      staged !== null &&
+      staged.cells === expect.cells &&
+      rows.runRow.n_cells === expect.cells &&
+      (staged.battery === null
+        ? expect.battery === null
+        : expect.battery !== null &&
+          staged.battery.serial === expect.battery.serial &&
+          staged.battery.count === expect.battery.count);
+    if (!same) {
+      await this.abort();
+      return false;
+    }
+    this.#tried = true;
+    const ok = await this.#ask<boolean>(
+      w,
+      { kind: 'stage-commit', rows } satisfies StageCommitTask,
+      (m) => ('stageCommitted' in m ? true : 'stageCommitFailed' in m ? false : undefined),
+      false,
+    );
+    await this.abort(); // the worker's part is over: it is stopped
+    return ok;
+  }
+
+  /** Rolls the save back (when it was not committed) and stops its worker; safe to call more than once. */
+  async abort(): Promise<void> {
+    const w = this.#worker;
+    if (!w) return;
+    this.#worker = null;
+    if (!ended.has(w))
+      await this.#ask<true>(
+        w,
+        { kind: 'stage-abort' } satisfies StageAbortTask,
+        (m) => ('stageAborted' in m ? true : undefined),
+        true,
+      );
+    // a terminated worker's connection is closed, its open transaction rolled back
+    await w.terminate();
+  }
+
+  /** posts `task` and waits for the answer `pick` recognises (`ifGone` when the worker ends first) */
+  #ask<T>(
+    w: Worker,
+    task: StageCommitTask | StageAbortTask,
+    pick: (m: StageReply) => T | undefined,
+    ifGone: T,
+  ): Promise<T> {
+    return new Promise<T>((resolve) => {
+      const settle = (v: T): void => {
+        w.off('message', onMessage);
+        w.off('exit', onExit);
+        resolve(v);
+      };
+      const onMessage = (m: StageReply | object): void => {
+        const v = pick(m as StageReply);
+        if (v !== undefined) settle(v);
+      };
+      const onExit = (): void => settle(ifGone);
+      w.on('message', onMessage);
+      w.on('exit', onExit);
+      try {
+        w.postMessage(task);
+      } catch {
+        settle(ifGone);
+      }
+    });
+  }
 }

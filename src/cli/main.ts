@@ -13,7 +13,7 @@ import { recipeJsonSchema } from '../recipe/schema.ts';
 import { runOutputJsonSchema } from '../contract.ts';
 import { allMaterials } from '../materials/library.ts';
 import { runJob } from '../pipeline.ts';
-import { releaseJobWorkers, runJobThreaded, warmJobWorkers } from './job-threads.ts';
+import { releaseJobWorkers, runJobThreaded, StagedSave, warmJobWorkers } from './job-threads.ts';
 import { renderReport } from '../report/index.ts';
 import { formatSummary } from './summary.ts';
 import { ROLLCELL_VERSION } from '../version.ts';
@@ -35,10 +35,12 @@ import {
   formatRun,
   formatDiff,
   CellSpool,
+  parseDbSpec,
   type SaveProgress,
   type Store,
 } from '../store/index.ts';
 import { maskSpec } from '../store/index.ts';
+import { prepareRunRows } from '../store/store.ts';
 import type { StudyCommandOptions } from './study.ts';
 
 /** per-cell records, cycles and time series of a run, in the store's shapes (moved to ../run-record.ts) */
@@ -75,13 +77,17 @@ export class RunDefectError extends Error {}
  * - a run that fails (bad input found late, a defect, a non-finite number, a report that cannot be
  *   written) is stored as failed with the reason, and no report is left;
  * - when the store itself fails (disk full, database gone), nothing is left and the message says so.
+ * With `o.dbSpec` (the store's spec as given: a file or a server, not `:memory:`) and a production shift on its
+ * own thread, the save is staged: that thread writes the shift's cells into the run's save transaction while
+ * the battery runs (StagedSave), and the end commits the rest of the run in the same transaction; any
+ * failure of the stages falls back to the plain save. Either way the run is stored whole or not at all.
  */
 export async function runAndStore(
   store: Store,
   runId: string,
   loaded: LoadedRecipe,
   seed: number,
-  o: { production: boolean; battery: boolean },
+  o: { production: boolean; battery: boolean; dbSpec?: string },
   outDir: string,
   progress?: Progress,
   lineData?: LoadedLineData,
@@ -92,6 +98,10 @@ export async function runAndStore(
   // the production run's cells go to a spool file as the line makes them and from there into the store
   // in chunks: memory stays bounded whatever the shift's length
   const spool = o.production ? new CellSpool() : undefined;
+  const stage =
+    spool && o.dbSpec !== undefined && stageable(o.dbSpec)
+      ? new StagedSave(o.dbSpec, { runId, recipeText: text, recipe: recipe as unknown })
+      : undefined;
   try {
     // the cycling stage and the production shift (writing its records to the spool) on worker threads
     // while this one runs the battery, from the shift's first in-spec cells on
@@ -108,6 +118,7 @@ export async function runAndStore(
         ...(lineData ? { lineData: lineData.data } : {}),
       },
       spool,
+      stage,
     );
     if (lineData && res.output.production) {
       // which file fed the run (the block already counts its rows and stations)
@@ -130,24 +141,31 @@ export async function runAndStore(
     const html = renderReport({ output: res.output, recipe, timeSeries: res.timeSeries, cycles: res.cycles });
     staged = stageFile(reportPath, html, { field: '--out' });
     markTiming('report rendered');
-    await store.saveRun(
-      {
-        recipeText: text,
-        recipe: recipe as unknown,
-        seed,
-        runId,
-        output: res.output,
-        ...storedDetail(res),
-        ...(spool ? { cellStream: spool.stream(res.batteryCells) } : {}),
-      },
-      progress ? { onProgress: savingProgress(progress) } : {},
-    );
+    const input = {
+      recipeText: text,
+      recipe: recipe as unknown,
+      seed,
+      runId,
+      output: res.output,
+      ...storedDetail(res),
+      ...(spool ? { cellStream: spool.stream(res.batteryCells) } : {}),
+    };
+    // the staged save's last stage (its cells are in), else the whole save here
+    if (stage?.attached && spool)
+      saved = await stage.commit(prepareRunRows(input), { cells: spool.count, battery: res.batteryCells });
+    if (!saved)
+      await store.saveRun(input, {
+        ...(progress ? { onProgress: savingProgress(progress) } : {}),
+        ...(stage?.mayHaveLanded ? { mayExist: true } : {}),
+      });
     saved = true;
     staged.commit();
     markTiming('saved');
     return res;
   } catch (e) {
     staged?.abort();
+    // the staged save rolled back (and its write lock released) before the failed run is recorded
+    await stage?.abort().catch(() => {});
     if (!saved) {
       const reason = e instanceof Error ? e.message : String(e);
       try {
@@ -180,7 +198,23 @@ export async function runAndStore(
     }
     throw e;
   } finally {
+    await stage?.abort().catch(() => {});
     spool?.dispose();
+  }
+}
+
+/**
+ * whether a run's save can be staged on another thread's connection: a file or a server, not a private
+ * `:memory:`; ROLLCELL_STAGED_SAVE=0 turns it off (the whole save at the end, as before: e.g. to keep a
+ * shared SQLite file's write lock free while a long job runs)
+ */
+function stageable(dbSpec: string): boolean {
+  if (process.env['ROLLCELL_STAGED_SAVE'] === '0') return false;
+  try {
+    const spec = parseDbSpec(dbSpec);
+    return spec.kind === 'postgres' || spec.path !== ':memory:';
+  } catch {
+    return false;
   }
 }
 
@@ -323,7 +357,16 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
       const reporter = reporterFor(o.quiet);
       let res;
       try {
-        res = await runAndStore(store, runId, loaded, seed, o, outDir, reporter.progress, lineData);
+        res = await runAndStore(
+          store,
+          runId,
+          loaded,
+          seed,
+          { production: o.production, battery: o.battery, dbSpec: o.db },
+          outDir,
+          reporter.progress,
+          lineData,
+        );
       } finally {
         reporter.close();
       }

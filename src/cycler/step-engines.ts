@@ -12,7 +12,7 @@
  *  - `runDaeStep` — any FullCellModel through the project's stiff DAE solver (src/numerics `solveDae`:
  *    variable-order BDF/NDF, terminal events located on the corrector's solution).
  */
-import { solveDae } from '../numerics/index.ts';
+import { locateCrossing, solveDae } from '../numerics/index.ts';
 import type { DaeProblem, DaeSolverOptions } from '../numerics/index.ts';
 import type { Control, ControlMode, FullCellModel, LinearStepCell } from '../electrochem/model.ts';
 import { linearStepCell } from '../electrochem/ssb/step-response.ts';
@@ -147,31 +147,21 @@ export class FastStepper {
       let V = this.vAt(I);
       let stopped = false;
       if (sgn * (V - step.vCut_V) >= 0) {
-        // locate the cut-off inside the step: secant on h
-        let hLo = 0;
-        let vLo = Vprev;
-        let hHi = h;
-        let vHi = V;
-        for (let it = 0; it < 30; it++) {
-          const hn = hLo + ((step.vCut_V - vLo) * (hHi - hLo)) / (vHi - vLo);
-          const hc = Math.min(Math.max(hn, hLo + 1e-6 * (hHi - hLo)), hHi - 1e-6 * (hHi - hLo));
-          cell.prepare(y, hc);
-          const vc = this.vAt(I);
-          if (Math.abs(vc - step.vCut_V) < 1e-7 || hHi - hLo < 1e-6) {
-            h = hc;
-            V = vc;
-            break;
-          }
-          if (sgn * (vc - step.vCut_V) >= 0) {
-            hHi = hc;
-            vHi = vc;
-          } else {
-            hLo = hc;
-            vLo = vc;
-          }
-          h = hc;
-          V = vc;
-        }
+        // locate the cut-off inside the step (false position on h; the cell is left prepared at it)
+        const at = locateCrossing(
+          (hc) => {
+            cell.prepare(y, hc);
+            return this.vAt(I);
+          },
+          step.vCut_V,
+          0,
+          Vprev,
+          h,
+          V,
+          { reached: (vc) => sgn * (vc - step.vCut_V) >= 0, vtol: 1e-7, xtol: 1e-6 },
+        );
+        h = at.x;
+        V = at.v;
         stopped = true;
       }
       cell.commit(y, I);
@@ -227,27 +217,21 @@ export class FastStepper {
       let I = this.solveI(Vset, Iprev);
       let hUsed = hh;
       if (Math.abs(I) <= iEnd) {
-        // interpolate the end time in h (current decays monotonically in a CV hold)
-        let hLo = 0;
-        let iLo = Math.abs(Iprev);
-        let hHi = hh;
-        let iHi = Math.abs(I);
-        for (let it = 0; it < 30; it++) {
-          const hn = hLo + ((iEnd - iLo) * (hHi - hLo)) / (iHi - iLo);
-          const hc = Math.min(Math.max(hn, hLo + 1e-6 * (hHi - hLo)), hHi - 1e-6 * (hHi - hLo));
-          cell.prepare(y, hc);
-          const Ic = this.solveI(Vset, I);
-          hUsed = hc;
-          I = Ic;
-          if (Math.abs(Math.abs(Ic) - iEnd) < 1e-9 * iEnd || hHi - hLo < 1e-6) break;
-          if (Math.abs(Ic) <= iEnd) {
-            hHi = hc;
-            iHi = Math.abs(Ic);
-          } else {
-            hLo = hc;
-            iLo = Math.abs(Ic);
-          }
-        }
+        // locate the end time in h (current decays monotonically in a CV hold; the cell is left prepared at it,
+        // and I is the current there)
+        hUsed = locateCrossing(
+          (hc) => {
+            cell.prepare(y, hc);
+            I = this.solveI(Vset, I);
+            return Math.abs(I);
+          },
+          iEnd,
+          0,
+          Math.abs(Iprev),
+          hh,
+          Math.abs(I),
+          { reached: (i) => i <= iEnd, vtol: 1e-9 * iEnd, xtol: 1e-6 },
+        ).x;
         cell.commit(y, I);
         t += hUsed;
         q += 0.5 * (I + Iprev) * hUsed;

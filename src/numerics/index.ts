@@ -1,7 +1,8 @@
 /**
  * rollcell's stiff integrator and numerical utilities (see DESIGN.md, `numerics/`).
  *  - solveDae / createDaeSolver: variable-order BDF/NDF for M·y′ = f(t, y), M diagonal (index-1 DAEs)
- *  - dense, banded and bordered-banded LU; root finding; table interpolation; a seeded RNG
+ *  - dense, banded and bordered-banded LU; root finding (brent, illinois, bisection); a crossing inside a
+ *    fixed step (locateCrossing); table interpolation; a seeded RNG
  *
  * This folder is the only place that steps a DAE, factors a matrix or locates an event.
  */
@@ -18,6 +19,7 @@ export type {
 } from './types.ts';
 export { solveDae, createDaeSolver, type DaeSolver, type DaeSolverOptions } from './bdf.ts';
 export { directionalSensitivityRhs } from './sensitivity.ts';
+export { locateCrossing, type CrossingOptions } from './crossing.ts';
 export { createLinearSystem, type LinearSystem } from './system.ts';
 export {
   denseLuFactor,
@@ -30,11 +32,16 @@ export {
 export {
   brent,
   illinois,
+  safeguardedNewton,
   bisect,
   bisectTest,
   type BisectTestOptions,
+  type BracketEnd,
+  type NewtonPoint,
   type RootOptions,
   type RootResult,
+  type SafeguardedNewtonOptions,
+  type SafeguardedNewtonResult,
 } from './roots.ts';
 export {
   linearInterpolant,

@@ -159,6 +159,151 @@ export function illinois(
   return { x: b, fx: fb, iterations: maxIter, converged: false };
 }
 
+/** f and its derivative at a point (safeguardedNewton); f may be ±∞ where it cannot be evaluated */
+export interface NewtonPoint {
+  f: number;
+  df: number;
+}
+
+/** one end of safeguardedNewton's bracket: f (and f′) when already known, else evaluated when needed */
+export interface BracketEnd {
+  readonly x: number;
+  readonly f?: number;
+  readonly df?: number;
+}
+
+export interface SafeguardedNewtonOptions extends RootOptions {
+  /**
+   * the caller's acceptance test, asked at every point evaluated (its f included): the first point it
+   * accepts is returned at once (a stop predicate looser than the bracket's width, e.g. a band)
+   */
+  accept?: (x: number, f: number) => boolean;
+}
+
+export interface SafeguardedNewtonResult extends RootResult {
+  /** whether `accept` (or f = 0) stopped the search at x */
+  accepted: boolean;
+  /** false when the lazily evaluated end `neg` turned out to have f > 0 (no sign change: x is that end) */
+  bracket: boolean;
+  /** the final bracket: f(neg) < 0 < f(pos) (neg may lie above pos) */
+  neg: number;
+  fNeg: number;
+  pos: number;
+  fPos: number;
+  /** where f was evaluated last (a caller whose f leaves state behind finds it there) */
+  last: number;
+}
+
+/**
+ * Safeguarded Newton on a bracket (the shape of Numerical Recipes' rtsafe, W. H. Press et al., Numerical
+ * Recipes, 3rd ed., CUP 2007, §9.4): the root of f between `neg` (f < 0) and `pos` (f > 0), either end
+ * the larger. A Newton step x − f/f′ from the last point is taken while it lands strictly inside the
+ * bracket and is at most half as long as the step before it (rtsafe's test); otherwise an Illinois step (regula falsi with the
+ * retained end's f halved, Dowell & Jarratt 1971) while both ends' f are finite, or bisection while one
+ * is ±∞ (f cannot be evaluated there, e.g. outside a model). Every point evaluated narrows the bracket,
+ * so the search always converges, however badly Newton alone would do (divergent or cycling steps are
+ * never taken). Stops at the first point `accept` accepts, at f = 0, or when the bracket is narrower
+ * than xtol + rtol·max(|neg|, |pos|) (then x is the end with the smaller |f|).
+ * `neg.f` may be omitted: it is evaluated only when a step needs it (a caller whose Newton steps usually
+ * converge from `pos` saves that evaluation); when it turns out > 0 there is no bracket and the search
+ * returns that end with `bracket: false`. The first Newton step is from `pos` when its f and f′ are given.
+ */
+export function safeguardedNewton(
+  fdf: (x: number) => NewtonPoint,
+  neg: BracketEnd,
+  pos: BracketEnd,
+  opts: SafeguardedNewtonOptions = {},
+): SafeguardedNewtonResult {
+  const xtol = opts.xtol ?? 0;
+  const rtol = opts.rtol ?? 4 * EPS;
+  const maxIter = opts.maxIter ?? 200;
+  const accept = opts.accept;
+  let a = neg.x;
+  let fa = neg.f ?? NaN;
+  let b = pos.x;
+  let fb = pos.f ?? NaN;
+  if (!Number.isFinite(a)) throw new RangeError(`safeguardedNewton: neg must be finite (got ${a})`);
+  if (!Number.isFinite(b)) throw new RangeError(`safeguardedNewton: pos must be finite (got ${b})`);
+  let dfb = pos.df;
+  let last = NaN;
+  const result = (x: number, fx: number, it: number, converged: boolean, accepted: boolean, bracket = true) => ({
+    x,
+    fx,
+    iterations: it,
+    converged,
+    accepted,
+    bracket,
+    neg: a,
+    fNeg: fa,
+    pos: b,
+    fPos: fb,
+    last,
+  });
+  if (pos.f === undefined) {
+    const p = fdf(b);
+    last = b;
+    fb = p.f;
+    dfb = p.df;
+  }
+  if (Number.isNaN(fb)) throw new RangeError(`safeguardedNewton: f is NaN at pos = ${b}`);
+  if (accept?.(b, fb) || fb === 0) return result(b, fb, 0, true, true);
+  if (!(fb > 0)) throw new RangeError(`safeguardedNewton: f(pos) must be > 0 (got f(${b}) = ${fb})`);
+  if (neg.f !== undefined) {
+    if (Number.isNaN(fa)) throw new RangeError(`safeguardedNewton: f is NaN at neg = ${a}`);
+    if (accept?.(a, fa) || fa === 0) return result(a, fa, 0, true, true);
+    if (!(fa < 0)) return result(a, fa, 0, false, false, false);
+  }
+  // the Newton step pending from the last point (NaN: none), where that point is, and the length of the
+  // step that led there
+  let newton = Number.isFinite(fb) && dfb !== undefined && dfb !== 0 ? b - fb / dfb : NaN;
+  let from = b;
+  let lastStep = Infinity;
+  let side = 0;
+  for (let it = 1; it <= maxIter; it++) {
+    let c = newton;
+    // Newton while it lands strictly inside the bracket and its step is at most half the step before
+    // (rtsafe's test: a Newton step from the flat side of a steep function that overshoots, or cycles,
+    // is refused, and the bracket is narrowed instead)
+    if (!(c > Math.min(a, b) && c < Math.max(a, b)) || !(Math.abs(c - from) <= 0.5 * lastStep)) {
+      if (Number.isNaN(fa)) {
+        const p = fdf(a);
+        last = a;
+        fa = p.f;
+        if (Number.isNaN(fa)) throw new RangeError(`safeguardedNewton: f is NaN at neg = ${a}`);
+        if (accept?.(a, fa) || fa === 0) return result(a, fa, it, true, true);
+        if (!(fa < 0)) return result(a, fa, it, false, false, false);
+      }
+      c = Number.isFinite(fa) && Number.isFinite(fb) ? b - (fb * (b - a)) / (fb - fa) : 0.5 * (a + b);
+      if (!(c > Math.min(a, b) && c < Math.max(a, b))) c = 0.5 * (a + b);
+    }
+    const p = fdf(c);
+    last = c;
+    const fc = p.f;
+    if (Number.isNaN(fc)) throw new RangeError(`safeguardedNewton: f is NaN at x = ${c}`);
+    if (accept?.(c, fc) || fc === 0) return result(c, fc, it, true, true);
+    newton = Number.isFinite(fc) && Number.isFinite(p.df) && p.df !== 0 ? c - fc / p.df : NaN;
+    lastStep = Math.abs(c - from);
+    from = c;
+    if (fc > 0) {
+      b = c;
+      fb = fc;
+      if (side === -1 && Number.isFinite(fa)) fa /= 2;
+      side = -1;
+    } else {
+      a = c;
+      fa = fc;
+      if (side === 1 && Number.isFinite(fb)) fb /= 2;
+      side = 1;
+    }
+    if (Math.abs(b - a) <= xtol + rtol * Math.max(Math.abs(a), Math.abs(b))) {
+      const x = Math.abs(fa) <= Math.abs(fb) ? a : b;
+      return result(x, x === a ? fa : fb, it, true, false);
+    }
+  }
+  const x = Math.abs(fa) <= Math.abs(fb) ? a : b;
+  return result(x, x === a ? fa : fb, maxIter, false, false);
+}
+
 /**
  * Bisection on a sign change of f over [a, b] (f(a)·f(b) ≤ 0): halves while the bracket is wider than
  * rtol·max(1, |b|), at most maxIter times, and returns its midpoint. Where f does not change sign it

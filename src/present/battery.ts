@@ -203,6 +203,19 @@ export function presentBattery(b: BatteryResult): PackRunBlock {
       energy_balance_error_J: d.conservation.energyBalanceError_J,
       charge_balance_error_C: d.conservation.chargeBalanceError_C,
     },
+    ...(d.notEvaluable
+      ? {
+          not_evaluable: {
+            text: `not evaluable: ${d.notEvaluable.reason}`,
+            t_s: d.notEvaluable.t_s,
+            cell: d.notEvaluable.cell,
+            serial: d.notEvaluable.serial,
+            group: d.notEvaluable.group,
+            current_A: sig(d.notEvaluable.current_A),
+            reason: d.notEvaluable.reason,
+          },
+        }
+      : {}),
   };
   const ag = b.ageing;
   const byYear = ag?.capacityByYear_C;
@@ -304,6 +317,12 @@ export function batterySummaryText(b: BatteryBlock): string {
       `delivered/accepted`,
     `  limiting cell #${lc.index} (${lc.serial}): ${lc.reason}`,
   );
+  const ne = s.not_evaluable;
+  if (ne)
+    lines.push(
+      `  ${ne.text} — cell #${ne.cell} (${ne.serial}, group ${ne.group}) at t = ${ne.t_s} s, pack current ` +
+        `${ne.current_A} A; the duty stopped there`,
+    );
   const ag = b.ageing;
   if (ag)
     lines.push(

@@ -123,44 +123,7 @@ export class CellSpool {
    */
   async *rows(battery?: BatteryCells | null): AsyncGenerator<CellRow[]> {
     this.finish();
-    const rl = createInterface({ input: createReadStream(this.#path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    let chunk: CellRow[] = [];
-    let taken = 0;
-    try {
-      for await (const line of rl) {
-        if (line === '') continue;
-        const f = line.split('\t');
-        if (f.length !== 9) throw new Error(`cell spool: a damaged line (${f.length} fields, not 9)`);
-        const row: CellRow = {
-          serial: JSON.parse(f[5]!) as string,
-          verdict: JSON.parse(f[6]!) as string,
-          thickness_um: numOf(f[1]!),
-          mass_g: numOf(f[2]!),
-          capacity_mAh: numOf(f[3]!),
-          specific_energy_Wh_kg: numOf(f[4]!),
-          genealogy_json: f[7] === '' ? null : f[7]!,
-          data_json: f[8]!,
-        };
-        if (battery && f[0] === '1' && taken < battery.count) {
-          taken++;
-          const c = JSON.parse(row.data_json) as Record<string, unknown>;
-          const g = c['genealogy'] as Record<string, unknown> | undefined;
-          if (g) {
-            c['genealogy'] = { ...g, battery_serial: battery.serial };
-            row.genealogy_json = strictJson(c['genealogy'], `cells.genealogy`);
-            row.data_json = strictJson(c, 'cells');
-          }
-        }
-        chunk.push(row);
-        if (chunk.length >= CHUNK_CELLS) {
-          yield chunk;
-          chunk = [];
-        }
-      }
-      if (chunk.length) yield chunk;
-    } finally {
-      rl.close();
-    }
+    yield* readSpoolRows(this.#path, battery);
   }
 
   /** the records in chunks, from the first (each row's data_json parsed: for reading a spool back, not for saving) */
@@ -187,6 +150,51 @@ export class CellSpool {
       }
     }
     rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A spool file's rows in chunks, from the first (CellSpool.rows; a staged save on the thread that wrote the
+ * file reads it here); the first `battery.count` in-spec cells get `genealogy.battery_serial`.
+ */
+export async function* readSpoolRows(path: string, battery?: BatteryCells | null): AsyncGenerator<CellRow[]> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let chunk: CellRow[] = [];
+  let taken = 0;
+  try {
+    for await (const line of rl) {
+      if (line === '') continue;
+      const f = line.split('\t');
+      if (f.length !== 9) throw new Error(`cell spool: a damaged line (${f.length} fields, not 9)`);
+      const row: CellRow = {
+        serial: JSON.parse(f[5]!) as string,
+        verdict: JSON.parse(f[6]!) as string,
+        thickness_um: numOf(f[1]!),
+        mass_g: numOf(f[2]!),
+        capacity_mAh: numOf(f[3]!),
+        specific_energy_Wh_kg: numOf(f[4]!),
+        genealogy_json: f[7] === '' ? null : f[7]!,
+        data_json: f[8]!,
+      };
+      if (battery && f[0] === '1' && taken < battery.count) {
+        taken++;
+        const c = JSON.parse(row.data_json) as Record<string, unknown>;
+        const g = c['genealogy'] as Record<string, unknown> | undefined;
+        if (g) {
+          c['genealogy'] = { ...g, battery_serial: battery.serial };
+          row.genealogy_json = strictJson(c['genealogy'], `cells.genealogy`);
+          row.data_json = strictJson(c, 'cells');
+        }
+      }
+      chunk.push(row);
+      if (chunk.length >= CHUNK_CELLS) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length) yield chunk;
+  } finally {
+    rl.close();
   }
 }
 

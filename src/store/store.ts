@@ -33,6 +33,7 @@ import type {
   CycleRecord,
   ListCellsOptions,
   ListRunsOptions,
+  PreparedRunRows,
   RecipeEntry,
   RecipeVersion,
   RunDiff,
@@ -43,6 +44,8 @@ import type {
   RunSummary,
   SaveOptions,
   SaveProgress,
+  StagedRun,
+  StagedRunHead,
   StationResultRecord,
   Store,
   StoreDialect,
@@ -211,15 +214,25 @@ function optFinite(v: unknown, path: string): number | null {
 }
 
 /** Rows of one run, built and checked before the transaction starts (keeps the transaction short). */
-interface PreparedRun {
-  id: string;
-  recipeHash: string;
-  recipeRow: StoreDatabase['recipes'];
-  runRow: StoreDatabase['runs'];
-  stations: StoreDatabase['station_results'][];
+interface PreparedRun extends PreparedRunRows {
   cells: StoreDatabase['cells'][];
-  cycles: StoreDatabase['cycles'][];
-  series: StoreDatabase['time_series'][];
+}
+
+/**
+ * A run's rows but its cells, built and checked as saveRun checks them (a bad field is the same
+ * ProblemError): the last stage of a staged save (StagedRun.commit). The cells are given as a
+ * `cellStream` whose count becomes the run's n_cells (they were staged before); `cells` must be absent.
+ */
+export function prepareRunRows(input: RunRecordInput): PreparedRunRows {
+  if (input?.cells !== undefined && input.cells.length > 0)
+    throw problem(
+      'cells',
+      'a staged save takes its cells before, not with the run',
+      `${input.cells.length} cells`,
+      'none',
+    );
+  const { cells: _none, ...rows } = prepareRun(input);
+  return rows;
 }
 
 function prepareRun(input: RunRecordInput): PreparedRun {
@@ -565,6 +578,53 @@ class KyselyStore implements Store {
     });
   }
 
+  /**
+   * One write transaction held open on one reserved connection across calls (a staged save): `conn` runs
+   * its statements, `end(true)` commits, `end(false)` rolls back (and a failed commit is rolled back).
+   */
+  async #hold(): Promise<{ conn: Db; end: (commit: boolean) => Promise<void> }> {
+    this.#check();
+    let decide!: (commit: boolean) => void;
+    const decision = new Promise<boolean>((r) => (decide = r));
+    let opened!: (conn: Db) => void;
+    let notOpened!: (e: unknown) => void;
+    const connection = new Promise<Db>((resolve, reject) => {
+      opened = resolve;
+      notOpened = reject;
+    });
+    const done = this.#db.connection().execute(async (conn) => {
+      await sql.raw(this.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
+      opened(conn);
+      if (await decision) {
+        try {
+          await sql.raw('commit').execute(conn);
+          return;
+        } catch (e) {
+          await sql
+            .raw('rollback')
+            .execute(conn)
+            .catch(() => {});
+          throw e;
+        }
+      }
+      await sql.raw('rollback').execute(conn);
+    });
+    // a BEGIN that fails ends the transaction before it opened
+    done.catch(notOpened);
+    const conn = await connection;
+    let ended: Promise<void> | null = null;
+    return {
+      conn,
+      end: (commit) => {
+        if (!ended) {
+          decide(commit);
+          ended = done;
+        }
+        return ended;
+      },
+    };
+  }
+
   /** Run fn in one read-only snapshot (all its queries see the same committed state). */
   async #read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     this.#check();
@@ -601,36 +661,23 @@ class KyselyStore implements Store {
       // dropped connection): it either commits or leaves nothing, so running it again is safe
       await withRetries((attempt) =>
         this.#write(async (db) => {
-          await db
-            .insertInto('recipes')
-            .values(p.recipeRow)
-            .onConflict((oc) => oc.column('hash').doNothing())
-            .execute();
+          await insertRecipe(db, p.recipeRow);
           await progress('recipe', 1, 1);
-          const existing = await db.selectFrom('runs').select('id').where('id', '=', p.id).executeTakeFirst();
           // a retry after a connection lost during COMMIT: the run may have landed; its id is ours alone
-          if (existing && attempt > 1) return;
-          if (existing)
-            throw new StoreError('duplicate', `runId: run '${p.id}' already exists in ${this.spec} (allowed a new id)`);
+          if (await this.#runExists(db, p.id, attempt > 1 || options.mayExist === true)) return;
           await db.insertInto('runs').values(p.runRow).execute();
           await progress('run', 1, 1);
-          await insertBatched(db, 'station_results', p.stations, 8, (d, t) => progress('stations', d, t));
+          await insertStations(db, p, progress);
           await insertBatched(db, 'cells', p.cells, 10, (d, t) => progress('cells', d, t));
           if (input.cellStream) {
             // streamed cells (a long production run): read again from their source on every attempt, in chunks
             const cs = input.cellStream;
             const total = cs.count;
-            let idx = 0;
             // prepared rows (a CellSpool's: checked and serialised as the line made them) or records
-            const source: AsyncIterable<StoreDatabase['cells'][]> =
-              'rows' in cs
-                ? mapChunks(cs.rows(), (r) => ({ run_id: p.id, idx: idx++, ...r }))
-                : mapChunks(cs.chunks(), (c) => prepareCell(p.id, c, idx++));
-            for await (const rows of source) {
-              if (idx > total) break;
-              await insertBatched(db, 'cells', rows, 10, async () => {});
-              await progress('cells', idx, total);
-            }
+            let n = 0;
+            const source: AsyncIterable<CellRow[]> =
+              'rows' in cs ? cs.rows() : mapChunks(cs.chunks(), (c) => prepareCellRow(c, n++));
+            const idx = await insertCellRows(db, p.id, 0, source, total, (d) => progress('cells', d, total));
             if (idx !== total)
               throw problem(
                 'cellStream',
@@ -639,26 +686,145 @@ class KyselyStore implements Store {
                 `exactly its count, ${total}`,
               );
           }
-          await insertBatched(db, 'cycles', p.cycles, 10, (d, t) => progress('cycles', d, t));
-          for (let i = 0; i < p.series.length; i++) {
-            await db.insertInto('time_series').values(p.series[i]!).execute();
-            await progress('time_series', i + 1, p.series.length);
-          }
+          await insertCyclesAndSeries(db, p, progress);
           await progress('commit', 0, 1);
         }),
       );
     } catch (e) {
-      if (e instanceof StoreError || e instanceof ProblemError) throw e;
-      const fix = whatToFix(e);
-      throw new StoreError(
-        fix || isTransient(e) ? 'unavailable' : 'open_failed',
-        `--db: saving run ${p.id} to ${this.spec} failed` +
-          (fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : '') +
-          `; the run was not stored (got ${describeError(e)}; allowed a database that accepts the write: fix it and run again)`,
-        { cause: e },
-      );
+      throw this.#saveError(e, p.id);
     }
     return p.id;
+  }
+
+  /** a failed save's error: a StoreError or ProblemError as it is, else a StoreError saying what to fix */
+  #saveError(e: unknown, id: string): Error {
+    if (e instanceof StoreError || e instanceof ProblemError) return e;
+    const fix = whatToFix(e);
+    return new StoreError(
+      fix || isTransient(e) ? 'unavailable' : 'open_failed',
+      `--db: saving run ${id} to ${this.spec} failed` +
+        (fix ? `: ${fix}` : isTransient(e) ? ' after retries: the database kept failing' : '') +
+        `; the run was not stored (got ${describeError(e)}; allowed a database that accepts the write: fix it and run again)`,
+      { cause: e },
+    );
+  }
+
+  /** whether a run with this id is stored: true only when `ours` (an earlier attempt at it), else a 'duplicate' error */
+  async #runExists(db: Db, id: string, ours: boolean): Promise<boolean> {
+    const existing = await db.selectFrom('runs').select('id').where('id', '=', id).executeTakeFirst();
+    if (existing && ours) return true;
+    if (existing)
+      throw new StoreError('duplicate', `runId: run '${id}' already exists in ${this.spec} (allowed a new id)`);
+    return false;
+  }
+
+  async beginRun(head: StagedRunHead): Promise<StagedRun> {
+    const id = head?.runId;
+    if (typeof id !== 'string' || !RUN_ID_RE.test(id))
+      throw problem(
+        'runId',
+        "must be 1-64 characters of letters, digits, '_', '.', '-'",
+        String(JSON.stringify(id)),
+        '1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit',
+      );
+    if (typeof head.recipeText !== 'string')
+      throw problem('recipeText', 'must be the recipe text as submitted', typeof head.recipeText, 'a string');
+    const recipeHash = sha256Hex(head.recipeText);
+    const createdAt = new Date().toISOString();
+    const recipeRow = {
+      hash: recipeHash,
+      text: head.recipeText,
+      parsed_json: strictJson(head.recipe, 'recipe'),
+      created_at: createdAt,
+    };
+    const held = await this.#hold();
+    const { conn } = held;
+    let cells = 0;
+    let over = false;
+    // one stage at a time on the connection (a commit waits for the cells being added)
+    let queue: Promise<unknown> = Promise.resolve();
+    const serial = <T>(f: () => Promise<T>): Promise<T> => {
+      const r = queue.then(f);
+      queue = r.catch(() => {});
+      return r;
+    };
+    const fail = async (e: unknown): Promise<never> => {
+      over = true;
+      await held.end(false).catch(() => {});
+      throw this.#saveError(e, id);
+    };
+    try {
+      await insertRecipe(conn, recipeRow);
+      await this.#runExists(conn, id, false);
+      // the run's row, its content written at commit (the same transaction: no reader sees it before);
+      // the cells' rows refer to it
+      await conn
+        .insertInto('runs')
+        .values({
+          id,
+          created_at: createdAt,
+          rollcell_version: '',
+          recipe_hash: recipeHash,
+          seed: null,
+          status: 'failed',
+          output_json: '{}',
+          ...summaryFigures({} as RunOutput),
+          n_cells: 0,
+          n_cycles: 0,
+          n_series: 0,
+        })
+        .execute();
+    } catch (e) {
+      return fail(e);
+    }
+    return {
+      runId: id,
+      get cells() {
+        return cells;
+      },
+      addCells: (rows) =>
+        serial(async () => {
+          if (over) throw new Error(`staged run ${id}: addCells after its end`);
+          try {
+            cells = await insertCellRows(conn, id, cells, rows, Infinity, async () => {});
+          } catch (e) {
+            return fail(e);
+          }
+        }),
+      commit: (p) =>
+        serial(async () => {
+          if (over) throw new Error(`staged run ${id}: commit after its end`);
+          try {
+            if (p.id !== id || p.recipeHash !== recipeHash)
+              throw new Error(`staged run ${id}: the rows given at commit are run ${p.id}'s`);
+            if (p.runRow.n_cells !== cells)
+              throw problem(
+                'cellStream',
+                `gave ${cells} cells, not its count; the run was not stored`,
+                `${cells} cells`,
+                `exactly its count, ${p.runRow.n_cells}`,
+              );
+            const quiet = async (): Promise<void> => {};
+            await insertStations(conn, p, quiet);
+            await insertCyclesAndSeries(conn, p, quiet);
+            const { id: _id, ...content } = p.runRow;
+            await conn.updateTable('runs').set(content).where('id', '=', id).execute();
+          } catch (e) {
+            return fail(e);
+          }
+          over = true;
+          try {
+            await held.end(true);
+          } catch (e) {
+            throw this.#saveError(e, id);
+          }
+        }),
+      abort: async () => {
+        if (over) return;
+        over = true;
+        await held.end(false);
+      },
+    };
   }
 
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
@@ -1087,6 +1253,53 @@ async function insertBatched<T extends BatchTable>(
       .values(chunk as never)
       .execute();
     await onBatch(Math.min(i + size, rows.length), rows.length);
+  }
+}
+
+/** the run's recipe row, kept when the same recipe text is stored already */
+async function insertRecipe(db: Db, row: StoreDatabase['recipes']): Promise<void> {
+  await db
+    .insertInto('recipes')
+    .values(row)
+    .onConflict((oc) => oc.column('hash').doNothing())
+    .execute();
+}
+
+/**
+ * Streamed cell rows into the run's cells from index `first` on, in order; stops after more than `max`
+ * rows (a source giving more than its count); returns the index after the last row inserted.
+ */
+async function insertCellRows(
+  db: Db,
+  id: string,
+  first: number,
+  source: AsyncIterable<CellRow[]>,
+  max: number,
+  onChunk: (done: number) => Promise<void>,
+): Promise<number> {
+  let idx = first;
+  for await (const chunk of source) {
+    const rows = chunk.map((r) => ({ run_id: id, idx: idx++, ...r }));
+    await insertBatched(db, 'cells', rows, 10, async () => {});
+    await onChunk(idx);
+    if (idx > max) break;
+  }
+  return idx;
+}
+
+type SaveStage = (phase: SaveProgress['phase'], done: number, total: number) => Promise<void>;
+
+/** the run's station results */
+async function insertStations(db: Db, p: PreparedRunRows, progress: SaveStage): Promise<void> {
+  await insertBatched(db, 'station_results', p.stations, 8, (d, t) => progress('stations', d, t));
+}
+
+/** the run's cycles and time series (after its cells) */
+async function insertCyclesAndSeries(db: Db, p: PreparedRunRows, progress: SaveStage): Promise<void> {
+  await insertBatched(db, 'cycles', p.cycles, 10, (d, t) => progress('cycles', d, t));
+  for (let i = 0; i < p.series.length; i++) {
+    await db.insertInto('time_series').values(p.series[i]!).execute();
+    await progress('time_series', i + 1, p.series.length);
   }
 }
 

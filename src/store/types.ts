@@ -102,6 +102,56 @@ export interface SaveOptions {
    * (used by the CLI for a progress bar and by the durability tests to hold a transaction open).
    */
   onProgress?: (p: SaveProgress) => void | Promise<void>;
+  /**
+   * An earlier attempt at this very run (its own id) may have committed, e.g. a staged save whose commit
+   * failed without an answer (a connection lost during COMMIT): a run with this id already stored is that
+   * attempt's, and the save does nothing (otherwise an existing id is a 'duplicate' error).
+   */
+  mayExist?: boolean;
+}
+
+/** What a staged save starts with (Store.beginRun): the run's id and its recipe. */
+export interface StagedRunHead {
+  runId: string;
+  /** The recipe exactly as submitted. */
+  recipeText: string;
+  /** The parsed recipe (plain JSON). */
+  recipe: unknown;
+}
+
+/**
+ * A run saved in stages (Store.beginRun) on one connection in ONE open write transaction: its cells first,
+ * while the rest of the run is still being computed, then the rest of its rows and the run row's content
+ * (`commit`) in the same transaction, which commits them all. Until then no reader sees any of it, and a
+ * process that dies or a stage that fails leaves nothing (SQLite and PostgreSQL roll the transaction back).
+ * SQLite: the transaction holds the database's write lock from beginRun to commit/abort (other writers
+ * wait, up to SQLITE_BUSY_TIMEOUT_MS; readers are not blocked).
+ */
+export interface StagedRun {
+  readonly runId: string;
+  /** cells staged so far */
+  readonly cells: number;
+  /** appends the rows (already checked and serialised by `prepareCellRow`) after those staged before */
+  addCells(rows: AsyncIterable<CellRow[]>): Promise<void>;
+  /**
+   * the run's other rows (its stations, cycles, time series and the run row's content: `prepareRunRows` of
+   * the same run, checked on the caller's side) and COMMIT; refused (and rolled back) when they are not
+   * this run's, or when its cell count differs from the cells staged
+   */
+  commit(rows: PreparedRunRows): Promise<void>;
+  /** rolls everything back (safe to call more than once, and after a failed commit) */
+  abort(): Promise<void>;
+}
+
+/** A run's rows but its cells (prepareRunRows): built and checked before they are written. */
+export interface PreparedRunRows {
+  id: string;
+  recipeHash: string;
+  recipeRow: StoreDatabase['recipes'];
+  runRow: StoreDatabase['runs'];
+  stations: StoreDatabase['station_results'][];
+  cycles: StoreDatabase['cycles'][];
+  series: StoreDatabase['time_series'][];
 }
 
 /** Summary columns of a run (for lists and queries); null where the output lacks the field. */
@@ -248,6 +298,12 @@ export interface Store {
   /** The spec it was opened with, password masked. */
   readonly spec: string;
   saveRun(input: RunRecordInput, options?: SaveOptions): Promise<string>;
+  /**
+   * Starts a staged save of a new run (StagedRun): the recipe row and the run's id are written in an open
+   * write transaction on a connection of its own; the cells follow (`addCells`), the rest at `commit`. A run
+   * with this id already stored is a 'duplicate' StoreError.
+   */
+  beginRun(head: StagedRunHead): Promise<StagedRun>;
   listRuns(options?: ListRunsOptions): Promise<RunSummary[]>;
   /** Accepts a full id or a unique prefix (case-insensitive). */
   getRun(idOrPrefix: string): Promise<StoredRun>;

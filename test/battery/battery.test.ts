@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { recipeSchema, type Recipe } from '../../src/recipe/schema.ts';
 import { designCells, type CellSpec } from '../../src/battery/cells.ts';
-import { Pack, type PackOptions } from '../../src/battery/pack.ts';
+import { Pack, PackNotEvaluable, type PackOptions } from '../../src/battery/pack.ts';
+import { ProblemError } from '../../src/problems.ts';
 import { parseBatteryExtras } from '../../src/battery/config.ts';
 import {
   roadLoad,
@@ -348,4 +349,77 @@ test('ageing duty: a cell current counts as time under current above 0.01C of it
   assert.equal(countsAsActive(0.2, 10), true);
   assert.equal(countsAsActive(-0.2, 10), true);
   assert.equal(countsAsActive(0, 10), false);
+});
+
+test('a cell the Kirchhoff solve cannot settle is named: the derating names it, not cell 0', () => {
+  // cell 3 of a 2s2p pack holds a thousandth of its neighbours' cathode: from full charge the first
+  // discharge step's start (the demand split evenly) takes it out of its model, and the derating that
+  // follows named cell 0 (the pack's Newton reported every failure as cell 0, and the record then took
+  // whichever cell was nearest a limit at the derated current — all four sit at v_max)
+  const base = cells(4, 0, 0);
+  const tiny = base.map((c, k) =>
+    k === 3
+      ? {
+          ...c,
+          params: { ...c.params, cathode: { ...c.params.cathode, thickness_m: c.params.cathode.thickness_m * 1e-3 } },
+        }
+      : c,
+  );
+  const p = new Pack(tiny, opts(2, 2, { initialSoc: 1 }));
+  const r = p.stepCurrent(-5, 10);
+  assert.equal(r.derated, true);
+  assert.equal(p.deratings[0]!.cell, 3, JSON.stringify(p.deratings[0]));
+});
+
+test('a pack no current can be solved for is PackNotEvaluable — a Problem naming the cell, its group, the time and the current — never a plain Error', () => {
+  for (const [name, step] of [
+    ['current', (p: Pack) => p.stepCurrent(-5, 10)],
+    ['power', (p: Pack) => p.stepPower(-30, 10)],
+    ['rest', (p: Pack) => p.rest(10)],
+  ] as const) {
+    const p = new Pack(cells(4, 0, 0), opts(2, 2, { initialSoc: 0.5 }));
+    step(p);
+    // cell 3's outer shell no longer holds a number: no current, rest included, gives it a voltage
+    const m = p.models[3]!;
+    p.y[3]![m.nr - 1] = NaN;
+    assert.throws(
+      () => step(p),
+      (e: unknown) =>
+        e instanceof PackNotEvaluable &&
+        e instanceof ProblemError &&
+        e.at.cell === 3 &&
+        e.at.group === 1 &&
+        e.at.t_s === 10 &&
+        Number.isFinite(e.at.current_A) &&
+        /^battery\.cells\[3\]: cannot be evaluated at t = 10 s \(group 1\): its voltage is not finite/.test(e.message),
+      name,
+    );
+  }
+});
+
+test('a duty whose pack becomes impossible to evaluate stops there and says so: results.not_evaluable, the EV range stopped by it', () => {
+  // fault injection: at the duty's 300th power step cell 5's state stops being a number
+  const orig = Pack.prototype.stepPower;
+  let n = 0;
+  Pack.prototype.stepPower = function (this: Pack, P: number, dt: number) {
+    if (++n === 300) this.y[5]![this.models[5]!.nr - 1] = NaN;
+    return orig.call(this, P, dt);
+  };
+  let run: ReturnType<typeof runBatteryCommand>;
+  try {
+    const recipe: Recipe = recipeSchema.parse({ ...RECIPE, battery: { series: 4, parallel: 2, application: 'ev' } });
+    run = runBatteryCommand(recipe, { profile: 'ev:UDDS', days: 1, seed: 1, extras: { years: 0 } });
+  } finally {
+    Pack.prototype.stepPower = orig;
+  }
+  const ne = run.block.results!.not_evaluable;
+  assert.ok(ne, 'the result says the pack was not evaluable');
+  assert.equal(ne.cell, 5);
+  assert.equal(ne.group, 2);
+  assert.equal(ne.t_s, 299);
+  assert.match(ne.text, /^not evaluable: its voltage is not finite/);
+  assert.match(run.block.results!.ev!.stopped_by, /^not evaluable: /);
+  assert.ok(run.block.results!.ev!.range_km > 0, 'the range driven until then');
+  assert.match(run.summary, /not evaluable: .* cell #5 .* group 2\) at t = 299 s/);
+  assert.ok(run.block.results!.conservation.charge_balance_error_C < 1e-6, 'conservation over the steps taken');
 });

@@ -5,6 +5,7 @@ import {
   bisectTest,
   brent,
   illinois,
+  locateCrossing,
   linearInterpolant,
   pchipInterpolant,
   interpLinear,
@@ -72,6 +73,27 @@ test('bisectTest: a monotone yes/no test on a linear and on a log scale, the end
   const d = bisectTest((x) => x >= 0.25, 1, 0, { maxIter: 40 });
   assert.equal(d.iterations, 40);
   assert.ok(d.keep >= 0.25 && d.drop < 0.25 && d.keep - d.drop <= 2 ** -40, JSON.stringify(d));
+});
+
+test('locateCrossing: a target inside a step, the caller left at the returned trial', () => {
+  // v = x² crosses 2 in [0, 2]: false position stops within vtol, and the last value call was at the answer
+  let last = NaN;
+  const r = locateCrossing((x) => ((last = x), x * x), 2, 0, 0, 2, 4, {
+    reached: (v) => v >= 2,
+    vtol: 1e-10,
+    xtol: 1e-12,
+  });
+  assert.ok(Math.abs(r.x - Math.SQRT2) < 1e-10, `${r.x}`);
+  assert.equal(r.v, r.x * r.x);
+  assert.equal(last, r.x);
+  // a falling value (a CV hold's current decaying to its end value), stopped by the bracket width
+  const d = locateCrossing((x) => Math.exp(-x), 0.05, 0, 1, 10, Math.exp(-10), {
+    reached: (v) => v <= 0.05,
+    vtol: 0,
+    xtol: 1e-6,
+    maxIter: 200,
+  });
+  assert.ok(Math.abs(d.x - Math.log(20)) < 1e-5, `${d.x}`);
 });
 
 test('linear interpolation: exact on lines, clamps by default, errors on request', () => {

@@ -15,7 +15,13 @@ export interface Writer {
 }
 
 /** Spawn a writer child; it is SIGKILLed when the test ends if still alive (a failing test never leaves one behind). */
-export function spawnWriter(t: TestContext, spec: string, seed: number, nCells: number, holdAtCells?: number): Writer {
+export function spawnWriter(
+  t: TestContext,
+  spec: string,
+  seed: number,
+  nCells: number,
+  holdAtCells?: number | 'staged',
+): Writer {
   const args = ['--import', 'tsx', WRITER, spec, String(seed), String(nCells)];
   if (holdAtCells !== undefined) args.push(String(holdAtCells));
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });

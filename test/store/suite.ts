@@ -10,8 +10,16 @@ const test = (name: string, fn: (t: TestContext) => Promise<void>) => nodeTest(n
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { Migrator, sql } from 'kysely';
-import { openStore, StoreError, CellSpool, type Store, type StoreDialect } from '../../src/store/index.ts';
-import { connectKysely, storeKysely } from '../../src/store/store.ts';
+import {
+  openStore,
+  StoreError,
+  CellSpool,
+  type CellRow,
+  type RunRecordInput,
+  type Store,
+  type StoreDialect,
+} from '../../src/store/index.ts';
+import { connectKysely, prepareCellRow, prepareRunRows, storeKysely } from '../../src/store/store.ts';
 import { MIGRATIONS, migrationProvider, STORE_TABLES } from '../../src/store/schema.ts';
 import { makeCells, makeInput, makeOutput, RECIPE_TEXT } from './fixtures.ts';
 import { spawnWriter } from './helpers.ts';
@@ -491,6 +499,153 @@ export function defineStoreSuite(h: DialectHarness): void {
         // and it still takes new runs
         const next = await after.saveRun(makeInput(101, { cells: 50 }));
         assert.equal((await after.getRun(next)).n_cells, 50);
+      } finally {
+        await after.close();
+      }
+    });
+  });
+
+  /** the run's cells as rows in chunks (a staged save's cells), and its rows but the cells */
+  const stagedParts = (input: RunRecordInput, id: string) => {
+    const rows = (input.cells ?? []).map((c, i) => prepareCellRow(c, i));
+    const chunks = async function* (): AsyncGenerator<CellRow[]> {
+      for (let i = 0; i < rows.length; i += 700) yield rows.slice(i, i + 700);
+    };
+    const { cells: _c, ...rest } = input;
+    const rest2 = { ...rest, runId: id };
+    return {
+      chunks,
+      rows: (count = rows.length) => prepareRunRows({ ...rest2, cellStream: { count, rows: chunks } }),
+    };
+  };
+
+  test(`[${d}] a staged save (cells first, the run row and the rest at commit) stores exactly what saveRun stores, seen by no reader before its commit`, async (t) => {
+    await withStore(h, t, async (store, spec) => {
+      const input = makeInput(61, { cells: 1800, cycles: 40, points: 120 });
+      const plain = await store.saveRun({ ...input, runId: 'PLAIN61' });
+      const parts = stagedParts(input, 'STAGED61');
+      const run = await store.beginRun({ runId: 'STAGED61', recipeText: input.recipeText, recipe: input.recipe });
+      await run.addCells(parts.chunks());
+      assert.equal(run.cells, 1800);
+      // another connection (another process would be the same) sees only the committed run meanwhile
+      const reader = await openStore(spec, { integrityCheck: false });
+      try {
+        assert.deepEqual(
+          (await reader.listRuns()).map((r) => r.id),
+          [plain],
+        );
+        assert.equal(await count(reader, 'cells', 'STAGED61'), 0);
+        await run.commit(parts.rows());
+        const a = await reader.exportRun(plain);
+        const b = await reader.exportRun('STAGED61');
+        assert.deepEqual({ ...b, run: { ...b.run, id: a.run.id, created_at: a.run.created_at } }, a);
+        const [sa, sb] = [await reader.getRun(plain), await reader.getRun('STAGED61')];
+        assert.deepEqual({ ...sb, id: sa.id, created_at: sa.created_at }, sa);
+        assert.equal(await orphanRows(reader), 0);
+      } finally {
+        await reader.close();
+      }
+    });
+  });
+
+  test(`[${d}] a staged save that fails between its stages leaves no run, earlier runs intact, and the store takes the next run`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const keep = makeInput(70, { cells: 300 });
+      const kept = await store.saveRun(keep);
+      const tables = async () => Promise.all(STORE_TABLES.map((x) => count(store, x)));
+      const before = await tables();
+      const input = makeInput(71, { cells: 900, recipeText: '# staged 71\n' });
+      // 1. aborted after its cells (the job failed after the shift)
+      let parts = stagedParts(input, 'ABORT71');
+      let run = await store.beginRun({ runId: 'ABORT71', recipeText: input.recipeText, recipe: input.recipe });
+      await run.addCells(parts.chunks());
+      await run.abort();
+      await run.abort(); // twice is harmless
+      assert.deepEqual(await tables(), before, 'nothing of the aborted run, not even its recipe row');
+      // 2. a commit whose cell count is not the cells staged: refused, rolled back
+      parts = stagedParts(input, 'COUNT71');
+      run = await store.beginRun({ runId: 'COUNT71', recipeText: input.recipeText, recipe: input.recipe });
+      await run.addCells(parts.chunks());
+      await assert.rejects(run.commit(parts.rows(901)), (e: unknown) => {
+        assert.ok(e instanceof ProblemError);
+        assert.match(e.message, /cellStream: gave 900 cells, not its count; the run was not stored/);
+        return true;
+      });
+      await assert.rejects(run.commit(parts.rows()), /commit after its end/);
+      assert.deepEqual(await tables(), before);
+      // 3. the rows of another run at commit: refused, rolled back
+      run = await store.beginRun({ runId: 'OTHER71', recipeText: input.recipeText, recipe: input.recipe });
+      await run.addCells(parts.chunks());
+      await assert.rejects(run.commit(parts.rows()), /the rows given at commit are run COUNT71's/);
+      assert.deepEqual(await tables(), before);
+      // 4. a cell row the database refuses (a serial of the wrong type) fails the stage, rolled back
+      run = await store.beginRun({ runId: 'BAD71', recipeText: input.recipeText, recipe: input.recipe });
+      await assert.rejects(
+        run.addCells(
+          (async function* () {
+            yield [
+              {
+                serial: null as unknown as string,
+                verdict: 'x',
+                thickness_um: null,
+                mass_g: null,
+                capacity_mAh: null,
+                specific_energy_Wh_kg: null,
+                genealogy_json: null,
+                data_json: '{}',
+              },
+            ];
+          })(),
+        ),
+        (e: unknown) => e instanceof StoreError,
+      );
+      assert.deepEqual(await tables(), before);
+      // 5. an id already stored: refused at the start
+      await assert.rejects(
+        store.beginRun({ runId: kept, recipeText: input.recipeText, recipe: input.recipe }),
+        (e: unknown) => e instanceof StoreError && e.code === 'duplicate',
+      );
+      assert.deepEqual(await tables(), before);
+      assert.deepEqual((await store.exportRun(kept)).cells, keep.cells);
+      // the write lock is released each time: the next runs land, staged and not
+      parts = stagedParts(input, 'NEXT71');
+      run = await store.beginRun({ runId: 'NEXT71', recipeText: input.recipeText, recipe: input.recipe });
+      await run.addCells(parts.chunks());
+      await run.commit(parts.rows());
+      assert.equal((await store.getRun('NEXT71')).n_cells, 900);
+      assert.equal((await store.getRun(await store.saveRun(makeInput(72, { cells: 10 })))).n_cells, 10);
+    });
+  });
+
+  test(`[${d}] kill -9 of a staged save between its stages (cells in, run row not yet) leaves no trace; earlier runs survive`, async (t) => {
+    await withStore(h, t, async (store, spec) => {
+      const keep = makeInput(80, { cells: 400 });
+      const keptId = await store.saveRun(keep);
+      const w = spawnWriter(t, spec, 81, 15_000, 'staged');
+      assert.equal(await w.waitFor('staged'), 'staged 15000');
+      assert.deepEqual(
+        (await store.listRuns()).map((r) => r.id),
+        [keptId],
+      );
+      w.child.kill('SIGKILL');
+      assert.equal((await w.exited).signal, 'SIGKILL');
+      const after = await openStore(spec);
+      try {
+        assert.deepEqual(
+          (await after.listRuns()).map((r) => r.id),
+          [keptId],
+          'no trace of the killed run',
+        );
+        assert.equal(await count(after, 'cells'), 400);
+        assert.equal(await count(after, 'recipes'), 1);
+        assert.equal(await orphanRows(after), 0);
+        assert.deepEqual((await after.exportRun(keptId)).cells, keep.cells);
+        // a staged save that is let go on commits the whole run
+        const w2 = spawnWriter(t, spec, 82, 3000, 'staged');
+        await w2.waitFor('staged');
+        w2.send('continue');
+        assert.equal(await w2.waitFor('saved'), 'saved STAGED82');
+        assert.equal((await after.getRun('STAGED82')).n_cells, 3000);
       } finally {
         await after.close();
       }

@@ -1,17 +1,19 @@
 /**
  * Child process used by the store durability tests: opens a store and saves one generated run.
  *
- *   node --import tsx test/store/writer.ts <dbSpec> <seed> <nCells> [holdAtCells]
+ *   node --import tsx test/store/writer.ts <dbSpec> <seed> <nCells> [holdAtCells | staged]
  *
  * stdout protocol (one line each): `opened`, then — if holdAtCells is given — `holding <done>`
  * once at least holdAtCells cells are inserted (the write transaction is open at that moment);
  * it then waits for a line `continue` on stdin before going on. Finally `saved <runId>`.
  * The recipe text is unique per seed, so a run's recipe row is part of its own transaction.
+ * With `staged` it saves the run in stages (Store.beginRun): its cells, then `staged <n>` (the transaction
+ * open with the cells in it, the run row not yet written), waits for `continue`, then commits the rest.
  */
 import { createInterface } from 'node:readline';
 import { sql } from 'kysely';
 import { openStore } from '../../src/store/index.ts';
-import { storeKysely } from '../../src/store/store.ts';
+import { prepareCellRow, prepareRunRows, storeKysely } from '../../src/store/store.ts';
 import { makeInput } from './fixtures.ts';
 
 async function main(): Promise<void> {
@@ -19,7 +21,8 @@ async function main(): Promise<void> {
   if (!spec || !seedArg || !nArg) throw new Error('usage: writer.ts <dbSpec> <seed> <nCells> [holdAtCells]');
   const seed = Number(seedArg);
   const nCells = Number(nArg);
-  const holdAt = holdArg === undefined ? null : Number(holdArg);
+  const staged = holdArg === 'staged';
+  const holdAt = holdArg === undefined || staged ? null : Number(holdArg);
   const lines = createInterface({ input: process.stdin });
   const waitContinue = () =>
     new Promise<void>((resolve) => {
@@ -41,6 +44,25 @@ async function main(): Promise<void> {
     points: 500,
     recipeText: `# writer seed ${seed}\nseed: ${seed}\n`,
   });
+  if (staged) {
+    const { cells = [], ...rest } = input;
+    const rows = cells.map((c, i) => prepareCellRow(c, i));
+    const run = await store.beginRun({ runId: `STAGED${seed}`, recipeText: input.recipeText, recipe: input.recipe });
+    await run.addCells(
+      (async function* () {
+        for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000);
+      })(),
+    );
+    process.stdout.write(`staged ${run.cells}\n`);
+    await waitContinue();
+    await run.commit(
+      prepareRunRows({ ...rest, runId: run.runId, cellStream: { count: rows.length, rows: async function* () {} } }),
+    );
+    process.stdout.write(`saved ${run.runId}\n`);
+    await store.close();
+    lines.close();
+    return;
+  }
   let held = false;
   const id = await store.saveRun(input, {
     onProgress: async (p) => {
