@@ -203,8 +203,13 @@ export async function runAndStore(
   }
 }
 
-/** whether a run's save can be staged on another thread's connection: a file or a server, not a private `:memory:` */
+/**
+ * whether a run's save can be staged on another thread's connection: a file or a server, not a private
+ * `:memory:`; ROLLCELL_STAGED_SAVE=0 turns it off (the whole save at the end, as before: e.g. to keep a
+ * shared SQLite file's write lock free while a long job runs)
+ */
 function stageable(dbSpec: string): boolean {
+  if (process.env['ROLLCELL_STAGED_SAVE'] === '0') return false;
   try {
     const spec = parseDbSpec(dbSpec);
     return spec.kind === 'postgres' || spec.path !== ':memory:';
