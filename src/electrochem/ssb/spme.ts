@@ -765,7 +765,7 @@ export class SsbSpme implements FullCellModel {
       base[r] = rhs + (r === nr - 1 ? surf * iSide : 0);
       g[r] = r === nr - 1 ? -surf / A : 0;
     }
-    thomas2(work, n, base, g, 0, nr, 3 * n);
+    thomas2Last(work, n, base, g, 0, nr, 3 * n);
     // anode: host flux G·(h_{m−1} − h_m) linearised at the start: h ≈ (h⁰ − s⁰x⁰) + s⁰x (hostX inlined:
     // the same arithmetic, no allocation)
     const G = this.cG;
@@ -848,6 +848,37 @@ function thomas2(
   for (let i = n - 2; i >= 0; i--) {
     d1[o + i] = d1[o + i]! - w[cp + i]! * d1[o + i + 1]!;
     d2[o + i] = d2[o + i]! - w[cp + i]! * d2[o + i + 1]!;
+  }
+}
+
+/**
+ * thomas2 for a second right-hand side that is zero but in its last entry (the particle's response to the
+ * current, which enters through the surface shell only): its forward sweep is skipped where it would
+ * divide zeros — the same doubles as thomas2 (0 − w·0 is +0, and 0 − x is −x exactly)
+ */
+function thomas2Last(
+  w: Float64Array,
+  s: number,
+  d1: Float64Array,
+  d2: Float64Array,
+  o: number,
+  n: number,
+  cp: number,
+): void {
+  const b = s + o;
+  const c = 2 * s + o;
+  let beta = w[b]!;
+  d1[o] = d1[o]! / beta;
+  for (let i = 1; i < n; i++) {
+    const ci = w[c + i - 1]! / beta;
+    w[cp + i - 1] = ci;
+    beta = w[b + i]! - w[o + i]! * ci;
+    d1[o + i] = (d1[o + i]! - w[o + i]! * d1[o + i - 1]!) / beta;
+  }
+  d2[o + n - 1] = d2[o + n - 1]! / beta;
+  for (let i = n - 2; i >= 0; i--) {
+    d1[o + i] = d1[o + i]! - w[cp + i]! * d1[o + i + 1]!;
+    d2[o + i] = -(w[cp + i]! * d2[o + i + 1]!);
   }
 }
 
