@@ -835,15 +835,17 @@ function thomas2(
 ): void {
   const b = s + o;
   const c = 2 * s + o;
-  let beta = w[b]!;
-  d1[o] = d1[o]! / beta;
-  d2[o] = d2[o]! / beta;
+  // one division per row (the pivot's reciprocal), multiplications elsewhere
+  let ib = 1 / w[b]!;
+  d1[o] = d1[o]! * ib;
+  d2[o] = d2[o]! * ib;
   for (let i = 1; i < n; i++) {
-    const ci = w[c + i - 1]! / beta;
+    const ci = w[c + i - 1]! * ib;
     w[cp + i - 1] = ci;
-    beta = w[b + i]! - w[o + i]! * ci;
-    d1[o + i] = (d1[o + i]! - w[o + i]! * d1[o + i - 1]!) / beta;
-    d2[o + i] = (d2[o + i]! - w[o + i]! * d2[o + i - 1]!) / beta;
+    const wi = w[o + i]!;
+    ib = 1 / (w[b + i]! - wi * ci);
+    d1[o + i] = (d1[o + i]! - wi * d1[o + i - 1]!) * ib;
+    d2[o + i] = (d2[o + i]! - wi * d2[o + i - 1]!) * ib;
   }
   for (let i = n - 2; i >= 0; i--) {
     d1[o + i] = d1[o + i]! - w[cp + i]! * d1[o + i + 1]!;
@@ -854,7 +856,7 @@ function thomas2(
 /**
  * thomas2 for a second right-hand side that is zero but in its last entry (the particle's response to the
  * current, which enters through the surface shell only): its forward sweep is skipped where it would
- * divide zeros — the same doubles as thomas2 (0 − w·0 is +0, and 0 − x is −x exactly)
+ * only carry zeros — the same doubles as thomas2 (0 − w·0 is +0, and 0 − x is −x exactly)
  */
 function thomas2Last(
   w: Float64Array,
@@ -867,15 +869,16 @@ function thomas2Last(
 ): void {
   const b = s + o;
   const c = 2 * s + o;
-  let beta = w[b]!;
-  d1[o] = d1[o]! / beta;
+  let ib = 1 / w[b]!;
+  d1[o] = d1[o]! * ib;
   for (let i = 1; i < n; i++) {
-    const ci = w[c + i - 1]! / beta;
+    const ci = w[c + i - 1]! * ib;
     w[cp + i - 1] = ci;
-    beta = w[b + i]! - w[o + i]! * ci;
-    d1[o + i] = (d1[o + i]! - w[o + i]! * d1[o + i - 1]!) / beta;
+    const wi = w[o + i]!;
+    ib = 1 / (w[b + i]! - wi * ci);
+    d1[o + i] = (d1[o + i]! - wi * d1[o + i - 1]!) * ib;
   }
-  d2[o + n - 1] = d2[o + n - 1]! / beta;
+  d2[o + n - 1] = d2[o + n - 1]! * ib;
   for (let i = n - 2; i >= 0; i--) {
     d1[o + i] = d1[o + i]! - w[cp + i]! * d1[o + i + 1]!;
     d2[o + i] = -(w[cp + i]! * d2[o + i + 1]!);
