@@ -68,7 +68,8 @@ const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !
 
 /**
  * Worker threads started ahead of the job (warmJobWorkers), each loading its code while this thread reads
- * the recipe and opens the store; the job takes them instead of starting its own. Idle ones do not keep
+ * the recipe and opens the store; the job takes them instead of starting its own (`rollcell run` starts
+ * one: the production shift's when there is one, else the cycling's). Idle ones do not keep
  * the process alive (unref) and are stopped when a job ends.
  */
 const warm: Worker[] = [];
@@ -108,9 +109,9 @@ export function releaseJobWorkers(): void {
   for (const w of warm.splice(0)) void w.terminate();
 }
 
-/** a started worker (a warm one when there is one), kept alive until it ends */
-function takeWorker(): Worker {
-  const w = warm.shift() ?? newWorker();
+/** a started worker (a warm one when there is one, unless `fresh`), kept alive until it ends */
+function takeWorker(fresh = false): Worker {
+  const w = (fresh ? undefined : warm.shift()) ?? newWorker();
   w.ref();
   return w;
 }
@@ -155,7 +156,10 @@ export async function runJobThreaded(
       o,
       cyclingThread
         ? (req) => {
-            const w = takeWorker();
+            // with a shift on its own thread, the warm worker is the shift's (its first cells start the
+            // battery); the cycling's starts now, once this thread's own start-up work (recipe, store, line)
+            // is done, so that on two cores the shift's worker does not share them with a third thread meanwhile
+            const w = takeWorker(shiftThread);
             cyclingWorker = w;
             return cyclingOn(w, req, free);
           }
@@ -319,15 +323,19 @@ const AGEING_CHUNK = 8;
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
- * The battery's projection shared between this thread and the job's idle workers (`idle`: those whose shift
- * or cycling is done; one that becomes idle meanwhile joins): a queue of chunks — the band's draws first,
- * one each (the longest items), then the cells in chunks of AGEING_CHUNK — that this thread and each worker
- * take from until it is empty (at most `maxWorkers` workers: one per further core; more threads than cores
- * would only share them and warm up more code). Each trajectory goes to its item's place, so the result is
- * runAgeingWork's whoever computes what. A worker that fails (an error, or it ends) gives its chunk back and leaves; this
- * thread computes what is left, so an error of the work itself is thrown here as runJob would throw it.
+ * The battery's projection shared between the job's idle workers (`idle`: those whose shift or cycling is
+ * done; one that becomes idle meanwhile joins) and, when a core is left for it, this thread: a queue of
+ * chunks — the band's draws first, one each (the longest items), then the cells in chunks of AGEING_CHUNK —
+ * that each worker (at most `cores` of them: more threads than cores would only share them) and this thread
+ * take from until it is empty. This thread takes part only while fewer workers than `cores` do (or none is
+ * busy): its projection code is cold after the duty (≈ 100 ms more on its first chunk), while the cycling's
+ * worker ran the same cell code and the shift's worker compiled it while the duty ran (job-worker's
+ * warmAgeing). Each trajectory goes to its item's place, so the result is runAgeingWork's whoever computes
+ * what. A worker that fails (an error, or it ends) gives its chunk back and leaves; this thread computes what
+ * is left, so an error of the work itself is thrown here as runJob would throw it.
  */
-export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availableParallelism() - 1)): AgeingRunner {
+export function ageingOnThreads(idle: Worker[], cores = availableParallelism()): AgeingRunner {
+  const maxWorkers = Math.max(1, cores);
   return async (work, years, progress) => {
     markTiming('battery duty done');
     const out = new Array<number[]>(work.length);
@@ -392,7 +400,8 @@ export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availab
           taken++;
           feed(idle.shift()!);
         }
-        const chunk = queue.shift();
+        // this thread computes when a core is left for it, or when no worker is (or is any longer) busy
+        const chunk = taken < cores || busy.size === 0 ? queue.shift() : undefined;
         if (chunk) {
           put(
             chunk,
@@ -400,7 +409,7 @@ export function ageingOnThreads(idle: Worker[], maxWorkers = Math.max(1, availab
           );
           continue;
         }
-        if (busy.size === 0) break;
+        if (busy.size === 0 && queue.length === 0) break;
         await new Promise<void>((r) => (wake = r));
       }
     } finally {

@@ -203,8 +203,13 @@ export async function runAndStore(
   }
 }
 
-/** whether a run's save can be staged on another thread's connection: a file or a server, not a private `:memory:` */
+/**
+ * whether a run's save can be staged on another thread's connection: a file or a server, not a private
+ * `:memory:`; ROLLCELL_STAGED_SAVE=0 turns it off (the whole save at the end, as before: e.g. to keep a
+ * shared SQLite file's write lock free while a long job runs)
+ */
 function stageable(dbSpec: string): boolean {
+  if (process.env['ROLLCELL_STAGED_SAVE'] === '0') return false;
   try {
     const spec = parseDbSpec(dbSpec);
     return spec.kind === 'postgres' || spec.path !== ':memory:';
@@ -300,9 +305,9 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     )
     .action(async (file: string, o: RunCommandOptions) => {
       markTiming('command parsed');
-      // the job's worker threads (the cycling's, the shift's) load their code while this one reads the
-      // recipe and opens the store
-      if (o.campaign === undefined && (o.production || o.battery)) warmJobWorkers(o.production ? 2 : 1);
+      // the job's first worker thread (the shift's, else the cycling's) loads its code while this one reads
+      // the recipe and opens the store
+      if (o.campaign === undefined && (o.production || o.battery)) warmJobWorkers(1);
       try {
         await runCommand(file, o);
       } finally {

@@ -17,6 +17,12 @@
  * search, the battery's C/3 capacity checks) are experiments written in the language and run so; the
  * machine's cycles, records, experiment stops and hooks are the same on every path.
  *
+ * A parsed experiment is compiled once into a plan (its steps with what each needs at run time, each
+ * step's phase per model capacity, each phase's engine step), kept with the Experiment object and reused
+ * by every later run of it on any cell; a run is a `MachineRun`, whose parts are methods, so that a run
+ * builds no closures of its own on the engine path. `records: 'none'` keeps no step or cycle record in
+ * the result (the protocols read them through afterStep/afterCycle as they happen).
+ *
  * Sign convention: current and power are positive on charge.
  */
 import { ProblemError, type Problem } from '../problems.ts';
@@ -74,6 +80,11 @@ export interface RunOptions {
   callAfterCycle?: boolean;
   /** 'full' (default): record the time series; 'none': only step and cycle records (long ageing runs) */
   series?: 'full' | 'none';
+  /**
+   * 'all' (default): every step and cycle record in the result; 'none': neither (the caller reads them as
+   * they happen through afterStep and afterCycle: the built-in protocols, which run thousands of cycles)
+   */
+  records?: 'all' | 'none';
   /**
    * what a charge step at imposed current does when Li starts to plate (the model's platingIndicator
    * falls to 0 V): 'report' (default) nothing — the plating shows in the outputs; 'stop' ends the step
@@ -399,6 +410,187 @@ type PhaseOutcome =
     }
   | { ok: false; failure: string; y: Float64Array };
 
+// ------------------------------------------------------------------------------------- the compiled plan
+/**
+ * One step of a compiled plan: the parsed step and what the machine derives from it alone, built once
+ * per parsed experiment and reused by every run of it (on every cell).
+ */
+interface StepPlan {
+  readonly ast: StepAst;
+  /** a one-step CC-CV's voltage termination, which ends its CC phase (undefined for other steps) */
+  readonly cvEnd: Termination | undefined;
+  /** the phase of a constant control for the model capacity it was last built for (a drive cycle: never kept) */
+  phase: { readonly Qnom: number; readonly hit: { readonly phase: Phase; readonly error?: string } } | undefined;
+}
+
+/**
+ * An experiment compiled for the machine: its blocks as step plans, the experiment-wide figures a run
+ * reads (the first active step's direction, the time stop, the start times), each step's phase per model
+ * capacity and (through `engineSteps`) each phase's engine step. Compiled once per parsed experiment
+ * (`plans`, keyed by the Experiment object: the protocols keep theirs parsed, so their plans live as long).
+ */
+interface ExperimentPlan {
+  readonly exp: Experiment;
+  readonly blocks: readonly StepPlan[][];
+  /** the first step that is not a rest charges (the default initial SOC is then 0, else 1) */
+  readonly firstActiveCharges: boolean;
+  /** the experiment's time stop (s), Infinity without one */
+  readonly timeLimit: number;
+  /** PyBaMM's start times: some step has one; the wall clock then starts at the first step's */
+  readonly usesStartTimes: boolean;
+  readonly wall0: number;
+}
+
+const plans = new WeakMap<Experiment, ExperimentPlan>();
+
+/** the machine's plan of a parsed experiment (compiled on its first run, then reused) */
+function planOf(exp: Experiment): ExperimentPlan {
+  let plan = plans.get(exp);
+  if (plan) return plan;
+  const byAst = new Map<StepAst, StepPlan>();
+  const stepPlan = (ast: StepAst): StepPlan => {
+    let sp = byAst.get(ast);
+    if (!sp) {
+      sp = { ast, cvEnd: ast.cv ? ast.terminations.find((t) => t.kind === 'voltage') : undefined, phase: undefined };
+      byAst.set(ast, sp);
+    }
+    return sp;
+  };
+  const timeStop = exp.stops.find((s) => s.kind === 'time');
+  const usesStartTimes = exp.blocks.some((b) => b.steps.some((x) => x.startTime_s !== undefined));
+  plan = {
+    exp,
+    blocks: exp.blocks.map((b) => b.steps.map(stepPlan)),
+    firstActiveCharges:
+      exp.blocks.flatMap((b) => b.steps).find((s) => s.instruction !== 'rest')?.instruction === 'charge',
+    timeLimit: timeStop && timeStop.kind === 'time' ? timeStop.time_s : Infinity,
+    usesStartTimes,
+    wall0: usesStartTimes ? (exp.blocks[0]!.steps[0]!.startTime_s ?? 0) : 0,
+  };
+  plans.set(exp, plan);
+  return plan;
+}
+
+/** the engine's step of each phase and the time cap it was built for (a plan's phases live as long as the plan) */
+const engineSteps = new WeakMap<
+  Phase,
+  { maxTime_s: number | undefined; es: { step: Step; name: string } | { error: string } }
+>();
+
+/** the engine's step for a phase, or why the engine cannot run it */
+function engineStep(
+  ph: Phase,
+  Qnom: number,
+  maxTime_s: number | undefined,
+): { step: Step; name: string } | { error: string } {
+  const c = ph.control;
+  const terms = ph.terminations;
+  const t = terms.length === 1 ? terms[0]! : undefined;
+  if (c.mode === 'current' && typeof c.value === 'number' && t?.kind === 'voltage' && t.operator === undefined) {
+    const current_A = ph.cRate !== undefined ? ph.cRate * cRateCurrent_A(Qnom) : c.value;
+    return { step: { kind: 'cc', current_A, vCut_V: t.voltage_V, maxTime_s }, name: describeTermination(t) };
+  }
+  if (
+    c.mode === 'voltage' &&
+    typeof c.value === 'number' &&
+    (t?.kind === 'c_rate' || (t?.kind === 'current' && t.operator === undefined))
+  ) {
+    const iEnd_A = t.kind === 'c_rate' ? t.c_rate * cRateCurrent_A(Qnom) : t.current_A;
+    return { step: { kind: 'cv', voltage_V: c.value, iEnd_A, maxTime_s }, name: describeTermination(t) };
+  }
+  if (c.mode === 'rest' && terms.length === 0 && maxTime_s !== undefined)
+    return { step: { kind: 'rest', time_s: maxTime_s }, name: 'duration' };
+  const until = terms.length ? terms.map(describeTermination).join(', ') : 'with no termination';
+  const got = `${c.mode}${typeof c.value === 'function' ? ' (a profile)' : ''} ${until}`;
+  return {
+    error:
+      `the step engine cannot run this step (got ${got}; allowed: a current or C-rate until one voltage, ` +
+      'a hold until one current or C-rate, a rest for a time)',
+  };
+}
+
+/**
+ * a step's phase (its control, direction, durations, terminations): depends on the step, the experiment,
+ * the model's capacity and, for a drive cycle, the loaded profiles
+ */
+function buildPhase(
+  step: StepAst,
+  exp: Experiment,
+  Qnom: number,
+  driveCycles: RunOptions['driveCycles'],
+): { phase: Phase; error?: string } {
+  const c = step.control;
+  const base = {
+    duration_s: step.duration_s,
+    defaultDuration_s: defaultDuration_s(c),
+    terminations: step.terminations,
+    period_s: step.period_s ?? exp.period_s,
+  };
+  const dirOf = (v: number): 1 | -1 | 0 => (v > 0 ? 1 : v < 0 ? -1 : 0);
+  // one object shape for every constant control (the engine path reads these per step)
+  const constant = (control: Control, direction: 1 | -1 | 0, cRate?: number): { phase: Phase } => ({
+    phase: {
+      control,
+      direction,
+      duration_s: base.duration_s,
+      defaultDuration_s: base.defaultDuration_s,
+      terminations: base.terminations,
+      period_s: base.period_s,
+      maxStep_s: undefined,
+      loopPeriod_s: undefined,
+      cRate,
+    },
+  });
+  switch (c.mode) {
+    case 'current':
+      return constant({ mode: 'current', value: c.current_A }, dirOf(c.current_A));
+    case 'c_rate':
+      return constant({ mode: 'current', value: cRateCurrent_A(Qnom, c.c_rate) }, dirOf(c.c_rate), c.c_rate);
+    case 'voltage':
+      return constant({ mode: 'voltage', value: c.voltage_V }, 0);
+    case 'power':
+      return constant({ mode: 'power', value: c.power_W }, dirOf(c.power_W));
+    case 'resistance':
+      return constant({ mode: 'resistance', value: c.resistance_ohm }, -1);
+    case 'rest':
+      return constant({ mode: 'rest', value: 0 }, 0);
+    case 'drive_cycle': {
+      const dc = c.data ?? driveCycles?.[c.source];
+      const dummy: Phase = { ...base, control: { mode: 'rest', value: 0 }, direction: 0 };
+      if (!dc)
+        return {
+          phase: dummy,
+          error: `drive cycle '${c.source}' was not loaded (pass it in opts.driveCycles, e.g. with loadDriveCycles from cycler/io.ts)`,
+        };
+      const bad = checkDriveCycle(c.source, dc);
+      if (bad) return { phase: dummy, error: bad };
+      const scale = c.quantity === 'c_rate' ? cRateCurrent_A(Qnom) : 1;
+      const mode: ControlMode =
+        c.quantity === 'power'
+          ? 'power'
+          : c.quantity === 'voltage'
+            ? 'voltage'
+            : c.quantity === 'resistance'
+              ? 'resistance'
+              : 'current';
+      let minDt = Infinity;
+      for (let i = 1; i < dc.time_s.length; i++) minDt = Math.min(minDt, dc.time_s[i]! - dc.time_s[i - 1]!);
+      const v0 = dc.value.find((v) => v !== 0) ?? 0;
+      return {
+        phase: {
+          ...base,
+          duration_s: step.duration_s ?? dc.time_s[dc.time_s.length - 1]!,
+          period_s: step.period_s ?? Math.min(exp.period_s, minDt),
+          control: { mode, value: profileFunction(dc, scale) },
+          direction: mode === 'voltage' ? 0 : mode === 'resistance' ? -1 : v0 > 0 ? 1 : v0 < 0 ? -1 : 0,
+          maxStep_s: minDt,
+          loopPeriod_s: dc.time_s[dc.time_s.length - 1]!,
+        },
+      };
+    }
+  }
+}
+
 /** Runs an experiment (parsed, or in its YAML/string form) on a cell model. */
 export function runExperiment(
   model: CellModel & CellModelExtras,
@@ -412,104 +604,206 @@ export function runExperiment(
     if (!r.ok) throw new ExperimentParseError(r.errors.map(parseErrorProblem));
     exp = r.value;
   }
-  const solve = opts.solver ?? solveDae;
-  const Qnom = model.nominalCapacity_C;
-  if (!(Qnom > 0 && Number.isFinite(Qnom)))
-    throw problem('model.nominalCapacity_C', 'must be > 0', String(Qnom), '> 0');
-  const firstActive = (): StepAst | undefined =>
-    exp.blocks.flatMap((b) => b.steps).find((s) => s.instruction !== 'rest');
-  const initialSoc = opts.initialSoc ?? (firstActive()?.instruction === 'charge' ? 0 : 1);
-  if (!(Number.isFinite(initialSoc) && initialSoc >= 0 && initialSoc <= 1))
-    throw problem('initialSoc', 'must be within 0..1', String(initialSoc), '0..1');
-  let y = opts.state ?? (opts.y0 ? Float64Array.from(opts.y0) : model.initialState(initialSoc));
-  if (y.length !== model.n) throw new RangeError(`y0: length must be model.n = ${model.n} (got ${y.length})`);
-  const engine = opts.engine;
-  const rtol = opts.rtol ?? 1e-6;
-  const maxStepDuration = opts.maxStepDuration_s;
-  if (maxStepDuration !== undefined && !(maxStepDuration > 0))
-    throw new RangeError(`maxStepDuration_s: must be > 0 s (got ${maxStepDuration}; allowed > 0)`);
-  const modelAmbient_K = model.ambientTemperature_K;
-  /** the ambient temperature of the step being run (K), NaN when the model has no ambient input */
-  let ambientNow_K = modelAmbient_K ?? NaN;
-  const limits = model.voltageLimits_V;
-  const recordOutputs = opts.recordOutputs ?? true;
-  const timeStop = exp.stops.find((s) => s.kind === 'time');
-  const timeLimit = timeStop && timeStop.kind === 'time' ? timeStop.time_s : Infinity;
+  return new MachineRun(model, planOf(exp), opts).run();
+}
 
-  const series: Series = {
-    time_s: [],
-    voltage_V: [],
-    current_A: [],
-    charge_C: [],
-    discharge_C: [],
-    chargeEnergy_J: [],
-    dischargeEnergy_J: [],
-    soc: [],
-    ambient_K: [],
-    cycle: [],
-    step: [],
-    outputs: {},
-  };
-  const steps: StepRecord[] = [];
-  const cycles: CycleRecord[] = [];
-  const warnings: string[] = [];
-  const result: ExperimentResult = {
-    model: model.name,
-    status: 'completed',
-    nominalCapacity_C: Qnom,
-    ...(model.cathodeActiveMass_kg !== undefined ? { cathodeActiveMass_kg: model.cathodeActiveMass_kg } : {}),
-    ...(model.area_m2 !== undefined ? { area_m2: model.area_m2 } : {}),
-    initialSoc,
-    series,
-    steps,
-    cycles,
-    finalState: [],
-    warnings,
-  };
-  const thickness = opts.recordThickness === false ? undefined : model.thickness_m?.bind(model);
-  if (thickness) {
-    const th = thickness(y);
-    if (Number.isFinite(th)) result.initialThickness_m = th;
-    else warnings.push(`model.thickness_m returned ${th} before the first cycle; Eq. 1 not evaluable`);
-  }
+/**
+ * One run of a compiled plan on a model: the run's state and running totals as fields, the machine's
+ * parts as methods (built once with the class, not per run).
+ */
+class MachineRun {
+  private readonly exp: Experiment;
+  private readonly solve: SolveFn;
+  private readonly Qnom: number;
+  private readonly initialSoc: number;
+  private y: Float64Array;
+  private readonly engine: StepRunner | undefined;
+  private readonly rtol: number;
+  private readonly maxStepDuration: number | undefined;
+  private readonly modelAmbient_K: number | undefined;
+  /** the ambient temperature of the step being run (K), NaN when the model has no ambient input */
+  private ambientNow_K: number;
+  private readonly limits: CellModelExtras['voltageLimits_V'];
+  private readonly recordOutputs: boolean;
+  private readonly timeLimit: number;
+  private readonly series: Series;
+  private readonly steps: StepRecord[] = [];
+  private readonly cycles: CycleRecord[] = [];
+  private readonly warnings: string[] = [];
+  private readonly result: ExperimentResult;
+  private readonly thickness: ((y: Float64Array) => number) | undefined;
+  /** keep every step and cycle record in the result (RunOptions.records) */
+  private readonly keepRecords: boolean;
+  private readonly keepSeries: boolean;
 
   // running totals
-  let tNow = 0;
-  let qIn = 0;
-  let qOut = 0;
-  let eIn = 0;
-  let eOut = 0;
-  let stepCount = 0;
-  let cycleCount = 0;
-  let stopped: string | undefined;
-  let failed: string | undefined;
+  private tNow = 0;
+  private qIn = 0;
+  private qOut = 0;
+  private eIn = 0;
+  private eOut = 0;
+  private stepCount = 0;
+  private cycleCount = 0;
+  private stopped: string | undefined;
+  private failed: string | undefined;
+  /** the first cycle's record (the experiment stops and loops compare with its discharge) */
+  private firstCycle: CycleRecord | undefined;
+  /** the lowest and highest voltage of the steps of the cycle being run */
+  private cycleMinV = Infinity;
+  private cycleMaxV = -Infinity;
 
-  const atolFor = (N: number, n: number): number | Float64Array => {
+  private outputKeys: string[] | undefined;
+  private readonly outputWarned = new Set<string>();
+  /** the current step's first/last/min/max of V and I, kept whether or not the series is recorded */
+  private readonly agg = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
+  /** the phases of the drive-cycle steps of this run (they depend on the run's loaded profiles) */
+  private drivePhases: Map<StepAst, { phase: Phase; error?: string }> | undefined;
+  /** where the step runs (block, repetition, index): set by runCycle */
+  private position = { b: 0, r: 0, k: 0 };
+
+  // the step being run (set by runStep, read by recordStep)
+  private curStep!: StepAst;
+  private curPhase!: Phase;
+  private curSt = 0;
+  private curCyc = 0;
+  private curTStart = 0;
+  private curRowStart = 0;
+  private curTemperature_K: number | undefined;
+  private curWarnings: string[] = [];
+
+  constructor(
+    private readonly model: CellModel & CellModelExtras,
+    private readonly plan: ExperimentPlan,
+    private readonly opts: RunOptions,
+  ) {
+    const exp = plan.exp;
+    this.exp = exp;
+    this.solve = opts.solver ?? solveDae;
+    const Qnom = model.nominalCapacity_C;
+    if (!(Qnom > 0 && Number.isFinite(Qnom)))
+      throw problem('model.nominalCapacity_C', 'must be > 0', String(Qnom), '> 0');
+    this.Qnom = Qnom;
+    const initialSoc = opts.initialSoc ?? (plan.firstActiveCharges ? 0 : 1);
+    if (!(Number.isFinite(initialSoc) && initialSoc >= 0 && initialSoc <= 1))
+      throw problem('initialSoc', 'must be within 0..1', String(initialSoc), '0..1');
+    this.initialSoc = initialSoc;
+    const y = opts.state ?? (opts.y0 ? Float64Array.from(opts.y0) : model.initialState(initialSoc));
+    if (y.length !== model.n) throw new RangeError(`y0: length must be model.n = ${model.n} (got ${y.length})`);
+    this.y = y;
+    this.engine = opts.engine;
+    this.rtol = opts.rtol ?? 1e-6;
+    const maxStepDuration = opts.maxStepDuration_s;
+    if (maxStepDuration !== undefined && !(maxStepDuration > 0))
+      throw new RangeError(`maxStepDuration_s: must be > 0 s (got ${maxStepDuration}; allowed > 0)`);
+    this.maxStepDuration = maxStepDuration;
+    this.modelAmbient_K = model.ambientTemperature_K;
+    this.ambientNow_K = this.modelAmbient_K ?? NaN;
+    this.limits = model.voltageLimits_V;
+    this.recordOutputs = opts.recordOutputs ?? true;
+    this.timeLimit = plan.timeLimit;
+    this.keepSeries = opts.series !== 'none';
+    this.keepRecords = opts.records !== 'none';
+    this.series = {
+      time_s: [],
+      voltage_V: [],
+      current_A: [],
+      charge_C: [],
+      discharge_C: [],
+      chargeEnergy_J: [],
+      dischargeEnergy_J: [],
+      soc: [],
+      ambient_K: [],
+      cycle: [],
+      step: [],
+      outputs: {},
+    };
+    this.result = {
+      model: model.name,
+      status: 'completed',
+      nominalCapacity_C: Qnom,
+      ...(model.cathodeActiveMass_kg !== undefined ? { cathodeActiveMass_kg: model.cathodeActiveMass_kg } : {}),
+      ...(model.area_m2 !== undefined ? { area_m2: model.area_m2 } : {}),
+      initialSoc,
+      series: this.series,
+      steps: this.steps,
+      cycles: this.cycles,
+      finalState: [],
+      warnings: this.warnings,
+    };
+    this.thickness = opts.recordThickness === false ? undefined : model.thickness_m?.bind(model);
+    if (this.thickness) {
+      const th = this.thickness(y);
+      if (Number.isFinite(th)) this.result.initialThickness_m = th;
+      else this.warnings.push(`model.thickness_m returned ${th} before the first cycle; Eq. 1 not evaluable`);
+    }
+  }
+
+  run(): ExperimentResult {
+    const { model, opts, exp, plan, result } = this;
+    outer: for (let bi = 0; bi < exp.blocks.length; bi++) {
+      const b = exp.blocks[bi]!;
+      const steps = plan.blocks[bi]!;
+      if (b.kind === 'cycles') {
+        for (let r = 0; r < b.repeat; r++) if (!this.runCycle(steps, bi, r)) break outer;
+      } else {
+        const cap = opts.maxLoopCycles ?? 1000;
+        let k = 0;
+        for (;;) {
+          const rec = this.runCycle(steps, bi, 0);
+          if (!rec) break outer;
+          k++;
+          if (this.loopMet(b.until, rec)) break;
+          if (this.firstCycle!.discharge_C <= 0 && b.until.kind === 'capacity_fraction') {
+            this.stopped = `'repeat until ${b.text}' needs a discharge in the first cycle to compare with`;
+            break outer;
+          }
+          if (k >= cap) {
+            this.warnings.push(
+              `'repeat until ${b.text}' not met after ${cap} cycles (maxLoopCycles); went on with the next block`,
+            );
+            break;
+          }
+        }
+      }
+    }
+    if (this.failed) {
+      result.status = 'failed';
+      result.reason = this.failed;
+    } else if (this.stopped) {
+      result.status = 'stopped';
+      result.reason = this.stopped;
+    }
+    // the model is the caller's: its own ambient temperature again
+    const modelAmbient_K = this.modelAmbient_K;
+    if (model.setAmbientTemperature && modelAmbient_K !== undefined && model.ambientTemperature_K !== modelAmbient_K)
+      model.setAmbientTemperature(modelAmbient_K);
+    if (!opts.state) result.finalState = Array.from(this.y);
+    else if (this.y !== opts.state) opts.state.set(this.y);
+    return result;
+  }
+
+  private atolFor(N: number, n: number): number | Float64Array {
     const a = new Float64Array(N);
-    const base = opts.atol ?? model.atol ?? 1e-8;
+    const base = this.opts.atol ?? this.model.atol ?? 1e-8;
     for (let i = 0; i < n; i++) a[i] = typeof base === 'number' ? base : (base[i] ?? 1e-8);
-    const aq = Math.max(1e-9, 1e-7 * Qnom);
+    const aq = Math.max(1e-9, 1e-7 * this.Qnom);
     a[n] = aq;
     a[n + 1] = aq;
     a[n + 2] = aq * 4;
     a[n + 3] = aq * 4;
     return a;
-  };
+  }
 
-  let outputKeys: string[] | undefined;
-  const outputWarned = new Set<string>();
-  const keepSeries = opts.series !== 'none';
-  /** the current step's first/last/min/max of V and I, kept whether or not the series is recorded */
-  const agg = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
-  const pushRow = (
+  private pushRow(
     t: number,
     ym: Float64Array,
     q: ArrayLike<number>,
     cyc: number,
     st: number,
-    V = model.voltage(ym),
-    I = model.current(ym),
-  ): void => {
+    V = this.model.voltage(ym),
+    I = this.model.current(ym),
+  ): void {
+    const agg = this.agg;
     if (agg.count === 0) {
       agg.startV = V;
       agg.startI = I;
@@ -519,108 +813,82 @@ export function runExperiment(
     agg.endI = I;
     agg.minV = Math.min(agg.minV, V);
     agg.maxV = Math.max(agg.maxV, V);
-    if (!keepSeries) return;
+    if (!this.keepSeries) return;
+    const series = this.series;
     series.time_s.push(t);
     series.voltage_V.push(V);
     series.current_A.push(I);
-    series.charge_C.push(qIn + q[0]!);
-    series.discharge_C.push(qOut + q[1]!);
-    series.chargeEnergy_J.push(eIn + q[2]!);
-    series.dischargeEnergy_J.push(eOut + q[3]!);
-    series.soc.push(initialSoc + (qIn + q[0]! - qOut - q[1]!) / Qnom);
-    series.ambient_K!.push(ambientNow_K);
+    series.charge_C.push(this.qIn + q[0]!);
+    series.discharge_C.push(this.qOut + q[1]!);
+    series.chargeEnergy_J.push(this.eIn + q[2]!);
+    series.dischargeEnergy_J.push(this.eOut + q[3]!);
+    series.soc.push(this.initialSoc + (this.qIn + q[0]! - this.qOut - q[1]!) / this.Qnom);
+    series.ambient_K!.push(this.ambientNow_K);
     series.cycle.push(cyc);
     series.step.push(st);
-    if (recordOutputs && model.outputs) {
+    const model = this.model;
+    if (this.recordOutputs && model.outputs) {
       const o = model.outputs(ym);
-      if (outputKeys === undefined) {
+      if (this.outputKeys === undefined) {
         // the columns are the keys of the first row; a later row without one repeats the last value (warned once)
-        outputKeys = Object.keys(o).filter((k) => typeof o[k] === 'number');
-        for (const k of outputKeys) series.outputs[k] = [];
+        this.outputKeys = Object.keys(o).filter((k) => typeof o[k] === 'number');
+        for (const k of this.outputKeys) series.outputs[k] = [];
       }
-      for (const k of outputKeys) {
+      for (const k of this.outputKeys) {
         const col = series.outputs[k]!;
         let v = o[k];
         if (typeof v !== 'number' || !Number.isFinite(v)) {
-          if (!outputWarned.has(k)) {
-            warnings.push(
+          if (!this.outputWarned.has(k)) {
+            this.warnings.push(
               `model output '${k}' was ${v === undefined ? 'missing' : v} at t = ${t} s; the previous value is repeated there`,
             );
-            outputWarned.add(k);
+            this.outputWarned.add(k);
           }
           v = col.length ? col[col.length - 1]! : 0;
         }
         col.push(v);
       }
     }
-  };
+  }
 
   /** runs one control phase from state y (model layout) on the engine or the augmented DAE; appends rows */
-  const runPhase = (
+  private runPhase(
     ph: Phase,
     yStart: Float64Array,
     cyc: number,
     st: number,
     qBase: [number, number, number, number],
-  ): PhaseOutcome =>
-    engine ? runEnginePhase(engine, ph, yStart, cyc, st, qBase) : runDaePhase(ph, yStart, cyc, st, qBase);
+  ): PhaseOutcome {
+    const engine = this.engine;
+    return engine
+      ? this.runEnginePhase(engine, ph, yStart, cyc, st, qBase)
+      : this.runDaePhase(ph, yStart, cyc, st, qBase);
+  }
 
-  /** the engine's step for a phase, or why the engine cannot run it */
-  const engineStep = (ph: Phase, maxTime_s: number | undefined): { step: Step; name: string } | { error: string } => {
-    const c = ph.control;
-    const terms = ph.terminations;
-    const t = terms.length === 1 ? terms[0]! : undefined;
-    if (c.mode === 'current' && typeof c.value === 'number' && t?.kind === 'voltage' && t.operator === undefined) {
-      const current_A = ph.cRate !== undefined ? ph.cRate * cRateCurrent_A(Qnom) : c.value;
-      return { step: { kind: 'cc', current_A, vCut_V: t.voltage_V, maxTime_s }, name: describeTermination(t) };
-    }
-    if (
-      c.mode === 'voltage' &&
-      typeof c.value === 'number' &&
-      (t?.kind === 'c_rate' || (t?.kind === 'current' && t.operator === undefined))
-    ) {
-      const iEnd_A = t.kind === 'c_rate' ? t.c_rate * cRateCurrent_A(Qnom) : t.current_A;
-      return { step: { kind: 'cv', voltage_V: c.value, iEnd_A, maxTime_s }, name: describeTermination(t) };
-    }
-    if (c.mode === 'rest' && terms.length === 0 && maxTime_s !== undefined)
-      return { step: { kind: 'rest', time_s: maxTime_s }, name: 'duration' };
-    const until = terms.length ? terms.map(describeTermination).join(', ') : 'with no termination';
-    const got = `${c.mode}${typeof c.value === 'function' ? ' (a profile)' : ''} ${until}`;
-    return {
-      error:
-        `the step engine cannot run this step (got ${got}; allowed: a current or C-rate until one voltage, ` +
-        'a hold until one current or C-rate, a rest for a time)',
-    };
-  };
-
-  /** the engine's step of each phase (a step's phase is built once per run, so each cycle reuses it) */
-  const engineSteps = new WeakMap<
-    Phase,
-    { maxTime_s: number | undefined; es: { step: Step; name: string } | { error: string } }
-  >();
   /** one phase on the engine: the state is advanced in place */
-  const runEnginePhase = (
+  private runEnginePhase(
     run: StepRunner,
     ph: Phase,
     yStart: Float64Array,
     cyc: number,
     st: number,
     qBase: [number, number, number, number],
-  ): PhaseOutcome => {
-    const remaining = timeLimit - tNow;
-    const own = ph.duration_s ?? maxStepDuration;
+  ): PhaseOutcome {
+    const remaining = this.timeLimit - this.tNow;
+    const own = ph.duration_s ?? this.maxStepDuration;
     const byLimit = remaining < (own ?? Infinity);
     const maxTime_s = byLimit ? remaining : own;
     if (maxTime_s !== undefined && !(maxTime_s > 0))
       return { ok: true, endReason: 'experiment time limit', t_end: 0, y: yStart, q: qBase };
     let held = engineSteps.get(ph);
     if (!held || held.maxTime_s !== maxTime_s) {
-      held = { maxTime_s, es: engineStep(ph, maxTime_s) };
+      held = { maxTime_s, es: engineStep(ph, this.Qnom, maxTime_s) };
       engineSteps.set(ph, held);
     }
     const es = held.es;
     if ('error' in es) return { ok: false, failure: es.error, y: yStart };
-    const yBefore = keepSeries && recordOutputs && model.outputs ? Float64Array.from(yStart) : yStart;
+    const model = this.model;
+    const yBefore = this.keepSeries && this.recordOutputs && model.outputs ? Float64Array.from(yStart) : yStart;
     let r: StepResult;
     try {
       r = run(yStart, es.step);
@@ -636,8 +904,8 @@ export function runExperiment(
       q[1] -= r.charge_C;
       q[3] -= r.energy_J;
     }
-    pushRow(tNow, yBefore, qBase, cyc, st, r.startVoltage_V, r.startCurrent_A);
-    pushRow(tNow + r.duration_s, yStart, q, cyc, st, r.endVoltage_V, r.endCurrent_A);
+    this.pushRow(this.tNow, yBefore, qBase, cyc, st, r.startVoltage_V, r.startCurrent_A);
+    this.pushRow(this.tNow + r.duration_s, yStart, q, cyc, st, r.endVoltage_V, r.endCurrent_A);
     const endReason =
       r.stoppedBy === 'time'
         ? byLimit
@@ -649,16 +917,17 @@ export function runExperiment(
           ? `already met at the start: ${es.name}`
           : es.name;
     return { ok: true, endReason, t_end: r.duration_s, y: yStart, q };
-  };
+  }
 
-  /** runs one control phase from state y (model layout) on the augmented DAE; appends rows */
-  const runDaePhase = (
+  private runDaePhase(
     ph: Phase,
     yStart: Float64Array,
     cyc: number,
     st: number,
     qBase: [number, number, number, number],
-  ): PhaseOutcome => {
+  ): PhaseOutcome {
+    const { model, opts, series, keepSeries, Qnom, rtol, solve, limits, initialSoc, timeLimit, maxStepDuration } = this;
+    const { tNow, qIn, qOut } = this;
     const n = model.n;
     let inner: DaeProblem;
     try {
@@ -684,7 +953,7 @@ export function runExperiment(
         // keep yStart: the solver's own initialisation decides
       }
     }
-    const atol = atolFor(N, n);
+    const atol = this.atolFor(N, n);
     const view = (ya: Float64Array): Float64Array => ya.subarray(0, n);
     const qOf = (ya: Float64Array): [number, number, number, number] => [
       qBase[0] + ya[n]!,
@@ -715,7 +984,7 @@ export function runExperiment(
       // from rest, so the set point is walked from the present voltage to the hold voltage in steps
       // (each consistent state, at t = 0, the start of the next); the step then starts from the state at
       // the hold voltage itself — the same inrush state, found by continuation.
-      const walked = walkVoltage(ph.control, yStart, probeFrom, (atol as Float64Array).subarray(0, n));
+      const walked = this.walkVoltage(ph.control, yStart, probeFrom, (atol as Float64Array).subarray(0, n));
       if (walked) {
         const yw = new Float64Array(N);
         yw.set(walked);
@@ -862,7 +1131,7 @@ export function runExperiment(
     }
     const met = events.find((e) => e.g(0, yc) <= 0);
     if (met) {
-      pushRow(tNow, view(yc), qBase, cyc, st);
+      this.pushRow(tNow, view(yc), qBase, cyc, st);
       return {
         ok: true,
         endReason: `already met at the start: ${met.name}`,
@@ -922,7 +1191,7 @@ export function runExperiment(
         return;
       }
       lastT = t;
-      pushRow(tNow + t, view(ya), qOf(ya), cyc, st);
+      this.pushRow(tNow + t, view(ya), qOf(ya), cyc, st);
     };
     // samples strictly before the end point (a solver may return a tEval point a rounding error past an event)
     const tStop = res.tFinal - 1e-9 * Math.max(1, Math.abs(res.tFinal));
@@ -950,15 +1219,16 @@ export function runExperiment(
       q: qOf(res.yFinal),
       ...(safety.has(endReason) ? { infeasible: endReason } : {}),
     };
-  };
+  }
 
   /** consistent state at a voltage set point reached by continuation from the present voltage (or undefined) */
-  const walkVoltage = (
+  private walkVoltage(
     control: Control,
     yStart: Float64Array,
     probeFrom: (p: DaeProblem, y: Float64Array, a: number | Float64Array) => SolveResult,
     atolInner: Float64Array,
-  ): Float64Array | undefined => {
+  ): Float64Array | undefined {
+    const model = this.model;
     const target = control.value;
     const V0 = model.voltage(yStart);
     if (typeof target !== 'number' || !Number.isFinite(V0)) return undefined;
@@ -984,132 +1254,119 @@ export function runExperiment(
       }
     }
     return V === target ? y : undefined;
-  };
+  }
 
-  /** each step's phase, built once per run (a step's control depends only on the step, the experiment and the model) */
-  const phases = new Map<StepAst, { phase: Phase; error?: string }>();
-  const controlFor = (step: StepAst): { phase: Phase; error?: string } => {
-    let hit = phases.get(step);
-    if (!hit) {
-      hit = buildPhase(step);
-      phases.set(step, hit);
-    }
-    return hit;
-  };
-  const buildPhase = (step: StepAst): { phase: Phase; error?: string } => {
-    const c = step.control;
-    const base = {
-      duration_s: step.duration_s,
-      defaultDuration_s: defaultDuration_s(c),
-      terminations: step.terminations,
-      period_s: step.period_s ?? exp.period_s,
-    };
-    const dirOf = (v: number): 1 | -1 | 0 => (v > 0 ? 1 : v < 0 ? -1 : 0);
-    // one object shape for every constant control (the engine path reads these per step)
-    const constant = (control: Control, direction: 1 | -1 | 0, cRate?: number): { phase: Phase } => ({
-      phase: {
-        control,
-        direction,
-        duration_s: base.duration_s,
-        defaultDuration_s: base.defaultDuration_s,
-        terminations: base.terminations,
-        period_s: base.period_s,
-        maxStep_s: undefined,
-        loopPeriod_s: undefined,
-        cRate,
-      },
-    });
-    switch (c.mode) {
-      case 'current':
-        return constant({ mode: 'current', value: c.current_A }, dirOf(c.current_A));
-      case 'c_rate':
-        return constant({ mode: 'current', value: cRateCurrent_A(Qnom, c.c_rate) }, dirOf(c.c_rate), c.c_rate);
-      case 'voltage':
-        return constant({ mode: 'voltage', value: c.voltage_V }, 0);
-      case 'power':
-        return constant({ mode: 'power', value: c.power_W }, dirOf(c.power_W));
-      case 'resistance':
-        return constant({ mode: 'resistance', value: c.resistance_ohm }, -1);
-      case 'rest':
-        return constant({ mode: 'rest', value: 0 }, 0);
-      case 'drive_cycle': {
-        const dc = c.data ?? opts.driveCycles?.[c.source];
-        const dummy: Phase = { ...base, control: { mode: 'rest', value: 0 }, direction: 0 };
-        if (!dc)
-          return {
-            phase: dummy,
-            error: `drive cycle '${c.source}' was not loaded (pass it in opts.driveCycles, e.g. with loadDriveCycles from cycler/io.ts)`,
-          };
-        const bad = checkDriveCycle(c.source, dc);
-        if (bad) return { phase: dummy, error: bad };
-        const scale = c.quantity === 'c_rate' ? cRateCurrent_A(Qnom) : 1;
-        const mode: ControlMode =
-          c.quantity === 'power'
-            ? 'power'
-            : c.quantity === 'voltage'
-              ? 'voltage'
-              : c.quantity === 'resistance'
-                ? 'resistance'
-                : 'current';
-        let minDt = Infinity;
-        for (let i = 1; i < dc.time_s.length; i++) minDt = Math.min(minDt, dc.time_s[i]! - dc.time_s[i - 1]!);
-        const v0 = dc.value.find((v) => v !== 0) ?? 0;
-        return {
-          phase: {
-            ...base,
-            duration_s: step.duration_s ?? dc.time_s[dc.time_s.length - 1]!,
-            period_s: step.period_s ?? Math.min(exp.period_s, minDt),
-            control: { mode, value: profileFunction(dc, scale) },
-            direction: mode === 'voltage' ? 0 : mode === 'resistance' ? -1 : v0 > 0 ? 1 : v0 < 0 ? -1 : 0,
-            maxStep_s: minDt,
-            loopPeriod_s: dc.time_s[dc.time_s.length - 1]!,
-          },
-        };
+  /** a step's phase: the plan's for a constant control (kept per model capacity), the run's for a drive cycle */
+  private controlFor(sp: StepPlan): { readonly phase: Phase; readonly error?: string } {
+    const step = sp.ast;
+    if (step.control.mode === 'drive_cycle') {
+      const map = (this.drivePhases ??= new Map());
+      let hit = map.get(step);
+      if (!hit) {
+        hit = buildPhase(step, this.exp, this.Qnom, this.opts.driveCycles);
+        map.set(step, hit);
       }
+      return hit;
     }
-  };
+    const held = sp.phase;
+    if (held && held.Qnom === this.Qnom) return held.hit;
+    const hit = buildPhase(step, this.exp, this.Qnom, undefined);
+    sp.phase = { Qnom: this.Qnom, hit };
+    return hit;
+  }
 
-  // PyBaMM's start times: the wall clock starts at the first step's start time
-  const usesStartTimes = exp.blocks.some((b) => b.steps.some((x) => x.startTime_s !== undefined));
-  const wall0 = usesStartTimes ? (exp.blocks[0]!.steps[0]!.startTime_s ?? 0) : 0;
   /** the steps after step k of repetition r of block b, in the order they run (a loop block once more) */
-  function* following(b: number, r: number, k: number): Generator<StepAst> {
+  private *following(b: number, r: number, k: number): Generator<StepAst> {
+    const exp = this.exp;
     const blk = exp.blocks[b]!;
     yield* blk.steps.slice(k + 1);
     const reps = blk.kind === 'cycles' ? blk.repeat : r + 2;
     for (let q = r + 1; q < reps; q++) yield* blk.steps;
     for (const nb of exp.blocks.slice(b + 1)) yield* nb.steps;
   }
-  /** where the step runs (block, repetition, index): set by runCycle */
-  let position = { b: 0, r: 0, k: 0 };
 
-  const runStep = (step: StepAst, cyc: number): boolean => {
-    stepCount++;
-    const st = stepCount;
+  /** the record of the step being run (runStep's), kept when the caller asks for records; the running totals move on */
+  private recordStep(o: {
+    status: 'ok' | 'failed';
+    endReason: string;
+    failure?: string;
+    q: [number, number, number, number];
+  }): StepRecord {
+    const { agg, model, curStep: step, curPhase: phase } = this;
+    const rowEnd = this.series.time_s.length - 1;
+    const has = agg.count > 0;
+    const Vy = has ? 0 : model.voltage(this.y);
+    const Iy = has ? 0 : model.current(this.y);
+    const temperature_K = this.curTemperature_K;
+    const rec: StepRecord = {
+      index: this.curSt,
+      cycle: this.curCyc,
+      text: step.text,
+      mode: step.cv ? 'cccv' : step.control.mode === 'drive_cycle' ? 'drive_cycle' : phase.control.mode,
+      status: o.status,
+      endReason: o.endReason,
+      ...(o.failure ? { failure: o.failure } : {}),
+      start_s: this.curTStart,
+      end_s: this.tNow,
+      charge_C: o.q[0],
+      discharge_C: o.q[1],
+      chargeEnergy_J: o.q[2],
+      dischargeEnergy_J: o.q[3],
+      startVoltage_V: has ? agg.startV : Vy,
+      endVoltage_V: has ? agg.endV : Vy,
+      startCurrent_A: has ? agg.startI : Iy,
+      endCurrent_A: has ? agg.endI : Iy,
+      minVoltage_V: has ? agg.minV : Vy,
+      maxVoltage_V: has ? agg.maxV : Vy,
+      ...(temperature_K !== undefined ? { temperature_K } : {}),
+      rowStart: this.curRowStart,
+      rowEnd,
+      warnings: this.curWarnings,
+    };
+    if (this.keepRecords) this.steps.push(rec);
+    this.cycleMinV = Math.min(this.cycleMinV, rec.minVoltage_V);
+    this.cycleMaxV = Math.max(this.cycleMaxV, rec.maxVoltage_V);
+    this.qIn += o.q[0];
+    this.qOut += o.q[1];
+    this.eIn += o.q[2];
+    this.eOut += o.q[3];
+    return rec;
+  }
+
+  private runStep(sp: StepPlan, cyc: number): boolean {
+    const { model, exp, opts, series, Qnom } = this;
+    const step = sp.ast;
+    this.stepCount++;
+    const st = this.stepCount;
     const rowStart = series.time_s.length;
-    const tStart = tNow;
     const stepWarnings: string[] = [];
-    Object.assign(agg, { count: 0, minV: Infinity, maxV: -Infinity });
+    const agg = this.agg;
+    agg.count = 0;
+    agg.minV = Infinity;
+    agg.maxV = -Infinity;
     // the ambient temperature of the step: its own, else the experiment's, else the model's (PyBaMM)
     const asked_K = step.temperature_K ?? exp.temperature_K;
     let temperature_K = asked_K;
+    const modelAmbient_K = this.modelAmbient_K;
     if (model.setAmbientTemperature && modelAmbient_K !== undefined) {
       const T = asked_K ?? modelAmbient_K;
       if (model.ambientTemperature_K !== T) model.setAmbientTemperature(T);
       temperature_K = T;
-      ambientNow_K = T;
+      this.ambientNow_K = T;
     } else if (asked_K !== undefined) {
       stepWarnings.push(
         `ambient temperature ${asked_K} K recorded but not applied: ${model.name} has no ambient-temperature input, so it ran at its own temperature`,
       );
     }
-    const { phase: ownPhase, error } = controlFor(step);
+    const { phase: ownPhase, error } = this.controlFor(sp);
     let phase = ownPhase;
     // start times (PyBaMM): the step ends at the next start time at the latest
     let nextStart: number | undefined;
     let capped = false;
-    if (usesStartTimes) {
-      const it = following(position.b, position.r, position.k);
+    const wall0 = this.plan.wall0;
+    if (this.plan.usesStartTimes) {
+      const position = this.position;
+      const it = this.following(position.b, position.r, position.k);
       const first = it.next();
       nextStart = first.done ? undefined : first.value.startTime_s;
       let end = nextStart;
@@ -1120,61 +1377,28 @@ export function runExperiment(
             break;
           }
       if (end !== undefined) {
-        const rem = Math.max(0, end - (wall0 + tNow));
-        const own = phase.duration_s ?? Math.min(phase.defaultDuration_s, maxStepDuration ?? Infinity);
+        const rem = Math.max(0, end - (wall0 + this.tNow));
+        const own = phase.duration_s ?? Math.min(phase.defaultDuration_s, this.maxStepDuration ?? Infinity);
         if (rem < own) {
           phase = { ...phase, duration_s: rem };
           capped = true;
         }
       }
     }
-    const record = (o: {
-      status: 'ok' | 'failed';
-      endReason: string;
-      failure?: string;
-      q: [number, number, number, number];
-    }): StepRecord => {
-      const rowEnd = series.time_s.length - 1;
-      const has = agg.count > 0;
-      const Vy = has ? 0 : model.voltage(y);
-      const Iy = has ? 0 : model.current(y);
-      const rec: StepRecord = {
-        index: st,
-        cycle: cyc,
-        text: step.text,
-        mode: step.cv ? 'cccv' : step.control.mode === 'drive_cycle' ? 'drive_cycle' : phase.control.mode,
-        status: o.status,
-        endReason: o.endReason,
-        ...(o.failure ? { failure: o.failure } : {}),
-        start_s: tStart,
-        end_s: tNow,
-        charge_C: o.q[0],
-        discharge_C: o.q[1],
-        chargeEnergy_J: o.q[2],
-        dischargeEnergy_J: o.q[3],
-        startVoltage_V: has ? agg.startV : Vy,
-        endVoltage_V: has ? agg.endV : Vy,
-        startCurrent_A: has ? agg.startI : Iy,
-        endCurrent_A: has ? agg.endI : Iy,
-        minVoltage_V: has ? agg.minV : Vy,
-        maxVoltage_V: has ? agg.maxV : Vy,
-        ...(temperature_K !== undefined ? { temperature_K } : {}),
-        rowStart,
-        rowEnd,
-        warnings: stepWarnings,
-      };
-      steps.push(rec);
-      qIn += o.q[0];
-      qOut += o.q[1];
-      eIn += o.q[2];
-      eOut += o.q[3];
-      return rec;
-    };
+    this.curStep = step;
+    this.curPhase = phase;
+    this.curSt = st;
+    this.curCyc = cyc;
+    this.curTStart = this.tNow;
+    this.curRowStart = rowStart;
+    this.curTemperature_K = temperature_K;
+    this.curWarnings = stepWarnings;
     if (error) {
-      record({ status: 'failed', endReason: 'failed', failure: error, q: [0, 0, 0, 0] });
-      failed = `step ${st} ("${step.text}") failed: ${error}`;
+      this.recordStep({ status: 'failed', endReason: 'failed', failure: error, q: [0, 0, 0, 0] });
+      this.failed = `step ${st} ("${step.text}") failed: ${error}`;
       return false;
     }
+    let y = this.y;
     let out: PhaseOutcome;
     /** counters of the repeats that completed before a failure */
     let qBeforeFailure: [number, number, number, number] = [0, 0, 0, 0];
@@ -1188,25 +1412,25 @@ export function runExperiment(
       let qAcc: [number, number, number, number] = [0, 0, 0, 0];
       let first = true;
       for (;;) {
-        if (!first) popLast(); // the previous repeat's end row is this repeat's first row
+        if (!first) this.popLast(); // the previous repeat's end row is this repeat's first row
         first = false;
-        const seg = runPhase({ ...phase, duration_s: Math.min(left, phase.loopPeriod_s) }, y, cyc, st, qAcc);
+        const seg = this.runPhase({ ...phase, duration_s: Math.min(left, phase.loopPeriod_s) }, y, cyc, st, qAcc);
         out = seg;
         if (!seg.ok) {
           qBeforeFailure = qAcc;
           break;
         }
-        y = seg.y;
-        tNow += seg.t_end;
+        this.y = y = seg.y;
+        this.tNow += seg.t_end;
         left -= seg.t_end;
         qAcc = seg.q;
         if (seg.endReason !== 'duration' || left <= 1e-9 * phase.duration_s) break;
       }
       out = out!;
       if (out.ok) {
-        tNow -= out.t_end; // added again below
+        this.tNow -= out.t_end; // added again below
       }
-    } else out = runPhase(phase, y, cyc, st, [0, 0, 0, 0]);
+    } else out = this.runPhase(phase, y, cyc, st, [0, 0, 0, 0]);
     const pol = opts.plating;
     if (out.ok && pol?.action === 'derate' && phase.control.mode === 'current') {
       // derate: go on at a lower current each time Li starts to plate, down to the minimum C-rate
@@ -1223,13 +1447,13 @@ export function runExperiment(
           };
           break;
         }
-        y = out.y;
-        tNow += out.t_end;
-        if (series.time_s.length > rowStart) popLast();
+        this.y = y = out.y;
+        this.tNow += out.t_end;
+        if (series.time_s.length > rowStart) this.popLast();
         cur = next;
         derates++;
         const { cRate: _ownRate, ...unrated } = phase;
-        out = runPhase({ ...unrated, control: { mode: 'current', value: cur } }, y, cyc, st, out.q);
+        out = this.runPhase({ ...unrated, control: { mode: 'current', value: cur } }, y, cyc, st, out.q);
       }
       if (derates > 0)
         stepWarnings.push(
@@ -1237,17 +1461,17 @@ export function runExperiment(
         );
     }
     if (!out.ok) {
-      record({ status: 'failed', endReason: 'failed', failure: out.failure, q: qBeforeFailure });
-      failed = `step ${st} ("${step.text}") failed: ${out.failure}`;
+      this.recordStep({ status: 'failed', endReason: 'failed', failure: out.failure, q: qBeforeFailure });
+      this.failed = `step ${st} ("${step.text}") failed: ${out.failure}`;
       return false;
     }
-    y = out.y;
-    tNow += out.t_end;
+    this.y = y = out.y;
+    this.tNow += out.t_end;
     let endReason = out.endReason;
     let q = out.q;
     let infeasible = out.infeasible ?? (out.endReason === DEFAULT_DURATION_END ? out.endReason : undefined);
     if (capped && endReason === 'duration') endReason = 'the next start time';
-    const vTerm = step.cv ? step.terminations.find((t) => t.kind === 'voltage') : undefined;
+    const vTerm = sp.cvEnd;
     const ccReachedVoltage = vTerm !== undefined && out.endReason.endsWith(describeTermination(vTerm));
     if (step.cv && !infeasible && (ccReachedVoltage || out.endReason === 'duration')) {
       // constant-voltage phase of the CC-CV step (the CC phase has put the cell at the hold voltage)
@@ -1260,62 +1484,63 @@ export function runExperiment(
         period_s: phase.period_s,
       };
       // the CC phase's end row is the CV phase's first row
-      series.time_s.length > rowStart && popLast();
-      const cvOut = runPhase(cvPhase, y, cyc, st, q);
+      series.time_s.length > rowStart && this.popLast();
+      const cvOut = this.runPhase(cvPhase, y, cyc, st, q);
       if (!cvOut.ok) {
-        record({ status: 'failed', endReason: 'failed', failure: `CV phase: ${cvOut.failure}`, q });
-        failed = `step ${st} ("${step.text}") failed in its CV phase: ${cvOut.failure}`;
+        this.recordStep({ status: 'failed', endReason: 'failed', failure: `CV phase: ${cvOut.failure}`, q });
+        this.failed = `step ${st} ("${step.text}") failed in its CV phase: ${cvOut.failure}`;
         return false;
       }
-      y = cvOut.y;
-      tNow += cvOut.t_end;
+      this.y = y = cvOut.y;
+      this.tNow += cvOut.t_end;
       q = cvOut.q;
       endReason = `${endReason} then ${cvOut.endReason}`;
       infeasible = cvOut.infeasible ?? (cvOut.endReason === DEFAULT_DURATION_END ? cvOut.endReason : undefined);
     }
     // start times (PyBaMM): a rest pads the time to the next step's start ("Rest for padding")
-    if (!infeasible && nextStart !== undefined && nextStart - (wall0 + tNow) > 1e-9) {
+    if (!infeasible && nextStart !== undefined && nextStart - (wall0 + this.tNow) > 1e-9) {
       const pad: Phase = {
         control: { mode: 'rest', value: 0 },
         direction: 0,
-        duration_s: nextStart - (wall0 + tNow),
+        duration_s: nextStart - (wall0 + this.tNow),
         defaultDuration_s: hours(24),
         terminations: [],
         period_s: phase.period_s,
       };
-      series.time_s.length > rowStart && popLast();
-      const po = runPhase(pad, y, cyc, st, q);
+      series.time_s.length > rowStart && this.popLast();
+      const po = this.runPhase(pad, y, cyc, st, q);
       if (!po.ok) {
-        record({ status: 'failed', endReason: 'failed', failure: `Rest for padding: ${po.failure}`, q });
-        failed = `step ${st} ("${step.text}") failed in its padding rest: ${po.failure}`;
+        this.recordStep({ status: 'failed', endReason: 'failed', failure: `Rest for padding: ${po.failure}`, q });
+        this.failed = `step ${st} ("${step.text}") failed in its padding rest: ${po.failure}`;
         return false;
       }
-      y = po.y;
-      tNow += po.t_end;
+      this.y = y = po.y;
+      this.tNow += po.t_end;
       q = po.q;
       endReason = `${endReason} then Rest for padding`;
     }
-    const done = record({ status: 'ok', endReason, q });
+    const done = this.recordStep({ status: 'ok', endReason, q });
     opts.afterStep?.(y, done);
     if (infeasible) {
       // PyBaMM: a step that ends on a model event, or at its default duration, makes the experiment
       // infeasible; the data up to there are kept
-      stopped =
+      this.stopped =
         infeasible === DEFAULT_DURATION_END
           ? `experiment infeasible: step ${st} ("${step.text}") reached its default duration without meeting a termination`
           : `experiment infeasible: step ${st} ("${step.text}") reached '${infeasible}' before its terminations`;
       return false;
     }
     if (endReason.includes('experiment time limit')) {
-      stopped = `experiment time limit ${timeLimit} s reached`;
+      this.stopped = `experiment time limit ${this.timeLimit} s reached`;
       return false;
     }
     return true;
-  };
+  }
 
-  const popLast = (): void => {
+  private popLast(): void {
     // (the popped row repeats as the next phase's first row, so the step aggregates need no change)
-    if (!keepSeries) return;
+    if (!this.keepSeries) return;
+    const series = this.series;
     series.time_s.pop();
     series.voltage_V.pop();
     series.current_A.pop();
@@ -1328,49 +1553,59 @@ export function runExperiment(
     series.cycle.pop();
     series.step.pop();
     for (const k of Object.keys(series.outputs)) series.outputs[k]!.pop();
-  };
+  }
 
-  const runCycle = (stepsOfCycle: readonly StepAst[], b = 0, r = 0): CycleRecord | undefined => {
-    cycleCount++;
-    const first = stepCount + 1;
-    const q0 = [qIn, qOut, eIn, eOut];
-    const t0 = tNow;
+  /** a cycle's record: kept when the caller asks for records; the first one is always remembered */
+  private pushCycle(rec: CycleRecord): void {
+    this.firstCycle ??= rec;
+    if (this.keepRecords) this.cycles.push(rec);
+  }
+
+  private runCycle(stepsOfCycle: readonly StepPlan[], b: number, r: number): CycleRecord | undefined {
+    const { model, opts } = this;
+    this.cycleCount++;
+    const first = this.stepCount + 1;
+    const q0In = this.qIn;
+    const q0Out = this.qOut;
+    const e0In = this.eIn;
+    const e0Out = this.eOut;
+    const t0 = this.tNow;
+    this.cycleMinV = Infinity;
+    this.cycleMaxV = -Infinity;
     let ok = true;
     for (let k = 0; k < stepsOfCycle.length; k++) {
-      position = { b, r, k };
-      ok = runStep(stepsOfCycle[k]!, cycleCount);
+      this.position.b = b;
+      this.position.r = r;
+      this.position.k = k;
+      ok = this.runStep(stepsOfCycle[k]!, this.cycleCount);
       if (!ok) break;
     }
-    // this cycle's steps: the records from its first step on (records are appended in order)
-    const mine = steps.slice(first - 1);
     const rec: CycleRecord = {
-      index: cycleCount,
-      charge_C: qIn - q0[0]!,
-      discharge_C: qOut - q0[1]!,
-      chargeEnergy_J: eIn - q0[2]!,
-      dischargeEnergy_J: eOut - q0[3]!,
+      index: this.cycleCount,
+      charge_C: this.qIn - q0In,
+      discharge_C: this.qOut - q0Out,
+      chargeEnergy_J: this.eIn - e0In,
+      dischargeEnergy_J: this.eOut - e0Out,
       start_s: t0,
-      end_s: tNow,
-      minVoltage_V: Infinity,
-      maxVoltage_V: -Infinity,
+      end_s: this.tNow,
+      // this cycle's steps' lowest and highest voltages (recordStep keeps them)
+      minVoltage_V: this.cycleMinV,
+      maxVoltage_V: this.cycleMaxV,
       firstStep: first,
-      lastStep: stepCount,
+      lastStep: this.stepCount,
     };
-    for (const s of mine) {
-      rec.minVoltage_V = Math.min(rec.minVoltage_V, s.minVoltage_V);
-      rec.maxVoltage_V = Math.max(rec.maxVoltage_V, s.maxVoltage_V);
-    }
-    if (failed) {
-      cycles.push(rec);
+    if (this.failed) {
+      this.pushCycle(rec);
       return undefined;
     }
+    const y = this.y;
     if (opts.afterCycle) {
       try {
         opts.afterCycle(y, rec);
       } catch (e) {
         if (e instanceof ProblemError) throw e;
-        failed = `the protocol's afterCycle after cycle ${rec.index} threw: ${(e as Error).message}`;
-        cycles.push(rec);
+        this.failed = `the protocol's afterCycle after cycle ${rec.index} threw: ${(e as Error).message}`;
+        this.pushCycle(rec);
         return undefined;
       }
     } else if (opts.callAfterCycle === false && model.recordCycleGeometry) {
@@ -1392,76 +1627,38 @@ export function runExperiment(
       try {
         model.afterCycle(y, summary);
       } catch (e) {
-        failed = `model.afterCycle after cycle ${rec.index} threw: ${(e as Error).message}`;
-        cycles.push(rec);
+        this.failed = `model.afterCycle after cycle ${rec.index} threw: ${(e as Error).message}`;
+        this.pushCycle(rec);
         return undefined;
       }
     }
-    if (thickness) {
-      const th = thickness(y);
+    if (this.thickness) {
+      const th = this.thickness(y);
       if (Number.isFinite(th)) rec.thickness_m = th;
-      else warnings.push(`model.thickness_m returned ${th} after cycle ${rec.index}`);
+      else this.warnings.push(`model.thickness_m returned ${th} after cycle ${rec.index}`);
     }
-    cycles.push(rec);
+    this.pushCycle(rec);
     if (!ok) return undefined;
     // experiment stops
-    const firstDis = cycles[0]!.discharge_C;
-    for (const s of exp.stops) {
+    const firstDis = this.firstCycle!.discharge_C;
+    for (const s of this.exp.stops) {
       if (s.kind === 'capacity_fraction' && firstDis > 0 && rec.index > 1 && rec.discharge_C < s.fraction * firstDis) {
-        stopped = `capacity ${((100 * rec.discharge_C) / firstDis).toFixed(2)} % of the first cycle's < ${toPct(s.fraction)} % after cycle ${rec.index}`;
+        this.stopped = `capacity ${((100 * rec.discharge_C) / firstDis).toFixed(2)} % of the first cycle's < ${toPct(s.fraction)} % after cycle ${rec.index}`;
       } else if (s.kind === 'capacity' && rec.discharge_C > 0 && rec.discharge_C < s.charge_C) {
-        stopped = `discharge capacity ${toAh(rec.discharge_C).toPrecision(4)} Ah < ${toAh(s.charge_C)} Ah after cycle ${rec.index}`;
+        this.stopped = `discharge capacity ${toAh(rec.discharge_C).toPrecision(4)} Ah < ${toAh(s.charge_C)} Ah after cycle ${rec.index}`;
       } else if (s.kind === 'voltage' && rec.minVoltage_V <= s.voltage_V) {
-        stopped = `voltage ${rec.minVoltage_V.toPrecision(4)} V ≤ ${s.voltage_V} V in cycle ${rec.index}`;
+        this.stopped = `voltage ${rec.minVoltage_V.toPrecision(4)} V ≤ ${s.voltage_V} V in cycle ${rec.index}`;
       }
-      if (stopped) return undefined;
+      if (this.stopped) return undefined;
     }
     return rec;
-  };
+  }
 
-  const loopMet = (cond: LoopCondition, rec: CycleRecord): boolean => {
+  private loopMet(cond: LoopCondition, rec: CycleRecord): boolean {
     if (cond.kind === 'capacity') return rec.discharge_C < cond.charge_C;
-    const firstDis = cycles[0]!.discharge_C;
+    const firstDis = this.firstCycle!.discharge_C;
     return rec.index > 1 && firstDis > 0 && rec.discharge_C < cond.fraction * firstDis;
-  };
-
-  outer: for (const [bi, b] of exp.blocks.entries()) {
-    if (b.kind === 'cycles') {
-      for (let r = 0; r < b.repeat; r++) if (!runCycle(b.steps, bi, r)) break outer;
-    } else {
-      const cap = opts.maxLoopCycles ?? 1000;
-      let k = 0;
-      for (;;) {
-        const rec = runCycle(b.steps, bi, 0);
-        if (!rec) break outer;
-        k++;
-        if (loopMet(b.until, rec)) break;
-        if (cycles[0]!.discharge_C <= 0 && b.until.kind === 'capacity_fraction') {
-          stopped = `'repeat until ${b.text}' needs a discharge in the first cycle to compare with`;
-          break outer;
-        }
-        if (k >= cap) {
-          warnings.push(
-            `'repeat until ${b.text}' not met after ${cap} cycles (maxLoopCycles); went on with the next block`,
-          );
-          break;
-        }
-      }
-    }
   }
-  if (failed) {
-    result.status = 'failed';
-    result.reason = failed;
-  } else if (stopped) {
-    result.status = 'stopped';
-    result.reason = stopped;
-  }
-  // the model is the caller's: its own ambient temperature again
-  if (model.setAmbientTemperature && modelAmbient_K !== undefined && model.ambientTemperature_K !== modelAmbient_K)
-    model.setAmbientTemperature(modelAmbient_K);
-  if (!opts.state) result.finalState = Array.from(y);
-  else if (y !== opts.state) opts.state.set(y);
-  return result;
 }
 
 /** an experiment that does not parse: its parse errors as problems */

@@ -97,6 +97,7 @@ function runProtocol(
     state: y,
     initialSoc: 0,
     series: 'none',
+    records: 'none',
     recordOutputs: false,
     recordThickness: false,
     afterCycle: more.afterCycle ?? ((): void => {}),
@@ -146,6 +147,16 @@ function cycleExperiment(chargeCRate: number, dischargeCRate: number, cut: Cycle
     return l.exp;
   const exp = experimentOf([cycleSteps(chargeCRate, dischargeCRate, cut)]);
   lastCycle = { c: chargeCRate, d: dischargeCRate, vMax: cut.vMax_V, vMin: cut.vMin_V, cv: cut.cvEndCRate, exp };
+  return exp;
+}
+
+/** the [0178] first-cycle experiment, kept for the last cut-offs (every cell of a run has the same) */
+let lastFirstCycle: { vMax: number; vMin: number; exp: Experiment } | undefined;
+function firstCycleExperiment(vMax_V: number, vMin_V: number): Experiment {
+  const l = lastFirstCycle;
+  if (l && l.vMax === vMax_V && l.vMin === vMin_V) return l.exp;
+  const exp = experimentOf([firstCycleProtocolStrings(vMax_V, vMin_V)]);
+  lastFirstCycle = { vMax: vMax_V, vMin: vMin_V, exp };
   return exp;
 }
 
@@ -210,7 +221,7 @@ export function firstCycle(
   const A = model.thickness_m(y);
   const steps: StepResult[] = [];
   let c: CycleOutcome | undefined;
-  runProtocol(model, experimentOf([firstCycleProtocolStrings(vMax_V, vMin_V)]), run, y, (r) => steps.push(r), {
+  runProtocol(model, firstCycleExperiment(vMax_V, vMin_V), run, y, (r) => steps.push(r), {
     afterCycle: (yy) => {
       c = outcomeOf(steps);
       // no ageing in the first cycle: the cycle leaves its geometry (the anode's dealloying porosity, Eq. 1)

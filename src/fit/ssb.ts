@@ -34,6 +34,7 @@ import {
 import { dischargeFromCharged, rateParameters, withRateParameter } from '../cycler/rate.ts';
 import { withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
 import type { FadeData, RateData } from './data.ts';
+import { MPa, celsius } from '../units/index.ts';
 import {
   fromInternal,
   internalBounds,
@@ -223,8 +224,8 @@ function fadeConditions(
   const T = metaNumber(d.meta, 'temperature_C', d.source);
   return {
     cRate,
-    ...(P !== undefined ? { stackPressure_Pa: Math.max(0.1, P) * 1e6 } : {}),
-    ...(T !== undefined ? { temperature_K: T + 273.15 } : {}),
+    ...(P !== undefined ? { stackPressure_Pa: MPa(Math.max(0.1, P)) } : {}),
+    ...(T !== undefined ? { temperature_K: celsius(T) } : {}),
   };
 }
 

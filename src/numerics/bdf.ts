@@ -503,6 +503,7 @@ class BdfSolver implements DaeSolver {
     const nR = rootV.length;
     const cnt = nk + nR;
     const fNon = this.p.fNonlinear!;
+    const rs = ch.bandRowScale;
     ch.rhs(m, yPred, psi);
     d.fill(0);
     yNew.set(yPred);
@@ -520,14 +521,26 @@ class BdfSolver implements DaeSolver {
       stats.fEvals++;
       fNon(tNew, yNew, fv);
       let bad = 0;
-      for (let q = 0; q < nk; q++) {
-        const i = keep[q]!;
-        const v = fv[i]!;
-        bad += v - v;
-        dy[q] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
+      if (rs !== null) {
+        // the band solve's row scaling in this sweep (the same products as LinearChains.solve's own)
+        for (let q = 0; q < nk; q++) {
+          const i = keep[q]!;
+          const v = fv[i]!;
+          bad += v - v;
+          dy[q] = (cw[i]! * v - m[i]! * (psi[i]! + d[i]!)) * rs[q]!;
+        }
+        if (bad !== 0) return false;
+        ch.solveScaled(dy);
+      } else {
+        for (let q = 0; q < nk; q++) {
+          const i = keep[q]!;
+          const v = fv[i]!;
+          bad += v - v;
+          dy[q] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
+        }
+        if (bad !== 0) return false;
+        ch.solve(dy);
       }
-      if (bad !== 0) return false;
-      ch.solve(dy);
       let sq = 0;
       for (let q = 0; q < nk; q++) {
         const i = keep[q]!;
@@ -699,17 +712,29 @@ class BdfSolver implements DaeSolver {
         RU[i * s + j] = acc;
       }
     if (which !== 2) {
-      this.predFor = -1;
-      this.applyRU(this.D, order);
+      // the state's history with the next predictor in the same sweep (predFor: predict() then returns at once)
+      this.predFor = this.applyRU(this.D, order, true) ? order : -1;
     }
     const sw = this.sens;
     if (which !== 1 && sw) for (let i = 0; i < sw.np; i++) this.applyRU(sw.D[i]!, order);
   }
 
-  /** D[0..order] ← (R·U)ᵀ D[0..order] with RU computed by changeD */
-  private applyRU(D: Float64Array, order: number): void {
+  /**
+   * D[0..order] ← (R·U)ᵀ D[0..order] with RU computed by changeD; pred (the state's D only): in the same
+   * sweep the predictor at this order, yPred = Σ D[0..order], ψ = Σ γ_j·D[j] / α and the error weights
+   * scale and 1/scale of yPred — the sums of predict(), in the same order, so the same doubles. Returns
+   * whether the predictor was set (pred, and an order with an unrolled case)
+   */
+  private applyRU(D: Float64Array, order: number, pred = false): boolean {
     const s = order + 1;
-    const { RU, n } = this;
+    const { RU, n, yPred, psi, scale, invScale, atolV } = this;
+    const rtol = this.rtol;
+    const alpha = ALPHA[order]!;
+    const g1 = GAMMA[1]!;
+    const g2 = GAMMA[2]!;
+    const g3 = GAMMA[3]!;
+    const g4 = GAMMA[4]!;
+    const g5 = GAMMA[5]!;
     // new D[j] = Σ_i RU[i][j] · D[i] (j ≥ 1; column 0 of RU is (1, 0, …): D[0] stays), one sweep,
     // unrolled per order, the terms summed in ascending i as before
     switch (order) {
@@ -719,7 +744,16 @@ class BdfSolver implements DaeSolver {
         for (let q = 0; q < n; q++) {
           const d0 = D[q]!;
           const d1 = D[1 * n + q]!;
-          D[1 * n + q] = 0 + c01 * d0 + c11 * d1;
+          const e1 = 0 + c01 * d0 + c11 * d1;
+          D[1 * n + q] = e1;
+          if (pred) {
+            const yp = d0 + e1;
+            yPred[q] = yp;
+            psi[q] = (0 + g1 * e1) / alpha;
+            const w = atolV[q]! + rtol * Math.abs(yp);
+            scale[q] = w;
+            invScale[q] = 1 / w;
+          }
         }
         break;
       }
@@ -734,8 +768,18 @@ class BdfSolver implements DaeSolver {
           const d0 = D[q]!;
           const d1 = D[1 * n + q]!;
           const d2 = D[2 * n + q]!;
-          D[1 * n + q] = 0 + c01 * d0 + c11 * d1 + c21 * d2;
-          D[2 * n + q] = 0 + c02 * d0 + c12 * d1 + c22 * d2;
+          const e1 = 0 + c01 * d0 + c11 * d1 + c21 * d2;
+          const e2 = 0 + c02 * d0 + c12 * d1 + c22 * d2;
+          D[1 * n + q] = e1;
+          D[2 * n + q] = e2;
+          if (pred) {
+            const yp = d0 + e1 + e2;
+            yPred[q] = yp;
+            psi[q] = (0 + g1 * e1 + g2 * e2) / alpha;
+            const w = atolV[q]! + rtol * Math.abs(yp);
+            scale[q] = w;
+            invScale[q] = 1 / w;
+          }
         }
         break;
       }
@@ -757,9 +801,20 @@ class BdfSolver implements DaeSolver {
           const d1 = D[1 * n + q]!;
           const d2 = D[2 * n + q]!;
           const d3 = D[3 * n + q]!;
-          D[1 * n + q] = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3;
-          D[2 * n + q] = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3;
-          D[3 * n + q] = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3;
+          const e1 = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3;
+          const e2 = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3;
+          const e3 = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3;
+          D[1 * n + q] = e1;
+          D[2 * n + q] = e2;
+          D[3 * n + q] = e3;
+          if (pred) {
+            const yp = d0 + e1 + e2 + e3;
+            yPred[q] = yp;
+            psi[q] = (0 + g1 * e1 + g2 * e2 + g3 * e3) / alpha;
+            const w = atolV[q]! + rtol * Math.abs(yp);
+            scale[q] = w;
+            invScale[q] = 1 / w;
+          }
         }
         break;
       }
@@ -790,10 +845,22 @@ class BdfSolver implements DaeSolver {
           const d2 = D[2 * n + q]!;
           const d3 = D[3 * n + q]!;
           const d4 = D[4 * n + q]!;
-          D[1 * n + q] = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3 + c41 * d4;
-          D[2 * n + q] = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3 + c42 * d4;
-          D[3 * n + q] = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3 + c43 * d4;
-          D[4 * n + q] = 0 + c04 * d0 + c14 * d1 + c24 * d2 + c34 * d3 + c44 * d4;
+          const e1 = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3 + c41 * d4;
+          const e2 = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3 + c42 * d4;
+          const e3 = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3 + c43 * d4;
+          const e4 = 0 + c04 * d0 + c14 * d1 + c24 * d2 + c34 * d3 + c44 * d4;
+          D[1 * n + q] = e1;
+          D[2 * n + q] = e2;
+          D[3 * n + q] = e3;
+          D[4 * n + q] = e4;
+          if (pred) {
+            const yp = d0 + e1 + e2 + e3 + e4;
+            yPred[q] = yp;
+            psi[q] = (0 + g1 * e1 + g2 * e2 + g3 * e3 + g4 * e4) / alpha;
+            const w = atolV[q]! + rtol * Math.abs(yp);
+            scale[q] = w;
+            invScale[q] = 1 / w;
+          }
         }
         break;
       }
@@ -835,11 +902,24 @@ class BdfSolver implements DaeSolver {
           const d3 = D[3 * n + q]!;
           const d4 = D[4 * n + q]!;
           const d5 = D[5 * n + q]!;
-          D[1 * n + q] = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3 + c41 * d4 + c51 * d5;
-          D[2 * n + q] = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3 + c42 * d4 + c52 * d5;
-          D[3 * n + q] = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3 + c43 * d4 + c53 * d5;
-          D[4 * n + q] = 0 + c04 * d0 + c14 * d1 + c24 * d2 + c34 * d3 + c44 * d4 + c54 * d5;
-          D[5 * n + q] = 0 + c05 * d0 + c15 * d1 + c25 * d2 + c35 * d3 + c45 * d4 + c55 * d5;
+          const e1 = 0 + c01 * d0 + c11 * d1 + c21 * d2 + c31 * d3 + c41 * d4 + c51 * d5;
+          const e2 = 0 + c02 * d0 + c12 * d1 + c22 * d2 + c32 * d3 + c42 * d4 + c52 * d5;
+          const e3 = 0 + c03 * d0 + c13 * d1 + c23 * d2 + c33 * d3 + c43 * d4 + c53 * d5;
+          const e4 = 0 + c04 * d0 + c14 * d1 + c24 * d2 + c34 * d3 + c44 * d4 + c54 * d5;
+          const e5 = 0 + c05 * d0 + c15 * d1 + c25 * d2 + c35 * d3 + c45 * d4 + c55 * d5;
+          D[1 * n + q] = e1;
+          D[2 * n + q] = e2;
+          D[3 * n + q] = e3;
+          D[4 * n + q] = e4;
+          D[5 * n + q] = e5;
+          if (pred) {
+            const yp = d0 + e1 + e2 + e3 + e4 + e5;
+            yPred[q] = yp;
+            psi[q] = (0 + g1 * e1 + g2 * e2 + g3 * e3 + g4 * e4 + g5 * e5) / alpha;
+            const w = atolV[q]! + rtol * Math.abs(yp);
+            scale[q] = w;
+            invScale[q] = 1 / w;
+          }
         }
         break;
       }
@@ -856,8 +936,10 @@ class BdfSolver implements DaeSolver {
           }
         }
         D.set(Dtmp.subarray(0, s * n), 0);
+        return false;
       }
     }
+    return pred;
   }
 
   /** the history D of the step being shortened onto a terminal event (allocated on first use) */
@@ -969,7 +1051,10 @@ class BdfSolver implements DaeSolver {
       best = { k, s: sEnd };
     }
     if (best && lastS !== best.s && !this.trialStep(tOld, h, best.s, order)) return null;
-    if (!best && saved) this.D.set(this.Dsave.subarray(0, (order + 3) * this.n));
+    if (!best && saved) {
+      this.D.set(this.Dsave.subarray(0, (order + 3) * this.n));
+      this.predFor = -1;
+    }
     return best;
   }
 

@@ -826,6 +826,16 @@ export class CondensedCore {
     this.lu.solve(xb);
   }
 
+  /** the band rows' scale of the last factor() (a view: the same array after every factor) */
+  get bandRowScale(): Float64Array {
+    return this.rowScale;
+  }
+
+  /** solveBandInPlace for a right-hand side already multiplied by bandRowScale */
+  solveBandScaledInPlace(xb: Float64Array): void {
+    this.lu.solve(xb);
+  }
+
   /**
    * The linear trees of this system for a problem whose rows marked in linear are exactly linear and
    * homogeneous (LinearChains); null when no peeled unknown qualifies.
@@ -1193,6 +1203,21 @@ export class LinearChains {
         d[v] = x - yPred[v]!;
       }
     }
+  }
+
+  /**
+   * every peeled unknown is in a tree and there is no border: the kept unknowns are the band's, in its
+   * order, and solve() is the band solve after a row scaling — the scale (a view, updated by every
+   * factorisation), so that a caller can fold it into the right-hand side's own sweep and call
+   * solveScaled(); null otherwise
+   */
+  get bandRowScale(): Float64Array | null {
+    return this.bandOnly ? this.core.bandRowScale : null;
+  }
+
+  /** solve() for a right-hand side already multiplied by bandRowScale (bandRowScale not null) */
+  solveScaled(bk: Float64Array): void {
+    this.core.solveBandScaledInPlace(bk);
   }
 
   /**

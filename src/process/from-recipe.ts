@@ -8,6 +8,7 @@ import type { MechanicalId } from '../materials/mechanics.ts';
 import { designCell, type CellDesign } from '../design/index.ts';
 import { celsius, fromPct, hours, MPa, mm, mPerMin, um } from '../units/index.ts';
 import type { LayerInput, OperatingConditions, ProcessInput, StationInput } from './types.ts';
+import type { StationId } from '../recipe/stations.ts';
 
 /** Open web between rollers 240 and the winder, m (assumption: a 2 m span). */
 export const OPEN_SPAN_TO_WINDER_M = 2;
@@ -48,7 +49,7 @@ export function collectorMechanics(id: string): MechanicalId {
   }
 }
 
-function station(r: Recipe, id: '222' | '236' | '240'): StationInput | undefined {
+function station(r: Recipe, id: StationId): StationInput | undefined {
   const s = r.stations[id];
   if (!s) return undefined;
   return {

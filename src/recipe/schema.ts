@@ -8,6 +8,7 @@
  * chart and `windows.ts` as outside the claimed window.
  */
 import { variabilitySchema, productionSchema } from './production.ts';
+import { ZERO_CELSIUS_K } from '../materials/constants.ts';
 import { batteryExtrasSchema } from './battery.ts';
 import { AGEING_PARAMETER_FIELDS } from './ageing-fields.ts';
 import { z } from 'zod';
@@ -19,7 +20,7 @@ const positive = (desc: string) => num(desc).gt(0);
 const nonNegative = (desc: string) => num(desc).gte(0);
 const pct = (desc: string) => num(desc).gte(0).lt(100);
 /** temperatures: physically above absolute zero */
-const temperatureC = (desc: string) => num(desc).gt(-273.15);
+const temperatureC = (desc: string) => num(desc).gt(-ZERO_CELSIUS_K);
 
 export const materialName = z.string().min(1);
 

@@ -11,6 +11,7 @@ import type { RunOutput, StationBlock } from '../contract.ts';
 import { layerRole, type SectionRole as LayerRole } from '../claims/index.ts';
 import type { LayerRole as ContractLayerRole } from '../contract.ts';
 import { esc, niceStep } from './svg.ts';
+import type { StationId } from '../recipe/stations.ts';
 
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 const n2 = (x: number): string => (Math.round(x * 100) / 100).toString();
@@ -190,7 +191,7 @@ export function crossSectionSvg(cs: CrossSection, opts: { width?: number; maxHei
 }
 
 export interface StationView {
-  id: '222' | '236' | '240';
+  id: StationId;
   force_N: number;
   temperature_C: number;
   peak_pressure_MPa?: number;
@@ -201,7 +202,7 @@ export interface StationView {
 }
 
 export function stationViews(output: RunOutput, recipe: Recipe): StationView[] {
-  const ids: ('222' | '236' | '240')[] =
+  const ids: StationId[] =
     recipe.stations['222'] || recipe.first_sheet.supply === 'in_situ' ? ['222', '236', '240'] : ['236', '240'];
   const out: StationView[] = [];
   for (const id of ids) {

@@ -22,7 +22,6 @@ import type { Factor } from '../study/design.ts';
 import type { Study } from '../study/schema.ts';
 import { unitOfPath } from '../study/design.ts';
 import { CLAIM_TITLES } from '../claims/index.ts';
-import type { SolveAnswer, ParetoMember } from '../study/session.ts';
 
 const fmt = (x: unknown, d = 4): string =>
   typeof x === 'number' && Number.isFinite(x)
@@ -296,7 +295,7 @@ function maps(sp: StudyPlan, rows: readonly Row[], feasibleBounds: StudyPlan['fe
 export function renderStudyReport(s: StoredStudy, rows: readonly Row[]): string {
   const study = s.study as Study;
   const sp = planStudy(study, s.base as Record<string, unknown>, UNCHECKED);
-  const sum = (s.summary ?? {}) as Partial<StudySummary> & { solve?: SolveAnswer; pareto?: ParetoMember[] };
+  const sum = (s.summary ?? {}) as Partial<StudySummary>;
   const recipeName = String((s.base as { name?: unknown }).name ?? '');
   const parts: string[] = [];
   parts.push(

@@ -7,6 +7,7 @@ import type { Bound } from './schema.ts';
 import type { StudyPlan } from './plan.ts';
 import { meets } from './plan.ts';
 import { probabilityMet, sobolIndices, type Probability, type SobolResult } from './sensitivity.ts';
+import type { ParetoMember, SolveAnswer } from './session.ts';
 
 export interface Row {
   idx: number;
@@ -28,7 +29,10 @@ export interface StudySummary {
   sensitivity?: SobolResult[];
   /** P(claim met) under the inputs' distributions (sampling designs), or the share of grid points */
   claims?: { basis: 'probability' | 'grid share' | 'share of the evaluated settings'; claims: Probability[] };
-  [k: string]: unknown;
+  /** a `solve` study's answer (src/study/session.ts) */
+  solve?: SolveAnswer;
+  /** an `optimise` study's Pareto front */
+  pareto?: ParetoMember[];
 }
 
 /** a value of a row by column name (input or output) */

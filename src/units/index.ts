@@ -48,7 +48,8 @@ export const hours = (h: number): number => h * 3600;
 export const kW = (p: number): number => p * 1e3;
 /** s → h */
 export const toHours = (t_s: number): number => t_s / 3600;
-/** s → min */
+/** min → s and back */
+export const minutes = (t_min: number): number => t_min * 60;
 export const toMinutes = (t_s: number): number => t_s / 60;
 /** ms → s (e.g. Date.parse's milliseconds) */
 export const milliseconds = (t_ms: number): number => t_ms / 1000;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EcmModel, type EcmParams } from '../../src/cycler/ecm.ts';
 import { runExperiment, type ExperimentResult } from '../../src/cycler/machine.ts';
-import { firstCycleProtocol } from '../../src/cycler/experiment.ts';
+import { firstCycleProtocol, parseExperiment } from '../../src/cycler/experiment.ts';
 import { refSolve } from '../support/reference-dae.ts';
 import type { CycleSummary } from '../../src/electrochem/model.ts';
 
@@ -402,4 +402,60 @@ test("series: 'none' keeps the same step and cycle records without the time seri
     lean.cycles.map((c) => c.discharge_C),
     full.cycles.map((c) => c.discharge_C),
   );
+});
+
+test("records: 'none' keeps no step or cycle record, yet the hooks see the same records and the stops still act", () => {
+  const m = new FadingEcm({ capacity_C: Q, ocvSoc: [0, 1], ocvV: [a, a + b], R0_ohm: 0.01, R1_ohm: 0, tau1_s: 10 });
+  const exp = {
+    steps: [{ repeat: 20, steps: ['Charge at 1C until 4.15 V', 'Discharge at 1C until 3.05 V'] }],
+    termination: '80% capacity',
+  };
+  const full = done(runExperiment(m, exp, { initialSoc: 0, series: 'none' }));
+  const m2 = new FadingEcm({ capacity_C: Q, ocvSoc: [0, 1], ocvV: [a, a + b], R0_ohm: 0.01, R1_ohm: 0, tau1_s: 10 });
+  const seenSteps: unknown[] = [];
+  const seenCycles: unknown[] = [];
+  const lean = runExperiment(m2, exp, {
+    initialSoc: 0,
+    series: 'none',
+    records: 'none',
+    afterStep: (_y, s) => seenSteps.push(s),
+    afterCycle: (y, c) => {
+      seenCycles.push({ ...c });
+      m2.afterCycle(y, { index: c.index, charge_C: c.charge_C, discharge_C: c.discharge_C, duration_s: 1 });
+    },
+  });
+  assert.equal(lean.steps.length, 0);
+  assert.equal(lean.cycles.length, 0);
+  // the "80% capacity" stop compares with the first cycle, which is no longer in the result
+  assert.equal(lean.status, 'stopped');
+  assert.equal(lean.reason, full.reason);
+  assert.deepEqual(seenSteps, full.steps);
+  // each cycle's lowest and highest voltages come from its own steps
+  assert.deepEqual(
+    seenCycles.map((c) => [(c as { minVoltage_V: number }).minVoltage_V, (c as { maxVoltage_V: number }).maxVoltage_V]),
+    full.cycles.map((c) => [c.minVoltage_V, c.maxVoltage_V]),
+  );
+  assert.deepEqual(lean.finalState, full.finalState);
+});
+
+test('a parsed experiment is compiled once and reused: the same results on cells of other capacities, in any order', () => {
+  const parsed = parseExperiment([
+    ['Charge at 0.5C until 4.1 V', 'Hold at 4.1 V until C/20', 'Discharge at 1C until 3.1 V'],
+  ]);
+  assert.ok(parsed.ok);
+  const cells = [Q, 0.5 * Q, 2 * Q, Q];
+  // each cell on a fresh parse (a plan of its own) …
+  const fresh = cells.map((c) =>
+    runExperiment(linear({ capacity_C: c }), [
+      ['Charge at 0.5C until 4.1 V', 'Hold at 4.1 V until C/20', 'Discharge at 1C until 3.1 V'],
+    ]),
+  );
+  // … and all of them, alternating, on the one parsed experiment: the C-rates follow each cell's capacity
+  const shared = cells.map((c) => runExperiment(linear({ capacity_C: c }), parsed.value));
+  for (let i = 0; i < cells.length; i++) {
+    assert.deepEqual(shared[i]!.steps, fresh[i]!.steps, `cell ${i + 1}`);
+    assert.deepEqual(shared[i]!.series, fresh[i]!.series, `cell ${i + 1}`);
+  }
+  // the 1C discharge of the half-capacity cell draws half the current
+  assert.ok(Math.abs(shared[1]!.steps[2]!.startCurrent_A + 0.5) < 1e-9, `${shared[1]!.steps[2]!.startCurrent_A} A`);
 });

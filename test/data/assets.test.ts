@@ -36,6 +36,35 @@ test('the NMC811 (Chen 2020) OCP table has the values rollcell was built with', 
   assert.deepEqual([x[0], y[0], x[237], y[237]], [0.248797280909757, 4.4, 1.0, 3.52302166875714]);
 });
 
+test('the solid-state cathode defaults and the SPC chart constants are the values rollcell was built with', () => {
+  // taken from the tables that src/electrochem/ssb/params.ts and src/process/production/spc.ts embedded before
+  const cath = (
+    JSON.parse(assetText('materials/ssb-cathodes.json')) as { cathodes: Record<string, Record<string, number>> }
+  ).cathodes;
+  assert.deepEqual(Object.keys(cath), ['NCM811', 'NCM622', 'NCM111', 'NCA', 'LCO', 'LFP', 'LNMO']);
+  const fields = ['density_kg_m3', 'molarMass_kg_mol', 'radius_m', 'Ds_m2_s', 'Ds_Ea_J_mol', 'j0_A_m2', 'j0_Ea_J_mol'];
+  const nums = Object.values(cath).flatMap((c) => [...fields, 'volumeChange', 'yRefVolume', 'yMin'].map((f) => c[f]!));
+  assert.equal(
+    sha256(new Uint8Array(Float64Array.from(nums).buffer)),
+    '740d15a35ccf5e0ff57ca18872cbf495bad5af3c90134542a4433c44352cedf8',
+  );
+  const spc = (JSON.parse(assetText('spc/chart-constants.json')) as { constants: Record<string, number>[] }).constants;
+  assert.deepEqual(
+    spc.map((c) => [c['n'], c['A2'], c['D3'], c['D4'], c['d2'], c['d3']]),
+    [
+      [2, 1.88, 0, 3.267, 1.128, 0.853],
+      [3, 1.023, 0, 2.574, 1.693, 0.888],
+      [4, 0.729, 0, 2.282, 2.059, 0.88],
+      [5, 0.577, 0, 2.114, 2.326, 0.864],
+      [6, 0.483, 0, 2.004, 2.534, 0.848],
+      [7, 0.419, 0.076, 1.924, 2.704, 0.833],
+      [8, 0.373, 0.136, 1.864, 2.847, 0.82],
+      [9, 0.337, 0.184, 1.816, 2.97, 0.808],
+      [10, 0.308, 0.223, 1.777, 3.078, 0.797],
+    ],
+  );
+});
+
 test('a data path outside data/ is refused', () => {
   assert.throws(() => assetText('../package.json'), /must stay inside data/);
   assert.throws(() => assetText('/etc/passwd'), /must stay inside data/);

@@ -1,13 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHART_CONSTANTS, xbarR, ewma, capability } from '../../src/process/production/spc.ts';
+import { chartConstants, chartConstantsTable, xbarR, ewma, capability } from '../../src/process/production/spc.ts';
 
 test('chart constants agree with their definitions A2 = 3/(d2√n), D3 = max(0, 1−3d3/d2), D4 = 1+3d3/d2', () => {
-  for (const c of Object.values(CHART_CONSTANTS)) {
+  for (const c of Object.values(chartConstantsTable())) {
     assert.ok(Math.abs(c.A2 - 3 / (c.d2 * Math.sqrt(c.n))) < 2e-3, `A2 n=${c.n}`);
     assert.ok(Math.abs(c.D4 - (1 + (3 * c.d3) / c.d2)) < 3e-3, `D4 n=${c.n}`);
     assert.ok(Math.abs(c.D3 - Math.max(0, 1 - (3 * c.d3) / c.d2)) < 3e-3, `D3 n=${c.n}`);
   }
+});
+
+test('the chart constants are read from data/spc/chart-constants.json: n = 2…10, Montgomery’s n = 5 row, others refused', () => {
+  assert.deepEqual(Object.keys(chartConstantsTable()).map(Number), [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(chartConstants(5), { n: 5, A2: 0.577, D3: 0, D4: 2.114, d2: 2.326, d3: 0.864 });
+  assert.throws(
+    () => chartConstants(11),
+    /spc\.subgroup_size: no tabulated constants \(got 11; allowed integer 2\.\.10\)/,
+  );
 });
 
 test('X̄–R limits on a known data set (hand calculation)', () => {

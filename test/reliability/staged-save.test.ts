@@ -19,6 +19,8 @@ import { openStore, type RunRecordInput } from '../../src/store/index.ts';
 import { prepareRunRows } from '../../src/store/store.ts';
 import { storedDetail } from '../../src/run-record.ts';
 import { patentObject, testDir } from '../helpers.ts';
+import { testPostgres } from '../support/postgres.ts';
+import { randomBytes } from 'node:crypto';
 
 const skip = availableParallelism() < 2 ? 'one core: the job runs in one thread, nothing is staged' : false;
 const dir = testDir('rollcell-staged-');
@@ -199,5 +201,49 @@ test(
       await s.close();
     }
     assert.equal(rowsOf(db), before, 'no trace of the killed run');
+  },
+);
+
+test(
+  "staged save on PostgreSQL: the worker's own connection stages the cells, the commit stores the run a plain save stores",
+  { skip },
+  async () => {
+    const server = await testPostgres();
+    const spec = (name: string): string => {
+      const u = new URL(server.url);
+      u.searchParams.set('schema', `rc_staged_${name}_${process.pid}_${randomBytes(3).toString('hex')}`);
+      return u.toString();
+    };
+    const [a, b] = [spec('a'), spec('b')];
+    const sa = await openStore(a);
+    const sb = await openStore(b);
+    const text = recipeText();
+    const { stage, spool, res, input } = await stagedJob(text, a, 'PGSTAGED');
+    try {
+      assert.ok(stage.attached);
+      assert.equal(
+        await stage.commit(prepareRunRows(input), { cells: spool.count, battery: res.batteryCells }),
+        true,
+        'stored by the staged save',
+      );
+      await sb.saveRun(input); // the same run id, in the other schema
+      const x = await sa.exportRun('PGSTAGED');
+      const y = await sb.exportRun('PGSTAGED');
+      assert.deepEqual({ ...x, run: { ...x.run, created_at: '' } }, { ...y, run: { ...y.run, created_at: '' } });
+      assert.equal(x.cells.length, spool.count);
+    } finally {
+      await stage.abort();
+      spool.dispose();
+      for (const [s, sp] of [
+        [sa, a],
+        [sb, b],
+      ] as const) {
+        await s.close();
+        const admin = new (await import('pg')).default.Client({ connectionString: server.url });
+        await admin.connect();
+        await admin.query(`drop schema if exists "${new URL(sp).searchParams.get('schema')!}" cascade`);
+        await admin.end();
+      }
+    }
   },
 );

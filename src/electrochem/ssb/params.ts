@@ -11,6 +11,8 @@ import { hours, kJPerMol, MPa } from '../../units/index.ts';
 import { liAlElectrodeData } from '../../materials/ocp/li-al-data.ts';
 import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
 import { problem } from '../../problems.ts';
+import { assetJson } from '../../assets.ts';
+import { z } from 'zod';
 import {
   ALL_MECHANISMS,
   defaultAgeingValues,
@@ -227,94 +229,58 @@ interface CathodeDefaults {
   yMin: number;
   source: string;
 }
-/**
- * Per-cathode defaults. Densities/molar masses: DS §4.1 (comp). D_s: NCM811 4.0e-15 m² s⁻¹ (CHEN, LG M50
- * fit), others assumption of the same order; Ea(D_s) 30 kJ mol⁻¹ (assumption). j0 at y = 0.5: 5 A m⁻²
- * (0.5 mA cm⁻², DS §4.3 "~0.1–1 mA cm⁻²", assump), Ea 30 kJ mol⁻¹ (assumption; CHEN fit 17.8 kJ mol⁻¹
- * for liquid). Volume changes: NCM811 −5.1 % (de Biasi et al., Adv. Mater. 31 (2019) 1900985,
- * doi:10.1002/adma.201900985, U), NCM622 −3 %, NCM111 −1.2 % (same source, U), NCA −4.5 %
- * (assumption), LCO +2 % at Li0.5 (Reimers & Dahn, J. Electrochem. Soc. 139 (1992) 2091, U),
- * LFP −6.8 % (Padhi et al., J. Electrochem. Soc. 144 (1997) 1188, U), LNMO −6 % (assumption).
- */
-const CATHODES: Record<string, CathodeDefaults> = {
-  NCM811: {
-    density: 4780,
-    molarMass: 0.09728,
-    radius: 5.22e-6,
-    Ds: arr(4.0e-15, 30e3),
-    j0: arr(5, 30e3),
-    volumeChange: -0.051,
-    yRefVolume: 0.2,
-    yMin: 0.15,
-    source: 'DS §4.1, CHEN',
-  },
-  NCM622: {
-    density: 4700,
-    molarMass: 0.09693,
-    radius: 5e-6,
-    Ds: arr(5e-15, 30e3),
-    j0: arr(5, 30e3),
-    volumeChange: -0.03,
-    yRefVolume: 0.25,
-    yMin: 0.2,
-    source: 'DS §4.1; D_s, j0 assumption',
-  },
-  NCM111: {
-    density: 4760,
-    molarMass: 0.09646,
-    radius: 5e-6,
-    Ds: arr(5e-15, 30e3),
-    j0: arr(5, 30e3),
-    volumeChange: -0.012,
-    yRefVolume: 0.47,
-    yMin: 0.47,
-    source: 'library; D_s, j0 assumption',
-  },
-  NCA: {
-    density: 4850,
-    molarMass: 0.09608,
-    radius: 5e-6,
-    Ds: arr(5e-15, 30e3),
-    j0: arr(5, 30e3),
-    volumeChange: -0.045,
-    yRefVolume: 0.2,
-    yMin: 0.05,
-    source: 'library; D_s, j0 assumption',
-  },
-  LCO: {
-    density: 5060,
-    molarMass: 0.09787,
-    radius: 5e-6,
-    Ds: arr(1e-14, 30e3),
-    j0: arr(5, 30e3),
-    volumeChange: 0.02,
-    yRefVolume: 0.5,
-    yMin: 0.46,
-    source: 'library; D_s, j0 assumption',
-  },
-  LFP: {
-    density: 3600,
-    molarMass: 0.15776,
-    radius: 0.1e-6,
-    Ds: arr(1e-16, 30e3),
-    j0: arr(1, 30e3),
-    volumeChange: -0.068,
-    yRefVolume: 0,
-    yMin: 0.02,
-    source: 'library; D_s, j0 assumption',
-  },
-  LNMO: {
-    density: 4450,
-    molarMass: 0.18269,
-    radius: 5e-6,
-    Ds: arr(1e-14, 30e3),
-    j0: arr(5, 30e3),
-    volumeChange: -0.06,
-    yRefVolume: 0,
-    yMin: 0.03,
-    source: 'DS §4.1; D_s, j0 assumption',
-  },
-};
+/** the per-cathode defaults (data/materials/ssb-cathodes.json, sources there), read and checked once */
+export const SSB_CATHODES_FILE = 'materials/ssb-cathodes.json';
+const cathodeFile = z.object({
+  source: z.string().min(1),
+  note: z.string(),
+  cathodes: z.record(
+    z.string(),
+    z.strictObject({
+      density_kg_m3: z.number().gt(0),
+      molarMass_kg_mol: z.number().gt(0),
+      radius_m: z.number().gt(0),
+      Ds_m2_s: z.number().gt(0),
+      Ds_Ea_J_mol: z.number().gte(0),
+      j0_A_m2: z.number().gt(0),
+      j0_Ea_J_mol: z.number().gte(0),
+      volumeChange: z.number(),
+      yRefVolume: z.number().gte(0).lte(1),
+      yMin: z.number().gte(0).lte(1),
+      source: z.string().min(1),
+    }),
+  ),
+});
+let cathodeTable: Readonly<Record<string, CathodeDefaults>> | undefined;
+function cathodes(): Readonly<Record<string, CathodeDefaults>> {
+  if (!cathodeTable) {
+    const r = cathodeFile.safeParse(assetJson(SSB_CATHODES_FILE));
+    if (!r.success) {
+      const i = r.error.issues[0]!;
+      throw problem(
+        `data/${SSB_CATHODES_FILE}: ${i.path.join('.')}`,
+        i.message,
+        'see the data file',
+        'the file as shipped',
+      );
+    }
+    const t: Record<string, CathodeDefaults> = {};
+    for (const [id, c] of Object.entries(r.data.cathodes))
+      t[id] = {
+        density: c.density_kg_m3,
+        molarMass: c.molarMass_kg_mol,
+        radius: c.radius_m,
+        Ds: arr(c.Ds_m2_s, c.Ds_Ea_J_mol),
+        j0: arr(c.j0_A_m2, c.j0_Ea_J_mol),
+        volumeChange: c.volumeChange,
+        yRefVolume: c.yRefVolume,
+        yMin: c.yMin,
+        source: c.source,
+      };
+    cathodeTable = Object.freeze(t);
+  }
+  return cathodeTable;
+}
 /** layered oxides (O3 framework): divacancy Li diffusion, D_s(y) falls near full lithiation */
 const LAYERED_OXIDES = new Set(['NCM811', 'NCM622', 'NCM111', 'NCA', 'LCO']);
 const CATHODE_ALIAS: Record<string, string> = {
@@ -325,18 +291,19 @@ const CATHODE_ALIAS: Record<string, string> = {
   NCM83: 'NCM811',
 };
 function cathodeDefaults(id: string, path: string): CathodeDefaults {
-  const d = CATHODES[id] ?? CATHODES[CATHODE_ALIAS[id] ?? ''];
+  const table = cathodes();
+  const d = table[id] ?? table[CATHODE_ALIAS[id] ?? ''];
   if (!d)
     throw problem(
       path,
       'unknown cathode active material',
       String(JSON.stringify(id)),
-      String(Object.keys(CATHODES).join(', ')),
+      String(Object.keys(table).join(', ')),
     );
   return d;
 }
 export function canonicalCathodeId(id: string): string {
-  return CATHODES[id] ? id : (CATHODE_ALIAS[id] ?? id);
+  return cathodes()[id] ? id : (CATHODE_ALIAS[id] ?? id);
 }
 
 /**

@@ -14,6 +14,7 @@ import type { Recipe } from '../../recipe/schema.ts';
 import type { CellDesign } from '../../design/index.ts';
 import { getMaterial, type MaterialKind } from '../../materials/library.ts';
 import type { Production } from './config.ts';
+import { fromPct, toG, toHours } from '../../units/index.ts';
 
 /** $/kg — assumptions (see the header) */
 export const DEFAULT_PRICES_USD_PER_KG: Readonly<Record<string, number>> = {
@@ -77,7 +78,7 @@ export function arealMaterials(r: Recipe, d: CellDesign, P: Production): Materia
           : `assumption (fallback for ${getMaterial(id).kind})`;
     out.push({
       material: id,
-      areal_mass_g_m2: m * 1e3,
+      areal_mass_g_m2: toG(m),
       price_usd_per_kg: price,
       price_source: src,
       cost_usd_per_m2: m * price,
@@ -123,11 +124,11 @@ export function costRollup(r: Recipe, d: CellDesign, P: Production, x: CostInput
   const mats = arealMaterials(r, d, P);
   const perM2 = mats.reduce((s, m) => s + m.cost_usd_per_m2, 0);
   const C = P.cost;
-  const i = C.interest_pct / 100;
+  const i = fromPct(C.interest_pct);
   const n = C.depreciation_years;
   // i / (1 − (1+i)^−n): the same factor as i(1+i)^n / ((1+i)^n − 1) without overflowing for long lives
   const crf = i > 0 ? i / (1 - (1 + i) ** -n) : 1 / n;
-  const hours = x.planned_s / 3600;
+  const hours = toHours(x.planned_s);
   const materials = perM2 * x.goodArea_m2;
   const scrap = perM2 * Math.max(0, x.webArea_m2 - x.goodArea_m2);
   const labour = C.labour_usd_per_h * C.operators * hours;

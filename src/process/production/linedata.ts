@@ -26,6 +26,7 @@
  */
 import { ProblemError } from '../../problems.ts';
 import { celsius, um } from '../../units/index.ts';
+import { ZERO_CELSIUS_K } from '../../materials/constants.ts';
 
 export const LINE_DATA_COLUMNS = ['time_s', 'station', 'force_N', 'temperature_C', 'thickness_um'] as const;
 export type LineDataColumn = (typeof LINE_DATA_COLUMNS)[number];
@@ -155,7 +156,8 @@ export function parseLineData(text: string): LineData {
     }
     const T = numAt('temperature_C', false);
     if (T !== undefined) {
-      if (!(T > -273.15)) throw new LineDataError(lineNo, 'temperature_C', 'below absolute zero', `${T}`, '> -273.15');
+      if (!(T > -ZERO_CELSIUS_K))
+        throw new LineDataError(lineNo, 'temperature_C', 'below absolute zero', `${T}`, '> -273.15');
       push('temperature', celsius(T));
     }
     const h = numAt('thickness_um', false);

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { assetJson } from '../../assets.ts';
 import { problem } from '../../problems.ts';
 /**
  * Statistical process control: X̄–R charts, EWMA charts, process capability.
@@ -20,21 +22,48 @@ export interface ChartConstants {
   d3: number;
 }
 
-/** Montgomery (2013) Appendix VI / ASTM MNL 7A, n = 2…10 */
-export const CHART_CONSTANTS: Readonly<Record<number, ChartConstants>> = {
-  2: { n: 2, A2: 1.88, D3: 0, D4: 3.267, d2: 1.128, d3: 0.853 },
-  3: { n: 3, A2: 1.023, D3: 0, D4: 2.574, d2: 1.693, d3: 0.888 },
-  4: { n: 4, A2: 0.729, D3: 0, D4: 2.282, d2: 2.059, d3: 0.88 },
-  5: { n: 5, A2: 0.577, D3: 0, D4: 2.114, d2: 2.326, d3: 0.864 },
-  6: { n: 6, A2: 0.483, D3: 0, D4: 2.004, d2: 2.534, d3: 0.848 },
-  7: { n: 7, A2: 0.419, D3: 0.076, D4: 1.924, d2: 2.704, d3: 0.833 },
-  8: { n: 8, A2: 0.373, D3: 0.136, D4: 1.864, d2: 2.847, d3: 0.82 },
-  9: { n: 9, A2: 0.337, D3: 0.184, D4: 1.816, d2: 2.97, d3: 0.808 },
-  10: { n: 10, A2: 0.308, D3: 0.223, D4: 1.777, d2: 3.078, d3: 0.797 },
-};
+/** the tabulated constants, n = 2…10 (Montgomery 2013 Appendix VI / ASTM MNL 7A: source in the file) */
+export const CHART_CONSTANTS_FILE = 'spc/chart-constants.json';
+
+const constantsFile = z.object({
+  source: z.string().min(1),
+  note: z.string(),
+  constants: z
+    .array(
+      z.strictObject({
+        n: z.number().int().gte(2),
+        A2: z.number().gt(0),
+        D3: z.number().gte(0),
+        D4: z.number().gt(1),
+        d2: z.number().gt(0),
+        d3: z.number().gt(0),
+      }),
+    )
+    .min(1),
+});
+
+let table: Readonly<Record<number, ChartConstants>> | undefined;
+
+/** the control-chart constants by subgroup size (data/spc/chart-constants.json), read and checked once */
+export function chartConstantsTable(): Readonly<Record<number, ChartConstants>> {
+  if (!table) {
+    const r = constantsFile.safeParse(assetJson(CHART_CONSTANTS_FILE));
+    if (!r.success) {
+      const i = r.error.issues[0]!;
+      throw problem(
+        `data/${CHART_CONSTANTS_FILE}: ${i.path.join('.')}`,
+        i.message,
+        'see the data file',
+        'the file as shipped',
+      );
+    }
+    table = Object.freeze(Object.fromEntries(r.data.constants.map((c) => [c.n, Object.freeze(c)])));
+  }
+  return table;
+}
 
 export function chartConstants(n: number): ChartConstants {
-  const c = CHART_CONSTANTS[n];
+  const c = chartConstantsTable()[n];
   if (!c) throw problem('spc.subgroup_size', 'no tabulated constants', String(n), 'integer 2..10');
   return c;
 }

@@ -18,6 +18,7 @@
 import type { Rng } from '../../numerics/rng.ts';
 import type { Production } from './config.ts';
 import { problem } from '../../problems.ts';
+import { hours, minutes, toMPerMin } from '../../units/index.ts';
 
 import { SHEETS, type SheetId } from '../../recipe/stations.ts';
 export { SHEETS, type SheetId };
@@ -91,13 +92,13 @@ function timeToDistance(v: number, a: number, d: number): number {
 
 export function buildTimeline(inp: TimelineInput): Timeline {
   const { speed_m_s: vSet, production: P, rng } = inp;
-  if (!(vSet > 0)) throw problem('line.speed_m_per_min', 'must be > 0', String(vSet * 60), '> 0');
+  if (!(vSet > 0)) throw problem('line.speed_m_per_min', 'must be > 0', String(toMPerMin(vSet)), '> 0');
   const tLimit = 'duration_s' in inp.end ? inp.end.duration_s : Infinity;
   const sLimit = 'web_length_m' in inp.end ? inp.end.web_length_m : Infinity;
   if ('duration_s' in inp.end && !(tLimit > 0)) throw problem('duration_s', 'must be > 0', String(tLimit), '> 0');
   if ('web_length_m' in inp.end && !(sLimit > 0)) throw problem('web_length_m', 'must be > 0', String(sLimit), '> 0');
   const accel = P.ramp_s > 0 ? vSet / P.ramp_s : Infinity;
-  const mtbf = P.breakdowns.mtbf_h * 3600;
+  const mtbf = hours(P.breakdowns.mtbf_h);
   const brkRng = rng.fork();
 
   const segments: MotionSegment[] = [];
@@ -168,7 +169,7 @@ export function buildTimeline(inp: TimelineInput): Timeline {
     if (kind === 'end') break;
     if (kind === 'fail') {
       ttf = brkRng.exponential(mtbf);
-      stop('breakdown', brkRng.exponential(P.breakdowns.mttr_min * 60));
+      stop('breakdown', brkRng.exponential(minutes(P.breakdowns.mttr_min)));
       continue;
     }
     // roll end on one (or more) unwinders at the same position: rolls are changed in parallel (one stop, the longest)
@@ -182,7 +183,7 @@ export function buildTimeline(inp: TimelineInput): Timeline {
       nextEnd[sh] = sE + rolls[sh].length_m;
       let dt1 = 0;
       if (P.splice.mode === 'manual') {
-        dt1 = P.splice.roll_change_min * 60;
+        dt1 = minutes(P.splice.roll_change_min);
         cause = 'roll_change';
       } else if (P.splice.mode === 'zero_speed') {
         dt1 = Math.max(0, P.splice.time_s - P.splice.festoon_s);

@@ -12,6 +12,7 @@
  */
 import type { Rng } from '../../numerics/rng.ts';
 import type { SheetVariability } from './config.ts';
+import { fromPct } from '../../units/index.ts';
 
 /** grid values generated (and released) per block of a field */
 const BLOCK = 4096;
@@ -159,7 +160,7 @@ export class SheetField {
       0,
       dx,
       n,
-      (scale * cfg.md_sigma_pct) / 100,
+      fromPct(scale * cfg.md_sigma_pct),
       cfg.md_correlation_m,
       rng.fork(),
       rollStarts.slice(1),
@@ -169,8 +170,8 @@ export class SheetField {
       const prof = new Float64Array(lanes);
       for (let l = 0; l < lanes; l++) {
         prof[l] = cfg.cd_profile_pct
-          ? (scale * (cfg.cd_profile_pct[l] ?? 0)) / 100
-          : (scale * cfg.cd_sigma_pct * cdRng.normal()) / 100;
+          ? fromPct(scale * (cfg.cd_profile_pct[l] ?? 0))
+          : fromPct(scale * cfg.cd_sigma_pct * cdRng.normal());
       }
       return prof;
     });
