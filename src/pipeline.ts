@@ -70,14 +70,7 @@ import { firstCycle } from './cycler/protocols.ts';
 import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
-import {
-  applyFindingsToClaims,
-  batteryFindings,
-  classifyLineWarning,
-  finding,
-  lineFindings,
-  type ValidityFinding,
-} from './validity.ts';
+import { batteryFindings, classifyLineWarning, finding, lineFindings, type ValidityFinding } from './validity.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
@@ -1270,9 +1263,9 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       cycling: cyc?.claimInputs ?? null,
       battery: batteryResult,
       production: pr ? { cellsTotal: pr.shift.cellsTotal, cellsInSpec: pr.shift.cellsInSpec } : null,
+      findings,
     };
-    if (opts.claims !== false)
-      output.claims = applyFindingsToClaims(presentClaims(evaluateClaims(claimInputs), claimInputs), findings);
+    if (opts.claims !== false) output.claims = presentClaims(evaluateClaims(claimInputs), claimInputs);
     if (findings.length) {
       output.validity = {
         findings: findings.map(({ cites, ...f }) => ({

@@ -2,32 +2,28 @@
  * Findings that make a result untrustworthy, as values: a physical impossibility (the line as set
  * cannot make the cell it describes, e.g. the Li melts) or a result outside a model's validity. They
  * never sit as a warning beside a clean headline: every cell they concern is out of spec (scrap cause
- * `physically_impossible`), and every claim they concern is "not evaluable" with the reason.
+ * `physically_impossible`), and every claim they concern is "not evaluable" with the reason (the claims
+ * take them as an input: ClaimInputs.findings, src/claims/index.ts withFindings).
  *
  * Producers: the line (its ProcessWarning codes are classified below — the map is exhaustive over the
  * codes, so a new code from the line physics must be classified here to compile), and any stage that
  * checks a model's validity (issue 16) by building findings with `finding()`.
  */
 import type { ProcessWarning } from './process/types.ts';
+import type { ClaimFinding } from './claims/index.ts';
 import { warningText } from './present/line.ts';
 
-export type FindingKind = 'impossible' | 'outside_validity';
+export type FindingKind = ClaimFinding['kind'];
 
-export interface ValidityFinding {
-  kind: FindingKind;
+/**
+ * A finding of the run: what the claims take (ClaimInputs.findings: kind, reason, the claims whose verdict
+ * rests on it — they become "not evaluable" — and the claims that only cite it), with where it came from.
+ */
+export interface ValidityFinding extends ClaimFinding {
   /** the stage that found it: 'line', 'cycling', 'battery', … */
-  source: string;
+  readonly source: string;
   /** machine-readable code, e.g. 'li_melting_in_roll' */
-  code: string;
-  /** the sentence a user reads */
-  reason: string;
-  /** the claims whose verdict rests on it (they become "not evaluable"): 'all', or claim numbers */
-  claims: 'all' | readonly number[];
-  /**
-   * claims whose evidence cites the figure but whose verdict does not rest on it: the verdict stands, the
-   * evidence says the figure is outside validity (and the claim lists it under `outside_validity`)
-   */
-  cites?: readonly number[];
+  readonly code: string;
 }
 
 /**
@@ -74,40 +70,6 @@ export function lineFindings(warnings: readonly ProcessWarning[]): ValidityFindi
   return out;
 }
 
-export interface ClaimLike {
-  claim: number;
-  verdict: 'met' | 'not met' | 'not evaluable';
-  elements: { id: string; text: string; verdict: string; evidence: string }[];
-}
-
-/**
- * Claims a finding concerns: a "met" becomes "not evaluable" (the result it rests on cannot stand), with
- * a `validity` element giving the reason first; "not met" stays (it does not rest on the result).
- */
-export function applyFindingsToClaims<C extends ClaimLike>(claims: C[], findings: readonly ValidityFinding[]): C[] {
-  if (findings.length === 0) return claims;
-  return claims.map((c0) => {
-    const fs = findings.filter((f) => f.claims === 'all' || f.claims.includes(c0.claim));
-    const cited = findings.filter((f) => !fs.includes(f) && f.cites?.includes(c0.claim));
-    const c = cited.length ? citeOutsideValidity(c0, cited) : c0;
-    if (fs.length === 0) return c;
-    const evidence = fs
-      .map((f) => `${f.kind === 'impossible' ? 'physically impossible' : 'outside model validity'}: ${f.reason}`)
-      .join('; ');
-    const element = {
-      id: 'validity',
-      text: 'the results the claim rests on are physically possible and inside the models’ validity',
-      verdict: 'not evaluable' as const,
-      evidence,
-    };
-    return {
-      ...c,
-      verdict: c.verdict === 'met' ? 'not evaluable' : c.verdict,
-      elements: [element, ...c.elements],
-    };
-  });
-}
-
 /** what of a battery run (its output block) lies outside the cell model's validity */
 export interface BatteryValidityInput {
   results: { max_cell_c_rate: number; model_validity_c_rate: number };
@@ -148,19 +110,4 @@ export function batteryFindings(b: BatteryValidityInput): ValidityFinding[] {
         ),
       );
   return out;
-}
-
-/** a claim whose evidence cites figures outside validity: its last element says so, the claim lists them */
-function citeOutsideValidity<C extends ClaimLike>(c: C, fs: readonly ValidityFinding[]): C {
-  const text = fs.map((f) => f.reason).join('; ');
-  const last = c.elements.length - 1;
-  return {
-    ...c,
-    outside_validity: fs.map((f) => f.reason),
-    elements: c.elements.map((e, i) =>
-      i === last
-        ? { ...e, evidence: `${e.evidence}; outside model validity (the verdict does not rest on it): ${text}` }
-        : e,
-    ),
-  };
 }

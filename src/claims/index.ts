@@ -24,10 +24,10 @@ import type { VerdictDependence } from '../process/assumptions.ts';
 import type { BatteryResult } from '../battery/run.ts';
 import type { CellDesign } from '../design/index.ts';
 import { toUm } from '../units/index.ts';
-import type { BandedVerdict, ClaimInputs, CyclingClaimInputs, ProductionClaimInputs } from './inputs.ts';
+import type { BandedVerdict, ClaimFinding, ClaimInputs, CyclingClaimInputs, ProductionClaimInputs } from './inputs.ts';
 import type { StationId } from '../recipe/stations.ts';
 
-export type { BandedVerdict, ClaimInputs, CyclingClaimInputs, ProductionClaimInputs } from './inputs.ts';
+export type { BandedVerdict, ClaimFinding, ClaimInputs, CyclingClaimInputs, ProductionClaimInputs } from './inputs.ts';
 
 /**
  * Smallest relative thickness reduction counted as "reduces a thickness" (claims 3, 4): 0.1 %. Assumption —
@@ -178,6 +178,8 @@ export type Evidence =
   | { readonly kind: '19f.no_cycles'; readonly hasCycling: boolean }
   | { readonly kind: '19f.cycles'; readonly cycles: number; readonly ageing: CyclingClaimInputs['ageing'] }
   | { readonly kind: '20f.none_made' }
+  // a finding the claim's verdict rests on (the claim's first element)
+  | { readonly kind: 'validity'; readonly findings: readonly ClaimFinding[] }
   | { readonly kind: '20f.cell'; readonly design: CellDesign; readonly production: ProductionClaimInputs | null };
 
 /** One element of a claim: the claim's words, the verdict, and the facts it rests on. */
@@ -198,6 +200,8 @@ export interface ClaimEvaluation {
   readonly verdict: Verdict;
   readonly elements: readonly ElementEvaluation[];
   readonly dependsOn?: number;
+  /** findings the claim's evidence cites but its verdict does not rest on */
+  readonly outsideValidity?: readonly ClaimFinding[];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -771,5 +775,33 @@ export function evaluateClaims(inp: ClaimInputs): ClaimEvaluation[] {
     put(finish(20, els));
   }
 
-  return [...byNo.values()].sort((a, b) => a.claim - b.claim);
+  return withFindings(
+    [...byNo.values()].sort((a, b) => a.claim - b.claim),
+    inp.findings,
+  );
+}
+
+/**
+ * The run's findings on the evaluated claims: a claim whose verdict rests on one turns from "met" to "not
+ * evaluable" ("not met" stays: it does not rest on the result), with a `validity` element first; a claim that
+ * only cites the figure keeps its verdict and lists the finding. Applied once every claim is evaluated, so a
+ * dependent claim's parent element keeps the parent's verdict on the results (each claim carries the finding
+ * itself).
+ */
+export function withFindings(claims: ClaimEvaluation[], findings: readonly ClaimFinding[]): ClaimEvaluation[] {
+  if (findings.length === 0) return claims;
+  return claims.map((c) => {
+    const rests = findings.filter((f) => f.claims === 'all' || f.claims.includes(c.claim));
+    const cited = findings.filter((f) => !rests.includes(f) && f.cites?.includes(c.claim));
+    if (rests.length === 0 && cited.length === 0) return c;
+    const out: ClaimEvaluation = cited.length ? { ...c, outsideValidity: cited } : c;
+    if (rests.length === 0) return out;
+    const validity = el(
+      'validity',
+      'the results the claim rests on are physically possible and inside the models’ validity',
+      'not evaluable',
+      { kind: 'validity', findings: rests },
+    );
+    return { ...out, verdict: c.verdict === 'met' ? 'not evaluable' : c.verdict, elements: [validity, ...c.elements] };
+  });
 }

@@ -52,6 +52,22 @@ export interface ProductionClaimInputs {
   readonly cellsInSpec: number;
 }
 
+/**
+ * A finding that makes a result untrustworthy (src/validity.ts builds them from the line's warnings and the
+ * models' validity), as the claims take it: a claim whose verdict rests on it is "not evaluable" (a "not met"
+ * stays: it does not rest on the result), with the finding as its first element; a claim that only cites the
+ * figure keeps its verdict and lists the finding.
+ */
+export interface ClaimFinding {
+  readonly kind: 'impossible' | 'outside_validity';
+  /** the sentence a user reads */
+  readonly reason: string;
+  /** the claims whose verdict rests on it: 'all', or claim numbers */
+  readonly claims: 'all' | readonly number[];
+  /** claims whose evidence cites the figure but whose verdict does not rest on it */
+  readonly cites?: readonly number[];
+}
+
 /** The run's typed results the claim chart is evaluated on. */
 export interface ClaimInputs {
   /** what the line was told to do (set points, materials, the way the sheets are supplied and placed) */
@@ -64,4 +80,6 @@ export interface ClaimInputs {
   /** the pack on its duty profile (claims 17–18) */
   readonly battery: BatteryResult | null;
   readonly production: ProductionClaimInputs | null;
+  /** what of the run cannot stand (physically impossible, outside a model's validity); empty: nothing */
+  readonly findings: readonly ClaimFinding[];
 }

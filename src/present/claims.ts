@@ -428,6 +428,10 @@ export function evidenceText(e: ElementEvaluation, inp: ClaimInputs): string {
     }
     case '20f.none_made':
       return 'the production run made no cells';
+    case 'validity':
+      return ev.findings
+        .map((f) => `${f.kind === 'impossible' ? 'physically impossible' : 'outside model validity'}: ${f.reason}`)
+        .join('; ');
     case '20f.cell': {
       const p = ev.production;
       return (
@@ -468,6 +472,14 @@ export function presentClaims(claims: readonly ClaimEvaluation[], inp: ClaimInpu
       reason: reasonOf(c.verdict, elements),
     };
     if (c.dependsOn !== undefined) res.depends_on = c.dependsOn;
+    const cited = c.outsideValidity ?? [];
+    if (cited.length > 0) {
+      // the figures its evidence cites are outside validity: the last element says so, the claim lists them
+      const text = cited.map((f) => f.reason).join('; ');
+      const last = elements[elements.length - 1];
+      if (last) last.evidence = `${last.evidence}; outside model validity (the verdict does not rest on it): ${text}`;
+      res.outside_validity = cited.map((f) => f.reason);
+    }
     return res;
   });
 }

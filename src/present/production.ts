@@ -10,8 +10,9 @@ import type { ProductionBlock } from '../contract.ts';
 import type { ProductionRun, ProductionStart, ShiftSpcLane } from '../process/line.ts';
 import type { Production } from '../process/production/config.ts';
 import type { CapacitySurrogate } from '../process/production/capacity.ts';
+import type { TensionReport } from '../process/production/web.ts';
 import type { Capability } from '../process/production/spc.ts';
-import { toHours, toMAh, toMm, toMPerMin, toUm } from '../units/index.ts';
+import { toHours, toMAh, toMm, toMPa, toMPerMin, toUm } from '../units/index.ts';
 import { sig } from './round.ts';
 
 type SpcLane = NonNullable<ProductionBlock['spc']>['lanes'][number];
@@ -97,6 +98,27 @@ function spcLane(s: ShiftSpcLane): SpcLane {
             `subgroups (${c.means.length} of ${c.subgroups} points; at most ${c.maxPoints})`,
         };
   return entry;
+}
+
+/** whether a free Li foil could carry the third sheet's set tension, in the block's units and a sentence */
+function freeLiBlock(f: TensionReport['freeLi']): NonNullable<ProductionBlock['tension']>['free_li'] {
+  const liT = sig(toUm(f.liThickness_m));
+  const maxFree = f.maxTension_N_per_m;
+  const factor = f.overloadFactor;
+  const T = f.requiredTension_N_per_m;
+  return {
+    li_thickness_um: liT,
+    li_yield_MPa: toMPa(f.liYield_Pa),
+    max_tension_N_per_m: sig(maxFree),
+    required_tension_N_per_m: T,
+    overload_factor: sig(factor),
+    verdict:
+      factor > 1
+        ? `a free ${liT} µm Li foil could run at ≤ ${maxFree.toPrecision(3)} N/m (25 % of ` +
+          `σ_y·t); the span needs ${T} N/m (${factor.toPrecision(3)}×): Li must ride on the ` +
+          `${f.carrier} layer`
+        : `a free Li foil could carry the set tension (${T} N/m ≤ ${maxFree.toPrecision(3)} N/m)`,
+  };
 }
 
 /** The shift's `production` block (without the job's stops and OEE note: `presentProduction`). */
@@ -197,15 +219,11 @@ export function presentShift(run: ProductionRun): ProductionBlock {
       spans: tension.spans.map((x) => ({
         span: x.span,
         tension_N_per_m: x.tension_N_per_m,
-        elastic_limit_N_per_m: x.elastic_limit_N_per_m === null ? null : sig(x.elastic_limit_N_per_m),
+        elastic_limit_N_per_m: x.elasticLimit_N_per_m === null ? null : sig(x.elasticLimit_N_per_m),
         utilisation: x.utilisation === null ? null : sig(x.utilisation),
         ok: x.ok,
       })),
-      free_li: {
-        ...tension.free_li,
-        max_tension_N_per_m: sig(tension.free_li.max_tension_N_per_m),
-        overload_factor: sig(tension.free_li.overload_factor),
-      },
+      free_li: freeLiBlock(tension.freeLi),
     },
     cost_per_kWh: cost.cost_per_kWh === null ? null : sig(cost.cost_per_kWh),
     cost: {

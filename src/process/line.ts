@@ -353,6 +353,7 @@ export interface ProductionRun {
   };
 }
 
+/** 6 significant digits: the gauge's logged reading in µm (the stored record's value, which its SPC charts) */
 const r6 = (x: number): number => Number(x.toPrecision(6));
 
 /** most points per lane of the SPC chart series a production block carries (a choice: a readable chart) */
@@ -1028,9 +1029,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     rollsOut[sh] = st.map((s0, i) => ({
       roll_id: rollId(sh, i),
       lot: lotOf(P, sh, i),
-      laminate_start_m: r6(s0),
+      laminate_start_m: s0,
       length_m: tl.rolls[sh].length_m,
-      used_m: r6(Math.min(tl.sEnd_m, i + 1 < st.length ? st[i + 1]! : Infinity) - s0),
+      used_m: Math.min(tl.sEnd_m, i + 1 < st.length ? st[i + 1]! : Infinity) - s0,
     }));
   }
   return {

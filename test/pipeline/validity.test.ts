@@ -9,7 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runJob } from '../../src/pipeline.ts';
 import { formatSummary } from '../../src/cli/summary.ts';
-import { applyFindingsToClaims, batteryFindings, finding } from '../../src/validity.ts';
+import { batteryFindings, finding } from '../../src/validity.ts';
+import { withFindings, type ClaimEvaluation, type ClaimInputs } from '../../src/claims/index.ts';
+import { presentClaims } from '../../src/present/claims.ts';
 import { quickRecipe } from '../helpers.ts';
 
 function recipeAt(speed: number, storage_C = 25) {
@@ -36,6 +38,14 @@ test('Li melting in the wound roll (10 m/min, stored at 150 °C): every cell out
   assert.equal(c1.verdict, 'not evaluable');
   assert.equal(c1.elements[0]!.id, 'validity');
   assert.match(c1.elements[0]!.evidence, /^physically impossible: .*Li melts/);
+  // the claim's reason is the finding, not "every element is met" under a "not evaluable" headline
+  assert.match(c1.reason ?? '', /^validity: physically impossible: .*Li melts/);
+  for (const c of res.output.claims!) assert.notEqual(c.reason, 'every element is met', `claim ${c.claim}`);
+  // the findings are an input of the claims: the job's claim inputs carry them
+  assert.deepEqual(
+    res.claimInputs.findings.map((x) => x.reason),
+    f.map((x) => x.reason),
+  );
   assert.ok(!res.output.claims!.some((c) => c.verdict === 'met'), 'no claim stays met on a cell that cannot be made');
   assert.match(res.warnings[0]!, /^PHYSICALLY IMPOSSIBLE: /);
   const text = formatSummary(recipe, res);
@@ -49,19 +59,26 @@ test('the same roll stored at 25 °C: no finding, claim 1 met, cells in spec', (
   assert.ok(res.output.production!.cells_in_spec > 0);
 });
 
+/** claim inputs of a quick run without cycling (the presenter's context for the hand-made evaluations below) */
+let quickInputs: ClaimInputs | null = null;
+const someInputs = (): ClaimInputs => (quickInputs ??= runJob(quickRecipe(), { seed: 1, noCycling: true }).claimInputs);
+
 test('a finding outside model validity concerns only its claims; "not met" stays "not met"', () => {
-  type El = { id: string; text: string; verdict: string; evidence: string };
-  const claims: { claim: number; verdict: 'met' | 'not met' | 'not evaluable'; elements: El[] }[] = [
+  const claims: ClaimEvaluation[] = [
     { claim: 13, verdict: 'met', elements: [] },
     { claim: 16, verdict: 'not met', elements: [] },
     { claim: 17, verdict: 'met', elements: [] },
   ];
-  const out = applyFindingsToClaims(claims, [finding('outside_validity', 'cycling', 'c_rate', 'above 0.5C', [13, 16])]);
+  const out = presentClaims(
+    withFindings(claims, [finding('outside_validity', 'cycling', 'c_rate', 'above 0.5C', [13, 16])]),
+    someInputs(),
+  );
   assert.deepEqual(
     out.map((c) => c.verdict),
     ['not evaluable', 'not met', 'met'],
   );
   assert.match(out[0]!.elements[0]!.evidence, /^outside model validity: above 0\.5C/);
+  assert.equal(out[0]!.reason, 'validity: outside model validity: above 0.5C');
 });
 
 // ---- issue 16 item 4: results outside a model's stated validity feed `output.validity`, never silently
@@ -137,15 +154,23 @@ test('battery findings: cells above the SPMe validity and a projection outside t
   );
   assert.match(out[0]!.reason, /up to 10\.9C, above the per-cell SPMe's stated 0\.5C/);
   assert.match(out[1]!.reason, /^10-year projection: ageing at 33\.9 °C/);
-  type El = { id: string; text: string; verdict: string; evidence: string };
-  const claims: { claim: number; verdict: 'met' | 'not met' | 'not evaluable'; elements: El[] }[] = [
-    { claim: 17, verdict: 'met', elements: [{ id: '17a', text: 't', verdict: 'met', evidence: 'e' }] },
+  const claims: ClaimEvaluation[] = [
+    {
+      claim: 17,
+      verdict: 'met',
+      elements: [{ id: '17a', text: 't', verdict: 'met', evidence: { kind: '17.no_battery' } }],
+    },
   ];
-  const c = applyFindingsToClaims(claims, out)[0]!;
+  const c = presentClaims(withFindings(claims, out), someInputs())[0]!;
   assert.equal(c.verdict, 'met');
   assert.equal(c.elements.length, 1);
   assert.match(
     c.elements[0]!.evidence,
-    /^e; outside model validity \(the verdict does not rest on it\): the duty drove/,
+    /^the recipe has no battery block: no battery is made of these cells; outside model validity \(the verdict does not rest on it\): the duty drove/,
   );
+  assert.deepEqual(
+    c.outside_validity,
+    out.map((f) => f.reason),
+  );
+  assert.equal(c.reason, 'every element is met');
 });

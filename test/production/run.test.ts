@@ -189,14 +189,19 @@ test('tension: a free Li foil could not carry the third-sheet tension; the Cu do
   const run = runProduction(recipeWith(), { seed: 1, web_length_m: 5, physics });
   const t = run.tension;
   // 25 % × 0.8 MPa × 20 µm = 4 N/m (process-models §2.3)
-  assert.ok(Math.abs(t.free_li.max_tension_N_per_m - 4) < 1e-9);
-  assert.ok(t.free_li.overload_factor > 10);
+  assert.ok(Math.abs(t.freeLi.maxTension_N_per_m - 4) < 1e-9);
+  assert.ok(t.freeLi.overloadFactor > 10);
   const third = t.spans.find((s) => s.span === 'third_sheet')!;
   assert.equal(third.ok, true);
   assert.ok(
     third.carriers.find((c) => c.layer === 'Cu')!.capacity_N_per_m >
       100 * third.carriers.find((c) => c.layer === 'Li layer')!.capacity_N_per_m,
   );
+  // the block says it in its units, with the Li's carrier
+  const b = presentShift(run).tension!.free_li;
+  assert.equal(b.li_thickness_um, 20);
+  assert.equal(b.max_tension_N_per_m, 4);
+  assert.match(b.verdict, /^a free 20 µm Li foil could run at ≤ 4\.00 N\/m .*Li must ride on the Cu layer$/);
 });
 
 test('linear surrogate of the line physics: close to the full physics on sampled cells, and reports its error', () => {

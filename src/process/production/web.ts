@@ -11,6 +11,7 @@
 import type { Recipe } from '../../recipe/schema.ts';
 import type { Production } from './config.ts';
 import { getMaterial } from '../../materials/library.ts';
+import { um } from '../../units/index.ts';
 
 /** the band of the rule of thumb (PFFC 2024, process-models §2.3) */
 export const TENSION_FRACTION = { low: 0.1, high: 0.25 } as const;
@@ -29,13 +30,15 @@ function yieldOf(id: string): { value: number; source: string } | undefined {
   return y ? { value: y.value, source: y.source } : undefined;
 }
 
+/** one span's set tension against what its load-bearing layers carry (SI; src/present/production.ts words it) */
 export interface SpanTension {
   span: 'first_sheet' | 'al_sheet' | 'third_sheet' | 'laminate';
+  /** the span's set tension, N/m */
   tension_N_per_m: number;
-  /** load-bearing layers and their σ_y·t, N/m */
-  carriers: { layer: string; yield_MPa: number; thickness_um: number; capacity_N_per_m: number; source: string }[];
+  /** load-bearing layers: yield stress (Pa), thickness (m) and σ_y·t (N/m) */
+  carriers: { layer: string; yield_Pa: number; thickness_m: number; capacity_N_per_m: number; source: string }[];
   /** Σ σ_y·t of the carriers, N/m (elastic limit of the web) */
-  elastic_limit_N_per_m: number | null;
+  elasticLimit_N_per_m: number | null;
   /** tension / elastic limit */
   utilisation: number | null;
   /** within 10–25 % of the elastic limit (or below it) */
@@ -45,16 +48,19 @@ export interface SpanTension {
 
 export interface TensionReport {
   spans: SpanTension[];
-  free_li: {
-    li_thickness_um: number;
-    li_yield_MPa: number;
+  /** could the Li layer run as a free foil at the third sheet's set tension */
+  freeLi: {
+    /** the Li layer's thickness, m, and yield stress, Pa */
+    liThickness_m: number;
+    liYield_Pa: number;
     /** what a free Li foil could be run at (25 % of σ_y·t), N/m */
-    max_tension_N_per_m: number;
+    maxTension_N_per_m: number;
     /** the third sheet's set tension, N/m */
-    required_tension_N_per_m: number;
-    /** required / what free Li could carry */
-    overload_factor: number;
-    verdict: string;
+    requiredTension_N_per_m: number;
+    /** required / what free Li could carry (> 1: Li must ride on a carrier) */
+    overloadFactor: number;
+    /** the third sheet's conductive layer, the Li's carrier */
+    carrier: string;
   };
 }
 
@@ -72,7 +78,7 @@ export function tensionReport(r: Recipe, P: Production): TensionReport {
       span,
       tension_N_per_m: tension,
       carriers,
-      elastic_limit_N_per_m: lim,
+      elasticLimit_N_per_m: lim,
       utilisation: u,
       ok: u === null ? null : u <= TENSION_FRACTION.high,
     };
@@ -88,9 +94,9 @@ export function tensionReport(r: Recipe, P: Production): TensionReport {
       ? [
           {
             layer,
-            yield_MPa: y.value / 1e6,
-            thickness_um: t_um,
-            capacity_N_per_m: y.value * t_um * 1e-6,
+            yield_Pa: y.value,
+            thickness_m: um(t_um),
+            capacity_N_per_m: y.value * um(t_um),
             source: y.source,
           },
         ]
@@ -127,23 +133,17 @@ export function tensionReport(r: Recipe, P: Production): TensionReport {
     mk('third_sheet', T.third_sheet, third),
     mk('laminate', T.laminate, [...first, ...alC, ...third]),
   ];
-  const liT = t3.li_layer.thickness_um;
-  const maxFree = TENSION_FRACTION.high * liY.value * liT * 1e-6;
-  const factor = T.third_sheet / maxFree;
+  const liT = um(t3.li_layer.thickness_um);
+  const maxFree = TENSION_FRACTION.high * liY.value * liT;
   return {
     spans,
-    free_li: {
-      li_thickness_um: liT,
-      li_yield_MPa: liY.value / 1e6,
-      max_tension_N_per_m: maxFree,
-      required_tension_N_per_m: T.third_sheet,
-      overload_factor: factor,
-      verdict:
-        factor > 1
-          ? `a free ${liT} µm Li foil could run at ≤ ${maxFree.toPrecision(3)} N/m (25 % of ` +
-            `σ_y·t); the span needs ${T.third_sheet} N/m (${factor.toPrecision(3)}×): Li must ride on the ` +
-            `${t3.conductive_layer.material} layer`
-          : `a free Li foil could carry the set tension (${T.third_sheet} N/m ≤ ${maxFree.toPrecision(3)} N/m)`,
+    freeLi: {
+      liThickness_m: liT,
+      liYield_Pa: liY.value,
+      maxTension_N_per_m: maxFree,
+      requiredTension_N_per_m: T.third_sheet,
+      overloadFactor: T.third_sheet / maxFree,
+      carrier: t3.conductive_layer.material,
     },
   };
 }
