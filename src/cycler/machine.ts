@@ -653,13 +653,16 @@ class MachineRun {
   private cycleMaxV = -Infinity;
 
   private outputKeys: string[] | undefined;
-  private readonly outputWarned = new Set<string>();
+  /** the output columns warned about (made on the first warning) */
+  private outputWarned: Set<string> | undefined;
   /** the current step's first/last/min/max of V and I, kept whether or not the series is recorded */
   private readonly agg = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
   /** the phases of the drive-cycle steps of this run (they depend on the run's loaded profiles) */
   private drivePhases: Map<StepAst, { phase: Phase; error?: string }> | undefined;
   /** where the step runs (block, repetition, index): set by runCycle */
-  private position = { b: 0, r: 0, k: 0 };
+  private posB = 0;
+  private posR = 0;
+  private posK = 0;
 
   // the step being run (set by runStep, read by recordStep)
   private curStep!: StepAst;
@@ -717,19 +720,38 @@ class MachineRun {
       step: [],
       outputs: {},
     };
-    this.result = {
-      model: model.name,
-      status: 'completed',
-      nominalCapacity_C: Qnom,
-      ...(model.cathodeActiveMass_kg !== undefined ? { cathodeActiveMass_kg: model.cathodeActiveMass_kg } : {}),
-      ...(model.area_m2 !== undefined ? { area_m2: model.area_m2 } : {}),
-      initialSoc,
-      series: this.series,
-      steps: this.steps,
-      cycles: this.cycles,
-      finalState: [],
-      warnings: this.warnings,
-    };
+    const mass_kg = model.cathodeActiveMass_kg;
+    const area_m2 = model.area_m2;
+    this.result =
+      mass_kg !== undefined && area_m2 !== undefined
+        ? // a cell model's result in one literal (no spreads: every protocol run builds one)
+          {
+            model: model.name,
+            status: 'completed',
+            nominalCapacity_C: Qnom,
+            cathodeActiveMass_kg: mass_kg,
+            area_m2,
+            initialSoc,
+            series: this.series,
+            steps: this.steps,
+            cycles: this.cycles,
+            finalState: [],
+            warnings: this.warnings,
+          }
+        : // the same keys in the same order, the mass and the area where the model gives them
+          {
+            model: model.name,
+            status: 'completed',
+            nominalCapacity_C: Qnom,
+            ...(mass_kg !== undefined ? { cathodeActiveMass_kg: mass_kg } : {}),
+            ...(area_m2 !== undefined ? { area_m2 } : {}),
+            initialSoc,
+            series: this.series,
+            steps: this.steps,
+            cycles: this.cycles,
+            finalState: [],
+            warnings: this.warnings,
+          };
     this.thickness = opts.recordThickness === false ? undefined : model.thickness_m?.bind(model);
     if (this.thickness) {
       const th = this.thickness(y);
@@ -838,11 +860,12 @@ class MachineRun {
         const col = series.outputs[k]!;
         let v = o[k];
         if (typeof v !== 'number' || !Number.isFinite(v)) {
-          if (!this.outputWarned.has(k)) {
+          const warned = (this.outputWarned ??= new Set<string>());
+          if (!warned.has(k)) {
             this.warnings.push(
               `model output '${k}' was ${v === undefined ? 'missing' : v} at t = ${t} s; the previous value is repeated there`,
             );
-            this.outputWarned.add(k);
+            warned.add(k);
           }
           v = col.length ? col[col.length - 1]! : 0;
         }
@@ -1298,31 +1321,65 @@ class MachineRun {
     const Vy = has ? 0 : model.voltage(this.y);
     const Iy = has ? 0 : model.current(this.y);
     const temperature_K = this.curTemperature_K;
-    const rec: StepRecord = {
-      index: this.curSt,
-      cycle: this.curCyc,
-      text: step.text,
-      mode: step.cv ? 'cccv' : step.control.mode === 'drive_cycle' ? 'drive_cycle' : phase.control.mode,
-      status: o.status,
-      endReason: o.endReason,
-      ...(o.failure ? { failure: o.failure } : {}),
-      start_s: this.curTStart,
-      end_s: this.tNow,
-      charge_C: o.q[0],
-      discharge_C: o.q[1],
-      chargeEnergy_J: o.q[2],
-      dischargeEnergy_J: o.q[3],
-      startVoltage_V: has ? agg.startV : Vy,
-      endVoltage_V: has ? agg.endV : Vy,
-      startCurrent_A: has ? agg.startI : Iy,
-      endCurrent_A: has ? agg.endI : Iy,
-      minVoltage_V: has ? agg.minV : Vy,
-      maxVoltage_V: has ? agg.maxV : Vy,
-      ...(temperature_K !== undefined ? { temperature_K } : {}),
-      rowStart: this.curRowStart,
-      rowEnd,
-      warnings: this.curWarnings,
-    };
+    const mode = step.cv ? 'cccv' : step.control.mode === 'drive_cycle' ? 'drive_cycle' : phase.control.mode;
+    const startV = has ? agg.startV : Vy;
+    const endV = has ? agg.endV : Vy;
+    const startI = has ? agg.startI : Iy;
+    const endI = has ? agg.endI : Iy;
+    const minV = has ? agg.minV : Vy;
+    const maxV = has ? agg.maxV : Vy;
+    const rec: StepRecord =
+      !o.failure && temperature_K === undefined
+        ? // the common record in one literal (no spreads: this runs for every step of every protocol)
+          {
+            index: this.curSt,
+            cycle: this.curCyc,
+            text: step.text,
+            mode,
+            status: o.status,
+            endReason: o.endReason,
+            start_s: this.curTStart,
+            end_s: this.tNow,
+            charge_C: o.q[0],
+            discharge_C: o.q[1],
+            chargeEnergy_J: o.q[2],
+            dischargeEnergy_J: o.q[3],
+            startVoltage_V: startV,
+            endVoltage_V: endV,
+            startCurrent_A: startI,
+            endCurrent_A: endI,
+            minVoltage_V: minV,
+            maxVoltage_V: maxV,
+            rowStart: this.curRowStart,
+            rowEnd,
+            warnings: this.curWarnings,
+          }
+        : // the same keys in the same order, with the failure and the temperature where there are
+          {
+            index: this.curSt,
+            cycle: this.curCyc,
+            text: step.text,
+            mode,
+            status: o.status,
+            endReason: o.endReason,
+            ...(o.failure ? { failure: o.failure } : {}),
+            start_s: this.curTStart,
+            end_s: this.tNow,
+            charge_C: o.q[0],
+            discharge_C: o.q[1],
+            chargeEnergy_J: o.q[2],
+            dischargeEnergy_J: o.q[3],
+            startVoltage_V: startV,
+            endVoltage_V: endV,
+            startCurrent_A: startI,
+            endCurrent_A: endI,
+            minVoltage_V: minV,
+            maxVoltage_V: maxV,
+            ...(temperature_K !== undefined ? { temperature_K } : {}),
+            rowStart: this.curRowStart,
+            rowEnd,
+            warnings: this.curWarnings,
+          };
     if (this.keepRecords) this.steps.push(rec);
     this.cycleMinV = Math.min(this.cycleMinV, rec.minVoltage_V);
     this.cycleMaxV = Math.max(this.cycleMaxV, rec.maxVoltage_V);
@@ -1365,8 +1422,7 @@ class MachineRun {
     let capped = false;
     const wall0 = this.plan.wall0;
     if (this.plan.usesStartTimes) {
-      const position = this.position;
-      const it = this.following(position.b, position.r, position.k);
+      const it = this.following(this.posB, this.posR, this.posK);
       const first = it.next();
       nextStart = first.done ? undefined : first.value.startTime_s;
       let end = nextStart;
@@ -1574,9 +1630,9 @@ class MachineRun {
     this.cycleMaxV = -Infinity;
     let ok = true;
     for (let k = 0; k < stepsOfCycle.length; k++) {
-      this.position.b = b;
-      this.position.r = r;
-      this.position.k = k;
+      this.posB = b;
+      this.posR = r;
+      this.posK = k;
       ok = this.runStep(stepsOfCycle[k]!, this.cycleCount);
       if (!ok) break;
     }

@@ -74,6 +74,8 @@ function experimentOf(input: ExperimentInput | ExperimentEntryInput[]): Experime
   return r.value;
 }
 
+const noop = (): void => {};
+
 /**
  * Runs a protocol on the machine with an engine, the state updated in place; `onStep` sees each of the
  * engine's step results. A protocol whose step fails throws the machine's reason (the protocols' callers
@@ -100,8 +102,8 @@ function runProtocol(
     records: 'none',
     recordOutputs: false,
     recordThickness: false,
-    afterCycle: more.afterCycle ?? ((): void => {}),
-    ...(more.afterStep ? { afterStep: more.afterStep } : {}),
+    afterCycle: more.afterCycle ?? noop,
+    afterStep: more.afterStep,
   });
   if (res.status === 'failed') throw new Error(res.reason ?? 'the protocol failed');
   return res;

@@ -12,7 +12,7 @@
  *  - `runDaeStep` — any FullCellModel through the project's stiff DAE solver (src/numerics `solveDae`:
  *    variable-order BDF/NDF, terminal events located on the corrector's solution).
  */
-import { locateCrossing, solveDae } from '../numerics/index.ts';
+import { locateCrossing, solveDae, type CrossingOptions } from '../numerics/index.ts';
 import type { DaeProblem, DaeSolverOptions } from '../numerics/index.ts';
 import type { Control, ControlMode, FullCellModel, LinearStepCell } from '../electrochem/model.ts';
 import { linearStepCell } from '../electrochem/ssb/step-response.ts';
@@ -61,6 +61,35 @@ export class FastStepper {
     this.cell = cell;
     this.stepsPerSweep = opts.stepsPerSweep ?? 150;
   }
+
+  // The crossing searches' value and side functions, built once per stepper; the step they work on is in
+  // the fields below. (Closures built in runCc/runCv would capture the hot loops' variables, which V8 then
+  // keeps in a heap context, and each would be built anew per step.)
+  /** the state, current, direction, cut-off, hold voltage and end current of the step being located */
+  private atY: Float64Array = new Float64Array(0);
+  private atI = 0;
+  private atSgn = 0;
+  private atVcut = 0;
+  private atVset = 0;
+  private atIend = 0;
+  /** a CC step: the terminal voltage after a step of length hc at the step's current */
+  private readonly ccValue = (hc: number): number => {
+    this.cell.prepare(this.atY, hc);
+    return this.vAt(this.atI);
+  };
+  private readonly ccCrossing: CrossingOptions = {
+    reached: (vc) => this.atSgn * (vc - this.atVcut) >= 0,
+    vtol: 1e-7,
+    xtol: 1e-6,
+  };
+  /** a CV hold: |I| after a step of length hc (atI follows the trials: Newton starts from the last one) */
+  private readonly cvValue = (hc: number): number => {
+    this.cell.prepare(this.atY, hc);
+    this.atI = this.solveI(this.atVset, this.atI);
+    return Math.abs(this.atI);
+  };
+  /** a CV hold's crossing options (vtol is set per hold: 1e-9 of its end current) */
+  private readonly cvCrossing = { reached: (i: number): boolean => i <= this.atIend, vtol: 0, xtol: 1e-6 };
 
   /** solve V(I) = Vset for the current after the prepared step (Newton) */
   private solveI(Vset: number, I0: number): number {
@@ -148,18 +177,11 @@ export class FastStepper {
       let stopped = false;
       if (sgn * (V - step.vCut_V) >= 0) {
         // locate the cut-off inside the step (false position on h; the cell is left prepared at it)
-        const at = locateCrossing(
-          (hc) => {
-            cell.prepare(y, hc);
-            return this.vAt(I);
-          },
-          step.vCut_V,
-          0,
-          Vprev,
-          h,
-          V,
-          { reached: (vc) => sgn * (vc - step.vCut_V) >= 0, vtol: 1e-7, xtol: 1e-6 },
-        );
+        this.atY = y;
+        this.atI = I;
+        this.atSgn = sgn;
+        this.atVcut = step.vCut_V;
+        const at = locateCrossing(this.ccValue, step.vCut_V, 0, Vprev, h, V, this.ccCrossing);
         h = at.x;
         V = at.v;
         stopped = true;
@@ -219,19 +241,13 @@ export class FastStepper {
       if (Math.abs(I) <= iEnd) {
         // locate the end time in h (current decays monotonically in a CV hold; the cell is left prepared at it,
         // and I is the current there)
-        hUsed = locateCrossing(
-          (hc) => {
-            cell.prepare(y, hc);
-            I = this.solveI(Vset, I);
-            return Math.abs(I);
-          },
-          iEnd,
-          0,
-          Math.abs(Iprev),
-          hh,
-          Math.abs(I),
-          { reached: (i) => i <= iEnd, vtol: 1e-9 * iEnd, xtol: 1e-6 },
-        ).x;
+        this.atY = y;
+        this.atI = I;
+        this.atVset = Vset;
+        this.atIend = iEnd;
+        this.cvCrossing.vtol = 1e-9 * iEnd;
+        hUsed = locateCrossing(this.cvValue, iEnd, 0, Math.abs(Iprev), hh, Math.abs(I), this.cvCrossing).x;
+        I = this.atI;
         cell.commit(y, I);
         t += hUsed;
         q += 0.5 * (I + Iprev) * hUsed;
