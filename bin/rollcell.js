@@ -2,7 +2,7 @@
 // rollcell CLI entry. It runs the prebuilt bundle of the sources (dist/cli/, built at `npm ci`), rebuilt
 // first when any source changed since it was built (scripts/cli-bundle.mjs: never stale code); when the
 // bundle cannot be built, or with ROLLCELL_NO_BUNDLE=1, it runs the TypeScript sources through tsx.
-import { cliEntryUrl } from '../scripts/cli-bundle.mjs';
+import { cliEntryUrl, jobWorkerEntryOf } from '../scripts/cli-bundle.mjs';
 
 // ROLLCELL_TIMINGS=1: phase boundaries on stderr, ms since the process started (src/cli/timings.ts)
 const timing =
@@ -28,6 +28,9 @@ const entry = process.env.ROLLCELL_NO_BUNDLE === '1' ? undefined : await cliEntr
 timing('bundle checked');
 let main;
 if (entry) {
+  // the job's worker threads run the same build (src/cli/job-worker.mjs), without checking the sources again
+  const workerEntry = jobWorkerEntryOf(entry);
+  if (workerEntry) process.env.ROLLCELL_JOB_WORKER_ENTRY = workerEntry;
   // stack traces (ROLLCELL_DEBUG=1) point into the sources, not the bundle
   if (process.env.ROLLCELL_DEBUG === '1') process.setSourceMapsEnabled(true);
   ({ main } = await import(entry));

@@ -94,6 +94,21 @@ export function freshEntry(root = ROOT, name = 'main') {
   return existsSync(entry) ? entry : undefined;
 }
 
+/**
+ * The job-worker entry of the same build as the main entry `mainEntryUrl` (cliEntryUrl's): read from the
+ * stamp without walking the sources again, or undefined when the stamp now names another build.
+ * bin/rollcell.js hands it to the job's worker threads (ROLLCELL_JOB_WORKER_ENTRY), so that each runs the
+ * build the command runs and none checks the sources again (≈ 300 files stat'ed per thread).
+ */
+export function jobWorkerEntryOf(mainEntryUrl, root = ROOT) {
+  const s = readStamp(root);
+  const file = s?.entries?.['job-worker'];
+  if (!s || typeof file !== 'string' || pathToFileURL(join(outDir(root), s.entry)).href !== mainEntryUrl)
+    return undefined;
+  const entry = join(outDir(root), file);
+  return existsSync(entry) ? entry : undefined;
+}
+
 /** Whether the bundle must be (re)built. */
 export const cliStale = (root = ROOT) => freshEntry(root) === undefined;
 

@@ -68,7 +68,8 @@ const threadsOn = (env: NodeJS.ProcessEnv): boolean => env['ROLLCELL_THREADS'] !
 
 /**
  * Worker threads started ahead of the job (warmJobWorkers), each loading its code while this thread reads
- * the recipe and opens the store; the job takes them instead of starting its own. Idle ones do not keep
+ * the recipe and opens the store; the job takes them instead of starting its own (`rollcell run` starts
+ * one: the production shift's when there is one, else the cycling's). Idle ones do not keep
  * the process alive (unref) and are stopped when a job ends.
  */
 const warm: Worker[] = [];
@@ -108,9 +109,9 @@ export function releaseJobWorkers(): void {
   for (const w of warm.splice(0)) void w.terminate();
 }
 
-/** a started worker (a warm one when there is one), kept alive until it ends */
-function takeWorker(): Worker {
-  const w = warm.shift() ?? newWorker();
+/** a started worker (a warm one when there is one, unless `fresh`), kept alive until it ends */
+function takeWorker(fresh = false): Worker {
+  const w = (fresh ? undefined : warm.shift()) ?? newWorker();
   w.ref();
   return w;
 }
@@ -155,7 +156,10 @@ export async function runJobThreaded(
       o,
       cyclingThread
         ? (req) => {
-            const w = takeWorker();
+            // with a shift on its own thread, the warm worker is the shift's (its first cells start the
+            // battery); the cycling's starts now, once this thread's own start-up work (recipe, store, line)
+            // is done, so that on two cores the shift's worker does not share them with a third thread meanwhile
+            const w = takeWorker(shiftThread);
             cyclingWorker = w;
             return cyclingOn(w, req, free);
           }

@@ -155,10 +155,14 @@ function runProductionTask(task: ProductionTask): void {
     const spool = writer;
     const first: ProducedCellRecord[] = [];
     let inSpec = 0;
+    markTiming('shift started');
+    let made = 0;
     const run = runJobProduction({
       ...req,
       keepCells: false,
+      onStart: () => markTiming('shift timeline built'),
       onCell: (c) => {
+        if (made++ === 0) markTiming('first cell made');
         spool.add(storedCell(c));
         if (c.inSpec && inSpec++ < packCells) {
           first.push(c);

@@ -305,9 +305,9 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     )
     .action(async (file: string, o: RunCommandOptions) => {
       markTiming('command parsed');
-      // the job's worker threads (the cycling's, the shift's) load their code while this one reads the
-      // recipe and opens the store
-      if (o.campaign === undefined && (o.production || o.battery)) warmJobWorkers(o.production ? 2 : 1);
+      // the job's first worker thread (the shift's, else the cycling's) loads its code while this one reads
+      // the recipe and opens the store
+      if (o.campaign === undefined && (o.production || o.battery)) warmJobWorkers(1);
       try {
         await runCommand(file, o);
       } finally {

@@ -1,7 +1,7 @@
 /**
  * rollcell's stiff integrator and numerical utilities (see DESIGN.md, `numerics/`).
  *  - solveDae / createDaeSolver: variable-order BDF/NDF for M·y′ = f(t, y), M diagonal (index-1 DAEs)
- *  - dense, banded and bordered-banded LU; root finding (brent, illinois, bisection); a crossing inside a
+ *  - dense, banded, bordered-banded and tridiagonal LU; root finding (brent, illinois, bisection); a crossing inside a
  *    fixed step (locateCrossing); table interpolation; a seeded RNG
  *
  * This folder is the only place that steps a DAE, factors a matrix or locates an event.
@@ -20,6 +20,7 @@ export type {
 export { solveDae, createDaeSolver, type DaeSolver, type DaeSolverOptions } from './bdf.ts';
 export { directionalSensitivityRhs } from './sensitivity.ts';
 export { locateCrossing, type CrossingOptions } from './crossing.ts';
+export { tridiagonalSolve2, tridiagonalSolve2Last } from './tridiagonal.ts';
 export { createLinearSystem, type LinearSystem } from './system.ts';
 export {
   denseLuFactor,

@@ -31,6 +31,7 @@
  */
 import { F, R } from '../../materials/constants.ts';
 import type { DaeProblem, JacobianSink } from '../../numerics/types.ts';
+import { tridiagonalSolve2, tridiagonalSolve2Last } from '../../numerics/tridiagonal.ts';
 import type { Control, CycleSummary, FullCellModel } from '../model.ts';
 import { applyAgeing, applyAgeingDays } from './ageing.ts';
 import { CellCore, HOST_W, bvEta, hostX } from './common.ts';
@@ -765,7 +766,7 @@ export class SsbSpme implements FullCellModel {
       base[r] = rhs + (r === nr - 1 ? surf * iSide : 0);
       g[r] = r === nr - 1 ? -surf / A : 0;
     }
-    thomas2(work, n, base, g, 0, nr, 3 * n);
+    tridiagonalSolve2Last(work, n, base, g, 0, nr, 3 * n);
     // anode: host flux G·(h_{m−1} − h_m) linearised at the start: h ≈ (h⁰ − s⁰x⁰) + s⁰x (hostX inlined:
     // the same arithmetic, no allocation)
     const G = this.cG;
@@ -813,41 +814,9 @@ export class SsbSpme implements FullCellModel {
       base[o + m] = rhs;
       g[o + m] = m === 0 ? ga : 0;
     }
-    thomas2(work, n, base, g, o, na, 5 * n);
+    tridiagonalSolve2(work, n, base, g, o, na, 5 * n);
     base[this.iQ] = Qn;
     g[this.iQ] = 0;
-  }
-}
-
-/**
- * Thomas algorithm for two right-hand sides in place on [o, o + n) of d1 and d2; the tridiagonal matrix
- * lies in w: sub-diagonal at w[o + i], diagonal at w[s + o + i], super-diagonal at w[2s + o + i]; the
- * scratch at w[cp + i]
- */
-function thomas2(
-  w: Float64Array,
-  s: number,
-  d1: Float64Array,
-  d2: Float64Array,
-  o: number,
-  n: number,
-  cp: number,
-): void {
-  const b = s + o;
-  const c = 2 * s + o;
-  let beta = w[b]!;
-  d1[o] = d1[o]! / beta;
-  d2[o] = d2[o]! / beta;
-  for (let i = 1; i < n; i++) {
-    const ci = w[c + i - 1]! / beta;
-    w[cp + i - 1] = ci;
-    beta = w[b + i]! - w[o + i]! * ci;
-    d1[o + i] = (d1[o + i]! - w[o + i]! * d1[o + i - 1]!) / beta;
-    d2[o + i] = (d2[o + i]! - w[o + i]! * d2[o + i - 1]!) / beta;
-  }
-  for (let i = n - 2; i >= 0; i--) {
-    d1[o + i] = d1[o + i]! - w[cp + i]! * d1[o + i + 1]!;
-    d2[o + i] = d2[o + i]! - w[cp + i]! * d2[o + i + 1]!;
   }
 }
 

@@ -167,6 +167,8 @@ export class LiAlOcpCurve {
   private readonly ramp0: Float64Array;
   private readonly knotU: Float64Array;
   private readonly slopeAfter: Float64Array;
+  /** the segment of the last call (at) */
+  private mHint = -1;
   constructor(T_K: number, opts: LiAlOcpOptions = {}) {
     if (!(T_K > 0)) throw problem('temperature_K', 'must be > 0', String(T_K), '> 0');
     const pw = piecewise(T_K);
@@ -193,8 +195,12 @@ export class LiAlOcpCurve {
     // which cancel far past the last kink — at x ≈ 10⁷ (an anode with almost no Al) the sum left noise
     // of 1e-7 V, and the pack's Newton on the cells' currents could not settle) plus each kink's rounding
     // ramp(u) − max(u, 0) = w²/(2(q + |u|)), small and free of cancellation
-    let m = -1; // the last break at or below x (breaks ascend)
+    // the last break at or below x (breaks ascend), from the last call's (a cell's anode moves little
+    // between calls): the same index as a scan from the start
+    let m = this.mHint;
+    while (m >= 0 && !(br[m]! <= x)) m--;
     while (m + 1 < br.length && br[m + 1]! <= x) m++;
+    this.mHint = m;
     let U = m < 0 ? pw.u0 : this.knotU[m]! + this.slopeAfter[m]! * (x - br[m]!);
     let dU = 0;
     for (let i = 0; i < br.length; i++) {

@@ -157,7 +157,7 @@ export function parseLineData(text: string): LineData {
     const T = numAt('temperature_C', false);
     if (T !== undefined) {
       if (!(T > -ZERO_CELSIUS_K))
-        throw new LineDataError(lineNo, 'temperature_C', 'below absolute zero', `${T}`, '> -273.15');
+        throw new LineDataError(lineNo, 'temperature_C', 'below absolute zero', `${T}`, `> ${-ZERO_CELSIUS_K}`);
       push('temperature', celsius(T));
     }
     const h = numAt('thickness_um', false);
