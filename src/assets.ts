@@ -5,6 +5,8 @@
  * `src/` outside the edges that touches the file system, and it reads only files of the package itself.
  */
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { problem } from './problems.ts';
 
 const cache = new Map<string, string>();
 
@@ -28,4 +30,17 @@ export function assetText(rel: string): string {
 /** A packaged JSON data file, parsed (the caller validates its shape). */
 export function assetJson(rel: string): unknown {
   return JSON.parse(assetText(rel)) as unknown;
+}
+
+/**
+ * A packaged JSON data file, parsed and checked against its schema once per call (callers cache the result);
+ * a file that does not match is a Problem naming the file and the first offending field.
+ */
+export function assetChecked<T>(schema: z.ZodType<T>, rel: string): T {
+  const r = schema.safeParse(assetJson(rel));
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw problem(`data/${rel}: ${i.path.join('.')}`, i.message, 'see the data file', 'the file as shipped');
+  }
+  return r.data;
 }

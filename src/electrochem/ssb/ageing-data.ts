@@ -5,8 +5,7 @@
  * published datasets of `data/ageing/datasets.json` (also loaded here).
  */
 import { z } from 'zod';
-import { assetJson } from '../../assets.ts';
-import { problem } from '../../problems.ts';
+import { assetChecked } from '../../assets.ts';
 import { AGEING_PARAMETER_FIELDS } from '../../recipe/ageing-fields.ts';
 
 /** the ids of the ageing parameters (one list with the recipe's fields: src/recipe/ageing-fields.ts) */
@@ -96,14 +95,7 @@ let cachedParams: Readonly<Record<AgeingParameterId, AgeingParameterRecord>> | n
 let cachedSets: readonly AgeingDataset[] | null = null;
 let cachedAnodes: Readonly<Record<AnodeMaterial, AnodeMaterialRecord>> | null = null;
 
-function parse<T>(schema: z.ZodType<T>, rel: string): T {
-  const r = schema.safeParse(assetJson(rel));
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw problem(`data/${rel}: ${i.path.join('.')}`, i.message, 'file content', 'see the file header');
-  }
-  return r.data;
-}
+const parse = assetChecked; // data/ageing/*.json, checked against their schemas
 
 /** the parameter records of data/ageing/mechanisms.json */
 export function ageingParameterRecords(): Readonly<Record<AgeingParameterId, AgeingParameterRecord>> {

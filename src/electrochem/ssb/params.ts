@@ -11,7 +11,7 @@ import { hours, kJPerMol, MPa } from '../../units/index.ts';
 import { liAlElectrodeData } from '../../materials/ocp/li-al-data.ts';
 import type { OperatingConditions, ProducedCell } from '../../process/types.ts';
 import { problem } from '../../problems.ts';
-import { assetJson } from '../../assets.ts';
+import { assetChecked } from '../../assets.ts';
 import { z } from 'zod';
 import {
   ALL_MECHANISMS,
@@ -254,18 +254,9 @@ const cathodeFile = z.object({
 let cathodeTable: Readonly<Record<string, CathodeDefaults>> | undefined;
 function cathodes(): Readonly<Record<string, CathodeDefaults>> {
   if (!cathodeTable) {
-    const r = cathodeFile.safeParse(assetJson(SSB_CATHODES_FILE));
-    if (!r.success) {
-      const i = r.error.issues[0]!;
-      throw problem(
-        `data/${SSB_CATHODES_FILE}: ${i.path.join('.')}`,
-        i.message,
-        'see the data file',
-        'the file as shipped',
-      );
-    }
+    const data = assetChecked(cathodeFile, SSB_CATHODES_FILE);
     const t: Record<string, CathodeDefaults> = {};
-    for (const [id, c] of Object.entries(r.data.cathodes))
+    for (const [id, c] of Object.entries(data.cathodes))
       t[id] = {
         density: c.density_kg_m3,
         molarMass: c.molarMass_kg_mol,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assetJson } from '../../assets.ts';
+import { assetChecked } from '../../assets.ts';
 import { problem } from '../../problems.ts';
 /**
  * Statistical process control: X̄–R charts, EWMA charts, process capability.
@@ -47,17 +47,8 @@ let table: Readonly<Record<number, ChartConstants>> | undefined;
 /** the control-chart constants by subgroup size (data/spc/chart-constants.json), read and checked once */
 export function chartConstantsTable(): Readonly<Record<number, ChartConstants>> {
   if (!table) {
-    const r = constantsFile.safeParse(assetJson(CHART_CONSTANTS_FILE));
-    if (!r.success) {
-      const i = r.error.issues[0]!;
-      throw problem(
-        `data/${CHART_CONSTANTS_FILE}: ${i.path.join('.')}`,
-        i.message,
-        'see the data file',
-        'the file as shipped',
-      );
-    }
-    table = Object.freeze(Object.fromEntries(r.data.constants.map((c) => [c.n, Object.freeze(c)])));
+    const data = assetChecked(constantsFile, CHART_CONSTANTS_FILE);
+    table = Object.freeze(Object.fromEntries(data.constants.map((c) => [c.n, Object.freeze(c)])));
   }
   return table;
 }
