@@ -236,6 +236,33 @@ function cyclingOn(
   });
 }
 
+/**
+ * Posts `task` to `w` and waits for the one answer `pick` recognises (undefined: not this task's answer; the
+ * worker's other answers go to their own listeners); `ifGone` when the worker ends first or the task cannot be
+ * posted.
+ */
+function askWorker<T>(w: Worker, task: object, pick: (m: object) => T | undefined, ifGone: T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const settle = (v: T): void => {
+      w.off('message', onMessage);
+      w.off('exit', onExit);
+      resolve(v);
+    };
+    const onMessage = (m: object): void => {
+      const v = pick(m);
+      if (v !== undefined) settle(v);
+    };
+    const onExit = (): void => settle(ifGone);
+    w.on('message', onMessage);
+    w.on('exit', onExit);
+    try {
+      w.postMessage(task);
+    } catch {
+      settle(ifGone);
+    }
+  });
+}
+
 function shiftOn(
   w: Worker,
   req: JobProductionRequest,
@@ -367,8 +394,6 @@ export function ageingOnThreads(idle: Worker[], cores = availableParallelism()):
       busy.add(w);
       const task: AgeingTask = { kind: 'ageing', work: chunk.map((i) => work[i]!) as CellAgeingWork[] };
       const settle = (trajectories: number[][] | null): void => {
-        w.off('message', onMessage);
-        w.off('exit', onExit);
         busy.delete(w);
         if (trajectories) put(chunk, trajectories);
         else {
@@ -379,18 +404,9 @@ export function ageingOnThreads(idle: Worker[], cores = availableParallelism()):
         poke();
       };
       // a worker's other answers (a C/3 queued before) go to their own listeners
-      const onMessage = (m: AgeingReply | object): void => {
-        if ('ageing' in m) settle(m.ageing.length === chunk.length ? m.ageing : null);
-        else if ('ageingFailed' in m) settle(null);
-      };
-      const onExit = (): void => settle(null);
-      w.on('message', onMessage);
-      w.on('exit', onExit);
-      try {
-        w.postMessage(task);
-      } catch {
-        settle(null);
-      }
+      const pick = (m: AgeingReply | object): number[][] | null | undefined =>
+        'ageing' in m ? (m.ageing.length === chunk.length ? m.ageing : null) : 'ageingFailed' in m ? null : undefined;
+      void askWorker(w, task, pick, null).then(settle);
     };
     try {
       for (;;) {
@@ -456,10 +472,16 @@ export function c3OnThread(pool: JobPool): (work: C3Work, progress?: Progress) =
     if (i >= 0) pool.idle.splice(i, 1);
     pool.reserved.add(w);
     const ticker = stageTicker(progress, 'battery: C/3 capacity', 100, '%');
+    const task: C3Task = { kind: 'c3', work };
+    // the worker's other answers (its cycling or shift) go to their own listeners
+    const answer = askWorker(
+      w,
+      task,
+      (m: C3Reply | object) => ('c3' in m ? m.c3 : 'c3Failed' in m ? null : undefined),
+      null,
+    );
     return new Promise<C3Figures>((resolve, reject) => {
       const settle = (figures: C3Figures | null): void => {
-        w.off('message', onMessage);
-        w.off('exit', onExit);
         pool.reserved.delete(w);
         if (figures) {
           markTiming('battery C/3 in');
@@ -476,20 +498,7 @@ export function c3OnThread(pool: JobPool): (work: C3Work, progress?: Progress) =
           reject(e);
         }
       };
-      // the worker's other answers (its cycling or shift) go to their own listeners
-      const onMessage = (m: C3Reply | object): void => {
-        if ('c3' in m) settle(m.c3);
-        else if ('c3Failed' in m) settle(null);
-      };
-      const onExit = (): void => settle(null);
-      w.on('message', onMessage);
-      w.on('exit', onExit);
-      try {
-        const task: C3Task = { kind: 'c3', work };
-        w.postMessage(task);
-      } catch {
-        settle(null);
-      }
+      void answer.then(settle);
     });
   };
 }
@@ -531,28 +540,19 @@ export class StagedSave {
   attach(w: Worker, serial: string): void {
     if (this.#worker) throw new Error('StagedSave: attached twice');
     this.#worker = w;
-    this.#staged = new Promise((resolve) => {
-      const settle = (v: { cells: number; battery: BatteryCells | null } | null): void => {
-        w.off('message', onMessage);
-        w.off('exit', onExit);
-        resolve(v);
-      };
-      const onMessage = (m: StageReply | object): void => {
+    const task: StageTask = { kind: 'stage', dbSpec: this.dbSpec, head: this.head, batterySerial: serial };
+    this.#staged = askWorker(
+      w,
+      task,
+      (m: StageReply | object) => {
         if ('staged' in m) {
           markTiming("the shift's cells staged");
-          settle(m.staged);
-        } else if ('stageFailed' in m) settle(null);
-      };
-      const onExit = (): void => settle(null);
-      w.on('message', onMessage);
-      w.on('exit', onExit);
-      try {
-        const task: StageTask = { kind: 'stage', dbSpec: this.dbSpec, head: this.head, batterySerial: serial };
-        w.postMessage(task);
-      } catch {
-        settle(null);
-      }
-    });
+          return m.staged;
+        }
+        return 'stageFailed' in m ? null : undefined;
+      },
+      null,
+    );
   }
 
   /** whether the save's first stages were started (attach) */
@@ -584,7 +584,7 @@ export class StagedSave {
       return false;
     }
     this.#tried = true;
-    const ok = await this.#ask<boolean>(
+    const ok = await askWorker<boolean>(
       w,
       { kind: 'stage-commit', rows } satisfies StageCommitTask,
       (m) => ('stageCommitted' in m ? true : 'stageCommitFailed' in m ? false : undefined),
@@ -600,7 +600,7 @@ export class StagedSave {
     if (!w) return;
     this.#worker = null;
     if (!ended.has(w))
-      await this.#ask<true>(
+      await askWorker<true>(
         w,
         { kind: 'stage-abort' } satisfies StageAbortTask,
         (m) => ('stageAborted' in m ? true : undefined),
@@ -608,33 +608,5 @@ export class StagedSave {
       );
     // a terminated worker's connection is closed, its open transaction rolled back
     await w.terminate();
-  }
-
-  /** posts `task` and waits for the answer `pick` recognises (`ifGone` when the worker ends first) */
-  #ask<T>(
-    w: Worker,
-    task: StageCommitTask | StageAbortTask,
-    pick: (m: StageReply) => T | undefined,
-    ifGone: T,
-  ): Promise<T> {
-    return new Promise<T>((resolve) => {
-      const settle = (v: T): void => {
-        w.off('message', onMessage);
-        w.off('exit', onExit);
-        resolve(v);
-      };
-      const onMessage = (m: StageReply | object): void => {
-        const v = pick(m as StageReply);
-        if (v !== undefined) settle(v);
-      };
-      const onExit = (): void => settle(ifGone);
-      w.on('message', onMessage);
-      w.on('exit', onExit);
-      try {
-        w.postMessage(task);
-      } catch {
-        settle(ifGone);
-      }
-    });
   }
 }
