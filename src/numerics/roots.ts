@@ -280,7 +280,7 @@ function finish(
  * halved, Dowell & Jarratt 1971) while both ends' f are finite, bisection while one is ±∞ (f cannot be
  * evaluated there, e.g. outside a model) or f′ vanishes; with the root's side open, a step towards it twice as
  * long as the last (max(1, |x|) at first: an assumption on the scale) — the bracket grows geometrically.
- * The ends are evaluated only when such a step needs them (f0, fNeg: values the caller already has); an end
+ * The ends are evaluated only when such a step needs them (f0, df0, fNeg, fPos: values the caller already has); an end
  * evaluated on the wrong side is reported (status 'no-sign-change'), as is a NaN ('not-finite') — never a NaN
  * returned as a root. Stops at f = 0 or the first point `accept` accepts, when the bracket is narrower than
  * xtol + rtol·max(|neg|, |pos|) (x: the end with the smaller |f|), or (stepStop) when a Newton step is at most
@@ -296,6 +296,7 @@ export function newton(
   f0?: number,
   df0?: number,
   fNeg?: number,
+  fPos?: number,
 ): boolean {
   const xtol = s.xtol;
   const rtol = s.rtol;
@@ -339,7 +340,8 @@ export function newton(
     a = x0;
     fa = fc;
   }
-  if (fNeg !== undefined && x0 !== neg) {
+  // the ends' values the caller has, where the start did not replace that end
+  if (fNeg !== undefined && Number.isNaN(fa)) {
     fa = fNeg;
     if (Number.isNaN(fa)) return finish(s, a, fa, 'not-finite', a, fa, b, fb);
     if (fa === 0 || (accept !== null && accept(a, fa))) {
@@ -347,6 +349,15 @@ export function newton(
       return finish(s, a, fa, 'converged', a, fa, b, fb);
     }
     if (!(fa < 0)) return finish(s, a, fa, 'no-sign-change', a, fa, b, fb);
+  }
+  if (fPos !== undefined && Number.isNaN(fb)) {
+    fb = fPos;
+    if (Number.isNaN(fb)) return finish(s, b, fb, 'not-finite', a, fa, b, fb);
+    if (fb === 0 || (accept !== null && accept(b, fb))) {
+      s.accepted = true;
+      return finish(s, b, fb, 'converged', a, fa, b, fb);
+    }
+    if (!(fb > 0)) return finish(s, b, fb, 'no-sign-change', a, fa, b, fb);
   }
   // the Newton step pending from the last point (NaN: none), where that point is, and the step that led there
   let target = newtonTarget(x0, fc, dfc);

@@ -43,7 +43,7 @@ import {
   type MechanicalId,
 } from '../materials/mechanics.ts';
 import type { LayerInput, LayerRole, StationId, StationInput } from './types.ts';
-import { bisectTest, illinois } from '../numerics/roots.ts';
+import { bisectTest, growBracket, illinois, newton, NewtonSearch, fixedPoint } from '../numerics/roots.ts';
 
 /** Coulomb friction at roll and hard-layer interfaces when the recipe gives none (assumption). */
 export const DEFAULT_MU = 0.15; // assumption: lubricated/clean steel on foil, Lenard, Primer on Flat Rolling (2014) range 0.05–0.2 (U)
@@ -360,10 +360,29 @@ function pReq(r: Resolved, phi: number, L: number, v: number): number {
 
 const H_FLOOR = 1e-9; // m: a layer cannot be thinner than ~atomic dimensions; p_req → ∞ there
 
+/** the step of solvePhi's forward-difference slope in u = ln φ (its Newton converges to 1e-10 in u) */
+const DU_SLOPE = 1e-6;
+/** the lowest log of the log strain solvePhi searches (φ = e^−60 ≈ 1e-26: no draft) */
+const U_MIN = -60;
+
+/** the layer, pressure and nip solvePhi solves for (module-level: no closure allocated per solve) */
+const phiProblem = { r: null as Resolved | null, lp: 0, L: 0, v: 0 };
+/** g(u) = ln p_req(e^u) − ln pm and its forward-difference slope (to s.df; NaN where it is not rising) */
+function phiResidual(u: number, s: NewtonSearch): number {
+  const q = phiProblem;
+  const r = q.r!;
+  const gu = Math.log(pReq(r, Math.exp(u), q.L, q.v)) - q.lp;
+  const gp = (Math.log(pReq(r, Math.exp(u + DU_SLOPE), q.L, q.v)) - q.lp - gu) / DU_SLOPE;
+  s.df = gp > 0 ? gp : NaN;
+  return gu;
+}
+const phiSearch = new NewtonSearch({ xtol: 1e-10, rtol: 0, maxIter: 100 });
+
 /**
- * Log strain φ at which the layer's required mean pressure equals pm: safeguarded Newton on
+ * Log strain φ at which the layer's required mean pressure equals pm: the numerics' safeguarded Newton on
  * g(u) = ln p_req(e^u) − ln pm (u = ln φ; ln k̄ is linear in ln φ for the creep law, so g is nearly
- * linear), warm-started from the layer's previous solution, with a bisection fallback inside [uLo, uHi].
+ * linear) with a forward-difference slope, warm-started from the layer's previous solution, inside
+ * [U_MIN, ln(room)] (g > 0 at the top: checked).
  */
 function solvePhi(r: Resolved, pm: number, L: number, v: number): number {
   // the log strain left before the floor; a layer at it (or, by round-off of an earlier nip's h₀·e^(−φ), a hair
@@ -371,25 +390,24 @@ function solvePhi(r: Resolved, pm: number, L: number, v: number): number {
   const room = Math.log(r.h0 / H_FLOOR);
   if (!(room > 0)) return 0;
   const lp = Math.log(pm);
-  let uHi = Math.log(room);
-  if (Math.log(pReq(r, Math.exp(uHi), L, v)) - lp <= 0) return Math.exp(uHi);
-  let uLo = -60;
-  let u = Math.min(uHi - 1e-6, Math.max(uLo + 1, r.uGuess));
-  let gu = Math.log(pReq(r, Math.exp(u), L, v)) - lp;
-  for (let it = 0; it < 100; it++) {
-    if (gu > 0) uHi = u;
-    else uLo = u;
-    const du = 1e-6;
-    const gp = (Math.log(pReq(r, Math.exp(u + du), L, v)) - lp - gu) / du;
-    let un = gp > 0 ? u - gu / gp : 0.5 * (uLo + uHi);
-    if (!(un > uLo && un < uHi)) un = 0.5 * (uLo + uHi);
-    const step = Math.abs(un - u);
-    u = un;
-    gu = Math.log(pReq(r, Math.exp(u), L, v)) - lp;
-    if (step < 1e-10 || gu === 0) break;
-  }
-  r.uGuess = u;
-  return Math.exp(u);
+  const uHi = Math.log(room);
+  const gHi = Math.log(pReq(r, Math.exp(uHi), L, v)) - lp;
+  if (gHi <= 0) return Math.exp(uHi);
+  const u0 = Math.min(uHi - 1e-6, Math.max(U_MIN + 1, r.uGuess));
+  phiProblem.r = r;
+  phiProblem.lp = lp;
+  phiProblem.L = L;
+  phiProblem.v = v;
+  const s = phiSearch;
+  newton(phiResidual, s, u0, U_MIN, uHi, undefined, undefined, undefined, gHi);
+  phiProblem.r = null;
+  // no sign change: even φ = e^−60 needs more than pm (no draft, s.x = U_MIN); max-iterations: the best point
+  if (s.status === 'not-finite')
+    throw new RangeError(
+      `rolling: the required pressure of a layer is not a number at log strain e^${s.x} (pm ${pm} Pa)`,
+    );
+  r.uGuess = s.x;
+  return Math.exp(s.x);
 }
 
 /** permanent draft of a free layer r at mean pressure pm and contact length L; writes r.hOut, r.phi, r.kbar, r.peak */
@@ -531,29 +549,28 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
       const de = 1.5 * p * compliance(rs, Lc / 2);
       return Math.sqrt(R * (d + de)) + Math.sqrt(R * de) - Lc;
     };
-    // the elastic half-width (a³ = 0.75·P′·R·C(a), a fixed point that converges monotonically)
-    let a = Math.cbrt(0.75 * Pp * R * compliance(rs, 1e-4));
-    for (let it = 0; it < 30; it++) {
-      const an = Math.cbrt(0.75 * Pp * R * compliance(rs, a));
-      if (Math.abs(an - a) <= 1e-12 * a) {
-        a = an;
-        break;
-      }
-      a = an;
-    }
+    // the elastic half-width (a³ = 0.75·P′·R·C(a), a fixed point that converges monotonically: C rises with a
+    // and C/a falls, so d ln C/d ln a ≤ 1 and each iterate's log error is a third of the last's or less)
+    const el = fixedPoint(
+      (an) => Math.cbrt(0.75 * Pp * R * compliance(rs, an)),
+      Math.cbrt(0.75 * Pp * R * compliance(rs, 1e-4)),
+      { rtol: 1e-12, maxIter: 30 },
+    );
+    // 30 iterations shrink the log error by 3^−30 ≈ 5e-15 or more: not converged means C(a) is not a number
+    if (!el.converged) throw new RangeError(`rolling: the elastic contact half-width did not settle (last ${el.x} m)`);
+    const a = el.x;
     const Lel = 2 * a;
     setFaces(Lel);
     const flo = f(Lel);
     if (flo <= 0) L = Lel;
     else {
       const deEl = (1.5 * Pp * compliance(rs, a)) / Lel;
-      let Lhi = Math.sqrt(R * (H + deEl)) + Math.sqrt(R * deEl);
-      let fhi = f(Lhi);
-      while (fhi > 0) {
-        Lhi *= 2;
-        fhi = f(Lhi);
-      }
-      L = illinois(f, Lel, Lhi, { xtol: 1e-10 * Lhi, maxIter: 200 }, flo, fhi).x;
+      // the plastic contact is longer than the elastic one and f < 0 once L exceeds the stack's whole draft's
+      // chord: grow the trial length until f changes sign
+      const g = growBracket(f, Lel, Math.sqrt(R * (H + deEl)) + Math.sqrt(R * deEl), { fLo: flo, maxSteps: 60 });
+      if (g.status !== 'bracketed')
+        throw new RangeError(`rolling: no contact length found up to ${g.hi} m (${g.status}) at line load ${Pp} N/m`);
+      L = illinois(f, Lel, g.hi, { xtol: 1e-10 * g.hi, maxIter: 200 }, flo, g.fHi).x;
     }
     setFaces(L);
     pm = Pp / L;
@@ -643,16 +660,19 @@ export function forceForReduction(
     const res = rollStack({ ...station, force_N: F }, layers, ctx);
     return layerIndex === undefined ? res.totalReduction : res.layers[layerIndex]!.reduction;
   };
-  let lo = 0;
-  let hi = Math.max(1, station.force_N);
-  while (red(hi) < targetReduction) {
-    lo = hi;
-    hi *= 2;
-    if (hi > maxForce_N)
-      return {
-        error: `targetReduction: ${targetReduction} not reached below ${maxForce_N} N (allowed: a reduction the stack can take)`,
-      };
-  }
-  const b = bisectTest((F) => red(F) < targetReduction, lo, hi, { maxIter: 60, rtol: 1e-6 });
+  // no force, no reduction: f(0) = −target < 0; double the force until the target is reached
+  const g = growBracket((F) => red(F) - targetReduction, 0, Math.max(1, station.force_N), {
+    fLo: -targetReduction,
+    limit: maxForce_N,
+  });
+  if (g.status === 'not-finite')
+    return {
+      error: `targetReduction: the reduction at ${g.hi} N is not a number (allowed: a stack the model can roll)`,
+    };
+  if (g.status !== 'bracketed')
+    return {
+      error: `targetReduction: ${targetReduction} not reached below ${maxForce_N} N (allowed: a reduction the stack can take)`,
+    };
+  const b = bisectTest((F) => red(F) < targetReduction, g.lo, g.hi, { maxIter: 60, rtol: 1e-6 });
   return { force_N: 0.5 * (b.keep + b.drop) };
 }
