@@ -35,6 +35,7 @@ export {
   illinois,
   safeguardedNewton,
   newton,
+  newtonHot,
   NewtonSearch,
   growBracket,
   fixedPoint,

@@ -200,8 +200,10 @@ export class NewtonSearch {
   xtol: number;
   rtol: number;
   maxIter: number;
-  stepStop: boolean;
-  accept: ((x: number, f: number) => boolean) | null;
+  readonly stepStop: boolean;
+  readonly accept: ((x: number, f: number) => boolean) | null;
+  /** stepStop and no accept: newton()'s plain Newton loop may run */
+  readonly plain: boolean;
   /** written by f at each evaluation: f′(x) (NaN: unknown) */
   df = NaN;
   /**
@@ -232,6 +234,7 @@ export class NewtonSearch {
     this.maxIter = settings.maxIter ?? 100;
     this.stepStop = settings.stepStop ?? true;
     this.accept = settings.accept ?? null;
+    this.plain = this.stepStop && this.accept === null;
   }
 
   /** whether the last search found a root (status 'converged') */
@@ -286,6 +289,7 @@ function finish(
  * xtol + rtol·max(|neg|, |pos|) (x: the end with the smaller |f|), or (stepStop) when a Newton step is at most
  * xtol + rtol·|x| or the error it leaves (curvature·step²) is at most a hundredth of that (x: the step's end).
  * Returns whether it converged; the result is in s (x, fx, status, iterations, the final bracket, last).
+ * Without values known beforehand it is newtonHot's search.
  */
 export function newton(
   f: NewtonFunction,
@@ -298,24 +302,118 @@ export function newton(
   fNeg?: number,
   fPos?: number,
 ): boolean {
-  const xtol = s.xtol;
-  const rtol = s.rtol;
-  const maxIter = s.maxIter;
-  const accept = s.accept;
-  const stepStop = s.stepStop;
+  if (f0 === undefined && fNeg === undefined && fPos === undefined) return newtonHot(f, s, x0, neg, pos);
+  return general(f, s, x0, neg, pos, f0, df0, fNeg, fPos);
+}
+
+/**
+ * newton() without values known beforehand, for a hot caller (a model's residual): its first part — plain Newton
+ * steps while they behave — is small enough for the compiler to inline it, and f with it, into the caller, so a
+ * warm-started search that converges in a step or two costs no call. The same search, the same result.
+ */
+export function newtonHot(f: NewtonFunction, s: NewtonSearch, x0: number, neg: number, pos: number): boolean {
+  // plain Newton steps while they behave (strictly inside the bracket, each at most half the last once both ends
+  // are finite; kept under V8's 460-byte inlining limit); the first step that needs a safeguard, a NaN or f = 0
+  // hands the search over to the general loop from the point reached
+  const up = neg < pos;
+  if (!(s.plain && (up ? x0 > neg && x0 < pos : x0 > pos && x0 < neg))) return general(f, s, x0, neg, pos);
   let a = neg;
   let fa = NaN;
   let b = pos;
   let fb = NaN;
+  let x = x0;
+  let fc: number;
+  let lastStep = Infinity;
+  let it = 0;
+  s.curvature = 0;
+  for (; ; it++) {
+    fc = f(x, s);
+    if (fc > 0) {
+      b = x;
+      fb = fc;
+    } else if (fc < 0) {
+      a = x;
+      fa = fc;
+    } else break;
+    const t = x - fc / s.df;
+    const lo = up ? a : b;
+    const hi = up ? b : a;
+    // (t − t is NaN for t = ±∞ or NaN)
+    if (!(t > lo && t < hi && t - t === 0)) break;
+    const step = Math.abs(t - x);
+    const tol = s.xtol + s.rtol * Math.abs(t);
+    const curv = s.curvature;
+    if (step <= tol || (curv > 0 && curv * step * step <= 0.01 * tol)) return stepped(s, t, fc, a, fa, b, fb, it, x);
+    if (it >= s.maxIter || (hi - lo < Infinity && !(step <= 0.5 * lastStep))) break;
+    lastStep = step;
+    x = t;
+  }
+  // the general loop from x (evaluated: fc, s.df, s.curvature; the step that led there) in the bracket so far
+  s.last = x;
+  return search(f, s, x, a, b, fc, s.df, s.curvature, fa, fb, it, lastStep);
+}
+
+/** newton() without the plain loop: the start checked and evaluated (unless f0 is given), then the general loop */
+function general(
+  f: NewtonFunction,
+  s: NewtonSearch,
+  x0: number,
+  neg: number,
+  pos: number,
+  f0?: number,
+  df0?: number,
+  fNeg?: number,
+  fPos?: number,
+): boolean {
   s.last = NaN;
+  return search(f, s, x0, neg, pos, f0, df0, 0, fNeg ?? NaN, fPos ?? NaN, 0, Infinity);
+}
+
+/** newton()'s result where a Newton step from `last` (the it-th evaluation) to x met the tolerance */
+function stepped(
+  s: NewtonSearch,
+  x: number,
+  fx: number,
+  a: number,
+  fa: number,
+  b: number,
+  fb: number,
+  it: number,
+  last: number,
+): boolean {
   s.accepted = false;
-  s.iterations = 0;
-  if (Number.isNaN(a) || Number.isNaN(b) || !Number.isFinite(x0) || !(x0 >= Math.min(a, b) && x0 <= Math.max(a, b)))
-    return finish(s, x0, NaN, 'not-finite', a, fa, b, fb);
-  // the start
+  s.iterations = it;
+  s.last = last;
+  return finish(s, x, fx, 'converged', a, fa, b, fb);
+}
+
+/**
+ * newton()'s general loop from the start x0 (f0, df0, curv: f, f′ and the curvature there when known; fNeg, fPos:
+ * f at the ends, NaN where not known; s.last: x0
+ * where newton() evaluated f there, else NaN — then the start is checked and, without f0, evaluated here; `done`
+ * evaluations already made, lastStep0 the step that led to x0)
+ */
+function search(
+  f: NewtonFunction,
+  s: NewtonSearch,
+  x0: number,
+  neg: number,
+  pos: number,
+  f0: number | undefined,
+  df0: number | undefined,
+  curv: number,
+  fNeg: number,
+  fPos: number,
+  done: number,
+  lastStep0: number,
+): boolean {
+  s.accepted = false;
+  s.iterations = done;
+  // (NaN ends or start fail the test too)
+  if (!(Number.isFinite(x0) && x0 >= Math.min(neg, pos) && x0 <= Math.max(neg, pos)))
+    return finish(s, x0, NaN, 'not-finite', neg, NaN, pos, NaN);
   let fc: number;
   let dfc: number;
-  let curv = 0;
   if (f0 !== undefined) {
     fc = f0;
     dfc = df0 ?? NaN;
@@ -326,6 +424,15 @@ export function newton(
     curv = s.curvature;
     s.last = x0;
   }
+  const xtol = s.xtol;
+  const rtol = s.rtol;
+  const maxIter = s.maxIter;
+  const accept = s.accept;
+  const stepStop = s.stepStop;
+  let a = neg;
+  let fa = NaN;
+  let b = pos;
+  let fb = NaN;
   if (Number.isNaN(fc)) return finish(s, x0, fc, 'not-finite', a, fa, b, fb);
   if (fc === 0 || (accept !== null && accept(x0, fc))) {
     s.accepted = true;
@@ -341,7 +448,7 @@ export function newton(
     fa = fc;
   }
   // the ends' values the caller has, where the start did not replace that end
-  if (fNeg !== undefined && Number.isNaN(fa)) {
+  if (!Number.isNaN(fNeg) && Number.isNaN(fa)) {
     fa = fNeg;
     if (Number.isNaN(fa)) return finish(s, a, fa, 'not-finite', a, fa, b, fb);
     if (fa === 0 || (accept !== null && accept(a, fa))) {
@@ -350,7 +457,7 @@ export function newton(
     }
     if (!(fa < 0)) return finish(s, a, fa, 'no-sign-change', a, fa, b, fb);
   }
-  if (fPos !== undefined && Number.isNaN(fb)) {
+  if (!Number.isNaN(fPos) && Number.isNaN(fb)) {
     fb = fPos;
     if (Number.isNaN(fb)) return finish(s, b, fb, 'not-finite', a, fa, b, fb);
     if (fb === 0 || (accept !== null && accept(b, fb))) {
@@ -362,10 +469,10 @@ export function newton(
   // the Newton step pending from the last point (NaN: none), where that point is, and the step that led there
   let target = newtonTarget(x0, fc, dfc);
   let from = x0;
-  let lastStep = Infinity;
+  let lastStep = lastStep0;
   let side = 0;
-  for (let it = 1; it <= maxIter + 1; it++) {
-    if (stepStop && target === target) {
+  for (let it = done + 1; it <= maxIter + 1; it++) {
+    if (stepStop && Number.isFinite(target)) {
       const step = Math.abs(target - from);
       const tol = xtol + rtol * Math.abs(target);
       if (

@@ -10,6 +10,7 @@ import {
   fixedPoint,
   growBracket,
   newton,
+  newtonHot,
   NewtonSearch,
   type NewtonFunction,
   type NewtonStatus,
@@ -216,4 +217,43 @@ test('fixedPoint: cos x = x (the Dottie number) by Picard iteration; a divergent
   assert.ok(!d.converged && Number.isFinite(d.x), JSON.stringify(d));
   const capped = fixedPoint(Math.cos, 1, { rtol: 1e-15, maxIter: 5 });
   assert.ok(!capped.converged && capped.iterations === 5);
+});
+
+test('newtonHot (the inlinable plain loop, then the general one) evaluates the same points as the general loop alone', () => {
+  const run = (hot: boolean, f: NewtonFunction, x0: number, neg: number, pos: number): string => {
+    const seen: number[] = [];
+    const s = new NewtonSearch({ xtol: 1e-14, rtol: 1e-14 });
+    const g: NewtonFunction = (x, st) => (seen.push(x), f(x, st));
+    if (hot) newtonHot(g, s, x0, neg, pos);
+    else {
+      // f and f′ at the start given: newton() goes straight to the general loop
+      const f0 = g(x0, s);
+      newton(g, s, x0, neg, pos, f0, s.df);
+    }
+    return JSON.stringify({ seen, x: s.x, fx: s.fx, status: s.status, it: s.iterations, neg: s.neg, pos: s.pos });
+  };
+  const cubic: NewtonFunction = (x, s) => {
+    s.df = 3 * x * x - 2;
+    return x * x * x - 2 * x - 5;
+  };
+  const atan: NewtonFunction = (x, s) => {
+    s.df = 1 / (1 + x * x);
+    return Math.atan(x);
+  };
+  const triple: NewtonFunction = (x, s) => {
+    s.df = 3 * (x - 1) ** 2;
+    return (x - 1) ** 3;
+  };
+  for (const [f, x0, neg, pos] of [
+    [cubic, 2, -Infinity, Infinity],
+    [cubic, 3, 0, 4],
+    [atan, 1.5, -3, 2], // plain Newton from 1.5 overshoots to −1.69, then diverges: the bracket takes over
+    [atan, 0.2, -Infinity, Infinity],
+    [atan, -1.5, -2, 1.6], // the first step (to 1.69) leaves the bracket at once
+    [triple, 2.5, 0, 3], // a triple root: Newton's steps shrink by 2/3 only, so rtsafe's halving test refuses them
+  ] as const) {
+    const hot = run(true, f, x0, neg, pos);
+    assert.equal(hot, run(false, f, x0, neg, pos));
+    assert.match(hot, /"status":"converged"/);
+  }
 });
