@@ -9,7 +9,7 @@ import { LiAlOcpCurve, liAlElectrodeData, liAlHostLimit, liAlOcp } from '../../m
 import { MOLAR_VOLUME, derive, type Derived, type SsbCellParams } from './params.ts';
 import { problem } from '../../problems.ts';
 import { FRESH_DEGRADATION, type DegradationState } from './ageing-data.ts';
-import { bisect } from '../../numerics/roots.ts';
+import { bisect, newton, newtonHot, NewtonSearch } from '../../numerics/roots.ts';
 
 /** mutable degradation state of a model (changed only by afterCycle / ageing.ts) */
 export interface AgeingState {
@@ -118,32 +118,39 @@ export function dsPhi(v: DsLaw | null, y: number): number {
   const u = 1 - y;
   return v.floor * y + k * (G1 - (u - w * Math.atan(u / w)));
 }
+/** dsPhiInv's problem (module-level: no closure allocated per inversion) */
+const invProblem = { v: null as DsLaw | null, phi: 0 };
+/** φ(y) − φ_target, and φ′(y) = dsFactor(v, y).f to s.df */
+function invResidual(y: number, s: NewtonSearch): number {
+  const v = invProblem.v!;
+  const u = y >= 1 ? 0 : 1 - y;
+  s.df = v.floor + (v.k * u * u) / (u * u + v.width * v.width);
+  return dsPhi(v, y) - invProblem.phi;
+}
+/** the inversions' Newton stop: a step of at most 1e-14·(1 + |y|) */
+const invSearch = new NewtonSearch({ xtol: 1e-14, rtol: 1e-14, maxIter: 100 });
+
 /**
- * inverse of dsPhi (monotone increasing): Newton from the start value y0 (e.g. the outer shell's
- * stoichiometry, close to the answer), safeguarded by a bracket that is widened only when needed;
- * phiY0 = dsPhi(v, y0) when the caller has computed it (only for y0 ≤ 1)
+ * inverse of dsPhi (monotone increasing): the numerics' safeguarded Newton from the start value y0 (e.g. the
+ * outer shell's stoichiometry, close to the answer) inside (−∞, 1], φ(1) above the target; phiY0 = dsPhi(v, y0)
+ * when the caller has computed it (only for y0 ≤ 1). NaN only for a NaN phi.
  */
 export function dsPhiInv(v: DsLaw | null, phi: number, y0 = 0.5, phiY0?: number): number {
   if (!v) return phi;
   const p1 = dsPhi(v, 1);
   if (phi >= p1) return 1 + (phi - p1) / v.floor;
-  let lo = -Infinity;
-  let hi = 1;
-  let y = Math.min(y0, 1);
-  for (let it = 0; it < 100; it++) {
-    // phiY0: dsPhi(v, y0) when the caller has it (y0 ≤ 1), the same value computed once
-    const g = (it === 0 && phiY0 !== undefined ? phiY0 : dsPhi(v, y)) - phi;
-    if (g === 0) return y;
-    if (g > 0) hi = Math.min(hi, y);
-    else lo = Math.max(lo, y);
-    // dsFactor(v, y).f without the derivative
-    const u = y >= 1 ? 0 : 1 - y;
-    let yn = y - g / (v.floor + (v.k * u * u) / (u * u + v.width * v.width));
-    if (!(yn > lo && yn < hi)) yn = Number.isFinite(lo) ? 0.5 * (lo + hi) : Math.min(yn, hi - 1e-3);
-    if (Math.abs(yn - y) <= 1e-14 * (1 + Math.abs(y))) return yn;
-    y = yn;
-  }
-  return y;
+  const x0 = Math.min(y0, 1);
+  invProblem.v = v;
+  invProblem.phi = phi;
+  const s = invSearch;
+  if (phiY0 !== undefined) {
+    const u = x0 >= 1 ? 0 : 1 - x0;
+    const df0 = v.floor + (v.k * u * u) / (u * u + v.width * v.width);
+    newton(invResidual, s, x0, -Infinity, 1, phiY0 - phi, df0, undefined, p1 - phi);
+  } else newton(invResidual, s, x0, -Infinity, 1, undefined, undefined, undefined, p1 - phi);
+  invProblem.v = null;
+  // a bracketed monotone function converges; max-iterations would leave the best point, not-finite a NaN phi
+  return s.status === 'not-finite' ? NaN : s.x;
 }
 
 /** the width over which hostX rounds min(x, xHost) (numerical regularisation) */
@@ -164,6 +171,25 @@ export function dsPhiDifference(v: DsLaw, d: number, u: number, u0: number): num
   return d * (v.floor + (v.k * u * u0) / q) + v.k * w * zm;
 }
 
+/** dsPhiShift's problem (module-level: no closure allocated per shift) */
+const shiftProblem = { v: null as DsLaw | null, u0: 0, r: 0 };
+/**
+ * φ(y0 + Δ) − φ(y0) − r (dsPhiDifference), its slope φ′ to s.df and |φ″/(2φ′)| to s.curvature (φ″ = −dφ′/du =
+ * −2k·u·w²/q²): the newton() stop on the error a step leaves (one update instead of two on the usual small shift)
+ */
+function shiftResidual(d: number, s: NewtonSearch): number {
+  const q0 = shiftProblem;
+  const v = q0.v!;
+  const w2 = v.width * v.width;
+  const u = q0.u0 - d;
+  const q = u * u + w2;
+  const f = v.floor + (v.k * u * u) / q;
+  s.df = f;
+  s.curvature = Math.abs(v.k * u * w2) / (q * q * f);
+  return dsPhiDifference(v, d, u, q0.u0) - q0.r;
+}
+const shiftSearch = new NewtonSearch({ xtol: 1e-14, rtol: 1e-14, maxIter: 60 });
+
 /**
  * The stoichiometry y = y0 + Δ with φ(y) − φ(y0) = r (φ = dsPhi), for y0 < 1 and a result below 1
  * (NaN otherwise: the caller then takes dsPhiInv). The difference is written without the two
@@ -171,13 +197,12 @@ export function dsPhiDifference(v: DsLaw, d: number, u: number, u0: number): num
  *   φ(y) − φ(y0) = Δ·(floor + k·u·u0/q) + k·w·(z − atan z),  u = 1 − y, u0 = 1 − y0, q = w² + u·u0, z = Δ·w/q,
  * and z − atan z by its series z³/3 − z⁵/5 + … while |z| < 0.05 (truncation below 1e-17 relative) — so
  * the usual small Δ of a particle surface costs no arctangent at all, and the difference carries no
- * cancellation of two φ values. Newton on Δ from a second-order start, stopped as dsPhiInv stops
- * (|step| ≤ 1e-14·(1 + |y|)), or as soon as the error left after an update, estimated from the quadratic
- * convergence, is below a hundredth of that (one update instead of two on the usual small shift).
+ * cancellation of two φ values. The numerics' safeguarded Newton on Δ from a second-order start, stopped as
+ * dsPhiInv stops (|step| ≤ 1e-14·(1 + |y|)), or as soon as the error left after an update, estimated from the
+ * quadratic convergence (shiftResidual's curvature), is below a hundredth of that.
  */
 export function dsPhiShift(v: DsLaw, y0: number, r: number): number {
-  const w = v.width;
-  const w2 = w * w;
+  const w2 = v.width * v.width;
   const k = v.k;
   const fl = v.floor;
   const u0 = 1 - y0;
@@ -190,23 +215,16 @@ export function dsPhiShift(v: DsLaw, y0: number, r: number): number {
   const d1 = r / f0;
   let d = d1 - (f0p * d1 * d1) / (2 * f0);
   if (!(u0 - d > 0)) d = d1;
-  for (let it = 0; it < 60; it++) {
-    const u = u0 - d;
-    if (!(u > 0)) return NaN;
-    const H = dsPhiDifference(v, d, u, u0);
-    const q = u * u + w2;
-    const f = fl + (k * u * u) / q;
-    const step = (H - r) / f;
-    d -= step;
-    if (!Number.isFinite(d)) return NaN;
-    const tol = 1e-14 * (1 + Math.abs(y0 + d));
-    if (Math.abs(step) <= tol) return y0 + d;
-    // the error left after this update, |φ''/(2φ')|·step² (Newton's quadratic convergence; φ'' = −dφ'/du
-    // = −2k·u·w²/q²), already below a hundredth of the stopping tolerance: the next update would not
-    // move y by more than a rounding error, so it is not computed
-    if ((Math.abs(k * u * w2) / (q * q * f)) * step * step <= 0.01 * tol) return y0 + d;
-  }
-  return NaN;
+  shiftProblem.v = v;
+  shiftProblem.u0 = u0;
+  shiftProblem.r = r;
+  const s = shiftSearch;
+  // the stop of dsPhiInv, |step| ≤ 1e-14·(1 + |y|), on Δ = y − y0
+  s.xtol = 1e-14 * (1 + Math.abs(y0));
+  // Δ < u0 (y < 1); an iterate past it, or no root below 1, leaves NaN for the caller to take dsPhiInv
+  const ok = newtonHot(shiftResidual, s, d, -Infinity, u0);
+  shiftProblem.v = null;
+  return ok ? y0 + s.x : NaN;
 }
 
 /** smooth min(x, xHost) over a width w (the Li held by the host lattice) and its derivative in x */
