@@ -43,7 +43,7 @@ import {
   type MechanicalId,
 } from '../materials/mechanics.ts';
 import type { LayerInput, LayerRole, StationId, StationInput } from './types.ts';
-import { bisectTest, growBracket, illinois, newton, NewtonSearch, fixedPoint } from '../numerics/roots.ts';
+import { bisectTest, fixedPoint, growBracket, illinois, newton, NewtonSearch } from '../numerics/roots.ts';
 
 /** Coulomb friction at roll and hard-layer interfaces when the recipe gives none (assumption). */
 export const DEFAULT_MU = 0.15; // assumption: lubricated/clean steel on foil, Lenard, Primer on Flat Rolling (2014) range 0.05–0.2 (U)
