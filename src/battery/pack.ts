@@ -42,6 +42,7 @@ import { mV } from '../units/index.ts';
 import type { LinearStepCell } from '../electrochem/model.ts';
 import { SpmeLinearStep } from '../electrochem/ssb/step-response.ts';
 import { safeguardedNewton, type NewtonPoint } from '../numerics/roots.ts';
+import { tridiagonalSolve } from '../numerics/tridiagonal.ts';
 
 /**
  * The pack solver's tolerance policy (the default of PackOptions.tolerance): every step's cell currents
@@ -1227,14 +1228,7 @@ export class Pack {
       dia[k] = C + this.hA[k]! + gl + gr;
       rhs[k] = C * this.T[k]! + this.hA[k]! * th.ambient_K + q;
     }
-    // Thomas
-    for (let k = 1; k < n; k++) {
-      const w = sub[k]! / dia[k - 1]!;
-      dia[k] = dia[k]! - w * sup[k - 1]!;
-      rhs[k] = rhs[k]! - w * rhs[k - 1]!;
-    }
-    this.T[n - 1] = rhs[n - 1]! / dia[n - 1]!;
-    for (let k = n - 2; k >= 0; k--) this.T[k] = (rhs[k]! - sup[k]! * this.T[k + 1]!) / dia[k]!;
+    tridiagonalSolve(sub, dia, sup, rhs, this.T, n);
   }
 
   /** per group: mean zero-current voltage of its cells' committed surface states (V) */

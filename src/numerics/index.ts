@@ -29,7 +29,7 @@ export {
   type OutputCutoff,
   type InputStop,
 } from './linear-step.ts';
-export { tridiagonalSolve2, tridiagonalSolve2Last } from './tridiagonal.ts';
+export { tridiagonalSolve, tridiagonalSolve2, tridiagonalSolve2Last } from './tridiagonal.ts';
 export { createLinearSystem, type LinearSystem } from './system.ts';
 export {
   denseLuFactor,
