@@ -22,7 +22,7 @@
  *
  * BMS: cell voltage limits (vMin, vMax). A requested current that would take any cell past a limit in
  * this step is derated to the largest |I| that keeps every cell inside (Newton on the limiting cell's
- * voltage inside a bracket, Illinois steps when Newton stalls: src/numerics/roots.ts safeguardedNewton) and
+ * voltage inside a bracket, Illinois steps when Newton stalls: src/numerics/roots.ts newton) and
  * the derating is recorded (time, requested, delivered, limiting cell, which limit) — never silently.
  * Passive balancing (while charging or at rest): a group's bleed resistor is switched on while its rest-
  * voltage estimate exceeds the lowest group's by more than the threshold.
@@ -41,7 +41,7 @@ import { problem, ProblemError } from '../problems.ts';
 import { mV } from '../units/index.ts';
 import type { LinearStepCell } from '../electrochem/model.ts';
 import { SpmeLinearStep } from '../electrochem/ssb/step-response.ts';
-import { safeguardedNewton, type NewtonPoint } from '../numerics/roots.ts';
+import { newton, NewtonSearch } from '../numerics/roots.ts';
 import { tridiagonalSolve } from '../numerics/tridiagonal.ts';
 
 /**
@@ -1072,7 +1072,7 @@ export class Pack {
   /**
    * Largest |I| ≤ |Ireq| (same sign) keeping every cell inside its limits in this step, given the excess
    * at Ireq from the solve just done (> 0: violated): the numerics' safeguarded Newton
-   * (src/numerics/roots.ts) on the limiting cell's excess aimed at the middle of the acceptance band
+   * (src/numerics/roots.ts newton) on the limiting cell's excess aimed at the middle of the acceptance band
    * (its slope from the linearised Kirchhoff solve), inside the bracket [rest, Ireq] — Illinois steps when
    * Newton does not at least halve the excess, bisection while the violating end is outside the model —
    * stopped by the BMS's acceptance test, an excess in (−0.1 mV, 0]. When the bracket closes first, the
@@ -1080,38 +1080,56 @@ export class Pack {
    */
   private derate(Ireq: number, fReq: number): number {
     if (Ireq === 0 || !(fReq > 0)) return Ireq;
-    const excessAt = (I: number): NewtonPoint => {
-      this.solve(I, this.bleeding);
-      return this.excessPoint();
-    };
-    const r = safeguardedNewton(
-      excessAt,
-      { x: 0 }, // at rest: evaluated only when a step needs it
-      // the first Newton step from Ireq, its slope from the linearisation in place (as the caller left it)
-      { x: Ireq, f: fReq + DERATE_TARGET_V, df: Number.isFinite(fReq) ? this.excessPoint().df : NaN },
-      {
-        accept: (_I, g) => g - DERATE_TARGET_V <= 0 && g - DERATE_TARGET_V > -ACCEPT_BAND_V,
-        xtol: 1e-9 * (Math.abs(Ireq) + 1e-6),
-        rtol: 0,
-        maxIter: 60,
-      },
-    );
+    const s = this.derating;
+    s.xtol = 1e-9 * (Math.abs(Ireq) + 1e-6);
+    // the first Newton step from Ireq, its slope from the linearisation in place (as the caller left it); the
+    // end at rest is evaluated only when a step needs it
+    const f0 = fReq + DERATE_TARGET_V;
+    let df0 = NaN;
+    if (Number.isFinite(fReq)) {
+      this.excessPoint(s);
+      df0 = s.df;
+    }
+    newton(this.excessAt, s, Ireq, 0, Ireq, f0, df0);
+    if (s.status === 'not-finite') {
+      this.failedWhy = `the derating search met a voltage that is not a number at ${s.x} A`;
+      throw this.notEvaluable(s.x);
+    }
     // even at rest a cell is outside: deliver nothing (recorded by the caller)
-    if (!r.bracket) return 0;
-    if (r.accepted) return r.x; // the trial solution is there (the last point evaluated)
-    const I = r.neg; // the feasible side
-    if (r.last !== I) {
+    if (s.status === 'no-sign-change') return 0;
+    if (s.accepted) return s.x; // the trial solution is there (the last point evaluated)
+    const I = s.neg; // the feasible side
+    if (s.last !== I) {
       this.solve(I, this.bleeding);
       if (I === 0 && this.violation().excess > 0) return 0;
     }
     return I;
   }
 
-  /** the most violating cell's excess at the trial solution, shifted by the derating target, and its slope */
-  private excessPoint(): NewtonPoint {
+  /**
+   * derate's search (one per pack, reused: nothing allocated per derating): the BMS's acceptance band as the
+   * stop, to 1e-9 of the demand (xtol, set per search), at most 60 evaluations
+   */
+  private readonly derating = new NewtonSearch({
+    rtol: 0,
+    maxIter: 60,
+    stepStop: false,
+    accept: (_I, g) => g - DERATE_TARGET_V <= 0 && g - DERATE_TARGET_V > -ACCEPT_BAND_V,
+  });
+  /** derate's function: the most violating cell's excess at pack current I (solved afresh), its slope to s.df */
+  private readonly excessAt = (I: number, s: NewtonSearch): number => {
+    this.solve(I, this.bleeding);
+    return this.excessPoint(s);
+  };
+
+  /**
+   * the most violating cell's excess at the trial solution, shifted by the derating target; its slope into s.df
+   * (NaN where a cell is outside its model)
+   */
+  private excessPoint(s: NewtonSearch): number {
     const v = this.violation();
-    const d = Number.isFinite(v.excess) ? this.excessSlope(v.cell, v.limit) : NaN;
-    return { f: v.excess + DERATE_TARGET_V, df: d };
+    s.df = Number.isFinite(v.excess) ? this.excessSlope(v.cell, v.limit) : NaN;
+    return v.excess + DERATE_TARGET_V;
   }
 
   /**
