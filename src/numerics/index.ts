@@ -29,6 +29,12 @@ export {
   type OutputCutoff,
   type InputStop,
 } from './linear-step.ts';
+export {
+  newtonIteration,
+  type NewtonProblem,
+  type NewtonIterationOptions,
+  type NewtonIterationStatus,
+} from './newton-system.ts';
 export { tridiagonalSolve, tridiagonalSolve2, tridiagonalSolve2Last } from './tridiagonal.ts';
 export { createLinearSystem, type LinearSystem } from './system.ts';
 export {
