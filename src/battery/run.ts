@@ -42,6 +42,9 @@ import {
   type PackAgeingBand,
 } from './ageing-band.ts';
 
+/** one day, s (the longest a day's duty can be active) */
+const DAY_S = days(1);
+
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
 export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
   'ev:UDDS',
@@ -400,7 +403,7 @@ export function measureC3(
   const ticker = stageTicker(progress, 'battery: C/3 capacity', 100, '%');
   for (let i = 0; i < 100000; i++) {
     pack.stepCurrent(I, dt);
-    ticker.tick(Math.min(99, (100 * (q0 - pack.packCharge_C)) / cap));
+    ticker.tick(Math.min(99, toPct((q0 - pack.packCharge_C) / cap)));
     if (pack.deratings.length > d0) break;
   }
   ticker.end();
@@ -633,9 +636,9 @@ function profileOf(
       const I = binAverage(tab, 1, c.name ?? 'profile.csv');
       return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: I, note: 'current profile (A, positive on charge)' };
     }
-    const k = c.column === 'power_kW' ? 1000 : 1;
     const P = binAverage(tab, 1, c.name ?? 'profile.csv');
-    for (let i = 0; i < P.length; i++) P[i] = P[i]! * k;
+    // the CSV's column in W, or in kW (the edge's one conversion)
+    if (c.column === 'power_kW') for (let i = 0; i < P.length; i++) P[i] = kW(P[i]!);
     return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: P, note: 'power profile (positive on charge)' };
   }
   throw problem('profile', 'unknown', String(JSON.stringify(p)), String(BATTERY_PROFILES.join(', ')));
@@ -1151,7 +1154,7 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
     opts.ageing === false || ex.years === 0
       ? null
       : planAgeing(built, dailyCharge, Math.round(ex.years), vMin, vMax, {
-          active_s: Float64Array.from(duty.active_s, (a) => Math.min(86400, a * dayFraction)),
+          active_s: Float64Array.from(duty.active_s, (a) => Math.min(DAY_S, a * dayFraction)),
           temperature_K: Float64Array.from(duty.Tdt, (x, k) =>
             duty.active_s[k]! > 0 ? x / duty.active_s[k]! : celsius(recipe.cell.temperature_C),
           ),
