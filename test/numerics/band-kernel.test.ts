@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BandLu } from '../../src/numerics/index.ts';
+import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
+
+/** mulberry32 seeded RNG in [−1, 1) */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
+  };
+}
+
+/** a random band with weak diagonals (row interchanges) and some exact zeros (the solves' skips) */
+function randomBand(r: () => number, n: number, kl: number, ku: number, threshold: number): BandLu {
+  const band = new BandLu(n, kl, ku);
+  band.pivotThreshold = threshold;
+  fillAndFactor(band, r);
+  return band;
+}
+
+function fillAndFactor(band: BandLu, r: () => number): void {
+  const { n, kl, ku } = band;
+  band.clear();
+  for (let i = 0; i < n; i++)
+    for (let j = Math.max(0, i - kl); j <= Math.min(n - 1, i + ku); j++) {
+      const u = r();
+      band.set(i, j, i === j ? (i % 7 === 3 ? 0.01 * u : 2 + u) : Math.abs(u) < 0.2 ? 0 : u);
+    }
+  assert.ok(band.factor(), `factor n=${n} kl=${kl} ku=${ku}`);
+}
+
+function rhs(r: () => number, n: number): Float64Array {
+  // some exact zeros: the forward and backward sweeps skip a zero entry
+  return new Float64Array(n).map((_, i) => (i % 5 === 1 ? 0 : r()));
+}
+
+/** solves b (at offset) with the JavaScript loops, then with the kernel, and returns both */
+function bothWays(band: BandLu, b: Float64Array, offset = 0): [Float64Array, Float64Array] {
+  const js = Float64Array.from(b);
+  const wasm = Float64Array.from(b);
+  const was = useWasmBandKernel(false);
+  try {
+    band.solve(js, offset);
+    useWasmBandKernel(true);
+    band.solve(wasm, offset);
+  } finally {
+    useWasmBandKernel(was);
+  }
+  return [js, wasm];
+}
+
+function assertSameBits(a: Float64Array, b: Float64Array, what: string): void {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Object.is(a[i], b[i]), `${what}: entry ${i} differs (JavaScript ${a[i]}, WebAssembly ${b[i]})`);
+}
+
+test('the WebAssembly band kernel compiles on this Node (else the comparisons below would test the JavaScript loops twice)', () => {
+  assert.ok(wasmBandKernelAvailable());
+});
+
+test('band solve: the WebAssembly kernel gives the JavaScript loops’ results bit for bit (row interchanges, zeros, offsets)', () => {
+  const r = rng(2024);
+  for (const [n, kl, ku] of [
+    [32, 1, 1],
+    [181, 5, 4],
+    [100, 3, 0],
+    [64, 0, 3],
+    [200, 7, 7],
+  ] as const)
+    for (const threshold of [1, 0.1]) {
+      const band = randomBand(r, n, kl, ku, threshold);
+      if (kl > 0 && threshold === 1)
+        assert.ok(
+          band.um.some((m) => m > ku),
+          'the test band has row interchanges',
+        );
+      for (let k = 0; k < 3; k++) {
+        const [js, wasm] = bothWays(band, rhs(r, n));
+        assertSameBits(js, wasm, `n=${n} kl=${kl} ku=${ku} threshold ${threshold}`);
+      }
+      // a right-hand side inside a longer array (BorderedBandLu solves W's columns in place)
+      const long = new Float64Array(3 * n).map(() => r());
+      const [js, wasm] = bothWays(band, long, n);
+      assertSameBits(js, wasm, `n=${n} at offset ${n}`);
+      // the entries outside [offset, offset + n) are untouched
+      for (const i of [0, n - 1, 2 * n, 3 * n - 1]) assert.equal(wasm[i], long[i]);
+    }
+});
+
+test('band solve: two bands used in turn and a refactorised band solve with their current factors (the kernel’s copy follows)', () => {
+  const r = rng(99);
+  const a = randomBand(r, 120, 4, 3, 0.1);
+  const b = randomBand(r, 90, 2, 5, 1);
+  for (let round = 0; round < 3; round++) {
+    for (const band of [a, b, a]) {
+      const [js, wasm] = bothWays(band, rhs(r, band.n));
+      assertSameBits(js, wasm, `round ${round} n=${band.n}`);
+    }
+    // new values in a, refactorised: the kernel must not keep the old factors
+    fillAndFactor(a, r);
+  }
+});
+
+test('band solve: a band larger than the kernel’s first memory page grows it and still agrees bit for bit', () => {
+  const r = rng(5);
+  const band = randomBand(r, 3000, 10, 10, 0.1); // 3000 × 31 × 8 B ≈ 0.74 MB of band storage
+  const [js, wasm] = bothWays(band, rhs(r, 3000));
+  assertSameBits(js, wasm, 'n=3000');
+});
