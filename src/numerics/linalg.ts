@@ -141,9 +141,14 @@ export class BandLu {
     return this.ab[this.kl + this.ku + i - j + j * this.ld]!;
   }
 
-  /** LU with partial pivoting (dgbtf2). Returns false on an exactly zero pivot. */
+  /**
+   * LU with partial pivoting (dgbtf2). Returns false on an exactly zero pivot. On a band of 32 rows or
+   * more with the WebAssembly kernel (band-kernel.ts: the same operations, bit-identical)
+   */
   factor(): boolean {
     this.factorCount++;
+    const kernel = bandKernel(this.n);
+    if (kernel !== null) return kernel.factor(this, this.factorCount);
     const { n, kl, ku, ld, ab, piv } = this;
     const kv = ku + kl;
     // fill-in rows above the original band start at zero (they may hold data from a previous factor)
