@@ -164,6 +164,14 @@ function solveFunc(): Func {
   const [j, l, pa, pb, pe] = [8, 9, 10, 11, 12];
   const [bj, tmp] = [13, 14];
   const bAt = (i: Code): Code => at(get(b), i, 3);
+  /** the entries pb .. pe (byte addresses) of b −= the entries from pa of ab · s (ascending) */
+  const axpy = (s: number): Code =>
+    until(
+      geU(get(pb), get(pe)),
+      storeF64(get(pb), fSub(loadF64(get(pb)), fMul(loadF64(get(pa)), get(s)))),
+      set(pa, add(get(pa), i32(8))),
+      set(pb, add(get(pb), i32(8))),
+    );
   // forward: for j < n − 1: swap b[j], b[piv[j]]; b[j+1 .. j+lm[j]] −= ab[cj+1 ..]·b[j] (cj = j·ld + kv)
   const forward = [
     set(j, i32(0)),
@@ -182,12 +190,7 @@ function solveFunc(): Func {
         set(pa, at(get(ab), add(mul(get(j), get(ld)), add(get(kv), i32(1))), 3)),
         set(pb, bAt(add(get(j), i32(1)))),
         set(pe, add(get(pb), shl(loadI32(at(get(lm), get(j), 2)), i32(3)))),
-        until(
-          geU(get(pb), get(pe)),
-          storeF64(get(pb), fSub(loadF64(get(pb)), fMul(loadF64(get(pa)), get(bj)))),
-          set(pa, add(get(pa), i32(8))),
-          set(pb, add(get(pb), i32(8))),
-        ),
+        axpy(bj),
       ),
       set(j, add(get(j), i32(1))),
     ),
@@ -208,12 +211,7 @@ function solveFunc(): Func {
         set(l, shl(loadI32(at(get(um), get(j), 2)), i32(3))),
         set(pa, sub(get(pa), get(l))),
         set(pb, sub(get(pb), get(l))),
-        until(
-          geU(get(pb), get(pe)),
-          storeF64(get(pb), fSub(loadF64(get(pb)), fMul(loadF64(get(pa)), get(x)))),
-          set(pa, add(get(pa), i32(8))),
-          set(pb, add(get(pb), i32(8))),
-        ),
+        axpy(x),
       ),
       set(j, sub(get(j), i32(1))),
     ),
@@ -450,13 +448,20 @@ class Kernel implements BandKernel {
     return lay;
   }
 
-  factor(lu: BandFactors, count: number): boolean {
-    const lay = this.layout(lu);
-    // piv, um, lm too: what the factorisation leaves unset (after a failed column) stays lu's own
+  /** copies lu's band storage, pivots and extents into the arena, as factorisation count */
+  private loadFrom(lu: BandFactors, lay: Layout, count: number): void {
     lay.ab.set(lu.ab);
     lay.piv.set(lu.piv);
     lay.um.set(lu.um);
     lay.lm.set(lu.lm);
+    this.owner = lu;
+    this.ownerCount = count;
+  }
+
+  factor(lu: BandFactors, count: number): boolean {
+    const lay = this.layout(lu);
+    // piv, um, lm too: what the factorisation leaves unset (after a failed column) stays lu's own
+    this.loadFrom(lu, lay, count);
     const ok =
       this.runFactor(lu.n, lu.kl, lu.ku, lu.ld, 0, lay.oPiv, lay.oReach, lay.oUm, lay.oLm, lu.pivotThreshold) === 1;
     // the factors in lu's own arrays too (its JavaScript solve, and whoever reads them)
@@ -464,22 +469,13 @@ class Kernel implements BandKernel {
     lu.piv.set(lay.piv);
     lu.um.set(lay.um);
     lu.lm.set(lay.lm);
-    this.owner = lu;
-    this.ownerCount = count;
     return ok;
   }
 
   solve(lu: BandFactors, count: number, b: Float64Array, offset: number): void {
     const lay = this.layout(lu);
-    if (this.owner !== lu || this.ownerCount !== count) {
-      // another band's (or an older) factorisation is in the arena
-      lay.ab.set(lu.ab);
-      lay.piv.set(lu.piv);
-      lay.um.set(lu.um);
-      lay.lm.set(lu.lm);
-      this.owner = lu;
-      this.ownerCount = count;
-    }
+    // another band's (or an older) factorisation in the arena: lu's factors in
+    if (this.owner !== lu || this.ownerCount !== count) this.loadFrom(lu, lay, count);
     const n = lu.n;
     const bv = lay.b;
     if (offset === 0 && b.length === n) bv.set(b);

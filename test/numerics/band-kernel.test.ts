@@ -1,18 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BandLu } from '../../src/numerics/index.ts';
+import { BandLu, Rng } from '../../src/numerics/index.ts';
 import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
 
-/** mulberry32 seeded RNG in [−1, 1) */
+/** a seeded uniform source in [−1, 1) */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
-  };
+  const r = new Rng(seed);
+  return () => r.inRange(-1, 1);
 }
 
 /** fills a band with random entries: weak diagonals (row interchanges) and some exact zeros */
