@@ -1,6 +1,7 @@
 /**
  * rollcell's stiff integrator and numerical utilities (see DESIGN.md, `numerics/`).
  *  - solveDae / createDaeSolver: variable-order BDF/NDF for M·y′ = f(t, y), M diagonal (index-1 DAEs)
+ *  - the linear-step engine (LinearStepEngine: a system whose step is linear in one scalar input)
  *  - dense, banded, bordered-banded and tridiagonal LU; root finding (brent, illinois, bisection); a crossing inside a
  *    fixed step (locateCrossing); table interpolation; a seeded RNG
  *
@@ -20,6 +21,14 @@ export type {
 export { solveDae, createDaeSolver, type DaeSolver, type DaeSolverOptions } from './bdf.ts';
 export { directionalSensitivityRhs } from './sensitivity.ts';
 export { locateCrossing, type CrossingOptions } from './crossing.ts';
+export {
+  LinearStepEngine,
+  type LinearStepSystem,
+  type LinearStepTimes,
+  type LinearStepRun,
+  type OutputCutoff,
+  type InputStop,
+} from './linear-step.ts';
 export { tridiagonalSolve2, tridiagonalSolve2Last } from './tridiagonal.ts';
 export { createLinearSystem, type LinearSystem } from './system.ts';
 export {
@@ -34,10 +43,21 @@ export {
   brent,
   illinois,
   safeguardedNewton,
+  newton,
+  NewtonSearch,
+  growBracket,
+  fixedPoint,
   bisect,
   bisectTest,
   type BisectTestOptions,
   type BracketEnd,
+  type FixedPointResult,
+  type GrowBracketOptions,
+  type GrowBracketResult,
+  type GrowBracketStatus,
+  type NewtonFunction,
+  type NewtonSettings,
+  type NewtonStatus,
   type NewtonPoint,
   type RootOptions,
   type RootResult,

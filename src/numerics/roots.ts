@@ -159,6 +159,284 @@ export function illinois(
   return { x: b, fx: fb, iterations: maxIter, converged: false };
 }
 
+/** how a newton() search ended (NewtonSearch.status) */
+export type NewtonStatus =
+  /** a root: f = 0 or `accept` at a point evaluated, a bracket narrower than the tolerance, or a Newton step below it */
+  | 'converged'
+  /** maxIter evaluations without converging: x is the best point so far */
+  | 'max-iterations'
+  /** the start or a bracket end evaluated on the wrong side of the root (f(neg) > 0 or f(pos) < 0): x is that point */
+  | 'no-sign-change'
+  /** f was NaN at x, or the start or an end was NaN (the start must be a finite number inside the bracket) */
+  | 'not-finite';
+
+/** f and f′ at x for newton(): returns f(x) and writes f′(x) to s.df (NaN: unknown, no Newton step from x) */
+export type NewtonFunction = (x: number, s: NewtonSearch) => number;
+
+/** a NewtonSearch's settings (all optional) */
+export interface NewtonSettings {
+  /** absolute tolerance on x (default 0) */
+  xtol?: number;
+  /** relative tolerance on x (default 4·eps) */
+  rtol?: number;
+  /** evaluations of f at most, after the start (default 100) */
+  maxIter?: number;
+  /**
+   * stop when a Newton step is at most the tolerance, at the point it leads to (not evaluated; `last` is where f
+   * was evaluated last) — the usual stop of an unbracketed Newton (default true); false: only f = 0, `accept`
+   * or a bracket narrower than the tolerance stop the search (then x is always a point evaluated)
+   */
+  stepStop?: boolean;
+  /** the caller's acceptance test, asked at every point evaluated: the first point it accepts is returned */
+  accept?: ((x: number, f: number) => boolean) | null;
+}
+
+/**
+ * The state of scalar Newton searches (newton()): settings, the derivative f writes at each evaluation,
+ * and the result — owned by the caller and reused search after search, so nothing is allocated per search
+ * or per iteration (a hot caller keeps one at module or object level).
+ */
+export class NewtonSearch {
+  xtol: number;
+  rtol: number;
+  maxIter: number;
+  stepStop: boolean;
+  accept: ((x: number, f: number) => boolean) | null;
+  /** written by f at each evaluation: f′(x) (NaN: unknown) */
+  df = NaN;
+  /**
+   * optionally written by f: |f″/(2f′)| at x (0: unknown; reset before each evaluation). Newton's error after a
+   * step is ≈ |f″/(2f′)|·step² (quadratic convergence); once that is below a hundredth of the tolerance the
+   * search stops at the step's end instead of evaluating f once more to see the next step is negligible
+   */
+  curvature = 0;
+  /** the result: the root (or best point), f there (where x ends a Newton step, f where that step began) */
+  x = NaN;
+  fx = NaN;
+  /** evaluations of f after the start (the start's own, when f0 is not given, is not counted) */
+  iterations = 0;
+  status: NewtonStatus = 'converged';
+  /** whether `accept` (or f = 0) stopped the search at x, a point evaluated */
+  accepted = false;
+  /** the final bracket: f(neg) < 0 < f(pos) (either may be the larger; ±∞: open on that side; f NaN: not evaluated) */
+  neg = NaN;
+  fNeg = NaN;
+  pos = NaN;
+  fPos = NaN;
+  /** where f was evaluated last (a caller whose f leaves state behind finds it there; NaN: nowhere) */
+  last = NaN;
+
+  constructor(settings: NewtonSettings = {}) {
+    this.xtol = settings.xtol ?? 0;
+    this.rtol = settings.rtol ?? 4 * EPS;
+    this.maxIter = settings.maxIter ?? 100;
+    this.stepStop = settings.stepStop ?? true;
+    this.accept = settings.accept ?? null;
+  }
+
+  /** whether the last search found a root (status 'converged') */
+  get converged(): boolean {
+    return this.status === 'converged';
+  }
+}
+
+/** the Newton step's end from x (NaN when f or f′ there cannot give one) */
+function newtonTarget(x: number, fx: number, df: number): number {
+  return Number.isFinite(fx) && Number.isFinite(df) && df !== 0 ? x - fx / df : NaN;
+}
+
+/** newton()'s result into s (a function, not a closure over the loop's variables: nothing allocated) */
+function finish(
+  s: NewtonSearch,
+  x: number,
+  fx: number,
+  status: NewtonStatus,
+  a: number,
+  fa: number,
+  b: number,
+  fb: number,
+): boolean {
+  s.x = x;
+  s.fx = fx;
+  s.status = status;
+  s.neg = a;
+  s.fNeg = fa;
+  s.pos = b;
+  s.fPos = fb;
+  return status === 'converged';
+}
+
+/**
+ * The one safeguarded scalar Newton of the project (the shape of Numerical Recipes' rtsafe, W. H. Press et al.,
+ * Numerical Recipes, 3rd ed., CUP 2007, §9.4), allocation-free: the root of f from the start x0 inside the
+ * bracket between `neg` (where f < 0) and `pos` (where f > 0) — either end the larger, and either may be ±∞
+ * (open on that side: an unbracketed search gives neg = −∞, pos = +∞ for an increasing f, the reverse for a
+ * decreasing one). f(x, s) returns f(x) and writes f′(x) to s.df (and may write s.curvature).
+ *
+ * Every point evaluated narrows the bracket by its sign. A Newton step x − f/f′ from the last point is taken
+ * while it lands strictly inside the bracket and, while both ends are finite, is at most half as long as the
+ * step before it (rtsafe's test: a divergent or cycling Newton step is refused and the bracket narrowed
+ * instead). Otherwise: with both ends finite, an Illinois step (regula falsi with the retained end's f
+ * halved, Dowell & Jarratt 1971) while both ends' f are finite, bisection while one is ±∞ (f cannot be
+ * evaluated there, e.g. outside a model) or f′ vanishes; with the root's side open, a step towards it twice as
+ * long as the last (max(1, |x|) at first: an assumption on the scale) — the bracket grows geometrically.
+ * The ends are evaluated only when such a step needs them (f0, fNeg: values the caller already has); an end
+ * evaluated on the wrong side is reported (status 'no-sign-change'), as is a NaN ('not-finite') — never a NaN
+ * returned as a root. Stops at f = 0 or the first point `accept` accepts, when the bracket is narrower than
+ * xtol + rtol·max(|neg|, |pos|) (x: the end with the smaller |f|), or (stepStop) when a Newton step is at most
+ * xtol + rtol·|x| or the error it leaves (curvature·step²) is at most a hundredth of that (x: the step's end).
+ * Returns whether it converged; the result is in s (x, fx, status, iterations, the final bracket, last).
+ */
+export function newton(
+  f: NewtonFunction,
+  s: NewtonSearch,
+  x0: number,
+  neg: number,
+  pos: number,
+  f0?: number,
+  df0?: number,
+  fNeg?: number,
+): boolean {
+  const xtol = s.xtol;
+  const rtol = s.rtol;
+  const maxIter = s.maxIter;
+  const accept = s.accept;
+  const stepStop = s.stepStop;
+  let a = neg;
+  let fa = NaN;
+  let b = pos;
+  let fb = NaN;
+  s.last = NaN;
+  s.accepted = false;
+  s.iterations = 0;
+  if (Number.isNaN(a) || Number.isNaN(b) || !Number.isFinite(x0) || !(x0 >= Math.min(a, b) && x0 <= Math.max(a, b)))
+    return finish(s, x0, NaN, 'not-finite', a, fa, b, fb);
+  // the start
+  let fc: number;
+  let dfc: number;
+  let curv = 0;
+  if (f0 !== undefined) {
+    fc = f0;
+    dfc = df0 ?? NaN;
+  } else {
+    s.curvature = 0;
+    fc = f(x0, s);
+    dfc = s.df;
+    curv = s.curvature;
+    s.last = x0;
+  }
+  if (Number.isNaN(fc)) return finish(s, x0, fc, 'not-finite', a, fa, b, fb);
+  if (fc === 0 || (accept !== null && accept(x0, fc))) {
+    s.accepted = true;
+    return finish(s, x0, fc, 'converged', a, fa, b, fb);
+  }
+  if (fc > 0) {
+    if (x0 === a) return finish(s, x0, fc, 'no-sign-change', a, fa, b, fb);
+    b = x0;
+    fb = fc;
+  } else {
+    if (x0 === b) return finish(s, x0, fc, 'no-sign-change', a, fa, b, fb);
+    a = x0;
+    fa = fc;
+  }
+  if (fNeg !== undefined && x0 !== neg) {
+    fa = fNeg;
+    if (Number.isNaN(fa)) return finish(s, a, fa, 'not-finite', a, fa, b, fb);
+    if (fa === 0 || (accept !== null && accept(a, fa))) {
+      s.accepted = true;
+      return finish(s, a, fa, 'converged', a, fa, b, fb);
+    }
+    if (!(fa < 0)) return finish(s, a, fa, 'no-sign-change', a, fa, b, fb);
+  }
+  // the Newton step pending from the last point (NaN: none), where that point is, and the step that led there
+  let target = newtonTarget(x0, fc, dfc);
+  let from = x0;
+  let lastStep = Infinity;
+  let side = 0;
+  for (let it = 1; it <= maxIter + 1; it++) {
+    if (stepStop && target === target) {
+      const step = Math.abs(target - from);
+      const tol = xtol + rtol * Math.abs(target);
+      if (
+        (step <= tol || (curv > 0 && curv * step * step <= 0.01 * tol)) &&
+        target >= Math.min(a, b) &&
+        target <= Math.max(a, b)
+      )
+        return finish(s, target, fc, 'converged', a, fa, b, fb);
+    }
+    if (it > maxIter) break;
+    s.iterations = it;
+    let c = target;
+    const open = !(Number.isFinite(a) && Number.isFinite(b));
+    if (!(c > Math.min(a, b) && c < Math.max(a, b)) || (!open && !(Math.abs(c - from) <= 0.5 * lastStep))) {
+      if (open) {
+        // the root's side is open (the last point is the finite end): grow towards it geometrically
+        const towards = from === b ? a : b;
+        const grow = Number.isFinite(lastStep) && lastStep > 0 ? 2 * lastStep : Math.max(1, Math.abs(from));
+        c = towards > from ? from + grow : from - grow;
+      } else {
+        // the ends not evaluated yet are needed now
+        if (Number.isNaN(fa)) {
+          s.curvature = 0;
+          fa = f(a, s);
+          s.last = a;
+          if (Number.isNaN(fa)) return finish(s, a, fa, 'not-finite', a, fa, b, fb);
+          if (fa === 0 || (accept !== null && accept(a, fa))) {
+            s.accepted = true;
+            return finish(s, a, fa, 'converged', a, fa, b, fb);
+          }
+          if (!(fa < 0)) return finish(s, a, fa, 'no-sign-change', a, fa, b, fb);
+        }
+        if (Number.isNaN(fb)) {
+          s.curvature = 0;
+          fb = f(b, s);
+          s.last = b;
+          if (Number.isNaN(fb)) return finish(s, b, fb, 'not-finite', a, fa, b, fb);
+          if (fb === 0 || (accept !== null && accept(b, fb))) {
+            s.accepted = true;
+            return finish(s, b, fb, 'converged', a, fa, b, fb);
+          }
+          if (!(fb > 0)) return finish(s, b, fb, 'no-sign-change', a, fa, b, fb);
+        }
+        c = Number.isFinite(fa) && Number.isFinite(fb) ? b - (fb * (b - a)) / (fb - fa) : 0.5 * (a + b);
+        if (!(c > Math.min(a, b) && c < Math.max(a, b))) c = 0.5 * (a + b);
+      }
+    }
+    s.curvature = 0;
+    fc = f(c, s);
+    dfc = s.df;
+    curv = s.curvature;
+    s.last = c;
+    if (Number.isNaN(fc)) return finish(s, c, fc, 'not-finite', a, fa, b, fb);
+    if (fc === 0 || (accept !== null && accept(c, fc))) {
+      s.accepted = true;
+      return finish(s, c, fc, 'converged', a, fa, b, fb);
+    }
+    target = newtonTarget(c, fc, dfc);
+    lastStep = Math.abs(c - from);
+    from = c;
+    if (fc > 0) {
+      b = c;
+      fb = fc;
+      if (side === -1 && Number.isFinite(fa)) fa /= 2;
+      side = -1;
+    } else {
+      a = c;
+      fa = fc;
+      if (side === 1 && Number.isFinite(fb)) fb /= 2;
+      side = 1;
+    }
+    // (an open end never meets the test: rtol·∞ = ∞)
+    if (Number.isFinite(b - a) && Math.abs(b - a) <= xtol + rtol * Math.max(Math.abs(a), Math.abs(b))) {
+      const x = Math.abs(fa) <= Math.abs(fb) ? a : b;
+      return finish(s, x, x === a ? fa : fb, 'converged', a, fa, b, fb);
+    }
+  }
+  // the best point: the end with the smaller |f| of those evaluated
+  const x = Number.isNaN(fb) || Math.abs(fa) <= Math.abs(fb) ? a : b;
+  return finish(s, x, x === a ? fa : fb, 'max-iterations', a, fa, b, fb);
+}
+
 /** f and its derivative at a point (safeguardedNewton); f may be ±∞ where it cannot be evaluated */
 export interface NewtonPoint {
   f: number;
@@ -195,18 +473,11 @@ export interface SafeguardedNewtonResult extends RootResult {
 }
 
 /**
- * Safeguarded Newton on a bracket (the shape of Numerical Recipes' rtsafe, W. H. Press et al., Numerical
- * Recipes, 3rd ed., CUP 2007, §9.4): the root of f between `neg` (f < 0) and `pos` (f > 0), either end
- * the larger. A Newton step x − f/f′ from the last point is taken while it lands strictly inside the
- * bracket and is at most half as long as the step before it (rtsafe's test); otherwise an Illinois step (regula falsi with the
- * retained end's f halved, Dowell & Jarratt 1971) while both ends' f are finite, or bisection while one
- * is ±∞ (f cannot be evaluated there, e.g. outside a model). Every point evaluated narrows the bracket,
- * so the search always converges, however badly Newton alone would do (divergent or cycling steps are
- * never taken). Stops at the first point `accept` accepts, at f = 0, or when the bracket is narrower
- * than xtol + rtol·max(|neg|, |pos|) (then x is the end with the smaller |f|).
- * `neg.f` may be omitted: it is evaluated only when a step needs it (a caller whose Newton steps usually
- * converge from `pos` saves that evaluation); when it turns out > 0 there is no bracket and the search
- * returns that end with `bracket: false`. The first Newton step is from `pos` when its f and f′ are given.
+ * newton() with an object per point and per result (kept for its callers; a hot caller uses newton() and a
+ * NewtonSearch of its own): the root between the finite ends `neg` (f < 0) and `pos` (f > 0), the first Newton
+ * step from `pos` (its f and f′ when given), `neg.f` evaluated only when a step needs it (a neg end that turns
+ * out > 0: `bracket: false`, x that end). Stops only at f = 0, `accept`, or a bracket narrower than
+ * xtol + rtol·max(|neg|, |pos|) — x is always a point evaluated. Bad ends, f(pos) ≤ 0 and NaN throw.
  */
 export function safeguardedNewton(
   fdf: (x: number) => NewtonPoint,
@@ -214,94 +485,37 @@ export function safeguardedNewton(
   pos: BracketEnd,
   opts: SafeguardedNewtonOptions = {},
 ): SafeguardedNewtonResult {
-  const xtol = opts.xtol ?? 0;
-  const rtol = opts.rtol ?? 4 * EPS;
-  const maxIter = opts.maxIter ?? 200;
-  const accept = opts.accept;
-  let a = neg.x;
-  let fa = neg.f ?? NaN;
-  let b = pos.x;
-  let fb = pos.f ?? NaN;
-  if (!Number.isFinite(a)) throw new RangeError(`safeguardedNewton: neg must be finite (got ${a})`);
-  if (!Number.isFinite(b)) throw new RangeError(`safeguardedNewton: pos must be finite (got ${b})`);
-  let dfb = pos.df;
-  let last = NaN;
-  const result = (x: number, fx: number, it: number, converged: boolean, accepted: boolean, bracket = true) => ({
-    x,
-    fx,
-    iterations: it,
-    converged,
-    accepted,
-    bracket,
-    neg: a,
-    fNeg: fa,
-    pos: b,
-    fPos: fb,
-    last,
+  if (!Number.isFinite(neg.x)) throw new RangeError(`safeguardedNewton: neg must be finite (got ${neg.x})`);
+  if (!Number.isFinite(pos.x)) throw new RangeError(`safeguardedNewton: pos must be finite (got ${pos.x})`);
+  const s = new NewtonSearch({
+    xtol: opts.xtol ?? 0,
+    rtol: opts.rtol ?? 4 * EPS,
+    maxIter: opts.maxIter ?? 200,
+    stepStop: false,
+    accept: opts.accept ?? null,
   });
-  if (pos.f === undefined) {
-    const p = fdf(b);
-    last = b;
-    fb = p.f;
-    dfb = p.df;
-  }
-  if (Number.isNaN(fb)) throw new RangeError(`safeguardedNewton: f is NaN at pos = ${b}`);
-  if (accept?.(b, fb) || fb === 0) return result(b, fb, 0, true, true);
-  if (!(fb > 0)) throw new RangeError(`safeguardedNewton: f(pos) must be > 0 (got f(${b}) = ${fb})`);
-  if (neg.f !== undefined) {
-    if (Number.isNaN(fa)) throw new RangeError(`safeguardedNewton: f is NaN at neg = ${a}`);
-    if (accept?.(a, fa) || fa === 0) return result(a, fa, 0, true, true);
-    if (!(fa < 0)) return result(a, fa, 0, false, false, false);
-  }
-  // the Newton step pending from the last point (NaN: none), where that point is, and the length of the
-  // step that led there
-  let newton = Number.isFinite(fb) && dfb !== undefined && dfb !== 0 ? b - fb / dfb : NaN;
-  let from = b;
-  let lastStep = Infinity;
-  let side = 0;
-  for (let it = 1; it <= maxIter; it++) {
-    let c = newton;
-    // Newton while it lands strictly inside the bracket and its step is at most half the step before
-    // (rtsafe's test: a Newton step from the flat side of a steep function that overshoots, or cycles,
-    // is refused, and the bracket is narrowed instead)
-    if (!(c > Math.min(a, b) && c < Math.max(a, b)) || !(Math.abs(c - from) <= 0.5 * lastStep)) {
-      if (Number.isNaN(fa)) {
-        const p = fdf(a);
-        last = a;
-        fa = p.f;
-        if (Number.isNaN(fa)) throw new RangeError(`safeguardedNewton: f is NaN at neg = ${a}`);
-        if (accept?.(a, fa) || fa === 0) return result(a, fa, it, true, true);
-        if (!(fa < 0)) return result(a, fa, it, false, false, false);
-      }
-      c = Number.isFinite(fa) && Number.isFinite(fb) ? b - (fb * (b - a)) / (fb - fa) : 0.5 * (a + b);
-      if (!(c > Math.min(a, b) && c < Math.max(a, b))) c = 0.5 * (a + b);
-    }
-    const p = fdf(c);
-    last = c;
-    const fc = p.f;
-    if (Number.isNaN(fc)) throw new RangeError(`safeguardedNewton: f is NaN at x = ${c}`);
-    if (accept?.(c, fc) || fc === 0) return result(c, fc, it, true, true);
-    newton = Number.isFinite(fc) && Number.isFinite(p.df) && p.df !== 0 ? c - fc / p.df : NaN;
-    lastStep = Math.abs(c - from);
-    from = c;
-    if (fc > 0) {
-      b = c;
-      fb = fc;
-      if (side === -1 && Number.isFinite(fa)) fa /= 2;
-      side = -1;
-    } else {
-      a = c;
-      fa = fc;
-      if (side === 1 && Number.isFinite(fb)) fb /= 2;
-      side = 1;
-    }
-    if (Math.abs(b - a) <= xtol + rtol * Math.max(Math.abs(a), Math.abs(b))) {
-      const x = Math.abs(fa) <= Math.abs(fb) ? a : b;
-      return result(x, x === a ? fa : fb, it, true, false);
-    }
-  }
-  const x = Math.abs(fa) <= Math.abs(fb) ? a : b;
-  return result(x, x === a ? fa : fb, maxIter, false, false);
+  const g = (x: number, st: NewtonSearch): number => {
+    const p = fdf(x);
+    st.df = p.df;
+    return p.f;
+  };
+  newton(g, s, pos.x, neg.x, pos.x, pos.f, pos.f === undefined ? undefined : pos.df, neg.f);
+  if (s.status === 'not-finite') throw new RangeError(`safeguardedNewton: f is NaN at x = ${s.x}`);
+  if (s.status === 'no-sign-change' && s.x === pos.x && !(s.fx > 0))
+    throw new RangeError(`safeguardedNewton: f(pos) must be > 0 (got f(${s.x}) = ${s.fx})`);
+  return {
+    x: s.x,
+    fx: s.fx,
+    iterations: s.iterations,
+    converged: s.status === 'converged',
+    accepted: s.accepted,
+    bracket: s.status !== 'no-sign-change',
+    neg: s.neg,
+    fNeg: s.fNeg,
+    pos: s.pos,
+    fPos: s.fPos,
+    last: s.last,
+  };
 }
 
 /**
@@ -372,4 +586,100 @@ export function bisectTest(
     else drop = m;
   }
   return { keep, drop, iterations: i };
+}
+
+/** how growBracket ended */
+export type GrowBracketStatus =
+  /** f(lo) and f(hi) differ in sign (or one is 0): [lo, hi] brackets a root */
+  | 'bracketed'
+  /** hi would pass `limit` before f changed sign (hi: the last point evaluated) */
+  | 'limit'
+  /** maxSteps growths without a sign change */
+  | 'max-steps'
+  /** f was NaN, or lo, hi or the factor unusable (lo, hi finite, 0 < hi, factor > 1) */
+  | 'not-finite';
+
+export interface GrowBracketOptions {
+  /** the factor hi grows by at each step (default 2) */
+  factor?: number;
+  /** the largest hi to evaluate (default +∞) */
+  limit?: number;
+  /** growths at most (default 60) */
+  maxSteps?: number;
+  /** f(lo) and f(hi) when the caller has them (else evaluated) */
+  fLo?: number;
+  fHi?: number;
+}
+
+export interface GrowBracketResult {
+  status: GrowBracketStatus;
+  /** the last point with f(lo)'s sign and the first without it (the bracket, when bracketed) */
+  lo: number;
+  hi: number;
+  fLo: number;
+  fHi: number;
+  /** growths taken */
+  steps: number;
+}
+
+/**
+ * Grows the interval [lo, hi] of a positive quantity geometrically until f changes sign: while f(hi) has the
+ * sign of f(lo), lo ← hi and hi ← factor·hi — at most maxSteps times and never past `limit`, each end
+ * of the search a status (never an endless loop, never a NaN passed on as a bracket). The caller hands the
+ * bracket to a bracketing root finder (brent, illinois, newton); the original lo is a valid end too.
+ */
+export function growBracket(
+  f: (x: number) => number,
+  lo: number,
+  hi: number,
+  opts: GrowBracketOptions = {},
+): GrowBracketResult {
+  const factor = opts.factor ?? 2;
+  const limit = opts.limit ?? Infinity;
+  const maxSteps = opts.maxSteps ?? 60;
+  let steps = 0;
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > 0 && factor > 1))
+    return { status: 'not-finite', lo, hi, fLo: NaN, fHi: NaN, steps };
+  let fLo = opts.fLo ?? f(lo);
+  if (Number.isNaN(fLo)) return { status: 'not-finite', lo, hi, fLo, fHi: NaN, steps };
+  let fHi = opts.fHi ?? f(hi);
+  const sgn = fLo > 0 ? 1 : fLo < 0 ? -1 : 0;
+  for (;;) {
+    if (Number.isNaN(fHi)) return { status: 'not-finite', lo, hi, fLo, fHi, steps };
+    if (!(sgn * fHi > 0)) return { status: 'bracketed', lo, hi, fLo, fHi, steps };
+    if (steps >= maxSteps) return { status: 'max-steps', lo, hi, fLo, fHi, steps };
+    if (hi * factor > limit) return { status: 'limit', lo, hi, fLo, fHi, steps };
+    lo = hi;
+    fLo = fHi;
+    hi *= factor;
+    steps++;
+    fHi = f(hi);
+  }
+}
+
+export interface FixedPointResult {
+  x: number;
+  iterations: number;
+  /** false: maxIter iterations without |x_{n+1} − x_n| ≤ rtol·|x_n|, or g gave a non-finite value (x: the last finite) */
+  converged: boolean;
+}
+
+/**
+ * x = g(x) by plain (Picard) iteration from x0, for a contraction: stops at the first x_{n+1} = g(x_n) with
+ * |x_{n+1} − x_n| ≤ rtol·|x_n| (returned), after maxIter iterations (default 100), or at a non-finite value.
+ */
+export function fixedPoint(
+  g: (x: number) => number,
+  x0: number,
+  opts: { rtol: number; maxIter?: number },
+): FixedPointResult {
+  const maxIter = opts.maxIter ?? 100;
+  let x = x0;
+  for (let it = 1; it <= maxIter; it++) {
+    const xn = g(x);
+    if (!Number.isFinite(xn)) return { x, iterations: it, converged: false };
+    if (Math.abs(xn - x) <= opts.rtol * Math.abs(x)) return { x: xn, iterations: it, converged: true };
+    x = xn;
+  }
+  return { x, iterations: maxIter, converged: false };
 }

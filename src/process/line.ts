@@ -44,7 +44,7 @@ import {
 } from './production/physics.ts';
 import type { ProducedCell } from './types.ts';
 import { processInputFromRecipe } from './from-recipe.ts';
-import { hours as hoursToS, mAh, mAhPerG, mm, mPerMin, toUm, um } from '../units/index.ts';
+import { fromPct, hours as hoursToS, mAh, mAhPerG, mm, mPerMin, toHours, toUm, um } from '../units/index.ts';
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import {
@@ -356,6 +356,25 @@ export interface ProductionRun {
 /** 6 significant digits: the gauge's logged reading in µm (the stored record's value, which its SPC charts) */
 const r6 = (x: number): number => Number(x.toPrecision(6));
 
+/**
+ * The least steps the run takes through the line physics when it builds its capacity calibration and, with
+ * fidelity `linear`, its surrogate — whatever the variability's σ (a σ of 0, or a line-data run whose measured
+ * perturbations the σ does not describe, would otherwise give five identical calibration cells and zero
+ * gradients). Each is a step size, not a bound on any σ: the cells themselves are perturbed by the full σ.
+ * Choices (numerical): the physics is smooth over these ranges (the surrogate's own error check,
+ * `surrogate.*_max_rel`, reports how well), plausible 0.5–5 % and 0.5–5 K.
+ */
+export const MIN_CALIBRATION_STEP = {
+  /** the capacity calibration's cathode-thickness step (the five cells at 1 + z·step, z = −2…2), fraction */
+  cathode: 0.02,
+  /** the surrogate's central-difference step of a roll force, fraction of the set force */
+  force: 0.02,
+  /** the surrogate's step of a nip temperature, K */
+  temperature_K: 1,
+  /** the surrogate's step of an incoming sheet's thickness factor, fraction */
+  sheet: 0.01,
+} as const;
+
 /** most points per lane of the SPC chart series a production block carries (a choice: a readable chart) */
 export const CHART_POINTS = 1000;
 
@@ -525,10 +544,10 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     const st = recipe.stations[id];
     const circ = Math.PI * (st ? mm(st.roll_diameter_mm) : 0.1);
     signals[id] = new StationSignal(
-      (scale * V.stations.force_sigma_pct) / 100,
+      fromPct(scale * V.stations.force_sigma_pct),
       scale * V.stations.temperature_sigma_C,
       V.stations.correlation_time_s,
-      (scale * V.stations.eccentricity_pct) / 100,
+      fromPct(scale * V.stations.eccentricity_pct),
       circ,
       tl.tEnd_s + 1,
       sigRng.fork(),
@@ -562,7 +581,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         force_N: { ...nominal.force_N },
         temperature_K: { ...nominal.temperature_K },
       };
-      const f = 1 + z * Math.max(0.02, (scale * V.sheets.cathode.md_sigma_pct) / 100);
+      const f = 1 + z * Math.max(MIN_CALIBRATION_STEP.cathode, fromPct(scale * V.sheets.cathode.md_sigma_pct));
       p.cathode = f;
       calib.push(opts.physics(perturbInput(base, p)).cell);
     }
@@ -587,10 +606,18 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     const stepOf = (name: string, x0: number): number => {
       if (name === 'speed') return 0.1 * x0;
       if (name.startsWith('force_'))
-        return x0 * Math.max(0.02, (3 * scale * (V.stations.force_sigma_pct + V.stations.eccentricity_pct)) / 100);
-      if (name.startsWith('temperature_')) return Math.max(1, 3 * scale * V.stations.temperature_sigma_C);
+        return (
+          x0 *
+          Math.max(
+            MIN_CALIBRATION_STEP.force,
+            fromPct(3 * scale * (V.stations.force_sigma_pct + V.stations.eccentricity_pct)),
+          )
+        );
+      // a σ in °C is a σ in K (a temperature difference)
+      if (name.startsWith('temperature_'))
+        return Math.max(MIN_CALIBRATION_STEP.temperature_K, 3 * scale * V.stations.temperature_sigma_C);
       const sv = V.sheets[name as LayerKey];
-      return Math.max(0.01, (3 * scale * (sv.md_sigma_pct + sv.cd_sigma_pct)) / 100);
+      return Math.max(MIN_CALIBRATION_STEP.sheet, fromPct(3 * scale * (sv.md_sigma_pct + sv.cd_sigma_pct)));
     };
     surrogate = linearizePhysics(opts.physics, base, stepOf);
     evalPhysics = surrogate.evaluate;
@@ -767,7 +794,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
             gauge =
               after +
               spotDev +
-              um(scale * (V.gauge.noise_um * gaugeRng.normal() + (V.gauge.drift_um_per_h * ts) / 3600));
+              um(scale * (V.gauge.noise_um * gaugeRng.normal() + toHours(V.gauge.drift_um_per_h * ts)));
             if (id === '240') gauge240 = gauge;
           }
           atStations.push({

@@ -48,6 +48,7 @@ import {
 import { verdictOverRange, type VerdictDependence } from './assumptions.ts';
 import { getMaterial } from '../materials/library.ts';
 import { FARADAY_C_PER_MOL, REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
+import { days } from '../units/index.ts';
 import {
   ProcessInputError,
   type CathodeComposite,
@@ -727,7 +728,7 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
   }
   // thermal bounds with the fastest plausible kinetics
   const fast = { ...inp.model, alloyDRef_m2_s: growthDRangeRT()[1], incubationRT_s: 1 };
-  const long = 30 * 86400;
+  const long = days(30);
   const amb = inp.line.ambient_K ?? DEFAULT_AMBIENT_K;
   const openWeb = simulateStations({
     ...inp,
