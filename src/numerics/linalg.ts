@@ -8,6 +8,8 @@
  * G. H. Golub & C. F. Van Loan, Matrix Computations, 4th ed., 2013, §4.3 (banded LU), §3.2.
  */
 
+import { bandKernel } from './band-kernel.ts';
+
 /**
  * In-place LU with partial pivoting of the row-major n×n matrix a (PA = LU, unit lower L below the
  * diagonal, U on and above). piv[k] is the row swapped with row k at stage k. Returns false when a
@@ -91,6 +93,8 @@ export class BandLu {
   /** entries of L below the diagonal in each column up to its last nonzero (set by factor()) */
   readonly lm: Int32Array;
   private readonly reach: Int32Array;
+  /** factorisations so far (the WebAssembly solve's copy of the factors is keyed by it) */
+  private factorCount = 0;
   /**
    * threshold partial pivoting: the diagonal stays the pivot while |a_jj| ≥ pivotThreshold·max_i |a_ij|
    * (1: classic partial pivoting, the default; 0.1 is the usual sparse-LU choice, e.g. UMFPACK's
@@ -137,8 +141,14 @@ export class BandLu {
     return this.ab[this.kl + this.ku + i - j + j * this.ld]!;
   }
 
-  /** LU with partial pivoting (dgbtf2). Returns false on an exactly zero pivot. */
+  /**
+   * LU with partial pivoting (dgbtf2). Returns false on an exactly zero pivot. On a band of 32 rows or
+   * more with the WebAssembly kernel (band-kernel.ts: the same operations, bit-identical)
+   */
   factor(): boolean {
+    this.factorCount++;
+    const kernel = bandKernel(this.n);
+    if (kernel !== null) return kernel.factor(this, this.factorCount);
     const { n, kl, ku, ld, ab, piv } = this;
     const kv = ku + kl;
     // fill-in rows above the original band start at zero (they may hold data from a previous factor)
@@ -205,8 +215,16 @@ export class BandLu {
     return true;
   }
 
-  /** solves A·x = b in place with the factors (dgbtrs, no transpose) */
+  /**
+   * solves A·x = b in place with the factors of the last factor() (dgbtrs, no transpose); on a band of
+   * 32 rows or more with the WebAssembly kernel (band-kernel.ts: the same operations, bit-identical)
+   */
   solve(b: Float64Array, offset = 0): void {
+    const kernel = bandKernel(this.n);
+    if (kernel !== null) {
+      kernel.solve(this, this.factorCount, b, offset);
+      return;
+    }
     const { n, kl, ku, ld, ab, piv, um, lm: lmv } = this;
     const kv = ku + kl;
     if (kl > 0) {
