@@ -433,7 +433,6 @@ export interface BandKernel {
 
 /** the arena's layout for one band size: byte offsets and views */
 interface Layout {
-  readonly buffer: ArrayBuffer;
   readonly n: number;
   readonly len: number;
   readonly ab: Float64Array;
@@ -476,7 +475,8 @@ class Kernel implements BandKernel {
     const { n } = lu;
     const len = lu.ab.length;
     const have = this.lay;
-    if (have !== null && have.n === n && have.len === len && have.buffer === this.mem.buffer) return have;
+    // only layout() grows the memory (detaching the old views), so a layout of the same size is current
+    if (have !== null && have.n === n && have.len === len) return have;
     const oB = len * 8;
     const oPiv = oB + n * 8;
     const oReach = oPiv + n * 4;
@@ -488,7 +488,6 @@ class Kernel implements BandKernel {
     if (bytes > size) this.mem.grow(Math.ceil((bytes - size) / 65536));
     const buffer = this.mem.buffer;
     const lay: Layout = {
-      buffer,
       n,
       len,
       ab: new Float64Array(buffer, 0, len),
