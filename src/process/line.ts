@@ -44,7 +44,8 @@ import {
 } from './production/physics.ts';
 import type { ProducedCell } from './types.ts';
 import { processInputFromRecipe } from './from-recipe.ts';
-import { fromPct, hours as hoursToS, mAh, mAhPerG, mm, mPerMin, toHours, toUm, um } from '../units/index.ts';
+import { fromPct, hours as hoursToS, mAh, mAhPerG, mm, mPerMin, toHours, toKWh, um } from '../units/index.ts';
+import { gaugeReading } from './production/gauge.ts';
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import {
@@ -237,7 +238,7 @@ export interface ShiftScrap {
   webArea_m2: number;
 }
 
-/** one lane's X̄–R and EWMA chart of the 240 outfeed gauge (in the cell record's unit, µm) */
+/** one lane's X̄–R and EWMA chart of the 240 outfeed gauge's readings, m */
 export interface ShiftSpcLane {
   lane: number;
   limits: ReturnType<SubgroupSeries['limits']>;
@@ -261,9 +262,9 @@ export interface ShiftSpcLane {
 /**
  * What a production shift made, typed and unrounded: counts, lengths in m, areas in m², times in s, the OEE
  * factors as fractions; the capability of the cells' true thicknesses in m and capacity in C. The 240 gauge's
- * SPC (X̄–R, EWMA, variance) charts the gauge's readings as logged, in µm (the stored record's reading: the
- * SPC export recomputes it from the store). src/present/production.ts writes the contract's `production`
- * block from it.
+ * SPC (X̄–R, EWMA, variance) charts the gauge's readings in m, quantised at the gauge's resolution
+ * (./production/gauge.ts; the stored record's reading: the SPC export recomputes it from the store).
+ * src/present/production.ts writes the contract's `production` block from it.
  */
 export interface ProductionShift {
   seed: number;
@@ -301,7 +302,7 @@ export interface ProductionShift {
   spc: {
     subgroupSize: number;
     lanes: ShiftSpcLane[];
-    /** the 240 gauge's variance between lane means (CD) and within lanes (MD + residual), µm², and its mean, µm */
+    /** the 240 gauge's variance between lane means (CD) and within lanes (MD + residual), m², and its mean, m */
     gaugeVariance: { cdVariance: number; mdVariance: number; mean: number } | null;
   };
   /** per lane: capability of the true cell and anode thickness (m) and the capacity (C) */
@@ -352,9 +353,6 @@ export interface ProductionRun {
     line: { speed_m_per_min: number; web_width_mm: number; cell_width_mm: number; cell_length_mm: number };
   };
 }
-
-/** 6 significant digits: the gauge's logged reading in µm (the stored record's value, which its SPC charts) */
-const r6 = (x: number): number => Number(x.toPrecision(6));
 
 /**
  * The least steps the run takes through the line physics when it builds its capacity calibration and, with
@@ -791,10 +789,11 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
                 spotDev +=
                   nominalThickness[key] *
                   (fields[key].md.mean(sc - spot / 2, sc + spot / 2) - fields[key].md.mean(sa, sb));
-            gauge =
+            gauge = gaugeReading(
               after +
-              spotDev +
-              um(scale * (V.gauge.noise_um * gaugeRng.normal() + toHours(V.gauge.drift_um_per_h * ts)));
+                spotDev +
+                um(scale * (V.gauge.noise_um * gaugeRng.normal() + toHours(V.gauge.drift_um_per_h * ts))),
+            );
             if (id === '240') gauge240 = gauge;
           }
           atStations.push({
@@ -836,11 +835,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           primaryCount.set(prim, (primaryCount.get(prim) ?? 0) + 1);
         }
         if (gauge240 !== null) {
-          // the gauge's SPC charts its readings as logged (the stored record's 6 significant digits in µm), so
-          // that the SPC export recomputed from the stored cells gives the block's values to the bit
-          const reading = r6(toUm(gauge240));
-          laneGauge[lane]!.push(reading);
-          laneGaugeStats[lane]!.push(reading);
+          // the gauge's SPC charts its readings (quantised at its resolution, m), which the stored record holds
+          laneGauge[lane]!.push(gauge240);
+          laneGaugeStats[lane]!.push(gauge240);
         }
         laneCell[lane]!.push(cellT);
         laneAnode[lane]!.push(anT);
@@ -915,7 +912,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   scrap.sort((a, b) => b.cellEquivalents - a.cellEquivalents);
 
   const goodArea = cellsGood * cellArea;
-  const goodEnergy_kWh = (goodCapacity_C * avgV) / 3.6e6;
+  const goodEnergy_kWh = toKWh(goodCapacity_C * avgV);
   const availability = planned_s > 0 ? tl.running_s / planned_s : 0;
   const performance = tl.running_s > 0 ? webLength / (vSet * tl.running_s) : 0;
   const possibleCells = (lanes * webLength) / cl;
