@@ -2,8 +2,10 @@
  * rollcell's stiff integrator and numerical utilities (see DESIGN.md, `numerics/`).
  *  - solveDae / createDaeSolver: variable-order BDF/NDF for M·y′ = f(t, y), M diagonal (index-1 DAEs)
  *  - the linear-step engine (LinearStepEngine: a system whose step is linear in one scalar input)
- *  - dense, banded, bordered-banded and tridiagonal LU; root finding (brent, illinois, bisection); a crossing inside a
- *    fixed step (locateCrossing); table interpolation; a seeded RNG
+ *  - Newton's iteration on a system the caller linearises and solves (newtonIteration: the loop, the error-left
+ *    estimate, damping, stall detection; the battery pack's Kirchhoff solves)
+ *  - dense, banded, bordered-banded and tridiagonal LU; root finding (newton, brent, illinois, bisection); a crossing
+ *    inside a fixed step (locateCrossing); table interpolation; a seeded RNG
  *
  * This folder is the only place that steps a DAE, factors a matrix or locates an event.
  */
