@@ -5,7 +5,8 @@
  *
  * Solvers: the P2D runs on the project's solver (src/numerics solveDae: variable-order BDF/NDF, the
  * particle chains condensed before a bordered-banded LU, terminal events on the corrector's solution);
- * the SPMe on its dedicated linear-implicit stepper (src/cycler/step-engines.ts FastStepper, run by the step machine through src/cycler/protocols.ts).
+ * the SPMe on its linear-implicit stepper (src/cycler/step-engines.ts FastStepper on src/numerics/linear-step.ts, run by the
+ * step machine through src/cycler/protocols.ts).
  */
 import { daeRunner, fastRunner } from '../src/cycler/step-engines.ts';
 import { cycleAgeing, firstCycle } from '../src/cycler/protocols.ts';

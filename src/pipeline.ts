@@ -40,6 +40,7 @@ import {
   type StartedBattery,
 } from './battery/run.ts';
 import type { CellAgeingWork } from './battery/ageing-cells.ts';
+import { noWorkingAnode } from './battery/cells.ts';
 import {
   batterySummaryText,
   presentBattery,
@@ -1183,6 +1184,15 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     const bo = typeof opts.battery === 'object' ? opts.battery : {};
     const profile = bo.profile ?? DEFAULT_PROFILE[recipe.battery.application];
     const n = packCells;
+    // the pack's cells are the line's: without a working anode there is no battery to evaluate (no invented one)
+    const noAnode = noWorkingAnode(recipe, proc.cell);
+    if (noAnode) {
+      warnings.push(
+        `no battery: the line's cell has no working Li–Al anode (${noAnode.reason}; ${noAnode.path} = ${noAnode.got}); ` +
+          `the ${recipe.battery.series}s${recipe.battery.parallel}p pack is not evaluated`,
+      );
+      return null;
+    }
     const cells = from?.cells;
     if (from && !cells)
       warnings.push(
@@ -1195,6 +1205,8 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
       days: bo.days ?? 1,
       seed: opts.seed ?? 1,
       cells,
+      // the cell the line made for the job (and its cycling): the design cells spread around it
+      lineCell: proc.cell,
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.batteryFrames ? { cellFrames: opts.batteryFrames } : {}),
       ...(c3Elsewhere ? { c3Elsewhere } : {}),

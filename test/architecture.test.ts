@@ -143,3 +143,75 @@ test('no line of src/ is longer than 160 characters', () => {
       });
   assert.deepEqual(long, []);
 });
+
+/**
+ * No bare unit conversion in physics (issue 13 item 7): the physics folders convert with the named helpers
+ * of src/units/ (fromPct, toHours, kW, days, …), never with a bare factor. A conversion is a bare 1e3, 1e6,
+ * 1e9, 1000, 3600, 86400, 100, 60 or 3.6 multiplying or dividing, a bare 1e-3, 1e-6 or 1e-9 multiplying
+ * after (or dividing by) a value, or a 273.15 anywhere; comments and string literals are not read. A number
+ * that is a coefficient and not a unit conversion is allowed here by file and line text, with its reason.
+ */
+const PHYSICS_DIRS = ['process', 'electrochem', 'battery', 'design', 'materials', 'production', 'cycler'];
+const BARE_FACTOR = new RegExp(
+  '[*/]\\s*(?:1e3|1e6|1e9|1e-3|1e-6|1e-9|1000|3600|86400|100|60|3\\.6)(?![\\w.])' +
+    '|(?<![\\w.])(?:1e3|1e6|1e9|1000|3600|86400|100|3\\.6)\\s*\\*' +
+    '|(?<![\\w.])273\\.15(?![\\w.])' +
+    '|\\?\\s*(?:1e3|1e6|1000|3600|100)\\s*:',
+);
+const NOT_A_CONVERSION: { file: string; line: RegExp; why: string }[] = [
+  { file: 'materials/constants.ts', line: /ZERO_CELSIUS_K = 273\.15/, why: 'the definition the units helpers use' },
+  {
+    file: 'electrochem/liquid/ocp-table.ts',
+    line: /\) \/ 60;$/,
+    why: 'the 6th-order central difference stencil (45, −9, 1)/60',
+  },
+  { file: 'electrochem/ssb/spme.ts', line: /1e-3 \* 1e-3/, why: 'ε² of the smooth j₀ floor (a dimensionless ε)' },
+  { file: 'cycler/machine.ts', line: /tEnd \* 1e-3/, why: "the consistency probe's span, a fraction of the step" },
+];
+/** the source with comments blanked and string literals emptied (line numbers kept) */
+const codeLines = (text: string): string[] =>
+  text
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
+    .split('\n')
+    .map((l) => l.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\\n]|\\.)*`/g, "''").replace(/\/\/.*$/, ''));
+const bareFactors = (rel: string, text: string): string[] =>
+  codeLines(text).flatMap((l, i) =>
+    BARE_FACTOR.test(l) && !NOT_A_CONVERSION.some((a) => rel.endsWith(a.file) && a.line.test(l.trim()))
+      ? [`${rel}:${i + 1}: ${l.trim()}`]
+      : [],
+  );
+
+test('no bare unit conversion factor in the physics folders (src/units/ names each one)', () => {
+  const bad: string[] = [];
+  for (const d of PHYSICS_DIRS) {
+    const dir = join(SRC, d);
+    try {
+      statSync(dir);
+    } catch {
+      continue;
+    }
+    for (const f of files(dir)) bad.push(...bareFactors(relative(SRC, f), readFileSync(f, 'utf8')));
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the bare-factor scan finds what it looks for (and skips comments, strings and the allowed coefficients)', () => {
+  const planted = [
+    'const t_h = t_s / 3600;',
+    'const x = thickness_um * 1e-6;',
+    'const T = t_C + 273.15;',
+    'const f = (scale * sigma_pct) / 100;',
+    'const k = kw ? 1000 : 1;',
+    'const P = 1e3 * p_kW;',
+  ];
+  for (const l of planted) assert.equal(bareFactors('process/x.ts', l).length, 1, l);
+  const fine = [
+    '// t_s / 3600 in a comment',
+    "const note = 'a 1e-6 S/cm film';",
+    'const h = 1e-6 * Math.max(Math.abs(x), 1);',
+    'const tol = Math.max(1e-9, 1e-7 * q);',
+    'const q = Ah(x);',
+  ];
+  for (const l of fine) assert.deepEqual(bareFactors('process/x.ts', l), [], l);
+  assert.deepEqual(bareFactors('cycler/machine.ts', 'const tProbe = Math.min(1e-3, tEnd * 1e-3);'), []);
+});

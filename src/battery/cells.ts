@@ -1,14 +1,17 @@
 /**
- * The cells a battery is built from: the recipe's design cell (with a stated, seeded cell-to-cell
- * spread) or the cells of a production run (each with its own produced layer stack and genealogy).
+ * The cells a battery is built from: the line's cell for the recipe (with a stated, seeded cell-to-cell
+ * spread) or the cells of a production run (each as the line made it: its own produced layer stack, anode
+ * and genealogy) — both the line's ProducedCell, mapped to the model by the one mapper
+ * (electrochem/ssb/params.ts ssbParamsFromProducedCell); the battery invents no anode of its own.
  * Each becomes an SSB SPMe (src/electrochem/ssb) of the whole pouch cell: `cell_layers` unit cells
  * (the recipe's width × length stack) in parallel inside one pouch, which for a per-area model is the
  * same cell with layers × the area (assumption: identical layers, no in-pouch spread).
  */
-import { designCell, type CellDesign } from '../design/index.ts';
-import { MOLAR_VOLUME, ssbParamsFromProducedCell, withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
+import { designCell, type CellDesign, type LayerDesign } from '../design/index.ts';
+import { ssbParamsFromProducedCell, withParams, type SsbCellParams } from '../electrochem/ssb/params.ts';
 import type { OperatingConditions, ProducedCell } from '../process/types.ts';
-import { operatingConditions } from '../process/from-recipe.ts';
+import { operatingConditions, processInputFromRecipe } from '../process/from-recipe.ts';
+import { simulateStations } from '../process/stations.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { getMaterial } from '../materials/library.ts';
 import type { MaterialLike } from '../electrochem/ssb/params.ts';
@@ -17,10 +20,7 @@ import { Rng } from '../numerics/rng.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { SheetId } from '../recipe/stations.ts';
 import { problem } from '../problems.ts';
-import { fromPct, um } from '../units/index.ts';
-
-/** Li–Al anode D (m² s⁻¹): 1e-13 = 1e-9 cm² s⁻¹, DS §2.3 working value (assumption), as in params.ts */
-const ANODE_D_M2_S = 1e-13;
+import { fromPct } from '../units/index.ts';
 
 /** where a pack cell comes from */
 export interface CellOrigin {
@@ -62,107 +62,86 @@ export interface CellSpec {
 
 const lookup = (id: string): MaterialLike | undefined => getMaterial(id) as unknown as MaterialLike;
 
-function anodeFromMoles(
-  al: number,
-  li: number,
-): Pick<
-  ProducedCell,
-  | 'anodeAl_mol_m2'
-  | 'anodeLi_mol_m2'
-  | 'anodeThickness_m'
-  | 'freeLi_m'
-  | 'freeLi_mol_m2'
-  | 'phaseFractions'
-  | 'anodePhases'
-  | 'liAlRatio'
-  | 'liInventory_mol_m2'
-> {
-  const x = li / al;
-  const V = MOLAR_VOLUME;
-  const free = Math.max(0, li - al);
-  const thickness = x >= 1 ? al * V.LiAl + free * V.Li : al * (V.Al + x * (V.LiAl - V.Al));
-  return {
-    anodeAl_mol_m2: al,
-    anodeLi_mol_m2: li,
-    anodeThickness_m: thickness,
-    freeLi_m: free * V.Li,
-    freeLi_mol_m2: free,
-    liAlRatio: x,
-    liInventory_mol_m2: li,
-    anodePhases:
-      x >= 1
-        ? { Al: 0, alpha: 0, xAlpha: 0, LiAl: al, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: free }
-        : { Al: (1 - x) * al, alpha: 0, xAlpha: 0, LiAl: x * al, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: 0 },
-    // RT alloying: Al → β-LiAl first; free Li on top when Li/Al > 1 (DS §2.2)
-    phaseFractions: x >= 1 ? { Al: 0, LiAl: 1, Li3Al2: 0, Li9Al4: 0 } : { Al: 1 - x, LiAl: x, Li3Al2: 0, Li9Al4: 0 },
-  };
+/**
+ * The line's cell for the recipe at its nominal settings (the station physics of src/process/stations.ts, as
+ * the main job runs it): the unit cell the battery's design cells are drawn around. A caller that has run the
+ * line already passes its `LineResult.cell` instead.
+ */
+export function lineCellOf(recipe: Recipe, d: CellDesign = designCell(recipe)): ProducedCell {
+  return simulateStations(processInputFromRecipe(recipe, d)).cell;
 }
 
-/** the produced unit cell (SI) of the recipe's design, before spread */
-export function designUnitCell(recipe: Recipe, d: CellDesign = designCell(recipe)): ProducedCell {
-  const c = recipe.first_sheet.cathode;
-  const vf = d.cathode.volumeFractions;
-  const cu = d.layers.find((l) => l.name.startsWith('conductive layer'));
-  const alCc = d.layers.find((l) => l.name.startsWith('cathode current collector'));
-  const separatorThickness_m = um(recipe.first_sheet.electrolyte_layer.thickness_um);
-  const anode = anodeFromMoles(d.anode.al_mol_m2, d.anode.li_mol_m2);
-  const layers: ProducedCell['layers'] = [
-    ...(cu
-      ? [{ role: 'conductor' as const, name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 }]
-      : []),
-    { role: 'anode', name: 'anode', material: 'Li-Al', thickness_m: anode.anodeThickness_m, porosity: 0 },
-    {
-      role: 'electrolyte',
-      name: 'solid electrolyte layer (206)',
-      material: recipe.first_sheet.electrolyte_layer.material,
-      thickness_m: separatorThickness_m,
-      porosity: fromPct(recipe.first_sheet.electrolyte_layer.porosity_pct),
-    },
-    {
-      role: 'cathode',
-      name: 'cathode layer (202)',
-      material: c.active_material,
-      thickness_m: d.cathode.thickness_m,
-      porosity: vf.pores,
-    },
-    ...(alCc
-      ? [
-          {
-            role: 'collector' as const,
-            name: alCc.name,
-            material: alCc.material,
-            thickness_m: alCc.thickness_m,
-            porosity: 0,
-          },
-        ]
-      : []),
-  ];
-  return {
-    area_m2: d.area_m2,
-    layers,
-    cellThickness_m: layers.reduce((t, l) => t + l.thickness_m, 0),
-    cathodeThickness_m: d.cathode.thickness_m,
-    cathodePorosity: vf.pores,
-    cathodeActiveFraction: vf.active,
-    cathodeElectrolyteFraction: vf.electrolyte,
-    cathodeCarbonFraction: vf.conductive,
-    cathodeBinderFraction: vf.binder,
-    activeMaterialId: c.active_material,
-    electrolyteId: c.electrolyte,
-    cathodeParticleRadius_m: um(c.particle_radius_um),
-    cathodeCollectorThickness_m: alCc?.thickness_m ?? 0,
-    cathodeCollectorMaterialId: alCc?.material ?? null,
-    separatorThickness_m,
-    separatorPorosity: fromPct(recipe.first_sheet.electrolyte_layer.porosity_pct),
-    separatorElectrolyteId: recipe.first_sheet.electrolyte_layer.material,
-    ...anode,
-    anodePorosity: 0,
-    anodeD_m2_s: ANODE_D_M2_S,
-    anodeCollectorThickness_m: cu?.thickness_m ?? 0,
-    anodeCollectorMaterialId: cu?.material ?? null,
-    bonded: { '236': true, '240': true },
-    crackRisk: 0,
+/** why a produced cell has no working Li–Al anode against the electrolyte (a Problem's fields), null: it has one */
+export function noWorkingAnode(
+  recipe: Recipe,
+  cell: ProducedCell,
+): { path: string; reason: string; got: string; allowed: string } | null {
+  if (cell.bonded['240'] === false)
+    return {
+      path: 'stations.240',
+      reason: 'station 240 did not bond the third sheet to the Al: no anode against the electrolyte',
+      got: 'bonded = false',
+      allowed: 'a bonded laminate at station 240 (its force and temperature inside the bonding window)',
+    };
+  if (!(cell.anodeLi_mol_m2 > 0)) {
+    const facing = recipe.third_sheet.facing_al;
+    return facing !== 'li_layer'
+      ? {
+          path: 'third_sheet.facing_al',
+          reason:
+            "the Li-containing layer is not interposed between the Al and the conductive layer: the line's anode holds no Li",
+          got: `${facing} (anode Li ${cell.anodeLi_mol_m2} mol/m²)`,
+          allowed: 'li_layer (claim 1: the Li layer between the Al and the conductive layer)',
+        }
+      : {
+          path: 'third_sheet.li_layer',
+          reason: "the line's anode holds no Li",
+          got: `anode Li ${cell.anodeLi_mol_m2} mol/m²`,
+          allowed: '> 0',
+        };
+  }
+  return null;
+}
+
+/** a produced cell the battery may take, else a Problem naming why it cannot (`who`: which cell) */
+function batteryUnit(recipe: Recipe, cell: ProducedCell, who: string): ProducedCell {
+  const no = noWorkingAnode(recipe, cell);
+  if (no)
+    throw problem(
+      no.path,
+      `${who} has no working Li–Al anode (${no.reason}); a battery of it cannot be evaluated`,
+      no.got,
+      no.allowed,
+    );
+  return cell;
+}
+
+/**
+ * The mass of a produced unit cell, kg: its stack as the line made it, with the packaging's share. Rolling
+ * densifies, bonds and alloys; it moves no matter in or out of the cut area (the line model keeps the area):
+ * each layer's mass is the design's mass per unit of what the line conserves in it — the cathode's active
+ * volume (thickness × active fraction), the separator's solid volume, the anode's Al and Li moles (with the
+ * sheets' other matter, Al purity and binder, the Li layer's alloying share, in the recipe's proportions),
+ * the collectors' thickness.
+ */
+export function producedCellMass_kg(recipe: Recipe, cell: ProducedCell, d: CellDesign = designCell(recipe)): number {
+  const per = (role: LayerDesign['role'], of: (l: LayerDesign) => number): number => {
+    const l = d.layers.find((x) => x.role === role);
+    const q = l ? of(l) : 0;
+    return l && q > 0 ? l.arealMass_kg_m2 / q : 0;
   };
+  const areal =
+    per('cathode', (l) => l.thickness_m * d.cathode.volumeFractions.active) *
+      cell.cathodeThickness_m *
+      cell.cathodeActiveFraction +
+    per('electrolyte', (l) => l.thickness_m * (1 - l.porosity)) *
+      cell.separatorThickness_m *
+      (1 - cell.separatorPorosity) +
+    per('al', () => d.anode.al_mol_m2) * cell.anodeAl_mol_m2 +
+    per('li', () => d.anode.li_mol_m2) * cell.anodeLi_mol_m2 +
+    per('collector', (l) => l.thickness_m) * cell.cathodeCollectorThickness_m +
+    per('conductor', (l) => l.thickness_m) * cell.anodeCollectorThickness_m;
+  return areal * cell.area_m2 * (1 + recipe.cell.packaging_mass_fraction);
 }
 
 /** SSB parameters of a whole pouch cell: the unit cell × layers (area), with optional spread factors */
@@ -200,7 +179,9 @@ export function pouchParams(
 
 /**
  * n design cells with seeded normal spread (σ in %): capacity factor N(1, σc), resistance factor
- * N(1, σr), truncated nowhere — a draw ≤ 0 is an error naming the σ (never a silent clamp).
+ * N(1, σr), truncated nowhere — a draw ≤ 0 is an error naming the σ (never a silent clamp). The cell they
+ * spread around is the line's cell for the recipe (`line`, else lineCellOf: the line run here), with its
+ * produced stack's mass and thickness; a line cell without a working anode is a Problem naming why.
  */
 export function designCells(
   recipe: Recipe,
@@ -208,9 +189,11 @@ export function designCells(
   layers: number,
   spread: { capacity_sigma_pct: number; resistance_sigma_pct: number },
   seed: number,
+  line?: ProducedCell,
 ): CellSpec[] {
   const d = designCell(recipe);
-  const unit = designUnitCell(recipe, d);
+  const unit = batteryUnit(recipe, line ?? lineCellOf(recipe, d), "the line's cell for the recipe");
+  const mass = producedCellMass_kg(recipe, unit, d);
   const cond = operatingConditions(recipe);
   const rng = new Rng(seed);
   const out: CellSpec[] = [];
@@ -219,9 +202,9 @@ export function designCells(
     const fr = 1 + fromPct(spread.resistance_sigma_pct) * rng.normal();
     out.push({
       params: pouchParams(unit, cond, layers, fc, fr),
-      mass_kg: d.mass_kg * layers * fc,
-      volume_m3: d.area_m2 * fc * d.thickness_m * layers,
-      footprint_m2: d.area_m2 * fc,
+      mass_kg: mass * layers * fc,
+      volume_m3: unit.area_m2 * fc * unit.cellThickness_m * layers,
+      footprint_m2: unit.area_m2 * fc,
       origin: {
         kind: 'design',
         serial: `D-${String(i + 1).padStart(4, '0')}`,
@@ -234,32 +217,10 @@ export function designCells(
 }
 
 /**
- * A production cell's own unit cell: its produced cathode/separator thicknesses, its incoming Al and Li
- * thicknesses (moles ∝ thickness at the design's density and purity), its cut size; composition from the
- * recipe (not varied by the line model).
+ * pack cells from a production run's records (in the order given; scrapped cells are rejected): each is the
+ * cell the line made (`rec.cell`: its produced layers, anode phases, diffusivity, cut size) with the stack
+ * thickness the line gave it (`rec.cellThickness_m`) and the mass of that stack
  */
-export function producedUnitCell(
-  recipe: Recipe,
-  rec: ProductionCell,
-  d: CellDesign = designCell(recipe),
-): ProducedCell {
-  const u = designUnitCell(recipe, d);
-  const alNom = um(recipe.al_sheet.thickness_um);
-  const liNom = um(recipe.third_sheet.li_layer.thickness_um);
-  const al = d.anode.al_mol_m2 * (rec.incomingThickness_m.al / alNom);
-  const li = d.anode.li_mol_m2 * (rec.incomingThickness_m.li / liNom);
-  const w = rec.cdEnd_m - rec.cdStart_m;
-  const l = rec.sEnd_m - rec.sStart_m;
-  return {
-    ...u,
-    area_m2: w > 0 && l > 0 ? w * l : u.area_m2,
-    cathodeThickness_m: rec.cell.cathodeThickness_m,
-    separatorThickness_m: rec.cell.separatorThickness_m,
-    ...anodeFromMoles(al, li),
-  };
-}
-
-/** pack cells from a production run's records (in the order given; scrapped cells are rejected) */
 export function productionCells(
   recipe: Recipe,
   records: readonly ProductionCell[],
@@ -278,11 +239,10 @@ export function productionCells(
   const d = designCell(recipe);
   const cond = operatingConditions(recipe);
   return good.slice(0, n).map((rec) => {
-    const unit = producedUnitCell(recipe, rec, d);
-    const massScale = (unit.area_m2 / d.area_m2) * (rec.cellThickness_m / d.thickness_m);
+    const unit = batteryUnit(recipe, rec.cell, `production cell ${rec.serial}`);
     return {
       params: pouchParams(unit, cond, layers),
-      mass_kg: d.mass_kg * massScale * layers,
+      mass_kg: producedCellMass_kg(recipe, unit, d) * layers,
       volume_m3: unit.area_m2 * rec.cellThickness_m * layers,
       footprint_m2: unit.area_m2,
       origin: {

@@ -14,15 +14,16 @@
  * (s_g = 1 while group g bleeds). Solved by Newton on the cell currents of all groups at once: each
  * cell's V_k is linearised at its trial current, the linear system is solved exactly for every V_bus,
  * iterated (damped when an update makes the residual grow) to |ΔI_k| ≤ 1e-8·(|I| + 1 A), with the
- * error left after an update estimated from the convergence rate. Under power control the pack current
- * is an unknown of the same iteration: on the linearisation V_pack = α + β·I, and P = V_pack·I is solved
- * as a quadratic. Every iteration starts from the previous linearisation (the predictor), so a step
+ * error left after an update estimated from the convergence rate (the loop is the numerics' Newton
+ * iteration, src/numerics/newton-system.ts; the pack supplies the linearisation, the per-group solve and the
+ * tests). Under power control the pack current is an unknown of the same iteration: on the linearisation
+ * V_pack = α + β·I, and P = V_pack·I is solved as a quadratic. Every iteration starts from the previous linearisation (the predictor), so a step
  * typically costs two voltage evaluations per cell.
  * The string: V_pack = Σ_g V_bus,g + I·(Ns − 1)·r_s (r_s: the group-to-group link).
  *
  * BMS: cell voltage limits (vMin, vMax). A requested current that would take any cell past a limit in
  * this step is derated to the largest |I| that keeps every cell inside (Newton on the limiting cell's
- * voltage inside a bracket, Illinois steps when Newton stalls: src/numerics/roots.ts safeguardedNewton) and
+ * voltage inside a bracket, Illinois steps when Newton stalls: src/numerics/roots.ts newton) and
  * the derating is recorded (time, requested, delivered, limiting cell, which limit) — never silently.
  * Passive balancing (while charging or at rest): a group's bleed resistor is switched on while its rest-
  * voltage estimate exceeds the lowest group's by more than the threshold.
@@ -41,7 +42,9 @@ import { problem, ProblemError } from '../problems.ts';
 import { mV } from '../units/index.ts';
 import type { LinearStepCell } from '../electrochem/model.ts';
 import { SpmeLinearStep } from '../electrochem/ssb/step-response.ts';
-import { safeguardedNewton, type NewtonPoint } from '../numerics/roots.ts';
+import { newton, NewtonSearch } from '../numerics/roots.ts';
+import { tridiagonalSolve } from '../numerics/tridiagonal.ts';
+import { newtonIteration, type NewtonIterationOptions, type NewtonProblem } from '../numerics/newton-system.ts';
 
 /**
  * The pack solver's tolerance policy (the default of PackOptions.tolerance): every step's cell currents
@@ -88,6 +91,18 @@ const ERR_SAFETY = 2;
 const ACCEPT_BAND_V = mV(0.1);
 /** where a derated current is placed: the middle of the acceptance band */
 const DERATE_TARGET_V = mV(0.05);
+
+/**
+ * The pack's Newton iterations (numerics newtonIteration): the Kirchhoff solve at a pack current, 201 updates
+ * at most, damped down to λ = 1/1024; the power iteration, 8 updates, stalled after two that did not contract
+ * (ρ > 0.9: the iteration is cycling, a demand at or past the pack's power capability, and would not settle in
+ * the updates left — the safeguarded path decides now rather than after 8 wasted linearisations); the limit
+ * iteration, 12 updates (after the predictor's, where a step starts held at the limit)
+ */
+const KIRCHHOFF_ITERATION: NewtonIterationOptions = { maxIter: 201, minLambda: 1 / 1024 };
+const POWER_ITERATION: NewtonIterationOptions = { maxIter: 8, stallRate: 0.9 };
+const LIMIT_ITERATION: NewtonIterationOptions = { maxIter: 12 };
+const LIMIT_ITERATION_PREDICTED: NewtonIterationOptions = { maxIter: 12, predicted: true };
 
 /**
  * The current at which a pack linear in its current, V = α + β·I, delivers the power P = V·I: the root of
@@ -568,12 +583,11 @@ export class Pack {
   }
 
   /**
-   * Newton on the cell currents at pack current I. Start: the split the last linearisation gives for I
-   * (predictor), or the committed split shifted to sum to I.
+   * Newton on the cell currents at pack current I (numerics newtonIteration on `kirchhoff`). Start: the split
+   * the last linearisation gives for I (predictor), or the committed split shifted to sum to I.
    */
   private solveFrom(I: number, bleed: Uint8Array, predict: boolean): number {
     this.failedCell = -1;
-    const tol = this.tol * (Math.abs(I) + 1);
     if (!this.stepLin && predict && this.predictLinear(bleed)) {
       // the step's first solve: the cells' last linearisations carried to this step
       this.distribute(I);
@@ -582,36 +596,43 @@ export class Pack {
       this.distribute(I);
       this.fresh = false;
     } else this.warmStart(I, bleed);
-    let prevRes = Infinity;
-    let prevMd = 0;
-    let lambda = 1;
-    for (let it = 0; ; it++) {
-      if (!this.linearise(I, bleed)) return NaN;
-      // damped Newton: a full step that made the Kirchhoff residual (spread of V_k + r_c·I_k within a
-      // group) larger is halved back along its direction (cells at a steep part of their curves, e.g.
-      // extreme currents, can make the plain iteration cycle); the blends keep Σ I_k = I
-      if (this.residual > prevRes && lambda > 1 / 1024 && it < 200) {
-        lambda /= 2;
-        for (let k = 0; k < this.n; k++) this.trialI[k] = this.prevI[k]! + lambda * this.stepI[k]!;
-        continue;
-      }
-      this.prevI.set(this.trialI);
-      const md = this.distribute(I);
-      // converged when the update, or the error left after it estimated from the convergence rate
-      const rate = it > 0 && lambda === 1 && prevMd > 0 ? md / prevMd : 1;
-      if (md * (rate < 0.5 ? rate / (1 - rate) : 1) <= tol) break;
-      // or the error left after this update, estimated from each cell's curvature, is within it
-      if (lambda === 1 && ERR_SAFETY * this.errCell <= tol) break;
-      prevMd = md;
-      // the cell whose current moved most in the last update is the one the iteration cannot settle
-      if (it >= 200 || !Number.isFinite(md))
-        return this.fail(this.mdCell, I, 'the Kirchhoff solve of its group did not settle in 200 Newton updates');
-      for (let k = 0; k < this.n; k++) this.stepI[k] = this.trialI[k]! - this.prevI[k]!;
-      prevRes = this.residual;
-      lambda = 1;
-    }
-    return this.lastVp;
+    this.itI = I;
+    this.itBleed = bleed;
+    this.itTol = this.tol * (Math.abs(I) + 1);
+    const status = newtonIteration(this.kirchhoff, KIRCHHOFF_ITERATION);
+    if (status === 'converged') return this.lastVp;
+    // a cell left its model (linearise set failedCell); else the cell whose current moved most in the last
+    // update is the one the iteration cannot settle
+    if (status === 'failed' && this.failedCell >= 0) return NaN;
+    return this.fail(this.mdCell, I, 'the Kirchhoff solve of its group did not settle in 200 Newton updates');
   }
+
+  /** the pack current, bleed switches and tolerance (A) of the Newton iteration under way */
+  private itI = 0;
+  private itBleed: Uint8Array = new Uint8Array(0);
+  private itTol = 0;
+  /**
+   * The Kirchhoff solve at pack current itI as a Newton problem (numerics newtonIteration): each cell linearised
+   * at its trial current, the linear system solved exactly per group (distribute), damped where an update made
+   * the Kirchhoff residual (spread of V_k + r_c·I_k within a group) larger — cells at a steep part of their
+   * curves, e.g. extreme currents, can make the plain iteration cycle; the blends keep Σ I_k = I. Converged
+   * when the update, or the error left after it estimated from the convergence rate, is within the
+   * tolerance, or after a full update the error left estimated from each cell's curvature is.
+   */
+  private readonly kirchhoff: NewtonProblem = {
+    setup: () => this.linearise(this.itI, this.itBleed),
+    solve: () => {
+      this.prevI.set(this.trialI);
+      const md = this.distribute(this.itI);
+      for (let k = 0; k < this.n; k++) this.stepI[k] = this.trialI[k]! - this.prevI[k]!;
+      return md;
+    },
+    converged: (md, left, full) => md * left <= this.itTol || (full && ERR_SAFETY * this.errCell <= this.itTol),
+    residual: () => this.residual,
+    backtrack: (lambda) => {
+      for (let k = 0; k < this.n; k++) this.trialI[k] = this.prevI[k]! + lambda * this.stepI[k]!;
+    },
+  };
 
   /** cell whose model left its valid state in the last solve (−1: none), and why */
   private failedCell = -1;
@@ -904,15 +925,14 @@ export class Pack {
    * current, which makes the pack voltage affine in the pack current, V_pack = α + β·I, so P = V_pack·I
    * is a quadratic solved exactly for I (the root continuous with P/α); the cell currents follow by
    * Kirchhoff and are re-linearised, until |ΔI_k| ≤ 1e-8·(|I| + 1 A) and |ΔI| ≤ 1e-9·(|I| + 1 mA) — the
-   * same fixed point and tolerances as the nested solve. Null when it has not settled in 8 iterations or
-   * a cell left its model (then the safeguarded path decides).
+   * same fixed point and tolerances as the nested solve (numerics newtonIteration on `powerIteration`). Null
+   * when it has not settled in 8 iterations, stalled, or a cell left its model (then the safeguarded path
+   * decides), or stopped past a voltage limit (lastPowerI: the iterate there).
    */
   private powerFast(Preq: number, I0: number, bleed: Uint8Array): number | null {
     this.failedCell = -1;
     this.lastPowerI = NaN;
     let I = I0;
-    let mdPrev = 0;
-    let rateWas = 0;
     if (this.linValid && this.predictLinear(bleed)) {
       // predictor: every cell's last linearisation carried to this step (no model evaluation) gives
       // V_pack ≈ α + β·I, solved for P, and the split of that current between the cells of each group
@@ -927,40 +947,49 @@ export class Pack {
       this.distribute(I);
       this.fresh = false;
     } else this.warmStart(I, bleed);
-    for (let it = 0; it < 8; it++) {
-      if (!this.linearise(I, bleed)) return null;
-      const In = this.linearisedPowerCurrent(Preq);
-      if (!(In === In)) return null; // beyond the pack's power capability on this linearisation
+    this.itI = I;
+    this.itBleed = bleed;
+    this.itPreq = Preq;
+    const status = newtonIteration(this.powerIteration, POWER_ITERATION);
+    return status === 'converged' ? this.itI : null;
+  }
+
+  /** the power demand of the power iteration under way (W), and its last update of the pack current (A) */
+  private itPreq = 0;
+  private itDI = 0;
+  /**
+   * powerFast as a Newton problem: every cell linearised at its trial current; the pack current for the
+   * demand on that linearisation (linearisedPowerCurrent: none beyond the pack's power capability) and its
+   * split by Kirchhoff. Converged when the cell currents' update and the pack current's, or the errors left
+   * after them estimated from the convergence rate of the last two updates, are within the tolerances, or
+   * the errors left estimated from each cell's curvature are. Stopped when an iterate's cells lie past the
+   * limit of the demand's direction by more than the BMS's band, on a linearisation taken at the previous
+   * iterate: the demand is (almost always) one the BMS derates — the limit's current is found from here
+   * (stepPower) rather than after the power iteration has converged, or cycled, past it.
+   */
+  private readonly powerIteration: NewtonProblem = {
+    setup: () => this.linearise(this.itI, this.itBleed),
+    solve: () => {
+      const In = this.linearisedPowerCurrent(this.itPreq);
+      if (!(In === In)) return NaN; // beyond the pack's power capability on this linearisation
       const md = this.distribute(In);
-      const dI = Math.abs(In - I);
-      I = In;
-      // converged when the update, or the error left after it estimated from the convergence rate of
-      // the last two updates (rate·Δ/(1 − rate), as SUNDIALS and scipy's BDF stop their Newton
-      // iterations), is within the tolerances
-      const rate = it > 0 && mdPrev > 0 ? md / mdPrev : 1;
-      const left = rate < 0.5 ? rate / (1 - rate) : 1;
+      this.itDI = Math.abs(In - this.itI);
+      this.itI = In;
+      return md;
+    },
+    converged: (md, left) => {
+      const I = this.itI;
       const tolC = this.tol * (Math.abs(I) + 1);
       const tolP = 0.1 * this.tol * (Math.abs(I) + 1e-3);
-      if (md * left <= tolC && dI * left <= tolP) return I;
-      // or the error left after this update, estimated from each cell's curvature, is within them
-      if (ERR_SAFETY * this.errCell <= tolC && ERR_SAFETY * this.errPack <= tolP) return I;
-      // two updates in a row that did not contract (rate > 0.9): the iteration is cycling (a demand at
-      // or past the pack's power capability) and would not settle in the iterations left — the
-      // safeguarded path decides now rather than after 8 wasted linearisations
-      if (rate > 0.9 && rateWas > 0.9 && it >= 2) return null;
-      // an iterate whose cells lie past the limit of the demand's direction by more than the BMS's band,
-      // on a linearisation taken at the previous iterate: the demand is (almost always) one the BMS
-      // derates — the limit's current is found from here (stepPower) rather than after the power
-      // iteration has converged, or cycled, past it
-      if (this.pastLimit(Preq < 0 ? 'v_min' : 'v_max') > ACCEPT_BAND_V) {
-        this.lastPowerI = I;
-        return null;
-      }
-      rateWas = rate;
-      mdPrev = md;
-    }
-    return null;
-  }
+      if (md * left <= tolC && this.itDI * left <= tolP) return true;
+      return ERR_SAFETY * this.errCell <= tolC && ERR_SAFETY * this.errPack <= tolP;
+    },
+    proceed: () => {
+      if (this.pastLimit(this.itPreq < 0 ? 'v_min' : 'v_max') <= ACCEPT_BAND_V) return true;
+      this.lastPowerI = this.itI;
+      return false;
+    },
+  };
 
   /**
    * The pack current that delivers Preq on the cells' present linearisations: each group is
@@ -1071,7 +1100,7 @@ export class Pack {
   /**
    * Largest |I| ≤ |Ireq| (same sign) keeping every cell inside its limits in this step, given the excess
    * at Ireq from the solve just done (> 0: violated): the numerics' safeguarded Newton
-   * (src/numerics/roots.ts) on the limiting cell's excess aimed at the middle of the acceptance band
+   * (src/numerics/roots.ts newton) on the limiting cell's excess aimed at the middle of the acceptance band
    * (its slope from the linearised Kirchhoff solve), inside the bracket [rest, Ireq] — Illinois steps when
    * Newton does not at least halve the excess, bisection while the violating end is outside the model —
    * stopped by the BMS's acceptance test, an excess in (−0.1 mV, 0]. When the bracket closes first, the
@@ -1079,38 +1108,56 @@ export class Pack {
    */
   private derate(Ireq: number, fReq: number): number {
     if (Ireq === 0 || !(fReq > 0)) return Ireq;
-    const excessAt = (I: number): NewtonPoint => {
-      this.solve(I, this.bleeding);
-      return this.excessPoint();
-    };
-    const r = safeguardedNewton(
-      excessAt,
-      { x: 0 }, // at rest: evaluated only when a step needs it
-      // the first Newton step from Ireq, its slope from the linearisation in place (as the caller left it)
-      { x: Ireq, f: fReq + DERATE_TARGET_V, df: Number.isFinite(fReq) ? this.excessPoint().df : NaN },
-      {
-        accept: (_I, g) => g - DERATE_TARGET_V <= 0 && g - DERATE_TARGET_V > -ACCEPT_BAND_V,
-        xtol: 1e-9 * (Math.abs(Ireq) + 1e-6),
-        rtol: 0,
-        maxIter: 60,
-      },
-    );
+    const s = this.derating;
+    s.xtol = 1e-9 * (Math.abs(Ireq) + 1e-6);
+    // the first Newton step from Ireq, its slope from the linearisation in place (as the caller left it); the
+    // end at rest is evaluated only when a step needs it
+    const f0 = fReq + DERATE_TARGET_V;
+    let df0 = NaN;
+    if (Number.isFinite(fReq)) {
+      this.excessPoint(s);
+      df0 = s.df;
+    }
+    newton(this.excessAt, s, Ireq, 0, Ireq, f0, df0);
+    if (s.status === 'not-finite') {
+      this.failedWhy = `the derating search met a voltage that is not a number at ${s.x} A`;
+      throw this.notEvaluable(s.x);
+    }
     // even at rest a cell is outside: deliver nothing (recorded by the caller)
-    if (!r.bracket) return 0;
-    if (r.accepted) return r.x; // the trial solution is there (the last point evaluated)
-    const I = r.neg; // the feasible side
-    if (r.last !== I) {
+    if (s.status === 'no-sign-change') return 0;
+    if (s.accepted) return s.x; // the trial solution is there (the last point evaluated)
+    const I = s.neg; // the feasible side
+    if (s.last !== I) {
       this.solve(I, this.bleeding);
       if (I === 0 && this.violation().excess > 0) return 0;
     }
     return I;
   }
 
-  /** the most violating cell's excess at the trial solution, shifted by the derating target, and its slope */
-  private excessPoint(): NewtonPoint {
+  /**
+   * derate's search (one per pack, reused: nothing allocated per derating): the BMS's acceptance band as the
+   * stop, to 1e-9 of the demand (xtol, set per search), at most 60 evaluations
+   */
+  private readonly derating = new NewtonSearch({
+    rtol: 0,
+    maxIter: 60,
+    stepStop: false,
+    accept: (_I, g) => g - DERATE_TARGET_V <= 0 && g - DERATE_TARGET_V > -ACCEPT_BAND_V,
+  });
+  /** derate's function: the most violating cell's excess at pack current I (solved afresh), its slope to s.df */
+  private readonly excessAt = (I: number, s: NewtonSearch): number => {
+    this.solve(I, this.bleeding);
+    return this.excessPoint(s);
+  };
+
+  /**
+   * the most violating cell's excess at the trial solution, shifted by the derating target; its slope into s.df
+   * (NaN where a cell is outside its model)
+   */
+  private excessPoint(s: NewtonSearch): number {
     const v = this.violation();
-    const d = Number.isFinite(v.excess) ? this.excessSlope(v.cell, v.limit) : NaN;
-    return { f: v.excess + DERATE_TARGET_V, df: d };
+    s.df = Number.isFinite(v.excess) ? this.excessSlope(v.cell, v.limit) : NaN;
+    return v.excess + DERATE_TARGET_V;
   }
 
   /**
@@ -1122,19 +1169,36 @@ export class Pack {
    * the most violating cell lies inside the BMS's acceptance band (−0.1 mV, 0]. I gives the sign of the
    * current (the search stays on it). On success the trial solution is the one at the returned current;
    * null when it does not settle in 12 linearisations or a cell leaves its model (then derate decides).
+   * Numerics newtonIteration on `limitIteration`.
    */
   private limitFast(I: number, limit: 'v_min' | 'v_max', predicted = false): number | null {
     const sgn = I < 0 ? -1 : 1;
     if ((limit === 'v_min') !== sgn < 0) return null;
-    const target = limit === 'v_min' ? this.vMin + DERATE_TARGET_V : this.vMax - DERATE_TARGET_V;
-    const rc = this.rc;
-    const Np = this.Np;
-    let mdPrev = 0;
-    for (let it = predicted ? -1 : 0; it < 12; it++) {
-      // it = −1: the predictor's linearisation, already in place (no model evaluation)
-      if (it >= 0 && !this.linearise(I, this.bleeding)) return null;
-      // the pack current at which each cell reaches the target on this linearisation; the limit is the
-      // one closest to rest
+    this.itI = I;
+    this.itSgn = sgn;
+    this.itTarget = limit === 'v_min' ? this.vMin + DERATE_TARGET_V : this.vMax - DERATE_TARGET_V;
+    const status = newtonIteration(this.limitIteration, predicted ? LIMIT_ITERATION_PREDICTED : LIMIT_ITERATION);
+    return status === 'converged' ? this.itI : null;
+  }
+
+  /** the direction of the current and the target cell voltage of the limit iteration under way */
+  private itSgn = 0;
+  private itTarget = 0;
+  /**
+   * limitFast as a Newton problem: every cell linearised at its trial current; the pack current at which the
+   * first cell (the one closest to rest) reaches the target on that linearisation, and its split by Kirchhoff
+   * (no update: a cell whose voltage falls with the current, or a current of the wrong sign). Converged when
+   * the cell currents are solved to the pack's tolerance (the update or the error left after it, from the
+   * convergence rate or the cells' curvature), the pack current moved by ≤ 1e-3·(|I| + 1 A), and the most
+   * violating cell lies inside the BMS's acceptance band (−0.1 mV, 0].
+   */
+  private readonly limitIteration: NewtonProblem = {
+    setup: () => this.linearise(this.itI, this.bleeding),
+    solve: () => {
+      const rc = this.rc;
+      const Np = this.Np;
+      const sgn = this.itSgn;
+      const target = this.itTarget;
       let In = NaN;
       for (let gi = 0; gi < this.Ns; gi++) {
         const S = this.gS[gi]!;
@@ -1143,27 +1207,27 @@ export class Pack {
           const k = gi * Np + j;
           const sk = this.sK[k]!;
           const f = 1 - rc / sk;
-          if (!(f > 0)) return null;
+          if (!(f > 0)) return NaN;
           const Ik = ((target - (rc * this.aK[k]!) / sk) / f) * S - A;
           if (!(In === In) || sgn * Ik < sgn * In) In = Ik;
         }
       }
-      if (!Number.isFinite(In) || sgn * In <= 0) return null;
+      if (!Number.isFinite(In) || sgn * In <= 0) return NaN;
       const md = this.distribute(In);
-      const dI = Math.abs(In - I);
-      I = In;
-      if (it < 0) continue; // a predicted linearisation carries no error estimate: evaluate the cells
-      const rate = it > 0 && mdPrev > 0 ? md / mdPrev : 1;
-      const left = rate < 0.5 ? rate / (1 - rate) : 1;
+      this.itDI = Math.abs(In - this.itI);
+      this.itI = In;
+      return md;
+    },
+    converged: (md, left) => {
+      const I = this.itI;
       const tolC = this.tol * (Math.abs(I) + 1);
-      if ((md * left <= tolC || ERR_SAFETY * this.errCell <= tolC) && dI <= 1e-3 * (Math.abs(I) + 1)) {
+      if ((md * left <= tolC || ERR_SAFETY * this.errCell <= tolC) && this.itDI <= 1e-3 * (Math.abs(I) + 1)) {
         const e = this.violation().excess;
-        if (e <= 0 && e > -ACCEPT_BAND_V) return I;
+        return e <= 0 && e > -ACCEPT_BAND_V;
       }
-      mdPrev = md;
-    }
-    return null;
-  }
+      return false;
+    },
+  };
 
   private commit(I: number, Vp: number, dt: number): void {
     const rc = this.rc;
@@ -1227,14 +1291,7 @@ export class Pack {
       dia[k] = C + this.hA[k]! + gl + gr;
       rhs[k] = C * this.T[k]! + this.hA[k]! * th.ambient_K + q;
     }
-    // Thomas
-    for (let k = 1; k < n; k++) {
-      const w = sub[k]! / dia[k - 1]!;
-      dia[k] = dia[k]! - w * sup[k - 1]!;
-      rhs[k] = rhs[k]! - w * rhs[k - 1]!;
-    }
-    this.T[n - 1] = rhs[n - 1]! / dia[n - 1]!;
-    for (let k = n - 2; k >= 0; k--) this.T[k] = (rhs[k]! - sup[k]! * this.T[k + 1]!) / dia[k]!;
+    tridiagonalSolve(sub, dia, sup, rhs, this.T, n);
   }
 
   /** per group: mean zero-current voltage of its cells' committed surface states (V) */

@@ -6,11 +6,12 @@
  */
 import type { Recipe } from '../recipe/schema.ts';
 import type { ProductionCell } from '../process/line.ts';
+import type { ProducedCell } from '../process/types.ts';
 import { Rng } from '../numerics/rng.ts';
 import { stageTicker, type Progress } from '../progress.ts';
 import { SsbSpme } from '../electrochem/ssb/spme.ts';
 import { parseBatteryExtras, type BatteryExtras, type BatteryExtrasInput } from './config.ts';
-import { designCells, productionCells, spmeOf, type CellSpec } from './cells.ts';
+import { designCells, lineCellOf, productionCells, spmeOf, type CellSpec } from './cells.ts';
 import { Pack, PackNotEvaluable, type Derating, type NotEvaluable, type PackOptions } from './pack.ts';
 import {
   driveCycle,
@@ -41,6 +42,9 @@ import {
   type PackAgeingBand,
 } from './ageing-band.ts';
 
+/** one day, s (the longest a day's duty can be active) */
+const DAY_S = days(1);
+
 export type BatteryProfileName = 'ev:UDDS' | 'ev:US06' | 'ev:WLTC' | 'ess:solar' | 'ess:wind' | 'csv';
 export const BATTERY_PROFILES: readonly BatteryProfileName[] = [
   'ev:UDDS',
@@ -57,6 +61,11 @@ export interface BatteryCommandOptions {
   readonly seed?: number;
   /** a production run's cells (in-spec cells are taken in order); default: design cells with spread */
   readonly cells?: readonly ProductionCell[];
+  /**
+   * the line's cell for the recipe (LineResult.cell) the design cells spread around, when the caller has run
+   * the line already; else the battery runs it (cells.ts lineCellOf). Unused with production cells.
+   */
+  readonly lineCell?: ProducedCell;
   /** settings beyond the recipe's battery block (else recipe.battery.extras, else defaults) */
   readonly extras?: BatteryExtrasInput;
   /** for profile 'csv': the CSV text and what its second column is */
@@ -273,7 +282,13 @@ export interface BuiltPack {
 /** the pack of the recipe's battery block with its cells */
 export function buildPack(
   recipe: Recipe,
-  o: { seed: number; cells?: readonly ProductionCell[]; extras?: BatteryExtrasInput; initialSoc?: number },
+  o: {
+    seed: number;
+    cells?: readonly ProductionCell[] | undefined;
+    lineCell?: ProducedCell | undefined;
+    extras?: BatteryExtrasInput | undefined;
+    initialSoc?: number;
+  },
 ): BuiltPack {
   const b = recipe.battery;
   if (!b)
@@ -291,7 +306,7 @@ export function buildPack(
     );
   const specs = o.cells
     ? productionCells(recipe, o.cells, n, ex.cell_layers)
-    : designCells(recipe, n, ex.cell_layers, ex.spread, o.seed);
+    : designCells(recipe, n, ex.cell_layers, ex.spread, o.seed, o.lineCell);
   // the BMS window must lie inside the cell's own cut-offs (the model's valid range and the seed's [0178] window)
   const vLo = recipe.cycling.discharge_cutoff_V;
   const vHi = recipe.cycling.charge_cutoff_V;
@@ -352,12 +367,20 @@ export interface C3Work {
   recipe: Recipe;
   seed: number;
   cells?: readonly ProductionCell[] | undefined;
+  /** the line's cell for the recipe (design cells; plain data like the rest) */
+  lineCell?: ProducedCell | undefined;
   extras?: BatteryExtrasInput | undefined;
 }
 
 /** The C/3 figures of the pack of `work` (a fresh, fully charged copy): what runBattery measures itself. */
 export function measurePackC3(work: C3Work, progress?: Progress): C3Figures {
-  const ref = buildPack(work.recipe, { seed: work.seed, cells: work.cells, extras: work.extras, initialSoc: 1 });
+  const ref = buildPack(work.recipe, {
+    seed: work.seed,
+    cells: work.cells,
+    lineCell: work.lineCell,
+    extras: work.extras,
+    initialSoc: 1,
+  });
   return measureC3(ref.pack, 30, progress);
 }
 
@@ -380,7 +403,7 @@ export function measureC3(
   const ticker = stageTicker(progress, 'battery: C/3 capacity', 100, '%');
   for (let i = 0; i < 100000; i++) {
     pack.stepCurrent(I, dt);
-    ticker.tick(Math.min(99, (100 * (q0 - pack.packCharge_C)) / cap));
+    ticker.tick(Math.min(99, toPct((q0 - pack.packCharge_C) / cap)));
     if (pack.deratings.length > d0) break;
   }
   ticker.end();
@@ -613,9 +636,9 @@ function profileOf(
       const I = binAverage(tab, 1, c.name ?? 'profile.csv');
       return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: I, note: 'current profile (A, positive on charge)' };
     }
-    const k = c.column === 'power_kW' ? 1000 : 1;
     const P = binAverage(tab, 1, c.name ?? 'profile.csv');
-    for (let i = 0; i < P.length; i++) P[i] = P[i]! * k;
+    // the CSV's column in W, or in kW (the edge's one conversion)
+    if (c.column === 'power_kW') for (let i = 0; i < P.length; i++) P[i] = kW(P[i]!);
     return { name: c.name ?? 'profile.csv', dt_s: 1, power_W: P, note: 'power profile (positive on charge)' };
   }
   throw problem('profile', 'unknown', String(JSON.stringify(p)), String(BATTERY_PROFILES.join(', ')));
@@ -901,14 +924,17 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
   if (!BATTERY_PROFILES.includes(opts.profile))
     throw problem('profile', 'unknown', String(JSON.stringify(opts.profile)), String(BATTERY_PROFILES.join(', ')));
   const notes: string[] = [];
+  // the design cells' unit cell: the line's cell for the recipe, the line run once here unless the caller ran it
+  const lineCell = opts.cells ? undefined : (opts.lineCell ?? lineCellOf(recipe));
+  const from = { seed, cells: opts.cells, lineCell, extras: opts.extras };
   // ---- static pack figures from a C/3 discharge of a fresh, fully charged copy
-  const ref = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras, initialSoc: 1 });
+  const ref = buildPack(recipe, { ...from, initialSoc: 1 });
   // an EV duty does not need the C/3 figures (its trace is fixed): the caller may measure them elsewhere
   // meanwhile (c3Elsewhere), on its own copy of the same pack — the same numbers
   const evDuty =
     opts.profile.startsWith('ev:') || (opts.profile === 'csv' && opts.csv?.column.startsWith('speed') === true);
   let c3: C3Figures | null = null;
-  if (opts.c3Elsewhere && evDuty) opts.c3Elsewhere({ recipe, seed, cells: opts.cells, extras: opts.extras });
+  if (opts.c3Elsewhere && evDuty) opts.c3Elsewhere({ recipe, ...from });
   else c3 = measureC3(ref.pack, 30, opts.progress);
   const ex = ref.extras;
   const resist = ref.pack.models.map(cellResistance_ohm);
@@ -936,7 +962,7 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
   const packV = { min: Ns * vMin, max: Ns * vMax };
 
   // ---- the duty profile
-  const built = buildPack(recipe, { seed, cells: opts.cells, extras: opts.extras });
+  const built = buildPack(recipe, from);
   const pack = built.pack;
   const rng = new Rng(seed ^ 0x5eed);
   // (c3 is null only for an EV duty, whose profile does not use the pack energy)
@@ -1128,7 +1154,7 @@ export function startBattery(recipe: Recipe, opts: BatteryCommandOptions): Start
     opts.ageing === false || ex.years === 0
       ? null
       : planAgeing(built, dailyCharge, Math.round(ex.years), vMin, vMax, {
-          active_s: Float64Array.from(duty.active_s, (a) => Math.min(86400, a * dayFraction)),
+          active_s: Float64Array.from(duty.active_s, (a) => Math.min(DAY_S, a * dayFraction)),
           temperature_K: Float64Array.from(duty.Tdt, (x, k) =>
             duty.active_s[k]! > 0 ? x / duty.active_s[k]! : celsius(recipe.cell.temperature_C),
           ),

@@ -5,14 +5,15 @@
  * A user experiment without an engine runs on machine.ts's own augmented DAE phase (every control and
  * termination of the language, error control on the charge counters).
  *
- *  - `FastStepper` — a dedicated backward-Euler stepper for a model with a linear step response (the
- *    SPMe/SPM, driven through its LinearStepCell, ../electrochem/model.ts: a step is two tridiagonal solves
- *    and the current enters as one scalar; CV solves that scalar by Newton). Cut-offs are located by secant
- *    iteration on the step length.
+ *  - `FastStepper` — backward Euler for a model with a linear step response (the SPMe/SPM, driven through
+ *    its LinearStepCell, ../electrochem/model.ts: a step is two tridiagonal solves and the current enters
+ *    as one scalar), run by the numerics' linear-step engine (src/numerics/linear-step.ts: the time loop,
+ *    the CV's Newton on the current, cut-offs located by false position on the step length); this file
+ *    sets each step kind's step lengths and tolerances.
  *  - `runDaeStep` — any FullCellModel through the project's stiff DAE solver (src/numerics `solveDae`:
  *    variable-order BDF/NDF, terminal events located on the corrector's solution).
  */
-import { locateCrossing, solveDae, type CrossingOptions } from '../numerics/index.ts';
+import { LinearStepEngine, solveDae } from '../numerics/index.ts';
 import type { DaeProblem, DaeSolverOptions } from '../numerics/index.ts';
 import type { Control, ControlMode, FullCellModel, LinearStepCell } from '../electrochem/model.ts';
 import { linearStepCell } from '../electrochem/ssb/step-response.ts';
@@ -51,62 +52,15 @@ export interface FastOptions {
 
 export class FastStepper {
   readonly m: FullCellModel;
-  private readonly cell: LinearStepCell;
+  private readonly engine: LinearStepEngine;
   private readonly stepsPerSweep: number;
   /** a fast stepper on the model's LinearStepCell (the SPMe/SPM); a model without one is a Problem */
   constructor(model: FullCellModel, opts: FastOptions = {}, cell: LinearStepCell | undefined = linearStepCell(model)) {
     if (!cell)
       throw problem('model', `${model.name} has no linear step response`, model.name, 'a solid-state spme or spm');
     this.m = model;
-    this.cell = cell;
+    this.engine = new LinearStepEngine(cell);
     this.stepsPerSweep = opts.stepsPerSweep ?? 150;
-  }
-
-  // The crossing searches' value and side functions, built once per stepper; the step they work on is in
-  // the fields below. (Closures built in runCc/runCv would capture the hot loops' variables, which V8 then
-  // keeps in a heap context, and each would be built anew per step.)
-  /** the state, current, direction, cut-off, hold voltage and end current of the step being located */
-  private atY: Float64Array = new Float64Array(0);
-  private atI = 0;
-  private atSgn = 0;
-  private atVcut = 0;
-  private atVset = 0;
-  private atIend = 0;
-  /** a CC step: the terminal voltage after a step of length hc at the step's current */
-  private readonly ccValue = (hc: number): number => {
-    this.cell.prepare(this.atY, hc);
-    return this.vAt(this.atI);
-  };
-  private readonly ccCrossing: CrossingOptions = {
-    reached: (vc) => this.atSgn * (vc - this.atVcut) >= 0,
-    vtol: 1e-7,
-    xtol: 1e-6,
-  };
-  /** a CV hold: |I| after a step of length hc (atI follows the trials: Newton starts from the last one) */
-  private readonly cvValue = (hc: number): number => {
-    this.cell.prepare(this.atY, hc);
-    this.atI = this.solveI(this.atVset, this.atI);
-    return Math.abs(this.atI);
-  };
-  /** a CV hold's crossing options (vtol is set per hold: 1e-9 of its end current) */
-  private readonly cvCrossing = { reached: (i: number): boolean => i <= this.atIend, vtol: 0, xtol: 1e-6 };
-
-  /** solve V(I) = Vset for the current after the prepared step (Newton) */
-  private solveI(Vset: number, I0: number): number {
-    const cell = this.cell;
-    let I = I0;
-    for (let it = 0; it < 40; it++) {
-      cell.evaluate(I);
-      const dI = (cell.V - Vset) / cell.dVdI;
-      I -= dI;
-      if (Math.abs(dI) <= 1e-12 * Math.max(1e-6, Math.abs(I))) break;
-    }
-    return I;
-  }
-  /** the terminal voltage after the prepared step at current I */
-  private vAt(I: number): number {
-    this.cell.evaluate(I);
-    return this.cell.V;
   }
 
   // one method per step kind keeps the hot CC loop small enough for V8 to optimise it well
@@ -116,25 +70,15 @@ export class FastStepper {
     return this.runRest(y, step);
   }
 
+  /** rest: steps of 10 s doubling to the end (the relaxation is fastest at its start) */
   private runRest(y: Float64Array, step: Extract<Step, { kind: 'rest' }>): StepResult {
-    const m = this.m;
-    const cell = this.cell;
-    const v0 = cell.instantVoltage(y, 0);
-    let t = 0;
-    let dt = 10;
-    while (t < step.time_s) {
-      const h = Math.min(dt, step.time_s - t);
-      cell.prepare(y, h);
-      cell.commit(y, 0);
-      t += h;
-      dt *= 2;
-    }
+    const r = this.engine.runInput(y, 0, { tEnd: step.time_s, h0: 10, growth: 2 });
     return {
       kind: 'rest',
       duration_s: step.time_s,
       charge_C: 0,
-      endVoltage_V: m.voltage(y),
-      startVoltage_V: v0,
+      endVoltage_V: this.m.voltage(y),
+      startVoltage_V: r.outputStart,
       startCurrent_A: 0,
       endCurrent_A: 0,
       energy_J: 0,
@@ -142,126 +86,57 @@ export class FastStepper {
     };
   }
 
+  /**
+   * CC: fixed steps of 1/stepsPerSweep of the time the rate takes to pass the nominal capacity, to the
+   * cut-off (located to 0.1 µV or 1 µs) or 10 h of that time
+   */
   private runCc(y: Float64Array, step: Extract<Step, { kind: 'cc' }>): StepResult {
-    const m = this.m;
-    const cell = this.cell;
-    const cap = m.nominalCapacity_C;
     const I = step.current_A;
     if (I === 0) throw problem('step.current_A', 'must be ≠ 0 for a CC step', '0', '≠ 0');
-    const rate = Math.abs(I) / cRateCurrent_A(cap);
-    const dt0 = hours(1) / (rate * this.stepsPerSweep);
-    const sgn = I > 0 ? 1 : -1;
-    const tMax = step.maxTime_s ?? hours(10) / rate;
-    let t = 0;
-    let q = 0;
-    let E = 0;
-    let Vprev = cell.instantVoltage(y, I);
-    const V0 = Vprev;
-    if (sgn * (Vprev - step.vCut_V) >= 0) {
-      return {
-        kind: 'cc',
-        startVoltage_V: V0,
-        startCurrent_A: I,
-        endCurrent_A: I,
-        duration_s: 0,
-        charge_C: 0,
-        endVoltage_V: Vprev,
-        energy_J: 0,
-        stoppedBy: 'cutoff',
-      };
-    }
-    while (t < tMax) {
-      let h = Math.min(dt0, tMax - t);
-      cell.prepare(y, h);
-      let V = this.vAt(I);
-      let stopped = false;
-      if (sgn * (V - step.vCut_V) >= 0) {
-        // locate the cut-off inside the step (false position on h; the cell is left prepared at it)
-        this.atY = y;
-        this.atI = I;
-        this.atSgn = sgn;
-        this.atVcut = step.vCut_V;
-        const at = locateCrossing(this.ccValue, step.vCut_V, 0, Vprev, h, V, this.ccCrossing);
-        h = at.x;
-        V = at.v;
-        stopped = true;
-      }
-      cell.commit(y, I);
-      t += h;
-      q += I * h;
-      E += 0.5 * (V + Vprev) * I * h;
-      Vprev = V;
-      if (stopped)
-        return {
-          kind: 'cc',
-          startVoltage_V: V0,
-          startCurrent_A: I,
-          endCurrent_A: I,
-          duration_s: t,
-          charge_C: q,
-          endVoltage_V: V,
-          energy_J: E,
-          stoppedBy: 'cutoff',
-        };
-    }
+    const rate = Math.abs(I) / cRateCurrent_A(this.m.nominalCapacity_C);
+    const times = { tEnd: step.maxTime_s ?? hours(10) / rate, h0: hours(1) / (rate * this.stepsPerSweep) };
+    const cut = { target: step.vCut_V, direction: I > 0 ? 1 : -1, vtol: 1e-7, xtol: 1e-6 } as const;
+    const r = this.engine.runInput(y, I, times, cut);
     return {
       kind: 'cc',
-      startVoltage_V: V0,
+      startVoltage_V: r.outputStart,
       startCurrent_A: I,
       endCurrent_A: I,
-      duration_s: t,
-      charge_C: q,
-      endVoltage_V: Vprev,
-      energy_J: E,
-      stoppedBy: 'time',
+      duration_s: r.t,
+      charge_C: r.inputIntegral,
+      endVoltage_V: r.outputEnd,
+      energy_J: r.workIntegral,
+      stoppedBy: r.stop === 'event' ? 'cutoff' : 'time',
     };
   }
 
+  /**
+   * CV: steps of 30 s growing ×1.4 to at most 30 min, to the end current (located to 1e-9 of it or 1 µs)
+   * or 20 h; Newton on the current starts from the current before the switch (twice the end current after
+   * a rest)
+   */
   private runCv(y: Float64Array, step: Extract<Step, { kind: 'cv' }>): StepResult {
-    const m = this.m;
-    const cell = this.cell;
-    const Vset = step.voltage_V;
-    const tMax = step.maxTime_s ?? hours(20);
-    let t = 0;
-    let q = 0;
-    let E = 0;
-    let h = 30;
-    let Iprev = m.current(y);
+    let Iprev = this.m.current(y);
     if (Iprev === 0) Iprev = step.iEnd_A * 2;
-    // instantaneous current at the switch: V(I) = Vset for the present state (a vanishing step)
-    cell.prepare(y, 1e-9);
-    const I0 = this.solveI(Vset, Iprev);
-    const cv = { kind: 'cv' as const, startVoltage_V: Vset, startCurrent_A: I0, endVoltage_V: Vset };
     const iEnd = Math.abs(step.iEnd_A);
-    while (t < tMax) {
-      const hh = Math.min(h, tMax - t);
-      cell.prepare(y, hh);
-      let I = this.solveI(Vset, Iprev);
-      let hUsed = hh;
-      if (Math.abs(I) <= iEnd) {
-        // locate the end time in h (current decays monotonically in a CV hold; the cell is left prepared at it,
-        // and I is the current there)
-        this.atY = y;
-        this.atI = I;
-        this.atVset = Vset;
-        this.atIend = iEnd;
-        this.cvCrossing.vtol = 1e-9 * iEnd;
-        hUsed = locateCrossing(this.cvValue, iEnd, 0, Math.abs(Iprev), hh, Math.abs(I), this.cvCrossing).x;
-        I = this.atI;
-        cell.commit(y, I);
-        t += hUsed;
-        q += 0.5 * (I + Iprev) * hUsed;
-        E += Vset * 0.5 * (I + Iprev) * hUsed;
-        return { ...cv, endCurrent_A: I, duration_s: t, charge_C: q, energy_J: E, stoppedBy: 'current' };
-      }
-      cell.commit(y, I);
-      t += hUsed;
-      q += 0.5 * (I + Iprev) * hUsed;
-      E += Vset * 0.5 * (I + Iprev) * hUsed;
-      Iprev = I;
-      h = Math.min(h * 1.4, 1800);
-    }
-    return { ...cv, endCurrent_A: Iprev, duration_s: t, charge_C: q, energy_J: E, stoppedBy: 'time' };
+    const r = this.engine.runOutput(
+      y,
+      step.voltage_V,
+      Iprev,
+      { uStop: iEnd, vtol: 1e-9 * iEnd, xtol: 1e-6 },
+      { tEnd: step.maxTime_s ?? hours(20), h0: 30, growth: 1.4, hMax: 1800 },
+    );
+    return {
+      kind: 'cv',
+      startVoltage_V: step.voltage_V,
+      startCurrent_A: r.inputStart,
+      endVoltage_V: step.voltage_V,
+      endCurrent_A: r.inputEnd,
+      duration_s: r.t,
+      charge_C: r.inputIntegral,
+      energy_J: r.workIntegral,
+      stoppedBy: r.stop === 'event' ? 'current' : 'time',
+    };
   }
 }
 

@@ -4,6 +4,7 @@
  * (Battery Data Format convention), everywhere in rollcell.
  */
 import type { DaeProblem } from '../numerics/types.ts';
+import type { LinearStepSystem } from '../numerics/linear-step.ts';
 
 export type ControlMode = 'current' | 'voltage' | 'power' | 'resistance' | 'rest';
 
@@ -119,9 +120,10 @@ export type FullCellModel = CellModel & CellModelExtras;
  * SPM: the particle and anode equations for a current known up to the scalar I), so that a step's end
  * state is base + I·g and its terminal voltage a scalar function of I. The cycler's fast stepper drives a
  * cell through it without knowing the model's state layout: prepare a step, evaluate trial currents,
- * commit one (the battery pack, src/battery/pack.ts, drives each of its cells through it too).
+ * commit one (the battery pack, src/battery/pack.ts, drives each of its cells through it too). It is the
+ * numerics' LinearStepSystem with the current as the input and the terminal voltage as the output.
  */
-export interface LinearStepCell {
+export interface LinearStepCell extends LinearStepSystem {
   /** prepare a step of length dt (s) from state y */
   prepare(y: Float64Array, dt: number): void;
   /** the terminal voltage at the end of the prepared step at current I (A) into V, and dV/dI (Ω) into dVdI */
@@ -132,6 +134,8 @@ export interface LinearStepCell {
   commit(y: Float64Array, I: number): void;
   /** the terminal voltage of state y with the current I switched on at once (the same state, no step) */
   instantVoltage(y: Float64Array, I: number): number;
+  // as a LinearStepSystem (src/numerics/linear-step.ts, the engine the cycler's fast stepper runs on): the
+  // input is the current, `output` and `dOutput` are V and dVdI, `instantOutput` is instantVoltage
   /**
    * optional predictor: V and dVdI at current I of the prepared step from the last evaluation's
    * linearisation (no model evaluation; NaN before any evaluation)

@@ -12,6 +12,9 @@ import type { CellRecord, CycleRecord, TimeSeriesRecord } from '../store/types.t
 import { SubgroupSeries, subgroupPoints } from '../process/production/spc.ts';
 import { parseProduction } from '../process/production/config.ts';
 import { problem } from '../problems.ts';
+import { gaugeReading } from '../process/production/gauge.ts';
+import { spcPointUm } from '../present/production.ts';
+import { um } from '../units/index.ts';
 
 export type Cell = string | number | boolean | null;
 export type Row = Cell[];
@@ -262,7 +265,9 @@ export async function* spcTable(
       const g = arr(r['stations'])
         .map(obj)
         .find((x) => String(x['id']) === '240')?.['gauge_thickness_um'];
-      if (typeof g === 'number' && Number.isFinite(g)) sg.push(g);
+      // the record's µm (6 significant digits) holds the gauge's reading, a multiple of its resolution: the
+      // nearest multiple is the reading the run charted, to the bit
+      if (typeof g === 'number' && Number.isFinite(g)) sg.push(gaugeReading(um(g)));
     }
   for (const ln of lanes) {
     const lane = num(ln['lane']) ?? 0;
@@ -283,17 +288,17 @@ export async function* spcTable(
         str(ln['quantity']),
         p.g + 1,
         n,
-        p.mean,
-        p.range,
+        spcPointUm(p.mean),
+        spcPointUm(p.range),
         num(x['center']),
         num(x['lcl']),
         num(x['ucl']),
         num(rr['center']),
         num(rr['lcl']),
         num(rr['ucl']),
-        p.ewma.z,
-        p.ewma.lcl,
-        p.ewma.ucl,
+        spcPointUm(p.ewma.z),
+        spcPointUm(p.ewma.lcl),
+        spcPointUm(p.ewma.ucl),
       ];
   }
 }

@@ -19,13 +19,12 @@
  */
 import type { Prop } from './library.ts';
 import { problem } from '../problems.ts';
+import { GPa, MPa } from '../units/index.ts';
 
 const DS = 'shared/data/li-al-ssb-datasheet.md';
 const PM = 'shared/data/process-models.md';
 const p = (value: number, unit: string, source: string, assumption = false): Prop =>
   assumption ? { value, unit, source, assumption } : { value, unit, source };
-const GPa = (x: number): number => x * 1e9;
-const MPa = (x: number): number => x * 1e6;
 
 export type FlowLaw =
   | {

@@ -1,8 +1,11 @@
 /**
  * rollcell's stiff integrator and numerical utilities (see DESIGN.md, `numerics/`).
  *  - solveDae / createDaeSolver: variable-order BDF/NDF for M·y′ = f(t, y), M diagonal (index-1 DAEs)
- *  - dense, banded, bordered-banded and tridiagonal LU; root finding (brent, illinois, bisection); a crossing inside a
- *    fixed step (locateCrossing); table interpolation; a seeded RNG
+ *  - the linear-step engine (LinearStepEngine: a system whose step is linear in one scalar input)
+ *  - Newton's iteration on a system the caller linearises and solves (newtonIteration: the loop, the error-left
+ *    estimate, damping, stall detection; the battery pack's Kirchhoff solves)
+ *  - dense, banded, bordered-banded and tridiagonal LU; root finding (newton, brent, illinois, bisection); a crossing
+ *    inside a fixed step (locateCrossing); table interpolation; a seeded RNG
  *
  * This folder is the only place that steps a DAE, factors a matrix or locates an event.
  */
@@ -20,7 +23,21 @@ export type {
 export { solveDae, createDaeSolver, type DaeSolver, type DaeSolverOptions } from './bdf.ts';
 export { directionalSensitivityRhs } from './sensitivity.ts';
 export { locateCrossing, type CrossingOptions } from './crossing.ts';
-export { tridiagonalSolve2, tridiagonalSolve2Last } from './tridiagonal.ts';
+export {
+  LinearStepEngine,
+  type LinearStepSystem,
+  type LinearStepTimes,
+  type LinearStepRun,
+  type OutputCutoff,
+  type InputStop,
+} from './linear-step.ts';
+export {
+  newtonIteration,
+  type NewtonProblem,
+  type NewtonIterationOptions,
+  type NewtonIterationStatus,
+} from './newton-system.ts';
+export { tridiagonalSolve, tridiagonalSolve2, tridiagonalSolve2Last } from './tridiagonal.ts';
 export { createLinearSystem, type LinearSystem } from './system.ts';
 export {
   denseLuFactor,

@@ -8,6 +8,8 @@
  * G. H. Golub & C. F. Van Loan, Matrix Computations, 4th ed., 2013, §4.3 (banded LU), §3.2.
  */
 
+import { bandKernel } from './band-kernel.ts';
+
 /**
  * In-place LU with partial pivoting of the row-major n×n matrix a (PA = LU, unit lower L below the
  * diagonal, U on and above). piv[k] is the row swapped with row k at stage k. Returns false when a
@@ -91,6 +93,8 @@ export class BandLu {
   /** entries of L below the diagonal in each column up to its last nonzero (set by factor()) */
   readonly lm: Int32Array;
   private readonly reach: Int32Array;
+  /** factorisations so far (the WebAssembly solve's copy of the factors is keyed by it) */
+  private factorCount = 0;
   /**
    * threshold partial pivoting: the diagonal stays the pivot while |a_jj| ≥ pivotThreshold·max_i |a_ij|
    * (1: classic partial pivoting, the default; 0.1 is the usual sparse-LU choice, e.g. UMFPACK's
@@ -137,8 +141,42 @@ export class BandLu {
     return this.ab[this.kl + this.ku + i - j + j * this.ld]!;
   }
 
-  /** LU with partial pivoting (dgbtf2). Returns false on an exactly zero pivot. */
-  factor(): boolean {
+  /**
+   * row equilibration: rs[i] (on entry a lower bound of row i's largest magnitude, 0 for none) becomes
+   * 1/the largest magnitude of row i over rs[i] and the band (1 for a row of zeros), and row i is
+   * multiplied by it, so that threshold pivoting compares like with like
+   */
+  private equilibrate(rs: Float64Array): void {
+    const { n, kl, ku, ld, ab } = this;
+    const kv = kl + ku;
+    for (let j = 0; j < n; j++) {
+      const i0 = j - ku < 0 ? 0 : j - ku;
+      const i1 = j + kl > n - 1 ? n - 1 : j + kl;
+      const base = kv + j * ld - j;
+      for (let i = i0; i <= i1; i++) {
+        const a = Math.abs(ab[base + i]!);
+        if (a > rs[i]!) rs[i] = a;
+      }
+    }
+    for (let i = 0; i < n; i++) rs[i] = rs[i]! > 0 ? 1 / rs[i]! : 1;
+    for (let j = 0; j < n; j++) {
+      const i0 = j - ku < 0 ? 0 : j - ku;
+      const i1 = j + kl > n - 1 ? n - 1 : j + kl;
+      const base = kv + j * ld - j;
+      for (let i = i0; i <= i1; i++) ab[base + i]! *= rs[i]!;
+    }
+  }
+
+  /**
+   * LU with partial pivoting (dgbtf2). Returns false on an exactly zero pivot. rowScale (length n): the
+   * rows are equilibrated first (equilibrate: rowScale receives the scale). On a band of 32 rows or more
+   * with the WebAssembly kernel (band-kernel.ts: the same operations, bit-identical)
+   */
+  factor(rowScale?: Float64Array): boolean {
+    this.factorCount++;
+    const kernel = bandKernel(this.n);
+    if (kernel !== null) return kernel.factor(this, this.factorCount, rowScale ?? null);
+    if (rowScale !== undefined) this.equilibrate(rowScale);
     const { n, kl, ku, ld, ab, piv } = this;
     const kv = ku + kl;
     // fill-in rows above the original band start at zero (they may hold data from a previous factor)
@@ -205,8 +243,16 @@ export class BandLu {
     return true;
   }
 
-  /** solves A·x = b in place with the factors (dgbtrs, no transpose) */
+  /**
+   * solves A·x = b in place with the factors of the last factor() (dgbtrs, no transpose); on a band of
+   * 32 rows or more with the WebAssembly kernel (band-kernel.ts: the same operations, bit-identical)
+   */
   solve(b: Float64Array, offset = 0): void {
+    const kernel = bandKernel(this.n);
+    if (kernel !== null) {
+      kernel.solve(this, this.factorCount, b, offset);
+      return;
+    }
     const { n, kl, ku, ld, ab, piv, um, lm: lmv } = this;
     const kv = ku + kl;
     if (kl > 0) {
@@ -294,10 +340,16 @@ export class BorderedBandLu {
     else this.S[(i - nb) * this.k + (j - nb)]! += v;
   }
 
-  factor(): boolean {
+  /**
+   * rowScale (length nb): the band rows are equilibrated (BandLu.factor(rowScale); on entry each B row's
+   * largest magnitude, or 0), and B's rows scaled with them
+   */
+  factor(rowScale?: Float64Array): boolean {
     const { nb, k, band, B, C, S, W } = this;
-    if (band && !band.factor()) return false;
+    if (band && !band.factor(rowScale)) return false;
     if (k === 0) return true;
+    if (band && rowScale !== undefined)
+      for (let c = 0; c < k; c++) for (let i = 0; i < nb; i++) B[c * nb + i]! *= rowScale[i]!;
     W.set(B);
     if (band) for (let c = 0; c < k; c++) band.solve(W, c * nb);
     // S = D − C·W

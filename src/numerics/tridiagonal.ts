@@ -1,7 +1,30 @@
 /**
  * Tridiagonal solves in place (the Thomas algorithm, no pivoting: for the diagonally dominant matrices of
- * one-dimensional diffusion, e.g. the SPMe's particle and anode shells, src/electrochem/ssb/spme.ts).
+ * one-dimensional diffusion, e.g. the SPMe's particle and anode shells, src/electrochem/ssb/spme.ts, and
+ * the battery pack's cell-to-cell heat conduction, src/battery/pack.ts).
  */
+
+/**
+ * A·x = d for a tridiagonal A of n rows (the Thomas algorithm): sub-diagonal `sub` (sub[0] unused),
+ * diagonal `dia`, super-diagonal `sup` (sup[n − 1] unused). `dia` and `d` are overwritten by the
+ * elimination; x may be d itself.
+ */
+export function tridiagonalSolve(
+  sub: Float64Array,
+  dia: Float64Array,
+  sup: Float64Array,
+  d: Float64Array,
+  x: Float64Array,
+  n: number,
+): void {
+  for (let k = 1; k < n; k++) {
+    const w = sub[k]! / dia[k - 1]!;
+    dia[k] = dia[k]! - w * sup[k - 1]!;
+    d[k] = d[k]! - w * d[k - 1]!;
+  }
+  x[n - 1] = d[n - 1]! / dia[n - 1]!;
+  for (let k = n - 2; k >= 0; k--) x[k] = (d[k]! - sup[k]! * x[k + 1]!) / dia[k]!;
+}
 
 /**
  * Thomas algorithm for two right-hand sides in place on [o, o + n) of d1 and d2; the tridiagonal matrix

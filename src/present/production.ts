@@ -3,8 +3,8 @@
  * `runProduction` (`ProductionShift`: counts, lengths in m, areas in m², times in s, OEE factors as fractions)
  * into the public `production` block of `rollcell run --json` (CONTRACT.md names, units in the names, 6
  * significant digits, the definitions as sentences), with the job's stops and the OEE note on unplanned stops.
- * The capability is in SI (m, C) and converted here; the 240 gauge's SPC is in µm, the unit of its logged
- * readings (the stored records).
+ * The capability and the 240 gauge's SPC are in SI (m, C) and converted here (the SPC's chart points by
+ * `spcPointUm`, which the SPC export applies to the points it recomputes from the stored cells).
  */
 import type { ProductionBlock } from '../contract.ts';
 import type { ProductionRun, ProductionStart, ShiftSpcLane } from '../process/line.ts';
@@ -68,15 +68,22 @@ function parameterUncertainty(d: NonNullable<CapacitySurrogate['draws']>): {
   };
 }
 
+/**
+ * a point of the gauge's SPC charts (a subgroup mean or range, an EWMA value or limit), m → µm as the block
+ * writes it: unrounded, so that a point outside its EWMA limits stays outside in the export's rows
+ */
+export const spcPointUm = (x_m: number): number => toUm(x_m);
+
 function spcLane(s: ShiftSpcLane): SpcLane {
   const ch = s.limits;
+  const um = (x_m: number): number => sig(toUm(x_m));
   const entry: SpcLane = {
     lane: s.lane,
     quantity: 'gauge_240_thickness_um',
     subgroups: ch.subgroups,
-    xbar: { center: sig(ch.xbar.center), ucl: sig(ch.xbar.ucl), lcl: sig(ch.xbar.lcl) },
-    r: { center: sig(ch.r.center), ucl: sig(ch.r.ucl), lcl: sig(ch.r.lcl) },
-    sigma_within_um: sig(ch.sigma_within),
+    xbar: { center: um(ch.xbar.center), ucl: um(ch.xbar.ucl), lcl: um(ch.xbar.lcl) },
+    r: { center: um(ch.r.center), ucl: um(ch.r.ucl), lcl: um(ch.r.lcl) },
+    sigma_within_um: um(ch.sigma_within),
     xbar_r_out_of_control: s.xbarOutOfControl,
     western_electric: { ...s.westernElectric },
     ewma_out_of_control: s.ewmaOutOfControl,
@@ -84,15 +91,21 @@ function spcLane(s: ShiftSpcLane): SpcLane {
   const c = s.charts;
   if (c)
     entry['charts'] = c.all
-      ? { means: c.means, ranges: c.ranges, ewma: c.ewma, ewma_ucl: c.ewmaUcl, ewma_lcl: c.ewmaLcl }
+      ? {
+          means: c.means.map(spcPointUm),
+          ranges: c.ranges.map(spcPointUm),
+          ewma: c.ewma.map(spcPointUm),
+          ewma_ucl: c.ewmaUcl.map(spcPointUm),
+          ewma_lcl: c.ewmaLcl.map(spcPointUm),
+        }
       : {
           // decimated: the full series is the cells' gauge readings (in the store)
           subgroup: c.subgroup,
-          means: c.means,
-          ranges: c.ranges,
-          ewma: c.ewma,
-          ewma_ucl: c.ewmaUcl,
-          ewma_lcl: c.ewmaLcl,
+          means: c.means.map(spcPointUm),
+          ranges: c.ranges.map(spcPointUm),
+          ewma: c.ewma.map(spcPointUm),
+          ewma_ucl: c.ewmaUcl.map(spcPointUm),
+          ewma_lcl: c.ewmaLcl.map(spcPointUm),
           decimated:
             `the lowest and highest subgroup mean of each run of ${Math.ceil(c.subgroups / Math.floor(c.maxPoints / 2))} ` +
             `subgroups (${c.means.length} of ${c.subgroups} points; at most ${c.maxPoints})`,
@@ -202,10 +215,10 @@ export function presentShift(run: ProductionRun): ProductionBlock {
       lanes: s.spc.lanes.map(spcLane),
       gauge_240_variance: gv
         ? {
-            sigma_total_um: sig(Math.sqrt(gv.cdVariance + gv.mdVariance)),
-            sigma_cd_um: sig(Math.sqrt(gv.cdVariance)),
-            sigma_md_and_residual_um: sig(Math.sqrt(gv.mdVariance)),
-            mean_um: sig(gv.mean),
+            sigma_total_um: sig(toUm(Math.sqrt(gv.cdVariance + gv.mdVariance))),
+            sigma_cd_um: sig(toUm(Math.sqrt(gv.cdVariance))),
+            sigma_md_and_residual_um: sig(toUm(Math.sqrt(gv.mdVariance))),
+            mean_um: sig(toUm(gv.mean)),
           }
         : null,
     },

@@ -44,7 +44,8 @@ import {
 } from './production/physics.ts';
 import type { ProducedCell } from './types.ts';
 import { processInputFromRecipe } from './from-recipe.ts';
-import { hours as hoursToS, mAh, mAhPerG, mm, mPerMin, toUm, um } from '../units/index.ts';
+import { fromPct, hours as hoursToS, mAh, mAhPerG, mm, mPerMin, toHours, toKWh, um } from '../units/index.ts';
+import { gaugeReading } from './production/gauge.ts';
 import { STATIONS } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import {
@@ -237,7 +238,7 @@ export interface ShiftScrap {
   webArea_m2: number;
 }
 
-/** one lane's X̄–R and EWMA chart of the 240 outfeed gauge (in the cell record's unit, µm) */
+/** one lane's X̄–R and EWMA chart of the 240 outfeed gauge's readings, m */
 export interface ShiftSpcLane {
   lane: number;
   limits: ReturnType<SubgroupSeries['limits']>;
@@ -261,9 +262,9 @@ export interface ShiftSpcLane {
 /**
  * What a production shift made, typed and unrounded: counts, lengths in m, areas in m², times in s, the OEE
  * factors as fractions; the capability of the cells' true thicknesses in m and capacity in C. The 240 gauge's
- * SPC (X̄–R, EWMA, variance) charts the gauge's readings as logged, in µm (the stored record's reading: the
- * SPC export recomputes it from the store). src/present/production.ts writes the contract's `production`
- * block from it.
+ * SPC (X̄–R, EWMA, variance) charts the gauge's readings in m, quantised at the gauge's resolution
+ * (./production/gauge.ts; the stored record's reading: the SPC export recomputes it from the store).
+ * src/present/production.ts writes the contract's `production` block from it.
  */
 export interface ProductionShift {
   seed: number;
@@ -301,7 +302,7 @@ export interface ProductionShift {
   spc: {
     subgroupSize: number;
     lanes: ShiftSpcLane[];
-    /** the 240 gauge's variance between lane means (CD) and within lanes (MD + residual), µm², and its mean, µm */
+    /** the 240 gauge's variance between lane means (CD) and within lanes (MD + residual), m², and its mean, m */
     gaugeVariance: { cdVariance: number; mdVariance: number; mean: number } | null;
   };
   /** per lane: capability of the true cell and anode thickness (m) and the capacity (C) */
@@ -353,8 +354,24 @@ export interface ProductionRun {
   };
 }
 
-/** 6 significant digits: the gauge's logged reading in µm (the stored record's value, which its SPC charts) */
-const r6 = (x: number): number => Number(x.toPrecision(6));
+/**
+ * The least steps the run takes through the line physics when it builds its capacity calibration and, with
+ * fidelity `linear`, its surrogate — whatever the variability's σ (a σ of 0, or a line-data run whose measured
+ * perturbations the σ does not describe, would otherwise give five identical calibration cells and zero
+ * gradients). Each is a step size, not a bound on any σ: the cells themselves are perturbed by the full σ.
+ * Choices (numerical): the physics is smooth over these ranges (the surrogate's own error check,
+ * `surrogate.*_max_rel`, reports how well), plausible 0.5–5 % and 0.5–5 K.
+ */
+export const MIN_CALIBRATION_STEP = {
+  /** the capacity calibration's cathode-thickness step (the five cells at 1 + z·step, z = −2…2), fraction */
+  cathode: 0.02,
+  /** the surrogate's central-difference step of a roll force, fraction of the set force */
+  force: 0.02,
+  /** the surrogate's step of a nip temperature, K */
+  temperature_K: 1,
+  /** the surrogate's step of an incoming sheet's thickness factor, fraction */
+  sheet: 0.01,
+} as const;
 
 /** most points per lane of the SPC chart series a production block carries (a choice: a readable chart) */
 export const CHART_POINTS = 1000;
@@ -525,10 +542,10 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     const st = recipe.stations[id];
     const circ = Math.PI * (st ? mm(st.roll_diameter_mm) : 0.1);
     signals[id] = new StationSignal(
-      (scale * V.stations.force_sigma_pct) / 100,
+      fromPct(scale * V.stations.force_sigma_pct),
       scale * V.stations.temperature_sigma_C,
       V.stations.correlation_time_s,
-      (scale * V.stations.eccentricity_pct) / 100,
+      fromPct(scale * V.stations.eccentricity_pct),
       circ,
       tl.tEnd_s + 1,
       sigRng.fork(),
@@ -562,7 +579,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         force_N: { ...nominal.force_N },
         temperature_K: { ...nominal.temperature_K },
       };
-      const f = 1 + z * Math.max(0.02, (scale * V.sheets.cathode.md_sigma_pct) / 100);
+      const f = 1 + z * Math.max(MIN_CALIBRATION_STEP.cathode, fromPct(scale * V.sheets.cathode.md_sigma_pct));
       p.cathode = f;
       calib.push(opts.physics(perturbInput(base, p)).cell);
     }
@@ -587,10 +604,18 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
     const stepOf = (name: string, x0: number): number => {
       if (name === 'speed') return 0.1 * x0;
       if (name.startsWith('force_'))
-        return x0 * Math.max(0.02, (3 * scale * (V.stations.force_sigma_pct + V.stations.eccentricity_pct)) / 100);
-      if (name.startsWith('temperature_')) return Math.max(1, 3 * scale * V.stations.temperature_sigma_C);
+        return (
+          x0 *
+          Math.max(
+            MIN_CALIBRATION_STEP.force,
+            fromPct(3 * scale * (V.stations.force_sigma_pct + V.stations.eccentricity_pct)),
+          )
+        );
+      // a σ in °C is a σ in K (a temperature difference)
+      if (name.startsWith('temperature_'))
+        return Math.max(MIN_CALIBRATION_STEP.temperature_K, 3 * scale * V.stations.temperature_sigma_C);
       const sv = V.sheets[name as LayerKey];
-      return Math.max(0.01, (3 * scale * (sv.md_sigma_pct + sv.cd_sigma_pct)) / 100);
+      return Math.max(MIN_CALIBRATION_STEP.sheet, fromPct(3 * scale * (sv.md_sigma_pct + sv.cd_sigma_pct)));
     };
     surrogate = linearizePhysics(opts.physics, base, stepOf);
     evalPhysics = surrogate.evaluate;
@@ -764,10 +789,11 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
                 spotDev +=
                   nominalThickness[key] *
                   (fields[key].md.mean(sc - spot / 2, sc + spot / 2) - fields[key].md.mean(sa, sb));
-            gauge =
+            gauge = gaugeReading(
               after +
-              spotDev +
-              um(scale * (V.gauge.noise_um * gaugeRng.normal() + (V.gauge.drift_um_per_h * ts) / 3600));
+                spotDev +
+                um(scale * (V.gauge.noise_um * gaugeRng.normal() + toHours(V.gauge.drift_um_per_h * ts))),
+            );
             if (id === '240') gauge240 = gauge;
           }
           atStations.push({
@@ -809,11 +835,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           primaryCount.set(prim, (primaryCount.get(prim) ?? 0) + 1);
         }
         if (gauge240 !== null) {
-          // the gauge's SPC charts its readings as logged (the stored record's 6 significant digits in µm), so
-          // that the SPC export recomputed from the stored cells gives the block's values to the bit
-          const reading = r6(toUm(gauge240));
-          laneGauge[lane]!.push(reading);
-          laneGaugeStats[lane]!.push(reading);
+          // the gauge's SPC charts its readings (quantised at its resolution, m), which the stored record holds
+          laneGauge[lane]!.push(gauge240);
+          laneGaugeStats[lane]!.push(gauge240);
         }
         laneCell[lane]!.push(cellT);
         laneAnode[lane]!.push(anT);
@@ -888,7 +912,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   scrap.sort((a, b) => b.cellEquivalents - a.cellEquivalents);
 
   const goodArea = cellsGood * cellArea;
-  const goodEnergy_kWh = (goodCapacity_C * avgV) / 3.6e6;
+  const goodEnergy_kWh = toKWh(goodCapacity_C * avgV);
   const availability = planned_s > 0 ? tl.running_s / planned_s : 0;
   const performance = tl.running_s > 0 ? webLength / (vSet * tl.running_s) : 0;
   const possibleCells = (lanes * webLength) / cl;

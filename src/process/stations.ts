@@ -48,6 +48,7 @@ import {
 import { verdictOverRange, type VerdictDependence } from './assumptions.ts';
 import { getMaterial } from '../materials/library.ts';
 import { FARADAY_C_PER_MOL, REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
+import { days } from '../units/index.ts';
 import {
   ProcessInputError,
   type CathodeComposite,
@@ -538,12 +539,14 @@ export function simulateStations(inp: ProcessInput): LineResult {
 
   const firstRole = (l: LayerInput): CellLayer['role'] =>
     l === se ? 'electrolyte' : l === cat ? 'cathode' : 'collector';
+  // top (the 240 roll) to bottom, as the sheets entered 240: interposed (the claim), Cu · anode · first sheet;
+  // turned over (cu_facing_al), the Li layer faces the roll and the Cu meets the Al: Li · Cu · anode · first sheet
   const cellLayers: CellLayer[] = [
-    { role: 'conductor', name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 },
-    { role: 'anode', name: 'anode', material: 'Li-Al', thickness_m: anodeT, porosity: 0 },
     ...(liFacing
       ? []
       : [{ role: 'li' as const, name: li.name, material: li.material, thickness_m: freeLi_m, porosity: 0 }]),
+    { role: 'conductor', name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 },
+    { role: 'anode', name: 'anode', material: 'Li-Al', thickness_m: anodeT, porosity: 0 },
     ...(onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({
       role: firstRole(l),
       name: l.name,
@@ -727,7 +730,7 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
   }
   // thermal bounds with the fastest plausible kinetics
   const fast = { ...inp.model, alloyDRef_m2_s: growthDRangeRT()[1], incubationRT_s: 1 };
-  const long = 30 * 86400;
+  const long = days(30);
   const amb = inp.line.ambient_K ?? DEFAULT_AMBIENT_K;
   const openWeb = simulateStations({
     ...inp,

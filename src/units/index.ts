@@ -2,7 +2,7 @@
  * Unit conversions at the edges. Everything inside rollcell is SI (m, s, kg, mol, A, V, K, Pa, N, J);
  * recipes and reports use the unit named in the field (thickness_um, temperature_C, …).
  */
-import { ZERO_CELSIUS_K } from '../materials/constants.ts';
+import { FARADAY_C_PER_MOL, ZERO_CELSIUS_K } from '../materials/constants.ts';
 
 export const um = (x: number): number => x * 1e-6; // µm → m
 export const toUm = (x_m: number): number => x_m * 1e6; // m → µm
@@ -25,7 +25,8 @@ export const cm2PerS = (d: number): number => d * 1e-4; // cm² s⁻¹ → m² s
 export const toCm2PerS = (d_m2_s: number): number => d_m2_s * 1e4;
 export const mScm = (s: number): number => s * 0.1; // mS cm⁻¹ → S m⁻¹
 export const toMScm = (s_S_m: number): number => s_S_m * 10;
-export const gPerMol = (m: number): number => m * 1e-3; // g mol⁻¹ → kg mol⁻¹
+/** g mol⁻¹ → kg mol⁻¹, divided by the exact 10³: the correctly rounded quotient (a molar mass of 268.4 g/mol is 0.2684) */
+export const gPerMol = (m: number): number => m / 1000;
 /** mAh → C (coulomb) */
 export const mAh = (q: number): number => q * 3.6;
 /** C → mAh */
@@ -33,8 +34,8 @@ export const toMAh = (q_C: number): number => q_C / 3.6;
 /** Ah → C */
 export const Ah = (q: number): number => q * 3600;
 export const toAh = (q_C: number): number => q_C / 3600;
-/** mAh g⁻¹ → C kg⁻¹ */
-export const mAhPerG = (q: number): number => q * 3.6 * 1e3;
+/** mAh g⁻¹ → C kg⁻¹ (1 mAh/g = 3.6 C/g = 3600 C/kg; one product, one rounding) */
+export const mAhPerG = (q: number): number => q * 3600;
 /** C kg⁻¹ → mAh g⁻¹ */
 export const toMAhPerG = (q_C_kg: number): number => q_C_kg / 3.6e3;
 /** J → Wh */
@@ -42,6 +43,10 @@ export const toWh = (e_J: number): number => e_J / 3600;
 /** J → kWh */
 export const toKWh = (e_J: number): number => e_J / 3.6e6;
 export const GPa = (x: number): number => x * 1e9;
+/** cm³ mol⁻¹ → m³ mol⁻¹ */
+export const cm3PerMol = (v: number): number => v * 1e-6;
+/** eV per particle → J mol⁻¹ (× e·N_A, numerically the Faraday constant) */
+export const eVPerParticle = (e: number): number => e * FARADAY_C_PER_MOL;
 export const kJPerMol = (x: number): number => x * 1e3;
 export const hours = (h: number): number => h * 3600;
 /** kW → W */

@@ -19,7 +19,8 @@ import {
   CYCLE_DISTANCE_M,
 } from '../../src/battery/profiles.ts';
 import { countsAsActive, measureC3 } from '../../src/battery/run.ts';
-import { runBatteryCommand } from '../../src/pipeline.ts';
+import { runBatteryCommand, runLine } from '../../src/pipeline.ts';
+import type { ProducedCell } from '../../src/process/types.ts';
 import { Rng } from '../../src/numerics/rng.ts';
 
 const RECIPE: Recipe = recipeSchema.parse(
@@ -321,7 +322,23 @@ test('a pack of cells whose Al-particle sheet holds almost no Al (Li/Al ≈ 10�
     al_sheet: { ...base.al_sheet, particles: { ...base.al_sheet.particles, porosity_pct: 99.9999 } },
     battery: { series: 4, parallel: 2, application: 'ev' },
   });
-  const r = runBatteryCommand(recipe, { profile: 'ev:UDDS', days: 1, seed: 238, extras: { years: 0 } }).block.results;
+  // the line makes of this sheet (≈ 1e-6 mol/m² Al) a laminate that stations 236 and 240 do not bond: the
+  // battery's cells are the line's, so the battery is a Problem naming station 240 (it used to build its own
+  // anode and ignore the line's verdict)
+  const run = (o: { lineCell?: ProducedCell } = {}): ReturnType<typeof runBatteryCommand> =>
+    runBatteryCommand(recipe, { profile: 'ev:UDDS', days: 1, seed: 238, extras: { years: 0 }, ...o });
+  assert.throws(
+    () => run(),
+    (e: unknown) =>
+      e instanceof ProblemError &&
+      e.problems[0]!.path === 'stations.240' &&
+      /no working Li–Al anode/.test(e.problems[0]!.problem),
+  );
+  // the pack numerics this guards: the line's own cell for the recipe (Li/Al ≈ 10⁶, a Li-metal anode), its
+  // 240 verdict set to bonded, runs the duty
+  const line = runLine(recipe).cell;
+  assert.ok(line.anodeLi_mol_m2 / line.anodeAl_mol_m2 > 1e6);
+  const r = run({ lineCell: { ...line, bonded: { ...line.bonded, '240': true } } }).block.results;
   assert.ok(r.energy_out_kWh > 0 && Number.isFinite(r.energy_in_kWh), JSON.stringify(r).slice(0, 300));
   assert.ok(r.conservation.charge_balance_error_C < 1e-6);
 });

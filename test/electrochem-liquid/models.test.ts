@@ -14,6 +14,7 @@ import {
 } from '../../src/electrochem/liquid/index.ts';
 import { simulateConstantCurrent, simulateCurrentProfile } from '../../src/cycler/profile-drive.ts';
 import { solveDae } from '../../src/numerics/index.ts';
+import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
 import type { CellModel, Control } from '../../src/electrochem/model.ts';
 
 const P = parseBpxText(readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8'));
@@ -420,4 +421,27 @@ test('DFN linear particle rows (DaeProblem.linearRows): f = J·y exactly there, 
     new DfnModel(P, { mesh: COARSE, thermal: true }).problem({ mode: 'current', value: I1C }).linearRows,
     undefined,
   );
+});
+
+test("the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) is bit for bit the same with the band solve's WebAssembly kernel as with its JavaScript loops", () => {
+  const mesh: LiquidMesh = { negative: 20, separator: 10, positive: 20, particle: 10 };
+  const run = (wasm: boolean): ReturnType<typeof simulateConstantCurrent> => {
+    const was = useWasmBandKernel(wasm);
+    try {
+      const m = createLiquidModel(P, { model: 'dfn', mesh, scaledAtol: 1e-6 });
+      return simulateConstantCurrent(m, I1C, P.cell.lowerCutoff_V, { y0: m.initialState(1), rtol: 1e-4 });
+    } finally {
+      useWasmBandKernel(was);
+    }
+  };
+  assert.ok(wasmBandKernelAvailable());
+  const js = run(false);
+  const wasm = run(true);
+  assert.equal(js.status, 'event');
+  assert.deepEqual(wasm.stats, js.stats);
+  assert.equal(wasm.V.length, js.V.length);
+  for (let i = 0; i < js.V.length; i++) {
+    assert.ok(Object.is(wasm.t_s[i], js.t_s[i]), `t at output ${i}`);
+    assert.ok(Object.is(wasm.V[i], js.V[i]), `V at output ${i}: ${wasm.V[i]} vs ${js.V[i]}`);
+  }
 });

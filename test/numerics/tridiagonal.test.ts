@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng, tridiagonalSolve2, tridiagonalSolve2Last } from '../../src/numerics/index.ts';
+import { Rng, tridiagonalSolve, tridiagonalSolve2, tridiagonalSolve2Last } from '../../src/numerics/index.ts';
 
 /** x of A·x = d for a tridiagonal A (sub a, diagonal b, super c), by Gaussian elimination on the dense matrix */
 function denseSolve(a: number[], b: number[], c: number[], d: number[]): number[] {
@@ -91,4 +91,33 @@ test('tridiagonalSolve2Last: a second right-hand side zero but in its last entry
     assert.ok(Object.is(a2[i], b2[i]), `d2[${i}]: ${a2[i]} vs ${b2[i]}`);
   }
   assert.ok(b2[0] !== 0, 'the response reaches the first row');
+});
+
+test('tridiagonalSolve: a diagonally dominant system (a chain of heat capacities) as a dense solve gives; x may be d', () => {
+  const rng = new Rng(5);
+  for (const n of [1, 2, 9, 192]) {
+    const a: number[] = [];
+    const b: number[] = [];
+    const c: number[] = [];
+    const r: number[] = [];
+    for (let i = 0; i < n; i++) {
+      a.push(i > 0 ? -rng.uniform() : 0);
+      c.push(i < n - 1 ? -rng.uniform() : 0);
+      b.push(0.1 + 2 * rng.uniform() + Math.abs(a[i]!) + Math.abs(c[i]!));
+      r.push(rng.normal() * 300);
+    }
+    const x = new Float64Array(n);
+    tridiagonalSolve(Float64Array.from(a), Float64Array.from(b), Float64Array.from(c), Float64Array.from(r), x, n);
+    const xd = denseSolve(a, b, c, r);
+    for (let i = 0; i < n; i++) assert.ok(Math.abs(x[i]! - xd[i]!) <= 1e-12 * (1 + Math.abs(xd[i]!)), `n ${n} x[${i}]`);
+    // in place: the solution written over the right-hand side
+    const d = Float64Array.from(r);
+    tridiagonalSolve(Float64Array.from(a), Float64Array.from(b), Float64Array.from(c), d, d, n);
+    for (let i = 0; i < n; i++) assert.ok(Object.is(d[i], x[i]), `in place x[${i}]`);
+    // the residual of the original system
+    for (let i = 0; i < n; i++) {
+      const ax = b[i]! * x[i]! + (i > 0 ? a[i]! * x[i - 1]! : 0) + (i < n - 1 ? c[i]! * x[i + 1]! : 0);
+      assert.ok(Math.abs(ax - r[i]!) <= 1e-10 * (1 + Math.abs(r[i]!)), `n ${n} row ${i}: ${ax} vs ${r[i]}`);
+    }
+  }
 });

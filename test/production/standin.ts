@@ -38,7 +38,13 @@ export const standinPhysics: LinePhysics = (inp: ProcessInput): PhysicsResult =>
       separatorThickness_m: sep,
       anodeThickness_m: anode,
       anodeCollectorThickness_m: cu,
+      // the composite's volume fractions as they came in (no densification here): a consistent cell the
+      // battery's mapper accepts (active + electrolyte + carbon + binder + pores = 1)
       cathodeActiveFraction: vf.active,
+      cathodeElectrolyteFraction: vf.electrolyte,
+      cathodeCarbonFraction: vf.conductive,
+      cathodeBinderFraction: vf.binder,
+      cathodePorosity: vf.pores,
       activeMaterialId: inp.firstSheet.composite.activeMaterialId,
       anodeAl_mol_m2: al,
       anodeLi_mol_m2: li,

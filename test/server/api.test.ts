@@ -248,7 +248,9 @@ test("the live Shift view's last snapshot is the stored run's Shift, and its SPC
     assert.equal(L.subgroups, c.subgroups);
     assert.deepEqual(r6o(L.xbar_r.xbar), c.xbar);
     assert.deepEqual(r6o(L.xbar_r.r), c.r);
-    assert.deepEqual(L.xbar_r.means, c.charts!.means);
+    // the Shift view charts the stored readings in µm, the CLI its readings in m (converted for the block): a
+    // subgroup mean of readings at the gauge's 0.01 µm is a multiple of 0.002 µm, which 6 digits hold exactly
+    assert.deepEqual(L.xbar_r.means.map(r6), c.charts!.means.map(r6));
   }
   const thick = (await t.json(`/api/runs/${run.id}/shift?quantity=cell_thickness_um`)).body;
   for (const c of cli.capability) {

@@ -368,6 +368,9 @@ export function electrodeHysteresis(e: BpxParticle, Tref: number): Hysteresis | 
     : null;
 }
 
+/** the steepness k of PyBaMM's current sigmoid, m² A⁻¹ (PyBaMM current_sigmoid_ocp.py: k = 100) */
+export const CURRENT_SIGMOID_K_M2_PER_A = 100;
+
 /**
  * The weight of the lithiation branch in PyBaMM's "current sigmoid" OCP (current_sigmoid_ocp.py):
  * (1 + tanh(k·i_lith))/2 with k = 100 m²/A and i_lith the electrode's lithiation current density —
@@ -375,7 +378,7 @@ export function electrodeHysteresis(e: BpxParticle, Tref: number): Hysteresis | 
  * the two branches count half each.
  */
 export function lithiationWeight(lithSign: 1 | -1, I: number, area_m2: number): number {
-  return 0.5 * (1 + Math.tanh(100 * lithSign * (-I / area_m2)));
+  return 0.5 * (1 + Math.tanh(CURRENT_SIGMOID_K_M2_PER_A * lithSign * (-I / area_m2)));
 }
 
 /** U_ref(θ) at T_ref with hysteresis: the lithiation branch weighted by w, the delithiation one by 1 − w */

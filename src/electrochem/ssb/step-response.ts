@@ -98,6 +98,17 @@ export class SpmeLinearStep implements LinearStepCell {
     y[n] = I;
   }
 
+  // the LinearStepSystem's names (src/numerics/linear-step.ts): the output is the terminal voltage
+  get output(): number {
+    return this.V;
+  }
+  get dOutput(): number {
+    return this.dVdI;
+  }
+  instantOutput(y: Float64Array, I: number): number {
+    return this.instantVoltage(y, I);
+  }
+
   instantVoltage(y: Float64Array, I: number): number {
     const m = this.m;
     const cl = y[this.ic]!;

@@ -1,0 +1,173 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BandLu, Rng } from '../../src/numerics/index.ts';
+import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
+
+/** a seeded uniform source in [−1, 1) */
+function rng(seed: number): () => number {
+  const r = new Rng(seed);
+  return () => r.inRange(-1, 1);
+}
+
+/** fills a band with random entries: weak diagonals (row interchanges) and some exact zeros */
+function fill(band: BandLu, seed: number): void {
+  const r = rng(seed);
+  const { n, kl, ku } = band;
+  band.clear();
+  for (let i = 0; i < n; i++)
+    for (let j = Math.max(0, i - kl); j <= Math.min(n - 1, i + ku); j++) {
+      const u = r();
+      band.set(i, j, i === j ? (i % 7 === 3 ? 0.01 * u : 2 + u) : Math.abs(u) < 0.2 ? 0 : u);
+    }
+}
+
+function withKernel<T>(on: boolean, f: () => T): T {
+  const was = useWasmBandKernel(on);
+  try {
+    return f();
+  } finally {
+    useWasmBandKernel(was);
+  }
+}
+
+/**
+ * factorises the band (filled from seed) with the kernel, checking that the JavaScript loops give the
+ * same factors; equilibrated (factor(rowScale)) on odd seeds, from a row scale with some lower bounds
+ * above the rows' largest entries
+ */
+function factorBothWays(band: BandLu, seed: number): void {
+  const scaled = seed % 2 === 1;
+  const rs0 = new Float64Array(band.n).map((_, i) => (i % 3 === 0 ? 0 : i % 3 === 1 ? 0.5 : 4));
+  const rsJs = Float64Array.from(rs0);
+  const rsWasm = Float64Array.from(rs0);
+  fill(band, seed);
+  const ok = withKernel(false, () => band.factor(scaled ? rsJs : undefined));
+  const js = {
+    ab: Float64Array.from(band.ab),
+    piv: Int32Array.from(band.piv),
+    um: Int32Array.from(band.um),
+    lm: Int32Array.from(band.lm),
+  };
+  fill(band, seed);
+  assert.equal(
+    withKernel(true, () => band.factor(scaled ? rsWasm : undefined)),
+    ok,
+  );
+  assert.ok(ok, `factor n=${band.n}`);
+  assertSameBits(js.ab, band.ab, `factors n=${band.n} kl=${band.kl} ku=${band.ku}`);
+  assert.deepEqual(band.piv, js.piv);
+  assert.deepEqual(band.um, js.um);
+  assert.deepEqual(band.lm, js.lm);
+  assertSameBits(rsJs, rsWasm, 'row scale');
+  if (scaled) assert.ok(rsJs.some((v) => v === 0.25) && rsJs.some((v) => v > 0.25), 'both kinds of row bound');
+}
+
+function randomBand(seed: number, n: number, kl: number, ku: number, threshold: number): BandLu {
+  const band = new BandLu(n, kl, ku);
+  band.pivotThreshold = threshold;
+  factorBothWays(band, seed);
+  return band;
+}
+
+function rhs(r: () => number, n: number): Float64Array {
+  // some exact zeros: the forward and backward sweeps skip a zero entry
+  return new Float64Array(n).map((_, i) => (i % 5 === 1 ? 0 : r()));
+}
+
+/** solves b (at offset) with the JavaScript loops, then with the kernel, and returns both */
+function bothWays(band: BandLu, b: Float64Array, offset = 0): [Float64Array, Float64Array] {
+  const js = Float64Array.from(b);
+  const wasm = Float64Array.from(b);
+  withKernel(false, () => band.solve(js, offset));
+  withKernel(true, () => band.solve(wasm, offset));
+  return [js, wasm];
+}
+
+function assertSameBits(a: Float64Array, b: Float64Array, what: string): void {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Object.is(a[i], b[i]), `${what}: entry ${i} differs (JavaScript ${a[i]}, WebAssembly ${b[i]})`);
+}
+
+test('the WebAssembly band kernel compiles on this Node (else the comparisons below would test the JavaScript loops twice)', () => {
+  assert.ok(wasmBandKernelAvailable());
+});
+
+test('band LU: the WebAssembly kernel gives the JavaScript loops’ factors and solutions bit for bit (row interchanges, threshold pivoting, zeros, offsets)', () => {
+  const r = rng(2024);
+  let seed = 1;
+  for (const [n, kl, ku] of [
+    [32, 1, 1],
+    [181, 5, 4],
+    [100, 3, 0],
+    [64, 0, 3],
+    [200, 7, 7],
+  ] as const)
+    for (const threshold of [1, 0.1]) {
+      const band = randomBand(seed++, n, kl, ku, threshold);
+      if (kl > 0 && threshold === 1)
+        assert.ok(
+          band.um.some((m) => m > ku),
+          'the test band has row interchanges',
+        );
+      for (let k = 0; k < 3; k++) {
+        const [js, wasm] = bothWays(band, rhs(r, n));
+        assertSameBits(js, wasm, `n=${n} kl=${kl} ku=${ku} threshold ${threshold}`);
+      }
+      // a right-hand side inside a longer array (BorderedBandLu solves W's columns in place)
+      const long = new Float64Array(3 * n).map(() => r());
+      const [js, wasm] = bothWays(band, long, n);
+      assertSameBits(js, wasm, `n=${n} at offset ${n}`);
+      // the entries outside [offset, offset + n) are untouched
+      for (const i of [0, n - 1, 2 * n, 3 * n - 1]) assert.equal(wasm[i], long[i]);
+    }
+});
+
+test('band solve: two bands used in turn and a refactorised band solve with their current factors (the kernel’s copy follows)', () => {
+  const r = rng(99);
+  const a = randomBand(1, 120, 4, 3, 0.1);
+  const b = randomBand(2, 90, 2, 5, 1);
+  for (let round = 0; round < 3; round++) {
+    for (const band of [a, b, a]) {
+      const [js, wasm] = bothWays(band, rhs(r, band.n));
+      assertSameBits(js, wasm, `round ${round} n=${band.n}`);
+    }
+    // new values in a, refactorised with the JavaScript loops: the kernel must not keep the old factors
+    fill(a, 10 + round);
+    assert.ok(withKernel(false, () => a.factor()));
+  }
+});
+
+test('band solve: a band larger than the kernel’s first memory page grows it and still agrees bit for bit', () => {
+  const r = rng(5);
+  const band = randomBand(3, 3000, 10, 10, 0.1); // 3000 × 31 × 8 B ≈ 0.74 MB of band storage
+  const [js, wasm] = bothWays(band, rhs(r, 3000));
+  assertSameBits(js, wasm, 'n=3000');
+});
+
+test('band LU: a singular band fails at the same column both ways, leaving the same partial factors', () => {
+  // column 30 zero in every row of the band (rows 28–32): no pivot when the elimination reaches it
+  const make = (): BandLu => {
+    const band = new BandLu(60, 2, 2);
+    fill(band, 7);
+    for (let i = 28; i <= 32; i++) band.set(i, 30, 0);
+    return band;
+  };
+  const js = make();
+  const ws = make();
+  assert.equal(
+    withKernel(false, () => js.factor()),
+    false,
+  );
+  assert.equal(
+    withKernel(true, () => ws.factor()),
+    false,
+  );
+  assertSameBits(js.ab, ws.ab, 'partial factors');
+  assert.deepEqual(ws.piv, js.piv);
+  assert.deepEqual(ws.um, js.um);
+  assert.deepEqual(ws.lm, js.lm);
+  // it stopped at column 30 (its pivot row is its own, the later columns were never reached)
+  assert.equal(js.piv[30], 30);
+  assert.ok(js.piv.subarray(31).every((p) => p === 0));
+});
