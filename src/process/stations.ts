@@ -11,14 +11,9 @@ import { MOLAR_MASS_AL, MOLAR_MASS_LI, mechanicalProperties, MECHANICAL_IDS } fr
 import { forceForReduction, rollStack, type RollResult } from './rolling.ts';
 import { adhesionBond, liAlContact, type BondResult } from './bonding.ts';
 import {
-  alFractions,
   alInPhases,
   alloyHistory,
-  anodeDiffusivity,
-  anodeThickness,
   equilibriumPhases,
-  liInPhases,
-  liInventory,
   phaseVolumes,
   D_REF_M2_S,
   growthDRangeRT,
@@ -46,8 +41,9 @@ import {
   type CrackLayer,
 } from './cracking.ts';
 import { verdictOverRange, type VerdictDependence } from './assumptions.ts';
+import { anodeFields, cathodeFractions, unalloyedPhases } from './produced-cell.ts';
 import { getMaterial } from '../materials/library.ts';
-import { FARADAY_C_PER_MOL, REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
+import { FARADAY_C_PER_MOL } from '../materials/constants.ts';
 import { days } from '../units/index.ts';
 import {
   ProcessInputError,
@@ -495,15 +491,17 @@ export function simulateStations(inp: ProcessInput): LineResult {
     if (alloy.extent < 1)
       warnings.push({ code: 'alloying_incomplete', extent: alloy.extent, complete_s: alloy.complete_s });
   } else {
-    final = { Al: nAl, alpha: 0, xAlpha: 0, LiAl: 0, xBeta: 1, Li3Al2: 0, Li9Al4: 0, Li: nLi };
+    final = unalloyedPhases(nLi, nAl);
     warnings.push({ code: 'no_alloying', reason: 'cu_between' });
   }
 
   // ---- anode
-  const alOnly: PhaseAmounts = liFacing ? final : { ...final, Li: 0 };
-  const anodeT = anodeThickness(alOnly);
-  const D = anodeDiffusivity(alOnly, REFERENCE_TEMPERATURE_K);
-  const fr = alFractions(alOnly);
+  // the produced cell's anode fields (produced-cell.ts: the same derivation the production surrogate uses)
+  const an = anodeFields(final, nAl, liFacing);
+  const alOnly = an.anodePhases;
+  const anodeT = an.anodeThickness_m;
+  const D = an.anodeD_m2_s;
+  const fr = an.phaseFractions;
   const freeLi_m = final.Li * V_LI;
 
   // ---- cracking
@@ -566,8 +564,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
   // composite volume fractions after densification: the solids keep their proportions, the pores shrink
   const vf = fs.composite.volumeFractions;
   const pCat = porosityOf(cat);
-  const kDense = (1 - pCat) / (1 - vf.pores);
-  const anodeLi = liFacing ? liInPhases(final) : 0;
+  const anodeLi = an.anodeLi_mol_m2;
   const elongationLi = liIn.thickness_m / li.thickness_m;
   const cell: ProducedCell = {
     area_m2: inp.cell.width_m * inp.cell.length_m,
@@ -575,10 +572,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
     cellThickness_m: cellT,
     cathodeThickness_m: cat.thickness_m,
     cathodePorosity: pCat,
-    cathodeActiveFraction: vf.active * kDense,
-    cathodeElectrolyteFraction: vf.electrolyte * kDense,
-    cathodeCarbonFraction: vf.conductive * kDense,
-    cathodeBinderFraction: 1 - pCat - (vf.active + vf.electrolyte + vf.conductive) * kDense,
+    ...cathodeFractions(vf, pCat),
     activeMaterialId: fs.composite.activeMaterialId,
     electrolyteId: fs.composite.electrolyteId,
     cathodeParticleRadius_m: fs.composite.particleRadius_m,
@@ -588,17 +582,8 @@ export function simulateStations(inp: ProcessInput): LineResult {
     separatorThickness_m: se.thickness_m,
     separatorPorosity: porosityOf(se),
     separatorElectrolyteId: fs.electrolyteId,
-    anodeThickness_m: anodeT,
+    ...an,
     anodePorosity: 0,
-    anodeAl_mol_m2: nAl,
-    anodeLi_mol_m2: anodeLi,
-    liAlRatio: nAl > 0 ? anodeLi / nAl : 0,
-    anodePhases: { ...alOnly },
-    phaseFractions: fr,
-    freeLi_mol_m2: liFacing ? final.Li : 0,
-    freeLi_m: liFacing ? freeLi_m : 0,
-    liInventory_mol_m2: liFacing ? liInventory(final) : 0,
-    anodeD_m2_s: D,
     anodeCollectorThickness_m: cu.thickness_m,
     anodeCollectorMaterialId: inp.thirdSheet.conductorId,
     bonded: bondedFlags,

@@ -7,6 +7,7 @@
 import type { ProcessWarning } from '../types.ts';
 import type { LayerInput, ProcessInput, ProducedCell } from '../types.ts';
 import { STATION_IDS, type StationId } from '../../recipe/stations.ts';
+import { anodeFields, cathodeFractions, extentsOf, phasesAt, stackOf, unalloyedPhases } from '../produced-cell.ts';
 export { STATION_IDS, type StationId };
 
 export interface PhysicsResult {
@@ -120,21 +121,45 @@ function clonePert(p: Perturbation): Perturbation {
   return { ...p, force_N: { ...p.force_N }, temperature_K: { ...p.temperature_K } };
 }
 
+/**
+ * The surrogate's linearised outputs (indices into the flattened vector): what the line computes per cell and
+ * the surrogate then maps through the line's own rules (produced-cell.ts) to every other field of the cell.
+ */
+const Y = {
+  cellThickness: 0,
+  crackRisk: 1,
+  cathode: 2,
+  separator: 3,
+  cathodeCollector: 4,
+  anodeCollector: 5,
+  cathodePorosity: 6,
+  separatorPorosity: 7,
+  al: 8,
+  li: 9,
+  betaExtent: 10,
+  liRichExtent: 11,
+  liLayer: 12,
+  after: 13,
+} as const;
+
 /** numeric outputs of a PhysicsResult, flattened (same order for every result of one recipe) */
 function flatten(res: PhysicsResult): number[] {
   const c = res.cell;
+  const x = extentsOf(c.anodePhases);
   const v = [
     res.cellThickness_m,
     res.crackRisk,
     c.cathodeThickness_m,
     c.separatorThickness_m,
-    c.anodeThickness_m,
     c.cathodeCollectorThickness_m,
     c.anodeCollectorThickness_m,
-    c.cathodeActiveFraction,
+    c.cathodePorosity,
+    c.separatorPorosity,
     c.anodeAl_mol_m2,
     c.anodeLi_mol_m2,
-    c.freeLi_m,
+    x.beta,
+    x.liRich,
+    c.layers.find((l) => l.role === 'li')?.thickness_m ?? 0,
   ];
   for (const id of STATION_IDS) v.push(res.afterStation_m[id] ?? 0);
   for (const l of res.layers) v.push(l.thickness_m);
@@ -154,8 +179,13 @@ export interface LinearSurrogate {
 /**
  * First-order Taylor surrogate of the station physics about the nominal recipe: ∂y/∂x by central
  * differences with half-steps `h` (one per coordinate, in the coordinate's units; ≈ 3σ of the run's
- * variability). Non-negative physical outputs are kept ≥ 0 and the crack risk in [0, 1]. Its error
- * against the full physics is measured on a sample of cells by runProduction and reported.
+ * variability), of what the line computes per cell (`Y`: layer thicknesses and porosities, the anode's Al and
+ * Li, the alloying extents ξβ and ξr, the crack risk, the gauges); every other field of the cell is derived
+ * from those by the line's own rules (produced-cell.ts: the anode's phases by the phase rule, its thickness,
+ * D, free Li and inventory; the composite's fractions; the stack and its thickness), so a surrogate cell is
+ * as consistent as a full-physics one. Non-negative outputs are kept ≥ 0, porosities, extents and the crack
+ * risk in [0, 1]. Its error against the full physics is measured on a sample of cells by runProduction and
+ * reported.
  */
 export function linearizePhysics(
   physics: LinePhysics,
@@ -194,7 +224,12 @@ export function linearizePhysics(
     }
     grads.push(g);
   }
-  const nL = base.layers.length;
+  const liFacing = inp.thirdSheet.orientation === 'li_facing_al';
+  const vf = inp.firstSheet.composite.volumeFractions;
+  const yLayers = Y.after + STATION_IDS.length;
+  // the result's layers are the cell's stack (the station physics): then they follow the derived cell
+  const sameStack =
+    base.layers.length === base.cell.layers.length && base.layers.every((l, k) => l.name === base.cell.layers[k]!.name);
   const evaluate = (p: Perturbation): PhysicsResult => {
     const y = y0.slice();
     for (let j = 0; j < cs.length; j++) {
@@ -204,32 +239,44 @@ export function linearizePhysics(
       for (let i = 0; i < y.length; i++) y[i] = y[i]! + g[i]! * dx;
     }
     const nn = (x: number): number => (x > 0 ? x : 0);
+    const frac = (x: number): number => Math.min(1, nn(x));
     const c = base.cell;
-    const cell: ProducedCell = {
+    // linearised: the layer thicknesses, porosities, the anode's Al and Li and the two alloying extents; the
+    // anode's phases follow by the line's phase rule, and every other field from them as the station physics
+    // derives it (produced-cell.ts)
+    const nAl = nn(y[Y.al]!);
+    const final = liFacing
+      ? phasesAt(nn(y[Y.li]!), nAl, { beta: y[Y.betaExtent]!, liRich: y[Y.liRichExtent]! })
+      : unalloyedPhases(0, nAl);
+    const cathodePorosity = frac(y[Y.cathodePorosity]!);
+    const crackRisk = frac(y[Y.crackRisk]!);
+    const fields = {
       ...c,
-      cathodeThickness_m: nn(y[2]!),
-      separatorThickness_m: nn(y[3]!),
-      anodeThickness_m: nn(y[4]!),
-      cathodeCollectorThickness_m: nn(y[5]!),
-      anodeCollectorThickness_m: nn(y[6]!),
-      cathodeActiveFraction: Math.min(1, nn(y[7]!)),
-      anodeAl_mol_m2: nn(y[8]!),
-      anodeLi_mol_m2: nn(y[9]!),
-      freeLi_m: nn(y[10]!),
+      cathodeThickness_m: nn(y[Y.cathode]!),
+      cathodePorosity,
+      ...cathodeFractions(vf, cathodePorosity),
+      separatorThickness_m: nn(y[Y.separator]!),
+      separatorPorosity: frac(y[Y.separatorPorosity]!),
+      cathodeCollectorThickness_m: nn(y[Y.cathodeCollector]!),
+      anodeCollectorThickness_m: nn(y[Y.anodeCollector]!),
+      ...anodeFields(final, nAl, liFacing),
+      crackRisk,
     };
+    const stack = stackOf(c.layers, fields, nn(y[Y.liLayer]!));
+    const cell: ProducedCell = { ...fields, ...stack };
     const after: Partial<Record<StationId, number>> = {};
     STATION_IDS.forEach((id, k) => {
-      if (base.afterStation_m[id] !== undefined) after[id] = nn(y[11 + k]!);
+      if (base.afterStation_m[id] !== undefined) after[id] = nn(y[Y.after + k]!);
     });
-    const layers = base.layers.map((l, k) => ({ name: l.name, thickness_m: nn(y[14 + k]!) }));
-    void nL;
     return {
       cell,
-      cellThickness_m: nn(y[0]!),
-      crackRisk: Math.min(1, nn(y[1]!)),
+      cellThickness_m: sameStack ? stack.cellThickness_m : nn(y[Y.cellThickness]!),
+      crackRisk,
       bonded: base.bonded,
       afterStation_m: after,
-      layers,
+      layers: sameStack
+        ? stack.layers.map((l) => ({ name: l.name, thickness_m: l.thickness_m }))
+        : base.layers.map((l, k) => ({ name: l.name, thickness_m: nn(y[yLayers + k]!) })),
     };
   };
   return { evaluate, steps, calls, bondedVaries };
