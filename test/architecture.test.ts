@@ -3,7 +3,8 @@
  * the one flow (recipe → design → process → electrochem → cycler → battery → claims → present →
  * report/store → pipeline → study → server → cli), and from the base modules everything may use (materials,
  * units, numerics, problems, assets, version, progress); physics does no file I/O: node:fs only at the
- * edges (cli/, store/, server/, io/files.ts, the report's writer, cycler/io.ts, src/assets.ts, src/version.ts).
+ * edges (cli/, store/, server/, io/files.ts, the report's writer, cycler/io.ts, src/assets.ts, src/version.ts);
+ * scalar root finding (Newton, bisection, a bracket grown until f changes sign) only in src/numerics/.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -214,4 +215,99 @@ test('the bare-factor scan finds what it looks for (and skips comments, strings 
   ];
   for (const l of fine) assert.deepEqual(bareFactors('process/x.ts', l), [], l);
   assert.deepEqual(bareFactors('cycler/machine.ts', 'const tProbe = Math.min(1e-3, tEnd * 1e-3);'), []);
+});
+
+/**
+ * Scalar root finding lives in src/numerics/ (issue 13 item 4: one root finder). Outside it, no iteration-counter
+ * loop (`for (let it …` / `for (let iter …`: this code base's spelling of a solver's loop) and no `while` loop whose
+ * body grows a quantity geometrically (`x *= k`: a bracket search). Known exceptions are counted per file, each
+ * with its reason; an exception that no longer occurs must be removed from the list.
+ */
+const LOOP_EXCEPTIONS: Record<string, { it?: number; grow?: number; why: string }> = {
+  'battery/pack.ts': {
+    it: 1,
+    why: 'powerSafe: Newton on the pack power whose iterates derate inside the bracket (to be routed through numerics)',
+  },
+  'server/present/lane-stream.ts': {
+    grow: 1,
+    why: 'a live histogram doubles its range until it holds the value: no root is searched',
+  },
+};
+
+/** the balanced {…} block that starts at the first '{' at or after i */
+function blockAt(text: string, i: number): string {
+  const s = text.indexOf('{', i);
+  if (s < 0) return '';
+  let depth = 0;
+  for (let k = s; k < text.length; k++) {
+    if (text[k] === '{') depth++;
+    else if (text[k] === '}' && --depth === 0) return text.slice(s, k + 1);
+  }
+  return text.slice(s);
+}
+
+/** the solver loops of a source text: iteration-counter loops and geometrically growing while loops */
+function solverLoops(text: string): { it: number; grow: number } {
+  const it = [...text.matchAll(/\bfor \(let (?:it|iter)\b/g)].length;
+  const grow = [...text.matchAll(/\bwhile \(([^\n]*)\) \{/g)].filter((m) =>
+    /\b[\w.#]+ \*= /.test(blockAt(text, m.index + m[0].length - 1)),
+  ).length;
+  return { it, grow };
+}
+
+test('no Newton, bisection or bracket-growing loop outside src/numerics/ (issue 13 item 4)', () => {
+  const bad: string[] = [];
+  const seen = new Set<string>();
+  for (const f of files(SRC)) {
+    const rel = relative(SRC, f).split('\\').join('/');
+    if (part(rel) === 'numerics') continue;
+    const n = solverLoops(readFileSync(f, 'utf8'));
+    const allowed = LOOP_EXCEPTIONS[rel];
+    if (allowed) seen.add(rel);
+    if (n.it !== (allowed?.it ?? 0))
+      bad.push(`src/${rel}: ${n.it} iteration-counter loop(s), allowed ${allowed?.it ?? 0}`);
+    if (n.grow !== (allowed?.grow ?? 0))
+      bad.push(`src/${rel}: ${n.grow} growing while loop(s), allowed ${allowed?.grow ?? 0}`);
+  }
+  for (const rel of Object.keys(LOOP_EXCEPTIONS)) if (!seen.has(rel)) bad.push(`src/${rel}: listed but gone`);
+  assert.deepEqual(
+    bad,
+    [],
+    'route the loop through src/numerics/roots.ts (newton, growBracket, …) or list it with why',
+  );
+});
+
+test('the functions whose root-finding loops moved into numerics hold no loop again', () => {
+  const where: [string, string][] = [
+    ['electrochem/ssb/common.ts', 'dsPhiInv'],
+    ['electrochem/ssb/common.ts', 'dsPhiShift'],
+    ['process/rolling.ts', 'solvePhi'],
+    ['process/rolling.ts', 'forceForReduction'],
+  ];
+  for (const [file, name] of where) {
+    const text = readFileSync(join(SRC, file), 'utf8');
+    const at = text.search(new RegExp(`\\bfunction ${name}\\(`));
+    assert.ok(at >= 0, `src/${file} defines ${name}`);
+    // the body: the first block that opens a line (a return type's braces close on theirs)
+    const body = blockAt(text, text.indexOf(' {\n', at));
+    assert.ok(body.length > 50, `${name}'s body found`);
+    assert.ok(!/\b(?:for|while) \(|\bdo \{/.test(body), `${name} (src/${file}) loops again: use src/numerics/roots.ts`);
+  }
+});
+
+test('the loop scan sees the loops it checks (the removed loops, as they read, are caught)', () => {
+  // dsPhiInv's Newton and the contact length's bracket growth before they moved into numerics
+  const oldNewton = `for (let it = 0; it < 100; it++) {
+    const g = dsPhi(v, y) - phi;
+    if (g > 0) hi = Math.min(hi, y);
+  }`;
+  const oldGrow = `let fhi = f(Lhi);
+      while (fhi > 0) {
+        Lhi *= 2;
+        fhi = f(Lhi);
+      }`;
+  assert.deepEqual(solverLoops(oldNewton), { it: 1, grow: 0 });
+  assert.deepEqual(solverLoops(oldGrow), { it: 0, grow: 1 });
+  // and numerics itself has such loops (brent, illinois, bisect…)
+  assert.ok(solverLoops(readFileSync(join(SRC, 'numerics/roots.ts'), 'utf8')).it >= 3);
 });
