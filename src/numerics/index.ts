@@ -4,7 +4,8 @@
  *  - the linear-step engine (LinearStepEngine: a system whose step is linear in one scalar input)
  *  - Newton's iteration on a system the caller linearises and solves (newtonIteration: the loop, the error-left
  *    estimate, damping, stall detection; the battery pack's Kirchhoff solves)
- *  - dense, banded, bordered-banded and tridiagonal LU; root finding (newton, brent, illinois, bisection); a crossing
+ *  - dense, banded, bordered-banded and tridiagonal LU; root finding (the one safeguarded scalar newton and its
+ *    inlinable newtonHot, growBracket, fixedPoint, brent, illinois, bisection); a crossing
  *    inside a fixed step (locateCrossing); table interpolation; a seeded RNG
  *
  * This folder is the only place that steps a DAE, factors a matrix or locates an event.
