@@ -539,12 +539,14 @@ export function simulateStations(inp: ProcessInput): LineResult {
 
   const firstRole = (l: LayerInput): CellLayer['role'] =>
     l === se ? 'electrolyte' : l === cat ? 'cathode' : 'collector';
+  // top (the 240 roll) to bottom, as the sheets entered 240: interposed (the claim), Cu · anode · first sheet;
+  // turned over (cu_facing_al), the Li layer faces the roll and the Cu meets the Al: Li · Cu · anode · first sheet
   const cellLayers: CellLayer[] = [
-    { role: 'conductor', name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 },
-    { role: 'anode', name: 'anode', material: 'Li-Al', thickness_m: anodeT, porosity: 0 },
     ...(liFacing
       ? []
       : [{ role: 'li' as const, name: li.name, material: li.material, thickness_m: freeLi_m, porosity: 0 }]),
+    { role: 'conductor', name: cu.name, material: cu.material, thickness_m: cu.thickness_m, porosity: 0 },
+    { role: 'anode', name: 'anode', material: 'Li-Al', thickness_m: anodeT, porosity: 0 },
     ...(onCathode ? [cat, se] : [se, cat, ...(coll ? [coll] : [])]).map((l) => ({
       role: firstRole(l),
       name: l.name,

@@ -266,7 +266,7 @@ export interface CellLayer {
 export interface ProducedCell {
   /** cut cell area (one face), m² */
   area_m2: number;
-  /** the layer stack, top (Cu side) to bottom (cathode side), final thicknesses */
+  /** the layer stack, top (the 240 roll's side: Cu, or the Li layer when cu_facing_al) to bottom (cathode side), final thicknesses */
   layers: CellLayer[];
   /** Σ layer thicknesses, m */
   cellThickness_m: number;

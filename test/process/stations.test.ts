@@ -147,6 +147,26 @@ test('third sheet turned over (Cu facing Al): no prelithiation, all Li left as m
   assert.ok(r.warnings.some((w) => w.code === 'no_alloying'));
 });
 
+test('third sheet turned over (Cu facing Al): the produced stack reads Li (roll side) · Cu · Al anode · electrolyte, as it entered 240', () => {
+  const inp = patentExample();
+  inp.thirdSheet.orientation = 'cu_facing_al';
+  const r = simulateStations(inp);
+  const roles = r.cell.layers.map((l) => l.role);
+  assert.deepEqual(roles.slice(0, 4), ['li', 'conductor', 'anode', 'electrolyte']);
+  // the 240 nip's stack (top roll first) has the same order: Li, Cu, Al, first sheet
+  const s240 = r.stations.find((s) => s.id === '240')!;
+  assert.deepEqual(
+    s240.roll.layers.slice(0, 3).map((l) => l.role),
+    ['li', 'conductor', 'al'],
+  );
+  // interposed (the claim): Cu · anode · electrolyte, no separate Li layer
+  const c = simulateStations(patentExample());
+  assert.deepEqual(
+    c.cell.layers.slice(0, 3).map((l) => l.role),
+    ['conductor', 'anode', 'electrolyte'],
+  );
+});
+
 test('patent force window: light lamination nip — Al foil and the composite are barely reduced at 236 (claim 3 not by plastic Al thinning)', () => {
   const r = simulateStations(patentExample({ force: 500 }));
   const s236 = presentLine(r).stations[0]!;
