@@ -71,7 +71,14 @@ import { firstCycle } from './cycler/protocols.ts';
 import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
-import { batteryFindings, classifyLineWarning, finding, lineFindings, type ValidityFinding } from './validity.ts';
+import {
+  batteryFindings,
+  classifyLineWarning,
+  finding,
+  lineFindings,
+  noBatteryFinding,
+  type ValidityFinding,
+} from './validity.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
@@ -1187,10 +1194,8 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     // the pack's cells are the line's: without a working anode there is no battery to evaluate (no invented one)
     const noAnode = noWorkingAnode(recipe, proc.cell);
     if (noAnode) {
-      warnings.push(
-        `no battery: the line's cell has no working Li–Al anode (${noAnode.reason}; ${noAnode.path} = ${noAnode.got}); ` +
-          `the ${recipe.battery.series}s${recipe.battery.parallel}p pack is not evaluated`,
-      );
+      // carried once, as the finding (it leads the warnings): claims 17–18 rest on the battery
+      findings.push(noBatteryFinding(noAnode, `${recipe.battery.series}s${recipe.battery.parallel}p`));
       return null;
     }
     const cells = from?.cells;
