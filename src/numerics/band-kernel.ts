@@ -345,6 +345,59 @@ function factorFunc(): Func {
   };
 }
 
+/**
+ * equilibrate(n, kl, ku, ld, ab, rs): BandLu.equilibrate's loops, step for step (rs: f64 at byte offset
+ * rs; on entry a lower bound of each row's largest magnitude, on return its inverse; the rows scaled)
+ */
+function equilibrateFunc(): Func {
+  const [n, kl, ku, ld, ab, rs] = [0, 1, 2, 3, 4, 5];
+  const [kv, j, i, i1, base] = [6, 7, 8, 9, 10];
+  const [a] = [11];
+  const inc = (l: number): Code => set(l, add(get(l), i32(1)));
+  const abAt = (idx: Code): Code => at(get(ab), idx, 3);
+  const rsAt = (idx: Code): Code => at(get(rs), idx, 3);
+  /** for each column j, rows i0 .. i1 of the band (i0 = max(j − ku, 0), i1 = min(j + kl, n − 1)) */
+  const overBand = (...body: Code[]): Code =>
+    [
+      set(j, i32(0)),
+      until(
+        geS(get(j), get(n)),
+        set(i, sub(get(j), get(ku))),
+        set(i, select(i32(0), get(i), ltS(get(i), i32(0)))),
+        set(i1, add(get(j), get(kl))),
+        set(i1, select(sub(get(n), i32(1)), get(i1), gtS(get(i1), sub(get(n), i32(1))))),
+        set(base, sub(add(get(kv), mul(get(j), get(ld))), get(j))),
+        until(gtS(get(i), get(i1)), ...body, inc(i)),
+        inc(j),
+      ),
+    ].flat();
+  const body = [
+    set(kv, add(get(kl), get(ku))),
+    overBand(
+      set(a, fAbs(loadF64(abAt(add(get(base), get(i)))))),
+      ifThen(fGt(get(a), loadF64(rsAt(get(i)))), storeF64(rsAt(get(i)), get(a))),
+    ),
+    set(i, i32(0)),
+    until(
+      geS(get(i), get(n)),
+      set(a, loadF64(rsAt(get(i)))),
+      storeF64(rsAt(get(i)), select(fDiv(f64One, get(a)), f64One, fGt(get(a), f64Zero))),
+      inc(i),
+    ),
+    overBand(
+      set(a, loadF64(abAt(add(get(base), get(i))))),
+      storeF64(abAt(add(get(base), get(i))), fMul(get(a), loadF64(rsAt(get(i))))),
+    ),
+  ];
+  return {
+    name: 'equilibrate',
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, F64],
+    body: body.flat(),
+  };
+}
+
 /** the parts of the WebAssembly API used here (the project's TypeScript lib has no WebAssembly types) */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -355,6 +408,7 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 
+type EquilibrateFn = (n: number, kl: number, ku: number, ld: number, ab: number, rs: number) => void;
 type SolveFn = (n: number, kv: number, ld: number, ab: number, b: number, piv: number, um: number, lm: number) => void;
 type FactorFn = (
   n: number,
@@ -371,15 +425,14 @@ type FactorFn = (
 
 /** BandLu's factor and solve with the kernel (count: the number of the factorisation the factors belong to) */
 export interface BandKernel {
-  /** factorises lu's band storage (BandLu.factor: same results, left in lu's arrays too) */
-  factor(lu: BandFactors, count: number): boolean;
+  /** factorises lu's band storage (BandLu.factor(rowScale): same results, left in lu's arrays too) */
+  factor(lu: BandFactors, count: number, rowScale: Float64Array | null): boolean;
   /** solves b[offset .. offset + n) in place with lu's factors of factorisation count */
   solve(lu: BandFactors, count: number, b: Float64Array, offset: number): void;
 }
 
 /** the arena's layout for one band size: byte offsets and views */
 interface Layout {
-  readonly buffer: ArrayBuffer;
   readonly n: number;
   readonly len: number;
   readonly ab: Float64Array;
@@ -387,7 +440,9 @@ interface Layout {
   readonly piv: Int32Array;
   readonly um: Int32Array;
   readonly lm: Int32Array;
+  readonly rs: Float64Array;
   readonly oB: number;
+  readonly oRs: number;
   readonly oPiv: number;
   readonly oReach: number;
   readonly oUm: number;
@@ -399,6 +454,7 @@ class Kernel implements BandKernel {
   private readonly mem: WasmMemory;
   private readonly runSolve: SolveFn;
   private readonly runFactor: FactorFn;
+  private readonly runEquilibrate: EquilibrateFn;
   private owner: BandFactors | null = null;
   private ownerCount = -1;
   private lay: Layout | null = null;
@@ -411,6 +467,7 @@ class Kernel implements BandKernel {
     this.mem = instance.exports.mem as WasmMemory;
     this.runSolve = instance.exports.solve as SolveFn;
     this.runFactor = instance.exports.factor as FactorFn;
+    this.runEquilibrate = instance.exports.equilibrate as EquilibrateFn;
   }
 
   /** the arena's layout for lu's size (growing the memory when needed) */
@@ -418,18 +475,19 @@ class Kernel implements BandKernel {
     const { n } = lu;
     const len = lu.ab.length;
     const have = this.lay;
-    if (have !== null && have.n === n && have.len === len && have.buffer === this.mem.buffer) return have;
+    // only layout() grows the memory (detaching the old views), so a layout of the same size is current
+    if (have !== null && have.n === n && have.len === len) return have;
     const oB = len * 8;
     const oPiv = oB + n * 8;
     const oReach = oPiv + n * 4;
     const oUm = oReach + n * 4;
     const oLm = oUm + n * 4;
-    const bytes = oLm + n * 4;
+    const oRs = oLm + n * 4; // a multiple of 8 (four i32 arrays of n after f64 ones)
+    const bytes = oRs + n * 8;
     const size = this.mem.buffer.byteLength;
     if (bytes > size) this.mem.grow(Math.ceil((bytes - size) / 65536));
     const buffer = this.mem.buffer;
     const lay: Layout = {
-      buffer,
       n,
       len,
       ab: new Float64Array(buffer, 0, len),
@@ -437,7 +495,9 @@ class Kernel implements BandKernel {
       piv: new Int32Array(buffer, oPiv, n),
       um: new Int32Array(buffer, oUm, n),
       lm: new Int32Array(buffer, oLm, n),
+      rs: new Float64Array(buffer, oRs, n),
       oB,
+      oRs,
       oPiv,
       oReach,
       oUm,
@@ -458,10 +518,15 @@ class Kernel implements BandKernel {
     this.ownerCount = count;
   }
 
-  factor(lu: BandFactors, count: number): boolean {
+  factor(lu: BandFactors, count: number, rowScale: Float64Array | null): boolean {
     const lay = this.layout(lu);
     // piv, um, lm too: what the factorisation leaves unset (after a failed column) stays lu's own
     this.loadFrom(lu, lay, count);
+    if (rowScale !== null) {
+      lay.rs.set(rowScale);
+      this.runEquilibrate(lu.n, lu.kl, lu.ku, lu.ld, 0, lay.oRs);
+      rowScale.set(lay.rs);
+    }
     const ok =
       this.runFactor(lu.n, lu.kl, lu.ku, lu.ld, 0, lay.oPiv, lay.oReach, lay.oUm, lay.oLm, lu.pivotThreshold) === 1;
     // the factors in lu's own arrays too (its JavaScript solve, and whoever reads them)
@@ -499,7 +564,9 @@ function compile(): Kernel | null {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
-    return new Kernel(new wasm.Instance(new wasm.Module(encodeModule([solveFunc(), factorFunc()])), {}));
+    return new Kernel(
+      new wasm.Instance(new wasm.Module(encodeModule([solveFunc(), factorFunc(), equilibrateFunc()])), {}),
+    );
   } catch {
     return null;
   }

@@ -710,39 +710,18 @@ export class CondensedCore {
   private equilibrateAndFactor(): boolean {
     const { lu, nb, k } = this;
     const band = lu.band;
+    if (band === null) return lu.factor();
+    // the B block's entries count towards their rows' largest; the band's own are added by the band
+    // LU, which scales its rows (and BorderedBandLu B's) by the inverse (BandLu.factor(rowScale))
     const B = lu.B;
-    if (band) {
-      const ab = band.ab;
-      const ld = band.ld;
-      const rs = this.rowScale;
-      rs.fill(0);
-      const bkl = band.kl;
-      const bku = band.ku;
-      const kv = bkl + bku;
-      for (let j = 0; j < nb; j++) {
-        const i0 = j - bku < 0 ? 0 : j - bku;
-        const i1 = j + bkl > nb - 1 ? nb - 1 : j + bkl;
-        const base = kv + j * ld - j;
-        for (let i = i0; i <= i1; i++) {
-          const a = Math.abs(ab[base + i]!);
-          if (a > rs[i]!) rs[i] = a;
-        }
+    const rs = this.rowScale;
+    rs.fill(0);
+    for (let c = 0; c < k; c++)
+      for (let i = 0; i < nb; i++) {
+        const a = Math.abs(B[c * nb + i]!);
+        if (a > rs[i]!) rs[i] = a;
       }
-      for (let c = 0; c < k; c++)
-        for (let i = 0; i < nb; i++) {
-          const a = Math.abs(B[c * nb + i]!);
-          if (a > rs[i]!) rs[i] = a;
-        }
-      for (let i = 0; i < nb; i++) rs[i] = rs[i]! > 0 ? 1 / rs[i]! : 1;
-      for (let j = 0; j < nb; j++) {
-        const i0 = j - bku < 0 ? 0 : j - bku;
-        const i1 = j + bkl > nb - 1 ? nb - 1 : j + bkl;
-        const base = kv + j * ld - j;
-        for (let i = i0; i <= i1; i++) ab[base + i]! *= rs[i]!;
-      }
-      for (let c = 0; c < k; c++) for (let i = 0; i < nb; i++) B[c * nb + i]! *= rs[i]!;
-    }
-    return lu.factor();
+    return lu.factor(rs);
   }
 
   /** solves A·x = b in place */

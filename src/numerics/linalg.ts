@@ -142,13 +142,41 @@ export class BandLu {
   }
 
   /**
-   * LU with partial pivoting (dgbtf2). Returns false on an exactly zero pivot. On a band of 32 rows or
-   * more with the WebAssembly kernel (band-kernel.ts: the same operations, bit-identical)
+   * row equilibration: rs[i] (on entry a lower bound of row i's largest magnitude, 0 for none) becomes
+   * 1/the largest magnitude of row i over rs[i] and the band (1 for a row of zeros), and row i is
+   * multiplied by it, so that threshold pivoting compares like with like
    */
-  factor(): boolean {
+  private equilibrate(rs: Float64Array): void {
+    const { n, kl, ku, ld, ab } = this;
+    const kv = kl + ku;
+    for (let j = 0; j < n; j++) {
+      const i0 = j - ku < 0 ? 0 : j - ku;
+      const i1 = j + kl > n - 1 ? n - 1 : j + kl;
+      const base = kv + j * ld - j;
+      for (let i = i0; i <= i1; i++) {
+        const a = Math.abs(ab[base + i]!);
+        if (a > rs[i]!) rs[i] = a;
+      }
+    }
+    for (let i = 0; i < n; i++) rs[i] = rs[i]! > 0 ? 1 / rs[i]! : 1;
+    for (let j = 0; j < n; j++) {
+      const i0 = j - ku < 0 ? 0 : j - ku;
+      const i1 = j + kl > n - 1 ? n - 1 : j + kl;
+      const base = kv + j * ld - j;
+      for (let i = i0; i <= i1; i++) ab[base + i]! *= rs[i]!;
+    }
+  }
+
+  /**
+   * LU with partial pivoting (dgbtf2). Returns false on an exactly zero pivot. rowScale (length n): the
+   * rows are equilibrated first (equilibrate: rowScale receives the scale). On a band of 32 rows or more
+   * with the WebAssembly kernel (band-kernel.ts: the same operations, bit-identical)
+   */
+  factor(rowScale?: Float64Array): boolean {
     this.factorCount++;
     const kernel = bandKernel(this.n);
-    if (kernel !== null) return kernel.factor(this, this.factorCount);
+    if (kernel !== null) return kernel.factor(this, this.factorCount, rowScale ?? null);
+    if (rowScale !== undefined) this.equilibrate(rowScale);
     const { n, kl, ku, ld, ab, piv } = this;
     const kv = ku + kl;
     // fill-in rows above the original band start at zero (they may hold data from a previous factor)
@@ -312,10 +340,16 @@ export class BorderedBandLu {
     else this.S[(i - nb) * this.k + (j - nb)]! += v;
   }
 
-  factor(): boolean {
+  /**
+   * rowScale (length nb): the band rows are equilibrated (BandLu.factor(rowScale); on entry each B row's
+   * largest magnitude, or 0), and B's rows scaled with them
+   */
+  factor(rowScale?: Float64Array): boolean {
     const { nb, k, band, B, C, S, W } = this;
-    if (band && !band.factor()) return false;
+    if (band && !band.factor(rowScale)) return false;
     if (k === 0) return true;
+    if (band && rowScale !== undefined)
+      for (let c = 0; c < k; c++) for (let i = 0; i < nb; i++) B[c * nb + i]! *= rowScale[i]!;
     W.set(B);
     if (band) for (let c = 0; c < k; c++) band.solve(W, c * nb);
     // S = D − C·W

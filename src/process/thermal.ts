@@ -109,7 +109,9 @@ export function rollTimeConstant(
 /**
  * One step of the lumped balance with Li melting (enthalpy method): the web first takes the source and the
  * exchange with its environment (lumpedStep), then any excursion across the melting point is paid for by
- * melting (or freezing) the free Li, up to `nFree` mol m⁻², at LI_LATENT_HEAT_J_MOL. Continuous in every input.
+ * melting (or freezing) the free Li, up to `nFree` mol m⁻², at LI_LATENT_HEAT_J_MOL. Liquid Li that the step's
+ * alloying consumed (nLiquid > nFree) releases its latent heat as a source (dQ is the formation enthalpy from
+ * solid Li). Continuous in every input; with τ = ∞, C_A·T + L·n_liquid rises by exactly dQ.
  */
 export function enthalpyStep(
   T: number,
@@ -121,8 +123,12 @@ export function enthalpyStep(
   T_env: number,
   nFree: number,
 ): { T: number; nLiquid: number } {
-  let Tn = tau === 0 ? T_env : lumpedStep(T, dQ_J_m2, dt, C_A, tau, T_env);
-  let liq = Math.min(nLiquid, nFree);
+  // molten Li that the step consumed (alloyed: the free Li fell below the liquid) gives up its latent heat
+  // to the web — the formation enthalpy dQ is the solid-Li one — so C_A·T + L·n_liquid is conserved
+  const consumed = nLiquid > nFree ? nLiquid - nFree : 0;
+  const dQ = dQ_J_m2 + consumed * LI_LATENT_HEAT_J_MOL;
+  let Tn = tau === 0 ? T_env : lumpedStep(T, dQ, dt, C_A, tau, T_env);
+  let liq = nLiquid - consumed;
   if (Tn > LI_MELTING_K && liq < nFree) {
     const melt = Math.min(nFree - liq, ((Tn - LI_MELTING_K) * C_A) / LI_LATENT_HEAT_J_MOL);
     liq += melt;

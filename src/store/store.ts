@@ -20,6 +20,7 @@ import Database from 'better-sqlite3';
 import { runExportHead } from './run-export.ts';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { StoreError } from './errors.ts';
+import { cellRecordSchema, checkRecord, cycleRecordSchema } from './records.ts';
 import { problem, ProblemError } from '../problems.ts';
 import { diffJson } from './diff.ts';
 import { newRunId } from './ids.ts';
@@ -202,17 +203,6 @@ function summaryFigures(
 
 const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-function requireFinite(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw problem(path, 'must be a finite number', JSON.stringify(v) ?? String(v), 'finite numbers');
-  }
-  return v;
-}
-
-function optFinite(v: unknown, path: string): number | null {
-  return v === undefined || v === null ? null : requireFinite(v, path);
-}
-
 /** Rows of one run, built and checked before the transaction starts (keeps the transaction short). */
 interface PreparedRun extends PreparedRunRows {
   cells: StoreDatabase['cells'][];
@@ -337,28 +327,21 @@ function prepareRun(input: RunRecordInput): PreparedRun {
     throw problem('cycles', 'must be an array of cycle records', typeof cyclesIn, 'an array');
   const cycles = cyclesIn.map((c, idx) => {
     const path = `cycles[${idx}]`;
-    if (obj(c) === undefined) throw problem(path, 'must be an object', String(JSON.stringify(c)), 'an object');
-    const cycle = requireFinite(c.cycle, `${path}.cycle`);
-    if (!Number.isInteger(cycle) || Math.abs(cycle) > 2 ** 31 - 1) {
-      throw problem(`${path}.cycle`, 'must be an integer', String(cycle), 'integers');
-    }
-    const charge = requireFinite(c.charge_Ah, `${path}.charge_Ah`);
-    const discharge = requireFinite(c.discharge_Ah, `${path}.discharge_Ah`);
-    let ce = optFinite(c.coulombic_efficiency, `${path}.coulombic_efficiency`);
+    checkRecord(cycleRecordSchema, c, path);
+    const charge = c.charge_Ah;
+    const discharge = c.discharge_Ah;
+    let ce = c.coulombic_efficiency ?? null;
     if (ce === null && charge > 0) ce = discharge / charge;
-    if (c.cell_serial !== undefined && typeof c.cell_serial !== 'string') {
-      throw problem(`${path}.cell_serial`, 'must be a string', String(JSON.stringify(c.cell_serial)), 'a string');
-    }
     return {
       run_id: id,
       idx,
       cell_serial: c.cell_serial ?? null,
-      cycle,
+      cycle: c.cycle,
       charge_Ah: charge,
       discharge_Ah: discharge,
       coulombic_efficiency: ce,
-      charge_Wh: optFinite(c.charge_Wh, `${path}.charge_Wh`),
-      discharge_Wh: optFinite(c.discharge_Wh, `${path}.discharge_Wh`),
+      charge_Wh: c.charge_Wh ?? null,
+      discharge_Wh: c.discharge_Wh ?? null,
       data_json: strictJson(c, path),
     };
   });
@@ -446,25 +429,14 @@ function prepareCell(id: string, c: CellRecord, idx: number): StoreDatabase['cel
 /** A cell record checked and turned into its row (`cells[idx]` names a bad field), as saveRun does. */
 export function prepareCellRow(c: CellRecord, idx: number): CellRow {
   const path = `cells[${idx}]`;
-  if (obj(c) === undefined) throw problem(path, 'must be an object', String(JSON.stringify(c)), 'an object');
-  if (typeof c.serial !== 'string' || c.serial === '') {
-    throw problem(
-      `${path}.serial`,
-      'must be a non-empty string',
-      JSON.stringify(c.serial) ?? 'undefined',
-      'a non-empty string',
-    );
-  }
-  if (typeof c.verdict !== 'string') {
-    throw problem(`${path}.verdict`, 'must be a string', JSON.stringify(c.verdict) ?? 'undefined', 'a string');
-  }
+  checkRecord(cellRecordSchema, c, path);
   return {
     serial: c.serial,
     verdict: c.verdict,
-    thickness_um: optFinite(c.thickness_um, `${path}.thickness_um`),
-    mass_g: optFinite(c.mass_g, `${path}.mass_g`),
-    capacity_mAh: optFinite(c.capacity_mAh, `${path}.capacity_mAh`),
-    specific_energy_Wh_kg: optFinite(c.specific_energy_Wh_kg, `${path}.specific_energy_Wh_kg`),
+    thickness_um: c.thickness_um ?? null,
+    mass_g: c.mass_g ?? null,
+    capacity_mAh: c.capacity_mAh ?? null,
+    specific_energy_Wh_kg: c.specific_energy_Wh_kg ?? null,
     genealogy_json: c.genealogy === undefined ? null : strictJson(c.genealogy, `${path}.genealogy`),
     data_json: strictJson(c, path),
   };

@@ -10,43 +10,11 @@ export type CellRow = Omit<StoreDatabase['cells'], 'run_id' | 'idx'>;
 
 export type { RunOutput };
 
-/** A JSON value as stored (numbers must be finite: JSON cannot hold NaN or ±Infinity). */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+export type { CellRecord, CycleRecord, JsonObject, JsonValue } from './records.ts';
+import type { CellRecord, CycleRecord } from './records.ts';
 
 /** Run status. `completed`: the pipeline finished; `failed`: it stopped with an error (output may be partial). */
 export type RunStatus = 'completed' | 'failed';
-
-/** One produced cell (from the line model's `cells[]`). */
-export interface CellRecord {
-  /** Serial number, unique within a run (e.g. "R01-S0003-P012"). */
-  serial: string;
-  /** Quality verdict of the cell, e.g. "in_spec" / "out_of_spec" (free text, stored as given). */
-  verdict: string;
-  /** Where the cell came from: roll, segment, position, splice, … (stored as JSON). */
-  genealogy?: Record<string, unknown>;
-  /** Key figures, each optional; stored in their own columns for queries. */
-  thickness_um?: number;
-  mass_g?: number;
-  capacity_mAh?: number;
-  specific_energy_Wh_kg?: number;
-  /** Anything else; the whole record is also stored verbatim as JSON. */
-  [k: string]: unknown;
-}
-
-/** One charge/discharge cycle of a cycling experiment. */
-export interface CycleRecord {
-  /** Cycle index (1-based as reported by the cycler; stored as given). */
-  cycle: number;
-  charge_Ah: number;
-  discharge_Ah: number;
-  /** Coulombic efficiency = discharge_Ah / charge_Ah when absent and charge_Ah > 0. */
-  coulombic_efficiency?: number;
-  charge_Wh?: number;
-  discharge_Wh?: number;
-  /** Serial of the cell this cycle belongs to, when more than one cell was cycled. */
-  cell_serial?: string;
-  [k: string]: unknown;
-}
 
 /** A named time series in columnar form, e.g. {name: "cycle-1", columns: {t_s: […], voltage_V: […]}}. */
 export interface TimeSeriesRecord {

@@ -30,10 +30,18 @@ function withKernel<T>(on: boolean, f: () => T): T {
   }
 }
 
-/** factorises the band (filled from seed) with the kernel, checking that the JavaScript loops give the same factors */
+/**
+ * factorises the band (filled from seed) with the kernel, checking that the JavaScript loops give the
+ * same factors; equilibrated (factor(rowScale)) on odd seeds, from a row scale with some lower bounds
+ * above the rows' largest entries
+ */
 function factorBothWays(band: BandLu, seed: number): void {
+  const scaled = seed % 2 === 1;
+  const rs0 = new Float64Array(band.n).map((_, i) => (i % 3 === 0 ? 0 : i % 3 === 1 ? 0.5 : 4));
+  const rsJs = Float64Array.from(rs0);
+  const rsWasm = Float64Array.from(rs0);
   fill(band, seed);
-  const ok = withKernel(false, () => band.factor());
+  const ok = withKernel(false, () => band.factor(scaled ? rsJs : undefined));
   const js = {
     ab: Float64Array.from(band.ab),
     piv: Int32Array.from(band.piv),
@@ -42,7 +50,7 @@ function factorBothWays(band: BandLu, seed: number): void {
   };
   fill(band, seed);
   assert.equal(
-    withKernel(true, () => band.factor()),
+    withKernel(true, () => band.factor(scaled ? rsWasm : undefined)),
     ok,
   );
   assert.ok(ok, `factor n=${band.n}`);
@@ -50,6 +58,8 @@ function factorBothWays(band: BandLu, seed: number): void {
   assert.deepEqual(band.piv, js.piv);
   assert.deepEqual(band.um, js.um);
   assert.deepEqual(band.lm, js.lm);
+  assertSameBits(rsJs, rsWasm, 'row scale');
+  if (scaled) assert.ok(rsJs.some((v) => v === 0.25) && rsJs.some((v) => v > 0.25), 'both kinds of row bound');
 }
 
 function randomBand(seed: number, n: number, kl: number, ku: number, threshold: number): BandLu {

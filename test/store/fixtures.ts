@@ -88,7 +88,7 @@ export function makeCells(n: number, seed: number): CellRecord[] {
       mass_g: 2.3 + r() * 0.1,
       capacity_mAh: 400 + r() * 10,
       specific_energy_Wh_kg: 380 + r() * 5,
-      defects: i % 101 === 0 ? ['pinhole'] : [],
+      extra: { defects: i % 101 === 0 ? ['pinhole'] : [] },
     };
   }
   return cells;

@@ -1,0 +1,62 @@
+/**
+ * The store's record schemas (src/store/records.ts): the fields it reads are checked with a Problem naming
+ * the field, the value and what is allowed; everything else a record carries is kept as given.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { prepareCellRow } from '../../src/store/store.ts';
+import { checkRecord, cycleRecordSchema } from '../../src/store/records.ts';
+import { ProblemError } from '../../src/problems.ts';
+import type { CellRecord } from '../../src/store/types.ts';
+
+const refused = (f: () => unknown, re: RegExp): void =>
+  assert.throws(f, (e: unknown) => e instanceof ProblemError && re.test(e.message));
+
+test('a cell: serial, verdict, genealogy and the key figures are checked, each bad one named', () => {
+  const ok: CellRecord = { serial: 'S-1', verdict: 'in_spec', thickness_um: 98.5 };
+  refused(() => prepareCellRow({ ...ok, serial: '' }, 4), /^cells\[4\]\.serial: must be a non-empty string \(got ""/);
+  refused(
+    () => prepareCellRow({ ...ok, verdict: 3 as unknown as string }, 0),
+    /^cells\[0\]\.verdict: must be a string \(got 3; allowed a string\)/,
+  );
+  refused(
+    () => prepareCellRow({ ...ok, mass_g: Number.NaN }, 2),
+    /^cells\[2\]\.mass_g: must be a finite number \(got null; allowed finite numbers\)/,
+  );
+  refused(
+    () => prepareCellRow({ ...ok, genealogy: [] as unknown as CellRecord['genealogy'] }, 1),
+    /^cells\[1\]\.genealogy: must be an object \(got \[\]; allowed an object\)/,
+  );
+  refused(() => prepareCellRow(null as unknown as CellRecord, 7), /^cells\[7\]: must be an object/);
+  // null is an absent figure, as before
+  assert.equal(prepareCellRow({ ...ok, thickness_um: null }, 0).thickness_um, null);
+});
+
+test("a cell's own fields travel verbatim in `extra`, and a produced cell's record is kept whole", () => {
+  const c: CellRecord = {
+    serial: 'S-2',
+    verdict: 'out_of_spec: defect',
+    lane: 3,
+    in_spec: false,
+    extra: { defects: ['pinhole'], operator: { shift: 'B' } },
+  };
+  const row = prepareCellRow(c, 0);
+  assert.deepEqual(JSON.parse(row.data_json), c);
+});
+
+test('a cycle: the cycle index must be an integer, the charges finite, the serial a string', () => {
+  const ok = { cycle: 1, charge_Ah: 0.4, discharge_Ah: 0.39 };
+  checkRecord(cycleRecordSchema, { ...ok, resistance_mOhm: 12, extra: { note: 'x' } }, 'cycles[0]');
+  refused(
+    () => checkRecord(cycleRecordSchema, { ...ok, cycle: 1.5 }, 'cycles[3]'),
+    /^cycles\[3\]\.cycle: must be an integer \(got 1\.5; allowed integers\)/,
+  );
+  refused(
+    () => checkRecord(cycleRecordSchema, { ...ok, charge_Ah: Infinity }, 'cycles[0]'),
+    /^cycles\[0\]\.charge_Ah: must be a finite number/,
+  );
+  refused(
+    () => checkRecord(cycleRecordSchema, { ...ok, cell_serial: 5 }, 'cycles[1]'),
+    /^cycles\[1\]\.cell_serial: must be a string \(got 5; allowed a string\)/,
+  );
+});
