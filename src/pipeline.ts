@@ -941,6 +941,7 @@ export async function runJobWith(
         seed: opts.seed ?? 1,
         limits,
         keepCells: false,
+        lineCell: job.lineCell,
         ...(opts.progress ? { progress: opts.progress } : {}),
         ...(opts.lineData ? { lineData: opts.lineData } : {}),
       },
@@ -983,6 +984,11 @@ export interface JobProductionRequest {
   seed: number;
   limits: { web_length_m?: number; duration_s?: number };
   lineData?: LineData;
+  /**
+   * the line's cell for the recipe (the job's `line` result): a thread that runs the shift builds the battery's
+   * design pack on it to warm the projection's code, instead of running the line again (the shift ignores it)
+   */
+  lineCell?: ProducedCell;
   /** keep the cell records in the result (else they only go to onCell) */
   keepCells: boolean;
   onCell?: (cell: ProducedCellRecord) => void;
@@ -1027,6 +1033,8 @@ interface PackSource {
 interface JobFlow {
   /** cells the pack takes (0: no battery) */
   packCells: number;
+  /** the line's cell for the recipe (the one the job cycles and builds its design pack on) */
+  lineCell: ProducedCell;
   productionHere(): PackSource;
   applyProduction(run: ProductionRun): void;
   batteryStage(from: PackSource | null): void;
@@ -1241,7 +1249,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     }
   }
 
-  return { packCells, productionHere, applyProduction, batteryStage, batteryStageWith, finish };
+  return { packCells, lineCell: proc.cell, productionHere, applyProduction, batteryStage, batteryStageWith, finish };
 
   function finish(later: CyclingRun | null): JobResult {
     if (later && cyclingAt) {
