@@ -71,7 +71,14 @@ import { firstCycle } from './cycler/protocols.ts';
 import { posteriorModelParameters, withModelParameters } from './fit/ssb.ts';
 import { stageTicker, type Progress } from './progress.ts';
 import type { LineData } from './process/production/linedata.ts';
-import { batteryFindings, classifyLineWarning, finding, lineFindings, type ValidityFinding } from './validity.ts';
+import {
+  batteryFindings,
+  classifyLineWarning,
+  finding,
+  lineFindings,
+  noBatteryFinding,
+  type ValidityFinding,
+} from './validity.ts';
 import { parseExperiment, type ExperimentEntryInput, type ParseError, type Experiment } from './cycler/experiment.ts';
 import type { DriveCycle } from './cycler/machine.ts';
 import { experimentSizeProblems } from './cycler/limits.ts';
@@ -934,6 +941,7 @@ export async function runJobWith(
         seed: opts.seed ?? 1,
         limits,
         keepCells: false,
+        lineCell: job.lineCell,
         ...(opts.progress ? { progress: opts.progress } : {}),
         ...(opts.lineData ? { lineData: opts.lineData } : {}),
       },
@@ -976,6 +984,11 @@ export interface JobProductionRequest {
   seed: number;
   limits: { web_length_m?: number; duration_s?: number };
   lineData?: LineData;
+  /**
+   * the line's cell for the recipe (the job's `line` result): a thread that runs the shift builds the battery's
+   * design pack on it to warm the projection's code, instead of running the line again (the shift ignores it)
+   */
+  lineCell?: ProducedCell;
   /** keep the cell records in the result (else they only go to onCell) */
   keepCells: boolean;
   onCell?: (cell: ProducedCellRecord) => void;
@@ -1020,6 +1033,8 @@ interface PackSource {
 interface JobFlow {
   /** cells the pack takes (0: no battery) */
   packCells: number;
+  /** the line's cell for the recipe (the one the job cycles and builds its design pack on) */
+  lineCell: ProducedCell;
   productionHere(): PackSource;
   applyProduction(run: ProductionRun): void;
   batteryStage(from: PackSource | null): void;
@@ -1187,10 +1202,8 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     // the pack's cells are the line's: without a working anode there is no battery to evaluate (no invented one)
     const noAnode = noWorkingAnode(recipe, proc.cell);
     if (noAnode) {
-      warnings.push(
-        `no battery: the line's cell has no working Li–Al anode (${noAnode.reason}; ${noAnode.path} = ${noAnode.got}); ` +
-          `the ${recipe.battery.series}s${recipe.battery.parallel}p pack is not evaluated`,
-      );
+      // carried once, as the finding (it leads the warnings): claims 17–18 rest on the battery
+      findings.push(noBatteryFinding(noAnode, `${recipe.battery.series}s${recipe.battery.parallel}p`));
       return null;
     }
     const cells = from?.cells;
@@ -1236,7 +1249,7 @@ function startJob(recipe: Recipe, opts: JobOptions, cycling: (req: JobCyclingReq
     }
   }
 
-  return { packCells, productionHere, applyProduction, batteryStage, batteryStageWith, finish };
+  return { packCells, lineCell: proc.cell, productionHere, applyProduction, batteryStage, batteryStageWith, finish };
 
   function finish(later: CyclingRun | null): JobResult {
     if (later && cyclingAt) {

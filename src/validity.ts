@@ -72,18 +72,57 @@ export function lineFindings(warnings: readonly ProcessWarning[]): ValidityFindi
 
 /** what of a battery run (its output block) lies outside the cell model's validity */
 export interface BatteryValidityInput {
-  results: { max_cell_c_rate: number; model_validity_c_rate: number };
+  results: {
+    max_cell_c_rate: number;
+    model_validity_c_rate: number;
+    /** the step at which the pack could not be evaluated (the duty stopped there); absent when it ran whole */
+    not_evaluable?: { t_s: number; serial: string; group: number; reason: string };
+  };
   ageing: { years: number; validity: { inside: boolean; flags: readonly string[] } } | null;
+}
+
+/** the battery claims: their verdicts rest on a battery that was evaluated */
+const BATTERY_CLAIMS: readonly number[] = [17, 18];
+
+/**
+ * The job's battery was not evaluated because the line's cell has no working Li–Al anode (battery/cells.ts
+ * noWorkingAnode: why, the field and its value; `pack`: e.g. 8s2p): claims 17–18 rest on a battery of these
+ * cells, so they are "not evaluable" with this reason (a claim already "not met" on its parent stays so, with
+ * the reason as its first element). Outside validity, not impossible: the line makes that cell; the battery
+ * model has no anode to run it on.
+ */
+export function noBatteryFinding(no: { path: string; reason: string; got: string }, pack: string): ValidityFinding {
+  return finding(
+    'outside_validity',
+    'battery',
+    'no_working_anode',
+    `no battery: the line's cell has no working Li–Al anode (${no.reason}; ${no.path} = ${no.got}); ` +
+      `the ${pack} pack is not evaluated`,
+    BATTERY_CLAIMS,
+  );
 }
 
 /**
  * The battery's findings (issue 16 item 4): cells driven above the SPMe's stated C-rate (the pack's duty
  * voltages, range and deratings at the peaks), and a multi-year projection outside the ageing model's
- * validity or fitted data. No claim's verdict rests on them (claims 17–18 judge the battery's make-up and
- * use); the claim chart cites them in those claims' evidence.
+ * validity or fitted data — no claim's verdict rests on those (claims 17–18 judge the battery's make-up and
+ * use); the claim chart cites them in those claims' evidence. A pack the model could not evaluate (the duty
+ * stopped at `results.not_evaluable`) is another matter: claims 17–18 rest on it ("not evaluable", the reason).
  */
 export function batteryFindings(b: BatteryValidityInput): ValidityFinding[] {
   const out: ValidityFinding[] = [];
+  const ne = b.results.not_evaluable;
+  if (ne)
+    out.push(
+      finding(
+        'outside_validity',
+        'battery',
+        'pack_not_evaluable',
+        `the pack could not be evaluated from t = ${ne.t_s} s on (cell ${ne.serial}, group ${ne.group}: ` +
+          `${ne.reason}); the duty stopped there`,
+        BATTERY_CLAIMS,
+      ),
+    );
   const { max_cell_c_rate: c, model_validity_c_rate: lim } = b.results;
   if (c > lim)
     out.push(

@@ -147,15 +147,15 @@ test('no line of src/ is longer than 160 characters', () => {
 
 /**
  * No bare unit conversion in physics (issue 13 item 7): the physics folders convert with the named helpers
- * of src/units/ (fromPct, toHours, kW, days, …), never with a bare factor. A conversion is a bare 1e3, 1e6,
- * 1e9, 1000, 3600, 86400, 100, 60 or 3.6 multiplying or dividing, a bare 1e-3, 1e-6 or 1e-9 multiplying
- * after (or dividing by) a value, or a 273.15 anywhere; comments and string literals are not read. A number
+ * of src/units/ (fromPct, toHours, kW, days, …), never with a bare factor. A conversion is a bare 1e2, 1e3,
+ * 1e4, 1e6, 1e9, 1000, 3600, 86400, 100, 60, 3.6, 3.6e3 or 3.6e6 multiplying or dividing, a bare 1e-2, 1e-3,
+ * 1e-4, 1e-6 or 1e-9 multiplying after (or dividing by) a value, or a 273.15 anywhere; comments and string literals are not read. A number
  * that is a coefficient and not a unit conversion is allowed here by file and line text, with its reason.
  */
 const PHYSICS_DIRS = ['process', 'electrochem', 'battery', 'design', 'materials', 'production', 'cycler'];
 const BARE_FACTOR = new RegExp(
-  '[*/]\\s*(?:1e3|1e6|1e9|1e-3|1e-6|1e-9|1000|3600|86400|100|60|3\\.6)(?![\\w.])' +
-    '|(?<![\\w.])(?:1e3|1e6|1e9|1000|3600|86400|100|3\\.6)\\s*\\*' +
+  '[*/]\\s*(?:1e2|1e3|1e4|1e6|1e9|1e-2|1e-3|1e-4|1e-6|1e-9|1000|3600|86400|100|60|3\\.6|3\\.6e3|3\\.6e6)(?![\\w.])' +
+    '|(?<![\\w.])(?:1e2|1e3|1e4|1e6|1e9|1000|3600|86400|100|3\\.6|3\\.6e3|3\\.6e6)\\s*\\*' +
     '|(?<![\\w.])273\\.15(?![\\w.])' +
     '|\\?\\s*(?:1e3|1e6|1000|3600|100)\\s*:',
 );
@@ -204,6 +204,8 @@ test('the bare-factor scan finds what it looks for (and skips comments, strings 
     'const f = (scale * sigma_pct) / 100;',
     'const k = kw ? 1000 : 1;',
     'const P = 1e3 * p_kW;',
+    'const e_kWh = e_J / 3.6e6;',
+    'const a_m2 = a_cm2 * 1e-4;',
   ];
   for (const l of planted) assert.equal(bareFactors('process/x.ts', l).length, 1, l);
   const fine = [

@@ -1049,7 +1049,8 @@ export class Pack {
       // the maximum power point (more |I| delivers less) → less |I|
       if (sgn * r < 0 && dP > 0) lo = Math.max(lo, Math.abs(I));
       else hi = Math.min(hi, Math.abs(I));
-      if (lo > 0 && hi - lo <= 1e-9 * hi) return this.maxPowerDerating(Preq, sgn * lo, bleed);
+      // (a bracket still open above, hi = ∞, has not closed: ∞ − lo ≤ 1e-9·∞ holds in floating point)
+      if (lo > 0 && hi < Infinity && hi - lo <= 1e-9 * hi) return this.maxPowerDerating(Preq, sgn * lo, bleed);
       const dI = -r / dP;
       let In = I + dI;
       if (!(Math.abs(dI) > 1e-9 * (Math.abs(I) + 1e-3)) && Number.isFinite(dI)) {

@@ -9,6 +9,7 @@ import type { LineData } from '../process/production/linedata.ts';
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { BATTERY_PROFILES, type BatteryCommandOptions, type BatteryProfileName } from '../battery/run.ts';
+import { PackNotEvaluable } from '../battery/pack.ts';
 import { runBatteryCommand } from '../pipeline.ts';
 import { runProduction } from '../process/line.ts';
 import { problem } from '../problems.ts';
@@ -74,13 +75,26 @@ export function batteryOptions(
   };
 }
 
-/** runs the command; returns the text to print (bad input anywhere below is a ProblemError) */
-export function batteryCommand(recipe: Recipe, o: BatteryCliOptions, progress?: Progress, lineData?: LineData): string {
+/**
+ * runs the command; returns the text to print and, when the pack could not be evaluated (the duty stopped at
+ * `results.not_evaluable`), the Problem that says so — the caller prints the text (the duty up to the stop)
+ * and then exits 2 with it, as when the same Problem escapes (bad input anywhere below is a ProblemError)
+ */
+export function batteryCommand(
+  recipe: Recipe,
+  o: BatteryCliOptions,
+  progress?: Progress,
+  lineData?: LineData,
+): { text: string; notEvaluable: PackNotEvaluable | null } {
   const { opts, fromProduction } = batteryOptions(recipe, o);
   const cells = fromProduction
     ? runProduction(recipe, { seed: o.seed, ...(progress ? { progress } : {}), ...(lineData ? { lineData } : {}) })
         .cells
     : undefined;
-  const { block, summary } = runBatteryCommand(recipe, { ...opts, cells, ...(progress ? { progress } : {}) });
-  return o.json ? JSON.stringify(block, null, 2) : summary;
+  const { block, summary, result } = runBatteryCommand(recipe, { ...opts, cells, ...(progress ? { progress } : {}) });
+  const ne = result.duty.notEvaluable;
+  return {
+    text: o.json ? JSON.stringify(block, null, 2) : summary,
+    notEvaluable: ne ? new PackNotEvaluable(ne) : null,
+  };
 }

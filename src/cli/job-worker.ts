@@ -22,6 +22,7 @@ import { parentPort } from 'node:worker_threads';
 import { runJobCycling, runJobProduction, type JobCyclingRequest, type JobProductionRequest } from '../pipeline.ts';
 import type { CapacitySurrogate } from '../process/production/capacity.ts';
 import type { ProductionCell as ProducedCellRecord, ProductionRun } from '../process/line.ts';
+import type { ProducedCell } from '../process/types.ts';
 import { ProblemError } from '../problems.ts';
 import type { ProgressEvent } from '../progress.ts';
 import { storedCell } from '../run-record.ts';
@@ -148,7 +149,7 @@ let lastShift: { spoolPath: string; packCells: number; inSpec: number; spooled: 
 function runProductionTask(task: ProductionTask): void {
   lastShift = null;
   const post = (m: ProductionReply): void => port!.postMessage(m);
-  const { progress, packCells, spoolPath, kind: _kind, ...req } = task;
+  const { progress, packCells, spoolPath, kind: _kind, lineCell, ...req } = task;
   let writer: SpoolWriter | null = null;
   try {
     writer = new SpoolWriter(spoolPath);
@@ -181,7 +182,7 @@ function runProductionTask(task: ProductionTask): void {
     // while this thread has nothing to do (after the tasks already queued: the C/3, a staged save)
     if (packCells > 0) {
       const cells = first.length === packCells ? first : undefined;
-      setImmediate(() => warmAgeing(req.recipe, req.seed, cells));
+      setImmediate(() => warmAgeing(req.recipe, req.seed, cells, lineCell));
     }
     const { estimate: _estimate, ...capacity } = run.capacity;
     post({ done: { run: { ...run, capacity }, inSpec, spooled } });
@@ -196,15 +197,22 @@ function runProductionTask(task: ProductionTask): void {
 }
 
 /**
- * One of the pack's cells through a 10-year projection like the battery's (cellAgeingTrajectory; a day of
+ * One of the pack's cells (the shift's first in-spec cells, else design cells around the job's line cell)
+ * through a 10-year projection like the battery's (cellAgeingTrajectory; a day of
  * use made up: an hour at C/3 at 25 °C, 0.3 of its capacity through it), the result discarded: it compiles
  * the projection's code on this thread before the projection's work comes (a cold first chunk costs
  * ≈ 100 ms more: bench:main's ageing marks). Nothing outside this call changes; a failure is ignored (the
  * projection then finds it, and reports it, itself).
  */
-function warmAgeing(recipe: Recipe, seed: number, cells: readonly ProducedCellRecord[] | undefined): void {
+function warmAgeing(
+  recipe: Recipe,
+  seed: number,
+  cells: readonly ProducedCellRecord[] | undefined,
+  lineCell: ProducedCell | undefined,
+): void {
   try {
-    const built = buildPack(recipe, { seed, ...(cells ? { cells } : {}) });
+    // design cells around the job's line cell when it came with the task (else buildPack runs the line again)
+    const built = buildPack(recipe, { seed, ...(cells ? { cells } : { lineCell }) });
     const spec = built.specs[0]!;
     const capacity_C = spmeOf(spec).nominalCapacity_C;
     cellAgeingTrajectory({

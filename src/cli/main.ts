@@ -679,7 +679,10 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
         const { batteryCommand } = await import('./battery.ts');
         const reporter = reporterFor(o.quiet);
         try {
-          out(batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress, lineData?.data));
+          const r = batteryCommand(recipe, { ...o, seed: parseSeed(o.seed) }, reporter.progress, lineData?.data);
+          out(r.text);
+          // ran, but the pack could not be evaluated to the end: exit 2 naming the cell, time and why
+          if (r.notEvaluable) throw r.notEvaluable;
         } finally {
           reporter.close();
         }

@@ -2,7 +2,7 @@
  * Unit conversions at the edges. Everything inside rollcell is SI (m, s, kg, mol, A, V, K, Pa, N, J);
  * recipes and reports use the unit named in the field (thickness_um, temperature_C, …).
  */
-import { FARADAY_C_PER_MOL, ZERO_CELSIUS_K } from '../materials/constants.ts';
+import { ZERO_CELSIUS_K } from '../materials/constants.ts';
 
 export const um = (x: number): number => x * 1e-6; // µm → m
 export const toUm = (x_m: number): number => x_m * 1e6; // m → µm
@@ -43,10 +43,6 @@ export const toWh = (e_J: number): number => e_J / 3600;
 /** J → kWh */
 export const toKWh = (e_J: number): number => e_J / 3.6e6;
 export const GPa = (x: number): number => x * 1e9;
-/** cm³ mol⁻¹ → m³ mol⁻¹ */
-export const cm3PerMol = (v: number): number => v * 1e-6;
-/** eV per particle → J mol⁻¹ (× e·N_A, numerically the Faraday constant) */
-export const eVPerParticle = (e: number): number => e * FARADAY_C_PER_MOL;
 export const kJPerMol = (x: number): number => x * 1e3;
 export const hours = (h: number): number => h * 3600;
 /** kW → W */

@@ -311,6 +311,18 @@ test("a power demand beyond the pack's maximum power is derated there ('p_max'),
   );
 });
 
+test('a demand just above the maximum power is derated at the maximum power point, not at the first guess', () => {
+  // powerSafe closed its bracket while the upper end was still open (∞ − lo ≤ 1e-9·∞ holds in floating point),
+  // so a first guess that fell short of the demand was taken as the maximum power: 75 % of it was delivered
+  const R = 1000;
+  const p = new Pack(cells(2, 0, 0), opts(2, 1, { seriesLink_ohm: R, balancing: false }));
+  const Voc = p.stepCurrent(0, 1).V_pack_V;
+  const Pmax = (Voc * Voc) / (4 * R);
+  const r = p.stepPower(-1.01 * Pmax, 1);
+  assert.equal(r.derated, true);
+  assert.ok(Math.abs(r.P_W) >= Pmax * 0.97 && Math.abs(r.P_W) <= Pmax * 1.001, `${r.P_W} W vs ${Pmax} W`);
+});
+
 test('a pack of cells whose Al-particle sheet holds almost no Al (Li/Al ≈ 10⁷, a Li-metal anode) runs its duty (fuzz seed 1 runs #238, #349)', () => {
   // before: the Li–Al OCP's rounding noise at x ≈ 10⁷ (1.2e-7 V) kept the Kirchhoff Newton from settling,
   // and the UDDS duty ended in 'no consistent solution for cell 0 at pack current 0 A' (exit 1) at 300 s

@@ -152,12 +152,32 @@ test('not-interposed: the line makes no Li–Al anode, so the battery is a Probl
     });
   expectProblem(() => designCells(r, 2, LAYERS, NO_SPREAD, 1));
   expectProblem(() => runBattery(r, { profile: 'ev:UDDS', ageing: false }));
-  // the main job: no battery block, a warning that says why
+  // the main job: no battery block, and a validity finding that says why — it leads the warnings (once) and
+  // claims 17–18 rest on it: each leads with a "not evaluable" validity element naming the missing anode
+  // (their verdict stays "not met": their parent claim 13, by claim 1's method, is not met without the
+  // interposition, and a "not met" does not rest on the battery)
   const out = runJob(r, { seed: 1, battery: true }).output;
   assert.equal(out.battery, undefined);
   const warnings = out.warnings ?? [];
-  assert.ok(
-    warnings.some((w) => /^no battery: .*no working Li–Al anode .*not evaluated/.test(w)),
+  assert.equal(
+    warnings.filter((w) =>
+      /^OUTSIDE MODEL VALIDITY: no battery: .*no working Li–Al anode .*pack is not evaluated/.test(w),
+    ).length,
+    1,
     warnings.join('\n'),
   );
+  const f = out.validity!.findings.find((x) => x.code === 'no_working_anode');
+  assert.ok(f, JSON.stringify(out.validity));
+  assert.equal(f.source, 'battery');
+  assert.deepEqual(f.claims, [17, 18]);
+  assert.match(f.reason, /third_sheet\.facing_al = conductive_layer/);
+  for (const n of [17, 18]) {
+    const c = out.claims!.find((x) => x.claim === n)!;
+    const v = c.elements[0]!;
+    assert.equal(v.id, 'validity');
+    assert.equal(v.verdict, 'not evaluable');
+    assert.match(v.evidence, /no battery: the line's cell has no working Li–Al anode/);
+    assert.equal(c.verdict, 'not met', `claim ${n}: its parent (claim ${n === 17 ? 13 : 17}) is not met`);
+    assert.equal(c.elements.find((e) => e.id === `${n}.parent`)!.verdict, 'not met');
+  }
 });

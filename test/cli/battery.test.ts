@@ -153,3 +153,35 @@ test('battery --profile ev:US06 on a 24s2p pack: a demand the pack cannot follow
   const scale = Math.max(1, b.results.throughput_kWh * 3.6e6);
   assert.ok(Math.abs(b.results.conservation.energy_balance_error_J) < 1e-6 * scale);
 });
+
+test('battery: a pack the model could not evaluate to the end prints the duty up to the stop, then exits 2 naming why', async () => {
+  const f = recipeFile('not-evaluable.yaml', (r) => {
+    r.battery = { series: 2, parallel: 2, application: 'ev', interconnect_resistance_mOhm: 0.2 };
+  });
+  // fault injection: at the duty's 300th power step cell 3's state stops being a number
+  const { Pack } = await import('../../src/battery/pack.ts');
+  const orig = Pack.prototype.stepPower;
+  let n = 0;
+  Pack.prototype.stepPower = function (this: InstanceType<typeof Pack>, P: number, dt: number) {
+    if (++n === 300) this.y[3]![this.models[3]!.nr - 1] = NaN;
+    return orig.call(this, P, dt);
+  };
+  let r: Awaited<ReturnType<typeof cli>>;
+  try {
+    r = await cli(['battery', f, '--profile', 'ev:UDDS', '--json', '--days', '1']);
+  } finally {
+    Pack.prototype.stepPower = orig;
+  }
+  assert.equal(r.code, 2, r.stderr);
+  const b = JSON.parse(r.stdout) as Record<string, any>;
+  assert.equal(b.results.not_evaluable.cell, 3);
+  assert.equal(b.results.not_evaluable.t_s, 299);
+  assert.match(
+    r.stderr,
+    /^battery\.cells\[3\]: cannot be evaluated at t = 299 s \(group 1\): its voltage is not finite.* \(got pack current .* A; allowed cell states inside the cell model/m,
+  );
+  // the same pack without the fault runs to the end and exits 0
+  const ok = await cli(['battery', f, '--profile', 'ev:UDDS', '--json', '--days', '1']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal((JSON.parse(ok.stdout) as Record<string, any>).results.not_evaluable, undefined);
+});

@@ -174,3 +174,36 @@ test('battery findings: cells above the SPMe validity and a projection outside t
   );
   assert.equal(c.reason, 'every element is met');
 });
+
+test('a pack the model could not evaluate: claims 17–18 rest on it — "met" turns "not evaluable", naming why', () => {
+  const out = batteryFindings({
+    results: {
+      max_cell_c_rate: 0.4,
+      model_validity_c_rate: 0.5,
+      not_evaluable: { t_s: 812, serial: 'D-0003', group: 1, reason: 'cell state not finite at every current' },
+    },
+    ageing: null,
+  });
+  assert.deepEqual(
+    out.map((x) => [x.kind, x.source, x.code, x.claims]),
+    [['outside_validity', 'battery', 'pack_not_evaluable', [17, 18]]],
+  );
+  assert.match(out[0]!.reason, /from t = 812 s on \(cell D-0003, group 1: cell state not finite at every current\)/);
+  const claims: ClaimEvaluation[] = [16, 17, 18].map((claim) => ({
+    claim,
+    verdict: 'met' as const,
+    elements: [{ id: `${claim}a`, text: 't', verdict: 'met' as const, evidence: { kind: '18.no_battery' as const } }],
+  }));
+  const cs = presentClaims(withFindings(claims, out), someInputs());
+  assert.equal(cs[0]!.verdict, 'met', 'claim 16 does not rest on the battery');
+  for (const c of cs.slice(1)) {
+    assert.equal(c.verdict, 'not evaluable', `claim ${c.claim}`);
+    assert.equal(c.elements[0]!.verdict, 'not evaluable');
+    assert.match(c.elements[0]!.evidence, /the pack could not be evaluated from t = 812 s on/);
+  }
+  // a pack that ran whole: no such finding
+  assert.deepEqual(
+    batteryFindings({ results: { max_cell_c_rate: 0.4, model_validity_c_rate: 0.5 }, ageing: null }),
+    [],
+  );
+});

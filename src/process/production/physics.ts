@@ -250,7 +250,7 @@ export function linearizePhysics(
       : unalloyedPhases(0, nAl);
     const cathodePorosity = frac(y[Y.cathodePorosity]!);
     const crackRisk = frac(y[Y.crackRisk]!);
-    const fields = {
+    const cell: ProducedCell = {
       ...c,
       cathodeThickness_m: nn(y[Y.cathode]!),
       cathodePorosity,
@@ -262,8 +262,9 @@ export function linearizePhysics(
       ...anodeFields(final, nAl, liFacing),
       crackRisk,
     };
-    const stack = stackOf(c.layers, fields, nn(y[Y.liLayer]!));
-    const cell: ProducedCell = { ...fields, ...stack };
+    const stack = stackOf(c.layers, cell, nn(y[Y.liLayer]!));
+    cell.layers = stack.layers;
+    cell.cellThickness_m = stack.cellThickness_m;
     const after: Partial<Record<StationId, number>> = {};
     STATION_IDS.forEach((id, k) => {
       if (base.afterStation_m[id] !== undefined) after[id] = nn(y[Y.after + k]!);
