@@ -189,6 +189,11 @@ export interface NewtonSettings {
   stepStop?: boolean;
   /** the caller's acceptance test, asked at every point evaluated: the first point it accepts is returned */
   accept?: ((x: number, f: number) => boolean) | null;
+  /**
+   * the scale of x (> 0, default 1): on an open bracket the first step towards the root's open side is
+   * max(scale, |x|), then each step twice the last — a search for a root near 1e-3 or 1e3 gives that scale
+   */
+  scale?: number;
 }
 
 /**
@@ -202,6 +207,8 @@ export class NewtonSearch {
   maxIter: number;
   readonly stepStop: boolean;
   readonly accept: ((x: number, f: number) => boolean) | null;
+  /** the scale of x: the first step towards an open side is max(scale, |x|) */
+  scale: number;
   /** stepStop and no accept: newton()'s plain Newton loop may run */
   readonly plain: boolean;
   /** written by f at each evaluation: f′(x) (NaN: unknown) */
@@ -234,6 +241,7 @@ export class NewtonSearch {
     this.maxIter = settings.maxIter ?? 100;
     this.stepStop = settings.stepStop ?? true;
     this.accept = settings.accept ?? null;
+    this.scale = settings.scale ?? 1;
     this.plain = this.stepStop && this.accept === null;
   }
 
@@ -282,7 +290,8 @@ function finish(
  * instead). Otherwise: with both ends finite, an Illinois step (regula falsi with the retained end's f
  * halved, Dowell & Jarratt 1971) while both ends' f are finite, bisection while one is ±∞ (f cannot be
  * evaluated there, e.g. outside a model) or f′ vanishes; with the root's side open, a step towards it twice as
- * long as the last (max(1, |x|) at first: an assumption on the scale) — the bracket grows geometrically.
+ * long as the last (max(scale, |x|) at first: the caller's scale of x, 1 unless set) — the bracket grows
+ * geometrically.
  * The ends are evaluated only when such a step needs them (f0, df0, fNeg, fPos: values the caller already has); an end
  * evaluated on the wrong side is reported (status 'no-sign-change'), as is a NaN ('not-finite') — never a NaN
  * returned as a root. Stops at f = 0 or the first point `accept` accepts, when the bracket is narrower than
@@ -490,7 +499,7 @@ function search(
       if (open) {
         // the root's side is open (the last point is the finite end): grow towards it geometrically
         const towards = from === b ? a : b;
-        const grow = Number.isFinite(lastStep) && lastStep > 0 ? 2 * lastStep : Math.max(1, Math.abs(from));
+        const grow = Number.isFinite(lastStep) && lastStep > 0 ? 2 * lastStep : Math.max(s.scale, Math.abs(from));
         c = towards > from ? from + grow : from - grow;
       } else {
         // the ends not evaluated yet are needed now

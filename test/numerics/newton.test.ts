@@ -104,6 +104,43 @@ test('a derivative that vanishes: bracketed, the fallback steps converge; open, 
   assert.ok(Math.abs(s.x - 100) <= 1e-12, String(s.x));
 });
 
+test('scale: the first step towards an open side is max(scale, |x|); a root at 1e-3 or 1e3 is reached on its own scale', () => {
+  // a model defined only up to 1e-2 (NaN beyond: e.g. a pack of mA currents) with its root at 1.5e-3 and no
+  // derivative: the default first step (1) lands outside it; a scale of 1e-3 steps 1e-3, then 2e-3 further
+  const seen: number[] = [];
+  const small: NewtonFunction = (x, st) => {
+    seen.push(x);
+    st.df = 0;
+    return x <= 1e-2 ? x - 1.5e-3 : NaN;
+  };
+  const plain = new NewtonSearch({ xtol: 1e-15 });
+  assert.equal(newton(small, plain, 0, -Infinity, Infinity), false);
+  assert.equal(plain.status, 'not-finite');
+  assert.equal(plain.x, 1);
+  seen.length = 0;
+  const milli = new NewtonSearch({ xtol: 1e-15, scale: 1e-3 });
+  assert.ok(newton(small, milli, 0, -Infinity, Infinity));
+  assert.deepEqual(seen.slice(0, 3), [0, 1e-3, 3e-3]);
+  assert.ok(Math.abs(milli.x - 1.5e-3) <= 1e-15, String(milli.x));
+  // a root at 1.5e3 of a decreasing f (unbracketed: neg = +∞, pos = −∞): the steps 1e3, then 2e3 further
+  // — two steps to a bracket instead of the default's eleven (1, 2, 4, … 1024)
+  const big: NewtonFunction = (x, st) => {
+    seen.push(x);
+    st.df = 0;
+    return 1.5e3 - x;
+  };
+  seen.length = 0;
+  assert.ok(newton(big, plain, 0, Infinity, -Infinity));
+  assert.ok(Math.abs(plain.x - 1.5e3) <= 1e-9, String(plain.x));
+  const byDefault = seen.length;
+  seen.length = 0;
+  const kilo = new NewtonSearch({ xtol: 1e-9, scale: 1e3 });
+  assert.ok(newton(big, kilo, 0, Infinity, -Infinity));
+  assert.deepEqual(seen.slice(0, 3), [0, 1e3, 3e3]);
+  assert.ok(Math.abs(kilo.x - 1.5e3) <= 1e-9, String(kilo.x));
+  assert.ok(seen.length + 9 <= byDefault, `${seen.length} evaluations vs ${byDefault} at the default scale`);
+});
+
 test('no sign change and NaN are statuses, never a root: the point and its f are reported', () => {
   const s = new NewtonSearch();
   const pos: NewtonFunction = (x, st) => {
