@@ -19,6 +19,10 @@ export interface Prop {
   readonly unit: string;
   readonly source: string;
   readonly assumption?: boolean;
+  /** plausible [low, high] in the value's unit (required for an assumption; the value lies inside) */
+  readonly range?: readonly [number, number];
+  /** why that range (the data or reasoning behind it) */
+  readonly range_basis?: string;
 }
 
 export type MaterialKind =
@@ -94,13 +98,36 @@ const MATERIAL_KINDS = [
   'carrier',
 ] as const satisfies readonly MaterialKind[];
 
-/** a property in the file: value in SI, its unit, its source; `assumption: true` with no primary source */
-export const propSchema = z.strictObject({
+/** the fields of a property in the file (its checks are in `checkedProp`) */
+export const propFields = z.strictObject({
   value: z.number(),
+  range: z.tuple([z.number(), z.number()]).optional(),
   unit: z.string().min(1),
   source: z.string().min(1),
   assumption: z.literal(true).optional(),
+  range_basis: z.string().min(1).optional(),
 });
+/**
+ * A property's checks: a range is [low, high] and holds the value, and comes with its basis; an assumption
+ * (no primary source) must carry a plausible range — the project standard for every assumed constant.
+ */
+export function checkedProp<T extends z.ZodType<z.infer<typeof propFields>>>(fields: T): T {
+  return fields.superRefine((p, ctx) => {
+    const issue = (message: string, path: string): void => ctx.addIssue({ code: 'custom', message, path: [path] });
+    if (p.range) {
+      const [lo, hi] = p.range;
+      if (!(lo <= hi)) issue(`range must be [low, high] (got [${lo}, ${hi}])`, 'range');
+      else if (!(p.value >= lo && p.value <= hi))
+        issue(`value ${p.value} lies outside its range [${lo}, ${hi}]`, 'value');
+      if (p.range_basis === undefined)
+        issue('a range needs its range_basis (the data or reasoning behind it)', 'range_basis');
+    } else if (p.range_basis !== undefined) issue('range_basis without a range', 'range');
+    if (p.assumption && !p.range)
+      issue('an assumption needs a plausible range [low, high] and its range_basis', 'range');
+  });
+}
+/** a property in the file: value in SI, its unit, its source; `assumption: true` (no primary source) with its range */
+export const propSchema = checkedProp(propFields);
 const prop = propSchema.optional();
 /** the theoretical capacity is computed here from the molar mass (n_Li·F/M), the file names n_Li and the source */
 const computedCapacity = z.strictObject({

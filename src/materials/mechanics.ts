@@ -21,7 +21,7 @@
  */
 import { z } from 'zod';
 import type { Prop } from './library.ts';
-import { propSchema } from './library.ts';
+import { checkedProp, propFields, propSchema } from './library.ts';
 import { assetChecked, assetJson } from '../assets.ts';
 import { problem } from '../problems.ts';
 
@@ -172,7 +172,7 @@ const phaseSchema = z.strictObject({
   density: propSchema,
 });
 /** a constant with a primary source (no assumption) */
-const sourcedSchema = propSchema.omit({ assumption: true });
+const sourcedSchema = checkedProp(propFields.omit({ assumption: true }));
 const mechanicsFile = z.object({
   schema: z.literal('rollcell/material-mechanics@1'),
   source: z.string().min(1),

@@ -81,6 +81,94 @@ test('a property without a source, or with a field the file does not know, is re
   assert.ok(!flag.success, 'assumption is true or absent');
 });
 
+test('every assumption carries a plausible range [low, high] with its basis, and its value lies inside', () => {
+  const props: [string, Prop][] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (v && typeof v === 'object') {
+      if ('value' in v && 'unit' in v) props.push([path, v as Prop]);
+      else for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+    }
+  };
+  for (const m of allMaterials()) walk(m, `library.${m.id}`);
+  for (const id of MECHANICAL_IDS) walk(mechanicalProperties(id), `mechanics.${id}`);
+  walk(LI_AL_PHASES, 'phases');
+  const assumed = props.filter(([, p]) => p.assumption);
+  // 38 in library.json and 84 in mechanics.json when the ranges were added
+  assert.ok(assumed.length >= 122, `${assumed.length} assumptions`);
+  for (const [path, p] of assumed) {
+    assert.ok(p.range, `${path} has a range`);
+    const [lo, hi] = p.range;
+    assert.ok(lo <= p.value && p.value <= hi, `${path}: ${p.value} in [${lo}, ${hi}]`);
+    assert.ok((p.range_basis ?? '').trim().length > 0, `${path} says why`);
+  }
+  // a range is an interval, never a point
+  for (const [path, p] of props.filter(([, q]) => q.range)) assert.ok(p.range![0] < p.range![1], path);
+});
+
+test('an assumption without a range, a value outside its range or a range without its basis is refused with its path', () => {
+  const check = (p: object): string | undefined => {
+    const r = z.object({ p: propSchema }).safeParse({ p });
+    return r.success ? undefined : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  };
+  const base = { value: 2, unit: 'Pa', source: 'x' };
+  assert.equal(check(base), undefined, 'a sourced value needs no range');
+  assert.match(check({ ...base, assumption: true }) ?? '', /^p\.range: an assumption needs a plausible range/);
+  assert.equal(check({ ...base, assumption: true, range: [1, 3], range_basis: 'b' }), undefined);
+  assert.match(
+    check({ ...base, assumption: true, range: [3, 4], range_basis: 'b' }) ?? '',
+    /^p\.value: value 2 lies outside/,
+  );
+  assert.match(
+    check({ ...base, assumption: true, range: [3, 1], range_basis: 'b' }) ?? '',
+    /^p\.range: range must be \[low, high\]/,
+  );
+  assert.match(
+    check({ ...base, assumption: true, range: [1, 3] }) ?? '',
+    /^p\.range_basis: a range needs its range_basis/,
+  );
+});
+
+test('a shipped file with an assumption planted without its range fails to load with a Problem naming the file and field', () => {
+  const lib = new URL('../../src/materials/library.ts', import.meta.url).href;
+  const mech = new URL('../../src/materials/mechanics.ts', import.meta.url).href;
+  // each file read through a patched readFileSync that drops the range of the first assumption it holds
+  const script = `
+    import fs from 'node:fs';
+    import { syncBuiltinESMExports } from 'node:module';
+    const orig = fs.readFileSync;
+    fs.readFileSync = (p, ...a) => {
+      const t = orig(p, ...a);
+      if (!/materials[\\/\\\\](library|mechanics)\\.json$/.test(String(p))) return t;
+      let done = false;
+      return JSON.stringify(JSON.parse(t), (k, v) => {
+        if (!done && v && typeof v === 'object' && v.assumption === true) {
+          done = true;
+          const { range, range_basis, ...rest } = v;
+          return rest;
+        }
+        return v;
+      });
+    };
+    syncBuiltinESMExports();
+    const l = await import(${JSON.stringify(lib)});
+    const m = await import(${JSON.stringify(mech)});
+    const out = [];
+    for (const f of [() => l.getMaterial('Al'), () => m.mechanicalProperties('Cu')])
+      try { f(); out.push('loaded'); } catch (e) { out.push(e.name + ': ' + e.message); }
+    console.log(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const [libErr, mechErr] = JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
+  assert.match(
+    libErr!,
+    /^ProblemError: data\/materials\/library\.json: materials\.\d+\.\w+\.range: an assumption needs a plausible range/,
+  );
+  assert.match(
+    mechErr!,
+    /^ProblemError: data\/materials\/mechanics\.json: materials\.\d+\.[\w.]+\.range: an assumption needs a plausible range/,
+  );
+});
+
 test('importing the library and the mechanics reads neither data file; the first use reads each once', () => {
   const lib = new URL('../../src/materials/library.ts', import.meta.url).href;
   const mech = new URL('../../src/materials/mechanics.ts', import.meta.url).href;
