@@ -51,7 +51,6 @@ export {
 export {
   brent,
   illinois,
-  safeguardedNewton,
   newton,
   newtonHot,
   NewtonSearch,
@@ -60,7 +59,6 @@ export {
   bisect,
   bisectTest,
   type BisectTestOptions,
-  type BracketEnd,
   type FixedPointResult,
   type GrowBracketOptions,
   type GrowBracketResult,
@@ -68,11 +66,8 @@ export {
   type NewtonFunction,
   type NewtonSettings,
   type NewtonStatus,
-  type NewtonPoint,
   type RootOptions,
   type RootResult,
-  type SafeguardedNewtonOptions,
-  type SafeguardedNewtonResult,
 } from './roots.ts';
 export {
   linearInterpolant,
