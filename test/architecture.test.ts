@@ -226,10 +226,6 @@ test('the bare-factor scan finds what it looks for (and skips comments, strings 
  * with its reason; an exception that no longer occurs must be removed from the list.
  */
 const LOOP_EXCEPTIONS: Record<string, { it?: number; grow?: number; why: string }> = {
-  'battery/pack.ts': {
-    it: 1,
-    why: 'powerSafe: Newton on the pack power whose iterates derate inside the bracket (to be routed through numerics)',
-  },
   'server/present/lane-stream.ts': {
     grow: 1,
     why: 'a live histogram doubles its range until it holds the value: no root is searched',

@@ -91,6 +91,14 @@ const ERR_SAFETY = 2;
 const ACCEPT_BAND_V = mV(0.1);
 /** where a derated current is placed: the middle of the acceptance band */
 const DERATE_TARGET_V = mV(0.05);
+/**
+ * powerSafe's search: relative tolerance on the pack current (the power iteration's, 1e-9), the current scale
+ * (A) of its absolute tolerance and of its first step up — 1 mA, an assumption covering packs from a high
+ * series resistance (1 kΩ: mA) to EV packs (100 A); a step doubles from there — and its evaluations at most
+ */
+const POWER_SAFE_RTOL = 1e-9;
+const POWER_SAFE_SCALE_A = 1e-3;
+const POWER_SAFE_EVALUATIONS = 100;
 
 /**
  * The pack's Newton iterations (numerics newtonIteration): the Kirchhoff solve at a pack current, 201 updates
@@ -1007,66 +1015,144 @@ export class Pack {
   }
 
   /**
-   * The safeguarded path of stepPower: Newton on P(I) = V_pack(I)·I − P_req with every iterate an exact
-   * Kirchhoff solve, kept inside a bracket of the root; an iterate that takes a cell past a limit (or out
-   * of its model) caps |I| at the derated current, and when even that current does not deliver the
-   * demand, the step is derated there and recorded — a demand the pack cannot meet is a BMS limit.
+   * The safeguarded path of stepPower: the numerics' safeguarded Newton (src/numerics/roots.ts newton) on the
+   * delivered power's shortfall over |I| (powerAt: every point an exact Kirchhoff solve), in the bracket from
+   * rest (delivering nothing) to the open side, first step on a 1 mA scale. A point where more |I| delivers less
+   * (past the pack's maximum power point) counts as too much current, so a demand beyond the maximum power
+   * closes the bracket there ('p_max'). A point that takes a cell past a limit (or out of its model) stops the
+   * search with the current derated below it: when that does not deliver the demand, the step is derated
+   * there and recorded — a demand the pack cannot meet is a BMS limit; else the search goes on below it from
+   * the derated current (from the middle of the bracket where the derated current is still outside a model).
    */
   private powerSafe(Preq: number, I0: number, bleed: Uint8Array): { I: number; Vp: number; derated: boolean } {
     const sgn = Preq < 0 ? -1 : 1;
-    // bracket on |I| (same sign as Preq): lo delivers at most |Preq|, hi delivers at least |Preq| or is infeasible
+    const s = this.powerSearch;
+    this.psPreq = Preq;
+    this.psSgn = sgn;
+    this.psBleed = bleed;
+    this.psEnough = Infinity;
+    // the bracket on |I| and f at its ends: at rest the pack delivers nothing (f = −|Preq|, not evaluated)
     let lo = 0;
+    let fLo = -Math.abs(Preq);
     let hi = Infinity;
-    let I = I0;
-    let Vp = 0;
-    for (let it = 0; it < 100; it++) {
-      Vp = this.solve(I, bleed);
-      const v = this.violation();
-      if (v.excess > 0) {
-        const Ilim = this.derate(I, v.excess);
-        // the derating search can end on a trial state outside a cell's model: solve there afresh, and
-        // when that fails too, take |Ilim| as infeasible and bisect towards the feasible side
-        if (this.failedCell >= 0) this.solve(Ilim, bleed);
-        if (this.failedCell >= 0) {
-          hi = Math.min(hi, Math.abs(Ilim));
-          if (hi - lo <= 1e-9 * hi) return this.maxPowerDerating(Preq, sgn * lo, bleed);
-          I = sgn * 0.5 * (lo + hi);
-          continue;
-        }
-        Vp = this.derated(Ilim);
-        if (Math.abs(Ilim * Vp) < Math.abs(Preq) * (1 - 1e-9) || Math.abs(Ilim) <= lo) {
-          this.recordPowerDerating(Preq, Ilim, Vp, v.limit, v.excess === Infinity ? v.cell : -1);
-          return { I: Ilim, Vp, derated: true };
-        }
-        hi = Math.abs(Ilim);
-        I = Ilim;
-        continue;
+    let fHi = NaN;
+    let u = Math.abs(I0);
+    // the search restarted below a current derated at a limit, at most POWER_SAFE_EVALUATIONS evaluations in all
+    for (let left = POWER_SAFE_EVALUATIONS; ;) {
+      s.maxIter = Math.max(0, left - 1);
+      this.psStop = false;
+      newton(this.powerAt, s, u, lo, hi, undefined, undefined, fLo, fHi);
+      left -= s.iterations + 1;
+      if (s.neg !== lo) {
+        lo = s.neg;
+        fLo = s.fNeg;
       }
-      const r = Vp * I - Preq;
-      // d|P|/d|I| = dP/dI = V_pack + I·dV_pack/dI: ≤ 0 past the pack's maximum power point
-      const dP = Vp + I * this.slope;
-      // |P| short of the demand and still rising with |I| → need more |I|; delivering enough, or past
-      // the maximum power point (more |I| delivers less) → less |I|
-      if (sgn * r < 0 && dP > 0) lo = Math.max(lo, Math.abs(I));
-      else hi = Math.min(hi, Math.abs(I));
-      // (a bracket still open above, hi = ∞, has not closed: ∞ − lo ≤ 1e-9·∞ holds in floating point)
-      if (lo > 0 && hi < Infinity && hi - lo <= 1e-9 * hi) return this.maxPowerDerating(Preq, sgn * lo, bleed);
-      const dI = -r / dP;
-      let In = I + dI;
-      if (!(Math.abs(dI) > 1e-9 * (Math.abs(I) + 1e-3)) && Number.isFinite(dI)) {
-        Vp = this.solveStrict(In, bleed);
-        return { I: In, Vp, derated: false };
+      if (s.status === 'converged' && this.psStop) {
+        const Ilim = this.psIlim;
+        if (this.psFailed) {
+          // even the derated current is outside a cell's model: the bracket's upper end, and its middle next
+          if (Math.abs(Ilim) < s.pos) {
+            hi = Math.abs(Ilim);
+            fHi = Infinity;
+          } else {
+            hi = s.pos;
+            fHi = s.fPos;
+          }
+          if (hi - lo <= s.xtol + s.rtol * hi) return this.maxPowerDerating(Preq, sgn * lo, bleed);
+          u = 0.5 * (lo + hi);
+        } else {
+          const Vp = this.psVp;
+          if (Math.abs(Ilim * Vp) < Math.abs(Preq) * (1 - POWER_SAFE_RTOL) || Math.abs(Ilim) <= lo) {
+            this.recordPowerDerating(Preq, Ilim, Vp, this.psLimit, this.psCell);
+            return { I: Ilim, Vp, derated: true };
+          }
+          // the derated current delivers the demand: the root lies below the point past the limit
+          hi = s.x;
+          fHi = Infinity;
+          u = Math.abs(Ilim);
+        }
+        if (left > 0) continue;
+        break;
       }
-      const a = Math.abs(In);
-      if (!Number.isFinite(In) || Math.sign(In) !== sgn || a <= lo || a >= hi)
-        In = sgn * (Number.isFinite(hi) ? 0.5 * (lo + hi) : 2 * Math.max(lo, Math.abs(I), 1e-3));
-      I = In;
+      if (s.status === 'converged') {
+        // a Newton step within the tolerance (x its end), f = 0, or the bracket closed: on a demand met at its
+        // upper end, or else at the maximum power point (the upper end delivers less than the lower)
+        const closed = s.x === s.neg || s.x === s.pos;
+        if (closed && !s.accepted && s.pos !== this.psEnough) return this.maxPowerDerating(Preq, sgn * s.neg, bleed);
+        const I = sgn * s.x;
+        return { I, Vp: this.solveStrict(I, bleed), derated: false };
+      }
+      if (s.status !== 'max-iterations') {
+        this.failedWhy = `the power search ended '${s.status}' at ${sgn * s.x} A`;
+        throw this.notEvaluable(sgn * s.x);
+      }
+      lo = s.neg;
+      hi = s.pos;
+      break;
     }
     // the bracket closed on the maximum power point without reaching the demand
     if (Number.isFinite(hi)) return this.maxPowerDerating(Preq, sgn * lo, bleed);
-    this.failedWhy = `no current delivers ${Preq} W (last tried ${I} A at ${Vp} V)`;
-    throw this.notEvaluable(I);
+    this.failedWhy = `no current delivers ${Preq} W (last tried ${sgn * s.x} A)`;
+    throw this.notEvaluable(sgn * s.x);
   }
+
+  /**
+   * powerSafe's search (one per pack, reused): x = |I| in A, Newton steps to 1e-9·(|I| + 1 mA) as the pack
+   * iterations' tolerance, a 1 mA scale for the first step up (a pack of high resistance runs on mA), stopped
+   * at a point past a limit (psStop) for powerSafe to decide there
+   */
+  private readonly powerSearch = new NewtonSearch({
+    xtol: POWER_SAFE_RTOL * POWER_SAFE_SCALE_A,
+    rtol: POWER_SAFE_RTOL,
+    scale: POWER_SAFE_SCALE_A,
+    accept: () => this.psStop,
+  });
+  /** the power demand (W) of powerSafe's search under way, its sign, and the bleed switches */
+  private psPreq = 0;
+  private psSgn = 1;
+  private psBleed: Uint8Array = new Uint8Array(0);
+  /** powerAt stopped at a point past a limit: the current derated below it, V_pack there, the limit, the cell */
+  private psStop = false;
+  private psIlim = 0;
+  private psVp = 0;
+  private psFailed = false;
+  private psLimit: 'v_min' | 'v_max' = 'v_min';
+  private psCell = -1;
+  /** the smallest |I| evaluated that delivers at least the demand (∞: none) */
+  private psEnough = Infinity;
+  /**
+   * powerSafe's function of u = |I|: the shortfall sgn·(V_pack·I − P_req) (< 0: short), its slope
+   * d(sgn·P)/du = V_pack + I·dV_pack/dI into s.df; past the maximum power point (the slope ≤ 0) a shortfall
+   * counts as too much current (its sign and slope turned: the Newton step is the same). At a point past a
+   * limit: derate() below it, the result kept for powerSafe and the search stopped (psStop).
+   */
+  private readonly powerAt = (u: number, s: NewtonSearch): number => {
+    const I = this.psSgn * u;
+    const Vp = this.solve(I, this.psBleed);
+    const v = this.violation();
+    if (v.excess > 0) {
+      const Ilim = this.derate(I, v.excess);
+      // the derating search can end on a trial state outside a cell's model: solve there afresh
+      if (this.failedCell >= 0) this.solve(Ilim, this.psBleed);
+      this.psFailed = this.failedCell >= 0;
+      this.psIlim = Ilim;
+      this.psVp = this.psFailed ? NaN : this.derated(Ilim);
+      this.psLimit = v.limit;
+      this.psCell = v.excess === Infinity ? v.cell : -1;
+      this.psStop = true;
+      s.df = NaN;
+      return Infinity;
+    }
+    const g = this.psSgn * (Vp * I - this.psPreq);
+    const dP = Vp + I * this.slope;
+    if (g >= 0 && u < this.psEnough) this.psEnough = u;
+    if (g >= 0 || dP > 0) {
+      s.df = dP;
+      return g;
+    }
+    s.df = -dP;
+    return -g;
+  };
 
   /** the voltage limit the last step's current was derated to (null: none) */
   private heldAt: 'v_min' | 'v_max' | null = null;

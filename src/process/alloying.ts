@@ -489,19 +489,48 @@ export function growthDRangeRT(): readonly [number, number] {
   return [lo, arrheniusBounds(PH.beta.diffusion, T_RT)[1]];
 }
 
+/**
+ * The per-phase diffusivities of anodeDiffusivity in phaseVolumes' order (unreacted Al is α with no Li: the α
+ * value is its (blocking) limit), at the temperature last asked: every produced cell asks at the reference
+ * temperature, so they are computed once, not per cell.
+ */
+let bruggemanDs: { T_K: number; Ds: Float64Array } | undefined;
+/** the phases' volume fractions of the anodeDiffusivity call under way (scratch: nothing outside it holds them) */
+const bruggemanPhi = new Float64Array(6);
+/** Σ φᵢ (Dᵢ − D)/(Dᵢ + 2D) at D = exp(lnD) over the phases present, for the current anodeDiffusivity call */
+function bruggemanSum(lnD: number): number {
+  const D = Math.exp(lnD);
+  const Ds = bruggemanDs!.Ds;
+  const phi = bruggemanPhi;
+  let sum = 0;
+  for (let i = 0; i < 6; i++) if (phi[i]! > 0) sum += (phi[i]! * (Ds[i]! - D)) / (Ds[i]! + 2 * D);
+  return sum;
+}
+/** the Bruggeman sum is O(1): |g| ≤ 1e-12 at a bracket end is a root at that end (rounding, not a sign) */
+const BRUGGEMAN_ROOT = { xtol: 1e-12, maxIter: 200, ftol: 1e-12 } as const;
+
 /** Bruggeman effective Li diffusivity of the anode at temperature T (m² s⁻¹), from its phases. */
 export function anodeDiffusivity(a: PhaseAmounts, T_K = T_RT): number {
-  const d = phaseDiffusivities(T_K);
-  const ph = phaseVolumes(a);
-  // unreacted Al is α with no Li: the α value is its (blocking) limit
-  const Ds = [d.alpha, d.alpha, d.beta, d.liRich, d.liRich, d.li];
+  if (bruggemanDs?.T_K !== T_K) {
+    const d = phaseDiffusivities(T_K);
+    bruggemanDs = { T_K, Ds: Float64Array.of(d.alpha, d.alpha, d.beta, d.liRich, d.liRich, d.li) };
+  }
+  const Ds = bruggemanDs.Ds;
+  // each phase's volume (phaseVolumes' n·Vm, in its order), then its fraction of the sum
+  const phi = bruggemanPhi;
+  phi[0] = a.Al * V_AL;
+  phi[1] = a.alpha * vmSolution(a.xAlpha);
+  phi[2] = a.LiAl * vmSolution(a.xBeta);
+  phi[3] = a.Li3Al2 * V_LI3AL2;
+  phi[4] = a.Li9Al4 * V_LI9AL4;
+  phi[5] = a.Li * V_LI;
   let V = 0;
-  for (const p of ph) V += p.n_mol_m2 * p.Vm_m3_mol;
+  for (let i = 0; i < 6; i++) V += phi[i]!;
   if (V <= 0) return 0;
-  const phi = ph.map((p) => (p.n_mol_m2 * p.Vm_m3_mol) / V);
   let lo = Infinity;
   let hi = 0;
-  for (let i = 0; i < Ds.length; i++) {
+  for (let i = 0; i < 6; i++) {
+    phi[i] = phi[i]! / V;
     if (phi[i]! > 0) {
       lo = Math.min(lo, Ds[i]!);
       hi = Math.max(hi, Ds[i]!);
@@ -509,16 +538,7 @@ export function anodeDiffusivity(a: PhaseAmounts, T_K = T_RT): number {
   }
   if (lo === hi) return lo;
   // Σ φᵢ (Dᵢ − D)/(Dᵢ + 2D) = 0, decreasing in D; solve in ln D
-  const g = (lnD: number): number => {
-    const D = Math.exp(lnD);
-    let sum = 0;
-    for (let i = 0; i < Ds.length; i++) if (phi[i]! > 0) sum += (phi[i]! * (Ds[i]! - D)) / (Ds[i]! + 2 * D);
-    return sum;
-  };
-  const a0 = Math.log(lo);
-  const b0 = Math.log(hi);
-  // the Bruggeman sum is O(1): |g| ≤ 1e-12 at a bracket end is a root at that end (rounding, not a sign)
-  return Math.exp(illinois(g, a0, b0, { xtol: 1e-12, maxIter: 200, ftol: 1e-12 }).x);
+  return Math.exp(illinois(bruggemanSum, Math.log(lo), Math.log(hi), BRUGGEMAN_ROOT).x);
 }
 
 export { LI_MELTING_K, LI_LATENT_HEAT_J_MOL };

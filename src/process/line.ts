@@ -716,10 +716,16 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           ? interpSeries(m.temperature, ts)
           : st.temperature_K + sig.temperature.at(ts);
       }
+      // each layer's MD deviation over the cell and under the gauge spot: the same for every lane of the row
+      const mdCell = {} as Record<LayerKey, number>;
+      const mdSpot = {} as Record<LayerKey, number>;
+      for (const key of LAYERS) {
+        mdCell[key] = fields[key].md.mean(sa, sb);
+        if (!LD) mdSpot[key] = fields[key].md.mean(sc - spot / 2, sc + spot / 2);
+      }
       for (let lane = 0; lane < lanes; lane++) {
         const rel = {} as Record<LayerKey, number>;
-        for (const key of LAYERS)
-          rel[key] = fields[key].md.mean(sa, sb) + fields[key].cd[rollAtCentre[LAYER_SHEET[key]]]![lane]!;
+        for (const key of LAYERS) rel[key] = mdCell[key] + fields[key].cd[rollAtCentre[LAYER_SHEET[key]]]![lane]!;
         if (LD) {
           for (const id of STATION_IDS) {
             const th = LD.stations[id]?.thickness;
@@ -784,11 +790,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
           if (after !== undefined) {
             const ts = tStation[id];
             let spotDev = 0;
-            if (!LD)
-              for (const key of LAYERS_AFTER[id])
-                spotDev +=
-                  nominalThickness[key] *
-                  (fields[key].md.mean(sc - spot / 2, sc + spot / 2) - fields[key].md.mean(sa, sb));
+            if (!LD) for (const key of LAYERS_AFTER[id]) spotDev += nominalThickness[key] * (mdSpot[key] - mdCell[key]);
             gauge = gaugeReading(
               after +
                 spotDev +

@@ -45,20 +45,34 @@ export type AnodeFields = Pick<
  * separate layer on the roll side and the anode is the Al alone (no Li, no free Li, no inventory).
  */
 export function anodeFields(final: PhaseAmounts, nAl: number, liFacing: boolean): AnodeFields {
-  const alOnly: PhaseAmounts = liFacing ? { ...final } : { ...final, Li: 0 };
+  return setAnodeFields({} as AnodeFields, final, nAl, liFacing, false);
+}
+
+/**
+ * anodeFields written into `out` (its fields set in anodeFields' order; returns `out`). With `owned` (a
+ * `final` that nobody else holds, e.g. phasesAt's fresh result) an interposed anode's phases are `final`
+ * itself instead of a copy.
+ */
+export function setAnodeFields<T extends AnodeFields>(
+  out: T,
+  final: PhaseAmounts,
+  nAl: number,
+  liFacing: boolean,
+  owned: boolean,
+): T {
+  const alOnly: PhaseAmounts = liFacing ? (owned ? final : { ...final }) : { ...final, Li: 0 };
   const nLi = liFacing ? liInPhases(final) : 0;
-  return {
-    anodeThickness_m: anodeThickness(alOnly),
-    anodeAl_mol_m2: nAl,
-    anodeLi_mol_m2: nLi,
-    liAlRatio: nAl > 0 ? nLi / nAl : 0,
-    anodePhases: alOnly,
-    phaseFractions: alFractions(alOnly),
-    freeLi_mol_m2: liFacing ? final.Li : 0,
-    freeLi_m: liFacing ? final.Li * V_LI : 0,
-    liInventory_mol_m2: liFacing ? liInventory(final) : 0,
-    anodeD_m2_s: anodeDiffusivity(alOnly, REFERENCE_TEMPERATURE_K),
-  };
+  out.anodeThickness_m = anodeThickness(alOnly);
+  out.anodeAl_mol_m2 = nAl;
+  out.anodeLi_mol_m2 = nLi;
+  out.liAlRatio = nAl > 0 ? nLi / nAl : 0;
+  out.anodePhases = alOnly;
+  out.phaseFractions = alFractions(alOnly);
+  out.freeLi_mol_m2 = liFacing ? final.Li : 0;
+  out.freeLi_m = liFacing ? final.Li * V_LI : 0;
+  out.liInventory_mol_m2 = liFacing ? liInventory(final) : 0;
+  out.anodeD_m2_s = anodeDiffusivity(alOnly, REFERENCE_TEMPERATURE_K);
+  return out;
 }
 
 /** the phases of Al and Li that never met (the Cu between them): all Al unreacted, all Li metal */
@@ -72,12 +86,14 @@ export interface AlloyExtents {
   liRich: number;
 }
 
+/** v kept in [0, 1] */
+const c01 = (v: number): number => (v > 0 ? (v < 1 ? v : 1) : 0);
+
 /**
  * The phases of nLi Li and nAl Al (mol m⁻²) at the extents ξβ, ξr: the line's phase rule (alloying.ts stateAt
  * between the β-limited and the equilibrium end states of those amounts) — exact in Li and Al.
  */
 export function phasesAt(nLi: number, nAl: number, x: AlloyExtents): PhaseAmounts {
-  const c01 = (v: number): number => (v > 0 ? (v < 1 ? v : 1) : 0);
   return stateAt(nLi, nAl, betaLimitedPhases(nLi, nAl), equilibriumPhases(nLi, nAl), c01(x.beta), c01(x.liRich));
 }
 
@@ -96,21 +112,29 @@ export function extentsOf(a: PhaseAmounts): AlloyExtents {
   return { beta, liRich };
 }
 
-/** the densified composite's volume fractions at porosity p: the solids keep the supplied proportions */
-export function cathodeFractions(
-  vf: CathodeComposite['volumeFractions'],
-  porosity: number,
-): Pick<
+/** the densified composite's fields of a ProducedCell */
+export type CathodeFractionFields = Pick<
   ProducedCell,
   'cathodeActiveFraction' | 'cathodeElectrolyteFraction' | 'cathodeCarbonFraction' | 'cathodeBinderFraction'
-> {
+>;
+
+/** the densified composite's volume fractions at porosity p: the solids keep the supplied proportions */
+export function cathodeFractions(vf: CathodeComposite['volumeFractions'], porosity: number): CathodeFractionFields {
+  return setCathodeFractions({} as CathodeFractionFields, vf, porosity);
+}
+
+/** cathodeFractions written into `out` (its fields set in cathodeFractions' order; returns `out`) */
+export function setCathodeFractions<T extends CathodeFractionFields>(
+  out: T,
+  vf: CathodeComposite['volumeFractions'],
+  porosity: number,
+): T {
   const kDense = (1 - porosity) / (1 - vf.pores);
-  return {
-    cathodeActiveFraction: vf.active * kDense,
-    cathodeElectrolyteFraction: vf.electrolyte * kDense,
-    cathodeCarbonFraction: vf.conductive * kDense,
-    cathodeBinderFraction: 1 - porosity - (vf.active + vf.electrolyte + vf.conductive) * kDense,
-  };
+  out.cathodeActiveFraction = vf.active * kDense;
+  out.cathodeElectrolyteFraction = vf.electrolyte * kDense;
+  out.cathodeCarbonFraction = vf.conductive * kDense;
+  out.cathodeBinderFraction = 1 - porosity - (vf.active + vf.electrolyte + vf.conductive) * kDense;
+  return out;
 }
 
 /**
@@ -139,9 +163,13 @@ export function stackOf(
     if (l.role === 'conductor') t = c.anodeCollectorThickness_m;
     else if (l.role === 'anode') t = c.anodeThickness_m;
     else if (l.role === 'li') t = liLayer_m;
-    else if (l.role === 'cathode') [t, p] = [c.cathodeThickness_m, c.cathodePorosity];
-    else if (l.role === 'electrolyte') [t, p] = [c.separatorThickness_m, c.separatorPorosity];
-    else if (l.role === 'collector') t = c.cathodeCollectorThickness_m;
+    else if (l.role === 'cathode') {
+      t = c.cathodeThickness_m;
+      p = c.cathodePorosity;
+    } else if (l.role === 'electrolyte') {
+      t = c.separatorThickness_m;
+      p = c.separatorPorosity;
+    } else if (l.role === 'collector') t = c.cathodeCollectorThickness_m;
     out.push({ ...l, thickness_m: t, porosity: p });
     total += t;
   }

@@ -7,7 +7,14 @@
 import type { ProcessWarning } from '../types.ts';
 import type { LayerInput, ProcessInput, ProducedCell } from '../types.ts';
 import { STATION_IDS, type StationId } from '../../recipe/stations.ts';
-import { anodeFields, cathodeFractions, extentsOf, phasesAt, stackOf, unalloyedPhases } from '../produced-cell.ts';
+import {
+  extentsOf,
+  phasesAt,
+  setAnodeFields,
+  setCathodeFractions,
+  stackOf,
+  unalloyedPhases,
+} from '../produced-cell.ts';
 export { STATION_IDS, type StationId };
 
 export interface PhysicsResult {
@@ -166,6 +173,11 @@ function flatten(res: PhysicsResult): number[] {
   return v;
 }
 
+/** x kept ≥ 0 */
+const nn = (x: number): number => (x > 0 ? x : 0);
+/** x kept in [0, 1] */
+const frac = (x: number): number => Math.min(1, nn(x));
+
 export interface LinearSurrogate {
   evaluate(p: Perturbation): PhysicsResult;
   /** coordinates and their half-steps used for the central differences */
@@ -230,45 +242,49 @@ export function linearizePhysics(
   // the result's layers are the cell's stack (the station physics): then they follow the derived cell
   const sameStack =
     base.layers.length === base.cell.layers.length && base.layers.every((l, k) => l.name === base.cell.layers[k]!.name);
+  // what is the same for every cell, once: the nominal coordinates, the nominal outputs, the gauged stations
+  const x0s = Float64Array.from(cs, (c) => c.get(p0));
+  const yNominal = Float64Array.from(y0);
+  const gauged: { id: StationId; k: number }[] = [];
+  STATION_IDS.forEach((id, k) => {
+    if (base.afterStation_m[id] !== undefined) gauged.push({ id, k: Y.after + k });
+  });
+  // the linearised outputs of the cell under way (scratch: read into the cell, never handed out)
+  const y = new Float64Array(y0.length);
   const evaluate = (p: Perturbation): PhysicsResult => {
-    const y = y0.slice();
+    y.set(yNominal);
     for (let j = 0; j < cs.length; j++) {
-      const dx = cs[j]!.get(p) - cs[j]!.get(p0);
+      const dx = cs[j]!.get(p) - x0s[j]!;
       if (dx === 0) continue;
       const g = grads[j]!;
       for (let i = 0; i < y.length; i++) y[i] = y[i]! + g[i]! * dx;
     }
-    const nn = (x: number): number => (x > 0 ? x : 0);
-    const frac = (x: number): number => Math.min(1, nn(x));
     const c = base.cell;
     // linearised: the layer thicknesses, porosities, the anode's Al and Li and the two alloying extents; the
     // anode's phases follow by the line's phase rule, and every other field from them as the station physics
-    // derives it (produced-cell.ts)
+    // derives it (produced-cell.ts). The cell's fields are set in the nominal cell's order (as a spread of it
+    // with these fields after would give them).
     const nAl = nn(y[Y.al]!);
     const final = liFacing
       ? phasesAt(nn(y[Y.li]!), nAl, { beta: y[Y.betaExtent]!, liRich: y[Y.liRichExtent]! })
       : unalloyedPhases(0, nAl);
     const cathodePorosity = frac(y[Y.cathodePorosity]!);
     const crackRisk = frac(y[Y.crackRisk]!);
-    const cell: ProducedCell = {
-      ...c,
-      cathodeThickness_m: nn(y[Y.cathode]!),
-      cathodePorosity,
-      ...cathodeFractions(vf, cathodePorosity),
-      separatorThickness_m: nn(y[Y.separator]!),
-      separatorPorosity: frac(y[Y.separatorPorosity]!),
-      cathodeCollectorThickness_m: nn(y[Y.cathodeCollector]!),
-      anodeCollectorThickness_m: nn(y[Y.anodeCollector]!),
-      ...anodeFields(final, nAl, liFacing),
-      crackRisk,
-    };
+    const cell: ProducedCell = { ...c };
+    cell.cathodeThickness_m = nn(y[Y.cathode]!);
+    cell.cathodePorosity = cathodePorosity;
+    setCathodeFractions(cell, vf, cathodePorosity);
+    cell.separatorThickness_m = nn(y[Y.separator]!);
+    cell.separatorPorosity = frac(y[Y.separatorPorosity]!);
+    cell.cathodeCollectorThickness_m = nn(y[Y.cathodeCollector]!);
+    cell.anodeCollectorThickness_m = nn(y[Y.anodeCollector]!);
+    setAnodeFields(cell, final, nAl, liFacing, true);
+    cell.crackRisk = crackRisk;
     const stack = stackOf(c.layers, cell, nn(y[Y.liLayer]!));
     cell.layers = stack.layers;
     cell.cellThickness_m = stack.cellThickness_m;
     const after: Partial<Record<StationId, number>> = {};
-    STATION_IDS.forEach((id, k) => {
-      if (base.afterStation_m[id] !== undefined) after[id] = nn(y[Y.after + k]!);
-    });
+    for (const { id, k } of gauged) after[id] = nn(y[k]!);
     return {
       cell,
       cellThickness_m: sameStack ? stack.cellThickness_m : nn(y[Y.cellThickness]!),
