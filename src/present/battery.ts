@@ -115,14 +115,18 @@ export function presentCellFrames(f: CellFramesSI): CellFrames {
   };
 }
 
-/** The pack's downsampled trace as the block's `series` (V and A to 5 digits, SOC and °C to 4). */
+/**
+ * The pack's downsampled trace as the block's `series` (V and A to 5 digits, SOC and °C to 4). The cells' voltage
+ * extremes take 6 digits: a derated cell sits at the BMS's target 0.05 mV inside its limit (4.29995 V, 3.00005 V),
+ * exactly on a 5-digit rounding boundary, where any round-off flipped the shown value between 4.2999 and 4.3.
+ */
 export function presentPackSeries(s: PackSeries): PackRunBlock['series'] {
   return {
     time_s: s.time_s.map((t) => sig(t)),
     pack_voltage_V: s.packVoltage_V.map((v) => sig(v, 5)),
     pack_current_A: s.packCurrent_A.map((i) => sig(i, 5)),
-    cell_voltage_min_V: s.cellVoltageMin_V.map((v) => sig(v, 5)),
-    cell_voltage_max_V: s.cellVoltageMax_V.map((v) => sig(v, 5)),
+    cell_voltage_min_V: s.cellVoltageMin_V.map((v) => sig(v, 6)),
+    cell_voltage_max_V: s.cellVoltageMax_V.map((v) => sig(v, 6)),
     soc_min_pct: s.socMin.map((x) => sig(pct(x), 4)),
     soc_max_pct: s.socMax.map((x) => sig(pct(x), 4)),
     temperature_max_C: s.temperatureMax_K.map((T) => sig(toCelsius(T), 4)),
