@@ -160,6 +160,15 @@ const materialSchema = z.strictObject({
   meltingPoint: prop,
   latticeVolumeChange: prop,
 });
+/**
+ * A material as `allMaterials()` gives it (and GET /api/materials serves it): the file's entry with its
+ * theoretical capacity computed (value, unit, source) in place of the file's recipe for it.
+ */
+export const materialOutSchema = materialSchema.extend({
+  theoreticalCapacity: z
+    .strictObject({ value: z.number(), unit: computedCapacity.shape.unit, source: z.string().min(1) })
+    .optional(),
+});
 const libraryFile = z.object({
   schema: z.literal('rollcell/material-library@1'),
   source: z.string().min(1),

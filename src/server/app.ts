@@ -590,7 +590,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       responses: {
         200: {
           description: 'runs',
-          schema: z.object({ runs: z.array(S.runSummarySchema), active: z.array(S.jobStateSchema) }),
+          schema: z.strictObject({ runs: z.array(S.runListEntrySchema), active: z.array(S.jobStateSchema) }),
         },
       },
     },

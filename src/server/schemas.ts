@@ -5,7 +5,14 @@
  * its claims, windows and line block are the output contract's schema (src/contract.ts).
  */
 import { z } from 'zod';
-import { claimResultSchema as claimSchema, lineSchema, runOutputSchema, windowCheckSchema } from '../contract.ts';
+import {
+  claimResultSchema as claimSchema,
+  lineSchema,
+  runOutputSchema,
+  stationSchema,
+  windowCheckSchema,
+} from '../contract.ts';
+import { materialOutSchema } from '../materials/library.ts';
 
 export const problemSchema = z
   .object({
@@ -101,26 +108,56 @@ export const runStartedSchema = z.object({
   events: z.string().describe('URL of the server-sent event stream of this run'),
 });
 
-export const runSummarySchema = z
-  .object({
-    id: z.string(),
-    created_at: z.string(),
-    status: z.string(),
-    seed: z.number().nullable(),
-    recipe_hash: z.string(),
-    yield_pct: z.number().nullable(),
-    claims_met: z.number().nullable(),
-    claims_total: z.number().nullable(),
-  })
-  .passthrough();
-
-export const storedRunSchema = runSummarySchema.extend({
-  recipe: z.object({ hash: z.string(), text: z.string(), parsed: z.unknown() }),
-  output: runOutputSchema,
-  stations: z.array(z.record(z.string(), z.unknown())),
+/** one run as the store lists it (src/store/types.ts RunSummary: the runs table's columns) */
+export const runSummarySchema = z.strictObject({
+  id: z.string(),
+  created_at: z.string().describe('ISO 8601 UTC'),
+  rollcell_version: z.string(),
+  recipe_hash: z.string(),
+  seed: z.number().int().nullable(),
+  status: z.enum(['completed', 'failed']),
+  n_cells: z.number().int(),
+  n_cycles: z.number().int(),
+  n_series: z.number().int(),
+  cells_total: z.number().nullable(),
+  cells_in_spec: z.number().nullable(),
+  yield_pct: z.number().nullable(),
+  specific_energy_Wh_kg: z.number().nullable(),
+  energy_density_Wh_L: z.number().nullable(),
+  np_ratio: z.number().nullable(),
+  cell_thickness_um: z.number().nullable(),
+  charge_capacity_mAh_g: z.number().nullable(),
+  discharge_capacity_mAh_g: z.number().nullable(),
+  coulombic_efficiency: z.number().nullable(),
+  claims_met: z.number().int().nullable(),
+  claims_total: z.number().int().nullable(),
 });
 
-export const jobStateSchema = z.object({
+/** a row of GET /api/runs: the summary and the recipe's name when the run is in the server's cache */
+export const runListEntrySchema = runSummarySchema.extend({ recipe_name: z.string().nullable() });
+
+/** a stored station row (src/store/types.ts StationResultRecord): its columns and the output's station block */
+export const storedStationSchema = z.strictObject({
+  station_id: z.string(),
+  force_N: z.number().nullable(),
+  temperature_C: z.number().nullable(),
+  peak_pressure_MPa: z.number().nullable(),
+  bonded: z.boolean().nullable(),
+  data: stationSchema.describe('the station block as in the output (line.stations[i])'),
+});
+
+export const storedRunSchema = runSummarySchema.extend({
+  recipe: z.strictObject({
+    hash: z.string(),
+    text: z.string(),
+    // open on purpose: the recipe as parsed when the run was saved, kept verbatim (older versions' recipes too)
+    parsed: z.unknown().describe('the recipe as parsed when the run was saved (JSON, verbatim)'),
+  }),
+  output: runOutputSchema,
+  stations: z.array(storedStationSchema),
+});
+
+export const jobStateSchema = z.strictObject({
   run_id: z.string(),
   state: z.enum(['queued', 'running', 'completed', 'failed']),
   stage: z.string().nullable(),
@@ -149,6 +186,7 @@ export const seriesResponseSchema = z.object({
 
 export const cycleRequestSchema = z
   .object({
+    // open on purpose: a user's BPX object, checked field by field by the BPX parser (src/server/bpx.ts → src/bpx)
     bpx: z.record(z.string(), z.unknown()).optional().describe('a BPX cell (JSON object) for the liquid models'),
     text: z.string().optional().describe('or a recipe (YAML): the cell its line produces, solid-state models'),
     model: z.enum(['dfn', 'spme', 'spm', 'p2d']),
@@ -158,11 +196,49 @@ export const cycleRequestSchema = z
   })
   .strict();
 
-export const cycleResponseSchema = z.object({
+/** Eq. 1 of [0178] (src/cycler/metrics.ts ExpansionRate): evaluable with its figures, or the reason not */
+const expansionRateSchema = z.union([
+  z.strictObject({
+    evaluable: z.literal(true),
+    before_um: z.number(),
+    after_um: z.number(),
+    rate_pct: z.number(),
+    cycle: z.number().int(),
+  }),
+  z.strictObject({ evaluable: z.literal(false), reason: z.string() }),
+]);
+
+/** the experiment's first cycle (src/cycler/metrics.ts firstCycleSummary), its initial SOC and its points */
+const cycleExperimentSummarySchema = z.strictObject({
+  charge_capacity_mAh_g: z.number().nullable(),
+  discharge_capacity_mAh_g: z.number().nullable(),
+  coulombic_efficiency: z.number().nullable(),
+  volume_expansion_rate_pct: z.number().nullable(),
+  volume_expansion: expansionRateSchema,
+  charge_capacity_Ah: z.number().nullable(),
+  discharge_capacity_Ah: z.number().nullable(),
+  initial_soc: z.number(),
+  points: z.number().int().describe('points of the full series (before downsampling)'),
+});
+
+/** one constant-current step to a voltage cut-off on a BPX cell (a single DAE solve with a terminal event) */
+const singleStepFields = {
+  step: z.string().describe('the step as given'),
+  stopped_by: z.string().describe("'voltage <V> V' at the cut-off, else the solver's status"),
+  duration_s: z.number(),
+  initial_soc: z.number(),
+  points: z.number().int().describe('points of the full series (before downsampling)'),
+};
+const cycleSingleStepSummarySchema = z.union([
+  z.strictObject({ ...singleStepFields, discharge_capacity_Ah: z.number() }),
+  z.strictObject({ ...singleStepFields, charge_capacity_Ah: z.number() }),
+]);
+
+export const cycleResponseSchema = z.strictObject({
   model: z.string(),
   status: z.string(),
-  summary: z.record(z.string(), z.unknown()),
-  series: z.object({
+  summary: z.union([cycleExperimentSummarySchema, cycleSingleStepSummarySchema]),
+  series: z.strictObject({
     time_s: z.array(z.number()),
     voltage_V: z.array(z.number()),
     current_A: z.array(z.number()),
@@ -170,7 +246,8 @@ export const cycleResponseSchema = z.object({
   elapsed_ms: z.number(),
 });
 
-export const materialSchema = z.record(z.string(), z.unknown());
+/** a material of the library with its sources (src/materials/library.ts, read from data/materials/library.json) */
+export const materialSchema = materialOutSchema;
 
 export const compareQuerySchema = z.object({ ids: z.string().describe('comma-separated run ids (2 … 6)') }).strict();
 

@@ -13,14 +13,43 @@ import { parseRecipeText, formatProblem } from '../../src/recipe/parse.ts';
 import { startTestServer, smallRecipe, readEvents, type TestServer } from './helpers.ts';
 import { newRunId } from '../../src/store/index.ts';
 import { parseJobRecipe, runJob } from '../../src/pipeline.ts';
+import type { RouteDef } from '../../src/server/openapi.ts';
+import type { z } from 'zod';
 
 let t: TestServer;
 let runA = '';
 let runB = '';
+let routes: RouteDef[] = [];
 
 before(async () => {
   t = await startTestServer();
+  routes = createApp({ store: t.srv.store, jobs: t.srv.jobs, token: null, loopback: true, webDir: null }).routes;
 });
+
+/** the 200 response schema a route documents (the one the OpenAPI document is generated from) */
+const documented = (method: string, path: string): z.ZodType => {
+  const s = routes.find((r) => r.method === method && r.path === path)?.responses[200]?.schema;
+  assert.ok(s, `${method} ${path} documents its 200 response`);
+  return s;
+};
+/** `body` is what the route documents: the first issue names the field otherwise */
+const conforms = (method: string, path: string, body: unknown): void => {
+  const r = documented(method, path).safeParse(body);
+  assert.ok(r.success, `${method} ${path}: ${JSON.stringify(r.error?.issues[0])}`);
+};
+/** a copy of `body` with `edit` applied at `at` (a path of keys) is refused by the route's schema */
+const refuses = (method: string, path: string, body: unknown, at: (string | number)[], edit: (o: any) => void) => {
+  const copy = JSON.parse(JSON.stringify(body)) as any;
+  edit(at.reduce((o, k) => o[k], copy));
+  assert.equal(documented(method, path).safeParse(copy).success, false, `${method} ${path} refuses the edit at ${at}`);
+};
+/** the response schemas of these routes are closed: no `{}` and no object open to unknown fields (issue 13 item 3) */
+const CLOSED_ROUTES: [string, string][] = [
+  ['get', '/api/runs'],
+  ['get', '/api/runs/{id}'],
+  ['get', '/api/materials'],
+  ['post', '/api/cycle'],
+];
 after(async () => {
   await t?.close();
 });
@@ -47,6 +76,25 @@ test('OpenAPI 3.1 document generated from the zod schemas lists every route and 
   const body = r.body.paths['/api/runs'].post.requestBody.content['application/json'].schema;
   assert.ok(body.properties.seed && body.properties.production, 'run request schema from zod');
   assert.ok(r.body.paths['/api/runs/{id}'].get.responses['404'], 'Problem responses documented');
+  // no open shapes in these responses; the one kept on purpose: a stored run's recipe as parsed (verbatim JSON)
+  for (const [m, p] of CLOSED_ROUTES) {
+    const open: string[] = [];
+    const walk = (s: unknown, at: string): void => {
+      if (s === null || typeof s !== 'object') return;
+      if (Array.isArray(s)) return s.forEach((x, i) => walk(x, `${at}[${i}]`));
+      const o = s as Record<string, unknown>;
+      if (at.endsWith('.recipe.properties.parsed')) return;
+      if (Object.keys(o).filter((k) => k !== 'description').length === 0) open.push(`${at}: {}`);
+      const extra = o['additionalProperties'];
+      if (o['type'] === 'object' && extra !== false && !(typeof extra === 'object' && Object.keys(extra!).length > 0))
+        open.push(`${at}: additionalProperties ${JSON.stringify(extra)}`);
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}.${k}`);
+    };
+    const schema = r.body.paths[p][m].responses['200'].content['application/json'].schema;
+    assert.ok(schema.type === 'object' || schema.type === 'array', `${m} ${p} has a response schema`);
+    walk(schema, `${m} ${p}`);
+    assert.deepEqual(open, [], `${m} ${p}: open shapes`);
+  }
 });
 
 test('validate: same Problem messages as the CLI; a valid recipe gets windows and line-only claim verdicts', async () => {
@@ -144,6 +192,13 @@ test('a run goes off the request thread, streams its stages and cells by SSE, an
   assert.equal(stored.status, 200);
   assert.equal(stored.body.output.production.cells_total, cells, 'every cell was streamed');
   assert.equal(stored.body.output.claims.length, 20);
+  // the stored run is what GET /api/runs/:id documents, and the schema is closed: an unknown field or a wrong type fails
+  conforms('get', '/api/runs/:id', stored.body);
+  refuses('get', '/api/runs/:id', stored.body, [], (o) => (o.recipe_name = 'x'));
+  refuses('get', '/api/runs/:id', stored.body, [], (o) => (o.yield_pct = '99'));
+  refuses('get', '/api/runs/:id', stored.body, ['stations', 0], (o) => (o.note = 'x'));
+  refuses('get', '/api/runs/:id', stored.body, ['stations', 0, 'data'], (o) => (o.force_N = 'x'));
+  refuses('get', '/api/runs/:id', stored.body, ['stations', 0, 'data'], (o) => (o.extra = 1));
   // reads stay fast while a second run computes
   const pending = t.post('/api/runs', {
     text: smallRecipe('run B'),
@@ -167,6 +222,10 @@ test('a run goes off the request thread, streams its stages and cells by SSE, an
     list.body.runs.some((r: { id: string }) => r.id === runA) &&
       list.body.runs.some((r: { id: string }) => r.id === runB),
   );
+  conforms('get', '/api/runs', list.body);
+  refuses('get', '/api/runs', list.body, ['runs', 0], (o) => (o.output = {}));
+  refuses('get', '/api/runs', list.body, ['runs', 0], (o) => (o.n_cells = null));
+  refuses('get', '/api/runs', list.body, ['runs', 0], (o) => delete o.recipe_name);
 });
 
 /** the patent example at 30 m/min with 10 × 10 mm cells (about 9 lanes): its 8-h shift is over 10⁷ cells */
@@ -214,6 +273,10 @@ test('a production the run worker refuses reaches the SSE client as a failed eve
   assert.match(last.data.problems[0].got, /about \d+ cells/);
   const state = await t.json(`/api/runs/${runId}/state`);
   assert.equal(state.body.state, 'failed');
+  const stored = await t.json(`/api/runs/${runId}`);
+  assert.equal(stored.body.status, 'failed');
+  conforms('get', '/api/runs/:id', stored.body);
+  refuses('get', '/api/runs/:id', stored.body, [], (o) => (o.status = 'exploded'));
 });
 
 test("the live Shift view's last snapshot is the stored run's Shift, and its SPC is the CLI's production block for the same recipe", async () => {
@@ -336,6 +399,31 @@ test('single-cell DFN request on a BPX cell', async () => {
   assert.equal(r.body.status, 'completed');
   const v = r.body.series.voltage_V as number[];
   assert.ok(v[0]! > 3.9 && v.at(-1)! <= 2.51, `discharges from ~4.2 V to the 2.5 V cut-off (${v[0]} → ${v.at(-1)})`);
+  // the single-step summary and the experiment's first-cycle summary are what POST /api/cycle documents
+  assert.ok(r.body.summary.discharge_capacity_Ah > 0);
+  conforms('post', '/api/cycle', r.body);
+  refuses('post', '/api/cycle', r.body, ['summary'], (o) => (o.charge_capacity_Ah = 1));
+  refuses('post', '/api/cycle', r.body, ['summary'], (o) => (o.points = '12'));
+  const two = await t.post('/api/cycle', {
+    bpx,
+    model: 'spm',
+    experiment: ['Discharge at 1C until 3.0 V', 'Charge at 1C until 4.1 V'],
+    points: 50,
+  });
+  assert.equal(two.status, 200, JSON.stringify(two.body).slice(0, 300));
+  assert.equal(typeof two.body.summary.volume_expansion.evaluable, 'boolean');
+  conforms('post', '/api/cycle', two.body);
+  refuses('post', '/api/cycle', two.body, ['summary'], (o) => (o.extra = 1));
+  refuses('post', '/api/cycle', two.body, ['summary', 'volume_expansion'], (o) => (o.evaluable = 'no'));
+  refuses('post', '/api/cycle', two.body, [], (o) => (o.note = 'x'));
+  // the material library as served: each material's fields and sources, closed
+  const mats = await t.json('/api/materials');
+  assert.equal(mats.status, 200);
+  assert.ok(mats.body.length > 10 && mats.body.some((m: { theoreticalCapacity?: unknown }) => m.theoreticalCapacity));
+  conforms('get', '/api/materials', mats.body);
+  refuses('get', '/api/materials', mats.body, [0], (o) => (o.colour = 'grey'));
+  refuses('get', '/api/materials', mats.body, [0, 'density'], (o) => (o.value = '5000'));
+  refuses('get', '/api/materials', mats.body, [0, 'density'], (o) => (o.note = 'x'));
   const bad = await t.post('/api/cycle', { bpx: { Header: {} }, model: 'dfn' });
   assert.equal(bad.status, 422);
   assert.match(bad.body.problems[0].path, /^body\.bpx/);
