@@ -654,6 +654,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const joints = tl.splices.map((s) => s.s_m);
   const cellArea = cw * cl;
 
+  // the gauge spot's deviation after each station (STATION_IDS order) for the row under way (scratch)
+  const spotDevRow = new Float64Array(STATION_IDS.length);
   const ticker = stageTicker(opts.progress, 'production shift', lanes * Math.floor(tl.sEnd_m / cl), 'cells');
   for (const g of good) {
     const n = Math.floor((g.s1 - g.s0) / cl + 1e-9);
@@ -723,6 +725,14 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         mdCell[key] = fields[key].md.mean(sa, sb);
         if (!LD) mdSpot[key] = fields[key].md.mean(sc - spot / 2, sc + spot / 2);
       }
+      // the gauge spot's deviation from the cell's mean thickness after each station (from the MD fields of the
+      // layers it has seen; none with measured line data): the same for every lane of the row
+      for (let si = 0; si < STATION_IDS.length; si++) {
+        let dev = 0;
+        if (!LD)
+          for (const key of LAYERS_AFTER[STATION_IDS[si]!]) dev += nominalThickness[key] * (mdSpot[key] - mdCell[key]);
+        spotDevRow[si] = dev;
+      }
       for (let lane = 0; lane < lanes; lane++) {
         const rel = {} as Record<LayerKey, number>;
         for (const key of LAYERS) rel[key] = mdCell[key] + fields[key].cd[rollAtCentre[LAYER_SHEET[key]]]![lane]!;
@@ -783,14 +793,14 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         // gauges: outfeed reading after each station = laminate thickness + spot-vs-cell deviation + noise + drift
         const atStations: CellAtStation[] = [];
         let gauge240: number | null = null;
-        for (const id of STATION_IDS) {
+        for (let si = 0; si < STATION_IDS.length; si++) {
+          const id = STATION_IDS[si]!;
           if (!recipe.stations[id]) continue;
           const after = res.afterStation_m[id];
           let gauge: number | null = null;
           if (after !== undefined) {
             const ts = tStation[id];
-            let spotDev = 0;
-            if (!LD) for (const key of LAYERS_AFTER[id]) spotDev += nominalThickness[key] * (mdSpot[key] - mdCell[key]);
+            const spotDev = spotDevRow[si]!;
             gauge = gaugeReading(
               after +
                 spotDev +
