@@ -284,7 +284,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     let r = rollsCache.get(runId);
     if (!r) {
       const t = new RollsTally();
-      for await (const page of pagesOf(runId)) for (const c of page) t.push(c as Record<string, unknown>);
+      for await (const page of pagesOf(runId)) for (const c of page) t.push(c);
       r = t.result();
       rollsCache.set(runId, r);
     }
@@ -304,7 +304,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       serials = [];
       scan: for await (const page of pagesOf(run.id))
         for (const c of page) {
-          if (batterySerialOf(c as Record<string, unknown>) === bserial) serials.push(String(c.serial));
+          if (batterySerialOf(c) === bserial) serials.push(String(c.serial));
           if (serials.length >= want) break scan;
         }
       packCache.set(run.id, serials);
@@ -861,8 +861,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         // the stored cells in pages, in production order, through the live view's ShiftStream: memory
         // bounded by the subgroups, and the payload the live view ended with
         const stream = new ShiftStream(ctx, [q.quantity]);
-        for await (const page of pagesOf(run.id))
-          for (const c of page) stream.push(shiftCellOf(c as unknown as Record<string, unknown>));
+        for await (const page of pagesOf(run.id)) for (const c of page) stream.push(shiftCellOf(c));
         p = stream.payload(ctx, q.quantity);
         shiftCache.set(key, p);
       }
@@ -984,9 +983,9 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       let total = 0;
       for await (const page of pagesOf(run.id))
         for (const x of page) {
-          const rc = rollCellOf(x as Record<string, unknown>, roll);
+          const rc = rollCellOf(x, roll);
           if (!rc) continue;
-          tally.push(x as Record<string, unknown>);
+          tally.push(x);
           if (total++ >= q.offset && out.length < q.limit) out.push(rc);
         }
       const r = tally.result().find((x) => x.roll_id === roll);

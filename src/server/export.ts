@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import { runExportHead, type CellRecord, type Store, type StoredRun, type TimeSeriesRecord } from '../store/index.ts';
 import { BDF_REQUIRED } from '../cycler/bdf.ts';
 import { put, type TableSink } from '../export/writers.ts';
+import { genealogyOf } from '../store/records.ts';
 
 /** flattens a JSON value into [path, value] leaves (arrays of numbers longer than 20 are skipped) */
 export function flatten(
@@ -29,37 +30,26 @@ export function flatten(
   return out;
 }
 
-const CELL_COLUMNS: [string, (c: Record<string, unknown>) => unknown][] = [
-  ['serial', (c) => c['serial']],
-  ['index', (c) => c['index']],
-  ['lane', (c) => c['lane']],
-  ['verdict', (c) => c['verdict']],
-  ['in_spec', (c) => c['in_spec']],
-  ['s_start_m', (c) => c['s_start_m']],
-  ['s_end_m', (c) => c['s_end_m']],
-  ['cd_start_mm', (c) => c['cd_start_mm']],
-  ['cd_end_mm', (c) => c['cd_end_mm']],
-  ['cell_thickness_um', (c) => (c['stack'] as Record<string, unknown> | undefined)?.['cell_thickness_um']],
-  ['anode_thickness_um', (c) => (c['stack'] as Record<string, unknown> | undefined)?.['anode_thickness_um']],
-  ['capacity_mAh', (c) => c['capacity_mAh']],
-  ['specific_capacity_mAh_g', (c) => c['specific_capacity_mAh_g']],
-  ['energy_Wh', (c) => c['energy_Wh']],
-  ['crack_risk', (c) => c['crack_risk']],
-  ['time_s', (c) => (c['genealogy'] as Record<string, unknown> | undefined)?.['time_s']],
-  ['station_run', (c) => (c['genealogy'] as Record<string, unknown> | undefined)?.['station_run']],
-  [
-    'parent_rolls',
-    (c) =>
-      (
-        ((c['genealogy'] as Record<string, unknown> | undefined)?.['parents'] ?? []) as {
-          roll_id: string;
-          md_start_m: number;
-        }[]
-      )
-        .map((p) => `${p.roll_id}@${p.md_start_m}m`)
-        .join(' '),
-  ],
-  ['battery_serial', (c) => (c['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] ?? ''],
+const CELL_COLUMNS: [string, (c: CellRecord) => unknown][] = [
+  ['serial', (c) => c.serial],
+  ['index', (c) => c.index],
+  ['lane', (c) => c.lane],
+  ['verdict', (c) => c.verdict],
+  ['in_spec', (c) => c.in_spec],
+  ['s_start_m', (c) => c.s_start_m],
+  ['s_end_m', (c) => c.s_end_m],
+  ['cd_start_mm', (c) => c.cd_start_mm],
+  ['cd_end_mm', (c) => c.cd_end_mm],
+  ['cell_thickness_um', (c) => c.stack?.cell_thickness_um],
+  ['anode_thickness_um', (c) => c.stack?.anode_thickness_um],
+  ['capacity_mAh', (c) => c.capacity_mAh],
+  ['specific_capacity_mAh_g', (c) => c.specific_capacity_mAh_g],
+  ['energy_Wh', (c) => c.energy_Wh],
+  ['crack_risk', (c) => c.crack_risk],
+  ['time_s', (c) => genealogyOf(c).time_s],
+  ['station_run', (c) => genealogyOf(c).station_run],
+  ['parent_rolls', (c) => (genealogyOf(c).parents ?? []).map((p) => `${p.roll_id}@${p.md_start_m}m`).join(' ')],
+  ['battery_serial', (c) => genealogyOf(c).battery_serial ?? ''],
 ];
 
 export function csvField(v: unknown): string {
@@ -77,7 +67,7 @@ export async function writeCellsCsv(pages: Pages, out: Writable): Promise<void> 
   await put(out, CELL_COLUMNS.map(([h]) => h).join(',') + '\n');
   for await (const page of pages) {
     let s = '';
-    for (const c of page) s += CELL_COLUMNS.map(([, f]) => csvField(f(c as Record<string, unknown>))).join(',') + '\n';
+    for (const c of page) s += CELL_COLUMNS.map(([, f]) => csvField(f(c))).join(',') + '\n';
     await put(out, s);
   }
 }
@@ -140,8 +130,7 @@ export async function writeRunXlsx(
     CELL_COLUMNS.map(([h]) => h),
   );
   for await (const page of pages)
-    for (const c of page)
-      await sink.row(CELL_COLUMNS.map(([, f]) => f(c as Record<string, unknown>) as string | number | boolean | null));
+    for (const c of page) await sink.row(CELL_COLUMNS.map(([, f]) => f(c) as string | number | boolean | null));
   await sink.table('cycles', ['cycle', 'charge_Ah', 'discharge_Ah', 'coulombic_efficiency', 'resistance_mOhm']);
   for (const c of await store.listCycles(run.id))
     await sink.row([

@@ -83,6 +83,15 @@ export type CellRecord = Omit<z.infer<typeof cellRecordSchema>, 'genealogy'> &
     genealogy?: ProducedCellRecord['genealogy'] | JsonObject;
   };
 
+/**
+ * A stored cell's genealogy read as rollcell writes it (parents, lane, time, battery …). The store checks a
+ * genealogy only for being an object (an uploader's may be its own): a field rollcell does not find is absent.
+ */
+export type CellGenealogy = Partial<ProducedCellRecord['genealogy']>;
+/** the cell's genealogy, or {} when it has none (the one place an uploaded genealogy is read as rollcell's) */
+export const genealogyOf = (c: Pick<CellRecord, 'genealogy'>): CellGenealogy =>
+  (c.genealogy ?? {}) as unknown as CellGenealogy;
+
 /** One charge/discharge cycle of a cycling experiment. */
 export type CycleRecord = z.infer<typeof cycleRecordSchema>;
 

@@ -4,6 +4,8 @@
  * a roll → all its cells. Pure functions over a run's stored cell records, each usable a cell at a time (the
  * server pages through a run's cells: memory bounded by a page, never by the run).
  */
+import type { ParentRollRecord } from '../../present/production-cell.ts';
+import { genealogyOf, type CellRecord } from '../../store/records.ts';
 
 export interface RollSummary {
   roll_id: string;
@@ -15,23 +17,20 @@ export interface RollSummary {
   md_max_m: number;
 }
 
-interface Parent {
-  sheet: string;
-  roll_id: string;
-  lot: string;
-  md_start_m: number;
-  md_end_m: number;
-}
+/** the fields of a stored cell the genealogy reads */
+export type GenealogyCell = Pick<
+  CellRecord,
+  'serial' | 'verdict' | 'lane' | 'cd_start_mm' | 'cd_end_mm' | 'in_spec' | 'genealogy'
+>;
 
-const parentsOf = (c: Record<string, unknown>): Parent[] =>
-  (((c['genealogy'] as Record<string, unknown> | undefined)?.['parents'] ?? []) as Parent[]).filter(
-    (p) => typeof p?.roll_id === 'string',
-  );
+/** the cell's parent rolls (a genealogy that is not rollcell's may have none or others: those without a roll id are skipped) */
+const parentsOf = (c: GenealogyCell): ParentRollRecord[] =>
+  (genealogyOf(c).parents ?? []).filter((p) => typeof p?.roll_id === 'string');
 
 /** the rolls' summaries a cell at a time (the server reads a run's cells page by page) */
 export class RollsTally {
   readonly #m = new Map<string, RollSummary>();
-  push(c: Record<string, unknown>): void {
+  push(c: GenealogyCell): void {
     for (const p of parentsOf(c)) {
       let r = this.#m.get(p.roll_id);
       if (!r) {
@@ -47,7 +46,7 @@ export class RollsTally {
         this.#m.set(p.roll_id, r);
       }
       r.cells++;
-      if (c['in_spec'] === true) r.cells_in_spec++;
+      if (c.in_spec === true) r.cells_in_spec++;
       r.md_min_m = Math.min(r.md_min_m, p.md_start_m);
       r.md_max_m = Math.max(r.md_max_m, p.md_end_m);
     }
@@ -71,23 +70,22 @@ export interface RollCell {
 }
 
 /** a cell as one of roll `rollId`'s cells (its MD position on that roll), or null when it is not */
-export function rollCellOf(c: Record<string, unknown>, rollId: string): RollCell | null {
+export function rollCellOf(c: GenealogyCell, rollId: string): RollCell | null {
   const p = parentsOf(c).find((x) => x.roll_id === rollId);
   if (!p) return null;
-  const g = (c['genealogy'] ?? {}) as Record<string, unknown>;
   return {
-    serial: String(c['serial']),
-    lane: Number(c['lane'] ?? 0),
+    serial: String(c.serial),
+    lane: Number(c.lane ?? 0),
     md_start_m: p.md_start_m,
     md_end_m: p.md_end_m,
-    cd_start_mm: Number(c['cd_start_mm'] ?? 0),
-    cd_end_mm: Number(c['cd_end_mm'] ?? 0),
-    in_spec: c['in_spec'] === true,
-    verdict: String(c['verdict'] ?? ''),
-    battery_serial: (g['battery_serial'] as string | null | undefined) ?? null,
+    cd_start_mm: Number(c.cd_start_mm ?? 0),
+    cd_end_mm: Number(c.cd_end_mm ?? 0),
+    in_spec: c.in_spec === true,
+    verdict: String(c.verdict ?? ''),
+    battery_serial: genealogyOf(c).battery_serial ?? null,
   };
 }
 
 /** the battery a cell went into (its serial), or null */
-export const batterySerialOf = (c: Record<string, unknown>): string | null =>
-  ((c['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] as string | null | undefined) ?? null;
+export const batterySerialOf = (c: Pick<CellRecord, 'genealogy'>): string | null =>
+  genealogyOf(c).battery_serial ?? null;

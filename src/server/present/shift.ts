@@ -17,6 +17,7 @@ import {
   type Histogram,
 } from '../../process/production/control-charts.ts';
 import { LaneStream } from './lane-stream.ts';
+import { genealogyOf, type CellRecord } from '../../store/records.ts';
 
 /** One cell as the Shift view needs it (the live stream sends these, columnar). */
 export interface ShiftCell {
@@ -74,22 +75,25 @@ export function fromBatch(b: ShiftCellBatch): ShiftCell[] {
   }));
 }
 
-/** A produced cell record (src/process/line.ts CellRecord, as stored) → ShiftCell. */
-export function shiftCellOf(c: Record<string, unknown>): ShiftCell {
-  const stack = (c['stack'] ?? {}) as Record<string, number>;
-  const stations = (c['stations'] ?? []) as { id: string; gauge_thickness_um: number | null }[];
-  const gen = (c['genealogy'] ?? {}) as Record<string, unknown>;
-  const causes = (c['causes'] ?? []) as string[];
+/** the fields of a produced cell (src/present/production-cell.ts, as stored) a ShiftCell reads */
+export type ShiftCellSource = Pick<
+  CellRecord,
+  'index' | 'lane' | 'stack' | 'stations' | 'capacity_mAh' | 'in_spec' | 'causes' | 'genealogy'
+>;
+
+/** A produced cell record (src/present/production-cell.ts CellRecord, as stored) → ShiftCell. */
+export function shiftCellOf(c: ShiftCellSource): ShiftCell {
+  const gen = genealogyOf(c);
   return {
-    index: Number(c['index'] ?? 0),
-    lane: Number(c['lane'] ?? 0),
-    t_s: Number(gen['time_s'] ?? 0),
-    cell_um: Number(stack['cell_thickness_um'] ?? NaN),
-    anode_um: Number(stack['anode_thickness_um'] ?? NaN),
-    gauge_um: stations.find((s) => s.id === '240')?.gauge_thickness_um ?? null,
-    capacity_mAh: Number(c['capacity_mAh'] ?? NaN),
-    in_spec: c['in_spec'] === true,
-    cause: causes[0] ?? '',
+    index: Number(c.index ?? 0),
+    lane: Number(c.lane ?? 0),
+    t_s: Number(gen.time_s ?? 0),
+    cell_um: Number(c.stack?.cell_thickness_um ?? NaN),
+    anode_um: Number(c.stack?.anode_thickness_um ?? NaN),
+    gauge_um: (c.stations ?? []).find((s) => s.id === '240')?.gauge_thickness_um ?? null,
+    capacity_mAh: Number(c.capacity_mAh ?? NaN),
+    in_spec: c.in_spec === true,
+    cause: c.causes?.[0] ?? '',
   };
 }
 

@@ -145,7 +145,7 @@ async function main(task: RunTask): Promise<void> {
       },
       ...(spool ? { cellSink: (c: ProductionCell) => spool.add(storedCell(c)) } : {}),
       onCell: (c: ProductionCell) => {
-        const sc = shiftCellOf(presentCell(c) as unknown as Record<string, unknown>);
+        const sc = shiftCellOf(presentCell(c));
         tNow = sc.t_s;
         live?.push(sc);
         pending.push(sc);
