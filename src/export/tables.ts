@@ -9,6 +9,7 @@
  * stack, the figures, the verdict and its causes.
  */
 import type { CellRecord, CycleRecord, TimeSeriesRecord } from '../store/types.ts';
+import { genealogyOf } from '../store/records.ts';
 import { SubgroupSeries, subgroupPoints } from '../process/production/spc.ts';
 import { parseProduction } from '../process/production/config.ts';
 import { problem } from '../problems.ts';
@@ -73,25 +74,25 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** one row per cell (columns CELL_COLUMNS); fields a record lacks are empty */
 export function cellRow(c: CellRecord): Row {
-  const r = c as Record<string, unknown>;
-  const g = obj(r['genealogy']);
-  const stack = obj(r['stack']);
-  const incoming = obj(r['incoming_thickness_um']);
-  const parents = arr(g['parents']).map(obj);
-  const lots = obj(g['material_lots']);
-  const stations = arr(r['stations']).map(obj);
+  // typed fields; the guards (num, str, bool, obj, arr) stay: the store checks only its own columns of a record
+  const g = genealogyOf(c);
+  const stack = obj(c.stack);
+  const incoming = obj(c.incoming_thickness_um);
+  const parents = arr(g.parents).map(obj);
+  const lots = obj(g.material_lots);
+  const stations = arr(c.stations).map(obj);
   const out: Row = [
     c.serial,
-    num(r['index']),
-    num(r['lane'] ?? g['lane']),
-    num(r['row']),
-    num(g['time_s']),
-    str(g['station_run']),
-    num(r['s_start_m']),
-    num(r['s_end_m']),
-    num(r['cd_start_mm']),
-    num(r['cd_end_mm']),
-    bool(g['splice']),
+    num(c.index),
+    num(c.lane ?? g.lane),
+    num(c.row),
+    num(g.time_s),
+    str(g.station_run),
+    num(c.s_start_m),
+    num(c.s_end_m),
+    num(c.cd_start_mm),
+    num(c.cd_end_mm),
+    bool(g.splice),
   ];
   for (const s of SHEETS) {
     const ps = parents.filter((p) => p['sheet'] === s);
@@ -119,16 +120,16 @@ export function cellRow(c: CellRecord): Row {
     num(stack['anode_thickness_um']),
     num(stack['free_li_um']),
     num(c.capacity_mAh),
-    num(r['specific_capacity_mAh_g']),
-    num(r['energy_Wh']),
-    num(r['crack_risk']),
-    bool(r['bonded']),
-    num(r['defects']),
-    num(r['speed_m_per_min']),
-    bool(r['in_spec']),
+    num(c.specific_capacity_mAh_g),
+    num(c.energy_Wh),
+    num(c.crack_risk),
+    bool(c.bonded),
+    num(c.defects),
+    num(c.speed_m_per_min),
+    bool(c.in_spec),
     c.verdict,
-    arr(r['causes']).map(String).join('|'),
-    str(g['battery_serial']),
+    arr(c.causes).map(String).join('|'),
+    str(g.battery_serial),
   );
   return out;
 }
@@ -259,10 +260,9 @@ export async function* spcTable(
   for (const ln of lanes) series.set(num(ln['lane']) ?? 0, new SubgroupSeries(n));
   for await (const page of cells())
     for (const c of page) {
-      const r = c as Record<string, unknown>;
-      const sg = series.get(num(r['lane'] ?? obj(r['genealogy'])['lane']) ?? -1);
+      const sg = series.get(num(c.lane ?? genealogyOf(c).lane) ?? -1);
       if (!sg) continue;
-      const g = arr(r['stations'])
+      const g = arr(c.stations)
         .map(obj)
         .find((x) => String(x['id']) === '240')?.['gauge_thickness_um'];
       // the record's µm (6 significant digits) holds the gauge's reading, a multiple of its resolution: the
