@@ -13,6 +13,7 @@ import {
   windowCheckSchema,
 } from '../contract.ts';
 import { materialOutSchema } from '../materials/library.ts';
+import type { RunSummary, StationResultRecord } from '../store/types.ts';
 
 export const problemSchema = z
   .object({
@@ -145,6 +146,11 @@ export const storedStationSchema = z.strictObject({
   bonded: z.boolean().nullable(),
   data: stationSchema.describe('the station block as in the output (line.stations[i])'),
 });
+
+/** the schemas and the store's types agree both ways: a field added to one and not the other fails the typecheck */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<z.infer<typeof runSummarySchema>, RunSummary>;
+true satisfies Same<z.infer<typeof storedStationSchema>, StationResultRecord>;
 
 export const storedRunSchema = runSummarySchema.extend({
   recipe: z.strictObject({

@@ -27,6 +27,7 @@ import { newRunId } from './ids.ts';
 import { migrationProvider, MIGRATIONS, type StoreDatabase, type RunsTable } from './schema.ts';
 import { parseDbSpec, type DbSpec } from './spec.ts';
 import { isTransient, whatToFix, withRetries } from './faults.ts';
+import type { StationBlock } from '../contract.ts';
 import type {
   DeleteResult,
   CellRecord,
@@ -501,7 +502,7 @@ function toStation(r: StoreDatabase['station_results']): StationResultRecord {
     temperature_C: r.temperature_C,
     peak_pressure_MPa: r.peak_pressure_MPa,
     bonded: r.bonded === null ? null : Number(r.bonded) !== 0,
-    data: JSON.parse(r.data_json) as Record<string, unknown>,
+    data: JSON.parse(r.data_json) as StationBlock,
   };
 }
 

@@ -2,7 +2,7 @@
  * Public types of the run-history store (src/store/). Everything here is plain JSON-serialisable
  * data; units are in the field names (SI inside the physics, named units at this edge).
  */
-import type { RunOutput } from '../contract.ts';
+import type { RunOutput, StationBlock } from '../contract.ts';
 import type { StoreDatabase } from './schema.ts';
 
 /** A cell's row as the store inserts it, less its run id and index (what a CellSpool keeps). */
@@ -158,8 +158,8 @@ export interface StationResultRecord {
   temperature_C: number | null;
   peak_pressure_MPa: number | null;
   bonded: boolean | null;
-  /** The station block as in the output. */
-  data: Record<string, unknown>;
+  /** The station block as in the output (`line.stations[i]`, stored as given). */
+  data: StationBlock;
 }
 
 /** What `getRun` returns. */
