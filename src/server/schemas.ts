@@ -12,7 +12,8 @@ import {
   stationSchema,
   windowCheckSchema,
 } from '../contract.ts';
-import { materialOutSchema } from '../materials/library.ts';
+import { materialOutSchema, type Material } from '../materials/library.ts';
+import type { ExpansionRate, firstCycleSummary } from '../cycler/metrics.ts';
 import type { RunSummary, StationResultRecord } from '../store/types.ts';
 
 export const problemSchema = z
@@ -252,8 +253,16 @@ export const cycleResponseSchema = z.strictObject({
   elapsed_ms: z.number(),
 });
 
+true satisfies Same<z.infer<typeof expansionRateSchema>, ExpansionRate>;
+true satisfies Same<
+  Omit<z.infer<typeof cycleExperimentSummarySchema>, 'initial_soc' | 'points'>,
+  ReturnType<typeof firstCycleSummary>
+>;
+
 /** a material of the library with its sources (src/materials/library.ts, read from data/materials/library.json) */
 export const materialSchema = materialOutSchema;
+// one way: the file's checks are narrower than the Material interface (assumption: true only; non-empty strings)
+true satisfies [z.infer<typeof materialSchema>] extends [Material] ? true : false;
 
 export const compareQuerySchema = z.object({ ids: z.string().describe('comma-separated run ids (2 … 6)') }).strict();
 
