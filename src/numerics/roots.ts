@@ -239,6 +239,15 @@ export class NewtonSearch {
     this.xtol = settings.xtol ?? 0;
     this.rtol = settings.rtol ?? 4 * EPS;
     this.maxIter = settings.maxIter ?? 100;
+    // a setting out of its range would not fail loudly later: it would stop at once, never, or step nowhere
+    const bad = (name: string, got: number, allowed: string): never => {
+      throw new RangeError(`NewtonSearch: ${name} must be ${allowed} (got ${got})`);
+    };
+    if (!(this.xtol >= 0 && this.xtol < Infinity)) bad('xtol', this.xtol, 'finite and ≥ 0');
+    if (!(this.rtol >= 0 && this.rtol < Infinity)) bad('rtol', this.rtol, 'finite and ≥ 0');
+    if (!(Number.isInteger(this.maxIter) && this.maxIter >= 1)) bad('maxIter', this.maxIter, 'an integer ≥ 1');
+    if (settings.scale !== undefined && !(settings.scale > 0 && settings.scale < Infinity))
+      bad('scale', settings.scale, 'finite and > 0');
     this.stepStop = settings.stepStop ?? true;
     this.accept = settings.accept ?? null;
     this.scale = settings.scale ?? 1;

@@ -294,3 +294,12 @@ test('newtonHot (the inlinable plain loop, then the general one) evaluates the s
     assert.match(hot, /"status":"converged"/);
   }
 });
+
+test('NewtonSearch refuses settings it could not honour, naming the setting, the value and what is allowed', () => {
+  assert.throws(() => new NewtonSearch({ scale: 0 }), /NewtonSearch: scale must be finite and > 0 \(got 0\)/);
+  assert.throws(() => new NewtonSearch({ scale: -1e-3 }), /scale must be finite and > 0 \(got -0\.001\)/);
+  assert.throws(() => new NewtonSearch({ xtol: -1 }), /xtol must be finite and ≥ 0 \(got -1\)/);
+  assert.throws(() => new NewtonSearch({ rtol: NaN }), /rtol must be finite and ≥ 0 \(got NaN\)/);
+  assert.throws(() => new NewtonSearch({ maxIter: 0 }), /maxIter must be an integer ≥ 1 \(got 0\)/);
+  assert.doesNotThrow(() => new NewtonSearch({ xtol: 0, rtol: 0, maxIter: 1, scale: 1e-3 }));
+});
