@@ -8,7 +8,7 @@
  * G. H. Golub & C. F. Van Loan, Matrix Computations, 4th ed., 2013, §4.3 (banded LU), §3.2.
  */
 
-import { bandKernel } from './band-kernel.ts';
+import { bandKernel, type BandFactors } from './band-kernel.ts';
 
 /**
  * In-place LU with partial pivoting of the row-major n×n matrix a (PA = LU, unit lower L below the
@@ -76,9 +76,10 @@ export function denseLuSolve(lu: Float64Array, n: number, piv: Int32Array, b: Fl
 /**
  * Band matrix in LAPACK factorisation storage: column-major, leading dimension ld = 2·kl + ku + 1;
  * element A(i, j) (|i−j| within the band) lives at ab[(kl + ku + i − j) + j·ld]. The first kl rows are
- * room for the fill-in of partial pivoting.
+ * room for the fill-in of partial pivoting. The WebAssembly kernel (band-kernel.ts) reads the factors through
+ * BandFactors, the view of this class it declares (it cannot import this file, which imports it).
  */
-export class BandLu {
+export class BandLu implements BandFactors {
   readonly n: number;
   readonly kl: number;
   readonly ku: number;
