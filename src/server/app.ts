@@ -41,6 +41,7 @@ import { validateRecipeData } from '../recipe/parse.ts';
 import { ProblemError } from '../problems.ts';
 import { m4 } from './present/downsample.ts';
 import { shiftCellOf, ShiftStream, SPC_QUANTITIES, type ShiftContext, type SpcQuantity } from './present/shift.ts';
+import { genealogyOf } from '../store/records.ts';
 import { RollsTally, batterySerialOf, rollCellOf, type RollCell, type RollSummary } from './present/genealogy.ts';
 import { comparePayload } from './present/compare.ts';
 import { halfCycles, dqdv } from './present/run.ts';
@@ -359,12 +360,12 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
    * the shift's first in-spec cells, so the scan stops once it has the pack's count), cached
    */
   const packSerialsOf = async (run: StoredRun): Promise<string[]> => {
-    const bat = run.output.battery as Record<string, unknown> | undefined;
-    const bserial = bat?.['battery_serial'] as string | undefined;
+    const bat = run.output.battery;
+    const bserial = bat?.battery_serial;
     if (!bserial) return [];
     let serials = packCache.get(run.id);
     if (!serials) {
-      const want = Number((bat?.['pack'] as Record<string, number> | undefined)?.['cells'] ?? Infinity);
+      const want = bat?.pack?.cells ?? Infinity;
       serials = [];
       scan: for await (const page of pagesOf(run.id))
         for (const c of page) {
@@ -669,7 +670,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       // the recipe name of each run, for the list (one small query per distinct recipe would be overkill: read from the run cache or leave blank)
       for (const r of runs) {
         const cached = runCache.get(r.id);
-        if (cached) names.set(r.id, String((cached.recipe.parsed as Record<string, unknown>)?.['name'] ?? ''));
+        if (cached) names.set(r.id, recipeNameSchema.safeParse(cached.recipe.parsed).data?.name ?? '');
       }
       const active = o.jobs
         .list()
@@ -703,7 +704,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         state: r.status,
         stage: null,
         cells: r.n_cells,
-        error: (r.output as Record<string, unknown>)['error'] ?? null,
+        error: r.output.error ?? null,
       });
     },
   );
@@ -730,7 +731,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
                     problems: [
                       {
                         path: '',
-                        problem: String((r.output as Record<string, unknown>)['error'] ?? 'failed'),
+                        problem: r.output.error ?? 'failed',
                         got: '',
                         allowed: '',
                       },
@@ -849,6 +850,22 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return c.json(await o.store.listCycles(run.id));
     },
   );
+  /** a stored run's recipe name (the recipe as saved, of any version) */
+  const recipeNameSchema = z.object({ name: z.string() });
+  /** the parts of a stored run's recipe the Shift view reads (the recipe as saved, of any version; the rest ignored) */
+  const limits = z.object({ min: z.number().optional(), max: z.number().optional() });
+  const shiftRecipeSchema = z.object({
+    spec: z
+      .object({
+        cell_thickness_um: limits.optional(),
+        anode_thickness_um: limits.optional(),
+        capacity_mAh_min: z.number().optional(),
+      })
+      .optional(),
+    production: z
+      .object({ spc: z.object({ ewma_lambda: z.number().optional(), ewma_L: z.number().optional() }).optional() })
+      .optional(),
+  });
   const shiftQuery = z
     .object({
       quantity: z
@@ -883,7 +900,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const key = `${run.id}\u0000${q.quantity}`;
       let p = shiftCache.get(key);
       if (!p) {
-        const prod = run.output.production as Record<string, unknown> | undefined;
+        const prod = run.output.production;
         if (!prod)
           throw httpProblem(
             404,
@@ -892,27 +909,22 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
             run.id,
             'a run started with production',
           );
-        const spc = (prod['spc'] ?? {}) as Record<string, unknown>;
-        const recipe = run.recipe.parsed as Record<string, unknown>;
-        const P = (recipe['production'] ?? {}) as Record<string, unknown>;
-        const pspc = (P['spc'] ?? {}) as Record<string, number>;
+        // the recipe as parsed when the run was saved (any version's): the parts the Shift reads, or none
+        const parsedRecipe = shiftRecipeSchema.safeParse(run.recipe.parsed);
+        const recipe = parsedRecipe.success ? parsedRecipe.data : {};
         const ctx: ShiftContext = {
-          planned_s: Number(prod['duration_s'] ?? 0),
-          lanes: Number(prod['lanes'] ?? 1),
-          speed_m_per_min: Number(prod['speed_m_per_min'] ?? 1),
-          cell_length_mm: Number(((prod['cell_format_mm'] ?? {}) as Record<string, number>)['length'] ?? 100),
-          stops: ((prod['stops'] ?? []) as { cause: string; t0_s: number; t1_s: number }[]).map((s) => ({
-            cause: s.cause,
-            t0_s: s.t0_s,
-            t1_s: s.t1_s,
-          })),
-          spec: (recipe['spec'] ?? {}) as ShiftContext['spec'],
-          subgroup_size: Number(spc['subgroup_size'] ?? 5),
-          ewma_lambda: pspc['ewma_lambda'] ?? 0.2,
-          ewma_L: pspc['ewma_L'] ?? 3,
-          scrap_by_cause: prod['scrap_by_cause'] as ShiftContext['scrap_by_cause'],
-          oee: prod['oee'] as ShiftContext['oee'],
-          t_now_s: Number(prod['duration_s'] ?? 0),
+          planned_s: prod.duration_s ?? 0,
+          lanes: prod.lanes ?? 1,
+          speed_m_per_min: prod.speed_m_per_min ?? 1,
+          cell_length_mm: prod.cell_format_mm?.length ?? 100,
+          stops: (prod.stops ?? []).map((s) => ({ cause: s.cause, t0_s: s.t0_s, t1_s: s.t1_s })),
+          spec: recipe.spec ?? {},
+          subgroup_size: prod.spc?.subgroup_size ?? 5,
+          ewma_lambda: recipe.production?.spc?.ewma_lambda ?? 0.2,
+          ewma_L: recipe.production?.spc?.ewma_L ?? 3,
+          ...(prod.scrap_by_cause ? { scrap_by_cause: prod.scrap_by_cause } : {}),
+          ...(prod.oee ? { oee: prod.oee } : {}),
+          t_now_s: prod.duration_s ?? 0,
           done: true,
         };
         // the stored cells in pages, in production order, through the live view's ShiftStream: memory
@@ -951,18 +963,15 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const run = await getRun(params.id);
       // one page from the store (a serial filter is applied there), and the total the filter matches
       const filter = q.q ? { serialContains: q.q } : {};
-      const cells = (await o.store.listCells(run.id, { offset: q.offset, limit: q.limit, ...filter })) as Record<
-        string,
-        unknown
-      >[];
+      const cells = await o.store.listCells(run.id, { offset: q.offset, limit: q.limit, ...filter });
       const total = q.q ? await o.store.countCells(run.id, filter) : run.n_cells;
       const page = cells.map((x) => ({
-        serial: x['serial'],
-        lane: x['lane'],
-        in_spec: x['in_spec'],
-        verdict: x['verdict'],
-        time_s: (x['genealogy'] as Record<string, unknown> | undefined)?.['time_s'],
-        battery_serial: (x['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] ?? null,
+        serial: x.serial,
+        lane: x.lane,
+        in_spec: x.in_spec,
+        verdict: x.verdict,
+        time_s: genealogyOf(x).time_s,
+        battery_serial: batterySerialOf(x),
       }));
       return c.json({ total, offset: q.offset, limit: q.limit, cells: page });
     },
@@ -988,20 +997,19 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           JSON.stringify(serial),
           'a serial from /api/runs/{id}/cells',
         );
-      const bat = run.output.battery as Record<string, unknown> | undefined;
-      const bs = (cell['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] as
-        string | null | undefined;
+      const bat = run.output.battery;
+      const bs = batterySerialOf(cell);
       let position: number | null = null;
       if (bs) position = (await packSerialsOf(run)).indexOf(serial);
-      const pack = bat?.['pack'] as Record<string, number> | undefined;
+      const pack = bat?.pack;
       return c.json({
         cell,
         battery: bs
           ? {
               battery_serial: bs,
               position,
-              group: pack && position !== null ? Math.floor(position / pack['parallel']!) : null,
-              limiting: (bat?.['limiting_cell'] as Record<string, unknown> | undefined)?.['serial'] === serial,
+              group: pack && position !== null ? Math.floor(position / pack.parallel) : null,
+              limiting: bat?.limiting_cell?.serial === serial,
             }
           : null,
       });
@@ -1064,11 +1072,12 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     },
     async (c, { params }) => {
       const run = await getRun(params.id);
-      const bat = run.output.battery as Record<string, unknown> | undefined;
-      if (!bat) throw httpProblem(404, 'battery', 'this run has no battery', run.id, 'a run with a battery block');
-      const pack = bat['pack'] as Record<string, number>;
+      const bat = run.output.battery;
+      const pack = bat?.pack;
+      if (!bat || !pack)
+        throw httpProblem(404, 'battery', 'this run has no battery pack', run.id, 'a run with a battery block');
       const [ts] = await o.store.getTimeSeries(run.id, BATTERY_CELLS_SERIES);
-      const n = pack['cells']!;
+      const n = pack.cells;
       const frames = ts
         ? {
             time_s: ts.columns['t_s']!,
@@ -1079,15 +1088,14 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
             ),
           }
         : null;
-      const bserial = bat['battery_serial'] as string | undefined;
-      const serials = bserial ? await packSerialsOf(run) : [];
+      const serials = bat.battery_serial ? await packSerialsOf(run) : [];
       return c.json({
-        series: pack['series'],
-        parallel: pack['parallel'],
+        series: pack.series,
+        parallel: pack.parallel,
         serials,
         frames,
         block: { ...bat, series: undefined },
-        profile_series: bat['series'],
+        profile_series: bat.series,
         // the run's validity findings about the pack, shown beside the pack's figures
         validity: (run.output.validity?.findings ?? []).filter((f) => f.source === 'battery'),
       });
@@ -1607,7 +1615,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     async (c, { params }) => {
       const k = await getCampaign(params.id);
       const roll = params.roll;
-      const v = validateRecipeData(JSON.parse(JSON.stringify(k.recipe)) as Record<string, unknown>);
+      const v = validateRecipeData(structuredClone(k.recipe));
       const shard = v.ok ? shardOfRoll(planCampaign(v.recipe, k.cells), roll) : null;
       if (shard === null)
         throw httpProblem(
