@@ -64,31 +64,64 @@ export function laminate(
   N: number,
   kappaFixed: number | undefined,
 ): { e0: number; k: number; z: number[] } {
+  const n = plies.length;
+  const E = new Float64Array(n);
+  const t = new Float64Array(n);
+  const e = new Float64Array(n);
+  plies.forEach((p, i) => {
+    E[i] = p.E;
+    t[i] = p.t;
+    e[i] = p.e;
+  });
+  const z = new Float64Array(n + 1);
+  const out = new Float64Array(2);
+  solveLaminate(E, t, e, n, N, kappaFixed, z, out);
+  return { e0: out[0]!, k: out[1]!, z: Array.from(z) };
+}
+
+/**
+ * laminate on plies held in arrays (the first n of E, t, e): the ply faces into z (n + 1) and ε₀, κ into out —
+ * no objects, for crackRisk's many laminates per cell.
+ */
+function solveLaminate(
+  E: Float64Array,
+  t: Float64Array,
+  e: Float64Array,
+  n: number,
+  N: number,
+  kappaFixed: number | undefined,
+  z: Float64Array,
+  out: Float64Array,
+): void {
   let A = 0;
   let B = 0;
   let D = 0;
   let NT = 0;
   let MT = 0;
-  const z: number[] = [];
   let zc = 0;
-  for (const p of plies) {
+  for (let i = 0; i < n; i++) {
+    const Ei = E[i]!;
+    const ei = e[i]!;
     const z0 = zc;
-    const z1 = zc + p.t;
-    z.push(z0);
-    A += p.E * (z1 - z0);
-    B += (p.E * (z1 * z1 - z0 * z0)) / 2;
-    D += (p.E * (z1 ** 3 - z0 ** 3)) / 3;
-    NT += p.E * p.e * (z1 - z0);
-    MT += (p.E * p.e * (z1 * z1 - z0 * z0)) / 2;
+    const z1 = zc + t[i]!;
+    z[i] = z0;
+    A += Ei * (z1 - z0);
+    B += (Ei * (z1 * z1 - z0 * z0)) / 2;
+    D += (Ei * (z1 ** 3 - z0 ** 3)) / 3;
+    NT += Ei * ei * (z1 - z0);
+    MT += (Ei * ei * (z1 * z1 - z0 * z0)) / 2;
     zc = z1;
   }
-  z.push(zc);
-  if (kappaFixed !== undefined) return { e0: (N + NT - B * kappaFixed) / A, k: kappaFixed, z };
+  z[n] = zc;
+  if (kappaFixed !== undefined) {
+    out[0] = (N + NT - B * kappaFixed) / A;
+    out[1] = kappaFixed;
+    return;
+  }
   const det = A * D - B * B;
   // M = 0
-  const e0 = ((N + NT) * D - B * MT) / det;
-  const k = (A * MT - B * (N + NT)) / det;
-  return { e0, k, z };
+  out[0] = ((N + NT) * D - B * MT) / det;
+  out[1] = (A * MT - B * (N + NT)) / det;
 }
 
 export interface CrackConfigResult {
@@ -152,7 +185,52 @@ const CREEP_N = 4;
 
 const EXTENTS = [0.1, 0.25, 0.5, 0.75, 1];
 
-function moduli(material: MechanicalId, porosity = 0): { Ebi: number; Eps: number; nu: number; alpha: number } {
+/** crackRisk's plies in arrays (its laminates' inputs and outputs): one set, grown when a call needs more plies */
+function newPlyScratch(n: number): {
+  t: Float64Array;
+  Ebi: Float64Array;
+  Eps: Float64Array;
+  alpha: Float64Array;
+  eg: Float64Array;
+  Eth: Float64Array;
+  eth: Float64Array;
+  zero: Float64Array;
+  zg: Float64Array;
+  zs: Float64Array;
+  g: Float64Array;
+  th: Float64Array;
+  ten: Float64Array;
+  bend: Float64Array;
+} {
+  const a = (k: number): Float64Array => new Float64Array(k);
+  return {
+    t: a(n),
+    Ebi: a(n),
+    Eps: a(n),
+    alpha: a(n),
+    eg: a(n),
+    Eth: a(n),
+    eth: a(n),
+    zero: a(n),
+    zg: a(n + 1),
+    zs: a(n + 1),
+    g: a(2),
+    th: a(2),
+    ten: a(2),
+    bend: a(2),
+  };
+}
+let plyScratch = newPlyScratch(8);
+
+/** a ply's moduli: Ē = E/(1 − ν) (biaxial), E/(1 − ν²), ν and α */
+interface Moduli {
+  Ebi: number;
+  Eps: number;
+  nu: number;
+  alpha: number;
+}
+
+function moduli(material: MechanicalId, porosity = 0): Moduli {
   const m = mechanicalProperties(material);
   const E = porousModulus(m.youngsModulus.value, porosity);
   const nu = m.poissonRatio.value;
@@ -165,13 +243,6 @@ function relaxed(sigmaEl: number, strain: number, time_s: number, creepStrength:
   const rate = Math.abs(strain) / Math.max(time_s, 1e-9);
   const sc = creepStrength * Math.pow(Math.max(rate, 1e-30) / CREEP_RATE_REF, 1 / CREEP_N);
   return sigmaEl / (1 + Math.abs(sigmaEl) / sc);
-}
-
-interface Ply2 {
-  id: MechanicalId;
-  t: number;
-  por: number;
-  alloy: boolean;
 }
 
 /** the dominant product phase, which sets the alloy's elastic and fracture data */
@@ -210,48 +281,61 @@ export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; fre
   const dVcyc = alCycled * (LI_AL_PHASES.LiAl.molarVolume.value - vAl);
   const cycStrain = hAlloyEnd > 0 ? -fip * (Math.cbrt(1 + dVcyc / Math.max(hAlloyEnd, 1e-30)) - 1) : 0;
 
-  const plies = (sandwich: boolean, h: number, hAl: number): Ply2[] => {
-    const layers: Ply2[] = [];
-    if (sandwich)
-      for (const l of inp.above) layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
-    layers.push({ id: prodId, t: h, por: 0, alloy: true });
-    if (hAl > 0) layers.push({ id: 'Al-O', t: hAl, por: 0, alloy: false });
-    if (sandwich)
-      for (const l of inp.below) layers.push({ id: l.material, t: l.thickness_m, por: l.porosity ?? 0, alloy: false });
-    return layers;
+  // the plies' moduli, once per call, when first needed (a ply that is not the alloy keeps its material and
+  // porosity at every extent); an Al-O ply takes the Al's, as the Al left does
+  const modOf = (l: CrackLayer): Moduli => (l.material === 'Al-O' ? al : moduli(l.material, l.porosity ?? 0));
+  let modsAbove: Moduli[] | null = null;
+  let modsBelow: Moduli[] | null = null;
+  // the plies, top → down (sandwiched: the layers above, the alloy, the Al left, the layers below; free-standing:
+  // the alloy and the Al left), in arrays for solveLaminate: thickness, the moduli Ē (biaxial) and E/(1 − ν²),
+  // α; the alloy's index
+  const nMax = inp.above.length + inp.below.length + 2;
+  if (plyScratch.t.length < nMax) plyScratch = newPlyScratch(nMax);
+  const { t, Ebi, Eps, alpha, eg, Eth, eth, zero, zg, zs, g, th, ten, bend } = plyScratch;
+  let n = 0;
+  const ply = (m: Moduli, thickness: number): void => {
+    t[n] = thickness;
+    Ebi[n] = m.Ebi;
+    Eps[n] = m.Eps;
+    alpha[n] = m.alpha;
+    n++;
+  };
+  const plies = (sandwich: boolean, h: number, hAl: number): number => {
+    n = 0;
+    if (sandwich) {
+      modsAbove ??= inp.above.map(modOf);
+      for (let k = 0; k < inp.above.length; k++) ply(modsAbove[k]!, inp.above[k]!.thickness_m);
+    }
+    const ia = n;
+    ply(pm, h);
+    if (hAl > 0) ply(al, hAl);
+    if (sandwich) {
+      modsBelow ??= inp.below.map(modOf);
+      for (let k = 0; k < inp.below.length; k++) ply(modsBelow[k]!, inp.below[k]!.thickness_m);
+    }
+    return ia;
   };
 
   /** highest tensile in-plane stress in the alloy ply for an eigenstrain e (relaxed over time_s) plus the common loads */
-  const peakStress = (sandwich: boolean, layers: Ply2[], e: number, time_s: number, cool: boolean): number => {
-    const mods = layers.map((l) => (l.alloy ? pm : l.id === 'Al-O' ? al : moduli(l.id, l.por)));
-    const g = laminate(
-      layers.map((l, i) => ({ E: mods[i]!.Ebi, t: l.t, e: l.alloy ? e : 0 })),
-      0,
-      undefined,
-    );
-    const th = laminate(
-      layers.map((l, i) => ({ E: cool ? mods[i]!.Ebi : mods[i]!.Eps, t: l.t, e: cool ? mods[i]!.alpha * dT : 0 })),
-      0,
-      undefined,
-    );
-    const ten = laminate(
-      layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: 0 })),
-      inp.webTension_N_per_m,
-      undefined,
-    );
-    const bend = laminate(
-      layers.map((l, i) => ({ E: mods[i]!.Eps, t: l.t, e: 0 })),
-      0,
-      1 / inp.coreRadius_m,
-    );
-    const ia = layers.findIndex((l) => l.alloy);
+  const peakStress = (sandwich: boolean, h: number, hAl: number, e: number, time_s: number, cool: boolean): number => {
+    const ia = plies(sandwich, h, hAl);
+    for (let i = 0; i < n; i++) {
+      eg[i] = i === ia ? e : 0;
+      Eth[i] = cool ? Ebi[i]! : Eps[i]!;
+      eth[i] = cool ? alpha[i]! * dT : 0;
+    }
+    solveLaminate(Ebi, t, eg, n, 0, undefined, zg, g);
+    solveLaminate(Eth, t, eth, n, 0, undefined, zs, th);
+    solveLaminate(Eps, t, zero, n, inp.webTension_N_per_m, undefined, zs, ten);
+    solveLaminate(Eps, t, zero, n, 0, 1 / inp.coreRadius_m, zs, bend);
     const pStack = sandwich ? (-pm.nu / (1 - pm.nu)) * inp.stackPressure_Pa : 0;
     let best = -Infinity;
-    for (const zz of [g.z[ia]!, g.z[ia + 1]!]) {
-      const sg = relaxed(pm.Ebi * (g.e0 + g.k * zz - e), e, time_s, creep);
-      const sth = cool ? pm.Ebi * (th.e0 + th.k * zz - pm.alpha * dT) : 0;
-      const st = pm.Eps * (ten.e0 + ten.k * zz);
-      const sb = Math.abs(pm.Eps * (bend.e0 + bend.k * zz));
+    for (let f = ia; f <= ia + 1; f++) {
+      const zz = zg[f]!;
+      const sg = relaxed(pm.Ebi * (g[0]! + g[1]! * zz - e), e, time_s, creep);
+      const sth = cool ? pm.Ebi * (th[0]! + th[1]! * zz - pm.alpha * dT) : 0;
+      const st = pm.Eps * (ten[0]! + ten[1]! * zz);
+      const sb = Math.abs(pm.Eps * (bend[0]! + bend[1]! * zz));
       best = Math.max(best, sg + sth + st + sb + pStack);
     }
     return best;
@@ -267,7 +351,7 @@ export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; fre
       if (xi <= 0) continue;
       const h = xi * Vprod;
       const hAl = Math.max(0, inp.nAl_mol_m2 - xi * alloyAl) * vAl;
-      const s = peakStress(sandwich, plies(sandwich, h, hAl), growth, inp.formationTime_s * xi, true);
+      const s = peakStress(sandwich, h, hAl, growth, inp.formationTime_s * xi, true);
       const G = Gof(s, h);
       if (G > form.G || form.h === 0) form = { G, s, xi, h };
     }
@@ -275,7 +359,7 @@ export function crackRisk(inp: CrackInput): { sandwiched: CrackConfigResult; fre
     let cyc = { G: 0, s: 0, h: hAlloyEnd };
     if (hAlloyEnd > 0 && cycStrain !== 0) {
       const hAl = alLeft * vAl;
-      const s = peakStress(sandwich, plies(sandwich, hAlloyEnd, hAl), cycStrain, inp.halfCycle_s, false);
+      const s = peakStress(sandwich, hAlloyEnd, hAl, cycStrain, inp.halfCycle_s, false);
       cyc = { G: Gof(s, hAlloyEnd), s, h: hAlloyEnd };
     }
     const worst =

@@ -568,7 +568,8 @@ export function simulateStations(inp: ProcessInput): LineResult {
   const elongationLi = liIn.thickness_m / li.thickness_m;
   const cf = cathodeFractions(vf, pCat);
   // one object literal with every field named (the fields of cathodeFractions and anodeFields in their order),
-  // not spreads: a spread in the middle of a literal adds the rest of its fields one by one, out of the object
+  // not spreads: a spread in the middle of a literal adds the rest of its fields one by one, out of the object;
+  // the coating (a recipe's: 'none' at least) in the literal, taken out again only for an input without one
   const made: ProducedCell = {
     area_m2: inp.cell.width_m * inp.cell.length_m,
     layers: cellLayers,
@@ -582,6 +583,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
     activeMaterialId: fs.composite.activeMaterialId,
     electrolyteId: fs.composite.electrolyteId,
     cathodeParticleRadius_m: fs.composite.particleRadius_m,
+    cathodeCoating: fs.composite.coating,
     cathodeCollectorThickness_m: coll ? coll.thickness_m : 0,
     cathodeCollectorMaterialId: coll ? (fs.collectorId ?? null) : null,
     separatorThickness_m: se.thickness_m,
@@ -603,8 +605,8 @@ export function simulateStations(inp: ProcessInput): LineResult {
     bonded: bondedFlags,
     crackRisk: crack.sandwiched.risk,
   };
-  // a coated active material: its coating right after the particle radius, as the cell's fields are ordered
-  const cell = fs.composite.coating ? withCathodeCoating(made, fs.composite.coating) : made;
+  // no coating given (a recipe's is 'none' at least): the cell has no cathodeCoating field
+  const cell = fs.composite.coating ? made : withoutCathodeCoating(made);
 
   const soft = s240.roll.softLayer;
   return {
@@ -660,13 +662,10 @@ export function simulateStations(inp: ProcessInput): LineResult {
   };
 }
 
-/** the cell with `cathodeCoating` inserted after `cathodeParticleRadius_m` (the cell's field order) */
-function withCathodeCoating(c: ProducedCell, coating: NonNullable<ProducedCell['cathodeCoating']>): ProducedCell {
+/** the cell without its `cathodeCoating` field (the other fields in their order) */
+function withoutCathodeCoating(c: ProducedCell): ProducedCell {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(c)) {
-    out[k] = v;
-    if (k === 'cathodeParticleRadius_m') out['cathodeCoating'] = coating;
-  }
+  for (const [k, v] of Object.entries(c)) if (k !== 'cathodeCoating') out[k] = v;
   return out as unknown as ProducedCell;
 }
 

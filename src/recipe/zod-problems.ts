@@ -59,10 +59,20 @@ export function unwrapSchema(s: z.ZodType): z.ZodType {
   return cur as unknown as z.ZodType;
 }
 
-function allowedFor(issue: z.core.$ZodIssue): string {
+/** how a caller's input is described where the recipe's wording does not fit (an HTTP request's query or body) */
+export interface ZodProblemWords {
+  /** what a value outside its range is (default 'out of the physical range', the recipe's) */
+  outOfRange?: string;
+  /** what is allowed where the issue does not say (default: see `rollcell schema`, the recipe's) */
+  see?: string;
+}
+
+function allowedFor(issue: z.core.$ZodIssue, words: ZodProblemWords): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.expected === 'number' ? 'a finite number' : `a ${issue.expected}`;
+      return issue.expected === 'number'
+        ? 'a finite number'
+        : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small': {
       const i = issue as z.core.$ZodIssueTooSmall;
       if (i.origin === 'array') return `at least ${i.minimum} item(s)`;
@@ -71,14 +81,18 @@ function allowedFor(issue: z.core.$ZodIssue): string {
     }
     case 'too_big': {
       const i = issue as z.core.$ZodIssueTooBig;
+      if (i.origin === 'array') return `at most ${i.maximum} item(s)`;
+      if (i.origin === 'string') return `at most ${i.maximum} characters`;
       return `${i.inclusive ? '<=' : '<'} ${i.maximum}`;
     }
     case 'invalid_value':
       return `one of ${(issue as z.core.$ZodIssueInvalidValue).values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union':
-      return 'a step string, {repeat: N, steps: [...]} or {repeat_until: "...", steps: [...]}';
+      return words.see ?? 'a step string, {repeat: N, steps: [...]} or {repeat_until: "...", steps: [...]}';
+    case 'invalid_format':
+      return issue.message;
     default:
-      return 'see `rollcell schema`';
+      return words.see ?? 'see `rollcell schema`';
   }
 }
 
@@ -88,6 +102,7 @@ function problemFor(
   schema: z.ZodType,
   root: string,
   budget: { detailed: number },
+  words: ZodProblemWords,
 ): Problem[] {
   const path = issue.path.map(String);
   const rootPath = root === '' ? [] : [root];
@@ -117,8 +132,10 @@ function problemFor(
         : typeof value === 'number' && !Number.isFinite(value)
           ? 'must be a finite number'
           : `wrong type`;
+  } else if (issue.code === 'invalid_format') {
+    problem = 'not in the allowed form';
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
-    problem = 'out of the physical range';
+    problem = words.outOfRange ?? 'out of the physical range';
   } else if (issue.code === 'invalid_value') {
     const opts = (issue as z.core.$ZodIssueInvalidValue).values.map(String);
     const s = typeof value === 'string' ? suggest(value, opts) : undefined;
@@ -126,7 +143,9 @@ function problemFor(
   } else {
     problem = issue.message;
   }
-  return [{ path: [...rootPath, ...path].join('.'), problem, got: describeValue(value), allowed: allowedFor(issue) }];
+  return [
+    { path: [...rootPath, ...path].join('.'), problem, got: describeValue(value), allowed: allowedFor(issue, words) },
+  ];
 }
 
 /**
@@ -140,9 +159,10 @@ export function zodProblems(
   schema: z.ZodType,
   root = '',
   detailed = Infinity,
+  words: ZodProblemWords = {},
 ): Problem[] {
   const budget = { detailed };
   const out: Problem[] = [];
-  for (const i of error.issues) for (const p of problemFor(i, data, schema, root, budget)) out.push(p);
+  for (const i of error.issues) for (const p of problemFor(i, data, schema, root, budget, words)) out.push(p);
   return out;
 }

@@ -27,7 +27,7 @@ import { allMaterials } from '../materials/library.ts';
 import { newRunId, sha256Hex, type Store, type StoredRun } from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
 import { parseBpxObject } from './bpx.ts';
-import { HttpProblem, httpProblem, problemBody, toHttp, zodProblems, type HttpStatus } from './http-problems.ts';
+import { HttpProblem, httpProblem, problemBody, requestProblems, toHttp, type HttpStatus } from './http-problems.ts';
 import { openApiDocument, type RouteDef } from './openapi.ts';
 import * as S from './schemas.ts';
 import { JobManager, type JobEvent } from './jobs.ts';
@@ -41,24 +41,18 @@ import { validateRecipeData } from '../recipe/parse.ts';
 import { ProblemError } from '../problems.ts';
 import { m4 } from './present/downsample.ts';
 import { shiftCellOf, ShiftStream, SPC_QUANTITIES, type ShiftContext, type SpcQuantity } from './present/shift.ts';
+import { genealogyOf } from '../store/records.ts';
 import { RollsTally, batterySerialOf, rollCellOf, type RollCell, type RollSummary } from './present/genealogy.ts';
 import { comparePayload } from './present/compare.ts';
 import { halfCycles, dqdv } from './present/run.ts';
 import { seriesBdf, writeCellsCsv, writeRunJson, writeRunXlsx } from './export.ts';
 import { cellPages, writeTables } from '../export/stream.ts';
-import { EXPORT_WHATS, type ExportWhat } from '../export/tables.ts';
+import { EXPORT_WHATS } from '../export/tables.ts';
 import { sinkFor, xlsxSink } from '../export/writers.ts';
-import { runExperiment, firstCycleSummary, parseExperiment } from '../cycler/index.ts';
+import { runExperiment, firstCycleSummary, parseExperiment, ExperimentParseError } from '../cycler/index.ts';
 import { createLiquidModel } from '../electrochem/liquid/index.ts';
 import { simulateConstantCurrent } from '../cycler/profile-drive.ts';
 
-/** the parsed shape of one experiment step that the constant-current fast path reads */
-interface FastStep {
-  kind: string;
-  text: string;
-  control?: { mode: string; c_rate?: number; current_A?: number };
-  terminations?: { kind: string; voltage_V?: number }[];
-}
 import { buildCellModel } from '../pipeline.ts';
 import type { Problem } from '../problems.ts';
 
@@ -244,10 +238,41 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   });
 
   /* ---------------------------------------------------------------- helpers */
-  const parse = <T extends z.ZodType>(schema: T, v: unknown, where: string, status: HttpStatus = 400): z.output<T> => {
+  /**
+   * Every route's path parameters, query and body are parsed by the zod schemas it declares (the ones the
+   * OpenAPI document shows), strictly: an unknown key, a key given twice, a value of the wrong type or out
+   * of range is a 400 whose Problems name the field (`params.id`, `query.limit`, `body.seed`), the value
+   * and what is allowed — all the request's problems at once. A route without parameters or a query
+   * declares NONE and refuses any. Handlers get the parsed values, typed by their schemas.
+   */
+  type Part = 'params' | 'query' | 'body';
+  const NONE = z.strictObject({});
+  const parsePart = <T extends z.ZodType>(
+    schema: T,
+    v: unknown,
+    where: Part,
+    problems: Problem[],
+  ): z.output<T> | undefined => {
     const r = schema.safeParse(v);
-    if (!r.success) throw new HttpProblem(status, zodProblems(where, r.error));
-    return r.data;
+    if (r.success) return r.data;
+    problems.push(...requestProblems(where, r.error, v, schema));
+    return undefined;
+  };
+  /** the query as an object; a key given twice is refused (which one counts would be a guess) */
+  const queryOf = (c: Context, problems: Problem[]): Record<string, string> => {
+    const entries: [string, string][] = [];
+    for (const [k, vs] of Object.entries(c.req.queries())) {
+      if (k === 'token') continue; // the security layer's (a page link's ?token=), not the route's
+      if (vs.length === 1) entries.push([k, vs[0]!]);
+      else
+        problems.push({
+          path: `query.${k}`,
+          problem: 'given more than once',
+          got: vs.map((v) => JSON.stringify(v)).join(', '),
+          allowed: 'each query parameter once',
+        });
+    }
+    return Object.fromEntries(entries);
   };
   const body = async (c: Context): Promise<unknown> => {
     try {
@@ -256,9 +281,49 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       throw httpProblem(400, 'body', 'not valid JSON', 'unparsable text', 'a JSON object');
     }
   };
-  const def = (r: RouteDef, h: (c: Context) => Response | Promise<Response>): void => {
-    routes.push(r);
-    app.on(r.method.toUpperCase(), r.path, h);
+  /**
+   * a comma-separated query value (`what=cells,spc`, `ids=a,b`), each item parsed by `item`: the items, or a
+   * 400 whose Problems name the parameter, each bad item and what is allowed
+   */
+  const listOf = <T extends z.ZodType>(key: string, value: string, item: T): z.output<T>[] => {
+    const out: z.output<T>[] = [];
+    const problems: Problem[] = [];
+    for (const v of value.split(',').map((w) => w.trim())) {
+      if (v === '') continue;
+      const r = item.safeParse(v);
+      if (r.success) out.push(r.data);
+      else problems.push(...requestProblems('query', r.error, v, item).map((p) => ({ ...p, path: `query.${key}` })));
+    }
+    if (problems.length) throw new HttpProblem(400, problems);
+    return out;
+  };
+  type Handler<In> = (c: Context, req: In) => Response | Promise<Response>;
+  type Declared = Omit<RouteDef, 'method' | 'params' | 'query' | 'body'>;
+  /** a GET route: its path parameters and query parsed by `params` and `query` (NONE: it takes none) */
+  const get = <P extends z.ZodObject, Q extends z.ZodObject>(
+    r: Declared & { params: P; query: Q },
+    h: Handler<{ params: z.output<P>; query: z.output<Q> }>,
+  ): void => {
+    routes.push({ ...r, method: 'get' });
+    app.get(r.path, (c) => {
+      const problems: Problem[] = [];
+      const params = parsePart(r.params, c.req.param(), 'params', problems);
+      const query = parsePart(r.query, queryOf(c, problems), 'query', problems);
+      if (params === undefined || query === undefined || problems.length) throw new HttpProblem(400, problems);
+      return h(c, { params, query });
+    });
+  };
+  /** a POST route: no path parameters, no query, a JSON body parsed by `body` */
+  const post = <B extends z.ZodType>(r: Declared & { body: B }, h: Handler<z.output<B>>): void => {
+    routes.push({ ...r, method: 'post' });
+    app.post(r.path, async (c) => {
+      const problems: Problem[] = [];
+      parsePart(NONE, queryOf(c, problems), 'query', problems);
+      const b = await body(c);
+      const parsed = parsePart(r.body, b, 'body', problems);
+      if (parsed === undefined || problems.length) throw new HttpProblem(400, problems);
+      return h(c, parsed);
+    });
   };
   const getRun = async (id: string): Promise<StoredRun> => {
     const hit = runCache.get(id);
@@ -295,12 +360,12 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
    * the shift's first in-spec cells, so the scan stops once it has the pack's count), cached
    */
   const packSerialsOf = async (run: StoredRun): Promise<string[]> => {
-    const bat = run.output.battery as Record<string, unknown> | undefined;
-    const bserial = bat?.['battery_serial'] as string | undefined;
+    const bat = run.output.battery;
+    const bserial = bat?.battery_serial;
     if (!bserial) return [];
     let serials = packCache.get(run.id);
     if (!serials) {
-      const want = Number((bat?.['pack'] as Record<string, number> | undefined)?.['cells'] ?? Infinity);
+      const want = bat?.pack?.cells ?? Infinity;
       serials = [];
       scan: for await (const page of pagesOf(run.id))
         for (const c of page) {
@@ -354,44 +419,54 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       );
     return r.recipe;
   };
-  const idParam = z.object({ id: z.string().min(1).max(64) });
+  /** a run, sweep or campaign id (or a unique prefix of one): the store's run-id form */
+  const ID = z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit')
+    .describe('an id, or a unique prefix of one');
+  /** a name, serial, roll or series name in a path */
+  const NAME = z.string().min(1).max(200);
+  const idParam = z.strictObject({ id: ID });
+  const limitQuery = z.strictObject({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) });
 
   /* ---------------------------------------------------------------- meta */
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/health',
       summary: 'liveness and versions',
       tags: ['meta'],
+      params: NONE,
+      query: NONE,
       responses: { 200: { description: 'ok', schema: z.object({ ok: z.boolean(), version: z.string() }) } },
     },
     (c) => c.json({ ok: true, version: ROLLCELL_VERSION }),
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/openapi.json',
       summary: 'this document (OpenAPI 3.1, generated from the zod schemas)',
       tags: ['meta'],
+      params: NONE,
+      query: NONE,
       responses: { 200: { description: 'OpenAPI document' } },
     },
     (c) => c.json(openApiDocument(routes, { tokenRequired: o.token !== null })),
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/schema/recipe',
       summary: 'the recipe JSON Schema (the Recipe view’s form is generated from it)',
       tags: ['recipes'],
+      params: NONE,
+      query: NONE,
       responses: { 200: { description: 'JSON Schema' } },
     },
     (c) => c.json(recipeJsonSchema()),
   );
 
   /* ---------------------------------------------------------------- recipes */
-  def(
+  post(
     {
-      method: 'post',
       path: '/api/recipes/validate',
       summary: 'validate a recipe; windows and claim verdicts from a line-only evaluation',
       tags: ['recipes'],
@@ -399,9 +474,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       mutates: false,
       responses: { 200: { description: 'validation result (ok or the problems)', schema: S.validateResponseSchema } },
     },
-    async (c) => {
+    async (c, { text }) => {
       const t0 = performance.now();
-      const { text } = parse(S.validateRequestSchema, await body(c), 'body');
       const r = parseJobRecipe(text);
       if (!r.ok)
         return c.json({
@@ -443,9 +517,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  def(
+  post(
     {
-      method: 'post',
       path: '/api/recipes',
       summary: 'store a recipe: a new version when the text changed',
       tags: ['recipes'],
@@ -455,8 +528,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         201: { description: 'stored version', schema: S.recipeVersionSchema.extend({ created: z.boolean() }) },
       },
     },
-    async (c) => {
-      const req = parse(S.recipeSaveRequestSchema, await body(c), 'body');
+    async (c, req) => {
       const recipe = recipeResult(req.text);
       const v = await o.store.saveRecipeVersion({
         name: req.name ?? recipe.name,
@@ -467,44 +539,43 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return c.json(v, v.created ? 201 : 200);
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/recipes',
       summary: 'stored recipes (newest change first)',
       tags: ['recipes'],
+      params: NONE,
+      query: NONE,
       responses: { 200: { description: 'recipes', schema: z.array(S.recipeEntrySchema) } },
     },
     async (c) => c.json(await o.store.listRecipes()),
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/recipes/:name',
       summary: 'the versions of a stored recipe, newest first',
       tags: ['recipes'],
-      params: z.object({ name: z.string() }),
+      params: z.strictObject({ name: NAME }),
+      query: NONE,
       responses: { 200: { description: 'versions', schema: z.array(S.recipeVersionSchema) } },
     },
-    async (c) => {
-      const name = c.req.param('name')!;
+    async (c, { params: { name } }) => {
       const v = await o.store.listRecipeVersions(name);
       if (v.length === 0)
         throw httpProblem(404, 'name', 'no stored recipe of this name', JSON.stringify(name), 'see GET /api/recipes');
       return c.json(v);
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/recipes/:name/versions/:version',
       summary: 'one version with its text',
       tags: ['recipes'],
-      params: z.object({ name: z.string(), version: z.coerce.number().int().gte(1) }),
+      params: z.strictObject({ name: NAME, version: z.coerce.number().int().gte(1) }),
+      query: NONE,
       responses: { 200: { description: 'the version', schema: S.recipeVersionSchema.extend({ text: z.string() }) } },
     },
-    async (c) => {
-      const p = parse(z.object({ name: z.string(), version: z.coerce.number().int().gte(1) }), c.req.param(), 'params');
+    async (c, { params: p }) => {
       const v = await o.store.getRecipeVersion(p.name, p.version);
       if (!v)
         throw httpProblem(
@@ -517,12 +588,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return c.json(v);
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/examples',
       summary: 'example recipes shipped with rollcell',
       tags: ['recipes'],
+      params: NONE,
+      query: NONE,
       responses: {
         200: { description: 'examples', schema: z.array(z.object({ file: z.string(), text: z.string() })) },
       },
@@ -538,9 +610,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   );
 
   /* ---------------------------------------------------------------- runs */
-  def(
+  post(
     {
-      method: 'post',
       path: '/api/runs',
       summary: 'start a run (off the request thread); follow it at /api/runs/{id}/events',
       tags: ['runs'],
@@ -548,8 +619,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       mutates: true,
       responses: { 202: { description: 'queued', schema: S.runStartedSchema } },
     },
-    async (c) => {
-      const req = parse(S.runRequestSchema, await body(c), 'body');
+    async (c, req) => {
       let text = req.text;
       if (text === undefined && req.recipe) {
         const v = await o.store.getRecipeVersion(req.recipe.name, req.recipe.version);
@@ -580,13 +650,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       );
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs',
       summary: 'stored runs (newest first) and the runs in progress',
       tags: ['runs'],
-      query: z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }),
+      params: NONE,
+      query: limitQuery,
       responses: {
         200: {
           description: 'runs',
@@ -594,18 +664,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         },
       },
     },
-    async (c) => {
-      const q = parse(
-        z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }).strict(),
-        c.req.query(),
-        'query',
-      );
+    async (c, { query: q }) => {
       const runs = await o.store.listRuns({ limit: q.limit });
       const names = new Map<string, string>();
       // the recipe name of each run, for the list (one small query per distinct recipe would be overkill: read from the run cache or leave blank)
       for (const r of runs) {
         const cached = runCache.get(r.id);
-        if (cached) names.set(r.id, String((cached.recipe.parsed as Record<string, unknown>)?.['name'] ?? ''));
+        if (cached) names.set(r.id, recipeNameSchema.safeParse(cached.recipe.parsed).data?.name ?? '');
       }
       const active = o.jobs
         .list()
@@ -614,17 +679,16 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return c.json({ runs: runs.map((r) => ({ ...r, recipe_name: names.get(r.id) ?? null })), active });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/state',
       summary: 'state of a run: queued, running (stage), completed or failed',
       tags: ['runs'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'state', schema: S.jobStateSchema } },
     },
-    async (c) => {
-      const id = c.req.param('id')!;
+    async (c, { params: { id } }) => {
       const job = o.jobs.get(id);
       if (job)
         return c.json({
@@ -640,22 +704,21 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         state: r.status,
         stage: null,
         cells: r.n_cells,
-        error: (r.output as Record<string, unknown>)['error'] ?? null,
+        error: r.output.error ?? null,
       });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/events',
       summary:
         'server-sent events of a run: state, shift-start, cells (columnar batches), shift (live Shift snapshot), done | failed',
       tags: ['runs'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     },
-    async (c) => {
-      const id = c.req.param('id')!;
+    async (c, { params: { id } }) => {
       const job = o.jobs.get(id);
       if (!job) {
         const r = await o.store.getRun(id); // 404 when unknown
@@ -668,7 +731,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
                     problems: [
                       {
                         path: '',
-                        problem: String((r.output as Record<string, unknown>)['error'] ?? 'failed'),
+                        problem: r.output.error ?? 'failed',
                         got: '',
                         allowed: '',
                       },
@@ -682,24 +745,24 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return streamSSE(c, (s) => followEvents<JobEvent>(s, (f) => o.jobs.subscribe(id, f)));
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id',
       summary: 'a stored run: summary, recipe, output (CONTRACT.md), stations',
       tags: ['runs'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'the run', schema: S.storedRunSchema } },
     },
-    async (c) => c.json(await getRun(c.req.param('id')!)),
+    async (c, { params }) => c.json(await getRun(params.id)),
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/series',
       summary: 'the time series of a run (names, columns, points)',
       tags: ['runs'],
       params: idParam,
+      query: NONE,
       responses: {
         200: {
           description: 'series',
@@ -707,8 +770,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         },
       },
     },
-    async (c) => {
-      const run = await getRun(c.req.param('id')!);
+    async (c, { params }) => {
+      const run = await getRun(params.id);
       const all = await o.store.getTimeSeries(run.id);
       return c.json(
         all.map((s) => ({
@@ -719,20 +782,18 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       );
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/series/:name',
       summary: 'one series in a window, min/max-per-pixel downsampled (M4) for drawing',
       tags: ['runs'],
-      params: z.object({ id: z.string(), name: z.string() }),
+      params: z.strictObject({ id: ID, name: NAME }),
       query: S.seriesQuerySchema,
       responses: { 200: { description: 'columns', schema: S.seriesResponseSchema } },
     },
-    async (c) => {
-      const q = parse(S.seriesQuerySchema, c.req.query(), 'query');
-      const name = c.req.param('name')!;
-      const s = await getSeries(c.req.param('id')!, name);
+    async (c, { params, query: q }) => {
+      const name = params.name;
+      const s = await getSeries(params.id, name);
       const x = s[q.x];
       if (!x) throw httpProblem(400, 'query.x', 'no such column', JSON.stringify(q.x), Object.keys(s).join(', '));
       const ys = q.y.split(',').filter(Boolean);
@@ -753,17 +814,17 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/vq',
       summary: 'voltage vs capacity per half-cycle and dQ/dV of the cycling series',
       tags: ['runs'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'half-cycles and dQ/dV' } },
     },
-    async (c) => {
-      const run = await getRun(c.req.param('id')!);
+    async (c, { params }) => {
+      const run = await getRun(params.id);
       const all = await o.store.getTimeSeries(run.id);
       const ts = all.find((s) => s.columns['voltage_V'] && s.columns['current_A']);
       if (!ts) return c.json({ name: null, halves: [], dqdv: [] });
@@ -775,20 +836,36 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return c.json({ name: ts.name, halves: halves.map(thin), dqdv: halves.map((h) => dqdv(h)) });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/cycles',
       summary: 'the ageing cycles: capacity, CE, resistance per cycle',
       tags: ['runs'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'cycles' } },
     },
-    async (c) => {
-      const run = await getRun(c.req.param('id')!);
+    async (c, { params }) => {
+      const run = await getRun(params.id);
       return c.json(await o.store.listCycles(run.id));
     },
   );
+  /** a stored run's recipe name (the recipe as saved, of any version) */
+  const recipeNameSchema = z.object({ name: z.string() });
+  /** the parts of a stored run's recipe the Shift view reads (the recipe as saved, of any version; the rest ignored) */
+  const limits = z.object({ min: z.number().optional(), max: z.number().optional() });
+  const shiftRecipeSchema = z.object({
+    spec: z
+      .object({
+        cell_thickness_um: limits.optional(),
+        anode_thickness_um: limits.optional(),
+        capacity_mAh_min: z.number().optional(),
+      })
+      .optional(),
+    production: z
+      .object({ spc: z.object({ ewma_lambda: z.number().optional(), ewma_L: z.number().optional() }).optional() })
+      .optional(),
+  });
   const shiftQuery = z
     .object({
       quantity: z
@@ -796,9 +873,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         .default('gauge_240_thickness_um'),
     })
     .strict();
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/shift',
       summary: 'the Shift view: output vs pace, OEE, Paretos, SPC per lane (live while the run goes)',
       tags: ['runs'],
@@ -806,9 +882,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       query: shiftQuery,
       responses: { 200: { description: 'shift payload' } },
     },
-    async (c) => {
-      const id = c.req.param('id')!;
-      const q = parse(shiftQuery, c.req.query(), 'query');
+    async (c, { params: { id }, query: q }) => {
       const job = o.jobs.get(id);
       if (job && job.state !== 'completed' && job.state !== 'failed') {
         const live = o.jobs.liveShift(id, q.quantity);
@@ -826,7 +900,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const key = `${run.id}\u0000${q.quantity}`;
       let p = shiftCache.get(key);
       if (!p) {
-        const prod = run.output.production as Record<string, unknown> | undefined;
+        const prod = run.output.production;
         if (!prod)
           throw httpProblem(
             404,
@@ -835,27 +909,22 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
             run.id,
             'a run started with production',
           );
-        const spc = (prod['spc'] ?? {}) as Record<string, unknown>;
-        const recipe = run.recipe.parsed as Record<string, unknown>;
-        const P = (recipe['production'] ?? {}) as Record<string, unknown>;
-        const pspc = (P['spc'] ?? {}) as Record<string, number>;
+        // the recipe as parsed when the run was saved (any version's): the parts the Shift reads, or none
+        const parsedRecipe = shiftRecipeSchema.safeParse(run.recipe.parsed);
+        const recipe = parsedRecipe.success ? parsedRecipe.data : {};
         const ctx: ShiftContext = {
-          planned_s: Number(prod['duration_s'] ?? 0),
-          lanes: Number(prod['lanes'] ?? 1),
-          speed_m_per_min: Number(prod['speed_m_per_min'] ?? 1),
-          cell_length_mm: Number(((prod['cell_format_mm'] ?? {}) as Record<string, number>)['length'] ?? 100),
-          stops: ((prod['stops'] ?? []) as { cause: string; t0_s: number; t1_s: number }[]).map((s) => ({
-            cause: s.cause,
-            t0_s: s.t0_s,
-            t1_s: s.t1_s,
-          })),
-          spec: (recipe['spec'] ?? {}) as ShiftContext['spec'],
-          subgroup_size: Number(spc['subgroup_size'] ?? 5),
-          ewma_lambda: pspc['ewma_lambda'] ?? 0.2,
-          ewma_L: pspc['ewma_L'] ?? 3,
-          scrap_by_cause: prod['scrap_by_cause'] as ShiftContext['scrap_by_cause'],
-          oee: prod['oee'] as ShiftContext['oee'],
-          t_now_s: Number(prod['duration_s'] ?? 0),
+          planned_s: prod.duration_s ?? 0,
+          lanes: prod.lanes ?? 1,
+          speed_m_per_min: prod.speed_m_per_min ?? 1,
+          cell_length_mm: prod.cell_format_mm?.length ?? 100,
+          stops: (prod.stops ?? []).map((s) => ({ cause: s.cause, t0_s: s.t0_s, t1_s: s.t1_s })),
+          spec: recipe.spec ?? {},
+          subgroup_size: prod.spc?.subgroup_size ?? 5,
+          ewma_lambda: recipe.production?.spc?.ewma_lambda ?? 0.2,
+          ewma_L: recipe.production?.spc?.ewma_L ?? 3,
+          ...(prod.scrap_by_cause ? { scrap_by_cause: prod.scrap_by_cause } : {}),
+          ...(prod.oee ? { oee: prod.oee } : {}),
+          t_now_s: prod.duration_s ?? 0,
           done: true,
         };
         // the stored cells in pages, in production order, through the live view's ShiftStream: memory
@@ -881,9 +950,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       limit: z.coerce.number().int().gte(1).lte(5000).default(1000),
     })
     .strict();
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/cells',
       summary: 'the cells of a run (page), optionally filtered by serial substring',
       tags: ['genealogy'],
@@ -891,39 +959,35 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       query: pageQuery,
       responses: { 200: { description: 'cells' } },
     },
-    async (c) => {
-      const q = parse(pageQuery, c.req.query(), 'query');
-      const run = await getRun(c.req.param('id')!);
+    async (c, { params, query: q }) => {
+      const run = await getRun(params.id);
       // one page from the store (a serial filter is applied there), and the total the filter matches
       const filter = q.q ? { serialContains: q.q } : {};
-      const cells = (await o.store.listCells(run.id, { offset: q.offset, limit: q.limit, ...filter })) as Record<
-        string,
-        unknown
-      >[];
+      const cells = await o.store.listCells(run.id, { offset: q.offset, limit: q.limit, ...filter });
       const total = q.q ? await o.store.countCells(run.id, filter) : run.n_cells;
       const page = cells.map((x) => ({
-        serial: x['serial'],
-        lane: x['lane'],
-        in_spec: x['in_spec'],
-        verdict: x['verdict'],
-        time_s: (x['genealogy'] as Record<string, unknown> | undefined)?.['time_s'],
-        battery_serial: (x['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] ?? null,
+        serial: x.serial,
+        lane: x.lane,
+        in_spec: x.in_spec,
+        verdict: x.verdict,
+        time_s: genealogyOf(x).time_s,
+        battery_serial: batterySerialOf(x),
       }));
       return c.json({ total, offset: q.offset, limit: q.limit, cells: page });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/cells/:serial',
       summary: 'one cell: parent rolls (MD/CD position), station readings, verdict, battery',
       tags: ['genealogy'],
-      params: z.object({ id: z.string(), serial: z.string() }),
+      params: z.strictObject({ id: ID, serial: NAME }),
+      query: NONE,
       responses: { 200: { description: 'cell record' } },
     },
-    async (c) => {
-      const run = await getRun(c.req.param('id')!);
-      const serial = c.req.param('serial')!;
+    async (c, { params }) => {
+      const run = await getRun(params.id);
+      const serial = params.serial;
       const cell = await o.store.getCell(run.id, serial);
       if (!cell)
         throw httpProblem(
@@ -933,50 +997,47 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           JSON.stringify(serial),
           'a serial from /api/runs/{id}/cells',
         );
-      const bat = run.output.battery as Record<string, unknown> | undefined;
-      const bs = (cell['genealogy'] as Record<string, unknown> | undefined)?.['battery_serial'] as
-        string | null | undefined;
+      const bat = run.output.battery;
+      const bs = batterySerialOf(cell);
       let position: number | null = null;
       if (bs) position = (await packSerialsOf(run)).indexOf(serial);
-      const pack = bat?.['pack'] as Record<string, number> | undefined;
+      const pack = bat?.pack;
       return c.json({
         cell,
         battery: bs
           ? {
               battery_serial: bs,
               position,
-              group: pack && position !== null ? Math.floor(position / pack['parallel']!) : null,
-              limiting: (bat?.['limiting_cell'] as Record<string, unknown> | undefined)?.['serial'] === serial,
+              group: pack && position !== null ? Math.floor(position / pack.parallel) : null,
+              limiting: bat?.limiting_cell?.serial === serial,
             }
           : null,
       });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/rolls',
       summary: 'the parent rolls of a run’s cells',
       tags: ['genealogy'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'rolls' } },
     },
-    async (c) => c.json(await rollsOfRun((await getRun(c.req.param('id')!)).id)),
+    async (c, { params }) => c.json(await rollsOfRun((await getRun(params.id)).id)),
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/rolls/:roll',
       summary: 'a roll → its cells with their MD/CD positions (page: offset + limit, with the total)',
       tags: ['genealogy'],
-      params: z.object({ id: z.string(), roll: z.string() }),
+      params: z.strictObject({ id: ID, roll: NAME }),
       query: rollCellsQuery,
       responses: { 200: { description: 'cells of the roll' } },
     },
-    async (c) => {
-      const q = parse(rollCellsQuery, c.req.query(), 'query');
-      const roll = c.req.param('roll')!;
-      const run = await getRun(c.req.param('id')!);
+    async (c, { params, query: q }) => {
+      const roll = params.roll;
+      const run = await getRun(params.id);
       // one pass over the run's cells in pages: the roll's summary, its cell count and the page asked for
       const tally = new RollsTally();
       const out: RollCell[] = [];
@@ -1000,22 +1061,23 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return c.json({ roll: r, total, offset: q.offset, limit: q.limit, cells: out });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/battery',
       summary: 'the pack over its duty profile: per-cell voltage, SOC and temperature frames (series × parallel)',
       tags: ['runs'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'battery frames' } },
     },
-    async (c) => {
-      const run = await getRun(c.req.param('id')!);
-      const bat = run.output.battery as Record<string, unknown> | undefined;
-      if (!bat) throw httpProblem(404, 'battery', 'this run has no battery', run.id, 'a run with a battery block');
-      const pack = bat['pack'] as Record<string, number>;
+    async (c, { params }) => {
+      const run = await getRun(params.id);
+      const bat = run.output.battery;
+      const pack = bat?.pack;
+      if (!bat || !pack)
+        throw httpProblem(404, 'battery', 'this run has no battery pack', run.id, 'a run with a battery block');
       const [ts] = await o.store.getTimeSeries(run.id, BATTERY_CELLS_SERIES);
-      const n = pack['cells']!;
+      const n = pack.cells;
       const frames = ts
         ? {
             time_s: ts.columns['t_s']!,
@@ -1026,15 +1088,14 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
             ),
           }
         : null;
-      const bserial = bat['battery_serial'] as string | undefined;
-      const serials = bserial ? await packSerialsOf(run) : [];
+      const serials = bat.battery_serial ? await packSerialsOf(run) : [];
       return c.json({
-        series: pack['series'],
-        parallel: pack['parallel'],
+        series: pack.series,
+        parallel: pack.parallel,
         serials,
         frames,
         block: { ...bat, series: undefined },
-        profile_series: bat['series'],
+        profile_series: bat.series,
         // the run's validity findings about the pack, shown beside the pack's figures
         validity: (run.output.validity?.findings ?? []).filter((f) => f.source === 'battery'),
       });
@@ -1043,9 +1104,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   const exportQuery = z
     .object({ format: S.exportFormatSchema.default('json'), what: z.string().max(100).optional() })
     .strict();
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/runs/:id/export',
       summary:
         'download a run, streamed: json (everything), csv (cells), xlsx (workbook), bdf (cycling series, Battery ' +
@@ -1056,16 +1116,14 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       query: exportQuery,
       responses: { 200: { description: 'file', contentType: 'application/octet-stream' } },
     },
-    async (c) => {
-      const q = parse(exportQuery, c.req.query(), 'query');
-      const run = await getRun(c.req.param('id')!);
+    async (c, { params, query: q }) => {
+      const run = await getRun(params.id);
       const name = `rollcell-${run.id}`;
       const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
       if (q.what !== undefined) {
-        const what = [...new Set(q.what.split(',').map((w) => w.trim()))] as ExportWhat[];
-        const bad = what.find((w) => !(EXPORT_WHATS as readonly string[]).includes(w));
-        if (bad !== undefined || what.length === 0)
-          throw httpProblem(400, 'query.what', 'unknown table', JSON.stringify(bad ?? ''), EXPORT_WHATS.join(', '));
+        const what = [...new Set(listOf('what', q.what, z.enum(EXPORT_WHATS)))];
+        if (what.length === 0)
+          throw httpProblem(400, 'query.what', 'no table named', '""', `one or more of ${EXPORT_WHATS.join(', ')}`);
         if (q.format === 'bdf')
           throw httpProblem(400, 'query.format', 'tables are written as json, csv or xlsx', 'bdf', 'json, csv, xlsx');
         if (q.format === 'csv' && what.length !== 1)
@@ -1101,21 +1159,17 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return dl('text/csv; charset=utf-8', `${name}-bdf.csv`, seriesBdf(ts));
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/compare',
       summary: 'runs side by side: changed inputs first, key output deltas, claims',
       tags: ['runs'],
+      params: NONE,
       query: S.compareQuerySchema,
       responses: { 200: { description: 'comparison' } },
     },
-    async (c) => {
-      const q = parse(S.compareQuerySchema, c.req.query(), 'query');
-      const ids = q.ids
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+    async (c, { query: q }) => {
+      const ids = listOf('ids', q.ids, ID);
       if (ids.length < 2 || ids.length > 6)
         throw httpProblem(
           400,
@@ -1131,19 +1185,19 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   );
 
   /* ---------------------------------------------------------------- materials, single-cell experiments */
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/materials',
       summary: 'the material library with sources',
       tags: ['materials'],
+      params: NONE,
+      query: NONE,
       responses: { 200: { description: 'materials', schema: z.array(S.materialSchema) } },
     },
     (c) => c.json(allMaterials()),
   );
-  def(
+  post(
     {
-      method: 'post',
       path: '/api/cycle',
       summary: 'run an experiment on one cell (a BPX cell with dfn/spme/spm, or a recipe’s cell with p2d/spme/spm)',
       tags: ['cells'],
@@ -1151,9 +1205,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       mutates: true,
       responses: { 200: { description: 'result', schema: S.cycleResponseSchema } },
     },
-    async (c) => {
+    async (c, req) => {
       const t0 = performance.now();
-      const req = parse(S.cycleRequestSchema, await body(c), 'body');
       let model;
       if (req.bpx) {
         if (req.model === 'p2d')
@@ -1193,22 +1246,27 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       // fast path: one constant-current step to a voltage cut-off on a BPX cell is a single DAE solve
       // with a terminal event (the same solver and mesh as the cycler, without its step machine)
       if (req.bpx && req.initial_soc === undefined) {
+        // one step, once, with one plain voltage cut-off and nothing else that would end or change it (a CV
+        // phase, a time limit, a comparison operator, a temperature): anything more goes through the cycler
         const ex = parseExperiment(steps);
-        const b =
-          ex.ok && ex.value.blocks.length === 1
-            ? (ex.value.blocks[0] as unknown as { repeat?: number; steps: unknown[] })
-            : null;
-        const st = b && b.repeat === 1 && b.steps.length === 1 ? (b.steps[0] as unknown as FastStep) : null;
+        const b = ex.ok && ex.value.blocks.length === 1 ? ex.value.blocks[0] : undefined;
+        const st = b?.kind === 'cycles' && b.repeat === 1 && b.steps.length === 1 ? b.steps[0] : undefined;
+        const cut = st?.terminations.length === 1 ? st.terminations[0] : undefined;
+        const ctl = st?.control;
         if (
           st &&
-          st.kind === 'step' &&
-          st.terminations?.length === 1 &&
-          st.terminations[0]!.kind === 'voltage' &&
-          (st.control?.mode === 'c_rate' || st.control?.mode === 'current')
+          st.cv === undefined &&
+          st.duration_s === undefined &&
+          st.temperature_K === undefined &&
+          ex.ok &&
+          ex.value.temperature_K === undefined &&
+          cut?.kind === 'voltage' &&
+          cut.operator === undefined &&
+          (ctl?.mode === 'c_rate' || ctl?.mode === 'current')
         ) {
           const cap = model.nominalCapacity_C / 3600;
-          const I = st.control.mode === 'c_rate' ? st.control.c_rate! * cap : st.control.current_A!;
-          const r = simulateConstantCurrent(model, I, st.terminations[0]!.voltage_V!, {
+          const I = ctl.mode === 'c_rate' ? ctl.c_rate * cap : ctl.current_A;
+          const r = simulateConstantCurrent(model, I, cut.voltage_V, {
             y0: model.initialState(I < 0 ? 1 : 0),
           });
           const d = m4(r.t_s, r.V, -Infinity, Infinity, Math.ceil(req.points / 4));
@@ -1218,7 +1276,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
             status: r.status === 'failed' ? 'failed' : 'completed',
             summary: {
               step: st.text,
-              stopped_by: r.status === 'event' ? `voltage ${st.terminations[0]!.voltage_V} V` : r.status,
+              stopped_by: r.status === 'event' ? `voltage ${cut.voltage_V} V` : r.status,
               [I < 0 ? 'discharge_capacity_Ah' : 'charge_capacity_Ah']: q,
               duration_s: r.t_s[r.t_s.length - 1] ?? 0,
               initial_soc: I < 0 ? 1 : 0,
@@ -1241,11 +1299,11 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           req.initial_soc !== undefined ? { initialSoc: req.initial_soc } : req.bpx ? { initialSoc: 1 } : {},
         );
       } catch (e) {
-        if ((e as Error).name === 'ExperimentParseError')
+        if (e instanceof ExperimentParseError)
           throw httpProblem(
             422,
             'body.experiment',
-            (e as Error).message,
+            e.message,
             JSON.stringify(steps),
             'PyBaMM-style steps (src/cycler/README.md)',
           );
@@ -1284,9 +1342,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       throw httpProblem(404, 'id', 'not a sweep', JSON.stringify(id), 'a sweep id from GET /api/sweeps');
     return st;
   };
-  def(
+  post(
     {
-      method: 'post',
       path: '/api/sweeps',
       summary:
         'start (or resume) a sweep: with SQLite on the local pool of worker threads, with PostgreSQL through the ' +
@@ -1296,8 +1353,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       mutates: true,
       responses: { 202: { description: 'started or followed', schema: S.sweepStartedSchema } },
     },
-    async (c) => {
-      const req = parse(S.sweepRequestSchema, await body(c), 'body');
+    async (c, req) => {
       let ps;
       try {
         ps = prepareStudyText('sweep', { text: req.text, name: 'body.text' }, { text: req.study, name: 'body.study' });
@@ -1323,21 +1379,16 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       );
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/sweeps',
       summary: 'stored sweeps (newest first) and the sweeps this server is running',
       tags: ['sweeps'],
-      query: z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }),
+      params: NONE,
+      query: limitQuery,
       responses: { 200: { description: 'sweeps' } },
     },
-    async (c) => {
-      const q = parse(
-        z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }).strict(),
-        c.req.query(),
-        'query',
-      );
+    async (c, { query: q }) => {
       const rows = (await studies.list(q.limit)).filter((r) => r.kind === 'sweep');
       return c.json({
         sweeps: rows,
@@ -1345,18 +1396,18 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/sweeps/:id',
       summary:
         'a sweep: its definition, columns, the points stored so far (inputs and outputs, in index order) and, once complete, its summary',
       tags: ['sweeps'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'the sweep' } },
     },
-    async (c) => {
-      const st = await getStudy(c.req.param('id')!);
+    async (c, { params }) => {
+      const st = await getStudy(params.id);
       const points = await studies.allPoints(st.id);
       const job = long.get('sweep', st.id);
       return c.json({
@@ -1381,17 +1432,16 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/sweeps/:id/events',
       summary: 'server-sent events of a sweep: progress (points done of total), note, done | failed',
       tags: ['sweeps'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     },
-    async (c) => {
-      const id = c.req.param('id')!;
+    async (c, { params: { id } }) => {
       const job = long.get('sweep', id);
       if (job) return sseOf(c, job);
       const st = await getStudy(id);
@@ -1409,9 +1459,8 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  def(
+  post(
     {
-      method: 'post',
       path: '/api/campaigns',
       summary:
         'start (or resume) a production campaign of N cell positions in whole-roll shards: with SQLite on a worker ' +
@@ -1421,8 +1470,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       mutates: true,
       responses: { 202: { description: 'started or followed', schema: S.campaignStartedSchema } },
     },
-    async (c) => {
-      const req = parse(S.campaignRequestSchema, await body(c), 'body');
+    async (c, req) => {
       const recipe = recipeResult(req.text);
       let plan;
       try {
@@ -1449,21 +1497,16 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       );
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/campaigns',
       summary: 'stored production campaigns (newest first) and the ones this server is running',
       tags: ['campaigns'],
-      query: z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }),
+      params: NONE,
+      query: limitQuery,
       responses: { 200: { description: 'campaigns' } },
     },
-    async (c) => {
-      const q = parse(
-        z.object({ limit: z.coerce.number().int().gte(1).lte(1000).default(50) }).strict(),
-        c.req.query(),
-        'query',
-      );
+    async (c, { query: q }) => {
       return c.json({
         campaigns: await campaigns.list(q.limit),
         active: long.active('campaign').map((j) => ({ campaign_id: j.id, progress: j.progress })),
@@ -1478,18 +1521,18 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       throw e;
     }
   };
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/campaigns/:id',
       summary:
         'a campaign (an id prefix is enough): plan, status and, once complete, its summary with the campaign-wide control charts and capability (summary.spc)',
       tags: ['campaigns'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'the campaign' } },
     },
-    async (c) => {
-      const k = await getCampaign(c.req.param('id')!);
+    async (c, { params }) => {
+      const k = await getCampaign(params.id);
       const job = long.get('campaign', k.id);
       return c.json({
         id: k.id,
@@ -1504,17 +1547,16 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/campaigns/:id/events',
       summary: 'server-sent events of a campaign: progress (shards done of total), note, done | failed',
       tags: ['campaigns'],
       params: idParam,
+      query: NONE,
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     },
-    async (c) => {
-      const id = c.req.param('id')!;
+    async (c, { params: { id } }) => {
       const job = long.get('campaign', id);
       if (job) return sseOf(c, job);
       const k = await getCampaign(id);
@@ -1532,18 +1574,18 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/campaigns/:id/cells/:serial',
       summary: "one campaign cell's genealogy: parent rolls per sheet with MD positions, lane, verdict",
       tags: ['campaigns', 'genealogy'],
-      params: z.object({ id: z.string(), serial: z.string() }),
+      params: z.strictObject({ id: ID, serial: NAME }),
+      query: NONE,
       responses: { 200: { description: 'the cell', schema: S.campaignCellSchema } },
     },
-    async (c) => {
-      const k = await getCampaign(c.req.param('id')!);
-      const serial = c.req.param('serial')!;
+    async (c, { params }) => {
+      const k = await getCampaign(params.id);
+      const serial = params.serial;
       const cell = await campaigns.cell(k.id, serial);
       if (!cell)
         throw httpProblem(
@@ -1556,13 +1598,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return c.json(cell);
     },
   );
-  def(
+  get(
     {
-      method: 'get',
       path: '/api/campaigns/:id/rolls/:roll',
       summary: 'the cells made from a campaign roll (FS-000001, AL-000042, LC-000007), whichever shard made them',
       tags: ['campaigns', 'genealogy'],
-      params: z.object({ id: z.string(), roll: z.string() }),
+      params: z.strictObject({ id: ID, roll: NAME }),
+      query: NONE,
       responses: {
         200: {
           description: 'the roll and its cells',
@@ -1570,10 +1612,10 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         },
       },
     },
-    async (c) => {
-      const k = await getCampaign(c.req.param('id')!);
-      const roll = c.req.param('roll')!;
-      const v = validateRecipeData(JSON.parse(JSON.stringify(k.recipe)) as Record<string, unknown>);
+    async (c, { params }) => {
+      const k = await getCampaign(params.id);
+      const roll = params.roll;
+      const v = validateRecipeData(structuredClone(k.recipe));
       const shard = v.ok ? shardOfRoll(planCampaign(v.recipe, k.cells), roll) : null;
       if (shard === null)
         throw httpProblem(

@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { ProblemError, formatProblem, type Problem } from '../problems.ts';
 import { StoreError } from '../store/index.ts';
+import { zodProblems } from '../recipe/zod-problems.ts';
 
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 501 | 503;
 
@@ -60,27 +61,22 @@ export function problemBody(status: HttpStatus, problems: readonly Problem[]): P
   };
 }
 
-/** zod issues of a request part (body, query, params) → Problems with the field's path */
-export function zodProblems(where: string, err: z.ZodError): Problem[] {
-  return err.issues.slice(0, 50).map((i) => {
-    const path = [where, ...i.path.map(String)].filter((s) => s !== '').join('.');
-    const input = (i as { input?: unknown }).input;
-    let got: string;
-    try {
-      got = input === undefined ? 'nothing' : (JSON.stringify(input)?.slice(0, 120) ?? String(input));
-    } catch {
-      got = typeof input;
-    }
-    const allowed =
-      i.code === 'invalid_type'
-        ? `a ${(i as { expected?: string }).expected ?? 'value of the right type'}`
-        : i.code === 'unrecognized_keys'
-          ? 'only the documented keys (see /api/openapi.json)'
-          : i.code === 'invalid_value'
-            ? ((i as { values?: unknown[] }).values ?? []).map((v) => JSON.stringify(v)).join(', ')
-            : i.message;
-    return { path, problem: i.message, got, allowed };
-  });
+/**
+ * zod issues of a request part (`params`, `query` or `body`) → Problems, through the recipe's converter
+ * (src/recipe/zod-problems.ts, the one for every input): the field's path from the part (`query.limit`,
+ * `body.recipe.name`), the value found, and what is allowed; an unknown key is a Problem of its own naming
+ * the key and the keys the route takes.
+ */
+export function requestProblems(
+  where: 'params' | 'query' | 'body',
+  err: z.ZodError,
+  data: unknown,
+  schema: z.ZodType,
+): Problem[] {
+  return zodProblems(err, data, schema, where, 50, {
+    outOfRange: 'out of range',
+    see: 'see the route in /api/openapi.json',
+  }).slice(0, 50);
 }
 
 /**

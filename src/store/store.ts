@@ -27,7 +27,8 @@ import { newRunId } from './ids.ts';
 import { migrationProvider, MIGRATIONS, type StoreDatabase, type RunsTable } from './schema.ts';
 import { parseDbSpec, type DbSpec } from './spec.ts';
 import { isTransient, whatToFix, withRetries } from './faults.ts';
-import type { StationBlock } from '../contract.ts';
+import { runOutputSchema, type StationBlock } from '../contract.ts';
+import { zodProblems } from '../recipe/zod-problems.ts';
 import type {
   DeleteResult,
   CellRecord,
@@ -226,6 +227,25 @@ export function prepareRunRows(input: RunRecordInput): PreparedRunRows {
   return rows;
 }
 
+/**
+ * A run's output checked against the output contract (src/contract.ts, the schema of `rollcell run --json`)
+ * before anything is written: a block or field the contract does not name, a missing one, a value of the
+ * wrong type or out of its range is a ProblemError naming each path (`output.line.crack.sandwiched.risk`),
+ * the value and what is allowed, and the run is not stored (the check runs before the transaction opens).
+ * What the store keeps, the API serves as `storedRunSchema`'s output and `rollcell runs export` writes.
+ */
+function checkOutputContract(out: unknown): void {
+  const r = runOutputSchema.safeParse(out);
+  if (!r.success)
+    throw new ProblemError(
+      zodProblems(r.error, out, runOutputSchema, 'output', 20, {
+        see: 'the output contract (rollcell schema --output)',
+      })
+        .slice(0, 20)
+        .map((p) => ({ ...p, problem: `${p.problem} (output contract); the run was not stored` })),
+    );
+}
+
 function prepareRun(input: RunRecordInput): PreparedRun {
   if (typeof input !== 'object' || input === null) {
     throw problem(
@@ -282,6 +302,7 @@ function prepareRun(input: RunRecordInput): PreparedRun {
   const createdAt = created.toISOString();
 
   const outputJson = strictJson(out, 'output');
+  checkOutputContract(out);
   const recipeJson = strictJson(input.recipe, 'recipe');
   const recipeHash = sha256Hex(input.recipeText);
 

@@ -17,7 +17,7 @@ import { runJobThreaded, StagedSave } from '../../src/cli/job-threads.ts';
 import { CellSpool } from '../../src/store/spool.ts';
 import { openStore, type RunRecordInput } from '../../src/store/index.ts';
 import { prepareRunRows } from '../../src/store/store.ts';
-import { storedDetail } from '../../src/run-record.ts';
+import { failedRunOutput, storedDetail } from '../../src/run-record.ts';
 import { patentObject, testDir } from '../helpers.ts';
 import { testPostgres } from '../support/postgres.ts';
 import { randomBytes } from 'node:crypto';
@@ -118,7 +118,7 @@ test(
         recipe: { x: 1 },
         seed: 1,
         runId: 'EARLIER',
-        output: { rollcell_version: '0' } as never,
+        output: failedRunOutput('EARLIER', 'an earlier run'),
       });
       const before = rowsOf(f);
       // 1. the job failed after the shift (here: the caller gives up): rolled back
@@ -166,7 +166,7 @@ test(
       recipe: { x: 2 },
       seed: 1,
       runId: 'KEEP',
-      output: { rollcell_version: '0' } as never,
+      output: failedRunOutput('KEEP', 'an earlier run'),
     });
     await s0.close();
     const before = rowsOf(db);

@@ -292,6 +292,9 @@ test("the live Shift view's last snapshot is the stored run's Shift, and its SPC
     spc: { lanes: { lane: number; subgroups: number; xbar: object; r: object; charts?: { means: number[] } }[] };
     capability: { lane: number; cell_thickness_um: Record<string, number> | null }[];
   };
+  // the synchronous job held the event loop past the server's keep-alive timeout: the client's idle socket
+  // may be closed under it (ECONNRESET on a loaded machine); a throwaway request retires it first
+  await t.json('/api/health').catch(() => undefined);
   const run = await t.run({ text, production: { duration_s: 20 }, battery: false, seed: 7 });
   assert.equal(run.events.at(-1)!.event, 'done');
   const live = run.events.filter((e) => e.event === 'shift').at(-1)!.data;

@@ -391,11 +391,13 @@ export function defineStoreSuite(h: DialectHarness): void {
       inB.recipeText = RECIPE_TEXT.replace('12000', '15000');
       inB.recipe = { ...(inA.recipe as Record<string, unknown>), stations: { '240': { force_N: 15000 } } };
       inB.output.claims![1]!.verdict = 'met';
-      delete (inB.output.cycling as Record<string, unknown>).volume_expansion_rate_pct;
-      // a top-level block this version does not know (a newer run read by an older build)
-      (inB.output as Record<string, unknown>)['extra_block'] = { note_pct: 1 };
       const a = await store.saveRun(inA);
       const b = await store.saveRun(inB);
+      // a field this version requires missing and a top-level block it does not know (another build's run read
+      // by this one): saveRun refuses both (the output contract), so they are written to the row itself
+      const { volume_expansion_rate_pct: _gone, ...cycling } = inB.output.cycling!;
+      const newer = { ...inB.output, cycling, extra_block: { note_pct: 1 } };
+      await sql`update runs set output_json = ${JSON.stringify(newer)} where id = ${b}`.execute(storeKysely(store));
       const diff = await store.diffRuns(a.slice(0, 24), b);
       assert.equal(diff.a.id, a);
       assert.equal(diff.b.id, b);
@@ -423,6 +425,37 @@ export function defineStoreSuite(h: DialectHarness): void {
         self.output.numeric.length + self.output.changed.length + self.output.added.length + self.output.removed.length,
         0,
       );
+    });
+  });
+
+  test(`[${d}] an output that breaks the output contract is refused with each path, and nothing is written`, async (t) => {
+    await withStore(h, t, async (store) => {
+      const bad = makeInput(1, { cells: 5 });
+      (bad.output as Record<string, unknown>)['extra_block'] = { note_pct: 1 };
+      bad.output.line!.crack.sandwiched.risk = 1.5;
+      delete (bad.output.design.cell as Partial<typeof bad.output.design.cell>).mass_g;
+      await assert.rejects(store.saveRun(bad), (e: unknown) => {
+        assert.ok(e instanceof ProblemError, String(e));
+        const byPath = new Map(e.problems.map((p) => [p.path, p]));
+        assert.deepEqual([...byPath.keys()].sort(), [
+          'output.design.cell.mass_g',
+          'output.extra_block',
+          'output.line.crack.sandwiched.risk',
+        ]);
+        assert.match(byPath.get('output.extra_block')!.problem, /unknown key.*not stored/);
+        assert.match(byPath.get('output.extra_block')!.allowed, /rollcell_version.*design.*error/);
+        assert.equal(byPath.get('output.line.crack.sandwiched.risk')!.got, '1.5');
+        assert.equal(byPath.get('output.line.crack.sandwiched.risk')!.allowed, '<= 1');
+        assert.match(byPath.get('output.design.cell.mass_g')!.problem, /required field is missing/);
+        return true;
+      });
+      // the staged save's last stage checks the same (its rows are refused before COMMIT)
+      assert.throws(() => prepareRunRows({ ...bad, cells: [] }), ProblemError);
+      for (const table of STORE_TABLES) assert.equal(await count(store, table), 0, `${table} is empty`);
+      // the same run within the contract is stored
+      const good = makeInput(1, { cells: 5 });
+      await store.saveRun(good);
+      assert.equal(await count(store, 'runs'), 1);
     });
   });
 

@@ -1,0 +1,216 @@
+/**
+ * The HTTP API strict at its edges, on a real server (loopback, temp SQLite): every route's path
+ * parameters, query and body are parsed by the zod schemas it declares — an unknown key, a key given
+ * twice, a value of the wrong type or out of range is a 4xx whose Problems name the field, the value and
+ * what is allowed — and valid requests still work; a run whose output breaks the output contract is
+ * refused by the store and never served. (The runs read here are stored directly, as the CLI stores them:
+ * no pipeline runs in this file.)
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApp } from '../../src/server/app.ts';
+import type { RouteDef } from '../../src/server/openapi.ts';
+import { storedRunSchema } from '../../src/server/schemas.ts';
+import { ProblemError } from '../../src/problems.ts';
+import { makeInput } from '../store/fixtures.ts';
+import { startTestServer, type TestServer } from './helpers.ts';
+
+let t: TestServer;
+let routes: RouteDef[] = [];
+let runA = '';
+let runB = '';
+
+before(async () => {
+  t = await startTestServer();
+  routes = createApp({ store: t.srv.store, jobs: t.srv.jobs, token: null, loopback: true, webDir: null }).routes;
+  runA = await t.srv.store.saveRun(makeInput(11, { cells: 20 }));
+  runB = await t.srv.store.saveRun(makeInput(12, { cells: 20 }));
+});
+after(() => t.close());
+
+interface P {
+  path: string;
+  problem: string;
+  got: string;
+  allowed: string;
+}
+
+/** the answer is a problem+json with `status` and a list of Problems, each with its four strings; returns them */
+const problems = (r: { status: number; body: unknown; headers: Headers }, status: number): P[] => {
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  assert.equal(r.headers.get('content-type'), 'application/problem+json');
+  const b = r.body as { status: number; problems: P[] };
+  assert.equal(b.status, status);
+  assert.ok(Array.isArray(b.problems) && b.problems.length > 0);
+  for (const p of b.problems)
+    for (const k of ['path', 'problem', 'got', 'allowed'] as const)
+      assert.equal(typeof p[k], 'string', `${k} of ${JSON.stringify(p)}`);
+  return b.problems;
+};
+/** the Problem at `path` */
+const at = (ps: P[], path: string): P => {
+  const p = ps.find((x) => x.path === path);
+  assert.ok(p, `a Problem at ${path} in ${JSON.stringify(ps)}`);
+  return p;
+};
+
+/** a route's path with its parameters filled with values that exist (or could) */
+const fill = (path: string, over: Record<string, string> = {}): string =>
+  path.replace(/:([A-Za-z_]+)/g, (_, k: string) =>
+    encodeURIComponent(over[k] ?? { id: runA, name: 'cycle-1', version: '1', serial: 'R01-000001', roll: 'R1' }[k]!),
+  );
+
+test('every route refuses an unknown query key with a 400 Problem naming the key, its value and the keys it takes', async () => {
+  assert.ok(routes.length >= 30, `${routes.length} routes`);
+  for (const r of routes) {
+    const url = `${fill(r.path)}?bogus_key=7`;
+    const res = r.method === 'get' ? await t.json(url) : await t.post(url, {});
+    const p = at(problems(res, 400), 'query.bogus_key');
+    assert.match(p.problem, /unknown key/, `${r.method} ${r.path}`);
+    assert.equal(p.got, '"7"');
+    const keys = Object.keys(r.query?.shape ?? {});
+    assert.equal(p.allowed, keys.length ? `keys ${keys.join(', ')}` : 'no extra keys', `${r.method} ${r.path}`);
+  }
+  // a page link's ?token= belongs to the security layer, not to the route
+  assert.equal((await t.json('/api/health?token=abc')).status, 200);
+});
+
+test('every POST route refuses an unknown body key, and a body that is not an object, naming the field', async () => {
+  const posts = routes.filter((r) => r.method === 'post');
+  assert.deepEqual(posts.map((r) => r.path).sort(), [
+    '/api/campaigns',
+    '/api/cycle',
+    '/api/recipes',
+    '/api/recipes/validate',
+    '/api/runs',
+    '/api/sweeps',
+  ]);
+  for (const r of posts) {
+    const p = at(problems(await t.post(r.path, { text: 'name: x', bogus_key: [1, 2] }), 400), 'body.bogus_key');
+    assert.match(p.problem, /unknown key/, r.path);
+    assert.equal(p.got, 'a list of 2');
+    assert.match(p.allowed, /^keys .*text/, r.path);
+    const notObject = at(problems(await t.post(r.path, ['text']), 400), 'body');
+    assert.equal(notObject.got, 'a list of 1', r.path);
+    assert.equal(notObject.allowed, 'an object', r.path);
+  }
+});
+
+test('every path parameter is parsed: a malformed id, an over-long name, a version below 1 are 400s naming the parameter', async () => {
+  for (const r of routes.filter((x) => x.method === 'get' && x.path.includes(':'))) {
+    for (const k of Object.keys(r.params?.shape ?? {})) {
+      const bad = k === 'id' ? 'no such id' : k === 'version' ? '0' : 'x'.repeat(201);
+      const p = at(problems(await t.json(fill(r.path, { [k]: bad })), 400), `params.${k}`);
+      assert.equal(p.got, JSON.stringify(bad.length > 60 ? bad.slice(0, 57) + '...' : bad), `${r.path} ${k}`);
+    }
+  }
+  const id = at(problems(await t.json('/api/runs/bad%20id!'), 400), 'params.id');
+  assert.deepEqual(id, {
+    path: 'params.id',
+    problem: 'not in the allowed form',
+    got: '"bad id!"',
+    allowed: '1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit',
+  });
+  const v = at(problems(await t.json('/api/recipes/x/versions/0'), 400), 'params.version');
+  assert.equal(v.allowed, '>= 1');
+  assert.equal(at(problems(await t.json('/api/recipes/x/versions/two'), 400), 'params.version').problem, 'wrong type');
+  // well formed but unknown: 404
+  problems(await t.json('/api/runs/NOPE0000'), 404);
+  problems(await t.json('/api/recipes/x/versions/3'), 404);
+});
+
+test('query values are parsed: the field, the value and what is allowed; a key given twice is refused', async () => {
+  const limit0 = at(problems(await t.json('/api/runs?limit=0'), 400), 'query.limit');
+  assert.deepEqual([limit0.got, limit0.allowed], ['"0"', '>= 1']);
+  const limitAbc = at(problems(await t.json('/api/sweeps?limit=abc'), 400), 'query.limit');
+  assert.deepEqual([limitAbc.problem, limitAbc.got, limitAbc.allowed], ['wrong type', '"abc"', 'a finite number']);
+  const twice = at(problems(await t.json('/api/campaigns?limit=1&limit=2'), 400), 'query.limit');
+  assert.deepEqual([twice.problem, twice.got], ['given more than once', '"1", "2"']);
+  const format = at(problems(await t.json(`/api/runs/${runA}/export?format=pdf`), 400), 'query.format');
+  assert.deepEqual([format.got, format.allowed], ['"pdf"', 'one of "json", "csv", "xlsx", "bdf"']);
+  const what = problems(await t.json(`/api/runs/${runA}/export?what=cells,nope,spc,zz`), 400);
+  assert.deepEqual(
+    what.map((p) => [p.path, p.got]),
+    [
+      ['query.what', '"nope"'],
+      ['query.what', '"zz"'],
+    ],
+  );
+  assert.equal(what[0]!.allowed, 'one of "cells", "cycles", "series", "spc"');
+  const ids = at(problems(await t.json(`/api/compare?ids=${runA},bad!id`), 400), 'query.ids');
+  assert.equal(ids.got, '"bad!id"');
+  const offset = at(problems(await t.json(`/api/runs/${runA}/cells?offset=-1&limit=5001`), 400), 'query.offset');
+  assert.equal(offset.allowed, '>= 0');
+  const px = at(problems(await t.json(`/api/runs/${runA}/series/cycle-1?y=voltage_V&px=5`), 400), 'query.px');
+  assert.equal(px.allowed, '>= 10');
+  const q = at(problems(await t.json(`/api/runs/${runA}/shift?quantity=nope`), 400), 'query.quantity');
+  assert.match(q.allowed, /^one of .*"gauge_240_thickness_um"/);
+  // several problems of one request come together
+  const both = problems(await t.json(`/api/runs/${runA}/cells?offset=-1&limit=0&x=1`), 400);
+  assert.deepEqual(both.map((p) => p.path).sort(), ['query.limit', 'query.offset', 'query.x']);
+});
+
+test('body values are parsed: the field, the value and what is allowed', async () => {
+  const seed = at(problems(await t.post('/api/runs', { text: 'x', seed: -1 }), 400), 'body.seed');
+  assert.deepEqual([seed.got, seed.allowed], ['-1', '>= 0']);
+  const nested = at(problems(await t.post('/api/runs', { recipe: { name: 'a', bogus: 1 } }), 400), 'body.recipe.bogus');
+  assert.deepEqual([nested.problem, nested.allowed], ['unknown key', 'keys name, version']);
+  const model = at(problems(await t.post('/api/cycle', { text: 'x', model: 'pybamm' }), 400), 'body.model');
+  assert.deepEqual([model.got, model.allowed], ['"pybamm"', 'one of "dfn", "spme", "spm", "p2d"']);
+  const cells = at(problems(await t.post('/api/campaigns', { text: 'x', cells: 0 }), 400), 'body.cells');
+  assert.deepEqual([cells.got, cells.allowed], ['0', '>= 1']);
+  const missing = at(problems(await t.post('/api/sweeps', { text: 'x' }), 400), 'body.study');
+  assert.deepEqual(
+    [missing.problem, missing.got, missing.allowed],
+    ['required field is missing', 'nothing', 'a string'],
+  );
+  const name = at(problems(await t.post('/api/recipes', { text: 'x', name: '' }), 400), 'body.name');
+  assert.equal(name.allowed, 'a non-empty string');
+  // well formed but invalid content: 422 (the recipe's own Problems), never a 400
+  problems(await t.post('/api/recipes', { text: 'name: 3' }), 422);
+});
+
+test('valid requests still work: reads, pages, exports and compare of stored runs', async () => {
+  const run = await t.json(`/api/runs/${runA}`);
+  assert.equal(run.status, 200);
+  const parsed = storedRunSchema.safeParse(run.body);
+  assert.ok(parsed.success, JSON.stringify(parsed.error?.issues[0]));
+  const list = await t.json('/api/runs?limit=1');
+  assert.equal(list.status, 200);
+  assert.equal(list.body.runs.length, 1);
+  const page = await t.json(`/api/runs/${runA}/cells?offset=1&limit=2`);
+  assert.equal(page.status, 200);
+  assert.deepEqual([page.body.total, page.body.cells.length, page.body.cells[0].serial], [20, 2, 'R01-000001']);
+  const cell = await t.json(`/api/runs/${runA}/cells/R01-000003`);
+  assert.equal(cell.status, 200);
+  assert.equal(cell.body.cell.serial, 'R01-000003');
+  const series = await t.json(`/api/runs/${runA}/series/cycle-1?y=voltage_V,current_A&px=10`);
+  assert.equal(series.status, 200);
+  assert.equal(series.body.points_total, 50);
+  const csv = await fetch(`${t.base}/api/runs/${runA}/export?format=csv&what=cycles,cycles`);
+  assert.equal(csv.status, 200);
+  assert.equal((await csv.text()).trim().split('\n').length, 1 + 5, 'a header and the 5 cycles');
+  const cmp = await t.json(`/api/compare?ids=${runA},${runB}`);
+  assert.equal(cmp.status, 200);
+  const v = await t.post('/api/recipes/validate', { text: 'name: 3' });
+  assert.equal(v.status, 200);
+  assert.equal(v.body.ok, false);
+});
+
+test('a run whose output breaks the output contract is not stored, and so never served', async () => {
+  const bad = makeInput(13, { cells: 4 });
+  bad.runId = 'CONTRACT0001';
+  bad.output.line!.crack.free_standing.risk = -0.5;
+  (bad.output.cycling as Record<string, unknown>)['capacity_mAh_per_g'] = 190;
+  await assert.rejects(t.srv.store.saveRun(bad), (e: unknown) => {
+    assert.ok(e instanceof ProblemError);
+    assert.deepEqual(e.problems.map((p) => p.path).sort(), [
+      'output.cycling.capacity_mAh_per_g',
+      'output.line.crack.free_standing.risk',
+    ]);
+    return true;
+  });
+  problems(await t.json('/api/runs/CONTRACT0001'), 404);
+  const list = await t.json('/api/runs?limit=1000');
+  assert.ok(!list.body.runs.some((r: { id: string }) => r.id === 'CONTRACT0001'));
+});
