@@ -266,7 +266,32 @@ interface CondensedSymbolic {
   /** which unknowns are algebraic (massDiag = 0; empty without a mass matrix): part of the cache key */
   readonly alg: Uint8Array;
   readonly cols: Int32Array;
+  /**
+   * the order of a Jacobian's adds (CondensedCore.add) remembered across the systems on this pattern, one
+   * for evaluations that write every row and one for those that leave the held linear rows out
+   */
+  readonly seqs: readonly [AddSequence, AddSequence];
 }
+
+/**
+ * the order of the entries of a Jacobian evaluation (row, column and J position of the k-th add since
+ * clearJ): a model's jacobian adds its entries in the same order every time, so add() checks the k-th
+ * remembered entry before it searches the row (same sums, fewer searches). A cache only: every entry is
+ * checked, so systems that share it (the same pattern) cannot get a wrong position from it.
+ */
+interface AddSequence {
+  i: Int32Array;
+  j: Int32Array;
+  pos: Int32Array;
+  len: number;
+}
+
+const emptySequence = (): AddSequence => ({
+  i: new Int32Array(0),
+  j: new Int32Array(0),
+  pos: new Int32Array(0),
+  len: 0,
+});
 
 /** symbolic analyses by pattern (the rows array of a structure; cols and the algebraic unknowns checked) */
 const symbolicCache = new WeakMap<Int32Array, CondensedSymbolic>();
@@ -438,6 +463,7 @@ function analyseCondensed(
     runLen: Int32Array.from(lens),
     alg,
     cols,
+    seqs: [emptySequence(), emptySequence()],
   };
 }
 
@@ -495,6 +521,7 @@ export class CondensedCore {
     this.n = n;
     const S = condensedSymbolic(n, rows, cols, massDiag);
     this.sym = S;
+    this.seq = S.seqs[0];
     const L = S.layout;
     this.layout = L;
     const nb = S.nb;
@@ -918,15 +945,8 @@ export class CondensedCore {
     };
   }
 
-  /**
-   * the order of the entries of the last Jacobian evaluation (row, column and J position of the k-th
-   * add since clearJ): a model's jacobian adds its entries in the same order every time, so add()
-   * checks the k-th remembered entry before it searches the row (same sums, fewer searches)
-   */
-  private seqI: Int32Array = new Int32Array(0);
-  private seqJ: Int32Array = new Int32Array(0);
-  private seqPos: Int32Array = new Int32Array(0);
-  private seqLen = 0;
+  /** the add order of the current evaluation (sym.seqs: which rows it writes) and the next add's index */
+  private seq: AddSequence;
   private cursor = 0;
 
   /** J positions of the entries in the linear trees' rows (linearChains; null: no trees) and their held values */
@@ -961,13 +981,15 @@ export class CondensedCore {
   clearJ(): void {
     this.J.fill(0);
     this.cursor = 0;
+    this.seq = this.sym.seqs[this.linHeld ? 1 : 0];
   }
 
   /** adds to J(i, j); entries outside the pattern: zero is ignored, anything else is an error */
   add(i: number, j: number, v: number): void {
     const k = this.cursor;
-    if (k < this.seqLen && this.seqI[k] === i && this.seqJ[k] === j) {
-      this.J[this.seqPos[k]!]! += v;
+    const q = this.seq;
+    if (k < q.len && q.i[k] === i && q.j[k] === j) {
+      this.J[q.pos[k]!]! += v;
       this.cursor = k + 1;
       return;
     }
@@ -985,22 +1007,23 @@ export class CondensedCore {
     }
     const pos = this.slotPos[s]!;
     this.J[pos]! += v;
-    if (k >= this.seqI.length) {
-      const cap = Math.max(64, 2 * this.seqI.length);
+    const q = this.seq;
+    if (k >= q.i.length) {
+      const cap = Math.max(64, 2 * q.i.length);
       const grow = (a: Int32Array): Int32Array => {
         const b = new Int32Array(cap);
         b.set(a);
         return b;
       };
-      this.seqI = grow(this.seqI);
-      this.seqJ = grow(this.seqJ);
-      this.seqPos = grow(this.seqPos);
+      q.i = grow(q.i);
+      q.j = grow(q.j);
+      q.pos = grow(q.pos);
     }
-    this.seqI[k] = i;
-    this.seqJ[k] = j;
-    this.seqPos[k] = pos;
+    q.i[k] = i;
+    q.j[k] = j;
+    q.pos[k] = pos;
     // the remembered order past k belonged to the old sequence: keep it (the next adds are checked against it)
-    if (k >= this.seqLen) this.seqLen = k + 1;
+    if (k >= q.len) q.len = k + 1;
     this.cursor = k + 1;
   }
 

@@ -503,6 +503,60 @@ test('linear trees of a condensed system: exact elimination per c, roots affine 
   assert.throws(() => cs.linearChains!(new Uint8Array(3)), /linearRows: length must be n/);
 });
 
+test('condensed systems on one pattern share the remembered order of the adds, a cache only: two systems adding in different orders, in turn, each get their own sums', () => {
+  const pat = chainPattern(3, 4, true);
+  const { n, m } = pat;
+  // each entry once (the pattern lists some twice)
+  const seen = new Set<number>();
+  const rows: number[] = [];
+  const cols: number[] = [];
+  pat.rows.forEach((i, e) => {
+    const key = i * pat.n + pat.cols[e]!;
+    if (seen.has(key)) return;
+    seen.add(key);
+    rows.push(i);
+    cols.push(pat.cols[e]!);
+  });
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  const a = new CondensedCore(n, R, C, m);
+  const b = new CondensedCore(n, R, C, m);
+  const r = rng(51);
+  const order = rows.map((_, e) => e);
+  const reversed = [...order].reverse();
+  const read = (core: CondensedCore): Map<number, number> => {
+    const out = new Map<number, number>();
+    core.replay({ add: (i, j, v) => out.set(i * n + j, v) });
+    return out;
+  };
+  for (let round = 0; round < 3; round++) {
+    const va = rows.map(() => r());
+    const vb = rows.map(() => r());
+    a.clearJ();
+    b.clearJ();
+    // interleaved, in opposite orders, each entry twice (the second add sums onto the first)
+    for (let q = 0; q < order.length; q++) {
+      const ea = order[q]!;
+      const eb = reversed[q]!;
+      a.add(rows[ea]!, cols[ea]!, va[ea]!);
+      b.add(rows[eb]!, cols[eb]!, vb[eb]!);
+    }
+    for (let q = 0; q < order.length; q++) {
+      const ea = reversed[q]!;
+      const eb = order[q]!;
+      a.add(rows[ea]!, cols[ea]!, va[ea]!);
+      b.add(rows[eb]!, cols[eb]!, vb[eb]!);
+    }
+    const ja = read(a);
+    const jb = read(b);
+    for (let e = 0; e < rows.length; e++) {
+      const key = rows[e]! * n + cols[e]!;
+      assert.equal(ja.get(key), va[e]! + va[e]!, `system a, entry (${rows[e]}, ${cols[e]})`);
+      assert.equal(jb.get(key), vb[e]! + vb[e]!, `system b, entry (${rows[e]}, ${cols[e]})`);
+    }
+  }
+});
+
 test('condensed system with linear trees: endJ keeps the linear rows’ entries of the first evaluation and puts them back after later ones; forgetLinearRows starts over', () => {
   const nv = 4;
   const chain = 5;
