@@ -135,7 +135,8 @@ const prop = propSchema.optional();
  * A property held in another data file (one property, one place): `{ "same_as": "mechanics.json#Al-O.youngsModulus" }`
  * stands for that file's record, read as it is there (value, unit, source, range).
  */
-const sameAsSchema = z.strictObject({ same_as: z.string().regex(/^mechanics\.json#[A-Za-z0-9-]+\.youngsModulus$/) });
+const sameAs = (key: string): z.ZodType<{ same_as: string }> =>
+  z.strictObject({ same_as: z.string().regex(new RegExp(`^mechanics\\.json#[A-Za-z0-9-]+\\.${key}$`)) });
 /** the theoretical capacity is computed here from the molar mass (n_Li·F/M), the file names n_Li and the source */
 const computedCapacity = z.strictObject({
   computed: z.literal('n_Li F / molarMass'),
@@ -160,8 +161,9 @@ const materialSchema = z.strictObject({
   ionicActivationEnergy: prop,
   electronicConductivity: prop,
   liDiffusivity: prop,
-  youngsModulus: z.union([propSchema, sameAsSchema]).optional(),
-  yieldStress: prop,
+  youngsModulus: z.union([propSchema, sameAs('youngsModulus')]).optional(),
+  /** a foil's yield is its flow law's initial yield (Hollomon) or reference flow stress (creep) in mechanics.json */
+  yieldStress: z.union([propSchema, sameAs('flowLaw\\.(yieldStress|sigmaRef)')]).optional(),
   molarVolumePerAl: prop,
   liPerAl: z.number().optional(),
   meltingPoint: prop,
@@ -173,6 +175,7 @@ const materialSchema = z.strictObject({
  */
 export const materialOutSchema = materialSchema.extend({
   youngsModulus: prop,
+  yieldStress: prop,
   theoreticalCapacity: z
     .strictObject({ value: z.number(), unit: computedCapacity.shape.unit, source: z.string().min(1) })
     .optional(),
@@ -191,13 +194,14 @@ const libraryFile = z.object({
 type MaterialEntry = z.infer<typeof materialSchema>;
 
 /** the record a `same_as` names, as its file holds it (a Problem naming the library's field when there is none) */
-function sameAs(ref: string, field: string): Prop {
+function heldIn(ref: string, field: string): Prop {
   const [, path] = ref.split('#') as [string, string];
-  const dot = path.lastIndexOf('.');
-  const id = path.slice(0, dot);
-  const key = path.slice(dot + 1);
+  const [id, ...keys] = path.split('.');
+  const key = keys.join('.');
   const mats = (assetJson(MECHANICS_FILE) as { materials?: Array<Record<string, unknown>> }).materials ?? [];
-  const target = propSchema.safeParse(mats.find((m) => m['id'] === id)?.[key]);
+  let node: unknown = mats.find((m) => m['id'] === id);
+  for (const k of keys) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
+  const target = propSchema.safeParse(node);
   if (!target.success)
     throw problem(
       `data/${MATERIAL_LIBRARY_FILE}: ${field}.same_as`,
@@ -216,7 +220,7 @@ function toMaterial(e: MaterialEntry, i: number): Material {
     if (k === 'theoreticalCapacity' && e.theoreticalCapacity) {
       const c = e.theoreticalCapacity;
       out[k] = { value: theoreticalCapacity(c.nLi, e.molarMass!.value), unit: c.unit, source: c.source };
-    } else if (v && typeof v === 'object' && 'same_as' in v) out[k] = sameAs(String(v.same_as), `materials.${i}.${k}`);
+    } else if (v && typeof v === 'object' && 'same_as' in v) out[k] = heldIn(String(v.same_as), `materials.${i}.${k}`);
     else out[k] = v;
   }
   return out as unknown as Material;

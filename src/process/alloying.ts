@@ -423,6 +423,11 @@ export function alloyHistory(
         hB = formationEnthalpy(eB);
         hE = formationEnthalpy(eE);
         hPrev = xb * hB;
+        // the re-based state holds the kept atoms in the end states' phases: the formation enthalpy it differs
+        // by from the kept state's is released into the web (C·T + L·n_liq + h is kept), not dropped
+        const dh = formationEnthalpy(kept) - hPrev;
+        heat += dh;
+        T += dh / Cs;
       }
     }
     if (seg.exitMix) {

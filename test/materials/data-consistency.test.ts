@@ -19,6 +19,8 @@ import {
 import { arrhenius, liAlData } from '../../src/materials/li-al.ts';
 import { REFERENCE_TEMPERATURE_K } from '../../src/materials/constants.ts';
 import { parseRecipeText } from '../../src/recipe/index.ts';
+import { parseProduction } from '../../src/process/production/config.ts';
+import { tensionReport } from '../../src/process/production/web.ts';
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 
@@ -99,7 +101,7 @@ const SAME_MATERIAL: Record<string, MechanicalId> = {
   'PEO-LiTFSI': 'polymer-SE',
 };
 
-test("an elastic modulus lives in one data file: library.json's entries name mechanics.json's record, li-al.json holds none", () => {
+test("an elastic modulus or a foil's yield lives in one data file: library.json names mechanics.json's record, li-al.json holds no modulus", () => {
   const lib = Object.fromEntries((rawJson('library.json')['materials'] as any[]).map((m) => [m.id as string, m]));
   for (const [id, mech] of Object.entries(SAME_MATERIAL)) {
     assert.deepEqual(lib[id].youngsModulus, { same_as: `mechanics.json#${mech}.youngsModulus` }, `library ${id}`);
@@ -109,6 +111,15 @@ test("an elastic modulus lives in one data file: library.json's entries name mec
     assert.equal(loaded.unit, held.unit);
     assert.ok(loaded.source.startsWith(held.source), `${id} keeps the record's source`);
   }
+  // the foils' yield stress: their flow law's initial yield (Hollomon) or reference flow stress (Li, creep)
+  for (const [id, ref] of [
+    ['Li', 'Li.flowLaw.sigmaRef'],
+    ['Al', 'Al-O.flowLaw.yieldStress'],
+    ['Cu', 'Cu.flowLaw.yieldStress'],
+    ['Ni', 'Ni.flowLaw.yieldStress'],
+    ['SS', 'SS.flowLaw.yieldStress'],
+  ] as const)
+    assert.deepEqual(lib[id].yieldStress, { same_as: `mechanics.json#${ref}` }, `library ${id} yield`);
   // no Young's modulus or fracture toughness anywhere in li-al.json (mechanics.json holds the Li–Al phases' and Li's)
   const keys: string[] = [];
   const walk = (v: unknown, path: string): void => {
@@ -192,4 +203,37 @@ test('a library property naming a record mechanics.json does not hold is refused
     r.stdout.trim().split('\n').pop()!,
     /^ProblemError: data\/materials\/library\.json: materials\.\d+\.youngsModulus\.same_as: names no property of data\/materials\/mechanics\.json.*Cuu/,
   );
+});
+
+test('a foil has one yield stress: the web-tension check carries the roll gap’s initial yield (each Al temper, Ni, SS, Cu, Li)', () => {
+  const text = readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8');
+  const base = parseRecipeText(text);
+  assert.ok(base.ok);
+  const P = parseProduction(undefined);
+  const initialYield = (id: MechanicalId): number => {
+    const fl = mechanicalProperties(id).flowLaw;
+    return fl.kind === 'hollomon' ? fl.yieldStress.value : fl.kind === 'creep' ? fl.sigmaRef.value : NaN;
+  };
+  for (const [temper, id] of [
+    ['O', 'Al-O'],
+    ['H14', 'Al-H14'],
+    ['H18', 'Al-H18'],
+  ] as const) {
+    for (const [cond, cid] of [
+      ['Cu', 'Cu'],
+      ['Ni', 'Ni'],
+      ['SS', 'SS'],
+    ] as const) {
+      const r = structuredClone(base.recipe);
+      if (r.al_sheet.form !== 'foil') assert.fail('the example has an Al foil');
+      r.al_sheet.temper = temper;
+      r.third_sheet.conductive_layer.material = cond;
+      const spans = tensionReport(r, P).spans;
+      const yieldOf = (layer: string): number | undefined =>
+        spans.flatMap((s) => s.carriers).find((c) => c.layer === layer)?.yield_Pa;
+      assert.equal(yieldOf('Al foil'), initialYield(id), `Al ${temper}`);
+      assert.equal(yieldOf(cond), initialYield(cid), cond);
+      assert.equal(yieldOf('Li layer'), initialYield('Li'), 'Li');
+    }
+  }
 });

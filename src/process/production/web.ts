@@ -11,18 +11,29 @@
 import type { Recipe } from '../../recipe/schema.ts';
 import type { Production } from './config.ts';
 import { getMaterial } from '../../materials/library.ts';
+import { mechanicalProperties } from '../../materials/mechanics.ts';
+import { problem } from '../../problems.ts';
 import { um } from '../../units/index.ts';
 
 /** the band of the rule of thumb (PFFC 2024, process-models §2.3) */
 export const TENSION_FRACTION = { low: 0.1, high: 0.25 } as const;
 
-/** Al foil yield by temper: O from the library; H14/H18 (K: ASM Handbook Vol. 2, AA1100-H14 ≈ 115 MPa;
- * process-models §2.3 uses 180 MPa for H18 foil) */
+/**
+ * Al foil yield by temper: the initial yield of the temper's flow law in mechanics.json, the one the roll gap uses
+ * (O 35 MPa; H14 115 MPa, ASM Handbook Vol. 2; H18 170 MPa ≈ 0.9 × the ≥ 180 MPa tensile strength of battery foil —
+ * process-models §2.3 took the 180 MPa tensile strength for the yield)
+ */
 function alYield_Pa(temper: 'O' | 'H14' | 'H18'): { value: number; source: string } {
-  if (temper === 'H18') return { value: 180e6, source: 'process-models §2.3 (Al H18 foil 180 MPa)' };
-  if (temper === 'H14') return { value: 115e6, source: 'ASM Handbook Vol. 2, AA1100-H14 (K)' };
-  const y = getMaterial('Al').yieldStress!;
-  return { value: y.value, source: y.source };
+  const id = temper === 'O' ? 'Al-O' : temper === 'H14' ? 'Al-H14' : 'Al-H18';
+  const fl = mechanicalProperties(id).flowLaw;
+  if (fl.kind !== 'hollomon')
+    throw problem(
+      `data/materials/mechanics.json: ${id}.flowLaw.kind`,
+      'an Al foil temper has a yield',
+      fl.kind,
+      'hollomon',
+    );
+  return { value: fl.yieldStress.value, source: fl.yieldStress.source };
 }
 
 function yieldOf(id: string): { value: number; source: string } | undefined {
