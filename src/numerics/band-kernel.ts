@@ -14,7 +14,8 @@
  * factorises it there and copies the factors back into the BandLu's arrays (so that they hold them
  * whichever path ran); a solve with another band's or an older factorisation (ownership by instance and
  * factorisation count) copies that band's factors in first; the right-hand side is copied in and the
- * solution out at every solve.
+ * solution out at every solve. The arena grows to the largest band in use and is given back (a fresh
+ * instance of the compiled module) once a band far smaller has been used long enough (ARENA_RENEW_AFTER).
  */
 
 /** the factors' layout as BandLu holds them (band storage, pivots, U's and L's column extents) */
@@ -450,11 +451,24 @@ interface Layout {
 }
 
 /** the compiled kernel and its arena, with the factors of one band at a time */
+/**
+ * the arena is given back (a fresh instance, its memory grown to the band in use) after ARENA_RENEW_AFTER
+ * factorisations and solves in a row with a band that needs less than 1/ARENA_SHRINK_FACTOR of it, when
+ * it is larger than ARENA_KEEP_BYTES: WebAssembly memory only grows, so one large band would otherwise
+ * hold its memory for the thread's lifetime (the count keeps bands of different sizes used in turn from
+ * renewing and growing it at every switch)
+ */
+const ARENA_SHRINK_FACTOR = 4;
+const ARENA_KEEP_BYTES = 1 << 20;
+const ARENA_RENEW_AFTER = 256;
+
 class Kernel implements BandKernel {
-  private readonly mem: WasmMemory;
-  private readonly runSolve: SolveFn;
-  private readonly runFactor: FactorFn;
-  private readonly runEquilibrate: EquilibrateFn;
+  private mem: WasmMemory;
+  private runSolve: SolveFn;
+  private runFactor: FactorFn;
+  private runEquilibrate: EquilibrateFn;
+  /** calls in a row with a layout that needs less than 1/ARENA_SHRINK_FACTOR of a large arena (0: none) */
+  private oversize = 0;
   private owner: BandFactors | null = null;
   private ownerCount = -1;
   private lay: Layout | null = null;
@@ -463,7 +477,22 @@ class Kernel implements BandKernel {
   private subOff = -1;
   private sub: Float64Array = new Float64Array(0);
 
-  constructor(instance: { exports: Record<string, unknown> }) {
+  constructor(private readonly instantiate: () => { exports: Record<string, unknown> }) {
+    const instance = instantiate();
+    this.mem = instance.exports.mem as WasmMemory;
+    this.runSolve = instance.exports.solve as SolveFn;
+    this.runFactor = instance.exports.factor as FactorFn;
+    this.runEquilibrate = instance.exports.equilibrate as EquilibrateFn;
+  }
+
+  /** the arena's size in bytes (tests: it does not keep a large band's memory) */
+  get arenaBytes(): number {
+    return this.mem.buffer.byteLength;
+  }
+
+  /** a fresh instance of the module (its memory at the first page): the old arena is given back */
+  private renew(): void {
+    const instance = this.instantiate();
     this.mem = instance.exports.mem as WasmMemory;
     this.runSolve = instance.exports.solve as SolveFn;
     this.runFactor = instance.exports.factor as FactorFn;
@@ -476,7 +505,11 @@ class Kernel implements BandKernel {
     const len = lu.ab.length;
     const have = this.lay;
     // only layout() grows the memory (detaching the old views), so a layout of the same size is current
-    if (have !== null && have.n === n && have.len === len) return have;
+    if (have !== null && have.n === n && have.len === len) {
+      if (this.oversize === 0 || ++this.oversize <= ARENA_RENEW_AFTER) return have;
+      // long enough on a band far smaller than the arena: a fresh one (laid out below)
+      this.renew();
+    }
     const oB = len * 8;
     const oPiv = oB + n * 8;
     const oReach = oPiv + n * 4;
@@ -484,6 +517,7 @@ class Kernel implements BandKernel {
     const oLm = oUm + n * 4;
     const oRs = oLm + n * 4; // a multiple of 8 (four i32 arrays of n after f64 ones)
     const bytes = oRs + n * 8;
+    this.oversize = this.mem.buffer.byteLength > Math.max(ARENA_SHRINK_FACTOR * bytes, ARENA_KEEP_BYTES) ? 1 : 0;
     const size = this.mem.buffer.byteLength;
     if (bytes > size) this.mem.grow(Math.ceil((bytes - size) / 65536));
     const buffer = this.mem.buffer;
@@ -564,9 +598,8 @@ function compile(): Kernel | null {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
-    return new Kernel(
-      new wasm.Instance(new wasm.Module(encodeModule([solveFunc(), factorFunc(), equilibrateFunc()])), {}),
-    );
+    const module = new wasm.Module(encodeModule([solveFunc(), factorFunc(), equilibrateFunc()]));
+    return new Kernel(() => new wasm.Instance(module, {}));
   } catch {
     return null;
   }
@@ -587,6 +620,11 @@ export function useWasmBandKernel(on: boolean): boolean {
   const was = enabled;
   enabled = on;
   return was;
+}
+
+/** the kernel's arena in bytes on this thread (0: no kernel); tests */
+export function wasmBandKernelArenaBytes(): number {
+  return kernel ? kernel.arenaBytes : 0;
 }
 
 /** whether the kernel compiled on this thread (tests: the comparison of both paths must not be vacuous) */

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BandLu, Rng } from '../../src/numerics/index.ts';
-import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
+import {
+  useWasmBandKernel,
+  wasmBandKernelArenaBytes,
+  wasmBandKernelAvailable,
+} from '../../src/numerics/band-kernel.ts';
 
 /** a seeded uniform source in [−1, 1) */
 function rng(seed: number): () => number {
@@ -143,6 +147,31 @@ test('band solve: a band larger than the kernel’s first memory page grows it a
   const band = randomBand(3, 3000, 10, 10, 0.1); // 3000 × 31 × 8 B ≈ 0.74 MB of band storage
   const [js, wasm] = bothWays(band, rhs(r, 3000));
   assertSameBits(js, wasm, 'n=3000');
+});
+
+test('band kernel: after a large band, a small one used long enough gets a fresh arena of its own size (WebAssembly memory only grows), and still agrees bit for bit', () => {
+  const r = rng(6);
+  const big = randomBand(3, 8000, 10, 10, 0.1); // 8000 × 31 × 8 B ≈ 2 MB of band storage
+  const [jb, wb] = bothWays(big, rhs(r, 8000));
+  assertSameBits(jb, wb, 'n=8000');
+  const large = wasmBandKernelArenaBytes();
+  assert.ok(large > 2e6, `the arena grew for the large band (${large} B)`);
+  const small = randomBand(4, 200, 5, 4, 0.1);
+  const [js0, ws0] = bothWays(small, rhs(r, 200));
+  assertSameBits(js0, ws0, 'n=200, first');
+  assert.equal(wasmBandKernelArenaBytes(), large, 'kept while the small band is new (bands used in turn)');
+  // many solves with the small band's factors: the arena is renewed, and the solves still agree
+  const b0 = rhs(r, 200);
+  const ref = Float64Array.from(b0);
+  withKernel(false, () => small.solve(ref));
+  for (let k = 0; k < 300; k++) {
+    const b = Float64Array.from(b0);
+    withKernel(true, () => small.solve(b));
+    assertSameBits(ref, b, `solve ${k}`);
+  }
+  assert.ok(wasmBandKernelArenaBytes() < 1 << 20, `arena given back (${wasmBandKernelArenaBytes()} B)`);
+  const [js1, ws1] = bothWays(small, rhs(r, 200));
+  assertSameBits(js1, ws1, 'n=200, after the renewal');
 });
 
 test('band LU: a singular band fails at the same column both ways, leaving the same partial factors', () => {
