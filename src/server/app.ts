@@ -24,7 +24,7 @@ import { formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
 import { runJob, parseJobRecipe, JOB_LIMITS } from '../pipeline.ts';
 import { allMaterials } from '../materials/library.ts';
-import { newRunId, sha256Hex, type Store, type StoredRun } from '../store/index.ts';
+import { newRunId, sha256Hex, StoreError, type Store, type StoredRun } from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
 import { parseBpxObject } from './bpx.ts';
 import { HttpProblem, httpProblem, problemBody, requestProblems, toHttp, type HttpStatus } from './http-problems.ts';
@@ -325,19 +325,42 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       return h(c, parsed);
     });
   };
-  const getRun = async (id: string): Promise<StoredRun> => {
+  /**
+   * a store lookup by id or prefix: unknown is a 404, an ambiguous prefix a 409, each a Problem naming the
+   * parameter (`params.id`, `query.ids`) and the value given — never the store's own message (it names the
+   * database's file or URL)
+   */
+  const lookup = async <T>(what: 'run' | 'study', id: string, where: string, find: () => Promise<T>): Promise<T> => {
+    try {
+      return await find();
+    } catch (e) {
+      if (e instanceof StoreError && e.code === 'not_found')
+        throw httpProblem(
+          404,
+          where,
+          `no stored ${what} has this id or prefix`,
+          JSON.stringify(id),
+          `a ${what} id or a unique prefix of one`,
+        );
+      if (e instanceof StoreError && e.code === 'ambiguous')
+        throw httpProblem(409, where, `the prefix names more than one ${what}`, JSON.stringify(id), 'a longer prefix');
+      throw e;
+    }
+  };
+  const storedRun = (id: string, where = 'params.id') => lookup('run', id, where, () => o.store.getRun(id));
+  const getRun = async (id: string, where = 'params.id'): Promise<StoredRun> => {
     const hit = runCache.get(id);
     if (hit) return hit;
     const job = o.jobs.get(id);
     if (job && (job.state === 'queued' || job.state === 'running'))
       throw httpProblem(
         409,
-        'id',
+        where,
         'the run is still in progress',
-        id,
+        JSON.stringify(id),
         `a finished run (follow /api/runs/${id}/events)`,
       );
-    const r = await o.store.getRun(id);
+    const r = await storedRun(id, where);
     runCache.set(r.id, r);
     if (r.id !== id) runCache.set(id, r);
     return r;
@@ -400,7 +423,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     if (!s) {
       const [ts] = await o.store.getTimeSeries(run.id, name);
       if (!ts)
-        throw httpProblem(404, 'name', 'no such series in this run', JSON.stringify(name), 'see /api/runs/{id}/series');
+        throw httpProblem(
+          404,
+          'params.name',
+          'no such series in this run',
+          JSON.stringify(name),
+          'see /api/runs/{id}/series',
+        );
       s = Object.fromEntries(Object.entries(ts.columns).map(([k, v]) => [k, Float64Array.from(v)]));
       seriesCache.set(key, s);
     }
@@ -562,7 +591,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     async (c, { params: { name } }) => {
       const v = await o.store.listRecipeVersions(name);
       if (v.length === 0)
-        throw httpProblem(404, 'name', 'no stored recipe of this name', JSON.stringify(name), 'see GET /api/recipes');
+        throw httpProblem(
+          404,
+          'params.name',
+          'no stored recipe of this name',
+          JSON.stringify(name),
+          'see GET /api/recipes',
+        );
       return c.json(v);
     },
   );
@@ -580,7 +615,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       if (!v)
         throw httpProblem(
           404,
-          'version',
+          'params.version',
           'no such recipe version',
           `${p.name} v${p.version}`,
           'see GET /api/recipes/{name}',
@@ -698,7 +733,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           cells: job.cellsSeen,
           error: job.problems.map(formatProblem).join('\n') || null,
         });
-      const r = await o.store.getRun(id);
+      const r = await storedRun(id);
       return c.json({
         run_id: r.id,
         state: r.status,
@@ -721,7 +756,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     async (c, { params: { id } }) => {
       const job = o.jobs.get(id);
       if (!job) {
-        const r = await o.store.getRun(id); // 404 when unknown
+        const r = await storedRun(id); // 404 when unknown
         return streamSSE(c, async (s) => {
           await s.writeSSE({
             event: r.status === 'failed' ? 'failed' : 'done',
@@ -889,7 +924,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         if (!live)
           throw httpProblem(
             409,
-            'id',
+            'params.id',
             'the run has not started its production shift yet',
             id,
             'retry after the shift-start event',
@@ -992,7 +1027,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       if (!cell)
         throw httpProblem(
           404,
-          'serial',
+          'params.serial',
           'no cell with this serial in the run',
           JSON.stringify(serial),
           'a serial from /api/runs/{id}/cells',
@@ -1053,7 +1088,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       if (!r)
         throw httpProblem(
           404,
-          'roll',
+          'params.roll',
           'no cell of this run comes from this roll',
           JSON.stringify(roll),
           'a roll id from /api/runs/{id}/rolls',
@@ -1179,7 +1214,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           '2 … 6 comma-separated run ids',
         );
       const runs = [];
-      for (const id of ids) runs.push(await getRun(id));
+      for (const id of ids) runs.push(await getRun(id, 'query.ids'));
       return c.json(comparePayload(runs));
     },
   );
@@ -1337,9 +1372,9 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   const studies = new StudyStore(o.store);
   const campaigns = new CampaignStore(o.store);
   const getStudy = async (id: string) => {
-    const st = await studies.get(id);
+    const st = await lookup('study', id, 'params.id', () => studies.get(id));
     if (st.kind !== 'sweep')
-      throw httpProblem(404, 'id', 'not a sweep', JSON.stringify(id), 'a sweep id from GET /api/sweeps');
+      throw httpProblem(404, 'params.id', 'not a sweep', JSON.stringify(id), 'a sweep id from GET /api/sweeps');
     return st;
   };
   post(
@@ -1517,7 +1552,11 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     try {
       return await campaigns.find(id);
     } catch (e) {
-      if (e instanceof ProblemError) throw new HttpProblem(404, [...e.problems]);
+      if (e instanceof ProblemError)
+        throw new HttpProblem(
+          404,
+          e.problems.map((p) => (p.path === 'id' ? { ...p, path: 'params.id' } : p)),
+        );
       throw e;
     }
   };
@@ -1590,7 +1629,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       if (!cell)
         throw httpProblem(
           404,
-          'serial',
+          'params.serial',
           `campaign ${k.id} has no such cell`,
           JSON.stringify(serial),
           'a serial from GET /api/campaigns/{id}/rolls/{roll}',
@@ -1620,7 +1659,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       if (shard === null)
         throw httpProblem(
           404,
-          'roll',
+          'params.roll',
           `campaign ${k.id} has no such roll`,
           JSON.stringify(roll),
           'FS-000001, AL-000042, LC-000007: a sheet code and a roll number of this campaign',

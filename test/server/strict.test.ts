@@ -114,9 +114,24 @@ test('every path parameter is parsed: a malformed id, an over-long name, a versi
   const v = at(problems(await t.json('/api/recipes/x/versions/0'), 400), 'params.version');
   assert.equal(v.allowed, '>= 1');
   assert.equal(at(problems(await t.json('/api/recipes/x/versions/two'), 400), 'params.version').problem, 'wrong type');
-  // well formed but unknown: 404
-  problems(await t.json('/api/runs/NOPE0000'), 404);
-  problems(await t.json('/api/recipes/x/versions/3'), 404);
+  // well formed but unknown: a 404 naming the parameter and the value, never the store's message (it names
+  // the database's file)
+  for (const url of [
+    '/api/runs/NOPE0000',
+    '/api/runs/NOPE0000/state',
+    '/api/runs/NOPE0000/events',
+    '/api/sweeps/NOPE0000',
+  ])
+    assert.deepEqual(at(problems(await t.json(url), 404), 'params.id').got, '"NOPE0000"', url);
+  assert.doesNotMatch(JSON.stringify((await t.json('/api/runs/NOPE0000')).body), /\.db|rollcell-serve-/);
+  const cmp = at(problems(await t.json(`/api/compare?ids=${runA},NOPE0000`), 404), 'query.ids');
+  assert.equal(cmp.got, '"NOPE0000"');
+  // a prefix of both stored runs is ambiguous: 409
+  const common = [...runA].findIndex((ch, i) => ch !== runB[i]);
+  if (common > 0) at(problems(await t.json(`/api/runs/${runA.slice(0, common)}`), 409), 'params.id');
+  at(problems(await t.json('/api/recipes/x/versions/3'), 404), 'params.version');
+  at(problems(await t.json(`/api/runs/${runA}/cells/NOPE`), 404), 'params.serial');
+  at(problems(await t.json(`/api/runs/${runA}/series/nope?y=voltage_V`), 404), 'params.name');
 });
 
 test('query values are parsed: the field, the value and what is allowed; a key given twice is refused', async () => {
