@@ -35,9 +35,13 @@ export function assetJson(rel: string): unknown {
 /**
  * A packaged JSON data file, parsed and checked against its schema once per call (callers cache the result);
  * a file that does not match is a Problem naming the file and the first offending field.
+ * The check runs without zod's compiled fast path (`jitless`): a file is checked once per thread, and
+ * generating and compiling a parser per object shape cost more than the one check it speeds (about 2×
+ * the CPU of the check itself, paid by the main thread and each job worker at start-up); same schema,
+ * same issues.
  */
 export function assetChecked<T>(schema: z.ZodType<T>, rel: string): T {
-  const r = schema.safeParse(assetJson(rel));
+  const r = schema.safeParse(assetJson(rel), { jitless: true });
   if (!r.success) {
     const i = r.error.issues[0]!;
     throw problem(`data/${rel}: ${i.path.join('.')}`, i.message, 'see the data file', 'the file as shipped');

@@ -698,7 +698,8 @@ function deepFreeze<T>(o: T): T {
  * the record's path (`phases.beta.diffusion.Ea.range`), what is wrong and what is allowed.
  */
 export function parseLiAlData(raw: unknown): LiAlData {
-  const r = fileSchema.safeParse(raw);
+  // checked once per thread: zod's compiled fast path would cost more to build than it saves (src/assets.ts)
+  const r = fileSchema.safeParse(raw, { jitless: true });
   if (!r.success) {
     const problems: Problem[] = r.error.issues.map((i) => ({
       path: i.path.map(String).join('.'),

@@ -193,15 +193,22 @@ const libraryFile = z.object({
 });
 type MaterialEntry = z.infer<typeof materialSchema>;
 
+type MechanicsEntries = Array<Record<string, unknown>>;
+/** mechanics.json's entries, parsed on the first `same_as` and then shared by the others (read-only here) */
+function mechanicsEntriesOnce(): () => MechanicsEntries {
+  let mats: MechanicsEntries | undefined;
+  return () => (mats ??= (assetJson(MECHANICS_FILE) as { materials?: MechanicsEntries }).materials ?? []);
+}
+
 /** the record a `same_as` names, as its file holds it (a Problem naming the library's field when there is none) */
-function heldIn(ref: string, field: string): Prop {
+function heldIn(ref: string, field: string, mechanics: () => MechanicsEntries): Prop {
   const [, path] = ref.split('#') as [string, string];
   const [id, ...keys] = path.split('.');
   const key = keys.join('.');
-  const mats = (assetJson(MECHANICS_FILE) as { materials?: Array<Record<string, unknown>> }).materials ?? [];
+  const mats = mechanics();
   let node: unknown = mats.find((m) => m['id'] === id);
   for (const k of keys) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
-  const target = propSchema.safeParse(node);
+  const target = propSchema.safeParse(node, { jitless: true }); // one record: no compiled parser (src/assets.ts)
   if (!target.success)
     throw problem(
       `data/${MATERIAL_LIBRARY_FILE}: ${field}.same_as`,
@@ -214,13 +221,14 @@ function heldIn(ref: string, field: string): Prop {
 }
 
 /** one entry of the file as a Material, its fields in the file's order (computed capacity, shared records in place) */
-function toMaterial(e: MaterialEntry, i: number): Material {
+function toMaterial(e: MaterialEntry, i: number, mechanics: () => MechanicsEntries): Material {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
     if (k === 'theoreticalCapacity' && e.theoreticalCapacity) {
       const c = e.theoreticalCapacity;
       out[k] = { value: theoreticalCapacity(c.nLi, e.molarMass!.value), unit: c.unit, source: c.source };
-    } else if (v && typeof v === 'object' && 'same_as' in v) out[k] = heldIn(String(v.same_as), `materials.${i}.${k}`);
+    } else if (v && typeof v === 'object' && 'same_as' in v)
+      out[k] = heldIn(String(v.same_as), `materials.${i}.${k}`, mechanics);
     else out[k] = v;
   }
   return out as unknown as Material;
@@ -233,7 +241,8 @@ function library(): { all: readonly Material[]; byId: Map<string, Material> } {
   if (!MATERIALS || !BY_ID) {
     assetChecked(libraryFile, MATERIAL_LIBRARY_FILE);
     const raw = (assetJson(MATERIAL_LIBRARY_FILE) as { materials: MaterialEntry[] }).materials;
-    const all = raw.map(toMaterial);
+    const mechanics = mechanicsEntriesOnce();
+    const all = raw.map((e, i) => toMaterial(e, i, mechanics));
     const byId = new Map<string, Material>();
     for (const m of all) {
       byId.set(m.id.toLowerCase(), m);
