@@ -41,7 +41,21 @@ export function assetJson(rel: string): unknown {
  * same issues.
  */
 export function assetChecked<T>(schema: z.ZodType<T>, rel: string): T {
-  const r = schema.safeParse(assetJson(rel), { jitless: true });
+  return checked(schema, assetJson(rel), rel);
+}
+
+/**
+ * A packaged JSON data file checked as assetChecked does, given as the file holds it (its fields in the file's
+ * order, not the schema's): one parse for a caller that keeps the file's own objects.
+ */
+export function assetCheckedJson(schema: z.ZodType, rel: string): unknown {
+  const raw = assetJson(rel);
+  checked(schema, raw, rel);
+  return raw;
+}
+
+function checked<T>(schema: z.ZodType<T>, raw: unknown, rel: string): T {
+  const r = schema.safeParse(raw, { jitless: true });
   if (!r.success) {
     const i = r.error.issues[0]!;
     throw problem(`data/${rel}: ${i.path.join('.')}`, i.message, 'see the data file', 'the file as shipped');

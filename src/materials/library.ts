@@ -10,7 +10,7 @@
  * Mechanical data for the rolling models (flow laws, fracture) live in `mechanics.ts`.
  */
 import { z } from 'zod';
-import { assetChecked, assetJson } from '../assets.ts';
+import { assetCheckedJson, assetJson } from '../assets.ts';
 import { problem, ProblemError } from '../problems.ts';
 import { FARADAY_C_PER_MOL } from './constants.ts';
 
@@ -239,8 +239,7 @@ let BY_ID: Map<string, Material> | null = null;
 /** the library, read and checked once; the entries keep the file's field order (zod's output follows its schema's) */
 function library(): { all: readonly Material[]; byId: Map<string, Material> } {
   if (!MATERIALS || !BY_ID) {
-    assetChecked(libraryFile, MATERIAL_LIBRARY_FILE);
-    const raw = (assetJson(MATERIAL_LIBRARY_FILE) as { materials: MaterialEntry[] }).materials;
+    const raw = (assetCheckedJson(libraryFile, MATERIAL_LIBRARY_FILE) as { materials: MaterialEntry[] }).materials;
     const mechanics = mechanicsEntriesOnce();
     const all = raw.map((e, i) => toMaterial(e, i, mechanics));
     const byId = new Map<string, Material>();

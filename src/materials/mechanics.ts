@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import type { Prop } from './library.ts';
 import { checkedProp, propFields, propSchema } from './library.ts';
-import { assetChecked, assetJson } from '../assets.ts';
+import { assetCheckedJson } from '../assets.ts';
 import { problem } from '../problems.ts';
 
 export type FlowLaw =
@@ -219,8 +219,7 @@ let DATA: { file: MechanicsFile; byId: ReadonlyMap<string, MechanicalProperties>
  */
 function data(): { file: MechanicsFile; byId: ReadonlyMap<string, MechanicalProperties> } {
   if (!DATA) {
-    assetChecked(mechanicsFile, MECHANICS_DATA_FILE);
-    const file = assetJson(MECHANICS_DATA_FILE) as MechanicsFile;
+    const file = assetCheckedJson(mechanicsFile, MECHANICS_DATA_FILE) as MechanicsFile;
     const entries = file.materials as readonly MechanicalProperties[];
     DATA = { file, byId: new Map(entries.map((e) => [e.id, e])) };
   }
