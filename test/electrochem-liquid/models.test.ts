@@ -56,6 +56,20 @@ function fdJacobianError(
   return { err, max };
 }
 
+/** Two discharges that reached the cut-off with the same solver counts and bit-identical outputs (t, V). */
+function assertBitIdentical(
+  a: ReturnType<typeof simulateConstantCurrent>,
+  b: ReturnType<typeof simulateConstantCurrent>,
+): void {
+  assert.equal(a.status, 'event');
+  assert.deepEqual(b.stats, a.stats);
+  assert.equal(b.V.length, a.V.length);
+  for (let i = 0; i < a.V.length; i++) {
+    assert.ok(Object.is(b.t_s[i], a.t_s[i]), `t at output ${i}`);
+    assert.ok(Object.is(b.V[i], a.V[i]), `V at output ${i}: ${b.V[i]} vs ${a.V[i]}`);
+  }
+}
+
 test('every model is at equilibrium at rest (f = 0) and its analytic Jacobian matches finite differences', () => {
   for (const [model, thermal] of [
     ['dfn', false],
@@ -458,13 +472,7 @@ test('DFN Jacobian with the linear rows held by the solver (JacobianSink.linearR
     rtol: 1e-4,
     solver: writeAll,
   });
-  assert.equal(a.status, 'event');
-  assert.deepEqual(a.stats, b.stats);
-  assert.equal(a.V.length, b.V.length);
-  for (let i = 0; i < a.V.length; i++) {
-    assert.ok(Object.is(a.t_s[i], b.t_s[i]), `t at output ${i}`);
-    assert.ok(Object.is(a.V[i], b.V[i]), `V at output ${i}: ${a.V[i]} vs ${b.V[i]}`);
-  }
+  assertBitIdentical(a, b);
 });
 
 test("the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) is bit for bit the same with the band solve's WebAssembly kernel as with its JavaScript loops", () => {
@@ -481,11 +489,5 @@ test("the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) is bit fo
   assert.ok(wasmBandKernelAvailable());
   const js = run(false);
   const wasm = run(true);
-  assert.equal(js.status, 'event');
-  assert.deepEqual(wasm.stats, js.stats);
-  assert.equal(wasm.V.length, js.V.length);
-  for (let i = 0; i < js.V.length; i++) {
-    assert.ok(Object.is(wasm.t_s[i], js.t_s[i]), `t at output ${i}`);
-    assert.ok(Object.is(wasm.V[i], js.V[i]), `V at output ${i}: ${wasm.V[i]} vs ${js.V[i]}`);
-  }
+  assertBitIdentical(js, wasm);
 });

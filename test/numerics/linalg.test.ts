@@ -423,16 +423,28 @@ test('banded LU with threshold pivoting: diagonal pivots above the threshold are
   }
 });
 
+/** The condensed linear system of `chainPattern(nv, chain)` (no loops), with its pattern. */
+function condensedChain(
+  nv: number,
+  chain: number,
+): ReturnType<typeof chainPattern> & {
+  cs: ReturnType<typeof createLinearSystem>;
+} {
+  const p = chainPattern(nv, chain, false);
+  const sparse = {
+    kind: 'sparse',
+    rows: Int32Array.from(p.rows),
+    cols: Int32Array.from(p.cols),
+    condense: true,
+  } as const;
+  return { ...p, cs: createLinearSystem(p.n, sparse, p.m) };
+}
+
 test('linear trees of a condensed system: exact elimination per c, roots affine in their hub, reduced solve = full solve', () => {
   const nv = 7;
   const chain = 5;
   const per = chain + 2;
-  const { n, rows, cols, m } = chainPattern(nv, chain, false);
-  const cs = createLinearSystem(
-    n,
-    { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true },
-    m,
-  );
+  const { n, rows, cols, m, cs } = condensedChain(nv, chain);
   const r = rng(21);
   const J = new Map<number, number>();
   for (let e = 0; e < rows.length; e++) {
@@ -561,12 +573,7 @@ test('condensed system with linear trees: endJ keeps the linear rows’ entries 
   const nv = 4;
   const chain = 5;
   const per = chain + 2;
-  const { n, rows, cols, m } = chainPattern(nv, chain, false);
-  const cs = createLinearSystem(
-    n,
-    { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true },
-    m,
-  );
+  const { n, rows, cols, cs } = condensedChain(nv, chain);
   const lin = new Uint8Array(n);
   for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
   assert.ok(cs.linearChains!(lin));
