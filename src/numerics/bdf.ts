@@ -1797,7 +1797,11 @@ class BdfSolver implements DaeSolver {
       }
       // ----- a DAE's terminal events: shorten the step onto the first one (corrector solutions) -----
       let termK = -1;
+      // gEnd holds g at the step's end, the corrector's solution (the same state as D[0] after updateD,
+      // up to the rounding of its sums), unless a terminal event shortened the step
+      let gEndValid = false;
       if (nEv > 0 && this.nAlg > 0) {
+        gEndValid = true;
         for (let k = 0; k < nEv; k++) {
           const gk = events[k]!.g(tNew, yNew);
           if (Number.isNaN(gk))
@@ -1806,6 +1810,7 @@ class BdfSolver implements DaeSolver {
         }
         const hit = this.locateTerminal(events, gPrev, gEnd, t, h, order);
         if (hit) {
+          gEndValid = false;
           termK = hit.k;
           if (hit.s !== 1) {
             h *= hit.s;
@@ -1835,7 +1840,7 @@ class BdfSolver implements DaeSolver {
         const found: { k: number; te: number }[] = [];
         for (let k = 0; k < nEv; k++) {
           const ev = events[k]!;
-          const gNew = ev.g(t, D0);
+          const gNew = gEndValid ? gEnd[k]! : ev.g(t, D0);
           if (Number.isNaN(gNew)) return finish('failed', t, D0, `event '${ev.name}': g returned NaN at t = ${t}`);
           const g0 = gPrev[k]!;
           const cross = k === termK || crosses(g0, gNew, ev.direction);
