@@ -24,7 +24,7 @@ import { formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
 import { runJob, parseJobRecipe, JOB_LIMITS } from '../pipeline.ts';
 import { allMaterials } from '../materials/library.ts';
-import { newRunId, sha256Hex, StoreError, type Store, type StoredRun } from '../store/index.ts';
+import { matchesText, newRunId, sha256Hex, StoreError, type Store, type StoredRun } from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
 import { parseBpxObject } from './bpx.ts';
 import { HttpProblem, httpProblem, problemBody, requestProblems, toHttp, type HttpStatus } from './http-problems.ts';
@@ -365,7 +365,12 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
    * parameter (`params.id`, `query.ids`) and the value given — never the store's own message (it names the
    * database's file or URL)
    */
-  const lookup = async <T>(what: 'run' | 'study', id: string, where: string, find: () => Promise<T>): Promise<T> => {
+  const lookup = async <T>(
+    what: 'run' | 'study' | 'campaign',
+    id: string,
+    where: string,
+    find: () => Promise<T>,
+  ): Promise<T> => {
     try {
       return await find();
     } catch (e) {
@@ -378,7 +383,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           `a ${what} id or a unique prefix of one`,
         );
       if (e instanceof StoreError && e.code === 'ambiguous')
-        throw httpProblem(409, where, `the prefix names more than one ${what}`, JSON.stringify(id), 'a longer prefix');
+        throw httpProblem(
+          409,
+          where,
+          `the prefix names more than one ${what}`,
+          JSON.stringify(id),
+          e.matches ? `a longer prefix: one of ${matchesText(e.matches)}` : 'a longer prefix',
+        );
       throw e;
     }
   };
@@ -1607,18 +1618,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  const getCampaign = async (id: string) => {
-    try {
-      return await campaigns.find(id);
-    } catch (e) {
-      if (e instanceof ProblemError)
-        throw new HttpProblem(
-          404,
-          e.problems.map((p) => (p.path === 'id' ? { ...p, path: 'params.id' } : p)),
-        );
-      throw e;
-    }
-  };
+  const getCampaign = (id: string) => lookup('campaign', id, 'params.id', () => campaigns.find(id));
   get(
     {
       path: '/api/campaigns/:id',

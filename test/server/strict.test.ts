@@ -128,7 +128,10 @@ test('every path parameter is parsed: a malformed id, an over-long name, a versi
   assert.equal(cmp.got, '"NOPE0000"');
   // a prefix of both stored runs is ambiguous: 409
   const common = [...runA].findIndex((ch, i) => ch !== runB[i]);
-  if (common > 0) at(problems(await t.json(`/api/runs/${runA.slice(0, common)}`), 409), 'params.id');
+  if (common > 0) {
+    const amb = at(problems(await t.json(`/api/runs/${runA.slice(0, common)}`), 409), 'params.id');
+    assert.ok(amb.allowed.includes(runA) && amb.allowed.includes(runB), `the candidates named: ${amb.allowed}`);
+  }
   at(problems(await t.json('/api/recipes/x/versions/3'), 404), 'params.version');
   at(problems(await t.json(`/api/runs/${runA}/cells/NOPE`), 404), 'params.serial');
   at(problems(await t.json(`/api/runs/${runA}/series/nope?y=voltage_V`), 404), 'params.name');
