@@ -229,7 +229,7 @@ export function anodeThickness(a: PhaseAmounts): number {
 }
 
 /** thickness of the alloy product of a state (everything but unreacted Al and Li metal), m */
-function productThickness(a: PhaseAmounts): number {
+export function productThickness(a: PhaseAmounts): number {
   return a.alpha * vmSolution(a.xAlpha) + a.LiAl * vmSolution(a.xBeta) + a.Li3Al2 * V_LI3AL2 + a.Li9Al4 * V_LI9AL4;
 }
 
@@ -714,6 +714,9 @@ export function alloyHistory(
     nAl_mol_m2: nAl,
   };
 }
+
+/** alloyHistory's signature (a production run puts its expansion about the nominal cell in its place) */
+export type AlloyHistoryFn = typeof alloyHistory;
 
 /** fraction of the anode's Al atoms in each phase (α and unreacted Al counted as Al) */
 export function alFractions(a: PhaseAmounts): { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number } {
