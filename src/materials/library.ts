@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { assetChecked, assetJson } from '../assets.ts';
-import { ProblemError } from '../problems.ts';
+import { problem, ProblemError } from '../problems.ts';
 import { FARADAY_C_PER_MOL } from './constants.ts';
 
 export interface Prop {
@@ -85,6 +85,8 @@ export function theoreticalCapacity(nLi: number, molarMass_kg_mol: number): numb
 
 /** the packaged material table (SI values, each with its unit and source) */
 export const MATERIAL_LIBRARY_FILE = 'materials/library.json';
+/** the mechanical data file: the one place of the elastic moduli the library's entries share with it */
+const MECHANICS_FILE = 'materials/mechanics.json';
 
 const MATERIAL_KINDS = [
   'cathode_active',
@@ -129,6 +131,11 @@ export function checkedProp<T extends z.ZodType<z.infer<typeof propFields>>>(fie
 /** a property in the file: value in SI, its unit, its source; `assumption: true` (no primary source) with its range */
 export const propSchema = checkedProp(propFields);
 const prop = propSchema.optional();
+/**
+ * A property held in another data file (one property, one place): `{ "same_as": "mechanics.json#Al-O.youngsModulus" }`
+ * stands for that file's record, read as it is there (value, unit, source, range).
+ */
+const sameAsSchema = z.strictObject({ same_as: z.string().regex(/^mechanics\.json#[A-Za-z0-9-]+\.youngsModulus$/) });
 /** the theoretical capacity is computed here from the molar mass (n_Li·F/M), the file names n_Li and the source */
 const computedCapacity = z.strictObject({
   computed: z.literal('n_Li F / molarMass'),
@@ -153,7 +160,7 @@ const materialSchema = z.strictObject({
   ionicActivationEnergy: prop,
   electronicConductivity: prop,
   liDiffusivity: prop,
-  youngsModulus: prop,
+  youngsModulus: z.union([propSchema, sameAsSchema]).optional(),
   yieldStress: prop,
   molarVolumePerAl: prop,
   liPerAl: z.number().optional(),
@@ -165,6 +172,7 @@ const materialSchema = z.strictObject({
  * theoretical capacity computed (value, unit, source) in place of the file's recipe for it.
  */
 export const materialOutSchema = materialSchema.extend({
+  youngsModulus: prop,
   theoreticalCapacity: z
     .strictObject({ value: z.number(), unit: computedCapacity.shape.unit, source: z.string().min(1) })
     .optional(),
@@ -182,14 +190,34 @@ const libraryFile = z.object({
 });
 type MaterialEntry = z.infer<typeof materialSchema>;
 
-/** one entry of the file as a Material, its fields in the file's order (the computed capacity in its place) */
-function toMaterial(e: MaterialEntry): Material {
+/** the record a `same_as` names, as its file holds it (a Problem naming the library's field when there is none) */
+function sameAs(ref: string, field: string): Prop {
+  const [, path] = ref.split('#') as [string, string];
+  const dot = path.lastIndexOf('.');
+  const id = path.slice(0, dot);
+  const key = path.slice(dot + 1);
+  const mats = (assetJson(MECHANICS_FILE) as { materials?: Array<Record<string, unknown>> }).materials ?? [];
+  const target = propSchema.safeParse(mats.find((m) => m['id'] === id)?.[key]);
+  if (!target.success)
+    throw problem(
+      `data/${MATERIAL_LIBRARY_FILE}: ${field}.same_as`,
+      `names no property of data/${MECHANICS_FILE}`,
+      JSON.stringify(ref),
+      `mechanics.json#<id>.${key} of a material that file holds (${mats.map((m) => String(m['id'])).join(', ')})`,
+    );
+  const p = target.data;
+  return { ...p, source: `${p.source} [held in data/${MECHANICS_FILE}, ${path}]` };
+}
+
+/** one entry of the file as a Material, its fields in the file's order (computed capacity, shared records in place) */
+function toMaterial(e: MaterialEntry, i: number): Material {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
     if (k === 'theoreticalCapacity' && e.theoreticalCapacity) {
       const c = e.theoreticalCapacity;
       out[k] = { value: theoreticalCapacity(c.nLi, e.molarMass!.value), unit: c.unit, source: c.source };
-    } else out[k] = v;
+    } else if (v && typeof v === 'object' && 'same_as' in v) out[k] = sameAs(String(v.same_as), `materials.${i}.${k}`);
+    else out[k] = v;
   }
   return out as unknown as Material;
 }

@@ -47,7 +47,7 @@ import type { ProducedCell } from './types.ts';
 import { processInputFromRecipe } from './from-recipe.ts';
 import { fromPct, hours as hoursToS, mAh, mAhPerG, mm, mPerMin, toHours, toKWh, um } from '../units/index.ts';
 import { gaugeReading } from './production/gauge.ts';
-import { STATIONS } from '../recipe/stations.ts';
+import { STATIONS, stationRecord } from '../recipe/stations.ts';
 import { stationPhysics } from './production/stations-adapter.ts';
 import {
   calibrateCapacity,
@@ -659,6 +659,9 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
 
   // the gauge spot's deviation after each station (STATION_IDS order) for the row under way (scratch)
   const spotDevRow = new Float64Array(STATION_IDS.length);
+  // each station's force and temperature for the row under way (scratch, STATION_IDS order; undefined: no station)
+  const forceRow: (number | undefined)[] = [undefined, undefined, undefined];
+  const temperatureRow: (number | undefined)[] = [undefined, undefined, undefined];
   const ticker = stageTicker(opts.progress, 'production shift', lanes * Math.floor(tl.sEnd_m / cl), 'cells');
   for (const g of good) {
     const n = Math.floor((g.s1 - g.s0) / cl + 1e-9);
@@ -706,21 +709,25 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
         }
       }
       // station states for this cell (force with eccentricity ripple, temperature) — or measured series
-      const force_N: Partial<Record<StationId, number>> = {};
-      const temperature_K: Partial<Record<StationId, number>> = {};
-      for (const id of STATION_IDS) {
+      // (each a record made at once by stationRecord from the row's scratch, STATION_IDS order)
+      for (let si = 0; si < STATION_IDS.length; si++) {
+        const id = STATION_IDS[si]!;
         const st = base.stations[id];
+        forceRow[si] = undefined;
+        temperatureRow[si] = undefined;
         if (!st) continue;
         const m = LD?.stations[id];
         const ts = tStation[id];
         const sig = signals[id];
-        force_N[id] = m?.force
+        forceRow[si] = m?.force
           ? interpSeries(m.force, ts)
           : st.force_N * (1 + sig.force.at(ts) + sig.rippleMean(sa - offsetTo240[id], sb - offsetTo240[id]));
-        temperature_K[id] = m?.temperature
+        temperatureRow[si] = m?.temperature
           ? interpSeries(m.temperature, ts)
           : st.temperature_K + sig.temperature.at(ts);
       }
+      const force_N = stationRecord(forceRow[0], forceRow[1], forceRow[2]);
+      const temperature_K = stationRecord(temperatureRow[0], temperatureRow[1], temperatureRow[2]);
       // each layer's MD deviation over the cell and under the gauge spot: the same for every lane of the row
       const mdCell = {} as Record<LayerKey, number>;
       const mdSpot = {} as Record<LayerKey, number>;

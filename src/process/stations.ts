@@ -566,39 +566,55 @@ export function simulateStations(inp: ProcessInput, opts?: StationsOptions): Lin
   let cellT = 0;
   for (const l of cellLayers) cellT += l.thickness_m;
   const s222 = stations.find((x) => x.id === '222');
-  const bondedFlags = {
-    ...(s222 ? { '222': s222.bond.bonded } : {}),
-    '236': stations.find((x) => x.id === '236')!.bond.bonded,
-    '240': s240.bond.bonded,
-  };
+  const bonded236 = stations.find((x) => x.id === '236')!.bond.bonded;
+  // one literal per case, not a spread: the station ids are array-index keys, which a spread copies on V8's slow path
+  const bondedFlags: ProducedCell['bonded'] = s222
+    ? { '222': s222.bond.bonded, '236': bonded236, '240': s240.bond.bonded }
+    : { '236': bonded236, '240': s240.bond.bonded };
   // composite volume fractions after densification: the solids keep their proportions, the pores shrink
   const vf = fs.composite.volumeFractions;
   const pCat = porosityOf(cat);
   const anodeLi = an.anodeLi_mol_m2;
   const elongationLi = liIn.thickness_m / li.thickness_m;
-  const cell: ProducedCell = {
+  const cf = cathodeFractions(vf, pCat);
+  // one object literal with every field named (the fields of cathodeFractions and anodeFields in their order),
+  // not spreads: a spread in the middle of a literal adds the rest of its fields one by one, out of the object
+  const made: ProducedCell = {
     area_m2: inp.cell.width_m * inp.cell.length_m,
     layers: cellLayers,
     cellThickness_m: cellT,
     cathodeThickness_m: cat.thickness_m,
     cathodePorosity: pCat,
-    ...cathodeFractions(vf, pCat),
+    cathodeActiveFraction: cf.cathodeActiveFraction,
+    cathodeElectrolyteFraction: cf.cathodeElectrolyteFraction,
+    cathodeCarbonFraction: cf.cathodeCarbonFraction,
+    cathodeBinderFraction: cf.cathodeBinderFraction,
     activeMaterialId: fs.composite.activeMaterialId,
     electrolyteId: fs.composite.electrolyteId,
     cathodeParticleRadius_m: fs.composite.particleRadius_m,
-    ...(fs.composite.coating ? { cathodeCoating: fs.composite.coating } : {}),
     cathodeCollectorThickness_m: coll ? coll.thickness_m : 0,
     cathodeCollectorMaterialId: coll ? (fs.collectorId ?? null) : null,
     separatorThickness_m: se.thickness_m,
     separatorPorosity: porosityOf(se),
     separatorElectrolyteId: fs.electrolyteId,
-    ...an,
+    anodeThickness_m: an.anodeThickness_m,
+    anodeAl_mol_m2: an.anodeAl_mol_m2,
+    anodeLi_mol_m2: an.anodeLi_mol_m2,
+    liAlRatio: an.liAlRatio,
+    anodePhases: an.anodePhases,
+    phaseFractions: an.phaseFractions,
+    freeLi_mol_m2: an.freeLi_mol_m2,
+    freeLi_m: an.freeLi_m,
+    liInventory_mol_m2: an.liInventory_mol_m2,
+    anodeD_m2_s: an.anodeD_m2_s,
     anodePorosity: 0,
     anodeCollectorThickness_m: cu.thickness_m,
     anodeCollectorMaterialId: inp.thirdSheet.conductorId,
     bonded: bondedFlags,
     crackRisk: crack.sandwiched.risk,
   };
+  // a coated active material: its coating right after the particle radius, as the cell's fields are ordered
+  const cell = fs.composite.coating ? withCathodeCoating(made, fs.composite.coating) : made;
 
   const soft = s240.roll.softLayer;
   return {
@@ -652,6 +668,16 @@ export function simulateStations(inp: ProcessInput, opts?: StationsOptions): Lin
     alloy,
     anodePhases: phaseVolumes(alOnly),
   };
+}
+
+/** the cell with `cathodeCoating` inserted after `cathodeParticleRadius_m` (the cell's field order) */
+function withCathodeCoating(c: ProducedCell, coating: NonNullable<ProducedCell['cathodeCoating']>): ProducedCell {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    out[k] = v;
+    if (k === 'cathodeParticleRadius_m') out['cathodeCoating'] = coating;
+  }
+  return out as unknown as ProducedCell;
 }
 
 /** Same as simulateStations but returns the input problems as a value instead of throwing. */

@@ -95,6 +95,33 @@ export const genealogyOf = (c: Pick<CellRecord, 'genealogy'>): CellGenealogy =>
 /** One charge/discharge cycle of a cycling experiment. */
 export type CycleRecord = z.infer<typeof cycleRecordSchema>;
 
+const isFigure = (v: unknown): boolean =>
+  v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * Whether `value` passes cellRecordSchema — the same rules, without zod: a long shift saves every cell, and this
+ * plain check costs a fraction of the schema's parse. A record it refuses goes through checkRecord, which names
+ * the first bad field (test/store/records.test.ts holds the two to the same answers).
+ */
+export function cellRecordFieldsOk(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const c = value as Record<string, unknown>;
+  const serial = c['serial'];
+  const genealogy = c['genealogy'];
+  const extra = c['extra'];
+  return (
+    typeof serial === 'string' &&
+    serial.length >= 1 &&
+    typeof c['verdict'] === 'string' &&
+    (genealogy === undefined || isObject(genealogy)) &&
+    isFigure(c['thickness_um']) &&
+    isFigure(c['mass_g']) &&
+    isFigure(c['capacity_mAh']) &&
+    isFigure(c['specific_energy_Wh_kg']) &&
+    (extra === undefined || isObject(extra))
+  );
+}
+
 /** `value` checked against `schema`: the first bad field is a Problem at `path`.field (the value, what is allowed) */
 export function checkRecord<T>(schema: z.ZodType<T>, value: unknown, path: string): void {
   if (!isObject(value)) throw problem(path, 'must be an object', String(JSON.stringify(value)), 'an object');

@@ -20,7 +20,7 @@ import Database from 'better-sqlite3';
 import { runExportHead } from './run-export.ts';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { StoreError } from './errors.ts';
-import { cellRecordSchema, checkRecord, cycleRecordSchema } from './records.ts';
+import { cellRecordFieldsOk, cellRecordSchema, checkRecord, cycleRecordSchema } from './records.ts';
 import { problem, ProblemError } from '../problems.ts';
 import { diffJson } from './diff.ts';
 import { newRunId } from './ids.ts';
@@ -430,7 +430,16 @@ function prepareCell(id: string, c: CellRecord, idx: number): StoreDatabase['cel
 /** A cell record checked and turned into its row (`cells[idx]` names a bad field), as saveRun does. */
 export function prepareCellRow(c: CellRecord, idx: number): CellRow {
   const path = `cells[${idx}]`;
-  checkRecord(cellRecordSchema, c, path);
+  // the plain check first (a long shift saves every cell); a record it refuses gets the schema's named Problem
+  if (!cellRecordFieldsOk(c)) checkRecord(cellRecordSchema, c, path);
+  // one walk of the whole record (its genealogy with it) for what JSON cannot hold; a record that fails it, or
+  // a value JSON.stringify leaves out, goes through strictJson part by part, which names the bad path
+  const whole = jsonSafe(c);
+  const g = c.genealogy;
+  const gJson =
+    g !== undefined && whole && Object.prototype.propertyIsEnumerable.call(c, 'genealogy')
+      ? JSON.stringify(g)
+      : undefined;
   return {
     serial: c.serial,
     verdict: c.verdict,
@@ -438,8 +447,8 @@ export function prepareCellRow(c: CellRecord, idx: number): CellRow {
     mass_g: c.mass_g ?? null,
     capacity_mAh: c.capacity_mAh ?? null,
     specific_energy_Wh_kg: c.specific_energy_Wh_kg ?? null,
-    genealogy_json: c.genealogy === undefined ? null : strictJson(c.genealogy, `${path}.genealogy`),
-    data_json: strictJson(c, path),
+    genealogy_json: g === undefined ? null : (gJson ?? strictJson(g, `${path}.genealogy`)),
+    data_json: (whole ? JSON.stringify(c) : undefined) ?? strictJson(c, path),
   };
 }
 

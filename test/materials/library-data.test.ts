@@ -93,8 +93,9 @@ test('every assumption carries a plausible range [low, high] with its basis, and
   for (const id of MECHANICAL_IDS) walk(mechanicalProperties(id), `mechanics.${id}`);
   walk(LI_AL_PHASES, 'phases');
   const assumed = props.filter(([, p]) => p.assumption);
-  // 38 in library.json and 84 in mechanics.json when the ranges were added
-  assert.ok(assumed.length >= 122, `${assumed.length} assumptions`);
+  // 38 in library.json and 84 in mechanics.json when the ranges were added; fewer as values get a source (the
+  // Li–Al heat capacities: the Al–Li assessment's Neumann–Kopp) — a floor against a walk that finds none
+  assert.ok(assumed.length >= 100, `${assumed.length} assumptions`);
   for (const [path, p] of assumed) {
     assert.ok(p.range, `${path} has a range`);
     const [lo, hi] = p.range;

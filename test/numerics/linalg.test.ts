@@ -9,17 +9,12 @@ import {
   denseLuSolve,
 } from '../../src/numerics/index.ts';
 import { CondensedCore } from '../../src/numerics/condensed.ts';
+import { mulberry32 } from '../support/mulberry32.ts';
 
-/** mulberry32 seeded RNG in [−1, 1) */
+/** mulberry32 in [−1, 1) */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const u = mulberry32(seed);
+  return () => u() * 2 - 1;
 }
 
 function matvec(a: Float64Array, n: number, x: Float64Array): Float64Array {

@@ -3,18 +3,9 @@ import assert from 'node:assert/strict';
 import { simulateStations } from '../../src/process/stations.ts';
 import { presentLine } from '../../src/present/line.ts';
 import { patentExample } from './fixtures.ts';
+import { mulberry32 } from '../support/mulberry32.ts';
 
-/** mulberry32: small seeded PRNG (deterministic test inputs) */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function finiteDeep(x: unknown, path: string): void {
   if (typeof x === 'number') assert.ok(Number.isFinite(x), `${path} = ${x}`);

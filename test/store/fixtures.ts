@@ -5,18 +5,10 @@
  * really tested.
  */
 import type { CellRecord, CycleRecord, RunOutput, RunRecordInput, TimeSeriesRecord } from '../../src/store/types.ts';
+import { mulberry32 } from '../support/mulberry32.ts';
 
 /** mulberry32: small deterministic PRNG for fixtures. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function makeOutput(seed: number, overrides: Partial<Record<string, number>> = {}): RunOutput {
   const r = rng(seed);

@@ -6,7 +6,7 @@
  */
 import type { ProcessWarning } from '../types.ts';
 import type { AlloyExpansion } from '../alloy-expansion.ts';
-import type { LayerInput, ProcessInput, ProducedCell } from '../types.ts';
+import type { LayerInput, ProcessInput, ProducedCell, StationInput } from '../types.ts';
 import { STATION_IDS, type StationId } from '../../recipe/stations.ts';
 import {
   extentsOf,
@@ -74,14 +74,18 @@ const scaled = (l: LayerInput, f: number): LayerInput => (f === 1 ? l : { ...l, 
  */
 export function perturbInput(base: ProcessInput, p: Perturbation): ProcessInput {
   const fs = base.firstSheet;
-  const stations = { ...base.stations };
-  for (const id of STATION_IDS) {
-    const st = base.stations[id];
-    if (!st) continue;
-    const f = p.force_N[id];
-    const T = p.temperature_K[id];
-    stations[id] = { ...st, force_N: f ?? st.force_N, temperature_K: T ?? st.temperature_K };
-  }
+  const bs = base.stations;
+  const s222 = bs['222'];
+  // one literal per case, not a spread of the stations: their ids are array-index keys, which a spread copies on
+  // V8's slow path (the same keys and values: a '222' key the base holds without a station stays as it is)
+  const stations: ProcessInput['stations'] =
+    s222 !== undefined || '222' in bs
+      ? {
+          '222': perturbStation(s222, p, '222'),
+          '236': perturbStation(bs['236'], p, '236')!,
+          '240': perturbStation(bs['240'], p, '240')!,
+        }
+      : { '236': perturbStation(bs['236'], p, '236')!, '240': perturbStation(bs['240'], p, '240')! };
   const ln = base.line;
   const line = { ...ln, speed_m_s: p.speed_m_s };
   if (ln.openSpan_m !== undefined && p.speed_m_s !== ln.speed_m_s) {
@@ -106,6 +110,14 @@ export function perturbInput(base: ProcessInput, p: Perturbation): ProcessInput 
     stations,
     line,
   };
+}
+
+/** a station's input at the perturbation's set points (absent: as it is) */
+function perturbStation(st: StationInput | undefined, p: Perturbation, id: StationId): StationInput | undefined {
+  if (!st) return st;
+  const f = p.force_N[id];
+  const T = p.temperature_K[id];
+  return { ...st, force_N: f ?? st.force_N, temperature_K: T ?? st.temperature_K };
 }
 
 export function nominalPerturbation(inp: ProcessInput): Perturbation {

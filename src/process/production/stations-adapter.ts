@@ -4,20 +4,27 @@
  */
 import { simulateStations } from '../stations.ts';
 import type { LineResult, ProcessInput } from '../types.ts';
-import type { LinePhysics, PhysicsResult, PhysicsRun, StationId } from './physics.ts';
+import { stationRecord } from '../../recipe/stations.ts';
+import type { LinePhysics, PhysicsResult, PhysicsRun } from './physics.ts';
 import { alloyHistory, type AlloyHistoryFn } from '../alloying.ts';
 import { expandAlloyHistory } from '../alloy-expansion.ts';
 
 /** Maps a LineResult to the production PhysicsResult. */
 export function fromLineResult(res: LineResult): PhysicsResult {
-  const after: Partial<Record<StationId, number>> = {};
+  // the laminate leaving each station, made as one record (stationRecord), not an id assigned at a time
+  let a222: number | undefined;
+  let a236: number | undefined;
+  let a240: number | undefined;
   let bonded = true;
   for (const st of res.stations) {
     let t = 0;
     for (const l of st.roll.layers) t += l.thickness_out_m;
-    after[st.id] = t;
+    if (st.id === '222') a222 = t;
+    else if (st.id === '236') a236 = t;
+    else a240 = t;
     bonded &&= st.bond.bonded;
   }
+  const after = stationRecord(a222, a236, a240);
   return {
     cell: res.cell,
     cellThickness_m: res.cell.cellThickness_m,
