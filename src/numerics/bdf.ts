@@ -288,6 +288,8 @@ class BdfSolver implements DaeSolver {
     this.stats.jacobianEvals++;
     if (this.p.jacobian) {
       this.p.jacobian(t, y, sys);
+      // the linear rows' entries: kept from the solve's first evaluation, put back after the others
+      if (this.chains) sys.endJ?.();
       return;
     }
     const n = this.n;
@@ -1522,6 +1524,8 @@ class BdfSolver implements DaeSolver {
     }
     this.sensSetup(opts.sensitivity);
     const sw = this.sens;
+    // the problem's linear rows are constant within a solve, not necessarily from one solve to the next
+    this.sys.forgetLinearRows?.();
 
     this.stats = { steps: 0, rejectedSteps: 0, fEvals: 0, jacobianEvals: 0, factorisations: 0, newtonIterations: 0 };
     if (sw) this.stats.sensitivityIterations = 0;

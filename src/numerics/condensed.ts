@@ -825,10 +825,18 @@ export class CondensedCore {
     // the trees depend only on the pattern and the mask: analysed once per (symbolic analysis, mask array)
     let hit = chainCache.get(linear);
     if (!hit || hit.sym !== this.sym) {
-      hit = { sym: this.sym, lin: this.analyseChains(linear) };
+      const lin = this.analyseChains(linear);
+      // the J positions of the linear rows' entries (endJ)
+      const pos: number[] = [];
+      if (lin)
+        for (let s = 0; s < this.slotRow.length; s++) if (linear[this.slotRow[s]!] === 1) pos.push(this.slotPos[s]!);
+      hit = { sym: this.sym, lin, linPos: Int32Array.from(pos) };
       chainCache.set(linear, hit);
     }
     if (!hit.lin) return null;
+    this.linPos = hit.linPos;
+    this.linVal = new Float64Array(hit.linPos.length);
+    this.linHeld = false;
     const lc = new LinearChains(this, hit.lin);
     // trees covering every peeled unknown: factor(m, w, c) takes their elimination (the latest such trees)
     if (hit.lin.bandOnly) this.treesOnly = lc;
@@ -921,6 +929,34 @@ export class CondensedCore {
   private seqLen = 0;
   private cursor = 0;
 
+  /** J positions of the entries in the linear trees' rows (linearChains; null: no trees) and their held values */
+  private linPos: Int32Array | null = null;
+  private linVal: Float64Array | null = null;
+  private linHeld = false;
+
+  /** JacobianSink.linearRowsHeld: linVal holds the linear rows' entries of this solve (endJ) */
+  get linearRowsHeld(): boolean {
+    return this.linHeld;
+  }
+
+  /** the end of a Jacobian evaluation: keeps the linear rows' entries (the first one) or puts them back */
+  endJ(): void {
+    const pos = this.linPos;
+    if (pos === null) return;
+    const J = this.J;
+    const val = this.linVal!;
+    if (this.linHeld) for (let q = 0; q < pos.length; q++) J[pos[q]!] = val[q]!;
+    else {
+      for (let q = 0; q < pos.length; q++) val[q] = J[pos[q]!]!;
+      this.linHeld = true;
+    }
+  }
+
+  /** the next Jacobian evaluation writes the linear rows again (a new solve: the problem may have changed) */
+  forgetLinearRows(): void {
+    this.linHeld = false;
+  }
+
   /** zeroes J (a new Jacobian evaluation follows) */
   clearJ(): void {
     this.J.fill(0);
@@ -999,7 +1035,7 @@ interface ChainAnalysis {
 }
 
 /** chain analyses by mask array (a model hands the same mask for the same layout), checked against the symbolic analysis */
-const chainCache = new WeakMap<Uint8Array, { sym: object; lin: ChainAnalysis | null }>();
+const chainCache = new WeakMap<Uint8Array, { sym: object; lin: ChainAnalysis | null; linPos: Int32Array }>();
 
 /**
  * Linear trees of a condensed system taken out of the Newton loop (the particle concentration chains of

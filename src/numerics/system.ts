@@ -36,6 +36,14 @@ export interface LinearSystem extends JacobianSink {
   linearChains?(linear: Uint8Array): LinearChains | null;
   /** condensed systems: the last factorisation is the condensed one (not the pivoting fallback) */
   readonly condensedActive?: boolean;
+  /**
+   * condensed systems with linear trees (after linearChains): the end of a Jacobian evaluation — the
+   * first one after forgetLinearRows() is kept for the linear rows' entries, later ones get them back
+   * (so that a jacobian may leave them out while linearRowsHeld is true)
+   */
+  endJ?(): void;
+  /** condensed systems: the next Jacobian evaluation must write the linear rows (a new solve) */
+  forgetLinearRows?(): void;
 }
 
 /** column pattern and colouring for the finite-difference Jacobian (built on first use: not needed with an analytic Jacobian) */
@@ -405,6 +413,15 @@ class CondensedSystem extends LazyFdPattern implements LinearSystem {
   }
   get condensedActive(): boolean {
     return !this.usingFallback;
+  }
+  get linearRowsHeld(): boolean {
+    return this.core.linearRowsHeld;
+  }
+  endJ(): void {
+    this.core.endJ();
+  }
+  forgetLinearRows(): void {
+    this.core.forgetLinearRows();
   }
   describe(): string {
     const c = this.core;

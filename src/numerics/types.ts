@@ -28,6 +28,12 @@ export type JacobianStructure =
 /** Where an analytic Jacobian writes ∂f_i/∂y_j. Entries not written are zero. */
 export interface JacobianSink {
   add(i: number, j: number, value: number): void;
+  /**
+   * true when the sink already holds the entries of the problem's linearRows from an earlier evaluation
+   * of this solve (constant by that declaration): jacobian may then leave those rows out (whatever it
+   * adds to them is replaced by the held values)
+   */
+  readonly linearRowsHeld?: boolean;
 }
 
 export interface DaeProblem {

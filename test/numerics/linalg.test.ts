@@ -503,6 +503,61 @@ test('linear trees of a condensed system: exact elimination per c, roots affine 
   assert.throws(() => cs.linearChains!(new Uint8Array(3)), /linearRows: length must be n/);
 });
 
+test('condensed system with linear trees: endJ keeps the linear rows’ entries of the first evaluation and puts them back after later ones; forgetLinearRows starts over', () => {
+  const nv = 4;
+  const chain = 5;
+  const per = chain + 2;
+  const { n, rows, cols, m } = chainPattern(nv, chain, false);
+  const cs = createLinearSystem(
+    n,
+    { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols), condense: true },
+    m,
+  );
+  const lin = new Uint8Array(n);
+  for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
+  assert.ok(cs.linearChains!(lin));
+  const r = rng(41);
+  const vals = rows.map(() => r());
+  // J as the stored values read back through replay (row-major map)
+  const stored = (): Map<number, number> => {
+    const out = new Map<number, number>();
+    const core = (cs as unknown as { core: { replay(s: { add(i: number, j: number, v: number): void }): void } }).core;
+    core.replay({ add: (i, j, v) => out.set(i * n + j, v) });
+    return out;
+  };
+  const evaluate = (scaleNonlinear: number, linearJunk: boolean): void => {
+    cs.clearJ();
+    for (let e = 0; e < rows.length; e++) {
+      const i = rows[e]!;
+      if (lin[i]) {
+        if (!cs.linearRowsHeld) cs.add(i, cols[e]!, vals[e]!);
+        else if (linearJunk) cs.add(i, cols[e]!, 1e6); // replaced by the held value
+      } else cs.add(i, cols[e]!, scaleNonlinear * vals[e]!);
+    }
+    cs.endJ!();
+  };
+  assert.equal(cs.linearRowsHeld, false);
+  evaluate(1, false);
+  assert.equal(cs.linearRowsHeld, true, 'held after the first evaluation');
+  const first = stored();
+  evaluate(2, true);
+  const second = stored();
+  for (let e = 0; e < rows.length; e++) {
+    const key = rows[e]! * n + cols[e]!;
+    if (lin[rows[e]!]) assert.equal(second.get(key), first.get(key), `linear row entry (${rows[e]}, ${cols[e]})`);
+    else assert.equal(second.get(key), 2 * vals[e]!, `other entry (${rows[e]}, ${cols[e]})`);
+  }
+  // a new solve: the next evaluation writes the linear rows (here with other values) and they are kept
+  cs.forgetLinearRows!();
+  assert.equal(cs.linearRowsHeld, false);
+  for (let e = 0; e < vals.length; e++) vals[e] = 3 * vals[e]!;
+  evaluate(1, false);
+  evaluate(1, true);
+  const third = stored();
+  for (let e = 0; e < rows.length; e++)
+    if (lin[rows[e]!]) assert.equal(third.get(rows[e]! * n + cols[e]!), vals[e], 'the new solve’s values');
+});
+
 test('condensed system with linear trees over every peeled unknown: factor(m, w, c) takes the trees’ elimination and gives the factors of factor(m, w) bit for bit', () => {
   const nv = 6;
   const chain = 5;

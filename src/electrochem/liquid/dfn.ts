@@ -956,6 +956,8 @@ export class DfnModel implements CellModel {
     const dlnKe = ely.conductivityActivation_J_mol / RT2;
     const heatC = thermal ? this.thermal!.heatCapacity_J_K : 1;
     let dHeatDT = 0; // ∂(Σ a F j Uh Δx)/∂T through θ(T)
+    // the sink holds the linear rows' entries (DaeProblem.linearRows: the particles of constant D_s, isothermal)
+    const held = sink.linearRowsHeld === true && !thermal;
 
     for (let f = 0; f < nx - 1; f++) {
       const a = this.iCe[f]!;
@@ -1032,8 +1034,10 @@ export class DfnModel implements CellModel {
         const jj = y[ij]!;
         const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
         const cmax = el.cmax;
-        // particle: out[b+i] = (flux_i − flux_{i−1})/V_i
-        for (let i = 0; i < nr - 1; i++) {
+        // particle: out[b+i] = (flux_i − flux_{i−1})/V_i — left out when the sink holds them (its rows are
+        // among linearRows(): constant D_s, isothermal)
+        const skip = held && el.dsConst;
+        for (let i = 0; i < nr - 1 && !skip; i++) {
           const c0 = y[b + i]!;
           const c1 = y[b + i + 1]!;
           let dF0: number;
@@ -1061,7 +1065,7 @@ export class DfnModel implements CellModel {
             sink.add(b + i + 1, iT, -dflux * el.invVol[i + 1]!);
           }
         }
-        sink.add(b + nr - 1, ij, -el.Rp * el.Rp * el.invVol[nr - 1]!);
+        if (!skip) sink.add(b + nr - 1, ij, -el.Rp * el.Rp * el.invVol[nr - 1]!);
         // kinetics row: F (j − jbv(θ(cN, j), ce, φs − φe))
         const cN = y[b + nr - 1]!;
         const DsN = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity(cN / cmax, Tref)) * arrDs;
