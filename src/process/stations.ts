@@ -18,6 +18,7 @@ import {
   D_REF_M2_S,
   growthDRangeRT,
   V_LI,
+  type AlloyHistoryFn,
   type AlloyKinetics,
   type AlloyResult,
   type AlloySegment,
@@ -324,8 +325,17 @@ const n = (l: LayerInput, M: number): number =>
   (mechanicalProperties(l.material).density.value * l.thickness_m * (1 - porosityOf(l))) / M;
 
 // ------------------------------------------------------------------------------------ main
+/** what a caller may put in place of a part of the station physics */
+export interface StationsOptions {
+  /**
+   * the alloying history (default alloying.ts `alloyHistory`, the full solve); a production run passes its
+   * expansion about the nominal cell (alloy-expansion.ts), which falls back on the full solve outside its region
+   */
+  alloyHistory?: AlloyHistoryFn;
+}
+
 /** Run 222 (if in situ) → carrier check → 236 → 240 → alloying → cracking. Throws ProcessInputError on bad input. */
-export function simulateStations(inp: ProcessInput): LineResult {
+export function simulateStations(inp: ProcessInput, opts?: StationsOptions): LineResult {
   const issues = validateProcessInput(inp);
   if (issues.length) throw new ProcessInputError(issues);
   const warnings: ProcessWarning[] = [];
@@ -469,7 +479,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
   let alloy: AlloyResult | null = null;
   let final: PhaseAmounts;
   if (liFacing) {
-    alloy = alloyHistory(nLi, nAl, segments, C_A, ambient, s240.bond.index, kin);
+    alloy = (opts?.alloyHistory ?? alloyHistory)(nLi, nAl, segments, C_A, ambient, s240.bond.index, kin);
     final = alloy.final;
     if (alloy.rejected_mol_m2 > 0)
       warnings.push({

@@ -13,6 +13,9 @@
  * compounds' heat capacities became Neumann–Kopp and the cathode composite's density its rule of mixtures (data,
  * session 9): anode thickness means −0.003 µm, cell thickness means −0.005 µm, crack risk +6e-5; cell count,
  * splices, stops, SPC verdicts and yields unchanged.
+ * Re-recorded again, on purpose, when the alloying history went onto the one solver (converged: issue 13
+ * item 4) and a run's cells onto its expansion about the nominal cell (src/process/alloy-expansion.ts); cell
+ * counts, splices and stops unchanged.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
