@@ -8,7 +8,6 @@ import {
   betaLimitedPhases,
   equilibriumPhases,
   liInPhases,
-  formationEnthalpy,
   alInPhases,
   phaseDiffusivities,
   phaseVolumes,
