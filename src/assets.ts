@@ -27,9 +27,19 @@ export function assetText(rel: string): string {
   return t;
 }
 
-/** A packaged JSON data file, parsed (the caller validates its shape). */
+/** A packaged JSON data file, parsed (the caller validates its shape); text that is not JSON is a Problem naming the file. */
 export function assetJson(rel: string): unknown {
-  return JSON.parse(assetText(rel)) as unknown;
+  const text = assetText(rel);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw problem(
+      `data/${rel}`,
+      `not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+      `${text.length} characters`,
+      'the file as shipped',
+    );
+  }
 }
 
 /**
@@ -58,7 +68,16 @@ function checked<T>(schema: z.ZodType<T>, raw: unknown, rel: string): T {
   const r = schema.safeParse(raw, { jitless: true });
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw problem(`data/${rel}: ${i.path.join('.')}`, i.message, 'see the data file', 'the file as shipped');
+    throw problem(`data/${rel}: ${i.path.join('.')}`, i.message, valueText(raw, i.path), 'the file as shipped');
   }
   return r.data;
+}
+
+/** the value at `path` in a parsed file, as a Problem's `got` (JSON, cut at 80 characters; 'nothing' when absent) */
+function valueText(raw: unknown, path: readonly PropertyKey[]): string {
+  let v = raw;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  if (v === undefined) return 'nothing';
+  const t = JSON.stringify(v);
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
 }
