@@ -24,7 +24,7 @@ import { formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
 import { runJob, parseJobRecipe, JOB_LIMITS } from '../pipeline.ts';
 import { allMaterials } from '../materials/library.ts';
-import { newRunId, sha256Hex, StoreError, type Store, type StoredRun } from '../store/index.ts';
+import { matchesText, newRunId, sha256Hex, StoreError, type Store, type StoredRun } from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
 import { parseBpxObject } from './bpx.ts';
 import { HttpProblem, httpProblem, problemBody, requestProblems, toHttp, type HttpStatus } from './http-problems.ts';
@@ -55,6 +55,7 @@ import { simulateConstantCurrent } from '../cycler/profile-drive.ts';
 
 import { buildCellModel } from '../pipeline.ts';
 import type { Problem } from '../problems.ts';
+import { unwrapSchema } from '../recipe/zod-problems.ts';
 
 /** largest JSON body (a recipe is ≤ 1 MB of YAML; JSON quoting adds a little) */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -258,6 +259,30 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     problems.push(...requestProblems(where, r.error, v, schema));
     return undefined;
   };
+  /**
+   * path parameters or a query without the blank values (`?offset=`, `?x0=`) of its number fields, each refused
+   * with a Problem: zod's coercion reads a blank as 0, which would answer a window, page or version nobody asked for
+   */
+  const withoutBlankNumbers = (
+    schema: z.ZodObject,
+    v: Record<string, string>,
+    where: Part,
+    problems: Problem[],
+  ): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const s = schema.shape[k];
+      if (s !== undefined && x.trim() === '' && unwrapSchema(s).def.type === 'number')
+        problems.push({
+          path: `${where}.${k}`,
+          problem: 'no value given',
+          got: JSON.stringify(x),
+          allowed: 'a number',
+        });
+      else out[k] = x;
+    }
+    return out;
+  };
   /** the query as an object; a key given twice is refused (which one counts would be a guess) */
   const queryOf = (c: Context, problems: Problem[]): Record<string, string> => {
     const entries: [string, string][] = [];
@@ -307,8 +332,18 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     routes.push({ ...r, method: 'get' });
     app.get(r.path, (c) => {
       const problems: Problem[] = [];
-      const params = parsePart(r.params, c.req.param(), 'params', problems);
-      const query = parsePart(r.query, queryOf(c, problems), 'query', problems);
+      const params = parsePart(
+        r.params,
+        withoutBlankNumbers(r.params, c.req.param(), 'params', problems),
+        'params',
+        problems,
+      );
+      const query = parsePart(
+        r.query,
+        withoutBlankNumbers(r.query, queryOf(c, problems), 'query', problems),
+        'query',
+        problems,
+      );
       if (params === undefined || query === undefined || problems.length) throw new HttpProblem(400, problems);
       return h(c, { params, query });
     });
@@ -330,7 +365,12 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
    * parameter (`params.id`, `query.ids`) and the value given — never the store's own message (it names the
    * database's file or URL)
    */
-  const lookup = async <T>(what: 'run' | 'study', id: string, where: string, find: () => Promise<T>): Promise<T> => {
+  const lookup = async <T>(
+    what: 'run' | 'study' | 'campaign',
+    id: string,
+    where: string,
+    find: () => Promise<T>,
+  ): Promise<T> => {
     try {
       return await find();
     } catch (e) {
@@ -343,7 +383,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           `a ${what} id or a unique prefix of one`,
         );
       if (e instanceof StoreError && e.code === 'ambiguous')
-        throw httpProblem(409, where, `the prefix names more than one ${what}`, JSON.stringify(id), 'a longer prefix');
+        throw httpProblem(
+          409,
+          where,
+          `the prefix names more than one ${what}`,
+          JSON.stringify(id),
+          e.matches ? `a longer prefix: one of ${matchesText(e.matches)}` : 'a longer prefix',
+        );
       throw e;
     }
   };
@@ -831,6 +877,18 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const s = await getSeries(params.id, name);
       const x = s[q.x];
       if (!x) throw httpProblem(400, 'query.x', 'no such column', JSON.stringify(q.x), Object.keys(s).join(', '));
+      // the window and the per-pixel buckets are found by bisection along x (m4): x must not decrease
+      for (let i = 1; i < x.length; i++)
+        if (!(x[i]! >= x[i - 1]!))
+          throw httpProblem(
+            400,
+            'query.x',
+            `the column decreases (point ${i}: ${x[i]} after ${x[i - 1]}), so it cannot be the x axis`,
+            JSON.stringify(q.x),
+            'a column that never decreases (t_s)',
+          );
+      if (q.x0 !== undefined && q.x1 !== undefined && q.x1 < q.x0)
+        throw httpProblem(400, 'query.x1', 'the window ends before it starts', String(q.x1), `>= x0 (${q.x0})`);
       const ys = q.y.split(',').filter(Boolean);
       for (const y of ys)
         if (!s[y]) throw httpProblem(400, 'query.y', 'no such column', JSON.stringify(y), Object.keys(s).join(', '));
@@ -926,7 +984,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
             409,
             'params.id',
             'the run has not started its production shift yet',
-            id,
+            JSON.stringify(id),
             'retry after the shift-start event',
           );
         return c.json(live);
@@ -939,9 +997,9 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
         if (!prod)
           throw httpProblem(
             404,
-            'production',
+            'params.id',
             'this run has no production shift',
-            run.id,
+            JSON.stringify(id),
             'a run started with production',
           );
         // the recipe as parsed when the run was saved (any version's): the parts the Shift reads, or none
@@ -1110,7 +1168,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const bat = run.output.battery;
       const pack = bat?.pack;
       if (!bat || !pack)
-        throw httpProblem(404, 'battery', 'this run has no battery pack', run.id, 'a run with a battery block');
+        throw httpProblem(
+          404,
+          'params.id',
+          'this run has no battery pack',
+          JSON.stringify(params.id),
+          'a run with a battery block',
+        );
       const [ts] = await o.store.getTimeSeries(run.id, BATTERY_CELLS_SERIES);
       const n = pack.cells;
       const frames = ts
@@ -1190,7 +1254,13 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const all = await o.store.getTimeSeries(run.id);
       const ts = all.find((s) => s.columns['voltage_V'] && s.columns['current_A']);
       if (!ts)
-        throw httpProblem(404, 'format', 'this run has no cycling series to export as BDF', 'bdf', 'json, csv or xlsx');
+        throw httpProblem(
+          404,
+          'query.format',
+          'this run has no cycling series to export as BDF',
+          '"bdf"',
+          'json, csv or xlsx',
+        );
       return dl('text/csv; charset=utf-8', `${name}-bdf.csv`, seriesBdf(ts));
     },
   );
@@ -1548,18 +1618,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       });
     },
   );
-  const getCampaign = async (id: string) => {
-    try {
-      return await campaigns.find(id);
-    } catch (e) {
-      if (e instanceof ProblemError)
-        throw new HttpProblem(
-          404,
-          e.problems.map((p) => (p.path === 'id' ? { ...p, path: 'params.id' } : p)),
-        );
-      throw e;
-    }
-  };
+  const getCampaign = (id: string) => lookup('campaign', id, 'params.id', () => campaigns.find(id));
   get(
     {
       path: '/api/campaigns/:id',

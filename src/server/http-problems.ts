@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import { ProblemError, formatProblem, type Problem } from '../problems.ts';
-import { StoreError } from '../store/index.ts';
+import { StoreError, matchesText } from '../store/index.ts';
 import { zodProblems } from '../recipe/zod-problems.ts';
 
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 501 | 503;
@@ -104,7 +104,14 @@ export function toHttp(e: unknown): { status: HttpStatus; problems: Problem[]; i
     if (e.code === 'ambiguous')
       return {
         status: 409,
-        problems: [{ path: 'id', problem: msg, got: '', allowed: 'a longer prefix' }],
+        problems: [
+          {
+            path: 'id',
+            problem: msg,
+            got: '',
+            allowed: e.matches ? `a longer prefix: one of ${matchesText(e.matches)}` : 'a longer prefix',
+          },
+        ],
         internal: false,
       };
     if (e.code === 'duplicate')

@@ -9,7 +9,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CampaignCellsTable, StoreDatabase } from './schema.ts';
 import { sha256Hex, storeKysely, strictJson } from './store.ts';
 import type { Store } from './types.ts';
-import { ProblemError } from '../problems.ts';
+import { PREFIX_MATCHES_SHOWN, StoreError, matchesText, prefixMatches } from './errors.ts';
 
 export interface CampaignDefinition {
   id: string;
@@ -171,23 +171,43 @@ export class CampaignStore {
     };
   }
 
-  /** A campaign by its id or an unambiguous id prefix (a ProblemError naming `id` otherwise). */
+  /**
+   * A campaign by its id or an unambiguous id prefix (case-insensitive: campaign ids are lower case), as the
+   * runs' and studies' lookups: StoreError 'not_found', or 'ambiguous' naming the campaigns the prefix matches.
+   */
   async find(idOrPrefix: string): Promise<StoredCampaign> {
+    const q = idOrPrefix.trim();
+    if (q === '')
+      throw new StoreError(
+        'not_found',
+        `campaign id: must be a campaign id or a prefix of one (got ""; allowed an id or id prefix of a stored campaign: see rollcell runs campaigns)`,
+      );
+    const forms = [...new Set([q, q.toLowerCase()])];
     const rows = await this.#db
       .selectFrom('campaigns')
       .select('id')
-      .where('id', 'like', `${idOrPrefix.replace(/[%_\\]/g, '')}%`)
-      .limit(2)
+      .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(q.length)})`, 'in', forms)
+      .orderBy('id')
+      .limit(PREFIX_MATCHES_SHOWN + 1)
       .execute();
-    const exact = rows.find((r) => r.id === idOrPrefix);
-    if (!exact && rows.length !== 1)
-      throw new ProblemError({
-        path: 'id',
-        problem: rows.length ? 'the prefix names more than one campaign' : 'no such campaign',
-        got: JSON.stringify(idOrPrefix),
-        allowed: 'a campaign id or a longer prefix (rollcell runs campaigns lists them)',
-      });
-    return this.get((exact ?? rows[0]!).id);
+    // an id that is also the prefix of a longer one is that campaign (it sorts first)
+    const exact = rows.find((r) => forms.includes(r.id));
+    if (exact) return this.get(exact.id);
+    if (rows.length === 0)
+      throw new StoreError(
+        'not_found',
+        `campaign id: no campaign matches it (got '${q}'; allowed an id or id prefix of a stored campaign: see rollcell runs campaigns)`,
+      );
+    if (rows.length > 1) {
+      const m = prefixMatches(rows);
+      throw new StoreError(
+        'ambiguous',
+        `campaign id: prefix is ambiguous, it matches ${m.more ? `more than ${m.ids.length}` : rows.length} ` +
+          `campaigns (got '${q}'; allowed more characters of one of ${matchesText(m)})`,
+        { matches: m },
+      );
+    }
+    return this.get(rows[0]!.id);
   }
 
   async hasShard(id: string, shard: number): Promise<boolean> {

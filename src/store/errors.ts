@@ -11,18 +11,40 @@
 export type StoreErrorCode =
   | 'open_failed' // database could not be opened or migrated
   | 'newer_schema' // database written by a newer rollcell
-  | 'not_found' // no run with that id / prefix
-  | 'ambiguous' // prefix matches several runs
+  | 'not_found' // no run, study or campaign with that id / prefix
+  | 'ambiguous' // prefix matches several runs, studies or campaigns (StoreError.matches names them)
   | 'duplicate' // run id already exists
   | 'unavailable' // the server or the file cannot be reached or used as configured (fixable by the user)
   | 'corrupt'; // the database file is damaged: refused, never written into
 
+/** the ids an ambiguous prefix matches: the first ones in id order, and whether there are more */
+export interface PrefixMatches {
+  ids: readonly string[];
+  more: boolean;
+}
+
+/** most ids an ambiguous prefix's error names */
+export const PREFIX_MATCHES_SHOWN = 10;
+
+/** An ambiguous prefix's matches from the rows it found (the first PREFIX_MATCHES_SHOWN + 1 ids in id order). */
+export function prefixMatches(rows: readonly { id: string }[]): PrefixMatches {
+  return { ids: rows.slice(0, PREFIX_MATCHES_SHOWN).map((r) => r.id), more: rows.length > PREFIX_MATCHES_SHOWN };
+}
+
+/** the matches as a message names them: `A, B, C`, or `A, B, …` when there are more */
+export function matchesText(m: PrefixMatches): string {
+  return m.ids.join(', ') + (m.more ? ', …' : '');
+}
+
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
-  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+  /** code 'ambiguous': the ids the prefix matches (an HTTP 409 names them) */
+  readonly matches: PrefixMatches | undefined;
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown; matches?: PrefixMatches }) {
     super(message, options);
     this.name = 'StoreError';
     this.code = code;
+    this.matches = options?.matches;
   }
   /** True for a database condition the user can fix (CLI exit code 2): a wrong id, a database not reachable or damaged. */
   get isUserError(): boolean {

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { runExportHead } from './run-export.ts';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
-import { StoreError } from './errors.ts';
+import { PREFIX_MATCHES_SHOWN, StoreError, matchesText, prefixMatches } from './errors.ts';
 import { cellRecordFieldsOk, cellRecordSchema, checkRecord, cycleRecordSchema } from './records.ts';
 import { problem, ProblemError } from '../problems.ts';
 import { diffJson } from './diff.ts';
@@ -862,7 +862,7 @@ class KyselyStore implements Store {
       .select('id')
       .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(n)})`, 'in', [...new Set([q, q.toUpperCase()])])
       .orderBy('id')
-      .limit(11)
+      .limit(PREFIX_MATCHES_SHOWN + 1)
       .execute();
     if (rows.length === 0)
       throw new StoreError(
@@ -870,14 +870,12 @@ class KyselyStore implements Store {
         `run id: no run matches it in ${this.spec} (got '${q}'; allowed an id or id prefix of a stored run: see rollcell runs list)`,
       );
     if (rows.length > 1) {
-      const shown = rows
-        .slice(0, 10)
-        .map((r) => r.id)
-        .join(', ');
+      const m = prefixMatches(rows);
       throw new StoreError(
         'ambiguous',
-        `run id: prefix is ambiguous, it matches ${rows.length > 10 ? 'more than 10' : rows.length} runs ` +
-          `(got '${q}'; allowed more characters of one of ${shown}${rows.length > 10 ? ', …' : ''})`,
+        `run id: prefix is ambiguous, it matches ${m.more ? `more than ${m.ids.length}` : rows.length} runs ` +
+          `(got '${q}'; allowed more characters of one of ${matchesText(m)})`,
+        { matches: m },
       );
     }
     return rows[0]!.id;

@@ -6,7 +6,7 @@
  * leave one row. Same Kysely layer and dialect rules as ./store.ts.
  */
 import { sql, type Kysely } from 'kysely';
-import { StoreError } from './errors.ts';
+import { PREFIX_MATCHES_SHOWN, StoreError, matchesText, prefixMatches } from './errors.ts';
 import type { StoreDatabase, StudiesTable } from './schema.ts';
 import { sha256Hex, storeKysely, strictJson } from './store.ts';
 import type { Store } from './types.ts';
@@ -192,18 +192,22 @@ export class StudyStore {
       .select('id')
       .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(q.length)})`, '=', q)
       .orderBy('id')
-      .limit(11)
+      .limit(PREFIX_MATCHES_SHOWN + 1)
       .execute();
     if (rows.length === 0)
       throw new StoreError(
         'not_found',
         `study id: no study matches it in ${this.spec} (got '${q}'; allowed an id or id prefix of a stored study: see rollcell studies list)`,
       );
-    if (rows.length > 1 && !rows.some((r) => r.id === q))
+    if (rows.length > 1 && !rows.some((r) => r.id === q)) {
+      const m = prefixMatches(rows);
       throw new StoreError(
         'ambiguous',
-        `study id: prefix matches ${rows.length} studies (got '${q}'; allowed more characters of one study's id)`,
+        `study id: prefix matches ${m.more ? `more than ${m.ids.length}` : rows.length} studies ` +
+          `(got '${q}'; allowed more characters of one of ${matchesText(m)})`,
+        { matches: m },
       );
+    }
     return rows.length > 1 ? q : rows[0]!.id;
   }
 

@@ -10,7 +10,7 @@ import {
   patentExampleParams,
   ssbParamsFromProducedCell,
   withParams,
-  DEFAULT_AGEING,
+  defaultAgeing,
   type SsbCellParams,
 } from '../../src/electrochem/ssb/params.ts';
 import { SsbSpm } from '../../src/electrochem/ssb/spm.ts';
@@ -21,7 +21,7 @@ const P = patentExampleParams();
 const CUT = { vMax_V: 4.3, vMin_V: 3.0 };
 const noAgeing = (p: SsbCellParams): SsbCellParams =>
   withParams(p, {
-    ageing: { ...DEFAULT_AGEING, mechanisms: NO_MECHANISMS },
+    ageing: { ...defaultAgeing(), mechanisms: NO_MECHANISMS },
   });
 
 for (const kind of ['p2d', 'spme', 'spm'] as const)
@@ -224,7 +224,7 @@ test('ageing: discharge capacity never increases from cycle to cycle; higher pre
   for (const Pa of [2e6, 10e6]) {
     const p = withParams(P, {
       stackPressure_Pa: Pa,
-      ageing: { ...DEFAULT_AGEING, mechanisms: { ...DEFAULT_AGEING.mechanisms, interphase: false } },
+      ageing: { ...defaultAgeing(), mechanisms: { ...defaultAgeing().mechanisms, interphase: false } },
     });
     const m = createSpme(p);
     const a = cycleAgeing(m, { cycles: 150, cRate: 0.5, cutoffs: CUT });

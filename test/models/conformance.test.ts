@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createSsbModel, type SsbModelKind } from '../../src/electrochem/ssb/index.ts';
-import { DEFAULT_AGEING, patentExampleParams, withParams } from '../../src/electrochem/ssb/params.ts';
+import { defaultAgeing, patentExampleParams, withParams } from '../../src/electrochem/ssb/params.ts';
 import { NO_MECHANISMS } from '../../src/electrochem/ssb/ageing.ts';
 import { parseBpxText } from '../../src/electrochem/bpx.ts';
 import { createLiquidModel, stoichiometricCapacity_C } from '../../src/electrochem/liquid/index.ts';
@@ -24,7 +24,7 @@ import { runExperiment } from '../../src/cycler/index.ts';
 import type { FullCellModel } from '../../src/electrochem/model.ts';
 
 const F = 96485.33212; // C mol⁻¹ (CODATA 2018, exact)
-const SSB = withParams(patentExampleParams(), { ageing: { ...DEFAULT_AGEING, mechanisms: NO_MECHANISMS } });
+const SSB = withParams(patentExampleParams(), { ageing: { ...defaultAgeing(), mechanisms: NO_MECHANISMS } });
 const BPX = parseBpxText(
   readFileSync(new URL('../electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8'),
 );

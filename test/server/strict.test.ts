@@ -128,7 +128,10 @@ test('every path parameter is parsed: a malformed id, an over-long name, a versi
   assert.equal(cmp.got, '"NOPE0000"');
   // a prefix of both stored runs is ambiguous: 409
   const common = [...runA].findIndex((ch, i) => ch !== runB[i]);
-  if (common > 0) at(problems(await t.json(`/api/runs/${runA.slice(0, common)}`), 409), 'params.id');
+  if (common > 0) {
+    const amb = at(problems(await t.json(`/api/runs/${runA.slice(0, common)}`), 409), 'params.id');
+    assert.ok(amb.allowed.includes(runA) && amb.allowed.includes(runB), `the candidates named: ${amb.allowed}`);
+  }
   at(problems(await t.json('/api/recipes/x/versions/3'), 404), 'params.version');
   at(problems(await t.json(`/api/runs/${runA}/cells/NOPE`), 404), 'params.serial');
   at(problems(await t.json(`/api/runs/${runA}/series/nope?y=voltage_V`), 404), 'params.name');
@@ -163,6 +166,52 @@ test('query values are parsed: the field, the value and what is allowed; a key g
   // several problems of one request come together
   const both = problems(await t.json(`/api/runs/${runA}/cells?offset=-1&limit=0&x=1`), 400);
   assert.deepEqual(both.map((p) => p.path).sort(), ['query.limit', 'query.offset', 'query.x']);
+});
+
+test('a blank number (?offset=, ?x0=) is refused, not read as 0; a window must not end before it starts', async () => {
+  // zod's coercion reads '' as 0: the page, the window or the limit would be one nobody asked for
+  const offset = at(problems(await t.json(`/api/runs/${runA}/cells?offset=&limit=2`), 400), 'query.offset');
+  assert.deepEqual([offset.problem, offset.got, offset.allowed], ['no value given', '""', 'a number']);
+  const series = `/api/runs/${runA}/series/cycle-1?y=voltage_V&px=10`;
+  assert.deepEqual(
+    problems(await t.json(`${series}&x0=&x1=%20`), 400).map((p) => p.path),
+    ['query.x0', 'query.x1'],
+  );
+  at(problems(await t.json('/api/runs?limit='), 400), 'query.limit');
+  // one problem per blank field, not a second 'out of range' from the 0 it would have been
+  assert.equal(problems(await t.json('/api/runs?limit='), 400).length, 1);
+  const x1 = at(problems(await t.json(`${series}&x0=300&x1=100`), 400), 'query.x1');
+  assert.deepEqual([x1.got, x1.allowed], ['100', '>= x0 (300)']);
+  assert.equal((await t.json(`${series}&x0=100&x1=300`)).status, 200);
+});
+
+test('the x axis of a series window is a column that never decreases (the window is found by bisection)', async () => {
+  // voltage_V goes up and down: as an x axis the answer was a negative points_in_window and no points
+  const x = at(
+    problems(await t.json(`/api/runs/${runA}/series/cycle-1?x=voltage_V&y=current_A&px=10`), 400),
+    'query.x',
+  );
+  assert.equal(x.got, '"voltage_V"');
+  assert.match(x.problem, /decreases/);
+  const ok = await t.json(`/api/runs/${runA}/series/cycle-1?x=t_s&y=current_A&px=10`);
+  assert.equal(ok.status, 200);
+  assert.ok(ok.body.points_in_window > 0);
+});
+
+test("a run without a production shift or a pack: the 404 names the route's parameter and the value given", async () => {
+  const bare = makeInput(14, { cells: 4 });
+  bare.runId = 'BARE0001';
+  delete bare.output.production;
+  delete bare.output.battery;
+  bare.timeSeries = (bare.timeSeries ?? []).filter((s) => !('voltage_V' in s.columns));
+  await t.srv.store.saveRun(bare);
+  for (const url of ['/api/runs/BARE0001/shift', '/api/runs/BARE0001/battery']) {
+    const p = at(problems(await t.json(url), 404), 'params.id');
+    assert.equal(p.got, '"BARE0001"', url);
+  }
+  // no cycling series: the BDF export's 404 names the query parameter that asked for it
+  const bdf = at(problems(await t.json('/api/runs/BARE0001/export?format=bdf'), 404), 'query.format');
+  assert.equal(bdf.got, '"bdf"');
 });
 
 test('body values are parsed: the field, the value and what is allowed', async () => {

@@ -318,8 +318,15 @@ export const MOLAR_VOLUME = {
   Li9Al4: 33.55e-6,
 } as const;
 
-/** every ageing mechanism on, at the nominal values of data/ageing/mechanisms.json (sources there) */
-export const DEFAULT_AGEING: AgeingParams = { mechanisms: ALL_MECHANISMS, values: defaultAgeingValues() };
+let defaultAgeingParams: AgeingParams | undefined;
+/**
+ * every ageing mechanism on, at the nominal values of data/ageing/mechanisms.json (sources there): the file is
+ * read and checked on first use, once per thread — importing this module reads no file, and a damaged file is
+ * a Problem naming it and its field where the parameters are first asked for
+ */
+export function defaultAgeing(): AgeingParams {
+  return (defaultAgeingParams ??= { mechanisms: ALL_MECHANISMS, values: defaultAgeingValues() });
+}
 
 /**
  * CEI of an uncoated layered oxide against a thiophosphate SE. qMax: CALIBRATED to one published gap —
@@ -571,7 +578,7 @@ export function ssbParamsFromProducedCell(
       contactResistance_ohm_m2: DEFAULTS.contactResistance_ohm_m2,
       youngsModulus_Pa: DEFAULTS.collectorModulus_Pa,
     },
-    ageing: DEFAULT_AGEING,
+    ageing: defaultAgeing(),
   };
 }
 
