@@ -5,10 +5,38 @@
  * `src/` outside the edges that touches the file system, and it reads only files of the package itself.
  */
 import { readFileSync } from 'node:fs';
+import { isMainThread, workerData } from 'node:worker_threads';
 import type { z } from 'zod';
 import { problem } from './problems.ts';
 
 const cache = new Map<string, string>();
+
+/**
+ * The data this thread has checked, by file (assetChecked: zod's output; assetCheckedJson: the file as parsed;
+ * a loader's own value through checkedOnce): each file is checked once per thread. A job's worker thread is
+ * handed its parent's (checkedDataForWorker, in the Worker's workerData: plain data, copied by the structured
+ * clone of the worker's start) and takes it when this module loads, before any loader runs, so it does not
+ * check the files again; a thread started without it (a worker of its own, a test) checks them itself.
+ */
+const CHECKED = new Map<string, unknown>();
+const HANDED = 'rollcellCheckedData';
+if (!isMainThread) {
+  const handed = (workerData as Record<string, unknown> | null | undefined)?.[HANDED];
+  if (handed !== null && typeof handed === 'object') for (const [k, v] of Object.entries(handed)) CHECKED.set(k, v);
+}
+
+/** `check()`'s value under `key`, once per thread (or the value this worker thread was handed under it) */
+export function checkedOnce<T>(key: string, check: () => T): T {
+  if (CHECKED.has(key)) return CHECKED.get(key) as T;
+  const v = check();
+  CHECKED.set(key, v);
+  return v;
+}
+
+/** what a worker thread's workerData carries (merge it in) so that the worker takes the data this thread has checked */
+export function checkedDataForWorker(): Record<string, unknown> {
+  return { [HANDED]: Object.fromEntries(CHECKED) };
+}
 
 /** URL of a packaged data file, from a path relative to `data/` (e.g. `materials/li-al.json`). */
 export function assetUrl(rel: string): URL {
@@ -43,15 +71,15 @@ export function assetJson(rel: string): unknown {
 }
 
 /**
- * A packaged JSON data file, parsed and checked against its schema once per call (callers cache the result);
- * a file that does not match is a Problem naming the file and the first offending field.
+ * A packaged JSON data file, parsed and checked against its schema, once per thread (checkedOnce); a file that
+ * does not match is a Problem naming the file and the first offending field.
  * The check runs without zod's compiled fast path (`jitless`): a file is checked once per thread, and
  * generating and compiling a parser per object shape cost more than the one check it speeds (about 2×
  * the CPU of the check itself, paid by the main thread and each job worker at start-up); same schema,
  * same issues.
  */
 export function assetChecked<T>(schema: z.ZodType<T>, rel: string): T {
-  return checked(schema, assetJson(rel), rel);
+  return checkedOnce(`checked ${rel}`, () => checked(schema, assetJson(rel), rel));
 }
 
 /**
@@ -59,9 +87,11 @@ export function assetChecked<T>(schema: z.ZodType<T>, rel: string): T {
  * order, not the schema's): one parse for a caller that keeps the file's own objects.
  */
 export function assetCheckedJson(schema: z.ZodType, rel: string): unknown {
-  const raw = assetJson(rel);
-  checked(schema, raw, rel);
-  return raw;
+  return checkedOnce(`json ${rel}`, () => {
+    const raw = assetJson(rel);
+    checked(schema, raw, rel);
+    return raw;
+  });
 }
 
 function checked<T>(schema: z.ZodType<T>, raw: unknown, rel: string): T {

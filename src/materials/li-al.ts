@@ -13,7 +13,7 @@
  * See data/materials/README.md for the table of values, what is missing and the assumptions.
  */
 import { z } from 'zod';
-import { assetJson } from '../assets.ts';
+import { assetJson, checkedOnce } from '../assets.ts';
 import { problem, ProblemError, type Problem } from '../problems.ts';
 import { GAS_CONSTANT_J_PER_MOL_K as R, ZERO_CELSIUS_K } from './constants.ts';
 
@@ -716,7 +716,8 @@ let cached: LiAlData | undefined;
 
 /** The packaged Li–Al data (data/materials/li-al.json), validated and in SI; read once. */
 export function liAlData(): LiAlData {
-  cached ??= parseLiAlData(assetJson(LI_AL_DATA_FILE));
+  // once per thread (or as a job's worker thread was handed it: a copy, frozen again here)
+  cached ??= deepFreeze(checkedOnce(`li-al ${LI_AL_DATA_FILE}`, () => parseLiAlData(assetJson(LI_AL_DATA_FILE))));
   return cached;
 }
 

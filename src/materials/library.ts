@@ -10,7 +10,7 @@
  * Mechanical data for the rolling models (flow laws, fracture) live in `mechanics.ts`.
  */
 import { z } from 'zod';
-import { assetCheckedJson, assetJson } from '../assets.ts';
+import { assetCheckedJson, assetJson, checkedOnce } from '../assets.ts';
 import { problem, ProblemError } from '../problems.ts';
 import { FARADAY_C_PER_MOL } from './constants.ts';
 
@@ -194,10 +194,16 @@ const libraryFile = z.object({
 type MaterialEntry = z.infer<typeof materialSchema>;
 
 type MechanicsEntries = Array<Record<string, unknown>>;
-/** mechanics.json's entries, parsed on the first `same_as` and then shared by the others (read-only here) */
+/**
+ * mechanics.json's entries, parsed on the first `same_as` and then shared by the others (read-only here); once
+ * per thread, or as a job's worker thread was handed them (src/assets.ts checkedOnce)
+ */
 function mechanicsEntriesOnce(): () => MechanicsEntries {
   let mats: MechanicsEntries | undefined;
-  return () => (mats ??= (assetJson(MECHANICS_FILE) as { materials?: MechanicsEntries }).materials ?? []);
+  return () =>
+    (mats ??=
+      checkedOnce(`parsed ${MECHANICS_FILE}`, () => assetJson(MECHANICS_FILE) as { materials?: MechanicsEntries })
+        .materials ?? []);
 }
 
 /** the record a `same_as` names, as its file holds it (a Problem naming the library's field when there is none) */

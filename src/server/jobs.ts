@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { checkedDataForWorker } from '../assets.ts';
 import type { Problem } from '../problems.ts';
 import type { ShiftCellBatch, ShiftPayload, SpcQuantity } from './present/shift.ts';
 import type { RunTask, WorkerMessage, ShiftStart } from './worker/messages.ts';
@@ -179,7 +180,10 @@ export class JobManager {
     job.state = 'running';
     this.#emit(job, { event: 'state', data: { state: 'running', stage: null } });
     const task: RunTask = { ...job.task, dbSpec: this.#o.dbSpec, batchMs: this.#o.batchMs };
-    const w = new Worker(new URL('./worker/run-worker.mjs', import.meta.url), { workerData: task });
+    // with the data files this thread has checked (validating the recipe): the worker does not check them again
+    const w = new Worker(new URL('./worker/run-worker.mjs', import.meta.url), {
+      workerData: { ...task, ...checkedDataForWorker() },
+    });
     this.#workers.set(job.runId, w);
     let failed = false;
     w.on('message', (m: WorkerMessage) => {

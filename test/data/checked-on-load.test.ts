@@ -66,7 +66,7 @@ test('a broken field in each data file checked on load is refused with the file,
   };
   const refused = (file: string, field: string, reason: string): RegExp =>
     new RegExp(`^ProblemError: data/${file}: ${field}: ${reason}`.replaceAll('.', '\\.'));
-  // the cathodes' module reads the ageing parameters at import: their file is broken in a second run
+  // the ageing parameters' file is broken in a second run of its own (the SSB parameters read it on first use)
   const a = run([
     'materials/library.json',
     'materials/mechanics.json',
