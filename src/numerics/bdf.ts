@@ -603,9 +603,11 @@ class BdfSolver implements DaeSolver {
    * accepted step: D[order+2] ← d − D[order+1], D[order+1] ← d, then D[j] += D[j+1] for j = order..0;
    * in the same sweep the predictor of the next step at this order (yPred and ψ: the sums of predict(),
    * in the same order, and the Newton norm's weights invScale), used when the step size and order stay
-   * (predFor; scale keeps the error weights of this step for the order selection)
+   * (predFor; scale keeps the error weights of this step for the order selection). next: the order
+   * selection follows this step — D[order+2] is read only when it raises the order (the next updateD's
+   * D[order+1]; errorNorm took errP from d and D[order+1] itself), so other steps do not store it
    */
-  private updateD(order: number): void {
+  private updateD(order: number, next: boolean): void {
     const { n, D, d, yPred, psi, invScale, atolV } = this;
     const rtol = this.rtol;
     const alpha = ALPHA[order]!;
@@ -626,7 +628,7 @@ class BdfSolver implements DaeSolver {
       case 1:
         for (let i = 0; i < n; i++) {
           const di = d[i]!;
-          D[o2 + i] = di - D[o1 + i]!;
+          if (next) D[o2 + i] = di - D[o1 + i]!;
           D[o1 + i] = di;
           const a1 = D[n1 + i]! + di;
           D[n1 + i] = a1;
@@ -641,7 +643,7 @@ class BdfSolver implements DaeSolver {
       case 2:
         for (let i = 0; i < n; i++) {
           const di = d[i]!;
-          D[o2 + i] = di - D[o1 + i]!;
+          if (next) D[o2 + i] = di - D[o1 + i]!;
           D[o1 + i] = di;
           const a2 = D[n2 + i]! + di;
           D[n2 + i] = a2;
@@ -658,7 +660,7 @@ class BdfSolver implements DaeSolver {
       case 3:
         for (let i = 0; i < n; i++) {
           const di = d[i]!;
-          D[o2 + i] = di - D[o1 + i]!;
+          if (next) D[o2 + i] = di - D[o1 + i]!;
           D[o1 + i] = di;
           const a3 = D[n3 + i]! + di;
           D[n3 + i] = a3;
@@ -677,7 +679,7 @@ class BdfSolver implements DaeSolver {
       case 4:
         for (let i = 0; i < n; i++) {
           const di = d[i]!;
-          D[o2 + i] = di - D[o1 + i]!;
+          if (next) D[o2 + i] = di - D[o1 + i]!;
           D[o1 + i] = di;
           const a4 = D[n4 + i]! + di;
           D[n4 + i] = a4;
@@ -698,7 +700,7 @@ class BdfSolver implements DaeSolver {
       case 5:
         for (let i = 0; i < n; i++) {
           const di = d[i]!;
-          D[o2 + i] = di - D[o1 + i]!;
+          if (next) D[o2 + i] = di - D[o1 + i]!;
           D[o1 + i] = di;
           const a5 = D[n5 + i]! + di;
           D[n5 + i] = a5;
@@ -1848,7 +1850,7 @@ class BdfSolver implements DaeSolver {
       const tOld = t;
       t = tNew;
       jacCurrent = false;
-      this.updateD(order);
+      this.updateD(order, nEqual >= order + 1);
       if (sw) this.sensUpdate(order);
       while (iBp < nBp && (bps![iBp]! - t) * tdir <= 0) iBp++;
       // ----- events (on the step's interpolating polynomial; a DAE's terminal event at the step's end) -----
