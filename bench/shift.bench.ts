@@ -70,9 +70,9 @@ const perCall_ms = (performance.now() - t0) / calls;
 samples.sort((a, b) => a - b);
 const medianCall_ms = samples[samples.length >> 1]!;
 let physicsCalls = 0;
-const countedPhysics: LinePhysics = (inp) => {
+const countedPhysics: LinePhysics = (inp, run) => {
   physicsCalls++;
-  return stationPhysics(inp);
+  return stationPhysics(inp, run);
 };
 // full station physics for every cell by default; `--linear` runs the first-order surrogate instead
 const fidelity = process.argv.includes('--linear') ? 'linear' : 'full';

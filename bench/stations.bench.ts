@@ -5,6 +5,8 @@
  * Run: node --import tsx bench/stations.bench.ts
  */
 import { simulateStations } from '../src/process/stations.ts';
+import { alloyHistory, type AlloyHistoryFn } from '../src/process/alloying.ts';
+import { expandAlloyHistory } from '../src/process/alloy-expansion.ts';
 import { presentLine } from '../src/present/line.ts';
 import { rollStack, forceForReduction } from '../src/process/rolling.ts';
 import type { ProcessInput } from '../src/process/types.ts';
@@ -144,3 +146,38 @@ console.log(
   presentLine(r).crack.free_standing.risk,
 );
 console.log('  warnings:', r.warnings.map((w) => w.code).join(', '));
+
+// ---- the alloying history: one full solve, and a production run's expansion about its nominal cell
+{
+  // the example with 20 µm Li (Li:Al ≈ 1.5, both fronts move; at 13 µm its Li:Al sits on the β edge, where the
+  // expansion is not used: every cell is solved in full)
+  const inp0 = example();
+  const inp = { ...inp0, thirdSheet: { ...inp0.thirdSheet, li: { ...inp0.thirdSheet.li, thickness_m: 20e-6 } } };
+  let args: Parameters<AlloyHistoryFn> | undefined;
+  simulateStations(inp, { alloyHistory: (...a) => ((args = a), alloyHistory(...a)) });
+  const a = args!;
+  const cpuUs = (fn: () => void, n: number): number => {
+    for (let i = 0; i < Math.min(n, 50); i++) fn(); // warm-up
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / n;
+  };
+  console.log(`\nalloy_history_full_cpu_us: ${cpuUs(() => alloyHistory(...a), 300).toFixed(1)} us`);
+  const c0 = process.cpuUsage();
+  const ex = expandAlloyHistory(...a)!;
+  const cb = process.cpuUsage(c0);
+  console.log(`alloy_expansion_build_cpu_ms: ${((cb.user + cb.system) / 1000).toFixed(1)} ms`);
+  // a cell 1 % thinner in Li and 1 K hotter in the nip
+  const b = [...a] as Parameters<AlloyHistoryFn>;
+  b[0] = a[0] * 0.99;
+  b[2] = a[2].map((s) => (s.kind === 'nip' ? { ...s, T_env_K: s.T_env_K + 1 } : s));
+  console.log(`alloy_history_expanded_cpu_us: ${cpuUs(() => ex.history(...b), 20000).toFixed(2)} us`);
+  const e = ex.history(...b);
+  const f = alloyHistory(...b);
+  console.log(`alloy_expansion_extent_rel_error: ${(Math.abs(e.extent - f.extent) / f.extent).toExponential(2)}`);
+  console.log(
+    `alloy_expansion_li_rich_rel_error: ${(Math.abs(e.liRichExtent - f.liRichExtent) / f.liRichExtent).toExponential(2)}`,
+  );
+  console.log(`alloy_expansion_peak_error_K: ${Math.abs(e.peakT_K - f.peakT_K).toExponential(2)} K`);
+}

@@ -58,8 +58,8 @@
 import { GAS_CONSTANT_J_PER_MOL_K as R, REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 import { celsius } from '../units/index.ts';
 import { arrhenius, arrheniusBounds, liAlData } from '../materials/li-al.ts';
-import { illinois } from '../numerics/roots.ts';
-import { enthalpyStep, LI_MELTING_K, LI_LATENT_HEAT_J_MOL } from './thermal.ts';
+import { createDaeSolver, illinois, type DaeProblem, type DaeSolver, type EventSpec } from '../numerics/index.ts';
+import { LI_MELTING_K, LI_LATENT_HEAT_J_MOL } from './thermal.ts';
 import type { PhaseAmounts } from './types.ts';
 
 export type { PhaseAmounts };
@@ -229,7 +229,7 @@ export function anodeThickness(a: PhaseAmounts): number {
 }
 
 /** thickness of the alloy product of a state (everything but unreacted Al and Li metal), m */
-function productThickness(a: PhaseAmounts): number {
+export function productThickness(a: PhaseAmounts): number {
   return a.alpha * vmSolution(a.xAlpha) + a.LiAl * vmSolution(a.xBeta) + a.Li3Al2 * V_LI3AL2 + a.Li9Al4 * V_LI9AL4;
 }
 
@@ -313,7 +313,205 @@ export interface AlloyResult {
   nAl_mol_m2: number;
 }
 
-const STEPS_PER_SEGMENT = 48;
+/**
+ * The history as an initial value problem for the one solver (src/numerics `createDaeSolver`), state
+ * y = [sβ, sr, I, u]:
+ *  - sβ = ξβ², sr = ξr²: parabolic fronts, dX²/dt = 2·D_g(T)·φ·ν ⇒ ds/dt = 2·D_g(T)·φ·ν / X_f² (X_f the product
+ *    thickness at completion of that front; the Li-rich one times the onset gate);
+ *  - I: the incubation clock, dI/dt = 1/t_inc(T), ν = 1 − e^(−I);
+ *  - u = (U − U₀)/C, in kelvin: the enthalpy of the segment's heat capacity C,
+ *      U = C·(T − T_m) + L·n_liq + h(ξβ, ξr)   (J m⁻²),
+ *    sensible heat from solid Li at its melting point T_m, the latent heat L of the molten Li and the formation
+ *    enthalpy h ≤ 0 of the alloy made so far. The reaction heat needs no source term: dU/dt = −(C/τ)·(T − T_env)
+ *    (τ = ∞: adiabatic). U₀ is the enthalpy at the start of each solve.
+ * Enthalpy method: with E = U − h and the free Li n_f(ξβ, ξr), T and n_liq follow E on three branches
+ *    solid     E < 0:             T = T_m + E/C,              n_liq = 0
+ *    melting   0 ≤ E ≤ L·n_f:     T = T_m (held at 180.5 °C), n_liq = E/L
+ *    liquid    E > L·n_f:         T = T_m + (E − L·n_f)/C,    n_liq = n_f
+ * (alloying takes the solid Li first, so the melting branch ends when n_f falls to n_liq as well as when E rises).
+ * T(E) has a kink at each branch edge (dT/dE jumps between 1/C and 0) and the contact jumps to 1 when Li melts
+ * (liquid Li wets the Al): each branch is solved with its own formulas, continued smoothly, and its edges are
+ * terminal events — the solve stops on the edge and restarts in the next branch, so no step spans a kink. A
+ * front that completes (s = 1) stops the same way. Segment ends and the nip's pressure peak (half its
+ * duration) are restarts too. The peak temperature is located as an event on dT/dt = 0 (falling), the nip's
+ * highest liquid fraction as one on d(n_liq/n_f)/dt = 0, besides the values at the restarts.
+ * A segment with τ = 0 holds the web at T_env (free Li molten when T_env > T_m): no heat balance.
+ */
+type Branch = 'held' | 'solid' | 'melting' | 'liquid';
+const T_MELT = LI_MELTING_K;
+const LATENT = LI_LATENT_HEAT_J_MOL;
+
+/** what the ODE of one solve reads (one branch of one piece of a segment) */
+interface Piece {
+  /** Li of the couple, free Li of the β-limited and of the equilibrium end state, mol m⁻² */
+  nLi: number;
+  bLi: number;
+  eLi: number;
+  /** formation enthalpies of the two end states, J m⁻², and their product thicknesses, m */
+  hB: number;
+  hE: number;
+  XfB: number;
+  XfR: number;
+  dRef: number;
+  /** Ea/R, K */
+  eaR: number;
+  tInc: number;
+  contact: number;
+  /** heat capacity, J m⁻² K⁻¹; time constant, s; environment, K */
+  C: number;
+  tau: number;
+  Tenv: number;
+  /** enthalpy at u = 0, J m⁻² */
+  U0: number;
+  branch: Branch;
+  bDone: boolean;
+  rDone: boolean;
+}
+
+const P: Piece = {
+  nLi: 0,
+  bLi: 0,
+  eLi: 0,
+  hB: 0,
+  hE: 0,
+  XfB: 0,
+  XfR: 0,
+  dRef: 0,
+  eaR: 0,
+  tInc: 1,
+  contact: 0,
+  C: 1,
+  tau: 1,
+  Tenv: T_RT,
+  U0: 0,
+  branch: 'solid',
+  bDone: false,
+  rDone: false,
+};
+
+/** the state's derived values (written by `evaluate`; the ODE, its events and the history read them) */
+const W = { T: 0, nLiq: 0, free: 0, E: 0, h: 0, dsB: 0, dsR: 0, dI: 0, du: 0, dE: 0, dFree: 0, dT: 0 };
+
+/** bumped whenever P changes (outside a solve): the memo of `evaluate` is for one solve's repeated points */
+let generation = 0;
+let memoGeneration = -1;
+const memoY = new Float64Array(4);
+
+/** T, n_liq, free Li, E, h and the rates of the state y on the current branch (into W) */
+function evaluate(y: Float64Array): void {
+  if (memoGeneration === generation && y[0] === memoY[0] && y[1] === memoY[1] && y[2] === memoY[2] && y[3] === memoY[3])
+    return; // the events read the state the step ended on, one after the other
+  memoGeneration = generation;
+  memoY.set(y);
+  const sB = y[0]! > 0 ? y[0]! : 0;
+  const sR = y[1]! > 0 ? y[1]! : 0;
+  const I = y[2]! > 0 ? y[2]! : 0;
+  const xiB = Math.sqrt(sB);
+  const xiR = Math.sqrt(sR);
+  const h = xiB * ((1 - xiR) * P.hB + xiR * P.hE);
+  const free = (1 - xiB) * P.nLi + xiB * ((1 - xiR) * P.bLi + xiR * P.eLi);
+  const E = P.U0 + P.C * y[3]! - h;
+  let T: number;
+  let nLiq: number;
+  if (P.branch === 'held') {
+    T = P.Tenv;
+    nLiq = P.Tenv > T_MELT ? free : 0;
+  } else if (P.branch === 'solid') {
+    T = T_MELT + E / P.C;
+    nLiq = 0;
+  } else if (P.branch === 'melting') {
+    T = T_MELT;
+    nLiq = E / LATENT;
+  } else {
+    T = T_MELT + (E - LATENT * free) / P.C;
+    nLiq = free;
+  }
+  const arrh = Math.exp(-P.eaR * (1 / T - 1 / T_RT)); // D_g(T)/D_g(25 °C) = t_inc(25 °C)/t_inc(T)
+  const phi = nLiq > 0 || P.branch === 'melting' || P.branch === 'liquid' ? 1 : P.contact; // liquid Li wets the Al
+  const k = 2 * P.dRef * arrh * phi * -Math.expm1(-I);
+  const dsB = P.bDone || !(P.XfB > 0) ? 0 : k / (P.XfB * P.XfB);
+  const dsR = P.rDone || !(P.XfR > 0) ? 0 : (k * liRichGate(T)) / (P.XfR * P.XfR);
+  const du = P.branch === 'held' || !Number.isFinite(P.tau) ? 0 : -(T - P.Tenv) / P.tau;
+  // the rates of h, n_f and E (dξ/dt = (ds/dt)/(2ξ); ξ = 0 only while its rate is 0, but a floor keeps it finite)
+  const dxiB = dsB > 0 ? dsB / (2 * Math.max(xiB, 1e-150)) : 0;
+  const dxiR = dsR > 0 ? dsR / (2 * Math.max(xiR, 1e-150)) : 0;
+  const dh = dxiB * ((1 - xiR) * P.hB + xiR * P.hE) + xiB * (P.hE - P.hB) * dxiR;
+  const dFree = dxiB * ((1 - xiR) * P.bLi + xiR * P.eLi - P.nLi) + xiB * (P.eLi - P.bLi) * dxiR;
+  const dE = P.C * du - dh;
+  W.T = T;
+  W.nLiq = nLiq;
+  W.free = free;
+  W.E = E;
+  W.h = h;
+  W.dsB = dsB;
+  W.dsR = dsR;
+  W.dI = arrh / P.tInc;
+  W.du = du;
+  W.dE = dE;
+  W.dFree = dFree;
+  W.dT = P.branch === 'solid' ? dE / P.C : P.branch === 'liquid' ? (dE - LATENT * dFree) / P.C : 0;
+}
+
+/** `evaluate` after P has changed (outside a solve) */
+function evaluateAt(y: Float64Array): void {
+  generation++;
+  evaluate(y);
+}
+
+const HISTORY_ODE: DaeProblem = {
+  n: 4,
+  f(_t, y, out) {
+    evaluate(y);
+    out[0] = W.dsB;
+    out[1] = W.dsR;
+    out[2] = W.dI;
+    out[3] = W.du;
+  },
+};
+let historySolver: DaeSolver | null = null;
+
+const ev = (name: string, direction: -1 | 1, g: (y: Float64Array) => number, terminal = true): EventSpec => ({
+  name,
+  direction,
+  terminal,
+  g: (_t, y) => g(y),
+});
+const enthalpyOf = (y: Float64Array): number => (evaluate(y), W.E);
+const meltEdge = (y: Float64Array): number => (evaluate(y), W.E - LATENT * W.free);
+const FRONT_EVENTS = [ev('beta-complete', 1, (y) => y[0]! - 1), ev('li-rich-complete', 1, (y) => y[1]! - 1)];
+const PEAK = ev('peak', -1, (y) => (evaluate(y), W.dT), false);
+/** d(n_liq/n_f)/dt ∝ dE·n_f − E·dn_f on the melting branch */
+const LIQUID_PEAK = ev('liquid-peak', -1, (y) => (evaluate(y), W.dE * W.free - W.E * W.dFree), false);
+const BRANCH_EVENTS: Record<Branch, readonly EventSpec[]> = {
+  held: [],
+  solid: [ev('melts', 1, enthalpyOf), PEAK],
+  melting: [ev('freezes', -1, enthalpyOf), ev('all-molten', 1, meltEdge)],
+  liquid: [ev('solidifies', -1, meltEdge), PEAK],
+};
+
+/**
+ * Tolerances of the history. rtol 1e-6 (the solver's default): the outputs are smooth in the line's inputs to
+ * ≈ 1e-7 relative, which the continuity scans need (0.5 K steps in the nip temperature, test/process; 10 mm steps in
+ * the roll diameter, test/process/line-physics) — at 1e-5 the step-rule noise reaches ≈ 5e-6 of the extent and at
+ * 1e-4 the roll-diameter scan shows a cliff. Absolute: s to 1e-14 (ξ = √s to ≤ 1e-9 at the nip's ξ ≈ 7e-6; the
+ * figures are reported to 1e-6), I to 1e-10 (ν to 1e-10), u to 1e-7 K. A tighter atol on s and I (1e-20, control
+ * relative to their size from 0) takes twice the steps in the nip for the same figures to 2e-8.
+ */
+const ALLOY_HISTORY_RTOL = 1e-6;
+const ALLOY_HISTORY_ATOL = Float64Array.from([1e-14, 1e-14, 1e-10, 1e-7]);
+
+/** the branch a state of enthalpy E is on; on an edge, the one its enthalpy moves into */
+function branchAt(y: Float64Array, E: number, free: number): Branch {
+  const Lf = LATENT * free;
+  if (E < 0) return 'solid';
+  if (E > Lf) return 'liquid';
+  if (E > 0 && E < Lf) return 'melting';
+  P.branch = 'melting';
+  evaluateAt(y);
+  if (E === 0 && W.dE <= 0) return 'solid';
+  if (E === Lf && W.dE - LATENT * W.dFree > 0) return 'liquid';
+  return 'melting';
+}
 
 /**
  * Integrate contact, incubation, β and Li-rich growth with the web's heat balance through the segments.
@@ -333,113 +531,167 @@ export function alloyHistory(
   let nLi = nLi0;
   let eB = betaLimitedPhases(nLi, nAl);
   let eE = equilibriumPhases(nLi, nAl);
-  let XfB = productThickness(eB);
-  let XfR = productThickness(eE) - XfB; // extra product thickness of the Li-rich conversion
-  let sB = 0; // ξβ²
-  let sR = 0; // ξr²
-  let inc = 0; // incubation clock
+  const solver = (historySolver ??= createDaeSolver(HISTORY_ODE));
+  const y = new Float64Array(4);
+  const base = (): void => {
+    P.nLi = nLi;
+    P.bLi = eB.Li;
+    P.eLi = eE.Li;
+    P.hB = formationEnthalpy(eB);
+    P.hE = formationEnthalpy(eE);
+    P.XfB = productThickness(eB);
+    P.XfR = productThickness(eE) - P.XfB; // extra product thickness of the Li-rich conversion
+    P.bDone = !(P.XfB > 0) || y[0]! >= 1;
+    P.rDone = !(P.XfR > 0) || y[1]! >= 1;
+  };
+  base();
+  P.dRef = kin?.dRef_m2_s ?? D_REF_M2_S;
+  P.eaR = (kin?.ea_J_mol ?? EA_GROWTH_J_MOL) / R;
+  P.tInc = kin?.incubationRT_s ?? INCUBATION_RT_S;
+  P.contact = contact;
   let T = T0;
   let nLiq = 0; // molten Li, mol m⁻²
   let t = 0;
   let peakT = T0;
   let peakSeg: AlloySegment['kind'] = segments[0]?.kind ?? 'nip';
-  let complete = XfB > 0 ? Number.NaN : 0;
+  let complete = P.XfB > 0 ? Number.NaN : 0;
   let rejected = 0;
   let nipLiq = 0;
-  // enthalpy and free Li are linear in the combination weights: H = ξβ·((1 − ξr)·H(Eβ) + ξr·H(Eeq)) (H(S₀) = 0)
-  let hB = formationEnthalpy(eB);
-  let hE = formationEnthalpy(eE);
-  let hPrev = 0;
   let heat = 0;
-  let lastRate = 0;
-  const dRef = kin?.dRef_m2_s ?? D_REF_M2_S;
-  const eaR = (kin?.ea_J_mol ?? EA_GROWTH_J_MOL) / R;
-  const tInc = kin?.incubationRT_s ?? INCUBATION_RT_S;
   const extentAfter: AlloyResult['extentAfter'] = [];
-  for (const seg of segments) {
-    const n = STEPS_PER_SEGMENT;
-    const dur = seg.duration_s;
-    const r = 1.15;
-    const first = dur > 0 ? (dur * (r - 1)) / (Math.pow(r, n) - 1) : 0;
-    let dt = first;
-    if (seg.tau_s === 0) T = seg.T_env_K;
-    const Cs = seg.heatCapacity_J_m2K ?? C_A;
-    let liqAtPeak = -1;
-    const tSeg0 = t;
-    for (let k = 0; k < n && dur > 0; k++) {
-      const arrh = Math.exp(-eaR * (1 / T - 1 / T_RT)); // D_g(T)/D_g(25 °C) = t_inc(25 °C)/t_inc(T)
-      const phi = nLiq > 0 ? 1 : contact; // liquid Li wets the Al
-      inc += (dt * arrh) / tInc;
-      const nuc = 1 - Math.exp(-inc);
-      const rateB = XfB > 0 ? (2 * dRef * arrh * phi * nuc) / (XfB * XfB) : 0;
-      lastRate = rateB;
-      if (sB < 1 && XfB > 0) {
-        const ds = rateB * dt;
-        if (sB + ds >= 1 && Number.isNaN(complete)) complete = t + ((1 - sB) / ds) * dt;
-        sB = Math.min(1, sB + ds);
-      }
-      if (XfR > 0 && sR < 1) {
-        const g = liRichGate(T);
-        if (g > 1e-300) sR = Math.min(1, sR + ((2 * dRef * arrh * g * phi * nuc) / (XfR * XfR)) * dt);
-      }
-      const xiB = Math.sqrt(sB);
-      const xiR = Math.sqrt(sR);
-      const h = xiB * ((1 - xiR) * hB + xiR * hE);
-      const dQ = hPrev - h; // released heat ≥ 0
-      hPrev = h;
-      heat += dQ;
-      const free = (1 - xiB) * nLi + xiB * ((1 - xiR) * eB.Li + xiR * eE.Li);
-      // lumped balance with Li melting/freezing (enthalpy method, thermal.ts)
-      const th = enthalpyStep(T, nLiq, dQ, dt, Cs, seg.tau_s, seg.T_env_K, free);
-      T = th.T;
-      nLiq = th.nLiquid;
-      if (seg.kind === 'nip' && free > 0) nipLiq = Math.max(nipLiq, nLiq / free);
-      if (seg.kind === 'nip' && liqAtPeak < 0 && t + dt - tSeg0 >= 0.5 * dur) liqAtPeak = nLiq;
-      if (T > peakT) {
-        peakT = T;
-        peakSeg = seg.kind;
-      }
-      t += dt;
-      dt *= r;
+  /** the state's temperature and liquid on the current branch */
+  const settle = (): void => {
+    evaluateAt(y);
+    T = W.T;
+    nLiq = W.nLiq;
+  };
+  const seePeak = (kind: AlloySegment['kind']): void => {
+    if (W.T > peakT) {
+      peakT = W.T;
+      peakSeg = kind;
     }
-    if (seg.kind === 'nip' && liqAtPeak > 0) {
-      // the Li molten before the pressure peak leaves the nip at its inlet (to the web edges); the rest carries on
-      const st = stateAt(nLi, nAl, eB, eE, Math.sqrt(sB), Math.sqrt(sR));
-      const rej = Math.min(liqAtPeak, st.Li);
-      nLiq = Math.max(0, nLiq - rej);
-      if (rej > 0) {
-        rejected += rej;
-        // re-base the history on the Li that stays: the alloy made so far is kept, less free Li
-        const kept = { ...st, Li: st.Li - rej };
-        nLi = liInPhases(kept);
-        eB = betaLimitedPhases(nLi, nAl);
-        eE = equilibriumPhases(nLi, nAl);
-        XfB = productThickness(eB);
-        XfR = productThickness(eE) - XfB;
-        const made = productThickness(kept);
-        const xb = XfB > 0 ? Math.min(1, made / XfB) : 1;
-        sB = xb * xb;
-        sR = 0;
-        hB = formationEnthalpy(eB);
-        hE = formationEnthalpy(eE);
-        hPrev = xb * hB;
-        // the re-based state holds the kept atoms in the end states' phases: the formation enthalpy it differs
-        // by from the kept state's is released into the web (C·T + L·n_liq + h is kept), not dropped
-        const dh = formationEnthalpy(kept) - hPrev;
-        heat += dh;
-        T += dh / Cs;
+    if (kind === 'nip' && W.free > 0) nipLiq = Math.max(nipLiq, Math.min(1, W.nLiq / W.free));
+  };
+  /** start a solve at (T, nLiq) (E from them; on an edge, snapped to it) with the branch the state is on */
+  const restart = (E: number, seg: AlloySegment): void => {
+    P.U0 = 0;
+    y[3] = 0;
+    P.branch = 'solid';
+    evaluateAt(y);
+    P.branch = seg.tau_s === 0 ? 'held' : branchAt(y, E, W.free);
+    P.U0 = E + W.h;
+    evaluateAt(y);
+  };
+  /** integrate one piece [t, t + dur] of a segment, restarting on every terminal event */
+  const piece = (seg: AlloySegment, dur: number, C: number): void => {
+    P.C = C;
+    P.tau = seg.tau_s;
+    P.Tenv = seg.T_env_K;
+    const tEnd = t + dur;
+    restart(C * (T - T_MELT) + LATENT * nLiq, seg);
+    seePeak(seg.kind);
+    for (let restarts = 0; t < tEnd; restarts++) {
+      if (restarts > 1000) throw new Error(`alloyHistory: no progress at t = ${t} s in the ${seg.kind} segment`);
+      const hStart = W.h;
+      const events =
+        P.bDone && P.rDone
+          ? BRANCH_EVENTS[P.branch]
+          : [
+              ...BRANCH_EVENTS[P.branch],
+              ...(P.bDone ? [] : [FRONT_EVENTS[0]!]),
+              ...(P.rDone ? [] : [FRONT_EVENTS[1]!]),
+            ];
+      const active = seg.kind === 'nip' && P.branch === 'melting' ? [...events, LIQUID_PEAK] : events;
+      generation++;
+      const res = solver.solve(y, {
+        t0: t,
+        tEnd,
+        rtol: ALLOY_HISTORY_RTOL,
+        atol: ALLOY_HISTORY_ATOL,
+        events: active,
+        saveSteps: false,
+      });
+      if (res.status === 'failed') throw new Error(`alloyHistory: ${res.message ?? 'the solver failed'} (${seg.kind})`);
+      for (const hit of res.events) {
+        evaluateAt(hit.y);
+        seePeak(seg.kind);
       }
+      y.set(res.yFinal);
+      // s and I never fall (their rates are ≥ 0); a value below 0 is the solver's rounding, within atol of 0
+      for (let i = 0; i < 3; i++) if (y[i]! < 0) y[i] = 0;
+      t = res.status === 'event' ? res.tFinal : tEnd;
+      evaluateAt(y);
+      heat += hStart - W.h;
+      seePeak(seg.kind);
+      if (res.status !== 'event') break;
+      // the terminal event: finish the front, or snap the enthalpy onto the branch edge, and restart
+      let E: number;
+      const last = res.events[res.events.length - 1]!.name;
+      if (last === 'beta-complete' || last === 'li-rich-complete') {
+        const i = last === 'beta-complete' ? 0 : 1;
+        if (i === 0 && Number.isNaN(complete)) complete = t;
+        const hOld = W.h;
+        y[i] = 1; // U is kept: the last sliver's heat goes into E
+        evaluateAt(y);
+        heat += hOld - W.h;
+        E = W.E;
+        if (i === 0) P.bDone = true;
+        else P.rDone = true;
+      } else if (last === 'melts' || last === 'freezes') E = 0;
+      else E = LATENT * W.free;
+      restart(E, seg);
+    }
+    settle();
+  };
+  for (const seg of segments) {
+    const dur = seg.duration_s;
+    const Cs = seg.heatCapacity_J_m2K ?? C_A;
+    if (dur > 0) {
+      if (seg.kind === 'nip') {
+        // the pressure peak at half the nip: the Li molten there is what the nip pushes back to its inlet
+        piece(seg, 0.5 * dur, Cs);
+        const liqAtPeak = nLiq;
+        piece(seg, dur - 0.5 * dur, Cs);
+        if (liqAtPeak > 0) {
+          // the Li molten before the pressure peak leaves the nip at its inlet (to the web edges); the rest carries on
+          const st = stateAt(nLi, nAl, eB, eE, Math.sqrt(y[0]!), Math.sqrt(y[1]!));
+          const rej = Math.min(liqAtPeak, st.Li);
+          nLiq = Math.max(0, nLiq - rej);
+          if (rej > 0) {
+            rejected += rej;
+            // re-base the history on the Li that stays: the alloy made so far is kept, less free Li
+            const kept = { ...st, Li: st.Li - rej };
+            nLi = liInPhases(kept);
+            eB = betaLimitedPhases(nLi, nAl);
+            eE = equilibriumPhases(nLi, nAl);
+            const XfB = productThickness(eB);
+            const xb = XfB > 0 ? Math.min(1, productThickness(kept) / XfB) : 1;
+            y[0] = xb * xb;
+            y[1] = 0;
+            base();
+            if (xb >= 1 && Number.isNaN(complete)) complete = t;
+            // the re-based state holds the kept atoms in the end states' phases: the formation enthalpy it
+            // differs by from the kept state's is released into the web (U = C·(T − T_m) + L·n_liq + h is kept)
+            const dh = formationEnthalpy(kept) - formationEnthalpy(stateAt(nLi, nAl, eB, eE, xb, 0));
+            heat += dh;
+            T += dh / Cs;
+          }
+        }
+      } else piece(seg, dur, Cs);
     }
     if (seg.exitMix) {
       // the anode's layers mix their heat with the rest of the web (latent heat kept in the liquid)
       const Cr = seg.exitMix.heatCapacity_J_m2K;
       T = (Cs * T + Cr * seg.exitMix.T_K) / (Cs + Cr);
     }
-    extentAfter.push({ kind: seg.kind, extent: Math.sqrt(sB), T_end_K: T });
+    extentAfter.push({ kind: seg.kind, extent: Math.sqrt(y[0]!), T_end_K: T });
   }
-  if (Number.isNaN(complete)) complete = lastRate > 0 ? t + (1 - sB) / lastRate : Infinity;
-  const xiB = Math.sqrt(sB);
-  const xiR = Math.sqrt(sR);
+  const xiB = Math.sqrt(y[0]!);
+  const xiR = Math.sqrt(y[1]!);
+  if (Number.isNaN(complete)) {
+    evaluateAt(y);
+    complete = W.dsB > 0 ? t + (1 - y[0]!) / W.dsB : Infinity;
+  }
   const final = stateAt(nLi, nAl, eB, eE, xiB, xiR);
   const heatFull = -formationEnthalpy(eE);
   return {
@@ -448,7 +700,7 @@ export function alloyHistory(
     final,
     extent: xiB,
     liRichExtent: xiR,
-    productThickness_m: XfB,
+    productThickness_m: P.XfB,
     complete_s: complete,
     peakT_K: peakT,
     peakSegment: peakSeg,
@@ -462,6 +714,9 @@ export function alloyHistory(
     nAl_mol_m2: nAl,
   };
 }
+
+/** alloyHistory's signature (a production run puts its expansion about the nominal cell in its place) */
+export type AlloyHistoryFn = typeof alloyHistory;
 
 /** fraction of the anode's Al atoms in each phase (α and unreacted Al counted as Al) */
 export function alFractions(a: PhaseAmounts): { Al: number; LiAl: number; Li3Al2: number; Li9Al4: number } {

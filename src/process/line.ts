@@ -38,6 +38,7 @@ import {
   nominalPerturbation,
   perturbInput,
   type LinePhysics,
+  type PhysicsRun,
   type PhysicsResult,
   type Perturbation,
   type StationId,
@@ -438,7 +439,7 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   // problem of the variability settings, reported as such — not an internal error
   const physics: LinePhysics = (r) => {
     try {
-      return basePhysics(r);
+      return basePhysics(r, run);
     } catch (e) {
       if (e instanceof ProcessInputError) {
         throw new ConfigError(
@@ -460,6 +461,8 @@ export function runProduction(recipe: Recipe, options: ProductionOptions): Produ
   const design: CellDesign = designCell(recipe);
   // the one recipe → SI step; every cell perturbs this SI input directly
   const base = processInputFromRecipe(recipe, design);
+  /** what this run's physics calls share (the physics above reads it: no cell is made before this line) */
+  const run: PhysicsRun = { nominal: base };
   const vSet = mPerMin(recipe.line.speed_m_per_min);
   const W = mm(recipe.line.web_width_mm);
   const cw = mm(recipe.cell.width_mm);

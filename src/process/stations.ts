@@ -8,9 +8,10 @@
  * warnings as data); src/present/line.ts alone turns it into the public `line` block. Pure and deterministic.
  */
 import { MOLAR_MASS_AL, MOLAR_MASS_LI, mechanicalProperties, MECHANICAL_IDS } from '../materials/mechanics.ts';
-import { forceForReduction, rollStack, type RollResult } from './rolling.ts';
+import { DEFAULT_MU, forceForReduction, rollStack, type RollResult } from './rolling.ts';
 import { adhesionBond, liAlContact, type BondResult } from './bonding.ts';
 import {
+  alFractions,
   alInPhases,
   alloyHistory,
   equilibriumPhases,
@@ -18,6 +19,7 @@ import {
   D_REF_M2_S,
   growthDRangeRT,
   V_LI,
+  type AlloyHistoryFn,
   type AlloyKinetics,
   type AlloyResult,
   type AlloySegment,
@@ -324,8 +326,17 @@ const n = (l: LayerInput, M: number): number =>
   (mechanicalProperties(l.material).density.value * l.thickness_m * (1 - porosityOf(l))) / M;
 
 // ------------------------------------------------------------------------------------ main
+/** what a caller may put in place of a part of the station physics */
+export interface StationsOptions {
+  /**
+   * the alloying history (default alloying.ts `alloyHistory`, the full solve); a production run passes its
+   * expansion about the nominal cell (alloy-expansion.ts), which falls back on the full solve outside its region
+   */
+  alloyHistory?: AlloyHistoryFn;
+}
+
 /** Run 222 (if in situ) → carrier check → 236 → 240 → alloying → cracking. Throws ProcessInputError on bad input. */
-export function simulateStations(inp: ProcessInput): LineResult {
+export function simulateStations(inp: ProcessInput, opts?: StationsOptions): LineResult {
   const issues = validateProcessInput(inp);
   if (issues.length) throw new ProcessInputError(issues);
   const warnings: ProcessWarning[] = [];
@@ -467,9 +478,11 @@ export function simulateStations(inp: ProcessInput): LineResult {
     },
   ];
   let alloy: AlloyResult | null = null;
+  let alloyInput: LineResult['alloyInput'] = null;
   let final: PhaseAmounts;
   if (liFacing) {
-    alloy = alloyHistory(nLi, nAl, segments, C_A, ambient, s240.bond.index, kin);
+    alloyInput = [nLi, nAl, segments, C_A, ambient, s240.bond.index, kin];
+    alloy = (opts?.alloyHistory ?? alloyHistory)(...alloyInput);
     final = alloy.final;
     if (alloy.rejected_mol_m2 > 0)
       warnings.push({
@@ -658,6 +671,7 @@ export function simulateStations(inp: ProcessInput): LineResult {
     cell,
     warnings,
     alloy,
+    alloyInput,
     anodePhases: phaseVolumes(alOnly),
   };
 }
@@ -719,14 +733,21 @@ const SEED_MAX_FORCE_N = 500;
 export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult {
   const forces = forceForAlReduction(inp, res, 0.01);
   const ranges: LineEvidence['alReduction'] = [];
+  /** the μ the recipe gives a station (rolling.ts: DEFAULT_MU when it gives none) */
+  const recipeMu = (id: '236' | '240'): number | undefined => {
+    const st = inp.stations[id];
+    return st ? (st.friction?.mu ?? DEFAULT_MU) : undefined;
+  };
   for (const mu of EVIDENCE_MU) {
+    // the recipe's own μ at both stations: the forces are those just computed (the same call), not computed again
+    const own = (['236', '240'] as const).every((id) => recipeMu(id) === undefined || recipeMu(id) === mu);
     const inpMu: ProcessInput = {
       ...inp,
       stations: Object.fromEntries(
         Object.entries(inp.stations).map(([k, st]) => [k, st ? { ...st, friction: { ...st.friction, mu } } : st]),
       ) as ProcessInput['stations'],
     };
-    for (const f of forceForAlReduction(inpMu, res, 0.01)) ranges.push({ mu, ...f });
+    for (const f of own ? forces : forceForAlReduction(inpMu, res, 0.01)) ranges.push({ mu, ...f });
   }
   const narrowWeb: LineEvidence['narrowWeb'] = [];
   for (const id of ['236', '240'] as const) {
@@ -738,20 +759,32 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
       webWidth_m: f0.force_N !== null ? (st.roll.contactWidth_m * SEED_MAX_FORCE_N) / f0.force_N : null,
     });
   }
-  // thermal bounds with the fastest plausible kinetics
-  const fast = { ...inp.model, alloyDRef_m2_s: growthDRangeRT()[1], incubationRT_s: 1 };
+  // The alloying what-ifs below change only the kinetics and the segments after the nip: the line's stations, the
+  // Li and Al that meet at 240 and the nip segment are the nominal line's (res.alloyInput), so they re-run the
+  // history alone, not the line (test/process/line-evidence.test.ts: the same figures as the whole line re-run)
+  const nominalHistory = (
+    kin: AlloyKinetics,
+    dwell: Partial<AlloySegment>,
+    roll: Partial<AlloySegment>,
+  ): AlloyResult => {
+    const [nLi, nAl, [nip, dw, rl, ...more], C_A, T0, contact] = res.alloyInput!;
+    if (!nip || !dw || !rl || more.length) throw new Error('withJobEvidence: the history must be nip, dwell, roll');
+    return alloyHistory(nLi, nAl, [nip, { ...dw, ...dwell }, { ...rl, ...roll }], C_A, T0, contact, kin);
+  };
+  // thermal bounds with the fastest plausible kinetics: every step after the nip in the open web at ambient, or
+  // wound at once (no alloying: the nip's temperature, as the line reports it)
+  const fast = alloyKinetics({
+    ...inp,
+    model: { ...inp.model, alloyDRef_m2_s: growthDRangeRT()[1], incubationRT_s: 1 },
+  });
   const long = days(30);
   const amb = inp.line.ambient_K ?? DEFAULT_AMBIENT_K;
-  const openWeb = simulateStations({
-    ...inp,
-    model: fast,
-    line: { ...inp.line, dwell_s: long, dwellTemperature_K: amb, storage_s: 0, openSpan_m: undefined },
-  });
-  const wound = simulateStations({
-    ...inp,
-    model: fast,
-    line: { ...inp.line, dwell_s: 0, storage_s: long, openSpan_m: undefined },
-  });
+  const openWebPeak = res.alloyInput
+    ? nominalHistory(fast, { duration_s: long, T_env_K: amb }, { duration_s: 0 }).peakT_K
+    : res.anode.peakTemperature_K;
+  const woundPeak = res.alloyInput
+    ? nominalHistory(fast, { duration_s: 0 }, { duration_s: long }).peakT_K
+    : res.anode.peakTemperature_K;
   // claim 2: sandwiched cracks less than free-standing; claim 1: an alloy forms (≥ 1 % of the Al)
   const c = res.crackInput;
   const crackHolds = (patch: Partial<CrackInput>): boolean => {
@@ -799,17 +832,22 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
       (v) => crackHolds({ creepStrength_Pa: v }),
     ),
   ];
+  const dDefault = alloyKinetics(inp).dRef_m2_s ?? D_REF_M2_S;
   const growthD: VerdictDependence = verdictOverRange(
     {
       id: 'alloyGrowthD',
       label: 'effective Li–Al growth diffusivity at 25 °C',
       unit: 'm^2 s^-1',
-      value: alloyKinetics(inp).dRef_m2_s ?? D_REF_M2_S,
+      value: dDefault,
       range: dRange,
       scale: 'log',
       source: 'li-al.json: measured 150 °C growth rate (Pereira-Ramos 1986) … bulk β D (Wen 1979, Ea assumed)',
     },
-    (v) => alloyed(simulateStations({ ...inp, model: { ...inp.model, alloyDRef_m2_s: v } })) >= 0.01,
+    // the default is the nominal line itself; no alloying (the Cu between): none at any D
+    (v) =>
+      (v === dDefault || !res.alloyInput
+        ? alloyed(res)
+        : 1 - alFractions(nominalHistory({ ...alloyKinetics(inp), dRef_m2_s: v }, {}, {}).final).Al) >= 0.01,
     5,
   );
   return {
@@ -818,7 +856,7 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
       const f = forces.find((x) => x.id === s.id);
       return f ? { ...s, alReduction: f } : s;
     }),
-    anode: { ...res.anode, openWebPeak_K: openWeb.anode.peakTemperature_K, woundPeak_K: wound.anode.peakTemperature_K },
+    anode: { ...res.anode, openWebPeak_K: openWebPeak, woundPeak_K: woundPeak },
     evidence: { alReduction: ranges, narrowWeb, claim2DependsOn: depends, alloyFormedDependsOn: [growthD] },
   };
 }

@@ -13,7 +13,8 @@
  *    τ_roll = ρc·r²/(k·j₀₁²), j₀₁ = 2.405 (Carslaw & Jaeger, Conduction of Heat in Solids, 2nd ed. (1959) §7.4),
  *    radial k of a laminate roll ≈ 0.5 W m⁻¹ K⁻¹ (assumption: layered, interfaces with air gaps).
  *  - Li melts at 180.5 °C (453.65 K) with a latent heat of 3.0 kJ/mol (li-al.json, JANAF / Kirk-Othmer):
- *    the enthalpy method holds the web at the melting point while the free Li melts or freezes.
+ *    the enthalpy method holds the web at the melting point while the free Li melts or freezes (the history is
+ *    an ODE solved by src/numerics, with melting and freezing located as events: alloying.ts `alloyHistory`).
  *  - In the nip the web is heated from both rolls through the contact conductance h_c (assumption
  *    3·10⁴ W m⁻² K⁻¹, range 10⁴–10⁵ for pressed metal/roll contacts, Madhusudana, Thermal Contact
  *    Conductance, 2nd ed., Springer (2014) ch. 3) and conducts through its thickness: τ_nip = C_A/(2h_c) +
@@ -104,48 +105,4 @@ export function rollTimeConstant(
 ): number {
   const rhoC = arealHeatCapacity_J_m2K / webThickness_m;
   return (rhoC * outerRadius_m * outerRadius_m) / (k * J01_SQ);
-}
-
-/**
- * One step of the lumped balance with Li melting (enthalpy method): the web first takes the source and the
- * exchange with its environment (lumpedStep), then any excursion across the melting point is paid for by
- * melting (or freezing) the free Li, up to `nFree` mol m⁻², at LI_LATENT_HEAT_J_MOL. Liquid Li that the step's
- * alloying consumed (nLiquid > nFree) releases its latent heat as a source (dQ is the formation enthalpy from
- * solid Li). Continuous in every input; with τ = ∞, C_A·T + L·n_liquid rises by exactly dQ.
- */
-export function enthalpyStep(
-  T: number,
-  nLiquid: number,
-  dQ_J_m2: number,
-  dt: number,
-  C_A: number,
-  tau: number,
-  T_env: number,
-  nFree: number,
-): { T: number; nLiquid: number } {
-  // molten Li that the step consumed (alloyed: the free Li fell below the liquid) gives up its latent heat
-  // to the web — the formation enthalpy dQ is the solid-Li one — so C_A·T + L·n_liquid is conserved
-  const consumed = nLiquid > nFree ? nLiquid - nFree : 0;
-  const dQ = dQ_J_m2 + consumed * LI_LATENT_HEAT_J_MOL;
-  let Tn = tau === 0 ? T_env : lumpedStep(T, dQ, dt, C_A, tau, T_env);
-  let liq = nLiquid - consumed;
-  if (Tn > LI_MELTING_K && liq < nFree) {
-    const melt = Math.min(nFree - liq, ((Tn - LI_MELTING_K) * C_A) / LI_LATENT_HEAT_J_MOL);
-    liq += melt;
-    Tn -= (melt * LI_LATENT_HEAT_J_MOL) / C_A;
-  } else if (Tn < LI_MELTING_K && liq > 0) {
-    const freeze = Math.min(liq, ((LI_MELTING_K - Tn) * C_A) / LI_LATENT_HEAT_J_MOL);
-    liq -= freeze;
-    Tn += (freeze * LI_LATENT_HEAT_J_MOL) / C_A;
-  }
-  return { T: Tn, nLiquid: liq };
-}
-
-/**
- * One implicit step of the lumped balance C_A dT = dQ − (C_A/τ)(T − T_env) dt (backward Euler in the
- * loss term, exact in the source): returns the new temperature.
- */
-export function lumpedStep(T: number, dQ_J_m2: number, dt: number, C_A: number, tau: number, T_env: number): number {
-  const a = Number.isFinite(tau) ? dt / tau : 0;
-  return (T + dQ_J_m2 / C_A + a * T_env) / (1 + a);
 }

@@ -8,7 +8,7 @@ import type { MechanicalId } from '../materials/mechanics.ts';
 import type { RollResult } from './rolling.ts';
 import type { BondResult } from './bonding.ts';
 import type { CrackConfigResult, CrackInput } from './cracking.ts';
-import type { AlloyResult } from './alloying.ts';
+import type { AlloyHistoryFn, AlloyResult } from './alloying.ts';
 import type { VerdictDependence } from './assumptions.ts';
 
 import type { StationId } from '../recipe/stations.ts';
@@ -414,6 +414,11 @@ export interface LineResult {
   evidence?: LineEvidence;
   /** the alloying history (null: no alloying) and the anode's phases with their molar volumes */
   alloy: AlloyResult | null;
+  /**
+   * the alloying history's input (alloying.ts alloyHistory's arguments; null: no alloying), kept so the job evidence
+   * can re-run the history under other kinetics or thermal segments without the line
+   */
+  alloyInput: Parameters<AlloyHistoryFn> | null;
   anodePhases: { phase: string; n_mol_m2: number; Vm_m3_mol: number }[];
 }
 

@@ -801,28 +801,54 @@ export class DfnModel implements CellModel {
     const tf = ely.thermodynamicFactor;
     const tfConst = tfT === null && isConstantFn(tf);
     const tf0 = tfConst ? tf(ely.initialConcentration_mol_m3, Tref) : 0;
+    // each volume's values (state, ln c_e, and its rows' sums so far) carried from the face before, not
+    // read again (the same values: the rows were zeroed above and only their two faces touch them)
+    let a = iCe[0]!;
+    let ca = y[a]!;
+    let oa = 0; // out[a]
+    let pa = iPe[0]!;
+    let ya = y[pa]!;
+    let opa = 0; // out[pa]
+    let lna = lnCe[0]!;
+    let sa = iPs[0]!;
+    let osa = 0; // out[sa] where sa is an electrode volume's
     for (let f = 0; f < nx - 1; f++) {
-      const a = iCe[f]!;
       const b = iCe[f + 1]!;
-      const ca = y[a]!;
       const cb = y[b]!;
       const cf = 0.5 * (ca + cb);
       const G = gFace[f]!;
       const De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
       const N = -De * G * (cb - ca); // mol/m²/s in +x (diffusive part)
-      out[a] = out[a]! - N;
-      out[b] = out[b]! + N;
+      out[a] = oa - N;
+      const ob = 0 + N;
+      out[b] = ob;
       const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
       const nu = RTF2 * (1 - tp) * (tfConst ? tf0 : prop(tfT, tf, cf, Tref));
-      const ie = -ka * G * (y[iPe[f + 1]!]! - y[iPe[f]!]!) + ka * G * nu * (lnCe[f + 1]! - lnCe[f]!);
-      out[iPe[f]!] = out[iPe[f]!]! - ie;
-      out[iPe[f + 1]!] = out[iPe[f + 1]!]! + ie;
+      const pb = iPe[f + 1]!;
+      const yb = y[pb]!;
+      const lnb = lnCe[f + 1]!;
+      const ie = -ka * G * (yb - ya) + ka * G * nu * (lnb - lna);
+      out[pa] = opa - ie;
+      const opb = 0 + ie;
+      out[pb] = opb;
+      const sb = iPs[f + 1]!;
       const sF = sFace[f]!;
+      let osb = 0;
       if (sF > 0) {
-        const is = -sF * (y[iPs[f + 1]!]! - y[iPs[f]!]!);
-        out[iPs[f]!] = out[iPs[f]!]! - is;
-        out[iPs[f + 1]!] = out[iPs[f + 1]!]! + is;
+        const is = -sF * (y[sb]! - y[sa]!);
+        out[sa] = osa - is;
+        osb = 0 + is;
+        out[sb] = osb;
       }
+      a = b;
+      ca = cb;
+      oa = ob;
+      pa = pb;
+      ya = yb;
+      opa = opb;
+      lna = lnb;
+      sa = sb;
+      osa = osb;
     }
     // volumes
     // per-material temperature factors, once per call

@@ -5,6 +5,7 @@
  * ../types.ts). No recipe round trip per cell.
  */
 import type { ProcessWarning } from '../types.ts';
+import type { AlloyExpansion } from '../alloy-expansion.ts';
 import type { LayerInput, ProcessInput, ProducedCell, StationInput } from '../types.ts';
 import { STATION_IDS, type StationId } from '../../recipe/stations.ts';
 import {
@@ -33,8 +34,21 @@ export interface PhysicsResult {
   warnings?: ProcessWarning[];
 }
 
-/** line physics for one (perturbed) SI process input: pure and deterministic */
-export type LinePhysics = (inp: ProcessInput) => PhysicsResult;
+/**
+ * What the physics calls of one production run share (made by the run, dropped with it — never a global cache):
+ * the run's nominal input, and what the physics computes once per run from it (the station physics: the
+ * alloying history's expansion about the nominal cell, ../alloy-expansion.ts; null: none, every cell in full).
+ */
+export interface PhysicsRun {
+  readonly nominal: ProcessInput;
+  alloy?: AlloyExpansion | null;
+}
+
+/**
+ * line physics for one (perturbed) SI process input: pure and deterministic (for a given run: a production run
+ * passes its PhysicsRun, whose nominal the physics may expand about)
+ */
+export type LinePhysics = (inp: ProcessInput, run?: PhysicsRun) => PhysicsResult;
 
 /** per-cell deviations applied to the SI process input */
 export interface Perturbation {

@@ -5,7 +5,9 @@
 import { simulateStations } from '../stations.ts';
 import type { LineResult, ProcessInput } from '../types.ts';
 import { stationRecord } from '../../recipe/stations.ts';
-import type { LinePhysics, PhysicsResult } from './physics.ts';
+import type { LinePhysics, PhysicsResult, PhysicsRun } from './physics.ts';
+import { alloyHistory, type AlloyHistoryFn } from '../alloying.ts';
+import { expandAlloyHistory } from '../alloy-expansion.ts';
 
 /** Maps a LineResult to the production PhysicsResult. */
 export function fromLineResult(res: LineResult): PhysicsResult {
@@ -34,5 +36,25 @@ export function fromLineResult(res: LineResult): PhysicsResult {
   };
 }
 
-/** The station physics of src/process/stations.ts for one (perturbed) process input. */
-export const stationPhysics: LinePhysics = (inp: ProcessInput): PhysicsResult => fromLineResult(simulateStations(inp));
+/**
+ * The station physics of src/process/stations.ts for one (perturbed) process input. Within a production run
+ * (run given) the alloying history is the run's expansion about its nominal cell (../alloy-expansion.ts: built
+ * on the first call from the run's nominal input; cells outside its region, and the nominal cell itself, get the
+ * full solve).
+ */
+export const stationPhysics: LinePhysics = (inp: ProcessInput, run?: PhysicsRun): PhysicsResult =>
+  fromLineResult(simulateStations(inp, run ? { alloyHistory: runAlloyHistory(run) } : undefined));
+
+/** the run's alloying history: its expansion (built once, from the nominal input's call) or the full solve */
+function runAlloyHistory(run: PhysicsRun): AlloyHistoryFn {
+  if (run.alloy === undefined) {
+    run.alloy = null;
+    simulateStations(run.nominal, {
+      alloyHistory: (...args) => {
+        run.alloy = expandAlloyHistory(...args);
+        return run.alloy?.nominal ?? alloyHistory(...args);
+      },
+    });
+  }
+  return run.alloy?.history ?? alloyHistory;
+}
