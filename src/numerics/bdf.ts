@@ -215,6 +215,9 @@ class BdfSolver implements DaeSolver {
   private predFor = -1;
   /** forward sensitivities of the current solve (null: none) */
   private sens: SensWork | null = null;
+  /** the order selection's error norms at orders k − 1 and k + 1 of the last errorNorm(…, select) */
+  private errM = 0;
+  private errP = 0;
 
   constructor(problem: DaeProblem) {
     const n = problem.n;
@@ -330,36 +333,52 @@ class BdfSolver implements DaeSolver {
     void n;
   }
 
-  private norm(v: Float64Array, scale: Float64Array, mult = 1): number {
-    const n = this.n;
-    let s = 0;
-    let cnt = 0;
-    const isAlg = this.isAlg;
-    const all = this.errAlg;
-    for (let i = 0; i < n; i++) {
-      if (!all && isAlg[i]) continue;
-      const e = (mult * v[i]!) / scale[i]!;
-      s += e * e;
-      cnt++;
-    }
-    return cnt > 0 ? Math.sqrt(s / cnt) : 0;
-  }
-
-  /** error weights scale = atol + rtol·|y| and the weighted RMS norm of mult·d in one sweep (as norm()) */
-  private errorNorm(y: Float64Array, mult: number): number {
-    const { n, scale, atolV, d, isAlg } = this;
+  /**
+   * error weights scale = atol + rtol·|y| and the weighted RMS norm of C_k·d (the step's local error at
+   * order k) in one sweep. select: the order selection follows this step if it is accepted, so the same
+   * sweep also gives the norms it needs, which it would take of the history after updateD(k) —
+   * errM = ‖C_{k−1}·D[k]‖ (D[k] + d there) and errP = ‖C_{k+1}·D[k+2]‖ (d − D[k+1] there), into
+   * this.errM / this.errP — with the same operations, so the same doubles
+   */
+  private errorNorm(y: Float64Array, order: number, select: boolean): number {
+    const { n, scale, atolV, d, isAlg, D } = this;
     const rtol = this.rtol;
     const all = this.errAlg;
+    const mult = ERROR_CONST[order]!;
     let s = 0;
     let cnt = 0;
+    if (!select) {
+      for (let i = 0; i < n; i++) {
+        const w = atolV[i]! + rtol * Math.abs(y[i]!);
+        scale[i] = w;
+        if (!all && isAlg[i]) continue;
+        const e = (mult * d[i]!) / w;
+        s += e * e;
+        cnt++;
+      }
+      return cnt > 0 ? Math.sqrt(s / cnt) : 0;
+    }
+    const multM = ERROR_CONST[order - 1]!;
+    const multP = ERROR_CONST[order + 1]!;
+    const ok = order * n;
+    const o1 = (order + 1) * n;
+    let sM = 0;
+    let sP = 0;
     for (let i = 0; i < n; i++) {
       const w = atolV[i]! + rtol * Math.abs(y[i]!);
       scale[i] = w;
       if (!all && isAlg[i]) continue;
-      const e = (mult * d[i]!) / w;
+      const di = d[i]!;
+      const e = (mult * di) / w;
       s += e * e;
+      const eM = (multM * (D[ok + i]! + di)) / w;
+      sM += eM * eM;
+      const eP = (multP * (di - D[o1 + i]!)) / w;
+      sP += eP * eP;
       cnt++;
     }
+    this.errM = cnt > 0 ? Math.sqrt(sM / cnt) : 0;
+    this.errP = cnt > 0 ? Math.sqrt(sP / cnt) : 0;
     return cnt > 0 ? Math.sqrt(s / cnt) : 0;
   }
 
@@ -1784,7 +1803,8 @@ class BdfSolver implements DaeSolver {
           continue;
         }
         safety = (0.9 * (2 * NEWTON_MAXITER + 1)) / (2 * NEWTON_MAXITER + nIter);
-        errNorm = this.errorNorm(yNew, ERROR_CONST[order]!);
+        // the order selection runs after this step when it is accepted (nEqual + 1 ≥ order + 1)
+        errNorm = this.errorNorm(yNew, order, nEqual >= order);
         if (errNorm > 1) {
           stats.rejectedSteps++;
           const factor = Math.max(MIN_FACTOR, safety * Math.pow(errNorm, -1 / (order + 1)));
@@ -1899,12 +1919,9 @@ class BdfSolver implements DaeSolver {
       if (t === tEnd) return finish('done', t, D0);
       // ----- order and step-size selection -----
       if (nEqual < order + 1) continue;
-      const errM =
-        order > 1 ? this.norm(D.subarray(order * n, (order + 1) * n), scale, ERROR_CONST[order - 1]!) : Infinity;
-      const errP =
-        order < maxOrder
-          ? this.norm(D.subarray((order + 2) * n, (order + 3) * n), scale, ERROR_CONST[order + 1]!)
-          : Infinity;
+      // (errorNorm computed both norms in its sweep of this step)
+      const errM = order > 1 ? this.errM : Infinity;
+      const errP = order < maxOrder ? this.errP : Infinity;
       const fM = order > 1 ? Math.pow(errM, -1 / order) : 0;
       const f0 = Math.pow(errNorm, -1 / (order + 1));
       const fP = order < maxOrder ? Math.pow(errP, -1 / (order + 2)) : 0;

@@ -326,6 +326,15 @@ export class DfnModel implements CellModel {
       for (let q = 0; q < nm; q++) kin.push(this.iJ[kk]! + q * this.stride);
     }
     this.kinRow = Int32Array.from(kin);
+    // per material: the outer shell of its particle in each volume of its electrode (stoichiometryMargin)
+    this.marginIdx = this.allMats.map((_, g) => {
+      const neg = g < this.mats[0].length;
+      const q = neg ? g : g - this.mats[0].length;
+      const out: number[] = [];
+      for (let kk = 0; kk < nx; kk++)
+        if (this.dom[kk] === (neg ? 0 : 2)) out.push(this.iCs[kk]! + q * this.stride + nr - 1);
+      return Int32Array.from(out);
+    });
     this.kinPre = new Float64Array(kin.length);
     this.kinArg = new Float64Array(kin.length);
     this.iI = idx++;
@@ -434,6 +443,8 @@ export class DfnModel implements CellModel {
    * the volume loop keeps live) run back to back (same expression, same operation order)
    */
   private readonly kinRow: Int32Array;
+  /** per material g: the index of its outer shell's c_s in each volume of its electrode (its j follows) */
+  private readonly marginIdx: readonly Int32Array[];
   private readonly kinPre: Float64Array;
   private readonly kinArg: Float64Array;
   /** scratch per material g (residual, stoichiometryMargin): rate constant and D_s Arrhenius factor at T, D_s when constant */
@@ -625,10 +636,8 @@ export class DfnModel implements CellModel {
   stoichiometryMargin(y: Float64Array): number {
     const T = this.temperature(y);
     const Tref = this.Tref;
-    const nr = this.nr;
     const allMats = this.allMats;
     const nMat = allMats.length;
-    const nNeg = this.mats[0].length;
     // per material: the Arrhenius factor, and D_s itself when it is constant (evaluated once per call)
     const { arrDss, dscs } = this;
     for (let g = 0; g < nMat; g++) {
@@ -636,20 +645,32 @@ export class DfnModel implements CellModel {
       arrDss[g] = arrhenius(el.e.diffusivityActivation_J_mol, Tref, T);
       dscs[g] = el.dsConst ? el.e.diffusivity(0, Tref) * arrDss[g]! : 0;
     }
+    // the smallest distance over every particle surface, material by material (a minimum: the order of
+    // the volumes does not matter); the surface value extrapolated from the outer shell by its flux
     let m = Infinity;
-    for (let k = 0; k < this.nx; k++) {
-      const dk = this.dom[k]!;
-      if (dk === 1) continue;
-      const g0 = dk === 0 ? 0 : nNeg;
-      const gEnd = dk === 0 ? nNeg : nMat;
-      for (let g = g0; g < gEnd; g++) {
-        const el = allMats[g]!;
-        const b = this.iCs[k]! + (g - g0) * this.stride;
-        const cN = y[b + nr - 1]!;
-        const Ds = el.dsConst ? dscs[g]! : el.e.diffusivity(cN / el.cmax, Tref) * arrDss[g]!;
-        const th = (cN - (y[b + nr]! * el.dr) / (2 * Ds)) / el.cmax;
-        const d = th < 1 - th ? th : 1 - th;
-        if (d < m) m = d;
+    for (let g = 0; g < nMat; g++) {
+      const el = allMats[g]!;
+      const idx = this.marginIdx[g]!;
+      const dr = el.dr;
+      const cmax = el.cmax;
+      if (el.dsConst) {
+        const den = 2 * dscs[g]!;
+        for (let q = 0; q < idx.length; q++) {
+          const b = idx[q]!;
+          const th = (y[b]! - (y[b + 1]! * dr) / den) / cmax;
+          const d = th < 1 - th ? th : 1 - th;
+          if (d < m) m = d;
+        }
+      } else {
+        const arr = arrDss[g]!;
+        for (let q = 0; q < idx.length; q++) {
+          const b = idx[q]!;
+          const cN = y[b]!;
+          const Ds = el.e.diffusivity(cN / cmax, Tref) * arr;
+          const th = (cN - (y[b + 1]! * dr) / (2 * Ds)) / cmax;
+          const d = th < 1 - th ? th : 1 - th;
+          if (d < m) m = d;
+        }
       }
     }
     return m;
