@@ -1,4 +1,4 @@
-/** A BPX cell sent in a request body → the liquid model's parameters, or a 422 Problem naming the field. */
+/** A BPX cell sent in a request body → the liquid model's parameters, or a 422 with each Problem at body.bpx.<field>. */
 import { BpxError, parseBpx, type LiquidCellParams } from '../electrochem/bpx.ts';
 import { HttpProblem } from './http-problems.ts';
 
@@ -6,17 +6,12 @@ export function parseBpxObject(bpx: Record<string, unknown>): LiquidCellParams {
   try {
     return parseBpx(bpx);
   } catch (e) {
-    if (e instanceof BpxError) {
-      const m = /^([^:]*): (.*)$/s.exec(e.message);
-      throw new HttpProblem(422, [
-        {
-          path: `body.bpx${m ? '.' + m[1]!.replace(/^body\.bpx\.?/, '') : ''}`.replace(/\.$/, ''),
-          problem: m ? m[2]! : e.message,
-          got: '',
-          allowed: 'a valid BPX 0.x cell (bpx-standard)',
-        },
-      ]);
-    }
+    // the parser's own Problems, each under the request's field (they carry the value found and what is allowed)
+    if (e instanceof BpxError)
+      throw new HttpProblem(
+        422,
+        e.problems.map((p) => ({ ...p, path: p.path ? `body.bpx.${p.path}` : 'body.bpx' })),
+      );
     throw e;
   }
 }

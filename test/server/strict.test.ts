@@ -214,6 +214,19 @@ test("a run without a production shift or a pack: the 404 names the route's para
   assert.equal(bdf.got, '"bdf"');
 });
 
+test('a BPX cell the parser refuses: each of its Problems at body.bpx.<field>, with the value found and what is allowed', async () => {
+  // until now the first Problem's path carried every Problem's text, with no value and a generic 'allowed'
+  const bpx = { Header: { BPX: 0.1, Model: 'DFN' }, Parameterisation: {} };
+  const ps = problems(await t.post('/api/cycle', { bpx, model: 'dfn' }), 422);
+  assert.ok(ps.length >= 4, JSON.stringify(ps));
+  const cell = at(ps, 'body.bpx.Parameterisation.Cell');
+  assert.equal(cell.problem, 'Field required');
+  assert.equal(cell.got, 'undefined');
+  assert.match(cell.allowed, /BPX standard/);
+  at(ps, 'body.bpx.Parameterisation.Electrolyte');
+  for (const p of ps) assert.doesNotMatch(p.problem, /\n|\(got /, p.path);
+});
+
 test('body values are parsed: the field, the value and what is allowed', async () => {
   const seed = at(problems(await t.post('/api/runs', { text: 'x', seed: -1 }), 400), 'body.seed');
   assert.deepEqual([seed.got, seed.allowed], ['-1', '>= 0']);

@@ -822,6 +822,13 @@ export class DfnModel implements CellModel {
     const tf = ely.thermodynamicFactor;
     const tfConst = tfT === null && isConstantFn(tf);
     const tf0 = tfConst ? tf(ely.initialConcentration_mol_m3, Tref) : 0;
+    // D_e and κ tabulated on one grid (electrolyteTable: the same range and intervals for every property of c_e)
+    const grid = deT !== null && kaT !== null && deT.x0 === kaT.x0 && deT.invh === kaT.invh && deT.nInt === kaT.nInt;
+    const gx0 = grid ? deT.x0 : 0;
+    const ginvh = grid ? deT.invh : 0;
+    const gnInt = grid ? deT.nInt : 0;
+    const cD = grid ? deT.c : this.lnCe;
+    const cK = grid ? kaT.c : this.lnCe;
     // each volume's values (state, ln c_e, and its rows' sums so far) carried from the face before, not
     // read again (the same values: the rows were zeroed above and only their two faces touch them)
     let a = iCe[0]!;
@@ -838,12 +845,24 @@ export class DfnModel implements CellModel {
       const cb = y[b]!;
       const cf = 0.5 * (ca + cb);
       const G = gFace[f]!;
-      const De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
+      // D_e and κ: tableValue's operations inline, one interval search for both tables (one grid)
+      let De: number;
+      let ka: number;
+      const sg = (cf - gx0) * ginvh;
+      if (grid && sg >= 0 && sg < gnInt) {
+        const i = sg | 0;
+        const u = sg - i;
+        const q = 4 * i;
+        De = (cD[q]! + u * (cD[q + 1]! + u * (cD[q + 2]! + u * cD[q + 3]!))) * arrDe;
+        ka = (cK[q]! + u * (cK[q + 1]! + u * (cK[q + 2]! + u * cK[q + 3]!))) * arrKe;
+      } else {
+        De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
+        ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
+      }
       const N = -De * G * (cb - ca); // mol/m²/s in +x (diffusive part)
       out[a] = oa - N;
       const ob = 0 + N;
       out[b] = ob;
-      const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
       const nu = RTF2 * (1 - tp) * (tfConst ? tf0 : prop(tfT, tf, cf, Tref));
       const pb = iPe[f + 1]!;
       const yb = y[pb]!;
