@@ -5,6 +5,8 @@
  * under (campaign id, shard) and joined into the same summary; the same command resumes a campaign.
  */
 import { ProblemError } from '../problems.ts';
+import { parseDecimal } from '../io/decimal.ts';
+import { parseLimit } from './input.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { CampaignStore, maskSpec, openStore, type StoredCampaign } from '../store/index.ts';
 import { planCampaign, shardOfRoll, type CampaignSummary } from '../jobs/campaign.ts';
@@ -21,7 +23,7 @@ export interface CampaignCommandOptions {
 }
 
 export function parseCampaignCells(v: string): number {
-  const n = Number(v);
+  const n = parseDecimal(v);
   if (!Number.isInteger(n) || n < 1 || n > 1e9)
     throw new ProblemError({
       path: '--campaign',
@@ -147,6 +149,7 @@ function shardHint(c: StoredCampaign, rollId: string): number | undefined {
  * `--roll <roll id>` the cells made from a roll (joined across shards: the campaign's roll ids).
  */
 export async function campaignShow(id: string, o: CampaignShowOptions, out: (s: string) => void): Promise<void> {
+  const limit = parseLimit(o.limit ?? '20'); // checked before the database is opened, whatever it is used for
   const store = await openStore(o.db);
   try {
     const cs = new CampaignStore(store);
@@ -186,7 +189,6 @@ export async function campaignShow(id: string, o: CampaignShowOptions, out: (s: 
         });
       const cells = await cs.cellsOfRoll(c.id, o.roll, shardHint(c, o.roll));
       if (o.json) return out(JSON.stringify({ campaign_id: c.id, roll_id: o.roll, cells }, null, 2));
-      const limit = parseInt(o.limit ?? '20', 10);
       const good = cells.filter((x) => x.in_spec).length;
       return out(
         [

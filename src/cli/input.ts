@@ -8,6 +8,7 @@ import { concernsOverride } from '../recipe/parse.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { ProblemError, formatProblem, problem, type Problem } from '../problems.ts';
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
+import { parseDecimal } from '../io/decimal.ts';
 import { readDriveCycle } from '../cycler/io.ts';
 import type { DriveCycle } from '../cycler/machine.ts';
 import { parseJobRecipe } from '../pipeline.ts';
@@ -19,14 +20,23 @@ export class ExitStatus extends Error {
   }
 }
 
+/** `--limit <n>` of the list and show commands: a positive integer (a plain decimal), or an InputError */
+export function parseLimit(v: string): number {
+  const limit = parseDecimal(v);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw inputError('--limit', 'must be a positive integer', JSON.stringify(v), '1, 2, 3, …');
+  return limit;
+}
+
 /** a bad flag or file: `<path>: <problem> (got <value>; allowed <what>)`, exit code 2 */
 export function inputError(path: string, what: string, got: string, allowed: string): ProblemError {
   return problem(path, what, got, allowed);
 }
 
 /**
- * A numeric flag: undefined when absent, else its value, which must lie in min … max and be whole when `integer`
- * (else an InputError: `<path>: <what> (got "<v>"; allowed <min> … <max>)`).
+ * A numeric flag: undefined when absent, else its value, a plain decimal number (src/io/decimal.ts: not 0x10,
+ * not blank) which must lie in min … max and be whole when `integer` (else an InputError:
+ * `<path>: <what> (got "<v>"; allowed <min> … <max>)`).
  */
 export function numberFlag(
   v: string | undefined,
@@ -37,7 +47,7 @@ export function numberFlag(
   what = integer ? 'must be a whole number' : 'must be a number',
 ): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
+  const n = parseDecimal(v);
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
     throw inputError(path, what, JSON.stringify(v), `${min} … ${max}`);
   return n;
@@ -187,7 +197,7 @@ function effectiveText(file: string, text: string, sets: readonly SetFlag[]): st
 }
 
 export function parseSeed(v: string): number {
-  const n = Number(v);
+  const n = parseDecimal(v);
   if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1)
     throw inputError('--seed', 'must be a non-negative integer', JSON.stringify(v), '0 … 4294967295');
   return n;

@@ -26,7 +26,16 @@ import type { ExportCliOptions } from './export.ts';
 import { BATTERY_PROFILES } from '../battery/run.ts';
 import type { JobResult } from '../pipeline.ts';
 import type { Progress } from '../progress.ts';
-import { ExitStatus, inputError, loadRecipe, parseSeed, parseSetFlags, type LoadedRecipe } from './input.ts';
+import {
+  ExitStatus,
+  inputError,
+  loadRecipe,
+  parseLimit,
+  parseSeed,
+  parseSetFlags,
+  type LoadedRecipe,
+} from './input.ts';
+import { parseDecimal } from '../io/decimal.ts';
 import {
   openStore,
   newRunId,
@@ -223,14 +232,6 @@ function savingProgress(progress: Progress): (p: SaveProgress) => void {
   return (p) => {
     if (p.phase === 'cells') progress({ stage: 'saving cells', done: p.done, total: p.total, unit: 'cells' });
   };
-}
-
-/** `--limit <n>` of the list commands: a positive integer, or an InputError */
-function parseLimit(v: string): number {
-  const limit = Number(v);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw inputError('--limit', 'must be a positive integer', JSON.stringify(v), '1, 2, 3, …');
-  return limit;
 }
 
 /** the options of `rollcell run` as commander gives them */
@@ -497,7 +498,7 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .requiredOption('--keep <n>', 'how many of the newest runs to keep')
     .option('--db <spec>', 'SQLite file or postgres:// URL', './rollcell.db')
     .action(async (o: { db: string; keep: string }) => {
-      const keep = Number(o.keep);
+      const keep = parseDecimal(o.keep);
       if (!Number.isInteger(keep) || keep < 0)
         throw inputError('--keep', 'must be a whole number of runs', JSON.stringify(o.keep), '0, 1, 2, …');
       const r = await withStore(o.db, (s) => s.pruneRuns(keep));

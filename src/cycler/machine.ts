@@ -657,6 +657,8 @@ class MachineRun {
   private outputWarned: Set<string> | undefined;
   /** the current step's first/last/min/max of V and I, kept whether or not the series is recorded */
   private readonly agg = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
+  /** the step's aggregates before its last row: popLast restores them (a popped row is not the step's) */
+  private readonly aggBefore = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
   /** the phases of the drive-cycle steps of this run (they depend on the run's loaded profiles) */
   private drivePhases: Map<StepAst, { phase: Phase; error?: string }> | undefined;
   /** where the step runs (block, repetition, index): set by runCycle */
@@ -826,6 +828,14 @@ class MachineRun {
     I = this.model.current(ym),
   ): void {
     const agg = this.agg;
+    const before = this.aggBefore;
+    before.count = agg.count;
+    before.startV = agg.startV;
+    before.startI = agg.startI;
+    before.endV = agg.endV;
+    before.endI = agg.endI;
+    before.minV = agg.minV;
+    before.maxV = agg.maxV;
     if (agg.count === 0) {
       agg.startV = V;
       agg.startI = I;
@@ -1505,7 +1515,7 @@ class MachineRun {
         }
         this.y = y = out.y;
         this.tNow += out.t_end;
-        if (series.time_s.length > rowStart) this.popLast();
+        if (this.agg.count > 0) this.popLast();
         cur = next;
         derates++;
         const { cRate: _ownRate, ...unrated } = phase;
@@ -1540,7 +1550,7 @@ class MachineRun {
         period_s: phase.period_s,
       };
       // the CC phase's end row is the CV phase's first row
-      series.time_s.length > rowStart && this.popLast();
+      if (this.agg.count > 0) this.popLast();
       const cvOut = this.runPhase(cvPhase, y, cyc, st, q);
       if (!cvOut.ok) {
         this.recordStep({ status: 'failed', endReason: 'failed', failure: `CV phase: ${cvOut.failure}`, q });
@@ -1563,7 +1573,7 @@ class MachineRun {
         terminations: [],
         period_s: phase.period_s,
       };
-      series.time_s.length > rowStart && this.popLast();
+      if (this.agg.count > 0) this.popLast();
       const po = this.runPhase(pad, y, cyc, st, q);
       if (!po.ok) {
         this.recordStep({ status: 'failed', endReason: 'failed', failure: `Rest for padding: ${po.failure}`, q });
@@ -1593,8 +1603,23 @@ class MachineRun {
     return true;
   }
 
+  /**
+   * Drops the step's last row: the next phase (or repeat) starts at the same time with a row of its own. The
+   * step's aggregates go back to those of the rows before it, so its summary (start, end, min and max voltage
+   * and current) is that of the rows it keeps — the dropped row can differ from the next first row: a drive
+   * cycle's repeat restarts its profile's current, a derated charge its current, a CV phase holds the voltage
+   * the CC phase's end reached within the event tolerance. The same whether the series is kept or not.
+   */
   private popLast(): void {
-    // (the popped row repeats as the next phase's first row, so the step aggregates need no change)
+    const agg = this.agg;
+    const before = this.aggBefore;
+    agg.count = before.count;
+    agg.startV = before.startV;
+    agg.startI = before.startI;
+    agg.endV = before.endV;
+    agg.endI = before.endI;
+    agg.minV = before.minV;
+    agg.maxV = before.maxV;
     if (!this.keepSeries) return;
     const series = this.series;
     series.time_s.pop();

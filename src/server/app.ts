@@ -22,11 +22,21 @@ import { PassThrough, Readable, type Writable } from 'node:stream';
 import { z } from 'zod';
 import { formatProblem } from '../recipe/parse.ts';
 import { recipeJsonSchema } from '../recipe/schema.ts';
-import { runJob, parseJobRecipe, JOB_LIMITS } from '../pipeline.ts';
+import { parseJobRecipe, JOB_LIMITS } from '../pipeline.ts';
 import { allMaterials } from '../materials/library.ts';
-import { matchesText, newRunId, sha256Hex, StoreError, type Store, type StoredRun } from '../store/index.ts';
+import {
+  matchesText,
+  newRunId,
+  prefixMatches,
+  sha256Hex,
+  StoreError,
+  type PrefixMatches,
+  type Store,
+  type StoredRun,
+} from '../store/index.ts';
 import { BATTERY_CELLS_SERIES } from '../run-record.ts';
 import { parseBpxObject } from './bpx.ts';
+import { recipeValidation } from './validate.ts';
 import { HttpProblem, httpProblem, problemBody, requestProblems, toHttp, type HttpStatus } from './http-problems.ts';
 import { openApiDocument, type RouteDef } from './openapi.ts';
 import * as S from './schemas.ts';
@@ -56,6 +66,7 @@ import { simulateConstantCurrent } from '../cycler/profile-drive.ts';
 import { buildCellModel } from '../pipeline.ts';
 import type { Problem } from '../problems.ts';
 import { unwrapSchema } from '../recipe/zod-problems.ts';
+import { parseDecimal } from '../io/decimal.ts';
 
 /** largest JSON body (a recipe is ≤ 1 MB of YAML; JSON quoting adds a little) */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -256,14 +267,30 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
   ): z.output<T> | undefined => {
     const r = schema.safeParse(v);
     if (r.success) return r.data;
-    problems.push(...requestProblems(where, r.error, v, schema));
+    // a field refused before parsing (plainNumbers) is left out of `v`: not a second Problem as a missing one
+    const refused = new Set(problems.map((p) => p.path));
+    problems.push(...requestProblems(where, r.error, v, schema).filter((p) => !refused.has(p.path)));
     return undefined;
   };
   /**
-   * path parameters or a query without the blank values (`?offset=`, `?x0=`) of its number fields, each refused
-   * with a Problem: zod's coercion reads a blank as 0, which would answer a window, page or version nobody asked for
+   * what a number field of a query or path takes, from its schema: `a decimal integer, >= 1 and <= 1000`
+   * (the bounds it declares; an integer's default bounds, the safe-integer range, are not named)
    */
-  const withoutBlankNumbers = (
+  const numberRange = (s: z.ZodType): string => {
+    const n = unwrapSchema(s) as z.ZodNumber;
+    const int = n.isInt;
+    const bound = (op: string, v: number | null) =>
+      v === null || !Number.isFinite(v) || (int && Math.abs(v) === Number.MAX_SAFE_INTEGER) ? [] : [`${op} ${v}`];
+    const range = [...bound('>=', n.minValue), ...bound('<=', n.maxValue)];
+    return (int ? 'a decimal integer' : 'a decimal number') + (range.length ? `, ${range.join(' and ')}` : '');
+  };
+  /**
+   * path parameters or a query without the values of its number fields that are not plain decimal numbers,
+   * each refused with a Problem naming the field, the value and the range it takes: zod's coercion (`Number`)
+   * reads a blank as 0 (a window, page or version nobody asked for) and also takes `0x10`, `0b1`, ` 5 ` and
+   * `Infinity`, none of which a user means as a decimal number
+   */
+  const plainNumbers = (
     schema: z.ZodObject,
     v: Record<string, string>,
     where: Part,
@@ -272,12 +299,20 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     const out: Record<string, string> = {};
     for (const [k, x] of Object.entries(v)) {
       const s = schema.shape[k];
-      if (s !== undefined && x.trim() === '' && unwrapSchema(s).def.type === 'number')
+      if (s === undefined || unwrapSchema(s).def.type !== 'number') out[k] = x;
+      else if (x.trim() === '')
         problems.push({
           path: `${where}.${k}`,
           problem: 'no value given',
           got: JSON.stringify(x),
           allowed: 'a number',
+        });
+      else if (Number.isNaN(parseDecimal(x)))
+        problems.push({
+          path: `${where}.${k}`,
+          problem: 'not a plain decimal number',
+          got: JSON.stringify(x),
+          allowed: numberRange(s),
         });
       else out[k] = x;
     }
@@ -332,15 +367,10 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     routes.push({ ...r, method: 'get' });
     app.get(r.path, (c) => {
       const problems: Problem[] = [];
-      const params = parsePart(
-        r.params,
-        withoutBlankNumbers(r.params, c.req.param(), 'params', problems),
-        'params',
-        problems,
-      );
+      const params = parsePart(r.params, plainNumbers(r.params, c.req.param(), 'params', problems), 'params', problems);
       const query = parsePart(
         r.query,
-        withoutBlankNumbers(r.query, queryOf(c, problems), 'query', problems),
+        plainNumbers(r.query, queryOf(c, problems), 'query', problems),
         'query',
         problems,
       );
@@ -382,31 +412,71 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           JSON.stringify(id),
           `a ${what} id or a unique prefix of one`,
         );
-      if (e instanceof StoreError && e.code === 'ambiguous')
-        throw httpProblem(
-          409,
-          where,
-          `the prefix names more than one ${what}`,
-          JSON.stringify(id),
-          e.matches ? `a longer prefix: one of ${matchesText(e.matches)}` : 'a longer prefix',
-        );
+      if (e instanceof StoreError && e.code === 'ambiguous') throw ambiguous(what, id, where, e.matches);
       throw e;
     }
   };
+  const ambiguous = (what: 'run' | 'study' | 'campaign', id: string, where: string, m?: PrefixMatches) =>
+    httpProblem(
+      409,
+      where,
+      `the prefix names more than one ${what}`,
+      JSON.stringify(id),
+      m ? `a longer prefix: one of ${matchesText(m)}` : 'a longer prefix',
+    );
+  /**
+   * The job in this server's memory (a run queued, running or finished a moment ago; a sweep or campaign
+   * running) that an id or a unique prefix of one names, found as the store finds stored ones (`forms`: the
+   * spellings the store matches, as it cases them; an id that is also the prefix of a longer one is that
+   * id): undefined when no job matches — the caller asks the store. A prefix that names more than one —
+   * jobs here or records stored (`stored` resolves the prefix in the store) — is a 409 naming them all.
+   */
+  const liveJob = async <J>(
+    what: 'run' | 'study' | 'campaign',
+    id: string,
+    where: string,
+    forms: readonly string[],
+    jobs: readonly { id: string; job: J }[],
+    stored: () => Promise<string>,
+  ): Promise<J | undefined> => {
+    const exact = jobs.find((j) => forms.includes(j.id));
+    if (exact) return exact.job;
+    const hits = jobs.filter((j) => forms.some((f) => j.id.startsWith(f)));
+    if (hits.length === 0) return undefined;
+    const ids = new Set(hits.map((j) => j.id));
+    try {
+      ids.add(await stored());
+    } catch (e) {
+      if (!(e instanceof StoreError) || (e.code !== 'not_found' && e.code !== 'ambiguous')) throw e;
+      for (const m of e.matches?.ids ?? []) ids.add(m);
+    }
+    if (ids.size === 1) return hits[0]!.job;
+    throw ambiguous(what, id, where, prefixMatches([...ids].sort().map((x) => ({ id: x }))));
+  };
+  /** the run job that an id or a unique prefix names (run ids are upper case; the store matches either case) */
+  const runJobOf = (id: string, where = 'params.id') =>
+    liveJob(
+      'run',
+      id,
+      where,
+      [...new Set([id, id.toUpperCase()])],
+      o.jobs.list().map((j) => ({ id: j.runId, job: j })),
+      () => o.store.resolveRunId(id),
+    );
   const storedRun = (id: string, where = 'params.id') => lookup('run', id, where, () => o.store.getRun(id));
   const getRun = async (id: string, where = 'params.id'): Promise<StoredRun> => {
     const hit = runCache.get(id);
     if (hit) return hit;
-    const job = o.jobs.get(id);
+    const job = await runJobOf(id, where);
     if (job && (job.state === 'queued' || job.state === 'running'))
       throw httpProblem(
         409,
         where,
         'the run is still in progress',
         JSON.stringify(id),
-        `a finished run (follow /api/runs/${id}/events)`,
+        `a finished run (follow /api/runs/${job.runId}/events)`,
       );
-    const r = await storedRun(id, where);
+    const r = await storedRun(job?.runId ?? id, where);
     runCache.set(r.id, r);
     if (r.id !== id) runCache.set(id, r);
     return r;
@@ -549,48 +619,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       mutates: false,
       responses: { 200: { description: 'validation result (ok or the problems)', schema: S.validateResponseSchema } },
     },
-    async (c, { text }) => {
-      const t0 = performance.now();
-      const r = parseJobRecipe(text);
-      if (!r.ok)
-        return c.json({
-          ok: false,
-          problems: r.problems,
-          windows: [],
-          claims: [],
-          warnings: [],
-          line: null,
-          elapsed_ms: performance.now() - t0,
-        });
-      let job;
-      try {
-        job = runJob(r.recipe, { noCycling: true });
-      } catch (e) {
-        const h = toHttp(e);
-        const problems = h.internal
-          ? [{ path: '', problem: `the line cannot be evaluated: ${(e as Error).message}`, got: '', allowed: '' }]
-          : h.problems;
-        return c.json({
-          ok: false,
-          problems,
-          windows: [],
-          claims: [],
-          warnings: [],
-          line: null,
-          elapsed_ms: performance.now() - t0,
-        });
-      }
-      return c.json({
-        ok: true,
-        problems: [],
-        windows: job.windows,
-        claims: job.output.claims ?? [],
-        warnings: job.warnings,
-        line: job.output.line ?? null,
-        design: job.output.design,
-        elapsed_ms: performance.now() - t0,
-      });
-    },
+    (c, { text }) => c.json(recipeValidation(text)),
   );
   post(
     {
@@ -770,10 +799,10 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       responses: { 200: { description: 'state', schema: S.jobStateSchema } },
     },
     async (c, { params: { id } }) => {
-      const job = o.jobs.get(id);
+      const job = await runJobOf(id);
       if (job)
         return c.json({
-          run_id: id,
+          run_id: job.runId,
           state: job.state,
           stage: job.stage,
           cells: job.cellsSeen,
@@ -800,7 +829,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     },
     async (c, { params: { id } }) => {
-      const job = o.jobs.get(id);
+      const job = await runJobOf(id);
       if (!job) {
         const r = await storedRun(id); // 404 when unknown
         return streamSSE(c, async (s) => {
@@ -823,7 +852,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           });
         });
       }
-      return streamSSE(c, (s) => followEvents<JobEvent>(s, (f) => o.jobs.subscribe(id, f)));
+      return streamSSE(c, (s) => followEvents<JobEvent>(s, (f) => o.jobs.subscribe(job.runId, f)));
     },
   );
   get(
@@ -976,9 +1005,9 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       responses: { 200: { description: 'shift payload' } },
     },
     async (c, { params: { id }, query: q }) => {
-      const job = o.jobs.get(id);
+      const job = await runJobOf(id);
       if (job && job.state !== 'completed' && job.state !== 'failed') {
-        const live = o.jobs.liveShift(id, q.quantity);
+        const live = o.jobs.liveShift(job.runId, q.quantity);
         if (!live)
           throw httpProblem(
             409,
@@ -989,7 +1018,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           );
         return c.json(live);
       }
-      const run = await getRun(id);
+      const run = await getRun(job?.runId ?? id);
       const key = `${run.id}\u0000${q.quantity}`;
       let p = shiftCache.get(key);
       if (!p) {
@@ -1283,8 +1312,31 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           String(ids.length),
           '2 … 6 comma-separated run ids',
         );
-      const runs = [];
+      // a run compared with itself shows no difference and hides the comparison asked for: each run once,
+      // whether named twice the same way or by two prefixes of its id
+      const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+      if (twice.length)
+        throw httpProblem(
+          400,
+          'query.ids',
+          'a run is named more than once',
+          [...new Set(twice)].map((id) => JSON.stringify(id)).join(', '),
+          '2 … 6 different runs',
+        );
+      const runs: StoredRun[] = [];
       for (const id of ids) runs.push(await getRun(id, 'query.ids'));
+      const same = runs.findIndex((r, i) => runs.findIndex((x) => x.id === r.id) !== i);
+      if (same >= 0)
+        throw httpProblem(
+          400,
+          'query.ids',
+          `two of the ids name the same run (${runs[same]!.id})`,
+          ids
+            .filter((_, i) => runs[i]!.id === runs[same]!.id)
+            .map((id) => JSON.stringify(id))
+            .join(', '),
+          '2 … 6 different runs',
+        );
       return c.json(comparePayload(runs));
     },
   );
@@ -1439,6 +1491,21 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     streamSSE(c, async (s) => {
       await s.writeSSE({ event, data: JSON.stringify(data) });
     });
+  /**
+   * the sweep or campaign this server is running (or ran: an exact id) that an id or a unique prefix names,
+   * as the store finds stored ones (`forms`: the spellings the store matches); undefined when none does
+   */
+  const longJobOf = (
+    kind: 'sweep' | 'campaign',
+    id: string,
+    forms: readonly string[],
+    stored: () => Promise<string>,
+  ): Promise<LongJob | undefined> => {
+    const exact = forms.map((f) => long.get(kind, f)).find((j) => j !== undefined);
+    if (exact) return Promise.resolve(exact);
+    const running = long.active(kind).map((j) => ({ id: j.id, job: j }));
+    return liveJob(kind === 'sweep' ? 'study' : 'campaign', id, 'params.id', forms, running, stored);
+  };
   const studies = new StudyStore(o.store);
   const campaigns = new CampaignStore(o.store);
   const getStudy = async (id: string) => {
@@ -1547,9 +1614,12 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     },
     async (c, { params: { id } }) => {
-      const job = long.get('sweep', id);
+      const job = await longJobOf('sweep', id, [id], async () => (await studies.get(id)).id);
       if (job) return sseOf(c, job);
       const st = await getStudy(id);
+      // a sweep this server ran that a prefix names (it has finished: a running one is found above)
+      const ran = long.get('sweep', st.id);
+      if (ran) return sseOf(c, ran);
       if (st.status === 'completed') return finishedSse(c, 'done', { id: st.id });
       return finishedSse(c, 'failed', {
         problems: [
@@ -1655,9 +1725,17 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     },
     async (c, { params: { id } }) => {
-      const job = long.get('campaign', id);
+      const job = await longJobOf(
+        'campaign',
+        id,
+        [...new Set([id, id.toLowerCase()])],
+        async () => (await campaigns.find(id)).id,
+      );
       if (job) return sseOf(c, job);
       const k = await getCampaign(id);
+      // a campaign this server ran that a prefix names (it has finished: a running one is found above)
+      const ran = long.get('campaign', k.id);
+      if (ran) return sseOf(c, ran);
       if (k.status === 'completed') return finishedSse(c, 'done', { id: k.id });
       return finishedSse(c, 'failed', {
         problems: [
@@ -1714,7 +1792,19 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       const k = await getCampaign(params.id);
       const roll = params.roll;
       const v = validateRecipeData(structuredClone(k.recipe));
-      const shard = v.ok ? shardOfRoll(planCampaign(v.recipe, k.cells), roll) : null;
+      // the recipe stored with the campaign (by an older rollcell, or edited in the database) that this version
+      // refuses: its rolls cannot be planned, which is the campaign's state, not a roll that does not exist
+      if (!v.ok)
+        throw new HttpProblem(409, [
+          {
+            path: 'params.id',
+            problem: `the recipe stored with campaign ${k.id} no longer validates, so its rolls cannot be planned`,
+            got: JSON.stringify(params.id),
+            allowed: `a campaign whose stored recipe rollcell ${ROLLCELL_VERSION} accepts (start it again with a valid recipe)`,
+          },
+          ...v.problems.map((p) => ({ ...p, path: p.path ? `campaign.recipe.${p.path}` : 'campaign.recipe' })),
+        ]);
+      const shard = shardOfRoll(planCampaign(v.recipe, k.cells), roll);
       if (shard === null)
         throw httpProblem(
           404,

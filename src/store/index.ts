@@ -1,7 +1,7 @@
 /** Run history: SQLite (default) or PostgreSQL through one Kysely query layer. */
 export { openStore, sha256Hex, SQLITE_BUSY_TIMEOUT_MS } from './store.ts';
 export { parseDbSpec, maskSpec, DEFAULT_DB_SPEC } from './spec.ts';
-export { StoreError, matchesText, type PrefixMatches, type StoreErrorCode } from './errors.ts';
+export { StoreError, matchesText, prefixMatches, type PrefixMatches, type StoreErrorCode } from './errors.ts';
 export { newRunId, isRunId, runIdTime, RUN_ID_LENGTH } from './ids.ts';
 export { diffJson, deepEqual } from './diff.ts';
 export { MIGRATIONS, LATEST_MIGRATION, STORE_TABLES } from './schema.ts';

@@ -459,3 +459,33 @@ test('a parsed experiment is compiled once and reused: the same results on cells
   // the 1C discharge of the half-capacity cell draws half the current
   assert.ok(Math.abs(shared[1]!.steps[2]!.startCurrent_A + 0.5) < 1e-9, `${shared[1]!.steps[2]!.startCurrent_A} A`);
 });
+
+test("a step's summary comes from the rows it keeps: a dropped end row (a drive cycle's repeat, a CC phase before its CV) is not in it", () => {
+  // a drive cycle repeated: the end row of each repeat is dropped (the next repeat starts at the same time,
+  // with the profile's first current). Its voltage (after 10 s at +0.5 A, above every kept row) stayed in the
+  // step's maximum until now; with records but no series the summary must be the same.
+  const m = linear();
+  const profile = { time_s: [0, 10, 20, 30], value: [-1, -1, 0.5, 0.5] };
+  const steps = [
+    'Run drive cycle from p.csv as current for 90 seconds (1 second period)',
+    'Charge at 1 A until 4 V then hold until C/50',
+    'Discharge at 1 A until 3.6 V',
+  ];
+  const opts = { initialSoc: 0.5, driveCycles: { 'p.csv': profile } };
+  const r = done(runExperiment(m, steps, opts));
+  assert.equal(r.steps.length, 3);
+  for (const s of r.steps) {
+    const V = rowsOf(r, s.index).map((k) => r.series.voltage_V[k]!);
+    const I = rowsOf(r, s.index).map((k) => r.series.current_A[k]!);
+    assert.deepEqual(
+      [s.minVoltage_V, s.maxVoltage_V, s.startVoltage_V, s.endVoltage_V, s.startCurrent_A, s.endCurrent_A],
+      [Math.min(...V), Math.max(...V), V[0], V.at(-1), I[0], I.at(-1)],
+      `step ${s.index} (${s.text})`,
+    );
+  }
+  const none = done(runExperiment(m, steps, { ...opts, series: 'none' }));
+  assert.deepEqual(
+    none.steps.map((s) => [s.minVoltage_V, s.maxVoltage_V, s.startVoltage_V, s.endVoltage_V]),
+    r.steps.map((s) => [s.minVoltage_V, s.maxVoltage_V, s.startVoltage_V, s.endVoltage_V]),
+  );
+});

@@ -12,6 +12,7 @@ import { createApp } from '../../src/server/app.ts';
 import type { RouteDef } from '../../src/server/openapi.ts';
 import { storedRunSchema } from '../../src/server/schemas.ts';
 import { ProblemError } from '../../src/problems.ts';
+import { CampaignStore } from '../../src/store/index.ts';
 import { makeInput } from '../store/fixtures.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 
@@ -113,7 +114,10 @@ test('every path parameter is parsed: a malformed id, an over-long name, a versi
   });
   const v = at(problems(await t.json('/api/recipes/x/versions/0'), 400), 'params.version');
   assert.equal(v.allowed, '>= 1');
-  assert.equal(at(problems(await t.json('/api/recipes/x/versions/two'), 400), 'params.version').problem, 'wrong type');
+  assert.equal(
+    at(problems(await t.json('/api/recipes/x/versions/two'), 400), 'params.version').problem,
+    'not a plain decimal number',
+  );
   // well formed but unknown: a 404 naming the parameter and the value, never the store's message (it names
   // the database's file)
   for (const url of [
@@ -141,7 +145,10 @@ test('query values are parsed: the field, the value and what is allowed; a key g
   const limit0 = at(problems(await t.json('/api/runs?limit=0'), 400), 'query.limit');
   assert.deepEqual([limit0.got, limit0.allowed], ['"0"', '>= 1']);
   const limitAbc = at(problems(await t.json('/api/sweeps?limit=abc'), 400), 'query.limit');
-  assert.deepEqual([limitAbc.problem, limitAbc.got, limitAbc.allowed], ['wrong type', '"abc"', 'a finite number']);
+  assert.deepEqual(
+    [limitAbc.problem, limitAbc.got, limitAbc.allowed],
+    ['not a plain decimal number', '"abc"', 'a decimal integer, >= 1 and <= 1000'],
+  );
   const twice = at(problems(await t.json('/api/campaigns?limit=1&limit=2'), 400), 'query.limit');
   assert.deepEqual([twice.problem, twice.got], ['given more than once', '"1", "2"']);
   const format = at(problems(await t.json(`/api/runs/${runA}/export?format=pdf`), 400), 'query.format');
@@ -290,4 +297,57 @@ test('a run whose output breaks the output contract is not stored, and so never 
   problems(await t.json('/api/runs/CONTRACT0001'), 404);
   const list = await t.json('/api/runs?limit=1000');
   assert.ok(!list.body.runs.some((r: { id: string }) => r.id === 'CONTRACT0001'));
+});
+
+test('a query or path number is a plain decimal: 0x10, 0b1, spaces, Infinity are refused naming the field, value and range', async () => {
+  // zod's coercion is Number(): it read 0x10 as 16 and ' 5 ' as 5
+  for (const [url, path, got, allowed] of [
+    ['/api/runs?limit=0x10', 'query.limit', '"0x10"', 'a decimal integer, >= 1 and <= 1000'],
+    ['/api/sweeps?limit=%205%20', 'query.limit', '" 5 "', 'a decimal integer, >= 1 and <= 1000'],
+    [`/api/runs/${runA}/cells?offset=0b1`, 'query.offset', '"0b1"', 'a decimal integer, >= 0'],
+    [`/api/runs/${runA}/series/cycle-1?y=voltage_V&x0=Infinity`, 'query.x0', '"Infinity"', 'a decimal number'],
+    ['/api/recipes/x/versions/0x1', 'params.version', '"0x1"', 'a decimal integer, >= 1'],
+  ] as const) {
+    const ps = problems(await t.json(url), 400);
+    assert.equal(ps.length, 1, `${url}: ${JSON.stringify(ps)}`);
+    assert.deepEqual(ps[0], { path, problem: 'not a plain decimal number', got, allowed }, url);
+  }
+  // decimals as a page or a plot sends them still work (a sign, a point, an exponent)
+  assert.equal((await t.json('/api/runs?limit=%2B2')).body.runs.length, 2);
+  const w = await t.json(`/api/runs/${runA}/series/cycle-1?y=voltage_V&px=10&x0=1e-7&x1=100.5`);
+  assert.equal(w.status, 200, JSON.stringify(w.body));
+});
+
+test('compare refuses a run named twice, by the same id or by two prefixes of it', async () => {
+  // until now ids=A,A compared a run with itself: a 200 showing no difference
+  const same = at(problems(await t.json(`/api/compare?ids=${runA},${runA}`), 400), 'query.ids');
+  assert.deepEqual(
+    [same.problem, same.got, same.allowed],
+    ['a run is named more than once', JSON.stringify(runA), '2 … 6 different runs'],
+  );
+  const prefixes = at(
+    problems(await t.json(`/api/compare?ids=${runA},${runB},${runA.slice(0, 24)}`), 400),
+    'query.ids',
+  );
+  assert.equal(prefixes.problem, `two of the ids name the same run (${runA})`);
+  assert.equal(prefixes.got, `${JSON.stringify(runA)}, ${JSON.stringify(runA.slice(0, 24))}`);
+});
+
+test("a campaign whose stored recipe no longer validates: its rolls are a 409 naming the campaign and the recipe's Problems", async () => {
+  // until now "campaign … has no such roll" (404), for every roll of it
+  await new CampaignStore(t.srv.store).begin({
+    id: 'c0ldrecipe00001',
+    rollcellVersion: '0.0.1',
+    recipeText: 'name: old',
+    recipe: { rollcell_recipe: 1, name: 'old', stations: { '240': { force_N: -5 } } },
+    seed: 1,
+    cells: 100,
+    shards: 1,
+    shardLength_m: 10,
+  });
+  const ps = problems(await t.json('/api/campaigns/c0ldrecipe/rolls/FS-000001'), 409);
+  assert.deepEqual([ps[0]!.path, ps[0]!.got], ['params.id', '"c0ldrecipe"']);
+  assert.match(ps[0]!.problem, /recipe stored with campaign c0ldrecipe00001 no longer validates/);
+  assert.ok(ps.length > 1, JSON.stringify(ps));
+  for (const p of ps.slice(1)) assert.match(p.path, /^campaign\.recipe(\.|$)/);
 });

@@ -83,3 +83,27 @@ test('an ambiguous campaign prefix names the campaigns it matches: the store, th
   assert.equal(unknown.body.problems[0]!.got, '"c9"');
   assert.equal((await get('/api/campaigns/c1b')).status, 200);
 });
+
+test('runs campaign --limit is a positive decimal integer: anything else exits 2 naming --limit, the value and what is allowed', async () => {
+  // until now parseInt: 5abc was 5, 0x10 was 0 (no rows shown), -1 showed all but the last row
+  for (const bad of ['5abc', '-1', '0x10', '0', '2.5', ' 7', '']) {
+    const r = await cli(['runs', 'campaign', 'c1b', '--db', db, '--limit', bad]);
+    assert.equal(r.code, 2, `--limit ${JSON.stringify(bad)}: ${r.stderr}`);
+    assert.equal(
+      r.stderr.trim(),
+      `--limit: must be a positive integer (got ${JSON.stringify(bad)}; allowed 1, 2, 3, …)`,
+      JSON.stringify(bad),
+    );
+  }
+  // the list commands' --limit is the same parser: 0x10 was read as 16
+  for (const args of [
+    ['runs', 'list'],
+    ['runs', 'campaigns'],
+  ]) {
+    const r = await cli([...args, '--db', db, '--limit', '0x10']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^--limit: must be a positive integer \(got "0x10"/);
+  }
+  const ok = await cli(['runs', 'campaigns', '--db', db, '--limit', '2']);
+  assert.equal(ok.code, 0, ok.stderr);
+});
