@@ -158,7 +158,7 @@ class BdfSolver implements DaeSolver {
   private readonly sys: LinearSystem;
   /** the problem's linear trees kept out of the Newton loop (null: none declared or none qualify) */
   private readonly chains: LinearChains | null;
-  private readonly m: Float64Array;
+  private m: Float64Array;
   private readonly isAlg: Uint8Array;
   private readonly nAlg: number;
   private D: Float64Array;
@@ -170,13 +170,13 @@ class BdfSolver implements DaeSolver {
   /** 1/scale of the predictor (set by predict() or updateD(); the Newton norm multiplies by it) */
   private invScale: Float64Array;
   /** the corrector's row weights for c = cwFor: c on differential rows, 1 on algebraic ones */
-  private readonly cw: Float64Array;
+  private cw: Float64Array;
   private cwFor = NaN;
   /** c for which cw holds on the Newton loop's unknowns of the linear trees' reduced iteration (chains.keep) */
   private cwKeepFor = NaN;
-  private readonly fv: Float64Array;
+  private fv: Float64Array;
   private readonly f1: Float64Array;
-  private readonly dy: Float64Array;
+  private dy: Float64Array;
   private yTmp: Float64Array;
   private atolV: Float64Array;
   private readonly wIter: Float64Array;
@@ -236,6 +236,10 @@ class BdfSolver implements DaeSolver {
     readonly yTmp: Float64Array;
     readonly atolV: Float64Array;
     readonly RU: Float64Array;
+    readonly m: Float64Array;
+    readonly cw: Float64Array;
+    readonly fv: Float64Array;
+    readonly dy: Float64Array;
   };
 
   constructor(problem: DaeProblem) {
@@ -294,8 +298,8 @@ class BdfSolver implements DaeSolver {
     this.R = new Float64Array(s * s);
     this.U = new Float64Array(s * s);
     this.RU = new Float64Array(s * s);
-    const { D, yPred, d, psi, scale, invScale, yTmp, atolV, RU } = this;
-    this.own = { D, yPred, d, psi, scale, invScale, yTmp, atolV, RU };
+    const { D, yPred, d, psi, scale, invScale, yTmp, atolV, RU, m, cw, fv, dy } = this;
+    this.own = { D, yPred, d, psi, scale, invScale, yTmp, atolV, RU, m, cw, fv, dy };
     this.pcum = new Float64Array(MAX_ORDER + 1);
     this.fp = new Float64Array(n);
     this.dp = new Float64Array(n);
@@ -570,6 +574,8 @@ class BdfSolver implements DaeSolver {
     ch.rhs(m, yPred, psi);
     d.fill(0);
     yNew.set(yPred);
+    const sa = this.sa;
+    if (sa !== null) return this.newtonReducedKernel(tNew, maxIter, ch, sa);
     for (let r = 0; r < nR; r++) {
       const v = rootV[r]!;
       const p = rootP[r]!;
@@ -623,6 +629,42 @@ class BdfSolver implements DaeSolver {
         d[v] = x - yPred[v]!;
       }
       const dyNorm = Math.sqrt(sq / cnt);
+      const test = this.newtonTest(dyNorm, dyNormOld, k, maxIter);
+      if (test < 0) return false;
+      if (test > 0) {
+        ch.fill(yNew, yPred, d);
+        return true;
+      }
+      dyNormOld = dyNorm;
+    }
+    return false;
+  }
+
+  /**
+   * newtonReduced's iteration with its sweeps in the state kernel (the lease's arrays: the same
+   * operations in the same order); ch.rhs has run and yNew, d hold the predictor and 0
+   */
+  private newtonReducedKernel(tNew: number, maxIter: number, ch: LinearChains, sa: StateLease): boolean {
+    const { d, yTmp: yNew, yPred, fv, dy, stats } = this;
+    const nk = ch.keep.length;
+    const cnt = nk + ch.rootV.length;
+    const fNon = this.p.fNonlinear!;
+    const rs = ch.bandRowScale;
+    sa.alpha.set(ch.alpha);
+    sa.beta.set(ch.beta);
+    if (rs !== null) sa.rs.set(rs);
+    // the roots from their parents' predictor (nk = 0: no kept update)
+    sa.newtonUpdate(0);
+    let dyNormOld = -1;
+    for (let k = 0; k < maxIter; k++) {
+      this.nIter = k + 1;
+      stats.newtonIterations++;
+      stats.fEvals++;
+      fNon(tNew, yNew, fv);
+      if (sa.newtonRhs(rs !== null) !== 0) return false;
+      if (rs !== null) ch.solveScaled(dy);
+      else ch.solve(dy);
+      const dyNorm = Math.sqrt(sa.newtonUpdate(nk) / cnt);
       const test = this.newtonTest(dyNorm, dyNormOld, k, maxIter);
       if (test < 0) return false;
       if (test > 0) {
@@ -1536,7 +1578,8 @@ class BdfSolver implements DaeSolver {
 
   solve(y0: Float64Array, opts: DaeSolverOptions): SolveResult {
     // a large system's arrays in the thread's WebAssembly arena for this solve (the kernel's sweeps)
-    const lease = acquireState(this.n);
+    const ch = this.chains;
+    const lease = acquireState(this.n, ch ? ch.keep.length : 0, ch ? ch.rootV.length : 0);
     if (lease === null) return this.run(y0, opts);
     this.useArrays(lease);
     try {
@@ -1557,13 +1600,29 @@ class BdfSolver implements DaeSolver {
     this.scale = a.scale;
     this.invScale = a.invScale;
     this.RU = a.RU;
+    this.cw = a.cw;
+    this.fv = a.fv;
+    this.dy = a.dy;
+    // the row weights' memo is for the arrays left behind
+    this.cwFor = NaN;
+    this.cwKeepFor = NaN;
+    const own = this.own;
     if (lease) {
       this.yTmp = lease.y;
       this.atolV = lease.atol;
       lease.isAlg.set(this.isAlg);
+      lease.m.set(own.m);
+      this.m = lease.m;
+      const ch = this.chains;
+      if (ch) {
+        lease.keep.set(ch.keep);
+        lease.rootV.set(ch.rootV);
+        lease.rootP.set(ch.rootP);
+      }
     } else {
-      this.yTmp = this.own.yTmp;
-      this.atolV = this.own.atolV;
+      this.yTmp = own.yTmp;
+      this.atolV = own.atolV;
+      this.m = own.m;
     }
     this.sa = lease;
   }

@@ -27,8 +27,12 @@ import {
   fDiv,
   fMul,
   fSub,
+  geS,
   geU,
   get,
+  loadI32At,
+  shl,
+  shrU,
   i32,
   ifThen,
   loadF64At,
@@ -290,6 +294,123 @@ function errorNormFunc(): Func {
   };
 }
 
+/**
+ * nres(nk, keep, fv, cw, m, psi, d, rs, dy, scaled) → Σ (f − f): bdf.ts newtonReduced's right-hand side
+ * over the kept unknowns i = keep[q]: dy[q] = (cw_i·f_i − m_i·(ψ_i + d_i)) (· rs[q] when scaled), and the
+ * finiteness sum of f (NaN when an f_i is not finite)
+ */
+function newtonRhsFunc(): Func {
+  const L = new Locals();
+  const nk = L.param('nk', I32);
+  const pkeep = L.param('keep', I32);
+  const pfv = L.param('fv', I32);
+  const pcw = L.param('cw', I32);
+  const pm = L.param('m', I32);
+  const ppsi = L.param('psi', I32);
+  const pd = L.param('d', I32);
+  const prs = L.param('rs', I32);
+  const pdy = L.param('dy', I32);
+  const scaled = L.param('scaled', I32);
+  const o = L.local('o', I32);
+  const end = L.local('end', I32);
+  const i8 = L.local('i8', I32);
+  const v = L.local('v', F64);
+  const r = L.local('r', F64);
+  const bad = L.local('bad', F64);
+  const atI = (l: number): Code => add(get(l), get(i8));
+  const atQ = (l: number): Code => add(get(l), get(o));
+  const body: Code[] = [
+    // i8 = keep[q]·8 (keep: i32 at byte 4q = o/2)
+    set(i8, shl(loadI32At(add(get(pkeep), shrU(get(o), i32(1))), 0), i32(3))),
+    set(v, loadF64At(atI(pfv), 0)),
+    set(bad, fAdd(get(bad), fSub(get(v), get(v)))),
+    set(
+      r,
+      fSub(
+        fMul(loadF64At(atI(pcw), 0), get(v)),
+        fMul(loadF64At(atI(pm), 0), fAdd(loadF64At(atI(ppsi), 0), loadF64At(atI(pd), 0))),
+      ),
+    ),
+    ifThen(get(scaled), set(r, fMul(get(r), loadF64At(atQ(prs), 0)))),
+    storeF64At(atQ(pdy), 0, get(r)),
+  ];
+  return {
+    name: 'nres',
+    params: L.params,
+    results: [F64],
+    locals: L.locals,
+    body: [...set(end, mul(get(nk), i32(8))), ...set(bad, f64Zero), ...sweep(o, end, body), ...get(bad)],
+  };
+}
+
+/**
+ * nupd(nk, nR, keep, dy, invScale, yNew, d, rootV, rootP, alpha, beta, yPred) → Σ e²: bdf.ts
+ * newtonReduced's update — the kept unknowns i = keep[q]: yNew_i += dy[q], d_i += dy[q], e = dy[q]/scale_i;
+ * then each root v from its parent p: x = α + β·yNew_p (α + 0 without a parent), e = (x − yNew_v)/scale_v,
+ * yNew_v = x, d_v = x − yPred_v
+ */
+function newtonUpdateFunc(): Func {
+  const L = new Locals();
+  const nk = L.param('nk', I32);
+  const nR = L.param('nR', I32);
+  const pkeep = L.param('keep', I32);
+  const pdy = L.param('dy', I32);
+  const pinv = L.param('invScale', I32);
+  const py = L.param('yNew', I32);
+  const pd = L.param('d', I32);
+  const pv = L.param('rootV', I32);
+  const pp = L.param('rootP', I32);
+  const pa = L.param('alpha', I32);
+  const pb = L.param('beta', I32);
+  const pyp = L.param('yPred', I32);
+  const o = L.local('o', I32);
+  const end = L.local('end', I32);
+  const i8 = L.local('i8', I32);
+  const p = L.local('p', I32);
+  const v = L.local('v', F64);
+  const e = L.local('e', F64);
+  const x = L.local('x', F64);
+  const t = L.local('t', F64);
+  const sq = L.local('sq', F64);
+  const atI = (l: number): Code => add(get(l), get(i8));
+  const atQ = (l: number): Code => add(get(l), get(o));
+  /** an i32 array's entry at the element whose f64 byte offset is o (4·q = o/2) */
+  const i32Q = (l: number): Code => loadI32At(add(get(l), shrU(get(o), i32(1))), 0);
+  const kept: Code[] = [
+    set(i8, shl(i32Q(pkeep), i32(3))),
+    set(v, loadF64At(atQ(pdy), 0)),
+    set(e, fMul(get(v), loadF64At(atI(pinv), 0))),
+    set(sq, fAdd(get(sq), fMul(get(e), get(e)))),
+    storeF64At(atI(py), 0, fAdd(loadF64At(atI(py), 0), get(v))),
+    storeF64At(atI(pd), 0, fAdd(loadF64At(atI(pd), 0), get(v))),
+  ];
+  const roots: Code[] = [
+    set(i8, shl(i32Q(pv), i32(3))),
+    set(p, i32Q(pp)),
+    set(t, f64Zero),
+    ifThen(geS(get(p), i32(0)), set(t, fMul(loadF64At(atQ(pb), 0), loadF64At(add(get(py), shl(get(p), i32(3))), 0)))),
+    set(x, fAdd(loadF64At(atQ(pa), 0), get(t))),
+    set(e, fMul(fSub(get(x), loadF64At(atI(py), 0)), loadF64At(atI(pinv), 0))),
+    set(sq, fAdd(get(sq), fMul(get(e), get(e)))),
+    storeF64At(atI(py), 0, get(x)),
+    storeF64At(atI(pd), 0, fSub(get(x), loadF64At(atI(pyp), 0))),
+  ];
+  return {
+    name: 'nupd',
+    params: L.params,
+    results: [F64],
+    locals: L.locals,
+    body: [
+      ...set(sq, f64Zero),
+      ...set(end, mul(get(nk), i32(8))),
+      ...sweep(o, end, kept),
+      ...set(end, mul(get(nR), i32(8))),
+      ...sweep(o, end, roots),
+      ...get(sq),
+    ],
+  };
+}
+
 type UpdateDFn = (
   n: number,
   D: number,
@@ -332,6 +453,33 @@ type ErrorNormFn = (
   select: number,
 ) => number;
 
+type NewtonRhsFn = (
+  nk: number,
+  keep: number,
+  fv: number,
+  cw: number,
+  m: number,
+  psi: number,
+  d: number,
+  rs: number,
+  dy: number,
+  scaled: number,
+) => number;
+type NewtonUpdateFn = (
+  nk: number,
+  nR: number,
+  keep: number,
+  dy: number,
+  invScale: number,
+  yNew: number,
+  d: number,
+  rootV: number,
+  rootP: number,
+  alpha: number,
+  beta: number,
+  yPred: number,
+) => number;
+
 /** one WebAssembly memory with its instance of the module: leases are taken from its top, stack-wise */
 interface Arena {
   readonly mem: WasmMemory;
@@ -339,13 +487,19 @@ interface Arena {
   readonly updD: UpdateDFn[];
   readonly ru: ApplyRUFn[];
   readonly err: ErrorNormFn;
+  readonly nres: NewtonRhsFn;
+  readonly nupd: NewtonUpdateFn;
   /** the first free byte */
   top: number;
 }
 
-/** bytes of one lease for n unknowns: D (MAX_ORDER + 3 = 8 rows), 7 vectors, RU (36), 2 sums, isAlg */
-function leaseBytes(n: number): number {
-  return 8 * (8 * n + 7 * n + 36 + 2 + Math.ceil(n / 8));
+/**
+ * bytes of one lease for n unknowns (nk kept in the Newton loop, nR roots of linear trees): D
+ * (MAX_ORDER + 3 = 8 rows), 11 vectors, RU (36), 2 sums, the row scale (nk), α and β (nR), then the i32
+ * arrays keep (nk), rootV and rootP (nR), and isAlg (n bytes)
+ */
+function leaseBytes(n: number, nk: number, nR: number): number {
+  return 8 * (8 * n + 11 * n + 36 + 2 + nk + 2 * nR) + 8 * Math.ceil((4 * (nk + 2 * nR) + n) / 8);
 }
 
 /**
@@ -364,6 +518,29 @@ export class StateLease {
   readonly atol: Float64Array;
   readonly RU: Float64Array;
   readonly isAlg: Uint8Array;
+  /** the Newton loop's f, row weights, mass diagonal and update (n each) */
+  readonly fv: Float64Array;
+  readonly cw: Float64Array;
+  readonly m: Float64Array;
+  readonly dy: Float64Array;
+  /** the linear trees' reduced iteration: the band's row scale (nk), each root's α and β (nR) */
+  readonly rs: Float64Array;
+  readonly alpha: Float64Array;
+  readonly beta: Float64Array;
+  /** the kept unknowns (nk), the roots and their parents (nR) */
+  readonly keep: Int32Array;
+  readonly rootV: Int32Array;
+  readonly rootP: Int32Array;
+  private readonly ofv: number;
+  private readonly ocw: number;
+  private readonly om: number;
+  private readonly ody: number;
+  private readonly ors: number;
+  private readonly oalpha: number;
+  private readonly obeta: number;
+  private readonly okeep: number;
+  private readonly orootV: number;
+  private readonly orootP: number;
   private readonly out: Float64Array;
   private readonly oD: number;
   private readonly od: number;
@@ -380,6 +557,8 @@ export class StateLease {
   constructor(
     private readonly arena: Arena,
     readonly n: number,
+    readonly nk: number,
+    readonly nR: number,
     private readonly base: number,
   ) {
     const buf = arena.mem.buffer;
@@ -409,6 +588,29 @@ export class StateLease {
     this.RU = f64(36);
     this.oout = at;
     this.out = f64(2);
+    this.ofv = at;
+    this.fv = f64(n);
+    this.ocw = at;
+    this.cw = f64(n);
+    this.om = at;
+    this.m = f64(n);
+    this.ody = at;
+    this.dy = f64(n);
+    this.ors = at;
+    this.rs = f64(nk);
+    this.oalpha = at;
+    this.alpha = f64(nR);
+    this.obeta = at;
+    this.beta = f64(nR);
+    this.okeep = at;
+    this.keep = new Int32Array(buf, at, nk);
+    at += 4 * nk;
+    this.orootV = at;
+    this.rootV = new Int32Array(buf, at, nR);
+    at += 4 * nR;
+    this.orootP = at;
+    this.rootP = new Int32Array(buf, at, nR);
+    at += 4 * nR;
     this.oalg = at;
     this.isAlg = new Uint8Array(buf, at, n);
   }
@@ -485,6 +687,46 @@ export class StateLease {
     );
   }
 
+  /**
+   * newtonReduced's right-hand side on the kept unknowns into dy[0 .. nk) (scaled: times rs); returns
+   * the finiteness sum of f on them (0, or NaN when one is not finite)
+   */
+  newtonRhs(scaled: boolean): number {
+    return this.arena.nres(
+      this.nk,
+      this.okeep,
+      this.ofv,
+      this.ocw,
+      this.om,
+      this.opsi,
+      this.od,
+      this.ors,
+      this.ody,
+      scaled ? 1 : 0,
+    );
+  }
+
+  /**
+   * newtonReduced's update of y (the corrector's iterate) and d by dy on the first nk kept unknowns (0:
+   * none), then the roots from their parents; returns Σ e² of the changes
+   */
+  newtonUpdate(nk: number): number {
+    return this.arena.nupd(
+      nk,
+      this.nR,
+      this.okeep,
+      this.ody,
+      this.oinv,
+      this.oy,
+      this.od,
+      this.orootV,
+      this.orootP,
+      this.oalpha,
+      this.obeta,
+      this.oyPred,
+    );
+  }
+
   /** the select sums of the last errorSums(…, select) (a view: [Σ at k − 1, Σ at k + 1]) */
   get selectSums(): Float64Array {
     return this.out;
@@ -502,7 +744,7 @@ function compile(): { wasm: WasmApi; module: object } | null {
     if (wasm === undefined) return null;
     const funcs: Func[] = [];
     for (let k = 1; k <= 5; k++) funcs.push(updateDFunc(k), applyRUFunc(k));
-    funcs.push(errorNormFunc());
+    funcs.push(errorNormFunc(), newtonRhsFunc(), newtonUpdateFunc());
     return { wasm, module: new wasm.Module(encodeModule(funcs, true)) };
   } catch {
     return null;
@@ -524,7 +766,16 @@ function newArena(c: { wasm: WasmApi; module: object }, bytes: number): Arena {
     updD.push(ex[`updD${Math.max(k, 1)}`] as UpdateDFn);
     ru.push(ex[`ru${Math.max(k, 1)}`] as ApplyRUFn);
   }
-  return { mem, bytes: pages * 65536, updD, ru, err: ex.err as ErrorNormFn, top: 0 };
+  return {
+    mem,
+    bytes: pages * 65536,
+    updD,
+    ru,
+    err: ex.err as ErrorNormFn,
+    nres: ex.nres as NewtonRhsFn,
+    nupd: ex.nupd as NewtonUpdateFn,
+    top: 0,
+  };
 }
 
 /**
@@ -533,11 +784,11 @@ function newArena(c: { wasm: WasmApi; module: object }, bytes: number): Arena {
  * An arena too small for the lease is replaced by one twice as large (a solve in progress keeps its own
  * until it releases); one far larger than needed by a solve that runs alone is replaced by a smaller one
  */
-export function acquireState(n: number): StateLease | null {
+export function acquireState(n: number, nk = 0, nR = 0): StateLease | null {
   if (!enabled || n < STATE_KERNEL_MIN_N) return null;
   if (compiled === undefined) compiled = compile();
   if (compiled === null) return null;
-  const bytes = leaseBytes(n);
+  const bytes = leaseBytes(n, nk, nR);
   let a = current;
   try {
     if (a === null || a.top + bytes > a.bytes) a = newArena(compiled, Math.max(2 * (a ? a.bytes : 0), 4 * bytes));
@@ -546,7 +797,7 @@ export function acquireState(n: number): StateLease | null {
     return null;
   }
   current = a;
-  const lease = new StateLease(a, n, a.top);
+  const lease = new StateLease(a, n, nk, nR, a.top);
   a.top += bytes;
   return lease;
 }

@@ -108,6 +108,8 @@ export const loadU8 = (addr: Code): Code => [...addr, 0x2d, 0, 0];
 export const loadF64At = (addr: Code, offset: number): Code => [...addr, 0x2b, 3, ...u32(offset)];
 export const storeF64At = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0x39, 3, ...u32(offset)];
 export const ltU = op(0x49);
+export const shrU = op(0x76);
+export const loadI32At = (addr: Code, offset: number): Code => [...addr, 0x28, 2, ...u32(offset)];
 
 export interface Func {
   name: string;
