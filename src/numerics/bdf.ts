@@ -324,7 +324,11 @@ class BdfSolver implements DaeSolver {
     if (this.p.jacobian) {
       this.p.jacobian(t, y, sys);
       // the linear rows' entries: kept from the solve's first evaluation, put back after the others
-      if (this.chains) sys.endJ?.();
+      if (this.chains) {
+        sys.endJ?.();
+        // the state kernel's copy of J (its trees' factorisation reads it)
+        if (this.sa !== null) this.sa.J.set(this.chains.jacobianValues);
+      }
       return;
     }
     const n = this.n;
@@ -571,10 +575,11 @@ class BdfSolver implements DaeSolver {
     const cnt = nk + nR;
     const fNon = this.p.fNonlinear!;
     const rs = ch.bandRowScale;
-    ch.rhs(m, yPred, psi);
+    const sa = this.sa;
+    if (sa !== null) sa.chainRhs();
+    else ch.rhs(m, yPred, psi);
     d.fill(0);
     yNew.set(yPred);
-    const sa = this.sa;
     if (sa !== null) return this.newtonReducedKernel(tNew, maxIter, ch, sa);
     for (let r = 0; r < nR; r++) {
       const v = rootV[r]!;
@@ -645,13 +650,12 @@ class BdfSolver implements DaeSolver {
    * operations in the same order); ch.rhs has run and yNew, d hold the predictor and 0
    */
   private newtonReducedKernel(tNew: number, maxIter: number, ch: LinearChains, sa: StateLease): boolean {
-    const { d, yTmp: yNew, yPred, fv, dy, stats } = this;
+    const { yTmp: yNew, fv, dy, stats } = this;
     const nk = ch.keep.length;
     const cnt = nk + ch.rootV.length;
     const fNon = this.p.fNonlinear!;
     const rs = ch.bandRowScale;
-    sa.alpha.set(ch.alpha);
-    sa.beta.set(ch.beta);
+    // (α and β: the trees' own arrays are the lease's while it is attached)
     if (rs !== null) sa.rs.set(rs);
     // the roots from their parents' predictor (nk = 0: no kept update)
     sa.newtonUpdate(0);
@@ -668,7 +672,7 @@ class BdfSolver implements DaeSolver {
       const test = this.newtonTest(dyNorm, dyNormOld, k, maxIter);
       if (test < 0) return false;
       if (test > 0) {
-        ch.fill(yNew, yPred, d);
+        sa.chainFill();
         return true;
       }
       dyNormOld = dyNorm;
@@ -1579,7 +1583,19 @@ class BdfSolver implements DaeSolver {
   solve(y0: Float64Array, opts: DaeSolverOptions): SolveResult {
     // a large system's arrays in the thread's WebAssembly arena for this solve (the kernel's sweeps)
     const ch = this.chains;
-    const lease = acquireState(this.n, ch ? ch.keep.length : 0, ch ? ch.rootV.length : 0);
+    const st = ch ? ch.structure : null;
+    const lease = acquireState(
+      this.n,
+      ch && st
+        ? {
+            nk: ch.keep.length,
+            nR: ch.rootV.length,
+            nl: st.lv.length,
+            nRuns: st.runI0.length,
+            nJ: ch.jacobianValues.length,
+          }
+        : undefined,
+    );
     if (lease === null) return this.run(y0, opts);
     this.useArrays(lease);
     try {
@@ -1618,11 +1634,27 @@ class BdfSolver implements DaeSolver {
         lease.keep.set(ch.keep);
         lease.rootV.set(ch.rootV);
         lease.rootP.set(ch.rootP);
+        const st = ch.structure;
+        lease.rootI.set(st.rootI);
+        lease.lv.set(st.lv);
+        lease.lp.set(st.lp);
+        lease.lpq.set(st.lpq);
+        lease.jPiv.set(st.jPiv);
+        lease.jUp.set(st.jUp);
+        lease.jLo.set(st.jLo);
+        lease.runI0.set(st.runI0);
+        lease.runEnd.set(st.runEnd);
+        // J's values as they stand (evalJ copies them again after every evaluation)
+        lease.J.set(ch.jacobianValues);
+        const cancel = st.cancel;
+        const { piv, inv, upA, mul, mag, bx, alpha, beta } = lease;
+        ch.attach({ piv, inv, upA, mul, mag, bx, alpha, beta, factor: (c) => lease.chainFactor(c, cancel) });
       }
     } else {
       this.yTmp = own.yTmp;
       this.atolV = own.atolV;
       this.m = own.m;
+      this.chains?.attach(null);
     }
     this.sa = lease;
   }

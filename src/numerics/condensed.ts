@@ -1057,6 +1057,39 @@ interface ChainAnalysis {
   readonly rootP: Int32Array;
 }
 
+/**
+ * LinearChains' working arrays and its factorisation in a kernel (bdf.ts attaches the state kernel's for
+ * a solve: ./state-kernel.ts, the same operations): while attached, factor() runs the kernel's and the
+ * other methods use these arrays
+ */
+export interface ChainKernel {
+  readonly piv: Float64Array;
+  readonly inv: Float64Array;
+  readonly upA: Float64Array;
+  readonly mul: Float64Array;
+  readonly mag: Float64Array;
+  readonly bx: Float64Array;
+  readonly alpha: Float64Array;
+  readonly beta: Float64Array;
+  /** LinearChains.factor(m, c)'s loops for the solver's m (false: a small pivot) */
+  factor(c: number): boolean;
+}
+
+/** the structure of a LinearChains (constant for its life): what a kernel needs besides J's values */
+export interface ChainStructure {
+  readonly lv: Int32Array;
+  readonly lp: Int32Array;
+  readonly lpq: Int32Array;
+  readonly jPiv: Int32Array;
+  readonly jUp: Int32Array;
+  readonly jLo: Int32Array;
+  readonly runI0: Int32Array;
+  readonly runEnd: Int32Array;
+  readonly rootI: Int32Array;
+  /** the pivots' cancellation test: |pivot| > cancel × the magnitudes it is formed from */
+  readonly cancel: number;
+}
+
 /** chain analyses by mask array (a model hands the same mask for the same layout), checked against the symbolic analysis */
 const chainCache = new WeakMap<Uint8Array, { sym: object; lin: ChainAnalysis | null; linPos: Int32Array }>();
 
@@ -1079,8 +1112,8 @@ export class LinearChains {
   /** the trees' roots: unknown, parent unknown (−1: none), and α, β of the current step */
   readonly rootV: Int32Array;
   readonly rootP: Int32Array;
-  readonly alpha: Float64Array;
-  readonly beta: Float64Array;
+  alpha: Float64Array;
+  beta: Float64Array;
   /** every peeled unknown is linear and there is no border: the reduced solve is the band solve alone */
   private readonly bandOnly: boolean;
   /** linear peeled positions q in elimination order, with their unknown, parent unknown and parent's q (−1: not linear) */
@@ -1093,14 +1126,14 @@ export class LinearChains {
   private readonly jUp: Int32Array;
   private readonly jLo: Int32Array;
   /** per linear q (same order as lq): pivot of the exact elimination at cFor, its inverse, A_v,parent, multiplier */
-  private readonly piv: Float64Array;
-  private readonly inv: Float64Array;
-  private readonly upA: Float64Array;
-  private readonly mul: Float64Array;
+  private piv: Float64Array;
+  private inv: Float64Array;
+  private upA: Float64Array;
+  private mul: Float64Array;
   /** per linear q: Σ of the magnitudes of the terms its pivot is formed from (the cancellation test) */
-  private readonly mag: Float64Array;
+  private mag: Float64Array;
   /** forward-eliminated right-hand side per linear q */
-  private readonly bx: Float64Array;
+  private bx: Float64Array;
   /** root r → index in lq */
   private readonly rootI: Int32Array;
   /** chain runs (LinearChains constructor): first and last index in lq */
@@ -1109,6 +1142,9 @@ export class LinearChains {
   private cFor = NaN;
   /** solve()'s workspace when not bandOnly (allocated on first use) */
   private scratch: Float64Array | null = null;
+  /** the attached kernel (null: the JavaScript loops on the own arrays) */
+  private kernel: ChainKernel | null = null;
+  private readonly own: Omit<ChainKernel, 'factor'>;
 
   constructor(
     private readonly core: CondensedCore,
@@ -1137,6 +1173,34 @@ export class LinearChains {
     this.rootP = lin.rootP;
     this.alpha = new Float64Array(lin.rootI.length);
     this.beta = new Float64Array(lin.rootI.length);
+    const { piv, inv, upA, mul, mag, bx, alpha, beta } = this;
+    this.own = { piv, inv, upA, mul, mag, bx, alpha, beta };
+  }
+
+  /** the structure arrays (a kernel's copy) */
+  get structure(): ChainStructure {
+    const { lv, lp, lpq, jPiv, jUp, jLo, runI0, runEnd, rootI } = this;
+    return { lv, lp, lpq, jPiv, jUp, jLo, runI0, runEnd, rootI, cancel: PIVOT_CANCEL };
+  }
+
+  /** the core's J values (positions as jPiv, jUp, jLo; a view, rewritten by every Jacobian evaluation) */
+  get jacobianValues(): Float64Array {
+    return this.core.J;
+  }
+
+  /** attaches a kernel's arrays and factorisation (null: back to the own arrays); forgets the last c */
+  attach(k: ChainKernel | null): void {
+    const a = k ?? this.own;
+    this.piv = a.piv;
+    this.inv = a.inv;
+    this.upA = a.upA;
+    this.mul = a.mul;
+    this.mag = a.mag;
+    this.bx = a.bx;
+    this.alpha = a.alpha;
+    this.beta = a.beta;
+    this.kernel = k;
+    this.cFor = NaN;
   }
 
   /**
@@ -1160,6 +1224,12 @@ export class LinearChains {
   factor(m: Float64Array, c: number): boolean {
     if (c === this.cFor) return true;
     this.cFor = NaN;
+    const kernel = this.kernel;
+    if (kernel !== null) {
+      if (!kernel.factor(c)) return false;
+      this.cFor = c;
+      return true;
+    }
     const { lv, lpq, jPiv, jUp, jLo, piv, inv, upA, mul, mag } = this;
     const J = this.core.J;
     const nl = lv.length;

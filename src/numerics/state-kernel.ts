@@ -27,7 +27,13 @@ import {
   fDiv,
   fMul,
   fSub,
+  fGt,
+  fNe,
+  fNeg,
   geS,
+  leS,
+  ret,
+  sub,
   geU,
   get,
   loadI32At,
@@ -411,6 +417,247 @@ function newtonUpdateFunc(): Func {
   };
 }
 
+/** address of element i (an i32 local) of an array of 2^shift-byte elements at the byte offset in local base */
+const elt = (base: number, i: Code, shift: number): Code => add(get(base), shl(i, i32(shift)));
+
+/**
+ * cfac(nl, c, cancel, m, lv, lpq, jPiv, jUp, jLo, J, piv, inv, upA, mul, mag) → 1, or 0 on a small or
+ * non-finite pivot: condensed.ts LinearChains.factor's loops, step for step
+ */
+function chainFactorFunc(): Func {
+  const L = new Locals();
+  const nl = L.param('nl', I32);
+  const c = L.param('c', F64);
+  const cancel = L.param('cancel', F64);
+  const pm = L.param('m', I32);
+  const plv = L.param('lv', I32);
+  const plpq = L.param('lpq', I32);
+  const pjPiv = L.param('jPiv', I32);
+  const pjUp = L.param('jUp', I32);
+  const pjLo = L.param('jLo', I32);
+  const pJ = L.param('J', I32);
+  const ppiv = L.param('piv', I32);
+  const pinv = L.param('inv', I32);
+  const pupA = L.param('upA', I32);
+  const pmul = L.param('mul', I32);
+  const pmag = L.param('mag', I32);
+  const i = L.local('i', I32);
+  const j = L.local('j', I32);
+  const pq = L.local('pq', I32);
+  const a = L.local('a', F64);
+  const b = L.local('b', F64);
+  const p = L.local('p', F64);
+  const u = L.local('u', F64);
+  const l = L.local('l', F64);
+  const iv = L.local('iv', F64);
+  const lm = L.local('lm', F64);
+  const nc = L.local('nc', F64);
+  const inc = set(i, add(get(i), i32(1)));
+  /** −c·J[j] where j ≥ 0, else 0 (into the f64 local dst) */
+  const entry = (dst: number, pos: number): Code[] => [
+    set(j, loadI32At(elt(pos, get(i), 2), 0)),
+    set(dst, f64Zero),
+    ifThen(geS(get(j), i32(0)), set(dst, fMul(get(nc), loadF64At(elt(pJ, get(j), 3), 0)))),
+  ];
+  const loop1: Code[] = [
+    set(a, loadF64At(elt(pm, loadI32At(elt(plv, get(i), 2), 0), 3), 0)),
+    set(j, loadI32At(elt(pjPiv, get(i), 2), 0)),
+    // a structural zero reads as JavaScript's J[−1] (undefined: NaN), which fails the test below
+    set(b, f64(NaN)),
+    ifThen(geS(get(j), i32(0)), set(b, fMul(get(c), loadF64At(elt(pJ, get(j), 3), 0)))),
+    storeF64At(elt(ppiv, get(i), 3), 0, fSub(get(a), get(b))),
+    storeF64At(elt(pmag, get(i), 3), 0, fAdd(fAbs(get(a)), fAbs(get(b)))),
+    inc,
+  ];
+  const loop2: Code[] = [
+    set(p, loadF64At(elt(ppiv, get(i), 3), 0)),
+    ...entry(u, pjUp),
+    ...entry(l, pjLo),
+    set(pq, loadI32At(elt(plpq, get(i), 2), 0)),
+    ifThen(
+      or(
+        eqz(fGt(fAbs(get(p)), fMul(get(cancel), loadF64At(elt(pmag, get(i), 3), 0)))),
+        fNe(fSub(get(p), get(p)), f64Zero),
+      ),
+      ret(i32(0)),
+    ),
+    set(iv, fDiv(f64One, get(p))),
+    storeF64At(elt(pinv, get(i), 3), 0, get(iv)),
+    storeF64At(elt(pupA, get(i), 3), 0, get(u)),
+    storeF64At(elt(pmul, get(i), 3), 0, f64Zero),
+    ifThen(
+      geS(get(pq), i32(0)),
+      set(lm, fMul(get(l), get(iv))),
+      storeF64At(elt(pmul, get(i), 3), 0, get(lm)),
+      storeF64At(elt(ppiv, get(pq), 3), 0, fSub(loadF64At(elt(ppiv, get(pq), 3), 0), fMul(get(lm), get(u)))),
+      storeF64At(elt(pmag, get(pq), 3), 0, fAdd(loadF64At(elt(pmag, get(pq), 3), 0), fAbs(fMul(get(lm), get(u))))),
+    ),
+    inc,
+  ];
+  return {
+    name: 'cfac',
+    params: L.params,
+    results: [I32],
+    locals: L.locals,
+    body: [
+      ...set(nc, fNeg(get(c))),
+      ...set(i, i32(0)),
+      ...until(geS(get(i), get(nl)), ...loop1),
+      ...set(i, i32(0)),
+      ...until(geS(get(i), get(nl)), ...loop2),
+      ...i32(1),
+    ],
+  };
+}
+
+/**
+ * crhs(nl, nRuns, nRoots, m, yPred, psi, lv, lpq, mul, bx, inv, upA, rootI, alpha, beta, runI0, runEnd):
+ * condensed.ts LinearChains.rhs's loops, step for step
+ */
+function chainRhsFunc(): Func {
+  const L = new Locals();
+  const nl = L.param('nl', I32);
+  const nRuns = L.param('nRuns', I32);
+  const nRoots = L.param('nRoots', I32);
+  const pm = L.param('m', I32);
+  const pyp = L.param('yPred', I32);
+  const ppsi = L.param('psi', I32);
+  const plv = L.param('lv', I32);
+  const plpq = L.param('lpq', I32);
+  const pmul = L.param('mul', I32);
+  const pbx = L.param('bx', I32);
+  const pinv = L.param('inv', I32);
+  const pupA = L.param('upA', I32);
+  const prootI = L.param('rootI', I32);
+  const palpha = L.param('alpha', I32);
+  const pbeta = L.param('beta', I32);
+  const prunI0 = L.param('runI0', I32);
+  const prunEnd = L.param('runEnd', I32);
+  const i = L.local('i', I32);
+  const r = L.local('r', I32);
+  const e = L.local('e', I32);
+  const v8 = L.local('v8', I32);
+  const pq = L.local('pq', I32);
+  const x = L.local('x', F64);
+  const inc = (l: number): Code => set(l, add(get(l), i32(1)));
+  const at8 = (base: number): Code => add(get(base), get(v8));
+  const loop1: Code[] = [
+    set(v8, shl(loadI32At(elt(plv, get(i), 2), 0), i32(3))),
+    storeF64At(
+      elt(pbx, get(i), 3),
+      0,
+      fMul(loadF64At(at8(pm), 0), fSub(loadF64At(at8(pyp), 0), loadF64At(at8(ppsi), 0))),
+    ),
+    inc(i),
+  ];
+  const runs: Code[] = [
+    set(e, loadI32At(elt(prunEnd, get(r), 2), 0)),
+    set(i, loadI32At(elt(prunI0, get(r), 2), 0)),
+    set(x, loadF64At(elt(pbx, get(i), 3), 0)),
+    until(
+      geS(get(i), get(e)),
+      set(x, fSub(loadF64At(elt(pbx, get(i), 3), 8), fMul(loadF64At(elt(pmul, get(i), 3), 0), get(x)))),
+      storeF64At(elt(pbx, get(i), 3), 8, get(x)),
+      inc(i),
+    ),
+    set(pq, loadI32At(elt(plpq, get(e), 2), 0)),
+    ifThen(
+      geS(get(pq), i32(0)),
+      storeF64At(
+        elt(pbx, get(pq), 3),
+        0,
+        fSub(loadF64At(elt(pbx, get(pq), 3), 0), fMul(loadF64At(elt(pmul, get(e), 3), 0), get(x))),
+      ),
+    ),
+    inc(r),
+  ];
+  const roots: Code[] = [
+    set(i, loadI32At(elt(prootI, get(r), 2), 0)),
+    storeF64At(elt(palpha, get(r), 3), 0, fMul(loadF64At(elt(pbx, get(i), 3), 0), loadF64At(elt(pinv, get(i), 3), 0))),
+    storeF64At(
+      elt(pbeta, get(r), 3),
+      0,
+      fMul(fNeg(loadF64At(elt(pupA, get(i), 3), 0)), loadF64At(elt(pinv, get(i), 3), 0)),
+    ),
+    inc(r),
+  ];
+  return {
+    name: 'crhs',
+    params: L.params,
+    results: [],
+    locals: L.locals,
+    body: [
+      ...set(i, i32(0)),
+      ...until(geS(get(i), get(nl)), ...loop1),
+      ...set(r, i32(0)),
+      ...until(geS(get(r), get(nRuns)), ...runs),
+      ...set(r, i32(0)),
+      ...until(geS(get(r), get(nRoots)), ...roots),
+    ],
+  };
+}
+
+/**
+ * cfill(nRuns, y, yPred, d, lv, lp, bx, inv, upA, runI0, runEnd): condensed.ts LinearChains.fill's loops,
+ * step for step
+ */
+function chainFillFunc(): Func {
+  const L = new Locals();
+  const nRuns = L.param('nRuns', I32);
+  const py = L.param('y', I32);
+  const pyp = L.param('yPred', I32);
+  const pd = L.param('d', I32);
+  const plv = L.param('lv', I32);
+  const plp = L.param('lp', I32);
+  const pbx = L.param('bx', I32);
+  const pinv = L.param('inv', I32);
+  const pupA = L.param('upA', I32);
+  const prunI0 = L.param('runI0', I32);
+  const prunEnd = L.param('runEnd', I32);
+  const r = L.local('r', I32);
+  const i = L.local('i', I32);
+  const i0 = L.local('i0', I32);
+  const p = L.local('p', I32);
+  const v = L.local('v', I32);
+  const x = L.local('x', F64);
+  const t = L.local('t', F64);
+  const store: Code[] = [
+    storeF64At(elt(py, get(v), 3), 0, get(x)),
+    storeF64At(elt(pd, get(v), 3), 0, fSub(get(x), loadF64At(elt(pyp, get(v), 3), 0))),
+  ];
+  const run: Code[] = [
+    set(r, sub(get(r), i32(1))),
+    set(i0, loadI32At(elt(prunI0, get(r), 2), 0)),
+    set(i, loadI32At(elt(prunEnd, get(r), 2), 0)),
+    set(p, loadI32At(elt(plp, get(i), 2), 0)),
+    set(v, loadI32At(elt(plv, get(i), 2), 0)),
+    set(t, f64Zero),
+    ifThen(geS(get(p), i32(0)), set(t, fMul(loadF64At(elt(pupA, get(i), 3), 0), loadF64At(elt(py, get(p), 3), 0)))),
+    set(x, fMul(fSub(loadF64At(elt(pbx, get(i), 3), 0), get(t)), loadF64At(elt(pinv, get(i), 3), 0))),
+    ...store,
+    until(
+      leS(get(i), get(i0)),
+      set(i, sub(get(i), i32(1))),
+      set(v, sub(get(v), i32(1))),
+      set(
+        x,
+        fMul(
+          fSub(loadF64At(elt(pbx, get(i), 3), 0), fMul(loadF64At(elt(pupA, get(i), 3), 0), get(x))),
+          loadF64At(elt(pinv, get(i), 3), 0),
+        ),
+      ),
+      ...store,
+    ),
+  ];
+  return {
+    name: 'cfill',
+    params: L.params,
+    results: [],
+    locals: L.locals,
+    body: [...set(r, get(nRuns)), ...until(leS(get(r), i32(0)), ...run)],
+  };
+}
+
 type UpdateDFn = (
   n: number,
   D: number,
@@ -480,6 +727,56 @@ type NewtonUpdateFn = (
   yPred: number,
 ) => number;
 
+type ChainFactorFn = (
+  nl: number,
+  c: number,
+  cancel: number,
+  m: number,
+  lv: number,
+  lpq: number,
+  jPiv: number,
+  jUp: number,
+  jLo: number,
+  J: number,
+  piv: number,
+  inv: number,
+  upA: number,
+  mul: number,
+  mag: number,
+) => number;
+type ChainRhsFn = (
+  nl: number,
+  nRuns: number,
+  nRoots: number,
+  m: number,
+  yPred: number,
+  psi: number,
+  lv: number,
+  lpq: number,
+  mul: number,
+  bx: number,
+  inv: number,
+  upA: number,
+  rootI: number,
+  alpha: number,
+  beta: number,
+  runI0: number,
+  runEnd: number,
+) => void;
+type ChainFillFn = (
+  nRuns: number,
+  y: number,
+  yPred: number,
+  d: number,
+  lv: number,
+  lp: number,
+  bx: number,
+  inv: number,
+  upA: number,
+  runI0: number,
+  runEnd: number,
+) => void;
+
 /** one WebAssembly memory with its instance of the module: leases are taken from its top, stack-wise */
 interface Arena {
   readonly mem: WasmMemory;
@@ -489,17 +786,36 @@ interface Arena {
   readonly err: ErrorNormFn;
   readonly nres: NewtonRhsFn;
   readonly nupd: NewtonUpdateFn;
+  readonly cfac: ChainFactorFn;
+  readonly crhs: ChainRhsFn;
+  readonly cfill: ChainFillFn;
   /** the first free byte */
   top: number;
 }
 
+/** the sizes of a solve with linear trees (LinearChains) beside its n unknowns */
+export interface ChainSizes {
+  /** unknowns kept in the Newton loop */
+  readonly nk: number;
+  /** roots of the trees */
+  readonly nR: number;
+  /** unknowns in the trees, and their runs */
+  readonly nl: number;
+  readonly nRuns: number;
+  /** the core's J values */
+  readonly nJ: number;
+}
+const NO_CHAINS: ChainSizes = { nk: 0, nR: 0, nl: 0, nRuns: 0, nJ: 0 };
+
 /**
- * bytes of one lease for n unknowns (nk kept in the Newton loop, nR roots of linear trees): D
- * (MAX_ORDER + 3 = 8 rows), 11 vectors, RU (36), 2 sums, the row scale (nk), α and β (nR), then the i32
- * arrays keep (nk), rootV and rootP (nR), and isAlg (n bytes)
+ * bytes of one lease for n unknowns: D (MAX_ORDER + 3 = 8 rows), 11 vectors, RU (36), 2 sums, the
+ * trees' f64 arrays (row scale nk, α and β nR, 6 of nl, J), then the i32 ones (keep nk, rootV, rootP and
+ * rootI nR, 6 of nl, 2 of nRuns), and isAlg (n bytes)
  */
-function leaseBytes(n: number, nk: number, nR: number): number {
-  return 8 * (8 * n + 11 * n + 36 + 2 + nk + 2 * nR) + 8 * Math.ceil((4 * (nk + 2 * nR) + n) / 8);
+function leaseBytes(n: number, z: ChainSizes): number {
+  const f = 8 * n + 11 * n + 36 + 2 + z.nk + 2 * z.nR + 6 * z.nl + z.nJ;
+  const i = z.nk + 3 * z.nR + 6 * z.nl + 2 * z.nRuns;
+  return 8 * f + 8 * Math.ceil((4 * i + n) / 8);
 }
 
 /**
@@ -541,6 +857,44 @@ export class StateLease {
   private readonly okeep: number;
   private readonly orootV: number;
   private readonly orootP: number;
+  /** the linear trees (LinearChains' arrays while attached: ChainKernel; the structure copied in) */
+  readonly nk: number;
+  readonly nR: number;
+  readonly nl: number;
+  readonly nRuns: number;
+  readonly piv: Float64Array;
+  readonly inv: Float64Array;
+  readonly upA: Float64Array;
+  readonly mul: Float64Array;
+  readonly mag: Float64Array;
+  readonly bx: Float64Array;
+  /** a copy of the core's J values (set after every Jacobian evaluation) */
+  readonly J: Float64Array;
+  readonly rootI: Int32Array;
+  readonly lv: Int32Array;
+  readonly lp: Int32Array;
+  readonly lpq: Int32Array;
+  readonly jPiv: Int32Array;
+  readonly jUp: Int32Array;
+  readonly jLo: Int32Array;
+  readonly runI0: Int32Array;
+  readonly runEnd: Int32Array;
+  private readonly opiv: number;
+  private readonly oinvP: number;
+  private readonly oupA: number;
+  private readonly omul: number;
+  private readonly omag: number;
+  private readonly obx: number;
+  private readonly oJ: number;
+  private readonly orootI: number;
+  private readonly olv: number;
+  private readonly olp: number;
+  private readonly olpq: number;
+  private readonly ojPiv: number;
+  private readonly ojUp: number;
+  private readonly ojLo: number;
+  private readonly orunI0: number;
+  private readonly orunEnd: number;
   private readonly out: Float64Array;
   private readonly oD: number;
   private readonly od: number;
@@ -557,8 +911,7 @@ export class StateLease {
   constructor(
     private readonly arena: Arena,
     readonly n: number,
-    readonly nk: number,
-    readonly nR: number,
+    z: ChainSizes,
     private readonly base: number,
   ) {
     const buf = arena.mem.buffer;
@@ -568,6 +921,16 @@ export class StateLease {
       at += 8 * len;
       return v;
     };
+    const i32 = (len: number): Int32Array => {
+      const v = new Int32Array(buf, at, len);
+      at += 4 * len;
+      return v;
+    };
+    const { nk, nR, nl } = z;
+    this.nk = nk;
+    this.nR = nR;
+    this.nl = nl;
+    this.nRuns = z.nRuns;
     this.oD = at;
     this.D = f64(8 * n);
     this.od = at;
@@ -602,15 +965,44 @@ export class StateLease {
     this.alpha = f64(nR);
     this.obeta = at;
     this.beta = f64(nR);
+    this.opiv = at;
+    this.piv = f64(nl);
+    this.oinvP = at;
+    this.inv = f64(nl);
+    this.oupA = at;
+    this.upA = f64(nl);
+    this.omul = at;
+    this.mul = f64(nl);
+    this.omag = at;
+    this.mag = f64(nl);
+    this.obx = at;
+    this.bx = f64(nl);
+    this.oJ = at;
+    this.J = f64(z.nJ);
     this.okeep = at;
-    this.keep = new Int32Array(buf, at, nk);
-    at += 4 * nk;
+    this.keep = i32(nk);
     this.orootV = at;
-    this.rootV = new Int32Array(buf, at, nR);
-    at += 4 * nR;
+    this.rootV = i32(nR);
     this.orootP = at;
-    this.rootP = new Int32Array(buf, at, nR);
-    at += 4 * nR;
+    this.rootP = i32(nR);
+    this.orootI = at;
+    this.rootI = i32(nR);
+    this.olv = at;
+    this.lv = i32(nl);
+    this.olp = at;
+    this.lp = i32(nl);
+    this.olpq = at;
+    this.lpq = i32(nl);
+    this.ojPiv = at;
+    this.jPiv = i32(nl);
+    this.ojUp = at;
+    this.jUp = i32(nl);
+    this.ojLo = at;
+    this.jLo = i32(nl);
+    this.orunI0 = at;
+    this.runI0 = i32(z.nRuns);
+    this.orunEnd = at;
+    this.runEnd = i32(z.nRuns);
     this.oalg = at;
     this.isAlg = new Uint8Array(buf, at, n);
   }
@@ -727,6 +1119,69 @@ export class StateLease {
     );
   }
 
+  /** condensed.ts LinearChains.factor(m, c) on the lease's m, J and trees (cancel: its pivot test's factor) */
+  chainFactor(c: number, cancel: number): boolean {
+    return (
+      this.arena.cfac(
+        this.nl,
+        c,
+        cancel,
+        this.om,
+        this.olv,
+        this.olpq,
+        this.ojPiv,
+        this.ojUp,
+        this.ojLo,
+        this.oJ,
+        this.opiv,
+        this.oinvP,
+        this.oupA,
+        this.omul,
+        this.omag,
+      ) === 1
+    );
+  }
+
+  /** condensed.ts LinearChains.rhs(m, yPred, ψ) on the lease's arrays */
+  chainRhs(): void {
+    this.arena.crhs(
+      this.nl,
+      this.nRuns,
+      this.nR,
+      this.om,
+      this.oyPred,
+      this.opsi,
+      this.olv,
+      this.olpq,
+      this.omul,
+      this.obx,
+      this.oinvP,
+      this.oupA,
+      this.orootI,
+      this.oalpha,
+      this.obeta,
+      this.orunI0,
+      this.orunEnd,
+    );
+  }
+
+  /** condensed.ts LinearChains.fill(y, yPred, d) on the lease's arrays (y: the corrector's solution) */
+  chainFill(): void {
+    this.arena.cfill(
+      this.nRuns,
+      this.oy,
+      this.oyPred,
+      this.od,
+      this.olv,
+      this.olp,
+      this.obx,
+      this.oinvP,
+      this.oupA,
+      this.orunI0,
+      this.orunEnd,
+    );
+  }
+
   /** the select sums of the last errorSums(…, select) (a view: [Σ at k − 1, Σ at k + 1]) */
   get selectSums(): Float64Array {
     return this.out;
@@ -744,7 +1199,14 @@ function compile(): { wasm: WasmApi; module: object } | null {
     if (wasm === undefined) return null;
     const funcs: Func[] = [];
     for (let k = 1; k <= 5; k++) funcs.push(updateDFunc(k), applyRUFunc(k));
-    funcs.push(errorNormFunc(), newtonRhsFunc(), newtonUpdateFunc());
+    funcs.push(
+      errorNormFunc(),
+      newtonRhsFunc(),
+      newtonUpdateFunc(),
+      chainFactorFunc(),
+      chainRhsFunc(),
+      chainFillFunc(),
+    );
     return { wasm, module: new wasm.Module(encodeModule(funcs, true)) };
   } catch {
     return null;
@@ -774,6 +1236,9 @@ function newArena(c: { wasm: WasmApi; module: object }, bytes: number): Arena {
     err: ex.err as ErrorNormFn,
     nres: ex.nres as NewtonRhsFn,
     nupd: ex.nupd as NewtonUpdateFn,
+    cfac: ex.cfac as ChainFactorFn,
+    crhs: ex.crhs as ChainRhsFn,
+    cfill: ex.cfill as ChainFillFn,
     top: 0,
   };
 }
@@ -784,11 +1249,11 @@ function newArena(c: { wasm: WasmApi; module: object }, bytes: number): Arena {
  * An arena too small for the lease is replaced by one twice as large (a solve in progress keeps its own
  * until it releases); one far larger than needed by a solve that runs alone is replaced by a smaller one
  */
-export function acquireState(n: number, nk = 0, nR = 0): StateLease | null {
+export function acquireState(n: number, chains: ChainSizes = NO_CHAINS): StateLease | null {
   if (!enabled || n < STATE_KERNEL_MIN_N) return null;
   if (compiled === undefined) compiled = compile();
   if (compiled === null) return null;
-  const bytes = leaseBytes(n, nk, nR);
+  const bytes = leaseBytes(n, chains);
   let a = current;
   try {
     if (a === null || a.top + bytes > a.bytes) a = newArena(compiled, Math.max(2 * (a ? a.bytes : 0), 4 * bytes));
@@ -797,7 +1262,7 @@ export function acquireState(n: number, nk = 0, nR = 0): StateLease | null {
     return null;
   }
   current = a;
-  const lease = new StateLease(a, n, nk, nR, a.top);
+  const lease = new StateLease(a, n, chains, a.top);
   a.top += bytes;
   return lease;
 }

@@ -96,6 +96,7 @@ export const until = (exit: Code, ...body: Code[]): Code => [
 // f64 arithmetic and memory beyond the band kernel's
 export const fAdd = op(0xa0);
 export const fSqrt = (a: Code): Code => [...a, 0x9f];
+export const fNeg = (a: Code): Code => [...a, 0x9a];
 /** an f64 constant (its IEEE 754 bits, little-endian) */
 export function f64(v: number): Code {
   const b = new Uint8Array(8);

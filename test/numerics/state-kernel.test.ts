@@ -98,3 +98,34 @@ test('the WebAssembly sweeps (updateD, applyRU, errorNorm) give bit for bit the 
   }
   assert.ok(maxOrderSeen, 'some case must take many steps with rejections');
 });
+
+test('a solve nested in another’s right-hand side (each with the kernel’s arena lease) gives bit for bit the JavaScript loops’ solutions, and leaves the arena usable', () => {
+  const inner = chain(STATE_KERNEL_MIN_N + 3);
+  const innerSolver = createDaeSolver(inner);
+  const outerBase = chain(STATE_KERNEL_MIN_N + 9);
+  let calls = 0;
+  // the outer forcing's amplitude from an inner solve's end state, solved anew at every 50th evaluation
+  let amp = 1;
+  const outer: DaeProblem = {
+    ...outerBase,
+    f(t, y, out) {
+      if (calls++ % 50 === 0) {
+        const y0 = new Float64Array(inner.n);
+        for (let i = 0; i < inner.n - 1; i++) y0[i] = 0.1 * (i % 4);
+        const r = innerSolver.solve(y0, { t0: 0, tEnd: 0.5 + 0.01 * (calls % 7), rtol: 1e-6 });
+        amp = 1 + r.yFinal[inner.n - 1]!;
+      }
+      outerBase.f(t, y, out);
+      out[0] = out[0]! + amp;
+    },
+  };
+  const opts: DaeSolverOptions = { t0: 0, tEnd: 2, rtol: 1e-6 };
+  calls = 0;
+  const js = solveWith(false, outer, opts);
+  calls = 0;
+  const wasm = solveWith(true, outer, opts);
+  assert.equal(js.status, 'done', js.message);
+  assertSame(js, wasm);
+  // and a plain solve after it is still the JavaScript loops' one
+  assertSame(solveWith(false, outerBase, opts), solveWith(true, outerBase, opts));
+});
