@@ -395,22 +395,33 @@ const W = { T: 0, nLiq: 0, free: 0, E: 0, h: 0, dsB: 0, dsR: 0, dI: 0, du: 0, dE
 /** bumped whenever P changes (outside a solve): the memo of `evaluate` is for one solve's repeated points */
 let generation = 0;
 let memoGeneration = -1;
-const memoY = new Float64Array(4);
+/** the state of the memo (scalars: a typed array's set() costs a call per evaluation) */
+let memo0 = Number.NaN;
+let memo1 = Number.NaN;
+let memo2 = Number.NaN;
+let memo3 = Number.NaN;
 
 /** T, n_liq, free Li, E, h and the rates of the state y on the current branch (into W) */
 function evaluate(y: Float64Array): void {
-  if (memoGeneration === generation && y[0] === memoY[0] && y[1] === memoY[1] && y[2] === memoY[2] && y[3] === memoY[3])
-    return; // the events read the state the step ended on, one after the other
+  const y0 = y[0]!;
+  const y1 = y[1]!;
+  const y2 = y[2]!;
+  const y3 = y[3]!;
+  // the events read the state the step ended on, one after the other
+  if (memoGeneration === generation && y0 === memo0 && y1 === memo1 && y2 === memo2 && y3 === memo3) return;
   memoGeneration = generation;
-  memoY.set(y);
-  const sB = y[0]! > 0 ? y[0]! : 0;
-  const sR = y[1]! > 0 ? y[1]! : 0;
-  const I = y[2]! > 0 ? y[2]! : 0;
+  memo0 = y0;
+  memo1 = y1;
+  memo2 = y2;
+  memo3 = y3;
+  const sB = y0 > 0 ? y0 : 0;
+  const sR = y1 > 0 ? y1 : 0;
+  const I = y2 > 0 ? y2 : 0;
   const xiB = Math.sqrt(sB);
   const xiR = Math.sqrt(sR);
   const h = xiB * ((1 - xiR) * P.hB + xiR * P.hE);
   const free = (1 - xiB) * P.nLi + xiB * ((1 - xiR) * P.bLi + xiR * P.eLi);
-  const E = P.U0 + P.C * y[3]! - h;
+  const E = P.U0 + P.C * y3 - h;
   let T: number;
   let nLiq: number;
   if (P.branch === 'held') {
