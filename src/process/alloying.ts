@@ -332,9 +332,10 @@ export interface AlloyResult {
  * T(E) has a kink at each branch edge (dT/dE jumps between 1/C and 0) and the contact jumps to 1 when Li melts
  * (liquid Li wets the Al): each branch is solved with its own formulas, continued smoothly, and its edges are
  * terminal events — the solve stops on the edge and restarts in the next branch, so no step spans a kink. A
- * front that completes (s = 1) stops the same way. Segment ends and the nip's pressure peak (half its
- * duration) are restarts too. The peak temperature is located as an event on dT/dt = 0 (falling), the nip's
- * highest liquid fraction as one on d(n_liq/n_f)/dt = 0, besides the values at the restarts.
+ * front that completes (s = 1) stops the same way. Segment ends are restarts too, and so is the nip's pressure
+ * peak (half its duration) where there can be liquid there. The peak temperature is located as an event on
+ * dT/dt = 0 (falling), the nip's highest liquid fraction as one on d(n_liq/n_f)/dt = 0, besides the values at the
+ * restarts.
  * A segment with τ = 0 holds the web at T_env (free Li molten when T_env > T_m): no heat balance.
  */
 type Branch = 'held' | 'solid' | 'melting' | 'liquid';
@@ -593,8 +594,15 @@ export function alloyHistory(
     P.U0 = E + W.h;
     evaluateAt(y);
   };
-  /** integrate one piece [t, t + dur] of a segment, restarting on every terminal event */
-  const piece = (seg: AlloySegment, dur: number, C: number): void => {
+  /** the Li molten at the nip's pressure peak (set by `piece` when it passes tPeak) */
+  let liqAtPeak: number;
+  /**
+   * integrate one piece [t, t + dur] of a segment, restarting on every terminal event. tPeak (the nip's pressure
+   * peak): the liquid there is recorded in liqAtPeak. A solve on a branch with liquid stops at tPeak and the piece
+   * restarts there; one on the solid branch runs through it (no liquid at the peak: the right-hand side does not
+   * change there, so a restart would only cost the ramp-up of a new solve)
+   */
+  const piece = (seg: AlloySegment, dur: number, C: number, tPeak = Number.NaN): void => {
     P.C = C;
     P.tau = seg.tau_s;
     P.Tenv = seg.T_env_K;
@@ -602,6 +610,8 @@ export function alloyHistory(
     restart(C * (T - T_MELT) + LATENT * nLiq, seg);
     seePeak(seg.kind);
     for (let restarts = 0; t < tEnd; restarts++) {
+      const liquid = P.branch === 'melting' || P.branch === 'liquid' || (P.branch === 'held' && P.Tenv > T_MELT);
+      const stop = t < tPeak && liquid ? tPeak : tEnd;
       if (restarts > 1000) throw new Error(`alloyHistory: no progress at t = ${t} s in the ${seg.kind} segment`);
       const hStart = W.h;
       const events =
@@ -616,7 +626,7 @@ export function alloyHistory(
       generation++;
       const res = solver.solve(y, {
         t0: t,
-        tEnd,
+        tEnd: stop,
         rtol: ALLOY_HISTORY_RTOL,
         atol: ALLOY_HISTORY_ATOL,
         events: active,
@@ -630,10 +640,18 @@ export function alloyHistory(
       y.set(res.yFinal);
       // s and I never fall (their rates are ≥ 0); a value below 0 is the solver's rounding, within atol of 0
       for (let i = 0; i < 3; i++) if (y[i]! < 0) y[i] = 0;
-      t = res.status === 'event' ? res.tFinal : tEnd;
+      t = res.status === 'event' ? res.tFinal : stop;
       evaluateAt(y);
       heat += hStart - W.h;
       seePeak(seg.kind);
+      if (res.status !== 'event' && stop === tPeak) {
+        // at the pressure peak with liquid: record it and go on from the same state
+        settle();
+        liqAtPeak = nLiq;
+        restart(C * (T - T_MELT) + LATENT * nLiq, seg);
+        seePeak(seg.kind);
+        continue;
+      }
       if (res.status !== 'event') break;
       // the terminal event: finish the front, or snap the enthalpy onto the branch edge, and restart
       let E: number;
@@ -660,9 +678,16 @@ export function alloyHistory(
     if (dur > 0) {
       if (seg.kind === 'nip') {
         // the pressure peak at half the nip: the Li molten there is what the nip pushes back to its inlet
-        piece(seg, 0.5 * dur, Cs);
-        const liqAtPeak = nLiq;
-        piece(seg, dur - 0.5 * dur, Cs);
+        liqAtPeak = 0;
+        if (seg.T_env_K < T_MELT) piece(seg, dur, Cs, t + 0.5 * dur);
+        else {
+          // a nip that can melt the Li from its rolls: the history restarts at the peak, so that the liquid's
+          // growth after it (the figure the peak is there for) starts at a step (the event of its onset is then
+          // located on the short steps of a new solve: to 1e-6 of the molten amount, test/process/alloying)
+          piece(seg, 0.5 * dur, Cs);
+          liqAtPeak = nLiq;
+          piece(seg, dur - 0.5 * dur, Cs);
+        }
         if (liqAtPeak > 0) {
           // the Li molten before the pressure peak leaves the nip at its inlet (to the web edges); the rest carries on
           const st = stateAt(nLi, nAl, eB, eE, Math.sqrt(y[0]!), Math.sqrt(y[1]!));
