@@ -18,6 +18,52 @@
  * instance of the compiled module) once a band far smaller has been used long enough (ARENA_RENEW_AFTER).
  */
 
+import {
+  F64,
+  I32,
+  add,
+  and,
+  at,
+  encodeModule,
+  eqz,
+  f64Inf,
+  f64One,
+  f64Zero,
+  fAbs,
+  fDiv,
+  fGe,
+  fGt,
+  fLt,
+  fMul,
+  fNe,
+  fSub,
+  geS,
+  geU,
+  get,
+  gtS,
+  i32,
+  ifThen,
+  leS,
+  loadF64,
+  loadI32,
+  ltS,
+  mul,
+  ne,
+  or,
+  ret,
+  select,
+  set,
+  shl,
+  storeF64,
+  storeI32,
+  sub,
+  until,
+  type Code,
+  type Func,
+  type WasmApi,
+  type WasmMemory,
+} from './wasm-encoder.ts';
+
 /** the factors' layout as BandLu holds them (band storage, pivots, U's and L's column extents) */
 export interface BandFactors {
   readonly n: number;
@@ -29,128 +75,6 @@ export interface BandFactors {
   readonly um: Int32Array;
   readonly lm: Int32Array;
   readonly pivotThreshold: number;
-}
-
-// ---- a minimal WebAssembly binary encoder (only what the kernel uses) ----
-
-type Code = number[];
-const I32 = 0x7f;
-const F64 = 0x7c;
-
-function u32(v: number): Code {
-  const out: Code = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function s32(v: number): Code {
-  const out: Code = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const vec = (items: Code[]): Code => [...u32(items.length), ...items.flat()];
-const name = (s: string): Code => vec([...s].map((ch) => [ch.charCodeAt(0)]));
-const section = (id: number, body: Code): Code => [id, ...u32(body.length), ...body];
-
-// instructions (each returns its bytes; operands first, as the stack machine takes them)
-const get = (l: number): Code => [0x20, ...u32(l)];
-const set = (l: number, v: Code): Code => [...v, 0x21, ...u32(l)];
-const i32 = (v: number): Code => [0x41, ...s32(v)];
-const f64Zero: Code = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
-const f64One: Code = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
-const f64Inf: Code = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f];
-const op =
-  (code: number) =>
-  (a: Code, b: Code): Code => [...a, ...b, code];
-const add = op(0x6a);
-const sub = op(0x6b);
-const mul = op(0x6c);
-const shl = op(0x74);
-const ne = op(0x47);
-const geS = op(0x4e);
-const ltS = op(0x48);
-const geU = op(0x4f);
-const gtS = op(0x4a);
-const leS = op(0x4c);
-const and = op(0x71);
-const or = op(0x72);
-const fGt = op(0x64);
-const fLt = op(0x63);
-const fGe = op(0x66);
-const fAbs = (a: Code): Code => [...a, 0x99];
-const eqz = (a: Code): Code => [...a, 0x45];
-/** cond ? a : b (both evaluated) */
-const select = (a: Code, b: Code, cond: Code): Code => [...a, ...b, ...cond, 0x1b];
-const ret = (v: Code): Code => [...v, 0x0f];
-const fNe = op(0x62);
-const fSub = op(0xa1);
-const fMul = op(0xa2);
-const fDiv = op(0xa3);
-const loadI32 = (addr: Code): Code => [...addr, 0x28, 2, 0];
-const loadF64 = (addr: Code): Code => [...addr, 0x2b, 3, 0];
-const storeF64 = (addr: Code, v: Code): Code => [...addr, ...v, 0x39, 3, 0];
-const storeI32 = (addr: Code, v: Code): Code => [...addr, ...v, 0x36, 2, 0];
-/** byte address of element i of an array of 2^shift-byte elements at byte offset base */
-const at = (base: Code, i: Code, shift: number): Code => add(base, shl(i, i32(shift)));
-const ifThen = (cond: Code, ...body: Code[]): Code => [...cond, 0x04, 0x40, ...body.flat(), 0x0b];
-/** block { loop { br_if exit; body; br loop } } */
-const until = (exit: Code, ...body: Code[]): Code => [
-  0x02,
-  0x40,
-  0x03,
-  0x40,
-  ...exit,
-  0x0d,
-  1,
-  ...body.flat(),
-  0x0c,
-  0,
-  0x0b,
-  0x0b,
-];
-
-interface Func {
-  name: string;
-  params: number[];
-  results: number[];
-  locals: number[];
-  body: Code;
-}
-
-function encodeModule(funcs: Func[]): Uint8Array {
-  const types = section(
-    1,
-    vec(funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))])),
-  );
-  const fnSec = section(3, vec(funcs.map((_, i) => u32(i))));
-  const memSec = section(5, vec([[0x00, ...u32(1)]]));
-  const exports = section(
-    7,
-    vec([...funcs.map((f, i) => [...name(f.name), 0x00, ...u32(i)]), [...name('mem'), 0x02, 0]]),
-  );
-  const code = section(
-    10,
-    vec(
-      funcs.map((f) => {
-        const body = [...vec(f.locals.map((t) => [1, t])), ...f.body, 0x0b];
-        return [...u32(body.length), ...body];
-      }),
-    ),
-  );
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...fnSec, ...memSec, ...exports, ...code]);
 }
 
 // ---- the kernel ----
@@ -397,16 +321,6 @@ function equilibrateFunc(): Func {
     locals: [I32, I32, I32, I32, I32, F64],
     body: body.flat(),
   };
-}
-
-/** the parts of the WebAssembly API used here (the project's TypeScript lib has no WebAssembly types) */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 
 type EquilibrateFn = (n: number, kl: number, ku: number, ld: number, ab: number, rs: number) => void;

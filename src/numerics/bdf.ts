@@ -32,6 +32,7 @@ import type {
 import { createLinearSystem, type LinearSystem } from './system.ts';
 import type { LinearChains } from './condensed.ts';
 import { brent } from './roots.ts';
+import { acquireState, type StateLease } from './state-kernel.ts';
 
 const MAX_ORDER = 5;
 const NEWTON_MAXITER = 4;
@@ -160,14 +161,14 @@ class BdfSolver implements DaeSolver {
   private readonly m: Float64Array;
   private readonly isAlg: Uint8Array;
   private readonly nAlg: number;
-  private readonly D: Float64Array;
+  private D: Float64Array;
   private readonly y: Float64Array;
-  private readonly yPred: Float64Array;
-  private readonly d: Float64Array;
-  private readonly psi: Float64Array;
-  private readonly scale: Float64Array;
+  private yPred: Float64Array;
+  private d: Float64Array;
+  private psi: Float64Array;
+  private scale: Float64Array;
   /** 1/scale of the predictor (set by predict() or updateD(); the Newton norm multiplies by it) */
-  private readonly invScale: Float64Array;
+  private invScale: Float64Array;
   /** the corrector's row weights for c = cwFor: c on differential rows, 1 on algebraic ones */
   private readonly cw: Float64Array;
   private cwFor = NaN;
@@ -176,14 +177,14 @@ class BdfSolver implements DaeSolver {
   private readonly fv: Float64Array;
   private readonly f1: Float64Array;
   private readonly dy: Float64Array;
-  private readonly yTmp: Float64Array;
-  private readonly atolV: Float64Array;
+  private yTmp: Float64Array;
+  private atolV: Float64Array;
   private readonly wIter: Float64Array;
   private readonly wInit: Float64Array;
   private readonly yOut: Float64Array;
   private readonly R: Float64Array;
   private readonly U: Float64Array;
-  private readonly RU: Float64Array;
+  private RU: Float64Array;
   /** applyRU's workspace for orders without an unrolled case (allocated on first use) */
   private DtmpBuf: Float64Array | null = null;
   private readonly pcum: Float64Array;
@@ -218,6 +219,24 @@ class BdfSolver implements DaeSolver {
   /** the order selection's error norms at orders k − 1 and k + 1 of the last errorNorm(…, select) */
   private errM = 0;
   private errP = 0;
+  /**
+   * during a solve of a large system: its D, predictor, ψ, weights, d, yTmp, atol and RU in the thread's
+   * WebAssembly arena, with the kernel's sweeps for updateD, applyRU and errorNorm (./state-kernel.ts);
+   * null: the solver's own arrays and the JavaScript loops (small systems, no WebAssembly, nested solves)
+   */
+  private sa: StateLease | null = null;
+  /** the solver's own arrays of those (used when no lease is held) */
+  private readonly own: {
+    readonly D: Float64Array;
+    readonly yPred: Float64Array;
+    readonly d: Float64Array;
+    readonly psi: Float64Array;
+    readonly scale: Float64Array;
+    readonly invScale: Float64Array;
+    readonly yTmp: Float64Array;
+    readonly atolV: Float64Array;
+    readonly RU: Float64Array;
+  };
 
   constructor(problem: DaeProblem) {
     const n = problem.n;
@@ -275,6 +294,8 @@ class BdfSolver implements DaeSolver {
     this.R = new Float64Array(s * s);
     this.U = new Float64Array(s * s);
     this.RU = new Float64Array(s * s);
+    const { D, yPred, d, psi, scale, invScale, yTmp, atolV, RU } = this;
+    this.own = { D, yPred, d, psi, scale, invScale, yTmp, atolV, RU };
     this.pcum = new Float64Array(MAX_ORDER + 1);
     this.fp = new Float64Array(n);
     this.dp = new Float64Array(n);
@@ -345,6 +366,20 @@ class BdfSolver implements DaeSolver {
     const rtol = this.rtol;
     const all = this.errAlg;
     const mult = ERROR_CONST[order]!;
+    const sa = this.sa;
+    if (sa !== null && y === this.yTmp) {
+      // the kernel's sweep (the same operations): the sums; the rows counted are all or the differential ones
+      const cntK = all ? n : n - this.nAlg;
+      const multM = select ? ERROR_CONST[order - 1]! : 0;
+      const multP = select ? ERROR_CONST[order + 1]! : 0;
+      const sK = sa.errorSums(order, rtol, all, mult, select, multM, multP);
+      if (select) {
+        const sums = sa.selectSums;
+        this.errM = cntK > 0 ? Math.sqrt(sums[0]! / cntK) : 0;
+        this.errP = cntK > 0 ? Math.sqrt(sums[1]! / cntK) : 0;
+      }
+      return cntK > 0 ? Math.sqrt(sK / cntK) : 0;
+    }
     let s = 0;
     let cnt = 0;
     if (!select) {
@@ -611,6 +646,11 @@ class BdfSolver implements DaeSolver {
     const { n, D, d, yPred, psi, invScale, atolV } = this;
     const rtol = this.rtol;
     const alpha = ALPHA[order]!;
+    if (this.sa !== null && order >= 1 && order <= MAX_ORDER) {
+      this.sa.updateD(order, next, rtol, alpha);
+      this.predFor = order;
+      return;
+    }
     const o1 = (order + 1) * n;
     const o2 = (order + 2) * n;
     // unrolled per order (the sums in the order of predict(): y = D0 + D1 + …, ψ = 0 + γ1·D1 + …)
@@ -760,6 +800,10 @@ class BdfSolver implements DaeSolver {
     const { RU, n, yPred, psi, scale, invScale, atolV } = this;
     const rtol = this.rtol;
     const alpha = ALPHA[order]!;
+    if (pred && D === this.D && this.sa !== null && order >= 1 && order <= MAX_ORDER) {
+      this.sa.applyRU(order, rtol, alpha);
+      return true;
+    }
     const g1 = GAMMA[1]!;
     const g2 = GAMMA[2]!;
     const g3 = GAMMA[3]!;
@@ -1491,6 +1535,40 @@ class BdfSolver implements DaeSolver {
   }
 
   solve(y0: Float64Array, opts: DaeSolverOptions): SolveResult {
+    // a large system's arrays in the thread's WebAssembly arena for this solve (the kernel's sweeps)
+    const lease = acquireState(this.n);
+    if (lease === null) return this.run(y0, opts);
+    this.useArrays(lease);
+    try {
+      return this.run(y0, opts);
+    } finally {
+      lease.release();
+      this.useArrays(null);
+    }
+  }
+
+  /** the solve's arrays: the lease's (its isAlg set from the solver's), or the solver's own (null) */
+  private useArrays(lease: StateLease | null): void {
+    const a = lease ?? this.own;
+    this.D = a.D;
+    this.yPred = a.yPred;
+    this.d = a.d;
+    this.psi = a.psi;
+    this.scale = a.scale;
+    this.invScale = a.invScale;
+    this.RU = a.RU;
+    if (lease) {
+      this.yTmp = lease.y;
+      this.atolV = lease.atol;
+      lease.isAlg.set(this.isAlg);
+    } else {
+      this.yTmp = this.own.yTmp;
+      this.atolV = this.own.atolV;
+    }
+    this.sa = lease;
+  }
+
+  private run(y0: Float64Array, opts: DaeSolverOptions): SolveResult {
     const n = this.n;
     // ---------- validation ----------
     if (!(y0 instanceof Float64Array) || y0.length !== n)

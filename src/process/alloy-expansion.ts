@@ -19,8 +19,9 @@
  * deviations, 1–3 σ of the default variability); a cell is expanded only within 0.12 in every log and 6 K in
  * every temperature of the nominal (4 σ of the default variability), and only when its history stays where the
  * nominal's is smooth — no Li melting (predicted peak ≥ 10 K below 180.5 °C), no front completing within the
- * history, the same segments, the same kinetics; any other cell gets the full solve. Measured error over that
- * region (test/process/alloy-expansion.test.ts, bench/stations.bench.ts): see those files.
+ * history, the same segments, the same kinetics; any other cell gets the full solve. Past a phase boundary of the
+ * Li:Al ratio the ratio's region is 0.12 from the boundary (the far side's expansion is centred there). Measured
+ * error over that region (test/process/alloy-expansion.test.ts, bench/stations.bench.ts): see those files.
  * The full solve stays the reference: the nominal cell is its own solve.
  */
 import {
@@ -207,6 +208,12 @@ export function expandAlloyHistory(...nominalArgs: Args): AlloyExpansion | null 
   const ub = cross.length ? cross[0]! : NaN;
   const side = ub > u0 ? 1 : -1; // where the boundary is, from the nominal
   const far = { g: new Float64Array(nx * nq), c: new Float64Array(nx * nq), q: [] as number[] };
+  // the far side's expansion is centred on the boundary: its region in the Li:Al ratio is R_LOG from there (not from
+  // the nominal), up to the next boundary
+  const next = PHASE_BOUNDARIES.map(Math.log)
+    .filter((b) => (b - ub) * side > 0)
+    .reduce((m, b) => (Math.abs(b - ub) < Math.abs(m - ub) ? b : m), side * Infinity);
+  const onFarSide = (u: number): boolean => (u - ub) * side > 0 && Math.abs(u - ub) <= R_LOG && (u - next) * side < 0;
   for (let k = 0; k < nx; k++) {
     const h = isT[k] ? H_T : H_LOG;
     let ok: boolean;
@@ -232,7 +239,7 @@ export function expandAlloyHistory(...nominalArgs: Args): AlloyExpansion | null 
     for (let k = 0; k < nx; k++) {
       // an input equal to the nominal's is no deviation (an infinite time constant, say, held as it is)
       const d = x[k] === x0[k] ? 0 : x[k]! - x0[k]!;
-      if (!(Math.abs(d) <= (isT[k] ? R_T : R_LOG))) return full();
+      if (!(Math.abs(d) <= (isT[k] ? R_T : R_LOG)) && !(k === 0 && onFarSide(x[0]!))) return full();
       dx[k] = d;
     }
     if (dx.every((d) => d === 0)) return structuredClone(nominal); // the nominal cell: its own full solve (a copy)

@@ -15,6 +15,7 @@ import {
 import { simulateConstantCurrent, simulateCurrentProfile } from '../../src/cycler/profile-drive.ts';
 import { solveDae } from '../../src/numerics/index.ts';
 import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
+import { useWasmStateKernel, wasmStateKernelAvailable } from '../../src/numerics/state-kernel.ts';
 import type { CellModel, Control } from '../../src/electrochem/model.ts';
 
 const P = parseBpxText(readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8'));
@@ -487,6 +488,23 @@ test("the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) is bit fo
     }
   };
   assert.ok(wasmBandKernelAvailable());
+  const js = run(false);
+  const wasm = run(true);
+  assertBitIdentical(js, wasm);
+});
+
+test("the bench's DFN 1C discharge is bit for bit the same with the integrator's WebAssembly sweeps (updateD, applyRU, errorNorm) as with its JavaScript loops", () => {
+  const mesh: LiquidMesh = { negative: 20, separator: 10, positive: 20, particle: 10 };
+  const run = (wasm: boolean): ReturnType<typeof simulateConstantCurrent> => {
+    const was = useWasmStateKernel(wasm);
+    try {
+      const m = createLiquidModel(P, { model: 'dfn', mesh, scaledAtol: 1e-6 });
+      return simulateConstantCurrent(m, I1C, P.cell.lowerCutoff_V, { y0: m.initialState(1), rtol: 1e-4 });
+    } finally {
+      useWasmStateKernel(was);
+    }
+  };
+  assert.ok(wasmStateKernelAvailable());
   const js = run(false);
   const wasm = run(true);
   assertBitIdentical(js, wasm);

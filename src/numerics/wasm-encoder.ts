@@ -1,0 +1,172 @@
+/**
+ * A minimal encoder of the WebAssembly binary format (https://webassembly.github.io/spec/core/binary/):
+ * only what the project's kernels use (band-kernel.ts, state-kernel.ts). Each instruction helper returns
+ * its bytes, operands first, as the stack machine takes them; no binary in the repository, no build step.
+ */
+
+export type Code = number[];
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+
+export function u32(v: number): Code {
+  const out: Code = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+export function s32(v: number): Code {
+  const out: Code = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+export const vec = (items: Code[]): Code => [...u32(items.length), ...items.flat()];
+export const name = (s: string): Code => vec([...s].map((ch) => [ch.charCodeAt(0)]));
+export const section = (id: number, body: Code): Code => [id, ...u32(body.length), ...body];
+
+// instructions (each returns its bytes; operands first, as the stack machine takes them)
+export const get = (l: number): Code => [0x20, ...u32(l)];
+export const set = (l: number, v: Code): Code => [...v, 0x21, ...u32(l)];
+export const i32 = (v: number): Code => [0x41, ...s32(v)];
+export const f64Zero: Code = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
+export const f64One: Code = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
+export const f64Inf: Code = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f];
+export const op =
+  (code: number) =>
+  (a: Code, b: Code): Code => [...a, ...b, code];
+export const add = op(0x6a);
+export const sub = op(0x6b);
+export const mul = op(0x6c);
+export const shl = op(0x74);
+export const ne = op(0x47);
+export const geS = op(0x4e);
+export const ltS = op(0x48);
+export const geU = op(0x4f);
+export const gtS = op(0x4a);
+export const leS = op(0x4c);
+export const and = op(0x71);
+export const or = op(0x72);
+export const fGt = op(0x64);
+export const fLt = op(0x63);
+export const fGe = op(0x66);
+export const fAbs = (a: Code): Code => [...a, 0x99];
+export const eqz = (a: Code): Code => [...a, 0x45];
+/** cond ? a : b (both evaluated) */
+export const select = (a: Code, b: Code, cond: Code): Code => [...a, ...b, ...cond, 0x1b];
+export const ret = (v: Code): Code => [...v, 0x0f];
+export const fNe = op(0x62);
+export const fSub = op(0xa1);
+export const fMul = op(0xa2);
+export const fDiv = op(0xa3);
+export const loadI32 = (addr: Code): Code => [...addr, 0x28, 2, 0];
+export const loadF64 = (addr: Code): Code => [...addr, 0x2b, 3, 0];
+export const storeF64 = (addr: Code, v: Code): Code => [...addr, ...v, 0x39, 3, 0];
+export const storeI32 = (addr: Code, v: Code): Code => [...addr, ...v, 0x36, 2, 0];
+/** byte address of element i of an array of 2^shift-byte elements at byte offset base */
+export const at = (base: Code, i: Code, shift: number): Code => add(base, shl(i, i32(shift)));
+export const ifThen = (cond: Code, ...body: Code[]): Code => [...cond, 0x04, 0x40, ...body.flat(), 0x0b];
+/** block { loop { br_if exit; body; br loop } } */
+export const until = (exit: Code, ...body: Code[]): Code => [
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...exit,
+  0x0d,
+  1,
+  ...body.flat(),
+  0x0c,
+  0,
+  0x0b,
+  0x0b,
+];
+
+// f64 arithmetic and memory beyond the band kernel's
+export const fAdd = op(0xa0);
+export const fSqrt = (a: Code): Code => [...a, 0x9f];
+/** an f64 constant (its IEEE 754 bits, little-endian) */
+export function f64(v: number): Code {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setFloat64(0, v, true);
+  return [0x44, ...b];
+}
+export const tee = (l: number, v: Code): Code => [...v, 0x22, ...u32(l)];
+export const loadU8 = (addr: Code): Code => [...addr, 0x2d, 0, 0];
+/** f64.load / f64.store with a constant byte offset added to the address */
+export const loadF64At = (addr: Code, offset: number): Code => [...addr, 0x2b, 3, ...u32(offset)];
+export const storeF64At = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0x39, 3, ...u32(offset)];
+export const ltU = op(0x49);
+
+export interface Func {
+  name: string;
+  params: number[];
+  results: number[];
+  locals: number[];
+  body: Code;
+}
+
+export function encodeModule(funcs: Func[], importMemory = false): Uint8Array {
+  const types = section(
+    1,
+    vec(funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))])),
+  );
+  // an imported memory (env.mem, at least one page) instead of the module's own, exported one
+  const imports = importMemory ? section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, ...u32(1)]])) : [];
+  const fnSec = section(3, vec(funcs.map((_, i) => u32(i))));
+  const memSec = importMemory ? [] : section(5, vec([[0x00, ...u32(1)]]));
+  const exports = section(
+    7,
+    vec([
+      ...funcs.map((f, i) => [...name(f.name), 0x00, ...u32(i)]),
+      ...(importMemory ? [] : [[...name('mem'), 0x02, 0]]),
+    ]),
+  );
+  const code = section(
+    10,
+    vec(
+      funcs.map((f) => {
+        const body = [...vec(f.locals.map((t) => [1, t])), ...f.body, 0x0b];
+        return [...u32(body.length), ...body];
+      }),
+    ),
+  );
+  return Uint8Array.from([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...types,
+    ...imports,
+    ...fnSec,
+    ...memSec,
+    ...exports,
+    ...code,
+  ]);
+}
+
+/** the parts of the WebAssembly API used here (the project's TypeScript lib has no WebAssembly types) */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+export interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number; maximum?: number }) => WasmMemory;
+}

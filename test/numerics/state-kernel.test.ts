@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createDaeSolver } from '../../src/numerics/index.ts';
+import type { DaeProblem, DaeSolverOptions, SolveResult } from '../../src/numerics/index.ts';
+import { STATE_KERNEL_MIN_N, useWasmStateKernel, wasmStateKernelAvailable } from '../../src/numerics/state-kernel.ts';
+
+/**
+ * a nonlinear reaction–diffusion chain of n − 1 differential unknowns (u′ = (u_{i−1} − 2u_i + u_{i+1})/h²
+ * − u_i² + s·sin t) and one algebraic unknown z = Σ u_i·h (its row: z − Σ u_i·h = 0): large enough for the
+ * kernel, with a smooth forcing so that the order climbs to 5 and the step size changes often
+ */
+function chain(n: number): DaeProblem {
+  const nu = n - 1;
+  const h = 1 / (nu + 1);
+  const massDiag = new Float64Array(n).fill(1);
+  massDiag[nu] = 0;
+  return {
+    n,
+    massDiag,
+    f(t, y, out) {
+      let z = 0;
+      for (let i = 0; i < nu; i++) {
+        const l = i > 0 ? y[i - 1]! : 0;
+        const r = i < nu - 1 ? y[i + 1]! : 0;
+        out[i] = (l - 2 * y[i]! + r) / (h * h) - y[i]! * y[i]! + 5 * Math.sin(t) * (i % 3);
+        z += y[i]! * h;
+      }
+      out[nu] = y[nu]! - z;
+    },
+  };
+}
+
+function solveWith(wasm: boolean, p: DaeProblem, opts: DaeSolverOptions): SolveResult {
+  const was = useWasmStateKernel(wasm);
+  try {
+    const y0 = new Float64Array(p.n);
+    for (let i = 0; i < p.n - 1; i++) y0[i] = Math.sin((Math.PI * (i + 1)) / p.n);
+    return createDaeSolver(p).solve(y0, opts);
+  } finally {
+    useWasmStateKernel(was);
+  }
+}
+
+function assertSame(a: SolveResult, b: SolveResult): void {
+  assert.deepEqual(b.stats, a.stats);
+  assert.equal(b.t.length, a.t.length);
+  for (let k = 0; k < a.t.length; k++) {
+    assert.ok(Object.is(b.t[k], a.t[k]), `t at output ${k}`);
+    for (let i = 0; i < a.y[k]!.length; i++) assert.ok(Object.is(b.y[k]![i], a.y[k]![i]), `y${i} at output ${k}`);
+  }
+}
+
+test('the WebAssembly sweeps (updateD, applyRU, errorNorm) give bit for bit the JavaScript loops’ solution: every order, rejected steps, events, algebraic rows in and out of the error test, sensitivities', () => {
+  assert.ok(wasmStateKernelAvailable());
+  const p = chain(STATE_KERNEL_MIN_N + 9);
+  const base: DaeSolverOptions = { t0: 0, tEnd: 20, rtol: 1e-7, atol: 1e-9 };
+  const cases: DaeSolverOptions[] = [
+    base,
+    { ...base, algebraicErrorControl: false },
+    { ...base, rtol: 1e-3, newtonTol: 0.05 },
+    // a terminal event (the trial steps of its location) and one that is not
+    {
+      ...base,
+      events: [
+        { name: 'z falls', g: (_t, y) => y[p.n - 1]! + 0.5, direction: -1 },
+        { name: 'u0 crosses 0', g: (_t, y) => y[0]!, direction: 0, terminal: false },
+      ],
+    },
+    {
+      ...base,
+      tEnd: 3,
+      sensitivity: {
+        np: 1,
+        s0: [new Float64Array(p.n)],
+        // ∂f/∂y·s + ∂f/∂p for p the forcing's amplitude (5 above)
+        rhs: (_i, t, y, _fy, s, out) => {
+          const nu = p.n - 1;
+          const h = 1 / p.n;
+          let z = 0;
+          for (let i = 0; i < nu; i++) {
+            const l = i > 0 ? s[i - 1]! : 0;
+            const r = i < nu - 1 ? s[i + 1]! : 0;
+            out[i] = (l - 2 * s[i]! + r) / (h * h) - 2 * y[i]! * s[i]! + Math.sin(t) * (i % 3);
+            z += s[i]! * h;
+          }
+          out[nu] = s[nu]! - z;
+        },
+      },
+    },
+  ];
+  let maxOrderSeen = false;
+  for (const opts of cases) {
+    const js = solveWith(false, p, opts);
+    const wasm = solveWith(true, p, opts);
+    assert.notEqual(js.status, 'failed', js.message);
+    assertSame(js, wasm);
+    if (js.stats.rejectedSteps > 0 && js.stats.steps > 40) maxOrderSeen = true;
+  }
+  assert.ok(maxOrderSeen, 'some case must take many steps with rejections');
+});
