@@ -110,9 +110,20 @@ export interface AlloyData {
 }
 
 let alloyDataRead: AlloyData | undefined;
+/**
+ * the three the history's ODE reads on every evaluation (evaluate, liRichGate), as plain module bindings: set
+ * with the data, before any history runs (alloyHistory takes alloyData() first)
+ */
+let T_MELT = NaN;
+let LATENT = NaN;
+let T_LIRICH = NaN;
 /** the module's Li–Al data (AlloyData), read and derived on first use, once per thread */
 export function alloyData(): AlloyData {
-  return (alloyDataRead ??= alloyDataOf(liAlData()));
+  if (alloyDataRead === undefined) {
+    alloyDataRead = alloyDataOf(liAlData());
+    ({ T_MELT, LATENT, T_LIRICH } = alloyDataRead);
+  }
+  return alloyDataRead;
 }
 
 function alloyDataOf(data: LiAlData): AlloyData {
@@ -182,7 +193,7 @@ export function incubationTime(T_K: number, kin?: AlloyKinetics): number {
 
 /** smooth onset of the Li-rich phases, 0 (below) … 1 (above) */
 export function liRichGate(T_K: number): number {
-  const { T_LIRICH } = alloyData();
+  if (alloyDataRead === undefined) alloyData();
   return 1 / (1 + Math.exp(-(T_K - T_LIRICH) / LIRICH_ONSET_WIDTH_K));
 }
 
@@ -466,7 +477,6 @@ function evaluate(y: Float64Array): void {
     return; // the events read the state the step ended on, one after the other
   memoGeneration = generation;
   memoY.set(y);
-  const { T_MELT, LATENT } = alloyData();
   const sB = y[0]! > 0 ? y[0]! : 0;
   const sR = y[1]! > 0 ? y[1]! : 0;
   const I = y[2]! > 0 ? y[2]! : 0;
@@ -541,7 +551,7 @@ const ev = (name: string, direction: -1 | 1, g: (y: Float64Array) => number, ter
   g: (_t, y) => g(y),
 });
 const enthalpyOf = (y: Float64Array): number => (evaluate(y), W.E);
-const meltEdge = (y: Float64Array): number => (evaluate(y), W.E - alloyData().LATENT * W.free);
+const meltEdge = (y: Float64Array): number => (evaluate(y), W.E - LATENT * W.free);
 const FRONT_EVENTS = [ev('beta-complete', 1, (y) => y[0]! - 1), ev('li-rich-complete', 1, (y) => y[1]! - 1)];
 const PEAK = ev('peak', -1, (y) => (evaluate(y), W.dT), false);
 /** d(n_liq/n_f)/dt ∝ dE·n_f − E·dn_f on the melting branch */
@@ -566,7 +576,6 @@ const ALLOY_HISTORY_ATOL = Float64Array.from([1e-14, 1e-14, 1e-10, 1e-7]);
 
 /** the branch a state of enthalpy E is on; on an edge, the one its enthalpy moves into */
 function branchAt(y: Float64Array, E: number, free: number): Branch {
-  const { LATENT } = alloyData();
   const Lf = LATENT * free;
   if (E < 0) return 'solid';
   if (E > Lf) return 'liquid';
@@ -593,7 +602,7 @@ export function alloyHistory(
   contact: number,
   kin?: AlloyKinetics,
 ): AlloyResult {
-  const { EA_GROWTH_J_MOL, D_REF_M2_S, INCUBATION_RT_S, T_MELT, LATENT } = alloyData();
+  const { EA_GROWTH_J_MOL, D_REF_M2_S, INCUBATION_RT_S } = alloyData();
   let nLi = nLi0;
   let eB = betaLimitedPhases(nLi, nAl);
   let eE = equilibriumPhases(nLi, nAl);
