@@ -408,9 +408,10 @@ export interface AlloyResult {
  * T(E) has a kink at each branch edge (dT/dE jumps between 1/C and 0) and the contact jumps to 1 when Li melts
  * (liquid Li wets the Al): each branch is solved with its own formulas, continued smoothly, and its edges are
  * terminal events — the solve stops on the edge and restarts in the next branch, so no step spans a kink. A
- * front that completes (s = 1) stops the same way. Segment ends and the nip's pressure peak (half its
- * duration) are restarts too. The peak temperature is located as an event on dT/dt = 0 (falling), the nip's
- * highest liquid fraction as one on d(n_liq/n_f)/dt = 0, besides the values at the restarts.
+ * front that completes (s = 1) stops the same way. Segment ends are restarts too, and so is the nip's pressure
+ * peak (half its duration) where there can be liquid there. The peak temperature is located as an event on
+ * dT/dt = 0 (falling), the nip's highest liquid fraction as one on d(n_liq/n_f)/dt = 0, besides the values at the
+ * restarts.
  * A segment with τ = 0 holds the web at T_env (free Li molten when T_env > T_m): no heat balance.
  */
 type Branch = 'held' | 'solid' | 'melting' | 'liquid';
@@ -469,22 +470,33 @@ const W = { T: 0, nLiq: 0, free: 0, E: 0, h: 0, dsB: 0, dsR: 0, dI: 0, du: 0, dE
 /** bumped whenever P changes (outside a solve): the memo of `evaluate` is for one solve's repeated points */
 let generation = 0;
 let memoGeneration = -1;
-const memoY = new Float64Array(4);
+/** the state of the memo (scalars: a typed array's set() costs a call per evaluation) */
+let memo0 = Number.NaN;
+let memo1 = Number.NaN;
+let memo2 = Number.NaN;
+let memo3 = Number.NaN;
 
 /** T, n_liq, free Li, E, h and the rates of the state y on the current branch (into W) */
 function evaluate(y: Float64Array): void {
-  if (memoGeneration === generation && y[0] === memoY[0] && y[1] === memoY[1] && y[2] === memoY[2] && y[3] === memoY[3])
-    return; // the events read the state the step ended on, one after the other
+  const y0 = y[0]!;
+  const y1 = y[1]!;
+  const y2 = y[2]!;
+  const y3 = y[3]!;
+  // the events read the state the step ended on, one after the other
+  if (memoGeneration === generation && y0 === memo0 && y1 === memo1 && y2 === memo2 && y3 === memo3) return;
   memoGeneration = generation;
-  memoY.set(y);
-  const sB = y[0]! > 0 ? y[0]! : 0;
-  const sR = y[1]! > 0 ? y[1]! : 0;
-  const I = y[2]! > 0 ? y[2]! : 0;
+  memo0 = y0;
+  memo1 = y1;
+  memo2 = y2;
+  memo3 = y3;
+  const sB = y0 > 0 ? y0 : 0;
+  const sR = y1 > 0 ? y1 : 0;
+  const I = y2 > 0 ? y2 : 0;
   const xiB = Math.sqrt(sB);
   const xiR = Math.sqrt(sR);
   const h = xiB * ((1 - xiR) * P.hB + xiR * P.hE);
   const free = (1 - xiB) * P.nLi + xiB * ((1 - xiR) * P.bLi + xiR * P.eLi);
-  const E = P.U0 + P.C * y[3]! - h;
+  const E = P.U0 + P.C * y3 - h;
   let T: number;
   let nLiq: number;
   if (P.branch === 'held') {
@@ -657,8 +669,15 @@ export function alloyHistory(
     P.U0 = E + W.h;
     evaluateAt(y);
   };
-  /** integrate one piece [t, t + dur] of a segment, restarting on every terminal event */
-  const piece = (seg: AlloySegment, dur: number, C: number): void => {
+  /** the Li molten at the nip's pressure peak (set by `piece` when it passes tPeak) */
+  let liqAtPeak: number;
+  /**
+   * integrate one piece [t, t + dur] of a segment, restarting on every terminal event. tPeak (the nip's pressure
+   * peak): the liquid there is recorded in liqAtPeak. A solve on a branch with liquid stops at tPeak and the piece
+   * restarts there; one on the solid branch runs through it (no liquid at the peak: the right-hand side does not
+   * change there, so a restart would only cost the ramp-up of a new solve)
+   */
+  const piece = (seg: AlloySegment, dur: number, C: number, tPeak = Number.NaN): void => {
     P.C = C;
     P.tau = seg.tau_s;
     P.Tenv = seg.T_env_K;
@@ -666,6 +685,8 @@ export function alloyHistory(
     restart(C * (T - T_MELT) + LATENT * nLiq, seg);
     seePeak(seg.kind);
     for (let restarts = 0; t < tEnd; restarts++) {
+      const liquid = P.branch === 'melting' || P.branch === 'liquid' || (P.branch === 'held' && P.Tenv > T_MELT);
+      const stop = t < tPeak && liquid ? tPeak : tEnd;
       if (restarts > 1000) throw new Error(`alloyHistory: no progress at t = ${t} s in the ${seg.kind} segment`);
       const hStart = W.h;
       const events =
@@ -680,7 +701,7 @@ export function alloyHistory(
       generation++;
       const res = solver.solve(y, {
         t0: t,
-        tEnd,
+        tEnd: stop,
         rtol: ALLOY_HISTORY_RTOL,
         atol: ALLOY_HISTORY_ATOL,
         events: active,
@@ -694,10 +715,18 @@ export function alloyHistory(
       y.set(res.yFinal);
       // s and I never fall (their rates are ≥ 0); a value below 0 is the solver's rounding, within atol of 0
       for (let i = 0; i < 3; i++) if (y[i]! < 0) y[i] = 0;
-      t = res.status === 'event' ? res.tFinal : tEnd;
+      t = res.status === 'event' ? res.tFinal : stop;
       evaluateAt(y);
       heat += hStart - W.h;
       seePeak(seg.kind);
+      if (res.status !== 'event' && stop === tPeak) {
+        // at the pressure peak with liquid: record it and go on from the same state
+        settle();
+        liqAtPeak = nLiq;
+        restart(C * (T - T_MELT) + LATENT * nLiq, seg);
+        seePeak(seg.kind);
+        continue;
+      }
       if (res.status !== 'event') break;
       // the terminal event: finish the front, or snap the enthalpy onto the branch edge, and restart
       let E: number;
@@ -724,9 +753,16 @@ export function alloyHistory(
     if (dur > 0) {
       if (seg.kind === 'nip') {
         // the pressure peak at half the nip: the Li molten there is what the nip pushes back to its inlet
-        piece(seg, 0.5 * dur, Cs);
-        const liqAtPeak = nLiq;
-        piece(seg, dur - 0.5 * dur, Cs);
+        liqAtPeak = 0;
+        if (seg.T_env_K < T_MELT) piece(seg, dur, Cs, t + 0.5 * dur);
+        else {
+          // a nip that can melt the Li from its rolls: the history restarts at the peak, so that the liquid's
+          // growth after it (the figure the peak is there for) starts at a step (the event of its onset is then
+          // located on the short steps of a new solve: to 1e-6 of the molten amount, test/process/alloying)
+          piece(seg, 0.5 * dur, Cs);
+          liqAtPeak = nLiq;
+          piece(seg, dur - 0.5 * dur, Cs);
+        }
         if (liqAtPeak > 0) {
           // the Li molten before the pressure peak leaves the nip at its inlet (to the web edges); the rest carries on
           const st = stateAt(nLi, nAl, eB, eE, Math.sqrt(y[0]!), Math.sqrt(y[1]!));
