@@ -607,6 +607,35 @@ export function runExperiment(
   return new MachineRun(model, planOf(exp), opts).run();
 }
 
+/** a step's running summary of its rows: count, first and last voltage and current, voltage extremes */
+interface StepAggregates {
+  count: number;
+  startV: number;
+  startI: number;
+  endV: number;
+  endI: number;
+  minV: number;
+  maxV: number;
+}
+const newAggregates = (): StepAggregates => ({
+  count: 0,
+  startV: 0,
+  startI: 0,
+  endV: 0,
+  endI: 0,
+  minV: Infinity,
+  maxV: -Infinity,
+});
+function copyAggregates(to: StepAggregates, from: StepAggregates): void {
+  to.count = from.count;
+  to.startV = from.startV;
+  to.startI = from.startI;
+  to.endV = from.endV;
+  to.endI = from.endI;
+  to.minV = from.minV;
+  to.maxV = from.maxV;
+}
+
 /**
  * One run of a compiled plan on a model: the run's state and running totals as fields, the machine's
  * parts as methods (built once with the class, not per run).
@@ -656,9 +685,9 @@ class MachineRun {
   /** the output columns warned about (made on the first warning) */
   private outputWarned: Set<string> | undefined;
   /** the current step's first/last/min/max of V and I, kept whether or not the series is recorded */
-  private readonly agg = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
+  private readonly agg: StepAggregates = newAggregates();
   /** the step's aggregates before its last row: popLast restores them (a popped row is not the step's) */
-  private readonly aggBefore = { count: 0, startV: 0, startI: 0, endV: 0, endI: 0, minV: Infinity, maxV: -Infinity };
+  private readonly aggBefore: StepAggregates = newAggregates();
   /** the phases of the drive-cycle steps of this run (they depend on the run's loaded profiles) */
   private drivePhases: Map<StepAst, { phase: Phase; error?: string }> | undefined;
   /** where the step runs (block, repetition, index): set by runCycle */
@@ -828,14 +857,7 @@ class MachineRun {
     I = this.model.current(ym),
   ): void {
     const agg = this.agg;
-    const before = this.aggBefore;
-    before.count = agg.count;
-    before.startV = agg.startV;
-    before.startI = agg.startI;
-    before.endV = agg.endV;
-    before.endI = agg.endI;
-    before.minV = agg.minV;
-    before.maxV = agg.maxV;
+    copyAggregates(this.aggBefore, agg);
     if (agg.count === 0) {
       agg.startV = V;
       agg.startI = I;
@@ -1611,15 +1633,7 @@ class MachineRun {
    * the CC phase's end reached within the event tolerance. The same whether the series is kept or not.
    */
   private popLast(): void {
-    const agg = this.agg;
-    const before = this.aggBefore;
-    agg.count = before.count;
-    agg.startV = before.startV;
-    agg.startI = before.startI;
-    agg.endV = before.endV;
-    agg.endI = before.endI;
-    agg.minV = before.minV;
-    agg.maxV = before.maxV;
+    copyAggregates(this.agg, this.aggBefore);
     if (!this.keepSeries) return;
     const series = this.series;
     series.time_s.pop();

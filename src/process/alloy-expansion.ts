@@ -25,17 +25,12 @@
  * The full solve stays the reference: the nominal cell is its own solve.
  */
 import {
+  alloyData,
   alloyHistory,
   betaLimitedPhases,
   equilibriumPhases,
   formationEnthalpy,
-  LI_MELTING_K,
   productThickness,
-  X_ALPHA,
-  X_BETA_MAX,
-  X_BETA_MIN,
-  X_LI3AL2,
-  X_LI9AL4,
   stateAt,
   type AlloyHistoryFn,
   type AlloyKinetics,
@@ -53,9 +48,6 @@ const R_T = 6;
 const MELT_MARGIN_K = 10;
 
 type Args = Parameters<AlloyHistoryFn>;
-
-/** the Li:Al ratios where the end states change phases (their kinks) */
-const PHASE_BOUNDARIES = [X_ALPHA, X_BETA_MIN, X_BETA_MAX, X_LI3AL2, X_LI9AL4];
 
 /** the expansion's input coordinates of one call (NaN where a coordinate is not usable: must then equal) */
 function coordinates(
@@ -151,6 +143,9 @@ export interface AlloyExpansion {
  */
 export function expandAlloyHistory(...nominalArgs: Args): AlloyExpansion | null {
   const [nLi0, nAl0, segs0, C0, T00, contact0, kin0] = nominalArgs;
+  const { T_MELT, X_ALPHA, X_BETA_MIN, X_BETA_MAX, X_LI3AL2, X_LI9AL4 } = alloyData();
+  /** the Li:Al ratios where the end states change phases (their kinks) */
+  const PHASE_BOUNDARIES = [X_ALPHA, X_BETA_MIN, X_BETA_MAX, X_LI3AL2, X_LI9AL4];
   const nominal = alloyHistory(...nominalArgs);
   const x0 = coordinates(nLi0, nAl0, segs0, C0, T00, contact0);
   const tTotal = segs0.reduce((s, g) => s + g.duration_s, 0);
@@ -160,7 +155,7 @@ export function expandAlloyHistory(...nominalArgs: Args): AlloyExpansion | null 
     !q0.every(Number.isFinite) ||
     nominal.rejected_mol_m2 > 0 ||
     nominal.nipLiquidFraction > 0 ||
-    nominal.peakT_K > LI_MELTING_K - MELT_MARGIN_K ||
+    nominal.peakT_K > T_MELT - MELT_MARGIN_K ||
     !(nominal.complete_s > tTotal) ||
     !(nominal.extent < 1) ||
     !(nominal.liRichExtent < 1)
@@ -271,7 +266,7 @@ export function expandAlloyHistory(...nominalArgs: Args): AlloyExpansion | null 
     if (XfR > 0 !== hasLiRich) return full();
     const xiB = Math.exp(q[0]!) / XfB;
     const xiR = hasLiRich ? Math.exp(q[1]!) / XfR : 0;
-    if (q[3]! > LI_MELTING_K - MELT_MARGIN_K || !(xiB < 1) || !(xiR < 1)) return full();
+    if (q[3]! > T_MELT - MELT_MARGIN_K || !(xiB < 1) || !(xiR < 1)) return full();
     counts.expanded++;
     const final = stateAt(nLi, nAl, eB, eE, xiB, xiR);
     const heatFull = -formationEnthalpy(eE);

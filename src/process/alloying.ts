@@ -57,51 +57,113 @@
  */
 import { GAS_CONSTANT_J_PER_MOL_K as R, REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 import { celsius } from '../units/index.ts';
-import { arrhenius, arrheniusBounds, liAlData } from '../materials/li-al.ts';
+import { arrhenius, arrheniusBounds, liAlData, type LiAlData } from '../materials/li-al.ts';
 import { createDaeSolver, illinois, type DaeProblem, type DaeSolver, type EventSpec } from '../numerics/index.ts';
-import { LI_MELTING_K, LI_LATENT_HEAT_J_MOL } from './thermal.ts';
+import { liLatentHeat_J_mol, liMelting_K } from './thermal.ts';
 import type { PhaseAmounts } from './types.ts';
 
 export type { PhaseAmounts };
 
-const DATA = liAlData();
-const PH = DATA.phases;
-const AK = DATA.alloyingKinetics;
+/**
+ * The Li–Al data this module computes with (li-al.json through liAlData(), in SI) and what follows from them,
+ * read on first use — not at import: every command, the server and each worker thread import this module. A
+ * function takes the ones it uses at its top (`const { X_ALPHA } = alloyData()`), under the names they had as
+ * the module's constants.
+ */
+export interface AlloyData {
+  /** Li/Al edges at RT (P1): α up to 0.05, β from 0.95 to 1; Li/Al of Li₃Al₂ and Li₉Al₄ */
+  X_ALPHA: number;
+  X_BETA_MIN: number;
+  X_BETA_MAX: number;
+  X_LI3AL2: number;
+  X_LI9AL4: number;
+  /** molar volumes, m³ per mol Al (Li metal per mol Li) */
+  V_AL: number;
+  V_LIAL: number;
+  V_LI3AL2: number;
+  V_LI9AL4: number;
+  V_LI: number;
+  /** formation enthalpies, J per mol of atoms (negative) */
+  H_LIAL: number;
+  H_LI3AL2: number;
+  H_LI9AL4: number;
+  /** effective β growth D at 150 °C, m² s⁻¹ (li-al.json alloyingKinetics.effectiveGrowthD150C) */
+  D_GROWTH_150: number;
+  /** activation energy of growth: that of β (assumption, li-al.json β diffusion.Ea), J mol⁻¹ */
+  EA_GROWTH_J_MOL: number;
+  /** D_g at 25 °C: the 150 °C growth rate moved with Ea_g, m² s⁻¹ */
+  D_REF_M2_S: number;
+  /** upper end of the growth D at 25 °C: growth through bulk β (li-al.json `solidStateParabolicRate`), m² s⁻¹ */
+  D_GROWTH_BULK_BETA_RT: number;
+  /** incubation time at 25 °C, s */
+  INCUBATION_RT_S: number;
+  /** onset temperature of the Li-rich phases, K */
+  T_LIRICH: number;
+  /** Li₃Al₂'s diffusion (Arrhenius) */
+  D_LIRICH: LiAlData['phases']['Li3Al2']['diffusion'];
+  /** melting point, K, and latent heat of fusion, J mol⁻¹, of Li */
+  T_MELT: number;
+  LATENT: number;
+  /** the phases and the alloying kinetics of the file */
+  PH: LiAlData['phases'];
+  AK: LiAlData['alloyingKinetics'];
+}
 
-/** Li/Al edges at RT (P1): α up to 0.05, β from 0.95 to 1 */
-export const X_ALPHA = PH.alpha.xMaxRT!.value;
-export const X_BETA_MIN = PH.beta.xMinRT!.value;
-export const X_BETA_MAX = PH.beta.xMaxRT!.value;
-export const X_LI3AL2 = PH.Li3Al2.x!.value;
-export const X_LI9AL4 = PH.Li9Al4.x!.value;
+let alloyDataRead: AlloyData | undefined;
+/**
+ * the three the history's ODE reads on every evaluation (evaluate, liRichGate), as plain module bindings: set
+ * with the data, before any history runs (alloyHistory takes alloyData() first)
+ */
+let T_MELT = NaN;
+let LATENT = NaN;
+let T_LIRICH = NaN;
+/** the module's Li–Al data (AlloyData), read and derived on first use, once per thread */
+export function alloyData(): AlloyData {
+  if (alloyDataRead === undefined) {
+    alloyDataRead = alloyDataOf(liAlData());
+    ({ T_MELT, LATENT, T_LIRICH } = alloyDataRead);
+  }
+  return alloyDataRead;
+}
 
-/** molar volumes, m³ per mol Al (Li metal per mol Li) */
-export const V_AL = PH.alpha.molarVolumePerAl!.value;
-export const V_LIAL = PH.beta.molarVolumePerAl!.value;
-export const V_LI3AL2 = PH.Li3Al2.molarVolumePerAl!.value;
-export const V_LI9AL4 = PH.Li9Al4.molarVolumePerAl!.value;
-export const V_LI = PH.Li.molarVolume!.value;
-
-/** formation enthalpies, J per mol of atoms (negative) */
-const H_LIAL = PH.beta.formationEnthalpyPerAtom!.value;
-const H_LI3AL2 = PH.Li3Al2.formationEnthalpyPerAtom!.value;
-const H_LI9AL4 = PH.Li9Al4.formationEnthalpyPerAtom!.value;
+function alloyDataOf(data: LiAlData): AlloyData {
+  const PH = data.phases;
+  const AK = data.alloyingKinetics;
+  const D_GROWTH_150 = AK.effectiveGrowthD150C.value;
+  const EA_GROWTH_J_MOL = PH.beta.diffusion.Ea.value;
+  return {
+    X_ALPHA: PH.alpha.xMaxRT!.value,
+    X_BETA_MIN: PH.beta.xMinRT!.value,
+    X_BETA_MAX: PH.beta.xMaxRT!.value,
+    X_LI3AL2: PH.Li3Al2.x!.value,
+    X_LI9AL4: PH.Li9Al4.x!.value,
+    V_AL: PH.alpha.molarVolumePerAl!.value,
+    V_LIAL: PH.beta.molarVolumePerAl!.value,
+    V_LI3AL2: PH.Li3Al2.molarVolumePerAl!.value,
+    V_LI9AL4: PH.Li9Al4.molarVolumePerAl!.value,
+    V_LI: PH.Li.molarVolume!.value,
+    H_LIAL: PH.beta.formationEnthalpyPerAtom!.value,
+    H_LI3AL2: PH.Li3Al2.formationEnthalpyPerAtom!.value,
+    H_LI9AL4: PH.Li9Al4.formationEnthalpyPerAtom!.value,
+    D_GROWTH_150,
+    EA_GROWTH_J_MOL,
+    D_REF_M2_S: D_GROWTH_150 * Math.exp((-EA_GROWTH_J_MOL / R) * (1 / T_RT - 1 / T_150)),
+    D_GROWTH_BULK_BETA_RT: arrhenius(PH.beta.diffusion, T_RT),
+    INCUBATION_RT_S: AK.incubationTimeRT.value,
+    T_LIRICH: AK.liRichOnsetT.value,
+    D_LIRICH: PH.Li3Al2.diffusion,
+    T_MELT: liMelting_K(),
+    LATENT: liLatentHeat_J_mol(),
+    PH,
+    AK,
+  };
+}
 
 const T_RT = REFERENCE_TEMPERATURE_K;
-const D_GROWTH_150 = AK.effectiveGrowthD150C.value; // m² s⁻¹ at 150 °C
 const T_150 = celsius(150); // the temperature of the effectiveGrowthD150C measurement
-/** activation energy of growth: that of β (assumption, li-al.json β diffusion.Ea) */
-export const EA_GROWTH_J_MOL = PH.beta.diffusion.Ea.value;
-/** D_g at 25 °C: the 150 °C growth rate moved with Ea_g */
-export const D_REF_M2_S = D_GROWTH_150 * Math.exp((-EA_GROWTH_J_MOL / R) * (1 / T_RT - 1 / T_150));
 export const D_REF_T_K = T_RT;
-/** upper end of the growth D at 25 °C: growth through bulk β (li-al.json `solidStateParabolicRate`) */
-export const D_GROWTH_BULK_BETA_RT = arrhenius(PH.beta.diffusion, T_RT);
-export const INCUBATION_RT_S = AK.incubationTimeRT.value;
-const T_LIRICH = AK.liRichOnsetT.value;
 /** width of the Li-rich onset gate, K (assumption) */
 export const LIRICH_ONSET_WIDTH_K = 1;
-const D_LIRICH = PH.Li3Al2.diffusion;
 
 /** Li–Al (β) growth kinetics; defaults: the data above. Exposed so claims can scan their ranges. */
 export interface AlloyKinetics {
@@ -115,6 +177,7 @@ export interface AlloyKinetics {
 
 /** effective β growth D at T */
 export function dEff(T_K: number, kin?: AlloyKinetics): number {
+  const { EA_GROWTH_J_MOL, D_REF_M2_S } = alloyData();
   return (
     (kin?.dRef_m2_s ?? D_REF_M2_S) * Math.exp((-(kin?.ea_J_mol ?? EA_GROWTH_J_MOL) / R) * (1 / T_K - 1 / D_REF_T_K))
   );
@@ -122,6 +185,7 @@ export function dEff(T_K: number, kin?: AlloyKinetics): number {
 
 /** incubation time at T, s */
 export function incubationTime(T_K: number, kin?: AlloyKinetics): number {
+  const { EA_GROWTH_J_MOL, INCUBATION_RT_S } = alloyData();
   return (
     (kin?.incubationRT_s ?? INCUBATION_RT_S) * Math.exp(((kin?.ea_J_mol ?? EA_GROWTH_J_MOL) / R) * (1 / T_K - 1 / T_RT))
   );
@@ -129,6 +193,7 @@ export function incubationTime(T_K: number, kin?: AlloyKinetics): number {
 
 /** smooth onset of the Li-rich phases, 0 (below) … 1 (above) */
 export function liRichGate(T_K: number): number {
+  if (alloyDataRead === undefined) alloyData();
   return 1 / (1 + Math.exp(-(T_K - T_LIRICH) / LIRICH_ONSET_WIDTH_K));
 }
 
@@ -137,6 +202,7 @@ const empty = (): PhaseAmounts => ({ Al: 0, alpha: 0, xAlpha: 0, LiAl: 0, xBeta:
 
 /** α / α + β / β(x) part for x = nLi/nAl ≤ 1 (writes into o) */
 function alphaBeta(o: PhaseAmounts, x: number, nAl: number): void {
+  const { X_ALPHA, X_BETA_MIN } = alloyData();
   if (x <= X_ALPHA) {
     o.alpha = nAl;
     o.xAlpha = x;
@@ -154,6 +220,7 @@ function alphaBeta(o: PhaseAmounts, x: number, nAl: number): void {
 
 /** β-limited end state (room temperature): α/β by the lever rule, excess Li stays metal. */
 export function betaLimitedPhases(nLi: number, nAl: number): PhaseAmounts {
+  const { X_BETA_MAX } = alloyData();
   const o = empty();
   if (nAl <= 0) {
     o.Li = nLi;
@@ -171,6 +238,7 @@ export function betaLimitedPhases(nLi: number, nAl: number): PhaseAmounts {
 
 /** Equilibrium end state (lever rule through β, Li₃Al₂, Li₉Al₄, then Li metal). */
 export function equilibriumPhases(nLi: number, nAl: number): PhaseAmounts {
+  const { X_BETA_MAX, X_LI3AL2, X_LI9AL4 } = alloyData();
   const o = empty();
   if (nAl <= 0) {
     o.Li = nLi;
@@ -195,6 +263,7 @@ export function equilibriumPhases(nLi: number, nAl: number): PhaseAmounts {
 
 /** Li atoms (mol m⁻²) held in the phases */
 export function liInPhases(a: PhaseAmounts): number {
+  const { X_LI3AL2, X_LI9AL4 } = alloyData();
   return a.alpha * a.xAlpha + a.LiAl * a.xBeta + X_LI3AL2 * a.Li3Al2 + X_LI9AL4 * a.Li9Al4 + a.Li;
 }
 export function alInPhases(a: PhaseAmounts): number {
@@ -202,10 +271,14 @@ export function alInPhases(a: PhaseAmounts): number {
 }
 
 /** molar volume per Al of a solid solution Li_xAl between Al and LiAl (Vegard-type, assumption) */
-export const vmSolution = (x: number): number => V_AL + x * (V_LIAL - V_AL);
+export const vmSolution = (x: number): number => {
+  const { V_AL, V_LIAL } = alloyData();
+  return V_AL + x * (V_LIAL - V_AL);
+};
 
 /** per-phase (n, Vm) list: n in mol m⁻² of the formula basis used by Vm */
 export function phaseVolumes(a: PhaseAmounts): { phase: string; n_mol_m2: number; Vm_m3_mol: number }[] {
+  const { V_AL, V_LI3AL2, V_LI9AL4, V_LI } = alloyData();
   return [
     { phase: 'Al', n_mol_m2: a.Al, Vm_m3_mol: V_AL },
     { phase: 'alpha', n_mol_m2: a.alpha, Vm_m3_mol: vmSolution(a.xAlpha) },
@@ -218,6 +291,7 @@ export function phaseVolumes(a: PhaseAmounts): { phase: string; n_mol_m2: number
 
 /** Σ nᵢ·Vm,ᵢ (m) */
 export function anodeThickness(a: PhaseAmounts): number {
+  const { V_AL, V_LI3AL2, V_LI9AL4, V_LI } = alloyData();
   return (
     a.Al * V_AL +
     a.alpha * vmSolution(a.xAlpha) +
@@ -230,11 +304,13 @@ export function anodeThickness(a: PhaseAmounts): number {
 
 /** thickness of the alloy product of a state (everything but unreacted Al and Li metal), m */
 export function productThickness(a: PhaseAmounts): number {
+  const { V_LI3AL2, V_LI9AL4 } = alloyData();
   return a.alpha * vmSolution(a.xAlpha) + a.LiAl * vmSolution(a.xBeta) + a.Li3Al2 * V_LI3AL2 + a.Li9Al4 * V_LI9AL4;
 }
 
 /** formation enthalpy of a state from the elements, J m⁻² (≤ 0; the α solid solution's is neglected) */
 export function formationEnthalpy(a: PhaseAmounts): number {
+  const { X_LI3AL2, X_LI9AL4, H_LIAL, H_LI3AL2, H_LI9AL4 } = alloyData();
   return a.LiAl * (1 + a.xBeta) * H_LIAL + a.Li3Al2 * (1 + X_LI3AL2) * H_LI3AL2 + a.Li9Al4 * (1 + X_LI9AL4) * H_LI9AL4;
 }
 
@@ -339,8 +415,6 @@ export interface AlloyResult {
  * A segment with τ = 0 holds the web at T_env (free Li molten when T_env > T_m): no heat balance.
  */
 type Branch = 'held' | 'solid' | 'melting' | 'liquid';
-const T_MELT = LI_MELTING_K;
-const LATENT = LI_LATENT_HEAT_J_MOL;
 
 /** what the ODE of one solve reads (one branch of one piece of a segment) */
 interface Piece {
@@ -540,6 +614,7 @@ export function alloyHistory(
   contact: number,
   kin?: AlloyKinetics,
 ): AlloyResult {
+  const { EA_GROWTH_J_MOL, D_REF_M2_S, INCUBATION_RT_S } = alloyData();
   let nLi = nLi0;
   let eB = betaLimitedPhases(nLi, nAl);
   let eE = equilibriumPhases(nLi, nAl);
@@ -763,11 +838,13 @@ export function alFractions(a: PhaseAmounts): { Al: number; LiAl: number; Li3Al2
 
 /** Li that can cycle: everything above the α solubility (α's Li and unreacted Al hold none), mol m⁻² */
 export function liInventory(a: PhaseAmounts): number {
+  const { X_LI3AL2, X_LI9AL4 } = alloyData();
   return a.LiAl * a.xBeta + X_LI3AL2 * a.Li3Al2 + X_LI9AL4 * a.Li9Al4 + a.Li;
 }
 
 /** per-phase Li diffusivities at T (li-al.json): α, β, Li-rich, Li metal, m² s⁻¹ */
 export function phaseDiffusivities(T_K: number): { alpha: number; beta: number; liRich: number; li: number } {
+  const { D_LIRICH, PH } = alloyData();
   return {
     alpha: arrhenius(PH.alpha.diffusion, T_K),
     beta: arrhenius(PH.beta.diffusion, T_K),
@@ -778,6 +855,7 @@ export function phaseDiffusivities(T_K: number): { alpha: number; beta: number; 
 
 /** range of the β growth D at 25 °C over the recorded data (interface-limited low end … bulk-β high end) */
 export function growthDRangeRT(): readonly [number, number] {
+  const { D_GROWTH_150, EA_GROWTH_J_MOL, PH, AK } = alloyData();
   const [eaLo, eaHi] = PH.beta.diffusion.Ea.range ?? [EA_GROWTH_J_MOL, EA_GROWTH_J_MOL];
   const [d150lo] = AK.effectiveGrowthD150C.range ?? [D_GROWTH_150, D_GROWTH_150];
   const lo = d150lo * Math.exp((-eaHi / R) * (1 / T_RT - 1 / T_150));
@@ -807,6 +885,7 @@ const BRUGGEMAN_ROOT = { xtol: 1e-12, maxIter: 200, ftol: 1e-12 } as const;
 
 /** Bruggeman effective Li diffusivity of the anode at temperature T (m² s⁻¹), from its phases. */
 export function anodeDiffusivity(a: PhaseAmounts, T_K = T_RT): number {
+  const { V_AL, V_LI3AL2, V_LI9AL4, V_LI } = alloyData();
   if (bruggemanDs?.T_K !== T_K) {
     const d = phaseDiffusivities(T_K);
     bruggemanDs = { T_K, Ds: Float64Array.of(d.alpha, d.alpha, d.beta, d.liRich, d.liRich, d.li) };
@@ -837,4 +916,4 @@ export function anodeDiffusivity(a: PhaseAmounts, T_K = T_RT): number {
   return Math.exp(illinois(bruggemanSum, Math.log(lo), Math.log(hi), BRUGGEMAN_ROOT).x);
 }
 
-export { LI_MELTING_K, LI_LATENT_HEAT_J_MOL };
+export { liMelting_K, liLatentHeat_J_mol };

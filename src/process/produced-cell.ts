@@ -19,7 +19,7 @@ import {
   liInPhases,
   liInventory,
   stateAt,
-  V_LI,
+  alloyData,
 } from './alloying.ts';
 import { REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 import type { CathodeComposite, CellLayer, PhaseAmounts, ProducedCell } from './types.ts';
@@ -69,7 +69,7 @@ export function setAnodeFields<T extends AnodeFields>(
   out.anodePhases = alOnly;
   out.phaseFractions = alFractions(alOnly);
   out.freeLi_mol_m2 = liFacing ? final.Li : 0;
-  out.freeLi_m = liFacing ? final.Li * V_LI : 0;
+  out.freeLi_m = liFacing ? final.Li * alloyData().V_LI : 0;
   out.liInventory_mol_m2 = liFacing ? liInventory(final) : 0;
   out.anodeD_m2_s = anodeDiffusivity(alOnly, REFERENCE_TEMPERATURE_K);
   return out;

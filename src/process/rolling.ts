@@ -50,9 +50,15 @@ export const DEFAULT_MU = 0.15; // assumption: lubricated/clean steel on foil, L
 /** Porous-solid modulus E = E₀(1 − ε)² (Gibson & Ashby, Cellular Solids, 2nd ed. (1997), open-cell scaling; assumption for composites). */
 export const porousModulus = (E0: number, porosity: number): number => E0 * (1 - porosity) * (1 - porosity);
 
-const ROLL = mechanicalProperties('roll-steel');
-/** plane-strain modulus E′ = E/(1 − ν²) of the roll steel, Pa */
-export const ROLL_PLANE_STRAIN_MODULUS = ROLL.youngsModulus.value / (1 - ROLL.poissonRatio.value ** 2);
+let rollModulus: number | undefined;
+/** plane-strain modulus E′ = E/(1 − ν²) of the roll steel, Pa (mechanics.json, read on first use: not at import) */
+export function rollPlaneStrainModulus(): number {
+  if (rollModulus === undefined) {
+    const roll = mechanicalProperties('roll-steel');
+    rollModulus = roll.youngsModulus.value / (1 - roll.poissonRatio.value ** 2);
+  }
+  return rollModulus;
+}
 const PI4 = Math.PI / 4;
 const T_REF_HOLLOMON = 293.15; // K, Johnson–Cook reference temperature
 /** Stone's minimum-gauge constant (Stone, Iron Steel Eng. 30 (1953) 61) */
@@ -456,7 +462,7 @@ function heldDraft(r: Resolved, rs: readonly Resolved[]): number {
 
 /** elastic compliance of the stack and both rolls at contact half-width a (m³ N⁻¹ per m: δ = 1.5·p̄·C) */
 function compliance(rs: readonly Resolved[], a: number): number {
-  let C = (16 * a) / (3 * Math.PI * ROLL_PLANE_STRAIN_MODULUS);
+  let C = (16 * a) / (3 * Math.PI * rollPlaneStrainModulus());
   const g = (3 * Math.PI) / (16 * a);
   for (const r of rs) {
     // a held (plastically flowing, confined) layer stiffens like its bulk modulus; others by their confined modulus
@@ -582,7 +588,7 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
   let peak = 1.5 * pm;
   for (const r of rs) if (r.peak > peak) peak = r.peak;
   const Cfull = L > 0 ? compliance(rs, L / 2) : 0;
-  const Crig = L > 0 ? Cfull - (8 * L) / (3 * Math.PI * ROLL_PLANE_STRAIN_MODULUS) : 0;
+  const Crig = L > 0 ? Cfull - (8 * L) / (3 * Math.PI * rollPlaneStrainModulus()) : 0;
   let soft: RollResult['softLayer'] = null;
   const out: RollLayerResult[] = layers.map((l, i) => {
     const r = rs[i]!;
@@ -622,7 +628,7 @@ export function rollStack(station: StationInput, layers: readonly LayerInput[], 
       maxPressureSeen_Pa: r.mode === 2 ? Math.max(r.pSeen, 1.5 * pm) : 0,
       faceFriction: muEff,
       minGauge_m:
-        r.mode === 1 ? (STONE_CONSTANT * station.rollDiameter_m * muEff * kOwn) / ROLL_PLANE_STRAIN_MODULUS : null,
+        r.mode === 1 ? (STONE_CONSTANT * station.rollDiameter_m * muEff * kOwn) / rollPlaneStrainModulus() : null,
     };
   });
   return {

@@ -16,9 +16,8 @@ import {
   alloyHistory,
   equilibriumPhases,
   phaseVolumes,
-  D_REF_M2_S,
+  alloyData,
   growthDRangeRT,
-  V_LI,
   type AlloyHistoryFn,
   type AlloyKinetics,
   type AlloyResult,
@@ -28,7 +27,7 @@ import {
 import {
   arealHeatCapacity,
   DEFAULT_AMBIENT_K,
-  LI_MELTING_K,
+  liMelting_K,
   NIP_CONTACT_CONDUCTANCE,
   nipTimeConstant,
   rollTimeConstant,
@@ -292,7 +291,6 @@ function stationResult(
   };
 }
 
-const LI_DENSITY = mechanicalProperties('Li').density.value;
 /** half of the [0178] C/10 cycle, s (the time a cycling stress has to relax by creep) */
 const HALF_CYCLE_S = 36000;
 
@@ -423,9 +421,9 @@ export function simulateStations(inp: ProcessInput, opts?: StationsOptions): Lin
   }
   // only where the web spends time (the recipe gives one downstream temperature to both; an unwound web
   // has no storage segment)
-  if (inp.line.dwell_s > 0 && inp.line.dwellTemperature_K > LI_MELTING_K)
+  if (inp.line.dwell_s > 0 && inp.line.dwellTemperature_K > liMelting_K())
     warnings.push({ code: 'li_melting', where: 'dwell', temperature_K: inp.line.dwellTemperature_K });
-  if (inp.line.storage_s > 0 && inp.line.storageTemperature_K > LI_MELTING_K)
+  if (inp.line.storage_s > 0 && inp.line.storageTemperature_K > liMelting_K())
     warnings.push({ code: 'li_melting', where: 'storage', temperature_K: inp.line.storageTemperature_K });
 
   // ---- alloying downstream
@@ -492,9 +490,9 @@ export function simulateStations(inp: ProcessInput, opts?: StationsOptions): Lin
         liquidFraction: alloy.nipLiquidFraction,
         rejected_mol_m2: alloy.rejected_mol_m2,
       });
-    else if (st240.temperature_K > LI_MELTING_K)
+    else if (st240.temperature_K > liMelting_K())
       warnings.push({ code: 'li_melting', where: 'nip', temperature_K: st240.temperature_K, liquidFraction: 0 });
-    if (alloy.peakT_K > LI_MELTING_K)
+    if (alloy.peakT_K > liMelting_K())
       warnings.push({
         code: 'li_melting_in_roll',
         peakTemperature_K: alloy.peakT_K,
@@ -515,7 +513,7 @@ export function simulateStations(inp: ProcessInput, opts?: StationsOptions): Lin
   const anodeT = an.anodeThickness_m;
   const D = an.anodeD_m2_s;
   const fr = an.phaseFractions;
-  const freeLi_m = final.Li * V_LI;
+  const freeLi_m = final.Li * alloyData().V_LI;
 
   // ---- cracking
   const end = alloy ? alloy.betaEnd : equilibriumPhases(0, nAl);
@@ -622,6 +620,8 @@ export function simulateStations(inp: ProcessInput, opts?: StationsOptions): Lin
   const cell = fs.composite.coating ? made : withoutCathodeCoating(made);
 
   const soft = s240.roll.softLayer;
+  /** Li metal's density, kg m⁻³ (mechanics.json) */
+  const liDensity = mechanicalProperties('Li').density.value;
   return {
     stations,
     anode: {
@@ -657,8 +657,8 @@ export function simulateStations(inp: ProcessInput, opts?: StationsOptions): Lin
         rejectedToEdges_mol_m2: alloy ? alloy.rejected_mol_m2 : 0,
         onRollSide_mol_m2: liFacing ? 0 : nLi,
         edgeBand_m: soft ? soft.edgeBand_m : 0,
-        edgeExtrusion_mol_per_m: soft ? (soft.edgeExtrusion_m2 * LI_DENSITY * wLi) / MOLAR_MASS_LI.value : 0,
-        entryBead_mol_per_m: soft ? (soft.entryBead_m2 * LI_DENSITY * wLi) / MOLAR_MASS_LI.value : 0,
+        edgeExtrusion_mol_per_m: soft ? (soft.edgeExtrusion_m2 * liDensity * wLi) / MOLAR_MASS_LI.value : 0,
+        entryBead_mol_per_m: soft ? (soft.entryBead_m2 * liDensity * wLi) / MOLAR_MASS_LI.value : 0,
       },
       al: {
         supplied_mol_m2: n(inp.alSheet.layer, MOLAR_MASS_AL.value) * wAl,
@@ -832,7 +832,7 @@ export function withJobEvidence(inp: ProcessInput, res: LineResult): LineResult 
       (v) => crackHolds({ creepStrength_Pa: v }),
     ),
   ];
-  const dDefault = alloyKinetics(inp).dRef_m2_s ?? D_REF_M2_S;
+  const dDefault = alloyKinetics(inp).dRef_m2_s ?? alloyData().D_REF_M2_S;
   const growthD: VerdictDependence = verdictOverRange(
     {
       id: 'alloyGrowthD',

@@ -29,9 +29,10 @@ import { REFERENCE_TEMPERATURE_K } from '../materials/constants.ts';
 /** ambient of the line hall when a recipe gives none, K: 25 °C (assumption: a conditioned dry room, 15–30 °C) */
 export const DEFAULT_AMBIENT_K = REFERENCE_TEMPERATURE_K;
 
-export const LI_MELTING_K = liAlData().phases.Li.meltingPoint!.value;
-/** latent heat of fusion of Li, J mol⁻¹ (li-al.json) */
-export const LI_LATENT_HEAT_J_MOL = liAlData().phases.Li.latentHeatOfFusion!.value;
+/** melting point of Li, K (li-al.json; read on first use, not at import) */
+export const liMelting_K = (): number => liAlData().phases.Li.meltingPoint!.value;
+/** latent heat of fusion of Li, J mol⁻¹ (li-al.json; read on first use, not at import) */
+export const liLatentHeat_J_mol = (): number => liAlData().phases.Li.latentHeatOfFusion!.value;
 /** roll/web contact conductance in the nip, W m⁻² K⁻¹ (assumption, 1e4–1e5) */
 export const NIP_CONTACT_CONDUCTANCE = 3e4;
 /** through-thickness conductivities by mechanical class, W m⁻¹ K⁻¹ (CRC; composites assumption) */

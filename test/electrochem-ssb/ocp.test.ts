@@ -12,7 +12,7 @@ import {
 } from '../../src/materials/ocp/index.ts';
 import { liRichOnset_K } from '../../src/materials/ocp/li-al-data.ts';
 import { LI_AL_PHASES } from '../../src/materials/mechanics.ts';
-import { NMC811_CHEN2020 } from '../../src/materials/ocp/cathodes.ts';
+import { nmc811Chen2020 } from '../../src/materials/ocp/cathodes.ts';
 
 test('Li–Al OCP at room temperature: α branch above the plateau, β slope below it, Li metal beyond β (Li-rich phases do not form at RT)', () => {
   const T = 298.15;
@@ -113,9 +113,9 @@ test('cathode registry: every OCP decreases with lithiation in its valid range; 
 
 test('NCM811 OCP reproduces the Chen 2020 GITT table at its measured nodes and falls without bound as y → 1', () => {
   const o = cathodeOcp('NCM811');
-  for (let i = 1; i < NMC811_CHEN2020.x.length - 1; i += 7) {
-    const y = NMC811_CHEN2020.x[i]!;
-    assert.ok(Math.abs(o.U(y) - NMC811_CHEN2020.y[i]!) < 2e-3, `y=${y}`);
+  for (let i = 1; i < nmc811Chen2020().x.length - 1; i += 7) {
+    const y = nmc811Chen2020().x[i]!;
+    assert.ok(Math.abs(o.U(y) - nmc811Chen2020().y[i]!) < 2e-3, `y=${y}`);
   }
   // the padded rows (y = 0.2488 at 4.40 V and y = 1 at 3.523 V) are not data: the curve does not pass them
   assert.ok(Math.abs(o.U(1 - 1e-3) - 3.523) > 0.05, 'no padded end point');

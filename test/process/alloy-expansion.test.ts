@@ -16,7 +16,7 @@ import {
   alInPhases,
   anodeThickness,
   liInPhases,
-  X_LI3AL2,
+  alloyData,
   type AlloyHistoryFn,
 } from '../../src/process/alloying.ts';
 import { expandAlloyHistory } from '../../src/process/alloy-expansion.ts';
@@ -97,6 +97,7 @@ test('cells of the default variability (sheets, forces, nip temperatures; ≤ 3 
 
 test('continuous across the Li₃Al₂ boundary of the end states (Li:Al = 1.5, a kink of the lever rule)', () => {
   const [nLi0, nAl] = nominalArgs;
+  const { X_LI3AL2 } = alloyData();
   assert.ok(nLi0 / nAl > X_LI3AL2 && nLi0 / nAl < X_LI3AL2 * 1.1, 'the nominal is within reach of the boundary');
   const at = (x: number): number => {
     const a = [...nominalArgs] as Args;

@@ -16,7 +16,7 @@ import {
   incubationTime,
   formationEnthalpy,
   liRichGate,
-  LI_MELTING_K,
+  liMelting_K,
   type AlloySegment,
 } from '../../src/process/alloying.ts';
 import { LI_AL_PHASES } from '../../src/materials/mechanics.ts';
@@ -25,6 +25,7 @@ import { simulateStations } from '../../src/process/stations.ts';
 import { presentLine } from '../../src/present/line.ts';
 import { patentExample } from './fixtures.ts';
 
+const LI_MELTING_K = liMelting_K();
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 test('Li and Al atoms are conserved through alloying to 1e-12 relative (every composition, both fronts, every extent)', () => {

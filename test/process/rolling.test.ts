@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rollStack, forceForReduction, ROLL_PLANE_STRAIN_MODULUS } from '../../src/process/rolling.ts';
+import { rollStack, forceForReduction, rollPlaneStrainModulus } from '../../src/process/rolling.ts';
 import type { LayerInput, StationInput } from '../../src/process/types.ts';
 
 const ctx = { speed_m_s: 1 / 60, webWidth_m: 0.05 };
@@ -168,7 +168,7 @@ test('elastic layered contact: thin-layer (Winkler) and half-space (Hertz) limit
   // a rigid-ish strip (zero thickness limit): the rolls alone give the 2D Hertz half-width a² = 4P′R/(πE′)
   const none: LayerInput[] = [{ role: 'anode', name: 'x', material: 'LiAl', thickness_m: 1e-12 }];
   const h = rollStack(st(300, { id: '236' }), none, ctx);
-  const aH = Math.sqrt((4 * h.lineLoad_N_per_m * 0.05) / (Math.PI * ROLL_PLANE_STRAIN_MODULUS));
+  const aH = Math.sqrt((4 * h.lineLoad_N_per_m * 0.05) / (Math.PI * rollPlaneStrainModulus()));
   assert.ok(Math.abs(h.contactLength_m / (2 * aH) - 1) < 1e-4, `${h.contactLength_m} vs ${2 * aH}`);
   // the rolls' compliance adds to the layer's: a real layer gives a longer contact than the rolls alone
   assert.ok(r.contactLength_m > h.contactLength_m);

@@ -5,7 +5,7 @@
  * Each entry states its source. The stoichiometry basis is the one of the source fit: an OCP must be
  * used with the c_max and stoichiometry window it was fitted with (datasheet §8-C5).
  */
-import { assetText } from '../../assets.ts';
+import { assetText, checkedOnce } from '../../assets.ts';
 import { F, R, REFERENCE_TEMPERATURE_K } from '../constants.ts';
 import { findInterval } from '../../numerics/interp.ts';
 import { problem } from '../../problems.ts';
@@ -186,25 +186,19 @@ export function twoColumnCsv(text: string, name: string): { x: number[]; y: numb
   return { x, y };
 }
 
-/** NMC811 (LG M50) OCP of Chen et al. 2020: data/ocp/nmc_LGM50_ocp_Chen2020.csv (source and licence beside it) */
-export const NMC811_CHEN2020 = twoColumnCsv(
-  assetText('ocp/nmc_LGM50_ocp_Chen2020.csv'),
-  'ocp/nmc_LGM50_ocp_Chen2020.csv',
-);
+/**
+ * NMC811 (LG M50) OCP of Chen et al. 2020: data/ocp/nmc_LGM50_ocp_Chen2020.csv (source and licence beside it),
+ * read on first use (importing this module reads no file: every command, the server and each worker import it)
+ */
+export function nmc811Chen2020(): { x: number[]; y: number[] } {
+  const rel = 'ocp/nmc_LGM50_ocp_Chen2020.csv';
+  return checkedOnce(`table ${rel}`, () => twoColumnCsv(assetText(rel), rel));
+}
 /**
  * The measured GITT rows only: the data file's first and last rows (y = 0.2488 at 4.40 V and y = 1 at
  * 3.523 V) are marked in the file as "extra point(s) to avoid extrapolation" — padding, not data.
  */
 const NMC811_MEASURED: readonly [number, number] = [0.26, 0.95];
-const nmc811Rows = NMC811_CHEN2020.x
-  .map((y, i) => [y, NMC811_CHEN2020.y[i]!] as const)
-  .filter(([y]) => y > NMC811_MEASURED[0] && y < NMC811_MEASURED[1]);
-const nmc811Table = new MonotoneTable(
-  nmc811Rows.map((r) => r[0]),
-  nmc811Rows.map((r) => r[1]),
-);
-const NMC811_LO = nmc811Rows[0]![0];
-const NMC811_HI = nmc811Rows[nmc811Rows.length - 1]![0];
 
 /**
  * NCM811: Chen et al.'s GITT table over its measured range y = 0.266–0.906 (4.29–3.567 V), continued
@@ -216,18 +210,30 @@ const NMC811_HI = nmc811Rows[nmc811Rows.length - 1]![0];
  * does not publish the link; the effect is a stretch of the y axis, bounded by the practical capacity
  * (≈ 200 mAh/g, 3.0–4.3 V vs Li) that the model reproduces.
  */
-const NCM811: CathodeOcp = {
-  id: 'NCM811',
-  source: `${CHEN}; measured rows only (y ${NMC811_LO.toFixed(3)}–${NMC811_HI.toFixed(3)}), lattice-gas continuation outside`,
-  assumption: false,
-  validRange: [NMC811_LO, NMC811_HI],
-  ...latticeGasEnds(
-    (y) => nmc811Table.eval(y),
-    NMC811_LO,
-    NMC811_HI,
-    (y, out) => nmc811Table.evalTo(y, out),
-  ),
-};
+function ncm811(): CathodeOcp {
+  const table = nmc811Chen2020();
+  const rows = table.x
+    .map((y, i) => [y, table.y[i]!] as const)
+    .filter(([y]) => y > NMC811_MEASURED[0] && y < NMC811_MEASURED[1]);
+  const t = new MonotoneTable(
+    rows.map((r) => r[0]),
+    rows.map((r) => r[1]),
+  );
+  const lo = rows[0]![0];
+  const hi = rows[rows.length - 1]![0];
+  return {
+    id: 'NCM811',
+    source: `${CHEN}; measured rows only (y ${lo.toFixed(3)}–${hi.toFixed(3)}), lattice-gas continuation outside`,
+    assumption: false,
+    validRange: [lo, hi],
+    ...latticeGasEnds(
+      (y) => t.eval(y),
+      lo,
+      hi,
+      (y, out) => t.evalTo(y, out),
+    ),
+  };
+}
 
 /**
  * NMC532 polynomial fit used for NCM622 (and as proxy): U = −10.72y⁴ + 23.88y³ − 16.77y² + 2.595y + 4.563.
@@ -391,9 +397,12 @@ const LNMO: CathodeOcp = {
   ...latticeGasEnds((y) => lnmo(y), 0.02, 0.98),
 };
 
-const REGISTRY: ReadonlyMap<string, CathodeOcp> = new Map(
-  [NCM811, NCM622, NCM111, NCA, LCO, LFP, LNMO].map((e) => [e.id, e]),
-);
+let ncm811Built: CathodeOcp | undefined;
+/** the curves by id: NCM811's built on first use (it reads its table), the others as defined */
+const REGISTRY: ReadonlyMap<string, () => CathodeOcp> = new Map([
+  ['NCM811', () => (ncm811Built ??= ncm811())],
+  ...[NCM622, NCM111, NCA, LCO, LFP, LNMO].map((e) => [e.id, () => e] as const),
+]);
 const ALIASES: Record<string, string> = {
   NMC811: 'NCM811',
   NMC622: 'NCM622',
@@ -413,10 +422,10 @@ export function cathodeOcpIds(): string[] {
 /** The cathode OCP for a material id (case-insensitive, NMC/NCM aliases accepted). */
 export function cathodeOcp(id: string): CathodeOcp {
   const direct = REGISTRY.get(id) ?? REGISTRY.get(ALIASES[id] ?? '');
-  if (direct) return direct;
+  if (direct) return direct();
   const up = id.toUpperCase().replace(/^NMC/, 'NCM');
   const hit = REGISTRY.get(up);
-  if (hit) return hit;
+  if (hit) return hit();
   throw problem(
     'cathode.active_material',
     'unknown OCP id',
