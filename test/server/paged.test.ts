@@ -65,7 +65,7 @@ const recording = new Proxy(store, {
     };
   },
 }) as Store;
-const noJobs = { get: () => undefined } as unknown as JobManager;
+const noJobs = { get: () => undefined, list: () => [] } as unknown as JobManager;
 const logs: string[] = [];
 const { app } = createApp({
   store: recording,
