@@ -476,36 +476,31 @@ test('DFN Jacobian with the linear rows held by the solver (JacobianSink.linearR
   assertBitIdentical(a, b);
 });
 
-test("the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) is bit for bit the same with the band solve's WebAssembly kernel as with its JavaScript loops", () => {
+/** the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) with a WebAssembly kernel switched off, then on */
+function dfn1cKernelOffOn(
+  use: (on: boolean) => boolean,
+): [ReturnType<typeof simulateConstantCurrent>, ReturnType<typeof simulateConstantCurrent>] {
   const mesh: LiquidMesh = { negative: 20, separator: 10, positive: 20, particle: 10 };
   const run = (wasm: boolean): ReturnType<typeof simulateConstantCurrent> => {
-    const was = useWasmBandKernel(wasm);
+    const was = use(wasm);
     try {
       const m = createLiquidModel(P, { model: 'dfn', mesh, scaledAtol: 1e-6 });
       return simulateConstantCurrent(m, I1C, P.cell.lowerCutoff_V, { y0: m.initialState(1), rtol: 1e-4 });
     } finally {
-      useWasmBandKernel(was);
+      use(was);
     }
   };
+  return [run(false), run(true)];
+}
+
+test("the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) is bit for bit the same with the band solve's WebAssembly kernel as with its JavaScript loops", () => {
   assert.ok(wasmBandKernelAvailable());
-  const js = run(false);
-  const wasm = run(true);
+  const [js, wasm] = dfn1cKernelOffOn(useWasmBandKernel);
   assertBitIdentical(js, wasm);
 });
 
 test("the bench's DFN 1C discharge is bit for bit the same with the integrator's WebAssembly sweeps (updateD, applyRU, errorNorm) as with its JavaScript loops", () => {
-  const mesh: LiquidMesh = { negative: 20, separator: 10, positive: 20, particle: 10 };
-  const run = (wasm: boolean): ReturnType<typeof simulateConstantCurrent> => {
-    const was = useWasmStateKernel(wasm);
-    try {
-      const m = createLiquidModel(P, { model: 'dfn', mesh, scaledAtol: 1e-6 });
-      return simulateConstantCurrent(m, I1C, P.cell.lowerCutoff_V, { y0: m.initialState(1), rtol: 1e-4 });
-    } finally {
-      useWasmStateKernel(was);
-    }
-  };
   assert.ok(wasmStateKernelAvailable());
-  const js = run(false);
-  const wasm = run(true);
+  const [js, wasm] = dfn1cKernelOffOn(useWasmStateKernel);
   assertBitIdentical(js, wasm);
 });

@@ -46,6 +46,25 @@ const base = example();
 const nominalArgs = argsOf(base);
 const ex = expandAlloyHistory(...nominalArgs)!;
 
+/**
+ * a cell of the default variability, clipped at 3 σ (sheets, forces and nip temperatures of 236 and 240); the Li
+ * sheet too when withLi (else it stays the nominal's: the caller sets the cell's Li)
+ */
+function perturbedCell(rng: Rng, nom: Perturbation, withLi: boolean): Perturbation {
+  const z = (): number => Math.max(-3, Math.min(3, rng.normal()));
+  const p: Perturbation = { ...nom, force_N: { ...nom.force_N }, temperature_K: { ...nom.temperature_K } };
+  if (withLi) p.li = 1 + 0.036 * z();
+  p.al = 1 + 0.011 * z();
+  p.cu = 1 + 0.011 * z();
+  p.cathode = 1 + 0.018 * z();
+  p.electrolyte = 1 + 0.022 * z();
+  for (const id of ['236', '240'] as const) {
+    p.force_N[id] = nom.force_N[id]! * (1 + 0.03 * z());
+    p.temperature_K[id] = nom.temperature_K[id]! + z();
+  }
+  return p;
+}
+
 test('the example line has an expansion, and its nominal cell is its own full solve', () => {
   assert.ok(ex, 'no melting, no completion: expandable');
   const full = alloyHistory(...nominalArgs);
@@ -62,18 +81,7 @@ test('cells of the default variability (sheets, forces, nip temperatures; ≤ 3 
   const worst = { ext: 0, liRich: 0, anode: 0, T: 0 };
   let expanded = 0;
   for (let i = 0; i < 40; i++) {
-    const z = (): number => Math.max(-3, Math.min(3, rng.normal()));
-    const p: Perturbation = { ...nom, force_N: { ...nom.force_N }, temperature_K: { ...nom.temperature_K } };
-    p.li = 1 + 0.036 * z();
-    p.al = 1 + 0.011 * z();
-    p.cu = 1 + 0.011 * z();
-    p.cathode = 1 + 0.018 * z();
-    p.electrolyte = 1 + 0.022 * z();
-    for (const id of ['236', '240'] as const) {
-      p.force_N[id] = nom.force_N[id]! * (1 + 0.03 * z());
-      p.temperature_K[id] = nom.temperature_K[id]! + z();
-    }
-    const a = argsOf(perturbInput(base, p));
+    const a = argsOf(perturbInput(base, perturbedCell(rng, nom, true)));
     const before = ex.counts.expanded;
     const e = ex.history(...a);
     if (ex.counts.expanded === before) continue;
@@ -126,17 +134,7 @@ test('Li-thin cells past the Li₃Al₂ boundary: the far side is expanded withi
   const worst = { ext: 0, liRich: 0, anode: 0, T: 0 };
   const solved = ex.counts.solved;
   for (let i = 0; i < 24; i++) {
-    const z = (): number => Math.max(-3, Math.min(3, rng.normal()));
-    const p: Perturbation = { ...nom, force_N: { ...nom.force_N }, temperature_K: { ...nom.temperature_K } };
-    p.al = 1 + 0.011 * z();
-    p.cu = 1 + 0.011 * z();
-    p.cathode = 1 + 0.018 * z();
-    p.electrolyte = 1 + 0.022 * z();
-    for (const id of ['236', '240'] as const) {
-      p.force_N[id] = nom.force_N[id]! * (1 + 0.03 * z());
-      p.temperature_K[id] = nom.temperature_K[id]! + z();
-    }
-    const a = argsOf(perturbInput(base, p));
+    const a = argsOf(perturbInput(base, perturbedCell(rng, nom, false)));
     // the Li of the cell: its ln Li:Al 0.12–0.15 below the nominal's
     a[0] = a[1] * Math.exp(u0 - 0.12 - 0.03 * rng.uniform());
     const before = ex.counts.expanded;
