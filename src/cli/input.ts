@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { concernsOverride } from '../recipe/parse.ts';
+import { MAX_DEPTH, concernsOverride, deeperThan } from '../recipe/parse.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { ProblemError, formatProblem, problem, type Problem } from '../problems.ts';
 import { MAX_FILE_BYTES, readUserFile } from '../io/files.ts';
@@ -126,7 +126,17 @@ export function parseSetFlags(raw: readonly string[] | undefined): SetFlag[] {
       });
       continue;
     }
-    out.push({ raw: r, path, value: doc.toJS() as unknown });
+    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    if (deeperThan(value, MAX_DEPTH)) {
+      bad.push({
+        path: `--set ${path}`,
+        problem: 'the value nests too deep (or is a YAML alias inside its own anchor, a cycle)',
+        got: JSON.stringify(text),
+        allowed: `<= ${MAX_DEPTH} levels, each alias outside the node its anchor names`,
+      });
+      continue;
+    }
+    out.push({ raw: r, path, value });
   }
   if (bad.length) throw new ProblemError(bad);
   return out;

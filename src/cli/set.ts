@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { problem } from '../problems.ts';
 import { recipeLeaf, setPath } from '../study/paths.ts';
+import { MAX_DEPTH, deeperThan } from '../recipe/parse.ts';
 
 export interface SetOverride {
   path: string;
@@ -20,10 +21,17 @@ export function parseSet(s: string): SetOverride {
   if (!leaf.ok) throw problem(`--set ${path}`, 'not a recipe field', JSON.stringify(path), leaf.why);
   let value: unknown;
   try {
-    value = parseYaml(s.slice(eq + 1));
+    value = parseYaml(s.slice(eq + 1), { maxAliasCount: 100 });
   } catch {
     value = s.slice(eq + 1);
   }
+  if (deeperThan(value, MAX_DEPTH))
+    throw problem(
+      `--set ${path}`,
+      'the value nests too deep (or is a YAML alias inside its own anchor, a cycle)',
+      JSON.stringify(s.slice(eq + 1)),
+      `<= ${MAX_DEPTH} levels, each alias outside the node its anchor names`,
+    );
   return { path, value };
 }
 

@@ -13,6 +13,7 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Problem } from '../problems.ts';
 import { parseExperiment, type Experiment, type ExperimentInput, type ParseError } from './experiment.ts';
+import { MAX_DEPTH, deeperThan } from '../recipe/parse.ts';
 import { experimentFromPython, PythonLiteralError } from './pybamm-literal.ts';
 
 export type ExperimentFormat = 'yaml' | 'json' | 'txt';
@@ -107,6 +108,18 @@ export function parseExperimentFile(text: string, format: ExperimentFormat, sour
       ],
     };
   }
+  if (deeperThan(data, MAX_DEPTH))
+    return {
+      ok: false,
+      problems: [
+        {
+          path: source,
+          problem: 'nesting too deep (or a YAML alias inside its own anchor, a cycle)',
+          got: `more than ${MAX_DEPTH} levels`,
+          allowed: `<= ${MAX_DEPTH} levels, each alias outside the node its anchor names`,
+        },
+      ],
+    };
   const r = parseExperiment(data as ExperimentInput, source, { cycles: 'pybamm' });
   if (r.ok) return r;
   return {

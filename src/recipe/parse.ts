@@ -97,6 +97,17 @@ export function capProblems(ps: RecipeProblem[]): RecipeProblem[] {
 /** Checks a caller adds to the recipe's own (e.g. the experiment steps, which the cycler parses). */
 export type ExtraRecipeCheck = (recipe: Recipe) => RecipeProblem[];
 
+/**
+ * Whether plain data nests more than `max` levels, as depthOf counts them in the text — a cycle (a YAML alias
+ * inside its own anchor: `a: &x [*x]`) does, at once. Every reader of YAML data asks this before walking it.
+ */
+export function deeperThan(v: unknown, max: number, depth = 0): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (depth >= max) return (Array.isArray(v) ? v.length : Object.keys(v).length) > 0;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (deeperThan(x, max, depth + 1)) return true;
+  return false;
+}
+
 function depthOf(node: unknown, depth = 0): number {
   if (depth > MAX_DEPTH) return depth;
   if (isMap(node)) {
@@ -486,6 +497,21 @@ export function readYamlMapping(
           problem: /alias/i.test(msg) ? 'too many YAML alias expansions (alias bomb?)' : 'YAML could not be read',
           got: msg,
           allowed: 'at most 100 alias expansions',
+        },
+      ],
+    };
+  }
+  // an alias inside its own anchor (`a: &x [*x]`) makes the data a cycle, and aliases can nest deeper than the
+  // text shows: every later walk over the data would recurse until the stack runs out (an internal error)
+  if (deeperThan(data, MAX_DEPTH)) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          problem: 'nesting too deep through YAML aliases (or an alias inside its own anchor, a cycle)',
+          got: `more than ${MAX_DEPTH} levels`,
+          allowed: `<= ${MAX_DEPTH} levels, each alias outside the node its anchor names`,
         },
       ],
     };

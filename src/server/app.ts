@@ -297,10 +297,11 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     where: Part,
     problems: Problem[],
   ): Record<string, string> => {
-    const out: Record<string, string> = {};
+    const out: [string, string][] = [];
     for (const [k, x] of Object.entries(v)) {
-      const s = schema.shape[k];
-      if (s === undefined || unwrapSchema(s).def.type !== 'number') out[k] = x;
+      // own keys only: `?__proto__=1` or `?constructor=1` met the shape's inherited members (a 500)
+      const s = Object.hasOwn(schema.shape, k) ? schema.shape[k] : undefined;
+      if (s === undefined || unwrapSchema(s).def.type !== 'number') out.push([k, x]);
       else if (x.trim() === '')
         problems.push({
           path: `${where}.${k}`,
@@ -315,9 +316,10 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
           got: JSON.stringify(x),
           allowed: numberRange(s),
         });
-      else out[k] = x;
+      else out.push([k, x]);
     }
-    return out;
+    // as own properties (an assignment to out['__proto__'] would drop the key, not refuse it)
+    return Object.fromEntries(out);
   };
   /** the query as an object; a key given twice is refused (which one counts would be a guess) */
   const queryOf = (c: Context, problems: Problem[]): Record<string, string> => {

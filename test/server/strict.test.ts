@@ -76,6 +76,19 @@ test('every route refuses an unknown query key with a 400 Problem naming the key
   assert.equal((await t.json('/api/health?token=abc')).status, 200);
 });
 
+test('a query key named like an inherited member (__proto__, constructor, toString) is an unknown key, not a 500', async () => {
+  // before: the GET routes looked such a key up in the route's schema shape and met Object.prototype (or the
+  // Object function): "Cannot read properties of undefined (reading 'type')", an internal error
+  for (const r of routes)
+    for (const key of ['__proto__', 'constructor', 'toString']) {
+      const url = `${fill(r.path)}?${key}=7`;
+      const res = r.method === 'get' ? await t.json(url) : await t.post(url, {});
+      const p = at(problems(res, 400), `query.${key}`);
+      assert.match(p.problem, /unknown key/, `${r.method} ${r.path} ?${key}`);
+      assert.equal(p.got, '"7"');
+    }
+});
+
 test('every POST route refuses an unknown body key, and a body that is not an object, naming the field', async () => {
   const posts = routes.filter((r) => r.method === 'post');
   assert.deepEqual(posts.map((r) => r.path).sort(), [
