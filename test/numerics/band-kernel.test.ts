@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { BandLu, Rng } from '../../src/numerics/index.ts';
 import {
   useWasmBandKernel,
+  useWasmBandSimd,
   wasmBandKernelArenaBytes,
   wasmBandKernelAvailable,
+  wasmBandSimdUsed,
 } from '../../src/numerics/band-kernel.ts';
 
 /** a seeded uniform source in [−1, 1) */
@@ -97,7 +99,8 @@ test('the WebAssembly band kernel compiles on this Node (else the comparisons be
   assert.ok(wasmBandKernelAvailable());
 });
 
-test('band LU: the WebAssembly kernel gives the JavaScript loops’ factors and solutions bit for bit (row interchanges, threshold pivoting, zeros, offsets)', () => {
+/** the comparison of the kernel's factors and solutions with the JavaScript loops' on random bands */
+function compareRandomBands(): void {
   const r = rng(2024);
   let seed = 1;
   for (const [n, kl, ku] of [
@@ -125,6 +128,22 @@ test('band LU: the WebAssembly kernel gives the JavaScript loops’ factors and 
       // the entries outside [offset, offset + n) are untouched
       for (const i of [0, n - 1, 2 * n, 3 * n - 1]) assert.equal(wasm[i], long[i]);
     }
+}
+
+test('band LU: the WebAssembly kernel gives the JavaScript loops’ factors and solutions bit for bit (row interchanges, threshold pivoting, zeros, offsets)', () => {
+  assert.ok(wasmBandSimdUsed(), 'the kernel has its SIMD loops on this Node');
+  compareRandomBands();
+});
+
+test('band LU: the kernel without SIMD (engines that lack it) gives the same bits too', () => {
+  const was = useWasmBandSimd(false);
+  try {
+    assert.ok(wasmBandKernelAvailable() && !wasmBandSimdUsed());
+    compareRandomBands();
+  } finally {
+    useWasmBandSimd(was);
+  }
+  assert.ok(wasmBandSimdUsed());
 });
 
 test('band solve: two bands used in turn and a refactorised band solve with their current factors (the kernel’s copy follows)', () => {
