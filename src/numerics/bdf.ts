@@ -171,6 +171,67 @@ function slowConvergence(rate: number, p: number, dyNorm: number, tol: number): 
   return (Math.pow(rate, p) / (1 - rate)) * dyNorm > tol;
 }
 
+/**
+ * the order selection of Shampine & Reichelt: −1, 0 or +1, the order whose step factor is the largest of
+ * fM = errM^(−1/k) (hasM), f0 = err^(−1/(k+1)), fP = errP^(−1/(k+2)) (hasP), f0 on a tie with fM, fM on one with
+ * fP (the plain comparisons below). Shortcut: a^(−1/p) > b^(−1/q) ⟺ b^p > a^q (positive a, b), the powers by
+ * products (within 1e-15 relative) — decided so where the two sides differ by more than 1e-12 relative (the
+ * factors then by more than 1e-12/42, far beyond Math.pow's 1 ulp) and the norms lie in [1e-40, 1e40]; otherwise
+ * by the plain comparisons of Math.pow's factors. The same answer, two Math.pow fewer per selection
+ */
+function orderChange(errM: number, err: number, errP: number, k: number, hasM: boolean, hasP: boolean): number {
+  if (shortcuts && inPowRange(err) && (!hasM || inPowRange(errM)) && (!hasP || inPowRange(errP))) {
+    let delta = 0;
+    let bBase = err;
+    let bExp = k + 1;
+    let decided = true;
+    if (hasM) {
+      const c = compareRoots(errM, k, err, k + 1);
+      if (c === 0) decided = false;
+      else if (c > 0) {
+        delta = -1;
+        bBase = errM;
+        bExp = k;
+      }
+    }
+    if (decided && hasP) {
+      const c = compareRoots(errP, k + 2, bBase, bExp);
+      if (c === 0) decided = false;
+      else if (c > 0) delta = 1;
+    }
+    if (decided) return delta;
+  }
+  const fM = hasM ? Math.pow(errM, -1 / k) : 0;
+  const f0 = Math.pow(err, -1 / (k + 1));
+  const fP = hasP ? Math.pow(errP, -1 / (k + 2)) : 0;
+  let delta = 0;
+  let best = f0;
+  if (fM > best) {
+    best = fM;
+    delta = -1;
+  }
+  if (fP > best) delta = 1;
+  return delta;
+}
+
+const inPowRange = (x: number): boolean => x >= 1e-40 && x <= 1e40;
+
+/** x^p (p ≥ 1 an integer) by p − 1 products */
+function intPow(x: number, p: number): number {
+  let q = x;
+  for (let i = 1; i < p; i++) q *= x;
+  return q;
+}
+
+/** the sign of a^(−1/p) − b^(−1/q) (b^p against a^q), 0 where the two lie within 1e-12 relative */
+function compareRoots(a: number, p: number, b: number, q: number): number {
+  const l = intPow(b, p);
+  const r = intPow(a, q);
+  if (l > r * (1 + 1e-12)) return 1;
+  if (l < r * (1 - 1e-12)) return -1;
+  return 0;
+}
+
 /** R(order, factor) of Shampine & Reichelt: (order+1)² entries, row-major, into out */
 function computeR(order: number, factor: number, out: Float64Array): void {
   const s = order + 1;
@@ -2192,19 +2253,13 @@ class BdfSolver implements DaeSolver {
       // (errorNorm computed both norms in its sweep of this step)
       const errM = order > 1 ? this.errM : Infinity;
       const errP = order < maxOrder ? this.errP : Infinity;
-      const fM = order > 1 ? Math.pow(errM, -1 / order) : 0;
-      const f0 = Math.pow(errNorm, -1 / (order + 1));
-      const fP = order < maxOrder ? Math.pow(errP, -1 / (order + 2)) : 0;
-      let delta = 0;
-      let best = f0;
-      if (fM > best) {
-        best = fM;
-        delta = -1;
-      }
-      if (fP > best) {
-        best = fP;
-        delta = 1;
-      }
+      const delta = orderChange(errM, errNorm, errP, order, order > 1, order < maxOrder);
+      const best =
+        delta === 0
+          ? Math.pow(errNorm, -1 / (order + 1))
+          : delta < 0
+            ? Math.pow(errM, -1 / order)
+            : Math.pow(errP, -1 / (order + 2));
       const factor = Math.min(MAX_FACTOR, safety * best);
       if (delta === 0 && factor >= 1 && factor < MIN_GROWTH) {
         nEqual = 0;
