@@ -5,7 +5,7 @@
  * Run: node --import tsx bench/stations.bench.ts
  */
 import { simulateStations } from '../src/process/stations.ts';
-import { alloyHistory, type AlloyHistoryFn } from '../src/process/alloying.ts';
+import { alloyHistory, alloyHistoryCounts, type AlloyHistoryFn } from '../src/process/alloying.ts';
 import { expandAlloyHistory } from '../src/process/alloy-expansion.ts';
 import { presentLine } from '../src/present/line.ts';
 import { rollStack, forceForReduction } from '../src/process/rolling.ts';
@@ -164,6 +164,14 @@ console.log('  warnings:', r.warnings.map((w) => w.code).join(', '));
     return (c.user + c.system) / n;
   };
   console.log(`\nalloy_history_full_cpu_us: ${cpuUs(() => alloyHistory(...a), 300).toFixed(1)} us`);
+  // the solver's work per full solve (the count the time follows: steps × the cost of a step)
+  const k0 = { ...alloyHistoryCounts };
+  alloyHistory(...a);
+  const per = (k: keyof typeof alloyHistoryCounts): number => alloyHistoryCounts[k] - k0[k];
+  console.log(`alloy_history_steps_per_call: ${per('steps')} steps`);
+  console.log(`alloy_history_f_evals_per_call: ${per('fEvals')} evaluations`);
+  console.log(`alloy_history_newton_per_call: ${per('newtonIterations')} iterations`);
+  console.log(`alloy_history_solves_per_call: ${per('solves')} solves`);
   const c0 = process.cpuUsage();
   const ex = expandAlloyHistory(...a)!;
   const cb = process.cpuUsage(c0);

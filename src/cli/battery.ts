@@ -13,6 +13,7 @@ import { PackNotEvaluable } from '../battery/pack.ts';
 import { runBatteryCommand } from '../pipeline.ts';
 import { runProduction } from '../process/line.ts';
 import { problem } from '../problems.ts';
+import { requiredNumberFlag } from './input.ts';
 
 export interface BatteryCliOptions {
   profile: string;
@@ -43,9 +44,7 @@ export function batteryOptions(
     );
   if (!(BATTERY_PROFILES as readonly string[]).includes(o.profile))
     throw bad('--profile', 'unknown duty profile', JSON.stringify(o.profile), BATTERY_PROFILES.join(', '));
-  const days = Number(o.days);
-  if (!Number.isInteger(days) || days < 1 || days > 365)
-    throw bad('--days', 'must be a whole number of days', JSON.stringify(o.days), '1 … 365');
+  const days = requiredNumberFlag(o.days, '--days', 1, 365, true, 'must be a whole number of days');
   if (o.cells !== 'design' && o.cells !== 'production')
     throw bad(
       '--cells',

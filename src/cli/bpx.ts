@@ -10,6 +10,7 @@ import { checkOutputFile, MAX_FILE_BYTES, readUserFile, writeFileAtomic } from '
 import { validateBpx } from '../electrochem/bpx-schema.ts';
 import { parseBpx } from '../electrochem/bpx.ts';
 import { checkModelParams } from '../electrochem/liquid/common.ts';
+import { parseDecimal } from '../io/decimal.ts';
 import { inputError } from './input.ts';
 
 export interface BpxCheckOptions {
@@ -99,9 +100,14 @@ export function bpxCheck(file: string, doc: unknown, vTol = 1e-3): BpxCheckRepor
 export function bpxCheckCommand(file: string, o: BpxCheckOptions, out: (s: string) => void): number {
   let vTol = 1e-3;
   if (o.vTol !== undefined) {
-    vTol = Number(o.vTol);
-    if (!(Number.isFinite(vTol) && vTol >= 0))
-      throw inputError('--v-tol', 'v_tol should not be negative', JSON.stringify(o.vTol), 'a tolerance ≥ 0 V');
+    vTol = parseDecimal(o.vTol);
+    if (!(vTol >= 0))
+      throw inputError(
+        '--v-tol',
+        Number.isNaN(vTol) ? 'not a plain decimal number' : 'v_tol should not be negative',
+        JSON.stringify(o.vTol),
+        'a tolerance ≥ 0 V (e.g. 0.001)',
+      );
   }
   const r = bpxCheck(file, readDoc(file), vTol);
   if (o.json) out(JSON.stringify(r, null, 2));

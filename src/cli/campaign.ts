@@ -6,7 +6,7 @@
  */
 import { ProblemError } from '../problems.ts';
 import { parseDecimal } from '../io/decimal.ts';
-import { parseLimit } from './input.ts';
+import { numberFlag, parseLimit } from './input.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { CampaignStore, maskSpec, openStore, type StoredCampaign } from '../store/index.ts';
 import { planCampaign, shardOfRoll, type CampaignSummary } from '../jobs/campaign.ts';
@@ -45,7 +45,7 @@ export async function campaignCommand(
   const r = await runCampaign(recipe, recipeText, cells, {
     db: o.db,
     seed: o.seed,
-    ...(o.leaseS === undefined ? {} : { leaseSeconds: Number(o.leaseS) }),
+    ...(o.leaseS === undefined ? {} : { leaseSeconds: numberFlag(o.leaseS, '--lease-s', 1, 86_400, true) }),
     onProgress: (done, total) => progress?.({ stage: 'production campaign', done, total, unit: 'shards' }),
     onNote: (line) => process.stderr.write(line + '\n'),
   });

@@ -38,6 +38,8 @@ import {
 import { cycleSummaryColumns, parseCsvTable, parseDriveCycleCsv, toBdfTableCsv } from '../cycler/bdf.ts';
 import { buildCellModel } from '../pipeline.ts';
 import { experimentSizeProblems } from '../cycler/limits.ts';
+import { parseDecimal } from '../io/decimal.ts';
+import { parseIsoDateTime } from '../io/datetime.ts';
 import { inputError, loadRecipe, parseSetFlags, underFlag } from './input.ts';
 import { kv } from './table.ts';
 
@@ -71,24 +73,30 @@ function readText(path: string, field: string, what: string, maxBytes: number = 
   return readUserFile(path, { field, maxBytes, what });
 }
 
-/** `--start-time`: an ISO 8601 date-time or Unix seconds, or an InputError */
+/** the Unix seconds a --start-time may give: those of a JavaScript date (±8.64·10¹² s, about ±273 000 years) */
+const MAX_UNIX_S = 8.64e12;
+
+/**
+ * `--start-time`: Unix seconds (a plain decimal) or an ISO 8601 date-time (one without a zone is UTC, as an
+ * experiment step's `start_time`), or an InputError
+ */
 export function parseStartTime(v: string): number {
-  const n = Number(v);
-  const t = v.trim() !== '' && Number.isFinite(n) ? n : Date.parse(v) / 1000;
-  if (!Number.isFinite(t))
+  const n = parseDecimal(v);
+  const t = Number.isNaN(n) ? parseIsoDateTime(v) / 1000 : n;
+  if (!(Math.abs(t) <= MAX_UNIX_S))
     throw inputError(
       '--start-time',
-      'not a date-time',
+      Number.isNaN(t) ? 'not a date-time' : 'not a date JavaScript can hold',
       JSON.stringify(v),
-      'ISO 8601 (2025-01-31T08:00:00Z) or Unix seconds',
+      `ISO 8601 (2025-01-31T08:00:00Z) or Unix seconds (−${MAX_UNIX_S} … ${MAX_UNIX_S})`,
     );
   return t;
 }
 
 /** `--initial-soc`: a number 0–1, or an InputError */
 export function parseInitialSoc(v: string): number {
-  const x = v.trim() === '' ? NaN : Number(v);
-  if (!(Number.isFinite(x) && x >= 0 && x <= 1))
+  const x = parseDecimal(v);
+  if (!(x >= 0 && x <= 1))
     throw inputError(
       '--initial-soc',
       'not a state of charge',

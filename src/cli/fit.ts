@@ -28,7 +28,17 @@ import { ssbFitProblem, RECIPE_PARAMETER_ROOT, type SsbModelParameters, type Ssb
 import type { FadeData, RateData } from '../fit/data.ts';
 import { renderFitReport, type FitReportInput } from '../report/fit.ts';
 import { stringify as toYaml } from 'yaml';
-import { inputError, underFlag } from './input.ts';
+import { parseDecimal } from '../io/decimal.ts';
+import { inputError, parseSeed, requiredNumberFlag, underFlag } from './input.ts';
+
+/**
+ * Ceilings of the count flags (assumptions, not physics): fit points per profile (measured samples are
+ * thinned to about this many; more than the samples keeps them all), and the MCMC chain length — the chain
+ * is kept in memory (8 bytes × samples × parameters), so a length past this is refused at once rather than
+ * failing to allocate or running for days.
+ */
+const MAX_POINTS = 1_000_000;
+const MAX_SAMPLES = 1_000_000;
 
 export interface FitCliOptions {
   cell: string;
@@ -59,8 +69,8 @@ export function parseParamSpec(s: string, i: number): LiquidFitOptions['paramete
   const allowed = 'name:lower:upper or name:lower:upper:log (e.g. negative.diffusivity:1e-15:1e-12:log)';
   if (parts.length < 3 || parts.length > 4 || !parts[0])
     throw inputError(where, 'not a parameter spec', JSON.stringify(s), allowed);
-  const lower = Number(parts[1]);
-  const upper = Number(parts[2]);
+  const lower = parseDecimal(parts[1]!);
+  const upper = parseDecimal(parts[2]!);
   if (!Number.isFinite(lower) || !Number.isFinite(upper) || !(lower < upper))
     throw inputError(where, 'invalid bounds', JSON.stringify(s), 'finite numbers with lower < upper');
   if (parts[3] !== undefined && parts[3] !== 'log')
@@ -293,14 +303,10 @@ export async function fitCommand(o: FitCliOptions, out: (s: string) => void): Pr
   const method = o.method ?? 'lm';
   if (!['lm', 'cmaes', 'mcmc'].includes(method))
     throw inputError('--method', 'unknown method', JSON.stringify(method), 'lm, cmaes or mcmc');
-  const points = Number(o.points ?? '400');
-  if (!(Number.isInteger(points) && points >= 10))
-    throw inputError('--points', 'not a point count', JSON.stringify(o.points), 'an integer ≥ 10');
-  const samples = Number(o.samples ?? '20000');
-  if (!(Number.isInteger(samples) && samples >= 100))
-    throw inputError('--samples', 'not a sample count', JSON.stringify(o.samples), 'an integer ≥ 100');
-  const seed = Number(o.seed ?? '1');
-  if (!Number.isInteger(seed)) throw inputError('--seed', 'not an integer', JSON.stringify(o.seed), 'an integer');
+  // plain decimals (not 0x10, '', Infinity); the seed as every command's --seed (0 … 2³² − 1)
+  const points = requiredNumberFlag(o.points ?? '400', '--points', 10, MAX_POINTS, true, 'not a point count');
+  const samples = requiredNumberFlag(o.samples ?? '20000', '--samples', 100, MAX_SAMPLES, true, 'not a sample count');
+  const seed = parseSeed(o.seed ?? '1');
   if (o.data.length === 0)
     throw inputError('--data', 'no data', '[]', 'one or more measured CSV files (profiles, fade curves or rate tests)');
   if (o.params.length === 0) throw inputError('--params', 'no parameters', '[]', 'one or more name:lower:upper[:log]');

@@ -35,8 +35,8 @@ export function inputError(path: string, what: string, got: string, allowed: str
 
 /**
  * A numeric flag: undefined when absent, else its value, a plain decimal number (src/io/decimal.ts: not 0x10,
- * not blank) which must lie in min … max and be whole when `integer` (else an InputError:
- * `<path>: <what> (got "<v>"; allowed <min> … <max>)`).
+ * not blank, not Infinity) which must lie in min … max and be whole when `integer` (else an InputError:
+ * `<path>: <what> (got "<v>"; allowed <allowed>)`, allowed `<min> … <max>` unless given).
  */
 export function numberFlag(
   v: string | undefined,
@@ -45,12 +45,26 @@ export function numberFlag(
   max: number,
   integer: boolean,
   what = integer ? 'must be a whole number' : 'must be a number',
+  allowed = `${min} … ${max}`,
 ): number | undefined {
   if (v === undefined) return undefined;
   const n = parseDecimal(v);
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
-    throw inputError(path, what, JSON.stringify(v), `${min} … ${max}`);
+    throw inputError(path, what, JSON.stringify(v), allowed);
   return n;
+}
+
+/** a numeric flag that has a default (commander fills it in): its value, as numberFlag reads it */
+export function requiredNumberFlag(
+  v: string,
+  path: string,
+  min: number,
+  max: number,
+  integer: boolean,
+  what?: string,
+  allowed?: string,
+): number {
+  return numberFlag(v, path, min, max, integer, what, allowed)!;
 }
 
 /** `--db` of a command that needs the PostgreSQL database its workers share; else an InputError saying why */

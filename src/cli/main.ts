@@ -30,9 +30,11 @@ import {
   ExitStatus,
   inputError,
   loadRecipe,
+  numberFlag,
   parseLimit,
   parseSeed,
   parseSetFlags,
+  requiredNumberFlag,
   type LoadedRecipe,
 } from './input.ts';
 import { parseDecimal } from '../io/decimal.ts';
@@ -773,15 +775,8 @@ export function buildProgram(out: (s: string) => void, mo: MainOptions = {}): Co
     .option('--token <t>', 'token required on every request (generated when binding a non-loopback address)')
     .option('--concurrency <n>', 'runs computed at once (worker threads; default cores − 1)')
     .action(async (o: { db: string; port: string; host: string; token?: string; concurrency?: string }) => {
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw inputError('--port', 'not a TCP port', JSON.stringify(o.port), '0 … 65535');
-      let concurrency: number | undefined;
-      if (o.concurrency !== undefined) {
-        concurrency = Number(o.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
-          throw inputError('--concurrency', 'not a worker count', JSON.stringify(o.concurrency), '1 … 256');
-      }
+      const port = requiredNumberFlag(o.port, '--port', 0, 65535, true, 'not a TCP port');
+      const concurrency = numberFlag(o.concurrency, '--concurrency', 1, 256, true, 'not a worker count');
       if (o.token !== undefined && (o.token.length < 16 || !/^[\x21-\x7e]+$/.test(o.token)))
         throw inputError(
           '--token',

@@ -14,7 +14,7 @@ import { createReporter } from './progress.ts';
 import { inlineExecutor, poolExecutor, defaultWorkers } from '../study/pool.ts';
 import { openStore, StudyStore, type StudyKind, type StoredStudy } from '../store/index.ts';
 import { parseSet } from './set.ts';
-import { numberFlag, requirePostgres } from './input.ts';
+import { numberFlag, requiredNumberFlag, requirePostgres } from './input.ts';
 import { prepareStudyText } from '../study/prepare.ts';
 import { table, fmtNum } from './table.ts';
 import { renderStudyReport } from '../report/study.ts';
@@ -104,15 +104,15 @@ export interface StudyCommandOptions {
 
 function parseWorkers(v: string | undefined): number {
   if (v === undefined) return defaultWorkers();
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 256)
-    throw new ProblemError({
-      path: '--workers',
-      problem: 'must be a whole number of threads',
-      got: JSON.stringify(v),
-      allowed: '0 (this thread) … 256; default every core',
-    });
-  return n;
+  return requiredNumberFlag(
+    v,
+    '--workers',
+    0,
+    256,
+    true,
+    'must be a whole number of threads',
+    '0 (this thread) … 256; default every core',
+  );
 }
 
 /** checks --distributed and its options (before anything runs) */

@@ -33,6 +33,7 @@ import { problem, type Problem } from '../problems.ts';
 
 import { EXPERIMENT_LIMITS, experimentSizeProblems } from './limits.ts';
 import { celsius, hours, milliseconds, toAh, toAhPerKg, fromPct, toPct } from '../units/index.ts';
+import { parseIsoDateTime } from '../io/datetime.ts';
 
 // ───────────────────────────── AST ─────────────────────────────
 
@@ -1296,8 +1297,8 @@ function temperatureValue(v: unknown, path: string, errors: ParseError[]): numbe
 function startTimeValue(v: unknown, path: string, errors: ParseError[]): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string') {
-    const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(v.trim()) ? v.trim() : `${v.trim()}Z`;
-    const t = Date.parse(iso);
+    // strict ISO 8601 (io/datetime.ts): Date.parse also took `March 7` (2001), `2023-02-30` (2 March)
+    const t = parseIsoDateTime(v.trim());
     if (Number.isFinite(t)) return milliseconds(t);
   }
   errors.push(

@@ -23,6 +23,8 @@
  * data in, evaluations out.
  */
 import { ProblemError } from '../problems.ts';
+import { parseDecimal } from '../io/decimal.ts';
+import { ZERO_CELSIUS_K } from '../materials/constants.ts';
 import { createSpme } from '../electrochem/ssb/spme.ts';
 import { cycleAgeing } from '../cycler/protocols.ts';
 import { ageingWithValues } from '../electrochem/ssb/ageing.ts';
@@ -193,16 +195,26 @@ const floor = (meta: Readonly<Record<string, string>>): { noiseFloor?: number } 
   return e !== undefined ? { noiseFloor: e } : {};
 };
 
-const metaNumber = (meta: Readonly<Record<string, string>>, key: string, source: string): number | undefined => {
+/**
+ * A `# key: value` number of the data's metadata: a plain decimal (a blank `# temperature_C:` was read as 0 °C,
+ * `0x1` as 1) above `above` when given (the recipe's own bound for the field), else a ProblemError naming the
+ * file and key.
+ */
+const metaNumber = (
+  meta: Readonly<Record<string, string>>,
+  key: string,
+  source: string,
+  above?: { value: number; why: string },
+): number | undefined => {
   const s = meta[key];
   if (s === undefined) return undefined;
-  const v = Number(s);
-  if (!Number.isFinite(v))
+  const v = parseDecimal(s);
+  if (Number.isNaN(v) || (above !== undefined && !(v > above.value)))
     throw new ProblemError({
       path: `${source}: # ${key}`,
-      problem: 'not a number',
+      problem: Number.isNaN(v) ? 'not a number' : 'out of range',
       got: JSON.stringify(s),
-      allowed: 'a number',
+      allowed: above ? `a number > ${above.value} (${above.why})` : 'a plain decimal number',
     });
   return v;
 };
@@ -220,8 +232,8 @@ function fadeConditions(
       got: String(cRate),
       allowed: '0 < C-rate ≤ 10',
     });
-  const P = metaNumber(d.meta, 'stack_pressure_MPa', d.source);
-  const T = metaNumber(d.meta, 'temperature_C', d.source);
+  const P = metaNumber(d.meta, 'stack_pressure_MPa', d.source, { value: 0, why: 'as cell.stack_pressure_MPa' });
+  const T = metaNumber(d.meta, 'temperature_C', d.source, { value: -ZERO_CELSIUS_K, why: 'above absolute zero' });
   return {
     cRate,
     ...(P !== undefined ? { stackPressure_Pa: MPa(Math.max(0.1, P)) } : {}),

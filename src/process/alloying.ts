@@ -556,6 +556,16 @@ const HISTORY_ODE: DaeProblem = {
 };
 let historySolver: DaeSolver | null = null;
 
+/** the history's solver work since the module was loaded (the bench prints it per call) */
+export const alloyHistoryCounts = {
+  histories: 0,
+  solves: 0,
+  steps: 0,
+  fEvals: 0,
+  newtonIterations: 0,
+  factorisations: 0,
+};
+
 const ev = (name: string, direction: -1 | 1, g: (y: Float64Array) => number, terminal = true): EventSpec => ({
   name,
   direction,
@@ -619,6 +629,7 @@ export function alloyHistory(
   let eB = betaLimitedPhases(nLi, nAl);
   let eE = equilibriumPhases(nLi, nAl);
   const solver = (historySolver ??= createDaeSolver(HISTORY_ODE));
+  alloyHistoryCounts.histories++;
   const y = new Float64Array(4);
   const base = (): void => {
     P.nLi = nLi;
@@ -708,6 +719,12 @@ export function alloyHistory(
         saveSteps: false,
       });
       if (res.status === 'failed') throw new Error(`alloyHistory: ${res.message ?? 'the solver failed'} (${seg.kind})`);
+      const st = res.stats;
+      alloyHistoryCounts.solves++;
+      alloyHistoryCounts.steps += st.steps;
+      alloyHistoryCounts.fEvals += st.fEvals;
+      alloyHistoryCounts.newtonIterations += st.newtonIterations;
+      alloyHistoryCounts.factorisations += st.factorisations;
       for (const hit of res.events) {
         evaluateAt(hit.y);
         seePeak(seg.kind);

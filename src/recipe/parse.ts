@@ -334,7 +334,8 @@ function applyOverrides(data: Record<string, unknown>, overrides: readonly Recip
   const out: RecipeProblem[] = [];
   for (const o of overrides) {
     const keys = o.path.split('.');
-    if (o.path === '' || keys.some((k) => k === '')) {
+    // `__proto__` would reach Object.prototype (`--set __proto__.x=1` gave every object of the process an x)
+    if (o.path === '' || keys.some((k) => k === '' || k === '__proto__')) {
       out.push({
         path: o.path,
         problem: 'not a field path',
@@ -349,7 +350,8 @@ function applyOverrides(data: Record<string, unknown>, overrides: readonly Recip
       const k = keys[i]!;
       const c = cur as Record<string, unknown> | unknown[];
       const idx = Array.isArray(c) && /^\d+$/.test(k) ? Number(k) : k;
-      let next = (c as Record<string | number, unknown>)[idx];
+      // own fields only: `constructor`, `toString` are the data's inherited members, not recipe blocks
+      let next = Object.hasOwn(c, idx) ? (c as Record<string | number, unknown>)[idx] : undefined;
       if (next === undefined || next === null) {
         next = {};
         (c as Record<string | number, unknown>)[idx] = next;

@@ -43,6 +43,7 @@ import * as S from './schemas.ts';
 import { JobManager, type JobEvent } from './jobs.ts';
 import { LongJobs, type LongJob, type LongJobEvent } from './studies.ts';
 import { StudyStore } from '../store/studies.ts';
+import { CAMPAIGN_IDS, RUN_IDS, STUDY_IDS, idForms, matchIdPrefix } from '../store/id-prefix.ts';
 import { CampaignStore } from '../store/index.ts';
 import { prepareStudyText } from '../study/prepare.ts';
 import { planCampaign, shardOfRoll } from '../jobs/campaign.ts';
@@ -426,9 +427,9 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     );
   /**
    * The job in this server's memory (a run queued, running or finished a moment ago; a sweep or campaign
-   * running) that an id or a unique prefix of one names, found as the store finds stored ones (`forms`: the
-   * spellings the store matches, as it cases them; an id that is also the prefix of a longer one is that
-   * id): undefined when no job matches — the caller asks the store. A prefix that names more than one —
+   * running) that an id or a unique prefix of one names, found by the store's rule (store/id-prefix.ts:
+   * `forms` from idForms, the spellings the store matches; an id that is also the prefix of a longer one is
+   * that id): undefined when no job matches — the caller asks the store. A prefix that names more than one —
    * jobs here or records stored (`stored` resolves the prefix in the store) — is a 409 naming them all.
    */
   const liveJob = async <J>(
@@ -439,18 +440,22 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
     jobs: readonly { id: string; job: J }[],
     stored: () => Promise<string>,
   ): Promise<J | undefined> => {
-    const exact = jobs.find((j) => forms.includes(j.id));
-    if (exact) return exact.job;
-    const hits = jobs.filter((j) => forms.some((f) => j.id.startsWith(f)));
-    if (hits.length === 0) return undefined;
-    const ids = new Set(hits.map((j) => j.id));
+    const m = matchIdPrefix(
+      forms,
+      jobs.map((j) => j.id),
+    );
+    if (m.found === 'none') return undefined;
+    const job = (x: string): J => jobs.find((j) => j.id === x)!.job;
+    if (m.found === 'one' && m.exact) return job(m.id);
+    // a prefix of jobs here: of one record only if the store holds no other with it
+    const ids = new Set(m.found === 'one' ? [m.id] : m.ids);
     try {
       ids.add(await stored());
     } catch (e) {
       if (!(e instanceof StoreError) || (e.code !== 'not_found' && e.code !== 'ambiguous')) throw e;
-      for (const m of e.matches?.ids ?? []) ids.add(m);
+      for (const x of e.matches?.ids ?? []) ids.add(x);
     }
-    if (ids.size === 1) return hits[0]!.job;
+    if (ids.size === 1 && m.found === 'one') return job(m.id);
     throw ambiguous(what, id, where, prefixMatches([...ids].sort().map((x) => ({ id: x }))));
   };
   /** the run job that an id or a unique prefix names (run ids are upper case; the store matches either case) */
@@ -459,7 +464,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       'run',
       id,
       where,
-      [...new Set([id, id.toUpperCase()])],
+      idForms(RUN_IDS, id),
       o.jobs.list().map((j) => ({ id: j.runId, job: j })),
       () => o.store.resolveRunId(id),
     );
@@ -1614,7 +1619,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     },
     async (c, { params: { id } }) => {
-      const job = await longJobOf('sweep', id, [id], async () => (await studies.get(id)).id);
+      const job = await longJobOf('sweep', id, idForms(STUDY_IDS, id), async () => (await studies.get(id)).id);
       if (job) return sseOf(c, job);
       const st = await getStudy(id);
       // a sweep this server ran that a prefix names (it has finished: a running one is found above)
@@ -1725,12 +1730,7 @@ export function createApp(o: AppOptions): { app: Hono; routes: RouteDef[] } {
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
     },
     async (c, { params: { id } }) => {
-      const job = await longJobOf(
-        'campaign',
-        id,
-        [...new Set([id, id.toLowerCase()])],
-        async () => (await campaigns.find(id)).id,
-      );
+      const job = await longJobOf('campaign', id, idForms(CAMPAIGN_IDS, id), async () => (await campaigns.find(id)).id);
       if (job) return sseOf(c, job);
       const k = await getCampaign(id);
       // a campaign this server ran that a prefix names (it has finished: a running one is found above)

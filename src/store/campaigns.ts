@@ -9,7 +9,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CampaignCellsTable, StoreDatabase } from './schema.ts';
 import { sha256Hex, storeKysely, strictJson } from './store.ts';
 import type { Store } from './types.ts';
-import { PREFIX_MATCHES_SHOWN, StoreError, matchesText, prefixMatches } from './errors.ts';
+import { CAMPAIGN_IDS, findByIdPrefix } from './id-prefix.ts';
 
 export interface CampaignDefinition {
   id: string;
@@ -107,9 +107,12 @@ export function campaignId(parts: readonly string[]): string {
 
 export class CampaignStore {
   readonly #db: Kysely<StoreDatabase>;
+  /** the database, as messages name it */
+  readonly spec: string;
 
   constructor(store: Store) {
     this.#db = storeKysely(store);
+    this.spec = store.spec;
   }
 
   /** Creates the campaign or finds it; returns the shards already stored. */
@@ -176,38 +179,16 @@ export class CampaignStore {
    * runs' and studies' lookups: StoreError 'not_found', or 'ambiguous' naming the campaigns the prefix matches.
    */
   async find(idOrPrefix: string): Promise<StoredCampaign> {
-    const q = idOrPrefix.trim();
-    if (q === '')
-      throw new StoreError(
-        'not_found',
-        `campaign id: must be a campaign id or a prefix of one (got ""; allowed an id or id prefix of a stored campaign: see rollcell runs campaigns)`,
-      );
-    const forms = [...new Set([q, q.toLowerCase()])];
-    const rows = await this.#db
-      .selectFrom('campaigns')
-      .select('id')
-      .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(q.length)})`, 'in', forms)
-      .orderBy('id')
-      .limit(PREFIX_MATCHES_SHOWN + 1)
-      .execute();
-    // an id that is also the prefix of a longer one is that campaign (it sorts first)
-    const exact = rows.find((r) => forms.includes(r.id));
-    if (exact) return this.get(exact.id);
-    if (rows.length === 0)
-      throw new StoreError(
-        'not_found',
-        `campaign id: no campaign matches it (got '${q}'; allowed an id or id prefix of a stored campaign: see rollcell runs campaigns)`,
-      );
-    if (rows.length > 1) {
-      const m = prefixMatches(rows);
-      throw new StoreError(
-        'ambiguous',
-        `campaign id: prefix is ambiguous, it matches ${m.more ? `more than ${m.ids.length}` : rows.length} ` +
-          `campaigns (got '${q}'; allowed more characters of one of ${matchesText(m)})`,
-        { matches: m },
-      );
-    }
-    return this.get(rows[0]!.id);
+    const id = await findByIdPrefix(CAMPAIGN_IDS, idOrPrefix, this.spec, (forms, limit) =>
+      this.#db
+        .selectFrom('campaigns')
+        .select('id')
+        .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(forms[0]!.length)})`, 'in', forms)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    );
+    return this.get(id);
   }
 
   async hasShard(id: string, shard: number): Promise<boolean> {

@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { runExportHead } from './run-export.ts';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
-import { PREFIX_MATCHES_SHOWN, StoreError, matchesText, prefixMatches } from './errors.ts';
+import { StoreError } from './errors.ts';
+import { RUN_IDS, findByIdPrefix } from './id-prefix.ts';
 import { cellRecordFieldsOk, cellRecordSchema, checkRecord, cycleRecordSchema } from './records.ts';
 import { problem, ProblemError } from '../problems.ts';
 import { diffJson } from './diff.ts';
@@ -846,39 +847,20 @@ class KyselyStore implements Store {
     return rows.map(toSummary);
   }
 
-  async #resolve(db: Db, idOrPrefix: string): Promise<string> {
-    if (typeof idOrPrefix !== 'string' || idOrPrefix.trim() === '') {
-      throw new StoreError(
-        'not_found',
-        `run id: must be a run id or a prefix of one (got ${JSON.stringify(idOrPrefix)}; allowed an id or id prefix of a stored run: see rollcell runs list)`,
-      );
-    }
-    const q = idOrPrefix.trim();
-    const exact = await db.selectFrom('runs').select('id').where('id', 'in', [q, q.toUpperCase()]).execute();
-    if (exact.length === 1) return exact[0]!.id;
-    const n = q.length;
-    const rows = await db
-      .selectFrom('runs')
-      .select('id')
-      .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(n)})`, 'in', [...new Set([q, q.toUpperCase()])])
-      .orderBy('id')
-      .limit(PREFIX_MATCHES_SHOWN + 1)
-      .execute();
-    if (rows.length === 0)
-      throw new StoreError(
-        'not_found',
-        `run id: no run matches it in ${this.spec} (got '${q}'; allowed an id or id prefix of a stored run: see rollcell runs list)`,
-      );
-    if (rows.length > 1) {
-      const m = prefixMatches(rows);
-      throw new StoreError(
-        'ambiguous',
-        `run id: prefix is ambiguous, it matches ${m.more ? `more than ${m.ids.length}` : rows.length} runs ` +
-          `(got '${q}'; allowed more characters of one of ${matchesText(m)})`,
-        { matches: m },
-      );
-    }
-    return rows[0]!.id;
+  /** a run id or a unique prefix of one (either case: run ids are upper case) → the id (store/id-prefix.ts) */
+  #resolve(db: Db, idOrPrefix: string): Promise<string> {
+    return findByIdPrefix(RUN_IDS, idOrPrefix, this.spec, async (forms, limit) => {
+      // the exact id first (an indexed lookup), else the ids with the prefix
+      const exact = await db.selectFrom('runs').select('id').where('id', 'in', forms).execute();
+      if (exact.length === 1) return exact;
+      return db
+        .selectFrom('runs')
+        .select('id')
+        .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(forms[0]!.length)})`, 'in', forms)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+    });
   }
 
   async resolveRunId(idOrPrefix: string): Promise<string> {

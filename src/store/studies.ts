@@ -6,7 +6,7 @@
  * leave one row. Same Kysely layer and dialect rules as ./store.ts.
  */
 import { sql, type Kysely } from 'kysely';
-import { PREFIX_MATCHES_SHOWN, StoreError, matchesText, prefixMatches } from './errors.ts';
+import { STUDY_IDS, findByIdPrefix } from './id-prefix.ts';
 import type { StoreDatabase, StudiesTable } from './schema.ts';
 import { sha256Hex, storeKysely, strictJson } from './store.ts';
 import type { Store } from './types.ts';
@@ -180,35 +180,17 @@ export class StudyStore {
       .execute();
   }
 
-  async #resolve(idOrPrefix: string): Promise<string> {
-    const q = idOrPrefix.trim();
-    if (q === '')
-      throw new StoreError(
-        'not_found',
-        `study id: must be a study id or a prefix of one (got ""; allowed an id or id prefix of a stored study: see rollcell studies list)`,
-      );
-    const rows = await this.#db
-      .selectFrom('studies')
-      .select('id')
-      .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(q.length)})`, '=', q)
-      .orderBy('id')
-      .limit(PREFIX_MATCHES_SHOWN + 1)
-      .execute();
-    if (rows.length === 0)
-      throw new StoreError(
-        'not_found',
-        `study id: no study matches it in ${this.spec} (got '${q}'; allowed an id or id prefix of a stored study: see rollcell studies list)`,
-      );
-    if (rows.length > 1 && !rows.some((r) => r.id === q)) {
-      const m = prefixMatches(rows);
-      throw new StoreError(
-        'ambiguous',
-        `study id: prefix matches ${m.more ? `more than ${m.ids.length}` : rows.length} studies ` +
-          `(got '${q}'; allowed more characters of one of ${matchesText(m)})`,
-        { matches: m },
-      );
-    }
-    return rows.length > 1 ? q : rows[0]!.id;
+  /** a study id or a unique prefix of one (as typed) → the id (store/id-prefix.ts) */
+  #resolve(idOrPrefix: string): Promise<string> {
+    return findByIdPrefix(STUDY_IDS, idOrPrefix, this.spec, (forms, limit) =>
+      this.#db
+        .selectFrom('studies')
+        .select('id')
+        .where(sql<string>`substr(${sql.ref('id')}, 1, ${sql.lit(forms[0]!.length)})`, 'in', forms)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    );
   }
 
   /** The indices stored among [from, to). */

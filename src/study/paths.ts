@@ -27,7 +27,8 @@ export function recipeLeaf(
     const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
     const k = keys[i]!;
     if (!shape) return { ok: false, why: `${keys.slice(0, i).join('.')} has no fields` };
-    if (!shape[k]) {
+    // own keys only: `__proto__`, `constructor`, `toString` are the shape object's inherited members
+    if (!Object.hasOwn(shape, k)) {
       const known = Object.keys(shape);
       const sg = suggest(k, known);
       return {
@@ -54,7 +55,7 @@ export function recipeLeafSchema(path: string): z.ZodType | undefined {
   let s: z.ZodType = recipeSchema;
   for (const k of path.split('.')) {
     const shape = (unwrap(s) as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    if (!shape?.[k]) return undefined;
+    if (!shape || !Object.hasOwn(shape, k)) return undefined;
     s = shape[k]!;
   }
   const t = (unwrap(s) as unknown as { def?: { type?: string } }).def?.type;
@@ -72,7 +73,8 @@ export function setPath(data: Record<string, unknown>, path: string, value: unkn
   let cur: Record<string, unknown> = data;
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i]!;
-    const next = cur[k];
+    // own fields only: an inherited `__proto__` would walk into Object.prototype and set it for the process
+    const next = Object.hasOwn(cur, k) ? cur[k] : undefined;
     if (next === null || typeof next !== 'object' || Array.isArray(next)) cur[k] = {};
     cur = cur[k] as Record<string, unknown>;
   }

@@ -54,6 +54,30 @@ test('--set: unknown fields, wrong types, malformed flags and paths through a va
   assert.match(r.stderr, /--set: overrides apply to a recipe, not to a BPX cell file/);
 });
 
+test('--set __proto__ / constructor / toString: refused as paths, and nothing reaches Object.prototype', async () => {
+  // before: `__proto__.x=1` set Object.prototype.x for the whole process (the recipe then failed on the
+  // materials library's "Unrecognized key x", and every later command in the process broke); `constructor` and
+  // `toString` were the data's inherited members ("not a block (got function Object() { [native code] })")
+  const cases: [string, RegExp][] = [
+    ['__proto__.x=1', /^--set __proto__\.x=1: __proto__\.x: not a field path/],
+    ['battery.__proto__.x=1', /^--set battery\.__proto__\.x=1: battery\.__proto__\.x: not a field path/],
+    ['constructor.prototype.x=1', /^--set constructor\.prototype\.x=1: constructor: unknown key/],
+    ['toString.x=1', /^--set toString\.x=1: toString: unknown key/],
+  ];
+  for (const [flag, re] of cases) {
+    const r = await cli(['validate', example, '--set', flag]);
+    assert.equal(r.code, 2, flag);
+    assert.match(r.stderr.trim(), re);
+    assert.equal(({} as Record<string, unknown>)['x'], undefined, `${flag} reached Object.prototype`);
+  }
+  // the study paths (sweep --set, a study's parameters): inherited members are not recipe fields
+  const { recipeLeaf, setPath } = await import('../../src/study/paths.ts');
+  for (const p of ['__proto__', 'constructor', 'toString', 'battery.hasOwnProperty'])
+    assert.equal(recipeLeaf(p).ok, false, p);
+  setPath({}, '__proto__.y', 1);
+  assert.equal(({} as Record<string, unknown>)['y'], undefined);
+});
+
 test('run --set: the override changes the run, several flags combine, and the stored recipe is the effective one', async () => {
   const db = join(dir, 'set.db');
   const r = await cli([

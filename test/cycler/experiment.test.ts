@@ -543,3 +543,22 @@ test('experimentFromCli: steps as one cycle, --current-profile as a drive-cycle 
       /did you mean 'Discharge'/.test(formatParseError(bad.errors[0]!)),
   );
 });
+
+test('a step start_time: strict ISO 8601 (no zone = UTC) or Unix seconds; a day that does not exist or a loose date is refused', () => {
+  const start = (t: unknown) => parseExperiment([{ string: 'Rest for 1 hour', start_time: t }]);
+  const at = (t: unknown): number | undefined => {
+    const r = start(t);
+    assert.ok(r.ok, r.ok ? '' : r.errors.map(formatParseError).join('\n'));
+    return r.value.blocks[0]!.steps[0]!.startTime_s;
+  };
+  assert.equal(at('2023-01-01T08:00:00'), 1672560000);
+  assert.equal(at('2023-01-01T09:00:00+01:00'), 1672560000);
+  assert.equal(at(1672560000), 1672560000);
+  assert.equal(at('0001-01-01T09:00:00'), -62135564400); // datetime(1, 1, 1, 9, 0, 0) of PyBaMM's examples
+  // Date.parse took these: 2 March, 2001-03-07, 2001-01-01
+  for (const bad of ['2023-02-30T08:00:00', 'March 7', '1', '2023-01-01T25:00:00']) {
+    const r = start(bad);
+    assert.ok(!r.ok, bad);
+    assert.match(formatParseError(r.errors[0]!), /start_time.*should be a date-time \(ISO 8601/, bad);
+  }
+});

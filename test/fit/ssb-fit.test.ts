@@ -124,6 +124,42 @@ test('solid-state fit: unknown names and bad bounds are errors naming params.<i>
   assert.throws(mk('ageing.cei_kR', -1, 1e-5), /params\.0\.lower: invalid bounds/);
 });
 
+test("a fade file's # c_rate / stack_pressure_MPa / temperature_C: blank, hexadecimal or out of range is an error naming the file and key", () => {
+  // before: Number() read a blank `# temperature_C:` as 0 °C, `# c_rate: 0x1` as 1 C, and a stack pressure ≤ 0
+  // was silently raised to 0.1 MPa
+  const cell = recipeCellParams(load());
+  const fit = (meta: Record<string, string>) => () =>
+    ssbFitProblem({
+      cell,
+      parameters: [{ name: 'ageing.cathode_contact_lambda', lower: 2, upper: 8 }],
+      fades: [
+        {
+          name: 'f',
+          data: {
+            kind: 'fade',
+            source: 'f.csv',
+            cycle: Float64Array.of(0, 100),
+            retention_pct: Float64Array.of(100, 95),
+            meta,
+          },
+        },
+      ],
+      rates: [],
+      ...CUT,
+      ageingCRate: 0.33,
+    });
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ temperature_C: '' }, /f\.csv: # temperature_C: not a number \(got ""; allowed a number > -273\.15/],
+    [{ temperature_C: '-300' }, /f\.csv: # temperature_C: out of range \(got "-300"/],
+    [{ c_rate: '0x1' }, /f\.csv: # c_rate: not a number \(got "0x1"; allowed a plain decimal number\)/],
+    [{ stack_pressure_MPa: '0' }, /f\.csv: # stack_pressure_MPa: out of range \(got "0"; allowed a number > 0/],
+    [{ stack_pressure_MPa: 'Infinity' }, /f\.csv: # stack_pressure_MPa: not a number/],
+  ];
+  for (const [meta, re] of cases)
+    assert.throws(fit(meta), (e: unknown) => e instanceof ProblemError && re.test(e.message), JSON.stringify(meta));
+  assert.doesNotThrow(fit({ c_rate: '.5', stack_pressure_MPa: '5', temperature_C: '-20' }));
+});
+
 test("intervals of an exactly determined fit come from the data's reading error, not from a zero residual", async () => {
   const cell = recipeCellParams(load());
   const rates = Float64Array.from([0.1, 2]);
