@@ -419,7 +419,11 @@ class Parser {
     if (!t) throw new Fail(`expected ${what} but the step ends`, this.endPos(), '');
     if (t.kind !== 'number') throw new Fail(`expected ${what}, found '${t.text}'`, t.start, t.text);
     this.next();
-    return { value: sign * Number(t.text), tok: { ...t, start: sign < 0 ? t.start - 1 : t.start } };
+    const value = sign * Number(t.text);
+    // `1e999` overflows to Infinity: a step at an infinite C-rate, or for infinite seconds, ran as one (exit 0)
+    if (!Number.isFinite(value))
+      throw new Fail(`${what}: too large (overflows to Infinity)`, t.start, t.text, 'a finite number (below 1.8e308)');
+    return { value, tok: { ...t, start: sign < 0 ? t.start - 1 : t.start } };
   }
 
   /** the unit word after a number (may be "mAh/g"), or undefined when the next token is not a unit-like word */

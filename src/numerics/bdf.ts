@@ -51,6 +51,22 @@ const MIN_GROWTH = 1.2;
  * CC end row is popped from the series, not from the step's min/max) then reports as the step's maximum.
  */
 const EVENT_G_TOL = 1e-12;
+/** systems up to this size take the small-system paths (loops instead of typed-array builtins, …) */
+const SMALL_N = 8;
+/**
+ * the shortcuts that give the same doubles as the plain operations (the small-system loops, the integer power of
+ * Newton's convergence test, the triangular U of the step-size change); off: the plain operations (tests compare)
+ */
+let shortcuts = true;
+let smallN = SMALL_N;
+
+/** switches the exact shortcuts on or off (tests compare both bit for bit); returns the previous setting */
+export function useBdfShortcuts(on: boolean): boolean {
+  const was = shortcuts;
+  shortcuts = on;
+  smallN = on ? SMALL_N : 0;
+  return was;
+}
 
 const KAPPA = [0, -0.185, -1 / 9, -0.0823, -0.0415, 0];
 const GAMMA = new Float64Array(MAX_ORDER + 1);
@@ -137,6 +153,85 @@ function crosses(g0: number, g1: number, direction: -1 | 0 | 1): boolean {
   return direction === 0 || (direction === 1) === g1 > g0;
 }
 
+/**
+ * SciPy's test that Newton will not converge in the iterations left: (rate^p / (1 − rate))·dyNorm > tol
+ * (0 ≤ rate < 1, p ≥ 1 an integer), the same boolean as with Math.pow. rate^p by p − 1 products, within
+ * (p − 1)·1.2e-16 relative of Math.pow's rate^p (itself within 1 ulp); then the same operations. Only a
+ * value within 1e-12 relative of tol (or an underflowing rate^p) is decided with Math.pow itself.
+ */
+function slowConvergence(rate: number, p: number, dyNorm: number, tol: number): boolean {
+  if (!shortcuts) return (Math.pow(rate, p) / (1 - rate)) * dyNorm > tol;
+  let q = rate;
+  for (let i = 1; i < p; i++) q *= rate;
+  if (q > 1e-250) {
+    const v = (q / (1 - rate)) * dyNorm;
+    if (v > tol * (1 + 1e-12)) return true;
+    if (v < tol * (1 - 1e-12)) return false;
+  }
+  return (Math.pow(rate, p) / (1 - rate)) * dyNorm > tol;
+}
+
+/**
+ * the order selection of Shampine & Reichelt: −1, 0 or +1, the order whose step factor is the largest of
+ * fM = errM^(−1/k) (hasM), f0 = err^(−1/(k+1)), fP = errP^(−1/(k+2)) (hasP), f0 on a tie with fM, fM on one with
+ * fP (the plain comparisons below). Shortcut: a^(−1/p) > b^(−1/q) ⟺ b^p > a^q (positive a, b), the powers by
+ * products (within 1e-15 relative) — decided so where the two sides differ by more than 1e-12 relative (the
+ * factors then by more than 1e-12/42, far beyond Math.pow's 1 ulp) and the norms lie in [1e-40, 1e40]; otherwise
+ * by the plain comparisons of Math.pow's factors. The same answer, two Math.pow fewer per selection
+ */
+function orderChange(errM: number, err: number, errP: number, k: number, hasM: boolean, hasP: boolean): number {
+  if (shortcuts && inPowRange(err) && (!hasM || inPowRange(errM)) && (!hasP || inPowRange(errP))) {
+    let delta = 0;
+    let bBase = err;
+    let bExp = k + 1;
+    let decided = true;
+    if (hasM) {
+      const c = compareRoots(errM, k, err, k + 1);
+      if (c === 0) decided = false;
+      else if (c > 0) {
+        delta = -1;
+        bBase = errM;
+        bExp = k;
+      }
+    }
+    if (decided && hasP) {
+      const c = compareRoots(errP, k + 2, bBase, bExp);
+      if (c === 0) decided = false;
+      else if (c > 0) delta = 1;
+    }
+    if (decided) return delta;
+  }
+  const fM = hasM ? Math.pow(errM, -1 / k) : 0;
+  const f0 = Math.pow(err, -1 / (k + 1));
+  const fP = hasP ? Math.pow(errP, -1 / (k + 2)) : 0;
+  let delta = 0;
+  let best = f0;
+  if (fM > best) {
+    best = fM;
+    delta = -1;
+  }
+  if (fP > best) delta = 1;
+  return delta;
+}
+
+const inPowRange = (x: number): boolean => x >= 1e-40 && x <= 1e40;
+
+/** x^p (p ≥ 1 an integer) by p − 1 products */
+function intPow(x: number, p: number): number {
+  let q = x;
+  for (let i = 1; i < p; i++) q *= x;
+  return q;
+}
+
+/** the sign of a^(−1/p) − b^(−1/q) (b^p against a^q), 0 where the two lie within 1e-12 relative */
+function compareRoots(a: number, p: number, b: number, q: number): number {
+  const l = intPow(b, p);
+  const r = intPow(a, q);
+  if (l > r * (1 + 1e-12)) return 1;
+  if (l < r * (1 - 1e-12)) return -1;
+  return 0;
+}
+
 /** R(order, factor) of Shampine & Reichelt: (order+1)² entries, row-major, into out */
 function computeR(order: number, factor: number, out: Float64Array): void {
   const s = order + 1;
@@ -151,6 +246,71 @@ function computeR(order: number, factor: number, out: Float64Array): void {
   }
 }
 
+/** U = R(order, 1) of each order (constant) */
+/** U = R(order, 1) of each order (constant) */
+const U_OF_ORDER: readonly Float64Array[] = Array.from({ length: MAX_ORDER + 1 }, (_, order) => {
+  const u = new Float64Array((order + 1) * (order + 1));
+  computeR(order, 1, u);
+  return u;
+});
+
+/** the plain R·U of Shampine & Reichelt into RU: R = R(order, factor) into R, the full sums over k */
+function plainRU(order: number, factor: number, R: Float64Array, RU: Float64Array): void {
+  const s = order + 1;
+  const U = U_OF_ORDER[order]!;
+  computeR(order, factor, R);
+  for (let i = 0; i < s; i++)
+    for (let j = 0; j < s; j++) {
+      let acc = 0;
+      for (let k = 0; k < s; k++) acc += R[i * s + k]! * U[k * s + j]!;
+      RU[i * s + j] = acc;
+    }
+}
+
+/** row 0 of R·U of each order: R's row 0 is all ones whatever the factor (the sums of plainRU, in its order) */
+const RU_ROW0: readonly Float64Array[] = U_OF_ORDER.map((U, order) => {
+  const s = order + 1;
+  const row = new Float64Array(s);
+  for (let j = 0; j < s; j++) {
+    let acc = 0;
+    for (let k = 0; k <= j; k++) acc += 1 * U[k * s + j]!;
+    row[j] = acc;
+  }
+  return row;
+});
+/** a row of R (R[i][k] from R[i−1][k] in place) */
+const R_ROW = new Float64Array(MAX_ORDER + 1);
+
+/**
+ * plainRU's doubles with fewer operations: U is upper triangular (its entries below the diagonal are ±0, so R's
+ * finite terms times them add ±0 to a sum that starts at +0, which leaves it as it is): the sums run over k ≤ j;
+ * R's column 0 is 0 below row 0 (its terms add +0 likewise) and its row 0 is all ones (RU_ROW0); R's entries
+ * R[i][k] = R[i−1][k]·((i − 1 − factor·k)/i), the division by 1, 2 or 4 as the product with 1, 0.5 or 0.25 (the
+ * same double: a power of two)
+ */
+function fastRU(order: number, factor: number, RU: Float64Array): void {
+  const s = order + 1;
+  const U = U_OF_ORDER[order]!;
+  const row0 = RU_ROW0[order]!;
+  const r = R_ROW;
+  for (let j = 0; j < s; j++) RU[j] = row0[j]!;
+  for (let k = 1; k < s; k++) r[k] = 1;
+  for (let i = 1; i < s; i++) {
+    const inv = i === 1 ? 1 : i === 2 ? 0.5 : i === 4 ? 0.25 : 0;
+    for (let k = 1; k < s; k++) {
+      const num = i - 1 - factor * k;
+      r[k] = r[k]! * (inv !== 0 ? num * inv : num / i);
+    }
+    const o = i * s;
+    RU[o] = 0;
+    for (let j = 1; j < s; j++) {
+      let acc = 0;
+      for (let k = 1; k <= j; k++) acc += r[k]! * U[k * s + j]!;
+      RU[o + j] = acc;
+    }
+  }
+}
+
 class BdfSolver implements DaeSolver {
   readonly n: number;
   readonly linearSolver: string;
@@ -161,6 +321,8 @@ class BdfSolver implements DaeSolver {
   private m: Float64Array;
   private readonly isAlg: Uint8Array;
   private readonly nAlg: number;
+  /** M = I (no mass matrix, or one of ones) */
+  private readonly unitMass: boolean;
   private D: Float64Array;
   private readonly y: Float64Array;
   private yPred: Float64Array;
@@ -183,7 +345,6 @@ class BdfSolver implements DaeSolver {
   private readonly wInit: Float64Array;
   private readonly yOut: Float64Array;
   private readonly R: Float64Array;
-  private readonly U: Float64Array;
   private RU: Float64Array;
   /** applyRU's workspace for orders without an unrolled case (allocated on first use) */
   private DtmpBuf: Float64Array | null = null;
@@ -277,6 +438,7 @@ class BdfSolver implements DaeSolver {
       }
     }
     this.nAlg = nAlg;
+    this.unitMass = this.m.every((v) => v === 1);
     this.D = new Float64Array((MAX_ORDER + 3) * n);
     this.y = new Float64Array(n);
     this.yPred = new Float64Array(n);
@@ -296,7 +458,6 @@ class BdfSolver implements DaeSolver {
     this.yOut = new Float64Array(n);
     const s = MAX_ORDER + 1;
     this.R = new Float64Array(s * s);
-    this.U = new Float64Array(s * s);
     this.RU = new Float64Array(s * s);
     const { D, yPred, d, psi, scale, invScale, yTmp, atolV, RU, m, cw, fv, dy } = this;
     this.own = { D, yPred, d, psi, scale, invScale, yTmp, atolV, RU, m, cw, fv, dy };
@@ -502,8 +663,17 @@ class BdfSolver implements DaeSolver {
       this.cwFor = c;
       this.cwKeepFor = c;
     }
-    d.fill(0);
-    yNew.set(yPred);
+    const unit = this.unitMass && n <= smallN;
+    if (n <= smallN) {
+      // a small system: the loop costs less than the calls of fill and set
+      for (let i = 0; i < n; i++) {
+        d[i] = 0;
+        yNew[i] = yPred[i]!;
+      }
+    } else {
+      d.fill(0);
+      yNew.set(yPred);
+    }
     let dyNormOld = -1;
     for (let k = 0; k < maxIter; k++) {
       this.nIter = k + 1;
@@ -512,11 +682,19 @@ class BdfSolver implements DaeSolver {
       // residual of the corrector and the finiteness check of f in one sweep (v − v is NaN for ±Inf, NaN);
       // without a branch: an algebraic row has weight 1 and m = 0, so it reads f_i itself
       let bad = 0;
-      for (let i = 0; i < n; i++) {
-        const v = fv[i]!;
-        bad += v - v;
-        dy[i] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
-      }
+      if (unit) {
+        // M = I: the weights are c and the masses 1 (1·x is x), the same doubles with two arrays fewer
+        for (let i = 0; i < n; i++) {
+          const v = fv[i]!;
+          bad += v - v;
+          dy[i] = c * v - (psi[i]! + d[i]!);
+        }
+      } else
+        for (let i = 0; i < n; i++) {
+          const v = fv[i]!;
+          bad += v - v;
+          dy[i] = cw[i]! * v - m[i]! * (psi[i]! + d[i]!);
+        }
       if (bad !== 0) return false;
       sys.solve(dy);
       // the update is applied together with its norm; on a false return the caller restarts from the
@@ -553,7 +731,7 @@ class BdfSolver implements DaeSolver {
       }
       return dyNorm * Math.min(1, this.crate) <= newtonTol ? 1 : 0;
     }
-    if (rate >= 0 && (rate >= 1 || (Math.pow(rate, maxIter - k) / (1 - rate)) * dyNorm > newtonTol)) return -1;
+    if (rate >= 0 && (rate >= 1 || slowConvergence(rate, maxIter - k, dyNorm, newtonTol))) return -1;
     if (dyNorm === 0 || (rate >= 0 && (rate / (1 - rate)) * dyNorm < newtonTol)) return 1;
     // first iteration: accept a tiny correction directly
     if (rate < 0 && dyNorm < 1e-3 * newtonTol) return 1;
@@ -817,16 +995,8 @@ class BdfSolver implements DaeSolver {
    * sensitivities, 1 the state only (the trial steps of the event search), 2 the sensitivities only
    */
   private changeD(order: number, factor: number, which: 0 | 1 | 2 = 0): void {
-    const s = order + 1;
-    const { R, U, RU } = this;
-    computeR(order, factor, R);
-    computeR(order, 1, U);
-    for (let i = 0; i < s; i++)
-      for (let j = 0; j < s; j++) {
-        let acc = 0;
-        for (let k = 0; k < s; k++) acc += R[i * s + k]! * U[k * s + j]!;
-        RU[i * s + j] = acc;
-      }
+    if (shortcuts) fastRU(order, factor, this.RU);
+    else plainRU(order, factor, this.R, this.RU);
     if (which !== 2) {
       // the state's history with the next predictor in the same sweep (predFor: predict() then returns at once)
       this.predFor = this.applyRU(this.D, order, true) ? order : -1;
@@ -2028,7 +2198,8 @@ class BdfSolver implements DaeSolver {
       if (nEv > 0) {
         let firstTerminal = Infinity; // in units of (te − tOld)·tdir
         let firstIdx = -1;
-        const found: { k: number; te: number }[] = [];
+        // the crossings of this step (allocated on the first: most steps have none)
+        let found: { k: number; te: number }[] | null = null;
         for (let k = 0; k < nEv; k++) {
           const ev = events[k]!;
           const gNew = gEndValid ? gEnd[k]! : ev.g(t, D0);
@@ -2037,6 +2208,7 @@ class BdfSolver implements DaeSolver {
           const cross = k === termK || crosses(g0, gNew, ev.direction);
           if (gNew !== 0) gPrev[k] = gNew;
           if (!cross) continue;
+          found ??= [];
           if (k === termK) {
             found.push({ k, te: t });
             firstTerminal = (t - tOld) * tdir;
@@ -2054,7 +2226,7 @@ class BdfSolver implements DaeSolver {
             firstIdx = k;
           }
         }
-        if (found.length > 0) {
+        if (found !== null) {
           found.sort((a, b) => (a.te - b.te) * tdir);
           const limit = firstIdx >= 0 ? tOld + tdir * firstTerminal : Infinity;
           for (const fnd of found) {
@@ -2093,19 +2265,13 @@ class BdfSolver implements DaeSolver {
       // (errorNorm computed both norms in its sweep of this step)
       const errM = order > 1 ? this.errM : Infinity;
       const errP = order < maxOrder ? this.errP : Infinity;
-      const fM = order > 1 ? Math.pow(errM, -1 / order) : 0;
-      const f0 = Math.pow(errNorm, -1 / (order + 1));
-      const fP = order < maxOrder ? Math.pow(errP, -1 / (order + 2)) : 0;
-      let delta = 0;
-      let best = f0;
-      if (fM > best) {
-        best = fM;
-        delta = -1;
-      }
-      if (fP > best) {
-        best = fP;
-        delta = 1;
-      }
+      const delta = orderChange(errM, errNorm, errP, order, order > 1, order < maxOrder);
+      const best =
+        delta === 0
+          ? Math.pow(errNorm, -1 / (order + 1))
+          : delta < 0
+            ? Math.pow(errM, -1 / order)
+            : Math.pow(errP, -1 / (order + 2));
       const factor = Math.min(MAX_FACTOR, safety * best);
       if (delta === 0 && factor >= 1 && factor < MIN_GROWTH) {
         nEqual = 0;

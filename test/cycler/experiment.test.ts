@@ -562,3 +562,22 @@ test('a step start_time: strict ISO 8601 (no zone = UTC) or Unix seconds; a day 
     assert.match(formatParseError(r.errors[0]!), /start_time.*should be a date-time \(ISO 8601/, bad);
   }
 });
+
+test('a number that overflows to Infinity (1e999) is a parse error at its column, not an infinite C-rate or duration', () => {
+  // before: `Discharge at 1e999 C until 3 V` parsed (c_rate −Infinity) and `rollcell cycle` exited 0 after
+  // "experiment time limit Infinity s reached"
+  for (const [s, col] of [
+    ['Discharge at 1e999 C until 3 V', 14],
+    ['Charge at -1e999 A until 4.2 V', 12],
+    ['Rest for 1e999 seconds', 10],
+    ['Discharge at 1C until 1e999 V', 23],
+  ] as const) {
+    const r = parseStep(s);
+    assert.ok(!r.ok, s);
+    if (!r.ok) {
+      assert.match(r.errors[0]!.message, /too large \(overflows to Infinity\)/, s);
+      assert.equal(r.errors[0]!.column, col, s);
+    }
+  }
+  assert.ok(parseStep('Discharge at 1e300 C until 3 V').ok); // finite: the step's own limits judge it
+});
