@@ -8,6 +8,7 @@ import type { Vehicle } from './config.ts';
 import { Rng } from '../numerics/rng.ts';
 import { ProblemError, problem } from '../problems.ts';
 import { Wh, days, kW, kmPerH, mph, toDays, toHours, toKm } from '../units/index.ts';
+import { parseDecimal } from '../io/decimal.ts';
 
 // ------------------------------------------------------------------------------------------- CSV
 /** a malformed profile CSV: the one error value with the file's line and column */
@@ -53,7 +54,7 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
     const cells = raw.split(/[,;\t]/).map((c) => c.trim());
     if (
       t.length === 0 &&
-      cells.some((c) => c !== '' && !Number.isFinite(Number(c))) &&
+      cells.some((c) => c !== '' && !Number.isFinite(parseDecimal(c))) &&
       header === '' &&
       !/^[-+.\d]/.test(cells[0]!)
     ) {
@@ -70,7 +71,7 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
     }
     for (let c = 0; c < 2; c++) {
       const s = cells[c]!;
-      const x = Number(s);
+      const x = parseDecimal(s);
       if (s === '' || !Number.isFinite(x)) {
         throw new ProfileCsvError(ln, c + 1, {
           path: `${name} (${c === 0 ? 'time' : 'value'})`,
@@ -80,8 +81,8 @@ export function parseProfileCsv(text: string, name = 'profile'): ProfileTable {
         });
       }
     }
-    const tt = Number(cells[0]);
-    const vv = Number(cells[1]);
+    const tt = parseDecimal(cells[0]!);
+    const vv = parseDecimal(cells[1]!);
     for (const [c, x] of [
       [1, tt],
       [2, vv],

@@ -24,6 +24,7 @@ import { cycleMetrics } from './metrics.ts';
 import { bdfColumns, resolveBdfHeader } from './bdf-ontology.ts';
 import { toAh, toWh, toCelsius, toUm, kW } from '../units/index.ts';
 import { ZERO_CELSIUS_K } from '../materials/constants.ts';
+import { parseDecimal } from '../io/decimal.ts';
 
 export const BDF_REQUIRED = [
   'Test Time / s',
@@ -414,7 +415,7 @@ export function parseCsvTable(text: string, required: readonly string[]): CsvPar
   header.forEach((h, k) => {
     const raw = cells[k]!;
     const c = conv[k] && conv[k]!.label === h ? conv[k]! : { scale: 1, offset: 0 };
-    const vals = raw.map((x) => (x === '' ? NaN : Number(x)));
+    const vals = raw.map((x) => parseDecimal(x));
     const bad = raw.findIndex((x, i) => x !== '' && !Number.isFinite(vals[i]!));
     if (bad < 0) {
       const col = c.scale === 1 && c.offset === 0 ? vals : vals.map((v) => v * c.scale + c.offset);
@@ -650,7 +651,7 @@ function parsePybammDriveCycle(
   }
   // PyBaMM's files have no header row: the first data line is numeric
   const first = (lines[k] ?? '').split(',').map((x) => x.trim());
-  if (first.length < 2 || !first.every((x) => x !== '' && Number.isFinite(Number(x)))) return undefined;
+  if (first.length < 2 || !first.every((x) => Number.isFinite(parseDecimal(x)))) return undefined;
   if (k === 0) return undefined; // headerless without PyBaMM's comment: not recognised
   const time: number[] = [];
   const value: number[] = [];
@@ -658,8 +659,8 @@ function parsePybammDriveCycle(
     const l = lines[i]!.trim();
     if (l === '' || l.startsWith('#')) continue;
     const f = l.split(',');
-    const t = Number(f[0]);
-    const v = Number(f[1]);
+    const t = parseDecimal((f[0] ?? '').trim());
+    const v = parseDecimal((f[1] ?? '').trim());
     if (f.length < 2 || !Number.isFinite(t) || !Number.isFinite(v))
       return {
         ok: false,

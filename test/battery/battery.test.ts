@@ -182,6 +182,7 @@ test('malformed profile CSV errors name the line and column', () => {
     }
   };
   bad('# t, P\n0,1\n1,abc\n', /^p\.csv \(value\): not a finite number \(got "abc".*\[line 3, column 2\]$/, 3, 2);
+  bad('# t, P\n0,1\n1,0x10\n', /^p\.csv \(value\): not a finite number \(got "0x10".*\[line 3, column 2\]$/, 3, 2);
   bad('0,1\n2,1\n2,3\n', /\(time\): must increase \(got 2 after 2; allowed > 2\) \[line 3, column 1\]/, 3, 1);
   bad('0,1\n1,2,3\n', /expected 2 columns .*\[line 2, column 3\]/, 2, 3);
   bad('0,1\n1,\n', /got "".*\[line 2, column 2\]/, 2, 2);

@@ -215,6 +215,14 @@ test('BDF import errors name line and column; measured vs predicted RMSE', () =>
     formatCsvError(r.errors[1]!),
     /wrong number of fields \(got 2; allowed 3 \(as the header\)\) \[line 4, column 3\]/,
   );
+  // a hexadecimal cell is not a measured number (Number() read 0x10 as 16)
+  const hex = parseBdfCsv('Test Time / s,Voltage / V,Current / A\n0,4.1,1\n1,4.0,0x10\n');
+  assert.ok(!hex.ok);
+  if (!hex.ok)
+    assert.match(
+      formatCsvError(hex.errors[0]!, 'm.csv'),
+      /'Current \/ A': not a finite number \(got '0x10'.*\[line 3, column 3\]/,
+    );
   const miss = parseBdfCsv('Time,Voltage / V\n0,1\n');
   assert.ok(
     !miss.ok &&

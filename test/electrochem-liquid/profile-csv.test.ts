@@ -28,6 +28,11 @@ test('malformed profile CSV: errors name the line and the column', () => {
       /^x\.csv \(Time \[s\]\): must increase strictly \(got 0 after 0; allowed > 0\) \[line 3, column 1\]$/,
     ],
     ['Time [s],I[A],U[V]\n0,-1,\n', /^x\.csv \(U\[V\]\): not a finite number .*\[line 2, column 3\]$/],
+    // a hexadecimal or spelled-out number is not a measured value (Number() read 0x10 as 16)
+    [
+      'Time [s],I[A],U[V]\n0,-1,4.1\n1,0x10,4.0\n',
+      /^x\.csv \(I\[A\]\): not a finite number \(got "0x10".*\[line 3, column 2\]$/,
+    ],
     ['Time [s],I[A],U[V]\n0,-1,4\n', /x\.csv: needs at least 2 data rows/],
     ['', /x\.csv: empty file/],
     // a voltage of 1e308 would turn the RMSE into Infinity (printed as null): refused with its place

@@ -6,6 +6,7 @@
  * Errors name the line (1-based) and the column.
  */
 import { ProblemError, type Problem } from '../../problems.ts';
+import { parseDecimal } from '../../io/decimal.ts';
 
 export interface CurrentProfile {
   readonly t_s: Float64Array;
@@ -85,7 +86,7 @@ export function parseProfileCsv(text: string, source = 'profile.csv'): CurrentPr
     const vals: number[] = [];
     for (let c = 0; c < ncol; c++) {
       const s = cells[c]!.trim();
-      const v = s === '' ? NaN : Number(s);
+      const v = parseDecimal(s);
       if (!Number.isFinite(v))
         throw new ProfileCsvError({
           path: `${source} (${names[c]})`,

@@ -31,6 +31,7 @@ import { ZERO_CELSIUS_K } from '../../materials/constants.ts';
 export const LINE_DATA_COLUMNS = ['time_s', 'station', 'force_N', 'temperature_C', 'thickness_um'] as const;
 export type LineDataColumn = (typeof LINE_DATA_COLUMNS)[number];
 import { STATION_IDS as STATIONS, type StationId } from '../../recipe/stations.ts';
+import { parseDecimal } from '../../io/decimal.ts';
 export type { StationId };
 
 /** a malformed line-data CSV: the one error value, naming the column, with the file's line */
@@ -122,8 +123,8 @@ export function parseLineData(text: string): LineData {
         if (required) throw new LineDataError(lineNo, col, 'value missing', 'empty', 'a number');
         return undefined;
       }
-      const v = Number(s);
-      if (!Number.isFinite(v) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s))
+      const v = parseDecimal(s);
+      if (!Number.isFinite(v))
         throw new LineDataError(lineNo, col, 'not a number', `${JSON.stringify(s)}`, 'a finite decimal number');
       return v;
     };
