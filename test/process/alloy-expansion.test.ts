@@ -18,6 +18,7 @@ import {
   liInPhases,
   alloyData,
   type AlloyHistoryFn,
+  type AlloyResult,
 } from '../../src/process/alloying.ts';
 import { expandAlloyHistory } from '../../src/process/alloy-expansion.ts';
 import { nominalPerturbation, perturbInput, type Perturbation } from '../../src/process/production/physics.ts';
@@ -40,6 +41,36 @@ function argsOf(inp: ProcessInput): Args {
   let a: Args | undefined;
   simulateStations(inp, { alloyHistory: (...x) => ((a = x), alloyHistory(...x)) });
   return a!;
+}
+
+/** the largest differences of expanded histories from the full solve: relative (extents, anode), absolute (T, K) */
+interface Worst {
+  ext: number;
+  liRich: number;
+  anode: number;
+  T: number;
+}
+const noError = (): Worst => ({ ext: 0, liRich: 0, anode: 0, T: 0 });
+
+/** the expansion's history e of the cell a against the full solve: exact atoms per cell, the rest into worst */
+function compareWithFull(e: AlloyResult, a: Args, worst: Worst): void {
+  const f = alloyHistory(...a);
+  // exact per cell: the phases hold the cell's own Li and Al
+  assert.ok(rel(liInPhases(e.final), a[0]) < 1e-12 && rel(alInPhases(e.final), a[1]) < 1e-12);
+  worst.ext = Math.max(worst.ext, rel(e.extent, f.extent));
+  worst.liRich = Math.max(worst.liRich, rel(e.liRichExtent, f.liRichExtent));
+  worst.anode = Math.max(worst.anode, rel(anodeThickness(e.final), anodeThickness(f.final)));
+  worst.T = Math.max(worst.T, Math.abs(e.peakT_K - f.peakT_K));
+  for (let k = 0; k < f.extentAfter.length; k++)
+    worst.T = Math.max(worst.T, Math.abs(e.extentAfter[k]!.T_end_K - f.extentAfter[k]!.T_end_K));
+}
+
+/** the expansion's accuracy inside its region (the bounds both region tests hold it to) */
+function assertWithinBounds(worst: Worst): void {
+  assert.ok(worst.ext < 5e-4, `β extent ${worst.ext}`);
+  assert.ok(worst.liRich < 1e-2, `Li-rich extent ${worst.liRich}`);
+  assert.ok(worst.anode < 5e-5, `anode thickness ${worst.anode}`);
+  assert.ok(worst.T < 0.05, `temperatures ${worst.T} K`);
 }
 
 const base = example();
@@ -78,7 +109,7 @@ test('cells of the default variability (sheets, forces, nip temperatures; ≤ 3 
   // 0.0096 K — bounds 3–5× above, so that a worse expansion shows
   const rng = new Rng(11);
   const nom = nominalPerturbation(base);
-  const worst = { ext: 0, liRich: 0, anode: 0, T: 0 };
+  const worst = noError();
   let expanded = 0;
   for (let i = 0; i < 40; i++) {
     const a = argsOf(perturbInput(base, perturbedCell(rng, nom, true)));
@@ -86,21 +117,10 @@ test('cells of the default variability (sheets, forces, nip temperatures; ≤ 3 
     const e = ex.history(...a);
     if (ex.counts.expanded === before) continue;
     expanded++;
-    const f = alloyHistory(...a);
-    // exact per cell: the phases hold the cell's own Li and Al
-    assert.ok(rel(liInPhases(e.final), a[0]) < 1e-12 && rel(alInPhases(e.final), a[1]) < 1e-12);
-    worst.ext = Math.max(worst.ext, rel(e.extent, f.extent));
-    worst.liRich = Math.max(worst.liRich, rel(e.liRichExtent, f.liRichExtent));
-    worst.anode = Math.max(worst.anode, rel(anodeThickness(e.final), anodeThickness(f.final)));
-    worst.T = Math.max(worst.T, Math.abs(e.peakT_K - f.peakT_K));
-    for (let k = 0; k < f.extentAfter.length; k++)
-      worst.T = Math.max(worst.T, Math.abs(e.extentAfter[k]!.T_end_K - f.extentAfter[k]!.T_end_K));
+    compareWithFull(e, a, worst);
   }
   assert.ok(expanded >= 35, `${expanded} of 40 cells inside the region`);
-  assert.ok(worst.ext < 5e-4, `β extent ${worst.ext}`);
-  assert.ok(worst.liRich < 1e-2, `Li-rich extent ${worst.liRich}`);
-  assert.ok(worst.anode < 5e-5, `anode thickness ${worst.anode}`);
-  assert.ok(worst.T < 0.05, `temperatures ${worst.T} K`);
+  assertWithinBounds(worst);
 });
 
 test('continuous across the Li₃Al₂ boundary of the end states (Li:Al = 1.5, a kink of the lever rule)', () => {
@@ -131,7 +151,7 @@ test('Li-thin cells past the Li₃Al₂ boundary: the far side is expanded withi
   const rng = new Rng(5);
   const nom = nominalPerturbation(base);
   const u0 = Math.log(nominalArgs[0] / nominalArgs[1]);
-  const worst = { ext: 0, liRich: 0, anode: 0, T: 0 };
+  const worst = noError();
   const solved = ex.counts.solved;
   for (let i = 0; i < 24; i++) {
     const a = argsOf(perturbInput(base, perturbedCell(rng, nom, false)));
@@ -140,20 +160,10 @@ test('Li-thin cells past the Li₃Al₂ boundary: the far side is expanded withi
     const before = ex.counts.expanded;
     const e = ex.history(...a);
     assert.equal(ex.counts.expanded, before + 1, `cell ${i} (ln Li:Al ${Math.log(a[0] / a[1]) - u0} from the nominal)`);
-    const f = alloyHistory(...a);
-    assert.ok(rel(liInPhases(e.final), a[0]) < 1e-12 && rel(alInPhases(e.final), a[1]) < 1e-12);
-    worst.ext = Math.max(worst.ext, rel(e.extent, f.extent));
-    worst.liRich = Math.max(worst.liRich, rel(e.liRichExtent, f.liRichExtent));
-    worst.anode = Math.max(worst.anode, rel(anodeThickness(e.final), anodeThickness(f.final)));
-    worst.T = Math.max(worst.T, Math.abs(e.peakT_K - f.peakT_K));
-    for (let k = 0; k < f.extentAfter.length; k++)
-      worst.T = Math.max(worst.T, Math.abs(e.extentAfter[k]!.T_end_K - f.extentAfter[k]!.T_end_K));
+    compareWithFull(e, a, worst);
   }
   assert.equal(ex.counts.solved, solved);
-  assert.ok(worst.ext < 5e-4, `β extent ${worst.ext}`);
-  assert.ok(worst.liRich < 1e-2, `Li-rich extent ${worst.liRich}`);
-  assert.ok(worst.anode < 5e-5, `anode thickness ${worst.anode}`);
-  assert.ok(worst.T < 0.05, `temperatures ${worst.T} K`);
+  assertWithinBounds(worst);
   // beyond R_LOG of the boundary, and the same distance on the Li-rich side of the nominal: the full solve
   for (const du of [-0.16, 0.13]) {
     const a = [...nominalArgs] as Args;
