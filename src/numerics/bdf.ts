@@ -161,8 +161,7 @@ function crosses(g0: number, g1: number, direction: -1 | 0 | 1): boolean {
  */
 function slowConvergence(rate: number, p: number, dyNorm: number, tol: number): boolean {
   if (!shortcuts) return (Math.pow(rate, p) / (1 - rate)) * dyNorm > tol;
-  let q = rate;
-  for (let i = 1; i < p; i++) q *= rate;
+  const q = intPow(rate, p);
   if (q > 1e-250) {
     const v = (q / (1 - rate)) * dyNorm;
     if (v > tol * (1 + 1e-12)) return true;
@@ -246,7 +245,6 @@ function computeR(order: number, factor: number, out: Float64Array): void {
   }
 }
 
-/** U = R(order, 1) of each order (constant) */
 /** U = R(order, 1) of each order (constant) */
 const U_OF_ORDER: readonly Float64Array[] = Array.from({ length: MAX_ORDER + 1 }, (_, order) => {
   const u = new Float64Array((order + 1) * (order + 1));
