@@ -113,7 +113,7 @@ export const shrU = op(0x76);
 export const loadI32At = (addr: Code, offset: number): Code => [...addr, 0x28, 2, ...u32(offset)];
 
 // 128-bit SIMD (two f64 lanes; https://webassembly.github.io/spec/core/binary/instructions.html#vector-instructions):
-// f64x2.mul and f64x2.sub are IEEE 754 in each lane, the same results as two f64.mul / f64.sub
+// f64x2.add, .sub, .mul, .div and .abs are IEEE 754 in each lane, the same results as two f64 operations
 export const V128 = 0x7b;
 /** v128.load / v128.store (alignment hint 8 bytes: the f64 arrays' own) */
 export const v128Load = (addr: Code): Code => [...addr, 0xfd, ...u32(0), 3, 0];
@@ -121,6 +121,9 @@ export const v128Store = (addr: Code, v: Code): Code => [...addr, ...v, 0xfd, ..
 export const f64x2Splat = (a: Code): Code => [...a, 0xfd, ...u32(20)];
 export const f64x2Sub = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(241)];
 export const f64x2Mul = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(242)];
+export const f64x2Abs = (a: Code): Code => [...a, 0xfd, ...u32(236)];
+export const f64x2Add = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(240)];
+export const f64x2Div = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(243)];
 
 export interface Func {
   name: string;
