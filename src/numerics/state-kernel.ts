@@ -57,6 +57,7 @@ import {
   f64x2Abs,
   f64x2Add,
   f64x2Div,
+  f64x2Lane,
   f64x2Mul,
   f64x2Splat,
   f64x2Sub,
@@ -378,7 +379,7 @@ function applyRUFunc(k: number, simd: boolean): Func {
  * differential ones); select: also Σ (multM·(D_k + d)/scale)² and Σ (multP·(d − D_k+1)/scale)² into
  * out[0], out[1]
  */
-function errorNormFunc(): Func {
+function errorNormFunc(simd: boolean): Func {
   const L = new Locals();
   const n = L.param('n', I32);
   const py = L.param('y', I32);
@@ -422,6 +423,55 @@ function errorNormFunc(): Func {
     storeF64At(at(pscale), 0, get(w)),
     ifThen(or(get(all), eqz(loadU8(add(get(palg), get(b))))), ...counted),
   ];
+  // with SIMD and every row counted: two rows per pass — the weights, quotients and squares in f64x2
+  // lanes, the sums taken lane 0 then lane 1 (the scalar loop's order), then the scalar loop from the
+  // row left over (b and o where the pairs stopped)
+  const pairs: Code = [];
+  if (simd) {
+    const pairEnd = L.local('pairEnd', I32);
+    const [vw, vd, ve, vrtol, vmult, vmultM, vmultP] = [0, 1, 2, 3, 4, 5, 6].map((i) => L.local(`v${i}`, V128)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const acc = (sum: number, sq: Code): Code[] => [
+      set(ve, sq),
+      set(sum, fAdd(get(sum), f64x2Lane(get(ve), 0))),
+      set(sum, fAdd(get(sum), f64x2Lane(get(ve), 1))),
+    ];
+    const sqr = (l: number): Code => f64x2Mul(get(l), get(l));
+    pairs.push(
+      ...set(pairEnd, shl(shrU(get(n), i32(1)), i32(4))),
+      ...set(vrtol, f64x2Splat(get(rtol))),
+      ...set(vmult, f64x2Splat(get(mult))),
+      ...set(vmultM, f64x2Splat(get(multM))),
+      ...set(vmultP, f64x2Splat(get(multP))),
+      ...ifThen(
+        get(all),
+        until(
+          geU(get(o), get(pairEnd)),
+          set(vw, f64x2Add(v128Load(at(patol)), f64x2Mul(get(vrtol), f64x2Abs(v128Load(at(py)))))),
+          v128Store(at(pscale), get(vw)),
+          set(vd, v128Load(at(pd))),
+          set(ve, f64x2Div(f64x2Mul(get(vmult), get(vd)), get(vw))),
+          ...acc(s, sqr(ve)),
+          ifThen(
+            get(sel),
+            set(ve, f64x2Div(f64x2Mul(get(vmultM), f64x2Add(v128Load(at(pDk)), get(vd))), get(vw))),
+            ...acc(sM, sqr(ve)),
+            set(ve, f64x2Div(f64x2Mul(get(vmultP), f64x2Sub(get(vd), v128Load(at(pDk1)))), get(vw))),
+            ...acc(sP, sqr(ve)),
+          ),
+          set(o, add(get(o), i32(16))),
+          set(b, add(get(b), i32(2))),
+        ),
+      ),
+    );
+  }
   return {
     name: 'err',
     params: L.params,
@@ -432,7 +482,10 @@ function errorNormFunc(): Func {
       ...set(s, f64Zero),
       ...set(sM, f64Zero),
       ...set(sP, f64Zero),
-      ...sweep(o, end, body, b),
+      ...set(o, i32(0)),
+      ...set(b, i32(0)),
+      ...pairs,
+      ...until(geU(get(o), get(end)), ...body, set(o, add(get(o), i32(8))), set(b, add(get(b), i32(1)))),
       ...ifThen(get(sel), storeF64At(get(pout), 0, get(sM)), storeF64At(get(pout), 8, get(sP))),
       ...get(s),
     ],
@@ -1340,7 +1393,7 @@ function compile(): { wasm: WasmApi; module: object } | null {
       const funcs: Func[] = [];
       for (let k = 1; k <= 5; k++) funcs.push(updateDFunc(k, simd), applyRUFunc(k, simd));
       funcs.push(
-        errorNormFunc(),
+        errorNormFunc(simd),
         newtonRhsFunc(),
         newtonUpdateFunc(),
         chainFactorFunc(),

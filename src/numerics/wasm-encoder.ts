@@ -124,6 +124,8 @@ export const f64x2Mul = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(24
 export const f64x2Abs = (a: Code): Code => [...a, 0xfd, ...u32(236)];
 export const f64x2Add = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(240)];
 export const f64x2Div = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(243)];
+/** f64x2.extract_lane: lane 0 or 1 of a v128 as an f64 */
+export const f64x2Lane = (a: Code, lane: 0 | 1): Code => [...a, 0xfd, ...u32(33), lane];
 
 export interface Func {
   name: string;
