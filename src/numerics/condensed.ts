@@ -1204,12 +1204,13 @@ export class LinearChains {
   }
 
   /**
-   * the elimination of the last factor() (per linear q, in lq's order): pivots after their children's
-   * elimination, their inverses, the entries to the parents A_v,parent, the parent-row multipliers, and
-   * where the parent's entry A_parent,v sits in the core's J (−1: a structural zero)
+   * the elimination of the last factor() (per linear q, in lq's order): the inverses of the pivots after
+   * their children's elimination, the entries to the parents A_v,parent, the parent-row multipliers, and
+   * where the parent's entry A_parent,v sits in the core's J (−1: a structural zero). (The pivots
+   * themselves are the factorisation's workspace: a kernel need not keep them for every tree.)
    */
-  elimination(): { piv: Float64Array; inv: Float64Array; upA: Float64Array; mul: Float64Array; jLo: Int32Array } {
-    return { piv: this.piv, inv: this.inv, upA: this.upA, mul: this.mul, jLo: this.jLo };
+  elimination(): { inv: Float64Array; upA: Float64Array; mul: Float64Array; jLo: Int32Array } {
+    return { inv: this.inv, upA: this.upA, mul: this.mul, jLo: this.jLo };
   }
 
   /** forgets the step size of the last elimination (call after J changes) */
