@@ -312,7 +312,10 @@ function fastRU(order: number, factor: number, RU: Float64Array): void {
 class BdfSolver implements DaeSolver {
   readonly n: number;
   readonly linearSolver: string;
-  private readonly p: DaeProblem;
+  /** the problem being solved (solveDae hands a solver on to a new problem of the same layout: adopt) */
+  private p: DaeProblem;
+  /** a solve is running (its f may start a nested solve, which must not take this solver) */
+  private busy = false;
   private readonly sys: LinearSystem;
   /** the problem's linear trees kept out of the Newton loop (null: none declared or none qualify) */
   private readonly chains: LinearChains | null;
@@ -1748,7 +1751,45 @@ class BdfSolver implements DaeSolver {
     return null;
   }
 
+  /**
+   * Takes problem q for the next solves when it has this solver's layout — the same n, structure (a
+   * sparse one's pattern arrays themselves), mass-matrix diagonal, linearRows array and the same kinds
+   * of Jacobian and nonlinear part: everything the constructor derives from a problem besides the
+   * functions it calls, so the solves are those of a solver built for q. False (nothing changed) when
+   * the layout differs or a solve is running.
+   */
+  adopt(q: DaeProblem): boolean {
+    const p = this.p;
+    if (q === p) return !this.busy && q.n === this.n;
+    if (this.busy || q.n !== this.n || q.linearRows !== p.linearRows) return false;
+    if (!q.jacobian !== !p.jacobian || (typeof q.fNonlinear === 'function') !== (typeof p.fNonlinear === 'function'))
+      return false;
+    if (typeof q.f !== 'function') return false;
+    const a = p.structure;
+    const b = q.structure;
+    if (a === undefined || b === undefined || a.kind !== 'sparse' || b.kind !== 'sparse') return false;
+    if (a.rows !== b.rows || a.cols !== b.cols || !a.condense !== !b.condense) return false;
+    const ma = p.massDiag;
+    const mb = q.massDiag;
+    if (ma !== mb) {
+      if (ma === undefined || mb === undefined || ma.length !== mb.length) return false;
+      for (let i = 0; i < ma.length; i++) if (ma[i] !== mb[i]) return false;
+    }
+    this.p = q;
+    return true;
+  }
+
   solve(y0: Float64Array, opts: DaeSolverOptions): SolveResult {
+    const was = this.busy;
+    this.busy = true;
+    try {
+      return this.leased(y0, opts);
+    } finally {
+      this.busy = was;
+    }
+  }
+
+  private leased(y0: Float64Array, opts: DaeSolverOptions): SolveResult {
     // a large system's arrays in the thread's WebAssembly arena for this solve (the kernel's sweeps)
     const ch = this.chains;
     const st = ch ? ch.structure : null;
@@ -2284,6 +2325,12 @@ class BdfSolver implements DaeSolver {
 }
 
 const cache = new WeakMap<DaeProblem, BdfSolver>();
+/**
+ * one solver per sparse layout (its pattern's rows array): a model built again with the same layout —
+ * the bench and every re-run of a cell — gets the workspace and the linear system's set-up of the last
+ * one (BdfSolver.adopt) instead of building them anew
+ */
+const layoutCache = new WeakMap<Int32Array, BdfSolver>();
 
 /** A solver with its workspace sized for the problem, reusable for many solves of it. */
 export function createDaeSolver(problem: DaeProblem): DaeSolver {
@@ -2293,8 +2340,15 @@ export function createDaeSolver(problem: DaeProblem): DaeSolver {
 /** Solves M·y′ = f(t, y) from y0 over [t0, tEnd] (workspace cached per problem object). */
 export function solveDae(problem: DaeProblem, y0: Float64Array, opts: SolveOptions | DaeSolverOptions): SolveResult {
   let s = cache.get(problem);
-  if (!s || s.n !== problem.n) {
-    s = new BdfSolver(problem);
+  if (s === undefined || !s.adopt(problem)) {
+    const st = problem.structure;
+    const rows = st !== undefined && st.kind === 'sparse' ? st.rows : null;
+    const pooled = rows !== null ? layoutCache.get(rows) : undefined;
+    if (pooled !== undefined && pooled.adopt(problem)) s = pooled;
+    else {
+      s = new BdfSolver(problem);
+      if (rows !== null && pooled === undefined) layoutCache.set(rows, s);
+    }
     cache.set(problem, s);
   }
   return s.solve(y0, opts);

@@ -7,10 +7,13 @@
  * solver's JavaScript reads them as before.
  *
  * The same floating-point operations in the same order as the JavaScript loops (bit-identical results:
- * f64 add/sub/mul/div/abs are IEEE 754 in both, neither fuses a multiply-add); the JavaScript loops stay
- * for small systems (where the arena's set-up would cost more than it saves: the alloying history's n ≈ 4
- * runs thousands of times per shift), where WebAssembly is missing or refuses the module, when switched
- * off (useWasmStateKernel(false): the tests compare both), and for the forward sensitivities' histories.
+ * f64 add/sub/mul/div/abs are IEEE 754 in both, neither fuses a multiply-add; updateD's and applyRU's
+ * sweeps take two elements at a time with WebAssembly SIMD where the engine has it — f64x2 lanes are the
+ * same IEEE 754 operations, element by element — and useStateKernelSimd(false) keeps them scalar, for the
+ * tests to compare); the JavaScript loops stay for small systems (where the arena's set-up would cost
+ * more than it saves: the alloying history's n ≈ 4 runs thousands of times per shift), where WebAssembly
+ * is missing or refuses the module, when switched off (useWasmStateKernel(false): the tests compare both),
+ * and for the forward sensitivities' histories.
  * The module is assembled from the instructions below (./wasm-encoder.ts) at the first use and compiled
  * once per thread, instantiated with the arena's memory (never grown: views never detach).
  */
@@ -39,6 +42,7 @@ import {
   loadI32At,
   shl,
   shrU,
+  ltU,
   i32,
   ifThen,
   loadF64At,
@@ -49,6 +53,16 @@ import {
   set,
   storeF64At,
   until,
+  V128,
+  f64x2Abs,
+  f64x2Add,
+  f64x2Div,
+  f64x2Lane,
+  f64x2Mul,
+  f64x2Splat,
+  f64x2Sub,
+  v128Load,
+  v128Store,
   type Code,
   type Func,
   type WasmApi,
@@ -85,9 +99,6 @@ function gammas(max: number): number[] {
 }
 const GAMMA = gammas(5);
 
-/** Σ terms left to right, from `first` (bdf.ts writes `0 + a + b …` and `a0 + a1 + …`) */
-const sum = (first: Code, terms: Code[]): Code => terms.reduce((acc, t) => fAdd(acc, t), first);
-
 /**
  * the element loop: o (byte offset of element i) from 0 to n·8 in steps of 8, with a byte index b (i)
  * alongside when wanted
@@ -106,11 +117,73 @@ function sweep(o: number, end: number, body: Code[], b = -1): Code {
 }
 
 /**
+ * the element operations of a sweep on one f64 (scalar) or on two adjacent ones (f64x2: WebAssembly SIMD,
+ * IEEE 754 in each lane — the same doubles as the scalar operations, element by element)
+ */
+interface Lane {
+  readonly type: number;
+  load(addr: Code): Code;
+  store(addr: Code, v: Code): Code;
+  add(a: Code, b: Code): Code;
+  sub(a: Code, b: Code): Code;
+  mul(a: Code, b: Code): Code;
+  div(a: Code, b: Code): Code;
+  abs(a: Code): Code;
+  /** a lane value from an f64 (a constant or a parameter) */
+  splat(v: Code): Code;
+}
+const SCALAR: Lane = {
+  type: F64,
+  load: (a) => loadF64At(a, 0),
+  store: (a, v) => storeF64At(a, 0, v),
+  add: fAdd,
+  sub: fSub,
+  mul: fMul,
+  div: fDiv,
+  abs: fAbs,
+  splat: (v) => v,
+};
+const PAIR: Lane = {
+  type: V128,
+  load: v128Load,
+  store: v128Store,
+  add: f64x2Add,
+  sub: f64x2Sub,
+  mul: f64x2Mul,
+  div: f64x2Div,
+  abs: f64x2Abs,
+  splat: f64x2Splat,
+};
+
+/**
+ * a sweep's element loop, two elements per pass with SIMD (then the last one alone when n is odd), one per
+ * pass without: body(lane, v) is the element's code with its values in v's locals (v: the lane's locals of
+ * the body, one set per lane kind)
+ */
+function laneSweep<V>(
+  simd: boolean,
+  o: number,
+  end: number,
+  pairEnd: number,
+  n: number,
+  vars: { scalar: V; pair: V | null },
+  body: (lane: Lane, v: V) => Code[],
+): Code {
+  if (!simd || vars.pair === null) return sweep(o, end, body(SCALAR, vars.scalar));
+  return [
+    ...set(pairEnd, shl(shrU(get(n), i32(1)), i32(4))),
+    ...set(o, i32(0)),
+    ...until(geU(get(o), get(pairEnd)), ...body(PAIR, vars.pair), set(o, add(get(o), i32(16)))),
+    ...ifThen(ltU(get(o), get(end)), ...body(SCALAR, vars.scalar)),
+  ];
+}
+
+/**
  * updD{k}(n, D, d, yPred, psi, invScale, atol, rtol, alpha, next): bdf.ts updateD at order k — D[k+2] ←
  * d − D[k+1] (when next), D[k+1] ← d, D[j] += D[j+1] for j = k..0, and the next predictor (yPred, ψ,
  * 1/scale) from the new D[0..k]
  */
-function updateDFunc(k: number): Func {
+function updateDFunc(k: number, simd: boolean): Func {
   const L = new Locals();
   const n = L.param('n', I32);
   const pD = L.param('D', I32);
@@ -124,44 +197,78 @@ function updateDFunc(k: number): Func {
   const next = L.param('next', I32);
   const o = L.local('o', I32);
   const end = L.local('end', I32);
+  const pairEnd = L.local('pairEnd', I32);
   const rows: number[] = [];
   for (let j = 0; j <= k + 2; j++) rows.push(L.local(`r${j}`, I32));
-  const di = L.local('di', F64);
-  const yp = L.local('yp', F64);
-  const a: number[] = [];
-  for (let j = 0; j <= k; j++) a.push(L.local(`a${j}`, F64));
+  // the element's values and the loop's constants, per lane kind (γ_j, 1, 0, rtol, α: splatted once)
+  const laneVars = (lane: Lane, tag: string) => {
+    const a: number[] = [];
+    for (let j = 0; j <= k; j++) a.push(L.local(`${tag}a${j}`, lane.type));
+    const g: number[] = [0];
+    for (let j = 1; j <= k; j++) g.push(L.local(`${tag}g${j}`, lane.type));
+    return {
+      di: L.local(`${tag}di`, lane.type),
+      yp: L.local(`${tag}yp`, lane.type),
+      a,
+      g,
+      one: L.local(`${tag}one`, lane.type),
+      zero: L.local(`${tag}zero`, lane.type),
+      rtol: L.local(`${tag}rtol`, lane.type),
+      alpha: L.local(`${tag}alpha`, lane.type),
+    };
+  };
+  type V = ReturnType<typeof laneVars>;
+  const vars = { scalar: laneVars(SCALAR, 's'), pair: simd ? laneVars(PAIR, 'v') : null };
+  const consts = (lane: Lane, v: V): Code[] => {
+    const c: Code[] = [
+      set(v.one, lane.splat(f64One)),
+      set(v.zero, lane.splat(f64Zero)),
+      set(v.rtol, lane.splat(get(rtol))),
+      set(v.alpha, lane.splat(get(alpha))),
+    ];
+    for (let j = 1; j <= k; j++) c.push(set(v.g[j]!, lane.splat(f64(GAMMA[j]!))));
+    return c;
+  };
   const at = (l: number): Code => add(get(l), get(o));
-  const setup: Code[] = [set(end, mul(get(n), i32(8)))];
+  const setup: Code[] = [set(end, mul(get(n), i32(8))), ...consts(SCALAR, vars.scalar)];
+  if (vars.pair) setup.push(...consts(PAIR, vars.pair));
   for (let j = 0; j <= k + 2; j++) setup.push(set(rows[j]!, add(get(pD), mul(get(end), i32(j)))));
-  const body: Code[] = [
-    set(di, loadF64At(at(pd), 0)),
-    ifThen(get(next), storeF64At(at(rows[k + 2]!), 0, fSub(get(di), loadF64At(at(rows[k + 1]!), 0)))),
-    storeF64At(at(rows[k + 1]!), 0, get(di)),
-    set(a[k]!, fAdd(loadF64At(at(rows[k]!), 0), get(di))),
-    storeF64At(at(rows[k]!), 0, get(a[k]!)),
-  ];
-  for (let j = k - 1; j >= 0; j--) {
-    body.push(set(a[j]!, fAdd(loadF64At(at(rows[j]!), 0), get(a[j + 1]!))));
-    body.push(storeF64At(at(rows[j]!), 0, get(a[j]!)));
-  }
-  const terms: Code[] = [];
-  const psiTerms: Code[] = [];
-  for (let j = 1; j <= k; j++) {
-    terms.push(get(a[j]!));
-    psiTerms.push(fMul(f64(GAMMA[j]!), get(a[j]!)));
-  }
-  body.push(
-    set(yp, sum(get(a[0]!), terms)),
-    storeF64At(at(pyp), 0, get(yp)),
-    storeF64At(at(pinv), 0, fDiv(f64One, fAdd(loadF64At(at(patol), 0), fMul(get(rtol), fAbs(get(yp)))))),
-    storeF64At(at(ppsi), 0, fDiv(sum(f64Zero, psiTerms), get(alpha))),
-  );
+  const body = (lane: Lane, v: V): Code[] => {
+    const { di, yp, a } = v;
+    const b: Code[] = [
+      set(di, lane.load(at(pd))),
+      ifThen(get(next), lane.store(at(rows[k + 2]!), lane.sub(get(di), lane.load(at(rows[k + 1]!))))),
+      lane.store(at(rows[k + 1]!), get(di)),
+      set(a[k]!, lane.add(lane.load(at(rows[k]!)), get(di))),
+      lane.store(at(rows[k]!), get(a[k]!)),
+    ];
+    for (let j = k - 1; j >= 0; j--) {
+      b.push(set(a[j]!, lane.add(lane.load(at(rows[j]!)), get(a[j + 1]!))));
+      b.push(lane.store(at(rows[j]!), get(a[j]!)));
+    }
+    let ypSum = get(a[0]!);
+    let psiSum = get(v.zero);
+    for (let j = 1; j <= k; j++) {
+      ypSum = lane.add(ypSum, get(a[j]!));
+      psiSum = lane.add(psiSum, lane.mul(get(v.g[j]!), get(a[j]!)));
+    }
+    b.push(
+      set(yp, ypSum),
+      lane.store(at(pyp), get(yp)),
+      lane.store(
+        at(pinv),
+        lane.div(get(v.one), lane.add(lane.load(at(patol)), lane.mul(get(v.rtol), lane.abs(get(yp))))),
+      ),
+      lane.store(at(ppsi), lane.div(psiSum, get(v.alpha))),
+    );
+    return b;
+  };
   return {
     name: `updD${k}`,
     params: L.params,
     results: [],
     locals: L.locals,
-    body: [...setup.flat(), ...sweep(o, end, body)],
+    body: [...setup.flat(), ...laneSweep(simd, o, end, pairEnd, n, vars, body)],
   };
 }
 
@@ -169,7 +276,7 @@ function updateDFunc(k: number): Func {
  * ru{k}(n, D, RU, yPred, psi, scale, invScale, atol, rtol, alpha): bdf.ts applyRU at order k with the
  * predictor — D[j] ← Σ_i RU[i][j]·D[i] (j ≥ 1, ascending i, from 0), then yPred, ψ, scale and 1/scale
  */
-function applyRUFunc(k: number): Func {
+function applyRUFunc(k: number, simd: boolean): Func {
   const s = k + 1;
   const L = new Locals();
   const n = L.param('n', I32);
@@ -184,52 +291,85 @@ function applyRUFunc(k: number): Func {
   const alpha = L.param('alpha', F64);
   const o = L.local('o', I32);
   const end = L.local('end', I32);
+  const pairEnd = L.local('pairEnd', I32);
   const rows: number[] = [];
   for (let j = 0; j <= k; j++) rows.push(L.local(`r${j}`, I32));
-  const c: number[][] = [];
-  for (let i = 0; i <= k; i++) {
-    c.push([]);
-    for (let j = 1; j <= k; j++) c[i]![j] = L.local(`c${i}${j}`, F64);
-  }
-  const dv: number[] = [];
-  for (let i = 0; i <= k; i++) dv.push(L.local(`d${i}`, F64));
-  const e: number[] = [];
-  for (let j = 0; j <= k; j++) e.push(j === 0 ? -1 : L.local(`e${j}`, F64));
-  const yp = L.local('yp', F64);
-  const w = L.local('w', F64);
+  // the element's values and the loop's constants (RU's entries, γ_j, 1, 0, rtol, α), per lane kind
+  const laneVars = (lane: Lane, tag: string) => {
+    const c: number[][] = [];
+    for (let i = 0; i <= k; i++) {
+      c.push([]);
+      for (let j = 1; j <= k; j++) c[i]![j] = L.local(`${tag}c${i}${j}`, lane.type);
+    }
+    const dv: number[] = [];
+    for (let i = 0; i <= k; i++) dv.push(L.local(`${tag}d${i}`, lane.type));
+    const e: number[] = [];
+    const g: number[] = [0];
+    for (let j = 0; j <= k; j++) e.push(j === 0 ? -1 : L.local(`${tag}e${j}`, lane.type));
+    for (let j = 1; j <= k; j++) g.push(L.local(`${tag}g${j}`, lane.type));
+    return {
+      c,
+      dv,
+      e,
+      g,
+      yp: L.local(`${tag}yp`, lane.type),
+      w: L.local(`${tag}w`, lane.type),
+      one: L.local(`${tag}one`, lane.type),
+      zero: L.local(`${tag}zero`, lane.type),
+      rtol: L.local(`${tag}rtol`, lane.type),
+      alpha: L.local(`${tag}alpha`, lane.type),
+    };
+  };
+  type V = ReturnType<typeof laneVars>;
+  const vars = { scalar: laneVars(SCALAR, 's'), pair: simd ? laneVars(PAIR, 'v') : null };
+  const consts = (lane: Lane, v: V): Code[] => {
+    const c: Code[] = [
+      set(v.one, lane.splat(f64One)),
+      set(v.zero, lane.splat(f64Zero)),
+      set(v.rtol, lane.splat(get(rtol))),
+      set(v.alpha, lane.splat(get(alpha))),
+    ];
+    for (let j = 1; j <= k; j++) c.push(set(v.g[j]!, lane.splat(f64(GAMMA[j]!))));
+    for (let i = 0; i <= k; i++)
+      for (let j = 1; j <= k; j++) c.push(set(v.c[i]![j]!, lane.splat(loadF64At(get(pRU), 8 * (i * s + j)))));
+    return c;
+  };
   const at = (l: number): Code => add(get(l), get(o));
-  const setup: Code[] = [set(end, mul(get(n), i32(8)))];
+  const setup: Code[] = [set(end, mul(get(n), i32(8))), ...consts(SCALAR, vars.scalar)];
+  if (vars.pair) setup.push(...consts(PAIR, vars.pair));
   for (let j = 0; j <= k; j++) setup.push(set(rows[j]!, add(get(pD), mul(get(end), i32(j)))));
-  for (let i = 0; i <= k; i++)
-    for (let j = 1; j <= k; j++) setup.push(set(c[i]![j]!, loadF64At(get(pRU), 8 * (i * s + j))));
-  const body: Code[] = [];
-  for (let i = 0; i <= k; i++) body.push(set(dv[i]!, loadF64At(at(rows[i]!), 0)));
-  for (let j = 1; j <= k; j++) {
-    const terms: Code[] = [];
-    for (let i = 0; i <= k; i++) terms.push(fMul(get(c[i]![j]!), get(dv[i]!)));
-    body.push(set(e[j]!, sum(f64Zero, terms)));
-  }
-  for (let j = 1; j <= k; j++) body.push(storeF64At(at(rows[j]!), 0, get(e[j]!)));
-  const terms: Code[] = [];
-  const psiTerms: Code[] = [];
-  for (let j = 1; j <= k; j++) {
-    terms.push(get(e[j]!));
-    psiTerms.push(fMul(f64(GAMMA[j]!), get(e[j]!)));
-  }
-  body.push(
-    set(yp, sum(get(dv[0]!), terms)),
-    storeF64At(at(pyp), 0, get(yp)),
-    storeF64At(at(ppsi), 0, fDiv(sum(f64Zero, psiTerms), get(alpha))),
-    set(w, fAdd(loadF64At(at(patol), 0), fMul(get(rtol), fAbs(get(yp))))),
-    storeF64At(at(pscale), 0, get(w)),
-    storeF64At(at(pinv), 0, fDiv(f64One, get(w))),
-  );
+  const body = (lane: Lane, v: V): Code[] => {
+    const { c, dv, e, g, yp, w } = v;
+    const b: Code[] = [];
+    for (let i = 0; i <= k; i++) b.push(set(dv[i]!, lane.load(at(rows[i]!))));
+    for (let j = 1; j <= k; j++) {
+      let t = get(v.zero);
+      for (let i = 0; i <= k; i++) t = lane.add(t, lane.mul(get(c[i]![j]!), get(dv[i]!)));
+      b.push(set(e[j]!, t));
+    }
+    for (let j = 1; j <= k; j++) b.push(lane.store(at(rows[j]!), get(e[j]!)));
+    let ypSum = get(dv[0]!);
+    let psiSum = get(v.zero);
+    for (let j = 1; j <= k; j++) {
+      ypSum = lane.add(ypSum, get(e[j]!));
+      psiSum = lane.add(psiSum, lane.mul(get(g[j]!), get(e[j]!)));
+    }
+    b.push(
+      set(yp, ypSum),
+      lane.store(at(pyp), get(yp)),
+      lane.store(at(ppsi), lane.div(psiSum, get(v.alpha))),
+      set(w, lane.add(lane.load(at(patol)), lane.mul(get(v.rtol), lane.abs(get(yp))))),
+      lane.store(at(pscale), get(w)),
+      lane.store(at(pinv), lane.div(get(v.one), get(w))),
+    );
+    return b;
+  };
   return {
     name: `ru${k}`,
     params: L.params,
     results: [],
     locals: L.locals,
-    body: [...setup.flat(), ...sweep(o, end, body)],
+    body: [...setup.flat(), ...laneSweep(simd, o, end, pairEnd, n, vars, body)],
   };
 }
 
@@ -239,7 +379,7 @@ function applyRUFunc(k: number): Func {
  * differential ones); select: also Σ (multM·(D_k + d)/scale)² and Σ (multP·(d − D_k+1)/scale)² into
  * out[0], out[1]
  */
-function errorNormFunc(): Func {
+function errorNormFunc(simd: boolean): Func {
   const L = new Locals();
   const n = L.param('n', I32);
   const py = L.param('y', I32);
@@ -283,6 +423,55 @@ function errorNormFunc(): Func {
     storeF64At(at(pscale), 0, get(w)),
     ifThen(or(get(all), eqz(loadU8(add(get(palg), get(b))))), ...counted),
   ];
+  // with SIMD and every row counted: two rows per pass — the weights, quotients and squares in f64x2
+  // lanes, the sums taken lane 0 then lane 1 (the scalar loop's order), then the scalar loop from the
+  // row left over (b and o where the pairs stopped)
+  const pairs: Code = [];
+  if (simd) {
+    const pairEnd = L.local('pairEnd', I32);
+    const [vw, vd, ve, vrtol, vmult, vmultM, vmultP] = [0, 1, 2, 3, 4, 5, 6].map((i) => L.local(`v${i}`, V128)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const acc = (sum: number, sq: Code): Code[] => [
+      set(ve, sq),
+      set(sum, fAdd(get(sum), f64x2Lane(get(ve), 0))),
+      set(sum, fAdd(get(sum), f64x2Lane(get(ve), 1))),
+    ];
+    const sqr = (l: number): Code => f64x2Mul(get(l), get(l));
+    pairs.push(
+      ...set(pairEnd, shl(shrU(get(n), i32(1)), i32(4))),
+      ...set(vrtol, f64x2Splat(get(rtol))),
+      ...set(vmult, f64x2Splat(get(mult))),
+      ...set(vmultM, f64x2Splat(get(multM))),
+      ...set(vmultP, f64x2Splat(get(multP))),
+      ...ifThen(
+        get(all),
+        until(
+          geU(get(o), get(pairEnd)),
+          set(vw, f64x2Add(v128Load(at(patol)), f64x2Mul(get(vrtol), f64x2Abs(v128Load(at(py)))))),
+          v128Store(at(pscale), get(vw)),
+          set(vd, v128Load(at(pd))),
+          set(ve, f64x2Div(f64x2Mul(get(vmult), get(vd)), get(vw))),
+          ...acc(s, sqr(ve)),
+          ifThen(
+            get(sel),
+            set(ve, f64x2Div(f64x2Mul(get(vmultM), f64x2Add(v128Load(at(pDk)), get(vd))), get(vw))),
+            ...acc(sM, sqr(ve)),
+            set(ve, f64x2Div(f64x2Mul(get(vmultP), f64x2Sub(get(vd), v128Load(at(pDk1)))), get(vw))),
+            ...acc(sP, sqr(ve)),
+          ),
+          set(o, add(get(o), i32(16))),
+          set(b, add(get(b), i32(2))),
+        ),
+      ),
+    );
+  }
   return {
     name: 'err',
     params: L.params,
@@ -293,7 +482,10 @@ function errorNormFunc(): Func {
       ...set(s, f64Zero),
       ...set(sM, f64Zero),
       ...set(sP, f64Zero),
-      ...sweep(o, end, body, b),
+      ...set(o, i32(0)),
+      ...set(b, i32(0)),
+      ...pairs,
+      ...until(geU(get(o), get(end)), ...body, set(o, add(get(o), i32(8))), set(b, add(get(b), i32(1)))),
       ...ifThen(get(sel), storeF64At(get(pout), 0, get(sM)), storeF64At(get(pout), 8, get(sP))),
       ...get(s),
     ],
@@ -1416,21 +1608,59 @@ function compile(): { wasm: WasmApi; module: object } | null {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
-    const funcs: Func[] = [];
-    for (let k = 1; k <= 5; k++) funcs.push(updateDFunc(k), applyRUFunc(k));
-    funcs.push(
-      errorNormFunc(),
-      newtonRhsFunc(),
-      newtonUpdateFunc(),
-      chainFactorFunc(),
-      chainCopyFunc(),
-      chainRhsFunc(),
-      chainFillFunc(),
-    );
-    return { wasm, module: new wasm.Module(encodeModule(funcs, true)) };
+    const build = (simd: boolean): object => {
+      const funcs: Func[] = [];
+      for (let k = 1; k <= 5; k++) funcs.push(updateDFunc(k, simd), applyRUFunc(k, simd));
+      funcs.push(
+        errorNormFunc(simd),
+        newtonRhsFunc(),
+        newtonUpdateFunc(),
+        chainFactorFunc(),
+        chainCopyFunc(),
+        chainRhsFunc(),
+        chainFillFunc(),
+      );
+      return new wasm.Module(encodeModule(funcs, true));
+    };
+    // with WebAssembly SIMD in updD and ru where the engine has it, else the same kernel with scalar loops
+    simdUsed = false;
+    if (simdWanted)
+      try {
+        const module = build(true);
+        simdUsed = true;
+        return { wasm, module };
+      } catch {
+        // no SIMD: the scalar kernel below
+      }
+    return { wasm, module: build(false) };
   } catch {
     return null;
   }
+}
+
+/** whether compile() tries the SIMD loops first (tests switch it off to compare the scalar ones too) */
+let simdWanted = true;
+/** whether the compiled kernel has the SIMD loops */
+let simdUsed = false;
+
+/**
+ * the kernel with (true) or without (false) its SIMD loops for solves started from now on (compiled
+ * again; solves in progress keep their arena); returns the previous setting
+ */
+export function useStateKernelSimd(on: boolean): boolean {
+  const was = simdWanted;
+  if (on !== simdWanted) {
+    simdWanted = on;
+    compiled = undefined;
+    current = null;
+  }
+  return was;
+}
+
+/** whether this thread's kernel runs the SIMD loops (tests) */
+export function stateKernelSimdUsed(): boolean {
+  if (compiled === undefined) compiled = compile();
+  return compiled !== null && simdUsed;
 }
 
 /**

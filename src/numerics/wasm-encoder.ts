@@ -113,7 +113,7 @@ export const shrU = op(0x76);
 export const loadI32At = (addr: Code, offset: number): Code => [...addr, 0x28, 2, ...u32(offset)];
 
 // 128-bit SIMD (two f64 lanes; https://webassembly.github.io/spec/core/binary/instructions.html#vector-instructions):
-// f64x2.mul and f64x2.sub are IEEE 754 in each lane, the same results as two f64.mul / f64.sub
+// f64x2.add, .sub, .mul, .div and .abs are IEEE 754 in each lane, the same results as two f64 operations
 export const V128 = 0x7b;
 /** v128.load / v128.store (alignment hint 8 bytes: the f64 arrays' own) */
 export const v128Load = (addr: Code): Code => [...addr, 0xfd, ...u32(0), 3, 0];
@@ -123,6 +123,10 @@ export const f64x2Sub = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(24
 export const f64x2Mul = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(242)];
 /** f64x2.abs: |x| per lane (the sign bit cleared, as f64.abs) */
 export const f64x2Abs = (a: Code): Code => [...a, 0xfd, ...u32(236)];
+export const f64x2Add = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(240)];
+export const f64x2Div = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(243)];
+/** f64x2.extract_lane: lane 0 or 1 of a v128 as an f64 */
+export const f64x2Lane = (a: Code, lane: 0 | 1): Code => [...a, 0xfd, ...u32(33), lane];
 /** f64x2.pmax(a, b): per lane a < b ? b : a (the comparison and choice of `if (b > a) a = b`, NaN included) */
 export const f64x2Pmax = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(247)];
 

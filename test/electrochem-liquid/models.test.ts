@@ -504,3 +504,37 @@ test("the bench's DFN 1C discharge is bit for bit the same with the integrator's
   const [js, wasm] = dfn1cKernelOffOn(useWasmStateKernel);
   assertBitIdentical(js, wasm);
 });
+
+test('DFN models built again from one parameter object share its build while its values stay, and see a value changed in place', () => {
+  const text = readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8');
+  const p = parseBpxText(text);
+  const a = new DfnModel(p, { mesh: COARSE });
+  const b = new DfnModel(p, { mesh: COARSE });
+  assert.equal(b.massDiag, a.massDiag);
+  assert.equal(b.atol, a.atol);
+  // other options are other builds
+  assert.notEqual(new DfnModel(p, { mesh: COARSE, scaledAtol: 1e-6 }).atol, a.atol);
+  assert.notEqual(new DfnModel(p, { mesh: { ...COARSE, positive: 5 } }).n, a.n);
+  // a thickness and an OCP changed in place (the types say readonly; JavaScript lets a caller do it)
+  const dxA = Float64Array.from(a.dx);
+  const neg = p.negative as { thickness_m: number; ocp: (x: number, T: number) => number };
+  neg.thickness_m *= 1.5;
+  const ocp0 = neg.ocp;
+  neg.ocp = (x, T) => ocp0(x, T) + 0.01;
+  const c = new DfnModel(p, { mesh: COARSE });
+  const fresh = parseBpxText(text);
+  const fn = fresh.negative as { thickness_m: number; ocp: (x: number, T: number) => number };
+  fn.thickness_m *= 1.5;
+  fn.ocp = neg.ocp;
+  const ref = new DfnModel(fresh, { mesh: COARSE });
+  assert.deepEqual(c.dx, ref.dx);
+  assert.deepEqual(c.gFace, ref.gFace);
+  assert.notDeepEqual(c.dx, dxA);
+  assert.deepEqual(a.dx, dxA, 'the first model keeps its build');
+  const run = (m: DfnModel) => simulateConstantCurrent(m, I1C, 3.0, { rtol: 1e-6 });
+  const rc = run(c);
+  const rr = run(ref);
+  assert.deepEqual(rc.V, rr.V);
+  assert.deepEqual(rc.t_s, rr.t_s);
+  assert.notDeepEqual(rc.V, run(a).V);
+});

@@ -235,7 +235,13 @@ test('event direction filters crossings; non-terminal events record every zero o
  * T′ = R·I² − k(T − 1)), both coupled to every cell. Jacobian structure: tridiagonal + 2 dense
  * border rows/columns.
  */
-function borderedProblem(N: number, structure: 'dense' | 'sparse', analytic: boolean): DaeProblem {
+function borderedProblem(
+  N: number,
+  structure: 'dense' | 'sparse',
+  analytic: boolean,
+  /** a sparse structure to take (the same pattern arrays as another problem's) and the set point's amplitude */
+  shared?: { structure: DaeProblem['structure']; amplitude: number },
+): DaeProblem {
   const n = N + 2;
   const dx = 1 / N;
   const R = 0.5;
@@ -266,7 +272,7 @@ function borderedProblem(N: number, structure: 'dense' | 'sparse', analytic: boo
     structure:
       structure === 'dense'
         ? { kind: 'dense' }
-        : { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols) },
+        : (shared?.structure ?? { kind: 'sparse', rows: Int32Array.from(rows), cols: Int32Array.from(cols) }),
     f(t, y, o) {
       const D = Dc(y[iT]!);
       const I = y[iI]!;
@@ -277,7 +283,7 @@ function borderedProblem(N: number, structure: 'dense' | 'sparse', analytic: boo
         o[i] = (D * (l - 2 * y[i]! + r)) / (dx * dx) + I * (1 + 0.5 * Math.sin(Math.PI * i * dx));
         s += y[i]! * dx;
       }
-      o[iI] = s + R * I - (1 + 0.2 * Math.sin(t));
+      o[iI] = s + R * I - (1 + (shared?.amplitude ?? 0.2) * Math.sin(t));
       o[iT] = R * I * I - kT * (y[iT]! - 1);
     },
   };
@@ -330,6 +336,49 @@ test('bordered-banded (sparse) and dense linear solvers give the same DAE soluti
   let s = 0;
   for (let i = 0; i < N; i++) s += yF[i]! * (1 / N);
   assert.ok(Math.abs(s + 0.5 * yF[N]! - (1 + 0.2 * Math.sin(5))) < 1e-8);
+});
+
+test('solveDae hands its solver to a new problem of the same layout: the solves are those of a solver of its own', () => {
+  const N = 40;
+  const y0 = new Float64Array(N + 2);
+  for (let i = 0; i < N; i++) y0[i] = 1 + 0.3 * Math.cos((Math.PI * (i + 0.5)) / N);
+  y0[N + 1] = 1;
+  const opts = { t0: 0, tEnd: 5, rtol: 1e-6, atol: 1e-8 };
+  const a = borderedProblem(N, 'sparse', true);
+  const same = (amplitude: number): DaeProblem =>
+    borderedProblem(N, 'sparse', true, { structure: a.structure, amplitude });
+  const own = (p: DaeProblem) => createDaeSolver(p).solve(y0, opts);
+  const assertSame = (r: ReturnType<typeof own>, ref: ReturnType<typeof own>, what: string): void => {
+    assert.equal(r.status, 'done', `${what}: ${r.message}`);
+    assert.deepEqual(r.stats, ref.stats, what);
+    assert.deepEqual(r.t, ref.t, what);
+    assert.deepEqual(r.y, ref.y, what);
+  };
+  const refA = own(a);
+  const b = same(0.3);
+  const refB = own(b);
+  // different problems (the check below could not pass by comparing a solve with itself)
+  assert.notDeepEqual(refB.yFinal, refA.yFinal);
+  assertSame(solveDae(a, y0, opts), refA, 'a');
+  assertSame(solveDae(b, y0, opts), refB, 'b after a (a’s solver)');
+  assertSame(solveDae(a, y0, opts), refA, 'a after b');
+  // a nested solve of the same layout (from b′s f) gets a solver of its own; both solves stay exact
+  let inner: ReturnType<typeof own> | null = null;
+  const c = same(0.3);
+  const f = c.f.bind(c);
+  (c as { f: DaeProblem['f'] }).f = (t, y, o) => {
+    if (inner === null) inner = solveDae(same(0.2), y0, opts);
+    f(t, y, o);
+  };
+  assertSame(solveDae(c, y0, opts), refB, 'outer');
+  assertSame(inner!, refA, 'inner');
+  // the same pattern with another mass matrix (T algebraic too) is another layout
+  const d = same(0.2);
+  const md = Float64Array.from(d.massDiag!);
+  md[N + 1] = 0;
+  const e = { ...d, massDiag: md };
+  assertSame(solveDae(e, y0, opts), own(e), 'other mass matrix');
+  assertSame(solveDae(a, y0, opts), refA, 'a at last');
 });
 
 test('banded structure (FD Jacobian coloured by bandwidth) agrees with dense on a heat equation with an exact mode', () => {

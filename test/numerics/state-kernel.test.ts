@@ -5,6 +5,8 @@ import type { DaeProblem, DaeSolverOptions, SolveResult } from '../../src/numeri
 import {
   STATE_KERNEL_MIN_N,
   acquireState,
+  stateKernelSimdUsed,
+  useStateKernelSimd,
   useWasmStateKernel,
   wasmStateKernelAvailable,
 } from '../../src/numerics/state-kernel.ts';
@@ -56,7 +58,7 @@ function assertSame(a: SolveResult, b: SolveResult): void {
   }
 }
 
-test('the WebAssembly sweeps (updateD, applyRU, errorNorm) give bit for bit the JavaScript loops’ solution: every order, rejected steps, events, algebraic rows in and out of the error test, sensitivities', () => {
+test('the WebAssembly sweeps (updateD, applyRU with and without SIMD, errorNorm) give bit for bit the JavaScript loops’ solution: every order, rejected steps, events, algebraic rows in and out of the error test, sensitivities', () => {
   assert.ok(wasmStateKernelAvailable());
   const p = chain(STATE_KERNEL_MIN_N + 9);
   const base: DaeSolverOptions = { t0: 0, tEnd: 20, rtol: 1e-7, atol: 1e-9 };
@@ -95,14 +97,26 @@ test('the WebAssembly sweeps (updateD, applyRU, errorNorm) give bit for bit the 
     },
   ];
   let maxOrderSeen = false;
+  // Node 20's engine has WebAssembly SIMD: the pair loops run (and, switched off, the scalar ones)
+  assert.ok(stateKernelSimdUsed());
   for (const opts of cases) {
     const js = solveWith(false, p, opts);
     const wasm = solveWith(true, p, opts);
     assert.notEqual(js.status, 'failed', js.message);
     assertSame(js, wasm);
+    const was = useStateKernelSimd(false);
+    try {
+      assert.equal(stateKernelSimdUsed(), false);
+      assertSame(js, solveWith(true, p, opts));
+    } finally {
+      useStateKernelSimd(was);
+    }
     if (js.stats.rejectedSteps > 0 && js.stats.steps > 40) maxOrderSeen = true;
   }
   assert.ok(maxOrderSeen, 'some case must take many steps with rejections');
+  // an even n: the pair loops with no element left over
+  const even = chain(STATE_KERNEL_MIN_N + 10);
+  assertSame(solveWith(false, even, base), solveWith(true, even, base));
 });
 
 test('a solve nested in another’s right-hand side (each with the kernel’s arena lease) gives bit for bit the JavaScript loops’ solutions, and leaves the arena usable', () => {

@@ -77,6 +77,7 @@ import {
   tableValue as tableValueImported,
   type OcpTable,
 } from './ocp-table.ts';
+import { DfnResidualKernel } from './dfn-kernel.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -154,6 +155,265 @@ const linearCache = new Map<string, Uint8Array | null>();
 /** distance of a particle surface stoichiometry from 0 or 1 at which a step ends as infeasible */
 const STOICHIOMETRY_MARGIN = 1e-5;
 
+/** the products of a DfnModel build that depend only on its parameter values, mesh and options (DfnBuild) */
+interface DfnBuild {
+  name: string;
+  nominalCapacity_C: number;
+  n: number;
+  atol: Float64Array;
+  area_m2: number;
+  nx: number;
+  nr: number;
+  dom: Int8Array;
+  dx: Float64Array;
+  xc: Float64Array;
+  eps: Float64Array;
+  tau: Float64Array;
+  gFace: Float64Array;
+  sFace: Float64Array;
+  iCs: Int32Array;
+  iJ: Int32Array;
+  iCe: Int32Array;
+  iPe: Int32Array;
+  iPs: Int32Array;
+  iI: number;
+  iT: number;
+  mats: readonly [readonly ElectrodeConst[], readonly ElectrodeConst[]];
+  allMats: readonly ElectrodeConst[];
+  stride: number;
+  rColl: number;
+  massDiag: Float64Array;
+  Tref: number;
+  voltageLimits_V: { readonly min: number; readonly max: number };
+  deT: OcpTable | null;
+  kaT: OcpTable | null;
+  tfT: OcpTable | null;
+  kinRow: Int32Array;
+  marginIdx: readonly Int32Array[];
+}
+
+/**
+ * The parameter values a DfnBuild reads (numbers, and the property functions and objects by identity):
+ * a cached build is reused only while they are all the same (BPX parameters are readonly, but a caller
+ * may still change a field in place between two builds)
+ */
+function buildInputs(p: LiquidCellParams): unknown[] {
+  const c = p.cell;
+  const ely = p.electrolyte;
+  const s = p.separator;
+  const out: unknown[] = [
+    c.electrodeArea_m2,
+    c.electrodePairs,
+    c.nominalCapacity_Ah,
+    c.referenceTemperature_K,
+    c.lowerCutoff_V,
+    c.upperCutoff_V,
+    ely.initialConcentration_mol_m3,
+    ely.diffusivity,
+    ely.conductivity,
+    ely.thermodynamicFactor,
+    s.thickness_m,
+    s.porosity,
+    s.transportEfficiency,
+  ];
+  for (const e of [p.negative, p.positive]) {
+    out.push(e.thickness_m, e.porosity, e.transportEfficiency, e.conductivity_S_m, e.particles, e.particles.length);
+    for (const q of e.particles.length > 1 ? e.particles : [e]) {
+      const h = q.hysteresis;
+      out.push(q, q.name, q.particleRadius_m, q.maxConcentration_mol_m3, q.surfaceArea_per_m, q.activeFraction);
+      out.push(q.diffusivity, q.ocp, h, h?.lithiation, h?.delithiation);
+    }
+  }
+  return out;
+}
+
+/**
+ * DfnBuilds by parameter object and (mesh, thermal, hysteresis, scaledAtol): the bench and a user who
+ * re-runs a cell build the same model again and again; the typed arrays of a build (≈ 30, each an
+ * allocation that costs more than its filling) and the material tables are then shared, read-only, by
+ * the models built from it
+ */
+const buildCache = new WeakMap<LiquidCellParams, Map<string, { inputs: unknown[]; build: DfnBuild }>>();
+
+function dfnBuild(
+  params: LiquidCellParams,
+  mesh: LiquidMesh,
+  thermal: boolean,
+  hysteresis: boolean,
+  scaledAtol: number | undefined,
+): DfnBuild {
+  const key = `${mesh.negative}/${mesh.separator}/${mesh.positive}/${mesh.particle}/${thermal}/${hysteresis}/${scaledAtol}`;
+  let byKey = buildCache.get(params);
+  const inputs = buildInputs(params);
+  const hit = byKey?.get(key);
+  if (hit !== undefined && hit.inputs.length === inputs.length && hit.inputs.every((v, i) => Object.is(v, inputs[i])))
+    return hit.build;
+  const o = {} as DfnBuild;
+  const blendNote = [params.negative, params.positive].some((e) => e.particles.length > 1)
+    ? `, blended ${params.negative.particles.length} | ${params.positive.particles.length} materials`
+    : '';
+  o.name = `dfn (${mesh.negative}/${mesh.separator}/${mesh.positive} x, ${mesh.particle} r${blendNote}${thermal ? ', lumped thermal' : ''})`;
+  const c = params.cell;
+  o.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
+  o.nominalCapacity_C = Ah(c.nominalCapacity_Ah);
+  o.Tref = c.referenceTemperature_K;
+  o.voltageLimits_V = { min: c.lowerCutoff_V, max: c.upperCutoff_V };
+  const nx = mesh.negative + mesh.separator + mesh.positive;
+  const nr = mesh.particle;
+  o.nx = nx;
+  o.nr = nr;
+  o.dom = new Int8Array(nx);
+  o.dx = new Float64Array(nx);
+  o.xc = new Float64Array(nx);
+  o.eps = new Float64Array(nx);
+  o.tau = new Float64Array(nx);
+  const doms: Array<[number, number, number, number]> = [
+    [mesh.negative, params.negative.thickness_m, params.negative.porosity, params.negative.transportEfficiency],
+    [mesh.separator, params.separator.thickness_m, params.separator.porosity, params.separator.transportEfficiency],
+    [mesh.positive, params.positive.thickness_m, params.positive.porosity, params.positive.transportEfficiency],
+  ];
+  let k = 0;
+  let x0 = 0;
+  for (let d = 0; d < 3; d++) {
+    const [m, L, ep, ta] = doms[d]!;
+    for (let i = 0; i < m; i++, k++) {
+      o.dom[k] = d;
+      o.dx[k] = L / m;
+      o.xc[k] = x0 + (i + 0.5) * (L / m);
+      o.eps[k] = ep;
+      o.tau[k] = ta;
+    }
+    x0 += L;
+  }
+  o.gFace = new Float64Array(Math.max(nx - 1, 0));
+  o.sFace = new Float64Array(Math.max(nx - 1, 0));
+  for (let f = 0; f < nx - 1; f++) {
+    o.gFace[f] = 1 / (o.dx[f]! / (2 * o.tau[f]!) + o.dx[f + 1]! / (2 * o.tau[f + 1]!));
+    const d = o.dom[f]!;
+    if (d !== 1 && o.dom[f + 1] === d) {
+      const sig = d === 0 ? params.negative.conductivity_S_m : params.positive.conductivity_S_m;
+      o.sFace[f] = sig / (0.5 * (o.dx[f]! + o.dx[f + 1]!));
+    }
+  }
+  const mkElec = (e: BpxParticle, lithSign: 1 | -1): ElectrodeConst => {
+    const { dr, faceCoef, invVol, vol } = sphereShells(e.particleRadius_m, nr);
+    return {
+      e,
+      name: e.name,
+      cmax: e.maxConcentration_mol_m3,
+      a: e.surfaceArea_per_m,
+      epsS: e.activeFraction,
+      Rp: e.particleRadius_m,
+      dr,
+      faceCoef,
+      invVol,
+      vol,
+      dsConst: isConstantFn(e.diffusivity),
+      ocpT: ocpTable(e.ocp, params.cell.referenceTemperature_K),
+      hyst: hysteresis ? electrodeHysteresis(e, params.cell.referenceTemperature_K) : null,
+      lithSign,
+    };
+  };
+  // a one-material electrode is its own material (its top-level fields); a blend: one per material
+  const materials = (e: BpxElectrode, lithSign: 1 | -1): ElectrodeConst[] =>
+    e.particles.length > 1 ? e.particles.map((q) => mkElec(q, lithSign)) : [mkElec(e, lithSign)];
+  o.mats = [materials(params.negative, -1), materials(params.positive, 1)];
+  o.allMats = [...o.mats[0], ...o.mats[1]];
+  o.stride = nr + 1;
+  const ely = params.electrolyte;
+  const tab = (f: PropertyFn): OcpTable | null =>
+    isConstantFn(f) ? null : electrolyteTable(f, o.Tref, ely.initialConcentration_mol_m3);
+  o.deT = tab(ely.diffusivity);
+  o.kaT = tab(ely.conductivity);
+  o.tfT = tab(ely.thermodynamicFactor);
+  // unknown layout
+  o.iCs = new Int32Array(nx).fill(-1);
+  o.iJ = new Int32Array(nx).fill(-1);
+  o.iCe = new Int32Array(nx);
+  o.iPe = new Int32Array(nx);
+  o.iPs = new Int32Array(nx).fill(-1);
+  let idx = 0;
+  for (let kk = 0; kk < nx; kk++) {
+    if (o.dom[kk] !== 1) {
+      o.iCs[kk] = idx;
+      o.iJ[kk] = idx + nr;
+      idx += o.mats[o.dom[kk] === 0 ? 0 : 1].length * o.stride;
+      o.iCe[kk] = idx++;
+      o.iPe[kk] = idx++;
+      o.iPs[kk] = idx++;
+    } else {
+      o.iCe[kk] = idx++;
+      o.iPe[kk] = idx++;
+    }
+  }
+  const kin: number[] = [];
+  for (let kk = 0; kk < nx; kk++) {
+    if (o.dom[kk] === 1) continue;
+    const nm = o.mats[o.dom[kk] === 0 ? 0 : 1].length;
+    for (let q = 0; q < nm; q++) kin.push(o.iJ[kk]! + q * o.stride);
+  }
+  o.kinRow = Int32Array.from(kin);
+  // per material: the outer shell of its particle in each volume of its electrode (stoichiometryMargin)
+  o.marginIdx = o.allMats.map((_, g) => {
+    const neg = g < o.mats[0].length;
+    const q = neg ? g : g - o.mats[0].length;
+    const out: number[] = [];
+    for (let kk = 0; kk < nx; kk++) if (o.dom[kk] === (neg ? 0 : 2)) out.push(o.iCs[kk]! + q * o.stride + nr - 1);
+    return Int32Array.from(out);
+  });
+  o.iI = idx++;
+  o.iT = thermal ? idx++ : -1;
+  o.n = idx;
+  o.rColl = o.dx[nx - 1]! / (2 * params.positive.conductivity_S_m) + o.dx[0]! / (2 * params.negative.conductivity_S_m);
+  o.massDiag = new Float64Array(o.n);
+  o.atol = new Float64Array(o.n);
+  for (let kk = 0; kk < nx; kk++) {
+    o.massDiag[o.iCe[kk]!] = 1;
+    o.atol[o.iCe[kk]!] = 1e-3;
+    o.atol[o.iPe[kk]!] = 1e-5; // V: 10 µV (the voltage is ~4 V, rtol 1e-6 of it is 4 µV)
+    if (o.dom[kk] !== 1) {
+      const nm = o.mats[o.dom[kk] === 0 ? 0 : 1].length;
+      for (let q = 0; q < nm; q++) {
+        const b = o.iCs[kk]! + q * o.stride;
+        for (let i = 0; i < nr; i++) {
+          o.massDiag[b + i] = 1;
+          o.atol[b + i] = 1e-3;
+        }
+        o.atol[b + nr] = 1e-10; // j, mol/m²/s (1C flux ≈ 1e-5)
+      }
+      o.atol[o.iPs[kk]!] = 1e-5;
+    }
+  }
+  o.atol[o.iI] = 1e-5; // A
+  if (o.iT >= 0) {
+    o.massDiag[o.iT] = 1;
+    o.atol[o.iT] = 1e-4;
+  }
+  const sa = checkScaledAtol(scaledAtol);
+  if (sa !== undefined) {
+    // PyBaMM's scaled state (LiquidModelOptions.scaledAtol): c_e/c_e0, c_s/c_max, potentials in V
+    const ce0 = params.electrolyte.initialConcentration_mol_m3;
+    for (let kk = 0; kk < nx; kk++) {
+      o.atol[o.iCe[kk]!] = sa * ce0;
+      o.atol[o.iPe[kk]!] = sa;
+      if (o.dom[kk] === 1) continue;
+      o.atol[o.iPs[kk]!] = sa;
+      const ms = o.mats[o.dom[kk] === 0 ? 0 : 1];
+      for (let q = 0; q < ms.length; q++) {
+        const b = o.iCs[kk]! + q * o.stride;
+        for (let i = 0; i < nr; i++) o.atol[b + i] = sa * ms[q]!.cmax;
+      }
+    }
+  }
+  if (byKey === undefined) {
+    byKey = new Map();
+    buildCache.set(params, byKey);
+  }
+  if (byKey.size >= 16) byKey.clear();
+  byKey.set(key, { inputs, build: o });
+  return o;
+}
+
 export class DfnModel implements CellModel {
   readonly name: string;
   readonly nominalCapacity_C: number;
@@ -217,171 +477,50 @@ export class DfnModel implements CellModel {
     const mesh = resolveMesh(opts.mesh);
     this.mesh = mesh;
     this.thermal = resolveThermal(params, opts.thermal);
-    const blendNote = [params.negative, params.positive].some((e) => e.particles.length > 1)
-      ? `, blended ${params.negative.particles.length} | ${params.positive.particles.length} materials`
-      : '';
-    this.name = `dfn (${mesh.negative}/${mesh.separator}/${mesh.positive} x, ${mesh.particle} r${blendNote}${this.thermal ? ', lumped thermal' : ''})`;
     const c = params.cell;
-    this.area_m2 = c.electrodeArea_m2 * c.electrodePairs;
-    this.nominalCapacity_C = Ah(c.nominalCapacity_Ah);
-    this.Tref = c.referenceTemperature_K;
     this.T0 = this.thermal ? c.initialTemperature_K : c.ambientTemperature_K;
-    this.voltageLimits_V = { min: c.lowerCutoff_V, max: c.upperCutoff_V };
-    const nx = mesh.negative + mesh.separator + mesh.positive;
-    const nr = mesh.particle;
-    this.nx = nx;
-    this.nr = nr;
-    this.dom = new Int8Array(nx);
-    this.dx = new Float64Array(nx);
-    this.xc = new Float64Array(nx);
-    this.eps = new Float64Array(nx);
-    this.tau = new Float64Array(nx);
-    const doms: Array<[number, number, number, number]> = [
-      [mesh.negative, params.negative.thickness_m, params.negative.porosity, params.negative.transportEfficiency],
-      [mesh.separator, params.separator.thickness_m, params.separator.porosity, params.separator.transportEfficiency],
-      [mesh.positive, params.positive.thickness_m, params.positive.porosity, params.positive.transportEfficiency],
-    ];
-    let k = 0;
-    let x0 = 0;
-    for (let d = 0; d < 3; d++) {
-      const [m, L, ep, ta] = doms[d]!;
-      for (let i = 0; i < m; i++, k++) {
-        this.dom[k] = d;
-        this.dx[k] = L / m;
-        this.xc[k] = x0 + (i + 0.5) * (L / m);
-        this.eps[k] = ep;
-        this.tau[k] = ta;
-      }
-      x0 += L;
-    }
-    this.gFace = new Float64Array(Math.max(nx - 1, 0));
-    this.sFace = new Float64Array(Math.max(nx - 1, 0));
-    for (let f = 0; f < nx - 1; f++) {
-      this.gFace[f] = 1 / (this.dx[f]! / (2 * this.tau[f]!) + this.dx[f + 1]! / (2 * this.tau[f + 1]!));
-      const d = this.dom[f]!;
-      if (d !== 1 && this.dom[f + 1] === d) {
-        const sig = d === 0 ? params.negative.conductivity_S_m : params.positive.conductivity_S_m;
-        this.sFace[f] = sig / (0.5 * (this.dx[f]! + this.dx[f + 1]!));
-      }
-    }
-    const mkElec = (e: BpxParticle, lithSign: 1 | -1): ElectrodeConst => {
-      const { dr, faceCoef, invVol, vol } = sphereShells(e.particleRadius_m, nr);
-      return {
-        e,
-        name: e.name,
-        cmax: e.maxConcentration_mol_m3,
-        a: e.surfaceArea_per_m,
-        epsS: e.activeFraction,
-        Rp: e.particleRadius_m,
-        dr,
-        faceCoef,
-        invVol,
-        vol,
-        dsConst: isConstantFn(e.diffusivity),
-        ocpT: ocpTable(e.ocp, params.cell.referenceTemperature_K),
-        hyst: opts.hysteresis !== false ? electrodeHysteresis(e, params.cell.referenceTemperature_K) : null,
-        lithSign,
-      };
-    };
-    // a one-material electrode is its own material (its top-level fields); a blend: one per material
-    const materials = (e: BpxElectrode, lithSign: 1 | -1): ElectrodeConst[] =>
-      e.particles.length > 1 ? e.particles.map((q) => mkElec(q, lithSign)) : [mkElec(e, lithSign)];
-    this.mats = [materials(params.negative, -1), materials(params.positive, 1)];
-    this.allMats = [...this.mats[0], ...this.mats[1]];
-    this.stride = nr + 1;
-    this.kTs = new Float64Array(this.allMats.length);
-    this.arrDss = new Float64Array(this.allMats.length);
-    this.dscs = new Float64Array(this.allMats.length);
-    const ely = params.electrolyte;
-    const tab = (f: PropertyFn): OcpTable | null =>
-      isConstantFn(f) ? null : electrolyteTable(f, this.Tref, ely.initialConcentration_mol_m3);
-    this.deT = tab(ely.diffusivity);
-    this.kaT = tab(ely.conductivity);
-    this.tfT = tab(ely.thermodynamicFactor);
-    // unknown layout
-    this.iCs = new Int32Array(nx).fill(-1);
-    this.iJ = new Int32Array(nx).fill(-1);
-    this.iCe = new Int32Array(nx);
-    this.iPe = new Int32Array(nx);
-    this.iPs = new Int32Array(nx).fill(-1);
-    let idx = 0;
-    for (let kk = 0; kk < nx; kk++) {
-      if (this.dom[kk] !== 1) {
-        this.iCs[kk] = idx;
-        this.iJ[kk] = idx + nr;
-        idx += this.mats[this.dom[kk] === 0 ? 0 : 1].length * this.stride;
-        this.iCe[kk] = idx++;
-        this.iPe[kk] = idx++;
-        this.iPs[kk] = idx++;
-      } else {
-        this.iCe[kk] = idx++;
-        this.iPe[kk] = idx++;
-      }
-    }
-    this.lnCe = new Float64Array(nx);
-    const kin: number[] = [];
-    for (let kk = 0; kk < nx; kk++) {
-      if (this.dom[kk] === 1) continue;
-      const nm = this.mats[this.dom[kk] === 0 ? 0 : 1].length;
-      for (let q = 0; q < nm; q++) kin.push(this.iJ[kk]! + q * this.stride);
-    }
-    this.kinRow = Int32Array.from(kin);
-    // per material: the outer shell of its particle in each volume of its electrode (stoichiometryMargin)
-    this.marginIdx = this.allMats.map((_, g) => {
-      const neg = g < this.mats[0].length;
-      const q = neg ? g : g - this.mats[0].length;
-      const out: number[] = [];
-      for (let kk = 0; kk < nx; kk++)
-        if (this.dom[kk] === (neg ? 0 : 2)) out.push(this.iCs[kk]! + q * this.stride + nr - 1);
-      return Int32Array.from(out);
-    });
-    this.kinPre = new Float64Array(kin.length);
-    this.kinArg = new Float64Array(kin.length);
-    this.iI = idx++;
-    this.iT = this.thermal ? idx++ : -1;
-    this.n = idx;
-    this.rColl =
-      this.dx[nx - 1]! / (2 * params.positive.conductivity_S_m) + this.dx[0]! / (2 * params.negative.conductivity_S_m);
-    this.massDiag = new Float64Array(this.n);
-    this.atol = new Float64Array(this.n);
-    for (let kk = 0; kk < nx; kk++) {
-      this.massDiag[this.iCe[kk]!] = 1;
-      this.atol[this.iCe[kk]!] = 1e-3;
-      this.atol[this.iPe[kk]!] = 1e-5; // V: 10 µV (the voltage is ~4 V, rtol 1e-6 of it is 4 µV)
-      if (this.dom[kk] !== 1) {
-        const nm = this.mats[this.dom[kk] === 0 ? 0 : 1].length;
-        for (let q = 0; q < nm; q++) {
-          const b = this.iCs[kk]! + q * this.stride;
-          for (let i = 0; i < nr; i++) {
-            this.massDiag[b + i] = 1;
-            this.atol[b + i] = 1e-3;
-          }
-          this.atol[b + nr] = 1e-10; // j, mol/m²/s (1C flux ≈ 1e-5)
-        }
-        this.atol[this.iPs[kk]!] = 1e-5;
-      }
-    }
-    this.atol[this.iI] = 1e-5; // A
-    if (this.iT >= 0) {
-      this.massDiag[this.iT] = 1;
-      this.atol[this.iT] = 1e-4;
-    }
-    const sa = checkScaledAtol(opts.scaledAtol);
-    if (sa !== undefined) {
-      // PyBaMM's scaled state (LiquidModelOptions.scaledAtol): c_e/c_e0, c_s/c_max, potentials in V
-      const ce0 = params.electrolyte.initialConcentration_mol_m3;
-      for (let kk = 0; kk < nx; kk++) {
-        this.atol[this.iCe[kk]!] = sa * ce0;
-        this.atol[this.iPe[kk]!] = sa;
-        if (this.dom[kk] === 1) continue;
-        this.atol[this.iPs[kk]!] = sa;
-        const ms = this.mats[this.dom[kk] === 0 ? 0 : 1];
-        for (let q = 0; q < ms.length; q++) {
-          const b = this.iCs[kk]! + q * this.stride;
-          for (let i = 0; i < nr; i++) this.atol[b + i] = sa * ms[q]!.cmax;
-        }
-      }
-    }
+    const b = dfnBuild(params, mesh, this.thermal !== undefined, opts.hysteresis !== false, opts.scaledAtol);
+    this.name = b.name;
+    this.nominalCapacity_C = b.nominalCapacity_C;
+    this.n = b.n;
+    this.atol = b.atol;
+    this.area_m2 = b.area_m2;
+    this.nx = b.nx;
+    this.nr = b.nr;
+    this.dom = b.dom;
+    this.dx = b.dx;
+    this.xc = b.xc;
+    this.eps = b.eps;
+    this.tau = b.tau;
+    this.gFace = b.gFace;
+    this.sFace = b.sFace;
+    this.iCs = b.iCs;
+    this.iJ = b.iJ;
+    this.iCe = b.iCe;
+    this.iPe = b.iPe;
+    this.iPs = b.iPs;
+    this.iI = b.iI;
+    this.iT = b.iT;
+    this.mats = b.mats;
+    this.allMats = b.allMats;
+    this.stride = b.stride;
+    this.rColl = b.rColl;
+    this.massDiag = b.massDiag;
+    this.Tref = b.Tref;
+    this.voltageLimits_V = b.voltageLimits_V;
+    this.deT = b.deT;
+    this.kaT = b.kaT;
+    this.tfT = b.tfT;
+    this.kinRow = b.kinRow;
+    this.marginIdx = b.marginIdx;
+    // the residual's scratch: the model's own
+    this.lnCe = new Float64Array(b.nx);
+    this.kinPre = new Float64Array(b.kinRow.length);
+    this.kinArg = new Float64Array(b.kinRow.length);
+    this.kTs = new Float64Array(b.allMats.length);
+    this.arrDss = new Float64Array(b.allMats.length);
+    this.dscs = new Float64Array(b.allMats.length);
+    const nr = b.nr;
     // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
     // T row and column are full, so a sparse (bordered-banded) pattern. It depends only on the mesh, the
     // materials per electrode and the thermal option: computed once per such layout and shared, so that
@@ -397,7 +536,76 @@ export class DfnModel implements CellModel {
     this.bandLower = pat.lower;
     this.bandUpper = pat.upper;
     this.pattern = { rows: pat.rows, cols: pat.cols };
+    this.kern = this.residualKernel();
   }
+
+  /**
+   * the WebAssembly kernel of the nonlinear residual (./dfn-kernel.ts) where the model is of its kind:
+   * isothermal, every material without hysteresis, with a tabulated OCP and a constant D_s, D_e and κ
+   * tabulated on one grid, the thermodynamic factor constant or tabulated on that grid; null otherwise.
+   * Its constants are those of T = T_ref (residual uses it only while T0 = T_ref)
+   */
+  private residualKernel(): DfnResidualKernel | null {
+    if (this.iT >= 0) return null;
+    const { deT, kaT, tfT, Tref } = this;
+    if (deT === null || kaT === null) return null;
+    const sameGrid = (t: OcpTable): boolean => t.x0 === deT.x0 && t.invh === deT.invh && t.nInt === deT.nInt;
+    if (!sameGrid(kaT)) return null;
+    const ely = this.params.electrolyte;
+    if (tfT !== null ? !sameGrid(tfT) : !isConstantFn(ely.thermodynamicFactor)) return null;
+    const mats = [];
+    for (const el of this.allMats) {
+      if (el.hyst !== null || el.ocpT === null || !el.dsConst) return null;
+      const e = el.e;
+      mats.push({
+        cmax: el.cmax,
+        dr: el.dr,
+        a: el.a,
+        ocp: el.ocpT,
+        kT: e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, Tref),
+        ds: e.diffusivity(0, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, Tref),
+      });
+    }
+    // the residual's scalars at T = T_ref, the same expressions
+    const T = Tref;
+    const RTF2 = (2 * R * T) / F;
+    const tp = ely.transferenceNumber;
+    const c1 = RTF2 * (1 - tp);
+    return new DfnResidualKernel({
+      n: this.n,
+      nx: this.nx,
+      nr: this.nr,
+      stride: this.stride,
+      nNeg: this.mats[0].length,
+      mats,
+      dom: this.dom,
+      iCe: this.iCe,
+      iPe: this.iPe,
+      iPs: this.iPs,
+      iCs: this.iCs,
+      gFace: this.gFace,
+      sFace: this.sFace,
+      dx: this.dx,
+      eps: this.eps,
+      de: deT,
+      ka: kaT,
+      tf: tfT,
+      arrDe: arrhenius(ely.diffusivityActivation_J_mol, Tref, T),
+      arrKe: arrhenius(ely.conductivityActivation_J_mol, Tref, T),
+      c1,
+      nuConst: tfT === null ? c1 * ely.thermodynamicFactor(ely.initialConcentration_mol_m3, Tref) : 0,
+      ce0: ely.initialConcentration_mol_m3,
+      omt: 1 - tp,
+      halfFRT: F / (2 * R * T),
+      F,
+      thLo: -THETA_OUT,
+      thHi: 1 + THETA_OUT,
+      thEps: THETA_EPS,
+    });
+  }
+
+  /** the nonlinear residual's kernel (null: the model is not of its kind) */
+  private readonly kern: DfnResidualKernel | null;
 
   /** the structural nonzeros of jac() (every entry it adds, whatever its value) and the band widths */
   private jacobianPattern(): JacobianPattern {
@@ -791,6 +999,25 @@ export class DfnModel implements CellModel {
    * out are left as they are)
    */
   residual(t: number, y: Float64Array, control: Control, out: Float64Array, nonlinearOnly = false): void {
+    const kern = this.kern;
+    if (nonlinearOnly && kern !== null && this.T0 === this.Tref && kern.run(y, out)) {
+      // the kernel wrote the electrolyte, φ_e and φ_s rows; the kinetics rows and the rest as below
+      const { kinPre, kinArg } = kern;
+      const kinRow = this.kinRow;
+      for (let q = 0; q < kinRow.length; q++) {
+        const ij = kinRow[q]!;
+        out[ij] = F * (y[ij]! - kinPre[q]! * Math.sinh(kinArg[q]!));
+      }
+      const I = y[this.iI]!;
+      const idis = -I / this.area_m2;
+      const iPs = this.iPs;
+      const last = iPs[this.nx - 1]!;
+      out[last] = out[last]! - idis;
+      out[iPs[0]!] = y[iPs[0]!]!;
+      const V = y[last]! + (I * this.rColl) / this.area_m2;
+      out[this.iI] = controlResidual(control, t, I, V);
+      return;
+    }
     const p = this.params;
     const nx = this.nx;
     const nr = this.nr;
