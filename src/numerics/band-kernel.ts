@@ -69,6 +69,8 @@ import {
   f64x2Mul,
   f64x2Splat,
   f64x2Sub,
+  f64x2Abs,
+  f64x2Pmax,
   ltU,
   v128Load,
   v128Store,
@@ -319,9 +321,11 @@ function factorFunc(simd: boolean): Func {
 
 /**
  * equilibrate(n, kl, ku, ld, ab, rs): BandLu.equilibrate's loops, step for step (rs: f64 at byte offset
- * rs; on entry a lower bound of each row's largest magnitude, on return its inverse; the rows scaled)
+ * rs; on entry a lower bound of each row's largest magnitude, on return its inverse; the rows scaled).
+ * With SIMD two rows at a time: f64x2.abs and f64x2.pmax (rs < |a| ? |a| : rs, the comparison and choice
+ * of `if (a > rs[i]) rs[i] = a`) and f64x2.mul (the same IEEE product per lane), the last odd row alone.
  */
-function equilibrateFunc(): Func {
+function equilibrateFunc(simd: boolean): Func {
   const [n, kl, ku, ld, ab, rs] = [0, 1, 2, 3, 4, 5];
   const [kv, j, i, i1, pa, pr, pe] = [6, 7, 8, 9, 10, 11, 12];
   const [a] = [13];
@@ -332,7 +336,7 @@ function equilibrateFunc(): Func {
    * for each column j, rows i0 .. i1 of the band (i0 = max(j − ku, 0), i1 = min(j + kl, n − 1)), walked
    * by byte address: pa at ab[kv + j·ld − j + i], pr at rs[i], up to pe = the address of rs[i1 + 1]
    */
-  const overBand = (...body: Code[]): Code =>
+  const overBand = (body: Code[], pair: Code[] | null): Code =>
     [
       set(j, i32(0)),
       until(
@@ -344,13 +348,26 @@ function equilibrateFunc(): Func {
         set(pa, at(get(ab), add(sub(add(get(kv), mul(get(j), get(ld))), get(j)), get(i)), 3)),
         set(pr, rsAt(get(i))),
         set(pe, rsAt(add(get(i1), i32(1)))),
-        until(geU(get(pr), get(pe)), ...body, step(pa), step(pr)),
+        pair === null || !simd
+          ? until(geU(get(pr), get(pe)), ...body, step(pa), step(pr))
+          : [
+              until(
+                geU(add(get(pr), i32(8)), get(pe)),
+                ...pair,
+                set(pa, add(get(pa), i32(16))),
+                set(pr, add(get(pr), i32(16))),
+              ),
+              ifThen(ltU(get(pr), get(pe)), ...body),
+            ].flat(),
         inc(j),
       ),
     ].flat();
   const body = [
     set(kv, add(get(kl), get(ku))),
-    overBand(set(a, fAbs(loadF64(get(pa)))), ifThen(fGt(get(a), loadF64(get(pr))), storeF64(get(pr), get(a)))),
+    overBand(
+      [set(a, fAbs(loadF64(get(pa)))), ifThen(fGt(get(a), loadF64(get(pr))), storeF64(get(pr), get(a)))],
+      [v128Store(get(pr), f64x2Pmax(v128Load(get(pr)), f64x2Abs(v128Load(get(pa)))))],
+    ),
     set(i, i32(0)),
     until(
       geS(get(i), get(n)),
@@ -358,7 +375,10 @@ function equilibrateFunc(): Func {
       storeF64(rsAt(get(i)), select(fDiv(f64One, get(a)), f64One, fGt(get(a), f64Zero))),
       inc(i),
     ),
-    overBand(storeF64(get(pa), fMul(loadF64(get(pa)), loadF64(get(pr))))),
+    overBand(
+      [storeF64(get(pa), fMul(loadF64(get(pa)), loadF64(get(pr))))],
+      [v128Store(get(pa), f64x2Mul(v128Load(get(pa)), v128Load(get(pr))))],
+    ),
   ];
   return {
     name: 'equilibrate',
@@ -567,12 +587,12 @@ function compile(): Kernel | null {
     simdUsed = false;
     if (simdWanted)
       try {
-        module = new wasm.Module(encodeModule([solveFunc(true), factorFunc(true), equilibrateFunc()]));
+        module = new wasm.Module(encodeModule([solveFunc(true), factorFunc(true), equilibrateFunc(true)]));
         simdUsed = true;
       } catch {
         module = null;
       }
-    module ??= new wasm.Module(encodeModule([solveFunc(false), factorFunc(false), equilibrateFunc()]));
+    module ??= new wasm.Module(encodeModule([solveFunc(false), factorFunc(false), equilibrateFunc(false)]));
     return new Kernel(() => new wasm.Instance(module, {}));
   } catch {
     return null;

@@ -497,7 +497,7 @@ class BdfSolver implements DaeSolver {
       if (this.chains) {
         sys.endJ?.();
         // the state kernel's copy of J (its trees' factorisation reads it)
-        if (this.sa !== null) this.sa.J.set(this.chains.jacobianValues);
+        if (this.sa !== null) this.sa.setJ(this.chains.jacobianValues);
       }
       return;
     }
@@ -1862,7 +1862,7 @@ class BdfSolver implements DaeSolver {
         lease.runI0.set(st.runI0);
         lease.runEnd.set(st.runEnd);
         // J's values as they stand (evalJ copies them again after every evaluation)
-        lease.J.set(ch.jacobianValues);
+        lease.setJ(ch.jacobianValues);
         const cancel = st.cancel;
         const { piv, inv, upA, mul, mag, bx, alpha, beta } = lease;
         ch.attach({ piv, inv, upA, mul, mag, bx, alpha, beta, factor: (c) => lease.chainFactor(c, cancel) });

@@ -618,7 +618,7 @@ export class CondensedCore {
    */
   private factorFromTrees(m: Float64Array, w: Float64Array, c: number, tc: LinearChains): boolean {
     if (!tc.factor(m, c)) return false;
-    const { lu, J, kPtr, kIdx, kRow, np, nb, parKind, parIdx, layout, invPiv, upInv, mult, up } = this;
+    const { lu, J, kPtr, kIdx, kRow, np, nb, parKind, parIdx, layout, invPiv, mult, up } = this;
     const band = lu.band;
     if (band === null) return false;
     const ab = band.ab;
@@ -631,29 +631,42 @@ export class CondensedCore {
     for (let p = 0; p < nb; p++) ab[kl + ku + p * ld]! += m[bandIdx[p]!]!;
     const { inv: tInv, upA, mul, jLo } = tc.elimination();
     const parent = layout.parent;
-    for (let q = 0; q < np; q++) {
-      const inv = tInv[q]!;
-      const u = upA[q]!;
-      up[q] = u;
-      invPiv[q] = inv;
-      upInv[q] = u * inv;
-      const kind = parKind[q]!;
-      if (kind === 1) mult[q] = mul[q]!;
-      else if (kind === 0) mult[q] = 0;
-      else {
-        // a root: its row to the band parent P, −w_P·J_P,root (factorAll's lower entry); its pivot passed
-        // the trees' cancellation test, which is factorAll's (same terms, same order)
-        const l = jLo[q]! >= 0 ? -w[parent[q]!]! * J[jLo[q]!]! : 0;
-        const lm = l * inv;
-        mult[q] = lm;
-        ab[kl + ku + parIdx[q]! * ld]! -= lm * u;
-      }
+    // the trees' arrays (every peeled unknown is linear, in the same order): their multipliers are the
+    // parent-row multipliers of factorAll for a peeled parent, and 0 for none; a band parent's below
+    up.set(upA);
+    invPiv.set(tInv);
+    mult.set(mul);
+    // up/pivot, read by the full solve only: formed there (the same products) when it runs after this
+    this.upInvFor = -1;
+    let roots = this.bandRoots;
+    if (roots === null) {
+      const rq: number[] = [];
+      for (let q = 0; q < np; q++) if (parKind[q] === 2) rq.push(q);
+      roots = this.bandRoots = Int32Array.from(rq);
+    }
+    for (let r = 0; r < roots.length; r++) {
+      const q = roots[r]!;
+      // a root: its row to the band parent P, −w_P·J_P,root (factorAll's lower entry); its pivot passed
+      // the trees' cancellation test, which is factorAll's (same terms, same order)
+      const l = jLo[q]! >= 0 ? -w[parent[q]!]! * J[jLo[q]!]! : 0;
+      const lm = l * invPiv[q]!;
+      mult[q] = lm;
+      ab[kl + ku + parIdx[q]! * ld]! -= lm * up[q]!;
     }
     return this.equilibrateAndFactor();
   }
 
+  /**
+   * upInv holds up/pivot of the current factors (factorAll forms it; after factorFromTrees the full
+   * solve forms it at its first use: −1)
+   */
+  private upInvFor = 0;
+  /** the peeled unknowns whose parent is in the band (factorFromTrees; found at its first run) */
+  private bandRoots: Int32Array | null = null;
+
   /** factor() with every peeled unknown eliminated here */
   private factorAll(m: Float64Array, w: Float64Array): boolean {
+    this.upInvFor = 0;
     const { lu, J, kPtr, kRow, kIdx, kDst, np, k, nb, pivv, up, lo, rowB, colB, parKind, parIdx, peel, layout } = this;
     const band = lu.band;
     const ab = band ? band.ab : null;
@@ -754,6 +767,10 @@ export class CondensedCore {
   /** solves A·x = b in place */
   solve(b: Float64Array): void {
     const { np, k, nb, peel, up, upInv, rowB, colB, perm, xw, lu, layout, invPiv, mult } = this;
+    if (this.upInvFor < 0) {
+      for (let q = 0; q < np; q++) upInv[q] = up[q]! * invPiv[q]!;
+      this.upInvFor = 0;
+    }
     const parent = layout.parent;
     const border = layout.border;
     // forward elimination of the peeled unknowns
@@ -1204,12 +1221,13 @@ export class LinearChains {
   }
 
   /**
-   * the elimination of the last factor() (per linear q, in lq's order): pivots after their children's
-   * elimination, their inverses, the entries to the parents A_v,parent, the parent-row multipliers, and
-   * where the parent's entry A_parent,v sits in the core's J (−1: a structural zero)
+   * the elimination of the last factor() (per linear q, in lq's order): the inverses of the pivots after
+   * their children's elimination, the entries to the parents A_v,parent, the parent-row multipliers, and
+   * where the parent's entry A_parent,v sits in the core's J (−1: a structural zero). (The pivots
+   * themselves are the factorisation's workspace: a kernel need not keep them for every tree.)
    */
-  elimination(): { piv: Float64Array; inv: Float64Array; upA: Float64Array; mul: Float64Array; jLo: Int32Array } {
-    return { piv: this.piv, inv: this.inv, upA: this.upA, mul: this.mul, jLo: this.jLo };
+  elimination(): { inv: Float64Array; upA: Float64Array; mul: Float64Array; jLo: Int32Array } {
+    return { inv: this.inv, upA: this.upA, mul: this.mul, jLo: this.jLo };
   }
 
   /** forgets the step size of the last elimination (call after J changes) */

@@ -613,12 +613,15 @@ function newtonUpdateFunc(): Func {
 const elt = (base: number, i: Code, shift: number): Code => add(get(base), shl(i, i32(shift)));
 
 /**
- * cfac(nl, c, cancel, m, lv, lpq, jPiv, jUp, jLo, J, piv, inv, upA, mul, mag) → 1, or 0 on a small or
- * non-finite pivot: condensed.ts LinearChains.factor's loops, step for step
+ * cfac(nRng, rng, c, cancel, m, lv, lpq, jPiv, jUp, jLo, J, piv, inv, upA, mul, mag) → 1, or 0 on a small
+ * or non-finite pivot: condensed.ts LinearChains.factor's loops, step for step, over each range
+ * [rng[2r], rng[2r + 1]) of the trees in turn (whole trees: a tree's elimination reads only its own
+ * entries, so the ranges one after another give every tree the operations of the loops over all)
  */
 function chainFactorFunc(): Func {
   const L = new Locals();
-  const nl = L.param('nl', I32);
+  const nRng = L.param('nRng', I32);
+  const prng = L.param('rng', I32);
   const c = L.param('c', F64);
   const cancel = L.param('cancel', F64);
   const pm = L.param('m', I32);
@@ -644,6 +647,9 @@ function chainFactorFunc(): Func {
   const iv = L.local('iv', F64);
   const lm = L.local('lm', F64);
   const nc = L.local('nc', F64);
+  const r = L.local('r', I32);
+  const i0 = L.local('i0', I32);
+  const i1 = L.local('i1', I32);
   const inc = set(i, add(get(i), i32(1)));
   /** −c·J[j] where j ≥ 0, else 0 (into the f64 local dst) */
   const entry = (dst: number, pos: number): Code[] => [
@@ -693,12 +699,48 @@ function chainFactorFunc(): Func {
     locals: L.locals,
     body: [
       ...set(nc, fNeg(get(c))),
-      ...set(i, i32(0)),
-      ...until(geS(get(i), get(nl)), ...loop1),
-      ...set(i, i32(0)),
-      ...until(geS(get(i), get(nl)), ...loop2),
+      ...set(r, i32(0)),
+      ...until(
+        geS(get(r), get(nRng)),
+        set(i0, loadI32At(elt(prng, get(r), 3), 0)),
+        set(i1, loadI32At(elt(prng, get(r), 3), 4)),
+        set(i, get(i0)),
+        until(geS(get(i), get(i1)), ...loop1),
+        set(i, get(i0)),
+        until(geS(get(i), get(i1)), ...loop2),
+        set(r, add(get(r), i32(1))),
+      ),
       ...i32(1),
     ],
+  };
+}
+
+/**
+ * ccpy(nCopy, dst, src, inv, upA, mul): the elimination of each tree that is bit for bit another's (the
+ * same entries: StateLease.chainFactor) copied from it, element dst[q] from src[q] — what the rest reads
+ * (LinearChains.elimination, rhs, fill); its pivots and magnitudes are the factorisation's workspace
+ */
+function chainCopyFunc(): Func {
+  const L = new Locals();
+  const nCopy = L.param('nCopy', I32);
+  const pdst = L.param('dst', I32);
+  const psrc = L.param('src', I32);
+  const arrays = [L.param('inv', I32), L.param('upA', I32), L.param('mul', I32)];
+  const q = L.local('q', I32);
+  const d8 = L.local('d8', I32);
+  const s8 = L.local('s8', I32);
+  const body: Code[] = [
+    set(d8, shl(loadI32At(elt(pdst, get(q), 2), 0), i32(3))),
+    set(s8, shl(loadI32At(elt(psrc, get(q), 2), 0), i32(3))),
+  ];
+  for (const a of arrays) body.push(storeF64At(add(get(a), get(d8)), 0, loadF64At(add(get(a), get(s8)), 0)));
+  body.push(set(q, add(get(q), i32(1))));
+  return {
+    name: 'ccpy',
+    params: L.params,
+    results: [],
+    locals: L.locals,
+    body: [...set(q, i32(0)), ...until(geS(get(q), get(nCopy)), ...body)],
   };
 }
 
@@ -920,7 +962,8 @@ type NewtonUpdateFn = (
 ) => number;
 
 type ChainFactorFn = (
-  nl: number,
+  nRng: number,
+  rng: number,
   c: number,
   cancel: number,
   m: number,
@@ -936,6 +979,7 @@ type ChainFactorFn = (
   mul: number,
   mag: number,
 ) => number;
+type ChainCopyFn = (nCopy: number, dst: number, src: number, inv: number, upA: number, mul: number) => void;
 type ChainRhsFn = (
   nl: number,
   nRuns: number,
@@ -979,6 +1023,7 @@ interface Arena {
   readonly nres: NewtonRhsFn;
   readonly nupd: NewtonUpdateFn;
   readonly cfac: ChainFactorFn;
+  readonly ccpy: ChainCopyFn;
   readonly crhs: ChainRhsFn;
   readonly cfill: ChainFillFn;
   /** the first free byte */
@@ -1002,11 +1047,11 @@ const NO_CHAINS: ChainSizes = { nk: 0, nR: 0, nl: 0, nRuns: 0, nJ: 0 };
 /**
  * bytes of one lease for n unknowns: D (MAX_ORDER + 3 = 8 rows), 11 vectors, RU (36), 2 sums, the
  * trees' f64 arrays (row scale nk, α and β nR, 6 of nl, J), then the i32 ones (keep nk, rootV, rootP and
- * rootI nR, 6 of nl, 2 of nRuns), and isAlg (n bytes)
+ * rootI nR, 6 of nl, 2 of nRuns, the factorisation's ranges 2·nR and copies 2·nl), and isAlg (n bytes)
  */
 function leaseBytes(n: number, z: ChainSizes): number {
   const f = 8 * n + 11 * n + 36 + 2 + z.nk + 2 * z.nR + 6 * z.nl + z.nJ;
-  const i = z.nk + 3 * z.nR + 6 * z.nl + 2 * z.nRuns;
+  const i = z.nk + 5 * z.nR + 8 * z.nl + 2 * z.nRuns;
   return 8 * f + 8 * Math.ceil((4 * i + n) / 8);
 }
 
@@ -1087,6 +1132,20 @@ export class StateLease {
   private readonly ojLo: number;
   private readonly orunI0: number;
   private readonly orunEnd: number;
+  /**
+   * the trees' factorisation (chainFactor): the ranges of lv it computes (pairs [i0, i1)), and the
+   * elements it copies instead, each from the same element of an earlier tree with the same entries
+   */
+  private readonly rng: Int32Array;
+  private readonly cdst: Int32Array;
+  private readonly csrc: Int32Array;
+  private readonly orng: number;
+  private readonly ocdst: number;
+  private readonly ocsrc: number;
+  private nRng = 0;
+  private nCopy = 0;
+  /** the ranges and copies are those of the lease's J and m (false: to be found at the next chainFactor) */
+  private classesValid = false;
   private readonly out: Float64Array;
   private readonly oD: number;
   private readonly od: number;
@@ -1195,6 +1254,12 @@ export class StateLease {
     this.runI0 = i32(z.nRuns);
     this.orunEnd = at;
     this.runEnd = i32(z.nRuns);
+    this.orng = at;
+    this.rng = i32(2 * nR);
+    this.ocdst = at;
+    this.cdst = i32(nl);
+    this.ocsrc = at;
+    this.csrc = i32(nl);
     this.oalg = at;
     this.isAlg = new Uint8Array(buf, at, n);
   }
@@ -1311,11 +1376,164 @@ export class StateLease {
     );
   }
 
+  /**
+   * sets the copy of the core's J values (after every Jacobian evaluation; J's entries may be written
+   * directly too, then call jacobianChanged())
+   */
+  setJ(values: Float64Array): void {
+    this.J.set(values);
+    this.classesValid = false;
+  }
+
+  /** J or m changed in place: the trees' classes are found again at the next chainFactor */
+  jacobianChanged(): void {
+    this.classesValid = false;
+  }
+
+  /**
+   * the trees that are bit for bit an earlier one (the same structure, mass entries and J entries that
+   * the factorisation reads: a DFN's particles of one electrode with a constant diffusivity) take its
+   * elimination by copy; the others are computed, in ranges of consecutive trees. A tree is the range
+   * of lv ending at its root (children come before parents: each tree's elements are consecutive, the
+   * roots ascending); when the trees do not lie so, one range covers them all and nothing is copied.
+   * The structure and m are compared once per lease (shapes), J's entries after every change of J.
+   */
+  private findClasses(): void {
+    this.classesValid = true;
+    const { rootI, jPiv, jUp, jLo, J, rng, cdst, csrc, nl } = this;
+    const nR = rootI.length;
+    const shape = (this.shape ??= this.findShapes());
+    this.nCopy = 0;
+    rng[0] = 0;
+    rng[1] = nl;
+    this.nRng = nl > 0 ? 1 : 0;
+    if (shape.length === 0) return;
+    // per tree: the tree whose elimination it takes (itself: computed)
+    const from = (this.from ??= new Int32Array(nR));
+    let nRng = 0;
+    let nCopy = 0;
+    let s0 = 0;
+    for (let r = 0; r < nR; r++) {
+      const e = rootI[r]!;
+      from[r] = r;
+      // the earlier computed trees of its shape, latest first
+      for (let t = r - 1; t >= 0; t--) {
+        if (from[t] !== t || shape[t] !== shape[r]) continue;
+        const d = rootI[t]! - e;
+        let same = true;
+        for (let i = s0; i <= e && same; i++) {
+          // the same double, ±0 told apart (NaN never the same: such a tree is computed, and fails, itself)
+          let a = jPiv[i]!;
+          if (a >= 0) {
+            const x = J[a]!;
+            const y = J[jPiv[i + d]!]!;
+            same = x === y && (x !== 0 || 1 / x === 1 / y);
+          }
+          a = jUp[i]!;
+          if (same && a >= 0) {
+            const x = J[a]!;
+            const y = J[jUp[i + d]!]!;
+            same = x === y && (x !== 0 || 1 / x === 1 / y);
+          }
+          // the root's entry from its parent is not read (its multiplier is 0)
+          a = jLo[i]!;
+          if (same && a >= 0 && i < e) {
+            const x = J[a]!;
+            const y = J[jLo[i + d]!]!;
+            same = x === y && (x !== 0 || 1 / x === 1 / y);
+          }
+        }
+        if (same) {
+          from[r] = t;
+          break;
+        }
+      }
+      const t = from[r]!;
+      if (t === r) {
+        // a range of its own, or the previous one extended (consecutive computed trees)
+        if (nRng > 0 && rng[2 * nRng - 1] === s0) rng[2 * nRng - 1] = e + 1;
+        else {
+          rng[2 * nRng] = s0;
+          rng[2 * nRng + 1] = e + 1;
+          nRng++;
+        }
+      } else
+        for (let i = s0, k = s0 + rootI[t]! - e; i <= e; i++, k++) {
+          cdst[nCopy] = i;
+          csrc[nCopy] = k;
+          nCopy++;
+        }
+      s0 = e + 1;
+    }
+    this.nRng = nRng;
+    this.nCopy = nCopy;
+  }
+
+  /** per tree: the first tree with its structure and mass entries (shapes; empty: the trees do not lie in ranges) */
+  private shape: Int32Array | null = null;
+  /** findClasses' per tree source */
+  private from: Int32Array | null = null;
+
+  /** the trees' shapes (findClasses): the same length, parents, structural zeros and m (bit for bit) */
+  private findShapes(): Int32Array {
+    const { rootI, lpq, lv, jPiv, jUp, jLo, m, nl } = this;
+    const nR = rootI.length;
+    const none = new Int32Array(0);
+    // the trees' ranges: every element's parent later in its own tree, the root's none
+    let s0 = 0;
+    for (let r = 0; r < nR; r++) {
+      const e = rootI[r]!;
+      if (e < s0) return none;
+      for (let i = s0; i < e; i++) if (!(lpq[i]! > i && lpq[i]! <= e)) return none;
+      if (lpq[e]! >= 0) return none;
+      s0 = e + 1;
+    }
+    if (s0 !== nl) return none;
+    const shape = new Int32Array(nR);
+    const start = (r: number): number => (r === 0 ? 0 : rootI[r - 1]! + 1);
+    for (let r = 0; r < nR; r++) {
+      shape[r] = r;
+      const s = start(r);
+      const e = rootI[r]!;
+      for (let t = 0; t < r; t++) {
+        if (shape[t] !== t) continue;
+        const s2 = start(t);
+        if (rootI[t]! - s2 !== e - s) continue;
+        let same = true;
+        for (let i = s, k = s2; i <= e && same; i++, k++) {
+          const a = m[lv[i]!]!;
+          const b = m[lv[k]!]!;
+          same =
+            (i === e || lpq[i]! - s === lpq[k]! - s2) &&
+            a === b &&
+            (a !== 0 || 1 / a === 1 / b) &&
+            jPiv[i]! >= 0 === jPiv[k]! >= 0 &&
+            jUp[i]! >= 0 === jUp[k]! >= 0 &&
+            (i === e || jLo[i]! >= 0 === jLo[k]! >= 0);
+        }
+        if (same) {
+          shape[r] = t;
+          break;
+        }
+      }
+    }
+    return shape;
+  }
+
+  /** elements of the trees whose elimination chainFactor copies from an earlier tree's (tests) */
+  get chainCopies(): number {
+    if (!this.classesValid) this.findClasses();
+    return this.nCopy;
+  }
+
   /** condensed.ts LinearChains.factor(m, c) on the lease's m, J and trees (cancel: its pivot test's factor) */
   chainFactor(c: number, cancel: number): boolean {
-    return (
-      this.arena.cfac(
-        this.nl,
+    if (!this.classesValid) this.findClasses();
+    const a = this.arena;
+    const ok =
+      a.cfac(
+        this.nRng,
+        this.orng,
         c,
         cancel,
         this.om,
@@ -1330,8 +1548,9 @@ export class StateLease {
         this.oupA,
         this.omul,
         this.omag,
-      ) === 1
-    );
+      ) === 1;
+    if (ok && this.nCopy > 0) a.ccpy(this.nCopy, this.ocdst, this.ocsrc, this.oinvP, this.oupA, this.omul);
+    return ok;
   }
 
   /** condensed.ts LinearChains.rhs(m, yPred, ψ) on the lease's arrays */
@@ -1397,6 +1616,7 @@ function compile(): { wasm: WasmApi; module: object } | null {
         newtonRhsFunc(),
         newtonUpdateFunc(),
         chainFactorFunc(),
+        chainCopyFunc(),
         chainRhsFunc(),
         chainFillFunc(),
       );
@@ -1467,6 +1687,7 @@ function newArena(c: { wasm: WasmApi; module: object }, bytes: number): Arena {
     nres: ex.nres as NewtonRhsFn,
     nupd: ex.nupd as NewtonUpdateFn,
     cfac: ex.cfac as ChainFactorFn,
+    ccpy: ex.ccpy as ChainCopyFn,
     crhs: ex.crhs as ChainRhsFn,
     cfill: ex.cfill as ChainFillFn,
     top: 0,

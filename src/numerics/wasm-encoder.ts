@@ -121,11 +121,14 @@ export const v128Store = (addr: Code, v: Code): Code => [...addr, ...v, 0xfd, ..
 export const f64x2Splat = (a: Code): Code => [...a, 0xfd, ...u32(20)];
 export const f64x2Sub = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(241)];
 export const f64x2Mul = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(242)];
+/** f64x2.abs: |x| per lane (the sign bit cleared, as f64.abs) */
 export const f64x2Abs = (a: Code): Code => [...a, 0xfd, ...u32(236)];
 export const f64x2Add = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(240)];
 export const f64x2Div = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(243)];
 /** f64x2.extract_lane: lane 0 or 1 of a v128 as an f64 */
 export const f64x2Lane = (a: Code, lane: 0 | 1): Code => [...a, 0xfd, ...u32(33), lane];
+/** f64x2.pmax(a, b): per lane a < b ? b : a (the comparison and choice of `if (b > a) a = b`, NaN included) */
+export const f64x2Pmax = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(247)];
 
 export interface Func {
   name: string;

@@ -4,11 +4,13 @@ import { createDaeSolver } from '../../src/numerics/index.ts';
 import type { DaeProblem, DaeSolverOptions, SolveResult } from '../../src/numerics/index.ts';
 import {
   STATE_KERNEL_MIN_N,
+  acquireState,
   stateKernelSimdUsed,
   useStateKernelSimd,
   useWasmStateKernel,
   wasmStateKernelAvailable,
 } from '../../src/numerics/state-kernel.ts';
+import { CondensedCore } from '../../src/numerics/condensed.ts';
 
 /**
  * a nonlinear reaction–diffusion chain of n − 1 differential unknowns (u′ = (u_{i−1} − 2u_i + u_{i+1})/h²
@@ -146,4 +148,105 @@ test('a solve nested in another’s right-hand side (each with the kernel’s ar
   assertSame(js, wasm);
   // and a plain solve after it is still the JavaScript loops' one
   assertSame(solveWith(false, outerBase, opts), solveWith(true, outerBase, opts));
+});
+
+test('the trees’ factorisation in the kernel takes a tree’s elimination from an earlier tree with bit for bit the same entries and computes every other (one bit or the sign of a zero apart): the factors of LinearChains.factor’s JavaScript loops, bit for bit', () => {
+  assert.ok(wasmStateKernelAvailable());
+  // nv chains of 5 differential unknowns, each hanging off an algebraic hub banded with the next chain's
+  const nv = 8;
+  const len = 5;
+  const per = len + 2;
+  const n = nv * per;
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const m = new Float64Array(n);
+  const put = (...ij: number[]): void => {
+    for (let q = 0; q < ij.length; q += 2) {
+      rows.push(ij[q]!);
+      cols.push(ij[q + 1]!);
+    }
+  };
+  for (let v = 0; v < nv; v++) {
+    const b = v * per;
+    for (let i = 0; i < len; i++) {
+      m[b + i] = 1;
+      put(b + i, b + i);
+      if (i + 1 < len) put(b + i, b + i + 1, b + i + 1, b + i);
+    }
+    const hub = b + len;
+    m[hub + 1] = 1;
+    put(b + len - 1, hub, hub, b + len - 1, hub, hub, hub, hub + 1, hub + 1, hub, hub + 1, hub + 1);
+    if (v + 1 < nv) put(hub + 1, hub + 1 + per, hub + 1 + per, hub + 1, hub, hub + per);
+  }
+  const core = new CondensedCore(n, Int32Array.from(rows), Int32Array.from(cols), m);
+  // every chain the same entries, but: chain 3 one bit off in one entry, chain 5 a zero where the others
+  // have a value and chain 6 a negative zero there, chain 4 another entry from the hub into its root (not
+  // read by the factorisation: 4 takes 0's)
+  const value = (v: number, i: number, j: number): number => {
+    const b = v * per;
+    const hub = b + len;
+    if (i >= hub || (j >= hub && i >= b + len - 1 && j !== hub)) return 0.3 + 0.01 * v;
+    if (i === hub && j === b + len - 1) return v === 4 ? 0.75 : 0.5;
+    const base = i === j ? -2 - 0.1 * (i - b) : 0.7 + 0.05 * (i - b) - 0.02 * (j - b);
+    if (v === 3 && i === b + 2 && j === b + 2) return base * (1 + Number.EPSILON);
+    if ((v === 5 || v === 6) && i === b + 1 && j === b + 2) return 0;
+    return base;
+  };
+  for (let e = 0; e < rows.length; e++)
+    core.add(rows[e]!, cols[e]!, value(Math.floor(rows[e]! / per), rows[e]!, cols[e]!));
+  const lin = new Uint8Array(n);
+  for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + len);
+  const ch = core.linearChains(lin)!;
+  assert.ok(ch !== null && ch.rootV.length === nv);
+  const st = ch.structure;
+  // (adds sum onto +0: chain 6's negative zero written into J directly)
+  core.J[st.jUp[st.lv.indexOf(6 * per + 1)]!] = -0;
+  const lease = acquireState(n, {
+    nk: ch.keep.length,
+    nR: nv,
+    nl: st.lv.length,
+    nRuns: st.runI0.length,
+    nJ: ch.jacobianValues.length,
+  })!;
+  try {
+    lease.m.set(m);
+    lease.keep.set(ch.keep);
+    lease.rootV.set(ch.rootV);
+    lease.rootP.set(ch.rootP);
+    lease.rootI.set(st.rootI);
+    lease.lv.set(st.lv);
+    lease.lp.set(st.lp);
+    lease.lpq.set(st.lpq);
+    lease.jPiv.set(st.jPiv);
+    lease.jUp.set(st.jUp);
+    lease.jLo.set(st.jLo);
+    lease.runI0.set(st.runI0);
+    lease.runEnd.set(st.runEnd);
+    lease.setJ(ch.jacobianValues);
+    // chains 1, 2 and 4 from chain 0; 3, 5 and 6 each their own; 7 from 0
+    assert.equal(lease.chainCopies, 4 * len);
+    for (const c of [0.37, 2.5]) {
+      ch.attach(null);
+      assert.ok(ch.factor(m, c));
+      const js = ch.elimination();
+      const want = [js.inv, js.upA, js.mul].map((a) => Float64Array.from(a));
+      const { piv, inv, upA, mul, mag, bx, alpha, beta } = lease;
+      ch.attach({ piv, inv, upA, mul, mag, bx, alpha, beta, factor: (cc) => lease.chainFactor(cc, st.cancel) });
+      assert.ok(ch.factor(m, c));
+      const got = ch.elimination();
+      [got.inv, got.upA, got.mul].forEach((a, k) =>
+        a.forEach((x, i) =>
+          assert.ok(Object.is(x, want[k]![i]), `array ${k}, element ${i} at c = ${c}: ${x} vs ${want[k]![i]}`),
+        ),
+      );
+    }
+    // a changed J is looked at again: every chain its own
+    const J = Float64Array.from(ch.jacobianValues);
+    J.forEach((x, q) => (J[q] = x * (1 + q * Number.EPSILON)));
+    lease.setJ(J);
+    assert.equal(lease.chainCopies, 0);
+  } finally {
+    ch.attach(null);
+    lease.release();
+  }
 });
