@@ -13,6 +13,8 @@ import { toAh } from '../units/index.ts';
 export type DaeSolveOptions = SolveOptions & {
   algebraicErrorControl?: boolean;
   newtonTol?: number;
+  /** IDA's step shrink after an accepted step with a large error estimate (DaeSolverOptions.earlyShrink) */
+  earlyShrink?: boolean;
   /** output samples by callback instead of res.t / res.y (y valid only during the call); a solver may ignore it and fill res.t / res.y */
   output?: (t: number, y: Float64Array) => void;
 };
@@ -254,6 +256,7 @@ export function simulateCurrentProfile(
     tEnd: t_s[t_s.length - 1]!,
     rtol: opts.rtol ?? 1e-6,
     newtonTol: LIQUID_NEWTON_TOL,
+    earlyShrink: true,
     ...(model.atol ? { atol: model.atol } : {}),
     events: voltageEvents(model, opts, out.memo),
     tEval: opts.tEval ? withStart(t0, opts.tEval) : t_s,
@@ -293,6 +296,7 @@ export function simulateConstantCurrent(
     tEnd,
     rtol: opts.rtol ?? 1e-6,
     newtonTol: LIQUID_NEWTON_TOL,
+    earlyShrink: true,
     ...(model.atol ? { atol: model.atol } : {}),
     events: voltageEvents(model, I_A < 0 ? { minVoltage_V: cutoff_V } : { maxVoltage_V: cutoff_V }, out.memo),
     ...(opts.tEval ? { tEval: withStart(0, opts.tEval) } : { saveSteps: true }),

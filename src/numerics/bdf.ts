@@ -93,6 +93,14 @@ export interface DaeSolverOptions extends SolveOptions {
    */
   newtonTol?: number;
   /**
+   * shrink the step at once after an accepted step whose error estimate exceeds half the tolerance, by
+   * IDA's rule (idaCompleteStep: h ← h·clamp((2·err + 1e-4)^(−1/(k+1)), 0.5, 0.9); Hindmarsh et al., ACM
+   * TOMS 31 (2005) 363, doi:10.1145/1089014.1089020), rather than keeping h for order + 1 steps (SciPy's
+   * BDF, the default) until a step fails its error test: where the error grows step by step (the knee of
+   * a discharge), the rejected attempts — each a Newton solve, often a refactorisation — are saved
+   */
+  earlyShrink?: boolean;
+  /**
    * Receives every output sample (accepted steps when saveSteps, tEval times, the terminal event)
    * instead of the result's t / y arrays, which then stay empty. y is a view into the solver's
    * workspace, valid only during the call (copy what you keep). Saves a copy of the state per sample
@@ -2079,6 +2087,7 @@ class BdfSolver implements DaeSolver {
     let slowJ = false; // the last step converged only at its last Newton iteration
     this.luValid = false;
     this.cLu = NaN;
+    const earlyShrink = opts.earlyShrink === true;
     const remember = opts.newtonTol !== undefined;
     if (remember && !(opts.newtonTol! > 0 && opts.newtonTol! < 1))
       throw new RangeError(`opts.newtonTol: must be in (0, 1) (got ${opts.newtonTol})`);
@@ -2300,7 +2309,16 @@ class BdfSolver implements DaeSolver {
       if (saveSteps) emit(t, D0, sw ? sw.cur : undefined);
       if (t === tEnd) return finish('done', t, D0);
       // ----- order and step-size selection -----
-      if (nEqual < order + 1) continue;
+      if (nEqual < order + 1) {
+        // IDA's rr = (2·err + 1e-4)^(−1/(k+1)) ≤ 1, i.e. 2·err + 1e-4 ≥ 1
+        if (earlyShrink && 2 * errNorm + 1e-4 >= 1) {
+          const factor = Math.min(0.9, Math.max(0.5, Math.pow(2 * errNorm + 1e-4, -1 / (order + 1))));
+          hAbs *= factor;
+          this.changeD(order, factor);
+          nEqual = 0;
+        }
+        continue;
+      }
       // (errorNorm computed both norms in its sweep of this step)
       const errM = order > 1 ? this.errM : Infinity;
       const errP = order < maxOrder ? this.errP : Infinity;

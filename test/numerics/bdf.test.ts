@@ -516,6 +516,37 @@ test('remembered-rate Newton test (newtonTol): references still met, fewer Newto
   assert.throws(() => solveDae(vdp, Float64Array.from([2, 0]), { t0: 0, tEnd: 1, newtonTol: 2 }), /opts.newtonTol/);
 });
 
+test('earlyShrink (IDA’s step shrink after an accepted step with err > ½): on a DAE whose error grows step by step towards a singularity, fewer rejected attempts than the default controller and the same accuracy', () => {
+  // y′ = z, 0 = z·(a − t) − 1: y = ln(a/(a − t)), whose derivatives grow without bound as t → a
+  const a = 1.001;
+  const knee: DaeProblem = {
+    n: 2,
+    massDiag: Float64Array.from([1, 0]),
+    f: (t, y, out) => {
+      out[0] = y[1]!;
+      out[1] = y[1]! * (a - t) - 1;
+    },
+  };
+  const tEnd = 0.9995;
+  const exact = Math.log(a / (a - tEnd));
+  for (const rtol of [1e-4, 1e-6]) {
+    const run = (earlyShrink: boolean) =>
+      solveDae(knee, Float64Array.from([0, 1 / a]), { t0: 0, tEnd, rtol, atol: 1e-10, earlyShrink });
+    const plain = run(false);
+    const early = run(true);
+    for (const r of [plain, early]) {
+      assert.equal(r.status, 'done', r.message);
+      assert.ok(Math.abs(r.yFinal[0]! / exact - 1) < 5 * rtol, `rtol ${rtol}: y = ${r.yFinal[0]} vs ${exact}`);
+    }
+    assert.ok(
+      early.stats.rejectedSteps < plain.stats.rejectedSteps,
+      `rtol ${rtol}: ${early.stats.rejectedSteps} rejected vs ${plain.stats.rejectedSteps}`,
+    );
+    const attempts = (r: typeof plain) => r.stats.steps + r.stats.rejectedSteps;
+    assert.ok(attempts(early) < attempts(plain), `rtol ${rtol}: ${attempts(early)} attempts vs ${attempts(plain)}`);
+  }
+});
+
 test('output callback: the same samples (steps, tEval times, terminal event) as the stored result, which then stays empty', () => {
   const ev = { name: 'y3 = 0.2', g: (_t: number, y: Float64Array) => y[2]! - 0.2, direction: 1 as const };
   for (const extra of [{ saveSteps: true }, { tEval: [0, 1e-3, 0.1, 1, 10] }] as const) {

@@ -77,6 +77,7 @@ import {
   tableValue as tableValueImported,
   type OcpTable,
 } from './ocp-table.ts';
+import { DfnResidualKernel } from './dfn-kernel.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -535,7 +536,76 @@ export class DfnModel implements CellModel {
     this.bandLower = pat.lower;
     this.bandUpper = pat.upper;
     this.pattern = { rows: pat.rows, cols: pat.cols };
+    this.kern = this.residualKernel();
   }
+
+  /**
+   * the WebAssembly kernel of the nonlinear residual (./dfn-kernel.ts) where the model is of its kind:
+   * isothermal, every material without hysteresis, with a tabulated OCP and a constant D_s, D_e and κ
+   * tabulated on one grid, the thermodynamic factor constant or tabulated on that grid; null otherwise.
+   * Its constants are those of T = T_ref (residual uses it only while T0 = T_ref)
+   */
+  private residualKernel(): DfnResidualKernel | null {
+    if (this.iT >= 0) return null;
+    const { deT, kaT, tfT, Tref } = this;
+    if (deT === null || kaT === null) return null;
+    const sameGrid = (t: OcpTable): boolean => t.x0 === deT.x0 && t.invh === deT.invh && t.nInt === deT.nInt;
+    if (!sameGrid(kaT)) return null;
+    const ely = this.params.electrolyte;
+    if (tfT !== null ? !sameGrid(tfT) : !isConstantFn(ely.thermodynamicFactor)) return null;
+    const mats = [];
+    for (const el of this.allMats) {
+      if (el.hyst !== null || el.ocpT === null || !el.dsConst) return null;
+      const e = el.e;
+      mats.push({
+        cmax: el.cmax,
+        dr: el.dr,
+        a: el.a,
+        ocp: el.ocpT,
+        kT: e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, Tref),
+        ds: e.diffusivity(0, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, Tref),
+      });
+    }
+    // the residual's scalars at T = T_ref, the same expressions
+    const T = Tref;
+    const RTF2 = (2 * R * T) / F;
+    const tp = ely.transferenceNumber;
+    const c1 = RTF2 * (1 - tp);
+    return new DfnResidualKernel({
+      n: this.n,
+      nx: this.nx,
+      nr: this.nr,
+      stride: this.stride,
+      nNeg: this.mats[0].length,
+      mats,
+      dom: this.dom,
+      iCe: this.iCe,
+      iPe: this.iPe,
+      iPs: this.iPs,
+      iCs: this.iCs,
+      gFace: this.gFace,
+      sFace: this.sFace,
+      dx: this.dx,
+      eps: this.eps,
+      de: deT,
+      ka: kaT,
+      tf: tfT,
+      arrDe: arrhenius(ely.diffusivityActivation_J_mol, Tref, T),
+      arrKe: arrhenius(ely.conductivityActivation_J_mol, Tref, T),
+      c1,
+      nuConst: tfT === null ? c1 * ely.thermodynamicFactor(ely.initialConcentration_mol_m3, Tref) : 0,
+      ce0: ely.initialConcentration_mol_m3,
+      omt: 1 - tp,
+      halfFRT: F / (2 * R * T),
+      F,
+      thLo: -THETA_OUT,
+      thHi: 1 + THETA_OUT,
+      thEps: THETA_EPS,
+    });
+  }
+
+  /** the nonlinear residual's kernel (null: the model is not of its kind) */
+  private readonly kern: DfnResidualKernel | null;
 
   /** the structural nonzeros of jac() (every entry it adds, whatever its value) and the band widths */
   private jacobianPattern(): JacobianPattern {
@@ -937,6 +1007,25 @@ export class DfnModel implements CellModel {
    * out are left as they are)
    */
   residual(t: number, y: Float64Array, control: Control, out: Float64Array, nonlinearOnly = false): void {
+    const kern = this.kern;
+    if (nonlinearOnly && kern !== null && this.T0 === this.Tref && kern.run(y, out)) {
+      // the kernel wrote the electrolyte, φ_e and φ_s rows; the kinetics rows and the rest as below
+      const { kinPre, kinArg } = kern;
+      const kinRow = this.kinRow;
+      for (let q = 0; q < kinRow.length; q++) {
+        const ij = kinRow[q]!;
+        out[ij] = F * (y[ij]! - kinPre[q]! * Math.sinh(kinArg[q]!));
+      }
+      const I = y[this.iI]!;
+      const idis = -I / this.area_m2;
+      const iPs = this.iPs;
+      const last = iPs[this.nx - 1]!;
+      out[last] = out[last]! - idis;
+      out[iPs[0]!] = y[iPs[0]!]!;
+      const V = y[last]! + (I * this.rColl) / this.area_m2;
+      out[this.iI] = controlResidual(control, t, I, V);
+      return;
+    }
     const p = this.params;
     const nx = this.nx;
     const nr = this.nr;

@@ -1,0 +1,761 @@
+/**
+ * The DFN model's nonlinear residual (./dfn.ts DfnModel.residual with nonlinearOnly: every row but the
+ * linear particle rows) as a WebAssembly kernel for the common case: isothermal at the reference
+ * temperature, no OCP hysteresis, every material's U_ref(θ) tabulated and its D_s constant, the
+ * electrolyte's D_e and κ tabulated on one grid and its thermodynamic factor constant or tabulated on
+ * that grid (./ocp-table.ts). The kernel does the electrolyte faces (fluxes, currents, solid currents)
+ * and the volumes (sources, surface stoichiometry, OCP table, the kinetics' prefactor and sinh argument);
+ * the logarithms of c_e before it and the kinetics rows' sinh after it stay in JavaScript (Math.log and
+ * Math.sinh: the same library calls as the JavaScript path), so the result is bit for bit the
+ * JavaScript path's: the same IEEE 754 operations in the same order (f64 add/sub/mul/div/sqrt, no fused
+ * multiply-add), the same interval search of the tables (truncation of a non-negative double).
+ *
+ * Where a value leaves a table's range (the JavaScript path then calls the exact function) or a surface
+ * stoichiometry leaves its window (the JavaScript path fills f with NaN), the kernel declines the call
+ * (it writes nothing to f) and the model runs its JavaScript path. Models of another kind (thermal,
+ * hysteresis, an OCP or property without a table, a concentration-dependent D_s, T ≠ T_ref) never
+ * reach the kernel (DfnModel decides, dfnKernelFor builds nothing for them).
+ *
+ * One memory per thread, never grown (growing detaches the buffer the views hold, and the engine's
+ * typed-array fast paths assume no buffer is ever detached): the model block of the model that ran last
+ * (indices, geometry, per-material constants, state and f copies) at its start, the tables above it,
+ * cached by table (models built from the same parsed parameters share them). A model larger than the
+ * block, or tables more than the memory holds, get a fresh memory. The module is assembled from the
+ * instructions below (../../numerics/wasm-encoder.ts) at the first use and compiled once per thread.
+ */
+import {
+  F64,
+  I32,
+  add,
+  and,
+  at,
+  encodeModule,
+  eqz,
+  f64,
+  f64Zero,
+  fAdd,
+  fDiv,
+  fGe,
+  fGt,
+  fLt,
+  fMul,
+  fNeg,
+  fSqrt,
+  fSub,
+  get,
+  i32,
+  ifThen,
+  loadF64,
+  loadF64At,
+  loadI32,
+  mul,
+  op,
+  ret,
+  set,
+  storeF64,
+  sub,
+  until,
+  geS,
+  type Code,
+  type Func,
+  type WasmApi,
+  type WasmMemory,
+} from '../../numerics/wasm-encoder.ts';
+import type { OcpTable } from './ocp-table.ts';
+
+const eqI = op(0x46);
+const truncS = (a: Code): Code => [...a, 0xaa];
+const cvtS = (a: Code): Code => [...a, 0xb7];
+const ifElse = (cond: Code, then: Code[], otherwise: Code[]): Code => [
+  ...cond,
+  0x04,
+  0x40,
+  ...then.flat(),
+  0x05,
+  ...otherwise.flat(),
+  0x0b,
+];
+
+/** per material: f64 fields of its record (MAT_STRIDE bytes) */
+const M_CMAX = 0;
+const M_DR = 8;
+const M_A = 16;
+const M_X0 = 24;
+const M_INVH = 32;
+const M_NINT = 40;
+const M_KT2 = 48; // 2·k(T)
+const M_DS2 = 56; // 2·D_s
+const M_TAB = 64; // byte address of the OCP table's coefficients (as f64: an integer)
+const MAT_STRIDE = 72;
+
+/** scalars of the model block (f64 at these byte offsets of SC) */
+const S_ARRDE = 0;
+const S_ARRKE = 8;
+const S_C1 = 16; // 2RT/F·(1 − t⁺)
+const S_NU = 24; // 2RT/F·(1 − t⁺)·TF with a constant TF
+const S_CE0 = 32;
+const S_OMT = 40; // 1 − t⁺
+const S_HALFFRT = 48;
+const S_GX0 = 56;
+const S_GINVH = 64;
+const S_GNINT = 72;
+const S_THLO = 80;
+const S_THHI = 88;
+const S_THEPS = 96;
+const S_F = 104;
+const SC_BYTES = 112;
+
+/** the kernel's status: 0 done; otherwise it declined (nothing written to f) */
+export const KERNEL_OK = 0;
+
+class Locals {
+  readonly params: number[] = [];
+  readonly locals: number[] = [];
+  param(type: number): number {
+    this.params.push(type);
+    return this.params.length - 1;
+  }
+  local(type: number): number {
+    this.locals.push(type);
+    return this.params.length + this.locals.length - 1;
+  }
+}
+
+/**
+ * res(nx, nNeg, nMat, stride, nr, tfTab, pDom, pCe, pPe, pPs, pCs, pG, pS, pDx, pEps, pMat, pY, pOut,
+ * pLn, pKpre, pKarg, pSc, pTD, pTK, pTF) → status
+ */
+function residualFunc(): Func {
+  const L = new Locals();
+  const nx = L.param(I32);
+  const nNeg = L.param(I32);
+  const nMat = L.param(I32);
+  const stride = L.param(I32);
+  const nr = L.param(I32);
+  const tfTab = L.param(I32);
+  const pDom = L.param(I32);
+  const pCe = L.param(I32);
+  const pPe = L.param(I32);
+  const pPs = L.param(I32);
+  const pCs = L.param(I32);
+  const pG = L.param(I32);
+  const pS = L.param(I32);
+  const pDx = L.param(I32);
+  const pEps = L.param(I32);
+  const pMat = L.param(I32);
+  const pY = L.param(I32);
+  const pOut = L.param(I32);
+  const pLn = L.param(I32);
+  const pKpre = L.param(I32);
+  const pKarg = L.param(I32);
+  const pSc = L.param(I32);
+  const pTD = L.param(I32);
+  const pTK = L.param(I32);
+  const pTF = L.param(I32);
+  // locals
+  const k = L.local(I32);
+  const f = L.local(I32);
+  const ia = L.local(I32);
+  const ib = L.local(I32);
+  const ipa = L.local(I32);
+  const ipb = L.local(I32);
+  const isa = L.local(I32);
+  const isb = L.local(I32);
+  const q = L.local(I32);
+  const ca = L.local(F64);
+  const cb = L.local(F64);
+  const cf = L.local(F64);
+  const G = L.local(F64);
+  const sg = L.local(F64);
+  const u = L.local(F64);
+  const De = L.local(F64);
+  const ka = L.local(F64);
+  const N = L.local(F64);
+  const oa = L.local(F64);
+  const ob = L.local(F64);
+  const nu = L.local(F64);
+  const ya = L.local(F64);
+  const yb = L.local(F64);
+  const lna = L.local(F64);
+  const lnb = L.local(F64);
+  const ie = L.local(F64);
+  const opa = L.local(F64);
+  const opb = L.local(F64);
+  const sF = L.local(F64);
+  const is = L.local(F64);
+  const osa = L.local(F64);
+  const osb = L.local(F64);
+  const gnInt = L.local(F64);
+  const ice = L.local(I32);
+  const d = L.local(I32);
+  const g = L.local(I32);
+  const g0 = L.local(I32);
+  const gEnd = L.local(I32);
+  const b = L.local(I32);
+  const pm = L.local(I32);
+  const nKin = L.local(I32);
+  const dxk = L.local(F64);
+  const ce = L.local(F64);
+  const cer = L.local(F64);
+  const phiSE = L.local(F64);
+  const src = L.local(F64);
+  const jj = L.local(F64);
+  const th = L.local(F64);
+  const gth = L.local(F64);
+  const s = L.local(F64);
+  const U = L.local(F64);
+  const pt = L.local(I32);
+  const tmp = L.local(F64);
+
+  const i32At = (p: number, i: Code): Code => loadI32(at(get(p), i, 2));
+  const f64At = (p: number, i: Code): Code => loadF64(at(get(p), i, 3));
+  const yAt = (i: Code): Code => f64At(pY, i);
+  const outAddr = (i: Code): Code => at(get(pOut), i, 3);
+  // the block's scalars in locals (loaded once, before the loops)
+  const scLocals = new Map<number, number>();
+  const sc = (off: number): Code => {
+    let l = scLocals.get(off);
+    if (l === undefined) {
+      l = L.local(F64);
+      scLocals.set(off, l);
+    }
+    return get(l);
+  };
+  const mat = (off: number): Code => loadF64At(get(pm), off);
+  /** c[q] + u(c[q+1] + u(c[q+2] + u c[q+3])) of the table at byte address t (q: the interval's byte offset) */
+  const poly = (t: Code): Code => [
+    ...set(pt, add(t, get(q))),
+    ...fAdd(
+      loadF64At(get(pt), 0),
+      fMul(
+        get(u),
+        fAdd(loadF64At(get(pt), 8), fMul(get(u), fAdd(loadF64At(get(pt), 16), fMul(get(u), loadF64At(get(pt), 24))))),
+      ),
+    ),
+  ];
+  /** the interval of s (a double in [0, nInt)): q its coefficients' byte offset, u = s − i */
+  const interval = (sv: number): Code[] => [
+    set(q, truncS(get(sv))),
+    set(u, fSub(get(sv), cvtS(get(q)))),
+    set(q, mul(get(q), i32(32))),
+  ];
+  /** status when !(v ≥ 0 && v < n) */
+  const outside = (v: number, n: Code, status: number): Code =>
+    ifThen(eqz(and(fGe(get(v), f64Zero), fLt(get(v), n))), ret(i32(status)));
+
+  const zero: Code[] = [
+    set(k, i32(0)),
+    until(
+      geS(get(k), get(nx)),
+      storeF64(outAddr(i32At(pCe, get(k))), f64Zero),
+      storeF64(outAddr(i32At(pPe, get(k))), f64Zero),
+      set(isa, i32At(pPs, get(k))),
+      ifThen(geS(get(isa), i32(0)), storeF64(outAddr(get(isa)), f64Zero)),
+      set(k, add(get(k), i32(1))),
+    ),
+  ];
+  const faces: Code[] = [
+    set(gnInt, sc(S_GNINT)),
+    set(ia, i32At(pCe, i32(0))),
+    set(ca, yAt(get(ia))),
+    set(oa, f64Zero),
+    set(ipa, i32At(pPe, i32(0))),
+    set(ya, yAt(get(ipa))),
+    set(opa, f64Zero),
+    set(lna, f64At(pLn, i32(0))),
+    set(isa, i32At(pPs, i32(0))),
+    set(osa, f64Zero),
+    set(f, i32(0)),
+    until(
+      geS(get(f), sub(get(nx), i32(1))),
+      set(ib, i32At(pCe, add(get(f), i32(1)))),
+      set(cb, yAt(get(ib))),
+      set(cf, fMul(f64(0.5), fAdd(get(ca), get(cb)))),
+      set(G, f64At(pG, get(f))),
+      set(sg, fMul(fSub(get(cf), sc(S_GX0)), sc(S_GINVH))),
+      outside(sg, get(gnInt), 1),
+      ...interval(sg),
+      set(De, fMul(poly(get(pTD)), sc(S_ARRDE))),
+      set(ka, fMul(poly(get(pTK)), sc(S_ARRKE))),
+      set(N, fMul(fMul(fNeg(get(De)), get(G)), fSub(get(cb), get(ca)))),
+      storeF64(outAddr(get(ia)), fSub(get(oa), get(N))),
+      set(ob, fAdd(f64Zero, get(N))),
+      storeF64(outAddr(get(ib)), get(ob)),
+      ifElse(get(tfTab), [set(nu, fMul(sc(S_C1), poly(get(pTF))))], [set(nu, sc(S_NU))]),
+      set(ipb, i32At(pPe, add(get(f), i32(1)))),
+      set(yb, yAt(get(ipb))),
+      set(lnb, f64At(pLn, add(get(f), i32(1)))),
+      set(
+        ie,
+        fAdd(
+          fMul(fMul(fNeg(get(ka)), get(G)), fSub(get(yb), get(ya))),
+          fMul(fMul(fMul(get(ka), get(G)), get(nu)), fSub(get(lnb), get(lna))),
+        ),
+      ),
+      storeF64(outAddr(get(ipa)), fSub(get(opa), get(ie))),
+      set(opb, fAdd(f64Zero, get(ie))),
+      storeF64(outAddr(get(ipb)), get(opb)),
+      set(isb, i32At(pPs, add(get(f), i32(1)))),
+      set(sF, f64At(pS, get(f))),
+      set(osb, f64Zero),
+      ifThen(
+        fGt(get(sF), f64Zero),
+        set(is, fMul(fNeg(get(sF)), fSub(yAt(get(isb)), yAt(get(isa))))),
+        storeF64(outAddr(get(isa)), fSub(get(osa), get(is))),
+        set(osb, fAdd(f64Zero, get(is))),
+        storeF64(outAddr(get(isb)), get(osb)),
+      ),
+      set(ia, get(ib)),
+      set(ca, get(cb)),
+      set(oa, get(ob)),
+      set(ipa, get(ipb)),
+      set(ya, get(yb)),
+      set(opa, get(opb)),
+      set(lna, get(lnb)),
+      set(isa, get(isb)),
+      set(osa, get(osb)),
+      set(f, add(get(f), i32(1))),
+    ),
+  ];
+  // one material of an electrode volume: its kinetics' prefactor and argument, its source added to src
+  const material: Code[] = [
+    set(pm, add(get(pMat), mul(get(g), i32(MAT_STRIDE)))),
+    set(b, add(i32At(pCs, get(k)), mul(sub(get(g), get(g0)), get(stride)))),
+    set(jj, yAt(add(get(b), get(nr)))),
+    // θ = (c_N − j·Δr/(2 D_s))/c_max
+    set(
+      th,
+      fDiv(fSub(yAt(sub(add(get(b), get(nr)), i32(1))), fDiv(fMul(get(jj), mat(M_DR)), mat(M_DS2))), mat(M_CMAX)),
+    ),
+    ifThen(fLt(get(th), sc(S_THLO)), ret(i32(2))),
+    ifThen(fGt(get(th), sc(S_THHI)), ret(i32(2))),
+    set(gth, fMul(get(th), fSub(f64(1), get(th)))),
+    ifThen(fLt(get(gth), sc(S_THEPS)), set(gth, sc(S_THEPS))),
+    set(s, fMul(fSub(get(th), mat(M_X0)), mat(M_INVH))),
+    outside(s, mat(M_NINT), 3),
+    ...interval(s),
+    set(U, poly(truncS(mat(M_TAB)))),
+    storeF64(at(get(pKpre), get(nKin), 3), fMul(mat(M_KT2), fSqrt(fMul(get(cer), get(gth))))),
+    storeF64(at(get(pKarg), get(nKin), 3), fMul(sc(S_HALFFRT), fSub(get(phiSE), get(U)))),
+    set(nKin, add(get(nKin), i32(1))),
+    set(src, fAdd(get(src), fMul(fMul(mat(M_A), get(jj)), get(dxk)))),
+  ];
+  const volumes: Code[] = [
+    set(nKin, i32(0)),
+    set(k, i32(0)),
+    until(
+      geS(get(k), get(nx)),
+      set(d, i32At(pDom, get(k))),
+      set(dxk, f64At(pDx, get(k))),
+      set(ice, i32At(pCe, get(k))),
+      ifElse(
+        eqI(get(d), i32(1)),
+        [storeF64(outAddr(get(ice)), fDiv(loadF64(outAddr(get(ice))), fMul(f64At(pEps, get(k)), get(dxk))))],
+        [
+          ifElse(eqz(get(d)), [set(g0, i32(0)), set(gEnd, get(nNeg))], [set(g0, get(nNeg)), set(gEnd, get(nMat))]),
+          set(ce, yAt(get(ice))),
+          set(cer, f64Zero),
+          ifThen(fGt(get(ce), f64Zero), set(cer, fDiv(get(ce), sc(S_CE0)))),
+          set(phiSE, fSub(yAt(i32At(pPs, get(k))), yAt(i32At(pPe, get(k))))),
+          set(src, f64Zero),
+          set(g, get(g0)),
+          until(geS(get(g), get(gEnd)), ...material, set(g, add(get(g), i32(1)))),
+          storeF64(
+            outAddr(get(ice)),
+            fDiv(fAdd(loadF64(outAddr(get(ice))), fMul(sc(S_OMT), get(src))), fMul(f64At(pEps, get(k)), get(dxk))),
+          ),
+          set(tmp, fMul(sc(S_F), get(src))),
+          set(b, i32At(pPe, get(k))),
+          storeF64(outAddr(get(b)), fAdd(loadF64(outAddr(get(b))), get(tmp))),
+          set(b, i32At(pPs, get(k))),
+          storeF64(outAddr(get(b)), fSub(loadF64(outAddr(get(b))), get(tmp))),
+        ],
+      ),
+      set(k, add(get(k), i32(1))),
+    ),
+  ];
+  return {
+    name: 'res',
+    params: L.params,
+    results: [I32],
+    locals: L.locals,
+    body: [
+      ...[...scLocals].flatMap(([off, l]) => set(l, loadF64At(get(pSc), off))),
+      ...zero.flat(),
+      ...faces.flat(),
+      ...volumes.flat(),
+      ...i32(KERNEL_OK),
+    ],
+  };
+}
+
+type ResFn = (
+  nx: number,
+  nNeg: number,
+  nMat: number,
+  stride: number,
+  nr: number,
+  tfTab: number,
+  pDom: number,
+  pCe: number,
+  pPe: number,
+  pPs: number,
+  pCs: number,
+  pG: number,
+  pS: number,
+  pDx: number,
+  pEps: number,
+  pMat: number,
+  pY: number,
+  pOut: number,
+  pLn: number,
+  pKpre: number,
+  pKarg: number,
+  pSc: number,
+  pTD: number,
+  pTK: number,
+  pTF: number,
+) => number;
+
+/** one material of an electrode as the kernel sees it */
+export interface DfnKernelMaterial {
+  readonly cmax: number;
+  /** radial step Δr of its particle, m */
+  readonly dr: number;
+  /** surface area per volume, 1/m */
+  readonly a: number;
+  /** U_ref(θ) at T_ref */
+  readonly ocp: OcpTable;
+  /** rate constant at T */
+  readonly kT: number;
+  /** its constant D_s at T */
+  readonly ds: number;
+}
+
+/** what the kernel needs of a DfnModel (its own arrays, not copies) */
+export interface DfnKernelSpec {
+  readonly n: number;
+  readonly nx: number;
+  readonly nr: number;
+  readonly stride: number;
+  /** materials of the negative electrode (the first nNeg of mats) */
+  readonly nNeg: number;
+  readonly mats: readonly DfnKernelMaterial[];
+  readonly dom: Int8Array;
+  readonly iCe: Int32Array;
+  readonly iPe: Int32Array;
+  readonly iPs: Int32Array;
+  readonly iCs: Int32Array;
+  readonly gFace: Float64Array;
+  readonly sFace: Float64Array;
+  readonly dx: Float64Array;
+  readonly eps: Float64Array;
+  /** D_e and κ at T_ref, one grid */
+  readonly de: OcpTable;
+  readonly ka: OcpTable;
+  /** the thermodynamic factor's table on that grid, null when it is constant (then nuConst) */
+  readonly tf: OcpTable | null;
+  readonly arrDe: number;
+  readonly arrKe: number;
+  /** 2RT/F·(1 − t⁺) */
+  readonly c1: number;
+  /** 2RT/F·(1 − t⁺)·TF for a constant TF (unused with a table) */
+  readonly nuConst: number;
+  readonly ce0: number;
+  /** 1 − t⁺ */
+  readonly omt: number;
+  /** F/(2RT) */
+  readonly halfFRT: number;
+  readonly F: number;
+  /** the surface stoichiometry's window: below thLo or above thHi the model's f is NaN */
+  readonly thLo: number;
+  readonly thHi: number;
+  /** θ(1 − θ) floor */
+  readonly thEps: number;
+}
+
+interface Compiled {
+  readonly wasm: WasmApi;
+  readonly module: object;
+}
+
+let compiled: Compiled | null | undefined; // undefined: not tried; null: unavailable
+let enabled = true;
+/** calls the kernel completed on this thread (tests: that it ran, or declined) */
+let runs = 0;
+
+function compile(): Compiled | null {
+  try {
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wasm === undefined) return null;
+    return { wasm, module: new wasm.Module(encodeModule([residualFunc()], true)) };
+  } catch {
+    return null;
+  }
+}
+
+/** one memory and its instance: the loaded model's block at [0, blockBytes), tables above */
+class KernelMemory {
+  readonly res: ResFn;
+  readonly buffer: ArrayBuffer;
+  readonly f64: Float64Array;
+  loaded: DfnResidualKernel | null = null;
+  readonly tables = new Map<OcpTable, number>();
+  tableTop: number;
+  constructor(
+    c: Compiled,
+    readonly bytes: number,
+    readonly blockBytes: number,
+  ) {
+    const pages = bytes / 65536;
+    const mem: WasmMemory = new c.wasm.Memory({ initial: pages, maximum: pages });
+    this.res = new c.wasm.Instance(c.module, { env: { mem } }).exports.res as ResFn;
+    this.buffer = mem.buffer;
+    this.f64 = new Float64Array(mem.buffer);
+    this.tableTop = blockBytes;
+  }
+}
+
+/** the thread's memory (null: none yet) */
+let current: KernelMemory | null = null;
+const MIN_BYTES = 4 << 20;
+const MIN_BLOCK = 256 << 10;
+const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
+
+/**
+ * The kernel of one DfnModel: run(y, out) writes the nonlinear residual's electrolyte, φ_e and φ_s rows
+ * into out and leaves the kinetics' prefactors and sinh arguments in kinPre/kinArg (the model's
+ * kinetics rows in their order); false when it declined (out untouched).
+ */
+export class DfnResidualKernel {
+  /** views of the loaded memory (valid while this kernel is the loaded one) */
+  kinPre: Float64Array = new Float64Array(0);
+  kinArg: Float64Array = new Float64Array(0);
+  private yv: Float64Array = new Float64Array(0);
+  private ov: Float64Array = new Float64Array(0);
+  private lnv: Float64Array = new Float64Array(0);
+  private mem: KernelMemory | null = null;
+  private readonly nKin: number;
+  // byte offsets in the block
+  private readonly off: {
+    dom: number;
+    ce: number;
+    pe: number;
+    ps: number;
+    cs: number;
+    g: number;
+    s: number;
+    dx: number;
+    eps: number;
+    mat: number;
+    y: number;
+    out: number;
+    ln: number;
+    kpre: number;
+    karg: number;
+    end: number;
+  };
+  private tD = 0;
+  private tK = 0;
+  private tF = 0;
+
+  constructor(private readonly spec: DfnKernelSpec) {
+    const { nx, n } = spec;
+    let nKin = 0;
+    for (let k = 0; k < nx; k++)
+      if (spec.dom[k] !== 1) nKin += spec.dom[k] === 0 ? spec.nNeg : spec.mats.length - spec.nNeg;
+    this.nKin = nKin;
+    let o = SC_BYTES;
+    const take = (bytes: number): number => {
+      const at = o;
+      o = roundUp(o + bytes, 8);
+      return at;
+    };
+    this.off = {
+      dom: take(4 * nx),
+      ce: take(4 * nx),
+      pe: take(4 * nx),
+      ps: take(4 * nx),
+      cs: take(4 * nx),
+      g: take(8 * nx),
+      s: take(8 * nx),
+      dx: take(8 * nx),
+      eps: take(8 * nx),
+      mat: take(MAT_STRIDE * spec.mats.length),
+      y: take(8 * n),
+      out: take(8 * n),
+      ln: take(8 * nx),
+      kpre: take(8 * nKin),
+      karg: take(8 * nKin),
+      end: o,
+    };
+  }
+
+  /** the tables this model reads (each once) */
+  private tableList(): OcpTable[] {
+    const s = this.spec;
+    const all = [s.de, s.ka, ...(s.tf ? [s.tf] : []), ...s.mats.map((m) => m.ocp)];
+    return [...new Set(all)];
+  }
+
+  /** this model's block and tables in memory m; false when they do not fit */
+  private load(m: KernelMemory): boolean {
+    const s = this.spec;
+    if (this.off.end > m.blockBytes) return false;
+    const list = this.tableList();
+    let need = 0;
+    for (const t of list) if (!m.tables.has(t)) need += 8 * t.c.length;
+    if (m.tableTop + need > m.bytes) {
+      m.tables.clear();
+      m.tableTop = m.blockBytes;
+      need = 0;
+      for (const t of list) need += 8 * t.c.length;
+      if (m.tableTop + need > m.bytes) return false;
+    }
+    for (const t of list) {
+      if (m.tables.has(t)) continue;
+      m.f64.set(t.c, m.tableTop / 8);
+      m.tables.set(t, m.tableTop);
+      m.tableTop += 8 * t.c.length;
+    }
+    const tab = (t: OcpTable): number => m.tables.get(t)!;
+    this.tD = tab(s.de);
+    this.tK = tab(s.ka);
+    this.tF = s.tf ? tab(s.tf) : 0;
+    const buf = m.buffer;
+    const f = m.f64;
+    const o = this.off;
+    const sc = [
+      [S_ARRDE, s.arrDe],
+      [S_ARRKE, s.arrKe],
+      [S_C1, s.c1],
+      [S_NU, s.nuConst],
+      [S_CE0, s.ce0],
+      [S_OMT, s.omt],
+      [S_HALFFRT, s.halfFRT],
+      [S_GX0, s.de.x0],
+      [S_GINVH, s.de.invh],
+      [S_GNINT, s.de.nInt],
+      [S_THLO, s.thLo],
+      [S_THHI, s.thHi],
+      [S_THEPS, s.thEps],
+      [S_F, s.F],
+    ] as const;
+    for (const [at, v] of sc) f[at / 8] = v;
+    new Int32Array(buf, o.dom, s.nx).set(s.dom);
+    new Int32Array(buf, o.ce, s.nx).set(s.iCe);
+    new Int32Array(buf, o.pe, s.nx).set(s.iPe);
+    new Int32Array(buf, o.ps, s.nx).set(s.iPs);
+    new Int32Array(buf, o.cs, s.nx).set(s.iCs);
+    f.set(s.gFace, o.g / 8);
+    f.set(s.sFace, o.s / 8);
+    f.set(s.dx, o.dx / 8);
+    f.set(s.eps, o.eps / 8);
+    s.mats.forEach((mt, g) => {
+      const b = (o.mat + g * MAT_STRIDE) / 8;
+      f[b + M_CMAX / 8] = mt.cmax;
+      f[b + M_DR / 8] = mt.dr;
+      f[b + M_A / 8] = mt.a;
+      f[b + M_X0 / 8] = mt.ocp.x0;
+      f[b + M_INVH / 8] = mt.ocp.invh;
+      f[b + M_NINT / 8] = mt.ocp.nInt;
+      f[b + M_KT2 / 8] = 2 * mt.kT;
+      f[b + M_DS2 / 8] = 2 * mt.ds;
+      f[b + M_TAB / 8] = tab(mt.ocp);
+    });
+    this.yv = new Float64Array(buf, o.y, s.n);
+    this.ov = new Float64Array(buf, o.out, s.n);
+    this.lnv = new Float64Array(buf, o.ln, s.nx);
+    this.kinPre = new Float64Array(buf, o.kpre, this.nKin);
+    this.kinArg = new Float64Array(buf, o.karg, this.nKin);
+    this.mem = m;
+    m.loaded = this;
+    return true;
+  }
+
+  /** makes this model the loaded one of the thread's memory (a new memory when it does not fit); false: unavailable */
+  private attach(): boolean {
+    if (compiled === undefined) compiled = compile();
+    if (compiled === null) return false;
+    try {
+      if (current !== null && this.load(current)) return true;
+      let tables = 0;
+      for (const t of this.tableList()) tables += 8 * t.c.length;
+      const block = Math.max(MIN_BLOCK, roundUp(2 * this.off.end, 65536));
+      const bytes = Math.max(MIN_BYTES, roundUp(block + 4 * tables, 65536));
+      current = new KernelMemory(compiled, bytes, block);
+      return this.load(current);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * the nonlinear rows of f at y into out (the electrolyte, φ_e and φ_s rows; kinPre/kinArg for the
+   * kinetics rows); false where the kernel declines or is off (out untouched)
+   */
+  run(y: Float64Array, out: Float64Array): boolean {
+    if (!enabled) return false;
+    const s = this.spec;
+    if (y.length !== s.n || out.length !== s.n) return false;
+    const m = this.mem;
+    if (m === null || m !== current || m.loaded !== this) {
+      if (!this.attach()) return false;
+    }
+    const { yv, ov, lnv } = this;
+    yv.set(y);
+    ov.set(out);
+    const iCe = s.iCe;
+    for (let k = 0; k < s.nx; k++) lnv[k] = Math.log(y[iCe[k]!]!);
+    const o = this.off;
+    const st = this.mem!.res(
+      s.nx,
+      s.nNeg,
+      s.mats.length,
+      s.stride,
+      s.nr,
+      s.tf ? 1 : 0,
+      o.dom,
+      o.ce,
+      o.pe,
+      o.ps,
+      o.cs,
+      o.g,
+      o.s,
+      o.dx,
+      o.eps,
+      o.mat,
+      o.y,
+      o.out,
+      o.ln,
+      o.kpre,
+      o.karg,
+      0,
+      this.tD,
+      this.tK,
+      this.tF,
+    );
+    if (st !== KERNEL_OK) return false;
+    out.set(ov);
+    runs++;
+    return true;
+  }
+}
+
+/** switches the kernel on or off (tests compare both paths); returns the previous setting */
+export function useWasmDfnKernel(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/** whether the kernel compiled on this thread (tests: the comparison of both paths must not be vacuous) */
+export function wasmDfnKernelAvailable(): boolean {
+  if (compiled === undefined) compiled = compile();
+  return compiled !== null;
+}
+
+/** how many residual evaluations the kernel completed on this thread so far */
+export function dfnKernelRuns(): number {
+  return runs;
+}

@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseBpxText, type LiquidCellParams } from '../../src/electrochem/bpx.ts';
+import { DfnModel } from '../../src/electrochem/liquid/dfn.ts';
+import { dfnKernelRuns, useWasmDfnKernel, wasmDfnKernelAvailable } from '../../src/electrochem/liquid/dfn-kernel.ts';
+import { simulateConstantCurrent } from '../../src/cycler/profile-drive.ts';
+import type { LiquidMesh } from '../../src/electrochem/liquid/common.ts';
+
+const read = (p: string): LiquidCellParams => parseBpxText(readFileSync(new URL(p, import.meta.url), 'utf8'));
+const P = read('./fixtures/nmc_pouch_cell_BPX.json');
+const BLEND = read('../conformance/corpora/bpx/examples/nmc_pouch_cell_BPX_blended_electrode.json');
+const HYST = read('../conformance/corpora/bpx/examples/nmc_pouch_cell_BPX_user-defined_hysteresis.json');
+const MESH: LiquidMesh = { negative: 20, separator: 10, positive: 20, particle: 10 };
+const COARSE: LiquidMesh = { negative: 6, separator: 4, positive: 6, particle: 6 };
+
+/** a 1C discharge with the kernel off, then on: both results and the kernel's completed calls while on */
+function offOn(
+  make: () => DfnModel,
+  rtol = 1e-4,
+): { js: ReturnType<typeof simulateConstantCurrent>; wasm: ReturnType<typeof simulateConstantCurrent>; runs: number } {
+  const run = (on: boolean): ReturnType<typeof simulateConstantCurrent> => {
+    const was = useWasmDfnKernel(on);
+    try {
+      const m = make();
+      const I = -m.params.cell.nominalCapacity_Ah;
+      return simulateConstantCurrent(m, I, m.params.cell.lowerCutoff_V, { y0: m.initialState(1), rtol });
+    } finally {
+      useWasmDfnKernel(was);
+    }
+  };
+  const js = run(false);
+  const before = dfnKernelRuns();
+  const wasm = run(true);
+  return { js, wasm, runs: dfnKernelRuns() - before };
+}
+
+function assertBitIdentical(
+  a: ReturnType<typeof simulateConstantCurrent>,
+  b: ReturnType<typeof simulateConstantCurrent>,
+): void {
+  assert.equal(a.status, 'event');
+  assert.deepEqual(b.stats, a.stats);
+  assert.equal(b.V.length, a.V.length);
+  for (let i = 0; i < a.V.length; i++) {
+    assert.ok(Object.is(b.t_s[i], a.t_s[i]), `t at output ${i}`);
+    assert.ok(Object.is(b.V[i], a.V[i]), `V at output ${i}: ${b.V[i]} vs ${a.V[i]}`);
+  }
+}
+
+test("the bench's DFN 1C discharge is bit for bit the same with the nonlinear residual's WebAssembly kernel as with its JavaScript path, and the kernel did every nonlinear evaluation", () => {
+  assert.ok(wasmDfnKernelAvailable());
+  const { js, wasm, runs } = offOn(() => new DfnModel(P, { mesh: MESH, scaledAtol: 1e-6 }));
+  assertBitIdentical(js, wasm);
+  // every Newton iteration's residual (fNonlinear) ran in the kernel
+  assert.ok(runs >= js.stats.newtonIterations, `kernel runs ${runs}, Newton iterations ${js.stats.newtonIterations}`);
+});
+
+test('a blended DFN (two materials in the negative electrode) runs in the kernel too, bit for bit the same as without it', () => {
+  const { js, wasm, runs } = offOn(() => new DfnModel(BLEND, { mesh: COARSE }), 1e-6);
+  assertBitIdentical(js, wasm);
+  assert.ok(runs > 0);
+});
+
+test('the kernel declines the models not of its kind (lumped thermal, OCP hysteresis, T ≠ T_ref): the same results, no kernel call', () => {
+  const cases: Array<[string, () => DfnModel]> = [
+    ['thermal', () => new DfnModel(P, { mesh: COARSE, thermal: true })],
+    ['hysteresis', () => new DfnModel(HYST, { mesh: COARSE })],
+    [
+      'T ≠ T_ref',
+      () => {
+        const m = new DfnModel(P, { mesh: COARSE });
+        m.setAmbientTemperature(308.15);
+        return m;
+      },
+    ],
+  ];
+  for (const [name, make] of cases) {
+    const { js, wasm, runs } = offOn(make);
+    assertBitIdentical(js, wasm);
+    assert.equal(runs, 0, name);
+  }
+});
+
+test('the kernel declines a state outside its tables or window, and the JavaScript path gives its answer (the exact property functions; NaN outside the stoichiometry window)', () => {
+  const m = new DfnModel(P, { mesh: MESH, scaledAtol: 1e-6 });
+  const control = { mode: 'current', value: -5 } as const;
+  const base = m.initialState(0.5);
+  m.algebraicGuess(base, -5);
+  const ce0 = P.electrolyte.initialConcentration_mol_m3;
+  const states: Array<[string, Float64Array, boolean]> = [];
+  states.push(['as is', base, true]);
+  const hiCe = Float64Array.from(base);
+  hiCe[m.iCe[25]!] = 8 * ce0; // its faces beyond the electrolyte tables' 4·c0
+  states.push(['c_e beyond the tables', hiCe, false]);
+  const hiJ = Float64Array.from(base);
+  hiJ[m.iJ[3]!] = 1e3 * hiJ[m.iJ[3]!]!; // the surface stoichiometry far outside [0, 1]
+  states.push(['θ outside its window', hiJ, false]);
+  for (const [name, y, kernel] of states) {
+    const eval_ = (on: boolean): { out: Float64Array; runs: number } => {
+      const was = useWasmDfnKernel(on);
+      try {
+        const out = new Float64Array(m.n).fill(7); // the linear rows are left as they are
+        const before = dfnKernelRuns();
+        m.residual(0, y, control, out, true);
+        return { out, runs: dfnKernelRuns() - before };
+      } finally {
+        useWasmDfnKernel(was);
+      }
+    };
+    const js = eval_(false);
+    const wasm = eval_(true);
+    assert.equal(wasm.runs, kernel ? 1 : 0, name);
+    for (let i = 0; i < m.n; i++)
+      assert.ok(Object.is(wasm.out[i], js.out[i]), `${name}: f[${i}] ${wasm.out[i]} vs ${js.out[i]}`);
+    if (name === 'θ outside its window') assert.ok(js.out.every((v) => Number.isNaN(v)));
+    else assert.ok(js.out.every((v) => Number.isFinite(v)));
+  }
+});
