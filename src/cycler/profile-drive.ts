@@ -93,11 +93,13 @@ class VoltageMemo {
  * so that the state vector is never copied per sample.
  */
 class SeriesCollector {
-  private t: Float64Array = new Float64Array(256);
-  private V: Float64Array = new Float64Array(256);
-  private I: Float64Array = new Float64Array(256);
-  private Q: Float64Array = new Float64Array(256);
-  private T: Float64Array = new Float64Array(256);
+  // plain arrays of doubles while collecting (no typed-array allocation per sample column; the series
+  // copies them once into its typed arrays)
+  private readonly t: number[] = [];
+  private readonly V: number[] = [];
+  private readonly I: number[] = [];
+  private readonly Q: number[] = [];
+  private readonly T: number[] = [];
   private m = 0;
   private readonly temperature: (y: Float64Array) => number;
   /** the callback handed to the solver */
@@ -114,26 +116,16 @@ class SeriesCollector {
 
   reset(): void {
     this.m = 0;
+    this.t.length = 0;
+    this.V.length = 0;
+    this.I.length = 0;
+    this.Q.length = 0;
+    this.T.length = 0;
     this.memo.reset();
-  }
-
-  private grow(): void {
-    const cap = this.t.length * 2;
-    const g = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.t = g(this.t);
-    this.V = g(this.V);
-    this.I = g(this.I);
-    this.Q = g(this.Q);
-    this.T = g(this.T);
   }
 
   push(t: number, y: Float64Array): void {
     const i = this.m;
-    if (i === this.t.length) this.grow();
     const I = this.model.current(y);
     this.t[i] = t;
     this.V[i] = this.memo.at(t, y);
@@ -149,13 +141,12 @@ class SeriesCollector {
       this.memo.reset();
       for (let i = 0; i < res.t.length; i++) this.push(res.t[i]!, res.y[i]!);
     }
-    const m = this.m;
     return {
-      t_s: this.t.slice(0, m),
-      V: this.V.slice(0, m),
-      I_A: this.I.slice(0, m),
-      capacity_Ah: this.Q.slice(0, m),
-      T_K: this.T.slice(0, m),
+      t_s: Float64Array.from(this.t),
+      V: Float64Array.from(this.V),
+      I_A: Float64Array.from(this.I),
+      capacity_Ah: Float64Array.from(this.Q),
+      T_K: Float64Array.from(this.T),
       status: res.status,
       ...(res.message !== undefined ? { message: res.message } : {}),
       yFinal: res.yFinal,

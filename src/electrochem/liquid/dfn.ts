@@ -971,6 +971,14 @@ export class DfnModel implements CellModel {
    * of T); null when there are none
    */
   private linearRows(): Uint8Array | null {
+    if (this.lin === undefined) this.lin = this.findLinearRows();
+    return this.lin;
+  }
+
+  /** linearRows() of this model (undefined: not looked up yet; the layout and the materials are fixed at build) */
+  private lin: Uint8Array | null | undefined = undefined;
+
+  private findLinearRows(): Uint8Array | null {
     if (this.iT >= 0) return null;
     // one mask array per layout and materials' D_s kind, so that the solver's analysis of the trees is shared
     const key = `${this.layoutKey}/${this.allMats.map((el) => (el.dsConst ? 1 : 0)).join('')}`;
