@@ -492,12 +492,13 @@ class BdfSolver implements DaeSolver {
     this.chains?.invalidate();
     this.stats.jacobianEvals++;
     if (this.p.jacobian) {
+      const held = sys.linearRowsHeld === true;
       this.p.jacobian(t, y, sys);
       // the linear rows' entries: kept from the solve's first evaluation, put back after the others
       if (this.chains) {
         sys.endJ?.();
-        // the state kernel's copy of J (its trees' factorisation reads it)
-        if (this.sa !== null) this.sa.setJ(this.chains.jacobianValues);
+        // the state kernel's copy of J (its trees' factorisation reads it; held: their entries unchanged)
+        if (this.sa !== null) this.sa.setJ(this.chains.jacobianValues, held);
       }
       return;
     }

@@ -1378,11 +1378,14 @@ export class StateLease {
 
   /**
    * sets the copy of the core's J values (after every Jacobian evaluation; J's entries may be written
-   * directly too, then call jacobianChanged())
+   * directly too, then call jacobianChanged()); linearHeld: the evaluation left the linear rows' entries
+   * as the system held them (the same doubles as at the last setJ)
    */
-  setJ(values: Float64Array): void {
+  setJ(values: Float64Array, linearHeld = false): void {
     this.J.set(values);
-    this.classesValid = false;
+    // the entries the trees' classes compare are all in linear rows: put back unchanged (linearHeld: the
+    // system kept them from the solve's first evaluation, JacobianSink.linearRowsHeld), the classes stand
+    if (!linearHeld) this.classesValid = false;
   }
 
   /** J or m changed in place: the trees' classes are found again at the next chainFactor */
