@@ -388,6 +388,76 @@ test('DFN algebraic starting guess: the consistent initial state and the voltage
   );
 });
 
+test('DFN algebraic starting guess: its charge balances hold exactly, and it lies within 1 % of the ohmic drops and 2 % of the reaction distribution from the consistent state (DFN, blended, lumped thermal; discharge and charge)', () => {
+  const BLEND = parseBpxText(
+    readFileSync(
+      new URL('../conformance/corpora/bpx/examples/nmc_pouch_cell_BPX_blended_electrode.json', import.meta.url),
+      'utf8',
+    ),
+  );
+  const MESH: LiquidMesh = { negative: 20, separator: 10, positive: 20, particle: 10 };
+  const cases: Array<[string, DfnModel, number, number]> = [
+    ['DFN 1C discharge', new DfnModel(P, { mesh: MESH, scaledAtol: 1e-6 }), 1, I1C],
+    ['DFN 2C discharge', new DfnModel(P, { mesh: MESH }), 0.9, 2 * I1C],
+    ['DFN 1C charge', new DfnModel(P, { mesh: MESH }), 0.1, -I1C],
+    ['DFN lumped thermal', new DfnModel(P, { mesh: MESH, thermal: true }), 1, I1C],
+    ['blended DFN', new DfnModel(BLEND, { mesh: MESH }), 1, I1C],
+    ['blended DFN lumped thermal', new DfnModel(BLEND, { mesh: MESH, thermal: true }), 0.8, I1C],
+  ];
+  for (const [name, m, soc, I] of cases) {
+    const y = m.initialState(soc);
+    m.algebraicGuess(y, I);
+    const control = { mode: 'current', value: I } as const;
+    const pr = m.problem(control);
+    // the electrolyte and solid charge balances (every φ row but the gauge's) hold for the guess's fluxes
+    const out = new Float64Array(m.n);
+    pr.f(0, y, out);
+    const idis = Math.abs(I) / m.area_m2;
+    for (let k = 0; k < m.nx; k++) {
+      assert.ok(
+        Math.abs(out[m.iPe[k]!]!) < 1e-9 * idis,
+        `${name}: electrolyte charge balance ${out[m.iPe[k]!]} in volume ${k}`,
+      );
+      if (m.iPs[k]! >= 0)
+        assert.ok(
+          Math.abs(out[m.iPs[k]!]!) < 1e-9 * idis,
+          `${name}: solid charge balance ${out[m.iPs[k]!]} in volume ${k}`,
+        );
+    }
+    // the consistent state at t = 0 (the solver's initialisation, tight tolerance)
+    const r = solveDae(pr, y, { t0: 0, tEnd: 1e-9, rtol: 1e-8, atol: m.atol, tEval: [0] });
+    assert.equal(r.status, 'done', name);
+    const yc = r.y[0]!;
+    let dPhi = 0;
+    let dJ = 0;
+    let jMax = 0;
+    let peMin = Infinity;
+    let peMax = -Infinity;
+    for (let k = 0; k < m.nx; k++) {
+      const pe = yc[m.iPe[k]!]!;
+      peMin = Math.min(peMin, pe);
+      peMax = Math.max(peMax, pe);
+      dPhi = Math.max(dPhi, Math.abs(pe - y[m.iPe[k]!]!));
+      if (m.iPs[k]! < 0) continue;
+      dPhi = Math.max(dPhi, Math.abs(yc[m.iPs[k]!]! - y[m.iPs[k]!]!));
+      const nm = m.mats[m.dom[k] === 0 ? 0 : 1].length;
+      for (let q = 0; q < nm; q++) {
+        const ij = m.iJ[k]! + q * m.stride;
+        dJ = Math.max(dJ, Math.abs(yc[ij]! - y[ij]!));
+        jMax = Math.max(jMax, Math.abs(yc[ij]!));
+      }
+    }
+    // the electrolyte's potential drop across the cell at the consistent state: ≈ 10 mV per C here
+    const drop = peMax - peMin;
+    assert.ok(drop > 5e-3, `${name}: φ_e drop ${drop} V`);
+    assert.ok(
+      dPhi < 0.01 * drop,
+      `${name}: potentials ${dPhi * 1e3} mV from the consistent state (drop ${drop * 1e3} mV)`,
+    );
+    assert.ok(dJ < 0.02 * jMax, `${name}: fluxes ${dJ / jMax} of the largest from the consistent state`);
+  }
+});
+
 test('DFN linear particle rows (DaeProblem.linearRows): f = J·y exactly there, fNonlinear = f elsewhere, and the discharge is the same with them out of the Newton loop', () => {
   const m = new DfnModel(P, { mesh: COARSE });
   const pr = m.problem({ mode: 'current', value: I1C });
