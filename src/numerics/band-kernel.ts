@@ -60,6 +60,7 @@ import {
   storeF64,
   storeI32,
   sub,
+  u32,
   until,
   type Code,
   type Func,
@@ -91,89 +92,126 @@ export interface BandFactors {
 
 // ---- the kernel ----
 
+/** the pairs of a column's update in the solve written out (static offsets) before a loop takes over */
+const SOLVE_UNROLL_PAIRS = 4;
+/** v128.load / v128.store at a static byte offset from addr (memarg offset; alignment hint 8 bytes) */
+const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, ...u32(0), 3, ...u32(offset)];
+const v128StoreAt = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0xfd, ...u32(11), 3, ...u32(offset)];
+/** i32.gt_u */
+const gtU = (a: Code, b: Code): Code => [...a, ...b, 0x4b];
+
 /**
  * solve(n, kv, ld, ab, b, piv, um, lm): byte offsets of the band storage (f64), the right-hand side (f64,
  * solved in place), the pivots and U's and L's column extents (i32). BandLu.solve's loops, step for step.
+ * The rows are walked by byte address (b[j], the column's diagonal, piv[j], lm[j] / um[j] each advanced by
+ * its stride: no index arithmetic per row). With SIMD a column's update of b runs as straight-line pairs
+ * for the first SOLVE_UNROLL_PAIRS pairs (static offsets from the column's first entry; a loop only beyond
+ * them) and its odd last entry alone: each entry still gets the one product and difference it gets in
+ * BandLu.solve, and no entry of b is read by another's update within a column, so the order among them
+ * does not change a bit.
  */
 function solveFunc(simd: boolean): Func {
   // parameters 0..7, then locals
   const [n, kv, ld, ab, b, piv, um, lm] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [j, l, pa, pb, pe] = [8, 9, 10, 11, 12];
-  const [bj, tmp] = [13, 14];
-  const sv = 15; // v128: s in both lanes
-  const bAt = (i: Code): Code => at(get(b), i, 3);
-  /**
-   * the entries pb .. pe (byte addresses) of b −= the entries from pa of ab · s (ascending); with SIMD
-   * two at a time (the same product and difference in each lane), the last odd one alone
-   */
-  const axpy = (s: number): Code =>
-    simd
-      ? [
-          set(sv, f64x2Splat(get(s))),
-          until(
-            geU(add(get(pb), i32(8)), get(pe)),
-            v128Store(get(pb), f64x2Sub(v128Load(get(pb)), f64x2Mul(v128Load(get(pa)), get(sv)))),
-            set(pa, add(get(pa), i32(16))),
-            set(pb, add(get(pb), i32(16))),
-          ),
-          ifThen(ltU(get(pb), get(pe)), storeF64(get(pb), fSub(loadF64(get(pb)), fMul(loadF64(get(pa)), get(s))))),
-        ].flat()
-      : until(
-          geU(get(pb), get(pe)),
+  // byte addresses: b[j], the end of the walk, the column's entries, piv[j] / um[j], lm[j]; the update's
+  // column entries, right-hand side entries, its length in bytes, the address b[piv[j]] / the update's end
+  const [pj, pend, pd, pp, pl, pa, pb, d, l, ld8] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const [bj, tmp] = [18, 19];
+  const sv = 20; // v128: s in both lanes
+  const pair = (off: number): Code =>
+    v128StoreAt(get(pb), off, f64x2Sub(v128LoadAt(get(pb), off), f64x2Mul(v128LoadAt(get(pa), off), get(sv))));
+  /** the entries pb .. pb + d (bytes) of b −= the entries from pa of ab · s */
+  const axpy = (s: number): Code => {
+    if (!simd)
+      return [
+        set(l, add(get(pb), get(d))),
+        until(
+          geU(get(pb), get(l)),
           storeF64(get(pb), fSub(loadF64(get(pb)), fMul(loadF64(get(pa)), get(s)))),
           set(pa, add(get(pa), i32(8))),
           set(pb, add(get(pb), i32(8))),
-        );
+        ),
+      ].flat();
+    // pairs beyond the straight-line ones: a loop
+    let rest: Code = [
+      set(l, add(get(pb), get(d))),
+      set(pa, add(get(pa), i32(16 * SOLVE_UNROLL_PAIRS))),
+      set(pb, add(get(pb), i32(16 * SOLVE_UNROLL_PAIRS))),
+      until(geU(get(pb), get(l)), pair(0), set(pa, add(get(pa), i32(16))), set(pb, add(get(pb), i32(16)))),
+    ].flat();
+    for (let k = SOLVE_UNROLL_PAIRS - 1; k >= 0; k--) rest = ifThen(gtU(get(d), i32(16 * k)), pair(16 * k), rest);
+    return [
+      // the odd last entry alone
+      ifThen(
+        and(get(d), i32(8)),
+        set(d, sub(get(d), i32(8))),
+        storeF64(
+          add(get(pb), get(d)),
+          fSub(loadF64(add(get(pb), get(d))), fMul(loadF64(add(get(pa), get(d))), get(s))),
+        ),
+      ),
+      set(sv, f64x2Splat(get(s))),
+      rest,
+    ].flat();
+  };
   // forward: for j < n − 1: swap b[j], b[piv[j]]; b[j+1 .. j+lm[j]] −= ab[cj+1 ..]·b[j] (cj = j·ld + kv)
   const forward = [
-    set(j, i32(0)),
+    set(pj, get(b)),
+    set(pend, at(get(b), sub(get(n), i32(1)), 3)),
+    set(pd, at(get(ab), add(get(kv), i32(1)), 3)),
+    set(pp, get(piv)),
+    set(pl, get(lm)),
     until(
-      geS(get(j), sub(get(n), i32(1))),
-      set(l, loadI32(at(get(piv), get(j), 2))),
+      geU(get(pj), get(pend)),
+      set(l, at(get(b), loadI32(get(pp)), 3)),
       ifThen(
-        ne(get(l), get(j)),
-        set(tmp, loadF64(bAt(get(l)))),
-        storeF64(bAt(get(l)), loadF64(bAt(get(j)))),
-        storeF64(bAt(get(j)), get(tmp)),
+        ne(get(l), get(pj)),
+        set(tmp, loadF64(get(l))),
+        storeF64(get(l), loadF64(get(pj))),
+        storeF64(get(pj), get(tmp)),
       ),
-      set(bj, loadF64(bAt(get(j)))),
+      set(bj, loadF64(get(pj))),
       ifThen(
         fNe(get(bj), f64Zero),
-        set(pa, at(get(ab), add(mul(get(j), get(ld)), add(get(kv), i32(1))), 3)),
-        set(pb, bAt(add(get(j), i32(1)))),
-        set(pe, add(get(pb), shl(loadI32(at(get(lm), get(j), 2)), i32(3)))),
+        set(pa, get(pd)),
+        set(pb, add(get(pj), i32(8))),
+        set(d, shl(loadI32(get(pl)), i32(3))),
         axpy(bj),
       ),
-      set(j, add(get(j), i32(1))),
+      set(pj, add(get(pj), i32(8))),
+      set(pd, add(get(pd), get(ld8))),
+      set(pp, add(get(pp), i32(4))),
+      set(pl, add(get(pl), i32(4))),
     ),
   ];
   // backward: for j = n − 1 … 0: x = b[j] / ab[cj]; b[j − um[j] .. j − 1] −= ab[cj − um[j] ..]·x
   const x = bj;
   const backward = [
-    set(j, sub(get(n), i32(1))),
+    set(pj, at(get(b), sub(get(n), i32(1)), 3)),
+    set(pd, at(get(ab), add(mul(sub(get(n), i32(1)), get(ld)), get(kv)), 3)),
+    set(pp, at(get(um), sub(get(n), i32(1)), 2)),
     until(
-      ltS(get(j), i32(0)),
-      set(pa, at(get(ab), add(mul(get(j), get(ld)), get(kv)), 3)),
-      set(pb, bAt(get(j))),
-      set(x, fDiv(loadF64(get(pb)), loadF64(get(pa)))),
-      storeF64(get(pb), get(x)),
+      ltS(get(pj), get(b)),
+      set(x, fDiv(loadF64(get(pj)), loadF64(get(pd)))),
+      storeF64(get(pj), get(x)),
       ifThen(
         fNe(get(x), f64Zero),
-        set(pe, get(pb)),
-        set(l, shl(loadI32(at(get(um), get(j), 2)), i32(3))),
-        set(pa, sub(get(pa), get(l))),
-        set(pb, sub(get(pb), get(l))),
+        set(d, shl(loadI32(get(pp)), i32(3))),
+        set(pa, sub(get(pd), get(d))),
+        set(pb, sub(get(pj), get(d))),
         axpy(x),
       ),
-      set(j, sub(get(j), i32(1))),
+      set(pj, sub(get(pj), i32(8))),
+      set(pd, sub(get(pd), get(ld8))),
+      set(pp, sub(get(pp), i32(4))),
     ),
   ];
   return {
     name: 'solve',
     params: [I32, I32, I32, I32, I32, I32, I32, I32],
     results: [],
-    locals: simd ? [I32, I32, I32, I32, I32, F64, F64, V128] : [I32, I32, I32, I32, I32, F64, F64],
-    body: [...forward, ...backward].flat(),
+    locals: [...[I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64], ...(simd ? [V128] : [])],
+    body: [set(ld8, shl(get(ld), i32(3))), ...forward, ...backward].flat(),
   };
 }
 

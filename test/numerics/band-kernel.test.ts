@@ -219,3 +219,55 @@ test('band LU: a singular band fails at the same column both ways, leaving the s
   assert.equal(js.piv[30], 30);
   assert.ok(js.piv.subarray(31).every((p) => p === 0));
 });
+
+/**
+ * a diagonally dominant band (no row interchanges: piv[j] = j) whose columns have every extent: below
+ * the diagonal column j has entries to row j + j mod (kl + 1), above it from row j − j mod (ku + 1)
+ */
+function extentsBand(n: number, kl: number, ku: number): BandLu {
+  const r = rng(n + kl + ku);
+  const band = new BandLu(n, kl, ku);
+  for (let j = 0; j < n; j++) {
+    band.set(j, j, 3 * (kl + ku + 1) + r());
+    for (let i = j + 1; i <= Math.min(n - 1, j + (j % (kl + 1))); i++) band.set(i, j, r() || 0.5);
+    for (let i = Math.max(0, j - (j % (ku + 1))); i < j; i++) band.set(i, j, r() || 0.5);
+  }
+  return band;
+}
+
+test('band solve: every column extent (even and odd, none, past the straight-line pairs), with and without row interchanges and SIMD, agrees bit for bit', () => {
+  const r = rng(77);
+  for (const simd of [true, false]) {
+    const was = useWasmBandSimd(simd);
+    try {
+      assert.equal(wasmBandSimdUsed(), simd);
+      for (const [n, kl, ku] of [
+        [97, 5, 4],
+        [64, 9, 11],
+        [40, 1, 2],
+      ] as const) {
+        // no interchanges: U's and L's extents as built
+        const plain = extentsBand(n, kl, ku);
+        assert.ok(withKernel(true, () => plain.factor()));
+        assert.ok(
+          plain.piv.every((p, j) => p === j),
+          'no row interchanges',
+        );
+        for (let m = 0; m <= ku; m++) assert.ok(plain.um.includes(m), `um = ${m} occurs (n=${n} kl=${kl} ku=${ku})`);
+        for (let m = 0; m <= kl; m++) assert.ok(plain.lm.includes(m), `lm = ${m} occurs (n=${n} kl=${kl} ku=${ku})`);
+        // with interchanges: U up to kl + ku above the diagonal
+        const pivoted = randomBand(n + 1, n, kl, ku, 1);
+        assert.ok(pivoted.piv.some((p, j) => p !== j) && pivoted.um.some((m) => m > ku), 'row interchanges');
+        for (const band of [plain, pivoted])
+          for (let k = 0; k < 3; k++) {
+            // exact zeros of both signs (skipped columns) in some right-hand sides
+            const b = rhs(r, n).map((v, i) => (k === 2 && i % 3 === 0 ? (i % 2 === 0 ? -0 : 0) : v));
+            const [js, wasm] = bothWays(band, b);
+            assertSameBits(js, wasm, `n=${n} kl=${kl} ku=${ku} simd ${simd} rhs ${k}`);
+          }
+      }
+    } finally {
+      useWasmBandSimd(was);
+    }
+  }
+});
