@@ -1849,21 +1849,9 @@ class BdfSolver implements DaeSolver {
       this.m = lease.m;
       const ch = this.chains;
       if (ch) {
-        lease.keep.set(ch.keep);
-        lease.rootV.set(ch.rootV);
-        lease.rootP.set(ch.rootP);
         const st = ch.structure;
-        lease.rootI.set(st.rootI);
-        lease.lv.set(st.lv);
-        lease.lp.set(st.lp);
-        lease.lpq.set(st.lpq);
-        lease.jPiv.set(st.jPiv);
-        lease.jUp.set(st.jUp);
-        lease.jLo.set(st.jLo);
-        lease.runI0.set(st.runI0);
-        lease.runEnd.set(st.runEnd);
-        // J's values as they stand (evalJ copies them again after every evaluation)
-        lease.setJ(ch.jacobianValues);
+        // with J's values as they stand (evalJ copies them again after every evaluation)
+        lease.loadChains(ch, st);
         const cancel = st.cancel;
         const { piv, inv, upA, mul, mag, bx, alpha, beta } = lease;
         ch.attach({ piv, inv, upA, mul, mag, bx, alpha, beta, factor: (c) => lease.chainFactor(c, cancel) });

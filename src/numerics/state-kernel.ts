@@ -179,6 +179,30 @@ function laneSweep<V>(
 }
 
 /**
+ * the constants of a history sweep at order k in a lane's locals (tag: the locals' name prefix): 1, 0,
+ * rtol, α and γ_1..γ_k; set() splats them once per call (scalar lanes take them as they are)
+ */
+function sweepConstants(L: Locals, lane: Lane, tag: string, k: number) {
+  const g: number[] = [0];
+  for (let j = 1; j <= k; j++) g.push(L.local(`${tag}g${j}`, lane.type));
+  const one = L.local(`${tag}one`, lane.type);
+  const zero = L.local(`${tag}zero`, lane.type);
+  const rtol = L.local(`${tag}rtol`, lane.type);
+  const alpha = L.local(`${tag}alpha`, lane.type);
+  const set_ = (rtolParam: number, alphaParam: number): Code[] => {
+    const c: Code[] = [
+      set(one, lane.splat(f64One)),
+      set(zero, lane.splat(f64Zero)),
+      set(rtol, lane.splat(get(rtolParam))),
+      set(alpha, lane.splat(get(alphaParam))),
+    ];
+    for (let j = 1; j <= k; j++) c.push(set(g[j]!, lane.splat(f64(GAMMA[j]!))));
+    return c;
+  };
+  return { g, one, zero, rtol, alpha, set: set_ };
+}
+
+/**
  * updD{k}(n, D, d, yPred, psi, invScale, atol, rtol, alpha, next): bdf.ts updateD at order k — D[k+2] ←
  * d − D[k+1] (when next), D[k+1] ← d, D[j] += D[j+1] for j = k..0, and the next predictor (yPred, ψ,
  * 1/scale) from the new D[0..k]
@@ -204,34 +228,18 @@ function updateDFunc(k: number, simd: boolean): Func {
   const laneVars = (lane: Lane, tag: string) => {
     const a: number[] = [];
     for (let j = 0; j <= k; j++) a.push(L.local(`${tag}a${j}`, lane.type));
-    const g: number[] = [0];
-    for (let j = 1; j <= k; j++) g.push(L.local(`${tag}g${j}`, lane.type));
     return {
       di: L.local(`${tag}di`, lane.type),
       yp: L.local(`${tag}yp`, lane.type),
       a,
-      g,
-      one: L.local(`${tag}one`, lane.type),
-      zero: L.local(`${tag}zero`, lane.type),
-      rtol: L.local(`${tag}rtol`, lane.type),
-      alpha: L.local(`${tag}alpha`, lane.type),
+      ...sweepConstants(L, lane, tag, k),
     };
   };
   type V = ReturnType<typeof laneVars>;
   const vars = { scalar: laneVars(SCALAR, 's'), pair: simd ? laneVars(PAIR, 'v') : null };
-  const consts = (lane: Lane, v: V): Code[] => {
-    const c: Code[] = [
-      set(v.one, lane.splat(f64One)),
-      set(v.zero, lane.splat(f64Zero)),
-      set(v.rtol, lane.splat(get(rtol))),
-      set(v.alpha, lane.splat(get(alpha))),
-    ];
-    for (let j = 1; j <= k; j++) c.push(set(v.g[j]!, lane.splat(f64(GAMMA[j]!))));
-    return c;
-  };
   const at = (l: number): Code => add(get(l), get(o));
-  const setup: Code[] = [set(end, mul(get(n), i32(8))), ...consts(SCALAR, vars.scalar)];
-  if (vars.pair) setup.push(...consts(PAIR, vars.pair));
+  const setup: Code[] = [set(end, mul(get(n), i32(8))), ...vars.scalar.set(rtol, alpha)];
+  if (vars.pair) setup.push(...vars.pair.set(rtol, alpha));
   for (let j = 0; j <= k + 2; j++) setup.push(set(rows[j]!, add(get(pD), mul(get(end), i32(j)))));
   const body = (lane: Lane, v: V): Code[] => {
     const { di, yp, a } = v;
@@ -304,32 +312,20 @@ function applyRUFunc(k: number, simd: boolean): Func {
     const dv: number[] = [];
     for (let i = 0; i <= k; i++) dv.push(L.local(`${tag}d${i}`, lane.type));
     const e: number[] = [];
-    const g: number[] = [0];
     for (let j = 0; j <= k; j++) e.push(j === 0 ? -1 : L.local(`${tag}e${j}`, lane.type));
-    for (let j = 1; j <= k; j++) g.push(L.local(`${tag}g${j}`, lane.type));
     return {
       c,
       dv,
       e,
-      g,
       yp: L.local(`${tag}yp`, lane.type),
       w: L.local(`${tag}w`, lane.type),
-      one: L.local(`${tag}one`, lane.type),
-      zero: L.local(`${tag}zero`, lane.type),
-      rtol: L.local(`${tag}rtol`, lane.type),
-      alpha: L.local(`${tag}alpha`, lane.type),
+      ...sweepConstants(L, lane, tag, k),
     };
   };
   type V = ReturnType<typeof laneVars>;
   const vars = { scalar: laneVars(SCALAR, 's'), pair: simd ? laneVars(PAIR, 'v') : null };
   const consts = (lane: Lane, v: V): Code[] => {
-    const c: Code[] = [
-      set(v.one, lane.splat(f64One)),
-      set(v.zero, lane.splat(f64Zero)),
-      set(v.rtol, lane.splat(get(rtol))),
-      set(v.alpha, lane.splat(get(alpha))),
-    ];
-    for (let j = 1; j <= k; j++) c.push(set(v.g[j]!, lane.splat(f64(GAMMA[j]!))));
+    const c = v.set(rtol, alpha);
     for (let i = 0; i <= k; i++)
       for (let j = 1; j <= k; j++) c.push(set(v.c[i]![j]!, lane.splat(loadF64At(get(pRU), 8 * (i * s + j)))));
     return c;
@@ -1374,6 +1370,34 @@ export class StateLease {
       this.obeta,
       this.oyPred,
     );
+  }
+
+  /**
+   * the linear trees of a solve into the lease: their unknowns (keep, roots and their parents), their
+   * structure and J's values as they stand (condensed.ts LinearChains and its ChainStructure)
+   */
+  loadChains(
+    ch: {
+      readonly keep: Int32Array;
+      readonly rootV: Int32Array;
+      readonly rootP: Int32Array;
+      readonly jacobianValues: Float64Array;
+    },
+    st: { readonly [K in 'rootI' | 'lv' | 'lp' | 'lpq' | 'jPiv' | 'jUp' | 'jLo' | 'runI0' | 'runEnd']: Int32Array },
+  ): void {
+    this.keep.set(ch.keep);
+    this.rootV.set(ch.rootV);
+    this.rootP.set(ch.rootP);
+    this.rootI.set(st.rootI);
+    this.lv.set(st.lv);
+    this.lp.set(st.lp);
+    this.lpq.set(st.lpq);
+    this.jPiv.set(st.jPiv);
+    this.jUp.set(st.jUp);
+    this.jLo.set(st.jLo);
+    this.runI0.set(st.runI0);
+    this.runEnd.set(st.runEnd);
+    this.setJ(ch.jacobianValues);
   }
 
   /**

@@ -5,6 +5,7 @@ import { parseBpxText, type LiquidCellParams } from '../../src/electrochem/bpx.t
 import { DfnModel } from '../../src/electrochem/liquid/dfn.ts';
 import { dfnKernelRuns, useWasmDfnKernel, wasmDfnKernelAvailable } from '../../src/electrochem/liquid/dfn-kernel.ts';
 import { simulateConstantCurrent } from '../../src/cycler/profile-drive.ts';
+import { assertBitIdentical } from '../support/same-discharge.ts';
 import type { LiquidMesh } from '../../src/electrochem/liquid/common.ts';
 
 const read = (p: string): LiquidCellParams => parseBpxText(readFileSync(new URL(p, import.meta.url), 'utf8'));
@@ -33,19 +34,6 @@ function offOn(
   const before = dfnKernelRuns();
   const wasm = run(true);
   return { js, wasm, runs: dfnKernelRuns() - before };
-}
-
-function assertBitIdentical(
-  a: ReturnType<typeof simulateConstantCurrent>,
-  b: ReturnType<typeof simulateConstantCurrent>,
-): void {
-  assert.equal(a.status, 'event');
-  assert.deepEqual(b.stats, a.stats);
-  assert.equal(b.V.length, a.V.length);
-  for (let i = 0; i < a.V.length; i++) {
-    assert.ok(Object.is(b.t_s[i], a.t_s[i]), `t at output ${i}`);
-    assert.ok(Object.is(b.V[i], a.V[i]), `V at output ${i}: ${b.V[i]} vs ${a.V[i]}`);
-  }
 }
 
 test("the bench's DFN 1C discharge is bit for bit the same with the nonlinear residual's WebAssembly kernel as with its JavaScript path, and the kernel did every nonlinear evaluation", () => {

@@ -13,6 +13,7 @@ import {
   type LiquidMesh,
 } from '../../src/electrochem/liquid/index.ts';
 import { simulateConstantCurrent, simulateCurrentProfile } from '../../src/cycler/profile-drive.ts';
+import { assertBitIdentical } from '../support/same-discharge.ts';
 import { solveDae } from '../../src/numerics/index.ts';
 import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
 import { useWasmStateKernel, wasmStateKernelAvailable } from '../../src/numerics/state-kernel.ts';
@@ -55,20 +56,6 @@ function fdJacobianError(
     }
   }
   return { err, max };
-}
-
-/** Two discharges that reached the cut-off with the same solver counts and bit-identical outputs (t, V). */
-function assertBitIdentical(
-  a: ReturnType<typeof simulateConstantCurrent>,
-  b: ReturnType<typeof simulateConstantCurrent>,
-): void {
-  assert.equal(a.status, 'event');
-  assert.deepEqual(b.stats, a.stats);
-  assert.equal(b.V.length, a.V.length);
-  for (let i = 0; i < a.V.length; i++) {
-    assert.ok(Object.is(b.t_s[i], a.t_s[i]), `t at output ${i}`);
-    assert.ok(Object.is(b.V[i], a.V[i]), `V at output ${i}: ${b.V[i]} vs ${a.V[i]}`);
-  }
 }
 
 test('every model is at equilibrium at rest (f = 0) and its analytic Jacobian matches finite differences', () => {

@@ -210,19 +210,7 @@ test('the trees’ factorisation in the kernel takes a tree’s elimination from
   })!;
   try {
     lease.m.set(m);
-    lease.keep.set(ch.keep);
-    lease.rootV.set(ch.rootV);
-    lease.rootP.set(ch.rootP);
-    lease.rootI.set(st.rootI);
-    lease.lv.set(st.lv);
-    lease.lp.set(st.lp);
-    lease.lpq.set(st.lpq);
-    lease.jPiv.set(st.jPiv);
-    lease.jUp.set(st.jUp);
-    lease.jLo.set(st.jLo);
-    lease.runI0.set(st.runI0);
-    lease.runEnd.set(st.runEnd);
-    lease.setJ(ch.jacobianValues);
+    lease.loadChains(ch, st);
     // chains 1, 2 and 4 from chain 0; 3, 5 and 6 each their own; 7 from 0
     assert.equal(lease.chainCopies, 4 * len);
     for (const c of [0.37, 2.5]) {
