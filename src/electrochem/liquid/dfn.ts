@@ -158,6 +158,12 @@ const linearCache = new Map<string, Uint8Array | null>();
  * initialisation (PyBaMM tolerance) from four Newton iterations to two
  */
 const GUESS_FLUX_PASSES = 2;
+/**
+ * the starting guess keeps c_e/c_e0 and the surface θ at least this far from 0 (θ also from 1), so that its
+ * √(c_e θ(1−θ)) and asinh stay finite (a guess only: the consistent initialisation then solves the exact
+ * equations; dimensionless, an assumption far below the states' own values, so that it acts only at the ends)
+ */
+const GUESS_FLOOR = 1e-6;
 
 /** distance of a particle surface stoichiometry from 0 or 1 at which a step ends as infeasible */
 const STOICHIOMETRY_MARGIN = 1e-5;
@@ -849,7 +855,7 @@ export class DfnModel implements CellModel {
         const g0 = d === 0 ? 0 : nNeg;
         const gEnd = d === 0 ? nNeg : nMat;
         const dse = y[iPs[k]!]! - y[iPe[k]!]!;
-        const cer = Math.max(y[iCe[k]!]! / ce0, 1e-6);
+        const cer = Math.max(y[iCe[k]!]! / ce0, GUESS_FLOOR);
         for (let m = g0; m < gEnd; m++, g++) {
           const el = allMats[m]!;
           const e = el.e;
@@ -858,7 +864,7 @@ export class DfnModel implements CellModel {
           const cN = y[ij - 1]!;
           const Ds = el.dsConst ? dscs[m]! : e.diffusivity(cN / el.cmax, Tref) * arrDss[m]!;
           let th = (cN - (j * el.dr) / (2 * Ds)) / el.cmax;
-          th = th < 1e-6 ? 1e-6 : th > 1 - 1e-6 ? 1 - 1e-6 : th;
+          th = th < GUESS_FLOOR ? GUESS_FLOOR : th > 1 - GUESS_FLOOR ? 1 - GUESS_FLOOR : th;
           const U = uRef(el, th, Tref, wts[m]!) + (T === Tref ? 0 : (T - Tref) * e.entropic(th, Tref));
           const kv = 2 * kTs[m]! * Math.sqrt(cer * th * (1 - th));
           sc[g] = U;
