@@ -533,6 +533,8 @@ export class DfnModel implements CellModel {
     this.kTs = new Float64Array(b.allMats.length);
     this.arrDss = new Float64Array(b.allMats.length);
     this.dscs = new Float64Array(b.allMats.length);
+    this.jacLnCe = new Float64Array(b.nx);
+    this.jacMat = new Float64Array(4 * b.allMats.length);
     const nr = b.nr;
     // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
     // T row and column are full, so a sparse (bordered-banded) pattern. It depends only on the mesh, the
@@ -672,6 +674,9 @@ export class DfnModel implements CellModel {
   private readonly kTs: Float64Array;
   private readonly arrDss: Float64Array;
   private readonly dscs: Float64Array;
+  /** scratch of jac: ln c_e per volume; per material g its D_s Arrhenius factor, D_s when constant, k(T), hysteresis weight */
+  private readonly jacLnCe: Float64Array;
+  private readonly jacMat: Float64Array;
 
   get structure(): JacobianStructure {
     // sparse pattern with the particle chains condensed onto their pore-wall flux (../../numerics/condensed.ts):
@@ -1396,6 +1401,22 @@ export class DfnModel implements CellModel {
     let dHeatDT = 0; // ∂(Σ a F j Uh Δx)/∂T through θ(T)
     // the sink holds the linear rows' entries (DaeProblem.linearRows: the particles of constant D_s, isothermal)
     const held = sink.linearRowsHeld === true && !thermal;
+    // ln c_e once per volume (each face takes the difference of its two volumes'), and per material its
+    // constants at T (the same expressions as in the loops below, evaluated once)
+    const lnCe = this.jacLnCe;
+    for (let k = 0; k < nx; k++) lnCe[k] = Math.log(y[this.iCe[k]!]!);
+    const jm = this.jacMat;
+    const allMats = this.allMats;
+    for (let g = 0; g < allMats.length; g++) {
+      const el = allMats[g]!;
+      const e = el.e;
+      const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
+      jm[4 * g] = arrDs;
+      jm[4 * g + 1] = el.dsConst ? e.diffusivity(0, Tref) * arrDs : 0;
+      jm[4 * g + 2] = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
+      jm[4 * g + 3] = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
+    }
+    const nNeg = this.mats[0].length;
 
     for (let f = 0; f < nx - 1; f++) {
       const a = this.iCe[f]!;
@@ -1421,7 +1442,7 @@ export class DfnModel implements CellModel {
       const pa = this.iPe[f]!;
       const pb = this.iPe[f + 1]!;
       const dphi = y[pb]! - y[pa]!;
-      const dln = Math.log(cb) - Math.log(ca);
+      const dln = lnCe[f + 1]! - lnCe[f]!;
       const bracket = -dphi + nu * dln;
       const dieDpb = -ka * G;
       const dieDpa = ka * G;
@@ -1470,7 +1491,9 @@ export class DfnModel implements CellModel {
         const b = this.iCs[k]! + q * this.stride;
         const ij = b + nr;
         const jj = y[ij]!;
-        const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
+        const g4 = 4 * ((d === 0 ? 0 : nNeg) + q);
+        const arrDs = jm[g4]!;
+        const dsc = jm[g4 + 1]!;
         const cmax = el.cmax;
         // particle: out[b+i] = (flux_i − flux_{i−1})/V_i — left out when the sink holds them (its rows are
         // among linearRows(): constant D_s, isothermal)
@@ -1481,7 +1504,7 @@ export class DfnModel implements CellModel {
           let dF0: number;
           let dF1: number;
           if (el.dsConst) {
-            const Ds = e.diffusivity(0, Tref) * arrDs;
+            const Ds = dsc;
             dF1 = el.faceCoef[i]! * Ds;
             dF0 = -dF1;
           } else {
@@ -1506,15 +1529,15 @@ export class DfnModel implements CellModel {
         if (!skip) sink.add(b + nr - 1, ij, -el.Rp * el.Rp * el.invVol[nr - 1]!);
         // kinetics row: F (j − jbv(θ(cN, j), ce, φs − φe))
         const cN = y[b + nr - 1]!;
-        const DsN = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity(cN / cmax, Tref)) * arrDs;
+        const DsN = el.dsConst ? dsc : e.diffusivity(cN / cmax, Tref) * arrDs;
         const th = (cN - (jj * el.dr) / (2 * DsN)) / cmax;
         const gRaw = th * (1 - th);
         const g = gRaw < THETA_EPS ? THETA_EPS : gRaw;
         const dg = gRaw < THETA_EPS ? 0 : 1 - 2 * th;
         const ce = y[ice]!;
         const cer = ce > 0 ? ce / ce0 : 0;
-        const kT = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
-        const w = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
+        const kT = jm[g4 + 2]!;
+        const w = jm[g4 + 3]!;
         const U0 = uRef(el, th, Tref, w);
         const dU0 = duRef(el, th, Tref, w);
         const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
