@@ -101,6 +101,14 @@ export interface DaeSolverOptions extends SolveOptions {
    */
   earlyShrink?: boolean;
   /**
+   * the consistent initialisation keeps the J (and its factorisation) of an earlier Newton iterate, instead
+   * of a fresh pair at the consistent point, when its iterates moved the state by less than this since
+   * that J, relative (the steps' weighted RMS norms × rtol); the initial slope and the first step then
+   * start from it. Default 0: always a fresh pair. The liquid constant-current driver passes 1e-3
+   * (../cycler/profile-drive.ts LIQUID_INIT_J_KEEP)
+   */
+  initialJacobianKeep?: number;
+  /**
    * Receives every output sample (accepted steps when saveSteps, tEval times, the terminal event)
    * instead of the result's t / y arrays, which then stay empty. y is a view into the solver's
    * workspace, valid only during the call (copy what you keep). Saves a copy of the state per sample
@@ -1693,10 +1701,11 @@ class BdfSolver implements DaeSolver {
 
   /**
    * Newton on the algebraic equations with the differential unknowns fixed. Leaves J (at the last
-   * iterate) in the linear system and the matrix diag(m) − diag(wInit)·J factorised. Returns null on
-   * success or a message.
+   * iterate, or at an earlier one when the iterates since moved less than keepJ: initialJacobianKeep)
+   * in the linear system and the matrix diag(m) − diag(wInit)·J factorised. Returns null on success or
+   * a message.
    */
-  private initialise(t0: number, y: Float64Array, doNewton: boolean): string | null {
+  private initialise(t0: number, y: Float64Array, doNewton: boolean, keepJ: number): string | null {
     const n = this.n;
     const { fv, dy, isAlg, sys, m, wInit, yTmp, scale } = this;
     this.evalF(t0, y, fv);
@@ -1714,6 +1723,8 @@ class BdfSolver implements DaeSolver {
     };
     let r = resNorm(fv);
     let prevStep = Infinity;
+    // the iterates' movement since J was evaluated (weighted RMS norm)
+    let moved = 0;
     const fTry = this.f1;
     for (let it = 0; it < 40; it++) {
       if (r === 0) return null;
@@ -1742,18 +1753,22 @@ class BdfSolver implements DaeSolver {
       y.set(yTmp);
       fv.set(fTry);
       r = rTry;
+      moved += stepNorm * lambda;
       if (stepNorm * lambda < 1e-4) break;
       // refresh J when Newton converges slowly (chord otherwise)
       if (lambda < 1 || stepNorm > 0.3 * prevStep) {
         this.evalJ(t0, y, fv);
         if (!sys.factor(m, wInit)) return 'the algebraic Jacobian ∂g/∂z is singular during initialisation';
         this.stats.factorisations++;
+        moved = 0;
       }
       prevStep = stepNorm * lambda;
       if (it === 39)
         return `consistent initialisation did not converge in 40 Newton iterations (algebraic residual ${r.toExponential(3)})`;
     }
-    // make sure the factorised matrix matches J at the final point (cheap relative to a failed first step)
+    // make sure the factorised matrix matches J at the final point (cheap relative to a failed first step),
+    // unless the caller takes one as close as keepJ
+    if (moved * this.rtol < keepJ) return null;
     this.evalJ(t0, y, fv);
     if (!sys.factor(m, wInit)) return 'the algebraic Jacobian ∂g/∂z is singular at the consistent point';
     this.stats.factorisations++;
@@ -1904,6 +1919,9 @@ class BdfSolver implements DaeSolver {
     if (opts.firstStep !== undefined && !(opts.firstStep > 0 && Number.isFinite(opts.firstStep)))
       throw new RangeError(`opts.firstStep: must be > 0 (got ${opts.firstStep})`);
     this.errAlg = opts.algebraicErrorControl ?? true;
+    const keepJ = opts.initialJacobianKeep ?? 0;
+    if (!(keepJ >= 0 && keepJ < 1))
+      throw new RangeError(`opts.initialJacobianKeep: must be ≥ 0 and < 1 (got ${opts.initialJacobianKeep})`);
     const events: readonly EventSpec[] = opts.events ?? [];
     events.forEach((e, k) => {
       if (typeof e.g !== 'function') throw new TypeError(`opts.events.${k}.g: must be a function g(t, y)`);
@@ -1989,7 +2007,7 @@ class BdfSolver implements DaeSolver {
 
     // ---------- consistent initialisation & initial derivative ----------
     const hasAlg = this.nAlg > 0;
-    const initMsg = this.initialise(t0, y, hasAlg && opts.initialiseAlgebraic !== false);
+    const initMsg = this.initialise(t0, y, hasAlg && opts.initialiseAlgebraic !== false, keepJ);
     if (initMsg) {
       emit(t0, y);
       return finish('failed', t0, y, initMsg);

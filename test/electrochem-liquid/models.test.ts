@@ -12,6 +12,7 @@ import {
   stoichiometricCapacity_C,
   type LiquidMesh,
 } from '../../src/electrochem/liquid/index.ts';
+import { dfnKernelRuns } from '../../src/electrochem/liquid/dfn-kernel.ts';
 import { simulateConstantCurrent, simulateCurrentProfile } from '../../src/cycler/profile-drive.ts';
 import { assertBitIdentical } from '../support/same-discharge.ts';
 import { solveDae } from '../../src/numerics/index.ts';
@@ -594,4 +595,25 @@ test('DFN models built again from one parameter object share its build while its
   assert.deepEqual(rc.V, rr.V);
   assert.deepEqual(rc.t_s, rr.t_s);
   assert.notDeepEqual(rc.V, run(a).V);
+});
+
+test("DFN models of one build share its residual kernel only while the values it reads besides the build's stay: a rate constant and t+ changed in place reach the kernel", () => {
+  const text = readFileSync(new URL('./fixtures/nmc_pouch_cell_BPX.json', import.meta.url), 'utf8');
+  const p = parseBpxText(text);
+  const run = (m: DfnModel) => simulateConstantCurrent(m, I1C, 3.0, { rtol: 1e-4 });
+  const k0 = dfnKernelRuns();
+  const ra = run(new DfnModel(p, { mesh: COARSE }));
+  assert.ok(dfnKernelRuns() > k0, 'the discharge runs on the kernel');
+  // neither value is an input of the shared build (DfnBuild): only the kernel's constants carry them
+  const neg = p.negative as { rateConstant_mol_m2_s: number };
+  const ely = p.electrolyte as { transferenceNumber: number };
+  neg.rateConstant_mol_m2_s *= 0.25;
+  ely.transferenceNumber += 0.05;
+  const rc = run(new DfnModel(p, { mesh: COARSE }));
+  const fresh = parseBpxText(text);
+  (fresh.negative as { rateConstant_mol_m2_s: number }).rateConstant_mol_m2_s = neg.rateConstant_mol_m2_s;
+  (fresh.electrolyte as { transferenceNumber: number }).transferenceNumber = ely.transferenceNumber;
+  assertBitIdentical(rc, run(new DfnModel(fresh, { mesh: COARSE })));
+  const end = (r: typeof ra): number => r.t_s[r.t_s.length - 1]!;
+  assert.ok(Math.abs(end(rc) - end(ra)) > 1, `the changed values change the discharge (${end(rc)} vs ${end(ra)} s)`);
 });

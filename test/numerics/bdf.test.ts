@@ -595,3 +595,45 @@ test('a DAE terminal event on an algebraic unknown with a knee is located on the
   assert.equal(r.events.length, 1);
   assert.equal(r.events[0]!.t, r.tFinal);
 });
+
+test('initialJacobianKeep: the consistent initialisation keeps the J of its starting point when Newton moved less than the given relative distance from it (one J and one factorisation fewer, the solution within the tolerance), a fresh one when it moved more, and refuses a bad value', () => {
+  // y′ = −z, 0 = z³ + z − y: z(y) increasing, the algebraic equation nonlinear (J depends on z)
+  const p: DaeProblem = {
+    n: 2,
+    massDiag: Float64Array.from([1, 0]),
+    f: (_t, y, out) => {
+      out[0] = -y[1]!;
+      out[1] = y[1]! ** 3 + y[1]! - y[0]!;
+    },
+    jacobian: (_t, y, s: JacobianSink) => {
+      s.add(0, 1, -1);
+      s.add(1, 0, -1);
+      s.add(1, 1, 3 * y[1]! ** 2 + 1);
+    },
+  };
+  const zStar = 0.6823278038280193; // z³ + z = 1
+  const rtol = 1e-6;
+  const run = (z0: number, initialJacobianKeep?: number) =>
+    solveDae(p, Float64Array.from([1, z0]), {
+      t0: 0,
+      tEnd: 2,
+      rtol,
+      atol: 1e-10,
+      ...(initialJacobianKeep !== undefined ? { initialJacobianKeep } : {}),
+    });
+  // close start: Newton moves z by 1e-6 (relative), within a keep of 1e-3
+  const fresh = run(zStar * (1 + 1e-6));
+  const kept = run(zStar * (1 + 1e-6), 1e-3);
+  assert.equal(kept.status, 'done', kept.message);
+  assert.equal(kept.stats.jacobianEvals, fresh.stats.jacobianEvals - 1);
+  assert.equal(kept.stats.factorisations, fresh.stats.factorisations - 1);
+  for (let i = 0; i < 2; i++)
+    assert.ok(Math.abs(kept.yFinal[i]! / fresh.yFinal[i]! - 1) < 10 * rtol, `${kept.yFinal[i]} vs ${fresh.yFinal[i]}`);
+  // far start (z0 = 2): the iterates move by far more than 1e-3, so J is fresh at the consistent point
+  const far = run(2, 1e-3);
+  const farFresh = run(2);
+  assert.deepEqual(far.stats, farFresh.stats);
+  assert.deepEqual(far.yFinal, farFresh.yFinal);
+  assert.throws(() => run(zStar, -1), /opts\.initialJacobianKeep: must be ≥ 0 and < 1 \(got -1\)/);
+  assert.throws(() => run(zStar, NaN), /opts\.initialJacobianKeep/);
+});

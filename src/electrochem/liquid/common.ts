@@ -247,25 +247,66 @@ export const BPX_MAX_MAGNITUDE = 1e15;
 /** Largest nominal cell capacity a model runs with, A·h (the largest single cells are ≈ 1 000 A·h). */
 export const BPX_MAX_CAPACITY_AH = 1e5;
 
+/** a value checkModelParams refuses, at path (its texts are built only for a refused value) */
+function refuse(out: Problem[], model: string, path: string, v: number, allowed: string): void {
+  out.push({ path, problem: `not a value the ${model} can run with`, got: String(v), allowed });
+}
+
+/**
+ * checkModelParams: v finite, > 0 and ≤ max (ceilings far above any real cell: no BPX quantity in its SI unit
+ * comes near 1e15, the largest single cells hold ≈ 1 000 A·h; beyond them products such as capacity × 3600
+ * overflow to Infinity), else refused at `${at}.${name}`
+ */
+function needPositive(
+  out: Problem[],
+  model: string,
+  at: string,
+  name: string,
+  v: number,
+  max = BPX_MAX_MAGNITUDE,
+): void {
+  if (!(Number.isFinite(v) && v > 0 && v <= max)) refuse(out, model, `${at}.${name}`, v, `> 0 and ≤ ${max}`);
+}
+
+/** checkModelParams: 0 < v ≤ 1 (0 < v < 1 when open1), else refused at `${at}.${name}` */
+function needFraction(out: Problem[], model: string, at: string, name: string, v: number, open1 = false): void {
+  if (!(v > 0 && (open1 ? v < 1 : v <= 1)))
+    refuse(out, model, `${at}.${name}`, v, open1 ? '0 < value < 1' : '0 < value ≤ 1');
+}
+
+/** checkModelParams for one electrode (its BPX path at) */
+function checkElectrode(out: Problem[], model: 'dfn' | 'spme' | 'spm', at: string, e: BpxElectrode): void {
+  needPositive(out, model, at, 'Thickness [m]', e.thickness_m);
+  if (model !== 'spm') {
+    needFraction(out, model, at, 'Porosity', e.porosity, true);
+    needFraction(out, model, at, 'Transport efficiency', e.transportEfficiency);
+    needPositive(out, model, at, 'Conductivity [S.m-1]', e.conductivity_S_m);
+  }
+  const blend = e.particles.length > 1;
+  for (const q of e.particles) {
+    const pp = blend ? `${at}.Particle.${q.name}` : at;
+    needPositive(out, model, pp, 'Particle radius [m]', q.particleRadius_m);
+    needPositive(out, model, pp, 'Surface area per unit volume [m-1]', q.surfaceArea_per_m);
+    needPositive(out, model, pp, 'Maximum concentration [mol.m-3]', q.maxConcentration_mol_m3);
+    needPositive(out, model, pp, 'Reaction rate constant [mol.m-2.s-1]', q.rateConstant_mol_m2_s);
+    if (!(q.stoMin >= 0 && q.stoMin < 1)) refuse(out, model, `${pp}.Minimum stoichiometry`, q.stoMin, '0 ≤ value < 1');
+    if (!(q.stoMax > q.stoMin && q.stoMax <= 1))
+      refuse(out, model, `${pp}.Maximum stoichiometry`, q.stoMax, `${q.stoMin} < value ≤ 1`);
+  }
+}
+
 /**
  * The values a liquid model cannot run with — the standard accepts them (it checks types, not physics),
  * the model refuses them by their BPX path: lengths, areas, concentrations and rate constants must be
  * positive, porosities and transport efficiencies within (0, 1], stoichiometry windows inside [0, 1]
- * and not empty, the electrolyte present for the DFN and SPMe.
+ * and not empty, the electrolyte present for the DFN and SPMe. (Every model build runs it: the checks
+ * build no text for a value they accept.)
  */
 export function checkModelParams(p: LiquidCellParams, model: 'dfn' | 'spme' | 'spm'): void {
   const out: Problem[] = [];
-  const P = 'Parameterisation';
-  const need = (path: string, v: number, ok: boolean, allowed: string): void => {
-    if (!ok) out.push({ path, problem: `not a value the ${model} can run with`, got: String(v), allowed });
-  };
-  // ceilings far above any real cell (no BPX quantity in its SI unit comes near 1e15; the largest single
-  // cells hold ≈ 1 000 A·h): beyond them products such as capacity × 3600 overflow to Infinity
-  const pos = (path: string, v: number, max = BPX_MAX_MAGNITUDE): void =>
-    need(path, v, Number.isFinite(v) && v > 0 && v <= max, `> 0 and ≤ ${max}`);
   if (model !== 'spm' && p.fullSet === false) {
     out.push({
-      path: `${P}.Electrolyte`,
+      path: 'Parameterisation.Electrolyte',
       problem: `an SPM parameter set (no Electrolyte or Separator) cannot run the ${model}`,
       got: `Header.Model ${p.modelSet ?? 'SPM'}`,
       allowed: '--model spm, or a DFN/SPMe set',
@@ -273,61 +314,39 @@ export function checkModelParams(p: LiquidCellParams, model: 'dfn' | 'spme' | 's
     throw new ProblemError(out);
   }
   const c = p.cell;
-  pos(`${P}.Cell.Electrode area [m2]`, c.electrodeArea_m2);
-  need(
-    `${P}.Cell.Number of electrode pairs connected in parallel to make a cell`,
-    c.electrodePairs,
-    Number.isInteger(c.electrodePairs) && c.electrodePairs >= 1,
-    'an integer ≥ 1',
-  );
-  pos(`${P}.Cell.Nominal cell capacity [A.h]`, c.nominalCapacity_Ah, BPX_MAX_CAPACITY_AH);
-  need(
-    `${P}.Cell.Upper voltage cut-off [V]`,
-    c.upperCutoff_V,
-    c.upperCutoff_V > c.lowerCutoff_V,
-    `> the lower cut-off ${c.lowerCutoff_V} V`,
-  );
-  pos(`${P}.Cell.Reference temperature [K]`, c.referenceTemperature_K);
-  pos('State.Thermal environment.Ambient temperature [K]', c.ambientTemperature_K);
-  pos('State.Initial conditions.Initial temperature [K]', c.initialTemperature_K);
-  pos(
-    'State.Initial conditions.Initial electrolyte concentration [mol.m-3]',
+  const pc = 'Parameterisation.Cell';
+  needPositive(out, model, pc, 'Electrode area [m2]', c.electrodeArea_m2);
+  if (!(Number.isInteger(c.electrodePairs) && c.electrodePairs >= 1))
+    refuse(
+      out,
+      model,
+      `${pc}.Number of electrode pairs connected in parallel to make a cell`,
+      c.electrodePairs,
+      'an integer ≥ 1',
+    );
+  needPositive(out, model, pc, 'Nominal cell capacity [A.h]', c.nominalCapacity_Ah, BPX_MAX_CAPACITY_AH);
+  if (!(c.upperCutoff_V > c.lowerCutoff_V))
+    refuse(out, model, `${pc}.Upper voltage cut-off [V]`, c.upperCutoff_V, `> the lower cut-off ${c.lowerCutoff_V} V`);
+  needPositive(out, model, pc, 'Reference temperature [K]', c.referenceTemperature_K);
+  needPositive(out, model, 'State.Thermal environment', 'Ambient temperature [K]', c.ambientTemperature_K);
+  needPositive(out, model, 'State.Initial conditions', 'Initial temperature [K]', c.initialTemperature_K);
+  needPositive(
+    out,
+    model,
+    'State.Initial conditions',
+    'Initial electrolyte concentration [mol.m-3]',
     p.electrolyte.initialConcentration_mol_m3,
   );
-  const frac = (path: string, v: number, open1 = false): void =>
-    need(path, v, v > 0 && (open1 ? v < 1 : v <= 1), open1 ? '0 < value < 1' : '0 < value ≤ 1');
-  for (const [side, e] of [
-    ['Negative electrode', p.negative],
-    ['Positive electrode', p.positive],
-  ] as const) {
-    const ep = `${P}.${side}`;
-    pos(`${ep}.Thickness [m]`, e.thickness_m);
-    if (model !== 'spm') {
-      frac(`${ep}.Porosity`, e.porosity, true);
-      frac(`${ep}.Transport efficiency`, e.transportEfficiency);
-      pos(`${ep}.Conductivity [S.m-1]`, e.conductivity_S_m);
-    }
-    for (const q of e.particles) {
-      const pp = e.particles.length > 1 ? `${ep}.Particle.${q.name}` : ep;
-      pos(`${pp}.Particle radius [m]`, q.particleRadius_m);
-      pos(`${pp}.Surface area per unit volume [m-1]`, q.surfaceArea_per_m);
-      pos(`${pp}.Maximum concentration [mol.m-3]`, q.maxConcentration_mol_m3);
-      pos(`${pp}.Reaction rate constant [mol.m-2.s-1]`, q.rateConstant_mol_m2_s);
-      need(`${pp}.Minimum stoichiometry`, q.stoMin, q.stoMin >= 0 && q.stoMin < 1, '0 ≤ value < 1');
-      need(`${pp}.Maximum stoichiometry`, q.stoMax, q.stoMax > q.stoMin && q.stoMax <= 1, `${q.stoMin} < value ≤ 1`);
-    }
-  }
+  checkElectrode(out, model, 'Parameterisation.Negative electrode', p.negative);
+  checkElectrode(out, model, 'Parameterisation.Positive electrode', p.positive);
   if (model !== 'spm') {
-    const sp = `${P}.Separator`;
-    pos(`${sp}.Thickness [m]`, p.separator.thickness_m);
-    frac(`${sp}.Porosity`, p.separator.porosity);
-    frac(`${sp}.Transport efficiency`, p.separator.transportEfficiency);
-    need(
-      `${P}.Electrolyte.Cation transference number`,
-      p.electrolyte.transferenceNumber,
-      p.electrolyte.transferenceNumber >= 0 && p.electrolyte.transferenceNumber < 1,
-      '0 ≤ t+ < 1',
-    );
+    const sp = 'Parameterisation.Separator';
+    needPositive(out, model, sp, 'Thickness [m]', p.separator.thickness_m);
+    needFraction(out, model, sp, 'Porosity', p.separator.porosity);
+    needFraction(out, model, sp, 'Transport efficiency', p.separator.transportEfficiency);
+    const tp = p.electrolyte.transferenceNumber;
+    if (!(tp >= 0 && tp < 1))
+      refuse(out, model, 'Parameterisation.Electrolyte.Cation transference number', tp, '0 ≤ t+ < 1');
   }
   if (out.length) throw new ProblemError(out);
 }

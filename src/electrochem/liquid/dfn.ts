@@ -203,6 +203,14 @@ interface DfnBuild {
   tfT: OcpTable | null;
   kinRow: Int32Array;
   marginIdx: readonly Int32Array[];
+  /**
+   * what the DfnModel constructor derives from a build, kept on it for the next model built from it:
+   * the layout's key, Jacobian pattern and linear-row mask (by-layout caches), and the residual kernel with
+   * the parameter values it reads besides the build's (kernelInputs). Undefined until the first model
+   */
+  layout?: { key: string; pattern: JacobianPattern };
+  lin?: Uint8Array | null;
+  kern?: { inputs: unknown[]; kern: DfnResidualKernel | null };
 }
 
 /**
@@ -241,12 +249,43 @@ function buildInputs(p: LiquidCellParams): unknown[] {
 }
 
 /**
+ * The parameter values DfnModel.residualKernel reads besides buildInputs' (the kernel's constants at T_ref):
+ * a build's kernel is reused only while they are all the same
+ */
+function kernelInputs(p: LiquidCellParams, allMats: readonly ElectrodeConst[]): unknown[] {
+  const ely = p.electrolyte;
+  const out: unknown[] = [ely.transferenceNumber, ely.diffusivityActivation_J_mol, ely.conductivityActivation_J_mol];
+  for (const el of allMats) {
+    const e = el.e;
+    out.push(e.rateConstant_mol_m2_s, e.rateActivation_J_mol, e.diffusivityActivation_J_mol);
+  }
+  return out;
+}
+
+/** a and b of the same length and element by element the same (Object.is) */
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** a cached DfnBuild: its options (mesh, thermal, hysteresis, scaledAtol), the inputs it was built from, the build */
+interface BuildEntry {
+  readonly mesh: LiquidMesh;
+  readonly thermal: boolean;
+  readonly hysteresis: boolean;
+  readonly scaledAtol: number | undefined;
+  readonly inputs: unknown[];
+  readonly build: DfnBuild;
+}
+
+/**
  * DfnBuilds by parameter object and (mesh, thermal, hysteresis, scaledAtol): the bench and a user who
  * re-runs a cell build the same model again and again; the typed arrays of a build (≈ 30, each an
  * allocation that costs more than its filling) and the material tables are then shared, read-only, by
- * the models built from it
+ * the models built from it. At most 16 per parameter object, looked up by their options' values
  */
-const buildCache = new WeakMap<LiquidCellParams, Map<string, { inputs: unknown[]; build: DfnBuild }>>();
+const buildCache = new WeakMap<LiquidCellParams, BuildEntry[]>();
 
 function dfnBuild(
   params: LiquidCellParams,
@@ -255,12 +294,27 @@ function dfnBuild(
   hysteresis: boolean,
   scaledAtol: number | undefined,
 ): DfnBuild {
-  const key = `${mesh.negative}/${mesh.separator}/${mesh.positive}/${mesh.particle}/${thermal}/${hysteresis}/${scaledAtol}`;
-  let byKey = buildCache.get(params);
+  let entries = buildCache.get(params);
   const inputs = buildInputs(params);
-  const hit = byKey?.get(key);
-  if (hit !== undefined && hit.inputs.length === inputs.length && hit.inputs.every((v, i) => Object.is(v, inputs[i])))
-    return hit.build;
+  let at = -1;
+  if (entries !== undefined)
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const m = e.mesh;
+      if (
+        m.negative === mesh.negative &&
+        m.separator === mesh.separator &&
+        m.positive === mesh.positive &&
+        m.particle === mesh.particle &&
+        e.thermal === thermal &&
+        e.hysteresis === hysteresis &&
+        Object.is(e.scaledAtol, scaledAtol)
+      ) {
+        if (sameValues(e.inputs, inputs)) return e.build;
+        at = i;
+        break;
+      }
+    }
   const o = {} as DfnBuild;
   const blendNote = [params.negative, params.positive].some((e) => e.particles.length > 1)
     ? `, blended ${params.negative.particles.length} | ${params.positive.particles.length} materials`
@@ -418,12 +472,16 @@ function dfnBuild(
       }
     }
   }
-  if (byKey === undefined) {
-    byKey = new Map();
-    buildCache.set(params, byKey);
+  if (entries === undefined) {
+    entries = [];
+    buildCache.set(params, entries);
   }
-  if (byKey.size >= 16) byKey.clear();
-  byKey.set(key, { inputs, build: o });
+  const entry: BuildEntry = { mesh: { ...mesh }, thermal, hysteresis, scaledAtol, inputs, build: o };
+  if (at >= 0) entries[at] = entry;
+  else {
+    if (entries.length >= 16) entries.length = 0;
+    entries.push(entry);
+  }
   return o;
 }
 
@@ -535,24 +593,43 @@ export class DfnModel implements CellModel {
     this.dscs = new Float64Array(b.allMats.length);
     this.jacLnCe = new Float64Array(b.nx);
     this.jacMat = new Float64Array(4 * b.allMats.length);
-    const nr = b.nr;
+    this.build = b;
     // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
     // T row and column are full, so a sparse (bordered-banded) pattern. It depends only on the mesh, the
     // materials per electrode and the thermal option: computed once per such layout and shared, so that
-    // the solver's symbolic analysis of it (../../numerics/condensed.ts) is shared too
-    const key = `${mesh.negative}/${mesh.separator}/${mesh.positive}/${nr}/${this.mats[0].length}/${this.mats[1].length}/${this.iT >= 0}`;
-    this.layoutKey = key;
-    let pat = patternCache.get(key);
-    if (!pat) {
-      pat = this.jacobianPattern();
-      if (patternCache.size >= 64) patternCache.clear();
-      patternCache.set(key, pat);
+    // the solver's symbolic analysis of it (../../numerics/condensed.ts) is shared too (and kept on the
+    // build for the next model built from it)
+    let layout = b.layout;
+    if (layout === undefined) {
+      const key = `${mesh.negative}/${mesh.separator}/${mesh.positive}/${b.nr}/${this.mats[0].length}/${this.mats[1].length}/${this.iT >= 0}`;
+      let pat = patternCache.get(key);
+      if (!pat) {
+        pat = this.jacobianPattern();
+        if (patternCache.size >= 64) patternCache.clear();
+        patternCache.set(key, pat);
+      }
+      layout = { key, pattern: pat };
+      b.layout = layout;
     }
+    const pat = layout.pattern;
+    this.layoutKey = layout.key;
     this.bandLower = pat.lower;
     this.bandUpper = pat.upper;
     this.pattern = { rows: pat.rows, cols: pat.cols };
-    this.kern = this.residualKernel();
+    // the kernel depends on the build and a few more parameter values (kernelInputs): one per build while
+    // they stay the same, shared by its models (it keeps no state of a model between two residual calls:
+    // the thread's kernel memory holds the loaded one, which a model of the same build then need not reload)
+    const kin = kernelInputs(params, b.allMats);
+    const kc = b.kern;
+    if (kc !== undefined && sameValues(kc.inputs, kin)) this.kern = kc.kern;
+    else {
+      this.kern = this.residualKernel();
+      b.kern = { inputs: kin, kern: this.kern };
+    }
   }
+
+  /** the build this model was made from (shared with the other models of the same parameters and options) */
+  private readonly build: DfnBuild;
 
   /**
    * the WebAssembly kernel of the nonlinear residual (./dfn-kernel.ts) where the model is of its kind:
@@ -1113,7 +1190,12 @@ export class DfnModel implements CellModel {
    * of T); null when there are none
    */
   private linearRows(): Uint8Array | null {
-    if (this.lin === undefined) this.lin = this.findLinearRows();
+    if (this.lin === undefined) {
+      // the build's (it fixes the layout and the materials)
+      const b = this.build;
+      if (b.lin === undefined) b.lin = this.findLinearRows();
+      this.lin = b.lin;
+    }
     return this.lin;
   }
 
