@@ -46,7 +46,14 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 }
 
-export async function bench(): Promise<string[]> {
+/** a model of this part and a tolerance tag ('' or '_pybamm_tol') */
+export type DischargeLine = { model: 'dfn' | 'spme' | 'dfn_blended'; tag: '' | '_pybamm_tol' };
+
+/**
+ * the lines of this part; only: the model/tolerance pairs to run (default all; `npm run bench:fit` runs
+ * the issue's goal line alone, { model: 'dfn', tag: '_pybamm_tol' })
+ */
+export async function bench(only?: readonly DischargeLine[]): Promise<string[]> {
   const text = readFileSync(
     new URL('../test/electrochem-liquid/fixtures/nmc_pouch_cell_BPX.json', import.meta.url),
     'utf8',
@@ -80,6 +87,7 @@ export async function bench(): Promise<string[]> {
       ['', STRICT],
       ['_pybamm_tol', PYBAMM],
     ] as const) {
+      if (only && !only.some((o) => o.model === model && o.tag === tag)) continue;
       const run = (): { ms: number; cpu: number; r: SimulationSeries; n: number } => {
         const c0 = process.cpuUsage();
         const t0 = performance.now();

@@ -11,6 +11,12 @@
  *
  *   node --import tsx bench/fit.bench.ts [--data <dir>] [--model dfn|spme] [--points 400] [--iterations 16] [--out fitted.json]
  *                                        [--mcmc-samples 20000] [--skip-dfn] [--skip-held-out] [--skip-rate]
+ *                                        [--skip-dfn-1c]
+ *
+ * First the issue's speed goal for one model solve (issue 21 item 3: a DFN 1C discharge, the electrochem
+ * bench's mesh, build included, in ≤ 3 ms): the `dfn_1C_discharge_pybamm_tol_*` lines of
+ * bench/dfn.bench-part.ts (the same measurement `npm run bench:electrochem` prints, run here alone, before
+ * the fits) and `dfn_1C_goal`.
  *
  * Then the published rate tests of data/fit/ (Kong et al. 2024; the EES 2022 sulfide cell) fitted to the
  * patent recipe's solid-state cell (rate parameters), as `rollcell fit --cell examples/patent-line.yaml` does.
@@ -48,6 +54,7 @@ import { blockRmse, toInternal } from '../src/fit/types.ts';
 import type { BpxDocument } from '../src/fit/bpx-space.ts';
 import type { RateData } from '../src/fit/data.ts';
 import { ssbFitProblem } from '../src/fit/ssb.ts';
+import { bench as benchDischarge } from './dfn.bench-part.ts';
 import { parseJobRecipe, recipeCellParams } from '../src/pipeline.ts';
 
 const arg = (name: string, def: string): string => {
@@ -100,6 +107,13 @@ const allProblem = liquidFitProblem({
 });
 
 const lines: string[] = [];
+if (!process.argv.includes('--skip-dfn-1c')) {
+  const part = await benchDischarge([{ model: 'dfn', tag: '_pybamm_tol' }]);
+  for (const l of part) lines.push(l);
+  const min = part.find((l) => l.startsWith('dfn_1C_discharge_pybamm_tol_min_ms:'));
+  const ms = min === undefined ? NaN : Number(min.split(':')[1]!.trim().split(' ')[0]);
+  lines.push(`dfn_1C_goal: ${ms <= 3 ? 'met' : 'NOT met'} (≤ 3 ms; fastest of the timed runs ${ms} ms)`);
+}
 const p = (name: string, value: number | string, unit = ''): void => {
   lines.push(`${name}: ${typeof value === 'number' ? Number(value.toPrecision(4)) : value}${unit ? ` ${unit}` : ''}`);
 };
