@@ -191,3 +191,27 @@ export interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (desc: { initial: number; maximum?: number }) => WasmMemory;
 }
+
+// integer ↔ float and 64-bit integer instructions (the libm ports, ./wasm-libm.ts)
+export const I64 = 0x7e;
+/** i64.const of a small integer (|v| < 2^31: its signed LEB128 is the i32 one) */
+export const i64 = (v: number): Code => [0x42, ...s32(v)];
+export const xor = op(0x73);
+/** i32.shr_s (arithmetic shift) */
+export const shrS = op(0x75);
+export const gtU = op(0x4b);
+export const eqI32 = op(0x46);
+export const fEq = op(0x61);
+export const fLe = op(0x65);
+/** i32.trunc_f64_s: a double truncated toward zero (C's (int)d where it fits) */
+export const truncF64S = (a: Code): Code => [...a, 0xaa];
+/** f64.convert_i32_s: an int32 as a double (exact) */
+export const f64FromI32S = (a: Code): Code => [...a, 0xb7];
+/** the high 32 bits of a double's IEEE 754 bits as an i32 (i64.reinterpret_f64, i64.shr_u 32, i32.wrap_i64) */
+export const hiWord = (x: Code): Code => [...x, 0xbd, ...i64(32), 0x88, 0xa7];
+/** the low 32 bits of a double's bits as an i32 (i64.reinterpret_f64, i32.wrap_i64) */
+export const loWord = (x: Code): Code => [...x, 0xbd, 0xa7];
+/** the double of high word hi and low word lo (i64.extend_i32_u, i64.shl 32, i64.or, f64.reinterpret_i64) */
+export const fromWords = (hi: Code, lo: Code): Code => [...hi, 0xad, ...i64(32), 0x86, ...lo, 0xad, 0x84, 0xbf];
+/** call of function index fn with its arguments (each leaves one value) */
+export const call = (fn: number, ...args: Code[]): Code => [...args.flat(), 0x10, ...u32(fn)];

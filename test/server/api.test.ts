@@ -178,7 +178,6 @@ test('errors are Problems: 400 bad JSON or field, 404 unknown, 413 too large, 41
 });
 
 test('a run goes off the request thread, streams its stages and cells by SSE, and is stored', async () => {
-  const t0 = performance.now();
   const a = await t.run({ text: smallRecipe('run A'), seed: 1, production: { duration_s: 300 }, battery: true });
   runA = a.id;
   const names = a.events.map((e) => e.event);
@@ -216,11 +215,11 @@ test('a run goes off the request thread, streams its stages and cells by SSE, an
   const ev = await readEvents(`${t.base}/api/runs/${started}/events`);
   assert.equal(ev.at(-1)!.event, 'done');
   runB = started;
-  assert.ok(performance.now() - t0 < 60_000);
   const list = await t.json('/api/runs');
   assert.ok(
     list.body.runs.some((r: { id: string }) => r.id === runA) &&
       list.body.runs.some((r: { id: string }) => r.id === runB),
+    'both runs are listed',
   );
   conforms('get', '/api/runs', list.body);
   refuses('get', '/api/runs', list.body, ['runs', 0], (o) => (o.output = {}));

@@ -3,12 +3,13 @@
  * linear particle rows) as a WebAssembly kernel for the common case: isothermal at the reference
  * temperature, no OCP hysteresis, every material's U_ref(θ) tabulated and its D_s constant, the
  * electrolyte's D_e and κ tabulated on one grid and its thermodynamic factor constant or tabulated on
- * that grid (./ocp-table.ts). The kernel does the electrolyte faces (fluxes, currents, solid currents)
- * and the volumes (sources, surface stoichiometry, OCP table, the kinetics' prefactor and sinh argument);
- * the logarithms of c_e before it and the kinetics rows' sinh after it stay in JavaScript (Math.log and
- * Math.sinh: the same library calls as the JavaScript path), so the result is bit for bit the
- * JavaScript path's: the same IEEE 754 operations in the same order (f64 add/sub/mul/div/sqrt, no fused
- * multiply-add), the same interval search of the tables (truncation of a non-negative double).
+ * that grid (./ocp-table.ts). The kernel does the logarithms of c_e, the electrolyte faces (fluxes,
+ * currents, solid currents) and the volumes (sources, surface stoichiometry, OCP table, the kinetics
+ * rows with their sinh), so the result is bit for bit the JavaScript path's: the same IEEE 754
+ * operations in the same order (f64 add/sub/mul/div/sqrt, no fused multiply-add), the same interval
+ * search of the tables (truncation of a non-negative double), and log and sinh as ports of the fdlibm
+ * functions the engine's Math.log and Math.sinh are (../../numerics/wasm-libm.ts, checked bit for bit
+ * against them by test/numerics/wasm-libm.test.ts).
  *
  * Where a value leaves a table's range (the JavaScript path then calls the exact function) or a surface
  * stoichiometry leaves its window (the JavaScript path fills f with NaN), the kernel declines the call
@@ -18,7 +19,7 @@
  *
  * One memory per thread, never grown (growing detaches the buffer the views hold, and the engine's
  * typed-array fast paths assume no buffer is ever detached): the model block of the model that ran last
- * (indices, geometry, per-material constants, state and f copies) at its start, the tables above it,
+ * (indices, geometry, per-material constants, state and f copies, ln c_e) at its start, the tables above it,
  * cached by table (models built from the same parsed parameters share them). A model larger than the
  * block, or tables more than the memory holds, get a fresh memory. The module is assembled from the
  * instructions below (../../numerics/wasm-encoder.ts) at the first use and compiled once per thread.
@@ -29,6 +30,7 @@ import {
   add,
   and,
   at,
+  call,
   encodeModule,
   eqz,
   f64,
@@ -61,6 +63,7 @@ import {
   type WasmApi,
   type WasmMemory,
 } from '../../numerics/wasm-encoder.ts';
+import { libmFuncs } from '../../numerics/wasm-libm.ts';
 import type { OcpTable } from './ocp-table.ts';
 
 const eqI = op(0x46);
@@ -123,9 +126,9 @@ class Locals {
 
 /**
  * res(nx, nNeg, nMat, stride, nr, tfTab, pDom, pCe, pPe, pPs, pCs, pG, pS, pDx, pEps, pMat, pY, pOut,
- * pLn, pKpre, pKarg, pSc, pTD, pTK, pTF) → status
+ * pLn, pSc, pTD, pTK, pTF) → status (log and sinh: the function indices of ../../numerics/wasm-libm.ts's)
  */
-function residualFunc(): Func {
+function residualFunc(logFn: number, sinhFn: number): Func {
   const L = new Locals();
   const nx = L.param(I32);
   const nNeg = L.param(I32);
@@ -146,8 +149,6 @@ function residualFunc(): Func {
   const pY = L.param(I32);
   const pOut = L.param(I32);
   const pLn = L.param(I32);
-  const pKpre = L.param(I32);
-  const pKarg = L.param(I32);
   const pSc = L.param(I32);
   const pTD = L.param(I32);
   const pTK = L.param(I32);
@@ -193,7 +194,6 @@ function residualFunc(): Func {
   const gEnd = L.local(I32);
   const b = L.local(I32);
   const pm = L.local(I32);
-  const nKin = L.local(I32);
   const dxk = L.local(F64);
   const ce = L.local(F64);
   const cer = L.local(F64);
@@ -247,6 +247,8 @@ function residualFunc(): Func {
     set(k, i32(0)),
     until(
       geS(get(k), get(nx)),
+      // ln c_e of every volume (Math.log's fdlibm port)
+      storeF64(at(get(pLn), get(k), 3), call(logFn, yAt(i32At(pCe, get(k))))),
       storeF64(outAddr(i32At(pCe, get(k))), f64Zero),
       storeF64(outAddr(i32At(pPe, get(k))), f64Zero),
       set(isa, i32At(pPs, get(k))),
@@ -335,13 +337,23 @@ function residualFunc(): Func {
     outside(s, mat(M_NINT), 3),
     ...interval(s),
     set(U, poly(truncS(mat(M_TAB)))),
-    storeF64(at(get(pKpre), get(nKin), 3), fMul(mat(M_KT2), fSqrt(fMul(get(cer), get(gth))))),
-    storeF64(at(get(pKarg), get(nKin), 3), fMul(sc(S_HALFFRT), fSub(get(phiSE), get(U)))),
-    set(nKin, add(get(nKin), i32(1))),
+    // the kinetics row F·(j − 2k·√(c_e/c_e0·θ(1−θ))·sinh(F/(2RT)·(φ_s − φ_e − U))) (Math.sinh's fdlibm port)
+    storeF64(
+      outAddr(add(get(b), get(nr))),
+      fMul(
+        sc(S_F),
+        fSub(
+          get(jj),
+          fMul(
+            fMul(mat(M_KT2), fSqrt(fMul(get(cer), get(gth)))),
+            call(sinhFn, fMul(sc(S_HALFFRT), fSub(get(phiSE), get(U)))),
+          ),
+        ),
+      ),
+    ),
     set(src, fAdd(get(src), fMul(fMul(mat(M_A), get(jj)), get(dxk)))),
   ];
   const volumes: Code[] = [
-    set(nKin, i32(0)),
     set(k, i32(0)),
     until(
       geS(get(k), get(nx)),
@@ -409,8 +421,6 @@ type ResFn = (
   pY: number,
   pOut: number,
   pLn: number,
-  pKpre: number,
-  pKarg: number,
   pSc: number,
   pTD: number,
   pTK: number,
@@ -488,7 +498,8 @@ function compile(): Compiled | null {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
-    return { wasm, module: new wasm.Module(encodeModule([residualFunc()], true)) };
+    const libm = libmFuncs(1);
+    return { wasm, module: new wasm.Module(encodeModule([residualFunc(libm.log, libm.sinh), ...libm.funcs], true)) };
   } catch {
     return null;
   }
@@ -523,19 +534,14 @@ const MIN_BLOCK = 256 << 10;
 const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
 
 /**
- * The kernel of one DfnModel: run(y, out) writes the nonlinear residual's electrolyte, φ_e and φ_s rows
- * into out and leaves the kinetics' prefactors and sinh arguments in kinPre/kinArg (the model's
- * kinetics rows in their order); false when it declined (out untouched).
+ * The kernel of one DfnModel: run(y, out) writes the nonlinear residual's electrolyte, φ_e, φ_s and
+ * kinetics rows into out; false when it declined (out untouched).
  */
 export class DfnResidualKernel {
   /** views of the loaded memory (valid while this kernel is the loaded one) */
-  kinPre: Float64Array = new Float64Array(0);
-  kinArg: Float64Array = new Float64Array(0);
   private yv: Float64Array = new Float64Array(0);
   private ov: Float64Array = new Float64Array(0);
-  private lnv: Float64Array = new Float64Array(0);
   private mem: KernelMemory | null = null;
-  private readonly nKin: number;
   // byte offsets in the block
   private readonly off: {
     dom: number;
@@ -551,8 +557,6 @@ export class DfnResidualKernel {
     y: number;
     out: number;
     ln: number;
-    kpre: number;
-    karg: number;
     end: number;
   };
   private tD = 0;
@@ -561,10 +565,6 @@ export class DfnResidualKernel {
 
   constructor(private readonly spec: DfnKernelSpec) {
     const { nx, n } = spec;
-    let nKin = 0;
-    for (let k = 0; k < nx; k++)
-      if (spec.dom[k] !== 1) nKin += spec.dom[k] === 0 ? spec.nNeg : spec.mats.length - spec.nNeg;
-    this.nKin = nKin;
     let o = SC_BYTES;
     const take = (bytes: number): number => {
       const at = o;
@@ -585,8 +585,6 @@ export class DfnResidualKernel {
       y: take(8 * n),
       out: take(8 * n),
       ln: take(8 * nx),
-      kpre: take(8 * nKin),
-      karg: take(8 * nKin),
       end: o,
     };
   }
@@ -665,9 +663,6 @@ export class DfnResidualKernel {
     });
     this.yv = new Float64Array(buf, o.y, s.n);
     this.ov = new Float64Array(buf, o.out, s.n);
-    this.lnv = new Float64Array(buf, o.ln, s.nx);
-    this.kinPre = new Float64Array(buf, o.kpre, this.nKin);
-    this.kinArg = new Float64Array(buf, o.karg, this.nKin);
     this.mem = m;
     m.loaded = this;
     return true;
@@ -691,8 +686,8 @@ export class DfnResidualKernel {
   }
 
   /**
-   * the nonlinear rows of f at y into out (the electrolyte, φ_e and φ_s rows; kinPre/kinArg for the
-   * kinetics rows); false where the kernel declines or is off (out untouched)
+   * the nonlinear rows of f at y into out (the electrolyte, φ_e, φ_s and kinetics rows; the collector,
+   * gauge and control rows are the model's); false where the kernel declines or is off (out untouched)
    */
   run(y: Float64Array, out: Float64Array): boolean {
     if (!enabled) return false;
@@ -702,11 +697,9 @@ export class DfnResidualKernel {
     if (m === null || m !== current || m.loaded !== this) {
       if (!this.attach()) return false;
     }
-    const { yv, ov, lnv } = this;
+    const { yv, ov } = this;
     yv.set(y);
     ov.set(out);
-    const iCe = s.iCe;
-    for (let k = 0; k < s.nx; k++) lnv[k] = Math.log(y[iCe[k]!]!);
     const o = this.off;
     const st = this.mem!.res(
       s.nx,
@@ -728,8 +721,6 @@ export class DfnResidualKernel {
       o.y,
       o.out,
       o.ln,
-      o.kpre,
-      o.karg,
       0,
       this.tD,
       this.tK,

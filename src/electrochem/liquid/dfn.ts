@@ -1233,13 +1233,7 @@ export class DfnModel implements CellModel {
   residual(t: number, y: Float64Array, control: Control, out: Float64Array, nonlinearOnly = false): void {
     const kern = this.kern;
     if (nonlinearOnly && kern !== null && this.T0 === this.Tref && kern.run(y, out)) {
-      // the kernel wrote the electrolyte, φ_e and φ_s rows; the kinetics rows and the rest as below
-      const { kinPre, kinArg } = kern;
-      const kinRow = this.kinRow;
-      for (let q = 0; q < kinRow.length; q++) {
-        const ij = kinRow[q]!;
-        out[ij] = F * (y[ij]! - kinPre[q]! * Math.sinh(kinArg[q]!));
-      }
+      // the kernel wrote the electrolyte, φ_e, φ_s and kinetics rows; the collectors, gauge and control as below
       const I = y[this.iI]!;
       const idis = -I / this.area_m2;
       const iPs = this.iPs;
