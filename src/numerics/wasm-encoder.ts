@@ -77,6 +77,16 @@ export const storeI32 = (addr: Code, v: Code): Code => [...addr, ...v, 0x36, 2, 
 /** byte address of element i of an array of 2^shift-byte elements at byte offset base */
 export const at = (base: Code, i: Code, shift: number): Code => add(base, shl(i, i32(shift)));
 export const ifThen = (cond: Code, ...body: Code[]): Code => [...cond, 0x04, 0x40, ...body.flat(), 0x0b];
+/** if (cond) { then } else { otherwise } (no result) */
+export const ifElse = (cond: Code, then: Code[], otherwise: Code[]): Code => [
+  ...cond,
+  0x04,
+  0x40,
+  ...then.flat(),
+  0x05,
+  ...otherwise.flat(),
+  0x0b,
+];
 /** block { loop { br_if exit; body; br loop } } */
 export const until = (exit: Code, ...body: Code[]): Code => [
   0x02,

@@ -38,6 +38,7 @@ import {
   hiWord,
   i32,
   ifThen,
+  ifElse,
   loWord,
   ltS,
   or,
@@ -84,16 +85,6 @@ const TWO_M28 = 3.725290298461914e-9; // 2^-28
 const LOG_MAXD = 709.7822265625; // 0x40862E42 00000000
 const KSINH_OVERFLOW = 710.4758600739439;
 const SHUGE = 1.0e307;
-
-const ifElse = (cond: Code, then: Code[], otherwise: Code[]): Code => [
-  ...cond,
-  0x04,
-  0x40,
-  ...then.flat(),
-  0x05,
-  ...otherwise.flat(),
-  0x0b,
-];
 
 /** log(x): fdlibm e_log.c (V8 ieee754::log) */
 function logFunc(): Func {

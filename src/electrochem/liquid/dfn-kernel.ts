@@ -47,6 +47,9 @@ import {
   get,
   i32,
   ifThen,
+  ifElse,
+  truncF64S,
+  f64FromI32S,
   loadF64,
   loadF64At,
   loadI32,
@@ -67,17 +70,6 @@ import { libmFuncs } from '../../numerics/wasm-libm.ts';
 import type { OcpTable } from './ocp-table.ts';
 
 const eqI = op(0x46);
-const truncS = (a: Code): Code => [...a, 0xaa];
-const cvtS = (a: Code): Code => [...a, 0xb7];
-const ifElse = (cond: Code, then: Code[], otherwise: Code[]): Code => [
-  ...cond,
-  0x04,
-  0x40,
-  ...then.flat(),
-  0x05,
-  ...otherwise.flat(),
-  0x0b,
-];
 
 /** per material: f64 fields of its record (MAT_STRIDE bytes) */
 const M_CMAX = 0;
@@ -235,8 +227,8 @@ function residualFunc(logFn: number, sinhFn: number): Func {
   ];
   /** the interval of s (a double in [0, nInt)): q its coefficients' byte offset, u = s − i */
   const interval = (sv: number): Code[] => [
-    set(q, truncS(get(sv))),
-    set(u, fSub(get(sv), cvtS(get(q)))),
+    set(q, truncF64S(get(sv))),
+    set(u, fSub(get(sv), f64FromI32S(get(q)))),
     set(q, mul(get(q), i32(32))),
   ];
   /** status when !(v ≥ 0 && v < n) */
@@ -336,7 +328,7 @@ function residualFunc(logFn: number, sinhFn: number): Func {
     set(s, fMul(fSub(get(th), mat(M_X0)), mat(M_INVH))),
     outside(s, mat(M_NINT), 3),
     ...interval(s),
-    set(U, poly(truncS(mat(M_TAB)))),
+    set(U, poly(truncF64S(mat(M_TAB)))),
     // the kinetics row F·(j − 2k·√(c_e/c_e0·θ(1−θ))·sinh(F/(2RT)·(φ_s − φ_e − U))) (Math.sinh's fdlibm port)
     storeF64(
       outAddr(add(get(b), get(nr))),
