@@ -262,6 +262,16 @@ function kernelInputs(p: LiquidCellParams, allMats: readonly ElectrodeConst[]): 
   return out;
 }
 
+/**
+ * DfnModel.jac's per-material scratch (jacMat), JM_STRIDE slots per material g: its D_s Arrhenius factor,
+ * D_s when constant (else 0), k(T), and the hysteresis weight of its OCP (0.5 without hysteresis)
+ */
+const JM_ARR_DS = 0;
+const JM_DS = 1;
+const JM_K = 2;
+const JM_W = 3;
+const JM_STRIDE = 4;
+
 /** a and b of the same length and element by element the same (Object.is) */
 function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
@@ -592,7 +602,7 @@ export class DfnModel implements CellModel {
     this.arrDss = new Float64Array(b.allMats.length);
     this.dscs = new Float64Array(b.allMats.length);
     this.jacLnCe = new Float64Array(b.nx);
-    this.jacMat = new Float64Array(4 * b.allMats.length);
+    this.jacMat = new Float64Array(JM_STRIDE * b.allMats.length);
     this.build = b;
     // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
     // T row and column are full, so a sparse (bordered-banded) pattern. It depends only on the mesh, the
@@ -1487,10 +1497,11 @@ export class DfnModel implements CellModel {
       const el = allMats[g]!;
       const e = el.e;
       const arrDs = arrhenius(e.diffusivityActivation_J_mol, Tref, T);
-      jm[4 * g] = arrDs;
-      jm[4 * g + 1] = el.dsConst ? e.diffusivity(0, Tref) * arrDs : 0;
-      jm[4 * g + 2] = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
-      jm[4 * g + 3] = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
+      const at = JM_STRIDE * g;
+      jm[at + JM_ARR_DS] = arrDs;
+      jm[at + JM_DS] = el.dsConst ? e.diffusivity(0, Tref) * arrDs : 0;
+      jm[at + JM_K] = e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, T);
+      jm[at + JM_W] = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
     }
     const nNeg = this.mats[0].length;
 
@@ -1567,9 +1578,9 @@ export class DfnModel implements CellModel {
         const b = this.iCs[k]! + q * this.stride;
         const ij = b + nr;
         const jj = y[ij]!;
-        const g4 = 4 * ((d === 0 ? 0 : nNeg) + q);
-        const arrDs = jm[g4]!;
-        const dsc = jm[g4 + 1]!;
+        const g4 = JM_STRIDE * ((d === 0 ? 0 : nNeg) + q);
+        const arrDs = jm[g4 + JM_ARR_DS]!;
+        const dsc = jm[g4 + JM_DS]!;
         const cmax = el.cmax;
         // particle: out[b+i] = (flux_i − flux_{i−1})/V_i — left out when the sink holds them (its rows are
         // among linearRows(): constant D_s, isothermal)
@@ -1612,8 +1623,8 @@ export class DfnModel implements CellModel {
         const dg = gRaw < THETA_EPS ? 0 : 1 - 2 * th;
         const ce = y[ice]!;
         const cer = ce > 0 ? ce / ce0 : 0;
-        const kT = jm[g4 + 2]!;
-        const w = jm[g4 + 3]!;
+        const kT = jm[g4 + JM_K]!;
+        const w = jm[g4 + JM_W]!;
         const U0 = uRef(el, th, Tref, w);
         const dU0 = duRef(el, th, Tref, w);
         const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
