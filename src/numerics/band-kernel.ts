@@ -22,6 +22,7 @@
  */
 
 import {
+  gtU,
   F64,
   I32,
   add,
@@ -97,8 +98,6 @@ const SOLVE_UNROLL_PAIRS = 4;
 /** v128.load / v128.store at a static byte offset from addr (memarg offset; alignment hint 8 bytes) */
 const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, ...u32(0), 3, ...u32(offset)];
 const v128StoreAt = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0xfd, ...u32(11), 3, ...u32(offset)];
-/** i32.gt_u */
-const gtU = (a: Code, b: Code): Code => [...a, ...b, 0x4b];
 
 /**
  * solve(n, kv, ld, ab, b, piv, um, lm): byte offsets of the band storage (f64), the right-hand side (f64,
