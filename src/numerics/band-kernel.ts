@@ -73,6 +73,9 @@ import {
   f64x2Sub,
   f64x2Abs,
   f64x2Pmax,
+  f64x2Lane,
+  loadF64At,
+  storeF64At,
   ltU,
   v128Load,
   v128Store,
@@ -426,6 +429,407 @@ function equilibrateFunc(simd: boolean): Func {
   };
 }
 
+// ---- kernels for one band shape: kl, ku, ld and the byte strides as constants ----
+
+/** block … end (no result); br / br_if to an enclosing label (0: the innermost) */
+const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b];
+const br = (depth: number): Code => [0x0c, ...u32(depth)];
+const brIf = (cond: Code, depth: number): Code => [...cond, 0x0d, ...u32(depth)];
+/** f64x2.replace_lane 1: (a's lane 0, b) */
+const f64x2WithLane1 = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(34), 1];
+
+/**
+ * seq(m) for m = idx (0 … max) as straight-line code: a br_table into max + 1 written-out sequences
+ * (nested blocks; the sequence for m follows the end of the m-th innermost block, then leaves them all)
+ */
+function dispatch(idx: Code, max: number, seq: (m: number) => Code): Code {
+  // written flat (nesting the blocks one by one would copy the code max + 1 times):
+  // max + 2 blocks, the br_table, then for m = 0 … max: end, seq(m), br to the outermost block's end
+  const out: Code = [];
+  const put = (c: Code): void => {
+    for (let k = 0; k < c.length; k++) out.push(c[k]!);
+  };
+  for (let m = 0; m <= max + 1; m++) out.push(0x02, 0x40);
+  put(idx);
+  out.push(0x0e);
+  put(u32(max + 1));
+  for (let m = 0; m <= max; m++) put(u32(m));
+  put(u32(max));
+  for (let m = 0; m <= max; m++) {
+    out.push(0x0b);
+    put(seq(m));
+    if (m < max) put(br(max - m));
+  }
+  out.push(0x0b);
+  return out;
+}
+
+/**
+ * how a column's consecutive entries rows r0 … r0 + len − 1 are taken: with SIMD in pairs of an even
+ * row and the next (the same pairs whichever column step reads or writes them, so that a load meets
+ * the store of the same bytes), the odd first and odd last row alone; without SIMD one at a time.
+ * [first entry (0-based), 1 or 2]
+ */
+function groups(r0Odd: boolean, len: number, simd: boolean): [number, number][] {
+  const out: [number, number][] = [];
+  let t = 0;
+  if (simd && r0Odd && len > 0) out.push([t++, 1]);
+  while (t < len) {
+    const two = simd && t + 1 < len;
+    out.push([t, two ? 2 : 1]);
+    t += two ? 2 : 1;
+  }
+  return out;
+}
+
+/**
+ * solve(n, ab, b, piv, um, lm) for the band shape (kl, ku): solveFunc's operations, entry for entry, with
+ * each column's update written out (static byte offsets, a br_table on its extent) and the column loops
+ * taken two columns at a time (even and odd, so that the SIMD pairs fall on even rows of b)
+ */
+function solveShapedFunc(kl: number, ku: number, simd: boolean): Func {
+  const kv = kl + ku;
+  const ld8 = 8 * (2 * kl + ku + 1);
+  const [n, ab, b, piv, um, lm] = [0, 1, 2, 3, 4, 5];
+  const [pj, pend, pd, pp, pl, l, qend] = [6, 7, 8, 9, 10, 11, 12];
+  const [s, tmp] = [13, 14];
+  const sv = 15; // v128
+  /** entries pb + o of b −= pa + o of ab · s (o = 8·(t0 + t)), rows from r0 (its parity r0Odd) */
+  const update = (pb: number, pa: number, t0: number, len: number, r0Odd: boolean): Code =>
+    groups(r0Odd, len, simd)
+      .map(([t, w]) => {
+        const o = 8 * (t0 + t);
+        return w === 2
+          ? v128StoreAt(get(pb), o, f64x2Sub(v128LoadAt(get(pb), o), f64x2Mul(v128LoadAt(get(pa), o), get(sv))))
+          : storeF64At(get(pb), o, fSub(loadF64At(get(pb), o), fMul(loadF64At(get(pa), o), get(s))));
+      })
+      .flat();
+  // forward, column j (its parity jOdd): swap b[j] and b[piv[j]]; b[j + 1 .. j + lm[j]] −= L's column · b[j]
+  const fwd = (jOdd: boolean): Code =>
+    [
+      set(l, at(get(b), loadI32(get(pp)), 3)),
+      ifThen(
+        ne(get(l), get(pj)),
+        set(tmp, loadF64(get(l))),
+        storeF64(get(l), loadF64(get(pj))),
+        storeF64(get(pj), get(tmp)),
+      ),
+      set(s, loadF64(get(pj))),
+      ifThen(
+        fNe(get(s), f64Zero),
+        simd ? set(sv, f64x2Splat(get(s))) : [],
+        dispatch(loadI32(get(pl)), kl, (m) => update(pj, pd, 1, m, !jOdd)),
+      ),
+      set(pj, add(get(pj), i32(8))),
+      set(pd, add(get(pd), i32(ld8))),
+      set(pp, add(get(pp), i32(4))),
+      set(pl, add(get(pl), i32(4))),
+    ].flat();
+  // pj: b[j]; pd: ab[j·ld + kv] (the diagonal); the walk ends at b[n − 1]
+  const forward =
+    kl === 0
+      ? []
+      : [
+          set(pj, get(b)),
+          set(pend, at(get(b), sub(get(n), i32(1)), 3)),
+          set(pd, add(get(ab), i32(8 * kv))),
+          set(pp, get(piv)),
+          set(pl, get(lm)),
+          until(geU(add(get(pj), i32(8)), get(pend)), fwd(false), fwd(true)),
+          ifThen(ltU(get(pj), get(pend)), fwd(false)),
+        ].flat();
+  // backward, column j: x = b[j] / ab[cj]; b[j − um[j] .. j − 1] −= U's column · x. pj, pd: b[j] and
+  // ab[cj] less 8·kv bytes (the entries above at static offsets 8·(kv − t)); j's parity jOdd
+  const bwd = (jOdd: boolean): Code =>
+    [
+      set(s, fDiv(loadF64At(get(pj), 8 * kv), loadF64At(get(pd), 8 * kv))),
+      storeF64At(get(pj), 8 * kv, get(s)),
+      ifThen(
+        fNe(get(s), f64Zero),
+        simd ? set(sv, f64x2Splat(get(s))) : [],
+        dispatch(loadI32(get(pp)), kv, (m) => update(pj, pd, kv - m, m, jOdd === (m % 2 === 0))),
+      ),
+      set(pj, sub(get(pj), i32(8))),
+      set(pd, sub(get(pd), i32(ld8))),
+      set(pp, sub(get(pp), i32(4))),
+    ].flat();
+  // b's offset is at least 8·kv (the band storage lies before it), so pj stays ≥ 0; j = n − 1 first
+  const backward = [
+    set(pj, sub(at(get(b), sub(get(n), i32(1)), 3), i32(8 * kv))),
+    set(pd, add(get(ab), mul(sub(get(n), i32(1)), i32(ld8)))),
+    set(pp, at(get(um), sub(get(n), i32(1)), 2)),
+    set(qend, sub(get(b), i32(8 * kv))),
+    // n − 1 odd: that column first; then pairs (even j, odd j − 1) down to j = 2, and j = 0 last
+    ifThen(and(sub(get(n), i32(1)), i32(1)), bwd(true)),
+    until(leS(get(pj), get(qend)), bwd(false), bwd(true)),
+    bwd(false),
+  ];
+  return {
+    name: 'solve',
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, ...(simd ? [V128] : [])],
+    body: [...forward, ...backward].flat(),
+  };
+}
+
+/**
+ * factor(n, ab, piv, reach, um, lm, threshold) for the band shape (kl, ku): factorFunc's operations,
+ * entry for entry. Each column's pivot search, scaling and update of the columns to its right are
+ * written out (static byte offsets from the column's diagonal, its multipliers held in locals), the
+ * update's column count ju − j tested before each written-out column step; the columns taken two at a
+ * time so that the SIMD pairs fall on even rows; the last kl columns (fewer rows below the diagonal)
+ * by a br_table into their own written-out bodies.
+ */
+function factorShapedFunc(kl: number, ku: number, simd: boolean): Func {
+  const kv = kl + ku;
+  const ld = 2 * kl + ku + 1;
+  const ld8 = 8 * ld;
+  const step8 = 8 * (ld - 1); // from A(j, j + c) to A(j, j + c + 1)
+  const [n, ab, piv, reach, um, lm, thr] = [0, 1, 2, 3, 4, 5, 6];
+  const [j, pc, ju, jp, d, a, pa, pe, top, m] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const [best, v, a0, inv, u, tmp] = [17, 18, 19, 20, 21, 22];
+  const ls = 23; // f64 × kl: the multipliers taken alone
+  const uv = 23 + kl; // v128
+  const lv = uv + 1; // v128 × kl: the multiplier pairs
+  /** column j (parity jOdd; null: unknown, no pairs) with mm entries below the diagonal; pc at its diagonal */
+  const column = (mm: number, jOdd: boolean | null): Code => {
+    const g = groups(jOdd === false, mm, simd && jOdd !== null); // rows j + 1 …: even when j is even
+    const search: Code[] = [set(best, fAbs(loadF64(get(pc)))), set(a0, get(best)), set(jp, i32(0))];
+    for (let t = 1; t <= mm; t++)
+      search.push(
+        set(v, fAbs(loadF64At(get(pc), 8 * t))),
+        set(jp, select(i32(t), get(jp), fGt(get(v), get(best)))),
+        set(best, select(get(v), get(best), fGt(get(v), get(best)))),
+      );
+    // a diagonal within the threshold of the largest stays the pivot (jp is 0 already when it is the largest)
+    if (mm > 0) search.push(set(jp, select(i32(0), get(jp), fGe(get(a0), fMul(get(thr), get(best))))));
+    const pivot = [
+      storeI32(at(get(piv), get(j), 2), add(get(j), get(jp))),
+      ifThen(eqz(and(fGt(get(best), f64Zero), fLt(get(best), f64Inf))), ret(i32(0))),
+      set(a, add(add(get(j), i32(ku)), get(jp))),
+      set(a, select(sub(get(n), i32(1)), get(a), gtS(get(a), sub(get(n), i32(1))))),
+      ifThen(gtS(get(a), get(ju)), set(ju, get(a))),
+      storeI32(at(get(reach), get(j), 2), get(ju)),
+      // swap rows j and j + jp over columns j .. ju
+      ifThen(
+        ne(get(jp), i32(0)),
+        set(pa, get(pc)),
+        set(pe, add(get(pc), mul(sub(get(ju), get(j)), i32(step8)))),
+        set(d, shl(get(jp), i32(3))),
+        until(
+          gtU(get(pa), get(pe)),
+          set(tmp, loadF64(get(pa))),
+          storeF64(get(pa), loadF64(add(get(pa), get(d)))),
+          storeF64(add(get(pa), get(d)), get(tmp)),
+          set(pa, add(get(pa), i32(step8))),
+        ),
+      ),
+    ];
+    if (mm === 0) return [...search, ...pivot].flat();
+    // the multipliers: ab[cj + t] *= 1 / ab[cj], kept in locals (a pair in lv + k, one alone in ls + k)
+    const scale: Code[] = [set(inv, fDiv(f64One, loadF64(get(pc))))];
+    if (g.some(([, w]) => w === 2)) scale.push(set(uv, f64x2Splat(get(inv))));
+    g.forEach(([t, w], k) => {
+      const o = 8 * (t + 1);
+      if (w === 2)
+        scale.push(set(lv + k, f64x2Mul(v128LoadAt(get(pc), o), get(uv))), v128StoreAt(get(pc), o, get(lv + k)));
+      else scale.push(set(ls + k, fMul(loadF64At(get(pc), o), get(inv))), storeF64At(get(pc), o, get(ls + k)));
+    });
+    // columns j + c, c = 1 .. ju − j (≤ kv; ≤ mm in the last kl columns, where ju ≤ n − 1): −= multipliers · u
+    const steps: Code[] = [set(d, sub(get(ju), get(j)))];
+    const cMax = mm < kl ? mm : kv;
+    for (let c = 1; c <= cMax; c++) {
+      const oc = c * step8;
+      const upd: Code[] = [];
+      if (g.some(([, w]) => w === 2)) upd.push(set(uv, f64x2Splat(get(u))));
+      g.forEach(([t, w], k) => {
+        const o = oc + 8 * (t + 1);
+        upd.push(
+          w === 2
+            ? v128StoreAt(get(pc), o, f64x2Sub(v128LoadAt(get(pc), o), f64x2Mul(get(lv + k), get(uv))))
+            : storeF64At(get(pc), o, fSub(loadF64At(get(pc), o), fMul(get(ls + k), get(u)))),
+        );
+      });
+      steps.push(brIf(ltS(get(d), i32(c)), 0), set(u, loadF64At(get(pc), oc)), ifThen(fNe(get(u), f64Zero), ...upd));
+    }
+    return [...search, ...pivot, ...scale, block(...steps)].flat();
+  };
+  const next = [set(j, add(get(j), i32(1))), set(pc, add(get(pc), i32(ld8)))].flat();
+  const body = [
+    // fill-in rows above the original band start at zero
+    set(pa, get(ab)),
+    set(pe, add(get(ab), mul(get(n), i32(ld8)))),
+    kl === 0
+      ? []
+      : until(
+          geU(get(pa), get(pe)),
+          ...Array.from({ length: kl }, (_, i) => storeF64At(get(pa), 8 * i, f64Zero)),
+          set(pa, add(get(pa), i32(ld8))),
+        ),
+    set(ju, i32(0)),
+    set(j, i32(0)),
+    set(pc, add(get(ab), i32(8 * kv))),
+    // columns with kl rows below the diagonal (j ≤ n − 1 − kl), two at a time, then the last kl
+    until(gtS(add(get(j), i32(1)), sub(sub(get(n), i32(1)), i32(kl))), column(kl, false), next, column(kl, true), next),
+    ifThen(leS(get(j), sub(sub(get(n), i32(1)), i32(kl))), column(kl, false), next),
+    kl === 0
+      ? []
+      : until(
+          geS(get(j), get(n)),
+          dispatch(sub(sub(get(n), i32(1)), get(j)), kl - 1, (mm) => column(mm, null)),
+          next,
+        ),
+    // U's column extents (from the first row whose reach includes j, trimmed to the first nonzero) and
+    // L's (trimmed to the last nonzero)
+    set(top, i32(0)),
+    set(j, i32(0)),
+    set(pc, add(get(ab), i32(8 * kv))),
+    until(
+      geS(get(j), get(n)),
+      until(geS(loadI32(at(get(reach), get(top), 2)), get(j)), set(top, add(get(top), i32(1)))),
+      set(m, sub(get(j), get(top))),
+      until(
+        or(leS(get(m), i32(0)), fNe(loadF64(sub(get(pc), shl(get(m), i32(3)))), f64Zero)),
+        set(m, sub(get(m), i32(1))),
+      ),
+      storeI32(at(get(um), get(j), 2), get(m)),
+      set(m, sub(sub(get(n), i32(1)), get(j))),
+      set(m, select(i32(kl), get(m), ltS(i32(kl), get(m)))),
+      until(or(leS(get(m), i32(0)), fNe(loadF64(at(get(pc), get(m), 3)), f64Zero)), set(m, sub(get(m), i32(1)))),
+      storeI32(at(get(lm), get(j), 2), get(m)),
+      next,
+    ),
+    i32(1),
+  ];
+  return {
+    name: 'factor',
+    params: [I32, I32, I32, I32, I32, I32, F64],
+    results: [I32],
+    locals: [
+      ...[I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+      ...[F64, F64, F64, F64, F64, F64],
+      ...Array.from({ length: kl }, () => F64),
+      ...(simd ? [V128, ...Array.from({ length: kl }, () => V128)] : []),
+    ],
+    body: body.flat(),
+  };
+}
+
+/**
+ * equilibrate(n, ab, rs) for the band shape (kl, ku): BandLu.equilibrate's operations row by row — row
+ * i's largest magnitude over rs[i] and its entries in column order, its inverse (1 for none), then its
+ * entries scaled — which is what the column sweeps compute: each row's maximum and scaling involve only
+ * that row's entries, taken in the same order. With SIMD two rows at a time (rows i and i + 1 of a column
+ * are adjacent in the band storage): f64x2.pmax and f64x2.abs (the comparison and choice of
+ * `if (a > rs[i]) rs[i] = a`) over the columns both rows have, row i's first column and row i + 1's last
+ * alone; f64x2.mul for the scaling. Rows whose band is cut by the matrix's edge one at a time.
+ */
+function equilibrateShapedFunc(kl: number, ku: number, simd: boolean): Func {
+  const kv = kl + ku;
+  const ld = 2 * kl + ku + 1;
+  const step8 = 8 * (ld - 1); // from A(i, j) to A(i, j + 1)
+  const [n, ab, rs] = [0, 1, 2];
+  const [i, pa, pe, pr, ps, k] = [3, 4, 5, 6, 7, 8];
+  const [x, y, r] = [9, 10, 11];
+  const [acc, sc] = [12, 13]; // v128
+  const inverse = (l: number): Code => select(fDiv(f64One, get(l)), f64One, fGt(get(l), f64Zero));
+  /**
+   * row i (any i): its columns j0 = max(0, i − kl) .. j1 = min(n − 1, i + ku), counted (the step between
+   * them is 0 bytes when kl = ku = 0); pr at rs[i]
+   */
+  const j0 = select(i32(0), sub(get(i), i32(kl)), ltS(get(i), i32(kl)));
+  const j1 = select(sub(get(n), i32(1)), add(get(i), i32(ku)), gtS(add(get(i), i32(ku)), sub(get(n), i32(1))));
+  const rowAny = [
+    set(ps, at(get(ab), add(i32(kv), add(get(i), mul(j0, i32(ld - 1)))), 3)),
+    set(pe, sub(j1, j0)),
+    set(x, loadF64(get(pr))),
+    set(pa, get(ps)),
+    set(k, get(pe)),
+    until(
+      ltS(get(k), i32(0)),
+      set(y, fAbs(loadF64(get(pa)))),
+      set(x, select(get(y), get(x), fGt(get(y), get(x)))),
+      set(pa, add(get(pa), i32(step8))),
+      set(k, sub(get(k), i32(1))),
+    ),
+    set(x, inverse(x)),
+    storeF64(get(pr), get(x)),
+    set(pa, get(ps)),
+    set(k, get(pe)),
+    until(
+      ltS(get(k), i32(0)),
+      storeF64(get(pa), fMul(loadF64(get(pa)), get(x))),
+      set(pa, add(get(pa), i32(step8))),
+      set(k, sub(get(k), i32(1))),
+    ),
+  ].flat();
+  // rows i with i ≥ kl and i + 1 + ku ≤ n − 1 (SIMD: rows i, i + 1; else row i alone): pa at A(i, i − kl)
+  const rowsFull = simd
+    ? [
+        set(pa, at(get(ab), add(i32(kv), add(get(i), mul(sub(get(i), i32(kl)), i32(ld - 1)))), 3)),
+        set(acc, v128Load(get(pr))),
+        ...Array.from({ length: kv }, (_, c) =>
+          set(acc, f64x2Pmax(get(acc), f64x2Abs(v128LoadAt(get(pa), (c + 1) * step8)))),
+        ),
+        // row i's first column (c = 0) and row i + 1's last (c = kv + 1) alone
+        set(x, f64x2Lane(get(acc), 0)),
+        set(y, fAbs(loadF64(get(pa)))),
+        set(x, select(get(y), get(x), fGt(get(y), get(x)))),
+        set(r, f64x2Lane(get(acc), 1)),
+        set(y, fAbs(loadF64At(get(pa), (kv + 1) * step8 + 8))),
+        set(r, select(get(y), get(r), fGt(get(y), get(r)))),
+        set(x, inverse(x)),
+        set(r, inverse(r)),
+        storeF64(get(pr), get(x)),
+        storeF64At(get(pr), 8, get(r)),
+        set(sc, f64x2WithLane1(f64x2Splat(get(x)), get(r))),
+        storeF64(get(pa), fMul(loadF64(get(pa)), get(x))),
+        ...Array.from({ length: kv }, (_, c) =>
+          v128StoreAt(get(pa), (c + 1) * step8, f64x2Mul(v128LoadAt(get(pa), (c + 1) * step8), get(sc))),
+        ),
+        storeF64At(get(pa), (kv + 1) * step8 + 8, fMul(loadF64At(get(pa), (kv + 1) * step8 + 8), get(r))),
+      ]
+    : [
+        set(pa, at(get(ab), add(i32(kv), add(get(i), mul(sub(get(i), i32(kl)), i32(ld - 1)))), 3)),
+        set(x, loadF64(get(pr))),
+        ...Array.from({ length: kv + 1 }, (_, c) => [
+          set(y, fAbs(loadF64At(get(pa), c * step8))),
+          set(x, select(get(y), get(x), fGt(get(y), get(x)))),
+        ]).flat(),
+        set(x, inverse(x)),
+        storeF64(get(pr), get(x)),
+        ...Array.from({ length: kv + 1 }, (_, c) =>
+          storeF64At(get(pa), c * step8, fMul(loadF64At(get(pa), c * step8), get(x))),
+        ),
+      ];
+  const rows = simd ? 2 : 1;
+  const body = [
+    set(i, i32(0)),
+    set(pr, get(rs)),
+    until(
+      or(geS(get(i), i32(kl)), geS(get(i), get(n))),
+      rowAny,
+      set(i, add(get(i), i32(1))),
+      set(pr, add(get(pr), i32(8))),
+    ),
+    until(
+      gtS(add(get(i), i32(rows - 1 + ku)), sub(get(n), i32(1))),
+      ...rowsFull,
+      set(i, add(get(i), i32(rows))),
+      set(pr, add(get(pr), i32(8 * rows))),
+    ),
+    until(geS(get(i), get(n)), rowAny, set(i, add(get(i), i32(1))), set(pr, add(get(pr), i32(8)))),
+  ];
+  return {
+    name: 'equilibrate',
+    params: [I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, F64, F64, F64, ...(simd ? [V128, V128] : [])],
+    body: body.flat(),
+  };
+}
+
 type EquilibrateFn = (n: number, kl: number, ku: number, ld: number, ab: number, rs: number) => void;
 type SolveFn = (n: number, kv: number, ld: number, ab: number, b: number, piv: number, um: number, lm: number) => void;
 type FactorFn = (
@@ -440,6 +844,26 @@ type FactorFn = (
   lm: number,
   threshold: number,
 ) => number;
+
+type ShapedSolveFn = (n: number, ab: number, b: number, piv: number, um: number, lm: number) => void;
+type ShapedFactorFn = (
+  n: number,
+  ab: number,
+  piv: number,
+  reach: number,
+  um: number,
+  lm: number,
+  thr: number,
+) => number;
+type ShapedEquilibrateFn = (n: number, ab: number, rs: number) => void;
+/** the kernels of one band shape, instantiated on the arena's memory */
+interface ShapedFns {
+  readonly kl: number;
+  readonly ku: number;
+  readonly solve: ShapedSolveFn;
+  readonly factor: ShapedFactorFn;
+  readonly equilibrate: ShapedEquilibrateFn;
+}
 
 /** BandLu's factor and solve with the kernel (count: the number of the factorisation the factors belong to) */
 export interface BandKernel {
@@ -479,11 +903,32 @@ const ARENA_SHRINK_FACTOR = 4;
 const ARENA_KEEP_BYTES = 1 << 20;
 const ARENA_RENEW_AFTER = 256;
 
+/**
+ * bands whose kl and ku are at most SHAPED_MAX_WIDTH get kernels assembled for their shape (the written-out
+ * column bodies grow as kl·(kl + ku)), up to SHAPED_MAX_SHAPES shapes per thread; the others, and any
+ * beyond, run the general kernels (the same operations)
+ */
+const SHAPED_MAX_WIDTH = 12;
+const SHAPED_MAX_SHAPES = 64;
+
+/** compiles the kernels for a shape (null: not to be specialised) and instantiates a module on a memory */
+interface KernelModules {
+  general: object;
+  shaped(kl: number, ku: number): object | null;
+  instantiate(module: object, mem: WasmMemory): { exports: Record<string, unknown> };
+  memory(): WasmMemory;
+}
+
 class Kernel implements BandKernel {
   private mem: WasmMemory;
-  private runSolve: SolveFn;
-  private runFactor: FactorFn;
-  private runEquilibrate: EquilibrateFn;
+  private runSolve!: SolveFn;
+  private runFactor!: FactorFn;
+  private runEquilibrate!: EquilibrateFn;
+  /** the shapes' kernels on the current memory (instantiated at first use after each renewal) */
+  private shapes = new Map<number, ShapedFns | null>();
+  /** the last shape looked up (a solver uses one band at a time) */
+  private last: ShapedFns | null = null;
+  private lastKey = -1;
   /** calls in a row with a layout that needs less than 1/ARENA_SHRINK_FACTOR of a large arena (0: none) */
   private oversize = 0;
   private owner: BandFactors | null = null;
@@ -494,12 +939,51 @@ class Kernel implements BandKernel {
   private subOff = -1;
   private sub: Float64Array = new Float64Array(0);
 
-  constructor(private readonly instantiate: () => { exports: Record<string, unknown> }) {
-    const instance = instantiate();
-    this.mem = instance.exports.mem as WasmMemory;
-    this.runSolve = instance.exports.solve as SolveFn;
-    this.runFactor = instance.exports.factor as FactorFn;
-    this.runEquilibrate = instance.exports.equilibrate as EquilibrateFn;
+  constructor(private readonly modules: KernelModules) {
+    this.mem = modules.memory();
+    this.attach();
+  }
+
+  /** the general kernels on this.mem */
+  private attach(): void {
+    const { exports } = this.modules.instantiate(this.modules.general, this.mem);
+    this.runSolve = exports.solve as SolveFn;
+    this.runFactor = exports.factor as FactorFn;
+    this.runEquilibrate = exports.equilibrate as EquilibrateFn;
+    this.shapes.clear();
+    this.last = null;
+    this.lastKey = -1;
+  }
+
+  /** the kernels for lu's shape, null for the general ones */
+  private shaped(kl: number, ku: number): ShapedFns | null {
+    if (!shapedWanted) return null;
+    const key = kl * 65536 + ku;
+    if (key === this.lastKey) return this.last;
+    let fns = this.shapes.get(key);
+    if (fns === undefined) {
+      const module = this.modules.shaped(kl, ku);
+      if (module === null) fns = null;
+      else {
+        const { exports } = this.modules.instantiate(module, this.mem);
+        fns = {
+          kl,
+          ku,
+          solve: exports.solve as ShapedSolveFn,
+          factor: exports.factor as ShapedFactorFn,
+          equilibrate: exports.equilibrate as ShapedEquilibrateFn,
+        };
+      }
+      this.shapes.set(key, fns);
+    }
+    this.last = fns;
+    this.lastKey = key;
+    return fns;
+  }
+
+  /** whether bands of this shape run kernels assembled for it (tests) */
+  hasShaped(kl: number, ku: number): boolean {
+    return this.shaped(kl, ku) !== null;
   }
 
   /** the arena's size in bytes (tests: it does not keep a large band's memory) */
@@ -507,13 +991,10 @@ class Kernel implements BandKernel {
     return this.mem.buffer.byteLength;
   }
 
-  /** a fresh instance of the module (its memory at the first page): the old arena is given back */
+  /** a fresh memory (its first page) for the kernels: the old arena is given back */
   private renew(): void {
-    const instance = this.instantiate();
-    this.mem = instance.exports.mem as WasmMemory;
-    this.runSolve = instance.exports.solve as SolveFn;
-    this.runFactor = instance.exports.factor as FactorFn;
-    this.runEquilibrate = instance.exports.equilibrate as EquilibrateFn;
+    this.mem = this.modules.memory();
+    this.attach();
   }
 
   /** the arena's layout for lu's size (growing the memory when needed) */
@@ -573,13 +1054,18 @@ class Kernel implements BandKernel {
     const lay = this.layout(lu);
     // piv, um, lm too: what the factorisation leaves unset (after a failed column) stays lu's own
     this.loadFrom(lu, lay, count);
+    const fns = this.shaped(lu.kl, lu.ku);
     if (rowScale !== null) {
       lay.rs.set(rowScale);
-      this.runEquilibrate(lu.n, lu.kl, lu.ku, lu.ld, 0, lay.oRs);
+      if (fns !== null) fns.equilibrate(lu.n, 0, lay.oRs);
+      else this.runEquilibrate(lu.n, lu.kl, lu.ku, lu.ld, 0, lay.oRs);
       rowScale.set(lay.rs);
     }
     const ok =
-      this.runFactor(lu.n, lu.kl, lu.ku, lu.ld, 0, lay.oPiv, lay.oReach, lay.oUm, lay.oLm, lu.pivotThreshold) === 1;
+      (fns !== null
+        ? fns.factor(lu.n, 0, lay.oPiv, lay.oReach, lay.oUm, lay.oLm, lu.pivotThreshold)
+        : this.runFactor(lu.n, lu.kl, lu.ku, lu.ld, 0, lay.oPiv, lay.oReach, lay.oUm, lay.oLm, lu.pivotThreshold)) ===
+      1;
     // the factors in lu's own arrays too (its JavaScript solve, and whoever reads them)
     lu.ab.set(lay.ab);
     lu.piv.set(lay.piv);
@@ -603,7 +1089,9 @@ class Kernel implements BandKernel {
       }
       bv.set(this.sub);
     }
-    this.runSolve(n, lu.kl + lu.ku, lu.ld, 0, lay.oB, lay.oPiv, lay.oUm, lay.oLm);
+    const fns = this.shaped(lu.kl, lu.ku);
+    if (fns !== null) fns.solve(n, 0, lay.oB, lay.oPiv, lay.oUm, lay.oLm);
+    else this.runSolve(n, lu.kl + lu.ku, lu.ld, 0, lay.oB, lay.oPiv, lay.oUm, lay.oLm);
     b.set(bv, offset);
   }
 }
@@ -615,22 +1103,53 @@ let simdWanted = true;
 /** whether the compiled kernel has the SIMD loops */
 let simdUsed = false;
 
+/** whether kernels are assembled per band shape (tests compare them with the general ones) */
+let shapedWanted = true;
+
 function compile(): Kernel | null {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
-    // with WebAssembly SIMD where the engine has it, else the same kernel with scalar loops
-    let module: object | null = null;
+    // with WebAssembly SIMD where the engine has it, else the same kernels with scalar loops; every module
+    // imports the one memory (the arena) so that the general and the shapes' kernels share it
+    const build = (simd: boolean, funcs: Func[]): object => new wasm.Module(encodeModule(funcs, true));
+    let general: object | null = null;
     simdUsed = false;
     if (simdWanted)
       try {
-        module = new wasm.Module(encodeModule([solveFunc(true), factorFunc(true), equilibrateFunc(true)]));
+        general = build(true, [solveFunc(true), factorFunc(true), equilibrateFunc(true)]);
         simdUsed = true;
       } catch {
-        module = null;
+        general = null;
       }
-    module ??= new wasm.Module(encodeModule([solveFunc(false), factorFunc(false), equilibrateFunc(false)]));
-    return new Kernel(() => new wasm.Instance(module, {}));
+    general ??= build(false, [solveFunc(false), factorFunc(false), equilibrateFunc(false)]);
+    const simd = simdUsed;
+    const shaped = new Map<number, object | null>();
+    return new Kernel({
+      general,
+      shaped(kl: number, ku: number): object | null {
+        if (kl > SHAPED_MAX_WIDTH || ku > SHAPED_MAX_WIDTH) return null;
+        const key = kl * 65536 + ku;
+        let module = shaped.get(key);
+        if (module === undefined) {
+          module = null;
+          if (shaped.size < SHAPED_MAX_SHAPES)
+            try {
+              module = build(simd, [
+                solveShapedFunc(kl, ku, simd),
+                factorShapedFunc(kl, ku, simd),
+                equilibrateShapedFunc(kl, ku, simd),
+              ]);
+            } catch {
+              module = null;
+            }
+          shaped.set(key, module);
+        }
+        return module;
+      },
+      instantiate: (module, mem) => new wasm.Instance(module, { env: { mem } }),
+      memory: () => new wasm.Memory({ initial: 1 }),
+    });
   } catch {
     return null;
   }
@@ -664,6 +1183,22 @@ export function useWasmBandSimd(on: boolean): boolean {
     kernel = undefined;
   }
   return was;
+}
+
+/**
+ * the kernels assembled per band shape (true) or only the general ones (false) from the next call on;
+ * tests compare both with the JavaScript loops. Returns the previous setting
+ */
+export function useWasmBandShaped(on: boolean): boolean {
+  const was = shapedWanted;
+  shapedWanted = on;
+  return was;
+}
+
+/** whether bands of shape (kl, ku) run kernels assembled for their shape on this thread (tests) */
+export function wasmBandShapedUsed(kl: number, ku: number): boolean {
+  if (kernel === undefined) kernel = compile();
+  return kernel !== null && kernel.hasShaped(kl, ku);
 }
 
 /** whether this thread's kernel runs the SIMD loops (tests) */

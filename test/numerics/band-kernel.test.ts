@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { BandLu, Rng } from '../../src/numerics/index.ts';
 import {
   useWasmBandKernel,
+  useWasmBandShaped,
   useWasmBandSimd,
+  wasmBandShapedUsed,
   wasmBandKernelArenaBytes,
   wasmBandKernelAvailable,
   wasmBandSimdUsed,
@@ -270,4 +272,56 @@ test('band solve: every column extent (even and odd, none, past the straight-lin
       useWasmBandSimd(was);
     }
   }
+});
+
+test('band LU: the kernels assembled per band shape give the general kernel’s and the JavaScript loops’ factors and solutions bit for bit, for kl and ku from 0 to 9 (n even and odd, row interchanges, exact zeros, equilibration), with and without SIMD', () => {
+  const r = rng(4242);
+  for (const simd of [true, false]) {
+    const wasSimd = useWasmBandSimd(simd);
+    try {
+      let seed = 100;
+      // kl 0..9 with ku 0, 1, 4, 9, and every ku for kl = 5 (the DFN's): 46 shapes (a thread keeps 64)
+      for (let kl = 0; kl <= 9; kl++)
+        for (let ku = 0; ku <= 9; ku++) {
+          if (kl !== 5 && ![0, 1, 4, 9].includes(ku)) continue;
+          const n = 32 + ((7 * kl + 3 * ku + (simd ? 1 : 0)) % 61);
+          const what = `n=${n} kl=${kl} ku=${ku} simd ${simd}`;
+          assert.ok(wasmBandShapedUsed(kl, ku), `${what}: the shape's own kernels`);
+          for (const threshold of [1, 0.1]) {
+            const band = randomBand(seed++, n, kl, ku, threshold);
+            // the general kernel's factors too
+            const shapedAb = Float64Array.from(band.ab);
+            const wasShaped = useWasmBandShaped(false);
+            try {
+              factorBothWays(band, seed - 1);
+              assertSameBits(shapedAb, band.ab, `${what}: general kernel's factors`);
+            } finally {
+              useWasmBandShaped(wasShaped);
+            }
+            fill(band, seed - 1);
+            assert.ok(withKernel(true, () => band.factor()));
+            const b = rhs(r, n).map((v, i) => (i % 4 === 2 ? (i % 8 === 2 ? -0 : 0) : v));
+            const [js, wasm] = bothWays(band, b);
+            assertSameBits(js, wasm, `${what} threshold ${threshold}`);
+          }
+        }
+    } finally {
+      useWasmBandSimd(wasSimd);
+    }
+  }
+});
+
+test('band LU: a band factorised, then the arena grown by a far larger one, still solves and refactorises bit for bit', () => {
+  const r = rng(31);
+  const a = randomBand(41, 181, 5, 4, 0.1);
+  const before = wasmBandKernelArenaBytes();
+  const big = randomBand(42, 6000, 5, 4, 0.1); // 6000 × 15 × 8 B ≈ 0.7 MB: the memory grows
+  assert.ok(wasmBandKernelArenaBytes() > before, 'the arena grew');
+  for (const band of [a, big, a]) {
+    const [js, wasm] = bothWays(band, rhs(r, band.n));
+    assertSameBits(js, wasm, `n=${band.n} after the growth`);
+  }
+  factorBothWays(a, 43);
+  const [js, wasm] = bothWays(a, rhs(r, a.n));
+  assertSameBits(js, wasm, 'refactorised after the growth');
 });
