@@ -6,9 +6,12 @@
 // time; the exit status is the first failing step's (or 0).
 // Usage: node scripts/checks.mjs
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 
-const CACHE = 'node_modules/.cache/rollcell-checks';
+// one cache folder per checkout: worktrees whose node_modules are hard-linked copies (cp -al) of another's would
+// otherwise write the same cache files in place
+const CACHE = `node_modules/.cache/rollcell-checks/${createHash('sha1').update(process.cwd()).digest('hex').slice(0, 12)}`;
 mkdirSync(CACHE, { recursive: true });
 const DIRS = ['src', 'test', 'bench', 'scripts', 'bin'];
 const bin = (name) => `node_modules/.bin/${name}`;
