@@ -160,6 +160,40 @@ test("a fade file's # c_rate / stack_pressure_MPa / temperature_C: blank, hexade
   assert.doesNotThrow(fit({ c_rate: '.5', stack_pressure_MPa: '5', temperature_C: '-20' }));
 });
 
+test("a fade file's stack pressure below 0.1 MPa is the pressure the model runs at (it was silently raised to 0.1 MPa)", async () => {
+  // the recipe allows any stack pressure > 0 (cell.stack_pressure_MPa), so a fade file's may be 0.05 MPa too; the
+  // anode's void growth goes as P0/(P0 + P), so 0.05 and 0.1 MPa give different fade curves
+  const cell = recipeCellParams(load());
+  const fade = async (P: string) => {
+    const problem = ssbFitProblem({
+      cell,
+      parameters: [{ name: 'ageing.cathode_contact_lambda', lower: 2, upper: 8 }],
+      fades: [
+        {
+          name: 'f',
+          data: {
+            kind: 'fade',
+            source: 'f.csv',
+            cycle: Float64Array.of(0, 50, 100),
+            retention_pct: Float64Array.of(100, 97, 95),
+            meta: { stack_pressure_MPa: P },
+          },
+        },
+      ],
+      rates: [],
+      ...CUT,
+      ageingCRate: 0.33,
+    });
+    const ev = await problem.evaluate(Float64Array.of(toInternal(problem.parameters[0]!, 4.6)), false);
+    assert.ok(ev.ok, `the fade model runs at ${P} MPa: ${ev.message}`);
+    return ev.model[0]![2]!;
+  };
+  const [low, floor, high] = [await fade('0.05'), await fade('0.1'), await fade('5')];
+  assert.notEqual(low, floor, `retention at cycle 100: ${low} % at 0.05 MPa, ${floor} % at 0.1 MPa`);
+  // more pressure keeps more contact: the order of the three is the physics' (not an artefact of a floor)
+  assert.ok(low < floor && floor < high, `retention ${low} < ${floor} < ${high} % at 0.05 < 0.1 < 5 MPa`);
+});
+
 test("intervals of an exactly determined fit come from the data's reading error, not from a zero residual", async () => {
   const cell = recipeCellParams(load());
   const rates = Float64Array.from([0.1, 2]);

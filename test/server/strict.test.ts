@@ -256,6 +256,12 @@ test('body values are parsed: the field, the value and what is allowed', async (
   assert.deepEqual([model.got, model.allowed], ['"pybamm"', 'one of "dfn", "spme", "spm", "p2d"']);
   const cells = at(problems(await t.post('/api/campaigns', { text: 'x', cells: 0 }), 400), 'body.cells');
   assert.deepEqual([cells.got, cells.allowed], ['0', '>= 1']);
+  // a number past two upper bounds (zod's safe-integer range and the schema's 10⁹) is one problem, the tighter bound
+  const huge = problems(await t.post('/api/campaigns', { text: 'x', cells: 1e300 }), 400);
+  assert.deepEqual(
+    huge.map((p) => [p.path, p.got, p.allowed]),
+    [['body.cells', '1e+300', '<= 1000000000']],
+  );
   const missing = at(problems(await t.post('/api/sweeps', { text: 'x' }), 400), 'body.study');
   assert.deepEqual(
     [missing.problem, missing.got, missing.allowed],
