@@ -113,3 +113,28 @@ test('the kernel declines a state outside its tables or window, and the JavaScri
       );
   }
 });
+
+test('a non-positive c_e gives the same non-finite rows in the kernel and its JavaScript path (log(0) = −∞, log(< 0) = NaN: the step fails, as with Math.log)', () => {
+  const m = new DfnModel(P, { mesh: MESH, scaledAtol: 1e-6 });
+  const control = { mode: 'current', value: -5 } as const;
+  const base = m.initialState(0.5);
+  m.algebraicGuess(base, -5);
+  for (const ce of [0, -1, -0]) {
+    const y = Float64Array.from(base);
+    y[m.iCe[25]!] = ce;
+    const eval_ = (on: boolean): Float64Array => {
+      const was = useWasmDfnKernel(on);
+      try {
+        const out = new Float64Array(m.n).fill(7);
+        m.residual(0, y, control, out, true);
+        return out;
+      } finally {
+        useWasmDfnKernel(was);
+      }
+    };
+    const js = eval_(false);
+    const wasm = eval_(true);
+    for (let i = 0; i < m.n; i++) assert.ok(Object.is(wasm[i], js[i]), `c_e ${ce}: f[${i}] ${wasm[i]} vs ${js[i]}`);
+    assert.ok(!js.every((v) => Number.isFinite(v)), `c_e ${ce}: some row of f is not finite`);
+  }
+});
