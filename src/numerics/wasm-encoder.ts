@@ -202,7 +202,7 @@ export interface WasmApi {
   Memory: new (desc: { initial: number; maximum?: number }) => WasmMemory;
 }
 
-// integer ↔ float and 64-bit integer instructions (the libm ports, ./wasm-libm.ts)
+// integer ↔ float and 64-bit integer instructions (log and sinh, ./wasm-libm.ts)
 export const I64 = 0x7e;
 /** i64.const of a small integer (|v| < 2^31: its signed LEB128 is the i32 one) */
 export const i64 = (v: number): Code => [0x42, ...s32(v)];

@@ -1,356 +1,245 @@
 /**
- * log and sinh as WebAssembly functions that return the same doubles as the engine's Math.log and
- * Math.sinh, for kernels that replace a JavaScript path bit for bit (../electrochem/liquid/dfn-kernel.ts).
- *
- * V8 computes Math.log and Math.sinh with its ports of fdlibm (V8 src/base/ieee754.cc: log = fdlibm
- * e_log.c; sinh through expm1 = s_expm1.c and exp = e_exp.c), compiled without fused multiply-add.
- * WebAssembly's f64 arithmetic is IEEE 754 binary64 with round-to-nearest and no contraction, so the
- * same operations in the same order, on the same high/low 32-bit words of the doubles (read and written
- * through i64 reinterpretation), give the same results. The coefficients are fdlibm's (their hexadecimal
- * bits in the comments, as there); test/numerics/wasm-libm.test.ts checks the results against Math.log
- * and Math.sinh bit for bit, so an engine that computed them otherwise would fail there, not silently.
- *
- * log covers every double (0 → −∞, negative → NaN, subnormals scaled by 2⁵⁴, ±∞/NaN as fdlibm);
- * sinh every double too (|x| < 2⁻²⁸ → x, < 22 through expm1, < 709.78 through exp, up to the overflow
- * threshold through exp(x/2)², beyond ±∞, NaN → NaN); expm1 and exp are ported only on the arguments
- * sinh gives them (expm1 on [2⁻²⁸, 22), exp on [22, 709.79)) and are not exported for other use.
+ * log and sinh as WebAssembly functions, bit for bit ./libm.ts's (the same IEEE 754 operations in the same
+ * order: WebAssembly's f64 arithmetic is binary64 with round-to-nearest and no contraction, as JavaScript's),
+ * for kernels that replace a JavaScript path that calls those (../electrochem/liquid/dfn-kernel.ts). The
+ * algorithms, their error (≤ 1 ulp) and their special values are described in ./libm.ts; its tables
+ * (LIBM_TABLE) are read from the module's memory at the byte address given to libmFuncs, where the kernel
+ * copies them (writeLibmTable) before the first call. test/numerics/libm.test.ts checks these functions
+ * against ./libm.ts's bit for bit and both against a 120-bit reference.
  */
 import {
   F64,
   I32,
   add,
   and,
-  call,
-  eqI32,
   f64,
   f64FromI32S,
   fAbs,
   fAdd,
   fDiv,
   fEq,
+  fGt,
   fLe,
   fLt,
   fMul,
+  fNeg,
   fSub,
   fromWords,
+  geU,
   get,
-  gtS,
   hiWord,
   i32,
   ifThen,
   ifElse,
   loWord,
-  ltS,
-  or,
+  loadF64At,
+  ltU,
   ret,
   set,
   shl,
   shrS,
   sub,
   truncF64S,
-  xor,
   eqz,
-  geS,
   type Code,
   type Func,
 } from './wasm-encoder.ts';
+import {
+  ATANH_COEF,
+  EXPM1_COEF,
+  EXP_N,
+  EXP_OFF,
+  INVLN2_N,
+  LIBM_DOUBLES,
+  LIBM_TABLE,
+  LN2HI_N,
+  LN2LO_N,
+  LN2_HI,
+  LN2_LO,
+  LOG1P_COEF,
+  LOG_N,
+  LOG_STRIDE,
+  LOG_Z0_HI,
+  NEAR1_LO_HI,
+  NEAR1_SPAN_HI,
+  SHIFT,
+  SINH_COEF,
+  SINH_OVERFLOW,
+  SINH_POLY_MAX,
+  SINH_TWO_SIDED_MAX,
+} from './libm.ts';
 
-const LN2_HI = 6.9314718036912381649e-1; // 0x3FE62E42 FEE00000
-const LN2_LO = 1.90821492927058770002e-10; // 0x3DEA39EF 35793C76
-const TWO54 = 1.8014398509481984e16; // 0x43500000 00000000
-// log: Remez coefficients of (log(1+s) − log(1−s) − 2s)/s on [0, 0.1716] (e_log.c)
-const LG1 = 6.66666666666673513e-1; // 0x3FE55555 55555593
-const LG2 = 3.999999999940941908e-1; // 0x3FD99999 9997FA04
-const LG3 = 2.857142874366239149e-1; // 0x3FD24924 94229359
-const LG4 = 2.222219843214978396e-1; // 0x3FCC71C5 1D8E78AF
-const LG5 = 1.818357216161805012e-1; // 0x3FC74664 96CB03DE
-const LG6 = 1.531383769920937332e-1; // 0x3FC39A09 D078C69F
-const LG7 = 1.479819860511658591e-1; // 0x3FC2F112 DF3E5244
-const INVLN2 = 1.442695040888963387; // 0x3FF71547 652B82FE
-// expm1: its scaled rational approximation's coefficients (s_expm1.c)
-const Q1 = -3.33333333333331316428e-2; // BFA11111 111110F4
-const Q2 = 1.58730158725481460165e-3; // 3F5A01A0 19FE5585
-const Q3 = -7.93650757867487942473e-5; // BF14CE19 9EAADBB7
-const Q4 = 4.00821782732936239552e-6; // 3ED0CFCA 86E65239
-const Q5 = -2.01099218183624371326e-7; // BE8AFDB7 6E09C32D
-// exp: Remez coefficients of r(e^r + 1)/(e^r − 1) on [0, 0.34658] (e_exp.c)
-const P1 = 1.66666666666666019037e-1; // 0x3FC55555 5555553E
-const P2 = -2.77777777770155933842e-3; // 0xBF66C16C 16BEBD93
-const P3 = 6.61375632143793436117e-5; // 0x3F11566A AF25DE2C
-const P4 = -1.6533902205465251539e-6; // 0xBEBBBD41 C5D26BF1
-const P5 = 4.13813679705723846039e-8; // 0x3E663769 72BEA4D0
-const TWO1023 = 8.988465674311579539e307; // 2^1023
-// sinh's range limits (V8 ieee754.cc sinh)
-const TWO_M28 = 3.725290298461914e-9; // 2^-28
-const LOG_MAXD = 709.7822265625; // 0x40862E42 00000000
-const KSINH_OVERFLOW = 710.4758600739439;
-const SHUGE = 1.0e307;
+/** bytes of the tables in a module's memory */
+export const LIBM_TABLE_BYTES = 8 * LIBM_DOUBLES;
 
-/** log(x): fdlibm e_log.c (V8 ieee754::log) */
-function logFunc(): Func {
-  // params: x; locals
+/** copies the tables into memory (a Float64Array over it) at byte address addr (a multiple of 8) */
+export function writeLibmTable(mem: Float64Array, addr: number): void {
+  mem.set(LIBM_TABLE, addr / 8);
+}
+
+/** c0 + v·(c1 + v·(c2 + …)) of the given coefficients (Horner, as ./libm.ts writes it) */
+function horner(v: Code, cs: readonly number[]): Code {
+  let acc = f64(cs[cs.length - 1]!);
+  for (let i = cs.length - 2; i >= 0; i--) acc = fAdd(f64(cs[i]!), fMul(v, acc));
+  return acc;
+}
+
+/** 2^e of an i32 e in [−1022, 1023] (its bits) */
+const pow2 = (e: Code): Code => fromWords(shl(add(e, i32(1023)), i32(20)), i32(0));
+
+/** log(x): ./libm.ts log (tables at byte address tab) */
+function logFunc(tab: number): Func {
   const x = 0;
   const hx = 1;
   const k = 2;
-  const i = 3;
-  const j = 4;
-  const f = 5;
-  const s = 6;
-  const z = 7;
-  const w = 8;
-  const R = 9;
-  const hfsq = 10;
-  const dk = 11;
+  const tmp = 3;
+  const t = 4;
+  const r = 5;
+  const kd = 6;
+  const w = 7;
+  const hi = 8;
+  const lo = 9;
+  const f = 10;
+  const s = 11;
+  const z = 12;
+  const hfsq = 13;
   const g = get;
   const body: Code[] = [
     set(hx, hiWord(g(x))),
     set(k, i32(0)),
     ifThen(
-      ltS(g(hx), i32(0x00100000)),
-      // ±0 → −∞; negative → NaN; a subnormal scaled into the normal range
-      ifThen(eqz(or(and(g(hx), i32(0x7fffffff)), loWord(g(x)))), ret(f64(-Infinity))),
-      ifThen(ltS(g(hx), i32(0)), ret(f64(NaN))),
-      set(k, i32(-54)),
-      set(x, fMul(g(x), f64(TWO54))),
+      geU(sub(g(hx), i32(0x00100000)), i32(0x7fe00000)),
+      ifThen(fEq(g(x), f64(0)), ret(f64(-Infinity))),
+      ifThen(eqz(fGt(g(x), f64(0))), ret(f64(NaN))),
+      ifThen(fEq(g(x), f64(Infinity)), ret(g(x))),
+      set(x, fMul(g(x), f64(4503599627370496))),
       set(hx, hiWord(g(x))),
+      set(k, i32(-52)),
     ),
-    ifThen(geS(g(hx), i32(0x7ff00000)), ret(fAdd(g(x), g(x)))),
-    set(k, add(g(k), sub(shrS(g(hx), i32(20)), i32(1023)))),
-    set(hx, and(g(hx), i32(0x000fffff))),
-    set(i, and(add(g(hx), i32(0x95f64)), i32(0x100000))),
-    // x or x/2 normalised into [√2/2, √2)
-    set(x, fromWords(or(g(hx), xor(g(i), i32(0x3ff00000))), loWord(g(x)))),
-    set(k, add(g(k), shrS(g(i), i32(20)))),
-    set(f, fSub(g(x), f64(1))),
     ifThen(
-      ltS(and(i32(0x000fffff), add(i32(2), g(hx))), i32(3)),
-      // |f| < 2^-20
-      ifThen(
-        fEq(g(f), f64(0)),
-        ifThen(eqz(g(k)), ret(f64(0))),
-        set(dk, f64FromI32S(g(k))),
-        ret(fAdd(fMul(g(dk), f64(LN2_HI)), fMul(g(dk), f64(LN2_LO)))),
-      ),
-      // fdlibm writes 1/3 as 0.33333333333333333, the same double
-      set(R, fMul(fMul(g(f), g(f)), fSub(f64(0.5), fMul(f64(0.3333333333333333), g(f))))),
-      ifThen(eqz(g(k)), ret(fSub(g(f), g(R)))),
-      set(dk, f64FromI32S(g(k))),
-      ret(fSub(fMul(g(dk), f64(LN2_HI)), fSub(fSub(g(R), fMul(g(dk), f64(LN2_LO))), g(f)))),
+      ltU(sub(g(hx), i32(NEAR1_LO_HI)), i32(NEAR1_SPAN_HI)),
+      set(f, fSub(g(x), f64(1))),
+      set(s, fDiv(g(f), fAdd(f64(2), g(f)))),
+      set(z, fMul(g(s), g(s))),
+      set(hfsq, fMul(fMul(f64(0.5), g(f)), g(f))),
+      ret(fSub(g(f), fSub(g(hfsq), fMul(g(s), fAdd(g(hfsq), fMul(g(z), horner(g(z), ATANH_COEF))))))),
     ),
-    set(s, fDiv(g(f), fAdd(f64(2), g(f)))),
-    set(dk, f64FromI32S(g(k))),
-    set(z, fMul(g(s), g(s))),
-    set(i, sub(g(hx), i32(0x6147a))),
-    set(w, fMul(g(z), g(z))),
-    set(j, sub(i32(0x6b851), g(hx))),
-    // R = t2 + t1
-    set(
-      R,
-      fAdd(
-        fMul(g(z), fAdd(f64(LG1), fMul(g(w), fAdd(f64(LG3), fMul(g(w), fAdd(f64(LG5), fMul(g(w), f64(LG7)))))))),
-        fMul(g(w), fAdd(f64(LG2), fMul(g(w), fAdd(f64(LG4), fMul(g(w), f64(LG6)))))),
-      ),
-    ),
-    set(i, or(g(i), g(j))),
-    ifElse(
-      gtS(g(i), i32(0)),
-      [
-        set(hfsq, fMul(fMul(f64(0.5), g(f)), g(f))),
-        ifThen(eqz(g(k)), ret(fSub(g(f), fSub(g(hfsq), fMul(g(s), fAdd(g(hfsq), g(R))))))),
-        ret(
-          fSub(
-            fMul(g(dk), f64(LN2_HI)),
-            fSub(fSub(g(hfsq), fAdd(fMul(g(s), fAdd(g(hfsq), g(R))), fMul(g(dk), f64(LN2_LO)))), g(f)),
-          ),
-        ),
-      ],
-      [
-        ifThen(eqz(g(k)), ret(fSub(g(f), fMul(g(s), fSub(g(f), g(R)))))),
-        ret(fSub(fMul(g(dk), f64(LN2_HI)), fSub(fSub(fMul(g(s), fSub(g(f), g(R))), fMul(g(dk), f64(LN2_LO))), g(f)))),
-      ],
-    ),
-    f64(0), // not reached (both branches return); the function's value for the validator
+    set(tmp, sub(g(hx), i32(LOG_Z0_HI))),
+    set(t, add(i32(tab), shl(and(shrS(g(tmp), i32(13)), i32(LOG_N - 1)), i32(Math.log2(8 * LOG_STRIDE))))),
+    set(k, add(g(k), shrS(g(tmp), i32(20)))),
+    set(z, fromWords(add(i32(LOG_Z0_HI), and(g(tmp), i32(0xfffff))), loWord(g(x)))),
+    set(r, fMul(fSub(g(z), loadF64At(g(t), 0)), loadF64At(g(t), 8))),
+    set(kd, f64FromI32S(g(k))),
+    set(w, fAdd(fMul(g(kd), f64(LN2_HI)), loadF64At(g(t), 16))),
+    set(hi, fAdd(g(w), g(r))),
+    set(lo, fAdd(fAdd(fSub(g(w), g(hi)), g(r)), fAdd(fMul(g(kd), f64(LN2_LO)), loadF64At(g(t), 24)))),
+    fAdd(g(hi), fAdd(g(lo), fMul(fMul(g(r), g(r)), horner(g(r), LOG1P_COEF)))),
   ];
   return {
     name: 'log',
     params: [F64],
     results: [F64],
-    locals: [I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64],
+    locals: [I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64],
     body: body.flat(),
   };
 }
 
-/** expm1(x) for x in [2^-28, 22) (the arguments sinh gives it): fdlibm s_expm1.c's branches for those */
-function expm1Func(): Func {
+/** sinh(x): ./libm.ts sinh (tables at byte address tab) */
+function sinhFunc(tab: number): Func {
   const x = 0;
-  const hx = 1;
-  const k = 2;
-  const hi = 3;
-  const lo = 4;
-  const c = 5;
-  const t = 6;
-  const hfx = 7;
-  const hxs = 8;
-  const r1 = 9;
-  const e = 10;
-  const y = 11;
-  const twopk = 12;
+  const ax = 1;
+  const x2 = 2;
+  const kd = 3;
+  const r = 4;
+  const ki = 5;
+  const ta = 6;
+  const tb = 7;
+  const pa = 8;
+  const pb = 9;
+  const sa = 10;
+  const sb = 11;
+  const a = 12;
+  const b = 13;
+  const s = 14;
+  const bb = 15;
+  const v = 16;
+  const rn = 17;
   const g = get;
+  const expTab = tab + 8 * EXP_OFF;
+  /** e^r − 1 by its Taylor polynomial r·(1 + r·(1/2! + …)) */
+  const expm1 = (rv: Code): Code => fMul(rv, fAdd(f64(1), fMul(rv, horner(rv, EXPM1_COEF))));
+  /** the table's byte address of 2^(j/128), j = n mod 128 */
+  const entry = (n: Code): Code => add(i32(expTab), shl(and(n, i32(EXP_N - 1)), i32(4)));
   const body: Code[] = [
-    set(hx, and(hiWord(g(x)), i32(0x7fffffff))),
-    set(c, f64(0)),
-    ifElse(
-      gtS(g(hx), i32(0x3fd62e42)),
-      // |x| > ln2/2: x = k ln2 + r, r = hi − lo, c the rounding error of r
-      [
-        ifElse(
-          ltS(g(hx), i32(0x3ff0a2b2)),
-          [set(hi, fSub(g(x), f64(LN2_HI))), set(lo, f64(LN2_LO)), set(k, i32(1))],
-          [
-            set(k, truncF64S(fAdd(fMul(f64(INVLN2), g(x)), f64(0.5)))),
-            set(t, f64FromI32S(g(k))),
-            set(hi, fSub(g(x), fMul(g(t), f64(LN2_HI)))),
-            set(lo, fMul(g(t), f64(LN2_LO))),
-          ],
-        ),
-        set(x, fSub(g(hi), g(lo))),
-        set(c, fSub(fSub(g(hi), g(x)), g(lo))),
-      ],
-      [set(k, i32(0))],
+    set(ax, fAbs(g(x))),
+    ifThen(
+      fLt(g(ax), f64(SINH_POLY_MAX)),
+      set(x2, fMul(g(x), g(x))),
+      ret(fAdd(g(x), fMul(g(x), fMul(g(x2), horner(g(x2), SINH_COEF))))),
     ),
-    set(hfx, fMul(f64(0.5), g(x))),
-    set(hxs, fMul(g(x), g(hfx))),
-    set(
-      r1,
-      fAdd(
-        f64(1),
-        fMul(
-          g(hxs),
+    ifThen(eqz(fLe(g(ax), f64(SINH_OVERFLOW))), ret(fMul(g(x), f64(1e307)))),
+    set(kd, fSub(fAdd(fMul(g(ax), f64(INVLN2_N)), f64(SHIFT)), f64(SHIFT))),
+    set(r, fSub(fSub(g(ax), fMul(g(kd), f64(LN2HI_N))), fMul(g(kd), f64(LN2LO_N)))),
+    set(ki, truncF64S(g(kd))),
+    set(ta, entry(g(ki))),
+    set(pa, expm1(g(r))),
+    ifElse(
+      fLe(g(ax), f64(SINH_TWO_SIDED_MAX)),
+      [
+        set(sa, pow2(sub(shrS(g(ki), i32(7)), i32(1)))),
+        set(tb, entry(sub(i32(0), g(ki)))),
+        set(sb, pow2(sub(shrS(sub(i32(0), g(ki)), i32(7)), i32(1)))),
+        set(rn, fNeg(g(r))),
+        set(pb, expm1(g(rn))),
+        set(a, fMul(loadF64At(g(ta), 0), g(sa))),
+        set(b, fMul(loadF64At(g(tb), 0), g(sb))),
+        set(s, fSub(g(a), g(b))),
+        set(bb, fSub(g(s), g(a))),
+        set(
+          v,
           fAdd(
-            f64(Q1),
-            fMul(
-              g(hxs),
-              fAdd(f64(Q2), fMul(g(hxs), fAdd(f64(Q3), fMul(g(hxs), fAdd(f64(Q4), fMul(g(hxs), f64(Q5))))))),
+            g(s),
+            fAdd(
+              fAdd(fSub(g(a), fSub(g(s), g(bb))), fSub(fNeg(g(b)), g(bb))),
+              fSub(
+                fMul(fAdd(fMul(loadF64At(g(ta), 0), g(pa)), loadF64At(g(ta), 8)), g(sa)),
+                fMul(fAdd(fMul(loadF64At(g(tb), 0), g(pb)), loadF64At(g(tb), 8)), g(sb)),
+              ),
             ),
           ),
         ),
-      ),
-    ),
-    set(t, fSub(f64(3), fMul(g(r1), g(hfx)))),
-    set(e, fMul(g(hxs), fDiv(fSub(g(r1), g(t)), fSub(f64(6), fMul(g(x), g(t)))))),
-    ifThen(eqz(g(k)), ret(fSub(g(x), fSub(fMul(g(x), g(e)), g(hxs))))),
-    set(twopk, fromWords(add(i32(0x3ff00000), shl(g(k), i32(20))), i32(0))),
-    set(e, fSub(fMul(g(x), fSub(g(e), g(c))), g(c))),
-    set(e, fSub(g(e), g(hxs))),
-    ifThen(
-      eqI32(g(k), i32(1)),
-      ifThen(fLt(g(x), f64(-0.25)), ret(fMul(f64(-2), fSub(g(e), fAdd(g(x), f64(0.5)))))),
-      ret(fAdd(f64(1), fMul(f64(2), fSub(g(x), g(e))))),
-    ),
-    // 2 ≤ k ≤ 32 here
-    ifElse(
-      ltS(g(k), i32(20)),
-      [
-        set(t, fromWords(sub(i32(0x3ff00000), shrS(i32(0x200000), g(k))), i32(0))), // 1 − 2^-k
-        set(y, fSub(g(t), fSub(g(e), g(x)))),
-        set(y, fMul(g(y), g(twopk))),
       ],
       [
-        set(t, fromWords(shl(sub(i32(0x3ff), g(k)), i32(20)), i32(0))), // 2^-k
-        set(y, fSub(g(x), fAdd(g(e), g(t)))),
-        set(y, fAdd(g(y), f64(1))),
-        set(y, fMul(g(y), g(twopk))),
+        set(sa, pow2(sub(shrS(g(ki), i32(7)), i32(2)))),
+        set(
+          v,
+          fMul(
+            fAdd(
+              fMul(loadF64At(g(ta), 0), g(sa)),
+              fMul(fAdd(fMul(loadF64At(g(ta), 0), g(pa)), loadF64At(g(ta), 8)), g(sa)),
+            ),
+            f64(2),
+          ),
+        ),
       ],
     ),
-    get(y),
+    ifThen(fLt(g(x), f64(0)), ret(fNeg(g(v)))),
+    g(v),
   ];
   return {
-    name: 'expm1',
+    name: 'sinh',
     params: [F64],
     results: [F64],
-    locals: [I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
+    locals: [F64, F64, F64, F64, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
     body: body.flat(),
   };
 }
 
-/** exp(x) for x in [22, 709.79) (the arguments sinh gives it): fdlibm e_exp.c's branch for those */
-function expFunc(): Func {
-  const x = 0;
-  const k = 1;
-  const t = 2;
-  const hi = 3;
-  const lo = 4;
-  const c = 5;
-  const y = 6;
-  const g = get;
-  const body: Code[] = [
-    // |x| ≥ 1.5 ln2: x = k ln2 + (hi − lo)
-    set(k, truncF64S(fAdd(fMul(f64(INVLN2), g(x)), f64(0.5)))),
-    set(t, f64FromI32S(g(k))),
-    set(hi, fSub(g(x), fMul(g(t), f64(LN2_HI)))),
-    set(lo, fMul(g(t), f64(LN2_LO))),
-    set(x, fSub(g(hi), g(lo))),
-    set(t, fMul(g(x), g(x))),
-    set(
-      c,
-      fSub(
-        g(x),
-        fMul(
-          g(t),
-          fAdd(
-            f64(P1),
-            fMul(g(t), fAdd(f64(P2), fMul(g(t), fAdd(f64(P3), fMul(g(t), fAdd(f64(P4), fMul(g(t), f64(P5)))))))),
-          ),
-        ),
-      ),
-    ),
-    set(y, fSub(f64(1), fSub(fSub(g(lo), fDiv(fMul(g(x), g(c)), fSub(f64(2), g(c)))), g(hi)))),
-    // 2^1024 is not a double: y·2·2^1023
-    ifThen(eqI32(g(k), i32(1024)), ret(fMul(fMul(g(y), f64(2)), f64(TWO1023)))),
-    fMul(g(y), fromWords(add(i32(0x3ff00000), shl(g(k), i32(20))), i32(0))),
-  ];
-  return { name: 'exp', params: [F64], results: [F64], locals: [I32, F64, F64, F64, F64, F64], body: body.flat() };
-}
-
-/** sinh(x): V8 ieee754::sinh (through expm1 and exp at the function indices given) */
-function sinhFunc(expm1Fn: number, expFn: number): Func {
-  const x = 0;
-  const h = 1;
-  const ax = 2;
-  const t = 3;
-  const w = 4;
-  const g = get;
-  const body: Code[] = [
-    set(h, f64(0.5)),
-    ifThen(fLt(g(x), f64(0)), set(h, f64(-0.5))),
-    set(ax, fAbs(g(x))),
-    ifThen(
-      fLt(g(ax), f64(22)),
-      ifThen(fLt(g(ax), f64(TWO_M28)), ret(g(x))),
-      set(t, call(expm1Fn, g(ax))),
-      ifThen(fLt(g(ax), f64(1)), ret(fMul(g(h), fSub(fMul(f64(2), g(t)), fDiv(fMul(g(t), g(t)), fAdd(g(t), f64(1))))))),
-      ret(fMul(g(h), fAdd(g(t), fDiv(g(t), fAdd(g(t), f64(1)))))),
-    ),
-    ifThen(fLt(g(ax), f64(LOG_MAXD)), ret(fMul(g(h), call(expFn, g(ax))))),
-    ifThen(
-      fLe(g(ax), f64(KSINH_OVERFLOW)),
-      set(w, call(expFn, fMul(f64(0.5), g(ax)))),
-      set(t, fMul(g(h), g(w))),
-      ret(fMul(g(t), g(w))),
-    ),
-    // beyond the overflow threshold: ±∞; NaN stays NaN
-    fMul(g(x), f64(SHUGE)),
-  ];
-  return { name: 'sinh', params: [F64], results: [F64], locals: [F64, F64, F64, F64], body: body.flat() };
-}
-
 /**
- * The functions to put at indices base, base + 1, … of a module: their Funcs (in that order) and the
- * indices of log and sinh for call(); the module exports them under their names (log, sinh, and the
- * helpers expm1 and exp, valid on sinh's arguments only).
+ * The functions to put at indices base and base + 1 of a module whose memory holds the tables at byte
+ * address tab (writeLibmTable): their Funcs (log, sinh) and their indices for call(); the module exports
+ * them under those names.
  */
-export function libmFuncs(base: number): { funcs: Func[]; log: number; sinh: number } {
-  const expm1 = base + 2;
-  const exp = base + 3;
-  return { funcs: [logFunc(), sinhFunc(expm1, exp), expm1Func(), expFunc()], log: base, sinh: base + 1 };
+export function libmFuncs(base: number, tab: number): { funcs: Func[]; log: number; sinh: number } {
+  return { funcs: [logFunc(tab), sinhFunc(tab)], log: base, sinh: base + 1 };
 }

@@ -7,9 +7,9 @@
  * currents, solid currents) and the volumes (sources, surface stoichiometry, OCP table, the kinetics
  * rows with their sinh), so the result is bit for bit the JavaScript path's: the same IEEE 754
  * operations in the same order (f64 add/sub/mul/div/sqrt, no fused multiply-add), the same interval
- * search of the tables (truncation of a non-negative double), and log and sinh as ports of the fdlibm
- * functions the engine's Math.log and Math.sinh are (../../numerics/wasm-libm.ts, checked bit for bit
- * against them by test/numerics/wasm-libm.test.ts).
+ * search of the tables (truncation of a non-negative double), and log and sinh as the WebAssembly twins
+ * (../../numerics/wasm-libm.ts) of the functions the JavaScript path calls (../../numerics/libm.ts, ≤ 1 ulp;
+ * test/numerics/libm.test.ts checks the twins bit for bit).
  *
  * Where a value leaves a table's range (the JavaScript path then calls the exact function) or a surface
  * stoichiometry leaves its window (the JavaScript path fills f with NaN), the kernel declines the call
@@ -18,8 +18,9 @@
  * reach the kernel (DfnModel decides, dfnKernelFor builds nothing for them).
  *
  * One memory per thread, never grown (growing detaches the buffer the views hold, and the engine's
- * typed-array fast paths assume no buffer is ever detached): the model block of the model that ran last
- * (indices, geometry, per-material constants, state and f copies, ln c_e) at its start, the tables above it,
+ * typed-array fast paths assume no buffer is ever detached): log and sinh's tables at its start, the model
+ * block of the model that ran last (indices, geometry, per-material constants, state and f copies, ln c_e)
+ * after them, the OCP and property tables above it,
  * cached by table (models built from the same parsed parameters share them). A model larger than the
  * block, or tables more than the memory holds, get a fresh memory. The module is assembled from the
  * instructions below (../../numerics/wasm-encoder.ts) at the first use and compiled once per thread.
@@ -66,7 +67,7 @@ import {
   type WasmApi,
   type WasmMemory,
 } from '../../numerics/wasm-encoder.ts';
-import { libmFuncs } from '../../numerics/wasm-libm.ts';
+import { LIBM_TABLE_BYTES, libmFuncs, writeLibmTable } from '../../numerics/wasm-libm.ts';
 import type { OcpTable } from './ocp-table.ts';
 
 const eqI = op(0x46);
@@ -99,6 +100,9 @@ const S_THHI = 88;
 const S_THEPS = 96;
 const S_F = 104;
 const SC_BYTES = 112;
+/** byte address of log and sinh's tables (../../numerics/wasm-libm.ts) and of the model block's scalars after them */
+const LIBM_AT = 0;
+const SC_AT = LIBM_AT + LIBM_TABLE_BYTES;
 
 /** the kernel's status: 0 done; otherwise it declined (nothing written to f) */
 export const KERNEL_OK = 0;
@@ -239,7 +243,7 @@ function residualFunc(logFn: number, sinhFn: number): Func {
     set(k, i32(0)),
     until(
       geS(get(k), get(nx)),
-      // ln c_e of every volume (Math.log's fdlibm port)
+      // ln c_e of every volume (../../numerics/libm.ts's log)
       storeF64(at(get(pLn), get(k), 3), call(logFn, yAt(i32At(pCe, get(k))))),
       storeF64(outAddr(i32At(pCe, get(k))), f64Zero),
       storeF64(outAddr(i32At(pPe, get(k))), f64Zero),
@@ -329,7 +333,7 @@ function residualFunc(logFn: number, sinhFn: number): Func {
     outside(s, mat(M_NINT), 3),
     ...interval(s),
     set(U, poly(truncF64S(mat(M_TAB)))),
-    // the kinetics row F·(j − 2k·√(c_e/c_e0·θ(1−θ))·sinh(F/(2RT)·(φ_s − φ_e − U))) (Math.sinh's fdlibm port)
+    // the kinetics row F·(j − 2k·√(c_e/c_e0·θ(1−θ))·sinh(F/(2RT)·(φ_s − φ_e − U))) (../../numerics/libm.ts's sinh)
     storeF64(
       outAddr(add(get(b), get(nr))),
       fMul(
@@ -490,14 +494,14 @@ function compile(): Compiled | null {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
-    const libm = libmFuncs(1);
+    const libm = libmFuncs(1, LIBM_AT);
     return { wasm, module: new wasm.Module(encodeModule([residualFunc(libm.log, libm.sinh), ...libm.funcs], true)) };
   } catch {
     return null;
   }
 }
 
-/** one memory and its instance: the loaded model's block at [0, blockBytes), tables above */
+/** one memory and its instance: log and sinh's tables, then the loaded model's block, in [0, blockBytes); tables above */
 class KernelMemory {
   readonly res: ResFn;
   readonly buffer: ArrayBuffer;
@@ -515,6 +519,7 @@ class KernelMemory {
     this.res = new c.wasm.Instance(c.module, { env: { mem } }).exports.res as ResFn;
     this.buffer = mem.buffer;
     this.f64 = new Float64Array(mem.buffer);
+    writeLibmTable(this.f64, LIBM_AT);
     this.tableTop = blockBytes;
   }
 }
@@ -557,7 +562,7 @@ export class DfnResidualKernel {
 
   constructor(private readonly spec: DfnKernelSpec) {
     const { nx, n } = spec;
-    let o = SC_BYTES;
+    let o = SC_AT + SC_BYTES;
     const take = (bytes: number): number => {
       const at = o;
       o = roundUp(o + bytes, 8);
@@ -631,7 +636,7 @@ export class DfnResidualKernel {
       [S_THEPS, s.thEps],
       [S_F, s.F],
     ] as const;
-    for (const [at, v] of sc) f[at / 8] = v;
+    for (const [at, v] of sc) f[(SC_AT + at) / 8] = v;
     new Int32Array(buf, o.dom, s.nx).set(s.dom);
     new Int32Array(buf, o.ce, s.nx).set(s.iCe);
     new Int32Array(buf, o.pe, s.nx).set(s.iPe);
@@ -713,7 +718,7 @@ export class DfnResidualKernel {
       o.y,
       o.out,
       o.ln,
-      0,
+      SC_AT,
       this.tD,
       this.tK,
       this.tF,

@@ -78,6 +78,7 @@ import {
   type OcpTable,
 } from './ocp-table.ts';
 import { DfnResidualKernel } from './dfn-kernel.ts';
+import { log as libmLogImported, sinh as libmSinhImported } from '../../numerics/libm.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -91,6 +92,9 @@ const lithiationWeight = lithiationWeightImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
+/** log and sinh within 1 ulp, the kernel's own (../../numerics/libm.ts): the JavaScript path and the kernel agree bit for bit */
+const libmLog = libmLogImported;
+const libmSinh = libmSinhImported;
 /** a property of c_e at T_ref (its table, else the function) and its slope */
 const prop = propertyValue;
 const propSlope = propertySlope;
@@ -1279,7 +1283,7 @@ export class DfnModel implements CellModel {
       out[iCe[k]!] = 0;
       out[iPe[k]!] = 0;
       if (iPs[k]! >= 0) out[iPs[k]!] = 0;
-      lnCe[k] = Math.log(y[iCe[k]!]!);
+      lnCe[k] = libmLog(y[iCe[k]!]!);
     }
     // electrolyte faces (a constant thermodynamic factor, a BPX number, is read once rather than called per face)
     const tf = ely.thermodynamicFactor;
@@ -1443,7 +1447,7 @@ export class DfnModel implements CellModel {
     // kinetics rows: j_BV = 2k·√(c_e/c_e0·θ(1−θ))·sinh(Fη/2RT), in the order of the loop above
     for (let q = 0; q < nKin; q++) {
       const ij = kinRow[q]!;
-      out[ij] = F * (y[ij]! - kinPre[q]! * Math.sinh(kinArg[q]!));
+      out[ij] = F * (y[ij]! - kinPre[q]! * libmSinh(kinArg[q]!));
     }
     // collectors: i_s = i_dis enters the positive collector face
     const last = iPs[nx - 1]!;
