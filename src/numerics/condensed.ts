@@ -271,6 +271,17 @@ interface CondensedSymbolic {
    * for evaluations that write every row and one for those that leave the held linear rows out
    */
   readonly seqs: readonly [AddSequence, AddSequence];
+  /**
+   * the J positions of the entries of each whole sequence given to CondensedCore.addSequence, by its rows
+   * array (with the cols array it was made for; pos null: an entry outside the pattern)
+   */
+  readonly seqMaps: WeakMap<Int32Array, SequenceMap>;
+}
+
+/** CondensedCore.addSequence's map of one sequence: each entry's position in J (null: one is outside the pattern) */
+interface SequenceMap {
+  readonly cols: Int32Array;
+  readonly pos: Int32Array | null;
 }
 
 /**
@@ -464,6 +475,7 @@ function analyseCondensed(
     alg,
     cols,
     seqs: [emptySequence(), emptySequence()],
+    seqMaps: new WeakMap(),
   };
 }
 
@@ -1042,6 +1054,52 @@ export class CondensedCore {
     // the remembered order past k belonged to the old sequence: keep it (the next adds are checked against it)
     if (k >= q.len) q.len = k + 1;
     this.cursor = k + 1;
+  }
+
+  /** the map of the last sequence given to addSequence */
+  private seqMap: SequenceMap | null = null;
+  private seqRows: Int32Array | null = null;
+
+  /**
+   * JacobianSink.addSequence: count entries (rows[q], cols[q], values[q]) in the order of q, the same sums as
+   * add(); the sequence's J positions are looked up once per rows array (shared by the systems on this pattern)
+   */
+  addSequence(rows: Int32Array, cols: Int32Array, values: Float64Array, count: number): void {
+    if (!(count <= rows.length && count <= cols.length && count <= values.length))
+      throw new RangeError(
+        `jacobian: addSequence count ${count} exceeds its rows (${rows.length}), cols (${cols.length}) or values (${values.length})`,
+      );
+    let map = this.seqMap;
+    if (rows !== this.seqRows || map === null || map.cols !== cols) {
+      const maps = this.sym.seqMaps;
+      map = maps.get(rows) ?? null;
+      if (map === null || map.cols !== cols) {
+        map = this.sequenceMap(rows, cols);
+        maps.set(rows, map);
+      }
+      this.seqMap = map;
+      this.seqRows = rows;
+    }
+    const pos = map.pos;
+    if (pos === null) {
+      // an entry outside the pattern: add() ignores it when zero, else names it
+      for (let q = 0; q < count; q++) this.add(rows[q]!, cols[q]!, values[q]!);
+      return;
+    }
+    const J = this.J;
+    for (let q = 0; q < count; q++) J[pos[q]!]! += values[q]!;
+  }
+
+  /** each entry's position in J (pos null when one is outside the pattern) */
+  private sequenceMap(rows: Int32Array, cols: Int32Array): SequenceMap {
+    const len = Math.min(rows.length, cols.length);
+    const pos = new Int32Array(len);
+    for (let q = 0; q < len; q++) {
+      const s = this.slot(rows[q]!, cols[q]!);
+      if (s < 0) return { cols, pos: null };
+      pos[q] = this.slotPos[s]!;
+    }
+    return { cols, pos };
   }
 
   /** replays the stored J into another sink */

@@ -695,3 +695,44 @@ test('condensed system: a Jacobian added in another order, or with zero entries 
   // a nonzero outside the pattern is still an error naming the entry
   assert.throws(() => a.add(0, n - 2, 1), /entry \(0, \d+\) = 1 is not in the declared sparsity pattern/);
 });
+
+test('condensed system: addSequence gives J bit for bit as the same adds one by one (repeated entries summed in order), on a second system of the same pattern too (the map is shared); outside the pattern a zero is ignored and anything else named; a count past the arrays is an error', () => {
+  const { n, rows, cols, m } = chainPattern(5, 4, true);
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  // the pattern's entries in a scrambled order, each twice (a sequence may repeat an entry: its values sum)
+  const order = [...rows.keys(), ...rows.keys()].sort((p, q) => ((p * 7919) % 61) - ((q * 7919) % 61));
+  const sr = Int32Array.from(order, (e) => rows[e]!);
+  const sc = Int32Array.from(order, (e) => cols[e]!);
+  const r = rng(71);
+  for (const fresh of [true, false]) {
+    const one = new CondensedCore(n, R, C, m);
+    const seq = new CondensedCore(n, R, C, m);
+    for (let round = 0; round < 3; round++) {
+      const v = Float64Array.from(order, () => r() * 10 ** Math.round(4 * r()));
+      one.clearJ();
+      seq.clearJ();
+      for (let q = 0; q < order.length; q++) one.add(sr[q]!, sc[q]!, v[q]!);
+      seq.addSequence(sr, sc, v, order.length);
+      seq.J.forEach((x, q) => assert.ok(Object.is(x, one.J[q]), `${fresh ? 'first' : 'second'} system, J[${q}]`));
+      // a shorter count adds the first entries only
+      seq.clearJ();
+      one.clearJ();
+      seq.addSequence(sr, sc, v, 5);
+      for (let q = 0; q < 5; q++) one.add(sr[q]!, sc[q]!, v[q]!);
+      assert.deepEqual(seq.J, one.J);
+    }
+  }
+  const core = new CondensedCore(n, R, C, m);
+  const outR = Int32Array.from([rows[0]!, 0]);
+  const outC = Int32Array.from([cols[0]!, n - 2]);
+  core.addSequence(outR, outC, Float64Array.from([2.5, 0]), 2);
+  const want = new CondensedCore(n, R, C, m);
+  want.add(rows[0]!, cols[0]!, 2.5);
+  assert.deepEqual(core.J, want.J);
+  assert.throws(
+    () => core.addSequence(outR, outC, Float64Array.from([2.5, 1]), 2),
+    /entry \(0, \d+\) = 1 is not in the declared sparsity pattern/,
+  );
+  assert.throws(() => core.addSequence(outR, outC, new Float64Array(2), 3), /addSequence count 3 exceeds/);
+});
