@@ -493,7 +493,10 @@ export class CondensedCore {
   /** CSR of the pattern by row (diagonal included), column indices sorted */
   readonly rowPtr: Int32Array;
   readonly colIdx: Int32Array;
-  /** J's values in the kind-grouped order of kSlot (slot s at slotPos[s]) */
+  /**
+   * J's values in the kind-grouped order of kSlot (slot s at slotPos[s]); written through clearJ, add,
+   * addSequence and endJ (factorFromTrees keeps an image of it that they invalidate)
+   */
   readonly J: Float64Array;
   private readonly slotRow: Int32Array;
   private readonly slotPos: Int32Array;
@@ -630,12 +633,17 @@ export class CondensedCore {
    */
   private factorFromTrees(m: Float64Array, w: Float64Array, c: number, tc: LinearChains): boolean {
     if (!tc.factor(m, c)) return false;
-    const { lu, J, kPtr, kIdx, kRow, np, nb, parKind, parIdx, layout, invPiv, mult, up } = this;
+    const { lu, J, np, nb, parKind, parIdx, layout, invPiv, mult, up } = this;
     const band = lu.band;
     if (band === null) return false;
     const ab = band.ab;
-    ab.fill(0);
-    for (let q = kPtr[D_BAND]!, e = kPtr[D_BAND + 1]!; q < e; q++) ab[kIdx[q]!] = -w[kRow[q]!]! * J[q]!;
+    // −w_i·J_ij on the band: the algebraic rows' (w = 1) from the image made once per J, the differential
+    // rows' (w = c) here — the same products as a scatter of every entry
+    if (!this.imageValid) this.bandImage(ab.length);
+    ab.set(this.image!);
+    const { diffQ, diffIdx } = this;
+    const nc = -c;
+    for (let t = 0; t < diffQ!.length; t++) ab[diffIdx![t]!] = nc * J[diffQ![t]!]!;
     const kl = band.kl;
     const ku = band.ku;
     const ld = band.ld;
@@ -666,6 +674,35 @@ export class CondensedCore {
       ab[kl + ku + parIdx[q]! * ld]! -= lm * up[q]!;
     }
     return this.equilibrateAndFactor();
+  }
+
+  /**
+   * factorFromTrees' band image of J: −J_ij at each band entry of an algebraic row (its w is 1, by factor()'s
+   * contract for c), zero elsewhere; made at the first such factorisation after J changes (clearJ, add,
+   * addSequence and endJ invalidate it), read by the next ones (only the step size changes between them)
+   */
+  private image: Float64Array | null = null;
+  private imageValid = false;
+  /** the band entries of the differential rows (w = c): J position and band index (found with the first image) */
+  private diffQ: Int32Array | null = null;
+  private diffIdx: Int32Array | null = null;
+
+  private bandImage(len: number): void {
+    const { J, kPtr, kIdx, kRow } = this;
+    const alg = this.sym.alg;
+    const q0 = kPtr[D_BAND]!;
+    const q1 = kPtr[D_BAND + 1]!;
+    if (this.diffQ === null) {
+      // algebraic: massDiag = 0 (without a mass matrix every row is differential)
+      const dq: number[] = [];
+      for (let q = q0; q < q1; q++) if (!(alg.length > 0 && alg[kRow[q]!] === 1)) dq.push(q);
+      this.diffQ = Int32Array.from(dq);
+      this.diffIdx = Int32Array.from(dq, (q) => kIdx[q]!);
+    }
+    const img = this.image !== null && this.image.length === len ? this.image : (this.image = new Float64Array(len));
+    img.fill(0);
+    for (let q = q0; q < q1; q++) if (alg.length > 0 && alg[kRow[q]!] === 1) img[kIdx[q]!] = -1 * J[q]!;
+    this.imageValid = true;
   }
 
   /**
@@ -992,6 +1029,7 @@ export class CondensedCore {
   endJ(): void {
     const pos = this.linPos;
     if (pos === null) return;
+    this.imageValid = false;
     const J = this.J;
     const val = this.linVal!;
     if (this.linHeld) for (let q = 0; q < pos.length; q++) J[pos[q]!] = val[q]!;
@@ -1009,12 +1047,14 @@ export class CondensedCore {
   /** zeroes J (a new Jacobian evaluation follows) */
   clearJ(): void {
     this.J.fill(0);
+    this.imageValid = false;
     this.cursor = 0;
     this.seq = this.sym.seqs[this.linHeld ? 1 : 0];
   }
 
   /** adds to J(i, j); entries outside the pattern: zero is ignored, anything else is an error */
   add(i: number, j: number, v: number): void {
+    this.imageValid = false;
     const k = this.cursor;
     const q = this.seq;
     if (k < q.len && q.i[k] === i && q.j[k] === j) {
@@ -1087,6 +1127,7 @@ export class CondensedCore {
       return;
     }
     const J = this.J;
+    this.imageValid = false;
     for (let q = 0; q < count; q++) J[pos[q]!]! += values[q]!;
   }
 

@@ -736,3 +736,46 @@ test('condensed system: addSequence gives J bit for bit as the same adds one by 
   );
   assert.throws(() => core.addSequence(outR, outC, new Float64Array(2), 3), /addSequence count 3 exceeds/);
 });
+
+test('condensed system with linear trees: factor(m, w, c) after J changes (clearJ and adds, adds alone, addSequence) factorises the new J, bit for bit as a fresh system does', () => {
+  const nv = 4;
+  const chain = 5;
+  const per = chain + 2;
+  const { n, rows, cols, m } = chainPattern(nv, chain, false);
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  const lin = new Uint8Array(n);
+  for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
+  const r = rng(83);
+  const values = (): Float64Array =>
+    Float64Array.from(rows, (i, e) => (i === cols[e] && m[i] === 1 ? -2 - Math.abs(r()) : r()));
+  const solveWith = (core: CondensedCore, c: number, b: Float64Array): Float64Array => {
+    const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
+    assert.ok(core.factor(m, w, c));
+    assert.equal(core.factorisedFromTrees, true);
+    const x = Float64Array.from(b);
+    core.solve(x);
+    return x;
+  };
+  const sys = new CondensedCore(n, R, C, m);
+  const v0 = values();
+  for (let e = 0; e < rows.length; e++) sys.add(rows[e]!, cols[e]!, v0[e]!);
+  const ch = sys.linearChains(lin)!;
+  assert.ok(ch);
+  const b = new Float64Array(n).map(() => r());
+  solveWith(sys, 0.5, b);
+  solveWith(sys, 0.7, b);
+  for (const how of ['clearJ and add', 'add', 'addSequence']) {
+    const v = values();
+    if (how !== 'add') sys.clearJ();
+    if (how === 'addSequence') sys.addSequence(R, C, v, rows.length);
+    else for (let e = 0; e < rows.length; e++) sys.add(rows[e]!, cols[e]!, v[e]!);
+    // the trees' elimination is kept per c until told that J changed (as the integrator does after a Jacobian)
+    ch.invalidate();
+    const fresh = new CondensedCore(n, R, C, m);
+    for (let e = 0; e < rows.length; e++) fresh.add(rows[e]!, cols[e]!, v[e]!);
+    if (how === 'add') for (let e = 0; e < rows.length; e++) fresh.J[e] = sys.J[e]!; // v added onto the last J
+    assert.ok(fresh.linearChains(lin));
+    for (const c of [0.7, 1.3]) assert.deepEqual(solveWith(sys, c, b), solveWith(fresh, c, b), `${how}, c = ${c}`);
+  }
+});
