@@ -276,6 +276,11 @@ interface CondensedSymbolic {
    * array (with the cols array it was made for; pos null: an entry outside the pattern)
    */
   readonly seqMaps: WeakMap<Int32Array, SequenceMap>;
+  /**
+   * the band entries of the differential rows (massDiag > 0, or every row without a mass matrix): their J
+   * positions and band indices (CondensedCore.factorFromTrees forms −c·J there; found at its first use)
+   */
+  bandDiff: { readonly q: Int32Array; readonly idx: Int32Array } | null;
 }
 
 /** CondensedCore.addSequence's map of one sequence: each entry's position in J (null: one is outside the pattern) */
@@ -476,6 +481,7 @@ function analyseCondensed(
     cols,
     seqs: [emptySequence(), emptySequence()],
     seqMaps: new WeakMap(),
+    bandDiff: null,
   };
 }
 
@@ -641,9 +647,9 @@ export class CondensedCore {
     // rows' (w = c) here — the same products as a scatter of every entry
     if (!this.imageValid) this.bandImage(ab.length);
     ab.set(this.image!);
-    const { diffQ, diffIdx } = this;
+    const { q: diffQ, idx: diffIdx } = this.sym.bandDiff!;
     const nc = -c;
-    for (let t = 0; t < diffQ!.length; t++) ab[diffIdx![t]!] = nc * J[diffQ![t]!]!;
+    for (let t = 0; t < diffQ.length; t++) ab[diffIdx[t]!] = nc * J[diffQ[t]!]!;
     const kl = band.kl;
     const ku = band.ku;
     const ld = band.ld;
@@ -683,21 +689,17 @@ export class CondensedCore {
    */
   private image: Float64Array | null = null;
   private imageValid = false;
-  /** the band entries of the differential rows (w = c): J position and band index (found with the first image) */
-  private diffQ: Int32Array | null = null;
-  private diffIdx: Int32Array | null = null;
 
   private bandImage(len: number): void {
-    const { J, kPtr, kIdx, kRow } = this;
-    const alg = this.sym.alg;
+    const { J, kPtr, kIdx, kRow, sym } = this;
+    const alg = sym.alg;
     const q0 = kPtr[D_BAND]!;
     const q1 = kPtr[D_BAND + 1]!;
-    if (this.diffQ === null) {
+    if (sym.bandDiff === null) {
       // algebraic: massDiag = 0 (without a mass matrix every row is differential)
       const dq: number[] = [];
       for (let q = q0; q < q1; q++) if (!(alg.length > 0 && alg[kRow[q]!] === 1)) dq.push(q);
-      this.diffQ = Int32Array.from(dq);
-      this.diffIdx = Int32Array.from(dq, (q) => kIdx[q]!);
+      sym.bandDiff = { q: Int32Array.from(dq), idx: Int32Array.from(dq, (q) => kIdx[q]!) };
     }
     const img = this.image !== null && this.image.length === len ? this.image : (this.image = new Float64Array(len));
     img.fill(0);
