@@ -236,7 +236,7 @@ function fadeConditions(
   const T = metaNumber(d.meta, 'temperature_C', d.source, { value: -ZERO_CELSIUS_K, why: 'above absolute zero' });
   return {
     cRate,
-    ...(P !== undefined ? { stackPressure_Pa: MPa(Math.max(0.1, P)) } : {}),
+    ...(P !== undefined ? { stackPressure_Pa: MPa(P) } : {}),
     ...(T !== undefined ? { temperature_K: celsius(T) } : {}),
   };
 }

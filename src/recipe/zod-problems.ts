@@ -163,6 +163,29 @@ export function zodProblems(
 ): Problem[] {
   const budget = { detailed };
   const out: Problem[] = [];
-  for (const i of error.issues) for (const p of problemFor(i, data, schema, root, budget, words)) out.push(p);
+  for (const i of tightestBounds(error.issues))
+    for (const p of problemFor(i, data, schema, root, budget, words)) out.push(p);
   return out;
+}
+
+/**
+ * One range problem per field and side: a number past several bounds of one side (an integer's safe range,
+ * which zod 4's `.int()` adds, and the schema's own `.lte(1e9)`) gets the tightest of them, not one problem
+ * for each (before: `{"cells": 1e300}` was two problems at body.cells, "<= 9007199254740991" and
+ * "<= 1000000000").
+ */
+function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const numeric = (i: z.core.$ZodIssue): i is z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall =>
+    (i.code === 'too_big' || i.code === 'too_small') && (i.origin === 'number' || i.origin === 'int');
+  const bound = (i: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): number =>
+    Number(i.code === 'too_big' ? i.maximum : -i.minimum);
+  const keyOf = (i: z.core.$ZodIssue): string => `${i.code} ${JSON.stringify(i.path.map(String))}`;
+  const best = new Map<string, z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall>();
+  for (const i of issues) {
+    if (!numeric(i)) continue;
+    const have = best.get(keyOf(i));
+    if (have === undefined || bound(i) < bound(have)) best.set(keyOf(i), i);
+  }
+  if (best.size === 0) return [...issues];
+  return issues.filter((i) => !numeric(i) || best.get(keyOf(i)) === i);
 }

@@ -37,7 +37,10 @@ test('recipe cycling.model_parameters reach the cell model (set with --set): the
   assert.notEqual(base.ageing.values.cathode_contact_lambda, 5);
   const rates = Float64Array.from([0.1, 1, 2]);
   // a faster cathode keeps more capacity at 2C
-  assert.ok(rateModel(set, rates, CUT)[2]! > rateModel(base, rates, CUT)[2]! + 1);
+  assert.ok(
+    rateModel(set, rates, CUT)[2]! > rateModel(base, rates, CUT)[2]! + 1,
+    'rateModel(set, rates, CUT)[2]! > rateModel(base, rates, CUT)[2]! + 1',
+  );
   // an unknown model parameter is the recipe's error
   const bad = parseJobRecipe(RECIPE, {
     stages: { production: false, battery: false },
@@ -91,7 +94,10 @@ test('solid-state fit: cathode diffusivity (rate test) and contact-loss magnitud
   assert.ok(ds!.ci95![0] <= 8e-3 && 8e-3 <= ds!.ci95![1], `Ds ${ds!.value} [${ds!.ci95}]`);
   assert.ok(lam!.ci95![0] <= 4.6 && 4.6 <= lam!.ci95![1], `λ ${lam!.value} [${lam!.ci95}]`);
   // started away from the truth (4e-3 µm²/s, 3.42) and moved to it
-  assert.ok(Math.abs(Math.log(ds!.value / 8e-3)) < 0.25 && Math.abs(lam!.value - 4.6) < 0.4);
+  assert.ok(
+    Math.abs(Math.log(ds!.value / 8e-3)) < 0.25 && Math.abs(lam!.value - 4.6) < 0.4,
+    'Math.abs(Math.log(ds!.value / 8e-3)) < 0.25 && Math.abs(lam!.value - 4.6) < 0.4',
+  );
   // the patch the fit writes is the recipe block
   const m = problem.modelParametersAt(res.x);
   assert.equal(m.rate!.cathode_Ds_um2_s, ds!.value);
@@ -112,7 +118,7 @@ test('solid-state fit: unknown names and bad bounds are errors naming params.<i>
         ageingCRate: 0.33,
       });
   assert.throws(mk('ageing.nonsense', 0, 1), (e: unknown) => {
-    assert.ok(e instanceof ProblemError);
+    assert.ok(e instanceof ProblemError, 'e instanceof ProblemError');
     assert.match(
       e.message,
       /params\.0\.name: not a parameter of the solid-state cell.*ageing\.cei_kR.*rate\.anode_D_um2_s/,
@@ -158,6 +164,40 @@ test("a fade file's # c_rate / stack_pressure_MPa / temperature_C: blank, hexade
   for (const [meta, re] of cases)
     assert.throws(fit(meta), (e: unknown) => e instanceof ProblemError && re.test(e.message), JSON.stringify(meta));
   assert.doesNotThrow(fit({ c_rate: '.5', stack_pressure_MPa: '5', temperature_C: '-20' }));
+});
+
+test("a fade file's stack pressure below 0.1 MPa is the pressure the model runs at (it was silently raised to 0.1 MPa)", async () => {
+  // the recipe allows any stack pressure > 0 (cell.stack_pressure_MPa), so a fade file's may be 0.05 MPa too; the
+  // anode's void growth goes as P0/(P0 + P), so 0.05 and 0.1 MPa give different fade curves
+  const cell = recipeCellParams(load());
+  const fade = async (P: string) => {
+    const problem = ssbFitProblem({
+      cell,
+      parameters: [{ name: 'ageing.cathode_contact_lambda', lower: 2, upper: 8 }],
+      fades: [
+        {
+          name: 'f',
+          data: {
+            kind: 'fade',
+            source: 'f.csv',
+            cycle: Float64Array.of(0, 50, 100),
+            retention_pct: Float64Array.of(100, 97, 95),
+            meta: { stack_pressure_MPa: P },
+          },
+        },
+      ],
+      rates: [],
+      ...CUT,
+      ageingCRate: 0.33,
+    });
+    const ev = await problem.evaluate(Float64Array.of(toInternal(problem.parameters[0]!, 4.6)), false);
+    assert.ok(ev.ok, `the fade model runs at ${P} MPa: ${ev.message}`);
+    return ev.model[0]![2]!;
+  };
+  const [low, floor, high] = [await fade('0.05'), await fade('0.1'), await fade('5')];
+  assert.notEqual(low, floor, `retention at cycle 100: ${low} % at 0.05 MPa, ${floor} % at 0.1 MPa`);
+  // more pressure keeps more contact: the order of the three is the physics' (not an artefact of a floor)
+  assert.ok(low < floor && floor < high, `retention ${low} < ${floor} < ${high} % at 0.05 < 0.1 < 5 MPa`);
 });
 
 test("intervals of an exactly determined fit come from the data's reading error, not from a zero residual", async () => {

@@ -54,9 +54,9 @@ test('dense LU: random 30×30 system, residual at round-off level', () => {
   const b = matvec(a, n, x);
   const lu = Float64Array.from(a);
   const piv = new Int32Array(n);
-  assert.ok(denseLuFactor(lu, n, piv));
+  assert.ok(denseLuFactor(lu, n, piv), 'denseLuFactor(lu, n, piv)');
   denseLuSolve(lu, n, piv, b);
-  assert.ok(maxAbsDiff(b, x) < 1e-10);
+  assert.ok(maxAbsDiff(b, x) < 1e-10, 'maxAbsDiff(b, x) < 1e-10');
 });
 
 test('banded LU (with row interchanges) agrees with dense LU', () => {
@@ -84,12 +84,12 @@ test('banded LU (with row interchanges) agrees with dense LU', () => {
     band.solve(b);
     const lu = Float64Array.from(dense);
     const piv = new Int32Array(n);
-    assert.ok(denseLuFactor(lu, n, piv));
+    assert.ok(denseLuFactor(lu, n, piv), 'denseLuFactor(lu, n, piv)');
     denseLuSolve(lu, n, piv, b2);
     assert.ok(maxAbsDiff(b, b2) < 1e-9, `n=${n} kl=${kl} ku=${ku}: ${maxAbsDiff(b, b2)}`);
     // residual of the banded solution
     const res = matvec(dense, n, b);
-    assert.ok(maxAbsDiff(res, matvec(dense, n, x)) < 1e-9);
+    assert.ok(maxAbsDiff(res, matvec(dense, n, x)) < 1e-9, 'maxAbsDiff(res, matvec(dense, n, x)) < 1e-9');
   }
 });
 
@@ -118,7 +118,7 @@ test('bordered-banded (Schur complement) agrees with dense LU on band + 2 dense 
     }
   const x = new Float64Array(n).map(() => r());
   const b = matvec(dense, n, x);
-  assert.ok(bb.factor());
+  assert.ok(bb.factor(), 'bb.factor()');
   bb.solve(b);
   assert.ok(maxAbsDiff(b, x) < 1e-10, `${maxAbsDiff(b, x)}`);
 });
@@ -168,8 +168,8 @@ test('sparse linear system (bordered) solves diag(m) − diag(w)·J like the den
   }
   const m = new Float64Array(n).map((_, i) => (i % 3 === 0 ? 0 : 1));
   const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.3));
-  assert.ok(sp.factor(m, w));
-  assert.ok(de.factor(m, w));
+  assert.ok(sp.factor(m, w), 'sp.factor(m, w)');
+  assert.ok(de.factor(m, w), 'de.factor(m, w)');
   const b = new Float64Array(n).map(() => r());
   const b2 = Float64Array.from(b);
   sp.solve(b);
@@ -274,8 +274,8 @@ for (const withBorder of [false, true]) {
       de.add(i, j, v);
     }
     const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.7));
-    assert.ok(cs.factor(m, w));
-    assert.ok(de.factor(m, w));
+    assert.ok(cs.factor(m, w), 'cs.factor(m, w)');
+    assert.ok(de.factor(m, w), 'de.factor(m, w)');
     for (let rep = 0; rep < 2; rep++) {
       const b = new Float64Array(n).map(() => r());
       const b2 = Float64Array.from(b);
@@ -306,8 +306,8 @@ test('condensed systems on the same pattern arrays share the symbolic analysis o
       de.add(rows[e]!, cols[e]!, vals[e]!);
     }
     const w = new Float64Array(n).map((_, i) => (mm[i] === 0 ? 1 : 0.7));
-    assert.ok(sys.factor(mm, w));
-    assert.ok(de.factor(mm, w));
+    assert.ok(sys.factor(mm, w), 'sys.factor(mm, w)');
+    assert.ok(de.factor(mm, w), 'de.factor(mm, w)');
     const b = new Float64Array(n).map((_, i) => Math.sin(i + q));
     const b2 = Float64Array.from(b);
     sys.solve(b);
@@ -334,8 +334,8 @@ test('condensed system: a vanishing elimination pivot falls back to pivoting LU 
     de.add(i, j, v);
   }
   const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.5));
-  assert.ok(cs.factor(m, w));
-  assert.ok(de.factor(m, w));
+  assert.ok(cs.factor(m, w), 'cs.factor(m, w)');
+  assert.ok(de.factor(m, w), 'de.factor(m, w)');
   const b = new Float64Array(n).map(() => r());
   const b2 = Float64Array.from(b);
   cs.solve(b);
@@ -374,9 +374,9 @@ test('condensed system: a well-conditioned chain whose hub is in other units (en
       de.add(i, j, v);
     }
     const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.5));
-    assert.ok(cs.factor(m, w));
+    assert.ok(cs.factor(m, w), 'cs.factor(m, w)');
     assert.equal(cs.condensedActive, true, `border ${withBorder}: condensed, not the fallback`);
-    assert.ok(de.factor(m, w));
+    assert.ok(de.factor(m, w), 'de.factor(m, w)');
     const b = new Float64Array(n).map(() => r());
     const b2 = Float64Array.from(b);
     cs.solve(b);
@@ -411,7 +411,7 @@ test('banded LU with threshold pivoting: diagonal pivots above the threshold are
     const x = new Float64Array(n).map(() => r());
     const b0 = matvec(dense, n, x);
     const b = Float64Array.from(b0);
-    assert.ok(band.factor());
+    assert.ok(band.factor(), 'band.factor()');
     band.solve(b);
     // backward error (the matrix is ill-conditioned: |A⁻¹| grows like 5^k down the sub-diagonal)
     const res = maxAbsDiff(matvec(dense, n, b), b0);
@@ -463,7 +463,7 @@ test('linear trees of a condensed system: exact elimination per c, roots affine 
   assert.equal(ch.keep.length, n - (nv - 1) * chain);
   assert.equal(ch.rootV.length, nv - 1);
   const c = 0.37;
-  assert.ok(ch.factor(m, c));
+  assert.ok(ch.factor(m, c), 'ch.factor(m, c)');
   const yPred = new Float64Array(n).map(() => r());
   const psi = new Float64Array(n).map(() => r());
   ch.rhs(m, yPred, psi);
@@ -486,7 +486,7 @@ test('linear trees of a condensed system: exact elimination per c, roots affine 
   assert.ok(worst < 1e-12, `linear rows residual ${worst}`);
   // the reduced solve of a right-hand side that is zero on the trees = the full solve, on the kept unknowns
   const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
-  assert.ok(cs.factor(m, w));
+  assert.ok(cs.factor(m, w), 'cs.factor(m, w)');
   const b = new Float64Array(n).map(() => r());
   for (let v = 0; v < nv; v++) if (v !== 2) b.fill(0, v * per, v * per + chain);
   const full = Float64Array.from(b);
@@ -576,7 +576,7 @@ test('condensed system with linear trees: endJ keeps the linear rows’ entries 
   const { n, rows, cols, cs } = condensedChain(nv, chain);
   const lin = new Uint8Array(n);
   for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
-  assert.ok(cs.linearChains!(lin));
+  assert.ok(cs.linearChains!(lin), 'cs.linearChains!(lin)');
   const r = rng(41);
   const vals = rows.map(() => r());
   // J as the stored values read back through replay (row-major map)
@@ -641,9 +641,9 @@ test('condensed system with linear trees over every peeled unknown: factor(m, w,
   const ch = trees.linearChains(lin)!;
   for (const c of [0.37, 2.5]) {
     const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
-    assert.ok(plain.factor(m, w, c));
+    assert.ok(plain.factor(m, w, c), 'plain.factor(m, w, c)');
     assert.equal(plain.factorisedFromTrees, false, 'no trees registered: the full elimination');
-    assert.ok(trees.factor(m, w, c));
+    assert.ok(trees.factor(m, w, c), 'trees.factor(m, w, c)');
     assert.equal(trees.factorisedFromTrees, true, 'the trees’ elimination');
     const b = new Float64Array(n).map(() => r());
     const x1 = Float64Array.from(b);
@@ -662,7 +662,7 @@ test('condensed system with linear trees over every peeled unknown: factor(m, w,
   }
   // without c (a projection's or an initialisation's matrix), or with other weights, the full elimination
   const w0 = new Float64Array(n).map((_, i) => (m[i] === 0 ? -1 : 0));
-  assert.ok(trees.factor(m, w0));
+  assert.ok(trees.factor(m, w0), 'trees.factor(m, w0)');
   assert.equal(trees.factorisedFromTrees, false);
 });
 

@@ -1,0 +1,46 @@
+/**
+ * The solid-state P2D's steps on the project's DAE solver (src/cycler/step-engines.ts runDaeStep): the
+ * algebraic unknowns are in the local error test. Without them the solver accepted corrector solutions
+ * whose kinetics rows were still ≈ 0.16 V off near the end of a high-rate discharge, and P3's 3C discharge
+ * (scripts/validate-ssb.ts) failed with "step size became too small" once its start moved by 3e-11.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { liAlCell } from '../../scripts/validate-ssb.ts';
+import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
+import { daeRunner } from '../../src/cycler/step-engines.ts';
+import { runCycle } from '../../src/cycler/protocols.ts';
+
+test("P3's 3C discharge (validate-ssb) ends at its cut-off from its charged state and from that state moved by ±3e-11 relative, with the same capacity", () => {
+  const p = liAlCell({
+    areal_mAh_cm2: 4.6,
+    xLiAl0: 0.4,
+    xLiAlMax: 0.92,
+    particleRadius_m: 2e-6,
+    stackPressure_Pa: 10e6,
+    seSigma_S_m: 0.5,
+    separator_m: 30e-6,
+    anodeD_m2_s: 1e-11,
+    cathodeDs_m2_s: 9e-16,
+  });
+  const m = new SsbP2D(p);
+  const y = m.initialState(0);
+  const run = daeRunner(m);
+  runCycle(run, m, y, 0.1, 0.1, { vMax_V: p.vMax_V, vMin_V: p.vMin_V, cvEndCRate: 0.02 });
+  run(y, { kind: 'cc', current_A: (0.1 * m.nominalCapacity_C) / 3600, vCut_V: p.vMax_V });
+  run(y, { kind: 'cv', voltage_V: p.vMax_V, iEnd_A: (0.02 * m.nominalCapacity_C) / 3600 });
+  const charged = Float64Array.from(y);
+  const I = 13.9e-3 * 1e4 * p.area_m2;
+  const capacity = (eps: number): number => {
+    // a smooth pattern of relative moves (no randomness): the failing case was +3e-11·sin(i + 1)
+    const y1 = charged.map((v, i) => v * (1 + eps * Math.sin(i + 1)));
+    const dis = run(y1, { kind: 'cc', current_A: -I, vCut_V: p.vMin_V });
+    assert.ok(Math.abs(m.voltage(y1) - p.vMin_V) < 1e-6, `ε ${eps}: ends at the cut-off (${m.voltage(y1)} V)`);
+    return -dis.charge_C;
+  };
+  const q0 = capacity(0);
+  for (const eps of [3e-11, -3e-11]) {
+    const q = capacity(eps);
+    assert.ok(Math.abs(q / q0 - 1) < 1e-4, `ε ${eps}: ${q} C vs ${q0} C unmoved`);
+  }
+});
