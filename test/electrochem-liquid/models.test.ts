@@ -561,7 +561,7 @@ test('DFN Jacobian as one sequence (JacobianSink.addSequence, placed by the cond
     ] as const) {
       const pr = m.problem(control);
       const st = pr.structure!;
-      assert.ok(st.kind === 'sparse');
+      assert.ok(st.kind === 'sparse', 'the DFN declares a sparse (condensed) structure');
       for (const held of thermal ? [false] : [false, true])
         for (const y of [y1, y2, y3]) {
           const seq = new CondensedCore(m.n, st.rows, st.cols, pr.massDiag);

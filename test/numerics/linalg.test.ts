@@ -751,7 +751,7 @@ test('condensed system with linear trees: factor(m, w, c) after J changes (clear
     Float64Array.from(rows, (i, e) => (i === cols[e] && m[i] === 1 ? -2 - Math.abs(r()) : r()));
   const solveWith = (core: CondensedCore, c: number, b: Float64Array): Float64Array => {
     const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
-    assert.ok(core.factor(m, w, c));
+    assert.ok(core.factor(m, w, c), `factorised at c = ${c}`);
     assert.equal(core.factorisedFromTrees, true);
     const x = Float64Array.from(b);
     core.solve(x);
@@ -761,7 +761,7 @@ test('condensed system with linear trees: factor(m, w, c) after J changes (clear
   const v0 = values();
   for (let e = 0; e < rows.length; e++) sys.add(rows[e]!, cols[e]!, v0[e]!);
   const ch = sys.linearChains(lin)!;
-  assert.ok(ch);
+  assert.ok(ch, 'linear trees over every peeled unknown');
   const b = new Float64Array(n).map(() => r());
   solveWith(sys, 0.5, b);
   solveWith(sys, 0.7, b);
@@ -775,7 +775,7 @@ test('condensed system with linear trees: factor(m, w, c) after J changes (clear
     const fresh = new CondensedCore(n, R, C, m);
     for (let e = 0; e < rows.length; e++) fresh.add(rows[e]!, cols[e]!, v[e]!);
     if (how === 'add') for (let e = 0; e < rows.length; e++) fresh.J[e] = sys.J[e]!; // v added onto the last J
-    assert.ok(fresh.linearChains(lin));
+    assert.ok(fresh.linearChains(lin), 'the fresh system’s linear trees');
     for (const c of [0.7, 1.3]) assert.deepEqual(solveWith(sys, c, b), solveWith(fresh, c, b), `${how}, c = ${c}`);
   }
 });
