@@ -31,6 +31,35 @@ export default tseslint.config(
     },
   },
   {
+    // a message-less `assert(x)` / `assert.ok(x)` that fails under tsx makes node's assert search the source for
+    // the expression: tsx's one-line output gives a column far past the .ts file's line, and node re-parses the
+    // file from every token before it (minutes — it looks like a hang). The other assert functions build their
+    // message from the values and never search. test/support/assert-message.test.ts shows both cases.
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='Identifier'][callee.name='assert'][arguments.length<2]",
+          message: 'give assert(x) a message (without one, a failure under tsx can take minutes)',
+        },
+        {
+          selector:
+            "CallExpression[callee.type='MemberExpression'][callee.object.name='assert'][callee.property.name='ok'][arguments.length<2]",
+          message: 'give assert.ok(x) a message (without one, a failure under tsx can take minutes)',
+        },
+        {
+          selector:
+            "CallExpression[callee.property.name='ok'][arguments.1.type='Identifier'][arguments.1.name='undefined']",
+          message: 'give assert.ok(x) a message, not undefined (without one, a failure under tsx can take minutes)',
+        },
+        {
+          selector: "ImportDeclaration[source.value=/^(node:)?assert/] > ImportSpecifier[imported.name='ok']",
+          message: "use assert.ok from 'node:assert/strict' (the rule that each call has a message checks that name)",
+        },
+      ],
+    },
+  },
+  {
     // tests, benches and scripts read untyped JSON (CLI output, fixtures) and may say so
     files: ['test/**', 'bench/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -77,9 +77,13 @@ const stop = async () => {
 // CI machine, where one file at a time left the second core mostly idle (the suite is CPU-bound; its
 // files share no state: each test database is fresh, ports are the system's, temporary files unique)
 const concurrency = Math.max(2, availableParallelism() - 1);
+// ROLLCELL_TEST_TIMES=<file.json>: also write each file's wall time and the slowest tests there
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+if (process.env.ROLLCELL_TEST_TIMES)
+  reporters.push('--test-reporter=./scripts/test-times-reporter.mjs', '--test-reporter-destination=stdout');
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files],
   {
     stdio: 'inherit',
     env,

@@ -129,9 +129,12 @@ test('node:fs (or io/files.ts) only at the edges (physics does no file I/O)', ()
 
 test('the import scan sees the imports it checks (a test that could not fail would be no test)', () => {
   const pipeline = modules.find((m) => m.rel === 'pipeline.ts')!;
-  assert.ok(pipeline.specs.some((s) => s.startsWith('./process/')));
+  assert.ok(
+    pipeline.specs.some((s) => s.startsWith('./process/')),
+    "pipeline.specs.some((s) => s.startsWith('./process/'))",
+  );
   const cycle = modules.find((m) => m.rel === 'cli/cycle.ts')!;
-  assert.ok(cycle.specs.some(doesFileIo));
+  assert.ok(cycle.specs.some(doesFileIo), 'cycle.specs.some(doesFileIo)');
 });
 
 test('no line of src/ is longer than 160 characters', () => {
@@ -307,5 +310,8 @@ test('the loop scan sees the loops it checks (the removed loops, as they read, a
   assert.deepEqual(solverLoops(oldNewton), { it: 1, grow: 0 });
   assert.deepEqual(solverLoops(oldGrow), { it: 0, grow: 1 });
   // and numerics itself has such loops (brent, illinois, bisect…)
-  assert.ok(solverLoops(readFileSync(join(SRC, 'numerics/roots.ts'), 'utf8')).it >= 3);
+  assert.ok(
+    solverLoops(readFileSync(join(SRC, 'numerics/roots.ts'), 'utf8')).it >= 3,
+    "solverLoops(readFileSync(join(SRC, 'numerics/roots.ts'), 'utf8')).it >= 3",
+  );
 });

@@ -26,9 +26,15 @@ const RECIPE: Recipe = recipeSchema.parse(
 );
 
 test('yearsToEndOfLife: linear interpolation between yearly points; null when the horizon ends above end of life', () => {
-  assert.ok(Math.abs(yearsToEndOfLife([1, 0.9, 0.7], 0.8)! - 1.5) < 1e-12);
+  assert.ok(
+    Math.abs(yearsToEndOfLife([1, 0.9, 0.7], 0.8)! - 1.5) < 1e-12,
+    'Math.abs(yearsToEndOfLife([1, 0.9, 0.7], 0.8)! - 1.5) < 1e-12',
+  );
   assert.equal(yearsToEndOfLife([1, 0.95, 0.9], 0.8), null);
-  assert.ok(Math.abs(yearsToEndOfLife([1, 0.6], 0.8)! - 0.5) < 1e-12);
+  assert.ok(
+    Math.abs(yearsToEndOfLife([1, 0.6], 0.8)! - 0.5) < 1e-12,
+    'Math.abs(yearsToEndOfLife([1, 0.6], 0.8)! - 0.5) < 1e-12',
+  );
 });
 
 test('scaledPackRetention: a draw outliving a nominal cell that died keeps the last pack-to-cell factor (was NaN: 0/0)', () => {
@@ -39,12 +45,12 @@ test('scaledPackRetention: a draw outliving a nominal cell that died keeps the l
   const ret = scaledPackRetention(pack, nominal, outliving);
   assert.ok(ret.every(Number.isFinite), ret.join(' '));
   // up to year 3 the pack follows the nominal ratio pack/cell; in year 4 the factor of year 3 (0.3/0.25) holds
-  assert.ok(Math.abs(ret[2]! - 0.7 * (0.6 / 0.5)) < 1e-12);
-  assert.ok(Math.abs(ret[4]! - 0.2 * (0.3 / 0.25)) < 1e-12);
+  assert.ok(Math.abs(ret[2]! - 0.7 * (0.6 / 0.5)) < 1e-12, 'Math.abs(ret[2]! - 0.7 * (0.6 / 0.5)) < 1e-12');
+  assert.ok(Math.abs(ret[4]! - 0.2 * (0.3 / 0.25)) < 1e-12, 'Math.abs(ret[4]! - 0.2 * (0.3 / 0.25)) < 1e-12');
   // a drawn cell as dead as the nominal one gives a dead pack, and the nominal draw reproduces the nominal pack
   assert.deepEqual(scaledPackRetention(pack, nominal, [100, 50, 0, 0, 0]).slice(2), [0, 0, 0]);
   const same = scaledPackRetention(pack, nominal, nominal);
-  for (let k = 0; k < 4; k++) assert.ok(Math.abs(same[k]! - pack[k]!) < 1e-12);
+  for (let k = 0; k < 4; k++) assert.ok(Math.abs(same[k]! - pack[k]!) < 1e-12, 'Math.abs(same[k]! - pack[k]!) < 1e-12');
 });
 
 /** the band's input for one design cell on a synthetic day: `hours` h at `current_A` and T, the rest at 25 °C */
@@ -102,8 +108,9 @@ test('pack ageing band: seeded, contains the nominal projection, and a hotter du
   assert.ok(r.low < r.high, 'the ageing parameters move the retention');
   const y = a.years_to_end_of_life;
   assert.equal(y.horizon_years, 3);
-  if (y.low !== null && y.high !== null) assert.ok(y.low <= y.high);
-  for (const s of a.sensitivity) assert.ok(Math.abs(s.correlation) <= 1 + 1e-12);
+  if (y.low !== null && y.high !== null) assert.ok(y.low <= y.high, 'y.low <= y.high');
+  for (const s of a.sensitivity)
+    assert.ok(Math.abs(s.correlation) <= 1 + 1e-12, 'Math.abs(s.correlation) <= 1 + 1e-12');
   const hot = packAgeingBand(input(45, 3), 0)!;
   assert.ok(
     hot.capacity_retention_pct_after_years.median < r.median,
@@ -132,7 +139,10 @@ test("yearsToEndOfLife with the formation point: interpolation on the points' ow
   const t = trajectoryTimes(2, 73);
   assert.deepEqual(t, [0, 0.2, 1, 2]);
   // from 0.9 at 0.2 years to 0.7 at 1 year: 0.8 is crossed half way, at 0.6 years
-  assert.ok(Math.abs(yearsToEndOfLife([1, 0.9, 0.7, 0.6], 0.8, t)! - 0.6) < 1e-12);
+  assert.ok(
+    Math.abs(yearsToEndOfLife([1, 0.9, 0.7, 0.6], 0.8, t)! - 0.6) < 1e-12,
+    'Math.abs(yearsToEndOfLife([1, 0.9, 0.7, 0.6], 0.8, t)! - 0.6) < 1e-12',
+  );
   assert.deepEqual(trajectoryTimes(2, 0), [0, 1, 2]);
 });
 
@@ -170,12 +180,18 @@ test('the first-year step is the contact loss settling once: referenced after fo
   assert.ok(during > 10 * after, `per day: ${during} Ah during formation vs ${after} Ah after`);
   // retention and years to end of life are referenced to the capacity after formation; the fresh-referenced
   // figures stay beside them, and the band carries the formation loss with its nominal inside
-  assert.ok(Math.abs(ag.capacity_retention_pct_after_years - (last / formed) * 100) < 0.01);
-  assert.ok(Math.abs(ag.capacity_retention_pct_after_years_vs_fresh! - (last / fresh) * 100) < 0.01);
+  assert.ok(
+    Math.abs(ag.capacity_retention_pct_after_years - (last / formed) * 100) < 0.01,
+    'Math.abs(ag.capacity_retention_pct_after_years - (last / formed) * 100) < 0.01',
+  );
+  assert.ok(
+    Math.abs(ag.capacity_retention_pct_after_years_vs_fresh! - (last / fresh) * 100) < 0.01,
+    'Math.abs(ag.capacity_retention_pct_after_years_vs_fresh! - (last / fresh) * 100) < 0.01',
+  );
   assert.match(ag.retention_reference!, /after formation: 59 days/);
   const fl = ag.band!.formation_loss_pct!;
   assert.ok(fl.low <= fl.nominal && fl.nominal <= fl.high, JSON.stringify(fl));
-  assert.ok(Math.abs(fl.nominal - loss) < 0.01);
+  assert.ok(Math.abs(fl.nominal - loss) < 0.01, 'Math.abs(fl.nominal - loss) < 0.01');
   assert.match(summaryText(out.block), /of the capacity after formation \(59 days; formation loss/);
 });
 

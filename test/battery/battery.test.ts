@@ -57,8 +57,11 @@ test('pack energy = Σ cell energies + interconnect and bleed losses (to 1e-9), 
   for (let i = 0; i < 200; i++) q.stepCurrent((-2 * q.cellCapacity_C(0)) / 3600, 5);
   let cellOut = 0;
   for (let k = 0; k < q.n; k++) cellOut -= q.cellEnergy_J[k]!;
-  assert.ok(Math.abs(-q.packEnergy_J - (cellOut - q.interconnectLoss_J)) <= 1e-9 * cellOut);
-  assert.ok(q.interconnectLoss_J > 0);
+  assert.ok(
+    Math.abs(-q.packEnergy_J - (cellOut - q.interconnectLoss_J)) <= 1e-9 * cellOut,
+    'Math.abs(-q.packEnergy_J - (cellOut - q.interconnectLoss_J)) <= 1e-9 * cellOut',
+  );
+  assert.ok(q.interconnectLoss_J > 0, 'q.interconnectLoss_J > 0');
 });
 
 test('identical cells share current equally; spread cells do not, and Kirchhoff holds in every group', () => {
@@ -157,13 +160,19 @@ test('road-load power of a known speed trace equals the hand calculation', () =>
   };
   const rl = roadLoad([0, 10, 20, 30], [0, 10, 10, 0], veh);
   // 0→10 m/s in 10 s: v̄ = 5, a = 1: F = 1000 + 1000·9.80665·0.01 + ½·1.2·0.5·25 = 1105.5665 N
-  assert.ok(Math.abs(rl.wheel_W[0]! - 1105.5665 * 5) < 1e-9);
-  assert.ok(Math.abs(rl.battery_W[0]! - (1105.5665 * 5) / 0.9) < 1e-9);
+  assert.ok(Math.abs(rl.wheel_W[0]! - 1105.5665 * 5) < 1e-9, 'Math.abs(rl.wheel_W[0]! - 1105.5665 * 5) < 1e-9');
+  assert.ok(
+    Math.abs(rl.battery_W[0]! - (1105.5665 * 5) / 0.9) < 1e-9,
+    'Math.abs(rl.battery_W[0]! - (1105.5665 * 5) / 0.9) < 1e-9',
+  );
   // cruise at 10 m/s: F = 98.0665 + 30 = 128.0665 N
-  assert.ok(Math.abs(rl.wheel_W[1]! - 1280.665) < 1e-9);
+  assert.ok(Math.abs(rl.wheel_W[1]! - 1280.665) < 1e-9, 'Math.abs(rl.wheel_W[1]! - 1280.665) < 1e-9');
   // braking 10→0: F = −1000 + 98.0665 + 7.5 = −894.4335 N, P = −4472.1675 W; recovered ·0.5·0.9
-  assert.ok(Math.abs(rl.wheel_W[2]! + 4472.1675) < 1e-9);
-  assert.ok(Math.abs(rl.battery_W[2]! + 4472.1675 * 0.45) < 1e-9);
+  assert.ok(Math.abs(rl.wheel_W[2]! + 4472.1675) < 1e-9, 'Math.abs(rl.wheel_W[2]! + 4472.1675) < 1e-9');
+  assert.ok(
+    Math.abs(rl.battery_W[2]! + 4472.1675 * 0.45) < 1e-9,
+    'Math.abs(rl.battery_W[2]! + 4472.1675 * 0.45) < 1e-9',
+  );
   // distance = Σ v̄·Δt = 5·10 + 10·10 + 5·10 = 200 m
   assert.ok(Math.abs(rl.distance_m - 200) < 1e-12, `distance ${rl.distance_m}`);
   assert.throws(() => roadLoad([0, 1], [0, -1], veh), /speed must be ≥ 0 \(got -1 at sample 2/);
@@ -208,10 +217,16 @@ test('a profile that asks more than the pack can give is derated and reported, n
     block.results.deratings.discharge > 0 && block.results.deratings.charge > 0,
     JSON.stringify(block.results.deratings),
   );
-  assert.ok(block.results.deratings.energy_not_delivered_Wh > 0);
+  assert.ok(block.results.deratings.energy_not_delivered_Wh > 0, 'block.results.deratings.energy_not_delivered_Wh > 0');
   const f = block.results.deratings.first[0]!;
-  assert.ok(f.requested_W !== null && f.delivered_W !== null && Math.abs(f.delivered_W) < Math.abs(f.requested_W));
-  assert.ok(!JSON.stringify(block).includes('null') || block.results.temperature_max_C !== null);
+  assert.ok(
+    f.requested_W !== null && f.delivered_W !== null && Math.abs(f.delivered_W) < Math.abs(f.requested_W),
+    'f.requested_W !== null && f.delivered_W !== null && Math.abs(f.delivered_W) < Math.abs(f.…',
+  );
+  assert.ok(
+    !JSON.stringify(block).includes('null') || block.results.temperature_max_C !== null,
+    "!JSON.stringify(block).includes('null') || block.results.temperature_max_C !== null",
+  );
   const finite = (x: unknown): void => {
     if (typeof x === 'number') assert.ok(Number.isFinite(x), 'finite number');
     else if (Array.isArray(x)) x.forEach(finite);
@@ -219,11 +234,17 @@ test('a profile that asks more than the pack can give is derated and reported, n
   };
   finite(block);
   assert.match(summary, /BMS deratings: \d+/);
-  assert.ok(block.results.cell_voltage_min_V >= 3.0 - 1e-6 && block.results.cell_voltage_max_V <= 4.3 + 1e-6);
+  assert.ok(
+    block.results.cell_voltage_min_V >= 3.0 - 1e-6 && block.results.cell_voltage_max_V <= 4.3 + 1e-6,
+    'block.results.cell_voltage_min_V >= 3.0 - 1e-6 && block.results.cell_voltage_max_V <= 4.3…',
+  );
 });
 
 test('solar and wind days: Haurwitz at zenith, Weibull mean, seeded determinism', () => {
-  assert.ok(Math.abs(haurwitzGhi(1) - 1098 * Math.exp(-0.059)) < 1e-9);
+  assert.ok(
+    Math.abs(haurwitzGhi(1) - 1098 * Math.exp(-0.059)) < 1e-9,
+    'Math.abs(haurwitzGhi(1) - 1098 * Math.exp(-0.059)) < 1e-9',
+  );
   assert.equal(haurwitzGhi(-0.1), 0);
   const o = { k: 2, c_m_s: 7, rated_W: 1e4, cut_in_m_s: 3, rated_m_s: 12, cut_out_m_s: 25, days: 200, dt_s: 600 };
   const w = windDays(o, new Rng(5));
@@ -257,20 +278,26 @@ test('runBatteryCommand: ESS day on a small pack — seeded, finite, conservatio
   );
   assert.deepEqual(a.block, b.block);
   const r = a.block.results;
-  assert.ok(r.energy_in_kWh > 0 && r.energy_out_kWh > 0);
+  assert.ok(r.energy_in_kWh > 0 && r.energy_out_kWh > 0, 'r.energy_in_kWh > 0 && r.energy_out_kWh > 0');
   assert.ok(
     r.round_trip_efficiency !== null && r.round_trip_efficiency > 0.8 && r.round_trip_efficiency < 1,
     `RTE ${r.round_trip_efficiency}`,
   );
-  assert.ok(Math.abs(r.conservation.energy_balance_error_J) < 1e-9 * (r.throughput_kWh * 3.6e6));
-  assert.ok(r.conservation.charge_balance_error_C < 1e-6);
+  assert.ok(
+    Math.abs(r.conservation.energy_balance_error_J) < 1e-9 * (r.throughput_kWh * 3.6e6),
+    'Math.abs(r.conservation.energy_balance_error_J) < 1e-9 * (r.throughput_kWh * 3.6e6)',
+  );
+  assert.ok(r.conservation.charge_balance_error_C < 1e-6, 'r.conservation.charge_balance_error_C < 1e-6');
   const ag = a.block.ageing!;
   assert.equal(ag.capacity_Ah_by_year.length, 3);
   for (let i = 1; i < 3; i++)
     assert.ok(ag.capacity_Ah_by_year[i]! < ag.capacity_Ah_by_year[i - 1]!, JSON.stringify(ag));
-  assert.ok(a.block.pack.in_seed_voltage_window_1_500_V);
+  assert.ok(a.block.pack.in_seed_voltage_window_1_500_V, 'a.block.pack.in_seed_voltage_window_1_500_V');
   assert.equal(a.block.pack.cells, 6);
-  assert.ok(a.block.limiting_cell.index >= 0 && a.block.limiting_cell.reason.length > 0);
+  assert.ok(
+    a.block.limiting_cell.index >= 0 && a.block.limiting_cell.reason.length > 0,
+    'a.block.limiting_cell.index >= 0 && a.block.limiting_cell.reason.length > 0',
+  );
   assert.equal(CYCLE_DISTANCE_M.UDDS, 11990);
 });
 
@@ -350,10 +377,10 @@ test('a pack of cells whose Al-particle sheet holds almost no Al (Li/Al ≈ 10�
   // the pack numerics this guards: the line's own cell for the recipe (Li/Al ≈ 10⁶, a Li-metal anode), its
   // 240 verdict set to bonded, runs the duty
   const line = runLine(recipe).cell;
-  assert.ok(line.anodeLi_mol_m2 / line.anodeAl_mol_m2 > 1e6);
+  assert.ok(line.anodeLi_mol_m2 / line.anodeAl_mol_m2 > 1e6, 'line.anodeLi_mol_m2 / line.anodeAl_mol_m2 > 1e6');
   const r = run({ lineCell: { ...line, bonded: { ...line.bonded, '240': true } } }).block.results;
   assert.ok(r.energy_out_kWh > 0 && Number.isFinite(r.energy_in_kWh), JSON.stringify(r).slice(0, 300));
-  assert.ok(r.conservation.charge_balance_error_C < 1e-6);
+  assert.ok(r.conservation.charge_balance_error_C < 1e-6, 'r.conservation.charge_balance_error_C < 1e-6');
 });
 
 test('cells too small for the balancing bleed (a 0.1 µm cathode: 39 Ω would drain them at ≈ 7C) get no bleed below their limit, and the day runs (fuzz seed 2 run #7)', () => {
@@ -366,7 +393,7 @@ test('cells too small for the balancing bleed (a 0.1 µm cathode: 39 Ω would dr
   });
   const r = runBatteryCommand(recipe, { profile: 'ess:solar', days: 1, seed: 7, extras: { years: 0 } }).block.results;
   assert.ok(r.energy_out_kWh > 0 && Number.isFinite(r.energy_in_kWh), JSON.stringify(r).slice(0, 300));
-  assert.ok(r.conservation.charge_balance_error_C < 1e-6);
+  assert.ok(r.conservation.charge_balance_error_C < 1e-6, 'r.conservation.charge_balance_error_C < 1e-6');
   assert.ok(r.cell_voltage_min_V >= 3 - 1e-4, `cell minimum ${r.cell_voltage_min_V} V`);
 });
 

@@ -35,12 +35,16 @@ test("patent example: the battery's design cell has the line's anode — thickne
     assert.equal(spec.params.cathode.thickness_m, line.cathodeThickness_m);
     assert.equal(spec.params.separator.thickness_m, line.separatorThickness_m);
     // the pouch: `LAYERS` unit cells of the line's cut area
-    assert.ok(rel(spec.params.area_m2, line.area_m2 * LAYERS) < 1e-12);
+    assert.ok(
+      rel(spec.params.area_m2, line.area_m2 * LAYERS) < 1e-12,
+      'rel(spec.params.area_m2, line.area_m2 * LAYERS) < 1e-12',
+    );
     // the cell's Li inventory as its model holds it: the cathode's as-made Li plus the Li the line put in the anode
     const m = spmeOf(spec);
     const cathodeLi = m.core.nC * spec.params.cathode.yPristine;
     assert.ok(
       rel(m.lithiumInventory_mol(m.initialState(0.5)), cathodeLi + line.anodeLi_mol_m2 * line.area_m2 * LAYERS) < 1e-9,
+      'rel(m.lithiumInventory_mol(m.initialState(0.5)), cathodeLi + line.anodeLi_mol_m2 * line.a…',
     );
   }
   // not the anode the battery used to invent: at the line's exit part of the Al is not yet alloyed, and the
@@ -56,7 +60,10 @@ test("the design cell's volume and mass follow the produced stack: thinner than 
   const [spec] = designCells(recipe, 1, LAYERS, NO_SPREAD, 1, line);
   // volume: the produced stack (the nips densify the cathode and separator), not the design's thickness
   assert.ok(line.cellThickness_m < d.thickness_m - 1e-6, 'the line makes the stack thinner than designed');
-  assert.ok(rel(spec!.volume_m3, line.area_m2 * line.cellThickness_m * LAYERS) < 1e-12);
+  assert.ok(
+    rel(spec!.volume_m3, line.area_m2 * line.cellThickness_m * LAYERS) < 1e-12,
+    'rel(spec!.volume_m3, line.area_m2 * line.cellThickness_m * LAYERS) < 1e-12',
+  );
   // mass: rolling moves no matter in or out of the cut area, so the produced stack weighs what went in
   // (the line's Al moles differ from the design's by its own density data: ≈ 4e-6 of the mass)
   assert.ok(rel(spec!.mass_kg, d.mass_kg * LAYERS) < 1e-4, `${spec!.mass_kg} vs ${d.mass_kg * LAYERS}`);
@@ -92,7 +99,10 @@ test('production cells: each pack cell is the cell the line made for it; thinner
     assert.equal(s.params.area_m2, c.area_m2);
     // its volume is its produced stack; its mass what its incoming sheets brought (rolling moves no matter)
     const rec = good[k]!;
-    assert.ok(rel(s.volume_m3, c.area_m2 * rec.cellThickness_m) < 1e-12);
+    assert.ok(
+      rel(s.volume_m3, c.area_m2 * rec.cellThickness_m) < 1e-12,
+      'rel(s.volume_m3, c.area_m2 * rec.cellThickness_m) < 1e-12',
+    );
     const incoming = d.layers.reduce((m, l) => {
       const key = KEY[l.role];
       return m + l.arealMass_kg_m2 * (key ? rec.incomingThickness_m[key] / l.thickness_m : 1);
@@ -131,7 +141,10 @@ test("the pack's Li inventory is the sum of its cells', and stays so through a d
   const sum = cells.reduce((a, b) => a + b, 0);
   assert.ok(rel(packLi(), sum) < 1e-9, `${packLi()} vs Σ ${sum}`);
   // the cells differ (their own anodes), so the sum is not n × one cell
-  assert.ok(Math.max(...cells) - Math.min(...cells) > 1e-9 * sum);
+  assert.ok(
+    Math.max(...cells) - Math.min(...cells) > 1e-9 * sum,
+    'Math.max(...cells) - Math.min(...cells) > 1e-9 * sum',
+  );
   for (let i = 0; i < 20; i++) pack.stepCurrent(-2, 30);
   assert.ok(pack.packCharge_C < 0, 'the pack discharged');
   assert.ok(rel(packLi(), sum) < 1e-9, 'Li moves between the electrodes of each cell, none is made or lost');

@@ -25,7 +25,10 @@ test('a production cell in the pack: the produced thicknesses and the incoming A
     assert.equal(u.cathode.thickness_m, c.cell.cathodeThickness_m);
     assert.equal(u.separator.thickness_m, c.cell.separatorThickness_m);
     // the cut size: lane width × cell length, from the cell's place on the web
-    assert.ok(Math.abs(u.area_m2 / ((c.cdEnd_m - c.cdStart_m) * (c.sEnd_m - c.sStart_m)) - 1) < 1e-12);
+    assert.ok(
+      Math.abs(u.area_m2 / ((c.cdEnd_m - c.cdStart_m) * (c.sEnd_m - c.sStart_m)) - 1) < 1e-12,
+      'Math.abs(u.area_m2 / ((c.cdEnd_m - c.cdStart_m) * (c.sEnd_m - c.sStart_m)) - 1) < 1e-12',
+    );
     // Al and Li moles in proportion to the incoming layers (the stand-in's anode: moles ∝ incoming thickness)
     const alRatio = c.incomingThickness_m.al / um(recipe.al_sheet.thickness_um);
     const liRatio = c.incomingThickness_m.li / um(recipe.third_sheet.li_layer.thickness_um);
@@ -36,12 +39,14 @@ test('a production cell in the pack: the produced thicknesses and the incoming A
         u.anode.al_mol_m2 / specs[0]!.params.anode.al_mol_m2 / (c.incomingThickness_m.al / c0.incomingThickness_m.al) -
           1,
       ) < 1e-12,
+      'Math.abs(u.anode.al_mol_m2 / specs[0]!.params.anode.al_mol_m2 / (c.incomingThickness_m.al…',
     );
     assert.ok(
       Math.abs(
         u.anode.li_mol_m2 / specs[0]!.params.anode.li_mol_m2 / (c.incomingThickness_m.li / c0.incomingThickness_m.li) -
           1,
       ) < 1e-12,
+      'Math.abs(u.anode.li_mol_m2 / specs[0]!.params.anode.li_mol_m2 / (c.incomingThickness_m.li…',
     );
     const x = Number(c.cell.cathodeThickness_m.toPrecision(6));
     if (x !== c.cell.cathodeThickness_m) unroundedSeen++;
@@ -60,7 +65,10 @@ test('the pack cells: stack thickness and genealogy from the SI cell, scrapped c
     assert.equal(s.origin.genealogy?.parents[0]?.mdStart_m, c.genealogy.parents[0]?.mdStart_m);
     // volume = footprint × the produced stack thickness (its mass: test/battery/cell-source.test.ts, on the
     // full station physics — the stand-in's anode is not the design's matter)
-    assert.ok(Math.abs(s.volume_m3 / (s.footprint_m2 * c.cellThickness_m) - 1) < 1e-12);
+    assert.ok(
+      Math.abs(s.volume_m3 / (s.footprint_m2 * c.cellThickness_m) - 1) < 1e-12,
+      'Math.abs(s.volume_m3 / (s.footprint_m2 * c.cellThickness_m) - 1) < 1e-12',
+    );
   });
   assert.throws(() => productionCells(recipe, run.cells, good.length + 1, 1), /too few in-spec cells/);
 });

@@ -34,7 +34,7 @@ test('patent-line with a consistent line result: claim 1 met, each element with 
   );
   for (const e of c1.elements) {
     assert.equal(e.verdict, 'met', `${e.id}: ${e.evidence}`);
-    assert.ok(e.evidence.length > 20);
+    assert.ok(e.evidence.length > 20, 'e.evidence.length > 20');
     assert.match(e.paragraph ?? '', /\[0\d{3}\]/);
   }
   assert.match(element(c1, '1c').evidence, /bonded = true/);
@@ -304,7 +304,7 @@ test('formatClaimChart: aligned columns, one row per element, summary line', () 
   );
   const verdictCol = lines[0]!.indexOf('verdict');
   const rows = lines.filter((l) => /^\s{2}\d+[a-z.]/.test(l));
-  assert.ok(rows.length >= 20 * 1 + 3 * 5);
+  assert.ok(rows.length >= 20 * 1 + 3 * 5, 'rows.length >= 20 * 1 + 3 * 5');
   for (const l of rows) assert.match(l.slice(verdictCol), /^(met|not met|not evaluable)\s/);
   assert.match(lines.at(-1)!, /^20 claims: \d+ met, \d+ not met, \d+ not evaluable$/);
   assert.match(txt, /^1\s+NOT MET/m);

@@ -33,13 +33,19 @@ test('battery --json: a 2s2p pack on a solar-storage day; finite figures, conser
     Math.abs(b.pack.voltage_min_V - 2 * 3.0) < 1e-9 && Math.abs(b.pack.voltage_max_V - 2 * 4.3) < 1e-9,
     `${b.pack.voltage_min_V}–${b.pack.voltage_max_V}`,
   );
-  assert.ok(b.results.cell_voltage_min_V >= 3.0 - 1e-6 && b.results.cell_voltage_max_V <= 4.3 + 1e-6);
+  assert.ok(
+    b.results.cell_voltage_min_V >= 3.0 - 1e-6 && b.results.cell_voltage_max_V <= 4.3 + 1e-6,
+    'b.results.cell_voltage_min_V >= 3.0 - 1e-6 && b.results.cell_voltage_max_V <= 4.3 + 1e-6',
+  );
   const scale = Math.max(1, b.results.throughput_kWh * 3.6e6);
   assert.ok(
     Math.abs(b.results.conservation.energy_balance_error_J) < 1e-6 * scale,
     JSON.stringify(b.results.conservation),
   );
-  assert.ok(b.results.round_trip_efficiency > 0.5 && b.results.round_trip_efficiency <= 1);
+  assert.ok(
+    b.results.round_trip_efficiency > 0.5 && b.results.round_trip_efficiency <= 1,
+    'b.results.round_trip_efficiency > 0.5 && b.results.round_trip_efficiency <= 1',
+  );
   assert.match(b.limiting_cell.serial, /\S/);
 });
 
@@ -87,7 +93,10 @@ test('run with a short production run: production block, every cell stored with 
   const p = out.production;
   assert.ok(p.cells_total > 4, `cells ${p.cells_total}`);
   assert.equal(p.cells_total, p.cells_in_spec + p.cells_out_of_spec);
-  assert.ok(Math.abs(p.yield_pct - (100 * p.cells_in_spec) / p.cells_total) < 1e-3);
+  assert.ok(
+    Math.abs(p.yield_pct - (100 * p.cells_in_spec) / p.cells_total) < 1e-3,
+    'Math.abs(p.yield_pct - (100 * p.cells_in_spec) / p.cells_total) < 1e-3',
+  );
   assert.equal(out.battery.pack.cell_source, 'production');
   // the limiting cell traces back to its parent rolls on the line
   const g = out.battery.limiting_cell.genealogy;
@@ -98,21 +107,36 @@ test('run with a short production run: production block, every cell stored with 
   );
   for (const par of g.parents) {
     assert.match(par.roll_id, /-\d{4}$/);
-    assert.ok(par.md_start_m >= 0 && par.md_start_m <= p.web_length_m);
+    assert.ok(
+      par.md_start_m >= 0 && par.md_start_m <= p.web_length_m,
+      'par.md_start_m >= 0 && par.md_start_m <= p.web_length_m',
+    );
   }
   const ex = await cli(['runs', 'export', out.run_id, '--db', db]);
   assert.equal(ex.code, 0, ex.stderr);
   const bundle = JSON.parse(ex.stdout) as Record<string, any>;
   assert.equal(bundle.cells.length, p.cells_total);
-  assert.ok(bundle.cells.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial));
+  assert.ok(
+    bundle.cells.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial),
+    'bundle.cells.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.seri…',
+  );
   // passport: exactly the pack's cells (the first series × parallel in-spec cells) point to the battery
   const inPack = bundle.cells.filter(
     (c: Record<string, any>) => c.genealogy.battery_serial === out.battery.battery_serial,
   );
   assert.equal(inPack.length, 4);
-  assert.ok(inPack.every((c: Record<string, any>) => c.in_spec));
-  assert.ok(inPack.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial));
-  assert.ok(bundle.cycles.length >= 1 && bundle.time_series.length >= 1);
+  assert.ok(
+    inPack.every((c: Record<string, any>) => c.in_spec),
+    'inPack.every((c: Record<string, any>) => c.in_spec)',
+  );
+  assert.ok(
+    inPack.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial),
+    'inPack.some((c: Record<string, any>) => c.serial === out.battery.limiting_cell.serial)',
+  );
+  assert.ok(
+    bundle.cycles.length >= 1 && bundle.time_series.length >= 1,
+    'bundle.cycles.length >= 1 && bundle.time_series.length >= 1',
+  );
 });
 
 test('run --no-production --no-battery leaves both blocks out', async () => {
@@ -144,14 +168,17 @@ test('battery --profile ev:US06 on a 24s2p pack: a demand the pack cannot follow
   assert.equal(r.code, 0, r.stderr);
   const b = JSON.parse(r.stdout) as Record<string, any>;
   assert.ok(b.results.deratings.count > 0, 'the peaks are derated');
-  assert.ok(b.results.deratings.energy_not_delivered_Wh > 0);
+  assert.ok(b.results.deratings.energy_not_delivered_Wh > 0, 'b.results.deratings.energy_not_delivered_Wh > 0');
   assert.ok(
     b.results.cell_voltage_min_V >= 3.0 - 1e-6,
     `cells stay inside the BMS window (${b.results.cell_voltage_min_V} V)`,
   );
-  assert.ok(b.results.ev.range_km > 0);
+  assert.ok(b.results.ev.range_km > 0, 'b.results.ev.range_km > 0');
   const scale = Math.max(1, b.results.throughput_kWh * 3.6e6);
-  assert.ok(Math.abs(b.results.conservation.energy_balance_error_J) < 1e-6 * scale);
+  assert.ok(
+    Math.abs(b.results.conservation.energy_balance_error_J) < 1e-6 * scale,
+    'Math.abs(b.results.conservation.energy_balance_error_J) < 1e-6 * scale',
+  );
 });
 
 test('battery: a pack the model could not evaluate to the end prints the duty up to the stop, then exits 2 naming why', async () => {

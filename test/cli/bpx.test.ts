@@ -34,7 +34,10 @@ test('bpx check: accepted examples (v0.x converted) exit 0; a refused file exits
   assert.equal(o.valid, true);
   assert.equal(o.legacy, true);
   assert.deepEqual(o.rollcell.models, ['spm']);
-  assert.ok(o.warnings.some((w: string) => /maximum voltage computed from the STO limits/.test(w)));
+  assert.ok(
+    o.warnings.some((w: string) => /maximum voltage computed from the STO limits/.test(w)),
+    'o.warnings.some((w: string) => /maximum voltage computed from the STO limits/.test(w))',
+  );
   const bad = structuredClone(V0);
   bad['Parameterisation']['Electrolyte']['bad'] = "this shouldn't be here";
   const f = join(dir, 'bad.json');
@@ -103,8 +106,9 @@ test('cycle honours the BPX State: 318 K and SOC 0.5 from the file, --initial-so
   // from SOC 0.5 about half the charge comes out; from SOC 1 at 318 K a little more than at 298 K
   assert.ok(
     a.discharge_capacity_Ah / b.discharge_capacity_Ah > 0.4 && a.discharge_capacity_Ah / b.discharge_capacity_Ah < 0.6,
+    'a.discharge_capacity_Ah / b.discharge_capacity_Ah > 0.4 && a.discharge_capacity_Ah / b.di…',
   );
-  assert.ok(c.discharge_capacity_Ah > b.discharge_capacity_Ah);
+  assert.ok(c.discharge_capacity_Ah > b.discharge_capacity_Ah, 'c.discharge_capacity_Ah > b.discharge_capacity_Ah');
   // a State SOC outside 0–1 (the schema accepts it) is refused at the start unless --initial-soc is given
   const out = v1({ 'Initial conditions': { 'Initial state-of-charge': 100 } });
   const r = await cli(['cycle', '--cell', out, '--model', 'spm', '--experiment', 'Discharge at 1C until 2.7 V']);
@@ -119,6 +123,7 @@ test('bpx export: the produced cell as a BPX SPM set the standard accepts; its C
   // the uncoated cathode's first-charge CEI is a side reaction BPX cannot hold: listed, not hidden
   assert.ok(
     JSON.parse(r.stdout).not_expressed.some((n: string) => /interphase that forms on the first charge/.test(n)),
+    'JSON.parse(r.stdout).not_expressed.some((n: string) => /interphase that forms on the firs…',
   );
   // the comparison runs on the coated cathode (no CEI), where the SPM set expresses the whole first charge
   const RECIPE = join(dir, 'coated.yaml');
@@ -128,8 +133,14 @@ test('bpx export: the produced cell as a BPX SPM set the standard accepts; its C
   assert.equal(r.code, 0, r.stderr);
   const rep = JSON.parse(r.stdout);
   assert.equal(rep.accepted_by_the_standard, true);
-  assert.ok(rep.not_expressed.some((n: string) => /solid electrolyte/.test(n)));
-  assert.ok(!rep.not_expressed.some((n: string) => /interphase that forms/.test(n)));
+  assert.ok(
+    rep.not_expressed.some((n: string) => /solid electrolyte/.test(n)),
+    'rep.not_expressed.some((n: string) => /solid electrolyte/.test(n))',
+  );
+  assert.ok(
+    !rep.not_expressed.some((n: string) => /interphase that forms/.test(n)),
+    '!rep.not_expressed.some((n: string) => /interphase that forms/.test(n))',
+  );
   r = await cli(['bpx', 'check', f, '--json']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).rollcell.models, ['spm']);

@@ -52,10 +52,22 @@ test('cycle --summary-csv writes the per-cycle summary that agrees with the run'
   const row = lines[1]!.split(',').map(Number);
   const col = (name: string): number => row[head.indexOf(name)]!;
   assert.equal(col('Cycle Count / 1'), 1);
-  assert.ok(Math.abs(col('Cycle Discharging Capacity / Ah') - o.discharge_capacity_Ah) < 1e-12);
-  assert.ok(Math.abs(col('Cycle Charging Capacity / Ah') - o.per_cycle[0].charge_Ah) < 1e-12);
-  assert.ok(Math.abs(col('Coulombic Efficiency / 1') - o.coulombic_efficiency) < 1e-12);
-  assert.ok(Math.abs(col('Specific Discharging Capacity / mAh/g') - o.discharge_capacity_mAh_g) < 1e-9);
+  assert.ok(
+    Math.abs(col('Cycle Discharging Capacity / Ah') - o.discharge_capacity_Ah) < 1e-12,
+    "Math.abs(col('Cycle Discharging Capacity / Ah') - o.discharge_capacity_Ah) < 1e-12",
+  );
+  assert.ok(
+    Math.abs(col('Cycle Charging Capacity / Ah') - o.per_cycle[0].charge_Ah) < 1e-12,
+    "Math.abs(col('Cycle Charging Capacity / Ah') - o.per_cycle[0].charge_Ah) < 1e-12",
+  );
+  assert.ok(
+    Math.abs(col('Coulombic Efficiency / 1') - o.coulombic_efficiency) < 1e-12,
+    "Math.abs(col('Coulombic Efficiency / 1') - o.coulombic_efficiency) < 1e-12",
+  );
+  assert.ok(
+    Math.abs(col('Specific Discharging Capacity / mAh/g') - o.discharge_capacity_mAh_g) < 1e-9,
+    "Math.abs(col('Specific Discharging Capacity / mAh/g') - o.discharge_capacity_mAh_g) < 1e-9",
+  );
   // first-cycle CE of uncoated NCM in a sulfide cell: 0.82–0.92 (Jangid et al., Nat. Commun. 15 (2024) 10233)
   assert.ok(o.coulombic_efficiency > 0.75 && o.coulombic_efficiency <= 1, String(o.coulombic_efficiency));
   assert.equal(o.summary_csv, sum);
@@ -71,7 +83,7 @@ test('cycle --compare prints the voltage RMSE against a measured CSV (BDF or Tim
   assert.equal(r.code, 0, r.stderr);
   let o = JSON.parse(r.stdout);
   assert.ok(o.voltage_rmse_mV < 1e-6, `${o.voltage_rmse_mV} mV`);
-  assert.ok(o.compared_points > 10);
+  assert.ok(o.compared_points > 10, 'o.compared_points > 10');
   // a "measurement" 10 mV above the run: RMSE 10 mV
   const lines = readFileSync(own, 'utf8').trim().split('\n');
   const head = lines[0]!.split(',');
@@ -157,5 +169,8 @@ test('cycle --current-profile with --compare and --summary-csv: same RMSE as the
     .trim()
     .split('\n')
     .map((l) => l.split(','));
-  assert.ok(Math.abs(Number(row![head!.indexOf('Cycle Discharging Capacity / Ah')]) - o.discharge_Ah) < 1e-12);
+  assert.ok(
+    Math.abs(Number(row![head!.indexOf('Cycle Discharging Capacity / Ah')]) - o.discharge_Ah) < 1e-12,
+    "Math.abs(Number(row![head!.indexOf('Cycle Discharging Capacity / Ah')]) - o.discharge_Ah)…",
+  );
 });

@@ -69,7 +69,7 @@ test('cycle on the recipe cell runs the [0178] protocol by default', async () =>
   assert.equal(o.steps, 3);
   // first-cycle CE of uncoated NCM in a sulfide cell: 0.82–0.92 (Jangid et al., Nat. Commun. 15 (2024) 10233)
   assert.ok(o.coulombic_efficiency > 0.75 && o.coulombic_efficiency <= 1, String(o.coulombic_efficiency));
-  assert.ok(o.discharge_capacity_mAh_g > 100);
+  assert.ok(o.discharge_capacity_mAh_g > 100, 'o.discharge_capacity_mAh_g > 100');
 });
 
 test('cycle: wrong model for the cell kind, bad step, missing file → exit 2 naming the field', async () => {

@@ -92,7 +92,10 @@ test('tables wrap long reasons at word boundaries: the claim chart shows every w
   const thick = text.stdout.split('\n').filter((l) => /cell thickness/.test(l));
   assert.ok(thick.length >= 2, thick.join('\n'));
   for (const l of thick) assert.match(l, /cell thickness as (supplied|produced)/);
-  assert.ok(thick.some((l) => /as supplied/.test(l)) && thick.some((l) => /as produced/.test(l)));
+  assert.ok(
+    thick.some((l) => /as supplied/.test(l)) && thick.some((l) => /as produced/.test(l)),
+    'thick.some((l) => /as supplied/.test(l)) && thick.some((l) => /as produced/.test(l))',
+  );
   const chart = text.stdout.slice(text.stdout.indexOf('Claim chart'));
   const flat = chart.replace(/\n\s{10,}/g, ' ').replace(/\s+/g, ' ');
   for (const c of out.claims.filter((x) => x.verdict !== 'met')) {

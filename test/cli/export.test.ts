@@ -128,7 +128,7 @@ test('runs export --format xlsx: a real workbook with a worksheet per table (cel
     assert.equal(ws.rowCount, cells.length + 1);
     assert.equal(ws.getRow(2).getCell(1).value, cells[0]!.serial);
     assert.equal(wb.getWorksheet('cycles')!.rowCount, cyc.length + 1);
-    assert.ok(wb.getWorksheet('series')!.rowCount > 10);
+    assert.ok(wb.getWorksheet('series')!.rowCount > 10, "wb.getWorksheet('series')!.rowCount > 10");
     assert.ok(wb.getWorksheet('spc')!.rowCount >= 2, 'X̄–R subgroups');
   } finally {
     await store.close();

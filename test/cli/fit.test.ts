@@ -47,7 +47,11 @@ test('rollcell fit: SPMe fitted to two measured segments with a held-out one; RM
   const fitted = o.profiles.find((p: { held_out: boolean }) => !p.held_out);
   assert.ok(fitted.rmse_after_mV < fitted.rmse_before_mV, JSON.stringify(o.profiles));
   assert.equal(o.profiles.filter((p: { held_out: boolean }) => p.held_out).length, 1);
-  for (const p of o.parameters) assert.ok(p.identifiable ? p.ci95[0] <= p.value && p.value <= p.ci95[1] : p.reason);
+  for (const p of o.parameters)
+    assert.ok(
+      p.identifiable ? p.ci95[0] <= p.value && p.value <= p.ci95[1] : p.reason,
+      'p.identifiable ? p.ci95[0] <= p.value && p.value <= p.ci95[1] : p.reason',
+    );
   const doc = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(doc['Parameterisation']['Negative electrode']['Maximum stoichiometry'], o.parameters[1].value);
 });

@@ -51,7 +51,7 @@ test('cycle --help points to the experiment grammar; the top-level help shows ho
   const r = await cli(['cycle', '--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Experiment steps: the PyBaMM grammar .*\n.*src\/cycler\/README\.md/);
-  assert.ok(existsSync(root + 'src/cycler/README.md'));
+  assert.ok(existsSync(root + 'src/cycler/README.md'), "existsSync(root + 'src/cycler/README.md')");
   const top = await cli(['--help']);
   assert.match(top.stdout, /rollcell <command> --help/);
 });

@@ -64,7 +64,10 @@ test('production.line_data (relative to the recipe) feeds the run: every cell sa
   assert.equal(b.code, 0, b.stderr);
   const ob = JSON.parse(b.stdout) as Record<string, any>;
   assert.equal(ob.production.line_data.source, '--line-data');
-  assert.ok((await forces240(db, ob.run_id)).every((x) => x === 444));
+  assert.ok(
+    (await forces240(db, ob.run_id)).every((x) => x === 444),
+    '(await forces240(db, ob.run_id)).every((x) => x === 444)',
+  );
 });
 
 test('a bad line-data file is exit 2 naming the file, the line and the column; a missing one names the path', async () => {

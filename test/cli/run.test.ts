@@ -27,7 +27,7 @@ test('run --json prints the CONTRACT design block and stores the run under the p
   assert.equal(shown.code, 0, shown.stderr);
   assert.deepEqual(JSON.parse(shown.stdout).design, out.design);
   const list = await cli(['runs', 'list', '--db', db]);
-  assert.ok(list.stdout.includes(out.run_id));
+  assert.ok(list.stdout.includes(out.run_id), 'list.stdout.includes(out.run_id)');
 });
 
 test('runs show with an unknown id exits 2 naming the id', async () => {

@@ -37,14 +37,14 @@ test("PyBaMM's experiment strings: ≥ 99 % mean the same (accepted or refused a
 
 test("PyBaMM's Experiment structures: the same cycles from the same Python text", () => {
   const r = pybammExperimentStructures();
-  assert.ok(r.cases.length > 100);
+  assert.ok(r.cases.length > 100, 'r.cases.length > 100');
   check(r);
 });
 
 test('BPX: the verdicts, field paths and warnings of the reference validator on its own and PyBaMM’s test documents', () => {
   const a = bpxTestDocuments();
   const b = pybammBpxDocuments();
-  assert.ok(a.cases.length >= 60 && b.cases.length >= 25);
+  assert.ok(a.cases.length >= 60 && b.cases.length >= 25, 'a.cases.length >= 60 && b.cases.length >= 25');
   check(a);
   check(b);
 });

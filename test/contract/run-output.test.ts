@@ -75,7 +75,7 @@ test('a run mutated against the contract is refused, naming the field', () => {
   }
   // every block is closed (issue 13 item 3): a field the contract does not name is refused wherever it is
   // added, at any depth (it must be named in src/contract.ts first); the unmutated run still passes
-  assert.ok(runOutputSchema.safeParse(clone(base)).success);
+  assert.ok(runOutputSchema.safeParse(clone(base)).success, 'runOutputSchema.safeParse(clone(base)).success');
   const added: [string, (o: Record<string, any>) => void, RegExp][] = [
     ['the line anode', (o) => (o.line.anode.new_figure_um = 1), /^line\.anode: .*new_figure_um/],
     ['a station', (o) => (o.line.stations[2].new_figure = 1), /^line\.stations\.2: .*new_figure/],

@@ -54,12 +54,15 @@ test('reading: notations, other units (mA, ms), text columns and empty cells', (
   assert.deepEqual(r.value.columns['Test Time / ms'], [0, 1500, 3000]);
   // a required column with text is an error naming line and column
   const bad = parseBdfCsv('Test Time / s,Voltage / V,Current / A\n0,3.7,1\n1,3.7,one\n');
-  assert.ok(!bad.ok && bad.errors[0]!.line === 3 && bad.errors[0]!.column === 3);
+  assert.ok(
+    !bad.ok && bad.errors[0]!.line === 3 && bad.errors[0]!.column === 3,
+    '!bad.ok && bad.errors[0]!.line === 3 && bad.errors[0]!.column === 3',
+  );
 });
 
 test('the validator: required columns, and the derived checks that flag per-cycle values under cumulative names', () => {
   const sample = parseCsvTable(readFileSync(new URL('bdf/sample.bdf.csv', CORPORA), 'utf8'), []);
-  assert.ok(sample.ok);
+  assert.ok(sample.ok, 'sample.ok');
   if (!sample.ok) return;
   const cols = sample.value.header.map((h) => sample.value.columns[h]!);
   assert.equal(validateBdfTable(sample.value.rawHeader, cols).clean, true);
@@ -76,7 +79,7 @@ test('the validator: required columns, and the derived checks that flag per-cycl
       [1.0, 0.99, 0.98],
     ],
   );
-  assert.ok(summary.ok);
+  assert.ok(summary.ok, 'summary.ok');
   assert.match(summary.issues.join(' '), /'charging_capacity_ah' is not monotonically non-decreasing \(2 drops\)/);
   // Unix time against test time: milliseconds under a seconds header are caught
   const t = Array.from({ length: 20 }, (_, i) => i * 10);
@@ -125,12 +128,15 @@ test('--current-profile takes a BDF file and a PyBaMM drive cycle', async () => 
   assert.ok(o.discharge_Ah > o.charge_Ah, `${o.discharge_Ah} vs ${o.charge_Ah}`);
   // the file rollcell writes passes the BDF validator clean
   const t = parseCsvTable(readFileSync(csv, 'utf8'), []);
-  assert.ok(t.ok);
+  assert.ok(t.ok, 't.ok');
   if (!t.ok) return;
   const rep = validateBdfTable(
     t.value.rawHeader,
     t.value.header.map((h) => t.value.columns[h]!),
   );
   assert.ok(rep.clean, JSON.stringify(rep));
-  assert.ok(t.value.header.includes('Unix Time / s') && t.value.header.includes('Ambient Temperature / degC'));
+  assert.ok(
+    t.value.header.includes('Unix Time / s') && t.value.header.includes('Ambient Temperature / degC'),
+    "t.value.header.includes('Unix Time / s') && t.value.header.includes('Ambient Temperature…",
+  );
 });

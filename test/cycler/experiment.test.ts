@@ -247,10 +247,13 @@ test('experiment stops (PyBaMM termination=) and loop conditions', () => {
   assert.deepEqual(s('100 hours'), { kind: 'time', time_s: 360000 });
   assert.deepEqual(s('60 minutes'), { kind: 'time', time_s: 3600 });
   const c = parseLoopCondition('repeat until capacity < 80 %');
-  assert.ok(c.ok);
+  assert.ok(c.ok, 'c.ok');
   assert.deepEqual(c.value, { kind: 'capacity_fraction', fraction: 0.8 });
   const c2 = parseLoopCondition('capacity < 2 Ah');
-  assert.ok(c2.ok && c2.value.kind === 'capacity' && c2.value.charge_C === 7200);
+  assert.ok(
+    c2.ok && c2.value.kind === 'capacity' && c2.value.charge_C === 7200,
+    "c2.ok && c2.value.kind === 'capacity' && c2.value.charge_C === 7200",
+  );
 });
 
 test('experiments: consecutive strings are one cycle, lists are one cycle, {repeat} is N cycles, {repeat_until} loops', () => {
@@ -287,7 +290,10 @@ test('experiments: consecutive strings are one cycle, lists are one cycle, {repe
   // a newline-separated string
   // consecutive top-level strings are one cycle (the recipe's plain list); groups start new cycles
   const t = parseExperiment('Charge at 1C until 4.2 V\n# comment\nDischarge at 1C until 3 V');
-  assert.ok(t.ok && t.value.blocks.length === 1 && t.value.blocks[0]!.steps.length === 2);
+  assert.ok(
+    t.ok && t.value.blocks.length === 1 && t.value.blocks[0]!.steps.length === 2,
+    't.ok && t.value.blocks.length === 1 && t.value.blocks[0]!.steps.length === 2',
+  );
   const u = parseExperiment([
     'Charge at 1C until 4.2 V',
     'Discharge at 1C until 3 V',
@@ -295,7 +301,7 @@ test('experiments: consecutive strings are one cycle, lists are one cycle, {repe
     'Rest for 2 hours',
     'Rest for 3 hours',
   ]);
-  assert.ok(u.ok);
+  assert.ok(u.ok, 'u.ok');
   if (u.ok)
     assert.deepEqual(
       u.value.blocks.map((b) => [b.kind === 'cycles' ? b.repeat : 0, b.steps.length]),
@@ -398,7 +404,7 @@ const BAD: [string, RegExp, number, RegExp?][] = [
 ];
 
 test(`≥ 30 malformed strings give their message, column and suggestion (${BAD.length} cases)`, () => {
-  assert.ok(BAD.length >= 30);
+  assert.ok(BAD.length >= 30, 'BAD.length >= 30');
   for (const [s, msg, col, sug] of BAD) {
     const r = parseStep(s);
     assert.equal(r.ok, false, `${s} should not parse`);
@@ -408,7 +414,7 @@ test(`≥ 30 malformed strings give their message, column and suggestion (${BAD.
     assert.equal(e.column, col, `${s}: column (message "${e.message}", text '${e.text}')`);
     if (sug) assert.match(e.suggestion ?? '', sug, `${s}: suggestion was "${e.suggestion}"`);
     assert.equal(e.input, s);
-    assert.ok(!formatParseError(e).includes('NaN'));
+    assert.ok(!formatParseError(e).includes('NaN'), "!formatParseError(e).includes('NaN')");
   }
 });
 
@@ -433,14 +439,24 @@ test('malformed experiments: errors carry the path; stops and loops are checked'
   assert.match(lines[2]!, /^experiment\.termination\[0\]: expected 'capacity'.*did you mean 'capacity'\?/);
   assert.match(lines[3]!, /^experiment\.termination\[1\]: unknown unit 'Wh'/);
   const l = parseLoopCondition('capacity > 80 %');
-  assert.ok(!l.ok && /expected '<' after 'capacity'/.test(l.errors[0]!.message) && l.errors[0]!.column === 10);
+  assert.ok(
+    !l.ok && /expected '<' after 'capacity'/.test(l.errors[0]!.message) && l.errors[0]!.column === 10,
+    "!l.ok && /expected '<' after 'capacity'/.test(l.errors[0]!.message) && l.errors[0]!.colum…",
+  );
   const l2 = parseExperiment([{ repeat_until: 'capcity < 80 %', steps: ['Rest for 1 hour'] }]);
-  assert.ok(!l2.ok && /did you mean 'capacity'/.test(formatParseError(l2.errors[0]!)));
+  assert.ok(
+    !l2.ok && /did you mean 'capacity'/.test(formatParseError(l2.errors[0]!)),
+    "!l2.ok && /did you mean 'capacity'/.test(formatParseError(l2.errors[0]!))",
+  );
   const e3 = parseExperiment([]);
-  assert.ok(!e3.ok && /must be a non-empty list/.test(e3.errors[0]!.message));
+  assert.ok(
+    !e3.ok && /must be a non-empty list/.test(e3.errors[0]!.message),
+    '!e3.ok && /must be a non-empty list/.test(e3.errors[0]!.message)',
+  );
   const e4 = parseExperiment({ steps: ['Rest for 1 hour'], period: '1 fortnight' });
   assert.ok(
     !e4.ok && /unknown time unit 'fortnight'/.test(e4.errors[0]!.message) && e4.errors[0]!.path === 'experiment.period',
+    "!e4.ok && /unknown time unit 'fortnight'/.test(e4.errors[0]!.message) && e4.errors[0]!.pa…",
   );
 });
 
@@ -521,9 +537,12 @@ test('fuzz: mutated step strings never throw and never give a non-finite number'
 test('experimentFromCli: steps as one cycle, --current-profile as a drive-cycle step, default [0178] protocol', async () => {
   const { experimentFromCli } = await import('../../src/cycler/index.ts');
   const d = experimentFromCli([]);
-  assert.ok(d.ok && d.value.blocks[0]!.steps.length === 3 && d.value.blocks[0]!.steps[1]!.control.mode === 'voltage');
+  assert.ok(
+    d.ok && d.value.blocks[0]!.steps.length === 3 && d.value.blocks[0]!.steps[1]!.control.mode === 'voltage',
+    'd.ok && d.value.blocks[0]!.steps.length === 3 && d.value.blocks[0]!.steps[1]!.control.mod…',
+  );
   const e = experimentFromCli(['Rest for 1 minute', 'Discharge at 1C until 3 V'], 'data/my profile.csv');
-  assert.ok(e.ok);
+  assert.ok(e.ok, 'e.ok');
   if (e.ok) {
     assert.equal(e.value.blocks.length, 1);
     assert.deepEqual(
@@ -541,6 +560,7 @@ test('experimentFromCli: steps as one cycle, --current-profile as a drive-cycle 
     !bad.ok &&
       bad.errors[0]!.path === '--experiment #2' &&
       /did you mean 'Discharge'/.test(formatParseError(bad.errors[0]!)),
+    "!bad.ok && bad.errors[0]!.path === '--experiment #2' && /did you mean 'Discharge'/.test(f…",
   );
 });
 
@@ -579,5 +599,5 @@ test('a number that overflows to Infinity (1e999) is a parse error at its column
       assert.equal(r.errors[0]!.column, col, s);
     }
   }
-  assert.ok(parseStep('Discharge at 1e300 C until 3 V').ok); // finite: the step's own limits judge it
+  assert.ok(parseStep('Discharge at 1e300 C until 3 V').ok, "parseStep('Discharge at 1e300 C until 3 V').ok"); // finite: the step's own limits judge it
 });

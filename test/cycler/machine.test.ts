@@ -43,7 +43,11 @@ test('CC charge reaches the voltage cut-off at the analytic time (linear OCV + R
   assert.ok(Math.abs(st.endVoltage_V - 4) < 1e-5, `V_end = ${st.endVoltage_V}`);
   assert.ok(rel(st.charge_C, lo * 1) < 1e-4, `charge ${st.charge_C} C vs I·t = ${lo} C`);
   // every sample on the analytic curve
-  for (const k of rowsOf(r, 1)) assert.ok(Math.abs(r.series.voltage_V[k]! - V(r.series.time_s[k]!)) < 2e-5);
+  for (const k of rowsOf(r, 1))
+    assert.ok(
+      Math.abs(r.series.voltage_V[k]! - V(r.series.time_s[k]!)) < 2e-5,
+      'Math.abs(r.series.voltage_V[k]! - V(r.series.time_s[k]!)) < 2e-5',
+    );
 });
 
 test('CV hold: current decays exponentially with τ = R0·Q/(dOCV/dSOC) and stops at the C-rate limit', () => {
@@ -68,15 +72,18 @@ test('CV hold: current decays exponentially with τ = R0·Q/(dOCV/dSOC) and stop
       rel(r.series.current_A[k]!, Math.exp(-t / tau)) < 2e-3,
       `I(${t}) = ${r.series.current_A[k]} vs ${Math.exp(-t / tau)}`,
     );
-    assert.ok(Math.abs(r.series.voltage_V[k]! - 4) < 1e-6);
+    assert.ok(Math.abs(r.series.voltage_V[k]! - 4) < 1e-6, 'Math.abs(r.series.voltage_V[k]! - 4) < 1e-6');
   }
   // the charge passed in the hold is ∫ I0 e^{−t/τ} dt = τ·(1 − 1/50)
-  assert.ok(rel(hold.charge_C, tau * (1 - 1 / 50)) < 1e-3);
+  assert.ok(rel(hold.charge_C, tau * (1 - 1 / 50)) < 1e-3, 'rel(hold.charge_C, tau * (1 - 1 / 50)) < 1e-3');
   // power and apparent-resistance ends of the same hold: |I·V| = 0.5 W ⇒ I = 0.125 A; |V/I| = 20 Ω ⇒ I = 0.2 A
   const rp = done(runExperiment(m, [['Charge at 1 A until 4 V', 'Hold at 4 V until 0.5 W']], { initialSoc: 0 }));
   const hp = rp.steps[1]!;
   assert.equal(hp.endReason, 'until 0.5 W');
-  assert.ok(rel(hp.end_s - hp.start_s, tau * Math.log(1 / 0.125)) < 1e-3 && Math.abs(hp.endCurrent_A - 0.125) < 1e-5);
+  assert.ok(
+    rel(hp.end_s - hp.start_s, tau * Math.log(1 / 0.125)) < 1e-3 && Math.abs(hp.endCurrent_A - 0.125) < 1e-5,
+    'rel(hp.end_s - hp.start_s, tau * Math.log(1 / 0.125)) < 1e-3 && Math.abs(hp.endCurrent_A…',
+  );
   const rr = done(runExperiment(m, [['Charge at 1 A until 4 V', 'Hold at 4 V until 20 Ohm']], { initialSoc: 0 }));
   const hr = rr.steps[1]!;
   assert.equal(hr.endReason, 'until 20 Ohm');
@@ -97,22 +104,30 @@ test('power step keeps I·V = P throughout (charge and discharge)', () => {
       Math.abs(r.series.current_A[k]! * r.series.voltage_V[k]! + 2) < 1e-6,
       `P = ${r.series.current_A[k]! * r.series.voltage_V[k]!}`,
     );
-  for (const k of rowsOf(r, 2)) assert.ok(Math.abs(r.series.current_A[k]! * r.series.voltage_V[k]! - 1.5) < 1e-6);
+  for (const k of rowsOf(r, 2))
+    assert.ok(
+      Math.abs(r.series.current_A[k]! * r.series.voltage_V[k]! - 1.5) < 1e-6,
+      'Math.abs(r.series.current_A[k]! * r.series.voltage_V[k]! - 1.5) < 1e-6',
+    );
   // energy out of the cell = 2 W × 600 s
   assert.ok(rel(r.steps[0]!.dischargeEnergy_J, 1200) < 1e-4, `E = ${r.steps[0]!.dischargeEnergy_J} J`);
-  assert.ok(rel(r.steps[1]!.chargeEnergy_J, 450) < 1e-4);
+  assert.ok(rel(r.steps[1]!.chargeEnergy_J, 450) < 1e-4, 'rel(r.steps[1]!.chargeEnergy_J, 450) < 1e-4');
 });
 
 test('resistance step: V = −I·R throughout and SOC follows the analytic exponential', () => {
   const m = linear({ R1_ohm: 0 });
   const R = 2;
   const r = done(runExperiment(m, ['Discharge at 2 Ohm for 1 hour (1 minute period)'], { initialSoc: 1 }));
-  for (const k of rowsOf(r, 1)) assert.ok(Math.abs(r.series.voltage_V[k]! + r.series.current_A[k]! * R) < 1e-7);
+  for (const k of rowsOf(r, 1))
+    assert.ok(
+      Math.abs(r.series.voltage_V[k]! + r.series.current_A[k]! * R) < 1e-7,
+      'Math.abs(r.series.voltage_V[k]! + r.series.current_A[k]! * R) < 1e-7',
+    );
   // I = −(a + b·s)/(R + R0), ds/dt = I/Q  →  s(t) + a/b = (s0 + a/b)·exp(−b t /(Q (R + R0)))
   const sEnd = (1 + a / b) * Math.exp((-b * 3600) / (Q * (R + 0.05))) - a / b;
   const last = r.series.time_s.length - 1;
   assert.ok(Math.abs(r.series.soc[last]! - sEnd) < 1e-5, `soc ${r.series.soc[last]} vs ${sEnd}`);
-  assert.ok(Math.abs(r.finalState[0]! - sEnd) < 1e-5);
+  assert.ok(Math.abs(r.finalState[0]! - sEnd) < 1e-5, 'Math.abs(r.finalState[0]! - sEnd) < 1e-5');
 });
 
 test('capacity conservation: ∫I dt equals the charge counters; SOC counter equals the model SOC', () => {
@@ -146,12 +161,18 @@ test('capacity conservation: ∫I dt equals the charge counters; SOC counter equ
   // per step counters add up to the series totals
   const sumIn = r.steps.reduce((x, st) => x + st.charge_C, 0);
   const sumOut = r.steps.reduce((x, st) => x + st.discharge_C, 0);
-  assert.ok(Math.abs(sumIn - s.charge_C[last]!) < 1e-9 && Math.abs(sumOut - s.discharge_C[last]!) < 1e-9);
+  assert.ok(
+    Math.abs(sumIn - s.charge_C[last]!) < 1e-9 && Math.abs(sumOut - s.discharge_C[last]!) < 1e-9,
+    'Math.abs(sumIn - s.charge_C[last]!) < 1e-9 && Math.abs(sumOut - s.discharge_C[last]!) < 1…',
+  );
   // the coulomb-counted SOC equals the model's own SOC state
   assert.ok(Math.abs(s.soc[last]! - r.finalState[0]!) < 1e-6, `${s.soc[last]} vs ${r.finalState[0]}`);
   // counters are monotone
   for (let k = 1; k <= last; k++)
-    assert.ok(s.charge_C[k]! >= s.charge_C[k - 1]! - 1e-9 && s.discharge_C[k]! >= s.discharge_C[k - 1]! - 1e-9);
+    assert.ok(
+      s.charge_C[k]! >= s.charge_C[k - 1]! - 1e-9 && s.discharge_C[k]! >= s.discharge_C[k - 1]! - 1e-9,
+      's.charge_C[k]! >= s.charge_C[k - 1]! - 1e-9 && s.discharge_C[k]! >= s.discharge_C[k - 1]!…',
+    );
 });
 
 test('[0178] first cycle on the lossless ECM: CE ≤ 1, both steps end on their cut-offs', () => {
@@ -197,12 +218,12 @@ test('several terminations: the first reached ends the step; time limits; capaci
   assert.equal(s1!.endReason, 'until 50% SOC');
   assert.ok(Math.abs(s1!.charge_C - 0.5 * Q) < 1e-2, `${s1!.charge_C}`);
   assert.equal(s2!.endReason, 'until 0.25 Ah');
-  assert.ok(Math.abs(s2!.charge_C - 900) < 1e-2);
+  assert.ok(Math.abs(s2!.charge_C - 900) < 1e-2, 'Math.abs(s2!.charge_C - 900) < 1e-2');
   // from SOC 0.75 at 2 A: the 3 V cut-off comes first
   assert.equal(s3!.endReason, 'until 3 V');
-  assert.ok(s3!.end_s - s3!.start_s < 1800);
+  assert.ok(s3!.end_s - s3!.start_s < 1800, 's3!.end_s - s3!.start_s < 1800');
   assert.equal(s4!.endReason, 'duration');
-  assert.ok(Math.abs(s4!.end_s - s4!.start_s - 600) < 1e-9);
+  assert.ok(Math.abs(s4!.end_s - s4!.start_s - 600) < 1e-9, 'Math.abs(s4!.end_s - s4!.start_s - 600) < 1e-9');
 });
 
 test('CC-CV in one step equals the PyBaMM two-step CC then CV', () => {
@@ -214,7 +235,10 @@ test('CC-CV in one step equals the PyBaMM two-step CC then CV', () => {
   assert.equal(one.steps[0]!.endReason, 'until 4.1 V then until 0.05C');
   const q2 = two.steps[0]!.charge_C + two.steps[1]!.charge_C;
   assert.ok(rel(one.steps[0]!.charge_C, q2) < 1e-5, `${one.steps[0]!.charge_C} vs ${q2}`);
-  assert.ok(Math.abs(one.steps[0]!.end_s - two.steps[1]!.end_s) < 1e-3 * two.steps[1]!.end_s);
+  assert.ok(
+    Math.abs(one.steps[0]!.end_s - two.steps[1]!.end_s) < 1e-3 * two.steps[1]!.end_s,
+    'Math.abs(one.steps[0]!.end_s - two.steps[1]!.end_s) < 1e-3 * two.steps[1]!.end_s',
+  );
 });
 
 test('a termination already met at the start ends the step at once', () => {
@@ -256,12 +280,18 @@ test('afterCycle is called per cycle with the cycle summary; "80% capacity" stop
   assert.equal(m.calls.length, 6);
   m.calls.forEach((c, i) => {
     assert.equal(c.index, i + 1);
-    assert.ok(Math.abs(c.discharge_C - r.cycles[i]!.discharge_C) < 1e-9);
-    assert.ok(c.duration_s > 0);
+    assert.ok(
+      Math.abs(c.discharge_C - r.cycles[i]!.discharge_C) < 1e-9,
+      'Math.abs(c.discharge_C - r.cycles[i]!.discharge_C) < 1e-9',
+    );
+    assert.ok(c.duration_s > 0, 'c.duration_s > 0');
   });
   // discharge capacities fall by 5 % per cycle
   for (let i = 2; i < r.cycles.length; i++)
-    assert.ok(Math.abs(r.cycles[i]!.discharge_C / r.cycles[i - 1]!.discharge_C - 0.95) < 0.01);
+    assert.ok(
+      Math.abs(r.cycles[i]!.discharge_C / r.cycles[i - 1]!.discharge_C - 0.95) < 0.01,
+      'Math.abs(r.cycles[i]!.discharge_C / r.cycles[i - 1]!.discharge_C - 0.95) < 0.01',
+    );
   const m2 = new FadingEcm({ capacity_C: Q, ocvSoc: [0, 1], ocvV: [a, a + b], R0_ohm: 0.01, R1_ohm: 0, tau1_s: 10 });
   const r2 = done(
     runExperiment(
@@ -279,6 +309,7 @@ test('afterCycle is called per cycle with the cycle summary; "80% capacity" stop
   assert.ok(
     r2.cycles[3]!.discharge_C < 0.9 * r2.cycles[0]!.discharge_C &&
       r2.cycles[2]!.discharge_C >= 0.9 * r2.cycles[0]!.discharge_C,
+    'r2.cycles[3]!.discharge_C < 0.9 * r2.cycles[0]!.discharge_C && r2.cycles[2]!.discharge_C…',
   );
   assert.equal(r2.cycles[4]!.charge_C + r2.cycles[4]!.discharge_C, 0);
 });
@@ -295,7 +326,10 @@ test('time stop and failures are reported per step with a reason, never NaN', ()
   );
   assert.equal(r.status, 'stopped');
   assert.match(r.reason!, /experiment time limit 7200 s/);
-  assert.ok(Math.abs(r.series.time_s[r.series.time_s.length - 1]! - 7200) < 1e-6);
+  assert.ok(
+    Math.abs(r.series.time_s[r.series.time_s.length - 1]! - 7200) < 1e-6,
+    'Math.abs(r.series.time_s[r.series.time_s.length - 1]! - 7200) < 1e-6',
+  );
   // missing drive cycle
   const d = runExperiment(m, ['Rest for 1 minute', 'Run drive cycle from nowhere.csv as current'], { initialSoc: 0.5 });
   assert.equal(d.status, 'failed');
@@ -323,7 +357,10 @@ test('time stop and failures are reported per step with a reason, never NaN', ()
     f.reason!,
     /step 1 \("Discharge at 1C until 3 V"\) failed: solver failed at t = 12.5 s into the step: Newton did not converge/,
   );
-  assert.ok(f.steps.every((s) => Object.values(s).every((v) => typeof v !== 'number' || Number.isFinite(v))));
+  assert.ok(
+    f.steps.every((s) => Object.values(s).every((v) => typeof v !== 'number' || Number.isFinite(v))),
+    "f.steps.every((s) => Object.values(s).every((v) => typeof v !== 'number' || Number.isFini…",
+  );
   // a model that refuses a control
   const bad = runExperiment(m, ['Discharge at 1C for 1 minute', 'Discharge at 1 mOhm for 1 minute'], {
     initialSoc: 0.5,
@@ -346,7 +383,10 @@ test('drive cycle from a profile: looped, ∫I dt matches the profile integral',
   const net = r.series.charge_C[last]! - r.series.discharge_C[last]!;
   assert.ok(Math.abs(net + 15) < 1e-3, `net ${net} C`);
   assert.equal(r.steps[0]!.mode, 'drive_cycle');
-  assert.ok(Math.abs(r.series.current_A[r.series.time_s.indexOf(5)]! + 1) < 1e-6);
+  assert.ok(
+    Math.abs(r.series.current_A[r.series.time_s.indexOf(5)]! + 1) < 1e-6,
+    'Math.abs(r.series.current_A[r.series.time_s.indexOf(5)]! + 1) < 1e-6',
+  );
 });
 
 test('the machine agrees with an independent reference solver on the [0178] protocol', () => {
@@ -375,7 +415,7 @@ test("series: 'none' keeps the same step and cycle records without the time seri
   const lean = runExperiment(m, exp, { initialSoc: 0, series: 'none' });
   assert.equal(lean.status, 'completed');
   assert.equal(lean.series.time_s.length, 0);
-  assert.ok(full.series.time_s.length > 100);
+  assert.ok(full.series.time_s.length > 100, 'full.series.time_s.length > 100');
   for (let i = 0; i < full.steps.length; i++) {
     const a = full.steps[i]!;
     const b = lean.steps[i]!;
@@ -442,7 +482,7 @@ test('a parsed experiment is compiled once and reused: the same results on cells
   const parsed = parseExperiment([
     ['Charge at 0.5C until 4.1 V', 'Hold at 4.1 V until C/20', 'Discharge at 1C until 3.1 V'],
   ]);
-  assert.ok(parsed.ok);
+  assert.ok(parsed.ok, 'parsed.ok');
   const cells = [Q, 0.5 * Q, 2 * Q, Q];
   // each cell on a fresh parse (a plan of its own) …
   const fresh = cells.map((c) =>

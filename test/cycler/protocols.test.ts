@@ -25,7 +25,7 @@ test('a protocol cycle is experiment text that parses back to its numbers exactl
     'Discharge at 0.7C until 3 V',
   ]);
   const r = parseExperiment([texts]);
-  assert.ok(r.ok);
+  assert.ok(r.ok, 'r.ok');
   const [cc, cv, dis] = r.value.blocks[0]!.steps;
   assert.deepEqual(cc!.control, { mode: 'c_rate', c_rate: 1 / 3 });
   assert.deepEqual(cc!.terminations, [{ kind: 'voltage', voltage_V: 4.3 }]);
@@ -77,10 +77,19 @@ test('the machine runs a protocol step for step: the engine sees exactly the CC,
     ['until 4.3 V', 'until 0.05C', 'until 3 V'],
   );
   const sum = (k: 'charge_C' | 'discharge_C'): number => r.steps.reduce((a, s) => a + s[k], 0);
-  assert.ok(Math.abs(r.cycles[0]!.charge_C - sum('charge_C')) <= 1e-12 * sum('charge_C'));
-  assert.ok(Math.abs(r.cycles[0]!.discharge_C - sum('discharge_C')) <= 1e-12 * sum('discharge_C'));
+  assert.ok(
+    Math.abs(r.cycles[0]!.charge_C - sum('charge_C')) <= 1e-12 * sum('charge_C'),
+    "Math.abs(r.cycles[0]!.charge_C - sum('charge_C')) <= 1e-12 * sum('charge_C')",
+  );
+  assert.ok(
+    Math.abs(r.cycles[0]!.discharge_C - sum('discharge_C')) <= 1e-12 * sum('discharge_C'),
+    "Math.abs(r.cycles[0]!.discharge_C - sum('discharge_C')) <= 1e-12 * sum('discharge_C')",
+  );
   assert.equal(r.steps[2]!.charge_C, 0, 'a discharge puts no charge in');
-  assert.ok(Math.abs(r.cycles[0]!.discharge_C - c.discharge_C) <= 1e-12 * c.discharge_C);
+  assert.ok(
+    Math.abs(r.cycles[0]!.discharge_C - c.discharge_C) <= 1e-12 * c.discharge_C,
+    'Math.abs(r.cycles[0]!.discharge_C - c.discharge_C) <= 1e-12 * c.discharge_C',
+  );
 });
 
 test('an engine refuses a step it cannot run, naming the control and what it runs', () => {

@@ -69,7 +69,7 @@ test('`* N` repeats: a list of one tuple * 3 is 3 cycles, a list of 5 strings * 
   assert.deepEqual(cycleLengths(file('# a comment\nDischarge at 1C until 3 V\n\nRest for 1 hour\n', 'txt')), [1, 1]);
   // the recipe's rule stays: consecutive strings form one cycle
   const g = parseExperiment(['Charge at 1C until 4.1 V', 'Discharge at 1C until 3 V']);
-  assert.ok(g.ok);
+  assert.ok(g.ok, 'g.ok');
   assert.deepEqual(cycleLengths(g.value), [2]);
 });
 
@@ -83,13 +83,13 @@ test('Experiment keywords and step keywords: period, temperature, termination, t
     'txt',
   );
   assert.equal(e.period_s, 30);
-  assert.ok(Math.abs(e.temperature_K! - 298.15) < 1e-9);
+  assert.ok(Math.abs(e.temperature_K! - 298.15) < 1e-9, 'Math.abs(e.temperature_K! - 298.15) < 1e-9');
   assert.deepEqual(
     e.stops.map((s) => s.kind),
     ['capacity_fraction', 'voltage'],
   );
   const [a, b, c] = e.blocks[0]!.steps;
-  assert.ok(Math.abs(a!.temperature_K! - 283.15) < 1e-9);
+  assert.ok(Math.abs(a!.temperature_K! - 283.15) < 1e-9, 'Math.abs(a!.temperature_K! - 283.15) < 1e-9');
   assert.equal(a!.period_s, 10);
   assert.deepEqual(a!.tags, ['rpt']);
   // PyBaMM's c_rate(-0.5) is a charge at 0.5C; its "> 4.1 V" ends the step when V rises above 4.1 V
@@ -98,9 +98,15 @@ test('Experiment keywords and step keywords: period, temperature, termination, t
   assert.deepEqual(c!.terminations, [{ kind: 'c_rate', c_rate: 0.02 }]);
   // PyBaMM refuses a period both in the string and as a keyword, and temperature in the string is ours
   const dup = parseStepEntry({ string: 'Discharge at 1C for 1 hour (1 minute period)', period: 60 }, 's');
-  assert.ok(!dup.ok && /Period cannot be specified both/.test(dup.errors[0]!.message));
+  assert.ok(
+    !dup.ok && /Period cannot be specified both/.test(dup.errors[0]!.message),
+    '!dup.ok && /Period cannot be specified both/.test(dup.errors[0]!.message)',
+  );
   const term = parseStepEntry({ string: 'Discharge at 1C for 1 hour', termination: '2.5 V' }, 's');
-  assert.ok(!term.ok && /TypeError/.test(term.errors[0]!.message));
+  assert.ok(
+    !term.ok && /TypeError/.test(term.errors[0]!.message),
+    '!term.ok && /TypeError/.test(term.errors[0]!.message)',
+  );
 });
 
 test("PyBaMM's Experiment.to_config records (values positive on discharge) and drive-cycle rows", () => {
@@ -143,7 +149,10 @@ test("PyBaMM's Experiment.to_config records (values positive on discharge) and d
   });
   assert.equal(s[3]!.duration_s, 600);
   const bad = parseExperimentFile('[{"type": "current", "value": [[1, 1], [2, 2]]}]', 'json', 'x.json');
-  assert.ok(!bad.ok && /Drive cycle must start at t=0/.test(bad.problems[0]!.problem));
+  assert.ok(
+    !bad.ok && /Drive cycle must start at t=0/.test(bad.problems[0]!.problem),
+    '!bad.ok && /Drive cycle must start at t=0/.test(bad.problems[0]!.problem)',
+  );
   assert.equal(!bad.ok && bad.problems[0]!.line, 1);
 });
 
@@ -153,12 +162,15 @@ test('errors in experiment files name the file position', () => {
     'yaml',
     'p.yaml',
   );
-  assert.ok(!r.ok);
+  assert.ok(!r.ok, '!r.ok');
   assert.equal(r.problems[0]!.path, 'p.yaml[1][1]');
   assert.equal(r.problems[0]!.line, 2);
   assert.match(r.problems[0]!.allowed, /did you mean 'Charge'/);
   const t = parseExperimentFile('[("Rest for 1 hour", drive_cycle)]', 'txt', 'p.txt');
-  assert.ok(!t.ok && t.problems[0]!.line === 1 && t.problems[0]!.column === 22);
+  assert.ok(
+    !t.ok && t.problems[0]!.line === 1 && t.problems[0]!.column === 22,
+    '!t.ok && t.problems[0]!.line === 1 && t.problems[0]!.column === 22',
+  );
   assert.match(!t.ok ? t.problems[0]!.problem : '', /Python variable/);
 });
 
@@ -187,7 +199,11 @@ test('a step temperature reaches the model: "… at 10oC" runs as the cell whose
   assert.equal(at10.steps[0]!.temperature_K, 283.15);
   const n = at10.series.voltage_V.length;
   assert.equal(n, ref.series.voltage_V.length);
-  for (let i = 0; i < n; i++) assert.ok(Math.abs(at10.series.voltage_V[i]! - ref.series.voltage_V[i]!) < 1e-9);
+  for (let i = 0; i < n; i++)
+    assert.ok(
+      Math.abs(at10.series.voltage_V[i]! - ref.series.voltage_V[i]!) < 1e-9,
+      'Math.abs(at10.series.voltage_V[i]! - ref.series.voltage_V[i]!) < 1e-9',
+    );
   // colder: slower kinetics and transport, lower voltage under load (by tens of mV at 1C)
   const k = Math.floor(n / 2);
   assert.ok(
@@ -203,7 +219,10 @@ test('a discharge longer than the charge lasts stops on the model limit (PyBaMM:
   assert.equal(r.status, 'stopped');
   assert.match(r.reason!, /experiment infeasible/);
   assert.equal(r.steps[0]!.status, 'ok');
-  assert.ok(r.steps[0]!.end_s > 3000 && r.steps[0]!.end_s < 7200);
+  assert.ok(
+    r.steps[0]!.end_s > 3000 && r.steps[0]!.end_s < 7200,
+    'r.steps[0]!.end_s > 3000 && r.steps[0]!.end_s < 7200',
+  );
   // no termination and no 'for': the default duration (2 h at 1C) ends the experiment as infeasible
   const d = runExperiment(
     createLiquidModel(params, { model: 'spm' }),
@@ -222,6 +241,6 @@ test('Hold at 4.0 V from 3.79 V draws the inrush current and runs (DFN)', () => 
   const r = runExperiment(m, ['Hold at 4.0 V until 50 mA'], { initialSoc: socAtOcv(params, 3.79) });
   assert.equal(r.status, 'completed', r.reason);
   assert.ok(r.steps[0]!.startCurrent_A > 10, `inrush ${r.steps[0]!.startCurrent_A} A`);
-  assert.ok(Math.abs(r.steps[0]!.startVoltage_V - 4) < 1e-6);
+  assert.ok(Math.abs(r.steps[0]!.startVoltage_V - 4) < 1e-6, 'Math.abs(r.steps[0]!.startVoltage_V - 4) < 1e-6');
   assert.match(r.steps[0]!.endReason, /until 0.05 A/);
 });

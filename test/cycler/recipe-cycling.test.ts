@@ -65,7 +65,10 @@ test('a recipe experiment starts from the cell as produced (discharged) and repo
   assert.ok(e.per_cycle[0]!.coulombic_efficiency! > 0.75, JSON.stringify(e.per_cycle[0]));
   assert.ok(e.per_cycle[1]!.coulombic_efficiency! > 0.95, JSON.stringify(e.per_cycle[1]));
   // the first-cycle figures are those of cycle 1
-  assert.ok(Math.abs((run.block['charge_capacity_Ah'] as number) - e.per_cycle[0]!.charge_Ah) < 1e-5);
+  assert.ok(
+    Math.abs((run.block['charge_capacity_Ah'] as number) - e.per_cycle[0]!.charge_Ah) < 1e-5,
+    "Math.abs((run.block['charge_capacity_Ah'] as number) - e.per_cycle[0]!.charge_Ah) < 1e-5",
+  );
   // asked to start charged, the first discharge delivers the cell's capacity
   const charged = runCycling(
     recipe((r) => {
@@ -122,14 +125,20 @@ test('ageing from the recipe: mechanisms off keep 100 %, resistance grows with t
     anode_voids: true,
     calendar: true,
   });
-  assert.ok(ag['capacity_retention_pct'] < 100);
+  assert.ok(ag['capacity_retention_pct'] < 100, "ag['capacity_retention_pct'] < 100");
   assert.ok(ag['resistance_growth_pct'] > 0.5, `growth ${ag['resistance_growth_pct']} %`);
-  assert.ok(ag['dc_resistance_last_mOhm'] > ag['dc_resistance_first_mOhm']);
+  assert.ok(
+    ag['dc_resistance_last_mOhm'] > ag['dc_resistance_first_mOhm'],
+    "ag['dc_resistance_last_mOhm'] > ag['dc_resistance_first_mOhm']",
+  );
   assert.equal(ag['end_of_life_retention_pct'], 80);
   assert.equal(ag['cycles_to_end_of_life'], null);
   assert.equal(on.cycles.length, 30);
   for (let k = 1; k < on.cycles.length; k++)
-    assert.ok(on.cycles[k]!.resistance_mOhm! > on.cycles[k - 1]!.resistance_mOhm!);
+    assert.ok(
+      on.cycles[k]!.resistance_mOhm! > on.cycles[k - 1]!.resistance_mOhm!,
+      'on.cycles[k]!.resistance_mOhm! > on.cycles[k - 1]!.resistance_mOhm!',
+    );
   const html = renderReport({
     output: { rollcell_version: 't', run_id: 't', design: designBlock(rec, design), cycling: on.block },
     recipe: rec,
@@ -148,7 +157,7 @@ test('end of life from the recipe: the ageing stops at the first cycle below the
   assert.ok(n < 400, `ran ${n}`);
   assert.equal(ag['cycles_to_end_of_life'], n);
   assert.equal(ag['cycles_requested'], 400);
-  assert.ok(ag['capacity_retention_pct'] < 99.5);
+  assert.ok(ag['capacity_retention_pct'] < 99.5, "ag['capacity_retention_pct'] < 99.5");
   const d0 = run.cycles[0]!.discharge_Ah;
   for (const c of run.cycles.slice(0, -1)) assert.ok(c.discharge_Ah / d0 >= 0.995, `cycle ${c.index}`);
 });
@@ -190,7 +199,10 @@ test('ageing outside validity is flagged in the block and the notes; the band br
     ag['validity']['flags'].map((f: { quantity: string }) => f.quantity),
     ['c_rate'],
   );
-  assert.ok(run.notes.some((n) => /^ageing: outside validity: 1\.00C is above the SPMe's stated 0\.5C/.test(n)));
+  assert.ok(
+    run.notes.some((n) => /^ageing: outside validity: 1\.00C is above the SPMe's stated 0\.5C/.test(n)),
+    "run.notes.some((n) => /^ageing: outside validity: 1\\.00C is above the SPMe's stated 0\\.5C…",
+  );
   const inside = runCycling(
     recipe((r) => (r.cycling = { ...base, ageing_cycles: 20 })),
     cellSI,
@@ -199,7 +211,10 @@ test('ageing outside validity is flagged in the block and the notes; the band br
   assert.equal(ai['validity']['inside'], true);
   const b = ai['capacity_retention_band_pct'];
   assert.equal(b['at_cycle'], ai['cycles']);
-  assert.ok(b['low'] <= b['median'] && b['median'] <= b['high'] && b['high'] <= 100 + 1e-9);
+  assert.ok(
+    b['low'] <= b['median'] && b['median'] <= b['high'] && b['high'] <= 100 + 1e-9,
+    "b['low'] <= b['median'] && b['median'] <= b['high'] && b['high'] <= 100 + 1e-9",
+  );
   assert.ok(b['high'] - b['low'] > 0.1, `band ${b['low']}–${b['high']}`);
   // the report draws the band at the last cycle of the fade plot and says what it is
   const html = renderReport({

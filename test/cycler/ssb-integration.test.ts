@@ -35,7 +35,7 @@ test('[0178] first cycle on the solid-state SPMe agrees with the SSB runner (cap
     s.discharge_capacity_mAh_g! > 100 && s.discharge_capacity_mAh_g! < 250,
     `${s.discharge_capacity_mAh_g} mAh/g`,
   );
-  assert.ok(s.volume_expansion.evaluable);
+  assert.ok(s.volume_expansion.evaluable, 's.volume_expansion.evaluable');
   assert.ok(
     Math.abs(s.volume_expansion_rate_pct! - ref.volumeExpansionRate_pct) <
       0.02 * Math.abs(ref.volumeExpansionRate_pct) + 1e-4,

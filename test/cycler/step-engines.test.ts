@@ -23,7 +23,7 @@ test('the fast stepper needs a linear step response: a P2D is refused with a Pro
 test('a cycle through the LinearStepCell conserves lithium and its instantaneous voltage is the model voltage', () => {
   const m = createSsbModel('spme', P);
   const cell = linearStepCell(m);
-  assert.ok(cell);
+  assert.ok(cell, 'cell');
   const y = m.initialState(0);
   // at rest the instantaneous voltage of the state is the model's own terminal voltage
   assert.equal(cell.instantVoltage(y, 0), m.voltage(y));

@@ -53,7 +53,7 @@ test('a material split into two identical halves runs as the one-material SPM an
 
 test('BPX blended example (two particle sizes): the current splits by surface area at first and by capacity later, the materials trade lithium at rest, lithium is conserved', () => {
   const m = createLiquidModel(BLEND, { model: 'spme', mesh: MESH });
-  assert.ok(m instanceof BlendedSpmModel);
+  assert.ok(m instanceof BlendedSpmModel, 'm instanceof BlendedSpmModel');
   const names = m.sides[1].map((p) => p.name);
   assert.deepEqual(names, ['Large Particles', 'Small Particles']);
   const y0 = m.initialState(1);
@@ -63,7 +63,10 @@ test('BPX blended example (two particle sizes): the current splits by surface ar
   const yEnd = r.yFinal;
   const q = -r.capacity_Ah[r.capacity_Ah.length - 1]!;
   // lithium: what left the negative entered the positive (the cell's inventory holds)
-  assert.ok(Math.abs(m.lithiumInventory_mol(yEnd) - inv0) / inv0 < 1e-6);
+  assert.ok(
+    Math.abs(m.lithiumInventory_mol(yEnd) - inv0) / inv0 < 1e-6,
+    'Math.abs(m.lithiumInventory_mol(yEnd) - inv0) / inv0 < 1e-6',
+  );
   // charge passed against the negative's lithium lost
   const negLi = (y: Float64Array): number => {
     let s = 0;
@@ -117,7 +120,10 @@ test('the blended example against its one-material twin (the file: "equivalent c
   const qb = -b.capacity_Ah[b.capacity_Ah.length - 1]!;
   assert.ok(Math.abs(qb - qa) / qa < 0.01, `${qb} vs ${qa} A·h`);
   // the stoichiometric capacity counts every material of a blend (the same total as the twin's)
-  assert.ok(Math.abs(stoichiometricCapacity_C(BLEND) / stoichiometricCapacity_C(SINGLE) - 1) < 1e-9);
+  assert.ok(
+    Math.abs(stoichiometricCapacity_C(BLEND) / stoichiometricCapacity_C(SINGLE) - 1) < 1e-9,
+    'Math.abs(stoichiometricCapacity_C(BLEND) / stoichiometricCapacity_C(SINGLE) - 1) < 1e-9',
+  );
 });
 
 test('a blended electrode runs in the DFN (one particle per material in each electrode volume); the lumped thermal SPM/SPMe refuse it with a path', () => {
@@ -173,7 +179,10 @@ test('DFN: both electrodes split into two identical materials (0.3/0.7 and 0.5/0
     const qb = b.capacity_Ah[b.capacity_Ah.length - 1]!;
     assert.ok(Math.abs(qb - qa) < 1e-4 * Math.abs(qa), `${qb} vs ${qa} A·h`);
     // lithium in the particles is conserved; the materials' currents add up to I
-    assert.ok(Math.abs(m.lithiumInventory_mol(b.yFinal) / m.lithiumInventory_mol(m.initialState(1)) - 1) < 1e-6);
+    assert.ok(
+      Math.abs(m.lithiumInventory_mol(b.yFinal) / m.lithiumInventory_mol(m.initialState(1)) - 1) < 1e-6,
+      'Math.abs(m.lithiumInventory_mol(b.yFinal) / m.lithiumInventory_mol(m.initialState(1)) - 1…',
+    );
     const o = m.outputs(b.yFinal);
     assert.ok(Math.abs(o['cathode_a_I_A']! + o['cathode_b_I_A']! + 12.5) < 1e-6, JSON.stringify(o));
     assert.ok(Math.abs(o['anode_a_I_A']! + o['anode_b_I_A']! + 12.5) < 1e-6, JSON.stringify(o));
@@ -211,7 +220,7 @@ test("DFN: a blend of two different materials (NMC + LFP of the BPX examples) de
   };
   const P: LiquidCellParams = { ...SINGLE, positive };
   const m = createLiquidModel(P, { model: 'dfn', mesh: MESH });
-  assert.ok(m instanceof DfnModel);
+  assert.ok(m instanceof DfnModel, 'm instanceof DfnModel');
   const y0 = m.initialState(1);
   const r = simulateConstantCurrent(m, -12.5 / 50, 2.7, { y0 });
   assert.equal(r.status, 'event', r.message);
@@ -255,5 +264,8 @@ test("DFN: a blend of two different materials (NMC + LFP of the BPX examples) de
   assert.ok(Math.abs(q - qEq) < 5e-3 * qEq, `${q} A·h vs ${qEq} A·h at equilibrium`);
   // both materials took part: each took up lithium
   const o1 = m.outputs(r.yFinal);
-  assert.ok(o1['cathode_nmc_surface_x']! > th0[0]! + 0.1 && o1['cathode_lfp_surface_x']! > th0[1]! + 0.1);
+  assert.ok(
+    o1['cathode_nmc_surface_x']! > th0[0]! + 0.1 && o1['cathode_lfp_surface_x']! > th0[1]! + 0.1,
+    "o1['cathode_nmc_surface_x']! > th0[0]! + 0.1 && o1['cathode_lfp_surface_x']! > th0[1]! +…",
+  );
 });

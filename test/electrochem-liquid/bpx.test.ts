@@ -23,15 +23,22 @@ test('expression parser: precedence, associativity, unary minus and functions as
   assert.equal(ev('8 / 4 / 2'), 1);
   assert.equal(ev('1 - 2 - 3'), -4);
   assert.equal(ev('1e-3 * 2E+2'), 0.2);
-  assert.ok(Math.abs(ev('exp(log(3)) + sqrt(16) + tanh(0) + cosh(0) + sinh(0) + abs(-2)') - 10) < 1e-12);
+  assert.ok(
+    Math.abs(ev('exp(log(3)) + sqrt(16) + tanh(0) + cosh(0) + sinh(0) + abs(-2)') - 10) < 1e-12,
+    "Math.abs(ev('exp(log(3)) + sqrt(16) + tanh(0) + cosh(0) + sinh(0) + abs(-2)') - 10) < 1e-…",
+  );
   assert.equal(ev('pow(2, 10) + min(3, 4) + max(3, 4)'), 1024 + 7);
-  assert.ok(Math.abs(ev('x * (1 - x)', { x: 0.25 }) - 0.1875) < 1e-15);
+  assert.ok(
+    Math.abs(ev('x * (1 - x)', { x: 0.25 }) - 0.1875) < 1e-15,
+    "Math.abs(ev('x * (1 - x)', { x: 0.25 }) - 0.1875) < 1e-15",
+  );
   // the BPX entropic coefficient of the NMC file
   const x = 0.3;
   const want = (-0.1112 * x + 0.02914 + 0.3561 * Math.exp(-((x - 0.08309) ** 2) / 0.004616)) / 1000;
   assert.ok(
     Math.abs(ev('(-0.1112 * x + 0.02914 + 0.3561 * exp(-((x - 0.08309) ** 2) / 0.004616)) / 1000', { x }) - want) <
       1e-18,
+    "Math.abs(ev('(-0.1112 * x + 0.02914 + 0.3561 * exp(-((x - 0.08309) ** 2) / 0.004616)) / 1…",
   );
 });
 
@@ -57,11 +64,17 @@ test('compiled BPX expressions equal the same formulas written in TypeScript', (
     assert.ok(Math.abs(un(Float64Array.of(x)) - unRef(x)) < 1e-9, `U_n(${x})`);
     const c = 100 + 30 * i;
     assert.ok(Math.abs(ka(Float64Array.of(c)) - kaRef(c)) < 1e-12, `κ(${c})`);
-    assert.ok(Math.abs(mixed(Float64Array.of(x)) - (2 * x * x - Math.sqrt(x) / (1 + x) + Math.max(x, 0.5))) < 1e-15);
+    assert.ok(
+      Math.abs(mixed(Float64Array.of(x)) - (2 * x * x - Math.sqrt(x) / (1 + x) + Math.max(x, 0.5))) < 1e-15,
+      'Math.abs(mixed(Float64Array.of(x)) - (2 * x * x - Math.sqrt(x) / (1 + x) + Math.max(x, 0.…',
+    );
   }
   // two variables (c_e and T) use the general evaluator
   const two = compileExpression('1e-10 * exp(-2000 * (1 / T - 1 / 298.15)) * (c_e / 1000)', ['c_e', 'T']).evaluate;
-  assert.ok(Math.abs(two(Float64Array.of(1000, 298.15)) - 1e-10) < 1e-24);
+  assert.ok(
+    Math.abs(two(Float64Array.of(1000, 298.15)) - 1e-10) < 1e-24,
+    'Math.abs(two(Float64Array.of(1000, 298.15)) - 1e-10) < 1e-24',
+  );
 });
 
 test('expression parser rejects what it does not understand, naming the field', () => {
@@ -94,24 +107,39 @@ test('the About:Energy NMC BPX file converts to SI parameters', () => {
   assert.equal(p.cell.nominalCapacity_Ah, 12.5);
   assert.equal(p.electrolyte.initialConcentration_mol_m3, 1000);
   // ε_s = a·R/3 (BPX convention)
-  assert.ok(Math.abs(p.negative.activeFraction - (499522 * 4.12e-6) / 3) < 1e-12);
-  assert.ok(Math.abs(p.positive.activeFraction - (432072 * 4.6e-6) / 3) < 1e-12);
+  assert.ok(
+    Math.abs(p.negative.activeFraction - (499522 * 4.12e-6) / 3) < 1e-12,
+    'Math.abs(p.negative.activeFraction - (499522 * 4.12e-6) / 3) < 1e-12',
+  );
+  assert.ok(
+    Math.abs(p.positive.activeFraction - (432072 * 4.6e-6) / 3) < 1e-12,
+    'Math.abs(p.positive.activeFraction - (432072 * 4.6e-6) / 3) < 1e-12',
+  );
   // electrolyte conductivity at 1 M: 0.1297 − 2.51 + 3.329 S/m
-  assert.ok(Math.abs(p.electrolyte.conductivity(1000, 298.15) - (0.1297 - 2.51 + 3.329)) < 1e-12);
+  assert.ok(
+    Math.abs(p.electrolyte.conductivity(1000, 298.15) - (0.1297 - 2.51 + 3.329)) < 1e-12,
+    'Math.abs(p.electrolyte.conductivity(1000, 298.15) - (0.1297 - 2.51 + 3.329)) < 1e-12',
+  );
   // electrolyte diffusivity at 1 M
-  assert.ok(Math.abs(p.electrolyte.diffusivity(1000, 298.15) - (8.794e-11 - 3.972e-10 + 4.862e-10)) < 1e-22);
+  assert.ok(
+    Math.abs(p.electrolyte.diffusivity(1000, 298.15) - (8.794e-11 - 3.972e-10 + 4.862e-10)) < 1e-22,
+    'Math.abs(p.electrolyte.diffusivity(1000, 298.15) - (8.794e-11 - 3.972e-10 + 4.862e-10)) <…',
+  );
   // the stoichiometry window spans the 2.7–4.2 V cut-offs of the file
   assert.ok(Math.abs(ocvAtSoc(p, 1) - 4.2) < 0.005, `OCV(SOC 1) = ${ocvAtSoc(p, 1)}`);
   assert.ok(Math.abs(ocvAtSoc(p, 0) - 2.7) < 0.005, `OCV(SOC 0) = ${ocvAtSoc(p, 0)}`);
   // balanced electrodes: the stoichiometric capacity is 13.19 Ah (nominal 12.5 Ah)
-  assert.ok(Math.abs(stoichiometricCapacity_C(p) / 3600 - 13.187) < 0.01);
+  assert.ok(
+    Math.abs(stoichiometricCapacity_C(p) / 3600 - 13.187) < 0.01,
+    'Math.abs(stoichiometricCapacity_C(p) / 3600 - 13.187) < 0.01',
+  );
   // the file's own Validation section
   const v = p.validation!['1C discharge']!;
   assert.equal(v.t_s.length, 38);
   assert.equal(v.I_A[0], -12.5);
   assert.equal(v.T_K![0], 298.15);
   const soc = socAtOcv(p, 3.7);
-  assert.ok(Math.abs(ocvAtSoc(p, soc) - 3.7) < 1e-9);
+  assert.ok(Math.abs(ocvAtSoc(p, soc) - 3.7) < 1e-9, 'Math.abs(ocvAtSoc(p, soc) - 3.7) < 1e-9');
 });
 
 /** the fixture as a BPX 1.x document: State instead of the v0.x Cell temperatures and electrolyte concentration */
@@ -149,7 +177,10 @@ test('BPX 1.x State (Initial conditions, Thermal environment) is read; every Sta
   // a v0.x file is converted as the reference does: its synthesised SOC 1 is not the file's own state
   const o = parseBpx(doc());
   assert.equal(o.initialSoc, undefined);
-  assert.ok(o.warnings!.some((w) => /legacy BPX v0/.test(w)));
+  assert.ok(
+    o.warnings!.some((w) => /legacy BPX v0/.test(w)),
+    'o.warnings!.some((w) => /legacy BPX v0/.test(w))',
+  );
 });
 
 test("what the reference validator refuses is a BpxError with the validator's field path", () => {
@@ -202,7 +233,10 @@ test('what the standard accepts but the physics doubts is a warning; what a mode
   const d = v1();
   d['Parameterisation']['Negative electrode']['Surface area per unit volume [m-1]'] = 600000;
   const p = parseBpx(d);
-  assert.ok(p.warnings!.some((w) => /Negative electrode: active material a·R\/3 = .* > 1/.test(w)));
+  assert.ok(
+    p.warnings!.some((w) => /Negative electrode: active material a·R\/3 = .* > 1/.test(w)),
+    'p.warnings!.some((w) => /Negative electrode: active material a·R\\/3 = .* > 1/.test(w))',
+  );
   createLiquidModel(p, { model: 'spm' });
   // porosity 1.5 and an empty stoichiometry window: the standard accepts them, the DFN cannot run them
   const q = v1();

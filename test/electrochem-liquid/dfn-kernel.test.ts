@@ -37,7 +37,7 @@ function offOn(
 }
 
 test("the bench's DFN 1C discharge is bit for bit the same with the nonlinear residual's WebAssembly kernel as with its JavaScript path, and the kernel did every nonlinear evaluation", () => {
-  assert.ok(wasmDfnKernelAvailable());
+  assert.ok(wasmDfnKernelAvailable(), 'wasmDfnKernelAvailable()');
   const { js, wasm, runs } = offOn(() => new DfnModel(P, { mesh: MESH, scaledAtol: 1e-6 }));
   assertBitIdentical(js, wasm);
   // every Newton iteration's residual (fNonlinear) ran in the kernel
@@ -47,7 +47,7 @@ test("the bench's DFN 1C discharge is bit for bit the same with the nonlinear re
 test('a blended DFN (two materials in the negative electrode) runs in the kernel too, bit for bit the same as without it', () => {
   const { js, wasm, runs } = offOn(() => new DfnModel(BLEND, { mesh: COARSE }), 1e-6);
   assertBitIdentical(js, wasm);
-  assert.ok(runs > 0);
+  assert.ok(runs > 0, 'runs > 0');
 });
 
 test('the kernel declines the models not of its kind (lumped thermal, OCP hysteresis, T ≠ T_ref): the same results, no kernel call', () => {
@@ -101,8 +101,16 @@ test('the kernel declines a state outside its tables or window, and the JavaScri
     assert.equal(wasm.runs, kernel ? 1 : 0, name);
     for (let i = 0; i < m.n; i++)
       assert.ok(Object.is(wasm.out[i], js.out[i]), `${name}: f[${i}] ${wasm.out[i]} vs ${js.out[i]}`);
-    if (name === 'θ outside its window') assert.ok(js.out.every((v) => Number.isNaN(v)));
-    else assert.ok(js.out.every((v) => Number.isFinite(v)));
+    if (name === 'θ outside its window')
+      assert.ok(
+        js.out.every((v) => Number.isNaN(v)),
+        'js.out.every((v) => Number.isNaN(v))',
+      );
+    else
+      assert.ok(
+        js.out.every((v) => Number.isFinite(v)),
+        'js.out.every((v) => Number.isFinite(v))',
+      );
   }
 });
 

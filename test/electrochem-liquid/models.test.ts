@@ -16,6 +16,7 @@ import { dfnKernelRuns } from '../../src/electrochem/liquid/dfn-kernel.ts';
 import { simulateConstantCurrent, simulateCurrentProfile } from '../../src/cycler/profile-drive.ts';
 import { assertBitIdentical } from '../support/same-discharge.ts';
 import { solveDae } from '../../src/numerics/index.ts';
+import { CondensedCore } from '../../src/numerics/condensed.ts';
 import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
 import { useWasmStateKernel, wasmStateKernelAvailable } from '../../src/numerics/state-kernel.ts';
 import type { CellModel, Control } from '../../src/electrochem/model.ts';
@@ -217,15 +218,17 @@ test('voltage, power and resistance control hold their set points', () => {
   const run = (control: Control, tEnd: number) =>
     solveDae(m.problem(control), y0, { t0: 0, tEnd, rtol: 1e-7, atol: m.atol!, tEval: [tEnd / 2, tEnd] });
   const cv = run({ mode: 'voltage', value: 4.0 }, 1800);
-  for (const y of cv.y) assert.ok(Math.abs(m.voltage(y) - 4.0) < 1e-8);
+  for (const y of cv.y) assert.ok(Math.abs(m.voltage(y) - 4.0) < 1e-8, 'Math.abs(m.voltage(y) - 4.0) < 1e-8');
   assert.ok(
     m.current(cv.y[0]!) > m.current(cv.y[1]!) && m.current(cv.y[1]!) > 0,
     'CV charge: current positive and decaying',
   );
   const cp = run({ mode: 'power', value: -40 }, 1200);
-  for (const y of cp.y) assert.ok(Math.abs(m.current(y) * m.voltage(y) + 40) < 1e-6);
+  for (const y of cp.y)
+    assert.ok(Math.abs(m.current(y) * m.voltage(y) + 40) < 1e-6, 'Math.abs(m.current(y) * m.voltage(y) + 40) < 1e-6');
   const cr = run({ mode: 'resistance', value: 0.5 }, 1200);
-  for (const y of cr.y) assert.ok(Math.abs(m.voltage(y) + m.current(y) * 0.5) < 1e-8);
+  for (const y of cr.y)
+    assert.ok(Math.abs(m.voltage(y) + m.current(y) * 0.5) < 1e-8, 'Math.abs(m.voltage(y) + m.current(y) * 0.5) < 1e-8');
   assert.ok(m.current(cr.y[1]!) < 0, 'a resistive load discharges the cell');
 });
 
@@ -240,9 +243,12 @@ test('a constant current profile reproduces the constant-current discharge; the 
   const b = simulateConstantCurrent(m, I1C, 2.7, { y0: m.initialState(1), tEval });
   const c = simulateConstantCurrent(m, I1C, 2.7, { y0: m.initialState(1), tEval, solver: refSolve });
   for (let i = 0; i < tEval.length; i++) {
-    assert.ok(Math.abs(a.V[i]! - b.V[i]!) < 1e-4);
+    assert.ok(Math.abs(a.V[i]! - b.V[i]!) < 1e-4, 'Math.abs(a.V[i]! - b.V[i]!) < 1e-4');
     assert.ok(Math.abs(c.V[i]! - b.V[i]!) < 2e-4, `reference ${c.V[i]} vs project ${b.V[i]}`);
-    assert.ok(Math.abs(b.capacity_Ah[i]! - (I1C * tEval[i]!) / 3600) < 1e-9 + 1e-6 * Math.abs(b.capacity_Ah[i]!));
+    assert.ok(
+      Math.abs(b.capacity_Ah[i]! - (I1C * tEval[i]!) / 3600) < 1e-9 + 1e-6 * Math.abs(b.capacity_Ah[i]!),
+      'Math.abs(b.capacity_Ah[i]! - (I1C * tEval[i]!) / 3600) < 1e-9 + 1e-6 * Math.abs(b.capacit…',
+    );
   }
 });
 
@@ -263,7 +269,10 @@ test('lumped thermal: the cell warms on a 2C discharge, more with a smaller heat
     atol: m.atol,
     tEval: [3600],
   });
-  assert.ok(Math.abs(m.temperature(r.yFinal) - P.cell.initialTemperature_K) < 1e-9);
+  assert.ok(
+    Math.abs(m.temperature(r.yFinal) - P.cell.initialTemperature_K) < 1e-9,
+    'Math.abs(m.temperature(r.yFinal) - P.cell.initialTemperature_K) < 1e-9',
+  );
 });
 
 test('a BPX file with tabulated OCPs and diffusivity gives the same cell as the expressions (table support end to end)', () => {
@@ -295,7 +304,10 @@ test('an exhausted electrode ends the drivers at the stoichiometry limit; f is n
     assert.equal(r.status, 'event', `${model}: ${r.status} ${r.message ?? ''}`);
     const margin = (m as unknown as { stoichiometryMargin(y: Float64Array): number }).stoichiometryMargin(r.yFinal);
     assert.ok(Math.abs(margin - 1e-5) < 1e-7, `${model}: margin ${margin} at the end`);
-    assert.ok(r.t_s[r.t_s.length - 1]! < 600 && Number.isFinite(r.V[r.V.length - 1]!));
+    assert.ok(
+      r.t_s[r.t_s.length - 1]! < 600 && Number.isFinite(r.V[r.V.length - 1]!),
+      'r.t_s[r.t_s.length - 1]! < 600 && Number.isFinite(r.V[r.V.length - 1]!)',
+    );
     // a state beyond the limit has no finite residual
     const bad = r.yFinal.slice();
     const cs = model === 'dfn' ? (m as DfnModel).iCs[0]! : 0;
@@ -518,8 +530,8 @@ test('DFN Jacobian with the linear rows held by the solver (JacobianSink.linearR
       assert.ok(!held.has(key), `entry ${key} of a linear row left out`);
     } else assert.equal(held.get(key), v, `entry ${key}`);
   }
-  assert.ok(nLinear > 0);
-  for (const key of held.keys()) assert.ok(full.has(key));
+  assert.ok(nLinear > 0, 'nLinear > 0');
+  for (const key of held.keys()) assert.ok(full.has(key), 'full.has(key)');
   // the solver with a sink the model cannot see through (every row written at every evaluation)
   const writeAll = (p: typeof pr, y0: Float64Array, o: Parameters<typeof solveDae>[2]) =>
     solveDae({ ...p, jacobian: (t, yy, sink) => p.jacobian!(t, yy, { add: (i, j, v) => sink.add(i, j, v) }) }, y0, o);
@@ -532,6 +544,44 @@ test('DFN Jacobian with the linear rows held by the solver (JacobianSink.linearR
     solver: writeAll,
   });
   assertBitIdentical(a, b);
+});
+
+test('DFN Jacobian as one sequence (JacobianSink.addSequence, placed by the condensed system’s map) is the per-entry one bit for bit: isothermal and lumped-thermal, held linear rows or not, every control mode, several states', () => {
+  for (const thermal of [false, true]) {
+    const m = new DfnModel(P, { mesh: COARSE, thermal });
+    const y1 = m.initialState(0.3);
+    const y2 = m.initialState(0.9);
+    for (let i = 0; i < m.n; i++) y2[i] = y2[i]! * (1 + 0.01 * Math.sin(3 * i));
+    const y3 = simulateConstantCurrent(m, 2 * I1C, 2.5, { y0: m.initialState(0.6), tEnd_s: 200 }).yFinal;
+    for (const control of [
+      { mode: 'current', value: I1C },
+      { mode: 'voltage', value: 3.7 },
+      { mode: 'power', value: -40 },
+      { mode: 'resistance', value: 0.3 },
+    ] as const) {
+      const pr = m.problem(control);
+      const st = pr.structure!;
+      assert.ok(st.kind === 'sparse', 'the DFN declares a sparse (condensed) structure');
+      for (const held of thermal ? [false] : [false, true])
+        for (const y of [y1, y2, y3]) {
+          const seq = new CondensedCore(m.n, st.rows, st.cols, pr.massDiag);
+          const one = new CondensedCore(m.n, st.rows, st.cols, pr.massDiag);
+          let sequences = 0;
+          pr.jacobian!(1, y, {
+            add: (i, j, v) => seq.add(i, j, v),
+            addSequence: (r, c, v, k) => {
+              sequences++;
+              seq.addSequence(r, c, v, k);
+            },
+            linearRowsHeld: held,
+          });
+          pr.jacobian!(1, y, { add: (i, j, v) => one.add(i, j, v), linearRowsHeld: held });
+          assert.equal(sequences, 1, 'one call');
+          const what = `${thermal ? 'thermal' : 'isothermal'} ${control.mode} held ${held}`;
+          seq.J.forEach((x, q) => assert.ok(Object.is(x, one.J[q]), `${what}: J[${q}] ${x} vs ${one.J[q]}`));
+        }
+    }
+  }
 });
 
 /** the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) with a WebAssembly kernel switched off, then on */
@@ -552,13 +602,13 @@ function dfn1cKernelOffOn(
 }
 
 test("the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) is bit for bit the same with the band solve's WebAssembly kernel as with its JavaScript loops", () => {
-  assert.ok(wasmBandKernelAvailable());
+  assert.ok(wasmBandKernelAvailable(), 'wasmBandKernelAvailable()');
   const [js, wasm] = dfn1cKernelOffOn(useWasmBandKernel);
   assertBitIdentical(js, wasm);
 });
 
 test("the bench's DFN 1C discharge is bit for bit the same with the integrator's WebAssembly sweeps (updateD, applyRU, errorNorm) as with its JavaScript loops", () => {
-  assert.ok(wasmStateKernelAvailable());
+  assert.ok(wasmStateKernelAvailable(), 'wasmStateKernelAvailable()');
   const [js, wasm] = dfn1cKernelOffOn(useWasmStateKernel);
   assertBitIdentical(js, wasm);
 });

@@ -18,7 +18,7 @@ test('OCP table of the BPX NMC cell: value within 0.1 µV and slope within 0.1 %
   for (const e of [params.negative, params.positive]) {
     const t = ocpTable(e.ocp, Tref);
     assert.ok(t, 'table built');
-    assert.ok(t.maxError <= OCP_TABLE_TOL);
+    assert.ok(t.maxError <= OCP_TABLE_TOL, 't.maxError <= OCP_TABLE_TOL');
     for (let i = 0; i <= 5000; i++) {
       const x = i / 5000 - 1e-9 * (i === 5000 ? 1 : 0);
       const u = e.ocp(x, Tref);

@@ -61,21 +61,28 @@ test('void rate per material follows its Li diffusivity and volume per Li: Li–
   // Fo = D·t/L²: LiGa (Xue 2025: 3e-7 cm²/s) and InLi (5.5e-7 cm²/s) resupply their surface over a discharge,
   // Li metal's self-diffusion (5.7e-11 cm²/s) does not
   assert.ok(f['li-ga']!.fourier > 100 && f['li-in']!.fourier > 100, `${f['li-ga']!.fourier}, ${f['li-in']!.fourier}`);
-  assert.ok(f['li-metal']!.fourier < 1);
+  assert.ok(f['li-metal']!.fourier < 1, "f['li-metal']!.fourier < 1");
   assert.ok(f['li-ga']!.voidScale < 0.1 && f['li-in']!.voidScale < 0.1, JSON.stringify(f));
   assert.ok(f['li-metal']!.voidScale > 5, `Li metal ${f['li-metal']!.voidScale}`);
   // the alloys' strain per Li is below Li–Al's (their Li takes less volume), Li metal's above
-  assert.ok(f['li-ga']!.strainScale < f['li-in']!.strainScale && f['li-in']!.strainScale < 1);
-  assert.ok(f['li-metal']!.strainScale > 1.3);
-  assert.ok(rec['li-ga'].li_volume_m3_mol.value < rec['li-al'].li_volume_m3_mol.value);
+  assert.ok(
+    f['li-ga']!.strainScale < f['li-in']!.strainScale && f['li-in']!.strainScale < 1,
+    "f['li-ga']!.strainScale < f['li-in']!.strainScale && f['li-in']!.strainScale < 1",
+  );
+  assert.ok(f['li-metal']!.strainScale > 1.3, "f['li-metal']!.strainScale > 1.3");
+  assert.ok(
+    rec['li-ga'].li_volume_m3_mol.value < rec['li-al'].li_volume_m3_mol.value,
+    "rec['li-ga'].li_volume_m3_mol.value < rec['li-al'].li_volume_m3_mol.value",
+  );
   const loss = ANODE_MATERIALS.map((m) => anodeLossAfter(f[m]!.voidScale));
   const [lial, liin, liga, limetal] = loss as [number, number, number, number];
   assert.ok(Math.max(liga, liin) < lial / 10 && lial < limetal, `anode contact lost: ${loss.join(', ')}`);
   // InLi's D (5.5e-7 cm²/s) is above LiGa's (3e-7): it loses the least
-  assert.ok(liin < liga);
+  assert.ok(liin < liga, 'liin < liga');
   // a slower discharge lets the alloy resupply more: its void rate falls with the discharge time
   assert.ok(
     anodeMaterialFactors('li-ga', 36000, 30e-6).voidScale < anodeMaterialFactors('li-ga', 720, 30e-6).voidScale,
+    "anodeMaterialFactors('li-ga', 36000, 30e-6).voidScale < anodeMaterialFactors('li-ga', 720…",
   );
 });
 

@@ -68,7 +68,10 @@ test('why the model misses Xue 2025 at 1 MPa: the cathode contact loss at 1 MPa,
   // with every mechanism the model is more than 5 points below; any P0 of the contact law lies between
   // "all mechanisms" and "contact loss off"
   assert.ok(pct('model_all_mechanisms') < published - 5, lines.join('\n'));
-  assert.ok(pct('model_all_mechanisms') < pct('pressure_law_ceiling'));
+  assert.ok(
+    pct('model_all_mechanisms') < pct('pressure_law_ceiling'),
+    "pct('model_all_mechanisms') < pct('pressure_law_ceiling')",
+  );
   // with the anode its paper used (LiGa, Li diffusivity 3e-7 cm²/s: data/ageing/anodes.json) the void law no
   // longer makes part of the gap (as the Li–Al law it cost 7.7 points and left the ceiling at 75.7 %)
   assert.ok(Math.abs(pct('pressure_law_ceiling') - pct('without_contact_loss_and_anode_voids')) < 1, lines.join('\n'));

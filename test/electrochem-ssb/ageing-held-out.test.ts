@@ -16,7 +16,10 @@ test('P1 (pressure unpublished): the retention band over 5–50 MPa rises with p
   assert.deepEqual(range, [5, 50]);
   const grid = pressureGrid(range);
   assert.equal(grid.length, 5);
-  assert.ok(Math.abs(grid[0]! - 5) < 1e-12 && Math.abs(grid[4]! - 50) < 1e-9);
+  assert.ok(
+    Math.abs(grid[0]! - 5) < 1e-12 && Math.abs(grid[4]! - 50) < 1e-9,
+    'Math.abs(grid[0]! - 5) < 1e-12 && Math.abs(grid[4]! - 50) < 1e-9',
+  );
   const r = retentionOverPressure(d.id, 2000, grid);
   for (let i = 1; i < r.length; i++) assert.ok(r[i]! > r[i - 1]!, `retention rises with pressure: ${r.join(', ')}`);
   const published = d.points[0]!.retention_pct;

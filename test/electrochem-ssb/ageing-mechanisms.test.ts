@@ -47,7 +47,7 @@ const lostAfter = (inp: AgeingInputs, n = 12, a = A): number => {
 
 test('calendar fade grows with temperature and with SOC, and stops with calendar ageing off', () => {
   const base = lostAfter(REST);
-  assert.ok(base > 0);
+  assert.ok(base > 0, 'base > 0');
   const hot = lostAfter({ ...REST, temperature_K: 318.15 });
   const cold = lostAfter({ ...REST, temperature_K: 278.15 });
   // parabolic growth: the Li bound grows with √(rate), ≈ ×1.46 per +20 K at Ea = 30 kJ/mol
@@ -82,7 +82,10 @@ test('contact loss falls with stack pressure, anode voids grow with current, dea
   const fast = run({ ...CYCLE, dischargeCurrent_A_m2: 100 });
   assert.ok(fast.anodeLoss > 1.5 * slow.anodeLoss, `voids at 10 vs 100 A/m²: ${slow.anodeLoss} ${fast.anodeLoss}`);
   const pl = run({ ...CYCLE, platedLi_mol_m2: 1e-3 }, 10);
-  assert.ok(Math.abs(pl.liDead_mol_m2 - 10 * 1e-3 * defaultAgeingValues().dead_li_fraction) < 1e-15);
+  assert.ok(
+    Math.abs(pl.liDead_mol_m2 - 10 * 1e-3 * defaultAgeingValues().dead_li_fraction) < 1e-15,
+    'Math.abs(pl.liDead_mol_m2 - 10 * 1e-3 * defaultAgeingValues().dead_li_fraction) < 1e-15',
+  );
   assert.throws(() => degrade(FRESH_DEGRADATION, { ...CYCLE, rest_s: -1 }, A), /ageing\.rest_s: .*got -1/);
 });
 
@@ -93,7 +96,10 @@ test('every ageing parameter has a value inside its range, a unit and a source; 
     assert.ok(r.source.length > 20 && r.unit.length > 0, k);
   }
   const sets = ageingDatasets();
-  assert.ok(sets.filter((d) => d.role === 'fitted').length >= 2 && sets.some((d) => d.role === 'held-out'));
+  assert.ok(
+    sets.filter((d) => d.role === 'fitted').length >= 2 && sets.some((d) => d.role === 'held-out'),
+    "sets.filter((d) => d.role === 'fitted').length >= 2 && sets.some((d) => d.role === 'held-…",
+  );
   for (const d of sets) assert.ok(d.citation.length > 20 && d.readIn.length > 10, d.id);
 });
 

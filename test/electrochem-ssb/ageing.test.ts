@@ -55,8 +55,12 @@ test('switching a mechanism off removes its fade; all off keeps ≈ 100 % retent
   assert.ok(
     Math.abs(interphaseOnly.lithiumInventory_mol.at(-1)! - interphaseOnly.lithiumInventory_mol[0]!) <
       1e-10 * interphaseOnly.lithiumInventory_mol[0]!,
+    'Math.abs(interphaseOnly.lithiumInventory_mol.at(-1)! - interphaseOnly.lithiumInventory_mo…',
   );
-  assert.ok(liOnly.lithiumInventory_mol.at(-1)! < liOnly.lithiumInventory_mol[0]!);
+  assert.ok(
+    liOnly.lithiumInventory_mol.at(-1)! < liOnly.lithiumInventory_mol[0]!,
+    'liOnly.lithiumInventory_mol.at(-1)! < liOnly.lithiumInventory_mol[0]!',
+  );
   // no mechanism raises capacity from one cycle to the next (from the second cycle: the first starts
   // from the pristine, full cathode and forms the CEI)
   for (const a of [all, noContact, contactOnly, interphaseOnly, liOnly]) {
@@ -73,7 +77,11 @@ test('DC resistance grows monotonically with interphase growth on, and more than
       `cycle ${k + 1}: ${ip.resistance_ohm[k]} ≤ ${ip.resistance_ohm[k - 1]}`,
     );
   const all = age(ALL_MECHANISMS);
-  for (let k = 1; k < all.resistance_ohm.length; k++) assert.ok(all.resistance_ohm[k]! > all.resistance_ohm[k - 1]!);
+  for (let k = 1; k < all.resistance_ohm.length; k++)
+    assert.ok(
+      all.resistance_ohm[k]! > all.resistance_ohm[k - 1]!,
+      'all.resistance_ohm[k]! > all.resistance_ohm[k - 1]!',
+    );
   const growth = (a: { resistance_ohm: Float64Array }): number => a.resistance_ohm.at(-1)! / a.resistance_ohm[0]! - 1;
   const noIp = age({ ...ALL_MECHANISMS, interphase: false });
   assert.ok(growth(ip) > 0.01, `interphase growth ${growth(ip)}`);
@@ -91,11 +99,15 @@ test('the DC resistance is the voltage step at the start of the discharge over t
     Math.abs(cv.endCurrent_A - 0.02 * (m.nominalCapacity_C / 3600)) < 1e-6 * cv.endCurrent_A,
     `CV end ${cv.endCurrent_A} A`,
   );
-  assert.ok(Math.abs(dis.startCurrent_A + 0.5 * (m.nominalCapacity_C / 3600)) < 1e-12);
+  assert.ok(
+    Math.abs(dis.startCurrent_A + 0.5 * (m.nominalCapacity_C / 3600)) < 1e-12,
+    'Math.abs(dis.startCurrent_A + 0.5 * (m.nominalCapacity_C / 3600)) < 1e-12',
+  );
   assert.ok(dis.startVoltage_V < cv.endVoltage_V, 'the voltage drops when the discharge starts');
   assert.ok(
     Math.abs(c.dcResistance_ohm - (cv.endVoltage_V - dis.startVoltage_V) / (cv.endCurrent_A - dis.startCurrent_A)) <
       1e-12 * c.dcResistance_ohm,
+    'Math.abs(c.dcResistance_ohm - (cv.endVoltage_V - dis.startVoltage_V) / (cv.endCurrent_A -…',
   );
   // a cell with four times the cathode interphase resistance shows a higher DC resistance (the composite's
   // ionic path, with its measured tortuosity, carries most of it)
@@ -124,7 +136,7 @@ test('end of life: ageing stops after the first cycle below the retention thresh
   // the same run without a stop goes on below the threshold; a threshold never reached runs every cycle
   const b = age(ALL_MECHANISMS, n + 5, fast);
   assert.equal(b.endOfLifeCycle, null);
-  assert.ok(b.retention.at(-1)! < a.retention[n - 1]!);
+  assert.ok(b.retention.at(-1)! < a.retention[n - 1]!, 'b.retention.at(-1)! < a.retention[n - 1]!');
   const c = age(ALL_MECHANISMS, 20, P, 0.8);
   assert.equal(c.endOfLifeCycle, null);
   assert.equal(c.retention.length, 20);

@@ -37,7 +37,10 @@ for (const kind of ['p2d', 'spme', 'spm'] as SsbModelKind[]) {
     assert.equal(r2.status, 'done');
     assert.ok(Math.abs(m.voltage(r2.yFinal) + m.current(r2.yFinal) * Rl) < 1e-6, 'V = −I·R');
     const out = m.outputs!(r2.yFinal);
-    assert.ok(out['anode_surface_x']! > 0 && Number.isFinite(out['thickness_m']!));
+    assert.ok(
+      out['anode_surface_x']! > 0 && Number.isFinite(out['thickness_m']!),
+      "out['anode_surface_x']! > 0 && Number.isFinite(out['thickness_m']!)",
+    );
   });
 }
 
@@ -47,7 +50,7 @@ test('the SPMe runs through the project solver solveDae: cut-off located, Li con
   const li0 = m.lithiumInventory_mol(y);
   const r = runDaeStep(m, y, { kind: 'cc', current_A: (-0.2 * m.nominalCapacity_C) / 3600, vCut_V: 3.0 });
   assert.equal(r.stoppedBy, 'cutoff');
-  assert.ok(Math.abs(r.endVoltage_V - 3.0) < 1e-3);
+  assert.ok(Math.abs(r.endVoltage_V - 3.0) < 1e-3, 'Math.abs(r.endVoltage_V - 3.0) < 1e-3');
   // the same discharge on the SPMe's own stepper delivers the same charge (one model, two integrators)
   const y2 = m.initialState(1);
   const r2 = fastRunner(m as Parameters<typeof fastRunner>[0])(y2, {
@@ -60,7 +63,10 @@ test('the SPMe runs through the project solver solveDae: cut-off located, Li con
     `solveDae ${-r.charge_C} C vs fast stepper ${-r2.charge_C} C`,
   );
   assert.ok(-r.charge_C > 0.6 * m.nominalCapacity_C, `delivered ${-r.charge_C} of ${m.nominalCapacity_C}`);
-  assert.ok(Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-9);
+  assert.ok(
+    Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-9,
+    'Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-9',
+  );
 });
 
 test('every registered cathode cycles in the solid-state cell; C/2 capacity close to its design window', async () => {

@@ -21,11 +21,14 @@ const opts = { vMax_V: 4.3, vMin_V: 3.0, samples: 4, seed: 1 };
 test('the band holds the nominal and every point; seeded: the same seed gives the same draws, another seed others', () => {
   const b = firstCycleBand(params, opts);
   for (const f of [b.capacity, b.ce, b.eq1]) {
-    assert.ok(f.low <= f.nominal && f.nominal <= f.high);
-    for (const q of f.points) assert.ok(f.low <= q.value && q.value <= f.high);
+    assert.ok(f.low <= f.nominal && f.nominal <= f.high, 'f.low <= f.nominal && f.nominal <= f.high');
+    for (const q of f.points) assert.ok(f.low <= q.value && q.value <= f.high, 'f.low <= q.value && q.value <= f.high');
   }
   for (const j of b.joint)
-    assert.ok(b.capacity.low <= j.dischargeCapacity_mAh_g && j.dischargeCapacity_mAh_g <= b.capacity.high);
+    assert.ok(
+      b.capacity.low <= j.dischargeCapacity_mAh_g && j.dischargeCapacity_mAh_g <= b.capacity.high,
+      'b.capacity.low <= j.dischargeCapacity_mAh_g && j.dischargeCapacity_mAh_g <= b.capacity.hi…',
+    );
   assert.deepEqual(firstCycleBand(params, opts).joint, b.joint);
   assert.notDeepEqual(firstCycleBand(params, { ...opts, seed: 2 }).joint, b.joint);
   assert.ok(b.capacity.high - b.capacity.low > 1, 'the uncertain inputs move the capacity');
@@ -41,8 +44,14 @@ test('physics of the band: more CEI charge lowers the CE and raises Eq. 1; a fas
   const [cLo, cHi] = at(b.capacity, 'cathode_Ds');
   assert.ok(cHi! > cLo!, `capacity at D_s ×3 ${cHi} > at ÷3 ${cLo}`);
   const coated = withParams(params, { cathode: { cei: { ...params.cathode.cei, qMax_C_m2: 0 } } });
-  assert.ok(!firstCycleParameters(coated).some((q) => q.id === 'cei_qmax'));
-  assert.ok(firstCycleParameters(params).some((q) => q.id === 'cei_qmax'));
+  assert.ok(
+    !firstCycleParameters(coated).some((q) => q.id === 'cei_qmax'),
+    "!firstCycleParameters(coated).some((q) => q.id === 'cei_qmax')",
+  );
+  assert.ok(
+    firstCycleParameters(params).some((q) => q.id === 'cei_qmax'),
+    "firstCycleParameters(params).some((q) => q.id === 'cei_qmax')",
+  );
 });
 
 test('claim 13 over the band: met for ≥ 100 mAh/g; a threshold inside the band makes it "depends on" the parameter that crosses it', () => {
@@ -59,8 +68,14 @@ test('the run carries the band in cycling.first_cycle_band, claim 13 cites it; a
   const out = runJob(recipe, { seed: 1 }).output;
   const fb = out.cycling!.first_cycle_band!;
   const cap = out.cycling!.discharge_capacity_mAh_g!;
-  assert.ok(fb['discharge_capacity_mAh_g']!.low <= cap && cap <= fb['discharge_capacity_mAh_g']!.high);
-  assert.ok(fb['coulombic_efficiency']!.low < fb['coulombic_efficiency']!.high);
+  assert.ok(
+    fb['discharge_capacity_mAh_g']!.low <= cap && cap <= fb['discharge_capacity_mAh_g']!.high,
+    "fb['discharge_capacity_mAh_g']!.low <= cap && cap <= fb['discharge_capacity_mAh_g']!.high",
+  );
+  assert.ok(
+    fb['coulombic_efficiency']!.low < fb['coulombic_efficiency']!.high,
+    "fb['coulombic_efficiency']!.low < fb['coulombic_efficiency']!.high",
+  );
   assert.equal(fb['claim_13_verdict'] as unknown, 'met');
   const c13 = out.claims!.find((c) => c.claim === 13)!;
   assert.match(c13.elements.at(-1)!.evidence, /met over the band 1\d\d(\.\d+)?–1\d\d(\.\d+)? mAh\/g/);
@@ -77,10 +92,19 @@ test("the pack's energy and range band scales with the cells' capacity band (fir
   const bat = { pack: { energy_C3_kWh: 4.707 }, results: { ev: { range_km: 32.93 } } };
   const fb = { discharge_capacity_mAh_g: { nominal: 186.8, low: 177.1, high: 193.6 } };
   const pb = packBand(bat, fb)!;
-  assert.ok(Math.abs(pb['range_km']!.low - (32.93 * 177.1) / 186.8) < 1e-3);
-  assert.ok(Math.abs(pb['range_km']!.high - (32.93 * 193.6) / 186.8) < 1e-3);
+  assert.ok(
+    Math.abs(pb['range_km']!.low - (32.93 * 177.1) / 186.8) < 1e-3,
+    "Math.abs(pb['range_km']!.low - (32.93 * 177.1) / 186.8) < 1e-3",
+  );
+  assert.ok(
+    Math.abs(pb['range_km']!.high - (32.93 * 193.6) / 186.8) < 1e-3,
+    "Math.abs(pb['range_km']!.high - (32.93 * 193.6) / 186.8) < 1e-3",
+  );
   assert.equal(pb['range_km']!.nominal, 32.93);
-  assert.ok(pb['energy_C3_kWh']!.low < 4.707 && 4.707 < pb['energy_C3_kWh']!.high);
+  assert.ok(
+    pb['energy_C3_kWh']!.low < 4.707 && 4.707 < pb['energy_C3_kWh']!.high,
+    "pb['energy_C3_kWh']!.low < 4.707 && 4.707 < pb['energy_C3_kWh']!.high",
+  );
   assert.equal(packBand(bat, undefined), null);
   assert.equal(packBand({ pack: { energy_C3_kWh: 1 }, results: {} }, fb)!['range_km'], undefined);
 });

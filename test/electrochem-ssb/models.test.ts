@@ -82,11 +82,14 @@ test('at rest the terminal voltage equals cathode OCP − anode OCP at the separ
       // and the rest residual vanishes (a consistent state)
       const f = new Float64Array(m.n);
       m.problem({ mode: 'rest', value: 0 }).f(0, y, f);
-      for (const v of f) assert.ok(Math.abs(v) < 1e-9);
+      for (const v of f) assert.ok(Math.abs(v) < 1e-9, 'Math.abs(v) < 1e-9');
     }
   }
   // fully charged: 4.3 V by construction of the design window
-  assert.ok(Math.abs(createSpme(Pc).voltage(createSpme(Pc).initialState(1)) - 4.3) < 1e-6);
+  assert.ok(
+    Math.abs(createSpme(Pc).voltage(createSpme(Pc).initialState(1)) - 4.3) < 1e-6,
+    'Math.abs(createSpme(Pc).voltage(createSpme(Pc).initialState(1)) - 4.3) < 1e-6',
+  );
 });
 
 test('P2D conserves lithium to 1e-10 (relative) over a full CC-CV/CC cycle; the [0178] protocol runs', () => {
@@ -121,10 +124,17 @@ test('SPMe conserves lithium over cycles (fast stepper) and ageing only removes 
   const li0 = m.lithiumInventory_mol(y);
   const run = fastRunner(m);
   for (let k = 0; k < 3; k++) runCycle(run, m, y, 0.5, 0.5, { ...CUT, cvEndCRate: 0.05 });
-  assert.ok(Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-12);
+  assert.ok(
+    Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-12,
+    'Math.abs(m.lithiumInventory_mol(y) - li0) / li0 < 1e-12',
+  );
   const aged = createSpme(P);
   const a = cycleAgeing(aged, { cycles: 20, cRate: 0.5, cutoffs: CUT });
-  for (let k = 1; k < 20; k++) assert.ok(a.lithiumInventory_mol[k]! < a.lithiumInventory_mol[k - 1]!);
+  for (let k = 1; k < 20; k++)
+    assert.ok(
+      a.lithiumInventory_mol[k]! < a.lithiumInventory_mol[k - 1]!,
+      'a.lithiumInventory_mol[k]! < a.lithiumInventory_mol[k - 1]!',
+    );
 });
 
 test('without the CEI, a slow CC-CV charge moves the stoichiometric design capacity within 1 % (P2D and SPMe)', () => {
@@ -143,7 +153,7 @@ test('without the CEI, a slow CC-CV charge moves the stoichiometric design capac
     const { y: y1 } = m.core.restStoich(1);
     const c_ = Pi.cathode;
     const stoich = c_.activeFraction * c_.thickness_m * Pi.area_m2 * c_.cMax_mol_m3 * 96485.33212 * (y0 - y1);
-    assert.ok(Math.abs(stoich / design - 1) < 1e-9);
+    assert.ok(Math.abs(stoich / design - 1) < 1e-9, 'Math.abs(stoich / design - 1) < 1e-9');
   }
 });
 
@@ -236,12 +246,20 @@ test('ageing: discharge capacity never increases from cycle to cycle; higher pre
   assert.ok(ret[1]! > ret[0]!, `retention at 10 MPa ${ret[1]} must exceed 2 MPa ${ret[0]}`);
   // all submodels on: still monotone
   const a = cycleAgeing(createSpme(P), { cycles: 100, cRate: 0.5, cutoffs: CUT });
-  for (let k = 2; k < 100; k++) assert.ok(a.discharge_C[k]! <= a.discharge_C[k - 1]! * (1 + 1e-9));
+  for (let k = 2; k < 100; k++)
+    assert.ok(
+      a.discharge_C[k]! <= a.discharge_C[k - 1]! * (1 + 1e-9),
+      'a.discharge_C[k]! <= a.discharge_C[k - 1]! * (1 + 1e-9)',
+    );
 });
 
 test('without ageing the capacity stays constant cycle to cycle', () => {
   const a = cycleAgeing(createSpme(noAgeing(P)), { cycles: 10, cRate: 0.5, cutoffs: CUT });
-  for (let k = 2; k < 10; k++) assert.ok(Math.abs(a.discharge_C[k]! / a.discharge_C[1]! - 1) < 1e-6);
+  for (let k = 2; k < 10; k++)
+    assert.ok(
+      Math.abs(a.discharge_C[k]! / a.discharge_C[1]! - 1) < 1e-6,
+      'Math.abs(a.discharge_C[k]! / a.discharge_C[1]! - 1) < 1e-6',
+    );
 });
 
 test('thickness: lithiating the Al anode thickens the cell by the molar-volume change', () => {
@@ -289,7 +307,7 @@ test('materials library values flow into the parameters; unknown electrolytes ar
     const y = m.initialState(1);
     return -fastRunner(m)(y, { kind: 'cc', current_A: -m.nominalCapacity_C / 3600, vCut_V: 3.0 }).charge_C;
   };
-  assert.ok(cap(lgps) >= cap(base));
+  assert.ok(cap(lgps) >= cap(base), 'cap(lgps) >= cap(base)');
   assert.throws(
     () =>
       ssbParamsFromProducedCell(

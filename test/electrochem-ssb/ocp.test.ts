@@ -28,11 +28,17 @@ test('Li–Al OCP at room temperature: α branch above the plateau, β slope bel
 
 test('Li–Al OCP above the Li-rich onset: β/Li3Al2 and Li3Al2/Li9Al4 plateaus, host to Li9Al4; one curve per temperature', () => {
   const T = 333.15;
-  assert.ok(T > liRichOnset_K());
+  assert.ok(T > liRichOnset_K(), 'T > liRichOnset_K()');
   assert.equal(liAlHostLimit(T), 2.25);
   const d = liAlElectrodeData(T);
-  assert.ok(Math.abs(liAlOcp(1.25, T, { hysteresis_V: 0 }).U - d.plateaus[1]!.E_V) < 2e-3);
-  assert.ok(Math.abs(liAlOcp(1.9, T, { hysteresis_V: 0 }).U - d.plateaus[2]!.E_V) < 2e-3);
+  assert.ok(
+    Math.abs(liAlOcp(1.25, T, { hysteresis_V: 0 }).U - d.plateaus[1]!.E_V) < 2e-3,
+    'Math.abs(liAlOcp(1.25, T, { hysteresis_V: 0 }).U - d.plateaus[1]!.E_V) < 2e-3',
+  );
+  assert.ok(
+    Math.abs(liAlOcp(1.9, T, { hysteresis_V: 0 }).U - d.plateaus[2]!.E_V) < 2e-3,
+    'Math.abs(liAlOcp(1.9, T, { hysteresis_V: 0 }).U - d.plateaus[2]!.E_V) < 2e-3',
+  );
   assert.ok(Math.abs(liAlOcp(2.4, T, { hysteresis_V: 0 }).U) < 2e-3, 'Li metal beyond Li9Al4');
   // Li9Al4 decomposes at 335 °C (shared data): above it the host ends at Li3Al2
   assert.equal(liAlHostLimit(650), 1.5);
@@ -71,7 +77,7 @@ test('Li–Al hysteresis lowers the lithiation branch and raises the delithiatio
   const h = 0.03;
   const lith = liAlOcp(0.5, T, { hysteresis_V: h }, 1).U;
   const delith = liAlOcp(0.5, T, { hysteresis_V: h }, -1).U;
-  assert.ok(Math.abs(delith - lith - h) < 1e-6);
+  assert.ok(Math.abs(delith - lith - h) < 1e-6, 'Math.abs(delith - lith - h) < 1e-6');
   assert.ok(Math.abs(liAlOcp(1.5, T, { hysteresis_V: h }, 1).U) < 1e-3, 'Li metal has no hysteresis');
   const d = liAlOcp(0.5, T, {}, -1).U - liAlOcp(0.5, T, {}, 1).U;
   assert.ok(Math.abs(d - liAlElectrodeData(T).hysteresis_V) < 1e-6, 'default width from the shared data');
@@ -81,7 +87,10 @@ test('Li–Al phase fractions sum to 1 and follow the lever rule over the phases
   for (const x of [0, 0.3, 0.5, 1, 1.3, 2, 2.5]) {
     for (const T of [298.15, 333.15]) {
       const f = liAlPhaseFractions(x, T);
-      assert.ok(Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-12);
+      assert.ok(
+        Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-12,
+        'Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-12',
+      );
     }
   }
   assert.equal(liAlPhaseFractions(1.2, 298.15).freeLi_per_Al.toFixed(6), '0.200000');
@@ -107,7 +116,7 @@ test('cathode registry: every OCP decreases with lithiation in its valid range; 
         `${id} dU/dy at ${y}: ${o.dUdy(y)} vs ${fd}`,
       );
     }
-    assert.ok(o.source.length > 10);
+    assert.ok(o.source.length > 10, 'o.source.length > 10');
   }
 });
 
@@ -120,8 +129,11 @@ test('NCM811 OCP reproduces the Chen 2020 GITT table at its measured nodes and f
   // the padded rows (y = 0.2488 at 4.40 V and y = 1 at 3.523 V) are not data: the curve does not pass them
   assert.ok(Math.abs(o.U(1 - 1e-3) - 3.523) > 0.05, 'no padded end point');
   // beyond the last measured row the lattice-gas term: U(y) → −∞ as y → 1 (sites run out)
-  assert.ok(o.U(0.999) < o.U(0.95) - 0.05 && o.U(0.9999) < o.U(0.999) - 0.04);
-  assert.ok(o.U(0.26) > 4.25 && o.U(0.02) > o.U(0.26) + 0.05);
+  assert.ok(
+    o.U(0.999) < o.U(0.95) - 0.05 && o.U(0.9999) < o.U(0.999) - 0.04,
+    'o.U(0.999) < o.U(0.95) - 0.05 && o.U(0.9999) < o.U(0.999) - 0.04',
+  );
+  assert.ok(o.U(0.26) > 4.25 && o.U(0.02) > o.U(0.26) + 0.05, 'o.U(0.26) > 4.25 && o.U(0.02) > o.U(0.26) + 0.05');
   assert.equal(cathodeOcp('NMC811'), o, 'NMC alias');
 });
 
@@ -156,7 +168,7 @@ test('monotone table keeps monotone data monotone', () => {
   let prev = -Infinity;
   for (let x = 0; x <= 3; x += 0.01) {
     const v = t.eval(x).v;
-    assert.ok(v >= prev - 1e-12);
+    assert.ok(v >= prev - 1e-12, 'v >= prev - 1e-12');
     prev = v;
   }
 });

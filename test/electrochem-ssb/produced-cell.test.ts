@@ -85,10 +85,16 @@ test('the first-cycle loss splits into the CEI (irreversible, uncoated only) and
     const a = assessFirstCycle((m as SsbSpme).core, exp)!;
     const c = exp.cycles[0]!;
     // charge in − charge out = CEI + Li the cathode did not get back (exact bookkeeping of the model)
-    assert.ok(Math.abs(c.charge_C - c.discharge_C - a.loss.cei_C - a.loss.kinetic_C) < 1e-9 * c.charge_C);
+    assert.ok(
+      Math.abs(c.charge_C - c.discharge_C - a.loss.cei_C - a.loss.kinetic_C) < 1e-9 * c.charge_C,
+      'Math.abs(c.charge_C - c.discharge_C - a.loss.cei_C - a.loss.kinetic_C) < 1e-9 * c.charge_C',
+    );
     if (p === P) assert.ok(a.loss.cei_C > 0.02 * c.charge_C, `uncoated CEI ${a.loss.cei_C / c.charge_C}`);
     else assert.equal(a.loss.cei_C, 0);
-    assert.ok(a.loss.kinetic_C > 0 && a.loss.yEnd < a.loss.yStart);
+    assert.ok(
+      a.loss.kinetic_C > 0 && a.loss.yEnd < a.loss.yStart,
+      'a.loss.kinetic_C > 0 && a.loss.yEnd < a.loss.yStart',
+    );
   }
   // the kinetic part comes back on a slower discharge; the CEI's does not (its Li sits in the anode)
   const m = createSsbModel('spme', coated(P)) as SsbSpme;
@@ -115,7 +121,7 @@ test('literature: the produced cell lands in the sulfide-cell first-cycle CE ran
   // the CEI charge is calibrated on the paper's gap; the kinetic part is not: both land within ±3 points
   assert.ok(Math.abs(ce['none']! - 0.822) < 0.03, `uncoated CE ${ce['none']} vs 0.822`);
   assert.ok(Math.abs(ce['Nb2O5']! - 0.916) < 0.03, `coated CE ${ce['Nb2O5']} vs 0.916`);
-  assert.ok(ce['none']! < ce['Nb2O5']!);
+  assert.ok(ce['none']! < ce['Nb2O5']!, "ce['none']! < ce['Nb2O5']!");
 });
 
 test('Eq. 1 of [0178]: A is the sum of the produced layers; Li trapped in the anode makes B ≥ A', () => {
@@ -156,7 +162,7 @@ test('plating is reported whenever Li exceeds the host: none while the host has 
   const m1 = createSsbModel('spme', rc) as SsbSpme;
   const e1 = runExperiment(m1, [firstCycleProtocolStrings(4.3, 3.0)], { initialSoc: 0 });
   const a1 = assessFirstCycle(m1.core, e1)!;
-  assert.ok(a1.np.np > 1);
+  assert.ok(a1.np.np > 1, 'a1.np.np > 1');
   assert.equal(a1.plating.plated, false, platingText(a1.plating));
   // the host full as made (x0 = 1.05 at RT): the whole charge plates, and the plated amount is the charge
   const m2 = createSsbModel('spme', coated(P)) as SsbSpme;
@@ -165,7 +171,10 @@ test('plating is reported whenever Li exceeds the host: none while the host has 
   const charged = e2.cycles[0]!.charge_C / 96485.33212 / P.area_m2; // mol m⁻²
   assert.equal(a2.plating.plated, true);
   assert.ok(Math.abs(a2.plating.maxPlated_mol_m2 / charged - 1) < 0.02, `${a2.plating.maxPlated_mol_m2} vs ${charged}`);
-  assert.ok(a2.plating.onset_s !== null && a2.plating.minAnodePotential_V <= 0);
+  assert.ok(
+    a2.plating.onset_s !== null && a2.plating.minAnodePotential_V <= 0,
+    'a2.plating.onset_s !== null && a2.plating.minAnodePotential_V <= 0',
+  );
   // a host with room for half the charge: the other half plates
   const half = withParams(coated(P), {
     anode: {
@@ -188,9 +197,15 @@ test('plating is reported whenever Li exceeds the host: none while the host has 
 test('the critical current density rises with stack pressure and temperature; plating above it is a dendrite risk', () => {
   const c5 = criticalCurrentDensity(5e6, 298.15);
   assert.ok(Math.abs(c5.value - 10) < 1e-9, 'Kasemchainan 2019 order of magnitude: 1 mA/cm² at 5 MPa, 25 °C');
-  assert.ok(criticalCurrentDensity(10e6, 298.15).value > c5.value);
-  assert.ok(criticalCurrentDensity(5e6, 333.15).value > c5.value);
-  assert.ok(c5.range[0] < c5.value && c5.range[1] > c5.value);
+  assert.ok(
+    criticalCurrentDensity(10e6, 298.15).value > c5.value,
+    'criticalCurrentDensity(10e6, 298.15).value > c5.value',
+  );
+  assert.ok(
+    criticalCurrentDensity(5e6, 333.15).value > c5.value,
+    'criticalCurrentDensity(5e6, 333.15).value > c5.value',
+  );
+  assert.ok(c5.range[0] < c5.value && c5.range[1] > c5.value, 'c5.range[0] < c5.value && c5.range[1] > c5.value');
   const s = (i: number) => ({
     time_s: [0, 1],
     current_A: [1, 1],
@@ -250,22 +265,32 @@ test('inputs reach the model: a smaller particle radius raises the rate capabili
     return m.voltageFrom(y[m.nr - 1]!, y[m.offA]!, 0).dI;
   };
   assert.ok(dcr(pPor) > dcr(pBase), `DCR ${dcr(pPor)} vs ${dcr(pBase)} Ω`);
-  assert.ok(dcr(withParams(pBase, { cathode: { ionicTortuosity: 12 } })) > dcr(pBase));
+  assert.ok(
+    dcr(withParams(pBase, { cathode: { ionicTortuosity: 12 } })) > dcr(pBase),
+    'dcr(withParams(pBase, { cathode: { ionicTortuosity: 12 } })) > dcr(pBase)',
+  );
   const pCoat = lineCellParams(recipeVariant((r) => (r.first_sheet.cathode.coating = 'Nb2O5')));
   assert.equal(pCoat.cathode.cei.qMax_C_m2, 0);
-  assert.ok(pBase.cathode.cei.qMax_C_m2 > 0);
+  assert.ok(pBase.cathode.cei.qMax_C_m2 > 0, 'pBase.cathode.cei.qMax_C_m2 > 0');
 });
 
 test('rate capability (claim 16) is reported with the band of its uncertain inputs; the verdict names a parameter that flips it', () => {
   const rb = rateCapabilityBand(P, { chargeCutoff_V: 4.3, dischargeCutoff_V: 3.0, claimRate: 0.33 });
-  assert.ok(rb.band.low <= rb.band.nominal && rb.band.nominal <= rb.band.high);
+  assert.ok(
+    rb.band.low <= rb.band.nominal && rb.band.nominal <= rb.band.high,
+    'rb.band.low <= rb.band.nominal && rb.band.nominal <= rb.band.high',
+  );
   assert.equal(rb.band.points.length, 2 * rb.band.parameters.length);
-  for (const p of rb.band.parameters) assert.ok(p.source.length > 10 && p.range[0] < p.range[1]);
+  for (const p of rb.band.parameters)
+    assert.ok(p.source.length > 10 && p.range[0] < p.range[1], 'p.source.length > 10 && p.range[0] < p.range[1]');
   // a claim rate inside the band is "depends on" the parameter(s) whose ends straddle it
   const mid = Math.sqrt(rb.band.low * rb.band.high);
   const rb2 = rateCapabilityBand(P, { chargeCutoff_V: 4.3, dischargeCutoff_V: 3.0, claimRate: mid });
   assert.equal(rb2.claim16.verdict, 'depends');
-  assert.ok(rb2.claim16.dependsOn.length > 0 && /depends on/.test(rb2.claim16.text));
+  assert.ok(
+    rb2.claim16.dependsOn.length > 0 && /depends on/.test(rb2.claim16.text),
+    'rb2.claim16.dependsOn.length > 0 && /depends on/.test(rb2.claim16.text)',
+  );
 });
 
 test('robustness: across the documented ranges every run solves or ends with a clear reason (never a throw or NaN)', () => {
@@ -323,10 +348,16 @@ test('the produced cell the example recipe makes: host-based N/P and plating rea
   assert.equal(typeof b['np_ratio_host'], 'number');
   const pl = b['plating'] as { plated: boolean; max_plated_li_um: number; risk: string };
   assert.equal(pl.plated, true);
-  assert.ok(pl.max_plated_li_um > 1);
+  assert.ok(pl.max_plated_li_um > 1, 'pl.max_plated_li_um > 1');
   const fl = b['first_cycle_loss'] as { cei_mAh_g: number; kinetic_recoverable_mAh_g: number };
-  assert.ok(fl.cei_mAh_g > 0 && fl.kinetic_recoverable_mAh_g > 0);
-  assert.ok(run.notes.some((n) => /plating/.test(n)));
+  assert.ok(
+    fl.cei_mAh_g > 0 && fl.kinetic_recoverable_mAh_g > 0,
+    'fl.cei_mAh_g > 0 && fl.kinetic_recoverable_mAh_g > 0',
+  );
+  assert.ok(
+    run.notes.some((n) => /plating/.test(n)),
+    'run.notes.some((n) => /plating/.test(n))',
+  );
   void patentExampleCell;
   void patentExampleConditions;
 });

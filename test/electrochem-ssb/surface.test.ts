@@ -41,8 +41,8 @@ test('dsPhiShift solves φ(y) − φ(y0) = r to round-off and agrees with dsPhiI
 test('dsPhiShift: zero shift gives the shell itself; at or past full lithiation it declines (NaN) and the caller falls back', () => {
   const v = dsLaw({ width: 0.25, floor: 0.01 })!;
   assert.equal(dsPhiShift(v, 0.4, 0), 0.4);
-  assert.ok(Number.isNaN(dsPhiShift(v, 1, 1e-3)));
-  assert.ok(Number.isNaN(dsPhiShift(v, 0.999, 0.5)));
+  assert.ok(Number.isNaN(dsPhiShift(v, 1, 1e-3)), 'Number.isNaN(dsPhiShift(v, 1, 1e-3))');
+  assert.ok(Number.isNaN(dsPhiShift(v, 0.999, 0.5)), 'Number.isNaN(dsPhiShift(v, 0.999, 0.5))');
 });
 
 test('kirchhoffLinear: D per shell and the neighbour differences of Φ − D·c, against Φ itself (also past full lithiation)', () => {

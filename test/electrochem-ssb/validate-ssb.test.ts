@@ -34,21 +34,30 @@ test('the line-built seed cell: figures without an independent published value f
   assert.equal(v.pass, null);
   for (const r of s.rows) {
     if (r.published === null) assert.equal(r.pass, null);
-    assert.ok(r.source.length > 0 && r.inputs.includes('examples/patent-line.yaml'));
+    assert.ok(
+      r.source.length > 0 && r.inputs.includes('examples/patent-line.yaml'),
+      "r.source.length > 0 && r.inputs.includes('examples/patent-line.yaml')",
+    );
   }
 });
 
 test('validate-cell: the produced cell beside its literature ranges — CE, plating against the CCD, rate band with its parameters', () => {
   const v = validateCell();
   const [u, c] = v.cases;
-  assert.ok(u!.ce < c!.ce && u!.ce <= 1 && c!.ce <= 1);
+  assert.ok(u!.ce < c!.ce && u!.ce <= 1 && c!.ce <= 1, 'u!.ce < c!.ce && u!.ce <= 1 && c!.ce <= 1');
   const r = u!.assessment.ceRange;
   assert.equal(r.low, JANGID2024.figures['firstCycleCE_uncoated']!.value! - 0.003);
   assert.match(r.source, /10\.1038\/s41467-024-54331-w/);
   assert.ok(u!.eq1_pct > 0, 'Li left in the anode thickens the cell');
   assert.ok(u!.assessment.plating.plated && u!.assessment.np.np < 1, 'the example plates: its host is full as made');
-  assert.ok(v.rate.band.low <= v.rate.band.nominal && v.rate.band.nominal <= v.rate.band.high);
-  assert.ok(v.rate.band.parameters.every((p) => p.source.length > 10));
+  assert.ok(
+    v.rate.band.low <= v.rate.band.nominal && v.rate.band.nominal <= v.rate.band.high,
+    'v.rate.band.low <= v.rate.band.nominal && v.rate.band.nominal <= v.rate.band.high',
+  );
+  assert.ok(
+    v.rate.band.parameters.every((p) => p.source.length > 10),
+    'v.rate.band.parameters.every((p) => p.source.length > 10)',
+  );
 });
 
 test('published-figure records: a number names where it stands; a missing one says so and is not compared', () => {
@@ -60,7 +69,7 @@ test('published-figure records: a number names where it stands; a missing one sa
         assert.match(s, /not compared/);
       } else {
         assert.match(f.where, /abstract|figure|table/i, `${c.id}.${k}`);
-        assert.ok(Number.isFinite(f.value));
+        assert.ok(Number.isFinite(f.value), 'Number.isFinite(f.value)');
       }
     }
   }

@@ -65,7 +65,7 @@ const col = (name: string): number => SPC_COLUMNS.indexOf(name);
 test('a long shift: one row per subgroup, the block’s limits, and the charted subgroups’ values to the bit', async () => {
   const { output, cells } = shift(40);
   const lanes = (output.production.spc as unknown as { lanes: Lane[] }).lanes;
-  assert.ok(lanes.length >= 2);
+  assert.ok(lanes.length >= 2, 'lanes.length >= 2');
   const reads = { n: 0 };
   const rows = await collect(spcTable(output, MEM_CASE['production'], pages(cells, reads)));
   assert.equal(reads.n, 1, 'the cells are read once');

@@ -23,7 +23,7 @@ test('measured data: the About:Energy layout, a BDF profile, a fade curve and a 
   assert.equal(p.kind, 'profile');
   if (p.kind !== 'profile') return;
   assert.equal(p.t_s.length, 3730);
-  assert.ok(Math.abs(p.U_V[0]! - 4.193675688) < 1e-12);
+  assert.ok(Math.abs(p.U_V[0]! - 4.193675688) < 1e-12, 'Math.abs(p.U_V[0]! - 4.193675688) < 1e-12');
   const f = parseMeasuredData(
     '# source: test\nCycle Count / 1,Capacity Retention / %\n1,100\n50,97.5\n100,95\n',
     'f.csv',
@@ -74,7 +74,7 @@ test('BPX parameter space: aliases and paths resolve; values and function multip
   assert.equal(d.path, 'Parameterisation.Negative electrode.Diffusivity [m2.s-1]');
   const k = resolveBpxField(doc, 'positive.particle_radius', 'params.2');
   assert.equal(k.kind, 'value');
-  assert.ok(k.reference > 1e-7 && k.reference < 1e-4);
+  assert.ok(k.reference > 1e-7 && k.reference < 1e-4, 'k.reference > 1e-7 && k.reference < 1e-4');
   const out = applyBpxValues(doc, [k, d], [2e-6, 1.5]);
   const pe = (out['Parameterisation'] as Record<string, Record<string, unknown>>)['Positive electrode']!;
   assert.equal(pe['Particle radius [m]'], 2e-6);
@@ -114,7 +114,7 @@ test('breakpoints: steps end at the kinks of a piecewise-linear forcing — same
   const bp = solveDae(p, Float64Array.from([0]), { ...opts, breakpoints: kinks });
   assert.equal(bp.status, 'done');
   assert.ok(Math.abs(bp.yFinal[0]! - 5) < 1e-7, `${bp.yFinal[0]}`);
-  assert.ok(Math.abs(free.yFinal[0]! - 5) < 1e-6);
+  assert.ok(Math.abs(free.yFinal[0]! - 5) < 1e-6, 'Math.abs(free.yFinal[0]! - 5) < 1e-6');
   assert.ok(
     bp.stats.rejectedSteps < free.stats.rejectedSteps,
     `${bp.stats.rejectedSteps} vs ${free.stats.rejectedSteps}`,
@@ -138,5 +138,8 @@ test('a BPX document parsed again gives the same OCP and property functions (a f
   assert.equal(b.negative.ocp, a.negative.ocp);
   assert.equal(b.electrolyte.conductivity, a.electrolyte.conductivity);
   // and still the right function
-  assert.ok(Math.abs(b.positive.ocp(0.5, 298.15) - a.positive.ocp(0.5, 298.15)) === 0);
+  assert.ok(
+    Math.abs(b.positive.ocp(0.5, 298.15) - a.positive.ocp(0.5, 298.15)) === 0,
+    'Math.abs(b.positive.ocp(0.5, 298.15) - a.positive.ocp(0.5, 298.15)) === 0',
+  );
 });

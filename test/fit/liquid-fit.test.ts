@@ -81,7 +81,7 @@ test('liquid fit: known SPMe parameters are recovered from synthetic noisy volta
     Float64Array.from(gen.parameters, (p, i) => toInternal(p, truth[i]!)),
     false,
   );
-  assert.ok(made.ok);
+  assert.ok(made.ok, 'made.ok');
   const rng = new Rng(21);
   const synthetic: ProfileData = { ...oneC, U_V: Float64Array.from(made.model[0]!, (v) => v + 0.002 * rng.normal()) };
   const prob = liquidFitProblem({
@@ -124,7 +124,7 @@ test('liquid fit: bad bounds and unknown parameters are errors naming params.<i>
     try {
       f();
     } catch (e) {
-      assert.ok(e instanceof ProblemError);
+      assert.ok(e instanceof ProblemError, 'e instanceof ProblemError');
       return e.message;
     }
     return assert.fail('no error');

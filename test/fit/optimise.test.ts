@@ -90,17 +90,20 @@ test('dense: Jacobi eigenpairs satisfy A·v = λ·v with orthonormal v; Cholesky
       A[i * n + j] = s;
     }
   const { values, vectors } = symmetricEigen(A, n);
-  for (let k = 1; k < n; k++) assert.ok(values[k]! >= values[k - 1]!);
+  for (let k = 1; k < n; k++) assert.ok(values[k]! >= values[k - 1]!, 'values[k]! >= values[k - 1]!');
   for (let k = 0; k < n; k++) {
     for (let i = 0; i < n; i++) {
       let av = 0;
       for (let j = 0; j < n; j++) av += A[i * n + j]! * vectors[j * n + k]!;
-      assert.ok(Math.abs(av - values[k]! * vectors[i * n + k]!) < 1e-10 * values[n - 1]!);
+      assert.ok(
+        Math.abs(av - values[k]! * vectors[i * n + k]!) < 1e-10 * values[n - 1]!,
+        'Math.abs(av - values[k]! * vectors[i * n + k]!) < 1e-10 * values[n - 1]!',
+      );
     }
     for (let l = 0; l < n; l++) {
       let d = 0;
       for (let i = 0; i < n; i++) d += vectors[i * n + k]! * vectors[i * n + l]!;
-      assert.ok(Math.abs(d - (k === l ? 1 : 0)) < 1e-12);
+      assert.ok(Math.abs(d - (k === l ? 1 : 0)) < 1e-12, 'Math.abs(d - (k === l ? 1 : 0)) < 1e-12');
     }
   }
   const L = cholesky(A, n)!;
@@ -108,14 +111,17 @@ test('dense: Jacobi eigenpairs satisfy A·v = λ·v with orthonormal v; Cholesky
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let k = 0; k < n; k++) s += L[i * n + k]! * L[j * n + k]!;
-      assert.ok(Math.abs(s - A[i * n + j]!) < 1e-12 * values[n - 1]!);
+      assert.ok(
+        Math.abs(s - A[i * n + j]!) < 1e-12 * values[n - 1]!,
+        'Math.abs(s - A[i * n + j]!) < 1e-12 * values[n - 1]!',
+      );
     }
   const b = Float64Array.from({ length: n }, (_, i) => i + 1);
   const xs = solveSpd(A, n, b)!;
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = 0; j < n; j++) s += A[i * n + j]! * xs[j]!;
-    assert.ok(Math.abs(s - b[i]!) < 1e-9);
+    assert.ok(Math.abs(s - b[i]!) < 1e-9, 'Math.abs(s - b[i]!) < 1e-9');
   }
   assert.equal(cholesky(Float64Array.from([1, 2, 2, 1]), 2), null);
 });
@@ -139,13 +145,14 @@ test('Levenberg–Marquardt recovers known parameters from noisy synthetic data,
     assert.ok(e.ci95![1] - e.ci95![0] < 0.1 * truth[i]!, `${e.name}: ${e.ci95}`);
   });
   // the cost history never rises
-  for (let k = 1; k < r.history.length; k++) assert.ok(r.history[k]!.cost <= r.history[k - 1]!.cost);
+  for (let k = 1; k < r.history.length; k++)
+    assert.ok(r.history[k]!.cost <= r.history[k - 1]!.cost, 'r.history[k]!.cost <= r.history[k - 1]!.cost');
   // a bound is respected: with k's upper bound below the truth, the fit stops on it
   const tight = analyticProblem([ps[0]!, spec('k', 0.01, 0.5, true, 0.3), ps[2]!], x, y, expModel, expGrad);
   const rb = await levenbergMarquardt(tight, Float64Array.from([5, Math.log(0.3), 0]));
   const fb = fisherAnalysis(tight, rb.x, rb.evaluation);
   assert.equal(fb.estimates[1]!.atBound, 'upper');
-  assert.ok(fb.estimates[1]!.value <= 0.5 * (1 + 1e-12));
+  assert.ok(fb.estimates[1]!.value <= 0.5 * (1 + 1e-12), 'fb.estimates[1]!.value <= 0.5 * (1 + 1e-12)');
 });
 
 test('identifiability: a product a·b is flagged as a flat direction, a near-collinear pair as correlated — no interval is returned for them', async () => {
@@ -171,7 +178,10 @@ test('identifiability: a product a·b is flagged as a flat direction, a near-col
     assert.match(e.reason!, /flat direction/);
   }
   // the product itself is found
-  assert.ok(Math.abs(fa.estimates[0]!.value * fa.estimates[1]!.value - 1.5) < 1e-3);
+  assert.ok(
+    Math.abs(fa.estimates[0]!.value * fa.estimates[1]!.value - 1.5) < 1e-3,
+    'Math.abs(fa.estimates[0]!.value * fa.estimates[1]!.value - 1.5) < 1e-3',
+  );
   // y = a·t + b·t·(1 + 0.05 t): identifiable in principle, but |r| > 0.95
   const y2 = Float64Array.from(x, (t) => 1 * t + 2 * t * (1 + 0.05 * t) + 0.001 * rng.normal());
   const ps2 = [spec('a', -10, 10, false, 0), spec('b', -10, 10, false, 0)];
@@ -186,7 +196,7 @@ test('identifiability: a product a·b is flagged as a flat direction, a near-col
   const f2 = fisherAnalysis(prob2, r2.x, r2.evaluation);
   assert.equal(f2.flatDirections.length, 0);
   assert.equal(f2.correlatedPairs.length, 1);
-  assert.ok(Math.abs(f2.correlatedPairs[0]!.r) > 0.95);
+  assert.ok(Math.abs(f2.correlatedPairs[0]!.r) > 0.95, 'Math.abs(f2.correlatedPairs[0]!.r) > 0.95');
   for (const e of f2.estimates) {
     assert.equal(e.identifiable, false);
     assert.match(e.reason!, /correlated with/);
@@ -271,7 +281,7 @@ test('adaptive Metropolis: a linear-Gaussian posterior has the analytic mean and
   assert.ok(Math.abs(c[2]! / cov[2]! - 1) < 0.15, `var b ${c[2]} vs ${cov[2]}`);
   assert.ok(Math.abs(c[1]! / cov[1]! - 1) < 0.2, `cov ab ${c[1]} vs ${cov[1]}`);
   assert.ok(r.acceptanceRate > 0.15 && r.acceptanceRate < 0.6, `${r.acceptanceRate}`);
-  for (const e of r.effectiveSampleSize) assert.ok(e > 500 && e <= r.kept);
+  for (const e of r.effectiveSampleSize) assert.ok(e > 500 && e <= r.kept, 'e > 500 && e <= r.kept');
   const again = await run();
   assert.deepEqual(Array.from(again.samples.slice(0, 20)), Array.from(r.samples.slice(0, 20)));
 });
@@ -296,10 +306,13 @@ test('a 95 % interval stays inside the parameter’s range: a linear parameter f
   // the unclipped interval would cross the bound (so this case does test the limit)
   assert.ok(c.value - 1.96 * c.sdInternal! < 0, `${c.value} − 1.96·${c.sdInternal}`);
   assert.equal(c.ci95![0], 0);
-  assert.ok(c.ci95![1] > c.value && c.ci95![1] <= 2);
+  assert.ok(c.ci95![1] > c.value && c.ci95![1] <= 2, 'c.ci95![1] > c.value && c.ci95![1] <= 2');
   for (const e of fa.estimates) {
     const p = ps.find((q) => q.name === e.name)!;
-    assert.ok(p.lower <= e.ci95![0] && e.ci95![0] <= e.value && e.value <= e.ci95![1] && e.ci95![1] <= p.upper);
+    assert.ok(
+      p.lower <= e.ci95![0] && e.ci95![0] <= e.value && e.value <= e.ci95![1] && e.ci95![1] <= p.upper,
+      'p.lower <= e.ci95![0] && e.ci95![0] <= e.value && e.value <= e.ci95![1] && e.ci95![1] <=…',
+    );
   }
 });
 
@@ -330,5 +343,8 @@ test('a parameter the model does not depend on is flagged alone; the one beside 
     fa.flatDirections.map((f) => Object.keys(f.loadings)),
     [['z']],
   );
-  assert.ok(Number.isNaN(fa.correlation[1]!) && fa.correlation[0] === 1);
+  assert.ok(
+    Number.isNaN(fa.correlation[1]!) && fa.correlation[0] === 1,
+    'Number.isNaN(fa.correlation[1]!) && fa.correlation[0] === 1',
+  );
 });

@@ -37,7 +37,10 @@ test('recipe cycling.model_parameters reach the cell model (set with --set): the
   assert.notEqual(base.ageing.values.cathode_contact_lambda, 5);
   const rates = Float64Array.from([0.1, 1, 2]);
   // a faster cathode keeps more capacity at 2C
-  assert.ok(rateModel(set, rates, CUT)[2]! > rateModel(base, rates, CUT)[2]! + 1);
+  assert.ok(
+    rateModel(set, rates, CUT)[2]! > rateModel(base, rates, CUT)[2]! + 1,
+    'rateModel(set, rates, CUT)[2]! > rateModel(base, rates, CUT)[2]! + 1',
+  );
   // an unknown model parameter is the recipe's error
   const bad = parseJobRecipe(RECIPE, {
     stages: { production: false, battery: false },
@@ -91,7 +94,10 @@ test('solid-state fit: cathode diffusivity (rate test) and contact-loss magnitud
   assert.ok(ds!.ci95![0] <= 8e-3 && 8e-3 <= ds!.ci95![1], `Ds ${ds!.value} [${ds!.ci95}]`);
   assert.ok(lam!.ci95![0] <= 4.6 && 4.6 <= lam!.ci95![1], `λ ${lam!.value} [${lam!.ci95}]`);
   // started away from the truth (4e-3 µm²/s, 3.42) and moved to it
-  assert.ok(Math.abs(Math.log(ds!.value / 8e-3)) < 0.25 && Math.abs(lam!.value - 4.6) < 0.4);
+  assert.ok(
+    Math.abs(Math.log(ds!.value / 8e-3)) < 0.25 && Math.abs(lam!.value - 4.6) < 0.4,
+    'Math.abs(Math.log(ds!.value / 8e-3)) < 0.25 && Math.abs(lam!.value - 4.6) < 0.4',
+  );
   // the patch the fit writes is the recipe block
   const m = problem.modelParametersAt(res.x);
   assert.equal(m.rate!.cathode_Ds_um2_s, ds!.value);
@@ -112,7 +118,7 @@ test('solid-state fit: unknown names and bad bounds are errors naming params.<i>
         ageingCRate: 0.33,
       });
   assert.throws(mk('ageing.nonsense', 0, 1), (e: unknown) => {
-    assert.ok(e instanceof ProblemError);
+    assert.ok(e instanceof ProblemError, 'e instanceof ProblemError');
     assert.match(
       e.message,
       /params\.0\.name: not a parameter of the solid-state cell.*ageing\.cei_kR.*rate\.anode_D_um2_s/,

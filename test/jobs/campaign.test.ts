@@ -67,7 +67,7 @@ test('a campaign stores every cell with its campaign roll ids; the cells of a ro
     const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
     const cap = chart.capability;
     assert.equal(cap.n, xs.length);
-    assert.ok(Math.abs(cap.sigma_overall - sd) < 1e-9 * sd);
+    assert.ok(Math.abs(cap.sigma_overall - sd) < 1e-9 * sd, 'Math.abs(cap.sigma_overall - sd) < 1e-9 * sd');
     const parts = [cap.usl, cap.lsl].filter((v) => v !== null) as number[];
     assert.ok(parts.length > 0, 'the patent recipe has anode thickness limits');
     const ppk = Math.min(
@@ -78,7 +78,7 @@ test('a campaign stores every cell with its campaign roll ids; the cells of a ro
 
     // a third-sheet roll of 5 m: its cells are found by `runs campaign --roll`, with MD positions on that roll
     const lc = rows.filter((x) => (x as unknown as { lc_rolls: string }).lc_rolls === 'LC-000014');
-    assert.ok(lc.length > 0);
+    assert.ok(lc.length > 0, 'lc.length > 0');
     const q = await cli(['runs', 'campaign', out.campaign_id.slice(0, 6), '--db', db, '--roll', 'LC-000014', '--json']);
     assert.equal(q.code, 0, q.stderr);
     const got = JSON.parse(q.stdout) as { cells: { serial: string; shard: number; md_m: { third_sheet: number } }[] };
@@ -161,17 +161,29 @@ test('the campaign-wide chart of roll means: limits from the moving range, a shi
   const ch = s.spc!.anode_thickness_um!;
   assert.deepEqual(ch.means, means, 'in laminate order across shards');
   // moving ranges 2,2,2,2,2,18: MR̄ = 28/6; centre 96/7; σ̂ = MR̄/1.128
-  assert.ok(Math.abs(ch.mr_bar - 28 / 6) < 1e-12);
-  assert.ok(Math.abs(ch.center - 96 / 7) < 1e-12);
-  assert.ok(Math.abs(ch.ucl - (96 / 7 + (3 * 28) / 6 / 1.128)) < 1e-12);
+  assert.ok(Math.abs(ch.mr_bar - 28 / 6) < 1e-12, 'Math.abs(ch.mr_bar - 28 / 6) < 1e-12');
+  assert.ok(Math.abs(ch.center - 96 / 7) < 1e-12, 'Math.abs(ch.center - 96 / 7) < 1e-12');
+  assert.ok(
+    Math.abs(ch.ucl - (96 / 7 + (3 * 28) / 6 / 1.128)) < 1e-12,
+    'Math.abs(ch.ucl - (96 / 7 + (3 * 28) / 6 / 1.128)) < 1e-12',
+  );
   assert.deepEqual(ch.out_of_control, ['AL-000007']);
   assert.deepEqual(ch.mr_out_of_control, ['AL-000007'], 'MR 18 > 3.267 × 28/6');
   // within-roll σ: every roll has s = √2; overall σ from all 14 cells
-  assert.ok(Math.abs(ch.capability.sigma_within! - Math.SQRT2) < 1e-12);
+  assert.ok(
+    Math.abs(ch.capability.sigma_within! - Math.SQRT2) < 1e-12,
+    'Math.abs(ch.capability.sigma_within! - Math.SQRT2) < 1e-12',
+  );
   const all = means.flatMap((x) => [x - 1, x + 1]);
   const mu = all.reduce((a, b) => a + b, 0) / all.length;
   const sd = Math.sqrt(all.reduce((a, b) => a + (b - mu) ** 2, 0) / (all.length - 1));
-  assert.ok(Math.abs(ch.capability.ppk! - Math.min(60 - mu, mu) / (3 * sd)) < 1e-9);
-  assert.ok(Math.abs(ch.capability.cp! - 60 / (6 * Math.SQRT2)) < 1e-12);
+  assert.ok(
+    Math.abs(ch.capability.ppk! - Math.min(60 - mu, mu) / (3 * sd)) < 1e-9,
+    'Math.abs(ch.capability.ppk! - Math.min(60 - mu, mu) / (3 * sd)) < 1e-9',
+  );
+  assert.ok(
+    Math.abs(ch.capability.cp! - 60 / (6 * Math.SQRT2)) < 1e-12,
+    'Math.abs(ch.capability.cp! - 60 / (6 * Math.SQRT2)) < 1e-12',
+  );
   assert.equal(s.spc!.capacity_mAh!.capability.ppk, null, 'no spec, no index');
 });

@@ -10,7 +10,10 @@ const range = (a: number, b: number): number[] => Array.from({ length: b - a }, 
 test('shards without a taper are equal and cover every point once', () => {
   const r = shardRanges(1000, new Set(), 125);
   assert.equal(r.length, 8);
-  assert.ok(r.every((x) => x.to - x.from === 125));
+  assert.ok(
+    r.every((x) => x.to - x.from === 125),
+    'r.every((x) => x.to - x.from === 125)',
+  );
   assert.deepEqual(covered(r), range(0, 1000));
 });
 
@@ -25,14 +28,17 @@ test('a tapered tail: full shards, then from the end two of tailMin points, 2·t
   assert.deepEqual(sizes.slice(1, 15), Array(14).fill(125));
   assert.equal(sizes.length, 19);
   // claimed in index order: after the first, shards never grow toward the end
-  for (let i = 2; i < sizes.length; i++) assert.ok(sizes[i]! <= sizes[i - 1]!);
+  for (let i = 2; i < sizes.length; i++) assert.ok(sizes[i]! <= sizes[i - 1]!, 'sizes[i]! <= sizes[i - 1]!');
 });
 
 test('a taper on a study smaller than its tail still covers every point once', () => {
   for (const total of [1, 2, 5, 27, 28, 60, 100, 130]) {
     const r = shardRanges(total, new Set(), 64, 8);
     assert.deepEqual(covered(r), range(0, total), `total ${total}`);
-    assert.ok(r.every((x) => x.to > x.from && x.to - x.from <= 64));
+    assert.ok(
+      r.every((x) => x.to > x.from && x.to - x.from <= 64),
+      'r.every((x) => x.to > x.from && x.to - x.from <= 64)',
+    );
   }
 });
 
@@ -41,7 +47,10 @@ test('stored points are trimmed from the shards and a fully stored shard is left
   const r = shardRanges(2000, done, 125, 27);
   assert.equal(r[0]!.from, 4);
   assert.deepEqual(covered(r), range(4, 1900));
-  assert.ok(r.every((x) => x.to <= 1900));
+  assert.ok(
+    r.every((x) => x.to <= 1900),
+    'r.every((x) => x.to <= 1900)',
+  );
 });
 
 test('shard sizes: bad sizes are refused; the tail size keeps the queue ≤ 10 % of a tail shard', () => {

@@ -208,7 +208,7 @@ test('a library property naming a record mechanics.json does not hold is refused
 test('a foil has one yield stress: the web-tension check carries the roll gap’s initial yield (each Al temper, Ni, SS, Cu, Li)', () => {
   const text = readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8');
   const base = parseRecipeText(text);
-  assert.ok(base.ok);
+  assert.ok(base.ok, 'base.ok');
   const P = parseProduction(undefined);
   const initialYield = (id: MechanicalId): number => {
     const fl = mechanicalProperties(id).flowLaw;

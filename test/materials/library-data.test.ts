@@ -74,9 +74,12 @@ test('every property has a unit and a source, or is marked an assumption', () =>
 
 test('a property without a source, or with a field the file does not know, is refused with its path', () => {
   const bad = z.object({ p: propSchema }).safeParse({ p: { value: 1, unit: 'Pa', source: '' } });
-  assert.ok(!bad.success && bad.error.issues[0]!.path.join('.') === 'p.source');
+  assert.ok(
+    !bad.success && bad.error.issues[0]!.path.join('.') === 'p.source',
+    "!bad.success && bad.error.issues[0]!.path.join('.') === 'p.source'",
+  );
   const typo = z.object({ p: propSchema }).safeParse({ p: { value: 1, unit: 'Pa', source: 'x', asumption: true } });
-  assert.ok(!typo.success);
+  assert.ok(!typo.success, '!typo.success');
   const flag = z.object({ p: propSchema }).safeParse({ p: { value: 1, unit: 'Pa', source: 'x', assumption: false } });
   assert.ok(!flag.success, 'assumption is true or absent');
 });

@@ -72,7 +72,10 @@ for (const mc of MODELS) {
     const y = Float64Array.from(r.finalState);
     assert.equal(m.current(y), 0);
     assert.ok(Math.abs(m.voltage(y) - m.voltage(y0)) < 1e-9, `ΔV ${m.voltage(y) - m.voltage(y0)} V`);
-    assert.ok(Math.abs(m.lithiumInventory_mol(y) / m.lithiumInventory_mol(y0) - 1) < 1e-12);
+    assert.ok(
+      Math.abs(m.lithiumInventory_mol(y) / m.lithiumInventory_mol(y0) - 1) < 1e-12,
+      'Math.abs(m.lithiumInventory_mol(y) / m.lithiumInventory_mol(y0) - 1) < 1e-12',
+    );
   });
 
   test(`${mc.name}: charge is conserved (∫I dt = the charge passed; the same charge back returns the OCV)`, () => {
@@ -130,7 +133,7 @@ for (const mc of MODELS) {
       assert.ok(dis[k]! < dis[k - 1]!, `discharge: ${rates[k]} ${dis[k]} V vs ${rates[k - 1]} ${dis[k - 1]} V`);
       assert.ok(chg[k]! > chg[k - 1]!, `charge: ${rates[k]} ${chg[k]} V vs ${rates[k - 1]} ${chg[k - 1]} V`);
     }
-    assert.ok(chg[0]! > dis[0]!);
+    assert.ok(chg[0]! > dis[0]!, 'chg[0]! > dis[0]!');
   });
 }
 

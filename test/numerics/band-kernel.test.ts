@@ -96,7 +96,7 @@ function assertSameBits(a: Float64Array, b: Float64Array, what: string): void {
 }
 
 test('the WebAssembly band kernel compiles on this Node (else the comparisons below would test the JavaScript loops twice)', () => {
-  assert.ok(wasmBandKernelAvailable());
+  assert.ok(wasmBandKernelAvailable(), 'wasmBandKernelAvailable()');
 });
 
 /** the comparison of the kernel's factors and solutions with the JavaScript loops' on random bands */
@@ -138,12 +138,12 @@ test('band LU: the WebAssembly kernel gives the JavaScript loops’ factors and 
 test('band LU: the kernel without SIMD (engines that lack it) gives the same bits too', () => {
   const was = useWasmBandSimd(false);
   try {
-    assert.ok(wasmBandKernelAvailable() && !wasmBandSimdUsed());
+    assert.ok(wasmBandKernelAvailable() && !wasmBandSimdUsed(), 'wasmBandKernelAvailable() && !wasmBandSimdUsed()');
     compareRandomBands();
   } finally {
     useWasmBandSimd(was);
   }
-  assert.ok(wasmBandSimdUsed());
+  assert.ok(wasmBandSimdUsed(), 'wasmBandSimdUsed()');
 });
 
 test('band solve: two bands used in turn and a refactorised band solve with their current factors (the kernel’s copy follows)', () => {
@@ -157,7 +157,10 @@ test('band solve: two bands used in turn and a refactorised band solve with thei
     }
     // new values in a, refactorised with the JavaScript loops: the kernel must not keep the old factors
     fill(a, 10 + round);
-    assert.ok(withKernel(false, () => a.factor()));
+    assert.ok(
+      withKernel(false, () => a.factor()),
+      'withKernel(false, () => a.factor())',
+    );
   }
 });
 
@@ -217,7 +220,10 @@ test('band LU: a singular band fails at the same column both ways, leaving the s
   assert.deepEqual(ws.lm, js.lm);
   // it stopped at column 30 (its pivot row is its own, the later columns were never reached)
   assert.equal(js.piv[30], 30);
-  assert.ok(js.piv.subarray(31).every((p) => p === 0));
+  assert.ok(
+    js.piv.subarray(31).every((p) => p === 0),
+    'js.piv.subarray(31).every((p) => p === 0)',
+  );
 });
 
 /**
@@ -248,7 +254,10 @@ test('band solve: every column extent (even and odd, none, past the straight-lin
       ] as const) {
         // no interchanges: U's and L's extents as built
         const plain = extentsBand(n, kl, ku);
-        assert.ok(withKernel(true, () => plain.factor()));
+        assert.ok(
+          withKernel(true, () => plain.factor()),
+          'withKernel(true, () => plain.factor())',
+        );
         assert.ok(
           plain.piv.every((p, j) => p === j),
           'no row interchanges',

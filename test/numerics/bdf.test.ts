@@ -57,7 +57,7 @@ test('error decreases as rtol tightens (y′ = −y², y = 1/(1+t))', () => {
   });
   for (let k = 1; k < errs.length; k++)
     assert.ok(errs[k]! < errs[k - 1]! / 5, `errors ${errs.map((e) => e.toExponential(2))}`);
-  assert.ok(errs[3]! < 1e-8);
+  assert.ok(errs[3]! < 1e-8, 'errs[3]! < 1e-8');
 });
 
 // ---------- Van der Pol, μ = 1000 ----------
@@ -152,7 +152,7 @@ test('consistent initialisation of a strongly nonlinear constraint (0 = e^z − 
   assert.equal(r.status, 'done', r.message);
   assert.ok(Math.abs(r.y[0]![1]! - Math.log(5)) < 1e-9, `z0 = ${r.y[0]![1]}`);
   const y1 = 3 * Math.exp(-0.1);
-  assert.ok(Math.abs(r.yFinal[1]! - Math.log(2 + y1)) < 1e-7);
+  assert.ok(Math.abs(r.yFinal[1]! - Math.log(2 + y1)) < 1e-7, 'Math.abs(r.yFinal[1]! - Math.log(2 + y1)) < 1e-7');
 });
 
 test('a singular algebraic block (missing equation) fails with a message, not NaN', () => {
@@ -182,11 +182,11 @@ test('event y = 0.5 on y′ = −y is located at ln 2 to 1e-8 and stops the solv
   });
   assert.equal(r.status, 'event');
   assert.ok(Math.abs(r.tFinal - Math.LN2) < 1e-8, `t = ${r.tFinal}`);
-  assert.ok(Math.abs(r.yFinal[0]! - 0.5) < 1e-9);
+  assert.ok(Math.abs(r.yFinal[0]! - 0.5) < 1e-9, 'Math.abs(r.yFinal[0]! - 0.5) < 1e-9');
   assert.equal(r.events.length, 1);
   assert.equal(r.events[0]!.name, 'half');
   assert.equal(r.t[r.t.length - 1], r.tFinal);
-  for (const t of r.t) assert.ok(t <= r.tFinal);
+  for (const t of r.t) assert.ok(t <= r.tFinal, 't <= r.tFinal');
 });
 
 test('event direction filters crossings; non-terminal events record every zero of sin t', () => {
@@ -204,7 +204,7 @@ test('event direction filters crossings; non-terminal events record every zero o
     events: [{ name: 'up', g: (_t, y) => y[0]! - 0.5, direction: 1 }],
   });
   assert.equal(rising.status, 'event');
-  assert.ok(Math.abs(rising.tFinal - Math.PI / 6) < 1e-5);
+  assert.ok(Math.abs(rising.tFinal - Math.PI / 6) < 1e-5, 'Math.abs(rising.tFinal - Math.PI / 6) < 1e-5');
   const falling = solveDae(osc, y0, {
     t0: 0,
     tEnd: 1,
@@ -335,7 +335,10 @@ test('bordered-banded (sparse) and dense linear solvers give the same DAE soluti
   const yF = results[0]!.yFinal;
   let s = 0;
   for (let i = 0; i < N; i++) s += yF[i]! * (1 / N);
-  assert.ok(Math.abs(s + 0.5 * yF[N]! - (1 + 0.2 * Math.sin(5))) < 1e-8);
+  assert.ok(
+    Math.abs(s + 0.5 * yF[N]! - (1 + 0.2 * Math.sin(5))) < 1e-8,
+    'Math.abs(s + 0.5 * yF[N]! - (1 + 0.2 * Math.sin(5))) < 1e-8',
+  );
 });
 
 test('solveDae hands its solver to a new problem of the same layout: the solves are those of a solver of its own', () => {
@@ -401,8 +404,11 @@ test('banded structure (FD Jacobian coloured by bandwidth) agrees with dense on 
   const rd = solveDae(mk('dense'), y0, { t0: 0, tEnd: 2, rtol: 1e-8, atol: 1e-12 });
   assert.equal(rb.status, 'done');
   for (let i = 0; i < N; i++) {
-    assert.ok(Math.abs(rb.yFinal[i]! - rd.yFinal[i]!) < 1e-10);
-    assert.ok(Math.abs(rb.yFinal[i]! - y0[i]! * Math.exp(lam * 2)) < 1e-7 * Math.exp(lam * 2) + 1e-12);
+    assert.ok(Math.abs(rb.yFinal[i]! - rd.yFinal[i]!) < 1e-10, 'Math.abs(rb.yFinal[i]! - rd.yFinal[i]!) < 1e-10');
+    assert.ok(
+      Math.abs(rb.yFinal[i]! - y0[i]! * Math.exp(lam * 2)) < 1e-7 * Math.exp(lam * 2) + 1e-12,
+      'Math.abs(rb.yFinal[i]! - y0[i]! * Math.exp(lam * 2)) < 1e-7 * Math.exp(lam * 2) + 1e-12',
+    );
   }
   // colouring by bandwidth: 3 f-evaluations per Jacobian instead of N
   assert.ok(rb.stats.fEvals < rd.stats.fEvals, `banded ${rb.stats.fEvals} vs dense ${rd.stats.fEvals} f-evals`);
@@ -421,27 +427,35 @@ test('tEval sampling on dense output, saveSteps, exact stop at tEnd, maxStep, pe
     tEval,
   });
   assert.deepEqual(r.t, tEval);
-  for (let k = 0; k < tEval.length; k++) assert.ok(Math.abs(r.y[k]![0]! - Math.exp(-tEval[k]!)) < 1e-8);
+  for (let k = 0; k < tEval.length; k++)
+    assert.ok(
+      Math.abs(r.y[k]![0]! - Math.exp(-tEval[k]!)) < 1e-8,
+      'Math.abs(r.y[k]![0]! - Math.exp(-tEval[k]!)) < 1e-8',
+    );
   const s = solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 3, maxStep: 0.1 });
   assert.equal(s.t[s.t.length - 1], 3);
   assert.equal(s.tFinal, 3);
-  for (let k = 1; k < s.t.length; k++) assert.ok(s.t[k]! - s.t[k - 1]! <= 0.1 + 1e-12);
+  for (let k = 1; k < s.t.length; k++)
+    assert.ok(s.t[k]! - s.t[k - 1]! <= 0.1 + 1e-12, 's.t[k]! - s.t[k - 1]! <= 0.1 + 1e-12');
   const both = solveDae(p, Float64Array.from([1, 1]), { t0: 0, tEnd: 3, tEval: [1, 2], saveSteps: true });
-  assert.ok(both.t.length > 3 && both.t.includes(1) && both.t.includes(2));
+  assert.ok(
+    both.t.length > 3 && both.t.includes(1) && both.t.includes(2),
+    'both.t.length > 3 && both.t.includes(1) && both.t.includes(2)',
+  );
 });
 
 test('integration backwards in time (tEnd < t0)', () => {
   const p: DaeProblem = { n: 1, f: (_t, y, o) => void (o[0] = y[0]!) };
   const r = solveDae(p, Float64Array.from([1]), { t0: 1, tEnd: 0, rtol: 1e-9, atol: 1e-12 });
   assert.equal(r.status, 'done');
-  assert.ok(Math.abs(r.yFinal[0]! - Math.exp(-1)) < 1e-8);
+  assert.ok(Math.abs(r.yFinal[0]! - Math.exp(-1)) < 1e-8, 'Math.abs(r.yFinal[0]! - Math.exp(-1)) < 1e-8');
 });
 
 test('blow-up (y′ = y², y(0) = 1) fails with a message instead of returning NaN', () => {
   const p: DaeProblem = { n: 1, f: (_t, y, o) => void (o[0] = y[0]! * y[0]!) };
   const r = solveDae(p, Float64Array.from([1]), { t0: 0, tEnd: 2 });
   assert.equal(r.status, 'failed');
-  assert.ok(r.message && r.message.length > 0);
+  assert.ok(r.message && r.message.length > 0, 'r.message && r.message.length > 0');
   assert.ok(r.tFinal < 1.0001 && r.tFinal > 0.99, `t = ${r.tFinal}`);
 });
 
@@ -591,7 +605,10 @@ test('a DAE terminal event on an algebraic unknown with a knee is located on the
   });
   assert.equal(r.status, 'event');
   assert.ok(Math.abs(r.tFinal - 0.45) < 1e-9, `event at t = ${r.tFinal}`);
-  assert.ok(Math.abs(r.yFinal[1]! - 20) < 1e-6 && Math.abs(r.yFinal[0]! - 0.55) < 1e-9);
+  assert.ok(
+    Math.abs(r.yFinal[1]! - 20) < 1e-6 && Math.abs(r.yFinal[0]! - 0.55) < 1e-9,
+    'Math.abs(r.yFinal[1]! - 20) < 1e-6 && Math.abs(r.yFinal[0]! - 0.55) < 1e-9',
+  );
   assert.equal(r.events.length, 1);
   assert.equal(r.events[0]!.t, r.tFinal);
 });

@@ -54,9 +54,9 @@ test('dense LU: random 30×30 system, residual at round-off level', () => {
   const b = matvec(a, n, x);
   const lu = Float64Array.from(a);
   const piv = new Int32Array(n);
-  assert.ok(denseLuFactor(lu, n, piv));
+  assert.ok(denseLuFactor(lu, n, piv), 'denseLuFactor(lu, n, piv)');
   denseLuSolve(lu, n, piv, b);
-  assert.ok(maxAbsDiff(b, x) < 1e-10);
+  assert.ok(maxAbsDiff(b, x) < 1e-10, 'maxAbsDiff(b, x) < 1e-10');
 });
 
 test('banded LU (with row interchanges) agrees with dense LU', () => {
@@ -84,12 +84,12 @@ test('banded LU (with row interchanges) agrees with dense LU', () => {
     band.solve(b);
     const lu = Float64Array.from(dense);
     const piv = new Int32Array(n);
-    assert.ok(denseLuFactor(lu, n, piv));
+    assert.ok(denseLuFactor(lu, n, piv), 'denseLuFactor(lu, n, piv)');
     denseLuSolve(lu, n, piv, b2);
     assert.ok(maxAbsDiff(b, b2) < 1e-9, `n=${n} kl=${kl} ku=${ku}: ${maxAbsDiff(b, b2)}`);
     // residual of the banded solution
     const res = matvec(dense, n, b);
-    assert.ok(maxAbsDiff(res, matvec(dense, n, x)) < 1e-9);
+    assert.ok(maxAbsDiff(res, matvec(dense, n, x)) < 1e-9, 'maxAbsDiff(res, matvec(dense, n, x)) < 1e-9');
   }
 });
 
@@ -118,7 +118,7 @@ test('bordered-banded (Schur complement) agrees with dense LU on band + 2 dense 
     }
   const x = new Float64Array(n).map(() => r());
   const b = matvec(dense, n, x);
-  assert.ok(bb.factor());
+  assert.ok(bb.factor(), 'bb.factor()');
   bb.solve(b);
   assert.ok(maxAbsDiff(b, x) < 1e-10, `${maxAbsDiff(b, x)}`);
 });
@@ -168,8 +168,8 @@ test('sparse linear system (bordered) solves diag(m) − diag(w)·J like the den
   }
   const m = new Float64Array(n).map((_, i) => (i % 3 === 0 ? 0 : 1));
   const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.3));
-  assert.ok(sp.factor(m, w));
-  assert.ok(de.factor(m, w));
+  assert.ok(sp.factor(m, w), 'sp.factor(m, w)');
+  assert.ok(de.factor(m, w), 'de.factor(m, w)');
   const b = new Float64Array(n).map(() => r());
   const b2 = Float64Array.from(b);
   sp.solve(b);
@@ -274,8 +274,8 @@ for (const withBorder of [false, true]) {
       de.add(i, j, v);
     }
     const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.7));
-    assert.ok(cs.factor(m, w));
-    assert.ok(de.factor(m, w));
+    assert.ok(cs.factor(m, w), 'cs.factor(m, w)');
+    assert.ok(de.factor(m, w), 'de.factor(m, w)');
     for (let rep = 0; rep < 2; rep++) {
       const b = new Float64Array(n).map(() => r());
       const b2 = Float64Array.from(b);
@@ -306,8 +306,8 @@ test('condensed systems on the same pattern arrays share the symbolic analysis o
       de.add(rows[e]!, cols[e]!, vals[e]!);
     }
     const w = new Float64Array(n).map((_, i) => (mm[i] === 0 ? 1 : 0.7));
-    assert.ok(sys.factor(mm, w));
-    assert.ok(de.factor(mm, w));
+    assert.ok(sys.factor(mm, w), 'sys.factor(mm, w)');
+    assert.ok(de.factor(mm, w), 'de.factor(mm, w)');
     const b = new Float64Array(n).map((_, i) => Math.sin(i + q));
     const b2 = Float64Array.from(b);
     sys.solve(b);
@@ -334,8 +334,8 @@ test('condensed system: a vanishing elimination pivot falls back to pivoting LU 
     de.add(i, j, v);
   }
   const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.5));
-  assert.ok(cs.factor(m, w));
-  assert.ok(de.factor(m, w));
+  assert.ok(cs.factor(m, w), 'cs.factor(m, w)');
+  assert.ok(de.factor(m, w), 'de.factor(m, w)');
   const b = new Float64Array(n).map(() => r());
   const b2 = Float64Array.from(b);
   cs.solve(b);
@@ -374,9 +374,9 @@ test('condensed system: a well-conditioned chain whose hub is in other units (en
       de.add(i, j, v);
     }
     const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : 0.5));
-    assert.ok(cs.factor(m, w));
+    assert.ok(cs.factor(m, w), 'cs.factor(m, w)');
     assert.equal(cs.condensedActive, true, `border ${withBorder}: condensed, not the fallback`);
-    assert.ok(de.factor(m, w));
+    assert.ok(de.factor(m, w), 'de.factor(m, w)');
     const b = new Float64Array(n).map(() => r());
     const b2 = Float64Array.from(b);
     cs.solve(b);
@@ -411,7 +411,7 @@ test('banded LU with threshold pivoting: diagonal pivots above the threshold are
     const x = new Float64Array(n).map(() => r());
     const b0 = matvec(dense, n, x);
     const b = Float64Array.from(b0);
-    assert.ok(band.factor());
+    assert.ok(band.factor(), 'band.factor()');
     band.solve(b);
     // backward error (the matrix is ill-conditioned: |A⁻¹| grows like 5^k down the sub-diagonal)
     const res = maxAbsDiff(matvec(dense, n, b), b0);
@@ -463,7 +463,7 @@ test('linear trees of a condensed system: exact elimination per c, roots affine 
   assert.equal(ch.keep.length, n - (nv - 1) * chain);
   assert.equal(ch.rootV.length, nv - 1);
   const c = 0.37;
-  assert.ok(ch.factor(m, c));
+  assert.ok(ch.factor(m, c), 'ch.factor(m, c)');
   const yPred = new Float64Array(n).map(() => r());
   const psi = new Float64Array(n).map(() => r());
   ch.rhs(m, yPred, psi);
@@ -486,7 +486,7 @@ test('linear trees of a condensed system: exact elimination per c, roots affine 
   assert.ok(worst < 1e-12, `linear rows residual ${worst}`);
   // the reduced solve of a right-hand side that is zero on the trees = the full solve, on the kept unknowns
   const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
-  assert.ok(cs.factor(m, w));
+  assert.ok(cs.factor(m, w), 'cs.factor(m, w)');
   const b = new Float64Array(n).map(() => r());
   for (let v = 0; v < nv; v++) if (v !== 2) b.fill(0, v * per, v * per + chain);
   const full = Float64Array.from(b);
@@ -576,7 +576,7 @@ test('condensed system with linear trees: endJ keeps the linear rows’ entries 
   const { n, rows, cols, cs } = condensedChain(nv, chain);
   const lin = new Uint8Array(n);
   for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
-  assert.ok(cs.linearChains!(lin));
+  assert.ok(cs.linearChains!(lin), 'cs.linearChains!(lin)');
   const r = rng(41);
   const vals = rows.map(() => r());
   // J as the stored values read back through replay (row-major map)
@@ -641,9 +641,9 @@ test('condensed system with linear trees over every peeled unknown: factor(m, w,
   const ch = trees.linearChains(lin)!;
   for (const c of [0.37, 2.5]) {
     const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
-    assert.ok(plain.factor(m, w, c));
+    assert.ok(plain.factor(m, w, c), 'plain.factor(m, w, c)');
     assert.equal(plain.factorisedFromTrees, false, 'no trees registered: the full elimination');
-    assert.ok(trees.factor(m, w, c));
+    assert.ok(trees.factor(m, w, c), 'trees.factor(m, w, c)');
     assert.equal(trees.factorisedFromTrees, true, 'the trees’ elimination');
     const b = new Float64Array(n).map(() => r());
     const x1 = Float64Array.from(b);
@@ -662,7 +662,7 @@ test('condensed system with linear trees over every peeled unknown: factor(m, w,
   }
   // without c (a projection's or an initialisation's matrix), or with other weights, the full elimination
   const w0 = new Float64Array(n).map((_, i) => (m[i] === 0 ? -1 : 0));
-  assert.ok(trees.factor(m, w0));
+  assert.ok(trees.factor(m, w0), 'trees.factor(m, w0)');
   assert.equal(trees.factorisedFromTrees, false);
 });
 
@@ -694,4 +694,88 @@ test('condensed system: a Jacobian added in another order, or with zero entries 
   assert.deepEqual(a.J, b.J);
   // a nonzero outside the pattern is still an error naming the entry
   assert.throws(() => a.add(0, n - 2, 1), /entry \(0, \d+\) = 1 is not in the declared sparsity pattern/);
+});
+
+test('condensed system: addSequence gives J bit for bit as the same adds one by one (repeated entries summed in order), on a second system of the same pattern too (the map is shared); outside the pattern a zero is ignored and anything else named; a count past the arrays is an error', () => {
+  const { n, rows, cols, m } = chainPattern(5, 4, true);
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  // the pattern's entries in a scrambled order, each twice (a sequence may repeat an entry: its values sum)
+  const order = [...rows.keys(), ...rows.keys()].sort((p, q) => ((p * 7919) % 61) - ((q * 7919) % 61));
+  const sr = Int32Array.from(order, (e) => rows[e]!);
+  const sc = Int32Array.from(order, (e) => cols[e]!);
+  const r = rng(71);
+  for (const fresh of [true, false]) {
+    const one = new CondensedCore(n, R, C, m);
+    const seq = new CondensedCore(n, R, C, m);
+    for (let round = 0; round < 3; round++) {
+      const v = Float64Array.from(order, () => r() * 10 ** Math.round(4 * r()));
+      one.clearJ();
+      seq.clearJ();
+      for (let q = 0; q < order.length; q++) one.add(sr[q]!, sc[q]!, v[q]!);
+      seq.addSequence(sr, sc, v, order.length);
+      seq.J.forEach((x, q) => assert.ok(Object.is(x, one.J[q]), `${fresh ? 'first' : 'second'} system, J[${q}]`));
+      // a shorter count adds the first entries only
+      seq.clearJ();
+      one.clearJ();
+      seq.addSequence(sr, sc, v, 5);
+      for (let q = 0; q < 5; q++) one.add(sr[q]!, sc[q]!, v[q]!);
+      assert.deepEqual(seq.J, one.J);
+    }
+  }
+  const core = new CondensedCore(n, R, C, m);
+  const outR = Int32Array.from([rows[0]!, 0]);
+  const outC = Int32Array.from([cols[0]!, n - 2]);
+  core.addSequence(outR, outC, Float64Array.from([2.5, 0]), 2);
+  const want = new CondensedCore(n, R, C, m);
+  want.add(rows[0]!, cols[0]!, 2.5);
+  assert.deepEqual(core.J, want.J);
+  assert.throws(
+    () => core.addSequence(outR, outC, Float64Array.from([2.5, 1]), 2),
+    /entry \(0, \d+\) = 1 is not in the declared sparsity pattern/,
+  );
+  assert.throws(() => core.addSequence(outR, outC, new Float64Array(2), 3), /addSequence count 3 exceeds/);
+});
+
+test('condensed system with linear trees: factor(m, w, c) after J changes (clearJ and adds, adds alone, addSequence) factorises the new J, bit for bit as a fresh system does', () => {
+  const nv = 4;
+  const chain = 5;
+  const per = chain + 2;
+  const { n, rows, cols, m } = chainPattern(nv, chain, false);
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  const lin = new Uint8Array(n);
+  for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
+  const r = rng(83);
+  const values = (): Float64Array =>
+    Float64Array.from(rows, (i, e) => (i === cols[e] && m[i] === 1 ? -2 - Math.abs(r()) : r()));
+  const solveWith = (core: CondensedCore, c: number, b: Float64Array): Float64Array => {
+    const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
+    assert.ok(core.factor(m, w, c), `factorised at c = ${c}`);
+    assert.equal(core.factorisedFromTrees, true);
+    const x = Float64Array.from(b);
+    core.solve(x);
+    return x;
+  };
+  const sys = new CondensedCore(n, R, C, m);
+  const v0 = values();
+  for (let e = 0; e < rows.length; e++) sys.add(rows[e]!, cols[e]!, v0[e]!);
+  const ch = sys.linearChains(lin)!;
+  assert.ok(ch, 'linear trees over every peeled unknown');
+  const b = new Float64Array(n).map(() => r());
+  solveWith(sys, 0.5, b);
+  solveWith(sys, 0.7, b);
+  for (const how of ['clearJ and add', 'add', 'addSequence']) {
+    const v = values();
+    if (how !== 'add') sys.clearJ();
+    if (how === 'addSequence') sys.addSequence(R, C, v, rows.length);
+    else for (let e = 0; e < rows.length; e++) sys.add(rows[e]!, cols[e]!, v[e]!);
+    // the trees' elimination is kept per c until told that J changed (as the integrator does after a Jacobian)
+    ch.invalidate();
+    const fresh = new CondensedCore(n, R, C, m);
+    for (let e = 0; e < rows.length; e++) fresh.add(rows[e]!, cols[e]!, v[e]!);
+    if (how === 'add') for (let e = 0; e < rows.length; e++) fresh.J[e] = sys.J[e]!; // v added onto the last J
+    assert.ok(fresh.linearChains(lin), 'the fresh system’s linear trees');
+    for (const c of [0.7, 1.3]) assert.deepEqual(solveWith(sys, c, b), solveWith(fresh, c, b), `${how}, c = ${c}`);
+  }
 });

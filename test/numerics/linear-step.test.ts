@@ -77,7 +77,10 @@ test('fixed input to the end time: the state is the analytic one, the steps grow
   const ye = sys.exact(y0, u, 13);
   for (let i = 0; i < 2; i++) assert.ok(Math.abs(y[i]! - ye[i]!) <= 1e-12, `y${i}: ${y[i]} vs ${ye[i]}`);
   assert.ok(Math.abs(r.inputIntegral - u * 13) <= 1e-12, String(r.inputIntegral));
-  assert.ok(Math.abs(r.outputEnd - sys.instantOutput(y, u)) <= 1e-12);
+  assert.ok(
+    Math.abs(r.outputEnd - sys.instantOutput(y, u)) <= 1e-12,
+    'Math.abs(r.outputEnd - sys.instantOutput(y, u)) <= 1e-12',
+  );
   // hMax caps the growth: 0.1, 0.2, 0.4, then 0.5 to 3.0 → 3 + 5 steps
   sys.prepares = 0;
   const r2 = new LinearStepEngine(sys).runInput(Float64Array.from(y0), u, { tEnd: 3.2, h0: 0.1, growth: 2, hMax: 0.5 });
@@ -110,8 +113,11 @@ test('a cut-off inside a step is located at the analytic crossing time; ∫u·v 
     // located to vtol in v, |dv/dt| ≈ 1 there: the time to ≈ 1e-12
     assert.ok(Math.abs(r.t - tStar) <= 1e-10, `t ${r.t} vs ${tStar}`);
     assert.ok(Math.abs(r.outputEnd - cut) <= 1e-12, String(r.outputEnd));
-    assert.ok(Math.abs(y[0]! - sys.exact([y0], u, tStar)[0]!) <= 1e-10);
-    assert.ok(Math.abs(r.inputIntegral - u * tStar) <= 1e-10);
+    assert.ok(
+      Math.abs(y[0]! - sys.exact([y0], u, tStar)[0]!) <= 1e-10,
+      'Math.abs(y[0]! - sys.exact([y0], u, tStar)[0]!) <= 1e-10',
+    );
+    assert.ok(Math.abs(r.inputIntegral - u * tStar) <= 1e-10, 'Math.abs(r.inputIntegral - u * tStar) <= 1e-10');
     assert.equal(r.outputStart, v0);
     errs.push(Math.abs(r.workIntegral - work(tStar)));
   }
@@ -165,7 +171,10 @@ test('a held output: the input holds it at every step, decays as the analytic so
     errT.push(Math.abs(r.t - tStar));
     assert.ok(errT.at(-1)! <= h0, `t ${r.t} vs ${tStar}`);
     assert.ok(Math.abs(r.inputIntegral - charge(tStar)) <= 2 * h0 * uOf(0), `q ${r.inputIntegral} vs ${charge(tStar)}`);
-    assert.ok(Math.abs(r.workIntegral - V * r.inputIntegral) <= 1e-15);
+    assert.ok(
+      Math.abs(r.workIntegral - V * r.inputIntegral) <= 1e-15,
+      'Math.abs(r.workIntegral - V * r.inputIntegral) <= 1e-15',
+    );
   }
   assert.ok(errT[0]! / errT[1]! > 1.7 && errT[0]! / errT[1]! < 2.3, `ratio ${errT[0]! / errT[1]!}`);
 });
@@ -181,8 +190,8 @@ test('a held output whose input never falls to uStop runs to the end time on gro
     { tEnd: 10, h0: 1, growth: 1.5, hMax: 2 },
   );
   assert.equal(r.stop, 'tEnd');
-  assert.ok(Math.abs(r.t - 10) <= 1e-12);
+  assert.ok(Math.abs(r.t - 10) <= 1e-12, 'Math.abs(r.t - 10) <= 1e-12');
   // 1, 1.5, 2, 2, 2 → 8.5, then 1.5 to 10: six steps
   assert.equal(sys.prepares, 6 + 1); // and the vanishing step at the switch
-  assert.ok(Math.abs(y[0]! + 2 * r.inputEnd - 1) <= 1e-12);
+  assert.ok(Math.abs(y[0]! + 2 * r.inputEnd - 1) <= 1e-12, 'Math.abs(y[0]! + 2 * r.inputEnd - 1) <= 1e-12');
 });

@@ -8,7 +8,7 @@ test('Levenberg–Marquardt recovers the parameters of an exponential from exact
   const truth = [2.5, 0.7, 0.3];
   const y = Float64Array.from(t, (ti) => model(truth, ti));
   const r = await levenbergMarquardt((x) => Float64Array.from(t, (ti, i) => model(x, ti) - y[i]!), [1, 0.1, 0]);
-  assert.ok(r.converged);
+  assert.ok(r.converged, 'r.converged');
   truth.forEach((v, i) => assert.ok(Math.abs(r.x[i]! - v) < 1e-5, `x${i} ${r.x[i]} vs ${v}`));
   // deterministic ±0.01 "noise": the estimate stays within 3σ of the truth
   const yn = Float64Array.from(y, (v, i) => v + (i % 2 ? 0.01 : -0.01));

@@ -124,7 +124,7 @@ test('the predictor, a refusal to proceed, and failures end the iteration as the
   q.s.setups = 0;
   assert.equal(newtonIteration(q.p, { maxIter: 20, predicted: true }), 'converged');
   assert.equal(q.s.solves, q.s.setups + 1);
-  assert.ok(Math.abs(q.s.x - Math.SQRT2) <= 1e-14);
+  assert.ok(Math.abs(q.s.x - Math.SQRT2) <= 1e-14, 'Math.abs(q.s.x - Math.SQRT2) <= 1e-14');
   // proceed false after the first update that has not converged
   const s = scalar(
     (x) => x * x - 2,

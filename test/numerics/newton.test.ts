@@ -27,7 +27,7 @@ test('x³ − 2x − 5 from 2, unbracketed: the root to 1e-15, its error squared
     return x * x * x - 2 * x - 5;
   };
   const s = new NewtonSearch({ xtol: 0, rtol: 1e-15 });
-  assert.ok(newton(f, s, 2, -Infinity, Infinity));
+  assert.ok(newton(f, s, 2, -Infinity, Infinity), 'newton(f, s, 2, -Infinity, Infinity)');
   assert.equal(s.status, 'converged');
   assert.ok(Math.abs(s.x - NEWTON_ROOT) <= 4e-16, String(s.x));
   // e_{n+1} ≈ |f″/(2f′)|·e_n² (0.563 at the root, 0.61 over the first step): the number of correct digits doubles
@@ -63,14 +63,14 @@ test("Kepler's equation E − e·sin E = M: E known, M from it, E found back; e 
   // the textbook case (Meeus, Astronomical Algorithms, 2nd ed., ex. 30.a): e = 0.100, M = 5° → E = 5.554589°
   ecc = 0.1;
   M = (5 * Math.PI) / 180;
-  assert.ok(newton(kepler, s, M, 0, Math.PI));
+  assert.ok(newton(kepler, s, M, 0, Math.PI), 'newton(kepler, s, M, 0, Math.PI)');
   assert.ok(Math.abs((s.x * 180) / Math.PI - 5.554589) < 5e-7, String((s.x * 180) / Math.PI));
   // plain Newton from E₀ = M at e = 0.999, E = 1 jumps past π (to ≈ 11.8): the bracket keeps it inside
   ecc = 0.999;
   M = 1 - 0.999 * Math.sin(1);
   const plain = M - (M - ecc * Math.sin(M) - M) / (1 - ecc * Math.cos(M));
   assert.ok(plain > Math.PI, `plain Newton's first step ${plain} leaves [0, π]`);
-  assert.ok(newton(kepler, s, M, 0, Math.PI));
+  assert.ok(newton(kepler, s, M, 0, Math.PI), 'newton(kepler, s, M, 0, Math.PI)');
   assert.ok(Math.abs(s.x - 1) <= 1e-12 && s.iterations < 40, `${s.x} after ${s.iterations}`);
 });
 
@@ -81,16 +81,16 @@ test('a derivative that vanishes: bracketed, the fallback steps converge; open, 
   };
   const s = new NewtonSearch({ xtol: 1e-14 });
   // f′(0) = 0 at the start: no Newton step from there
-  assert.ok(newton(cube, s, 0, -1, 3));
+  assert.ok(newton(cube, s, 0, -1, 3), 'newton(cube, s, 0, -1, 3)');
   assert.ok(Math.abs(s.x - 2) <= 1e-13, String(s.x));
-  assert.ok(newton(cube, s, 0, -Infinity, Infinity));
+  assert.ok(newton(cube, s, 0, -Infinity, Infinity), 'newton(cube, s, 0, -Infinity, Infinity)');
   assert.ok(Math.abs(s.x - 2) <= 1e-13, String(s.x));
   // f′ = 0 everywhere it is asked for (a caller without a derivative): bracketed steps alone still converge
   const blind: NewtonFunction = (x, st) => {
     st.df = 0;
     return Math.tanh(x - 0.3);
   };
-  assert.ok(newton(blind, s, -2, -2, 5));
+  assert.ok(newton(blind, s, -2, -2, 5), 'newton(blind, s, -2, -2, 5)');
   assert.ok(Math.abs(s.x - 0.3) <= 1e-13 && s.iterations < 60, `${s.x} after ${s.iterations}`);
   // far from the root on an open side, with f′ = 0: the steps double (1, 2, 4, …) until the sign changes
   const seen: number[] = [];
@@ -99,7 +99,7 @@ test('a derivative that vanishes: bracketed, the fallback steps converge; open, 
     st.df = 0;
     return x - 100;
   };
-  assert.ok(newton(far, s, 0, -Infinity, Infinity));
+  assert.ok(newton(far, s, 0, -Infinity, Infinity), 'newton(far, s, 0, -Infinity, Infinity)');
   assert.deepEqual(seen.slice(0, 8), [0, 1, 3, 7, 15, 31, 63, 127]);
   assert.ok(Math.abs(s.x - 100) <= 1e-12, String(s.x));
 });
@@ -119,7 +119,7 @@ test('scale: the first step towards an open side is max(scale, |x|); a root at 1
   assert.equal(plain.x, 1);
   seen.length = 0;
   const milli = new NewtonSearch({ xtol: 1e-15, scale: 1e-3 });
-  assert.ok(newton(small, milli, 0, -Infinity, Infinity));
+  assert.ok(newton(small, milli, 0, -Infinity, Infinity), 'newton(small, milli, 0, -Infinity, Infinity)');
   assert.deepEqual(seen.slice(0, 3), [0, 1e-3, 3e-3]);
   assert.ok(Math.abs(milli.x - 1.5e-3) <= 1e-15, String(milli.x));
   // a root at 1.5e3 of a decreasing f (unbracketed: neg = +∞, pos = −∞): the steps 1e3, then 2e3 further
@@ -130,12 +130,12 @@ test('scale: the first step towards an open side is max(scale, |x|); a root at 1
     return 1.5e3 - x;
   };
   seen.length = 0;
-  assert.ok(newton(big, plain, 0, Infinity, -Infinity));
+  assert.ok(newton(big, plain, 0, Infinity, -Infinity), 'newton(big, plain, 0, Infinity, -Infinity)');
   assert.ok(Math.abs(plain.x - 1.5e3) <= 1e-9, String(plain.x));
   const byDefault = seen.length;
   seen.length = 0;
   const kilo = new NewtonSearch({ xtol: 1e-9, scale: 1e3 });
-  assert.ok(newton(big, kilo, 0, Infinity, -Infinity));
+  assert.ok(newton(big, kilo, 0, Infinity, -Infinity), 'newton(big, kilo, 0, Infinity, -Infinity)');
   assert.deepEqual(seen.slice(0, 3), [0, 1e3, 3e3]);
   assert.ok(Math.abs(kilo.x - 1.5e3) <= 1e-9, String(kilo.x));
   assert.ok(seen.length + 9 <= byDefault, `${seen.length} evaluations vs ${byDefault} at the default scale`);
@@ -205,18 +205,18 @@ test('the curvature stop saves the last evaluation without losing accuracy; step
   };
   const s = new NewtonSearch({ xtol: 1e-14, rtol: 1e-14 });
   calls = 0;
-  assert.ok(newton(withCurv, s, 0, -Infinity, Infinity));
+  assert.ok(newton(withCurv, s, 0, -Infinity, Infinity), 'newton(withCurv, s, 0, -Infinity, Infinity)');
   const nCurv = calls;
   assert.ok(Math.abs(s.x - Math.LN2) <= 2e-16, String(s.x));
   // the step's end is not evaluated: last is the point before it
   assert.notEqual(s.last, s.x);
   calls = 0;
-  assert.ok(newton(without, s, 0, -Infinity, Infinity));
+  assert.ok(newton(without, s, 0, -Infinity, Infinity), 'newton(without, s, 0, -Infinity, Infinity)');
   assert.ok(Math.abs(s.x - Math.LN2) <= 2e-16, String(s.x));
   assert.equal(nCurv, calls - 1, `${nCurv} with the curvature vs ${calls} without`);
   const e = new NewtonSearch({ xtol: 1e-14, stepStop: false });
-  assert.ok(newton(without, e, 0, -1, 3));
-  assert.ok(Math.abs(e.x - Math.LN2) <= 1e-14);
+  assert.ok(newton(without, e, 0, -1, 3), 'newton(without, e, 0, -1, 3)');
+  assert.ok(Math.abs(e.x - Math.LN2) <= 1e-14, 'Math.abs(e.x - Math.LN2) <= 1e-14');
   assert.ok(e.fx === Math.exp(e.x) - 2, 'x is a point evaluated, fx its f');
 });
 
@@ -228,7 +228,7 @@ test('growBracket: a positive quantity doubled until the sign changes; the limit
     { status: r.status, lo: r.lo, hi: r.hi, steps: r.steps },
     { status: 'bracketed', lo: 512, hi: 1024, steps: 10 },
   );
-  assert.ok(r.fLo > 0 && r.fHi < 0);
+  assert.ok(r.fLo > 0 && r.fHi < 0, 'r.fLo > 0 && r.fHi < 0');
   assert.equal(evaluated.length, 12, 'f(lo), then f at 1, 2, …, 1024');
   // known end values are not evaluated again
   evaluated.length = 0;
@@ -239,7 +239,10 @@ test('growBracket: a positive quantity doubled until the sign changes; the limit
   const lim = growBracket(never, 0, 1, { limit: 1e6 });
   assert.ok(lim.status === 'limit' && lim.hi === 2 ** 19 && lim.hi * 2 > 1e6, `${lim.status} ${lim.hi}`);
   const steps = growBracket(never, 0, 1, { maxSteps: 5 });
-  assert.ok(steps.status === 'max-steps' && steps.hi === 32 && steps.steps === 5);
+  assert.ok(
+    steps.status === 'max-steps' && steps.hi === 32 && steps.steps === 5,
+    "steps.status === 'max-steps' && steps.hi === 32 && steps.steps === 5",
+  );
   assert.equal(growBracket(() => NaN, 0, 1).status, 'not-finite');
   assert.equal(growBracket(never, 0, 0).status, 'not-finite', 'hi must be > 0 to grow');
   assert.equal(growBracket(never, 0, 1, { factor: 1 }).status, 'not-finite', 'a factor ≤ 1 does not grow');
@@ -253,7 +256,7 @@ test('fixedPoint: cos x = x (the Dottie number) by Picard iteration; a divergent
   const d = fixedPoint((x) => 2 * x + 1, 1, { rtol: 1e-12, maxIter: 2000 });
   assert.ok(!d.converged && Number.isFinite(d.x), JSON.stringify(d));
   const capped = fixedPoint(Math.cos, 1, { rtol: 1e-15, maxIter: 5 });
-  assert.ok(!capped.converged && capped.iterations === 5);
+  assert.ok(!capped.converged && capped.iterations === 5, '!capped.converged && capped.iterations === 5');
 });
 
 test('newtonHot (the inlinable plain loop, then the general one) evaluates the same points as the general loop alone', () => {

@@ -16,7 +16,7 @@ import {
 test('brent and illinois find cube roots and transcendental roots to 1e-12', () => {
   for (const solver of [brent, illinois]) {
     const r1 = solver((x) => x * x * x - 2, 0, 2, { xtol: 1e-14 });
-    assert.ok(r1.converged);
+    assert.ok(r1.converged, 'r1.converged');
     assert.ok(Math.abs(r1.x - Math.cbrt(2)) < 1e-12, `${solver.name}: ${r1.x}`);
     const r2 = solver((x) => Math.cos(x) - x, 0, 1, { xtol: 1e-14 });
     assert.ok(Math.abs(r2.x - 0.7390851332151607) < 1e-12, `${solver.name}: ${r2.x}`);
@@ -26,14 +26,14 @@ test('brent and illinois find cube roots and transcendental roots to 1e-12', () 
 test('brent needs few evaluations on a smooth root (superlinear)', () => {
   let calls = 0;
   const r = brent((x) => (calls++, Math.exp(x) - 3), 0, 5, { xtol: 1e-13 });
-  assert.ok(Math.abs(r.x - Math.log(3)) < 1e-12);
+  assert.ok(Math.abs(r.x - Math.log(3)) < 1e-12, 'Math.abs(r.x - Math.log(3)) < 1e-12');
   assert.ok(calls < 20, `calls ${calls}`);
 });
 
 test('illinois does not stall on a one-sided convex function (regula falsi would)', () => {
   let calls = 0;
   const r = illinois((x) => (calls++, Math.pow(x, 10) - 0.5), 0, 1.5, { xtol: 1e-13 });
-  assert.ok(Math.abs(r.x - Math.pow(0.5, 0.1)) < 1e-11);
+  assert.ok(Math.abs(r.x - Math.pow(0.5, 0.1)) < 1e-11, 'Math.abs(r.x - Math.pow(0.5, 0.1)) < 1e-11');
   assert.ok(calls < 60, `calls ${calls}`);
 });
 
@@ -132,7 +132,8 @@ test('pchip is monotone on monotone data with a sharp step (no overshoot) and in
     assert.ok(v >= 0 && v <= 1, `overshoot at ${t}: ${v}`);
     prev = v;
   }
-  for (let i = 0; i < x.length; i++) assert.ok(Math.abs(f(x[i]!) - y[i]!) < 1e-15);
+  for (let i = 0; i < x.length; i++)
+    assert.ok(Math.abs(f(x[i]!) - y[i]!) < 1e-15, 'Math.abs(f(x[i]!) - y[i]!) < 1e-15');
 });
 
 test('pchip reproduces a smooth function to O(h³) and its derivative', () => {
@@ -147,7 +148,7 @@ test('pchip reproduces a smooth function to O(h³) and its derivative', () => {
   for (let t = 0.05; t < 1.2; t += 0.037) derr = Math.max(derr, Math.abs(f.derivative(t) - Math.cos(t)));
   assert.ok(err < 2e-4, `err ${err}`);
   assert.ok(derr < 3e-3, `derr ${derr}`);
-  assert.ok(Math.abs(interpPchip(x, y, 1) - Math.sin(1)) < 2e-4);
+  assert.ok(Math.abs(interpPchip(x, y, 1) - Math.sin(1)) < 2e-4, 'Math.abs(interpPchip(x, y, 1) - Math.sin(1)) < 2e-4');
 });
 
 test('findInterval brackets the query', () => {
@@ -163,7 +164,7 @@ test('ftol: a root at a bracket end that evaluates to +6e-17 by rounding is acce
   assert.throws(() => illinois(g, 0, 2), /must differ in sign/);
   const r = illinois(g, 0, 2, { ftol: 1e-12 });
   assert.equal(r.x, 2);
-  assert.ok(r.converged);
+  assert.ok(r.converged, 'r.converged');
   assert.equal(brent(g, 0, 2, { ftol: 1e-12 }).x, 2);
   // a real sign problem beyond ftol still fails
   assert.throws(() => illinois((x) => 1 + x, 0, 2, { ftol: 1e-12 }), /must differ in sign/);

@@ -68,7 +68,7 @@ test('analytic roots: ∛2, cos x = x, ln 3, to 1e-12, quadratically (few evalua
   let calls = 0;
   const cube = (x: number): NewtonPoint => (calls++, { f: x * x * x - 2, df: 3 * x * x });
   const r1 = safeguarded(cube, { x: 0 }, { x: 2 }, { xtol: 1e-14 });
-  assert.ok(r1.converged);
+  assert.ok(r1.converged, 'r1.converged');
   assert.ok(Math.abs(r1.x - Math.cbrt(2)) < 1e-12, String(r1.x));
   assert.ok(calls <= 12, `calls ${calls}`);
   // f(neg) given: a decreasing function, neg above pos
@@ -126,7 +126,10 @@ test('the caller’s acceptance test stops the search at the first point it acce
   assert.ok(r.neg <= r.x && r.x <= r.pos, 'x inside the final bracket');
   // without it the same search goes on to the root
   const exact = safeguarded(f, { x: 0, f: -2 }, { x: 2, f: 2, df: 4 }, { xtol: 1e-15 });
-  assert.ok(Math.abs(exact.x - Math.SQRT2) < 1e-14 && !exact.accepted);
+  assert.ok(
+    Math.abs(exact.x - Math.SQRT2) < 1e-14 && !exact.accepted,
+    'Math.abs(exact.x - Math.SQRT2) < 1e-14 && !exact.accepted',
+  );
 });
 
 test('a lazily evaluated end is evaluated only when a step needs it; no sign change is reported, not thrown', () => {

@@ -41,7 +41,7 @@ test('sensitivities of a linear index-1 DAE match the analytic ∂y/∂p (parame
     },
   });
   assert.equal(r.status, 'done', r.message);
-  assert.ok(r.s && r.s.length === tEval.length);
+  assert.ok(r.s && r.s.length === tEval.length, 'r.s && r.s.length === tEval.length');
   for (let m = 0; m < tEval.length; m++) {
     const t = tEval[m]!;
     const y = 2 * Math.exp((a - k) * t);
@@ -58,7 +58,7 @@ test('sensitivities of a linear index-1 DAE match the analytic ∂y/∂p (parame
           `t=${t} s${i}[${q}] = ${S[i]![q]} vs ${want[i]![q]}`,
         );
   }
-  assert.ok((r.stats.sensitivityIterations ?? 0) > 0);
+  assert.ok((r.stats.sensitivityIterations ?? 0) > 0, '(r.stats.sensitivityIterations ?? 0) > 0');
 });
 
 /** Robertson as a DAE with its three rate constants as parameters */

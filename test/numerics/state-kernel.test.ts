@@ -59,7 +59,7 @@ function assertSame(a: SolveResult, b: SolveResult): void {
 }
 
 test('the WebAssembly sweeps (updateD, applyRU with and without SIMD, errorNorm) give bit for bit the JavaScript loops’ solution: every order, rejected steps, events, algebraic rows in and out of the error test, sensitivities', () => {
-  assert.ok(wasmStateKernelAvailable());
+  assert.ok(wasmStateKernelAvailable(), 'wasmStateKernelAvailable()');
   const p = chain(STATE_KERNEL_MIN_N + 9);
   const base: DaeSolverOptions = { t0: 0, tEnd: 20, rtol: 1e-7, atol: 1e-9 };
   const cases: DaeSolverOptions[] = [
@@ -98,7 +98,7 @@ test('the WebAssembly sweeps (updateD, applyRU with and without SIMD, errorNorm)
   ];
   let maxOrderSeen = false;
   // Node 20's engine has WebAssembly SIMD: the pair loops run (and, switched off, the scalar ones)
-  assert.ok(stateKernelSimdUsed());
+  assert.ok(stateKernelSimdUsed(), 'stateKernelSimdUsed()');
   for (const opts of cases) {
     const js = solveWith(false, p, opts);
     const wasm = solveWith(true, p, opts);
@@ -151,7 +151,7 @@ test('a solve nested in another’s right-hand side (each with the kernel’s ar
 });
 
 test('the trees’ factorisation in the kernel takes a tree’s elimination from an earlier tree with bit for bit the same entries and computes every other (one bit or the sign of a zero apart): the factors of LinearChains.factor’s JavaScript loops, bit for bit', () => {
-  assert.ok(wasmStateKernelAvailable());
+  assert.ok(wasmStateKernelAvailable(), 'wasmStateKernelAvailable()');
   // nv chains of 5 differential unknowns, each hanging off an algebraic hub banded with the next chain's
   const nv = 8;
   const len = 5;
@@ -197,7 +197,7 @@ test('the trees’ factorisation in the kernel takes a tree’s elimination from
   const lin = new Uint8Array(n);
   for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + len);
   const ch = core.linearChains(lin)!;
-  assert.ok(ch !== null && ch.rootV.length === nv);
+  assert.ok(ch !== null && ch.rootV.length === nv, 'ch !== null && ch.rootV.length === nv');
   const st = ch.structure;
   // (adds sum onto +0: chain 6's negative zero written into J directly)
   core.J[st.jUp[st.lv.indexOf(6 * per + 1)]!] = -0;
@@ -215,12 +215,12 @@ test('the trees’ factorisation in the kernel takes a tree’s elimination from
     assert.equal(lease.chainCopies, 4 * len);
     for (const c of [0.37, 2.5]) {
       ch.attach(null);
-      assert.ok(ch.factor(m, c));
+      assert.ok(ch.factor(m, c), 'ch.factor(m, c)');
       const js = ch.elimination();
       const want = [js.inv, js.upA, js.mul].map((a) => Float64Array.from(a));
       const { piv, inv, upA, mul, mag, bx, alpha, beta } = lease;
       ch.attach({ piv, inv, upA, mul, mag, bx, alpha, beta, factor: (cc) => lease.chainFactor(cc, st.cancel) });
-      assert.ok(ch.factor(m, c));
+      assert.ok(ch.factor(m, c), 'ch.factor(m, c)');
       const got = ch.elimination();
       [got.inv, got.upA, got.mul].forEach((a, k) =>
         a.forEach((x, i) =>

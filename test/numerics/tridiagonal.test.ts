@@ -60,7 +60,10 @@ test('tridiagonalSolve2: two right-hand sides of a diagonally dominant system at
     assert.ok(Math.abs(d2[o + i]! - x2[i]!) <= 1e-13 * (1 + Math.abs(x2[i]!)), `x2[${i}]`);
   }
   // outside [o, o + n) nothing is touched
-  assert.ok(Number.isNaN(d1[0]!) && Number.isNaN(d1[o + n]!) && Number.isNaN(d2[o - 1]!));
+  assert.ok(
+    Number.isNaN(d1[0]!) && Number.isNaN(d1[o + n]!) && Number.isNaN(d2[o - 1]!),
+    'Number.isNaN(d1[0]!) && Number.isNaN(d1[o + n]!) && Number.isNaN(d2[o - 1]!)',
+  );
 });
 
 test('tridiagonalSolve2Last: a second right-hand side zero but in its last entry gives the same doubles as tridiagonalSolve2', () => {

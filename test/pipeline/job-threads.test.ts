@@ -48,7 +48,10 @@ test(
       rec,
       opts((e) => events.push(e)),
     );
-    assert.ok(one.output.cycling && one.output.production && one.output.battery && one.output.claims);
+    assert.ok(
+      one.output.cycling && one.output.production && one.output.battery && one.output.claims,
+      'one.output.cycling && one.output.production && one.output.battery && one.output.claims',
+    );
     assert.equal(JSON.stringify(two.output), JSON.stringify(one.output));
     assert.deepEqual(two.warnings, one.warnings);
     assert.deepEqual(two.timeSeries, one.timeSeries);
@@ -92,9 +95,9 @@ test(
     } catch (e) {
       expected = e;
     }
-    assert.ok(expected instanceof ProblemError);
+    assert.ok(expected instanceof ProblemError, 'expected instanceof ProblemError');
     await assert.rejects(runJobThreaded(rec, opts), (e: unknown) => {
-      assert.ok(e instanceof ProblemError);
+      assert.ok(e instanceof ProblemError, 'e instanceof ProblemError');
       assert.equal(e.message, (expected as ProblemError).message);
       assert.deepEqual(e.problems, (expected as ProblemError).problems);
       return true;
@@ -149,7 +152,7 @@ for (const [name, pack] of [
         opts((e) => events.push(e)),
         spool,
       );
-      assert.ok(one.output.production && one.output.battery);
+      assert.ok(one.output.production && one.output.battery, 'one.output.production && one.output.battery');
       assert.equal(JSON.stringify(two.output), JSON.stringify(one.output));
       assert.deepEqual(two.warnings, one.warnings);
       assert.deepEqual(two.batteryCells, one.batteryCells);
@@ -166,7 +169,10 @@ for (const [name, pack] of [
       const fewer = one.warnings.some((w) => w.includes('fewer than the 24'));
       assert.equal(fewer, pack.series === 12, 'the warning when the shift makes fewer in-spec cells');
       assert.equal(one.batteryCells === null, fewer);
-      assert.ok(events.some((e) => e.stage === 'production shift' && e.done === e.total));
+      assert.ok(
+        events.some((e) => e.stage === 'production shift' && e.done === e.total),
+        "events.some((e) => e.stage === 'production shift' && e.done === e.total)",
+      );
     } finally {
       spool.dispose();
     }
@@ -189,10 +195,10 @@ test(
     } catch (e) {
       expected = e;
     }
-    assert.ok(expected instanceof ProblemError);
+    assert.ok(expected instanceof ProblemError, 'expected instanceof ProblemError');
     const spool = new CellSpool();
     await assert.rejects(runJobThreaded(rec, opts, spool), (e: unknown) => {
-      assert.ok(e instanceof ProblemError);
+      assert.ok(e instanceof ProblemError, 'e instanceof ProblemError');
       assert.equal(e.message, (expected as ProblemError).message);
       assert.deepEqual(e.problems, (expected as ProblemError).problems);
       return true;

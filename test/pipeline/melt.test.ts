@@ -10,7 +10,7 @@ const run = (T: number): ReturnType<typeof runJob> => {
   o.stations['240'].temperature_C = T;
   o.cycling = { ...(o.cycling ?? {}), ageing_cycles: 10 };
   const r = parseRecipeText(stringify(o));
-  assert.ok(r.ok);
+  assert.ok(r.ok, 'r.ok');
   return runJob(r.recipe);
 };
 
@@ -27,7 +27,7 @@ test("station 240 above Li's melting point (190 °C, inside the seed's 30–200 
     warnings.some((w) => /190\.0 °C > 180\.5 °C/.test(w)),
     warnings.join('\n'),
   );
-  assert.ok(output.line!.anode.al_fractions.Al < 0.99);
+  assert.ok(output.line!.anode.al_fractions.Al < 0.99, 'output.line!.anode.al_fractions.Al < 0.99');
   assert.equal(output.claims!.find((c) => c.claim === 1)!.verdict, 'met');
   assert.deepEqual(allFinite(output), []);
 });
@@ -35,9 +35,12 @@ test("station 240 above Li's melting point (190 °C, inside the seed's 30–200 
 test('far above the melting point (260 °C) the molten Li is rejected at the 240 inlet to the web edges: accounted, not lost; no NaN', () => {
   const { output, process } = run(260);
   const L = process.ledger.li;
-  assert.ok(L.rejectedToEdges_mol_m2 > 0);
-  assert.ok(Math.abs(L.anode_mol_m2 + L.rejectedToEdges_mol_m2 - L.supplied_mol_m2) < 1e-9 * L.supplied_mol_m2);
+  assert.ok(L.rejectedToEdges_mol_m2 > 0, 'L.rejectedToEdges_mol_m2 > 0');
+  assert.ok(
+    Math.abs(L.anode_mol_m2 + L.rejectedToEdges_mol_m2 - L.supplied_mol_m2) < 1e-9 * L.supplied_mol_m2,
+    'Math.abs(L.anode_mol_m2 + L.rejectedToEdges_mol_m2 - L.supplied_mol_m2) < 1e-9 * L.suppli…',
+  );
   const ledger = output.line!['li_ledger'] as Record<string, number>;
-  assert.ok(ledger['rejected_to_web_edges_mol_m2']! > 0);
+  assert.ok(ledger['rejected_to_web_edges_mol_m2']! > 0, "ledger['rejected_to_web_edges_mol_m2']! > 0");
   assert.deepEqual(allFinite(output), []);
 });

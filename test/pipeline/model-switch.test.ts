@@ -42,7 +42,10 @@ test('model auto: a 1C experiment runs on the P2D, the output says which steps r
   const codes = (res.output.validity?.findings ?? []).map((f) => f.code);
   assert.ok(!codes.includes('experiment_c_rate_above_model_validity'), codes.join(', '));
   assert.notEqual(res.output.claims!.find((c) => c.claim === 13)!.verdict, 'not evaluable');
-  assert.ok(res.warnings.some((w) => /the experiment ran on the P2D \(automatic\)/.test(w)));
+  assert.ok(
+    res.warnings.some((w) => /the experiment ran on the P2D \(automatic\)/.test(w)),
+    'res.warnings.some((w) => /the experiment ran on the P2D \\(automatic\\)/.test(w))',
+  );
 });
 
 test('model auto: the 0.1C seed protocol stays on the SPMe, no switch', () => {

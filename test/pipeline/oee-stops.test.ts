@@ -41,5 +41,5 @@ test('the production run of a job calibrates its per-cell capacity estimate agai
   const { res } = runDefault();
   const cm = res.output.production!['capacity_model'] as { kind: string; calibration_cells: number };
   assert.equal(cm.kind, 'calibrated');
-  assert.ok(cm.calibration_cells > 0);
+  assert.ok(cm.calibration_cells > 0, 'cm.calibration_cells > 0');
 });

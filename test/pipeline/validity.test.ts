@@ -30,10 +30,13 @@ test('Li melting in the wound roll (10 m/min, stored at 150 °C): every cell out
   assert.equal(f[0]!.code, 'li_melting_in_roll');
   assert.match(f[0]!.reason, /Li melts/);
   const p = res.output.production!;
-  assert.ok(p.cells_total > 0);
+  assert.ok(p.cells_total > 0, 'p.cells_total > 0');
   assert.equal(p.cells_in_spec, 0);
   assert.equal(p.yield_pct, 0);
-  assert.ok(res.productionRun!.cells.every((c) => !c.inSpec && c.causes[0] === 'physically_impossible'));
+  assert.ok(
+    res.productionRun!.cells.every((c) => !c.inSpec && c.causes[0] === 'physically_impossible'),
+    "res.productionRun!.cells.every((c) => !c.inSpec && c.causes[0] === 'physically_impossible…",
+  );
   const c1 = res.output.claims!.find((c) => c.claim === 1)!;
   assert.equal(c1.verdict, 'not evaluable');
   assert.equal(c1.elements[0]!.id, 'validity');
@@ -56,7 +59,7 @@ test('the same roll stored at 25 °C: no finding, claim 1 met, cells in spec', (
   const res = runJob(recipeAt(10), { seed: 1, production: { duration_s: 300 } });
   assert.equal(res.output.validity, undefined);
   assert.equal(res.output.claims!.find((c) => c.claim === 1)!.verdict, 'met');
-  assert.ok(res.output.production!.cells_in_spec > 0);
+  assert.ok(res.output.production!.cells_in_spec > 0, 'res.output.production!.cells_in_spec > 0');
 });
 
 /** claim inputs of a quick run without cycling (the presenter's context for the hand-made evaluations below) */
@@ -121,7 +124,7 @@ test('rate capability found above the SPMe validity and an ageing projection at 
   assert.deepEqual(rc.claims, []);
   assert.deepEqual(rc.cites, [16]);
   const ag = f.find((x) => x.code === 'ageing_c_rate_outside_validity');
-  assert.ok(ag);
+  assert.ok(ag, 'ag');
   assert.equal(ag.source, 'ageing');
   assert.deepEqual(ag.claims, []);
   const c16 = res.output.claims!.find((c) => c.claim === 16)!;
@@ -130,7 +133,7 @@ test('rate capability found above the SPMe validity and an ageing projection at 
     c16.elements.at(-1)!.evidence,
     /outside model validity \(the verdict does not rest on it\): rate capability/,
   );
-  assert.ok(Array.isArray(c16['outside_validity']));
+  assert.ok(Array.isArray(c16['outside_validity']), "Array.isArray(c16['outside_validity'])");
   // the ageing note is carried once, as the finding
   assert.equal(res.warnings.filter((w) => /1\.00C is above the SPMe/.test(w)).length, 1);
 });

@@ -56,7 +56,10 @@ const noError = (): Worst => ({ ext: 0, liRich: 0, anode: 0, T: 0 });
 function compareWithFull(e: AlloyResult, a: Args, worst: Worst): void {
   const f = alloyHistory(...a);
   // exact per cell: the phases hold the cell's own Li and Al
-  assert.ok(rel(liInPhases(e.final), a[0]) < 1e-12 && rel(alInPhases(e.final), a[1]) < 1e-12);
+  assert.ok(
+    rel(liInPhases(e.final), a[0]) < 1e-12 && rel(alInPhases(e.final), a[1]) < 1e-12,
+    'rel(liInPhases(e.final), a[0]) < 1e-12 && rel(alInPhases(e.final), a[1]) < 1e-12',
+  );
   worst.ext = Math.max(worst.ext, rel(e.extent, f.extent));
   worst.liRich = Math.max(worst.liRich, rel(e.liRichExtent, f.liRichExtent));
   worst.anode = Math.max(worst.anode, rel(anodeThickness(e.final), anodeThickness(f.final)));
@@ -139,7 +142,10 @@ test('continuous across the Li₃Al₂ boundary of the end states (Li:Al = 1.5, 
   // and across it the expansion follows the full solve's slope change (the far side is not the near side's line)
   const a = [...nominalArgs] as Args;
   a[0] = X_LI3AL2 * 0.96 * nAl;
-  assert.ok(rel(ex.history(...a).liRichExtent, alloyHistory(...a).liRichExtent) < 5e-3);
+  assert.ok(
+    rel(ex.history(...a).liRichExtent, alloyHistory(...a).liRichExtent) < 5e-3,
+    'rel(ex.history(...a).liRichExtent, alloyHistory(...a).liRichExtent) < 5e-3',
+  );
 });
 
 test('Li-thin cells past the Li₃Al₂ boundary: the far side is expanded within R_LOG of the boundary, not of the nominal', () => {

@@ -45,20 +45,29 @@ test('Li and Al atoms are conserved through alloying to 1e-12 relative (every co
   // and through the full line model
   const r = simulateStations(patentExample());
   const a = r.alloy!;
-  assert.ok(rel(liInPhases(a.final), r.cell.anodeLi_mol_m2) < 1e-12);
-  assert.ok(rel(alInPhases(a.final), r.cell.anodeAl_mol_m2) < 1e-12);
+  assert.ok(
+    rel(liInPhases(a.final), r.cell.anodeLi_mol_m2) < 1e-12,
+    'rel(liInPhases(a.final), r.cell.anodeLi_mol_m2) < 1e-12',
+  );
+  assert.ok(
+    rel(alInPhases(a.final), r.cell.anodeAl_mol_m2) < 1e-12,
+    'rel(alInPhases(a.final), r.cell.anodeAl_mol_m2) < 1e-12',
+  );
 });
 
 test('anode thickness equals Σ nᵢ·Vm,ᵢ of the phases', () => {
   const s = stateAt(1.3, 1, betaLimitedPhases(1.3, 1), equilibriumPhases(1.3, 1), 0.6, 0.4);
   let sum = 0;
   for (const p of phaseVolumes(s)) sum += p.n_mol_m2 * p.Vm_m3_mol;
-  assert.ok(rel(anodeThickness(s), sum) < 1e-14);
+  assert.ok(rel(anodeThickness(s), sum) < 1e-14, 'rel(anodeThickness(s), sum) < 1e-14');
   const r = simulateStations(patentExample());
   let t = 0;
   for (const p of r.anodePhases) t += p.n_mol_m2 * p.Vm_m3_mol;
-  assert.ok(rel(r.cell.anodeThickness_m, t) < 1e-12);
-  assert.ok(Math.abs(presentLine(r).anode.thickness_um - t * 1e6) < 1e-5);
+  assert.ok(rel(r.cell.anodeThickness_m, t) < 1e-12, 'rel(r.cell.anodeThickness_m, t) < 1e-12');
+  assert.ok(
+    Math.abs(presentLine(r).anode.thickness_um - t * 1e6) < 1e-5,
+    'Math.abs(presentLine(r).anode.thickness_um - t * 1e6) < 1e-5',
+  );
 });
 
 test('Li:Al = 1 gives all β-LiAl at completion with the lattice molar volume; 10 µm Al + 13 µm Li → ≈ 19.5 µm LiAl', () => {
@@ -67,7 +76,10 @@ test('Li:Al = 1 gives all β-LiAl at completion with the lattice molar volume; 1
   assert.equal(f.LiAl, 1);
   assert.equal(f.Al + f.Li3Al2 + f.Li9Al4, 0);
   assert.equal(e.Li, 0);
-  assert.ok(rel(anodeThickness(e), 2 * LI_AL_PHASES.LiAl.molarVolume.value) < 1e-12);
+  assert.ok(
+    rel(anodeThickness(e), 2 * LI_AL_PHASES.LiAl.molarVolume.value) < 1e-12,
+    'rel(anodeThickness(e), 2 * LI_AL_PHASES.LiAl.molarVolume.value) < 1e-12',
+  );
   const nAl = 10e-6 / LI_AL_PHASES.Al.molarVolume.value;
   const nLi = 13e-6 / LI_AL_PHASES.Li.molarVolume.value;
   const t = anodeThickness(betaLimitedPhases(nLi, nAl));
@@ -77,29 +89,32 @@ test('Li:Al = 1 gives all β-LiAl at completion with the lattice molar volume; 1
 test('β-LiAl first at room temperature: excess Li stays metal (β-limited), the Li-rich phases need the onset temperature', () => {
   const b = betaLimitedPhases(1.5, 1);
   assert.equal(b.LiAl, 1);
-  assert.ok(Math.abs(b.Li - 0.5) < 1e-12);
+  assert.ok(Math.abs(b.Li - 0.5) < 1e-12, 'Math.abs(b.Li - 0.5) < 1e-12');
   assert.equal(b.Li3Al2 + b.Li9Al4, 0);
   const e = equilibriumPhases(1.5, 1);
-  assert.ok(Math.abs(e.Li3Al2 - 1) < 1e-12);
+  assert.ok(Math.abs(e.Li3Al2 - 1) < 1e-12, 'Math.abs(e.Li3Al2 - 1) < 1e-12');
   // the onset: Zheng 2023 "slightly above ambient" (li-al.json, 40 °C assumption): ~0 at 25 °C, ~1 at 60 °C
-  assert.ok(liRichGate(298.15) < 1e-5);
-  assert.ok(liRichGate(333.15) > 0.99);
+  assert.ok(liRichGate(298.15) < 1e-5, 'liRichGate(298.15) < 1e-5');
+  assert.ok(liRichGate(333.15) > 0.99, 'liRichGate(333.15) > 0.99');
   // a day at 25 °C with Li in excess: β forms, the Li-rich phases do not
   const segs: AlloySegment[] = [{ kind: 'roll', duration_s: 86400, T_env_K: 298.15, tau_s: 0 }];
   const rt = alloyHistory(1.5, 1, segs, 200, 298.15, 1);
-  assert.ok(rt.final.LiAl > 0.01);
+  assert.ok(rt.final.LiAl > 0.01, 'rt.final.LiAl > 0.01');
   assert.ok(rt.final.Li3Al2 + rt.final.Li9Al4 < 1e-3 * rt.final.LiAl, `${rt.final.Li3Al2}`);
   // the same at 100 °C forms Li3Al2
   const hot = alloyHistory(1.5, 1, [{ ...segs[0]!, T_env_K: 373.15 }], 200, 373.15, 1);
-  assert.ok(hot.final.Li3Al2 > 0.01);
+  assert.ok(hot.final.Li3Al2 > 0.01, 'hot.final.Li3Al2 > 0.01');
 });
 
 test('lever rule: Li:Al = 0.5 gives α + β; excess Li is left as metal beyond Li9Al4', () => {
   const e = equilibriumPhases(0.5, 1);
-  assert.ok(Math.abs(e.LiAl - 0.5) < 1e-12 && Math.abs(e.alpha - 0.5) < 1e-12);
+  assert.ok(
+    Math.abs(e.LiAl - 0.5) < 1e-12 && Math.abs(e.alpha - 0.5) < 1e-12,
+    'Math.abs(e.LiAl - 0.5) < 1e-12 && Math.abs(e.alpha - 0.5) < 1e-12',
+  );
   const x = equilibriumPhases(3, 1);
   assert.equal(x.Li9Al4, 1);
-  assert.ok(Math.abs(x.Li - 0.75) < 1e-12);
+  assert.ok(Math.abs(x.Li - 0.75) < 1e-12, 'Math.abs(x.Li - 0.75) < 1e-12');
 });
 
 test('higher temperature, longer time or more contact never gives less alloy', () => {
@@ -145,9 +160,9 @@ test('anode diffusivity is computed from the phases (li-al.json per-phase D), no
   const d = phaseDiffusivities(298.15);
   assert.ok(d.alpha < 1e-20 && d.beta > 1e-13, `${d.alpha} ${d.beta}`);
   const beta = anodeDiffusivity(betaLimitedPhases(1, 1));
-  assert.ok(Math.abs(beta / d.beta - 1) < 1e-9);
+  assert.ok(Math.abs(beta / d.beta - 1) < 1e-9, 'Math.abs(beta / d.beta - 1) < 1e-9');
   const twoPhase = anodeDiffusivity(betaLimitedPhases(0.5, 1));
-  assert.ok(twoPhase < beta && twoPhase > d.alpha);
+  assert.ok(twoPhase < beta && twoPhase > d.alpha, 'twoPhase < beta && twoPhase > d.alpha');
   const alphaOnly = anodeDiffusivity(betaLimitedPhases(0.01, 1));
   assert.ok(alphaOnly < 1e-18, `α-only anode ${alphaOnly}: outside the seed's 1e-14–1e-7 cm²/s window`);
 });
@@ -158,8 +173,11 @@ test('uncertain kinetics are inputs: a slower growth D leaves the same recipe le
   base.line.storage_s = 86400;
   const fast = simulateStations(base);
   const slow = simulateStations({ ...base, model: { alloyDRef_m2_s: 1e-18 } });
-  assert.ok(slow.alloy!.extent < fast.alloy!.extent);
-  assert.ok(presentLine(slow).anode.al_fractions.Al > presentLine(fast).anode.al_fractions.Al);
+  assert.ok(slow.alloy!.extent < fast.alloy!.extent, 'slow.alloy!.extent < fast.alloy!.extent');
+  assert.ok(
+    presentLine(slow).anode.al_fractions.Al > presentLine(fast).anode.al_fractions.Al,
+    'presentLine(slow).anode.al_fractions.Al > presentLine(fast).anode.al_fractions.Al',
+  );
 });
 
 // ------------------------------------------------------------------- the history through the one solver (issue 13.4)
@@ -180,7 +198,10 @@ test('parabolic growth at constant temperature: X² = 2·D·(t − t_inc·(1 −
   // half the contact, half the rate: dX²/dt ∝ φ_c
   const half = alloyHistory(1, 1, [{ kind: 'roll', duration_s: 3600, T_env_K: T, tau_s: 0 }], 200, T, 0.5);
   const full = alloyHistory(1, 1, [{ kind: 'roll', duration_s: 3600, T_env_K: T, tau_s: 0 }], 200, T, 1);
-  assert.ok(rel(half.extent ** 2, 0.5 * full.extent ** 2) < 1e-5);
+  assert.ok(
+    rel(half.extent ** 2, 0.5 * full.extent ** 2) < 1e-5,
+    'rel(half.extent ** 2, 0.5 * full.extent ** 2) < 1e-5',
+  );
 });
 
 test('Newtonian cooling and heating with no reaction: T(t) = T_env + (T0 − T_env)·e^(−t/τ) (1e-7 of the span)', () => {
@@ -217,15 +238,21 @@ test('melting conserves energy: the heat let in is the sensible heat to 180.5 °
   ];
   // partly molten at the end of a nip whose pressure peak comes before the Li melts (nothing rejected)
   const td = 0.015;
-  assert.ok(td / 2 < t1 && t1 + nLi / rate > td);
+  assert.ok(td / 2 < t1 && t1 + nLi / rate > td, 'td / 2 < t1 && t1 + nLi / rate > td');
   const r = alloyHistory(nLi, 0, seg('nip', td), C, T0, 1);
   assert.equal(r.rejected_mol_m2, 0);
   const molten = r.nipLiquidFraction * nLi;
   assert.ok(rel(molten, rate * (td - t1)) < 1e-6, `molten ${molten} vs ${rate * (td - t1)}`);
   // heat in = C·(T_m − T0) + L·n_liq, with the heat in from the analytic history of T
   const heatIn = C * (LI_MELTING_K - T0) + (C / tau) * (Tenv - LI_MELTING_K) * (td - t1);
-  assert.ok(rel(C * (r.extentAfter[0]!.T_end_K - T0) + LF * molten, heatIn) < 1e-6);
-  assert.ok(Math.abs(r.peakT_K - LI_MELTING_K) < 1e-9 && Math.abs(r.extentAfter[0]!.T_end_K - LI_MELTING_K) < 1e-9);
+  assert.ok(
+    rel(C * (r.extentAfter[0]!.T_end_K - T0) + LF * molten, heatIn) < 1e-6,
+    'rel(C * (r.extentAfter[0]!.T_end_K - T0) + LF * molten, heatIn) < 1e-6',
+  );
+  assert.ok(
+    Math.abs(r.peakT_K - LI_MELTING_K) < 1e-9 && Math.abs(r.extentAfter[0]!.T_end_K - LI_MELTING_K) < 1e-9,
+    'Math.abs(r.peakT_K - LI_MELTING_K) < 1e-9 && Math.abs(r.extentAfter[0]!.T_end_K - LI_MELT…',
+  );
   // all molten at t₂ = t₁ + n/rate, then heated on as a liquid: T = T_env − (T_env − T_m)·e^(−(t − t₂)/τ)
   const t2 = t1 + nLi / rate;
   const all = alloyHistory(nLi, 0, seg('dwell', 0.02), C, T0, 1);
@@ -234,7 +261,7 @@ test('melting conserves energy: the heat let in is the sensible heat to 180.5 °
     Math.abs(all.extentAfter[0]!.T_end_K - want) < 1e-6 * (Tenv - T0),
     `${all.extentAfter[0]!.T_end_K} vs ${want}`,
   );
-  assert.ok(Math.abs(all.peakT_K - want) < 1e-6 * (Tenv - T0));
+  assert.ok(Math.abs(all.peakT_K - want) < 1e-6 * (Tenv - T0), 'Math.abs(all.peakT_K - want) < 1e-6 * (Tenv - T0)');
   // and it freezes again on cooling: held at T_m until L·n has left, then solid
   const cool = alloyHistory(
     nLi,
@@ -280,7 +307,7 @@ test('Li atoms are conserved through the nip with molten Li rejected at its inle
     );
     assert.ok(rel(liInPhases(r.final), r.nLi_mol_m2) < 1e-12, `${Tenv} K: Li in the phases`);
     assert.ok(rel(alInPhases(r.final), nAl) < 1e-12, `${Tenv} K: Al`);
-    assert.ok(r.extent > 0 && r.extent <= 1);
+    assert.ok(r.extent > 0 && r.extent <= 1, 'r.extent > 0 && r.extent <= 1');
   }
 });
 
@@ -338,7 +365,10 @@ test('the melting point is a real discontinuity of the history: above it the pea
   const above = [TenvMelt + 0.01, TenvMelt + 1, TenvMelt + 2].map(run);
   for (const r of above) assert.ok(Math.abs(r.peakT_K - LI_MELTING_K) < 1e-9, `held at T_m: ${r.peakT_K}`);
   assert.ok(above[0]!.nipLiquidFraction > 0 && above[0]!.nipLiquidFraction < 1e-3, `${above[0]!.nipLiquidFraction}`);
-  assert.ok(above[2]!.nipLiquidFraction > above[1]!.nipLiquidFraction);
+  assert.ok(
+    above[2]!.nipLiquidFraction > above[1]!.nipLiquidFraction,
+    'above[2]!.nipLiquidFraction > above[1]!.nipLiquidFraction',
+  );
 });
 
 test('adiabatic web: C·T + L·n_liquid rises by exactly the formation enthalpy released — solid Li, and molten Li that alloys', () => {
@@ -348,7 +378,10 @@ test('adiabatic web: C·T + L·n_liquid rises by exactly the formation enthalpy 
   const C = 2000;
   const cold = alloyHistory(1.5, 1, seg(600), C, 300, 1, kin);
   assert.ok(cold.heatTotal_J_m2 > 100 && cold.extentAfter[0]!.T_end_K < LI_MELTING_K, `${cold.heatTotal_J_m2}`);
-  assert.ok(rel(C * (cold.extentAfter[0]!.T_end_K - 300), cold.heatTotal_J_m2) < 1e-9);
+  assert.ok(
+    rel(C * (cold.extentAfter[0]!.T_end_K - 300), cold.heatTotal_J_m2) < 1e-9,
+    'rel(C * (cold.extentAfter[0]!.T_end_K - 300), cold.heatTotal_J_m2) < 1e-9',
+  );
   // above it with the free Li all molten: the Li that alloys leaves its latent heat in the web
   // (C·(T_end − T_m) + L·n_free,end = C·(T0 − T_m) − L·0 + heat, the web entering with solid Li at T0)
   const T0 = 520;

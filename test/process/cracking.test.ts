@@ -36,10 +36,10 @@ test('patent-like example: sandwiched Li–Al cracks less than free-standing, an
   // quarter of what a through crack from the same flaws does in a free sheet (Z = π)
   assert.equal(s.critical, 'cycling');
   assert.equal(f.critical, 'formation');
-  assert.ok(f.sigma_max_Pa > 0);
+  assert.ok(f.sigma_max_Pa > 0, 'f.sigma_max_Pa > 0');
   assert.equal(s.mode, 'tunnel');
   assert.equal(f.mode, 'through_crack');
-  assert.ok(s.Z < f.Z);
+  assert.ok(s.Z < f.Z, 's.Z < f.Z');
   assert.equal(s.isolated_fraction, 0);
 });
 
@@ -59,10 +59,10 @@ test("laminate solver reproduces Timoshenko's bimetal: equal layers, eigenstrain
   const sTop = E * (r.e0 + r.k * 2 * t - e);
   const sIfTop = E * (r.e0 + r.k * t - e);
   const sIfBot = E * (r.e0 + r.k * t);
-  assert.ok(Math.abs(sTop - (E * e) / 4) < 1e-6 * E * e);
-  assert.ok(Math.abs(sIfTop + (E * e) / 2) < 1e-6 * E * e);
-  assert.ok(Math.abs(sIfBot - (E * e) / 2) < 1e-6 * E * e);
-  assert.ok(Math.abs(r.k - (3 * e) / (4 * t)) < 1e-9 * (e / t));
+  assert.ok(Math.abs(sTop - (E * e) / 4) < 1e-6 * E * e, 'Math.abs(sTop - (E * e) / 4) < 1e-6 * E * e');
+  assert.ok(Math.abs(sIfTop + (E * e) / 2) < 1e-6 * E * e, 'Math.abs(sIfTop + (E * e) / 2) < 1e-6 * E * e');
+  assert.ok(Math.abs(sIfBot - (E * e) / 2) < 1e-6 * E * e, 'Math.abs(sIfBot - (E * e) / 2) < 1e-6 * E * e');
+  assert.ok(Math.abs(r.k - (3 * e) / (4 * t)) < 1e-9 * (e / t), 'Math.abs(r.k - (3 * e) / (4 * t)) < 1e-9 * (e / t)');
 });
 
 test('the same web tension loads a free-standing film far more than the laminate that shares it', () => {
@@ -71,7 +71,10 @@ test('the same web tension loads a free-standing film far more than the laminate
   const Ea = 93e9;
   const free = laminate([{ E: Ea, t: h, e: 0 }], N, undefined);
   // ε₀ is the strain at z = 0 (bottom face); at mid-thickness the free film carries σ = N/h exactly
-  assert.ok(Math.abs(Ea * (free.e0 + (free.k * h) / 2) - N / h) < 1e-9 * (N / h));
+  assert.ok(
+    Math.abs(Ea * (free.e0 + (free.k * h) / 2) - N / h) < 1e-9 * (N / h),
+    'Math.abs(Ea * (free.e0 + (free.k * h) / 2) - N / h) < 1e-9 * (N / h)',
+  );
   const sand = laminate(
     [
       { E: 74e9, t: 10e-6, e: 0 },
@@ -82,14 +85,14 @@ test('the same web tension loads a free-standing film far more than the laminate
     N,
     0,
   );
-  assert.ok(Ea * sand.e0 < 0.5 * (N / h));
+  assert.ok(Ea * sand.e0 < 0.5 * (N / h), 'Ea * sand.e0 < 0.5 * (N / h)');
   // and the free-standing driving force never falls when the web tension rises
   let prev = -1;
   for (const T of [0, 100, 500, 2000]) {
     const c = crackRisk(
       base({ webTension_N_per_m: T, coreRadius_m: 1, below: [{ material: 'sulfide-SE', thickness_m: 30e-6 }] }),
     );
-    assert.ok(c.free_standing.G_J_m2 >= prev);
+    assert.ok(c.free_standing.G_J_m2 >= prev, 'c.free_standing.G_J_m2 >= prev');
     prev = c.free_standing.G_J_m2;
   }
 });
@@ -98,8 +101,12 @@ test('crack risk is in [0, 1] and a hotter formation temperature (more cooling m
   let prev = -1;
   for (const T of [300, 350, 400, 450]) {
     const c = crackRisk(base({ T_form_K: T }));
-    for (const x of [c.sandwiched, c.free_standing]) assert.ok(x.risk >= 0 && x.risk <= 1 && x.ratio >= x.risk - 1e-15);
-    assert.ok(c.sandwiched.G_J_m2 >= prev - 1e-15);
+    for (const x of [c.sandwiched, c.free_standing])
+      assert.ok(
+        x.risk >= 0 && x.risk <= 1 && x.ratio >= x.risk - 1e-15,
+        'x.risk >= 0 && x.risk <= 1 && x.ratio >= x.risk - 1e-15',
+      );
+    assert.ok(c.sandwiched.G_J_m2 >= prev - 1e-15, 'c.sandwiched.G_J_m2 >= prev - 1e-15');
     prev = c.sandwiched.G_J_m2;
   }
 });
@@ -109,13 +116,19 @@ test('like with like: the same stress in the same layer gives the free-standing 
   const c = crackRisk(
     base({ above: [], below: [], growthInPlaneFraction: 0, webTension_N_per_m: 500, coreRadius_m: 1e9 }),
   );
-  assert.ok(Math.abs(c.free_standing.G_J_m2 / c.sandwiched.G_J_m2 - 4) < 1e-9);
+  assert.ok(
+    Math.abs(c.free_standing.G_J_m2 / c.sandwiched.G_J_m2 - 4) < 1e-9,
+    'Math.abs(c.free_standing.G_J_m2 / c.sandwiched.G_J_m2 - 4) < 1e-9',
+  );
 });
 
 test('growth stress relaxes by creep: forming slowly gives a lower growth stress than forming fast (no clamp)', () => {
   const slow = crackRisk(base({ growthInPlaneFraction: 0.5, formationTime_s: 1e6 }));
   const fast = crackRisk(base({ growthInPlaneFraction: 0.5, formationTime_s: 1 }));
-  assert.ok(fast.free_standing.G_J_m2 > slow.free_standing.G_J_m2);
+  assert.ok(
+    fast.free_standing.G_J_m2 > slow.free_standing.G_J_m2,
+    'fast.free_standing.G_J_m2 > slow.free_standing.G_J_m2',
+  );
   // and the creep strength moves it continuously (no saturation at a strength value)
   const a = crackRisk(base({ growthInPlaneFraction: 0.5, creepStrength_Pa: 10e6 })).free_standing.G_J_m2;
   const b = crackRisk(base({ growthInPlaneFraction: 0.5, creepStrength_Pa: 20e6 })).free_standing.G_J_m2;
@@ -127,8 +140,8 @@ test('the first cycles: delithiation of a bonded alloy with Al left puts it in t
   const noCycle = crackRisk(base({ end: betaLimitedPhases(0.5, 1), extent: 0.5 }));
   const cycle = crackRisk(base({ end: betaLimitedPhases(0.5, 1), extent: 0.5, cycleLi_mol_m2: 0.3 }));
   assert.equal(noCycle.sandwiched.cyclingRatio, 0);
-  assert.ok(cycle.sandwiched.cyclingRatio > 0);
-  assert.ok(cycle.sandwiched.ratio >= noCycle.sandwiched.ratio);
+  assert.ok(cycle.sandwiched.cyclingRatio > 0, 'cycle.sandwiched.cyclingRatio > 0');
+  assert.ok(cycle.sandwiched.ratio >= noCycle.sandwiched.ratio, 'cycle.sandwiched.ratio >= noCycle.sandwiched.ratio');
 });
 
 test('claim 2 sensitivity: the verdict (sandwiched < free-standing) is scanned over each assumption range and can flip', async () => {
@@ -139,7 +152,7 @@ test('claim 2 sensitivity: the verdict (sandwiched < free-standing) is scanned o
     (v) => v < 0.4,
   );
   assert.equal(d.flips, true);
-  assert.ok(Math.abs(d.flipsAt! - 0.4) < 1e-6);
+  assert.ok(Math.abs(d.flipsAt! - 0.4) < 1e-6, 'Math.abs(d.flipsAt! - 0.4) < 1e-6');
   assert.equal(d.atDefault, true);
   assert.equal(d.atHigh, false);
   // the patent example's evidence scans f_ip, K_Ic and the creep strength
@@ -148,7 +161,7 @@ test('claim 2 sensitivity: the verdict (sandwiched < free-standing) is scanned o
   const { processInputFromRecipe } = await import('../../src/process/from-recipe.ts');
   const { withJobEvidence } = await import('../../src/process/stations.ts');
   const p = parseRecipeText(readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8'));
-  assert.ok(p.ok);
+  assert.ok(p.ok, 'p.ok');
   const inp = processInputFromRecipe(p.recipe);
   const ev = withJobEvidence(inp, simulateStations(inp)).evidence!;
   assert.deepEqual(
@@ -175,7 +188,7 @@ test('no load at all (no growth strain, formed at 25 °C, no tension, flat, no c
   const c = crackRisk(quiet());
   for (const x of [c.sandwiched, c.free_standing]) {
     assert.ok(Math.abs(x.G_J_m2) < 1e-18, `${x.G_J_m2}`);
-    assert.ok(x.risk < 1e-15);
+    assert.ok(x.risk < 1e-15, 'x.risk < 1e-15');
     assert.equal(x.crack_spacing_m, null);
     assert.equal(x.crack_density_per_m, 0);
   }
@@ -227,7 +240,10 @@ test('thin alloy film on a thick substrate cooled by ΔT: σ = E/(1−ν)·(α_f
     `${c.sandwiched.sigma_max_Pa} vs ${expected}`,
   );
   // a uniaxial (E/(1−ν²)) or plain-E modulus would be 7–25 % off
-  assert.ok(Math.abs(c.sandwiched.sigma_max_Pa - (expected * (1 - nu)) / (1 - nu * nu)) > 0.05 * expected);
+  assert.ok(
+    Math.abs(c.sandwiched.sigma_max_Pa - (expected * (1 - nu)) / (1 - nu * nu)) > 0.05 * expected,
+    'Math.abs(c.sandwiched.sigma_max_Pa - (expected * (1 - nu)) / (1 - nu * nu)) > 0.05 * expe…',
+  );
 });
 
 test('bending on the winding core: a free alloy sheet of thickness h carries ±E/(1−ν²)·h/(2R) at its faces (cylindrical bending of a wide web)', () => {
@@ -241,10 +257,16 @@ test('bending on the winding core: a free alloy sheet of thickness h carries ±E
   const p = mechanicalProperties('LiAl');
   const Eps = p.youngsModulus.value / (1 - p.poissonRatio.value ** 2);
   const expected = (Eps * h) / (2 * R);
-  assert.ok(Math.abs(c.free_standing.sigma_max_Pa - expected) < 1e-9 * expected);
+  assert.ok(
+    Math.abs(c.free_standing.sigma_max_Pa - expected) < 1e-9 * expected,
+    'Math.abs(c.free_standing.sigma_max_Pa - expected) < 1e-9 * expected',
+  );
   // and a through crack of half-length h in a sheet: G = π σ² h / E′, against Γ = K_Ic²/E′
   const K = p.fractureToughness!.value;
-  assert.ok(Math.abs(c.free_standing.ratio - (Math.PI * expected ** 2 * h) / K ** 2) < 1e-9 * c.free_standing.ratio);
+  assert.ok(
+    Math.abs(c.free_standing.ratio - (Math.PI * expected ** 2 * h) / K ** 2) < 1e-9 * c.free_standing.ratio,
+    'Math.abs(c.free_standing.ratio - (Math.PI * expected ** 2 * h) / K ** 2) < 1e-9 * c.free_…',
+  );
 });
 
 test('Norton creep (n = 4): when creep limits the growth stress, forming 16× slower halves the stress and quarters G', () => {
@@ -252,7 +274,7 @@ test('Norton creep (n = 4): when creep limits the growth stress, forming 16× sl
     quiet({ growthInPlaneFraction: 0.5, creepStrength_Pa: 1e4, formationTime_s: t });
   const a = crackRisk(slowCreep(100)).free_standing;
   const b = crackRisk(slowCreep(1600)).free_standing;
-  assert.ok(a.G_J_m2 > 0);
+  assert.ok(a.G_J_m2 > 0, 'a.G_J_m2 > 0');
   assert.ok(Math.abs(a.sigma_max_Pa / b.sigma_max_Pa - 2) < 1e-3, `${a.sigma_max_Pa / b.sigma_max_Pa}`);
   assert.ok(Math.abs(a.G_J_m2 / b.G_J_m2 - 4) < 2e-3, `${a.G_J_m2 / b.G_J_m2}`);
   // the elastic limit: a creep strength far above the elastic stress no longer matters
@@ -267,7 +289,7 @@ test('a fully converted free sheet with only its own growth strain is stress-fre
   // (round-off only: the elastic growth stress scale E/(1−ν)·e is ~10 GPa here)
   assert.ok(Math.abs(c.free_standing.sigma_max_Pa) < 1e-3, `${c.free_standing.sigma_max_Pa}`);
   // bonded to the Cu and the electrolyte it is held: compressed while it forms, so still no tensile driving force
-  assert.ok(c.sandwiched.sigma_max_Pa < 0);
+  assert.ok(c.sandwiched.sigma_max_Pa < 0, 'c.sandwiched.sigma_max_Pa < 0');
   assert.equal(c.sandwiched.G_J_m2, 0);
 });
 
@@ -278,29 +300,35 @@ test('stack pressure and toughness: pressure never raises the sandwiched driving
   const free0 = crackRisk(loaded({ stackPressure_Pa: 0 })).free_standing.G_J_m2;
   for (const p of [0, 1e6, 5e6, 20e6]) {
     const c = crackRisk(loaded({ stackPressure_Pa: p }));
-    assert.ok(c.sandwiched.G_J_m2 <= prev + 1e-15);
+    assert.ok(c.sandwiched.G_J_m2 <= prev + 1e-15, 'c.sandwiched.G_J_m2 <= prev + 1e-15');
     assert.equal(c.free_standing.G_J_m2, free0);
     prev = c.sandwiched.G_J_m2;
   }
   const k1 = crackRisk(loaded({ fractureToughness_Pa_m05: 0.5e6 }));
   const k2 = crackRisk(loaded({ fractureToughness_Pa_m05: 2e6 }));
   assert.equal(k1.sandwiched.G_J_m2, k2.sandwiched.G_J_m2);
-  assert.ok(Math.abs(k1.sandwiched.ratio / k2.sandwiched.ratio - 16) < 1e-9);
+  assert.ok(
+    Math.abs(k1.sandwiched.ratio / k2.sandwiched.ratio - 16) < 1e-9,
+    'Math.abs(k1.sandwiched.ratio / k2.sandwiched.ratio - 16) < 1e-9',
+  );
 });
 
 test('crack spacing once G > Γ: fragments shrink as the driving force grows, and the bonded layer keeps contact (not isolated)', () => {
   const loaded = (K: number): CrackInput =>
     base({ end: betaLimitedPhases(0.5, 1), extent: 0.5, cycleLi_mol_m2: 0.3, fractureToughness_Pa_m05: K });
   const g = crackRisk(loaded(1e6)).sandwiched;
-  assert.ok(g.G_J_m2 > 0);
+  assert.ok(g.G_J_m2 > 0, 'g.G_J_m2 > 0');
   // toughness values putting G/Γ at 1.01, 2, 10 and 100
   const K1 = 1e6 * Math.sqrt(g.ratio);
   let prevS = Infinity;
   for (const r of [1.01, 2, 10, 100]) {
     const s = crackRisk(loaded(K1 / Math.sqrt(r))).sandwiched;
-    assert.ok(Math.abs(s.ratio - r) < 1e-9 * r);
+    assert.ok(Math.abs(s.ratio - r) < 1e-9 * r, 'Math.abs(s.ratio - r) < 1e-9 * r');
     assert.equal(s.risk, 1);
-    assert.ok(s.crack_spacing_m !== null && s.crack_spacing_m > 0 && s.crack_spacing_m < prevS);
+    assert.ok(
+      s.crack_spacing_m !== null && s.crack_spacing_m > 0 && s.crack_spacing_m < prevS,
+      's.crack_spacing_m !== null && s.crack_spacing_m > 0 && s.crack_spacing_m < prevS',
+    );
     assert.equal(s.isolated_fraction, 0);
     prevS = s.crack_spacing_m!;
   }

@@ -52,7 +52,7 @@ test('Ford–Alexander sticking hill agrees with the von Kármán slab solution 
     const hm = (h0 + h1) / 2;
     const ref = karmanMeanFactor(h0, h1, R, 'sticking');
     const fa = frictionHillFactor(L, hm, 'sticking');
-    assert.ok(L / hm >= 5);
+    assert.ok(L / hm >= 5, 'L / hm >= 5');
     assert.ok(
       Math.abs(fa - ref) / ref < 0.08,
       `L/h̄=${(L / hm).toFixed(1)}: FA ${fa.toFixed(3)} vs von Kármán ${ref.toFixed(3)}`,

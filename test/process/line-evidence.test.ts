@@ -21,7 +21,7 @@ import type { LineResult, ProcessInput } from '../../src/process/types.ts';
 const text = readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8');
 const example = (): ProcessInput => {
   const r = parseRecipeText(text);
-  assert.ok(r.ok);
+  assert.ok(r.ok, 'r.ok');
   return processInputFromRecipe(r.recipe);
 };
 const withMu = (inp: ProcessInput, mu: number): ProcessInput => ({

@@ -61,10 +61,13 @@ test('Li and Al atoms are conserved to 1e-9 through the line: example, hot, cold
   // the F1 case: with Cu and Al elastic, the anode holds exactly the supplied Li (nothing thinned away)
   const ex = line();
   assert.equal(ex.ledger.li.elongation, 1);
-  assert.ok(Math.abs(ex.cell.anodeLi_mol_m2 / ex.ledger.li.supplied_mol_m2 - 1) < 1e-12);
+  assert.ok(
+    Math.abs(ex.cell.anodeLi_mol_m2 / ex.ledger.li.supplied_mol_m2 - 1) < 1e-12,
+    'Math.abs(ex.cell.anodeLi_mol_m2 / ex.ledger.li.supplied_mol_m2 - 1) < 1e-12',
+  );
   // Li that melts in the nip is rejected to the web edges, accounted, and grows continuously with temperature
   const hot = line((o) => (o.stations['240'].temperature_C = 240));
-  assert.ok(hot.ledger.li.rejectedToEdges_mol_m2 > 0);
+  assert.ok(hot.ledger.li.rejectedToEdges_mol_m2 > 0, 'hot.ledger.li.rejectedToEdges_mol_m2 > 0');
 });
 
 test('every production cell conserves Li and Al to 1e-9 (station physics checked per cell)', () => {

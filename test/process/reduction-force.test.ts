@@ -10,7 +10,7 @@ import type { ProcessInput } from '../../src/process/types.ts';
 const text = readFileSync(new URL('../../examples/patent-line.yaml', import.meta.url), 'utf8');
 const input = (): ProcessInput => {
   const r = parseRecipeText(text);
-  assert.ok(r.ok);
+  assert.ok(r.ok, 'r.ok');
   return processInputFromRecipe(r.recipe);
 };
 const withMu = (inp: ProcessInput, mu: number): ProcessInput => ({
@@ -32,6 +32,7 @@ test('claims 3/4 evidence: the force reported for a 1 % Al reduction at 240 give
       (b['al_reduction_1pct_line_load_N_per_mm'] as number) - (F as number) / (b['contact_width_mm'] as number),
     ) <
       1e-3 * (F as number),
+    "Math.abs((b['al_reduction_1pct_line_load_N_per_mm'] as number) - (F as number) / (b['cont…",
   );
   const inp2 = input();
   inp2.stations['240'] = { ...inp2.stations['240'], force_N: F as number };
@@ -41,7 +42,7 @@ test('claims 3/4 evidence: the force reported for a 1 % Al reduction at 240 give
   const s236 = presentLine(res).stations.find((s) => s.id === '236')!;
   assert.equal(s236['al_reduction_1pct_force_N'], null);
   assert.match(String(s236['al_reduction_1pct_note']), /not reached/);
-  assert.ok((s236['al_min_gauge_um'] as number) > 9);
+  assert.ok((s236['al_min_gauge_um'] as number) > 9, "(s236['al_min_gauge_um'] as number) > 9");
 });
 
 test('frictionless bound: on the example 100 mm web even μ = 0 needs ≈ 2 kN for 1 % Al (well above 500 N) at 236 and 240', () => {

@@ -53,6 +53,6 @@ test('wide random inputs (forces 0–3000 N, 0–250 °C, rolls Ø 5–300 mm, w
           `case ${i} ${s.id} ${l.name}`,
         );
     for (const c of [presentLine(res).crack.sandwiched, presentLine(res).crack.free_standing])
-      assert.ok(c.risk >= 0 && c.risk <= 1);
+      assert.ok(c.risk >= 0 && c.risk <= 1, 'c.risk >= 0 && c.risk <= 1');
   }
 });

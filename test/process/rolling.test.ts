@@ -43,9 +43,12 @@ test('a free Li foil (no bonded neighbour) thins more with force, less with a hi
   }
   const red = (ys: number, T = 373.15): number =>
     rollStack(st(300, { temperature_K: T }), [li(20e-6, ys)], ctx).layers[0]!.reduction;
-  assert.ok(red(0.4e6) > red(0.8e6) && red(0.8e6) > red(1.6e6));
+  assert.ok(red(0.4e6) > red(0.8e6) && red(0.8e6) > red(1.6e6), 'red(0.4e6) > red(0.8e6) && red(0.8e6) > red(1.6e6)');
   const hot = (T: number): number => rollStack(st(300, { temperature_K: T }), [li(20e-6)], ctx).layers[0]!.reduction;
-  assert.ok(hot(423.15) > hot(373.15) && hot(373.15) > hot(303.15));
+  assert.ok(
+    hot(423.15) > hot(373.15) && hot(373.15) > hot(303.15),
+    'hot(423.15) > hot(373.15) && hot(373.15) > hot(303.15)',
+  );
 });
 
 test('Li between elastic Cu and Al leaves the nip at its supplied thickness at any force (velocity compatibility, issue 14 item 1)', () => {
@@ -65,7 +68,7 @@ test('Li between elastic Cu and Al leaves the nip at its supplied thickness at a
       // flux conservation: the held Li elongates by the mean of its stuck neighbours' elongations
       const lam = (x: typeof cu): number => x.thickness_in_m / x.thickness_out_m;
       const expected = Math.exp(0.5 * (Math.log(lam(cu)) + Math.log(lam(al))));
-      assert.ok(Math.abs(lam(liR) / expected - 1) < 1e-12);
+      assert.ok(Math.abs(lam(liR) / expected - 1) < 1e-12, 'Math.abs(lam(liR) / expected - 1) < 1e-12');
     }
   }
 });
@@ -77,9 +80,12 @@ test('a Li layer stuck to a thick annealed Al yields nothing of its own: the Al 
     ctx,
   );
   assert.ok(r.layers[1]!.yielded, 'Al yields');
-  assert.ok(r.layers[1]!.reduction > 0);
+  assert.ok(r.layers[1]!.reduction > 0, 'r.layers[1]!.reduction > 0');
   // the held Li follows the Al's elongation
-  assert.ok(Math.abs(r.layers[0]!.reduction - r.layers[1]!.reduction) < 1e-12);
+  assert.ok(
+    Math.abs(r.layers[0]!.reduction - r.layers[1]!.reduction) < 1e-12,
+    'Math.abs(r.layers[0]!.reduction - r.layers[1]!.reduction) < 1e-12',
+  );
 });
 
 test('interface shear is bounded by the softer neighbour: Al against Li has a lower face friction than against the roll, and thins at a lower force', () => {
@@ -92,7 +98,7 @@ test('interface shear is bounded by the softer neighbour: Al against Li has a lo
   const mu = { friction: { mu: 0.05 } };
   const f236 = forceForReduction(st(300, { id: '236', temperature_K: 298.15, ...mu }), [al, se], ctx, 0.01, 0);
   const f240 = forceForReduction(st(300, { temperature_K: 298.15, ...mu }), [li(20e-6), al, se], ctx, 0.01, 1);
-  assert.ok('force_N' in f240);
+  assert.ok('force_N' in f240, "'force_N' in f240");
   if ('force_N' in f240 && 'force_N' in f236)
     assert.ok(f240.force_N < f236.force_N, `${f240.force_N} < ${f236.force_N}`);
 });
@@ -101,8 +107,8 @@ test("Stone's minimum gauge h_min = 3.58·D·μ·k̄/E′ is reported per hard l
   const al: LayerInput = { role: 'al', name: 'al', material: 'Al-O', thickness_m: 10e-6 };
   const g = (mu: number, D: number): number =>
     rollStack(st(300, { id: '236', rollDiameter_m: D, friction: { mu } }), [al], ctx).layers[0]!.minGauge_m!;
-  assert.ok(g(0.15, 0.1) > g(0.05, 0.1) && g(0.05, 0.1) > 0);
-  assert.ok(g(0.15, 0.2) > g(0.15, 0.1));
+  assert.ok(g(0.15, 0.1) > g(0.05, 0.1) && g(0.05, 0.1) > 0, 'g(0.15, 0.1) > g(0.05, 0.1) && g(0.05, 0.1) > 0');
+  assert.ok(g(0.15, 0.2) > g(0.15, 0.1), 'g(0.15, 0.2) > g(0.15, 0.1)');
   assert.equal(g(0, 0.1), 0);
 });
 
@@ -116,7 +122,7 @@ test('Al foil on the electrolyte composite stays elastic at 150–500 N on a wid
     for (const F of [150, 300, 500]) {
       const r = rollStack(st(F, { id: '236', temperature_K: 298.15 }), stack(), { ...ctx, webWidth_m: web });
       assert.equal(r.layers[0]!.yielded, false, `web ${web} m, ${F} N`);
-      assert.ok(r.lineLoad_N_per_m <= 10e3);
+      assert.ok(r.lineLoad_N_per_m <= 10e3, 'r.lineLoad_N_per_m <= 10e3');
     }
   }
   // 1 mm strip: sweep the roll diameter down; the Al must start to yield and keep yielding
@@ -141,7 +147,7 @@ test('Al foil on the electrolyte composite stays elastic at 150–500 N on a wid
     assert.ok(red >= prev, `w=${w}`);
     prev = red;
   }
-  assert.ok(prev > 0.05);
+  assert.ok(prev > 0.05, 'prev > 0.05');
 });
 
 test('bare Al foil reduction never falls as the line load rises (roll flattening does not lengthen the friction hill)', () => {
@@ -163,15 +169,21 @@ test('elastic layered contact: thin-layer (Winkler) and half-space (Hertz) limit
   // a thin stiff layer on stiff rolls: contact ≈ Winkler 2a = 2(3P′R·C/4)^(1/3) with C = t/M + the rolls
   const thin: LayerInput[] = [{ role: 'anode', name: 'x', material: 'LiAl', thickness_m: 5e-6 }];
   const r = rollStack(st(300, { id: '236' }), thin, ctx);
-  assert.ok(Math.abs(r.peakPressure_Pa - 1.5 * r.meanPressure_Pa) < 1e-6 * r.peakPressure_Pa);
-  assert.ok(Math.abs(r.meanPressure_Pa * r.contactLength_m - r.lineLoad_N_per_m) < 1e-9 * r.lineLoad_N_per_m);
+  assert.ok(
+    Math.abs(r.peakPressure_Pa - 1.5 * r.meanPressure_Pa) < 1e-6 * r.peakPressure_Pa,
+    'Math.abs(r.peakPressure_Pa - 1.5 * r.meanPressure_Pa) < 1e-6 * r.peakPressure_Pa',
+  );
+  assert.ok(
+    Math.abs(r.meanPressure_Pa * r.contactLength_m - r.lineLoad_N_per_m) < 1e-9 * r.lineLoad_N_per_m,
+    'Math.abs(r.meanPressure_Pa * r.contactLength_m - r.lineLoad_N_per_m) < 1e-9 * r.lineLoad_…',
+  );
   // a rigid-ish strip (zero thickness limit): the rolls alone give the 2D Hertz half-width a² = 4P′R/(πE′)
   const none: LayerInput[] = [{ role: 'anode', name: 'x', material: 'LiAl', thickness_m: 1e-12 }];
   const h = rollStack(st(300, { id: '236' }), none, ctx);
   const aH = Math.sqrt((4 * h.lineLoad_N_per_m * 0.05) / (Math.PI * rollPlaneStrainModulus()));
   assert.ok(Math.abs(h.contactLength_m / (2 * aH) - 1) < 1e-4, `${h.contactLength_m} vs ${2 * aH}`);
   // the rolls' compliance adds to the layer's: a real layer gives a longer contact than the rolls alone
-  assert.ok(r.contactLength_m > h.contactLength_m);
+  assert.ok(r.contactLength_m > h.contactLength_m, 'r.contactLength_m > h.contactLength_m');
 });
 
 test('liquid Li (above 180.5 °C) between the foils is held by them in the nip too (no squeeze-out by the nip model)', () => {
@@ -182,13 +194,13 @@ test('liquid Li (above 180.5 °C) between the foils is held by them in the nip t
 
 test('forceForReduction inverts the force → reduction map', () => {
   const res = forceForReduction(st(300), [li(20e-6)], ctx, 0.08, 0);
-  assert.ok('force_N' in res);
+  assert.ok('force_N' in res, "'force_N' in res");
   if ('force_N' in res) {
     const r = rollStack(st(res.force_N), [li(20e-6)], ctx);
-    assert.ok(Math.abs(r.layers[0]!.reduction - 0.08) < 1e-4);
+    assert.ok(Math.abs(r.layers[0]!.reduction - 0.08) < 1e-4, 'Math.abs(r.layers[0]!.reduction - 0.08) < 1e-4');
   }
   const bad = forceForReduction(st(300), stack240(), ctx, 1.5);
-  assert.ok('error' in bad && /targetReduction/.test(bad.error));
+  assert.ok('error' in bad && /targetReduction/.test(bad.error), "'error' in bad && /targetReduction/.test(bad.error)");
 });
 
 test('a foil already at the 1 nm floor (a round-off below it) takes no further strain and gives finite results (fuzz seed 1 run #62)', () => {

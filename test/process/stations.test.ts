@@ -18,19 +18,30 @@ test('the line block has the CONTRACT shape', () => {
   for (const s of L.stations) {
     for (const k of ['force_N', 'temperature_C', 'peak_pressure_MPa'] as const) assert.equal(typeof s[k], 'number');
     assert.equal(typeof s.bonded, 'boolean');
-    for (const l of s.layers) assert.ok(typeof l.name === 'string' && l.thickness_out_um <= l.thickness_in_um);
+    for (const l of s.layers)
+      assert.ok(
+        typeof l.name === 'string' && l.thickness_out_um <= l.thickness_in_um,
+        "typeof l.name === 'string' && l.thickness_out_um <= l.thickness_in_um",
+      );
   }
   const f = L.anode.al_fractions;
-  assert.ok(Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-5);
+  assert.ok(
+    Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-5,
+    'Math.abs(f.Al + f.LiAl + f.Li3Al2 + f.Li9Al4 - 1) < 1e-5',
+  );
   for (const k of ['thickness_um', 'li_diffusivity_cm2_s', 'alloying_complete_s', 'free_li_um'] as const)
-    assert.ok(Number.isFinite(L.anode[k]));
-  for (const c of [L.crack.sandwiched, L.crack.free_standing]) assert.ok(c.risk >= 0 && c.risk <= 1);
+    assert.ok(Number.isFinite(L.anode[k]), 'Number.isFinite(L.anode[k])');
+  for (const c of [L.crack.sandwiched, L.crack.free_standing])
+    assert.ok(c.risk >= 0 && c.risk <= 1, 'c.risk >= 0 && c.risk <= 1');
   assert.doesNotThrow(() => JSON.stringify(L));
   // patent example: Li deforms, Al and Cu stay elastic at 6 N/mm; anode within claim 12's 10–100 µm
   const s240 = L.stations[1]!;
   assert.equal(s240.li_yields, true);
   assert.equal(s240.al_yields, false);
-  assert.ok(L.anode.thickness_um > 10 && L.anode.thickness_um < 100);
+  assert.ok(
+    L.anode.thickness_um > 10 && L.anode.thickness_um < 100,
+    'L.anode.thickness_um > 10 && L.anode.thickness_um < 100',
+  );
 });
 
 test('in-situ first sheet runs station 222 first', () => {
@@ -45,8 +56,8 @@ test('in-situ first sheet runs station 222 first', () => {
   // compaction is irreversible: 236 at the same force densifies the composite no further than 222 did
   const c222 = presentLine(r).stations[0]!.layers.find((l) => l.name === 'cathode')!;
   const c236 = presentLine(r).stations[1]!.layers.find((l) => l.name === 'cathode')!;
-  assert.ok(c222.thickness_out_um < c222.thickness_in_um);
-  assert.ok(c236.thickness_out_um <= c236.thickness_in_um);
+  assert.ok(c222.thickness_out_um < c222.thickness_in_um, 'c222.thickness_out_um < c222.thickness_in_um');
+  assert.ok(c236.thickness_out_um <= c236.thickness_in_um, 'c236.thickness_out_um <= c236.thickness_in_um');
 });
 
 test('Al particles with the carrier still on at 236 is an error naming the field', () => {
@@ -85,11 +96,14 @@ test('bad numbers are error values with path, value and allowed range', () => {
 
 test('melting flag: station 240 above 180.5 °C, and not at 100 °C from the recipe heating', () => {
   const hot = simulateStations(patentExample({ T240_K: 190 + 273.15 }));
-  assert.ok(hot.warnings.some((w) => w.code === 'li_melting'));
+  assert.ok(
+    hot.warnings.some((w) => w.code === 'li_melting'),
+    "hot.warnings.some((w) => w.code === 'li_melting')",
+  );
   const mild = patentExample({ T240_K: 60 + 273.15 });
   mild.line.dwell_s = 0;
   const r = simulateStations(mild);
-  assert.ok(!r.warnings.some((w) => w.code === 'li_melting'));
+  assert.ok(!r.warnings.some((w) => w.code === 'li_melting'), "!r.warnings.some((w) => w.code === 'li_melting')");
 });
 
 test('downstream melting flag: only for the segments the web goes through, with the recipe field in its text', () => {
@@ -111,7 +125,10 @@ test('downstream melting flag: only for the segments the web goes through, with 
 
 test('reaction heat: adiabatic rise = Q/C_A; with fast kinetics a roll wound before alloying is done overheats', () => {
   // ≈ 41 kJ per mol LiAl formula unit (Dębski 2014, li-al.json)
-  assert.ok(Math.abs(-formationEnthalpy(betaLimitedPhases(1, 1)) - 41.1e3) < 0.3e3);
+  assert.ok(
+    Math.abs(-formationEnthalpy(betaLimitedPhases(1, 1)) - 41.1e3) < 0.3e3,
+    'Math.abs(-formationEnthalpy(betaLimitedPhases(1, 1)) - 41.1e3) < 0.3e3',
+  );
   const inp = patentExample({ T240_K: 30 + 273.15 });
   inp.line.dwell_s = 0.01;
   inp.line.dwellTemperature_K = 298.15;
@@ -129,9 +146,9 @@ test('reaction heat: adiabatic rise = Q/C_A; with fast kinetics a roll wound bef
   );
   assert.ok(Math.abs(a.adiabaticRise_K - Q / C) < 1e-9 * (Q / C), `${a.adiabaticRise_K} vs ${Q / C}`);
   // all the heat of the history, and no more, is the heat of the end state
-  assert.ok(Math.abs(a.heatTotal_J_m2 - Q) < 1e-6 * Q);
+  assert.ok(Math.abs(a.heatTotal_J_m2 - Q) < 1e-6 * Q, 'Math.abs(a.heatTotal_J_m2 - Q) < 1e-6 * Q');
   // datasheet: a representative stack rises ≈ 130 K adiabatically; this one is of that order
-  assert.ok(a.adiabaticRise_K > 80 && a.adiabaticRise_K < 250);
+  assert.ok(a.adiabaticRise_K > 80 && a.adiabaticRise_K < 250, 'a.adiabaticRise_K > 80 && a.adiabaticRise_K < 250');
   // wound almost unreacted: the nearly adiabatic roll heats by a large part of ΔT_ad
   assert.equal(a.peakSegment, 'roll');
   assert.ok(a.peakT_K - 298.15 > 0.5 * a.adiabaticRise_K, `peak ${a.peakT_K} rise ${a.adiabaticRise_K}`);
@@ -143,8 +160,14 @@ test('third sheet turned over (Cu facing Al): no prelithiation, all Li left as m
   const r = simulateStations(inp);
   assert.equal(presentLine(r).anode.al_fractions.Al, 1);
   assert.equal(r.cell.anodeLi_mol_m2, 0);
-  assert.ok(r.warnings.some((w) => w.code === 'li_on_roll'));
-  assert.ok(r.warnings.some((w) => w.code === 'no_alloying'));
+  assert.ok(
+    r.warnings.some((w) => w.code === 'li_on_roll'),
+    "r.warnings.some((w) => w.code === 'li_on_roll')",
+  );
+  assert.ok(
+    r.warnings.some((w) => w.code === 'no_alloying'),
+    "r.warnings.some((w) => w.code === 'no_alloying')",
+  );
 });
 
 test('third sheet turned over (Cu facing Al): the produced stack reads Li (roll side) · Cu · Al anode · electrolyte, as it entered 240', () => {
@@ -171,7 +194,7 @@ test('patent force window: light lamination nip — Al foil and the composite ar
   const r = simulateStations(patentExample({ force: 500 }));
   const s236 = presentLine(r).stations[0]!;
   assert.equal(s236.al_yields, false);
-  assert.ok((s236.line_load_N_per_mm as number) <= 10);
+  assert.ok((s236.line_load_N_per_mm as number) <= 10, '(s236.line_load_N_per_mm as number) <= 10');
   const al = s236.layers[0]!;
   assert.equal(al.thickness_out_um, al.thickness_in_um);
 });
@@ -181,7 +204,10 @@ test('Li mass fraction of the Li layer scales the Li delivered to the anode ([01
   const inp = patentExample();
   inp.thirdSheet.liMassFraction = 0.8;
   const b = simulateStations(inp);
-  assert.ok(Math.abs(b.cell.anodeLi_mol_m2 / a.cell.anodeLi_mol_m2 - 0.8) < 1e-12);
+  assert.ok(
+    Math.abs(b.cell.anodeLi_mol_m2 / a.cell.anodeLi_mol_m2 - 0.8) < 1e-12,
+    'Math.abs(b.cell.anodeLi_mol_m2 / a.cell.anodeLi_mol_m2 - 0.8) < 1e-12',
+  );
   inp.thirdSheet.liMassFraction = 1.2;
   assert.throws(() => simulateStations(inp), /thirdSheet\.liMassFraction: must be in \(0, 1\]/);
 });
@@ -194,7 +220,10 @@ test('Al temper: harder foil needs more pressure to yield (O < H14 < H18 reducti
       [{ role: 'al', name: 'al', material: m, thickness_m: 10e-6 }],
       { speed_m_s: 1 / 60, webWidth_m: 0.05 },
     ).layers[0]!.reduction;
-  assert.ok(red('Al-O') > red('Al-H14') && red('Al-H14') > red('Al-H18'));
+  assert.ok(
+    red('Al-O') > red('Al-H14') && red('Al-H14') > red('Al-H18'),
+    "red('Al-O') > red('Al-H14') && red('Al-H14') > red('Al-H18')",
+  );
 });
 
 test('Al placed on the cathode (not the claim): the stack order follows and the short circuit is flagged', () => {
@@ -209,5 +238,8 @@ test('Al placed on the cathode (not the claim): the stack order follows and the 
     r.cell.layers.map((l) => l.name),
     ['cu', 'anode', 'cathode', 'electrolyte'],
   );
-  assert.ok(r.warnings.some((w) => w.code === 'short_circuit'));
+  assert.ok(
+    r.warnings.some((w) => w.code === 'short_circuit'),
+    "r.warnings.some((w) => w.code === 'short_circuit')",
+  );
 });

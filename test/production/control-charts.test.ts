@@ -33,8 +33,8 @@ test('c4, A3, B3, B4 reproduce Montgomery App. VI (3 decimals)', () => {
 test('individuals chart: σ = MR̄/1.128 and the MR limit 3.267·MR̄', () => {
   const c = individuals([10, 12, 11, 13, 12]);
   assert.equal(c.mr_bar, (2 + 1 + 2 + 1) / 4);
-  assert.ok(Math.abs(c.sigma - 1.5 / 1.128) < 1e-12);
-  assert.ok(Math.abs(c.mr.ucl - 3.267 * 1.5) < 1e-12);
+  assert.ok(Math.abs(c.sigma - 1.5 / 1.128) < 1e-12, 'Math.abs(c.sigma - 1.5 / 1.128) < 1e-12');
+  assert.ok(Math.abs(c.mr.ucl - 3.267 * 1.5) < 1e-12, 'Math.abs(c.mr.ucl - 3.267 * 1.5) < 1e-12');
 });
 
 test('CUSUM signals a 1σ shift within ~10 samples; on target its false-alarm rate is near ARL₀ ≈ 465', () => {
@@ -85,14 +85,17 @@ test('honest limits: AR(1) web data (φ = 0.95) flag far fewer subgroups with st
   }
   const h = honestLimits(x, 5);
   assert.equal(h.method, 'batch means');
-  assert.ok(h.autocorrelated);
+  assert.ok(h.autocorrelated, 'h.autocorrelated');
   assert.ok(Math.abs(h.ar1.phi - 0.95) < 0.03, `φ̂ ${h.ar1.phi}`);
   const means = Array.from({ length: 1000 }, (_, g) => x.slice(g * 5, g * 5 + 5).reduce((a, b) => a + b) / 5);
   const out = (l: { ucl: number; lcl: number }) => means.filter((m) => m > l.ucl || m < l.lcl).length;
   assert.ok(out(h.classical) > 300, `classical limits flag most subgroups (${out(h.classical)})`);
   assert.ok(out(h.batch_means) < out(h.classical) / 3, `batch means flag fewer (${out(h.batch_means)})`);
   // the AR(1) residuals are (nearly) independent
-  assert.ok(Math.abs(autocorrelation(h.ar1.residuals, 1)[0]!) < 0.1);
+  assert.ok(
+    Math.abs(autocorrelation(h.ar1.residuals, 1)[0]!) < 0.1,
+    'Math.abs(autocorrelation(h.ar1.residuals, 1)[0]!) < 0.1',
+  );
   // independent data keep the classical limits
   const iid = Array.from({ length: 2000 }, () => rng.normal());
   assert.equal(honestLimits(iid, 5).method, 'classical');
@@ -106,7 +109,7 @@ test('histogram counts every value and those outside the spec', () => {
   );
   assert.equal(h.below_lsl, 1);
   assert.equal(h.above_usl, 1);
-  assert.ok(h.edges[0]! <= 1 && h.edges.at(-1)! >= 6);
+  assert.ok(h.edges[0]! <= 1 && h.edges.at(-1)! >= 6, 'h.edges[0]! <= 1 && h.edges.at(-1)! >= 6');
 });
 
 test('capability: Cp = Pp for a stable process; within σ < overall σ when the mean wanders', () => {
@@ -114,7 +117,7 @@ test('capability: Cp = Pp for a stable process; within σ < overall σ when the 
   const iid = Array.from({ length: 5000 }, () => 10 + rng.normal());
   const c = capabilityIndices(iid, 7, 13, 5);
   assert.ok(Math.abs(c.cp! - 1) < 0.05 && Math.abs(c.pp! - 1) < 0.05, `Cp ${c.cp} Pp ${c.pp} ≈ 1 for ±3σ specs`);
-  assert.ok(c.cpk! <= c.cp! && c.ppk! <= c.pp!);
+  assert.ok(c.cpk! <= c.cp! && c.ppk! <= c.pp!, 'c.cpk! <= c.cp! && c.ppk! <= c.pp!');
   const wander: number[] = [];
   let e = 0;
   for (let i = 0; i < 5000; i++) {
@@ -125,5 +128,5 @@ test('capability: Cp = Pp for a stable process; within σ < overall σ when the 
   assert.ok(w.pp! < w.cp!, `Pp ${w.pp} < Cp ${w.cp} when the mean drifts`);
   const one = capabilityIndices(iid, undefined, 13);
   assert.equal(one.cp, null);
-  assert.ok(one.cpk !== null && one.pp === null);
+  assert.ok(one.cpk !== null && one.pp === null, 'one.cpk !== null && one.pp === null');
 });

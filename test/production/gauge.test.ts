@@ -20,7 +20,10 @@ test('a reading is the nearest multiple of the resolution (within half a step, a
     const q = gaugeReading(x);
     assert.ok(Math.abs(q - x) <= GAUGE_RESOLUTION_M / 2 + 1e-20, `${x} → ${q}`);
     assert.equal(gaugeReading(q), q);
-    assert.ok(Math.abs(q / GAUGE_RESOLUTION_M - Math.round(q / GAUGE_RESOLUTION_M)) < 1e-6);
+    assert.ok(
+      Math.abs(q / GAUGE_RESOLUTION_M - Math.round(q / GAUGE_RESOLUTION_M)) < 1e-6,
+      'Math.abs(q / GAUGE_RESOLUTION_M - Math.round(q / GAUGE_RESOLUTION_M)) < 1e-6',
+    );
   }
 });
 
@@ -39,7 +42,7 @@ test('the record’s µm at 6 significant digits gives every reading below 10 mm
 test('a run’s gauge readings are the resolution’s multiples, and its stored records hold them to the bit', () => {
   const run = runProduction(recipeWith(), { seed: 11, web_length_m: 40, physics: standinPhysics });
   const records = recordsOf(run);
-  assert.ok(run.cells.length > 100);
+  assert.ok(run.cells.length > 100, 'run.cells.length > 100');
   let n = 0;
   run.cells.forEach((c, i) =>
     c.stations.forEach((s, k) => {

@@ -56,7 +56,10 @@ test('a valid file parses, empty fields are "not measured", series interpolate',
   assert.equal(interpSeries(f, 5), 310);
   assert.equal(interpSeries(f, 50), 320);
   assert.equal(d.stations['240']!.temperature!.t.length, 1);
-  assert.ok(Math.abs(d.stations['222']!.thickness!.v[0]! - 90e-6) < 1e-18);
+  assert.ok(
+    Math.abs(d.stations['222']!.thickness!.v[0]! - 90e-6) < 1e-18,
+    "Math.abs(d.stations['222']!.thickness!.v[0]! - 90e-6) < 1e-18",
+  );
 });
 
 test('measured series replace simulated variability in a run', () => {
@@ -70,7 +73,7 @@ test('measured series replace simulated variability in a run', () => {
   for (const c of recordsOf(run)) {
     const s240 = c.stations.find((s) => s.id === '240')!;
     assert.equal(s240.force_N, 280);
-    assert.ok(Math.abs(s240.temperature_C - 90) < 1e-9);
+    assert.ok(Math.abs(s240.temperature_C - 90) < 1e-9, 'Math.abs(s240.temperature_C - 90) < 1e-9');
     assert.equal(c.stations.find((s) => s.id === '236')!.force_N, 310);
     assert.notEqual(c.stations.find((s) => s.id === '222')!.force_N, 400); // not measured: simulated around 400 N
   }
@@ -92,5 +95,8 @@ test('genealogy CSV: one row per cell, same column count on every row, roll IDs 
   assert.equal(rows.length, recordsOf(run).length + 1);
   const n = rows[0]!.split(',').length;
   for (const row of rows) assert.equal(row.split(',').length, n);
-  assert.ok(rows.some((row) => row.includes('FS-0001|FS-0002')));
+  assert.ok(
+    rows.some((row) => row.includes('FS-0001|FS-0002')),
+    "rows.some((row) => row.includes('FS-0001|FS-0002'))",
+  );
 });

@@ -13,12 +13,12 @@ test('xoshiro128**: deterministic integer stream, uniform moments, normal moment
   const N = 200000;
   for (let i = 0; i < N; i++) {
     const u = r.uniform();
-    assert.ok(u >= 0 && u < 1);
+    assert.ok(u >= 0 && u < 1, 'u >= 0 && u < 1');
     s += u;
     q += u * u;
   }
-  assert.ok(Math.abs(s / N - 0.5) < 0.005);
-  assert.ok(Math.abs(q / N - (s * s) / N / N - 1 / 12) < 0.002);
+  assert.ok(Math.abs(s / N - 0.5) < 0.005, 'Math.abs(s / N - 0.5) < 0.005');
+  assert.ok(Math.abs(q / N - (s * s) / N / N - 1 / 12) < 0.002, 'Math.abs(q / N - (s * s) / N / N - 1 / 12) < 0.002');
   let m = 0;
   let v = 0;
   for (let i = 0; i < N; i++) {
@@ -26,8 +26,8 @@ test('xoshiro128**: deterministic integer stream, uniform moments, normal moment
     m += z;
     v += z * z;
   }
-  assert.ok(Math.abs(m / N) < 0.01);
-  assert.ok(Math.abs(v / N - 1) < 0.02);
+  assert.ok(Math.abs(m / N) < 0.01, 'Math.abs(m / N) < 0.01');
+  assert.ok(Math.abs(v / N - 1) < 0.02, 'Math.abs(v / N - 1) < 0.02');
 });
 
 test('AR(1) field: stationary σ and lag-1 correlation exp(−Δ/ℓ); resets start independent realisations', () => {
@@ -48,7 +48,7 @@ test('AR(1) field: stationary σ and lag-1 correlation exp(−Δ/ℓ); resets st
     lo = Math.min(lo, f.at(p));
     hi = Math.max(hi, f.at(p));
   }
-  assert.ok(mean >= lo - 1e-12 && mean <= hi + 1e-12);
+  assert.ok(mean >= lo - 1e-12 && mean <= hi + 1e-12, 'mean >= lo - 1e-12 && mean <= hi + 1e-12');
 });
 
 test('AR(1) field read lazily along the web with release: the same values as generated in one go, and a bounded window', () => {

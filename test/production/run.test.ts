@@ -73,7 +73,7 @@ test('genealogy: every cell points to real roll positions, consistent with the s
   for (const c of recordsOf(run)) {
     for (const sh of ['first_sheet', 'al_sheet', 'third_sheet'] as const) {
       const ps = c.genealogy.parents.filter((p) => p.sheet === sh);
-      assert.ok(ps.length === 1 || ps.length === 2);
+      assert.ok(ps.length === 1 || ps.length === 2, 'ps.length === 1 || ps.length === 2');
       let covered = 0;
       for (const p of ps) {
         const roll = rolls[sh].find((x) => x.roll_id === p.roll_id);
@@ -83,8 +83,11 @@ test('genealogy: every cell points to real roll positions, consistent with the s
           JSON.stringify(p),
         );
         // the MD position is the laminate position minus the roll's start
-        assert.ok(Math.abs(roll.laminate_start_m + p.md_start_m - Math.max(c.s_start_m, roll.laminate_start_m)) < 1e-4);
-        assert.ok(c.genealogy.material_lots[sh]!.includes(p.lot));
+        assert.ok(
+          Math.abs(roll.laminate_start_m + p.md_start_m - Math.max(c.s_start_m, roll.laminate_start_m)) < 1e-4,
+          'Math.abs(roll.laminate_start_m + p.md_start_m - Math.max(c.s_start_m, roll.laminate_start…',
+        );
+        assert.ok(c.genealogy.material_lots[sh]!.includes(p.lot), 'c.genealogy.material_lots[sh]!.includes(p.lot)');
         covered += p.md_end_m - p.md_start_m;
       }
       assert.ok(Math.abs(covered - (c.s_end_m - c.s_start_m)) < 1e-4, `cell ${c.serial} ${sh} covered ${covered}`);
@@ -92,7 +95,7 @@ test('genealogy: every cell points to real roll positions, consistent with the s
     const hasJoint = joints.some((j) => j > c.s_start_m + 1e-9 && j < c.s_end_m - 1e-9);
     assert.equal(c.genealogy.splice, hasJoint, c.serial);
     assert.equal(c.genealogy.parents.length > 3, hasJoint);
-    if (hasJoint) assert.ok(c.causes.includes('splice') && !c.in_spec);
+    if (hasJoint) assert.ok(c.causes.includes('splice') && !c.in_spec, "c.causes.includes('splice') && !c.in_spec");
     assert.equal(c.genealogy.battery_serial, null);
     assert.match(c.genealogy.station_run, /^RUN-\d+$/);
   }
@@ -117,17 +120,30 @@ test('web length = cell rows + splice zones + restart zones + fragments; width =
   });
   const run = runProduction(r, { seed: 11, duration_s: 3 * 3600, physics });
   const w = presentShift(run)['web_accounting'] as Record<string, number>;
-  assert.ok(presentShift(run)['events'] && (presentShift(run)['events'] as { stops: number }).stops > 3);
-  assert.ok(w['splice_zones_m']! > 0 && w['restart_zones_m']! > 0);
+  assert.ok(
+    presentShift(run)['events'] && (presentShift(run)['events'] as { stops: number }).stops > 3,
+    "presentShift(run)['events'] && (presentShift(run)['events'] as { stops: number }).stops >…",
+  );
+  assert.ok(
+    w['splice_zones_m']! > 0 && w['restart_zones_m']! > 0,
+    "w['splice_zones_m']! > 0 && w['restart_zones_m']! > 0",
+  );
   const sum = w['cell_rows_m']! + w['splice_zones_m']! + w['restart_zones_m']! + w['fragments_m']!;
   assert.ok(Math.abs(sum - w['web_length_m']!) < 1e-3, `${sum} vs ${w['web_length_m']}`);
   assert.equal(presentShift(run)['lanes'], 4);
-  assert.ok(Math.abs(w['lanes_width_mm']! + w['edge_trim_mm']! - 120) < 1e-9);
+  assert.ok(
+    Math.abs(w['lanes_width_mm']! + w['edge_trim_mm']! - 120) < 1e-9,
+    "Math.abs(w['lanes_width_mm']! + w['edge_trim_mm']! - 120) < 1e-9",
+  );
   // rows × lanes = cells, and every cell lies in the web outside every scrap zone
   assert.equal(presentShift(run).cells_total, (presentShift(run)['rows'] as number) * 4);
   const zones = run.timeline.splices.map((s) => [s.s_m - 1.1, s.s_m + 1.1]);
   for (const c of recordsOf(run))
-    for (const [a, b] of zones) assert.ok(c.s_end_m <= a! + 1e-6 || c.s_start_m >= b! - 1e-6);
+    for (const [a, b] of zones)
+      assert.ok(
+        c.s_end_m <= a! + 1e-6 || c.s_start_m >= b! - 1e-6,
+        'c.s_end_m <= a! + 1e-6 || c.s_start_m >= b! - 1e-6',
+      );
   // OEE: A·P·Q = good cells / ideal cells at set speed over the planned time
   const o = presentShift(run).oee!;
   const ideal = ((3 / 60) * 3 * 3600 * 4) / 0.07;
@@ -135,15 +151,15 @@ test('web length = cell rows + splice zones + restart zones + fragments; width =
     Math.abs(o['oee']! - presentShift(run).cells_in_spec / ideal) < 1e-4,
     `${o['oee']} vs ${presentShift(run).cells_in_spec / ideal}`,
   );
-  assert.ok(o['availability']! < 1);
+  assert.ok(o['availability']! < 1, "o['availability']! < 1");
 });
 
 test('restart ramps: cells made while accelerating run slower than the set speed', () => {
   const r = recipeWith({ production: { ramp_s: 120, restart_scrap_m: 0 } });
   const run = runProduction(r, { seed: 1, web_length_m: 10, physics });
-  assert.ok(recordsOf(run)[0]!.speed_m_per_min < 0.5);
+  assert.ok(recordsOf(run)[0]!.speed_m_per_min < 0.5, 'recordsOf(run)[0]!.speed_m_per_min < 0.5');
   assert.equal(recordsOf(run)[recordsOf(run).length - 1]!.speed_m_per_min, 1);
-  assert.ok(run.timeline.station_states[0]!.state === 'ramping');
+  assert.ok(run.timeline.station_states[0]!.state === 'ramping', "run.timeline.station_states[0]!.state === 'ramping'");
 });
 
 test('invalid production settings name path, value and what is allowed', () => {
@@ -163,7 +179,7 @@ test('invalid production settings name path, value and what is allowed', () => {
   assert.throws(
     () => runProduction(r, { seed: 1, web_length_m: 10, physics }),
     (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
+      assert.ok(e instanceof ConfigError, 'e instanceof ConfigError');
       assert.match(e.message, /production\.splice\.scrap_length_m: .*got -1; allowed >= 0/);
       return true;
     },
@@ -189,13 +205,14 @@ test('tension: a free Li foil could not carry the third-sheet tension; the Cu do
   const run = runProduction(recipeWith(), { seed: 1, web_length_m: 5, physics });
   const t = run.tension;
   // 25 % × 0.8 MPa × 20 µm = 4 N/m (process-models §2.3)
-  assert.ok(Math.abs(t.freeLi.maxTension_N_per_m - 4) < 1e-9);
-  assert.ok(t.freeLi.overloadFactor > 10);
+  assert.ok(Math.abs(t.freeLi.maxTension_N_per_m - 4) < 1e-9, 'Math.abs(t.freeLi.maxTension_N_per_m - 4) < 1e-9');
+  assert.ok(t.freeLi.overloadFactor > 10, 't.freeLi.overloadFactor > 10');
   const third = t.spans.find((s) => s.span === 'third_sheet')!;
   assert.equal(third.ok, true);
   assert.ok(
     third.carriers.find((c) => c.layer === 'Cu')!.capacity_N_per_m >
       100 * third.carriers.find((c) => c.layer === 'Li layer')!.capacity_N_per_m,
+    "third.carriers.find((c) => c.layer === 'Cu')!.capacity_N_per_m > 100 * third.carriers.fin…",
   );
   // the block says it in its units, with the Li's carrier
   const b = presentShift(run).tension!.free_li;
@@ -212,7 +229,7 @@ test('linear surrogate of the line physics: close to the full physics on sampled
     error_vs_full: { cells: number; cell_thickness_max_rel: number };
   };
   assert.equal(pm.fidelity, 'linear');
-  assert.ok(pm.error_vs_full.cells >= 10);
+  assert.ok(pm.error_vs_full.cells >= 10, 'pm.error_vs_full.cells >= 10');
   assert.equal(recordsOf(full).length, recordsOf(lin).length);
   let maxRel = 0;
   for (let i = 0; i < recordsOf(full).length; i++)
@@ -221,7 +238,10 @@ test('linear surrogate of the line physics: close to the full physics on sampled
       Math.abs(recordsOf(lin)[i]!.stack.cell_thickness_um / recordsOf(full)[i]!.stack.cell_thickness_um - 1),
     );
   assert.ok(maxRel < 1e-3, `max rel ${maxRel}`);
-  assert.ok(pm.error_vs_full.cell_thickness_max_rel <= maxRel + 1e-12);
+  assert.ok(
+    pm.error_vs_full.cell_thickness_max_rel <= maxRel + 1e-12,
+    'pm.error_vs_full.cell_thickness_max_rel <= maxRel + 1e-12',
+  );
 });
 
 test('an explicit CD profile shows up per lane; a profile of the wrong length is an error', () => {
@@ -247,8 +267,14 @@ test('an explicit CD profile shows up per lane; a profile of the wrong length is
     recordsOf(run)
       .filter((c) => c.lane === l)
       .map((c) => c.stack.cathode_thickness_um);
-  assert.ok(lane(0).every((x) => Math.abs(x - 60 * 0.98) < 1e-3));
-  assert.ok(lane(2).every((x) => Math.abs(x - 60 * 1.02) < 1e-3));
+  assert.ok(
+    lane(0).every((x) => Math.abs(x - 60 * 0.98) < 1e-3),
+    'lane(0).every((x) => Math.abs(x - 60 * 0.98) < 1e-3)',
+  );
+  assert.ok(
+    lane(2).every((x) => Math.abs(x - 60 * 1.02) < 1e-3),
+    'lane(2).every((x) => Math.abs(x - 60 * 1.02) < 1e-3)',
+  );
   const bad = recipeWith({
     ...base,
     variability: { sheets: { cathode: { md_sigma_pct: 1, cd_profile_pct: [1, 2] } } },

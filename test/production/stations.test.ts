@@ -10,7 +10,7 @@ test('station physics, σ = 0: every cell identical and in spec for the patent e
     seed: 1,
     web_length_m: 40,
   });
-  assert.ok(recordsOf(run).length >= 380);
+  assert.ok(recordsOf(run).length >= 380, 'recordsOf(run).length >= 380');
   const ref = recordsOf(run)[0]!;
   for (const c of recordsOf(run)) {
     assert.deepEqual(c.stack, ref.stack);
@@ -18,7 +18,10 @@ test('station physics, σ = 0: every cell identical and in spec for the patent e
     assert.equal(c.in_spec, true, c.causes.join(','));
   }
   // the cell the line makes: anode within the seed's 10–100 µm, thinner cell than the design stack (Li thinned at 240)
-  assert.ok(ref.stack.anode_thickness_um > 10 && ref.stack.anode_thickness_um < 100);
+  assert.ok(
+    ref.stack.anode_thickness_um > 10 && ref.stack.anode_thickness_um < 100,
+    'ref.stack.anode_thickness_um > 10 && ref.stack.anode_thickness_um < 100',
+  );
   assert.equal(presentShift(run).yield_pct, 100);
 });
 
@@ -36,7 +39,7 @@ test('station physics: same seed → identical run; variability spreads the stac
   const mt = mean(t);
   let cov = 0;
   for (let i = 0; i < t.length; i++) cov += (li[i]! - ml) * (t[i]! - mt);
-  assert.ok(cov > 0);
+  assert.ok(cov > 0, 'cov > 0');
 });
 
 test('station physics: yield falls as the variability rises (tight anode window)', () => {
@@ -63,7 +66,7 @@ test('station physics over a ±7 % Li sweep of the patent example: every call su
   const { parseRecipeText } = await import('../../src/recipe/index.ts');
   const { PATENT_YAML } = await import('../helpers.ts');
   const p = parseRecipeText(PATENT_YAML);
-  assert.ok(p.ok);
+  assert.ok(p.ok, 'p.ok');
   const base = processInputFromRecipe(p.recipe);
   const nom = nominalPerturbation(base);
   for (let i = 0; i <= 400; i++) {

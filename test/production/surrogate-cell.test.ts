@@ -78,9 +78,18 @@ test('every production cell is consistent: full physics and the linear surrogate
   // the surrogate's cells are not the nominal cell's anode around other moles: their free Li, inventory and
   // D move from cell to cell as the full physics' do
   const distinct = (xs: number[]): number => new Set(xs).size;
-  assert.ok(distinct(lin.cells.map((r) => r.cell.liInventory_mol_m2)) > 10);
-  assert.ok(distinct(lin.cells.map((r) => r.cell.anodeD_m2_s)) > 10);
-  assert.ok(distinct(lin.cells.map((r) => r.cell.freeLi_mol_m2)) > 10);
+  assert.ok(
+    distinct(lin.cells.map((r) => r.cell.liInventory_mol_m2)) > 10,
+    'distinct(lin.cells.map((r) => r.cell.liInventory_mol_m2)) > 10',
+  );
+  assert.ok(
+    distinct(lin.cells.map((r) => r.cell.anodeD_m2_s)) > 10,
+    'distinct(lin.cells.map((r) => r.cell.anodeD_m2_s)) > 10',
+  );
+  assert.ok(
+    distinct(lin.cells.map((r) => r.cell.freeLi_mol_m2)) > 10,
+    'distinct(lin.cells.map((r) => r.cell.freeLi_mol_m2)) > 10',
+  );
 });
 
 test('linear vs full physics, cell by cell: thicknesses, Li, inventory, free Li, phases and D agree', () => {
@@ -121,7 +130,10 @@ test('turned-over third sheet under the surrogate: the anode holds no Li, the Li
     web_length_m: 3,
   });
   const runF = runProduction(recipeWith(patch), { seed: 5, web_length_m: 3 });
-  assert.ok(runL.cells.length > 5 && runL.cells.length === runF.cells.length);
+  assert.ok(
+    runL.cells.length > 5 && runL.cells.length === runF.cells.length,
+    'runL.cells.length > 5 && runL.cells.length === runF.cells.length',
+  );
   for (let i = 0; i < runL.cells.length; i++) {
     const c = runL.cells[i]!.cell;
     assert.equal(c.anodeLi_mol_m2, 0);
@@ -130,7 +142,10 @@ test('turned-over third sheet under the surrogate: the anode holds no Li, the Li
     assert.equal(c.layers[0]!.role, 'li');
     let sum = 0;
     for (const l of c.layers) sum += l.thickness_m;
-    assert.ok(rel(sum, c.cellThickness_m) < 1e-12);
-    assert.ok(rel(c.layers[0]!.thickness_m, runF.cells[i]!.cell.layers[0]!.thickness_m) < 1e-3);
+    assert.ok(rel(sum, c.cellThickness_m) < 1e-12, 'rel(sum, c.cellThickness_m) < 1e-12');
+    assert.ok(
+      rel(c.layers[0]!.thickness_m, runF.cells[i]!.cell.layers[0]!.thickness_m) < 1e-3,
+      'rel(c.layers[0]!.thickness_m, runF.cells[i]!.cell.layers[0]!.thickness_m) < 1e-3',
+    );
   }
 });

@@ -252,7 +252,7 @@ const cases: [string, string, string[]][] = [
 ];
 
 test(`bad-input corpus has at least 40 recipes (${cases.length})`, () => {
-  assert.ok(cases.length >= 40);
+  assert.ok(cases.length >= 40, 'cases.length >= 40');
 });
 
 for (const [name, text, expected] of cases) {
@@ -263,7 +263,7 @@ for (const [name, text, expected] of cases) {
     assert.equal(r.code, 2, `exit code for "${name}" (stderr: ${r.stderr})`);
     assert.equal(r.stdout, '', 'nothing on stdout');
     const lines = r.stderr.trim().split('\n');
-    assert.ok(lines.length >= 1);
+    assert.ok(lines.length >= 1, 'lines.length >= 1');
     for (const l of lines) {
       assert.match(l, /: .+ \(got .+; allowed .+\)/, `every line names path, value and what is allowed: ${l}`);
       assert.doesNotMatch(l, /\bat .+\.ts:\d+/, 'no stack trace');

@@ -24,7 +24,7 @@ test('a YAML alias inside its own anchor (a cycle) is one problem in every YAML 
   if (!r.ok) assert.match(r.problems[0]!.problem, /nesting too deep through YAML aliases .*a cycle/);
   const { parseExperimentFile } = await import('../../src/cycler/experiment-file.ts');
   const e = parseExperimentFile('- &c [Rest for 1 hour, *c]\n', 'yaml', 'exp.yaml');
-  assert.ok(!e.ok);
+  assert.ok(!e.ok, '!e.ok');
   if (!e.ok) assert.match(e.problems[0]!.problem, /nesting too deep .*a cycle/);
   const { parseSetFlags } = await import('../../src/cli/input.ts');
   assert.throws(() => parseSetFlags(['name=&a [*a]']), /--set name: the value nests too deep/);

@@ -36,9 +36,12 @@ test('pack trace: 3 million steps held in at most 800 bins, extremes exact, shor
   assert.equal(tr.m, 3_000_000);
   assert.equal(tr.vminAll, vmin, 'the dip at one step is kept');
   assert.equal(tr.vmaxAll, vmax);
-  assert.ok(Math.abs(tr.socSpreadMax - spread) < 1e-12);
+  assert.ok(Math.abs(tr.socSpreadMax - spread) < 1e-12, 'Math.abs(tr.socSpreadMax - spread) < 1e-12');
   const series = downsample(tr, 400);
-  assert.ok(series.time_s.length <= 400 && series.time_s.length >= 100);
+  assert.ok(
+    series.time_s.length <= 400 && series.time_s.length >= 100,
+    'series.time_s.length <= 400 && series.time_s.length >= 100',
+  );
   assert.ok(Math.abs(series.time_s.at(-1)! - 2_999_999) <= 5, 'the series ends at the last step (6 digits)');
   assert.ok(Math.min(...series.cell_voltage_min_V) <= vmin + 1e-5, 'the dip shows in the series');
   // a short run: every step is its own bin, so the series is the plain stride downsampling
@@ -79,7 +82,7 @@ test('experiment limits: 10⁹ repeats, a nested repeat of 10⁹ steps, a 1e308 
 
 test('job limits: a 10⁹-cell pack and a shift over the streamed cap are exit-2 problems naming the field; the 571 000-cell shift is refused only where cells are kept (the server)', () => {
   const p = parseRecipeText(PATENT_YAML);
-  assert.ok(p.ok);
+  assert.ok(p.ok, 'p.ok');
   if (!p.ok) return;
   const pack = jobProblems({ ...p.recipe, battery: { ...p.recipe.battery!, series: 1000, parallel: 1_000_000 } });
   assert.match(

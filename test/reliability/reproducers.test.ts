@@ -84,8 +84,14 @@ test('D4a: a ready-made first sheet with a collector and an Al-particle sheet ru
   ]);
   assert.equal(r.code, 0, r.stderr);
   const o = JSON.parse(r.stdout) as { cycling: { discharge_capacity_mAh_g: number; charge_capacity_mAh_g: number } };
-  assert.ok(o.cycling.discharge_capacity_mAh_g > 0 && Number.isFinite(o.cycling.discharge_capacity_mAh_g));
-  assert.ok(o.cycling.charge_capacity_mAh_g > 0 && Number.isFinite(o.cycling.charge_capacity_mAh_g));
+  assert.ok(
+    o.cycling.discharge_capacity_mAh_g > 0 && Number.isFinite(o.cycling.discharge_capacity_mAh_g),
+    'o.cycling.discharge_capacity_mAh_g > 0 && Number.isFinite(o.cycling.discharge_capacity_mA…',
+  );
+  assert.ok(
+    o.cycling.charge_capacity_mAh_g > 0 && Number.isFinite(o.cycling.charge_capacity_mAh_g),
+    'o.cycling.charge_capacity_mAh_g > 0 && Number.isFinite(o.cycling.charge_capacity_mAh_g)',
+  );
   const l = await cli(['runs', 'list', '--db', db]);
   assert.match(l.stdout, /completed/);
 });

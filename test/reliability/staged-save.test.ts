@@ -123,7 +123,7 @@ test(
       const before = rowsOf(f);
       // 1. the job failed after the shift (here: the caller gives up): rolled back
       let job = await stagedJob(text, f, 'RUNFAIL1');
-      assert.ok(job.stage.attached);
+      assert.ok(job.stage.attached, 'job.stage.attached');
       await job.stage.abort();
       job.spool.dispose();
       assert.equal(rowsOf(f), before, 'no trace of the run, not even its recipe row');
@@ -220,7 +220,7 @@ test(
     const text = recipeText();
     const { stage, spool, res, input } = await stagedJob(text, a, 'PGSTAGED');
     try {
-      assert.ok(stage.attached);
+      assert.ok(stage.attached, 'stage.attached');
       assert.equal(
         await stage.commit(prepareRunRows(input), { cells: spool.count, battery: res.batteryCells }),
         true,

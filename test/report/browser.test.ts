@@ -101,7 +101,7 @@ test(
       const out = resolve('test-output');
       mkdirSync(out, { recursive: true });
       await page.screenshot({ path: join(out, 'report.png'), fullPage: true });
-      assert.ok(existsSync(join(out, 'report.png')));
+      assert.ok(existsSync(join(out, 'report.png')), "existsSync(join(out, 'report.png'))");
     } finally {
       await browser.close();
       rmSync(tmp, { recursive: true, force: true });

@@ -82,7 +82,10 @@ test('cross-section is to scale: layer heights in the same ratios as the produce
     assert.ok(Math.abs(l.height / l.t - scale) < 1e-9 * scale, `${l.name} drawn at the common scale`);
   // cathode : electrolyte = 2 : 1 as supplied and as rolled (same reductions)
   const h = Object.fromEntries(layers.map((l) => [l.name, l.height]));
-  assert.ok(Math.abs(h['cathode layer (202)']! / h['solid electrolyte layer (206)']! - 2) < 1e-9);
+  assert.ok(
+    Math.abs(h['cathode layer (202)']! / h['solid electrolyte layer (206)']! - 2) < 1e-9,
+    "Math.abs(h['cathode layer (202)']! / h['solid electrolyte layer (206)']! - 2) < 1e-9",
+  );
 });
 
 test('without line results the cross-section is the design stack, to scale, and says so', () => {
@@ -96,7 +99,8 @@ test('without line results the cross-section is the design stack, to scale, and 
     [10, 10, 12, 20, 30, 60],
   );
   const scale = layers[0]!.height / layers[0]!.t;
-  for (const l of layers) assert.ok(Math.abs(l.height - l.t * scale) < 1e-9 * l.height);
+  for (const l of layers)
+    assert.ok(Math.abs(l.height - l.t * scale) < 1e-9 * l.height, 'Math.abs(l.height - l.t * scale) < 1e-9 * l.height');
   assert.match(h, /design stack before processing/);
   assert.match(h, /No line results in this run/);
   assert.match(h, /data-source="recipe"/);
@@ -137,8 +141,8 @@ test('thickness through the stations: supplied = first thickness in, each stage 
   const i = t.layers.indexOf('Al foil (224)');
   assert.equal(t.values[0]![i], 10);
   assert.ok(Number.isNaN(t.values[1]![i]!), 'the Al is not in the laminate after 222');
-  assert.ok(Math.abs(t.values[2]![i]! - 9.7) < 1e-12);
-  assert.ok(Math.abs(t.values[3]![i]! - 9.7 * 0.95) < 1e-12);
+  assert.ok(Math.abs(t.values[2]![i]! - 9.7) < 1e-12, 'Math.abs(t.values[2]![i]! - 9.7) < 1e-12');
+  assert.ok(Math.abs(t.values[3]![i]! - 9.7 * 0.95) < 1e-12, 'Math.abs(t.values[3]![i]! - 9.7 * 0.95) < 1e-12');
 });
 
 test('writeReport writes <dir>/<runId>.html and rejects a run id that could leave the directory', () => {
@@ -161,7 +165,10 @@ test('battery section: the limiting cell is named with its reason, and no batter
     html.indexOf('</section>', html.indexOf('<section id="battery">')),
   );
   assert.ok(sec.includes(`${b.limiting_cell.serial}: `), 'limiting cell serial shown');
-  assert.ok(sec.includes(`${b.pack.series}s${b.pack.parallel}p`));
+  assert.ok(
+    sec.includes(`${b.pack.series}s${b.pack.parallel}p`),
+    'sec.includes(`${b.pack.series}s${b.pack.parallel}p`)',
+  );
   const without = renderReport({ ...input, output: { ...input.output, battery: undefined } });
   assert.doesNotMatch(without, /<section id="battery">/);
 });

@@ -57,7 +57,7 @@ test('tickLabel: decimals follow the step', () => {
 test('decimate keeps the ends and at most max points', () => {
   const x = Array.from({ length: 10001 }, (_, i) => i);
   const d = decimate(x, x, 1000);
-  assert.ok(d.x.length <= 1001);
+  assert.ok(d.x.length <= 1001, 'd.x.length <= 1001');
   assert.equal(d.x[0], 0);
   assert.equal(d.x.at(-1), 10000);
 });
@@ -81,8 +81,11 @@ test('linePlot: one polyline per series, points mapped linearly onto the frame, 
   assert.equal(pl.length, 2);
   const [p0, p1, p2] = pl[0]!;
   // equal data steps → equal pixel steps (linear scale), y decreases upward
-  assert.ok(Math.abs(p1![0] - p0![0] - (p2![0] - p1![0])) < 0.02);
-  assert.ok(p2![1] < p0![1]);
+  assert.ok(
+    Math.abs(p1![0] - p0![0] - (p2![0] - p1![0])) < 0.02,
+    'Math.abs(p1![0] - p0![0] - (p2![0] - p1![0])) < 0.02',
+  );
+  assert.ok(p2![1] < p0![1], 'p2![1] < p0![1]');
   assert.match(svg, /class="axis-label x-label"[^>]*>capacity \/ mAh</);
   assert.match(svg, /class="axis-label y-label"[^>]*>voltage \/ V</);
   assert.match(svg, /class="legend"/);

@@ -171,7 +171,10 @@ test('the genealogy drill-down reaches a roll, and the roll lists the cell', { t
   await page.locator('[data-testid=roll-title]').waitFor();
   await shot('genealogy-roll');
   assert.match(page.url(), /\/genealogy\/roll\//);
-  assert.ok((await page.locator('[data-testid=roll-cells]').textContent())!.includes(serial));
+  assert.ok(
+    (await page.locator('[data-testid=roll-cells]').textContent())!.includes(serial),
+    "(await page.locator('[data-testid=roll-cells]').textContent())!.includes(serial)",
+  );
   assert.deepEqual(errors, []);
 });
 
@@ -220,7 +223,10 @@ test(
     await visit(`/runs/${run.id}`, '[data-testid=run-title]');
     assert.equal(await page.locator('[data-testid=run-title]').evaluate((e) => e.firstChild?.textContent?.trim()), XSS);
     await visit(`/recipe/${encodeURIComponent(XSS)}`, '[data-testid=valid]');
-    assert.ok((await page.locator('[data-testid=yaml]').inputValue()).includes(XSS));
+    assert.ok(
+      (await page.locator('[data-testid=yaml]').inputValue()).includes(XSS),
+      "(await page.locator('[data-testid=yaml]').inputValue()).includes(XSS)",
+    );
     await visit('/', '[data-testid=runs-table] tr[data-run]');
     assert.equal(
       await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss),

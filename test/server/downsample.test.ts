@@ -31,5 +31,8 @@ test('m4 keeps every extreme: the downsampled min and max equal the full traceâ€
   // a zoomed window returns the raw points once they fit
   const z = m4(x, y, 100, 110, 1000);
   assert.equal(z.index.length, z.points_in_window);
-  assert.ok(x[z.index[0]!]! <= 100 && x[z.index.at(-1)!]! >= 110);
+  assert.ok(
+    x[z.index[0]!]! <= 100 && x[z.index.at(-1)!]! >= 110,
+    'x[z.index[0]!]! <= 100 && x[z.index.at(-1)!]! >= 110',
+  );
 });

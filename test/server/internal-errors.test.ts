@@ -38,7 +38,7 @@ test("validate: the evaluation's input errors are the answer's Problems, as the 
   assert.deepEqual([r.windows, r.claims, r.line], [[], [], null]);
   const bad = recipeValidation('name: 3');
   assert.equal(bad.ok, false);
-  assert.ok(bad.problems.length > 0);
+  assert.ok(bad.problems.length > 0, 'bad.problems.length > 0');
 });
 
 test('an internal error is a 500 with a neutral Problem, logged with its message, and the body names none of it', async () => {
@@ -65,7 +65,7 @@ test('an internal error is a 500 with a neutral Problem, logged with its message
   ]);
   assert.equal(logged.length, 1);
   assert.match(logged[0]!, /GET \/api\/recipes/);
-  assert.ok(logged[0]!.includes(SECRET));
+  assert.ok(logged[0]!.includes(SECRET), 'logged[0]!.includes(SECRET)');
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

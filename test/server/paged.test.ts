@@ -125,7 +125,7 @@ test('cells: a page with the total, and a serial filter counted in the store', a
 
 test('rolls and a roll’s cells (paged, with the total)', async () => {
   const rolls = await paged('rolls', () => json(`/api/runs/${runId}/rolls`));
-  assert.ok(rolls.length >= 3);
+  assert.ok(rolls.length >= 3, 'rolls.length >= 3');
   for (const roll of rolls) assert.equal(roll.cells, all.filter((c) => parentsOf(c).includes(roll.roll_id)).length);
   const big = rolls.reduce((a: any, b: any) => (b.cells > a.cells ? b : a));
   const want = all.filter((c) => parentsOf(c).includes(big.roll_id)).map((c) => c.serial);
@@ -187,7 +187,10 @@ test('exports: the JSON bundle byte for byte as exportRun, the cells CSV, the wo
   );
   assert.equal(table.trimEnd().split('\r\n').length, all.length + 1);
   const spc = await (await get(`/api/runs/${runId}/export?format=json&what=spc`)).json();
-  assert.ok(Array.isArray(spc) && spc.length > 0 && 'xbar_ucl' in spc[0]);
+  assert.ok(
+    Array.isArray(spc) && spc.length > 0 && 'xbar_ucl' in spc[0],
+    "Array.isArray(spc) && spc.length > 0 && 'xbar_ucl' in spc[0]",
+  );
   const bad = await get(`/api/runs/${runId}/export?format=csv&what=cells,spc`);
   assert.equal(bad.status, 400);
   assert.match(await bad.text(), /query\.what: a CSV file holds one table/);

@@ -175,12 +175,15 @@ test('a long shift: charts decimated as the CLI does (chartPicks), counts over e
     const sg = new SubgroupSeries(5);
     for (const v of x) sg.push(v);
     const picks = chartPicks(sg, CHART_POINTS);
-    assert.ok(picks !== 'all' && L.chart.decimated !== null);
+    assert.ok(picks !== 'all' && L.chart.decimated !== null, "picks !== 'all' && L.chart.decimated !== null");
     assert.deepEqual(
       L.chart.subgroup,
       picks.map((g) => g + 1),
     );
-    assert.ok(L.xbar_r.means.length <= CHART_POINTS && L.ewma.z.length === L.xbar_r.means.length);
+    assert.ok(
+      L.xbar_r.means.length <= CHART_POINTS && L.ewma.z.length === L.xbar_r.means.length,
+      'L.xbar_r.means.length <= CHART_POINTS && L.ewma.z.length === L.xbar_r.means.length',
+    );
     const r = xbarR(x, 5);
     assert.deepEqual(
       L.xbar_r.means,

@@ -42,7 +42,7 @@ const problems = (r: { status: number; body: unknown; headers: Headers }, status
   assert.equal(r.headers.get('content-type'), 'application/problem+json');
   const b = r.body as { status: number; problems: P[] };
   assert.equal(b.status, status);
-  assert.ok(Array.isArray(b.problems) && b.problems.length > 0);
+  assert.ok(Array.isArray(b.problems) && b.problems.length > 0, 'Array.isArray(b.problems) && b.problems.length > 0');
   for (const p of b.problems)
     for (const k of ['path', 'problem', 'got', 'allowed'] as const)
       assert.equal(typeof p[k], 'string', `${k} of ${JSON.stringify(p)}`);
@@ -215,7 +215,7 @@ test('the x axis of a series window is a column that never decreases (the window
   assert.match(x.problem, /decreases/);
   const ok = await t.json(`/api/runs/${runA}/series/cycle-1?x=t_s&y=current_A&px=10`);
   assert.equal(ok.status, 200);
-  assert.ok(ok.body.points_in_window > 0);
+  assert.ok(ok.body.points_in_window > 0, 'ok.body.points_in_window > 0');
 });
 
 test("a run without a production shift or a pack: the 404 names the route's parameter and the value given", async () => {
@@ -306,7 +306,7 @@ test('a run whose output breaks the output contract is not stored, and so never 
   bad.output.line!.crack.free_standing.risk = -0.5;
   (bad.output.cycling as Record<string, unknown>)['capacity_mAh_per_g'] = 190;
   await assert.rejects(t.srv.store.saveRun(bad), (e: unknown) => {
-    assert.ok(e instanceof ProblemError);
+    assert.ok(e instanceof ProblemError, 'e instanceof ProblemError');
     assert.deepEqual(e.problems.map((p) => p.path).sort(), [
       'output.cycling.capacity_mAh_per_g',
       'output.line.crack.free_standing.risk',
@@ -315,7 +315,10 @@ test('a run whose output breaks the output contract is not stored, and so never 
   });
   problems(await t.json('/api/runs/CONTRACT0001'), 404);
   const list = await t.json('/api/runs?limit=1000');
-  assert.ok(!list.body.runs.some((r: { id: string }) => r.id === 'CONTRACT0001'));
+  assert.ok(
+    !list.body.runs.some((r: { id: string }) => r.id === 'CONTRACT0001'),
+    "!list.body.runs.some((r: { id: string }) => r.id === 'CONTRACT0001')",
+  );
 });
 
 test('a query or path number is a plain decimal: 0x10, 0b1, spaces, Infinity are refused naming the field, value and range', async () => {

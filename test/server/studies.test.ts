@@ -49,7 +49,10 @@ test('a sweep started over the API runs on the local pool, streams progress to d
   assert.deepEqual(s.body.points[0].values, [150, 60]);
   for (const p of s.body.points) assert.ok(typeof p.outputs[0] === 'number' && p.outputs[0] > 0, JSON.stringify(p));
   const list = await t.json('/api/sweeps');
-  assert.ok(list.body.sweeps.some((x: { id: string }) => x.id === id));
+  assert.ok(
+    list.body.sweeps.some((x: { id: string }) => x.id === id),
+    'list.body.sweeps.some((x: { id: string }) => x.id === id)',
+  );
   // the same request again: the stored study (nothing re-run), done at once
   const again = await t.post('/api/sweeps', { text: PATENT, study: STUDY });
   assert.equal(again.body.study_id, id);
@@ -92,14 +95,20 @@ test('a campaign started over the API runs its whole-roll shards off the request
   assert.equal((await t.json('/api/health')).status, 200);
   const events = await readEvents(t.base + r.body.events);
   assert.equal(events.at(-1)!.event, 'done', JSON.stringify(events.at(-1)));
-  assert.ok(events.some((e) => e.event === 'progress' && e.data.unit === 'shards' && e.data.total === 5));
+  assert.ok(
+    events.some((e) => e.event === 'progress' && e.data.unit === 'shards' && e.data.total === 5),
+    "events.some((e) => e.event === 'progress' && e.data.unit === 'shards' && e.data.total ===…",
+  );
   const c = await t.json(`/api/campaigns/${id}`);
   assert.equal(c.status, 200);
   assert.equal(c.body.status, 'completed');
   assert.equal(c.body.shards_done, 5);
   const chart = c.body.summary.spc.anode_thickness_um;
   assert.deepEqual(chart.rolls, ['AL-000001', 'AL-000002', 'AL-000003', 'AL-000004', 'AL-000005']);
-  assert.ok(chart.ucl > chart.center && chart.center > chart.lcl);
+  assert.ok(
+    chart.ucl > chart.center && chart.center > chart.lcl,
+    'chart.ucl > chart.center && chart.center > chart.lcl',
+  );
   // a roll's cells, and one cell's parents: the same roll at the same MD position
   const roll = await t.json(`/api/campaigns/${id}/rolls/AL-000003`);
   assert.equal(roll.status, 200);
@@ -112,5 +121,8 @@ test('a campaign started over the API runs its whole-roll shards off the request
   assert.equal((await t.json(`/api/campaigns/${id}/rolls/AL-000099`)).status, 404);
   assert.equal((await t.json(`/api/campaigns/${id}/cells/nope`)).status, 404);
   const list = await t.json('/api/campaigns');
-  assert.ok(list.body.campaigns.some((x: { id: string; shards_done: number }) => x.id === id && x.shards_done === 5));
+  assert.ok(
+    list.body.campaigns.some((x: { id: string; shards_done: number }) => x.id === id && x.shards_done === 5),
+    'list.body.campaigns.some((x: { id: string; shards_done: number }) => x.id === id && x.sha…',
+  );
 });

@@ -150,7 +150,7 @@ export function defineStoreSuite(h: DialectHarness): void {
     );
     await s.close();
     await assert.rejects(openStore(spec), (e: unknown) => {
-      assert.ok(e instanceof StoreError);
+      assert.ok(e instanceof StoreError, 'e instanceof StoreError');
       assert.equal(e.code, 'newer_schema');
       assert.match(e.message, /newer rollcell/);
       assert.match(e.message, /9999_from_the_future/);
@@ -287,7 +287,7 @@ export function defineStoreSuite(h: DialectHarness): void {
       const short = { count: 2501, chunks: () => spool.chunks() };
       await assert.rejects(store.saveRun({ ...makeInput(8), cells: [], cellStream: short }), (e: unknown) => {
         // an input error (the stream and its count disagree): the one ProblemError, naming both
-        assert.ok(e instanceof ProblemError);
+        assert.ok(e instanceof ProblemError, 'e instanceof ProblemError');
         assert.equal(e.problems[0]!.path, 'cellStream');
         assert.match(
           e.message,
@@ -359,7 +359,7 @@ export function defineStoreSuite(h: DialectHarness): void {
       assert.equal((await store.getRun(gen.slice(0, 20).toLowerCase())).id, gen, 'prefixes are case-insensitive');
       assert.equal(await store.resolveRunId(gen), gen);
       await assert.rejects(store.getRun('ABC'), (e: unknown) => {
-        assert.ok(e instanceof StoreError);
+        assert.ok(e instanceof StoreError, 'e instanceof StoreError');
         assert.equal(e.code, 'ambiguous');
         assert.match(e.message, /prefix is ambiguous, it matches .*got 'ABC'/);
         assert.match(e.message, /ABCD1111/);
@@ -410,7 +410,10 @@ export function defineStoreSuite(h: DialectHarness): void {
       assert.equal(force.delta_pct, ((15000 - f0) / f0) * 100);
       const y = byPath.get('production.yield_pct')!;
       assert.deepEqual([y.old, y.new, y.delta], [96.5, 90, -6.5]);
-      assert.ok(Math.abs(y.delta_pct! - (-6.5 / 96.5) * 100) < 1e-12);
+      assert.ok(
+        Math.abs(y.delta_pct! - (-6.5 / 96.5) * 100) < 1e-12,
+        'Math.abs(y.delta_pct! - (-6.5 / 96.5) * 100) < 1e-12',
+      );
       assert.deepEqual(diff.output.changed, [{ path: 'claims[claim=2].verdict', old: 'not met', new: 'met' }]);
       assert.deepEqual(diff.output.removed, [{ path: 'cycling.volume_expansion_rate_pct', value: 3.3 }]);
       assert.deepEqual(diff.output.added, [{ path: 'extra_block', value: { note_pct: 1 } }]);
@@ -600,7 +603,7 @@ export function defineStoreSuite(h: DialectHarness): void {
       run = await store.beginRun({ runId: 'COUNT71', recipeText: input.recipeText, recipe: input.recipe });
       await run.addCells(parts.chunks());
       await assert.rejects(run.commit(parts.rows(901)), (e: unknown) => {
-        assert.ok(e instanceof ProblemError);
+        assert.ok(e instanceof ProblemError, 'e instanceof ProblemError');
         assert.match(e.message, /cellStream: gave 900 cells, not its count; the run was not stored/);
         return true;
       });

@@ -31,7 +31,7 @@ test('run ids are 26-char Crockford base32, sort by creation time, and are uniqu
   assert.equal(runIdTime(ids[0]!), t0);
   assert.equal(runIdTime(ids.at(-1)!), t0 + 49);
   // a later time always sorts after, even though the random part is arbitrary
-  assert.ok(newRunId(t0 + 10_000) > ids.at(-1)!);
+  assert.ok(newRunId(t0 + 10_000) > ids.at(-1)!, 'newRunId(t0 + 10_000) > ids.at(-1)!');
   assert.throws(() => newRunId(-1), /now must be an integer millisecond time/);
   assert.equal(runIdTime('not-an-id'), null);
 });
@@ -91,7 +91,7 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
     assert.rejects(openStore(spec), (e: unknown) => {
       // an input error, like every other: the one ProblemError naming --db, the value and what is allowed
       assert.ok(e instanceof ProblemError, String(e));
-      assert.ok(!(e instanceof StoreError));
+      assert.ok(!(e instanceof StoreError), '!(e instanceof StoreError)');
       assert.equal(e.problems.length, 1);
       assert.equal(e.problems[0]!.path, '--db');
       assert.ok(e.problems[0]!.got.length > 0 && e.problems[0]!.allowed.length > 0, e.message);
@@ -160,7 +160,7 @@ test('--db: unsupported schemes and unusable paths are refused with a message na
 test('--db: an unreachable PostgreSQL server is a clear error naming the URL (password masked)', async () => {
   // port 1 on loopback: nothing listens there, the connection is refused at once
   await assert.rejects(openStore('postgres://rollcell:hunter2@127.0.0.1:1/nowhere'), (e: unknown) => {
-    assert.ok(e instanceof StoreError);
+    assert.ok(e instanceof StoreError, 'e instanceof StoreError');
     // the user's to fix (exit 2), and the message says what to check
     assert.equal(e.code, 'unavailable');
     assert.equal(e.isUserError, true);

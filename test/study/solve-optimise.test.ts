@@ -34,14 +34,14 @@ test('NSGA-II converges on ZDT1 (5 variables): the front lies near f2 = 1 − �
   const f1 = front.map((m) => m.f[0]!);
   assert.ok(Math.min(...f1) < 0.05 && Math.max(...f1) > 0.9, `spread ${Math.min(...f1)} … ${Math.max(...f1)}`);
   // no member of the front dominates another
-  for (const a of front) for (const b of front) assert.ok(!dominates(a, b) || a === b);
+  for (const a of front) for (const b of front) assert.ok(!dominates(a, b) || a === b, '!dominates(a, b) || a === b');
 });
 
 test("constraint domination (Deb's rule): feasible beats infeasible; smaller violation beats larger", () => {
   const ind = (f: number[], violation: number): Individual => ({ genes: [], f, violation });
-  assert.ok(dominates(ind([9, 9], 0), ind([0, 0], 1)));
-  assert.ok(dominates(ind([9, 9], 0.5), ind([0, 0], 1)));
-  assert.ok(!dominates(ind([1, 2], 0), ind([2, 1], 0)));
+  assert.ok(dominates(ind([9, 9], 0), ind([0, 0], 1)), 'dominates(ind([9, 9], 0), ind([0, 0], 1))');
+  assert.ok(dominates(ind([9, 9], 0.5), ind([0, 0], 1)), 'dominates(ind([9, 9], 0.5), ind([0, 0], 1))');
+  assert.ok(!dominates(ind([1, 2], 0), ind([2, 1], 0)), '!dominates(ind([1, 2], 0), ind([2, 1], 0))');
 });
 
 test('rollcell solve: finds settings that meet the targets, or says no setting can with the closest point', async () => {
@@ -71,7 +71,10 @@ solve:
   };
   assert.equal(s.summary.solve.met, true);
   const out = s.summary.solve.best.outputs;
-  assert.ok(Math.abs((out['line.anode.thickness_um'] as number) - 29) <= 1);
+  assert.ok(
+    Math.abs((out['line.anode.thickness_um'] as number) - 29) <= 1,
+    "Math.abs((out['line.anode.thickness_um'] as number) - 29) <= 1",
+  );
   assert.equal(out['claims.12'], 'met');
   const no = join(dir, 'no.yaml');
   writeFileSync(
@@ -127,7 +130,7 @@ optimise:
   };
   assert.equal(s.summary.points, 36);
   const front = s.summary.pareto;
-  assert.ok(front.length >= 2);
+  assert.ok(front.length >= 2, 'front.length >= 2');
   // mutually non-dominated: sorted by thickness, energy must rise
   const sorted = [...front].sort(
     (a, b) => a.objectives['design.cell.thickness_um']! - b.objectives['design.cell.thickness_um']!,
@@ -137,6 +140,7 @@ optimise:
       sorted[i]!.objectives['design.specific_energy_Wh_kg']! >=
         sorted[i - 1]!.objectives['design.specific_energy_Wh_kg']! ||
         sorted[i]!.objectives['design.cell.thickness_um']! === sorted[i - 1]!.objectives['design.cell.thickness_um']!,
+      "sorted[i]!.objectives['design.specific_energy_Wh_kg']! >= sorted[i - 1]!.objectives['desi…",
     );
 });
 

@@ -54,9 +54,9 @@ test('no bare unit factor in design/, process/, electrochem/, cycler/ or battery
 });
 
 test('the check finds a bare factor where there is one', () => {
-  assert.ok(BARE.test('const q_C = capacity_Ah * 3600;'));
-  assert.ok(BARE.test('value: o.stackPressure_Pa / 1e6,'));
-  assert.ok(BARE.test('const T = t_C + 273.15;'));
+  assert.ok(BARE.test('const q_C = capacity_Ah * 3600;'), "BARE.test('const q_C = capacity_Ah * 3600;')");
+  assert.ok(BARE.test('value: o.stackPressure_Pa / 1e6,'), "BARE.test('value: o.stackPressure_Pa / 1e6,')");
+  assert.ok(BARE.test('const T = t_C + 273.15;'), "BARE.test('const T = t_C + 273.15;')");
   assert.ok(!BARE.test('const h = 1e-6 * Math.max(Math.abs(x), 1);'), 'a tolerance is not a unit');
-  assert.ok(!BARE.test('const k = x * 1000.5;'));
+  assert.ok(!BARE.test('const k = x * 1000.5;'), "!BARE.test('const k = x * 1000.5;')");
 });
