@@ -271,6 +271,22 @@ interface CondensedSymbolic {
    * for evaluations that write every row and one for those that leave the held linear rows out
    */
   readonly seqs: readonly [AddSequence, AddSequence];
+  /**
+   * the J positions of the entries of each whole sequence given to CondensedCore.addSequence, by its rows
+   * array (with the cols array it was made for; pos null: an entry outside the pattern)
+   */
+  readonly seqMaps: WeakMap<Int32Array, SequenceMap>;
+  /**
+   * the band entries of the differential rows (massDiag > 0, or every row without a mass matrix): their J
+   * positions and band indices (CondensedCore.factorFromTrees forms −c·J there; found at its first use)
+   */
+  bandDiff: { readonly q: Int32Array; readonly idx: Int32Array } | null;
+}
+
+/** CondensedCore.addSequence's map of one sequence: each entry's position in J (null: one is outside the pattern) */
+interface SequenceMap {
+  readonly cols: Int32Array;
+  readonly pos: Int32Array | null;
 }
 
 /**
@@ -464,6 +480,8 @@ function analyseCondensed(
     alg,
     cols,
     seqs: [emptySequence(), emptySequence()],
+    seqMaps: new WeakMap(),
+    bandDiff: null,
   };
 }
 
@@ -481,7 +499,10 @@ export class CondensedCore {
   /** CSR of the pattern by row (diagonal included), column indices sorted */
   readonly rowPtr: Int32Array;
   readonly colIdx: Int32Array;
-  /** J's values in the kind-grouped order of kSlot (slot s at slotPos[s]) */
+  /**
+   * J's values in the kind-grouped order of kSlot (slot s at slotPos[s]); written through clearJ, add,
+   * addSequence and endJ (factorFromTrees keeps an image of it that they invalidate)
+   */
   readonly J: Float64Array;
   private readonly slotRow: Int32Array;
   private readonly slotPos: Int32Array;
@@ -618,12 +639,17 @@ export class CondensedCore {
    */
   private factorFromTrees(m: Float64Array, w: Float64Array, c: number, tc: LinearChains): boolean {
     if (!tc.factor(m, c)) return false;
-    const { lu, J, kPtr, kIdx, kRow, np, nb, parKind, parIdx, layout, invPiv, mult, up } = this;
+    const { lu, J, np, nb, parKind, parIdx, layout, invPiv, mult, up } = this;
     const band = lu.band;
     if (band === null) return false;
     const ab = band.ab;
-    ab.fill(0);
-    for (let q = kPtr[D_BAND]!, e = kPtr[D_BAND + 1]!; q < e; q++) ab[kIdx[q]!] = -w[kRow[q]!]! * J[q]!;
+    // −w_i·J_ij on the band: the algebraic rows' (w = 1) from the image made once per J, the differential
+    // rows' (w = c) here — the same products as a scatter of every entry
+    if (!this.imageValid) this.bandImage(ab.length);
+    ab.set(this.image!);
+    const { q: diffQ, idx: diffIdx } = this.sym.bandDiff!;
+    const nc = -c;
+    for (let t = 0; t < diffQ.length; t++) ab[diffIdx[t]!] = nc * J[diffQ[t]!]!;
     const kl = band.kl;
     const ku = band.ku;
     const ld = band.ld;
@@ -654,6 +680,31 @@ export class CondensedCore {
       ab[kl + ku + parIdx[q]! * ld]! -= lm * up[q]!;
     }
     return this.equilibrateAndFactor();
+  }
+
+  /**
+   * factorFromTrees' band image of J: −J_ij at each band entry of an algebraic row (its w is 1, by factor()'s
+   * contract for c), zero elsewhere; made at the first such factorisation after J changes (clearJ, add,
+   * addSequence and endJ invalidate it), read by the next ones (only the step size changes between them)
+   */
+  private image: Float64Array | null = null;
+  private imageValid = false;
+
+  private bandImage(len: number): void {
+    const { J, kPtr, kIdx, kRow, sym } = this;
+    const alg = sym.alg;
+    const q0 = kPtr[D_BAND]!;
+    const q1 = kPtr[D_BAND + 1]!;
+    if (sym.bandDiff === null) {
+      // algebraic: massDiag = 0 (without a mass matrix every row is differential)
+      const dq: number[] = [];
+      for (let q = q0; q < q1; q++) if (!(alg.length > 0 && alg[kRow[q]!] === 1)) dq.push(q);
+      sym.bandDiff = { q: Int32Array.from(dq), idx: Int32Array.from(dq, (q) => kIdx[q]!) };
+    }
+    const img = this.image !== null && this.image.length === len ? this.image : (this.image = new Float64Array(len));
+    img.fill(0);
+    for (let q = q0; q < q1; q++) if (alg.length > 0 && alg[kRow[q]!] === 1) img[kIdx[q]!] = -1 * J[q]!;
+    this.imageValid = true;
   }
 
   /**
@@ -980,6 +1031,7 @@ export class CondensedCore {
   endJ(): void {
     const pos = this.linPos;
     if (pos === null) return;
+    this.imageValid = false;
     const J = this.J;
     const val = this.linVal!;
     if (this.linHeld) for (let q = 0; q < pos.length; q++) J[pos[q]!] = val[q]!;
@@ -997,12 +1049,14 @@ export class CondensedCore {
   /** zeroes J (a new Jacobian evaluation follows) */
   clearJ(): void {
     this.J.fill(0);
+    this.imageValid = false;
     this.cursor = 0;
     this.seq = this.sym.seqs[this.linHeld ? 1 : 0];
   }
 
   /** adds to J(i, j); entries outside the pattern: zero is ignored, anything else is an error */
   add(i: number, j: number, v: number): void {
+    this.imageValid = false;
     const k = this.cursor;
     const q = this.seq;
     if (k < q.len && q.i[k] === i && q.j[k] === j) {
@@ -1042,6 +1096,53 @@ export class CondensedCore {
     // the remembered order past k belonged to the old sequence: keep it (the next adds are checked against it)
     if (k >= q.len) q.len = k + 1;
     this.cursor = k + 1;
+  }
+
+  /** the map of the last sequence given to addSequence */
+  private seqMap: SequenceMap | null = null;
+  private seqRows: Int32Array | null = null;
+
+  /**
+   * JacobianSink.addSequence: count entries (rows[q], cols[q], values[q]) in the order of q, the same sums as
+   * add(); the sequence's J positions are looked up once per rows array (shared by the systems on this pattern)
+   */
+  addSequence(rows: Int32Array, cols: Int32Array, values: Float64Array, count: number): void {
+    if (!(count <= rows.length && count <= cols.length && count <= values.length))
+      throw new RangeError(
+        `jacobian: addSequence count ${count} exceeds its rows (${rows.length}), cols (${cols.length}) or values (${values.length})`,
+      );
+    let map = this.seqMap;
+    if (rows !== this.seqRows || map === null || map.cols !== cols) {
+      const maps = this.sym.seqMaps;
+      map = maps.get(rows) ?? null;
+      if (map === null || map.cols !== cols) {
+        map = this.sequenceMap(rows, cols);
+        maps.set(rows, map);
+      }
+      this.seqMap = map;
+      this.seqRows = rows;
+    }
+    const pos = map.pos;
+    if (pos === null) {
+      // an entry outside the pattern: add() ignores it when zero, else names it
+      for (let q = 0; q < count; q++) this.add(rows[q]!, cols[q]!, values[q]!);
+      return;
+    }
+    const J = this.J;
+    this.imageValid = false;
+    for (let q = 0; q < count; q++) J[pos[q]!]! += values[q]!;
+  }
+
+  /** each entry's position in J (pos null when one is outside the pattern) */
+  private sequenceMap(rows: Int32Array, cols: Int32Array): SequenceMap {
+    const len = Math.min(rows.length, cols.length);
+    const pos = new Int32Array(len);
+    for (let q = 0; q < len; q++) {
+      const s = this.slot(rows[q]!, cols[q]!);
+      if (s < 0) return { cols, pos: null };
+      pos[q] = this.slotPos[s]!;
+    }
+    return { cols, pos };
   }
 
   /** replays the stored J into another sink */

@@ -391,6 +391,9 @@ class CondensedSystem extends LazyFdPattern implements LinearSystem {
   add(i: number, j: number, v: number): void {
     this.core.add(i, j, v);
   }
+  addSequence(rows: Int32Array, cols: Int32Array, values: Float64Array, count: number): void {
+    this.core.addSequence(rows, cols, values, count);
+  }
   factor(m: Float64Array, w: Float64Array, c?: number): boolean {
     if (this.core.factor(m, w, c)) {
       this.usingFallback = false;

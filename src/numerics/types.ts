@@ -34,6 +34,12 @@ export interface JacobianSink {
    * adds to them is replaced by the held values)
    */
   readonly linearRowsHeld?: boolean;
+  /**
+   * optional: adds count entries at once, entry q = (rows[q], cols[q], values[q]) in the order of q — the same
+   * sums as count add() calls in that order. A jacobian that writes a fixed sequence of entries passes the
+   * same rows and cols arrays at every call, so that the sink can place the values by a map made once
+   */
+  addSequence?(rows: Int32Array, cols: Int32Array, values: Float64Array, count: number): void;
 }
 
 export interface DaeProblem {

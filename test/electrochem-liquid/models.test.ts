@@ -16,6 +16,7 @@ import { dfnKernelRuns } from '../../src/electrochem/liquid/dfn-kernel.ts';
 import { simulateConstantCurrent, simulateCurrentProfile } from '../../src/cycler/profile-drive.ts';
 import { assertBitIdentical } from '../support/same-discharge.ts';
 import { solveDae } from '../../src/numerics/index.ts';
+import { CondensedCore } from '../../src/numerics/condensed.ts';
 import { useWasmBandKernel, wasmBandKernelAvailable } from '../../src/numerics/band-kernel.ts';
 import { useWasmStateKernel, wasmStateKernelAvailable } from '../../src/numerics/state-kernel.ts';
 import type { CellModel, Control } from '../../src/electrochem/model.ts';
@@ -543,6 +544,44 @@ test('DFN Jacobian with the linear rows held by the solver (JacobianSink.linearR
     solver: writeAll,
   });
   assertBitIdentical(a, b);
+});
+
+test('DFN Jacobian as one sequence (JacobianSink.addSequence, placed by the condensed system’s map) is the per-entry one bit for bit: isothermal and lumped-thermal, held linear rows or not, every control mode, several states', () => {
+  for (const thermal of [false, true]) {
+    const m = new DfnModel(P, { mesh: COARSE, thermal });
+    const y1 = m.initialState(0.3);
+    const y2 = m.initialState(0.9);
+    for (let i = 0; i < m.n; i++) y2[i] = y2[i]! * (1 + 0.01 * Math.sin(3 * i));
+    const y3 = simulateConstantCurrent(m, 2 * I1C, 2.5, { y0: m.initialState(0.6), tEnd_s: 200 }).yFinal;
+    for (const control of [
+      { mode: 'current', value: I1C },
+      { mode: 'voltage', value: 3.7 },
+      { mode: 'power', value: -40 },
+      { mode: 'resistance', value: 0.3 },
+    ] as const) {
+      const pr = m.problem(control);
+      const st = pr.structure!;
+      assert.ok(st.kind === 'sparse', 'the DFN declares a sparse (condensed) structure');
+      for (const held of thermal ? [false] : [false, true])
+        for (const y of [y1, y2, y3]) {
+          const seq = new CondensedCore(m.n, st.rows, st.cols, pr.massDiag);
+          const one = new CondensedCore(m.n, st.rows, st.cols, pr.massDiag);
+          let sequences = 0;
+          pr.jacobian!(1, y, {
+            add: (i, j, v) => seq.add(i, j, v),
+            addSequence: (r, c, v, k) => {
+              sequences++;
+              seq.addSequence(r, c, v, k);
+            },
+            linearRowsHeld: held,
+          });
+          pr.jacobian!(1, y, { add: (i, j, v) => one.add(i, j, v), linearRowsHeld: held });
+          assert.equal(sequences, 1, 'one call');
+          const what = `${thermal ? 'thermal' : 'isothermal'} ${control.mode} held ${held}`;
+          seq.J.forEach((x, q) => assert.ok(Object.is(x, one.J[q]), `${what}: J[${q}] ${x} vs ${one.J[q]}`));
+        }
+    }
+  }
 });
 
 /** the bench's DFN 1C discharge (20/10/20 volumes, 10 per particle) with a WebAssembly kernel switched off, then on */

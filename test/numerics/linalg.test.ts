@@ -695,3 +695,87 @@ test('condensed system: a Jacobian added in another order, or with zero entries 
   // a nonzero outside the pattern is still an error naming the entry
   assert.throws(() => a.add(0, n - 2, 1), /entry \(0, \d+\) = 1 is not in the declared sparsity pattern/);
 });
+
+test('condensed system: addSequence gives J bit for bit as the same adds one by one (repeated entries summed in order), on a second system of the same pattern too (the map is shared); outside the pattern a zero is ignored and anything else named; a count past the arrays is an error', () => {
+  const { n, rows, cols, m } = chainPattern(5, 4, true);
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  // the pattern's entries in a scrambled order, each twice (a sequence may repeat an entry: its values sum)
+  const order = [...rows.keys(), ...rows.keys()].sort((p, q) => ((p * 7919) % 61) - ((q * 7919) % 61));
+  const sr = Int32Array.from(order, (e) => rows[e]!);
+  const sc = Int32Array.from(order, (e) => cols[e]!);
+  const r = rng(71);
+  for (const fresh of [true, false]) {
+    const one = new CondensedCore(n, R, C, m);
+    const seq = new CondensedCore(n, R, C, m);
+    for (let round = 0; round < 3; round++) {
+      const v = Float64Array.from(order, () => r() * 10 ** Math.round(4 * r()));
+      one.clearJ();
+      seq.clearJ();
+      for (let q = 0; q < order.length; q++) one.add(sr[q]!, sc[q]!, v[q]!);
+      seq.addSequence(sr, sc, v, order.length);
+      seq.J.forEach((x, q) => assert.ok(Object.is(x, one.J[q]), `${fresh ? 'first' : 'second'} system, J[${q}]`));
+      // a shorter count adds the first entries only
+      seq.clearJ();
+      one.clearJ();
+      seq.addSequence(sr, sc, v, 5);
+      for (let q = 0; q < 5; q++) one.add(sr[q]!, sc[q]!, v[q]!);
+      assert.deepEqual(seq.J, one.J);
+    }
+  }
+  const core = new CondensedCore(n, R, C, m);
+  const outR = Int32Array.from([rows[0]!, 0]);
+  const outC = Int32Array.from([cols[0]!, n - 2]);
+  core.addSequence(outR, outC, Float64Array.from([2.5, 0]), 2);
+  const want = new CondensedCore(n, R, C, m);
+  want.add(rows[0]!, cols[0]!, 2.5);
+  assert.deepEqual(core.J, want.J);
+  assert.throws(
+    () => core.addSequence(outR, outC, Float64Array.from([2.5, 1]), 2),
+    /entry \(0, \d+\) = 1 is not in the declared sparsity pattern/,
+  );
+  assert.throws(() => core.addSequence(outR, outC, new Float64Array(2), 3), /addSequence count 3 exceeds/);
+});
+
+test('condensed system with linear trees: factor(m, w, c) after J changes (clearJ and adds, adds alone, addSequence) factorises the new J, bit for bit as a fresh system does', () => {
+  const nv = 4;
+  const chain = 5;
+  const per = chain + 2;
+  const { n, rows, cols, m } = chainPattern(nv, chain, false);
+  const R = Int32Array.from(rows);
+  const C = Int32Array.from(cols);
+  const lin = new Uint8Array(n);
+  for (let v = 0; v < nv; v++) lin.fill(1, v * per, v * per + chain);
+  const r = rng(83);
+  const values = (): Float64Array =>
+    Float64Array.from(rows, (i, e) => (i === cols[e] && m[i] === 1 ? -2 - Math.abs(r()) : r()));
+  const solveWith = (core: CondensedCore, c: number, b: Float64Array): Float64Array => {
+    const w = new Float64Array(n).map((_, i) => (m[i] === 0 ? 1 : c));
+    assert.ok(core.factor(m, w, c), `factorised at c = ${c}`);
+    assert.equal(core.factorisedFromTrees, true);
+    const x = Float64Array.from(b);
+    core.solve(x);
+    return x;
+  };
+  const sys = new CondensedCore(n, R, C, m);
+  const v0 = values();
+  for (let e = 0; e < rows.length; e++) sys.add(rows[e]!, cols[e]!, v0[e]!);
+  const ch = sys.linearChains(lin)!;
+  assert.ok(ch, 'linear trees over every peeled unknown');
+  const b = new Float64Array(n).map(() => r());
+  solveWith(sys, 0.5, b);
+  solveWith(sys, 0.7, b);
+  for (const how of ['clearJ and add', 'add', 'addSequence']) {
+    const v = values();
+    if (how !== 'add') sys.clearJ();
+    if (how === 'addSequence') sys.addSequence(R, C, v, rows.length);
+    else for (let e = 0; e < rows.length; e++) sys.add(rows[e]!, cols[e]!, v[e]!);
+    // the trees' elimination is kept per c until told that J changed (as the integrator does after a Jacobian)
+    ch.invalidate();
+    const fresh = new CondensedCore(n, R, C, m);
+    for (let e = 0; e < rows.length; e++) fresh.add(rows[e]!, cols[e]!, v[e]!);
+    if (how === 'add') for (let e = 0; e < rows.length; e++) fresh.J[e] = sys.J[e]!; // v added onto the last J
+    assert.ok(fresh.linearChains(lin), 'the fresh system’s linear trees');
+    for (const c of [0.7, 1.3]) assert.deepEqual(solveWith(sys, c, b), solveWith(fresh, c, b), `${how}, c = ${c}`);
+  }
+});

@@ -215,6 +215,18 @@ interface DfnBuild {
   layout?: { key: string; pattern: JacobianPattern };
   lin?: Uint8Array | null;
   kern?: { inputs: unknown[]; kern: DfnResidualKernel | null };
+  /**
+   * DfnModel.jac's entry sequences, [every row, the held linear rows left out] (null: not recorded yet), and
+   * the value scratch of its jacInto (the models of a build take turns: a jac call does not re-enter)
+   */
+  jacSeq?: [JacobianSequence | null, JacobianSequence | null];
+  jacVals?: Float64Array;
+}
+
+/** the (row, column) of each entry of DfnModel.jacInto, in its order */
+interface JacobianSequence {
+  readonly rows: Int32Array;
+  readonly cols: Int32Array;
 }
 
 /**
@@ -1464,8 +1476,66 @@ export class DfnModel implements CellModel {
     }
   }
 
-  /** analytic ∂f/∂y (OCP and concentration-dependent property slopes by central differences) */
+  /**
+   * analytic ∂f/∂y (OCP and concentration-dependent property slopes by central differences): jacInto's values,
+   * with the build's recorded (row, column) sequence, handed to the sink in one call where it takes a whole
+   * sequence (JacobianSink.addSequence: the condensed system places them by a map made once), else entry by
+   * entry in the same order (the same sums)
+   */
   jac(t: number, y: Float64Array, control: Control, sink: JacobianSink): void {
+    // the sink holds the linear rows' entries (DaeProblem.linearRows: the particles of constant D_s, isothermal)
+    const held = sink.linearRowsHeld === true && this.iT < 0;
+    const b = this.build;
+    const seqs = (b.jacSeq ??= [null, null]);
+    let seq = seqs[held ? 1 : 0]!;
+    if (seq === null) seq = seqs[held ? 1 : 0] = this.recordJacobianSequence(t, y, control, held);
+    const vals = b.jacVals!;
+    const count = this.jacInto(t, y, control, held, vals, null);
+    const { rows, cols } = seq;
+    if (count !== rows.length)
+      throw new Error(`DfnModel.jac: ${count} entries where the recorded sequence has ${rows.length} (internal error)`);
+    if (sink.addSequence !== undefined) sink.addSequence(rows, cols, vals, count);
+    else for (let q = 0; q < count; q++) sink.add(rows[q]!, cols[q]!, vals[q]!);
+  }
+
+  /**
+   * the (row, column) sequence of jacInto's entries for this build and held flag (no branch of jacInto depends
+   * on y, t or the control's values, only on the build, the control's mode and held, and every mode writes the
+   * same entries): recorded by a pass of jacInto, and the build's value scratch sized for it
+   */
+  private recordJacobianSequence(t: number, y: Float64Array, control: Control, held: boolean): JacobianSequence {
+    let cap = 16 * this.n;
+    for (;;) {
+      const ix: number[] = [];
+      const count = this.jacInto(t, y, control, held, new Float64Array(cap), ix);
+      if (count <= cap) {
+        const rows = new Int32Array(count);
+        const cols = new Int32Array(count);
+        for (let q = 0; q < count; q++) {
+          rows[q] = ix[2 * q]!;
+          cols[q] = ix[2 * q + 1]!;
+        }
+        const b = this.build;
+        if (b.jacVals === undefined || b.jacVals.length < count) b.jacVals = new Float64Array(count);
+        return { rows, cols };
+      }
+      cap = count;
+    }
+  }
+
+  /**
+   * ∂f/∂y's entries into vals in their fixed order (returns their count; an entry may appear more than once:
+   * the sums are the sink's); ix (recording): each entry's row and column pushed too, block by block. held: the
+   * linear rows' entries left out (see jac)
+   */
+  private jacInto(
+    t: number,
+    y: Float64Array,
+    control: Control,
+    held: boolean,
+    vals: Float64Array,
+    ix: number[] | null,
+  ): number {
     const p = this.params;
     const nx = this.nx;
     const nr = this.nr;
@@ -1489,8 +1559,7 @@ export class DfnModel implements CellModel {
     const dlnKe = ely.conductivityActivation_J_mol / RT2;
     const heatC = thermal ? this.thermal!.heatCapacity_J_K : 1;
     let dHeatDT = 0; // ∂(Σ a F j Uh Δx)/∂T through θ(T)
-    // the sink holds the linear rows' entries (DaeProblem.linearRows: the particles of constant D_s, isothermal)
-    const held = sink.linearRowsHeld === true && !thermal;
+    let nv = 0; // entries written
     // ln c_e once per volume (each face takes the difference of its two volumes'), and per material its
     // constants at T (the same expressions as in the loops below, evaluated once)
     const lnCe = this.jacLnCe;
@@ -1523,10 +1592,11 @@ export class DfnModel implements CellModel {
       // N = −De G (cb − ca)
       const dNdcb = -De * G - 0.5 * dDe * G * (cb - ca);
       const dNdca = De * G - 0.5 * dDe * G * (cb - ca);
-      sink.add(a, a, -dNdca * wa);
-      sink.add(a, b, -dNdcb * wa);
-      sink.add(b, a, dNdca * wb);
-      sink.add(b, b, dNdcb * wb);
+      vals[nv++] = -dNdca * wa;
+      vals[nv++] = -dNdcb * wa;
+      vals[nv++] = dNdca * wb;
+      vals[nv++] = dNdcb * wb;
+      if (ix !== null) ix.push(a, a, a, b, b, a, b, b);
       const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
       const dka = kaConst ? 0 : propSlope(kaT, ely.conductivity, cf, Tref) * arrKe;
       const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
@@ -1540,22 +1610,25 @@ export class DfnModel implements CellModel {
       const dieDcb = 0.5 * dka * G * bracket + (ka * G * nu) / cb;
       const dieDca = 0.5 * dka * G * bracket - (ka * G * nu) / ca;
       // out[pa] −= ie ; out[pb] += ie
-      sink.add(pa, pa, -dieDpa);
-      sink.add(pa, pb, -dieDpb);
-      sink.add(pa, a, -dieDca);
-      sink.add(pa, b, -dieDcb);
-      sink.add(pb, pa, dieDpa);
-      sink.add(pb, pb, dieDpb);
-      sink.add(pb, a, dieDca);
-      sink.add(pb, b, dieDcb);
+      vals[nv++] = -dieDpa;
+      vals[nv++] = -dieDpb;
+      vals[nv++] = -dieDca;
+      vals[nv++] = -dieDcb;
+      vals[nv++] = dieDpa;
+      vals[nv++] = dieDpb;
+      vals[nv++] = dieDca;
+      vals[nv++] = dieDcb;
+      if (ix !== null) ix.push(pa, pa, pa, pb, pa, a, pa, b, pb, pa, pb, pb, pb, a, pb, b);
       if (thermal) {
         const N = -De * G * (cb - ca);
-        sink.add(a, iT, -N * dlnDe * wa);
-        sink.add(b, iT, N * dlnDe * wb);
+        vals[nv++] = -N * dlnDe * wa;
+        vals[nv++] = N * dlnDe * wb;
+        if (ix !== null) ix.push(a, iT, b, iT);
         const ie = ka * G * bracket;
         const dieDT = ie * dlnKe + (ka * G * nu * dln) / T;
-        sink.add(pa, iT, -dieDT);
-        sink.add(pb, iT, dieDT);
+        vals[nv++] = -dieDT;
+        vals[nv++] = dieDT;
+        if (ix !== null) ix.push(pa, iT, pb, iT);
       }
       const sF = this.sFace[f]!;
       if (sF > 0) {
@@ -1563,11 +1636,13 @@ export class DfnModel implements CellModel {
         const sb = this.iPs[f + 1]!;
         // is = −sF (φb − φa); out[sa] −= is; out[sb] += is
         if (f !== 0) {
-          sink.add(sa, sa, -sF);
-          sink.add(sa, sb, sF);
+          vals[nv++] = -sF;
+          vals[nv++] = sF;
+          if (ix !== null) ix.push(sa, sa, sa, sb);
         }
-        sink.add(sb, sa, sF);
-        sink.add(sb, sb, -sF);
+        vals[nv++] = sF;
+        vals[nv++] = -sF;
+        if (ix !== null) ix.push(sb, sa, sb, sb);
       }
     }
     for (let k = 0; k < nx; k++) {
@@ -1606,18 +1681,23 @@ export class DfnModel implements CellModel {
             dF0 = el.faceCoef[i]! * (-Ds + dDs * (c1 - c0));
           }
           // flux_i appears in row i (+) and row i+1 (−)
-          sink.add(b + i, b + i, dF0 * el.invVol[i]!);
-          sink.add(b + i, b + i + 1, dF1 * el.invVol[i]!);
-          sink.add(b + i + 1, b + i, -dF0 * el.invVol[i + 1]!);
-          sink.add(b + i + 1, b + i + 1, -dF1 * el.invVol[i + 1]!);
+          vals[nv++] = dF0 * el.invVol[i]!;
+          vals[nv++] = dF1 * el.invVol[i]!;
+          vals[nv++] = -dF0 * el.invVol[i + 1]!;
+          vals[nv++] = -dF1 * el.invVol[i + 1]!;
+          if (ix !== null) ix.push(b + i, b + i, b + i, b + i + 1, b + i + 1, b + i, b + i + 1, b + i + 1);
           if (thermal) {
             const Dsf = (el.dsConst ? e.diffusivity(0, Tref) : e.diffusivity((0.5 * (c0 + c1)) / cmax, Tref)) * arrDs;
             const dflux = el.faceCoef[i]! * Dsf * (c1 - c0) * (e.diffusivityActivation_J_mol / RT2);
-            sink.add(b + i, iT, dflux * el.invVol[i]!);
-            sink.add(b + i + 1, iT, -dflux * el.invVol[i + 1]!);
+            vals[nv++] = dflux * el.invVol[i]!;
+            vals[nv++] = -dflux * el.invVol[i + 1]!;
+            if (ix !== null) ix.push(b + i, iT, b + i + 1, iT);
           }
         }
-        if (!skip) sink.add(b + nr - 1, ij, -el.Rp * el.Rp * el.invVol[nr - 1]!);
+        if (!skip) {
+          vals[nv++] = -el.Rp * el.Rp * el.invVol[nr - 1]!;
+          if (ix !== null) ix.push(b + nr - 1, ij);
+        }
         // kinetics row: F (j − jbv(θ(cN, j), ce, φs − φe))
         const cN = y[b + nr - 1]!;
         const DsN = el.dsConst ? dsc : e.diffusivity(cN / cmax, Tref) * arrDs;
@@ -1640,11 +1720,12 @@ export class DfnModel implements CellModel {
         const djbvDth = (sq > 0 ? (2 * kT * sh * (cer * dg)) / (2 * sq) : 0) - chd * dU;
         const dthDcN = 1 / cmax;
         const dthDj = -el.dr / (2 * DsN * cmax);
-        sink.add(ij, ij, F * (1 - djbvDth * dthDj));
-        sink.add(ij, b + nr - 1, -F * djbvDth * dthDcN);
-        sink.add(ij, ice, ce > 0 && sq > 0 ? (-F * 2 * kT * sh * g) / (2 * sq * ce0) : 0);
-        sink.add(ij, this.iPs[k]!, -F * chd);
-        sink.add(ij, this.iPe[k]!, F * chd);
+        vals[nv++] = F * (1 - djbvDth * dthDj);
+        vals[nv++] = -F * djbvDth * dthDcN;
+        vals[nv++] = ce > 0 && sq > 0 ? (-F * 2 * kT * sh * g) / (2 * sq * ce0) : 0;
+        vals[nv++] = -F * chd;
+        vals[nv++] = F * chd;
+        if (ix !== null) ix.push(ij, ij, ij, b + nr - 1, ij, ice, ij, this.iPs[k]!, ij, this.iPe[k]!);
         if (thermal) {
           const dlnDs = e.diffusivityActivation_J_mol / RT2;
           const dthDT = ((jj * el.dr) / (2 * DsN * cmax)) * dlnDs;
@@ -1652,54 +1733,64 @@ export class DfnModel implements CellModel {
           const dAdT = halfFRT * -e.entropic(th, Tref) - A / T;
           const djbvDT =
             2 * kT * ((e.rateActivation_J_mol / RT2) * sq * sh + sq * Math.cosh(A) * dAdT) + djbvDth * dthDT;
-          sink.add(ij, iT, -F * djbvDT);
+          vals[nv++] = -F * djbvDT;
+          if (ix !== null) ix.push(ij, iT);
           // heat of reaction a F j (U − T dU/dT) Δx, with U − T dU/dT = U_ref(θ) − T_ref dU/dT(θ)
           const Uh = U0 - Tref * e.entropic(th, Tref);
           const dUh = dU0 - Tref * dfdx(e.entropic, th, Tref, 1e-6);
           const w = (-this.area_m2 * F * el.a * dxk) / heatC;
-          sink.add(iT, ij, w * (Uh + jj * dUh * dthDj));
-          sink.add(iT, b + nr - 1, w * jj * dUh * dthDcN);
+          vals[nv++] = w * (Uh + jj * dUh * dthDj);
+          vals[nv++] = w * jj * dUh * dthDcN;
+          if (ix !== null) ix.push(iT, ij, iT, b + nr - 1);
           dHeatDT += w * jj * dUh * dthDT;
         }
         // sources
         const srcJ = el.a * dxk; // ∂src/∂j
-        sink.add(ice, ij, ((1 - tp) * srcJ) / (this.eps[k]! * dxk));
-        sink.add(this.iPe[k]!, ij, F * srcJ);
-        if (k !== 0) sink.add(this.iPs[k]!, ij, -F * srcJ);
+        vals[nv++] = ((1 - tp) * srcJ) / (this.eps[k]! * dxk);
+        vals[nv++] = F * srcJ;
+        if (ix !== null) ix.push(ice, ij, this.iPe[k]!, ij);
+        if (k !== 0) {
+          vals[nv++] = -F * srcJ;
+          if (ix !== null) ix.push(this.iPs[k]!, ij);
+        }
       }
     }
     const last = this.iPs[nx - 1]!;
-    sink.add(last, this.iI, 1 / this.area_m2);
-    sink.add(this.iPs[0]!, this.iPs[0]!, 1);
-    // control row
+    vals[nv++] = 1 / this.area_m2;
+    vals[nv++] = 1;
+    if (ix !== null) ix.push(last, this.iI, this.iPs[0]!, this.iPs[0]!);
+    // control row: ∂/∂I and ∂/∂φ_s at the positive collector (every mode writes both: a fixed sequence)
     const V = y[last]! + (I * this.rColl) / this.area_m2;
     const dVdI = this.rColl / this.area_m2;
+    let dI = 1;
+    let dLast = 0;
     switch (control.mode) {
       case 'current':
       case 'rest':
-        sink.add(this.iI, this.iI, 1);
-        sink.add(this.iI, last, 0);
         break;
       case 'voltage':
-        sink.add(this.iI, this.iI, dVdI);
-        sink.add(this.iI, last, 1);
+        dI = dVdI;
+        dLast = 1;
         break;
       case 'power':
-        sink.add(this.iI, this.iI, V + I * dVdI);
-        sink.add(this.iI, last, I);
+        dI = V + I * dVdI;
+        dLast = I;
         break;
-      case 'resistance': {
-        const Rl = setPoint(control, t);
-        sink.add(this.iI, this.iI, dVdI + Rl);
-        sink.add(this.iI, last, 1);
+      case 'resistance':
+        dI = dVdI + setPoint(control, t);
+        dLast = 1;
         break;
-      }
     }
+    vals[nv++] = dI;
+    vals[nv++] = dLast;
+    if (ix !== null) ix.push(this.iI, this.iI, this.iI, last);
     if (this.iT >= 0) {
       const th = this.thermal!;
-      sink.add(this.iT, this.iT, -th.hA_W_K / th.heatCapacity_J_K + dHeatDT);
-      sink.add(this.iT, this.iI, (V + I * dVdI) / th.heatCapacity_J_K);
-      sink.add(this.iT, last, I / th.heatCapacity_J_K);
+      vals[nv++] = -th.hA_W_K / th.heatCapacity_J_K + dHeatDT;
+      vals[nv++] = (V + I * dVdI) / th.heatCapacity_J_K;
+      vals[nv++] = I / th.heatCapacity_J_K;
+      if (ix !== null) ix.push(this.iT, this.iT, this.iT, this.iI, this.iT, last);
     }
+    return nv;
   }
 }
