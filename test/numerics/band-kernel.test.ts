@@ -308,7 +308,10 @@ test('band LU: the kernels assembled per band shape give the general kernel’s 
               useWasmBandShaped(wasShaped);
             }
             fill(band, seed - 1);
-            assert.ok(withKernel(true, () => band.factor()));
+            assert.ok(
+              withKernel(true, () => band.factor()),
+              `${what}: factorised`,
+            );
             const b = rhs(r, n).map((v, i) => (i % 4 === 2 ? (i % 8 === 2 ? -0 : 0) : v));
             const [js, wasm] = bothWays(band, b);
             assertSameBits(js, wasm, `${what} threshold ${threshold}`);
