@@ -142,6 +142,21 @@ export function liAlCell(opts: {
   return p;
 }
 
+/** P3's cell (Li0.4Al ‖ SC-NCM83, its 3C row below; the inputs it states): also the solid-state DAE steps' test case */
+export function p3Cell(): SsbCellParams {
+  return liAlCell({
+    areal_mAh_cm2: 4.6,
+    xLiAl0: 0.4,
+    xLiAlMax: 0.92,
+    particleRadius_m: 2e-6,
+    stackPressure_Pa: 10e6,
+    seSigma_S_m: 0.5,
+    separator_m: 30e-6,
+    anodeD_m2_s: 1e-11,
+    cathodeDs_m2_s: 9e-16,
+  });
+}
+
 /**
  * Charge-weighted mean of the Li–Al OCP (V vs Li) over a Li/Al range [xLow, xHigh] (midpoint rule, 4000
  * panels): the anode's contribution to the average discharge voltage of a full cell whose anode swings
@@ -384,17 +399,7 @@ export function validateSsb(): ValidationRow[] {
 
   // ---------------------------------------------------------------- P3: Li0.4Al ‖ SC-NCM83
   {
-    const p = liAlCell({
-      areal_mAh_cm2: 4.6,
-      xLiAl0: 0.4,
-      xLiAlMax: 0.92,
-      particleRadius_m: 2e-6,
-      stackPressure_Pa: 10e6,
-      seSigma_S_m: 0.5,
-      separator_m: 30e-6,
-      anodeD_m2_s: 1e-11,
-      cathodeDs_m2_s: 9e-16,
-    });
+    const p = p3Cell();
     const inputs =
       'published: Li0.4Al, single-crystal NCM83, Li10Si0.3PS6.7Cl1.8, 3C = 13.9 mA/cm² (→ 4.6 mAh/cm² nominal, C7), RT. assumed: D(Li–Al) 1e-7 cm²/s, NCM811 OCP for NCM83, CALIBRATED to this point: D_s(SC-NCM83) = 9e-16 m²/s at mid-window, with the divacancy slowdown D_s(y) near full lithiation and the composite tortuosity 6 (3e-16 with a constant D_s and Bruggeman before issue 15; inside the 1e-16–1e-15 m²/s GITT range usually reported for single-crystal NCM — so this row checks consistency, not prediction), SC radius 2 µm, σ_SE 5 mS/cm, 30 µm SE, 10 MPa, cut-offs 3.0–4.3 V vs Li';
     const m = new SsbP2D(p);

@@ -6,23 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liAlCell } from '../../scripts/validate-ssb.ts';
+import { p3Cell } from '../../scripts/validate-ssb.ts';
 import { SsbP2D } from '../../src/electrochem/ssb/p2d.ts';
 import { daeRunner } from '../../src/cycler/step-engines.ts';
 import { runCycle } from '../../src/cycler/protocols.ts';
 
 test("P3's 3C discharge (validate-ssb) ends at its cut-off from its charged state and from that state moved by ±3e-11 relative, with the same capacity", () => {
-  const p = liAlCell({
-    areal_mAh_cm2: 4.6,
-    xLiAl0: 0.4,
-    xLiAlMax: 0.92,
-    particleRadius_m: 2e-6,
-    stackPressure_Pa: 10e6,
-    seSigma_S_m: 0.5,
-    separator_m: 30e-6,
-    anodeD_m2_s: 1e-11,
-    cathodeDs_m2_s: 9e-16,
-  });
+  const p = p3Cell();
   const m = new SsbP2D(p);
   const y = m.initialState(0);
   const run = daeRunner(m);
