@@ -103,6 +103,21 @@ const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, ...u32(
 const v128StoreAt = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0xfd, ...u32(11), 3, ...u32(offset)];
 
 /**
+ * the forward solve's row interchange of column j: l ← the address of b[piv[j]] (pp: the address of piv[j], b: the
+ * right-hand side's base), and b[j] (at pj) and b[piv[j]] swapped when they differ (locals l and tmp are scratch)
+ */
+const swapRhs = (b: number, pp: number, pj: number, l: number, tmp: number): Code =>
+  [
+    set(l, at(get(b), loadI32(get(pp)), 3)),
+    ifThen(
+      ne(get(l), get(pj)),
+      set(tmp, loadF64(get(l))),
+      storeF64(get(l), loadF64(get(pj))),
+      storeF64(get(pj), get(tmp)),
+    ),
+  ].flat();
+
+/**
  * solve(n, kv, ld, ab, b, piv, um, lm): byte offsets of the band storage (f64), the right-hand side (f64,
  * solved in place), the pivots and U's and L's column extents (i32). BandLu.solve's loops, step for step.
  * The rows are walked by byte address (b[j], the column's diagonal, piv[j], lm[j] / um[j] each advanced by
@@ -165,13 +180,7 @@ function solveFunc(simd: boolean): Func {
     set(pl, get(lm)),
     until(
       geU(get(pj), get(pend)),
-      set(l, at(get(b), loadI32(get(pp)), 3)),
-      ifThen(
-        ne(get(l), get(pj)),
-        set(tmp, loadF64(get(l))),
-        storeF64(get(l), loadF64(get(pj))),
-        storeF64(get(pj), get(tmp)),
-      ),
+      swapRhs(b, pp, pj, l, tmp),
       set(bj, loadF64(get(pj))),
       ifThen(
         fNe(get(bj), f64Zero),
@@ -507,13 +516,7 @@ function solveShapedFunc(kl: number, ku: number, simd: boolean): Func {
   // forward, column j (its parity jOdd): swap b[j] and b[piv[j]]; b[j + 1 .. j + lm[j]] −= L's column · b[j]
   const fwd = (jOdd: boolean): Code =>
     [
-      set(l, at(get(b), loadI32(get(pp)), 3)),
-      ifThen(
-        ne(get(l), get(pj)),
-        set(tmp, loadF64(get(l))),
-        storeF64(get(l), loadF64(get(pj))),
-        storeF64(get(pj), get(tmp)),
-      ),
+      swapRhs(b, pp, pj, l, tmp),
       set(s, loadF64(get(pj))),
       ifThen(
         fNe(get(s), f64Zero),
