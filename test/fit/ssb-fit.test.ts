@@ -20,6 +20,33 @@ const load = (sets: { path: string; value: unknown }[] = []) => {
 };
 const CUT = { chargeCutoff_V: 4.3, dischargeCutoff_V: 3.0 };
 
+/** a fit of the contact-loss magnitude to one fade file f.csv with the given metadata lines and points */
+const fadeProblem = (
+  cell: ReturnType<typeof recipeCellParams>,
+  meta: Record<string, string>,
+  cycle: number[],
+  retention_pct: number[],
+) =>
+  ssbFitProblem({
+    cell,
+    parameters: [{ name: 'ageing.cathode_contact_lambda', lower: 2, upper: 8 }],
+    fades: [
+      {
+        name: 'f',
+        data: {
+          kind: 'fade',
+          source: 'f.csv',
+          cycle: Float64Array.from(cycle),
+          retention_pct: Float64Array.from(retention_pct),
+          meta,
+        },
+      },
+    ],
+    rates: [],
+    ...CUT,
+    ageingCRate: 0.33,
+  });
+
 test("the recipe's ageing parameter fields are the ageing model's parameter ids", () => {
   assert.deepEqual([...AGEING_PARAMETER_FIELDS], [...AGEING_PARAMETER_IDS]);
 });
@@ -134,26 +161,7 @@ test("a fade file's # c_rate / stack_pressure_MPa / temperature_C: blank, hexade
   // before: Number() read a blank `# temperature_C:` as 0 °C, `# c_rate: 0x1` as 1 C, and a stack pressure ≤ 0
   // was silently raised to 0.1 MPa
   const cell = recipeCellParams(load());
-  const fit = (meta: Record<string, string>) => () =>
-    ssbFitProblem({
-      cell,
-      parameters: [{ name: 'ageing.cathode_contact_lambda', lower: 2, upper: 8 }],
-      fades: [
-        {
-          name: 'f',
-          data: {
-            kind: 'fade',
-            source: 'f.csv',
-            cycle: Float64Array.of(0, 100),
-            retention_pct: Float64Array.of(100, 95),
-            meta,
-          },
-        },
-      ],
-      rates: [],
-      ...CUT,
-      ageingCRate: 0.33,
-    });
+  const fit = (meta: Record<string, string>) => () => fadeProblem(cell, meta, [0, 100], [100, 95]);
   const cases: [Record<string, string>, RegExp][] = [
     [{ temperature_C: '' }, /f\.csv: # temperature_C: not a number \(got ""; allowed a number > -273\.15/],
     [{ temperature_C: '-300' }, /f\.csv: # temperature_C: out of range \(got "-300"/],
@@ -171,25 +179,7 @@ test("a fade file's stack pressure below 0.1 MPa is the pressure the model runs 
   // anode's void growth goes as P0/(P0 + P), so 0.05 and 0.1 MPa give different fade curves
   const cell = recipeCellParams(load());
   const fade = async (P: string) => {
-    const problem = ssbFitProblem({
-      cell,
-      parameters: [{ name: 'ageing.cathode_contact_lambda', lower: 2, upper: 8 }],
-      fades: [
-        {
-          name: 'f',
-          data: {
-            kind: 'fade',
-            source: 'f.csv',
-            cycle: Float64Array.of(0, 50, 100),
-            retention_pct: Float64Array.of(100, 97, 95),
-            meta: { stack_pressure_MPa: P },
-          },
-        },
-      ],
-      rates: [],
-      ...CUT,
-      ageingCRate: 0.33,
-    });
+    const problem = fadeProblem(cell, { stack_pressure_MPa: P }, [0, 50, 100], [100, 97, 95]);
     const ev = await problem.evaluate(Float64Array.of(toInternal(problem.parameters[0]!, 4.6)), false);
     assert.ok(ev.ok, `the fade model runs at ${P} MPa: ${ev.message}`);
     return ev.model[0]![2]!;
