@@ -173,6 +173,9 @@ export function encodeModule(funcs: Func[], importMemory = false): Uint8Array {
       }),
     ),
   );
+  // the custom "name" section's function names (subsection 1): profilers and stack traces show the
+  // kernels by name instead of wasm-function[i]
+  const names = section(0, [...name('name'), ...section(1, vec(funcs.map((f, i) => [...u32(i), ...name(f.name)])))]);
   return Uint8Array.from([
     0x00,
     0x61,
@@ -188,6 +191,7 @@ export function encodeModule(funcs: Func[], importMemory = false): Uint8Array {
     ...memSec,
     ...exports,
     ...code,
+    ...names,
   ]);
 }
 
