@@ -45,6 +45,7 @@ import {
   ltU,
   i32,
   ifThen,
+  ifElse,
   loadF64At,
   loadU8,
   mul,
@@ -741,8 +742,49 @@ function chainCopyFunc(): Func {
 }
 
 /**
- * crhs(nl, nRuns, nRoots, m, yPred, psi, lv, lpq, mul, bx, inv, upA, rootI, alpha, beta, runI0, runEnd):
- * condensed.ts LinearChains.rhs's loops, step for step
+ * which runs of the linear trees the chain kernels take two at a time (crhs, cfill): each run's recurrence
+ * is a serial chain of a product and a difference per unknown (latency-bound, ≈ 7 cycles an unknown), so two
+ * independent runs side by side take about the time of one. Two runs of the same length are taken together
+ * only where that gives every unknown the operations, in the same order, of the loops one run after the
+ * other (condensed.ts LinearChains.rhs and fill):
+ * - rhs, runs r and r + 1: run r's end goes onto its parent pq after its loop; run r + 1 must not read that
+ *   parent (pq outside r + 1's unknowns). Where both have the same parent its two updates keep their order
+ *   (r's first). Nothing run r reads is written by run r + 1 before r's loop ends in either order.
+ * - fill, runs r and r − 1 (fill walks the runs in reverse): run r − 1 starts from its parent's solution
+ *   y[p], which run r must not write (p outside r's unknowns, lv[i0 .. end] — consecutive); run r's own
+ *   parent is read before either writes anything.
+ * Greedy in each loop's direction. pairRhs[r] = 1: r with r + 1; pairFill[r] = 1: r with r − 1.
+ */
+export function pairRuns(
+  st: { readonly [K in 'lv' | 'lp' | 'lpq' | 'runI0' | 'runEnd']: Int32Array },
+  pairRhs: Int32Array,
+  pairFill: Int32Array,
+): void {
+  const { lv, lp, lpq, runI0, runEnd } = st;
+  const nRuns = runI0.length;
+  pairRhs.fill(0);
+  pairFill.fill(0);
+  const len = (r: number): number => runEnd[r]! - runI0[r]!;
+  for (let r = 0; r + 1 < nRuns; r++) {
+    const pq = lpq[runEnd[r]!]!;
+    if (len(r) !== len(r + 1) || (pq >= runI0[r + 1]! && pq <= runEnd[r + 1]!)) continue;
+    pairRhs[r] = 1;
+    r++;
+  }
+  for (let r = nRuns - 1; r >= 1; r--) {
+    const p = lp[runEnd[r - 1]!]!;
+    const v0 = lv[runI0[r]!]!;
+    const v1 = lv[runEnd[r]!]!;
+    if (len(r) !== len(r - 1) || (p >= v0 && p <= v1)) continue;
+    pairFill[r] = 1;
+    r--;
+  }
+}
+
+/**
+ * crhs(nl, nRuns, nRoots, m, yPred, psi, lv, lpq, mul, bx, inv, upA, rootI, alpha, beta, runI0, runEnd,
+ * pair): condensed.ts LinearChains.rhs's loops, step for step, with the runs that pairRuns marks taken two
+ * at a time (the same operations on every unknown, in the same order)
  */
 function chainRhsFunc(): Func {
   const L = new Locals();
@@ -763,12 +805,16 @@ function chainRhsFunc(): Func {
   const pbeta = L.param('beta', I32);
   const prunI0 = L.param('runI0', I32);
   const prunEnd = L.param('runEnd', I32);
+  const ppair = L.param('pair', I32);
   const i = L.local('i', I32);
   const r = L.local('r', I32);
   const e = L.local('e', I32);
   const v8 = L.local('v8', I32);
   const pq = L.local('pq', I32);
   const x = L.local('x', F64);
+  const i2 = L.local('i2', I32);
+  const e2 = L.local('e2', I32);
+  const x2 = L.local('x2', F64);
   const inc = (l: number): Code => set(l, add(get(l), i32(1)));
   const at8 = (base: number): Code => add(get(base), get(v8));
   const loop1: Code[] = [
@@ -780,26 +826,41 @@ function chainRhsFunc(): Func {
     ),
     inc(i),
   ];
-  const runs: Code[] = [
-    set(e, loadI32At(elt(prunEnd, get(r), 2), 0)),
-    set(i, loadI32At(elt(prunI0, get(r), 2), 0)),
-    set(x, loadF64At(elt(pbx, get(i), 3), 0)),
-    until(
-      geS(get(i), get(e)),
-      set(x, fSub(loadF64At(elt(pbx, get(i), 3), 8), fMul(loadF64At(elt(pmul, get(i), 3), 0), get(x)))),
-      storeF64At(elt(pbx, get(i), 3), 8, get(x)),
-      inc(i),
-    ),
-    set(pq, loadI32At(elt(plpq, get(e), 2), 0)),
+  /** x ← bx[i + 1] − mul[i]·x, stored as bx[i + 1] */
+  const step = (ii: number, xx: number): Code[] => [
+    set(xx, fSub(loadF64At(elt(pbx, get(ii), 3), 8), fMul(loadF64At(elt(pmul, get(ii), 3), 0), get(xx)))),
+    storeF64At(elt(pbx, get(ii), 3), 8, get(xx)),
+  ];
+  /** the run's end (at ee, its last value xx) onto its parent */
+  const toParent = (ee: number, xx: number): Code[] => [
+    set(pq, loadI32At(elt(plpq, get(ee), 2), 0)),
     ifThen(
       geS(get(pq), i32(0)),
       storeF64At(
         elt(pbx, get(pq), 3),
         0,
-        fSub(loadF64At(elt(pbx, get(pq), 3), 0), fMul(loadF64At(elt(pmul, get(e), 3), 0), get(x))),
+        fSub(loadF64At(elt(pbx, get(pq), 3), 0), fMul(loadF64At(elt(pmul, get(ee), 3), 0), get(xx))),
       ),
     ),
-    inc(r),
+  ];
+  const runs: Code[] = [
+    set(e, loadI32At(elt(prunEnd, get(r), 2), 0)),
+    set(i, loadI32At(elt(prunI0, get(r), 2), 0)),
+    set(x, loadF64At(elt(pbx, get(i), 3), 0)),
+    ifElse(
+      eqz(loadI32At(elt(ppair, get(r), 2), 0)),
+      [until(geS(get(i), get(e)), ...step(i, x), inc(i)), ...toParent(e, x), inc(r)],
+      [
+        // runs r and r + 1 (the same length) side by side
+        set(e2, loadI32At(elt(prunEnd, get(r), 2), 4)),
+        set(i2, loadI32At(elt(prunI0, get(r), 2), 4)),
+        set(x2, loadF64At(elt(pbx, get(i2), 3), 0)),
+        until(geS(get(i), get(e)), ...step(i, x), ...step(i2, x2), inc(i), inc(i2)),
+        ...toParent(e, x),
+        ...toParent(e2, x2),
+        set(r, add(get(r), i32(2))),
+      ],
+    ),
   ];
   const roots: Code[] = [
     set(i, loadI32At(elt(prootI, get(r), 2), 0)),
@@ -828,8 +889,9 @@ function chainRhsFunc(): Func {
 }
 
 /**
- * cfill(nRuns, y, yPred, d, lv, lp, bx, inv, upA, runI0, runEnd): condensed.ts LinearChains.fill's loops,
- * step for step
+ * cfill(nRuns, y, yPred, d, lv, lp, bx, inv, upA, runI0, runEnd, pair): condensed.ts LinearChains.fill's
+ * loops, step for step, with the runs that pairRuns marks taken two at a time (the same operations on every
+ * unknown, in the same order)
  */
 function chainFillFunc(): Func {
   const L = new Locals();
@@ -844,6 +906,7 @@ function chainFillFunc(): Func {
   const pupA = L.param('upA', I32);
   const prunI0 = L.param('runI0', I32);
   const prunEnd = L.param('runEnd', I32);
+  const ppair = L.param('pair', I32);
   const r = L.local('r', I32);
   const i = L.local('i', I32);
   const i0 = L.local('i0', I32);
@@ -851,32 +914,50 @@ function chainFillFunc(): Func {
   const v = L.local('v', I32);
   const x = L.local('x', F64);
   const t = L.local('t', F64);
-  const store: Code[] = [
-    storeF64At(elt(py, get(v), 3), 0, get(x)),
-    storeF64At(elt(pd, get(v), 3), 0, fSub(get(x), loadF64At(elt(pyp, get(v), 3), 0))),
+  const i2 = L.local('i2', I32);
+  const v2 = L.local('v2', I32);
+  const x2 = L.local('x2', F64);
+  const store = (vv: number, xx: number): Code[] => [
+    storeF64At(elt(py, get(vv), 3), 0, get(xx)),
+    storeF64At(elt(pd, get(vv), 3), 0, fSub(get(xx), loadF64At(elt(pyp, get(vv), 3), 0))),
+  ];
+  /** the run ending at (ii, vv) from its parent's solution: x ← (bx[i] − upA[i]·y[p])·inv[i] (0 for no parent) */
+  const start = (ii: number, vv: number, xx: number): Code[] => [
+    set(p, loadI32At(elt(plp, get(ii), 2), 0)),
+    set(vv, loadI32At(elt(plv, get(ii), 2), 0)),
+    set(t, f64Zero),
+    ifThen(geS(get(p), i32(0)), set(t, fMul(loadF64At(elt(pupA, get(ii), 3), 0), loadF64At(elt(py, get(p), 3), 0)))),
+    set(xx, fMul(fSub(loadF64At(elt(pbx, get(ii), 3), 0), get(t)), loadF64At(elt(pinv, get(ii), 3), 0))),
+    ...store(vv, xx),
+  ];
+  /** one unknown down the run: x ← (bx[i] − upA[i]·x)·inv[i] */
+  const down = (ii: number, vv: number, xx: number): Code[] => [
+    set(ii, sub(get(ii), i32(1))),
+    set(vv, sub(get(vv), i32(1))),
+    set(
+      xx,
+      fMul(
+        fSub(loadF64At(elt(pbx, get(ii), 3), 0), fMul(loadF64At(elt(pupA, get(ii), 3), 0), get(xx))),
+        loadF64At(elt(pinv, get(ii), 3), 0),
+      ),
+    ),
+    ...store(vv, xx),
   ];
   const run: Code[] = [
     set(r, sub(get(r), i32(1))),
     set(i0, loadI32At(elt(prunI0, get(r), 2), 0)),
     set(i, loadI32At(elt(prunEnd, get(r), 2), 0)),
-    set(p, loadI32At(elt(plp, get(i), 2), 0)),
-    set(v, loadI32At(elt(plv, get(i), 2), 0)),
-    set(t, f64Zero),
-    ifThen(geS(get(p), i32(0)), set(t, fMul(loadF64At(elt(pupA, get(i), 3), 0), loadF64At(elt(py, get(p), 3), 0)))),
-    set(x, fMul(fSub(loadF64At(elt(pbx, get(i), 3), 0), get(t)), loadF64At(elt(pinv, get(i), 3), 0))),
-    ...store,
-    until(
-      leS(get(i), get(i0)),
-      set(i, sub(get(i), i32(1))),
-      set(v, sub(get(v), i32(1))),
-      set(
-        x,
-        fMul(
-          fSub(loadF64At(elt(pbx, get(i), 3), 0), fMul(loadF64At(elt(pupA, get(i), 3), 0), get(x))),
-          loadF64At(elt(pinv, get(i), 3), 0),
-        ),
-      ),
-      ...store,
+    ...start(i, v, x),
+    ifElse(
+      eqz(loadI32At(elt(ppair, get(r), 2), 0)),
+      [until(leS(get(i), get(i0)), ...down(i, v, x))],
+      [
+        // runs r and r − 1 (the same length) side by side
+        set(i2, loadI32At(elt(prunEnd, sub(get(r), i32(1)), 2), 0)),
+        ...start(i2, v2, x2),
+        until(leS(get(i), get(i0)), ...down(i, v, x), ...down(i2, v2, x2)),
+        set(r, sub(get(r), i32(1))),
+      ],
     ),
   ];
   return {
@@ -994,6 +1075,7 @@ type ChainRhsFn = (
   beta: number,
   runI0: number,
   runEnd: number,
+  pair: number,
 ) => void;
 type ChainFillFn = (
   nRuns: number,
@@ -1007,6 +1089,7 @@ type ChainFillFn = (
   upA: number,
   runI0: number,
   runEnd: number,
+  pair: number,
 ) => void;
 
 /** one WebAssembly memory with its instance of the module: leases are taken from its top, stack-wise */
@@ -1043,11 +1126,11 @@ const NO_CHAINS: ChainSizes = { nk: 0, nR: 0, nl: 0, nRuns: 0, nJ: 0 };
 /**
  * bytes of one lease for n unknowns: D (MAX_ORDER + 3 = 8 rows), 11 vectors, RU (36), 2 sums, the
  * trees' f64 arrays (row scale nk, α and β nR, 6 of nl, J), then the i32 ones (keep nk, rootV, rootP and
- * rootI nR, 6 of nl, 2 of nRuns, the factorisation's ranges 2·nR and copies 2·nl), and isAlg (n bytes)
+ * rootI nR, 6 of nl, 4 of nRuns, the factorisation's ranges 2·nR and copies 2·nl), and isAlg (n bytes)
  */
 function leaseBytes(n: number, z: ChainSizes): number {
   const f = 8 * n + 11 * n + 36 + 2 + z.nk + 2 * z.nR + 6 * z.nl + z.nJ;
-  const i = z.nk + 5 * z.nR + 8 * z.nl + 2 * z.nRuns;
+  const i = z.nk + 5 * z.nR + 8 * z.nl + 4 * z.nRuns;
   return 8 * f + 8 * Math.ceil((4 * i + n) / 8);
 }
 
@@ -1112,6 +1195,10 @@ export class StateLease {
   readonly jLo: Int32Array;
   readonly runI0: Int32Array;
   readonly runEnd: Int32Array;
+  /** 1 where run r is taken together with run r + 1 in chainRhs (pairRuns), else 0 */
+  readonly pairRhs: Int32Array;
+  /** 1 where run r is taken together with run r − 1 in chainFill (pairRuns), else 0 */
+  readonly pairFill: Int32Array;
   private readonly opiv: number;
   private readonly oinvP: number;
   private readonly oupA: number;
@@ -1128,6 +1215,8 @@ export class StateLease {
   private readonly ojLo: number;
   private readonly orunI0: number;
   private readonly orunEnd: number;
+  private readonly opairRhs: number;
+  private readonly opairFill: number;
   /**
    * the trees' factorisation (chainFactor): the ranges of lv it computes (pairs [i0, i1)), and the
    * elements it copies instead, each from the same element of an earlier tree with the same entries
@@ -1250,6 +1339,10 @@ export class StateLease {
     this.runI0 = i32(z.nRuns);
     this.orunEnd = at;
     this.runEnd = i32(z.nRuns);
+    this.opairRhs = at;
+    this.pairRhs = i32(z.nRuns);
+    this.opairFill = at;
+    this.pairFill = i32(z.nRuns);
     this.orng = at;
     this.rng = i32(2 * nR);
     this.ocdst = at;
@@ -1397,6 +1490,7 @@ export class StateLease {
     this.jLo.set(st.jLo);
     this.runI0.set(st.runI0);
     this.runEnd.set(st.runEnd);
+    pairRuns(st, this.pairRhs, this.pairFill);
     this.setJ(ch.jacobianValues);
   }
 
@@ -1600,6 +1694,7 @@ export class StateLease {
       this.obeta,
       this.orunI0,
       this.orunEnd,
+      this.opairRhs,
     );
   }
 
@@ -1617,6 +1712,7 @@ export class StateLease {
       this.oupA,
       this.orunI0,
       this.orunEnd,
+      this.opairFill,
     );
   }
 

@@ -5,6 +5,7 @@ import type { DaeProblem, DaeSolverOptions, SolveResult } from '../../src/numeri
 import {
   STATE_KERNEL_MIN_N,
   acquireState,
+  pairRuns,
   stateKernelSimdUsed,
   useStateKernelSimd,
   useWasmStateKernel,
@@ -233,6 +234,196 @@ test('the trees’ factorisation in the kernel takes a tree’s elimination from
     J.forEach((x, q) => (J[q] = x * (1 + q * Number.EPSILON)));
     lease.setJ(J);
     assert.equal(lease.chainCopies, 0);
+  } finally {
+    ch.attach(null);
+    lease.release();
+  }
+});
+
+test('pairRuns: the chain kernels take two runs together only where they have the same length and neither reads what the other writes (rhs: an end onto the next run; fill: a start from the run before)', () => {
+  // runs as LinearChains lays them out (lq positions; each run's unknowns consecutive in y too)
+  const st = (runs: [number, number][], lpq: number[], lp: number[]) => ({
+    runI0: Int32Array.from(runs, (r) => r[0]),
+    runEnd: Int32Array.from(runs, (r) => r[1]),
+    lv: Int32Array.from(lpq, (_, i) => 100 + i),
+    lpq: Int32Array.from(lpq),
+    lp: Int32Array.from(lp),
+  });
+  const pairs = (s: ReturnType<typeof st>): string => {
+    const a = new Int32Array(s.runI0.length);
+    const b = new Int32Array(s.runI0.length);
+    pairRuns(s, a, b);
+    return `${a.join('')}/${b.join('')}`;
+  };
+  // four runs of three hanging off band unknowns (lpq −1; their parents' y indices 7, 8): all paired
+  assert.equal(
+    pairs(
+      st(
+        [
+          [0, 2],
+          [3, 5],
+          [6, 8],
+          [9, 11],
+        ],
+        Array(12).fill(-1),
+        Array(12).fill(7),
+      ),
+    ),
+    '1010/0101',
+  );
+  // run 0's end onto position 4 (in run 1): rhs must not pair 0 with 1; fill (from run 1 down) must not
+  // either: run 0 starts from y[104], which run 1 writes
+  const lpq = Array(6).fill(-1);
+  lpq[2] = 4;
+  const lp = Array(6).fill(7);
+  lp[2] = 104;
+  assert.equal(
+    pairs(
+      st(
+        [
+          [0, 2],
+          [3, 5],
+        ],
+        lpq,
+        lp,
+      ),
+    ),
+    '00/00',
+  );
+  // with a third run after them: rhs pairs 1 with 2, fill 2 with 1 (the greedy walk in each direction)
+  assert.equal(
+    pairs(
+      st(
+        [
+          [0, 2],
+          [3, 5],
+          [6, 8],
+        ],
+        [...lpq, -1, -1, -1],
+        [...lp, 7, 7, 7],
+      ),
+    ),
+    '010/001',
+  );
+  // runs of different lengths: never
+  assert.equal(
+    pairs(
+      st(
+        [
+          [0, 2],
+          [3, 4],
+        ],
+        Array(5).fill(-1),
+        Array(5).fill(7),
+      ),
+    ),
+    '00/00',
+  );
+});
+
+test('the chain kernels (crhs, cfill) on a tree with a side chain on another chain’s middle give LinearChains.rhs and fill bit for bit', () => {
+  assert.ok(wasmStateKernelAvailable(), 'wasmStateKernelAvailable()');
+  // unknowns: chain A a0..a4 (differential) → hub h (algebraic, band) ↔ g (differential, band); chain B b0..b2
+  // → a2, and chain C c0..c4 → h; g coupled to a band of further unknowns (n ≥ STATE_KERNEL_MIN_N). a2 has
+  // two children (a1, b2), so A is two runs, a0–a1 and a2–a4; B's run (3 long) comes right before a2–a4
+  // (3 long) and ends onto a2, its first unknown: the two must not be taken together
+  const n = STATE_KERNEL_MIN_N + 2;
+  const A = 0;
+  const B = 5;
+  const C = 8;
+  const h = 13;
+  const g = 14;
+  const nLin = 13;
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const m = new Float64Array(n);
+  const put = (i: number, j: number): void => {
+    rows.push(i);
+    cols.push(j);
+  };
+  const chainTo = (b: number, len: number, parent: number): void => {
+    for (let i = 0; i < len; i++) {
+      m[b + i] = 1;
+      put(b + i, b + i);
+      const up = i + 1 < len ? b + i + 1 : parent;
+      put(b + i, up);
+      put(up, b + i);
+    }
+  };
+  chainTo(A, 5, h);
+  chainTo(B, 3, A + 2);
+  chainTo(C, 5, h);
+  put(h, h);
+  put(h, g);
+  put(g, h);
+  for (let i = g; i < n; i++) {
+    m[i] = i % 2;
+    put(i, i);
+    if (i + 1 < n) {
+      put(i, i + 1);
+      put(i + 1, i);
+    }
+  }
+  const core = new CondensedCore(n, Int32Array.from(rows), Int32Array.from(cols), m);
+  for (let e = 0; e < rows.length; e++) {
+    const i = rows[e]!;
+    const j = cols[e]!;
+    core.add(i, j, i === j ? -2 - 0.01 * i : 0.6 + 0.013 * i - 0.007 * j);
+  }
+  const lin = new Uint8Array(n);
+  lin.fill(1, 0, nLin);
+  const ch = core.linearChains(lin)!;
+  assert.ok(ch !== null, 'linearChains found the trees');
+  const st = ch.structure;
+  const lease = acquireState(n, {
+    nk: ch.keep.length,
+    nR: ch.rootV.length,
+    nl: st.lv.length,
+    nRuns: st.runI0.length,
+    nJ: ch.jacobianValues.length,
+  })!;
+  try {
+    lease.m.set(m);
+    lease.loadChains(ch, st);
+    // B's run and A's tail are next to each other with the same length, and not taken together (the
+    // property this test is about)
+    const runOf = (v: number): number => {
+      const q = st.lv.indexOf(v);
+      return st.runI0.findIndex((i0, r) => q >= i0 && q <= st.runEnd[r]!);
+    };
+    const [rA, rB] = [runOf(A + 2), runOf(B)];
+    assert.equal(rA, rB + 1, `B's run (${rB}) right before A's tail (${rA})`);
+    assert.equal(st.runEnd[rA]! - st.runI0[rA]!, st.runEnd[rB]! - st.runI0[rB]!, 'the same length');
+    assert.equal(lease.pairRhs[rB], 0, 'crhs does not pair the side chain with its parent run');
+    assert.equal(lease.pairFill[rA], 0, 'cfill does not pair the side chain with its parent run');
+    const yPred = Float64Array.from({ length: n }, (_, i) => 0.3 + 0.11 * i);
+    const psi = Float64Array.from({ length: n }, (_, i) => 0.01 * (i % 7) - 0.02);
+    const y = Float64Array.from({ length: n }, (_, i) => 1.7 - 0.05 * i);
+    const c = 0.37;
+    // the JavaScript loops
+    ch.attach(null);
+    assert.ok(ch.factor(m, c), 'ch.factor(m, c)');
+    ch.rhs(m, yPred, psi);
+    const want = { alpha: Float64Array.from(ch.alpha), beta: Float64Array.from(ch.beta) };
+    const yJ = Float64Array.from(y);
+    const dJ = new Float64Array(n);
+    ch.fill(yJ, yPred, dJ);
+    // the kernel on the lease's arrays
+    const { piv, inv, upA, mul, mag, bx, alpha, beta } = lease;
+    ch.attach({ piv, inv, upA, mul, mag, bx, alpha, beta, factor: (cc) => lease.chainFactor(cc, st.cancel) });
+    assert.ok(ch.factor(m, c), 'ch.factor(m, c) with the kernel');
+    lease.yPred.set(yPred);
+    lease.psi.set(psi);
+    lease.chainRhs();
+    want.alpha.forEach((x, r) => assert.ok(Object.is(lease.alpha[r], x), `α of root ${r}: ${lease.alpha[r]} vs ${x}`));
+    want.beta.forEach((x, r) => assert.ok(Object.is(lease.beta[r], x), `β of root ${r}: ${lease.beta[r]} vs ${x}`));
+    lease.y.set(y);
+    lease.d.fill(0);
+    lease.chainFill();
+    for (let i = 0; i < nLin; i++) {
+      assert.ok(Object.is(lease.y[i], yJ[i]), `y${i}: ${lease.y[i]} vs ${yJ[i]}`);
+      assert.ok(Object.is(lease.d[i], dJ[i]), `d${i}: ${lease.d[i]} vs ${dJ[i]}`);
+    }
   } finally {
     ch.attach(null);
     lease.release();
