@@ -196,7 +196,7 @@ function solveFunc(simd: boolean): Func {
       set(pl, add(get(pl), i32(4))),
     ),
   ];
-  // backward: for j = n − 1 … 0: x = b[j] / ab[cj]; b[j − um[j] .. j − 1] −= ab[cj − um[j] ..]·x
+  // backward: for j = n − 1 … 0: x = b[j] · (1 / ab[cj]); b[j − um[j] .. j − 1] −= ab[cj − um[j] ..]·x
   const x = bj;
   const backward = [
     set(pj, at(get(b), sub(get(n), i32(1)), 3)),
@@ -204,7 +204,7 @@ function solveFunc(simd: boolean): Func {
     set(pp, at(get(um), sub(get(n), i32(1)), 2)),
     until(
       ltS(get(pj), get(b)),
-      set(x, fDiv(loadF64(get(pj)), loadF64(get(pd)))),
+      set(x, fMul(loadF64(get(pj)), fDiv(f64One, loadF64(get(pd))))),
       storeF64(get(pj), get(x)),
       ifThen(
         fNe(get(x), f64Zero),
@@ -563,14 +563,15 @@ function solveShapedFunc(kl: number, ku: number, simd: boolean): Func {
           until(geU(add(get(pj), i32(8)), get(pend)), fwd(false), fwd(true)),
           ifThen(ltU(get(pj), get(pend)), fwd(false)),
         ].flat();
-  // backward, column j: x = b[j] / ab[cj]; b[j − um[j] .. j − 1] −= U's column · x. pj, pd: b[j] and
+  // backward, column j: x = b[j] · (1 / ab[cj]) (BandLu.solve's operations: the reciprocal does not wait for
+  // b[j]); b[j − um[j] .. j − 1] −= U's column · x. pj, pd: b[j] and
   // ab[cj] less 8·kv bytes (the entries above at static offsets 8·(kv − t)); j's parity jOdd. nx holds
   // b[j] as the previous column left it (b[j − 1] the nearest entry of each column's update, in a register)
   // b[j − 1] (its static offset would be negative for a diagonal band, kv = 0)
   const prev = (): Code => (kv > 0 ? loadF64At(get(pj), 8 * (kv - 1)) : loadF64(sub(get(pj), i32(8))));
   const bwd = (jOdd: boolean): Code =>
     [
-      set(s, fDiv(get(nx), loadF64At(get(pd), 8 * kv))),
+      set(s, fMul(get(nx), fDiv(f64One, loadF64At(get(pd), 8 * kv)))),
       storeF64At(get(pj), 8 * kv, get(s)),
       ifElse(
         fNe(get(s), f64Zero),

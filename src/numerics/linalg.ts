@@ -276,7 +276,9 @@ export class BandLu implements BandFactors {
     for (let j = n - 1; j >= 0; j--) {
       const cj = j * ld + kv;
       const oj = offset + j;
-      const x = b[oj]! / ab[cj]!;
+      // × the pivot's reciprocal, not ÷ the pivot: the reciprocal does not wait for b[j] (the chain from
+      // column to column is a product and a difference, not a division; within 1.5 ulp of the quotient)
+      const x = b[oj]! * (1 / ab[cj]!);
       b[oj] = x;
       if (x !== 0) {
         const m = um[j]!; // rows j − m .. j − 1 (U's nonzeros above the diagonal)
