@@ -12,6 +12,7 @@ import {
   I32,
   add,
   and,
+  call,
   f64,
   f64FromI32S,
   fAbs,
@@ -34,6 +35,9 @@ import {
   loWord,
   loadF64At,
   ltU,
+  or,
+  storeF64At,
+  u32,
   ret,
   set,
   shl,
@@ -41,6 +45,12 @@ import {
   sub,
   truncF64S,
   eqz,
+  f64x2Add,
+  f64x2Mul,
+  f64x2Sub,
+  f64x2Splat,
+  v128Store,
+  V128,
   type Code,
   type Func,
 } from './wasm-encoder.ts';
@@ -235,11 +245,130 @@ function sinhFunc(tab: number): Func {
   };
 }
 
+// the two-lane instructions logPair needs beyond ./wasm-encoder.ts's
+/** v128.load at addr + offset (alignment hint 8 bytes) */
+const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, 0, 3, ...u32(offset)];
+/** f64x2.replace_lane: v with lane 1 set to b */
+const f64x2Lane1 = (v: Code, b: Code): Code => [...v, ...b, 0xfd, 0x22, 1];
+/** (a, b) as two lanes */
+const pair = (a: Code, b: Code): Code => f64x2Lane1(f64x2Splat(a), b);
+/** i8x16.shuffle taking the low (lane 0) or high (lane 1) double of a and of b: (a₀, b₀) or (a₁, b₁) */
+const lanes = (a: Code, b: Code, high: boolean): Code => {
+  const o = high ? 8 : 0;
+  const idx = Array.from({ length: 16 }, (_, i) => (i < 8 ? o + i : 16 + o + i - 8));
+  return [...a, ...b, 0xfd, 0x0d, ...idx];
+};
+/** v128.const of the double v in both lanes */
+const vconst = (v: number): Code => {
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  dv.setFloat64(0, v, true);
+  dv.setFloat64(8, v, true);
+  return [0xfd, 0x0c, ...b];
+};
+/** horner() of two lanes: each lane the same additions and multiplications in the same order */
+function horner2(v: Code, cs: readonly number[]): Code {
+  let acc = vconst(cs[cs.length - 1]!);
+  for (let i = cs.length - 2; i >= 0; i--) acc = f64x2Add(vconst(cs[i]!), f64x2Mul(v, acc));
+  return acc;
+}
+
 /**
- * The functions to put at indices base and base + 1 of a module whose memory holds the tables at byte
- * address tab (writeLibmTable): their Funcs (log, sinh) and their indices for call(); the module exports
- * them under those names.
+ * logPair(xa, xb, p): log(xa) and log(xb) stored at byte addresses p and p + 8, bit for bit log's (tables
+ * at byte address tab; logFn: log's function index). Where both arguments take log's main path (normal,
+ * positive, finite, outside the near-1 range [0.9375, 1.0625)), the integer work (high word, subinterval,
+ * exponent, z) runs per argument as in log, and the floating-point work runs in the two lanes of f64x2
+ * operations: each lane performs log's additions, subtractions and multiplications on its own values in
+ * the same order (f64x2 arithmetic is IEEE 754 binary64 per lane, round to nearest, no contraction), so
+ * each lane's result is log's double. Otherwise it calls log for each argument.
  */
-export function libmFuncs(base: number, tab: number): { funcs: Func[]; log: number; sinh: number } {
-  return { funcs: [logFunc(tab), sinhFunc(tab)], log: base, sinh: base + 1 };
+function logPairFunc(tab: number, logFn: number): Func {
+  const xa = 0;
+  const xb = 1;
+  const p = 2;
+  const hxa = 3;
+  const hxb = 4;
+  const ta = 5;
+  const tb = 6;
+  const za = 7;
+  const zb = 8;
+  const kda = 9;
+  const kdb = 10;
+  const ta0 = 11;
+  const tb0 = 12;
+  const ta1 = 13;
+  const tb1 = 14;
+  const kd = 15;
+  const r = 16;
+  const w = 17;
+  const hi = 18;
+  const g = get;
+  /** log's special or near-1 path for the high word hx */
+  const offMain = (hx: number): Code =>
+    or(geU(sub(g(hx), i32(0x00100000)), i32(0x7fe00000)), ltU(sub(g(hx), i32(NEAR1_LO_HI)), i32(NEAR1_SPAN_HI)));
+  /** log's main-path integer work for one argument x (hx its high word, reused as tmp): table address, k as a double, z */
+  const lane = (x: number, hx: number, t: number, z: number, kdl: number): Code[] => [
+    set(hx, sub(g(hx), i32(LOG_Z0_HI))),
+    set(t, add(i32(tab), shl(and(shrS(g(hx), i32(13)), i32(LOG_N - 1)), i32(Math.log2(8 * LOG_STRIDE))))),
+    // k = 0 + (tmp >> 20) on the main path (no subnormal scaling), as a double (exact)
+    set(kdl, f64FromI32S(add(i32(0), shrS(g(hx), i32(20))))),
+    set(z, fromWords(add(i32(LOG_Z0_HI), and(g(hx), i32(0xfffff))), loWord(g(x)))),
+  ];
+  const body: Code[] = [
+    set(hxa, hiWord(g(xa))),
+    set(hxb, hiWord(g(xb))),
+    ifThen(
+      or(offMain(hxa), offMain(hxb)),
+      storeF64At(g(p), 0, call(logFn, g(xa))),
+      storeF64At(g(p), 8, call(logFn, g(xb))),
+      [0x0f],
+    ),
+    ...lane(xa, hxa, ta, za, kda),
+    ...lane(xb, hxb, tb, zb, kdb),
+    // per subinterval: c, 1/c, log c high, log c low (two v128 loads each), regrouped by lane
+    set(ta0, v128LoadAt(g(ta), 0)),
+    set(tb0, v128LoadAt(g(tb), 0)),
+    set(ta1, v128LoadAt(g(ta), 16)),
+    set(tb1, v128LoadAt(g(tb), 16)),
+    set(kd, pair(g(kda), g(kdb))),
+    // r = (z − c)·(1/c)
+    set(r, f64x2Mul(f64x2Sub(pair(g(za), g(zb)), lanes(g(ta0), g(tb0), false)), lanes(g(ta0), g(tb0), true))),
+    set(w, f64x2Add(f64x2Mul(g(kd), vconst(LN2_HI)), lanes(g(ta1), g(tb1), false))),
+    set(hi, f64x2Add(g(w), g(r))),
+    v128Store(
+      g(p),
+      f64x2Add(
+        g(hi),
+        f64x2Add(
+          // lo = w − hi + r + (k·ln2_lo + log c low)
+          f64x2Add(
+            f64x2Add(f64x2Sub(g(w), g(hi)), g(r)),
+            f64x2Add(f64x2Mul(g(kd), vconst(LN2_LO)), lanes(g(ta1), g(tb1), true)),
+          ),
+          f64x2Mul(f64x2Mul(g(r), g(r)), horner2(g(r), LOG1P_COEF)),
+        ),
+      ),
+    ),
+  ];
+  return {
+    name: 'logPair',
+    params: [F64, F64, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, F64, F64, F64, F64, V128, V128, V128, V128, V128, V128, V128, V128],
+    body: body.flat(),
+  };
+}
+
+/**
+ * The functions to put at indices base, base + 1 and base + 2 of a module whose memory holds the tables at
+ * byte address tab (writeLibmTable): their Funcs (log, sinh, logPair) and their indices for call(); the
+ * module exports them under those names.
+ */
+export function libmFuncs(base: number, tab: number): { funcs: Func[]; log: number; sinh: number; logPair: number } {
+  return {
+    funcs: [logFunc(tab), sinhFunc(tab), logPairFunc(tab, base)],
+    log: base,
+    sinh: base + 1,
+    logPair: base + 2,
+  };
 }

@@ -222,3 +222,55 @@ test('the error measure can fail: a log two ulps off, and Math.log itself, measu
   assert.ok(maxError(Math.log, logRef, xs).max < 1, 'Math.log measures < 1 ulp');
   assert.ok(Math.abs(ulpError(Math.LN2, LN2)) < 0.5, 'the reference ln 2 rounds to Math.LN2');
 });
+
+test("the WebAssembly logPair (two logarithms in f64x2 lanes) is log bit for bit in each lane: c_e's range, the table's subinterval edges, near 1 and its edges, special values, and pairs of one main-path and one special argument", () => {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  assert.ok(wasm !== undefined, 'WebAssembly is available');
+  const lib = libmFuncs(0, 0);
+  assert.equal(lib.funcs[lib.logPair]!.name, 'logPair');
+  const ex = new wasm.Instance(new wasm.Module(encodeModule(lib.funcs)), {}).exports;
+  const mem = ex.mem as { buffer: ArrayBuffer };
+  const f = new Float64Array(mem.buffer);
+  writeLibmTable(f, 0);
+  const logPair = ex.logPair as (a: number, b: number, p: number) => void;
+  const at = LIBM_TABLE_BYTES; // the results' two doubles after the tables
+  const r = new Rng(35);
+  const xs: number[] = [...logUniform(r, 40_000, 1e-3, 1e5)];
+  for (let i = 0; i < 10_000; i++) xs.push(1 + r.inRange(-0.1, 0.1));
+  for (let i = 0; i <= 128; i++)
+    for (const z of [fromWords(0x3fe60000 + i * 0x2000, 0), 2 * fromWords(0x3fe60000 + i * 0x2000, 0)])
+      for (let d = -2; d <= 2; d++) xs.push(nextUp(z, d));
+  for (const e of [0.9375, 1.0625]) for (let d = -2; d <= 2; d++) xs.push(nextUp(e, d));
+  const specials = [
+    0,
+    -0,
+    -1,
+    5e-324,
+    1e-310,
+    2.2250738585072014e-308,
+    Infinity,
+    -Infinity,
+    NaN,
+    1.7976931348623157e308,
+  ];
+  for (let i = 0; i < 5_000; i++) xs.push(fromWords(r.nextU32(), r.nextU32()));
+  const bad: string[] = [];
+  let mainPairs = 0;
+  const check = (a: number, b: number): void => {
+    f[at / 8] = 7;
+    f[at / 8 + 1] = 7;
+    logPair(a, b, at);
+    if ((!Object.is(f[at / 8], log(a)) || !Object.is(f[at / 8 + 1], log(b))) && bad.length < 10)
+      bad.push(`logPair(${a}, ${b}) = ${f[at / 8]}, ${f[at / 8 + 1]}; log: ${log(a)}, ${log(b)}`);
+    if (a > 1e-3 && a < 1e5 && b > 1e-3 && b < 1e5 && Math.abs(a - 1) > 0.07 && Math.abs(b - 1) > 0.07) mainPairs++;
+  };
+  for (let i = 0; i < xs.length; i++) check(xs[i]!, xs[(7 * i + 3) % xs.length]!);
+  for (const s of specials)
+    for (const x of [1234.5, 0.5, 1, 3e-200]) {
+      check(s, x);
+      check(x, s);
+    }
+  assert.deepEqual(bad, []);
+  // the comparison covers the two-lane path itself, not only its fallback
+  assert.ok(mainPairs > 20_000, `pairs on the two-lane path: ${mainPairs}`);
+});

@@ -62,6 +62,7 @@ import {
   sub,
   until,
   geS,
+  ltS,
   type Code,
   type Func,
   type WasmApi,
@@ -124,7 +125,7 @@ class Locals {
  * res(nx, nNeg, nMat, stride, nr, tfTab, pDom, pCe, pPe, pPs, pCs, pG, pS, pDx, pEps, pMat, pY, pOut,
  * pLn, pSc, pTD, pTK, pTF) → status (log and sinh: the function indices of ../../numerics/wasm-libm.ts's)
  */
-function residualFunc(logFn: number, sinhFn: number): Func {
+function residualFunc(logFn: number, sinhFn: number, logPairFn: number): Func {
   const L = new Locals();
   const nx = L.param(I32);
   const nNeg = L.param(I32);
@@ -239,12 +240,19 @@ function residualFunc(logFn: number, sinhFn: number): Func {
   const outside = (v: number, n: Code, status: number): Code =>
     ifThen(eqz(and(fGe(get(v), f64Zero), fLt(get(v), n))), ret(i32(status)));
 
+  const lnCe = (i: Code): Code => storeF64(at(get(pLn), i, 3), call(logFn, yAt(i32At(pCe, i))));
   const zero: Code[] = [
+    // ln c_e of every volume (../../numerics/libm.ts's log), two volumes a call (logPair: log's doubles)
+    set(k, i32(0)),
+    until(
+      geS(add(get(k), i32(1)), get(nx)),
+      call(logPairFn, yAt(i32At(pCe, get(k))), yAt(i32At(pCe, add(get(k), i32(1)))), at(get(pLn), get(k), 3)),
+      set(k, add(get(k), i32(2))),
+    ),
+    ifThen(ltS(get(k), get(nx)), lnCe(get(k))),
     set(k, i32(0)),
     until(
       geS(get(k), get(nx)),
-      // ln c_e of every volume (../../numerics/libm.ts's log)
-      storeF64(at(get(pLn), get(k), 3), call(logFn, yAt(i32At(pCe, get(k))))),
       storeF64(outAddr(i32At(pCe, get(k))), f64Zero),
       storeF64(outAddr(i32At(pPe, get(k))), f64Zero),
       set(isa, i32At(pPs, get(k))),
@@ -495,7 +503,10 @@ function compile(): Compiled | null {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
     const libm = libmFuncs(1, LIBM_AT);
-    return { wasm, module: new wasm.Module(encodeModule([residualFunc(libm.log, libm.sinh), ...libm.funcs], true)) };
+    return {
+      wasm,
+      module: new wasm.Module(encodeModule([residualFunc(libm.log, libm.sinh, libm.logPair), ...libm.funcs], true)),
+    };
   } catch {
     return null;
   }
