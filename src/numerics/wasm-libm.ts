@@ -45,7 +45,9 @@ import {
   sub,
   truncF64S,
   eqz,
+  f64x2Abs,
   f64x2Add,
+  f64x2Lane,
   f64x2Mul,
   f64x2Sub,
   f64x2Splat,
@@ -359,16 +361,160 @@ function logPairFunc(tab: number, logFn: number): Func {
   };
 }
 
+/** f64x2.neg: the sign bit of each lane flipped (as f64.neg) */
+const f64x2Neg = (a: Code): Code => [...a, 0xfd, ...u32(237)];
+/** v128.and, v128.xor */
+const v128And = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(78)];
+const v128Xor = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(81)];
+
 /**
- * The functions to put at indices base, base + 1 and base + 2 of a module whose memory holds the tables at
- * byte address tab (writeLibmTable): their Funcs (log, sinh, logPair) and their indices for call(); the
+ * sinhPair(v): sinh of each lane of v (f64x2), bit for bit sinh's (tables at byte address tab; sinhFn:
+ * sinh's function index). Where both lanes take the same one of sinh's two common paths, |x| < 1 (the
+ * polynomial) or 1 ≤ |x| ≤ 22 (the two-sided exponential), its floating-point work runs in the two lanes
+ * of f64x2 operations, each lane sinh's additions, subtractions, multiplications and negations on its own
+ * values in sinh's order (binary64 per lane, round to nearest, no contraction); the integer work (the
+ * reduction's integer, the table entries, the powers of two) runs per lane as in sinh, and the final
+ * sign as an exclusive or of x's sign bit (f64.neg flips that bit alone). Otherwise it calls sinh for each lane.
+ */
+function sinhPairFunc(tab: number, sinhFn: number): Func {
+  const v = 0;
+  const ax = 1;
+  const axa = 2;
+  const axb = 3;
+  const kd = 4;
+  const r = 5;
+  const ka = 6;
+  const kb = 7;
+  const taa = 8;
+  const tab_ = 9;
+  const tba = 10;
+  const tbb = 11;
+  const TA = 12;
+  const TB = 13;
+  const TA2 = 14;
+  const TB2 = 15;
+  const sa = 16;
+  const sb = 17;
+  const pa = 18;
+  const pb = 19;
+  const a = 20;
+  const b = 21;
+  const sv = 22;
+  const bb = 23;
+  const x2 = 24;
+  const g = get;
+  const expTab = tab + 8 * EXP_OFF;
+  const expm1 = (rv: Code): Code => f64x2Mul(rv, f64x2Add(vconst(1), f64x2Mul(rv, horner2(rv, EXPM1_COEF))));
+  const entry = (n: Code): Code => add(i32(expTab), shl(and(n, i32(EXP_N - 1)), i32(4)));
+  const scalar: Code[] = [
+    f64x2Lane1(f64x2Splat(call(sinhFn, f64x2Lane(g(v), 0))), call(sinhFn, f64x2Lane(g(v), 1))),
+    [0x0f],
+  ];
+  const body: Code[] = [
+    set(ax, f64x2Abs(g(v))),
+    set(axa, f64x2Lane(g(ax), 0)),
+    set(axb, f64x2Lane(g(ax), 1)),
+    ifThen(
+      and(fLt(g(axa), f64(SINH_POLY_MAX)), fLt(g(axb), f64(SINH_POLY_MAX))),
+      set(x2, f64x2Mul(g(v), g(v))),
+      ret(f64x2Add(g(v), f64x2Mul(g(v), f64x2Mul(g(x2), horner2(g(x2), SINH_COEF))))),
+    ),
+    // both on the two-sided path, else sinh per lane
+    ifThen(
+      eqz(
+        and(
+          and(eqz(fLt(g(axa), f64(SINH_POLY_MAX))), fLe(g(axa), f64(SINH_TWO_SIDED_MAX))),
+          and(eqz(fLt(g(axb), f64(SINH_POLY_MAX))), fLe(g(axb), f64(SINH_TWO_SIDED_MAX))),
+        ),
+      ),
+      ...scalar,
+    ),
+    set(kd, f64x2Sub(f64x2Add(f64x2Mul(g(ax), vconst(INVLN2_N)), vconst(SHIFT)), vconst(SHIFT))),
+    set(r, f64x2Sub(f64x2Sub(g(ax), f64x2Mul(g(kd), vconst(LN2HI_N))), f64x2Mul(g(kd), vconst(LN2LO_N)))),
+    set(ka, truncF64S(f64x2Lane(g(kd), 0))),
+    set(kb, truncF64S(f64x2Lane(g(kd), 1))),
+    set(taa, entry(g(ka))),
+    set(tab_, entry(g(kb))),
+    set(tba, entry(sub(i32(0), g(ka)))),
+    set(tbb, entry(sub(i32(0), g(kb)))),
+    set(sa, pair(pow2(sub(shrS(g(ka), i32(7)), i32(1))), pow2(sub(shrS(g(kb), i32(7)), i32(1))))),
+    set(
+      sb,
+      pair(pow2(sub(shrS(sub(i32(0), g(ka)), i32(7)), i32(1))), pow2(sub(shrS(sub(i32(0), g(kb)), i32(7)), i32(1)))),
+    ),
+    // 2^(j/128) high and low of each lane's two entries, regrouped by lane
+    set(TA, v128LoadAt(g(taa), 0)),
+    set(TA2, v128LoadAt(g(tab_), 0)),
+    set(TB, v128LoadAt(g(tba), 0)),
+    set(TB2, v128LoadAt(g(tbb), 0)),
+    set(pa, expm1(g(r))),
+    set(pb, expm1(f64x2Neg(g(r)))),
+    set(a, f64x2Mul(lanes(g(TA), g(TA2), false), g(sa))),
+    set(b, f64x2Mul(lanes(g(TB), g(TB2), false), g(sb))),
+    set(sv, f64x2Sub(g(a), g(b))),
+    set(bb, f64x2Sub(g(sv), g(a))),
+    v128Xor(
+      f64x2Add(
+        g(sv),
+        f64x2Add(
+          f64x2Add(f64x2Sub(g(a), f64x2Sub(g(sv), g(bb))), f64x2Sub(f64x2Neg(g(b)), g(bb))),
+          f64x2Sub(
+            f64x2Mul(f64x2Add(f64x2Mul(lanes(g(TA), g(TA2), false), g(pa)), lanes(g(TA), g(TA2), true)), g(sa)),
+            f64x2Mul(f64x2Add(f64x2Mul(lanes(g(TB), g(TB2), false), g(pb)), lanes(g(TB), g(TB2), true)), g(sb)),
+          ),
+        ),
+      ),
+      v128And(g(v), vconst(-0)),
+    ),
+  ];
+  return {
+    name: 'sinhPair',
+    params: [V128],
+    results: [V128],
+    locals: [
+      V128,
+      F64,
+      F64,
+      V128,
+      V128,
+      I32,
+      I32,
+      I32,
+      I32,
+      I32,
+      I32,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+    ],
+    body: body.flat(),
+  };
+}
+
+/**
+ * The functions to put at indices base … base + 3 of a module whose memory holds the tables at
+ * byte address tab (writeLibmTable): their Funcs (log, sinh, logPair, sinhPair) and their indices for call(); the
  * module exports them under those names.
  */
-export function libmFuncs(base: number, tab: number): { funcs: Func[]; log: number; sinh: number; logPair: number } {
+export function libmFuncs(
+  base: number,
+  tab: number,
+): { funcs: Func[]; log: number; sinh: number; logPair: number; sinhPair: number } {
   return {
-    funcs: [logFunc(tab), sinhFunc(tab), logPairFunc(tab, base)],
+    funcs: [logFunc(tab), sinhFunc(tab), logPairFunc(tab, base), sinhPairFunc(tab, base + 1)],
     log: base,
     sinh: base + 1,
     logPair: base + 2,
+    sinhPair: base + 3,
   };
 }
