@@ -1618,6 +1618,15 @@ export class DfnModel implements CellModel {
       jm[at + JM_W] = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
     }
     const nNeg = this.mats[0].length;
+    // D_e and κ on one grid, and a constant thermodynamic factor read once: as in residual
+    const grid = deT !== null && kaT !== null && deT.x0 === kaT.x0 && deT.invh === kaT.invh && deT.nInt === kaT.nInt;
+    const gx0 = grid ? deT.x0 : 0;
+    const ginvh = grid ? deT.invh : 0;
+    const gnInt = grid ? deT.nInt : 0;
+    const cD = grid ? deT.c : lnCe;
+    const cK = grid ? kaT.c : lnCe;
+    const tfConst = tfT === null && isConstantFn(ely.thermodynamicFactor);
+    const tf0 = tfConst ? ely.thermodynamicFactor(ce0, Tref) : 0;
 
     for (let f = 0; f < nx - 1; f++) {
       const a = this.iCe[f]!;
@@ -1628,8 +1637,28 @@ export class DfnModel implements CellModel {
       const G = this.gFace[f]!;
       const wa = 1 / (this.eps[f]! * this.dx[f]!);
       const wb = 1 / (this.eps[f + 1]! * this.dx[f + 1]!);
-      const De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
-      const dDe = deConst ? 0 : propSlope(deT, ely.diffusivity, cf, Tref) * arrDe;
+      // D_e, κ and their slopes: tableValue's and tableSlope's operations inline, one interval search for
+      // both tables (one grid: residual's), the functions themselves outside the tables
+      let De: number;
+      let dDe: number;
+      let ka: number;
+      let dka: number;
+      const sg = (cf - gx0) * ginvh;
+      if (grid && sg >= 0 && sg < gnInt) {
+        const i = sg | 0;
+        const u = sg - i;
+        const q = 4 * i;
+        // (a table exists only for a non-constant property: deConst and kaConst are false here)
+        De = (cD[q]! + u * (cD[q + 1]! + u * (cD[q + 2]! + u * cD[q + 3]!))) * arrDe;
+        dDe = (cD[q + 1]! + u * (2 * cD[q + 2]! + 3 * u * cD[q + 3]!)) * ginvh * arrDe;
+        ka = (cK[q]! + u * (cK[q + 1]! + u * (cK[q + 2]! + u * cK[q + 3]!))) * arrKe;
+        dka = (cK[q + 1]! + u * (2 * cK[q + 2]! + 3 * u * cK[q + 3]!)) * ginvh * arrKe;
+      } else {
+        De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
+        dDe = deConst ? 0 : propSlope(deT, ely.diffusivity, cf, Tref) * arrDe;
+        ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
+        dka = kaConst ? 0 : propSlope(kaT, ely.conductivity, cf, Tref) * arrKe;
+      }
       // N = −De G (cb − ca)
       const dNdcb = -De * G - 0.5 * dDe * G * (cb - ca);
       const dNdca = De * G - 0.5 * dDe * G * (cb - ca);
@@ -1638,9 +1667,7 @@ export class DfnModel implements CellModel {
       vals[nv++] = dNdca * wb;
       vals[nv++] = dNdcb * wb;
       if (ix !== null) ix.push(a, a, a, b, b, a, b, b);
-      const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
-      const dka = kaConst ? 0 : propSlope(kaT, ely.conductivity, cf, Tref) * arrKe;
-      const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
+      const nu = RTF2 * (1 - tp) * (tfConst ? tf0 : prop(tfT, ely.thermodynamicFactor, cf, Tref));
       const pa = this.iPe[f]!;
       const pb = this.iPe[f + 1]!;
       const dphi = y[pb]! - y[pa]!;
@@ -1750,8 +1777,23 @@ export class DfnModel implements CellModel {
         const cer = ce > 0 ? ce / ce0 : 0;
         const kT = jm[g4 + JM_K]!;
         const w = jm[g4 + JM_W]!;
-        const U0 = uRef(el, th, Tref, w);
-        const dU0 = duRef(el, th, Tref, w);
+        // U_ref and its slope: one interval search of the OCP table for both (tableValue's and tableSlope's
+        // operations inline), uRef and duRef themselves with hysteresis, without a table or outside it
+        let U0: number;
+        let dU0: number;
+        const ot = el.hyst === null ? el.ocpT : null;
+        const so = ot !== null ? (th - ot.x0) * ot.invh : -1;
+        if (ot !== null && so >= 0 && so < ot.nInt) {
+          const i = so | 0;
+          const u = so - i;
+          const c = ot.c;
+          const q = 4 * i;
+          U0 = c[q]! + u * (c[q + 1]! + u * (c[q + 2]! + u * c[q + 3]!));
+          dU0 = (c[q + 1]! + u * (2 * c[q + 2]! + 3 * u * c[q + 3]!)) * ot.invh;
+        } else {
+          U0 = uRef(el, th, Tref, w);
+          dU0 = duRef(el, th, Tref, w);
+        }
         const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
         const dU = dU0 + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
         const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
