@@ -1603,8 +1603,10 @@ export class DfnModel implements CellModel {
     let nv = 0; // entries written
     // ln c_e once per volume (each face takes the difference of its two volumes'), and per material its
     // constants at T (the same expressions as in the loops below, evaluated once)
+    // the layout in locals (the loops call functions and Math builtins; field loads are not hoisted across calls)
+    const { iCe, iPe, iPs, iCs, gFace, sFace, dom, dx, eps, stride } = this;
     const lnCe = this.jacLnCe;
-    for (let k = 0; k < nx; k++) lnCe[k] = Math.log(y[this.iCe[k]!]!);
+    for (let k = 0; k < nx; k++) lnCe[k] = Math.log(y[iCe[k]!]!);
     const jm = this.jacMat;
     const allMats = this.allMats;
     for (let g = 0; g < allMats.length; g++) {
@@ -1629,14 +1631,14 @@ export class DfnModel implements CellModel {
     const tf0 = tfConst ? ely.thermodynamicFactor(ce0, Tref) : 0;
 
     for (let f = 0; f < nx - 1; f++) {
-      const a = this.iCe[f]!;
-      const b = this.iCe[f + 1]!;
+      const a = iCe[f]!;
+      const b = iCe[f + 1]!;
       const ca = y[a]!;
       const cb = y[b]!;
       const cf = 0.5 * (ca + cb);
-      const G = this.gFace[f]!;
-      const wa = 1 / (this.eps[f]! * this.dx[f]!);
-      const wb = 1 / (this.eps[f + 1]! * this.dx[f + 1]!);
+      const G = gFace[f]!;
+      const wa = 1 / (eps[f]! * dx[f]!);
+      const wb = 1 / (eps[f + 1]! * dx[f + 1]!);
       // D_e, κ and their slopes: tableValue's and tableSlope's operations inline, one interval search for
       // both tables (one grid: residual's), the functions themselves outside the tables
       let De: number;
@@ -1668,8 +1670,8 @@ export class DfnModel implements CellModel {
       vals[nv++] = dNdcb * wb;
       if (ix !== null) ix.push(a, a, a, b, b, a, b, b);
       const nu = RTF2 * (1 - tp) * (tfConst ? tf0 : prop(tfT, ely.thermodynamicFactor, cf, Tref));
-      const pa = this.iPe[f]!;
-      const pb = this.iPe[f + 1]!;
+      const pa = iPe[f]!;
+      const pb = iPe[f + 1]!;
       const dphi = y[pb]! - y[pa]!;
       const dln = lnCe[f + 1]! - lnCe[f]!;
       const bracket = -dphi + nu * dln;
@@ -1698,10 +1700,10 @@ export class DfnModel implements CellModel {
         vals[nv++] = dieDT;
         if (ix !== null) ix.push(pa, iT, pb, iT);
       }
-      const sF = this.sFace[f]!;
+      const sF = sFace[f]!;
       if (sF > 0) {
-        const sa = this.iPs[f]!;
-        const sb = this.iPs[f + 1]!;
+        const sa = iPs[f]!;
+        const sb = iPs[f + 1]!;
         // is = −sF (φb − φa); out[sa] −= is; out[sb] += is
         if (f !== 0) {
           vals[nv++] = -sF;
@@ -1714,15 +1716,15 @@ export class DfnModel implements CellModel {
       }
     }
     for (let k = 0; k < nx; k++) {
-      const d = this.dom[k]!;
+      const d = dom[k]!;
       if (d === 1) continue;
-      const dxk = this.dx[k]!;
-      const ice = this.iCe[k]!;
+      const dxk = dx[k]!;
+      const ice = iCe[k]!;
       const ms = this.mats[d === 0 ? 0 : 1];
       for (let q = 0; q < ms.length; q++) {
         const el = ms[q]!;
         const e = el.e;
-        const b = this.iCs[k]! + q * this.stride;
+        const b = iCs[k]! + q * stride;
         const ij = b + nr;
         const jj = y[ij]!;
         const g4 = JM_STRIDE * ((d === 0 ? 0 : nNeg) + q);
@@ -1796,7 +1798,7 @@ export class DfnModel implements CellModel {
         }
         const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
         const dU = dU0 + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
-        const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
+        const eta = y[iPs[k]!]! - y[iPe[k]!]! - U;
         const sq = Math.sqrt(cer * g);
         const sh = Math.sinh(halfFRT * eta);
         const chd = 2 * kT * sq * Math.cosh(halfFRT * eta) * halfFRT; // ∂jbv/∂η
@@ -1808,7 +1810,7 @@ export class DfnModel implements CellModel {
         vals[nv++] = ce > 0 && sq > 0 ? (-F * 2 * kT * sh * g) / (2 * sq * ce0) : 0;
         vals[nv++] = -F * chd;
         vals[nv++] = F * chd;
-        if (ix !== null) ix.push(ij, ij, ij, b + nr - 1, ij, ice, ij, this.iPs[k]!, ij, this.iPe[k]!);
+        if (ix !== null) ix.push(ij, ij, ij, b + nr - 1, ij, ice, ij, iPs[k]!, ij, iPe[k]!);
         if (thermal) {
           const dlnDs = e.diffusivityActivation_J_mol / RT2;
           const dthDT = ((jj * el.dr) / (2 * DsN * cmax)) * dlnDs;
@@ -1829,19 +1831,19 @@ export class DfnModel implements CellModel {
         }
         // sources
         const srcJ = el.a * dxk; // ∂src/∂j
-        vals[nv++] = ((1 - tp) * srcJ) / (this.eps[k]! * dxk);
+        vals[nv++] = ((1 - tp) * srcJ) / (eps[k]! * dxk);
         vals[nv++] = F * srcJ;
-        if (ix !== null) ix.push(ice, ij, this.iPe[k]!, ij);
+        if (ix !== null) ix.push(ice, ij, iPe[k]!, ij);
         if (k !== 0) {
           vals[nv++] = -F * srcJ;
-          if (ix !== null) ix.push(this.iPs[k]!, ij);
+          if (ix !== null) ix.push(iPs[k]!, ij);
         }
       }
     }
-    const last = this.iPs[nx - 1]!;
+    const last = iPs[nx - 1]!;
     vals[nv++] = 1 / this.area_m2;
     vals[nv++] = 1;
-    if (ix !== null) ix.push(last, this.iI, this.iPs[0]!, this.iPs[0]!);
+    if (ix !== null) ix.push(last, this.iI, iPs[0]!, iPs[0]!);
     // control row: ∂/∂I and ∂/∂φ_s at the positive collector (every mode writes both: a fixed sequence)
     const V = y[last]! + (I * this.rColl) / this.area_m2;
     const dVdI = this.rColl / this.area_m2;
