@@ -182,3 +182,36 @@ test('the full residual (every row, the linear particle rows too) runs through t
     }
   }
 });
+
+test('one-volume electrodes (φ_s rows that no face writes): the kernel gives the JavaScript path bit for bit, nonlinear and full residual', () => {
+  const meshes: LiquidMesh[] = [
+    { negative: 1, separator: 1, positive: 1, particle: 4 },
+    { negative: 1, separator: 3, positive: 2, particle: 4 },
+  ];
+  const control = { mode: 'current', value: -5 } as const;
+  for (const mesh of meshes) {
+    const m = new DfnModel(P, { mesh });
+    const y = m.initialState(0.5);
+    m.algebraicGuess(y, -5);
+    for (const nonlinearOnly of [true, false]) {
+      const eval_ = (on: boolean): { out: Float64Array; runs: number } => {
+        const was = useWasmDfnKernel(on);
+        try {
+          // a fill value in every row: a row the kernel neither zeroed nor wrote would keep it
+          const out = new Float64Array(m.n).fill(7);
+          const before = dfnKernelRuns();
+          m.residual(0, y, control, out, nonlinearOnly);
+          return { out, runs: dfnKernelRuns() - before };
+        } finally {
+          useWasmDfnKernel(was);
+        }
+      };
+      const js = eval_(false);
+      const wasm = eval_(true);
+      const name = `${JSON.stringify(mesh)} nonlinearOnly ${nonlinearOnly}`;
+      assert.equal(wasm.runs, 1, name);
+      for (let i = 0; i < m.n; i++)
+        assert.ok(Object.is(wasm.out[i], js.out[i]), `${name}: f[${i}] ${wasm.out[i]} vs ${js.out[i]}`);
+    }
+  }
+});
