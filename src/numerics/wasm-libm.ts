@@ -12,6 +12,7 @@ import {
   I32,
   add,
   and,
+  call,
   f64,
   f64FromI32S,
   fAbs,
@@ -34,6 +35,9 @@ import {
   loWord,
   loadF64At,
   ltU,
+  or,
+  storeF64At,
+  u32,
   ret,
   set,
   shl,
@@ -41,6 +45,14 @@ import {
   sub,
   truncF64S,
   eqz,
+  f64x2Abs,
+  f64x2Add,
+  f64x2Lane,
+  f64x2Mul,
+  f64x2Sub,
+  f64x2Splat,
+  v128Store,
+  V128,
   type Code,
   type Func,
 } from './wasm-encoder.ts';
@@ -235,11 +247,274 @@ function sinhFunc(tab: number): Func {
   };
 }
 
+// the two-lane instructions logPair needs beyond ./wasm-encoder.ts's
+/** v128.load at addr + offset (alignment hint 8 bytes) */
+const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, 0, 3, ...u32(offset)];
+/** f64x2.replace_lane: v with lane 1 set to b */
+const f64x2Lane1 = (v: Code, b: Code): Code => [...v, ...b, 0xfd, 0x22, 1];
+/** (a, b) as two lanes */
+const pair = (a: Code, b: Code): Code => f64x2Lane1(f64x2Splat(a), b);
+/** i8x16.shuffle taking the low (lane 0) or high (lane 1) double of a and of b: (a₀, b₀) or (a₁, b₁) */
+const lanes = (a: Code, b: Code, high: boolean): Code => {
+  const o = high ? 8 : 0;
+  const idx = Array.from({ length: 16 }, (_, i) => (i < 8 ? o + i : 16 + o + i - 8));
+  return [...a, ...b, 0xfd, 0x0d, ...idx];
+};
+/** v128.const of the double v in both lanes */
+const vconst = (v: number): Code => {
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  dv.setFloat64(0, v, true);
+  dv.setFloat64(8, v, true);
+  return [0xfd, 0x0c, ...b];
+};
+/** horner() of two lanes: each lane the same additions and multiplications in the same order */
+function horner2(v: Code, cs: readonly number[]): Code {
+  let acc = vconst(cs[cs.length - 1]!);
+  for (let i = cs.length - 2; i >= 0; i--) acc = f64x2Add(vconst(cs[i]!), f64x2Mul(v, acc));
+  return acc;
+}
+
 /**
- * The functions to put at indices base and base + 1 of a module whose memory holds the tables at byte
- * address tab (writeLibmTable): their Funcs (log, sinh) and their indices for call(); the module exports
- * them under those names.
+ * logPair(xa, xb, p): log(xa) and log(xb) stored at byte addresses p and p + 8, bit for bit log's (tables
+ * at byte address tab; logFn: log's function index). Where both arguments take log's main path (normal,
+ * positive, finite, outside the near-1 range [0.9375, 1.0625)), the integer work (high word, subinterval,
+ * exponent, z) runs per argument as in log, and the floating-point work runs in the two lanes of f64x2
+ * operations: each lane performs log's additions, subtractions and multiplications on its own values in
+ * the same order (f64x2 arithmetic is IEEE 754 binary64 per lane, round to nearest, no contraction), so
+ * each lane's result is log's double. Otherwise it calls log for each argument.
  */
-export function libmFuncs(base: number, tab: number): { funcs: Func[]; log: number; sinh: number } {
-  return { funcs: [logFunc(tab), sinhFunc(tab)], log: base, sinh: base + 1 };
+function logPairFunc(tab: number, logFn: number): Func {
+  const xa = 0;
+  const xb = 1;
+  const p = 2;
+  const hxa = 3;
+  const hxb = 4;
+  const ta = 5;
+  const tb = 6;
+  const za = 7;
+  const zb = 8;
+  const kda = 9;
+  const kdb = 10;
+  const ta0 = 11;
+  const tb0 = 12;
+  const ta1 = 13;
+  const tb1 = 14;
+  const kd = 15;
+  const r = 16;
+  const w = 17;
+  const hi = 18;
+  const g = get;
+  /** log's special or near-1 path for the high word hx */
+  const offMain = (hx: number): Code =>
+    or(geU(sub(g(hx), i32(0x00100000)), i32(0x7fe00000)), ltU(sub(g(hx), i32(NEAR1_LO_HI)), i32(NEAR1_SPAN_HI)));
+  /** log's main-path integer work for one argument x (hx its high word, reused as tmp): table address, k as a double, z */
+  const lane = (x: number, hx: number, t: number, z: number, kdl: number): Code[] => [
+    set(hx, sub(g(hx), i32(LOG_Z0_HI))),
+    set(t, add(i32(tab), shl(and(shrS(g(hx), i32(13)), i32(LOG_N - 1)), i32(Math.log2(8 * LOG_STRIDE))))),
+    // k = 0 + (tmp >> 20) on the main path (no subnormal scaling), as a double (exact)
+    set(kdl, f64FromI32S(add(i32(0), shrS(g(hx), i32(20))))),
+    set(z, fromWords(add(i32(LOG_Z0_HI), and(g(hx), i32(0xfffff))), loWord(g(x)))),
+  ];
+  const body: Code[] = [
+    set(hxa, hiWord(g(xa))),
+    set(hxb, hiWord(g(xb))),
+    ifThen(
+      or(offMain(hxa), offMain(hxb)),
+      storeF64At(g(p), 0, call(logFn, g(xa))),
+      storeF64At(g(p), 8, call(logFn, g(xb))),
+      [0x0f],
+    ),
+    ...lane(xa, hxa, ta, za, kda),
+    ...lane(xb, hxb, tb, zb, kdb),
+    // per subinterval: c, 1/c, log c high, log c low (two v128 loads each), regrouped by lane
+    set(ta0, v128LoadAt(g(ta), 0)),
+    set(tb0, v128LoadAt(g(tb), 0)),
+    set(ta1, v128LoadAt(g(ta), 16)),
+    set(tb1, v128LoadAt(g(tb), 16)),
+    set(kd, pair(g(kda), g(kdb))),
+    // r = (z − c)·(1/c)
+    set(r, f64x2Mul(f64x2Sub(pair(g(za), g(zb)), lanes(g(ta0), g(tb0), false)), lanes(g(ta0), g(tb0), true))),
+    set(w, f64x2Add(f64x2Mul(g(kd), vconst(LN2_HI)), lanes(g(ta1), g(tb1), false))),
+    set(hi, f64x2Add(g(w), g(r))),
+    v128Store(
+      g(p),
+      f64x2Add(
+        g(hi),
+        f64x2Add(
+          // lo = w − hi + r + (k·ln2_lo + log c low)
+          f64x2Add(
+            f64x2Add(f64x2Sub(g(w), g(hi)), g(r)),
+            f64x2Add(f64x2Mul(g(kd), vconst(LN2_LO)), lanes(g(ta1), g(tb1), true)),
+          ),
+          f64x2Mul(f64x2Mul(g(r), g(r)), horner2(g(r), LOG1P_COEF)),
+        ),
+      ),
+    ),
+  ];
+  return {
+    name: 'logPair',
+    params: [F64, F64, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, F64, F64, F64, F64, V128, V128, V128, V128, V128, V128, V128, V128],
+    body: body.flat(),
+  };
+}
+
+/** f64x2.neg: the sign bit of each lane flipped (as f64.neg) */
+const f64x2Neg = (a: Code): Code => [...a, 0xfd, ...u32(237)];
+/** v128.and, v128.xor */
+const v128And = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(78)];
+const v128Xor = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(81)];
+
+/**
+ * sinhPair(v): sinh of each lane of v (f64x2), bit for bit sinh's (tables at byte address tab; sinhFn:
+ * sinh's function index). Where both lanes take the same one of sinh's two common paths, |x| < 1 (the
+ * polynomial) or 1 ≤ |x| ≤ 22 (the two-sided exponential), its floating-point work runs in the two lanes
+ * of f64x2 operations, each lane sinh's additions, subtractions, multiplications and negations on its own
+ * values in sinh's order (binary64 per lane, round to nearest, no contraction); the integer work (the
+ * reduction's integer, the table entries, the powers of two) runs per lane as in sinh, and the final
+ * sign as an exclusive or of x's sign bit (f64.neg flips that bit alone). Otherwise it calls sinh for each lane.
+ */
+function sinhPairFunc(tab: number, sinhFn: number): Func {
+  const v = 0;
+  const ax = 1;
+  const axa = 2;
+  const axb = 3;
+  const kd = 4;
+  const r = 5;
+  const ka = 6;
+  const kb = 7;
+  const taa = 8;
+  const tab_ = 9;
+  const tba = 10;
+  const tbb = 11;
+  const TA = 12;
+  const TB = 13;
+  const TA2 = 14;
+  const TB2 = 15;
+  const sa = 16;
+  const sb = 17;
+  const pa = 18;
+  const pb = 19;
+  const a = 20;
+  const b = 21;
+  const sv = 22;
+  const bb = 23;
+  const x2 = 24;
+  const g = get;
+  const expTab = tab + 8 * EXP_OFF;
+  const expm1 = (rv: Code): Code => f64x2Mul(rv, f64x2Add(vconst(1), f64x2Mul(rv, horner2(rv, EXPM1_COEF))));
+  const entry = (n: Code): Code => add(i32(expTab), shl(and(n, i32(EXP_N - 1)), i32(4)));
+  const scalar: Code[] = [
+    f64x2Lane1(f64x2Splat(call(sinhFn, f64x2Lane(g(v), 0))), call(sinhFn, f64x2Lane(g(v), 1))),
+    [0x0f],
+  ];
+  const body: Code[] = [
+    set(ax, f64x2Abs(g(v))),
+    set(axa, f64x2Lane(g(ax), 0)),
+    set(axb, f64x2Lane(g(ax), 1)),
+    ifThen(
+      and(fLt(g(axa), f64(SINH_POLY_MAX)), fLt(g(axb), f64(SINH_POLY_MAX))),
+      set(x2, f64x2Mul(g(v), g(v))),
+      ret(f64x2Add(g(v), f64x2Mul(g(v), f64x2Mul(g(x2), horner2(g(x2), SINH_COEF))))),
+    ),
+    // both on the two-sided path, else sinh per lane
+    ifThen(
+      eqz(
+        and(
+          and(eqz(fLt(g(axa), f64(SINH_POLY_MAX))), fLe(g(axa), f64(SINH_TWO_SIDED_MAX))),
+          and(eqz(fLt(g(axb), f64(SINH_POLY_MAX))), fLe(g(axb), f64(SINH_TWO_SIDED_MAX))),
+        ),
+      ),
+      ...scalar,
+    ),
+    set(kd, f64x2Sub(f64x2Add(f64x2Mul(g(ax), vconst(INVLN2_N)), vconst(SHIFT)), vconst(SHIFT))),
+    set(r, f64x2Sub(f64x2Sub(g(ax), f64x2Mul(g(kd), vconst(LN2HI_N))), f64x2Mul(g(kd), vconst(LN2LO_N)))),
+    set(ka, truncF64S(f64x2Lane(g(kd), 0))),
+    set(kb, truncF64S(f64x2Lane(g(kd), 1))),
+    set(taa, entry(g(ka))),
+    set(tab_, entry(g(kb))),
+    set(tba, entry(sub(i32(0), g(ka)))),
+    set(tbb, entry(sub(i32(0), g(kb)))),
+    set(sa, pair(pow2(sub(shrS(g(ka), i32(7)), i32(1))), pow2(sub(shrS(g(kb), i32(7)), i32(1))))),
+    set(
+      sb,
+      pair(pow2(sub(shrS(sub(i32(0), g(ka)), i32(7)), i32(1))), pow2(sub(shrS(sub(i32(0), g(kb)), i32(7)), i32(1)))),
+    ),
+    // 2^(j/128) high and low of each lane's two entries, regrouped by lane
+    set(TA, v128LoadAt(g(taa), 0)),
+    set(TA2, v128LoadAt(g(tab_), 0)),
+    set(TB, v128LoadAt(g(tba), 0)),
+    set(TB2, v128LoadAt(g(tbb), 0)),
+    set(pa, expm1(g(r))),
+    set(pb, expm1(f64x2Neg(g(r)))),
+    set(a, f64x2Mul(lanes(g(TA), g(TA2), false), g(sa))),
+    set(b, f64x2Mul(lanes(g(TB), g(TB2), false), g(sb))),
+    set(sv, f64x2Sub(g(a), g(b))),
+    set(bb, f64x2Sub(g(sv), g(a))),
+    v128Xor(
+      f64x2Add(
+        g(sv),
+        f64x2Add(
+          f64x2Add(f64x2Sub(g(a), f64x2Sub(g(sv), g(bb))), f64x2Sub(f64x2Neg(g(b)), g(bb))),
+          f64x2Sub(
+            f64x2Mul(f64x2Add(f64x2Mul(lanes(g(TA), g(TA2), false), g(pa)), lanes(g(TA), g(TA2), true)), g(sa)),
+            f64x2Mul(f64x2Add(f64x2Mul(lanes(g(TB), g(TB2), false), g(pb)), lanes(g(TB), g(TB2), true)), g(sb)),
+          ),
+        ),
+      ),
+      v128And(g(v), vconst(-0)),
+    ),
+  ];
+  return {
+    name: 'sinhPair',
+    params: [V128],
+    results: [V128],
+    locals: [
+      V128,
+      F64,
+      F64,
+      V128,
+      V128,
+      I32,
+      I32,
+      I32,
+      I32,
+      I32,
+      I32,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+      V128,
+    ],
+    body: body.flat(),
+  };
+}
+
+/**
+ * The functions to put at indices base … base + 3 of a module whose memory holds the tables at
+ * byte address tab (writeLibmTable): their Funcs (log, sinh, logPair, sinhPair) and their indices for call(); the
+ * module exports them under those names.
+ */
+export function libmFuncs(
+  base: number,
+  tab: number,
+): { funcs: Func[]; log: number; sinh: number; logPair: number; sinhPair: number } {
+  return {
+    funcs: [logFunc(tab), sinhFunc(tab), logPairFunc(tab, base), sinhPairFunc(tab, base + 1)],
+    log: base,
+    sinh: base + 1,
+    logPair: base + 2,
+    sinhPair: base + 3,
+  };
 }

@@ -138,3 +138,80 @@ test('a non-positive c_e gives the same non-finite rows in the kernel and its Ja
     assert.ok(!js.every((v) => Number.isFinite(v)), `c_e ${ce}: some row of f is not finite`);
   }
 });
+
+test('the full residual (every row, the linear particle rows too) runs through the kernel, bit for bit the JavaScript path, at full, half and near-empty charge and a perturbed state', () => {
+  for (const [params, mesh] of [
+    [P, MESH],
+    [BLEND, COARSE],
+  ] as const) {
+    const m = new DfnModel(params, { mesh, scaledAtol: 1e-6 });
+    const I = -params.cell.nominalCapacity_Ah;
+    const control = { mode: 'current', value: I } as const;
+    // consistent states at three charges, and one with every unknown moved (c_e, c_s, φ and j off their balance)
+    const states = [1, 0.5, 0.05].map((soc) => {
+      const y = m.initialState(soc);
+      m.algebraicGuess(y, I);
+      return y;
+    });
+    const moved = Float64Array.from(states[1]!);
+    for (let i = 0; i < moved.length; i++) moved[i] = moved[i]! * (1 + 1e-3 * Math.sin(i));
+    states.push(moved);
+    for (const y of states) {
+      const eval_ = (on: boolean): { out: Float64Array; runs: number } => {
+        const was = useWasmDfnKernel(on);
+        try {
+          const out = new Float64Array(m.n).fill(7);
+          const before = dfnKernelRuns();
+          m.residual(0, y, control, out);
+          return { out, runs: dfnKernelRuns() - before };
+        } finally {
+          useWasmDfnKernel(was);
+        }
+      };
+      const js = eval_(false);
+      const wasm = eval_(true);
+      assert.equal(wasm.runs, 1, 'the kernel ran the full residual');
+      assert.equal(js.runs, 0, 'the kernel was off');
+      for (let i = 0; i < m.n; i++)
+        assert.ok(Object.is(wasm.out[i], js.out[i]), `f[${i}] ${wasm.out[i]} vs ${js.out[i]}`);
+      // every row written (none left at the fill value)
+      assert.ok(
+        js.out.every((v) => v !== 7 && Number.isFinite(v)),
+        'every row of the full residual written and finite',
+      );
+    }
+  }
+});
+
+test('one-volume electrodes (φ_s rows that no face writes): the kernel gives the JavaScript path bit for bit, nonlinear and full residual', () => {
+  const meshes: LiquidMesh[] = [
+    { negative: 1, separator: 1, positive: 1, particle: 4 },
+    { negative: 1, separator: 3, positive: 2, particle: 4 },
+  ];
+  const control = { mode: 'current', value: -5 } as const;
+  for (const mesh of meshes) {
+    const m = new DfnModel(P, { mesh });
+    const y = m.initialState(0.5);
+    m.algebraicGuess(y, -5);
+    for (const nonlinearOnly of [true, false]) {
+      const eval_ = (on: boolean): { out: Float64Array; runs: number } => {
+        const was = useWasmDfnKernel(on);
+        try {
+          // a fill value in every row: a row the kernel neither zeroed nor wrote would keep it
+          const out = new Float64Array(m.n).fill(7);
+          const before = dfnKernelRuns();
+          m.residual(0, y, control, out, nonlinearOnly);
+          return { out, runs: dfnKernelRuns() - before };
+        } finally {
+          useWasmDfnKernel(was);
+        }
+      };
+      const js = eval_(false);
+      const wasm = eval_(true);
+      const name = `${JSON.stringify(mesh)} nonlinearOnly ${nonlinearOnly}`;
+      assert.equal(wasm.runs, 1, name);
+      for (let i = 0; i < m.n; i++)
+        assert.ok(Object.is(wasm.out[i], js.out[i]), `${name}: f[${i}] ${wasm.out[i]} vs ${js.out[i]}`);
+    }
+  }
+});

@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/numerics/index.ts';
-import { encodeModule, type WasmApi } from '../../src/numerics/wasm-encoder.ts';
+import {
+  call,
+  encodeModule,
+  get,
+  I32,
+  v128Load,
+  v128Store,
+  type Func,
+  type WasmApi,
+} from '../../src/numerics/wasm-encoder.ts';
 import { log, sinh, SINH_OVERFLOW } from '../../src/numerics/libm.ts';
 import { libmFuncs, writeLibmTable, LIBM_TABLE_BYTES } from '../../src/numerics/wasm-libm.ts';
 
@@ -221,4 +230,112 @@ test('the error measure can fail: a log two ulps off, and Math.log itself, measu
   // the engine's fdlibm log is within 1 ulp too (a check of the reference, not of src)
   assert.ok(maxError(Math.log, logRef, xs).max < 1, 'Math.log measures < 1 ulp');
   assert.ok(Math.abs(ulpError(Math.LN2, LN2)) < 0.5, 'the reference ln 2 rounds to Math.LN2');
+});
+
+test("the WebAssembly logPair (two logarithms in f64x2 lanes) is log bit for bit in each lane: c_e's range, the table's subinterval edges, near 1 and its edges, special values, and pairs of one main-path and one special argument", () => {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  assert.ok(wasm !== undefined, 'WebAssembly is available');
+  const lib = libmFuncs(0, 0);
+  assert.equal(lib.funcs[lib.logPair]!.name, 'logPair');
+  const ex = new wasm.Instance(new wasm.Module(encodeModule(lib.funcs)), {}).exports;
+  const mem = ex.mem as { buffer: ArrayBuffer };
+  const f = new Float64Array(mem.buffer);
+  writeLibmTable(f, 0);
+  const logPair = ex.logPair as (a: number, b: number, p: number) => void;
+  const at = LIBM_TABLE_BYTES; // the results' two doubles after the tables
+  const r = new Rng(35);
+  const xs: number[] = [...logUniform(r, 40_000, 1e-3, 1e5)];
+  for (let i = 0; i < 10_000; i++) xs.push(1 + r.inRange(-0.1, 0.1));
+  for (let i = 0; i <= 128; i++)
+    for (const z of [fromWords(0x3fe60000 + i * 0x2000, 0), 2 * fromWords(0x3fe60000 + i * 0x2000, 0)])
+      for (let d = -2; d <= 2; d++) xs.push(nextUp(z, d));
+  for (const e of [0.9375, 1.0625]) for (let d = -2; d <= 2; d++) xs.push(nextUp(e, d));
+  const specials = [
+    0,
+    -0,
+    -1,
+    5e-324,
+    1e-310,
+    2.2250738585072014e-308,
+    Infinity,
+    -Infinity,
+    NaN,
+    1.7976931348623157e308,
+  ];
+  for (let i = 0; i < 5_000; i++) xs.push(fromWords(r.nextU32(), r.nextU32()));
+  const bad: string[] = [];
+  let mainPairs = 0;
+  const check = (a: number, b: number): void => {
+    f[at / 8] = 7;
+    f[at / 8 + 1] = 7;
+    logPair(a, b, at);
+    if ((!Object.is(f[at / 8], log(a)) || !Object.is(f[at / 8 + 1], log(b))) && bad.length < 10)
+      bad.push(`logPair(${a}, ${b}) = ${f[at / 8]}, ${f[at / 8 + 1]}; log: ${log(a)}, ${log(b)}`);
+    if (a > 1e-3 && a < 1e5 && b > 1e-3 && b < 1e5 && Math.abs(a - 1) > 0.07 && Math.abs(b - 1) > 0.07) mainPairs++;
+  };
+  for (let i = 0; i < xs.length; i++) check(xs[i]!, xs[(7 * i + 3) % xs.length]!);
+  for (const s of specials)
+    for (const x of [1234.5, 0.5, 1, 3e-200]) {
+      check(s, x);
+      check(x, s);
+    }
+  assert.deepEqual(bad, []);
+  // the comparison covers the two-lane path itself, not only its fallback
+  assert.ok(mainPairs > 20_000, `pairs on the two-lane path: ${mainPairs}`);
+});
+
+test("the WebAssembly sinhPair (two sinh in f64x2 lanes) is sinh bit for bit in each lane: the kinetics' range, both common paths and their limits 1 and 22, special values, and pairs across paths", () => {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  assert.ok(wasm !== undefined, 'WebAssembly is available');
+  const lib = libmFuncs(0, 0);
+  assert.equal(lib.funcs[lib.sinhPair]!.name, 'sinhPair');
+  // sp(p): the two doubles at byte address p replaced by sinhPair of them (sinhPair takes and gives a v128)
+  const sp: Func = {
+    name: 'sp',
+    params: [I32],
+    results: [],
+    locals: [],
+    body: v128Store(get(0), call(lib.sinhPair, v128Load(get(0)))),
+  };
+  const ex = new wasm.Instance(new wasm.Module(encodeModule([...lib.funcs, sp])), {}).exports;
+  const f = new Float64Array((ex.mem as { buffer: ArrayBuffer }).buffer);
+  writeLibmTable(f, 0);
+  const run = ex.sp as (p: number) => void;
+  const at = LIBM_TABLE_BYTES;
+  const r = new Rng(37);
+  const xs: number[] = [];
+  for (let i = 0; i < 40_000; i++) xs.push(r.inRange(-30, 30));
+  for (let i = 0; i < 20_000; i++) xs.push(r.inRange(-1.2, 1.2));
+  for (const e of [1, 22]) for (let d = -2; d <= 2; d++) xs.push(nextUp(e, d), -nextUp(e, d));
+  for (let i = 0; i < 5_000; i++) xs.push(fromWords(r.nextU32(), r.nextU32()));
+  const specials = [0, -0, 5e-324, -5e-324, 23, -23, 711, -711, SINH_OVERFLOW, Infinity, -Infinity, NaN];
+  const bad: string[] = [];
+  let poly = 0;
+  let twoSided = 0;
+  const check = (a: number, b: number): void => {
+    f[at / 8] = a;
+    f[at / 8 + 1] = b;
+    run(at);
+    if ((!Object.is(f[at / 8], sinh(a)) || !Object.is(f[at / 8 + 1], sinh(b))) && bad.length < 10)
+      bad.push(`sinhPair(${a}, ${b}) = ${f[at / 8]}, ${f[at / 8 + 1]}; sinh: ${sinh(a)}, ${sinh(b)}`);
+    const [ua, ub] = [Math.abs(a), Math.abs(b)];
+    if (ua < 1 && ub < 1) poly++;
+    if (ua >= 1 && ua <= 22 && ub >= 1 && ub <= 22) twoSided++;
+  };
+  for (let i = 0; i < xs.length; i++) {
+    check(xs[i]!, xs[(7 * i + 3) % xs.length]!);
+    // the same argument in both lanes (both lanes on the same path), and its neighbour of the other sign
+    check(xs[i]!, -xs[i]!);
+  }
+  for (const s of specials)
+    for (const x of [0.5, -3, 21.5]) {
+      check(s, x);
+      check(x, s);
+    }
+  assert.deepEqual(bad, []);
+  // the comparison covers both two-lane paths, not only the fallback
+  assert.ok(
+    poly > 10_000 && twoSided > 30_000,
+    `pairs on the polynomial path ${poly}, on the two-sided path ${twoSided}`,
+  );
 });

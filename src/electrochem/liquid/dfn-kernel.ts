@@ -9,7 +9,12 @@
  * operations in the same order (f64 add/sub/mul/div/sqrt, no fused multiply-add), the same interval
  * search of the tables (truncation of a non-negative double), and log and sinh as the WebAssembly twins
  * (../../numerics/wasm-libm.ts) of the functions the JavaScript path calls (../../numerics/libm.ts, ≤ 1 ulp;
- * test/numerics/libm.test.ts checks the twins bit for bit).
+ * test/numerics/libm.test.ts checks the twins bit for bit), two arguments a call in f64x2 lanes (logPair
+ * and sinhPair: per lane log's and sinh's operations in their order). As in the JavaScript path, the
+ * logarithms run in a sweep of their own before the faces, and the kinetics rows in one after the volumes
+ * (their prefactors and sinh arguments kept per entry), so that consecutive arguments pair up; each row
+ * depends on its own entry alone, so the order of the sweeps changes no double.
+ * The full residual (./dfn.ts) runs this kernel too and writes the linear particle rows in JavaScript.
  *
  * Where a value leaves a table's range (the JavaScript path then calls the exact function) or a surface
  * stoichiometry leaves its window (the JavaScript path fills f with NaN), the kernel declines the call
@@ -62,6 +67,11 @@ import {
   sub,
   until,
   geS,
+  ltS,
+  storeI32,
+  v128Load,
+  f64x2Lane,
+  V128,
   type Code,
   type Func,
   type WasmApi,
@@ -122,9 +132,10 @@ class Locals {
 
 /**
  * res(nx, nNeg, nMat, stride, nr, tfTab, pDom, pCe, pPe, pPs, pCs, pG, pS, pDx, pEps, pMat, pY, pOut,
- * pLn, pSc, pTD, pTK, pTF) → status (log and sinh: the function indices of ../../numerics/wasm-libm.ts's)
+ * pLn, pSc, pTD, pTK, pTF, pKR, pKP, pKA) → status (pKR, pKP, pKA: the kinetics entries' rows, prefactors and
+ * sinh arguments, scratch; log, sinh, logPair, sinhPair: the function indices of ../../numerics/wasm-libm.ts's)
  */
-function residualFunc(logFn: number, sinhFn: number): Func {
+function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPairFn: number): Func {
   const L = new Locals();
   const nx = L.param(I32);
   const nNeg = L.param(I32);
@@ -149,6 +160,9 @@ function residualFunc(logFn: number, sinhFn: number): Func {
   const pTD = L.param(I32);
   const pTK = L.param(I32);
   const pTF = L.param(I32);
+  const pKR = L.param(I32);
+  const pKP = L.param(I32);
+  const pKA = L.param(I32);
   // locals
   const k = L.local(I32);
   const f = L.local(I32);
@@ -202,6 +216,8 @@ function residualFunc(logFn: number, sinhFn: number): Func {
   const U = L.local(F64);
   const pt = L.local(I32);
   const tmp = L.local(F64);
+  const nk = L.local(I32);
+  const sp = L.local(V128);
 
   const i32At = (p: number, i: Code): Code => loadI32(at(get(p), i, 2));
   const f64At = (p: number, i: Code): Code => loadF64(at(get(p), i, 3));
@@ -239,12 +255,19 @@ function residualFunc(logFn: number, sinhFn: number): Func {
   const outside = (v: number, n: Code, status: number): Code =>
     ifThen(eqz(and(fGe(get(v), f64Zero), fLt(get(v), n))), ret(i32(status)));
 
+  const lnCe = (i: Code): Code => storeF64(at(get(pLn), i, 3), call(logFn, yAt(i32At(pCe, i))));
   const zero: Code[] = [
+    // ln c_e of every volume (../../numerics/libm.ts's log), two volumes a call (logPair: log's doubles)
+    set(k, i32(0)),
+    until(
+      geS(add(get(k), i32(1)), get(nx)),
+      call(logPairFn, yAt(i32At(pCe, get(k))), yAt(i32At(pCe, add(get(k), i32(1)))), at(get(pLn), get(k), 3)),
+      set(k, add(get(k), i32(2))),
+    ),
+    ifThen(ltS(get(k), get(nx)), lnCe(get(k))),
     set(k, i32(0)),
     until(
       geS(get(k), get(nx)),
-      // ln c_e of every volume (../../numerics/libm.ts's log)
-      storeF64(at(get(pLn), get(k), 3), call(logFn, yAt(i32At(pCe, get(k))))),
       storeF64(outAddr(i32At(pCe, get(k))), f64Zero),
       storeF64(outAddr(i32At(pPe, get(k))), f64Zero),
       set(isa, i32At(pPs, get(k))),
@@ -333,23 +356,16 @@ function residualFunc(logFn: number, sinhFn: number): Func {
     outside(s, mat(M_NINT), 3),
     ...interval(s),
     set(U, poly(truncF64S(mat(M_TAB)))),
-    // the kinetics row F·(j − 2k·√(c_e/c_e0·θ(1−θ))·sinh(F/(2RT)·(φ_s − φ_e − U))) (../../numerics/libm.ts's sinh)
-    storeF64(
-      outAddr(add(get(b), get(nr))),
-      fMul(
-        sc(S_F),
-        fSub(
-          get(jj),
-          fMul(
-            fMul(mat(M_KT2), fSqrt(fMul(get(cer), get(gth)))),
-            call(sinhFn, fMul(sc(S_HALFFRT), fSub(get(phiSE), get(U)))),
-          ),
-        ),
-      ),
-    ),
+    // the kinetics row F·(j − 2k·√(c_e/c_e0·θ(1−θ))·sinh(F/(2RT)·(φ_s − φ_e − U))): its row, prefactor and
+    // sinh's argument for the sweep after the volumes (kinetics below)
+    storeI32(at(get(pKR), get(nk), 2), add(get(b), get(nr))),
+    storeF64(at(get(pKP), get(nk), 3), fMul(mat(M_KT2), fSqrt(fMul(get(cer), get(gth))))),
+    storeF64(at(get(pKA), get(nk), 3), fMul(sc(S_HALFFRT), fSub(get(phiSE), get(U)))),
+    set(nk, add(get(nk), i32(1))),
     set(src, fAdd(get(src), fMul(fMul(mat(M_A), get(jj)), get(dxk)))),
   ];
   const volumes: Code[] = [
+    set(nk, i32(0)),
     set(k, i32(0)),
     until(
       geS(get(k), get(nx)),
@@ -382,6 +398,23 @@ function residualFunc(logFn: number, sinhFn: number): Func {
       set(k, add(get(k), i32(1))),
     ),
   ];
+  /** the kinetics row of entry i: F·(j − prefactor·s) with s = sinh(argument) */
+  const kinRow = (i: Code, sv: Code): Code[] => [
+    set(ia, i32At(pKR, i)),
+    storeF64(outAddr(get(ia)), fMul(sc(S_F), fSub(yAt(get(ia)), fMul(f64At(pKP, i), sv)))),
+  ];
+  // the kinetics rows in the volumes' order, two a sinhPair call (../../numerics/wasm-libm.ts: sinh's doubles)
+  const kinetics: Code[] = [
+    set(q, i32(0)),
+    until(
+      geS(add(get(q), i32(1)), get(nk)),
+      set(sp, call(sinhPairFn, v128Load(at(get(pKA), get(q), 3)))),
+      ...kinRow(get(q), f64x2Lane(get(sp), 0)),
+      ...kinRow(add(get(q), i32(1)), f64x2Lane(get(sp), 1)),
+      set(q, add(get(q), i32(2))),
+    ),
+    ifThen(ltS(get(q), get(nk)), ...kinRow(get(q), call(sinhFn, f64At(pKA, get(q))))),
+  ];
   return {
     name: 'res',
     params: L.params,
@@ -392,6 +425,7 @@ function residualFunc(logFn: number, sinhFn: number): Func {
       ...zero.flat(),
       ...faces.flat(),
       ...volumes.flat(),
+      ...kinetics.flat(),
       ...i32(KERNEL_OK),
     ],
   };
@@ -421,6 +455,9 @@ type ResFn = (
   pTD: number,
   pTK: number,
   pTF: number,
+  pKR: number,
+  pKP: number,
+  pKA: number,
 ) => number;
 
 /** one material of an electrode as the kernel sees it */
@@ -495,7 +532,12 @@ function compile(): Compiled | null {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
     const libm = libmFuncs(1, LIBM_AT);
-    return { wasm, module: new wasm.Module(encodeModule([residualFunc(libm.log, libm.sinh), ...libm.funcs], true)) };
+    return {
+      wasm,
+      module: new wasm.Module(
+        encodeModule([residualFunc(libm.log, libm.sinh, libm.logPair, libm.sinhPair), ...libm.funcs], true),
+      ),
+    };
   } catch {
     return null;
   }
@@ -554,6 +596,9 @@ export class DfnResidualKernel {
     y: number;
     out: number;
     ln: number;
+    kr: number;
+    kp: number;
+    ka: number;
     end: number;
   };
   private tD = 0;
@@ -562,6 +607,10 @@ export class DfnResidualKernel {
 
   constructor(private readonly spec: DfnKernelSpec) {
     const { nx, n } = spec;
+    // kinetics entries: one per (electrode volume, material)
+    let nKin = 0;
+    for (let k = 0; k < nx; k++)
+      if (spec.dom[k] !== 1) nKin += spec.dom[k] === 0 ? spec.nNeg : spec.mats.length - spec.nNeg;
     let o = SC_AT + SC_BYTES;
     const take = (bytes: number): number => {
       const at = o;
@@ -582,6 +631,9 @@ export class DfnResidualKernel {
       y: take(8 * n),
       out: take(8 * n),
       ln: take(8 * nx),
+      kr: take(4 * nKin),
+      kp: take(8 * nKin),
+      ka: take(8 * nKin),
       end: o,
     };
   }
@@ -722,6 +774,9 @@ export class DfnResidualKernel {
       this.tD,
       this.tK,
       this.tF,
+      o.kr,
+      o.kp,
+      o.ka,
     );
     if (st !== KERNEL_OK) return false;
     out.set(ov);

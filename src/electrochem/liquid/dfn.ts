@@ -1258,8 +1258,10 @@ export class DfnModel implements CellModel {
    */
   residual(t: number, y: Float64Array, control: Control, out: Float64Array, nonlinearOnly = false): void {
     const kern = this.kern;
-    if (nonlinearOnly && kern !== null && this.T0 === this.Tref && kern.run(y, out)) {
-      // the kernel wrote the electrolyte, φ_e, φ_s and kinetics rows; the collectors, gauge and control as below
+    if (kern !== null && this.T0 === this.Tref && kern.run(y, out)) {
+      // the kernel wrote the electrolyte, φ_e, φ_s and kinetics rows; the linear particle rows (the full
+      // residual) and the collectors, gauge and control as below
+      if (!nonlinearOnly) this.particleRows(y, out);
       const I = y[this.iI]!;
       const idis = -I / this.area_m2;
       const iPs = this.iPs;
@@ -1477,6 +1479,45 @@ export class DfnModel implements CellModel {
   }
 
   /**
+   * the particle rows of the full residual where the kernel wrote the others (every material's D_s is then
+   * constant and T = T_ref): the JavaScript path's particle loop, the same expressions in the same order
+   * (each row depends on y alone, so computing them apart from the kinetics rows gives the same doubles)
+   */
+  private particleRows(y: Float64Array, out: Float64Array): void {
+    const { nx, nr, stride, dom, iCs, allMats, Tref } = this;
+    const T = this.T0;
+    const nNeg = this.mats[0].length;
+    const dscs = this.dscs;
+    for (let g = 0; g < allMats.length; g++) {
+      const e = allMats[g]!.e;
+      dscs[g] = e.diffusivity(0, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, T);
+    }
+    for (let k = 0; k < nx; k++) {
+      const d = dom[k]!;
+      if (d === 1) continue;
+      const g0 = d === 0 ? 0 : nNeg;
+      const gEnd = d === 0 ? nNeg : allMats.length;
+      for (let g = g0; g < gEnd; g++) {
+        const el = allMats[g]!;
+        const b = iCs[k]! + (g - g0) * stride;
+        const jj = y[b + nr]!;
+        const dsc = dscs[g]!;
+        const { faceCoef, invVol } = el;
+        let prevFlux = 0;
+        let c0 = y[b]!;
+        for (let i = 0; i < nr - 1; i++) {
+          const c1 = y[b + i + 1]!;
+          const flux = faceCoef[i]! * dsc * (c1 - c0);
+          out[b + i] = (flux - prevFlux) * invVol[i]!;
+          prevFlux = flux;
+          c0 = c1;
+        }
+        out[b + nr - 1] = (-el.Rp * el.Rp * jj - prevFlux) * invVol[nr - 1]!;
+      }
+    }
+  }
+
+  /**
    * analytic ∂f/∂y (OCP and concentration-dependent property slopes by central differences): jacInto's values,
    * with the build's recorded (row, column) sequence, handed to the sink in one call where it takes a whole
    * sequence (JacobianSink.addSequence: the condensed system places them by a map made once), else entry by
@@ -1562,8 +1603,10 @@ export class DfnModel implements CellModel {
     let nv = 0; // entries written
     // ln c_e once per volume (each face takes the difference of its two volumes'), and per material its
     // constants at T (the same expressions as in the loops below, evaluated once)
+    // the layout in locals (the loops call functions and Math builtins; field loads are not hoisted across calls)
+    const { iCe, iPe, iPs, iCs, gFace, sFace, dom, dx, eps, stride } = this;
     const lnCe = this.jacLnCe;
-    for (let k = 0; k < nx; k++) lnCe[k] = Math.log(y[this.iCe[k]!]!);
+    for (let k = 0; k < nx; k++) lnCe[k] = Math.log(y[iCe[k]!]!);
     const jm = this.jacMat;
     const allMats = this.allMats;
     for (let g = 0; g < allMats.length; g++) {
@@ -1577,18 +1620,47 @@ export class DfnModel implements CellModel {
       jm[at + JM_W] = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
     }
     const nNeg = this.mats[0].length;
+    // D_e and κ on one grid, and a constant thermodynamic factor read once: as in residual
+    const grid = deT !== null && kaT !== null && deT.x0 === kaT.x0 && deT.invh === kaT.invh && deT.nInt === kaT.nInt;
+    const gx0 = grid ? deT.x0 : 0;
+    const ginvh = grid ? deT.invh : 0;
+    const gnInt = grid ? deT.nInt : 0;
+    const cD = grid ? deT.c : lnCe;
+    const cK = grid ? kaT.c : lnCe;
+    const tfConst = tfT === null && isConstantFn(ely.thermodynamicFactor);
+    const tf0 = tfConst ? ely.thermodynamicFactor(ce0, Tref) : 0;
 
     for (let f = 0; f < nx - 1; f++) {
-      const a = this.iCe[f]!;
-      const b = this.iCe[f + 1]!;
+      const a = iCe[f]!;
+      const b = iCe[f + 1]!;
       const ca = y[a]!;
       const cb = y[b]!;
       const cf = 0.5 * (ca + cb);
-      const G = this.gFace[f]!;
-      const wa = 1 / (this.eps[f]! * this.dx[f]!);
-      const wb = 1 / (this.eps[f + 1]! * this.dx[f + 1]!);
-      const De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
-      const dDe = deConst ? 0 : propSlope(deT, ely.diffusivity, cf, Tref) * arrDe;
+      const G = gFace[f]!;
+      const wa = 1 / (eps[f]! * dx[f]!);
+      const wb = 1 / (eps[f + 1]! * dx[f + 1]!);
+      // D_e, κ and their slopes: tableValue's and tableSlope's operations inline, one interval search for
+      // both tables (one grid: residual's), the functions themselves outside the tables
+      let De: number;
+      let dDe: number;
+      let ka: number;
+      let dka: number;
+      const sg = (cf - gx0) * ginvh;
+      if (grid && sg >= 0 && sg < gnInt) {
+        const i = sg | 0;
+        const u = sg - i;
+        const q = 4 * i;
+        // (a table exists only for a non-constant property: deConst and kaConst are false here)
+        De = (cD[q]! + u * (cD[q + 1]! + u * (cD[q + 2]! + u * cD[q + 3]!))) * arrDe;
+        dDe = (cD[q + 1]! + u * (2 * cD[q + 2]! + 3 * u * cD[q + 3]!)) * ginvh * arrDe;
+        ka = (cK[q]! + u * (cK[q + 1]! + u * (cK[q + 2]! + u * cK[q + 3]!))) * arrKe;
+        dka = (cK[q + 1]! + u * (2 * cK[q + 2]! + 3 * u * cK[q + 3]!)) * ginvh * arrKe;
+      } else {
+        De = prop(deT, ely.diffusivity, cf, Tref) * arrDe;
+        dDe = deConst ? 0 : propSlope(deT, ely.diffusivity, cf, Tref) * arrDe;
+        ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
+        dka = kaConst ? 0 : propSlope(kaT, ely.conductivity, cf, Tref) * arrKe;
+      }
       // N = −De G (cb − ca)
       const dNdcb = -De * G - 0.5 * dDe * G * (cb - ca);
       const dNdca = De * G - 0.5 * dDe * G * (cb - ca);
@@ -1597,11 +1669,9 @@ export class DfnModel implements CellModel {
       vals[nv++] = dNdca * wb;
       vals[nv++] = dNdcb * wb;
       if (ix !== null) ix.push(a, a, a, b, b, a, b, b);
-      const ka = prop(kaT, ely.conductivity, cf, Tref) * arrKe;
-      const dka = kaConst ? 0 : propSlope(kaT, ely.conductivity, cf, Tref) * arrKe;
-      const nu = RTF2 * (1 - tp) * prop(tfT, ely.thermodynamicFactor, cf, Tref);
-      const pa = this.iPe[f]!;
-      const pb = this.iPe[f + 1]!;
+      const nu = RTF2 * (1 - tp) * (tfConst ? tf0 : prop(tfT, ely.thermodynamicFactor, cf, Tref));
+      const pa = iPe[f]!;
+      const pb = iPe[f + 1]!;
       const dphi = y[pb]! - y[pa]!;
       const dln = lnCe[f + 1]! - lnCe[f]!;
       const bracket = -dphi + nu * dln;
@@ -1630,10 +1700,10 @@ export class DfnModel implements CellModel {
         vals[nv++] = dieDT;
         if (ix !== null) ix.push(pa, iT, pb, iT);
       }
-      const sF = this.sFace[f]!;
+      const sF = sFace[f]!;
       if (sF > 0) {
-        const sa = this.iPs[f]!;
-        const sb = this.iPs[f + 1]!;
+        const sa = iPs[f]!;
+        const sb = iPs[f + 1]!;
         // is = −sF (φb − φa); out[sa] −= is; out[sb] += is
         if (f !== 0) {
           vals[nv++] = -sF;
@@ -1646,15 +1716,15 @@ export class DfnModel implements CellModel {
       }
     }
     for (let k = 0; k < nx; k++) {
-      const d = this.dom[k]!;
+      const d = dom[k]!;
       if (d === 1) continue;
-      const dxk = this.dx[k]!;
-      const ice = this.iCe[k]!;
+      const dxk = dx[k]!;
+      const ice = iCe[k]!;
       const ms = this.mats[d === 0 ? 0 : 1];
       for (let q = 0; q < ms.length; q++) {
         const el = ms[q]!;
         const e = el.e;
-        const b = this.iCs[k]! + q * this.stride;
+        const b = iCs[k]! + q * stride;
         const ij = b + nr;
         const jj = y[ij]!;
         const g4 = JM_STRIDE * ((d === 0 ? 0 : nNeg) + q);
@@ -1709,11 +1779,26 @@ export class DfnModel implements CellModel {
         const cer = ce > 0 ? ce / ce0 : 0;
         const kT = jm[g4 + JM_K]!;
         const w = jm[g4 + JM_W]!;
-        const U0 = uRef(el, th, Tref, w);
-        const dU0 = duRef(el, th, Tref, w);
+        // U_ref and its slope: one interval search of the OCP table for both (tableValue's and tableSlope's
+        // operations inline), uRef and duRef themselves with hysteresis, without a table or outside it
+        let U0: number;
+        let dU0: number;
+        const ot = el.hyst === null ? el.ocpT : null;
+        const so = ot !== null ? (th - ot.x0) * ot.invh : -1;
+        if (ot !== null && so >= 0 && so < ot.nInt) {
+          const i = so | 0;
+          const u = so - i;
+          const c = ot.c;
+          const q = 4 * i;
+          U0 = c[q]! + u * (c[q + 1]! + u * (c[q + 2]! + u * c[q + 3]!));
+          dU0 = (c[q + 1]! + u * (2 * c[q + 2]! + 3 * u * c[q + 3]!)) * ot.invh;
+        } else {
+          U0 = uRef(el, th, Tref, w);
+          dU0 = duRef(el, th, Tref, w);
+        }
         const U = T === Tref ? U0 : U0 + (T - Tref) * e.entropic(th, Tref);
         const dU = dU0 + (T !== Tref ? (T - Tref) * dfdx(e.entropic, th, Tref, 1e-6) : 0);
-        const eta = y[this.iPs[k]!]! - y[this.iPe[k]!]! - U;
+        const eta = y[iPs[k]!]! - y[iPe[k]!]! - U;
         const sq = Math.sqrt(cer * g);
         const sh = Math.sinh(halfFRT * eta);
         const chd = 2 * kT * sq * Math.cosh(halfFRT * eta) * halfFRT; // ∂jbv/∂η
@@ -1725,7 +1810,7 @@ export class DfnModel implements CellModel {
         vals[nv++] = ce > 0 && sq > 0 ? (-F * 2 * kT * sh * g) / (2 * sq * ce0) : 0;
         vals[nv++] = -F * chd;
         vals[nv++] = F * chd;
-        if (ix !== null) ix.push(ij, ij, ij, b + nr - 1, ij, ice, ij, this.iPs[k]!, ij, this.iPe[k]!);
+        if (ix !== null) ix.push(ij, ij, ij, b + nr - 1, ij, ice, ij, iPs[k]!, ij, iPe[k]!);
         if (thermal) {
           const dlnDs = e.diffusivityActivation_J_mol / RT2;
           const dthDT = ((jj * el.dr) / (2 * DsN * cmax)) * dlnDs;
@@ -1746,19 +1831,19 @@ export class DfnModel implements CellModel {
         }
         // sources
         const srcJ = el.a * dxk; // ∂src/∂j
-        vals[nv++] = ((1 - tp) * srcJ) / (this.eps[k]! * dxk);
+        vals[nv++] = ((1 - tp) * srcJ) / (eps[k]! * dxk);
         vals[nv++] = F * srcJ;
-        if (ix !== null) ix.push(ice, ij, this.iPe[k]!, ij);
+        if (ix !== null) ix.push(ice, ij, iPe[k]!, ij);
         if (k !== 0) {
           vals[nv++] = -F * srcJ;
-          if (ix !== null) ix.push(this.iPs[k]!, ij);
+          if (ix !== null) ix.push(iPs[k]!, ij);
         }
       }
     }
-    const last = this.iPs[nx - 1]!;
+    const last = iPs[nx - 1]!;
     vals[nv++] = 1 / this.area_m2;
     vals[nv++] = 1;
-    if (ix !== null) ix.push(last, this.iI, this.iPs[0]!, this.iPs[0]!);
+    if (ix !== null) ix.push(last, this.iI, iPs[0]!, iPs[0]!);
     // control row: ∂/∂I and ∂/∂φ_s at the positive collector (every mode writes both: a fixed sequence)
     const V = y[last]! + (I * this.rColl) / this.area_m2;
     const dVdI = this.rColl / this.area_m2;
