@@ -13,11 +13,15 @@
  * at the first solve and compiled once per thread. Where WebAssembly is missing or refuses the module, or
  * when switched off (useWasmBandKernel(false): the tests compare both), BandLu keeps its JavaScript loops.
  *
- * The kernel works in its own memory (the arena), one band at a time: factor() copies the band in,
- * factorises it there and copies the factors back into the BandLu's arrays (so that they hold them
- * whichever path ran); a solve with another band's or an older factorisation (ownership by instance and
- * factorisation count) copies that band's factors in first; the right-hand side is copied in and the
- * solution out at every solve. The arena grows to the largest band in use and is given back (a fresh
+ * The kernel works in its own memory (the arena), one band at a time: factor() copies the band in
+ * (unless the arena holds it already), factorises it there and leaves the factors there, the band then
+ * held by the kernel (BandFactors.heldBy): its own arrays are written back only when someone reads them
+ * (BandLu's ab, piv, um, lm: release()) or when another band takes the arena (eviction), so a solver that
+ * factorises and solves one band copies no factors at all. stage() gives the arena's band storage to be
+ * written in place for the next factorisation (the condensed system writes its Newton matrix there). A
+ * solve with another band's or an older factorisation (ownership by instance and factorisation count)
+ * copies that band's factors in first; the right-hand side is copied in and the solution out at every
+ * solve. The arena grows to the largest band in use and is given back (a fresh
  * instance of the compiled module) once a band far smaller has been used long enough (ARENA_RENEW_AFTER).
  */
 
@@ -82,16 +86,27 @@ import {
   v128Store,
 } from './wasm-encoder.ts';
 
-/** the factors' layout as BandLu holds them (band storage, pivots, U's and L's column extents) */
+/** a band's storage and factors: band storage, pivots, U's and L's column extents */
+export interface BandArrays {
+  readonly ab: Float64Array;
+  readonly piv: Int32Array;
+  readonly um: Int32Array;
+  readonly lm: Int32Array;
+}
+
+/** the factors' layout as BandLu holds them */
 export interface BandFactors {
   readonly n: number;
   readonly kl: number;
   readonly ku: number;
   readonly ld: number;
-  readonly ab: Float64Array;
-  readonly piv: Int32Array;
-  readonly um: Int32Array;
-  readonly lm: Int32Array;
+  /** the band's own arrays, as they are (out of date while heldBy is set) */
+  readonly arrays: BandArrays;
+  /**
+   * the kernel whose arena holds the band's current storage and factors (newer than arrays': the kernel
+   * leaves them there after a factorisation, and release() writes them back); null: arrays are current
+   */
+  heldBy: BandKernel | null;
   readonly pivotThreshold: number;
 }
 
@@ -905,10 +920,18 @@ interface ShapedFns {
 
 /** BandLu's factor and solve with the kernel (count: the number of the factorisation the factors belong to) */
 export interface BandKernel {
-  /** factorises lu's band storage (BandLu.factor(rowScale): same results, left in lu's arrays too) */
+  /** factorises lu's band storage (BandLu.factor(rowScale): same results, held in the arena until read: heldBy) */
   factor(lu: BandFactors, count: number, rowScale: Float64Array | null): boolean;
   /** solves b[offset .. offset + n) in place with lu's factors of factorisation count */
   solve(lu: BandFactors, count: number, b: Float64Array, offset: number): void;
+  /**
+   * lu's band storage in the arena, holding lu's current contents, to be written in place for the next
+   * factor(lu) (lu held by the kernel from then on); valid until this kernel next serves another band
+   * (which may move or grow the arena: the contents are then written back to lu's arrays first)
+   */
+  stage(lu: BandFactors, count: number): Float64Array;
+  /** writes the arena's contents of lu (held by this kernel) back into lu's arrays; lu no longer held */
+  release(lu: BandFactors): void;
 }
 
 /** the arena's layout for one band size: byte offsets and views */
@@ -1038,14 +1061,17 @@ class Kernel implements BandKernel {
   /** the arena's layout for lu's size (growing the memory when needed) */
   private layout(lu: BandFactors): Layout {
     const { n } = lu;
-    const len = lu.ab.length;
+    const len = lu.arrays.ab.length;
     const have = this.lay;
     // only layout() grows the memory (detaching the old views), so a layout of the same size is current
     if (have !== null && have.n === n && have.len === len) {
       if (this.oversize === 0 || ++this.oversize <= ARENA_RENEW_AFTER) return have;
       // long enough on a band far smaller than the arena: a fresh one (laid out below)
+      this.evict();
       this.renew();
     }
+    // the held band's contents back into its arrays while the views of the old layout are attached
+    this.evict();
     const oB = len * 8;
     const oPiv = oB + n * 8;
     const oReach = oPiv + n * 4;
@@ -1080,18 +1106,56 @@ class Kernel implements BandKernel {
 
   /** copies lu's band storage, pivots and extents into the arena, as factorisation count */
   private loadFrom(lu: BandFactors, lay: Layout, count: number): void {
-    lay.ab.set(lu.ab);
-    lay.piv.set(lu.piv);
-    lay.um.set(lu.um);
-    lay.lm.set(lu.lm);
+    if (this.owner !== lu) this.evict();
+    const own = lu.arrays;
+    lay.ab.set(own.ab);
+    lay.piv.set(own.piv);
+    lay.um.set(own.um);
+    lay.lm.set(own.lm);
     this.owner = lu;
     this.ownerCount = count;
   }
 
-  factor(lu: BandFactors, count: number, rowScale: Float64Array | null): boolean {
+  /** the arena's band back to its owner's arrays where the kernel holds it (another band takes the arena) */
+  private evict(): void {
+    const o = this.owner;
+    if (o !== null && o.heldBy === this) this.release(o);
+    this.owner = null;
+  }
+
+  release(lu: BandFactors): void {
+    // held by this kernel: lu owns the arena and the layout is lu's (layout() and loadFrom evict first)
+    const lay = this.lay!;
+    const own = lu.arrays;
+    own.ab.set(lay.ab);
+    own.piv.set(lay.piv);
+    own.um.set(lay.um);
+    own.lm.set(lay.lm);
+    lu.heldBy = null;
+  }
+
+  /**
+   * the arena laid out for lu, holding lu's current contents: lu's own arrays copied in unless the
+   * kernel holds lu (the contents held by another kernel — compiled again after a switch — written
+   * back first)
+   */
+  private claim(lu: BandFactors, count: number): Layout {
+    const other = lu.heldBy;
+    if (other !== null && other !== this) other.release(lu);
     const lay = this.layout(lu);
+    if (lu.heldBy !== this) this.loadFrom(lu, lay, count);
+    return lay;
+  }
+
+  stage(lu: BandFactors, count: number): Float64Array {
+    const lay = this.claim(lu, count);
+    lu.heldBy = this;
+    return lay.ab;
+  }
+
+  factor(lu: BandFactors, count: number, rowScale: Float64Array | null): boolean {
     // piv, um, lm too: what the factorisation leaves unset (after a failed column) stays lu's own
-    this.loadFrom(lu, lay, count);
+    const lay = this.claim(lu, count);
     const fns = this.shaped(lu.kl, lu.ku);
     if (rowScale !== null) {
       lay.rs.set(rowScale);
@@ -1104,18 +1168,18 @@ class Kernel implements BandKernel {
         ? fns.factor(lu.n, 0, lay.oPiv, lay.oReach, lay.oUm, lay.oLm, lu.pivotThreshold)
         : this.runFactor(lu.n, lu.kl, lu.ku, lu.ld, 0, lay.oPiv, lay.oReach, lay.oUm, lay.oLm, lu.pivotThreshold)) ===
       1;
-    // the factors in lu's own arrays too (its JavaScript solve, and whoever reads them)
-    lu.ab.set(lay.ab);
-    lu.piv.set(lay.piv);
-    lu.um.set(lay.um);
-    lu.lm.set(lay.lm);
+    // the factors stay in the arena (lu's arrays get them when read, or when another band takes it)
+    this.ownerCount = count;
+    lu.heldBy = this;
     return ok;
   }
 
   solve(lu: BandFactors, count: number, b: Float64Array, offset: number): void {
+    const other = lu.heldBy;
+    if (other !== null && other !== this) other.release(lu);
     const lay = this.layout(lu);
     // another band's (or an older) factorisation in the arena: lu's factors in
-    if (this.owner !== lu || this.ownerCount !== count) this.loadFrom(lu, lay, count);
+    if (lu.heldBy !== this && (this.owner !== lu || this.ownerCount !== count)) this.loadFrom(lu, lay, count);
     const n = lu.n;
     const bv = lay.b;
     if (offset === 0 && b.length === n) bv.set(b);
