@@ -642,7 +642,8 @@ export class CondensedCore {
     const { lu, J, np, nb, parKind, parIdx, layout, invPiv, mult, up } = this;
     const band = lu.band;
     if (band === null) return false;
-    const ab = band.ab;
+    // written in place where the band kernel factorises it (no copy of the band in, nor of its factors out)
+    const ab = band.stage();
     // −w_i·J_ij on the band: the algebraic rows' (w = 1) from the image made once per J, the differential
     // rows' (w = c) here — the same products as a scatter of every entry
     if (!this.imageValid) this.bandImage(ab.length);

@@ -8,7 +8,7 @@
  * G. H. Golub & C. F. Van Loan, Matrix Computations, 4th ed., 2013, §4.3 (banded LU), §3.2.
  */
 
-import { bandKernel, type BandFactors } from './band-kernel.ts';
+import { bandKernel, type BandArrays, type BandFactors, type BandKernel } from './band-kernel.ts';
 
 /**
  * In-place LU with partial pivoting of the row-major n×n matrix a (PA = LU, unit lower L below the
@@ -77,22 +77,42 @@ export function denseLuSolve(lu: Float64Array, n: number, piv: Int32Array, b: Fl
  * Band matrix in LAPACK factorisation storage: column-major, leading dimension ld = 2·kl + ku + 1;
  * element A(i, j) (|i−j| within the band) lives at ab[(kl + ku + i − j) + j·ld]. The first kl rows are
  * room for the fill-in of partial pivoting. The WebAssembly kernel (band-kernel.ts) reads the factors through
- * BandFactors, the view of this class it declares (it cannot import this file, which imports it).
+ * BandFactors, the view of this class it declares (it cannot import this file, which imports it). After a
+ * factorisation with the kernel the factors stay in its memory (heldBy) until read: ab, piv, um and lm
+ * fetch them first.
  */
 export class BandLu implements BandFactors {
   readonly n: number;
   readonly kl: number;
   readonly ku: number;
   readonly ld: number;
-  readonly ab: Float64Array;
-  readonly piv: Int32Array;
+  /** the storage behind ab, piv, um and lm (the kernel's view; out of date while heldBy is set) */
+  readonly arrays: BandArrays;
+  /** the band kernel holding this band's current storage and factors (null: arrays hold them) */
+  heldBy: BandKernel | null = null;
+  /** the band storage (A's entries before factor(), the factors after) */
+  get ab(): Float64Array {
+    if (this.heldBy !== null) this.heldBy.release(this);
+    return this.arrays.ab;
+  }
+  /** the row interchanges of factor(): row j swapped with row piv[j] at column j */
+  get piv(): Int32Array {
+    if (this.heldBy !== null) this.heldBy.release(this);
+    return this.arrays.piv;
+  }
   /**
    * entries of U above the diagonal in each column after factor() (≤ kl + ku): row interchanges widen
    * U only near the rows they happen in, and the back substitution skips the rest (zeros)
    */
-  readonly um: Int32Array;
+  get um(): Int32Array {
+    if (this.heldBy !== null) this.heldBy.release(this);
+    return this.arrays.um;
+  }
   /** entries of L below the diagonal in each column up to its last nonzero (set by factor()) */
-  readonly lm: Int32Array;
+  get lm(): Int32Array {
+    if (this.heldBy !== null) this.heldBy.release(this);
+    return this.arrays.lm;
+  }
   private readonly reach: Int32Array;
   /** factorisations so far (the WebAssembly solve's copy of the factors is keyed by it) */
   private factorCount = 0;
@@ -113,11 +133,23 @@ export class BandLu implements BandFactors {
     this.kl = kl;
     this.ku = ku;
     this.ld = 2 * kl + ku + 1;
-    this.ab = new Float64Array(this.ld * n);
-    this.piv = new Int32Array(n);
-    this.um = new Int32Array(n);
-    this.lm = new Int32Array(n);
+    this.arrays = {
+      ab: new Float64Array(this.ld * n),
+      piv: new Int32Array(n),
+      um: new Int32Array(n),
+      lm: new Int32Array(n),
+    };
     this.reach = new Int32Array(n);
+  }
+
+  /**
+   * the band storage to be written in place for the next factor(), holding the current entries (ab's):
+   * with the WebAssembly kernel its own copy, so that neither the entries nor the factors are copied
+   * between it and ab; valid until a factor() or solve() of another band (read ab again after that)
+   */
+  stage(): Float64Array {
+    const kernel = bandKernel(this.n);
+    return kernel !== null ? kernel.stage(this, this.factorCount) : this.ab;
   }
 
   /** index of A(i, j) in ab (caller guarantees i − kl ≤ j ≤ i + ku) */

@@ -337,3 +337,112 @@ test('band LU: a band factorised, then the arena grown by a far larger one, stil
   const [js, wasm] = bothWays(a, rhs(r, a.n));
   assertSameBits(js, wasm, 'refactorised after the growth');
 });
+
+/** the JavaScript loops' factors of a band filled from seed (threshold 0.1), and x: their solution of b */
+function jsReference(
+  n: number,
+  kl: number,
+  ku: number,
+  seed: number,
+  b: Float64Array,
+): { lu: BandLu; x: Float64Array } {
+  const lu = new BandLu(n, kl, ku);
+  lu.pivotThreshold = 0.1;
+  fill(lu, seed);
+  const x = Float64Array.from(b);
+  withKernel(false, () => {
+    assert.ok(lu.factor(), `reference n=${n} factorised`);
+    lu.solve(x);
+  });
+  return { lu, x };
+}
+
+/** a band of the shape, filled from seed, threshold 0.1 */
+function filled(n: number, kl: number, ku: number, seed: number): BandLu {
+  const lu = new BandLu(n, kl, ku);
+  lu.pivotThreshold = 0.1;
+  fill(lu, seed);
+  return lu;
+}
+
+/** lu's own arrays (read without the accessors, which would fetch the kernel's) equal ref's factors */
+function assertOwnFactors(lu: BandLu, ref: BandLu, what: string): void {
+  assertSameBits(ref.ab, lu.arrays.ab, what);
+  assert.deepEqual(lu.arrays.piv, ref.piv);
+  assert.deepEqual(lu.arrays.um, ref.um);
+  assert.deepEqual(lu.arrays.lm, ref.lm);
+}
+
+/** solves b with lu (the kernel's path as it stands) and checks the reference's solution bit for bit */
+function assertSolves(lu: BandLu, b: Float64Array, x: Float64Array, what: string): void {
+  const y = Float64Array.from(b);
+  lu.solve(y);
+  assertSameBits(x, y, what);
+}
+
+test('band LU: the factors stay in the kernel until read or until another band takes it (staged in place, bands in turn, a grown arena, a kernel compiled again), bit for bit the JavaScript loops’', () => {
+  const r = rng(55);
+  const ba = rhs(r, 181);
+  const bb = rhs(r, 120);
+  const A = jsReference(181, 5, 4, 61, ba);
+  const B = jsReference(120, 3, 2, 62, bb);
+  assert.ok(
+    A.lu.piv.some((p, j) => p !== j),
+    'row interchanges in the test band',
+  );
+  const a = new BandLu(181, 5, 4);
+  a.pivotThreshold = 0.1;
+  const b = filled(120, 3, 2, 62);
+  const entriesA = filled(181, 5, 4, 61).ab;
+  withKernel(true, () => {
+    // a's entries written straight into the kernel's storage: its own arrays never see them
+    const staged = a.stage();
+    assert.ok(a.heldBy !== null, 'staged: held by the kernel');
+    staged.set(entriesA);
+    assert.ok(a.factor(), 'a factorised');
+    assert.ok(a.heldBy !== null, 'the factors left in the kernel');
+    assert.ok(
+      a.arrays.ab.every((v) => v === 0),
+      'a.arrays.ab.every((v) => v === 0)',
+    );
+    assertSolves(a, ba, A.x, 'a held');
+    // b takes the arena: a's factors written back into its arrays first
+    assert.ok(b.factor(), 'b factorised');
+    assert.equal(a.heldBy, null);
+    assertOwnFactors(a, A.lu, 'a evicted by b');
+    // solves in turn: each band's factors copied in again, the other's written back first
+    for (let k = 0; k < 2; k++) {
+      assertSolves(a, ba, A.x, `a, round ${k}`);
+      assertSolves(b, bb, B.x, `b, round ${k}`);
+    }
+    assertOwnFactors(b, B.lu, 'b evicted by a');
+    // held while a far larger band grows the arena: written back before the memory grows
+    a.stage().set(entriesA);
+    assert.ok(a.factor() && a.heldBy !== null, 'a refactorised, held');
+    const before = wasmBandKernelArenaBytes();
+    // more band storage than the arena has (15 doubles a row), whatever earlier tests grew it to
+    const big = filled(Math.ceil(before / 120) + 1000, 5, 4, 63);
+    assert.ok(big.factor(), 'the large band factorised');
+    assert.ok(wasmBandKernelArenaBytes() > before, 'the arena grew');
+    assertOwnFactors(a, A.lu, 'a evicted by the growth');
+    assertSolves(a, ba, A.x, 'a after the growth');
+    // held by a kernel that is then compiled again (SIMD switched): the new one fetches the factors
+    a.stage().set(entriesA);
+    assert.ok(a.factor() && a.heldBy !== null, 'a refactorised, held again');
+    const was = useWasmBandSimd(!wasmBandSimdUsed());
+    try {
+      assertSolves(a, ba, A.x, 'a with the recompiled kernel');
+      assert.equal(a.heldBy, null, 'the old kernel gave the factors back');
+    } finally {
+      useWasmBandSimd(was);
+    }
+  });
+  // held, then read by the JavaScript loops (kernel off): the accessors fetch the factors
+  withKernel(true, () => {
+    b.stage().set(filled(120, 3, 2, 62).ab);
+    assert.ok(b.factor() && b.heldBy !== null, 'b refactorised, held');
+  });
+  withKernel(false, () => assertSolves(b, bb, B.x, 'b with the JavaScript loops'));
+  assert.equal(b.heldBy, null);
+  assertOwnFactors(b, B.lu, 'b read');
+});
