@@ -124,6 +124,8 @@ const f64x2Ne = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(72)];
 const i64x2Bitmask = (a: Code): Code => [...a, 0xfd, ...u32(196)];
 /** i32.clz */
 const clz = (a: Code): Code => [...a, 0x67];
+/** memory.copy (bulk memory): len bytes from src to dst */
+const memoryCopy = (dst: Code, src: Code, len: Code): Code => [...dst, ...src, ...len, 0xfc, ...u32(10), 0, 0];
 /** i32.store at a static byte offset from addr */
 const storeI32At = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0x36, 2, ...u32(offset)];
 
@@ -644,9 +646,10 @@ function solveShapedFunc(kl: number, ku: number, simd: boolean): Func {
  * by a br_table into their own written-out bodies. L's column extents come from the multipliers while
  * they are in locals (a bit mask of the nonzero ones, no scan of the stored column: on the DFN's band
  * 5.30 → 5.19 µs per write and factorisation), U's from bits set where a row's update takes a nonzero
- * entry of U (no scan of the stored columns either: 5.68 → 5.2 µs); both kept aside (in reach, which
- * is scratch here) until the factorisation succeeds (a failed one leaves um and lm as they were, as
- * BandLu.factor's loops do).
+ * entry of U (no scan of the stored columns either: 5.68 → 5.2 µs), U's written over its bits when
+ * its column comes; both kept aside (in reach, which is scratch here) until the factorisation succeeds,
+ * then copied to um and lm by memory.copy (a failed one leaves um and lm as they were, as BandLu.factor's
+ * loops do).
  */
 function factorShapedFunc(kl: number, ku: number, simd: boolean): Func {
   const kv = kl + ku;
@@ -674,6 +677,8 @@ function factorShapedFunc(kl: number, ku: number, simd: boolean): Func {
   const column = (mm: number, jOdd: boolean | null): Code => {
     const g = groups(jOdd === false, mm, simd && jOdd !== null); // rows j + 1 …: even when j is even
     const search: Code[] = [set(best, fAbs(loadF64(get(pc)))), set(a0, get(best)), set(jp, i32(0))];
+    // U's extent of column j, complete now (every row above has taken its entry): in place of its bits
+    if (uBits) search.push(storeI32At(get(pu), 0, sub(i32(32), clz(loadI32At(get(pu), 0)))));
     for (let t = 1; t <= mm; t++)
       search.push(
         set(v, fAbs(loadF64At(get(pc), 8 * t))),
@@ -775,15 +780,17 @@ function factorShapedFunc(kl: number, ku: number, simd: boolean): Func {
           next,
         ),
     // U's and L's column extents, now that the factorisation has succeeded
-    set(j, i32(0)),
-    set(pu, get(reach)),
-    set(top, i32(0)),
-    set(pc, add(get(ab), i32(8 * kv))),
-    until(
-      geS(get(j), get(n)),
-      uBits
-        ? storeI32(at(get(um), get(j), 2), sub(i32(32), clz(loadI32(get(pu)))))
-        : [
+    uBits
+      ? [
+          memoryCopy(get(um), get(reach), shl(get(n), i32(2))),
+          memoryCopy(get(lm), at(get(reach), get(n), 2), shl(get(n), i32(2))),
+        ].flat()
+      : [
+          set(j, i32(0)),
+          set(top, i32(0)),
+          set(pc, add(get(ab), i32(8 * kv))),
+          until(
+            geS(get(j), get(n)),
             // from the first row whose reach includes j, trimmed to the first nonzero
             until(geS(loadI32(at(get(reach), get(top), 2)), get(j)), set(top, add(get(top), i32(1)))),
             set(m, sub(get(j), get(top))),
@@ -792,10 +799,10 @@ function factorShapedFunc(kl: number, ku: number, simd: boolean): Func {
               set(m, sub(get(m), i32(1))),
             ),
             storeI32(at(get(um), get(j), 2), get(m)),
-          ].flat(),
-      storeI32(at(get(lm), get(j), 2), loadI32(lmAt)),
-      next,
-    ),
+            storeI32(at(get(lm), get(j), 2), loadI32(lmAt)),
+            next,
+          ),
+        ].flat(),
     i32(1),
   ];
   return {
