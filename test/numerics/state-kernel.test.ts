@@ -6,12 +6,13 @@ import {
   STATE_KERNEL_MIN_N,
   acquireState,
   pairRuns,
+  type StateLease,
   stateKernelSimdUsed,
   useStateKernelSimd,
   useWasmStateKernel,
   wasmStateKernelAvailable,
 } from '../../src/numerics/state-kernel.ts';
-import { CondensedCore } from '../../src/numerics/condensed.ts';
+import { CondensedCore, type LinearChains } from '../../src/numerics/condensed.ts';
 
 /**
  * a nonlinear reaction–diffusion chain of n − 1 differential unknowns (u′ = (u_{i−1} − 2u_i + u_{i+1})/h²
@@ -48,6 +49,22 @@ function solveWith(wasm: boolean, p: DaeProblem, opts: DaeSolverOptions): SolveR
   } finally {
     useWasmStateKernel(was);
   }
+}
+
+/** a kernel lease sized for ch's trees, with the mass diagonal m and the trees (and J's values) loaded */
+function chainLease(n: number, m: Float64Array, ch: LinearChains): StateLease {
+  const st = ch.structure;
+  const lease = acquireState(n, {
+    nk: ch.keep.length,
+    nR: ch.rootV.length,
+    nl: st.lv.length,
+    nRuns: st.runI0.length,
+    nJ: ch.jacobianValues.length,
+  });
+  assert.ok(lease !== null, `a kernel lease for n = ${n}`);
+  lease.m.set(m);
+  lease.loadChains(ch, st);
+  return lease;
 }
 
 function assertSame(a: SolveResult, b: SolveResult): void {
@@ -202,16 +219,8 @@ test('the trees’ factorisation in the kernel takes a tree’s elimination from
   const st = ch.structure;
   // (adds sum onto +0: chain 6's negative zero written into J directly)
   core.J[st.jUp[st.lv.indexOf(6 * per + 1)]!] = -0;
-  const lease = acquireState(n, {
-    nk: ch.keep.length,
-    nR: nv,
-    nl: st.lv.length,
-    nRuns: st.runI0.length,
-    nJ: ch.jacobianValues.length,
-  })!;
+  const lease = chainLease(n, m, ch);
   try {
-    lease.m.set(m);
-    lease.loadChains(ch, st);
     // chains 1, 2 and 4 from chain 0; 3, 5 and 6 each their own; 7 from 0
     assert.equal(lease.chainCopies, 4 * len);
     for (const c of [0.37, 2.5]) {
@@ -241,84 +250,37 @@ test('the trees’ factorisation in the kernel takes a tree’s elimination from
 });
 
 test('pairRuns: the chain kernels take two runs together only where they have the same length and neither reads what the other writes (rhs: an end onto the next run; fill: a start from the run before)', () => {
-  // runs as LinearChains lays them out (lq positions; each run's unknowns consecutive in y too)
-  const st = (runs: [number, number][], lpq: number[], lp: number[]) => ({
-    runI0: Int32Array.from(runs, (r) => r[0]),
-    runEnd: Int32Array.from(runs, (r) => r[1]),
-    lv: Int32Array.from(lpq, (_, i) => 100 + i),
-    lpq: Int32Array.from(lpq),
-    lp: Int32Array.from(lp),
-  });
-  const pairs = (s: ReturnType<typeof st>): string => {
-    const a = new Int32Array(s.runI0.length);
-    const b = new Int32Array(s.runI0.length);
-    pairRuns(s, a, b);
+  // runs of the given lengths one after another, as LinearChains lays them out (positions in lq; each
+  // run's unknowns consecutive in y too, unknown 100 + position); every end onto a band unknown (lpq −1,
+  // parent y index 7) unless ends says otherwise ([position, its lpq, its lp])
+  const pairs = (lens: number[], ends: [number, number, number][] = []): string => {
+    const nl = lens.reduce((a, b) => a + b, 0);
+    const runI0 = Int32Array.from(lens, (_, r) => lens.slice(0, r).reduce((a, b) => a + b, 0));
+    const st = {
+      runI0,
+      runEnd: Int32Array.from(lens, (len, r) => runI0[r]! + len - 1),
+      lv: Int32Array.from({ length: nl }, (_, i) => 100 + i),
+      lpq: new Int32Array(nl).fill(-1),
+      lp: new Int32Array(nl).fill(7),
+    };
+    for (const [q, pq, p] of ends) {
+      st.lpq[q] = pq;
+      st.lp[q] = p;
+    }
+    const a = new Int32Array(lens.length);
+    const b = new Int32Array(lens.length);
+    pairRuns(st, a, b);
     return `${a.join('')}/${b.join('')}`;
   };
-  // four runs of three hanging off band unknowns (lpq −1; their parents' y indices 7, 8): all paired
-  assert.equal(
-    pairs(
-      st(
-        [
-          [0, 2],
-          [3, 5],
-          [6, 8],
-          [9, 11],
-        ],
-        Array(12).fill(-1),
-        Array(12).fill(7),
-      ),
-    ),
-    '1010/0101',
-  );
-  // run 0's end onto position 4 (in run 1): rhs must not pair 0 with 1; fill (from run 1 down) must not
-  // either: run 0 starts from y[104], which run 1 writes
-  const lpq = Array(6).fill(-1);
-  lpq[2] = 4;
-  const lp = Array(6).fill(7);
-  lp[2] = 104;
-  assert.equal(
-    pairs(
-      st(
-        [
-          [0, 2],
-          [3, 5],
-        ],
-        lpq,
-        lp,
-      ),
-    ),
-    '00/00',
-  );
+  // four runs of three hanging off band unknowns: all paired
+  assert.equal(pairs([3, 3, 3, 3]), '1010/0101');
+  // run 0's end (position 2) onto position 4, in run 1: rhs must not pair 0 with 1; fill (from run 1 down)
+  // must not either: run 0 starts from y[104], which run 1 writes
+  assert.equal(pairs([3, 3], [[2, 4, 104]]), '00/00');
   // with a third run after them: rhs pairs 1 with 2, fill 2 with 1 (the greedy walk in each direction)
-  assert.equal(
-    pairs(
-      st(
-        [
-          [0, 2],
-          [3, 5],
-          [6, 8],
-        ],
-        [...lpq, -1, -1, -1],
-        [...lp, 7, 7, 7],
-      ),
-    ),
-    '010/001',
-  );
+  assert.equal(pairs([3, 3, 3], [[2, 4, 104]]), '010/001');
   // runs of different lengths: never
-  assert.equal(
-    pairs(
-      st(
-        [
-          [0, 2],
-          [3, 4],
-        ],
-        Array(5).fill(-1),
-        Array(5).fill(7),
-      ),
-    ),
-    '00/00',
-  );
+  assert.equal(pairs([3, 2]), '00/00');
 });
 
 test('the chain kernels (crhs, cfill) on a tree with a side chain on another chain’s middle give LinearChains.rhs and fill bit for bit', () => {
@@ -375,16 +337,8 @@ test('the chain kernels (crhs, cfill) on a tree with a side chain on another cha
   const ch = core.linearChains(lin)!;
   assert.ok(ch !== null, 'linearChains found the trees');
   const st = ch.structure;
-  const lease = acquireState(n, {
-    nk: ch.keep.length,
-    nR: ch.rootV.length,
-    nl: st.lv.length,
-    nRuns: st.runI0.length,
-    nJ: ch.jacobianValues.length,
-  })!;
+  const lease = chainLease(n, m, ch);
   try {
-    lease.m.set(m);
-    lease.loadChains(ch, st);
     // B's run and A's tail are next to each other with the same length, and not taken together (the
     // property this test is about)
     const runOf = (v: number): number => {
