@@ -618,6 +618,8 @@ export class DfnModel implements CellModel {
     this.arrDss = new Float64Array(b.allMats.length);
     this.dscs = new Float64Array(b.allMats.length);
     this.jacLnCe = new Float64Array(b.nx);
+    this.marginArr = new Float64Array(b.allMats.length);
+    this.marginDen = new Float64Array(b.allMats.length);
     this.jacMat = new Float64Array(JM_STRIDE * b.allMats.length);
     this.build = b;
     // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
@@ -773,12 +775,16 @@ export class DfnModel implements CellModel {
   private readonly marginIdx: readonly Int32Array[];
   private readonly kinPre: Float64Array;
   private readonly kinArg: Float64Array;
-  /** scratch per material g (residual, stoichiometryMargin): rate constant and D_s Arrhenius factor at T, D_s when constant */
+  /** scratch per material g (residual, particleRows): rate constant and D_s Arrhenius factor at T, D_s when constant */
   private readonly kTs: Float64Array;
   private readonly arrDss: Float64Array;
   private readonly dscs: Float64Array;
   /** scratch of jac: ln c_e per volume; per material g its D_s Arrhenius factor, D_s when constant, k(T), hysteresis weight */
   private readonly jacLnCe: Float64Array;
+  /** stoichiometryMargin's per-material Arrhenius factor of D_s and 2·D_s (constant D_s) at marginT (NaN: none yet) */
+  private marginT = NaN;
+  private readonly marginArr: Float64Array;
+  private readonly marginDen: Float64Array;
   private readonly jacMat: Float64Array;
 
   get structure(): JacobianStructure {
@@ -1091,12 +1097,17 @@ export class DfnModel implements CellModel {
     const Tref = this.Tref;
     const allMats = this.allMats;
     const nMat = allMats.length;
-    // per material: the Arrhenius factor, and D_s itself when it is constant (evaluated once per call)
-    const { arrDss, dscs } = this;
-    for (let g = 0; g < nMat; g++) {
-      const el = allMats[g]!;
-      arrDss[g] = arrhenius(el.e.diffusivityActivation_J_mol, Tref, T);
-      dscs[g] = el.dsConst ? el.e.diffusivity(0, Tref) * arrDss[g]! : 0;
+    // per material: the Arrhenius factor, and 2·D_s when D_s is constant, at T: evaluated when T changes
+    // (isothermal: once; the same expressions, so the same doubles as evaluating them every call)
+    const { marginArr, marginDen } = this;
+    if (T !== this.marginT) {
+      for (let g = 0; g < nMat; g++) {
+        const el = allMats[g]!;
+        const arr = arrhenius(el.e.diffusivityActivation_J_mol, Tref, T);
+        marginArr[g] = arr;
+        marginDen[g] = el.dsConst ? 2 * (el.e.diffusivity(0, Tref) * arr) : 0;
+      }
+      this.marginT = T;
     }
     // the smallest distance over every particle surface, material by material (a minimum: the order of
     // the volumes does not matter); the surface value extrapolated from the outer shell by its flux
@@ -1107,7 +1118,7 @@ export class DfnModel implements CellModel {
       const dr = el.dr;
       const cmax = el.cmax;
       if (el.dsConst) {
-        const den = 2 * dscs[g]!;
+        const den = marginDen[g]!;
         for (let q = 0; q < idx.length; q++) {
           const b = idx[q]!;
           const th = (y[b]! - (y[b + 1]! * dr) / den) / cmax;
@@ -1115,7 +1126,7 @@ export class DfnModel implements CellModel {
           if (d < m) m = d;
         }
       } else {
-        const arr = arrDss[g]!;
+        const arr = marginArr[g]!;
         for (let q = 0; q < idx.length; q++) {
           const b = idx[q]!;
           const cN = y[b]!;
