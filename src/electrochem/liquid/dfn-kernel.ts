@@ -522,6 +522,76 @@ function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPair
   };
 }
 
+/**
+ * prow(pPR, nPR, pY, pOut, nr): the linear particle rows of the full residual (./dfn.ts's particle loop,
+ * the same operations in its order) for the nPR entries at pPR (PR_STRIDE bytes each: the first row of its
+ * particle, the byte address of its material's coefficients — r²/Δr per face, then 1/V per shell — its
+ * constant D_s and R_p)
+ */
+const PR_STRIDE = 24;
+function particleFunc(): Func {
+  const pPR = 0;
+  const nPR = 1;
+  const pY = 2;
+  const pOut = 3;
+  const nr = 4;
+  const e = 5;
+  const pe = 6;
+  const b = 7;
+  const mc = 8;
+  const i = 9;
+  const dsc = 10;
+  const prev = 11;
+  const c0 = 12;
+  const c1 = 13;
+  const flux = 14;
+  const yAt = (r: Code): Code => loadF64(at(get(pY), r, 3));
+  const outAddr = (r: Code): Code => at(get(pOut), r, 3);
+  /** 1/V of shell r */
+  const invVol = (r: Code): Code => loadF64(at(get(mc), add(sub(get(nr), i32(1)), r), 3));
+  const body: Code[] = [
+    set(pe, get(pPR)),
+    set(e, i32(0)),
+    until(
+      geS(get(e), get(nPR)),
+      set(b, loadI32At(get(pe), 0)),
+      set(mc, loadI32At(get(pe), 4)),
+      set(dsc, loadF64At(get(pe), 8)),
+      set(prev, f64Zero),
+      set(c0, yAt(get(b))),
+      set(i, i32(0)),
+      until(
+        geS(get(i), sub(get(nr), i32(1))),
+        set(c1, yAt(add(add(get(b), get(i)), i32(1)))),
+        set(flux, fMul(fMul(loadF64(at(get(mc), get(i), 3)), get(dsc)), fSub(get(c1), get(c0)))),
+        storeF64(outAddr(add(get(b), get(i))), fMul(fSub(get(flux), get(prev)), invVol(get(i)))),
+        set(prev, get(flux)),
+        set(c0, get(c1)),
+        set(i, add(get(i), i32(1))),
+      ),
+      // (−R_p·R_p·j − flux)/V of the outer shell
+      storeF64(
+        outAddr(sub(add(get(b), get(nr)), i32(1))),
+        fMul(
+          fSub(fMul(fMul(fNeg(loadF64At(get(pe), 16)), loadF64At(get(pe), 16)), yAt(add(get(b), get(nr)))), get(prev)),
+          invVol(sub(get(nr), i32(1))),
+        ),
+      ),
+      set(pe, add(get(pe), i32(PR_STRIDE))),
+      set(e, add(get(e), i32(1))),
+    ),
+  ];
+  return {
+    name: 'prow',
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64],
+    body: body.flat(),
+  };
+}
+
+type ProwFn = (pPR: number, nPR: number, pY: number, pOut: number, nr: number) => void;
+
 type ResFn = (
   nx: number,
   nNeg: number,
@@ -563,6 +633,10 @@ export interface DfnKernelMaterial {
   readonly kT: number;
   /** its constant D_s at T */
   readonly ds: number;
+  /** particle radius R_p, m; r²/Δr per inner face (nr − 1) and 1/V per shell (nr) of its particle */
+  readonly rp: number;
+  readonly faceCoef: Float64Array;
+  readonly invVol: Float64Array;
 }
 
 /** what the kernel needs of a DfnModel (its own arrays, not copies) */
@@ -625,7 +699,10 @@ function compile(): Compiled | null {
     return {
       wasm,
       module: new wasm.Module(
-        encodeModule([residualFunc(libm.log, libm.sinh, libm.logPair, libm.sinhPair), ...libm.funcs], true),
+        encodeModule(
+          [residualFunc(libm.log, libm.sinh, libm.logPair, libm.sinhPair), ...libm.funcs, particleFunc()],
+          true,
+        ),
       ),
     };
   } catch {
@@ -636,6 +713,7 @@ function compile(): Compiled | null {
 /** one memory and its instance: log and sinh's tables, then the loaded model's block, in [0, blockBytes); tables above */
 class KernelMemory {
   readonly res: ResFn;
+  readonly prow: ProwFn;
   readonly buffer: ArrayBuffer;
   readonly f64: Float64Array;
   loaded: DfnResidualKernel | null = null;
@@ -648,7 +726,9 @@ class KernelMemory {
   ) {
     const pages = bytes / 65536;
     const mem: WasmMemory = new c.wasm.Memory({ initial: pages, maximum: pages });
-    this.res = new c.wasm.Instance(c.module, { env: { mem } }).exports.res as ResFn;
+    const ex = new c.wasm.Instance(c.module, { env: { mem } }).exports;
+    this.res = ex.res as ResFn;
+    this.prow = ex.prow as ProwFn;
     this.buffer = mem.buffer;
     this.f64 = new Float64Array(mem.buffer);
     writeLibmTable(this.f64, LIBM_AT);
@@ -689,6 +769,8 @@ export class DfnResidualKernel {
     kp: number;
     ka: number;
     se: number;
+    pr: number;
+    mcoef: number;
     end: number;
   };
   /** the kinetics entries (volume, material) in the volumes' order */
@@ -735,6 +817,8 @@ export class DfnResidualKernel {
       kp: take(16 * nPair),
       ka: take(16 * nPair),
       se: take(16 * nPair),
+      pr: take(PR_STRIDE * nKin),
+      mcoef: take(8 * (2 * spec.nr - 1) * spec.mats.length),
       end: o,
     };
   }
@@ -833,6 +917,20 @@ export class DfnResidualKernel {
       if (e < ents.length) i32v[o.kr / 4 + e] = row;
     }
     this.pc = pc;
+    // the particle rows' entries (prow) and each material's coefficients
+    const nc = 2 * s.nr - 1;
+    s.mats.forEach((mt, g) => {
+      f.set(mt.faceCoef.subarray(0, s.nr - 1), o.mcoef / 8 + g * nc);
+      f.set(mt.invVol.subarray(0, s.nr), o.mcoef / 8 + g * nc + s.nr - 1);
+    });
+    ents.forEach(([k, g], e) => {
+      const at = o.pr + PR_STRIDE * e;
+      const mt = s.mats[g]!;
+      i32v[at / 4] = s.iCs[k]! + (g - (s.dom[k] === 0 ? 0 : s.nNeg)) * s.stride;
+      i32v[at / 4 + 1] = o.mcoef + 8 * g * nc;
+      f[(at + 8) / 8] = mt.ds;
+      f[(at + 16) / 8] = mt.rp;
+    });
     this.yv = new Float64Array(buf, o.y, s.n);
     this.ov = new Float64Array(buf, o.out, s.n);
     this.mem = m;
@@ -859,9 +957,10 @@ export class DfnResidualKernel {
 
   /**
    * the nonlinear rows of f at y into out (the electrolyte, φ_e, φ_s and kinetics rows; the collector,
-   * gauge and control rows are the model's); false where the kernel declines or is off (out untouched)
+   * gauge and control rows are the model's), and with full the linear particle rows too (prow); false
+   * where the kernel declines or is off (out untouched)
    */
-  run(y: Float64Array, out: Float64Array): boolean {
+  run(y: Float64Array, out: Float64Array, full = false): boolean {
     if (!enabled) return false;
     const s = this.spec;
     if (y.length !== s.n || out.length !== s.n) return false;
@@ -901,6 +1000,7 @@ export class DfnResidualKernel {
       o.se,
     );
     if (st !== KERNEL_OK) return false;
+    if (full) this.mem!.prow(o.pr, this.entries.length, o.y, o.out, s.nr);
     out.set(ov);
     runs++;
     return true;

@@ -684,6 +684,9 @@ export class DfnModel implements CellModel {
         ocp: el.ocpT,
         kT: e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, Tref),
         ds: e.diffusivity(0, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, Tref),
+        rp: el.Rp,
+        faceCoef: el.faceCoef,
+        invVol: el.invVol,
       });
     }
     // the residual's scalars at T = T_ref, the same expressions
@@ -775,7 +778,7 @@ export class DfnModel implements CellModel {
   private readonly marginIdx: readonly Int32Array[];
   private readonly kinPre: Float64Array;
   private readonly kinArg: Float64Array;
-  /** scratch per material g (residual, particleRows): rate constant and D_s Arrhenius factor at T, D_s when constant */
+  /** scratch per material g (residual): rate constant and D_s Arrhenius factor at T, D_s when constant */
   private readonly kTs: Float64Array;
   private readonly arrDss: Float64Array;
   private readonly dscs: Float64Array;
@@ -1269,10 +1272,9 @@ export class DfnModel implements CellModel {
    */
   residual(t: number, y: Float64Array, control: Control, out: Float64Array, nonlinearOnly = false): void {
     const kern = this.kern;
-    if (kern !== null && this.T0 === this.Tref && kern.run(y, out)) {
-      // the kernel wrote the electrolyte, φ_e, φ_s and kinetics rows; the linear particle rows (the full
-      // residual) and the collectors, gauge and control as below
-      if (!nonlinearOnly) this.particleRows(y, out);
+    if (kern !== null && this.T0 === this.Tref && kern.run(y, out, !nonlinearOnly)) {
+      // the kernel wrote the electrolyte, φ_e, φ_s and kinetics rows (and the full residual's linear
+      // particle rows: every D_s is constant, T = T_ref); the collectors, gauge and control as below
       const I = y[this.iI]!;
       const idis = -I / this.area_m2;
       const iPs = this.iPs;
@@ -1486,45 +1488,6 @@ export class DfnModel implements CellModel {
       const th = this.thermal!;
       const Q = I * V - this.area_m2 * heatRxn; // W
       out[this.iT] = (Q - th.hA_W_K * (T - th.ambient_K)) / th.heatCapacity_J_K;
-    }
-  }
-
-  /**
-   * the particle rows of the full residual where the kernel wrote the others (every material's D_s is then
-   * constant and T = T_ref): the JavaScript path's particle loop, the same expressions in the same order
-   * (each row depends on y alone, so computing them apart from the kinetics rows gives the same doubles)
-   */
-  private particleRows(y: Float64Array, out: Float64Array): void {
-    const { nx, nr, stride, dom, iCs, allMats, Tref } = this;
-    const T = this.T0;
-    const nNeg = this.mats[0].length;
-    const dscs = this.dscs;
-    for (let g = 0; g < allMats.length; g++) {
-      const e = allMats[g]!.e;
-      dscs[g] = e.diffusivity(0, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, T);
-    }
-    for (let k = 0; k < nx; k++) {
-      const d = dom[k]!;
-      if (d === 1) continue;
-      const g0 = d === 0 ? 0 : nNeg;
-      const gEnd = d === 0 ? nNeg : allMats.length;
-      for (let g = g0; g < gEnd; g++) {
-        const el = allMats[g]!;
-        const b = iCs[k]! + (g - g0) * stride;
-        const jj = y[b + nr]!;
-        const dsc = dscs[g]!;
-        const { faceCoef, invVol } = el;
-        let prevFlux = 0;
-        let c0 = y[b]!;
-        for (let i = 0; i < nr - 1; i++) {
-          const c1 = y[b + i + 1]!;
-          const flux = faceCoef[i]! * dsc * (c1 - c0);
-          out[b + i] = (flux - prevFlux) * invVol[i]!;
-          prevFlux = flux;
-          c0 = c1;
-        }
-        out[b + nr - 1] = (-el.Rp * el.Rp * jj - prevFlux) * invVol[nr - 1]!;
-      }
     }
   }
 
