@@ -140,6 +140,36 @@ export const f64x2Lane = (a: Code, lane: 0 | 1): Code => [...a, 0xfd, ...u32(33)
 /** f64x2.pmax(a, b): per lane a < b ? b : a (the comparison and choice of `if (b > a) a = b`, NaN included) */
 export const f64x2Pmax = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(247)];
 
+/** v128.load at addr + a constant byte offset (alignment hint 8 bytes) */
+export const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, 0, 3, ...u32(offset)];
+/** f64x2.replace_lane: v with lane 1 set to b */
+export const f64x2Lane1 = (v: Code, b: Code): Code => [...v, ...b, 0xfd, 0x22, 1];
+/** (a, b) as two lanes (f64x2.splat, f64x2.replace_lane) */
+export const pair = (a: Code, b: Code): Code => f64x2Lane1(f64x2Splat(a), b);
+/** i8x16.shuffle taking the low (lane 0) or high (lane 1) double of a and of b: (a₀, b₀) or (a₁, b₁) */
+export const lanes = (a: Code, b: Code, high: boolean): Code => {
+  const o = high ? 8 : 0;
+  const idx = Array.from({ length: 16 }, (_, i) => (i < 8 ? o + i : 16 + o + i - 8));
+  return [...a, ...b, 0xfd, 0x0d, ...idx];
+};
+/** v128.const of the double v in both lanes */
+export const vconst = (v: number): Code => {
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  dv.setFloat64(0, v, true);
+  dv.setFloat64(8, v, true);
+  return [0xfd, 0x0c, ...b];
+};
+/** f64x2.neg: the sign bit of each lane flipped (as f64.neg) */
+export const f64x2Neg = (a: Code): Code => [...a, 0xfd, ...u32(237)];
+/** f64x2.sqrt: IEEE 754 square root per lane (as f64.sqrt) */
+export const f64x2Sqrt = (a: Code): Code => [...a, 0xfd, ...u32(239)];
+/** f64x2.gt: per lane all ones where a > b (false for NaN), else zero */
+export const f64x2Gt = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(74)];
+/** v128.and, v128.xor: bitwise */
+export const v128And = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(78)];
+export const v128Xor = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(81)];
+
 export interface Func {
   name: string;
   params: number[];

@@ -37,7 +37,6 @@ import {
   ltU,
   or,
   storeF64At,
-  u32,
   ret,
   set,
   shl,
@@ -53,6 +52,14 @@ import {
   f64x2Splat,
   v128Store,
   V128,
+  f64x2Lane1,
+  f64x2Neg,
+  lanes,
+  pair,
+  v128And,
+  v128LoadAt,
+  v128Xor,
+  vconst,
   type Code,
   type Func,
 } from './wasm-encoder.ts';
@@ -247,27 +254,6 @@ function sinhFunc(tab: number): Func {
   };
 }
 
-// the two-lane instructions logPair needs beyond ./wasm-encoder.ts's
-/** v128.load at addr + offset (alignment hint 8 bytes) */
-const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, 0, 3, ...u32(offset)];
-/** f64x2.replace_lane: v with lane 1 set to b */
-const f64x2Lane1 = (v: Code, b: Code): Code => [...v, ...b, 0xfd, 0x22, 1];
-/** (a, b) as two lanes */
-const pair = (a: Code, b: Code): Code => f64x2Lane1(f64x2Splat(a), b);
-/** i8x16.shuffle taking the low (lane 0) or high (lane 1) double of a and of b: (a₀, b₀) or (a₁, b₁) */
-const lanes = (a: Code, b: Code, high: boolean): Code => {
-  const o = high ? 8 : 0;
-  const idx = Array.from({ length: 16 }, (_, i) => (i < 8 ? o + i : 16 + o + i - 8));
-  return [...a, ...b, 0xfd, 0x0d, ...idx];
-};
-/** v128.const of the double v in both lanes */
-const vconst = (v: number): Code => {
-  const b = new Uint8Array(16);
-  const dv = new DataView(b.buffer);
-  dv.setFloat64(0, v, true);
-  dv.setFloat64(8, v, true);
-  return [0xfd, 0x0c, ...b];
-};
 /** horner() of two lanes: each lane the same additions and multiplications in the same order */
 function horner2(v: Code, cs: readonly number[]): Code {
   let acc = vconst(cs[cs.length - 1]!);
@@ -360,12 +346,6 @@ function logPairFunc(tab: number, logFn: number): Func {
     body: body.flat(),
   };
 }
-
-/** f64x2.neg: the sign bit of each lane flipped (as f64.neg) */
-const f64x2Neg = (a: Code): Code => [...a, 0xfd, ...u32(237)];
-/** v128.and, v128.xor */
-const v128And = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(78)];
-const v128Xor = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(81)];
 
 /**
  * sinhPair(v): sinh of each lane of v (f64x2), bit for bit sinh's (tables at byte address tab; sinhFn:

@@ -84,6 +84,9 @@ test('the kernel declines a state outside its tables or window, and the JavaScri
   const hiJ = Float64Array.from(base);
   hiJ[m.iJ[3]!] = 1e3 * hiJ[m.iJ[3]!]!; // the surface stoichiometry far outside [0, 1]
   states.push(['θ outside its window', hiJ, false]);
+  const hiJ2 = Float64Array.from(base);
+  hiJ2[m.iJ[2]!] = 1e3 * hiJ2[m.iJ[2]!]!; // the same in the other lane of the kernel's pairs of entries
+  states.push(['θ outside its window (lane 0)', hiJ2, false]);
   for (const [name, y, kernel] of states) {
     const eval_ = (on: boolean): { out: Float64Array; runs: number } => {
       const was = useWasmDfnKernel(on);
@@ -101,7 +104,7 @@ test('the kernel declines a state outside its tables or window, and the JavaScri
     assert.equal(wasm.runs, kernel ? 1 : 0, name);
     for (let i = 0; i < m.n; i++)
       assert.ok(Object.is(wasm.out[i], js.out[i]), `${name}: f[${i}] ${wasm.out[i]} vs ${js.out[i]}`);
-    if (name === 'θ outside its window')
+    if (name.startsWith('θ outside its window'))
       assert.ok(
         js.out.every((v) => Number.isNaN(v)),
         'js.out.every((v) => Number.isNaN(v))',
@@ -119,23 +122,29 @@ test('a non-positive c_e gives the same non-finite rows in the kernel and its Ja
   const control = { mode: 'current', value: -5 } as const;
   const base = m.initialState(0.5);
   m.algebraicGuess(base, -5);
-  for (const ce of [0, -1, -0]) {
+  // a separator volume (25) and electrode volumes (5, 44: their kinetics take c_e/c_e0 as +0 there)
+  for (const [k, ce] of [25, 5, 44].flatMap((k) => [0, -1, -0].map((ce) => [k, ce] as const))) {
     const y = Float64Array.from(base);
-    y[m.iCe[25]!] = ce;
+    y[m.iCe[k]!] = ce;
     const eval_ = (on: boolean): Float64Array => {
       const was = useWasmDfnKernel(on);
       try {
         const out = new Float64Array(m.n).fill(7);
+        const before = dfnKernelRuns();
         m.residual(0, y, control, out, true);
+        ranKernel = dfnKernelRuns() - before;
         return out;
       } finally {
         useWasmDfnKernel(was);
       }
     };
+    let ranKernel = 0;
     const js = eval_(false);
     const wasm = eval_(true);
-    for (let i = 0; i < m.n; i++) assert.ok(Object.is(wasm[i], js[i]), `c_e ${ce}: f[${i}] ${wasm[i]} vs ${js[i]}`);
-    assert.ok(!js.every((v) => Number.isFinite(v)), `c_e ${ce}: some row of f is not finite`);
+    assert.equal(ranKernel, 1, `c_e ${ce} in volume ${k}: the kernel ran`);
+    for (let i = 0; i < m.n; i++)
+      assert.ok(Object.is(wasm[i], js[i]), `c_e ${ce} in volume ${k}: f[${i}] ${wasm[i]} vs ${js[i]}`);
+    assert.ok(!js.every((v) => Number.isFinite(v)), `c_e ${ce} in volume ${k}: some row of f is not finite`);
   }
 });
 

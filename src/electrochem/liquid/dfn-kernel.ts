@@ -13,7 +13,12 @@
  * and sinhPair: per lane log's and sinh's operations in their order). As in the JavaScript path, the
  * logarithms run in a sweep of their own before the faces, and the kinetics rows in one after the volumes
  * (their prefactors and sinh arguments kept per entry), so that consecutive arguments pair up; each row
- * depends on its own entry alone, so the order of the sweeps changes no double.
+ * depends on its own entry alone, so the order of the sweeps changes no double. Likewise the kinetics
+ * entries (one per electrode volume and material: surface stoichiometry, OCP, prefactor, argument, source
+ * a·j·Δx) run two a pass in f64x2 lanes before the volumes, each lane the scalar operations in their order
+ * (the OCP table's coefficients loaded per lane; the θ(1 − θ) floor as f64x2.pmax, the same comparison;
+ * c_e/c_e0 masked to +0 where c_e ≤ 0 or NaN, the same value as the scalar branch), and each volume then
+ * sums its entries' sources in the materials' order.
  * The full residual (./dfn.ts) runs this kernel too and writes the linear particle rows in JavaScript.
  *
  * Where a value leaves a table's range (the JavaScript path then calls the exact function) or a surface
@@ -24,7 +29,8 @@
  *
  * One memory per thread, never grown (growing detaches the buffer the views hold, and the engine's
  * typed-array fast paths assume no buffer is ever detached): log and sinh's tables at its start, the model
- * block of the model that ran last (indices, geometry, per-material constants, state and f copies, ln c_e)
+ * block of the model that ran last (indices, geometry, the kinetics entries' constants, state and f copies,
+ * ln c_e, scratch)
  * after them, the OCP and property tables above it,
  * cached by table (models built from the same parsed parameters share them). A model larger than the
  * block, or tables more than the memory holds, get a fresh memory. The module is assembled from the
@@ -48,7 +54,6 @@ import {
   fLt,
   fMul,
   fNeg,
-  fSqrt,
   fSub,
   get,
   i32,
@@ -68,7 +73,22 @@ import {
   until,
   geS,
   ltS,
-  storeI32,
+  or,
+  loadI32At,
+  v128LoadAt,
+  v128Store,
+  pair,
+  lanes,
+  vconst,
+  f64x2Add,
+  f64x2Sub,
+  f64x2Mul,
+  f64x2Div,
+  f64x2Sqrt,
+  f64x2Gt,
+  f64x2Pmax,
+  f64x2Splat,
+  v128And,
   v128Load,
   f64x2Lane,
   V128,
@@ -82,17 +102,27 @@ import type { OcpTable } from './ocp-table.ts';
 
 const eqI = op(0x46);
 
-/** per material: f64 fields of its record (MAT_STRIDE bytes) */
-const M_CMAX = 0;
-const M_DR = 8;
-const M_A = 16;
-const M_X0 = 24;
-const M_INVH = 32;
-const M_NINT = 40;
-const M_KT2 = 48; // 2·k(T)
-const M_DS2 = 56; // 2·D_s
-const M_TAB = 64; // byte address of the OCP table's coefficients (as f64: an integer)
-const MAT_STRIDE = 72;
+/**
+ * per pair of kinetics entries (one per electrode volume and material, in the volumes' order, padded to an
+ * even count by repeating the last): the two entries' constants side by side, so that the pair's
+ * arithmetic runs in the two lanes of f64x2 operations. PAIR_STRIDE bytes each; f64x2 fields (lane 0 the
+ * first entry, lane 1 the second), then per lane an f64 and i32 fields.
+ */
+const P_DR = 0; // radial step Δr
+const P_DS2 = 16; // 2·D_s
+const P_CMAX = 32;
+const P_X0 = 48; // the OCP table's start, 1/h
+const P_INVH = 64;
+const P_KT2 = 80; // 2·k(T)
+const P_A = 96; // surface area per volume
+const P_DX = 112; // the volume's Δx
+const P_NINT = 128; // the OCP table's intervals (f64, per lane)
+const P_TAB = 144; // byte address of the OCP table's coefficients (i32, per lane)
+const P_ROW = 152; // the pore-wall flux's row (its kinetics row; c_s's outer shell the row before)
+const P_CE = 160; // the volume's c_e, φ_s and φ_e rows
+const P_PS = 168;
+const P_PE = 176;
+const PAIR_STRIDE = 192;
 
 /** scalars of the model block (f64 at these byte offsets of SC) */
 const S_ARRDE = 0;
@@ -131,28 +161,26 @@ class Locals {
 }
 
 /**
- * res(nx, nNeg, nMat, stride, nr, tfTab, pDom, pCe, pPe, pPs, pCs, pG, pS, pDx, pEps, pMat, pY, pOut,
- * pLn, pSc, pTD, pTK, pTF, pKR, pKP, pKA) → status (pKR, pKP, pKA: the kinetics entries' rows, prefactors and
- * sinh arguments, scratch; log, sinh, logPair, sinhPair: the function indices of ../../numerics/wasm-libm.ts's)
+ * res(nx, nNeg, nMat, tfTab, pDom, pCe, pPe, pPs, pG, pS, pDx, pEps, pPC, pY, pOut, pLn, pSc, pTD, pTK, pTF,
+ * pKR, pKP, pKA, nPair, pSE) → status (pPC: the nPair pairs of kinetics entries, PAIR_STRIDE bytes each;
+ * pKR: the kinetics rows; pKP, pKA, pSE: per entry its prefactor, sinh argument and source, scratch; log,
+ * sinh, logPair, sinhPair: the function indices of ../../numerics/wasm-libm.ts's)
  */
 function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPairFn: number): Func {
   const L = new Locals();
   const nx = L.param(I32);
   const nNeg = L.param(I32);
   const nMat = L.param(I32);
-  const stride = L.param(I32);
-  const nr = L.param(I32);
   const tfTab = L.param(I32);
   const pDom = L.param(I32);
   const pCe = L.param(I32);
   const pPe = L.param(I32);
   const pPs = L.param(I32);
-  const pCs = L.param(I32);
   const pG = L.param(I32);
   const pS = L.param(I32);
   const pDx = L.param(I32);
   const pEps = L.param(I32);
-  const pMat = L.param(I32);
+  const pPC = L.param(I32);
   const pY = L.param(I32);
   const pOut = L.param(I32);
   const pLn = L.param(I32);
@@ -163,6 +191,8 @@ function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPair
   const pKR = L.param(I32);
   const pKP = L.param(I32);
   const pKA = L.param(I32);
+  const nPair = L.param(I32);
+  const pSE = L.param(I32);
   // locals
   const k = L.local(I32);
   const f = L.local(I32);
@@ -203,21 +233,20 @@ function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPair
   const g0 = L.local(I32);
   const gEnd = L.local(I32);
   const b = L.local(I32);
-  const pm = L.local(I32);
   const dxk = L.local(F64);
-  const ce = L.local(F64);
-  const cer = L.local(F64);
-  const phiSE = L.local(F64);
   const src = L.local(F64);
-  const jj = L.local(F64);
-  const th = L.local(F64);
-  const gth = L.local(F64);
-  const s = L.local(F64);
-  const U = L.local(F64);
   const pt = L.local(I32);
   const tmp = L.local(F64);
   const nk = L.local(I32);
   const sp = L.local(V128);
+  // the kinetics entries' pass (two a pass)
+  const pp = L.local(I32);
+  const p = L.local(I32);
+  const qa = L.local(I32);
+  const qb = L.local(I32);
+  const tha = L.local(F64);
+  const thb = L.local(F64);
+  const [JJ, TH, GTH, SV, UV, T0a, T0b, T1a, T1b, OCP, CE, CER] = Array.from({ length: 12 }, () => L.local(V128));
 
   const i32At = (p: number, i: Code): Code => loadI32(at(get(p), i, 2));
   const f64At = (p: number, i: Code): Code => loadF64(at(get(p), i, 3));
@@ -233,7 +262,6 @@ function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPair
     }
     return get(l);
   };
-  const mat = (off: number): Code => loadF64At(get(pm), off);
   /** c[q] + u(c[q+1] + u(c[q+2] + u c[q+3])) of the table at byte address t (q: the interval's byte offset) */
   const poly = (t: Code): Code => [
     ...set(pt, add(t, get(q))),
@@ -338,31 +366,91 @@ function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPair
       set(f, add(get(f), i32(1))),
     ),
   ];
-  // one material of an electrode volume: its kinetics' prefactor and argument, its source added to src
-  const material: Code[] = [
-    set(pm, add(get(pMat), mul(get(g), i32(MAT_STRIDE)))),
-    set(b, add(i32At(pCs, get(k)), mul(sub(get(g), get(g0)), get(stride)))),
-    set(jj, yAt(add(get(b), get(nr)))),
-    // θ = (c_N − j·Δr/(2 D_s))/c_max
-    set(
-      th,
-      fDiv(fSub(yAt(sub(add(get(b), get(nr)), i32(1))), fDiv(fMul(get(jj), mat(M_DR)), mat(M_DS2))), mat(M_CMAX)),
+  // the kinetics entries, two a pass (the pair block, pPC): per lane the scalar path's operations on that
+  // entry's values, in its order: θ, the window, θ(1 − θ) and its floor, the OCP table, the prefactor
+  // 2k·√(c_e/c_e0·θ(1−θ)), sinh's argument F/(2RT)·(φ_s − φ_e − U) and the source a·j·Δx (pSE)
+  const pc = (off: number): Code => v128LoadAt(get(pp), off);
+  const pcI = (off: number, lane: number): Code => loadI32At(get(pp), off + 4 * lane);
+  /** y at the row in the pair block's i32 field off of lane l, minus d */
+  const yRow = (off: number, l: number, d = 0): Code => yAt(d === 0 ? pcI(off, l) : sub(pcI(off, l), i32(d)));
+  const entries: Code[] = [
+    set(pp, get(pPC)),
+    set(p, i32(0)),
+    until(
+      geS(get(p), get(nPair)),
+      set(JJ, pair(yRow(P_ROW, 0), yRow(P_ROW, 1))),
+      // θ = (c_N − j·Δr/(2 D_s))/c_max
+      set(
+        TH,
+        f64x2Div(
+          f64x2Sub(pair(yRow(P_ROW, 0, 1), yRow(P_ROW, 1, 1)), f64x2Div(f64x2Mul(get(JJ), pc(P_DR)), pc(P_DS2))),
+          pc(P_CMAX),
+        ),
+      ),
+      set(tha, f64x2Lane(get(TH), 0)),
+      set(thb, f64x2Lane(get(TH), 1)),
+      ifThen(
+        or(
+          or(fLt(get(tha), sc(S_THLO)), fGt(get(tha), sc(S_THHI))),
+          or(fLt(get(thb), sc(S_THLO)), fGt(get(thb), sc(S_THHI))),
+        ),
+        ret(i32(2)),
+      ),
+      // θ(1 − θ), raised to the floor where below it (pmax(a, b): a < b ? b : a, the scalar path's test)
+      set(GTH, f64x2Pmax(f64x2Mul(get(TH), f64x2Sub(vconst(1), get(TH))), f64x2Splat(sc(S_THEPS)))),
+      set(SV, f64x2Mul(f64x2Sub(get(TH), pc(P_X0)), pc(P_INVH))),
+      set(tha, f64x2Lane(get(SV), 0)),
+      set(thb, f64x2Lane(get(SV), 1)),
+      ifThen(
+        eqz(
+          and(
+            and(fGe(get(tha), f64Zero), fLt(get(tha), loadF64At(get(pp), P_NINT))),
+            and(fGe(get(thb), f64Zero), fLt(get(thb), loadF64At(get(pp), P_NINT + 8))),
+          ),
+        ),
+        ret(i32(3)),
+      ),
+      set(qa, truncF64S(get(tha))),
+      set(qb, truncF64S(get(thb))),
+      set(UV, f64x2Sub(get(SV), pair(f64FromI32S(get(qa)), f64FromI32S(get(qb))))),
+      set(qa, add(pcI(P_TAB, 0), mul(get(qa), i32(32)))),
+      set(qb, add(pcI(P_TAB, 1), mul(get(qb), i32(32)))),
+      set(T0a, v128LoadAt(get(qa), 0)),
+      set(T0b, v128LoadAt(get(qb), 0)),
+      set(T1a, v128LoadAt(get(qa), 16)),
+      set(T1b, v128LoadAt(get(qb), 16)),
+      // U = c0 + u(c1 + u(c2 + u c3)), the coefficients regrouped by lane
+      set(
+        OCP,
+        f64x2Add(
+          lanes(get(T0a), get(T0b), false),
+          f64x2Mul(
+            get(UV),
+            f64x2Add(
+              lanes(get(T0a), get(T0b), true),
+              f64x2Mul(
+                get(UV),
+                f64x2Add(lanes(get(T1a), get(T1b), false), f64x2Mul(get(UV), lanes(get(T1a), get(T1b), true))),
+              ),
+            ),
+          ),
+        ),
+      ),
+      // c_e/c_e0 where c_e > 0, else +0 (the mask keeps the quotient's bits or clears them)
+      set(CE, pair(yRow(P_CE, 0), yRow(P_CE, 1))),
+      set(CER, v128And(f64x2Div(get(CE), f64x2Splat(sc(S_CE0))), f64x2Gt(get(CE), vconst(0)))),
+      v128Store(at(get(pKP), get(p), 4), f64x2Mul(pc(P_KT2), f64x2Sqrt(f64x2Mul(get(CER), get(GTH))))),
+      v128Store(
+        at(get(pKA), get(p), 4),
+        f64x2Mul(
+          f64x2Splat(sc(S_HALFFRT)),
+          f64x2Sub(pair(fSub(yRow(P_PS, 0), yRow(P_PE, 0)), fSub(yRow(P_PS, 1), yRow(P_PE, 1))), get(OCP)),
+        ),
+      ),
+      v128Store(at(get(pSE), get(p), 4), f64x2Mul(f64x2Mul(pc(P_A), get(JJ)), pc(P_DX))),
+      set(pp, add(get(pp), i32(PAIR_STRIDE))),
+      set(p, add(get(p), i32(1))),
     ),
-    ifThen(fLt(get(th), sc(S_THLO)), ret(i32(2))),
-    ifThen(fGt(get(th), sc(S_THHI)), ret(i32(2))),
-    set(gth, fMul(get(th), fSub(f64(1), get(th)))),
-    ifThen(fLt(get(gth), sc(S_THEPS)), set(gth, sc(S_THEPS))),
-    set(s, fMul(fSub(get(th), mat(M_X0)), mat(M_INVH))),
-    outside(s, mat(M_NINT), 3),
-    ...interval(s),
-    set(U, poly(truncF64S(mat(M_TAB)))),
-    // the kinetics row F·(j − 2k·√(c_e/c_e0·θ(1−θ))·sinh(F/(2RT)·(φ_s − φ_e − U))): its row, prefactor and
-    // sinh's argument for the sweep after the volumes (kinetics below)
-    storeI32(at(get(pKR), get(nk), 2), add(get(b), get(nr))),
-    storeF64(at(get(pKP), get(nk), 3), fMul(mat(M_KT2), fSqrt(fMul(get(cer), get(gth))))),
-    storeF64(at(get(pKA), get(nk), 3), fMul(sc(S_HALFFRT), fSub(get(phiSE), get(U)))),
-    set(nk, add(get(nk), i32(1))),
-    set(src, fAdd(get(src), fMul(fMul(mat(M_A), get(jj)), get(dxk)))),
   ];
   const volumes: Code[] = [
     set(nk, i32(0)),
@@ -377,13 +465,15 @@ function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPair
         [storeF64(outAddr(get(ice)), fDiv(loadF64(outAddr(get(ice))), fMul(f64At(pEps, get(k)), get(dxk))))],
         [
           ifElse(eqz(get(d)), [set(g0, i32(0)), set(gEnd, get(nNeg))], [set(g0, get(nNeg)), set(gEnd, get(nMat))]),
-          set(ce, yAt(get(ice))),
-          set(cer, f64Zero),
-          ifThen(fGt(get(ce), f64Zero), set(cer, fDiv(get(ce), sc(S_CE0)))),
-          set(phiSE, fSub(yAt(i32At(pPs, get(k))), yAt(i32At(pPe, get(k))))),
+          // Σ over the volume's materials of a·j·Δx (its entries: the next gEnd − g0, nk the first)
           set(src, f64Zero),
           set(g, get(g0)),
-          until(geS(get(g), get(gEnd)), ...material, set(g, add(get(g), i32(1)))),
+          until(
+            geS(get(g), get(gEnd)),
+            set(src, fAdd(get(src), f64At(pSE, get(nk)))),
+            set(nk, add(get(nk), i32(1))),
+            set(g, add(get(g), i32(1))),
+          ),
           storeF64(
             outAddr(get(ice)),
             fDiv(fAdd(loadF64(outAddr(get(ice))), fMul(sc(S_OMT), get(src))), fMul(f64At(pEps, get(k)), get(dxk))),
@@ -424,6 +514,7 @@ function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPair
       ...[...scLocals].flatMap(([off, l]) => set(l, loadF64At(get(pSc), off))),
       ...zero.flat(),
       ...faces.flat(),
+      ...entries.flat(),
       ...volumes.flat(),
       ...kinetics.flat(),
       ...i32(KERNEL_OK),
@@ -431,23 +522,90 @@ function residualFunc(logFn: number, sinhFn: number, logPairFn: number, sinhPair
   };
 }
 
+/**
+ * prow(pPR, nPR, pY, pOut, nr): the linear particle rows of the full residual (./dfn.ts's particle loop,
+ * the same operations in its order) for the nPR entries at pPR (PR_STRIDE bytes each: the first row of its
+ * particle, the byte address of its material's coefficients — r²/Δr per face, then 1/V per shell — its
+ * constant D_s and R_p)
+ */
+const PR_STRIDE = 24;
+function particleFunc(): Func {
+  const pPR = 0;
+  const nPR = 1;
+  const pY = 2;
+  const pOut = 3;
+  const nr = 4;
+  const e = 5;
+  const pe = 6;
+  const b = 7;
+  const mc = 8;
+  const i = 9;
+  const dsc = 10;
+  const prev = 11;
+  const c0 = 12;
+  const c1 = 13;
+  const flux = 14;
+  const yAt = (r: Code): Code => loadF64(at(get(pY), r, 3));
+  const outAddr = (r: Code): Code => at(get(pOut), r, 3);
+  /** 1/V of shell r */
+  const invVol = (r: Code): Code => loadF64(at(get(mc), add(sub(get(nr), i32(1)), r), 3));
+  const body: Code[] = [
+    set(pe, get(pPR)),
+    set(e, i32(0)),
+    until(
+      geS(get(e), get(nPR)),
+      set(b, loadI32At(get(pe), 0)),
+      set(mc, loadI32At(get(pe), 4)),
+      set(dsc, loadF64At(get(pe), 8)),
+      set(prev, f64Zero),
+      set(c0, yAt(get(b))),
+      set(i, i32(0)),
+      until(
+        geS(get(i), sub(get(nr), i32(1))),
+        set(c1, yAt(add(add(get(b), get(i)), i32(1)))),
+        set(flux, fMul(fMul(loadF64(at(get(mc), get(i), 3)), get(dsc)), fSub(get(c1), get(c0)))),
+        storeF64(outAddr(add(get(b), get(i))), fMul(fSub(get(flux), get(prev)), invVol(get(i)))),
+        set(prev, get(flux)),
+        set(c0, get(c1)),
+        set(i, add(get(i), i32(1))),
+      ),
+      // (−R_p·R_p·j − flux)/V of the outer shell
+      storeF64(
+        outAddr(sub(add(get(b), get(nr)), i32(1))),
+        fMul(
+          fSub(fMul(fMul(fNeg(loadF64At(get(pe), 16)), loadF64At(get(pe), 16)), yAt(add(get(b), get(nr)))), get(prev)),
+          invVol(sub(get(nr), i32(1))),
+        ),
+      ),
+      set(pe, add(get(pe), i32(PR_STRIDE))),
+      set(e, add(get(e), i32(1))),
+    ),
+  ];
+  return {
+    name: 'prow',
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64],
+    body: body.flat(),
+  };
+}
+
+type ProwFn = (pPR: number, nPR: number, pY: number, pOut: number, nr: number) => void;
+
 type ResFn = (
   nx: number,
   nNeg: number,
   nMat: number,
-  stride: number,
-  nr: number,
   tfTab: number,
   pDom: number,
   pCe: number,
   pPe: number,
   pPs: number,
-  pCs: number,
   pG: number,
   pS: number,
   pDx: number,
   pEps: number,
-  pMat: number,
+  pPC: number,
   pY: number,
   pOut: number,
   pLn: number,
@@ -458,6 +616,8 @@ type ResFn = (
   pKR: number,
   pKP: number,
   pKA: number,
+  nPair: number,
+  pSE: number,
 ) => number;
 
 /** one material of an electrode as the kernel sees it */
@@ -473,6 +633,10 @@ export interface DfnKernelMaterial {
   readonly kT: number;
   /** its constant D_s at T */
   readonly ds: number;
+  /** particle radius R_p, m; r²/Δr per inner face (nr − 1) and 1/V per shell (nr) of its particle */
+  readonly rp: number;
+  readonly faceCoef: Float64Array;
+  readonly invVol: Float64Array;
 }
 
 /** what the kernel needs of a DfnModel (its own arrays, not copies) */
@@ -535,7 +699,10 @@ function compile(): Compiled | null {
     return {
       wasm,
       module: new wasm.Module(
-        encodeModule([residualFunc(libm.log, libm.sinh, libm.logPair, libm.sinhPair), ...libm.funcs], true),
+        encodeModule(
+          [residualFunc(libm.log, libm.sinh, libm.logPair, libm.sinhPair), ...libm.funcs, particleFunc()],
+          true,
+        ),
       ),
     };
   } catch {
@@ -546,6 +713,7 @@ function compile(): Compiled | null {
 /** one memory and its instance: log and sinh's tables, then the loaded model's block, in [0, blockBytes); tables above */
 class KernelMemory {
   readonly res: ResFn;
+  readonly prow: ProwFn;
   readonly buffer: ArrayBuffer;
   readonly f64: Float64Array;
   loaded: DfnResidualKernel | null = null;
@@ -558,7 +726,9 @@ class KernelMemory {
   ) {
     const pages = bytes / 65536;
     const mem: WasmMemory = new c.wasm.Memory({ initial: pages, maximum: pages });
-    this.res = new c.wasm.Instance(c.module, { env: { mem } }).exports.res as ResFn;
+    const ex = new c.wasm.Instance(c.module, { env: { mem } }).exports;
+    this.res = ex.res as ResFn;
+    this.prow = ex.prow as ProwFn;
     this.buffer = mem.buffer;
     this.f64 = new Float64Array(mem.buffer);
     writeLibmTable(this.f64, LIBM_AT);
@@ -587,30 +757,43 @@ export class DfnResidualKernel {
     ce: number;
     pe: number;
     ps: number;
-    cs: number;
     g: number;
     s: number;
     dx: number;
     eps: number;
-    mat: number;
+    pc: number;
     y: number;
     out: number;
     ln: number;
     kr: number;
     kp: number;
     ka: number;
+    se: number;
+    pr: number;
+    mcoef: number;
     end: number;
   };
+  /** the kinetics entries (volume, material) in the volumes' order */
+  private readonly entries: ReadonlyArray<readonly [number, number]>;
+  /** byte address of the pair block */
+  private pc = 0;
   private tD = 0;
   private tK = 0;
   private tF = 0;
 
   constructor(private readonly spec: DfnKernelSpec) {
     const { nx, n } = spec;
-    // kinetics entries: one per (electrode volume, material)
-    let nKin = 0;
-    for (let k = 0; k < nx; k++)
-      if (spec.dom[k] !== 1) nKin += spec.dom[k] === 0 ? spec.nNeg : spec.mats.length - spec.nNeg;
+    // the kinetics entries, one per (electrode volume, material) in the volumes' order: volume and material
+    const entries: Array<[number, number]> = [];
+    for (let k = 0; k < nx; k++) {
+      const d = spec.dom[k];
+      if (d === 1) continue;
+      const [g0, gEnd] = d === 0 ? [0, spec.nNeg] : [spec.nNeg, spec.mats.length];
+      for (let g = g0; g < gEnd; g++) entries.push([k, g]);
+    }
+    this.entries = entries;
+    const nKin = entries.length;
+    const nPair = Math.ceil(nKin / 2);
     let o = SC_AT + SC_BYTES;
     const take = (bytes: number): number => {
       const at = o;
@@ -622,18 +805,20 @@ export class DfnResidualKernel {
       ce: take(4 * nx),
       pe: take(4 * nx),
       ps: take(4 * nx),
-      cs: take(4 * nx),
       g: take(8 * nx),
       s: take(8 * nx),
       dx: take(8 * nx),
       eps: take(8 * nx),
-      mat: take(MAT_STRIDE * spec.mats.length),
+      pc: take(PAIR_STRIDE * nPair + 16),
       y: take(8 * n),
       out: take(8 * n),
       ln: take(8 * nx),
       kr: take(4 * nKin),
-      kp: take(8 * nKin),
-      ka: take(8 * nKin),
+      kp: take(16 * nPair),
+      ka: take(16 * nPair),
+      se: take(16 * nPair),
+      pr: take(PR_STRIDE * nKin),
+      mcoef: take(8 * (2 * spec.nr - 1) * spec.mats.length),
       end: o,
     };
   }
@@ -693,22 +878,58 @@ export class DfnResidualKernel {
     new Int32Array(buf, o.ce, s.nx).set(s.iCe);
     new Int32Array(buf, o.pe, s.nx).set(s.iPe);
     new Int32Array(buf, o.ps, s.nx).set(s.iPs);
-    new Int32Array(buf, o.cs, s.nx).set(s.iCs);
     f.set(s.gFace, o.g / 8);
     f.set(s.sFace, o.s / 8);
     f.set(s.dx, o.dx / 8);
     f.set(s.eps, o.eps / 8);
+    // the pair block (16-byte aligned): per pair and lane its entry's constants and rows (an odd count's
+    // last pair repeats its entry in lane 1, whose results no row reads)
+    const pc = roundUp(o.pc, 16);
+    const i32v = new Int32Array(buf);
+    const ents = this.entries;
+    for (let e = 0; e < 2 * Math.ceil(ents.length / 2); e++) {
+      const [k, g] = ents[Math.min(e, ents.length - 1)]!;
+      const mt = s.mats[g]!;
+      const at = pc + PAIR_STRIDE * (e >> 1);
+      const l = e & 1;
+      const put = (off: number, v: number): void => {
+        f[(at + off + 8 * l) / 8] = v;
+      };
+      put(P_DR, mt.dr);
+      put(P_DS2, 2 * mt.ds);
+      put(P_CMAX, mt.cmax);
+      put(P_X0, mt.ocp.x0);
+      put(P_INVH, mt.ocp.invh);
+      put(P_KT2, 2 * mt.kT);
+      put(P_A, mt.a);
+      put(P_DX, s.dx[k]!);
+      put(P_NINT, mt.ocp.nInt);
+      const row = s.iCs[k]! + (g - (s.dom[k] === 0 ? 0 : s.nNeg)) * s.stride + s.nr;
+      const geti = (off: number, v: number): void => {
+        i32v[(at + off + 4 * l) / 4] = v;
+      };
+      geti(P_TAB, tab(mt.ocp));
+      geti(P_ROW, row);
+      geti(P_CE, s.iCe[k]!);
+      geti(P_PS, s.iPs[k]!);
+      geti(P_PE, s.iPe[k]!);
+      // the kinetics rows in the entries' order (the sweep after the volumes)
+      if (e < ents.length) i32v[o.kr / 4 + e] = row;
+    }
+    this.pc = pc;
+    // the particle rows' entries (prow) and each material's coefficients
+    const nc = 2 * s.nr - 1;
     s.mats.forEach((mt, g) => {
-      const b = (o.mat + g * MAT_STRIDE) / 8;
-      f[b + M_CMAX / 8] = mt.cmax;
-      f[b + M_DR / 8] = mt.dr;
-      f[b + M_A / 8] = mt.a;
-      f[b + M_X0 / 8] = mt.ocp.x0;
-      f[b + M_INVH / 8] = mt.ocp.invh;
-      f[b + M_NINT / 8] = mt.ocp.nInt;
-      f[b + M_KT2 / 8] = 2 * mt.kT;
-      f[b + M_DS2 / 8] = 2 * mt.ds;
-      f[b + M_TAB / 8] = tab(mt.ocp);
+      f.set(mt.faceCoef.subarray(0, s.nr - 1), o.mcoef / 8 + g * nc);
+      f.set(mt.invVol.subarray(0, s.nr), o.mcoef / 8 + g * nc + s.nr - 1);
+    });
+    ents.forEach(([k, g], e) => {
+      const at = o.pr + PR_STRIDE * e;
+      const mt = s.mats[g]!;
+      i32v[at / 4] = s.iCs[k]! + (g - (s.dom[k] === 0 ? 0 : s.nNeg)) * s.stride;
+      i32v[at / 4 + 1] = o.mcoef + 8 * g * nc;
+      f[(at + 8) / 8] = mt.ds;
+      f[(at + 16) / 8] = mt.rp;
     });
     this.yv = new Float64Array(buf, o.y, s.n);
     this.ov = new Float64Array(buf, o.out, s.n);
@@ -736,9 +957,10 @@ export class DfnResidualKernel {
 
   /**
    * the nonlinear rows of f at y into out (the electrolyte, φ_e, φ_s and kinetics rows; the collector,
-   * gauge and control rows are the model's); false where the kernel declines or is off (out untouched)
+   * gauge and control rows are the model's), and with full the linear particle rows too (prow); false
+   * where the kernel declines or is off (out untouched)
    */
-  run(y: Float64Array, out: Float64Array): boolean {
+  run(y: Float64Array, out: Float64Array, full = false): boolean {
     if (!enabled) return false;
     const s = this.spec;
     if (y.length !== s.n || out.length !== s.n) return false;
@@ -754,19 +976,16 @@ export class DfnResidualKernel {
       s.nx,
       s.nNeg,
       s.mats.length,
-      s.stride,
-      s.nr,
       s.tf ? 1 : 0,
       o.dom,
       o.ce,
       o.pe,
       o.ps,
-      o.cs,
       o.g,
       o.s,
       o.dx,
       o.eps,
-      o.mat,
+      this.pc,
       o.y,
       o.out,
       o.ln,
@@ -777,8 +996,11 @@ export class DfnResidualKernel {
       o.kr,
       o.kp,
       o.ka,
+      Math.ceil(this.entries.length / 2),
+      o.se,
     );
     if (st !== KERNEL_OK) return false;
+    if (full) this.mem!.prow(o.pr, this.entries.length, o.y, o.out, s.nr);
     out.set(ov);
     runs++;
     return true;

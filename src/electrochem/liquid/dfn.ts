@@ -618,6 +618,8 @@ export class DfnModel implements CellModel {
     this.arrDss = new Float64Array(b.allMats.length);
     this.dscs = new Float64Array(b.allMats.length);
     this.jacLnCe = new Float64Array(b.nx);
+    this.marginArr = new Float64Array(b.allMats.length);
+    this.marginDen = new Float64Array(b.allMats.length);
     this.jacMat = new Float64Array(JM_STRIDE * b.allMats.length);
     this.build = b;
     // structure of the analytic Jacobian: banded when isothermal; with the lumped temperature the
@@ -682,6 +684,9 @@ export class DfnModel implements CellModel {
         ocp: el.ocpT,
         kT: e.rateConstant_mol_m2_s * arrhenius(e.rateActivation_J_mol, Tref, Tref),
         ds: e.diffusivity(0, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, Tref),
+        rp: el.Rp,
+        faceCoef: el.faceCoef,
+        invVol: el.invVol,
       });
     }
     // the residual's scalars at T = T_ref, the same expressions
@@ -773,12 +778,16 @@ export class DfnModel implements CellModel {
   private readonly marginIdx: readonly Int32Array[];
   private readonly kinPre: Float64Array;
   private readonly kinArg: Float64Array;
-  /** scratch per material g (residual, stoichiometryMargin): rate constant and D_s Arrhenius factor at T, D_s when constant */
+  /** scratch per material g (residual): rate constant and D_s Arrhenius factor at T, D_s when constant */
   private readonly kTs: Float64Array;
   private readonly arrDss: Float64Array;
   private readonly dscs: Float64Array;
   /** scratch of jac: ln c_e per volume; per material g its D_s Arrhenius factor, D_s when constant, k(T), hysteresis weight */
   private readonly jacLnCe: Float64Array;
+  /** stoichiometryMargin's per-material Arrhenius factor of D_s and 2·D_s (constant D_s) at marginT (NaN: none yet) */
+  private marginT = NaN;
+  private readonly marginArr: Float64Array;
+  private readonly marginDen: Float64Array;
   private readonly jacMat: Float64Array;
 
   get structure(): JacobianStructure {
@@ -1091,12 +1100,17 @@ export class DfnModel implements CellModel {
     const Tref = this.Tref;
     const allMats = this.allMats;
     const nMat = allMats.length;
-    // per material: the Arrhenius factor, and D_s itself when it is constant (evaluated once per call)
-    const { arrDss, dscs } = this;
-    for (let g = 0; g < nMat; g++) {
-      const el = allMats[g]!;
-      arrDss[g] = arrhenius(el.e.diffusivityActivation_J_mol, Tref, T);
-      dscs[g] = el.dsConst ? el.e.diffusivity(0, Tref) * arrDss[g]! : 0;
+    // per material: the Arrhenius factor, and 2·D_s when D_s is constant, at T: evaluated when T changes
+    // (isothermal: once; the same expressions, so the same doubles as evaluating them every call)
+    const { marginArr, marginDen } = this;
+    if (T !== this.marginT) {
+      for (let g = 0; g < nMat; g++) {
+        const el = allMats[g]!;
+        const arr = arrhenius(el.e.diffusivityActivation_J_mol, Tref, T);
+        marginArr[g] = arr;
+        marginDen[g] = el.dsConst ? 2 * (el.e.diffusivity(0, Tref) * arr) : 0;
+      }
+      this.marginT = T;
     }
     // the smallest distance over every particle surface, material by material (a minimum: the order of
     // the volumes does not matter); the surface value extrapolated from the outer shell by its flux
@@ -1107,7 +1121,7 @@ export class DfnModel implements CellModel {
       const dr = el.dr;
       const cmax = el.cmax;
       if (el.dsConst) {
-        const den = 2 * dscs[g]!;
+        const den = marginDen[g]!;
         for (let q = 0; q < idx.length; q++) {
           const b = idx[q]!;
           const th = (y[b]! - (y[b + 1]! * dr) / den) / cmax;
@@ -1115,7 +1129,7 @@ export class DfnModel implements CellModel {
           if (d < m) m = d;
         }
       } else {
-        const arr = arrDss[g]!;
+        const arr = marginArr[g]!;
         for (let q = 0; q < idx.length; q++) {
           const b = idx[q]!;
           const cN = y[b]!;
@@ -1258,10 +1272,9 @@ export class DfnModel implements CellModel {
    */
   residual(t: number, y: Float64Array, control: Control, out: Float64Array, nonlinearOnly = false): void {
     const kern = this.kern;
-    if (kern !== null && this.T0 === this.Tref && kern.run(y, out)) {
-      // the kernel wrote the electrolyte, φ_e, φ_s and kinetics rows; the linear particle rows (the full
-      // residual) and the collectors, gauge and control as below
-      if (!nonlinearOnly) this.particleRows(y, out);
+    if (kern !== null && this.T0 === this.Tref && kern.run(y, out, !nonlinearOnly)) {
+      // the kernel wrote the electrolyte, φ_e, φ_s and kinetics rows (and the full residual's linear
+      // particle rows: every D_s is constant, T = T_ref); the collectors, gauge and control as below
       const I = y[this.iI]!;
       const idis = -I / this.area_m2;
       const iPs = this.iPs;
@@ -1475,45 +1488,6 @@ export class DfnModel implements CellModel {
       const th = this.thermal!;
       const Q = I * V - this.area_m2 * heatRxn; // W
       out[this.iT] = (Q - th.hA_W_K * (T - th.ambient_K)) / th.heatCapacity_J_K;
-    }
-  }
-
-  /**
-   * the particle rows of the full residual where the kernel wrote the others (every material's D_s is then
-   * constant and T = T_ref): the JavaScript path's particle loop, the same expressions in the same order
-   * (each row depends on y alone, so computing them apart from the kinetics rows gives the same doubles)
-   */
-  private particleRows(y: Float64Array, out: Float64Array): void {
-    const { nx, nr, stride, dom, iCs, allMats, Tref } = this;
-    const T = this.T0;
-    const nNeg = this.mats[0].length;
-    const dscs = this.dscs;
-    for (let g = 0; g < allMats.length; g++) {
-      const e = allMats[g]!.e;
-      dscs[g] = e.diffusivity(0, Tref) * arrhenius(e.diffusivityActivation_J_mol, Tref, T);
-    }
-    for (let k = 0; k < nx; k++) {
-      const d = dom[k]!;
-      if (d === 1) continue;
-      const g0 = d === 0 ? 0 : nNeg;
-      const gEnd = d === 0 ? nNeg : allMats.length;
-      for (let g = g0; g < gEnd; g++) {
-        const el = allMats[g]!;
-        const b = iCs[k]! + (g - g0) * stride;
-        const jj = y[b + nr]!;
-        const dsc = dscs[g]!;
-        const { faceCoef, invVol } = el;
-        let prevFlux = 0;
-        let c0 = y[b]!;
-        for (let i = 0; i < nr - 1; i++) {
-          const c1 = y[b + i + 1]!;
-          const flux = faceCoef[i]! * dsc * (c1 - c0);
-          out[b + i] = (flux - prevFlux) * invVol[i]!;
-          prevFlux = flux;
-          c0 = c1;
-        }
-        out[b + nr - 1] = (-el.Rp * el.Rp * jj - prevFlux) * invVol[nr - 1]!;
-      }
     }
   }
 
