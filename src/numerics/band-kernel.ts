@@ -85,6 +85,17 @@ import {
   ltU,
   v128Load,
   v128Store,
+  v128LoadAt,
+  v128StoreAt,
+  f64x2Lane1,
+  f64x2Ne,
+  i64x2Bitmask,
+  clz,
+  memoryCopy,
+  storeI32At,
+  block,
+  br,
+  brIf,
 } from './wasm-encoder.ts';
 
 /** a band's storage and factors: band storage, pivots, U's and L's column extents */
@@ -115,19 +126,6 @@ export interface BandFactors {
 
 /** the pairs of a column's update in the solve written out (static offsets) before a loop takes over */
 const SOLVE_UNROLL_PAIRS = 4;
-/** v128.load / v128.store at a static byte offset from addr (memarg offset; alignment hint 8 bytes) */
-const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, ...u32(0), 3, ...u32(offset)];
-const v128StoreAt = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0xfd, ...u32(11), 3, ...u32(offset)];
-/** f64x2.ne: each lane all ones where a ≠ b (a NaN too), else zero (f64.ne per lane) */
-const f64x2Ne = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(72)];
-/** i64x2.bitmask: the lanes' top bits (lane 0 in bit 0) */
-const i64x2Bitmask = (a: Code): Code => [...a, 0xfd, ...u32(196)];
-/** i32.clz */
-const clz = (a: Code): Code => [...a, 0x67];
-/** memory.copy (bulk memory): len bytes from src to dst */
-const memoryCopy = (dst: Code, src: Code, len: Code): Code => [...dst, ...src, ...len, 0xfc, ...u32(10), 0, 0];
-/** i32.store at a static byte offset from addr */
-const storeI32At = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0x36, 2, ...u32(offset)];
 
 /**
  * the forward solve's row interchange of column j: l ← the address of b[piv[j]] (pp: the address of piv[j], b: the
@@ -466,13 +464,6 @@ function equilibrateFunc(simd: boolean): Func {
 }
 
 // ---- kernels for one band shape: kl, ku, ld and the byte strides as constants ----
-
-/** block … end (no result); br / br_if to an enclosing label (0: the innermost) */
-const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b];
-const br = (depth: number): Code => [0x0c, ...u32(depth)];
-const brIf = (cond: Code, depth: number): Code => [...cond, 0x0d, ...u32(depth)];
-/** f64x2.replace_lane 1: (a's lane 0, b) */
-const f64x2WithLane1 = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(34), 1];
 
 /**
  * seq(m) for m = idx (0 … max) as straight-line code: a br_table into max + 1 written-out sequences
@@ -889,7 +880,7 @@ function equilibrateShapedFunc(kl: number, ku: number, simd: boolean): Func {
         set(r, inverse(r)),
         storeF64(get(pr), get(x)),
         storeF64At(get(pr), 8, get(r)),
-        set(sc, f64x2WithLane1(f64x2Splat(get(x)), get(r))),
+        set(sc, f64x2Lane1(f64x2Splat(get(x)), get(r))),
         storeF64(get(pa), fMul(loadF64(get(pa)), get(x))),
         ...Array.from({ length: kv }, (_, c) =>
           v128StoreAt(get(pa), (c + 1) * step8, f64x2Mul(v128LoadAt(get(pa), (c + 1) * step8), get(sc))),

@@ -696,15 +696,17 @@ export class CondensedCore {
     const alg = sym.alg;
     const q0 = kPtr[D_BAND]!;
     const q1 = kPtr[D_BAND + 1]!;
+    // algebraic: massDiag = 0 (without a mass matrix every row is differential)
+    const isAlg = (q: number): boolean => alg.length > 0 && alg[kRow[q]!] === 1;
     if (sym.bandDiff === null) {
-      // algebraic: massDiag = 0 (without a mass matrix every row is differential)
       const dq: number[] = [];
-      for (let q = q0; q < q1; q++) if (!(alg.length > 0 && alg[kRow[q]!] === 1)) dq.push(q);
+      for (let q = q0; q < q1; q++) if (!isAlg(q)) dq.push(q);
       sym.bandDiff = { q: Int32Array.from(dq), idx: Int32Array.from(dq, (q) => kIdx[q]!) };
     }
     const img = this.image !== null && this.image.length === len ? this.image : (this.image = new Float64Array(len));
     img.fill(0);
-    for (let q = q0; q < q1; q++) if (alg.length > 0 && alg[kRow[q]!] === 1) img[kIdx[q]!] = -1 * J[q]!;
+    // −w·J with w = 1: factorAll's product −w_i·J_ij itself
+    for (let q = q0; q < q1; q++) if (isAlg(q)) img[kIdx[q]!] = -1 * J[q]!;
     this.imageValid = true;
   }
 

@@ -90,28 +90,29 @@ export class BandLu implements BandFactors {
   readonly arrays: BandArrays;
   /** the band kernel holding this band's current storage and factors (null: arrays hold them) */
   heldBy: BandKernel | null = null;
+  /** arrays, brought up to date first where the kernel holds the band */
+  private current(): BandArrays {
+    if (this.heldBy !== null) this.heldBy.release(this);
+    return this.arrays;
+  }
   /** the band storage (A's entries before factor(), the factors after) */
   get ab(): Float64Array {
-    if (this.heldBy !== null) this.heldBy.release(this);
-    return this.arrays.ab;
+    return this.current().ab;
   }
   /** the row interchanges of factor(): row j swapped with row piv[j] at column j */
   get piv(): Int32Array {
-    if (this.heldBy !== null) this.heldBy.release(this);
-    return this.arrays.piv;
+    return this.current().piv;
   }
   /**
    * entries of U above the diagonal in each column after factor() (≤ kl + ku): row interchanges widen
    * U only near the rows they happen in, and the back substitution skips the rest (zeros)
    */
   get um(): Int32Array {
-    if (this.heldBy !== null) this.heldBy.release(this);
-    return this.arrays.um;
+    return this.current().um;
   }
   /** entries of L below the diagonal in each column up to its last nonzero (set by factor()) */
   get lm(): Int32Array {
-    if (this.heldBy !== null) this.heldBy.release(this);
-    return this.arrays.lm;
+    return this.current().lm;
   }
   private readonly reach: Int32Array;
   /** factorisations so far (the WebAssembly solve's copy of the factors is keyed by it) */

@@ -142,6 +142,22 @@ export const f64x2Pmax = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(2
 
 /** v128.load at addr + a constant byte offset (alignment hint 8 bytes) */
 export const v128LoadAt = (addr: Code, offset: number): Code => [...addr, 0xfd, 0, 3, ...u32(offset)];
+/** v128.store at addr + a constant byte offset (alignment hint 8 bytes) */
+export const v128StoreAt = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0xfd, 11, 3, ...u32(offset)];
+/** f64x2.ne: each lane all ones where a ≠ b (a NaN too), else zero (f64.ne per lane) */
+export const f64x2Ne = (a: Code, b: Code): Code => [...a, ...b, 0xfd, ...u32(72)];
+/** i64x2.bitmask: the lanes' top bits (lane 0 in bit 0) */
+export const i64x2Bitmask = (a: Code): Code => [...a, 0xfd, ...u32(196)];
+/** i32.clz */
+export const clz = (a: Code): Code => [...a, 0x67];
+/** memory.copy (bulk memory): len bytes from src to dst */
+export const memoryCopy = (dst: Code, src: Code, len: Code): Code => [...dst, ...src, ...len, 0xfc, ...u32(10), 0, 0];
+/** i32.store at a static byte offset from addr */
+export const storeI32At = (addr: Code, offset: number, v: Code): Code => [...addr, ...v, 0x36, 2, ...u32(offset)];
+/** block … end (no result); br / br_if to an enclosing label (0: the innermost) */
+export const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b];
+export const br = (depth: number): Code => [0x0c, ...u32(depth)];
+export const brIf = (cond: Code, depth: number): Code => [...cond, 0x0d, ...u32(depth)];
 /** f64x2.replace_lane: v with lane 1 set to b */
 export const f64x2Lane1 = (v: Code, b: Code): Code => [...v, ...b, 0xfd, 0x22, 1];
 /** (a, b) as two lanes (f64x2.splat, f64x2.replace_lane) */
