@@ -78,7 +78,7 @@ import {
   type OcpTable,
 } from './ocp-table.ts';
 import { DfnResidualKernel } from './dfn-kernel.ts';
-import { log as libmLogImported, sinh as libmSinhImported } from '../../numerics/libm.ts';
+import { log as libmLog, sinh as libmSinh } from '../../numerics/libm.ts';
 
 /** module-local copies (imported bindings are read through accessors in the transpiled code; these run in the inner loops) */
 const F = FARADAY;
@@ -92,9 +92,6 @@ const lithiationWeight = lithiationWeightImported;
 const R = GAS_R;
 const tableValue = tableValueImported;
 const tableSlope = tableSlopeImported;
-/** log and sinh within 1 ulp, the kernel's own (../../numerics/libm.ts): the JavaScript path and the kernel agree bit for bit */
-const libmLog = libmLogImported;
-const libmSinh = libmSinhImported;
 /** a property of c_e at T_ref (its table, else the function) and its slope */
 const prop = propertyValue;
 const propSlope = propertySlope;
@@ -222,6 +219,17 @@ interface DfnBuild {
   jacSeq?: [JacobianSequence | null, JacobianSequence | null];
   jacVals?: Float64Array;
 }
+
+/** D_e's and κ's tables on one grid (DfnModel.eGrid): start, 1/h, intervals and each one's coefficients */
+interface ElectrolyteGrid {
+  readonly x0: number;
+  readonly invh: number;
+  readonly nInt: number;
+  readonly cD: Float64Array;
+  readonly cK: Float64Array;
+}
+/** no common grid: nInt 0 sends every face to the tables' own lookups */
+const NO_GRID: ElectrolyteGrid = { x0: 0, invh: 0, nInt: 0, cD: new Float64Array(0), cK: new Float64Array(0) };
 
 /** the (row, column) of each entry of DfnModel.jacInto, in its order */
 interface JacobianSequence {
@@ -608,6 +616,17 @@ export class DfnModel implements CellModel {
     this.deT = b.deT;
     this.kaT = b.kaT;
     this.tfT = b.tfT;
+    // D_e and κ tabulated on one grid (electrolyteTable: the same range and intervals for every property of
+    // c_e): residual and jacInto take both from one interval search
+    const { deT, kaT } = b;
+    this.eGrid =
+      deT !== null && kaT !== null && deT.x0 === kaT.x0 && deT.invh === kaT.invh && deT.nInt === kaT.nInt
+        ? { x0: deT.x0, invh: deT.invh, nInt: deT.nInt, cD: deT.c, cK: kaT.c }
+        : NO_GRID;
+    // a constant thermodynamic factor (a BPX number) is read once rather than called per face
+    const tf = params.electrolyte.thermodynamicFactor;
+    this.tfConst = b.tfT === null && isConstantFn(tf);
+    this.tf0 = this.tfConst ? tf(params.electrolyte.initialConcentration_mol_m3, b.Tref) : 0;
     this.kinRow = b.kinRow;
     this.marginIdx = b.marginIdx;
     // the residual's scratch: the model's own
@@ -765,6 +784,11 @@ export class DfnModel implements CellModel {
   private readonly deT: OcpTable | null;
   private readonly kaT: OcpTable | null;
   private readonly tfT: OcpTable | null;
+  /** deT and kaT's common grid and coefficients (nInt 0: no common grid; the tables' own lookups then) */
+  private readonly eGrid: ElectrolyteGrid;
+  /** the thermodynamic factor is constant (and not tabulated), tf0 its value */
+  private readonly tfConst: boolean;
+  private readonly tf0: number;
   /** scratch: ln c_e per volume (residual) */
   private readonly lnCe: Float64Array;
   /**
@@ -1312,17 +1336,10 @@ export class DfnModel implements CellModel {
       if (iPs[k]! >= 0) out[iPs[k]!] = 0;
       lnCe[k] = libmLog(y[iCe[k]!]!);
     }
-    // electrolyte faces (a constant thermodynamic factor, a BPX number, is read once rather than called per face)
+    // electrolyte faces: D_e and κ by one interval search on their common grid (eGrid), tf0 when constant
     const tf = ely.thermodynamicFactor;
-    const tfConst = tfT === null && isConstantFn(tf);
-    const tf0 = tfConst ? tf(ely.initialConcentration_mol_m3, Tref) : 0;
-    // D_e and κ tabulated on one grid (electrolyteTable: the same range and intervals for every property of c_e)
-    const grid = deT !== null && kaT !== null && deT.x0 === kaT.x0 && deT.invh === kaT.invh && deT.nInt === kaT.nInt;
-    const gx0 = grid ? deT.x0 : 0;
-    const ginvh = grid ? deT.invh : 0;
-    const gnInt = grid ? deT.nInt : 0;
-    const cD = grid ? deT.c : this.lnCe;
-    const cK = grid ? kaT.c : this.lnCe;
+    const { tfConst, tf0 } = this;
+    const { x0: gx0, invh: ginvh, nInt: gnInt, cD, cK } = this.eGrid;
     // each volume's values (state, ln c_e, and its rows' sums so far) carried from the face before, not
     // read again (the same values: the rows were zeroed above and only their two faces touch them)
     let a = iCe[0]!;
@@ -1343,7 +1360,7 @@ export class DfnModel implements CellModel {
       let De: number;
       let ka: number;
       const sg = (cf - gx0) * ginvh;
-      if (grid && sg >= 0 && sg < gnInt) {
+      if (sg >= 0 && sg < gnInt) {
         const i = sg | 0;
         const u = sg - i;
         const q = 4 * i;
@@ -1594,15 +1611,9 @@ export class DfnModel implements CellModel {
       jm[at + JM_W] = el.hyst ? lithiationWeight(el.lithSign, I, this.area_m2) : 0.5;
     }
     const nNeg = this.mats[0].length;
-    // D_e and κ on one grid, and a constant thermodynamic factor read once: as in residual
-    const grid = deT !== null && kaT !== null && deT.x0 === kaT.x0 && deT.invh === kaT.invh && deT.nInt === kaT.nInt;
-    const gx0 = grid ? deT.x0 : 0;
-    const ginvh = grid ? deT.invh : 0;
-    const gnInt = grid ? deT.nInt : 0;
-    const cD = grid ? deT.c : lnCe;
-    const cK = grid ? kaT.c : lnCe;
-    const tfConst = tfT === null && isConstantFn(ely.thermodynamicFactor);
-    const tf0 = tfConst ? ely.thermodynamicFactor(ce0, Tref) : 0;
+    // D_e and κ on their common grid, and a constant thermodynamic factor read once: as in residual
+    const { tfConst, tf0 } = this;
+    const { x0: gx0, invh: ginvh, nInt: gnInt, cD, cK } = this.eGrid;
 
     for (let f = 0; f < nx - 1; f++) {
       const a = iCe[f]!;
@@ -1620,7 +1631,7 @@ export class DfnModel implements CellModel {
       let ka: number;
       let dka: number;
       const sg = (cf - gx0) * ginvh;
-      if (grid && sg >= 0 && sg < gnInt) {
+      if (sg >= 0 && sg < gnInt) {
         const i = sg | 0;
         const u = sg - i;
         const q = 4 * i;
