@@ -66,6 +66,8 @@ export const eqz = (a: Code): Code => [...a, 0x45];
 /** cond ? a : b (both evaluated) */
 export const select = (a: Code, b: Code, cond: Code): Code => [...a, ...b, ...cond, 0x1b];
 export const ret = (v: Code): Code => [...v, 0x0f];
+/** return from a function without a result */
+export const retVoid: Code = [0x0f];
 export const fNe = op(0x62);
 export const fSub = op(0xa1);
 export const fMul = op(0xa2);

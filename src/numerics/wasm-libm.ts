@@ -38,6 +38,7 @@ import {
   or,
   storeF64At,
   ret,
+  retVoid,
   set,
   shl,
   shrS,
@@ -49,10 +50,8 @@ import {
   f64x2Lane,
   f64x2Mul,
   f64x2Sub,
-  f64x2Splat,
   v128Store,
   V128,
-  f64x2Lane1,
   f64x2Neg,
   lanes,
   pair,
@@ -105,6 +104,8 @@ function horner(v: Code, cs: readonly number[]): Code {
 
 /** 2^e of an i32 e in [−1022, 1023] (its bits) */
 const pow2 = (e: Code): Code => fromWords(shl(add(e, i32(1023)), i32(20)), i32(0));
+/** the byte address of 2^(j/128) (high and low doubles) in the tables at tab, j = n mod 128 (sinh, sinhPair) */
+const expEntry = (tab: number, n: Code): Code => add(i32(tab + 8 * EXP_OFF), shl(and(n, i32(EXP_N - 1)), i32(4)));
 
 /** log(x): ./libm.ts log (tables at byte address tab) */
 function logFunc(tab: number): Func {
@@ -184,11 +185,9 @@ function sinhFunc(tab: number): Func {
   const v = 16;
   const rn = 17;
   const g = get;
-  const expTab = tab + 8 * EXP_OFF;
   /** e^r − 1 by its Taylor polynomial r·(1 + r·(1/2! + …)) */
   const expm1 = (rv: Code): Code => fMul(rv, fAdd(f64(1), fMul(rv, horner(rv, EXPM1_COEF))));
-  /** the table's byte address of 2^(j/128), j = n mod 128 */
-  const entry = (n: Code): Code => add(i32(expTab), shl(and(n, i32(EXP_N - 1)), i32(4)));
+  const entry = (n: Code): Code => expEntry(tab, n);
   const body: Code[] = [
     set(ax, fAbs(g(x))),
     ifThen(
@@ -196,7 +195,7 @@ function sinhFunc(tab: number): Func {
       set(x2, fMul(g(x), g(x))),
       ret(fAdd(g(x), fMul(g(x), fMul(g(x2), horner(g(x2), SINH_COEF))))),
     ),
-    ifThen(eqz(fLe(g(ax), f64(SINH_OVERFLOW))), ret(fMul(g(x), f64(1e307)))),
+    ifThen(eqz(fLe(g(ax), f64(SINH_OVERFLOW))), ret(fMul(g(x), f64(1e307)))), // |x| beyond sinh's range: ±∞ (x·1e307 overflows), NaN stays NaN
     set(kd, fSub(fAdd(fMul(g(ax), f64(INVLN2_N)), f64(SHIFT)), f64(SHIFT))),
     set(r, fSub(fSub(g(ax), fMul(g(kd), f64(LN2HI_N))), fMul(g(kd), f64(LN2LO_N)))),
     set(ki, truncF64S(g(kd))),
@@ -309,7 +308,7 @@ function logPairFunc(tab: number, logFn: number): Func {
       or(offMain(hxa), offMain(hxb)),
       storeF64At(g(p), 0, call(logFn, g(xa))),
       storeF64At(g(p), 8, call(logFn, g(xb))),
-      [0x0f],
+      retVoid,
     ),
     ...lane(xa, hxa, ta, za, kda),
     ...lane(xb, hxb, tb, zb, kdb),
@@ -383,13 +382,9 @@ function sinhPairFunc(tab: number, sinhFn: number): Func {
   const bb = 23;
   const x2 = 24;
   const g = get;
-  const expTab = tab + 8 * EXP_OFF;
   const expm1 = (rv: Code): Code => f64x2Mul(rv, f64x2Add(vconst(1), f64x2Mul(rv, horner2(rv, EXPM1_COEF))));
-  const entry = (n: Code): Code => add(i32(expTab), shl(and(n, i32(EXP_N - 1)), i32(4)));
-  const scalar: Code[] = [
-    f64x2Lane1(f64x2Splat(call(sinhFn, f64x2Lane(g(v), 0))), call(sinhFn, f64x2Lane(g(v), 1))),
-    [0x0f],
-  ];
+  const entry = (n: Code): Code => expEntry(tab, n);
+  const scalar: Code[] = [ret(pair(call(sinhFn, f64x2Lane(g(v), 0)), call(sinhFn, f64x2Lane(g(v), 1))))];
   const body: Code[] = [
     set(ax, f64x2Abs(g(v))),
     set(axa, f64x2Lane(g(ax), 0)),
